@@ -1,0 +1,45 @@
+import { defineConfig, type Plugin } from 'vite';
+import { svelte } from '@sveltejs/vite-plugin-svelte';
+import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = dirname(fileURLToPath(import.meta.url));
+
+// Pyodide is served from the app's own origin (no CDN): these are the only files it needs,
+// since both benchmarks use the standard library alone and we never call loadPackage.
+const PYODIDE_FILES = ['pyodide.mjs', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json'];
+
+function selfHostedPyodide(): Plugin {
+  const copy = () => {
+    const from = join(root, 'node_modules/pyodide');
+    const to = join(root, 'public/pyodide');
+    mkdirSync(to, { recursive: true });
+    for (const file of PYODIDE_FILES) {
+      const src = join(from, file);
+      const dst = join(to, file);
+      if (!existsSync(dst) || statSync(dst).size !== statSync(src).size) copyFileSync(src, dst);
+    }
+  };
+  return { name: 'feedback-lab:self-hosted-pyodide', config: copy };
+}
+
+// Cross-origin isolation lets the sandbox interrupt Python through a SharedArrayBuffer.
+// The app works without it (a deadline getter and worker termination stop runaway code).
+const isolationHeaders = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+};
+
+export default defineConfig({
+  base: process.env.BASE_PATH ?? '/',
+  // 'mpa' answers a missing file with a real 404. The SPA fallback answers with index.html and
+  // status 200, which WebLLM would cache as a model config.
+  appType: 'mpa',
+  plugins: [selfHostedPyodide(), svelte()],
+  server: { headers: isolationHeaders, port: 5173 },
+  preview: { headers: isolationHeaders, port: 4173 },
+  worker: { format: 'es' },
+  optimizeDeps: { exclude: ['pyodide', '@mlc-ai/web-llm'] },
+  build: { target: 'es2022', sourcemap: true },
+});
