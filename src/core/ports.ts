@@ -21,3 +21,62 @@ export interface Sandbox {
   /** Frees workers. Runs in flight resolve as `crashed` / `worker-lost`. */
   close(): Promise<void>;
 }
+
+/** One chat message. The study sends exactly two: the node's role prompt and one user message. */
+export interface ChatMessage {
+  role: 'system' | 'user' | 'assistant';
+  content: string;
+}
+
+export interface SamplingOptions {
+  temperature: number;
+  top_p?: number;
+  max_tokens: number;
+  /** Honoured where the engine supports it; the study used none. */
+  seed?: number;
+  stop?: string[];
+}
+
+/** Usage reported at the end of every reply, measured by the engine adapter. */
+export interface ChatUsage {
+  promptTokens: number;
+  completionTokens: number;
+  /** Milliseconds from the request to the first streamed token (the whole call when not streaming). */
+  timeToFirstTokenMs: number;
+  /** Completion tokens per second after the first token. */
+  decodeTokensPerSecond: number;
+  totalMs: number;
+}
+
+export interface ChatReply {
+  text: string;
+  usage: ChatUsage;
+  /** Why generation stopped, as the engine says it (`stop`, `length`, `abort`…). */
+  finishReason: string;
+}
+
+/** Where a request comes from inside a pipeline: lets the replay engine find the recorded reply. */
+export interface ChatContext {
+  problemId: string;
+  /** Node id within the pipeline (`generator`, `refiner-1`…). */
+  nodeId: string;
+  /** 0 for the first call of that node on that problem, then 1, 2… */
+  iteration: number;
+  /** Repeat index of the study arm, when replaying one of several repeats. */
+  repeat?: number;
+}
+
+export interface LanguageModel {
+  /** Stable id recorded in results, e.g. `webllm:Llama-3.2-3B-Instruct-q4f16_1-MLC`. */
+  readonly id: string;
+  /**
+   * One stateless chat completion: no history survives between calls. `onToken` receives each
+   * streamed text delta. Rejects with an Error whose message is a plain explanation on engine or
+   * network failure, and with an AbortError when `signal` aborts.
+   */
+  chat(
+    messages: ChatMessage[],
+    options: SamplingOptions,
+    call?: { signal?: AbortSignal; onToken?: (delta: string) => void; context?: ChatContext },
+  ): Promise<ChatReply>;
+}
