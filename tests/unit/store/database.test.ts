@@ -1,0 +1,73 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+// The auto entry installs the IDB* globals that idb checks values against.
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { openDB } from 'idb';
+import { SCHEMA_VERSION, openLabDatabase } from '../../../src/store/database.ts';
+import { clearDatasetCache, createDatasetCache } from '../../../src/store/dataset-cache.ts';
+import { storageEstimate } from '../../../src/store/storage-estimate.ts';
+
+beforeEach(() => {
+  // A fresh in-memory IndexedDB per test: no test sees another's databases.
+  globalThis.indexedDB = new IDBFactory();
+});
+
+const SHA = 'b796127e635a67f93fb35c04f4cb03cf06f38c8072ee7cee8833d7bee06979ef';
+
+describe('the feedback-lab database', () => {
+  it('opens at the current schema version with a datasets store', async () => {
+    const db = await openLabDatabase();
+    expect(db.name).toBe('feedback-lab');
+    expect(db.version).toBe(SCHEMA_VERSION);
+    expect([...db.objectStoreNames]).toContain('datasets');
+    db.close();
+  });
+
+  it('lets a newer build in another tab upgrade instead of blocking it', async () => {
+    const db = await openLabDatabase();
+    const newer = await openDB('feedback-lab', SCHEMA_VERSION + 1, {
+      upgrade(upgraded) {
+        upgraded.createObjectStore('from-the-future');
+      },
+    });
+    expect(newer.version).toBe(SCHEMA_VERSION + 1);
+    newer.close();
+    db.close();
+  });
+});
+
+describe('the dataset cache', () => {
+  it('gives back the exact bytes stored under a hash, after a reopen', async () => {
+    const bytes = new Uint8Array([31, 139, 8, 0, 1, 2, 3]);
+    const first = await openLabDatabase();
+    await createDatasetCache(first).put(SHA, bytes);
+    first.close();
+
+    const again = await openLabDatabase();
+    const back = await createDatasetCache(again).get(SHA);
+    expect(back).toBeInstanceOf(Uint8Array);
+    expect([...(back ?? [])]).toEqual([...bytes]);
+    again.close();
+  });
+
+  it('answers undefined for a hash it never stored, and after clearing', async () => {
+    const db = await openLabDatabase();
+    const cache = createDatasetCache(db);
+    expect(await cache.get('0'.repeat(64))).toBeUndefined();
+    await cache.put(SHA, new Uint8Array([1]));
+    await clearDatasetCache(db);
+    expect(await cache.get(SHA)).toBeUndefined();
+    db.close();
+  });
+});
+
+describe('storageEstimate', () => {
+  it('reports usage and quota in bytes', async () => {
+    const storage = { estimate: async () => ({ usage: 1200, quota: 5_000_000 }) } as unknown as StorageManager;
+    expect(await storageEstimate(storage)).toEqual({ usageBytes: 1200, quotaBytes: 5_000_000 });
+  });
+
+  it('is null where the browser has no StorageManager', async () => {
+    expect(await storageEstimate(undefined)).toBeNull();
+  });
+});
