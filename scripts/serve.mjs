@@ -1,0 +1,109 @@
+#!/usr/bin/env node
+// Serves the built app (dist/) the way a static host should: cross-origin isolation headers
+// (the sandbox can then interrupt Python through a SharedArrayBuffer), exact MIME types and
+// real 404s (a page answered in place of a missing model file gets cached by WebLLM as config).
+//
+// Usage: node scripts/serve.mjs [--root dist] [--host 127.0.0.1] [--port 4173]   (--port 0 picks a free port)
+import { createServer } from 'node:http';
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import { extname, join, resolve, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+
+const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+const { values } = parseArgs({
+  options: {
+    root: { type: 'string', default: join(repoRoot, 'dist') },
+    host: { type: 'string', default: '127.0.0.1' },
+    port: { type: 'string', default: process.env.PORT ?? '4173' },
+  },
+});
+
+const root = resolve(values.root);
+if (!existsSync(join(root, 'index.html'))) {
+  console.error(`serve: ${root} has no index.html. Build the app first: npm run build`);
+  process.exit(1);
+}
+
+// .gz files are data the app decompresses itself, so they go out as application/gzip bytes and
+// never with Content-Encoding (a browser would inflate them behind the app's back).
+const MIME_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.jsonl': 'application/x-ndjson; charset=utf-8',
+  '.map': 'application/json; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.zip': 'application/zip',
+  '.gz': 'application/gzip',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+};
+
+const ISOLATION_HEADERS = {
+  'Cross-Origin-Opener-Policy': 'same-origin',
+  'Cross-Origin-Embedder-Policy': 'require-corp',
+  'Cross-Origin-Resource-Policy': 'same-origin',
+  'X-Content-Type-Options': 'nosniff',
+};
+
+/** Maps a request path to a file under root, or null when it would leave root or names nothing. */
+function fileFor(urlPath) {
+  let path;
+  try {
+    path = decodeURIComponent(urlPath);
+  } catch {
+    return null;
+  }
+  if (path.includes('\0')) return null;
+  let file = resolve(root, `.${path}`);
+  if (file !== root && !file.startsWith(root + sep)) return null;
+  if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+  return existsSync(file) && statSync(file).isFile() ? file : null;
+}
+
+function notFound(res) {
+  res.writeHead(404, { ...ISOLATION_HEADERS, 'Content-Type': 'text/plain; charset=utf-8' });
+  res.end('Not found\n');
+}
+
+const server = createServer((req, res) => {
+  if (req.method !== 'GET' && req.method !== 'HEAD') {
+    res.writeHead(405, { ...ISOLATION_HEADERS, Allow: 'GET, HEAD' });
+    res.end();
+    return;
+  }
+  const { pathname } = new URL(req.url ?? '/', 'http://localhost');
+  const file = fileFor(pathname);
+  if (!file) return notFound(res);
+  const size = statSync(file).size;
+  const type = MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
+  // Hashed build assets never change; everything else is revalidated so a rebuild shows at once.
+  const cacheControl = pathname.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+  res.writeHead(200, { ...ISOLATION_HEADERS, 'Content-Type': type, 'Content-Length': size, 'Cache-Control': cacheControl });
+  if (req.method === 'HEAD') return res.end();
+  createReadStream(file)
+    .on('error', () => res.destroy())
+    .pipe(res);
+});
+
+server.on('error', (error) => {
+  console.error(`serve: ${error.code === 'EADDRINUSE' ? `port ${values.port} is in use; pass --port N (0 picks a free one)` : error.message}`);
+  process.exit(1);
+});
+
+server.listen(Number(values.port), values.host, () => {
+  const address = server.address();
+  const url = `http://${values.host}:${typeof address === 'object' && address ? address.port : values.port}/`;
+  console.log(`Feedback Lab is running at ${url}`);
+  console.log('Press Ctrl+C to stop.');
+});
+
+for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)));

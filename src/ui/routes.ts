@@ -1,0 +1,59 @@
+/**
+ * The pages, as data. Each page is loaded on first visit, so heavy pages (the model runner with
+ * WebLLM, the sandbox with Pyodide) stay out of the bundle that draws the home page.
+ */
+import type { Component } from 'svelte';
+
+/** What every page receives: the query part of its hash (`#/playground?problem=HumanEval/3`). */
+export interface PageProps {
+  query?: URLSearchParams;
+}
+
+export interface RouteDefinition {
+  /** The hash path without `#/`; '' is the home page. */
+  path: string;
+  /** Used for the document title and the navigation link. */
+  title: string;
+  /** Whether the header navigation links to it. */
+  inNav: boolean;
+  load: () => Promise<{ default: Component<PageProps> }>;
+}
+
+export const ROUTES: readonly RouteDefinition[] = [
+  { path: '', title: 'Home', inNav: false, load: () => import('./pages/HomePage.svelte') },
+  { path: 'score', title: 'Scoring', inNav: true, load: () => import('./pages/ScorePage.svelte') },
+  { path: 'playground', title: 'Playground', inNav: true, load: () => import('./pages/PlaygroundPage.svelte') },
+  { path: 'models', title: 'Models', inNav: true, load: () => import('./pages/ModelsPage.svelte') },
+];
+
+export const NOT_FOUND: RouteDefinition = {
+  path: '*',
+  title: 'Page not found',
+  inNav: false,
+  load: () => import('./pages/NotFoundPage.svelte'),
+};
+
+export interface Location {
+  path: string;
+  query: URLSearchParams;
+}
+
+/** Reads `#/score?x=1` as path `score` and its query. Anything not starting with `#/` is home. */
+export function parseHash(hash: string): Location {
+  if (!hash.startsWith('#/')) return { path: '', query: new URLSearchParams() };
+  const rest = hash.slice(2);
+  const at = rest.indexOf('?');
+  const rawPath = at === -1 ? rest : rest.slice(0, at);
+  const path = decodeURIComponent(rawPath).replace(/\/+$/, '');
+  return { path, query: new URLSearchParams(at === -1 ? '' : rest.slice(at + 1)) };
+}
+
+export function findRoute(path: string, routes: readonly RouteDefinition[] = ROUTES): RouteDefinition {
+  return routes.find((route) => route.path === path) ?? NOT_FOUND;
+}
+
+/** The href for a page, for links and for code that navigates. */
+export function hrefFor(path: string, query?: Record<string, string>): string {
+  const search = query ? new URLSearchParams(query).toString() : '';
+  return `#/${path}${search ? `?${search}` : ''}`;
+}

@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { DATASET_FILE_NAMES, REPO_ROOT, datasetsDir } from '../../support/datasets-dir.ts';
+
+const script = join(REPO_ROOT, 'scripts/copy-datasets.mjs');
+
+async function copyDatasets(...args: string[]): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [script, ...args]);
+    return { code: 0, output: stdout + stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, output: failed.stdout + failed.stderr };
+  }
+}
+
+describe('npm run datasets -- --from DIR', () => {
+  it('copies both benchmark files after checking their hashes', async () => {
+    const to = mkdtempSync(join(tmpdir(), 'datasets-to-'));
+    const result = await copyDatasets('--from', datasetsDir(), '--to', to);
+    expect(result.code).toBe(0);
+    for (const name of DATASET_FILE_NAMES) {
+      expect(readFileSync(join(to, name)).equals(readFileSync(join(datasetsDir(), name)))).toBe(true);
+    }
+  });
+
+  it('says which files a folder lacks', async () => {
+    const empty = mkdtempSync(join(tmpdir(), 'datasets-empty-'));
+    const result = await copyDatasets('--from', empty, '--to', join(empty, 'out'));
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain('lacks HumanEval.jsonl.gz and sanitized-mbpp.json');
+    expect(existsSync(join(empty, 'out'))).toBe(false);
+  });
+
+  it('refuses a file that is not the pinned one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'datasets-tampered-'));
+    writeFileSync(join(dir, 'HumanEval.jsonl.gz'), readFileSync(join(datasetsDir(), 'HumanEval.jsonl.gz')));
+    writeFileSync(join(dir, 'sanitized-mbpp.json'), '[]');
+    const result = await copyDatasets('--from', dir, '--to', join(dir, 'out'));
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain('sanitized-mbpp.json is not the pinned file');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
+  it('asks for --from when it is missing', async () => {
+    const result = await copyDatasets();
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain('--from DIR');
+  });
+});
