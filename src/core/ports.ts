@@ -46,6 +46,12 @@ export interface ChatUsage {
   /** Completion tokens per second after the first token. */
   decodeTokensPerSecond: number;
   totalMs: number;
+  /**
+   * True when the engine reported no token counts and the adapter counted them itself (an
+   * OpenAI-compatible server that ignores `stream_options.include_usage` counts one token per
+   * streamed text delta and 0 prompt tokens). Absent when the counts are the engine's own.
+   */
+  tokensEstimated?: boolean;
 }
 
 export interface ChatReply {
