@@ -1,0 +1,199 @@
+/**
+ * Plain-language errors for an OpenAI-compatible endpoint. Each message says what happened and
+ * what to do next, because the person reading it is usually setting up a local server for the
+ * first time. Facts about each server's CORS switches, checked against their docs:
+ * - Ollama rejects origins not listed in the OLLAMA_ORIGINS environment variable.
+ * - LM Studio sends no CORS headers unless "Enable CORS" is on (or `lms server start --cors`).
+ * - llama.cpp's llama-server allows every origin by default; builds with `--cors-origins`
+ *   (ggml-org/llama.cpp#25655) restrict it to localhost when server tools or MCP are enabled.
+ * - vLLM allows every origin unless started with `--allowed-origins`.
+ */
+
+const EXCERPT_CHARS = 160;
+
+/** A short, single-line excerpt of what a server sent, for an error message. */
+export function excerpt(text: string, maxChars: number = EXCERPT_CHARS): string {
+  const flat = text.replace(/\s+/g, ' ').trim();
+  return flat.length > maxChars ? `${flat.slice(0, maxChars)}…` : flat;
+}
+
+/** The message a server put in an error body (OpenAI, Ollama and FastAPI shapes), else an excerpt. */
+export function serverMessage(body: string): string {
+  try {
+    const parsed: unknown = JSON.parse(body);
+    if (parsed && typeof parsed === 'object') {
+      const { error, message, detail } = parsed as Record<string, unknown>;
+      if (typeof error === 'string') return excerpt(error, 400);
+      if (error && typeof error === 'object') {
+        const inner = (error as Record<string, unknown>).message;
+        if (typeof inner === 'string') return excerpt(inner, 400);
+      }
+      if (typeof message === 'string') return excerpt(message, 400);
+      if (typeof detail === 'string') return excerpt(detail, 400);
+    }
+  } catch {
+    // Not JSON: fall through to the raw text.
+  }
+  return excerpt(body);
+}
+
+export interface PageInfo {
+  /** True when running in a browser page or worker, where CORS applies. */
+  inBrowser: boolean;
+  /** The page's origin, e.g. `https://example.org`, when known. */
+  origin?: string;
+}
+
+export function currentPage(): PageInfo {
+  const inBrowser = 'document' in globalThis || 'WorkerGlobalScope' in globalThis;
+  const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
+  return origin ? { inBrowser, origin } : { inBrowser };
+}
+
+function isLoopback(url: URL): boolean {
+  return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.endsWith('.localhost');
+}
+
+/**
+ * fetch itself failed (a TypeError): nothing answered, or, in a browser, the answer was hidden
+ * because the server did not allow this page's origin. Browsers do not say which.
+ */
+export function unreachableError(endpointUrl: string, cause: unknown, page: PageInfo = currentPage()): Error {
+  const url = new URL(endpointUrl);
+  if (!page.inBrowser) {
+    const detail = describeNodeCause(cause);
+    return new Error(
+      `Could not reach the language-model server at ${url.origin}${detail ? ` (${detail})` : ''}. ` +
+        'Check that the server is running and that the base URL, host and port are right.',
+      { cause },
+    );
+  }
+  const origin = page.origin ?? 'this page’s origin';
+  const lines = [
+    `Could not reach the language-model server at ${url.origin}. Either it is not running (check the ` +
+      'base URL and port), or the browser blocked the reply because the server does not allow ' +
+      `requests from ${origin} (CORS). To allow them:`,
+    `• Ollama: set the environment variable OLLAMA_ORIGINS=${origin} and restart Ollama.`,
+    '• LM Studio: turn on "Enable CORS" in the local server settings (or run `lms server start --cors`).',
+    `• llama.cpp (llama-server): every origin is allowed by default; if it was started with server tools or --cors-origins, add --cors-origins ${origin}.`,
+    `• vLLM: every origin is allowed by default; if it was started with --allowed-origins, include ${origin} in that list.`,
+  ];
+  if (page.origin?.startsWith('https:') && url.protocol === 'http:' && !isLoopback(url)) {
+    lines.push(
+      '• This page is served over https and the server over plain http on another machine: browsers block that ' +
+        '(mixed content). Serve the endpoint over https, or reach it through localhost.',
+    );
+  }
+  return new Error(lines.join('\n'), { cause });
+}
+
+function describeNodeCause(cause: unknown): string {
+  const inner = cause instanceof Error ? (cause.cause ?? cause) : cause;
+  if (inner && typeof inner === 'object') {
+    const { code, message } = inner as { code?: unknown; message?: unknown };
+    if (typeof code === 'string') return code;
+    if (typeof message === 'string') return message;
+  }
+  return '';
+}
+
+export interface StatusErrorContext {
+  endpointUrl: string;
+  model?: string;
+  /** Model ids the server lists, when they could be fetched cheaply (for 404s). */
+  availableModels?: string[];
+  /** How many times the request was sent, when more than once. */
+  attempts?: number;
+}
+
+/** The server answered with an HTTP error status. */
+export function statusError(status: number, statusText: string, body: string, context: StatusErrorContext): Error {
+  const said = body.trim() ? ` The server said: "${serverMessage(body)}".` : '';
+  const where = new URL(context.endpointUrl).origin;
+  const tries = context.attempts && context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
+  const label = `${status}${statusText ? ` ${statusText}` : ''}`;
+  if (status === 401) {
+    return new Error(
+      `The server at ${where} needs a valid API key (${label}).${said} Check the API key; local servers such as Ollama and llama.cpp need none unless they were started with one.`,
+    );
+  }
+  if (status === 403) {
+    return new Error(
+      `The server at ${where} refused the request (${label}).${said} Check the API key and its permissions for this model. Ollama also answers 403 when this page's origin is not in OLLAMA_ORIGINS.`,
+    );
+  }
+  if (status === 404) {
+    const models = context.availableModels;
+    let hint = ' Check the base URL (the server root or its /v1 path, e.g. http://localhost:11434/v1) and the model name.';
+    if (models && models.length > 0) {
+      const listed = models.slice(0, 20).join(', ') + (models.length > 20 ? ', …' : '');
+      hint =
+        context.model && !models.includes(context.model)
+          ? ` The model "${context.model}" is not on this server; it offers: ${listed}.`
+          : ` The server offers ${listed}, so the base URL path is probably wrong: use the server root or its /v1 path.`;
+    }
+    return new Error(`The server at ${where} has no such endpoint or model (${label}).${said}${hint}`);
+  }
+  if (status === 429) {
+    return new Error(
+      `The server at ${where} kept refusing because of rate limits (${label})${tries}.${said} Wait a while, lower the number of parallel requests, or check your plan's limits.`,
+    );
+  }
+  if (status >= 500) {
+    return new Error(
+      `The server at ${where} failed (${label})${tries}.${said} Check the server's log (it may be out of memory or still loading the model) and run again.`,
+    );
+  }
+  return new Error(
+    `The server at ${where} rejected the request (${label}).${said} The request may exceed the model's context length or use an option this server does not support.`,
+  );
+}
+
+/** A reply (or one streamed chunk) that is not the JSON the chat-completions API defines. */
+export function malformedReplyError(raw: string, endpointUrl: string): Error {
+  return new Error(
+    `The server at ${new URL(endpointUrl).origin} sent something that isn't OpenAI-compatible JSON: "${excerpt(raw)}". ` +
+      'Check that the base URL points at an OpenAI-compatible API (for Ollama, http://localhost:11434/v1), not at a web page or another API.',
+  );
+}
+
+/** The server reported an error inside an otherwise well-formed reply or stream. */
+export function replyError(message: string, endpointUrl: string): Error {
+  return new Error(
+    `The server at ${new URL(endpointUrl).origin} reported an error while generating: "${excerpt(message, 400)}". Check the server's log and run again.`,
+  );
+}
+
+export function firstTokenTimeoutError(timeoutMs: number, streaming: boolean): Error {
+  const what = streaming ? 'sent no text' : 'did not finish its reply';
+  return new Error(
+    `The server ${what} within ${formatSeconds(timeoutMs)} of the request. It may be loading the model, overloaded, or stuck; ` +
+      'check that it answers other requests, then run again or allow a longer first-token timeout.',
+  );
+}
+
+export function idleTimeoutError(timeoutMs: number, deltas: number): Error {
+  return new Error(
+    `The server stopped sending the reply for ${formatSeconds(timeoutMs)} after ${deltas} piece${deltas === 1 ? '' : 's'} of text. ` +
+      'It may have stalled or crashed; check its log and run again, or allow a longer idle timeout.',
+  );
+}
+
+export function disconnectedError(deltas: number, cause?: unknown): Error {
+  const when = deltas > 0 ? `in the middle of the reply, after ${deltas} piece${deltas === 1 ? '' : 's'} of text` : 'before the reply finished';
+  return new Error(
+    `The connection to the server closed ${when}. The server may have crashed or run out of memory; check its log and run again.`,
+    cause === undefined ? undefined : { cause },
+  );
+}
+
+export function retryAfterTooLongError(waitMs: number, maxWaitMs: number, endpointUrl: string): Error {
+  return new Error(
+    `The server at ${new URL(endpointUrl).origin} asked to wait ${formatSeconds(waitMs)} before trying again, longer than the ${formatSeconds(maxWaitMs)} this app waits. Try again later.`,
+  );
+}
+
+function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
+}

@@ -1,0 +1,28 @@
+/**
+ * People paste endpoint addresses in many shapes: `http://localhost:11434`, `…/v1`, `…/v1/`,
+ * even the full `…/v1/chat/completions`. All of them name the same API root.
+ */
+
+/**
+ * The API root (ending in its version segment, no trailing slash) for a base URL as typed.
+ * `/v1` is appended unless the path already ends in a version segment (`v1`, `v1beta`, `v4`)
+ * or in `openai` (Google's and some gateways' OpenAI-compatible roots).
+ */
+export function apiRoot(baseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl.trim());
+  } catch {
+    throw new Error(
+      `"${baseUrl}" is not a URL. Write the server's address with its scheme, e.g. http://localhost:11434/v1.`,
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`"${baseUrl}" is not an http(s) address. Write it like http://localhost:11434/v1.`);
+  }
+  let path = url.pathname.replace(/\/+$/, '');
+  path = path.replace(/\/(chat\/completions|models)$/, '');
+  const last = path.slice(path.lastIndexOf('/') + 1);
+  if (!/^v\d+[a-z0-9]*$/i.test(last) && last.toLowerCase() !== 'openai') path += '/v1';
+  return `${url.origin}${path}`;
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { serverMessage, statusError, unreachableError } from '../../../src/llm/endpoint-errors.ts';
+
+const endpoint = 'http://192.168.1.5:11434/v1/chat/completions';
+
+describe('endpoint error messages', () => {
+  it('in a browser, explain how to allow the page origin on each local server', () => {
+    const error = unreachableError(endpoint, new TypeError('Failed to fetch'), {
+      inBrowser: true,
+      origin: 'https://lab.example',
+    });
+    expect(error.message).toContain('OLLAMA_ORIGINS=https://lab.example');
+    expect(error.message).toContain('Enable CORS');
+    expect(error.message).toContain('--cors-origins https://lab.example');
+    expect(error.message).toContain('--allowed-origins');
+    expect(error.message).toContain('mixed content');
+  });
+
+  it('outside a browser, say the server could not be reached and why, without CORS advice', () => {
+    const cause = new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) });
+    const error = unreachableError(endpoint, cause, { inBrowser: false });
+    expect(error.message).toMatch(/Could not reach .*192\.168\.1\.5:11434 \(ECONNREFUSED\)/);
+    expect(error.message).not.toContain('CORS');
+  });
+
+  it('points at the API key on 401', () => {
+    expect(statusError(401, 'Unauthorized', '', { endpointUrl: endpoint }).message).toMatch(/API key/);
+  });
+
+  it('names the models the server has when a model is missing', () => {
+    const error = statusError(404, 'Not Found', '{"error":{"message":"model \\"x\\" not found"}}', {
+      endpointUrl: endpoint,
+      model: 'x',
+      availableModels: ['llama3.2:3b', 'qwen2.5:1.5b'],
+    });
+    expect(error.message).toContain('model "x" not found');
+    expect(error.message).toContain('"x" is not on this server; it offers: llama3.2:3b, qwen2.5:1.5b');
+  });
+
+  it('blames the path when the model exists but the endpoint does not', () => {
+    const error = statusError(404, 'Not Found', '', { endpointUrl: endpoint, model: 'm', availableModels: ['m'] });
+    expect(error.message).toMatch(/base URL path is probably wrong/);
+  });
+
+  it('reads error messages in the OpenAI, Ollama and FastAPI shapes', () => {
+    expect(serverMessage('{"error":{"message":"too long"}}')).toBe('too long');
+    expect(serverMessage('{"error":"model not found"}')).toBe('model not found');
+    expect(serverMessage('{"detail":"Not Found"}')).toBe('Not Found');
+    expect(serverMessage('<html>\n<body>Bad Gateway</body></html>')).toBe('<html> <body>Bad Gateway</body></html>');
+  });
+});
