@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { modelVersion, prebuiltAppConfig } from '@mlc-ai/web-llm';
+import {
+  assessModel,
+  chooseBuild,
+  fitsTogether,
+  parseParametersB,
+  type CatalogEntry,
+  type DeviceCapabilities,
+} from '../../../src/core/llm/catalog.ts';
+import { buildWebLLMCatalog, entryForModelId } from '../../../src/llm/model-catalog.ts';
+import { extractPrebuilt } from '../../../src/llm/webllm-prebuilt.ts';
+
+// Built from the installed package, exactly as the Vite plugin does for the page.
+const catalog = buildWebLLMCatalog(extractPrebuilt(prebuiltAppConfig.model_list, 'test', modelVersion));
+
+function entry(key: string): CatalogEntry {
+  const found = catalog.entries.find((e) => e.key === key);
+  if (!found) throw new Error(`${key} is not in the catalogue`);
+  return found;
+}
+
+/** SwiftShader in headless Chromium, as probed: no shader-f16, a software adapter, 16 GB RAM. */
+const swiftShader: DeviceCapabilities = {
+  secureContext: true,
+  webgpu: 'available',
+  adapter: { vendor: 'google', architecture: 'swiftshader', description: '', isFallbackAdapter: true },
+  features: ['subgroups', 'timestamp-query'],
+  limits: {
+    maxBufferSize: 2 ** 30,
+    maxStorageBufferBindingSize: 2 ** 30,
+    maxComputeWorkgroupStorageSize: 32768,
+    maxStorageBuffersPerShaderStage: 10,
+    maxComputeInvocationsPerWorkgroup: 256,
+  },
+  storage: { quotaBytes: 4 * 2 ** 30, usageBytes: 0 },
+  deviceMemoryGB: 16,
+};
+const laptopGpu: DeviceCapabilities = {
+  ...swiftShader,
+  adapter: { vendor: 'apple', architecture: 'metal-3', description: '', isFallbackAdapter: false },
+  features: ['shader-f16'],
+  storage: { quotaBytes: 60 * 2 ** 30, usageBytes: 0 },
+};
+
+describe('the catalogue read from the installed WebLLM', () => {
+  it('holds the five study models under their WebLLM ids', () => {
+    const studyIds = catalog.entries.filter((e) => e.role !== 'extra').map((e) => e.builds.q4f16_1?.modelId);
+    expect(studyIds).toEqual([
+      'gemma3-1b-it-q4f16_1-MLC',
+      'Qwen2.5-1.5B-Instruct-q4f16_1-MLC',
+      'Llama-3.2-3B-Instruct-q4f16_1-MLC',
+      'Qwen2.5-Coder-3B-Instruct-q4f16_1-MLC',
+      'Qwen2.5-3B-Instruct-q4f16_1-MLC',
+    ]);
+    expect(catalog.entries.filter((e) => e.role === 'search-pool').map((e) => e.studyName)).toEqual([
+      'gemma3:1b',
+      'qwen2.5:1.5b',
+      'llama3.2:3b',
+    ]);
+  });
+
+  it('takes memory and context numbers from the package, not from a table', () => {
+    const record = prebuiltAppConfig.model_list.find((r) => r.model_id === 'Llama-3.2-3B-Instruct-q4f32_1-MLC');
+    const build = entry('Llama-3.2-3B-Instruct').builds.q4f32_1;
+    expect(build?.vramRequiredMB).toBe(record?.vram_required_MB);
+    expect(build?.contextWindow).toBe(4096);
+  });
+
+  it('offers the extras in the 0.5-4 B range and misses none of its rows', () => {
+    expect(catalog.missing).toEqual([]);
+    for (const e of catalog.entries) {
+      expect(e.parametersB).toBeGreaterThanOrEqual(0.5);
+      expect(e.parametersB).toBeLessThanOrEqual(4);
+    }
+    expect(entry('Qwen2.5-Coder-1.5B-Instruct').codeSpecialised).toBe(true);
+    expect(entry('Phi-3.5-mini-instruct').parametersB).toBe(3.8);
+  });
+
+  it('hands the engine only the records of catalogued builds', () => {
+    expect(catalog.records.map((r) => r.model_id)).toContain('SmolLM2-1.7B-Instruct-q4f32_1-MLC');
+    expect(catalog.records.some((r) => r.model_id.endsWith('-1k'))).toBe(false);
+    expect(entryForModelId(catalog, 'Qwen2.5-3B-Instruct-q4f32_1-MLC')?.role).toBe('text-only-baseline');
+  });
+
+  it('reads parameter counts out of ids', () => {
+    expect(parseParametersB('Qwen2.5-1.5B-Instruct')).toBe(1.5);
+    expect(parseParametersB('gemma3-1b-it')).toBe(1);
+    expect(parseParametersB('Phi-3.5-mini-instruct')).toBeUndefined();
+  });
+});
+
+describe('choosing a build for the GPU', () => {
+  it('picks q4f32_1 when the GPU lacks shader-f16', () => {
+    expect(chooseBuild(entry('Llama-3.2-3B-Instruct'), swiftShader)?.modelId).toBe('Llama-3.2-3B-Instruct-q4f32_1-MLC');
+  });
+
+  it('picks q4f16_1 when the GPU has shader-f16', () => {
+    expect(chooseBuild(entry('Llama-3.2-3B-Instruct'), laptopGpu)?.modelId).toBe('Llama-3.2-3B-Instruct-q4f16_1-MLC');
+  });
+
+  it('says gemma3-1b cannot run without shader-f16 when WebLLM ships it only as q4f16_1', () => {
+    const gemma = entry('gemma3-1b-it');
+    // Guard: if a later WebLLM adds a q4f32_1 build this test should change, not silently pass.
+    expect(gemma.builds.q4f32_1).toBeUndefined();
+    const verdict = assessModel(gemma, swiftShader);
+    expect(verdict.verdict).toBe('blocked');
+    expect(verdict.reasons[0]).toMatch(/only as q4f16_1.*shader-f16/);
+  });
+});
+
+describe('deciding whether a model can run here', () => {
+  it('lets a 3 B model run on a software adapter, with a warning that it will be slow', () => {
+    const verdict = assessModel(entry('Qwen2.5-Coder-3B-Instruct'), swiftShader);
+    expect(verdict.verdict).toBe('caution');
+    expect(verdict.reasons.join(' ')).toMatch(/software fallback/);
+  });
+
+  it('blocks every model outside a secure context or without WebGPU, in plain words', () => {
+    const insecure = assessModel(entry('Qwen2.5-0.5B-Instruct'), { ...swiftShader, secureContext: false, webgpu: 'missing' });
+    expect(insecure.verdict).toBe('blocked');
+    expect(insecure.reasons).toEqual([
+      expect.stringMatching(/not a secure context.*https or on localhost/),
+      expect.stringMatching(/no WebGPU/),
+    ]);
+  });
+
+  it('blocks a model whose memory estimate exceeds the budget', () => {
+    const verdict = assessModel(entry('Phi-3.5-mini-instruct'), laptopGpu, { memoryBudgetMB: 2048 });
+    expect(verdict.verdict).toBe('blocked');
+    expect(verdict.reasons[0]).toMatch(/GPU memory, more than the 2\.0 GB budget/);
+  });
+
+  it('blocks a download the storage quota cannot hold, unless the model is cached', () => {
+    const tight = { ...laptopGpu, storage: { quotaBytes: 1.5 * 2 ** 30, usageBytes: 2 ** 30 } };
+    expect(assessModel(entry('Llama-3.2-3B-Instruct'), tight).reasons[0]).toMatch(/download is about [\d.]+ GB, but this site may only store 512 MB more/);
+    expect(assessModel(entry('Llama-3.2-3B-Instruct'), tight, { cached: true }).verdict).toBe('ready');
+  });
+
+  it('blocks a GPU whose buffer limits are below what WebLLM requests', () => {
+    const small = { ...laptopGpu, limits: { ...laptopGpu.limits, maxStorageBufferBindingSize: 64 * 2 ** 20 } };
+    expect(assessModel(entry('Qwen2.5-0.5B-Instruct'), small).reasons[0]).toMatch(
+      /maxStorageBufferBindingSize is 64 MB; WebLLM needs at least 128 MB/,
+    );
+  });
+});
+
+describe('keeping a generator and a refiner loaded together', () => {
+  const qwen = entry('Qwen2.5-1.5B-Instruct').builds.q4f32_1;
+  const llama = entry('Llama-3.2-3B-Instruct').builds.q4f32_1;
+  it('keeps both when their estimates fit the budget, else swaps', () => {
+    if (!qwen || !llama) throw new Error('study builds missing');
+    expect(fitsTogether([qwen, llama], 8192)).toBe(true);
+    expect(fitsTogether([qwen, llama], 4096)).toBe(false);
+    expect(fitsTogether([qwen, llama], undefined)).toBe(false);
+  });
+});
