@@ -1,0 +1,222 @@
+/**
+ * Benchmark datasets load at run time, like model weights: from a cache, the app's own origin,
+ * upstream, or a file the user picks. Every byte is checked against a pinned SHA-256 first, so
+ * a study's problems are exactly the published ones whatever the source.
+ */
+import { parseHumanEval } from './humaneval.ts';
+import { parseSanitizedMbpp } from './mbpp.ts';
+import type { BenchmarkId, Problem } from './problem.ts';
+import { assertCompleteBenchmark } from './problem-count.ts';
+import { BENCHMARK_NAMES } from './task-id.ts';
+
+export interface DatasetFile {
+  benchmark: BenchmarkId;
+  fileName: string;
+  /** SHA-256 of the upstream file, as published. */
+  sha256: string;
+  /** HumanEval only: SHA-256 of the same file decompressed, so a user may pick either form. */
+  decompressedSha256: string | null;
+  /** Where a deploy may ship the file, relative to the app's own origin. */
+  sameOriginPath: string;
+  upstreamUrl: string;
+}
+
+export const DATASET_FILES: Record<BenchmarkId, DatasetFile> = {
+  humaneval: {
+    benchmark: 'humaneval',
+    fileName: 'HumanEval.jsonl.gz',
+    sha256: 'b796127e635a67f93fb35c04f4cb03cf06f38c8072ee7cee8833d7bee06979ef',
+    decompressedSha256: '1d49078ba3e2b196b9344535bef34a43021f038fad9561d6ee7c53450609a6a2',
+    sameOriginPath: 'datasets/HumanEval.jsonl.gz',
+    upstreamUrl: 'https://raw.githubusercontent.com/openai/human-eval/master/data/HumanEval.jsonl.gz',
+  },
+  mbpp: {
+    benchmark: 'mbpp',
+    fileName: 'sanitized-mbpp.json',
+    sha256: 'ca95deaa9a01ef0a6f439f88bcf0dd3db3563d22f22aad6cae04ebb9a8d8c8e9',
+    decompressedSha256: null,
+    sameOriginPath: 'datasets/sanitized-mbpp.json',
+    upstreamUrl: 'https://raw.githubusercontent.com/google-research/google-research/master/mbpp/sanitized-mbpp.json',
+  },
+};
+
+/** Lower-case hex SHA-256, via Web Crypto (present in browsers, workers and Node ≥ 20). */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', asArrayBufferView(bytes));
+  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Decompresses gzip bytes with the platform's DecompressionStream. */
+export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+  try {
+    const stream = new Blob([asArrayBufferView(bytes)]).stream().pipeThrough(new DecompressionStream('gzip'));
+    return new Uint8Array(await new Response(stream).arrayBuffer());
+  } catch (error) {
+    throw new Error(`Not a valid gzip file (${(error as Error).message}).`);
+  }
+}
+
+/**
+ * Verifies `bytes` against the pinned hash of `benchmark`'s file and parses them into the whole
+ * benchmark. `origin` names where the bytes came from, for the error message.
+ */
+export async function decodeDataset(benchmark: BenchmarkId, bytes: Uint8Array, origin = 'the file'): Promise<Problem[]> {
+  return (await decodeVerified(benchmark, bytes, origin)).problems;
+}
+
+async function decodeVerified(
+  benchmark: BenchmarkId,
+  bytes: Uint8Array,
+  origin: string,
+): Promise<{ problems: Problem[]; sha256: string }> {
+  const file = DATASET_FILES[benchmark];
+  const got = await sha256Hex(bytes);
+  let text: string;
+  if (got === file.sha256) {
+    text = new TextDecoder().decode(benchmark === 'humaneval' ? await gunzip(bytes) : bytes);
+  } else if (got === file.decompressedSha256) {
+    text = new TextDecoder().decode(bytes);
+  } else {
+    throw new Error(hashMismatchMessage(file, bytes, got, origin));
+  }
+  const problems = benchmark === 'humaneval' ? parseHumanEval(text) : parseSanitizedMbpp(text);
+  assertCompleteBenchmark(benchmark, problems);
+  return { problems, sha256: got };
+}
+
+function hashMismatchMessage(file: DatasetFile, bytes: Uint8Array, got: string, origin: string): string {
+  const head = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart().toLowerCase();
+  const looksLikeHtml = head.startsWith('<!doctype') || head.startsWith('<html');
+  return (
+    `${file.fileName} from ${origin} is not the published ${BENCHMARK_NAMES[file.benchmark]} file: ` +
+    `its SHA-256 is ${got}, expected ${file.sha256}.` +
+    (looksLikeHtml ? ' The server answered with an HTML page, so the file is probably missing there.' : '') +
+    ` Download the original from ${file.upstreamUrl} and use that.`
+  );
+}
+
+/** Fetches one URL's bytes; rejects on network errors and non-2xx answers. Injected so tests and Node can supply their own. */
+export type FetchBytes = (url: string) => Promise<Uint8Array>;
+
+/** Bytes already verified once, keyed by their SHA-256. The IndexedDB implementation lives in `src/store`. */
+export interface DatasetCache {
+  get(sha256: string): Promise<Uint8Array | undefined>;
+  put(sha256: string, bytes: Uint8Array): Promise<void>;
+}
+
+export interface SourceFailure {
+  /** `cache`, or the URL that was tried. */
+  source: string;
+  reason: string;
+}
+
+export interface LoadedDataset {
+  benchmark: BenchmarkId;
+  problems: Problem[];
+  /** The hash of the bytes that were used: goes into result files. */
+  sha256: string;
+  /** `cache`, or the URL the bytes came from. */
+  source: string;
+  /** Sources tried before the one that worked, and why each failed; also a failed cache write. */
+  failures: SourceFailure[];
+}
+
+export interface LoadDatasetOptions {
+  fetchBytes: FetchBytes;
+  /** Tried in order after the cache. Default: the same-origin path, then upstream. */
+  sources?: readonly string[];
+  cache?: DatasetCache;
+}
+
+/** The sources tried by default: a deploy's own copy first (fast, works offline), then upstream. */
+export function defaultDatasetSources(benchmark: BenchmarkId): string[] {
+  const file = DATASET_FILES[benchmark];
+  return [file.sameOriginPath, file.upstreamUrl];
+}
+
+/** Thrown when no source gave the verified file; `failures` lists every source and its reason. */
+export class DatasetUnavailableError extends Error {
+  readonly failures: SourceFailure[];
+  constructor(benchmark: BenchmarkId, failures: SourceFailure[]) {
+    const file = DATASET_FILES[benchmark];
+    super(
+      `Could not load ${BENCHMARK_NAMES[benchmark]} from any source:\n` +
+        failures.map((f) => `  - ${f.source}: ${f.reason}`).join('\n') +
+        `\nPick the file yourself (${file.fileName}, from ${file.upstreamUrl}), ` +
+        'or ship it with the app: npm run datasets -- --from DIR.',
+    );
+    this.name = 'DatasetUnavailableError';
+    this.failures = failures;
+  }
+}
+
+/**
+ * Loads a benchmark from the first source that yields the pinned file: the cache, then each
+ * URL in `sources`. Verified bytes fetched from a URL are written to the cache. Throws
+ * DatasetUnavailableError when every source fails.
+ */
+export async function loadDataset(benchmark: BenchmarkId, options: LoadDatasetOptions): Promise<LoadedDataset> {
+  const file = DATASET_FILES[benchmark];
+  const failures: SourceFailure[] = [];
+  const { cache, fetchBytes } = options;
+
+  if (cache) {
+    for (const sha of acceptedHashes(file)) {
+      try {
+        const bytes = await cache.get(sha);
+        if (!bytes) continue;
+        const problems = await decodeDataset(benchmark, bytes, 'the cache');
+        return { benchmark, problems, sha256: sha, source: 'cache', failures };
+      } catch (error) {
+        failures.push({ source: 'cache', reason: reasonOf(error) });
+      }
+    }
+  }
+
+  for (const url of options.sources ?? defaultDatasetSources(benchmark)) {
+    let bytes: Uint8Array;
+    let decoded: { problems: Problem[]; sha256: string };
+    try {
+      bytes = await fetchBytes(url);
+      decoded = await decodeVerified(benchmark, bytes, url);
+    } catch (error) {
+      failures.push({ source: url, reason: reasonOf(error) });
+      continue;
+    }
+    const { problems, sha256 } = decoded;
+    if (cache) {
+      try {
+        await cache.put(sha256, bytes);
+      } catch (error) {
+        // A full or blocked cache costs a download next time, nothing more.
+        failures.push({ source: 'cache', reason: `could not store the file: ${reasonOf(error)}` });
+      }
+    }
+    return { benchmark, problems, sha256, source: url, failures };
+  }
+
+  throw new DatasetUnavailableError(benchmark, failures);
+}
+
+/** FetchBytes over the global fetch (browsers, workers, Node ≥ 20). */
+export const fetchBytesWithFetch: FetchBytes = async (url) => {
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
+  return new Uint8Array(await response.arrayBuffer());
+};
+
+function acceptedHashes(file: DatasetFile): string[] {
+  return file.decompressedSha256 ? [file.sha256, file.decompressedSha256] : [file.sha256];
+}
+
+function reasonOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+/**
+ * Web Crypto and Blob want ArrayBuffer-backed views; a Uint8Array may sit on a SharedArrayBuffer
+ * (as in cross-origin-isolated pages), so copy in that case only.
+ */
+function asArrayBufferView(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
+}
