@@ -1,0 +1,152 @@
+/**
+ * WebLLM failures reach the page as strings (its worker posts `err.toString()`), so they are
+ * recognised by their text. Each known pattern becomes a title, an explanation and a next step
+ * a person can act on; anything else keeps its raw text so nothing is hidden.
+ */
+
+export type WebLLMProblemKind =
+  | 'out-of-memory'
+  | 'shader-f16'
+  | 'gpu-limits'
+  | 'quota'
+  | 'cors'
+  | 'network'
+  | 'no-webgpu'
+  | 'context-window'
+  | 'integrity'
+  | 'unknown-model'
+  | 'worker'
+  | 'unknown';
+
+export interface ExplainedError {
+  kind: WebLLMProblemKind;
+  title: string;
+  explanation: string;
+  nextStep: string;
+  /** What the engine said, for the details view and bug reports. */
+  raw: string;
+}
+
+interface Pattern {
+  kind: WebLLMProblemKind;
+  test: RegExp;
+  title: string;
+  explanation: string;
+  nextStep: string;
+}
+
+// Order matters: the first match wins, and the specific ones must precede "network".
+const PATTERNS: readonly Pattern[] = [
+  {
+    kind: 'no-webgpu',
+    test: /WebGPUNotAvailableError|WebGPUNotFoundError|Cannot find WebGPU|Unable to find a compatible GPU|navigator\.gpu is undefined/i,
+    title: 'WebGPU is not available',
+    explanation: 'The browser did not offer a WebGPU device, which in-browser models need.',
+    nextStep: 'Open the page in a recent Chrome or Edge (over https or localhost), or use an OpenAI-compatible endpoint instead.',
+  },
+  {
+    kind: 'shader-f16',
+    test: /ShaderF16SupportError|shader-f16|\bf16\b[^\n]*(extension|enable)|enable f16/i,
+    title: 'This build needs 16-bit shaders',
+    explanation: 'The model was compiled for GPUs with the shader-f16 feature, and this GPU does not offer it.',
+    nextStep: 'Pick the q4f32_1 build of the model (the catalogue does this when it knows), or another model that has one.',
+  },
+  {
+    kind: 'out-of-memory',
+    test: /DeviceLostError|device (was )?lost|out of memory|\bOOM\b|GPUOutOfMemoryError|Array buffer allocation failed|allocation failed/i,
+    title: 'The GPU ran out of memory',
+    explanation: 'The WebGPU device was lost, which almost always means the model and its cache did not fit in GPU memory.',
+    nextStep: 'Close other GPU-heavy tabs, choose a smaller model, or load one model at a time; then reload the page.',
+  },
+  {
+    kind: 'gpu-limits',
+    test: /exceeds limit|requested max\w+ exceeds|maxStorageBufferBindingSize|maxBufferSize|maxComputeWorkgroupStorageSize/i,
+    title: 'The GPU is below what WebLLM needs',
+    explanation: 'The GPU adapter reports buffer or workgroup limits smaller than the model runtime requests.',
+    nextStep: 'Update the browser and GPU driver, or use an OpenAI-compatible endpoint.',
+  },
+  {
+    kind: 'quota',
+    test: /QuotaExceededError|quota (has been )?exceeded|exceeded the quota|storage quota/i,
+    title: 'Not enough browser storage',
+    explanation: 'The browser refused to store more model files for this site.',
+    nextStep: 'Delete cached models you no longer need (below), free disk space, or leave private browsing, then try again.',
+  },
+  {
+    kind: 'cors',
+    test: /CORS|Cross-Origin Request Blocked|Access-Control-Allow-Origin/i,
+    title: 'The model server refused this site',
+    explanation: 'The server holding the model files does not allow pages from this origin to read them (CORS).',
+    nextStep: 'Serve the files with an Access-Control-Allow-Origin header, or use the default Hugging Face location.',
+  },
+  {
+    kind: 'integrity',
+    test: /IntegrityError|Integrity verification failed/i,
+    title: 'A model file is not what was expected',
+    explanation: 'A downloaded file did not match its published checksum, so it was not used.',
+    nextStep: 'Delete the model from the cache and download it again.',
+  },
+  {
+    kind: 'context-window',
+    test: /ContextWindowSizeExceededError|exceed context window size/i,
+    title: 'The prompt is too long for this model',
+    explanation: 'The messages do not fit in the model\'s context window.',
+    nextStep: 'Shorten the prompt or pick a model with a larger context window.',
+  },
+  {
+    kind: 'unknown-model',
+    test: /ModelNotFoundError|Cannot find model record/i,
+    title: 'Unknown model',
+    explanation: 'The engine has no record of this model id.',
+    nextStep: 'Pick a model from the catalogue; ids are case-sensitive.',
+  },
+  {
+    kind: 'network',
+    test: /Failed to execute 'add' on 'Cache'|Request failed|Failed to fetch|NetworkError|Load failed|Cannot fetch|\b404\b|net::ERR_[A-Z_]+/i,
+    title: 'A model file could not be downloaded',
+    explanation:
+      'The browser could not fetch one of the model files: the network is down, the address is wrong (404), or the server blocked the request.',
+    nextStep: 'Check the connection and the model files location in the settings, then try the download again; finished files are kept.',
+  },
+  {
+    kind: 'worker',
+    test: /model worker (failed|stopped)|WorkerGlobalScope|importScripts|Failed to load module script/i,
+    title: 'The model worker stopped',
+    explanation: 'The background worker that runs WebLLM failed to start or crashed.',
+    nextStep: 'Reload the page. If it keeps happening, the browser console has the details.',
+  },
+];
+
+/** Maps one engine error string (or Error) to something a person can act on. */
+export function explainWebLLMError(error: unknown): ExplainedError {
+  const raw = errorText(error);
+  for (const pattern of PATTERNS) {
+    if (pattern.test.test(raw)) {
+      return { kind: pattern.kind, title: pattern.title, explanation: pattern.explanation, nextStep: pattern.nextStep, raw };
+    }
+  }
+  return {
+    kind: 'unknown',
+    title: 'The model engine failed',
+    explanation: `WebLLM reported: ${raw}`,
+    nextStep: 'Try again; if it repeats, reload the page or pick another model.',
+    raw,
+  };
+}
+
+/** An Error whose message is the plain explanation, carrying the structured form for the UI. */
+export class WebLLMEngineError extends Error {
+  readonly explained: ExplainedError;
+  constructor(explained: ExplainedError) {
+    super(`${explained.title}. ${explained.explanation} ${explained.nextStep}`);
+    this.name = 'WebLLMEngineError';
+    this.explained = explained;
+  }
+}
+
+function errorText(error: unknown): string {
+  if (typeof error === 'string') return error;
+  if (error instanceof Error) return error.name && !error.message.startsWith(error.name) ? `${error.name}: ${error.message}` : error.message;
+  if (error && typeof error === 'object' && 'message' in error) return String((error as { message: unknown }).message);
+  return String(error);
+}

@@ -1,0 +1,90 @@
+import { describe, expect, it } from 'vitest';
+import { explainWebLLMError, WebLLMEngineError } from '../../../src/llm/webllm-errors.ts';
+
+// Strings as WebLLM's worker posts them (`err.toString()` of its own error classes and of
+// browser exceptions), copied from the installed package's messages and Chromium's wording.
+describe('explaining WebLLM errors', () => {
+  it('a 404 on a model file while filling the cache is a download problem', () => {
+    const explained = explainWebLLMError("TypeError: Failed to execute 'add' on 'Cache': Request failed");
+    expect(explained.kind).toBe('network');
+    expect(explained.title).toBe('A model file could not be downloaded');
+    expect(explained.nextStep).toMatch(/try the download again/);
+  });
+
+  it('a dropped connection is a download problem too', () => {
+    expect(explainWebLLMError('TypeError: Failed to fetch').kind).toBe('network');
+    expect(explainWebLLMError('Error: Cannot fetch https://huggingface.co/x/resolve/main/mlc-chat-config.json').kind).toBe('network');
+  });
+
+  it('a lost device reads as running out of GPU memory', () => {
+    const raw =
+      'DeviceLostError: The WebGPU device was lost while loading the model. This issue often occurs due to running out of memory (OOM). To resolve this, try reloading with a model that has fewer parameters or uses a smaller context length.';
+    const explained = explainWebLLMError(raw);
+    expect(explained.kind).toBe('out-of-memory');
+    expect(explained.nextStep).toMatch(/smaller model/);
+    expect(explained.raw).toBe(raw);
+  });
+
+  it('a q4f16 build on a GPU without shader-f16 points at the q4f32 build', () => {
+    const explained = explainWebLLMError(
+      'ShaderF16SupportError: This model requires WebGPU extension shader-f16, which is not enabled in this browser. You can try to launch Chrome Canary in command line with flag "--enable-dawn-features=allow_unsafe_apis".',
+    );
+    expect(explained.kind).toBe('shader-f16');
+    expect(explained.nextStep).toMatch(/q4f32_1/);
+    expect(explainWebLLMError("Error while parsing WGSL: :3:8 error: 'f16' type used without 'f16' extension enabled").kind).toBe(
+      'shader-f16',
+    );
+  });
+
+  it('a full disk reads as a storage quota problem', () => {
+    expect(explainWebLLMError("QuotaExceededError: Failed to execute 'put' on 'Cache': Quota exceeded.").kind).toBe('quota');
+  });
+
+  it('a CORS refusal is told apart from a plain network failure when the browser names it', () => {
+    const explained = explainWebLLMError(
+      "Access to fetch at 'https://models.example.org/x/mlc-chat-config.json' from origin 'http://localhost:4173' has been blocked by CORS policy",
+    );
+    expect(explained.kind).toBe('cors');
+    expect(explained.nextStep).toMatch(/Access-Control-Allow-Origin/);
+  });
+
+  it('no WebGPU says what to use instead', () => {
+    const explained = explainWebLLMError(
+      'WebGPUNotAvailableError: WebGPU is not supported in your current environment, but it is necessary to run the WebLLM engine.',
+    );
+    expect(explained.kind).toBe('no-webgpu');
+    expect(explained.nextStep).toMatch(/OpenAI-compatible endpoint/);
+    expect(explainWebLLMError("Error: Unable to find a compatible GPU. This issue might be because your computer doesn't have a GPU").kind).toBe(
+      'no-webgpu',
+    );
+  });
+
+  it('GPU limits below the runtime request are named', () => {
+    expect(
+      explainWebLLMError(
+        'Error: Cannot initialize runtime because of requested maxStorageBufferBindingSize exceeds limit. requested=128MB, limit=64MB. ',
+      ).kind,
+    ).toBe('gpu-limits');
+  });
+
+  it('a model missing from the engine is not mistaken for a 404', () => {
+    expect(
+      explainWebLLMError(
+        'SpecifiedModelNotFoundError: Specified model x for ChatCompletionRequest is not found in loaded models.',
+      ).kind,
+    ).toBe('unknown-model');
+    expect(explainWebLLMError('ModelNotFoundError: Cannot find model record in appConfig for foo-MLC.').kind).toBe('unknown-model');
+  });
+
+  it('keeps an unrecognised message visible word for word', () => {
+    const explained = explainWebLLMError('Error: something nobody has seen before');
+    expect(explained.kind).toBe('unknown');
+    expect(explained.explanation).toContain('something nobody has seen before');
+  });
+
+  it('turns into an Error whose message is the plain explanation', () => {
+    const error = new WebLLMEngineError(explainWebLLMError('TypeError: Failed to fetch'));
+    expect(error.message).toMatch(/^A model file could not be downloaded\. The browser could not fetch/);
+    expect(error.explained.raw).toBe('TypeError: Failed to fetch');
+  });
+});
