@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
+
+let browser: Browser;
+let server: AppServer;
+
+beforeAll(async () => {
+  server = await startAppServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the app shell', () => {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    it(`loads every page without console errors in the ${colorScheme} theme`, async () => {
+      const app = await openApp(browser, server, { colorScheme });
+      const { page } = app;
+      await expect.poll(() => page.locator('h1').first().textContent()).toBe('Feedback Lab');
+      expect(await page.evaluate(() => document.documentElement.dataset.theme)).toBe(colorScheme);
+      await app.screenshot(`home-${colorScheme}`);
+
+      for (const [link, heading] of [
+        ['Scoring', 'Scoring'],
+        ['Playground', 'Playground'],
+        ['Models', 'Models'],
+      ] as const) {
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: link }).click();
+        await page.getByRole('heading', { level: 1, name: heading }).waitFor();
+        expect(await page.title()).toContain(heading);
+      }
+      await app.screenshot(`models-${colorScheme}`);
+      expect(app.errors).toEqual([]);
+      await app.close();
+    });
+  }
+
+  it('remembers the theme the user picks across reloads', async () => {
+    const app = await openApp(browser, server, { colorScheme: 'light' });
+    const toggle = app.page.getByRole('button', { name: 'Dark theme' });
+    await toggle.click();
+    expect(await toggle.getAttribute('aria-pressed')).toBe('true');
+    await app.page.reload();
+    expect(await app.page.evaluate(() => document.documentElement.dataset.theme)).toBe('dark');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('shows a not-found page for an unknown address, and the server answers missing files with 404', async () => {
+    const app = await openApp(browser, server, { hash: '#/no-such-page' });
+    await app.page.getByRole('heading', { name: 'Page not found' }).waitFor();
+    const response = await app.page.request.get(`${server.url}no-such-file.json`);
+    expect(response.status()).toBe(404);
+    const dataset = await app.page.request.get(`${server.url}datasets/HumanEval.jsonl.gz`);
+    expect(dataset.headers()['content-type']).toBe('application/gzip');
+    expect(dataset.headers()['content-encoding']).toBeUndefined();
+    expect(await app.page.evaluate(() => crossOriginIsolated)).toBe(true);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+});

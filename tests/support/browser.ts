@@ -1,0 +1,130 @@
+/**
+ * End-to-end support: a system Chromium driven by playwright-core (never a downloaded browser),
+ * the built app served by scripts/serve.mjs with the benchmark files beside it, and a page that
+ * records every console error from itself and its workers.
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { DATASET_FILE_NAMES, REPO_ROOT, datasetsDir } from './datasets-dir.ts';
+
+const BROWSER_CANDIDATES = [
+  '/usr/bin/chromium',
+  '/usr/bin/chromium-browser',
+  '/usr/bin/google-chrome',
+  '/usr/bin/google-chrome-stable',
+  '/Applications/Google Chrome.app/Contents/MacOS/Google Chrome',
+];
+
+export function chromePath(): string {
+  const fromEnv = process.env.CHROME_PATH;
+  if (fromEnv) {
+    if (!existsSync(fromEnv)) throw new Error(`CHROME_PATH is ${fromEnv}, but no file is there.`);
+    return fromEnv;
+  }
+  const found = BROWSER_CANDIDATES.find((path) => existsSync(path));
+  if (!found) {
+    throw new Error(`No Chromium or Chrome found (looked at ${BROWSER_CANDIDATES.join(', ')}). Install one or set CHROME_PATH.`);
+  }
+  return found;
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromePath(),
+    headless: true,
+    // No --user-data-dir: playwright makes a fresh profile itself, so runs never share caches.
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--enable-unsafe-webgpu',
+      '--use-webgpu-adapter=swiftshader',
+    ],
+  });
+}
+
+export interface AppServer {
+  /** Ends with a slash: `http://127.0.0.1:41234/`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Serves dist/ (build it first: `npm run test:e2e` does) with the benchmark files in dist/datasets. */
+export async function startAppServer(): Promise<AppServer> {
+  const dist = join(REPO_ROOT, 'dist');
+  if (!existsSync(join(dist, 'index.html'))) throw new Error('dist/ has no build. Run `npm run build` (npm run test:e2e builds first).');
+  const from = datasetsDir();
+  mkdirSync(join(dist, 'datasets'), { recursive: true });
+  for (const name of DATASET_FILE_NAMES) copyFileSync(join(from, name), join(dist, 'datasets', name));
+
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts/serve.mjs'), '--root', dist, '--port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /http:\/\/127\.0\.0\.1:\d+\//.exec(output);
+      if (match) resolve(match[0]);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`scripts/serve.mjs exited (${code}) before serving:\n${output}`)));
+  });
+  return { url, close: () => stopChild(child) };
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+export interface AppPage {
+  context: BrowserContext;
+  page: Page;
+  /** Console errors and uncaught exceptions from the page and its workers, in order. */
+  errors: string[];
+  /** Saves a full-page PNG as test-results/<name>.png. */
+  screenshot(name: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  colorScheme?: 'light' | 'dark';
+  /** The page to open, e.g. `#/score`. */
+  hash?: string;
+}
+
+export async function openApp(browser: Browser, server: AppServer, options: OpenOptions = {}): Promise<AppPage> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 720 },
+    colorScheme: options.colorScheme ?? 'light',
+    acceptDownloads: true,
+  });
+  const errors: string[] = [];
+  // Context-level console events include dedicated workers (the Pyodide sandbox) as well as pages.
+  context.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()} (${message.location().url})`);
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  await page.goto(`${server.url}${options.hash ?? ''}`);
+  return {
+    context,
+    page,
+    errors,
+    async screenshot(name) {
+      const dir = join(REPO_ROOT, 'test-results');
+      mkdirSync(dir, { recursive: true });
+      await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
+    },
+    close: () => context.close(),
+  };
+}
