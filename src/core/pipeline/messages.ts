@@ -1,0 +1,170 @@
+/**
+ * What each node sees, built exactly as the study did: one system message (the node's role
+ * prompt) and one user message, a fresh two-message chat per call with no history between
+ * iterations. The ingredients follow the study; the sentences around them are our own.
+ */
+import type { Problem } from '../benchmarks/problem.ts';
+import type { Outcome } from '../harness/outcome.ts';
+import type { ChatMessage } from '../ports.ts';
+
+/** The refiner and the analyzer see only the first 1000 characters of the error, as in the study. */
+export const ERROR_TEXT_CHARS = 1000;
+
+/**
+ * The task as the generator sees it. HumanEval: the raw prompt (signature and docstring),
+ * nothing added. MBPP: the task text, the test asserts and an instruction to write only the
+ * function; MBPP thus shows its tests to the model, so its passes are weaker evidence.
+ */
+export function taskStatement(problem: Problem): string {
+  if (problem.benchmark === 'humaneval') return problem.prompt;
+  return [
+    problem.prompt.trim(),
+    '',
+    'Your code must pass these tests:',
+    ...problem.testList,
+    '',
+    'Write only the Python function (with any imports it needs), no tests and no explanation.',
+  ].join('\n');
+}
+
+export function generatorMessages(problem: Problem, systemPrompt: string): ChatMessage[] {
+  return chat(systemPrompt, taskStatement(problem));
+}
+
+/** What the execution said, cut to the study's 1000 characters. */
+export function errorText(outcome: Outcome): string {
+  switch (outcome.kind) {
+    case 'passed':
+      // Forced-iteration runs refine passing code too; the study's refiner then saw no error output.
+      return '(no error output)';
+    case 'timed-out':
+      return `Timed out: the program was still running after ${formatSeconds(outcome.limitMs)}.`;
+    case 'failed': {
+      const summary = `${outcome.errorType}: ${outcome.message}`.trimEnd();
+      const traceback = outcome.traceback.trimEnd();
+      // A traceback normally ends with its "Type: message" line; add it when the harness trimmed it away.
+      const text = traceback === '' ? summary : traceback.includes(outcome.errorType) ? traceback : `${traceback}\n${summary}`;
+      return text.slice(0, ERROR_TEXT_CHARS);
+    }
+    default:
+      return assertNeverOutcome(outcome);
+  }
+}
+
+/** The failing assert line(s) of the tests, when the harness identified one. */
+export function failingTestsText(outcome: Outcome): string {
+  if (outcome.kind === 'failed' && outcome.failingAssert) return outcome.failingAssert;
+  if (outcome.kind === 'passed') return '(none)';
+  return '(no single failing assert identified; see the error above)';
+}
+
+/** Problem, code and execution result: the common part of the analyzer's and the refiner's message. */
+function feedbackSections(problem: Problem, code: string, outcome: Outcome): string[] {
+  return [
+    'Task:',
+    taskStatement(problem),
+    '',
+    'Code that was run:',
+    fence(code),
+    '',
+    'What happened when the tests ran:',
+    errorText(outcome),
+    '',
+    'Failing test:',
+    failingTestsText(outcome),
+  ];
+}
+
+/** The analyzer is asked for a diagnosis in words; the refiner writes the code. */
+export function analyzerMessages(problem: Problem, code: string, outcome: Outcome, systemPrompt: string): ChatMessage[] {
+  return chat(
+    systemPrompt,
+    [
+      ...feedbackSections(problem, code, outcome),
+      '',
+      'Explain what is wrong with this code and how it should be fixed. Answer in words only; do not write code.',
+    ].join('\n'),
+  );
+}
+
+/**
+ * The refiner sees the problem, its previous code, the first 1000 characters of the error, the
+ * failing assert, and the analyzer's diagnosis when the stage has an analyzer.
+ */
+export function refinerMessages(
+  problem: Problem,
+  code: string,
+  outcome: Outcome,
+  analysis: string | null,
+  systemPrompt: string,
+): ChatMessage[] {
+  return chat(
+    systemPrompt,
+    [
+      ...feedbackSections(problem, code, outcome),
+      ...(analysis === null ? [] : ['', 'A reviewer diagnosed the failure as follows:', analysis.trim()]),
+      '',
+      'Write the corrected code. Reply with the complete function only.',
+    ].join('\n'),
+  );
+}
+
+/** Text-only control: the planner gets exactly what a generator gets. */
+export function plannerMessages(problem: Problem, systemPrompt: string): ChatMessage[] {
+  return chat(systemPrompt, taskStatement(problem));
+}
+
+/** Text-only control: the critic reads the code; nothing about any execution reaches it. */
+export function criticMessages(problem: Problem, code: string, systemPrompt: string): ChatMessage[] {
+  return chat(
+    systemPrompt,
+    [
+      'Task:',
+      taskStatement(problem),
+      '',
+      'Proposed code (it has not been run):',
+      fence(code),
+      '',
+      'Review this code against the task. List the problems you find, or say that it looks correct.',
+    ].join('\n'),
+  );
+}
+
+/** Text-only control: the reviser gets the code and the critic's review, never an execution result. */
+export function reviserMessages(problem: Problem, code: string, review: string, systemPrompt: string): ChatMessage[] {
+  return chat(
+    systemPrompt,
+    [
+      'Task:',
+      taskStatement(problem),
+      '',
+      'Current code:',
+      fence(code),
+      '',
+      "Reviewer's notes:",
+      review.trim(),
+      '',
+      'Write the revised code. Reply with the complete function only.',
+    ].join('\n'),
+  );
+}
+
+function chat(system: string, user: string): ChatMessage[] {
+  return [
+    { role: 'system', content: system },
+    { role: 'user', content: user },
+  ];
+}
+
+function fence(code: string): string {
+  return '```python\n' + code.trimEnd() + '\n```';
+}
+
+function formatSeconds(ms: number): string {
+  const seconds = ms / 1000;
+  return `${Number.isInteger(seconds) ? seconds : seconds.toFixed(1)} s`;
+}
+
+function assertNeverOutcome(outcome: never): never {
+  throw new Error(`Unexpected outcome: ${JSON.stringify(outcome)}`);
+}
