@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import type { Outcome } from '../../../src/core/harness/outcome.ts';
+import {
+  analyzerMessages,
+  criticMessages,
+  ERROR_TEXT_CHARS,
+  errorText,
+  generatorMessages,
+  refinerMessages,
+  reviserMessages,
+} from '../../../src/core/pipeline/messages.ts';
+import { assertionFailure, humanEvalProblem, mbppProblem, nameError, passed } from './fixtures.ts';
+
+const code = 'def add(a, b):\n    return a - b\n';
+
+describe('generator message', () => {
+  it('is the raw HumanEval prompt, nothing added', () => {
+    const messages = generatorMessages(humanEvalProblem, 'SYSTEM');
+    expect(messages).toEqual([
+      { role: 'system', content: 'SYSTEM' },
+      { role: 'user', content: humanEvalProblem.prompt },
+    ]);
+  });
+
+  it('shows MBPP its task text and test asserts, and asks for only the function', () => {
+    const [, user] = generatorMessages(mbppProblem, 'SYSTEM');
+    expect(user?.content).toContain(mbppProblem.prompt);
+    for (const line of mbppProblem.testList) expect(user?.content).toContain(line);
+    expect(user?.content).toMatch(/Write only the Python function/);
+  });
+});
+
+describe('what the refiner sees', () => {
+  it('is one system and one user message: problem, previous code, error, failing assert', () => {
+    const messages = refinerMessages(humanEvalProblem, code, assertionFailure(), null, 'FIX IT');
+    expect(messages).toHaveLength(2);
+    expect(messages[0]).toEqual({ role: 'system', content: 'FIX IT' });
+    expect(messages[1]?.role).toBe('user');
+    const user = messages[1]?.content ?? '';
+    expect(user).toContain(humanEvalProblem.prompt);
+    expect(user).toContain('```python\ndef add(a, b):\n    return a - b\n```');
+    expect(user).toContain('AssertionError');
+    expect(user).toContain('Failing test:\nassert candidate(2, 3) == 5');
+    expect(user).not.toMatch(/reviewer/i);
+  });
+
+  it('gets only the first 1000 characters of a long traceback', () => {
+    const frames = Array.from({ length: 80 }, (_, i) => `  File "<candidate>", line ${i + 1}, in f\n    return f(n)`);
+    const traceback = ['Traceback (most recent call last):', ...frames, 'RecursionError: maximum recursion depth exceeded'].join('\n');
+    const outcome: Outcome = {
+      kind: 'failed',
+      durationMs: 9,
+      category: 'RecursionError',
+      errorType: 'RecursionError',
+      message: 'maximum recursion depth exceeded',
+      traceback,
+      failingAssert: null,
+      studyErrorType: 'RecursionError',
+    };
+    expect(traceback.length).toBeGreaterThan(ERROR_TEXT_CHARS);
+    expect(errorText(outcome)).toBe(traceback.slice(0, 1000));
+    const user = refinerMessages(humanEvalProblem, code, outcome, null, 'S')[1]?.content ?? '';
+    expect(user).toContain(traceback.slice(0, 1000));
+    expect(user).not.toContain(traceback.slice(0, 1001));
+  });
+
+  it("includes the analyzer's diagnosis when the stage has an analyzer", () => {
+    const user = refinerMessages(humanEvalProblem, code, assertionFailure(), 'It subtracts instead of adding.', 'S')[1]?.content;
+    expect(user).toContain('It subtracts instead of adding.');
+  });
+
+  it('names the error of a NameError and says no assert was identified', () => {
+    const user = refinerMessages(humanEvalProblem, code, nameError(), null, 'S')[1]?.content ?? '';
+    expect(user).toContain("NameError: name 'List' is not defined");
+    expect(user).toMatch(/Failing test:\n\(no single failing assert identified/);
+  });
+
+  it('says the program timed out, with its limit', () => {
+    const outcome: Outcome = { kind: 'timed-out', durationMs: 10_000, limitMs: 10_000, studyErrorType: null };
+    expect(refinerMessages(humanEvalProblem, code, outcome, null, 'S')[1]?.content).toContain('still running after 10 s');
+  });
+
+  it('shows no error when forced iterations refine code that passed, as the study did', () => {
+    const user = refinerMessages(humanEvalProblem, code, passed, null, 'S')[1]?.content ?? '';
+    expect(user).toContain('(no error output)');
+  });
+});
+
+describe('what the analyzer sees', () => {
+  it('has the same problem, code and error, and is asked for a diagnosis without code', () => {
+    const [system, user] = analyzerMessages(humanEvalProblem, code, assertionFailure(), 'DIAGNOSE');
+    expect(system).toEqual({ role: 'system', content: 'DIAGNOSE' });
+    expect(user?.content).toContain(humanEvalProblem.prompt);
+    expect(user?.content).toContain('assert candidate(2, 3) == 5');
+    expect(user?.content).toMatch(/do not write code/i);
+  });
+});
+
+describe('text-only messages', () => {
+  it('carry the task, code and review but no execution result', () => {
+    const critic = criticMessages(humanEvalProblem, code, 'CRITIC')[1]?.content ?? '';
+    const reviser = reviserMessages(humanEvalProblem, code, 'Looks wrong: it subtracts.', 'REVISER')[1]?.content ?? '';
+    for (const text of [critic, reviser]) {
+      expect(text).toContain(humanEvalProblem.prompt);
+      expect(text).not.toMatch(/Traceback|Error|Failing test/);
+    }
+    expect(reviser).toContain('Looks wrong: it subtracts.');
+  });
+});
