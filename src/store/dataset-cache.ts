@@ -1,14 +1,10 @@
 /**
- * The dataset cache the benchmark loader writes to: downloads survive reloads and offline use.
- * Keys are SHA-256 hex digests, so a record can only ever hold the file its key names; the loader
- * still re-checks the hash of what it reads back, since storage can be edited by hand.
+ * The dataset cache the benchmark loader reads and writes: downloads survive reloads and work
+ * offline. Keys are SHA-256 hex digests; the loader re-checks what it reads back, since storage
+ * can be edited by hand.
  */
+import type { DatasetCache } from '../core/benchmarks/datasets.ts';
 import type { LabDatabase } from './database.ts';
-
-export interface DatasetCache {
-  get(sha256: string): Promise<Uint8Array | undefined>;
-  put(sha256: string, bytes: Uint8Array): Promise<void>;
-}
 
 export function createDatasetCache(db: LabDatabase): DatasetCache {
   return {

@@ -5,9 +5,14 @@
  */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { DATASET_FILE_NAMES, REPO_ROOT, datasetsDir } from './datasets-dir.ts';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DATASET_FILES } from '../../src/core/benchmarks/datasets.ts';
+import type { BenchmarkId } from '../../src/core/benchmarks/problem.ts';
+import { readDatasetBytes } from './datasets.ts';
+
+export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
 const BROWSER_CANDIDATES = [
   '/usr/bin/chromium',
@@ -57,9 +62,11 @@ export interface AppServer {
 export async function startAppServer(): Promise<AppServer> {
   const dist = join(REPO_ROOT, 'dist');
   if (!existsSync(join(dist, 'index.html'))) throw new Error('dist/ has no build. Run `npm run build` (npm run test:e2e builds first).');
-  const from = datasetsDir();
+  // readDatasetBytes throws, naming the folder, when a file is missing: e2e never runs without data.
   mkdirSync(join(dist, 'datasets'), { recursive: true });
-  for (const name of DATASET_FILE_NAMES) copyFileSync(join(from, name), join(dist, 'datasets', name));
+  for (const benchmark of Object.keys(DATASET_FILES) as BenchmarkId[]) {
+    writeFileSync(join(dist, DATASET_FILES[benchmark].sameOriginPath), await readDatasetBytes(benchmark));
+  }
 
   const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts/serve.mjs'), '--root', dist, '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],

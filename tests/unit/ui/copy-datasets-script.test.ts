@@ -4,9 +4,12 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { DATASET_FILE_NAMES, REPO_ROOT, datasetsDir } from '../../support/datasets-dir.ts';
+import { fileURLToPath } from 'node:url';
+import { DATASET_FILES } from '../../../src/core/benchmarks/datasets.ts';
+import { datasetsDir, readDatasetBytes } from '../../support/datasets.ts';
 
-const script = join(REPO_ROOT, 'scripts/copy-datasets.mjs');
+const script = fileURLToPath(new URL('../../../scripts/copy-datasets.mjs', import.meta.url));
+const FILE_NAMES = Object.values(DATASET_FILES).map((file) => file.fileName);
 
 async function copyDatasets(...args: string[]): Promise<{ code: number; output: string }> {
   try {
@@ -19,11 +22,14 @@ async function copyDatasets(...args: string[]): Promise<{ code: number; output: 
 }
 
 describe('npm run datasets -- --from DIR', () => {
-  it('copies both benchmark files after checking their hashes', async () => {
+  it('copies both benchmark files after checking their hashes against the app\'s pins', async () => {
+    // Fails loudly, naming the folder, when the test datasets are missing.
+    await readDatasetBytes('humaneval');
+    await readDatasetBytes('mbpp');
     const to = mkdtempSync(join(tmpdir(), 'datasets-to-'));
     const result = await copyDatasets('--from', datasetsDir(), '--to', to);
     expect(result.code).toBe(0);
-    for (const name of DATASET_FILE_NAMES) {
+    for (const name of FILE_NAMES) {
       expect(readFileSync(join(to, name)).equals(readFileSync(join(datasetsDir(), name)))).toBe(true);
     }
   });
