@@ -1,0 +1,113 @@
+/**
+ * Percentile bootstrap confidence intervals over problems: how much a pass rate, or the
+ * difference between two arms, would move if the benchmark had been a different draw of
+ * problems of the same kind. Seeded, so a table computed twice from the same file is the same.
+ */
+import { createRng, type Rng } from '../random.ts';
+
+export interface BootstrapOptions {
+  /** Seed of the resampling; the interval is a pure function of (data, seed, replicates). */
+  seed: number;
+  /** Number of resamples, 10 000 unless given. */
+  replicates?: number;
+  /** Coverage of the interval, 0.95 unless given. */
+  confidence?: number;
+}
+
+export interface ConfidenceInterval {
+  /** The statistic on the data as observed (not the mean of the resamples). */
+  estimate: number;
+  lower: number;
+  upper: number;
+  confidence: number;
+  replicates: number;
+  seed: number;
+}
+
+const DEFAULT_REPLICATES = 10_000;
+const DEFAULT_CONFIDENCE = 0.95;
+
+/** Per-problem scores: booleans count as 1 (passed) and 0 (failed); numbers (e.g. share of repeats passed) as they are. */
+export type ProblemScores = readonly number[] | readonly boolean[];
+
+function toNumbers(scores: ProblemScores): number[] {
+  return Array.from(scores, (s: number | boolean) => (typeof s === 'boolean' ? (s ? 1 : 0) : s));
+}
+
+/**
+ * Quantile of sorted values by linear interpolation between order statistics
+ * (Hyndman & Fan type 7, numpy's default): h = (m − 1)·p, q = x⌊h⌋ + (h − ⌊h⌋)(x⌊h⌋₊₁ − x⌊h⌋).
+ */
+export function quantileSorted(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) throw new RangeError('A quantile needs at least one value.');
+  const h = (sorted.length - 1) * p;
+  const lo = Math.floor(h);
+  const hi = Math.min(lo + 1, sorted.length - 1);
+  const a = sorted[lo] as number;
+  const b = sorted[hi] as number;
+  return a + (h - lo) * (b - a);
+}
+
+/**
+ * Percentile bootstrap of the mean: R times, draw n values with replacement and take their
+ * mean; the interval is the (α/2, 1 − α/2) quantiles of those R means, α = 1 − confidence.
+ */
+export function bootstrapMean(scores: ProblemScores, options: BootstrapOptions): ConfidenceInterval {
+  const values = toNumbers(scores);
+  const n = values.length;
+  if (n === 0) throw new RangeError('A bootstrap needs at least one problem.');
+  const replicates = options.replicates ?? DEFAULT_REPLICATES;
+  const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
+  if (!Number.isInteger(replicates) || replicates < 1) {
+    throw new RangeError(`Bootstrap replicates must be a positive integer, got ${replicates}.`);
+  }
+  if (!(confidence > 0 && confidence < 1)) {
+    throw new RangeError(`Bootstrap confidence must lie strictly between 0 and 1, got ${confidence}.`);
+  }
+  const rng: Rng = createRng(options.seed);
+  const means = new Float64Array(replicates);
+  for (let r = 0; r < replicates; r++) {
+    let total = 0;
+    for (let i = 0; i < n; i++) total += values[rng.int(n)] as number;
+    means[r] = total / n;
+  }
+  means.sort();
+  const sorted = Array.from(means);
+  const alpha = 1 - confidence;
+  let observed = 0;
+  for (const v of values) observed += v;
+  return {
+    estimate: observed / n,
+    lower: quantileSorted(sorted, alpha / 2),
+    upper: quantileSorted(sorted, 1 - alpha / 2),
+    confidence,
+    replicates,
+    seed: options.seed,
+  };
+}
+
+/** Percentile bootstrap CI of a pass rate (share of problems passed) over problems. */
+export function bootstrapPassRate(passed: ProblemScores, options: BootstrapOptions): ConfidenceInterval {
+  return bootstrapMean(passed, options);
+}
+
+/**
+ * Percentile bootstrap CI of the paired difference mean(treatment) − mean(baseline): problems
+ * are resampled together, so each draw keeps a problem's two outcomes side by side. That is the
+ * bootstrap of the per-problem differences dᵢ = treatmentᵢ − baselineᵢ.
+ */
+export function bootstrapPairedDifference(
+  baseline: ProblemScores,
+  treatment: ProblemScores,
+  options: BootstrapOptions,
+): ConfidenceInterval {
+  const a = toNumbers(baseline);
+  const b = toNumbers(treatment);
+  if (a.length !== b.length) {
+    throw new RangeError(`Paired scores need the same problems in both arms: ${a.length} vs ${b.length}.`);
+  }
+  return bootstrapMean(
+    b.map((t, i) => t - (a[i] as number)),
+    options,
+  );
+}

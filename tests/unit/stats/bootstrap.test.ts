@@ -1,0 +1,78 @@
+import { describe, expect, it } from 'vitest';
+import {
+  bootstrapPairedDifference,
+  bootstrapPassRate,
+  quantileSorted,
+} from '../../../src/core/stats/bootstrap.ts';
+
+/** 100 problems, the first `passes` of them solved. */
+const outcomes = (passes: number, total = 100): boolean[] =>
+  Array.from({ length: total }, (_, i) => i < passes);
+
+describe('percentile bootstrap over problems', () => {
+  it('interpolates quantiles between order statistics (type 7)', () => {
+    // [1, 2, 3, 4]: p = 0.5 → h = 3 · 0.5 = 1.5 → 2 + 0.5 · (3 − 2) = 2.5
+    //               p = 0.25 → h = 0.75 → 1 + 0.75 · (2 − 1) = 1.75
+    expect(quantileSorted([1, 2, 3, 4], 0.5)).toBe(2.5);
+    expect(quantileSorted([1, 2, 3, 4], 0.25)).toBe(1.75);
+    expect(quantileSorted([1, 2, 3, 4], 1)).toBe(4);
+  });
+
+  it('gives the same interval for the same seed, and another for another seed', () => {
+    const data = outcomes(47, 164);
+    const a = bootstrapPassRate(data, { seed: 7, replicates: 2000 });
+    const b = bootstrapPassRate(data, { seed: 7, replicates: 2000 });
+    const c = bootstrapPassRate(data, { seed: 8, replicates: 2000 });
+    expect(a).toEqual(b);
+    expect([c.lower, c.upper]).not.toEqual([a.lower, a.upper]);
+  });
+
+  it('centres on the observed pass rate with roughly the binomial width', () => {
+    // 50 of 100: the normal approximation gives 0.5 ± 1.96 · √(0.25 / 100) = 0.5 ± 0.098.
+    const ci = bootstrapPassRate(outcomes(50), { seed: 1 });
+    expect(ci.estimate).toBe(0.5);
+    expect(ci.lower).toBeGreaterThan(0.38);
+    expect(ci.lower).toBeLessThan(0.42);
+    expect(ci.upper).toBeGreaterThan(0.58);
+    expect(ci.upper).toBeLessThan(0.62);
+    expect(ci).toMatchObject({ confidence: 0.95, replicates: 10_000, seed: 1 });
+  });
+
+  it('has no width when every problem gives the same answer', () => {
+    expect(bootstrapPassRate(outcomes(100), { seed: 3, replicates: 500 })).toMatchObject({
+      estimate: 1,
+      lower: 1,
+      upper: 1,
+    });
+  });
+
+  it('resamples problems jointly for a paired difference', () => {
+    // Identical arms differ by exactly 0 in every resample.
+    const same = outcomes(30);
+    expect(bootstrapPairedDifference(same, same, { seed: 5, replicates: 500 })).toMatchObject({
+      estimate: 0,
+      lower: 0,
+      upper: 0,
+    });
+    // The treatment solves the same problems plus 20 more: d = 1 on 20 problems, 0 elsewhere,
+    // so the difference is 0.2 and stays strictly positive in every resample of 100 problems
+    // unless all 100 draws miss those 20 (probability 0.8¹⁰⁰ ≈ 2e-10).
+    const ci = bootstrapPairedDifference(outcomes(30), outcomes(50), { seed: 5 });
+    expect(ci.estimate).toBeCloseTo(0.2, 14);
+    expect(ci.lower).toBeGreaterThan(0.1);
+    expect(ci.upper).toBeLessThan(0.3);
+  });
+
+  it('accepts fractional per-problem scores (share of repeats solved)', () => {
+    const ci = bootstrapPassRate([0, 0.2, 0.4, 1, 1], { seed: 11, replicates: 1000 });
+    // (0 + 0.2 + 0.4 + 1 + 1) / 5 = 0.52
+    expect(ci.estimate).toBeCloseTo(0.52, 14);
+  });
+
+  it('refuses unpaired arms and impossible settings', () => {
+    expect(() => bootstrapPairedDifference([true], [true, false], { seed: 1 })).toThrow(/same problems/);
+    expect(() => bootstrapPassRate([], { seed: 1 })).toThrow(/at least one problem/);
+    expect(() => bootstrapPassRate([true], { seed: 1, confidence: 1 })).toThrow(/confidence/);
+    expect(() => bootstrapPassRate([true], { seed: 1, replicates: 0 })).toThrow(/replicates/);
+  });
+});
