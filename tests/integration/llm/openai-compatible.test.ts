@@ -1,0 +1,330 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ChatMessage } from '../../../src/core/ports.ts';
+import {
+  createOpenAICompatibleModel,
+  listModels,
+  type OpenAICompatibleOptions,
+} from '../../../src/llm/openai-compatible.ts';
+import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeServerOptions } from '../../support/fake-openai-server.ts';
+
+const solution = 'def add(a, b):\n    return a + b\n';
+const messages: ChatMessage[] = [
+  { role: 'system', content: 'You are a careful Python programmer.' },
+  { role: 'user', content: 'Write add(a, b).' },
+];
+const sampling = { temperature: 0.3, max_tokens: 512 };
+
+let server: FakeOpenAIServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function serve(options: FakeServerOptions = {}): Promise<FakeOpenAIServer> {
+  server = await startFakeOpenAIServer({ reply: solution, tokensPerSecond: 1_000, ...options });
+  return server;
+}
+
+/** A model with test-sized timeouts and backoff, so every failure path ends in well under a second. */
+function modelFor(target: FakeOpenAIServer, options: Partial<OpenAICompatibleOptions> = {}) {
+  return createOpenAICompatibleModel({
+    baseUrl: target.url,
+    model: 'fake-model',
+    firstTokenTimeoutMs: 2_000,
+    idleTimeoutMs: 1_000,
+    backoff: { baseDelayMs: 10, maxDelayMs: 40 },
+    ...options,
+  });
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof Error) return error;
+    throw new Error(`rejected with a non-Error: ${String(error)}`);
+  }
+  throw new Error('expected the call to fail, but it succeeded');
+}
+
+describe('OpenAI-compatible endpoint: replies', () => {
+  it('streams a reply token by token and reports its usage', async () => {
+    const target = await serve();
+    const deltas: string[] = [];
+    const reply = await modelFor(target).chat(messages, sampling, { onToken: (d) => deltas.push(d) });
+    expect(reply.text).toBe(solution);
+    expect(reply.finishReason).toBe('stop');
+    expect(deltas.join('')).toBe(solution);
+    expect(deltas.length).toBeGreaterThan(1);
+    expect(reply.usage.completionTokens).toBe(deltas.length);
+    expect(reply.usage.promptTokens).toBeGreaterThan(0);
+    expect(reply.usage.tokensEstimated).toBeUndefined();
+    expect(reply.usage.timeToFirstTokenMs).toBeGreaterThan(0);
+    expect(reply.usage.decodeTokensPerSecond).toBeGreaterThan(0);
+    expect(reply.usage.totalMs).toBeGreaterThanOrEqual(reply.usage.timeToFirstTokenMs);
+  });
+
+  it('sends the model, messages and sampling the caller gave, asking for usage in the stream', async () => {
+    const target = await serve();
+    await modelFor(target).chat(messages, { temperature: 0.2, max_tokens: 64, top_p: 0.9, seed: 7 });
+    const [request] = target.requests;
+    expect(request?.body).toMatchObject({
+      model: 'fake-model',
+      messages,
+      temperature: 0.2,
+      max_tokens: 64,
+      top_p: 0.9,
+      seed: 7,
+      stream: true,
+      stream_options: { include_usage: true },
+    });
+  });
+
+  it('returns the same reply without streaming', async () => {
+    const target = await serve();
+    const deltas: string[] = [];
+    const reply = await modelFor(target, { stream: false }).chat(messages, sampling, { onToken: (d) => deltas.push(d) });
+    expect(reply.text).toBe(solution);
+    expect(deltas).toEqual([solution]);
+    expect(reply.usage.completionTokens).toBeGreaterThan(1);
+    expect(reply.usage.promptTokens).toBeGreaterThan(0);
+    expect(target.requests[0]?.body.stream).toBe(false);
+  });
+
+  it('accepts the server root with a trailing slash as base URL', async () => {
+    const target = await serve();
+    const reply = await modelFor(target, { baseUrl: `${target.origin}/` }).chat(messages, sampling);
+    expect(reply.text).toBe(solution);
+  });
+
+  it('reports a reply cut by max_tokens as finish reason "length"', async () => {
+    const target = await serve();
+    const reply = await modelFor(target).chat(messages, { temperature: 0.3, max_tokens: 3 });
+    expect(reply.finishReason).toBe('length');
+    expect(reply.usage.completionTokens).toBe(3);
+  });
+
+  it('counts streamed deltas as tokens when the server sends no usage, and says so', async () => {
+    const target = await serve({ reply: () => ({ kind: 'reply', text: solution, usage: false }) });
+    const deltas: string[] = [];
+    const reply = await modelFor(target).chat(messages, sampling, { onToken: (d) => deltas.push(d) });
+    expect(reply.text).toBe(solution);
+    expect(reply.usage.completionTokens).toBe(deltas.length);
+    expect(reply.usage.promptTokens).toBe(0);
+    expect(reply.usage.tokensEstimated).toBe(true);
+  });
+
+  it('reads streams with CRLF line endings and keep-alive comments', async () => {
+    const target = await serve({
+      reply: () => ({ kind: 'reply', text: solution, lineEnding: '\r\n', keepAliveEveryMs: 10, firstTokenDelayMs: 60 }),
+    });
+    expect((await modelFor(target).chat(messages, sampling)).text).toBe(solution);
+  });
+
+  it('sends the API key as a bearer token', async () => {
+    const target = await serve({ apiKey: 'sk-test' });
+    const reply = await modelFor(target, { apiKey: 'sk-test' }).chat(messages, sampling);
+    expect(reply.text).toBe(solution);
+    expect(target.requests[0]?.headers.authorization).toBe('Bearer sk-test');
+  });
+
+  it('lists the models the server offers', async () => {
+    const target = await serve({ models: ['llama3.2:3b', 'qwen2.5:1.5b'], apiKey: 'sk-test' });
+    expect(await listModels(target.origin, 'sk-test')).toEqual(['llama3.2:3b', 'qwen2.5:1.5b']);
+    expect((await failure(listModels(target.url, 'wrong'))).message).toMatch(/API key/);
+  });
+});
+
+describe('OpenAI-compatible endpoint: transient failures are retried', () => {
+  it('retries after server errors and returns the eventual reply', async () => {
+    const target = await serve();
+    target.script({ kind: 'status', status: 500 }, { kind: 'status', status: 503 });
+    const reply = await modelFor(target).chat(messages, sampling);
+    expect(reply.text).toBe(solution);
+    expect(target.requests).toHaveLength(3);
+  });
+
+  it('gives up after the configured retries with the server’s own message', async () => {
+    const target = await serve();
+    target.script(...Array.from({ length: 5 }, () => ({ kind: 'status' as const, status: 500, message: 'CUDA out of memory' })));
+    const error = await failure(modelFor(target, { retries: 2 }).chat(messages, sampling));
+    expect(error.message).toMatch(/failed \(500 Internal Server Error\) after 3 attempts/);
+    expect(error.message).toContain('CUDA out of memory');
+    expect(target.requests).toHaveLength(3);
+  });
+
+  it('waits as long as Retry-After asks on 429, then succeeds', async () => {
+    const target = await serve();
+    target.script({ kind: 'status', status: 429, retryAfter: '1' });
+    const started = performance.now();
+    const reply = await modelFor(target).chat(messages, sampling);
+    expect(reply.text).toBe(solution);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(950);
+    expect(target.requests).toHaveLength(2);
+  });
+
+  it('reports a Retry-After too long to wait for instead of waiting', async () => {
+    const target = await serve();
+    target.script({ kind: 'status', status: 429, retryAfter: '3600' });
+    const error = await failure(modelFor(target).chat(messages, sampling));
+    expect(error.message).toMatch(/asked to wait 3600 s/);
+  });
+
+  it('retries a connection that closed before any text arrived', async () => {
+    const target = await serve();
+    target.script({ kind: 'disconnect', afterTokens: 0 });
+    expect((await modelFor(target).chat(messages, sampling)).text).toBe(solution);
+    expect(target.requests).toHaveLength(2);
+  });
+});
+
+describe('OpenAI-compatible endpoint: failures end in a clear error, never a hang', () => {
+  it('does not retry a client error such as a wrong API key', async () => {
+    const target = await serve({ apiKey: 'sk-right' });
+    const error = await failure(modelFor(target, { apiKey: 'sk-wrong' }).chat(messages, sampling));
+    expect(error.message).toMatch(/needs a valid API key \(401/);
+    expect(target.requests).toHaveLength(1);
+  });
+
+  it('names the models on the server when the model name is wrong', async () => {
+    const target = await serve({ models: ['llama3.2:3b'] });
+    const error = await failure(modelFor(target, { model: 'llama3.2' }).chat(messages, sampling));
+    expect(error.message).toContain('"llama3.2" is not on this server; it offers: llama3.2:3b');
+    expect(target.requests).toHaveLength(1);
+  });
+
+  it('says the base URL is wrong when the path does not exist', async () => {
+    const target = await serve();
+    const error = await failure(modelFor(target, { baseUrl: `${target.origin}/api` }).chat(messages, sampling));
+    expect(error.message).toMatch(/404 Not Found/);
+    expect(error.message).toMatch(/base URL/);
+  });
+
+  it('reports a connection closed mid-reply, without retrying after text was shown', async () => {
+    const target = await serve();
+    target.script({ kind: 'disconnect', afterTokens: 3 });
+    const deltas: string[] = [];
+    const error = await failure(modelFor(target).chat(messages, sampling, { onToken: (d) => deltas.push(d) }));
+    expect(error.message).toMatch(/closed in the middle of the reply, after 3 pieces of text/);
+    expect(deltas).toHaveLength(3);
+    expect(target.requests).toHaveLength(1);
+  });
+
+  it('quotes a chunk that is not OpenAI-compatible JSON', async () => {
+    const target = await serve();
+    target.script({ kind: 'malformed', afterTokens: 2, line: 'data: <html>502 Bad Gateway</html>' });
+    const error = await failure(modelFor(target).chat(messages, sampling));
+    expect(error.message).toContain("isn't OpenAI-compatible JSON");
+    expect(error.message).toContain('<html>502 Bad Gateway</html>');
+  });
+
+  it('quotes a whole reply that is not OpenAI-compatible JSON', async () => {
+    const target = await serve();
+    target.script({ kind: 'malformed', afterTokens: 0, line: '<!doctype html><title>Router login</title>' });
+    const error = await failure(modelFor(target, { stream: false }).chat(messages, sampling));
+    expect(error.message).toContain('Router login');
+  });
+
+  it('passes on an error the server reports inside the stream', async () => {
+    const target = await serve();
+    target.script({ kind: 'malformed', afterTokens: 1, line: 'data: {"error":{"message":"KV cache is full"}}' });
+    const error = await failure(modelFor(target).chat(messages, sampling));
+    expect(error.message).toMatch(/reported an error while generating: "KV cache is full"/);
+  });
+
+  it('waits for a slow first token that arrives within the timeout', async () => {
+    const target = await serve({ firstTokenDelayMs: 300 });
+    const reply = await modelFor(target, { firstTokenTimeoutMs: 1_500 }).chat(messages, sampling);
+    expect(reply.text).toBe(solution);
+    expect(reply.usage.timeToFirstTokenMs).toBeGreaterThanOrEqual(250);
+  });
+
+  it('gives up on a first token slower than the timeout, without retrying', async () => {
+    const target = await serve({ firstTokenDelayMs: 5_000 });
+    const error = await failure(modelFor(target, { firstTokenTimeoutMs: 200 }).chat(messages, sampling));
+    expect(error.message).toMatch(/sent no text within 0\.2 s/);
+    expect(target.requests).toHaveLength(1);
+  });
+
+  it('does not count keep-alive comments as the first token', async () => {
+    const target = await serve({
+      reply: () => ({ kind: 'reply', text: solution, firstTokenDelayMs: 5_000, keepAliveEveryMs: 20 }),
+    });
+    const error = await failure(modelFor(target, { firstTokenTimeoutMs: 200 }).chat(messages, sampling));
+    expect(error.message).toMatch(/sent no text within/);
+  });
+
+  it('gives up on a server that never answers, streaming or not', async () => {
+    const target = await serve();
+    target.script({ kind: 'hang' }, { kind: 'hang' });
+    for (const stream of [true, false]) {
+      const error = await failure(modelFor(target, { stream, firstTokenTimeoutMs: 200 }).chat(messages, sampling));
+      expect(error.message).toMatch(/within 0\.2 s/);
+    }
+  });
+
+  it('gives up on a stream that goes silent after it started', async () => {
+    const target = await serve();
+    target.script({ kind: 'stall', afterTokens: 2 });
+    const error = await failure(modelFor(target, { idleTimeoutMs: 200 }).chat(messages, sampling));
+    expect(error.message).toMatch(/stopped sending the reply for 0\.2 s after 2 pieces/);
+  });
+
+  it('explains that nothing answers at the address, after its retries', async () => {
+    const target = await serve();
+    const { url } = target;
+    await target.close();
+    const error = await failure(modelFor(target, { baseUrl: url }).chat(messages, sampling));
+    expect(error.message).toMatch(/Could not reach the language-model server at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+  });
+});
+
+describe('OpenAI-compatible endpoint: abort', () => {
+  const isAbortError = (error: Error) => error instanceof DOMException && error.name === 'AbortError';
+
+  it('rejects at once without sending anything when already aborted', async () => {
+    const target = await serve();
+    const error = await failure(modelFor(target).chat(messages, sampling, { signal: AbortSignal.abort() }));
+    expect(isAbortError(error)).toBe(true);
+    expect(target.requests).toHaveLength(0);
+  });
+
+  it('stops waiting for the first token promptly', async () => {
+    const target = await serve({ firstTokenDelayMs: 10_000 });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const started = performance.now();
+    const error = await failure(modelFor(target, { firstTokenTimeoutMs: 20_000 }).chat(messages, sampling, { signal: controller.signal }));
+    expect(isAbortError(error)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it('stops a reply mid-stream', async () => {
+    const target = await serve({ reply: 'word '.repeat(500), tokensPerSecond: 200 });
+    const controller = new AbortController();
+    const deltas: string[] = [];
+    const error = await failure(
+      modelFor(target).chat(messages, sampling, {
+        signal: controller.signal,
+        onToken: (d) => {
+          deltas.push(d);
+          if (deltas.length === 5) controller.abort();
+        },
+      }),
+    );
+    expect(isAbortError(error)).toBe(true);
+    expect(deltas).toHaveLength(5);
+  });
+
+  it('stops waiting between retries', async () => {
+    const target = await serve();
+    target.script({ kind: 'status', status: 503, retryAfter: '30' });
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 150);
+    const started = performance.now();
+    const error = await failure(modelFor(target).chat(messages, sampling, { signal: controller.signal }));
+    expect(isAbortError(error)).toBe(true);
+    expect(performance.now() - started).toBeLessThan(5_000);
+    expect(target.requests).toHaveLength(1);
+  });
+});
