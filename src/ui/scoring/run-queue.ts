@@ -1,0 +1,37 @@
+/**
+ * Runs jobs with a fixed number in flight, in input order of starting, and reports each result
+ * as it lands. Stopping lets the jobs in flight finish (a sandbox run cannot be abandoned half
+ * way without losing its worker) but starts no more.
+ */
+export interface QueueOptions<Job, Result> {
+  jobs: Iterable<Job>;
+  /** How many jobs run at once: the sandbox's worker count. */
+  concurrency: number;
+  run: (job: Job) => Promise<Result>;
+  onResult: (job: Job, result: Result) => void;
+  signal?: AbortSignal;
+}
+
+/** Resolves when every job has run, or after the jobs in flight at an abort have finished. */
+export async function runQueue<Job, Result>(options: QueueOptions<Job, Result>): Promise<void> {
+  const { concurrency, run, onResult, signal } = options;
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`concurrency must be a whole number ≥ 1, got ${concurrency}`);
+  const iterator = options.jobs[Symbol.iterator]();
+  const lane = async () => {
+    for (;;) {
+      if (signal?.aborted) return;
+      const next = iterator.next();
+      if (next.done) return;
+      const result = await run(next.value);
+      onResult(next.value, result);
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+}
+
+/** Programs per second and the seconds left at that pace; null until there is a pace to go on. */
+export function pace(done: number, total: number, elapsedMs: number): { perSecond: number | null; etaSeconds: number | null } {
+  if (done === 0 || elapsedMs <= 0) return { perSecond: null, etaSeconds: null };
+  const perSecond = (done / elapsedMs) * 1000;
+  return { perSecond, etaSeconds: (total - done) / perSecond };
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { pace, runQueue } from '../../../src/ui/scoring/run-queue.ts';
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
+
+describe('runQueue', () => {
+  it('runs every job once and reports each result', async () => {
+    const seen: string[] = [];
+    await runQueue({
+      jobs: [1, 2, 3, 4, 5],
+      concurrency: 2,
+      run: async (n) => {
+        await tick();
+        return n * 10;
+      },
+      onResult: (n, result) => seen.push(`${n}:${result}`),
+    });
+    expect(seen.sort()).toEqual(['1:10', '2:20', '3:30', '4:40', '5:50']);
+  });
+
+  it('never has more jobs in flight than the worker count', async () => {
+    let inFlight = 0;
+    let most = 0;
+    await runQueue({
+      jobs: Array.from({ length: 20 }, (_, i) => i),
+      concurrency: 3,
+      run: async () => {
+        most = Math.max(most, ++inFlight);
+        await tick();
+        inFlight--;
+      },
+      onResult: () => undefined,
+    });
+    expect(most).toBe(3);
+  });
+
+  it('starts nothing new after a cancel, but finishes what is running', async () => {
+    const controller = new AbortController();
+    const finished: number[] = [];
+    await runQueue({
+      jobs: Array.from({ length: 50 }, (_, i) => i),
+      concurrency: 2,
+      run: async (n) => {
+        if (n === 3) controller.abort();
+        await tick();
+        return n;
+      },
+      onResult: (n) => finished.push(n),
+      signal: controller.signal,
+    });
+    expect(finished.length).toBeGreaterThanOrEqual(4);
+    expect(finished.length).toBeLessThan(6);
+    expect(finished).toContain(3);
+  });
+});
+
+describe('pace', () => {
+  it('gives programs per second and the time left', () => {
+    expect(pace(50, 150, 10_000)).toEqual({ perSecond: 5, etaSeconds: 20 });
+  });
+  it('has no pace before the first result', () => {
+    expect(pace(0, 150, 2_000)).toEqual({ perSecond: null, etaSeconds: null });
+  });
+});
