@@ -47,9 +47,9 @@ export interface ChatUsage {
   decodeTokensPerSecond: number;
   totalMs: number;
   /**
-   * True when the engine reported no token counts and the adapter counted them itself (an
-   * OpenAI-compatible server that ignores `stream_options.include_usage` counts one token per
-   * streamed text delta and 0 prompt tokens). Absent when the counts are the engine's own.
+   * True when the engine reported no token counts and the adapter estimated them (for an
+   * OpenAI-compatible server that ignores `stream_options.include_usage`: one token per streamed
+   * text delta, and 0 prompt tokens). Absent when the counts are the engine's own.
    */
   tokensEstimated?: boolean;
 }
