@@ -1,0 +1,301 @@
+/**
+ * Page side of the WebLLM worker. The worker runs WebLLM's own `WebWorkerMLCEngineHandler`;
+ * this host speaks that handler's message protocol (WebLLM's exported `WorkerRequest` /
+ * `WorkerResponse` types, imported as types only). WebLLM's page-side client
+ * (`CreateWebWorkerMLCEngine`) cannot be imported without bundling all of WebLLM a second time
+ * (measured 6.03 MB for that import alone), so the few messages used here are sent by hand.
+ *
+ * Every request is stateless: `resetChat` goes before each one, so no history or KV cache
+ * carries over from the previous call (the study sent two messages and nothing else).
+ * Requests run one at a time; a load can be cancelled by terminating the worker.
+ */
+import type {
+  AppConfig,
+  ChatCompletionChunk,
+  ChatCompletionRequestStreaming,
+  CompletionUsage,
+  InitProgressReport,
+  WorkerRequest,
+  WorkerResponse,
+} from '@mlc-ai/web-llm';
+import type { ChatContext, ChatMessage, ChatReply, SamplingOptions } from '../core/ports.ts';
+import { abortError, throwIfAborted } from '../core/llm/abort.ts';
+import { measureUsage } from '../core/llm/usage.ts';
+import { explainWebLLMError, WebLLMEngineError } from './webllm-errors.ts';
+import { LoadMeter, type LoadProgress } from './webllm-progress.ts';
+
+/** The worker as the host sees it; tests pass a fake. */
+export interface EngineWorker {
+  postMessage(message: WorkerRequest): void;
+  terminate(): void;
+  /** Called once, right after creation. `onError` gets the browser's message for a dead worker. */
+  listen(onMessage: (data: unknown) => void, onError: (message: string) => void): void;
+}
+export type EngineWorkerFactory = () => EngineWorker;
+
+/** The real module worker. Vite bundles `webllm-worker.ts` (and WebLLM) into its own chunk. */
+export function createModuleWorker(): EngineWorker {
+  const worker = new Worker(new URL('./webllm-worker.ts', import.meta.url), { type: 'module', name: 'webllm' });
+  return {
+    postMessage: (message) => worker.postMessage(message),
+    terminate: () => worker.terminate(),
+    listen(onMessage, onError) {
+      worker.onmessage = (event: MessageEvent) => onMessage(event.data);
+      worker.onerror = (event: ErrorEvent) => {
+        event.preventDefault();
+        onError(`The model worker failed: ${event.message || 'it could not be started'}`);
+      };
+      worker.onmessageerror = () => onError('The model worker stopped: a message could not be read');
+    },
+  };
+}
+
+export interface LoadResult {
+  modelIds: string[];
+  ms: number;
+}
+
+export interface ChatCall {
+  signal?: AbortSignal;
+  onToken?: (delta: string) => void;
+  context?: ChatContext;
+}
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (reason: unknown) => void;
+}
+
+type RequestKind = WorkerRequest['kind'];
+type RequestContent = WorkerRequest['content'];
+
+export interface EngineHostOptions {
+  createWorker: EngineWorkerFactory;
+  appConfig: AppConfig;
+  now?: () => number;
+  newId?: () => string;
+}
+
+export class WebLLMEngineHost {
+  readonly #createWorker: EngineWorkerFactory;
+  readonly #now: () => number;
+  readonly #newId: () => string;
+  #appConfig: AppConfig;
+  #worker: EngineWorker | undefined;
+  #pending = new Map<string, Pending>();
+  #onProgress: ((report: InitProgressReport) => void) | undefined;
+  #loaded: string[] = [];
+  /** Serialises engine work: WebLLM answers one request per model at a time anyway. */
+  #queue: Promise<unknown> = Promise.resolve();
+
+  constructor(options: EngineHostOptions) {
+    this.#createWorker = options.createWorker;
+    this.#appConfig = options.appConfig;
+    this.#now = options.now ?? (() => performance.now());
+    this.#newId = options.newId ?? (() => crypto.randomUUID());
+  }
+
+  /** Models the engine holds now, in load order. */
+  get loadedModelIds(): readonly string[] {
+    return this.#loaded;
+  }
+
+  /** Where model files come from; takes effect at the next load. */
+  setAppConfig(appConfig: AppConfig): void {
+    this.#appConfig = appConfig;
+    this.#worker?.postMessage({ kind: 'setAppConfig', uuid: this.#newId(), content: appConfig });
+  }
+
+  /**
+   * Downloads (first time) and loads `modelIds` onto the GPU, replacing whatever was loaded.
+   * Several ids stay resident together (WebLLM's `reload([a, b])`).
+   */
+  load(modelIds: readonly string[], onProgress?: (progress: LoadProgress) => void): Promise<LoadResult> {
+    return this.#exclusive(async () => {
+      const meter = new LoadMeter(this.#now);
+      this.#onProgress = onProgress ? (report) => onProgress(meter.update(report)) : undefined;
+      const started = this.#now();
+      this.#loaded = [];
+      try {
+        await this.#request('reload', { modelId: [...modelIds] });
+      } finally {
+        this.#onProgress = undefined;
+      }
+      this.#loaded = [...modelIds];
+      return { modelIds: [...modelIds], ms: this.#now() - started };
+    });
+  }
+
+  /** Stops a download or load at once by ending the worker; cached files stay. */
+  cancel(): void {
+    this.#stopWorker(abortError());
+  }
+
+  async unload(): Promise<void> {
+    await this.#exclusive(async () => {
+      if (this.#worker) await this.#request('unload', null);
+      this.#loaded = [];
+    });
+  }
+
+  dispose(): void {
+    this.#stopWorker(new WebLLMEngineError(explainWebLLMError('The model worker stopped: the engine was closed')));
+  }
+
+  /**
+   * One stateless streamed completion on a loaded model. Rejects at once with an AbortError when
+   * `signal` aborts; the engine is interrupted and the stream closed before the next request runs.
+   */
+  chat(modelId: string, messages: ChatMessage[], options: SamplingOptions, call: ChatCall = {}): Promise<ChatReply> {
+    const { signal } = call;
+    throwIfAborted(signal);
+    return untilAborted(
+      this.#exclusive(() => this.#stream(modelId, messages, options, call)),
+      signal,
+    );
+  }
+
+  async #stream(modelId: string, messages: ChatMessage[], options: SamplingOptions, call: ChatCall): Promise<ChatReply> {
+    const { signal, onToken } = call;
+    throwIfAborted(signal);
+    if (!this.#loaded.includes(modelId)) {
+      throw new WebLLMEngineError(explainWebLLMError(`ModelNotLoaded: ${modelId} is not loaded; load it before chatting.`));
+    }
+    const startedMs = this.#now();
+    await this.#request('resetChat', { keepStats: false, modelId });
+    const streamId = this.#newId();
+    // Later messages of this stream must reach this worker or nobody: after a cancel, a fresh
+    // worker has no such stream and would only be started for nothing.
+    const worker = this.#ensureWorker();
+    await this.#request('chatCompletionStreamInit', {
+      request: toRequest(modelId, messages, options),
+      selectedModelId: modelId,
+      streamId,
+      modelId: [...this.#loaded],
+    });
+    let interrupted = false;
+    const interrupt = () => {
+      interrupted = true;
+      // Stops the decode loop after its current step; the stream is closed below.
+      this.#request('interruptGenerate', null, worker).catch(() => undefined);
+    };
+    signal?.addEventListener('abort', interrupt, { once: true });
+    let text = '';
+    let finishReason = 'stop';
+    let usage: CompletionUsage | undefined;
+    let firstTokenMs: number | undefined;
+    let finished = false;
+    try {
+      while (!interrupted) {
+        const chunk = (await this.#request('completionStreamNextChunk', { streamId }, worker)) as ChatCompletionChunk | null | undefined;
+        if (!chunk || typeof chunk !== 'object') {
+          finished = true;
+          break;
+        }
+        const choice = chunk.choices[0];
+        const delta = choice?.delta.content;
+        if (delta) {
+          firstTokenMs ??= this.#now();
+          text += delta;
+          onToken?.(delta);
+        }
+        if (choice?.finish_reason) finishReason = choice.finish_reason;
+        if (chunk.usage) usage = chunk.usage;
+      }
+    } finally {
+      signal?.removeEventListener('abort', interrupt);
+      if (!finished) await this.#request('completionStreamReturn', { streamId }, worker).catch(() => undefined);
+    }
+    if (interrupted) throw abortError();
+    const measured = measureUsage(
+      { startedMs, firstTokenMs, endedMs: this.#now() },
+      { promptTokens: usage?.prompt_tokens ?? 0, completionTokens: usage?.completion_tokens ?? 0 },
+    );
+    // WebLLM times decoding inside the worker, free of message overhead: prefer its figure.
+    const engineRate = usage?.extra.decode_tokens_per_s;
+    if (engineRate !== undefined && Number.isFinite(engineRate) && engineRate > 0) measured.decodeTokensPerSecond = engineRate;
+    if (!usage) measured.tokensEstimated = true;
+    return { text, usage: measured, finishReason };
+  }
+
+  #exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(task, task);
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  #ensureWorker(): EngineWorker {
+    if (this.#worker) return this.#worker;
+    const worker = this.#createWorker();
+    this.#worker = worker;
+    worker.listen(
+      (data) => this.#receive(worker, data),
+      (message) => {
+        if (this.#worker === worker) this.#stopWorker(new WebLLMEngineError(explainWebLLMError(message)));
+      },
+    );
+    worker.postMessage({ kind: 'setAppConfig', uuid: this.#newId(), content: this.#appConfig });
+    return worker;
+  }
+
+  #receive(worker: EngineWorker, data: unknown): void {
+    if (worker !== this.#worker || !data || typeof data !== 'object') return;
+    const message = data as WorkerResponse;
+    if (message.kind === 'initProgressCallback') {
+      this.#onProgress?.(message.content);
+      return;
+    }
+    if (message.kind !== 'return' && message.kind !== 'throw') return;
+    const pending = this.#pending.get(message.uuid);
+    if (!pending) return;
+    this.#pending.delete(message.uuid);
+    if (message.kind === 'return') pending.resolve(message.content);
+    else pending.reject(new WebLLMEngineError(explainWebLLMError(message.content)));
+  }
+
+  #request(kind: RequestKind, content: RequestContent, worker = this.#ensureWorker()): Promise<unknown> {
+    if (worker !== this.#worker) return Promise.reject(abortError());
+    const uuid = this.#newId();
+    return new Promise((resolve, reject) => {
+      this.#pending.set(uuid, { resolve, reject });
+      worker.postMessage({ kind, uuid, content } as WorkerRequest);
+    });
+  }
+
+  #stopWorker(reason: Error): void {
+    const worker = this.#worker;
+    this.#worker = undefined;
+    this.#loaded = [];
+    this.#onProgress = undefined;
+    worker?.terminate();
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const entry of pending) entry.reject(reason);
+  }
+}
+
+/** Settles like `work`, except that it rejects with an AbortError as soon as `signal` aborts. */
+export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return work;
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    if (signal.aborted) onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+function toRequest(modelId: string, messages: ChatMessage[], options: SamplingOptions): ChatCompletionRequestStreaming {
+  const request: ChatCompletionRequestStreaming = {
+    model: modelId,
+    messages: messages.map((message) => ({ role: message.role, content: message.content })),
+    stream: true,
+    stream_options: { include_usage: true },
+    temperature: options.temperature,
+    max_tokens: options.max_tokens,
+  };
+  if (options.top_p !== undefined) request.top_p = options.top_p;
+  if (options.seed !== undefined) request.seed = options.seed;
+  if (options.stop !== undefined) request.stop = options.stop;
+  return request;
+}

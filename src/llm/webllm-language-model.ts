@@ -1,0 +1,92 @@
+/**
+ * WebLLM models as `LanguageModel`s, sharing one engine worker.
+ *
+ * A pipeline whose generator and refiner are different models needs both. When WebLLM's memory
+ * estimates of the two fit the budget they are loaded together (`reload([a, b])`) and stay;
+ * otherwise the engine swaps, loading whichever the next request needs. Every swap is timed,
+ * because on small GPUs swapping can cost more than the generation itself.
+ */
+import type { ChatMessage, ChatReply, LanguageModel, SamplingOptions } from '../core/ports.ts';
+import { fitsTogether, type ModelBuild } from '../core/llm/catalog.ts';
+import { throwIfAborted } from '../core/llm/abort.ts';
+import { untilAborted, type ChatCall, type WebLLMEngineHost } from './webllm-engine.ts';
+import type { LoadProgress } from './webllm-progress.ts';
+
+export interface SwapStats {
+  /** Loads that replaced models already on the GPU. */
+  swaps: number;
+  totalMs: number;
+  lastMs: number | undefined;
+}
+
+export interface ResidencyOptions {
+  /** WebLLM's build facts for a model id (memory estimate). */
+  buildOf: (modelId: string) => ModelBuild | undefined;
+  /** GPU memory WebLLM may use; undefined means never keep two models at once. */
+  memoryBudgetMB: number | undefined;
+  onProgress?: (modelIds: readonly string[], progress: LoadProgress) => void;
+}
+
+export class WebLLMModels {
+  readonly #host: WebLLMEngineHost;
+  readonly #options: ResidencyOptions;
+  #planned: string[] = [];
+  #queue: Promise<unknown> = Promise.resolve();
+  #stats: SwapStats = { swaps: 0, totalMs: 0, lastMs: undefined };
+
+  constructor(host: WebLLMEngineHost, options: ResidencyOptions) {
+    this.#host = host;
+    this.#options = options;
+  }
+
+  get swapStats(): SwapStats {
+    return { ...this.#stats };
+  }
+
+  /** Declares the models a run will use together (generator, refiner…). */
+  plan(modelIds: readonly string[]): void {
+    this.#planned = [...new Set(modelIds)];
+  }
+
+  /** Whether the planned models can stay loaded together under the budget. */
+  keepsPlanResident(): boolean {
+    const builds = this.#planned.map((id) => this.#options.buildOf(id));
+    if (builds.length < 2 || builds.some((build) => build === undefined)) return false;
+    return fitsTogether(builds as ModelBuild[], this.#options.memoryBudgetMB);
+  }
+
+  /** Makes sure `modelId` is on the GPU, loading its planned partner too when both fit. */
+  async ensureLoaded(modelId: string): Promise<void> {
+    if (this.#host.loadedModelIds.includes(modelId)) return;
+    const together = this.#planned.includes(modelId) && this.keepsPlanResident();
+    const ids = together ? this.#planned : [modelId];
+    const replacing = this.#host.loadedModelIds.length > 0;
+    const result = await this.#host.load(ids, (progress) => this.#options.onProgress?.(ids, progress));
+    if (replacing) {
+      this.#stats = { swaps: this.#stats.swaps + 1, totalMs: this.#stats.totalMs + result.ms, lastMs: result.ms };
+    }
+  }
+
+  /** The `LanguageModel` for one WebLLM build. */
+  model(modelId: string): LanguageModel {
+    return {
+      id: `webllm:${modelId}`,
+      chat: (messages: ChatMessage[], options: SamplingOptions, call: ChatCall = {}): Promise<ChatReply> => {
+        throwIfAborted(call.signal);
+        // Load and chat as one step, so a concurrent request cannot swap the model out between.
+        const run = this.#exclusive(async () => {
+          throwIfAborted(call.signal);
+          await this.ensureLoaded(modelId);
+          return this.#host.chat(modelId, messages, options, call);
+        });
+        return untilAborted(run, call.signal);
+      },
+    };
+  }
+
+  #exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(task, task);
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+}

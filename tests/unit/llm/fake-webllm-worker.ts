@@ -1,0 +1,120 @@
+import type { WorkerRequest } from '@mlc-ai/web-llm';
+import { WebLLMEngineHost, type EngineWorker } from '../../../src/llm/webllm-engine.ts';
+
+/**
+ * Plays WebLLM's `WebWorkerMLCEngineHandler` on the other side of the message channel: answers
+ * `return` / `throw` by uuid, posts `initProgressCallback` reports during a reload, and streams a
+ * scripted reply chunk by chunk, stopping early after `interruptGenerate`.
+ */
+export class FakeHandlerWorker implements EngineWorker {
+  sent: WorkerRequest[] = [];
+  terminated = false;
+  reloadError: string | undefined;
+  /** When set, a reload waits for `finishReload()`. */
+  holdReload = false;
+  reply = ['def ', 'add(a, b):', '\n    return a + b'];
+  #onMessage: (data: unknown) => void = () => undefined;
+  #onError: (message: string) => void = () => undefined;
+  #streamPosition = 0;
+  #interrupted = false;
+  #heldReload: string | undefined;
+
+  listen(onMessage: (data: unknown) => void, onError: (message: string) => void): void {
+    this.#onMessage = onMessage;
+    this.#onError = onError;
+  }
+  terminate(): void {
+    this.terminated = true;
+  }
+  kinds(): string[] {
+    return this.sent.map((m) => m.kind);
+  }
+  crash(message: string): void {
+    this.#onError(message);
+  }
+  finishReload(): void {
+    if (this.#heldReload) this.#return(this.#heldReload, null);
+  }
+
+  postMessage(message: WorkerRequest): void {
+    this.sent.push(message);
+    queueMicrotask(() => this.#handle(message));
+  }
+
+  #post(data: unknown) {
+    if (!this.terminated) this.#onMessage(data);
+  }
+  #return(uuid: string, content: unknown) {
+    this.#post({ kind: 'return', uuid, content });
+  }
+
+  #handle({ kind, uuid }: WorkerRequest): void {
+    switch (kind) {
+      case 'setAppConfig':
+        return;
+      case 'reload':
+        this.#post({ kind: 'initProgressCallback', uuid: '', content: { progress: 0, timeElapsed: 0, text: 'Start to fetch params' } });
+        this.#post({
+          kind: 'initProgressCallback',
+          uuid: '',
+          content: { progress: 0.25, timeElapsed: 2, text: 'Fetching param cache[10/40]: 512MB fetched. 25% completed, 2 secs elapsed.' },
+        });
+        if (this.reloadError) return this.#post({ kind: 'throw', uuid, content: this.reloadError });
+        if (this.holdReload) {
+          this.#heldReload = uuid;
+          return;
+        }
+        return this.#return(uuid, null);
+      case 'resetChat':
+      case 'chatCompletionStreamInit':
+        this.#streamPosition = 0;
+        this.#interrupted = false;
+        return this.#return(uuid, null);
+      case 'interruptGenerate':
+        this.#interrupted = true;
+        return this.#return(uuid, null);
+      case 'completionStreamReturn':
+      case 'unload':
+        return this.#return(uuid, null);
+      case 'completionStreamNextChunk':
+        return this.#return(uuid, this.#nextChunk());
+      default:
+        return this.#post({ kind: 'throw', uuid, content: `Error: unexpected ${kind}` });
+    }
+  }
+
+  #nextChunk(): unknown {
+    const at = this.#streamPosition++;
+    const piece = this.#interrupted ? undefined : this.reply[at];
+    if (piece !== undefined) return { choices: [{ delta: { content: piece }, finish_reason: null, index: 0 }] };
+    const end = this.#interrupted ? at : this.reply.length;
+    if (at === end) return { choices: [{ delta: {}, finish_reason: this.#interrupted ? 'abort' : 'stop', index: 0 }] };
+    if (at === end + 1) {
+      return {
+        choices: [],
+        usage: {
+          prompt_tokens: 40,
+          completion_tokens: 9,
+          total_tokens: 49,
+          extra: { decode_tokens_per_s: 12.5, prefill_tokens_per_s: 300, time_to_first_token_s: 0.2, e2e_latency_s: 1 },
+        },
+      };
+    }
+    return undefined;
+  }
+}
+
+export function hostWith(...workers: FakeHandlerWorker[]) {
+  const queue = [...workers];
+  let id = 0;
+  return new WebLLMEngineHost({
+    createWorker: () => {
+      const next = queue.shift();
+      if (!next) throw new Error('no more fake workers');
+      return next;
+    },
+    appConfig: { model_list: [] },
+    newId: () => `id-${++id}`,
+  });
+}
+

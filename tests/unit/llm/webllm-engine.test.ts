@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { FakeHandlerWorker, hostWith } from './fake-webllm-worker.ts';
+import type { LoadProgress } from '../../../src/llm/webllm-progress.ts';
+
+const MODEL = 'Qwen2.5-1.5B-Instruct-q4f32_1-MLC';
+const messages = [
+  { role: 'system' as const, content: 'You write Python.' },
+  { role: 'user' as const, content: 'Write add(a, b).' },
+];
+const sampling = { temperature: 0.3, max_tokens: 512 };
+
+describe('the WebLLM engine host', () => {
+  it('sends the app config first and reports download progress with bytes while loading', async () => {
+    const worker = new FakeHandlerWorker();
+    const host = hostWith(worker);
+    const seen: LoadProgress[] = [];
+    await host.load([MODEL], (p) => seen.push(p));
+    expect(worker.kinds().slice(0, 2)).toEqual(['setAppConfig', 'reload']);
+    expect(seen.map((p) => p.phase)).toEqual(['downloading', 'downloading']);
+    expect(seen[1]?.bytesLoaded).toBe(512 * 2 ** 20);
+    expect(seen[1]?.bytesTotal).toBe(2048 * 2 ** 20);
+    expect(host.loadedModelIds).toEqual([MODEL]);
+  });
+
+  it('turns an error string from the worker into a plain explanation', async () => {
+    const worker = new FakeHandlerWorker();
+    worker.reloadError = "TypeError: Failed to execute 'add' on 'Cache': Request failed";
+    const host = hostWith(worker);
+    const failure = host.load([MODEL]);
+    await expect(failure).rejects.toThrow(/^A model file could not be downloaded\./);
+    await expect(failure).rejects.toMatchObject({ explained: { kind: 'network', raw: worker.reloadError } });
+    expect(host.loadedModelIds).toEqual([]);
+  });
+
+  it('resets the chat before every request, so no history carries over', async () => {
+    const worker = new FakeHandlerWorker();
+    const host = hostWith(worker);
+    await host.load([MODEL]);
+    await host.chat(MODEL, messages, sampling);
+    await host.chat(MODEL, messages, sampling);
+    const requests = worker.kinds().filter((k) => k === 'resetChat' || k === 'chatCompletionStreamInit');
+    expect(requests).toEqual(['resetChat', 'chatCompletionStreamInit', 'resetChat', 'chatCompletionStreamInit']);
+    const reset = worker.sent.find((m) => m.kind === 'resetChat');
+    expect(reset?.content).toEqual({ keepStats: false, modelId: MODEL });
+  });
+
+  it('streams tokens and reports usage with the engine\'s decode speed', async () => {
+    const worker = new FakeHandlerWorker();
+    const host = hostWith(worker);
+    await host.load([MODEL]);
+    const tokens: string[] = [];
+    const reply = await host.chat(MODEL, messages, sampling, { onToken: (t) => tokens.push(t) });
+    expect(tokens).toEqual(worker.reply);
+    expect(reply.text).toBe('def add(a, b):\n    return a + b');
+    expect(reply.finishReason).toBe('stop');
+    expect(reply.usage).toMatchObject({ promptTokens: 40, completionTokens: 9, decodeTokensPerSecond: 12.5 });
+    const init = worker.sent.find((m) => m.kind === 'chatCompletionStreamInit');
+    expect(init?.content).toMatchObject({
+      request: { model: MODEL, stream: true, stream_options: { include_usage: true }, temperature: 0.3, max_tokens: 512 },
+      selectedModelId: MODEL,
+    });
+  });
+
+  it('stops mid-stream on abort: rejects with AbortError, interrupts the engine and stays usable', async () => {
+    const worker = new FakeHandlerWorker();
+    worker.reply = ['one ', 'two ', 'three ', 'four'];
+    const host = hostWith(worker);
+    await host.load([MODEL]);
+    const controller = new AbortController();
+    const tokens: string[] = [];
+    const aborted = host.chat(MODEL, messages, sampling, {
+      signal: controller.signal,
+      onToken: (t) => {
+        tokens.push(t);
+        if (tokens.length === 1) controller.abort();
+      },
+    });
+    await expect(aborted).rejects.toMatchObject({ name: 'AbortError' });
+    const next = await host.chat(MODEL, messages, sampling);
+    expect(tokens.length).toBeLessThan(4);
+    expect(worker.kinds()).toContain('interruptGenerate');
+    expect(worker.kinds()).toContain('completionStreamReturn');
+    expect(next.text).toBe('one two three four');
+  });
+
+  it('cancels a download by ending the worker, and starts a fresh one for the next load', async () => {
+    const first = new FakeHandlerWorker();
+    first.holdReload = true;
+    const second = new FakeHandlerWorker();
+    const host = hostWith(first, second);
+    const download = host.load([MODEL]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    host.cancel();
+    await expect(download).rejects.toMatchObject({ name: 'AbortError' });
+    expect(first.terminated).toBe(true);
+    first.finishReload(); // a late answer from the dead worker changes nothing
+    await host.load([MODEL]);
+    expect(second.kinds().slice(0, 2)).toEqual(['setAppConfig', 'reload']);
+    expect(host.loadedModelIds).toEqual([MODEL]);
+  });
+
+  it('explains a crashed worker to whoever was waiting', async () => {
+    const worker = new FakeHandlerWorker();
+    worker.holdReload = true;
+    const host = hostWith(worker);
+    const download = host.load([MODEL]);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    worker.crash('The model worker failed: Uncaught RangeError: Array buffer allocation failed');
+    await expect(download).rejects.toThrow(/^The GPU ran out of memory\./);
+  });
+
+  it('refuses to chat with a model that is not loaded, in words', async () => {
+    const host = hostWith(new FakeHandlerWorker());
+    await expect(host.chat(MODEL, messages, sampling)).rejects.toThrow(/not loaded/);
+  });
+});

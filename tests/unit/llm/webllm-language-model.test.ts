@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import type { ModelBuild } from '../../../src/core/llm/catalog.ts';
+import { WebLLMModels } from '../../../src/llm/webllm-language-model.ts';
+import { FakeHandlerWorker, hostWith } from './fake-webllm-worker.ts';
+
+const QWEN = 'Qwen2.5-1.5B-Instruct-q4f32_1-MLC';
+const LLAMA = 'Llama-3.2-3B-Instruct-q4f32_1-MLC';
+const builds: Record<string, ModelBuild> = {
+  [QWEN]: build(QWEN, 1889),
+  [LLAMA]: build(LLAMA, 2952),
+};
+function build(modelId: string, vramRequiredMB: number): ModelBuild {
+  return { modelId, quantization: 'q4f32_1', vramRequiredMB, lowResource: true, bufferSizeRequiredBytes: undefined, requiredFeatures: [], contextWindow: 4096 };
+}
+const messages = [{ role: 'user' as const, content: 'Write add(a, b).' }];
+const sampling = { temperature: 0.3, max_tokens: 512 };
+
+function reloads(worker: FakeHandlerWorker): unknown[] {
+  return worker.sent.filter((m) => m.kind === 'reload').map((m) => m.content);
+}
+
+describe('generator and refiner on one WebLLM engine', () => {
+  it('loads both at once and keeps them when their memory estimates fit the budget', async () => {
+    const worker = new FakeHandlerWorker();
+    const models = new WebLLMModels(hostWith(worker), { buildOf: (id) => builds[id], memoryBudgetMB: 8192 });
+    models.plan([QWEN, LLAMA]);
+    expect(models.keepsPlanResident()).toBe(true);
+    for (let i = 0; i < 3; i++) {
+      await models.model(QWEN).chat(messages, sampling);
+      await models.model(LLAMA).chat(messages, sampling);
+    }
+    expect(reloads(worker)).toEqual([{ modelId: [QWEN, LLAMA] }]);
+    expect(models.swapStats.swaps).toBe(0);
+  });
+
+  it('swaps when they do not fit, and counts what each swap cost', async () => {
+    const worker = new FakeHandlerWorker();
+    const models = new WebLLMModels(hostWith(worker), { buildOf: (id) => builds[id], memoryBudgetMB: 4096 });
+    models.plan([QWEN, LLAMA]);
+    await models.model(QWEN).chat(messages, sampling);
+    await models.model(LLAMA).chat(messages, sampling);
+    await models.model(QWEN).chat(messages, sampling);
+    expect(reloads(worker)).toEqual([{ modelId: [QWEN] }, { modelId: [LLAMA] }, { modelId: [QWEN] }]);
+    expect(models.swapStats.swaps).toBe(2);
+    expect(models.swapStats.lastMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('names each model in results as webllm:<id>', () => {
+    const models = new WebLLMModels(hostWith(new FakeHandlerWorker()), { buildOf: () => undefined, memoryBudgetMB: undefined });
+    expect(models.model(LLAMA).id).toBe(`webllm:${LLAMA}`);
+  });
+});
