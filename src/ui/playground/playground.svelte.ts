@@ -1,0 +1,114 @@
+/**
+ * The playground: one problem, the user's code, and what happened when it ran. The code is the
+ * whole answer, as a model would write it; the harness mode decides what is put around it.
+ */
+import { canonicalStudyCode } from '../../core/benchmarks/canonical.ts';
+import type { BenchmarkId, Problem } from '../../core/benchmarks/problem.ts';
+import { assembleProgram } from '../../core/harness/assemble-program.ts';
+import { limitsFor } from '../../core/harness/limits.ts';
+import type { HarnessMode, Outcome } from '../../core/harness/outcome.ts';
+import { toOutcome } from '../../core/harness/to-outcome.ts';
+import type { SandboxLimits } from '../../core/ports.ts';
+import type { SandboxHolder } from '../sandbox/sandbox-holder.ts';
+
+export interface PlaygroundRun {
+  problemId: string;
+  mode: HarnessMode;
+  outcome: Outcome;
+  /** What the program printed before it ended (empty for crashes). */
+  stdout: string;
+  limits: SandboxLimits;
+}
+
+/** What the editor holds before the user types: the prompt's stub for HumanEval, nothing for MBPP. */
+export function startingCode(problem: Problem): string {
+  return problem.benchmark === 'humaneval' ? problem.prompt : '';
+}
+
+/** The reference solution as a whole answer (imports, the function and its body). */
+export function referenceCode(problem: Problem): string {
+  return canonicalStudyCode(problem);
+}
+
+/** Problems whose id or function name contains the query (case-insensitive); an exact id or number comes first. */
+export function searchProblems(problems: readonly Problem[], query: string): Problem[] {
+  const needle = query.trim().toLowerCase();
+  if (!needle) return problems.slice();
+  const exact = (p: Problem) => p.id.toLowerCase() === needle || String(p.number) === needle || p.entryPoint.toLowerCase() === needle;
+  const found = problems.filter((p) => exact(p) || p.id.toLowerCase().includes(needle) || p.entryPoint.toLowerCase().includes(needle));
+  return [...found.filter(exact), ...found.filter((p) => !exact(p))];
+}
+
+export class Playground {
+  benchmark = $state<BenchmarkId>('humaneval');
+  mode = $state<HarnessMode>('standard');
+  problem = $state.raw<Problem | null>(null);
+  code = $state('');
+  running = $state(false);
+  run = $state.raw<PlaygroundRun | null>(null);
+  /** The sandbox itself failed (Pyodide could not load): not a verdict. */
+  sandboxError = $state<string | null>(null);
+  limits: SandboxLimits | null = $derived(this.problem ? limitsFor(this.problem, this.mode) : null);
+
+  #sandboxes: SandboxHolder;
+  /** Edits survive switching to another problem and back. */
+  #drafts = new Map<string, string>();
+
+  constructor(sandboxes: SandboxHolder) {
+    this.#sandboxes = sandboxes;
+  }
+
+  select(problem: Problem): void {
+    if (this.problem) this.#drafts.set(this.problem.id, this.code);
+    this.benchmark = problem.benchmark;
+    this.problem = problem;
+    this.code = this.#drafts.get(problem.id) ?? startingCode(problem);
+    this.run = null;
+  }
+
+  resetCode(): void {
+    if (this.problem) this.code = startingCode(this.problem);
+  }
+
+  loadReference(): void {
+    if (this.problem) this.code = referenceCode(this.problem);
+  }
+
+  /** Starts Pyodide ahead of the first run, so the first press of Run is not the slow one. */
+  warmUp(): void {
+    this.#sandboxes.get(1).catch((error: unknown) => (this.sandboxError = messageOf(error)));
+  }
+
+  async execute(): Promise<void> {
+    const problem = this.problem;
+    if (!problem || this.running) return;
+    const mode = this.mode;
+    const limits = limitsFor(problem, mode);
+    this.running = true;
+    this.sandboxError = null;
+    try {
+      const sandbox = await this.#sandboxes.get(1);
+      const program = assembleProgram(problem, this.code, mode);
+      const result = await sandbox.run(program.text, limits);
+      this.run = {
+        problemId: problem.id,
+        mode,
+        outcome: toOutcome(result, program),
+        stdout: result.status === 'crashed' ? '' : result.stdout,
+        limits,
+      };
+    } catch (error) {
+      this.sandboxError = messageOf(error);
+    } finally {
+      this.running = false;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.#sandboxes.close();
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

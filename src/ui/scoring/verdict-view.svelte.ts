@@ -1,0 +1,35 @@
+/** What the user is looking at in the verdicts: filter, error category, sort and page. Shared by the summary and the table. */
+import type { ErrorCategory } from '../../core/harness/outcome.ts';
+import type { SortKey, VerdictFilter } from './verdict-rows.ts';
+
+export const PAGE_SIZE = 50;
+
+export class VerdictView {
+  filter = $state<VerdictFilter>('all');
+  category = $state<ErrorCategory | null>(null);
+  sort = $state<SortKey>('line');
+  descending = $state(false);
+  page = $state(0);
+
+  setFilter(filter: VerdictFilter): void {
+    this.filter = filter;
+    if (filter !== 'failed' && filter !== 'all') this.category = null;
+    this.page = 0;
+  }
+
+  /** Picking a category shows its failures; picking it again shows everything. */
+  toggleCategory(category: ErrorCategory): void {
+    this.category = this.category === category ? null : category;
+    if (this.category) this.filter = 'failed';
+    this.page = 0;
+  }
+
+  sortBy(key: SortKey): void {
+    if (this.sort === key) this.descending = !this.descending;
+    else {
+      this.sort = key;
+      this.descending = false;
+    }
+    this.page = 0;
+  }
+}

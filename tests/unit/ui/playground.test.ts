@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import type { RunResult } from '../../../src/core/harness/outcome.ts';
+import type { Sandbox, SandboxLimits } from '../../../src/core/ports.ts';
+import { Playground, searchProblems } from '../../../src/ui/playground/playground.svelte.ts';
+import { SandboxHolder } from '../../../src/ui/sandbox/sandbox-holder.ts';
+import { loadTestProblem, loadTestProblems } from '../../support/datasets.ts';
+
+/** A sandbox that records what it was asked to run and answers from a script. */
+function recordingSandbox(answer: (program: string) => RunResult) {
+  const runs: { program: string; limits: SandboxLimits }[] = [];
+  let closed = 0;
+  const sandbox: Sandbox = {
+    run: async (program, limits) => {
+      runs.push({ program, limits });
+      return answer(program);
+    },
+    close: async () => void closed++,
+  };
+  return { runs, sandbox, closedCount: () => closed };
+}
+
+const nameError: RunResult = {
+  status: 'error',
+  durationMs: 4,
+  stdout: 'checking\n',
+  errorType: 'NameError',
+  message: "name 'undefined_helper' is not defined",
+  traceback:
+    'Traceback (most recent call last):\n  File "program.py", line 20, in <module>\n  File "program.py", line 14, in has_close_elements\nNameError: name \'undefined_helper\' is not defined\n',
+};
+
+describe('the playground', () => {
+  it('starts a HumanEval problem from its prompt and runs prompt + code + tests in standard mode', async () => {
+    const problem = await loadTestProblem('humaneval', 'HumanEval/0');
+    const fake = recordingSandbox(() => nameError);
+    const playground = new Playground(new SandboxHolder(async () => fake.sandbox));
+    playground.select(problem);
+    expect(playground.code).toBe(problem.prompt);
+
+    playground.code = `${problem.prompt}    return undefined_helper(numbers)\n`;
+    await playground.execute();
+
+    expect(fake.runs).toHaveLength(1);
+    expect(fake.runs[0]?.program.startsWith(problem.prompt + playground.code)).toBe(true);
+    expect(fake.runs[0]?.program).toContain(`check(${problem.entryPoint})`);
+    expect(fake.runs[0]?.limits.timeoutMs).toBe(3000);
+    expect(playground.run?.outcome.kind).toBe('failed');
+    expect(playground.run?.outcome.kind === 'failed' && playground.run.outcome.category).toBe('NameError');
+    expect(playground.run?.stdout).toBe('checking\n');
+  });
+
+  it('in study mode runs the code without the prompt, with the study timeout', async () => {
+    const problem = await loadTestProblem('humaneval', 'HumanEval/0');
+    const fake = recordingSandbox(() => ({ status: 'passed', durationMs: 3, stdout: '' }));
+    const playground = new Playground(new SandboxHolder(async () => fake.sandbox));
+    playground.select(problem);
+    playground.mode = 'study';
+    playground.loadReference();
+    await playground.execute();
+    expect(fake.runs[0]?.program.startsWith(playground.code)).toBe(true);
+    expect(fake.runs[0]?.limits.timeoutMs).toBe(10_000);
+    expect(playground.run?.outcome.kind).toBe('passed');
+  });
+
+  it('keeps edits per problem when switching back and forth', async () => {
+    const [first, second] = await Promise.all([loadTestProblem('mbpp', 'Mbpp/2'), loadTestProblem('mbpp', 'Mbpp/3')]);
+    const playground = new Playground(new SandboxHolder(async () => recordingSandbox(() => nameError).sandbox));
+    playground.select(first);
+    expect(playground.code).toBe('');
+    playground.code = 'def similar_elements(a, b):\n    pass\n';
+    playground.select(second);
+    playground.select(first);
+    expect(playground.code).toBe('def similar_elements(a, b):\n    pass\n');
+  });
+
+  it('says when the sandbox cannot start, without inventing a verdict', async () => {
+    const problem = await loadTestProblem('humaneval', 'HumanEval/0');
+    const playground = new Playground(new SandboxHolder(async () => Promise.reject(new Error('Pyodide could not load'))));
+    playground.select(problem);
+    await playground.execute();
+    expect(playground.run).toBeNull();
+    expect(playground.sandboxError).toBe('Pyodide could not load');
+    expect(playground.running).toBe(false);
+  });
+
+  it('frees its workers when closed', async () => {
+    const fake = recordingSandbox(() => nameError);
+    const playground = new Playground(new SandboxHolder(async () => fake.sandbox));
+    playground.warmUp();
+    await playground.close();
+    expect(fake.closedCount()).toBe(1);
+  });
+});
+
+describe('problem search', () => {
+  it('finds problems by id, number or function name', async () => {
+    const problems = await loadTestProblems('humaneval');
+    expect(searchProblems(problems, 'below_zero').map((p) => p.id)).toEqual(['HumanEval/3']);
+    expect(searchProblems(problems, '3')[0]?.id).toBe('HumanEval/3');
+    expect(searchProblems(problems, 'humaneval/16')[0]?.id).toBe('HumanEval/16');
+    expect(searchProblems(problems, '')).toHaveLength(164);
+  });
+});
