@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { deleteCachedModel, inspectModelCache, type CacheLike, type CacheStorageLike } from '../../../src/llm/webllm-cache.ts';
+
+/** Cache Storage in memory, holding Responses under URLs as the browser does. */
+class MemoryCaches implements CacheStorageLike {
+  stores = new Map<string, Map<string, Response>>();
+  async has(name: string) {
+    return this.stores.has(name);
+  }
+  async open(name: string): Promise<CacheLike> {
+    let store = this.stores.get(name);
+    if (!store) this.stores.set(name, (store = new Map()));
+    const entries = store;
+    const key = (request: RequestInfo) => (typeof request === 'string' ? request : request.url);
+    return {
+      keys: async () => [...entries.keys()].map((url) => new Request(url)),
+      match: async (request) => entries.get(key(request))?.clone(),
+      delete: async (request) => entries.delete(key(request)),
+    };
+  }
+  put(name: string, url: string, body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) {
+    if (!this.stores.has(name)) this.stores.set(name, new Map());
+    this.stores.get(name)?.set(url, new Response(body, { headers }));
+  }
+}
+
+const coder = {
+  model_id: 'Qwen2.5-Coder-3B-Instruct-q4f32_1-MLC',
+  model: 'https://huggingface.co/mlc-ai/Qwen2.5-Coder-3B-Instruct-q4f32_1-MLC',
+  model_lib: 'https://raw.githubusercontent.com/mlc-ai/binary-mlc-llm-libs/main/web-llm-models/v0_2_86/base/Qwen2.5-3B-Instruct-q4f32_1_cs1k-webgpu.wasm',
+};
+const qwen = {
+  model_id: 'Qwen2.5-3B-Instruct-q4f32_1-MLC',
+  model: 'https://huggingface.co/mlc-ai/Qwen2.5-3B-Instruct-q4f32_1-MLC',
+  model_lib: coder.model_lib,
+};
+const llama = {
+  model_id: 'Llama-3.2-1B-Instruct-q4f32_1-MLC',
+  model: 'https://huggingface.co/mlc-ai/Llama-3.2-1B-Instruct-q4f32_1-MLC',
+  model_lib: 'https://example.org/Llama-3.2-1B-Instruct-q4f32_1_cs1k-webgpu.wasm',
+};
+
+function store(storage: MemoryCaches, record: typeof coder, shards: number, present = shards) {
+  const base = `${record.model}/resolve/main/`;
+  const manifest = { records: Array.from({ length: shards }, (_, i) => ({ dataPath: `params_shard_${i}.bin` })) };
+  storage.put('webllm/model', `${base}tensor-cache.json`, JSON.stringify(manifest));
+  for (let i = 0; i < present; i++) storage.put('webllm/model', `${base}params_shard_${i}.bin`, new Uint8Array(1000));
+  storage.put('webllm/model', `${base}tokenizer.json`, 'x'.repeat(100), { 'content-length': '100' });
+  storage.put('webllm/config', `${base}mlc-chat-config.json`, '{}');
+  storage.put('webllm/wasm', record.model_lib, new Uint8Array(500));
+}
+
+describe('models cached in this browser', () => {
+  it('lists a fully downloaded model with its size, and a half-downloaded one as incomplete', async () => {
+    const storage = new MemoryCaches();
+    store(storage, coder, 3);
+    store(storage, llama, 4, 2);
+    const found = await inspectModelCache([coder, qwen, llama], storage);
+    const manifestBytes = JSON.stringify({ records: [0, 1, 2].map((i) => ({ dataPath: `params_shard_${i}.bin` })) }).length;
+    expect(found).toEqual([
+      { modelId: coder.model_id, complete: true, bytes: 3000 + 100 + manifestBytes + 2 + 500 },
+      { modelId: llama.model_id, complete: false, bytes: expect.any(Number) },
+    ]);
+  });
+
+  it('deletes one model and keeps a compiled library another cached model shares', async () => {
+    const storage = new MemoryCaches();
+    store(storage, coder, 2);
+    store(storage, qwen, 2);
+    await deleteCachedModel(coder, [coder, qwen], storage);
+    const found = await inspectModelCache([coder, qwen], storage);
+    expect(found.map((m) => m.modelId)).toEqual([qwen.model_id]);
+    expect(storage.stores.get('webllm/wasm')?.has(coder.model_lib)).toBe(true);
+    await deleteCachedModel(qwen, [coder, qwen], storage);
+    expect(await inspectModelCache([coder, qwen], storage)).toEqual([]);
+    expect(storage.stores.get('webllm/wasm')?.size).toBe(0);
+  });
+
+  it('does not create caches just by looking', async () => {
+    const storage = new MemoryCaches();
+    expect(await inspectModelCache([coder], storage)).toEqual([]);
+    expect(storage.stores.size).toBe(0);
+  });
+});
