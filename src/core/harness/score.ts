@@ -1,0 +1,28 @@
+import type { Problem } from '../benchmarks/problem.ts';
+import type { Sandbox, SandboxLimits } from '../ports.ts';
+import { assembleProgram, type AssembledProgram } from './assemble-program.ts';
+import { limitsFor } from './limits.ts';
+import type { HarnessMode, Outcome } from './outcome.ts';
+import { toOutcome } from './to-outcome.ts';
+
+export interface ScoredCompletion {
+  outcome: Outcome;
+  program: AssembledProgram;
+  limits: SandboxLimits;
+}
+
+/**
+ * Runs one candidate against its problem's tests and returns the verdict, the exact program and
+ * the limits used (all three belong in a result record). Rejects only if the sandbox is broken.
+ */
+export async function scoreCompletion(
+  problem: Problem,
+  completion: string,
+  mode: HarnessMode,
+  sandbox: Sandbox,
+  limits: SandboxLimits = limitsFor(problem, mode),
+): Promise<ScoredCompletion> {
+  const program = assembleProgram(problem, completion, mode);
+  const run = await sandbox.run(program.text, limits);
+  return { outcome: toOutcome(run, program), program, limits };
+}
