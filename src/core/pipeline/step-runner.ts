@@ -1,0 +1,257 @@
+/**
+ * Runs the steps of one trajectory: each model call or execution goes through here, which
+ * timestamps it, enforces the per-problem time cap and the caller's AbortSignal, reports it
+ * through `onStep`, and on resume replays steps already recorded instead of running them again.
+ */
+import type { Problem } from '../benchmarks/problem.ts';
+import { assembleProgram } from '../harness/assemble-program.ts';
+import { locateCode } from '../harness/extract-code.ts';
+import { limitsFor } from '../harness/limits.ts';
+import type { HarnessMode } from '../harness/outcome.ts';
+import { toOutcome } from '../harness/to-outcome.ts';
+import type { ChatMessage, LanguageModel, Sandbox, SandboxLimits } from '../ports.ts';
+import type { LlmNode } from './genome.ts';
+import type { ExecuteStep, ModelStep, ModelStepKind, Step } from './trajectory.ts';
+
+export interface InterpreterPorts {
+  /** The LanguageModel for a model key (`llama3.2:3b`, a WebLLM id, an endpoint model). */
+  model: (modelKey: string) => LanguageModel;
+  sandbox: Sandbox;
+}
+
+export interface StepRunnerOptions {
+  mode: HarnessMode;
+  limits?: SandboxLimits;
+  problemTimeCapMs: number;
+  repeat?: number;
+  signal?: AbortSignal;
+  now: () => number;
+  onStep?: (step: Step) => void;
+  onToken?: (delta: string, at: { nodeId: string; iteration: number }) => void;
+  priorSteps: readonly Step[];
+}
+
+export interface ModelCall {
+  kind: ModelStepKind;
+  nodeId: string;
+  stage: number | null;
+  iteration: number;
+  /** The port's ChatContext.iteration: 0 for this node's first call on the problem, then 1, 2… */
+  callIndex: number;
+  node: LlmNode;
+  promptId: string | null;
+  messages: ChatMessage[];
+  /** Generators, refiners, planners and revisers answer with code; analyzers and critics in prose. */
+  extractCode: boolean;
+}
+
+export interface ExecuteCall {
+  nodeId: string;
+  stage: number | null;
+  iteration: number;
+  attempt: number;
+  final: boolean;
+  code: string;
+}
+
+/** Thrown inside the interpreter when the per-problem time cap runs out; never escapes runProblem. */
+export class TimeCapReached extends Error {
+  constructor() {
+    super('The per-problem time cap ran out.');
+    this.name = 'TimeCapReached';
+  }
+}
+
+export class StepRunner {
+  readonly steps: Step[] = [];
+  readonly #problem: Problem;
+  readonly #ports: InterpreterPorts;
+  readonly #options: StepRunnerOptions;
+  readonly #startedAt: number;
+  /** Time the recorded steps already used, so a resumed problem does not get a fresh cap. */
+  readonly #spentBeforeMs: number;
+
+  constructor(problem: Problem, ports: InterpreterPorts, options: StepRunnerOptions) {
+    this.#problem = problem;
+    this.#ports = ports;
+    this.#options = options;
+    this.#startedAt = options.now();
+    const prior = options.priorSteps;
+    const first = prior[0];
+    const last = prior[prior.length - 1];
+    this.#spentBeforeMs = first && last ? Math.max(0, last.endedAt - first.startedAt) : 0;
+  }
+
+  /** True while recorded steps remain to be replayed. */
+  get replaying(): boolean {
+    return this.steps.length < this.#options.priorSteps.length;
+  }
+
+  async model(call: ModelCall): Promise<ModelStep> {
+    const recorded = this.#nextRecorded(call.nodeId, call.kind, call.iteration);
+    if (recorded) {
+      const step = recorded as ModelStep;
+      if (JSON.stringify(step.messages) !== JSON.stringify(call.messages)) {
+        throw this.#mismatch(step, `its messages differ from what the pipeline sends now (was the prompt set or the pipeline changed?)`);
+      }
+      this.steps.push(step);
+      return step;
+    }
+    const model = this.#ports.model(call.node.model);
+    const reply = await this.#withinCap((signal) =>
+      model.chat(
+        call.messages,
+        { temperature: call.node.temperature, max_tokens: call.node.maxTokens },
+        {
+          signal,
+          ...(this.#options.onToken
+            ? { onToken: (delta: string) => this.#options.onToken?.(delta, { nodeId: call.nodeId, iteration: call.iteration }) }
+            : {}),
+          context: {
+            problemId: this.#problem.id,
+            nodeId: call.nodeId,
+            iteration: call.callIndex,
+            ...(this.#options.repeat !== undefined ? { repeat: this.#options.repeat } : {}),
+          },
+        },
+      ),
+    );
+    const extracted = call.extractCode ? locateCode(reply.value.text) : null;
+    const step: ModelStep = {
+      index: this.steps.length,
+      kind: call.kind,
+      nodeId: call.nodeId,
+      stage: call.stage,
+      iteration: call.iteration,
+      startedAt: reply.startedAt,
+      endedAt: reply.endedAt,
+      modelKey: call.node.model,
+      modelId: model.id,
+      temperature: call.node.temperature,
+      maxTokens: call.node.maxTokens,
+      promptId: call.promptId,
+      messages: call.messages,
+      reply: reply.value.text,
+      finishReason: reply.value.finishReason,
+      code: extracted ? extracted.code : null,
+      extraction: extracted ? extracted.rule : null,
+      usage: reply.value.usage,
+    };
+    return this.#record(step);
+  }
+
+  async execute(call: ExecuteCall): Promise<ExecuteStep> {
+    const recorded = this.#nextRecorded(call.nodeId, 'execute', call.iteration);
+    if (recorded) {
+      const step = recorded as ExecuteStep;
+      if (step.code !== call.code || step.mode !== this.#options.mode) {
+        throw this.#mismatch(step, 'it judged different code or ran in another harness mode');
+      }
+      this.steps.push(step);
+      return step;
+    }
+    const mode = this.#options.mode;
+    const limits = this.#options.limits ?? limitsFor(this.#problem, mode);
+    const program = assembleProgram(this.#problem, call.code, mode);
+    const run = await this.#withinCap(() => this.#ports.sandbox.run(program.text, limits));
+    const step: ExecuteStep = {
+      index: this.steps.length,
+      kind: 'execute',
+      nodeId: call.nodeId,
+      stage: call.stage,
+      iteration: call.iteration,
+      startedAt: run.startedAt,
+      endedAt: run.endedAt,
+      attempt: call.attempt,
+      final: call.final,
+      code: call.code,
+      mode,
+      limits,
+      outcome: toOutcome(run.value, program),
+    };
+    return this.#record(step);
+  }
+
+  /** Recorded steps the pipeline never reached: the record belongs to another pipeline. */
+  assertReplayFinished(): void {
+    const extra = this.#options.priorSteps.length - this.steps.length;
+    if (extra > 0) {
+      throw new Error(
+        `Cannot resume ${this.#problem.id}: ${extra} recorded step(s) lie beyond where this pipeline ends; they were recorded for a different pipeline.`,
+      );
+    }
+  }
+
+  #record<S extends Step>(step: S): S {
+    this.steps.push(step);
+    this.#options.onStep?.(step);
+    return step;
+  }
+
+  #nextRecorded(nodeId: string, kind: Step['kind'], iteration: number): Step | null {
+    const step = this.#options.priorSteps[this.steps.length];
+    if (!step) return null;
+    if (step.nodeId !== nodeId || step.kind !== kind || step.iteration !== iteration || step.index !== this.steps.length) {
+      throw this.#mismatch(step, `the pipeline now asks for a ${kind} of ${nodeId} (iteration ${iteration})`);
+    }
+    return step;
+  }
+
+  #mismatch(step: Step, why: string): Error {
+    return new Error(
+      `Cannot resume ${this.#problem.id}: recorded step ${step.index} (${step.kind} of ${step.nodeId}, iteration ${step.iteration}) does not fit, because ${why}.`,
+    );
+  }
+
+  #elapsedMs(): number {
+    return this.#spentBeforeMs + (this.#options.now() - this.#startedAt);
+  }
+
+  /**
+   * Runs one step under the caller's signal and the time cap. The cap is checked before the step
+   * and enforced during it: a model call is aborted, a sandbox run is abandoned (it ends on its
+   * own timeout; its result is dropped).
+   */
+  async #withinCap<T>(work: (signal: AbortSignal) => Promise<T>): Promise<{ value: T; startedAt: number; endedAt: number }> {
+    const userSignal = this.#options.signal;
+    throwIfAborted(userSignal);
+    const remainingMs = this.#options.problemTimeCapMs - this.#elapsedMs();
+    if (remainingMs <= 0) throw new TimeCapReached();
+
+    const cap = new AbortController();
+    const signal = userSignal ? AbortSignal.any([userSignal, cap.signal]) : cap.signal;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let onAbort: (() => void) | undefined;
+    const interrupted = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        cap.abort();
+        reject(new TimeCapReached());
+      }, remainingMs);
+      onAbort = () => reject(userSignal?.reason instanceof Error ? userSignal.reason : abortError());
+      userSignal?.addEventListener('abort', onAbort, { once: true });
+    });
+    const startedAt = this.#options.now();
+    try {
+      const running = work(signal);
+      // The losing side of the race must not surface as an unhandled rejection.
+      running.catch(() => undefined);
+      const value = await Promise.race([running, interrupted]);
+      return { value, startedAt, endedAt: this.#options.now() };
+    } catch (error) {
+      if (userSignal?.aborted) throw abortError();
+      if (cap.signal.aborted) throw new TimeCapReached();
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      if (onAbort) userSignal?.removeEventListener('abort', onAbort);
+    }
+  }
+}
+
+function abortError(): DOMException {
+  return new DOMException('The pipeline run was aborted.', 'AbortError');
+}
+
+function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw abortError();
+}
