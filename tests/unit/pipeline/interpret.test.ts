@@ -296,6 +296,28 @@ describe('resume', () => {
     }
   });
 
+  it('does not grant a resumed problem a fresh time cap', async () => {
+    let clock = 0;
+    const model = perProblemModel(() => {
+      clock += 70_000;
+      return WRONG;
+    });
+    const first = await runProblem(problem, llamaSelfRefine, ports(model, scriptedSandbox('assert', 'assert')), {
+      ...options,
+      now: () => clock,
+    });
+    expect(first.stopReason).toBe('time-cap');
+    // The run died after its third step; a new session with a new clock resumes it.
+    const resumedModel = scriptedModel();
+    const resumed = await runProblem(problem, llamaSelfRefine, ports(resumedModel, scriptedSandbox()), {
+      ...options,
+      now: () => 5,
+      priorSteps: first.steps,
+    });
+    expect(resumed).toEqual(first);
+    expect(resumedModel.calls).toHaveLength(0);
+  });
+
   it('refuses steps recorded for another pipeline', async () => {
     const whole = await runProblem(problem, pipeline, ports(scriptedModel(...replies), scriptedSandbox(...runs)), options);
     const other = { ...pipeline, stages: [stage(1, 2, false)] };

@@ -107,3 +107,16 @@ describe('text-only messages', () => {
     expect(reviser).toContain('Looks wrong: it subtracts.');
   });
 });
+
+describe('on the real benchmarks', () => {
+  it('sends HumanEval prompts untouched and shows MBPP its upstream asserts', async () => {
+    const { loadTestProblem } = await import('../../support/datasets.ts');
+    const humaneval = await loadTestProblem('humaneval', 'HumanEval/0');
+    expect(generatorMessages(humaneval, 'S')[1]?.content).toBe(humaneval.prompt);
+    const mbpp = await loadTestProblem('mbpp', 'Mbpp/2');
+    const user = generatorMessages(mbpp, 'S')[1]?.content ?? '';
+    expect(mbpp.testList.length).toBeGreaterThan(0);
+    expect(user.startsWith(mbpp.prompt.trim())).toBe(true);
+    for (const line of mbpp.testList) expect(user).toContain(line);
+  });
+});
