@@ -1,5 +1,5 @@
 import type { BenchmarkId, Problem } from './problem.ts';
-import { BENCHMARK_NAMES } from './task-id.ts';
+import { A_BENCHMARK, BENCHMARK_NAMES } from './task-id.ts';
 
 /** Problems in the full upstream files; the study reports HumanEval /164 and MBPP /427. */
 export const EXPECTED_PROBLEM_COUNTS: Record<BenchmarkId, number> = { humaneval: 164, mbpp: 427 };
@@ -17,5 +17,5 @@ export function assertCompleteBenchmark(benchmark: BenchmarkId, problems: readon
     );
   }
   const wrong = problems.find((p) => p.benchmark !== benchmark);
-  if (wrong) throw new Error(`${wrong.id} is not a ${BENCHMARK_NAMES[benchmark]} problem.`);
+  if (wrong) throw new Error(`${wrong.id} is not ${A_BENCHMARK[benchmark]} problem.`);
 }

@@ -2,6 +2,8 @@ import type { BenchmarkId } from './problem.ts';
 
 /** How people name the benchmarks in messages. */
 export const BENCHMARK_NAMES: Record<BenchmarkId, string> = { humaneval: 'HumanEval', mbpp: 'MBPP' };
+/** The name with its article, for sentences ("an MBPP id": the letters are spoken). */
+export const A_BENCHMARK: Record<BenchmarkId, string> = { humaneval: 'a HumanEval', mbpp: 'an MBPP' };
 
 export type TaskIdReading =
   | { kind: 'ok'; id: string; number: number }
@@ -46,10 +48,10 @@ export function canonicalTaskId(benchmark: BenchmarkId, raw: unknown): string | 
       return reading.id;
     case 'other-benchmark':
       return new Error(
-        `${JSON.stringify(raw)} is a ${BENCHMARK_NAMES[reading.benchmark]} task id, but this is a ${BENCHMARK_NAMES[benchmark]} run.`,
+        `${JSON.stringify(raw)} is ${A_BENCHMARK[reading.benchmark]} task id, but this is ${A_BENCHMARK[benchmark]} run.`,
       );
     case 'malformed':
-      return new Error(`${JSON.stringify(raw)} is not a ${BENCHMARK_NAMES[benchmark]} task id (expected ${example(benchmark)}).`);
+      return new Error(`${JSON.stringify(raw)} is not ${A_BENCHMARK[benchmark]} task id (expected ${example(benchmark)}).`);
     default: {
       const never: never = reading;
       return never;

