@@ -139,19 +139,18 @@ class Flow {
     const problem = this.#problem;
     const earlyStopping = pipeline.earlyStopping && !this.#options.forcedIterations;
     const generator = this.#prompt(pipeline.generator);
-    let code = this.#code(
-      await this.#runner.model({
-        kind: 'generate',
-        nodeId: 'generator',
-        stage: null,
-        iteration: 0,
-        callIndex: 0,
-        node: pipeline.generator,
-        promptId: generator.id,
-        messages: generatorMessages(problem, generator.text),
-        extractCode: true,
-      }).then((s) => s.code),
-    );
+    const generated = await this.#runner.model({
+      kind: 'generate',
+      nodeId: 'generator',
+      stage: null,
+      iteration: 0,
+      callIndex: 0,
+      node: pipeline.generator,
+      promptId: generator.id,
+      messages: generatorMessages(problem, generator.text),
+      extractCode: true,
+    });
+    let code = this.#code(generated.code);
     let attempt = 0;
 
     for (const [s, stage] of pipeline.stages.entries()) {

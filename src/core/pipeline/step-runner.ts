@@ -82,11 +82,6 @@ export class StepRunner {
     this.#spentBeforeMs = first && last ? Math.max(0, last.endedAt - first.startedAt) : 0;
   }
 
-  /** True while recorded steps remain to be replayed. */
-  get replaying(): boolean {
-    return this.steps.length < this.#options.priorSteps.length;
-  }
-
   async model(call: ModelCall): Promise<ModelStep> {
     const recorded = this.#nextRecorded(call.nodeId, call.kind, call.iteration);
     if (recorded) {

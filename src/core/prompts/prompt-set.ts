@@ -11,7 +11,7 @@
  */
 import { NODE_ROLES, type NodeRole, type PromptRef } from '../pipeline/genome.ts';
 import { describeValue as describe, isRecord } from '../pipeline/json-shape.ts';
-import builtinPromptsJson from './builtin-prompts.json';
+import builtinPromptsJson from './builtin-prompts.json' with { type: 'json' };
 
 export const PROMPT_SET_FORMAT = 'feedback-lab/prompt-set';
 export const PROMPT_SET_VERSION = 1;
