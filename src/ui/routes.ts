@@ -9,6 +9,14 @@ export interface PageProps {
   query?: URLSearchParams;
 }
 
+type PageModule = { default: Component<PageProps> };
+
+/**
+ * Pages that ignore the query declare no props, and Svelte drops props a component does not
+ * declare, so any page module can stand where a PageProps page is expected.
+ */
+const page = (load: () => Promise<{ default: Component<never> }>) => load as unknown as () => Promise<PageModule>;
+
 export interface RouteDefinition {
   /** The hash path without `#/`; '' is the home page. */
   path: string;
@@ -16,21 +24,21 @@ export interface RouteDefinition {
   title: string;
   /** Whether the header navigation links to it. */
   inNav: boolean;
-  load: () => Promise<{ default: Component<PageProps> }>;
+  load: () => Promise<PageModule>;
 }
 
 export const ROUTES: readonly RouteDefinition[] = [
-  { path: '', title: 'Home', inNav: false, load: () => import('./pages/HomePage.svelte') },
-  { path: 'score', title: 'Scoring', inNav: true, load: () => import('./pages/ScorePage.svelte') },
-  { path: 'playground', title: 'Playground', inNav: true, load: () => import('./pages/PlaygroundPage.svelte') },
-  { path: 'models', title: 'Models', inNav: true, load: () => import('./pages/ModelsPage.svelte') },
+  { path: '', title: 'Home', inNav: false, load: page(() => import('./pages/HomePage.svelte')) },
+  { path: 'score', title: 'Scoring', inNav: true, load: page(() => import('./pages/ScorePage.svelte')) },
+  { path: 'playground', title: 'Playground', inNav: true, load: page(() => import('./pages/PlaygroundPage.svelte')) },
+  { path: 'models', title: 'Models', inNav: true, load: page(() => import('./pages/ModelsPage.svelte')) },
 ];
 
 export const NOT_FOUND: RouteDefinition = {
   path: '*',
   title: 'Page not found',
   inNav: false,
-  load: () => import('./pages/NotFoundPage.svelte'),
+  load: page(() => import('./pages/NotFoundPage.svelte')),
 };
 
 export interface Location {

@@ -1,0 +1,75 @@
+/**
+ * An OpenAI-compatible endpoint (Ollama, llama-server, LM Studio, vLLM, a hosted API) as an
+ * alternative to in-browser models. The API key lives in memory only, unless the user asks
+ * this browser to remember it.
+ */
+import type { LanguageModel } from '../../core/ports.ts';
+import { createOpenAICompatibleModel, listModels } from '../../llm/openai-compatible.ts';
+import { readSetting, writeSetting, type SettingsStorage } from './saved-settings.ts';
+
+const SETTINGS_KEY = 'feedback-lab.endpoint';
+
+interface SavedEndpoint {
+  baseUrl: string;
+  model: string;
+  /** Present only when the user ticked "remember". */
+  apiKey?: string;
+}
+
+export type ConnectionStatus = 'idle' | 'checking' | 'connected' | 'failed';
+
+export class EndpointSettings {
+  baseUrl = $state('http://localhost:11434');
+  apiKey = $state('');
+  rememberKey = $state(false);
+  model = $state('');
+  models = $state.raw<string[]>([]);
+  status = $state<ConnectionStatus>('idle');
+  message = $state('');
+
+  readonly #storage: SettingsStorage | undefined;
+
+  constructor(storage: SettingsStorage | undefined) {
+    this.#storage = storage;
+    const saved = readSetting<SavedEndpoint>(storage, SETTINGS_KEY, { baseUrl: this.baseUrl, model: '' });
+    this.baseUrl = saved.baseUrl;
+    this.model = saved.model;
+    if (saved.apiKey !== undefined) {
+      this.apiKey = saved.apiKey;
+      this.rememberKey = true;
+    }
+  }
+
+  /** Keeps the address and model; the key only when "remember" is ticked. */
+  save(): void {
+    const saved: SavedEndpoint = { baseUrl: this.baseUrl.trim(), model: this.model };
+    if (this.rememberKey && this.apiKey) saved.apiKey = this.apiKey;
+    writeSetting(this.#storage, SETTINGS_KEY, saved);
+  }
+
+  /** Asks the server for its models (`GET /v1/models`): the connection test. */
+  async connect(): Promise<void> {
+    this.status = 'checking';
+    this.message = '';
+    try {
+      const ids = await listModels(this.baseUrl.trim(), this.apiKey || undefined);
+      this.models = ids;
+      if (!ids.includes(this.model)) this.model = ids[0] ?? '';
+      this.status = 'connected';
+      this.message = ids.length === 0 ? 'Connected, but the server lists no models.' : `Connected: ${ids.length} model${ids.length === 1 ? '' : 's'}.`;
+      this.save();
+    } catch (error) {
+      this.status = 'failed';
+      this.message = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  languageModel(): LanguageModel | undefined {
+    if (!this.baseUrl.trim() || !this.model) return undefined;
+    return createOpenAICompatibleModel({
+      baseUrl: this.baseUrl.trim(),
+      model: this.model,
+      ...(this.apiKey ? { apiKey: this.apiKey } : {}),
+    });
+  }
+}

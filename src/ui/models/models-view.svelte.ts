@@ -1,0 +1,189 @@
+/**
+ * The Models page's state: what this device offers, the catalogue with a verdict per model,
+ * what is cached, and the one download that may run at a time.
+ */
+import {
+  assessModel,
+  chooseBuild,
+  defaultMemoryBudgetMB,
+  type CatalogEntry,
+  type DeviceCapabilities,
+  type ModelAssessment,
+  type ModelBuild,
+} from '../../core/llm/catalog.ts';
+import { isAbortError } from '../../core/llm/abort.ts';
+import type { WebLLMCatalog } from '../../llm/model-catalog.ts';
+import { toAppConfig, type ModelFileSource } from '../../llm/webllm-app-config.ts';
+import { deleteCachedModel, inspectModelCache, type CacheStorageLike, type CachedModel } from '../../llm/webllm-cache.ts';
+import { explainWebLLMError, WebLLMEngineError, type ExplainedError } from '../../llm/webllm-errors.ts';
+import type { LoadProgress } from '../../llm/webllm-progress.ts';
+import type { WebLLMSession } from '../../llm/webllm-session.ts';
+import { readSetting, writeSetting, type SettingsStorage } from './saved-settings.ts';
+
+export interface ModelRow {
+  entry: CatalogEntry;
+  /** The build this device should use, or the first one when none can run (for display). */
+  build: ModelBuild | undefined;
+  assessment: ModelAssessment | undefined;
+  cached: CachedModel | undefined;
+  loaded: boolean;
+}
+
+export interface DownloadState {
+  modelId: string;
+  progress: LoadProgress | undefined;
+}
+
+interface SavedModelSettings {
+  weightsBaseUrl: string;
+  librariesBaseUrl: string;
+  /** Empty means "use the estimate from the device". */
+  memoryBudgetMB: number | null;
+}
+const SETTINGS_KEY = 'feedback-lab.models';
+const NO_SETTINGS: SavedModelSettings = { weightsBaseUrl: '', librariesBaseUrl: '', memoryBudgetMB: null };
+
+export interface ModelsViewDeps {
+  catalog: WebLLMCatalog;
+  session: WebLLMSession;
+  probe: () => Promise<DeviceCapabilities>;
+  /** Undefined where the browser has no Cache Storage (then nothing is listed as cached). */
+  cacheStorage: CacheStorageLike | undefined;
+  settings: SettingsStorage | undefined;
+}
+
+export class ModelsView {
+  readonly catalog: WebLLMCatalog;
+  caps = $state.raw<DeviceCapabilities | undefined>(undefined);
+  probing = $state(false);
+  cached = $state.raw<CachedModel[]>([]);
+  loadedIds = $state.raw<readonly string[]>([]);
+  download = $state.raw<DownloadState | undefined>(undefined);
+  failure = $state.raw<{ modelId: string; explained: ExplainedError } | undefined>(undefined);
+  /** How long the last finished load took, to show what a swap costs on this device. */
+  lastLoad = $state.raw<{ modelId: string; ms: number } | undefined>(undefined);
+  weightsBaseUrl = $state('');
+  librariesBaseUrl = $state('');
+  memoryBudgetInput = $state<number | null>(null);
+
+  memoryBudgetMB: number | undefined = $derived(
+    this.memoryBudgetInput ?? (this.caps ? defaultMemoryBudgetMB(this.caps) : undefined),
+  );
+  rows: ModelRow[] = $derived(this.#rows());
+
+  readonly #deps: ModelsViewDeps;
+
+  constructor(deps: ModelsViewDeps) {
+    this.#deps = deps;
+    this.catalog = deps.catalog;
+    const saved = readSetting(deps.settings, SETTINGS_KEY, NO_SETTINGS);
+    this.weightsBaseUrl = saved.weightsBaseUrl;
+    this.librariesBaseUrl = saved.librariesBaseUrl;
+    this.memoryBudgetInput = saved.memoryBudgetMB;
+    deps.session.setSource(this.source());
+    this.loadedIds = deps.session.host.loadedModelIds;
+  }
+
+  async start(): Promise<void> {
+    this.probing = true;
+    try {
+      this.caps = await this.#deps.probe();
+    } finally {
+      this.probing = false;
+    }
+    this.#deps.session.setMemoryBudgetMB(this.memoryBudgetMB);
+    await this.refreshCache();
+  }
+
+  source(): ModelFileSource {
+    const source: ModelFileSource = {};
+    if (this.weightsBaseUrl.trim()) source.weightsBaseUrl = this.weightsBaseUrl.trim();
+    if (this.librariesBaseUrl.trim()) source.librariesBaseUrl = this.librariesBaseUrl.trim();
+    return source;
+  }
+
+  /** Saves the model-file location and memory budget, and hands them to the engine. */
+  applySettings(): void {
+    writeSetting(this.#deps.settings, SETTINGS_KEY, {
+      weightsBaseUrl: this.weightsBaseUrl.trim(),
+      librariesBaseUrl: this.librariesBaseUrl.trim(),
+      memoryBudgetMB: this.memoryBudgetInput,
+    } satisfies SavedModelSettings);
+    this.#deps.session.setSource(this.source());
+    this.#deps.session.setMemoryBudgetMB(this.memoryBudgetMB);
+    void this.refreshCache();
+  }
+
+  async refreshCache(): Promise<void> {
+    if (!this.#deps.cacheStorage) return;
+    try {
+      this.cached = await inspectModelCache(this.#records(), this.#deps.cacheStorage);
+    } catch {
+      // An unreadable cache shows as "not cached"; downloading again repairs it.
+      this.cached = [];
+    }
+  }
+
+  /** Downloads (first time) and loads one build; the progress and any failure land on the view. */
+  async downloadModel(modelId: string): Promise<boolean> {
+    if (this.download) return false;
+    this.failure = undefined;
+    this.download = { modelId, progress: undefined };
+    const { host } = this.#deps.session;
+    try {
+      const result = await host.load([modelId], (progress) => {
+        if (this.download?.modelId === modelId) this.download = { modelId, progress };
+      });
+      this.lastLoad = { modelId, ms: result.ms };
+      return true;
+    } catch (error) {
+      if (!isAbortError(error)) {
+        this.failure = { modelId, explained: error instanceof WebLLMEngineError ? error.explained : explainWebLLMError(error) };
+      }
+      return false;
+    } finally {
+      this.download = undefined;
+      this.loadedIds = host.loadedModelIds;
+      await this.refreshCache();
+    }
+  }
+
+  /** Stops the running download at once; files already fetched stay cached. */
+  cancelDownload(): void {
+    this.#deps.session.host.cancel();
+  }
+
+  async deleteModel(modelId: string): Promise<void> {
+    const records = toAppConfig(this.catalog.records, this.source()).model_list;
+    const record = records.find((r) => r.model_id === modelId);
+    if (!record || !this.#deps.cacheStorage) return;
+    if (this.loadedIds.includes(modelId)) {
+      await this.#deps.session.host.unload();
+      this.loadedIds = this.#deps.session.host.loadedModelIds;
+    }
+    await deleteCachedModel(record, records, this.#deps.cacheStorage);
+    await this.refreshCache();
+  }
+
+  dismissFailure(): void {
+    this.failure = undefined;
+  }
+
+  #records() {
+    return toAppConfig(this.catalog.records, this.source()).model_list;
+  }
+
+  #rows(): ModelRow[] {
+    const caps = this.caps;
+    const cachedById = new Map(this.cached.map((c) => [c.modelId, c]));
+    return this.catalog.entries.map((entry) => {
+      const build = caps ? chooseBuild(entry, caps) : undefined;
+      const shown = build ?? entry.builds.q4f32_1 ?? entry.builds.q4f16_1;
+      const cached = shown ? cachedById.get(shown.modelId) : undefined;
+      const assessment = caps
+        ? assessModel(entry, caps, { cached: cached?.complete ?? false, ...(this.memoryBudgetMB === undefined ? {} : { memoryBudgetMB: this.memoryBudgetMB }) })
+        : undefined;
+      return { entry, build: shown, assessment, cached, loaded: shown ? this.loadedIds.includes(shown.modelId) : false };
+    });
+  }
+}

@@ -1,0 +1,9 @@
+/**
+ * Starts Pyodide workers in this browser. The sandbox module is imported on first use, so pages
+ * that never run Python never download it.
+ */
+import type { SandboxFactory } from './sandbox-holder.ts';
+
+export const browserSandboxFactory: SandboxFactory = async (workers) => {
+  throw new Error(`The browser sandbox is not built yet (asked for ${workers} workers).`);
+};
