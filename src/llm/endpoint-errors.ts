@@ -54,6 +54,11 @@ function isLoopback(url: URL): boolean {
   return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.endsWith('.localhost');
 }
 
+/** RFC 1918 and link-local IPv4 addresses, and `.local` names: the machine's own network. */
+function isPrivateAddress(url: URL): boolean {
+  return /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.)/.test(url.hostname) || url.hostname.endsWith('.local');
+}
+
 /**
  * fetch itself failed (a TypeError): nothing answered, or, in a browser, the answer was hidden
  * because the server did not allow this page's origin. Browsers do not say which.
@@ -78,6 +83,10 @@ export function unreachableError(endpointUrl: string, cause: unknown, page: Page
     `• llama.cpp (llama-server): every origin is allowed by default; if it was started with server tools or --cors-origins, add --cors-origins ${origin}.`,
     `• vLLM: every origin is allowed by default; if it was started with --allowed-origins, include ${origin} in that list.`,
   ];
+  const pageUrl = page.origin ? new URL(page.origin) : undefined;
+  if (pageUrl && !isLoopback(pageUrl) && (isLoopback(url) || isPrivateAddress(url))) {
+    lines.push('• If the browser asked whether this site may access devices on your local network, allow it.');
+  }
   if (page.origin?.startsWith('https:') && url.protocol === 'http:' && !isLoopback(url)) {
     lines.push(
       '• This page is served over https and the server over plain http on another machine: browsers block that ' +
@@ -184,6 +193,13 @@ export function disconnectedError(deltas: number, cause?: unknown): Error {
   return new Error(
     `The connection to the server closed ${when}. The server may have crashed or run out of memory; check its log and run again.`,
     cause === undefined ? undefined : { cause },
+  );
+}
+
+export function unsendableApiKeyError(): Error {
+  return new Error(
+    'The API key contains characters that cannot be sent in an HTTP header (only printable ASCII can). ' +
+      'Paste it again, without surrounding quotes, spaces or line breaks.',
   );
 }
 

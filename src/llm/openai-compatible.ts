@@ -26,6 +26,7 @@ import {
   retryAfterTooLongError,
   statusError,
   unreachableError,
+  unsendableApiKeyError,
 } from './endpoint-errors.ts';
 import { parseChunk, parseCompletion, type TokenCounts } from './completion-json.ts';
 import { apiRoot } from './endpoint-url.ts';
@@ -97,6 +98,8 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
   const backoff = options.backoff ?? DEFAULTS.backoff;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs;
   const apiKey = options.apiKey?.trim() || undefined;
+  // fetch would reject such a header with a TypeError indistinguishable from a network failure.
+  if (apiKey && !/^[\x21-\x7e]+$/.test(apiKey)) throw unsendableApiKeyError();
 
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (apiKey) headers.Authorization = `Bearer ${apiKey}`;
@@ -316,6 +319,8 @@ export async function listModels(
   const url = `${apiRoot(baseUrl)}/models`;
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   throwIfAborted(options.signal);
+  const key = apiKey?.trim();
+  if (key && !/^[\x21-\x7e]+$/.test(key)) throw unsendableApiKeyError();
   const controller = new AbortController();
   const onCallerAbort = () => controller.abort();
   options.signal?.addEventListener('abort', onCallerAbort, { once: true });
@@ -327,7 +332,7 @@ export async function listModels(
   }, timeoutMs);
   // No Content-Type and no key: a "simple" request, so browsers send it without a preflight.
   const init: RequestInit = { signal: controller.signal };
-  if (apiKey?.trim()) init.headers = { Authorization: `Bearer ${apiKey.trim()}` };
+  if (key) init.headers = { Authorization: `Bearer ${key}` };
   try {
     let raw: string;
     try {

@@ -49,3 +49,19 @@ describe('endpoint error messages', () => {
     expect(serverMessage('<html>\n<body>Bad Gateway</body></html>')).toBe('<html> <body>Bad Gateway</body></html>');
   });
 });
+
+describe('endpoint error messages: local network', () => {
+  it('mentions the local-network permission when a public page calls a machine on the LAN', () => {
+    const error = unreachableError('http://192.168.1.5:11434/v1/models', new TypeError('Failed to fetch'), {
+      inBrowser: true,
+      origin: 'https://lab.example',
+    });
+    expect(error.message).toMatch(/access devices on your local network/);
+    const local = unreachableError('http://localhost:11434/v1/models', new TypeError('Failed to fetch'), {
+      inBrowser: true,
+      origin: 'http://localhost:5173',
+    });
+    expect(local.message).not.toMatch(/local network/);
+    expect(local.message).not.toMatch(/mixed content/);
+  });
+});
