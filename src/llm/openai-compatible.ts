@@ -272,8 +272,9 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
       usage: {
         ...measureUsage(
           { startedMs, firstTokenMs, endedMs },
-          // No usage chunk (servers that ignore stream_options): each content delta is
-          // counted as one token, which holds for llama.cpp, Ollama and vLLM streams.
+          // No usage chunk (a server that ignores stream_options): count one token per content
+          // delta, as local servers usually send them; a server that batches tokens into one
+          // delta makes this an undercount, hence `tokensEstimated`.
           usage ?? { promptTokens: 0, completionTokens: parts.length },
         ),
         ...(usage ? {} : { tokensEstimated: true }),
