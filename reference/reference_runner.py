@@ -2,10 +2,11 @@
 """CPython reference runner for Feedback Lab.
 
 Scores already-assembled programs the way openai/human-eval does: every program runs in a
-fresh interpreter process of its own, under a wall-clock limit, and ends as one of three
-verdicts: passed, timeout, or failed with the class name of whatever was raised. The project
-uses it as the yardstick for its Pyodide sandbox (tests/integration/scoring and bench/), so
-both sides are given byte-identical program text and the same per-program time limit.
+process of its own, forked from this runner (as human-eval's multiprocessing.Process forks from
+its evaluator), under a wall-clock limit, and ends as one of three verdicts: passed, timeout,
+or failed with the class name of whatever was raised. The project uses it as the yardstick for
+its Pyodide sandbox (tests/integration/scoring and bench/), so both sides are given
+byte-identical program text and the same per-program time limit.
 
 Input:  JSONL, one {"key": str, "program": str, "timeout_s": float (optional)} per line.
 Output: JSONL, one {"key", "verdict": "passed"|"failed"|"timeout", "error_type"} per program,
@@ -22,7 +23,7 @@ Differences from human-eval, on purpose:
   against Pyodide's bounded wasm heap.
 
 Like human-eval this is not a security boundary: run only programs you are willing to run.
-Standard library only; Python 3.11+.
+Standard library only; Python 3.11+ on a POSIX system (fork, setitimer, rlimits).
 """
 
 from __future__ import annotations
@@ -31,148 +32,204 @@ import argparse
 import codecs
 import json
 import os
+import resource
 import selectors
+import shutil
 import signal
-import subprocess
 import sys
 import tempfile
-import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from typing import IO, Iterator
 
 DEFAULT_TIMEOUT_S = 3.0
 DEFAULT_MAX_OUTPUT_CHARS = 1_000_000
 DEFAULT_MEMORY_BYTES = 2 * 1024**3
-# A C-level loop (sum(range(10**12)), time.sleep in a bare except) cannot be interrupted by the
-# in-child alarm; the parent kills the process this long after the deadline.
+# A C-level loop (sum(range(10**12)), time.sleep under a bare except) cannot be interrupted by
+# the in-child alarm; the runner kills the process this long after the deadline.
 HARD_KILL_GRACE_S = 1.0
+# The alarm fires at the deadline and then again this often, so that a bare `except:` in the
+# program swallows one interruption but not all of them.
+ALARM_REPEAT_S = 0.25
 
-# Runs inside the child before the program. argv: result fd, program path, timeout, memory cap.
-# It reports on a pipe of its own rather than on stdout, so nothing the program prints can be
-# mistaken for the verdict, and a missing report means the process died (a crash).
-CHILD_WRAPPER = r"""
-import os, resource, signal, sys
 
 class _Deadline(BaseException):
-    pass
+    """Raised in the child by SIGALRM; a BaseException so that `except Exception` cannot catch it."""
 
-def _main():
-    fd, path, timeout_s, memory_bytes = int(sys.argv[1]), sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
-    sys.argv = ['']
-    with open(path, encoding='utf-8') as f:
-        source = f.read()
-    os.unlink(path)
-    if memory_bytes > 0:
-        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
 
-    def on_alarm(signum, frame):
+@dataclass
+class Running:
+    key: str
+    pid: int
+    workdir: str
+    hard_deadline: float
+    decoder: codecs.IncrementalDecoder
+    output_chars: int = 0
+    report: bytes = b""
+    open_streams: int = 2
+    ending: tuple[str, str] | None = field(default=None)
+
+
+def run_child(program: str, timeout_s: float, memory_bytes: int, output_fd: int, report_fd: int, workdir: str) -> None:
+    """In the forked child: run the program, report the verdict on report_fd, never return."""
+    try:
+        os.setsid()
+        null = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(null, 0)
+        os.dup2(output_fd, 1)
+        os.dup2(output_fd, 2)
+        # The report pipe lives at fd 3 and every other inherited descriptor (sibling pipes,
+        # the runner's input and output) is closed, so the program sees only its own.
+        os.dup2(report_fd, 3)
+        os.closerange(4, 65536)
+        os.chdir(workdir)
+        if memory_bytes > 0:
+            resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        # sys.stdout and sys.stderr follow fds 1 and 2 (their buffers were flushed before the
+        # fork); sys.stdin may hold buffered requests of the runner's own input, so replace it.
+        sys.stdin = open(0, encoding="utf-8", closefd=False)
+        sys.argv = [""]
+        verdict, error_type = execute(program, timeout_s)
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except BaseException:
+                pass
+        os.write(3, f"{verdict} {error_type}".encode())
+    finally:
+        # Skip interpreter teardown: atexit handlers and finalizers belong to the program.
+        os._exit(0)
+
+
+def execute(program: str, timeout_s: float) -> tuple[str, str]:
+    def on_alarm(signum: int, frame: object) -> None:
         raise _Deadline()
 
     signal.signal(signal.SIGALRM, on_alarm)
-    program_globals = {'__name__': '__main__', '__builtins__': __builtins__}
-    # Fire at the deadline, then again every 250 ms: a bare `except:` in the program can
-    # swallow one interruption but not all of them.
+    program_globals = {"__name__": "__main__", "__builtins__": __builtins__}
     try:
         try:
-            signal.setitimer(signal.ITIMER_REAL, timeout_s, 0.25)
-            exec(compile(source, '<program>', 'exec'), program_globals)
-            verdict, error_type = 'passed', ''
+            signal.setitimer(signal.ITIMER_REAL, timeout_s, ALARM_REPEAT_S)
+            exec(compile(program, "program.py", "exec"), program_globals)
+            return "passed", ""
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
     except _Deadline:
-        verdict, error_type = 'timeout', ''
+        return "timeout", ""
     except BaseException as error:
-        verdict, error_type = 'failed', type(error).__name__
-    for stream in (sys.stdout, sys.stderr):
+        return "failed", type(error).__name__
+
+
+class Runner:
+    """Keeps up to `workers` children running, watching their output and deadlines in one loop."""
+
+    def __init__(self, workers: int, max_output_chars: int, memory_bytes: int, sink: IO[str]) -> None:
+        self.workers = workers
+        self.max_output_chars = max_output_chars
+        self.memory_bytes = memory_bytes
+        self.sink = sink
+        self.selector = selectors.DefaultSelector()
+        self.running: dict[int, Running] = {}
+
+    def run_all(self, requests: Iterator[tuple[str, str, float]]) -> None:
+        pending = iter(requests)
+        exhausted = False
         try:
-            stream.flush()
-        except BaseException:
-            pass
-    os.write(fd, (verdict + ' ' + error_type).encode())
-    os.close(fd)
-    # Skip interpreter teardown: atexit handlers and finalizers belong to the program.
-    os._exit(0)
+            while True:
+                while not exhausted and len(self.running) < self.workers:
+                    request = next(pending, None)
+                    if request is None:
+                        exhausted = True
+                    else:
+                        self.start(*request)
+                if not self.running:
+                    return
+                self.step()
+        finally:
+            # Interrupted or failed: leave no child behind (one in a C-level loop never ends).
+            for child in list(self.running.values()):
+                child.ending = child.ending or ("failed", "Crash")
+                self.finish(child)
 
-_main()
-"""
-
-
-def run_program(program: str, timeout_s: float, max_output_chars: int, memory_bytes: int) -> tuple[str, str]:
-    """Runs one program in its own python3 process; returns (verdict, error_type)."""
-    with tempfile.TemporaryDirectory(prefix="feedback-lab-ref-") as workdir:
-        program_path = os.path.join(workdir, "program.py")
-        with open(program_path, "w", encoding="utf-8") as f:
-            f.write(program)
+    def start(self, key: str, program: str, timeout_s: float) -> None:
+        workdir = tempfile.mkdtemp(prefix="feedback-lab-ref-")
+        output_read, output_write = os.pipe()
         report_read, report_write = os.pipe()
-        try:
-            child = subprocess.Popen(
-                [sys.executable, "-I", "-c", CHILD_WRAPPER, str(report_write), program_path, repr(timeout_s), str(memory_bytes)],
-                cwd=workdir,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.PIPE,
-                stderr=subprocess.STDOUT,
-                pass_fds=(report_write,),
-                start_new_session=True,
-            )
-        finally:
-            os.close(report_write)
-        try:
-            return _watch(child, report_read, timeout_s, max_output_chars)
-        finally:
-            _kill_group(child)
+        # Flushed first, or the child would inherit buffered output and repeat it.
+        self.sink.flush()
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            os.close(output_read)
             os.close(report_read)
-            if child.stdout:
-                child.stdout.close()
+            run_child(program, timeout_s, self.memory_bytes, output_write, report_write, workdir)
+        os.close(output_write)
+        os.close(report_write)
+        child = Running(
+            key=key,
+            pid=pid,
+            workdir=workdir,
+            hard_deadline=time.monotonic() + timeout_s + HARD_KILL_GRACE_S,
+            decoder=codecs.getincrementaldecoder("utf-8")(errors="replace"),
+        )
+        self.running[pid] = child
+        self.selector.register(output_read, selectors.EVENT_READ, (child, "output"))
+        self.selector.register(report_read, selectors.EVENT_READ, (child, "report"))
 
-
-def _watch(child: subprocess.Popen[bytes], report_fd: int, timeout_s: float, max_output_chars: int) -> tuple[str, str]:
-    assert child.stdout is not None
-    hard_deadline = time.monotonic() + timeout_s + HARD_KILL_GRACE_S
-    decoder = codecs.getincrementaldecoder("utf-8")(errors="replace")
-    output_chars = 0
-    report = b""
-    selector = selectors.DefaultSelector()
-    selector.register(child.stdout, selectors.EVENT_READ, "output")
-    selector.register(report_fd, selectors.EVENT_READ, "report")
-    open_streams = 2
-    while open_streams:
-        remaining = hard_deadline - time.monotonic()
-        if remaining <= 0:
-            return "timeout", ""
-        for key, _ in selector.select(timeout=remaining):
+    def step(self) -> None:
+        now = time.monotonic()
+        wait_s = max(0.0, min(child.hard_deadline for child in self.running.values()) - now)
+        for key, _ in self.selector.select(timeout=wait_s):
+            child, stream = key.data
+            if child.ending is not None:
+                continue
             chunk = os.read(key.fd, 65536)
             if not chunk:
-                selector.unregister(key.fileobj)
-                open_streams -= 1
-            elif key.data == "report":
-                report += chunk
+                self.selector.unregister(key.fd)
+                os.close(key.fd)
+                child.open_streams -= 1
+            elif stream == "report":
+                child.report += chunk
             else:
                 # Count characters, not bytes, as the sandbox does with JS strings.
-                output_chars += len(decoder.decode(chunk))
-                if output_chars > max_output_chars:
-                    return "failed", "OutputLimit"
-    selector.close()
-    try:
-        child.wait(timeout=max(0.0, hard_deadline - time.monotonic()))
-    except subprocess.TimeoutExpired:
-        return "timeout", ""
-    verdict, _, error_type = report.decode("utf-8", "replace").partition(" ")
-    if verdict not in ("passed", "failed", "timeout"):
-        return "failed", "Crash"
-    return verdict, error_type
+                child.output_chars += len(child.decoder.decode(chunk))
+                if child.output_chars > self.max_output_chars:
+                    child.ending = ("failed", "OutputLimit")
+        now = time.monotonic()
+        for child in list(self.running.values()):
+            if child.ending is None and now >= child.hard_deadline:
+                child.ending = ("timeout", "")
+            if child.ending is None and child.open_streams == 0:
+                child.ending = self.reported(child)
+            if child.ending is not None:
+                self.finish(child)
+
+    def reported(self, child: Running) -> tuple[str, str]:
+        verdict, _, error_type = child.report.decode("utf-8", "replace").partition(" ")
+        if verdict not in ("passed", "failed", "timeout"):
+            # No report: os._exit, a signal, or the interpreter itself died.
+            return "failed", "Crash"
+        return verdict, error_type
+
+    def finish(self, child: Running) -> None:
+        try:
+            # The program may have started processes of its own; they share the child's session.
+            os.killpg(child.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        os.waitpid(child.pid, 0)
+        for key in list(self.selector.get_map().values()):
+            if key.data[0] is child:
+                self.selector.unregister(key.fd)
+                os.close(key.fd)
+        shutil.rmtree(child.workdir, ignore_errors=True)
+        del self.running[child.pid]
+        verdict, error_type = child.ending or ("failed", "Crash")
+        self.sink.write(json.dumps({"key": child.key, "verdict": verdict, "error_type": error_type}) + "\n")
+        self.sink.flush()
 
 
-def _kill_group(child: subprocess.Popen[bytes]) -> None:
-    # The program may have started processes of its own; they share the child's session.
-    try:
-        os.killpg(child.pid, signal.SIGKILL)
-    except (ProcessLookupError, PermissionError):
-        pass
-    child.wait()
-
-
-def read_requests(stream: IO[str]) -> Iterator[dict]:
+def read_requests(stream: IO[str], default_timeout_s: float) -> Iterator[tuple[str, str, float]]:
     for number, line in enumerate(stream, start=1):
         if not line.strip():
             continue
@@ -182,11 +239,12 @@ def read_requests(stream: IO[str]) -> Iterator[dict]:
             raise SystemExit(f"line {number}: not JSON ({error})")
         if not isinstance(request, dict) or not isinstance(request.get("key"), str) or not isinstance(request.get("program"), str):
             raise SystemExit(f'line {number}: expected an object with string fields "key" and "program"')
-        yield request
+        timeout_s = request.get("timeout_s")
+        yield request["key"], request["program"], float(timeout_s) if timeout_s else default_timeout_s
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description="Score assembled Python programs, one CPython process each (openai/human-eval model).")
+    parser = argparse.ArgumentParser(description="Score assembled Python programs, one forked process each (openai/human-eval model).")
     parser.add_argument("input", nargs="?", default="-", help="JSONL of {key, program, timeout_s}; - for stdin (default)")
     parser.add_argument("--output", "-o", default="-", help="JSONL of {key, verdict, error_type}; - for stdout (default)")
     parser.add_argument("--workers", type=int, default=2, help="programs run in parallel (default 2)")
@@ -199,20 +257,8 @@ def main(argv: list[str] | None = None) -> int:
 
     source = sys.stdin if args.input == "-" else open(args.input, encoding="utf-8")
     sink = sys.stdout if args.output == "-" else open(args.output, "w", encoding="utf-8")
-    write_lock = threading.Lock()
-
-    def score(request: dict) -> None:
-        timeout_s = float(request.get("timeout_s") or args.timeout)
-        verdict, error_type = run_program(request["program"], timeout_s, args.max_output_chars, args.memory_bytes)
-        line = json.dumps({"key": request["key"], "verdict": verdict, "error_type": error_type})
-        with write_lock:
-            sink.write(line + "\n")
-            sink.flush()
-
-    with source, ThreadPoolExecutor(max_workers=args.workers) as pool:
-        # Consume results as they come so that an error in one surfaces instead of hiding.
-        for future in [pool.submit(score, request) for request in read_requests(source)]:
-            future.result()
+    with source:
+        Runner(args.workers, args.max_output_chars, args.memory_bytes, sink).run_all(read_requests(source, args.timeout))
     if sink is not sys.stdout:
         sink.close()
     return 0
