@@ -1,0 +1,56 @@
+/**
+ * Progress on stderr: a bar redrawn in place on a terminal, and a plain line every few seconds
+ * otherwise (CI logs and pipes cannot take carriage returns).
+ */
+
+export interface ProgressSink {
+  write(text: string): void;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface Progress {
+  update(done: number, passed: number): void;
+  finish(): void;
+}
+
+const PLAIN_INTERVAL_MS = 5_000;
+const TTY_INTERVAL_MS = 100;
+
+export function createProgress(total: number, sink: ProgressSink, now: () => number = () => performance.now()): Progress {
+  const started = now();
+  let lastDrawn = -Infinity;
+  let last = { done: 0, passed: 0 };
+
+  const describe = (done: number, passed: number) => {
+    const seconds = (now() - started) / 1000;
+    const rate = seconds > 0 ? done / seconds : 0;
+    return `${done}/${total} scored, ${passed} passed, ${rate.toFixed(0)}/s`;
+  };
+
+  const draw = (final: boolean) => {
+    const { done, passed } = last;
+    if (sink.isTTY) {
+      const text = describe(done, passed);
+      const width = Math.max(10, Math.min(40, (sink.columns ?? 80) - text.length - 4));
+      const filled = total === 0 ? width : Math.round((done / total) * width);
+      sink.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}\x1b[K${final ? '\n' : ''}`);
+    } else {
+      sink.write(`${describe(done, passed)}\n`);
+    }
+  };
+
+  return {
+    update(done, passed) {
+      last = { done, passed };
+      const interval = sink.isTTY ? TTY_INTERVAL_MS : PLAIN_INTERVAL_MS;
+      if (now() - lastDrawn >= interval) {
+        lastDrawn = now();
+        draw(false);
+      }
+    },
+    finish() {
+      draw(true);
+    },
+  };
+}

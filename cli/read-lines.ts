@@ -1,0 +1,60 @@
+/**
+ * Reads a text file line by line as a stream, so a samples file of any size costs memory in
+ * proportion to its longest accepted line, not to the file. A line longer than the cap is not
+ * kept: it is reported by number and the reader moves on to the next line.
+ */
+import { createReadStream } from 'node:fs';
+
+export type FileLine =
+  | { lineNumber: number; text: string }
+  | { lineNumber: number; tooLong: true; chars: number };
+
+/** Generous for any real completion (the study's replies are < 10 kB) while bounding memory. */
+export const DEFAULT_MAX_LINE_CHARS = 1_000_000;
+
+export async function* readLines(path: string, maxLineChars = DEFAULT_MAX_LINE_CHARS): AsyncGenerator<FileLine> {
+  const decoder = new TextDecoder('utf-8', { fatal: false });
+  let lineNumber = 1;
+  // Pieces of the current line; `partialChars` keeps counting after an overflow so the
+  // message can say how long the line was.
+  let pieces: string[] = [];
+  let partialChars = 0;
+
+  const finishLine = (): FileLine => {
+    const line: FileLine =
+      partialChars > maxLineChars
+        ? { lineNumber, tooLong: true, chars: partialChars }
+        : { lineNumber, text: stripCarriageReturn(pieces.join('')) };
+    lineNumber += 1;
+    pieces = [];
+    partialChars = 0;
+    return line;
+  };
+
+  const absorb = function* (chunk: string): Generator<FileLine> {
+    let start = 0;
+    for (let newline = chunk.indexOf('\n'); newline !== -1; newline = chunk.indexOf('\n', start)) {
+      keep(chunk.slice(start, newline));
+      yield finishLine();
+      start = newline + 1;
+    }
+    keep(chunk.slice(start));
+  };
+
+  const keep = (piece: string) => {
+    partialChars += piece.length;
+    if (partialChars <= maxLineChars) pieces.push(piece);
+    else pieces = [];
+  };
+
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 16 })) {
+    yield* absorb(decoder.decode(chunk as Buffer, { stream: true }));
+  }
+  yield* absorb(decoder.decode());
+  // A last line without a newline still counts; an empty tail after the final newline does not.
+  if (partialChars > 0) yield finishLine();
+}
+
+function stripCarriageReturn(line: string): string {
+  return line.endsWith('\r') ? line.slice(0, -1) : line;
+}

@@ -1,0 +1,96 @@
+/**
+ * `feedback-lab score`: what the command line may say, and its meaning as plain options.
+ */
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { BenchmarkId } from '../../src/core/benchmarks/problem.ts';
+import type { HarnessMode } from '../../src/core/harness/outcome.ts';
+import { UsageError } from '../usage-error.ts';
+
+export interface ScoreOptions {
+  benchmark: BenchmarkId;
+  mode: HarnessMode;
+  /** Seconds for every task; null keeps each task's own calibrated limit. */
+  timeoutS: number | null;
+  workers: number;
+  /** Directory holding the dataset files; null searches the default places. */
+  datasetsDir: string | null;
+  samplesPath: string;
+}
+
+export const SCORE_USAGE = `Usage: feedback-lab score --benchmark humaneval|mbpp [options] FILE
+
+Scores a samples file (JSONL, one {"task_id", "completion"} per line, as for openai/human-eval
+and EvalPlus) by running every completion against its benchmark's tests in Pyodide.
+Writes FILE_results.jsonl (the input fields plus "passed" and "result") and prints
+"N passed, M failed" as its last line.
+
+Options:
+  -b, --benchmark NAME   humaneval or mbpp (required)
+      --mode MODE        standard (default): the official harness's program, prompt included;
+                         study: the study's own program, without the HumanEval prompt
+      --timeout S        seconds per completion for every task (default: each task's own
+                         limit, 3 s for most, longer for the few slow canonical solutions)
+      --workers N        Python interpreters run in parallel (default: ${defaultWorkers()})
+      --datasets DIR     where HumanEval.jsonl.gz / sanitized-mbpp.json are (default: env
+                         DATASETS_DIR, else ./public/datasets, else ../shared/datasets)
+  -h, --help             show this help
+
+Exit codes: 0 scored, 1 bad input (samples file, datasets), 2 bad command line.`;
+
+/** Parsed options, or null when help was asked for. Throws UsageError for anything else wrong. */
+export function parseScoreOptions(argv: readonly string[]): ScoreOptions | null {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        benchmark: { type: 'string', short: 'b' },
+        mode: { type: 'string' },
+        timeout: { type: 'string' },
+        workers: { type: 'string' },
+        datasets: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    // node:util words these well ("Unknown option '--x'"); keep the sentence, drop the code.
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return null;
+
+  if (values.benchmark === undefined) throw new UsageError('--benchmark is required (humaneval or mbpp).');
+  const benchmark = values.benchmark.toLowerCase();
+  if (benchmark !== 'humaneval' && benchmark !== 'mbpp') {
+    throw new UsageError(`--benchmark must be humaneval or mbpp, not "${values.benchmark}".`);
+  }
+  const mode = values.mode ?? 'standard';
+  if (mode !== 'standard' && mode !== 'study') throw new UsageError(`--mode must be standard or study, not "${mode}".`);
+
+  if (positionals.length === 0) throw new UsageError('Name the samples file to score.');
+  if (positionals.length > 1) throw new UsageError(`Score one samples file at a time (got ${positionals.length}: ${positionals.join(', ')}).`);
+
+  return {
+    benchmark,
+    mode,
+    timeoutS: values.timeout === undefined ? null : positiveNumber('--timeout', values.timeout, false),
+    workers: values.workers === undefined ? defaultWorkers() : positiveNumber('--workers', values.workers, true),
+    datasetsDir: values.datasets ?? null,
+    samplesPath: positionals[0] as string,
+  };
+}
+
+function positiveNumber(flag: string, text: string, integer: boolean): number {
+  const value = Number(text);
+  const valid = text.trim() !== '' && Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value));
+  if (!valid) throw new UsageError(`${flag} must be a positive ${integer ? 'whole number' : 'number'}, not "${text}".`);
+  return value;
+}
+
+/** Each interpreter takes ~70 MB and a core; more workers than cores only adds contention. */
+function defaultWorkers(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}

@@ -1,0 +1,166 @@
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { once } from 'node:events';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { scoreSamplesFile, type ScoreFileOptions } from '../../../cli/score/score-file.ts';
+import { InputError } from '../../../cli/usage-error.ts';
+import type { Problem } from '../../../src/core/benchmarks/problem.ts';
+import type { RunResult } from '../../../src/core/harness/outcome.ts';
+import type { Sandbox } from '../../../src/core/ports.ts';
+import type { SampleLineError } from '../../../src/core/results/samples.ts';
+import { loadTestProblems } from '../../support/datasets.ts';
+
+/**
+ * A sandbox that reads the verdict off the completion: FAIL raises, SLOW answers after a delay,
+ * anything else passes. The command's file handling is what is under test here; real Python
+ * runs in tests/integration/scoring.
+ */
+function scriptedSandbox(): Sandbox & { runs: number } {
+  const sandbox = {
+    runs: 0,
+    async run(program: string): Promise<RunResult> {
+      sandbox.runs++;
+      const delayMs = /SLOW(\d+)/.exec(program)?.[1];
+      if (delayMs) await new Promise((resolve) => setTimeout(resolve, Number(delayMs)));
+      if (program.includes('FAIL')) {
+        return { status: 'error', durationMs: 1, stdout: '', errorType: 'AssertionError', message: '', traceback: '' };
+      }
+      return { status: 'passed', durationMs: 1, stdout: '' };
+    },
+    async close() {},
+  };
+  return sandbox;
+}
+
+let dir: string;
+let humaneval: Problem[];
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'feedback-lab-score-'));
+  humaneval = await loadTestProblems('humaneval');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+let fileCount = 0;
+function samplesFile(lines: string[]): string {
+  const path = join(dir, `samples-${fileCount++}.jsonl`);
+  writeFileSync(path, lines.map((line) => `${line}\n`).join(''));
+  return path;
+}
+const sample = (taskId: string | number, completion: string, extra: object = {}) => JSON.stringify({ task_id: taskId, completion, ...extra });
+
+async function score(path: string, overrides: Partial<ScoreFileOptions> = {}) {
+  const errors: SampleLineError[] = [];
+  const report = await scoreSamplesFile({
+    samplesPath: path,
+    resultsPath: `${path}_results.jsonl`,
+    benchmark: 'humaneval',
+    problems: humaneval,
+    mode: 'standard',
+    timeoutS: null,
+    sandbox: scriptedSandbox(),
+    concurrency: 4,
+    onLineError: (error) => errors.push(error),
+    ...overrides,
+  });
+  return { report, errors, results: readResults(`${path}_results.jsonl`) };
+}
+
+function readResults(path: string): Record<string, unknown>[] {
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+describe('scoring a samples file', () => {
+  it('writes every input field plus result and passed, in input order', async () => {
+    const path = samplesFile([
+      sample('HumanEval/0', '    return SLOW30\n', { model: 'm1' }),
+      sample('HumanEval/1', '    FAIL\n'),
+      sample('HumanEval/2', '    return 1\n'),
+    ]);
+    const { report, results } = await score(path);
+    expect(results.map((r) => r['task_id'])).toEqual(['HumanEval/0', 'HumanEval/1', 'HumanEval/2']);
+    expect(results[0]).toEqual({ task_id: 'HumanEval/0', completion: '    return SLOW30\n', model: 'm1', result: 'passed', passed: true });
+    expect(results[1]).toMatchObject({ passed: false, result: 'failed: ' });
+    expect(report).toMatchObject({ passed: 2, failed: 1, badLines: 0, interrupted: false });
+    expect(report.missingTaskIds).toHaveLength(161);
+  });
+
+  it('reports a malformed line by number and scores the others', async () => {
+    const path = samplesFile([sample('HumanEval/0', 'x'), '{"task_id": "HumanEval/1", "completion": ', sample('HumanEval/2', 'x')]);
+    const { report, errors, results } = await score(path);
+    expect(errors).toHaveLength(1);
+    expect(errors[0]?.message).toMatch(/^line 2: not valid JSON/);
+    expect(results.map((r) => r['task_id'])).toEqual(['HumanEval/0', 'HumanEval/2']);
+    expect(report).toMatchObject({ passed: 2, badLines: 1 });
+  });
+
+  it('names unknown task ids, missing fields and non-string completions', async () => {
+    const path = samplesFile([
+      sample('HumanEval/999', 'x'),
+      JSON.stringify({ task_id: 'HumanEval/1' }),
+      JSON.stringify({ completion: 'x' }),
+      JSON.stringify({ task_id: 'HumanEval/3', completion: 42 }),
+      '[1, 2]',
+      sample('HumanEval/5', 'x'),
+    ]);
+    const { errors, results } = await score(path);
+    expect(errors.map((e) => e.message)).toEqual([
+      expect.stringMatching(/^line 1: unknown task id "HumanEval\/999"/),
+      'line 2: no "completion" field.',
+      'line 3: no "task_id" field.',
+      'line 4: "completion" is not a string.',
+      'line 5: not a JSON object.',
+    ]);
+    expect(results).toHaveLength(1);
+  });
+
+  it('refuses a file from the other benchmark with one clear sentence', async () => {
+    const path = samplesFile([sample('Mbpp/2', 'def f(): pass'), sample(3, 'def g(): pass')]);
+    const failure = await score(path).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(InputError);
+    expect((failure as Error).message).toMatch(/MBPP id .*scored as HumanEval.*Score it as MBPP instead/);
+    expect(existsSync(`${path}_results.jsonl`)).toBe(false);
+  });
+
+  it('refuses an empty file', async () => {
+    const path = samplesFile(['', '   ']);
+    await expect(score(path)).rejects.toThrow(/The samples file is empty/);
+  });
+
+  it('rejects a 100 MB line by its number and goes on with the next one', async () => {
+    // 100 MB on one line, between two good ones: streamed to disk, never built as one string.
+    const path = join(dir, 'huge.jsonl');
+    const out = createWriteStream(path);
+    const head = '{"task_id": "HumanEval/1", "completion": "';
+    out.write(`${sample('HumanEval/0', 'x')}\n${head}`);
+    const block = 'x'.repeat(1 << 20);
+    for (let i = 0; i < 100; i++) if (!out.write(block)) await once(out, 'drain');
+    out.end(`"}\n${sample('HumanEval/2', 'x')}\n`);
+    await once(out, 'finish');
+
+    const { report, errors, results } = await score(path);
+    expect(errors.map((e) => e.message)).toEqual([
+      `line 2: longer than 1,000,000 characters (${(head.length + 100 * (1 << 20) + 2).toLocaleString('en-US')}); not read.`,
+    ]);
+    expect(results.map((r) => r['task_id'])).toEqual(['HumanEval/0', 'HumanEval/2']);
+    expect(report).toMatchObject({ passed: 2, badLines: 1 });
+  });
+
+  it('keeps what was scored when interrupted', async () => {
+    const lines = humaneval.slice(0, 40).map((p, i) => sample(p.id, i < 10 ? 'x' : '    SLOW1000\n'));
+    const path = samplesFile(lines);
+    const controller = new AbortController();
+    const { report, results } = await score(path, {
+      concurrency: 2,
+      signal: controller.signal,
+      onProgress: (done) => {
+        if (done === 10) controller.abort();
+      },
+    });
+    expect(report.interrupted).toBe(true);
+    expect(results.map((r) => r['task_id'])).toEqual(humaneval.slice(0, 10).map((p) => p.id));
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { parseScoreOptions } from '../../../cli/score/score-options.ts';
+import { UsageError } from '../../../cli/usage-error.ts';
+
+const usageError = (argv: string[]) => {
+  try {
+    parseScoreOptions(argv);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+  throw new Error(`expected a usage error for ${argv.join(' ')}`);
+};
+
+describe('feedback-lab score options', () => {
+  it('reads the documented command line', () => {
+    expect(parseScoreOptions(['--benchmark', 'humaneval', '--timeout', '2.5', '--workers', '3', 'samples.jsonl'])).toEqual({
+      benchmark: 'humaneval',
+      mode: 'standard',
+      timeoutS: 2.5,
+      workers: 3,
+      datasetsDir: null,
+      samplesPath: 'samples.jsonl',
+    });
+  });
+
+  it('accepts -b, --flag=value, the study mode and a datasets directory', () => {
+    const options = parseScoreOptions(['samples.jsonl', '-b', 'MBPP', '--mode=study', '--datasets', '/data']);
+    expect(options).toMatchObject({ benchmark: 'mbpp', mode: 'study', datasetsDir: '/data', timeoutS: null });
+    expect(options?.workers).toBeGreaterThanOrEqual(1);
+  });
+
+  it('returns null for --help, whatever else is there', () => {
+    expect(parseScoreOptions(['--help'])).toBeNull();
+    expect(parseScoreOptions(['-h', '--benchmark', 'nope'])).toBeNull();
+  });
+
+  it('requires a known benchmark', () => {
+    expect(usageError(['samples.jsonl'])).toMatch(/--benchmark is required/);
+    expect(usageError(['--benchmark', 'apps', 'samples.jsonl'])).toMatch(/humaneval or mbpp, not "apps"/);
+  });
+
+  it('requires exactly one samples file', () => {
+    expect(usageError(['--benchmark', 'mbpp'])).toMatch(/Name the samples file/);
+    expect(usageError(['--benchmark', 'mbpp', 'a.jsonl', 'b.jsonl'])).toMatch(/one samples file at a time/);
+  });
+
+  it('rejects timeouts and worker counts that are not positive numbers', () => {
+    expect(usageError(['-b', 'mbpp', '--timeout', '0', 'x'])).toMatch(/--timeout must be a positive number, not "0"/);
+    expect(usageError(['-b', 'mbpp', '--timeout', 'soon', 'x'])).toMatch(/--timeout/);
+    expect(usageError(['-b', 'mbpp', '--workers', '1.5', 'x'])).toMatch(/--workers must be a positive whole number/);
+    expect(usageError(['-b', 'mbpp', '--workers', '-2', 'x'])).toMatch(/--workers/);
+  });
+
+  it('rejects an unknown mode and unknown flags', () => {
+    expect(usageError(['-b', 'mbpp', '--mode', 'fast', 'x'])).toMatch(/--mode must be standard or study/);
+    expect(usageError(['-b', 'mbpp', '--k', '1,10', 'x'])).toMatch(/--k/);
+  });
+});
