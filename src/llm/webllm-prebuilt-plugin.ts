@@ -5,6 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { Plugin } from 'vite';
+import { QUANTIZATIONS } from '../core/llm/catalog.ts';
+import { MODEL_FAMILIES } from './model-catalog.ts';
 import { extractPrebuilt } from './webllm-prebuilt.ts';
 
 const VIRTUAL_ID = 'virtual:webllm-prebuilt';
@@ -22,7 +24,10 @@ export function webllmPrebuilt(): Plugin {
       const packageJsonPath = require.resolve('@mlc-ai/web-llm/package.json');
       const { version } = JSON.parse(readFileSync(packageJsonPath, 'utf8')) as { version: string };
       const webllm = await import('@mlc-ai/web-llm');
-      const prebuilt = extractPrebuilt(webllm.prebuiltAppConfig.model_list, version, webllm.modelVersion);
+      // Only the catalogued builds: the full list (165 records, 57 kB) would ride in the page chunk.
+      const wanted = new Set(MODEL_FAMILIES.flatMap((family) => QUANTIZATIONS.map((q) => `${family.key}-${q}-MLC`)));
+      const records = webllm.prebuiltAppConfig.model_list.filter((record) => wanted.has(record.model_id));
+      const prebuilt = extractPrebuilt(records, version, webllm.modelVersion);
       return `export default ${JSON.stringify(prebuilt)};`;
     },
   };

@@ -1,0 +1,51 @@
+/**
+ * The one WebLLM engine of this tab. A GPU holds few models, so the Models page, the playground
+ * and a study run share a single worker rather than each loading their own copy.
+ */
+import type { CatalogEntry, ModelBuild } from '../core/llm/catalog.ts';
+import { toAppConfig, type ModelFileSource } from './webllm-app-config.ts';
+import { createModuleWorker, WebLLMEngineHost, type EngineWorkerFactory } from './webllm-engine.ts';
+import { WebLLMModels, type ResidencyOptions } from './webllm-language-model.ts';
+import type { WebLLMCatalog } from './model-catalog.ts';
+
+export interface WebLLMSession {
+  host: WebLLMEngineHost;
+  models: WebLLMModels;
+  /** Points the engine at another place for the model files; takes effect at the next load. */
+  setSource(source: ModelFileSource): void;
+  /** Changes the GPU memory budget used to decide whether two models stay loaded. */
+  setMemoryBudgetMB(budget: number | undefined): void;
+}
+
+export function buildLookup(entries: readonly CatalogEntry[]): (modelId: string) => ModelBuild | undefined {
+  const builds = new Map(entries.flatMap((entry) => Object.values(entry.builds).map((build) => [build.modelId, build] as const)));
+  return (modelId) => builds.get(modelId);
+}
+
+export function createWebLLMSession(
+  catalog: WebLLMCatalog,
+  options: { source?: ModelFileSource; memoryBudgetMB?: number; createWorker?: EngineWorkerFactory } = {},
+): WebLLMSession {
+  const host = new WebLLMEngineHost({
+    createWorker: options.createWorker ?? createModuleWorker,
+    appConfig: toAppConfig(catalog.records, options.source),
+  });
+  const residency: ResidencyOptions = { buildOf: buildLookup(catalog.entries), memoryBudgetMB: options.memoryBudgetMB };
+  const models = new WebLLMModels(host, residency);
+  return {
+    host,
+    models,
+    setSource: (source) => host.setAppConfig(toAppConfig(catalog.records, source)),
+    setMemoryBudgetMB: (budget) => {
+      residency.memoryBudgetMB = budget;
+    },
+  };
+}
+
+let shared: WebLLMSession | undefined;
+
+/** The tab's engine, created on first use (the worker itself starts at the first load). */
+export function sharedWebLLMSession(catalog: WebLLMCatalog): WebLLMSession {
+  shared ??= createWebLLMSession(catalog);
+  return shared;
+}
