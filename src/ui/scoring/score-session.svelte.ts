@@ -1,0 +1,186 @@
+/**
+ * One scoring run on the Scoring page: read a samples file (bad lines reported, not fatal),
+ * score every sample in the sandbox a few at a time, and keep the verdicts for the table and the
+ * results file. Progress is published a few times a second, not per verdict, so thousands of
+ * verdicts cost the page a handful of renders.
+ */
+import { canonicalCompletion } from '../../core/benchmarks/canonical.ts';
+import type { BenchmarkId, Problem } from '../../core/benchmarks/problem.ts';
+import type { HarnessMode } from '../../core/harness/outcome.ts';
+import { scoreCompletion } from '../../core/harness/score.ts';
+import {
+  SampleReader,
+  formatResultLine,
+  formatSummaryLine,
+  type Sample,
+  type SampleLineError,
+  type SamplesSummary,
+} from '../../core/results/samples.ts';
+import type { SandboxHolder } from '../sandbox/sandbox-holder.ts';
+import { pace, runQueue } from './run-queue.ts';
+import type { VerdictRow } from './verdict-rows.ts';
+
+export type ScorePhase = 'idle' | 'reading' | 'scoring' | 'done' | 'cancelled' | 'failed';
+
+export interface ScoreSettings {
+  benchmark: BenchmarkId;
+  mode: HarnessMode;
+  workers: number;
+}
+
+/** How often progress and the table catch up with the verdicts, in ms. */
+const PUBLISH_EVERY_MS = 250;
+
+export class ScoreSession {
+  phase = $state<ScorePhase>('idle');
+  /** The samples file's name (or a made-up one for the canonical solutions). */
+  name = $state('');
+  settings = $state.raw<ScoreSettings | null>(null);
+  lineErrors = $state.raw<SampleLineError[]>([]);
+  summary = $state.raw<SamplesSummary | null>(null);
+  /** Why the run could not start or had to stop (an empty file, a broken sandbox). */
+  failure = $state<string | null>(null);
+  total = $state(0);
+  done = $state(0);
+  passed = $state(0);
+  elapsedMs = $state(0);
+  /** Bumped each time `rows` has grown. */
+  revision = $state(0);
+  /** Verdicts in the order they finished; not reactive itself (see `revision`). */
+  readonly rows: VerdictRow[] = [];
+
+  rate = $derived(pace(this.done, this.total, this.elapsedMs));
+  busy = $derived(this.phase === 'reading' || this.phase === 'scoring');
+  summaryLine = $derived(formatSummaryLine(this.passed, this.done - this.passed));
+
+  #sandboxes: SandboxHolder;
+  #samples: Sample[] = [];
+  #outcomes = new Map<number, VerdictRow['outcome']>();
+  #abort: AbortController | null = null;
+
+  constructor(sandboxes: SandboxHolder) {
+    this.#sandboxes = sandboxes;
+  }
+
+  /** Reads the lines of a samples file, then scores it. */
+  async scoreLines(name: string, lines: AsyncIterable<string> | Iterable<string>, problems: readonly Problem[], settings: ScoreSettings) {
+    this.#reset(name, settings);
+    this.phase = 'reading';
+    const reader = new SampleReader({ benchmark: settings.benchmark, problems });
+    const errors: SampleLineError[] = [];
+    const abort = this.#abort;
+    try {
+      for await (const line of lines) {
+        if (abort?.signal.aborted) break;
+        const event = reader.read(line);
+        if (event?.kind === 'sample') this.#samples.push(event.sample);
+        else if (event?.kind === 'error') errors.push(event.error);
+        // Show bad lines as they are found, in batches.
+        if (event?.kind === 'error' && errors.length % 100 === 1) this.lineErrors = errors.slice();
+      }
+      this.lineErrors = errors.slice();
+      if (abort?.signal.aborted) {
+        this.phase = 'cancelled';
+        return;
+      }
+      this.summary = reader.finish();
+    } catch (error) {
+      this.lineErrors = errors.slice();
+      this.#fail(error);
+      return;
+    }
+    await this.#score(settings);
+  }
+
+  /** Scores the problems' own reference solutions: every one should pass in standard mode. */
+  async scoreCanonical(problems: readonly Problem[], settings: ScoreSettings) {
+    this.#reset(`canonical-${settings.benchmark}.jsonl`, settings);
+    this.#samples = problems.map((problem, i) => ({
+      line: i + 1,
+      problem,
+      completion: canonicalCompletion(problem),
+      fields: { task_id: problem.id, completion: canonicalCompletion(problem) },
+    }));
+    this.summary = { samples: problems.length, badLines: 0, missingTaskIds: [] };
+    await this.#score(settings);
+  }
+
+  /** Stops starting new samples; the few already running finish and are kept. */
+  cancel(): void {
+    this.#abort?.abort();
+  }
+
+  /** `<name>_results.jsonl` as openai/human-eval writes it: input order, every scored sample. */
+  resultsFile(): { fileName: string; text: string } {
+    const lines: string[] = [];
+    for (const sample of this.#samples) {
+      const outcome = this.#outcomes.get(sample.line);
+      if (outcome) lines.push(JSON.stringify(formatResultLine(sample, outcome)));
+    }
+    return { fileName: `${this.name}_results.jsonl`, text: lines.length ? `${lines.join('\n')}\n` : '' };
+  }
+
+  async #score(settings: ScoreSettings) {
+    const abort = this.#abort;
+    this.total = this.#samples.length;
+    this.phase = 'scoring';
+    const started = performance.now();
+    let pending = { done: 0, passed: 0 };
+    const publish = () => {
+      this.done = pending.done;
+      this.passed = pending.passed;
+      this.elapsedMs = performance.now() - started;
+      this.revision++;
+    };
+    const timer = setInterval(publish, PUBLISH_EVERY_MS);
+    try {
+      const sandbox = await this.#sandboxes.get(settings.workers);
+      await runQueue({
+        jobs: this.#samples,
+        concurrency: settings.workers,
+        signal: abort?.signal,
+        run: (sample) => scoreCompletion(sample.problem, sample.completion, settings.mode, sandbox),
+        onResult: (sample, { outcome }) => {
+          this.#outcomes.set(sample.line, outcome);
+          this.rows.push({ line: sample.line, taskId: sample.problem.id, outcome });
+          pending = { done: pending.done + 1, passed: pending.passed + (outcome.kind === 'passed' ? 1 : 0) };
+        },
+      });
+      this.phase = abort?.signal.aborted ? 'cancelled' : 'done';
+    } catch (error) {
+      abort?.abort();
+      this.#fail(error);
+    } finally {
+      clearInterval(timer);
+      publish();
+    }
+  }
+
+  #reset(name: string, settings: ScoreSettings) {
+    this.#abort?.abort();
+    this.#abort = new AbortController();
+    this.name = name;
+    this.settings = settings;
+    this.lineErrors = [];
+    this.summary = null;
+    this.failure = null;
+    this.total = 0;
+    this.done = 0;
+    this.passed = 0;
+    this.elapsedMs = 0;
+    this.rows.length = 0;
+    this.revision++;
+    this.#samples = [];
+    this.#outcomes.clear();
+  }
+
+  #fail(error: unknown) {
+    this.failure = error instanceof Error ? error.message : String(error);
+    this.phase = 'failed';
+  }
+
+  close(): Promise<void> {
+    this.cancel();
+    return this.#sandboxes.close();
+  }
+}

@@ -1,0 +1,119 @@
+import { describe, expect, it } from 'vitest';
+import type { RunResult } from '../../../src/core/harness/outcome.ts';
+import type { Sandbox } from '../../../src/core/ports.ts';
+import { SandboxHolder } from '../../../src/ui/sandbox/sandbox-holder.ts';
+import { streamLines } from '../../../src/ui/scoring/file-lines.ts';
+import { ScoreSession, type ScoreSettings } from '../../../src/ui/scoring/score-session.svelte.ts';
+import { loadTestProblems } from '../../support/datasets.ts';
+
+/** Passes every program except those containing BROKEN, which raise a NameError. */
+function fakeSandbox(delayMs = 0): Sandbox & { runs: number } {
+  const sandbox = {
+    runs: 0,
+    async run(program: string): Promise<RunResult> {
+      sandbox.runs++;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+      if (!program.includes('BROKEN')) return { status: 'passed', durationMs: 1, stdout: '' };
+      return {
+        status: 'error',
+        durationMs: 1,
+        stdout: '',
+        errorType: 'NameError',
+        message: "name 'BROKEN' is not defined",
+        traceback: "Traceback (most recent call last):\n  File \"program.py\", line 12, in <module>\nNameError: name 'BROKEN' is not defined\n",
+      };
+    },
+    close: async () => undefined,
+  };
+  return sandbox;
+}
+
+const settings: ScoreSettings = { benchmark: 'humaneval', mode: 'standard', workers: 2 };
+
+describe('scoring a samples file', () => {
+  it('reports bad lines by number, scores the rest, and writes results in input order', async () => {
+    const problems = await loadTestProblems('humaneval');
+    const session = new ScoreSession(new SandboxHolder(async () => fakeSandbox()));
+    const lines = [
+      JSON.stringify({ task_id: 'HumanEval/0', completion: '    return True\n', model: 'm' }),
+      '{not json',
+      JSON.stringify({ task_id: 'HumanEval/1', completion: '    return BROKEN\n' }),
+      JSON.stringify({ task_id: 'HumanEval/999', completion: '' }),
+      '',
+      JSON.stringify({ task_id: 'HumanEval/2', completion: '    return 0.5\n' }),
+    ];
+    await session.scoreLines('samples.jsonl', lines, problems, settings);
+
+    expect(session.phase).toBe('done');
+    expect(session.lineErrors.map((e) => e.line)).toEqual([2, 4]);
+    expect(session.lineErrors[0]?.message).toContain('not valid JSON');
+    expect(session.total).toBe(3);
+    expect(session.done).toBe(3);
+    expect(session.passed).toBe(2);
+    expect(session.summaryLine).toBe('2 passed, 1 failed');
+    expect(session.rows.map((r) => r.taskId).sort()).toEqual(['HumanEval/0', 'HumanEval/1', 'HumanEval/2']);
+
+    const results = session.resultsFile();
+    expect(results.fileName).toBe('samples.jsonl_results.jsonl');
+    const written = results.text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(written.map((r) => r['task_id'])).toEqual(['HumanEval/0', 'HumanEval/1', 'HumanEval/2']);
+    expect(written[0]).toMatchObject({ model: 'm', passed: true, result: 'passed' });
+    expect(written[1]).toMatchObject({ passed: false, result: "failed: name 'BROKEN' is not defined" });
+  });
+
+  it('says clearly when a file holds nothing to score', async () => {
+    const problems = await loadTestProblems('humaneval');
+    const session = new ScoreSession(new SandboxHolder(async () => fakeSandbox()));
+    await session.scoreLines('empty.jsonl', ['', '  '], problems, settings);
+    expect(session.phase).toBe('failed');
+    expect(session.failure).toContain('empty');
+  });
+
+  it('scores every canonical solution', async () => {
+    const problems = await loadTestProblems('mbpp');
+    const sandbox = fakeSandbox();
+    const session = new ScoreSession(new SandboxHolder(async () => sandbox));
+    await session.scoreCanonical(problems, { ...settings, benchmark: 'mbpp' });
+    expect(session.phase).toBe('done');
+    expect(sandbox.runs).toBe(427);
+    expect(session.passed).toBe(427);
+    expect(session.resultsFile().fileName).toBe('canonical-mbpp.jsonl_results.jsonl');
+  });
+
+  it('stops early on cancel and keeps what was scored', async () => {
+    const problems = await loadTestProblems('humaneval');
+    const session = new ScoreSession(new SandboxHolder(async () => fakeSandbox(2)));
+    const run = session.scoreCanonical(problems, settings);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    session.cancel();
+    await run;
+    expect(session.phase).toBe('cancelled');
+    expect(session.done).toBeGreaterThan(0);
+    expect(session.done).toBeLessThan(164);
+    expect(session.resultsFile().text.trimEnd().split('\n')).toHaveLength(session.done);
+  });
+
+  it('stops with the reason when the sandbox cannot start', async () => {
+    const problems = await loadTestProblems('humaneval');
+    const session = new ScoreSession(new SandboxHolder(async () => Promise.reject(new Error('Pyodide failed to load'))));
+    await session.scoreCanonical(problems, settings);
+    expect(session.phase).toBe('failed');
+    expect(session.failure).toBe('Pyodide failed to load');
+    expect(session.done).toBe(0);
+  });
+});
+
+describe('reading a picked file line by line', () => {
+  it('joins lines split across chunks and keeps a last line without a newline', async () => {
+    const bytes = new TextEncoder().encode('{"a":1}\n{"b":"é"}\r\n\nlast');
+    const stream = new ReadableStream<Uint8Array<ArrayBuffer>>({
+      start(controller) {
+        for (let i = 0; i < bytes.length; i += 3) controller.enqueue(bytes.slice(i, i + 3));
+        controller.close();
+      },
+    });
+    const lines: string[] = [];
+    for await (const line of streamLines(stream)) lines.push(line);
+    expect(lines).toEqual(['{"a":1}', '{"b":"é"}\r', '', 'last']);
+  });
+});
