@@ -1,0 +1,49 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
+import { readDatasetBytes } from '../support/datasets.ts';
+
+let browser: Browser;
+let server: AppServer;
+
+beforeAll(async () => {
+  server = await startAppServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('loading a benchmark in the browser', () => {
+  it('says why each source failed and accepts the file picked by hand, then serves it from the cache', { timeout: 120_000 }, async () => {
+    const app = await openApp(browser, server);
+    const { page, context } = app;
+    // This site has no copy, and upstream is unreachable (as offline, or behind a firewall).
+    await context.route('**/datasets/HumanEval.jsonl.gz', (route) => route.fulfill({ status: 404, body: 'Not found' }));
+    await context.route('https://raw.githubusercontent.com/**', (route) => route.abort('internetdisconnected'));
+    await page.goto(`${server.url}#/score`);
+
+    const panel = page.getByRole('alert').filter({ hasText: 'HumanEval could not be loaded' });
+    await panel.waitFor({ timeout: 60_000 });
+    expect(await panel.textContent()).toContain('/datasets/HumanEval.jsonl.gz: HTTP 404');
+    expect(await panel.textContent()).toContain('raw.githubusercontent.com');
+    await app.screenshot('dataset-failed');
+
+    await page.getByLabel('HumanEval file').setInputFiles({
+      name: 'HumanEval.jsonl.gz',
+      mimeType: 'application/gzip',
+      buffer: Buffer.from(await readDatasetBytes('humaneval')),
+    });
+    await page.getByRole('status').filter({ hasText: 'HumanEval: 164 problems, from HumanEval.jsonl.gz' }).waitFor();
+
+    // A reload finds it in IndexedDB, with this site and upstream still failing.
+    await page.reload();
+    await page.getByRole('status').filter({ hasText: 'HumanEval: 164 problems, from this browser’s cache' }).waitFor({ timeout: 30_000 });
+
+    // The 404 and the refused connection are logged by Chromium itself; nothing else may be.
+    expect(app.errors.filter((e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
+    await app.close();
+  });
+});

@@ -1,0 +1,168 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
+import { startFakeOpenAIServer, type FakeOpenAIServer } from '../support/fake-openai-server.ts';
+
+let browser: Browser;
+let server: AppServer;
+/** The app from http://localhost, a secure context, as a person would open it. */
+let localhost: AppServer;
+
+beforeAll(async () => {
+  server = await startAppServer();
+  localhost = { ...server, url: server.url.replace('127.0.0.1', 'localhost') };
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Opens the Models page with every request to the internet refused, so no test downloads weights. */
+async function openModels(): Promise<{ app: AppPage; internet: string[] }> {
+  const app = await openApp(browser, localhost, { hash: '#/models' });
+  const internet: string[] = [];
+  await app.context.route(/^https:\/\/(huggingface\.co|raw\.githubusercontent\.com)\//, (route) => {
+    internet.push(route.request().url());
+    return route.abort();
+  });
+  await app.page.getByRole('heading', { level: 1, name: 'Models' }).waitFor();
+  await app.page.locator('[data-fact="adapter"]').waitFor({ timeout: 30_000 });
+  return { app, internet };
+}
+
+/**
+ * A model-file server (CORS-readable, as a mirror would be). `empty`: every path is a 404.
+ * `stalling`: it serves a chat config, then never answers for the compiled library, so a load
+ * stays in progress until it is cancelled.
+ */
+async function startModelServer(kind: 'empty' | 'stalling'): Promise<{ url: string; paths: string[]; close(): Promise<void> }> {
+  const paths: string[] = [];
+  const empty: Server = createServer((request, response) => {
+    paths.push(request.url ?? '');
+    const cors = { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' };
+    if (kind === 'stalling' && request.url?.endsWith('/mlc-chat-config.json')) {
+      response.writeHead(200, { ...cors, 'Content-Type': 'application/json' });
+      response.end('{"context_window_size": 4096}');
+      return;
+    }
+    if (kind === 'stalling') return; // the library request hangs
+    response.writeHead(404, {
+      'Access-Control-Allow-Origin': '*',
+      'Cross-Origin-Resource-Policy': 'cross-origin',
+      'Content-Type': 'text/plain',
+    });
+    response.end('no such model file\n');
+  });
+  await new Promise<void>((resolve) => empty.listen(0, '127.0.0.1', resolve));
+  const { port } = empty.address() as AddressInfo;
+  return {
+    url: `http://localhost:${port}`,
+    paths,
+    close: () =>
+      new Promise((resolve) => {
+        empty.closeAllConnections();
+        empty.close(() => resolve());
+      }),
+  };
+}
+
+async function useModelFilesFrom({ page }: AppPage, url: string): Promise<void> {
+  await page.getByText('Where model files come from').click();
+  await page.getByLabel('Weights mirror').fill(url);
+  await page.getByLabel('Model libraries folder').fill(`${url}/libs/`);
+  await page.getByRole('button', { name: 'Use these' }).click();
+}
+
+describe('the Models page on SwiftShader WebGPU', () => {
+  it('shows the adapter, reports no shader-f16 and picks the q4f32_1 builds', async () => {
+    const { app, internet } = await openModels();
+    const { page } = app;
+    expect(await page.locator('[data-fact="adapter"]').textContent()).toMatch(/swiftshader/i);
+    expect(await page.locator('[data-fact="shader-f16"]').textContent()).toMatch(/no: models use the q4f32_1 builds/);
+
+    const llama = page.locator('tr[data-model="Llama-3.2-3B-Instruct"]');
+    expect(await llama.locator('[data-cell="build"]').textContent()).toBe('q4f32_1');
+    expect(await llama.locator('[data-cell="verdict"]').textContent()).toMatch(/yes, but.*software fallback/s);
+    // WebLLM ships gemma3-1b only as q4f16_1: the page says why it cannot run here.
+    const gemma = page.locator('tr[data-model="gemma3-1b-it"]');
+    expect(await gemma.locator('[data-cell="verdict"]').textContent()).toMatch(/no.*only as q4f16_1.*shader-f16/s);
+    await expect.poll(() => page.getByRole('button', { name: /^Download .*q4f32_1-MLC$/ }).count()).toBeGreaterThan(5);
+
+    await app.screenshot('models-capabilities');
+    expect(internet).toEqual([]);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('ends a download from a server without the files in a clear error, not a stuck progress bar', async () => {
+    const files = await startModelServer('empty');
+    const { app, internet } = await openModels();
+    const { page } = app;
+    await useModelFilesFrom(app, files.url);
+
+    await page.getByRole('button', { name: 'Download Qwen2.5-0.5B-Instruct-q4f32_1-MLC' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'A model file could not be downloaded' });
+    await alert.waitFor({ timeout: 120_000 });
+    expect(await alert.textContent()).toMatch(/Qwen2\.5-0\.5B-Instruct-q4f32_1-MLC.*What to do/s);
+    // WebLLM's own words stay one click away, exactly as its worker sent them.
+    expect(await alert.locator('pre').textContent()).toBe("TypeError: Failed to execute 'add' on 'Cache': Request failed");
+    expect(await page.locator('progress').count()).toBe(0);
+    expect(files.paths).toContain('/mlc-ai/Qwen2.5-0.5B-Instruct-q4f32_1-MLC/resolve/main/mlc-chat-config.json');
+    // The button is back, so the user can try again.
+    expect(await page.getByRole('button', { name: 'Download Qwen2.5-0.5B-Instruct-q4f32_1-MLC' }).isEnabled()).toBe(true);
+
+    await app.screenshot('models-download-error');
+    expect(internet).toEqual([]);
+    // The only console error allowed is the browser's own note of the failed request.
+    const unexpected = app.errors.filter((e) => !(e.includes('404') && e.includes(files.url)));
+    expect(unexpected).toEqual([]);
+    await app.close();
+    await files.close();
+  });
+
+  it('cancels a download in progress: the bar goes, no error shows, and the model can be tried again', async () => {
+    const files = await startModelServer('stalling');
+    const { app, internet } = await openModels();
+    const { page } = app;
+    await useModelFilesFrom(app, files.url);
+    await page.getByRole('button', { name: 'Download Llama-3.2-1B-Instruct-q4f32_1-MLC' }).click();
+    const bar = page.getByRole('progressbar', { name: 'Loading Llama-3.2-1B-Instruct-q4f32_1-MLC' });
+    await bar.waitFor();
+    await expect.poll(() => files.paths.some((p) => p.startsWith('/libs/')), { timeout: 60_000 }).toBe(true);
+    await app.screenshot('models-download-in-progress');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await bar.waitFor({ state: 'detached' });
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(await page.getByRole('button', { name: 'Download Llama-3.2-1B-Instruct-q4f32_1-MLC' }).isEnabled()).toBe(true);
+    expect(internet).toEqual([]);
+    expect(app.errors).toEqual([]);
+    await app.close();
+    await files.close();
+  });
+
+  it('lists an endpoint\'s models and streams a reply from it with tokens per second', async () => {
+    const endpoint: FakeOpenAIServer = await startFakeOpenAIServer({
+      models: ['tiny-coder'],
+      reply: '```python\ndef add(a, b):\n    return a + b\n```',
+      tokensPerSecond: 200,
+    });
+    const { app } = await openModels();
+    const { page } = app;
+    await page.getByLabel('Base URL').fill(endpoint.url);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByText('Connected: 1 model.').waitFor();
+    await page.getByRole('radio', { name: /Endpoint/ }).check();
+    await page.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.getByLabel('Reply').textContent()).toContain('return a + b');
+    await page.getByText(/tokens\/s/).waitFor();
+    expect(endpoint.requests.at(-1)?.messages.map((m) => m.role)).toEqual(['system', 'user']);
+    await app.screenshot('models-try-endpoint');
+    expect(app.errors).toEqual([]);
+    await app.close();
+    await endpoint.close();
+  });
+});

@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
+import { loadTestProblem } from '../support/datasets.ts';
+
+let browser: Browser;
+let server: AppServer;
+
+beforeAll(async () => {
+  server = await startAppServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the Playground in Chromium', () => {
+  it('shows a NameError with its traceback for a broken solution, then a pass once it is fixed', { timeout: 180_000 }, async () => {
+    const problem = await loadTestProblem('humaneval', 'HumanEval/2');
+    const app = await openApp(browser, server, { hash: '#/playground?benchmark=humaneval&problem=HumanEval/2' });
+    const { page } = app;
+    await page.getByRole('heading', { name: /HumanEval\/2/ }).waitFor({ timeout: 60_000 });
+
+    const editor = page.getByLabel('Your code');
+    expect(await editor.inputValue()).toBe(problem.prompt);
+    await editor.fill(`${problem.prompt}    return numbr % 1.0\n`);
+    await page.getByRole('button', { name: 'Run tests' }).click();
+
+    const result = page.getByRole('region', { name: /Result/ });
+    await result.getByText('failed', { exact: true }).waitFor({ timeout: 120_000 });
+    expect(await result.textContent()).toContain("NameError: name 'numbr' is not defined");
+    const traceback = result.locator('pre.traceback');
+    expect(await traceback.textContent()).toContain('Traceback (most recent call last)');
+    expect(await traceback.textContent()).toContain('numbr');
+    await app.screenshot('playground-name-error');
+
+    // Fix it and run with the keyboard shortcut.
+    await editor.fill(`${problem.prompt}    return number % 1.0\n`);
+    await editor.press('Control+Enter');
+    await result.getByText('passed', { exact: true }).waitFor({ timeout: 60_000 });
+    expect(await result.textContent()).toContain('Every test passed');
+    await app.screenshot('playground-passed');
+
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('highlights the failing assert of a wrong answer', { timeout: 180_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/playground?benchmark=mbpp&problem=Mbpp/2' });
+    const { page } = app;
+    await page.getByRole('heading', { name: /Mbpp\/2/ }).waitFor({ timeout: 60_000 });
+    await page.getByLabel('Your code').fill('def similar_elements(a, b):\n    return (1, 2)\n');
+    await page.getByRole('button', { name: 'Run tests' }).click();
+    const result = page.getByRole('region', { name: /Result/ });
+    await result.getByText('failed', { exact: true }).waitFor({ timeout: 120_000 });
+    expect(await result.textContent()).toContain('AssertionError');
+    const failing = await page.locator('pre.tests .failing').allTextContents();
+    expect(failing).toHaveLength(1);
+    expect(failing[0]).toMatch(/^assert set\(similar_elements/);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+});

@@ -1,0 +1,99 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
+import { loadTestProblem } from '../support/datasets.ts';
+
+let browser: Browser;
+let server: AppServer;
+
+beforeAll(async () => {
+  server = await startAppServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function waitForDataset(app: AppPage, text: RegExp) {
+  await app.page.getByRole('status').filter({ hasText: text }).waitFor({ timeout: 60_000 });
+}
+
+describe('the Scoring page in Chromium', () => {
+  it('passes every canonical solution: 164/164 HumanEval and 427/427 MBPP (standard mode, 2 workers)', { timeout: 900_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/score' });
+    const { page } = app;
+    await page.getByLabel('Workers').fill('2');
+    await page.getByLabel('Harness mode').selectOption('standard');
+
+    await waitForDataset(app, /HumanEval: 164 problems/);
+    await page.getByRole('button', { name: 'Score the canonical solutions' }).click();
+    await page.getByText('164 passed, 0 failed').waitFor({ timeout: 300_000 });
+    expect(await page.getByText('164 of 164 scored').count()).toBe(1);
+    await app.screenshot('score-canonical-humaneval');
+
+    await page.getByLabel('Benchmark').selectOption('mbpp');
+    await waitForDataset(app, /MBPP: 427 problems/);
+    await page.getByRole('button', { name: 'Score the canonical solutions' }).click();
+    await page.getByText('427 passed, 0 failed').waitFor({ timeout: 600_000 });
+    await app.screenshot('score-canonical-mbpp');
+
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('scores an uploaded samples file: bad lines listed, verdicts shown, results file downloaded', async () => {
+    const [p0, p2, p3] = await Promise.all(['HumanEval/0', 'HumanEval/2', 'HumanEval/3'].map((id) => loadTestProblem('humaneval', id)));
+    const samples = [
+      JSON.stringify({ task_id: 'HumanEval/0', completion: p0!.canonicalSolution, model: 'tiny' }),
+      '{"task_id": "HumanEval/1", "completion": ',
+      JSON.stringify({ task_id: 'HumanEval/2', completion: '    return numbr % 1.0\n', model: 'tiny' }),
+      JSON.stringify({ task_id: 'HumanEval/400', completion: '    pass\n' }),
+      JSON.stringify({ task_id: 'HumanEval/3', completion: '    return False\n', model: 'tiny' }),
+    ].join('\n');
+    expect(p2!.entryPoint).toBe('truncate_number');
+    expect(p3!.entryPoint).toBe('below_zero');
+
+    const app = await openApp(browser, server, { hash: '#/score' });
+    const { page } = app;
+    await waitForDataset(app, /HumanEval: 164 problems/);
+    await page.getByLabel('Samples file').setInputFiles({ name: 'tiny.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(samples) });
+
+    await page.getByText('1 passed, 2 failed').waitFor({ timeout: 120_000 });
+    const skipped = page.getByRole('region', { name: '2 lines skipped' });
+    expect(await skipped.textContent()).toContain('line 2: not valid JSON');
+    expect(await skipped.textContent()).toContain('line 4: unknown task id');
+
+    const table = page.getByRole('table');
+    const rowFor = (task: string) => table.getByRole('row').filter({ has: page.getByRole('link', { name: task, exact: true }) });
+    expect(await rowFor('HumanEval/0').textContent()).toContain('passed');
+    expect(await rowFor('HumanEval/2').textContent()).toContain('NameError');
+    expect(await rowFor('HumanEval/3').textContent()).toContain('AssertionError');
+    const summary = page.getByRole('region', { name: 'Failures by error category' });
+    expect(await summary.textContent()).toContain('NameError 1');
+
+    await summary.getByRole('button', { name: /NameError/ }).click();
+    expect(await table.getByRole('row').count()).toBe(2);
+    await app.screenshot('score-uploaded-file');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download tiny.jsonl_results.jsonl' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('tiny.jsonl_results.jsonl');
+    const written = readFileSync(await download.path(), 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(written).toEqual([
+      { task_id: 'HumanEval/0', completion: p0!.canonicalSolution, model: 'tiny', result: 'passed', passed: true },
+      { task_id: 'HumanEval/2', completion: '    return numbr % 1.0\n', model: 'tiny', result: "failed: name 'numbr' is not defined", passed: false },
+      { task_id: 'HumanEval/3', completion: '    return False\n', model: 'tiny', result: 'failed: ', passed: false },
+    ]);
+
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+});
