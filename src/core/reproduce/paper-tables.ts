@@ -1,0 +1,86 @@
+/**
+ * The paper's tables computed from its released data by the same stats code that analyses our
+ * own runs: Table 1 from per-run pass counts, Table 2 from those summaries, Tables 4–6 from the
+ * forced-iteration trajectories, fix rates from the per-problem error outcomes.
+ */
+import { errorTransitions, firstErrorTable, type FirstErrorRow, type TransitionMatrices } from '../stats/error-tables.ts';
+import { iterationTable, type IterationTable } from '../stats/iteration-tables.ts';
+import { separation, type Separation } from '../stats/sigma.ts';
+import { percentOf, type Summary } from '../stats/summary.ts';
+import { taxonomyStepTrajectories, type ReleasedErrorTaxonomy } from './error-taxonomy.ts';
+import { passTrajectories, stepTrajectories, type ReleasedIterationAnalysis } from './iteration-analysis.ts';
+import { armNamed, summarizeArm, type ReleasedMainResults } from './main-results.ts';
+import { studyErrorCategory } from './study-error-category.ts';
+
+export interface Table1Row {
+  arm: string;
+  passCounts: number[];
+  summary: Summary;
+  /** 100 · mean / total problems */
+  percent: number;
+}
+
+/** Table 1 (HumanEval): per arm, mean ± SD of the runs and the mean as % of the problems. */
+export function table1(main: ReleasedMainResults): Table1Row[] {
+  return main.arms.map((arm) => {
+    const summary = summarizeArm(arm);
+    return { arm: arm.name, passCounts: arm.passCounts, summary, percent: percentOf(summary.mean, main.totalProblems) };
+  });
+}
+
+function meanSd(main: ReleasedMainResults, name: string): { mean: number; sd: number } {
+  const s = summarizeArm(armNamed(main, name));
+  if (s.sd === null) throw new Error(`σ needs at least two runs of "${name}".`);
+  return { mean: s.mean, sd: s.sd };
+}
+
+/** Δ and σ = Δ / √(SD₁² + SD₂²) of `treatment` against `baseline` (released arm names). */
+export function sigmaBetween(main: ReleasedMainResults, baseline: string, treatment: string): Separation {
+  return separation(meanSd(main, baseline), meanSd(main, treatment));
+}
+
+export interface SigmaPair extends Separation {
+  baseline: string;
+  treatment: string;
+}
+
+/** σ for every pair of arms (baseline = the arm listed first in the file). */
+export function allSigmaPairs(main: ReleasedMainResults): SigmaPair[] {
+  const pairs: SigmaPair[] = [];
+  main.arms.forEach((a, i) => {
+    for (const b of main.arms.slice(i + 1)) {
+      pairs.push({ baseline: a.name, treatment: b.name, ...sigmaBetween(main, a.name, b.name) });
+    }
+  });
+  return pairs;
+}
+
+export interface IterationArmTables {
+  arm: string;
+  /** Tables 4–6 and Fig. 3. */
+  table: IterationTable;
+  /** First error category → fixed at which iteration (the study's error_fix_by_iter). */
+  fixesByFirstError: FirstErrorRow[];
+  /** Error category transitions between consecutive iterations. */
+  transitions: TransitionMatrices;
+}
+
+/** Per arm of the forced-iteration run: iteration table, fixes by first error, transitions. */
+export function iterationArmTables(iterations: ReleasedIterationAnalysis): IterationArmTables[] {
+  return iterations.arms.map((arm) => ({
+    arm: arm.name,
+    table: iterationTable(passTrajectories(arm)),
+    fixesByFirstError: firstErrorTable(stepTrajectories(arm), studyErrorCategory),
+    transitions: errorTransitions(stepTrajectories(arm), studyErrorCategory),
+  }));
+}
+
+/**
+ * Fix rates by first error category for the arms that refine (the study's fix_rates), from the
+ * early-stopping run of error_taxonomy.json. Bare AssertionErrors form the "None" row there.
+ */
+export function taxonomyFixRates(taxonomy: ReleasedErrorTaxonomy): { arm: string; rows: FirstErrorRow[] }[] {
+  return taxonomy.arms
+    .filter((arm) => arm.fixRates !== null)
+    .map((arm) => ({ arm: arm.name, rows: firstErrorTable(taxonomyStepTrajectories(arm), studyErrorCategory) }));
+}
