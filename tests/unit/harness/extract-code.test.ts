@@ -33,6 +33,10 @@ describe('extractCode', () => {
     });
   });
 
+  it('finds a fence that opens at the end of a line of prose', () => {
+    expect(extractCode(`Here it is: \`\`\`python\n${FUNCTION}\n\`\`\``)).toBe(FUNCTION);
+  });
+
   it('handles Windows line ends', () => {
     const reply = `Code:\r\n\`\`\`python\r\n${FUNCTION.replace('\n', '\r\n')}\r\n\`\`\`\r\n`;
     expect(extractCode(reply)).toBe(FUNCTION);
