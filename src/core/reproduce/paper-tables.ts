@@ -5,9 +5,10 @@
  */
 import { errorTransitions, firstErrorTable, type FirstErrorRow, type TransitionMatrices } from '../stats/error-tables.ts';
 import { iterationTable, type IterationTable } from '../stats/iteration-tables.ts';
+import { comparePaired, type PairedComparison } from '../stats/paired.ts';
 import { separation, type Separation } from '../stats/sigma.ts';
 import { percentOf, type Summary } from '../stats/summary.ts';
-import { taxonomyStepTrajectories, type ReleasedErrorTaxonomy } from './error-taxonomy.ts';
+import { taxonomyStepTrajectories, type ReleasedErrorTaxonomy, type ReleasedTaxonomyArm } from './error-taxonomy.ts';
 import { passTrajectories, stepTrajectories, type ReleasedIterationAnalysis } from './iteration-analysis.ts';
 import { armNamed, summarizeArm, type ReleasedMainResults } from './main-results.ts';
 import { studyErrorCategory } from './study-error-category.ts';
@@ -83,4 +84,27 @@ export function taxonomyFixRates(taxonomy: ReleasedErrorTaxonomy): { arm: string
   return taxonomy.arms
     .filter((arm) => arm.fixRates !== null)
     .map((arm) => ({ arm: arm.name, rows: firstErrorTable(taxonomyStepTrajectories(arm), studyErrorCategory) }));
+}
+
+function taxonomyArm(taxonomy: ReleasedErrorTaxonomy, name: string): ReleasedTaxonomyArm {
+  const arm = taxonomy.arms.find((a) => a.name === name);
+  if (arm === undefined) {
+    throw new Error(`error_taxonomy.json has no arm "${name}" (it has: ${taxonomy.arms.map((a) => a.name).join(', ')}).`);
+  }
+  return arm;
+}
+
+/**
+ * What the study lacked: a paired per-problem comparison of two arms (McNemar, bootstrap CIs).
+ * Only error_taxonomy.json keeps per-problem verdicts of every arm, from one run each, so this
+ * compares single runs, not five-run means.
+ */
+export function pairedFromTaxonomy(
+  taxonomy: ReleasedErrorTaxonomy,
+  baseline: string,
+  treatment: string,
+  options: { seed: number; replicates?: number },
+): PairedComparison {
+  const pass = (name: string): boolean[] => taxonomyArm(taxonomy, name).problems.map((p) => p.passed);
+  return comparePaired(pass(baseline), pass(treatment), options);
 }

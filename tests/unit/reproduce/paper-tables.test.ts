@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PRINTED_TABLE1, RELEASED_ARM_NAME } from '../../../src/core/reproduce/paper-printed.ts';
-import { allSigmaPairs, iterationArmTables, sigmaBetween, table1 } from '../../../src/core/reproduce/paper-tables.ts';
+import { allSigmaPairs, iterationArmTables, pairedFromTaxonomy, sigmaBetween, table1 } from '../../../src/core/reproduce/paper-tables.ts';
 import { formatAs } from '../../../src/core/reproduce/printed-number.ts';
 import { loadReleasedStudy } from '../../support/study-results.ts';
 
@@ -59,5 +59,26 @@ describe("the paper's tables from its released data", () => {
     expect(qwen.transitions.counts.map((m) => m.flat().reduce((a, b) => a + b, 0))).toEqual([164, 164, 164]);
     // the passed→passed cell of 0→1 is raw[0] − regressions[1] = 69 − 28 = 41
     expect(qwen.transitions.counts[0]![0]![0]).toBe(41);
+  });
+});
+
+describe('paired tests the study lacked, on its per-problem verdicts', () => {
+  it('finds llama self-refine ahead of llama solo problem by problem (one run each)', () => {
+    const r = pairedFromTaxonomy(study.taxonomy, 'llama3.2:3b solo', 'llama→exec→llama', { seed: 1, replicates: 2000 });
+    // 74 vs 91 passed: 6 problems only solo solved, 23 only self-refine; c − b = 91 − 74 = 17
+    expect([r.mcnemar.b, r.mcnemar.c]).toEqual([6, 23]);
+    expect(r.mcnemar.c - r.mcnemar.b).toBe(91 - 74);
+    // exact p = 2 · Σ_{i≤6} C(29, i) / 2²⁹ = 0.0023157
+    expect(r.mcnemar.exactP).toBeCloseTo(0.0023157, 6);
+    expect(r.difference.estimate).toBeCloseTo(17 / 164, 12);
+    expect(r.difference.lower).toBeGreaterThan(0);
+  });
+
+  it('finds no difference between cross-model and self-refine', () => {
+    const r = pairedFromTaxonomy(study.taxonomy, 'llama→exec→llama', 'qwen→exec→llama', { seed: 1, replicates: 2000 });
+    expect([r.mcnemar.b, r.mcnemar.c]).toEqual([14, 17]);
+    expect(r.mcnemar.exactP).toBeGreaterThan(0.5);
+    expect(r.difference.lower).toBeLessThan(0);
+    expect(r.difference.upper).toBeGreaterThan(0);
   });
 });
