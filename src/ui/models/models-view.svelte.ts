@@ -29,6 +29,13 @@ export interface ModelRow {
   loaded: boolean;
 }
 
+function sharedReasons(rows: readonly ModelRow[]): string[] {
+  const runnable = rows.filter((row) => row.assessment?.build);
+  const [first, ...rest] = runnable;
+  if (!first?.assessment || rest.length === 0) return [];
+  return first.assessment.reasons.filter((reason) => rest.every((row) => row.assessment?.reasons.includes(reason)));
+}
+
 export interface DownloadState {
   modelId: string;
   progress: LoadProgress | undefined;
@@ -70,6 +77,11 @@ export class ModelsView {
     this.memoryBudgetInput ?? (this.caps ? defaultMemoryBudgetMB(this.caps) : undefined),
   );
   rows: ModelRow[] = $derived(this.#rows());
+  /**
+   * Reasons every runnable model shares (a software adapter, say), shown once above the table
+   * instead of in every row.
+   */
+  sharedReasons: string[] = $derived(sharedReasons(this.rows));
 
   readonly #deps: ModelsViewDeps;
 
