@@ -1,14 +1,14 @@
 import type { Outcome } from './outcome.ts';
 
 /**
- * The `result` string openai/human-eval writes into `<samples>_results.jsonl`, so result files
- * from either tool can be compared line by line. Upstream (`human_eval/execution.py`,
- * `unsafe_execute`) appends "passed", "timed out", or f"failed: {e}" for any BaseException:
- * str(e) only, without the exception's type. So a bare `assert` gives "failed: " (nothing after
- * the colon and space), a NameError gives "failed: name 'x' is not defined", and a KeyError
- * gives "failed: 'x'" (str of a KeyError is the repr of its key). This relies on the sandbox
- * reporting `message` as str(exception); for crashes the message is the sandbox's own detail.
- * (DESIGN §3 sketches "failed: <ExceptionType>: <message>"; upstream compatibility wins here.)
+ * The `result` string of a `<samples>_results.jsonl` line: "passed", "timed out", or
+ * "failed: <ExceptionType>: <message>" (DESIGN §3, the contract our users script against).
+ *
+ * openai/human-eval (`human_eval/execution.py`) writes f"failed: {e}", i.e. str(e) alone, so a
+ * bare `assert` there reads "failed: " and tells nothing. We keep its first two strings and its
+ * "failed: " prefix, so tools that test `result == "passed"` or `startswith("failed")` read our
+ * files unchanged, and add the exception type because error taxonomies need it. The separator is
+ * always ": ", even after an empty message, so the line splits the same way every time.
  */
 export function humanEvalResult(outcome: Outcome): string {
   switch (outcome.kind) {
@@ -17,7 +17,7 @@ export function humanEvalResult(outcome: Outcome): string {
     case 'timed-out':
       return 'timed out';
     case 'failed':
-      return `failed: ${outcome.message}`;
+      return `failed: ${outcome.errorType}: ${outcome.message}`;
     default: {
       const never: never = outcome;
       return never;

