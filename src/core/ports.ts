@@ -3,6 +3,9 @@
  * interfaces; `sandbox/`, `llm/` and `store/` implement them.
  */
 import type { RunResult } from './harness/outcome.ts';
+import type { Step } from './pipeline/trajectory.ts';
+import type { StudyConfig } from './study/config.ts';
+import type { FinishedUnit } from './study/unit-record.ts';
 
 export interface SandboxLimits {
   /** Wall-clock limit for one program. */
@@ -85,4 +88,48 @@ export interface LanguageModel {
     options: SamplingOptions,
     call?: { signal?: AbortSignal; onToken?: (delta: string) => void; context?: ChatContext },
   ): Promise<ChatReply>;
+}
+
+/** Lifecycle of a study as the store records it, so a reloaded page knows what it finds. */
+export type StudyStatus = 'running' | 'paused' | 'cancelled' | 'done';
+
+/** One persisted step and the unit (`arm/repeat/problemId`) it belongs to. */
+export interface StoredStep {
+  unitId: string;
+  step: Step;
+}
+
+/** Everything the store holds about one study: enough to resume it or to write its result file. */
+export interface StoredStudy {
+  config: StudyConfig;
+  status: StudyStatus;
+  /** Every step written, grouped by unit and in index order within a unit. */
+  steps: StoredStep[];
+  /** Every unit marked finished (or errored). */
+  finished: FinishedUnit[];
+}
+
+/**
+ * Where a running study writes as it goes, so a reload or a crash loses at most the steps in
+ * flight. Implemented in memory (core/study/memory-store.ts) and over IndexedDB (store/).
+ *
+ * Contract:
+ * - Every method resolves once the write is durable (for IndexedDB: the transaction completed);
+ *   the runner awaits a step's write before it marks the unit finished.
+ * - `appendStep` is idempotent by (studyId, unitId, step.index): writing a step whose index is
+ *   already stored keeps the stored one and resolves, so a replayed write is never doubled.
+ * - `finishUnit` stores or replaces the unit's record (a retried errored unit may finish later).
+ * - Writes for a study that was never `putStudy`'d reject: that is a bug in the caller.
+ */
+export interface StudyStore {
+  /**
+   * Stores a new study with status `running`. For an id already stored it resolves without
+   * change when the configs are equal (resuming), and rejects when they differ.
+   */
+  putStudy(config: StudyConfig): Promise<void>;
+  appendStep(studyId: string, unitId: string, step: Step): Promise<void>;
+  finishUnit(studyId: string, unit: FinishedUnit): Promise<void>;
+  setStatus(studyId: string, status: StudyStatus): Promise<void>;
+  /** The whole study, or null when there is none with this id. */
+  loadStudy(studyId: string): Promise<StoredStudy | null>;
 }

@@ -429,3 +429,14 @@ function readSeeds(value: unknown, err: Report): StudySeeds | null {
   if (!ok) err(`seeds.sampling: expected null (no seed) or a whole number, found ${describeValue(value.sampling)}.`);
   return ok && unknown.length === 0 ? { sampling: value.sampling as number | null } : null;
 }
+
+/** Equal as data, whatever the order of object keys (a config read back from JSON or IndexedDB). */
+export function sameStudyConfig(a: StudyConfig, b: StudyConfig): boolean {
+  return sortedJson(a) === sortedJson(b);
+}
+
+function sortedJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    isRecord(v) ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, v[k]])) : v,
+  );
+}

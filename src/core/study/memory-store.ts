@@ -1,0 +1,81 @@
+/**
+ * A StudyStore in memory: for tests and for the Node command line, where a study lives as long
+ * as the process (its result file is the durable record). It keeps copies of what it is given
+ * and hands out copies, as a real database would, so a caller mutating an object later cannot
+ * change what was stored.
+ */
+import type { Step } from '../pipeline/trajectory.ts';
+import type { StoredStudy, StudyStatus, StudyStore } from '../ports.ts';
+import { sameStudyConfig, type StudyConfig } from './config.ts';
+import type { FinishedUnit } from './unit-record.ts';
+
+interface StudyEntry {
+  config: StudyConfig;
+  status: StudyStatus;
+  /** unitId → steps by index. */
+  steps: Map<string, Map<number, Step>>;
+  finished: Map<string, FinishedUnit>;
+}
+
+export class MemoryStudyStore implements StudyStore {
+  readonly #studies = new Map<string, StudyEntry>();
+  /** Number of writes received, replayed ones included; lets tests see that a write happened. */
+  writes = 0;
+
+  async putStudy(config: StudyConfig): Promise<void> {
+    this.writes++;
+    const existing = this.#studies.get(config.id);
+    if (existing) {
+      if (!sameStudyConfig(existing.config, config)) {
+        throw new Error(`A different study with the id "${config.id}" is already stored; give the new study another id.`);
+      }
+      return;
+    }
+    this.#studies.set(config.id, { config: copy(config), status: 'running', steps: new Map(), finished: new Map() });
+  }
+
+  async appendStep(studyId: string, unitId: string, step: Step): Promise<void> {
+    this.writes++;
+    const study = this.#study(studyId);
+    let unit = study.steps.get(unitId);
+    if (!unit) study.steps.set(unitId, (unit = new Map()));
+    if (!unit.has(step.index)) unit.set(step.index, copy(step));
+  }
+
+  async finishUnit(studyId: string, unit: FinishedUnit): Promise<void> {
+    this.writes++;
+    this.#study(studyId).finished.set(unit.unitId, copy(unit));
+  }
+
+  async setStatus(studyId: string, status: StudyStatus): Promise<void> {
+    this.writes++;
+    this.#study(studyId).status = status;
+  }
+
+  async loadStudy(studyId: string): Promise<StoredStudy | null> {
+    const study = this.#studies.get(studyId);
+    if (!study) return null;
+    const steps = [...study.steps.entries()]
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .flatMap(([unitId, byIndex]) =>
+        [...byIndex.values()].sort((a, b) => a.index - b.index).map((step) => ({ unitId, step: copy(step) })),
+      );
+    return {
+      config: copy(study.config),
+      status: study.status,
+      steps,
+      finished: [...study.finished.values()].map(copy),
+    };
+  }
+
+  #study(studyId: string): StudyEntry {
+    const study = this.#studies.get(studyId);
+    if (!study) throw new Error(`No study "${studyId}" in the store: putStudy must come first.`);
+    return study;
+  }
+}
+
+/** Stored data is JSON-shaped, so structuredClone copies it exactly. */
+function copy<T>(value: T): T {
+  return structuredClone(value);
+}
