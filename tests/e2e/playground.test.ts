@@ -24,7 +24,7 @@ describe('the Playground in Chromium', () => {
     await page.getByRole('heading', { name: /HumanEval\/2/ }).waitFor({ timeout: 60_000 });
 
     const editor = page.getByLabel('Your code');
-    expect(await editor.inputValue()).toBe(problem.prompt);
+    expect(await editor.inputValue()).toBe(problem.prompt.trimStart());
     await editor.fill(`${problem.prompt}    return numbr % 1.0\n`);
     await page.getByRole('button', { name: 'Run tests' }).click();
 

@@ -89,8 +89,8 @@ describe('the Scoring page in Chromium', () => {
       .map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(written).toEqual([
       { task_id: 'HumanEval/0', completion: p0!.canonicalSolution, model: 'tiny', result: 'passed', passed: true },
-      { task_id: 'HumanEval/2', completion: '    return numbr % 1.0\n', model: 'tiny', result: "failed: name 'numbr' is not defined", passed: false },
-      { task_id: 'HumanEval/3', completion: '    return False\n', model: 'tiny', result: 'failed: ', passed: false },
+      { task_id: 'HumanEval/2', completion: '    return numbr % 1.0\n', model: 'tiny', result: "failed: NameError: name 'numbr' is not defined", passed: false },
+      { task_id: 'HumanEval/3', completion: '    return False\n', model: 'tiny', result: 'failed: AssertionError: ', passed: false },
     ]);
 
     expect(app.errors).toEqual([]);

@@ -20,9 +20,9 @@ export interface PlaygroundRun {
   limits: SandboxLimits;
 }
 
-/** What the editor holds before the user types: the prompt's stub for HumanEval, nothing for MBPP. */
+/** What the editor holds before the user types: the prompt's stub for HumanEval (without its leading blank lines), nothing for MBPP. */
 export function startingCode(problem: Problem): string {
-  return problem.benchmark === 'humaneval' ? problem.prompt : '';
+  return problem.benchmark === 'humaneval' ? problem.prompt.replace(/^\n+/, '') : '';
 }
 
 /** The reference solution as a whole answer (imports, the function and its body). */

@@ -35,7 +35,7 @@ describe('the playground', () => {
     const fake = recordingSandbox(() => nameError);
     const playground = new Playground(new SandboxHolder(async () => fake.sandbox));
     playground.select(problem);
-    expect(playground.code).toBe(problem.prompt);
+    expect(playground.code).toBe(problem.prompt.trimStart());
 
     playground.code = `${problem.prompt}    return undefined_helper(numbers)\n`;
     await playground.execute();

@@ -58,7 +58,7 @@ describe('scoring a samples file', () => {
     const written = results.text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(written.map((r) => r['task_id'])).toEqual(['HumanEval/0', 'HumanEval/1', 'HumanEval/2']);
     expect(written[0]).toMatchObject({ model: 'm', passed: true, result: 'passed' });
-    expect(written[1]).toMatchObject({ passed: false, result: "failed: name 'BROKEN' is not defined" });
+    expect(written[1]).toMatchObject({ passed: false, result: "failed: NameError: name 'BROKEN' is not defined" });
   });
 
   it('says clearly when a file holds nothing to score', async () => {
