@@ -17,6 +17,14 @@ export interface InterpreterPorts {
   /** The LanguageModel for a model key (`llama3.2:3b`, a WebLLM id, an endpoint model). */
   model: (modelKey: string) => LanguageModel;
   sandbox: Sandbox;
+  /**
+   * Optional: waits until the model's engine is free for this call and resolves to a function
+   * that frees it again. A study runner with several problems in flight queues their calls per
+   * engine here, before the call's clock and the problem's time cap start, so time spent queued
+   * behind other problems is not charged to this one (the study ran one problem at a time).
+   * Rejects with an AbortError when `signal` aborts while waiting.
+   */
+  modelTurn?: (modelKey: string, signal: AbortSignal | undefined) => Promise<() => void>;
 }
 
 export interface StepRunnerOptions {
@@ -70,16 +78,17 @@ export class StepRunner {
   readonly #startedAt: number;
   /** Time the recorded steps already used, so a resumed problem does not get a fresh cap. */
   readonly #spentBeforeMs: number;
+  /** Time spent waiting for a model's turn (see `modelTurn`), not charged to the cap. */
+  #queuedMs = 0;
 
   constructor(problem: Problem, ports: InterpreterPorts, options: StepRunnerOptions) {
     this.#problem = problem;
     this.#ports = ports;
     this.#options = options;
     this.#startedAt = options.now();
-    const prior = options.priorSteps;
-    const first = prior[0];
-    const last = prior[prior.length - 1];
-    this.#spentBeforeMs = first && last ? Math.max(0, last.endedAt - first.startedAt) : 0;
+    // The sum of the steps' own durations: recorded steps may come from several sessions whose
+    // clocks have different origins, and the gaps between steps may be time queued for a model.
+    this.#spentBeforeMs = options.priorSteps.reduce((ms, step) => ms + Math.max(0, step.endedAt - step.startedAt), 0);
   }
 
   async model(call: ModelCall): Promise<ModelStep> {
@@ -93,6 +102,7 @@ export class StepRunner {
       return step;
     }
     const model = this.#ports.model(call.node.model);
+    const release = await this.#modelTurn(call.node.model);
     const reply = await this.#withinCap((signal) =>
       model.chat(
         call.messages,
@@ -110,7 +120,7 @@ export class StepRunner {
           },
         },
       ),
-    );
+    ).finally(release);
     const extracted = call.extractCode ? locateCode(reply.value.text) : null;
     const step: ModelStep = {
       index: this.steps.length,
@@ -199,7 +209,23 @@ export class StepRunner {
   }
 
   #elapsedMs(): number {
-    return this.#spentBeforeMs + (this.#options.now() - this.#startedAt);
+    return this.#spentBeforeMs + (this.#options.now() - this.#startedAt) - this.#queuedMs;
+  }
+
+  /** Waits for the model's turn when the ports queue calls; the wait is kept off the cap. */
+  async #modelTurn(modelKey: string): Promise<() => void> {
+    const turn = this.#ports.modelTurn;
+    if (!turn) return () => undefined;
+    throwIfAborted(this.#options.signal);
+    const waitFrom = this.#options.now();
+    try {
+      return await turn(modelKey, this.#options.signal);
+    } catch (error) {
+      if (this.#options.signal?.aborted) throw abortError();
+      throw error;
+    } finally {
+      this.#queuedMs += this.#options.now() - waitFrom;
+    }
   }
 
   /**
