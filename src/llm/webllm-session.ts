@@ -15,6 +15,11 @@ export interface WebLLMSession {
   setSource(source: ModelFileSource): void;
   /** Changes the GPU memory budget used to decide whether two models stay loaded. */
   setMemoryBudgetMB(budget: number | undefined): void;
+  /**
+   * Hears the loads a `LanguageModel` call starts on its own (a model not yet on the GPU is
+   * downloaded or read from cache first), so a study page can show that progress.
+   */
+  onLoadProgress(listener: ResidencyOptions['onProgress']): void;
 }
 
 export function buildLookup(entries: readonly CatalogEntry[]): (modelId: string) => ModelBuild | undefined {
@@ -38,6 +43,10 @@ export function createWebLLMSession(
     setSource: (source) => host.setAppConfig(toAppConfig(catalog.records, source)),
     setMemoryBudgetMB: (budget) => {
       residency.memoryBudgetMB = budget;
+    },
+    onLoadProgress: (listener) => {
+      if (listener) residency.onProgress = listener;
+      else delete residency.onProgress;
     },
   };
 }
