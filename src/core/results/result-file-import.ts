@@ -1,0 +1,219 @@
+/**
+ * Reading a result file that came from anywhere: bytes in, a validated document out, or a
+ * UserError that says in one sentence what is wrong and what to do. Nothing in the file is ever
+ * evaluated: JSON.parse, then a schema check, then cross-field checks. Code and replies stay
+ * text; the UI must render them with text interpolation (`{reply}`), never `{@html}`.
+ *
+ * Import is pure: it writes nowhere, so a rejected file cannot leave half a study in the store.
+ * This module loads zod; the UI imports it lazily (`await import(…)`) when a file is opened.
+ */
+import type { z } from 'zod';
+import { validateStudyConfig } from '../study/config.ts';
+import { UserError } from '../user-error.ts';
+import { GunzipError, gunzipBounded, isGzip } from './bounded-gzip.ts';
+import { configHash } from './config-hash.ts';
+import { locateJsonSyntaxError } from './json-syntax-error.ts';
+import { RESULT_FILE_FORMAT, RESULT_FILE_VERSION, type ResultFile } from './result-file.ts';
+import { migrateResultFile, RESULT_FILE_MIGRATIONS, type MigrationTable, type RawDocument } from './result-file-migrations.ts';
+import { resultFileSchema } from './result-file-schema.ts';
+import { checkUnits } from './result-file-units.ts';
+
+export interface ImportOptions {
+  /** Largest file accepted, after decompression. Default 256 MiB (a browser string tops out near 512 MiB). */
+  maxBytes?: number;
+  /** Most steps accepted across all units. Default 1,000,000. */
+  maxSteps?: number;
+  /** Replaces the built-in migration table (tests). */
+  migrations?: MigrationTable;
+}
+
+export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
+export const DEFAULT_MAX_STEPS = 1_000_000;
+/** Problems listed in an error: enough to see the pattern, short enough to read. */
+export const MAX_LISTED_PROBLEMS = 10;
+
+const NOT_RESULT_FILE = 'This is not a Feedback Lab result file.';
+
+export async function importResultFile(bytes: Uint8Array, options: ImportOptions = {}): Promise<ResultFile> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+  const text = await decodeText(bytes, maxBytes);
+  const raw = parseJson(text);
+
+  if (!isRecord(raw) || raw.format !== RESULT_FILE_FORMAT) throw notAResultFile(raw);
+  const migrated = migrate(raw, options.migrations ?? RESULT_FILE_MIGRATIONS);
+
+  const steps = countSteps(migrated);
+  if (steps > maxSteps) {
+    throw new UserError(
+      `The file holds ${steps.toLocaleString('en')} steps, more than this app reads at once (${maxSteps.toLocaleString('en')}).`,
+      'Split the study into smaller shards, or open it with the command line, which has no such limit.',
+    );
+  }
+
+  const parsed = resultFileSchema.safeParse(migrated);
+  if (!parsed.success) throw wrongShape(parsed.error.issues.length, parsed.error.issues.slice(0, MAX_LISTED_PROBLEMS).map(describeIssue));
+  const doc = parsed.data;
+
+  const problems: string[] = [];
+  const config = validateStudyConfig(doc.config);
+  if (!config.ok) problems.push(...config.errors.map((e) => (/^[A-Za-z][\w.[\]"]*: /.test(e) ? `config.${e}` : `config: ${e}`)));
+  problems.push(...checkUnits(doc));
+  if (problems.length > 0) throw wrongShape(problems.length, problems.slice(0, MAX_LISTED_PROBLEMS));
+
+  const hash = await configHash(doc.config);
+  if (hash !== doc.configHash) {
+    throw new UserError(
+      'The study config in this file was changed after the study ran: it no longer matches its configHash.',
+      'Results are only meaningful with the settings they were produced with. Export the file again from the browser that ran the study.',
+      [`configHash: the file says ${doc.configHash}, the config hashes to ${hash}.`],
+    );
+  }
+  return doc;
+}
+
+async function decodeText(bytes: Uint8Array, maxBytes: number): Promise<string> {
+  if (bytes.length === 0) throw new UserError('The file is empty.', 'Choose a result file exported by Feedback Lab (.json or .json.gz).');
+  const tooBig = (size: string) =>
+    new UserError(
+      `The file is too big: ${size}, and this app reads result files up to ${megabytes(maxBytes)}.`,
+      'Split the study into shards (each browser exports its own), or open it with the command line.',
+    );
+  if (bytes.length > maxBytes) throw tooBig(megabytes(bytes.length));
+  let plain = bytes;
+  if (isGzip(bytes)) {
+    try {
+      plain = await gunzipBounded(bytes, maxBytes);
+    } catch (error) {
+      if (error instanceof GunzipError && error.reason === 'too-big') throw tooBig(`it decompresses to more than ${megabytes(maxBytes)}`);
+      throw new UserError(
+        'The file is truncated or not gzip: it starts like a .gz file but does not decompress.',
+        'Download or copy the file again; if it came by chat or mail, send it as an attachment, not pasted.',
+        [`gzip: ${(error as Error).message}`],
+      );
+    }
+  }
+  try {
+    const text = new TextDecoder('utf-8', { fatal: true }).decode(plain);
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  } catch {
+    throw new UserError(`${NOT_RESULT_FILE} It is not text (not UTF-8).`, 'Choose the .json or .json.gz file that Feedback Lab exported.');
+  }
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    const place = locateJsonSyntaxError(text);
+    if (looksLikeSamplesFile(text)) {
+      throw new UserError(
+        `${NOT_RESULT_FILE} It looks like a samples file (one JSON object per line with task_id and completion).`,
+        'Score samples files on the Score page instead.',
+      );
+    }
+    if (place?.atEnd) {
+      throw new UserError(
+        `The file is truncated: its JSON stops in the middle (line ${place.line}, column ${place.column}).`,
+        'Download or copy the file again.',
+      );
+    }
+    const where = place ? `line ${place.line}, column ${place.column}` : 'somewhere';
+    const near = place ? text.slice(Math.max(0, place.offset - 20), place.offset + 20).replace(/\s+/g, ' ') : '';
+    throw new UserError(
+      `The file is not valid JSON: the error is at ${where}.`,
+      'Was it edited by hand? Fix the JSON there, or export the file again.',
+      [`JSON: ${(error as Error).message}`, ...(near ? [`near: ${JSON.stringify(near)}`] : [])],
+    );
+  }
+}
+
+function looksLikeSamplesFile(text: string): boolean {
+  const firstLine = text.slice(0, text.indexOf('\n') === -1 ? undefined : text.indexOf('\n'));
+  try {
+    const first: unknown = JSON.parse(firstLine);
+    return isRecord(first) && 'task_id' in first;
+  } catch {
+    return false;
+  }
+}
+
+function notAResultFile(raw: unknown): UserError {
+  const format = isRecord(raw) ? raw.format : undefined;
+  if (format === 'feedback-lab/prompt-set') {
+    return new UserError(`${NOT_RESULT_FILE} It is a prompt set.`, 'Load prompt sets where pipelines are edited.');
+  }
+  const found = typeof format === 'string' ? `its format is "${format.slice(0, 60)}"` : 'it has no "format" field';
+  return new UserError(
+    `${NOT_RESULT_FILE} A result file says "format": "${RESULT_FILE_FORMAT}", but ${found}.`,
+    'Choose the .json or .json.gz file that Feedback Lab exported for a study.',
+  );
+}
+
+function migrate(raw: RawDocument, migrations: MigrationTable): RawDocument {
+  const version = raw.version;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
+    throw wrongShape(1, [`version: expected a whole number, found ${JSON.stringify(version)?.slice(0, 40) ?? 'nothing'}.`]);
+  }
+  if (version > RESULT_FILE_VERSION) {
+    throw new UserError(
+      `This result file was written by a newer Feedback Lab (format ${version}): reload to update.`,
+      `This copy of the app reads formats up to ${RESULT_FILE_VERSION}. Reload the page to get the newest version, then open the file again.`,
+    );
+  }
+  if (version === RESULT_FILE_VERSION) return raw;
+  const migrated = migrateResultFile(raw, version, migrations);
+  if (!migrated) {
+    throw new UserError(
+      `This result file was written by an older Feedback Lab (format ${version}) that this version can no longer read.`,
+      'Open it with the release that wrote it, or run the study again.',
+    );
+  }
+  return migrated;
+}
+
+/** Steps in the raw document, counted before the schema check allocates anything per step. */
+function countSteps(doc: RawDocument): number {
+  if (!Array.isArray(doc.units)) return 0;
+  let steps = 0;
+  for (const unit of doc.units as unknown[]) {
+    if (!isRecord(unit)) continue;
+    const list = isRecord(unit.trajectory) ? unit.trajectory.steps : unit.steps;
+    if (Array.isArray(list)) steps += list.length;
+  }
+  return steps;
+}
+
+function wrongShape(total: number, listed: string[]): UserError {
+  const more = total > listed.length ? [`…and ${total - listed.length} more.`] : [];
+  return new UserError(
+    total === 1
+      ? 'This result file has a field with a wrong type or value.'
+      : `This result file has ${total.toLocaleString('en')} fields with a wrong type or value.`,
+    'Was it edited by hand or written by another program? Export it again from Feedback Lab, or fix the fields listed.',
+    [...listed, ...more],
+  );
+}
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  return `${fieldPath(issue.path)}: ${issue.message}`;
+}
+
+/** `units[3].steps[0].outcome.kind`, as people read paths (and as the config validator writes them). */
+export function fieldPath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const part of path) {
+    if (typeof part === 'number') out += `[${part}]`;
+    else if (typeof part === 'string' && /^[A-Za-z_$][\w$]*$/.test(part)) out += out ? `.${part}` : part;
+    else out += `[${JSON.stringify(String(part))}]`;
+  }
+  return out || '(the document)';
+}
+
+function megabytes(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}
+
+function isRecord(value: unknown): value is RawDocument {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,241 @@
+import { describe, expect, it } from 'vitest';
+import { configHash } from '../../../src/core/results/config-hash.ts';
+import { exportResultFile } from '../../../src/core/results/result-file-export.ts';
+import { importResultFile, type ImportOptions } from '../../../src/core/results/result-file-import.ts';
+import type { RawDocument } from '../../../src/core/results/result-file-migrations.ts';
+import { RESULT_FILE_VERSION, type ResultFile } from '../../../src/core/results/result-file.ts';
+import { UserError } from '../../../src/core/user-error.ts';
+import { fileBytes, studyResultFile } from './result-file-fixtures.ts';
+
+const encode = (text: string) => new TextEncoder().encode(text);
+const json = (value: unknown) => encode(JSON.stringify(value));
+
+async function gzipBytes(bytes: Uint8Array): Promise<Uint8Array> {
+  const stream = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream().pipeThrough(new CompressionStream('gzip'));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** The UserError an import ends in, as plain data (what the UI shows). */
+async function rejection(bytes: Uint8Array, options?: ImportOptions) {
+  try {
+    await importResultFile(bytes, options);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UserError);
+    return (error as UserError).toJSON();
+  }
+  throw new Error('the import was expected to fail');
+}
+
+/** A copy of a valid document as raw JSON, to break in one place. */
+async function rawDoc(): Promise<RawDocument & { units: Record<string, unknown>[]; config: Record<string, unknown> }> {
+  return JSON.parse(new TextDecoder().decode(await fileBytes(await studyResultFile())));
+}
+
+describe('export then import', () => {
+  it('gives back the same document from plain JSON and from gzip', async () => {
+    const doc = await studyResultFile();
+    for (const gzip of [false, true]) {
+      const bytes = await exportResultFile(doc, { gzip });
+      expect(bytes[0] === 0x1f && bytes[1] === 0x8b).toBe(gzip);
+      expect(await importResultFile(bytes)).toEqual(doc);
+    }
+  });
+
+  it('holds every unit of the study, with the scripted pass counts', async () => {
+    const doc = await importResultFile(await fileBytes(await studyResultFile()));
+    expect(doc.units).toHaveLength(3 * 2 * 5);
+    const passed = (arm: string, repeat: number) =>
+      doc.units.filter((u) => u.armId === arm && u.repeat === repeat && u.status === 'finished' && u.trajectory.passed).length;
+    expect([passed('solo', 0), passed('solo', 1), passed('refine', 0), passed('refine', 1)]).toEqual([1, 2, 3, 4]);
+  });
+
+  it('writes the same bytes for the same study, whatever order its objects were built in', async () => {
+    const doc = await studyResultFile();
+    const reordered = JSON.parse(JSON.stringify(doc), (_key, value: unknown) =>
+      value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).reverse()) : value,
+    ) as ResultFile;
+    expect(await exportResultFile(reordered, { gzip: false })).toEqual(await exportResultFile(doc, { gzip: false }));
+    expect(new TextDecoder().decode(await exportResultFile(doc, { gzip: false }))).toMatch(/^\{"format":"feedback-lab\/results","version":1,/);
+  });
+
+  it('keeps HTML and script in code and replies as inert text, byte for byte', async () => {
+    const hostile = [
+      '<script>alert(1)</script>',
+      '<img src=x onerror="alert(document.cookie)">',
+      '</script><script>fetch("//evil.example")</script>',
+      '{@html "<b>x</b>"} {#each x as y}{/each}',
+      'javascript:alert(1) \u2028\u2029 \u0000 \ud800 "quoted" \\ back',
+    ].join('\n');
+    const doc = await studyResultFile();
+    const unit = doc.units.find((u) => u.status === 'finished')!;
+    if (unit.status !== 'finished') throw new Error('unreachable');
+    const step = unit.trajectory.steps.find((s) => s.kind === 'generate')!;
+    if (step.kind === 'execute') throw new Error('unreachable');
+    step.reply = hostile;
+    step.code = hostile;
+    step.messages[1]!.content = hostile;
+    unit.trajectory.finalCode = hostile;
+    const bytes = await exportResultFile(doc, { gzip: false });
+    const back = await importResultFile(bytes);
+    const backUnit = back.units.find((u) => u.armId === unit.armId && u.repeat === unit.repeat && u.problemId === unit.problemId)!;
+    if (backUnit.status !== 'finished') throw new Error('unreachable');
+    const backStep = backUnit.trajectory.steps[step.index]!;
+    expect(backStep.kind === 'generate' && [backStep.reply, backStep.code, backStep.messages[1]!.content]).toEqual([hostile, hostile, hostile]);
+    expect(backUnit.trajectory.finalCode).toBe(hostile);
+    expect(await exportResultFile(back, { gzip: false })).toEqual(bytes);
+  });
+
+  it('returns plain data: a __proto__ key in the file neither survives nor pollutes', async () => {
+    const text = new TextDecoder().decode(await fileBytes(await studyResultFile()));
+    const polluted = text.replace('"models":{', '"models":{"__proto__":{"polluted":true},');
+    const doc = await importResultFile(encode(polluted));
+    expect(Object.keys(doc.config.models)).toEqual(['llama3.2:3b']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('import refuses, with a sentence a person can act on', () => {
+  it('an empty file', async () => {
+    expect((await rejection(new Uint8Array())).message).toBe('The file is empty.');
+  });
+
+  it('a truncated gzip file', async () => {
+    const gz = await fileBytes(await studyResultFile(), true);
+    const error = await rejection(gz.slice(0, Math.floor(gz.length / 2)));
+    expect(error.message).toMatch(/^The file is truncated or not gzip/);
+  });
+
+  it('gzip magic followed by garbage', async () => {
+    expect((await rejection(new Uint8Array([0x1f, 0x8b, 1, 2, 3, 4, 5]))).message).toMatch(/truncated or not gzip/);
+  });
+
+  it('a file too big, before or after decompression', async () => {
+    const bytes = await fileBytes(await studyResultFile());
+    expect((await rejection(bytes, { maxBytes: 1000 })).message).toMatch(/^The file is too big: .* up to 0\.0 MB/);
+    const gz = await gzipBytes(encode(`{"format":"feedback-lab/results","pad":"${'a'.repeat(5_000_000)}"}`));
+    expect(gz.length).toBeLessThan(100_000);
+    const bomb = await rejection(gz, { maxBytes: 1_000_000 });
+    expect(bomb.message).toBe('The file is too big: it decompresses to more than 1.0 MB, and this app reads result files up to 1.0 MB.');
+  });
+
+  it('bytes that are not UTF-8 text', async () => {
+    expect((await rejection(new Uint8Array([0xff, 0xfe, 0x00, 0xd8]))).message).toMatch(/^This is not a Feedback Lab result file\. It is not text/);
+  });
+
+  it('invalid JSON, saying where', async () => {
+    const error = await rejection(encode('{\n  "format": "feedback-lab/results",\n  "version": 1,,\n}'));
+    expect(error.message).toBe('The file is not valid JSON: the error is at line 3, column 16.');
+  });
+
+  it('JSON cut short, as truncated', async () => {
+    const bytes = await fileBytes(await studyResultFile());
+    const error = await rejection(bytes.slice(0, 5000));
+    expect(error.message).toMatch(/^The file is truncated: its JSON stops in the middle \(line 1, column \d+\)\.$/);
+  });
+
+  it('a file of another kind', async () => {
+    expect((await rejection(json({ hello: 'world' }))).message).toBe(
+      'This is not a Feedback Lab result file. A result file says "format": "feedback-lab/results", but it has no "format" field.',
+    );
+    expect((await rejection(json([1, 2, 3]))).message).toMatch(/^This is not a Feedback Lab result file\./);
+    expect((await rejection(json({ format: 'feedback-lab/prompt-set', version: 1, prompts: [] }))).message).toBe(
+      'This is not a Feedback Lab result file. It is a prompt set.',
+    );
+    const samples = '{"task_id": "HumanEval/0", "completion": "    return 1"}\n{"task_id": "HumanEval/1", "completion": ""}\n';
+    expect((await rejection(encode(samples))).message).toMatch(/^This is not a Feedback Lab result file\. It looks like a samples file/);
+  });
+
+  it('a file from a newer app', async () => {
+    const doc = await rawDoc();
+    doc.version = RESULT_FILE_VERSION + 2;
+    const error = await rejection(json(doc));
+    expect(error.message).toBe(`This result file was written by a newer Feedback Lab (format ${RESULT_FILE_VERSION + 2}): reload to update.`);
+    expect(error.hint).toMatch(/^This copy of the app reads formats up to 1\. Reload the page/);
+  });
+
+  it('a file from an older format with no migration', async () => {
+    const doc = await rawDoc();
+    doc.version = 0;
+    expect((await rejection(json(doc))).message).toBe(
+      'This result file was written by an older Feedback Lab (format 0) that this version can no longer read.',
+    );
+  });
+
+  it('wrong types, as a short list of field paths', async () => {
+    const doc = await rawDoc();
+    const unit = doc.units[0] as { trajectory: { steps: Record<string, unknown>[] } };
+    unit.trajectory.steps[0]!.reply = 42;
+    (doc.units[1] as Record<string, unknown>).status = 'done';
+    (doc.config as Record<string, unknown>).repeats = 'two';
+    (doc.environments as Record<string, unknown>[])[0]!.extra = true;
+    const error = await rejection(json(doc));
+    expect(error.message).toBe('This result file has 4 fields with a wrong type or value.');
+    expect(error.details).toEqual([
+      'config.repeats: Invalid input: expected number, received string',
+      'environments[0]: Unrecognized key: "extra"',
+      'units[0].trajectory.steps[0].reply: Invalid input: expected string, received number',
+      "units[1].status: Invalid discriminator value. Expected 'finished' | 'errored' | 'unfinished'",
+    ]);
+  });
+
+  it('a list of problems capped at ten lines, however broken the file', async () => {
+    const doc = await rawDoc();
+    for (const unit of doc.units) unit.repeat = -1;
+    const error = await rejection(json(doc));
+    expect(error.message).toBe('This result file has 30 fields with a wrong type or value.');
+    expect(error.details).toHaveLength(11);
+    expect(error.details[10]).toBe('…and 20 more.');
+  });
+
+  it('units that do not belong to the study', async () => {
+    const doc = await rawDoc();
+    doc.units[0]!.armId = 'nobody';
+    doc.units[1]!.problemId = 'HumanEval/77';
+    doc.units[2]!.repeat = 2;
+    (doc.units[2]!.trajectory as { repeat: number | null }).repeat = null;
+    doc.units[4] = { ...doc.units[3] };
+    const error = await rejection(json(doc));
+    expect(error.details).toEqual([
+      'units[0].armId: "nobody" is not an arm of the study (solo, refine, text-only).',
+      'units[1].problemId: "HumanEval/77" is not among config.problemIds.',
+      'units[1].trajectory.problemId: "HumanEval/901" differs from the unit\'s "HumanEval/77".',
+      "units[2].repeat: 2 is past the study's 2 repeats (they count from 0).",
+      'units[4]: the same arm, repeat and problem as units[3].',
+    ]);
+  });
+
+  it('a config the study validator refuses, with its paths under config', async () => {
+    const doc = await rawDoc();
+    const arms = doc.config.arms as { pipeline: { generator: { model: string } } }[];
+    arms[0]!.pipeline.generator.model = 'gpt-9';
+    doc.configHash = await configHash(doc.config as never);
+    expect((await rejection(json(doc))).details).toEqual(['config.models: no binding for the model key "gpt-9" that an arm uses.']);
+  });
+
+  it('a config edited after the study ran', async () => {
+    const doc = await rawDoc();
+    doc.config.name = 'A better name';
+    const error = await rejection(json(doc));
+    expect(error.message).toBe('The study config in this file was changed after the study ran: it no longer matches its configHash.');
+  });
+
+  it('more steps than the limit', async () => {
+    const bytes = await fileBytes(await studyResultFile());
+    expect((await rejection(bytes, { maxSteps: 10 })).message).toMatch(/^The file holds \d+ steps, more than this app reads at once \(10\)\.$/);
+  });
+});
+
+describe('migrations', () => {
+  it('bring an older format up to date before validating it', async () => {
+    // A made-up version 0 that called arms "variants": the mechanism, not a real history.
+    const current = await rawDoc();
+    const v0: RawDocument = { ...current, version: 0, variants: current.units };
+    delete v0.units;
+    const migrations = {
+      0: ({ variants, ...rest }: RawDocument) => ({ ...rest, units: variants }),
+    };
+    const doc = await importResultFile(json(v0), { migrations });
+    expect(doc.version).toBe(RESULT_FILE_VERSION);
+    expect(doc.units).toEqual(current.units);
+  });
+});
