@@ -1,0 +1,33 @@
+/**
+ * Pausing a running study, in the style of AbortController: the caller keeps the switch, the
+ * runner listens to it. Pausing lets the steps in flight finish and starts no new ones; resuming
+ * continues where the units stopped (their steps are replayed, never run again).
+ */
+export class PauseSwitch {
+  #paused = false;
+  readonly #listeners = new Set<(paused: boolean) => void>();
+
+  get paused(): boolean {
+    return this.#paused;
+  }
+
+  pause(): void {
+    this.#set(true);
+  }
+
+  resume(): void {
+    this.#set(false);
+  }
+
+  /** Calls `listener` on every change; returns the function that stops listening. */
+  onChange(listener: (paused: boolean) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #set(paused: boolean): void {
+    if (this.#paused === paused) return;
+    this.#paused = paused;
+    for (const listener of [...this.#listeners]) listener(paused);
+  }
+}

@@ -1,0 +1,368 @@
+/**
+ * The study runner: every arm × repeat × problem through the interpreter, written to the store
+ * step by step, so a study survives a reload, a crash, a pause or a cancel without losing or
+ * doubling a step.
+ *
+ * Several units run at once. Their model calls take turns per engine (one request at a time on
+ * a WebLLM GPU) while the others' programs run in the sandbox pool, so the GPU does not wait for
+ * Python. Resuming skips finished units and continues partial ones from their recorded steps.
+ * A unit whose model keeps failing is retried a few times, then recorded as errored, and the
+ * study goes on; a broken sandbox or store stops the study (nothing after it could be trusted).
+ */
+import type { Problem } from '../benchmarks/problem.ts';
+import { limitsFor } from '../harness/limits.ts';
+import { isAbortError, sleep } from '../llm/abort.ts';
+import { runProblem } from '../pipeline/interpret.ts';
+import type { Step, Trajectory } from '../pipeline/trajectory.ts';
+import type { LanguageModel, Sandbox, StoredStudy, StudyStore } from '../ports.ts';
+import { studyPromptSet, type ModelBinding, type StudyConfig } from './config.ts';
+import { PauseSwitch } from './pause-switch.ts';
+import { ProgressTracker, type StudyProgress } from './progress.ts';
+import { EngineQueues } from './queued-model.ts';
+import { summarizeTrajectory, type FinishedUnit } from './unit-record.ts';
+import { workPlan, type StudyUnit } from './work-plan.ts';
+
+export interface StudyPorts {
+  /** The LanguageModel for a model key of the study (bound in `config.models`). */
+  model: (modelKey: string) => LanguageModel;
+  sandbox: Sandbox;
+  store: StudyStore;
+  /** Milliseconds on a monotonic clock (`performance.now`). */
+  now: () => number;
+}
+
+export interface RunStudyOptions {
+  /** Units in flight at once: the sandbox workers plus one keeps a GPU busy. Default 3. */
+  concurrency?: number;
+  /** Aborting cancels the study: units in flight stop, their finished steps stay stored. */
+  signal?: AbortSignal;
+  pause?: PauseSwitch;
+  onProgress?: (progress: StudyProgress) => void;
+  /** Each new step, once its write to the store has been started. */
+  onStep?: (unit: StudyUnit, step: Step) => void;
+  onToken?: (unit: StudyUnit, delta: string) => void;
+  onUnitFinished?: (unit: StudyUnit, record: FinishedUnit) => void;
+  /** Runs of one unit before it is recorded as errored (model or engine failures). Default 3. */
+  maxAttempts?: number;
+  /** Wait before a retry, times the attempt number. Default 2000 ms. */
+  retryDelayMs?: number;
+  /** Run again the units an earlier session recorded as errored. Default false. */
+  retryErrored?: boolean;
+  /** Calls one engine serves at once. Default 1 for every engine. */
+  engineCapacity?: (engine: string, binding: ModelBinding) => number;
+}
+
+export interface StudyEnd {
+  status: 'done' | 'cancelled';
+  progress: StudyProgress;
+}
+
+/** A sandbox rejection: per the port's contract, the sandbox itself is broken. */
+class SandboxBroken extends Error {
+  constructor(cause: unknown) {
+    super(`The Python sandbox stopped working: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'SandboxBroken';
+  }
+}
+
+type UnitEnd = 'finished' | 'paused' | 'cancelled';
+
+export async function runStudy(
+  config: StudyConfig,
+  problems: readonly Problem[],
+  ports: StudyPorts,
+  options: RunStudyOptions = {},
+): Promise<StudyEnd> {
+  const byId = new Map(problems.map((p) => [p.id, p]));
+  const missing = config.problemIds.filter((id) => !byId.has(id));
+  if (missing.length > 0) {
+    throw new Error(`The study needs problems that are not loaded: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}.`);
+  }
+  await ports.store.putStudy(config);
+  const stored = await ports.store.loadStudy(config.id);
+  if (!stored) throw new Error(`The store lost the study "${config.id}" right after storing it.`);
+  return new StudyRun(config, byId, ports, options, stored).run();
+}
+
+class StudyRun {
+  readonly #config: StudyConfig;
+  readonly #problems: Map<string, Problem>;
+  readonly #ports: StudyPorts;
+  readonly #options: RunStudyOptions;
+  readonly #pause: PauseSwitch;
+  readonly #progress: ProgressTracker;
+  readonly #queues: EngineQueues;
+  readonly #models = new Map<string, LanguageModel>();
+  readonly #sandbox: Sandbox;
+  /** Steps stored so far per unit, in index order: a unit resumes from these. */
+  readonly #steps = new Map<string, Step[]>();
+  /** Units still to run, in plan order; paused units go back to the front. */
+  readonly #todo: StudyUnit[];
+  /** Aborts every unit at once when the store or the sandbox breaks. */
+  readonly #fatal = new AbortController();
+  #fatalError: unknown = null;
+  #wake: (() => void) | null = null;
+
+  constructor(config: StudyConfig, problems: Map<string, Problem>, ports: StudyPorts, options: RunStudyOptions, stored: StoredStudy) {
+    this.#config = config;
+    this.#problems = problems;
+    this.#ports = ports;
+    this.#options = options;
+    this.#pause = options.pause ?? new PauseSwitch();
+    this.#progress = new ProgressTracker(config, ports.now);
+    this.#queues = new EngineQueues(config.models, options.engineCapacity);
+    const sandbox = ports.sandbox;
+    this.#sandbox = {
+      run: (program, limits) =>
+        sandbox.run(program, limits).catch((error: unknown) => {
+          throw new SandboxBroken(error);
+        }),
+      close: () => sandbox.close(),
+    };
+
+    for (const { unitId, step } of stored.steps) {
+      let steps = this.#steps.get(unitId);
+      if (!steps) this.#steps.set(unitId, (steps = []));
+      // Only an unbroken run of steps from index 0 can be replayed; anything after a gap is redone.
+      if (step.index === steps.length) steps.push(step);
+    }
+    const finished = new Map(stored.finished.map((f) => [f.unitId, f]));
+    this.#todo = [];
+    for (const unit of workPlan(config)) {
+      const record = finished.get(unit.id);
+      if (record && !(options.retryErrored && record.result.status === 'errored')) this.#progress.countEarlier(record);
+      else this.#todo.push(unit);
+    }
+  }
+
+  async run(): Promise<StudyEnd> {
+    const signal = this.#options.signal;
+    const store = this.#ports.store;
+    const id = this.#config.id;
+    const wake = () => this.#wake?.();
+    const stopListening = this.#pause.onChange((paused) => void this.#onPauseChange(paused).catch((e: unknown) => this.#fail(e)));
+    signal?.addEventListener('abort', wake);
+    this.#fatal.signal.addEventListener('abort', wake);
+    try {
+      if (this.#todo.length > 0 && !signal?.aborted) {
+        await store.setStatus(id, this.#pause.paused ? 'paused' : 'running');
+        if (this.#pause.paused) this.#setPaused();
+        this.#emit();
+        const workers = Math.max(1, Math.min(this.#options.concurrency ?? 3, this.#todo.length));
+        await Promise.all(Array.from({ length: workers }, () => this.#worker()));
+      }
+      if (this.#fatalError !== null) throw this.#fatalError;
+      const cancelled = this.#todo.length > 0;
+      this.#progress.state = cancelled ? 'cancelled' : 'done';
+      await store.setStatus(id, cancelled ? 'cancelled' : 'done');
+      const progress = this.#emit();
+      return { status: cancelled ? 'cancelled' : 'done', progress };
+    } finally {
+      stopListening();
+      signal?.removeEventListener('abort', wake);
+    }
+  }
+
+  #stopped(): boolean {
+    return this.#options.signal?.aborted === true || this.#fatal.signal.aborted;
+  }
+
+  async #worker(): Promise<void> {
+    for (;;) {
+      while (this.#pause.paused && !this.#stopped()) await new Promise<void>((resolve) => this.#waitForWake(resolve));
+      if (this.#stopped()) return;
+      const unit = this.#todo.shift();
+      if (!unit) return;
+      const end = await this.#runUnit(unit);
+      if (end === 'paused') this.#todo.unshift(unit);
+      if (end === 'cancelled') {
+        this.#todo.unshift(unit);
+        return;
+      }
+    }
+  }
+
+  /** Several workers may wait at once; one wake-up releases them all. */
+  #waitForWake(resolve: () => void): void {
+    const previous = this.#wake;
+    this.#wake = () => {
+      this.#wake = null;
+      previous?.();
+      resolve();
+    };
+  }
+
+  async #runUnit(unit: StudyUnit): Promise<UnitEnd> {
+    const maxAttempts = Math.max(1, this.#options.maxAttempts ?? 3);
+    const steps = this.#steps.get(unit.id) ?? [];
+    this.#steps.set(unit.id, steps);
+    const record = (result: FinishedUnit['result']): FinishedUnit => ({
+      unitId: unit.id,
+      armId: unit.armId,
+      repeat: unit.repeat,
+      problemId: unit.problemId,
+      result,
+    });
+    this.#progress.inFlight++;
+    this.#emit();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        const controller = new AbortController();
+        const ran = await this.#attempt(unit, steps, controller);
+        if (ran.ok) {
+          await this.#finish(unit, record({ status: 'finished', trajectory: summarizeTrajectory(ran.trajectory) }));
+          return 'finished';
+        }
+        const error = ran.error;
+        if (this.#fatal.signal.aborted || error instanceof SandboxBroken) throw this.#fatalError ?? error;
+        if (this.#options.signal?.aborted) return 'cancelled';
+        if (controller.signal.aborted && isAbortError(error)) return 'paused';
+        if (attempt >= maxAttempts) {
+          const message = error instanceof Error ? error.message : String(error);
+          await this.#finish(unit, record({ status: 'errored', message, attempts: attempt, stepCount: steps.length }));
+          return 'finished';
+        }
+        try {
+          await sleep((this.#options.retryDelayMs ?? 2000) * attempt, this.#stopSignal());
+        } catch {
+          return 'cancelled';
+        }
+      }
+    } catch (error) {
+      this.#fail(error);
+      return 'cancelled';
+    } finally {
+      this.#progress.inFlight--;
+      if (this.#pause.paused && this.#progress.inFlight === 0 && !this.#stopped()) this.#setPaused();
+      this.#emit();
+    }
+  }
+
+  /** Aborts on cancel and on a fatal error. */
+  #stopSignal(): AbortSignal {
+    return this.#options.signal ? AbortSignal.any([this.#options.signal, this.#fatal.signal]) : this.#fatal.signal;
+  }
+
+  /**
+   * One run of the unit's pipeline from its stored steps. Resolves with the trajectory or the
+   * error the run ended with; rejects only when a step could not be stored (the store is broken).
+   */
+  async #attempt(
+    unit: StudyUnit,
+    steps: Step[],
+    controller: AbortController,
+  ): Promise<{ ok: true; trajectory: Trajectory } | { ok: false; error: unknown }> {
+    const arm = this.#config.arms[unit.armIndex];
+    const problem = this.#problems.get(unit.problemId);
+    if (!arm || !problem) throw new Error(`Unit ${unit.id} names no arm or problem of the study.`);
+    const limits = this.#config.limits;
+    let writes: Promise<void> = Promise.resolve();
+    try {
+      const trajectory = await runProblem(
+        problem,
+        arm.pipeline,
+        {
+          model: (key) => this.#model(key),
+          sandbox: this.#sandbox,
+          modelTurn: async (key, signal) => {
+            const release = await this.#queues.turn(key, signal);
+            // Paused while waiting for the engine: give the turn back and stop before the step starts.
+            if (this.#pause.paused) {
+              release();
+              controller.abort();
+            }
+            return release;
+          },
+        },
+        {
+          mode: this.#config.mode,
+          limits: limitsFor(problem, this.#config.mode, {
+            timeoutMs: limits.timeoutMs,
+            maxOutputChars: limits.maxOutputChars,
+            slowTaskFloors: limits.slowTaskFloors,
+          }),
+          forcedIterations: arm.forcedIterations,
+          problemTimeCapMs: limits.problemTimeCapMs,
+          repeat: unit.repeat,
+          signal: AbortSignal.any([controller.signal, this.#stopSignal()]),
+          now: this.#ports.now,
+          priorSteps: steps.slice(),
+          promptSet: studyPromptSet(this.#config),
+          onStep: (step) => {
+            steps.push(step);
+            writes = writes.then(() => this.#ports.store.appendStep(this.#config.id, unit.id, step));
+            // A failed write stops the whole study at once, not just this unit.
+            writes.catch((error: unknown) => this.#fail(error));
+            if (step.kind !== 'execute') this.#progress.tokens(step.usage.completionTokens);
+            this.#options.onStep?.(unit, step);
+            this.#emit();
+            // Pausing lets the step in flight finish, then stops the unit before its next step.
+            if (this.#pause.paused) controller.abort();
+          },
+          ...(this.#options.onToken ? { onToken: (delta: string) => this.#options.onToken?.(unit, delta) } : {}),
+        },
+      );
+      await writes;
+      return { ok: true, trajectory };
+    } catch (error) {
+      await writes;
+      return { ok: false, error };
+    }
+  }
+
+  async #finish(unit: StudyUnit, record: FinishedUnit): Promise<void> {
+    await this.#ports.store.finishUnit(this.#config.id, record);
+    this.#steps.delete(unit.id);
+    this.#progress.unitFinished(record);
+    this.#options.onUnitFinished?.(unit, record);
+  }
+
+  /** The study's model for a key, with the study's sampling defaults and seed added to every call. */
+  #model(key: string): LanguageModel {
+    let model = this.#models.get(key);
+    if (model) return model;
+    const inner = this.#ports.model(key);
+    const { topP } = this.#config.sampling;
+    const seed = this.#config.seeds.sampling;
+    model = {
+      id: inner.id,
+      chat: (messages, sampling, call) =>
+        inner.chat(messages, { ...sampling, ...(topP !== null ? { top_p: topP } : {}), ...(seed !== null ? { seed } : {}) }, call),
+    };
+    this.#models.set(key, model);
+    return model;
+  }
+
+  async #onPauseChange(paused: boolean): Promise<void> {
+    if (this.#stopped()) return;
+    if (paused) {
+      this.#progress.pausedAt();
+      if (this.#progress.inFlight === 0) this.#setPaused();
+      else this.#progress.state = 'pausing';
+      this.#emit();
+      await this.#ports.store.setStatus(this.#config.id, 'paused');
+    } else {
+      this.#progress.resumedAt();
+      this.#progress.state = 'running';
+      await this.#ports.store.setStatus(this.#config.id, 'running');
+      this.#emit();
+      this.#wake?.();
+    }
+  }
+
+  #setPaused(): void {
+    this.#progress.pausedAt();
+    this.#progress.state = 'paused';
+  }
+
+  #fail(error: unknown): void {
+    if (this.#fatalError === null) this.#fatalError = error;
+    this.#fatal.abort();
+  }
+
+  #emit(): StudyProgress {
+    const progress = this.#progress.snapshot();
+    this.#options.onProgress?.(progress);
+    return progress;
+  }
+}
