@@ -1,0 +1,209 @@
+/**
+ * What a pipeline search is set up with, as plain JSON so it travels in result files and study
+ * links. The defaults are the study's (DESIGN §1, paper §3.2, scripts/run_code_neat.py); where the
+ * paper and the released code disagree, both are available and the choice is named.
+ */
+import { MAX_NODES, MAX_STAGES } from '../pipeline/genome.ts';
+import { SEARCH_POOL } from '../pipeline/model-keys.ts';
+import { promptsForRole, type PromptSet } from '../prompts/prompt-set.ts';
+
+/** Probability that each operator fires on one offspring; they are independent, several can fire. */
+export interface MutationRates {
+  addStage: number;
+  addAnalyzer: number;
+  removeNode: number;
+  swapModel: number;
+  mutatePrompt: number;
+  adjustTemperature: number;
+  adjustIterations: number;
+}
+
+export const STUDY_MUTATION_RATES: Readonly<MutationRates> = {
+  addStage: 0.04,
+  addAnalyzer: 0.05,
+  removeNode: 0.18,
+  swapModel: 0.25,
+  mutatePrompt: 0.3,
+  adjustTemperature: 0.2,
+  adjustIterations: 0.1,
+};
+
+/** Prompt ids a search may choose from, per role of a refine pipeline's nodes. */
+export interface PromptPools {
+  generator: string[];
+  analyzer: string[];
+  refiner: string[];
+}
+
+/** The built-in pools (the study had 3 generator, 2 analyzer and 3 refiner prompts), extended by a loaded set. */
+export function defaultPromptPools(promptSet?: PromptSet): PromptPools {
+  const ids = (role: 'generator' | 'analyzer' | 'refiner') => promptsForRole(role, promptSet).map((p) => p.id);
+  return { generator: ids('generator'), analyzer: ids('analyzer'), refiner: ids('refiner') };
+}
+
+/** Limits every genome respects; the study's are 1-3 stages and at most 8 nodes. */
+export interface GenomeLimits {
+  /** The study kept at least one stage (a search over solo runs is not what it asked). */
+  minStages: number;
+  maxStages: number;
+  maxNodes: number;
+}
+
+export interface TemperatureMutation {
+  /** Gaussian step of adjust_temperature. */
+  sigma: number;
+  min: number;
+  max: number;
+}
+
+/**
+ * How each generation's problems are chosen.
+ * - `rotating`: the pool in a seeded random order, a fresh consecutive chunk each generation
+ *   (the study's early runs).
+ * - `stratified`: problems ranked by difficulty (pass rates from an earlier study, easiest
+ *   first, unknown ones hardest), laid out as `size` rows of equal difficulty; generation g takes
+ *   column g, so every generation sees one problem per difficulty band (the study's later runs).
+ */
+export type SubsetRule =
+  | { kind: 'rotating' }
+  | { kind: 'stratified'; passRates: Record<string, number> };
+
+/**
+ * - `tournament`: the paper's description: the best of 3 random genomes, by shared fitness.
+ * - `species-proportional`: the released code: each species breeds offspring in proportion to
+ *   its mean fitness (its summed shared fitness), parents chosen within the species.
+ */
+export type SelectionScheme = 'tournament' | 'species-proportional';
+
+export interface SpeciationConfig {
+  /** The released code's starting compatibility threshold. */
+  initialThreshold: number;
+  /** The paper keeps 3-5 species by moving the threshold. */
+  targetSpecies: { min: number; max: number };
+  thresholdStep: number;
+  minThreshold: number;
+  /**
+   * Pair stages for the distance by position (the released code) or by innovation number (as
+   * NEAT aligns genes).
+   */
+  alignStages: 'position' | 'innovation';
+  /** Species-proportional only: a species whose best has not improved for this many generations stops breeding (the code's 8). */
+  stagnationLimit: number;
+}
+
+export interface SearchBudget {
+  maxGenerations: number;
+  /** Active search time the runner reports through `addActiveTime`; null for no limit. */
+  maxWallMs: number | null;
+  /** Prompt + completion tokens over all evaluations; null for no limit. */
+  maxTokens: number | null;
+}
+
+export interface SearchConfig {
+  populationSize: number;
+  eliteCount: number;
+  /** Fitness = pass rate − parsimony × node count (0.02 in the study). */
+  parsimony: number;
+  /** Every problem id the subsets are drawn from (HumanEval's 164 in the study). */
+  problemIds: string[];
+  /** Problems per generation (25 in the study). */
+  subsetSize: number;
+  subset: SubsetRule;
+  /** Evaluations of each genome on each subset problem; fitness uses their mean. 1 = the study. */
+  evaluationsPerGenome: number;
+  selection: SelectionScheme;
+  tournamentSize: number;
+  /** Share of offspring bred by crossover (the rest are mutated copies); 0.75 in the released code. */
+  crossoverRate: number;
+  /** Chance that a stage only the weaker parent has is inherited (0.3 in the study; 0 is classic NEAT). */
+  weakerStageRate: number;
+  /** Divide fitness by species size for selection (the paper's fitness sharing). */
+  fitnessSharing: boolean;
+  mutationRates: MutationRates;
+  temperature: TemperatureMutation;
+  limits: GenomeLimits;
+  speciation: SpeciationConfig;
+  modelPool: string[];
+  promptPools: PromptPools;
+  /** max_tokens of every node the search creates. */
+  maxTokens: number;
+  budget: SearchBudget;
+}
+
+export function studySearchConfig(problemIds: readonly string[], overrides: Partial<SearchConfig> = {}): SearchConfig {
+  return {
+    populationSize: 20,
+    eliteCount: 2,
+    parsimony: 0.02,
+    problemIds: [...problemIds],
+    subsetSize: 25,
+    subset: { kind: 'rotating' },
+    evaluationsPerGenome: 1,
+    selection: 'tournament',
+    tournamentSize: 3,
+    crossoverRate: 0.75,
+    weakerStageRate: 0.3,
+    fitnessSharing: true,
+    mutationRates: { ...STUDY_MUTATION_RATES },
+    temperature: { sigma: 0.08, min: 0.05, max: 1.2 },
+    limits: { minStages: 1, maxStages: MAX_STAGES, maxNodes: MAX_NODES },
+    speciation: {
+      initialThreshold: 2.0,
+      targetSpecies: { min: 3, max: 5 },
+      thresholdStep: 0.3,
+      minThreshold: 0.1,
+      alignStages: 'position',
+      stagnationLimit: 8,
+    },
+    modelPool: [...SEARCH_POOL],
+    promptPools: defaultPromptPools(),
+    maxTokens: 512,
+    budget: { maxGenerations: 20, maxWallMs: null, maxTokens: null },
+    ...overrides,
+  };
+}
+
+/** Throws with every problem listed: a search config is built by code or validated at the edge. */
+export function assertValidSearchConfig(config: SearchConfig): void {
+  const errors: string[] = [];
+  const int = (value: number, at: string, min: number, max = Number.MAX_SAFE_INTEGER) => {
+    if (!Number.isInteger(value) || value < min || value > max) errors.push(`${at}: expected a whole number from ${min}${max < Number.MAX_SAFE_INTEGER ? ` to ${max}` : ''}, found ${value}.`);
+  };
+  const probability = (value: number, at: string) => {
+    if (!(value >= 0 && value <= 1)) errors.push(`${at}: expected a probability from 0 to 1, found ${value}.`);
+  };
+  int(config.populationSize, 'populationSize', 2);
+  int(config.eliteCount, 'eliteCount', 0, config.populationSize - 1);
+  int(config.subsetSize, 'subsetSize', 1);
+  int(config.evaluationsPerGenome, 'evaluationsPerGenome', 1);
+  int(config.tournamentSize, 'tournamentSize', 1);
+  int(config.budget.maxGenerations, 'budget.maxGenerations', 1);
+  int(config.limits.minStages, 'limits.minStages', 0, config.limits.maxStages);
+  int(config.limits.maxStages, 'limits.maxStages', 0, MAX_STAGES);
+  int(config.limits.maxNodes, 'limits.maxNodes', 1 + 2 * config.limits.minStages, MAX_NODES);
+  probability(config.crossoverRate, 'crossoverRate');
+  probability(config.weakerStageRate, 'weakerStageRate');
+  for (const [name, rate] of Object.entries(config.mutationRates)) probability(rate, `mutationRates.${name}`);
+  if (!(config.parsimony >= 0)) errors.push(`parsimony: expected a number ≥ 0, found ${config.parsimony}.`);
+  if (config.problemIds.length === 0) errors.push('problemIds: the search needs at least one problem.');
+  if (new Set(config.problemIds).size !== config.problemIds.length) errors.push('problemIds: a problem id appears twice.');
+  if (config.modelPool.length === 0) errors.push('modelPool: the search needs at least one model.');
+  for (const role of ['generator', 'analyzer', 'refiner'] as const) {
+    if (config.promptPools[role].length === 0) errors.push(`promptPools.${role}: the search needs at least one ${role} prompt.`);
+  }
+  const t = config.temperature;
+  if (!(t.min >= 0 && t.min <= t.max && t.max <= 2 && t.sigma >= 0)) {
+    errors.push(`temperature: expected 0 ≤ min ≤ max ≤ 2 and sigma ≥ 0, found ${JSON.stringify(t)}.`);
+  }
+  const s = config.speciation;
+  if (!(s.targetSpecies.min >= 1 && s.targetSpecies.min <= s.targetSpecies.max)) {
+    errors.push(`speciation.targetSpecies: expected 1 ≤ min ≤ max, found ${JSON.stringify(s.targetSpecies)}.`);
+  }
+  if (!(s.initialThreshold > 0 && s.thresholdStep >= 0 && s.minThreshold > 0)) {
+    errors.push('speciation: thresholds must be positive and the step non-negative.');
+  }
+  for (const [key, limit] of [['maxWallMs', config.budget.maxWallMs], ['maxTokens', config.budget.maxTokens]] as const) {
+    if (limit !== null && !(limit > 0)) errors.push(`budget.${key}: expected a positive number or null, found ${limit}.`);
+  }
+  if (errors.length > 0) throw new Error(`Invalid search config: ${errors.join(' ')}`);
+}
