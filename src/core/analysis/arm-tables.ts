@@ -1,0 +1,197 @@
+/**
+ * Per-arm tables of a study: Table 1 (mean ± SD over repeats, per-run counts), pass rates with
+ * bootstrap CIs over problems, consistency over repeats and single run vs mean (Table 7).
+ */
+import { bootstrapPassRate, type ConfidenceInterval } from '../stats/bootstrap.ts';
+import { percentInterval } from './chart-data.ts';
+import { consistencyHistogram, noisyProblems, passAtKFromHistogram } from '../stats/consistency.ts';
+import { singleVsMean } from '../stats/single-vs-mean.ts';
+import { percentOf, summarize } from '../stats/summary.ts';
+import { commonProblems, runPasses, shareSolved, type AnalysisArm, type AnalysisStudy } from './study-runs.ts';
+import { maybeNumberCell, numberCell, textCell, type Cell, type Table } from './table.ts';
+
+export interface ArmSummaryRow {
+  arm: AnalysisArm;
+  passCounts: number[];
+  /** Units with a verdict in each run (problems minus errored or unfinished units). */
+  finished: number[];
+  mean: number;
+  sd: number | null;
+}
+
+export function armSummaries(study: AnalysisStudy): ArmSummaryRow[] {
+  return study.arms
+    .filter((arm) => arm.runs.length > 0)
+    .map((arm) => {
+      const passCounts = arm.runs.map(runPasses);
+      const s = summarize(passCounts);
+      return { arm, passCounts, finished: arm.runs.map((r) => r.size), mean: s.mean, sd: s.sd };
+    });
+}
+
+/** Table 1 style: per arm, per-run passes, mean ± SD and the mean as % of the study's problems. */
+export function armSummaryTable(study: AnalysisStudy): Table {
+  const total = study.problemIds.length;
+  const rows = armSummaries(study).map((r): Cell[] => {
+    const missing = r.arm.plannedRuns * total - r.finished.reduce((a, f) => a + f, 0);
+    return [
+      textCell(r.arm.label),
+      numberCell(r.passCounts.length),
+      textCell(r.passCounts.join(', ')),
+      numberCell(r.mean, 1),
+      maybeNumberCell(r.sd, 1),
+      total > 0 ? numberCell(percentOf(r.mean, total), 1, ' %') : textCell('–'),
+      numberCell(Math.min(...r.passCounts)),
+      numberCell(Math.max(...r.passCounts)),
+      numberCell(missing),
+    ];
+  });
+  return {
+    id: 'arm-summary',
+    caption: `Problems solved per arm over repeats (of ${total}): mean ± sample SD (n − 1), as the study's Table 1`,
+    columns: [
+      { label: 'Arm' },
+      { label: 'Runs', numeric: true },
+      { label: 'Passes per run' },
+      { label: 'Mean', numeric: true },
+      { label: 'SD', numeric: true },
+      { label: 'Mean %', numeric: true },
+      { label: 'Min', numeric: true },
+      { label: 'Max', numeric: true },
+      { label: 'Units without verdict', numeric: true },
+    ],
+    rows,
+    notes: [
+      'Units without a verdict (the model failed through every retry, or the study was stopped) are left out of the counts, not counted as failures.',
+    ],
+  };
+}
+
+export interface ArmPassRate {
+  label: string;
+  /** Percent of problems, with its 95 % bootstrap CI over problems. */
+  interval: ConfidenceInterval;
+  problems: number;
+}
+
+/**
+ * Pass rate per arm as the mean over problems of the share of repeats that solved each, with a
+ * percentile bootstrap 95 % CI over problems (how much the rate would move on another draw of
+ * problems like these). Equals the mean pass rate per run when every unit has a verdict.
+ */
+export function armPassRates(study: AnalysisStudy, seed: number, replicates?: number): ArmPassRate[] {
+  return study.arms.flatMap((arm) => {
+    const shares = study.problemIds.map((id) => shareSolved(arm, id)).filter((s): s is number => s !== null);
+    if (shares.length === 0) return [];
+    const ci = bootstrapPassRate(shares, replicates === undefined ? { seed } : { seed, replicates });
+    return [{ label: arm.label, interval: percentInterval(ci), problems: shares.length }];
+  });
+}
+
+export function passRateTable(rates: readonly ArmPassRate[]): Table {
+  return {
+    id: 'pass-rate-ci',
+    caption: 'Pass rate per arm with a 95 % bootstrap CI over problems',
+    columns: [
+      { label: 'Arm' },
+      { label: 'Problems', numeric: true },
+      { label: 'Pass rate', numeric: true },
+      { label: '95 % CI low', numeric: true },
+      { label: '95 % CI high', numeric: true },
+    ],
+    rows: rates.map((r) => [
+      textCell(r.label),
+      numberCell(r.problems),
+      numberCell(r.interval.estimate, 1, ' %'),
+      numberCell(r.interval.lower, 1, ' %'),
+      numberCell(r.interval.upper, 1, ' %'),
+    ]),
+    notes: [
+      `Per problem, the share of repeats that solved it; ${rates[0]?.interval.replicates ?? 0} resamples of problems, seed ${rates[0]?.interval.seed ?? 0}.`,
+    ],
+  };
+}
+
+export interface ArmConsistency {
+  label: string;
+  /** histogram[k] = problems solved in exactly k of the runs. */
+  histogram: number[];
+  problems: number;
+}
+
+/** Problems solved in k of n repeats, per arm, over the problems with a verdict in every run. */
+export function armConsistency(study: AnalysisStudy): ArmConsistency[] {
+  return study.arms.flatMap((arm) => {
+    const ids = commonProblems(study, [arm]);
+    if (arm.runs.length === 0 || ids.length === 0) return [];
+    const runs = arm.runs.map((run) => ids.map((id) => run.get(id)?.passed === true));
+    return [{ label: arm.label, histogram: consistencyHistogram(runs), problems: ids.length }];
+  });
+}
+
+export function consistencyTable(rows: readonly ArmConsistency[]): Table {
+  const maxRuns = Math.max(0, ...rows.map((r) => r.histogram.length - 1));
+  const ks = Array.from({ length: maxRuns + 1 }, (_, k) => k);
+  return {
+    id: 'consistency',
+    caption: 'Consistency over repeats: problems solved in k of n runs',
+    columns: [
+      { label: 'Arm' },
+      { label: 'Runs', numeric: true },
+      ...ks.map((k) => ({ label: `${k} of n`, numeric: true })),
+      { label: 'Sometimes solved', numeric: true },
+      { label: `pass@n`, numeric: true },
+    ],
+    rows: rows.map((r) => {
+      const n = r.histogram.length - 1;
+      return [
+        textCell(r.label),
+        numberCell(n),
+        ...ks.map((k) => (k <= n ? numberCell(r.histogram[k] ?? 0) : textCell('–'))),
+        numberCell(noisyProblems(r.histogram)),
+        n >= 1 ? numberCell(100 * passAtKFromHistogram(r.histogram, n), 1, ' %') : textCell('–'),
+      ];
+    }),
+    notes: [
+      '"Sometimes solved" problems (1 … n − 1 of n) are why a single run misleads. pass@n: solved in at least one of the n runs.',
+    ],
+  };
+}
+
+/** Table 7 style: the first run and the luckiest run against the mean of all runs. */
+export function singleVsMeanTable(study: AnalysisStudy): Table {
+  const rows = armSummaries(study)
+    .filter((r) => r.passCounts.length >= 2 && r.mean > 0)
+    .map((r): Cell[] => {
+      const first = r.passCounts[0] ?? 0;
+      const best = Math.max(...r.passCounts);
+      const firstGap = first > 0 ? singleVsMean(first, r.mean) : null;
+      const bestGap = singleVsMean(best, r.mean);
+      return [
+        textCell(r.arm.label),
+        numberCell(first),
+        numberCell(r.mean, 1),
+        maybeNumberCell(firstGap?.difference ?? null, 1),
+        maybeNumberCell(firstGap?.inflationPercent ?? null, 1, ' %'),
+        numberCell(best),
+        numberCell(bestGap.inflationPercent, 1, ' %'),
+      ];
+    });
+  return {
+    id: 'single-vs-mean',
+    caption: 'Single run vs the mean of repeats, as the study\'s Table 7',
+    columns: [
+      { label: 'Arm' },
+      { label: 'Run 1', numeric: true },
+      { label: 'Mean', numeric: true },
+      { label: 'Difference (mean − run 1)', numeric: true },
+      { label: 'Run 1 inflation', numeric: true },
+      { label: 'Best run', numeric: true },
+      { label: 'Best-run inflation', numeric: true },
+    ],
+    rows,
+    notes: [
+      'Inflation = 100 · (single − mean) / mean. A search that keeps its best single evaluation reports the best run; the study found 5–7 %.',
+    ],
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * What each figure plots, as plain data built from the analysis tables, so both analysis
+ * pages draw the same figures from our own runs and from the study's released files.
+ */
+import type { ConfidenceInterval } from '../stats/bootstrap.ts';
+import type { FirstErrorRow } from '../stats/error-tables.ts';
+import type { ArmConsistency, ArmPassRate } from './arm-tables.ts';
+import type { IterationSeries } from './iteration-report.ts';
+
+export interface BarSeries {
+  label: string;
+  /** One value per category; null draws no bar. */
+  values: (number | null)[];
+  /** Whisker ends per category (a confidence interval), when the chart has them. */
+  low?: (number | null)[];
+  high?: (number | null)[];
+}
+
+export interface BarChartData {
+  title: string;
+  /** Says in words what the chart shows, for screen readers and the SVG's <desc>. */
+  description: string;
+  categories: string[];
+  series: BarSeries[];
+  xLabel: string;
+  yLabel: string;
+  /** Appended to values in labels and tooltips (`' %'`). */
+  unit: string;
+  decimals: number;
+  /** Fixed y range, e.g. [0, 100] for percentages; otherwise from the data (and always including 0). */
+  yDomain?: [number, number];
+}
+
+export interface LineChartData {
+  title: string;
+  description: string;
+  /** x positions are the indices 0…n−1, labelled with these. */
+  xTicks: string[];
+  series: { label: string; values: number[] }[];
+  xLabel: string;
+  yLabel: string;
+  decimals: number;
+}
+
+export interface MatrixChartData {
+  title: string;
+  description: string;
+  rowLabels: string[];
+  columnLabels: string[];
+  counts: number[][];
+  rowTitle: string;
+  columnTitle: string;
+}
+
+export function consistencyChart(rows: readonly ArmConsistency[]): BarChartData {
+  const n = Math.max(0, ...rows.map((r) => r.histogram.length - 1));
+  return {
+    title: 'Consistency: problems solved in k of n runs',
+    description: `For each arm, how many problems were solved in exactly k of its ${n} runs, k = 0…${n}.`,
+    categories: Array.from({ length: n + 1 }, (_, k) => `${k} of ${n}`),
+    series: rows.map((r) => ({ label: r.label, values: Array.from({ length: n + 1 }, (_, k) => r.histogram[k] ?? null) })),
+    xLabel: 'Runs that solved the problem',
+    yLabel: 'Problems',
+    unit: '',
+    decimals: 0,
+  };
+}
+
+export function passRateChart(rates: readonly ArmPassRate[]): BarChartData {
+  return {
+    title: 'Pass rate per arm with 95 % bootstrap CI',
+    description: rates
+      .map((r) => `${r.label}: ${r.interval.estimate.toFixed(1)} % (95 % CI ${r.interval.lower.toFixed(1)}–${r.interval.upper.toFixed(1)} %)`)
+      .join('; '),
+    categories: rates.map((r) => r.label),
+    series: [
+      {
+        label: 'Pass rate',
+        values: rates.map((r) => r.interval.estimate),
+        low: rates.map((r) => r.interval.lower),
+        high: rates.map((r) => r.interval.upper),
+      },
+    ],
+    xLabel: 'Arm',
+    yLabel: 'Pass rate (%)',
+    unit: ' %',
+    decimals: 1,
+    yDomain: [0, 100],
+  };
+}
+
+/** Fix rate per first error type (the study's Fig. 2), one bar per arm within each error type. */
+export function fixRateChart(arms: readonly { label: string; rows: readonly FirstErrorRow[] }[]): BarChartData {
+  const categories = [...new Set(arms.flatMap((a) => a.rows.map((r) => r.category)))];
+  return {
+    title: 'Fix rate by first error type',
+    description: 'For each error type of the first version of the code, the share of those problems that a later version fixed, per arm.',
+    categories,
+    series: arms.map((a) => ({
+      label: a.label,
+      values: categories.map((c) => {
+        const row = a.rows.find((r) => r.category === c);
+        return row ? 100 * row.fixRate : null;
+      }),
+    })),
+    xLabel: 'First error type',
+    yLabel: 'Fixed (%)',
+    unit: ' %',
+    decimals: 0,
+    yDomain: [0, 100],
+  };
+}
+
+/** Fig. 3, left: cumulative problems solved with early stopping after k iterations. */
+export function cumulativeChart(series: readonly IterationSeries[]): LineChartData {
+  const n = Math.max(0, ...series.map((s) => s.values.length));
+  return {
+    title: 'Cumulative solved with early stopping',
+    description: 'Problems solved after at most k refinement iterations, per arm (mean per run).',
+    xTicks: Array.from({ length: n }, (_, k) => String(k)),
+    series: series.map((s) => ({ label: s.label, values: s.values })),
+    xLabel: 'Iterations',
+    yLabel: 'Problems solved',
+    decimals: 1,
+  };
+}
+
+/** Fig. 3, right: the study's net (new fixes − regressions) per forced iteration. */
+export function netChart(series: readonly IterationSeries[]): BarChartData {
+  const n = Math.max(0, ...series.map((s) => s.values.length));
+  return {
+    title: 'Net per iteration without early stopping',
+    description: 'New fixes minus regressions at each forced iteration, per arm (the study\'s definition; mean per run).',
+    categories: Array.from({ length: n }, (_, i) => `Iteration ${i + 1}`),
+    series: series.map((s) => ({ label: s.label, values: s.values })),
+    xLabel: 'Iteration',
+    yLabel: 'Net problems',
+    unit: '',
+    decimals: 1,
+  };
+}
+
+export function transitionChart(label: string, labels: readonly string[], counts: readonly (readonly number[])[], k: number): MatrixChartData {
+  return {
+    title: `Error-type transitions, iteration ${k - 1} → ${k} (${label})`,
+    description: `Problems by outcome at iteration ${k - 1} (rows) and at iteration ${k} (columns) for ${label}.`,
+    rowLabels: [...labels],
+    columnLabels: [...labels],
+    counts: counts.map((r) => [...r]),
+    rowTitle: `Iteration ${k - 1}`,
+    columnTitle: `Iteration ${k}`,
+  };
+}
+
+/** A CI in percent from one in shares. */
+export function percentInterval(ci: ConfidenceInterval): ConfidenceInterval {
+  return { ...ci, estimate: 100 * ci.estimate, lower: 100 * ci.lower, upper: 100 * ci.upper };
+}

@@ -1,0 +1,30 @@
+/**
+ * Line diff between two versions of a candidate, via jsdiff (`diff`): a Myers diff that is
+ * small, pure JavaScript, widely used and maintained, so the explorer does not carry its own.
+ */
+import { diffLines } from 'diff';
+
+export interface DiffLine {
+  kind: 'added' | 'removed' | 'same';
+  text: string;
+}
+
+export interface CodeDiff {
+  lines: DiffLine[];
+  added: number;
+  removed: number;
+}
+
+export function codeDiff(before: string, after: string): CodeDiff {
+  const lines: DiffLine[] = [];
+  let added = 0;
+  let removed = 0;
+  for (const change of diffLines(before, after)) {
+    const kind = change.added ? 'added' : change.removed ? 'removed' : 'same';
+    const texts = change.value.replace(/\n$/, '').split('\n');
+    for (const text of texts) lines.push({ kind, text });
+    if (kind === 'added') added += texts.length;
+    if (kind === 'removed') removed += texts.length;
+  }
+  return { lines, added, removed };
+}

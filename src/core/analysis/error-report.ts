@@ -1,0 +1,82 @@
+/**
+ * Error taxonomy of a study (the study's Fig. 2 and Table 3, and a transition view): each
+ * problem-run's first error type → fixed or not, fix rate per type, and how error types turn
+ * into one another from one version of the code to the next. Trajectories of every repeat are
+ * pooled, so counts are problem-runs.
+ */
+import { errorTransitions, firstErrorTable, labelAsRecorded, type FirstErrorRow, type Step, type TransitionMatrices } from '../stats/error-tables.ts';
+import { studyErrorCategory } from '../reproduce/study-error-category.ts';
+import { armTrajectories, attemptExecutions, errorLabel, type AnalysisStudy, type ErrorLabelling } from './study-runs.ts';
+import { numberCell, textCell, type Cell, type Table } from './table.ts';
+
+export interface ArmErrors {
+  label: string;
+  /** Versions of the code the longest trajectory judged (1 = no refinement). */
+  attempts: number;
+  firstErrors: FirstErrorRow[];
+  transitions: TransitionMatrices;
+}
+
+/** One step per version of the code, labelled for the taxonomy. */
+export function errorSteps(study: AnalysisStudy, labelling: ErrorLabelling): { label: string; steps: Step[][] }[] {
+  const fold = labelling === 'study' ? studyErrorCategory : labelAsRecorded;
+  return study.arms.map((arm) => ({
+    label: arm.label,
+    steps: armTrajectories(study, arm).map((t) =>
+      attemptExecutions(t).map((e) => ({ passed: e.outcome.kind === 'passed', errorType: errorLabel(e.outcome, labelling, fold) })),
+    ),
+  }));
+}
+
+/** Arms that refine (some trajectory judged more than one version of the code). */
+export function armErrors(study: AnalysisStudy, labelling: ErrorLabelling): ArmErrors[] {
+  return errorSteps(study, labelling)
+    .map(({ label, steps }) => ({
+      label,
+      attempts: Math.max(0, ...steps.map((s) => s.length)),
+      firstErrors: firstErrorTable(steps),
+      transitions: errorTransitions(steps),
+    }))
+    .filter((a) => a.attempts > 1);
+}
+
+export function firstErrorTableView(arms: readonly ArmErrors[]): Table {
+  const iterations = Math.max(1, ...arms.map((a) => a.attempts)) - 1;
+  const ks = Array.from({ length: iterations }, (_, i) => i + 1);
+  const rows = arms.flatMap((arm) =>
+    arm.firstErrors.map((row): Cell[] => [
+      textCell(`${arm.label} · ${row.category}`),
+      numberCell(row.total),
+      numberCell(row.fixed),
+      numberCell(row.neverFixed),
+      numberCell(100 * row.fixRate, 0, ' %'),
+      ...ks.map((k) => numberCell(row.fixedAtIteration[k] ?? 0)),
+    ]),
+  );
+  return {
+    id: 'first-error',
+    caption: 'First error type → fixed by refinement, per arm (problem-runs of every repeat)',
+    columns: [
+      { label: 'Arm · first error' },
+      { label: 'Problem-runs', numeric: true },
+      { label: 'Fixed', numeric: true },
+      { label: 'Never fixed', numeric: true },
+      { label: 'Fix rate', numeric: true },
+      ...ks.map((k) => ({ label: `Fixed at iteration ${k}`, numeric: true })),
+    ],
+    rows,
+    notes: ['A problem-run counts when its first version of the code failed; "fixed" means a later version passed.'],
+  };
+}
+
+/** The error types of a transition matrix, in the order given, as a table for iteration k (1-based). */
+export function transitionTableView(arm: ArmErrors, k: number): Table {
+  const counts = arm.transitions.counts[k - 1] ?? [];
+  const labels = arm.transitions.labels;
+  return {
+    id: `transitions-${arm.label}-${k}`,
+    caption: `${arm.label}: outcome at iteration ${k - 1} (rows) → iteration ${k} (columns)`,
+    columns: [{ label: `From \\ to` }, ...labels.map((l) => ({ label: l, numeric: true }))],
+    rows: labels.map((from, i) => [textCell(from), ...labels.map((_, j) => numberCell(counts[i]?.[j] ?? 0))]),
+  };
+}

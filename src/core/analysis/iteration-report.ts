@@ -1,0 +1,119 @@
+/**
+ * Iteration tables of forced-iteration arms (every refinement runs even after a pass): the
+ * study's Tables 4–6 and Fig. 3. Trajectories of all repeats are pooled, so counts are
+ * problem-runs; a run the time cap cut short counts as failing at the iterations it never reached.
+ */
+import { cumulativeSolved, iterationTable, type IterationTable } from '../stats/iteration-tables.ts';
+import { armTrajectories, attemptExecutions, type AnalysisArm, type AnalysisStudy } from './study-runs.ts';
+import { maybeNumberCell, numberCell, textCell, type Table } from './table.ts';
+
+export interface ArmIterations {
+  label: string;
+  runs: number;
+  table: IterationTable;
+  /** Problem-runs whose trajectory stopped before the last iteration (time cap), padded with failures. */
+  padded: number;
+}
+
+function verdicts(study: AnalysisStudy, arm: AnalysisArm): boolean[][] {
+  return armTrajectories(study, arm).map((t) => attemptExecutions(t).map((e) => e.outcome.kind === 'passed'));
+}
+
+/** Iteration tables of every forced-iteration arm. */
+export function forcedIterationTables(study: AnalysisStudy): ArmIterations[] {
+  return study.arms
+    .filter((arm) => arm.forcedIterations)
+    .flatMap((arm) => {
+      const raw = verdicts(study, arm);
+      const length = Math.max(0, ...raw.map((v) => v.length));
+      if (raw.length === 0 || length === 0) return [];
+      let padded = 0;
+      const full = raw.map((v) => {
+        if (v.length === length) return v;
+        padded++;
+        return [...v, ...new Array<boolean>(length - v.length).fill(false)];
+      });
+      return [{ label: arm.label, runs: arm.runs.length, table: iterationTable(full), padded }];
+    });
+}
+
+/** One arm's per-iteration table: raw, new fixes, regressions, the study's net beside the raw delta, effective. */
+export function iterationTableView(arm: ArmIterations): Table {
+  const t = arm.table;
+  return {
+    id: `iterations-${arm.label}`,
+    caption: `${arm.label}: what each forced iteration did (${t.problems} problem-runs)`,
+    columns: [
+      { label: 'Iteration' },
+      { label: 'Raw passing', numeric: true },
+      { label: 'New fixes', numeric: true },
+      { label: 'Regressions', numeric: true },
+      { label: 'Net (study)', numeric: true },
+      { label: 'Raw Δ', numeric: true },
+      { label: 'Recoveries', numeric: true },
+      { label: 'Effective (early stop)', numeric: true },
+    ],
+    rows: t.raw.map((raw, k) => [
+      textCell(String(k)),
+      numberCell(raw),
+      numberCell(t.newFixes[k] ?? 0),
+      numberCell(t.regressions[k] ?? 0),
+      numberCell(t.net[k] ?? 0),
+      numberCell(t.rawDelta[k] ?? 0),
+      numberCell(t.recoveries[k] ?? 0),
+      numberCell(t.effective[k] ?? 0),
+    ]),
+    notes: [
+      'Net = new fixes − regressions, the study\'s definition: a problem that broke and passed again adds a regression but no fix. Raw Δ = raw[k] − raw[k−1] counts both; Raw Δ = Net + Recoveries.',
+      ...(arm.padded > 0 ? [`${arm.padded} problem-runs hit the time cap early and count as failing at the iterations they never reached.`] : []),
+    ],
+  };
+}
+
+/** Table 6 style: initial passes that later broke, and how much of the fixing happened at iteration 1. */
+export function breakTableView(arms: readonly ArmIterations[]): Table {
+  return {
+    id: 'break-rate',
+    caption: 'Initial passes broken by forced refinement, and the share of fixes made at iteration 1',
+    columns: [
+      { label: 'Arm' },
+      { label: 'Initial passes', numeric: true },
+      { label: 'Broke', numeric: true },
+      { label: 'Break rate', numeric: true },
+      { label: 'Fixes after iteration 0', numeric: true },
+      { label: 'Share at iteration 1', numeric: true },
+    ],
+    rows: arms.map((a) => [
+      textCell(a.label),
+      numberCell(a.table.initialPasses),
+      numberCell(a.table.broke),
+      maybeNumberCell(a.table.breakRate === null ? null : 100 * a.table.breakRate, 0, ' %'),
+      numberCell(a.table.fixesAfterInitial),
+      maybeNumberCell(a.table.shareOfFixesAtIteration1 === null ? null : 100 * a.table.shareOfFixesAtIteration1, 0, ' %'),
+    ]),
+  };
+}
+
+export interface IterationSeries {
+  label: string;
+  /** values[k] per iteration k, as mean problems per run. */
+  values: number[];
+}
+
+/**
+ * Fig. 3, left: problems solved after at most k iterations with early stopping, mean per run,
+ * for every arm that refines (forced arms: `effective`; early-stopping arms: their own runs).
+ */
+export function cumulativeSolvedSeries(study: AnalysisStudy): IterationSeries[] {
+  return study.arms.flatMap((arm) => {
+    const v = verdicts(study, arm);
+    const maxIteration = Math.max(0, ...v.map((x) => x.length)) - 1;
+    if (maxIteration < 1 || arm.runs.length === 0) return [];
+    return [{ label: arm.label, values: cumulativeSolved(v, maxIteration).map((n) => n / arm.runs.length) }];
+  });
+}
+
+/** Fig. 3, right: the study's net per iteration k ≥ 1 without early stopping, mean per run. */
+export function netSeries(arms: readonly ArmIterations[]): IterationSeries[] {
+  return arms.map((a) => ({ label: a.label, values: a.table.net.slice(1).map((n) => n / Math.max(1, a.runs)) }));
+}

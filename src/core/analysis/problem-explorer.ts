@@ -1,0 +1,145 @@
+/**
+ * The problem explorer's data: per problem, how each arm's runs went (solved at once, fixed by
+ * refinement, broken by it, never solved), filters over that, and one trajectory laid out as
+ * versions of the code with the prompts that produced each, its diff and its outcome.
+ */
+import type { ExecuteStep, ModelStep, Trajectory } from '../pipeline/trajectory.ts';
+import { labelAsRecorded } from '../stats/error-tables.ts';
+import { studyErrorCategory } from '../reproduce/study-error-category.ts';
+import { codeDiff, type CodeDiff } from './code-diff.ts';
+import { attemptExecutions, errorLabel, type AnalysisStudy, type ErrorLabelling } from './study-runs.ts';
+
+/**
+ * - solved-first: the first version passed and so did the verdict.
+ * - fixed: the first version failed, the verdict passed.
+ * - broken: some version passed, the verdict failed (forced iterations, or the time cap).
+ * - never-solved: no version passed.
+ */
+export type TrajectoryFate = 'solved-first' | 'fixed' | 'broken' | 'never-solved';
+
+export const FATE_LABELS: Record<TrajectoryFate, string> = {
+  'solved-first': 'solved at once',
+  fixed: 'fixed',
+  broken: 'broken',
+  'never-solved': 'never solved',
+};
+
+export function trajectoryFate(t: Trajectory): TrajectoryFate {
+  const passes = attemptExecutions(t).map((e) => e.outcome.kind === 'passed');
+  if (t.passed) return passes[0] === true ? 'solved-first' : 'fixed';
+  return passes.includes(true) ? 'broken' : 'never-solved';
+}
+
+export interface ArmProblemRuns {
+  armId: string;
+  label: string;
+  /** Per repeat: the fate, or null when the unit has no verdict. */
+  fates: (TrajectoryFate | null)[];
+  /** Per repeat: the first version's error label (null when it passed or there is no verdict). */
+  firstErrors: (string | null)[];
+  solved: number;
+  finished: number;
+}
+
+export interface ProblemSummary {
+  problemId: string;
+  arms: ArmProblemRuns[];
+  fates: TrajectoryFate[];
+  firstErrors: string[];
+  solvedByAny: boolean;
+}
+
+export function summarizeProblems(study: AnalysisStudy, labelling: ErrorLabelling): ProblemSummary[] {
+  const fold = labelling === 'study' ? studyErrorCategory : labelAsRecorded;
+  return study.problemIds.map((problemId) => {
+    const arms = study.arms.map((arm): ArmProblemRuns => {
+      const runs = arm.runs.map((run) => run.get(problemId) ?? null);
+      const firstErrors = runs.map((t) => {
+        const first = t ? attemptExecutions(t)[0] : undefined;
+        return first ? errorLabel(first.outcome, labelling, fold) : null;
+      });
+      return {
+        armId: arm.id,
+        label: arm.label,
+        fates: runs.map((t) => (t ? trajectoryFate(t) : null)),
+        firstErrors,
+        solved: runs.filter((t) => t?.passed === true).length,
+        finished: runs.filter((t) => t !== null).length,
+      };
+    });
+    const fates = [...new Set(arms.flatMap((a) => a.fates.filter((f): f is TrajectoryFate => f !== null)))];
+    const firstErrors = [...new Set(arms.flatMap((a) => a.firstErrors.filter((e): e is string => e !== null)))];
+    const solvedByAny = fates.some((f) => f !== 'never-solved');
+    return { problemId, arms, fates, firstErrors, solvedByAny };
+  });
+}
+
+export type FateFilter = 'all' | 'fixed' | 'broken' | 'never-solved';
+
+export interface ExplorerFilter {
+  fate: FateFilter;
+  /** Only problems where some run's first error had this label; null for any. */
+  errorType: string | null;
+  /** Case-insensitive substring of the problem id. */
+  search: string;
+}
+
+export function filterProblems(rows: readonly ProblemSummary[], filter: ExplorerFilter): ProblemSummary[] {
+  const needle = filter.search.trim().toLowerCase();
+  return rows.filter((row) => {
+    if (needle && !row.problemId.toLowerCase().includes(needle)) return false;
+    if (filter.errorType !== null && !row.firstErrors.includes(filter.errorType)) return false;
+    switch (filter.fate) {
+      case 'all':
+        return true;
+      case 'never-solved':
+        return !row.solvedByAny;
+      case 'fixed':
+      case 'broken':
+        return row.fates.includes(filter.fate);
+    }
+  });
+}
+
+/** Every first-error label that occurs, sorted, for the filter's menu. */
+export function errorTypesOf(rows: readonly ProblemSummary[]): string[] {
+  return [...new Set(rows.flatMap((r) => r.firstErrors))].sort();
+}
+
+/** One version of the code in a trajectory, with what produced it and how it ran. */
+export interface CodeVersion {
+  attempt: number;
+  execution: ExecuteStep;
+  /** The model calls between the previous execution and this one (analysis, refinement…), in order. */
+  modelSteps: ModelStep[];
+  /** Diff to the previous version; null for the first. */
+  diff: CodeDiff | null;
+}
+
+/** The trajectory as versions of the code: the explorer's timeline. */
+export function codeVersions(t: Trajectory): CodeVersion[] {
+  const versions: CodeVersion[] = [];
+  let pending: ModelStep[] = [];
+  let previous: string | null = null;
+  for (const step of t.steps) {
+    if (step.kind !== 'execute') {
+      pending.push(step);
+      continue;
+    }
+    versions.push({
+      attempt: step.attempt,
+      execution: step,
+      modelSteps: pending,
+      diff: previous === null ? null : codeDiff(previous, step.code),
+    });
+    pending = [];
+    previous = step.code;
+  }
+  return versions;
+}
+
+/** Model calls after the last execution (a run the time cap cut short). */
+export function trailingModelSteps(t: Trajectory): ModelStep[] {
+  const lastExec = t.steps.findLastIndex((s) => s.kind === 'execute');
+  return t.steps.slice(lastExec + 1).filter((s): s is ModelStep => s.kind !== 'execute');
+}

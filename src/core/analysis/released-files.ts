@@ -1,0 +1,115 @@
+/**
+ * Sorting the files a user drops on the Reproduce page into the study's four kinds of released
+ * file, by their content rather than their names (a download may be renamed), and reading each
+ * with its own validating reader. A file that fails is reported with the reader's message and
+ * leaves only its own sections empty.
+ */
+import { readChampion, type ReleasedChampion } from '../reproduce/champions.ts';
+import { readErrorTaxonomy, type ReleasedErrorTaxonomy } from '../reproduce/error-taxonomy.ts';
+import { readIterationAnalysis, type ReleasedIterationAnalysis } from '../reproduce/iteration-analysis.ts';
+import { readMainResults, type ReleasedMainResults } from '../reproduce/main-results.ts';
+
+export type ReleasedKind = 'main-results' | 'iteration-analysis' | 'error-taxonomy' | 'champion';
+
+export const RELEASED_KIND_FILE: Record<ReleasedKind, string> = {
+  'main-results': 'main_results.json',
+  'iteration-analysis': 'iteration_analysis.json',
+  'error-taxonomy': 'error_taxonomy.json',
+  champion: 'neat_runs/*_champion.json',
+};
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Which released file this parsed JSON is, from the fields only that kind has; null if none. */
+export function recogniseReleasedJson(json: unknown): ReleasedKind | null {
+  if (!isRecord(json)) return null;
+  if ('max_iters_forced' in json && 'raw_trajectories' in json) return 'iteration-analysis';
+  if ('n_runs' in json && Array.isArray(json['configs'])) return 'main-results';
+  if ('unfixable' in json && isRecord(json['configs'])) return 'error-taxonomy';
+  if ('fitness' in json && isRecord(json['genome'])) return 'champion';
+  return null;
+}
+
+export interface ReleasedFileText {
+  fileName: string;
+  text: string;
+}
+
+export interface LoadedReleasedFiles {
+  main: ReleasedMainResults | null;
+  iterations: ReleasedIterationAnalysis | null;
+  taxonomy: ReleasedErrorTaxonomy | null;
+  champions: ReleasedChampion[];
+  /** What each file was taken for, in the order given. */
+  recognised: { fileName: string; kind: ReleasedKind }[];
+  /** Files that were not JSON, not one of the four kinds, failed their reader, or repeated a kind. */
+  problems: { fileName: string; message: string }[];
+  /** Kinds still missing (champions count as one kind). */
+  missing: ReleasedKind[];
+}
+
+/**
+ * Reads every file; the last file of a kind wins (loading a corrected file replaces the old),
+ * champions accumulate by run name.
+ */
+export function loadReleasedFiles(files: readonly ReleasedFileText[]): LoadedReleasedFiles {
+  const out: LoadedReleasedFiles = {
+    main: null,
+    iterations: null,
+    taxonomy: null,
+    champions: [],
+    recognised: [],
+    problems: [],
+    missing: [],
+  };
+  const champions = new Map<string, ReleasedChampion>();
+  for (const { fileName, text } of files) {
+    let json: unknown;
+    try {
+      json = JSON.parse(text) as unknown;
+    } catch (error) {
+      out.problems.push({ fileName, message: `Not JSON (${(error as Error).message}).` });
+      continue;
+    }
+    const kind = recogniseReleasedJson(json);
+    if (kind === null) {
+      out.problems.push({
+        fileName,
+        message: 'Not one of the study\'s released files (main_results.json, iteration_analysis.json, error_taxonomy.json, *_champion.json).',
+      });
+      continue;
+    }
+    try {
+      switch (kind) {
+        case 'main-results':
+          out.main = readMainResults(json);
+          break;
+        case 'iteration-analysis':
+          out.iterations = readIterationAnalysis(json);
+          break;
+        case 'error-taxonomy':
+          out.taxonomy = readErrorTaxonomy(json);
+          break;
+        case 'champion': {
+          const champion = readChampion(json, fileName);
+          champions.set(champion.run, champion);
+          break;
+        }
+      }
+      out.recognised.push({ fileName, kind });
+    } catch (error) {
+      out.problems.push({ fileName, message: (error as Error).message });
+    }
+  }
+  out.champions = [...champions.values()].sort((a, b) => a.run.localeCompare(b.run));
+  const have: Record<ReleasedKind, boolean> = {
+    'main-results': out.main !== null,
+    'iteration-analysis': out.iterations !== null,
+    'error-taxonomy': out.taxonomy !== null,
+    champion: out.champions.length > 0,
+  };
+  out.missing = (Object.keys(have) as ReleasedKind[]).filter((k) => !have[k]);
+  return out;
+}

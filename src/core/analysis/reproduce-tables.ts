@@ -1,0 +1,281 @@
+/**
+ * The paper's tables in the paper's shape, computed from its released files by the shared
+ * stats code (reproduce/paper-tables.ts), and the printed-vs-computed ledger as a table.
+ */
+import type { Comparison, ComparisonStatus } from '../reproduce/comparison.ts';
+import { championIterations, championNodeCount, impliedSearchPasses, type ReleasedChampion } from '../reproduce/champions.ts';
+import type { ReleasedErrorTaxonomy } from '../reproduce/error-taxonomy.ts';
+import { armNamed, summarizeArm, type ReleasedMainResults } from '../reproduce/main-results.ts';
+import {
+  PAPER_ARM_LABEL,
+  PRINTED_TABLE2,
+  PRINTED_TABLE7,
+  RELEASED_ARM_NAME,
+  type PaperArm,
+} from '../reproduce/paper-printed.ts';
+import { pairedFromTaxonomy, sigmaBetween, table1, type IterationArmTables } from '../reproduce/paper-tables.ts';
+import type { UnfixableReport } from '../reproduce/unfixable.ts';
+import { singleVsMean } from '../stats/single-vs-mean.ts';
+import { formatP } from './pair-tables.ts';
+import { maybeNumberCell, numberCell, textCell, type Cell, type CellTone, type Table } from './table.ts';
+
+const PAPER_ARM_BY_RELEASED = new Map(
+  (Object.entries(RELEASED_ARM_NAME) as [PaperArm, string][]).map(([arm, name]) => [name, arm]),
+);
+
+/** The paper's label for a released arm name, else the name as released. */
+export function paperLabel(releasedName: string): string {
+  const arm = PAPER_ARM_BY_RELEASED.get(releasedName);
+  return arm ? PAPER_ARM_LABEL[arm] : releasedName;
+}
+
+const STATUS_TEXT: Record<ComparisonStatus, string> = {
+  match: 'matches',
+  rounding: 'rounding',
+  mismatch: 'mismatch',
+  'not-released': 'not released',
+};
+
+/** Printed beside computed, with the verdict flagged and every explanation. */
+export function ledgerTable(id: string, caption: string, comparisons: readonly Comparison[]): Table {
+  return {
+    id,
+    caption,
+    columns: [
+      { label: 'Row' },
+      { label: 'Column' },
+      { label: 'Printed' },
+      { label: 'Computed' },
+      { label: 'Verdict' },
+      { label: 'Explanation' },
+    ],
+    rows: comparisons.map((c): Cell[] => {
+      const tone: CellTone = c.status;
+      return [
+        textCell(c.table.startsWith('Table') ? c.row : `${c.table}: ${c.row}`),
+        textCell(c.column),
+        textCell(c.printed),
+        textCell(c.computed ?? '–'),
+        textCell(STATUS_TEXT[c.status], tone),
+        textCell(c.explanation ?? ''),
+      ];
+    }),
+  };
+}
+
+export function table1View(main: ReleasedMainResults): Table {
+  return {
+    id: 'paper-table-1',
+    caption: `Table 1 (HumanEval): problems solved over ${main.runs} runs, computed from main_results.json`,
+    columns: [
+      { label: 'Arm' },
+      { label: 'Passes per run' },
+      { label: 'Mean', numeric: true },
+      { label: 'SD', numeric: true },
+      { label: `% of ${main.totalProblems}`, numeric: true },
+    ],
+    rows: table1(main).map((r) => [
+      textCell(paperLabel(r.arm)),
+      textCell(r.passCounts.join(', ')),
+      numberCell(r.summary.mean, 1),
+      maybeNumberCell(r.summary.sd, 3),
+      numberCell(r.percent, 1, ' %'),
+    ]),
+    notes: ['SD is the sample SD (n − 1), as Python\'s statistics.stdev, shown to 3 decimals so rounding in the paper can be seen.'],
+  };
+}
+
+export function table2View(main: ReleasedMainResults): Table {
+  return {
+    id: 'paper-table-2',
+    caption: 'Table 2 (HumanEval): Δ and σ = Δ / √(SD₁² + SD₂²) from the released runs',
+    columns: [{ label: 'Comparison' }, { label: 'Treatment − baseline' }, { label: 'Δ', numeric: true }, { label: 'σ', numeric: true }],
+    rows: PRINTED_TABLE2.map(({ comparison, humaneval }) => {
+      const s = sigmaBetween(main, RELEASED_ARM_NAME[humaneval.baseline], RELEASED_ARM_NAME[humaneval.treatment]);
+      return [
+        textCell(comparison),
+        textCell(`${PAPER_ARM_LABEL[humaneval.treatment]} − ${PAPER_ARM_LABEL[humaneval.baseline]}`),
+        numberCell(s.delta, 1),
+        numberCell(Math.abs(s.sigma), 2, 'σ'),
+      ];
+    }),
+  };
+}
+
+/** McNemar and bootstrap CIs for Table 2's HumanEval pairs, on error_taxonomy.json's per-problem verdicts. */
+export function pairedTestsView(taxonomy: ReleasedErrorTaxonomy, options: { seed: number; replicates: number }): Table {
+  const names = new Set(taxonomy.arms.map((a) => a.name));
+  const rows = PRINTED_TABLE2.flatMap(({ comparison, humaneval }) => {
+    const base = RELEASED_ARM_NAME[humaneval.baseline];
+    const treat = RELEASED_ARM_NAME[humaneval.treatment];
+    if (!names.has(base) || !names.has(treat)) return [];
+    const r = pairedFromTaxonomy(taxonomy, base, treat, options);
+    return [
+      [
+        textCell(comparison),
+        numberCell(r.counts.bothPassed),
+        numberCell(r.counts.baselineOnly),
+        numberCell(r.counts.treatmentOnly),
+        numberCell(r.counts.bothFailed),
+        textCell(formatP(r.mcnemar.exactP)),
+        numberCell(100 * r.difference.estimate, 1, ' pp'),
+        numberCell(100 * r.difference.lower, 1, ' pp'),
+        numberCell(100 * r.difference.upper, 1, ' pp'),
+      ],
+    ];
+  });
+  return {
+    id: 'paper-paired-tests',
+    caption: 'Paired tests the study lacked: McNemar on the released per-problem verdicts (error_taxonomy.json, one run per arm)',
+    columns: [
+      { label: 'Comparison (treatment vs baseline)' },
+      { label: 'Both solved', numeric: true },
+      { label: 'Baseline only (b)', numeric: true },
+      { label: 'Treatment only (c)', numeric: true },
+      { label: 'Neither', numeric: true },
+      { label: 'McNemar exact p' },
+      { label: 'Δ pass rate', numeric: true },
+      { label: '95 % CI low', numeric: true },
+      { label: '95 % CI high', numeric: true },
+    ],
+    rows,
+    notes: [
+      'Only error_taxonomy.json keeps every arm\'s verdict per problem, from one run each: these compare single runs, not five-run means.',
+      `Bootstrap over problems, ${options.replicates} resamples, seed ${options.seed}.`,
+    ],
+  };
+}
+
+export function fixRatesView(rates: readonly { arm: string; rows: readonly { category: string; total: number; fixed: number; fixRate: number }[] }[]): Table {
+  return {
+    id: 'paper-table-3',
+    caption: 'Table 3 (HumanEval): fix rate by first error type per refining arm, from error_taxonomy.json',
+    columns: [
+      { label: 'Arm · first error' },
+      { label: 'Problems', numeric: true },
+      { label: 'Fixed', numeric: true },
+      { label: 'Fix rate', numeric: true },
+    ],
+    rows: rates.flatMap(({ arm, rows }) =>
+      rows.map((r) => [textCell(`${paperLabel(arm)} · ${r.category}`), numberCell(r.total), numberCell(r.fixed), numberCell(100 * r.fixRate, 0, ' %')]),
+    ),
+    notes: ['"None" is the study\'s label for a bare AssertionError (its harness found no message after a colon).'],
+  };
+}
+
+export function table4View(arms: readonly IterationArmTables[]): Table {
+  const k = Math.max(1, ...arms.map((a) => a.table.iterations)) - 1;
+  const ks = Array.from({ length: k }, (_, i) => i + 1);
+  return {
+    id: 'paper-table-4',
+    caption: 'Table 4: net per forced iteration (new fixes − regressions) beside the symmetric raw Δ, from iteration_analysis.json',
+    columns: [
+      { label: 'Arm' },
+      ...ks.map((i) => ({ label: `Net iter ${i}`, numeric: true })),
+      ...ks.map((i) => ({ label: `Raw Δ iter ${i}`, numeric: true })),
+    ],
+    rows: arms.map((a) => [
+      textCell(paperLabel(a.arm)),
+      ...ks.map((i) => numberCell(a.table.net[i] ?? 0)),
+      ...ks.map((i) => numberCell(a.table.rawDelta[i] ?? 0)),
+    ]),
+  };
+}
+
+export function table5View(arms: readonly IterationArmTables[]): Table {
+  const n = Math.max(1, ...arms.map((a) => a.table.iterations));
+  const ks = Array.from({ length: n }, (_, i) => i);
+  return {
+    id: 'paper-table-5',
+    caption: 'Table 5: cumulative problems solved with early stopping after k iterations (effective), from iteration_analysis.json',
+    columns: [{ label: 'Arm' }, ...ks.map((i) => ({ label: `iters=${i}`, numeric: true }))],
+    rows: arms.map((a) => [textCell(paperLabel(a.arm)), ...ks.map((i) => numberCell(a.table.effective[i] ?? 0))]),
+  };
+}
+
+export function table6View(arms: readonly IterationArmTables[]): Table {
+  return {
+    id: 'paper-table-6',
+    caption: 'Table 6: initial passes broken by forced refinement, from iteration_analysis.json',
+    columns: [
+      { label: 'Arm' },
+      { label: 'Initial passes', numeric: true },
+      { label: 'Broke', numeric: true },
+      { label: 'Break rate', numeric: true },
+      { label: 'Share of fixes at iteration 1', numeric: true },
+    ],
+    rows: arms.map((a) => [
+      textCell(paperLabel(a.arm)),
+      numberCell(a.table.initialPasses),
+      numberCell(a.table.broke),
+      maybeNumberCell(a.table.breakRate === null ? null : 100 * a.table.breakRate, 1, ' %'),
+      maybeNumberCell(a.table.shareOfFixesAtIteration1 === null ? null : 100 * a.table.shareOfFixesAtIteration1, 0, ' %'),
+    ]),
+  };
+}
+
+export function table7View(main: ReleasedMainResults): Table {
+  return {
+    id: 'paper-table-7',
+    caption: 'Table 7: an earlier single run (printed; not released) against the released five-run mean',
+    columns: [
+      { label: 'Arm' },
+      { label: 'Single run (printed)', numeric: true },
+      { label: '5-run mean', numeric: true },
+      { label: 'Difference', numeric: true },
+      { label: 'Inflation over mean', numeric: true },
+      { label: 'Drop from single', numeric: true },
+    ],
+    rows: PRINTED_TABLE7.map((row) => {
+      const gap = singleVsMean(row.single, summarizeArm(armNamed(main, RELEASED_ARM_NAME[row.arm])).mean);
+      return [
+        textCell(PAPER_ARM_LABEL[row.arm]),
+        numberCell(row.single),
+        numberCell(gap.mean, 1),
+        numberCell(gap.difference, 1),
+        numberCell(gap.inflationPercent, 1, ' %'),
+        numberCell(gap.dropPercent, 1, ' %'),
+      ];
+    }),
+  };
+}
+
+export function table8View(champions: readonly ReleasedChampion[]): Table {
+  return {
+    id: 'paper-table-8',
+    caption: 'Table 8: the NEAT-inspired search champions, from neat_runs/*_champion.json',
+    columns: [
+      { label: 'Run' },
+      { label: 'Topology' },
+      { label: 'Fitness', numeric: true },
+      { label: 'Nodes', numeric: true },
+      { label: 'Iterations', numeric: true },
+      { label: 'Search passes (of 25)', numeric: true },
+    ],
+    rows: champions.map((c) => [
+      textCell(c.run),
+      textCell(c.topology),
+      numberCell(c.fitness, 2),
+      numberCell(championNodeCount(c)),
+      numberCell(championIterations(c)),
+      numberCell(impliedSearchPasses(c)),
+    ]),
+  };
+}
+
+export function unfixableView(report: UnfixableReport): Table {
+  const dropped = new Map(report.droppedByBareAssert.map((d) => [d.taskId, d.armsEndingOnBareAssert]));
+  const listed = new Set(report.releasedUnfixable);
+  return {
+    id: 'paper-unfixable',
+    caption: `§4.8: the ${report.unsolved.length} HumanEval problems no arm solved in the released run, against the study's list of ${report.releasedUnfixable.length}`,
+    columns: [{ label: 'Problem' }, { label: "In the study's unfixable list" }, { label: 'Arms ending on a bare assert (logged as None)' }],
+    rows: report.unsolved.map((id) => [
+      textCell(id),
+      textCell(listed.has(id) ? 'yes' : 'no', listed.has(id) ? 'match' : 'mismatch'),
+      textCell((dropped.get(id) ?? []).map(paperLabel).join(', ')),
+    ]),
+    notes: [report.explanation],
+  };
+}
+

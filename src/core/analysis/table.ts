@@ -1,0 +1,76 @@
+/**
+ * A table as plain data: what the analysis pages render, and what the CSV and Markdown writers
+ * write, so the downloaded file always says what the screen says. Cells keep the displayed text
+ * and, for numbers, the unrounded value (CSV gets the value, the screen and Markdown the text).
+ *
+ * Every text here may come from a file someone else wrote (arm labels, error types, problem
+ * ids): renderers must treat it as text, never as markup.
+ */
+
+/** How a cell is flagged: a comparison's verdict, or a pass/fail state. */
+export type CellTone = 'match' | 'rounding' | 'mismatch' | 'not-released' | 'pass' | 'fail';
+
+export interface Cell {
+  /** As displayed: rounded, with units. */
+  text: string;
+  /** The unrounded number behind `text`; absent for text cells. */
+  value?: number;
+  tone?: CellTone;
+}
+
+export interface Column {
+  label: string;
+  /** Right-aligned; written as a number in CSV. */
+  numeric?: boolean;
+}
+
+export interface Table {
+  /** Stable and file-name safe: used for download names and element ids. */
+  id: string;
+  caption: string;
+  columns: Column[];
+  /** The first cell of each row names the row (rendered as a row header). */
+  rows: Cell[][];
+  /** Sentences shown under the table (how it was computed, what was left out). */
+  notes?: string[];
+}
+
+export function textCell(text: string, tone?: CellTone): Cell {
+  return tone ? { text, tone } : { text };
+}
+
+/** Rounds half away from zero, so 2.5 → 3 and −2.5 → −3, as people round by hand. */
+export function formatNumber(value: number, decimals: number): string {
+  if (!Number.isFinite(value)) return value > 0 ? '∞' : value < 0 ? '−∞' : '–';
+  const scale = 10 ** decimals;
+  const rounded = (Math.sign(value) * Math.round(Math.abs(value) * scale + 1e-9)) / scale;
+  return (rounded === 0 ? 0 : rounded).toFixed(decimals);
+}
+
+/** A numeric cell shown with `decimals` places and an optional unit (`' %'`, `'σ'`). */
+export function numberCell(value: number, decimals = 0, unit = '', tone?: CellTone): Cell {
+  const cell: Cell = { text: `${formatNumber(value, decimals)}${unit}`, value };
+  if (tone) cell.tone = tone;
+  return cell;
+}
+
+/** A numeric cell or an en dash when there is no number (a single repeat has no SD). */
+export function maybeNumberCell(value: number | null, decimals = 0, unit = ''): Cell {
+  return value === null || Number.isNaN(value) ? { text: '–' } : numberCell(value, decimals, unit);
+}
+
+/** `76.6 ± 3.6`, kept as text (two numbers in one cell). */
+export function meanSdText(mean: number, sd: number | null, decimals = 1): string {
+  return sd === null ? formatNumber(mean, decimals) : `${formatNumber(mean, decimals)} ± ${formatNumber(sd, decimals)}`;
+}
+
+/** A table id safe in a file name and an element id: `Table 2` → `table-2`. */
+export function tableId(...parts: string[]): string {
+  return (
+    parts
+      .join('-')
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'table'
+  );
+}

@@ -1,0 +1,97 @@
+import { describe, expect, it } from 'vitest';
+import { loadReleasedFiles, recogniseReleasedJson, type ReleasedFileText } from '../../../src/core/analysis/released-files.ts';
+import { reproduceReport } from '../../../src/core/analysis/reproduce-report.ts';
+import { readStudyFiles } from '../../support/study-results.ts';
+
+async function releasedTexts(): Promise<ReleasedFileText[]> {
+  const files = await readStudyFiles();
+  return [
+    { fileName: 'main_results.json', text: JSON.stringify(files.mainResults) },
+    { fileName: 'iteration_analysis.json', text: JSON.stringify(files.iterationAnalysis) },
+    { fileName: 'error_taxonomy.json', text: JSON.stringify(files.errorTaxonomy) },
+    ...files.champions.map((c) => ({ fileName: c.fileName, text: JSON.stringify(c.json) })),
+  ];
+}
+
+const options = { seed: 1, replicates: 500 };
+
+describe('loading the released files', () => {
+  it('recognises each file by its content, whatever it is called', async () => {
+    const texts = await releasedTexts();
+    const renamed = texts.map((t, i) => ({ ...t, fileName: i < 3 ? `download (${i}).json` : t.fileName }));
+    const loaded = loadReleasedFiles(renamed);
+    expect(loaded.recognised.map((r) => r.kind)).toEqual([
+      'main-results',
+      'iteration-analysis',
+      'error-taxonomy',
+      'champion',
+      'champion',
+      'champion',
+    ]);
+    expect(loaded.missing).toEqual([]);
+    expect(loaded.champions.map((c) => c.run)).toEqual(['temp0', 'v2', 'v3']);
+  });
+
+  it('names the files that are missing and the ones it could not use', () => {
+    const loaded = loadReleasedFiles([
+      { fileName: 'notes.txt', text: 'hello' },
+      { fileName: 'other.json', text: '{"a": 1}' },
+      { fileName: 'main_results.json', text: '{"n_runs": 5, "configs": [], "total_problems": "x"}' },
+    ]);
+    expect(loaded.missing).toEqual(['main-results', 'iteration-analysis', 'error-taxonomy', 'champion']);
+    expect(loaded.problems.map((p) => p.fileName)).toEqual(['notes.txt', 'other.json', 'main_results.json']);
+    expect(loaded.problems[0]?.message).toMatch(/Not JSON/);
+    expect(loaded.problems[1]?.message).toMatch(/Not one of the study's released files/);
+    expect(loaded.problems[2]?.message).toMatch(/total_problems/);
+  });
+
+  it('does not take a result file or a list for a released file', () => {
+    expect(recogniseReleasedJson([])).toBeNull();
+    expect(recogniseReleasedJson({ format: 'feedback-lab/results' })).toBeNull();
+  });
+});
+
+describe('the Reproduce report on the released files', () => {
+  it('builds every section without errors', async () => {
+    const sections = reproduceReport(loadReleasedFiles(await releasedTexts()), options);
+    expect(sections.map((s) => [s.id, s.error, s.missing])).toEqual(sections.map((s) => [s.id, null, []]));
+    expect(sections.every((s) => s.tables.length > 0 || s.figures.length > 0)).toBe(true);
+  });
+
+  it('matches Table 1 and flags 4.7σ printed against 3.8σ by the formula', async () => {
+    const sections = reproduceReport(loadReleasedFiles(await releasedTexts()), options);
+    const table1 = sections.find((s) => s.id === 'table-1')!;
+    const means = table1.ledger!.rows.filter((r) => r[1]?.text === 'HumanEval mean');
+    expect(means.map((r) => r[4]?.text)).toEqual(Array(6).fill('matches'));
+
+    const table2 = sections.find((s) => s.id === 'table-2')!;
+    const sigma = table2.ledger!.rows.find((r) => r[0]?.text === 'Self-refine vs solo (llama)' && r[1]?.text === 'HumanEval σ')!;
+    expect(sigma.map((c) => c.text).slice(2, 5)).toEqual(['4.7σ', '3.8σ', 'mismatch']);
+    expect(sigma[5]?.text).toMatch(/3\.8/);
+  });
+
+  it('explains the 7 unfixable problems against the 15 that no arm solved', async () => {
+    const sections = reproduceReport(loadReleasedFiles(await releasedTexts()), options);
+    const unfixable = sections.find((s) => s.id === 'unfixable')!;
+    expect(unfixable.tables[0]?.rows).toHaveLength(15);
+    const solvedByNone = unfixable.ledger!.rows.find((r) => r[1]?.text === 'Problems solved by no configuration')!;
+    expect(solvedByNone.map((c) => c.text).slice(2, 5)).toEqual(['7 of 164', '15 of 164', 'mismatch']);
+    expect(solvedByNone[5]?.text).toMatch(/bare AssertionError/);
+  });
+
+  it('runs McNemar on the released per-problem verdicts (llama self-refine vs solo: b = 6, c = 23)', async () => {
+    const sections = reproduceReport(loadReleasedFiles(await releasedTexts()), options);
+    const paired = sections.find((s) => s.id === 'paired')!.tables[0]!;
+    const row = paired.rows.find((r) => r[0]?.text === 'Self-refine vs solo (llama)')!;
+    expect([row[2]?.value, row[3]?.value]).toEqual([6, 23]);
+    expect(row[5]?.text).toBe('0.0023');
+  });
+
+  it('leaves sections without their files empty and says which file they need', async () => {
+    const texts = (await releasedTexts()).filter((t) => t.fileName === 'main_results.json');
+    const sections = reproduceReport(loadReleasedFiles(texts), options);
+    expect(sections.find((s) => s.id === 'table-1')?.tables).toHaveLength(1);
+    expect(sections.find((s) => s.id === 'table-4')?.missing).toEqual(['iteration-analysis']);
+    expect(sections.find((s) => s.id === 'table-8')?.missing).toEqual(['champion']);
+  });
+});

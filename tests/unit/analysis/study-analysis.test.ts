@@ -1,0 +1,204 @@
+import { describe, expect, it } from 'vitest';
+import { armConsistency, armPassRates, armSummaryTable, singleVsMeanTable } from '../../../src/core/analysis/arm-tables.ts';
+import { armErrors, firstErrorTableView } from '../../../src/core/analysis/error-report.ts';
+import { cumulativeSolvedSeries, forcedIterationTables, netSeries } from '../../../src/core/analysis/iteration-report.ts';
+import { comparePairs, defaultPairs, formatP } from '../../../src/core/analysis/pair-tables.ts';
+import { groupTrajectories, type PlacedTrajectory } from '../../../src/core/analysis/study-runs.ts';
+import { trajectory, type Verdict } from './trajectory-fixtures.ts';
+
+const PROBLEMS = ['P/0', 'P/1', 'P/2', 'P/3'];
+
+/** verdicts[repeat][problem] = that problem-run's verdicts per version of the code. */
+function place(armId: string, verdicts: Verdict[][][]): PlacedTrajectory[] {
+  return verdicts.flatMap((run, repeat) =>
+    run.flatMap((v, p) => (v.length === 0 ? [] : [{ armId, repeat, trajectory: trajectory(PROBLEMS[p]!, v, { repeat }) }])),
+  );
+}
+
+// Solo: one version per problem. Repeat 0 solves P/0, P/1; repeat 1 solves P/0; repeat 2 solves P/0, P/1, P/2.
+const solo = place('solo', [
+  [['pass'], ['pass'], ['NameError'], ['AssertionError']],
+  [['pass'], ['AssertionError'], ['NameError'], ['AssertionError']],
+  [['pass'], ['pass'], ['pass'], ['TypeError']],
+]);
+// Self-refine with early stopping: fixes NameErrors, never the P/3 assert.
+const refine = place('refine', [
+  [['pass'], ['pass'], ['NameError', 'pass'], ['AssertionError', 'AssertionError', 'AssertionError', 'AssertionError']],
+  [['pass'], ['AssertionError', 'pass'], ['NameError', 'pass'], ['AssertionError', 'TypeError', 'AssertionError', 'AssertionError']],
+  [['pass'], ['pass'], ['NameError', 'NameError', 'pass'], ['timeout', 'timeout', 'timeout', 'timeout']],
+]);
+// Forced 2 iterations, one repeat: P/0 passes then breaks; P/1 passes, breaks, recovers; P/2 fixed at 1; P/3 fixed at 2.
+const forced = place('forced', [
+  [
+    ['pass', 'AssertionError', 'AssertionError'],
+    ['pass', 'NameError', 'pass'],
+    ['NameError', 'pass', 'pass'],
+    ['AssertionError', 'AssertionError', 'pass'],
+  ],
+]);
+
+const study = groupTrajectories(
+  'hand-made',
+  PROBLEMS,
+  [
+    { id: 'solo', label: 'Solo', forcedIterations: false },
+    { id: 'refine', label: 'Self-refine', forcedIterations: false },
+    { id: 'forced', label: 'Forced', forcedIterations: true },
+  ],
+  3,
+  [...solo, ...refine, ...forced],
+);
+
+// The same study with one unit of self-refine's second repeat errored (no verdict for P/2).
+const withGap = groupTrajectories(
+  'with a gap',
+  PROBLEMS,
+  study.arms,
+  3,
+  [...solo, ...refine.filter((u) => !(u.repeat === 1 && u.trajectory.problemId === 'P/2')), ...forced],
+);
+
+describe('Table 1 style summary', () => {
+  it('gives per-run counts, mean ± SD and the mean as a share of the problems', () => {
+    const table = armSummaryTable(study);
+    const solo = table.rows[0]!.map((c) => c.text);
+    expect(solo).toEqual(['Solo', '3', '2, 1, 3', '2.0', '1.0', '50.0 %', '1', '3', '0']);
+    const refine = table.rows[1]!.map((c) => c.text);
+    expect(refine.slice(2, 6)).toEqual(['3, 3, 3', '3.0', '0.0', '75.0 %']);
+  });
+
+  it('counts units without a verdict as missing, not as failures', () => {
+    const forcedRow = armSummaryTable(study).rows[2]!.map((c) => c.text);
+    // Forced ran one repeat of the three planned: the two that never ran are not runs of zero passes.
+    expect(forcedRow.slice(1, 5)).toEqual(['1', '3', '3.0', '–']);
+    expect(forcedRow[8]).toBe('8');
+  });
+});
+
+describe('pairs of arms', () => {
+  it('computes Δ, σ, McNemar per matched repeat and a bootstrap CI of Δ pass rate', () => {
+    const [pair] = comparePairs(study, [{ baselineId: 'solo', treatmentId: 'refine' }], { seed: 7, replicates: 2000 });
+    expect(pair!.delta).toBeCloseTo(1, 10);
+    // SDs 1 and 0: σ = 1 / √(1² + 0²) = 1.
+    expect(pair!.sigma).toBeCloseTo(1, 10);
+    // Repeat 1: solo solves {0,1}, refine {0,1,2}: b = 0, c = 1. Repeat 2: solo {0}, refine {0,1,2}: c = 2. Repeat 3: solo {0,1,2}, refine {0,1,2}.
+    expect(pair!.perRepeat.map((m) => [m.b, m.c])).toEqual([[0, 1], [0, 2], [0, 0]]);
+    expect(pair!.perRepeat[1]!.exactP).toBeCloseTo(0.5, 10);
+    // Per-problem shares: solo [1, 2/3, 1/3, 0], refine [1, 1, 1, 0]: Δ = (0 + 1/3 + 2/3 + 0) / 4 = 25 pp.
+    expect(pair!.difference!.estimate).toBeCloseTo(25, 10);
+    expect(pair!.difference!.lower).toBeGreaterThanOrEqual(0);
+    expect(pair!.difference!.upper).toBeLessThanOrEqual(100 * (2 / 3 + 1 / 3) / 2 + 1e-9);
+    expect(pair!.problems).toBe(4);
+  });
+
+  it('pairs only problems with a verdict in every run of both arms', () => {
+    const [pair] = comparePairs(withGap, [{ baselineId: 'solo', treatmentId: 'refine' }], { seed: 1, replicates: 100 });
+    expect(pair!.problems).toBe(3);
+  });
+
+  it('compares every arm with the first by default', () => {
+    expect(defaultPairs(study)).toEqual([
+      { baselineId: 'solo', treatmentId: 'refine' },
+      { baselineId: 'solo', treatmentId: 'forced' },
+    ]);
+  });
+
+  it('prints p-values as people read them', () => {
+    expect(formatP(0.5)).toBe('0.500');
+    expect(formatP(0.0023)).toBe('0.0023');
+    expect(formatP(1e-7)).toBe('< 0.0001');
+  });
+});
+
+describe('consistency and single runs', () => {
+  it('histograms problems by the number of runs that solved them', () => {
+    const [soloRows] = armConsistency(study);
+    expect(soloRows).toEqual({ label: 'Solo', histogram: [1, 1, 1, 1], problems: 4 });
+  });
+
+  it('leaves out problems missing from some run', () => {
+    expect(armConsistency(withGap).map((r) => [r.label, r.problems])).toEqual([
+      ['Solo', 4],
+      ['Self-refine', 3],
+      ['Forced', 4],
+    ]);
+  });
+
+  it('shows the first and the best run against the mean', () => {
+    const solo = singleVsMeanTable(study).rows[0]!.map((c) => c.text);
+    // Run 1 = 2 = mean: no inflation; best run 3 is 50 % over the mean of 2.
+    expect(solo).toEqual(['Solo', '2', '2.0', '0.0', '0.0 %', '3', '50.0 %']);
+  });
+
+  it('gives each arm a pass rate with a bootstrap CI around it', () => {
+    const [soloRate] = armPassRates(study, 3, 1000);
+    expect(soloRate!.interval.estimate).toBeCloseTo(50, 10);
+    expect(soloRate!.interval.lower).toBeLessThan(50);
+    expect(soloRate!.interval.upper).toBeGreaterThan(50);
+  });
+});
+
+describe('error taxonomy', () => {
+  it('counts first error → fixed per type, pooled over repeats, for arms that refine', () => {
+    const arms = armErrors(study, 'exception');
+    expect(arms.map((a) => a.label)).toEqual(['Self-refine', 'Forced']);
+    const refine = arms[0]!;
+    const nameError = refine.firstErrors.find((r) => r.category === 'NameError')!;
+    expect([nameError.total, nameError.fixed, nameError.fixedAtIteration]).toEqual([3, 3, [0, 2, 1, 0]]);
+    const assertion = refine.firstErrors.find((r) => r.category === 'AssertionError')!;
+    expect([assertion.total, assertion.fixed, assertion.fixRate]).toEqual([3, 1, 1 / 3]);
+    const timeout = refine.firstErrors.find((r) => r.category === 'Timeout')!;
+    expect([timeout.total, timeout.fixed]).toEqual([1, 0]);
+  });
+
+  it("folds error types into the study's families on request (bare asserts are None)", () => {
+    const arms = armErrors(
+      groupTrajectories('bare', ['P/0'], [{ id: 'a', label: 'A', forcedIterations: false }], 1, [
+        { armId: 'a', repeat: 0, trajectory: trajectory('P/0', ['bare-assert', 'KeyError', 'pass']) },
+      ]),
+      'study',
+    );
+    expect(arms[0]!.firstErrors.map((r) => r.category)).toEqual(['None']);
+    expect(arms[0]!.transitions.labels).toEqual(['passed', 'None', 'IndexError/KeyError']);
+  });
+
+  it('writes the taxonomy as a table with a column per iteration', () => {
+    const table = firstErrorTableView(armErrors(study, 'exception'));
+    expect(table.columns.map((c) => c.label).slice(-3)).toEqual(['Fixed at iteration 1', 'Fixed at iteration 2', 'Fixed at iteration 3']);
+    expect(table.rows.map((r) => r[0]!.text)).toContain('Forced · NameError');
+  });
+});
+
+describe('forced iterations', () => {
+  it('builds the iteration table with the study net beside the raw delta', () => {
+    const [arm] = forcedIterationTables(study);
+    const t = arm!.table;
+    expect(t.raw).toEqual([2, 1, 3]);
+    expect(t.newFixes).toEqual([2, 1, 1]);
+    expect(t.regressions).toEqual([0, 2, 0]);
+    expect(t.recoveries).toEqual([0, 0, 1]);
+    expect(t.net).toEqual([2, -1, 1]);
+    expect(t.rawDelta).toEqual([2, -1, 2]);
+    expect(t.effective).toEqual([2, 3, 4]);
+    expect([t.initialPasses, t.broke, t.breakRate]).toEqual([2, 2, 1]);
+    expect(t.shareOfFixesAtIteration1).toBe(0.5);
+  });
+
+  it('plots cumulative solved for every refining arm and net for forced arms, per run', () => {
+    const cumulative = cumulativeSolvedSeries(study);
+    expect(cumulative.map((s) => s.label)).toEqual(['Self-refine', 'Forced']);
+    // Self-refine: after 0 iterations 5 of 12 problem-runs, after 1: 8, after 2: 9, after 3: 9 → per run ÷ 3.
+    expect(cumulative[0]!.values).toEqual([5 / 3, 8 / 3, 3, 3]);
+    expect(netSeries(forcedIterationTables(study))).toEqual([{ label: 'Forced', values: [-1, 1] }]);
+  });
+
+  it('pads a run the time cap cut short with failures', () => {
+    const capped = groupTrajectories('cap', ['P/0', 'P/1'], [{ id: 'f', label: 'F', forcedIterations: true }], 1, [
+      { armId: 'f', repeat: 0, trajectory: trajectory('P/0', ['pass', 'pass', 'pass']) },
+      { armId: 'f', repeat: 0, trajectory: trajectory('P/1', ['pass'], { timeCap: true }) },
+    ]);
+    const [arm] = forcedIterationTables(capped);
+    expect(arm!.padded).toBe(1);
+    expect(arm!.table.raw).toEqual([2, 1, 1]);
+  });
+});

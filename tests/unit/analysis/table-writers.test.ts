@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { tableToCsv } from '../../../src/core/analysis/table-csv.ts';
+import { markdownCell, tableToMarkdown } from '../../../src/core/analysis/table-markdown.ts';
+import { formatNumber, numberCell, tableId, textCell, type Table } from '../../../src/core/analysis/table.ts';
+
+const hostile: Table = {
+  id: 'hostile',
+  caption: 'Arms | from *someone else*',
+  columns: [{ label: 'Arm' }, { label: 'Passes', numeric: true }, { label: 'Note' }],
+  rows: [
+    [textCell('=HYPERLINK("http://evil.example","click")'), numberCell(76.6, 1), textCell('a, "quoted"\nsecond line')],
+    [textCell('-2+3+cmd|\' /C calc\'!A0'), numberCell(-0.4, 1), textCell('<img src=x onerror=alert(1)> | [link](javascript:x) `code` *b* _i_ &amp;')],
+    [textCell('@SUM(A1)'), numberCell(1 / 3, 2, ' %'), textCell('\tTabbed')],
+  ],
+  notes: ['Note with | pipe'],
+};
+
+describe('CSV download', () => {
+  it('quotes commas, quotes and line breaks as RFC 4180 says', () => {
+    const lines = tableToCsv(hostile).split('\r\n');
+    expect(lines[0]).toBe('Arm,Passes,Note');
+    expect(lines[1]?.endsWith(',76.6,"a, ""quoted""\nsecond line"')).toBe(true);
+  });
+
+  it('defuses spreadsheet formulas in text, but writes numbers as numbers, unrounded', () => {
+    const csv = tableToCsv(hostile);
+    expect(csv).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
+    expect(csv).toContain(`'-2+3+cmd|' /C calc'!A0,-0.4,`);
+    expect(csv).toContain(`'@SUM(A1),0.3333333333333333,'\tTabbed`);
+  });
+
+  it('ends every line with CRLF', () => {
+    expect(tableToCsv(hostile).endsWith('\r\n')).toBe(true);
+    expect(tableToCsv(hostile).split('\r\n')).toHaveLength(5);
+  });
+});
+
+describe('Markdown download', () => {
+  it('escapes everything Markdown or inline HTML would act on', () => {
+    expect(markdownCell('<img src=x onerror=alert(1)>')).toBe('\\<img src=x onerror=alert(1)\\>');
+    expect(markdownCell('[link](javascript:x)')).toBe('\\[link\\](javascript:x)');
+    expect(markdownCell('a | b')).toBe('a \\| b');
+    expect(markdownCell('`code` *b* _i_ &amp; \\')).toBe('\\`code\\` \\*b\\* \\_i\\_ \\&amp; \\\\');
+  });
+
+  it('keeps one table row per row: line breaks in a cell become spaces', () => {
+    const md = tableToMarkdown(hostile);
+    const tableLines = md.split('\n').filter((l) => l.startsWith('|'));
+    expect(tableLines).toHaveLength(2 + hostile.rows.length);
+    expect(tableLines[2]).toContain('a, "quoted" second line');
+  });
+
+  it('right-aligns numeric columns and shows numbers as displayed', () => {
+    const md = tableToMarkdown(hostile);
+    expect(md).toContain('| --- | ---: | --- |');
+    expect(md).toContain('| 76.6 |');
+    expect(md).toContain('| 0.33 % |');
+    expect(md.startsWith('**Arms \\| from \\*someone else\\***')).toBe(true);
+    expect(md).toContain('Note with \\| pipe');
+  });
+});
+
+describe('numbers in tables', () => {
+  it('rounds half away from zero, as printed tables do', () => {
+    expect(formatNumber(2.5, 0)).toBe('3');
+    expect(formatNumber(-2.5, 0)).toBe('-3');
+    expect(formatNumber(3.65, 1)).toBe('3.7');
+    expect(formatNumber(-0.04, 1)).toBe('0.0');
+    expect(formatNumber(Number.POSITIVE_INFINITY, 1)).toBe('∞');
+  });
+
+  it('makes ids that are safe in file names', () => {
+    expect(tableId('Table 2', 'llama→exec→llama / ../x')).toBe('table-2-llama-exec-llama-x');
+    expect(tableId('→')).toBe('table');
+  });
+});
