@@ -136,6 +136,11 @@ const CONFIG_KEYS = [
   'prompts',
 ] as const;
 
+/** Arm ids go into unit ids (`arm/repeat/problem`) and links, so they hold no `/` and no spaces. */
+export function isArmId(id: string): boolean {
+  return ARM_ID.test(id);
+}
+
 /** The prompts of `config` as a prompt set, for `runProblem`'s `promptSet` option. */
 export function studyPromptSet(config: Pick<StudyConfig, 'prompts'>): PromptSet {
   return { format: PROMPT_SET_FORMAT, version: PROMPT_SET_VERSION, prompts: config.prompts };

@@ -7,7 +7,7 @@ import { MemoryStudyStore } from '../../../src/core/study/memory-store.ts';
 import { PauseSwitch } from '../../../src/core/study/pause-switch.ts';
 import type { StudyProgress } from '../../../src/core/study/progress.ts';
 import { runStudy, type RunStudyOptions, type StudyPorts } from '../../../src/core/study/runner.ts';
-import { PROBLEMS, TRUTH, judgeProgram, studyConfig, truthAnswer, truthModel, truthSandbox } from './study-fixtures.ts';
+import { PROBLEMS, TRUTH, judgeProgram, studyConfig, studyDraft, truthAnswer, truthModel, truthSandbox } from './study-fixtures.ts';
 
 /** A memory store that also remembers every step write it received, replays included. */
 class CountingStore extends MemoryStudyStore {
@@ -276,7 +276,7 @@ describe('runStudy', () => {
       clock += 1000; // every call takes one second
       return truthAnswer(call);
     });
-    const config = studyConfig({ ...(await import('./study-fixtures.ts')).studyDraft(), repeats: 1 });
+    const config = studyConfig({ ...studyDraft(), repeats: 1 });
     const solo = { ...config, arms: config.arms.slice(0, 1) };
     const seen: StudyProgress[] = [];
     const end = await runStudy(solo, PROBLEMS, { ...ports(new MemoryStudyStore(), model), now: () => clock }, {
