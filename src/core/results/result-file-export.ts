@@ -24,14 +24,17 @@ export async function exportResultFile(doc: ResultFile, options: ExportOptions):
  * letters and digits turned into one hyphen (at most 60 characters), the date as YYYY-MM-DD (UTC).
  */
 export function resultFileName(studyName: string, options: { gzip: boolean; date?: Date }): string {
-  const slug =
-    studyName
-      .normalize('NFKD')
-      .replace(/[\u0300-\u036f]/g, '')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .slice(0, 60)
-      .replace(/^-+|-+$/g, '') || 'study';
   const date = (options.date ?? new Date()).toISOString().slice(0, 10);
-  return `feedback-lab-${slug}-${date}.json${options.gzip ? '.gz' : ''}`;
+  return `feedback-lab-${fileNameSlug(studyName) || 'study'}-${date}.json${options.gzip ? '.gz' : ''}`;
+}
+
+/** Text as a file-name part: lower-case ASCII letters and digits, other runs as one hyphen, ≤ 60 characters. */
+export function fileNameSlug(text: string): string {
+  return text
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .slice(0, 60)
+    .replace(/^-+|-+$/g, '');
 }

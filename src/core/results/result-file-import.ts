@@ -185,7 +185,7 @@ function countSteps(doc: RawDocument): number {
 }
 
 function wrongShape(total: number, listed: string[]): UserError {
-  const more = total > listed.length ? [`…and ${total - listed.length} more.`] : [];
+  const more = total > listed.length ? [`…and ${(total - listed.length).toLocaleString('en')} more.`] : [];
   return new UserError(
     total === 1
       ? 'This result file has a field with a wrong type or value.'

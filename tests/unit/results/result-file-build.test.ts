@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { buildResultFile, resultUnitsFromStore } from '../../../src/core/results/result-file-build.ts';
+import { exportResultFile, resultFileName } from '../../../src/core/results/result-file-export.ts';
+import { importResultFile } from '../../../src/core/results/result-file-import.ts';
+import { unitSteps } from '../../../src/core/results/result-file.ts';
+import { workPlan } from '../../../src/core/study/work-plan.ts';
+import { studyConfig } from '../study/study-fixtures.ts';
+import { environment, runStoredStudy } from './result-file-fixtures.ts';
+
+describe('a result file built from a study store', () => {
+  it('can be written mid-study: finished, cut-short and errored units all import', async () => {
+    const config = studyConfig();
+    const plan = workPlan(config);
+    // The first 8 units run; unit 4 is stopped after 2 steps.
+    const stored = await runStoredStudy(config, { only: (order) => order < 8, cutAfter: new Map([[4, 2]]) });
+    const errored = plan[8]!;
+    stored.finished.push({
+      unitId: errored.id,
+      armId: errored.armId,
+      repeat: errored.repeat,
+      problemId: errored.problemId,
+      result: { status: 'errored', message: 'The endpoint refused the connection.', attempts: 3, stepCount: 0 },
+    });
+    const doc = await buildResultFile(config, resultUnitsFromStore(stored), environment());
+    const back = await importResultFile(await exportResultFile(doc, { gzip: true }));
+
+    expect(back.units.map((u) => u.status).sort()).toEqual([...Array(7).fill('finished'), 'errored', 'unfinished'].sort());
+    const cut = back.units.find((u) => u.status === 'unfinished')!;
+    expect([cut.armId, cut.repeat, cut.problemId]).toEqual([plan[4]!.armId, 0, plan[4]!.problemId]);
+    expect(unitSteps(cut).map((s) => s.index)).toEqual([0, 1]);
+    expect(back.units.find((u) => u.status === 'errored')).toMatchObject({ message: 'The endpoint refused the connection.', attempts: 3, steps: [] });
+  });
+
+  it('orders units by arm, repeat and problem as configured, whatever order they were stored in', async () => {
+    const config = studyConfig();
+    const stored = await runStoredStudy(config);
+    const doc = await buildResultFile(config, resultUnitsFromStore(stored).reverse(), environment());
+    const order = doc.units.map((u) => `${u.armId}/${u.repeat}/${u.problemId}`);
+    const expected = config.arms.flatMap((arm) =>
+      [0, 1].flatMap((repeat) => config.problemIds.map((problemId) => `${arm.id}/${repeat}/${problemId}`)),
+    );
+    expect(order).toEqual(expected);
+  });
+
+  it('refuses a store whose finished record disagrees with its steps (a runner bug)', async () => {
+    const stored = await runStoredStudy(studyConfig(), { only: (order) => order === 0 });
+    stored.steps.pop();
+    expect(() => resultUnitsFromStore(stored)).toThrow(/is recorded with 2 steps but the store holds 1/);
+  });
+});
+
+describe('resultFileName', () => {
+  it('is feedback-lab-<study-name>-<date>.json[.gz]', () => {
+    const date = new Date('2026-05-01T23:30:00Z');
+    expect(resultFileName('Self-refine vs. cross-model (HumanEval)', { gzip: false, date })).toBe(
+      'feedback-lab-self-refine-vs-cross-model-humaneval-2026-05-01.json',
+    );
+    expect(resultFileName('Étude n°2 ✨', { gzip: true, date })).toBe('feedback-lab-etude-n-2-2026-05-01.json.gz');
+    expect(resultFileName('✨', { gzip: true, date })).toBe('feedback-lab-study-2026-05-01.json.gz');
+  });
+});
