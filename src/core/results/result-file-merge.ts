@@ -1,0 +1,168 @@
+/**
+ * Merging shards: one study (one link, one config) run in several browsers, each exporting its
+ * own file. Shards merge only when their configs are identical (same study id, same config
+ * hash); otherwise the first field that differs is named, because "the configs differ" alone
+ * sends people diffing 50 KB of JSON by eye.
+ *
+ * A unit held by several shards is kept once: the finished copy over an unfinished or errored
+ * one, then the copy with more steps, then the earlier file. Every environment is kept, so the
+ * merged file still says which browsers and GPUs produced it.
+ */
+import { UserError } from '../user-error.ts';
+import { canonicalJson } from './canonical-json.ts';
+import { sortUnits } from './result-file-build.ts';
+import { unitKey, unitSteps, type ResultFile, type ResultUnit, type UnitKey } from './result-file.ts';
+
+export interface MergeOptions {
+  /** Names of the files, for messages (`results-laptop.json`); else "file 1", "file 2"… */
+  names?: readonly string[];
+  /** The app version writing the merged file; by default the first file's. */
+  appVersion?: string;
+}
+
+/** Why the kept copy of a duplicated unit won. */
+export type MergeReason = 'finished' | 'more-steps' | 'first-file';
+
+export interface MergeDuplicate extends UnitKey {
+  /** 0-based index of the file whose copy was kept… */
+  keptFrom: number;
+  /** …and of the files whose copies were dropped. */
+  droppedFrom: number[];
+  reason: MergeReason;
+}
+
+export interface MergeReport {
+  files: number;
+  /** Units in the merged file. */
+  units: number;
+  /** Units kept from each file, in file order. */
+  keptPerFile: number[];
+  /** Units found in more than one file. */
+  duplicates: MergeDuplicate[];
+  /** One sentence for people. */
+  summary: string;
+}
+
+export function mergeResultFiles(docs: readonly ResultFile[], options: MergeOptions = {}): { doc: ResultFile; report: MergeReport } {
+  const first = docs[0];
+  if (!first) throw new UserError('There is nothing to merge.', 'Choose two or more result files of the same study.');
+  const name = (i: number) => options.names?.[i] ?? `file ${i + 1}`;
+  docs.forEach((doc, i) => {
+    if (i > 0) checkSameStudy(first, doc, name(0), name(i));
+  });
+
+  const copies = new Map<string, { unit: ResultUnit; file: number }[]>();
+  docs.forEach((doc, file) => {
+    for (const unit of doc.units) {
+      const key = unitKey(unit);
+      const list = copies.get(key);
+      if (list) list.push({ unit, file });
+      else copies.set(key, [{ unit, file }]);
+    }
+  });
+
+  const kept: ResultUnit[] = [];
+  const keptPerFile = docs.map(() => 0);
+  const duplicates: MergeDuplicate[] = [];
+  for (const list of copies.values()) {
+    // Stable sort: among equals the earlier file stays first.
+    const ranked = [...list].sort((x, y) => rank(y.unit) - rank(x.unit) || unitSteps(y.unit).length - unitSteps(x.unit).length);
+    const best = ranked[0]!;
+    kept.push(best.unit);
+    keptPerFile[best.file]!++;
+    const runnerUp = ranked[1];
+    if (!runnerUp) continue;
+    const { armId, repeat, problemId } = best.unit;
+    duplicates.push({
+      armId,
+      repeat,
+      problemId,
+      keptFrom: best.file,
+      droppedFrom: ranked.slice(1).map((c) => c.file),
+      reason:
+        rank(best.unit) > rank(runnerUp.unit)
+          ? 'finished'
+          : unitSteps(best.unit).length > unitSteps(runnerUp.unit).length
+            ? 'more-steps'
+            : 'first-file',
+    });
+  }
+  const units = sortUnits(first.config, kept);
+  const doc: ResultFile = {
+    ...first,
+    appVersion: options.appVersion ?? first.appVersion,
+    environments: uniqueEnvironments(docs),
+    units,
+  };
+  const summary =
+    `Merged ${docs.length} file${docs.length === 1 ? '' : 's'} into ${units.length} units (${keptPerFile.join(' + ')} from each)` +
+    (duplicates.length > 0
+      ? `; ${duplicates.length} unit${duplicates.length === 1 ? ' was' : 's were'} in more than one file, and the finished or longer copy was kept.`
+      : '; no unit was in more than one file.');
+  return { doc, report: { files: docs.length, units: units.length, keptPerFile, duplicates, summary } };
+}
+
+/** A finished copy beats an unfinished or errored one, whatever their step counts. */
+function rank(unit: ResultUnit): number {
+  return unit.status === 'finished' ? 1 : 0;
+}
+
+function checkSameStudy(a: ResultFile, b: ResultFile, nameA: string, nameB: string): void {
+  const hint = 'Only shards of one study (the same study link, run in several browsers) can be merged.';
+  if (a.config.id !== b.config.id) {
+    throw new UserError(
+      `These files are from different studies: ${nameA} holds "${a.config.id}" (${a.config.name}) and ${nameB} holds "${b.config.id}" (${b.config.name}).`,
+      hint,
+    );
+  }
+  if (a.configHash === b.configHash) return;
+  const difference = firstDifference(a.config, b.config, 'config');
+  throw new UserError(
+    difference
+      ? `${nameA} and ${nameB} ran the study "${a.config.id}" with different settings: ${difference.path} is ${difference.a} in ${nameA} and ${difference.b} in ${nameB}.`
+      : `${nameA} and ${nameB} ran the study "${a.config.id}" with different settings (their config hashes differ).`,
+    hint,
+  );
+}
+
+/** The first path where two JSON values differ, with both values shown briefly. */
+function firstDifference(a: unknown, b: unknown, path: string): { path: string; a: string; b: string } | null {
+  if (Array.isArray(a) && Array.isArray(b)) {
+    for (let i = 0; i < Math.min(a.length, b.length); i++) {
+      const inner = firstDifference(a[i], b[i], `${path}[${i}]`);
+      if (inner) return inner;
+    }
+    return a.length === b.length ? null : { path: `${path}.length`, a: String(a.length), b: String(b.length) };
+  }
+  if (isRecord(a) && isRecord(b)) {
+    const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+    for (const key of keys) {
+      const inner = firstDifference(a[key], b[key], /^[A-Za-z_$][\w$]*$/.test(key) ? `${path}.${key}` : `${path}[${JSON.stringify(key)}]`);
+      if (inner) return inner;
+    }
+    return null;
+  }
+  return a === b ? null : { path, a: brief(a), b: brief(b) };
+}
+
+function brief(value: unknown): string {
+  if (value === undefined) return 'absent';
+  const text = JSON.stringify(value);
+  return text.length > 60 ? `${text.slice(0, 57)}…` : text;
+}
+
+function uniqueEnvironments(docs: readonly ResultFile[]): ResultFile['environments'] {
+  const seen = new Set<string>();
+  return docs.flatMap((doc) =>
+    doc.environments.filter((environment) => {
+      const key = canonicalJson(environment);
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    }),
+  );
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { buildResultFile } from '../../../src/core/results/result-file-build.ts';
+import { mergeResultFiles } from '../../../src/core/results/result-file-merge.ts';
+import { exportResultFile } from '../../../src/core/results/result-file-export.ts';
+import { importResultFile } from '../../../src/core/results/result-file-import.ts';
+import { unitSteps, type ResultFile, type ResultUnit } from '../../../src/core/results/result-file.ts';
+import { UserError } from '../../../src/core/user-error.ts';
+import { studyConfig } from '../study/study-fixtures.ts';
+import { environment, studyResultFile } from './result-file-fixtures.ts';
+
+const key = (u: ResultUnit) => `${u.armId}/${u.repeat}/${u.problemId}`;
+
+/** Two browsers ran one study: the first the units before 20, the second from 12 on, with unit 12 cut short in the first. */
+async function twoShards(): Promise<[ResultFile, ResultFile]> {
+  const laptop = await studyResultFile({ only: (order) => order < 20, cutAfter: new Map([[12, 1]]) }, environment({ userAgent: 'laptop' }));
+  const desktop = await studyResultFile({ only: (order) => order >= 12 }, environment({ userAgent: 'desktop', webllmVersion: '0.2.87' }));
+  return [laptop, desktop];
+}
+
+describe('mergeResultFiles', () => {
+  it('joins two overlapping shards of one study into every unit once', async () => {
+    const [laptop, desktop] = await twoShards();
+    const whole = await studyResultFile();
+    const { doc, report } = mergeResultFiles([laptop, desktop], { names: ['laptop.json', 'desktop.json.gz'] });
+
+    expect(doc.units.map(key)).toEqual(whole.units.map(key));
+    expect(doc.units.every((u) => u.status === 'finished')).toBe(true);
+    expect(doc.units.map((u) => unitSteps(u).length)).toEqual(whole.units.map((u) => unitSteps(u).length));
+    expect(doc.environments.map((e) => e.userAgent)).toEqual(['laptop', 'desktop']);
+    expect(report.files).toBe(2);
+    expect(report.units).toBe(30);
+    expect(report.keptPerFile).toEqual([19, 11]);
+    // Units 12-19 ran in both: the finished copy of 12 came from the desktop, the rest from the laptop (first file).
+    expect(report.duplicates).toHaveLength(8);
+    expect(report.duplicates.filter((d) => d.reason === 'finished')).toEqual([expect.objectContaining({ keptFrom: 1, droppedFrom: [0] })]);
+    expect(report.duplicates.filter((d) => d.reason === 'first-file')).toHaveLength(7);
+    expect(report.summary).toBe(
+      'Merged 2 files into 30 units (19 + 11 from each); 8 units were in more than one file, and the finished or longer copy was kept.',
+    );
+
+    // The merged file is a valid result file in its own right.
+    expect(await importResultFile(await exportResultFile(doc, { gzip: true }))).toEqual(doc);
+  });
+
+  it('keeps the unfinished copy with more steps when neither finished', async () => {
+    const [a, b] = await Promise.all([
+      // Unit 4 is self-refine on a NameError that one refinement fixes: four steps when finished.
+      studyResultFile({ only: (order) => order === 4, cutAfter: new Map([[4, 1]]) }),
+      studyResultFile({ only: (order) => order === 4, cutAfter: new Map([[4, 2]]) }),
+    ]);
+    const { doc, report } = mergeResultFiles([a, b]);
+    expect(doc.units.map((u) => [u.status, unitSteps(u).length])).toEqual([['unfinished', 2]]);
+    expect(report.duplicates).toEqual([expect.objectContaining({ keptFrom: 1, droppedFrom: [0], reason: 'more-steps' })]);
+  });
+
+  it('lists an environment seen twice once (merging a merged file with one of its shards)', async () => {
+    const [laptop, desktop] = await twoShards();
+    const { doc: merged } = mergeResultFiles([laptop, desktop]);
+    expect(mergeResultFiles([merged, laptop]).doc.environments).toHaveLength(2);
+  });
+
+  it('refuses files of different studies, or of one study run with different settings, naming the field', async () => {
+    const doc = await studyResultFile();
+    const other = await buildResultFile({ ...studyConfig(), id: 'another-study', name: 'Another' }, [], environment());
+    expect(() => mergeResultFiles([doc, other], { names: ['a.json', 'b.json'] })).toThrow(
+      'These files are from different studies: a.json holds "study-test" (Feedback against no feedback) and b.json holds "another-study" (Another).',
+    );
+
+    const config = studyConfig();
+    const arms = config.arms.map((arm, i) =>
+      i === 1 && arm.pipeline.kind === 'refine' ? { ...arm, pipeline: { ...arm.pipeline, generator: { ...arm.pipeline.generator, temperature: 0.5 } } } : arm,
+    );
+    const hotter = await buildResultFile({ ...config, arms }, [], environment());
+    let error: unknown;
+    try {
+      mergeResultFiles([doc, hotter]);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).message).toBe(
+      'file 1 and file 2 ran the study "study-test" with different settings: config.arms[1].pipeline.generator.temperature is 0.3 in file 1 and 0.5 in file 2.',
+    );
+  });
+
+  it('refuses an empty list', () => {
+    expect(() => mergeResultFiles([])).toThrow('There is nothing to merge.');
+  });
+});

