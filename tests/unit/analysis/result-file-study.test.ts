@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { armSummaries } from '../../../src/core/analysis/arm-tables.ts';
+import { studiesFromResultFiles } from '../../../src/core/analysis/result-file-study.ts';
+import { importResultFile } from '../../../src/core/results/result-file-import.ts';
+import { fileBytes, studyResultFile } from '../results/result-file-fixtures.ts';
+import { TRUTH } from '../study/study-fixtures.ts';
+
+describe('result files as analysis input', () => {
+  it('groups an imported file by arm and repeat, with the known pass counts', async () => {
+    const doc = await importResultFile(await fileBytes(await studyResultFile()));
+    const { study } = studiesFromResultFiles([{ fileName: 'study.json', doc }]);
+    expect(study.problemIds).toHaveLength(5);
+    expect(Object.fromEntries(armSummaries(study).map((s) => [s.arm.id, s.passCounts]))).toEqual(TRUTH);
+  });
+
+  it('merges shards of one study, and keeps different studies side by side', async () => {
+    const first = await studyResultFile({ only: (order) => order % 2 === 0 });
+    const second = await studyResultFile({ only: (order) => order % 2 === 1 });
+    const merged = studiesFromResultFiles([
+      { fileName: 'a.json', doc: first },
+      { fileName: 'b.json', doc: second },
+    ]);
+    expect(Object.fromEntries(armSummaries(merged.study).map((s) => [s.arm.id, s.passCounts]))).toEqual(TRUTH);
+    expect(merged.notes).toHaveLength(1);
+
+    const other = { ...first, config: { ...first.config, id: 'another', name: 'Another' }, configHash: 'f'.repeat(64) };
+    const apart = studiesFromResultFiles([
+      { fileName: 'a.json', doc: first },
+      { fileName: 'c.json', doc: other },
+    ]);
+    expect(apart.study.arms.map((a) => a.label)).toEqual([
+      'llama solo (Feedback against no feedback)',
+      'llama self-refine (Feedback against no feedback)',
+      'llama text-only (Feedback against no feedback)',
+      'llama solo (Another)',
+      'llama self-refine (Another)',
+      'llama text-only (Another)',
+    ]);
+    expect(new Set(apart.study.arms.map((a) => a.id)).size).toBe(6);
+  });
+});
