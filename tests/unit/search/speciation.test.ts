@@ -1,0 +1,93 @@
+import { describe, expect, it } from 'vitest';
+import type { RefinePipeline } from '../../../src/core/pipeline/genome.ts';
+import { createRng } from '../../../src/core/random.ts';
+import { mutate } from '../../../src/core/search/mutation.ts';
+import { initialPipeline } from '../../../src/core/search/search-genome.ts';
+import { adaptThreshold, sharedFitness, speciate, updateSpeciesFitness, type Species } from '../../../src/core/search/speciation.ts';
+import { config, context, node, pipeline, stage } from './fixtures.ts';
+
+const genomes = (...pipelines: RefinePipeline[]) => pipelines.map((p, i) => ({ id: `g${i}`, pipeline: p }));
+
+/** A varied population: random first-generation genomes after a few rounds of mutation. */
+function variedPopulation(seed: number, size = 20): { id: string; pipeline: RefinePipeline }[] {
+  const rng = createRng(seed);
+  const ctx = context();
+  const rates = { ...config.mutationRates, addStage: 0.3, addAnalyzer: 0.3 };
+  return Array.from({ length: size }, (_, i) => {
+    let p = initialPipeline(`g${i}`, rng, ctx);
+    for (let r = 0; r < 4; r++) p = mutate(p, rng, ctx, rates).pipeline;
+    return { id: `g${i}`, pipeline: p };
+  });
+}
+
+describe('speciate', () => {
+  const one = pipeline([stage(1)]);
+  const far = pipeline([stage(1, { analyzer: true }), stage(2), stage(3)], node('gemma3:1b', 'generator.careful', 1.0));
+
+  it('puts close genomes together and founds a new species for a distant one', () => {
+    const { species, nextSpeciesId } = speciate(genomes(one, one, far), [], 2.0, 1, createRng(1));
+    expect(species.map((s) => s.members)).toEqual([['g0', 'g1'], ['g2']]);
+    expect(species.map((s) => s.id)).toEqual([1, 2]);
+    expect(nextSpeciesId).toBe(3);
+  });
+
+  it('keeps species ids across generations through their representatives, and drops empty species', () => {
+    const first = speciate(genomes(one, far), [], 2.0, 1, createRng(1));
+    const second = speciate(genomes(far, far), first.species, 2.0, first.nextSpeciesId, createRng(2));
+    expect(second.species.map((s) => ({ id: s.id, members: s.members }))).toEqual([{ id: 2, members: ['g0', 'g1'] }]);
+    expect(second.nextSpeciesId).toBe(3);
+  });
+
+  it('moves the threshold until the species count is in the target band (3-5), from either side', () => {
+    const population = variedPopulation(7);
+    const target = config.speciation.targetSpecies;
+    for (const start of [4, 0.1]) {
+      let threshold = start;
+      let species: Species[] = [];
+      let next = 1;
+      const counts: number[] = [];
+      for (let generation = 0; generation < 40; generation++) {
+        const result = speciate(population, species, threshold, next, createRng(generation));
+        species = result.species;
+        next = result.nextSpeciesId;
+        counts.push(species.length);
+        threshold = adaptThreshold(threshold, species.length, config.speciation);
+      }
+      const settled = counts.slice(-10);
+      // It started outside the band: one species with a huge threshold, too many with a tiny one.
+      if (start > 1) expect(counts[0]).toBeLessThan(target.min);
+      else expect(counts[0]).toBeGreaterThan(target.max);
+      for (const c of settled) {
+        expect(c).toBeGreaterThanOrEqual(target.min);
+        expect(c).toBeLessThanOrEqual(target.max);
+      }
+    }
+  });
+
+  it('adapts one step at a time and never below the floor', () => {
+    const s = config.speciation;
+    expect(adaptThreshold(2.0, 1, s)).toBeCloseTo(1.7, 12);
+    expect(adaptThreshold(2.0, 9, s)).toBeCloseTo(2.3, 12);
+    expect(adaptThreshold(2.0, 4, s)).toBe(2.0);
+    expect(adaptThreshold(0.2, 1, s)).toBe(s.minThreshold);
+  });
+});
+
+describe('fitness sharing and stagnation', () => {
+  const species: Species[] = [
+    { id: 1, representative: pipeline([stage(1)]), members: ['a', 'b', 'c', 'd'], bestFitness: null, stagnation: 0 },
+    { id: 2, representative: pipeline([stage(1)]), members: ['e'], bestFitness: null, stagnation: 0 },
+  ];
+  const fitness = { a: 0.8, b: 0.4, c: 0.4, d: 0.4, e: 0.5 };
+
+  it("divides each genome's fitness by its species' size", () => {
+    expect(sharedFitness(species, fitness)).toEqual({ a: 0.2, b: 0.1, c: 0.1, d: 0.1, e: 0.5 });
+  });
+
+  it('counts generations since a species last improved its best', () => {
+    const scored = updateSpeciesFitness(species, fitness);
+    expect(scored.map((s) => [s.bestFitness, s.stagnation])).toEqual([[0.8, 0], [0.5, 0]]);
+    const again = updateSpeciesFitness(scored, { ...fitness, a: 0.7, e: 0.6 });
+    expect(again.map((s) => [s.bestFitness, s.stagnation])).toEqual([[0.8, 1], [0.6, 0]]);
+  });
+});
