@@ -15,7 +15,7 @@ import { isAbortError, sleep } from '../llm/abort.ts';
 import { runProblem } from '../pipeline/interpret.ts';
 import type { Step, Trajectory } from '../pipeline/trajectory.ts';
 import type { LanguageModel, Sandbox, StoredStudy, StudyStore } from '../ports.ts';
-import { studyPromptSet, type ModelBinding, type StudyConfig } from './config.ts';
+import { studyPromptSet, validateStudyConfig, type ModelBinding, type StudyConfig } from './config.ts';
 import { PauseSwitch } from './pause-switch.ts';
 import { ProgressTracker, type StudyProgress } from './progress.ts';
 import { EngineQueues } from './queued-model.ts';
@@ -73,6 +73,9 @@ export async function runStudy(
   ports: StudyPorts,
   options: RunStudyOptions = {},
 ): Promise<StudyEnd> {
+  // A config from a store or a file may be older or hand-edited: refuse it before any work starts.
+  const checked = validateStudyConfig(config);
+  if (!checked.ok) throw new Error(`This study cannot run: ${checked.errors.slice(0, 5).join(' ')}`);
   const byId = new Map(problems.map((p) => [p.id, p]));
   const missing = config.problemIds.filter((id) => !byId.has(id));
   if (missing.length > 0) {
@@ -174,12 +177,15 @@ class StudyRun {
       const unit = this.#todo.shift();
       if (!unit) return;
       const end = await this.#runUnit(unit);
-      if (end === 'paused') this.#todo.unshift(unit);
-      if (end === 'cancelled') {
-        this.#todo.unshift(unit);
-        return;
-      }
+      if (end === 'paused' || end === 'cancelled') this.#putBack(unit);
+      if (end === 'cancelled') return;
     }
+  }
+
+  /** A stopped unit goes back to its place in the plan, so resuming keeps the plan's order. */
+  #putBack(unit: StudyUnit): void {
+    const at = this.#todo.findIndex((u) => u.order > unit.order);
+    this.#todo.splice(at < 0 ? this.#todo.length : at, 0, unit);
   }
 
   /** Several workers may wait at once; one wake-up releases them all. */
