@@ -14,7 +14,7 @@ import { limitsFor } from '../harness/limits.ts';
 import { isAbortError, sleep } from '../llm/abort.ts';
 import { runProblem } from '../pipeline/interpret.ts';
 import type { Step, Trajectory } from '../pipeline/trajectory.ts';
-import type { LanguageModel, Sandbox, StoredStudy, StudyStore } from '../ports.ts';
+import type { LanguageModel, Sandbox, StoredStudy, StudyStatus, StudyStore } from '../ports.ts';
 import { studyPromptSet, validateStudyConfig, type ModelBinding, type StudyConfig } from './config.ts';
 import { PauseSwitch } from './pause-switch.ts';
 import { ProgressTracker, type StudyProgress } from './progress.ts';
@@ -99,12 +99,14 @@ class StudyRun {
   readonly #sandbox: Sandbox;
   /** Steps stored so far per unit, in index order: a unit resumes from these. */
   readonly #steps = new Map<string, Step[]>();
-  /** Units still to run, in plan order; paused units go back to the front. */
+  /** Units still to run, in plan order; stopped units go back to their place. */
   readonly #todo: StudyUnit[];
   /** Aborts every unit at once when the store or the sandbox breaks. */
   readonly #fatal = new AbortController();
   #fatalError: unknown = null;
   #wake: (() => void) | null = null;
+  /** Status writes in the order they were made, so a late "paused" cannot land after "done". */
+  #statusWrites: Promise<void> = Promise.resolve();
 
   constructor(config: StudyConfig, problems: Map<string, Problem>, ports: StudyPorts, options: RunStudyOptions, stored: StoredStudy) {
     this.#config = config;
@@ -140,15 +142,13 @@ class StudyRun {
 
   async run(): Promise<StudyEnd> {
     const signal = this.#options.signal;
-    const store = this.#ports.store;
-    const id = this.#config.id;
     const wake = () => this.#wake?.();
-    const stopListening = this.#pause.onChange((paused) => void this.#onPauseChange(paused).catch((e: unknown) => this.#fail(e)));
+    const stopListening = this.#pause.onChange((paused) => this.#onPauseChange(paused));
     signal?.addEventListener('abort', wake);
     this.#fatal.signal.addEventListener('abort', wake);
     try {
       if (this.#todo.length > 0 && !signal?.aborted) {
-        await store.setStatus(id, this.#pause.paused ? 'paused' : 'running');
+        await this.#setStatus(this.#pause.paused ? 'paused' : 'running');
         if (this.#pause.paused) this.#setPaused();
         this.#emit();
         const workers = Math.max(1, Math.min(this.#options.concurrency ?? 3, this.#todo.length));
@@ -157,7 +157,7 @@ class StudyRun {
       if (this.#fatalError !== null) throw this.#fatalError;
       const cancelled = this.#todo.length > 0;
       this.#progress.state = cancelled ? 'cancelled' : 'done';
-      await store.setStatus(id, cancelled ? 'cancelled' : 'done');
+      await this.#setStatus(cancelled ? 'cancelled' : 'done');
       const progress = this.#emit();
       return { status: cancelled ? 'cancelled' : 'done', progress };
     } finally {
@@ -339,21 +339,27 @@ class StudyRun {
     return model;
   }
 
-  async #onPauseChange(paused: boolean): Promise<void> {
+  #onPauseChange(paused: boolean): void {
     if (this.#stopped()) return;
     if (paused) {
       this.#progress.pausedAt();
       if (this.#progress.inFlight === 0) this.#setPaused();
       else this.#progress.state = 'pausing';
-      this.#emit();
-      await this.#ports.store.setStatus(this.#config.id, 'paused');
+      void this.#setStatus('paused').catch(() => undefined);
     } else {
       this.#progress.resumedAt();
       this.#progress.state = 'running';
-      await this.#ports.store.setStatus(this.#config.id, 'running');
-      this.#emit();
+      void this.#setStatus('running').catch(() => undefined);
       this.#wake?.();
     }
+    this.#emit();
+  }
+
+  /** Writes a status after every earlier one; a failed write stops the study. */
+  #setStatus(status: StudyStatus): Promise<void> {
+    const write = this.#statusWrites.then(() => this.#ports.store.setStatus(this.#config.id, status));
+    this.#statusWrites = write.catch((error: unknown) => this.#fail(error));
+    return write;
   }
 
   #setPaused(): void {
