@@ -294,4 +294,23 @@ describe('runStudy', () => {
     expect(end.progress.tokensPerSecond).toBeCloseTo(tokens / 5);
     expect(seen[0]).toMatchObject({ doneUnits: 0, etaMs: null, tokensPerSecond: null });
   });
+
+  it('runs every iteration of an arm with forced iterations, recording every verdict', async () => {
+    const draft = studyDraft();
+    const config = studyConfig({ ...draft, repeats: 1, arms: [{ ...draft.arms[1]!, forcedIterations: true }] });
+    const store = new MemoryStudyStore();
+    await runStudy(config, PROBLEMS, ports(store), fast);
+    const stored = (await store.loadStudy(config.id))!;
+    const forHe900 = stored.steps.filter((s) => s.unitId === 'refine/0/HumanEval/900').map((s) => s.step.kind);
+    // Right at once, yet refined three times: generate, then (execute, refine) × 3, then the final execution.
+    expect(forHe900).toEqual(['generate', 'execute', 'refine', 'execute', 'refine', 'execute', 'refine', 'execute']);
+  });
+
+  it('sends the study\'s top_p and seed with every call', async () => {
+    const draft = studyDraft();
+    const config = studyConfig({ ...draft, repeats: 1, arms: draft.arms.slice(0, 1), sampling: { topP: 0.9 }, seeds: { sampling: 42 } });
+    const model = truthModel();
+    await runStudy(config, PROBLEMS, ports(new MemoryStudyStore(), model), fast);
+    expect(model.calls.map((c) => c.options)).toEqual(PROBLEMS.map(() => ({ temperature: 0.3, max_tokens: 512, top_p: 0.9, seed: 42 })));
+  });
 });
