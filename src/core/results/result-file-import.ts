@@ -74,18 +74,18 @@ export async function importResultFile(bytes: Uint8Array, options: ImportOptions
 
 async function decodeText(bytes: Uint8Array, maxBytes: number): Promise<string> {
   if (bytes.length === 0) throw new UserError('The file is empty.', 'Choose a result file exported by Feedback Lab (.json or .json.gz).');
-  const tooBig = (size: string) =>
+  const tooBig = (what: string) =>
     new UserError(
-      `The file is too big: ${size}, and this app reads result files up to ${megabytes(maxBytes)}.`,
+      `The file is too big: ${what}.`,
       'Split the study into shards (each browser exports its own), or open it with the command line.',
     );
-  if (bytes.length > maxBytes) throw tooBig(megabytes(bytes.length));
+  if (bytes.length > maxBytes) throw tooBig(`${megabytes(bytes.length)}, and this app reads result files up to ${megabytes(maxBytes)}`);
   let plain = bytes;
   if (isGzip(bytes)) {
     try {
       plain = await gunzipBounded(bytes, maxBytes);
     } catch (error) {
-      if (error instanceof GunzipError && error.reason === 'too-big') throw tooBig(`it decompresses to more than ${megabytes(maxBytes)}`);
+      if (error instanceof GunzipError && error.reason === 'too-big') throw tooBig(`decompressed, it is more than ${megabytes(maxBytes)}, the most this app reads`);
       throw new UserError(
         'The file is truncated or not gzip: it starts like a .gz file but does not decompress.',
         'Download or copy the file again; if it came by chat or mail, send it as an attachment, not pasted.',
@@ -211,6 +211,8 @@ export function fieldPath(path: readonly PropertyKey[]): string {
 }
 
 function megabytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
 }
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { resultFileSchema } from './result-file-schema.ts';
 
 /**

@@ -8,7 +8,8 @@
  * foreign field is noticed and what import returns holds only the fields documented here.
  * Only this module and result-file-import.ts load zod; the UI loads them lazily.
  */
-import { z } from 'zod';
+// A namespace import lets the bundler drop what is unused; `import { z }` drags in every locale (~450 KB).
+import * as z from 'zod';
 import type { Outcome } from '../harness/outcome.ts';
 import type { ExecuteStep, ModelStep, Step, Trajectory } from '../pipeline/trajectory.ts';
 import { RESULT_FILE_FORMAT, RESULT_FILE_VERSION, type ResultEnvironment, type ResultFile, type ResultUnit } from './result-file.ts';

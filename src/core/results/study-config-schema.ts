@@ -8,7 +8,7 @@
  * The `Same` checks at the bottom make the build fail if this schema and the TypeScript types
  * in genome.ts, selection.ts, prompt-set.ts and config.ts drift apart.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SelectionSpec } from '../benchmarks/selection.ts';
 import type { LlmNode, Pipeline, Stage } from '../pipeline/genome.ts';
 import type { RolePrompt } from '../prompts/prompt-set.ts';

@@ -1,16 +1,35 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { exportResultFile } from '../../../src/core/results/result-file-export.ts';
+import { importResultFile } from '../../../src/core/results/result-file-import.ts';
 import { resultFileJsonSchemaText } from '../../../src/core/results/result-file-json-schema.ts';
+import { fileBytes, studyResultFile } from './result-file-fixtures.ts';
+
+const docs = (name: string) => readFileSync(new URL(`../../../docs/${name}`, import.meta.url), 'utf8');
 
 describe('docs/results-format.schema.json', () => {
   it('is what the validating schema generates today (regenerate: npx tsx scripts/write-results-schema.ts)', () => {
-    const onDisk = readFileSync(new URL('../../../docs/results-format.schema.json', import.meta.url), 'utf8');
-    expect(onDisk).toBe(resultFileJsonSchemaText());
+    expect(docs('results-format.schema.json')).toBe(resultFileJsonSchemaText());
   });
 
   it('documents the parts a reader of a file needs', () => {
     const schema = JSON.parse(resultFileJsonSchemaText()) as { required: string[]; $defs: Record<string, unknown> };
     expect(schema.required).toEqual(['format', 'version', 'appVersion', 'configHash', 'config', 'environments', 'units']);
     expect(Object.keys(schema.$defs)).toEqual(expect.arrayContaining(['StudyConfig', 'Pipeline', 'Unit', 'Trajectory', 'Step', 'Outcome']));
+  });
+});
+
+describe('docs/results-format.md', () => {
+  it('shows a minimal example that imports, exactly as the app writes it', async () => {
+    const block = /## A minimal example[\s\S]*?```json\n([\s\S]*?)\n```/.exec(docs('results-format.md'))?.[1];
+    expect(block).toBeDefined();
+    const doc = await importResultFile(new TextEncoder().encode(block));
+    expect(new TextDecoder().decode(await exportResultFile(doc, { gzip: false, indent: 2 }))).toBe(block);
+  });
+
+  it('is right that gzip shrinks a study several times over', async () => {
+    const doc = await studyResultFile();
+    const ratio = (await fileBytes(doc)).length / (await fileBytes(doc, true)).length;
+    expect(ratio).toBeGreaterThan(5);
   });
 });
