@@ -3,11 +3,30 @@ import { buildResultFile, resultUnitsFromStore } from '../../../src/core/results
 import { exportResultFile, resultFileName } from '../../../src/core/results/result-file-export.ts';
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
 import { unitSteps } from '../../../src/core/results/result-file.ts';
+import { MemoryStudyStore } from '../../../src/core/study/memory-store.ts';
+import { runStudy } from '../../../src/core/study/runner.ts';
 import { workPlan } from '../../../src/core/study/work-plan.ts';
-import { studyConfig } from '../study/study-fixtures.ts';
+import { PROBLEMS, TRUTH, studyConfig, truthModel, truthSandbox } from '../study/study-fixtures.ts';
 import { environment, runStoredStudy } from './result-file-fixtures.ts';
 
 describe('a result file built from a study store', () => {
+  it('holds what the study runner stored, with the scripted pass counts', async () => {
+    const config = studyConfig();
+    const store = new MemoryStudyStore();
+    const model = truthModel();
+    await runStudy(config, PROBLEMS, { model: () => model, sandbox: truthSandbox(), store, now: () => 0 }, { retryDelayMs: 0 });
+    const stored = (await store.loadStudy(config.id))!;
+    const doc = await importResultFile(await exportResultFile(await buildResultFile(config, resultUnitsFromStore(stored), environment()), { gzip: true }));
+    const passed = Object.fromEntries(
+      config.arms.map((arm) => [
+        arm.id,
+        [0, 1].map((r) => doc.units.filter((u) => u.armId === arm.id && u.repeat === r && u.status === 'finished' && u.trajectory.passed).length),
+      ]),
+    );
+    expect(passed).toEqual(TRUTH);
+    expect(doc.units.reduce((n, u) => n + unitSteps(u).length, 0)).toBe(stored.steps.length);
+  });
+
   it('can be written mid-study: finished, cut-short and errored units all import', async () => {
     const config = studyConfig();
     const plan = workPlan(config);
