@@ -1,0 +1,132 @@
+/**
+ * The search's state as plain JSON: everything needed to continue a search after a reload,
+ * including the random stream's position, so a resumed search makes exactly the choices an
+ * uninterrupted one would have made given the same evaluation results.
+ */
+import type { RefinePipeline } from '../pipeline/genome.ts';
+import type { InnovationState } from './innovation.ts';
+import type { SearchConfig } from './search-config.ts';
+import type { GenomeOrigin, SearchGenome } from './search-genome.ts';
+import type { Species } from './speciation.ts';
+
+export const SEARCH_STATE_VERSION = 1;
+
+/** One evaluation still to run: a genome on one problem of this generation's subset. */
+export interface EvaluationRequest {
+  /** Pass it back in the result; unique within the search. */
+  key: string;
+  generation: number;
+  genomeId: string;
+  pipeline: RefinePipeline;
+  problemId: string;
+  /** 0 … evaluationsPerGenome − 1; the runner can pass it as the trajectory's repeat. */
+  evaluationIndex: number;
+}
+
+export interface EvaluationResult {
+  key: string;
+  passed: boolean;
+  /** Prompt + completion tokens the evaluation spent (0 for cached calls). */
+  tokens: number;
+  /** Executions the pipeline ran on the problem: the study's tie-breaker (fewer is better). */
+  executions?: number;
+}
+
+export interface RecordedEvaluation {
+  passed: boolean;
+  tokens: number;
+  executions: number;
+}
+
+/** How one genome did in one generation. */
+export interface GenomeScore {
+  id: string;
+  /** How it entered this generation (an elite keeps its id from the last one). */
+  origin: GenomeOrigin;
+  species: number;
+  nodes: number;
+  passRate: number;
+  fitness: number;
+  /** Fitness divided by its species' size. */
+  shared: number;
+  /** Pass rate of each of the k evaluations. */
+  passRates: number[];
+  /** Mean executions per problem. */
+  iterations: number;
+  tokens: number;
+}
+
+export interface GenerationStats {
+  generation: number;
+  subset: string[];
+  best: number;
+  mean: number;
+  /** Sample SD of the population's fitness; null for a population of one. */
+  sd: number | null;
+  /** Members per species, by species id, after speciating this generation. */
+  speciesSizes: { id: number; size: number }[];
+  /** The compatibility threshold used to speciate this generation. */
+  threshold: number;
+  championId: string;
+  /** The champion's parents (fitter first); `lineage` walks further back. */
+  championParents: string[];
+  championFitness: number;
+  championPassRate: number;
+  /** Cost of the generation. */
+  tokens: number;
+  evaluations: number;
+  activeMs: number;
+  scores: GenomeScore[];
+}
+
+export type SearchStopReason = 'generations' | 'tokens' | 'wall-time';
+
+export interface ChampionRecord {
+  genomeId: string;
+  generation: number;
+  /** Search-time fitness: what selection saw, on that generation's subset. */
+  fitness: number;
+  passRate: number;
+  iterations: number;
+}
+
+export interface SearchState {
+  version: typeof SEARCH_STATE_VERSION;
+  config: SearchConfig;
+  seed: number;
+  status: 'evaluating' | 'done';
+  stopReason: SearchStopReason | null;
+  /** The generation being evaluated (0-based); after the end, the last one started. */
+  generation: number;
+  rngState: number;
+  innovations: InnovationState;
+  /** The rotating order, or the difficulty ranking for stratified subsets. */
+  problemOrder: string[];
+  subset: string[];
+  population: { id: string; origin: GenomeOrigin }[];
+  /** Every genome the search has made, by id. */
+  genomes: Record<string, SearchGenome>;
+  /** This generation's finished evaluations, by request key. */
+  evaluations: Record<string, RecordedEvaluation>;
+  /** Species as of the last speciation; their representatives place the next generation. */
+  species: Species[];
+  threshold: number;
+  nextSpeciesId: number;
+  history: GenerationStats[];
+  /** Best search-time fitness over all finished generations. */
+  champion: ChampionRecord | null;
+  usage: { tokens: number; evaluations: number; activeMs: number };
+  /** `usage` when this generation started, for the per-generation cost. */
+  generationStartUsage: { tokens: number; evaluations: number; activeMs: number };
+}
+
+export function evaluationKey(generation: number, genomeId: string, evaluationIndex: number, problemId: string): string {
+  return `${generation}|${genomeId}|${evaluationIndex}|${problemId}`;
+}
+
+/** The parts of a key; the problem id comes last, so it may itself contain `|`. */
+export function parseEvaluationKey(key: string): { generation: number; genomeId: string; evaluationIndex: number; problemId: string } | null {
+  const match = /^(\d+)\|([^|]+)\|(\d+)\|(.+)$/.exec(key);
+  if (!match) return null;
+  return { generation: Number(match[1]), genomeId: match[2] as string, evaluationIndex: Number(match[3]), problemId: match[4] as string };
+}

@@ -1,0 +1,345 @@
+/**
+ * The search as a resumable state machine that a study runner drives:
+ *
+ *   let state = initSearch(config, seed);
+ *   while (state.status === 'evaluating') {
+ *     for (const request of nextEvaluations(state)) {            // only what is not done yet
+ *       const t = await runProblem(problems[request.problemId], request.pipeline, ports, …);
+ *       state = recordEvaluation(state, { key: request.key, passed: t.passed, tokens, executions });
+ *       persist(state);                                            // plain JSON
+ *     }
+ *     state = advanceGeneration(state);                            // speciate, select, breed
+ *   }
+ *
+ * Every function returns a new state and leaves its input alone. All randomness comes from the
+ * seeded stream whose position is in the state, so the same seed and the same evaluation results
+ * give the same search, however often it was saved and reloaded on the way.
+ */
+import { nodeCount, type RefinePipeline } from '../pipeline/genome.ts';
+import { assertValidPipeline } from '../pipeline/validate-pipeline.ts';
+import { createRng, type Rng } from '../random.ts';
+import { summarize } from '../stats/summary.ts';
+import { crossover } from './crossover.ts';
+import { difficultyOrder, genomeFitness, rotatingOrder, rotatingSubset, stratifiedSubset } from './fitness.ts';
+import { InnovationTracker, initialInnovationState } from './innovation.ts';
+import { mutate, type MutationContext } from './mutation.ts';
+import { assertValidSearchConfig, type SearchConfig } from './search-config.ts';
+import { clonePipeline, initialPipeline, type SearchGenome, type VariationContext } from './search-genome.ts';
+import {
+  evaluationKey,
+  parseEvaluationKey,
+  SEARCH_STATE_VERSION,
+  type ChampionRecord,
+  type EvaluationRequest,
+  type EvaluationResult,
+  type GenerationStats,
+  type GenomeScore,
+  type SearchState,
+  type SearchStopReason,
+} from './search-state.ts';
+import { planNextGeneration, rankGenomes } from './selection.ts';
+import { adaptThreshold, sharedFitness, speciate, speciesOf, updateSpeciesFitness } from './speciation.ts';
+
+export function initSearch(config: SearchConfig, seed: number): SearchState {
+  assertValidSearchConfig(config);
+  const rng = createRng(seed);
+  const problemOrder =
+    config.subset.kind === 'rotating' ? rotatingOrder(config.problemIds, rng) : difficultyOrder(config.problemIds, config.subset.passRates);
+  const ctx = variationContext(config);
+  const genomes: Record<string, SearchGenome> = {};
+  for (let n = 1; n <= config.populationSize; n++) {
+    const id = genomeId(0, n);
+    genomes[id] = { id, bornIn: 0, origin: 'initial', parents: [], pipeline: checked(initialPipeline(id, rng, ctx)) };
+  }
+  const zero = { tokens: 0, evaluations: 0, activeMs: 0 };
+  return {
+    version: SEARCH_STATE_VERSION,
+    config,
+    seed,
+    status: 'evaluating',
+    stopReason: null,
+    generation: 0,
+    rngState: rng.state,
+    innovations: initialInnovationState(),
+    problemOrder,
+    subset: subsetFor(config, problemOrder, 0),
+    population: Object.keys(genomes).map((id) => ({ id, origin: 'initial' as const })),
+    genomes,
+    evaluations: {},
+    species: [],
+    threshold: config.speciation.initialThreshold,
+    nextSpeciesId: 1,
+    history: [],
+    champion: null,
+    usage: zero,
+    generationStartUsage: zero,
+  };
+}
+
+/** This generation's evaluations not yet recorded, genome by genome; empty once the search is done. */
+export function nextEvaluations(state: SearchState): EvaluationRequest[] {
+  if (state.status === 'done') return [];
+  const requests: EvaluationRequest[] = [];
+  for (const { id } of state.population) {
+    const pipeline = genomeById(state, id).pipeline;
+    for (let e = 0; e < state.config.evaluationsPerGenome; e++) {
+      for (const problemId of state.subset) {
+        const key = evaluationKey(state.generation, id, e, problemId);
+        if (!(key in state.evaluations)) {
+          requests.push({ key, generation: state.generation, genomeId: id, pipeline, problemId, evaluationIndex: e });
+        }
+      }
+    }
+  }
+  return requests;
+}
+
+/**
+ * Stores one result. A key already recorded keeps its first result (a replayed write is not
+ * doubled); a key from another generation or genome is a caller's bug and throws. Reaching the
+ * token budget ends the search at once; the unfinished generation is not scored.
+ */
+export function recordEvaluation(state: SearchState, result: EvaluationResult): SearchState {
+  return recordEvaluations(state, [result]);
+}
+
+/** `recordEvaluation` for a batch, copying the state once (a generation can hold thousands). */
+export function recordEvaluations(state: SearchState, results: readonly EvaluationResult[]): SearchState {
+  const evaluations = { ...state.evaluations };
+  const usage = { ...state.usage };
+  const belongs = membership(state);
+  const tokenBudget = state.config.budget.maxTokens;
+  let stop = state.status === 'done';
+  let stoppedNow = false;
+  for (const result of results) {
+    assertKnownResult(state, result, belongs);
+    if (result.key in evaluations) continue;
+    usage.tokens += result.tokens;
+    usage.evaluations++;
+    // A result still in flight when the search stopped counts as spent, but is not scored.
+    if (stop) continue;
+    evaluations[result.key] = { passed: result.passed, tokens: result.tokens, executions: result.executions ?? 0 };
+    if (tokenBudget !== null && usage.tokens >= tokenBudget) stop = stoppedNow = true;
+  }
+  if (stoppedNow) return { ...state, evaluations, usage, status: 'done', stopReason: 'tokens' };
+  return state.status === 'done' ? { ...state, usage } : { ...state, evaluations, usage };
+}
+
+function membership(state: SearchState): { genomes: Set<string>; problems: Set<string> } {
+  return { genomes: new Set(state.population.map((g) => g.id)), problems: new Set(state.subset) };
+}
+
+function assertKnownResult(state: SearchState, result: EvaluationResult, belongs: ReturnType<typeof membership>): void {
+  const parts = parseEvaluationKey(result.key);
+  const known =
+    parts &&
+    parts.generation === state.generation &&
+    belongs.genomes.has(parts.genomeId) &&
+    belongs.problems.has(parts.problemId) &&
+    parts.evaluationIndex < state.config.evaluationsPerGenome;
+  if (!known) throw new Error(`Evaluation "${result.key}" does not belong to generation ${state.generation} of this search.`);
+  if (!(Number.isFinite(result.tokens) && result.tokens >= 0)) throw new Error(`Evaluation "${result.key}": tokens must be ≥ 0, got ${result.tokens}.`);
+}
+
+/** Adds time the runner spent searching (not time the page was closed); may end the search. */
+export function addActiveTime(state: SearchState, ms: number): SearchState {
+  if (!(ms >= 0)) throw new Error(`Active time must be ≥ 0 ms, got ${ms}.`);
+  const next = { ...state, usage: { ...state.usage, activeMs: state.usage.activeMs + ms } };
+  return state.status === 'done' ? next : stopIfOverBudget(next, ['wall-time']);
+}
+
+/** Which budget is spent, if any. */
+export function budgetReached(state: SearchState): SearchStopReason | null {
+  const { budget } = state.config;
+  if (state.history.length >= budget.maxGenerations) return 'generations';
+  if (budget.maxTokens !== null && state.usage.tokens >= budget.maxTokens) return 'tokens';
+  if (budget.maxWallMs !== null && state.usage.activeMs >= budget.maxWallMs) return 'wall-time';
+  return null;
+}
+
+/**
+ * Scores the finished generation (fitness, speciation, statistics, champion), then either stops
+ * on a budget or breeds the next population: elites copied, the rest by selection, crossover and
+ * mutation. Throws while evaluations are missing.
+ */
+export function advanceGeneration(state: SearchState): SearchState {
+  if (state.status === 'done') throw new Error('This search has finished; it has no next generation.');
+  const expected = state.population.length * state.config.evaluationsPerGenome * state.subset.length;
+  const missing = expected - Object.keys(state.evaluations).length;
+  if (missing > 0) throw new Error(`Generation ${state.generation} still has ${missing} evaluation(s) to run.`);
+  const { config } = state;
+  const rng = createRng(state.rngState);
+
+  const fitness: Record<string, number> = {};
+  const base = state.population.map(({ id, origin }) => {
+    const score = scoreGenome(state, id);
+    fitness[id] = score.fitness;
+    return { ...score, origin };
+  });
+  const speciated = speciate(
+    state.population.map(({ id }) => ({ id, pipeline: genomeById(state, id).pipeline })),
+    state.species,
+    state.threshold,
+    state.nextSpeciesId,
+    rng,
+    config.speciation.alignStages,
+  );
+  const species = updateSpeciesFitness(speciated.species, fitness);
+  const shared = config.fitnessSharing ? sharedFitness(species, fitness) : fitness;
+  const home = speciesOf(species);
+  const scores: GenomeScore[] = base.map((s) => ({ ...s, species: home[s.id] as number, shared: shared[s.id] as number }));
+  const stats = generationStats(state, scores, species);
+  const advanced: SearchState = {
+    ...state,
+    species,
+    nextSpeciesId: speciated.nextSpeciesId,
+    threshold: adaptThreshold(state.threshold, species.length, config.speciation),
+    history: [...state.history, stats],
+    champion: betterChampion(state.champion, scores, state.generation),
+    rngState: rng.state,
+  };
+  const stop = budgetReached(advanced);
+  if (stop) return { ...advanced, status: 'done', stopReason: stop };
+  return breed(advanced, scores, rng);
+}
+
+/** The genome's ancestors, nearest first, each once (crossover makes a lineage a graph). */
+export function lineage(state: SearchState, id: string): SearchGenome[] {
+  const seen = new Set<string>([id]);
+  const out: SearchGenome[] = [];
+  let frontier = [...genomeById(state, id).parents];
+  while (frontier.length > 0) {
+    const next: string[] = [];
+    for (const parent of frontier) {
+      if (seen.has(parent)) continue;
+      seen.add(parent);
+      const genome = genomeById(state, parent);
+      out.push(genome);
+      next.push(...genome.parents);
+    }
+    frontier = next;
+  }
+  return out;
+}
+
+export function genomeById(state: SearchState, id: string): SearchGenome {
+  const genome = state.genomes[id];
+  if (!genome) throw new Error(`No genome ${id} in this search.`);
+  return genome;
+}
+
+function breed(state: SearchState, scores: readonly GenomeScore[], rng: Rng): SearchState {
+  const { config } = state;
+  const generation = state.generation + 1;
+  const plan = planNextGeneration(scores, state.species, { ...config, stagnationLimit: config.speciation.stagnationLimit }, rng);
+  const innovations = new InnovationTracker(state.innovations);
+  innovations.startGeneration();
+  const ctx: MutationContext = { ...variationContext(config), innovations };
+  const genomes = { ...state.genomes };
+  const population: SearchState['population'] = plan.elites.map((id) => ({ id, origin: 'elite' }));
+  plan.breeding.forEach((b, i) => {
+    const id = genomeId(generation, i + 1);
+    const parents = b.kind === 'crossover' ? [b.fitter, b.weaker] : [b.parent];
+    const start: RefinePipeline =
+      b.kind === 'crossover'
+        ? crossover(genomeById(state, b.fitter).pipeline, genomeById(state, b.weaker).pipeline, rng, id, {
+            weakerStageRate: config.weakerStageRate,
+            limits: config.limits,
+          }).pipeline
+        : clonePipeline(genomeById(state, b.parent).pipeline, id);
+    const child = mutate(start, rng, ctx, config.mutationRates).pipeline;
+    const origin = b.kind === 'crossover' ? 'crossover' : 'mutation';
+    genomes[id] = { id, bornIn: generation, origin, parents, pipeline: checked(child) };
+    population.push({ id, origin });
+  });
+  return {
+    ...state,
+    generation,
+    rngState: rng.state,
+    innovations: innovations.toJSON(),
+    subset: subsetFor(config, state.problemOrder, generation),
+    population,
+    genomes,
+    evaluations: {},
+    generationStartUsage: { ...state.usage },
+  };
+}
+
+function scoreGenome(state: SearchState, id: string): Omit<GenomeScore, 'origin' | 'species' | 'shared'> {
+  const { config } = state;
+  const pipeline = genomeById(state, id).pipeline;
+  const passed: number[] = [];
+  let executions = 0;
+  let tokens = 0;
+  for (let e = 0; e < config.evaluationsPerGenome; e++) {
+    let n = 0;
+    for (const problemId of state.subset) {
+      const r = state.evaluations[evaluationKey(state.generation, id, e, problemId)];
+      if (!r) throw new Error(`Missing evaluation of ${id} on ${problemId}.`);
+      if (r.passed) n++;
+      executions += r.executions;
+      tokens += r.tokens;
+    }
+    passed.push(n);
+  }
+  const nodes = nodeCount(pipeline);
+  const f = genomeFitness(passed, state.subset.length, nodes, config.parsimony);
+  const runs = config.evaluationsPerGenome * state.subset.length;
+  return { id, nodes, passRate: f.passRate, fitness: f.fitness, passRates: f.passRates, iterations: executions / runs, tokens };
+}
+
+function generationStats(state: SearchState, scores: GenomeScore[], species: SearchState['species']): GenerationStats {
+  const summary = summarize(scores.map((s) => s.fitness));
+  const champion = rankGenomes(scores)[0] as GenomeScore;
+  const start = state.generationStartUsage;
+  return {
+    generation: state.generation,
+    subset: [...state.subset],
+    best: summary.max,
+    mean: summary.mean,
+    sd: summary.sd,
+    speciesSizes: species.map((s) => ({ id: s.id, size: s.members.length })),
+    threshold: state.threshold,
+    championId: champion.id,
+    championParents: [...genomeById(state, champion.id).parents],
+    championFitness: champion.fitness,
+    championPassRate: champion.passRate,
+    tokens: state.usage.tokens - start.tokens,
+    evaluations: state.usage.evaluations - start.evaluations,
+    activeMs: state.usage.activeMs - start.activeMs,
+    scores,
+  };
+}
+
+/** The study kept the best fitness ever seen, ties going to fewer iterations. */
+function betterChampion(current: ChampionRecord | null, scores: readonly GenomeScore[], generation: number): ChampionRecord | null {
+  const best = rankGenomes(scores)[0];
+  if (!best) return current;
+  if (current && (current.fitness > best.fitness || (current.fitness === best.fitness && current.iterations <= best.iterations))) return current;
+  return { genomeId: best.id, generation, fitness: best.fitness, passRate: best.passRate, iterations: best.iterations };
+}
+
+function stopIfOverBudget(state: SearchState, only: SearchStopReason[]): SearchState {
+  const reason = budgetReached(state);
+  return reason && only.includes(reason) ? { ...state, status: 'done', stopReason: reason } : state;
+}
+
+function subsetFor(config: SearchConfig, order: readonly string[], generation: number): string[] {
+  return config.subset.kind === 'rotating'
+    ? rotatingSubset(order, generation, config.subsetSize)
+    : stratifiedSubset(order, generation, config.subsetSize);
+}
+
+function variationContext(config: SearchConfig): VariationContext {
+  return { modelPool: config.modelPool, promptPools: config.promptPools, limits: config.limits, temperature: config.temperature, maxTokens: config.maxTokens };
+}
+
+function genomeId(generation: number, serial: number): string {
+  return `g${generation}-${serial}`;
+}
+
+/** Operators keep genomes valid by construction; this catches a bug before a runner spends tokens on one. */
+function checked(pipeline: RefinePipeline): RefinePipeline {
+  assertValidPipeline(pipeline, { checkPromptIds: false });
+  return pipeline;
+}

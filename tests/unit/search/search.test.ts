@@ -1,0 +1,230 @@
+import { describe, expect, it } from 'vitest';
+import { validatePipeline } from '../../../src/core/pipeline/validate-pipeline.ts';
+import { sampleSd } from '../../../src/core/stats/summary.ts';
+import { difficultyOrder, stratifiedSubset } from '../../../src/core/search/fitness.ts';
+import { studySearchConfig, type SearchConfig } from '../../../src/core/search/search-config.ts';
+import {
+  addActiveTime,
+  advanceGeneration,
+  genomeById,
+  initSearch,
+  lineage,
+  nextEvaluations,
+  recordEvaluation,
+  recordEvaluations,
+} from '../../../src/core/search/search.ts';
+import type { EvaluationRequest, SearchState } from '../../../src/core/search/search-state.ts';
+import { drive, noisyEvaluator, problemIds } from './landscape.ts';
+
+const problems = problemIds(164);
+const config = (overrides: Partial<SearchConfig> = {}) =>
+  studySearchConfig(problems, { budget: { maxGenerations: 3, maxWallMs: null, maxTokens: null }, ...overrides });
+const passes = noisyEvaluator(42);
+const roundTrip = (state: SearchState): SearchState => JSON.parse(JSON.stringify(state)) as SearchState;
+const evaluate = (state: SearchState, requests: EvaluationRequest[]) =>
+  recordEvaluations(state, requests.map((r) => ({ key: r.key, passed: passes(r), tokens: 100, executions: 2 })));
+
+describe('initSearch', () => {
+  const state = initSearch(config(), 7);
+
+  it('starts 20 valid generator → exec → refiner genomes on a 25-problem subset', () => {
+    expect(state.population.map((g) => g.id)).toEqual(Array.from({ length: 20 }, (_, i) => `g0-${i + 1}`));
+    for (const { id } of state.population) {
+      const p = genomeById(state, id).pipeline;
+      expect(validatePipeline(p)).toMatchObject({ ok: true });
+      expect(p.stages).toHaveLength(1);
+      expect(p.stages[0]?.innovation).toBe(1);
+    }
+    expect(state.subset).toHaveLength(25);
+    expect(new Set(state.subset).size).toBe(25);
+    expect(state.status).toBe('evaluating');
+  });
+
+  it('is plain JSON', () => {
+    expect(roundTrip(state)).toEqual(state);
+  });
+
+  it('refuses a config it cannot run, saying what is wrong', () => {
+    expect(() => initSearch(config({ eliteCount: 20 }), 1)).toThrow(/eliteCount/);
+    expect(() => initSearch(config({ problemIds: [] }), 1)).toThrow(/at least one problem/);
+  });
+});
+
+describe('evaluations of a generation', () => {
+  it('asks for every genome on every subset problem, k times each', () => {
+    const state = initSearch(config({ evaluationsPerGenome: 3 }), 1);
+    const requests = nextEvaluations(state);
+    expect(requests).toHaveLength(20 * 25 * 3);
+    expect(new Set(requests.map((r) => r.key)).size).toBe(requests.length);
+    expect(new Set(requests.map((r) => r.evaluationIndex))).toEqual(new Set([0, 1, 2]));
+  });
+
+  it('does not ask again for what is recorded, and keeps the first result of a repeated write', () => {
+    const state = initSearch(config(), 1);
+    const [first, second] = nextEvaluations(state) as [EvaluationRequest, EvaluationRequest];
+    const once = recordEvaluation(state, { key: first.key, passed: true, tokens: 10 });
+    const twice = recordEvaluation(once, { key: first.key, passed: false, tokens: 10 });
+    expect(twice).toEqual(once);
+    expect(twice.evaluations[first.key]?.passed).toBe(true);
+    expect(twice.usage.tokens).toBe(10);
+    expect(nextEvaluations(twice).map((r) => r.key)).not.toContain(first.key);
+    expect(nextEvaluations(twice)[0]?.key).toBe(second.key);
+  });
+
+  it('rejects a result that belongs to no request of this generation', () => {
+    const state = initSearch(config(), 1);
+    expect(() => recordEvaluation(state, { key: '0|g0-99|0|P1', passed: true, tokens: 0 })).toThrow(/does not belong/);
+    expect(() => recordEvaluation(state, { key: 'nonsense', passed: true, tokens: 0 })).toThrow(/does not belong/);
+  });
+
+  it('will not advance while evaluations are missing', () => {
+    const state = initSearch(config(), 1);
+    const requests = nextEvaluations(state);
+    expect(() => advanceGeneration(evaluate(state, requests.slice(1)))).toThrow(/1 evaluation/);
+  });
+});
+
+describe('advanceGeneration', () => {
+  const start = initSearch(config(), 3);
+  const evaluated = evaluate(start, nextEvaluations(start));
+  const next = advanceGeneration(evaluated);
+  const stats = next.history[0];
+
+  it('reports best, mean ± SD of fitness, species sizes, the champion and the cost of the generation', () => {
+    const fitness = stats?.scores.map((s) => s.fitness) ?? [];
+    expect(fitness).toHaveLength(20);
+    expect(stats?.best).toBe(Math.max(...fitness));
+    expect(stats?.mean).toBeCloseTo(fitness.reduce((a, b) => a + b, 0) / 20, 12);
+    expect(stats?.sd).toBeCloseTo(sampleSd(fitness), 12);
+    expect(stats?.speciesSizes.reduce((a, s) => a + s.size, 0)).toBe(20);
+    expect(stats?.championFitness).toBe(stats?.best);
+    expect(stats?.championParents).toEqual([]);
+    expect(stats?.tokens).toBe(20 * 25 * 100);
+    expect(stats?.evaluations).toBe(500);
+    for (const s of stats?.scores ?? []) {
+      expect(s.fitness).toBeCloseTo(Math.max(0, s.passRate - 0.02 * s.nodes), 12);
+      expect(s.iterations).toBe(2);
+    }
+  });
+
+  it('keeps the two best genomes unchanged (elitism) and breeds 18 new, valid ones', () => {
+    const ranked = [...(stats?.scores ?? [])].sort((a, b) => b.fitness - a.fitness);
+    const elites = next.population.filter((g) => g.origin === 'elite').map((g) => g.id);
+    expect(elites).toEqual(ranked.slice(0, 2).map((s) => s.id));
+    for (const id of elites) expect(genomeById(next, id)).toEqual(genomeById(evaluated, id));
+    const children = next.population.filter((g) => g.origin !== 'elite');
+    expect(children).toHaveLength(18);
+    for (const { id } of children) {
+      const g = genomeById(next, id);
+      expect(g.bornIn).toBe(1);
+      expect(g.parents.length).toBeGreaterThanOrEqual(1);
+      for (const parent of g.parents) expect(evaluated.population.map((p) => p.id)).toContain(parent);
+      expect(validatePipeline(g.pipeline)).toMatchObject({ ok: true });
+    }
+  });
+
+  it('moves on to the next subset and an empty evaluation table', () => {
+    expect(next.generation).toBe(1);
+    expect(next.subset).not.toEqual(evaluated.subset);
+    expect(next.evaluations).toEqual({});
+    expect(nextEvaluations(next)).toHaveLength(500);
+  });
+
+  it('follows the stratified layout when given difficulty ranks from an earlier study', () => {
+    const passRates = Object.fromEntries(problems.map((id, i) => [id, (i % 10) / 10]));
+    let state = initSearch(config({ subset: { kind: 'stratified', passRates } }), 1);
+    const ranked = difficultyOrder(problems, passRates);
+    for (let g = 0; g < 3; g++) {
+      expect(state.subset).toEqual(stratifiedSubset(ranked, g, 25));
+      state = evaluate(state, nextEvaluations(state));
+      if (g < 2) state = advanceGeneration(state);
+    }
+  });
+});
+
+describe('determinism and resume', () => {
+  it('replays exactly: the same seed and the same results give the same search', () => {
+    const a = drive(initSearch(config(), 11), noisyEvaluator(5));
+    const b = drive(initSearch(config(), 11), noisyEvaluator(5));
+    expect(JSON.stringify(a)).toBe(JSON.stringify(b));
+    const other = drive(initSearch(config(), 12), noisyEvaluator(5));
+    expect(JSON.stringify(other.history)).not.toBe(JSON.stringify(a.history));
+  });
+
+  it('resumes after a reload mid-generation without re-running finished evaluations', () => {
+    const uninterrupted = drive(initSearch(config(), 21), noisyEvaluator(9));
+    const evaluator = noisyEvaluator(9);
+    let calls = 0;
+    const counted = (r: EvaluationRequest) => {
+      calls++;
+      return evaluator(r);
+    };
+    let state = initSearch(config(), 21);
+    let reloads = 0;
+    while (state.status === 'evaluating') {
+      const requests = nextEvaluations(state);
+      // Do part of the generation, then "reload": only the JSON survives.
+      const part = requests.slice(0, 180);
+      state = recordEvaluations(state, part.map((r) => ({ key: r.key, passed: counted(r), tokens: 100, executions: 1 })));
+      state = roundTrip(state);
+      reloads++;
+      if (nextEvaluations(state).length === 0) state = roundTrip(advanceGeneration(state));
+    }
+    expect(reloads).toBeGreaterThan(3);
+    expect(calls).toBe(3 * 20 * 25);
+    expect(JSON.stringify(state)).toBe(JSON.stringify(uninterrupted));
+  });
+});
+
+describe('budget', () => {
+  it('stops after the maximum number of generations, with the best genome ever as champion', () => {
+    const end = drive(initSearch(config(), 2), noisyEvaluator(2));
+    expect(end).toMatchObject({ status: 'done', stopReason: 'generations' });
+    expect(end.history).toHaveLength(3);
+    expect(nextEvaluations(end)).toEqual([]);
+    expect(end.champion?.fitness).toBe(Math.max(...end.history.map((h) => h.best)));
+  });
+
+  it('stops mid-generation when the token budget is spent, keeping finished generations', () => {
+    const end = drive(initSearch(config({ budget: { maxGenerations: 10, maxWallMs: null, maxTokens: 75_000 } }), 2), noisyEvaluator(2));
+    expect(end).toMatchObject({ status: 'done', stopReason: 'tokens', generation: 1 });
+    expect(end.history).toHaveLength(1);
+    // The budget ran out 250 evaluations into generation 1; the rest of that batch was spent anyway.
+    expect(Object.keys(end.evaluations)).toHaveLength(250);
+    expect(end.usage.tokens).toBe(100_000);
+    expect(end.champion?.generation).toBe(0);
+  });
+
+  it('counts results still in flight after the stop, without scoring them', () => {
+    const state = initSearch(config({ budget: { maxGenerations: 10, maxWallMs: null, maxTokens: 150 } }), 2);
+    const [a, b, c] = nextEvaluations(state) as [EvaluationRequest, EvaluationRequest, EvaluationRequest];
+    const stopped = recordEvaluations(state, [a, b].map((r) => ({ key: r.key, passed: true, tokens: 100 })));
+    expect(stopped.status).toBe('done');
+    const late = recordEvaluation(stopped, { key: c.key, passed: true, tokens: 100 });
+    expect(late.usage.tokens).toBe(300);
+    expect(Object.keys(late.evaluations)).toEqual([a.key, b.key]);
+  });
+
+  it('stops when the active time reported by the runner passes the wall-time budget', () => {
+    let state = initSearch(config({ budget: { maxGenerations: 10, maxWallMs: 60_000, maxTokens: null } }), 2);
+    state = addActiveTime(state, 59_000);
+    expect(state.status).toBe('evaluating');
+    state = addActiveTime(state, 1_000);
+    expect(state).toMatchObject({ status: 'done', stopReason: 'wall-time' });
+  });
+});
+
+describe('lineage', () => {
+  it("traces the champion's ancestors back to the first generation", () => {
+    const end = drive(initSearch(config({ budget: { maxGenerations: 6, maxWallMs: null, maxTokens: null } }), 4), noisyEvaluator(4));
+    const last = end.history.at(-1);
+    const champion = genomeById(end, last?.championId as string);
+    expect(last?.championParents).toEqual(champion.parents);
+    const ancestors = lineage(end, champion.id);
+    if (champion.bornIn > 0) {
+      expect(ancestors.length).toBeGreaterThan(0);
+      expect(ancestors.some((g) => g.bornIn === 0)).toBe(true);
+    }
+    for (const a of ancestors) expect(a.bornIn).toBeLessThan(champion.bornIn);
+  });
+});
