@@ -118,10 +118,10 @@ function parseJson(text: string): unknown {
         'Download or copy the file again.',
       );
     }
-    const where = place ? `line ${place.line}, column ${place.column}` : 'somewhere';
+    const where = place ? `: the error is at line ${place.line}, column ${place.column}` : '';
     const near = place ? text.slice(Math.max(0, place.offset - 20), place.offset + 20).replace(/\s+/g, ' ') : '';
     throw new UserError(
-      `The file is not valid JSON: the error is at ${where}.`,
+      `The file is not valid JSON${where}.`,
       'Was it edited by hand? Fix the JSON there, or export the file again.',
       [`JSON: ${(error as Error).message}`, ...(near ? [`near: ${JSON.stringify(near)}`] : [])],
     );
