@@ -1,0 +1,126 @@
+/**
+ * Re-validation of search champions, and the inflation it exposes. During the search a genome's
+ * fitness is one noisy reading on a small subset, and the champion is the maximum of many noisy
+ * readings, so it is biased upward: the study's single-evaluation fitness overstated its
+ * champions by 5-7%. Re-running a champion on every problem, n times, gives an unbiased figure;
+ * inflation = search-time fitness − validated fitness.
+ */
+import { nodeCount, type RefinePipeline } from '../pipeline/genome.ts';
+import { summarize } from '../stats/summary.ts';
+import { penalised } from './fitness.ts';
+import { genomeById } from './search.ts';
+import type { SearchState } from './search-state.ts';
+
+export interface ValidationUnit {
+  key: string;
+  genomeId: string;
+  pipeline: RefinePipeline;
+  problemId: string;
+  repeat: number;
+}
+
+/** The champion of the whole search, then each generation's champion, each genome once. */
+export function championsToValidate(state: SearchState, scope: 'champion' | 'per-generation'): string[] {
+  const ids = state.champion ? [state.champion.genomeId] : [];
+  if (scope === 'per-generation') ids.push(...state.history.map((h) => h.championId));
+  return [...new Set(ids)];
+}
+
+/** Every (genome, problem, repeat) to run: all problems, n repeats each. */
+export function validationPlan(state: SearchState, genomeIds: readonly string[], problemIds: readonly string[], repeats: number): ValidationUnit[] {
+  if (!Number.isInteger(repeats) || repeats < 1) throw new Error(`Validation needs at least one repeat, got ${repeats}.`);
+  if (problemIds.length === 0) throw new Error('Validation needs at least one problem.');
+  return genomeIds.flatMap((genomeId) => {
+    const pipeline = genomeById(state, genomeId).pipeline;
+    return Array.from({ length: repeats }, (_, repeat) =>
+      problemIds.map((problemId) => ({ key: `${genomeId}|${repeat}|${problemId}`, genomeId, pipeline, problemId, repeat })),
+    ).flat();
+  });
+}
+
+export interface ValidatedFitness {
+  genomeId: string;
+  problems: number;
+  /** Pass rate of each repeat over all problems. */
+  passRates: number[];
+  meanPassRate: number;
+  sdPassRate: number | null;
+  /** Mean pass rate − parsimony × nodes, comparable with the search-time fitness. */
+  fitness: number;
+}
+
+/** Per genome whose units are all done (others are left out until they are), by genome id. */
+export function summariseValidation(
+  plan: readonly ValidationUnit[],
+  passedByKey: Readonly<Record<string, boolean>>,
+  parsimony: number,
+): Record<string, ValidatedFitness> {
+  const byGenome = new Map<string, ValidationUnit[]>();
+  for (const unit of plan) byGenome.set(unit.genomeId, [...(byGenome.get(unit.genomeId) ?? []), unit]);
+  const out: Record<string, ValidatedFitness> = {};
+  for (const [genomeId, units] of byGenome) {
+    if (units.some((u) => passedByKey[u.key] === undefined)) continue;
+    const repeats = new Map<number, { passed: number; total: number }>();
+    for (const u of units) {
+      const r = repeats.get(u.repeat) ?? { passed: 0, total: 0 };
+      r.total++;
+      if (passedByKey[u.key]) r.passed++;
+      repeats.set(u.repeat, r);
+    }
+    const passRates = [...repeats.values()].map((r) => r.passed / r.total);
+    const summary = summarize(passRates);
+    const nodes = nodeCount(units[0]?.pipeline as RefinePipeline);
+    out[genomeId] = {
+      genomeId,
+      problems: (units.length / repeats.size) | 0,
+      passRates,
+      meanPassRate: summary.mean,
+      sdPassRate: summary.sd,
+      fitness: penalised(summary.mean, nodes, parsimony),
+    };
+  }
+  return out;
+}
+
+export interface Inflation {
+  genomeId: string;
+  generation: number;
+  searchFitness: number;
+  validatedFitness: number;
+  /** searchFitness − validatedFitness: positive when the search overrated the genome. */
+  inflation: number;
+  searchPassRate: number;
+  validatedPassRate: number;
+  /** 100 · (search − validated pass rate) / validated pass rate; null when nothing passed in validation. */
+  inflationPercent: number | null;
+}
+
+export interface InflationReport {
+  /** One entry per generation whose champion has been validated. */
+  perGeneration: Inflation[];
+  /** The search's champion, once validated. */
+  champion: Inflation | null;
+}
+
+export function inflationReport(state: SearchState, validated: Readonly<Record<string, ValidatedFitness>>): InflationReport {
+  const perGeneration = state.history.flatMap((h) => {
+    const v = validated[h.championId];
+    return v ? [inflation(h.championId, h.generation, h.championFitness, h.championPassRate, v)] : [];
+  });
+  const c = state.champion;
+  const v = c ? validated[c.genomeId] : undefined;
+  return { perGeneration, champion: c && v ? inflation(c.genomeId, c.generation, c.fitness, c.passRate, v) : null };
+}
+
+function inflation(genomeId: string, generation: number, searchFitness: number, searchPassRate: number, v: ValidatedFitness): Inflation {
+  return {
+    genomeId,
+    generation,
+    searchFitness,
+    validatedFitness: v.fitness,
+    inflation: searchFitness - v.fitness,
+    searchPassRate,
+    validatedPassRate: v.meanPassRate,
+    inflationPercent: v.meanPassRate > 0 ? (100 * (searchPassRate - v.meanPassRate)) / v.meanPassRate : null,
+  };
+}
