@@ -1,0 +1,283 @@
+/**
+ * One Pyodide interpreter that runs untrusted programs one at a time: the environment-agnostic
+ * core of a sandbox worker (the browser and Node entries only wire it to a message channel).
+ *
+ * Start-up loads Pyodide, installs the Python runner (runner-py.ts), hardens the JavaScript
+ * realm (js-hardening.ts) and self-tests the interrupt. Each run then goes: fresh working
+ * directory → compile → `exec` called straight from JavaScript (no runner frame below the
+ * program) → verdict, decided here from how that call ended and from the deadline and output
+ * counters, never from anything the program prints or returns → restore the baseline → report
+ * whether this interpreter can take another program.
+ */
+import { loadPyodide, type PyodideAPI } from 'pyodide';
+import type { PyProxy } from 'pyodide/ffi';
+import type { RunResult } from '../core/harness/outcome.ts';
+import { PROGRAM_FILENAME } from '../core/harness/to-outcome.ts';
+import type { SandboxLimits } from '../core/ports.ts';
+import { disableBuiltinModules, type WasmHeap } from './builtin-modules.ts';
+import { clipTraceback, dropFrames, exceptionMessage } from './exception-text.ts';
+import { DeadlineInterrupt } from './interrupt.ts';
+import { hardenGlobals, hardenPyodide } from './js-hardening.ts';
+import { OutputCapture } from './output-capture.ts';
+import { BASELINE_MODULES, BLOCKED_MODULES, RUNNER_PY } from './runner-py.ts';
+import { ScratchFileSystem, type EmscriptenFs } from './scratch-fs.ts';
+import type { InterruptMode, WorkerConfig, WorkerInfo, WorkerRunReport } from './worker-protocol.ts';
+
+/** Time the runner gets to restore the baseline after a program, before it is interrupted. */
+const CLEANUP_BUDGET_MS = 500;
+/** The runner's code is filed under this name, so its frames can be cut from tracebacks. */
+const RUNNER_FILENAME = '<sandbox>';
+const SELF_TEST_LOOP = 'import time\nstart = time.monotonic()\nwhile time.monotonic() - start < 1.0:\n    pass\n';
+
+export interface RuntimeOptions extends WorkerConfig {
+  /** performance.now() when the worker script started, for the cold-start figure. */
+  startedAt: number;
+  /** Environment-specific hardening (Node: process, child_process); returns extra globals to remove. */
+  hardenPlatform?: () => string[];
+}
+
+/** Pyodide's undocumented but stable internals this module relies on. */
+interface PyodideInternals {
+  _module: Record<string, unknown> & WasmHeap & { memory: WebAssembly.Memory };
+  _api: Record<string, unknown>;
+}
+
+interface RunnerEntries {
+  prepare: PyProxy & ((source: string) => PyProxy);
+  flush: PyProxy & (() => void);
+  restore: PyProxy & (() => PyProxy);
+  verify: PyProxy & (() => PyProxy);
+  grave_clear: PyProxy & (() => void);
+  gc_collect: PyProxy & (() => number);
+}
+
+type Ending = { kind: 'returned' } | { kind: 'threw'; error: unknown } | { kind: 'syntax'; errorType: string; text: string };
+
+export class PythonRuntime {
+  readonly #options: RuntimeOptions;
+  readonly #py: PyodideAPI;
+  readonly #heap: PyodideInternals['_module'];
+  readonly #entries: RunnerEntries;
+  readonly #fs: ScratchFileSystem;
+  readonly #output: OutputCapture;
+  readonly #interrupt: DeadlineInterrupt;
+  readonly #PythonError: new (...args: never[]) => Error & { type: string };
+  #dead: string | null = null;
+  info!: WorkerInfo;
+
+  private constructor(options: RuntimeOptions, py: PyodideAPI, entries: RunnerEntries, output: OutputCapture, interrupt: DeadlineInterrupt) {
+    this.#options = options;
+    this.#py = py;
+    this.#heap = (py as unknown as PyodideInternals)._module;
+    this.#entries = entries;
+    this.#output = output;
+    this.#interrupt = interrupt;
+    this.#PythonError = py.ffi.PythonError as unknown as new (...args: never[]) => Error & { type: string };
+    this.#fs = new ScratchFileSystem(py.FS as unknown as EmscriptenFs);
+  }
+
+  static async start(options: RuntimeOptions): Promise<PythonRuntime> {
+    const py = await loadPyodide({ indexURL: options.indexURL, jsglobals: {}, args: [], env: { HOME: '/home/pyodide' } });
+    const output = new OutputCapture();
+    py.setStdin({ error: true });
+    py.setStdout(output.stdout);
+    py.setStderr(output.stderr);
+    const interrupt = new DeadlineInterrupt(options.sharedInterrupt);
+    py.setInterruptBuffer(interrupt.asInterruptBuffer());
+    const internals = py as unknown as PyodideInternals;
+    capMemory(internals._module.memory, options.maxHeapBytes);
+
+    // Order matters: the JS modules go before the Python scrub (which then finds no registry
+    // entry to keep them alive), and the JavaScript wall goes up last, once nothing else needs
+    // runPython or the loaders.
+    py.unregisterJsModule('js');
+    py.unregisterJsModule('pyodide_js');
+    const disabledBuiltins = disableBuiltinModules(internals._module, BLOCKED_MODULES);
+    const namespace = py.runPython('dict()') as PyProxy & { get(key: string): unknown; clear(): void };
+    py.runPython(RUNNER_PY, { globals: namespace, filename: RUNNER_FILENAME });
+    const install = namespace.get('install') as PyProxy & ((config: string) => PyProxy & { get(key: string): unknown });
+    const installed = install(JSON.stringify({ filename: PROGRAM_FILENAME, baseline: BASELINE_MODULES, blockedModules: BLOCKED_MODULES }));
+    const entries = Object.fromEntries(
+      ['prepare', 'flush', 'restore', 'verify', 'grave_clear', 'gc_collect'].map((name) => [name, installed.get(name)]),
+    ) as unknown as RunnerEntries;
+    const report = JSON.parse(installed.get('report') as string) as { bridgesRemoved: number; bridgesLeft: number; baselineModules: number };
+    installed.destroy();
+    install.destroy();
+    namespace.clear();
+    namespace.destroy();
+
+    const runtime = new PythonRuntime(options, py, entries, output, interrupt);
+    hardenPyodide({
+      api: py as unknown as Record<string, unknown>,
+      internals: internals._api,
+      module: internals._module,
+      fs: py.FS as unknown as Parameters<typeof hardenPyodide>[0]['fs'],
+      errnoCodes: py.ERRNO_CODES,
+    });
+    const extraGlobals = options.hardenPlatform?.() ?? [];
+    const globals = hardenGlobals(globalThis, extraGlobals);
+
+    const selfTest = runtime.#selfTestInterrupt();
+    runtime.info = {
+      pyodideVersion: py.version,
+      coldStartMs: performance.now() - options.startedAt,
+      interrupt: selfTest.mode,
+      interruptLatencyMs: selfTest.latencyMs,
+      hardening: {
+        bridgesRemoved: report.bridgesRemoved,
+        bridgesLeft: report.bridgesLeft,
+        disabledBuiltins,
+        reachableGlobals: globals.reachable,
+        codeGenerationBlocked: globals.codeGenerationBlocked,
+        baselineModules: report.baselineModules,
+      },
+    };
+    return runtime;
+  }
+
+  /** Runs one program to its end. Never throws: every ending is a RunResult. */
+  run(program: string, limits: SandboxLimits): WorkerRunReport {
+    if (this.#dead) return { result: { status: 'crashed', durationMs: 0, cause: 'worker-lost', detail: this.#dead }, recycle: this.#dead };
+    let setupFailure: string | null = null;
+    try {
+      this.#fs.beginRun();
+    } catch (error) {
+      setupFailure = `could not prepare the working directory: ${String(error)}`;
+    }
+    this.#output.reset(limits.maxOutputChars, () => this.#interrupt.fireNow());
+    const started = performance.now();
+    const deadline = started + limits.timeoutMs;
+    this.#interrupt.arm(deadline);
+    const ending = this.#execute(program);
+    const ended = performance.now();
+    const timedOut = this.#interrupt.fired || ended > deadline;
+
+    // From here on the runner's own code runs: no more interrupts for output, and a fresh
+    // budget so that a finalizer that never returns cannot hold the worker.
+    this.#interrupt.arm(performance.now() + CLEANUP_BUDGET_MS);
+    this.#output.onOverflow = () => {};
+    this.#flush();
+    const result = this.#judge(ending, ended - started, limits, timedOut);
+    const recycle = setupFailure ?? this.#cleanUp(result);
+    this.#interrupt.disarm();
+    return { result, recycle };
+  }
+
+  #execute(program: string): Ending {
+    let prepared: PyProxy | undefined;
+    try {
+      prepared = this.#entries.prepare(program);
+      if (prepared.type === 'tuple') {
+        const [errorType, text] = prepared.toJs() as [string, string];
+        return { kind: 'syntax', errorType, text };
+      }
+      (prepared as PyProxy & (() => void))();
+      return { kind: 'returned' };
+    } catch (error) {
+      return { kind: 'threw', error };
+    } finally {
+      prepared?.destroy();
+    }
+  }
+
+  /** Pushes what the program left in Python's stdout/stderr buffers to the capture. */
+  #flush(): void {
+    if (this.#dead) return;
+    try {
+      this.#entries.flush();
+    } catch (error) {
+      this.#noteDeath(error);
+    }
+  }
+
+  #judge(ending: Ending, durationMs: number, limits: SandboxLimits, timedOut: boolean): RunResult {
+    const stdout = this.#output.keptStdout;
+    if (ending.kind === 'threw' && !(ending.error instanceof this.#PythonError)) {
+      const detail = this.#noteDeath(ending.error);
+      const exit = /exit\((-?\d+)\)/.exec(detail);
+      return exit
+        ? { status: 'crashed', durationMs, cause: 'exit', detail: `The program ended the interpreter with exit code ${exit[1]} (os._exit).` }
+        : { status: 'crashed', durationMs, cause: 'fatal', detail };
+    }
+    if (this.#output.overflowed) {
+      const message = `The program wrote more than ${limits.maxOutputChars} characters to stdout and stderr.`;
+      return { status: 'error', durationMs, stdout, errorType: 'OutputLimit', message, traceback: `OutputLimit: ${message}\n` };
+    }
+    if (timedOut) return { status: 'timeout', durationMs, limitMs: limits.timeoutMs, stdout };
+    switch (ending.kind) {
+      case 'returned':
+        return { status: 'passed', durationMs, stdout };
+      case 'syntax':
+        return { status: 'error', durationMs, stdout, errorType: ending.errorType, message: exceptionMessage(ending.text, ending.errorType), traceback: clipTraceback(ending.text) };
+      case 'threw': {
+        const error = ending.error as Error & { type: string };
+        const traceback = dropFrames(error.message, RUNNER_FILENAME);
+        return { status: 'error', durationMs, stdout, errorType: error.type, message: exceptionMessage(traceback, error.type), traceback: clipTraceback(traceback) };
+      }
+    }
+  }
+
+  /** Restores the baseline; returns why this interpreter must be replaced, or null. */
+  #cleanUp(result: RunResult): string | null {
+    if (this.#dead) return this.#dead;
+    const reasons: string[] = [];
+    try {
+      reasons.push(...this.#strings(this.#entries.restore()));
+      this.#entries.grave_clear();
+      this.#entries.gc_collect();
+      reasons.push(...this.#strings(this.#entries.verify()));
+    } catch (error) {
+      reasons.push(`the baseline could not be restored (${firstLine(error)})`);
+      this.#noteDeath(error);
+    }
+    try {
+      reasons.push(...this.#fs.endRun().map((path) => `the program changed ${path}`));
+    } catch (error) {
+      reasons.push(`the scratch folders could not be cleaned (${firstLine(error)})`);
+    }
+    if (result.status === 'error' && (result.errorType === 'MemoryError' || result.errorType === 'RecursionError')) {
+      reasons.push(`a ${result.errorType} may have left the interpreter in a bad state`);
+    }
+    const heapBytes = this.#heap.HEAPU8.buffer.byteLength;
+    if (heapBytes > this.#options.recycleHeapBytes) reasons.push(`wasm memory grew to ${Math.round(heapBytes / 2 ** 20)} MB`);
+    return reasons.length > 0 ? reasons.join('; ') : null;
+  }
+
+  #strings(list: PyProxy): string[] {
+    try {
+      return list.toJs() as string[];
+    } finally {
+      list.destroy();
+    }
+  }
+
+  /** Records a JavaScript-level failure; returns its description. */
+  #noteDeath(error: unknown): string {
+    const detail = firstLine(error);
+    if (!(error instanceof this.#PythonError)) this.#dead ??= `the interpreter died: ${detail}`;
+    return detail;
+  }
+
+  #selfTestInterrupt(): { mode: InterruptMode; latencyMs: number | null } {
+    const limits = { timeoutMs: 50, maxOutputChars: 10_000 };
+    const { result } = this.run(SELF_TEST_LOOP, limits);
+    if (result.status === 'timeout') return { mode: 'deadline-getter', latencyMs: result.durationMs - limits.timeoutMs };
+    return { mode: this.#options.sharedInterrupt ? 'shared-buffer' : 'watchdog-only', latencyMs: null };
+  }
+}
+
+/** Makes wasm memory growth past `maxBytes` fail, which Python reports as MemoryError. */
+function capMemory(memory: WebAssembly.Memory, maxBytes: number): void {
+  const grow = memory.grow.bind(memory);
+  Reflect.defineProperty(memory, 'grow', {
+    value: (pages: number) => {
+      if (memory.buffer.byteLength + pages * 65_536 > maxBytes) throw new RangeError('the sandbox memory limit was reached');
+      return grow(pages);
+    },
+  });
+}
+
+function firstLine(error: unknown): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return text.split('\n', 1)[0] ?? text;
+}

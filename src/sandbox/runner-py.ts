@@ -1,0 +1,369 @@
+/**
+ * The Python half of the sandbox worker: run once per interpreter, it cuts the bridges to
+ * JavaScript, pre-imports a baseline of the standard library, snapshots that baseline, installs
+ * an audit hook, and returns the few entry points the worker calls for every program.
+ *
+ * Two properties carry the design. The worker calls `exec` straight from JavaScript, so no frame
+ * of this runner is ever below the program's frames: a program can reach this state only by
+ * walking the heap (`gc.get_objects`) or by being called back while a runner frame is active,
+ * and the audit hook refuses both. And nothing here decides a verdict: JavaScript reads it from
+ * how `exec` ended.
+ */
+
+/** Python source; `install(config_json)` is the only name the worker reads from its namespace. */
+export const RUNNER_PY = String.raw`
+def install(config_json):
+    import sys, json, builtins, gc, types, operator, itertools, functools, linecache
+    import signal, os, random, re, warnings, decimal, traceback, atexit, copyreg, locale
+    import _tracemalloc, faulthandler
+
+    config = json.loads(config_json)
+    FILENAME = config['filename']
+    for name in config['baseline']:
+        try:
+            __import__(name)
+        except BaseException:
+            pass
+
+    is_ = operator.is_
+    chain = itertools.chain.from_iterable
+    ModuleType = types.ModuleType
+    FunctionType = types.FunctionType
+    exec_ = builtins.exec
+    compile_ = builtins.compile
+    partial = functools.partial
+    format_exception_only = traceback.format_exception_only
+    report = {}
+
+    # ---- Cut the bridges to JavaScript -------------------------------------------------------
+    # The JS side has already unregistered the js and pyodide_js modules. Here: drop the finder
+    # that imports them, every pyodide module, and every reference the heap still holds to a
+    # JsProxy or to a function of _pyodide_core (to_js, create_proxy... each makes a JsProxy).
+    blocked = tuple(config['blockedModules'])
+    blocked_dotted = tuple(name + '.' for name in blocked)
+
+    def is_blocked(name):
+        return type(name) is not str or name in blocked or name.startswith(blocked_dotted)
+
+    core = sys.modules.get('_pyodide_core')
+    js_types = set()
+    bridge_ids = set()
+    if core is not None:
+        for key, value in list(vars(core).items()):
+            if not key.startswith('__') and callable(value):
+                bridge_ids.add(id(value))
+        typedict = getattr(core, 'jsproxy_typedict', None)
+        if type(typedict) is dict:
+            js_types.update(t for t in typedict.values() if isinstance(t, type))
+    for module in list(sys.modules.values()):
+        for cls in type(module).__mro__:
+            if cls.__name__ == 'JsProxy':
+                js_types.add(cls)
+    js_types = tuple(js_types)
+
+    def is_bridge(value):
+        return isinstance(value, js_types) or id(value) in bridge_ids
+
+    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != 'JsFinder']
+    for name in list(sys.modules):
+        if is_blocked(name):
+            del sys.modules[name]
+
+    def containers():
+        # A dict holding only atomic values (and a JsProxy is one) may be untracked by the GC:
+        # reach those through the referents of the tracked objects.
+        tracked = gc.get_objects()
+        seen = set(map(id, tracked))
+        extra = [r for r in gc.get_referents(*tracked) if type(r) in (dict, list) and id(r) not in seen]
+        return tracked + extra
+
+    def scrub():
+        found = 0
+        for obj in containers():
+            kind = type(obj)
+            if kind is dict:
+                keys = [k for k, v in obj.items() if is_bridge(v)]
+                for k in keys:
+                    del obj[k]
+                found += len(keys)
+            elif kind is list:
+                if any(map(is_bridge, obj)):
+                    obj[:] = [v for v in obj if not is_bridge(v)]
+                    found += 1
+            elif kind is types.CellType:
+                try:
+                    if is_bridge(obj.cell_contents):
+                        obj.cell_contents = None
+                        found += 1
+                except ValueError:
+                    pass
+            elif kind is tuple:
+                if any(map(is_bridge, obj)):
+                    report['bridgesInTuples'] = report.get('bridgesInTuples', 0) + 1
+            elif not isinstance(obj, type):
+                try:
+                    attrs = object.__getattribute__(obj, '__dict__')
+                except Exception:
+                    continue
+                if type(attrs) is dict:
+                    keys = [k for k, v in attrs.items() if is_bridge(v)]
+                    for k in keys:
+                        del attrs[k]
+                    found += len(keys)
+        return found
+
+    report['bridgesRemoved'] = scrub()
+    report['bridgesLeft'] = scrub()
+    del core
+
+    # ---- Snapshot the baseline ---------------------------------------------------------------
+    # Everything below is restored after each program. Dicts and lists are compared by identity,
+    # element by element, in C (map(operator.is_)): equality would call the program's __eq__.
+    modules_dict = sys.modules
+    module_objs = tuple(m for m in modules_dict.values() if type(m) is ModuleType)
+    extra_dicts = [modules_dict, sys.path_importer_cache, copyreg.dispatch_table, linecache.cache]
+    for owner, name in ((copyreg, '_extension_registry'), (copyreg, '_inverted_registry'),
+                        (copyreg, '_extension_cache'), (re, '_cache'), (re, '_cache2'),
+                        (warnings, '_onceregistry')):
+        value = getattr(owner, name, None)
+        if type(value) is dict:
+            extra_dicts.append(value)
+    watched_dicts = tuple(m.__dict__ for m in module_objs) + tuple(extra_dicts)
+    dict_lens = list(map(len, watched_dicts))
+    dict_keys = tuple(chain(watched_dicts))
+    dict_values = tuple(chain(map(dict.values, watched_dicts)))
+    dict_copies = tuple(map(dict.copy, watched_dicts))
+    module_types = (ModuleType,) * len(module_objs)
+    watched_lists = (sys.path, sys.meta_path, sys.path_hooks, sys.argv, warnings.filters, gc.callbacks)
+    list_copies = tuple(map(tuple, watched_lists))
+    environ = dict(os.environ)
+    streams = (sys.stdin, sys.stdout, sys.stderr)
+    recursion_limit = sys.getrecursionlimit()
+    int_digits = sys.get_int_max_str_digits()
+    switch_interval = sys.getswitchinterval()
+    gc_threshold = gc.get_threshold()
+    sigint = signal.getsignal(signal.SIGINT)
+    asyncgen_hooks = tuple(sys.get_asyncgen_hooks())
+    origin_depth = sys.get_coroutine_origin_tracking_depth()
+    locale_all = locale.setlocale(locale.LC_ALL)
+    decimal_context = decimal.getcontext().copy()
+    decimal_templates = tuple((c, c.copy()) for c in (decimal.DefaultContext, decimal.BasicContext, decimal.ExtendedContext))
+    monitoring = sys.monitoring
+    linecache_cache = linecache.cache
+    random_inst = random._inst
+
+    def all_types():
+        seen, todo = [], [object]
+        while todo:
+            cls = todo.pop()
+            seen.append(cls)
+            try:
+                todo.extend(type.__subclasses__(cls))
+            except TypeError:
+                pass
+        return seen
+
+    # Kept alive, so that no other object can ever have one of these ids.
+    baseline_types = all_types()
+    baseline_type_ids = frozenset(map(id, baseline_types))
+
+    def dicts_changed():
+        return (list(map(len, watched_dicts)) != dict_lens
+                or not all(map(is_, chain(map(dict.values, watched_dicts)), dict_values))
+                or not all(map(is_, chain(watched_dicts), dict_keys)))
+
+    def lists_changed():
+        return any(len(l) != len(c) or not all(map(is_, l, c)) for l, c in zip(watched_lists, list_copies))
+
+    # ---- Audit hook --------------------------------------------------------------------------
+    # It must never call the program's code (no ==, hash, isinstance or attribute access on the
+    # program's objects): a callback would run with this frame below it.
+    mode = [0]        # 1 while the program runs
+    taint = []        # reasons to replace this interpreter before the next program
+    grave = []        # what the restore removed, freed later from JavaScript with no frame below
+    current = []      # the program's globals
+
+    DENY, IMPORT, FRAMES, SETATTR, SILENT, PICKLE, PASS = range(7)
+    policy = {}
+    deny_prefixes = ('ctypes.', 'socket.', 'os.exec', 'os.spawn', 'os.posix_spawn', 'os.fork',
+                     'os.forkpty', 'os.kill', 'os.killpg', 'os.system', 'os.startfile', 'pty.',
+                     'subprocess.', 'webbrowser.', 'urllib.', 'http.client.', 'ftplib.', 'smtplib.',
+                     'poplib.', 'imaplib.', 'nntplib.', 'telnetlib.', 'signal.pthread_kill',
+                     'gc.get_', 'sys._current_', 'code.__new__', 'marshal.load', 'sys.remote_exec',
+                     'sys._set', 'sys.monitoring.register_callback', 'sys.setprofile', 'sys.settrace')
+    exact = {'import': IMPORT, 'sys._getframe': FRAMES, 'object.__getattr__': FRAMES,
+             'object.__setattr__': SETATTR, 'object.__delattr__': SETATTR,
+             'sys.addaudithook': SILENT, 'pickle.find_class': PICKLE}
+
+    def classify(event):
+        if event in exact:
+            return exact[event]
+        return DENY if event.startswith(deny_prefixes) else PASS
+
+    def audit(event, args):
+        action = policy.get(event)
+        if action is None:
+            action = policy[event] = classify(event)
+        if action == PASS:
+            return
+        if action == IMPORT:
+            if is_blocked(args[0]):
+                raise ModuleNotFoundError('No module named %r' % (args[0] if type(args[0]) is str else '?'))
+        elif action == FRAMES:
+            if not mode[0]:
+                taint.append('frame introspection outside the program')
+                raise RuntimeError('frame introspection is not available here')
+        elif action == SETATTR:
+            if mode[0]:
+                target = args[0]
+                if id(target) in baseline_type_ids:
+                    taint.append('a standard class was changed')
+                elif type(target) is FunctionType and target.__code__.co_filename != FILENAME:
+                    taint.append('a standard function was changed')
+                elif type(args[1]) is not str or args[1] == '__class__':
+                    taint.append("an object's class was changed")
+        elif action == DENY:
+            raise PermissionError('%s is not available in the sandbox' % event)
+        elif action == SILENT:
+            raise RuntimeError('audit hooks are reserved by the sandbox')
+        elif action == PICKLE:
+            if is_blocked(args[0]):
+                raise PermissionError('%s is not available in the sandbox' % args[0])
+
+    sys.addaudithook(audit)
+
+    # ---- Entry points ------------------------------------------------------------------------
+    def prepare(source):
+        """Compiles the program. Returns a callable that runs it, or (type, traceback) for a
+        program that does not compile, shaped as CPython prints it when running a script."""
+        linecache_cache[FILENAME] = (len(source), None, source.splitlines(True), FILENAME)
+        try:
+            code = compile_(source, FILENAME, 'exec', 0, True)
+        except BaseException as error:
+            error.__traceback__ = None
+            try:
+                text = ''.join(format_exception_only(type(error), error))
+            except BaseException:
+                text = type(error).__name__ + '\n'
+            return (type(error).__name__, text)
+        namespace = {'__name__': '__main__', '__doc__': None, '__package__': None,
+                     '__spec__': None, '__file__': FILENAME, '__builtins__': builtins}
+        current[:] = [namespace]
+        mode[0] = 1
+        return partial(exec_, code, namespace)
+
+    def flush():
+        """The program has ended: pushes what it left in the standard streams' buffers."""
+        mode[0] = 0
+        for stream in streams[1:]:
+            try:
+                stream.flush()
+            except BaseException:
+                pass
+
+    def restore():
+        """Puts the baseline back. Returns the reasons this interpreter must be replaced."""
+        mode[0] = 0
+        gc.disable()
+        grave.append(current[:])
+        current.clear()
+        if taint:
+            return list(taint)
+        if dicts_changed():
+            for d, snapshot in zip(watched_dicts, dict_copies):
+                if len(d) != len(snapshot) or not all(map(is_, d.values(), snapshot.values())) or not all(map(is_, d, snapshot)):
+                    grave.append(d.copy())
+                    d.clear()
+                    d.update(snapshot)
+        if not all(map(is_, map(type, module_objs), module_types)):
+            taint.append('a module changed its class')
+        if lists_changed():
+            for l, snapshot in zip(watched_lists, list_copies):
+                if len(l) != len(snapshot) or not all(map(is_, l, snapshot)):
+                    grave.append(l[:])
+                    l[:] = snapshot
+            warnings._filters_mutated()
+        if dict(os.environ) != environ:
+            os.environ.clear()
+            os.environ.update(environ)
+        if gc.garbage:
+            grave.append(gc.garbage[:])
+            gc.garbage.clear()
+        if atexit._ncallbacks():
+            atexit._clear()
+        if sys.gettrace() is not None or sys.getprofile() is not None:
+            taint.append('a trace function was installed')
+        for tool in range(6):
+            if monitoring.get_tool(tool) is not None:
+                monitoring.clear_tool_id(tool)
+                monitoring.free_tool_id(tool)
+        if any(stream.closed for stream in streams):
+            taint.append('a standard stream was closed')
+        if sys.getrecursionlimit() != recursion_limit:
+            sys.setrecursionlimit(recursion_limit)
+        if sys.get_int_max_str_digits() != int_digits:
+            sys.set_int_max_str_digits(int_digits)
+        if sys.getswitchinterval() != switch_interval:
+            sys.setswitchinterval(switch_interval)
+        if gc.get_threshold() != gc_threshold:
+            gc.set_threshold(*gc_threshold)
+        gc.set_debug(0)
+        if signal.getsignal(signal.SIGINT) is not sigint:
+            signal.signal(signal.SIGINT, sigint)
+        if tuple(sys.get_asyncgen_hooks()) != asyncgen_hooks:
+            sys.set_asyncgen_hooks(*asyncgen_hooks)
+        if sys.get_coroutine_origin_tracking_depth() != origin_depth:
+            sys.set_coroutine_origin_tracking_depth(origin_depth)
+        if locale.setlocale(locale.LC_ALL) != locale_all:
+            locale.setlocale(locale.LC_ALL, locale_all)
+        decimal.setcontext(decimal_context.copy())
+        for context, saved in decimal_templates:
+            if repr(context) != repr(saved):
+                taint.append('a decimal template context was changed')
+        if _tracemalloc.is_tracing():
+            _tracemalloc.stop()
+        if faulthandler.is_enabled():
+            faulthandler.disable()
+        random_inst.seed()
+        return list(taint)
+
+    def verify():
+        """After the grave is freed: finalizers must not have changed the baseline again."""
+        if dicts_changed() or lists_changed():
+            taint.append('the baseline changed while the program was cleaned up')
+        gc.enable()
+        gc.freeze()
+        return list(taint)
+
+    report['baselineModules'] = len(module_objs)
+    report['baselineEntries'] = len(dict_values)
+    return {'prepare': prepare, 'flush': flush, 'restore': restore, 'verify': verify,
+            'grave_clear': grave.clear, 'gc_collect': gc.collect,
+            'report': json.dumps(report)}
+`;
+
+/**
+ * Standard-library modules imported once at start-up, before the baseline snapshot: those that
+ * HumanEval and MBPP solutions use, so a program's `import` finds them already loaded (fast)
+ * and any change it makes to them is undone. Modules outside this list still import, fresh for
+ * each program, and are dropped after it.
+ */
+export const BASELINE_MODULES = [
+  'typing', 'math', 're', 'collections', 'collections.abc', 'itertools', 'functools', 'heapq',
+  'string', 'bisect', 'hashlib', 'statistics', 'fractions', 'operator', 'copy', 'random',
+  'datetime', 'decimal', 'cmath', 'sys', 'os', 'json', 'array', 'textwrap', 'numbers',
+  'unicodedata', 'dataclasses', 'enum', 'abc', 'io', 'time', 'types', 'struct', 'queue',
+  'calendar', 'contextlib', 'inspect', 'pprint', 'traceback', 'secrets', 'base64', 'binascii',
+  'difflib', 'locale', 'csv', 'weakref', 'copyreg', 'linecache', 'signal', 'warnings',
+];
+
+/**
+ * Modules a program must never import: the bridges to JavaScript, the package manager, raw
+ * memory access (ctypes), and CPython's test extensions, which can corrupt memory.
+ */
+export const BLOCKED_MODULES = [
+  'js', 'pyodide_js', 'pyodide', '_pyodide', '_pyodide_core', 'micropip', 'pyodide_http',
+  'ctypes', '_ctypes', '_testcapi', '_testinternalcapi', '_testbuffer', '_testlimitedcapi',
+  '_testclinic', '_testclinic_limited', '_testmultiphase', '_testsinglephase', '_xxtestfuzz',
+  '_remote_debugging', 'xxsubtype',
+];

@@ -1,0 +1,63 @@
+/**
+ * What crosses between the pool and a sandbox worker. Plain data only: it goes through
+ * postMessage (comlink), so no class instances and no Error subclasses.
+ */
+import type { RunResult } from '../core/harness/outcome.ts';
+import type { SandboxLimits } from '../core/ports.ts';
+
+/** How a worker stops a Python-level loop at the deadline. */
+export type InterruptMode =
+  /** A getter handed to setInterruptBuffer (works without cross-origin isolation). */
+  | 'deadline-getter'
+  /** A SharedArrayBuffer the pool writes at the deadline. */
+  | 'shared-buffer'
+  /** Nothing inside the worker: the pool's watchdog terminates it. */
+  | 'watchdog-only';
+
+/** Sent once when a worker starts. */
+export interface WorkerConfig {
+  /** Where pyodide.asm.wasm, python_stdlib.zip and friends are served (a URL or, under Node, a directory). */
+  indexURL: string;
+  /** Int32Array over a SharedArrayBuffer the pool may write 2 into to interrupt, or null. */
+  sharedInterrupt: Int32Array | null;
+  /** Wasm memory a program may grow to before allocations fail with MemoryError. */
+  maxHeapBytes: number;
+  /** After a program, a worker whose wasm memory exceeds this is replaced (memory never shrinks). */
+  recycleHeapBytes: number;
+}
+
+export interface WorkerInfo {
+  pyodideVersion: string;
+  /** From the start of the worker script to ready, in ms. */
+  coldStartMs: number;
+  interrupt: InterruptMode;
+  /** How long after a 50 ms deadline the self-test loop stopped. */
+  interruptLatencyMs: number | null;
+  hardening: HardeningSummary;
+}
+
+export interface HardeningSummary {
+  /** References to JsProxy objects and _pyodide_core functions removed from the Python heap. */
+  bridgesRemoved: number;
+  /** References a second scrub still found (should be 0). */
+  bridgesLeft: number;
+  /** Built-in extension modules made unimportable (ctypes, CPython's test modules). */
+  disabledBuiltins: string[];
+  /** Global names still reachable after the JavaScript hardening (should be empty). */
+  reachableGlobals: string[];
+  codeGenerationBlocked: boolean;
+  baselineModules: number;
+}
+
+export interface WorkerRunReport {
+  result: RunResult;
+  /** Why this worker must be replaced before the next program, or null when it is still clean. */
+  recycle: string | null;
+}
+
+/** The API a worker exposes through comlink. */
+export interface SandboxWorkerApi {
+  /** Resolves once Pyodide is loaded, hardened and self-tested; rejects if it cannot start. */
+  ready(): Promise<WorkerInfo>;
+  run(program: string, limits: SandboxLimits): Promise<WorkerRunReport>;
+}
