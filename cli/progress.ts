@@ -11,6 +11,8 @@ export interface ProgressSink {
 
 export interface Progress {
   update(done: number, passed: number): void;
+  /** Prints a message line without garbling the bar. */
+  note(text: string): void;
   finish(): void;
 }
 
@@ -48,6 +50,10 @@ export function createProgress(total: number, sink: ProgressSink, now: () => num
         lastDrawn = now();
         draw(false);
       }
+    },
+    note(text) {
+      sink.write(sink.isTTY ? `\r\x1b[K${text}\n` : `${text}\n`);
+      if (sink.isTTY && lastDrawn > -Infinity) draw(false);
     },
     finish() {
       draw(true);

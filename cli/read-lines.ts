@@ -58,3 +58,15 @@ export async function* readLines(path: string, maxLineChars = DEFAULT_MAX_LINE_C
 function stripCarriageReturn(line: string): string {
   return line.endsWith('\r') ? line.slice(0, -1) : line;
 }
+
+/** Lines in the file (a last line without a newline counts), by counting newline bytes. */
+export async function countLines(path: string): Promise<number> {
+  let newlines = 0;
+  let last = 10;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    const bytes = chunk as Buffer;
+    for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) newlines++;
+    if (bytes.length > 0) last = bytes[bytes.length - 1] as number;
+  }
+  return newlines + (last === 10 ? 0 : 1);
+}

@@ -36,7 +36,8 @@ Options:
                          DATASETS_DIR, else ./public/datasets, else ../shared/datasets)
   -h, --help             show this help
 
-Exit codes: 0 scored, 1 bad input (samples file, datasets), 2 bad command line.`;
+Exit codes: 0 scored, 1 bad input (some lines unusable, no datasets), 2 bad command line,
+130 interrupted (the results scored so far stay in the file).`;
 
 /** Parsed options, or null when help was asked for. Throws UsageError for anything else wrong. */
 export function parseScoreOptions(argv: readonly string[]): ScoreOptions | null {

@@ -1,0 +1,71 @@
+/**
+ * `feedback-lab <command> …`: the Node command line over core and the sandbox. Each command is
+ * a module with its own help and a `run` that returns an exit code; adding one (a `run` for
+ * studies against an endpoint, say) is one entry in COMMANDS.
+ */
+import { EXIT, InputError, UsageError } from './usage-error.ts';
+
+/** Where a command writes. Tests pass their own; the bin passes the process's streams. */
+export interface CommandIo {
+  stdout: { write(text: string): void };
+  stderr: { write(text: string): void; isTTY?: boolean; columns?: number };
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+}
+
+export interface Command {
+  usage: string;
+  run(argv: readonly string[], io: CommandIo): Promise<number>;
+}
+
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  // Loaded on demand so `--help` does not pay for the sandbox's imports.
+  score: async () => (await import('./score/score-command.ts')).scoreCommand,
+};
+
+const SUMMARIES: Record<string, string> = {
+  score: 'score a samples file (JSONL of task_id + completion) against HumanEval or MBPP',
+};
+
+export function mainUsage(): string {
+  const width = Math.max(...Object.keys(SUMMARIES).map((name) => name.length));
+  return [
+    'Usage: feedback-lab <command> [options]',
+    '',
+    'Commands:',
+    ...Object.entries(SUMMARIES).map(([name, summary]) => `  ${name.padEnd(width)}  ${summary}`),
+    '',
+    'Run "feedback-lab <command> --help" for a command\'s options.',
+  ].join('\n');
+}
+
+export async function main(argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    (name === undefined ? io.stderr : io.stdout).write(`${mainUsage()}\n`);
+    return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  const load = COMMANDS[name];
+  if (!load) {
+    io.stderr.write(`feedback-lab: unknown command "${name}".\n\n${mainUsage()}\n`);
+    return EXIT.usage;
+  }
+  const command = await load();
+  try {
+    return await command.run(rest, io);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      io.stderr.write(`feedback-lab ${name}: ${error.message}\nRun "feedback-lab ${name} --help" for usage.\n`);
+      return EXIT.usage;
+    }
+    if (error instanceof InputError) {
+      io.stderr.write(`feedback-lab ${name}: ${error.message}\n`);
+      return EXIT.badInput;
+    }
+    throw error;
+  }
+}
+
+function processIo(): CommandIo {
+  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+}

@@ -1,0 +1,102 @@
+/**
+ * `feedback-lab score`: a samples file in, `<file>_results.jsonl` and "N passed, M failed" out,
+ * as openai/human-eval's evaluate_functional_correctness does, with Pyodide doing the running.
+ */
+import { statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { BENCHMARK_NAMES } from '../../src/core/benchmarks/task-id.ts';
+import { formatSummaryLine } from '../../src/core/results/samples.ts';
+import type { Sandbox } from '../../src/core/ports.ts';
+import { createNodeSandbox } from '../../src/sandbox/node-sandbox.ts';
+import { datasetSearchDirs, loadDiskDataset } from '../datasets-dir.ts';
+import type { Command, CommandIo } from '../main.ts';
+import { createProgress } from '../progress.ts';
+import { countLines } from '../read-lines.ts';
+import { EXIT, InputError } from '../usage-error.ts';
+import { parseScoreOptions, SCORE_USAGE } from './score-options.ts';
+import { scoreSamplesFile } from './score-file.ts';
+
+/** Bad lines are listed one by one up to here, then counted, so a wrong file cannot flood the terminal. */
+const MAX_LISTED_LINE_ERRORS = 50;
+
+export const scoreCommand: Command = {
+  usage: SCORE_USAGE,
+  async run(argv: readonly string[], io: CommandIo): Promise<number> {
+    const options = parseScoreOptions(argv);
+    if (options === null) {
+      io.stdout.write(`${SCORE_USAGE}\n`);
+      return EXIT.ok;
+    }
+    const samplesPath = resolve(io.cwd, options.samplesPath);
+    assertReadableFile(samplesPath);
+    const resultsPath = `${samplesPath}_results.jsonl`;
+    const dataset = await loadDiskDataset(options.benchmark, datasetSearchDirs(options.datasetsDir, io.env, io.cwd));
+
+    const totalLines = await countLines(samplesPath);
+    io.stderr.write(
+      `Scoring ${options.samplesPath} against ${BENCHMARK_NAMES[options.benchmark]} (${dataset.path}), ` +
+        `${options.mode} mode, ${options.workers} worker(s).\nWriting results to ${resultsPath}\n`,
+    );
+    const sandbox: Sandbox = await createNodeSandbox({ workers: options.workers });
+    // Started once the interpreters are up, so the rate shown is the scoring rate.
+    const progress = createProgress(totalLines, io.stderr);
+    const interrupt = new AbortController();
+    const onSigint = () => {
+      interrupt.abort();
+      // Runs in flight end at once as worker-lost; they are dropped, not written.
+      void sandbox.close();
+    };
+    process.once('SIGINT', onSigint);
+    let lineErrors = 0;
+    let report;
+    try {
+      report = await scoreSamplesFile({
+        samplesPath,
+        resultsPath,
+        benchmark: options.benchmark,
+        problems: dataset.problems,
+        mode: options.mode,
+        timeoutS: options.timeoutS,
+        sandbox,
+        // Two programs queued per worker keep each busy while the other result is written.
+        concurrency: options.workers * 2,
+        signal: interrupt.signal,
+        onLineError: (error) => {
+          lineErrors++;
+          if (lineErrors <= MAX_LISTED_LINE_ERRORS) progress.note(error.message);
+        },
+        onProgress: (done, passed) => progress.update(done, passed),
+      });
+    } finally {
+      process.off('SIGINT', onSigint);
+      await sandbox.close();
+    }
+    progress.finish();
+
+    if (report.interrupted) {
+      io.stderr.write(`Interrupted: ${resultsPath} holds the ${report.passed + report.failed} samples scored so far, in file order.\n`);
+      return 130;
+    }
+    if (lineErrors > MAX_LISTED_LINE_ERRORS) io.stderr.write(`… and ${lineErrors - MAX_LISTED_LINE_ERRORS} more bad lines.\n`);
+    if (report.missingTaskIds.length > 0) {
+      const shown = report.missingTaskIds.slice(0, 10).join(', ');
+      const more = report.missingTaskIds.length > 10 ? ', …' : '';
+      io.stderr.write(`Note: ${report.missingTaskIds.length} of ${dataset.problems.length} tasks have no sample (${shown}${more}).\n`);
+    }
+    if (report.badLines > 0) {
+      io.stderr.write(`${report.badLines} line(s) could not be scored (listed above); the other samples were.\n`);
+    }
+    io.stdout.write(`${formatSummaryLine(report.passed, report.failed)}\n`);
+    return report.badLines > 0 ? EXIT.badInput : EXIT.ok;
+  },
+};
+
+function assertReadableFile(path: string): void {
+  let isFile: boolean;
+  try {
+    isFile = statSync(path).isFile();
+  } catch {
+    throw new InputError(`Cannot read ${path}: no such file.`);
+  }
+  if (!isFile) throw new InputError(`${path} is not a file.`);
+}

@@ -1,0 +1,81 @@
+/**
+ * The real command in a real process: `feedback-lab score` on the 164 HumanEval canonical
+ * solutions, as a user would run it after `npm install`.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Problem } from '../../../src/core/benchmarks/problem.ts';
+import { datasetsDir, loadTestProblems } from '../../support/datasets.ts';
+
+const run = promisify(execFile);
+const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const BIN = join(REPO_ROOT, 'bin', 'feedback-lab.mjs');
+
+let dir: string;
+let humaneval: Problem[];
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'feedback-lab-cli-'));
+  humaneval = await loadTestProblems('humaneval');
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function feedbackLab(args: string[]) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, DATASETS_DIR: datasetsDir() } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code: number; stdout: string; stderr: string };
+    return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
+  }
+}
+
+describe('feedback-lab score', () => {
+  it('scores the HumanEval canonical solutions: all pass, results file beside the samples', async () => {
+    const samples = join(dir, 'canonical.jsonl');
+    writeFileSync(samples, humaneval.map((p) => `${JSON.stringify({ task_id: p.id, completion: p.canonicalSolution })}\n`).join(''));
+
+    const { code, stdout, stderr } = await feedbackLab(['score', '--benchmark', 'humaneval', '--workers', '2', 'canonical.jsonl']);
+
+    expect(stderr).toContain('canonical.jsonl_results.jsonl');
+    expect(code).toBe(0);
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe('164 passed, 0 failed');
+    const results = readFileSync(`${samples}_results.jsonl`, 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(results).toHaveLength(164);
+    expect(results.map((r) => r['task_id'])).toEqual(humaneval.map((p) => p.id));
+    expect(results.every((r) => r['passed'] === true && r['result'] === 'passed')).toBe(true);
+    expect(Object.keys(results[0] ?? {})).toEqual(['task_id', 'completion', 'result', 'passed']);
+  });
+
+  it('scores the lines it can, names the others, and exits 1', async () => {
+    const samples = join(dir, 'mixed.jsonl');
+    const first = humaneval[0] as Problem;
+    writeFileSync(
+      samples,
+      [
+        JSON.stringify({ task_id: first.id, completion: first.canonicalSolution }),
+        'not json',
+        JSON.stringify({ task_id: 'HumanEval/1', completion: '    return []\n' }),
+      ].join('\n'),
+    );
+    const { code, stdout, stderr } = await feedbackLab(['score', '-b', 'humaneval', '--workers', '1', 'mixed.jsonl']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/line 2: not valid JSON/);
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 1 failed');
+  });
+
+  it('answers a bad command line with exit code 2 and a pointer to --help', async () => {
+    const { code, stderr } = await feedbackLab(['score', '--benchmark', 'apps', 'x.jsonl']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--benchmark must be humaneval or mbpp[\s\S]*feedback-lab score --help/);
+  });
+
+  it('is what `npx feedback-lab` runs inside the repository', async () => {
+    const { stdout } = await run('npx', ['--no-install', 'feedback-lab', 'score', '--help'], { cwd: REPO_ROOT });
+    expect(stdout).toMatch(/^Usage: feedback-lab score --benchmark humaneval\|mbpp/);
+  });
+});
