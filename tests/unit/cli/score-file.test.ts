@@ -83,7 +83,7 @@ describe('scoring a samples file', () => {
     const { report, results } = await score(path);
     expect(results.map((r) => r['task_id'])).toEqual(['HumanEval/0', 'HumanEval/1', 'HumanEval/2']);
     expect(results[0]).toEqual({ task_id: 'HumanEval/0', completion: '    return SLOW30\n', model: 'm1', result: 'passed', passed: true });
-    expect(results[1]).toMatchObject({ passed: false, result: 'failed: ' });
+    expect(results[1]).toMatchObject({ passed: false, result: expect.stringMatching(/^failed: /) });
     expect(report).toMatchObject({ passed: 2, failed: 1, badLines: 0, interrupted: false });
     expect(report.missingTaskIds).toHaveLength(161);
   });
