@@ -93,7 +93,7 @@ export class PythonRuntime {
     py.unregisterJsModule('js');
     py.unregisterJsModule('pyodide_js');
     const disabledBuiltins = disableBuiltinModules(internals._module, BLOCKED_MODULES);
-    const namespace = py.runPython('dict()') as PyProxy & { get(key: string): unknown; clear(): void };
+    const namespace = py.runPython('dict()') as PyProxy & { get(key: string): unknown; delete(key: string): void };
     py.runPython(RUNNER_PY, { globals: namespace, filename: RUNNER_FILENAME });
     const install = namespace.get('install') as PyProxy & ((config: string) => PyProxy & { get(key: string): unknown });
     const installed = install(JSON.stringify({ filename: PROGRAM_FILENAME, baseline: BASELINE_MODULES, blockedModules: BLOCKED_MODULES }));
@@ -103,7 +103,9 @@ export class PythonRuntime {
     const report = JSON.parse(installed.get('report') as string) as { bridgesRemoved: number; bridgesLeft: number; baselineModules: number };
     installed.destroy();
     install.destroy();
-    namespace.clear();
+    // The runner's functions keep this dict as their globals (with __builtins__, which the
+    // warnings machinery needs when compile() warns); only the installer goes.
+    namespace.delete('install');
     namespace.destroy();
 
     const runtime = new PythonRuntime(options, py, entries, output, interrupt);
