@@ -127,6 +127,12 @@ export interface SearchConfig {
   promptPools: PromptPools;
   /** max_tokens of every node the search creates. */
   maxTokens: number;
+  /**
+   * When set, every node runs at this temperature during evaluation, whatever its genome says
+   * (the study's deterministic run used 0). Genome temperatures still evolve and are what a
+   * champion is validated with. At 0 identical calls repeat, so a call cache pays off.
+   */
+  evaluationTemperature: number | null;
   budget: SearchBudget;
 }
 
@@ -158,6 +164,7 @@ export function studySearchConfig(problemIds: readonly string[], overrides: Part
     modelPool: [...SEARCH_POOL],
     promptPools: defaultPromptPools(),
     maxTokens: 512,
+    evaluationTemperature: null,
     budget: { maxGenerations: 20, maxWallMs: null, maxTokens: null },
     ...overrides,
   };
@@ -195,6 +202,8 @@ export function assertValidSearchConfig(config: SearchConfig): void {
   if (!(t.min >= 0 && t.min <= t.max && t.max <= 2 && t.sigma >= 0)) {
     errors.push(`temperature: expected 0 ≤ min ≤ max ≤ 2 and sigma ≥ 0, found ${JSON.stringify(t)}.`);
   }
+  const et = config.evaluationTemperature;
+  if (et !== null && !(et >= 0 && et <= 2)) errors.push(`evaluationTemperature: expected null or a number from 0 to 2, found ${et}.`);
   const s = config.speciation;
   if (!(s.targetSpecies.min >= 1 && s.targetSpecies.min <= s.targetSpecies.max)) {
     errors.push(`speciation.targetSpecies: expected 1 ≤ min ≤ max, found ${JSON.stringify(s.targetSpecies)}.`);

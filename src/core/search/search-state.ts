@@ -4,8 +4,9 @@
  * uninterrupted one would have made given the same evaluation results.
  */
 import type { RefinePipeline } from '../pipeline/genome.ts';
+import { describeValue, isRecord } from '../pipeline/json-shape.ts';
 import type { InnovationState } from './innovation.ts';
-import type { SearchConfig } from './search-config.ts';
+import { assertValidSearchConfig, type SearchConfig } from './search-config.ts';
 import type { GenomeOrigin, SearchGenome } from './search-genome.ts';
 import type { Species } from './speciation.ts';
 
@@ -129,4 +130,37 @@ export function parseEvaluationKey(key: string): { generation: number; genomeId:
   const match = /^(\d+)\|([^|]+)\|(\d+)\|(.+)$/.exec(key);
   if (!match) return null;
   return { generation: Number(match[1]), genomeId: match[2] as string, evaluationIndex: Number(match[3]), problemId: match[4] as string };
+}
+
+/**
+ * Checks a stored search state (from IndexedDB or an imported file) before it is resumed: the
+ * format version and the shape of its top-level fields, and the config in full. Throws a
+ * sentence a person can act on.
+ */
+export function readSearchState(value: unknown): SearchState {
+  if (!isRecord(value)) throw new Error(`A saved search must be a JSON object, found ${describeValue(value)}.`);
+  if (typeof value.version === 'number' && value.version > SEARCH_STATE_VERSION) {
+    throw new Error(
+      `This search was saved by a newer Feedback Lab (search format ${value.version}; this one reads ${SEARCH_STATE_VERSION}). Reload the app to update it, then open the search again.`,
+    );
+  }
+  const problems: string[] = [];
+  if (value.version !== SEARCH_STATE_VERSION) problems.push(`version: expected ${SEARCH_STATE_VERSION}, found ${describeValue(value.version)}`);
+  for (const key of ['seed', 'generation', 'rngState', 'threshold', 'nextSpeciesId'] as const) {
+    if (typeof value[key] !== 'number' || !Number.isFinite(value[key])) problems.push(`${key}: expected a number, found ${describeValue(value[key])}`);
+  }
+  for (const key of ['problemOrder', 'subset', 'population', 'species', 'history'] as const) {
+    if (!Array.isArray(value[key])) problems.push(`${key}: expected a list, found ${describeValue(value[key])}`);
+  }
+  for (const key of ['config', 'innovations', 'genomes', 'evaluations', 'usage', 'generationStartUsage'] as const) {
+    if (!isRecord(value[key])) problems.push(`${key}: expected an object, found ${describeValue(value[key])}`);
+  }
+  if (value.status !== 'evaluating' && value.status !== 'done') problems.push(`status: expected "evaluating" or "done", found ${describeValue(value.status)}`);
+  if (problems.length > 0) throw new Error(`This saved search is damaged: ${problems.join('; ')}.`);
+  const state = value as unknown as SearchState;
+  assertValidSearchConfig(state.config);
+  for (const { id } of state.population) {
+    if (!isRecord(state.genomes[id])) throw new Error(`This saved search is damaged: genome ${id} of the population is missing.`);
+  }
+  return state;
 }

@@ -81,7 +81,7 @@ export function nextEvaluations(state: SearchState): EvaluationRequest[] {
   if (state.status === 'done') return [];
   const requests: EvaluationRequest[] = [];
   for (const { id } of state.population) {
-    const pipeline = genomeById(state, id).pipeline;
+    const pipeline = evaluatedPipeline(genomeById(state, id).pipeline, state.config.evaluationTemperature);
     for (let e = 0; e < state.config.evaluationsPerGenome; e++) {
       for (const problemId of state.subset) {
         const key = evaluationKey(state.generation, id, e, problemId);
@@ -97,7 +97,8 @@ export function nextEvaluations(state: SearchState): EvaluationRequest[] {
 /**
  * Stores one result. A key already recorded keeps its first result (a replayed write is not
  * doubled); a key from another generation or genome is a caller's bug and throws. Reaching the
- * token budget ends the search at once; the unfinished generation is not scored.
+ * token budget ends the search at once; the unfinished generation is not scored (unless a larger
+ * budget lets it finish, see `withBudget`).
  */
 export function recordEvaluation(state: SearchState, result: EvaluationResult): SearchState {
   return recordEvaluations(state, [result]);
@@ -108,21 +109,17 @@ export function recordEvaluations(state: SearchState, results: readonly Evaluati
   const evaluations = { ...state.evaluations };
   const usage = { ...state.usage };
   const belongs = membership(state);
-  const tokenBudget = state.config.budget.maxTokens;
-  let stop = state.status === 'done';
-  let stoppedNow = false;
   for (const result of results) {
     assertKnownResult(state, result, belongs);
     if (result.key in evaluations) continue;
     usage.tokens += result.tokens;
     usage.evaluations++;
-    // A result still in flight when the search stopped counts as spent, but is not scored.
-    if (stop) continue;
+    // Kept even after a stop (a result that was in flight): a search resumed under a larger
+    // budget then need not run it again.
     evaluations[result.key] = { passed: result.passed, tokens: result.tokens, executions: result.executions ?? 0 };
-    if (tokenBudget !== null && usage.tokens >= tokenBudget) stop = stoppedNow = true;
   }
-  if (stoppedNow) return { ...state, evaluations, usage, status: 'done', stopReason: 'tokens' };
-  return state.status === 'done' ? { ...state, usage } : { ...state, evaluations, usage };
+  const next = { ...state, evaluations, usage };
+  return state.status === 'done' ? next : stopIfOverBudget(next, ['tokens']);
 }
 
 function membership(state: SearchState): { genomes: Set<string>; problems: Set<string> } {
@@ -198,9 +195,23 @@ export function advanceGeneration(state: SearchState): SearchState {
     champion: betterChampion(state.champion, scores, state.generation),
     rngState: rng.state,
   };
-  const stop = budgetReached(advanced);
-  if (stop) return { ...advanced, status: 'done', stopReason: stop };
-  return breed(advanced, scores, rng);
+  // The next population is bred even when a budget ends the search here, so that a larger
+  // budget (`withBudget`) can carry on from exactly this point.
+  const bred = breed(advanced, scores, rng);
+  const stop = budgetReached(bred);
+  return stop ? { ...bred, status: 'done', stopReason: stop } : bred;
+}
+
+/**
+ * The same search under a new budget: a search stopped by its budget carries on when the new
+ * one allows more, and a running one stops when the new one is already spent.
+ */
+export function withBudget(state: SearchState, budget: SearchConfig['budget']): SearchState {
+  const config = { ...state.config, budget: { ...budget } };
+  assertValidSearchConfig(config);
+  const next = { ...state, config };
+  const stop = budgetReached(next);
+  return stop ? { ...next, status: 'done', stopReason: stop } : { ...next, status: 'evaluating', stopReason: null };
 }
 
 /** The genome's ancestors, nearest first, each once (crossover makes a lineage a graph). */
@@ -332,6 +343,17 @@ function subsetFor(config: SearchConfig, order: readonly string[], generation: n
 
 function variationContext(config: SearchConfig): VariationContext {
   return { modelPool: config.modelPool, promptPools: config.promptPools, limits: config.limits, temperature: config.temperature, maxTokens: config.maxTokens };
+}
+
+/** The pipeline as evaluated: the genome itself, or with every node at the evaluation temperature. */
+function evaluatedPipeline(pipeline: RefinePipeline, temperature: number | null): RefinePipeline {
+  if (temperature === null) return pipeline;
+  const at = <T extends { temperature: number }>(node: T): T => ({ ...node, temperature });
+  return {
+    ...pipeline,
+    generator: at(pipeline.generator),
+    stages: pipeline.stages.map((s) => ({ ...s, analyzer: s.analyzer ? at(s.analyzer) : null, refiner: at(s.refiner) })),
+  };
 }
 
 function genomeId(generation: number, serial: number): string {

@@ -12,8 +12,9 @@ import {
   nextEvaluations,
   recordEvaluation,
   recordEvaluations,
+  withBudget,
 } from '../../../src/core/search/search.ts';
-import type { EvaluationRequest, SearchState } from '../../../src/core/search/search-state.ts';
+import { readSearchState, type EvaluationRequest, type SearchState } from '../../../src/core/search/search-state.ts';
 import { drive, noisyEvaluator, problemIds } from './landscape.ts';
 
 const problems = problemIds(164);
@@ -40,8 +41,15 @@ describe('initSearch', () => {
     expect(state.status).toBe('evaluating');
   });
 
-  it('is plain JSON', () => {
+  it('is plain JSON, and a saved copy reads back', () => {
     expect(roundTrip(state)).toEqual(state);
+    expect(readSearchState(roundTrip(state))).toEqual(state);
+  });
+
+  it('refuses a saved search from a newer app or with damaged fields, saying so', () => {
+    expect(() => readSearchState({ ...roundTrip(state), version: 99 })).toThrow(/newer Feedback Lab/);
+    expect(() => readSearchState({ ...roundTrip(state), population: 'x', rngState: null })).toThrow(/population: expected a list.*rngState|rngState.*population/);
+    expect(() => readSearchState({ ...roundTrip(state), genomes: {} })).toThrow(/genome g0-1 of the population is missing/);
   });
 
   it('refuses a config it cannot run, saying what is wrong', () => {
@@ -75,6 +83,15 @@ describe('evaluations of a generation', () => {
     const state = initSearch(config(), 1);
     expect(() => recordEvaluation(state, { key: '0|g0-99|0|P1', passed: true, tokens: 0 })).toThrow(/does not belong/);
     expect(() => recordEvaluation(state, { key: 'nonsense', passed: true, tokens: 0 })).toThrow(/does not belong/);
+  });
+
+  it('runs every node at the evaluation temperature when one is set, leaving the genomes as they are', () => {
+    const state = initSearch(config({ evaluationTemperature: 0 }), 1);
+    for (const r of nextEvaluations(state).slice(0, 25 * 3)) {
+      const nodes = [r.pipeline.generator, ...r.pipeline.stages.flatMap((s) => (s.analyzer ? [s.analyzer, s.refiner] : [s.refiner]))];
+      for (const n of nodes) expect(n.temperature).toBe(0);
+      expect(genomeById(state, r.genomeId).pipeline.generator.temperature).toBeGreaterThan(0);
+    }
   });
 
   it('will not advance while evaluations are missing', () => {
@@ -189,20 +206,37 @@ describe('budget', () => {
     const end = drive(initSearch(config({ budget: { maxGenerations: 10, maxWallMs: null, maxTokens: 75_000 } }), 2), noisyEvaluator(2));
     expect(end).toMatchObject({ status: 'done', stopReason: 'tokens', generation: 1 });
     expect(end.history).toHaveLength(1);
-    // The budget ran out 250 evaluations into generation 1; the rest of that batch was spent anyway.
-    expect(Object.keys(end.evaluations)).toHaveLength(250);
+    // The budget ran out 250 evaluations into generation 1; the test's runner had already run the
+    // rest of that batch, which is counted and kept, but not scored.
     expect(end.usage.tokens).toBe(100_000);
+    expect(end.history).toHaveLength(1);
     expect(end.champion?.generation).toBe(0);
   });
 
-  it('counts results still in flight after the stop, without scoring them', () => {
+  it('keeps results still in flight after a stop, and carries on under a larger budget without re-running them', () => {
     const state = initSearch(config({ budget: { maxGenerations: 10, maxWallMs: null, maxTokens: 150 } }), 2);
     const [a, b, c] = nextEvaluations(state) as [EvaluationRequest, EvaluationRequest, EvaluationRequest];
     const stopped = recordEvaluations(state, [a, b].map((r) => ({ key: r.key, passed: true, tokens: 100 })));
-    expect(stopped.status).toBe('done');
+    expect(stopped).toMatchObject({ status: 'done', stopReason: 'tokens' });
+    expect(nextEvaluations(stopped)).toEqual([]);
     const late = recordEvaluation(stopped, { key: c.key, passed: true, tokens: 100 });
     expect(late.usage.tokens).toBe(300);
-    expect(Object.keys(late.evaluations)).toEqual([a.key, b.key]);
+    const resumed = withBudget(late, { maxGenerations: 10, maxWallMs: null, maxTokens: 1_000_000 });
+    expect(resumed).toMatchObject({ status: 'evaluating', stopReason: null });
+    expect(nextEvaluations(resumed).map((r) => r.key)).not.toContain(c.key);
+    expect(nextEvaluations(resumed)).toHaveLength(500 - 3);
+  });
+
+  it('carries on after its last generation when given more generations, and stops a running search under a spent budget', () => {
+    const short = drive(initSearch(config({ budget: { maxGenerations: 2, maxWallMs: null, maxTokens: null } }), 8), noisyEvaluator(8));
+    const extended = drive(withBudget(short, { maxGenerations: 3, maxWallMs: null, maxTokens: null }), noisyEvaluator(8));
+    const straight = drive(initSearch(config(), 8), noisyEvaluator(8));
+    expect(extended.history).toHaveLength(3);
+    expect(JSON.stringify(extended.history)).toBe(JSON.stringify(straight.history));
+    const running = initSearch(config(), 8);
+    expect(withBudget(running, { maxGenerations: 3, maxWallMs: null, maxTokens: null }).status).toBe('evaluating');
+    const spent = addActiveTime(running, 5_000);
+    expect(withBudget(spent, { maxGenerations: 3, maxWallMs: 1_000, maxTokens: null })).toMatchObject({ status: 'done', stopReason: 'wall-time' });
   });
 
   it('stops when the active time reported by the runner passes the wall-time budget', () => {
