@@ -29,6 +29,8 @@ export interface BarChartData {
   decimals: number;
   /** Fixed y range, e.g. [0, 100] for percentages; otherwise from the data (and always including 0). */
   yDomain?: [number, number];
+  /** No legend: the categories already name what each bar is. */
+  hideLegend?: boolean;
 }
 
 export interface LineChartData {
@@ -44,6 +46,8 @@ export interface LineChartData {
 
 export interface MatrixChartData {
   title: string;
+  /** A second title line (the arm), so long labels need not squeeze into one line. */
+  subtitle: string;
   description: string;
   rowLabels: string[];
   columnLabels: string[];
@@ -86,6 +90,7 @@ export function passRateChart(rates: readonly ArmPassRate[]): BarChartData {
     unit: ' %',
     decimals: 1,
     yDomain: [0, 100],
+    hideLegend: true,
   };
 }
 
@@ -111,6 +116,11 @@ export function fixRateChart(arms: readonly { label: string; rows: readonly Firs
   };
 }
 
+/** 0 decimals when every value is a whole number (released counts), else 1 (means per run). */
+function decimalsFor(series: readonly IterationSeries[]): number {
+  return series.every((s) => s.values.every(Number.isInteger)) ? 0 : 1;
+}
+
 /** Fig. 3, left: cumulative problems solved with early stopping after k iterations. */
 export function cumulativeChart(series: readonly IterationSeries[]): LineChartData {
   const n = Math.max(0, ...series.map((s) => s.values.length));
@@ -121,7 +131,7 @@ export function cumulativeChart(series: readonly IterationSeries[]): LineChartDa
     series: series.map((s) => ({ label: s.label, values: s.values })),
     xLabel: 'Iterations',
     yLabel: 'Problems solved',
-    decimals: 1,
+    decimals: decimalsFor(series),
   };
 }
 
@@ -136,13 +146,14 @@ export function netChart(series: readonly IterationSeries[]): BarChartData {
     xLabel: 'Iteration',
     yLabel: 'Net problems',
     unit: '',
-    decimals: 1,
+    decimals: decimalsFor(series),
   };
 }
 
 export function transitionChart(label: string, labels: readonly string[], counts: readonly (readonly number[])[], k: number): MatrixChartData {
   return {
     title: `Error-type transitions, iteration ${k - 1} → ${k} (${label})`,
+    subtitle: label,
     description: `Problems by outcome at iteration ${k - 1} (rows) and at iteration ${k} (columns) for ${label}.`,
     rowLabels: [...labels],
     columnLabels: [...labels],

@@ -1,0 +1,39 @@
+/**
+ * Where legend entries go: left to right, wrapping to a new row when the next entry would pass
+ * the chart's width. Text width is estimated from the character count (SVG has no layout
+ * engine to ask before rendering), generously, so entries never overlap.
+ */
+export interface LegendItem {
+  label: string;
+  /** Label as drawn: long labels are shortened, the full one stays in a <title>. */
+  shown: string;
+  x: number;
+  y: number;
+}
+
+export const LEGEND_ROW_HEIGHT = 18;
+const SWATCH = 12;
+const GAP = 18;
+const CHAR_WIDTH = 6.6;
+const MAX_CHARS = 42;
+
+export function shorten(label: string, max = MAX_CHARS): string {
+  return label.length > max ? `${label.slice(0, max - 1)}…` : label;
+}
+
+export function legendLayout(labels: readonly string[], left: number, top: number, width: number): { items: LegendItem[]; height: number } {
+  const items: LegendItem[] = [];
+  let x = left;
+  let y = top;
+  for (const label of labels) {
+    const shown = shorten(label);
+    const w = SWATCH + 6 + shown.length * CHAR_WIDTH;
+    if (x > left && x + w > left + width) {
+      x = left;
+      y += LEGEND_ROW_HEIGHT;
+    }
+    items.push({ label, shown, x, y });
+    x += w + GAP;
+  }
+  return { items, height: labels.length === 0 ? 0 : y - top + LEGEND_ROW_HEIGHT };
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { legendLayout, shorten } from '../../../src/ui/charts/legend-layout.ts';
+import { bandLayout, linearScale, pointLayout } from '../../../src/ui/charts/scales.ts';
+
+describe('chart scales', () => {
+  it('widens the domain to round numbers and maps it onto the range', () => {
+    const y = linearScale([0, 93.6], [300, 100]);
+    expect(y.domain).toEqual([0, 100]);
+    expect(y(0)).toBe(300);
+    expect(y(100)).toBe(100);
+    expect(y(50)).toBe(200);
+    expect(y.ticks(5)).toEqual([0, 20, 40, 60, 80, 100]);
+  });
+
+  it('keeps negative values below zero (net per iteration)', () => {
+    const y = linearScale([-22, 0], [200, 0]);
+    expect(y.domain[0]).toBeLessThanOrEqual(-22);
+    expect(y(0)).toBe(0);
+  });
+
+  it('lays bands out without overlap and inside the range', () => {
+    const x = bandLayout(4, [0, 100], 0.2, 0.1);
+    expect(x.start(0)).toBeGreaterThan(0);
+    expect(x.start(3) + x.bandwidth).toBeLessThanOrEqual(100 + 1e-9);
+    expect(x.start(1) - (x.start(0) + x.bandwidth)).toBeGreaterThan(0);
+    expect(x.center(0)).toBeCloseTo(x.start(0) + x.bandwidth / 2, 10);
+  });
+
+  it('spreads points evenly', () => {
+    const x = pointLayout(4, [0, 100]);
+    expect([0, 1, 2, 3].map(x)).toEqual([12.5, 37.5, 62.5, 87.5]);
+  });
+
+  it('wraps legend entries to a new row instead of running off the chart', () => {
+    const { items, height } = legendLayout(['llama → exec → llama (self-refine)', 'qwen → exec → llama (cross-model)', 'coder'], 0, 0, 300);
+    expect(items.map((i) => i.y)).toEqual([0, 18, 36]);
+    expect(height).toBe(54);
+    expect(shorten('x'.repeat(60)).length).toBe(42);
+  });
+});
