@@ -1,0 +1,84 @@
+/**
+ * The Results page's state: the result files the user opened (validated by the results module's
+ * importer, loaded lazily because it brings zod), the analysis input built from them, and the
+ * user's choices (error labelling, arm pairs). Files stay in memory for the tab's lifetime.
+ */
+import { defaultPairs, type ArmPair } from '../../core/analysis/pair-tables.ts';
+import { studiesFromResultFiles, type LoadedStudies, type NamedResultFile } from '../../core/analysis/result-file-study.ts';
+import type { ErrorLabelling } from '../../core/analysis/study-runs.ts';
+import { UserError } from '../../core/user-error.ts';
+
+export interface FileFailure {
+  fileName: string;
+  message: string;
+  hint: string;
+  details: string[];
+}
+
+export const RESULTS_SEED = 20_260_421;
+export const RESULTS_REPLICATES = 10_000;
+
+export class ResultsView {
+  files = $state.raw<NamedResultFile[]>([]);
+  failures = $state.raw<FileFailure[]>([]);
+  reading = $state(false);
+  labelling = $state<ErrorLabelling>('exception');
+  /** Chosen pairs; null until the user changes them (every arm against the first). */
+  chosenPairs = $state.raw<ArmPair[] | null>(null);
+
+  analysis = $derived.by((): { ok: true; value: LoadedStudies } | { ok: false; message: string } | null => {
+    if (this.files.length === 0) return null;
+    try {
+      return { ok: true, value: studiesFromResultFiles(this.files) };
+    } catch (error) {
+      return { ok: false, message: error instanceof Error ? error.message : String(error) };
+    }
+  });
+  pairs = $derived(
+    this.chosenPairs ?? (this.analysis?.ok ? defaultPairs(this.analysis.value.study) : []),
+  );
+
+  async open(picked: readonly File[]): Promise<void> {
+    this.reading = true;
+    try {
+      const { importResultFile } = await import('../../core/results/result-file-import.ts');
+      const failures: FileFailure[] = [];
+      const opened: NamedResultFile[] = [];
+      for (const file of picked) {
+        try {
+          opened.push({ fileName: file.name, doc: await importResultFile(new Uint8Array(await file.arrayBuffer())) });
+        } catch (error) {
+          failures.push(
+            error instanceof UserError
+              ? { fileName: file.name, message: error.message, hint: error.hint, details: error.details }
+              : { fileName: file.name, message: error instanceof Error ? error.message : String(error), hint: '', details: [] },
+          );
+        }
+      }
+      const names = new Set(opened.map((o) => o.fileName));
+      this.files = [...this.files.filter((f) => !names.has(f.fileName)), ...opened];
+      this.failures = failures;
+      this.chosenPairs = null;
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  remove(fileName: string): void {
+    this.files = this.files.filter((f) => f.fileName !== fileName);
+    this.chosenPairs = null;
+  }
+
+  addPair(pair: ArmPair): void {
+    if (pair.baselineId === pair.treatmentId) return;
+    if (this.pairs.some((p) => p.baselineId === pair.baselineId && p.treatmentId === pair.treatmentId)) return;
+    this.chosenPairs = [...this.pairs, pair];
+  }
+
+  removePair(index: number): void {
+    this.chosenPairs = this.pairs.filter((_, i) => i !== index);
+  }
+}
+
+/** One per tab, so coming back to the page keeps the files. */
+export const resultsView = new ResultsView();

@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { llamaSelfRefine } from '../../src/core/pipeline/presets.ts';
+import { buildResultFile, resultUnitsFromStore } from '../../src/core/results/result-file-build.ts';
+import { exportResultFile } from '../../src/core/results/result-file-export.ts';
+import { REPO_ROOT, launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
+import { studyResultsDir } from '../support/study-results.ts';
+import { environment, runStoredStudy } from '../unit/results/result-file-fixtures.ts';
+import { studyConfig, studyDraft } from '../unit/study/study-fixtures.ts';
+
+let browser: Browser;
+let server: AppServer;
+
+beforeAll(async () => {
+  server = await startAppServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const SHOTS = join(REPO_ROOT, 'test-results');
+
+async function shoot(section: Locator, name: string): Promise<void> {
+  mkdirSync(SHOTS, { recursive: true });
+  await section.scrollIntoViewIfNeeded();
+  await section.screenshot({ path: join(SHOTS, `${name}.png`) });
+}
+
+/** Every released file, as paths for the file input; fails loudly when they are missing. */
+function releasedFilePaths(): string[] {
+  const dir = studyResultsDir();
+  const top = ['main_results.json', 'iteration_analysis.json', 'error_taxonomy.json'].map((f) => join(dir, f));
+  let champions: string[];
+  try {
+    champions = readdirSync(join(dir, 'neat_runs'))
+      .filter((f) => f.endsWith('_champion.json'))
+      .map((f) => join(dir, 'neat_runs', f));
+  } catch (error) {
+    throw new Error(`Study results missing: cannot read ${join(dir, 'neat_runs')} (${(error as Error).message}). Set STUDY_RESULTS_DIR.`);
+  }
+  for (const file of top) readFileSync(file); // throws, naming the file, when absent
+  return [...top, ...champions];
+}
+
+async function downloaded(page: Page, click: () => Promise<void>): Promise<{ name: string; text: string }> {
+  const [download] = await Promise.all([page.waitForEvent('download'), click()]);
+  return { name: download.suggestedFilename(), text: readFileSync(await download.path(), 'latin1') };
+}
+
+const REPRODUCE_SECTIONS = ['table-1', 'table-2', 'paired', 'table-3', 'table-4', 'table-5', 'table-6', 'figure-3', 'table-7', 'table-8', 'unfixable'];
+
+describe('the Reproduce page on the study\'s released files', () => {
+  it('renders every section, explains 4.7σ vs 3.8σ and 7 vs 15 unsolved, and downloads tables and figures', async () => {
+    const app = await openApp(browser, server, { hash: '#/reproduce' });
+    const { page } = app;
+    await page.getByRole('heading', { level: 1, name: 'Reproduce the paper' }).waitFor();
+
+    // One file first: the page says which ones are still missing.
+    const paths = releasedFilePaths();
+    const input = page.getByLabel(/Released files/);
+    await input.setInputFiles(paths[0]!);
+    await page.getByText(/Missing: iteration_analysis\.json/).waitFor();
+    await page.locator('[data-section="table-4"]').getByText(/Needs iteration_analysis\.json/).waitFor();
+
+    await input.setInputFiles(paths);
+    await page.getByText('All four kinds of released file are loaded.').waitFor();
+    expect(await page.getByText('Not used').count()).toBe(0);
+
+    for (const id of REPRODUCE_SECTIONS) {
+      const section = page.locator(`[data-section="${id}"]`);
+      await section.waitFor();
+      expect(await section.getByRole('alert').count(), `section ${id} has an error`).toBe(0);
+      expect(await section.locator('table, svg').count(), `section ${id} shows nothing`).toBeGreaterThan(0);
+      await shoot(section, `analysis-reproduce-${id}`);
+    }
+
+    // Table 2: the printed 4.7σ against 3.8σ by the formula used everywhere else, flagged and explained.
+    const table2 = page.locator('[data-section="table-2"]');
+    const sigmaRow = table2.getByRole('row').filter({ hasText: 'Self-refine vs solo (llama)' }).filter({ hasText: 'HumanEval σ' });
+    await expect.poll(() => sigmaRow.textContent()).toMatch(/4\.7σ.*3\.8σ.*mismatch/);
+    expect(await sigmaRow.textContent()).toMatch(/formula/);
+    expect(await sigmaRow.getByText('mismatch').isVisible()).toBe(true);
+
+    // §4.8: "7 unfixable" against the 15 problems no arm solved, traced to bare asserts logged as None.
+    const unfixable = page.locator('[data-section="unfixable"]');
+    const gapRow = unfixable.getByRole('row').filter({ hasText: 'Problems solved by no configuration' });
+    expect(await gapRow.textContent()).toMatch(/7 of 164.*15 of 164.*mismatch.*bare AssertionError/);
+    expect(await gapRow.getByText(/bare AssertionError/).isVisible()).toBe(true);
+
+    // The paired McNemar on the released per-problem verdicts.
+    const paired = page.locator('[data-section="paired"]').getByRole('row').filter({ hasText: 'Self-refine vs solo (llama)' });
+    expect(await paired.textContent()).toContain('0.0023');
+
+    // Downloads: a table as CSV and Markdown, a figure as SVG (colours baked in) and PNG.
+    const table1 = page.locator('[data-section="table-1"]');
+    const csv = await downloaded(page, () => table1.getByRole('button', { name: /Table 1 \(HumanEval\).*as CSV/ }).click());
+    expect(csv.name).toBe('paper-table-1.csv');
+    expect(csv.text.split('\r\n')[0]).toBe('Arm,Passes per run,Mean,SD,% of 164');
+    const md = await downloaded(page, () => table1.getByRole('button', { name: /Table 1 \(HumanEval\).*as Markdown/ }).click());
+    expect(md.text).toContain('| --- | --- | ---: | ---: | ---: |');
+    const svg = await downloaded(page, () => table1.getByRole('button', { name: /Consistency.*as SVG/ }).click());
+    expect(svg.name).toMatch(/\.svg$/);
+    expect(svg.text).toMatch(/^<svg[^>]*xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    expect(svg.text).not.toContain('var(--');
+    const png = await downloaded(page, () => table1.getByRole('button', { name: /Consistency.*as PNG/ }).click());
+    expect(png.name).toMatch(/\.png$/);
+    expect(png.text.slice(1, 4)).toBe('PNG');
+
+    await app.screenshot('analysis-reproduce-page');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('draws its figures in the dark theme too', async () => {
+    const app = await openApp(browser, server, { hash: '#/reproduce', colorScheme: 'dark' });
+    await app.page.getByLabel(/Released files/).setInputFiles(releasedFilePaths());
+    const figure3 = app.page.locator('[data-section="figure-3"]');
+    await figure3.locator('svg').first().waitFor();
+    const background = await figure3.locator('figure').first().evaluate((el) => getComputedStyle(el).backgroundColor);
+    expect(background).not.toBe('rgb(255, 255, 255)');
+    await shoot(figure3, 'analysis-reproduce-figure-3-dark');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+});
+
+const HOSTILE_LABEL = '<img src=x onerror="document.title=\'pwned\'"> forced';
+
+async function resultFileBytes(): Promise<Buffer> {
+  const draft = studyDraft();
+  draft.arms.push({ id: 'forced', label: HOSTILE_LABEL, pipeline: llamaSelfRefine, forcedIterations: true });
+  const stored = await runStoredStudy(studyConfig(draft));
+  const doc = await buildResultFile(stored.config, resultUnitsFromStore(stored), environment());
+  return Buffer.from(await exportResultFile(doc, { gzip: true }));
+}
+
+const RESULTS_SECTIONS = ['summary', 'pairs', 'consistency', 'errors', 'iterations', 'single-vs-mean', 'explorer'];
+
+describe('the Results page on a result file', () => {
+  it('renders every section from a study run here, and keeps hostile text as text', async () => {
+    const app = await openApp(browser, server, { hash: '#/results' });
+    const { page } = app;
+    await page.getByRole('heading', { level: 1, name: 'Results' }).waitFor();
+
+    await page.getByLabel(/Result files/).setInputFiles({ name: 'feedback.json.gz', mimeType: 'application/gzip', buffer: await resultFileBytes() });
+    await page.getByText(/feedback\.json\.gz — “Feedback against no feedback”/).waitFor();
+
+    for (const id of RESULTS_SECTIONS) {
+      const section = page.locator(`[data-section="${id}"]`);
+      await section.waitFor();
+      expect(await section.locator('table, svg').count(), `section ${id} shows nothing`).toBeGreaterThan(0);
+      await shoot(section, `analysis-results-${id}`);
+    }
+
+    // The study's known truth: solo passes 1 then 2, self-refine 3 then 4 (of 5).
+    const summary = page.locator('[data-section="summary"]');
+    expect(await summary.getByRole('row').filter({ hasText: 'llama self-refine' }).first().textContent()).toContain('3, 4');
+    // Forced iterations give the iteration table and the break table.
+    const iterations = page.locator('[data-section="iterations"]');
+    expect(await iterations.getByRole('table').count()).toBeGreaterThanOrEqual(2);
+
+    // Explorer: the problems refinement fixed, and a trajectory with its diff.
+    const explorer = page.locator('[data-section="explorer"]');
+    await explorer.getByLabel('Show problems').selectOption('fixed');
+    await explorer.getByRole('button', { name: 'HumanEval/901' }).click();
+    await explorer.getByLabel('Arm').selectOption({ label: 'llama self-refine' });
+    await explorer.getByRole('heading', { name: /Version 1/ }).waitFor();
+    expect(await explorer.getByRole('group', { name: /Changes from version 0 to version 1/ }).count()).toBe(1);
+    await shoot(explorer, 'analysis-results-explorer-trajectory');
+
+    // The arm label from the file is shown as text, never parsed as markup.
+    expect(await page.locator('img[src="x"]').count()).toBe(0);
+    expect(await page.getByText(HOSTILE_LABEL).first().isVisible()).toBe(true);
+    expect(await page.title()).not.toBe('pwned');
+
+    await app.screenshot('analysis-results-page');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('says clearly why a file that is not a result file was refused', async () => {
+    const app = await openApp(browser, server, { hash: '#/results' });
+    await app.page.getByLabel(/Result files/).setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') });
+    await app.page.getByRole('alert').filter({ hasText: 'notes.json' }).getByText(/not a Feedback Lab result file/).waitFor();
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+});
