@@ -8,8 +8,11 @@
  *       state = recordEvaluation(state, { key: request.key, passed: t.passed, tokens, executions });
  *       persist(state);                                            // plain JSON
  *     }
- *     state = advanceGeneration(state);                            // speciate, select, breed
+ *     if (missingEvaluations(state) === 0) state = advanceGeneration(state);   // score, breed
  *   }
+ *
+ * A budget (generations, tokens, active time) ends the search: `status` becomes `done` and
+ * `nextEvaluations` is empty; `withBudget` carries on from the same point.
  *
  * Every function returns a new state and leaves its input alone. All randomness comes from the
  * seeded stream whose position is in the state, so the same seed and the same evaluation results
@@ -154,15 +157,21 @@ export function budgetReached(state: SearchState): SearchStopReason | null {
   return null;
 }
 
+/** Evaluations of this generation not yet recorded (also while a budget has stopped the search). */
+export function missingEvaluations(state: SearchState): number {
+  const expected = state.population.length * state.config.evaluationsPerGenome * state.subset.length;
+  return expected - Object.keys(state.evaluations).length;
+}
+
 /**
- * Scores the finished generation (fitness, speciation, statistics, champion), then either stops
- * on a budget or breeds the next population: elites copied, the rest by selection, crossover and
- * mutation. Throws while evaluations are missing.
+ * Scores the finished generation (fitness, speciation, statistics, champion) and breeds the next
+ * population: elites copied, the rest by selection, crossover and mutation; then stops if a
+ * budget is spent. A generation whose last evaluations arrived as the budget ran out is complete
+ * and may still be scored. Throws while evaluations are missing.
  */
 export function advanceGeneration(state: SearchState): SearchState {
-  if (state.status === 'done') throw new Error('This search has finished; it has no next generation.');
-  const expected = state.population.length * state.config.evaluationsPerGenome * state.subset.length;
-  const missing = expected - Object.keys(state.evaluations).length;
+  const missing = missingEvaluations(state);
+  if (missing > 0 && state.status === 'done') throw new Error('This search has finished; give it a larger budget (withBudget) to carry on.');
   if (missing > 0) throw new Error(`Generation ${state.generation} still has ${missing} evaluation(s) to run.`);
   const { config } = state;
   const rng = createRng(state.rngState);

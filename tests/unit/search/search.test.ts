@@ -9,6 +9,7 @@ import {
   genomeById,
   initSearch,
   lineage,
+  missingEvaluations,
   nextEvaluations,
   recordEvaluation,
   recordEvaluations,
@@ -237,6 +238,18 @@ describe('budget', () => {
     expect(withBudget(running, { maxGenerations: 3, maxWallMs: null, maxTokens: null }).status).toBe('evaluating');
     const spent = addActiveTime(running, 5_000);
     expect(withBudget(spent, { maxGenerations: 3, maxWallMs: 1_000, maxTokens: null })).toMatchObject({ status: 'done', stopReason: 'wall-time' });
+  });
+
+  it('still scores a generation whose last evaluation spent the budget', () => {
+    const state = initSearch(config({ budget: { maxGenerations: 10, maxWallMs: null, maxTokens: 500 * 100 } }), 2);
+    const stopped = evaluate(state, nextEvaluations(state));
+    expect(stopped).toMatchObject({ status: 'done', stopReason: 'tokens' });
+    expect(missingEvaluations(stopped)).toBe(0);
+    const scored = advanceGeneration(stopped);
+    expect(scored).toMatchObject({ status: 'done', stopReason: 'tokens' });
+    expect(scored.history).toHaveLength(1);
+    expect(scored.champion?.generation).toBe(0);
+    expect(() => advanceGeneration(scored)).toThrow(/finished/);
   });
 
   it('stops when the active time reported by the runner passes the wall-time budget', () => {
