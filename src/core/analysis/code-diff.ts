@@ -2,7 +2,8 @@
  * Line diff between two versions of a candidate, via jsdiff (`diff`): a Myers diff that is
  * small, pure JavaScript, widely used and maintained, so the explorer does not carry its own.
  */
-import { diffLines } from 'diff';
+// The line module alone: the package index would also bring the word, CSS, JSON and array diffs.
+import { diffLines } from 'diff/lib/diff/line.js';
 
 export interface DiffLine {
   kind: 'added' | 'removed' | 'same';
