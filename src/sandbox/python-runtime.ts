@@ -25,6 +25,7 @@ import type { InterruptMode, WorkerConfig, WorkerInfo, WorkerRunReport } from '.
 
 /** Time the runner gets to restore the baseline after a program, before it is interrupted. */
 const CLEANUP_BUDGET_MS = 500;
+const SETTLE_ROUNDS = 3;
 /** The runner's code is filed under this name, so its frames can be cut from tracebacks. */
 const RUNNER_FILENAME = '<sandbox>';
 const SELF_TEST_LOOP = 'import time\nstart = time.monotonic()\nwhile time.monotonic() - start < 1.0:\n    pass\n';
@@ -46,7 +47,8 @@ interface RunnerEntries {
   prepare: PyProxy & ((source: string) => PyProxy);
   flush: PyProxy & (() => void);
   restore: PyProxy & (() => PyProxy);
-  verify: PyProxy & (() => PyProxy);
+  settle: PyProxy & (() => boolean);
+  finish: PyProxy & (() => PyProxy);
   grave_clear: PyProxy & (() => void);
   gc_collect: PyProxy & (() => number);
 }
@@ -98,7 +100,7 @@ export class PythonRuntime {
     const install = namespace.get('install') as PyProxy & ((config: string) => PyProxy & { get(key: string): unknown });
     const installed = install(JSON.stringify({ filename: PROGRAM_FILENAME, baseline: BASELINE_MODULES, blockedModules: BLOCKED_MODULES }));
     const entries = Object.fromEntries(
-      ['prepare', 'flush', 'restore', 'verify', 'grave_clear', 'gc_collect'].map((name) => [name, installed.get(name)]),
+      ['prepare', 'flush', 'restore', 'settle', 'finish', 'grave_clear', 'gc_collect'].map((name) => [name, installed.get(name)]),
     ) as unknown as RunnerEntries;
     const report = JSON.parse(installed.get('report') as string) as { bridgesRemoved: number; bridgesLeft: number; baselineModules: number };
     installed.destroy();
@@ -225,9 +227,17 @@ export class PythonRuntime {
     const reasons: string[] = [];
     try {
       reasons.push(...this.#strings(this.#entries.restore()));
-      this.#entries.grave_clear();
-      this.#entries.gc_collect();
-      reasons.push(...this.#strings(this.#entries.verify()));
+      // Freeing the program's objects runs their finalizers, straight from here with no Python
+      // frame below them; settle() then restores whatever they (or the program) changed, until
+      // a round changes nothing.
+      let settled = false;
+      for (let round = 0; round < SETTLE_ROUNDS && !settled; round++) {
+        this.#entries.grave_clear();
+        this.#entries.gc_collect();
+        settled = this.#entries.settle();
+      }
+      if (!settled) reasons.push('finalizers kept changing the standard library');
+      reasons.push(...this.#strings(this.#entries.finish()));
     } catch (error) {
       reasons.push(`the baseline could not be restored (${firstLine(error)})`);
       this.#noteDeath(error);

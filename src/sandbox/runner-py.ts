@@ -214,14 +214,14 @@ def install(config_json):
                 taint.append('frame introspection outside the program')
                 raise RuntimeError('frame introspection is not available here')
         elif action == SETATTR:
-            if mode[0]:
-                target = args[0]
-                if id(target) in baseline_type_ids:
-                    taint.append('a standard class was changed')
-                elif type(target) is FunctionType and target.__code__.co_filename != FILENAME:
-                    taint.append('a standard function was changed')
-                elif type(args[1]) is not str or args[1] == '__class__':
-                    taint.append("an object's class was changed")
+            # Checked in both modes: a finalizer runs outside the program's time.
+            target = args[0]
+            if id(target) in baseline_type_ids:
+                taint.append('a standard class was changed')
+            elif type(target) is FunctionType and target.__code__.co_filename != FILENAME:
+                taint.append('a standard function was changed')
+            elif type(args[1]) is not str or args[1] == '__class__':
+                taint.append("an object's class was changed")
         elif action == DENY:
             raise PermissionError('%s is not available in the sandbox' % event)
         elif action == SILENT:
@@ -261,83 +261,110 @@ def install(config_json):
             except BaseException:
                 pass
 
+    # Captured now, so that restoring never looks a function up through a module the program
+    # may have changed.
+    is_not = operator.is_not
+    setrecursionlimit, getrecursionlimit = sys.setrecursionlimit, sys.getrecursionlimit
+    set_int_max_str_digits, get_int_max_str_digits = sys.set_int_max_str_digits, sys.get_int_max_str_digits
+    setswitchinterval, getswitchinterval = sys.setswitchinterval, sys.getswitchinterval
+    set_asyncgen_hooks, get_asyncgen_hooks = sys.set_asyncgen_hooks, sys.get_asyncgen_hooks
+    set_origin_depth, get_origin_depth = sys.set_coroutine_origin_tracking_depth, sys.get_coroutine_origin_tracking_depth
+    gettrace, getprofile = sys.gettrace, sys.getprofile
+    get_tool, clear_tool_id, free_tool_id = monitoring.get_tool, monitoring.clear_tool_id, monitoring.free_tool_id
+    gc_disable, gc_enable, gc_freeze, gc_garbage = gc.disable, gc.enable, gc.freeze, gc.garbage
+    gc_get_threshold, gc_set_threshold, gc_set_debug = gc.get_threshold, gc.set_threshold, gc.set_debug
+    getsignal, setsignal, SIGINT = signal.getsignal, signal.signal, signal.SIGINT
+    atexit_count, atexit_clear = atexit._ncallbacks, atexit._clear
+    setcontext = decimal.setcontext
+    tracing, stop_tracing = _tracemalloc.is_tracing, _tracemalloc.stop
+    faults_enabled, faults_disable = faulthandler.is_enabled, faulthandler.disable
+    environ_obj, setlocale, LC_ALL = os.environ, locale.setlocale, locale.LC_ALL
+    filters_mutated = warnings._filters_mutated
+
     def restore():
-        """Puts the baseline back. Returns the reasons this interpreter must be replaced."""
+        """The program has ended: moves its namespace to the grave and puts back the
+        interpreter-level state, with C calls only (the modules come back in settle). Returns
+        the reasons this interpreter must be replaced."""
         mode[0] = 0
-        gc.disable()
+        gc_disable()
         grave.append(current[:])
         current.clear()
-        if taint:
-            return list(taint)
+        linecache_cache.pop(FILENAME, None)
+        if gc_garbage:
+            grave.append(gc_garbage[:])
+            gc_garbage.clear()
+        if atexit_count():
+            atexit_clear()
+        if gettrace() is not None or getprofile() is not None:
+            taint.append('a trace function was installed')
+        for tool in range(6):
+            if get_tool(tool) is not None:
+                clear_tool_id(tool)
+                free_tool_id(tool)
+        if any(stream.closed for stream in streams):
+            taint.append('a standard stream was closed')
+        if getrecursionlimit() != recursion_limit:
+            setrecursionlimit(recursion_limit)
+        if get_int_max_str_digits() != int_digits:
+            set_int_max_str_digits(int_digits)
+        if getswitchinterval() != switch_interval:
+            setswitchinterval(switch_interval)
+        if gc_get_threshold() != gc_threshold:
+            gc_set_threshold(*gc_threshold)
+        gc_set_debug(0)
+        if getsignal(SIGINT) is not sigint:
+            setsignal(SIGINT, sigint)
+        if any(map(is_not, get_asyncgen_hooks(), asyncgen_hooks)):
+            set_asyncgen_hooks(*asyncgen_hooks)
+        if get_origin_depth() != origin_depth:
+            set_origin_depth(origin_depth)
+        setcontext(decimal_context.copy())
+        for context, saved in decimal_templates:
+            if repr(context) != repr(saved):
+                taint.append('a decimal template context was changed')
+        if tracing():
+            stop_tracing()
+        if faults_enabled():
+            faults_disable()
+        if not all(map(is_, map(type, module_objs), module_types)):
+            taint.append('a module changed its class')
+        return list(taint)
+
+    def settle():
+        """Called after the grave is freed and cycles collected (finalizers may run then):
+        restores every watched dict and list that changed. True when nothing had."""
+        changed = False
         if dicts_changed():
+            changed = True
             for d, snapshot in zip(watched_dicts, dict_copies):
                 if len(d) != len(snapshot) or not all(map(is_, d.values(), snapshot.values())) or not all(map(is_, d, snapshot)):
                     grave.append(d.copy())
                     d.clear()
                     d.update(snapshot)
-        if not all(map(is_, map(type, module_objs), module_types)):
-            taint.append('a module changed its class')
         if lists_changed():
+            changed = True
             for l, snapshot in zip(watched_lists, list_copies):
                 if len(l) != len(snapshot) or not all(map(is_, l, snapshot)):
                     grave.append(l[:])
                     l[:] = snapshot
-            warnings._filters_mutated()
-        if dict(os.environ) != environ:
-            os.environ.clear()
-            os.environ.update(environ)
-        if gc.garbage:
-            grave.append(gc.garbage[:])
-            gc.garbage.clear()
-        if atexit._ncallbacks():
-            atexit._clear()
-        if sys.gettrace() is not None or sys.getprofile() is not None:
-            taint.append('a trace function was installed')
-        for tool in range(6):
-            if monitoring.get_tool(tool) is not None:
-                monitoring.clear_tool_id(tool)
-                monitoring.free_tool_id(tool)
-        if any(stream.closed for stream in streams):
-            taint.append('a standard stream was closed')
-        if sys.getrecursionlimit() != recursion_limit:
-            sys.setrecursionlimit(recursion_limit)
-        if sys.get_int_max_str_digits() != int_digits:
-            sys.set_int_max_str_digits(int_digits)
-        if sys.getswitchinterval() != switch_interval:
-            sys.setswitchinterval(switch_interval)
-        if gc.get_threshold() != gc_threshold:
-            gc.set_threshold(*gc_threshold)
-        gc.set_debug(0)
-        if signal.getsignal(signal.SIGINT) is not sigint:
-            signal.signal(signal.SIGINT, sigint)
-        if tuple(sys.get_asyncgen_hooks()) != asyncgen_hooks:
-            sys.set_asyncgen_hooks(*asyncgen_hooks)
-        if sys.get_coroutine_origin_tracking_depth() != origin_depth:
-            sys.set_coroutine_origin_tracking_depth(origin_depth)
-        if locale.setlocale(locale.LC_ALL) != locale_all:
-            locale.setlocale(locale.LC_ALL, locale_all)
-        decimal.setcontext(decimal_context.copy())
-        for context, saved in decimal_templates:
-            if repr(context) != repr(saved):
-                taint.append('a decimal template context was changed')
-        if _tracemalloc.is_tracing():
-            _tracemalloc.stop()
-        if faulthandler.is_enabled():
-            faulthandler.disable()
-        random_inst.seed()
-        return list(taint)
+        return not changed
 
-    def verify():
-        """After the grave is freed: finalizers must not have changed the baseline again."""
-        if dicts_changed() or lists_changed():
-            taint.append('the baseline changed while the program was cleaned up')
-        gc.enable()
-        gc.freeze()
+    def finish():
+        """With the modules back: the state whose restoring runs standard-library code."""
+        filters_mutated()
+        if dict(environ_obj) != environ:
+            environ_obj.clear()
+            environ_obj.update(environ)
+        if setlocale(LC_ALL) != locale_all:
+            setlocale(LC_ALL, locale_all)
+        random_inst.seed()
+        gc_enable()
+        gc_freeze()
         return list(taint)
 
     report['baselineModules'] = len(module_objs)
     report['baselineEntries'] = len(dict_values)
-    return {'prepare': prepare, 'flush': flush, 'restore': restore, 'verify': verify,
+    return {'prepare': prepare, 'flush': flush, 'restore': restore, 'settle': settle, 'finish': finish,
             'grave_clear': grave.clear, 'gc_collect': gc.collect,
             'report': json.dumps(report)}
 `;
