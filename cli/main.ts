@@ -21,10 +21,12 @@ export interface Command {
 const COMMANDS: Record<string, () => Promise<Command>> = {
   // Loaded on demand so `--help` does not pay for the sandbox's imports.
   score: async () => (await import('./score/score-command.ts')).scoreCommand,
+  run: async () => (await import('./run/run-command.ts')).runCommand,
 };
 
 const SUMMARIES: Record<string, string> = {
   score: 'score a samples file (JSONL of task_id + completion) against HumanEval or MBPP',
+  run: 'run a study (arms × repeats × problems) against an OpenAI-compatible endpoint',
 };
 
 export function mainUsage(): string {

@@ -1,0 +1,82 @@
+/**
+ * Every model key of a study bound to the one endpoint the command runs against, and a check,
+ * before any Python starts, that the endpoint answers and serves those models.
+ */
+import { llmNodes } from '../../src/core/pipeline/genome.ts';
+import { baseUrlProblem, type ModelBinding, type StudyArm } from '../../src/core/study/config.ts';
+import { apiRoot } from '../../src/llm/endpoint-url.ts';
+import { listModels } from '../../src/llm/openai-compatible.ts';
+import { InputError, UsageError } from '../usage-error.ts';
+
+export interface NameChoices {
+  /** `--model`: one name for every key. */
+  model: string | null;
+  /** `--map KEY=NAME`. */
+  modelMap: Record<string, string>;
+  /** Names the study itself gives. */
+  studyNames: Record<string, string>;
+}
+
+/** The model keys the arms use, in first-use order. */
+export function modelKeys(arms: readonly StudyArm[]): string[] {
+  const keys = new Set<string>();
+  for (const arm of arms) for (const { node } of llmNodes(arm.pipeline)) keys.add(node.model);
+  return [...keys];
+}
+
+/** The API root to use: `--endpoint`, else the study's own; credentials in it are refused. */
+export function chooseEndpoint(fromOption: string | null, fromStudy: string | null): string {
+  const given = fromOption ?? fromStudy;
+  if (given === null) throw new UsageError('Name the OpenAI-compatible endpoint with --endpoint URL, e.g. --endpoint http://localhost:11434/v1.');
+  const problem = baseUrlProblem(given);
+  if (problem) throw new UsageError(`--endpoint: ${problem}${fromOption === null ? ' (this endpoint came from the study)' : ''}`);
+  try {
+    return apiRoot(given);
+  } catch (error) {
+    throw new UsageError(`--endpoint: ${(error as Error).message}`);
+  }
+}
+
+/** The endpoint's model name for each key: --model, else --map, else the study's name, else the key. */
+export function bindModels(keys: readonly string[], root: string, names: NameChoices): Record<string, ModelBinding> {
+  const unused = Object.keys(names.modelMap).filter((key) => !keys.includes(key));
+  if (unused.length > 0) {
+    throw new UsageError(`--map names ${unused.map((k) => `"${k}"`).join(', ')}, which no arm uses; the study's model keys are ${keys.join(', ')}.`);
+  }
+  const models: Record<string, ModelBinding> = {};
+  for (const key of keys) {
+    const id = names.model ?? names.modelMap[key] ?? names.studyNames[key] ?? key;
+    models[key] = { engine: 'openai', id, baseUrl: root };
+  }
+  return models;
+}
+
+/**
+ * Lists the endpoint's models and checks every bound name is among them. An endpoint that cannot
+ * be reached, or refuses the key, stops the command with the engine's own explanation. A server
+ * that does not list models at all (404/405/501 on /models) is not an error: the first chat
+ * request checks the names instead, and the returned note says so.
+ */
+export async function checkEndpoint(root: string, apiKey: string | undefined, models: Record<string, ModelBinding>): Promise<string | null> {
+  let served: string[];
+  try {
+    served = await listModels(root, apiKey, { timeoutMs: 15_000 });
+  } catch (error) {
+    const message = (error as Error).message;
+    if (/\((404|405|501)\b/.test(message)) return `Note: ${root} does not list its models, so the model names are checked by the first request.`;
+    throw new InputError(message);
+  }
+  const missing = Object.entries(models).filter(([, b]) => !served.includes(b.id) && !served.includes(`${b.id}:latest`));
+  if (missing.length === 0) return null;
+  const offered = served.length > 0 ? `It serves: ${served.slice(0, 20).join(', ')}${served.length > 20 ? ', …' : ''}.` : 'It lists no models.';
+  const lines = missing.map(([key, b]) => `  "${b.id}"${b.id === key ? '' : ` (for the study's model key "${key}")`}`);
+  const [firstKey] = missing[0] ?? [''];
+  throw new InputError(
+    [
+      `The endpoint ${root} does not serve ${missing.length === 1 ? 'this model' : 'these models'}:`,
+      ...lines,
+      offered,
+      `Choose the endpoint's name with --model NAME (every key) or --map ${firstKey}=NAME, or pull the model first (ollama pull …).`,
+    ].join('\n'),
+  );
+}

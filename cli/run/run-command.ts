@@ -1,0 +1,242 @@
+/**
+ * `feedback-lab run`: a study (arms × repeats × problems) headless against an OpenAI-compatible
+ * endpoint, through the same runner, interpreter and result file as the app. Everything that can
+ * be checked before Python starts is (study file, datasets, endpoint, model names), so a mistake
+ * costs a second, not a Pyodide start.
+ */
+import { resolve } from 'node:path';
+import type { Problem } from '../../src/core/benchmarks/problem.ts';
+import type { LanguageModel } from '../../src/core/ports.ts';
+import { resultFileName } from '../../src/core/results/result-file-export.ts';
+import type { ResultEnvironment } from '../../src/core/results/result-file.ts';
+import type { StudyConfig } from '../../src/core/study/config.ts';
+import { MemoryStudyStore } from '../../src/core/study/memory-store.ts';
+import { runStudy, type StudyEnd } from '../../src/core/study/runner.ts';
+import { armLine, summarizeArms } from '../../src/core/study/summary.ts';
+import { createOpenAICompatibleModel } from '../../src/llm/openai-compatible.ts';
+import type { PooledSandbox } from '../../src/sandbox/pool.ts';
+import { createNodeSandbox } from '../../src/sandbox/node-sandbox.ts';
+import { datasetSearchDirs, loadDiskDataset } from '../datasets-dir.ts';
+import type { Command, CommandIo } from '../main.ts';
+import { EXIT, InputError, UsageError } from '../usage-error.ts';
+import { bindModels, checkEndpoint, chooseEndpoint, modelKeys } from './bind-models.ts';
+import { nodeEnvironment } from './node-environment.ts';
+import { newStudyConfig, newStudyId, resumedStudyConfig } from './prepare-study.ts';
+import { createResultWriter } from './result-writer.ts';
+import { storeFromResultFile } from './resume-store.ts';
+import { parseRunOptions, RUN_USAGE, type RunOptions } from './run-options.ts';
+import { createStudyProgressView, formatDuration } from './run-progress.ts';
+import { readResumeFile, readStudyArgument } from './study-source.ts';
+
+/** Exit code after Ctrl+C, as shells report a process ended by SIGINT. */
+const EXIT_INTERRUPTED = 130;
+const CHECKPOINT_INTERVAL_MS = 30_000;
+/** Errored units listed one by one; past this they are only counted. */
+const MAX_LISTED_ERRORED = 10;
+
+interface PreparedStudy {
+  config: StudyConfig;
+  store: MemoryStudyStore;
+  /** The API root every model key is bound to. */
+  endpoint: string;
+  earlierEnvironments: ResultEnvironment[];
+  resuming: boolean;
+  /** The benchmark's problems, from the verified dataset file. */
+  problems: Problem[];
+}
+
+export const runCommand: Command = {
+  usage: RUN_USAGE,
+  async run(argv: readonly string[], io: CommandIo): Promise<number> {
+    const options = parseRunOptions(argv);
+    if (options === null) {
+      io.stdout.write(`${RUN_USAGE}\n`);
+      return EXIT.ok;
+    }
+    const apiKey = readApiKey(options, io.env);
+    const prepared = await prepareStudy(options, io);
+    const { config, store } = prepared;
+    const endpointNote = await checkEndpoint(prepared.endpoint, apiKey, config.models);
+
+    const outPath = resolve(io.cwd, options.out ?? options.resume ?? resultFileName(config.name, { gzip: false }));
+    let pyodideVersion: string | null = null;
+    const writer = createResultWriter({
+      path: outPath,
+      store,
+      studyId: config.id,
+      environment: () => nodeEnvironment(pyodideVersion),
+      earlierEnvironments: prepared.earlierEnvironments,
+    });
+    // Written once before Python starts: a path that cannot be written fails now, not after the study.
+    await store.putStudy(config);
+    try {
+      await writer.write();
+    } catch (error) {
+      throw new InputError(`Cannot write the result file ${outPath}: ${(error as Error).message}`);
+    }
+
+    const view = createStudyProgressView(io.stderr);
+    const units = config.arms.length * config.repeats * config.problemIds.length;
+    const names = [...new Set(Object.values(config.models).map((b) => b.id))].join(', ');
+    view.note(
+      `${prepared.resuming ? 'Resuming' : 'Running'} "${config.name}": ${config.arms.length} arm(s) × ${config.repeats} repeat(s) × ${config.problemIds.length} problems = ${units} units, ` +
+        `${config.benchmark}, ${config.mode} mode, on ${prepared.endpoint} (${names}).`,
+    );
+    if (endpointNote) view.note(endpointNote);
+    view.note(`Writing ${outPath}. Starting ${options.workers} Python worker(s)…`);
+
+    const stop = new AbortController();
+    let stopReason: 'interrupted' | 'endpoint-failing' | null = null;
+    const onSignal = () => {
+      if (stop.signal.aborted) {
+        io.stderr.write('\nQuitting without writing the result file.\n');
+        process.exit(EXIT_INTERRUPTED);
+      }
+      stopReason = 'interrupted';
+      view.note('Stopping: finishing the file with what is done (Ctrl+C again to quit at once)…');
+      stop.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+
+    let sandbox: PooledSandbox | null = null;
+    let end: StudyEnd | null = null;
+    let failure: unknown = null;
+    const errored: string[] = [];
+    let erroredInARow = 0;
+    const stopAfterErrored = Math.max(5, options.concurrency);
+    let writesAtCheckpoint = -1;
+    const storeChanged = () => {
+      const changed = store.writes !== writesAtCheckpoint;
+      writesAtCheckpoint = store.writes;
+      return changed;
+    };
+    const stopCheckpoints = writer.startCheckpoints(
+      CHECKPOINT_INTERVAL_MS,
+      storeChanged,
+      (error) => view.note(`Could not update ${outPath}: ${(error as Error).message}`),
+    );
+    const started = performance.now();
+    try {
+      sandbox = await createNodeSandbox({ workers: options.workers });
+      pyodideVersion = sandbox.stats().lastWorker?.pyodideVersion ?? null;
+      const models = new Map<string, LanguageModel>();
+      const modelFor = (key: string): LanguageModel => {
+        const binding = config.models[key];
+        if (!binding) throw new Error(`The study binds no model to the key "${key}".`);
+        let model = models.get(key);
+        if (!model) {
+          model = createOpenAICompatibleModel({ baseUrl: prepared.endpoint, model: binding.id, ...(apiKey ? { apiKey } : {}) });
+          models.set(key, model);
+        }
+        return model;
+      };
+      end = await runStudy(
+        config,
+        prepared.problems,
+        { model: modelFor, sandbox, store, now: () => performance.now() },
+        {
+          concurrency: options.concurrency,
+          engineCapacity: () => options.requests,
+          signal: stop.signal,
+          // Units that errored in an earlier run (the endpoint was down) are what a resume is for.
+          retryErrored: prepared.resuming,
+          onProgress: (progress) => view.update(progress),
+          onUnitFinished: (unit, record) => {
+            if (record.result.status !== 'errored') {
+              erroredInARow = 0;
+              return;
+            }
+            errored.push(unit.id);
+            erroredInARow++;
+            if (errored.length <= MAX_LISTED_ERRORED) view.note(`${unit.id} errored: ${record.result.message}`);
+            // An endpoint that went away fails every unit after a few retries each: stop instead of grinding on.
+            if (erroredInARow >= stopAfterErrored && !stop.signal.aborted) {
+              stopReason = 'endpoint-failing';
+              view.note(`Stopping: ${erroredInARow} units in a row got no reply from the model.`);
+              stop.abort();
+            }
+          },
+        },
+      );
+    } catch (error) {
+      failure = error;
+    } finally {
+      stopCheckpoints();
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await sandbox?.close();
+      view.finish();
+    }
+
+    let written = true;
+    try {
+      await writer.write();
+    } catch (error) {
+      written = false;
+      io.stderr.write(`Could not write ${outPath}: ${(error as Error).message}\n`);
+    }
+    const stored = await store.loadStudy(config.id);
+    for (const line of summarizeArms(config, stored?.finished ?? []).map(armLine)) io.stdout.write(`${line}\n`);
+    const elapsed = formatDuration(performance.now() - started);
+    const resumeHint = `continue with: feedback-lab run --resume ${options.out ?? options.resume ?? outPath}`;
+    if (written) io.stderr.write(`${end?.status === 'done' ? 'Done' : 'Stopped'} after ${elapsed}; results in ${outPath}.\n`);
+
+    if (failure !== null) {
+      io.stderr.write(`The study stopped: ${(failure as Error).message ?? String(failure)}\n`);
+      if (written) io.stderr.write(`What was done is in the result file; ${resumeHint}\n`);
+      return EXIT.badInput;
+    }
+    if (stopReason === 'interrupted') {
+      if (written) io.stderr.write(`Interrupted: the result file holds every step done so far; ${resumeHint}\n`);
+      return EXIT_INTERRUPTED;
+    }
+    if (stopReason === 'endpoint-failing') {
+      io.stderr.write(`The endpoint ${prepared.endpoint} keeps failing; check the server, then ${resumeHint}\n`);
+      return EXIT.badInput;
+    }
+    if (errored.length > 0) {
+      const more = errored.length > MAX_LISTED_ERRORED ? ` (${errored.length - MAX_LISTED_ERRORED} not listed above)` : '';
+      io.stderr.write(`${errored.length} unit(s) errored: the model kept failing${more}. They count as not run; to run them again, ${resumeHint}\n`);
+      return EXIT.badInput;
+    }
+    return EXIT.ok;
+  },
+};
+
+function readApiKey(options: RunOptions, env: NodeJS.ProcessEnv): string | undefined {
+  if (options.apiKeyEnv === null) return undefined;
+  const key = env[options.apiKeyEnv];
+  if (key === undefined || key.trim() === '') throw new UsageError(`--api-key-env ${options.apiKeyEnv}: that environment variable is not set.`);
+  return key.trim();
+}
+
+async function prepareStudy(options: RunOptions, io: CommandIo): Promise<PreparedStudy> {
+  if (options.resume !== null) {
+    const doc = await readResumeFile(options.resume, io.cwd);
+    const dataset = await loadDiskDataset(doc.config.benchmark, datasetSearchDirs(options.datasetsDir, io.env, io.cwd));
+    const endpoint = options.endpoint === null ? null : chooseEndpoint(options.endpoint, null);
+    const config = resumedStudyConfig(doc, endpoint, options, dataset, options.resume);
+    const baseUrl = Object.values(config.models)[0]?.baseUrl;
+    if (!baseUrl) throw new InputError(`${options.resume}: the study names no endpoint to continue on.`);
+    return {
+      config,
+      store: await storeFromResultFile(doc),
+      endpoint: chooseEndpoint(null, baseUrl),
+      earlierEnvironments: doc.environments,
+      resuming: true,
+      problems: dataset.problems,
+    };
+  }
+  const request = await readStudyArgument(options.study ?? '', io.cwd);
+  const study = request.study;
+  const benchmark = study.kind === 'draft' ? study.draft.benchmark : study.config.benchmark;
+  const dataset = await loadDiskDataset(benchmark, datasetSearchDirs(options.datasetsDir, io.env, io.cwd));
+  const endpoint = chooseEndpoint(options.endpoint, request.endpoint);
+  const arms = study.kind === 'draft' ? study.draft.arms : study.config.arms;
+  const models = bindModels(modelKeys(arms), endpoint, { model: options.model, modelMap: options.modelMap, studyNames: request.modelNames });
+  const created = new Date();
+  const config = newStudyConfig(request, models, dataset, { id: newStudyId(created), created: created.toISOString() });
+  return { config, store: new MemoryStudyStore(), endpoint, earlierEnvironments: [], resuming: false, problems: dataset.problems };
+}
+

@@ -1,0 +1,185 @@
+/**
+ * `feedback-lab run`: what the command line may say, and its meaning as plain options.
+ */
+import { availableParallelism } from 'node:os';
+import { parseArgs } from 'node:util';
+import { UsageError } from '../usage-error.ts';
+
+export interface RunOptions {
+  /** A study file (draft, config or result file) or a study link; null when resuming. */
+  study: string | null;
+  /** A result file whose study is continued; null for a new study. */
+  resume: string | null;
+  /** The OpenAI-compatible endpoint; null takes the one the study names. */
+  endpoint: string | null;
+  /** One endpoint model name for every model key of the study. */
+  model: string | null;
+  /** Model key → endpoint model name, from `--map KEY=NAME`. */
+  modelMap: Record<string, string>;
+  /** Environment variable holding the API key; null sends none. */
+  apiKeyEnv: string | null;
+  workers: number;
+  /** Problems in flight at once. */
+  concurrency: number;
+  /** Chat requests the endpoint is sent at once. */
+  requests: number;
+  /** Result file to write; null picks a name (or the resumed file). */
+  out: string | null;
+  datasetsDir: string | null;
+}
+
+export const RUN_USAGE = `Usage: feedback-lab run --study FILE_OR_URL [--endpoint URL] [options]
+       feedback-lab run --resume RESULTS.json[.gz] [options]
+
+Runs a study (arms × repeats × problems) headless against an OpenAI-compatible endpoint
+(Ollama, llama-server, LM Studio, vLLM…), with Python in Pyodide workers. Prints progress
+on stderr, one line per arm "ARM: N/M passed" on stdout at the end, and writes the same
+result file the app exports (open it in the app, merge it, analyse it).
+
+The study (--study) is one of:
+  - a study link, as the app shares it: https://…/?study=1&b=humaneval&…
+  - a result file (.json or .json.gz): its study is run again (same problems, arms,
+    repeats, mode, limits and prompt texts) as a new study
+  - a study config (the "config" object of a result file): run again as a new study
+  - a study draft, a JSON file such as
+      { "name": "solo vs self-refine", "benchmark": "humaneval",
+        "selection": { "kind": "first", "n": 20 }, "repeats": 5, "mode": "study",
+        "arms": ["llama-solo", "llama-self-refine",
+                 { "preset": "llama-self-refine", "forcedIterations": true }] }
+    An arm is a preset id, {"preset", "forcedIterations"?, "id"?, "label"?}, or a whole
+    {"id", "label", "pipeline", "forcedIterations"}. Optional: "models" (model key →
+    endpoint model name), "limits", "sampling", "seeds". "selection" defaults to all
+    problems, "repeats" to 1, "mode" to study.
+
+Every model key of the study (e.g. llama3.2:3b) is bound to the endpoint. The endpoint's
+model name for a key is, first found: --model, --map, the study's own name for it (a
+link's m=key~name, a draft's "models", an earlier endpoint binding), else the key itself,
+which is the Ollama tag for the study's models.
+
+Options:
+      --study FILE_OR_URL   the study to run (see above)
+      --resume FILE         continue the study in a result file written by an earlier
+                            run (stopped with Ctrl+C, or with errored units): finished
+                            units are kept, unfinished ones continue from their last
+                            recorded step, errored ones run again; same endpoint and
+                            model names as before. Writes back to FILE unless --out.
+      --endpoint URL        the API root, e.g. http://localhost:11434/v1 (default: the
+                            endpoint the study names, if it names one)
+      --model NAME          the endpoint's model name for every model key
+      --map KEY=NAME        the endpoint's model name for one key (repeatable), e.g.
+                            --map llama3.2:3b=llama3.2:3b-instruct-q4_K_M
+      --api-key-env VAR     send the API key held in environment variable VAR
+      --workers N           Python interpreters (default: ${defaultWorkers()})
+      --requests N          chat requests sent to the endpoint at once (default 1, like
+                            one GPU; raise it for servers that batch, such as vLLM)
+      --concurrency N       problems in flight at once (default: workers + requests), so
+                            Python runs while the model generates
+      --out FILE            result file to write, gzip when it ends in .gz (default:
+                            feedback-lab-<study name>-<date>.json); it is also rewritten
+                            every 30 s while the study runs, so a crash loses little
+      --datasets DIR        where HumanEval.jsonl.gz / sanitized-mbpp.json are (default:
+                            env DATASETS_DIR, else ./public/datasets, else ../shared/datasets)
+  -h, --help                show this help
+
+Ctrl+C stops the study and writes what is done (unfinished units included); a second
+Ctrl+C quits at once.
+
+Exit codes: 0 done, 1 bad input (study file, datasets, endpoint, model names) or some
+units errored or the run failed, 2 bad command line, 130 stopped by Ctrl+C (the result
+file holds everything done so far; continue with --resume).`;
+
+/** Parsed options, or null when help was asked for. Throws UsageError for anything else wrong. */
+export function parseRunOptions(argv: readonly string[]): RunOptions | null {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: false,
+      strict: true,
+      options: {
+        study: { type: 'string' },
+        resume: { type: 'string' },
+        endpoint: { type: 'string' },
+        model: { type: 'string' },
+        map: { type: 'string', multiple: true },
+        'api-key-env': { type: 'string' },
+        workers: { type: 'string' },
+        requests: { type: 'string' },
+        concurrency: { type: 'string' },
+        out: { type: 'string' },
+        datasets: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    // node:util words these well ("Unknown option '--x'"); keep the sentence, drop the code.
+    throw new UsageError((error as Error).message);
+  }
+  const { values } = parsed;
+  if (values.help) return null;
+
+  const study = nonEmpty('--study', values.study);
+  const resume = nonEmpty('--resume', values.resume);
+  if (study === null && resume === null) throw new UsageError('Name the study to run with --study FILE_OR_URL (or continue one with --resume FILE).');
+  if (study !== null && resume !== null) {
+    throw new UsageError('Give either --study (a new study) or --resume (continue an earlier one), not both.');
+  }
+  const model = nonEmpty('--model', values.model);
+  const modelMap = readModelMap(values.map ?? []);
+  if (model !== null && Object.keys(modelMap).length > 0) {
+    throw new UsageError('--model names one model for every key; --map names one per key. Give one or the other.');
+  }
+  const apiKeyEnv = nonEmpty('--api-key-env', values['api-key-env']);
+  if (apiKeyEnv !== null && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(apiKeyEnv)) {
+    throw new UsageError(`--api-key-env takes the name of an environment variable (e.g. OPENAI_API_KEY), not "${apiKeyEnv}".`);
+  }
+  const workers = values.workers === undefined ? defaultWorkers() : positiveInteger('--workers', values.workers);
+  const requests = values.requests === undefined ? 1 : positiveInteger('--requests', values.requests);
+  const concurrency = values.concurrency === undefined ? workers + requests : positiveInteger('--concurrency', values.concurrency);
+  return {
+    study,
+    resume,
+    endpoint: nonEmpty('--endpoint', values.endpoint),
+    model,
+    modelMap,
+    apiKeyEnv,
+    workers,
+    concurrency,
+    requests,
+    out: nonEmpty('--out', values.out),
+    datasetsDir: nonEmpty('--datasets', values.datasets),
+  };
+}
+
+function nonEmpty(flag: string, value: string | undefined): string | null {
+  if (value === undefined) return null;
+  if (value.trim() === '') throw new UsageError(`${flag} needs a value.`);
+  return value.trim();
+}
+
+function readModelMap(entries: readonly string[]): Record<string, string> {
+  const map: Record<string, string> = {};
+  for (const entry of entries) {
+    // Model keys hold colons (llama3.2:3b) but never "=", so the first "=" separates.
+    const at = entry.indexOf('=');
+    const key = entry.slice(0, at).trim();
+    const name = entry.slice(at + 1).trim();
+    if (at <= 0 || key === '' || name === '') {
+      throw new UsageError(`--map takes KEY=NAME, e.g. --map llama3.2:3b=llama3.2:3b-instruct-q4_K_M, not "${entry}".`);
+    }
+    if (key in map) throw new UsageError(`--map names the model key "${key}" twice.`);
+    map[key] = name;
+  }
+  return map;
+}
+
+function positiveInteger(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isInteger(value) || value < 1) throw new UsageError(`${flag} must be a positive whole number, not "${text}".`);
+  return value;
+}
+
+/** Each interpreter takes ~70 MB and a core; more workers than cores only adds contention. */
+function defaultWorkers(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}

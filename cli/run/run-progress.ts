@@ -1,0 +1,85 @@
+/**
+ * A running study's progress on stderr: units done of the total, passes so far per arm, token
+ * rate and ETA. Redrawn in place on a terminal; on a pipe or in a CI log, a plain line every
+ * few seconds (carriage returns would garble them).
+ */
+import type { StudyProgress } from '../../src/core/study/progress.ts';
+
+export interface ProgressSink {
+  write(text: string): void;
+  isTTY?: boolean;
+  columns?: number;
+}
+
+export interface StudyProgressView {
+  update(progress: StudyProgress): void;
+  /** A message line, printed without garbling the redrawn one. */
+  note(text: string): void;
+  /** Draws the last state once more and ends the line. */
+  finish(): void;
+}
+
+const PLAIN_INTERVAL_MS = 5_000;
+const TTY_INTERVAL_MS = 200;
+
+/** `37/64 done, 2 running | llama-solo 9/12 passed | … | 85 tok/s | ETA 1m 05s` */
+export function formatProgress(progress: StudyProgress): string {
+  const parts: string[] = [];
+  const errored = progress.erroredUnits > 0 ? `, ${progress.erroredUnits} errored` : '';
+  parts.push(`${progress.doneUnits}/${progress.totalUnits} done${progress.inFlight > 0 ? `, ${progress.inFlight} running` : ''}${errored}`);
+  // Passes of the units done so far: arms compare fairly mid-study because the plan interleaves them.
+  for (const arm of progress.arms) parts.push(`${arm.armId} ${arm.passed}/${arm.done} passed`);
+  if (progress.tokensPerSecond !== null) parts.push(`${progress.tokensPerSecond.toFixed(0)} tok/s`);
+  if (progress.etaMs !== null && progress.doneUnits < progress.totalUnits) parts.push(`ETA ${formatDuration(progress.etaMs)}`);
+  return parts.join(' | ');
+}
+
+/** `45s`, `3m 05s`, `2h 07m`. */
+export function formatDuration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds}s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ${String(seconds % 60).padStart(2, '0')}s`;
+  return `${Math.floor(minutes / 60)}h ${String(minutes % 60).padStart(2, '0')}m`;
+}
+
+export function createStudyProgressView(sink: ProgressSink, now: () => number = () => performance.now()): StudyProgressView {
+  let last: StudyProgress | null = null;
+  let lastDrawn = -Infinity;
+  let lastDoneDrawn = -1;
+  let lineOpen = false;
+
+  const draw = () => {
+    if (!last) return;
+    const text = formatProgress(last);
+    if (sink.isTTY) {
+      const width = Math.max(20, (sink.columns ?? 100) - 1);
+      sink.write(`\r${text.length > width ? `${text.slice(0, width - 1)}…` : text}\x1b[K`);
+      lineOpen = true;
+    } else {
+      sink.write(`${text}\n`);
+    }
+    lastDrawn = now();
+    lastDoneDrawn = last.doneUnits;
+  };
+
+  return {
+    update(progress) {
+      last = progress;
+      const interval = sink.isTTY ? TTY_INTERVAL_MS : PLAIN_INTERVAL_MS;
+      // On a plain log, a line only when a unit finished since the last one, at most every few seconds.
+      if (now() - lastDrawn < interval || (!sink.isTTY && progress.doneUnits === lastDoneDrawn)) return;
+      draw();
+    },
+    note(text) {
+      sink.write(lineOpen ? `\r\x1b[K${text}\n` : `${text}\n`);
+      lineOpen = false;
+      if (sink.isTTY) draw();
+    },
+    finish() {
+      if (last && (sink.isTTY || last.doneUnits !== lastDoneDrawn)) draw();
+      if (lineOpen) sink.write('\n');
+      lineOpen = false;
+    },
+  };
+}

@@ -1,0 +1,243 @@
+/**
+ * `feedback-lab run` in a real process against the scripted fake endpoint, with real Pyodide:
+ * the arm lines it prints and the result file it writes must equal the scripted truth, after a
+ * straight run, from a study link, and after Ctrl+C followed by --resume. Mistakes a user makes
+ * (a bad study file, a server that is not running, a wrong model name, no datasets) end with a
+ * message saying what is wrong, before any Python starts.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ResultFile } from '../../../src/core/results/result-file.ts';
+import { importResultFile } from '../../../src/core/results/result-file-import.ts';
+import { datasetsDir } from '../../support/datasets.ts';
+import type { FakeOpenAIServer } from '../../support/fake-openai-server.ts';
+import {
+  SCRIPT,
+  SCRIPTED_ARMS,
+  SCRIPTED_MODEL,
+  SCRIPTED_PROBLEM_IDS,
+  SCRIPTED_TRUTH,
+  expectedModelCalls,
+  expectedSteps,
+  scriptedStudyFile,
+  scriptedStudyLink,
+  startScriptedServer,
+  type ProblemScript,
+} from '../../support/scripted-study.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const BIN = join(REPO_ROOT, 'bin', 'feedback-lab.mjs');
+const PROBLEMS = SCRIPTED_PROBLEM_IDS.length;
+
+interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the command; `whileRunning` gets the child, e.g. to send it Ctrl+C. */
+function feedbackLab(args: string[], whileRunning?: (child: ReturnType<typeof spawn>) => void): Promise<Finished> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, DATASETS_DIR: datasetsDir() } });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
+    whileRunning?.(child);
+  });
+}
+
+/** The stdout lines the scripted truth implies, as `summary.ts` words them. */
+function truthLines(repeats: number): string[] {
+  return SCRIPTED_ARMS.map((arm) => {
+    const perRepeat = SCRIPTED_TRUTH[arm.id] as number;
+    const total = `${arm.id}: ${perRepeat * repeats}/${PROBLEMS * repeats} passed`;
+    if (repeats === 1) return total;
+    return `${total} (per repeat ${Array.from({ length: repeats }, () => perRepeat).join(', ')}; mean ${perRepeat.toFixed(1)} ± 0.0 of ${PROBLEMS})`;
+  });
+}
+
+async function readResult(name: string): Promise<ResultFile> {
+  return importResultFile(new Uint8Array(readFileSync(join(dir, name))));
+}
+
+/** Passes per arm and repeat, counted from the file's finished units. */
+function passesInFile(doc: ResultFile): Record<string, number[]> {
+  return Object.fromEntries(
+    doc.config.arms.map((arm) => [
+      arm.id,
+      Array.from(
+        { length: doc.config.repeats },
+        (_, r) => doc.units.filter((u) => u.armId === arm.id && u.repeat === r && u.status === 'finished' && u.trajectory.passed).length,
+      ),
+    ]),
+  );
+}
+
+/** Every unit finished, with exactly the steps the script implies: none missing, none doubled. */
+function expectCompleteAsScripted(doc: ResultFile): void {
+  expect(doc.units).toHaveLength(SCRIPTED_ARMS.length * doc.config.repeats * PROBLEMS);
+  for (const unit of doc.units) {
+    expect(unit.status, `${unit.armId}/${unit.repeat}/${unit.problemId}`).toBe('finished');
+    if (unit.status !== 'finished') continue;
+    const script = SCRIPT[unit.problemId] as ProblemScript;
+    expect(unit.trajectory.steps.length, `${unit.armId}/${unit.repeat}/${unit.problemId} steps`).toBe(expectedSteps(unit.armId, script));
+  }
+  const truth = Object.fromEntries(SCRIPTED_ARMS.map((arm) => [arm.id, Array.from({ length: doc.config.repeats }, () => SCRIPTED_TRUTH[arm.id])]));
+  expect(passesInFile(doc)).toEqual(truth);
+}
+
+/** A local port nothing listens on: one the system just handed out and took back. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+function modelCallsFor(repeats: number): number {
+  let calls = 0;
+  for (const arm of SCRIPTED_ARMS) for (const script of Object.values(SCRIPT)) calls += expectedModelCalls(arm.id, script);
+  return calls * repeats;
+}
+
+let dir: string;
+let server: FakeOpenAIServer;
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'feedback-lab-run-'));
+  server = await startScriptedServer({ tokensPerSecond: 2000, slowFirstTokenMs: 1000 });
+  writeFileSync(join(dir, 'study.json'), JSON.stringify(scriptedStudyFile(2), null, 2));
+  writeFileSync(join(dir, 'study-1.json'), JSON.stringify(scriptedStudyFile(1), null, 2));
+});
+afterAll(async () => {
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe('feedback-lab run', () => {
+  it('runs 2 arms × 2 repeats × 8 problems and prints and writes the scripted truth', async () => {
+    server.requests.length = 0;
+    const { code, stdout, stderr } = await feedbackLab([
+      'run',
+      '--study',
+      'study.json',
+      '--endpoint',
+      server.url,
+      '--model',
+      SCRIPTED_MODEL,
+      '--workers',
+      '2',
+      '--out',
+      'results.json.gz',
+    ]);
+    expect(stderr).toMatch(/32 units/);
+    expect(code, stderr).toBe(0);
+    expect(stdout.trimEnd().split('\n')).toEqual(truthLines(2));
+
+    const doc = await readResult('results.json.gz');
+    expect(readFileSync(join(dir, 'results.json.gz')).subarray(0, 2)).toEqual(Buffer.from([0x1f, 0x8b]));
+    expectCompleteAsScripted(doc);
+    expect(doc.config.problemIds).toEqual(SCRIPTED_PROBLEM_IDS);
+    expect(doc.config.models['llama3.2:3b']).toEqual({ engine: 'openai', id: SCRIPTED_MODEL, baseUrl: server.url });
+    expect(doc.environments[0]?.userAgent).toMatch(/^Node\.js v\d+/);
+    expect(doc.environments[0]?.pyodideVersion).toMatch(/^0\.\d+|^\d+\.\d+/);
+    // Every model call reached the endpoint once: no step was generated twice.
+    expect(server.requests).toHaveLength(modelCallsFor(2));
+    expect(new Set(server.requests.map((r) => r.model))).toEqual(new Set([SCRIPTED_MODEL]));
+  });
+
+  it('runs the same study from a study link, taking the endpoint and model name from the link', async () => {
+    const params = await scriptedStudyLink(server.url, 1);
+    const { code, stdout, stderr } = await feedbackLab(['run', '--study', `http://localhost:5173/?${params}`, '--workers', '2', '--out', 'from-link.json']);
+    expect(code, stderr).toBe(0);
+    expect(stdout.trimEnd().split('\n')).toEqual(truthLines(1));
+    expectCompleteAsScripted(await readResult('from-link.json'));
+  });
+
+  it('on Ctrl+C writes what is done and exits 130; --resume then finishes with the same truth and no step doubled', async () => {
+    server.requests.length = 0;
+    const stopped = await feedbackLab(
+      ['run', '--study', 'study-1.json', '--endpoint', server.url, '--model', SCRIPTED_MODEL, '--workers', '2', '--out', 'partial.json'],
+      (child) => {
+        // Stop once a few requests have arrived: some units are finished, some in flight.
+        const poll = setInterval(() => {
+          if (server.requests.length >= 6) {
+            clearInterval(poll);
+            child.kill('SIGINT');
+          }
+        }, 20);
+        child.once('close', () => clearInterval(poll));
+      },
+    );
+    expect(stopped.code, stopped.stderr).toBe(130);
+    expect(stopped.stderr).toMatch(/--resume partial\.json/);
+    const partial = await readResult('partial.json');
+    const finished = partial.units.filter((u) => u.status === 'finished').length;
+    expect(finished).toBeGreaterThan(0);
+    expect(finished).toBeLessThan(SCRIPTED_ARMS.length * PROBLEMS);
+    expect(stopped.stdout).toMatch(/not run/);
+
+    const resumed = await feedbackLab(['run', '--resume', 'partial.json', '--workers', '2']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout.trimEnd().split('\n')).toEqual(truthLines(1));
+    const doc = await readResult('partial.json');
+    expectCompleteAsScripted(doc);
+    expect(doc.config).toEqual(partial.config);
+    expect(doc.environments).toHaveLength(2);
+    // Finished units were not run again: their steps are the first run's, byte for byte.
+    for (const before of partial.units.filter((u) => u.status === 'finished')) {
+      const after = doc.units.find((u) => u.armId === before.armId && u.repeat === before.repeat && u.problemId === before.problemId);
+      expect(after).toEqual(before);
+    }
+  });
+
+  it('names every problem of a bad study file by its field and exits 1 without calling the model', async () => {
+    server.requests.length = 0;
+    writeFileSync(
+      join(dir, 'bad.json'),
+      JSON.stringify({ benchmark: 'humaneval', arms: ['llama-solo', 'llama-sollo', { id: 'x', label: 'x', pipeline: { kind: 'refine' } }], repeats: 0 }),
+    );
+    const { code, stderr } = await feedbackLab(['run', '--study', 'bad.json', '--endpoint', server.url]);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/The study file bad\.json is not valid:/);
+    expect(stderr).toMatch(/repeats: expected a whole number from 1 to 100, found 0/);
+    expect(stderr).toMatch(/arms\[1\]: no preset "llama-sollo"/);
+    expect(stderr).toMatch(/arms\[2\]\.pipeline/);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('says plainly when the endpoint is not running, and exits 1', async () => {
+    const port = await closedPort();
+    const { code, stderr } = await feedbackLab(['run', '--study', 'study-1.json', '--endpoint', `http://127.0.0.1:${port}/v1`]);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`Could not reach the language-model server at http://127.0.0.1:${port} (ECONNREFUSED)`);
+    expect(stderr).not.toMatch(/at .*\.ts:\d+/); // a sentence, not a stack trace
+  });
+
+  it('names a model the endpoint does not serve, with the names it does, and exits 1', async () => {
+    const wrong = await feedbackLab(['run', '--study', 'study-1.json', '--endpoint', server.url, '--model', 'llama3.2:3b-instruct']);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toMatch(/does not serve this model:\n {2}"llama3\.2:3b-instruct" \(for the study's model key "llama3\.2:3b"\)/);
+    expect(wrong.stderr).toMatch(/It serves: fake-model, llama3\.2:3b\./);
+  });
+
+  it('says where it looked for a missing dataset, and exits 1', async () => {
+    const { code, stderr } = await feedbackLab(['run', '--study', 'study-1.json', '--endpoint', server.url, '--datasets', 'no-such-dir']);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/HumanEval\.jsonl\.gz was not found in .*no-such-dir/);
+  });
+
+  it('answers a bad command line with exit code 2 and a pointer to --help', async () => {
+    const { code, stderr } = await feedbackLab(['run', '--study', 'study-1.json', '--workers', 'many']);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/--workers must be a positive whole number[\s\S]*feedback-lab run --help/);
+  });
+});
