@@ -4,6 +4,11 @@
  * keeps its data. Never edit a migration that has shipped: add the next one.
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
+import type { Step } from '../core/pipeline/trajectory.ts';
+import type { StudyStatus } from '../core/ports.ts';
+import type { ResultEnvironment } from '../core/results/result-file.ts';
+import type { StudyConfig } from '../core/study/config.ts';
+import type { FinishedUnit } from '../core/study/unit-record.ts';
 
 export const DATABASE_NAME = 'feedback-lab';
 
@@ -15,8 +20,41 @@ export interface DatasetRecord {
   storedAt: number;
 }
 
+/** One study: its config as run and where it stands. Steps and units live in their own stores. */
+export interface StudyRecord {
+  id: string;
+  config: StudyConfig;
+  status: StudyStatus;
+  /** Epoch milliseconds of the last status or config write. */
+  updatedAt: number;
+  /** Whether any of it ran in this browser: then this browser's environment joins its exports. */
+  ranHere: boolean;
+  /** Where imported shards ran, kept so a re-export still says so. */
+  importedEnvironments: ResultEnvironment[];
+  /** The study link it was started from (its search params), so opening the link again resumes it. */
+  link?: string;
+}
+
+/** One step, keyed by (studyId, unitId, index): writing the same step twice lands on the same key. */
+export interface StepRecord {
+  studyId: string;
+  unitId: string;
+  index: number;
+  step: Step;
+}
+
+/** A finished (or errored) unit, keyed by (studyId, unitId). */
+export interface UnitRecord {
+  studyId: string;
+  unitId: string;
+  unit: FinishedUnit;
+}
+
 export interface LabSchema extends DBSchema {
   datasets: { key: string; value: DatasetRecord };
+  studies: { key: string; value: StudyRecord };
+  steps: { key: [string, string, number]; value: StepRecord };
+  units: { key: [string, string]; value: UnitRecord };
 }
 
 export type LabDatabase = IDBPDatabase<LabSchema>;
@@ -27,6 +65,13 @@ type Migration = (db: LabDatabase, tx: UpgradeTransaction) => void;
 const MIGRATIONS: readonly Migration[] = [
   (db) => {
     db.createObjectStore('datasets', { keyPath: 'sha256' });
+  },
+  // Studies. Compound keys that start with the study id let one key range read or delete a
+  // whole study, in key order (unit, then step index), without a secondary index.
+  (db) => {
+    db.createObjectStore('studies', { keyPath: 'id' });
+    db.createObjectStore('steps', { keyPath: ['studyId', 'unitId', 'index'] });
+    db.createObjectStore('units', { keyPath: ['studyId', 'unitId'] });
   },
 ];
 

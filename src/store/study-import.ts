@@ -1,0 +1,187 @@
+/**
+ * Result files into the store: validated documents (see core/results/result-file-import.ts) become
+ * studies that can be listed, exported, analysed and resumed here. Everything goes in ONE
+ * transaction, so a file that is refused, or a write that fails, leaves IndexedDB as it was.
+ *
+ * A study already stored under the same id takes the file's units the way a merge of shards
+ * would (core/results/result-file-merge.ts): a finished unit beats an unfinished or errored one,
+ * then the copy with more steps wins, and on a tie the stored copy stays. A study stored under
+ * the same id with a different config is refused: its results would not be the same experiment.
+ */
+import { unitSteps, type ResultEnvironment, type ResultFile } from '../core/results/result-file.ts';
+import { sameStudyConfig } from '../core/study/config.ts';
+import { summarizeTrajectory, type FinishedUnit } from '../core/study/unit-record.ts';
+import { unitId as makeUnitId } from '../core/study/work-plan.ts';
+import type { Step } from '../core/pipeline/trajectory.ts';
+import { UserError } from '../core/user-error.ts';
+import type { IDBPTransaction } from 'idb';
+import type { LabDatabase, LabSchema, StudyRecord } from './database.ts';
+import { studyKeyRange, unitStepRange } from './study-store.ts';
+
+export interface ImportedStudy {
+  studyId: string;
+  name: string;
+  /** False when the file's units joined a study already stored. */
+  created: boolean;
+  /** Units the file brought that replaced or added to what was stored. */
+  unitsWritten: number;
+  /** Units the file held whose stored copy was kept (finished already, or as long). */
+  unitsKept: number;
+}
+
+interface PlannedUnit {
+  unitId: string;
+  steps: Step[];
+  /** Null for an unfinished unit: only its steps are stored, and a resume continues it. */
+  record: FinishedUnit | null;
+}
+
+/** The store's form of a file's units, computed before any transaction opens. */
+export function plannedUnits(doc: ResultFile): PlannedUnit[] {
+  return doc.units.map((unit) => {
+    const id = makeUnitId(unit.armId, unit.repeat, unit.problemId);
+    const key = { unitId: id, armId: unit.armId, repeat: unit.repeat, problemId: unit.problemId };
+    const steps = unitSteps(unit);
+    switch (unit.status) {
+      case 'finished':
+        return { unitId: id, steps, record: { ...key, result: { status: 'finished', trajectory: summarizeTrajectory(unit.trajectory) } } };
+      case 'errored':
+        return {
+          unitId: id,
+          steps,
+          record: { ...key, result: { status: 'errored', message: unit.message, attempts: unit.attempts, stepCount: steps.length } },
+        };
+      case 'unfinished':
+        return { unitId: id, steps, record: null };
+      default: {
+        const never: never = unit;
+        throw new Error(`Unknown unit status in ${JSON.stringify(never).slice(0, 80)}.`);
+      }
+    }
+  });
+}
+
+/**
+ * Writes every document (one per study: merge shards of one study first) into the store in a
+ * single transaction. Rejects with a UserError, writing nothing, when a document's study id is
+ * stored with a different config or is in `busyStudyIds` (running in this tab).
+ */
+export async function importResultFiles(
+  db: LabDatabase,
+  docs: readonly ResultFile[],
+  options: { now?: () => number; busyStudyIds?: ReadonlySet<string> } = {},
+): Promise<ImportedStudy[]> {
+  const ids = new Set<string>();
+  for (const doc of docs) {
+    if (ids.has(doc.config.id)) throw new Error(`Two documents of study "${doc.config.id}" were given: merge them first.`);
+    ids.add(doc.config.id);
+    if (options.busyStudyIds?.has(doc.config.id)) {
+      throw new UserError(
+        `The study "${doc.config.name}" is running in this tab.`,
+        'Pause or cancel it first (its own steps are already stored), then import the file again.',
+      );
+    }
+  }
+  const plans = docs.map((doc) => ({ doc, units: plannedUnits(doc) }));
+  const now = (options.now ?? Date.now)();
+
+  const tx = db.transaction(['studies', 'steps', 'units'], 'readwrite');
+  const studies = tx.objectStore('studies');
+  const steps = tx.objectStore('steps');
+  const units = tx.objectStore('units');
+  const writes: Promise<unknown>[] = [];
+  const results: ImportedStudy[] = [];
+  try {
+    for (const { doc, units: planned } of plans) {
+      const studyId = doc.config.id;
+      const existing = await studies.get(studyId);
+      if (existing && !sameStudyConfig(existing.config, doc.config)) {
+        throw new UserError(
+          `A different study with the id "${studyId}" is already stored here (${existing.config.name}).`,
+          'Delete the stored study first if the file should replace it; the two cannot be merged.',
+        );
+      }
+      const stored = existing ? await storedUnitState(tx, studyId) : new Map<string, StoredUnitState>();
+      let written = 0;
+      for (const unit of planned) {
+        const before = stored.get(unit.unitId);
+        if (before && !importedWins(unit, before)) continue;
+        written++;
+        if (before && before.steps > 0) writes.push(steps.delete(unitStepRange(studyId, unit.unitId)));
+        for (const step of unit.steps) writes.push(steps.put({ studyId, unitId: unit.unitId, index: step.index, step }));
+        if (unit.record) writes.push(units.put({ studyId, unitId: unit.unitId, unit: unit.record }));
+        else if (before?.finished !== undefined) writes.push(units.delete([studyId, unit.unitId]));
+        stored.set(unit.unitId, { steps: unit.steps.length, finished: unit.record?.result.status });
+      }
+      const complete = isComplete(doc, stored);
+      const record: StudyRecord = existing
+        ? {
+            ...existing,
+            status: complete ? 'done' : existing.status,
+            updatedAt: now,
+            importedEnvironments: withNew(existing.importedEnvironments, doc.environments),
+          }
+        : {
+            id: studyId,
+            config: doc.config,
+            // An incomplete file can be resumed from the study list, like a paused study.
+            status: complete ? 'done' : 'paused',
+            updatedAt: now,
+            ranHere: false,
+            importedEnvironments: doc.environments,
+          };
+      writes.push(studies.put(record));
+      results.push({ studyId, name: doc.config.name, created: !existing, unitsWritten: written, unitsKept: planned.length - written });
+    }
+  } catch (error) {
+    tx.abort();
+    await Promise.allSettled([...writes, tx.done]);
+    throw error;
+  }
+  await Promise.all([...writes, tx.done]);
+  return results;
+}
+
+interface StoredUnitState {
+  steps: number;
+  /** Status of the unit's finished record, when it has one. */
+  finished: 'finished' | 'errored' | undefined;
+}
+
+type StudyTransaction = IDBPTransaction<LabSchema, ('studies' | 'steps' | 'units')[], 'readwrite'>;
+
+async function storedUnitState(tx: StudyTransaction, studyId: string): Promise<Map<string, StoredUnitState>> {
+  const state = new Map<string, StoredUnitState>();
+  const get = (unitId: string) => {
+    let entry = state.get(unitId);
+    if (!entry) state.set(unitId, (entry = { steps: 0, finished: undefined }));
+    return entry;
+  };
+  const [stepRecords, unitRecords] = await Promise.all([
+    tx.objectStore('steps').getAll(studyKeyRange(studyId)),
+    tx.objectStore('units').getAll(studyKeyRange(studyId)),
+  ]);
+  for (const { unitId } of stepRecords) get(unitId).steps++;
+  for (const { unitId, unit } of unitRecords) get(unitId).finished = unit.result.status;
+  return state;
+}
+
+/** The merge's rule: finished first, then more steps; a tie keeps what is stored. */
+function importedWins(unit: PlannedUnit, stored: StoredUnitState): boolean {
+  const rank = (finished: string | undefined) => (finished === 'finished' ? 1 : 0);
+  const byRank = rank(unit.record?.result.status) - rank(stored.finished);
+  if (byRank !== 0) return byRank > 0;
+  return unit.steps.length > stored.steps;
+}
+
+function isComplete(doc: ResultFile, stored: Map<string, StoredUnitState>): boolean {
+  const planned = doc.config.arms.length * doc.config.repeats * doc.config.problemIds.length;
+  let done = 0;
+  for (const unit of stored.values()) if (unit.finished !== undefined) done++;
+  return done >= planned;
+}
+
+function withNew(known: readonly ResultEnvironment[], more: readonly ResultEnvironment[]): ResultEnvironment[] {
+  const seen = new Set(known.map((e) => JSON.stringify(e)));
+  return [...known, ...more.filter((e) => !seen.has(JSON.stringify(e)))];
+}

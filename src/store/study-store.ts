@@ -1,0 +1,201 @@
+/**
+ * The StudyStore over IndexedDB: what a running study writes as it goes, so that a reload or a
+ * crash loses at most the steps in flight. Every write is one transaction that has completed
+ * when its promise resolves (the port's contract: the runner awaits a step before it marks the
+ * unit finished).
+ *
+ * Steps are keyed by (studyId, unitId, index), so a replayed write finds its key taken and keeps
+ * the stored step: a resumed unit never doubles a step. Keys start with the study id, so one key
+ * range reads or deletes a whole study in unit and step order.
+ *
+ * Beyond the port, the pages list studies with their counts, delete them, and remember the link
+ * a study was started from; importing result files lives in study-import.ts.
+ */
+import type { Step } from '../core/pipeline/trajectory.ts';
+import type { StoredStudy, StudyStatus, StudyStore } from '../core/ports.ts';
+import type { ResultEnvironment } from '../core/results/result-file.ts';
+import { sameStudyConfig, type StudyConfig } from '../core/study/config.ts';
+import { summarizeArms, type ArmSummary } from '../core/study/summary.ts';
+import type { FinishedUnit } from '../core/study/unit-record.ts';
+import type { LabDatabase, StudyRecord } from './database.ts';
+
+/** A study as the list of stored studies shows it, without its steps. */
+export interface StudyListing {
+  id: string;
+  name: string;
+  benchmark: StudyConfig['benchmark'];
+  /** ISO 8601 time the study was created. */
+  created: string;
+  status: StudyStatus;
+  /** Epoch milliseconds of the last status write. */
+  updatedAt: number;
+  ranHere: boolean;
+  link: string | undefined;
+  totalUnits: number;
+  /** Units with a finished or errored record. */
+  doneUnits: number;
+  erroredUnits: number;
+  steps: number;
+  arms: ArmSummary[];
+}
+
+/** Every key of `studyId` in the steps or units store: [id] sorts before [id, …], and [id, []] after it. */
+export function studyKeyRange(studyId: string): IDBKeyRange {
+  return IDBKeyRange.bound([studyId], [studyId, []]);
+}
+
+/** Every step key of one unit. */
+export function unitStepRange(studyId: string, unitId: string): IDBKeyRange {
+  return IDBKeyRange.bound([studyId, unitId], [studyId, unitId, []]);
+}
+
+export class IdbStudyStore implements StudyStore {
+  readonly #db: LabDatabase;
+  readonly #now: () => number;
+
+  constructor(db: LabDatabase, options: { now?: () => number } = {}) {
+    this.#db = db;
+    this.#now = options.now ?? Date.now;
+  }
+
+  get db(): LabDatabase {
+    return this.#db;
+  }
+
+  async putStudy(config: StudyConfig): Promise<void> {
+    const tx = this.#db.transaction('studies', 'readwrite');
+    const existing = await tx.store.get(config.id);
+    if (existing && !sameStudyConfig(existing.config, config)) {
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      throw new Error(`A different study with the id "${config.id}" is already stored; give the new study another id.`);
+    }
+    if (!existing) {
+      const record: StudyRecord = {
+        id: config.id,
+        config,
+        status: 'running',
+        updatedAt: this.#now(),
+        ranHere: true,
+        importedEnvironments: [],
+      };
+      await tx.store.put(record);
+    } else if (!existing.ranHere) {
+      // An imported study resumed here: this browser's environment now belongs in its exports.
+      await tx.store.put({ ...existing, ranHere: true });
+    }
+    await tx.done;
+  }
+
+  async appendStep(studyId: string, unitId: string, step: Step): Promise<void> {
+    const tx = this.#db.transaction(['studies', 'steps'], 'readwrite');
+    const steps = tx.objectStore('steps');
+    if ((await tx.objectStore('studies').getKey(studyId)) === undefined) return abortMissing(tx, studyId);
+    const key: [string, string, number] = [studyId, unitId, step.index];
+    if ((await steps.getKey(key)) === undefined) await steps.put({ studyId, unitId, index: step.index, step });
+    await tx.done;
+  }
+
+  async finishUnit(studyId: string, unit: FinishedUnit): Promise<void> {
+    const tx = this.#db.transaction(['studies', 'units'], 'readwrite');
+    if ((await tx.objectStore('studies').getKey(studyId)) === undefined) return abortMissing(tx, studyId);
+    await tx.objectStore('units').put({ studyId, unitId: unit.unitId, unit });
+    await tx.done;
+  }
+
+  async setStatus(studyId: string, status: StudyStatus): Promise<void> {
+    await this.#update(studyId, (record) => ({ ...record, status, updatedAt: this.#now() }));
+  }
+
+  /** Remembers the study link the study was started from (search params, `autorun` left out). */
+  async setLink(studyId: string, link: string): Promise<void> {
+    await this.#update(studyId, (record) => ({ ...record, link }));
+  }
+
+  async loadStudy(studyId: string): Promise<StoredStudy | null> {
+    const tx = this.#db.transaction(['studies', 'steps', 'units'], 'readonly');
+    const [record, steps, units] = await Promise.all([
+      tx.objectStore('studies').get(studyId),
+      tx.objectStore('steps').getAll(studyKeyRange(studyId)),
+      tx.objectStore('units').getAll(studyKeyRange(studyId)),
+      tx.done,
+    ]);
+    if (!record) return null;
+    return {
+      config: record.config,
+      status: record.status,
+      // Key order is unit id, then step index: what the port promises.
+      steps: steps.map(({ unitId, step }) => ({ unitId, step })),
+      finished: units.map(({ unit }) => unit),
+    };
+  }
+
+  /** The study's own record (status, link, environments), or undefined. */
+  async studyRecord(studyId: string): Promise<StudyRecord | undefined> {
+    return this.#db.get('studies', studyId);
+  }
+
+  /** Where imported shards of the study ran, for its exports. */
+  async importedEnvironments(studyId: string): Promise<ResultEnvironment[]> {
+    return (await this.#db.get('studies', studyId))?.importedEnvironments ?? [];
+  }
+
+  /** Every stored study, newest first, with its counts. */
+  async listStudies(): Promise<StudyListing[]> {
+    const tx = this.#db.transaction(['studies', 'steps', 'units'], 'readonly');
+    const records = await tx.objectStore('studies').getAll();
+    const listings = await Promise.all(
+      records.map(async (record): Promise<StudyListing> => {
+        const [steps, units] = await Promise.all([
+          tx.objectStore('steps').count(studyKeyRange(record.id)),
+          tx.objectStore('units').getAll(studyKeyRange(record.id)),
+        ]);
+        const { config } = record;
+        const finished = units.map((u) => u.unit);
+        return {
+          id: record.id,
+          name: config.name,
+          benchmark: config.benchmark,
+          created: config.created,
+          status: record.status,
+          updatedAt: record.updatedAt,
+          ranHere: record.ranHere,
+          link: record.link,
+          totalUnits: config.arms.length * config.repeats * config.problemIds.length,
+          doneUnits: finished.length,
+          erroredUnits: finished.filter((u) => u.result.status === 'errored').length,
+          steps,
+          arms: summarizeArms(config, finished),
+        };
+      }),
+    );
+    await tx.done;
+    return listings.sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0));
+  }
+
+  /** Removes the study with all its steps and units, in one transaction. */
+  async deleteStudy(studyId: string): Promise<void> {
+    const tx = this.#db.transaction(['studies', 'steps', 'units'], 'readwrite');
+    await Promise.all([
+      tx.objectStore('studies').delete(studyId),
+      tx.objectStore('steps').delete(studyKeyRange(studyId)),
+      tx.objectStore('units').delete(studyKeyRange(studyId)),
+      tx.done,
+    ]);
+  }
+
+  async #update(studyId: string, change: (record: StudyRecord) => StudyRecord): Promise<void> {
+    const tx = this.#db.transaction('studies', 'readwrite');
+    const record = await tx.store.get(studyId);
+    if (!record) return abortMissing(tx, studyId);
+    await tx.store.put(change(record));
+    await tx.done;
+  }
+}
+
+/** Ends a write for a study that was never stored: nothing is written, and the caller hears why. */
+async function abortMissing(tx: { abort(): void; done: Promise<void> }, studyId: string): Promise<never> {
+  tx.abort();
+  await tx.done.catch(() => undefined);
+  throw new Error(`No study "${studyId}" in the store: putStudy must come first.`);
+}
