@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { parseRunOptions } from '../../../cli/run/run-options.ts';
+import { UsageError } from '../../../cli/usage-error.ts';
+
+const usageError = (argv: string[]) => {
+  try {
+    parseRunOptions(argv);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+  throw new Error(`expected a usage error for ${argv.join(' ')}`);
+};
+
+describe('feedback-lab run options', () => {
+  it('reads the documented command line', () => {
+    const options = parseRunOptions([
+      '--study',
+      'study.json',
+      '--endpoint',
+      'http://localhost:11434/v1',
+      '--model',
+      'llama3.2:3b-instruct-q4_K_M',
+      '--api-key-env',
+      'OPENAI_API_KEY',
+      '--workers',
+      '3',
+      '--out',
+      'results.json.gz',
+      '--datasets',
+      '/data',
+    ]);
+    expect(options).toEqual({
+      study: 'study.json',
+      resume: null,
+      endpoint: 'http://localhost:11434/v1',
+      model: 'llama3.2:3b-instruct-q4_K_M',
+      modelMap: {},
+      apiKeyEnv: 'OPENAI_API_KEY',
+      workers: 3,
+      requests: 1,
+      // Enough problems in flight to keep every worker and the one request slot busy.
+      concurrency: 4,
+      out: 'results.json.gz',
+      datasetsDir: '/data',
+    });
+  });
+
+  it('maps model keys one by one with --map KEY=NAME (keys hold colons, names may too)', () => {
+    const options = parseRunOptions(['--study', 's.json', '--map', 'llama3.2:3b=llama3.2:3b-instruct-q4_K_M', '--map', 'qwen2.5:1.5b=qwen2.5:1.5b']);
+    expect(options?.modelMap).toEqual({ 'llama3.2:3b': 'llama3.2:3b-instruct-q4_K_M', 'qwen2.5:1.5b': 'qwen2.5:1.5b' });
+  });
+
+  it('takes --resume instead of --study, and explicit requests and concurrency', () => {
+    expect(parseRunOptions(['--resume', 'partial.json', '--requests', '4', '--concurrency', '9', '--workers', '2'])).toMatchObject({
+      study: null,
+      resume: 'partial.json',
+      requests: 4,
+      concurrency: 9,
+    });
+  });
+
+  it('returns null for --help', () => {
+    expect(parseRunOptions(['--help'])).toBeNull();
+    expect(parseRunOptions(['-h', '--study', 'x'])).toBeNull();
+  });
+
+  it('explains each mistake in one sentence', () => {
+    expect(usageError([])).toMatch(/--study FILE_OR_URL/);
+    expect(usageError(['--study', 'a.json', '--resume', 'b.json'])).toMatch(/either --study .* or --resume/);
+    expect(usageError(['--study', 'a.json', '--model', 'm', '--map', 'k=n'])).toMatch(/one or the other/);
+    expect(usageError(['--study', 'a.json', '--map', 'llama3.2:3b'])).toMatch(/--map takes KEY=NAME/);
+    expect(usageError(['--study', 'a.json', '--map', 'k=a', '--map', 'k=b'])).toMatch(/names the model key "k" twice/);
+    expect(usageError(['--study', 'a.json', '--workers', '0'])).toMatch(/--workers must be a positive whole number, not "0"/);
+    expect(usageError(['--study', 'a.json', '--requests', '1.5'])).toMatch(/--requests must be a positive whole number/);
+    expect(usageError(['--study', 'a.json', '--api-key-env', 'sk-123'])).toMatch(/name of an environment variable/);
+    expect(usageError(['--study', 'a.json', '--endpoint', ' '])).toMatch(/--endpoint needs a value/);
+    expect(usageError(['--study', 'a.json', 'extra'])).toMatch(/Unexpected argument 'extra'|positional/i);
+    expect(usageError(['--study', 'a.json', '--temperature', '0'])).toMatch(/Unknown option '--temperature'/);
+  });
+});

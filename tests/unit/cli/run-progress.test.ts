@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { createStudyProgressView, formatDuration, formatProgress } from '../../../cli/run/run-progress.ts';
+import type { StudyProgress } from '../../../src/core/study/progress.ts';
+
+function progress(overrides: Partial<StudyProgress> = {}): StudyProgress {
+  return {
+    state: 'running',
+    totalUnits: 64,
+    doneUnits: 21,
+    erroredUnits: 0,
+    inFlight: 3,
+    arms: [
+      { armId: 'llama-solo', label: 'solo', total: 32, done: 11, passed: 8, errored: 0 },
+      { armId: 'llama-self-refine', label: 'self-refine', total: 32, done: 10, passed: 9, errored: 0 },
+    ],
+    elapsedMs: 60_000,
+    etaMs: 125_000,
+    tokensPerSecond: 84.6,
+    ...overrides,
+  };
+}
+
+function sink(isTTY: boolean) {
+  const writes: string[] = [];
+  return { writes, isTTY, columns: 200, write: (text: string) => void writes.push(text) };
+}
+
+describe('study progress on stderr', () => {
+  it('says units done of the total, passes per arm so far, token rate and ETA', () => {
+    expect(formatProgress(progress())).toBe('21/64 done, 3 running | llama-solo 8/11 passed | llama-self-refine 9/10 passed | 85 tok/s | ETA 2m 05s');
+  });
+
+  it('counts errored units, and leaves out what is not known yet', () => {
+    expect(formatProgress(progress({ doneUnits: 0, inFlight: 0, erroredUnits: 0, etaMs: null, tokensPerSecond: null }))).toBe(
+      '0/64 done | llama-solo 8/11 passed | llama-self-refine 9/10 passed',
+    );
+    expect(formatProgress(progress({ erroredUnits: 2 }))).toMatch(/^21\/64 done, 3 running, 2 errored \|/);
+  });
+
+  it('writes durations as people read them', () => {
+    expect([0, 44_600, 185_000, 7_620_000].map(formatDuration)).toEqual(['0s', '45s', '3m 05s', '2h 07m']);
+  });
+
+  it('on a terminal redraws one line in place, and prints notes above it', () => {
+    let now = 0;
+    const out = sink(true);
+    const view = createStudyProgressView(out, () => now);
+    view.update(progress());
+    view.update(progress({ doneUnits: 22 })); // too soon after the last draw
+    now = 1000;
+    view.update(progress({ doneUnits: 23 }));
+    view.note('llama-solo/0/HumanEval/3 errored: the server failed');
+    view.finish();
+    expect(out.writes.filter((w) => w.startsWith('\r2')).map((w) => w.slice(1, 6))).toEqual(['21/64', '23/64', '23/64', '23/64']);
+    expect(out.writes).toContain('\r\x1b[Kllama-solo/0/HumanEval/3 errored: the server failed\n');
+    expect(out.writes.at(-1)).toBe('\n');
+  });
+
+  it('in a log writes plain lines, only when units finished, and never carriage returns', () => {
+    let now = 0;
+    const out = sink(false);
+    const view = createStudyProgressView(out, () => now);
+    view.update(progress());
+    now = 10_000;
+    view.update(progress()); // nothing new finished
+    now = 20_000;
+    view.update(progress({ doneUnits: 30 }));
+    view.update(progress({ doneUnits: 31 })); // too soon
+    view.finish();
+    expect(out.writes.map((w) => w.slice(0, 5))).toEqual(['21/64', '30/64', '31/64']);
+    expect(out.writes.join('')).not.toMatch(/\r/);
+  });
+});
