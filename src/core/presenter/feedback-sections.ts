@@ -1,0 +1,82 @@
+/**
+ * What a refiner (or analyzer, critic, reviser) is told, read back out of the message it was
+ * sent, so the audience sees it in labelled parts: the task, the code, what happened, the
+ * failing test, the reviewer's notes, and the closing instruction. The message is the recorded
+ * one (from this app's builders or from an older file), so nothing here assumes exact wording
+ * beyond "a heading is a short line ending in a colon after a blank line".
+ */
+import type { ChatMessage } from '../ports.ts';
+
+export type FeedbackPartKind = 'task' | 'code' | 'error' | 'failing-test' | 'review' | 'other';
+
+export interface FeedbackPart {
+  heading: string;
+  kind: FeedbackPartKind;
+  body: string;
+}
+
+export interface Briefing {
+  /** The node's role prompt (the system message). */
+  role: string;
+  parts: FeedbackPart[];
+  /** The last paragraph when it asks for something ("Write the corrected code…"). */
+  instruction: string | null;
+}
+
+const HEADING = /^[A-Z][^\n`]{0,60}:$/;
+
+export function readBriefing(messages: readonly ChatMessage[]): Briefing {
+  const role = messages.find((m) => m.role === 'system')?.content ?? '';
+  const user = [...messages].reverse().find((m) => m.role === 'user')?.content ?? '';
+  const lines = user.replace(/\r\n?/g, '\n').split('\n');
+  const parts: FeedbackPart[] = [];
+  let current: { heading: string; lines: string[] } = { heading: '', lines: [] };
+  let inFence = false;
+  lines.forEach((line, i) => {
+    if (/^\s*```/.test(line)) inFence = !inFence;
+    // Headings start at the margin: an indented "Examples:" inside a docstring is not one.
+    const startsPart = !inFence && HEADING.test(line.trimEnd()) && (i === 0 || (lines[i - 1] ?? '').trim() === '');
+    if (startsPart) {
+      if (current.heading !== '' || current.lines.some((l) => l.trim() !== '')) parts.push(toPart(current));
+      current = { heading: line.trimEnd().replace(/:$/, ''), lines: [] };
+    } else current.lines.push(line);
+  });
+  parts.push(toPart(current));
+
+  // The closing instruction is the last paragraph of the last part, outside any code fence.
+  let instruction: string | null = null;
+  const last = parts[parts.length - 1];
+  if (last) {
+    const paragraphs = last.body.split(/\n\s*\n/);
+    const tail = paragraphs[paragraphs.length - 1]?.trim() ?? '';
+    if (paragraphs.length > 1 && !tail.includes('```') && /^(Write|Reply|Explain|Review|Fix|Return|Give)\b/.test(tail)) {
+      instruction = tail;
+      last.body = paragraphs.slice(0, -1).join('\n\n').trimEnd();
+    } else if (last.heading === '' && parts.length > 1 && !tail.includes('```')) {
+      instruction = last.body.trim();
+      parts.pop();
+    }
+  }
+  return { role, parts: parts.filter((p) => p.heading !== '' || p.body.trim() !== ''), instruction };
+}
+
+function toPart(part: { heading: string; lines: string[] }): FeedbackPart {
+  const body = part.lines.join('\n').replace(/^\n+/, '').trimEnd();
+  return { heading: part.heading, kind: kindOf(part.heading, body), body };
+}
+
+function kindOf(heading: string, body: string): FeedbackPartKind {
+  const h = heading.toLowerCase();
+  if (/^task\b/.test(h)) return 'task';
+  if (/fail(ing|ed) test/.test(h)) return 'failing-test';
+  if (/what happened|error|traceback|result/.test(h)) return 'error';
+  if (/review|diagnos|notes/.test(h)) return 'review';
+  if (/code/.test(h) || /^```/.test(body)) return 'code';
+  return 'other';
+}
+
+/** A fenced block's content, for showing code parts as code. */
+export function unfence(body: string): string {
+  const match = /^```[\w+.-]*\n([\s\S]*?)\n?```\s*$/.exec(body.trim());
+  return match ? (match[1] ?? '') : body;
+}

@@ -1,0 +1,118 @@
+/**
+ * The tape of a run happening now: fed by the presenter's wrappers around the model and sandbox
+ * ports and by runProblem's `onStep`, read as plain snapshots the scenes are drawn from.
+ */
+import type { ChatMessage } from '../ports.ts';
+import type { Step, Trajectory } from '../pipeline/trajectory.ts';
+import { stageOfNode, stepKindOfNode, type PendingModelCall, type Tape } from './tape.ts';
+
+export interface CallStart {
+  nodeId: string;
+  /** The chat context's iteration: 0 for the node's first call on the problem, then 1, 2… */
+  callIndex: number;
+  modelId: string;
+  messages: ChatMessage[];
+}
+
+export class LiveTape {
+  readonly #now: () => number;
+  readonly #resample: boolean;
+  readonly #startedAt: number;
+  #steps: Step[] = [];
+  #pending: Tape['pending'] = null;
+  #ticked: number | null = null;
+  #end: Tape['end'] = null;
+  #endedAt: number | null = null;
+  #firstTokenAt: number | null = null;
+  #lastTokenAt: number | null = null;
+
+  /** `resample`: the pipeline draws independent samples, whose generator calls are numbered from 1. */
+  constructor(now: () => number, options: { resample: boolean }) {
+    this.#now = now;
+    this.#resample = options.resample;
+    this.#startedAt = now();
+  }
+
+  /** A model call was made; its reply has not started (the presenter may still be showing the briefing). */
+  callStarted(call: CallStart): void {
+    const stepKind = stepKindOfNode(call.nodeId);
+    const numberedFromOne = stepKind !== 'plan' && (stepKind !== 'generate' || this.#resample);
+    const pending: PendingModelCall = {
+      kind: 'model',
+      stepKind,
+      nodeId: call.nodeId,
+      stage: stageOfNode(call.nodeId),
+      iteration: numberedFromOne ? call.callIndex + 1 : 0,
+      modelId: call.modelId,
+      messages: call.messages,
+      text: '',
+      streaming: false,
+      tokensPerSecond: null,
+      tokens: 0,
+    };
+    this.#pending = pending;
+    this.#ticked = null;
+    this.#firstTokenAt = null;
+    this.#lastTokenAt = null;
+  }
+
+  /** The request went to the model: from now on the reply scene shows, waiting for tokens. */
+  replyStarted(): void {
+    if (this.#pending?.kind === 'model') this.#pending = { ...this.#pending, streaming: true };
+  }
+
+  token(delta: string): void {
+    const pending = this.#pending;
+    if (pending?.kind !== 'model') return;
+    const now = this.#now();
+    this.#firstTokenAt ??= now;
+    this.#lastTokenAt = now;
+    const tokens = pending.tokens + 1;
+    const spanMs = this.#lastTokenAt - this.#firstTokenAt;
+    // Decode speed after the first token, as the engines report it.
+    const tokensPerSecond = tokens >= 3 && spanMs > 0 ? ((tokens - 1) * 1000) / spanMs : pending.tokensPerSecond;
+    this.#pending = { ...pending, streaming: true, text: pending.text + delta, tokens, tokensPerSecond };
+  }
+
+  executionStarted(nodeId: string, code: string): void {
+    this.#pending = { kind: 'execute', nodeId, code };
+    this.#ticked = null;
+  }
+
+  /** A step finished. An execution's verdicts then tick in, from 0, as `setTicked` says. */
+  stepRecorded(step: Step): void {
+    this.#steps = [...this.#steps, step];
+    this.#pending = null;
+    this.#ticked = step.kind === 'execute' ? 0 : null;
+  }
+
+  setTicked(ticked: number | null): void {
+    this.#ticked = ticked;
+  }
+
+  get ticked(): number | null {
+    return this.#ticked;
+  }
+
+  finished(trajectory: Trajectory): void {
+    this.#pending = null;
+    this.#end = { passed: trajectory.passed, stopReason: trajectory.stopReason };
+    this.#endedAt = this.#now();
+  }
+
+  /** The run stopped without a verdict (aborted or failed): nothing is pending any more. */
+  stopped(): void {
+    this.#pending = null;
+    this.#endedAt ??= this.#now();
+  }
+
+  snapshot(): Tape {
+    return {
+      steps: this.#steps,
+      pending: this.#pending,
+      ticked: this.#ticked,
+      end: this.#end,
+      elapsedMs: (this.#endedAt ?? this.#now()) - this.#startedAt,
+    };
+  }
+}

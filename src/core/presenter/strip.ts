@@ -1,0 +1,65 @@
+/** The running strip under the stage: what is happening, which version of the code, how fast, how long. */
+import type { Pipeline } from '../pipeline/genome.ts';
+import type { ModelStep } from '../pipeline/trajectory.ts';
+import { codeVersions, maxAttempts } from './scenes.ts';
+import type { Tape } from './tape.ts';
+
+export interface StripReading {
+  phase: string;
+  /** Version of the code being written or judged (1 = the first generation); 0 before it starts. */
+  version: number;
+  maxVersions: number;
+  /** Decode speed of the reply streaming now, else of the last reply; null when unknown. */
+  tokensPerSecond: number | null;
+  /** Completion tokens of every reply so far, the one streaming included. */
+  tokens: number;
+  elapsedMs: number;
+}
+
+export function readStrip(tape: Tape, pipeline: Pipeline): StripReading {
+  const modelSteps = tape.steps.filter((s): s is ModelStep => s.kind !== 'execute');
+  const last = modelSteps[modelSteps.length - 1];
+  const pending = tape.pending;
+  const tokens = modelSteps.reduce((n, s) => n + s.usage.completionTokens, 0) + (pending?.kind === 'model' ? pending.tokens : 0);
+  const lastSpeed = last && last.usage.decodeTokensPerSecond > 0 ? last.usage.decodeTokensPerSecond : null;
+  return {
+    phase: phaseOf(tape),
+    version: codeVersions(tape),
+    maxVersions: maxAttempts(pipeline),
+    tokensPerSecond: pending?.kind === 'model' ? pending.tokensPerSecond : lastSpeed,
+    tokens,
+    elapsedMs: tape.elapsedMs,
+  };
+}
+
+function phaseOf(tape: Tape): string {
+  if (tape.end) {
+    if (tape.end.passed) return 'Passed';
+    return tape.end.stopReason === 'time-cap' ? 'Time cap reached: failed' : 'Budget spent: failed';
+  }
+  const pending = tape.pending;
+  if (pending?.kind === 'execute') return 'Running the tests';
+  if (pending?.kind === 'model') {
+    if (!pending.streaming) return 'Reading the feedback';
+    switch (pending.stepKind) {
+      case 'generate':
+      case 'plan':
+        return 'Writing code';
+      case 'refine':
+      case 'revise':
+        return 'Rewriting the code';
+      case 'analyze':
+        return 'Diagnosing';
+      case 'critique':
+        return 'Reviewing';
+      default: {
+        const never: never = pending.stepKind;
+        return String(never);
+      }
+    }
+  }
+  const last = tape.steps[tape.steps.length - 1];
+  if (!last) return 'The problem';
+  if (last.kind === 'execute') return tape.ticked !== null ? 'Running the tests' : last.outcome.kind === 'passed' ? 'Tests passed' : 'Tests failed';
+  return 'Reply complete';
+}
