@@ -1,3 +1,5 @@
+import { INTERRUPT_SLOT } from './shared-state.ts';
+
 /**
  * Stops Python-level loops at a deadline without SharedArrayBuffer.
  *
@@ -29,7 +31,7 @@ export class DeadlineInterrupt {
   arm(deadlineMs: number): void {
     this.#nextFireAt = deadlineMs;
     this.#fired = false;
-    if (this.#shared) Atomics.store(this.#shared, 0, 0);
+    if (this.#shared) Atomics.store(this.#shared, INTERRUPT_SLOT, 0);
   }
 
   /** Interrupts at the next check (output flood). */
@@ -48,7 +50,7 @@ export class DeadlineInterrupt {
 
   /** What Pyodide reads at each check. */
   read(): number {
-    if (this.#shared && Atomics.exchange(this.#shared, 0, 0) === SIGINT) return this.#fire(performance.now());
+    if (this.#shared && Atomics.exchange(this.#shared, INTERRUPT_SLOT, 0) === SIGINT) return this.#fire(performance.now());
     if (this.#nextFireAt === Infinity) return 0;
     const now = performance.now();
     return now >= this.#nextFireAt ? this.#fire(now) : 0;

@@ -13,6 +13,7 @@ import { Worker } from 'node:worker_threads';
 import { wrap } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
 import { createSandboxPool, type PooledSandbox, type WorkerHandle } from './pool.ts';
+import { createSharedState, INTERRUPT_SLOT, OUTPUT_LIMIT_SLOT } from './shared-state.ts';
 import type { SandboxWorkerApi, WorkerConfig } from './worker-protocol.ts';
 
 export interface NodeSandboxOptions {
@@ -50,10 +51,10 @@ export async function createNodeSandbox(options: NodeSandboxOptions): Promise<Po
 }
 
 function spawnNodeWorker(options: NodeSandboxOptions): WorkerHandle {
-  const sharedInterrupt = new Int32Array(new SharedArrayBuffer(4));
+  const sharedState = createSharedState();
   const config: WorkerConfig = {
     indexURL: PYODIDE_DIR,
-    sharedInterrupt,
+    sharedState,
     maxHeapBytes: options.maxHeapBytes ?? DEFAULT_MAX_HEAP_BYTES,
     recycleHeapBytes: options.recycleHeapBytes ?? DEFAULT_RECYCLE_HEAP_BYTES,
   };
@@ -76,7 +77,8 @@ function spawnNodeWorker(options: NodeSandboxOptions): WorkerHandle {
   return {
     ready: () => unlessExited(api.ready()),
     run: (program, limits) => unlessExited(api.run(program, limits)),
-    interrupt: () => Atomics.store(sharedInterrupt, 0, 2),
+    interrupt: () => sharedState && Atomics.store(sharedState, INTERRUPT_SLOT, 2),
+    outputLimitHit: () => sharedState !== null && Atomics.load(sharedState, OUTPUT_LIMIT_SLOT) === 1,
     terminate: () => void worker.terminate(),
     exited,
   };

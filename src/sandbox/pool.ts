@@ -10,6 +10,7 @@
  */
 import type { RunResult } from '../core/harness/outcome.ts';
 import type { Sandbox, SandboxLimits } from '../core/ports.ts';
+import { outputLimitError, workerLost } from './run-results.ts';
 import type { WorkerInfo, WorkerRunReport } from './worker-protocol.ts';
 
 /** One worker, as the pool drives it. */
@@ -19,6 +20,8 @@ export interface WorkerHandle {
   run(program: string, limits: SandboxLimits): Promise<WorkerRunReport>;
   /** Asks the worker to raise KeyboardInterrupt through shared memory (when it has some). */
   interrupt(): void;
+  /** Whether the running program has printed past its limit (known only with shared memory). */
+  outputLimitHit(): boolean;
   terminate(): void;
   /** Settles, never rejects, once the worker is gone; the value says why. */
   readonly exited: Promise<string>;
@@ -72,6 +75,12 @@ interface Slot {
 
 const DEFAULT_GRACE_MS = 2000;
 
+/** What a program the watchdog had to kill did: flooded its output (if the worker said so), else ran out of time. */
+function watchdogResult(handle: WorkerHandle, limits: SandboxLimits, durationMs: number): RunResult {
+  if (handle.outputLimitHit()) return outputLimitError(limits, durationMs, '');
+  return { status: 'timeout', durationMs, limitMs: limits.timeoutMs, stdout: '' };
+}
+
 export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): PooledSandbox {
   if (!(options.workers >= 1)) throw new Error(`A sandbox needs at least one worker, got ${options.workers}.`);
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
@@ -105,7 +114,7 @@ export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): Poo
     );
     void handle.exited.then((reason) => {
       if (slot.handle !== handle || closed) return;
-      if (slot.finish) slot.finish({ status: 'crashed', durationMs: 0, cause: 'worker-lost', detail: reason }, `worker lost: ${reason}`);
+      if (slot.finish) slot.finish(workerLost(reason), `worker lost: ${reason}`);
       else if (slot.state === 'idle') replace(slot, `worker lost: ${reason}`);
     });
   }
@@ -149,14 +158,14 @@ export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): Poo
     timers.push(
       setTimeout(() => {
         const durationMs = performance.now() - startedAt;
-        slot.finish?.({ status: 'timeout', durationMs, limitMs: job.limits.timeoutMs, stdout: '' }, 'watchdog: no answer by the deadline');
+        slot.finish?.(watchdogResult(handle, job.limits, durationMs), 'watchdog: no answer by the deadline');
       }, job.limits.timeoutMs + graceMs),
     );
     handle.run(job.program, job.limits).then(
       (report) => slot.finish?.(report.result, report.recycle),
       (error: unknown) => {
         const detail = error instanceof Error ? error.message : String(error);
-        slot.finish?.({ status: 'crashed', durationMs: performance.now() - startedAt, cause: 'worker-lost', detail }, `worker failed: ${detail}`);
+        slot.finish?.(workerLost(detail, performance.now() - startedAt), `worker failed: ${detail}`);
       },
     );
   }
@@ -188,7 +197,7 @@ export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): Poo
     async close() {
       if (closed) return;
       closed = true;
-      const lost: RunResult = { status: 'crashed', durationMs: 0, cause: 'worker-lost', detail: 'the sandbox was closed' };
+      const lost = workerLost('the sandbox was closed');
       for (const job of queue.splice(0)) job.resolve(lost);
       for (const slot of slots) {
         slot.finish?.(lost, null);

@@ -19,6 +19,8 @@ import { clipTraceback, dropFrames, exceptionMessage } from './exception-text.ts
 import { DeadlineInterrupt } from './interrupt.ts';
 import { hardenGlobals, hardenPyodide } from './js-hardening.ts';
 import { OutputCapture } from './output-capture.ts';
+import { outputLimitError, workerLost } from './run-results.ts';
+import { OUTPUT_LIMIT_SLOT } from './shared-state.ts';
 import { BASELINE_MODULES, BLOCKED_MODULES, RUNNER_PY } from './runner-py.ts';
 import { ScratchFileSystem, type EmscriptenFs } from './scratch-fs.ts';
 import type { InterruptMode, WorkerConfig, WorkerInfo, WorkerRunReport } from './worker-protocol.ts';
@@ -84,7 +86,7 @@ export class PythonRuntime {
     py.setStdin({ error: true });
     py.setStdout(output.stdout);
     py.setStderr(output.stderr);
-    const interrupt = new DeadlineInterrupt(options.sharedInterrupt);
+    const interrupt = new DeadlineInterrupt(options.sharedState);
     py.setInterruptBuffer(interrupt.asInterruptBuffer());
     const internals = py as unknown as PyodideInternals;
     capMemory(internals._module.memory, options.maxHeapBytes);
@@ -141,14 +143,21 @@ export class PythonRuntime {
 
   /** Runs one program to its end. Never throws: every ending is a RunResult. */
   run(program: string, limits: SandboxLimits): WorkerRunReport {
-    if (this.#dead) return { result: { status: 'crashed', durationMs: 0, cause: 'worker-lost', detail: this.#dead }, recycle: this.#dead };
+    if (this.#dead) return { result: workerLost(this.#dead), recycle: this.#dead };
     let setupFailure: string | null = null;
     try {
       this.#fs.beginRun();
     } catch (error) {
       setupFailure = `could not prepare the working directory: ${String(error)}`;
     }
-    this.#output.reset(limits.maxOutputChars, () => this.#interrupt.fireNow());
+    const shared = this.#options.sharedState;
+    if (shared) Atomics.store(shared, OUTPUT_LIMIT_SLOT, 0);
+    this.#output.reset(limits.maxOutputChars, () => {
+      // A program that swallows the interrupt can only be stopped by the pool's watchdog: this
+      // tells the pool why.
+      if (shared) Atomics.store(shared, OUTPUT_LIMIT_SLOT, 1);
+      this.#interrupt.fireNow();
+    });
     const started = performance.now();
     const deadline = started + limits.timeoutMs;
     this.#interrupt.arm(deadline);
@@ -203,10 +212,7 @@ export class PythonRuntime {
         ? { status: 'crashed', durationMs, cause: 'exit', detail: `The program ended the interpreter with exit code ${exit[1]} (os._exit).` }
         : { status: 'crashed', durationMs, cause: 'fatal', detail };
     }
-    if (this.#output.overflowed) {
-      const message = `The program wrote more than ${limits.maxOutputChars} characters to stdout and stderr.`;
-      return { status: 'error', durationMs, stdout, errorType: 'OutputLimit', message, traceback: `OutputLimit: ${message}\n` };
-    }
+    if (this.#output.overflowed) return outputLimitError(limits, durationMs, stdout);
     if (timedOut) return { status: 'timeout', durationMs, limitMs: limits.timeoutMs, stdout };
     switch (ending.kind) {
       case 'returned':
@@ -252,7 +258,7 @@ export class PythonRuntime {
     }
     const heapBytes = this.#heap.HEAPU8.buffer.byteLength;
     if (heapBytes > this.#options.recycleHeapBytes) reasons.push(`wasm memory grew to ${Math.round(heapBytes / 2 ** 20)} MB`);
-    return reasons.length > 0 ? reasons.join('; ') : null;
+    return reasons.length > 0 ? [...new Set(reasons)].join('; ') : null;
   }
 
   #strings(list: PyProxy): string[] {
@@ -274,7 +280,7 @@ export class PythonRuntime {
     const limits = { timeoutMs: 50, maxOutputChars: 10_000 };
     const { result } = this.run(SELF_TEST_LOOP, limits);
     if (result.status === 'timeout') return { mode: 'deadline-getter', latencyMs: result.durationMs - limits.timeoutMs };
-    return { mode: this.#options.sharedInterrupt ? 'shared-buffer' : 'watchdog-only', latencyMs: null };
+    return { mode: this.#options.sharedState ? 'shared-buffer' : 'watchdog-only', latencyMs: null };
   }
 }
 

@@ -64,6 +64,25 @@ def install(config_json):
     def is_bridge(value):
         return isinstance(value, js_types) or id(value) in bridge_ids
 
+    # Pyodide routes time.sleep and asyncio.run through its JavaScript event loop; the
+    # standard versions are what a script expects (time.sleep then waits in C).
+    import time, asyncio
+    for owner, name in ((time, 'sleep'), (asyncio, 'run')):
+        original = getattr(getattr(owner, name), '__wrapped__', None)
+        if original is not None:
+            setattr(owner, name, original)
+    asyncio.events._set_running_loop(None)
+    asyncio.set_event_loop_policy(None)
+
+    # exit() and quit() close sys.stdin, as in CPython; here the next program needs it back.
+    import io
+
+    class Stdin(io.TextIOWrapper):
+        def close(self):
+            pass
+
+    sys.stdin = sys.__stdin__ = Stdin(io.open(0, 'rb', closefd=False), encoding='utf-8', errors='strict')
+
     sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != 'JsFinder']
     for name in list(sys.modules):
         if is_blocked(name):

@@ -18,8 +18,8 @@ export type InterruptMode =
 export interface WorkerConfig {
   /** Where pyodide.asm.wasm, python_stdlib.zip and friends are served (a URL or, under Node, a directory). */
   indexURL: string;
-  /** Int32Array over a SharedArrayBuffer the pool may write 2 into to interrupt, or null. */
-  sharedInterrupt: Int32Array | null;
+  /** Memory shared with the pool (shared-state.ts), or null without SharedArrayBuffer. */
+  sharedState: Int32Array | null;
   /** Wasm memory a program may grow to before allocations fail with MemoryError. */
   maxHeapBytes: number;
   /** After a program, a worker whose wasm memory exceeds this is replaced (memory never shrinks). */

@@ -1,0 +1,133 @@
+/**
+ * Every way a program can end is a clear RunResult, never a pass and never a stuck pool: exits,
+ * interrupts, memory and recursion exhaustion, floods and hangs, at the Python level and below it.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunResult } from '../../../src/core/harness/outcome.ts';
+import type { SandboxLimits } from '../../../src/core/ports.ts';
+import { createNodeSandbox } from '../../../src/sandbox/node-sandbox.ts';
+import type { PooledSandbox } from '../../../src/sandbox/pool.ts';
+
+const limits: SandboxLimits = { timeoutMs: 1500, maxOutputChars: 100_000 };
+let sandbox: PooledSandbox;
+
+beforeAll(async () => {
+  sandbox = await createNodeSandbox({ workers: 2, graceMs: 1000 });
+});
+
+afterAll(async () => {
+  await sandbox?.close();
+});
+
+const run = (program: string, custom: SandboxLimits = limits): Promise<RunResult> => sandbox.run(program, custom);
+
+function expectError(result: RunResult, errorType: string): Extract<RunResult, { status: 'error' }> {
+  expect(result, JSON.stringify(result)).toMatchObject({ status: 'error', errorType });
+  return result as Extract<RunResult, { status: 'error' }>;
+}
+
+describe('a program that passes', () => {
+  it('passes, with what it printed', async () => {
+    expect(await run('print("hello")\nassert sum([1, 2]) == 3')).toMatchObject({ status: 'passed', stdout: 'hello\n' });
+  });
+
+  it('reports a failed assert with the traceback CPython prints for a script', async () => {
+    const result = expectError(await run('def f(x):\n    return x\n\nassert f(1) == 2, "boom"\n'), 'AssertionError');
+    expect(result.message).toBe('boom');
+    expect(result.traceback).toBe(
+      'Traceback (most recent call last):\n  File "program.py", line 4, in <module>\n    assert f(1) == 2, "boom"\n           ^^^^^^^^^\nAssertionError: boom\n',
+    );
+  });
+
+  it('reports a syntax error as CPython does, without a traceback header', async () => {
+    const result = expectError(await run('def f(:\n    pass\n'), 'SyntaxError');
+    expect(result.traceback).toBe('  File "program.py", line 1\n    def f(:\n          ^\nSyntaxError: invalid syntax\n');
+  });
+});
+
+describe('exits', () => {
+  it.each([
+    ['sys.exit(0)', 'import sys\nsys.exit(0)'],
+    ['exit()', 'exit()'],
+    ['quit()', 'quit()'],
+    ['raise SystemExit', 'raise SystemExit(3)'],
+  ])('%s is a SystemExit error, not a pass', async (_, program) => {
+    expectError(await run(program), 'SystemExit');
+  });
+
+  it('os._exit kills the interpreter: a crash, and the next program still runs', async () => {
+    expect(await run('import os\nos._exit(0)')).toMatchObject({ status: 'crashed', cause: 'exit' });
+    expect(await run('assert True')).toMatchObject({ status: 'passed' });
+  });
+});
+
+describe('interrupts and hangs', () => {
+  it('a KeyboardInterrupt the program raises itself is an error, not a timeout', async () => {
+    expectError(await run('raise KeyboardInterrupt'), 'KeyboardInterrupt');
+  });
+
+  it('stops a Python-level infinite loop at the deadline', async () => {
+    expect(await run('while True:\n    pass')).toMatchObject({ status: 'timeout', limitMs: limits.timeoutMs });
+  });
+
+  it('keeps stopping a loop that swallows the first interrupt', async () => {
+    const program = 'while True:\n    try:\n        while True:\n            pass\n    except BaseException:\n        pass';
+    expect(await run(program)).toMatchObject({ status: 'timeout' });
+  });
+
+  it.each([
+    ['time.sleep', 'import time\ntime.sleep(10**9)'],
+    ['a loop inside C', 'sum(range(10**15))'],
+  ])('ends %s, which nothing inside the interpreter can interrupt, with a timeout', async (_, program) => {
+    expect(await run(program, { ...limits, timeoutMs: 500 })).toMatchObject({ status: 'timeout', limitMs: 500 });
+    expect(await run('assert 2 + 2 == 4')).toMatchObject({ status: 'passed' });
+  });
+
+  it('refuses input(): there is no one to type', async () => {
+    expect(await run('x = input()')).toMatchObject({ status: 'error' });
+  });
+});
+
+describe('exhaustion', () => {
+  it('a huge allocation is a MemoryError', async () => {
+    expectError(await run('x = bytearray(1500 * 2**20)'), 'MemoryError');
+  });
+
+  it('memory growing until it runs out is a MemoryError, and the worker is replaced', async () => {
+    expectError(await run('x = []\nwhile True:\n    x.append(bytearray(10**7))', { ...limits, timeoutMs: 20_000 }), 'MemoryError');
+    expect(await run('assert [0] * 3 == [0, 0, 0]')).toMatchObject({ status: 'passed' });
+  });
+
+  it('deep Python recursion is a RecursionError', async () => {
+    const result = expectError(await run('def f(n):\n    return f(n + 1)\nf(0)'), 'RecursionError');
+    expect(result.traceback).toContain('[Previous line repeated');
+  });
+
+  it.each([
+    ['sorted(key=…)', 'def f(x):\n    return sorted([x], key=f)\nf(1)'],
+    ['map', 'def f(x):\n    return list(map(f, [x]))\nf(1)'],
+    ['lru_cache', 'import functools\n@functools.lru_cache(None)\ndef f(n):\n    return n if n == 0 else f(n - 1) + 1\nf(100000)'],
+    ['a deep repr', 'x = []\nfor _ in range(100000):\n    x = [x]\nrepr(x)'],
+  ])('recursion through C (%s) is a RecursionError or a crash, never a pass', async (_, program) => {
+    const result = await run(program);
+    if (result.status === 'crashed') expect(result.cause).toBe('fatal');
+    else expectError(result, 'RecursionError');
+    expect(await run('assert "ok"')).toMatchObject({ status: 'passed' });
+  });
+
+  it('a print flood is stopped with OutputLimit', async () => {
+    const result = expectError(await run('while True:\n    print("x" * 1000)'), 'OutputLimit');
+    expect(result.message).toContain(String(limits.maxOutputChars));
+  });
+
+  it('a flood that swallows interrupts is still OutputLimit', async () => {
+    const program = 'while True:\n    try:\n        print("y" * 1000)\n    except BaseException:\n        pass';
+    expectError(await run(program), 'OutputLimit');
+  });
+
+  it('keeps only the start of a long stdout', async () => {
+    const result = await run('for i in range(5000):\n    print(i)');
+    expect(result.status).toBe('passed');
+    if (result.status === 'passed') expect(result.stdout.length).toBeLessThanOrEqual(10_000);
+  });
+});
