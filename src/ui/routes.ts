@@ -32,6 +32,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { path: 'score', title: 'Scoring', inNav: true, load: page(() => import('./pages/ScorePage.svelte')) },
   { path: 'playground', title: 'Playground', inNav: true, load: page(() => import('./pages/PlaygroundPage.svelte')) },
   { path: 'models', title: 'Models', inNav: true, load: page(() => import('./pages/ModelsPage.svelte')) },
+  { path: 'study', title: 'Study', inNav: true, load: page(() => import('./pages/StudyPage.svelte')) },
   { path: 'results', title: 'Results', inNav: true, load: page(() => import('./pages/ResultsPage.svelte')) },
   { path: 'reproduce', title: 'Reproduce', inNav: true, load: page(() => import('./pages/ReproducePage.svelte')) },
 ];

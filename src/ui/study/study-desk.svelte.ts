@@ -1,0 +1,139 @@
+/**
+ * Everything the study page holds, once per tab: the form, the stored studies, the launcher and
+ * its running study, the sandbox pool. It outlives the page component, so leaving the page for
+ * the Results page and coming back finds the study still running.
+ */
+import type { DeviceCapabilities } from '../../core/llm/catalog.ts';
+import { hasShaderF16 } from '../../core/llm/catalog.ts';
+import { encodeStudyLink, isStudyLink } from '../../core/study/link.ts';
+import { probeCapabilities } from '../../llm/capabilities.ts';
+import { apiRoot } from '../../llm/endpoint-url.ts';
+import { installedCatalog } from '../../llm/webllm-installed.ts';
+import { appDatasets } from '../datasets/benchmark-dataset.svelte.ts';
+import { studyEnvironment } from '../environment.ts';
+import { EndpointSettings } from '../models/endpoint-settings.svelte.ts';
+import { browserStorage } from '../models/saved-settings.ts';
+import { browserSandboxFactory } from '../sandbox/browser-sandbox-factory.ts';
+import { SandboxHolder } from '../sandbox/sandbox-holder.ts';
+import { StudyForm } from './study-form.svelte.ts';
+import { StudyLauncher } from './study-launcher.svelte.ts';
+import { StudyLibrary } from './study-library.svelte.ts';
+import { appStudyStore } from './study-store-connection.ts';
+
+/** Four workers hide Python behind generation (docs/performance.md); never more than the cores. */
+export const MAX_WORKERS = Math.max(1, Math.min(8, globalThis.navigator?.hardwareConcurrency ?? 2));
+const DEFAULT_WORKERS = Math.min(4, MAX_WORKERS);
+
+export class StudyDesk {
+  readonly form = new StudyForm();
+  readonly library: StudyLibrary;
+  readonly launcher: StudyLauncher;
+  readonly catalog = installedCatalog;
+  caps = $state.raw<DeviceCapabilities | undefined>(undefined);
+  replayError = $state<string | null>(null);
+  /** The last link copied, shown so it can be copied by hand where the clipboard is refused. */
+  copiedLink = $state<string | null>(null);
+  copyNote = $state<string | null>(null);
+
+  readonly #endpoint = new EndpointSettings(browserStorage());
+  readonly #sandboxes = new SandboxHolder(browserSandboxFactory);
+  #probing: Promise<void> | null = null;
+  #linkApplied = false;
+
+  constructor() {
+    const environmentHere = (config: Parameters<typeof studyEnvironment>[0]) =>
+      studyEnvironment(config, { webllmVersion: installedCatalog.webllmVersion });
+    this.library = new StudyLibrary({ store: appStudyStore, environmentHere, runningHere: () => this.launcher.runningIds() });
+    this.launcher = new StudyLauncher(
+      {
+        store: appStudyStore,
+        dataset: (benchmark) => appDatasets[benchmark].ensure(),
+        sandbox: (workers) => this.#sandboxes.get(workers),
+        models: {
+          apiKeyFor: (root) => {
+            const key = this.#endpoint.apiKey;
+            if (!key) return undefined;
+            try {
+              return apiRoot(this.#endpoint.baseUrl) === root ? key : undefined;
+            } catch {
+              return undefined;
+            }
+          },
+          webllm: async () => {
+            const { sharedWebLLMSession } = await import('../../llm/webllm-session.ts');
+            return sharedWebLLMSession(installedCatalog);
+          },
+        },
+        setAddress: (hash) => history.replaceState(history.state, '', hash),
+      },
+      this.form,
+      this.library,
+      DEFAULT_WORKERS,
+    );
+    this.form.endpoint = this.#endpoint.baseUrl;
+    this.form.defaultEndpointModel = this.#endpoint.model;
+  }
+
+  /** Probes the GPU once and reads the stored studies; safe to call on every visit. */
+  visit(): Promise<void> {
+    void this.library.refresh();
+    this.#probing ??= probeCapabilities().then((caps) => {
+      this.caps = caps;
+      this.form.shaderF16 = hasShaderF16(caps);
+      // Without saved endpoint settings and with a GPU, in-browser models are the natural default.
+      if (!this.#linkApplied && !this.#endpoint.model && caps.webgpu === 'available') this.form.engine = 'webllm';
+    });
+    return this.#probing;
+  }
+
+  async openLink(query: URLSearchParams | undefined): Promise<void> {
+    if (!query || !isStudyLink(query)) return;
+    this.#linkApplied = true;
+    // WebLLM builds depend on shader-f16: bind models only once the GPU is known.
+    await this.visit();
+    await this.launcher.openLink(query);
+  }
+
+  async copyLink(): Promise<void> {
+    this.copyNote = null;
+    try {
+      const params = await encodeStudyLink(this.form.toLink());
+      const url = `${location.origin}${location.pathname}#/study?${params}`;
+      this.copiedLink = url;
+      try {
+        await navigator.clipboard.writeText(url);
+        this.copyNote = 'Copied. Anyone who opens it gets this study, ready to run (add &autorun=1 to start it at once).';
+      } catch {
+        this.copyNote = 'The browser refused the clipboard: copy the link below by hand.';
+      }
+    } catch (error) {
+      this.copiedLink = null;
+      this.copyNote = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  async loadReplay(file: File): Promise<void> {
+    this.replayError = null;
+    try {
+      const { importResultFile } = await import('../../core/results/result-file-import.ts');
+      const doc = await importResultFile(new Uint8Array(await file.arrayBuffer()));
+      this.form.replay = { fileName: file.name, doc };
+      this.form.benchmark = doc.config.benchmark;
+    } catch (error) {
+      this.form.replay = null;
+      this.replayError = error instanceof Error ? error.message : String(error);
+    }
+  }
+
+  /** Frees the Python workers unless a study still needs them. */
+  leave(): void {
+    if (!this.launcher.busy) void this.#sandboxes.close();
+  }
+}
+
+let desk: StudyDesk | null = null;
+
+export function studyDesk(): StudyDesk {
+  desk ??= new StudyDesk();
+  return desk;
+}

@@ -1,0 +1,238 @@
+/**
+ * Starting and resuming studies in this tab: the form's draft becomes a StudyConfig over the
+ * loaded benchmark, the models are bound, the sandbox pool is started, and the runner goes,
+ * holding the study's lock so other tabs (and this one after a reload) know it is running.
+ *
+ * Study links with `autorun=1` start by themselves. Once started, the address gets the study's
+ * id (`sid=`), so a reload resumes that study instead of starting another, and a finished one is
+ * shown rather than run again. Opening the same link without `sid` also resumes its interrupted
+ * study, if there is one.
+ */
+import type { LoadedDataset } from '../../core/benchmarks/datasets.ts';
+import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
+import { studyPromptSet, type StudyConfig } from '../../core/study/config.ts';
+import { createStudyConfig } from '../../core/study/create-config.ts';
+import { decodeStudyLink, encodeStudyLink, isStudyLink } from '../../core/study/link.ts';
+import type { LanguageModel, Sandbox } from '../../core/ports.ts';
+import type { IdbStudyStore } from '../../store/study-store.ts';
+import { replayModels } from './replay-study.ts';
+import type { StudyForm } from './study-form.svelte.ts';
+import type { StudyLibrary } from './study-library.svelte.ts';
+import { claimStudy } from './study-lock.ts';
+import { studyModels, type StudyModelDeps } from './study-models.ts';
+import { StudyRun } from './study-run.svelte.ts';
+
+export interface LauncherDeps {
+  store: () => Promise<IdbStudyStore>;
+  dataset: (benchmark: BenchmarkId) => Promise<LoadedDataset | null>;
+  sandbox: (workers: number) => Promise<Sandbox>;
+  models: Omit<StudyModelDeps, 'replay'>;
+  /** Replaces the address without a navigation (history.replaceState). */
+  setAddress: (hash: string) => void;
+  now?: () => number;
+}
+
+/** Link parameters that are not part of the study itself. */
+const NOT_THE_STUDY = ['autorun', 'sid'];
+
+/** The link's study parameters, for recognising the same link later. */
+export function linkIdentity(query: URLSearchParams): string {
+  const params = new URLSearchParams(query);
+  for (const name of NOT_THE_STUDY) params.delete(name);
+  return params.toString();
+}
+
+export function newStudyId(now: Date = new Date()): string {
+  const random = Math.random().toString(36).slice(2, 8).padEnd(6, '0');
+  return `study-${now.getTime().toString(36)}-${random}`;
+}
+
+export class StudyLauncher {
+  run = $state.raw<StudyRun | null>(null);
+  /** Why the last start or resume could not happen, as one sentence per problem. */
+  errors = $state.raw<string[]>([]);
+  starting = $state(false);
+  workers = $state(1);
+
+  readonly #deps: LauncherDeps;
+  readonly #form: StudyForm;
+  readonly #library: StudyLibrary;
+  #handledQuery: string | null = null;
+
+  constructor(deps: LauncherDeps, form: StudyForm, library: StudyLibrary, workers: number) {
+    this.#deps = deps;
+    this.#form = form;
+    this.#library = library;
+    this.workers = workers;
+  }
+
+  get busy(): boolean {
+    return this.starting || this.run?.busy === true;
+  }
+
+  runningIds(): Set<string> {
+    return this.run?.busy ? new Set([this.run.config.id]) : new Set();
+  }
+
+  /** Starts the study the form describes. */
+  async start(options: { link?: URLSearchParams } = {}): Promise<string | null> {
+    return this.#guard(async () => {
+      const draft = this.#form.toDraft();
+      const dataset = await this.#loaded(draft.benchmark);
+      const replay = this.#form.engine === 'replay' ? this.#form.replay : null;
+      const config = createStudyConfig(draft, {
+        id: newStudyId(),
+        created: new Date().toISOString(),
+        problems: dataset.problems,
+        datasetSha256: dataset.sha256,
+        ...(replay ? { promptSet: studyPromptSet(replay.doc.config) } : {}),
+      });
+      const link = options.link ? linkIdentity(options.link) : this.#form.engine !== 'replay' ? await encodeStudyLink(this.#form.toLink()) : undefined;
+      await this.#launch(config, dataset, link);
+      if (options.link) this.#deps.setAddress(`#/study?${withParam(options.link, 'sid', config.id)}`);
+      return config.id;
+    });
+  }
+
+  /** Resumes a stored study that is not running anywhere. */
+  async resume(studyId: string): Promise<boolean> {
+    const started = await this.#guard(async () => {
+      const store = await this.#deps.store();
+      const stored = await store.loadStudy(studyId);
+      if (!stored) throw new Error('This study is no longer stored here.');
+      if (stored.status === 'done') throw new Error('This study is finished: there is nothing left to run.');
+      const dataset = await this.#loaded(stored.config.benchmark);
+      if (dataset.sha256 !== stored.config.datasetSha256) {
+        throw new Error(
+          `This study ran on another ${stored.config.benchmark} file (SHA-256 ${stored.config.datasetSha256.slice(0, 12)}…) than the one loaded here (${dataset.sha256.slice(0, 12)}…): its remaining problems would not be the same experiment.`,
+        );
+      }
+      await this.#launch(stored.config, dataset, undefined);
+      return studyId;
+    });
+    return started !== null;
+  }
+
+  pause(): void {
+    this.run?.pause();
+  }
+
+  resumeRun(): void {
+    this.run?.resume();
+  }
+
+  cancel(): void {
+    this.run?.cancel();
+  }
+
+  /**
+   * Reads a study link from the page's query: fills the form, and with `autorun=1` resumes the
+   * study this link started (by `sid`, else by the link) or starts it. Runs once per address.
+   */
+  async openLink(query: URLSearchParams): Promise<void> {
+    const text = query.toString();
+    if (this.#handledQuery === text || !isStudyLink(query)) return;
+    this.#handledQuery = text;
+    const decoded = await decodeStudyLink(query);
+    if (!decoded.ok) {
+      this.errors = ['This study link cannot be read:', ...decoded.errors];
+      return;
+    }
+    this.#form.fromLink(decoded.link);
+    if (!decoded.link.autorun || this.busy) return;
+
+    await this.#library.refresh();
+    const sid = query.get('sid');
+    const identity = linkIdentity(query);
+    const earlier = sid
+      ? this.#library.studies.find((s) => s.id === sid)
+      : this.#library.studies.find((s) => s.link === identity && s.status !== 'done');
+    if (earlier?.status === 'done') return;
+    if (earlier) {
+      await this.#resumeWhenFree(earlier.id);
+      return;
+    }
+    await this.start({ link: query });
+  }
+
+  /** A page closed a moment ago may still hold the study's lock: wait a little for it. */
+  async #resumeWhenFree(studyId: string): Promise<void> {
+    for (let attempt = 0; attempt < 10; attempt++) {
+      await this.#library.refresh();
+      if (!this.#library.elsewhere.has(studyId)) {
+        await this.resume(studyId);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    this.errors = ['This study is running in another tab; it resumes there.'];
+  }
+
+  async #loaded(benchmark: BenchmarkId): Promise<LoadedDataset> {
+    const dataset = await this.#deps.dataset(benchmark);
+    if (!dataset) throw new Error(`The ${benchmark === 'mbpp' ? 'MBPP' : 'HumanEval'} problems could not be loaded; see above for why, or pick the file.`);
+    return dataset;
+  }
+
+  /** One start or resume at a time; its failure becomes the page's error. */
+  async #guard(work: () => Promise<string>): Promise<string | null> {
+    if (this.busy) {
+      this.errors = ['A study is already running in this tab: pause or cancel it first.'];
+      return null;
+    }
+    this.starting = true;
+    this.errors = [];
+    try {
+      return await work();
+    } catch (error) {
+      this.errors = [error instanceof Error ? error.message : String(error)];
+      return null;
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  /** Claims the study, binds its models, starts the sandbox, then lets the runner go on in the background. */
+  async #launch(config: StudyConfig, dataset: LoadedDataset, link: string | undefined): Promise<void> {
+    const { model, sandbox, store, release } = await this.#prepare(config, link);
+    const run = new StudyRun(config);
+    this.run = run;
+    void this.#library.refresh();
+    void (async () => {
+      try {
+        await run.run(dataset.problems, { model, sandbox, store, now: this.#deps.now ?? (() => performance.now()) }, {
+          concurrency: this.workers + 1,
+          onUnitFinished: () => void this.#library.refresh(),
+        });
+      } finally {
+        release();
+        await this.#library.refresh();
+      }
+    })();
+  }
+
+  async #prepare(config: StudyConfig, link: string | undefined) {
+    const release = await claimStudy(config.id);
+    if (!release) throw new Error('This study is running in another tab; it goes on there.');
+    try {
+      const replay = this.#form.replay;
+      const usesReplay = Object.values(config.models).some((b) => b.engine === 'replay');
+      const replayed: ReadonlyMap<string, LanguageModel> | undefined = usesReplay && replay ? replayModels(replay.doc) : undefined;
+      const model = await studyModels(config, { ...this.#deps.models, ...(replayed ? { replay: replayed } : {}) });
+      const store = await this.#deps.store();
+      await store.putStudy(config);
+      if (link !== undefined) await store.setLink(config.id, link);
+      const sandbox = await this.#deps.sandbox(this.workers);
+      return { model, sandbox, store, release };
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+}
+
+function withParam(query: URLSearchParams, name: string, value: string): string {
+  const params = new URLSearchParams(query);
+  params.set(name, value);
+  return params.toString();
+}

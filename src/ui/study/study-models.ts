@@ -1,0 +1,62 @@
+/**
+ * The LanguageModel behind each model key of a study, from its bindings: an OpenAI-compatible
+ * endpoint (with the API key this tab knows for it, which is never written into the study), a
+ * WebLLM build on this tab's one engine, or replies replayed from a result file.
+ */
+import type { LanguageModel } from '../../core/ports.ts';
+import type { StudyConfig } from '../../core/study/config.ts';
+import { apiRoot } from '../../llm/endpoint-url.ts';
+import { createOpenAICompatibleModel } from '../../llm/openai-compatible.ts';
+import type { WebLLMSession } from '../../llm/webllm-session.ts';
+
+export interface StudyModelDeps {
+  /** The API key to send to an endpoint, if the user gave one for it. */
+  apiKeyFor: (root: string) => string | undefined;
+  /** This tab's WebLLM engine, loaded only when a study binds a key to it. */
+  webllm: () => Promise<WebLLMSession>;
+  /** Replay models by model key, when the study replays a file. */
+  replay?: ReadonlyMap<string, LanguageModel>;
+}
+
+/** Resolves every binding up front, so a study that cannot get its models fails before it starts. */
+export async function studyModels(config: Pick<StudyConfig, 'models'>, deps: StudyModelDeps): Promise<(key: string) => LanguageModel> {
+  const models = new Map<string, LanguageModel>();
+  const bindings = Object.entries(config.models);
+  const webllmIds = bindings.filter(([, b]) => b.engine === 'webllm').map(([, b]) => b.id);
+  const session = webllmIds.length > 0 ? await deps.webllm() : null;
+  // Declaring the builds used together lets the engine keep a generator and a refiner loaded when both fit.
+  session?.models.plan(webllmIds);
+
+  for (const [key, binding] of bindings) {
+    switch (binding.engine) {
+      case 'openai': {
+        if (!binding.baseUrl) throw new Error(`The model key "${key}" is bound to an endpoint, but the study names no endpoint URL.`);
+        const root = apiRoot(binding.baseUrl);
+        const apiKey = deps.apiKeyFor(root);
+        models.set(key, createOpenAICompatibleModel({ baseUrl: root, model: binding.id, ...(apiKey ? { apiKey } : {}) }));
+        break;
+      }
+      case 'webllm':
+        if (!session) throw new Error('WebLLM did not start.');
+        models.set(key, session.models.model(binding.id));
+        break;
+      case 'replay': {
+        const replayed = deps.replay?.get(key);
+        if (!replayed) {
+          throw new Error('This study replays a result file. Choose that file under “Replay from a result file”, then start or resume it again.');
+        }
+        models.set(key, replayed);
+        break;
+      }
+      default: {
+        const never: never = binding.engine;
+        throw new Error(`Unknown engine ${String(never)}.`);
+      }
+    }
+  }
+  return (key) => {
+    const model = models.get(key);
+    if (!model) throw new Error(`The study has no model bound to the key "${key}".`);
+    return model;
+  };
+}

@@ -1,0 +1,133 @@
+/**
+ * One study running in this tab, as the page watches it: progress (done/total, ETA, tokens/s,
+ * passes per arm), the reply streaming for the unit that spoke last, and pause, resume and
+ * cancel. The runner writes every step to the store itself; this class only shows and steers.
+ *
+ * Streamed text is buffered and published a few times a second, so a fast endpoint costs the
+ * page a handful of renders, not one per token.
+ */
+import type { Problem } from '../../core/benchmarks/problem.ts';
+import { isAbortError } from '../../core/llm/abort.ts';
+import type { StudyConfig } from '../../core/study/config.ts';
+import { PauseSwitch } from '../../core/study/pause-switch.ts';
+import type { StudyProgress } from '../../core/study/progress.ts';
+import { runStudy, type StudyEnd, type StudyPorts } from '../../core/study/runner.ts';
+import type { StudyUnit } from '../../core/study/work-plan.ts';
+
+export type RunPhase = 'running' | 'pausing' | 'paused' | 'done' | 'cancelled' | 'failed';
+
+/** The unit whose reply is streaming (or streamed last). */
+export interface LiveUnit {
+  unitId: string;
+  armLabel: string;
+  problemId: string;
+  repeat: number;
+  /** The reply so far; only its last few thousand characters are kept. */
+  text: string;
+}
+
+const PUBLISH_EVERY_MS = 150;
+const LIVE_TEXT_CHARS = 4000;
+
+export interface RunOptions {
+  /** Units in flight: sandbox workers plus one, so the engine always has a request waiting. */
+  concurrency: number;
+  /** Called after every finished unit (the page refreshes its list of studies). */
+  onUnitFinished?: () => void;
+}
+
+export class StudyRun {
+  readonly config: StudyConfig;
+  progress = $state.raw<StudyProgress | null>(null);
+  phase = $state<RunPhase>('running');
+  failure = $state<string | null>(null);
+  live = $state.raw<LiveUnit | null>(null);
+  /** Steps stored in this session. */
+  stepsStored = $state(0);
+
+  readonly #pause = new PauseSwitch();
+  readonly #abort = new AbortController();
+  readonly #labels: Map<string, string>;
+  #liveUnit: StudyUnit | null = null;
+  #liveText = '';
+  /** Units whose next token starts a new reply. */
+  readonly #fresh = new Set<string>();
+  #timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(config: StudyConfig) {
+    this.config = config;
+    this.#labels = new Map(config.arms.map((arm) => [arm.id, arm.label]));
+  }
+
+  get busy(): boolean {
+    return this.phase === 'running' || this.phase === 'pausing' || this.phase === 'paused';
+  }
+
+  /** Runs to the end (done, cancelled or failed); never rejects. */
+  async run(problems: readonly Problem[], ports: StudyPorts, options: RunOptions): Promise<StudyEnd | null> {
+    try {
+      const end = await runStudy(this.config, problems, ports, {
+        concurrency: options.concurrency,
+        signal: this.#abort.signal,
+        pause: this.#pause,
+        onProgress: (progress) => {
+          this.progress = progress;
+          if (this.phase !== 'failed') this.phase = progress.state;
+        },
+        onStep: (unit) => {
+          this.stepsStored++;
+          this.#fresh.add(unit.id);
+        },
+        onToken: (unit, delta) => this.#token(unit, delta),
+        onUnitFinished: () => options.onUnitFinished?.(),
+      });
+      this.phase = end.status;
+      return end;
+    } catch (error) {
+      this.phase = 'failed';
+      this.failure = isAbortError(error) ? 'The study was stopped.' : error instanceof Error ? error.message : String(error);
+      return null;
+    } finally {
+      this.#publish();
+    }
+  }
+
+  pause(): void {
+    this.#pause.pause();
+  }
+
+  resume(): void {
+    this.#pause.resume();
+  }
+
+  /** Stops the study; the steps already stored stay, and it can be resumed from the list. */
+  cancel(): void {
+    this.#pause.resume();
+    this.#abort.abort();
+  }
+
+  #token(unit: StudyUnit, delta: string): void {
+    if (this.#liveUnit?.id !== unit.id || this.#fresh.has(unit.id)) {
+      this.#fresh.delete(unit.id);
+      this.#liveUnit = unit;
+      this.#liveText = '';
+    }
+    this.#liveText += delta;
+    if (this.#liveText.length > 2 * LIVE_TEXT_CHARS) this.#liveText = this.#liveText.slice(-LIVE_TEXT_CHARS);
+    this.#timer ??= setTimeout(() => this.#publish(), PUBLISH_EVERY_MS);
+  }
+
+  #publish(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    const unit = this.#liveUnit;
+    if (!unit) return;
+    this.live = {
+      unitId: unit.id,
+      armLabel: this.#labels.get(unit.armId) ?? unit.armId,
+      problemId: unit.problemId,
+      repeat: unit.repeat,
+      text: this.#liveText.slice(-LIVE_TEXT_CHARS),
+    };
+  }
+}

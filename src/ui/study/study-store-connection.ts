@@ -1,0 +1,22 @@
+/**
+ * The study store of this tab: one IndexedDB connection, opened on first use. Unlike the dataset
+ * cache, studies cannot do without IndexedDB (a reload would lose them), so a failure to open is
+ * reported to the page rather than hidden.
+ */
+import { openLabDatabase } from '../../store/database.ts';
+import { IdbStudyStore } from '../../store/study-store.ts';
+
+let opening: Promise<IdbStudyStore> | null = null;
+
+export function appStudyStore(): Promise<IdbStudyStore> {
+  opening ??= openLabDatabase().then(
+    (db) => new IdbStudyStore(db),
+    (error: unknown) => {
+      opening = null;
+      throw new Error(
+        `This browser refused to open its database (${error instanceof Error ? error.message : String(error)}), so studies cannot be stored. Private windows of some browsers do this; open the app in a normal window.`,
+      );
+    },
+  );
+  return opening;
+}
