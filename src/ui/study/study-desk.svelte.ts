@@ -35,7 +35,7 @@ export class StudyDesk {
   copiedLink = $state<string | null>(null);
   copyNote = $state<string | null>(null);
 
-  readonly #endpoint = new EndpointSettings(browserStorage());
+  #endpoint = new EndpointSettings(browserStorage());
   readonly #sandboxes = new SandboxHolder(browserSandboxFactory);
   #probing: Promise<void> | null = null;
   #linkApplied = false;
@@ -51,10 +51,10 @@ export class StudyDesk {
         sandbox: (workers) => this.#sandboxes.get(workers),
         models: {
           apiKeyFor: (root) => {
-            const key = this.#endpoint.apiKey;
+            const key = this.form.apiKey;
             if (!key) return undefined;
             try {
-              return apiRoot(this.#endpoint.baseUrl) === root ? key : undefined;
+              return apiRoot(this.form.endpoint.trim()) === root ? key : undefined;
             } catch {
               return undefined;
             }
@@ -70,12 +70,21 @@ export class StudyDesk {
       this.library,
       DEFAULT_WORKERS,
     );
+    this.#readEndpointSettings();
+  }
+
+  /** The Models page's endpoint settings may have changed since the last visit. */
+  #readEndpointSettings(): void {
+    if (this.#linkApplied || this.launcher.busy) return;
+    this.#endpoint = new EndpointSettings(browserStorage());
     this.form.endpoint = this.#endpoint.baseUrl;
     this.form.defaultEndpointModel = this.#endpoint.model;
+    this.form.apiKey = this.#endpoint.apiKey;
   }
 
   /** Probes the GPU once and reads the stored studies; safe to call on every visit. */
   visit(): Promise<void> {
+    this.#readEndpointSettings();
     void this.library.refresh();
     this.#probing ??= probeCapabilities().then((caps) => {
       this.caps = caps;

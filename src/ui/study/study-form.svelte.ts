@@ -44,6 +44,8 @@ export class StudyForm {
   endpoint = $state('');
   /** Model key → the endpoint's model name (engine openai) or a WebLLM build id (engine webllm). */
   modelNames = $state<Record<string, string>>({});
+  /** Sent to the endpoint only; never part of a study, its link or its result file. */
+  apiKey = $state('');
   /** The endpoint's default model name (from the Models page settings) for keys not named here. */
   defaultEndpointModel = $state('');
   limits = $state.raw<Partial<Pick<StudyLimits, 'timeoutMs' | 'problemTimeCapMs'>>>({});

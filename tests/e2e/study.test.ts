@@ -1,0 +1,297 @@
+/**
+ * The Study page in Chromium against a fake OpenAI-compatible endpoint whose replies are scripted
+ * per problem (tests/support/scripted-study.ts): the same truth the command line is checked
+ * against. A study runs through the form, another starts from a link with autorun=1 and is
+ * interrupted twice by closing its page; both end with the scripted counts and the same steps.
+ * Hostile and malformed result files are refused or rendered as text, and leave IndexedDB as it was.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { configHash } from '../../src/core/results/config-hash.ts';
+import { importResultFile } from '../../src/core/results/result-file-import.ts';
+import { unitSteps, type ResultFile, type ResultUnit } from '../../src/core/results/result-file.ts';
+import { launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
+import type { FakeOpenAIServer } from '../support/fake-openai-server.ts';
+import {
+  SCRIPT,
+  SCRIPTED_MODEL,
+  SCRIPTED_PROBLEM_IDS,
+  SCRIPTED_TRUTH,
+  expectedSteps,
+  scriptedStudyLink,
+  startScriptedServer,
+} from '../support/scripted-study.ts';
+
+const REPEATS = 2;
+
+let browser: Browser;
+let server: AppServer;
+let endpoint: FakeOpenAIServer;
+/** The file of the study that ran without interruption, to compare the interrupted one with. */
+let uninterrupted: ResultFile | null = null;
+
+beforeAll(async () => {
+  [server, browser, endpoint] = await Promise.all([startAppServer(), launchBrowser(), startScriptedServer({ tokensPerSecond: 400, slowFirstTokenMs: 1500 })]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await endpoint?.close();
+});
+
+/** Everything in the study stores, read inside the page. */
+async function storeContents(page: Page): Promise<{ studies: unknown[]; steps: unknown[]; units: unknown[] }> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('feedback-lab');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const all = (name: string) =>
+      new Promise<unknown[]>((resolve, reject) => {
+        const request = db.transaction(name).objectStore(name).getAll();
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+    const contents = { studies: await all('studies'), steps: await all('steps'), units: await all('units') };
+    db.close();
+    return contents;
+  });
+}
+
+async function stepCount(page: Page): Promise<number> {
+  return (await storeContents(page)).steps.length;
+}
+
+async function download(page: Page, click: () => Promise<void>): Promise<Buffer> {
+  const [file] = await Promise.all([page.waitForEvent('download') as Promise<Download>, click()]);
+  return readFileSync(await file.path());
+}
+
+function studyCard(page: Page, name: string) {
+  return page.locator('article.study', { has: page.getByRole('heading', { name, exact: true }) });
+}
+
+async function waitForDone(page: Page, timeout = 240_000): Promise<void> {
+  await page.locator('.run .phase', { hasText: /^Done$/ }).waitFor({ timeout });
+}
+
+/** Passes per arm, over every repeat. */
+function passesPerArm(doc: ResultFile): Record<string, number> {
+  const passes: Record<string, number> = {};
+  for (const unit of doc.units) {
+    passes[unit.armId] = (passes[unit.armId] ?? 0) + (unit.status === 'finished' && unit.trajectory.passed ? 1 : 0);
+  }
+  return passes;
+}
+
+/** What a step is, without its timings: equal for two runs of the same scripted study. */
+function stepSignature(unit: ResultUnit): string[] {
+  return unitSteps(unit).map((step) =>
+    step.kind === 'execute'
+      ? `${step.index} execute ${step.nodeId} ${step.outcome.kind} ${step.code.length}`
+      : `${step.index} ${step.kind} ${step.nodeId} ${step.iteration} ${step.reply}`,
+  );
+}
+
+function checkAgainstTruth(doc: ResultFile): void {
+  expect(doc.units).toHaveLength(2 * REPEATS * SCRIPTED_PROBLEM_IDS.length);
+  expect(doc.units.every((unit) => unit.status === 'finished')).toBe(true);
+  expect(passesPerArm(doc)).toEqual(Object.fromEntries(Object.entries(SCRIPTED_TRUTH).map(([arm, n]) => [arm, n * REPEATS])));
+  for (const unit of doc.units) {
+    expect(unitSteps(unit), `${unit.armId}/${unit.repeat}/${unit.problemId}`).toHaveLength(expectedSteps(unit.armId, SCRIPT[unit.problemId]!));
+  }
+}
+
+async function openInContext(context: BrowserContext, url: string, errors: string[]): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  await page.goto(url);
+  return page;
+}
+
+describe('the Study page in Chromium', () => {
+  it('runs solo and self-refine on the scripted problems through the form and exports the scripted truth', async () => {
+    const app = await openApp(browser, server, { hash: '#/models' });
+    const { page } = app;
+    // The endpoint as a user sets it: on the Models page.
+    await page.getByLabel('Base URL').fill(endpoint.url);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByText('Connected: 2 models.').waitFor();
+    await page.getByLabel('Model', { exact: true }).selectOption(SCRIPTED_MODEL);
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Study' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Study' }).waitFor();
+    await page.getByRole('status').filter({ hasText: /HumanEval: 164 problems/ }).waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByLabel('OpenAI-compatible endpoint').isChecked()).toBe(true);
+    expect(await page.getByLabel('Endpoint URL').inputValue()).toBe(endpoint.url);
+    expect(await page.getByLabel('Model for llama3.2:3b').inputValue()).toBe(SCRIPTED_MODEL);
+    expect(await page.getByRole('checkbox', { name: 'llama3.2:3b solo' }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: 'llama → exec → llama (self-refine)' }).isChecked()).toBe(true);
+
+    await page.getByLabel('Study name (optional)').fill('Scripted via the form');
+    await page.getByLabel('Problems', { exact: true }).selectOption('ids');
+    await page.getByLabel('Problem ids').fill(SCRIPTED_PROBLEM_IDS.map((id) => id.split('/')[1]).join(', '));
+    await page.getByLabel('Repeats').fill(String(REPEATS));
+    await page.getByRole('button', { name: 'Run study' }).click();
+
+    // Live progress: a reply streams while units finish.
+    await page.locator('.run figure.live pre').waitFor({ timeout: 60_000 });
+    await app.screenshot('study-running');
+    await waitForDone(page);
+    const arms = page.locator('.run table.arms');
+    expect(await arms.locator('tr[data-arm="llama-solo"] td').nth(1).textContent()).toBe(String(SCRIPTED_TRUTH['llama-solo']! * REPEATS));
+    expect(await arms.locator('tr[data-arm="llama-self-refine"] td').nth(1).textContent()).toBe(String(SCRIPTED_TRUTH['llama-self-refine']! * REPEATS));
+
+    const card = studyCard(page, 'Scripted via the form');
+    await card.locator('.state', { hasText: 'done' }).waitFor();
+    await app.screenshot('study-done');
+    const json = await download(page, () => card.getByRole('button', { name: 'Export .json' }).click());
+    const doc = await importResultFile(new Uint8Array(json));
+    checkAgainstTruth(doc);
+    expect(doc.environments[0]?.userAgent).toMatch(/Chrome/);
+    expect(doc.environments[0]?.pyodideVersion).toBe('314.0.7');
+    expect(doc.environments[0]?.gpu).toBeNull();
+    expect(doc.config.models['llama3.2:3b']).toEqual({ engine: 'openai', id: SCRIPTED_MODEL, baseUrl: endpoint.url });
+    uninterrupted = doc;
+
+    const gz = await download(page, () => card.getByRole('button', { name: 'Export .json.gz' }).click());
+    expect(JSON.parse(gunzipSync(gz).toString('utf8'))).toEqual(JSON.parse(json.toString('utf8')));
+
+    await card.getByLabel('Samples of').selectOption({ label: 'llama → exec → llama (self-refine), repeat 2' });
+    const samples = (await download(page, () => card.getByRole('button', { name: 'Samples .jsonl' }).click())).toString('utf8');
+    const lines = samples.trim().split('\n').map((line) => JSON.parse(line) as { task_id: string; repeat: number });
+    expect(lines.map((l) => l.task_id)).toEqual([...SCRIPTED_PROBLEM_IDS]);
+    expect(lines.every((l) => l.repeat === 1)).toBe(true);
+
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('starts from a study link with autorun=1, resumes after its page is closed twice, and ends with the same steps', async () => {
+    const params = await scriptedStudyLink(endpoint.url, REPEATS, { autorun: true });
+    const app = await openApp(browser, server, { hash: `#/study?${params}` });
+    const { context, errors } = app;
+    let page = app.page;
+    const total = 2 * REPEATS * SCRIPTED_PROBLEM_IDS.length;
+
+    // autorun: no click needed. The address gains the study id, so a reload finds this study.
+    await expect.poll(() => page.url(), { timeout: 60_000 }).toMatch(/[?&]sid=study-/);
+    const addressWithId = page.url();
+    await expect.poll(() => stepCount(page), { timeout: 120_000, interval: 200 }).toBeGreaterThanOrEqual(8);
+    const before = await stepCount(page);
+    expect(before).toBeLessThan(total * 2);
+    await page.close();
+
+    // Interrupted: a new page of the same profile shows it so, and resumes it on request.
+    page = await openInContext(context, `${server.url}#/study`, errors);
+    const card = studyCard(page, 'Scripted solo vs self-refine');
+    await card.locator('.state', { hasText: 'interrupted' }).waitFor({ timeout: 30_000 });
+    await app.screenshot('study-interrupted').catch(() => undefined);
+    expect(await stepCount(page)).toBeGreaterThanOrEqual(before);
+    await card.getByRole('button', { name: 'Resume' }).click();
+    await page.locator('.run .phase', { hasText: /^Running$/ }).waitFor({ timeout: 60_000 });
+    const second = await stepCount(page);
+    await expect.poll(() => stepCount(page), { timeout: 120_000, interval: 200 }).toBeGreaterThanOrEqual(second + 6);
+    await page.close();
+
+    // Opening the address with the study id again resumes it by itself (autorun=1).
+    page = await openInContext(context, addressWithId, errors);
+    await waitForDone(page);
+    const done = studyCard(page, 'Scripted solo vs self-refine');
+    await done.locator('.state', { hasText: 'done' }).waitFor();
+    const doc = await importResultFile(new Uint8Array(await download(page, () => done.getByRole('button', { name: 'Export .json' }).click())));
+    checkAgainstTruth(doc);
+
+    // No step missing or doubled: the same steps as the study that ran without interruption.
+    expect(uninterrupted, 'the uninterrupted study ran first').not.toBeNull();
+    const reference = new Map(uninterrupted!.units.map((unit) => [`${unit.armId}/${unit.repeat}/${unit.problemId}`, stepSignature(unit)]));
+    for (const unit of doc.units) expect(stepSignature(unit)).toEqual(reference.get(`${unit.armId}/${unit.repeat}/${unit.problemId}`));
+
+    // The finished study is not run again when its address is opened once more.
+    const requests = endpoint.requests.length;
+    await page.reload();
+    await done.locator('.state', { hasText: 'done' }).waitFor();
+    await page.waitForTimeout(1000);
+    expect(endpoint.requests.length).toBe(requests);
+    expect(await page.locator('.run').count()).toBe(0);
+
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('refuses malformed files with a clear message and renders hostile text as text, leaving IndexedDB unchanged on refusal', async () => {
+    expect(uninterrupted, 'the uninterrupted study ran first').not.toBeNull();
+    const good = uninterrupted!;
+    const app = await openApp(browser, server, { hash: '#/study' });
+    const { page } = app;
+    await page.getByRole('heading', { name: 'Studies in this browser' }).waitFor();
+    const input = page.getByLabel(/Import result files/);
+    const importFile = async (name: string, bytes: Buffer) => input.setInputFiles({ name, mimeType: 'application/octet-stream', buffer: bytes });
+
+    // Something stored first, so "unchanged" is not trivially "empty".
+    await importFile('good.json', Buffer.from(JSON.stringify(good)));
+    await page.getByText(/Imported “Scripted via the form”: 32 units written/).waitFor();
+
+    const wrongVersion = { ...good, version: 99 };
+    const wrongTypes = structuredClone(good) as unknown as { units: { repeat: unknown }[] };
+    wrongTypes.units[0]!.repeat = 'zero';
+    const full = gzipSync(Buffer.from(JSON.stringify(good)));
+    const cases: { name: string; bytes: Buffer; message: RegExp }[] = [
+      { name: 'newer.json', bytes: Buffer.from(JSON.stringify(wrongVersion)), message: /written by a newer Feedback Lab \(format 99\)/ },
+      { name: 'truncated.json.gz', bytes: full.subarray(0, Math.floor(full.length / 2)), message: /truncated or not gzip/ },
+      { name: 'types.json', bytes: Buffer.from(JSON.stringify(wrongTypes)), message: /wrong type or value/ },
+      { name: 'cut.json', bytes: Buffer.from(JSON.stringify(good).slice(0, 5000)), message: /truncated: its JSON stops/ },
+    ];
+    for (const bad of cases) {
+      const before = await storeContents(page);
+      await importFile(bad.name, bad.bytes);
+      const refusal = page.locator('.refused');
+      await refusal.getByText(bad.message).waitFor();
+      expect(await refusal.textContent()).toContain(bad.name);
+      expect(await refusal.textContent()).toContain('Nothing was imported.');
+      expect(await storeContents(page)).toEqual(before);
+    }
+    await app.screenshot('study-import-refused');
+
+    // A shard that cannot merge with another: nothing at all is written, not even the good one.
+    const other = structuredClone(good);
+    other.config = { ...other.config, repeats: 3 };
+    other.configHash = await configHash(other.config);
+    const before = await storeContents(page);
+    await input.setInputFiles([
+      { name: 'shard-a.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(good)) },
+      { name: 'shard-b.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(other)) },
+    ]);
+    await page.locator('.refused').getByText(/shard-a\.json, shard-b\.json/).waitFor();
+    expect(await storeContents(page)).toEqual(before);
+
+    // Hostile strings in names, code and replies: stored, listed and exported as plain text.
+    const hostileName = '<img src=x onerror="window.__pwned=1">Study <script>window.__pwned=2</script>';
+    const hostile = structuredClone(good);
+    hostile.config = { ...hostile.config, id: 'hostile-study', name: hostileName };
+    hostile.configHash = await configHash(hostile.config);
+    for (const unit of hostile.units) {
+      for (const step of unitSteps(unit)) {
+        if (step.kind === 'execute') step.code = `${step.code}\n# </pre><script>window.__pwned=3</script>`;
+        else step.reply = `<b onmouseover="window.__pwned=4">bold</b>${step.reply}`;
+      }
+    }
+    await importFile('hostile.json', Buffer.from(JSON.stringify(hostile)));
+    const card = studyCard(page, hostileName);
+    await card.waitFor();
+    expect(await card.locator('h3').textContent()).toBe(hostileName);
+    expect(await page.locator('main img, main script, main b').count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    await app.screenshot('study-hostile');
+    const exported = await importResultFile(new Uint8Array(await download(page, () => card.getByRole('button', { name: 'Export .json' }).click())));
+    expect(exported.config.name).toBe(hostileName);
+    expect(exported.units.map(stepSignature)).toEqual(hostile.units.map(stepSignature));
+
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+});

@@ -1,0 +1,157 @@
+import { describe, expect, it } from 'vitest';
+import { llamaSelfRefine, llamaSolo } from '../../../src/core/pipeline/presets.ts';
+import { buildResultFile, resultUnitsFromStore } from '../../../src/core/results/result-file-build.ts';
+import type { ResultFile } from '../../../src/core/results/result-file.ts';
+import { studyPromptSet } from '../../../src/core/study/config.ts';
+import { createStudyConfig } from '../../../src/core/study/create-config.ts';
+import { decodeStudyLink, encodeStudyLink } from '../../../src/core/study/link.ts';
+import { MemoryStudyStore } from '../../../src/core/study/memory-store.ts';
+import { runStudy } from '../../../src/core/study/runner.ts';
+import { summarizeArms } from '../../../src/core/study/summary.ts';
+import { linkIdentity, newStudyId } from '../../../src/ui/study/study-launcher.svelte.ts';
+import { PAIRING_MATRIX, StudyForm, parseIds } from '../../../src/ui/study/study-form.svelte.ts';
+import { replayModels } from '../../../src/ui/study/replay-study.ts';
+import { PROBLEMS, TRUTH, studyConfig, truthModel, truthSandbox } from '../study/study-fixtures.ts';
+
+const ENDPOINT = 'http://127.0.0.1:11434/v1';
+
+function endpointForm(): StudyForm {
+  const form = new StudyForm();
+  form.engine = 'openai';
+  form.endpoint = ENDPOINT;
+  form.defaultEndpointModel = 'fake-model';
+  return form;
+}
+
+describe('the study form', () => {
+  it('starts with the study’s headline pair: llama solo against llama self-refine', () => {
+    const form = new StudyForm();
+    expect(form.arms.map((arm) => arm.id)).toEqual([llamaSolo.id, llamaSelfRefine.id]);
+    expect(form.modelKeys).toEqual(['llama3.2:3b']);
+  });
+
+  it('binds every model key to the endpoint under the endpoint’s default model, and says so in its link', async () => {
+    const form = endpointForm();
+    form.selectionKind = 'ids';
+    form.idsText = '0, 2 HumanEval/5';
+    form.repeats = 2;
+    const draft = form.toDraft();
+    expect(draft.models).toEqual({ 'llama3.2:3b': { engine: 'openai', id: 'fake-model', baseUrl: ENDPOINT } });
+    expect(draft.selection).toEqual({ kind: 'ids', ids: ['HumanEval/0', 'HumanEval/2', 'HumanEval/5'] });
+    const link = form.toLink();
+    expect(link.modelNames).toEqual({ 'llama3.2:3b': 'fake-model' });
+    expect(link.endpoint).toBe(ENDPOINT);
+  });
+
+  it('describes the same study after a trip through a link', async () => {
+    const form = endpointForm();
+    form.name = 'Round trip';
+    form.selectionKind = 'random';
+    form.n = 12;
+    form.seed = 7;
+    form.mode = 'standard';
+    form.pairingMatrix = true;
+    form.togglePreset('coder-solo', true);
+    const decoded = await decodeStudyLink(await encodeStudyLink(form.toLink({ autorun: true })));
+    expect(decoded.ok).toBe(true);
+    if (!decoded.ok) return;
+    expect(decoded.link.autorun).toBe(true);
+
+    const opened = new StudyForm();
+    opened.fromLink(decoded.link);
+    expect(opened.engine).toBe('openai');
+    expect(opened.arms.map((arm) => arm.id).sort()).toEqual(form.arms.map((arm) => arm.id).sort());
+    // Presets come back as presets; the matrix arms, which are not presets, as ticked arms of the link.
+    expect(opened.presetIds.sort()).toEqual(['coder-solo', 'llama-self-refine', 'llama-solo']);
+    expect(opened.linkArms).toHaveLength(PAIRING_MATRIX.length);
+    expect(opened.toDraft()).toEqual(form.toDraft());
+  });
+
+  it('picks WebLLM builds for the GPU at hand, unless the user chose another', () => {
+    const form = new StudyForm();
+    form.engine = 'webllm';
+    form.shaderF16 = false;
+    expect(form.toDraft().models['llama3.2:3b']).toMatchObject({ engine: 'webllm', id: 'Llama-3.2-3B-Instruct-q4f32_1-MLC', quantization: 'q4f32_1' });
+    form.shaderF16 = true;
+    expect(form.toDraft().models['llama3.2:3b']?.id).toBe('Llama-3.2-3B-Instruct-q4f16_1-MLC');
+    form.modelNames = { 'llama3.2:3b': 'Llama-3.2-1B-Instruct-q4f16_1-MLC' };
+    expect(form.toLink().modelNames).toEqual({ 'llama3.2:3b': 'Llama-3.2-1B-Instruct-q4f16_1-MLC' });
+  });
+
+  it('says what is missing instead of making a study that cannot run', () => {
+    const form = endpointForm();
+    form.endpoint = ' ';
+    expect(() => form.toLink()).toThrow(/endpoint’s address/);
+    form.endpoint = ENDPOINT;
+    form.presetIds = [];
+    expect(() => form.toDraft()).toThrow(/at least one arm/);
+    form.engine = 'replay';
+    expect(() => form.toDraft()).toThrow(/result file to replay/);
+    expect(() => form.toLink()).toThrow(/cannot be shared as a link/);
+  });
+
+  it('reads problem ids with or without their benchmark prefix', () => {
+    expect(parseIds(' 3,4;  Mbpp/7 ', 'mbpp')).toEqual(['Mbpp/3', 'Mbpp/4', 'Mbpp/7']);
+    expect(parseIds('', 'humaneval')).toEqual([]);
+  });
+});
+
+describe('study links on the page', () => {
+  it('recognise the same link whatever autorun and the study id added to it say', () => {
+    const a = new URLSearchParams('study=1&b=humaneval&arm=p%3Allama-solo&autorun=1');
+    const b = new URLSearchParams('study=1&b=humaneval&arm=p%3Allama-solo&sid=study-x1');
+    expect(linkIdentity(a)).toBe(linkIdentity(b));
+    expect(linkIdentity(a)).not.toContain('autorun');
+  });
+
+  it('get study ids a stored study accepts, different each time', () => {
+    const ids = new Set(Array.from({ length: 50 }, () => newStudyId()));
+    expect(ids.size).toBe(50);
+    for (const id of ids) expect(id).toMatch(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,119}$/);
+  });
+});
+
+describe('replaying a result file', () => {
+  async function recorded(): Promise<ResultFile> {
+    const store = new MemoryStudyStore();
+    const config = studyConfig();
+    await runStudy(config, PROBLEMS, { model: () => truthModel(), sandbox: truthSandbox(), store, now: () => 0 }, { retryDelayMs: 0 });
+    const stored = (await store.loadStudy(config.id))!;
+    return buildResultFile(config, resultUnitsFromStore(stored), {
+      appVersion: '0',
+      userAgent: 'test',
+      gpu: null,
+      webllmVersion: null,
+      pyodideVersion: null,
+      crossOriginIsolated: false,
+      recordedAt: '2026-05-01T00:00:00.000Z',
+    });
+  }
+
+  it('runs the file’s arms again from its recorded replies and gets its verdicts, arm by arm', async () => {
+    const doc = await recorded();
+    const form = new StudyForm();
+    form.engine = 'replay';
+    form.replay = { fileName: 'recorded.json', doc };
+    expect(form.arms.map((arm) => arm.id)).toEqual(doc.config.arms.map((arm) => arm.id));
+    // Every arm has its own keys, so solo and self-refine never answer from each other's replies.
+    expect(new Set(form.modelKeys).size).toBe(doc.config.arms.length);
+
+    const config = createStudyConfig(form.toDraft(), {
+      id: 'replayed',
+      created: '2026-05-02T00:00:00.000Z',
+      problems: PROBLEMS,
+      datasetSha256: doc.config.datasetSha256,
+      promptSet: studyPromptSet(doc.config),
+    });
+    expect(Object.values(config.models).every((binding) => binding.engine === 'replay')).toBe(true);
+    const models = replayModels(doc);
+    const store = new MemoryStudyStore();
+    const end = await runStudy(config, PROBLEMS, { model: (key) => models.get(key)!, sandbox: truthSandbox(), store, now: () => 0 }, { retryDelayMs: 0 });
+    expect(end.status).toBe('done');
+    const stored = (await store.loadStudy('replayed'))!;
+    expect(stored.finished.every((unit) => unit.result.status === 'finished')).toBe(true);
+    const passed = Object.fromEntries(summarizeArms(config, stored.finished).map((arm) => [arm.armId, arm.passedPerRepeat]));
+    expect(passed).toEqual(TRUTH);
+  });
+});
