@@ -16,6 +16,8 @@ export interface WasmHeap {
   HEAPU32: Uint32Array;
   _malloc(size: number): number;
   wasmTable: { length: number };
+  /** End of static data: C string literals, the inittab's names among them, live below it. */
+  ___heap_base: number;
 }
 
 const MIN_TABLE_RUN = 8;
@@ -24,9 +26,12 @@ const MIN_TABLE_RUN = 8;
 export function disableBuiltinModules(heap: WasmHeap, names: readonly string[]): string[] {
   const bytes = heap.HEAPU8;
   const words = heap.HEAPU32;
+  const statics = new TextDecoder('latin1').decode(bytes.subarray(0, heap.___heap_base));
   const wanted = new Map<number, string>();
-  for (const name of names) for (const address of cStringAddresses(bytes, name)) wanted.set(address, name);
+  for (const name of names) for (const address of cStringAddresses(statics, name)) wanted.set(address, name);
   if (wanted.size === 0) return [];
+  const lowest = Math.min(...wanted.keys());
+  const highest = Math.max(...wanted.keys());
 
   // 0xFF is not ASCII, and CPython compares module names to inittab names as ASCII.
   const unmatchable = heap._malloc(2);
@@ -36,23 +41,20 @@ export function disableBuiltinModules(heap: WasmHeap, names: readonly string[]):
   // Find every entry first: patching one breaks the run of valid entries its neighbours need.
   const entries: Array<[index: number, name: string]> = [];
   for (let index = 0; index + 1 < words.length; index++) {
-    const name = wanted.get(words[index]!);
+    const word = words[index]!;
+    if (word < lowest || word > highest) continue;
+    const name = wanted.get(word);
     if (name !== undefined && inTableRun(heap, index)) entries.push([index, name]);
   }
   for (const [index] of entries) words[index] = unmatchable;
   return [...new Set(entries.map(([, name]) => name))];
 }
 
-/** Byte offsets of `name` as a NUL-terminated string that starts after a NUL. */
-function cStringAddresses(bytes: Uint8Array, name: string): number[] {
-  const needle = new TextEncoder().encode(`${name}\0`);
+/** Offsets of `name` as a NUL-terminated string that starts after a NUL (one char per byte). */
+function cStringAddresses(statics: string, name: string): number[] {
+  const needle = `\0${name}\0`;
   const found: number[] = [];
-  const first = needle[0]!;
-  outer: for (let at = bytes.indexOf(first, 1); at !== -1 && at + needle.length <= bytes.length; at = bytes.indexOf(first, at + 1)) {
-    if (bytes[at - 1] !== 0) continue;
-    for (let k = 1; k < needle.length; k++) if (bytes[at + k] !== needle[k]) continue outer;
-    found.push(at);
-  }
+  for (let at = statics.indexOf(needle); at !== -1; at = statics.indexOf(needle, at + 1)) found.push(at + 1);
   return found;
 }
 

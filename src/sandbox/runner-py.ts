@@ -50,7 +50,8 @@ def install(config_json):
     bridge_ids = set()
     if core is not None:
         for key, value in list(vars(core).items()):
-            if not key.startswith('__') and callable(value):
+            # Not plain data: a small int's id would match every other use of that int.
+            if not key.startswith('__') and not isinstance(value, (int, float, str, bytes, type(None))):
                 bridge_ids.add(id(value))
         typedict = getattr(core, 'jsproxy_typedict', None)
         if type(typedict) is dict:
@@ -63,6 +64,21 @@ def install(config_json):
 
     def is_bridge(value):
         return isinstance(value, js_types) or id(value) in bridge_ids
+
+    # The JsProxy classes stay reachable (object.__subclasses__()); of them only JsException can
+    # be called to make a new JavaScript object (an Error), so calling it is refused.
+    def refuse_new(cls, *args, **kwargs):
+        raise TypeError('%s cannot be created in the sandbox' % cls.__name__)
+
+    pending, seen_classes = [BaseException], set()
+    while pending:
+        cls = pending.pop()
+        if cls in seen_classes:
+            continue
+        seen_classes.add(cls)
+        pending.extend(type.__subclasses__(cls))
+        if issubclass(cls, js_types):
+            type.__setattr__(cls, '__new__', staticmethod(refuse_new))
 
     # Pyodide routes time.sleep and asyncio.run through its JavaScript event loop; the
     # standard versions are what a script expects (time.sleep then waits in C).
@@ -98,37 +114,42 @@ def install(config_json):
 
     def scrub():
         found = 0
+        CellType = types.CellType
         for obj in containers():
             kind = type(obj)
             if kind is dict:
-                keys = [k for k, v in obj.items() if is_bridge(v)]
-                for k in keys:
-                    del obj[k]
-                found += len(keys)
+                attrs = obj
             elif kind is list:
                 if any(map(is_bridge, obj)):
                     obj[:] = [v for v in obj if not is_bridge(v)]
                     found += 1
-            elif kind is types.CellType:
+                continue
+            elif kind is CellType:
                 try:
                     if is_bridge(obj.cell_contents):
                         obj.cell_contents = None
                         found += 1
                 except ValueError:
                     pass
+                continue
             elif kind is tuple:
                 if any(map(is_bridge, obj)):
                     report['bridgesInTuples'] = report.get('bridgesInTuples', 0) + 1
-            elif not isinstance(obj, type):
+                continue
+            elif kind.__dictoffset__ and not isinstance(obj, type):
                 try:
                     attrs = object.__getattribute__(obj, '__dict__')
                 except Exception:
                     continue
-                if type(attrs) is dict:
-                    keys = [k for k, v in attrs.items() if is_bridge(v)]
-                    for k in keys:
-                        del attrs[k]
-                    found += len(keys)
+                if type(attrs) is not dict:
+                    continue
+            else:
+                continue
+            if any(map(is_bridge, attrs.values())):
+                keys = [k for k, v in attrs.items() if is_bridge(v)]
+                for k in keys:
+                    del attrs[k]
+                found += len(keys)
         return found
 
     report['bridgesRemoved'] = scrub()
