@@ -6,13 +6,15 @@
  * the model busy while programs run, so a study takes about as long as its generations do.
  *
  *   node --import tsx bench/study-overhead.ts [--problems 16] [--repeats 1] [--rate 100]
- *                                              [--workers 4] [--concurrency 5] [--slow-ms 500]
+ *                                              [--workers 4] [--concurrency 5] [--slow-ms 500] [--run-ms 0]
  *
  * The study is the scripted one of tests/support/scripted-study.ts (solo and self-refine arms;
  * replies right at once, fixed by a refinement, never fixed, slow), its eight behaviours cycled
  * over the first N HumanEval problems, so executions pass, fail and are refined as in a real
  * study. Pure model time per reply = its first-token delay + (tokens − 1) / rate: the least time
- * the fake server needs to stream it. The runner is the one the app and `feedback-lab run` use
+ * the fake server needs to stream it. The scripted programs run in milliseconds; `--run-ms N`
+ * makes every program spin N ms first, so that hiding execution is actually put to the test.
+ * The runner is the one the app and `feedback-lab run` use
  * (runStudy, the OpenAI-compatible LanguageModel, the Node sandbox, an in-memory store).
  *
  * The server runs in a worker thread, so its pacing does not wait on the runner's event loop.
@@ -41,6 +43,7 @@ interface ServerConfig {
   problemIds: string[];
   tokensPerSecond: number;
   slowFirstTokenMs: number;
+  runMs: number;
 }
 
 interface ServerStats {
@@ -63,6 +66,7 @@ if (!isMainThread) {
   const server = await startFakeOpenAIServer({
     reply: scriptedReply(problems, cycledScript(config.problemIds), {
       slowFirstTokenMs: config.slowFirstTokenMs,
+      runMs: config.runMs,
       onReply: ({ text, firstTokenDelayMs }) => {
         const tokens = replyTokens(text);
         stats.replies++;
@@ -91,6 +95,7 @@ async function main(): Promise<void> {
       workers: { type: 'string', default: '4' },
       concurrency: { type: 'string' },
       'slow-ms': { type: 'string', default: '500' },
+      'run-ms': { type: 'string', default: '0' },
     },
   });
   const problemCount = positive('--problems', values.problems);
@@ -99,6 +104,7 @@ async function main(): Promise<void> {
   const workers = positive('--workers', values.workers);
   const concurrency = values.concurrency === undefined ? workers + 1 : positive('--concurrency', values.concurrency);
   const slowFirstTokenMs = Number(values['slow-ms']);
+  const runMs = Number(values['run-ms']);
 
   const problems = await loadTestProblems('humaneval');
   const chosen = problems.slice(0, problemCount);
@@ -119,10 +125,10 @@ async function main(): Promise<void> {
   console.log(`Study overhead — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, load average ${loadavg()[0]?.toFixed(2)}`);
   console.log(
     `${config.arms.length} arms × ${repeats} repeat(s) × ${problemCount} HumanEval problems; replies at ${rate} tok/s, one request at a time; ` +
-      `${workers} Python workers; ${concurrency} problems in flight.\n`,
+      `${workers} Python workers; ${concurrency} problems in flight${runMs > 0 ? `; every program spins ${runMs} ms first` : ''}.\n`,
   );
 
-  const server = await startServerWorker({ problemIds: chosen.map((p) => p.id), tokensPerSecond: rate, slowFirstTokenMs });
+  const server = await startServerWorker({ problemIds: chosen.map((p) => p.id), tokensPerSecond: rate, slowFirstTokenMs, runMs });
   const sandboxStart = performance.now();
   const sandbox = await createNodeSandbox({ workers });
   const readyMs = performance.now() - sandboxStart;

@@ -100,8 +100,13 @@ export function replyCode(problem: Problem, kind: FirstReply): string {
   }
 }
 
-export function replyText(problem: Problem, kind: FirstReply): string {
-  return `Here is the function.\n\n\`\`\`python\n${replyCode(problem, kind)}\`\`\`\n`;
+/**
+ * The reply around the code. `runMs` > 0 makes the program spin that long before defining the
+ * function, for benches where executions must take real time (the verdict does not change).
+ */
+export function replyText(problem: Problem, kind: FirstReply, runMs = 0): string {
+  const spin = runMs > 0 ? `import time as _time\n_until = _time.perf_counter() + ${runMs / 1000}\nwhile _time.perf_counter() < _until:\n    pass\n` : '';
+  return `Here is the function.\n\n\`\`\`python\n${spin}${replyCode(problem, kind)}\`\`\`\n`;
 }
 
 /** The section of a refiner's message that reports the execution, as messages.ts writes it. */
@@ -110,6 +115,8 @@ const FEEDBACK_HEADING = 'What happened when the tests ran:';
 export interface ScriptedReplyOptions {
   /** First-token delay of the slow problems' replies (default 1500 ms). */
   slowFirstTokenMs?: number;
+  /** Every reply's program spends this long running before its tests (default 0). */
+  runMs?: number;
   /** Called with each reply, e.g. to add up scripted generation time. */
   onReply?: (reply: { problemId: string; role: 'generator' | 'refiner'; text: string; firstTokenDelayMs: number }) => void;
 }
@@ -140,7 +147,7 @@ export function scriptedReply(
     const role = feedbackAt >= 0 ? 'refiner' : 'generator';
     const sawError = feedbackAt >= 0 && /\b(NameError|SyntaxError)\b/.test(user.slice(feedbackAt));
     const kind: FirstReply = role === 'refiner' && plan.refinerFixes && sawError ? 'right' : plan.first;
-    const text = replyText(problem, kind);
+    const text = replyText(problem, kind, options.runMs ?? 0);
     const firstTokenDelayMs = plan.slow ? (options.slowFirstTokenMs ?? 1500) : 0;
     options.onReply?.({ problemId: problem.id, role, text, firstTokenDelayMs });
     return { kind: 'reply', text, firstTokenDelayMs };
