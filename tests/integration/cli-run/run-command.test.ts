@@ -15,7 +15,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResultFile } from '../../../src/core/results/result-file.ts';
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
 import { datasetsDir } from '../../support/datasets.ts';
-import type { FakeOpenAIServer } from '../../support/fake-openai-server.ts';
+import { startFakeOpenAIServer, type FakeOpenAIServer } from '../../support/fake-openai-server.ts';
 import {
   SCRIPT,
   SCRIPTED_ARMS,
@@ -196,6 +196,24 @@ describe('feedback-lab run', () => {
     for (const before of partial.units.filter((u) => u.status === 'finished')) {
       const after = doc.units.find((u) => u.armId === before.armId && u.repeat === before.repeat && u.problemId === before.problemId);
       expect(after).toEqual(before);
+    }
+  });
+
+  it('stops when the endpoint keeps failing mid-run, keeps the errored units in the file, and exits 1', async () => {
+    const failing = await startFakeOpenAIServer({ reply: { kind: 'status', status: 500, message: 'CUDA out of memory' }, models: [SCRIPTED_MODEL] });
+    try {
+      const { code, stdout, stderr } = await feedbackLab(
+        ['run', '--study', 'study-1.json', '--endpoint', failing.url, '--model', SCRIPTED_MODEL, '--workers', '1', '--requests', '5', '--concurrency', '5', '--out', 'failing.json'],
+      );
+      expect(code, stderr).toBe(1);
+      // The engine's own explanation reaches the user, then the command says what to do.
+      expect(stderr).toMatch(/errored: The server at http:\/\/127\.0\.0\.1:\d+ failed \(500 Internal Server Error\) after \d+ attempts\. The server said: "CUDA out of memory"/);
+      expect(stderr).toMatch(/keeps failing; check the server, then continue with: feedback-lab run --resume failing\.json/);
+      expect(stdout).toMatch(/^llama-solo: 0\/8 passed \(\d errored; \d+ not run\)$/m);
+      const doc = await readResult('failing.json');
+      expect(doc.units.filter((u) => u.status === 'errored').length).toBeGreaterThanOrEqual(5);
+    } finally {
+      await failing.close();
     }
   });
 
