@@ -121,7 +121,8 @@ describe('the Study page in Chromium', () => {
     await page.getByLabel('Base URL').fill(endpoint.url);
     await page.getByRole('button', { name: 'Test connection' }).click();
     await page.getByText('Connected: 2 models.').waitFor();
-    await page.getByLabel('Model', { exact: true }).selectOption(SCRIPTED_MODEL);
+    // The endpoint panel's model choice (its label also reads the chosen option).
+    await page.getByRole('region', { name: 'OpenAI-compatible endpoint' }).getByRole('combobox').selectOption(SCRIPTED_MODEL);
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Study' }).click();
     await page.getByRole('heading', { level: 1, name: 'Study' }).waitFor();
@@ -129,11 +130,11 @@ describe('the Study page in Chromium', () => {
     await expect.poll(() => page.getByLabel('OpenAI-compatible endpoint').isChecked()).toBe(true);
     expect(await page.getByLabel('Endpoint URL').inputValue()).toBe(endpoint.url);
     expect(await page.getByLabel('Model for llama3.2:3b').inputValue()).toBe(SCRIPTED_MODEL);
-    expect(await page.getByRole('checkbox', { name: 'llama3.2:3b solo' }).isChecked()).toBe(true);
-    expect(await page.getByRole('checkbox', { name: 'llama → exec → llama (self-refine)' }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: 'llama3.2:3b solo', exact: true }).isChecked()).toBe(true);
+    expect(await page.getByRole('checkbox', { name: 'llama → exec → llama (self-refine)', exact: true }).isChecked()).toBe(true);
 
     await page.getByLabel('Study name (optional)').fill('Scripted via the form');
-    await page.getByLabel('Problems', { exact: true }).selectOption('ids');
+    await page.getByLabel('Problems').selectOption('ids');
     await page.getByLabel('Problem ids').fill(SCRIPTED_PROBLEM_IDS.map((id) => id.split('/')[1]).join(', '));
     await page.getByLabel('Repeats').fill(String(REPEATS));
     await page.getByRole('button', { name: 'Run study' }).click();
@@ -141,6 +142,15 @@ describe('the Study page in Chromium', () => {
     // Live progress: a reply streams while units finish.
     await page.locator('.run figure.live pre').waitFor({ timeout: 60_000 });
     await app.screenshot('study-running');
+
+    // Pause lets the steps in flight finish and starts no others; Resume goes on from there.
+    await page.locator('.run').getByRole('button', { name: 'Pause' }).click();
+    await page.locator('.run .phase', { hasText: /^Paused$/ }).waitFor({ timeout: 60_000 });
+    const paused = await stepCount(page);
+    await page.waitForTimeout(1500);
+    expect(await stepCount(page)).toBe(paused);
+    expect((await storeContents(page)).studies).toMatchObject([{ status: 'paused' }]);
+    await page.locator('.run').getByRole('button', { name: 'Resume' }).click();
     await waitForDone(page);
     const arms = page.locator('.run table.arms');
     expect(await arms.locator('tr[data-arm="llama-solo"] td').nth(1).textContent()).toBe(String(SCRIPTED_TRUTH['llama-solo']! * REPEATS));

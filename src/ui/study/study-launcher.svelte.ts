@@ -219,10 +219,11 @@ export class StudyLauncher {
       const usesReplay = Object.values(config.models).some((b) => b.engine === 'replay');
       const replayed: ReadonlyMap<string, LanguageModel> | undefined = usesReplay && replay ? replayModels(replay.doc) : undefined;
       const model = await studyModels(config, { ...this.#deps.models, ...(replayed ? { replay: replayed } : {}) });
+      // Python first: a sandbox that cannot start should not leave an empty study behind.
+      const sandbox = await this.#deps.sandbox(this.workers);
       const store = await this.#deps.store();
       await store.putStudy(config);
       if (link !== undefined) await store.setLink(config.id, link);
-      const sandbox = await this.#deps.sandbox(this.workers);
       return { model, sandbox, store, release };
     } catch (error) {
       release();
