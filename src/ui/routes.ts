@@ -35,6 +35,8 @@ export const ROUTES: readonly RouteDefinition[] = [
   { path: 'study', title: 'Study', inNav: true, load: page(() => import('./pages/StudyPage.svelte')) },
   { path: 'results', title: 'Results', inNav: true, load: page(() => import('./pages/ResultsPage.svelte')) },
   { path: 'reproduce', title: 'Reproduce', inNav: true, load: page(() => import('./pages/ReproducePage.svelte')) },
+  // Full window: the page covers the header and footer itself, so no shell change is needed.
+  { path: 'presenter', title: 'Presenter', inNav: true, load: page(() => import('./pages/PresenterPage.svelte')) },
 ];
 
 export const NOT_FOUND: RouteDefinition = {

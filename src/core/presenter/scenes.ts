@@ -135,7 +135,8 @@ export function buildScenes(input: SceneInput): Scene[] {
       kind: 'execution',
       id: `step-${tape.steps.length}`,
       stepIndex: tape.steps.length,
-      label: executionLabel(Math.max(0, codeVersions(tape) - 1), false),
+      // Not yet recorded whether this run is the final one: it is when the budget is used up.
+      label: executionLabel(Math.max(0, codeVersions(tape) - 1), codeVersions(tape) >= maxAttempts(pipeline)),
       code: pending.code,
       running: true,
       outcome: null,

@@ -28,6 +28,15 @@ describe('replay timeline', () => {
     });
   });
 
+  it('never relabels a scene once it is on stage', async () => {
+    const { timeline, scenesAt } = await setting('assertion-error');
+    const label = (s: ReturnType<typeof scenesAt>[number]) => `${s.id} ${s.kind} ${'label' in s ? s.label : ''}`;
+    const final = scenesAt(timeline.totalMs).map(label);
+    for (let ms = 0; ms < timeline.totalMs; ms += 97) {
+      expect(scenesAt(ms).map(label)).toEqual(final.slice(0, scenesAt(ms).length));
+    }
+  });
+
   it('types a reply out piece by piece until it is whole', async () => {
     const { trajectory, timeline } = await setting('name-error');
     const reply = timeline.segments.find((s) => s.kind === 'reply')!;

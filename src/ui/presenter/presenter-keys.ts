@@ -1,0 +1,65 @@
+/** The presenter's keyboard: one key per action, the same in every show. */
+
+export type PresenterAction = 'toggle-pause' | 'next' | 'previous' | 'restart' | 'fullscreen' | 'bigger' | 'smaller' | 'help' | 'close';
+
+export interface KeyHelp {
+  keys: string;
+  action: string;
+}
+
+export const KEY_HELP: readonly KeyHelp[] = [
+  { keys: 'Space', action: 'Pause or resume (step by step: next step)' },
+  { keys: '→', action: 'Next step (finishes the one playing first)' },
+  { keys: '←', action: 'Previous step (a replay pauses there)' },
+  { keys: 'R', action: 'Restart from the problem' },
+  { keys: 'F', action: 'Full screen on or off' },
+  { keys: '+ / −', action: 'Larger or smaller type' },
+  { keys: '?', action: 'This help' },
+  { keys: 'Esc', action: 'Close this help' },
+];
+
+/**
+ * The action for a key press, or null to let the browser have it: keys with Ctrl, Alt or Meta
+ * (Ctrl+R reloads, Ctrl++ zooms) and keys typed into a form field are never taken.
+ */
+export function actionForKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'altKey' | 'metaKey'>, inField: boolean): PresenterAction | null {
+  if (event.ctrlKey || event.altKey || event.metaKey) return null;
+  if (event.key === 'Escape') return 'close';
+  if (inField) return null;
+  switch (event.key) {
+    case ' ':
+    case 'Spacebar':
+      return 'toggle-pause';
+    case 'ArrowRight':
+    case 'PageDown':
+      return 'next';
+    case 'ArrowLeft':
+    case 'PageUp':
+      return 'previous';
+    case 'r':
+    case 'R':
+      return 'restart';
+    case 'f':
+    case 'F':
+      return 'fullscreen';
+    case '+':
+    case '=':
+      return 'bigger';
+    case '-':
+    case '_':
+    case '−':
+      return 'smaller';
+    case '?':
+      return 'help';
+    default:
+      return null;
+  }
+}
+
+/** Whether a key event comes from somewhere the user types (so R is a letter there, not restart). */
+export function isTypingTarget(target: EventTarget | null): boolean {
+  if (!target || typeof (target as Element).closest !== 'function') return false;
+  const element = target as HTMLElement;
+  if (element.isContentEditable) return true;
+  return element.closest('input, textarea, select') !== null;
+}

@@ -1,0 +1,239 @@
+/**
+ * The presenter's choices before a show: what to show (a built-in demo, a unit of a result file,
+ * or any problem run live), with which pipeline, and where the replies come from. Starts from a
+ * presenter link and builds the show.
+ */
+import type { BenchmarkId, Problem } from '../../core/benchmarks/problem.ts';
+import type { HarnessMode } from '../../core/harness/outcome.ts';
+import type { Pipeline } from '../../core/pipeline/genome.ts';
+import { PRESETS, llamaSelfRefine, presetById } from '../../core/pipeline/presets.ts';
+import { PRESENTER_DEMOS, demoForProblem, demoRecording, findDemo, type DemoId } from '../../core/presenter/demos.ts';
+import { presenterLinkQuery, type PlaybackSpeed, type PresenterLink, type PresenterSource } from '../../core/presenter/link.ts';
+import type { ResultFile } from '../../core/results/result-file.ts';
+import { UserError } from '../../core/user-error.ts';
+import type { BenchmarkDataset } from '../datasets/benchmark-dataset.svelte.ts';
+import { EndpointSettings } from '../models/endpoint-settings.svelte.ts';
+import type { SettingsStorage } from '../models/saved-settings.ts';
+import { LiveShow, type LivePorts } from './live-show.svelte.ts';
+import { endpointPorts, webllmPorts } from './live-sources.ts';
+import { ReplayShow } from './replay-show.svelte.ts';
+import type { PresenterShow, ShowSubject } from './show.ts';
+
+/** One finished unit of an opened result file, as the picker lists it. */
+export interface FileUnitChoice {
+  key: string;
+  armId: string;
+  armLabel: string;
+  repeat: number;
+  problemId: string;
+  /** `NameError → AssertionError → passed`: what the loop went through, to find a good one to show. */
+  story: string;
+  passed: boolean;
+}
+
+export interface OpenedResultFile {
+  fileName: string;
+  doc: ResultFile;
+  units: FileUnitChoice[];
+}
+
+export interface SetupDeps {
+  datasets: Record<BenchmarkId, BenchmarkDataset>;
+  sandbox: LivePorts['sandbox'];
+  storage: SettingsStorage | undefined;
+}
+
+export class PresenterSetup {
+  source = $state<PresenterSource>('demo');
+  demoId = $state<DemoId>(PRESENTER_DEMOS[0]!.id);
+  problemId = $state('HumanEval/0');
+  presetId = $state(llamaSelfRefine.id);
+  mode = $state<HarnessMode>('study');
+  speed = $state<PlaybackSpeed>(1);
+  file = $state.raw<OpenedResultFile | null>(null);
+  fileUnitKey = $state('');
+  fileError = $state<string | null>(null);
+  reading = $state(false);
+  building = $state(false);
+  /** Why the show could not be built, or what the link asked for that could not be used. */
+  problems = $state<string[]>([]);
+  readonly endpoint: EndpointSettings;
+
+  benchmark: BenchmarkId = $derived(this.problemId.startsWith('HumanEval/') ? 'humaneval' : 'mbpp');
+  demo = $derived(findDemo(this.demoId) ?? PRESENTER_DEMOS[0]!);
+  fileUnit = $derived(this.file?.units.find((u) => u.key === this.fileUnitKey) ?? null);
+
+  readonly #deps: SetupDeps;
+
+  constructor(deps: SetupDeps) {
+    this.#deps = deps;
+    this.endpoint = new EndpointSettings(deps.storage);
+  }
+
+  /** Takes what a presenter link says; a link naming a problem with a built-in demo replays that demo. */
+  applyLink(link: PresenterLink, linkProblems: readonly string[]): void {
+    const problems = [...linkProblems];
+    if (link.problemId) this.problemId = link.problemId;
+    if (link.presetId) this.presetId = link.presetId;
+    if (link.mode) this.mode = link.mode;
+    if (link.speed !== null) this.speed = link.speed;
+    if (link.endpoint) this.endpoint.baseUrl = link.endpoint;
+    if (link.model) this.endpoint.model = link.model;
+    this.source = link.source ?? (link.endpoint ? 'endpoint' : 'demo');
+    if (this.source === 'demo') {
+      const demo = link.demo ? findDemo(link.demo) : link.problemId ? demoForProblem(link.problemId) : undefined;
+      if (demo) this.demoId = demo.id;
+      else if (link.problemId) problems.push(`There is no built-in recording for ${link.problemId}: pick a demo, or run it live.`);
+      if (demo && link.presetId && link.presetId !== demo.presetId) {
+        problems.push(`The ${demo.id} recording was made with ${demo.presetId}, so it replays with that pipeline.`);
+      }
+    }
+    this.problems = problems;
+  }
+
+  /** The link that opens the presenter on the current choices (a file cannot travel in a link). */
+  linkQuery(autostart: boolean): Record<string, string> {
+    const common = { source: this.source, speed: this.speed, autostart };
+    if (this.source === 'demo') return presenterLinkQuery({ ...common, demo: this.demoId, problemId: this.demo.problemId });
+    if (this.source === 'file') return presenterLinkQuery({ source: 'file', speed: this.speed });
+    return presenterLinkQuery({
+      ...common,
+      problemId: this.problemId,
+      presetId: this.presetId,
+      mode: this.mode,
+      ...(this.source === 'endpoint' ? { endpoint: this.endpoint.baseUrl.trim(), model: this.endpoint.model } : {}),
+    });
+  }
+
+  async openFile(file: File): Promise<void> {
+    this.reading = true;
+    this.fileError = null;
+    try {
+      const { importResultFile } = await import('../../core/results/result-file-import.ts');
+      const doc = await importResultFile(new Uint8Array(await file.arrayBuffer()));
+      const units = finishedUnits(doc);
+      if (units.length === 0) throw new UserError('This result file has no finished problem to replay.', 'Open a file exported after at least one problem finished.');
+      this.file = { fileName: file.name, doc, units };
+      this.fileUnitKey = (units.find((u) => !u.story.startsWith('passed')) ?? units[0]!).key;
+    } catch (error) {
+      this.fileError = error instanceof UserError && error.hint ? `${error.message} ${error.hint}` : error instanceof Error ? error.message : String(error);
+    } finally {
+      this.reading = false;
+    }
+  }
+
+  /** Builds the show for the current choices; throws with a sentence a presenter can act on. */
+  async buildShow(): Promise<PresenterShow> {
+    this.building = true;
+    try {
+      switch (this.source) {
+        case 'demo':
+          return await this.#demoShow();
+        case 'file':
+          return await this.#fileShow();
+        case 'endpoint':
+        case 'webllm':
+          return await this.#liveShow(this.source);
+        default: {
+          const never: never = this.source;
+          throw new Error(`Unknown source ${String(never)}.`);
+        }
+      }
+    } finally {
+      this.building = false;
+    }
+  }
+
+  async #demoShow(): Promise<PresenterShow> {
+    const demo = this.demo;
+    const recording = demoRecording(demo.id);
+    const pipeline = presetById(recording.pipelineId) ?? llamaSelfRefine;
+    const subject: ShowSubject = {
+      problemId: recording.problemId,
+      problem: await this.#problem(recording.problemId, false),
+      pipeline,
+      mode: recording.mode,
+      sourceLabel: `Demo recording: ${demo.title}`,
+      note: recording.note,
+    };
+    return new ReplayShow(subject, recording.trajectory, this.speed);
+  }
+
+  async #fileShow(): Promise<PresenterShow> {
+    const opened = this.file;
+    const choice = this.fileUnit;
+    if (!opened || !choice) throw new Error('Open a result file and choose a problem from it first.');
+    const unit = opened.doc.units.find((u) => u.status === 'finished' && unitChoiceKey(u) === choice.key);
+    const arm = opened.doc.config.arms.find((a) => a.id === choice.armId);
+    if (!unit || unit.status !== 'finished' || !arm) throw new Error(`${choice.problemId} is not in ${opened.fileName} any more.`);
+    const subject: ShowSubject = {
+      problemId: unit.problemId,
+      problem: await this.#problem(unit.problemId, false, opened.doc.config.benchmark),
+      pipeline: arm.pipeline,
+      mode: unit.trajectory.mode,
+      sourceLabel: `${opened.fileName} · ${arm.label} · repeat ${unit.repeat + 1}`,
+      note: null,
+    };
+    return new ReplayShow(subject, unit.trajectory, this.speed);
+  }
+
+  async #liveShow(source: 'endpoint' | 'webllm'): Promise<PresenterShow> {
+    const pipeline: Pipeline | undefined = presetById(this.presetId);
+    if (!pipeline) throw new Error(`There is no pipeline preset ${this.presetId}.`);
+    const problem = await this.#problem(this.problemId, true);
+    let ports: LivePorts;
+    let sourceLabel: string;
+    if (source === 'endpoint') {
+      const { baseUrl, model, apiKey } = this.endpoint;
+      if (!baseUrl.trim() || !model) throw new Error('Give the endpoint address and the model to ask (the Models page can check both).');
+      ports = endpointPorts({ baseUrl, model, apiKey }, this.#deps.sandbox);
+      sourceLabel = `Endpoint ${baseUrl.trim()} · every role asks ${model}`;
+    } else {
+      ports = await webllmPorts(pipeline, this.#deps.sandbox);
+      sourceLabel = 'In this browser (WebLLM)';
+    }
+    const subject: ShowSubject = { problemId: this.problemId, problem, pipeline, mode: this.mode, sourceLabel, note: null };
+    return new LiveShow(subject, ports);
+  }
+
+  /** The problem from the benchmark file; a replay goes on without it (no per-test ticks), a live run cannot. */
+  async #problem(problemId: string, required: boolean, benchmark?: BenchmarkId): Promise<Problem | null> {
+    const dataset = this.#deps.datasets[benchmark ?? (problemId.startsWith('HumanEval/') ? 'humaneval' : 'mbpp')];
+    const loaded = await dataset.ensure();
+    const problem = loaded?.problems.find((p) => p.id === problemId) ?? null;
+    if (!problem && required) {
+      throw new Error(
+        loaded ? `There is no problem ${problemId} in ${dataset.benchmark === 'humaneval' ? 'HumanEval' : 'MBPP'}.` : `The ${dataset.benchmark} file could not be loaded, and a live run needs its tests.`,
+      );
+    }
+    return problem;
+  }
+}
+
+export const PRESENTER_PRESETS: readonly Pipeline[] = PRESETS;
+
+function unitChoiceKey(unit: { armId: string; repeat: number; problemId: string }): string {
+  return JSON.stringify([unit.armId, unit.repeat, unit.problemId]);
+}
+
+/** Finished units with a one-line story each: the error types the loop went through, then the verdict. */
+export function finishedUnits(doc: ResultFile): FileUnitChoice[] {
+  const labels = new Map(doc.config.arms.map((a) => [a.id, a.label]));
+  return doc.units.flatMap((unit) => {
+    if (unit.status !== 'finished') return [];
+    const outcomes = unit.trajectory.steps.flatMap((s) =>
+      s.kind === 'execute' ? [s.outcome.kind === 'failed' ? s.outcome.errorType : s.outcome.kind === 'timed-out' ? 'timeout' : 'passed'] : [],
+    );
+    return [
+      {
+        key: unitChoiceKey(unit),
+        armId: unit.armId,
+        armLabel: labels.get(unit.armId) ?? unit.armId,
+        repeat: unit.repeat,
+        problemId: unit.problemId,
+        story: outcomes.join(' → ') || 'no run',
+        passed: unit.trajectory.passed,
+      },
+    ];
+  });
+}

@@ -1,0 +1,45 @@
+/** What the presenter stage needs from a show, whether it replays a recording or runs live. */
+import type { Problem } from '../../core/benchmarks/problem.ts';
+import type { HarnessMode } from '../../core/harness/outcome.ts';
+import type { Pipeline } from '../../core/pipeline/genome.ts';
+import type { PlaybackSpeed } from '../../core/presenter/link.ts';
+import type { Scene } from '../../core/presenter/scenes.ts';
+import type { StripReading } from '../../core/presenter/strip.ts';
+
+export interface ShowSubject {
+  problemId: string;
+  /** Null when the benchmark file could not be loaded: the show still runs, without per-test ticks. */
+  problem: Problem | null;
+  pipeline: Pipeline;
+  mode: HarnessMode;
+  /** Where the replies come from, as the toolbar says it ("Built-in demo recording", "Endpoint fake-model"…). */
+  sourceLabel: string;
+  /** A caveat shown with the show (hand-written replies, a cap turned off…). */
+  note: string | null;
+}
+
+export interface PresenterShow {
+  readonly kind: 'replay' | 'live';
+  readonly subject: ShowSubject;
+  readonly scenes: Scene[];
+  /** The scene on stage. */
+  readonly shownIndex: number;
+  readonly strip: StripReading;
+  /** False while paused (or, step by step, always). */
+  readonly playing: boolean;
+  readonly finished: boolean;
+  /** Replay speed; null for a live run. */
+  readonly speed: PlaybackSpeed | null;
+  /** A live run's failure (an endpoint error, no sandbox), for the stage to show. */
+  readonly error: string | null;
+  /** Set while a live run prepares (a model loading): what it is doing. */
+  readonly preparing: string | null;
+  start(): void;
+  togglePause(): void;
+  next(): void;
+  previous(): void;
+  restart(): void;
+  setSpeed(speed: PlaybackSpeed): void;
+  /** Stops timers and any run in flight. */
+  stop(): void;
+}

@@ -1,0 +1,311 @@
+/**
+ * The presenter in Chromium at 1280×720: the built-in demo recordings stepped through with the
+ * keyboard and played in time, a result file (built here with the core's own writer) loaded
+ * through the file picker, and a live run against a local fake endpoint scripted to write a
+ * NameError and then its fix. A screenshot is kept at every step (test-results/presenter-*.png),
+ * and no console error may appear.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createStudyConfig } from '../../src/core/study/create-config.ts';
+import { llamaSelfRefine } from '../../src/core/pipeline/presets.ts';
+import { demoRecording } from '../../src/core/presenter/demos.ts';
+import { buildResultFile } from '../../src/core/results/result-file-build.ts';
+import { exportResultFile } from '../../src/core/results/result-file-export.ts';
+import type { ResultUnit } from '../../src/core/results/result-file.ts';
+import { REPO_ROOT, launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
+import { loadTestProblems } from '../support/datasets.ts';
+import { startFakeOpenAIServer, type FakeOpenAIServer } from '../support/fake-openai-server.ts';
+
+let browser: Browser;
+let server: AppServer;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startAppServer(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const scene = (page: Page) => page.locator('article.scene');
+
+async function sceneKind(page: Page): Promise<string | null> {
+  return scene(page).getAttribute('data-scene');
+}
+
+/** Waits until the scene on stage is of `kind` (and, if given, its title matches). */
+async function waitForScene(page: Page, kind: string, timeout = 30_000): Promise<void> {
+  await page.locator(`article.scene[data-scene="${kind}"]`).waitFor({ timeout });
+}
+
+/** Presses a key, waits for the scene it should lead to, and keeps a screenshot of it. */
+async function press(app: AppPage, key: string, kind: string, shot: string): Promise<void> {
+  await app.page.keyboard.press(key);
+  await waitForScene(app.page, kind);
+  await app.screenshot(`presenter-${shot}`);
+}
+
+async function verdicts(page: Page): Promise<string[]> {
+  return page.locator('article.scene ol.tests li.assert').evaluateAll((items) => items.map((li) => li.getAttribute('data-verdict') ?? ''));
+}
+
+describe('the presenter in Chromium', () => {
+  it('steps through the NameError demo with →, ← and R, and every scene fits 1280×720', { timeout: 120_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/presenter?source=demo&demo=name-error&speed=step&autostart=1' });
+    const { page } = app;
+    await waitForScene(page, 'problem', 60_000);
+    expect(await scene(page).locator('h2').textContent()).toBe('HumanEval/0');
+    expect(await verdicts(page)).toHaveLength(7);
+    await app.screenshot('presenter-demo-01-problem');
+
+    await press(app, 'ArrowRight', 'generation', 'demo-02-generation');
+    expect(await scene(page).getByLabel('Code the harness will run').textContent()).toContain('itertools.combinations');
+
+    await press(app, 'ArrowRight', 'execution', 'demo-03-execution-failed');
+    expect(await verdicts(page)).toEqual(['raised', ...Array.from({ length: 6 }, () => 'not-run')]);
+    expect(await scene(page).locator('.banner').textContent()).toContain("NameError: name 'itertools' is not defined");
+    expect(await scene(page).locator('.code .failing').textContent()).toContain('itertools.combinations');
+    expect((await scene(page).locator('.traceback .highlight').allTextContents()).map((t) => t.trim())).toContain(
+      "NameError: name 'itertools' is not defined. Did you forget to import 'itertools'?",
+    );
+
+    await press(app, 'ArrowRight', 'briefing', 'demo-04-briefing');
+    expect(await scene(page).locator('h2').textContent()).toBe('What the refiner is told · Refinement 1');
+    expect(await scene(page).getByLabel('What happened when the tests ran').textContent()).toContain('NameError');
+    expect(await scene(page).locator('.instruction').textContent()).toContain('Write the corrected code');
+
+    await press(app, 'ArrowRight', 'refinement', 'demo-05-refinement-diff');
+    const added = await scene(page).locator('.diff .added').allTextContents();
+    expect(added.map((t) => t.trim())).toContain('+import itertools');
+
+    await press(app, 'ArrowRight', 'execution', 'demo-06-execution-passed');
+    expect(await verdicts(page)).toEqual(Array.from({ length: 7 }, () => 'passed'));
+    expect(await scene(page).locator('.banner').textContent()).toContain('All 7 tests passed');
+
+    await press(app, 'ArrowRight', 'verdict', 'demo-07-verdict');
+    expect(await scene(page).getByRole('status').first().textContent()).toContain('Passed');
+    expect(await page.getByLabel('Progress').textContent()).toMatch(/Version\s*2 \/ 4/);
+
+    // Back one step, and one more; then forward again.
+    await press(app, 'ArrowLeft', 'execution', 'demo-08-back-to-execution');
+    await press(app, 'ArrowLeft', 'refinement', 'demo-09-back-to-refinement');
+    await press(app, 'ArrowRight', 'execution', 'demo-10-forward-again');
+    // R starts over from the problem.
+    await press(app, 'r', 'problem', 'demo-11-restarted');
+
+    // Nothing on the stage spills past the window at this size.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > innerWidth || document.documentElement.scrollHeight > innerHeight);
+    expect(overflow).toBe(false);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('plays the AssertionError demo in time, in dark, pausing on space and resuming', { timeout: 180_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/presenter?demo=assertion-error&speed=4&autostart=1', colorScheme: 'dark' });
+    const { page } = app;
+    await waitForScene(page, 'problem', 60_000);
+    expect(await page.locator('.presenter').getAttribute('data-scheme')).toBe('dark');
+    // Every scene that comes on stage, in order, however briefly.
+    await page.evaluate(() => {
+      const seen: string[] = [];
+      (window as unknown as { scenesSeen: string[] }).scenesSeen = seen;
+      const note = () => {
+        const article = document.querySelector('article.scene');
+        const key = `${article?.getAttribute('data-scene')}:${article?.querySelector('h2')?.textContent}`;
+        if (seen.at(-1) !== key) seen.push(key);
+      };
+      note();
+      new MutationObserver(note).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
+    });
+
+    // Space pauses mid-reply: the text stops growing until space again.
+    await page.getByLabel('Reply so far').waitFor({ timeout: 30_000 });
+    await page.keyboard.press(' ');
+    await expect.poll(() => page.getByLabel('Progress').textContent()).toContain('paused');
+    const frozen = await scene(page).textContent();
+    await page.waitForTimeout(800);
+    expect(await scene(page).textContent()).toBe(frozen);
+    await app.screenshot('presenter-timed-01-paused');
+    await page.keyboard.press(' ');
+
+    await waitForScene(page, 'briefing', 60_000);
+    await app.screenshot('presenter-timed-02-briefing');
+    await page.locator('article.scene .diff').waitFor({ timeout: 60_000 });
+    await app.screenshot('presenter-timed-03-refinement');
+    await waitForScene(page, 'verdict', 120_000);
+    await app.screenshot('presenter-timed-04-verdict');
+    expect(await scene(page).textContent()).toContain('No version passed: the budget of 4 versions is spent.');
+    const seen = await page.evaluate(() => (window as unknown as { scenesSeen: string[] }).scenesSeen);
+    expect(seen).toEqual([
+      'problem:HumanEval/26',
+      'generation:Generation',
+      'execution:Run 1',
+      ...[1, 2, 3].flatMap((k) => [`briefing:What the refiner is told · Refinement ${k}`, `refinement:Refinement ${k}`, k === 3 ? 'execution:Final run (version 4)' : `execution:Run ${k + 1}`]),
+      'verdict:HumanEval/26: the verdict',
+    ]);
+
+    // The type grows with +, and the buttons do what the keys do.
+    const before = await page.locator('.presenter').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    await page.keyboard.press('+');
+    await page.getByRole('button', { name: 'Larger type (+)' }).click();
+    const after = await page.locator('.presenter').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+    expect(after).toBeGreaterThan(before * 1.15);
+    await page.getByRole('button', { name: 'Smaller type (−)' }).click();
+    await page.keyboard.press('-');
+    await page.getByRole('button', { name: 'Keyboard shortcuts (?)' }).click();
+    await page.getByRole('dialog', { name: 'Keyboard' }).waitFor();
+    await app.screenshot('presenter-timed-help');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    await page.getByRole('button', { name: 'Restart (R)' }).click();
+    await waitForScene(page, 'problem');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('replays a problem from a result file opened with the file picker', { timeout: 120_000 }, async () => {
+    const file = await writeResultFile();
+    const app = await openApp(browser, server, { hash: '#/presenter?source=file&speed=step' });
+    const { page } = app;
+    await page.locator('input[type="file"]').setInputFiles(file);
+    const picker = page.getByLabel('Problem to replay');
+    await picker.waitFor();
+    // The first problem whose first version failed is chosen: the interesting one.
+    expect(await picker.locator('option:checked').textContent()).toContain('HumanEval/0 · llama self-refine · repeat 1 · NameError → passed');
+    await picker.selectOption({ label: (await picker.locator('option', { hasText: 'HumanEval/26' }).textContent()) ?? '' });
+    await app.screenshot('presenter-file-00-setup');
+    await page.getByRole('button', { name: 'Start' }).click();
+    await waitForScene(page, 'problem', 60_000);
+    expect(await page.getByRole('toolbar').textContent()).toContain('presenter-study.json.gz');
+
+    const kinds: string[] = ['problem'];
+    for (let i = 1; (await sceneKind(page)) !== 'verdict'; i++) {
+      if (i > 20) throw new Error('Too many steps.');
+      await page.keyboard.press('ArrowRight');
+      await page.waitForFunction((n) => document.querySelectorAll('.strip .dot').length > n || document.querySelector('article.scene')?.getAttribute('data-scene') === 'verdict', i - 1);
+      kinds.push((await sceneKind(page)) ?? '');
+      await app.screenshot(`presenter-file-${String(i).padStart(2, '0')}-${kinds.at(-1)}`);
+    }
+    expect(kinds).toEqual([
+      'problem',
+      'generation',
+      'execution',
+      ...Array.from({ length: 3 }, () => ['briefing', 'refinement', 'execution']).flat(),
+      'verdict',
+    ]);
+    // The second refinement already fails the second test: the ticks say so.
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await page.keyboard.press('ArrowLeft');
+    await waitForScene(page, 'execution');
+    expect(await verdicts(page)).toEqual(['passed', 'failed', 'not-run']);
+    await app.screenshot('presenter-file-back-to-run-3');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  describe('live against a local endpoint', () => {
+    let endpoint: FakeOpenAIServer;
+    beforeAll(async () => {
+      const [broken, fixed] = demoRecording('name-error').trajectory.steps.flatMap((s) => (s.kind === 'execute' ? [] : [s.reply]));
+      endpoint = await startFakeOpenAIServer({
+        // The refiner's message reports what happened when the tests ran; the generator's does not.
+        reply: (request) => (request.messages.at(-1)?.content.includes('What happened when the tests ran') ? fixed! : broken!),
+        tokensPerSecond: 80,
+        firstTokenDelayMs: 300,
+      });
+    });
+    afterAll(async () => endpoint?.close());
+
+    it('streams a NameError, the feedback and the fix, stepping with the keys', { timeout: 240_000 }, async () => {
+      const query = new URLSearchParams({
+        problem: 'HumanEval/0',
+        preset: 'llama-self-refine',
+        source: 'endpoint',
+        endpoint: endpoint.url,
+        model: 'fake-model',
+        autostart: '1',
+      });
+      const app = await openApp(browser, server, { hash: `#/presenter?${query}` });
+      const { page } = app;
+      await waitForScene(page, 'generation', 60_000);
+      await page.getByLabel('Reply so far').waitFor();
+      await app.screenshot('presenter-live-01-streaming');
+      expect(await scene(page).locator('.detail').textContent()).toContain('streaming');
+
+      await waitForScene(page, 'execution', 120_000);
+      await app.screenshot('presenter-live-02-running');
+      await page.locator('article.scene .banner.failed').waitFor({ timeout: 120_000 });
+      expect(await verdicts(page)).toEqual(['raised', ...Array.from({ length: 6 }, () => 'not-run')]);
+      await app.screenshot('presenter-live-03-name-error');
+
+      // → cuts the pause after the failure short; the briefing shows before the refiner answers.
+      await press(app, 'ArrowRight', 'briefing', 'live-04-briefing');
+      expect(await scene(page).getByLabel('What happened when the tests ran').textContent()).toContain("name 'itertools' is not defined");
+      await press(app, 'ArrowRight', 'refinement', 'live-05-refining');
+
+      // ← looks back at the failed run while the refinement goes on; → returns to the front.
+      await press(app, 'ArrowLeft', 'briefing', 'live-06-looking-back');
+      await page.keyboard.press('ArrowLeft');
+      await waitForScene(page, 'execution');
+      await page.keyboard.press('ArrowRight');
+      await page.keyboard.press('ArrowRight');
+      await page.locator('article.scene[data-scene="verdict"]').or(page.locator('article.scene[data-scene="refinement"], article.scene[data-scene="execution"]')).first().waitFor();
+
+      await waitForScene(page, 'verdict', 120_000);
+      await app.screenshot('presenter-live-07-verdict');
+      expect(await scene(page).textContent()).toContain('Execution feedback fixed it: version 2 of at most 4 passed every test.');
+      const requests = endpoint.requests.length;
+      expect(requests).toBe(2);
+
+      // R runs it again from the start, asking the endpoint again.
+      await page.keyboard.press('r');
+      await waitForScene(page, 'generation', 60_000);
+      await expect.poll(() => endpoint.requests.length, { timeout: 60_000 }).toBeGreaterThan(requests);
+      await app.screenshot('presenter-live-08-restarted');
+      expect(app.errors).toEqual([]);
+      await app.close();
+    });
+  });
+});
+
+/** A small study of the three demo trajectories as one arm, written with the core's own writer. */
+async function writeResultFile(): Promise<string> {
+  const problems = await loadTestProblems('humaneval');
+  const ids = ['HumanEval/0', 'HumanEval/16', 'HumanEval/26'];
+  const config = createStudyConfig(
+    {
+      name: 'Presenter study',
+      benchmark: 'humaneval',
+      selection: { kind: 'ids', ids },
+      arms: [{ id: 'refine', label: 'llama self-refine', pipeline: llamaSelfRefine, forcedIterations: false }],
+      repeats: 1,
+      mode: 'study',
+      models: { 'llama3.2:3b': { engine: 'replay', id: 'demo:hand-written' } },
+    },
+    { id: 'presenter-study', created: '2026-05-01T10:00:00.000Z', problems, datasetSha256: 'b796127e635a67f93fb35c04f4cb03cf06f38c8072ee7cee8833d7bee06979ef' },
+  );
+  const units: ResultUnit[] = (['name-error', 'syntax-error', 'assertion-error'] as const).map((id) => {
+    const trajectory = demoRecording(id).trajectory;
+    return { armId: 'refine', repeat: 0, problemId: trajectory.problemId, status: 'finished', trajectory: { ...trajectory, repeat: 0 } };
+  });
+  const doc = await buildResultFile(config, units, {
+    appVersion: '0.1.0',
+    userAgent: 'presenter e2e',
+    gpu: null,
+    webllmVersion: null,
+    pyodideVersion: '314.0.7',
+    crossOriginIsolated: true,
+    recordedAt: '2026-05-01T12:00:00.000Z',
+  });
+  const dir = join(REPO_ROOT, 'test-results');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, 'presenter-study.json.gz');
+  writeFileSync(path, await exportResultFile(doc, { gzip: true }));
+  return path;
+}
