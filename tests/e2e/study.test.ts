@@ -12,7 +12,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { configHash } from '../../src/core/results/config-hash.ts';
 import { importResultFile } from '../../src/core/results/result-file-import.ts';
 import { unitSteps, type ResultFile, type ResultUnit } from '../../src/core/results/result-file.ts';
-import { launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
+import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
 import type { FakeOpenAIServer } from '../support/fake-openai-server.ts';
 import {
   SCRIPT,
@@ -23,6 +23,7 @@ import {
   scriptedStudyLink,
   startScriptedServer,
 } from '../support/scripted-study.ts';
+import { studyResultFile } from '../unit/results/result-file-fixtures.ts';
 
 const REPEATS = 2;
 
@@ -159,7 +160,7 @@ describe('the Study page in Chromium', () => {
     const card = studyCard(page, 'Scripted via the form');
     await card.locator('.state', { hasText: 'done' }).waitFor();
     await app.screenshot('study-done');
-    const json = await download(page, () => card.getByRole('button', { name: 'Export .json' }).click());
+    const json = await download(page, () => card.getByRole('button', { name: 'Export .json', exact: true }).click());
     const doc = await importResultFile(new Uint8Array(json));
     checkAgainstTruth(doc);
     expect(doc.environments[0]?.userAgent).toMatch(/Chrome/);
@@ -213,7 +214,7 @@ describe('the Study page in Chromium', () => {
     await waitForDone(page);
     const done = studyCard(page, 'Scripted solo vs self-refine');
     await done.locator('.state', { hasText: 'done' }).waitFor();
-    const doc = await importResultFile(new Uint8Array(await download(page, () => done.getByRole('button', { name: 'Export .json' }).click())));
+    const doc = await importResultFile(new Uint8Array(await download(page, () => done.getByRole('button', { name: 'Export .json', exact: true }).click())));
     checkAgainstTruth(doc);
 
     // No step missing or doubled: the same steps as the study that ran without interruption.
@@ -234,8 +235,8 @@ describe('the Study page in Chromium', () => {
   });
 
   it('refuses malformed files with a clear message and renders hostile text as text, leaving IndexedDB unchanged on refusal', async () => {
-    expect(uninterrupted, 'the uninterrupted study ran first').not.toBeNull();
-    const good = uninterrupted!;
+    // A study run in Node through the real interpreter: this test does not depend on the others.
+    const good = await studyResultFile();
     const app = await openApp(browser, server, { hash: '#/study' });
     const { page } = app;
     await page.getByRole('heading', { name: 'Studies in this browser' }).waitFor();
@@ -244,7 +245,7 @@ describe('the Study page in Chromium', () => {
 
     // Something stored first, so "unchanged" is not trivially "empty".
     await importFile('good.json', Buffer.from(JSON.stringify(good)));
-    await page.getByText(/Imported “Scripted via the form”: 32 units written/).waitFor();
+    await page.getByText(`Imported “${good.config.name}”: ${good.units.length} units written.`).waitFor();
 
     const wrongVersion = { ...good, version: 99 };
     const wrongTypes = structuredClone(good) as unknown as { units: { repeat: unknown }[] };
@@ -297,7 +298,7 @@ describe('the Study page in Chromium', () => {
     expect(await page.locator('main img, main script, main b').count()).toBe(0);
     expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
     await app.screenshot('study-hostile');
-    const exported = await importResultFile(new Uint8Array(await download(page, () => card.getByRole('button', { name: 'Export .json' }).click())));
+    const exported = await importResultFile(new Uint8Array(await download(page, () => card.getByRole('button', { name: 'Export .json', exact: true }).click())));
     expect(exported.config.name).toBe(hostileName);
     expect(exported.units.map(stepSignature)).toEqual(hostile.units.map(stepSignature));
 

@@ -89,8 +89,9 @@ export class StudyDesk {
     this.#probing ??= probeCapabilities().then((caps) => {
       this.caps = caps;
       this.form.shaderF16 = hasShaderF16(caps);
-      // Without saved endpoint settings and with a GPU, in-browser models are the natural default.
-      if (!this.#linkApplied && !this.#endpoint.model && caps.webgpu === 'available') this.form.engine = 'webllm';
+      // Without saved endpoint settings and with a real GPU, in-browser models are the natural default.
+      const realGpu = caps.webgpu === 'available' && caps.adapter?.isFallbackAdapter !== true;
+      if (!this.#linkApplied && !this.#endpoint.model && realGpu) this.form.engine = 'webllm';
     });
     return this.#probing;
   }
