@@ -4,6 +4,9 @@
  */
 import type { RunResult } from './harness/outcome.ts';
 import type { Step } from './pipeline/trajectory.ts';
+import type { SearchEvaluationRecord, ValidationRequest } from './search/search-record.ts';
+import type { SearchSetup } from './search/search-setup.ts';
+import type { SearchState } from './search/search-state.ts';
 import type { StudyConfig } from './study/config.ts';
 import type { FinishedUnit } from './study/unit-record.ts';
 
@@ -132,4 +135,56 @@ export interface StudyStore {
   setStatus(studyId: string, status: StudyStatus): Promise<void>;
   /** The whole study, or null when there is none with this id. */
   loadStudy(studyId: string): Promise<StoredStudy | null>;
+}
+
+/** Lifecycle of a search run as the store records it (the same words as a study's). */
+export type SearchStatus = StudyStatus;
+
+/** Everything the store holds about one search run: enough to resume it or to export it. */
+export interface StoredSearch {
+  setup: SearchSetup;
+  status: SearchStatus;
+  /** The latest state snapshot; null until the runner wrote the first one. */
+  state: SearchState | null;
+  /** Every finished evaluation, of every generation and of validation. */
+  evaluations: SearchEvaluationRecord[];
+  /** The last champion re-validation asked for, if any. */
+  validation: ValidationRequest | null;
+}
+
+/**
+ * Where a running search writes as it goes. Implemented in memory (core/search/memory-search-store.ts)
+ * and over IndexedDB (store/search-store.ts).
+ *
+ * Contract:
+ * - Every method resolves once the write is durable; the runner awaits an evaluation's write
+ *   before it counts the evaluation, so a reload never runs a finished evaluation again.
+ * - `putEvaluation` is idempotent by (searchId, record.key): a key already stored keeps the
+ *   stored record.
+ * - `saveState` replaces the snapshot; the runner writes one whenever a generation advances.
+ * - Writes for a search that was never `putSearch`'d reject: that is a bug in the caller.
+ */
+export interface SearchStore {
+  /**
+   * Stores a new search (status `running`, no snapshot yet). For an id already stored it
+   * resolves without change when the setups are equal (resuming), and rejects when they differ.
+   */
+  putSearch(setup: SearchSetup): Promise<void>;
+  saveState(searchId: string, state: SearchState): Promise<void>;
+  putEvaluation(searchId: string, record: SearchEvaluationRecord): Promise<void>;
+  setStatus(searchId: string, status: SearchStatus): Promise<void>;
+  setValidation(searchId: string, request: ValidationRequest): Promise<void>;
+  /** The whole search, or null when there is none with this id. */
+  loadSearch(searchId: string): Promise<StoredSearch | null>;
+}
+
+/**
+ * Replies of deterministic model calls (temperature 0), by a digest of the exact request (see
+ * core/search/call-cache.ts). A cache is an optimisation: `get` may miss at any time, and a
+ * failed `put` loses nothing but time.
+ */
+export interface CallCache {
+  get(digest: string): Promise<ChatReply | undefined>;
+  /** A digest stored twice keeps the first reply. */
+  put(digest: string, reply: ChatReply): Promise<void>;
 }

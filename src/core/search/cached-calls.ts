@@ -1,0 +1,79 @@
+/**
+ * Model calls through the call cache. At temperature 0 the same request gets the same reply, and
+ * a search makes the same request often (elites are evaluated again every generation, clones
+ * share nodes), so such a call is answered from the cache, or from the identical call already in
+ * flight, instead of by the model. Calls above 0 are draws and always go to the model.
+ */
+import { abortError } from '../llm/abort.ts';
+import type { CallCache, ChatMessage, ChatReply, LanguageModel, SamplingOptions } from '../ports.ts';
+import { cacheKey, cacheKeyDigest } from './call-cache.ts';
+
+export interface CallAnswer {
+  reply: ChatReply;
+  /** True when the model was not asked: the reply came from the cache or a twin call in flight. */
+  cached: boolean;
+}
+
+type CallOptions = Parameters<LanguageModel['chat']>[2];
+
+export class CachedCalls {
+  readonly #cache: CallCache | null;
+  readonly #inFlight = new Map<string, Promise<ChatReply>>();
+
+  /** Without a cache every call goes to the model. */
+  constructor(cache: CallCache | null) {
+    this.#cache = cache;
+  }
+
+  /**
+   * One chat call. `modelIdentity` names what answers it (engine, endpoint and model build), not
+   * the study's model key, which may stand for different builds on different machines.
+   */
+  async chat(modelIdentity: string, model: LanguageModel, messages: ChatMessage[], sampling: SamplingOptions, call?: CallOptions): Promise<CallAnswer> {
+    const cache = this.#cache;
+    const key = cache ? cacheKey(modelIdentity, messages, sampling) : null;
+    if (!cache || key === null) return { reply: await model.chat(messages, sampling, call), cached: false };
+    const digest = await cacheKeyDigest(key);
+    const twin = this.#inFlight.get(digest);
+    if (twin) {
+      try {
+        return { reply: await untilAborted(twin, call?.signal), cached: true };
+      } catch (error) {
+        if (call?.signal?.aborted) throw error;
+        // The twin failed on its own account (its caller aborted, the engine erred): ask ourselves.
+      }
+    }
+    // A cache that cannot be read is only slower.
+    const stored = await cache.get(digest).catch(() => undefined);
+    if (stored) return { reply: stored, cached: true };
+    const running = model.chat(messages, sampling, call);
+    this.#inFlight.set(digest, running);
+    try {
+      const reply = await running;
+      // A reply cut short by an abort is not what the model says to this request.
+      if (reply.finishReason !== 'abort') await cache.put(digest, reply).catch(() => undefined);
+      return { reply, cached: false };
+    } finally {
+      if (this.#inFlight.get(digest) === running) this.#inFlight.delete(digest);
+    }
+  }
+}
+
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortError());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError());
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}

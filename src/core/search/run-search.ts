@@ -1,0 +1,261 @@
+/**
+ * The search driver: the state machine of search.ts run for real, the way the study runner runs
+ * a study. Each generation's evaluations go through the pipeline interpreter, several in flight
+ * (model calls queued per engine while Python runs in the sandbox pool); each is written to the
+ * store before it is counted, so a reload or a crash never runs a finished evaluation again; the
+ * state is snapshotted at every generation boundary. The search stops when a budget is spent
+ * (generations, tokens, active wall time) or when it is cancelled, and resumes from the store.
+ *
+ * Given the same model replies, a resumed search ends in exactly the state an uninterrupted one
+ * reaches: all randomness comes from the seeded stream kept in the state, and results are keyed,
+ * so their arrival order does not matter. (Active time is the one figure that differs.)
+ */
+import type { Problem } from '../benchmarks/problem.ts';
+import type { SearchStatus, SearchStore, StoredSearch } from '../ports.ts';
+import { PauseSwitch } from '../study/pause-switch.ts';
+import { runPool } from './evaluation-pool.ts';
+import { addActiveTime, advanceGeneration, missingEvaluations, nextEvaluations, recordEvaluation } from './search.ts';
+import { SearchEvaluator, type EvaluatorOptions, type EvaluatorPorts } from './search-evaluator.ts';
+import { CostLedger, searchProgress, type SearchPhase, type SearchProgress } from './search-progress.ts';
+import type { SearchEvaluationRecord } from './search-record.ts';
+import { assertRunnableSetup, type SearchSetup } from './search-setup.ts';
+import type { EvaluationRequest, SearchState } from './search-state.ts';
+import { currentState } from './stored-search.ts';
+
+export interface SearchPorts extends EvaluatorPorts {
+  searchStore: SearchStore;
+}
+
+export interface RunSearchOptions extends EvaluatorOptions {
+  /** Evaluations in flight at once: the sandbox workers plus one keeps a GPU busy. Default 3. */
+  concurrency?: number;
+  /** Aborting cancels the search: evaluations in flight stop, the finished ones stay stored. */
+  signal?: AbortSignal;
+  /** Pausing lets the evaluations in flight finish and starts no new ones. */
+  pause?: PauseSwitch;
+  onProgress?: (progress: SearchProgress) => void;
+  /** The state after each recorded evaluation and each new generation, for live charts. */
+  onState?: (state: SearchState) => void;
+  onEvaluation?: (record: SearchEvaluationRecord) => void;
+  /** Mid-generation snapshots (they keep the active time across a reload) at most this often. Default 10 s. */
+  snapshotEveryMs?: number;
+}
+
+export interface SearchEnd {
+  /** `done`: a budget ended the search. `cancelled`: it can be resumed. */
+  status: 'done' | 'cancelled';
+  state: SearchState;
+  progress: SearchProgress;
+}
+
+export async function runSearch(setup: SearchSetup, problems: readonly Problem[], ports: SearchPorts, options: RunSearchOptions = {}): Promise<SearchEnd> {
+  // A setup from a store or a file may be hand-edited: refuse it before any work starts.
+  assertRunnableSetup(setup);
+  const evaluator = new SearchEvaluator(setup, problems, ports, options);
+  await ports.searchStore.putSearch(setup);
+  const stored = await ports.searchStore.loadSearch(setup.id);
+  if (!stored) throw new Error(`The store lost the search "${setup.id}" right after storing it.`);
+  return new SearchRun(setup, evaluator, ports, options, stored).run();
+}
+
+/** Active time: the clock runs while the search works, not while it sits paused. */
+class ActiveClock {
+  readonly #now: () => number;
+  #since: number | null = null;
+
+  constructor(now: () => number) {
+    this.#now = now;
+  }
+
+  start(): void {
+    this.#since ??= this.#now();
+  }
+
+  /** Time since the last take, restarting the count. */
+  take(): number {
+    if (this.#since === null) return 0;
+    const now = this.#now();
+    const elapsed = Math.max(0, now - this.#since);
+    this.#since = now;
+    return elapsed;
+  }
+
+  stop(): number {
+    const elapsed = this.take();
+    this.#since = null;
+    return elapsed;
+  }
+}
+
+class SearchRun {
+  readonly #setup: SearchSetup;
+  readonly #evaluator: SearchEvaluator;
+  readonly #store: SearchStore;
+  readonly #ports: SearchPorts;
+  readonly #options: RunSearchOptions;
+  readonly #pause: PauseSwitch;
+  readonly #clock: ActiveClock;
+  readonly #ledger: CostLedger;
+  readonly #hadSnapshot: boolean;
+  #state: SearchState;
+  #inFlight = 0;
+  #final: SearchPhase | null = null;
+  #lastSnapshotAt: number;
+  /** Snapshot and status writes in order; a failure is thrown at the next generation boundary. */
+  #writes: Promise<void> = Promise.resolve();
+  #writeError: { error: unknown } | null = null;
+
+  constructor(setup: SearchSetup, evaluator: SearchEvaluator, ports: SearchPorts, options: RunSearchOptions, stored: StoredSearch) {
+    this.#setup = setup;
+    this.#evaluator = evaluator;
+    this.#store = ports.searchStore;
+    this.#ports = ports;
+    this.#options = options;
+    this.#pause = options.pause ?? new PauseSwitch();
+    this.#clock = new ActiveClock(ports.now);
+    this.#ledger = new CostLedger(stored.evaluations);
+    this.#hadSnapshot = stored.state !== null;
+    this.#state = currentState(stored);
+    this.#lastSnapshotAt = ports.now();
+  }
+
+  async run(): Promise<SearchEnd> {
+    const signal = this.#options.signal;
+    const stopListening = this.#pause.onChange((paused) => this.#onPauseChange(paused));
+    try {
+      if (!this.#hadSnapshot) await this.#store.saveState(this.#setup.id, this.#state);
+      if (!signal?.aborted) {
+        await this.#setStatus(this.#state.status === 'done' ? 'done' : this.#pause.paused ? 'paused' : 'running');
+        if (!this.#pause.paused) this.#clock.start();
+        this.#emit();
+        await this.#loop(signal);
+      }
+      this.#tick(true);
+      await this.#flushWrites();
+      const cancelled = this.#state.status !== 'done';
+      this.#final = cancelled ? 'cancelled' : 'done';
+      await this.#store.saveState(this.#setup.id, this.#state);
+      await this.#setStatus(cancelled ? 'cancelled' : 'done');
+      await this.#flushWrites();
+      return { status: cancelled ? 'cancelled' : 'done', state: this.#state, progress: this.#emit() };
+    } catch (error) {
+      // Keep the active time counted so far; the evaluations are stored already.
+      await this.#store.saveState(this.#setup.id, this.#state).catch(() => undefined);
+      throw error;
+    } finally {
+      stopListening();
+    }
+  }
+
+  async #loop(signal: AbortSignal | undefined): Promise<void> {
+    while (!signal?.aborted) {
+      // A generation completed by the evaluation that spent a budget is still scored.
+      if (missingEvaluations(this.#state) === 0) {
+        this.#tick(false);
+        this.#state = advanceGeneration(this.#state);
+        this.#options.onState?.(this.#state);
+        this.#emit();
+        await this.#flushWrites();
+        await this.#store.saveState(this.#setup.id, this.#state);
+        this.#lastSnapshotAt = this.#ports.now();
+        continue;
+      }
+      if (this.#state.status === 'done') return;
+      await runPool(nextEvaluations(this.#state), (request, poolSignal) => this.#evaluate(request, poolSignal), {
+        concurrency: this.#options.concurrency ?? 3,
+        ...(signal ? { signal } : {}),
+        pause: this.#pause,
+        stopTaking: () => this.#state.status === 'done',
+      });
+      if (!signal?.aborted && this.#state.status === 'evaluating' && missingEvaluations(this.#state) > 0) {
+        throw new Error(`Generation ${this.#state.generation} ended with evaluations missing; this is a bug in the search driver.`);
+      }
+    }
+  }
+
+  async #evaluate(request: EvaluationRequest, signal: AbortSignal): Promise<void> {
+    this.#inFlight++;
+    this.#emit();
+    try {
+      const record = await this.#evaluator.evaluate(
+        {
+          key: request.key,
+          kind: 'search',
+          generation: request.generation,
+          genomeId: request.genomeId,
+          pipeline: request.pipeline,
+          problemId: request.problemId,
+          index: request.evaluationIndex,
+        },
+        signal,
+      );
+      // Durable first: an evaluation counts only once a reload would find it.
+      await this.#store.putEvaluation(this.#setup.id, record);
+      this.#ledger.add(record);
+      this.#state = recordEvaluation(this.#state, { key: record.key, passed: record.passed, tokens: record.tokens, executions: record.executions });
+      this.#tick(false);
+      this.#options.onEvaluation?.(record);
+      this.#options.onState?.(this.#state);
+      this.#maybeSnapshot();
+    } finally {
+      this.#inFlight--;
+      if (this.#pause.paused && this.#inFlight === 0) this.#tick(true);
+      this.#emit();
+    }
+  }
+
+  /** Adds the active time since the last tick; `stop` also stops the clock (paused or ending). */
+  #tick(stop: boolean): void {
+    const ms = stop ? this.#clock.stop() : this.#clock.take();
+    if (ms > 0) this.#state = addActiveTime(this.#state, ms);
+  }
+
+  #onPauseChange(paused: boolean): void {
+    if (this.#final !== null) return;
+    if (paused) {
+      if (this.#inFlight === 0) this.#tick(true);
+      void this.#setStatus('paused').catch(() => undefined);
+    } else {
+      this.#clock.start();
+      void this.#setStatus('running').catch(() => undefined);
+    }
+    this.#emit();
+  }
+
+  #maybeSnapshot(): void {
+    const now = this.#ports.now();
+    if (now - this.#lastSnapshotAt < (this.#options.snapshotEveryMs ?? 10_000)) return;
+    this.#lastSnapshotAt = now;
+    const state = this.#state;
+    this.#queueWrite(() => this.#store.saveState(this.#setup.id, state));
+  }
+
+  #setStatus(status: SearchStatus): Promise<void> {
+    return this.#queueWrite(() => this.#store.setStatus(this.#setup.id, status));
+  }
+
+  #queueWrite(write: () => Promise<void>): Promise<void> {
+    const done = this.#writes.then(write);
+    this.#writes = done.catch((error: unknown) => {
+      this.#writeError ??= { error };
+    });
+    return done;
+  }
+
+  async #flushWrites(): Promise<void> {
+    await this.#writes;
+    if (this.#writeError) throw this.#writeError.error;
+  }
+
+  #phase(): SearchPhase {
+    if (this.#final) return this.#final;
+    if (this.#pause.paused) return this.#inFlight > 0 ? 'pausing' : 'paused';
+    return 'running';
+  }
+
+  #emit(): SearchProgress {
+    const progress = searchProgress(this.#state, this.#ledger, this.#phase(), this.#inFlight);
+    this.#options.onProgress?.(progress);
+    return progress;
+  }
+}

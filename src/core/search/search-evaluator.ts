@@ -1,0 +1,161 @@
+/**
+ * One evaluation of a search: a genome's pipeline on one problem, through the same interpreter
+ * and with the same engine queues as a study (model calls take turns per engine while other
+ * evaluations' code runs in the sandbox pool), counting what it cost. Temperature-0 calls go
+ * through the call cache.
+ *
+ * A model that keeps failing is retried a few times and then stops the search: an evaluation
+ * that could not run is not a failed one, and counting it as failed would bias fitness.
+ */
+import type { Problem } from '../benchmarks/problem.ts';
+import { limitsFor } from '../harness/limits.ts';
+import { isAbortError, sleep } from '../llm/abort.ts';
+import type { RefinePipeline } from '../pipeline/genome.ts';
+import { runProblem } from '../pipeline/interpret.ts';
+import type { CallCache, LanguageModel, Sandbox } from '../ports.ts';
+import type { ModelBinding } from '../study/config.ts';
+import { EngineQueues, engineKey } from '../study/queued-model.ts';
+import { CachedCalls } from './cached-calls.ts';
+import { verdictFields, type SearchEvaluationRecord } from './search-record.ts';
+import { searchPromptSet, type SearchSetup } from './search-setup.ts';
+
+export interface EvaluatorPorts {
+  /** The LanguageModel for a model key of the pool (bound in `setup.models`). */
+  model: (modelKey: string) => LanguageModel;
+  sandbox: Sandbox;
+  /** Replies of temperature-0 calls; without one every call goes to the model. */
+  callCache?: CallCache | null;
+  /** Milliseconds on a monotonic clock. */
+  now: () => number;
+}
+
+export interface EvaluatorOptions {
+  /** Runs of one evaluation before its model's failure stops the search. Default 3. */
+  maxAttempts?: number;
+  /** Wait before a retry, times the attempt number. Default 2000 ms. */
+  retryDelayMs?: number;
+  /** Calls one engine serves at once. Default 1. */
+  engineCapacity?: (engine: string, binding: ModelBinding) => number;
+}
+
+/** What to evaluate: a search request or a validation unit, in one shape. */
+export interface EvaluationUnit {
+  key: string;
+  kind: SearchEvaluationRecord['kind'];
+  generation: number | null;
+  genomeId: string;
+  pipeline: RefinePipeline;
+  problemId: string;
+  /** Evaluation index or validation repeat; passed to the model as the repeat. */
+  index: number;
+}
+
+/** A sandbox rejection: per the port's contract, the sandbox itself is broken. */
+export class SandboxBroken extends Error {
+  constructor(cause: unknown) {
+    super(`The Python sandbox stopped working: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'SandboxBroken';
+  }
+}
+
+export class SearchEvaluator {
+  readonly #setup: SearchSetup;
+  readonly #problems: ReadonlyMap<string, Problem>;
+  readonly #ports: EvaluatorPorts;
+  readonly #options: EvaluatorOptions;
+  readonly #queues: EngineQueues;
+  readonly #calls: CachedCalls;
+  readonly #sandbox: Sandbox;
+
+  constructor(setup: SearchSetup, problems: readonly Problem[], ports: EvaluatorPorts, options: EvaluatorOptions = {}) {
+    this.#setup = setup;
+    this.#problems = new Map(problems.map((p) => [p.id, p]));
+    const missing = setup.config.problemIds.filter((id) => !this.#problems.has(id));
+    if (missing.length > 0) {
+      throw new Error(`The search needs problems that are not loaded: ${missing.slice(0, 5).join(', ')}${missing.length > 5 ? '…' : ''}.`);
+    }
+    this.#ports = ports;
+    this.#options = options;
+    this.#queues = new EngineQueues(setup.models, options.engineCapacity);
+    this.#calls = new CachedCalls(setup.cacheCalls ? (ports.callCache ?? null) : null);
+    const sandbox = ports.sandbox;
+    this.#sandbox = {
+      run: (program, limits) =>
+        sandbox.run(program, limits).catch((error: unknown) => {
+          throw new SandboxBroken(error);
+        }),
+      close: () => sandbox.close(),
+    };
+  }
+
+  /**
+   * Runs the unit to a verdict and returns its record. Rejects with an AbortError when `signal`
+   * aborts, with SandboxBroken at once, and with the model's error after the last retry.
+   */
+  async evaluate(unit: EvaluationUnit, signal: AbortSignal): Promise<SearchEvaluationRecord> {
+    const maxAttempts = Math.max(1, this.#options.maxAttempts ?? 3);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.#attempt(unit, signal);
+      } catch (error) {
+        if (signal.aborted || isAbortError(error) || error instanceof SandboxBroken || attempt >= maxAttempts) throw error;
+        await sleep((this.#options.retryDelayMs ?? 2000) * attempt, signal);
+      }
+    }
+  }
+
+  async #attempt(unit: EvaluationUnit, signal: AbortSignal): Promise<SearchEvaluationRecord> {
+    const problem = this.#problems.get(unit.problemId);
+    if (!problem) throw new Error(`The search has no problem ${unit.problemId}.`);
+    const { mode, limits } = this.#setup;
+    const cost = { tokens: 0, modelCalls: 0, cachedCalls: 0 };
+    const startedAt = this.#ports.now();
+    const trajectory = await runProblem(
+      problem,
+      unit.pipeline,
+      {
+        model: (key) => this.#countingModel(key, cost),
+        sandbox: this.#sandbox,
+        modelTurn: (key, turnSignal) => this.#queues.turn(key, turnSignal),
+      },
+      {
+        mode,
+        limits: limitsFor(problem, mode, { timeoutMs: limits.timeoutMs, maxOutputChars: limits.maxOutputChars, slowTaskFloors: limits.slowTaskFloors }),
+        problemTimeCapMs: limits.problemTimeCapMs,
+        repeat: unit.index,
+        signal,
+        now: this.#ports.now,
+        promptSet: searchPromptSet(this.#setup),
+      },
+    );
+    return {
+      key: unit.key,
+      kind: unit.kind,
+      generation: unit.generation,
+      genomeId: unit.genomeId,
+      problemId: unit.problemId,
+      index: unit.index,
+      ...verdictFields(trajectory),
+      ...cost,
+      ms: Math.max(0, this.#ports.now() - startedAt),
+    };
+  }
+
+  /** The model for a key, counting calls, cache hits and the tokens the model spent. */
+  #countingModel(key: string, cost: { tokens: number; modelCalls: number; cachedCalls: number }): LanguageModel {
+    const model = this.#ports.model(key);
+    const binding = this.#setup.models[key];
+    if (!binding) throw new Error(`The search binds no model to the key "${key}".`);
+    const identity = `${engineKey(binding)}|${binding.id}`;
+    return {
+      id: model.id,
+      chat: async (messages, sampling, call) => {
+        const answer = await this.#calls.chat(identity, model, messages, sampling, call);
+        cost.modelCalls++;
+        if (answer.cached) cost.cachedCalls++;
+        else cost.tokens += answer.reply.usage.promptTokens + answer.reply.usage.completionTokens;
+        return answer.reply;
+      },
+    };
+  }
+}

@@ -1,0 +1,120 @@
+/**
+ * What a running search reports: where it is (generation, evaluations done of this generation,
+ * in flight), what it has spent against its budget, and the cost of every generation — tokens,
+ * model calls (and how many the cache answered) and active wall time.
+ */
+import type { SearchBudget } from './search-config.ts';
+import { costPerGeneration, type GenerationCost, type SearchEvaluationRecord } from './search-record.ts';
+import type { SearchState, SearchStopReason } from './search-state.ts';
+
+export type SearchPhase = 'running' | 'pausing' | 'paused' | 'done' | 'cancelled';
+
+export interface GenerationCostRow {
+  generation: number;
+  evaluations: number;
+  tokens: number;
+  modelCalls: number;
+  cachedCalls: number;
+  /** Active search time of the generation (for the current one, so far). */
+  activeMs: number;
+  finished: boolean;
+}
+
+export interface SearchProgress {
+  phase: SearchPhase;
+  /** The generation being evaluated (after the end, the last one started). */
+  generation: number;
+  /** Generations finished and scored. */
+  generationsDone: number;
+  /** This generation's evaluations recorded, and asked for. */
+  done: number;
+  total: number;
+  inFlight: number;
+  stopReason: SearchStopReason | null;
+  budget: SearchBudget;
+  usage: SearchState['usage'];
+  modelCalls: number;
+  cachedCalls: number;
+  generations: GenerationCostRow[];
+}
+
+/** Keeps the per-generation cost up to date as evaluations are recorded. */
+export class CostLedger {
+  readonly #costs = new Map<number, GenerationCost>();
+
+  constructor(records: Iterable<SearchEvaluationRecord> = []) {
+    for (const c of costPerGeneration(records)) this.#costs.set(c.generation, c);
+  }
+
+  add(record: SearchEvaluationRecord): void {
+    if (record.kind !== 'search' || record.generation === null) return;
+    const [c] = costPerGeneration([record]);
+    if (!c) return;
+    const known = this.#costs.get(c.generation);
+    this.#costs.set(
+      c.generation,
+      known
+        ? {
+            generation: c.generation,
+            evaluations: known.evaluations + c.evaluations,
+            tokens: known.tokens + c.tokens,
+            modelCalls: known.modelCalls + c.modelCalls,
+            cachedCalls: known.cachedCalls + c.cachedCalls,
+            ms: known.ms + c.ms,
+          }
+        : c,
+    );
+  }
+
+  /** One row per generation that has started, with the state's active time. */
+  rows(state: SearchState): GenerationCostRow[] {
+    const rows: GenerationCostRow[] = state.history.map((h) => {
+      const c = this.#costs.get(h.generation);
+      return {
+        generation: h.generation,
+        evaluations: h.evaluations,
+        tokens: h.tokens,
+        modelCalls: c?.modelCalls ?? 0,
+        cachedCalls: c?.cachedCalls ?? 0,
+        activeMs: h.activeMs,
+        finished: true,
+      };
+    });
+    const scored = new Set(state.history.map((h) => h.generation));
+    // A search that ended with its last generation scored has bred a next one it will not run.
+    const started = state.status === 'evaluating' || Object.keys(state.evaluations).length > 0;
+    if (!scored.has(state.generation) && started) {
+      const c = this.#costs.get(state.generation);
+      const start = state.generationStartUsage;
+      rows.push({
+        generation: state.generation,
+        evaluations: state.usage.evaluations - start.evaluations,
+        tokens: state.usage.tokens - start.tokens,
+        modelCalls: c?.modelCalls ?? 0,
+        cachedCalls: c?.cachedCalls ?? 0,
+        activeMs: state.usage.activeMs - start.activeMs,
+        finished: false,
+      });
+    }
+    return rows;
+  }
+}
+
+export function searchProgress(state: SearchState, ledger: CostLedger, phase: SearchPhase, inFlight: number): SearchProgress {
+  const generations = ledger.rows(state);
+  const expected = state.population.length * state.config.evaluationsPerGenome * state.subset.length;
+  return {
+    phase,
+    generation: state.generation,
+    generationsDone: state.history.length,
+    done: Object.keys(state.evaluations).length,
+    total: expected,
+    inFlight,
+    stopReason: state.stopReason,
+    budget: state.config.budget,
+    usage: { ...state.usage },
+    modelCalls: generations.reduce((n, g) => n + g.modelCalls, 0),
+    cachedCalls: generations.reduce((n, g) => n + g.cachedCalls, 0),
+    generations,
+  };
+}

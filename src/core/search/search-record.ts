@@ -1,0 +1,84 @@
+/**
+ * What a search run writes as it goes, besides its state snapshots: one record per finished
+ * evaluation (a genome on a problem during the search, or a champion on a problem while it is
+ * re-validated), so that a reload never runs a finished evaluation again and the cost of every
+ * generation can be told afterwards. Plain data: it goes into IndexedDB and search files as is.
+ */
+import type { StopReason, Trajectory } from '../pipeline/trajectory.ts';
+
+export interface EvaluationCost {
+  /** Prompt + completion tokens of the calls the model answered (cached calls cost none). */
+  tokens: number;
+  /** Chat calls made, cached ones included. */
+  modelCalls: number;
+  /** Calls answered from the call cache. */
+  cachedCalls: number;
+  /** Wall time of the evaluation, queueing for the model included. */
+  ms: number;
+}
+
+export interface SearchEvaluationRecord extends EvaluationCost {
+  /**
+   * The search's request key (`3|g3-7|0|HumanEval/12`), or a validation unit's key
+   * (`g3-7|1|HumanEval/12`). The two never collide: search keys start with a digit, genome ids
+   * with `g`.
+   */
+  key: string;
+  kind: 'search' | 'validation';
+  /** Generation of a search evaluation; null for validation. */
+  generation: number | null;
+  genomeId: string;
+  problemId: string;
+  /** The evaluation index (0 … k − 1) of a search evaluation, the repeat of a validation unit. */
+  index: number;
+  passed: boolean;
+  /** Executions the pipeline ran: the search's tie-breaker. */
+  executions: number;
+  stopReason: StopReason;
+  /** The deciding execution's error type (`AssertionError`, `timed out`), null when it passed or none ran. */
+  errorType: string | null;
+}
+
+/** Which champions were re-validated, on which problems, how many times: enough to redo the plan. */
+export interface ValidationRequest {
+  scope: 'champion' | 'per-generation';
+  repeats: number;
+  problemIds: string[];
+}
+
+/** The record's verdict fields from a trajectory. */
+export function verdictFields(trajectory: Trajectory): Pick<SearchEvaluationRecord, 'passed' | 'executions' | 'stopReason' | 'errorType'> {
+  const verdict = trajectory.verdict;
+  let errorType: string | null = null;
+  if (trajectory.stopReason === 'time-cap') errorType = 'time cap';
+  else if (verdict?.kind === 'failed') errorType = verdict.errorType;
+  else if (verdict?.kind === 'timed-out') errorType = 'timed out';
+  return {
+    passed: trajectory.passed,
+    executions: trajectory.steps.filter((s) => s.kind === 'execute').length,
+    stopReason: trajectory.stopReason,
+    errorType,
+  };
+}
+
+/** Cost of one generation of the search, or of everything so far. */
+export interface GenerationCost extends EvaluationCost {
+  generation: number;
+  evaluations: number;
+}
+
+/** Per generation, from the stored search evaluations (validation is counted apart). */
+export function costPerGeneration(records: Iterable<SearchEvaluationRecord>): GenerationCost[] {
+  const byGeneration = new Map<number, GenerationCost>();
+  for (const r of records) {
+    if (r.kind !== 'search' || r.generation === null) continue;
+    const c = byGeneration.get(r.generation) ?? { generation: r.generation, evaluations: 0, tokens: 0, modelCalls: 0, cachedCalls: 0, ms: 0 };
+    c.evaluations++;
+    c.tokens += r.tokens;
+    c.modelCalls += r.modelCalls;
+    c.cachedCalls += r.cachedCalls;
+    c.ms += r.ms;
+    byGeneration.set(r.generation, c);
+  }
+  return [...byGeneration.values()].sort((a, b) => a.generation - b.generation);
+}

@@ -1,0 +1,344 @@
+/**
+ * The search driver over fakes: real trajectories through the interpreter with per-model scripted
+ * replies and a judging sandbox, evaluations stored before they count, generations advanced,
+ * budgets, pause, cancel and resume from the store, and the temperature-0 call cache.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Sandbox } from '../../../src/core/ports.ts';
+import { MemoryCallCache, MemorySearchStore } from '../../../src/core/search/memory-search-store.ts';
+import { runSearch, type RunSearchOptions, type SearchPorts } from '../../../src/core/search/run-search.ts';
+import { withBudget } from '../../../src/core/search/search.ts';
+import type { SearchProgress } from '../../../src/core/search/search-progress.ts';
+import type { SearchEvaluationRecord } from '../../../src/core/search/search-record.ts';
+import type { SearchSetup } from '../../../src/core/search/search-setup.ts';
+import type { SearchState } from '../../../src/core/search/search-state.ts';
+import { currentState } from '../../../src/core/search/stored-search.ts';
+import { PauseSwitch } from '../../../src/core/study/pause-switch.ts';
+import { PROBLEMS, fakeWorld, searchSetup, type FakeWorld } from './run-search-fixtures.ts';
+
+function ports(world: FakeWorld, store: MemorySearchStore, extra: Partial<SearchPorts> = {}): SearchPorts {
+  return { model: world.model, sandbox: world.sandbox, searchStore: store, now: () => 0, ...extra };
+}
+
+/** Runs a search to its end on a fresh world and store; returns what a test compares. */
+async function uninterrupted(setup: SearchSetup, options: RunSearchOptions = {}) {
+  const world = fakeWorld();
+  const store = new MemorySearchStore();
+  const keys: string[] = [];
+  const end = await runSearch(setup, PROBLEMS, ports(world, store), { ...options, onEvaluation: (r) => keys.push(r.key) });
+  return { end, world, store, keys };
+}
+
+/** The state without active time, the one figure a resumed run legitimately differs in. */
+function comparable(state: SearchState): unknown {
+  const strip = (u: SearchState['usage']) => ({ ...u, activeMs: 0 });
+  return {
+    ...state,
+    usage: strip(state.usage),
+    generationStartUsage: strip(state.generationStartUsage),
+    history: state.history.map((h) => ({ ...h, activeMs: 0 })),
+  };
+}
+
+describe('runSearch', () => {
+  it('runs three generations, storing every evaluation once, with the cost of each generation', async () => {
+    const setup = searchSetup();
+    const progress: SearchProgress[] = [];
+    const { end, world, store, keys } = await uninterrupted(setup, { onProgress: (p) => progress.push(p) });
+
+    expect(end.status).toBe('done');
+    expect(end.state).toMatchObject({ status: 'done', stopReason: 'generations' });
+    expect(end.state.history).toHaveLength(3);
+    // 6 genomes × 3 problems × 1 evaluation per generation, none twice.
+    expect(keys).toHaveLength(3 * 18);
+    expect(new Set(keys).size).toBe(keys.length);
+    const stored = await store.loadSearch(setup.id);
+    expect(stored?.status).toBe('done');
+    expect(stored?.evaluations).toHaveLength(54);
+    expect(store.evaluationWrites).toBe(54);
+
+    const last = end.progress;
+    expect(last.phase).toBe('done');
+    expect(last.generations.map((g) => g.generation)).toEqual([0, 1, 2]);
+    for (const g of last.generations) {
+      expect(g.evaluations).toBe(18);
+      expect(g.tokens).toBeGreaterThan(0);
+      expect(g.modelCalls).toBeGreaterThanOrEqual(18);
+      expect(g.finished).toBe(true);
+    }
+    expect(last.modelCalls).toBe(world.calls());
+    expect(last.cachedCalls).toBe(0);
+    // Progress was reported while the generations ran, not only at the end.
+    expect(progress.some((p) => p.phase === 'running' && p.inFlight > 0 && p.done < p.total)).toBe(true);
+    // The stored snapshot is the final state.
+    expect(stored?.state).toEqual(end.state);
+  });
+
+  it('finds that refining with llama or qwen passes everything here', async () => {
+    const { end } = await uninterrupted(searchSetup());
+    const champion = end.state.champion;
+    expect(champion?.passRate).toBe(1);
+    const genome = end.state.genomes[champion?.genomeId ?? ''];
+    expect(genome?.pipeline.stages.some((s) => s.refiner.model !== 'gemma3:1b')).toBe(true);
+  });
+
+  it('resumes a search cancelled mid-generation without running a finished evaluation again, to the same end', async () => {
+    const setup = searchSetup();
+    const reference = await uninterrupted(setup, { concurrency: 3 });
+
+    const world = fakeWorld();
+    const store = new MemorySearchStore();
+    const first: string[] = [];
+    const cancel = new AbortController();
+    const stopped = await runSearch(setup, PROBLEMS, ports(world, store), {
+      concurrency: 3,
+      signal: cancel.signal,
+      onEvaluation: (r) => {
+        first.push(r.key);
+        // Part-way through generation 1, with other evaluations in flight.
+        if (first.length === 18 + 7) cancel.abort();
+      },
+    });
+    expect(stopped.status).toBe('cancelled');
+    expect((await store.loadSearch(setup.id))?.status).toBe('cancelled');
+    expect(stopped.state.generation).toBe(1);
+
+    // A new driver, as after a reload: only the store survives.
+    const second: string[] = [];
+    const resumed = await runSearch(setup, PROBLEMS, ports(world, store), { concurrency: 3, onEvaluation: (r) => second.push(r.key) });
+
+    expect(second.filter((key) => first.includes(key))).toEqual([]);
+    expect(new Set([...first, ...second])).toEqual(new Set(reference.keys));
+    expect(comparable(resumed.state)).toEqual(comparable(reference.end.state));
+    expect(resumed.status).toBe('done');
+  });
+
+  it('makes no model call twice across an interruption when nothing was in flight', async () => {
+    const setup = searchSetup();
+    const reference = await uninterrupted(setup, { concurrency: 1 });
+
+    const world = fakeWorld();
+    const store = new MemorySearchStore();
+    const cancel = new AbortController();
+    let recorded = 0;
+    await runSearch(setup, PROBLEMS, ports(world, store), {
+      concurrency: 1,
+      signal: cancel.signal,
+      onEvaluation: () => {
+        if (++recorded === 11) cancel.abort();
+      },
+    });
+    const callsBefore = world.calls();
+    expect(callsBefore).toBeGreaterThan(0);
+    const resumed = await runSearch(setup, PROBLEMS, ports(world, store), { concurrency: 1 });
+
+    expect(world.calls()).toBe(reference.world.calls());
+    expect(comparable(resumed.state)).toEqual(comparable(reference.end.state));
+  });
+
+  it('applies evaluations stored after the last snapshot when it resumes', async () => {
+    const setup = searchSetup();
+    const world = fakeWorld();
+    const store = new MemorySearchStore();
+    const cancel = new AbortController();
+    let recorded = 0;
+    await runSearch(setup, PROBLEMS, ports(world, store), {
+      concurrency: 1,
+      signal: cancel.signal,
+      onEvaluation: () => {
+        if (++recorded === 5) cancel.abort();
+      },
+    });
+    const stored = await store.loadSearch(setup.id);
+    // Pretend the last snapshot was written before any evaluation (a crash, not a cancel).
+    const state = currentState({ ...stored!, state: null, evaluations: [] });
+    const rebuilt = currentState({ ...stored!, state });
+    expect(Object.keys(rebuilt.evaluations).sort()).toEqual(stored!.evaluations.map((e) => e.key).sort());
+  });
+});
+
+describe('budgets', () => {
+  it('stops when the token budget is spent, keeps what was in flight, and carries on under a larger budget', async () => {
+    const setup = searchSetup({ budget: { maxGenerations: 3, maxWallMs: null, maxTokens: 2500 } });
+    const world = fakeWorld();
+    const store = new MemorySearchStore();
+    const end = await runSearch(setup, PROBLEMS, ports(world, store), { concurrency: 3 });
+    expect(end.state).toMatchObject({ status: 'done', stopReason: 'tokens' });
+    expect(end.state.usage.tokens).toBeGreaterThanOrEqual(2500);
+    const stored = await store.loadSearch(setup.id);
+    expect(stored?.evaluations).toHaveLength(end.state.usage.evaluations);
+
+    // Nothing more runs while the budget stays spent.
+    const calls = world.calls();
+    const again = await runSearch(setup, PROBLEMS, ports(world, store));
+    expect(again.status).toBe('done');
+    expect(world.calls()).toBe(calls);
+
+    await store.saveState(setup.id, withBudget(again.state, { maxGenerations: 3, maxWallMs: null, maxTokens: null }));
+    const carried = await runSearch(setup, PROBLEMS, ports(world, store));
+    expect(carried.state).toMatchObject({ status: 'done', stopReason: 'generations' });
+    expect(carried.state.history).toHaveLength(3);
+  });
+
+  it('stops on the wall-time budget, counting only the time it worked', async () => {
+    let clock = 0;
+    const world = fakeWorld();
+    const timed: Sandbox = {
+      run: async (program, limits) => {
+        clock += 1000;
+        return world.sandbox.run(program, limits);
+      },
+      close: async () => undefined,
+    };
+    const setup = searchSetup({ budget: { maxGenerations: 3, maxWallMs: 20_000, maxTokens: null } });
+    const store = new MemorySearchStore();
+    const end = await runSearch(setup, PROBLEMS, ports(world, store, { sandbox: timed, now: () => clock }), { concurrency: 1 });
+    expect(end.state).toMatchObject({ status: 'done', stopReason: 'wall-time' });
+    expect(end.state.usage.activeMs).toBeGreaterThanOrEqual(20_000);
+    expect(end.state.usage.activeMs).toBeLessThan(20_000 + 10_000);
+  });
+
+  it('stops after the last generation the budget allows', async () => {
+    const { end } = await uninterrupted(searchSetup({ budget: { maxGenerations: 1, maxWallMs: null, maxTokens: null } }));
+    expect(end.state.history).toHaveLength(1);
+    expect(end.progress.generations).toHaveLength(1);
+  });
+});
+
+describe('pause and failures', () => {
+  it('pauses after the evaluations in flight, counts no time while paused, and resumes', async () => {
+    const setup = searchSetup({ budget: { maxGenerations: 1, maxWallMs: null, maxTokens: null } });
+    const world = fakeWorld();
+    const store = new MemorySearchStore();
+    const pause = new PauseSwitch();
+    let clock = 0;
+    const phases: string[] = [];
+    let recorded = 0;
+    let resolvePaused: () => void = () => undefined;
+    const paused = new Promise<void>((resolve) => (resolvePaused = resolve));
+    const running = runSearch(setup, PROBLEMS, ports(world, store, { now: () => clock }), {
+      concurrency: 2,
+      pause,
+      onEvaluation: () => {
+        clock += 100;
+        if (++recorded === 4) pause.pause();
+      },
+      onProgress: (p) => {
+        phases.push(p.phase);
+        if (p.phase === 'paused') resolvePaused();
+      },
+    });
+    await paused;
+    const done = recorded;
+    expect((await store.loadSearch(setup.id))?.status).toBe('paused');
+    clock += 1_000_000; // the page sits paused for a long time
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(recorded).toBe(done);
+    pause.resume();
+    const end = await running;
+    expect(end.status).toBe('done');
+    expect(phases).toContain('pausing');
+    expect(end.state.usage.activeMs).toBeLessThan(1_000_000);
+  });
+
+  it('retries a failing model, then stops the search with its error and keeps what was stored', async () => {
+    const setup = searchSetup();
+    const world = fakeWorld();
+    const store = new MemorySearchStore();
+    let recorded = 0;
+    const failing = runSearch(setup, PROBLEMS, ports(world, store), {
+      concurrency: 1,
+      retryDelayMs: 0,
+      maxAttempts: 2,
+      onEvaluation: () => {
+        if (++recorded === 3) world.failNext(1000);
+      },
+    });
+    await expect(failing).rejects.toThrow(/503: model is loading/);
+    const stored = await store.loadSearch(setup.id);
+    expect(stored?.evaluations).toHaveLength(3);
+    expect(stored?.status).toBe('running');
+  });
+
+  it('recovers from a model failure that a retry gets past', async () => {
+    const setup = searchSetup({ budget: { maxGenerations: 1, maxWallMs: null, maxTokens: null } });
+    const world = fakeWorld();
+    world.failNext(1);
+    const end = await runSearch(setup, PROBLEMS, ports(world, new MemorySearchStore()), { retryDelayMs: 0 });
+    expect(end.status).toBe('done');
+  });
+
+  it('refuses problems it was not given', async () => {
+    await expect(runSearch(searchSetup(), PROBLEMS.slice(1), ports(fakeWorld(), new MemorySearchStore()))).rejects.toThrow(/HumanEval\/900/);
+  });
+
+  it('is cancelled before it starts when the signal has already fired', async () => {
+    const cancel = new AbortController();
+    cancel.abort();
+    const world = fakeWorld();
+    const end = await runSearch(searchSetup(), PROBLEMS, ports(world, new MemorySearchStore()), { signal: cancel.signal });
+    expect(end.status).toBe('cancelled');
+    expect(world.calls()).toBe(0);
+  });
+});
+
+describe('the call cache', () => {
+  const atZero = { evaluationTemperature: 0 };
+
+  it('answers identical temperature-0 calls from the cache instead of the model', async () => {
+    const cache = new MemoryCallCache();
+    const world = fakeWorld();
+    const store = new MemorySearchStore();
+    const end = await runSearch(searchSetup(atZero), PROBLEMS, ports(world, store, { callCache: cache }));
+    const total = end.progress.modelCalls;
+    expect(end.progress.cachedCalls).toBeGreaterThan(0);
+    expect(world.calls()).toBe(total - end.progress.cachedCalls);
+    expect(cache.size).toBe(world.calls());
+    const records = (await store.loadSearch('search-unit'))?.evaluations ?? [];
+    const cachedTokens = records.filter((r: SearchEvaluationRecord) => r.cachedCalls === r.modelCalls).map((r) => r.tokens);
+    expect(cachedTokens.length).toBeGreaterThan(0);
+    expect(cachedTokens.every((t) => t === 0)).toBe(true);
+  });
+
+  it('reaches the same search with the cache as without it', async () => {
+    const cached = await runSearch(searchSetup(atZero), PROBLEMS, ports(fakeWorld(), new MemorySearchStore(), { callCache: new MemoryCallCache() }));
+    const plain = await runSearch(searchSetup(atZero, { cacheCalls: false }), PROBLEMS, ports(fakeWorld(), new MemorySearchStore(), { callCache: new MemoryCallCache() }));
+    expect(plain.progress.cachedCalls).toBe(0);
+    expect(cached.state.history.map((h) => h.scores.map((s) => s.passRate))).toEqual(plain.state.history.map((h) => h.scores.map((s) => s.passRate)));
+    expect(cached.state.champion?.genomeId).toBe(plain.state.champion?.genomeId);
+  });
+
+  it('answers a second run of the same search wholly from a persisted cache', async () => {
+    const cache = new MemoryCallCache();
+    await runSearch(searchSetup(atZero), PROBLEMS, ports(fakeWorld(), new MemorySearchStore(), { callCache: cache }));
+    const world = fakeWorld();
+    const again = await runSearch(searchSetup(atZero, { id: 'search-again' }), PROBLEMS, ports(world, new MemorySearchStore(), { callCache: cache }));
+    expect(world.calls()).toBe(0);
+    expect(again.progress.cachedCalls).toBe(again.progress.modelCalls);
+    expect(again.state.usage.tokens).toBe(0);
+  });
+
+  it('never caches calls above temperature 0', async () => {
+    const cache = new MemoryCallCache();
+    const world = fakeWorld();
+    const end = await runSearch(searchSetup(), PROBLEMS, ports(world, new MemorySearchStore(), { callCache: cache }));
+    expect(end.progress.cachedCalls).toBe(0);
+    expect(cache.size).toBe(0);
+  });
+});
+
+it('ends as cancelled, not as an error, when cancelled with evaluations in flight', async () => {
+  const cancel = new AbortController();
+  const store = new MemorySearchStore();
+  let n = 0;
+  const end = await runSearch(searchSetup(), PROBLEMS, ports(fakeWorld(), store), {
+    concurrency: 3,
+    signal: cancel.signal,
+    onProgress: (p) => {
+      if (p.inFlight === 3 && ++n === 2) cancel.abort();
+    },
+  });
+  expect(end.status).toBe('cancelled');
+  expect(end.progress.phase).toBe('cancelled');
+  expect((await store.loadSearch('search-unit'))?.state).toEqual(end.state);
+});
