@@ -1,0 +1,88 @@
+import { describe, expect, it, vi } from 'vitest';
+import { scriptedModel } from '../../../src/core/llm/scripted-model.ts';
+import { llamaSelfRefine } from '../../../src/core/pipeline/presets.ts';
+import { DEFAULT_PACING, type PlaybackPacing } from '../../../src/core/presenter/playback.ts';
+import { demoRecording } from '../../../src/core/presenter/demos.ts';
+import { LiveShow } from '../../../src/ui/presenter/live-show.svelte.ts';
+import { loadTestProblem } from '../../support/datasets.ts';
+import { judgingSandbox } from '../pipeline/fake-sandbox.ts';
+
+const [broken, fixed] = demoRecording('name-error').trajectory.steps.flatMap((s) => (s.kind === 'execute' ? [] : [s.reply]));
+const quick: PlaybackPacing = { ...DEFAULT_PACING, afterReplyMs: 5, afterPassMs: 5, afterFailMs: 5, tickMs: 2, briefingMs: 60_000 };
+
+async function liveShow(pacing: PlaybackPacing = quick) {
+  const problem = await loadTestProblem('humaneval', 'HumanEval/0');
+  const model = scriptedModel(broken!, fixed!, broken!, fixed!);
+  const sandbox = judgingSandbox((program) => program.includes('import itertools'), 'name-error');
+  const show = new LiveShow(
+    { problemId: problem.id, problem, pipeline: llamaSelfRefine, mode: 'study', sourceLabel: 'scripted', note: null },
+    { modelFor: () => model, sandbox: async () => sandbox },
+    pacing,
+  );
+  return { show, model, sandbox };
+}
+
+const lastKind = (show: LiveShow) => show.scenes[show.shownIndex]?.kind;
+
+describe('a live show', () => {
+  it("holds on what the refiner is told until →, then streams the fix to a passing verdict", async () => {
+    const { show, model } = await liveShow();
+    show.start();
+    await vi.waitFor(() => expect(lastKind(show)).toBe('briefing'));
+    expect(show.scenes.map((s) => s.kind)).toEqual(['problem', 'generation', 'execution', 'briefing']);
+    expect(model.calls).toHaveLength(1);
+    // The briefing would stay up a minute; → moves on.
+    show.next();
+    await vi.waitFor(() => expect(show.finished).toBe(true));
+    expect(show.scenes.map((s) => s.kind)).toEqual(['problem', 'generation', 'execution', 'briefing', 'refinement', 'execution', 'verdict']);
+    expect(show.strip).toMatchObject({ phase: 'Passed', version: 2, maxVersions: 4 });
+    show.stop();
+  });
+
+  it('stops at the next pause point while paused, and goes on when resumed', async () => {
+    const { show, model, sandbox } = await liveShow({ ...quick, briefingMs: 10 });
+    show.start();
+    show.togglePause();
+    expect(show.playing).toBe(false);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The reply under way finishes; its run waits.
+    expect(model.calls).toHaveLength(1);
+    expect(sandbox.programs).toHaveLength(0);
+    show.togglePause();
+    await vi.waitFor(() => expect(show.finished).toBe(true));
+    expect(model.calls).toHaveLength(2);
+  });
+
+  it('lets the presenter look back while the run goes on, and → comes forward again', async () => {
+    const { show } = await liveShow();
+    show.start();
+    await vi.waitFor(() => expect(lastKind(show)).toBe('briefing'));
+    show.previous();
+    expect(show.scenes[show.shownIndex]?.kind).toBe('execution');
+    show.next();
+    expect(show.shownIndex).toBe(show.scenes.length - 1);
+    show.stop();
+  });
+
+  it('runs again from the start on restart', async () => {
+    const { show, model } = await liveShow({ ...quick, briefingMs: 1 });
+    show.start();
+    await vi.waitFor(() => expect(show.finished).toBe(true));
+    show.restart();
+    expect(show.finished).toBe(false);
+    await vi.waitFor(() => expect(show.finished).toBe(true));
+    expect(model.calls).toHaveLength(4);
+  });
+
+  it('says what went wrong when the model fails', async () => {
+    const problem = await loadTestProblem('humaneval', 'HumanEval/0');
+    const show = new LiveShow(
+      { problemId: problem.id, problem, pipeline: llamaSelfRefine, mode: 'study', sourceLabel: 'scripted', note: null },
+      { modelFor: () => scriptedModel(new Error('The endpoint answered 500.')), sandbox: async () => judgingSandbox(() => true) },
+      quick,
+    );
+    show.start();
+    await vi.waitFor(() => expect(show.error).toBe('The endpoint answered 500.'));
+    expect(show.finished).toBe(true);
+  });
+});

@@ -1,0 +1,115 @@
+import { describe, expect, it } from 'vitest';
+import { llamaSelfRefine } from '../../../src/core/pipeline/presets.ts';
+import { demoRecording } from '../../../src/core/presenter/demos.ts';
+import { actionForKey, isTypingTarget } from '../../../src/ui/presenter/presenter-keys.ts';
+import { ReplayShow, type ReplayClock } from '../../../src/ui/presenter/replay-show.svelte.ts';
+import { loadTestProblem } from '../../support/datasets.ts';
+
+/** A clock the test moves by hand. */
+function manualClock() {
+  let now = 0;
+  const ticks = new Set<() => void>();
+  const clock: ReplayClock = {
+    now: () => now,
+    every: (_ms, tick) => {
+      ticks.add(tick);
+      return () => ticks.delete(tick);
+    },
+  };
+  const advance = (ms: number) => {
+    for (let t = 0; t < ms; t += 40) {
+      now += Math.min(40, ms - t);
+      for (const tick of ticks) tick();
+    }
+  };
+  return { clock, advance };
+}
+
+async function replay(speed: 1 | 4 | 'step') {
+  const problem = await loadTestProblem('humaneval', 'HumanEval/26');
+  const { clock, advance } = manualClock();
+  const show = new ReplayShow(
+    { problemId: problem.id, problem, pipeline: llamaSelfRefine, mode: 'study', sourceLabel: 'demo', note: null },
+    demoRecording('assertion-error').trajectory,
+    speed,
+    clock,
+  );
+  return { show, advance };
+}
+
+describe('a replay', () => {
+  it('plays at the chosen speed: 4× gets four times as far', async () => {
+    const one = await replay(1);
+    const four = await replay(4);
+    one.show.start();
+    four.show.start();
+    one.advance(2000);
+    four.advance(2000);
+    expect(four.show.atMs).toBeCloseTo(one.show.atMs * 4, -1);
+  });
+
+  it('stands still while paused, and runs to the verdict when resumed', async () => {
+    const { show, advance } = await replay(4);
+    show.start();
+    advance(1000);
+    show.togglePause();
+    const at = show.atMs;
+    advance(5000);
+    expect(show.atMs).toBe(at);
+    show.togglePause();
+    advance(60_000);
+    expect(show.finished).toBe(true);
+    expect(show.scenes.at(-1)?.kind).toBe('verdict');
+    expect(show.playing).toBe(false);
+  });
+
+  it('step by step, waits for space or → at every scene', async () => {
+    const { show, advance } = await replay('step');
+    show.start();
+    advance(10_000);
+    expect(show.scenes.map((s) => s.kind)).toEqual(['problem']);
+    show.togglePause();
+    expect(show.scenes.at(-1)).toMatchObject({ kind: 'generation', streaming: false });
+    show.next();
+    expect(show.scenes.at(-1)).toMatchObject({ kind: 'execution', settled: true });
+  });
+
+  it('← goes back one scene and pauses there; R starts over', async () => {
+    const { show, advance } = await replay(1);
+    show.start();
+    advance(15_000);
+    const count = show.scenes.length;
+    show.previous();
+    expect(show.scenes).toHaveLength(count - 1);
+    expect(show.playing).toBe(false);
+    show.restart();
+    expect(show.scenes.map((s) => s.kind)).toEqual(['problem']);
+    expect(show.playing).toBe(true);
+  });
+});
+
+describe('presenter keys', () => {
+  const key = (k: string, mods: Partial<{ ctrlKey: boolean; altKey: boolean; metaKey: boolean }> = {}) => ({ key: k, ctrlKey: false, altKey: false, metaKey: false, ...mods });
+
+  it('map space, arrows, R, F, + and − (and a clicker’s Page keys)', () => {
+    expect([' ', 'ArrowRight', 'ArrowLeft', 'r', 'F', '+', '-', '?', 'PageDown'].map((k) => actionForKey(key(k), false))).toEqual([
+      'toggle-pause',
+      'next',
+      'previous',
+      'restart',
+      'fullscreen',
+      'bigger',
+      'smaller',
+      'help',
+      'next',
+    ]);
+  });
+
+  it('leave the browser its shortcuts and form fields their letters', () => {
+    expect(actionForKey(key('r', { ctrlKey: true }), false)).toBeNull();
+    expect(actionForKey(key('+', { metaKey: true }), false)).toBeNull();
+    expect(actionForKey(key('r'), true)).toBeNull();
+    expect(actionForKey(key('Escape'), true)).toBe('close');
+    expect(isTypingTarget(null)).toBe(false);
+  });
+});
