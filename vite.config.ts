@@ -4,6 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { webllmPrebuilt } from './src/llm/webllm-prebuilt-plugin.ts';
+import { serviceWorker } from './src/service-worker/precache-plugin.ts';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
@@ -37,7 +38,7 @@ export default defineConfig({
   // 'mpa' answers a missing file with a real 404. The SPA fallback answers with index.html and
   // status 200, which WebLLM would cache as a model config.
   appType: 'mpa',
-  plugins: [selfHostedPyodide(), webllmPrebuilt(), svelte()],
+  plugins: [selfHostedPyodide(), webllmPrebuilt(), svelte(), serviceWorker()],
   server: { headers: isolationHeaders, port: 5173 },
   preview: { headers: isolationHeaders, port: 4173 },
   worker: { format: 'es' },

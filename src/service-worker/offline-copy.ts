@@ -1,0 +1,38 @@
+/**
+ * Page side of the service worker's offline copy: once the page has loaded and gone quiet, asks
+ * the worker to cache the whole build (lazy pages, workers, Pyodide, shipped benchmark files), and
+ * says whether everything is there. Waiting first keeps the download from competing with the
+ * page's own start (Pyodide is ~13 MB and the first visit fetches it anyway).
+ */
+import type { PageMessage, WorkerMessage } from './protocol.ts';
+
+const QUIET_DELAY_MS = 3000;
+
+function afterLoadAndQuiet(delayMs: number): Promise<void> {
+  const loaded = document.readyState === 'complete' ? Promise.resolve() : new Promise<void>((resolve) => addEventListener('load', () => resolve(), { once: true }));
+  return loaded.then(() => new Promise<void>((resolve) => setTimeout(resolve, delayMs)));
+}
+
+/**
+ * Resolves with the worker's report once it has cached what it could, or null when there is no
+ * worker (dev builds, browsers without service workers). Never rejects.
+ */
+export async function warmOfflineCopy(delayMs = QUIET_DELAY_MS): Promise<WorkerMessage | null> {
+  if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return null;
+  try {
+    // Pending for ever when registration failed: there is then no offline copy to speak of.
+    const registration = await navigator.serviceWorker.ready;
+    await afterLoadAndQuiet(delayMs);
+    const worker = registration.active;
+    if (!worker) return null;
+    const channel = new MessageChannel();
+    const reply = new Promise<WorkerMessage>((resolve) => {
+      channel.port1.onmessage = (event: MessageEvent<WorkerMessage>) => resolve(event.data);
+    });
+    const message: PageMessage = { type: 'warm' };
+    worker.postMessage(message, [channel.port2]);
+    return await reply;
+  } catch {
+    return null;
+  }
+}

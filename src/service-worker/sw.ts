@@ -1,0 +1,253 @@
+/**
+ * Feedback Lab's service worker, built to `sw.js` at the app's root (precache-plugin.ts). Two jobs:
+ *
+ * 1. Cross-origin isolation where the host cannot send headers (GitHub Pages): every same-origin
+ *    response goes back to the page with COOP/COEP/CORP added, so after one reload the page and
+ *    its workers are `crossOriginIsolated` and the sandbox can interrupt Python through a
+ *    SharedArrayBuffer. The idea is the one of coi-serviceworker; this is our own code.
+ * 2. Offline: the app shell is cached when the worker installs, the rest of the build (lazy
+ *    pages, workers, Pyodide, shipped benchmark files) when the page asks (`warm`), and any other
+ *    same-origin GET as it goes by. Studies and benchmark files also live in IndexedDB.
+ *
+ * Cross-origin requests (model downloads, upstream datasets, endpoints) are never touched, and
+ * no cache but our own two is ever opened or deleted: WebLLM keeps its models in Cache Storage
+ * under its own names.
+ */
+import type { PageMessage, PrecacheEntry, PrecacheManifest, WorkerMessage } from './protocol.ts';
+
+declare const self: ServiceWorkerGlobalScope;
+
+// The build replaces this string with the manifest's JSON (precache-plugin.ts).
+const MANIFEST: PrecacheManifest = JSON.parse('__FEEDBACK_LAB_PRECACHE_MANIFEST__') as PrecacheManifest;
+
+/** Entries under a content-hash key, shared by every version: unchanged files survive an update. */
+const PRECACHE = 'feedback-lab-precache-v1';
+/** Same-origin GETs outside the build: navigations, benchmark files added after the build. */
+const RUNTIME = 'feedback-lab-runtime-v1';
+const OUR_CACHE_PREFIX = 'feedback-lab-';
+/** A navigation falls back to the cached page after this long, for networks that hang. */
+const NAVIGATION_TIMEOUT_MS = 5000;
+const WARM_CONCURRENCY = 3;
+
+const entriesByPath = new Map(MANIFEST.entries.map((entry) => [entry.path, entry]));
+
+function urlOf(path: string): string {
+  return new URL(path, self.registration.scope).href;
+}
+
+/** The cache key of an entry: its URL with the content hash, so a new build never reads old bytes. */
+function keyOf(entry: PrecacheEntry): string {
+  return `${urlOf(entry.path)}?__rev=${entry.rev}`;
+}
+
+async function sha256Prefix(bytes: ArrayBuffer): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+  return [...digest.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/**
+ * Fetches an entry and stores it if its bytes are the ones the build hashed (a deploy in progress
+ * could serve a newer file under the same name). Resolves with the response to hand out.
+ */
+async function fetchEntry(entry: PrecacheEntry): Promise<Response> {
+  // Hashed assets never change; anything else is revalidated so the check below can pass.
+  const response = await fetch(urlOf(entry.path), { cache: entry.path.startsWith('assets/') ? 'default' : 'no-cache' });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const bytes = await response.arrayBuffer();
+  const copy = () => new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
+  if ((await sha256Prefix(bytes)) === entry.rev) {
+    const cache = await caches.open(PRECACHE);
+    await cache.put(keyOf(entry), copy());
+  }
+  return copy();
+}
+
+/** Caches the entries not cached yet, a few at a time; returns the failures. */
+async function precache(entries: readonly PrecacheEntry[]): Promise<{ path: string; reason: string }[]> {
+  const cache = await caches.open(PRECACHE);
+  const missing: PrecacheEntry[] = [];
+  for (const entry of entries) if (!(await cache.match(keyOf(entry)))) missing.push(entry);
+  const failed: { path: string; reason: string }[] = [];
+  let next = 0;
+  const lane = async () => {
+    while (next < missing.length) {
+      const entry = missing[next++]!;
+      try {
+        await fetchEntry(entry);
+      } catch (error) {
+        failed.push({ path: entry.path, reason: error instanceof Error ? error.message : String(error) });
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: WARM_CONCURRENCY }, lane));
+  return failed;
+}
+
+/** Optional files the host has (shipped benchmark files), into the runtime cache. */
+async function cacheOptional(paths: readonly string[]): Promise<string[]> {
+  const cache = await caches.open(RUNTIME);
+  const cached: string[] = [];
+  for (const path of paths) {
+    const url = urlOf(path);
+    try {
+      if (!(await cache.match(url))) {
+        const response = await fetch(url, { cache: 'no-cache' });
+        if (!response.ok) continue;
+        await cache.put(url, response);
+      }
+      cached.push(path);
+    } catch {
+      // Not shipped with this deploy, or no network: the app loads it from elsewhere.
+    }
+  }
+  return cached;
+}
+
+async function warm(): Promise<WorkerMessage> {
+  const failed = await precache(MANIFEST.entries);
+  const optionalCached = await cacheOptional(MANIFEST.optional);
+  return {
+    type: 'warmed',
+    version: MANIFEST.version,
+    cached: MANIFEST.entries.length - failed.length,
+    total: MANIFEST.entries.length,
+    failed,
+    optionalCached,
+  };
+}
+
+/** Deletes our caches of older formats and precache keys no entry of this build uses. */
+async function prune(): Promise<void> {
+  for (const name of await caches.keys()) {
+    if (name.startsWith(OUR_CACHE_PREFIX) && name !== PRECACHE && name !== RUNTIME) await caches.delete(name);
+  }
+  const cache = await caches.open(PRECACHE);
+  const wanted = new Set(MANIFEST.entries.map(keyOf));
+  for (const request of await cache.keys()) if (!wanted.has(request.url)) await cache.delete(request);
+}
+
+// Statuses whose responses must not have a body (the Response constructor throws otherwise).
+const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
+
+/** The same response with the headers that make the page (and its workers) cross-origin isolated. */
+function withIsolationHeaders(response: Response): Response {
+  // Opaque responses and network errors cannot be rebuilt; they pass as they are.
+  if (response.status === 0) return response;
+  const headers = new Headers(response.headers);
+  headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+  headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
+  headers.set('Cross-Origin-Resource-Policy', 'same-origin');
+  const body = NULL_BODY_STATUSES.has(response.status) ? null : response.body;
+  return new Response(body, { status: response.status, statusText: response.statusText, headers });
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no answer in ${ms} ms`)), ms);
+    promise.then(
+      (value) => (clearTimeout(timer), resolve(value)),
+      (error: unknown) => (clearTimeout(timer), reject(error)),
+    );
+  });
+}
+
+/** The URL without query or fragment: how navigations and runtime entries are stored. */
+function bareUrl(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}
+
+/**
+ * Network first, so a new deploy shows at once; the cached page when the network fails, or hangs
+ * while a cached page is there to fall back on.
+ */
+async function navigate(request: Request, url: URL): Promise<Response> {
+  const runtime = await caches.open(RUNTIME);
+  const network = fetch(request).then(async (response) => {
+    if (response.ok && response.type === 'basic') await runtime.put(bareUrl(url), response.clone());
+    return response;
+  });
+  // When the cached page is answered, a late network failure is expected, not an error.
+  network.catch(() => undefined);
+  const cached = (await runtime.match(bareUrl(url))) ?? (await shellPage(url));
+  if (!cached) return network;
+  try {
+    return await withTimeout(network, NAVIGATION_TIMEOUT_MS);
+  } catch {
+    return cached;
+  }
+}
+
+/** index.html from the precache, for the app's root or index.html itself. */
+async function shellPage(url: URL): Promise<Response | undefined> {
+  const path = url.pathname.slice(new URL(self.registration.scope).pathname.length);
+  if (path !== '' && path !== 'index.html') return undefined;
+  const entry = entriesByPath.get('index.html');
+  return entry ? caches.match(keyOf(entry), { cacheName: PRECACHE }) : undefined;
+}
+
+/** Build files: from the cache, else the network (and then cached). */
+async function buildFile(entry: PrecacheEntry, request: Request): Promise<Response> {
+  const cached = await caches.match(keyOf(entry), { cacheName: PRECACHE });
+  if (cached) return cached;
+  try {
+    return await fetchEntry(entry);
+  } catch {
+    return fetch(request);
+  }
+}
+
+/** Anything else of ours: the network, remembered for when it is gone. */
+async function otherFile(request: Request, url: URL): Promise<Response> {
+  const runtime = await caches.open(RUNTIME);
+  try {
+    const response = await fetch(request);
+    if (response.ok && response.type === 'basic') await runtime.put(bareUrl(url), response.clone());
+    return response;
+  } catch (error) {
+    const cached = await runtime.match(bareUrl(url));
+    if (cached) return cached;
+    throw error;
+  }
+}
+
+function respond(request: Request, url: URL): Promise<Response> {
+  if (request.mode === 'navigate') return navigate(request, url);
+  const path = url.pathname.slice(new URL(self.registration.scope).pathname.length);
+  const entry = url.search === '' ? entriesByPath.get(path) : undefined;
+  return entry ? buildFile(entry, request) : otherFile(request, url);
+}
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(
+    (async () => {
+      const failed = await precache(MANIFEST.entries.filter((entry) => entry.shell));
+      // Without the shell this worker could not serve the app offline: stay with the old one.
+      if (failed.length > 0) throw new Error(`App shell not cached: ${failed.map((f) => `${f.path} (${f.reason})`).join(', ')}`);
+      await self.skipWaiting();
+    })(),
+  );
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(prune().then(() => self.clients.claim()));
+});
+
+self.addEventListener('fetch', (event) => {
+  const { request } = event;
+  if (request.method !== 'GET') return;
+  const url = new URL(request.url);
+  if (url.origin !== self.location.origin || !url.href.startsWith(self.registration.scope)) return;
+  // DevTools can issue these; fetch() would throw on them (https://crbug.com/823392).
+  if (request.cache === 'only-if-cached' && request.mode !== 'same-origin') return;
+  // Partial content is for media, which this app has none of; let the browser handle it.
+  if (request.headers.has('range')) return;
+  event.respondWith(respond(request, url).then(withIsolationHeaders));
+});
+
+self.addEventListener('message', (event) => {
+  const message = event.data as PageMessage;
+  if (message?.type !== 'warm') return;
+  // The page sends a port to answer on; without one, answer the page itself.
+  const reply = event.ports[0] ?? event.source;
+  event.waitUntil(warm().then((report) => reply?.postMessage(report)));
+});
