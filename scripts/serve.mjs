@@ -4,6 +4,9 @@
 // real 404s (a page answered in place of a missing model file gets cached by WebLLM as config).
 //
 // Usage: node scripts/serve.mjs [--root dist] [--host 127.0.0.1] [--port 4173]   (--port 0 picks a free port)
+//                               [--base /feedback-lab/]   serve the app under a sub-path, as GitHub Pages does
+//                               [--no-isolation]          leave out COOP/COEP/CORP, like a host that cannot send
+//                                                         headers (the app's service worker then adds them)
 import { createServer } from 'node:http';
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
@@ -17,8 +20,12 @@ const { values } = parseArgs({
     root: { type: 'string', default: join(repoRoot, 'dist') },
     host: { type: 'string', default: '127.0.0.1' },
     port: { type: 'string', default: process.env.PORT ?? '4173' },
+    base: { type: 'string', default: '/' },
+    'no-isolation': { type: 'boolean', default: false },
   },
 });
+
+const base = `/${values.base.replace(/^\/+|\/+$/g, '')}/`.replace('//', '/');
 
 const root = resolve(values.root);
 if (!existsSync(join(root, 'index.html'))) {
@@ -47,12 +54,14 @@ const MIME_TYPES = {
   '.webmanifest': 'application/manifest+json',
 };
 
-const ISOLATION_HEADERS = {
-  'Cross-Origin-Opener-Policy': 'same-origin',
-  'Cross-Origin-Embedder-Policy': 'require-corp',
-  'Cross-Origin-Resource-Policy': 'same-origin',
-  'X-Content-Type-Options': 'nosniff',
-};
+const ISOLATION_HEADERS = values['no-isolation']
+  ? { 'X-Content-Type-Options': 'nosniff' }
+  : {
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      'X-Content-Type-Options': 'nosniff',
+    };
 
 /** Maps a request path to a file under root, or null when it would leave root or names nothing. */
 function fileFor(urlPath) {
@@ -80,8 +89,14 @@ const server = createServer((req, res) => {
     res.end();
     return;
   }
-  const { pathname } = new URL(req.url ?? '/', 'http://localhost');
-  const file = fileFor(pathname);
+  const { pathname, search } = new URL(req.url ?? '/', 'http://localhost');
+  if (`${pathname}/` === base) {
+    res.writeHead(301, { ...ISOLATION_HEADERS, Location: `${base}${search}` });
+    res.end();
+    return;
+  }
+  if (!pathname.startsWith(base)) return notFound(res);
+  const file = fileFor(`/${pathname.slice(base.length)}`);
   if (!file) return notFound(res);
   const size = statSync(file).size;
   const type = MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
@@ -101,7 +116,7 @@ server.on('error', (error) => {
 
 server.listen(Number(values.port), values.host, () => {
   const address = server.address();
-  const url = `http://${values.host}:${typeof address === 'object' && address ? address.port : values.port}/`;
+  const url = `http://${values.host}:${typeof address === 'object' && address ? address.port : values.port}${base}`;
   console.log(`Feedback Lab is running at ${url}`);
   console.log('Press Ctrl+C to stop.');
 });
