@@ -1,0 +1,92 @@
+/**
+ * Search runs as files: what a finished or half-run search exports imports back the same, and a
+ * file that is not one, is from a newer app, or was tampered with is refused with a sentence.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import {
+  buildSearchFile,
+  exportSearchFile,
+  importSearchFile,
+  searchFileName,
+  type SearchFile,
+} from '../../../src/core/results/search-file.ts';
+import { MemorySearchStore } from '../../../src/core/search/memory-search-store.ts';
+import { runSearch } from '../../../src/core/search/run-search.ts';
+import { runValidation } from '../../../src/core/search/run-validation.ts';
+import { UserError } from '../../../src/core/user-error.ts';
+import { PROBLEMS, fakeWorld, searchSetup } from './run-search-fixtures.ts';
+
+let doc: SearchFile;
+
+beforeAll(async () => {
+  const setup = searchSetup({ budget: { maxGenerations: 2, maxWallMs: null, maxTokens: null } });
+  const world = fakeWorld();
+  const store = new MemorySearchStore();
+  const ports = { model: world.model, sandbox: world.sandbox, searchStore: store, now: () => 0 };
+  await runSearch(setup, PROBLEMS, ports);
+  await runValidation(setup, PROBLEMS, ports, { scope: 'champion', repeats: 1, problemIds: PROBLEMS.map((p) => p.id) });
+  doc = buildSearchFile((await store.loadSearch(setup.id))!, new Date('2026-05-02T12:00:00Z'));
+});
+
+const encode = (value: unknown) => new TextEncoder().encode(JSON.stringify(value));
+
+async function refusal(value: unknown): Promise<UserError> {
+  const error = await importSearchFile(value instanceof Uint8Array ? value : encode(value)).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(UserError);
+  return error as UserError;
+}
+
+describe('search files', () => {
+  it('import what they export, plain and gzip, byte-identical on a second export', async () => {
+    for (const gzip of [false, true]) {
+      const bytes = await exportSearchFile(doc, { gzip });
+      expect(await importSearchFile(bytes)).toEqual(doc);
+      expect(await exportSearchFile(await importSearchFile(bytes), { gzip: false })).toEqual(await exportSearchFile(doc, { gzip: false }));
+    }
+    expect(doc.evaluations.filter((e) => e.kind === 'validation')).toHaveLength(PROBLEMS.length);
+    expect(doc.validation?.scope).toBe('champion');
+  });
+
+  it('are named after the search and the day', () => {
+    expect(searchFileName('My Search: k = 3', { gzip: true, date: new Date('2026-05-02T00:00:00Z') })).toBe('feedback-lab-search-my-search-k-3-2026-05-02.json.gz');
+  });
+
+  it('refuse files that are not search files', async () => {
+    expect((await refusal(new Uint8Array())).message).toMatch(/empty/);
+    expect((await refusal(new TextEncoder().encode('{"format": '))).message).toMatch(/not valid JSON/);
+    expect((await refusal({ format: 'feedback-lab/results', version: 1 })).hint).toMatch(/Study page/);
+    expect((await refusal({ ...doc, version: 9 })).message).toMatch(/newer Feedback Lab/);
+  });
+
+  it('refuse a wrong field, naming where it is', async () => {
+    const broken = structuredClone(doc) as unknown as { config: { config: { populationSize: unknown } } };
+    broken.config.config.populationSize = 'twenty';
+    const error = await refusal(broken);
+    expect(error.details.join(' ')).toMatch(/config\.config\.populationSize/);
+  });
+
+  it('refuse a state that belongs to another search, or genomes that cannot run', async () => {
+    const other = structuredClone(doc);
+    other.state.config = { ...other.state.config, parsimony: 0.5 };
+    expect((await refusal(other)).details.join(' ')).toMatch(/differs from the search config/);
+
+    const hostile = structuredClone(doc);
+    const [id] = Object.keys(hostile.state.genomes);
+    const genome = hostile.state.genomes[id!]!;
+    hostile.state.genomes['<img src=x onerror=alert(1)>'] = { ...genome, id: '<img src=x onerror=alert(1)>' };
+    expect((await refusal(hostile)).details.join(' ')).toMatch(/not a genome id/);
+
+    const unknownPrompt = structuredClone(doc);
+    unknownPrompt.state.genomes[id!]!.pipeline.generator.prompt = { id: 'nowhere.prompt' };
+    expect((await refusal(unknownPrompt)).details.length).toBeGreaterThan(0);
+  });
+
+  it('refuse evaluations whose keys do not fit their records', async () => {
+    const tampered = structuredClone(doc);
+    tampered.evaluations[0] = { ...tampered.evaluations[0]!, genomeId: 'g9-9' };
+    expect((await refusal(tampered)).details.length).toBeGreaterThan(0);
+    const doubled = structuredClone(doc);
+    doubled.evaluations.push(doubled.evaluations[0]!);
+    expect((await refusal(doubled)).details.join(' ')).toMatch(/appears twice/);
+  });
+});
