@@ -18,9 +18,13 @@ import type { PrecacheEntry, PrecacheManifest } from './protocol.ts';
 export const SERVICE_WORKER_FILE = 'sw.js';
 const PLACEHOLDER = /([`"'])__FEEDBACK_LAB_PRECACHE_MANIFEST__\1/;
 
-/** Files that are never served to the app: source maps, Vite's own metadata, the worker itself. */
+/** Host configuration files (Netlify, Cloudflare Pages) that hosts read but never serve. */
+const HOST_FILES = new Set(['_headers', '_redirects']);
+
+/** Files that are never served to the app: source maps, Vite's metadata, host files, the worker itself. */
 function isPrecached(path: string): boolean {
-  return !path.endsWith('.map') && !path.startsWith('.vite/') && path !== SERVICE_WORKER_FILE && !posix.basename(path).startsWith('.');
+  const name = posix.basename(path);
+  return !path.endsWith('.map') && !path.startsWith('.vite/') && path !== SERVICE_WORKER_FILE && !name.startsWith('.') && !HOST_FILES.has(path);
 }
 
 function listFiles(dir: string): string[] {

@@ -22,6 +22,7 @@ function fakeBuild(base: string): string {
   }
   writeFileSync(join(dir, 'assets/index-abc.js.map'), '{}');
   writeFileSync(join(dir, 'sw.js'), 'worker');
+  writeFileSync(join(dir, '_headers'), '/*\n  Cross-Origin-Opener-Policy: same-origin\n');
   return dir;
 }
 
@@ -34,7 +35,7 @@ describe('the precache manifest', () => {
     });
   }
 
-  it('lists every served file with a content hash, never source maps or the worker itself', () => {
+  it('lists every served file with a content hash, never source maps, host files or the worker itself', () => {
     const dir = fakeBuild('/feedback-lab/');
     try {
       const manifest = buildManifest(dir, '/feedback-lab/');
