@@ -15,6 +15,7 @@ import type { RunResult } from '../core/harness/outcome.ts';
 import { PROGRAM_FILENAME } from '../core/harness/to-outcome.ts';
 import type { SandboxLimits } from '../core/ports.ts';
 import { disableBuiltinModules, type WasmHeap } from './builtin-modules.ts';
+import { ClassWatch } from './class-watch.ts';
 import { clipTraceback, dropFrames, exceptionMessage } from './exception-text.ts';
 import { DeadlineInterrupt } from './interrupt.ts';
 import { hardenGlobals, hardenPyodide } from './js-hardening.ts';
@@ -55,6 +56,14 @@ interface RunnerEntries {
   gc_collect: PyProxy & (() => number);
 }
 
+interface InstallReport {
+  bridgesRemoved: number;
+  bridgesLeft: number;
+  baselineModules: number;
+  typeAddresses: number[];
+  probeAddress: number;
+}
+
 type Ending = { kind: 'returned' } | { kind: 'threw'; error: unknown } | { kind: 'syntax'; errorType: string; text: string };
 
 export class PythonRuntime {
@@ -65,11 +74,20 @@ export class PythonRuntime {
   readonly #fs: ScratchFileSystem;
   readonly #output: OutputCapture;
   readonly #interrupt: DeadlineInterrupt;
+  readonly #classWatch: ClassWatch | null;
   readonly #PythonError: new (...args: never[]) => Error & { type: string };
   #dead: string | null = null;
   info!: WorkerInfo;
 
-  private constructor(options: RuntimeOptions, py: PyodideAPI, entries: RunnerEntries, output: OutputCapture, interrupt: DeadlineInterrupt) {
+  private constructor(
+    options: RuntimeOptions,
+    py: PyodideAPI,
+    entries: RunnerEntries,
+    output: OutputCapture,
+    interrupt: DeadlineInterrupt,
+    classWatch: ClassWatch | null,
+  ) {
+    this.#classWatch = classWatch;
     this.#options = options;
     this.#py = py;
     this.#heap = (py as unknown as PyodideInternals)._module;
@@ -104,7 +122,10 @@ export class PythonRuntime {
     const entries = Object.fromEntries(
       ['prepare', 'flush', 'restore', 'settle', 'finish', 'grave_clear', 'gc_collect'].map((name) => [name, installed.get(name)]),
     ) as unknown as RunnerEntries;
-    const report = JSON.parse(installed.get('report') as string) as { bridgesRemoved: number; bridgesLeft: number; baselineModules: number };
+    const report = JSON.parse(installed.get('report') as string) as InstallReport;
+    const touchProbe = installed.get('touch_probe') as PyProxy & ((step: number) => void);
+    const classWatch = ClassWatch.start(internals._module, report.probeAddress, report.typeAddresses, touchProbe);
+    touchProbe.destroy();
     installed.destroy();
     install.destroy();
     // The runner's functions keep this dict as their globals (with __builtins__, which the
@@ -112,7 +133,7 @@ export class PythonRuntime {
     namespace.delete('install');
     namespace.destroy();
 
-    const runtime = new PythonRuntime(options, py, entries, output, interrupt);
+    const runtime = new PythonRuntime(options, py, entries, output, interrupt, classWatch);
     hardenPyodide({
       api: py as unknown as Record<string, unknown>,
       internals: internals._api,
@@ -136,6 +157,7 @@ export class PythonRuntime {
         reachableGlobals: globals.reachable,
         codeGenerationBlocked: globals.codeGenerationBlocked,
         baselineModules: report.baselineModules,
+        watchedClasses: classWatch?.size ?? 0,
       },
     };
     return runtime;
@@ -243,6 +265,8 @@ export class PythonRuntime {
         settled = this.#entries.settle();
       }
       if (!settled) reasons.push('finalizers kept changing the standard library');
+      const changedClasses = this.#classWatch?.changed() ?? 0;
+      if (changedClasses > 0) reasons.push(`${changedClasses} standard-library classes were changed`);
       reasons.push(...this.#strings(this.#entries.finish()));
     } catch (error) {
       reasons.push(`the baseline could not be restored (${firstLine(error)})`);

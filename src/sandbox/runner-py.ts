@@ -62,6 +62,10 @@ def install(config_json):
                 js_types.add(cls)
     js_types = tuple(js_types)
 
+    def is_js_class(cls):
+        # Not issubclass: the JsProxy metaclass overrides it with pyodide code.
+        return any(base in js_types for base in type.__getattribute__(cls, '__mro__'))
+
     def is_bridge(value):
         return isinstance(value, js_types) or id(value) in bridge_ids
 
@@ -77,7 +81,7 @@ def install(config_json):
             continue
         seen_classes.add(cls)
         pending.extend(type.__subclasses__(cls))
-        if issubclass(cls, js_types):
+        if is_js_class(cls):
             type.__setattr__(cls, '__new__', staticmethod(refuse_new))
 
     # Pyodide routes time.sleep and asyncio.run through its JavaScript event loop; the
@@ -206,6 +210,31 @@ def install(config_json):
     # Kept alive, so that no other object can ever have one of these ids.
     baseline_types = all_types()
     baseline_type_ids = frozenset(map(id, baseline_types))
+
+    # For class-watch.ts: a version tag on every baseline class (a failed lookup assigns one),
+    # and a probe class to find where the tag sits.
+    def look_up(cls, name):
+        try:
+            type.__getattribute__(cls, name)
+        except AttributeError:
+            pass
+
+    # Pyodide itself retags the JsProxy classes as it converts values; a program cannot use them.
+    heap_types = [t for t in baseline_types if t.__flags__ & (1 << 9) and not is_js_class(t)]
+    for cls in heap_types:
+        look_up(cls, '__sandbox_version_probe__')
+
+    class VersionProbe:
+        pass
+
+    def touch_probe(step):
+        if step == 1:
+            VersionProbe.changed = True
+        else:
+            look_up(VersionProbe, 'step%d' % step)
+
+    report['typeAddresses'] = list(map(id, heap_types))
+    report['probeAddress'] = id(VersionProbe)
 
     def dicts_changed():
         return (list(map(len, watched_dicts)) != dict_lens
@@ -404,7 +433,7 @@ def install(config_json):
 
     report['baselineModules'] = len(module_objs)
     report['baselineEntries'] = len(dict_values)
-    return {'prepare': prepare, 'flush': flush, 'restore': restore, 'settle': settle, 'finish': finish,
+    return {'touch_probe': touch_probe, 'prepare': prepare, 'flush': flush, 'restore': restore, 'settle': settle, 'finish': finish,
             'grave_clear': grave.clear, 'gc_collect': gc.collect,
             'report': json.dumps(report)}
 `;

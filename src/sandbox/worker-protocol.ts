@@ -47,6 +47,8 @@ export interface HardeningSummary {
   reachableGlobals: string[];
   codeGenerationBlocked: boolean;
   baselineModules: number;
+  /** Standard-library classes whose changes are noticed (0 if the version-tag watch failed). */
+  watchedClasses: number;
 }
 
 export interface WorkerRunReport {

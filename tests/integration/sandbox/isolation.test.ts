@@ -1,0 +1,101 @@
+/**
+ * One program must not change the next one's verdict. Each case poisons the interpreter the
+ * way a program can, then runs a probe on the same worker (the sandbox has one): the probe must
+ * get the verdict it gets in a fresh interpreter. Cheap damage is undone in place; damage that
+ * cannot be undone cheaply gets the worker replaced.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunResult } from '../../../src/core/harness/outcome.ts';
+import { createNodeSandbox } from '../../../src/sandbox/node-sandbox.ts';
+import type { PooledSandbox } from '../../../src/sandbox/pool.ts';
+
+const limits = { timeoutMs: 2000, maxOutputChars: 100_000 };
+let sandbox: PooledSandbox;
+
+beforeAll(async () => {
+  sandbox = await createNodeSandbox({ workers: 1, graceMs: 1000 });
+});
+
+afterAll(async () => {
+  await sandbox?.close();
+});
+
+const run = (program: string): Promise<RunResult> => sandbox.run(program, limits);
+
+/** Runs `poison`, then `probe`; returns the probe's result and whether the worker was replaced. */
+async function after(poison: string, probe: string): Promise<{ probe: RunResult; replaced: boolean }> {
+  const before = sandbox.stats().respawns;
+  await run(poison);
+  const result = await run(probe);
+  return { probe: result, replaced: sandbox.stats().respawns > before };
+}
+
+async function expectUndone(poison: string, probe: string): Promise<void> {
+  const { probe: result, replaced } = await after(poison, probe);
+  expect(result, JSON.stringify(result)).toMatchObject({ status: 'passed' });
+  expect(replaced).toBe(false);
+}
+
+describe('undone in place, without replacing the worker', () => {
+  it.each([
+    ['a poisoned builtin', 'import builtins\nbuiltins.len = lambda x: 0', 'assert len([1, 2, 3]) == 3'],
+    ['a deleted builtin', 'import builtins\ndel builtins.print', 'print("still here")'],
+    ['a replaced exception class', 'import builtins\nbuiltins.AssertionError = ZeroDivisionError', 'try:\n    assert False\nexcept AssertionError:\n    pass'],
+    ['a fake module in sys.modules', 'import sys, types\nsys.modules["math"] = types.SimpleNamespace(sqrt=lambda x: 0)', 'import math\nassert math.sqrt(16) == 4'],
+    ['a patched module function', 'import math\nmath.sqrt = lambda x: 0', 'import math\nassert math.sqrt(16) == 4'],
+    ['a patched module, reached through a function', 'import random\nrandom.shuffle.__globals__["randint"] = lambda a, b: a', 'import random\nassert len({random.randint(0, 10**9) for _ in range(20)}) > 1'],
+    ['leftover globals', 'x = 42\nimport __main__\n__main__.y = 1', "assert 'x' not in globals()\nimport __main__\nassert not hasattr(__main__, 'y')"],
+    ['a new module left in sys.modules', 'import sys, types\nsys.modules["helper"] = types.ModuleType("helper")', 'import sys\nassert "helper" not in sys.modules'],
+    ['a lowered recursion limit', 'import sys\nsys.setrecursionlimit(50)', 'def f(n):\n    return 0 if n == 0 else f(n - 1) + 1\nassert f(300) == 300'],
+    ['a replaced sys.stdout', 'import sys, io\nsys.stdout = io.StringIO()', 'print("visible")\nimport sys\nassert sys.stdout is sys.__stdout__'],
+    ['a file in the working directory', 'open("leftover.txt", "w").write("x")', 'import os\nassert not os.path.exists("leftover.txt")\nassert os.listdir(".") == []'],
+    ['a file in /tmp', 'open("/tmp/leftover.txt", "w").write("x")', 'import os\nassert not os.path.exists("/tmp/leftover.txt")'],
+    ['an ignored SIGINT', 'import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)', 'import signal\nassert signal.getsignal(signal.SIGINT) is signal.default_int_handler'],
+    ['a fixed random seed', 'import random\nrandom.seed(0)', 'import random\nassert random.random() != 0.8444218515250481'],
+    ['a narrow decimal context', 'import decimal\ndecimal.getcontext().prec = 3', 'from decimal import Decimal\nassert len(str(Decimal(1) / Decimal(3))) > 20'],
+    ['warnings turned into errors', 'import warnings\nwarnings.simplefilter("error")', 'import warnings\nwarnings.warn("harmless")'],
+    ['an environment variable', 'import os\nos.environ["POISON"] = "1"', 'import os\nassert "POISON" not in os.environ'],
+    ['a changed sys.path', 'import sys\nsys.path.insert(0, "/tmp/elsewhere")\nsys.meta_path.clear()', 'import sys\nassert "/tmp/elsewhere" not in sys.path\nimport fractions'],
+    ['a cached regex poisoned', 'import re\nre._cache2.clear()\nre._cache.clear()\nre.compile("a")', 'import re\nassert re.match("a+", "aaa").group() == "aaa"'],
+    ['a lowered int string limit', 'import sys\nsys.set_int_max_str_digits(640)', 'assert len(str(10 ** 1000)) == 1001'],
+    [
+      'a finalizer that poisons builtins after the program',
+      'class X:\n    def __del__(self):\n        import builtins\n        builtins.len = lambda x: 0\nx = X()',
+      'assert len([1, 2, 3]) == 3',
+    ],
+    ['an exit hook and a disabled collector', 'import atexit, gc\natexit.register(print, "bye")\ngc.disable()', 'import gc\nassert gc.isenabled()'],
+    ['an excepthook', 'import sys\nsys.excepthook = lambda *a: None', 'import sys\nassert sys.excepthook is sys.__excepthook__ or sys.excepthook.__module__ == "traceback"'],
+    ['stdin closed by exit()', 'exit()', 'import sys\nassert not sys.stdin.closed'],
+  ])('%s', async (_, poison, probe) => {
+    await expectUndone(poison, probe);
+  });
+
+  it('an ignored SIGINT does not make the next loop unstoppable', async () => {
+    const { probe } = await after('import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)', 'while True:\n    pass');
+    expect(probe).toMatchObject({ status: 'timeout' });
+  });
+
+  it('a poisoned builtin does not turn the next failing program into a pass', async () => {
+    const { probe } = await after('import builtins\nbuiltins.AssertionError = type("Nothing", (Exception,), {})', 'assert 1 == 2');
+    expect(probe).toMatchObject({ status: 'error', errorType: 'AssertionError' });
+  });
+});
+
+describe('damage that is not cheap to undo replaces the worker', () => {
+  it.each([
+    ['a patched standard class', 'import collections\ncollections.Counter.__eq__ = lambda a, b: True', "from collections import Counter\nassert Counter('ab') != Counter('cd')"],
+    [
+      'a finalizer on a reference cycle that patches a class',
+      'import collections\nclass X:\n    def __del__(self):\n        collections.Counter.most_common = lambda self, n=None: []\nx = X()\nx.me = x',
+      "from collections import Counter\nassert Counter('aab').most_common(1) == [('a', 2)]",
+    ],
+    ['a closed standard stream', 'import sys\nsys.stdout.close()', 'print("visible")'],
+    ['a closed file descriptor', 'import os\nos.close(1)', 'print("visible")'],
+    ['a module swapped for another class', 'import math, types\nclass M(types.ModuleType):\n    sqrt = staticmethod(lambda x: 0)\nmath.__class__ = M', 'import math\nassert math.sqrt(16) == 4'],
+    ['a write over the standard library', 'open("/lib/python3.14/site-packages/evil.py", "w").write("x = 1")', 'import os\nassert not os.path.exists("/lib/python3.14/site-packages/evil.py")'],
+  ])('%s', async (_, poison, probe) => {
+    const { probe: result, replaced } = await after(poison, probe);
+    expect(result, JSON.stringify(result)).toMatchObject({ status: 'passed' });
+    expect(replaced).toBe(true);
+  });
+});
