@@ -5,8 +5,11 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { Step } from '../core/pipeline/trajectory.ts';
-import type { StudyStatus } from '../core/ports.ts';
+import type { ChatReply, SearchStatus, StudyStatus } from '../core/ports.ts';
 import type { ResultEnvironment } from '../core/results/result-file.ts';
+import type { SearchEvaluationRecord, ValidationRequest } from '../core/search/search-record.ts';
+import type { SearchSetup } from '../core/search/search-setup.ts';
+import type { SearchState } from '../core/search/search-state.ts';
 import type { StudyConfig } from '../core/study/config.ts';
 import type { FinishedUnit } from '../core/study/unit-record.ts';
 
@@ -50,11 +53,43 @@ export interface UnitRecord {
   unit: FinishedUnit;
 }
 
+/** One search run: its setup, where it stands, and its latest state snapshot. */
+export interface SearchRecord {
+  id: string;
+  setup: SearchSetup;
+  status: SearchStatus;
+  /** Replaced at every generation boundary (and now and then within one); null before the first. */
+  state: SearchState | null;
+  validation: ValidationRequest | null;
+  /** Epoch milliseconds of the last write. */
+  updatedAt: number;
+  /** False for a search imported from a file and not run here since. */
+  ranHere: boolean;
+}
+
+/** One finished evaluation of a search, keyed by (searchId, key): a replayed write lands on the same key. */
+export interface SearchEvaluationRow {
+  searchId: string;
+  key: string;
+  record: SearchEvaluationRecord;
+}
+
+/** A temperature-0 model reply, keyed by the SHA-256 of the exact request (core/search/call-cache.ts). */
+export interface CallCacheRecord {
+  digest: string;
+  reply: ChatReply;
+  /** Epoch milliseconds. */
+  storedAt: number;
+}
+
 export interface LabSchema extends DBSchema {
   datasets: { key: string; value: DatasetRecord };
   studies: { key: string; value: StudyRecord };
   steps: { key: [string, string, number]; value: StepRecord };
   units: { key: [string, string]; value: UnitRecord };
+  searches: { key: string; value: SearchRecord };
+  searchEvaluations: { key: [string, string]; value: SearchEvaluationRow };
+  callCache: { key: string; value: CallCacheRecord };
 }
 
 export type LabDatabase = IDBPDatabase<LabSchema>;
@@ -72,6 +107,13 @@ const MIGRATIONS: readonly Migration[] = [
     db.createObjectStore('studies', { keyPath: 'id' });
     db.createObjectStore('steps', { keyPath: ['studyId', 'unitId', 'index'] });
     db.createObjectStore('units', { keyPath: ['studyId', 'unitId'] });
+  },
+  // Pipeline searches: runs with their latest state, their evaluations (keys start with the
+  // search id, so one key range reads or deletes a run), and the temperature-0 call cache.
+  (db) => {
+    db.createObjectStore('searches', { keyPath: 'id' });
+    db.createObjectStore('searchEvaluations', { keyPath: ['searchId', 'key'] });
+    db.createObjectStore('callCache', { keyPath: 'digest' });
   },
 ];
 

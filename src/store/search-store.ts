@@ -1,0 +1,220 @@
+/**
+ * Pipeline searches over IndexedDB: the SearchStore a running search writes to, the list the
+ * Search page shows, deletion, import of search files, and the persisted temperature-0 call
+ * cache. Every write is one transaction that has completed when its promise resolves (the port's
+ * contract: the runner counts an evaluation only once it is durable).
+ *
+ * Evaluations are keyed by (searchId, key), so a replayed write finds its key taken and keeps the
+ * stored record; keys start with the search id, so one key range reads or deletes a whole run.
+ */
+import type { CallCache, ChatReply, SearchStatus, SearchStore, StoredSearch } from '../core/ports.ts';
+import type { SearchFile } from '../core/results/search-file.ts';
+import { describeTopology } from '../core/search/search-genome.ts';
+import type { SearchEvaluationRecord, ValidationRequest } from '../core/search/search-record.ts';
+import { sameSearchSetup, type SearchSetup } from '../core/search/search-setup.ts';
+import type { SearchState, SearchStopReason } from '../core/search/search-state.ts';
+import { UserError } from '../core/user-error.ts';
+import type { LabDatabase, SearchRecord } from './database.ts';
+
+/** A search as the list of stored searches shows it. */
+export interface SearchListing {
+  id: string;
+  name: string;
+  benchmark: SearchSetup['benchmark'];
+  created: string;
+  status: SearchStatus;
+  updatedAt: number;
+  ranHere: boolean;
+  /** Generations finished and scored, and the most the budget allows. */
+  generationsDone: number;
+  maxGenerations: number;
+  stopReason: SearchStopReason | null;
+  /** The champion's search-time fitness and shape, once a generation is scored. */
+  championFitness: number | null;
+  championShape: string | null;
+  evaluations: number;
+  tokens: number;
+}
+
+/** Every evaluation key of one search: [id] sorts before [id, …], and [id, []] after it. */
+export function searchKeyRange(searchId: string): IDBKeyRange {
+  return IDBKeyRange.bound([searchId], [searchId, []]);
+}
+
+export class IdbSearchStore implements SearchStore {
+  readonly #db: LabDatabase;
+  readonly #now: () => number;
+
+  constructor(db: LabDatabase, options: { now?: () => number } = {}) {
+    this.#db = db;
+    this.#now = options.now ?? Date.now;
+  }
+
+  async putSearch(setup: SearchSetup): Promise<void> {
+    const tx = this.#db.transaction('searches', 'readwrite');
+    const existing = await tx.store.get(setup.id);
+    if (existing && !sameSearchSetup(existing.setup, setup)) {
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      throw new Error(`A different search with the id "${setup.id}" is already stored; give the new search another id.`);
+    }
+    if (!existing) {
+      await tx.store.put({ id: setup.id, setup, status: 'running', state: null, validation: null, updatedAt: this.#now(), ranHere: true });
+    } else if (!existing.ranHere) {
+      await tx.store.put({ ...existing, ranHere: true });
+    }
+    await tx.done;
+  }
+
+  async saveState(searchId: string, state: SearchState): Promise<void> {
+    await this.#update(searchId, (record) => ({ ...record, state, updatedAt: this.#now() }));
+  }
+
+  async putEvaluation(searchId: string, record: SearchEvaluationRecord): Promise<void> {
+    const tx = this.#db.transaction(['searches', 'searchEvaluations'], 'readwrite');
+    if ((await tx.objectStore('searches').getKey(searchId)) === undefined) return abortMissing(tx, searchId);
+    const rows = tx.objectStore('searchEvaluations');
+    if ((await rows.getKey([searchId, record.key])) === undefined) await rows.put({ searchId, key: record.key, record });
+    await tx.done;
+  }
+
+  async setStatus(searchId: string, status: SearchStatus): Promise<void> {
+    await this.#update(searchId, (record) => ({ ...record, status, updatedAt: this.#now() }));
+  }
+
+  async setValidation(searchId: string, request: ValidationRequest): Promise<void> {
+    await this.#update(searchId, (record) => ({ ...record, validation: request, updatedAt: this.#now() }));
+  }
+
+  async loadSearch(searchId: string): Promise<StoredSearch | null> {
+    const tx = this.#db.transaction(['searches', 'searchEvaluations'], 'readonly');
+    const [record, rows] = await Promise.all([
+      tx.objectStore('searches').get(searchId),
+      tx.objectStore('searchEvaluations').getAll(searchKeyRange(searchId)),
+      tx.done,
+    ]);
+    if (!record) return null;
+    return { setup: record.setup, status: record.status, state: record.state, evaluations: rows.map((r) => r.record), validation: record.validation };
+  }
+
+  /** Every stored search, newest first. */
+  async listSearches(): Promise<SearchListing[]> {
+    const tx = this.#db.transaction(['searches', 'searchEvaluations'], 'readonly');
+    const records = await tx.objectStore('searches').getAll();
+    const listings = await Promise.all(
+      records.map(async (record): Promise<SearchListing> => {
+        const evaluations = await tx.objectStore('searchEvaluations').count(searchKeyRange(record.id));
+        const { setup, state } = record;
+        const champion = state?.champion ? state.genomes[state.champion.genomeId] : undefined;
+        return {
+          id: record.id,
+          name: setup.name,
+          benchmark: setup.benchmark,
+          created: setup.created,
+          status: record.status,
+          updatedAt: record.updatedAt,
+          ranHere: record.ranHere,
+          generationsDone: state?.history.length ?? 0,
+          maxGenerations: (state?.config ?? setup.config).budget.maxGenerations,
+          stopReason: state?.stopReason ?? null,
+          championFitness: state?.champion?.fitness ?? null,
+          championShape: champion ? describeTopology(champion.pipeline) : null,
+          evaluations,
+          tokens: state?.usage.tokens ?? 0,
+        };
+      }),
+    );
+    await tx.done;
+    return listings.sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0));
+  }
+
+  /** Removes the search with all its evaluations, in one transaction. The call cache stays. */
+  async deleteSearch(searchId: string): Promise<void> {
+    const tx = this.#db.transaction(['searches', 'searchEvaluations'], 'readwrite');
+    await Promise.all([tx.objectStore('searches').delete(searchId), tx.objectStore('searchEvaluations').delete(searchKeyRange(searchId)), tx.done]);
+  }
+
+  /**
+   * Stores an imported search file in one transaction. A search already stored under its id must
+   * have the same setup: then its evaluations are merged (stored ones kept) and the state that is
+   * further along wins. An imported search is never `running`: it shows as paused or done.
+   */
+  async importSearch(doc: SearchFile): Promise<'added' | 'merged'> {
+    const tx = this.#db.transaction(['searches', 'searchEvaluations'], 'readwrite');
+    const searches = tx.objectStore('searches');
+    const rows = tx.objectStore('searchEvaluations');
+    const id = doc.config.id;
+    const existing = await searches.get(id);
+    if (existing && !sameSearchSetup(existing.setup, doc.config)) {
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      throw new UserError(
+        `A different search with the id "${id}" is already stored here.`,
+        'Delete the stored one first if the file should replace it; nothing was imported.',
+      );
+    }
+    const state = existing?.state && furtherAlong(existing.state, doc.state) ? existing.state : doc.state;
+    const status: SearchStatus = state.status === 'done' ? 'done' : existing?.status === 'running' ? 'running' : 'paused';
+    const record: SearchRecord = {
+      id,
+      setup: existing?.setup ?? doc.config,
+      status,
+      state,
+      validation: doc.validation ?? existing?.validation ?? null,
+      updatedAt: this.#now(),
+      ranHere: existing?.ranHere ?? false,
+    };
+    await searches.put(record);
+    for (const evaluation of doc.evaluations) {
+      if ((await rows.getKey([id, evaluation.key])) === undefined) await rows.put({ searchId: id, key: evaluation.key, record: evaluation });
+    }
+    await tx.done;
+    return existing ? 'merged' : 'added';
+  }
+
+  async #update(searchId: string, change: (record: SearchRecord) => SearchRecord): Promise<void> {
+    const tx = this.#db.transaction('searches', 'readwrite');
+    const record = await tx.store.get(searchId);
+    if (!record) return abortMissing(tx, searchId);
+    await tx.store.put(change(record));
+    await tx.done;
+  }
+}
+
+/** The temperature-0 replies, kept across sessions and shared by every search in this browser. */
+export class IdbCallCache implements CallCache {
+  readonly #db: LabDatabase;
+
+  constructor(db: LabDatabase) {
+    this.#db = db;
+  }
+
+  async get(digest: string): Promise<ChatReply | undefined> {
+    return (await this.#db.get('callCache', digest))?.reply;
+  }
+
+  async put(digest: string, reply: ChatReply): Promise<void> {
+    const tx = this.#db.transaction('callCache', 'readwrite');
+    if ((await tx.store.getKey(digest)) === undefined) await tx.store.put({ digest, reply, storedAt: Date.now() });
+    await tx.done;
+  }
+
+  async count(): Promise<number> {
+    return this.#db.count('callCache');
+  }
+
+  async clear(): Promise<void> {
+    await this.#db.clear('callCache');
+  }
+}
+
+/** More generations scored, then more evaluations recorded. */
+function furtherAlong(a: SearchState, b: SearchState): boolean {
+  return a.history.length !== b.history.length ? a.history.length > b.history.length : a.usage.evaluations >= b.usage.evaluations;
+}
+
+async function abortMissing(tx: { abort(): void; done: Promise<void> }, searchId: string): Promise<never> {
+  tx.abort();
+  await tx.done.catch(() => undefined);
+  throw new Error(`No search "${searchId}" in the store: putSearch must come first.`);
+}
