@@ -88,7 +88,7 @@ describe('the presenter in Chromium', () => {
 
     await press(app, 'ArrowRight', 'verdict', 'demo-07-verdict');
     expect(await scene(page).getByRole('status').first().textContent()).toContain('Passed');
-    expect(await page.getByLabel('Progress').textContent()).toMatch(/Version\s*2 \/ 4/);
+    expect(await page.getByLabel('Progress').textContent()).toMatch(/Iteration\s*1 \/ 3/);
 
     // Back one step, and one more; then forward again.
     await press(app, 'ArrowLeft', 'execution', 'demo-08-back-to-execution');

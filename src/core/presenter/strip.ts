@@ -6,6 +6,8 @@ import type { Tape } from './tape.ts';
 
 export interface StripReading {
   phase: string;
+  /** The loop's own counter: refinement iteration (0 while the first draft is written), sample, or round. */
+  counter: { label: 'Iteration' | 'Sample' | 'Round'; value: number; max: number };
   /** Version of the code being written or judged (1 = the first generation); 0 before it starts. */
   version: number;
   maxVersions: number;
@@ -22,14 +24,32 @@ export function readStrip(tape: Tape, pipeline: Pipeline): StripReading {
   const pending = tape.pending;
   const tokens = modelSteps.reduce((n, s) => n + s.usage.completionTokens, 0) + (pending?.kind === 'model' ? pending.tokens : 0);
   const lastSpeed = last && last.usage.decodeTokensPerSecond > 0 ? last.usage.decodeTokensPerSecond : null;
+  const version = codeVersions(tape);
   return {
     phase: phaseOf(tape),
-    version: codeVersions(tape),
+    counter: counterOf(pipeline, version),
+    version,
     maxVersions: maxAttempts(pipeline),
     tokensPerSecond: pending?.kind === 'model' ? pending.tokensPerSecond : lastSpeed,
     tokens,
     elapsedMs: tape.elapsedMs,
   };
+}
+
+function counterOf(pipeline: Pipeline, version: number): StripReading['counter'] {
+  const max = maxAttempts(pipeline);
+  switch (pipeline.kind) {
+    case 'refine':
+      return { label: 'Iteration', value: Math.max(0, version - 1), max: max - 1 };
+    case 'resample':
+      return { label: 'Sample', value: version, max };
+    case 'text-only':
+      return { label: 'Round', value: Math.max(0, version - 1), max: pipeline.rounds };
+    default: {
+      const never: never = pipeline;
+      throw new Error(`Unknown pipeline ${JSON.stringify(never)}.`);
+    }
+  }
 }
 
 function phaseOf(tape: Tape): string {

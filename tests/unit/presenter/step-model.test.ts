@@ -207,6 +207,7 @@ describe('the running strip', () => {
     const trajectory = demoRecording('name-error').trajectory;
     const strip = readStrip({ ...EMPTY_TAPE, steps: trajectory.steps, end: { passed: true, stopReason: 'early-stop' }, elapsedMs: 1234 }, llamaSelfRefine);
     expect(strip).toMatchObject({ phase: 'Passed', version: 2, maxVersions: 4, tokensPerSecond: 28, elapsedMs: 1234 });
+    expect(strip.counter).toEqual({ label: 'Iteration', value: 1, max: 3 });
     expect(strip.tokens).toBe(trajectory.steps.reduce((n, s) => n + (s.kind === 'execute' ? 0 : s.usage.completionTokens), 0));
   });
 });
