@@ -200,7 +200,7 @@ describe('feedback-lab run', () => {
   });
 
   it('stops when the endpoint keeps failing mid-run, keeps the errored units in the file, and exits 1', async () => {
-    const failing = await startFakeOpenAIServer({ reply: { kind: 'status', status: 500, message: 'CUDA out of memory' }, models: [SCRIPTED_MODEL] });
+    const failing = await startFakeOpenAIServer({ reply: () => ({ kind: 'status', status: 500, message: 'CUDA out of memory' }), models: [SCRIPTED_MODEL] });
     try {
       const { code, stdout, stderr } = await feedbackLab(
         ['run', '--study', 'study-1.json', '--endpoint', failing.url, '--model', SCRIPTED_MODEL, '--workers', '1', '--requests', '5', '--concurrency', '5', '--out', 'failing.json'],
