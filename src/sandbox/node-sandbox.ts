@@ -24,6 +24,8 @@ export interface NodeSandboxOptions {
   maxHeapBytes?: number;
   /** After a program, a worker whose wasm memory exceeds this is replaced. */
   recycleHeapBytes?: number;
+  /** The directory holding Pyodide's files; default: the installed `pyodide` package. */
+  pyodideDir?: string;
 }
 
 export const DEFAULT_MAX_HEAP_BYTES = 1024 * 2 ** 20;
@@ -53,7 +55,7 @@ export async function createNodeSandbox(options: NodeSandboxOptions): Promise<Po
 function spawnNodeWorker(options: NodeSandboxOptions): WorkerHandle {
   const sharedState = createSharedState();
   const config: WorkerConfig = {
-    indexURL: PYODIDE_DIR,
+    indexURL: options.pyodideDir ?? PYODIDE_DIR,
     sharedState,
     maxHeapBytes: options.maxHeapBytes ?? DEFAULT_MAX_HEAP_BYTES,
     recycleHeapBytes: options.recycleHeapBytes ?? DEFAULT_RECYCLE_HEAP_BYTES,

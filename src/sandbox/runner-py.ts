@@ -241,6 +241,27 @@ def install(config_json):
                 or not all(map(is_, chain(map(dict.values, watched_dicts)), dict_values))
                 or not all(map(is_, chain(watched_dicts), dict_keys)))
 
+    # Closure cells of the standard library's functions: cell_contents can be assigned, and
+    # that is not an audited event either.
+    watched_cells, cell_values = [], []
+    for function in gc.get_objects():
+        if type(function) is FunctionType:
+            for cell in function.__closure__ or ():
+                try:
+                    value = cell.cell_contents
+                except ValueError:
+                    continue
+                watched_cells.append(cell)
+                cell_values.append(value)
+    watched_cells, cell_values = tuple(watched_cells), tuple(cell_values)
+    cell_get = operator.attrgetter('cell_contents')
+
+    def cells_changed():
+        try:
+            return not all(map(is_, map(cell_get, watched_cells), cell_values))
+        except ValueError:
+            return True
+
     def lists_changed():
         return any(len(l) != len(c) or not all(map(is_, l, c)) for l, c in zip(watched_lists, list_copies))
 
@@ -416,6 +437,16 @@ def install(config_json):
                 if len(l) != len(snapshot) or not all(map(is_, l, snapshot)):
                     grave.append(l[:])
                     l[:] = snapshot
+        if cells_changed():
+            changed = True
+            for cell, value in zip(watched_cells, cell_values):
+                try:
+                    if cell.cell_contents is value:
+                        continue
+                    grave.append(cell.cell_contents)
+                except ValueError:
+                    pass
+                cell.cell_contents = value
         return not changed
 
     def finish():

@@ -10,6 +10,23 @@ import { createNodeSandbox } from '../../../src/sandbox/node-sandbox.ts';
 import type { PooledSandbox } from '../../../src/sandbox/pool.ts';
 
 const limits = { timeoutMs: 2000, maxOutputChars: 100_000 };
+
+/** Defines `cells()`: the filled closure cells of the functions in a few standard modules. */
+const CLOSURES = `import types, typing, functools, dataclasses, enum
+def cells():
+    found = []
+    for module in (typing, functools, dataclasses, enum):
+        for value in vars(module).values():
+            if type(value) is types.FunctionType:
+                for cell in value.__closure__ or ():
+                    try:
+                        cell.cell_contents
+                    except ValueError:
+                        continue
+                    found.append(cell)
+    assert found
+    return found
+`;
 let sandbox: PooledSandbox;
 
 beforeAll(async () => {
@@ -66,6 +83,11 @@ describe('undone in place, without replacing the worker', () => {
     ['an exit hook and a disabled collector', 'import atexit, gc\natexit.register(print, "bye")\ngc.disable()', 'import gc\nassert gc.isenabled()'],
     ['an excepthook', 'import sys\nsys.excepthook = lambda *a: None', 'import sys\nassert sys.excepthook is sys.__excepthook__ or sys.excepthook.__module__ == "traceback"'],
     ['stdin closed by exit()', 'exit()', 'import sys\nassert not sys.stdin.closed'],
+    [
+      "a standard function's closure",
+      CLOSURES + 'for cell in cells():\n    cell.cell_contents = "poisoned"',
+      CLOSURES + 'assert all(cell.cell_contents != "poisoned" for cell in cells())',
+    ],
   ])('%s', async (_, poison, probe) => {
     await expectUndone(poison, probe);
   });
