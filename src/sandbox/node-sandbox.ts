@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { wrap } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
+import { DEFAULT_MAX_HEAP_BYTES, DEFAULT_RECYCLE_HEAP_BYTES } from './heap-limits.ts';
 import { createSandboxPool, type PooledSandbox, type WorkerHandle } from './pool.ts';
 import { createSharedState, INTERRUPT_SLOT, OUTPUT_LIMIT_SLOT } from './shared-state.ts';
 import type { SandboxWorkerApi, WorkerConfig } from './worker-protocol.ts';
@@ -28,8 +29,6 @@ export interface NodeSandboxOptions {
   pyodideDir?: string;
 }
 
-export const DEFAULT_MAX_HEAP_BYTES = 1024 * 2 ** 20;
-export const DEFAULT_RECYCLE_HEAP_BYTES = 384 * 2 ** 20;
 
 const require = createRequire(import.meta.url);
 const PYODIDE_DIR = `${path.dirname(require.resolve('pyodide'))}/`;
