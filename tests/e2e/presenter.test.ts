@@ -96,6 +96,14 @@ describe('the presenter in Chromium', () => {
     await press(app, 'ArrowRight', 'execution', 'demo-10-forward-again');
     // R starts over from the problem.
     await press(app, 'r', 'problem', 'demo-11-restarted');
+    // F asks for full screen (granted or refused, quietly), and F again leaves it.
+    await page.keyboard.press('f');
+    await page.waitForTimeout(300);
+    if (await page.evaluate(() => document.fullscreenElement !== null)) {
+      await app.screenshot('presenter-demo-12-full-screen');
+      await page.keyboard.press('f');
+      await page.waitForFunction(() => document.fullscreenElement === null);
+    }
 
     // Nothing on the stage spills past the window at this size.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > innerWidth || document.documentElement.scrollHeight > innerHeight);
@@ -130,14 +138,27 @@ describe('the presenter in Chromium', () => {
     await page.waitForTimeout(800);
     expect(await scene(page).textContent()).toBe(frozen);
     await app.screenshot('presenter-timed-01-paused');
-    await page.keyboard.press(' ');
 
-    await waitForScene(page, 'briefing', 60_000);
-    await app.screenshot('presenter-timed-02-briefing');
-    await page.locator('article.scene .diff').waitFor({ timeout: 60_000 });
-    await app.screenshot('presenter-timed-03-refinement');
+    // While paused, → finishes the scene that is playing, then starts the next.
+    await page.keyboard.press('ArrowRight');
+    await page.getByLabel('Code the harness will run').waitFor();
+    await app.screenshot('presenter-timed-02-generated');
+    await press(app, 'ArrowRight', 'execution', 'timed-03-running');
+    await page.keyboard.press('ArrowRight');
+    await scene(page).locator('.banner.failed').waitFor();
+    expect(await verdicts(page)).toEqual(['passed', 'passed', 'failed']);
+    await app.screenshot('presenter-timed-04-run-failed');
+    await press(app, 'ArrowRight', 'briefing', 'timed-05-briefing');
+    await press(app, 'ArrowRight', 'refinement', 'timed-06-refining');
+    await page.keyboard.press('ArrowRight');
+    await scene(page).locator('.diff').waitFor();
+    await app.screenshot('presenter-timed-07-refinement-diff');
+    expect(await page.getByLabel('Progress').textContent()).toContain('paused');
+
+    // Space resumes; the rest plays out in time.
+    await page.keyboard.press(' ');
     await waitForScene(page, 'verdict', 120_000);
-    await app.screenshot('presenter-timed-04-verdict');
+    await app.screenshot('presenter-timed-08-verdict');
     expect(await scene(page).textContent()).toContain('No version passed: the budget of 4 versions is spent.');
     const seen = await page.evaluate(() => (window as unknown as { scenesSeen: string[] }).scenesSeen);
     expect(seen).toEqual([
