@@ -33,6 +33,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { path: 'playground', title: 'Playground', inNav: true, load: page(() => import('./pages/PlaygroundPage.svelte')) },
   { path: 'models', title: 'Models', inNav: true, load: page(() => import('./pages/ModelsPage.svelte')) },
   { path: 'study', title: 'Study', inNav: true, load: page(() => import('./pages/StudyPage.svelte')) },
+  { path: 'search', title: 'Search', inNav: true, load: page(() => import('./pages/SearchPage.svelte')) },
   { path: 'results', title: 'Results', inNav: true, load: page(() => import('./pages/ResultsPage.svelte')) },
   { path: 'reproduce', title: 'Reproduce', inNav: true, load: page(() => import('./pages/ReproducePage.svelte')) },
   // Full window: the page covers the header and footer itself, so no shell change is needed.

@@ -23,8 +23,8 @@ describe('hash routes', () => {
     expect(findRoute('nowhere').title).toBe('Page not found');
   });
 
-  it('links to the scoring, playground, models, study, results, reproduce and presenter pages from the header', () => {
-    expect(ROUTES.filter((r) => r.inNav).map((r) => r.path)).toEqual(['score', 'playground', 'models', 'study', 'results', 'reproduce', 'presenter']);
+  it('links to the scoring, playground, models, study, search, results, reproduce and presenter pages from the header', () => {
+    expect(ROUTES.filter((r) => r.inNav).map((r) => r.path)).toEqual(['score', 'playground', 'models', 'study', 'search', 'results', 'reproduce', 'presenter']);
   });
 
   it('builds hrefs that parse back to the same page and query', () => {

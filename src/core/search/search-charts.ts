@@ -1,0 +1,120 @@
+/**
+ * What the Search page draws, computed from a search state: fitness per generation (best, and
+ * mean ± SD of the population), species sizes per generation (a stacked area: species are born,
+ * grow, shrink and die), the genome table of a generation and a champion's lineage. Plain data,
+ * so the charts stay dumb and this is tested without a DOM.
+ */
+import { nodeCount } from '../pipeline/genome.ts';
+import { lineage } from './search.ts';
+import { describeTopology, type GenomeOrigin } from './search-genome.ts';
+import type { SearchState } from './search-state.ts';
+
+export interface FitnessChartData {
+  title: string;
+  description: string;
+  generations: number[];
+  best: number[];
+  mean: number[];
+  /** mean − SD and mean + SD; the mean itself where the SD is unknown (a population of one). */
+  low: number[];
+  high: number[];
+}
+
+export function fitnessChartData(state: SearchState): FitnessChartData {
+  const h = state.history;
+  return {
+    title: 'Fitness per generation',
+    description: `Best fitness and the population's mean ± SD over ${h.length} generation${h.length === 1 ? '' : 's'} (pass rate on the generation's subset minus ${state.config.parsimony} per node).`,
+    generations: h.map((g) => g.generation),
+    best: h.map((g) => g.best),
+    mean: h.map((g) => g.mean),
+    low: h.map((g) => g.mean - (g.sd ?? 0)),
+    high: h.map((g) => g.mean + (g.sd ?? 0)),
+  };
+}
+
+export interface StackedSeriesData {
+  title: string;
+  description: string;
+  xTicks: string[];
+  /** One series per layer, bottom first; values are per x position, 0 where absent. */
+  series: { label: string; values: number[] }[];
+  xLabel: string;
+  yLabel: string;
+}
+
+/** Species sizes per generation, oldest species at the bottom. */
+export function speciesChartData(state: SearchState): StackedSeriesData {
+  const ids = [...new Set(state.history.flatMap((g) => g.speciesSizes.map((s) => s.id)))].sort((a, b) => a - b);
+  return {
+    title: 'Species sizes per generation',
+    description: `Members of each species per generation; ${ids.length} species appeared over ${state.history.length} generations.`,
+    xTicks: state.history.map((g) => String(g.generation)),
+    series: ids.map((id) => ({
+      label: `species ${id}`,
+      values: state.history.map((g) => g.speciesSizes.find((s) => s.id === id)?.size ?? 0),
+    })),
+    xLabel: 'Generation',
+    yLabel: 'Genomes',
+  };
+}
+
+export interface GenomeRow {
+  id: string;
+  shape: string;
+  nodes: number;
+  fitness: number;
+  passRate: number;
+  species: number;
+  origin: GenomeOrigin;
+  parents: string[];
+}
+
+/** The scored genomes of one generation, fittest first. */
+export function genomeRows(state: SearchState, generation: number): GenomeRow[] {
+  const stats = state.history.find((h) => h.generation === generation);
+  if (!stats) return [];
+  return [...stats.scores]
+    .sort((a, b) => b.fitness - a.fitness || a.iterations - b.iterations)
+    .map((s) => {
+      const genome = state.genomes[s.id];
+      return {
+        id: s.id,
+        shape: genome ? describeTopology(genome.pipeline) : '',
+        nodes: s.nodes,
+        fitness: s.fitness,
+        passRate: s.passRate,
+        species: s.species,
+        origin: s.origin,
+        parents: genome?.parents ?? [],
+      };
+    });
+}
+
+export interface LineageRow {
+  id: string;
+  bornIn: number;
+  origin: GenomeOrigin;
+  parents: string[];
+  shape: string;
+  nodes: number;
+  /** Its best search-time fitness in any generation it was scored in; null if never scored. */
+  bestFitness: number | null;
+}
+
+/** The genome and its ancestors, nearest first. */
+export function lineageRows(state: SearchState, genomeId: string): LineageRow[] {
+  const genome = state.genomes[genomeId];
+  if (!genome) return [];
+  const fitness = new Map<string, number>();
+  for (const h of state.history) for (const s of h.scores) fitness.set(s.id, Math.max(fitness.get(s.id) ?? -Infinity, s.fitness));
+  return [genome, ...lineage(state, genomeId)].map((g) => ({
+    id: g.id,
+    bornIn: g.bornIn,
+    origin: g.origin,
+    parents: g.parents,
+    shape: describeTopology(g.pipeline),
+    nodes: nodeCount(g.pipeline),
+    bestFitness: fitness.get(g.id) ?? null,
+  }));
+}

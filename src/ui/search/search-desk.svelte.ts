@@ -1,0 +1,274 @@
+/**
+ * Everything the Search page holds, once per tab: the form, the searches stored in this browser,
+ * the search on show (running here or read back from the store), and the sandbox pool. It
+ * outlives the page component, so leaving the page and coming back finds a search still running.
+ *
+ * A started search puts its id in the address (`#/search?sid=…`). Opening that address again —
+ * a reload — shows the search and, when it was interrupted (the store says running while no tab
+ * holds its lock), resumes it at once: finished evaluations are read back, never run again.
+ */
+import type { LoadedDataset } from '../../core/benchmarks/datasets.ts';
+import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
+import { hasShaderF16, type DeviceCapabilities } from '../../core/llm/catalog.ts';
+import type { StoredSearch } from '../../core/ports.ts';
+import type { SearchPorts } from '../../core/search/run-search.ts';
+import { withBudget } from '../../core/search/search.ts';
+import type { SearchBudget } from '../../core/search/search-config.ts';
+import type { ValidationRequest } from '../../core/search/search-record.ts';
+import { createSearchSetup, type SearchSetup } from '../../core/search/search-setup.ts';
+import { currentState } from '../../core/search/stored-search.ts';
+import { probeCapabilities } from '../../llm/capabilities.ts';
+import { apiRoot } from '../../llm/endpoint-url.ts';
+import { installedCatalog } from '../../llm/webllm-installed.ts';
+import { appDatasets } from '../datasets/benchmark-dataset.svelte.ts';
+import { EndpointSettings } from '../models/endpoint-settings.svelte.ts';
+import { browserStorage } from '../models/saved-settings.ts';
+import { browserSandboxFactory } from '../sandbox/browser-sandbox-factory.ts';
+import { SandboxHolder } from '../sandbox/sandbox-holder.ts';
+import { claimStudy } from '../study/study-lock.ts';
+import { studyModels } from '../study/study-models.ts';
+import { SearchForm } from './search-form.svelte.ts';
+import { SearchLibrary } from './search-library.svelte.ts';
+import { appSearchStores } from './search-store-connection.ts';
+import { SearchView } from './search-view.svelte.ts';
+
+/** Python workers: as on the Study page, never more than the cores. */
+export const MAX_WORKERS = Math.max(1, Math.min(8, globalThis.navigator?.hardwareConcurrency ?? 2));
+const DEFAULT_WORKERS = Math.min(2, MAX_WORKERS);
+
+export function newSearchId(now: Date = new Date()): string {
+  const random = Math.random().toString(36).slice(2, 8).padEnd(6, '0');
+  return `search-${now.getTime().toString(36)}-${random}`;
+}
+
+export class SearchDesk {
+  readonly form = new SearchForm();
+  readonly library: SearchLibrary;
+  readonly catalog = installedCatalog;
+  caps = $state.raw<DeviceCapabilities | undefined>(undefined);
+  view = $state.raw<SearchView | null>(null);
+  errors = $state.raw<string[]>([]);
+  notice = $state<string | null>(null);
+  starting = $state(false);
+  workers = $state(DEFAULT_WORKERS);
+
+  readonly #sandboxes = new SandboxHolder(browserSandboxFactory);
+  #endpoint = new EndpointSettings(browserStorage());
+  #probing: Promise<void> | null = null;
+  #handledAddress: string | null = null;
+
+  constructor() {
+    this.library = new SearchLibrary({ stores: appSearchStores, runningHere: () => this.#runningHere() });
+    this.#readEndpointSettings();
+  }
+
+  get busy(): boolean {
+    return this.starting || this.view?.busy === true;
+  }
+
+  /** Probes the GPU once and reads the stored searches; safe to call on every visit. */
+  visit(): Promise<void> {
+    this.#readEndpointSettings();
+    void this.library.refresh();
+    this.#probing ??= probeCapabilities().then((caps) => {
+      this.caps = caps;
+      this.form.shaderF16 = hasShaderF16(caps);
+      if (!this.#endpoint.model && caps.webgpu === 'available' && !this.busy) this.form.engine = 'webllm';
+    });
+    return this.#probing;
+  }
+
+  /** Frees the Python workers unless a search still needs them. */
+  leave(): void {
+    if (!this.busy) void this.#sandboxes.close();
+  }
+
+  /** `sid=` shows that search, and resumes it when a reload interrupted it. Runs once per address. */
+  async openAddress(query: URLSearchParams | undefined): Promise<void> {
+    const sid = query?.get('sid');
+    if (!sid || this.#handledAddress === sid) return;
+    this.#handledAddress = sid;
+    if (this.view?.setup.id === sid && this.view.busy) return;
+    await this.visit();
+    const { store } = await appSearchStores();
+    const stored = await store.loadSearch(sid);
+    if (!stored) {
+      this.errors = ['The search in this address is not stored in this browser (was it deleted, or started in another browser?).'];
+      return;
+    }
+    this.view = new SearchView(stored);
+    if (stored.status !== 'running') return;
+    // A page closed a moment ago may still hold the lock: wait a little for it.
+    for (let attempt = 0; attempt < 10; attempt++) {
+      await this.library.refresh();
+      if (!this.library.elsewhere.has(sid)) {
+        this.notice = 'This search was interrupted (the page was closed or reloaded); it resumes where it stopped.';
+        await this.resume(sid);
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    this.errors = ['This search is running in another tab; it goes on there.'];
+  }
+
+  /** Starts the search the form describes. */
+  async start(): Promise<void> {
+    await this.#guard(async () => {
+      const draft = this.form.toDraft();
+      const dataset = await this.#loaded(draft.benchmark);
+      const setup = createSearchSetup(draft, { id: newSearchId(), created: new Date().toISOString(), problems: dataset.problems, datasetSha256: dataset.sha256 });
+      await this.#launch(setup, dataset);
+      this.#handledAddress = setup.id;
+      history.replaceState(history.state, '', `#/search?sid=${encodeURIComponent(setup.id)}`);
+    });
+  }
+
+  /** Shows a stored search (not running here). */
+  async show(searchId: string): Promise<void> {
+    if (this.view?.busy) {
+      this.errors = ['A search is running in this tab: stop it first, or wait for it to finish.'];
+      return;
+    }
+    const { store } = await appSearchStores();
+    const stored = await store.loadSearch(searchId);
+    if (stored) this.view = new SearchView(stored);
+  }
+
+  /** Resumes a stored search that no tab runs. */
+  async resume(searchId: string): Promise<void> {
+    await this.#guard(async () => {
+      const { store } = await appSearchStores();
+      const stored = await store.loadSearch(searchId);
+      if (!stored) throw new Error('This search is no longer stored here.');
+      const dataset = await this.#checkedDataset(stored);
+      await this.#launch(stored.setup, dataset);
+    });
+  }
+
+  /** Gives a finished search a larger budget and carries it on from exactly where it stopped. */
+  async extend(searchId: string, budget: SearchBudget): Promise<void> {
+    await this.#guard(async () => {
+      const { store } = await appSearchStores();
+      const stored = await store.loadSearch(searchId);
+      if (!stored) throw new Error('This search is no longer stored here.');
+      const dataset = await this.#checkedDataset(stored);
+      await store.saveState(searchId, withBudget(currentState(stored), budget));
+      await this.#launch(stored.setup, dataset);
+    });
+  }
+
+  /** Re-validates the champions of the search on show. */
+  async validate(request: Omit<ValidationRequest, 'problemIds'>): Promise<void> {
+    const view = this.view;
+    if (!view) return;
+    await this.#guard(async () => {
+      const { store } = await appSearchStores();
+      const stored = await store.loadSearch(view.setup.id);
+      if (!stored) throw new Error('This search is no longer stored here.');
+      const dataset = await this.#checkedDataset(stored);
+      const { ports, release } = await this.#ports(stored.setup);
+      void view
+        .validate(dataset.problems, ports, { ...request, problemIds: stored.setup.config.problemIds }, { concurrency: this.workers + 1 })
+        .finally(() => {
+          release();
+          void this.library.refresh();
+        });
+    });
+  }
+
+  async #launch(setup: SearchSetup, dataset: LoadedDataset): Promise<void> {
+    const { ports, release } = await this.#ports(setup);
+    const stored = await ports.searchStore.loadSearch(setup.id);
+    if (!stored) throw new Error('The store lost the search right after storing it.');
+    const view = new SearchView(stored);
+    this.view = view;
+    void this.library.refresh();
+    void view.run(dataset.problems, ports, { concurrency: this.workers + 1 }).finally(() => {
+      release();
+      void this.library.refresh();
+    });
+  }
+
+  /** Takes the search's lock, binds its models and starts Python; the caller releases. */
+  async #ports(setup: SearchSetup): Promise<{ ports: SearchPorts; release: () => void }> {
+    const release = await claimStudy(setup.id);
+    if (!release) throw new Error('This search is running in another tab; it goes on there.');
+    try {
+      const model = await studyModels(setup, {
+        apiKeyFor: (root) => {
+          const key = this.form.apiKey;
+          if (!key) return undefined;
+          try {
+            return apiRoot(this.form.endpoint.trim()) === root ? key : undefined;
+          } catch {
+            return undefined;
+          }
+        },
+        webllm: async () => {
+          const { sharedWebLLMSession } = await import('../../llm/webllm-session.ts');
+          return sharedWebLLMSession(installedCatalog);
+        },
+      });
+      // Python first: a sandbox that cannot start should not leave an empty search behind.
+      const sandbox = await this.#sandboxes.get(this.workers);
+      const { store, cache } = await appSearchStores();
+      await store.putSearch(setup);
+      return { ports: { model, sandbox, searchStore: store, callCache: cache, now: () => performance.now() }, release };
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  async #checkedDataset(stored: StoredSearch): Promise<LoadedDataset> {
+    const dataset = await this.#loaded(stored.setup.benchmark);
+    if (dataset.sha256 !== stored.setup.datasetSha256) {
+      throw new Error(
+        `This search ran on another ${stored.setup.benchmark} file (SHA-256 ${stored.setup.datasetSha256.slice(0, 12)}…) than the one loaded here (${dataset.sha256.slice(0, 12)}…): its problems would not be the same.`,
+      );
+    }
+    return dataset;
+  }
+
+  async #loaded(benchmark: BenchmarkId): Promise<LoadedDataset> {
+    const dataset = await appDatasets[benchmark].ensure();
+    if (!dataset) throw new Error(`The ${benchmark === 'mbpp' ? 'MBPP' : 'HumanEval'} problems could not be loaded; see above for why, or pick the file.`);
+    return dataset;
+  }
+
+  /** One start, resume or validation at a time; its failure becomes the page's error. */
+  async #guard(work: () => Promise<void>): Promise<void> {
+    if (this.busy) {
+      this.errors = ['A search is already running in this tab: stop it first.'];
+      return;
+    }
+    this.starting = true;
+    this.errors = [];
+    try {
+      await work();
+    } catch (error) {
+      this.errors = [error instanceof Error ? error.message : String(error)];
+    } finally {
+      this.starting = false;
+    }
+  }
+
+  #runningHere(): ReadonlySet<string> {
+    return this.view?.busy ? new Set([this.view.setup.id]) : new Set();
+  }
+
+  #readEndpointSettings(): void {
+    if (this.busy) return;
+    this.#endpoint = new EndpointSettings(browserStorage());
+    this.form.endpoint ||= this.#endpoint.baseUrl;
+    this.form.defaultEndpointModel = this.#endpoint.model;
+    this.form.apiKey ||= this.#endpoint.apiKey;
+  }
+}
+
+let desk: SearchDesk | null = null;
+
+export function searchDesk(): SearchDesk {
+  desk ??= new SearchDesk();
+  return desk;
+}

@@ -1,0 +1,142 @@
+/**
+ * One search as the page shows it: its state (for the charts), progress and cost, its champion
+ * re-validation, and — while it runs in this tab — pause, resume and stop. The driver writes
+ * everything to the store itself; this class only shows and steers. A stored search that is not
+ * running is shown from the same fields, read back from the store.
+ */
+import type { Problem } from '../../core/benchmarks/problem.ts';
+import { isAbortError } from '../../core/llm/abort.ts';
+import type { StoredSearch } from '../../core/ports.ts';
+import { runSearch, type SearchPorts } from '../../core/search/run-search.ts';
+import { runValidation } from '../../core/search/run-validation.ts';
+import { CostLedger, searchProgress, type SearchPhase, type SearchProgress } from '../../core/search/search-progress.ts';
+import type { ValidationRequest } from '../../core/search/search-record.ts';
+import type { SearchSetup } from '../../core/search/search-setup.ts';
+import type { SearchState } from '../../core/search/search-state.ts';
+import { currentState, validationStatus, type ValidationStatus } from '../../core/search/stored-search.ts';
+import { PauseSwitch } from '../../core/study/pause-switch.ts';
+
+export type ViewPhase = SearchPhase | 'failed' | 'stored';
+
+export interface ValidationProgress {
+  done: number;
+  total: number;
+  inFlight: number;
+}
+
+/** How often the charts are redrawn while evaluations stream in. */
+const PUBLISH_EVERY_MS = 250;
+
+export class SearchView {
+  readonly setup: SearchSetup;
+  state = $state.raw<SearchState>(null as unknown as SearchState);
+  progress = $state.raw<SearchProgress | null>(null);
+  phase = $state<ViewPhase>('stored');
+  failure = $state<string | null>(null);
+  validation = $state.raw<ValidationStatus | null>(null);
+  validating = $state(false);
+  validationProgress = $state.raw<ValidationProgress | null>(null);
+  validationFailure = $state<string | null>(null);
+  /** Evaluations this tab ran in its current session. */
+  evaluatedHere = $state(0);
+
+  #pause = new PauseSwitch();
+  #abort: AbortController | null = null;
+  #pending: SearchState | null = null;
+  #timer: ReturnType<typeof setTimeout> | null = null;
+
+  constructor(stored: StoredSearch) {
+    this.setup = stored.setup;
+    this.load(stored);
+  }
+
+  get busy(): boolean {
+    return this.phase === 'running' || this.phase === 'pausing' || this.phase === 'paused' || this.validating;
+  }
+
+  /** Shows what the store holds (a search that is not running here). */
+  load(stored: StoredSearch): void {
+    const state = currentState(stored);
+    this.state = state;
+    const phase: SearchPhase = stored.status === 'done' || state.status === 'done' ? 'done' : stored.status === 'running' ? 'cancelled' : stored.status;
+    this.progress = searchProgress(state, new CostLedger(stored.evaluations), phase, 0);
+    this.validation = validationStatus(stored, state);
+  }
+
+  /** Runs the search to its end (done, stopped or failed); never rejects. */
+  async run(problems: readonly Problem[], ports: SearchPorts, options: { concurrency: number }): Promise<void> {
+    this.#pause = new PauseSwitch();
+    const abort = new AbortController();
+    this.#abort = abort;
+    this.phase = 'running';
+    this.failure = null;
+    try {
+      const end = await runSearch(this.setup, problems, ports, {
+        concurrency: options.concurrency,
+        signal: abort.signal,
+        pause: this.#pause,
+        onProgress: (progress) => {
+          this.progress = progress;
+          if (this.phase !== 'failed') this.phase = progress.phase;
+        },
+        onState: (state) => this.#publish(state),
+        onEvaluation: () => this.evaluatedHere++,
+      });
+      this.#publish(end.state, true);
+      this.phase = end.status;
+    } catch (error) {
+      this.phase = 'failed';
+      this.failure = isAbortError(error) ? 'The search was stopped.' : error instanceof Error ? error.message : String(error);
+    } finally {
+      this.#abort = null;
+    }
+  }
+
+  /** Re-validates the champions; never rejects. */
+  async validate(problems: readonly Problem[], ports: SearchPorts, request: ValidationRequest, options: { concurrency: number }): Promise<void> {
+    const abort = new AbortController();
+    this.#abort = abort;
+    this.validating = true;
+    this.validationFailure = null;
+    try {
+      const end = await runValidation(this.setup, problems, ports, request, {
+        concurrency: options.concurrency,
+        signal: abort.signal,
+        onProgress: (done, total, inFlight) => (this.validationProgress = { done, total, inFlight }),
+      });
+      this.validation = end.validation;
+    } catch (error) {
+      this.validationFailure = error instanceof Error ? error.message : String(error);
+    } finally {
+      this.validating = false;
+      this.#abort = null;
+    }
+  }
+
+  pause(): void {
+    this.#pause.pause();
+  }
+
+  resume(): void {
+    this.#pause.resume();
+  }
+
+  /** Stops the search (or the validation); what is stored stays, and it can be resumed. */
+  stop(): void {
+    this.#pause.resume();
+    this.#abort?.abort();
+  }
+
+  /** Charts redraw a few times a second at most, however fast evaluations arrive. */
+  #publish(state: SearchState, now = false): void {
+    this.#pending = state;
+    const flush = () => {
+      if (this.#timer !== null) clearTimeout(this.#timer);
+      this.#timer = null;
+      if (this.#pending) this.state = this.#pending;
+      this.#pending = null;
+    };
+    if (now || this.state.history.length !== state.history.length) flush();
+    else this.#timer ??= setTimeout(flush, PUBLISH_EVERY_MS);
+  }
+}

@@ -1,0 +1,54 @@
+/** What the Search page draws, computed from a finished search over the fakes. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { MemorySearchStore } from '../../../src/core/search/memory-search-store.ts';
+import { runSearch } from '../../../src/core/search/run-search.ts';
+import { fitnessChartData, genomeRows, lineageRows, speciesChartData } from '../../../src/core/search/search-charts.ts';
+import type { SearchState } from '../../../src/core/search/search-state.ts';
+import { PROBLEMS, fakeWorld, searchSetup } from './run-search-fixtures.ts';
+
+let state: SearchState;
+
+beforeAll(async () => {
+  const world = fakeWorld();
+  const end = await runSearch(searchSetup({ budget: { maxGenerations: 4, maxWallMs: null, maxTokens: null } }), PROBLEMS, {
+    model: world.model,
+    sandbox: world.sandbox,
+    searchStore: new MemorySearchStore(),
+    now: () => 0,
+  });
+  state = end.state;
+});
+
+describe('search charts', () => {
+  it('plot best and mean ± SD per generation, the band around the mean', () => {
+    const data = fitnessChartData(state);
+    expect(data.generations).toEqual([0, 1, 2, 3]);
+    data.generations.forEach((_, i) => {
+      expect(data.best[i]).toBeGreaterThanOrEqual(data.mean[i]!);
+      expect(data.low[i]).toBeLessThanOrEqual(data.mean[i]!);
+      expect(data.high[i]! - data.mean[i]!).toBeCloseTo(data.mean[i]! - data.low[i]!, 12);
+    });
+  });
+
+  it('stack species sizes to the population in every generation', () => {
+    const data = speciesChartData(state);
+    expect(data.xTicks).toEqual(['0', '1', '2', '3']);
+    for (let g = 0; g < 4; g++) expect(data.series.reduce((n, s) => n + (s.values[g] ?? 0), 0)).toBe(6);
+  });
+
+  it('list a generation fittest first with shapes, species and parents', () => {
+    const rows = genomeRows(state, 3);
+    expect(rows).toHaveLength(6);
+    expect(rows.map((r) => r.fitness)).toEqual([...rows.map((r) => r.fitness)].sort((a, b) => b - a));
+    expect(rows.every((r) => r.shape.startsWith('gen('))).toBe(true);
+    expect(rows.filter((r) => r.origin !== 'elite').every((r) => r.parents.length > 0)).toBe(true);
+    expect(genomeRows(state, 99)).toEqual([]);
+  });
+
+  it('trace the champion back to the first generation', () => {
+    const rows = lineageRows(state, state.champion!.genomeId);
+    expect(rows[0]?.id).toBe(state.champion!.genomeId);
+    expect(rows.at(-1)?.bornIn).toBe(0);
+    expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
+  });
+});
