@@ -23,7 +23,7 @@ describe('the Playground in Chromium', () => {
     const { page } = app;
     await page.getByRole('heading', { name: /HumanEval\/2/ }).waitFor({ timeout: 60_000 });
 
-    const editor = page.getByLabel('Your code');
+    const editor = page.getByRole('textbox', { name: /^Your code/ });
     expect(await editor.inputValue()).toBe(problem.prompt.trimStart());
     await editor.fill(`${problem.prompt}    return numbr % 1.0\n`);
     await page.getByRole('button', { name: 'Run tests' }).click();
@@ -51,7 +51,7 @@ describe('the Playground in Chromium', () => {
     const app = await openApp(browser, server, { hash: '#/playground?benchmark=mbpp&problem=Mbpp/2' });
     const { page } = app;
     await page.getByRole('heading', { name: /Mbpp\/2/ }).waitFor({ timeout: 60_000 });
-    await page.getByLabel('Your code').fill('def similar_elements(a, b):\n    return (1, 2)\n');
+    await page.getByRole('textbox', { name: /^Your code/ }).fill('def similar_elements(a, b):\n    return (1, 2)\n');
     await page.getByRole('button', { name: 'Run tests' }).click();
     const result = page.getByRole('region', { name: /Result/ });
     await result.getByText('failed', { exact: true }).waitFor({ timeout: 120_000 });

@@ -5,5 +5,6 @@
 import type { SandboxFactory } from './sandbox-holder.ts';
 
 export const browserSandboxFactory: SandboxFactory = async (workers) => {
-  throw new Error(`The browser sandbox is not built yet (asked for ${workers} workers).`);
+  const { createBrowserSandbox } = await import('../../sandbox/browser-sandbox.ts');
+  return createBrowserSandbox({ workers });
 };
