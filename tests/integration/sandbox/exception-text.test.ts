@@ -1,0 +1,40 @@
+/**
+ * Reading CPython's exception text: the message after the (possibly qualified) type, frames of
+ * the sandbox's own code cut, and long tracebacks kept at both ends.
+ */
+import { describe, expect, it } from 'vitest';
+import { clipTraceback, dropFrames, exceptionMessage, MAX_TRACEBACK_CHARS } from '../../../src/sandbox/exception-text.ts';
+
+describe('exception text', () => {
+  it('reads the message after the type, empty when there is none', () => {
+    expect(exceptionMessage('Traceback (most recent call last):\n  File "program.py", line 1, in <module>\nValueError: bad value\n', 'ValueError')).toBe('bad value');
+    expect(exceptionMessage('Traceback (most recent call last):\n  File "program.py", line 1, in <module>\nAssertionError\n', 'AssertionError')).toBe('');
+  });
+
+  it('keeps a message that runs over several lines, and finds a qualified type name', () => {
+    expect(exceptionMessage('Traceback:\nmodule.CustomError: first\nsecond\n', 'CustomError')).toBe('first\nsecond');
+  });
+
+  it("cuts the sandbox's own frames with their source lines, and nothing else", () => {
+    const traceback = [
+      'Traceback (most recent call last):',
+      '  File "program.py", line 1, in <module>',
+      '    import js',
+      '  File "<sandbox>", line 198, in audit',
+      '    raise ModuleNotFoundError(name)',
+      "ModuleNotFoundError: No module named 'js'",
+      '',
+    ].join('\n');
+    expect(dropFrames(traceback, '<sandbox>')).toBe(
+      "Traceback (most recent call last):\n  File \"program.py\", line 1, in <module>\n    import js\nModuleNotFoundError: No module named 'js'\n",
+    );
+  });
+
+  it('keeps both ends of a traceback that is too long to store', () => {
+    const long = `start\n${'x'.repeat(3 * MAX_TRACEBACK_CHARS)}\nValueError: end`;
+    const clipped = clipTraceback(long);
+    expect(clipped.length).toBeLessThan(MAX_TRACEBACK_CHARS + 100);
+    expect(clipped.startsWith('start')).toBe(true);
+    expect(clipped.endsWith('ValueError: end')).toBe(true);
+  });
+});
