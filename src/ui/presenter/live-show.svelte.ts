@@ -249,7 +249,8 @@ export class LiveShow implements PresenterShow {
     this.#tickTimer = setInterval(() => {
       if (this.paused) return;
       ticked++;
-      if (ticked > count) return this.#endTicking();
+      // The last verdict ticks in together with the result.
+      if (ticked >= count) return this.#endTicking();
       live.setTicked(ticked);
       this.#publish();
     }, this.#pacing.tickMs);
