@@ -1,0 +1,116 @@
+/**
+ * Chromium pages for the benches: the built app's Playground running one reference solution
+ * (which needs the sandbox ready), and the named baseline of the same run — a blank page on the
+ * same server whose module worker does nothing but `loadPyodide()` from the same self-hosted
+ * files. Both are timed from the navigation's start (`performance.now()` in the page).
+ */
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromePath } from '../tests/support/browser.ts';
+
+export function launchBenchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: chromePath(),
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      // measureUserAgentSpecificMemory otherwise waits for the next garbage collection (up to 20 s).
+      '--enable-blink-features=ForceEagerMeasureMemory',
+    ],
+  });
+}
+
+/** Console errors from the page and its workers, so a broken run is not mistaken for a fast one. */
+export function watchErrors(context: BrowserContext): string[] {
+  const errors: string[] = [];
+  context.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  return errors;
+}
+
+/**
+ * Opens the Playground on HumanEval/0, runs its reference solution as soon as the editor is
+ * there, and resolves with the page's clock when the verdict shows: navigation start → sandbox
+ * ready, plus one short program.
+ */
+export async function appFirstVerdict(page: Page, appUrl: string): Promise<number> {
+  await page.goto(`${appUrl}#/playground?benchmark=humaneval&problem=HumanEval/0`);
+  await page.getByRole('heading', { name: /HumanEval\/0/ }).waitFor({ timeout: 120_000 });
+  await page.getByRole('button', { name: 'Load the reference solution' }).click();
+  await page.getByRole('button', { name: 'Run tests' }).click();
+  const verdict = page.getByRole('region', { name: /Result/ }).getByText('passed', { exact: true });
+  await verdict.waitFor({ timeout: 120_000 });
+  return page.evaluate(() => performance.now());
+}
+
+const BLANK_PATH = '__bench/blank.html';
+
+/**
+ * A blank page on the app's origin (served by Playwright, with the same isolation headers as the
+ * app), whose module worker imports Pyodide from the app's `pyodide/` and loads it. Resolves
+ * with the page's clock when the worker says Python answered.
+ */
+export async function barePyodideReady(page: Page, appUrl: string): Promise<number> {
+  await page.route(`${appUrl}${BLANK_PATH}`, (route) =>
+    route.fulfill({
+      status: 200,
+      contentType: 'text/html; charset=utf-8',
+      headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' },
+      body: '<!doctype html><title>bare Pyodide</title>',
+    }),
+  );
+  await page.goto(`${appUrl}${BLANK_PATH}`);
+  return page.evaluate(async (base) => {
+    const source = `
+      import { loadPyodide } from ${JSON.stringify(`${base}pyodide/pyodide.mjs`)};
+      const pyodide = await loadPyodide({ indexURL: ${JSON.stringify(`${base}pyodide/`)} });
+      postMessage(pyodide.runPython('1 + 1'));`;
+    const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+    const worker = new Worker(url, { type: 'module' });
+    (globalThis as unknown as { benchWorker: Worker }).benchWorker = worker;
+    await new Promise<void>((resolve, reject) => {
+      worker.onmessage = () => resolve();
+      worker.onerror = (event) => reject(new Error(event.message));
+    });
+    return performance.now();
+  }, appUrl);
+}
+
+export interface MemoryBreakdown {
+  /** Bytes attributed to dedicated workers. */
+  workersBytes: number;
+  workers: number;
+  /** Bytes attributed to the page itself. */
+  pageBytes: number;
+  totalBytes: number;
+}
+
+interface MeasureMemoryResult {
+  bytes: number;
+  breakdown: { bytes: number; attribution: { url?: string; scope?: string }[]; types: string[] }[];
+}
+
+/** performance.measureUserAgentSpecificMemory(), split into the page and its workers (needs isolation). */
+export async function measureMemory(page: Page): Promise<MemoryBreakdown> {
+  const result = await page.evaluate(async () => {
+    if (!crossOriginIsolated) throw new Error('measureUserAgentSpecificMemory needs a cross-origin isolated page.');
+    const perf = performance as Performance & { measureUserAgentSpecificMemory(): Promise<unknown> };
+    return (await perf.measureUserAgentSpecificMemory()) as MeasureMemoryResult;
+  });
+  let workersBytes = 0;
+  let pageBytes = 0;
+  const workerUrls = new Set<string>();
+  for (const entry of result.breakdown) {
+    const scopes = entry.attribution.map((a) => a.scope);
+    if (scopes.includes('DedicatedWorkerGlobalScope')) {
+      workersBytes += entry.bytes;
+      for (const a of entry.attribution) if (a.scope === 'DedicatedWorkerGlobalScope') workerUrls.add(a.url ?? '');
+    } else if (scopes.includes('Window')) {
+      pageBytes += entry.bytes;
+    }
+  }
+  return { workersBytes, workers: workerUrls.size, pageBytes, totalBytes: result.bytes };
+}

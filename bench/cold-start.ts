@@ -1,0 +1,79 @@
+/**
+ * Cold start in Chromium: from the start of the navigation to the Playground's first verdict
+ * (the page, the benchmark file, the Pyodide worker with its hardening and self-test, one short
+ * program), in a fresh browser profile each time, against the named baseline of the same run: a
+ * blank page on the same server whose module worker only loads Pyodide from the same files.
+ * The target is ≤ 3 s on a 2-core machine. Also measures a repeat visit in the same profile
+ * (files from the service worker's cache, the benchmark from IndexedDB).
+ *
+ *   npm run build && node --import tsx bench/cold-start.ts [--runs 5]
+ *
+ * Runs alternate app and baseline; medians are compared. The app is served by scripts/serve.mjs
+ * with the isolation headers, as `npm start` serves it.
+ */
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { startAppServer } from '../tests/support/browser.ts';
+import { appFirstVerdict, barePyodideReady, launchBenchBrowser, watchErrors } from './chromium-pages.ts';
+
+const TARGET_MS = 3000;
+
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
+
+function median(xs: number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+const fmt = (ms: number) => `${Math.round(ms)} ms`;
+
+async function main(): Promise<void> {
+  const runs = Number(values.runs);
+  const server = await startAppServer();
+  const browser = await launchBenchBrowser();
+  const app: number[] = [];
+  const appRepeat: number[] = [];
+  const bare: number[] = [];
+  const bareRepeat: number[] = [];
+  const errorLists: string[][] = [];
+  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, load average ${loadavg()[0]!.toFixed(1)}, ${browser.version()}`);
+  try {
+    for (let i = 0; i < runs; i++) {
+      {
+        const context = await browser.newContext();
+        errorLists.push(watchErrors(context));
+        const page = await context.newPage();
+        app.push(await appFirstVerdict(page, server.url));
+        // Let the service worker finish its offline copy, then come back as a returning visitor.
+        await page.getByRole('status').filter({ hasText: 'Available offline' }).waitFor({ timeout: 120_000 });
+        appRepeat.push(await appFirstVerdict(await context.newPage(), server.url));
+        await context.close();
+      }
+      {
+        const context = await browser.newContext();
+        errorLists.push(watchErrors(context));
+        bare.push(await barePyodideReady(await context.newPage(), server.url));
+        bareRepeat.push(await barePyodideReady(await context.newPage(), server.url));
+        await context.close();
+      }
+      console.log(`run ${i + 1}: app ${fmt(app.at(-1)!)} (repeat visit ${fmt(appRepeat.at(-1)!)}), bare Pyodide ${fmt(bare.at(-1)!)} (repeat ${fmt(bareRepeat.at(-1)!)})`);
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+  const appMs = median(app);
+  const bareMs = median(bare);
+  console.log('');
+  console.log(`first visit, median of ${runs}: app ${fmt(appMs)} (navigation → first verdict), bare Pyodide ${fmt(bareMs)} (navigation → loadPyodide)`);
+  console.log(`  ratio app / bare Pyodide: ${(appMs / bareMs).toFixed(2)}; app / target ${TARGET_MS} ms: ${(appMs / TARGET_MS).toFixed(2)}`);
+  console.log(`repeat visit, median: app ${fmt(median(appRepeat))}, bare Pyodide ${fmt(median(bareRepeat))}, ratio ${(median(appRepeat) / median(bareRepeat)).toFixed(2)}`);
+  const errors = errorLists.flat();
+  if (errors.length > 0) {
+    console.log(`console errors: ${errors.join(' | ')}`);
+    process.exitCode = 1;
+  }
+}
+
+await main();
