@@ -1,0 +1,236 @@
+/**
+ * Shipping: the app built for a sub-path (`BASE_PATH=/feedback-lab/`, into its own folder so the
+ * other e2e files keep `dist/`), served by scripts/serve.mjs under that sub-path
+ * - with the isolation headers: isolated at once; after a first visit it goes offline (the
+ *   browser offline and the server stopped) and a reload still scores a sample and shows and
+ *   exports a study stored before;
+ * - without them: the service worker adds them and the page is isolated after one reload;
+ * - without them and with service workers blocked: not isolated, says so in the footer, and still
+ *   scores a sample and stops a program that sleeps past its limit (a worker restart).
+ * Every test fails on console errors and on any answer ≥ 400 from the server.
+ *
+ * `SHIP_DIST_DIR=path` reuses a build made with the same BASE_PATH instead of building.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, BrowserContext, BrowserContextOptions, Download, Page } from 'playwright-core';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { DATASET_FILES } from '../../src/core/benchmarks/datasets.ts';
+import type { BenchmarkId } from '../../src/core/benchmarks/problem.ts';
+import { importResultFile } from '../../src/core/results/result-file-import.ts';
+import { REPO_ROOT, launchBrowser } from '../support/browser.ts';
+import { loadTestProblem, readDatasetBytes } from '../support/datasets.ts';
+import { studyResultFile } from '../unit/results/result-file-fixtures.ts';
+
+const BASE = '/feedback-lab/';
+const OUT_DIR = process.env.SHIP_DIST_DIR ? resolve(process.env.SHIP_DIST_DIR) : join(REPO_ROOT, 'test-results', 'dist-subpath');
+
+let browser: Browser;
+
+async function buildForSubPath(): Promise<void> {
+  if (process.env.SHIP_DIST_DIR) {
+    if (!existsSync(join(OUT_DIR, 'sw.js'))) throw new Error(`SHIP_DIST_DIR=${OUT_DIR} holds no build with a service worker.`);
+    return;
+  }
+  await promisify(execFile)(join(REPO_ROOT, 'node_modules/.bin/vite'), ['build', '--outDir', OUT_DIR, '--emptyOutDir', '--logLevel', 'warn'], {
+    cwd: REPO_ROOT,
+    // vitest sets NODE_ENV=test, which would make a build that is not a production build.
+    env: { ...process.env, BASE_PATH: BASE, NODE_ENV: 'production' },
+    maxBuffer: 16 * 2 ** 20,
+  });
+}
+
+beforeAll(async () => {
+  await buildForSubPath();
+  const html = readFileSync(join(OUT_DIR, 'index.html'), 'utf8');
+  expect(html, 'the build is for the sub-path').toContain(`src="${BASE}assets/`);
+  // The deploy ships the benchmark files beside the build, as `npm run datasets` would have.
+  mkdirSync(join(OUT_DIR, 'datasets'), { recursive: true });
+  for (const benchmark of Object.keys(DATASET_FILES) as BenchmarkId[]) {
+    writeFileSync(join(OUT_DIR, DATASET_FILES[benchmark].sameOriginPath), await readDatasetBytes(benchmark));
+  }
+  browser = await launchBrowser();
+}, 600_000);
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+interface SubPathServer {
+  /** `http://127.0.0.1:PORT/feedback-lab/` */
+  url: string;
+  close(): Promise<void>;
+}
+
+async function serve(isolation: boolean): Promise<SubPathServer> {
+  const args = [join(REPO_ROOT, 'scripts/serve.mjs'), '--root', OUT_DIR, '--port', '0', '--base', BASE];
+  if (!isolation) args.push('--no-isolation');
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /http:\/\/127\.0\.0\.1:\d+\/feedback-lab\//.exec(output);
+      if (match) resolve(match[0]);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`scripts/serve.mjs exited (${code}) before serving:\n${output}`)));
+  });
+  return { url, close: () => stop(child) };
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+interface ShipPage {
+  context: BrowserContext;
+  page: Page;
+  errors: string[];
+  /** Loads of the top-level document, reloads included. */
+  documentLoads: string[];
+}
+
+async function open(server: SubPathServer, options: BrowserContextOptions = {}): Promise<ShipPage> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, acceptDownloads: true, ...options });
+  const errors: string[] = [];
+  context.on('console', (message) => {
+    if (message.type() === 'error') errors.push(`console: ${message.text()} (${message.location().url})`);
+  });
+  // Anything outside the sub-path, or missing from the build, is a 404 from this server.
+  context.on('response', (response) => {
+    if (response.status() >= 400) errors.push(`HTTP ${response.status()} ${response.url()}`);
+  });
+  const page = await context.newPage();
+  page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
+  const documentLoads: string[] = [];
+  page.on('load', () => documentLoads.push(page.url()));
+  await page.goto(server.url);
+  return { context, page, errors, documentLoads };
+}
+
+const isolated = (page: Page) => page.evaluate(() => crossOriginIsolated);
+
+async function appReady(page: Page): Promise<void> {
+  await page.getByRole('heading', { level: 1, name: 'Feedback Lab' }).waitFor({ timeout: 60_000 });
+}
+
+/** Opens HumanEval/2 in the Playground, runs `code` and returns the verdict shown. */
+async function runInPlayground(page: Page, code: string, expected: 'passed' | 'failed' | 'timed out'): Promise<string> {
+  await page.evaluate(() => (location.hash = '#/playground?benchmark=humaneval&problem=HumanEval/2'));
+  await page.getByRole('heading', { name: /HumanEval\/2/ }).waitFor({ timeout: 60_000 });
+  await page.getByRole('textbox', { name: /^Your code/ }).fill(code);
+  await page.getByRole('button', { name: 'Run tests' }).click();
+  const result = page.getByRole('region', { name: /Result/ });
+  await result.getByText(expected, { exact: true }).waitFor({ timeout: 120_000 });
+  return (await result.textContent()) ?? '';
+}
+
+async function passingCode(): Promise<string> {
+  const problem = await loadTestProblem('humaneval', 'HumanEval/2');
+  return `${problem.prompt}    return number % 1.0\n`;
+}
+
+const footer = (page: Page) => page.locator('footer').textContent();
+
+describe('the build under a sub-path', () => {
+  it('with isolation headers: isolated at once, then offline a reload still scores a sample and opens a stored study', async () => {
+    const server = await serve(true);
+    const app = await open(server);
+    const { page, context, errors } = app;
+    try {
+      await appReady(page);
+      expect(await isolated(page)).toBe(true);
+      expect(await footer(page)).toContain('Timeouts: SharedArrayBuffer interrupts');
+
+      // A study stored in this browser, from a small result file.
+      const doc = await studyResultFile();
+      await page.evaluate(() => (location.hash = '#/study'));
+      await page.getByRole('heading', { name: 'Studies in this browser' }).waitFor({ timeout: 60_000 });
+      await page.getByLabel(/Import result files/).setInputFiles({ name: 'small-study.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) });
+      await page.getByText(`Imported “${doc.config.name}”: ${doc.units.length} units written.`).waitFor();
+
+      expect(await runInPlayground(page, await passingCode(), 'passed')).toContain('Every test passed');
+      // The whole build is cached once the header says so.
+      await page.getByRole('status').filter({ hasText: 'Available offline' }).waitFor({ timeout: 120_000 });
+
+      // Offline for real: the browser's network off, and the server gone (the browser's offline
+      // mode does not apply to the service worker's own fetches).
+      await context.setOffline(true);
+      await server.close();
+      await page.reload();
+      await page.getByRole('heading', { name: /HumanEval\/2/ }).waitFor({ timeout: 60_000 });
+      await page.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
+      expect(await isolated(page)).toBe(true);
+      expect(await runInPlayground(page, await passingCode(), 'passed')).toContain('Every test passed');
+
+      await page.evaluate(() => (location.hash = '#/study'));
+      const card = page.locator('article.study', { has: page.getByRole('heading', { name: doc.config.name, exact: true }) });
+      await card.waitFor({ timeout: 60_000 });
+      const [download] = await Promise.all([page.waitForEvent('download') as Promise<Download>, card.getByRole('button', { name: 'Export .json' }).click()]);
+      const exported = await importResultFile(new Uint8Array(readFileSync(await download.path())));
+      expect(exported.config.id).toBe(doc.config.id);
+      expect(exported.units).toHaveLength(doc.units.length);
+
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await server.close();
+    }
+  });
+
+  it('without isolation headers: the service worker isolates the page after one reload', async () => {
+    const server = await serve(false);
+    const app = await open(server);
+    const { page, context, errors } = app;
+    try {
+      const direct = await page.request.get(server.url);
+      expect(direct.headers()['cross-origin-embedder-policy'], 'the server sends no isolation headers').toBeUndefined();
+
+      await appReady(page);
+      await expect.poll(() => isolated(page), { timeout: 30_000 }).toBe(true);
+      expect(app.documentLoads).toHaveLength(2);
+      expect(await footer(page)).toContain('Timeouts: SharedArrayBuffer interrupts');
+      expect(await runInPlayground(page, await passingCode(), 'passed')).toContain('Every test passed');
+
+      // Later loads are isolated straight away: no second reload.
+      await page.reload();
+      await appReady(page);
+      expect(await isolated(page)).toBe(true);
+      expect(app.documentLoads).toHaveLength(3);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await server.close();
+    }
+  });
+
+  it('without headers or service workers: not isolated, says so, and still scores and stops a sleeping program', async () => {
+    const server = await serve(false);
+    const app = await open(server, { serviceWorkers: 'block' });
+    const { page, context, errors } = app;
+    try {
+      await appReady(page);
+      expect(await isolated(page)).toBe(false);
+      expect(app.documentLoads).toHaveLength(1);
+      expect(await footer(page)).toContain('Timeouts: worker restart');
+      expect(await runInPlayground(page, await passingCode(), 'passed')).toContain('Every test passed');
+
+      // time.sleep is a busy wait in C that no interrupt reaches: the pool must restart the worker.
+      const problem = await loadTestProblem('humaneval', 'HumanEval/2');
+      await runInPlayground(page, `import time\n${problem.prompt}    time.sleep(1000)\n`, 'timed out');
+      expect(await runInPlayground(page, await passingCode(), 'passed')).toContain('Every test passed');
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await server.close();
+    }
+  });
+});
