@@ -16,6 +16,7 @@ import { PROGRAM_FILENAME } from '../core/harness/to-outcome.ts';
 import type { SandboxLimits } from '../core/ports.ts';
 import { disableBuiltinModules, type WasmHeap } from './builtin-modules.ts';
 import { ClassWatch } from './class-watch.ts';
+import { DictWatch, type WatcherHost } from './dict-watch.ts';
 import { clipTraceback, dropFrames, exceptionMessage } from './exception-text.ts';
 import { DeadlineInterrupt } from './interrupt.ts';
 import { hardenGlobals, hardenPyodide } from './js-hardening.ts';
@@ -50,7 +51,7 @@ interface RunnerEntries {
   prepare: PyProxy & ((source: string) => PyProxy);
   flush: PyProxy & (() => void);
   restore: PyProxy & (() => PyProxy);
-  settle: PyProxy & (() => boolean);
+  settle: PyProxy & ((written: string | null) => boolean);
   finish: PyProxy & (() => PyProxy);
   grave_clear: PyProxy & (() => void);
   gc_collect: PyProxy & (() => number);
@@ -61,6 +62,7 @@ interface InstallReport {
   bridgesLeft: number;
   baselineModules: number;
   typeAddresses: number[];
+  dictAddresses: number[];
   probeAddress: number;
 }
 
@@ -75,6 +77,7 @@ export class PythonRuntime {
   readonly #output: OutputCapture;
   readonly #interrupt: DeadlineInterrupt;
   readonly #classWatch: ClassWatch | null;
+  readonly #dictWatch: DictWatch | null;
   readonly #PythonError: new (...args: never[]) => Error & { type: string };
   #dead: string | null = null;
   info!: WorkerInfo;
@@ -86,8 +89,10 @@ export class PythonRuntime {
     output: OutputCapture,
     interrupt: DeadlineInterrupt,
     classWatch: ClassWatch | null,
+    dictWatch: DictWatch | null,
   ) {
     this.#classWatch = classWatch;
+    this.#dictWatch = dictWatch;
     this.#options = options;
     this.#py = py;
     this.#heap = (py as unknown as PyodideInternals)._module;
@@ -125,6 +130,7 @@ export class PythonRuntime {
     const report = JSON.parse(installed.get('report') as string) as InstallReport;
     const touchProbe = installed.get('touch_probe') as PyProxy & ((step: number) => void);
     const classWatch = ClassWatch.start(internals._module, report.probeAddress, report.typeAddresses, touchProbe);
+    const dictWatch = DictWatch.start(internals._module as unknown as WatcherHost, report.dictAddresses, () => touchProbe(3));
     touchProbe.destroy();
     installed.destroy();
     install.destroy();
@@ -133,7 +139,7 @@ export class PythonRuntime {
     namespace.delete('install');
     namespace.destroy();
 
-    const runtime = new PythonRuntime(options, py, entries, output, interrupt, classWatch);
+    const runtime = new PythonRuntime(options, py, entries, output, interrupt, classWatch, dictWatch);
     hardenPyodide({
       api: py as unknown as Record<string, unknown>,
       internals: internals._api,
@@ -158,6 +164,7 @@ export class PythonRuntime {
         codeGenerationBlocked: globals.codeGenerationBlocked,
         baselineModules: report.baselineModules,
         watchedClasses: classWatch?.size ?? 0,
+        watchedDicts: dictWatch?.size ?? 0,
       },
     };
     return runtime;
@@ -262,7 +269,9 @@ export class PythonRuntime {
       for (let round = 0; round < SETTLE_ROUNDS && !settled; round++) {
         this.#entries.grave_clear();
         this.#entries.gc_collect();
-        settled = this.#entries.settle();
+        settled = this.#entries.settle(this.#dictWatch ? this.#dictWatch.take() : null);
+        // Writes made by the restoring itself are not news.
+        this.#dictWatch?.take();
       }
       if (!settled) reasons.push('finalizers kept changing the standard library');
       const changedClasses = this.#classWatch?.changed() ?? 0;

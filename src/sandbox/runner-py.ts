@@ -230,10 +230,15 @@ def install(config_json):
     def touch_probe(step):
         if step == 1:
             VersionProbe.changed = True
+        elif step == 3:
+            # For dict-watch.ts: a write to a watched dict, undone at once.
+            linecache.cache['<sandbox-probe>'] = None
+            del linecache.cache['<sandbox-probe>']
         else:
             look_up(VersionProbe, 'step%d' % step)
 
     report['typeAddresses'] = list(map(id, heap_types))
+    report['dictAddresses'] = list(map(id, watched_dicts))
     report['probeAddress'] = id(VersionProbe)
 
     def dicts_changed():
@@ -420,17 +425,27 @@ def install(config_json):
             taint.append('a module changed its class')
         return list(taint)
 
-    def settle():
+    def dict_differs(d, snapshot):
+        return len(d) != len(snapshot) or not all(map(is_, d.values(), snapshot.values())) or not all(map(is_, d, snapshot))
+
+    def settle(written):
         """Called after the grave is freed and cycles collected (finalizers may run then):
-        restores every watched dict and list that changed. True when nothing had."""
+        restores every watched dict, list and cell that changed. True when nothing had.
+
+        written: the indices of the watched dicts written since the last call, comma-separated
+        (dict-watch.ts sees every write), or None to compare them all here (slower)."""
         changed = False
-        if dicts_changed():
-            changed = True
-            for d, snapshot in zip(watched_dicts, dict_copies):
-                if len(d) != len(snapshot) or not all(map(is_, d.values(), snapshot.values())) or not all(map(is_, d, snapshot)):
-                    grave.append(d.copy())
-                    d.clear()
-                    d.update(snapshot)
+        if written is None:
+            candidates = range(len(watched_dicts)) if dicts_changed() else ()
+        else:
+            candidates = [int(i) for i in written.split(',') if i]
+        for i in candidates:
+            d, snapshot = watched_dicts[i], dict_copies[i]
+            if dict_differs(d, snapshot):
+                changed = True
+                grave.append(d.copy())
+                d.clear()
+                d.update(snapshot)
         if lists_changed():
             changed = True
             for l, snapshot in zip(watched_lists, list_copies):

@@ -49,6 +49,8 @@ export interface HardeningSummary {
   baselineModules: number;
   /** Standard-library classes whose changes are noticed (0 if the version-tag watch failed). */
   watchedClasses: number;
+  /** Baseline dicts whose writes are reported by a CPython dict watcher (0: compared in full instead). */
+  watchedDicts: number;
 }
 
 export interface WorkerRunReport {

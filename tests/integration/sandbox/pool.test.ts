@@ -17,7 +17,7 @@ const info: WorkerInfo = {
   coldStartMs: 1,
   interrupt: 'deadline-getter',
   interruptLatencyMs: 1,
-  hardening: { bridgesRemoved: 1, bridgesLeft: 0, disabledBuiltins: [], reachableGlobals: [], codeGenerationBlocked: true, baselineModules: 1, watchedClasses: 1 },
+  hardening: { bridgesRemoved: 1, bridgesLeft: 0, disabledBuiltins: [], reachableGlobals: [], codeGenerationBlocked: true, baselineModules: 1, watchedClasses: 1, watchedDicts: 1 },
 };
 
 /**
