@@ -25,10 +25,10 @@ import { EndpointSettings } from '../models/endpoint-settings.svelte.ts';
 import { browserStorage } from '../models/saved-settings.ts';
 import { browserSandboxFactory } from '../sandbox/browser-sandbox-factory.ts';
 import { SandboxHolder } from '../sandbox/sandbox-holder.ts';
-import { claimStudy } from '../study/study-lock.ts';
 import { studyModels } from '../study/study-models.ts';
 import { SearchForm } from './search-form.svelte.ts';
 import { SearchLibrary } from './search-library.svelte.ts';
+import { claimSearch } from './search-lock.ts';
 import { appSearchStores } from './search-store-connection.ts';
 import { SearchView } from './search-view.svelte.ts';
 
@@ -56,6 +56,8 @@ export class SearchDesk {
   #endpoint = new EndpointSettings(browserStorage());
   #probing: Promise<void> | null = null;
   #handledAddress: string | null = null;
+  /** Searches whose lock this tab holds (running, validating, or just finishing). */
+  readonly #held = new Set<string>();
 
   constructor() {
     this.library = new SearchLibrary({ stores: appSearchStores, runningHere: () => this.#runningHere() });
@@ -113,6 +115,7 @@ export class SearchDesk {
 
   /** Starts the search the form describes. */
   async start(): Promise<void> {
+    this.notice = null;
     await this.#guard(async () => {
       const draft = this.form.toDraft();
       const dataset = await this.#loaded(draft.benchmark);
@@ -132,6 +135,7 @@ export class SearchDesk {
     const { store } = await appSearchStores();
     const stored = await store.loadSearch(searchId);
     if (stored) this.view = new SearchView(stored);
+    this.notice = null;
   }
 
   /** Resumes a stored search that no tab runs. */
@@ -169,30 +173,42 @@ export class SearchDesk {
       const { ports, release } = await this.#ports(stored.setup);
       void view
         .validate(dataset.problems, ports, { ...request, problemIds: stored.setup.config.problemIds }, { concurrency: this.workers + 1 })
-        .finally(() => {
-          release();
-          void this.library.refresh();
+        .finally(async () => {
+          await release();
+          await this.library.refresh();
         });
     });
   }
 
   async #launch(setup: SearchSetup, dataset: LoadedDataset): Promise<void> {
     const { ports, release } = await this.#ports(setup);
-    const stored = await ports.searchStore.loadSearch(setup.id);
-    if (!stored) throw new Error('The store lost the search right after storing it.');
+    const stored = await ports.searchStore.loadSearch(setup.id).catch(async (error: unknown) => {
+      await release();
+      throw error;
+    });
+    if (!stored) {
+      await release();
+      throw new Error('The store lost the search right after storing it.');
+    }
     const view = new SearchView(stored);
     this.view = view;
     void this.library.refresh();
-    void view.run(dataset.problems, ports, { concurrency: this.workers + 1 }).finally(() => {
-      release();
-      void this.library.refresh();
+    const onGeneration = () => void this.library.refresh();
+    void view.run(dataset.problems, ports, { concurrency: this.workers + 1, onGeneration }).finally(async () => {
+      await release();
+      await this.library.refresh();
     });
   }
 
   /** Takes the search's lock, binds its models and starts Python; the caller releases. */
-  async #ports(setup: SearchSetup): Promise<{ ports: SearchPorts; release: () => void }> {
-    const release = await claimStudy(setup.id);
-    if (!release) throw new Error('This search is running in another tab; it goes on there.');
+  async #ports(setup: SearchSetup): Promise<{ ports: SearchPorts; release: () => Promise<void> }> {
+    const claimed = await claimSearch(setup.id);
+    if (!claimed) throw new Error('This search is running in another tab; it goes on there.');
+    this.#held.add(setup.id);
+    const release = async () => {
+      await claimed();
+      this.#held.delete(setup.id);
+    };
     try {
       const model = await studyModels(setup, {
         apiKeyFor: (root) => {
@@ -215,7 +231,7 @@ export class SearchDesk {
       await store.putSearch(setup);
       return { ports: { model, sandbox, searchStore: store, callCache: cache, now: () => performance.now() }, release };
     } catch (error) {
-      release();
+      await release();
       throw error;
     }
   }
@@ -254,7 +270,7 @@ export class SearchDesk {
   }
 
   #runningHere(): ReadonlySet<string> {
-    return this.view?.busy ? new Set([this.view.setup.id]) : new Set();
+    return new Set([...this.#held, ...(this.view?.busy ? [this.view.setup.id] : [])]);
   }
 
   #readEndpointSettings(): void {

@@ -7,7 +7,7 @@
 import { UserError } from '../../core/user-error.ts';
 import type { SearchListing } from '../../store/search-store.ts';
 import { downloadBlob } from '../analysis/download.ts';
-import { studiesRunningAnywhere } from '../study/study-lock.ts';
+import { searchesRunningAnywhere } from './search-lock.ts';
 import type { SearchStores } from './search-store-connection.ts';
 
 export type ListedSearchState = 'running here' | 'running in another tab' | 'interrupted' | 'paused' | 'cancelled' | 'done';
@@ -68,7 +68,7 @@ export class SearchLibrary {
   async #refresh(): Promise<void> {
     try {
       const { store, cache } = await this.#deps.stores();
-      const [searches, elsewhere, cachedCalls] = await Promise.all([store.listSearches(), studiesRunningAnywhere(), cache.count()]);
+      const [searches, elsewhere, cachedCalls] = await Promise.all([store.listSearches(), searchesRunningAnywhere(), cache.count()]);
       for (const id of this.#deps.runningHere()) elsewhere.delete(id);
       this.searches = searches;
       this.elsewhere = elsewhere;

@@ -64,7 +64,7 @@ export class SearchView {
   }
 
   /** Runs the search to its end (done, stopped or failed); never rejects. */
-  async run(problems: readonly Problem[], ports: SearchPorts, options: { concurrency: number }): Promise<void> {
+  async run(problems: readonly Problem[], ports: SearchPorts, options: { concurrency: number; onGeneration?: () => void }): Promise<void> {
     this.#pause = new PauseSwitch();
     const abort = new AbortController();
     this.#abort = abort;
@@ -79,7 +79,10 @@ export class SearchView {
           this.progress = progress;
           if (this.phase !== 'failed') this.phase = progress.phase;
         },
-        onState: (state) => this.#publish(state),
+        onState: (state) => {
+          if (state.history.length !== this.state.history.length) options.onGeneration?.();
+          this.#publish(state);
+        },
         onEvaluation: () => this.evaluatedHere++,
       });
       this.#publish(end.state, true);

@@ -1,0 +1,183 @@
+/**
+ * The Search page in Chromium against the scripted OpenAI-compatible endpoint
+ * (tests/support/scripted-study.ts), with real Pyodide workers: a tiny search (population 4,
+ * 2 generations, subsets of 3 HumanEval problems) started from the form, its page unloaded in the
+ * middle of generation 0 and its address opened again. The reloaded page resumes the search by
+ * itself; the endpoint's request log shows that no evaluation stored before the reload ran again.
+ * Then the charts, the champion's diagram and lineage, the genome table, champion re-validation
+ * and the export.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Download, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { importSearchFile } from '../../src/core/results/search-file.ts';
+import type { SearchEvaluationRecord } from '../../src/core/search/search-record.ts';
+import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
+import type { FakeOpenAIServer } from '../support/fake-openai-server.ts';
+import { SCRIPTED_MODEL, SCRIPTED_PROBLEM_IDS, startScriptedServer } from '../support/scripted-study.ts';
+
+const POPULATION = 4;
+const GENERATIONS = 2;
+const SUBSET = 3;
+const EVALUATIONS = POPULATION * SUBSET * GENERATIONS;
+/** The section of a refiner's or analyzer's message that reports an execution; generators never see one. */
+const FEEDBACK_HEADING = 'What happened when the tests ran:';
+
+let browser: Browser;
+let server: AppServer;
+let endpoint: FakeOpenAIServer;
+
+beforeAll(async () => {
+  [server, browser, endpoint] = await Promise.all([startAppServer(), launchBrowser(), startScriptedServer({ tokensPerSecond: 400, slowFirstTokenMs: 1500 })]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await endpoint?.close();
+});
+
+/** The stored evaluations of every search, read inside the page. */
+async function storedEvaluations(page: Page): Promise<SearchEvaluationRecord[]> {
+  return page.evaluate(async () => {
+    const db = await new Promise<IDBDatabase>((resolve, reject) => {
+      const request = indexedDB.open('feedback-lab');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    try {
+      if (!db.objectStoreNames.contains('searchEvaluations')) return [];
+      return await new Promise<SearchEvaluationRecord[]>((resolve, reject) => {
+        const request = db.transaction('searchEvaluations').objectStore('searchEvaluations').getAll();
+        request.onsuccess = () => resolve((request.result as { record: SearchEvaluationRecord }[]).map((row) => row.record));
+        request.onerror = () => reject(request.error);
+      });
+    } finally {
+      db.close();
+    }
+  });
+}
+
+async function download(page: Page, click: () => Promise<void>): Promise<Buffer> {
+  const [file] = await Promise.all([page.waitForEvent('download') as Promise<Download>, click()]);
+  return readFileSync(await file.path());
+}
+
+const isGeneratorRequest = (request: FakeOpenAIServer['requests'][number]) =>
+  !(request.messages.find((m) => m.role === 'user')?.content ?? '').includes(FEEDBACK_HEADING);
+
+describe('the Search page in Chromium', () => {
+  it('runs a tiny search, resumes it after a reload mid-generation without running a stored evaluation again, and draws it', async () => {
+    const app = await openApp(browser, server, { hash: '#/models' });
+    const { page } = app;
+    // The endpoint as a user sets it: on the Models page.
+    await page.getByLabel('Base URL').fill(endpoint.url);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByText('Connected: 2 models.').waitFor();
+    await page.getByRole('region', { name: 'OpenAI-compatible endpoint' }).getByRole('combobox').selectOption(SCRIPTED_MODEL);
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Search' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Search' }).waitFor();
+    await page.getByRole('status').filter({ hasText: /HumanEval: 164 problems/ }).waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.getByLabel('OpenAI-compatible endpoint').isChecked()).toBe(true);
+    expect(await page.getByLabel('Endpoint URL').inputValue()).toBe(endpoint.url);
+    for (const key of ['gemma3:1b', 'qwen2.5:1.5b', 'llama3.2:3b']) expect(await page.getByLabel(`Model for ${key}`).inputValue()).toBe(SCRIPTED_MODEL);
+
+    await page.getByLabel('Search name (optional)').fill('Tiny scripted search');
+    await page.getByLabel('Problem pool').selectOption('ids');
+    await page.getByLabel('Problem ids').fill(SCRIPTED_PROBLEM_IDS.map((id) => id.split('/')[1]).join(', '));
+    await page.getByLabel('Population').fill(String(POPULATION));
+    await page.getByLabel('Generations').fill(String(GENERATIONS));
+    await page.getByLabel('Subset size').fill(String(SUBSET));
+    await page.getByLabel('Seed', { exact: true }).fill('5');
+    await page.getByRole('button', { name: 'Start search' }).click();
+
+    // The address gains the search id, so opening it again finds this search.
+    await expect.poll(() => page.url(), { timeout: 60_000 }).toMatch(/#\/search\?sid=search-/);
+    const address = page.url();
+    await expect.poll(async () => (await storedEvaluations(page)).length, { timeout: 120_000, interval: 200 }).toBeGreaterThanOrEqual(3);
+    await app.screenshot('search-running');
+
+    // A reload in the middle of generation 0: the page goes away with evaluations in flight…
+    await page.goto('about:blank');
+    await page.waitForTimeout(500);
+    await page.goto(`${server.url}#/`);
+    const before = await storedEvaluations(page);
+    const requestsBefore = endpoint.requests.length;
+    expect(before.length).toBeGreaterThanOrEqual(3);
+    expect(before.length).toBeLessThan(POPULATION * SUBSET);
+    expect(before.every((r) => r.generation === 0)).toBe(true);
+
+    // …and its address, opened again, resumes the search by itself.
+    await page.goto(address);
+    await page.getByText(/This search was interrupted/).waitFor({ timeout: 30_000 });
+    await page.locator('.run .phase', { hasText: /^Done$/ }).waitFor({ timeout: 240_000 });
+
+    const after = await storedEvaluations(page);
+    expect(after).toHaveLength(EVALUATIONS);
+    expect(new Set(after.map((r) => r.key)).size).toBe(EVALUATIONS);
+    // What was stored before the reload is kept as it was…
+    for (const r of before) expect(after.find((a) => a.key === r.key)).toEqual(r);
+    // …and every request after it belongs to an evaluation that was not stored: one generator
+    // call per evaluation run again, and exactly the calls the new evaluations counted.
+    const newRecords = after.filter((r) => !before.some((b) => b.key === r.key));
+    const requestsAfter = endpoint.requests.slice(requestsBefore);
+    expect(requestsAfter.filter(isGeneratorRequest)).toHaveLength(EVALUATIONS - before.length);
+    expect(requestsAfter).toHaveLength(newRecords.reduce((n, r) => n + r.modelCalls, 0));
+    expect(after.every((r) => r.cachedCalls === 0)).toBe(true);
+
+    // Progress and cost per generation.
+    await page.getByTestId('generation').getByText(`(${GENERATIONS} of ${GENERATIONS} scored)`).waitFor();
+    const cost = page.locator('table.cost tbody tr');
+    expect(await cost.count()).toBe(GENERATIONS);
+
+    // Charts, the champion's diagram and lineage, the genome table.
+    for (const title of ['Fitness per generation', 'Species sizes per generation']) {
+      await page.locator('figure.chart figcaption', { hasText: title }).waitFor();
+    }
+    const champion = page.locator('figure.chart', { has: page.locator('figcaption', { hasText: /^Champion g/ }) });
+    await champion.waitFor();
+    expect(await champion.locator('g[data-role="generate"]').count()).toBe(1);
+    expect(await champion.locator('g[data-role="execute"]').count()).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('ol.lineage li').count()).toBeGreaterThanOrEqual(1);
+    expect(await page.locator('table.genomes tbody tr').count()).toBe(POPULATION);
+    expect(await page.locator('figure.chart svg polygon').count()).toBeGreaterThanOrEqual(2);
+    await app.screenshot('search-done');
+
+    // Re-validate the champion on the whole pool, once.
+    const panel = page.locator('section.inflation');
+    await panel.getByLabel('Repeats').fill('1');
+    await panel.getByRole('button', { name: 'Validate champions' }).click();
+    // The champion's row, and a row for each generation whose champion it also was.
+    await panel.getByTestId('inflation-row').filter({ hasText: /^Champion/ }).waitFor({ timeout: 120_000 });
+    const rows = await panel.getByTestId('inflation-row').locator('td:nth-child(2)').allTextContents();
+    expect(new Set(rows).size).toBe(1);
+    await app.screenshot('search-validated');
+
+    // The stored search exports as a search file that reads back whole.
+    const card = page.locator('article.search', { has: page.getByRole('heading', { name: 'Tiny scripted search' }) });
+    await card.locator('.state', { hasText: 'done' }).waitFor();
+    const doc = await importSearchFile(new Uint8Array(await download(page, () => card.getByRole('button', { name: 'Export .json', exact: true }).click())));
+    expect(doc.state).toMatchObject({ status: 'done', stopReason: 'generations' });
+    expect(doc.state.history).toHaveLength(GENERATIONS);
+    expect(doc.evaluations.filter((e) => e.kind === 'search')).toHaveLength(EVALUATIONS);
+    expect(doc.evaluations.filter((e) => e.kind === 'validation')).toHaveLength(SCRIPTED_PROBLEM_IDS.length);
+    expect(doc.config.models['llama3.2:3b']).toEqual({ engine: 'openai', id: SCRIPTED_MODEL, baseUrl: endpoint.url });
+
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('refuses a tampered search file with a clear message and stores nothing', async () => {
+    const app = await openApp(browser, server, { hash: '#/search' });
+    const { page } = app;
+    await page.getByRole('heading', { name: 'Searches in this browser' }).waitFor();
+    const input = page.getByLabel(/Import search files/);
+    await input.setInputFiles({ name: 'not-a-search.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ format: 'feedback-lab/results', version: 1 })) });
+    await page.locator('.refused').getByText(/not a Feedback Lab search file/).waitFor();
+    expect(await page.locator('.refused').textContent()).toContain('not-a-search.json');
+    expect(await storedEvaluations(page)).toEqual([]);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+});
