@@ -58,8 +58,10 @@ export class SearchView {
   load(stored: StoredSearch): void {
     const state = currentState(stored);
     this.state = state;
-    const phase: SearchPhase = stored.status === 'done' || state.status === 'done' ? 'done' : stored.status === 'running' ? 'cancelled' : stored.status;
-    this.progress = searchProgress(state, new CostLedger(stored.evaluations), phase, 0);
+    const done = stored.status === 'done' || state.status === 'done';
+    this.progress = searchProgress(state, new CostLedger(stored.evaluations), done ? 'done' : 'cancelled', 0);
+    // Paused or interrupted elsewhere, it is not running in this tab: nothing here can pause it.
+    this.phase = done ? 'done' : stored.status === 'cancelled' ? 'cancelled' : 'stored';
     this.validation = validationStatus(stored, state);
   }
 
