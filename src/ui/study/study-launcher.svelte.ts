@@ -205,7 +205,7 @@ export class StudyLauncher {
           onUnitFinished: () => void this.#library.refresh(),
         });
       } finally {
-        release();
+        await release();
         await this.#library.refresh();
       }
     })();
@@ -226,7 +226,7 @@ export class StudyLauncher {
       if (link !== undefined) await store.setLink(config.id, link);
       return { model, sandbox, store, release };
     } catch (error) {
-      release();
+      await release();
       throw error;
     }
   }

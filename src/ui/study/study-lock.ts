@@ -17,24 +17,27 @@ function locks(): LockManagerLike | undefined {
 
 /**
  * Takes the study's lock, or returns null when another tab holds it. The returned function
- * releases it. Where the browser has no Web Locks, every claim succeeds.
+ * releases it and resolves once the lock is free (so a list read right after no longer sees
+ * it). Where the browser has no Web Locks, every claim succeeds.
  */
-export async function claimStudy(studyId: string): Promise<(() => void) | null> {
+export async function claimStudy(studyId: string): Promise<(() => Promise<void>) | null> {
   const manager = locks();
-  if (!manager) return () => undefined;
+  if (!manager) return async () => undefined;
   return new Promise((resolve, reject) => {
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((done) => (release = done));
-    manager
-      .request(`${PREFIX}${studyId}`, { ifAvailable: true }, async (lock) => {
-        if (!lock) {
-          resolve(null);
-          return;
-        }
-        resolve(release);
-        await held;
-      })
-      .catch(reject);
+    let free: () => void = () => undefined;
+    const held = new Promise<void>((done) => (free = done));
+    const request = manager.request(`${PREFIX}${studyId}`, { ifAvailable: true }, async (lock) => {
+      if (!lock) {
+        resolve(null);
+        return;
+      }
+      resolve(async () => {
+        free();
+        await request.catch(() => undefined);
+      });
+      await held;
+    });
+    request.catch(reject);
   });
 }
 
