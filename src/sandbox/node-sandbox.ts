@@ -27,6 +27,8 @@ export interface NodeSandboxOptions {
   recycleHeapBytes?: number;
   /** The directory holding Pyodide's files; default: the installed `pyodide` package. */
   pyodideDir?: string;
+  /** Prove at each worker start that no bridge to JavaScript is left (adds about half a second). */
+  verifyHardening?: boolean;
 }
 
 
@@ -58,6 +60,7 @@ function spawnNodeWorker(options: NodeSandboxOptions): WorkerHandle {
     sharedState,
     maxHeapBytes: options.maxHeapBytes ?? DEFAULT_MAX_HEAP_BYTES,
     recycleHeapBytes: options.recycleHeapBytes ?? DEFAULT_RECYCLE_HEAP_BYTES,
+    verifyHardening: options.verifyHardening ?? false,
   };
   const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { tsxApi: TSX_API, entry: ENTRY, config } });
   const api = wrap<SandboxWorkerApi>(nodeEndpoint(worker));

@@ -59,7 +59,7 @@ interface RunnerEntries {
 
 interface InstallReport {
   bridgesRemoved: number;
-  bridgesLeft: number;
+  bridgesLeft: number | null;
   baselineModules: number;
   typeAddresses: number[];
   dictAddresses: number[];
@@ -123,7 +123,9 @@ export class PythonRuntime {
     const namespace = py.runPython('dict()') as PyProxy & { get(key: string): unknown; delete(key: string): void };
     py.runPython(RUNNER_PY, { globals: namespace, filename: RUNNER_FILENAME });
     const install = namespace.get('install') as PyProxy & ((config: string) => PyProxy & { get(key: string): unknown });
-    const installed = install(JSON.stringify({ filename: PROGRAM_FILENAME, baseline: BASELINE_MODULES, blockedModules: BLOCKED_MODULES }));
+    const installed = install(
+      JSON.stringify({ filename: PROGRAM_FILENAME, baseline: BASELINE_MODULES, blockedModules: BLOCKED_MODULES, verify: options.verifyHardening ?? false }),
+    );
     const entries = Object.fromEntries(
       ['prepare', 'flush', 'restore', 'settle', 'finish', 'grave_clear', 'gc_collect'].map((name) => [name, installed.get(name)]),
     ) as unknown as RunnerEntries;

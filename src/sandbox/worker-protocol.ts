@@ -24,6 +24,8 @@ export interface WorkerConfig {
   maxHeapBytes: number;
   /** After a program, a worker whose wasm memory exceeds this is replaced (memory never shrinks). */
   recycleHeapBytes: number;
+  /** Walk the Python heap a second time at start-up to prove no bridge to JavaScript is left (slower start). */
+  verifyHardening?: boolean;
 }
 
 export interface WorkerInfo {
@@ -39,8 +41,8 @@ export interface WorkerInfo {
 export interface HardeningSummary {
   /** References to JsProxy objects and _pyodide_core functions removed from the Python heap. */
   bridgesRemoved: number;
-  /** References a second scrub still found (should be 0). */
-  bridgesLeft: number;
+  /** References a second scrub still found (should be 0); null unless `verifyHardening` asked for it. */
+  bridgesLeft: number | null;
   /** Built-in extension modules made unimportable (ctypes, CPython's test modules). */
   disabledBuiltins: string[];
   /** Global names still reachable after the JavaScript hardening (should be empty). */

@@ -22,7 +22,7 @@ let sandbox: PooledSandbox;
 let canonical: Problem[];
 
 beforeAll(async () => {
-  sandbox = await createNodeSandbox({ workers: 2 });
+  sandbox = await createNodeSandbox({ workers: 2, verifyHardening: true });
   const [humaneval, mbpp] = await Promise.all([loadTestProblems('humaneval'), loadTestProblems('mbpp')]);
   canonical = [humaneval[0]!, humaneval[12]!, mbpp[2]!, mbpp[17]!];
 });

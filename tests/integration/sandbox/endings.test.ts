@@ -12,7 +12,8 @@ const limits: SandboxLimits = { timeoutMs: 1500, maxOutputChars: 100_000 };
 let sandbox: PooledSandbox;
 
 beforeAll(async () => {
-  sandbox = await createNodeSandbox({ workers: 2, graceMs: 1000 });
+  // A smaller memory cap than the default, so that running out of it is quick to reach.
+  sandbox = await createNodeSandbox({ workers: 2, graceMs: 1000, maxHeapBytes: 256 * 2 ** 20 });
 });
 
 afterAll(async () => {
@@ -90,7 +91,7 @@ describe('interrupts and hangs', () => {
 
 describe('exhaustion', () => {
   it('a huge allocation is a MemoryError', async () => {
-    expectError(await run('x = bytearray(1500 * 2**20)'), 'MemoryError');
+    expectError(await run('x = bytearray(512 * 2**20)'), 'MemoryError');
   });
 
   it('memory growing until it runs out is a MemoryError, and the worker is replaced', async () => {
