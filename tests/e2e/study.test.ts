@@ -186,6 +186,15 @@ describe('the Study page in Chromium', () => {
     expect(lines.map((l) => l.task_id)).toEqual([...SCRIPTED_PROBLEM_IDS]);
     expect(lines.every((l) => l.repeat === 1)).toBe(true);
 
+    // The form's study as a link: it names the endpoint and the model, never a key.
+    await page.getByRole('button', { name: 'Copy study link' }).click();
+    const link = await page.getByLabel('Study link').inputValue();
+    expect(link).toMatch(/#\/study\?study=1&/);
+    const linkParams = new URLSearchParams(link.slice(link.indexOf('?') + 1));
+    expect(linkParams.get('endpoint')).toBe(endpoint.url);
+    expect(linkParams.getAll('m')).toEqual([`llama3.2:3b~${SCRIPTED_MODEL}`]);
+    expect(linkParams.get('r')).toBe(String(REPEATS));
+
     expect(app.errors).toEqual([]);
     await app.close();
   });
@@ -288,6 +297,21 @@ describe('the Study page in Chromium', () => {
     ]);
     await page.locator('.refused').getByText(/shard-a\.json, shard-b\.json/).waitFor();
     expect(await storeContents(page)).toEqual(before);
+
+    // Two overlapping shards of one study merge into it, each unit once.
+    const shard = (units: ResultFile['units']): ResultFile => ({ ...structuredClone(good), units: structuredClone(units) });
+    const sharded = { ...good.config, id: 'sharded-study', name: 'Sharded study' };
+    const [shardA, shardB] = [shard(good.units.slice(0, 20)), shard(good.units.slice(12))];
+    for (const doc of [shardA, shardB]) {
+      doc.config = sharded;
+      doc.configHash = await configHash(sharded);
+    }
+    await input.setInputFiles([
+      { name: 'laptop.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(shardA)) },
+      { name: 'desktop.json.gz', mimeType: 'application/gzip', buffer: gzipSync(Buffer.from(JSON.stringify(shardB))) },
+    ]);
+    await page.getByText(`Imported “Sharded study”: ${good.units.length} units written.`).waitFor();
+    await studyCard(page, 'Sharded study').getByText(`${good.units.length} of ${good.units.length} units done`).waitFor();
 
     // Hostile strings in names, code and replies: stored, listed and exported as plain text.
     const hostileName = '<img src=x onerror="window.__pwned=1">Study <script>window.__pwned=2</script>';
