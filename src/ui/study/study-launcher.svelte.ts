@@ -4,9 +4,9 @@
  * holding the study's lock so other tabs (and this one after a reload) know it is running.
  *
  * Study links with `autorun=1` start by themselves. Once started, the address gets the study's
- * id (`sid=`), so a reload resumes that study instead of starting another, and a finished one is
- * shown rather than run again. Opening the same link without `sid` also resumes its interrupted
- * study, if there is one.
+ * id (`sid=`), so a reload resumes that study instead of starting another; a finished, paused or
+ * cancelled one is shown rather than run. Opening the same link without `sid` also resumes its
+ * interrupted study, if there is one.
  */
 import type { LoadedDataset } from '../../core/benchmarks/datasets.ts';
 import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
@@ -146,8 +146,10 @@ export class StudyLauncher {
     const identity = linkIdentity(query);
     const earlier = sid
       ? this.#library.studies.find((s) => s.id === sid)
-      : this.#library.studies.find((s) => s.link === identity && s.status !== 'done');
-    if (earlier?.status === 'done') return;
+      : this.#library.studies.find((s) => s.link === identity && s.status === 'running');
+    // Only an interrupted study goes on by itself: one the user paused or cancelled waits for
+    // its Resume button, and a finished one is shown, not run again.
+    if (earlier && earlier.status !== 'running') return;
     if (earlier) {
       await this.#resumeWhenFree(earlier.id);
       return;

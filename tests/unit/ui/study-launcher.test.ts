@@ -1,0 +1,120 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+// The auto entry installs the IDB* globals (IDBKeyRange…) that the store and idb use.
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { encodeStudyLink } from '../../../src/core/study/link.ts';
+import type { StudyStatus } from '../../../src/core/ports.ts';
+import { openLabDatabase } from '../../../src/store/database.ts';
+import { IdbStudyStore } from '../../../src/store/study-store.ts';
+import { StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
+import { StudyLauncher, linkIdentity } from '../../../src/ui/study/study-launcher.svelte.ts';
+import { StudyLibrary } from '../../../src/ui/study/study-library.svelte.ts';
+import { contractConfig } from '../../support/study-store-contract.ts';
+
+beforeEach(() => {
+  globalThis.indexedDB = new IDBFactory();
+});
+
+/** A launcher that records what it would start or resume instead of running anything. */
+class RecordingLauncher extends StudyLauncher {
+  readonly calls: string[] = [];
+  override async start(): Promise<string | null> {
+    this.calls.push('start');
+    return 'new-study';
+  }
+  override async resume(studyId: string): Promise<boolean> {
+    this.calls.push(`resume ${studyId}`);
+    return true;
+  }
+}
+
+async function setUp(stored: { id: string; status: StudyStatus; link?: string }[]) {
+  const store = new IdbStudyStore(await openLabDatabase());
+  for (const { id, status, link } of stored) {
+    await store.putStudy(contractConfig(id));
+    await store.setStatus(id, status);
+    if (link !== undefined) await store.setLink(id, link);
+  }
+  const form = new StudyForm();
+  const library = new StudyLibrary({
+    store: async () => store,
+    environmentHere: async () => {
+      throw new Error('not used');
+    },
+    runningHere: () => new Set(),
+  });
+  const launcher = new RecordingLauncher(
+    {
+      store: async () => store,
+      dataset: async () => null,
+      sandbox: async () => {
+        throw new Error('not used');
+      },
+      models: { apiKeyFor: () => undefined, webllm: async () => Promise.reject(new Error('not used')) },
+      setAddress: () => undefined,
+    },
+    form,
+    library,
+    2,
+  );
+  return { launcher, form };
+}
+
+async function linkQuery(extra: Record<string, string> = {}, autorun = true): Promise<URLSearchParams> {
+  const form = new StudyForm();
+  form.engine = 'openai';
+  form.endpoint = 'http://127.0.0.1:9/v1';
+  form.repeats = 3;
+  const query = new URLSearchParams(await encodeStudyLink(form.toLink({ autorun })));
+  for (const [name, value] of Object.entries(extra)) query.set(name, value);
+  return query;
+}
+
+describe('opening a study link', () => {
+  it('fills the form and waits for Run when the link does not say autorun', async () => {
+    const { launcher, form } = await setUp([]);
+    await launcher.openLink(await linkQuery({}, false));
+    expect(launcher.calls).toEqual([]);
+    expect(form.repeats).toBe(3);
+    expect(form.engine).toBe('openai');
+  });
+
+  it('starts a new study with autorun=1 when no study came from this link', async () => {
+    const { launcher } = await setUp([{ id: 'other', status: 'running', link: 'study=1&b=mbpp' }]);
+    await launcher.openLink(await linkQuery());
+    expect(launcher.calls).toEqual(['start']);
+  });
+
+  it('resumes the interrupted study the link started, found by its id or by the link itself', async () => {
+    const query = await linkQuery();
+    const byId = await setUp([{ id: 'mine', status: 'running' }]);
+    await byId.launcher.openLink(await linkQuery({ sid: 'mine' }));
+    expect(byId.launcher.calls).toEqual(['resume mine']);
+
+    const byLink = await setUp([{ id: 'mine', status: 'running', link: linkIdentity(query) }]);
+    await byLink.launcher.openLink(query);
+    expect(byLink.launcher.calls).toEqual(['resume mine']);
+  });
+
+  it('does not run again a study that finished, nor one the user paused or cancelled', async () => {
+    for (const status of ['done', 'paused', 'cancelled'] as const) {
+      const { launcher } = await setUp([{ id: 'mine', status }]);
+      await launcher.openLink(await linkQuery({ sid: 'mine' }));
+      expect(launcher.calls, status).toEqual([]);
+    }
+  });
+
+  it('reads each address once, and lists every problem of a broken link', async () => {
+    const { launcher } = await setUp([]);
+    const query = await linkQuery();
+    await launcher.openLink(query);
+    await launcher.openLink(new URLSearchParams(query));
+    expect(launcher.calls).toEqual(['start']);
+
+    const broken = await setUp([]);
+    await broken.launcher.openLink(new URLSearchParams('study=1&b=python&r=0&arm=p:nope'));
+    expect(broken.launcher.calls).toEqual([]);
+    expect(broken.launcher.errors[0]).toMatch(/cannot be read/);
+    expect(broken.launcher.errors.slice(1).join(' ')).toMatch(/b: .*r: .*arm\[0\]/s);
+  });
+});
