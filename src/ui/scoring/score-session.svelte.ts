@@ -69,9 +69,12 @@ export class ScoreSession {
     const reader = new SampleReader({ benchmark: settings.benchmark, problems });
     const errors: SampleLineError[] = [];
     const abort = this.#abort;
+    let count = 0;
     try {
       for await (const line of lines) {
         if (abort?.signal.aborted) break;
+        // A file already in memory arrives in large chunks: give the page a turn now and then.
+        if (++count % 5000 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
         const event = reader.read(line);
         if (event?.kind === 'sample') this.#samples.push(event.sample);
         else if (event?.kind === 'error') errors.push(event.error);
