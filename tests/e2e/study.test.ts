@@ -311,7 +311,17 @@ describe('the Study page in Chromium', () => {
       { name: 'desktop.json.gz', mimeType: 'application/gzip', buffer: gzipSync(Buffer.from(JSON.stringify(shardB))) },
     ]);
     await page.getByText(`Imported “Sharded study”: ${good.units.length} units written.`).waitFor();
-    await studyCard(page, 'Sharded study').getByText(`${good.units.length} of ${good.units.length} units done`).waitFor();
+    const shardedCard = studyCard(page, 'Sharded study');
+    await shardedCard.getByText(`${good.units.length} of ${good.units.length} units done`).waitFor();
+
+    // Deleting asks first, then removes the study with every step and unit.
+    await shardedCard.getByRole('button', { name: 'Delete…' }).click();
+    await shardedCard.getByRole('group', { name: 'Confirm deletion' }).getByRole('button', { name: 'Yes, delete' }).click();
+    await shardedCard.waitFor({ state: 'detached' });
+    const afterDelete = await storeContents(page);
+    expect(afterDelete.studies.map((s) => (s as { id: string }).id)).not.toContain('sharded-study');
+    expect(afterDelete.steps.some((s) => (s as { studyId: string }).studyId === 'sharded-study')).toBe(false);
+    expect(afterDelete.units.some((u) => (u as { studyId: string }).studyId === 'sharded-study')).toBe(false);
 
     // Hostile strings in names, code and replies: stored, listed and exported as plain text.
     const hostileName = '<img src=x onerror="window.__pwned=1">Study <script>window.__pwned=2</script>';
