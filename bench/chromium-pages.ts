@@ -5,7 +5,56 @@
  * files. Both are timed from the navigation's start (`performance.now()` in the page).
  */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { chromePath } from '../tests/support/browser.ts';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DATASET_FILES } from '../src/core/benchmarks/datasets.ts';
+import type { BenchmarkId } from '../src/core/benchmarks/problem.ts';
+import { REPO_ROOT, chromePath } from '../tests/support/browser.ts';
+import { readDatasetBytes } from '../tests/support/datasets.ts';
+
+export interface ServedBuild {
+  /** The app's address, ending with its base: `http://127.0.0.1:PORT/` or `…/feedback-lab/`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves a build (default `dist/`) with scripts/serve.mjs and the isolation headers, under the
+ * base it was built for (read from index.html), with the benchmark files beside it as a deploy
+ * that ships them would have. A bench can then measure any build without rebuilding `dist/`.
+ */
+export async function serveBuild(dir = join(REPO_ROOT, 'dist')): Promise<ServedBuild> {
+  const root = resolve(dir);
+  if (!existsSync(join(root, 'index.html'))) throw new Error(`${root} has no build. Run \`npm run build\` first.`);
+  const html = readFileSync(join(root, 'index.html'), 'utf8');
+  const base = /src="([^"]*\/)assets\//.exec(html)?.[1] ?? '/';
+  mkdirSync(join(root, 'datasets'), { recursive: true });
+  for (const benchmark of Object.keys(DATASET_FILES) as BenchmarkId[]) {
+    writeFileSync(join(root, DATASET_FILES[benchmark].sameOriginPath), await readDatasetBytes(benchmark));
+  }
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts/serve.mjs'), '--root', root, '--port', '0', '--base', base], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = await new Promise<string>((resolveUrl, reject) => {
+    let output = '';
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /http:\/\/127\.0\.0\.1:\d+\/\S*/.exec(output);
+      if (match) resolveUrl(match[0]);
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`scripts/serve.mjs exited (${code}) before serving:\n${output}`)));
+  });
+  const close = () =>
+    new Promise<void>((done) => {
+      if (child.exitCode !== null) return done();
+      child.once('exit', () => done());
+      child.kill('SIGTERM');
+    });
+  return { url, close };
+}
 
 export function launchBenchBrowser(): Promise<Browser> {
   return chromium.launch({

@@ -4,21 +4,22 @@
  * program), in a fresh browser profile each time, against the named baseline of the same run: a
  * blank page on the same server whose module worker only loads Pyodide from the same files.
  * The target is ≤ 3 s on a 2-core machine. Also measures a repeat visit in the same profile
- * (files from the service worker's cache, the benchmark from IndexedDB).
+ * (files from the service worker's cache, the benchmark from IndexedDB) and the first visit with
+ * service workers blocked (what installing the worker and its offline copy cost the first visit).
  *
- *   npm run build && node --import tsx bench/cold-start.ts [--runs 5]
+ *   npm run build && node --import tsx bench/cold-start.ts [--runs 5] [--dist DIR]
  *
- * Runs alternate app and baseline; medians are compared. The app is served by scripts/serve.mjs
- * with the isolation headers, as `npm start` serves it.
+ * Runs alternate app and baseline; medians are compared. The build (`dist/`, or `--dist DIR`, at
+ * whatever base it was built for) is served by scripts/serve.mjs with the isolation headers, as
+ * `npm start` serves it.
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { startAppServer } from '../tests/support/browser.ts';
-import { appFirstVerdict, barePyodideReady, launchBenchBrowser, watchErrors } from './chromium-pages.ts';
+import { appFirstVerdict, barePyodideReady, launchBenchBrowser, serveBuild, watchErrors } from './chromium-pages.ts';
 
 const TARGET_MS = 3000;
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' }, dist: { type: 'string' } } });
 
 function median(xs: number[]): number {
   const sorted = [...xs].sort((a, b) => a - b);
@@ -30,10 +31,11 @@ const fmt = (ms: number) => `${Math.round(ms)} ms`;
 
 async function main(): Promise<void> {
   const runs = Number(values.runs);
-  const server = await startAppServer();
+  const server = await serveBuild(values.dist);
   const browser = await launchBenchBrowser();
   const app: number[] = [];
   const appRepeat: number[] = [];
+  const appNoWorker: number[] = [];
   const bare: number[] = [];
   const bareRepeat: number[] = [];
   const errorLists: string[][] = [];
@@ -47,17 +49,30 @@ async function main(): Promise<void> {
         app.push(await appFirstVerdict(page, server.url));
         // Let the service worker finish its offline copy, then come back as a returning visitor.
         await page.getByRole('status').filter({ hasText: 'Available offline' }).waitFor({ timeout: 120_000 });
+        await page.close();
         appRepeat.push(await appFirstVerdict(await context.newPage(), server.url));
+        await context.close();
+      }
+      {
+        // The same first visit without the service worker: what its install and offline copy cost.
+        const context = await browser.newContext({ serviceWorkers: 'block' });
+        errorLists.push(watchErrors(context));
+        appNoWorker.push(await appFirstVerdict(await context.newPage(), server.url));
         await context.close();
       }
       {
         const context = await browser.newContext();
         errorLists.push(watchErrors(context));
-        bare.push(await barePyodideReady(await context.newPage(), server.url));
+        const page = await context.newPage();
+        bare.push(await barePyodideReady(page, server.url));
+        await page.close();
         bareRepeat.push(await barePyodideReady(await context.newPage(), server.url));
         await context.close();
       }
-      console.log(`run ${i + 1}: app ${fmt(app.at(-1)!)} (repeat visit ${fmt(appRepeat.at(-1)!)}), bare Pyodide ${fmt(bare.at(-1)!)} (repeat ${fmt(bareRepeat.at(-1)!)})`);
+      console.log(
+        `run ${i + 1}: app ${fmt(app.at(-1)!)} (repeat visit ${fmt(appRepeat.at(-1)!)}, no service worker ${fmt(appNoWorker.at(-1)!)}), ` +
+          `bare Pyodide ${fmt(bare.at(-1)!)} (repeat ${fmt(bareRepeat.at(-1)!)})`,
+      );
     }
   } finally {
     await browser.close();
@@ -68,6 +83,7 @@ async function main(): Promise<void> {
   console.log('');
   console.log(`first visit, median of ${runs}: app ${fmt(appMs)} (navigation → first verdict), bare Pyodide ${fmt(bareMs)} (navigation → loadPyodide)`);
   console.log(`  ratio app / bare Pyodide: ${(appMs / bareMs).toFixed(2)}; app / target ${TARGET_MS} ms: ${(appMs / TARGET_MS).toFixed(2)}`);
+  console.log(`  without the service worker: app ${fmt(median(appNoWorker))}, ratio to bare Pyodide ${(median(appNoWorker) / bareMs).toFixed(2)}`);
   console.log(`repeat visit, median: app ${fmt(median(appRepeat))}, bare Pyodide ${fmt(median(bareRepeat))}, ratio ${(median(appRepeat) / median(bareRepeat)).toFixed(2)}`);
   const errors = errorLists.flat();
   if (errors.length > 0) {

@@ -11,7 +11,7 @@
  *   worker only loaded Pyodide. Chromium counts the JavaScript heaps there; the wasm memory of
  *   the interpreter is outside them, so the Node figures are the ones to plan with.
  *
- *   node --import tsx bench/pool-memory.ts [--workers 1,2,4] [--no-browser] [--no-node]
+ *   node --import tsx bench/pool-memory.ts [--workers 1,2,4] [--no-browser] [--no-node] [--dist DIR]
  */
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -24,9 +24,8 @@ import { canonicalCompletion } from '../src/core/benchmarks/canonical.ts';
 import { assembleProgram } from '../src/core/harness/assemble-program.ts';
 import { limitsFor } from '../src/core/harness/limits.ts';
 import { createNodeSandbox } from '../src/sandbox/node-sandbox.ts';
-import { startAppServer } from '../tests/support/browser.ts';
 import { loadTestProblems } from '../tests/support/datasets.ts';
-import { appFirstVerdict, barePyodideReady, launchBenchBrowser, measureMemory, watchErrors } from './chromium-pages.ts';
+import { appFirstVerdict, barePyodideReady, launchBenchBrowser, serveBuild, measureMemory, watchErrors } from './chromium-pages.ts';
 
 const { values } = parseArgs({
   options: {
@@ -34,6 +33,7 @@ const { values } = parseArgs({
     child: { type: 'string' },
     'no-browser': { type: 'boolean', default: false },
     'no-node': { type: 'boolean', default: false },
+    dist: { type: 'string' },
   },
 });
 
@@ -146,7 +146,7 @@ async function nodeReport(workerCounts: number[]): Promise<void> {
 }
 
 async function browserReport(): Promise<void> {
-  const server = await startAppServer();
+  const server = await serveBuild(values.dist);
   const browser = await launchBenchBrowser();
   try {
     const appContext = await browser.newContext();

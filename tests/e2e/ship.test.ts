@@ -118,8 +118,9 @@ async function open(server: SubPathServer, options: BrowserContextOptions = {}):
 
 const isolated = (page: Page) => page.evaluate(() => crossOriginIsolated);
 
+/** The app has mounted (on whatever page the address names). */
 async function appReady(page: Page): Promise<void> {
-  await page.getByRole('heading', { level: 1, name: 'Feedback Lab' }).waitFor({ timeout: 60_000 });
+  await page.getByRole('navigation', { name: 'Main' }).waitFor({ timeout: 60_000 });
 }
 
 /** Opens HumanEval/2 in the Playground, runs `code` and returns the verdict shown. */
@@ -167,14 +168,15 @@ describe('the build under a sub-path', () => {
       await server.close();
       await page.reload();
       await page.getByRole('heading', { name: /HumanEval\/2/ }).waitFor({ timeout: 60_000 });
-      await page.getByRole('status').filter({ hasText: 'Offline' }).waitFor();
+      await page.getByRole('status').filter({ hasText: /^\s*Offline\s*$/ }).waitFor();
+      await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'ship-offline.png') });
       expect(await isolated(page)).toBe(true);
       expect(await runInPlayground(page, await passingCode(), 'passed')).toContain('Every test passed');
 
       await page.evaluate(() => (location.hash = '#/study'));
       const card = page.locator('article.study', { has: page.getByRole('heading', { name: doc.config.name, exact: true }) });
       await card.waitFor({ timeout: 60_000 });
-      const [download] = await Promise.all([page.waitForEvent('download') as Promise<Download>, card.getByRole('button', { name: 'Export .json' }).click()]);
+      const [download] = await Promise.all([page.waitForEvent('download') as Promise<Download>, card.getByRole('button', { name: 'Export .json', exact: true }).click()]);
       const exported = await importResultFile(new Uint8Array(readFileSync(await download.path())));
       expect(exported.config.id).toBe(doc.config.id);
       expect(exported.units).toHaveLength(doc.units.length);
