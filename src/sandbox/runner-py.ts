@@ -10,8 +10,10 @@
  * how `exec` ended.
  */
 
+import { BRIDGES_PY } from './runner-bridges-py.ts';
+
 /** Python source; `install(config_json)` is the only name the worker reads from its namespace. */
-export const RUNNER_PY = String.raw`
+export const RUNNER_PY = BRIDGES_PY + String.raw`
 def install(config_json):
     import sys, json, builtins, gc, types, operator, itertools, functools, linecache
     import signal, os, random, re, warnings, decimal, traceback, atexit, copyreg, locale
@@ -35,138 +37,8 @@ def install(config_json):
     format_exception_only = traceback.format_exception_only
     report = {}
 
-    # ---- Cut the bridges to JavaScript -------------------------------------------------------
-    # The JS side has already unregistered the js and pyodide_js modules. Here: drop the finder
-    # that imports them, every pyodide module, and every reference the heap still holds to a
-    # JsProxy or to a function of _pyodide_core (to_js, create_proxy... each makes a JsProxy).
-    blocked = tuple(config['blockedModules'])
-    blocked_dotted = tuple(name + '.' for name in blocked)
-
-    def is_blocked(name):
-        return type(name) is not str or name in blocked or name.startswith(blocked_dotted)
-
-    core = sys.modules.get('_pyodide_core')
-    js_types = set()
-    bridge_ids = set()
-    if core is not None:
-        for key, value in list(vars(core).items()):
-            # Not plain data: a small int's id would match every other use of that int.
-            if not key.startswith('__') and not isinstance(value, (int, float, str, bytes, type(None))):
-                bridge_ids.add(id(value))
-        typedict = getattr(core, 'jsproxy_typedict', None)
-        if type(typedict) is dict:
-            js_types.update(t for t in typedict.values() if isinstance(t, type))
-    for module in list(sys.modules.values()):
-        for cls in type(module).__mro__:
-            if cls.__name__ == 'JsProxy':
-                js_types.add(cls)
-    js_types = tuple(js_types)
-
-    def is_js_class(cls):
-        # Not issubclass: the JsProxy metaclass overrides it with pyodide code.
-        return any(base in js_types for base in type.__getattribute__(cls, '__mro__'))
-
-    def is_bridge(value):
-        return isinstance(value, js_types) or id(value) in bridge_ids
-
-    # The JsProxy classes stay reachable (object.__subclasses__()); of them only JsException can
-    # be called to make a new JavaScript object (an Error), so calling it is refused.
-    def refuse_new(cls, *args, **kwargs):
-        raise TypeError('%s cannot be created in the sandbox' % cls.__name__)
-
-    pending, seen_classes = [BaseException], set()
-    while pending:
-        cls = pending.pop()
-        if cls in seen_classes:
-            continue
-        seen_classes.add(cls)
-        pending.extend(type.__subclasses__(cls))
-        if is_js_class(cls):
-            type.__setattr__(cls, '__new__', staticmethod(refuse_new))
-
-    # Pyodide routes time.sleep and asyncio.run through its JavaScript event loop; the
-    # standard versions are what a script expects (time.sleep then waits in C).
-    import time, asyncio
-    for owner, name in ((time, 'sleep'), (asyncio, 'run')):
-        original = getattr(getattr(owner, name), '__wrapped__', None)
-        if original is not None:
-            setattr(owner, name, original)
-    asyncio.events._set_running_loop(None)
-    asyncio.set_event_loop_policy(None)
-
-    # exit() and quit() close sys.stdin, as in CPython; here the next program needs it back.
-    import io
-
-    class Stdin(io.TextIOWrapper):
-        def close(self):
-            pass
-
-    sys.stdin = sys.__stdin__ = Stdin(io.open(0, 'rb', closefd=False), encoding='utf-8', errors='strict')
-
-    sys.meta_path[:] = [f for f in sys.meta_path if type(f).__name__ != 'JsFinder']
-    for name in list(sys.modules):
-        if is_blocked(name):
-            del sys.modules[name]
-
-    def containers():
-        # A dict holding only atomic values (and a JsProxy is one) may be untracked by the GC:
-        # reach those through the referents of the tracked objects.
-        tracked = gc.get_objects()
-        seen = set(map(id, tracked))
-        extra = [r for r in gc.get_referents(*tracked) if type(r) in (dict, list) and id(r) not in seen]
-        return tracked + extra
-
-    repeat = itertools.repeat
-
-    def any_bridge(values):
-        # In C, not one Python call per value: the heap holds a few hundred thousand of them.
-        values = list(values)
-        return not bridge_ids.isdisjoint(map(id, values)) or any(map(isinstance, values, repeat(js_types)))
-
-    def scrub():
-        found = 0
-        CellType = types.CellType
-        for obj in containers():
-            kind = type(obj)
-            if kind is dict:
-                attrs = obj
-            elif kind is list:
-                if any_bridge(obj):
-                    obj[:] = [v for v in obj if not is_bridge(v)]
-                    found += 1
-                continue
-            elif kind is CellType:
-                try:
-                    if is_bridge(obj.cell_contents):
-                        obj.cell_contents = None
-                        found += 1
-                except ValueError:
-                    pass
-                continue
-            elif kind is tuple:
-                if any_bridge(obj):
-                    report['bridgesInTuples'] = report.get('bridgesInTuples', 0) + 1
-                continue
-            elif kind.__dictoffset__ and not isinstance(obj, type):
-                try:
-                    attrs = object.__getattribute__(obj, '__dict__')
-                except Exception:
-                    continue
-                if type(attrs) is not dict:
-                    continue
-            else:
-                continue
-            if any_bridge(attrs.values()):
-                keys = [k for k, v in attrs.items() if is_bridge(v)]
-                for k in keys:
-                    del attrs[k]
-                found += len(keys)
-        return found
-
-    report['bridgesRemoved'] = scrub()
-    # A second walk proves the first left nothing (it costs as much again: opt-in, for tests).
-    report['bridgesLeft'] = scrub() if config['verify'] else None
-    del core
+    is_blocked, is_js_class = cut_bridges(config['blockedModules'], config['verify'], report)
+    behave_like_a_script()
 
     # ---- Snapshot the baseline ---------------------------------------------------------------
     # Everything below is restored after each program. Dicts and lists are compared by identity,
