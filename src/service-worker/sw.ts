@@ -46,20 +46,21 @@ async function sha256Prefix(bytes: ArrayBuffer): Promise<string> {
 }
 
 /**
- * Fetches an entry and stores it if its bytes are the ones the build hashed (a deploy in progress
- * could serve a newer file under the same name). Resolves with the response to hand out.
+ * Stores a response for an entry if its bytes are the ones the build hashed (a deploy in progress
+ * could serve a newer file under the same name); otherwise leaves it to the network next time.
  */
-async function fetchEntry(entry: PrecacheEntry): Promise<Response> {
-  // Hashed assets never change; anything else is revalidated so the check below can pass.
+async function storeVerified(entry: PrecacheEntry, response: Response): Promise<void> {
+  const bytes = await response.arrayBuffer();
+  if ((await sha256Prefix(bytes)) !== entry.rev) return;
+  const cache = await caches.open(PRECACHE);
+  await cache.put(keyOf(entry), new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers }));
+}
+
+async function fetchEntry(entry: PrecacheEntry): Promise<void> {
+  // Hashed assets never change; anything else is revalidated so the hash check can pass.
   const response = await fetch(urlOf(entry.path), { cache: entry.path.startsWith('assets/') ? 'default' : 'no-cache' });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  const bytes = await response.arrayBuffer();
-  const copy = () => new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers });
-  if ((await sha256Prefix(bytes)) === entry.rev) {
-    const cache = await caches.open(PRECACHE);
-    await cache.put(keyOf(entry), copy());
-  }
-  return copy();
+  await storeVerified(entry, response);
 }
 
 /** Caches the entries not cached yet, a few at a time; returns the failures. */
@@ -133,6 +134,15 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 function withIsolationHeaders(response: Response): Response {
   // Opaque responses and network errors cannot be rebuilt; they pass as they are.
   if (response.status === 0) return response;
+  // From a host that sends the headers already: hand out the response itself, which keeps the
+  // browser's compiled-code cache for it (a rebuilt response would compile Pyodide afresh).
+  if (
+    response.headers.get('Cross-Origin-Embedder-Policy') === 'require-corp' &&
+    response.headers.get('Cross-Origin-Opener-Policy') === 'same-origin' &&
+    response.headers.has('Cross-Origin-Resource-Policy')
+  ) {
+    return response;
+  }
   const headers = new Headers(response.headers);
   headers.set('Cross-Origin-Opener-Policy', 'same-origin');
   headers.set('Cross-Origin-Embedder-Policy', 'require-corp');
@@ -185,15 +195,16 @@ async function shellPage(url: URL): Promise<Response | undefined> {
   return entry ? caches.match(keyOf(entry), { cacheName: PRECACHE }) : undefined;
 }
 
-/** Build files: from the cache, else the network (and then cached). */
-async function buildFile(entry: PrecacheEntry, request: Request): Promise<Response> {
+/**
+ * Build files: from the cache, else from the network, streamed to the page (Pyodide compiles its
+ * wasm while it downloads) while a copy is checked and stored behind it.
+ */
+async function buildFile(entry: PrecacheEntry, request: Request, event: FetchEvent): Promise<Response> {
   const cached = await caches.match(keyOf(entry), { cacheName: PRECACHE });
   if (cached) return cached;
-  try {
-    return await fetchEntry(entry);
-  } catch {
-    return fetch(request);
-  }
+  const response = await fetch(request);
+  if (response.ok && response.type === 'basic') event.waitUntil(storeVerified(entry, response.clone()).catch(() => undefined));
+  return response;
 }
 
 /** Anything else of ours: the network, remembered for when it is gone. */
@@ -210,11 +221,12 @@ async function otherFile(request: Request, url: URL): Promise<Response> {
   }
 }
 
-function respond(request: Request, url: URL): Promise<Response> {
+function respond(event: FetchEvent, url: URL): Promise<Response> {
+  const { request } = event;
   if (request.mode === 'navigate') return navigate(request, url);
   const path = url.pathname.slice(new URL(self.registration.scope).pathname.length);
   const entry = url.search === '' ? entriesByPath.get(path) : undefined;
-  return entry ? buildFile(entry, request) : otherFile(request, url);
+  return entry ? buildFile(entry, request, event) : otherFile(request, url);
 }
 
 self.addEventListener('install', (event) => {
@@ -241,7 +253,7 @@ self.addEventListener('fetch', (event) => {
   if (request.cache === 'only-if-cached' && request.mode !== 'same-origin') return;
   // Partial content is for media, which this app has none of; let the browser handle it.
   if (request.headers.has('range')) return;
-  event.respondWith(respond(request, url).then(withIsolationHeaders));
+  event.respondWith(respond(event, url).then(withIsolationHeaders));
 });
 
 self.addEventListener('message', (event) => {
