@@ -50,32 +50,34 @@ export interface BrokenVariant {
 
 /**
  * How many problems of each kind, split evenly between the benchmarks present. The defaults
- * give about 600 variants with 30 that hang: enough to cover each ending several times while
- * keeping a two-worker run of both runners within a few minutes.
+ * give about 600 variants with 20 that hang by design (mutants add a few more): enough to cover
+ * each ending several times while keeping a two-worker run of both runners within minutes.
  */
 export const DEFAULT_KIND_COUNTS: Readonly<Record<BreakKind, number>> = {
   'stub-pass': 20,
   'stub-return-none': 20,
   'syntax-error': 25,
   'name-error': 25,
-  'infinite-loop': 15,
-  sleep: 10,
-  'c-level-loop': 5,
+  'infinite-loop': 10,
+  sleep: 6,
+  'c-level-loop': 4,
   'sys-exit': 10,
-  exit: 8,
-  quit: 8,
-  'os-exit': 8,
-  recursion: 15,
-  'recursion-through-c': 8,
-  'memory-list': 4,
-  'memory-string': 4,
-  'memory-growing': 4,
+  // Exits, recursion and memory bombs cost the sandbox a fresh interpreter each (seconds of
+  // start-up), so a handful of each is enough to cover them.
+  exit: 4,
+  quit: 4,
+  'os-exit': 4,
+  recursion: 6,
+  'recursion-through-c': 4,
+  'memory-list': 2,
+  'memory-string': 2,
+  'memory-growing': 2,
   'print-flood': 10,
-  'mutant-arithmetic': 80,
-  'mutant-comparison': 80,
+  'mutant-arithmetic': 90,
+  'mutant-comparison': 90,
   'mutant-equality': 80,
   'mutant-boolean': 60,
-  'mutant-constant': 100,
+  'mutant-constant': 110,
 };
 
 export interface BrokenVariantOptions {
@@ -128,11 +130,13 @@ const BODIES = {
   'os-exit': 'import os\nos._exit(0)',
   recursion: 'def again(n):\n    return again(n + 1)\nreturn again(0)',
   'recursion-through-c': 'import functools\n@functools.lru_cache(maxsize=None)\ndef again(n):\n    return again(n + 1)\nreturn again(0)',
-  'memory-list': 'x = [0] * 10**10\nreturn x',
-  'memory-string': "x = 'a' * 10**12\nreturn x",
-  // Zeroed blocks are mapped lazily, so this reaches a 2-4 GB cap in a few steps without
-  // touching (and waiting for) gigabytes of real memory.
-  'memory-growing': 'chunks = []\nwhile True:\n    chunks.append(bytes(2**28))',
+  // Sizes that fit a 32-bit index (Pyodide is wasm32; 10**10 would be an OverflowError there)
+  // but not a 1-2 GB heap.
+  'memory-list': 'x = [0] * 10**9\nreturn x',
+  'memory-string': "x = 'a' * (2**31 - 1)\nreturn x",
+  // Big steps reach any 1-2 GB cap within two appends. Small ones would be slow to fail in
+  // Pyodide, whose calloc writes every zero byte (CPython's maps zero pages lazily).
+  'memory-growing': 'chunks = []\nwhile True:\n    chunks.append(bytes(10**9))',
   'print-flood': "while True:\n    print('flood ' * 100)",
 } as const;
 
