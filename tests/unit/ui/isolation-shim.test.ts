@@ -12,7 +12,7 @@ function memorySession(): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> & 
   };
 }
 
-function host(overrides: Partial<ShimHost> = {}): ShimHost & { reload: ReturnType<typeof vi.fn> } {
+function host(overrides: Partial<ShimHost> = {}): ShimHost & { reload: ReturnType<typeof vi.fn<() => void>> } {
   const registration = {} as ServiceWorkerRegistration;
   return {
     isolated: false,
@@ -21,7 +21,7 @@ function host(overrides: Partial<ShimHost> = {}): ShimHost & { reload: ReturnTyp
     baseUrl: '/feedback-lab/',
     timeoutMs: 50,
     ...overrides,
-    reload: vi.fn(),
+    reload: vi.fn<() => void>(),
   };
 }
 
