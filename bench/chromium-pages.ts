@@ -80,19 +80,30 @@ export function watchErrors(context: BrowserContext): string[] {
   return errors;
 }
 
+export interface AppTimings {
+  /** The page's load event (index.html, the entry chunk, its styles). */
+  loadMs: number;
+  /** The problem is on screen: the Playground chunk and the benchmark file are in. */
+  problemShownMs: number;
+  /** The verdict is on screen: the sandbox is ready and one short program ran. */
+  verdictMs: number;
+}
+
 /**
  * Opens the Playground on HumanEval/0, runs its reference solution as soon as the editor is
- * there, and resolves with the page's clock when the verdict shows: navigation start → sandbox
- * ready, plus one short program.
+ * there, and reads the page's clock (ms since the navigation started) at each step.
  */
-export async function appFirstVerdict(page: Page, appUrl: string): Promise<number> {
+export async function appFirstVerdict(page: Page, appUrl: string): Promise<AppTimings> {
   await page.goto(`${appUrl}#/playground?benchmark=humaneval&problem=HumanEval/0`);
   await page.getByRole('heading', { name: /HumanEval\/0/ }).waitFor({ timeout: 120_000 });
+  const problemShownMs = await page.evaluate(() => performance.now());
   await page.getByRole('button', { name: 'Load the reference solution' }).click();
   await page.getByRole('button', { name: 'Run tests' }).click();
   const verdict = page.getByRole('region', { name: /Result/ }).getByText('passed', { exact: true });
   await verdict.waitFor({ timeout: 120_000 });
-  return page.evaluate(() => performance.now());
+  const verdictMs = await page.evaluate(() => performance.now());
+  const loadMs = await page.evaluate(() => (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming).loadEventEnd);
+  return { loadMs, problemShownMs, verdictMs };
 }
 
 const BLANK_PATH = '__bench/blank.html';

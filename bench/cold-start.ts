@@ -15,7 +15,7 @@
  */
 import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
-import { appFirstVerdict, barePyodideReady, launchBenchBrowser, serveBuild, watchErrors } from './chromium-pages.ts';
+import { appFirstVerdict, barePyodideReady, launchBenchBrowser, serveBuild, watchErrors, type AppTimings } from './chromium-pages.ts';
 
 const TARGET_MS = 3000;
 
@@ -33,6 +33,7 @@ async function main(): Promise<void> {
   const runs = Number(values.runs);
   const server = await serveBuild(values.dist);
   const browser = await launchBenchBrowser();
+  const appTimings: AppTimings[] = [];
   const app: number[] = [];
   const appRepeat: number[] = [];
   const appNoWorker: number[] = [];
@@ -46,18 +47,20 @@ async function main(): Promise<void> {
         const context = await browser.newContext();
         errorLists.push(watchErrors(context));
         const page = await context.newPage();
-        app.push(await appFirstVerdict(page, server.url));
+        const first = await appFirstVerdict(page, server.url);
+        appTimings.push(first);
+        app.push(first.verdictMs);
         // Let the service worker finish its offline copy, then come back as a returning visitor.
         await page.getByRole('status').filter({ hasText: 'Available offline' }).waitFor({ timeout: 120_000 });
         await page.close();
-        appRepeat.push(await appFirstVerdict(await context.newPage(), server.url));
+        appRepeat.push((await appFirstVerdict(await context.newPage(), server.url)).verdictMs);
         await context.close();
       }
       {
         // The same first visit without the service worker: what its install and offline copy cost.
         const context = await browser.newContext({ serviceWorkers: 'block' });
         errorLists.push(watchErrors(context));
-        appNoWorker.push(await appFirstVerdict(await context.newPage(), server.url));
+        appNoWorker.push((await appFirstVerdict(await context.newPage(), server.url)).verdictMs);
         await context.close();
       }
       {
@@ -83,6 +86,11 @@ async function main(): Promise<void> {
   console.log('');
   console.log(`first visit, median of ${runs}: app ${fmt(appMs)} (navigation → first verdict), bare Pyodide ${fmt(bareMs)} (navigation → loadPyodide)`);
   console.log(`  ratio app / bare Pyodide: ${(appMs / bareMs).toFixed(2)}; app / target ${TARGET_MS} ms: ${(appMs / TARGET_MS).toFixed(2)}`);
+  const step = (pick: (t: AppTimings) => number) => fmt(median(appTimings.map(pick)));
+  console.log(
+    `  app steps (medians): load event ${step((t) => t.loadMs)}, problem on screen ${step((t) => t.problemShownMs)}, ` +
+      `problem on screen → verdict ${step((t) => t.verdictMs - t.problemShownMs)}`,
+  );
   console.log(`  without the service worker: app ${fmt(median(appNoWorker))}, ratio to bare Pyodide ${(median(appNoWorker) / bareMs).toFixed(2)}`);
   console.log(`repeat visit, median: app ${fmt(median(appRepeat))}, bare Pyodide ${fmt(median(bareRepeat))}, ratio ${(median(appRepeat) / median(bareRepeat)).toFixed(2)}`);
   const errors = errorLists.flat();

@@ -6,7 +6,8 @@
  */
 import type { PageMessage, WorkerMessage } from './protocol.ts';
 
-const QUIET_DELAY_MS = 3000;
+// Longer than a typical cold start (2-3 s), so the copy rarely competes with the sandbox's own start.
+const QUIET_DELAY_MS = 5000;
 
 function afterLoadAndQuiet(delayMs: number): Promise<void> {
   const loaded = document.readyState === 'complete' ? Promise.resolve() : new Promise<void>((resolve) => addEventListener('load', () => resolve(), { once: true }));

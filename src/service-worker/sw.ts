@@ -57,8 +57,12 @@ async function storeVerified(entry: PrecacheEntry, response: Response): Promise<
 }
 
 async function fetchEntry(entry: PrecacheEntry): Promise<void> {
-  // Hashed assets never change; anything else is revalidated so the hash check can pass.
-  const response = await fetch(urlOf(entry.path), { cache: entry.path.startsWith('assets/') ? 'default' : 'no-cache' });
+  // Hashed assets never change; anything else is revalidated so the hash check can pass. Low
+  // priority: the page may be loading the same files for itself at this moment.
+  const response = await fetch(urlOf(entry.path), {
+    cache: entry.path.startsWith('assets/') ? 'default' : 'no-cache',
+    priority: 'low',
+  });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   await storeVerified(entry, response);
 }
