@@ -71,7 +71,8 @@ function tameConstructor(example: { constructor: unknown }, globalName: string |
 }
 
 export function hardenGlobals(global: typeof globalThis, extraNames: readonly string[] = []): HardeningReport {
-  // A page in this realm could still want setTimeout with a function; never with a string.
+  // Timers stay (Pyodide's event loop uses them), but a string of code is refused: in a
+  // browser, setTimeout("…") is one more way to evaluate it.
   for (const name of ['setTimeout', 'setInterval'] as const) {
     const original = global[name] as (...args: unknown[]) => unknown;
     if (typeof original !== 'function') continue;
