@@ -63,8 +63,6 @@ for (const [name, n, ours, ref] of rows) {
 console.log(`\ntarget ratio ≤ ${TARGET_RATIO}; sandbox start-up ${seconds(startMs).trim()} (${workers} interpreters in parallel)`);
 const reasons = Object.entries(stats.respawnReasons).map(([why, n]) => `${n} × ${why}`);
 console.log(`interpreters replaced during the run: ${stats.respawns}${reasons.length ? ` (${reasons.join('; ')})` : ''}`);
-const starts = stats.coldStartsMs;
-if (starts.length > 0) console.log(`cold starts: median ${seconds([...starts].sort((a, b) => a - b)[Math.floor(starts.length / 2)] ?? 0).trim()} over ${starts.length}`);
 console.log(`load average at end: ${load()}`);
 
 const split = (items: CorpusItem[], verdicts: Map<string, Verdict>) => {
