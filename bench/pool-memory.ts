@@ -8,8 +8,9 @@
  *   the same programs with `runPython` in fresh globals (no hardening, no isolation).
  * - Chromium (needs `npm run build`): `performance.measureUserAgentSpecificMemory()` in the
  *   isolated app once the Playground's worker has run a program, against a blank page whose
- *   worker only loaded Pyodide. Chromium counts the JavaScript heaps there; the wasm memory of
- *   the interpreter is outside them, so the Node figures are the ones to plan with.
+ *   worker only loaded Pyodide. Chromium counts each worker's JavaScript heap and its wasm
+ *   memory (a 200 MB bytearray shows up in full), not compiled code; the Node resident set
+ *   counts everything, compiled code and thread stacks included.
  *
  *   node --import tsx bench/pool-memory.ts [--workers 1,2,4] [--no-browser] [--no-node] [--dist DIR]
  */
@@ -164,7 +165,7 @@ async function browserReport(): Promise<void> {
     await bareContext.close();
 
     console.log('');
-    console.log('Chromium, measureUserAgentSpecificMemory (JavaScript heaps; wasm memory not included):');
+    console.log('Chromium, measureUserAgentSpecificMemory (JavaScript heap + wasm memory, no compiled code):');
     console.log(`  app, Playground after one run: ${app.workers} worker(s) ${mb(app.workersBytes)}, page ${mb(app.pageBytes)}, total ${mb(app.totalBytes)}`);
     console.log(`  baseline, blank page + bare Pyodide: ${bare.workers} worker(s) ${mb(bare.workersBytes)}, page ${mb(bare.pageBytes)}, total ${mb(bare.totalBytes)}`);
     if (app.workers > 0 && bare.workers > 0) {
