@@ -28,6 +28,11 @@ const OUR_CACHE_PREFIX = 'feedback-lab-';
 /** A navigation falls back to the cached page after this long, for networks that hang. */
 const NAVIGATION_TIMEOUT_MS = 5000;
 const WARM_CONCURRENCY = 3;
+/**
+ * Larger same-origin files are not copied into the runtime cache: model weights mirrored on the
+ * app's own origin are WebLLM's to cache, and a second copy would double gigabytes.
+ */
+const RUNTIME_MAX_BYTES = 32 * 2 ** 20;
 
 const entriesByPath = new Map(MANIFEST.entries.map((entry) => [entry.path, entry]));
 
@@ -211,12 +216,17 @@ async function buildFile(entry: PrecacheEntry, request: Request, event: FetchEve
   return response;
 }
 
+function worthKeeping(response: Response): boolean {
+  const length = Number(response.headers.get('Content-Length') ?? 0);
+  return response.ok && response.type === 'basic' && length <= RUNTIME_MAX_BYTES;
+}
+
 /** Anything else of ours: the network, remembered for when it is gone. */
 async function otherFile(request: Request, url: URL): Promise<Response> {
   const runtime = await caches.open(RUNTIME);
   try {
     const response = await fetch(request);
-    if (response.ok && response.type === 'basic') await runtime.put(bareUrl(url), response.clone());
+    if (worthKeeping(response)) await runtime.put(bareUrl(url), response.clone());
     return response;
   } catch (error) {
     const cached = await runtime.match(bareUrl(url));
