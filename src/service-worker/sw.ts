@@ -182,7 +182,8 @@ function bareUrl(url: URL): string {
 async function navigate(request: Request, url: URL): Promise<Response> {
   const runtime = await caches.open(RUNTIME);
   const network = fetch(request).then(async (response) => {
-    if (response.ok && response.type === 'basic') await runtime.put(bareUrl(url), response.clone());
+    // A full cache costs the offline copy of this page, never the page itself.
+    if (response.ok && response.type === 'basic') await runtime.put(bareUrl(url), response.clone()).catch(() => undefined);
     return response;
   });
   // When the cached page is answered, a late network failure is expected, not an error.
@@ -221,12 +222,16 @@ function worthKeeping(response: Response): boolean {
   return response.ok && response.type === 'basic' && length <= RUNTIME_MAX_BYTES;
 }
 
-/** Anything else of ours: the network, remembered for when it is gone. */
-async function otherFile(request: Request, url: URL): Promise<Response> {
+/**
+ * Anything else of ours: the network, remembered for when it is gone. The copy is stored behind
+ * the response, so the page sees the download progress as it happens.
+ */
+async function otherFile(event: FetchEvent, url: URL): Promise<Response> {
+  const { request } = event;
   const runtime = await caches.open(RUNTIME);
   try {
     const response = await fetch(request);
-    if (worthKeeping(response)) await runtime.put(bareUrl(url), response.clone());
+    if (worthKeeping(response)) event.waitUntil(runtime.put(bareUrl(url), response.clone()).catch(() => undefined));
     return response;
   } catch (error) {
     const cached = await runtime.match(bareUrl(url));
@@ -240,7 +245,7 @@ function respond(event: FetchEvent, url: URL): Promise<Response> {
   if (request.mode === 'navigate') return navigate(request, url);
   const path = url.pathname.slice(new URL(self.registration.scope).pathname.length);
   const entry = url.search === '' ? entriesByPath.get(path) : undefined;
-  return entry ? buildFile(entry, request, event) : otherFile(request, url);
+  return entry ? buildFile(entry, request, event) : otherFile(event, url);
 }
 
 self.addEventListener('install', (event) => {
