@@ -53,12 +53,14 @@ async function sha256Prefix(bytes: ArrayBuffer): Promise<string> {
 /**
  * Stores a response for an entry if its bytes are the ones the build hashed (a deploy in progress
  * could serve a newer file under the same name); otherwise leaves it to the network next time.
+ * Says whether it stored it.
  */
-async function storeVerified(entry: PrecacheEntry, response: Response): Promise<void> {
+async function storeVerified(entry: PrecacheEntry, response: Response): Promise<boolean> {
   const bytes = await response.arrayBuffer();
-  if ((await sha256Prefix(bytes)) !== entry.rev) return;
+  if ((await sha256Prefix(bytes)) !== entry.rev) return false;
   const cache = await caches.open(PRECACHE);
   await cache.put(keyOf(entry), new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers }));
+  return true;
 }
 
 async function fetchEntry(entry: PrecacheEntry): Promise<void> {
@@ -69,7 +71,7 @@ async function fetchEntry(entry: PrecacheEntry): Promise<void> {
     priority: 'low',
   });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  await storeVerified(entry, response);
+  if (!(await storeVerified(entry, response))) throw new Error('the server has other bytes than this build (a newer deploy?)');
 }
 
 /** Caches the entries not cached yet, a few at a time; returns the failures. */
