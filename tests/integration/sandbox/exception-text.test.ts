@@ -15,6 +15,15 @@ describe('exception text', () => {
     expect(exceptionMessage('Traceback:\nmodule.CustomError: first\nsecond\n', 'CustomError')).toBe('first\nsecond');
   });
 
+  it('reads a NameError or AttributeError as str() has it, without the hint the traceback adds', () => {
+    const tail = (line: string) => `Traceback (most recent call last):\n  File "program.py", line 1, in <module>\n${line}\n`;
+    expect(exceptionMessage(tail("NameError: name 'List' is not defined. Did you mean: 'list'?"), 'NameError')).toBe("name 'List' is not defined");
+    expect(exceptionMessage(tail("NameError: name 'math' is not defined. Did you forget to import 'math'?"), 'NameError')).toBe("name 'math' is not defined");
+    expect(exceptionMessage(tail("AttributeError: 'list' object has no attribute 'add'. Did you mean: 'append'?"), 'AttributeError')).toBe("'list' object has no attribute 'add'");
+    // Other types keep their text whole: the hint is only ever added to these.
+    expect(exceptionMessage(tail("AssertionError: x. Did you mean: 'y'?"), 'AssertionError')).toBe("x. Did you mean: 'y'?");
+  });
+
   it("cuts the sandbox's own frames with their source lines, and nothing else", () => {
     const traceback = [
       'Traceback (most recent call last):',
