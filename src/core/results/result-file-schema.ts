@@ -10,7 +10,7 @@
  */
 // A namespace import lets the bundler drop what is unused; `import { z }` drags in every locale (~450 KB).
 import * as z from 'zod';
-import type { Outcome } from '../harness/outcome.ts';
+import { ERROR_CATEGORIES, type Outcome } from '../harness/outcome.ts';
 import type { ExecuteStep, ModelStep, Step, Trajectory } from '../pipeline/trajectory.ts';
 import { RESULT_FILE_FORMAT, RESULT_FILE_VERSION, type ResultEnvironment, type ResultFile, type ResultUnit } from './result-file.ts';
 import { studyConfigSchema, type Same } from './study-config-schema.ts';
@@ -19,26 +19,8 @@ const ms = z.number().min(0);
 const count = z.int().min(0);
 const harnessMode = z.enum(['standard', 'study']);
 
-const errorCategory = z.enum([
-  'SyntaxError',
-  'IndentationError',
-  'NameError',
-  'TypeError',
-  'AttributeError',
-  'IndexError',
-  'KeyError',
-  'ValueError',
-  'ZeroDivisionError',
-  'RecursionError',
-  'AssertionError',
-  'ImportError',
-  'MemoryError',
-  'SystemExit',
-  'KeyboardInterrupt',
-  'OutputLimit',
-  'Crash',
-  'other',
-]);
+// One list of categories: the harness's own, so a new category cannot be missing from files.
+const errorCategory = z.enum(ERROR_CATEGORIES);
 
 export const outcomeSchema = z
   .discriminatedUnion('kind', [
