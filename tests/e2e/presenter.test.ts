@@ -233,11 +233,7 @@ describe('the presenter in Chromium', () => {
   describe('live against a local endpoint', () => {
     let endpoint: FakeOpenAIServer;
     beforeAll(async () => {
-      const [recordedBroken, fixed] = demoRecording('name-error').trajectory.steps.flatMap((s) => (s.kind === 'execute' ? [] : [s.reply]));
-      // The sandbox now evaluates annotations at `def` time, as CPython <= 3.13 does, so the
-      // recorded reply (no `from typing import List`) would stop at List before any test runs.
-      // Give the live model the typing import so the show is about the missing itertools.
-      const broken = recordedBroken!.replace('```python\n', '```python\nfrom typing import List\n\n');
+      const [broken, fixed] = demoRecording('name-error').trajectory.steps.flatMap((s) => (s.kind === 'execute' ? [] : [s.reply]));
       endpoint = await startFakeOpenAIServer({
         // The refiner's message reports what happened when the tests ran; the generator's does not.
         reply: (request) => (request.messages.at(-1)?.content.includes('What happened when the tests ran') ? fixed! : broken!),

@@ -24,6 +24,9 @@ const fence = (code: string) => '```python\n' + code.trim() + '\n```';
 export const DEMO_REPLIES: Record<DemoId, string[]> = {
   'name-error': [
     fence(`
+from typing import List
+
+
 def has_close_elements(numbers: List[float], threshold: float) -> bool:
     for a, b in itertools.combinations(numbers, 2):
         if abs(a - b) < threshold:
