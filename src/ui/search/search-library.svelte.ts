@@ -9,6 +9,7 @@ import type { SearchListing } from '../../store/search-store.ts';
 import { downloadBlob } from '../analysis/download.ts';
 import { searchesRunningAnywhere } from './search-lock.ts';
 import type { SearchStores } from './search-store-connection.ts';
+import { coalescedTask } from '../coalesced-task.ts';
 
 export type ListedSearchState = 'running here' | 'running in another tab' | 'interrupted' | 'paused' | 'cancelled' | 'done';
 
@@ -35,8 +36,6 @@ export class SearchLibrary {
   importLines = $state.raw<string[]>([]);
 
   readonly #deps: LibraryDeps;
-  #refreshing: Promise<void> | null = null;
-  #again = false;
 
   constructor(deps: LibraryDeps) {
     this.#deps = deps;
@@ -50,20 +49,7 @@ export class SearchLibrary {
   }
 
   /** Reads the list again; calls during a refresh coalesce into one more. */
-  refresh(): Promise<void> {
-    if (this.#refreshing) {
-      this.#again = true;
-      return this.#refreshing;
-    }
-    this.#refreshing = this.#refresh().finally(() => {
-      this.#refreshing = null;
-      if (this.#again) {
-        this.#again = false;
-        void this.refresh();
-      }
-    });
-    return this.#refreshing;
-  }
+  readonly refresh: () => Promise<void> = coalescedTask(() => this.#refresh());
 
   async #refresh(): Promise<void> {
     try {

@@ -14,6 +14,7 @@ import type { IdbStudyStore, StudyListing } from '../../store/study-store.ts';
 import { downloadBlob, downloadText } from '../analysis/download.ts';
 import { studiesRunningAnywhere } from './study-lock.ts';
 import { exportSamples, exportStudy, studyResultFile } from './study-export.ts';
+import { coalescedTask } from '../coalesced-task.ts';
 
 /** What the list shows as a study's state. */
 export type ListedState = 'running here' | 'running in another tab' | 'interrupted' | 'paused' | 'cancelled' | 'done';
@@ -49,8 +50,6 @@ export class StudyLibrary {
   importReport = $state.raw<ImportReport | null>(null);
 
   readonly #deps: LibraryDeps;
-  #refreshing: Promise<void> | null = null;
-  #again = false;
 
   constructor(deps: LibraryDeps) {
     this.#deps = deps;
@@ -64,20 +63,7 @@ export class StudyLibrary {
   }
 
   /** Reads the list again; calls during a refresh coalesce into one more. */
-  refresh(): Promise<void> {
-    if (this.#refreshing) {
-      this.#again = true;
-      return this.#refreshing;
-    }
-    this.#refreshing = this.#refresh().finally(() => {
-      this.#refreshing = null;
-      if (this.#again) {
-        this.#again = false;
-        void this.refresh();
-      }
-    });
-    return this.#refreshing;
-  }
+  readonly refresh: () => Promise<void> = coalescedTask(() => this.#refresh());
 
   async #refresh(): Promise<void> {
     try {
