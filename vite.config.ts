@@ -5,6 +5,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { webllmPrebuilt } from './src/llm/webllm-prebuilt-plugin.ts';
 import { serviceWorker } from './src/service-worker/precache-plugin.ts';
+import { gzipAsBytes } from './src/ui/datasets/gzip-as-bytes-plugin.ts';
 
 const root = dirname(fileURLToPath(import.meta.url));
 
@@ -38,9 +39,12 @@ export default defineConfig({
   // 'mpa' answers a missing file with a real 404. The SPA fallback answers with index.html and
   // status 200, which WebLLM would cache as a model config.
   appType: 'mpa',
-  plugins: [selfHostedPyodide(), webllmPrebuilt(), svelte(), serviceWorker()],
+  plugins: [selfHostedPyodide(), webllmPrebuilt(), svelte(), serviceWorker(), gzipAsBytes()],
   server: { headers: isolationHeaders, port: 5173 },
-  preview: { headers: isolationHeaders, port: 4173 },
+  // PREVIEW_ISOLATION=off makes `vite preview` a host that sends no isolation headers (like GitHub
+  // Pages), to try the service worker's shim. It is `{}` rather than absent: an absent
+  // preview.headers falls back to server.headers.
+  preview: { headers: process.env.PREVIEW_ISOLATION === 'off' ? {} : isolationHeaders, port: 4173 },
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['pyodide', '@mlc-ai/web-llm'] },
   build: { target: 'es2022', sourcemap: true },

@@ -1,23 +1,25 @@
 /**
  * Shipping: the app built for a sub-path (`BASE_PATH=/feedback-lab/`, into its own folder so the
- * other e2e files keep `dist/`), served by scripts/serve.mjs under that sub-path
+ * other e2e files keep `dist/`), served by the real `vite preview` under that sub-path (each
+ * server checked first for what docs/deploy.md asks of a host: types, a raw gzip file, real 404s)
  * - with the isolation headers: isolated at once; after a first visit it goes offline (the
  *   browser offline and the server stopped) and a reload still scores a sample and shows and
  *   exports a study stored before;
- * - without them: the service worker adds them and the page is isolated after one reload;
+ * - without them (PREVIEW_ISOLATION=off): the service worker adds them and the page is isolated after one reload;
  * - without them and with service workers blocked: not isolated, says so in the footer, and still
  *   scores a sample and stops a program that sleeps past its limit (a worker restart).
  * Every test fails on console errors and on any answer ≥ 400 from the server.
  *
  * `SHIP_DIST_DIR=path` reuses a build made with the same BASE_PATH instead of building.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, BrowserContextOptions, Download, Page } from 'playwright-core';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { DATASET_FILES } from '../../src/core/benchmarks/datasets.ts';
+import { DATASET_FILES, sha256Hex } from '../../src/core/benchmarks/datasets.ts';
 import type { BenchmarkId } from '../../src/core/benchmarks/problem.ts';
 import { importResultFile } from '../../src/core/results/result-file-import.ts';
 import { REPO_ROOT, launchBrowser } from '../support/browser.ts';
@@ -61,33 +63,131 @@ afterAll(async () => {
 interface SubPathServer {
   /** `http://127.0.0.1:PORT/feedback-lab/` */
   url: string;
+  /** Stops `vite preview` and waits for its process to end. */
   close(): Promise<void>;
 }
 
-async function serve(isolation: boolean): Promise<SubPathServer> {
-  const args = [join(REPO_ROOT, 'scripts/serve.mjs'), '--root', OUT_DIR, '--port', '0', '--base', BASE];
-  if (!isolation) args.push('--no-isolation');
-  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /http:\/\/127\.0\.0\.1:\d+\/feedback-lab\//.exec(output);
-      if (match) resolve(match[0]);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`scripts/serve.mjs exited (${code}) before serving:\n${output}`)));
+/** Every `vite preview` still running: stopped after each test, even one that failed or timed out. */
+const running = new Set<ChildProcess>();
+
+afterEach(async () => {
+  await Promise.all([...running].map(stop));
+});
+
+// Last resort when the test process itself ends: no server outlives it.
+process.once('exit', () => {
+  for (const child of running) child.kill('SIGKILL');
+});
+
+/** A port nothing listens on at the moment (vite's --strictPort then fails rather than moving on). */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => {
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', resolve);
   });
-  return { url, close: () => stop(child) };
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
 }
 
+/**
+ * The build served by the real `vite preview` under the sub-path. `isolation: false` sets
+ * PREVIEW_ISOLATION=off, which vite.config.ts reads to leave out the COOP/COEP headers.
+ */
+async function preview(isolation: boolean): Promise<SubPathServer> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    const vite = join(REPO_ROOT, 'node_modules/.bin/vite');
+    const args = ['preview', '--outDir', OUT_DIR, '--base', BASE, '--port', String(port), '--strictPort', '--host', '127.0.0.1'];
+    const child = spawn(vite, args, {
+      cwd: REPO_ROOT,
+      env: { ...process.env, NODE_ENV: 'production', BASE_PATH: BASE, PREVIEW_ISOLATION: isolation ? 'on' : 'off' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    running.add(child);
+    child.once('exit', () => running.delete(child));
+    let output = '';
+    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const url = `http://127.0.0.1:${port}${BASE}`;
+    try {
+      await waitUntilAnswering(url, child, () => output);
+      return { url, close: () => stop(child) };
+    } catch (error) {
+      await stop(child);
+      // Another process may have taken the port between the probe and vite: try another one.
+      if (attempt < 3 && /already in use/i.test(output)) continue;
+      throw error;
+    }
+  }
+}
+
+async function waitUntilAnswering(url: string, child: ChildProcess, output: () => string): Promise<void> {
+  // Generous: loading vite.config.ts runs its plugins' config hooks, on a busy two-core machine.
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`vite preview exited (${child.exitCode ?? child.signalCode}) before serving:\n${output()}`);
+    let response: Response | undefined;
+    try {
+      response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+    } catch {
+      // Refused, or no answer yet, while vite starts.
+    }
+    if (response?.ok) return;
+    if (response) throw new Error(`vite preview answered ${url} with HTTP ${response.status}:\n${output()}`);
+    if (Date.now() > deadline) throw new Error(`vite preview did not answer ${url} within 120 s:\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/** SIGTERM (vite closes its server and exits), SIGKILL if it is still there 10 s later. */
 function stop(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
-    child.once('exit', () => resolve());
+    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    child.once('exit', () => {
+      clearTimeout(kill);
+      resolve();
+    });
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * What a static host must do (docs/deploy.md), checked on this server's answers: the service
+ * worker, Pyodide and the shipped benchmark files with their types (the gzip file as its own
+ * bytes, never with Content-Encoding), a real 404 for a missing file, and the headers asked for.
+ */
+async function expectStaticHostAnswers(server: SubPathServer, isolation: boolean): Promise<void> {
+  const types: Record<string, RegExp> = {
+    '': /^text\/html/,
+    'sw.js': /^text\/javascript/,
+    'pyodide/pyodide.mjs': /^text\/javascript/,
+    'pyodide/pyodide.asm.mjs': /^text\/javascript/,
+    'pyodide/pyodide.asm.wasm': /^application\/wasm$/,
+    'pyodide/python_stdlib.zip': /^application\/zip$/,
+    'pyodide/pyodide-lock.json': /^application\/json/,
+    [DATASET_FILES.humaneval.sameOriginPath]: /^application\/gzip$/,
+    [DATASET_FILES.mbpp.sameOriginPath]: /^application\/json/,
+  };
+  for (const [path, type] of Object.entries(types)) {
+    const response = await fetch(`${server.url}${path}`);
+    expect(response.status, `${path} is served`).toBe(200);
+    expect(response.headers.get('content-type'), `${path}'s type`).toMatch(type);
+    expect(response.headers.get('cross-origin-embedder-policy') ?? undefined, `${path}'s COEP header`).toBe(isolation ? 'require-corp' : undefined);
+    expect(response.headers.get('cross-origin-opener-policy') ?? undefined, `${path}'s COOP header`).toBe(isolation ? 'same-origin' : undefined);
+    if (path === DATASET_FILES.humaneval.sameOriginPath) expect(response.headers.get('content-encoding'), 'the gzip file is not re-encoded').toBeNull();
+    await response.arrayBuffer();
+  }
+  for (const benchmark of Object.keys(DATASET_FILES) as BenchmarkId[]) {
+    const file = DATASET_FILES[benchmark];
+    const bytes = new Uint8Array(await (await fetch(`${server.url}${file.sameOriginPath}`)).arrayBuffer());
+    expect(await sha256Hex(bytes), `${file.fileName} arrives as the published bytes`).toBe(file.sha256);
+  }
+  const missing = await fetch(`${server.url}no-such-file.json`);
+  expect(missing.status, 'a missing file is a 404, not the index page').toBe(404);
+  await missing.arrayBuffer();
 }
 
 interface ShipPage {
@@ -143,10 +243,11 @@ const footer = (page: Page) => page.locator('footer').textContent();
 
 describe('the build under a sub-path', () => {
   it('with isolation headers: isolated at once, then offline a reload still scores a sample and opens a stored study', async () => {
-    const server = await serve(true);
+    const server = await preview(true);
     const app = await open(server);
     const { page, context, errors } = app;
     try {
+      await expectStaticHostAnswers(server, true);
       await appReady(page);
       expect(await isolated(page)).toBe(true);
       expect(await footer(page)).toContain('Timeouts: SharedArrayBuffer interrupts');
@@ -168,6 +269,7 @@ describe('the build under a sub-path', () => {
       await page.getByRole('status').filter({ hasText: /^\s*Offline\s*$/ }).waitFor();
       await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'ship-offline.png') });
       await server.close();
+      await expect(fetch(server.url), 'the server is gone').rejects.toThrow();
       // (After a reload Chromium's emulated offline mode no longer shows in navigator.onLine, so
       // the indicator is checked above; the server is gone either way.)
       await page.reload();
@@ -191,12 +293,11 @@ describe('the build under a sub-path', () => {
   });
 
   it('without isolation headers: the service worker isolates the page after one reload', async () => {
-    const server = await serve(false);
+    const server = await preview(false);
     const app = await open(server);
     const { page, context, errors } = app;
     try {
-      const direct = await page.request.get(server.url);
-      expect(direct.headers()['cross-origin-embedder-policy'], 'the server sends no isolation headers').toBeUndefined();
+      await expectStaticHostAnswers(server, false);
 
       await appReady(page);
       await expect.poll(() => isolated(page), { timeout: 30_000 }).toBe(true);
@@ -219,7 +320,7 @@ describe('the build under a sub-path', () => {
   });
 
   it('without headers or service workers: not isolated, says so, and still scores and stops a sleeping program', async () => {
-    const server = await serve(false);
+    const server = await preview(false);
     const app = await open(server, { serviceWorkers: 'block' });
     const { page, context, errors } = app;
     try {
