@@ -7,6 +7,10 @@
  * (a C-level loop, `time.sleep`) is terminated and the run becomes a timeout; a worker that dies
  * becomes `crashed`; a worker that says it is no longer clean is replaced after answering. The
  * queue goes on with the replacement. `run` rejects only when workers cannot start at all.
+ *
+ * A replacement is a Pyodide cold start (0.5-3 s) during which its slot scores nothing, and a
+ * corpus of broken programs replaces workers often. With `spares`, that many extra workers wait
+ * started and idle: a slot being replaced takes one at once and a new spare starts behind it.
  */
 import type { RunResult } from '../core/harness/outcome.ts';
 import type { Sandbox, SandboxLimits } from '../core/ports.ts';
@@ -15,7 +19,7 @@ import type { WorkerInfo, WorkerRunReport } from './worker-protocol.ts';
 
 /** One worker, as the pool drives it. */
 export interface WorkerHandle {
-  /** Resolves once the worker can run programs; rejects when it cannot start. */
+  /** Resolves once the worker can run programs; rejects when it cannot start. Called once. */
   ready(): Promise<WorkerInfo>;
   run(program: string, limits: SandboxLimits): Promise<WorkerRunReport>;
   /** Asks the worker to raise KeyboardInterrupt through shared memory (when it has some). */
@@ -31,20 +35,31 @@ export type SpawnWorker = () => WorkerHandle;
 
 export interface PoolOptions {
   workers: number;
+  /**
+   * Extra workers kept started and idle, never given programs until a worker must be replaced;
+   * the replacement then costs no cold start. Default 0. They start once every worker is ready,
+   * so they never slow `ready()`, and each holds as much memory as a worker (about 70 MB).
+   */
+  spares?: number;
   /** How long past a program's limit the pool waits for its worker before terminating it. */
   graceMs?: number;
-  /** Consecutive failed starts after which the sandbox is declared broken. */
+  /** Consecutive failed starts (of workers or spares) after which the sandbox is declared broken. */
   maxStartFailures?: number;
 }
 
 export interface SandboxStats {
   /** Programs that have a result. */
   runs: number;
-  /** Workers replaced after starting (recycled, crashed, killed by the watchdog). */
+  /** Workers replaced after starting (recycled, crashed, killed by the watchdog), by a spare or a new start. */
   respawns: number;
   /** Why workers were replaced, with counts. */
   respawnReasons: Record<string, number>;
-  /** Cold start of every worker started so far, in ms. */
+  /** Replacements served by a spare (ready or still starting) instead of a new start. */
+  spareUses: number;
+  /**
+   * Cold start of every worker started so far (first workers, replacements and spares), in ms:
+   * measured by the pool from spawning the worker to its `ready()` resolving.
+   */
   coldStartsMs: number[];
   /** What the most recent worker reported about itself. */
   lastWorker: WorkerInfo | null;
@@ -52,7 +67,7 @@ export interface SandboxStats {
 
 /** The `Sandbox` port plus what a command line or a page wants to show. */
 export interface PooledSandbox extends Sandbox {
-  /** Resolves when every worker has started; rejects when they cannot. */
+  /** Resolves when every worker (not the spares) has started; rejects when they cannot or the sandbox is closed. */
   ready(): Promise<void>;
   stats(): SandboxStats;
 }
@@ -64,13 +79,24 @@ interface Job {
   reject: (error: Error) => void;
 }
 
-interface Slot {
+/** A started (or starting) worker and what the pool knows of it. */
+interface PoolWorker {
   handle: WorkerHandle;
-  state: 'starting' | 'idle' | 'busy';
+  /** The slot it serves, or null while it waits as a spare. */
+  slot: Slot | null;
+  /** Set once it has started. */
   info: WorkerInfo | null;
+  /** Set when the pool is done with it (replaced, lost, failed to start): its callbacks then do nothing. */
+  retired: boolean;
+}
+
+/** A place for one program at a time; its worker changes, the slot does not. */
+interface Slot {
+  worker: PoolWorker;
   /** Ends the job in flight; set while busy. */
   finish: ((result: RunResult, recycle: string | null) => void) | null;
-  whenReady: Promise<void>;
+  /** Whether this slot has had a started worker once (spares wait for every slot to have). */
+  everReady: boolean;
 }
 
 const DEFAULT_GRACE_MS = 2000;
@@ -83,95 +109,162 @@ function watchdogResult(handle: WorkerHandle, limits: SandboxLimits, durationMs:
 
 export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): PooledSandbox {
   if (!(options.workers >= 1)) throw new Error(`A sandbox needs at least one worker, got ${options.workers}.`);
+  const spareCount = options.spares ?? 0;
+  if (!(Number.isInteger(spareCount) && spareCount >= 0)) throw new Error(`Spares must be a whole number from 0, got ${spareCount}.`);
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   const maxStartFailures = options.maxStartFailures ?? 3;
   const queue: Job[] = [];
   const slots: Slot[] = [];
-  const stats: SandboxStats = { runs: 0, respawns: 0, respawnReasons: {}, coldStartsMs: [], lastWorker: null };
+  const spares: PoolWorker[] = [];
+  /** Every worker not yet gone, retired ones included, so that `close()` can wait for all of them. */
+  const alive = new Set<Promise<string>>();
+  const stats: SandboxStats = { runs: 0, respawns: 0, respawnReasons: {}, spareUses: 0, coldStartsMs: [], lastWorker: null };
   let startFailures = 0;
+  let sparesLaunched = false;
   let broken: Error | null = null;
   let closed = false;
-
-  /** Starts a worker in `slot`; every callback checks that the slot still holds this worker. */
-  function launch(slot: Slot): void {
-    const handle = spawn();
-    Object.assign(slot, { handle, state: 'starting', info: null, finish: null });
-    slot.whenReady = handle.ready().then(
-      (info) => {
-        if (slot.handle !== handle || closed) return;
-        Object.assign(slot, { info, state: 'idle' });
-        startFailures = 0;
-        stats.coldStartsMs.push(info.coldStartMs);
-        stats.lastWorker = info;
-        pump();
-      },
-      (error: unknown) => {
-        if (slot.handle !== handle || closed) return;
-        handle.terminate();
-        if (++startFailures >= maxStartFailures) giveUp(error);
-        else launch(slot);
-      },
-    );
-    void handle.exited.then((reason) => {
-      if (slot.handle !== handle || closed) return;
-      if (slot.finish) slot.finish(workerLost(reason), `worker lost: ${reason}`);
-      else if (slot.state === 'idle') replace(slot, `worker lost: ${reason}`);
-    });
+  // `ready()` waits for any change of state rather than for one worker's start, which may never settle.
+  let wake = (): void => {};
+  let changed = new Promise<void>((resolve) => (wake = resolve));
+  function notify(): void {
+    wake();
+    changed = new Promise<void>((resolve) => (wake = resolve));
   }
 
+  /** Starts a worker for `slot`, or a spare when `slot` is null. */
+  function launch(slot: Slot | null): void {
+    const spawnedAt = performance.now();
+    const handle = spawn();
+    const worker: PoolWorker = { handle, slot, info: null, retired: false };
+    if (slot) slot.worker = worker;
+    else spares.push(worker);
+    alive.add(handle.exited);
+    void handle.exited.then(() => alive.delete(handle.exited));
+    void handle.ready().then(
+      (info) => started(worker, info, performance.now() - spawnedAt),
+      (error: unknown) => startFailed(worker, error),
+    );
+    void handle.exited.then((reason) => lost(worker, reason));
+  }
+
+  function started(worker: PoolWorker, info: WorkerInfo, coldStartMs: number): void {
+    if (worker.retired || closed) return;
+    worker.info = info;
+    startFailures = 0;
+    // The worker's own clock does not start at spawn under Node, so the pool measures.
+    stats.coldStartsMs.push(coldStartMs);
+    stats.lastWorker = info;
+    if (worker.slot) {
+      worker.slot.everReady = true;
+      pump();
+      launchSpares();
+    }
+    notify();
+  }
+
+  function startFailed(worker: PoolWorker, error: unknown): void {
+    if (worker.retired || closed) return;
+    retire(worker);
+    if (++startFailures >= maxStartFailures) giveUp(error);
+    else if (!broken) launch(worker.slot);
+    notify();
+  }
+
+  /** The worker is gone without the pool asking. */
+  function lost(worker: PoolWorker, reason: string): void {
+    if (worker.retired || closed) return;
+    if (!worker.info) return startFailed(worker, new Error(`the worker stopped (${reason})`));
+    const { slot } = worker;
+    if (!slot) {
+      // A spare that started and then died: start another, as a worker lost while idle would be.
+      retire(worker);
+      if (!broken) launch(null);
+    } else if (slot.finish) slot.finish(workerLost(reason), `worker lost: ${reason}`);
+    else replace(slot, `worker lost: ${reason}`);
+  }
+
+  function retire(worker: PoolWorker): void {
+    worker.retired = true;
+    worker.handle.terminate();
+    const spareAt = spares.indexOf(worker);
+    if (spareAt >= 0) spares.splice(spareAt, 1);
+  }
+
+  function launchSpares(): void {
+    if (sparesLaunched || closed || broken || !slots.every((slot) => slot.everReady)) return;
+    sparesLaunched = true;
+    for (let i = 0; i < spareCount; i++) launch(null);
+  }
+
+  /** Gives `slot` a new worker: a spare if there is one (a started one first), else a new start. */
   function replace(slot: Slot, reason: string): void {
-    slot.handle.terminate();
+    retire(slot.worker);
     stats.respawns++;
     const key = reason.split(':', 1)[0] ?? reason;
     stats.respawnReasons[key] = (stats.respawnReasons[key] ?? 0) + 1;
-    launch(slot);
+    // A spare still starting is still ahead of a new start.
+    const spare = spares.find((worker) => worker.info !== null) ?? spares[0];
+    if (spare) {
+      spares.splice(spares.indexOf(spare), 1);
+      spare.slot = slot;
+      slot.worker = spare;
+      stats.spareUses++;
+      if (spare.info) slot.everReady = true;
+      if (!broken) launch(null);
+    } else launch(slot);
+    notify();
+    pump();
   }
 
   function giveUp(error: unknown): void {
-    broken = new Error(`The Python sandbox could not start: ${error instanceof Error ? error.message : String(error)}`);
+    broken ??= new Error(`The Python sandbox could not start: ${error instanceof Error ? error.message : String(error)}`);
     for (const job of queue.splice(0)) job.reject(broken);
   }
 
   function pump(): void {
     for (const slot of slots) {
       if (queue.length === 0 || closed) return;
-      if (slot.state === 'idle') dispatch(slot, queue.shift()!);
+      if (slot.worker.info && !slot.worker.retired && !slot.finish) dispatch(slot, queue.shift()!);
     }
   }
 
   function dispatch(slot: Slot, job: Job): void {
-    const { handle } = slot;
+    const { handle } = slot.worker;
     const startedAt = performance.now();
     const timers: Array<ReturnType<typeof setTimeout>> = [];
-    slot.state = 'busy';
-    slot.finish = (result, recycle) => {
-      if (slot.handle !== handle || slot.state !== 'busy') return;
+    let done = false;
+    // The worker's own callbacks call this `finish`, never `slot.finish`: by the time a killed
+    // worker's run settles, the slot may hold a spare running the next job.
+    const finish = (result: RunResult, recycle: string | null): void => {
+      if (done) return;
+      done = true;
       for (const timer of timers) clearTimeout(timer);
       slot.finish = null;
-      slot.state = 'idle';
       stats.runs++;
       job.resolve(result);
       if (recycle !== null && !closed) replace(slot, recycle);
       pump();
     };
-    if (slot.info?.interrupt === 'shared-buffer') timers.push(setTimeout(() => handle.interrupt(), job.limits.timeoutMs));
+    slot.finish = finish;
+    if (slot.worker.info?.interrupt === 'shared-buffer') timers.push(setTimeout(() => handle.interrupt(), job.limits.timeoutMs));
     timers.push(
       setTimeout(() => {
         const durationMs = performance.now() - startedAt;
-        slot.finish?.(watchdogResult(handle, job.limits, durationMs), 'watchdog: no answer by the deadline');
+        finish(watchdogResult(handle, job.limits, durationMs), 'watchdog: no answer by the deadline');
       }, job.limits.timeoutMs + graceMs),
     );
     handle.run(job.program, job.limits).then(
-      (report) => slot.finish?.(report.result, report.recycle),
+      (report) => finish(report.result, report.recycle),
       (error: unknown) => {
         const detail = error instanceof Error ? error.message : String(error);
-        slot.finish?.(workerLost(detail, performance.now() - startedAt), `worker failed: ${detail}`);
+        finish(workerLost(detail, performance.now() - startedAt), `worker failed: ${detail}`);
       },
     );
   }
 
   for (let i = 0; i < options.workers; i++) {
-    const slot = {} as Slot;
+    // `launch` sets the worker.
+    const slot = { finish: null, everReady: false } as Omit<Slot, 'worker'> as Slot;
     slots.push(slot);
     launch(slot);
   }
@@ -188,22 +281,24 @@ export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): Poo
     async ready() {
       for (;;) {
         if (broken) throw broken;
-        const starting = slots.filter((slot) => slot.state === 'starting');
-        if (starting.length === 0) return;
-        await Promise.race(starting.map((slot) => slot.whenReady));
+        if (closed) throw new Error('The sandbox is closed.');
+        if (slots.every((slot) => slot.worker.info !== null)) return;
+        await changed;
       }
     },
     stats: () => structuredClone(stats),
     async close() {
       if (closed) return;
       closed = true;
-      const lost = workerLost('the sandbox was closed');
-      for (const job of queue.splice(0)) job.resolve(lost);
+      notify();
+      const lostResult = workerLost('the sandbox was closed');
+      for (const job of queue.splice(0)) job.resolve(lostResult);
       for (const slot of slots) {
-        slot.finish?.(lost, null);
-        slot.handle.terminate();
+        slot.finish?.(lostResult, null);
+        slot.worker.handle.terminate();
       }
-      await Promise.all(slots.map((slot) => slot.handle.exited));
+      for (const spare of spares.splice(0)) spare.handle.terminate();
+      await Promise.all(alive);
     },
   };
 }
