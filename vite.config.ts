@@ -4,6 +4,8 @@ import { copyFileSync, existsSync, mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { webllmPrebuilt } from './src/llm/webllm-prebuilt-plugin.ts';
+import { ensureSnapshotFile } from './src/sandbox/snapshot-file.ts';
+import { SNAPSHOT_FILE } from './src/sandbox/worker-protocol.ts';
 import { serviceWorker } from './src/service-worker/precache-plugin.ts';
 import { gzipAsBytes } from './src/ui/datasets/gzip-as-bytes-plugin.ts';
 
@@ -24,7 +26,16 @@ function selfHostedPyodide(): Plugin {
       if (!existsSync(dst) || statSync(dst).size !== statSync(src).size) copyFileSync(src, dst);
     }
   };
-  return { name: 'feedback-lab:self-hosted-pyodide', config: copy };
+  // Workers start from a memory snapshot of this Pyodide (src/sandbox/snapshot.ts): made here
+  // once, then again only when Pyodide or the snapshot's prelude changes.
+  const snapshot = () => ensureSnapshotFile(join(root, 'public/pyodide', SNAPSHOT_FILE), join(root, 'node_modules/pyodide'));
+  return {
+    name: 'feedback-lab:self-hosted-pyodide',
+    async config() {
+      copy();
+      await snapshot();
+    },
+  };
 }
 
 // Cross-origin isolation lets the sandbox interrupt Python through a SharedArrayBuffer.

@@ -15,11 +15,20 @@ export interface BrowserWorkerStart {
 
 const startedAt = performance.now();
 
+/** The snapshot's bytes; null when the build has none (a dev server before its first build, a 404). */
+async function fetchSnapshot(url: string | null): Promise<Uint8Array | null> {
+  if (url === null) return null;
+  const response = await fetch(url);
+  if (response.status === 404) return null;
+  if (!response.ok) throw new Error(`the snapshot answered HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
+}
+
 addEventListener(
   'message',
   (event: MessageEvent<BrowserWorkerStart>) => {
     const { port, config } = event.data;
-    const runtime = PythonRuntime.start({ ...config, startedAt });
+    const runtime = PythonRuntime.start({ ...config, startedAt, readSnapshot: () => fetchSnapshot(config.snapshot) });
     // A start-up failure is reported through ready().
     runtime.catch(() => {});
     const api: SandboxWorkerApi = {

@@ -3,6 +3,7 @@
  * parent port, captured here before the hardening removes every other way to reach it.
  */
 import childProcess from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { expose } from 'comlink';
 import nodeEndpoint from 'comlink/dist/esm/node-adapter.mjs';
@@ -11,7 +12,7 @@ import type { SandboxWorkerApi, WorkerConfig } from './worker-protocol.ts';
 
 const port = parentPort;
 if (!port) throw new Error('node-worker.ts runs inside a worker thread (see node-sandbox.ts).');
-const { config } = workerData as { config: WorkerConfig };
+const config = (workerData as { data: WorkerConfig }).data;
 
 /**
  * Under Node, Emscripten implements os.system with child_process.spawnSync and keeps `process`
@@ -29,7 +30,12 @@ function hardenNode(): string[] {
   return [];
 }
 
-const runtime = PythonRuntime.start({ ...config, startedAt: 0, hardenPlatform: hardenNode });
+const runtime = PythonRuntime.start({
+  ...config,
+  startedAt: 0,
+  hardenPlatform: hardenNode,
+  readSnapshot: async () => (config.snapshot === null ? null : new Uint8Array(await readFile(config.snapshot))),
+});
 // A start-up failure is reported through ready(); this keeps it from also crashing the thread.
 runtime.catch(() => {});
 

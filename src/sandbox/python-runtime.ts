@@ -25,6 +25,7 @@ import { outputLimitError, workerLost } from './run-results.ts';
 import { OUTPUT_LIMIT_SLOT } from './shared-state.ts';
 import { BASELINE_MODULES, BLOCKED_MODULES, RUNNER_PY } from './runner-py.ts';
 import { ScratchFileSystem, type EmscriptenFs } from './scratch-fs.ts';
+import { startInterpreter } from './snapshot.ts';
 import type { InterruptMode, WorkerConfig, WorkerInfo, WorkerRunReport } from './worker-protocol.ts';
 
 /** Time the runner gets to restore the baseline after a program, before it is interrupted. */
@@ -39,6 +40,8 @@ export interface RuntimeOptions extends WorkerConfig {
   startedAt: number;
   /** Environment-specific hardening (Node: process, child_process); returns extra globals to remove. */
   hardenPlatform?: () => string[];
+  /** The gzipped memory snapshot to start from (snapshot.ts), or null when there is none. */
+  readSnapshot?: () => Promise<Uint8Array | null>;
 }
 
 /** Pyodide's undocumented but stable internals this module relies on. */
@@ -104,7 +107,7 @@ export class PythonRuntime {
   }
 
   static async start(options: RuntimeOptions): Promise<PythonRuntime> {
-    const py = await loadPyodide({ indexURL: options.indexURL, jsglobals: {}, args: [], env: { HOME: '/home/pyodide' } });
+    const { py, startedFrom, snapshotProblem } = await startInterpreter(loadPyodide, options.indexURL, options.readSnapshot);
     const output = new OutputCapture();
     py.setStdin({ error: true });
     py.setStdout(output.stdout);
@@ -156,6 +159,8 @@ export class PythonRuntime {
     runtime.info = {
       pyodideVersion: py.version,
       coldStartMs: performance.now() - options.startedAt,
+      startedFrom,
+      snapshotProblem,
       interrupt: selfTest.mode,
       interruptLatencyMs: selfTest.latencyMs,
       hardening: {

@@ -138,6 +138,10 @@ def behave_like_a_script():
     asyncio.events._set_running_loop(None)
     asyncio.set_event_loop_policy(None)
 
+    # Interpreters started from a memory snapshot would otherwise all draw the same numbers.
+    import random
+    random.seed()
+
     # exit() and quit() close sys.stdin, as in CPython; here the next program needs it back.
     import io
 

@@ -4,6 +4,7 @@
  */
 import type { RunResult } from '../core/harness/outcome.ts';
 import type { SandboxLimits } from '../core/ports.ts';
+import type { StartedFrom } from './snapshot.ts';
 
 /** How a worker stops a Python-level loop at the deadline. */
 export type InterruptMode =
@@ -13,6 +14,9 @@ export type InterruptMode =
   | 'shared-buffer'
   /** Nothing inside the worker: the pool's watchdog terminates it. */
   | 'watchdog-only';
+
+/** The memory snapshot's file name (snapshot.ts), beside Pyodide's own files. */
+export const SNAPSHOT_FILE = 'snapshot.bin.gz';
 
 /** Sent once when a worker starts. */
 export interface WorkerConfig {
@@ -26,12 +30,21 @@ export interface WorkerConfig {
   recycleHeapBytes: number;
   /** Walk the Python heap a second time at start-up to prove no bridge to JavaScript is left (slower start). */
   verifyHardening?: boolean;
+  /**
+   * The gzipped memory snapshot to start from (snapshot.ts): a URL in the browser, a file path
+   * under Node; null to start without one.
+   */
+  snapshot: string | null;
 }
 
 export interface WorkerInfo {
   pyodideVersion: string;
   /** From the start of the worker script to ready, in ms. */
   coldStartMs: number;
+  /** Whether the interpreter started from the memory snapshot or initialised itself. */
+  startedFrom: StartedFrom;
+  /** Why an offered snapshot was not used (missing, unreadable, made by another Pyodide), else null. */
+  snapshotProblem: string | null;
   interrupt: InterruptMode;
   /** How long after a 50 ms deadline the self-test loop stopped. */
   interruptLatencyMs: number | null;
