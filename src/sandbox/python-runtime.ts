@@ -207,7 +207,7 @@ export class PythonRuntime {
     this.#output.onOverflow = () => {};
     this.#flush();
     const result = this.#judge(ending, ended - started, limits, timedOut);
-    const recycle = setupFailure ?? this.#cleanUp(result);
+    const recycle = setupFailure ?? this.#cleanUp();
     this.#interrupt.disarm();
     return { result, recycle };
   }
@@ -264,7 +264,7 @@ export class PythonRuntime {
   }
 
   /** Restores the baseline; returns why this interpreter must be replaced, or null. */
-  #cleanUp(result: RunResult): string | null {
+  #cleanUp(): string | null {
     if (this.#dead) return this.#dead;
     const reasons: string[] = [];
     try {
@@ -292,9 +292,6 @@ export class PythonRuntime {
       reasons.push(...this.#fs.endRun().map((path) => `the program changed ${path}`));
     } catch (error) {
       reasons.push(`the scratch folders could not be cleaned (${firstLine(error)})`);
-    }
-    if (result.status === 'error' && (result.errorType === 'MemoryError' || result.errorType === 'RecursionError')) {
-      reasons.push(`a ${result.errorType} may have left the interpreter in a bad state`);
     }
     const heapBytes = this.#heap.HEAPU8.buffer.byteLength;
     if (heapBytes > this.#options.recycleHeapBytes) reasons.push(`wasm memory grew to ${Math.round(heapBytes / 2 ** 20)} MB`);

@@ -125,6 +125,30 @@ def cut_bridges(blocked_modules, verify, report):
 
 
 
+def interruptible_sleep(c_sleep, monotonic):
+    """time.sleep in slices, so the deadline interrupt stops it as SIGALRM stops CPython's.
+
+    Pyodide's C sleep never looks at the interrupt: a program sleeping past its limit could only
+    be stopped by terminating the worker. Between slices, the interpreter checks for the
+    interrupt like any Python loop. Arguments the slices cannot take as they are (negative, NaN,
+    too large, not int or float) go to the C sleep, which raises its own errors for them.
+    """
+    def sleep(seconds, /):
+        if (type(seconds) is float or type(seconds) is int) and 0 <= seconds <= 1e9:
+            end = monotonic() + seconds
+            left = seconds
+            while left > 0:
+                c_sleep(left if left < 0.02 else 0.02)
+                left = end - monotonic()
+            return None
+        return c_sleep(seconds)
+
+    sleep.__name__ = sleep.__qualname__ = 'sleep'
+    sleep.__module__ = 'time'
+    sleep.__doc__ = c_sleep.__doc__
+    return sleep
+
+
 def behave_like_a_script():
     """Undoes what Pyodide changes for the browser's sake, where a script would notice."""
     import sys
@@ -137,6 +161,7 @@ def behave_like_a_script():
             setattr(owner, name, original)
     asyncio.events._set_running_loop(None)
     asyncio.set_event_loop_policy(None)
+    time.sleep = interruptible_sleep(time.sleep, time.monotonic)
 
     # Interpreters started from a memory snapshot would otherwise all draw the same numbers.
     import random

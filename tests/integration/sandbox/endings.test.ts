@@ -78,9 +78,25 @@ describe('interrupts and hangs', () => {
 
   it.each([
     ['time.sleep', 'import time\ntime.sleep(10**9)'],
-    ['a loop inside C', 'sum(range(10**15))'],
-  ])('ends %s, which nothing inside the interpreter can interrupt, with a timeout', async (_, program) => {
+    ['time.sleep imported by name, in a loop that swallows the interrupt', 'from time import sleep\nwhile True:\n    try:\n        sleep(60)\n    except BaseException:\n        pass'],
+  ])('stops %s at the deadline, as SIGALRM stops it in CPython, and keeps the worker', async (_, program) => {
+    const before = sandbox.stats().respawns;
     expect(await run(program, { ...limits, timeoutMs: 500 })).toMatchObject({ status: 'timeout', limitMs: 500 });
+    expect(await run('assert 2 + 2 == 4')).toMatchObject({ status: 'passed' });
+    // Only the loop that swallows every interrupt needs the watchdog (and a new worker).
+    if (!program.includes('except')) expect(sandbox.stats().respawns).toBe(before);
+  });
+
+  it('sleeps as long as asked within the limit, and rejects what CPython rejects', async () => {
+    const slept = await run('import time\nstart = time.monotonic()\ntime.sleep(0.3)\nprint(round(time.monotonic() - start, 1))');
+    expect(slept).toMatchObject({ status: 'passed', stdout: '0.3\n' });
+    expect(expectError(await run('import time\ntime.sleep(-1)'), 'ValueError').message).toBe('sleep length must be non-negative');
+    expectError(await run('import time\ntime.sleep("1")'), 'TypeError');
+    expect(await run('import time\nassert time.sleep.__name__ == "sleep" and time.sleep(0) is None')).toMatchObject({ status: 'passed' });
+  });
+
+  it('ends a loop inside C, which nothing inside the interpreter can interrupt, with a timeout', async () => {
+    expect(await run('sum(range(10**15))', { ...limits, timeoutMs: 500 })).toMatchObject({ status: 'timeout', limitMs: 500 });
     expect(await run('assert 2 + 2 == 4')).toMatchObject({ status: 'passed' });
   });
 
@@ -99,9 +115,12 @@ describe('exhaustion', () => {
     expect(await run('assert [0] * 3 == [0, 0, 0]')).toMatchObject({ status: 'passed' });
   });
 
-  it('deep Python recursion is a RecursionError', async () => {
+  it('deep Python recursion is a RecursionError, and the same interpreter goes on', async () => {
+    const before = sandbox.stats().respawns;
     const result = expectError(await run('def f(n):\n    return f(n + 1)\nf(0)'), 'RecursionError');
     expect(result.traceback).toContain('[Previous line repeated');
+    expect(await run('def g(n):\n    return n if n == 0 else g(n - 1)\nassert g(500) == 0')).toMatchObject({ status: 'passed' });
+    expect(sandbox.stats().respawns).toBe(before);
   });
 
   it.each([
