@@ -207,7 +207,7 @@ export class PythonRuntime {
     this.#output.onOverflow = () => {};
     this.#flush();
     const result = this.#judge(ending, ended - started, limits, timedOut);
-    const recycle = setupFailure ?? this.#cleanUp();
+    const recycle = setupFailure ?? this.#cleanUp(result);
     this.#interrupt.disarm();
     return { result, recycle };
   }
@@ -264,7 +264,7 @@ export class PythonRuntime {
   }
 
   /** Restores the baseline; returns why this interpreter must be replaced, or null. */
-  #cleanUp(): string | null {
+  #cleanUp(result: RunResult): string | null {
     if (this.#dead) return this.#dead;
     const reasons: string[] = [];
     try {
@@ -293,6 +293,9 @@ export class PythonRuntime {
     } catch (error) {
       reasons.push(`the scratch folders could not be cleaned (${firstLine(error)})`);
     }
+    // A RecursionError unwinds cleanly, as in CPython; a MemoryError may have struck inside any
+    // C structure half-way through growing it, so that interpreter is not trusted again.
+    if (result.status === 'error' && result.errorType === 'MemoryError') reasons.push('a MemoryError may have left the interpreter in a bad state');
     const heapBytes = this.#heap.HEAPU8.buffer.byteLength;
     if (heapBytes > this.#options.recycleHeapBytes) reasons.push(`wasm memory grew to ${Math.round(heapBytes / 2 ** 20)} MB`);
     return reasons.length > 0 ? [...new Set(reasons)].join('; ') : null;
