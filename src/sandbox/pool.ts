@@ -99,7 +99,12 @@ interface Slot {
   everReady: boolean;
 }
 
-const DEFAULT_GRACE_MS = 2000;
+/**
+ * The worker has answered by then unless the program is stuck inside C: a program stopped at its
+ * deadline needs a few ms to unwind and at most the runtime's 500 ms clean-up budget. One second,
+ * like openai/human-eval's `join(timeout + 1)` before it kills a process.
+ */
+const DEFAULT_GRACE_MS = 1000;
 
 /** What a program the watchdog had to kill did: flooded its output (if the worker said so), else ran out of time. */
 function watchdogResult(handle: WorkerHandle, limits: SandboxLimits, durationMs: number): RunResult {

@@ -207,7 +207,7 @@ export class PythonRuntime {
     this.#output.onOverflow = () => {};
     this.#flush();
     const result = this.#judge(ending, ended - started, limits, timedOut);
-    const recycle = setupFailure ?? this.#cleanUp(result);
+    const recycle = setupFailure ?? this.#cleanUp();
     this.#interrupt.disarm();
     return { result, recycle };
   }
@@ -264,7 +264,7 @@ export class PythonRuntime {
   }
 
   /** Restores the baseline; returns why this interpreter must be replaced, or null. */
-  #cleanUp(result: RunResult): string | null {
+  #cleanUp(): string | null {
     if (this.#dead) return this.#dead;
     const reasons: string[] = [];
     try {
@@ -293,11 +293,13 @@ export class PythonRuntime {
     } catch (error) {
       reasons.push(`the scratch folders could not be cleaned (${firstLine(error)})`);
     }
-    // A RecursionError unwinds cleanly, as in CPython; a MemoryError may have struck inside any
-    // C structure half-way through growing it, so that interpreter is not trusted again.
-    if (result.status === 'error' && result.errorType === 'MemoryError') reasons.push('a MemoryError may have left the interpreter in a bad state');
+    // Wasm memory never shrinks: a program that grew it (a MemoryError at the cap, or just a big
+    // list) leaves an interpreter that would hold that memory for good. A MemoryError or a
+    // RecursionError by itself leaves nothing to undo: CPython unwinds both cleanly.
     const heapBytes = this.#heap.HEAPU8.buffer.byteLength;
-    if (heapBytes > this.#options.recycleHeapBytes) reasons.push(`wasm memory grew to ${Math.round(heapBytes / 2 ** 20)} MB`);
+    // Three quarters of the cap at most, so that a small cap (tests) still recycles.
+    const recycleAt = Math.min(this.#options.recycleHeapBytes, this.#options.maxHeapBytes * 0.75);
+    if (heapBytes > recycleAt) reasons.push(`wasm memory grew to ${Math.round(heapBytes / 2 ** 20)} MB`);
     return reasons.length > 0 ? [...new Set(reasons)].join('; ') : null;
   }
 

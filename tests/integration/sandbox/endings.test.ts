@@ -106,13 +106,19 @@ describe('interrupts and hangs', () => {
 });
 
 describe('exhaustion', () => {
-  it('a huge allocation is a MemoryError', async () => {
+  it('a huge allocation is a MemoryError, and the interpreter, which grew nothing, goes on', async () => {
+    const before = sandbox.stats().respawns;
     expectError(await run('x = bytearray(512 * 2**20)'), 'MemoryError');
+    expect(await run('y = bytearray(10**6)\nassert len(y) == 10**6')).toMatchObject({ status: 'passed' });
+    expect(sandbox.stats().respawns).toBe(before);
   });
 
-  it('memory growing until it runs out is a MemoryError, and the worker is replaced', async () => {
+  it('memory growing until it runs out is a MemoryError, and the worker, which wasm never shrinks, is replaced', async () => {
+    const grown = () => Object.entries(sandbox.stats().respawnReasons).filter(([reason]) => reason.startsWith('wasm memory grew')).reduce((n, [, count]) => n + count, 0);
+    const before = grown();
     expectError(await run('x = []\nwhile True:\n    x.append(bytearray(10**7))', { ...limits, timeoutMs: 20_000 }), 'MemoryError');
     expect(await run('assert [0] * 3 == [0, 0, 0]')).toMatchObject({ status: 'passed' });
+    expect(grown()).toBeGreaterThan(before);
   });
 
   it('deep Python recursion is a RecursionError, and the same interpreter goes on', async () => {
