@@ -25,10 +25,10 @@ import { EndpointSettings } from '../models/endpoint-settings.svelte.ts';
 import { browserStorage } from '../models/saved-settings.ts';
 import { browserSandboxFactory } from '../sandbox/browser-sandbox-factory.ts';
 import { SandboxHolder } from '../sandbox/sandbox-holder.ts';
+import { searchLocks } from '../shared/run-locks.ts';
 import { studyModels } from '../study/study-models.ts';
 import { SearchForm } from './search-form.svelte.ts';
 import { SearchLibrary } from './search-library.svelte.ts';
-import { claimSearch } from './search-lock.ts';
 import { appSearchStores } from './search-store-connection.ts';
 import { SearchView } from './search-view.svelte.ts';
 
@@ -202,7 +202,7 @@ export class SearchDesk {
 
   /** Takes the search's lock, binds its models and starts Python; the caller releases. */
   async #ports(setup: SearchSetup): Promise<{ ports: SearchPorts; release: () => Promise<void> }> {
-    const claimed = await claimSearch(setup.id);
+    const claimed = await searchLocks.claim(setup.id);
     if (!claimed) throw new Error('This search is running in another tab; it goes on there.');
     this.#held.add(setup.id);
     const release = async () => {

@@ -7,7 +7,7 @@
 import { UserError } from '../../core/user-error.ts';
 import type { SearchListing } from '../../store/search-store.ts';
 import { downloadBlob } from '../analysis/download.ts';
-import { searchesRunningAnywhere } from './search-lock.ts';
+import { searchLocks } from '../shared/run-locks.ts';
 import type { SearchStores } from './search-store-connection.ts';
 import { coalescedTask } from '../coalesced-task.ts';
 
@@ -54,7 +54,7 @@ export class SearchLibrary {
   async #refresh(): Promise<void> {
     try {
       const { store, cache } = await this.#deps.stores();
-      const [searches, elsewhere, cachedCalls] = await Promise.all([store.listSearches(), searchesRunningAnywhere(), cache.count()]);
+      const [searches, elsewhere, cachedCalls] = await Promise.all([store.listSearches(), searchLocks.heldAnywhere(), cache.count()]);
       for (const id of this.#deps.runningHere()) elsewhere.delete(id);
       this.searches = searches;
       this.elsewhere = elsewhere;

@@ -15,10 +15,10 @@ import { createStudyConfig } from '../../core/study/create-config.ts';
 import { decodeStudyLink, encodeStudyLink, isStudyLink } from '../../core/study/link.ts';
 import type { LanguageModel, Sandbox } from '../../core/ports.ts';
 import type { IdbStudyStore } from '../../store/study-store.ts';
+import { studyLocks } from '../shared/run-locks.ts';
 import { replayModels } from './replay-study.ts';
 import type { StudyForm } from './study-form.svelte.ts';
 import type { StudyLibrary } from './study-library.svelte.ts';
-import { claimStudy } from './study-lock.ts';
 import { studyModels, type StudyModelDeps } from './study-models.ts';
 import { StudyRun } from './study-run.svelte.ts';
 
@@ -214,7 +214,7 @@ export class StudyLauncher {
   }
 
   async #prepare(config: StudyConfig, link: string | undefined) {
-    const release = await claimStudy(config.id);
+    const release = await studyLocks.claim(config.id);
     if (!release) throw new Error('This study is running in another tab; it goes on there.');
     try {
       const replay = this.#form.replay;

@@ -12,7 +12,7 @@ import { storageEstimate, type StorageEstimate } from '../../store/storage-estim
 import { importResultFiles } from '../../store/study-import.ts';
 import type { IdbStudyStore, StudyListing } from '../../store/study-store.ts';
 import { downloadBlob, downloadText } from '../analysis/download.ts';
-import { studiesRunningAnywhere } from './study-lock.ts';
+import { studyLocks } from '../shared/run-locks.ts';
 import { exportSamples, exportStudy, studyResultFile } from './study-export.ts';
 import { coalescedTask } from '../coalesced-task.ts';
 
@@ -70,7 +70,7 @@ export class StudyLibrary {
       const store = await this.#deps.store();
       const [studies, elsewhere, storage] = await Promise.all([
         store.listStudies(),
-        studiesRunningAnywhere(),
+        studyLocks.heldAnywhere(),
         storageEstimate().catch(() => null),
       ]);
       for (const id of this.#deps.runningHere()) elsewhere.delete(id);
