@@ -44,6 +44,17 @@ export interface LineChartData {
   decimals: number;
 }
 
+/** Layers stacked bottom-up over x positions 0…n−1 (e.g. species sizes per generation). */
+export interface StackedAreaChartData {
+  title: string;
+  description: string;
+  xTicks: string[];
+  /** One series per layer, bottom first. */
+  series: { label: string; values: number[] }[];
+  xLabel: string;
+  yLabel: string;
+}
+
 export interface MatrixChartData {
   title: string;
   /** A second title line (the arm), so long labels need not squeeze into one line. */
