@@ -145,8 +145,8 @@ export class StudyLauncher {
     const sid = query.get('sid');
     const identity = linkIdentity(query);
     const earlier = sid
-      ? this.#library.studies.find((s) => s.id === sid)
-      : this.#library.studies.find((s) => s.link === identity && s.status === 'running');
+      ? this.#library.listings.find((s) => s.id === sid)
+      : this.#library.listings.find((s) => s.link === identity && s.status === 'running');
     // Only an interrupted study goes on by itself: one the user paused or cancelled waits for
     // its Resume button, and a finished one is shown, not run again.
     if (earlier && earlier.status !== 'running') return;

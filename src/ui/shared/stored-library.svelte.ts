@@ -1,0 +1,123 @@
+/**
+ * What the lists of stored studies and of stored searches share: each listing's state (an
+ * interrupted one is one the store calls running while no tab holds its lock), a refresh that
+ * coalesces bursts, actions whose failure becomes the list's notice, and imports that check
+ * every file before writing any. The subclasses say what a listing is and how files are read
+ * and written.
+ */
+import type { StudyStatus } from '../../core/ports.ts';
+import { coalescedTask } from '../coalesced-task.ts';
+import { noticeOf, type Notice } from './notice.ts';
+import type { RunLocks } from './run-locks.ts';
+
+/** What a list shows as a stored run's state. */
+export type ListedState = 'running here' | 'running in another tab' | 'interrupted' | 'paused' | 'cancelled' | 'done';
+
+/** Stored studies and searches share their statuses. */
+export interface StoredListing {
+  id: string;
+  status: StudyStatus;
+}
+
+export interface StoredLibraryDeps<Stores> {
+  stores: () => Promise<Stores>;
+  /** Ids running in this tab: the list says so, and imports into them are refused. */
+  runningHere: () => ReadonlySet<string>;
+}
+
+/** The outcome of an import: the lines saying what was written, or why nothing was. */
+export type ImportOutcome = { lines: string[] } | { problems: Notice[] };
+
+export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
+  listings = $state.raw<Listing[]>([]);
+  elsewhere = $state.raw<ReadonlySet<string>>(new Set());
+  loaded = $state(false);
+  /** Why the last action failed (a store that cannot open, an export that broke). */
+  problem = $state.raw<Notice | null>(null);
+  importing = $state(false);
+  importProblems = $state.raw<Notice[]>([]);
+  importLines = $state.raw<string[]>([]);
+
+  protected readonly deps: StoredLibraryDeps<Stores>;
+  readonly #locks: RunLocks;
+
+  constructor(deps: StoredLibraryDeps<Stores>, locks: RunLocks) {
+    this.deps = deps;
+    this.#locks = locks;
+  }
+
+  state(listing: Listing): ListedState {
+    if (this.deps.runningHere().has(listing.id)) return 'running here';
+    if (this.elsewhere.has(listing.id)) return 'running in another tab';
+    if (listing.status === 'running') return 'interrupted';
+    return listing.status;
+  }
+
+  /** Reads the list again; calls during a refresh coalesce into one more. */
+  readonly refresh: () => Promise<void> = coalescedTask(() => this.#refresh());
+
+  /** The listings, and whatever else the list shows beside them (which the subclass keeps). */
+  protected abstract read(stores: Stores): Promise<Listing[]>;
+
+  /** Checks every file before writing any, through `importWith`. */
+  abstract importFiles(files: readonly File[]): Promise<void>;
+
+  async #refresh(): Promise<void> {
+    try {
+      const stores = await this.deps.stores();
+      const [listings, elsewhere] = await Promise.all([this.read(stores), this.#locks.heldAnywhere()]);
+      for (const id of this.deps.runningHere()) elsewhere.delete(id);
+      this.listings = listings;
+      this.elsewhere = elsewhere;
+    } catch (error) {
+      this.problem = noticeOf(error);
+    } finally {
+      this.loaded = true;
+    }
+  }
+
+  /** Runs an action on the stores; its failure becomes the list's notice, and the list is read again. */
+  protected async act(action: (stores: Stores) => Promise<void>): Promise<void> {
+    this.problem = null;
+    try {
+      await action(await this.deps.stores());
+    } catch (error) {
+      this.problem = noticeOf(error);
+    }
+    await this.refresh();
+  }
+
+  /** Shows an import as it goes and what came of it; the list is read again either way. */
+  protected async importWith(work: () => Promise<ImportOutcome>): Promise<void> {
+    this.importing = true;
+    this.importProblems = [];
+    this.importLines = [];
+    try {
+      const outcome = await work();
+      if ('problems' in outcome) this.importProblems = outcome.problems;
+      else this.importLines = outcome.lines;
+    } catch (error) {
+      this.importProblems = [noticeOf(error)];
+    } finally {
+      this.importing = false;
+      await this.refresh();
+    }
+  }
+}
+
+/** Reads every file, keeping each one's failure as a notice that names it. */
+export async function readFiles<Doc>(
+  files: readonly File[],
+  parse: (bytes: Uint8Array) => Promise<Doc>,
+): Promise<{ read: { fileName: string; doc: Doc }[]; problems: Notice[] }> {
+  const read: { fileName: string; doc: Doc }[] = [];
+  const problems: Notice[] = [];
+  for (const file of files) {
+    try {
+      read.push({ fileName: file.name, doc: await parse(new Uint8Array(await file.arrayBuffer())) });
+    } catch (error) {
+      problems.push({ fileName: file.name, ...noticeOf(error) });
+    }
+  }
+  return { read, problems };
+}

@@ -1,0 +1,77 @@
+import { describe, expect, it } from 'vitest';
+import type { StudyStatus } from '../../../src/core/ports.ts';
+import { UserError } from '../../../src/core/user-error.ts';
+import { readFiles, StoredLibrary, type StoredListing } from '../../../src/ui/shared/stored-library.svelte.ts';
+
+interface Shelf {
+  items: StoredListing[];
+}
+
+/** A list over an array, with one file format: the bytes spell an id, or "bad". */
+class ShelfLibrary extends StoredLibrary<StoredListing, Shelf> {
+  constructor(shelf: Shelf, here: string[] = [], elsewhere: string[] = []) {
+    super(
+      { stores: async () => shelf, runningHere: () => new Set(here) },
+      { claim: async () => async () => undefined, heldAnywhere: async () => new Set(elsewhere) },
+    );
+  }
+  protected async read(shelf: Shelf): Promise<StoredListing[]> {
+    return [...shelf.items];
+  }
+  async remove(id: string): Promise<void> {
+    await this.act(async (shelf) => {
+      if (id === 'locked') throw new UserError('This one cannot go.', 'Unlock it first.');
+      shelf.items = shelf.items.filter((item) => item.id !== id);
+    });
+  }
+  async importFiles(files: readonly File[]): Promise<void> {
+    await this.importWith(async () => {
+      const { read, problems } = await readFiles(files, async (bytes) => {
+        const text = new TextDecoder().decode(bytes);
+        if (text === 'bad') throw new UserError('This is not a shelf file.', 'Pick another.');
+        return text;
+      });
+      if (problems.length > 0) return { problems };
+      const shelf = await this.deps.stores();
+      for (const { doc } of read) shelf.items.push({ id: doc, status: 'done' });
+      return { lines: read.map(({ doc }) => `Imported ${doc}.`) };
+    });
+  }
+}
+
+const item = (id: string, status: StudyStatus): StoredListing => ({ id, status });
+
+describe('a list of stored runs', () => {
+  it('tells a run going on here, one going on in another tab and an interrupted one apart', async () => {
+    const shelf = { items: [item('here', 'running'), item('there', 'running'), item('lost', 'running'), item('paused', 'paused')] };
+    const library = new ShelfLibrary(shelf, ['here'], ['here', 'there']);
+    await library.refresh();
+    expect(library.loaded).toBe(true);
+    expect(library.listings.map((listing) => library.state(listing))).toEqual(['running here', 'running in another tab', 'interrupted', 'paused']);
+  });
+
+  it('shows why an action failed, with its hint, and reads the list again after one that worked', async () => {
+    const shelf = { items: [item('a', 'done'), item('locked', 'done')] };
+    const library = new ShelfLibrary(shelf);
+    await library.remove('locked');
+    expect(library.problem).toEqual({ message: 'This one cannot go.', hint: 'Unlock it first.', details: [] });
+    await library.remove('a');
+    expect(library.problem).toBeNull();
+    expect(library.listings.map((listing) => listing.id)).toEqual(['locked']);
+  });
+
+  it('imports nothing when one file is refused, and names that file', async () => {
+    const shelf = { items: [] as StoredListing[] };
+    const library = new ShelfLibrary(shelf);
+    await library.importFiles([new File(['one'], 'one.json'), new File(['bad'], 'bad.json')]);
+    expect(library.importing).toBe(false);
+    expect(library.importProblems).toEqual([{ fileName: 'bad.json', message: 'This is not a shelf file.', hint: 'Pick another.', details: [] }]);
+    expect(library.importLines).toEqual([]);
+    expect(shelf.items).toEqual([]);
+
+    await library.importFiles([new File(['one'], 'one.json')]);
+    expect(library.importProblems).toEqual([]);
+    expect(library.importLines).toEqual(['Imported one.']);
+    expect(library.listings.map((listing) => listing.id)).toEqual(['one']);
+  });
+});
