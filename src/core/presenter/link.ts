@@ -2,6 +2,8 @@
  * Presenter links: `#/presenter?problem=HumanEval/0&preset=llama-self-refine&source=demo&autostart=1`
  * opens the presenter on a problem, a pipeline and a source, and can start it. Every parameter is
  * optional; the page fills the rest from its defaults, and says which parameters it could not use.
+ * `source=file&file=NAME&problem=ID` replays that problem of a result file already open in the tab
+ * (the Results page links this way): the file itself cannot travel in a link.
  */
 import { readTaskId } from '../benchmarks/task-id.ts';
 import type { HarnessMode } from '../harness/outcome.ts';
@@ -26,6 +28,8 @@ export interface PresenterLink {
   /** An OpenAI-compatible base URL (never with credentials) and the model to ask there. */
   endpoint: string | null;
   model: string | null;
+  /** The name of a result file open in this tab, for source `file`. */
+  fileName: string | null;
   autostart: boolean;
 }
 
@@ -46,6 +50,7 @@ export function readPresenterLink(query: URLSearchParams): PresenterLinkReading 
     speed: null,
     endpoint: null,
     model: null,
+    fileName: null,
     autostart: query.get('autostart') === '1' || query.get('autostart') === 'true',
   };
   const source = query.get('source');
@@ -89,6 +94,8 @@ export function readPresenterLink(query: URLSearchParams): PresenterLinkReading 
   }
   const model = query.get('model');
   if (model !== null && model.trim() !== '') link.model = model.trim();
+  const file = query.get('file');
+  if (file !== null && file.trim() !== '') link.fileName = file.trim();
   return { link, problems };
 }
 
@@ -103,6 +110,7 @@ export function presenterLinkQuery(link: Partial<PresenterLink>): Record<string,
   if (link.speed !== undefined && link.speed !== null) query.speed = String(link.speed);
   if (link.endpoint) query.endpoint = link.endpoint;
   if (link.model) query.model = link.model;
+  if (link.fileName) query.file = link.fileName;
   if (link.autostart) query.autostart = '1';
   return query;
 }

@@ -3,6 +3,7 @@
  * or any problem run live), with which pipeline, and where the replies come from. Starts from a
  * presenter link and builds the show.
  */
+import type { NamedResultFile } from '../../core/analysis/result-file-study.ts';
 import type { BenchmarkId, Problem } from '../../core/benchmarks/problem.ts';
 import type { HarnessMode } from '../../core/harness/outcome.ts';
 import type { Pipeline } from '../../core/pipeline/genome.ts';
@@ -41,6 +42,11 @@ export interface SetupDeps {
   datasets: Record<BenchmarkId, BenchmarkDataset>;
   sandbox: LivePorts['sandbox'];
   storage: SettingsStorage | undefined;
+  /**
+   * The result files already open in this tab (the Results page keeps them), so a link can name
+   * one: a file cannot travel in a link. Absent: links naming a file ask for it to be opened here.
+   */
+  openedResultFiles?: () => Promise<readonly NamedResultFile[]>;
 }
 
 export class PresenterSetup {
@@ -64,14 +70,19 @@ export class PresenterSetup {
   fileUnit = $derived(this.file?.units.find((u) => u.key === this.fileUnitKey) ?? null);
 
   readonly #deps: SetupDeps;
+  /** The problem a `source=file` link asked for, chosen when its file is opened. */
+  #linkedFileProblem: string | null = null;
 
   constructor(deps: SetupDeps) {
     this.#deps = deps;
     this.endpoint = new EndpointSettings(deps.storage);
   }
 
-  /** Takes what a presenter link says; a link naming a problem with a built-in demo replays that demo. */
-  applyLink(link: PresenterLink, linkProblems: readonly string[]): void {
+  /**
+   * Takes what a presenter link says; a link naming a problem with a built-in demo replays that
+   * demo, and one naming a result file open in this tab replays that problem from it.
+   */
+  async applyLink(link: PresenterLink, linkProblems: readonly string[]): Promise<void> {
     const problems = [...linkProblems];
     if (link.problemId) this.problemId = link.problemId;
     if (link.presetId) this.presetId = link.presetId;
@@ -86,6 +97,22 @@ export class PresenterSetup {
       else if (link.problemId) problems.push(`There is no built-in recording for ${link.problemId}: pick a demo, or run it live.`);
       if (demo && link.presetId && link.presetId !== demo.presetId) {
         problems.push(`The ${demo.id} recording was made with ${demo.presetId}, so it replays with that pipeline.`);
+      }
+    }
+    if (this.source === 'file') {
+      this.#linkedFileProblem = link.problemId;
+      if (link.fileName) {
+        const opened = (await this.#deps.openedResultFiles?.())?.find((f) => f.fileName === link.fileName);
+        if (opened) {
+          try {
+            this.#useFile(opened.fileName, opened.doc);
+          } catch (error) {
+            problems.push(`${opened.fileName}: ${error instanceof Error ? error.message : String(error)}`);
+          }
+        } else problems.push(`${link.fileName} is not open in this tab (files opened on the Results page stay only while the tab does): open it here.`);
+      }
+      if (this.file && this.#linkedFileProblem && this.fileUnit?.problemId !== this.#linkedFileProblem) {
+        problems.push(`${this.file.fileName} has no finished run of ${this.#linkedFileProblem}.`);
       }
     }
     this.problems = problems;
@@ -110,16 +137,21 @@ export class PresenterSetup {
     this.fileError = null;
     try {
       const { importResultFile } = await import('../../core/results/result-file-import.ts');
-      const doc = await importResultFile(new Uint8Array(await file.arrayBuffer()));
-      const units = finishedUnits(doc);
-      if (units.length === 0) throw new UserError('This result file has no finished problem to replay.', 'Open a file exported after at least one problem finished.');
-      this.file = { fileName: file.name, doc, units };
-      this.fileUnitKey = (units.find((u) => !u.story.startsWith('passed')) ?? units[0]!).key;
+      this.#useFile(file.name, await importResultFile(new Uint8Array(await file.arrayBuffer())));
     } catch (error) {
       this.fileError = error instanceof UserError && error.hint ? `${error.message} ${error.hint}` : error instanceof Error ? error.message : String(error);
     } finally {
       this.reading = false;
     }
+  }
+
+  /** Lists a file's finished units and picks one to show: the linked problem's, if a link asked for one. */
+  #useFile(fileName: string, doc: ResultFile): void {
+    const units = finishedUnits(doc);
+    if (units.length === 0) throw new UserError('This result file has no finished problem to replay.', 'Open a file exported after at least one problem finished.');
+    this.file = { fileName, doc, units };
+    const wanted = this.#linkedFileProblem;
+    this.fileUnitKey = (wanted ? showableUnit(units.filter((u) => u.problemId === wanted)) : undefined)?.key ?? showableUnit(units)!.key;
   }
 
   /** Builds the show for the current choices; throws with a sentence a presenter can act on. */
@@ -214,6 +246,11 @@ export const PRESENTER_PRESETS: readonly Pipeline[] = PRESETS;
 
 function unitChoiceKey(unit: { armId: string; repeat: number; problemId: string }): string {
   return JSON.stringify([unit.armId, unit.repeat, unit.problemId]);
+}
+
+/** The unit worth showing first: one whose first version failed (there is a refinement to watch), else the first. */
+function showableUnit(units: readonly FileUnitChoice[]): FileUnitChoice | undefined {
+  return units.find((u) => !u.story.startsWith('passed')) ?? units[0];
 }
 
 /** Finished units with a one-line story each: the error types the loop went through, then the verdict. */

@@ -1,0 +1,76 @@
+/**
+ * The presenter opened by a link that names a result file open in this tab (the Results page's
+ * "Present" links): it replays that problem from that file, and says what it could not use.
+ */
+import { describe, expect, it } from 'vitest';
+import type { NamedResultFile } from '../../../src/core/analysis/result-file-study.ts';
+import { presenterLinkQuery, readPresenterLink } from '../../../src/core/presenter/link.ts';
+import type { ResultFile } from '../../../src/core/results/result-file.ts';
+import { BenchmarkDataset } from '../../../src/ui/datasets/benchmark-dataset.svelte.ts';
+import { PresenterSetup, finishedUnits } from '../../../src/ui/presenter/presenter-setup.svelte.ts';
+import { fileBytes, studyResultFile } from '../results/result-file-fixtures.ts';
+
+/** No benchmark file anywhere: a replay goes on without the problem's tests. */
+const offline = (benchmark: 'humaneval' | 'mbpp') => new BenchmarkDataset(benchmark, { cache: async () => null, makeFetchBytes: () => async () => new Uint8Array(), sources: [] });
+
+function presenterSetup(openFiles: readonly NamedResultFile[]): PresenterSetup {
+  return new PresenterSetup({
+    datasets: { humaneval: offline('humaneval'), mbpp: offline('mbpp') },
+    sandbox: () => Promise.reject(new Error('A replay needs no sandbox.')),
+    storage: undefined,
+    openedResultFiles: async () => openFiles,
+  });
+}
+
+/** The link the Results page's explorer writes, read back as the presenter page reads it. */
+function explorerLink(fileName: string, problemId: string) {
+  return readPresenterLink(new URLSearchParams(presenterLinkQuery({ source: 'file', fileName, problemId, autostart: true })));
+}
+
+let docPromise: Promise<ResultFile> | undefined;
+const doc = () => (docPromise ??= studyResultFile());
+
+describe('a presenter link to a problem of a result file', () => {
+  it('reads back the file, the problem and autostart it was written with', () => {
+    const { link, problems } = explorerLink('study 1.json.gz', 'HumanEval/901');
+    expect(problems).toEqual([]);
+    expect(link).toMatchObject({ source: 'file', fileName: 'study 1.json.gz', problemId: 'HumanEval/901', autostart: true });
+  });
+
+  it('replays that problem from the file already open in this tab, choosing a run that was refined', async () => {
+    const setup = presenterSetup([{ fileName: 'study.json', doc: await doc() }]);
+    const { link, problems } = explorerLink('study.json', 'HumanEval/901');
+    await setup.applyLink(link, problems);
+    expect(setup.problems).toEqual([]);
+    expect(setup.source).toBe('file');
+    expect(setup.file?.fileName).toBe('study.json');
+    expect(setup.fileUnit?.problemId).toBe('HumanEval/901');
+    const runs = finishedUnits(await doc()).filter((u) => u.problemId === 'HumanEval/901');
+    expect(runs.some((u) => !u.story.startsWith('passed'))).toBe(true);
+    expect(setup.fileUnit?.story.startsWith('passed')).toBe(false);
+
+    const show = await setup.buildShow();
+    expect(show.subject.problemId).toBe('HumanEval/901');
+    expect(show.subject.sourceLabel).toContain('study.json');
+  });
+
+  it('asks for the file when this tab does not have it open, then picks the problem once it is opened here', async () => {
+    const setup = presenterSetup([]);
+    const { link, problems } = explorerLink('study.json', 'HumanEval/903');
+    await setup.applyLink(link, problems);
+    expect(setup.file).toBeNull();
+    expect(setup.problems.join(' ')).toMatch(/study\.json is not open in this tab.*open it here/);
+
+    await setup.openFile(new File([(await fileBytes(await doc())) as BlobPart], 'study.json'));
+    expect(setup.fileError).toBeNull();
+    expect(setup.fileUnit?.problemId).toBe('HumanEval/903');
+  });
+
+  it('says so when the file has no finished run of the problem, and offers its most telling run instead', async () => {
+    const setup = presenterSetup([{ fileName: 'study.json', doc: await doc() }]);
+    const { link, problems } = explorerLink('study.json', 'HumanEval/42');
+    await setup.applyLink(link, problems);
+    expect(setup.problems).toEqual(['study.json has no finished run of HumanEval/42.']);
+    expect(setup.fileUnit?.story.startsWith('passed')).toBe(false);
+  });
+});
