@@ -54,3 +54,17 @@ export function studiesFromResultFiles(files: readonly NamedResultFile[]): Loade
   );
   return { study: { name: studies.map((s) => s.name).join(' + '), problemIds, arms }, notes };
 }
+
+/**
+ * Per problem, the first of the files with a finished run of it: the file the presenter replays
+ * it from (shards of one study each hold some problems; a problem no file finished has none).
+ */
+export function replayFileByProblem(files: readonly NamedResultFile[]): Map<string, string> {
+  const fileOf = new Map<string, string>();
+  for (const file of files) {
+    for (const unit of file.doc.units) {
+      if (unit.status === 'finished' && !fileOf.has(unit.problemId)) fileOf.set(unit.problemId, file.fileName);
+    }
+  }
+  return fileOf;
+}

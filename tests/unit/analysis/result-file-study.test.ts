@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { armSummaries } from '../../../src/core/analysis/arm-tables.ts';
-import { studiesFromResultFiles } from '../../../src/core/analysis/result-file-study.ts';
+import { replayFileByProblem, studiesFromResultFiles } from '../../../src/core/analysis/result-file-study.ts';
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
 import { fileBytes, studyResultFile } from '../results/result-file-fixtures.ts';
 import { TRUTH } from '../study/study-fixtures.ts';
@@ -37,5 +37,22 @@ describe('result files as analysis input', () => {
       'llama text-only (Another)',
     ]);
     expect(new Set(apart.study.arms.map((a) => a.id)).size).toBe(6);
+  });
+
+  it('names, per problem, the file a presenter can replay it from', async () => {
+    const first = await studyResultFile({ only: (order) => order % 2 === 0 });
+    const second = await studyResultFile({ only: (order) => order % 2 === 1 });
+    const files = [
+      { fileName: 'a.json', doc: first },
+      { fileName: 'b.json', doc: second },
+    ];
+    const fileOf = replayFileByProblem(files);
+    const finishedIn = (doc: typeof first) => new Set(doc.units.flatMap((u) => (u.status === 'finished' ? [u.problemId] : [])));
+    expect(new Set(fileOf.keys())).toEqual(new Set([...finishedIn(first), ...finishedIn(second)]));
+    for (const [problemId, fileName] of fileOf) {
+      expect(finishedIn(fileName === 'a.json' ? first : second).has(problemId)).toBe(true);
+      if (fileName === 'b.json') expect(finishedIn(first).has(problemId)).toBe(false);
+    }
+    expect(replayFileByProblem([])).toEqual(new Map());
   });
 });
