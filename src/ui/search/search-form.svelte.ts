@@ -5,16 +5,16 @@
  * `toDraft` turns it into a SearchDraft with every model key bound for this device.
  */
 import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
-import type { SelectionSpec } from '../../core/benchmarks/selection.ts';
 import type { HarnessMode } from '../../core/harness/outcome.ts';
-import { SEARCH_POOL, webllmIdFor } from '../../core/pipeline/model-keys.ts';
+import { SEARCH_POOL } from '../../core/pipeline/model-keys.ts';
 import { STUDY_MUTATION_RATES, type MutationRates, type SelectionScheme } from '../../core/search/search-config.ts';
 import type { SearchDraft } from '../../core/search/search-setup.ts';
 import type { ModelBinding } from '../../core/study/config.ts';
-import { parseIds } from '../study/study-form.svelte.ts';
+import { ModelEngineForm } from '../shared/model-engine-form.svelte.ts';
+import { selectionSpecOf, type SelectionKind } from '../shared/problem-selection.ts';
 
 export type SearchEngine = 'webllm' | 'openai';
-export type PoolSelection = 'all' | 'first' | 'random' | 'ids';
+export type PoolSelection = Exclude<SelectionKind, 'mbpp-test-split'>;
 
 export const MUTATION_LABELS: Readonly<Record<keyof MutationRates, string>> = {
   addStage: 'add a stage',
@@ -26,7 +26,7 @@ export const MUTATION_LABELS: Readonly<Record<keyof MutationRates, string>> = {
   adjustIterations: 'adjust iterations',
 };
 
-export class SearchForm {
+export class SearchForm extends ModelEngineForm {
   name = $state('');
   benchmark = $state<BenchmarkId>('humaneval');
   selectionKind = $state<PoolSelection>('all');
@@ -51,42 +51,11 @@ export class SearchForm {
   maxTokens = $state<number | null>(null);
   mode = $state<HarnessMode>('study');
   engine = $state<SearchEngine>('openai');
-  endpoint = $state('');
-  apiKey = $state('');
-  defaultEndpointModel = $state('');
-  /** Model key → endpoint model name or WebLLM build id, when not the default. */
-  modelNames = $state<Record<string, string>>({});
-  shaderF16 = $state(true);
 
   readonly modelKeys: readonly string[] = SEARCH_POOL;
 
-  /** The name a key is sent under: chosen here, else the engine's default. */
-  modelNameFor(key: string): string {
-    const chosen = this.modelNames[key]?.trim();
-    if (chosen) return chosen;
-    if (this.engine === 'webllm') return webllmIdFor(key, this.shaderF16) ?? '';
-    return this.defaultEndpointModel.trim() || key;
-  }
-
   resetRates(): void {
     this.rates = { ...STUDY_MUTATION_RATES };
-  }
-
-  selectionSpec(): SelectionSpec {
-    switch (this.selectionKind) {
-      case 'all':
-        return { kind: 'all' };
-      case 'first':
-        return { kind: 'first', n: Math.round(this.n) };
-      case 'random':
-        return { kind: 'random', n: Math.round(this.n), seed: Math.round(this.selectionSeed) };
-      case 'ids':
-        return { kind: 'ids', ids: parseIds(this.idsText, this.benchmark) };
-      default: {
-        const never: never = this.selectionKind;
-        throw new Error(`Unknown selection ${String(never)}.`);
-      }
-    }
   }
 
   bindings(): Record<string, ModelBinding> {
@@ -116,7 +85,8 @@ export class SearchForm {
     return {
       name: this.name,
       benchmark: this.benchmark,
-      selection: this.selectionSpec(),
+      // The pool has its own seed: `seed` is the search's.
+      selection: selectionSpecOf({ benchmark: this.benchmark, selectionKind: this.selectionKind, n: this.n, seed: this.selectionSeed, idsText: this.idsText }),
       mode: this.mode,
       models: this.bindings(),
       config: {

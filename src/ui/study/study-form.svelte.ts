@@ -5,7 +5,6 @@
  * the form would start.
  */
 import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
-import type { SelectionSpec } from '../../core/benchmarks/selection.ts';
 import type { HarnessMode } from '../../core/harness/outcome.ts';
 import { llmNodes, type Pipeline } from '../../core/pipeline/genome.ts';
 import { webllmIdFor } from '../../core/pipeline/model-keys.ts';
@@ -13,10 +12,11 @@ import { pairingMatrix, PRESETS, presetById } from '../../core/pipeline/presets.
 import type { StudyArm, StudyLimits } from '../../core/study/config.ts';
 import type { StudyDraft } from '../../core/study/create-config.ts';
 import { draftFromLink, type StudyLink } from '../../core/study/link.ts';
+import { ModelEngineForm } from '../shared/model-engine-form.svelte.ts';
+import { selectionSpecOf, type SelectionKind } from '../shared/problem-selection.ts';
 import { replayArms, replayBindings, type ReplaySource } from './replay-study.ts';
 
 export type EngineChoice = 'webllm' | 'openai' | 'replay';
-export type SelectionKind = SelectionSpec['kind'];
 
 export const PAIRING_MATRIX: readonly Pipeline[] = pairingMatrix();
 
@@ -24,7 +24,7 @@ function armOf(pipeline: Pipeline): StudyArm {
   return { id: pipeline.id, label: pipeline.name, pipeline, forcedIterations: false };
 }
 
-export class StudyForm {
+export class StudyForm extends ModelEngineForm {
   name = $state('');
   benchmark = $state<BenchmarkId>('humaneval');
   selectionKind = $state<SelectionKind>('first');
@@ -41,17 +41,8 @@ export class StudyForm {
   repeats = $state(1);
   mode = $state<HarnessMode>('study');
   engine = $state<EngineChoice>('openai');
-  endpoint = $state('');
-  /** Model key → the endpoint's model name (engine openai) or a WebLLM build id (engine webllm). */
-  modelNames = $state<Record<string, string>>({});
-  /** Sent to the endpoint only; never part of a study, its link or its result file. */
-  apiKey = $state('');
-  /** The endpoint's default model name (from the Models page settings) for keys not named here. */
-  defaultEndpointModel = $state('');
   limits = $state.raw<Partial<Pick<StudyLimits, 'timeoutMs' | 'problemTimeCapMs'>>>({});
   replay = $state.raw<ReplaySource | null>(null);
-  /** Whether this GPU has shader-f16 (decides WebLLM builds); set once probed. */
-  shaderF16 = $state(true);
 
   arms: StudyArm[] = $derived(this.#arms());
   modelKeys: string[] = $derived([...new Set(this.arms.flatMap((arm) => llmNodes(arm.pipeline).map(({ node }) => node.model)))]);
@@ -75,31 +66,6 @@ export class StudyForm {
     this.linkArmIds = on ? [...new Set([...this.linkArmIds, id])] : this.linkArmIds.filter((x) => x !== id);
   }
 
-  /** The name a key is sent under: chosen here, else the default for the engine. */
-  modelNameFor(key: string): string {
-    const chosen = this.modelNames[key]?.trim();
-    if (chosen) return chosen;
-    if (this.engine === 'webllm') return webllmIdFor(key, this.shaderF16) ?? '';
-    return this.defaultEndpointModel.trim() || key;
-  }
-
-  selection(): SelectionSpec {
-    switch (this.selectionKind) {
-      case 'all':
-      case 'mbpp-test-split':
-        return { kind: this.selectionKind };
-      case 'first':
-        return { kind: 'first', n: Math.round(this.n) };
-      case 'random':
-        return { kind: 'random', n: Math.round(this.n), seed: Math.round(this.seed) };
-      case 'ids':
-        return { kind: 'ids', ids: parseIds(this.idsText, this.benchmark) };
-      default: {
-        const never: never = this.selectionKind;
-        throw new Error(`Unknown selection ${String(never)}.`);
-      }
-    }
-  }
 
   /** The study link for the form (engine webllm or openai); throws with a sentence when it cannot be one. */
   toLink(options: { autorun?: boolean } = {}): StudyLink {
@@ -116,7 +82,7 @@ export class StudyForm {
     return {
       ...(this.name.trim() ? { name: this.name.trim() } : {}),
       benchmark: this.benchmark,
-      selection: this.selection(),
+      selection: selectionSpecOf(this),
       arms: this.arms,
       repeats: Math.round(this.repeats),
       mode: this.mode,
@@ -177,13 +143,4 @@ export class StudyForm {
     this.modelNames = { ...link.modelNames };
     this.limits = link.limits ?? {};
   }
-}
-
-/** `0, 2 HumanEval/5` → canonical-looking ids; bare numbers get the benchmark's prefix. */
-export function parseIds(text: string, benchmark: BenchmarkId): string[] {
-  const prefix = benchmark === 'mbpp' ? 'Mbpp/' : 'HumanEval/';
-  return text
-    .split(/[\s,;]+/)
-    .filter((part) => part !== '')
-    .map((part) => (/^\d+$/.test(part) ? `${prefix}${Number(part)}` : part));
 }

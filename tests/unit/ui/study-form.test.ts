@@ -9,7 +9,8 @@ import { MemoryStudyStore } from '../../../src/core/study/memory-store.ts';
 import { runStudy } from '../../../src/core/study/runner.ts';
 import { summarizeArms } from '../../../src/core/study/summary.ts';
 import { linkIdentity, newStudyId } from '../../../src/ui/study/study-launcher.svelte.ts';
-import { PAIRING_MATRIX, StudyForm, parseIds } from '../../../src/ui/study/study-form.svelte.ts';
+import { parseIds } from '../../../src/ui/shared/problem-selection.ts';
+import { PAIRING_MATRIX, StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
 import { replayModels } from '../../../src/ui/study/replay-study.ts';
 import { PROBLEMS, TRUTH, studyConfig, truthModel, truthSandbox } from '../study/study-fixtures.ts';
 

@@ -1,0 +1,46 @@
+/**
+ * The part of the Study and Search forms that says where the models run: in this browser
+ * (WebLLM, a build per model key for this GPU) or on an OpenAI-compatible endpoint (a model name
+ * per key, its defaults from the Models page). The API key stays in this tab: it is sent to the
+ * endpoint the form names and never written into a study, a search, a link or a file.
+ */
+import { webllmIdFor } from '../../core/pipeline/model-keys.ts';
+import { apiRoot } from '../../llm/endpoint-url.ts';
+
+export abstract class ModelEngineForm {
+  /** 'webllm' or 'openai'; a subclass may offer more engines. */
+  abstract engine: string;
+  /** The model keys the form's pipelines use. */
+  abstract readonly modelKeys: readonly string[];
+  endpoint = $state('');
+  /** Sent to the endpoint only. */
+  apiKey = $state('');
+  /** The endpoint's default model name (from the Models page settings) for keys not named here. */
+  defaultEndpointModel = $state('');
+  /** Model key → the endpoint's model name (engine openai) or a WebLLM build id (engine webllm), when not the default. */
+  modelNames = $state<Record<string, string>>({});
+  /** Whether this GPU has shader-f16 (decides WebLLM builds); set once probed. */
+  shaderF16 = $state(true);
+
+  /** The name a key is sent under: chosen here, else the engine's default. */
+  modelNameFor(key: string): string {
+    const chosen = this.modelNames[key]?.trim();
+    if (chosen) return chosen;
+    if (this.engine === 'webllm') return webllmIdFor(key, this.shaderF16) ?? '';
+    return this.defaultEndpointModel.trim() || key;
+  }
+
+  setModelName(key: string, name: string): void {
+    this.modelNames = { ...this.modelNames, [key]: name };
+  }
+
+  /** The API key for an endpoint's API root: only the endpoint this form names gets it. */
+  apiKeyFor(root: string): string | undefined {
+    if (!this.apiKey) return undefined;
+    try {
+      return apiRoot(this.endpoint.trim()) === root ? this.apiKey : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}

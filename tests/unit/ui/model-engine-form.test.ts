@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { SearchForm } from '../../../src/ui/search/search-form.svelte.ts';
+import { StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
+
+describe('the engine part of the Study and Search forms', () => {
+  it('sends the API key only to the endpoint the form names', () => {
+    for (const form of [new StudyForm(), new SearchForm()]) {
+      form.endpoint = 'http://localhost:11434';
+      expect(form.apiKeyFor('http://localhost:11434/v1')).toBeUndefined();
+      form.apiKey = 'secret';
+      expect(form.apiKeyFor('http://localhost:11434/v1')).toBe('secret');
+      expect(form.apiKeyFor('http://elsewhere.example/v1')).toBeUndefined();
+      form.endpoint = 'not a url';
+      expect(form.apiKeyFor('http://localhost:11434/v1')).toBeUndefined();
+    }
+  });
+
+  it('names a model by the choice made here, else by the endpoint default, else by its key', () => {
+    const form = new SearchForm();
+    expect(form.modelNameFor('llama3.2:3b')).toBe('llama3.2:3b');
+    form.defaultEndpointModel = 'served-model';
+    expect(form.modelNameFor('llama3.2:3b')).toBe('served-model');
+    form.setModelName('llama3.2:3b', ' picked ');
+    expect(form.modelNameFor('llama3.2:3b')).toBe('picked');
+    expect(form.modelNameFor('gemma3:1b')).toBe('served-model');
+  });
+
+  it('draws a search pool at random with the pool seed, not the search seed', () => {
+    const form = new SearchForm();
+    form.endpoint = 'http://localhost:11434/v1';
+    form.selectionKind = 'random';
+    form.n = 5;
+    form.selectionSeed = 7;
+    form.seed = 3;
+    const draft = form.toDraft();
+    expect(draft.selection).toEqual({ kind: 'random', n: 5, seed: 7 });
+    expect(draft.seed).toBe(3);
+  });
+});
