@@ -9,7 +9,6 @@
  */
 import type { LoadedDataset } from '../../core/benchmarks/datasets.ts';
 import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
-import { hasShaderF16, type DeviceCapabilities } from '../../core/llm/catalog.ts';
 import type { StoredSearch } from '../../core/ports.ts';
 import type { SearchPorts } from '../../core/search/run-search.ts';
 import { withBudget } from '../../core/search/search.ts';
@@ -17,14 +16,11 @@ import type { SearchBudget } from '../../core/search/search-config.ts';
 import type { ValidationRequest } from '../../core/search/search-record.ts';
 import { createSearchSetup, type SearchSetup } from '../../core/search/search-setup.ts';
 import { currentState } from '../../core/search/stored-search.ts';
-import { probeCapabilities } from '../../llm/capabilities.ts';
-import { apiRoot } from '../../llm/endpoint-url.ts';
 import { installedCatalog } from '../../llm/webllm-installed.ts';
 import { appDatasets } from '../datasets/benchmark-dataset.svelte.ts';
-import { EndpointSettings } from '../models/endpoint-settings.svelte.ts';
-import { browserStorage } from '../models/saved-settings.ts';
 import { browserSandboxFactory } from '../sandbox/browser-sandbox-factory.ts';
 import { SandboxHolder } from '../sandbox/sandbox-holder.ts';
+import { MAX_WORKERS, ModelEngines } from '../shared/model-engines.svelte.ts';
 import { searchLocks } from '../shared/run-locks.ts';
 import { studyModels } from '../study/study-models.ts';
 import { SearchForm } from './search-form.svelte.ts';
@@ -32,8 +28,6 @@ import { SearchLibrary } from './search-library.svelte.ts';
 import { appSearchStores } from './search-store-connection.ts';
 import { SearchView } from './search-view.svelte.ts';
 
-/** Python workers: as on the Study page, never more than the cores. */
-export const MAX_WORKERS = Math.max(1, Math.min(8, globalThis.navigator?.hardwareConcurrency ?? 2));
 const DEFAULT_WORKERS = Math.min(2, MAX_WORKERS);
 
 export function newSearchId(now: Date = new Date()): string {
@@ -44,8 +38,7 @@ export function newSearchId(now: Date = new Date()): string {
 export class SearchDesk {
   readonly form = new SearchForm();
   readonly library: SearchLibrary;
-  readonly catalog = installedCatalog;
-  caps = $state.raw<DeviceCapabilities | undefined>(undefined);
+  readonly engines = new ModelEngines(this.form, installedCatalog, () => this.busy);
   view = $state.raw<SearchView | null>(null);
   errors = $state.raw<string[]>([]);
   notice = $state<string | null>(null);
@@ -53,31 +46,24 @@ export class SearchDesk {
   workers = $state(DEFAULT_WORKERS);
 
   readonly #sandboxes = new SandboxHolder(browserSandboxFactory);
-  #endpoint = new EndpointSettings(browserStorage());
-  #probing: Promise<void> | null = null;
   #handledAddress: string | null = null;
   /** Searches whose lock this tab holds (running, validating, or just finishing). */
   readonly #held = new Set<string>();
 
   constructor() {
     this.library = new SearchLibrary({ stores: appSearchStores, runningHere: () => this.#runningHere() });
-    this.#readEndpointSettings();
+    this.engines.readSettings();
   }
 
   get busy(): boolean {
     return this.starting || this.view?.busy === true;
   }
 
-  /** Probes the GPU once and reads the stored searches; safe to call on every visit. */
+  /** Reads the endpoint settings and the stored searches, and probes the GPU once; safe to call on every visit. */
   visit(): Promise<void> {
-    this.#readEndpointSettings();
+    this.engines.readSettings();
     void this.library.refresh();
-    this.#probing ??= probeCapabilities().then((caps) => {
-      this.caps = caps;
-      this.form.shaderF16 = hasShaderF16(caps);
-      if (!this.#endpoint.model && caps.webgpu === 'available' && !this.busy) this.form.engine = 'webllm';
-    });
-    return this.#probing;
+    return this.engines.probe();
   }
 
   /** Frees the Python workers unless a search still needs them. */
@@ -210,21 +196,7 @@ export class SearchDesk {
       this.#held.delete(setup.id);
     };
     try {
-      const model = await studyModels(setup, {
-        apiKeyFor: (root) => {
-          const key = this.form.apiKey;
-          if (!key) return undefined;
-          try {
-            return apiRoot(this.form.endpoint.trim()) === root ? key : undefined;
-          } catch {
-            return undefined;
-          }
-        },
-        webllm: async () => {
-          const { sharedWebLLMSession } = await import('../../llm/webllm-session.ts');
-          return sharedWebLLMSession(installedCatalog);
-        },
-      });
+      const model = await studyModels(setup, this.engines.modelDeps);
       // Python first: a sandbox that cannot start should not leave an empty search behind.
       const sandbox = await this.#sandboxes.get(this.workers);
       const { store, cache } = await appSearchStores();
@@ -271,14 +243,6 @@ export class SearchDesk {
 
   #runningHere(): ReadonlySet<string> {
     return new Set([...this.#held, ...(this.view?.busy ? [this.view.setup.id] : [])]);
-  }
-
-  #readEndpointSettings(): void {
-    if (this.busy) return;
-    this.#endpoint = new EndpointSettings(browserStorage());
-    this.form.endpoint ||= this.#endpoint.baseUrl;
-    this.form.defaultEndpointModel = this.#endpoint.model;
-    this.form.apiKey ||= this.#endpoint.apiKey;
   }
 }
 

@@ -3,97 +3,60 @@
  * its running study, the sandbox pool. It outlives the page component, so leaving the page for
  * the Results page and coming back finds the study still running.
  */
-import type { DeviceCapabilities } from '../../core/llm/catalog.ts';
-import { hasShaderF16 } from '../../core/llm/catalog.ts';
 import { encodeStudyLink, isStudyLink } from '../../core/study/link.ts';
-import { probeCapabilities } from '../../llm/capabilities.ts';
-import { apiRoot } from '../../llm/endpoint-url.ts';
 import { installedCatalog } from '../../llm/webllm-installed.ts';
 import { appDatasets } from '../datasets/benchmark-dataset.svelte.ts';
 import { studyEnvironment } from '../environment.ts';
-import { EndpointSettings } from '../models/endpoint-settings.svelte.ts';
-import { browserStorage } from '../models/saved-settings.ts';
 import { browserSandboxFactory } from '../sandbox/browser-sandbox-factory.ts';
 import { SandboxHolder } from '../sandbox/sandbox-holder.ts';
+import { MAX_WORKERS, ModelEngines } from '../shared/model-engines.svelte.ts';
 import { StudyForm } from './study-form.svelte.ts';
 import { StudyLauncher } from './study-launcher.svelte.ts';
 import { StudyLibrary } from './study-library.svelte.ts';
 import { appStudyStore } from './study-store-connection.ts';
 
-/** Four workers hide Python behind generation (docs/performance.md); never more than the cores. */
-export const MAX_WORKERS = Math.max(1, Math.min(8, globalThis.navigator?.hardwareConcurrency ?? 2));
+/** Four workers hide Python behind generation (docs/performance.md). */
 const DEFAULT_WORKERS = Math.min(4, MAX_WORKERS);
 
 export class StudyDesk {
   readonly form = new StudyForm();
   readonly library: StudyLibrary;
   readonly launcher: StudyLauncher;
-  readonly catalog = installedCatalog;
-  caps = $state.raw<DeviceCapabilities | undefined>(undefined);
+  readonly engines: ModelEngines;
   replayError = $state<string | null>(null);
   /** The last link copied, shown so it can be copied by hand where the clipboard is refused. */
   copiedLink = $state<string | null>(null);
   copyNote = $state<string | null>(null);
 
-  #endpoint = new EndpointSettings(browserStorage());
   readonly #sandboxes = new SandboxHolder(browserSandboxFactory);
-  #probing: Promise<void> | null = null;
   #linkApplied = false;
 
   constructor() {
     const environmentHere = (config: Parameters<typeof studyEnvironment>[0]) =>
       studyEnvironment(config, { webllmVersion: installedCatalog.webllmVersion });
+    // A link filled the form: it is the study to run, whatever the Models page or the GPU say.
+    this.engines = new ModelEngines(this.form, installedCatalog, () => this.#linkApplied || this.launcher.busy);
     this.library = new StudyLibrary({ store: appStudyStore, environmentHere, runningHere: () => this.launcher.runningIds() });
     this.launcher = new StudyLauncher(
       {
         store: appStudyStore,
         dataset: (benchmark) => appDatasets[benchmark].ensure(),
         sandbox: (workers) => this.#sandboxes.get(workers),
-        models: {
-          apiKeyFor: (root) => {
-            const key = this.form.apiKey;
-            if (!key) return undefined;
-            try {
-              return apiRoot(this.form.endpoint.trim()) === root ? key : undefined;
-            } catch {
-              return undefined;
-            }
-          },
-          webllm: async () => {
-            const { sharedWebLLMSession } = await import('../../llm/webllm-session.ts');
-            return sharedWebLLMSession(installedCatalog);
-          },
-        },
+        models: this.engines.modelDeps,
         setAddress: (hash) => history.replaceState(history.state, '', hash),
       },
       this.form,
       this.library,
       DEFAULT_WORKERS,
     );
-    this.#readEndpointSettings();
+    this.engines.readSettings();
   }
 
-  /** The Models page's endpoint settings may have changed since the last visit. */
-  #readEndpointSettings(): void {
-    if (this.#linkApplied || this.launcher.busy) return;
-    this.#endpoint = new EndpointSettings(browserStorage());
-    this.form.endpoint = this.#endpoint.baseUrl;
-    this.form.defaultEndpointModel = this.#endpoint.model;
-    this.form.apiKey = this.#endpoint.apiKey;
-  }
-
-  /** Probes the GPU once and reads the stored studies; safe to call on every visit. */
+  /** Reads the endpoint settings and the stored studies, and probes the GPU once; safe to call on every visit. */
   visit(): Promise<void> {
-    this.#readEndpointSettings();
+    this.engines.readSettings();
     void this.library.refresh();
-    this.#probing ??= probeCapabilities().then((caps) => {
-      this.caps = caps;
-      this.form.shaderF16 = hasShaderF16(caps);
-      // Without saved endpoint settings and with a real GPU, in-browser models are the natural default.
-      const realGpu = caps.webgpu === 'available' && caps.adapter?.isFallbackAdapter !== true;
-      if (!this.#linkApplied && !this.#endpoint.model && realGpu) this.form.engine = 'webllm';
-    });
-    return this.#probing;
+    return this.engines.probe();
   }
 
   async openLink(query: URLSearchParams | undefined): Promise<void> {

@@ -1,0 +1,69 @@
+/**
+ * Where a desk's models can run, as this tab knows it: the GPU (probed once), the endpoint
+ * settings saved on the Models page (read into the form on every visit, so a change there shows
+ * here), and what binding a run's models needs from the tab (the form's API key, this tab's one
+ * WebLLM engine). The Study and Search desks each hold one over their own form.
+ */
+import { hasShaderF16, type DeviceCapabilities } from '../../core/llm/catalog.ts';
+import { probeCapabilities } from '../../llm/capabilities.ts';
+import type { WebLLMCatalog } from '../../llm/model-catalog.ts';
+import { EndpointSettings } from '../models/endpoint-settings.svelte.ts';
+import { browserStorage } from '../models/saved-settings.ts';
+import type { StudyModelDeps } from '../study/study-models.ts';
+import type { ModelEngineForm } from './model-engine-form.svelte.ts';
+
+/** Python workers: never more than the cores, and at most 8. */
+export const MAX_WORKERS = Math.max(1, Math.min(8, globalThis.navigator?.hardwareConcurrency ?? 2));
+
+export class ModelEngines {
+  readonly catalog: WebLLMCatalog;
+  caps = $state.raw<DeviceCapabilities | undefined>(undefined);
+  /** What binding models needs from this tab; a replayed study adds its replies. */
+  readonly modelDeps: Omit<StudyModelDeps, 'replay'>;
+
+  readonly #form: ModelEngineForm;
+  readonly #formHeld: () => boolean;
+  /** What the form was last given from the saved settings. */
+  #shown = { endpoint: '', apiKey: '' };
+  #savedModel = '';
+  #probing: Promise<void> | null = null;
+
+  /** `formHeld`: a run or a link owns the form now, so neither settings nor the GPU may change it. */
+  constructor(form: ModelEngineForm, catalog: WebLLMCatalog, formHeld: () => boolean) {
+    this.#form = form;
+    this.catalog = catalog;
+    this.#formHeld = formHeld;
+    this.modelDeps = {
+      apiKeyFor: (root) => form.apiKeyFor(root),
+      webllm: async () => {
+        const { sharedWebLLMSession } = await import('../../llm/webllm-session.ts');
+        return sharedWebLLMSession(catalog);
+      },
+    };
+  }
+
+  /** The Models page's endpoint settings may have changed since the last visit. */
+  readSettings(): void {
+    if (this.#formHeld()) return;
+    const saved = new EndpointSettings(browserStorage());
+    const form = this.#form;
+    // A field that still shows what was read last follows the Models page; one edited here keeps its text.
+    if (form.endpoint === this.#shown.endpoint) form.endpoint = saved.baseUrl;
+    if (form.apiKey === this.#shown.apiKey) form.apiKey = saved.apiKey;
+    this.#shown = { endpoint: saved.baseUrl, apiKey: saved.apiKey };
+    form.defaultEndpointModel = saved.model;
+    this.#savedModel = saved.model;
+  }
+
+  /** Probes the GPU once; safe to call on every visit. */
+  probe(): Promise<void> {
+    this.#probing ??= probeCapabilities().then((caps) => {
+      this.caps = caps;
+      this.#form.shaderF16 = hasShaderF16(caps);
+      // Without saved endpoint settings and with a real GPU, in-browser models are the natural default.
+      const realGpu = caps.webgpu === 'available' && caps.adapter?.isFallbackAdapter !== true;
+      if (!this.#formHeld() && !this.#savedModel && realGpu) this.#form.engine = 'webllm';
+    });
+    return this.#probing;
+  }
+}

@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SearchForm } from '../../../src/ui/search/search-form.svelte.ts';
+import { buildWebLLMCatalog } from '../../../src/llm/model-catalog.ts';
+import { ModelEngines } from '../../../src/ui/shared/model-engines.svelte.ts';
+
+// No builds: these tests bind no WebLLM model.
+const catalog = buildWebLLMCatalog({ webllmVersion: 'none', modelLibVersion: 'none', records: [] });
+
+/** The Models page's saved endpoint, as localStorage holds it. */
+function saveEndpoint(baseUrl: string, model: string): void {
+  const items = new Map<string, string>([['feedback-lab.endpoint', JSON.stringify({ baseUrl, model })]]);
+  Object.defineProperty(globalThis, 'localStorage', {
+    configurable: true,
+    value: { getItem: (key: string) => items.get(key) ?? null, setItem: (key: string, value: string) => items.set(key, value) },
+  });
+}
+
+afterEach(() => {
+  Reflect.deleteProperty(globalThis, 'localStorage');
+});
+
+describe('the endpoint settings a desk reads from the Models page', () => {
+  it('fills the form, follows a change made on the Models page, and keeps what was typed here', () => {
+    const form = new SearchForm();
+    const engines = new ModelEngines(form, catalog, () => false);
+    saveEndpoint('http://first.example/v1', 'served');
+    engines.readSettings();
+    expect(form.endpoint).toBe('http://first.example/v1');
+    expect(form.modelNameFor('llama3.2:3b')).toBe('served');
+
+    saveEndpoint('http://second.example/v1', 'other');
+    engines.readSettings();
+    expect(form.endpoint).toBe('http://second.example/v1');
+    expect(form.defaultEndpointModel).toBe('other');
+
+    form.endpoint = 'http://typed.example/v1';
+    saveEndpoint('http://third.example/v1', 'other');
+    engines.readSettings();
+    expect(form.endpoint).toBe('http://typed.example/v1');
+  });
+
+  it('leaves a form alone while a run or a link holds it', () => {
+    const form = new SearchForm();
+    let held = true;
+    const engines = new ModelEngines(form, catalog, () => held);
+    saveEndpoint('http://first.example/v1', 'served');
+    engines.readSettings();
+    expect(form.endpoint).toBe('');
+    held = false;
+    engines.readSettings();
+    expect(form.endpoint).toBe('http://first.example/v1');
+  });
+});
