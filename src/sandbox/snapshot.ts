@@ -90,6 +90,9 @@ export async function startInterpreter(
       // A host that sends the file with Content-Encoding: gzip has the browser unpack it already.
       const heap = isGzip(packed) ? await gunzipBounded(packed, MAX_SNAPSHOT_BYTES) : packed;
       const py = await loadPyodide({ ...interpreterOptions(indexURL), _loadSnapshot: heap });
+      // Pyodide keeps its options for good: without this, every worker would hold the 30 MB
+      // of the snapshot's bytes beside the heap made from them.
+      (py as unknown as { _api: { config: { _loadSnapshot?: unknown } } })._api.config._loadSnapshot = undefined;
       return { py, startedFrom: 'snapshot', snapshotProblem: null };
     }
   } catch (error) {
