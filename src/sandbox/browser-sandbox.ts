@@ -10,83 +10,44 @@
  */
 import { wrap } from 'comlink';
 import type { BrowserWorkerStart } from './browser-worker.ts';
-import { DEFAULT_MAX_HEAP_BYTES, DEFAULT_RECYCLE_HEAP_BYTES } from './heap-limits.ts';
-import { createSandboxPool, type PooledSandbox, type WorkerHandle } from './pool.ts';
-import { createSharedState, INTERRUPT_SLOT, OUTPUT_LIMIT_SLOT } from './shared-state.ts';
-import { SNAPSHOT_FILE, type SandboxWorkerApi, type WorkerConfig } from './worker-protocol.ts';
+import type { PooledSandbox, WorkerHandle } from './pool.ts';
+import { startSandbox, workerConfig, workerHandle, type SandboxOptions } from './sandbox-workers.ts';
+import { createSharedState } from './shared-state.ts';
+import { SNAPSHOT_FILE, type SandboxWorkerApi } from './worker-protocol.ts';
 
-export interface BrowserSandboxOptions {
-  workers: number;
-  /** How long past a program's limit to wait for its worker before terminating it. */
-  graceMs?: number;
-  /** Wasm memory a program may use before allocations fail with MemoryError. */
-  maxHeapBytes?: number;
-  /** After a program, a worker whose wasm memory exceeds this is replaced. */
-  recycleHeapBytes?: number;
+export interface BrowserSandboxOptions extends SandboxOptions {
   /** Where Pyodide's files are served; default `<base>/pyodide/` on this origin. */
   pyodideURL?: string;
-  /** Prove at each worker start that no bridge to JavaScript is left (adds about half a second). */
-  verifyHardening?: boolean;
   /** false: start every worker without the memory snapshot the build ships (snapshot.ts). */
   snapshot?: false;
-  /** Workers kept started beside the pool's, to take over at once when one is replaced. Default 1. */
-  spares?: number;
 }
 
 /**
  * Starts `workers` Pyodide workers and resolves once they are ready: well under a second each
  * from the build's memory snapshot, 2–3 s without it.
  */
-export async function createBrowserSandbox(options: BrowserSandboxOptions): Promise<PooledSandbox> {
-  const sandbox = createSandboxPool(() => spawnBrowserWorker(options), { spares: 1, ...options });
-  try {
-    await sandbox.ready();
-  } catch (error) {
-    await sandbox.close();
-    throw error;
-  }
-  return sandbox;
+export function createBrowserSandbox(options: BrowserSandboxOptions): Promise<PooledSandbox> {
+  return startSandbox(() => spawnBrowserWorker(options), options);
 }
 
 function spawnBrowserWorker(options: BrowserSandboxOptions): WorkerHandle {
   const sharedState = createSharedState();
   const indexURL = options.pyodideURL ?? new URL(`${import.meta.env.BASE_URL}pyodide/`, location.href).href;
-  const config: WorkerConfig = {
-    indexURL,
-    snapshot: options.snapshot === false ? null : new URL(SNAPSHOT_FILE, indexURL).href,
-    sharedState,
-    maxHeapBytes: options.maxHeapBytes ?? DEFAULT_MAX_HEAP_BYTES,
-    recycleHeapBytes: options.recycleHeapBytes ?? DEFAULT_RECYCLE_HEAP_BYTES,
-    verifyHardening: options.verifyHardening ?? false,
-  };
+  const snapshot = options.snapshot === false ? null : new URL(SNAPSHOT_FILE, indexURL).href;
+  const config = workerConfig(options, { indexURL, snapshot, sharedState });
   const worker = new Worker(new URL('./browser-worker.ts', import.meta.url), { type: 'module', name: 'python-sandbox' });
   const channel = new MessageChannel();
   const start: BrowserWorkerStart = { port: channel.port2, config };
   worker.postMessage(start, [channel.port2]);
-  const api = wrap<SandboxWorkerApi>(channel.port1);
 
   // Browsers say nothing when a worker is terminated, and only an error event when its script
   // fails: both settle `exited` here.
   let markExited: (reason: string) => void = () => {};
   const exited = new Promise<string>((resolve) => (markExited = resolve));
   worker.addEventListener('error', (event) => markExited(event.message || 'the worker script failed'));
-  const unlessExited = <T>(call: Promise<T>): Promise<T> =>
-    Promise.race([
-      call,
-      exited.then((reason): never => {
-        throw new Error(`the worker stopped (${reason})`);
-      }),
-    ]);
-  return {
-    ready: () => unlessExited(api.ready()),
-    run: (program, limits) => unlessExited(api.run(program, limits)),
-    interrupt: () => sharedState && Atomics.store(sharedState, INTERRUPT_SLOT, 2),
-    outputLimitHit: () => sharedState !== null && Atomics.load(sharedState, OUTPUT_LIMIT_SLOT) === 1,
-    terminate: () => {
-      worker.terminate();
-      channel.port1.close();
-      markExited('terminated');
-    },
-    exited,
-  };
+  return workerHandle(wrap<SandboxWorkerApi>(channel.port1), sharedState, exited, () => {
+    worker.terminate();
+    channel.port1.close();
+    markExited('terminated');
+  });
 }

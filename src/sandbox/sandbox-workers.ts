@@ -1,0 +1,72 @@
+/**
+ * What the browser's and Node's sandboxes share: their common options, the worker config built
+ * from them, starting the pool, and the pool's handle on a worker once its messages have a
+ * channel. Each environment adds only how a worker is started and how it is seen to exit.
+ */
+import type { Remote } from 'comlink';
+import { DEFAULT_MAX_HEAP_BYTES, DEFAULT_RECYCLE_HEAP_BYTES } from './heap-limits.ts';
+import { createSandboxPool, type PooledSandbox, type SpawnWorker, type WorkerHandle } from './pool.ts';
+import { INTERRUPT_SLOT, OUTPUT_LIMIT_SLOT } from './shared-state.ts';
+import type { SandboxWorkerApi, WorkerConfig } from './worker-protocol.ts';
+
+export interface SandboxOptions {
+  workers: number;
+  /** How long past a program's limit to wait for its worker before terminating it. */
+  graceMs?: number;
+  /** Wasm memory a program may use before allocations fail with MemoryError. */
+  maxHeapBytes?: number;
+  /** After a program, a worker whose wasm memory exceeds this is replaced. */
+  recycleHeapBytes?: number;
+  /** Prove at each worker start that no bridge to JavaScript is left (adds about half a second). */
+  verifyHardening?: boolean;
+  /** Workers kept started beside the pool's, to take over at once when one is replaced. Default 1. */
+  spares?: number;
+}
+
+export function workerConfig(options: SandboxOptions, where: Pick<WorkerConfig, 'indexURL' | 'snapshot' | 'sharedState'>): WorkerConfig {
+  return {
+    ...where,
+    maxHeapBytes: options.maxHeapBytes ?? DEFAULT_MAX_HEAP_BYTES,
+    recycleHeapBytes: options.recycleHeapBytes ?? DEFAULT_RECYCLE_HEAP_BYTES,
+    verifyHardening: options.verifyHardening ?? false,
+  };
+}
+
+/** Starts the pool with one spare by default and resolves once its workers are ready. */
+export async function startSandbox(spawn: SpawnWorker, options: SandboxOptions): Promise<PooledSandbox> {
+  const sandbox = createSandboxPool(spawn, { spares: 1, ...options });
+  try {
+    await sandbox.ready();
+  } catch (error) {
+    await sandbox.close();
+    throw error;
+  }
+  return sandbox;
+}
+
+/**
+ * The pool's handle on a worker: calls race the worker's exit, so a worker that dies mid-call
+ * rejects the call instead of leaving it pending for ever.
+ */
+export function workerHandle(
+  api: Remote<SandboxWorkerApi>,
+  sharedState: Int32Array | null,
+  exited: Promise<string>,
+  terminate: () => void,
+): WorkerHandle {
+  const unlessExited = <T>(call: Promise<T>): Promise<T> =>
+    Promise.race([
+      call,
+      exited.then((reason): never => {
+        throw new Error(`the worker stopped (${reason})`);
+      }),
+    ]);
+  return {
+    ready: () => unlessExited(api.ready()),
+    run: (program, limits) => unlessExited(api.run(program, limits)),
+    interrupt: () => sharedState && Atomics.store(sharedState, INTERRUPT_SLOT, 2),
+    outputLimitHit: () => sharedState !== null && Atomics.load(sharedState, OUTPUT_LIMIT_SLOT) === 1,
+    terminate,
+    exited,
+  };
+}
