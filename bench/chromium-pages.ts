@@ -162,15 +162,16 @@ export async function measureMemory(page: Page): Promise<MemoryBreakdown> {
   });
   let workersBytes = 0;
   let pageBytes = 0;
-  const workerUrls = new Set<string>();
+  // Counted by attribution, not by URL: the sandbox's workers (a spare among them) share one.
+  let workers = 0;
   for (const entry of result.breakdown) {
-    const scopes = entry.attribution.map((a) => a.scope);
-    if (scopes.includes('DedicatedWorkerGlobalScope')) {
+    const inWorkers = entry.attribution.filter((a) => a.scope === 'DedicatedWorkerGlobalScope').length;
+    if (inWorkers > 0) {
       workersBytes += entry.bytes;
-      for (const a of entry.attribution) if (a.scope === 'DedicatedWorkerGlobalScope') workerUrls.add(a.url ?? '');
-    } else if (scopes.includes('Window')) {
+      workers += inWorkers;
+    } else if (entry.attribution.some((a) => a.scope === 'Window')) {
       pageBytes += entry.bytes;
     }
   }
-  return { workersBytes, workers: workerUrls.size, pageBytes, totalBytes: result.bytes };
+  return { workersBytes, workers, pageBytes, totalBytes: result.bytes };
 }

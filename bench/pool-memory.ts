@@ -4,7 +4,7 @@
  *
  * - Node (worker_threads): each configuration in a fresh child process; the process's resident
  *   set before any worker, once N workers are ready, and after they ran the 164 canonical
- *   HumanEval programs. Baseline: N plain worker threads that only `loadPyodide()` and then run
+ *   HumanEval programs. No spare worker here (the pool's default keeps one more interpreter). Baseline: N plain worker threads that only `loadPyodide()` and then run
  *   the same programs with `runPython` in fresh globals (no hardening, no isolation).
  * - Chromium (needs `npm run build`): `performance.measureUserAgentSpecificMemory()` in the
  *   isolated app once the Playground's worker has run a program, against a blank page whose
@@ -71,7 +71,8 @@ async function sandboxChild(workers: number): Promise<ChildReport> {
   const work = await programs();
   const problems = await loadTestProblems('humaneval');
   const rssBeforeBytes = await rssAfterSettling();
-  const sandbox = await createNodeSandbox({ workers });
+  // No spare: per worker, like the baseline. The default spare is one interpreter more.
+  const sandbox = await createNodeSandbox({ workers, spares: 0 });
   const rssReadyBytes = await rssAfterSettling();
   const results = await Promise.all(problems.map((problem, i) => sandbox.run(work[i]!.text, limitsFor(problem, 'standard'))));
   const rssAfterRunsBytes = await rssAfterSettling();
@@ -154,6 +155,8 @@ async function browserReport(): Promise<void> {
     const appErrors = watchErrors(appContext);
     const appPage = await appContext.newPage();
     await appFirstVerdict(appPage, server.url);
+    // The pool starts its spare once the worker is ready: let it finish, it is part of the cost.
+    await settle(5000);
     const app = await measureMemory(appPage);
     await appContext.close();
 
@@ -166,7 +169,7 @@ async function browserReport(): Promise<void> {
 
     console.log('');
     console.log('Chromium, measureUserAgentSpecificMemory (JavaScript heap + wasm memory, no compiled code):');
-    console.log(`  app, Playground after one run: ${app.workers} worker(s) ${mb(app.workersBytes)}, page ${mb(app.pageBytes)}, total ${mb(app.totalBytes)}`);
+    console.log(`  app, Playground after one run (its worker and the pool's spare): ${app.workers} worker(s) ${mb(app.workersBytes)}, page ${mb(app.pageBytes)}, total ${mb(app.totalBytes)}`);
     console.log(`  baseline, blank page + bare Pyodide: ${bare.workers} worker(s) ${mb(bare.workersBytes)}, page ${mb(bare.pageBytes)}, total ${mb(bare.totalBytes)}`);
     if (app.workers > 0 && bare.workers > 0) {
       console.log(`  ratio per worker app/bare: ${(app.workersBytes / app.workers / (bare.workersBytes / bare.workers)).toFixed(2)}`);
