@@ -8,7 +8,7 @@ import type { SelectionSpec } from '../../core/benchmarks/selection.ts';
 export type SelectionKind = SelectionSpec['kind'];
 
 /** What a form holds for its problems; `seed` draws the random ones. */
-export interface ProblemSelectionFields {
+export interface ProblemSelectionState {
   benchmark: BenchmarkId;
   selectionKind: SelectionKind;
   n: number;
@@ -16,7 +16,7 @@ export interface ProblemSelectionFields {
   idsText: string;
 }
 
-export function selectionSpecOf(fields: ProblemSelectionFields): SelectionSpec {
+export function selectionSpecOf(fields: ProblemSelectionState): SelectionSpec {
   switch (fields.selectionKind) {
     case 'all':
     case 'mbpp-test-split':
