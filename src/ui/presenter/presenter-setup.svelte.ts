@@ -248,9 +248,14 @@ function unitChoiceKey(unit: { armId: string; repeat: number; problemId: string 
   return JSON.stringify([unit.armId, unit.repeat, unit.problemId]);
 }
 
-/** The unit worth showing first: one whose first version failed (there is a refinement to watch), else the first. */
+/**
+ * The unit worth showing first: one that refinement fixed, else one that was refined at all,
+ * else one whose first version failed (a solo arm's), else the first.
+ */
 function showableUnit(units: readonly FileUnitChoice[]): FileUnitChoice | undefined {
-  return units.find((u) => !u.story.startsWith('passed')) ?? units[0];
+  const failedFirst = units.filter((u) => !u.story.startsWith('passed'));
+  const refined = failedFirst.filter((u) => u.story.includes(' → '));
+  return refined.find((u) => u.passed) ?? refined[0] ?? failedFirst[0] ?? units[0];
 }
 
 /** Finished units with a one-line story each: the error types the loop went through, then the verdict. */

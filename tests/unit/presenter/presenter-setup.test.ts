@@ -37,7 +37,7 @@ describe('a presenter link to a problem of a result file', () => {
     expect(link).toMatchObject({ source: 'file', fileName: 'study 1.json.gz', problemId: 'HumanEval/901', autostart: true });
   });
 
-  it('replays that problem from the file already open in this tab, choosing a run that was refined', async () => {
+  it('replays that problem from the file already open in this tab, choosing a run that refinement fixed', async () => {
     const setup = presenterSetup([{ fileName: 'study.json', doc: await doc() }]);
     const { link, problems } = explorerLink('study.json', 'HumanEval/901');
     await setup.applyLink(link, problems);
@@ -45,9 +45,11 @@ describe('a presenter link to a problem of a result file', () => {
     expect(setup.source).toBe('file');
     expect(setup.file?.fileName).toBe('study.json');
     expect(setup.fileUnit?.problemId).toBe('HumanEval/901');
+    // Its solo runs failed with nothing to refine; the self-refine runs fixed it.
     const runs = finishedUnits(await doc()).filter((u) => u.problemId === 'HumanEval/901');
-    expect(runs.some((u) => !u.story.startsWith('passed'))).toBe(true);
-    expect(setup.fileUnit?.story.startsWith('passed')).toBe(false);
+    expect(runs.find((u) => !u.passed)?.armLabel).toBe('llama solo');
+    expect(setup.fileUnit).toMatchObject({ armLabel: 'llama self-refine', passed: true });
+    expect(setup.fileUnit?.story).toMatch(/^\w+ → .*passed$/);
 
     const show = await setup.buildShow();
     expect(show.subject.problemId).toBe('HumanEval/901');
