@@ -179,6 +179,21 @@ describe('the Results page on a result file', () => {
     expect(await page.title()).not.toBe('pwned');
 
     await app.screenshot('analysis-results-page');
+
+    // Presenter: the problem's own link, followed from the keyboard, replays it from the same file.
+    const present = explorer.getByRole('link', { name: 'Present HumanEval/901' });
+    await present.focus();
+    await page.keyboard.press('Enter');
+    // The show starts on its own at 1×, so the problem scene may already have passed: the toolbar names the problem throughout.
+    await page.locator('article.scene').waitFor({ timeout: 60_000 });
+    const toolbar = page.getByRole('toolbar');
+    expect(await toolbar.locator('strong').first().textContent()).toBe('HumanEval/901');
+    expect(await toolbar.textContent()).toContain('feedback.json.gz');
+    await app.screenshot('analysis-results-presenter');
+    // Back on the Results page, the file is still open.
+    await page.goBack();
+    await page.getByText(/feedback\.json\.gz — “Feedback against no feedback”/).waitFor();
+
     expect(app.errors).toEqual([]);
     await app.close();
   });
