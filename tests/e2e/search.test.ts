@@ -14,6 +14,7 @@ import { importSearchFile } from '../../src/core/results/search-file.ts';
 import type { SearchEvaluationRecord } from '../../src/core/search/search-record.ts';
 import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
 import type { FakeOpenAIServer } from '../support/fake-openai-server.ts';
+import { openWithSavedEndpoint, saveEndpointOnModelsPage } from '../support/saved-endpoint.ts';
 import { SCRIPTED_MODEL, SCRIPTED_PROBLEM_IDS, startScriptedServer } from '../support/scripted-study.ts';
 
 const POPULATION = 4;
@@ -70,17 +71,8 @@ describe('the Search page in Chromium', () => {
   it('runs a tiny search, resumes it after a reload mid-generation without running a stored evaluation again, and draws it', async () => {
     const app = await openApp(browser, server, { hash: '#/models' });
     const { page } = app;
-    // The endpoint as a user sets it: on the Models page.
-    await page.getByLabel('Base URL').fill(endpoint.url);
-    await page.getByRole('button', { name: 'Test connection' }).click();
-    await page.getByText('Connected: 2 models.').waitFor();
-    await page.getByRole('region', { name: 'OpenAI-compatible endpoint' }).getByRole('combobox').selectOption(SCRIPTED_MODEL);
-
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Search' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Search' }).waitFor();
-    await page.getByRole('status').filter({ hasText: /HumanEval: 164 problems/ }).waitFor({ timeout: 60_000 });
-    await expect.poll(() => page.getByLabel('OpenAI-compatible endpoint').isChecked()).toBe(true);
-    expect(await page.getByLabel('Endpoint URL').inputValue()).toBe(endpoint.url);
+    await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
+    await openWithSavedEndpoint(page, 'Search', endpoint.url);
     for (const key of ['gemma3:1b', 'qwen2.5:1.5b', 'llama3.2:3b']) expect(await page.getByLabel(`Model for ${key}`).inputValue()).toBe(SCRIPTED_MODEL);
 
     await page.getByLabel('Search name (optional)').fill('Tiny scripted search');

@@ -15,6 +15,7 @@ import { importResultFile } from '../../src/core/results/result-file-import.ts';
 import { unitSteps, type ResultFile, type ResultUnit } from '../../src/core/results/result-file.ts';
 import { REPO_ROOT, launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
 import type { FakeOpenAIServer } from '../support/fake-openai-server.ts';
+import { openWithSavedEndpoint, saveEndpointOnModelsPage } from '../support/saved-endpoint.ts';
 import {
   SCRIPT,
   SCRIPTED_MODEL,
@@ -124,18 +125,8 @@ describe('the Study page in Chromium', () => {
   it('runs solo and self-refine on the scripted problems through the form and exports the scripted truth', async () => {
     const app = await openApp(browser, server, { hash: '#/models' });
     const { page } = app;
-    // The endpoint as a user sets it: on the Models page.
-    await page.getByLabel('Base URL').fill(endpoint.url);
-    await page.getByRole('button', { name: 'Test connection' }).click();
-    await page.getByText('Connected: 2 models.').waitFor();
-    // The endpoint panel's model choice (its label also reads the chosen option).
-    await page.getByRole('region', { name: 'OpenAI-compatible endpoint' }).getByRole('combobox').selectOption(SCRIPTED_MODEL);
-
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Study' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Study' }).waitFor();
-    await page.getByRole('status').filter({ hasText: /HumanEval: 164 problems/ }).waitFor({ timeout: 60_000 });
-    await expect.poll(() => page.getByLabel('OpenAI-compatible endpoint').isChecked()).toBe(true);
-    expect(await page.getByLabel('Endpoint URL').inputValue()).toBe(endpoint.url);
+    await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
+    await openWithSavedEndpoint(page, 'Study', endpoint.url);
     expect(await page.getByLabel('Model for llama3.2:3b').inputValue()).toBe(SCRIPTED_MODEL);
     expect(await page.getByRole('checkbox', { name: 'llama3.2:3b solo', exact: true }).isChecked()).toBe(true);
     expect(await page.getByRole('checkbox', { name: 'llama → exec → llama (self-refine)', exact: true }).isChecked()).toBe(true);
