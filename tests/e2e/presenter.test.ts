@@ -237,7 +237,8 @@ describe('the presenter in Chromium', () => {
       endpoint = await startFakeOpenAIServer({
         // The refiner's message reports what happened when the tests ran; the generator's does not.
         reply: (request) => (request.messages.at(-1)?.content.includes('What happened when the tests ran') ? fixed! : broken!),
-        tokensPerSecond: 80,
+        // Slow enough that the streaming state lasts a few seconds even on a loaded machine.
+        tokensPerSecond: 40,
         firstTokenDelayMs: 300,
       });
     });
@@ -256,8 +257,9 @@ describe('the presenter in Chromium', () => {
       const { page } = app;
       await waitForScene(page, 'generation', 60_000);
       await page.getByLabel('Reply so far').waitFor();
-      await app.screenshot('presenter-live-01-streaming');
+      // Read before the screenshot, which can take longer than the reply on a busy machine.
       expect(await scene(page).locator('.detail').textContent()).toContain('streaming');
+      await app.screenshot('presenter-live-01-streaming');
 
       await waitForScene(page, 'execution', 120_000);
       await app.screenshot('presenter-live-02-running');
