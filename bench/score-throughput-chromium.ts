@@ -28,6 +28,7 @@ import { generateBrokenVariants } from '../tests/support/broken-variants.ts';
 import { loadTestProblems } from '../tests/support/datasets.ts';
 import { launchBenchBrowser, serveBuild } from './chromium-pages.ts';
 import { openScoringPage, type BenchSample, type ScoringPage } from './scoring-page.ts';
+import { formatSeconds, printThroughputTable, printVerdicts } from './throughput-report.ts';
 
 const TARGET_RATIO = 0.5;
 const BENCHMARKS: readonly BenchmarkId[] = ['humaneval', 'mbpp'];
@@ -145,22 +146,8 @@ try {
 // The reference after the page is gone, as the Node bench runs it after closing its sandbox.
 for (const name of ['slow', 'broken'] as const) referenceMs[name] = await scoreOnReference(sets[name]);
 
-const sum = (ms: Record<string, number>) => Object.values(ms).reduce((a, b) => a + b, 0);
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`.padStart(9);
-const rate = (n: number, ms: number) => `${(n / (ms / 1000)).toFixed(0)}/s`.padStart(7);
-const rows: [string, number, number, number][] = [
-  [`canonical, all but slow tasks (median of ${runs})`, sets.fast.length, oursMs.fast, referenceMs.fast],
-  [`canonical, slow tasks (${sets.slow.map((item) => item.problem.id).join(', ')})`, sets.slow.length, oursMs.slow, referenceMs.slow],
-  ['broken', sets.broken.length, oursMs.broken, referenceMs.broken],
-  ['all, sandbox start-up included', total, startupMs + sum(oursMs), sum(referenceMs)],
-];
-console.log(`${'set'.padEnd(44)} ${'programs'.padStart(8)} ${'page'.padStart(9)} ${'rate'.padStart(7)} ${'reference'.padStart(9)} ${'rate'.padStart(7)}  ratio`);
-for (const [name, n, pageMs, referenceRowMs] of rows) {
-  console.log(`${name.padEnd(44)} ${String(n).padStart(8)} ${seconds(pageMs)} ${rate(n, pageMs)} ${seconds(referenceRowMs)} ${rate(n, referenceRowMs)}  ${(pageMs / referenceRowMs).toFixed(2)}`);
-}
-const each = fastRuns.map((r) => `${(r.sandbox / 1000).toFixed(2)}/${(r.reference / 1000).toFixed(2)}`).join(', ');
-console.log(`\ncanonical runs, page/reference seconds: ${each}`);
-console.log(`target ratio ≤ ${TARGET_RATIO}; start-up ${seconds(startupMs).trim()} (first file of one program: the page starts ${workers} workers, then a spare)`);
+printThroughputTable({ ours: 'page', runs, sets, total, startMs: startupMs, oursMs, referenceMs, fastRuns });
+console.log(`target ratio ≤ ${TARGET_RATIO}; start-up ${formatSeconds(startupMs)} (first file of one program: the page starts ${workers} workers, then a spare)`);
 console.log(`page: ${visibility}; service workers blocked; sandbox workers Chromium started: ${workersStarted}`);
 if (stats) {
   const reasons = Object.entries(stats.respawnReasons).map(([why, n]) => `${n} × ${why}`);
@@ -172,16 +159,8 @@ if (stats) {
 } else console.log(`sandbox stats: ${statsNote || 'not reachable'}`);
 console.log(`load average at end: ${load()}`);
 
-const split = (items: CorpusItem[], verdicts: Map<string, Verdict>) => {
-  const counts = { passed: 0, failed: 0, timeout: 0 };
-  for (const item of items) counts[verdicts.get(item.key)?.verdict ?? 'failed']++;
-  return `${counts.passed} passed, ${counts.failed} failed, ${counts.timeout} timed out`;
-};
-console.log(`\ncanonical: page ${split(canonical, ours)}; reference ${split(canonical, reference)}`);
-console.log(`broken:    page ${split(sets.broken, ours)}; reference ${split(sets.broken, reference)}`);
 const all = [...canonical, ...sets.broken];
-const differ = all.filter((item) => ours.get(item.key)?.verdict !== reference.get(item.key)?.verdict);
-console.log(`verdicts that differ: ${differ.length}${differ.length ? ` (${differ.map((d) => `${d.key}: ${ours.get(d.key)?.verdict}/${reference.get(d.key)?.verdict}`).slice(0, 10).join(', ')})` : ''}`);
+const differ = printVerdicts('page', canonical, sets.broken, ours, reference);
 // C-level recursion kills Pyodide in the sandbox, where CPython raises RecursionError: the one
 // error-type pair the agreement test allows (tests/integration/scoring/agreement.test.ts).
 const typesDiffer = all.filter((item) => {

@@ -21,6 +21,7 @@ import { SLOW_TASK_TIMEOUT_MS } from '../src/core/harness/limits.ts';
 import { createNodeSandbox } from '../src/sandbox/node-sandbox.ts';
 import { brokenItems, canonicalItems, scoreWithReference, scoreWithSandbox, type CorpusItem, type Verdict } from '../reference/scoring-corpus.ts';
 import { loadTestProblems } from '../tests/support/datasets.ts';
+import { formatSeconds, printThroughputTable, printVerdicts } from './throughput-report.ts';
 
 const TARGET_RATIO = 0.5;
 
@@ -81,33 +82,10 @@ for (const name of ['slow', 'broken'] as const) {
   keep(reference)(verdicts);
   referenceMs[name] = ms;
 }
-const sum = (ms: Record<string, number>) => Object.values(ms).reduce((a, b) => a + b, 0);
-
-const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`.padStart(9);
-const rate = (n: number, ms: number) => `${(n / (ms / 1000)).toFixed(0)}/s`.padStart(7);
-const rows: [string, number, number, number][] = [
-  [`canonical, all but slow tasks (median of ${runs})`, sets.fast.length, oursMs.fast, referenceMs.fast],
-  [`canonical, slow tasks (${sets.slow.map((item) => item.problem.id).join(', ')})`, sets.slow.length, oursMs.slow, referenceMs.slow],
-  ['broken', sets.broken.length, oursMs.broken, referenceMs.broken],
-  ['all, sandbox start-up included', total, startMs + sum(oursMs), sum(referenceMs)],
-];
-console.log(`${'set'.padEnd(44)} ${'programs'.padStart(8)} ${'sandbox'.padStart(9)} ${'rate'.padStart(7)} ${'reference'.padStart(9)} ${'rate'.padStart(7)}  ratio`);
-for (const [name, n, sandboxMs, referenceRowMs] of rows) {
-  console.log(`${name.padEnd(44)} ${String(n).padStart(8)} ${seconds(sandboxMs)} ${rate(n, sandboxMs)} ${seconds(referenceRowMs)} ${rate(n, referenceRowMs)}  ${(sandboxMs / referenceRowMs).toFixed(2)}`);
-}
-const each = fastRuns.map((r) => `${(r.sandbox / 1000).toFixed(2)}/${(r.reference / 1000).toFixed(2)}`).join(', ');
-console.log(`\ncanonical runs, sandbox/reference seconds: ${each}`);
-console.log(`target ratio ≤ ${TARGET_RATIO}; sandbox start-up ${seconds(startMs).trim()} (${workers} interpreters in parallel)`);
+printThroughputTable({ ours: 'sandbox', runs, sets, total, startMs, oursMs, referenceMs, fastRuns });
+console.log(`target ratio ≤ ${TARGET_RATIO}; sandbox start-up ${formatSeconds(startMs)} (${workers} interpreters in parallel)`);
 const reasons = Object.entries(stats.respawnReasons).map(([why, n]) => `${n} × ${why}`);
 console.log(`interpreters replaced during the run: ${stats.respawns}${reasons.length ? ` (${reasons.join('; ')})` : ''}`);
 console.log(`load average at end: ${load()}`);
 
-const split = (items: CorpusItem[], verdicts: Map<string, Verdict>) => {
-  const counts = { passed: 0, failed: 0, timeout: 0 };
-  for (const item of items) counts[verdicts.get(item.key)?.verdict ?? 'failed']++;
-  return `${counts.passed} passed, ${counts.failed} failed, ${counts.timeout} timed out`;
-};
-console.log(`\ncanonical: sandbox ${split(canonical, ours)}; reference ${split(canonical, reference)}`);
-console.log(`broken:    sandbox ${split(sets.broken, ours)}; reference ${split(sets.broken, reference)}`);
-const differ = [...canonical, ...sets.broken].filter((item) => ours.get(item.key)?.verdict !== reference.get(item.key)?.verdict);
-console.log(`verdicts that differ: ${differ.length}${differ.length ? ` (${differ.map((d) => d.key).slice(0, 10).join(', ')})` : ''}`);
+printVerdicts('sandbox', canonical, sets.broken, ours, reference);

@@ -4,6 +4,7 @@
  * grow, shrink and die), the genome table of a generation and a champion's lineage. Plain data,
  * so the charts stay dumb and this is tested without a DOM.
  */
+import type { StackedAreaChartData } from '../analysis/chart-data.ts';
 import { nodeCount } from '../pipeline/genome.ts';
 import { lineage } from './search.ts';
 import { describeTopology, type GenomeOrigin } from './search-genome.ts';
@@ -33,18 +34,8 @@ export function fitnessChartData(state: SearchState): FitnessChartData {
   };
 }
 
-export interface StackedSeriesData {
-  title: string;
-  description: string;
-  xTicks: string[];
-  /** One series per layer, bottom first; values are per x position, 0 where absent. */
-  series: { label: string; values: number[] }[];
-  xLabel: string;
-  yLabel: string;
-}
-
-/** Species sizes per generation, oldest species at the bottom. */
-export function speciesChartData(state: SearchState): StackedSeriesData {
+/** Species sizes per generation, oldest species at the bottom (0 where a species is absent). */
+export function speciesChartData(state: SearchState): StackedAreaChartData {
   const ids = [...new Set(state.history.flatMap((g) => g.speciesSizes.map((s) => s.id)))].sort((a, b) => a - b);
   return {
     title: 'Species sizes per generation',

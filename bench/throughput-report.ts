@@ -1,0 +1,60 @@
+/**
+ * The report both scoring-throughput benches print (score-throughput.ts under Node,
+ * score-throughput-chromium.ts in the app's page): the table of sets with times, rates and
+ * ratios, each canonical run, and how the verdicts split and differ between the two runners.
+ */
+import type { CorpusItem, Verdict } from '../reference/scoring-corpus.ts';
+
+export type SetName = 'fast' | 'slow' | 'broken';
+
+export interface ThroughputRun {
+  /** What the sandbox column is called: `sandbox` (Node) or `page` (Chromium). */
+  ours: string;
+  runs: number;
+  sets: Record<SetName, CorpusItem[]>;
+  /** Every program of the corpus, for the last row. */
+  total: number;
+  startMs: number;
+  oursMs: Record<SetName, number>;
+  referenceMs: Record<SetName, number>;
+  fastRuns: { sandbox: number; reference: number }[];
+}
+
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`.padStart(9);
+const rate = (n: number, ms: number) => `${(n / (ms / 1000)).toFixed(0)}/s`.padStart(7);
+const sum = (ms: Record<string, number>) => Object.values(ms).reduce((a, b) => a + b, 0);
+
+export function printThroughputTable(run: ThroughputRun): void {
+  const { sets, oursMs, referenceMs } = run;
+  const rows: [string, number, number, number][] = [
+    [`canonical, all but slow tasks (median of ${run.runs})`, sets.fast.length, oursMs.fast, referenceMs.fast],
+    [`canonical, slow tasks (${sets.slow.map((item) => item.problem.id).join(', ')})`, sets.slow.length, oursMs.slow, referenceMs.slow],
+    ['broken', sets.broken.length, oursMs.broken, referenceMs.broken],
+    ['all, sandbox start-up included', run.total, run.startMs + sum(oursMs), sum(referenceMs)],
+  ];
+  console.log(`${'set'.padEnd(44)} ${'programs'.padStart(8)} ${run.ours.padStart(9)} ${'rate'.padStart(7)} ${'reference'.padStart(9)} ${'rate'.padStart(7)}  ratio`);
+  for (const [name, n, oursRowMs, referenceRowMs] of rows) {
+    console.log(`${name.padEnd(44)} ${String(n).padStart(8)} ${seconds(oursRowMs)} ${rate(n, oursRowMs)} ${seconds(referenceRowMs)} ${rate(n, referenceRowMs)}  ${(oursRowMs / referenceRowMs).toFixed(2)}`);
+  }
+  const each = run.fastRuns.map((r) => `${(r.sandbox / 1000).toFixed(2)}/${(r.reference / 1000).toFixed(2)}`).join(', ');
+  console.log(`\ncanonical runs, ${run.ours}/reference seconds: ${each}`);
+}
+
+export function formatSeconds(ms: number): string {
+  return seconds(ms).trim();
+}
+
+/** Prints how each runner's verdicts split; returns the programs whose verdicts differ. */
+export function printVerdicts(ours: string, canonical: CorpusItem[], broken: CorpusItem[], oursVerdicts: Map<string, Verdict>, reference: Map<string, Verdict>): CorpusItem[] {
+  const split = (items: CorpusItem[], verdicts: Map<string, Verdict>) => {
+    const counts = { passed: 0, failed: 0, timeout: 0 };
+    for (const item of items) counts[verdicts.get(item.key)?.verdict ?? 'failed']++;
+    return `${counts.passed} passed, ${counts.failed} failed, ${counts.timeout} timed out`;
+  };
+  console.log(`\ncanonical: ${ours} ${split(canonical, oursVerdicts)}; reference ${split(canonical, reference)}`);
+  console.log(`broken:    ${ours} ${split(broken, oursVerdicts)}; reference ${split(broken, reference)}`);
+  const differ = [...canonical, ...broken].filter((item) => oursVerdicts.get(item.key)?.verdict !== reference.get(item.key)?.verdict);
+  const shown = differ.map((d) => `${d.key}: ${oursVerdicts.get(d.key)?.verdict}/${reference.get(d.key)?.verdict}`).slice(0, 10);
+  console.log(`verdicts that differ: ${differ.length}${differ.length ? ` (${shown.join(', ')})` : ''}`);
+  return differ;
+}
