@@ -4,7 +4,7 @@
  *
  * Programs queue FIFO and go to the first idle worker. Whatever a program does, its `run`
  * resolves with a RunResult: a worker that does not answer by the deadline plus a grace period
- * (a C-level loop, `time.sleep`) is terminated and the run becomes a timeout; a worker that dies
+ * (a loop inside C) is terminated and the run becomes a timeout; a worker that dies
  * becomes `crashed`; a worker that says it is no longer clean is replaced after answering. The
  * queue goes on with the replacement. `run` rejects only when workers cannot start at all.
  *
