@@ -13,8 +13,6 @@ export interface BrowserWorkerStart {
   config: WorkerConfig;
 }
 
-const startedAt = performance.now();
-
 /** The snapshot's bytes; null when the build has none (a dev server before its first build, a 404). */
 async function fetchSnapshot(url: string | null): Promise<Uint8Array | null> {
   if (url === null) return null;
@@ -28,7 +26,7 @@ addEventListener(
   'message',
   (event: MessageEvent<BrowserWorkerStart>) => {
     const { port, config } = event.data;
-    const runtime = PythonRuntime.start({ ...config, startedAt, readSnapshot: () => fetchSnapshot(config.snapshot) });
+    const runtime = PythonRuntime.start({ ...config, readSnapshot: () => fetchSnapshot(config.snapshot) });
     // A start-up failure is reported through ready().
     runtime.catch(() => {});
     const api: SandboxWorkerApi = {

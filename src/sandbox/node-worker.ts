@@ -33,7 +33,6 @@ function hardenNode(): string[] {
 
 const runtime = PythonRuntime.start({
   ...config,
-  startedAt: 0,
   hardenPlatform: hardenNode,
   // Unpacked here by zlib into one buffer: the streams' many small chunks would stay in the
   // thread's resident memory long after the interpreter is made from them.

@@ -156,7 +156,7 @@ export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): Poo
     if (worker.retired || closed) return;
     worker.info = info;
     startFailures = 0;
-    // The worker's own clock does not start at spawn under Node, so the pool measures.
+    // Measured here, from spawn: a worker's own clock does not start at spawn under Node.
     stats.coldStartsMs.push(coldStartMs);
     stats.lastWorker = info;
     if (worker.slot) {

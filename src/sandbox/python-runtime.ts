@@ -36,8 +36,6 @@ const RUNNER_FILENAME = '<sandbox>';
 const SELF_TEST_LOOP = 'import time\nstart = time.monotonic()\nwhile time.monotonic() - start < 1.0:\n    pass\n';
 
 export interface RuntimeOptions extends WorkerConfig {
-  /** performance.now() when the worker script started, for the cold-start figure. */
-  startedAt: number;
   /** Environment-specific hardening (Node: process, child_process); returns extra globals to remove. */
   hardenPlatform?: () => string[];
   /** The gzipped memory snapshot to start from (snapshot.ts), or null when there is none. */
@@ -158,7 +156,6 @@ export class PythonRuntime {
     const selfTest = runtime.#selfTestInterrupt();
     runtime.info = {
       pyodideVersion: py.version,
-      coldStartMs: performance.now() - options.startedAt,
       startedFrom,
       snapshotProblem,
       interrupt: selfTest.mode,

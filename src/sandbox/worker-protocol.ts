@@ -39,8 +39,6 @@ export interface WorkerConfig {
 
 export interface WorkerInfo {
   pyodideVersion: string;
-  /** From the start of the worker script to ready, in ms. */
-  coldStartMs: number;
   /** Whether the interpreter started from the memory snapshot or initialised itself. */
   startedFrom: StartedFrom;
   /** Why an offered snapshot was not used (missing, unreadable, made by another Pyodide), else null. */

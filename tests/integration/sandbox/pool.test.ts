@@ -15,7 +15,6 @@ const limits: SandboxLimits = { timeoutMs: 1000, maxOutputChars: 10_000 };
 const info: WorkerInfo = {
   pyodideVersion: 'scripted',
   // What a worker says of its own start; the pool must measure instead (see coldStartsMs).
-  coldStartMs: 0,
   startedFrom: 'fresh',
   snapshotProblem: null,
   interrupt: 'deadline-getter',
