@@ -163,10 +163,6 @@ def behave_like_a_script():
     asyncio.set_event_loop_policy(None)
     time.sleep = interruptible_sleep(time.sleep, time.monotonic)
 
-    # Interpreters started from a memory snapshot would otherwise all draw the same numbers.
-    import random
-    random.seed()
-
     # exit() and quit() close sys.stdin, as in CPython; here the next program needs it back.
     import io
 

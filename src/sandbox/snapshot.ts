@@ -16,7 +16,8 @@
  *
  * One consequence: every interpreter started from the same snapshot shares the hash secret
  * CPython drew at initialisation, so the iteration order of a set of strings is the same in
- * every worker (it differs between processes in CPython). The runner reseeds `random`.
+ * every worker (it differs between processes in CPython). `random` draws differently all the
+ * same: the runner reseeds it after every program, the start-up self-test included.
  */
 import type { loadPyodide as LoadPyodide, PyodideAPI } from 'pyodide';
 import { gunzipBounded, gzip, isGzip } from '../core/results/bounded-gzip.ts';
