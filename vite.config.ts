@@ -31,7 +31,9 @@ function selfHostedPyodide(): Plugin {
   const snapshot = () => ensureSnapshotFile(join(root, 'public/pyodide', SNAPSHOT_FILE), join(root, 'node_modules/pyodide'));
   return {
     name: 'feedback-lab:self-hosted-pyodide',
-    async config() {
+    async config(_config, env) {
+      // `vite preview` serves a finished build: nothing of public/ is read.
+      if (env.isPreview) return;
       copy();
       await snapshot();
     },
