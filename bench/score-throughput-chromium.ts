@@ -19,32 +19,23 @@
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { canonicalCompletion } from '../src/core/benchmarks/canonical.ts';
-import type { BenchmarkId, Problem } from '../src/core/benchmarks/problem.ts';
+import type { BenchmarkId } from '../src/core/benchmarks/problem.ts';
 import { assembleProgram } from '../src/core/harness/assemble-program.ts';
 import { SLOW_TASK_TIMEOUT_MS } from '../src/core/harness/limits.ts';
 import type { SandboxStats } from '../src/sandbox/pool.ts';
-import { brokenItems, canonicalItems, scoreWithReference, type CorpusItem, type Verdict } from '../reference/scoring-corpus.ts';
+import { scoreWithReference, type CorpusItem, type Verdict } from '../reference/scoring-corpus.ts';
 import { generateBrokenVariants } from '../tests/support/broken-variants.ts';
-import { loadTestProblems } from '../tests/support/datasets.ts';
 import { launchBenchBrowser, serveBuild } from './chromium-pages.ts';
 import { openScoringPage, type BenchSample, type ScoringPage } from './scoring-page.ts';
-import { formatSeconds, printThroughputTable, printVerdicts } from './throughput-report.ts';
+import { formatSeconds, printThroughputTable, printVerdicts, throughputCorpus, wholeNumberOption, type SetName } from './throughput-report.ts';
 
 const TARGET_RATIO = 0.5;
 const BENCHMARKS: readonly BenchmarkId[] = ['humaneval', 'mbpp'];
 
 const { values } = parseArgs({ options: { workers: { type: 'string', default: '2' }, runs: { type: 'string', default: '5' }, dist: { type: 'string' } } });
-const workers = Number(values.workers);
-if (!Number.isInteger(workers) || workers < 1) throw new Error(`--workers must be a positive whole number, not ${values.workers}.`);
-const runs = Number(values.runs);
-if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive whole number, not ${values.runs}.`);
-
-const problems: Problem[] = [...(await loadTestProblems('humaneval')), ...(await loadTestProblems('mbpp'))];
-const canonical = canonicalItems(problems);
-const isSlow = (item: CorpusItem) => SLOW_TASK_TIMEOUT_MS[item.problem.id] !== undefined;
-const sets = { fast: canonical.filter((item) => !isSlow(item)), slow: canonical.filter(isSlow), broken: brokenItems(problems) };
-type SetName = keyof typeof sets;
-const total = canonical.length + sets.broken.length;
+const workers = wholeNumberOption('workers', values.workers);
+const runs = wholeNumberOption('runs', values.runs);
+const { problems, canonical, sets, total } = await throughputCorpus();
 
 // The corpus keeps assembled programs; the page wants samples-file completions. Rebuild them the
 // way the corpus made them and prove they assemble to the same text, so both sides run one program.

@@ -16,28 +16,16 @@
  */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
-import type { Problem } from '../src/core/benchmarks/problem.ts';
-import { SLOW_TASK_TIMEOUT_MS } from '../src/core/harness/limits.ts';
 import { createNodeSandbox } from '../src/sandbox/node-sandbox.ts';
-import { brokenItems, canonicalItems, scoreWithReference, scoreWithSandbox, type CorpusItem, type Verdict } from '../reference/scoring-corpus.ts';
-import { loadTestProblems } from '../tests/support/datasets.ts';
-import { formatSeconds, printThroughputTable, printVerdicts } from './throughput-report.ts';
+import { scoreWithReference, scoreWithSandbox, type Verdict } from '../reference/scoring-corpus.ts';
+import { formatSeconds, printThroughputTable, printVerdicts, throughputCorpus, wholeNumberOption } from './throughput-report.ts';
 
 const TARGET_RATIO = 0.5;
 
 const { values } = parseArgs({ options: { workers: { type: 'string', default: '2' }, runs: { type: 'string', default: '5' } } });
-const workers = Number(values.workers);
-if (!Number.isInteger(workers) || workers < 1) throw new Error(`--workers must be a positive whole number, not ${values.workers}.`);
-const runs = Number(values.runs);
-if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be a positive whole number, not ${values.runs}.`);
-
-const problems: Problem[] = [...(await loadTestProblems('humaneval')), ...(await loadTestProblems('mbpp'))];
-// The calibrated slow tasks (Mbpp/123: seconds in either runner) are timed on their own: on two
-// workers one of them alone outlasts the other 590 canonical programs, hiding per-program costs.
-const canonical = canonicalItems(problems);
-const isSlow = (item: CorpusItem) => SLOW_TASK_TIMEOUT_MS[item.problem.id] !== undefined;
-const sets = { fast: canonical.filter((item) => !isSlow(item)), slow: canonical.filter(isSlow), broken: brokenItems(problems) };
-const total = canonical.length + sets.broken.length;
+const workers = wholeNumberOption('workers', values.workers);
+const runs = wholeNumberOption('runs', values.runs);
+const { canonical, sets, total } = await throughputCorpus();
 
 const load = () => loadavg().map((x) => x.toFixed(1)).join(' ');
 console.log(`Scoring throughput — Node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GB`);

@@ -1,11 +1,43 @@
 /**
- * The report both scoring-throughput benches print (score-throughput.ts under Node,
- * score-throughput-chromium.ts in the app's page): the table of sets with times, rates and
- * ratios, each canonical run, and how the verdicts split and differ between the two runners.
+ * What the two scoring-throughput benches share (score-throughput.ts under Node,
+ * score-throughput-chromium.ts in the app's page): their options, the corpus split into the sets
+ * timed apart, and the report — the table of sets with times, rates and ratios, each canonical
+ * run, and how the verdicts split and differ between the two runners.
  */
-import type { CorpusItem, Verdict } from '../reference/scoring-corpus.ts';
+import type { Problem } from '../src/core/benchmarks/problem.ts';
+import { SLOW_TASK_TIMEOUT_MS } from '../src/core/harness/limits.ts';
+import { brokenItems, canonicalItems, type CorpusItem, type Verdict } from '../reference/scoring-corpus.ts';
+import { loadTestProblems } from '../tests/support/datasets.ts';
 
 export type SetName = 'fast' | 'slow' | 'broken';
+
+/** A command-line option that must be a whole number from 1. */
+export function wholeNumberOption(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive whole number, not ${value}.`);
+  return n;
+}
+
+export interface ThroughputCorpus {
+  problems: Problem[];
+  canonical: CorpusItem[];
+  sets: Record<SetName, CorpusItem[]>;
+  /** Every program: the canonical solutions and the broken variants. */
+  total: number;
+}
+
+/**
+ * Both benchmarks' canonical solutions and broken variants. The calibrated slow tasks (Mbpp/123:
+ * seconds in either runner) are a set of their own: on two workers one of them alone outlasts
+ * the other 590 canonical programs, hiding per-program costs.
+ */
+export async function throughputCorpus(): Promise<ThroughputCorpus> {
+  const problems = [...(await loadTestProblems('humaneval')), ...(await loadTestProblems('mbpp'))];
+  const canonical = canonicalItems(problems);
+  const isSlow = (item: CorpusItem) => SLOW_TASK_TIMEOUT_MS[item.problem.id] !== undefined;
+  const sets = { fast: canonical.filter((item) => !isSlow(item)), slow: canonical.filter(isSlow), broken: brokenItems(problems) };
+  return { problems, canonical, sets, total: canonical.length + sets.broken.length };
+}
 
 export interface ThroughputRun {
   /** What the sandbox column is called: `sandbox` (Node) or `page` (Chromium). */
