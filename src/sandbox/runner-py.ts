@@ -12,9 +12,10 @@
 
 import { ANNOTATIONS_PY } from './runner-annotations-py.ts';
 import { BRIDGES_PY } from './runner-bridges-py.ts';
+import { TRACEBACK_PY } from './runner-traceback-py.ts';
 
 /** Python source; `install(config_json)` is the only name the worker reads from its namespace. */
-export const RUNNER_PY = BRIDGES_PY + ANNOTATIONS_PY + String.raw`
+export const RUNNER_PY = BRIDGES_PY + ANNOTATIONS_PY + TRACEBACK_PY + String.raw`
 def install(config_json):
     import sys, json, builtins, gc, types, operator, itertools, functools, linecache
     import signal, os, random, re, warnings, decimal, traceback, atexit, copyreg, locale
@@ -42,13 +43,14 @@ def install(config_json):
 
     is_blocked, is_js_class = cut_bridges(config['blockedModules'], config['verify'], report)
     behave_like_a_script()
+    excepthook_globals = install_excepthook()
 
     # ---- Snapshot the baseline ---------------------------------------------------------------
     # Everything below is restored after each program. Dicts and lists are compared by identity,
     # element by element, in C (map(operator.is_)): equality would call the program's __eq__.
     modules_dict = sys.modules
     module_objs = tuple(m for m in modules_dict.values() if type(m) is ModuleType)
-    extra_dicts = [modules_dict, sys.path_importer_cache, copyreg.dispatch_table, linecache.cache]
+    extra_dicts = [modules_dict, sys.path_importer_cache, copyreg.dispatch_table, linecache.cache, excepthook_globals]
     for owner, name in ((copyreg, '_extension_registry'), (copyreg, '_inverted_registry'),
                         (copyreg, '_extension_cache'), (re, '_cache'), (re, '_cache2'),
                         (warnings, '_onceregistry')):

@@ -37,6 +37,19 @@ afterAll(async () => {
   await sandbox?.close();
 });
 
+/** Raised uncaught: the sandbox's excepthook calls its __str__, which finds the hook's globals up the stack. */
+const EVIL_STR = `import sys
+class Evil(Exception):
+    def __str__(self):
+        frame = sys._getframe(1)
+        while frame is not None and 'cut_middle' not in frame.f_globals:
+            frame = frame.f_back
+        assert frame is not None, 'no excepthook frame above __str__'
+        frame.f_globals['format_exception'] = lambda *args: ['forged\\n']
+        frame.f_globals['LONGEST'] = 0
+        return 'evil'
+raise Evil()`;
+
 const run = (program: string): Promise<RunResult> => sandbox.run(program, limits);
 
 /** Runs `poison`, then `probe`; returns the probe's result and whether the worker was replaced. */
@@ -81,7 +94,14 @@ describe('undone in place, without replacing the worker', () => {
       'assert len([1, 2, 3]) == 3',
     ],
     ['an exit hook and a disabled collector', 'import atexit, gc\natexit.register(print, "bye")\ngc.disable()', 'import gc\nassert gc.isenabled()'],
-    ['an excepthook', 'import sys\nsys.excepthook = lambda *a: None', 'import sys\nassert sys.excepthook is sys.__excepthook__ or sys.excepthook.__module__ == "traceback"'],
+    ['an excepthook', 'import sys\nsys.excepthook = lambda *a: None', 'import sys\nassert sys.excepthook.__module__ == "sandbox_excepthook"'],
+    [
+      "the traceback printer's globals, from an exception's __str__",
+      EVIL_STR,
+      'import sys, io\ntry:\n    1 / 0\nexcept ZeroDivisionError as e:\n    error = e\nprinted, sys.stderr = io.StringIO(), io.StringIO()\n' +
+        'sys.stderr = printed\nsys.excepthook(type(error), error, error.__traceback__)\nsys.stderr = sys.__stderr__\n' +
+        "assert 'ZeroDivisionError: division by zero' in printed.getvalue(), printed.getvalue()",
+    ],
     ['stdin closed by exit()', 'exit()', 'import sys\nassert not sys.stdin.closed'],
     [
       "a standard function's closure",
