@@ -51,10 +51,21 @@ async function prepareSnapshot(options: NodeSandboxOptions): Promise<string | nu
   }
 }
 
+/**
+ * The worker thread's stack, in MB (Node's default is 4). Pyodide runs Python's C code on the
+ * JavaScript stack, so recursion that passes through C (an @lru_cache'd function calling itself,
+ * a sort key that recurses) overflows it long before CPython would: at 4 MB a memoised recursion
+ * a few hundred calls deep killed the interpreter, where CPython 3.11 goes past 16,000. With
+ * 256 MB such programs pass as they do in CPython, deeper ones end in RecursionError (Python's
+ * own C-stack check comes first), and freeing a 100,000-frame traceback no longer overflows.
+ * Only the pages a program touches are committed. Browsers give a worker no such choice.
+ */
+const PYTHON_STACK_MB = 256;
+
 function spawnNodeWorker(options: NodeSandboxOptions, snapshot: string | null): WorkerHandle {
   const sharedState = createSharedState();
   const config = workerConfig(options, { indexURL: options.pyodideDir ?? PYODIDE_DIR, snapshot, sharedState });
-  const worker = startTsWorkerThread(new URL('./node-worker.ts', import.meta.url), config);
+  const worker = startTsWorkerThread(new URL('./node-worker.ts', import.meta.url), config, { stackSizeMb: PYTHON_STACK_MB });
   let failure: string | null = null;
   worker.on('error', (error) => {
     failure ??= error.message;

@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 
 const require = createRequire(import.meta.url);
 const TSX_API = new URL('dist/esm/api/index.mjs', pathToFileURL(require.resolve('tsx/package.json'))).href;
@@ -17,6 +17,6 @@ import(workerData.tsxApi).then((tsx) => { tsx.register(); return import(workerDa
 `;
 
 /** `entry` is a file URL; the entry reads `workerData.data`. */
-export function startTsWorkerThread(entry: URL, data: unknown): Worker {
-  return new Worker(BOOTSTRAP, { eval: true, workerData: { tsxApi: TSX_API, entry: entry.href, data } });
+export function startTsWorkerThread(entry: URL, data: unknown, resourceLimits?: ResourceLimits): Worker {
+  return new Worker(BOOTSTRAP, { eval: true, workerData: { tsxApi: TSX_API, entry: entry.href, data }, ...(resourceLimits && { resourceLimits }) });
 }

@@ -24,6 +24,7 @@ export const BREAK_KINDS = [
   'os-exit',
   'recursion',
   'recursion-through-c',
+  'deep-recursion',
   'memory-list',
   'memory-string',
   'memory-growing',
@@ -69,6 +70,7 @@ export const DEFAULT_KIND_COUNTS: Readonly<Record<BreakKind, number>> = {
   'os-exit': 4,
   recursion: 6,
   'recursion-through-c': 4,
+  'deep-recursion': 4,
   'memory-list': 2,
   'memory-string': 2,
   'memory-growing': 2,
@@ -130,6 +132,8 @@ const BODIES = {
   'os-exit': 'import os\nos._exit(0)',
   recursion: 'def again(n):\n    return again(n + 1)\nreturn again(0)',
   'recursion-through-c': 'import functools\n@functools.lru_cache(maxsize=None)\ndef again(n):\n    return again(n + 1)\nreturn again(0)',
+  // A common first line of contest-style code, then a bug: a RecursionError 100,000 frames deep.
+  'deep-recursion': 'import sys\nsys.setrecursionlimit(10**5)\ndef again(n):\n    return again(n + 1)\nreturn again(0)',
   // Sizes that fit a 32-bit index (Pyodide is wasm32; 10**10 would be an OverflowError there)
   // but not a 1-2 GB heap.
   'memory-list': 'x = [0] * 10**9\nreturn x',
