@@ -27,7 +27,7 @@ import { scoreWithReference, type CorpusItem, type Verdict } from '../reference/
 import { generateBrokenVariants } from '../tests/support/broken-variants.ts';
 import { launchBenchBrowser, serveBuild } from './chromium-pages.ts';
 import { openScoringPage, type BenchSample, type ScoringPage } from './scoring-page.ts';
-import { formatSeconds, printThroughputTable, printVerdicts, throughputCorpus, wholeNumberOption, type SetName } from './throughput-report.ts';
+import { formatSeconds, printLimitFloor, printThroughputTable, printVerdicts, throughputCorpus, wholeNumberOption, type SetName } from './throughput-report.ts';
 
 const TARGET_RATIO = 0.5;
 const BENCHMARKS: readonly BenchmarkId[] = ['humaneval', 'mbpp'];
@@ -152,6 +152,8 @@ console.log(`load average at end: ${load()}`);
 
 const all = [...canonical, ...sets.broken];
 const differ = printVerdicts('page', canonical, sets.broken, ours, reference);
+const referenceTotal = referenceMs.fast + referenceMs.slow + referenceMs.broken;
+printLimitFloor('page', sets.broken, workers, { ours, reference }, { ours: oursMs.broken, reference: referenceMs.broken, referenceTotal });
 // C-level recursion kills Pyodide in the sandbox, where CPython raises RecursionError: the one
 // error-type pair the agreement test allows (tests/integration/scoring/agreement.test.ts).
 const typesDiffer = all.filter((item) => {

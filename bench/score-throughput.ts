@@ -18,7 +18,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { parseArgs } from 'node:util';
 import { createNodeSandbox } from '../src/sandbox/node-sandbox.ts';
 import { scoreWithReference, scoreWithSandbox, type Verdict } from '../reference/scoring-corpus.ts';
-import { formatSeconds, printThroughputTable, printVerdicts, throughputCorpus, wholeNumberOption } from './throughput-report.ts';
+import { formatSeconds, printLimitFloor, printThroughputTable, printVerdicts, throughputCorpus, wholeNumberOption } from './throughput-report.ts';
 
 const TARGET_RATIO = 0.5;
 
@@ -77,3 +77,5 @@ console.log(`interpreters replaced during the run: ${stats.respawns}${reasons.le
 console.log(`load average at end: ${load()}`);
 
 printVerdicts('sandbox', canonical, sets.broken, ours, reference);
+const referenceTotal = referenceMs.fast + referenceMs.slow + referenceMs.broken;
+printLimitFloor('sandbox', sets.broken, workers, { ours, reference }, { ours: oursMs.broken, reference: referenceMs.broken, referenceTotal });

@@ -90,3 +90,24 @@ export function printVerdicts(ours: string, canonical: CorpusItem[], broken: Cor
   console.log(`verdicts that differ: ${differ.length}${differ.length ? ` (${shown.join(', ')})` : ''}`);
   return differ;
 }
+
+/**
+ * The broken set's time beyond its time-limit floor. A program that runs into its limit costs
+ * that limit on either side (the verdicts must agree, so the limits are equal), and no runner
+ * can finish the set in less than the sum of those limits over the workers. What is left above
+ * that floor is what a runner itself spends: starting, cleaning up, replacing interpreters.
+ */
+export function printLimitFloor(ours: string, broken: CorpusItem[], workers: number, verdicts: { ours: Map<string, Verdict>; reference: Map<string, Verdict> }, ms: { ours: number; reference: number; referenceTotal: number }): void {
+  const floorMs = (of: Map<string, Verdict>) =>
+    broken.reduce((sum, item) => sum + (of.get(item.key)?.verdict === 'timeout' ? item.limits.timeoutMs : 0), 0) / workers;
+  const oursFloor = floorMs(verdicts.ours);
+  const referenceFloor = floorMs(verdicts.reference);
+  const timedOut = broken.filter((item) => verdicts.ours.get(item.key)?.verdict === 'timeout').length;
+  console.log(
+    `\nbroken set, time-limit floor (${timedOut} programs at their limit / ${workers} workers): ${ours} ${formatSeconds(oursFloor)}, reference ${formatSeconds(referenceFloor)}`,
+  );
+  console.log(
+    `broken set beyond that floor: ${ours} ${formatSeconds(ms.ours - oursFloor)}, reference ${formatSeconds(ms.reference - referenceFloor)}, ratio ${((ms.ours - oursFloor) / (ms.reference - referenceFloor)).toFixed(2)}`,
+  );
+  console.log(`a runner spending no time but the limits would score everything at ratio ${(oursFloor / ms.referenceTotal).toFixed(2)} against this reference`);
+}
