@@ -4,13 +4,13 @@
  * same server whose module worker does nothing but `loadPyodide()` from the same self-hosted
  * files. Both are timed from the navigation's start (`performance.now()` in the page).
  */
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { DATASET_FILES } from '../src/core/benchmarks/datasets.ts';
 import type { BenchmarkId } from '../src/core/benchmarks/problem.ts';
-import { REPO_ROOT, chromePath } from '../tests/support/browser.ts';
+import { REPO_ROOT, launchBrowser } from '../tests/support/browser.ts';
 import { readDatasetBytes } from '../tests/support/datasets.ts';
 
 export interface ServedBuild {
@@ -57,18 +57,8 @@ export async function serveBuild(dir = join(REPO_ROOT, 'dist')): Promise<ServedB
 }
 
 export function launchBenchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: chromePath(),
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      // measureUserAgentSpecificMemory otherwise waits for the next garbage collection (up to 20 s).
-      '--enable-blink-features=ForceEagerMeasureMemory',
-    ],
-  });
+  // measureUserAgentSpecificMemory otherwise waits for the next garbage collection (up to 20 s).
+  return launchBrowser({ webgpu: false, args: ['--enable-blink-features=ForceEagerMeasureMemory'] });
 }
 
 /** Console errors from the page and its workers, so a broken run is not mistaken for a fast one. */

@@ -35,7 +35,15 @@ export function chromePath(): string {
   return found;
 }
 
-export function launchBrowser(): Promise<Browser> {
+export interface LaunchOptions {
+  /** WebGPU on SwiftShader, for the capability checks (default on; the benches leave it off). */
+  webgpu?: boolean;
+  /** Further command-line switches. */
+  args?: readonly string[];
+}
+
+/** The one way tests and benches start Chromium: headless, no network of its own, fresh profile. */
+export function launchBrowser({ webgpu = true, args = [] }: LaunchOptions = {}): Promise<Browser> {
   return chromium.launch({
     executablePath: chromePath(),
     headless: true,
@@ -46,8 +54,8 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-component-update',
       '--disable-sync',
       '--no-first-run',
-      '--enable-unsafe-webgpu',
-      '--use-webgpu-adapter=swiftshader',
+      ...(webgpu ? ['--enable-unsafe-webgpu', '--use-webgpu-adapter=swiftshader'] : []),
+      ...args,
     ],
   });
 }
