@@ -20,6 +20,11 @@ export interface AnalysisArm {
    */
   runs: ReadonlyMap<string, Trajectory>[];
   plannedRuns: number;
+  /**
+   * Problems of the arm's own study: a run with fewer verdicts is partial (stopped, errored or
+   * in a shard not loaded). Arms of studies shown side by side may have different counts.
+   */
+  problemCount: number;
 }
 
 export interface AnalysisStudy {
@@ -63,7 +68,12 @@ export function groupTrajectories(
   return {
     name,
     problemIds: [...problemIds],
-    arms: arms.map((arm) => ({ ...arm, runs: (byArm.get(arm.id) ?? []).filter((run) => run.size > 0), plannedRuns: repeats })),
+    arms: arms.map((arm) => ({
+      ...arm,
+      runs: (byArm.get(arm.id) ?? []).filter((run) => run.size > 0),
+      plannedRuns: repeats,
+      problemCount: problemIds.length,
+    })),
   };
 }
 

@@ -75,6 +75,30 @@ describe('Table 1 style summary', () => {
   });
 });
 
+describe('partial runs (a stopped study, a shard not loaded, an errored unit)', () => {
+  it('shows a run missing verdicts apart and leaves it out of the mean, SD and Δ instead of counting its gaps as failures', () => {
+    // Self-refine's second repeat has no verdict for P/2: 2 passes of the 3 verdicts it has.
+    const refine = armSummaryTable(withGap).rows[1]!.map((c) => c.text);
+    expect(refine.slice(1, 8)).toEqual(['2', '3, 3, (2 of 3 so far)', '3.0', '0.0', '75.0 %', '3', '3']);
+    expect(refine[8]).toBe('1');
+    const [pair] = comparePairs(withGap, [{ baselineId: 'solo', treatmentId: 'refine' }], { seed: 1, replicates: 100 });
+    expect(pair!.delta).toBeCloseTo(1, 10);
+  });
+
+  it('gives an arm with no complete run no mean, and each side-by-side study its own problem count', () => {
+    const started = groupTrajectories('started', PROBLEMS, [{ id: 'solo', label: 'Solo', forcedIterations: false }], 2, solo.slice(0, 2));
+    expect(armSummaryTable(started).rows[0]!.map((c) => c.text).slice(1, 8)).toEqual(['0', '(2 of 2 so far)', '–', '–', '–', '–', '–']);
+
+    const small = groupTrajectories('small', ['P/0', 'P/1'], [{ id: 'solo', label: 'Solo', forcedIterations: false }], 1, solo.filter((u) => u.repeat === 0).slice(0, 2));
+    const sideBySide = { name: 'two', problemIds: PROBLEMS, arms: [...study.arms.slice(0, 1), { ...small.arms[0]!, id: '2:solo', label: 'Solo (small)' }] };
+    const rows = armSummaryTable(sideBySide).rows.map((r) => r.map((c) => c.text));
+    expect(rows[0]!.slice(3, 6)).toEqual(['2.0', '1.0', '50.0 %']);
+    // Two of its own two problems: 100 %, not 2 of the four problems of both studies.
+    expect(rows[1]!.slice(3, 6)).toEqual(['2.0', '–', '100.0 %']);
+    expect(armSummaryTable(sideBySide).caption).toContain("of each arm's study");
+  });
+});
+
 describe('pairs of arms', () => {
   it('computes Δ, σ, McNemar per matched repeat and a bootstrap CI of Δ pass rate', () => {
     const [pair] = comparePairs(study, [{ baselineId: 'solo', treatmentId: 'refine' }], { seed: 7, replicates: 2000 });
