@@ -225,6 +225,28 @@ describe('the Results page on a result file', () => {
     await app.close();
   });
 
+  it('says when a file has no verdict yet, or none for some arms, instead of claiming the arms never refine or force iterations', async () => {
+    const doc = JSON.parse(gunzipSync(await resultFileBytes()).toString('utf8')) as ResultFile;
+    const app = await openApp(browser, server, { hash: '#/results' });
+    const { page } = app;
+    const input = page.getByLabel(/Result files/);
+    await input.setInputFiles({ name: 'just-started.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...doc, units: [] })) });
+    await page.getByRole('status').filter({ hasText: 'No unit in this file has a verdict yet' }).waitFor();
+    expect(await page.locator('[data-section]').count()).toBe(0);
+
+    // Only the solo arm has finished units: the others are named as waiting, not as arms that never refine.
+    const soloOnly = { ...doc, units: doc.units.filter((u) => u.armId === doc.config.arms[0]!.id) };
+    await page.getByRole('button', { name: 'Close just-started.json' }).click();
+    await input.setInputFiles({ name: 'solo-only.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(soloOnly)) });
+    await page.locator('[data-section="summary"]').waitFor();
+    await page.getByText(/^No verdict yet for .*llama self-refine.*: they are left out below\.$/).waitFor();
+    const iterations = page.locator('[data-section="iterations"]');
+    expect(await iterations.textContent()).toContain('The forced-iteration arms have no verdict yet');
+    expect(await iterations.textContent()).not.toContain('No arm ran with forced iterations');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('says clearly why a file that is not a result file was refused', async () => {
     const app = await openApp(browser, server, { hash: '#/results' });
     await app.page.getByLabel(/Result files/).setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') });
