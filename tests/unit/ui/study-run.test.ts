@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { perProblemModel } from '../../../src/core/llm/scripted-model.ts';
 import { MemoryStudyStore } from '../../../src/core/study/memory-store.ts';
 import { StudyRun, erroredInARowLimit } from '../../../src/ui/study/study-run.svelte.ts';
-import { PROBLEMS, TRUTH, studyConfig, truthModel, truthSandbox } from '../study/study-fixtures.ts';
+import { PROBLEMS, TRUTH, studyConfig, studyDraft, truthModel, truthSandbox } from '../study/study-fixtures.ts';
 
 describe('a study running in the page', () => {
   it('stops after a run of errored units (the endpoint went away) instead of marking the whole study errored, and a resume runs them again', async () => {
@@ -29,5 +29,15 @@ describe('a study running in the page', () => {
     expect(Object.fromEntries(done!.progress.arms.map((a) => [a.armId, a.passed]))).toEqual(
       Object.fromEntries(Object.entries(TRUTH).map(([arm, perRepeat]) => [arm, perRepeat.reduce((a, b) => a + b, 0)])),
     );
+  });
+
+  it('runs a replayed file to its end: units it never recorded are errored, not a sign of an endpoint gone away', async () => {
+    const config = studyConfig({ ...studyDraft(), models: { 'llama3.2:3b': { engine: 'replay', id: 'Llama-3.2-3B-Instruct-q4f16_1-MLC' } } });
+    const unrecorded = perProblemModel(() => new Error('No recorded reply for this call.'));
+    const run = new StudyRun(config);
+    const end = await run.run(PROBLEMS, { model: () => unrecorded, sandbox: truthSandbox(), store: new MemoryStudyStore(), now: () => 0 }, { concurrency: 2, retryDelayMs: 0 });
+    expect(run.failure).toBeNull();
+    expect(run.phase).toBe('done');
+    expect(end?.progress.erroredUnits).toBe(config.arms.length * config.repeats * config.problemIds.length);
   });
 });
