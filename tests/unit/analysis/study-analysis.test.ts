@@ -216,6 +216,12 @@ describe('forced iterations', () => {
     expect(netSeries(forcedIterationTables(study))).toEqual([{ label: 'Forced', values: [-1, 1] }]);
   });
 
+  it('plots per run over the problem-runs a partial run has, not counting its missing problems as unsolved', () => {
+    // Self-refine's second repeat lacks P/2: 11 problem-runs of 4 problems are 2.75 runs' worth.
+    const [refine] = cumulativeSolvedSeries(withGap);
+    expect(refine!.values).toEqual([5 / 2.75, 7 / 2.75, 8 / 2.75, 8 / 2.75]);
+  });
+
   it('pads a run the time cap cut short with failures', () => {
     const capped = groupTrajectories('cap', ['P/0', 'P/1'], [{ id: 'f', label: 'F', forcedIterations: true }], 1, [
       { armId: 'f', repeat: 0, trajectory: trajectory('P/0', ['pass', 'pass', 'pass']) },
