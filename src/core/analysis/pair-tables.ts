@@ -46,13 +46,17 @@ export function comparePairs(
     if (!b || !t) return [];
     const ids = commonProblems(study, [b.arm, t.arm]);
     const sigma = b.sd !== null && t.sd !== null ? separation({ mean: b.mean, sd: b.sd }, { mean: t.mean, sd: t.sd }).sigma : null;
-    const repeats = Math.min(b.arm.runs.length, t.arm.runs.length);
-    const perRepeat = Array.from({ length: repeats }, (_, r) =>
-      mcnemarFromOutcomes(
-        ids.map((id) => b.arm.runs[r]?.get(id)?.passed === true),
-        ids.map((id) => t.arm.runs[r]?.get(id)?.passed === true),
-      ),
-    );
+    // Repeat r of one arm against repeat r of the other, over the repeats both have.
+    const perRepeat = b.arm.runRepeats.flatMap((repeat, i) => {
+      const j = t.arm.runRepeats.indexOf(repeat);
+      if (j < 0) return [];
+      return [
+        mcnemarFromOutcomes(
+          ids.map((id) => b.arm.runs[i]?.get(id)?.passed === true),
+          ids.map((id) => t.arm.runs[j]?.get(id)?.passed === true),
+        ),
+      ];
+    });
     let difference: PairResult['difference'] = null;
     if (ids.length > 0) {
       const ci = bootstrapPairedDifference(

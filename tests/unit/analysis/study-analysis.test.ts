@@ -115,6 +115,14 @@ describe('pairs of arms', () => {
     expect(pair!.problems).toBe(4);
   });
 
+  it('pairs McNemar by repeat number when one arm lacks a whole repeat', () => {
+    // Self-refine's second repeat has no verdict at all (every unit errored, or its shard is not loaded).
+    const noSecond = groupTrajectories('no second repeat', PROBLEMS, study.arms, 3, [...solo, ...refine.filter((u) => u.repeat !== 1)]);
+    const [pair] = comparePairs(noSecond, [{ baselineId: 'solo', treatmentId: 'refine' }], { seed: 1, replicates: 100 });
+    // Repeat 1 against repeat 1 and repeat 3 against repeat 3: solo's repeat 2 has nothing to pair with.
+    expect(pair!.perRepeat.map((m) => [m.b, m.c])).toEqual([[0, 1], [0, 0]]);
+  });
+
   it('pairs only problems with a verdict in every run of both arms', () => {
     const [pair] = comparePairs(withGap, [{ baselineId: 'solo', treatmentId: 'refine' }], { seed: 1, replicates: 100 });
     expect(pair!.problems).toBe(3);
