@@ -2,7 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { llamaSelfRefine } from '../../src/core/pipeline/presets.ts';
+import { configHash } from '../../src/core/results/config-hash.ts';
+import type { ResultFile } from '../../src/core/results/result-file.ts';
 import { buildResultFile, resultUnitsFromStore } from '../../src/core/results/result-file-build.ts';
 import { exportResultFile } from '../../src/core/results/result-file-export.ts';
 import { REPO_ROOT, launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
@@ -194,6 +197,52 @@ describe('the Results page on a result file', () => {
     await page.goBack();
     await page.getByText(/feedback\.json\.gz — “Feedback against no feedback”/).waitFor();
 
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('shows two runs of one study side by side when their files share a name', async () => {
+    // The same study design run twice: same name, same export name (name and date), another id.
+    const bytes = await resultFileBytes();
+    const first = JSON.parse(gunzipSync(bytes).toString('utf8')) as ResultFile;
+    const rerunConfig = { ...first.config, id: 'rerun-of-the-study' };
+    const rerun = { ...first, config: rerunConfig, configHash: await configHash(rerunConfig) };
+    const name = 'feedback-lab-feedback-against-no-feedback-2026-05-01.json';
+    const app = await openApp(browser, server, { hash: '#/results' });
+    const { page } = app;
+    const input = page.getByLabel(/Result files/);
+    await input.setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(first)) });
+    await page.locator('[data-section="explorer"]').waitFor();
+    await input.setInputFiles({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(rerun)) });
+    await page.getByText(`${name} (2) — “Feedback against no feedback”`).waitFor();
+    expect(await page.locator('.file-list li').count()).toBe(2);
+
+    for (const id of RESULTS_SECTIONS) await page.locator(`[data-section="${id}"]`).waitFor();
+    const summary = page.locator('[data-section="summary"]');
+    expect(await summary.getByRole('row').filter({ hasText: `llama self-refine (Feedback against no feedback, ${name} (2))` }).count()).toBeGreaterThan(0);
+    await app.screenshot('analysis-results-two-runs');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('says when a file has no verdict yet, or none for some arms, instead of claiming the arms never refine or force iterations', async () => {
+    const doc = JSON.parse(gunzipSync(await resultFileBytes()).toString('utf8')) as ResultFile;
+    const app = await openApp(browser, server, { hash: '#/results' });
+    const { page } = app;
+    const input = page.getByLabel(/Result files/);
+    await input.setInputFiles({ name: 'just-started.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ ...doc, units: [] })) });
+    await page.getByRole('status').filter({ hasText: 'No unit in this file has a verdict yet' }).waitFor();
+    expect(await page.locator('[data-section]').count()).toBe(0);
+
+    // Only the solo arm has finished units: the others are named as waiting, not as arms that never refine.
+    const soloOnly = { ...doc, units: doc.units.filter((u) => u.armId === doc.config.arms[0]!.id) };
+    await page.getByRole('button', { name: 'Close just-started.json' }).click();
+    await input.setInputFiles({ name: 'solo-only.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(soloOnly)) });
+    await page.locator('[data-section="summary"]').waitFor();
+    await page.getByText(/^No verdict yet for .*llama self-refine.*: they are left out below\.$/).waitFor();
+    const iterations = page.locator('[data-section="iterations"]');
+    expect(await iterations.textContent()).toContain('The forced-iteration arms have no verdict yet');
+    expect(await iterations.textContent()).not.toContain('No arm ran with forced iterations');
     expect(app.errors).toEqual([]);
     await app.close();
   });

@@ -14,7 +14,8 @@ import { configHash } from '../../src/core/results/config-hash.ts';
 import { importResultFile } from '../../src/core/results/result-file-import.ts';
 import { unitSteps, type ResultFile, type ResultUnit } from '../../src/core/results/result-file.ts';
 import { REPO_ROOT, launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
-import type { FakeOpenAIServer } from '../support/fake-openai-server.ts';
+import { loadTestProblems } from '../support/datasets.ts';
+import { startFakeOpenAIServer, type FakeOpenAIServer } from '../support/fake-openai-server.ts';
 import { openWithSavedEndpoint, saveEndpointOnModelsPage } from '../support/saved-endpoint.ts';
 import {
   SCRIPT,
@@ -22,6 +23,7 @@ import {
   SCRIPTED_PROBLEM_IDS,
   SCRIPTED_TRUTH,
   expectedSteps,
+  scriptedReply,
   scriptedStudyLink,
   startScriptedServer,
 } from '../support/scripted-study.ts';
@@ -241,6 +243,55 @@ describe('the Study page in Chromium', () => {
 
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it('runs again, on request, the units that errored while the endpoint failed them, and ends with the scripted truth', async () => {
+    // An endpoint that answers every request about one problem with 503 until it "comes back".
+    const problems = await loadTestProblems('humaneval');
+    const flakyPrompt = problems.find((p) => p.id === 'HumanEval/4')!.prompt;
+    let failing = true;
+    const answer = scriptedReply(problems);
+    const flaky = await startFakeOpenAIServer({
+      reply: (request) =>
+        failing && request.messages.some((m) => m.content.includes(flakyPrompt))
+          ? { kind: 'status', status: 503, message: 'model is loading' }
+          : answer(request),
+      tokensPerSecond: 2000,
+      models: [SCRIPTED_MODEL, 'llama3.2:3b'],
+    });
+    const app = await openApp(browser, server, { hash: '#/models' });
+    const { page } = app;
+    try {
+      await saveEndpointOnModelsPage(page, flaky.url, SCRIPTED_MODEL);
+      await openWithSavedEndpoint(page, 'Study', flaky.url);
+      await page.getByLabel('Study name (optional)').fill('Flaky endpoint');
+      await page.getByLabel('Problems').selectOption('ids');
+      await page.getByLabel('Problem ids').fill(SCRIPTED_PROBLEM_IDS.map((id) => id.split('/')[1]).join(', '));
+      await page.getByLabel('Repeats').fill('1');
+      await page.getByRole('button', { name: 'Run study' }).click();
+      await waitForDone(page);
+
+      // Both arms' units of the failing problem errored; the study is done, but not for good.
+      const card = studyCard(page, 'Flaky endpoint');
+      await card.getByText('(2 errored)').waitFor();
+      const again = card.getByRole('button', { name: 'Run 2 errored units again' });
+      failing = false;
+      await again.click();
+      await page.locator('.run .phase', { hasText: /^Running$/ }).waitFor({ timeout: 60_000 });
+      await waitForDone(page);
+      await card.locator('.state', { hasText: 'done' }).waitFor();
+      await expect.poll(() => card.textContent()).not.toContain('errored');
+      const arms = page.locator('.run table.arms');
+      for (const [arm, passed] of Object.entries(SCRIPTED_TRUTH)) {
+        expect(await arms.locator(`tr[data-arm="${arm}"] td`).nth(1).textContent(), arm).toBe(String(passed));
+      }
+      expect(await card.getByRole('button', { name: /errored units? again/ }).count()).toBe(0);
+      // The browser logs each refused request; nothing else may go wrong.
+      expect(app.errors.filter((e) => !e.includes('status of 503'))).toEqual([]);
+    } finally {
+      await app.close();
+      await flaky.close();
+    }
   });
 
   it('refuses malformed files with a clear message and renders hostile text as text, leaving IndexedDB unchanged on refusal', async () => {

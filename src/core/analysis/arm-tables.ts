@@ -12,43 +12,55 @@ import { maybeNumberCell, numberCell, textCell, type Cell, type Table } from './
 
 export interface ArmSummaryRow {
   arm: AnalysisArm;
+  /** Passes of each complete run (a verdict for every problem): what the mean and SD are over. */
   passCounts: number[];
   /** Units with a verdict in each run (problems minus errored or unfinished units). */
   finished: number[];
+  /** Runs missing some verdicts, in repeat order: their passes are not comparable and stay out of the mean. */
+  partial: { passes: number; verdicts: number }[];
+  /** NaN without a complete run. */
   mean: number;
   sd: number | null;
 }
 
+/** Per arm with any verdict, the statistics over its complete runs. */
 export function armSummaries(study: AnalysisStudy): ArmSummaryRow[] {
   return study.arms
     .filter((arm) => arm.runs.length > 0)
     .map((arm) => {
-      const passCounts = arm.runs.map(runPasses);
-      const s = summarize(passCounts);
-      return { arm, passCounts, finished: arm.runs.map((r) => r.size), mean: s.mean, sd: s.sd };
+      const complete = arm.runs.filter((run) => run.size >= arm.problemCount);
+      const partial = arm.runs.filter((run) => run.size < arm.problemCount).map((run) => ({ passes: runPasses(run), verdicts: run.size }));
+      const passCounts = complete.map(runPasses);
+      const s = passCounts.length > 0 ? summarize(passCounts) : { mean: Number.NaN, sd: null };
+      return { arm, passCounts, finished: arm.runs.map((r) => r.size), partial, mean: s.mean, sd: s.sd };
     });
 }
 
 /** Table 1 style: per arm, per-run passes, mean ± SD and the mean as % of the study's problems. */
 export function armSummaryTable(study: AnalysisStudy): Table {
-  const total = study.problemIds.length;
-  const rows = armSummaries(study).map((r): Cell[] => {
+  const summaries = armSummaries(study);
+  const totals = new Set(summaries.map((r) => r.arm.problemCount));
+  const rows = summaries.map((r): Cell[] => {
+    const total = r.arm.problemCount;
     const missing = r.arm.plannedRuns * total - r.finished.reduce((a, f) => a + f, 0);
+    const any = r.passCounts.length > 0;
+    const perRun = [...r.passCounts.map(String), ...r.partial.map((p) => `(${p.passes} of ${p.verdicts} so far)`)];
     return [
       textCell(r.arm.label),
       numberCell(r.passCounts.length),
-      textCell(r.passCounts.join(', ')),
-      numberCell(r.mean, 1),
+      textCell(perRun.join(', ')),
+      any ? numberCell(r.mean, 1) : textCell('–'),
       maybeNumberCell(r.sd, 1),
-      total > 0 ? numberCell(percentOf(r.mean, total), 1, ' %') : textCell('–'),
-      numberCell(Math.min(...r.passCounts)),
-      numberCell(Math.max(...r.passCounts)),
+      any && total > 0 ? numberCell(percentOf(r.mean, total), 1, ' %') : textCell('–'),
+      any ? numberCell(Math.min(...r.passCounts)) : textCell('–'),
+      any ? numberCell(Math.max(...r.passCounts)) : textCell('–'),
       numberCell(missing),
     ];
   });
+  const of = totals.size === 1 ? `of ${[...totals][0]}` : "of each arm's study";
   return {
     id: 'arm-summary',
-    caption: `Problems solved per arm over repeats (of ${total}): mean ± sample SD (n − 1), as the study's Table 1`,
+    caption: `Problems solved per arm over repeats (${of}): mean ± sample SD (n − 1), as the study's Table 1`,
     columns: [
       { label: 'Arm' },
       { label: 'Runs', numeric: true },
@@ -63,6 +75,7 @@ export function armSummaryTable(study: AnalysisStudy): Table {
     rows,
     notes: [
       'Units without a verdict (the model failed through every retry, or the study was stopped) are left out of the counts, not counted as failures.',
+      'A run missing some verdicts is shown in brackets (passes of the verdicts it has) and left out of Runs, mean, SD, min and max, and of the comparisons between arms.',
     ],
   };
 }

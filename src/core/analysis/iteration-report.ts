@@ -9,10 +9,20 @@ import { maybeNumberCell, numberCell, textCell, type Table } from './table.ts';
 
 export interface ArmIterations {
   label: string;
+  /** Runs the problem-runs amount to (fractional when a run is partial). */
   runs: number;
   table: IterationTable;
   /** Problem-runs whose trajectory stopped before the last iteration (time cap), padded with failures. */
   padded: number;
+}
+
+/**
+ * Problem-runs counted in whole runs of the arm's study: the number of runs when every run is
+ * complete, and no more than the data holds when one is partial (a stopped study, a missing
+ * shard), so a "per run" mean does not count the missing problems as unsolved.
+ */
+function runsWorth(arm: AnalysisArm, problemRuns: number): number {
+  return arm.problemCount > 0 ? problemRuns / arm.problemCount : arm.runs.length;
 }
 
 function verdicts(study: AnalysisStudy, arm: AnalysisArm): boolean[][] {
@@ -33,7 +43,7 @@ export function forcedIterationTables(study: AnalysisStudy): ArmIterations[] {
         padded++;
         return [...v, ...new Array<boolean>(length - v.length).fill(false)];
       });
-      return [{ label: arm.label, runs: arm.runs.length, table: iterationTable(full), padded }];
+      return [{ label: arm.label, runs: runsWorth(arm, full.length), table: iterationTable(full), padded }];
     });
 }
 
@@ -109,11 +119,11 @@ export function cumulativeSolvedSeries(study: AnalysisStudy): IterationSeries[] 
     const v = verdicts(study, arm);
     const maxIteration = Math.max(0, ...v.map((x) => x.length)) - 1;
     if (maxIteration < 1 || arm.runs.length === 0) return [];
-    return [{ label: arm.label, values: cumulativeSolved(v, maxIteration).map((n) => n / arm.runs.length) }];
+    return [{ label: arm.label, values: cumulativeSolved(v, maxIteration).map((n) => n / runsWorth(arm, v.length)) }];
   });
 }
 
 /** Fig. 3, right: the study's net per iteration k ≥ 1 without early stopping, mean per run. */
 export function netSeries(arms: readonly ArmIterations[]): IterationSeries[] {
-  return arms.map((a) => ({ label: a.label, values: a.table.net.slice(1).map((n) => n / Math.max(1, a.runs)) }));
+  return arms.map((a) => ({ label: a.label, values: a.table.net.slice(1).map((n) => (a.runs > 0 ? n / a.runs : 0)) }));
 }

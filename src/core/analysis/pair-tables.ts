@@ -18,8 +18,8 @@ export interface ArmPair {
 export interface PairResult {
   baseline: AnalysisArm;
   treatment: AnalysisArm;
-  /** Δ of mean passes per run (treatment − baseline) and σ; σ null without two repeats on each side. */
-  delta: number;
+  /** Δ of mean passes per complete run (treatment − baseline), null without one on each side; σ null without two. */
+  delta: number | null;
   sigma: number | null;
   /** McNemar per matched repeat (repeat r of one arm against repeat r of the other). */
   perRepeat: (McNemarResult & PairedCounts)[];
@@ -46,13 +46,17 @@ export function comparePairs(
     if (!b || !t) return [];
     const ids = commonProblems(study, [b.arm, t.arm]);
     const sigma = b.sd !== null && t.sd !== null ? separation({ mean: b.mean, sd: b.sd }, { mean: t.mean, sd: t.sd }).sigma : null;
-    const repeats = Math.min(b.arm.runs.length, t.arm.runs.length);
-    const perRepeat = Array.from({ length: repeats }, (_, r) =>
-      mcnemarFromOutcomes(
-        ids.map((id) => b.arm.runs[r]?.get(id)?.passed === true),
-        ids.map((id) => t.arm.runs[r]?.get(id)?.passed === true),
-      ),
-    );
+    // Repeat r of one arm against repeat r of the other, over the repeats both have.
+    const perRepeat = b.arm.runRepeats.flatMap((repeat, i) => {
+      const j = t.arm.runRepeats.indexOf(repeat);
+      if (j < 0) return [];
+      return [
+        mcnemarFromOutcomes(
+          ids.map((id) => b.arm.runs[i]?.get(id)?.passed === true),
+          ids.map((id) => t.arm.runs[j]?.get(id)?.passed === true),
+        ),
+      ];
+    });
     let difference: PairResult['difference'] = null;
     if (ids.length > 0) {
       const ci = bootstrapPairedDifference(
@@ -62,7 +66,8 @@ export function comparePairs(
       );
       difference = { estimate: 100 * ci.estimate, lower: 100 * ci.lower, upper: 100 * ci.upper };
     }
-    return [{ baseline: b.arm, treatment: t.arm, delta: t.mean - b.mean, sigma, perRepeat, difference, problems: ids.length }];
+    const delta = b.passCounts.length > 0 && t.passCounts.length > 0 ? t.mean - b.mean : null;
+    return [{ baseline: b.arm, treatment: t.arm, delta, sigma, perRepeat, difference, problems: ids.length }];
   });
 }
 
@@ -89,7 +94,7 @@ export function pairTable(results: readonly PairResult[], options: { seed: numbe
     ],
     rows: results.map((r) => [
       textCell(`${r.treatment.label} vs ${r.baseline.label}`),
-      numberCell(r.delta, 1),
+      maybeNumberCell(r.delta, 1),
       r.sigma === null ? textCell('–') : numberCell(r.sigma, 2, 'σ'),
       textCell(r.perRepeat.map((m) => `${m.b} / ${m.c}`).join('; ')),
       textCell(r.perRepeat.map((m) => formatP(m.exactP)).join('; ')),

@@ -36,23 +36,31 @@ export function studiesFromResultFiles(files: readonly NamedResultFile[]): Loade
   }
   const notes: string[] = [];
   const studies = [...groups.values()].map((group) => {
-    if (group.length === 1) return fromDoc(group[0]!.doc);
+    const fileNames = group.map((g) => g.fileName).join(' + ');
+    if (group.length === 1) return { study: fromDoc(group[0]!.doc), fileNames };
     const { doc, report } = mergeResultFiles(
       group.map((g) => g.doc),
       { names: group.map((g) => g.fileName) },
     );
-    notes.push(`${group.map((g) => g.fileName).join(' + ')}: ${report.summary}`);
-    return fromDoc(doc);
+    notes.push(`${fileNames}: ${report.summary}`);
+    return { study: fromDoc(doc), fileNames };
   });
-  if (studies.length === 1) return { study: studies[0]!, notes };
+  if (studies.length === 1) return { study: studies[0]!.study, notes };
+
+  // Two runs of one study design (a study run twice, or shared by two people) carry the same
+  // name: the file names tell their arms apart, since tables, figures and pickers show labels only.
+  const nameCounts = new Map<string, number>();
+  for (const { study } of studies) nameCounts.set(study.name, (nameCounts.get(study.name) ?? 0) + 1);
+  const origin = ({ study, fileNames }: (typeof studies)[number]) =>
+    (nameCounts.get(study.name) ?? 0) > 1 ? `${study.name}, ${fileNames}` : study.name;
 
   const problemIds: string[] = [];
   const seen = new Set<string>();
-  for (const s of studies) for (const id of s.problemIds) if (!seen.has(id)) (seen.add(id), problemIds.push(id));
-  const arms: AnalysisArm[] = studies.flatMap((s, i) =>
-    s.arms.map((arm) => ({ ...arm, id: `${i + 1}:${arm.id}`, label: `${arm.label} (${s.name})` })),
+  for (const { study } of studies) for (const id of study.problemIds) if (!seen.has(id)) (seen.add(id), problemIds.push(id));
+  const arms: AnalysisArm[] = studies.flatMap((entry, i) =>
+    entry.study.arms.map((arm) => ({ ...arm, id: `${i + 1}:${arm.id}`, label: `${arm.label} (${origin(entry)})` })),
   );
-  return { study: { name: studies.map((s) => s.name).join(' + '), problemIds, arms }, notes };
+  return { study: { name: studies.map((s) => s.study.name).join(' + '), problemIds, arms }, notes };
 }
 
 /**

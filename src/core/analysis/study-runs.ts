@@ -19,7 +19,14 @@ export interface AnalysisArm {
    * run of zero passes, so it is left out; `plannedRuns` says how many were meant.
    */
   runs: ReadonlyMap<string, Trajectory>[];
+  /** The repeat (0-based) each of `runs` is, so two arms' runs pair by repeat when one lacks some. */
+  runRepeats: number[];
   plannedRuns: number;
+  /**
+   * Problems of the arm's own study: a run with fewer verdicts is partial (stopped, errored or
+   * in a shard not loaded). Arms of studies shown side by side may have different counts.
+   */
+  problemCount: number;
 }
 
 export interface AnalysisStudy {
@@ -63,7 +70,17 @@ export function groupTrajectories(
   return {
     name,
     problemIds: [...problemIds],
-    arms: arms.map((arm) => ({ ...arm, runs: (byArm.get(arm.id) ?? []).filter((run) => run.size > 0), plannedRuns: repeats })),
+    arms: arms.map((arm) => {
+      const all = byArm.get(arm.id) ?? [];
+      const runRepeats = all.flatMap((run, repeat) => (run.size > 0 ? [repeat] : []));
+      return {
+        ...arm,
+        runs: runRepeats.map((repeat) => all[repeat]!),
+        runRepeats,
+        plannedRuns: repeats,
+        problemCount: problemIds.length,
+      };
+    }),
   };
 }
 

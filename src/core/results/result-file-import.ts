@@ -8,6 +8,7 @@
  * This module loads zod; the UI imports it lazily (`await import(…)`) when a file is opened.
  */
 import type { z } from 'zod';
+import { recogniseReleasedJson, RELEASED_KIND_FILE } from '../reproduce/released-kind.ts';
 import { validateStudyConfig } from '../study/config.ts';
 import { UserError } from '../user-error.ts';
 import { GunzipError, gunzipBounded, isGzip } from './bounded-gzip.ts';
@@ -106,12 +107,7 @@ function parseJson(text: string): unknown {
     return JSON.parse(text);
   } catch (error) {
     const place = locateJsonSyntaxError(text);
-    if (looksLikeSamplesFile(text)) {
-      throw new UserError(
-        `${NOT_RESULT_FILE} It looks like a samples file (one JSON object per line with task_id and completion).`,
-        'Score samples files on the Score page instead.',
-      );
-    }
+    if (looksLikeSamplesFile(text)) throw samplesFileError();
     if (place?.atEnd) {
       throw new UserError(
         `The file is truncated: its JSON stops in the middle (line ${place.line}, column ${place.column}).`,
@@ -126,6 +122,13 @@ function parseJson(text: string): unknown {
       [`JSON: ${(error as Error).message}`, ...(near ? [`near: ${JSON.stringify(near)}`] : [])],
     );
   }
+}
+
+function samplesFileError(): UserError {
+  return new UserError(
+    `${NOT_RESULT_FILE} It looks like a samples file (one JSON object per line with task_id and completion).`,
+    'Score samples files on the Score page instead.',
+  );
 }
 
 function looksLikeSamplesFile(text: string): boolean {
@@ -143,6 +146,15 @@ function notAResultFile(raw: unknown): UserError {
   if (format === 'feedback-lab/prompt-set') {
     return new UserError(`${NOT_RESULT_FILE} It is a prompt set.`, 'Load prompt sets where pipelines are edited.');
   }
+  const released = recogniseReleasedJson(raw);
+  if (released !== null) {
+    return new UserError(
+      `${NOT_RESULT_FILE} It is one of the study's own released files (${RELEASED_KIND_FILE[released]}).`,
+      'Open the study’s released files on the Reproduce page, which recomputes the paper’s tables from them.',
+    );
+  }
+  // A samples file of one line is one JSON object, so it parses: recognise it here too.
+  if (isRecord(raw) && 'task_id' in raw && 'completion' in raw) return samplesFileError();
   const found = typeof format === 'string' ? `its format is "${format.slice(0, 60)}"` : 'it has no "format" field';
   return new UserError(
     `${NOT_RESULT_FILE} A result file says "format": "${RESULT_FILE_FORMAT}", but ${found}.`,

@@ -25,6 +25,8 @@ export class ResultsView {
   labelling = $state<ErrorLabelling>('exception');
   /** Chosen pairs; null until the user changes them (every arm against the first). */
   chosenPairs = $state.raw<ArmPair[] | null>(null);
+  /** Size and modification time of each open file, by the name it is listed under. */
+  readonly #identities = new Map<string, string>();
 
   analysis = $derived.by((): { ok: true; value: LoadedStudies } | { ok: false; message: string } | null => {
     if (this.files.length === 0) return null;
@@ -46,7 +48,8 @@ export class ResultsView {
       const opened: NamedResultFile[] = [];
       for (const file of picked) {
         try {
-          opened.push({ fileName: file.name, doc: await importResultFile(new Uint8Array(await file.arrayBuffer())) });
+          const doc = await importResultFile(new Uint8Array(await file.arrayBuffer()));
+          opened.push({ fileName: this.#nameFor(file, opened), doc });
         } catch (error) {
           failures.push(
             error instanceof UserError
@@ -66,7 +69,23 @@ export class ResultsView {
 
   remove(fileName: string): void {
     this.files = this.files.filter((f) => f.fileName !== fileName);
+    this.#identities.delete(fileName);
     this.chosenPairs = null;
+  }
+
+  /**
+   * The name a picked file is listed under. Opening the same file again replaces it; another file
+   * that happens to share its name (exports are named by study and date, so two shards or two runs
+   * of one study often do) is kept beside it as "name (2)", never silently dropped.
+   */
+  #nameFor(file: File, opened: readonly NamedResultFile[]): string {
+    const identity = `${file.size}:${file.lastModified}`;
+    const free = (name: string) =>
+      !opened.some((o) => o.fileName === name) && (!this.files.some((f) => f.fileName === name) || this.#identities.get(name) === identity);
+    let name = file.name;
+    for (let n = 2; !free(name); n++) name = `${file.name} (${n})`;
+    this.#identities.set(name, identity);
+    return name;
   }
 
   addPair(pair: ArmPair): void {

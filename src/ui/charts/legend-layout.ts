@@ -17,8 +17,14 @@ const GAP = 18;
 const CHAR_WIDTH = 6.6;
 const MAX_CHARS = 42;
 
+/**
+ * A long label cut in the middle: arm labels that differ only at the end ("… (self-refine)" and
+ * "… (self-refine) (forced 3 iterations)", or one study's arm and another's) stay distinct.
+ */
 export function shorten(label: string, max = MAX_CHARS): string {
-  return label.length > max ? `${label.slice(0, max - 1)}…` : label;
+  if (label.length <= max) return label;
+  const tail = Math.floor((max - 1) * 0.4);
+  return `${label.slice(0, max - 1 - tail).trimEnd()}…${label.slice(label.length - tail).trimStart()}`;
 }
 
 export function legendLayout(labels: readonly string[], left: number, top: number, width: number): { items: LegendItem[]; height: number } {

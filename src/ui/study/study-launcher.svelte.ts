@@ -100,14 +100,16 @@ export class StudyLauncher {
       const store = await this.#deps.store();
       const stored = await store.loadStudy(studyId);
       if (!stored) throw new Error('This study is no longer stored here.');
-      if (stored.status === 'done') throw new Error('This study is finished: there is nothing left to run.');
+      const errored = stored.finished.some((unit) => unit.result.status === 'errored');
+      if (stored.status === 'done' && !errored) throw new Error('This study is finished: there is nothing left to run.');
       const dataset = await this.#loaded(stored.config.benchmark);
       if (dataset.sha256 !== stored.config.datasetSha256) {
         throw new Error(
           `This study ran on another ${stored.config.benchmark} file (SHA-256 ${stored.config.datasetSha256.slice(0, 12)}…) than the one loaded here (${dataset.sha256.slice(0, 12)}…): its remaining problems would not be the same experiment.`,
         );
       }
-      await this.#launch(stored.config, dataset, undefined);
+      // Resuming is how units that errored (an endpoint that was down) get run again.
+      await this.#launch(stored.config, dataset, undefined, { retryErrored: true });
       return studyId;
     });
     return started !== null;
@@ -195,7 +197,7 @@ export class StudyLauncher {
   }
 
   /** Claims the study, binds its models, starts the sandbox, then lets the runner go on in the background. */
-  async #launch(config: StudyConfig, dataset: LoadedDataset, link: string | undefined): Promise<void> {
+  async #launch(config: StudyConfig, dataset: LoadedDataset, link: string | undefined, options: { retryErrored?: boolean } = {}): Promise<void> {
     const { model, sandbox, store, release } = await this.#prepare(config, link);
     const run = new StudyRun(config);
     this.run = run;
@@ -204,6 +206,7 @@ export class StudyLauncher {
       try {
         await run.run(dataset.problems, { model, sandbox, store, now: this.#deps.now ?? (() => performance.now()) }, {
           concurrency: this.workers + 1,
+          retryErrored: options.retryErrored ?? false,
           onUnitFinished: () => void this.#library.refresh(),
         });
       } finally {

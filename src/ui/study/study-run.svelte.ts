@@ -32,8 +32,20 @@ const LIVE_TEXT_CHARS = 4000;
 export interface RunOptions {
   /** Units in flight: sandbox workers plus one, so the engine always has a request waiting. */
   concurrency: number;
+  /** Run again the units an earlier session recorded as errored (what resuming a study is for). */
+  retryErrored?: boolean;
+  /** Wait before retrying a failed model call, times the attempt (the runner's default when absent). */
+  retryDelayMs?: number;
   /** Called after every finished unit (the page refreshes its list of studies). */
   onUnitFinished?: () => void;
+}
+
+/**
+ * Errored units in a row after which the study stops: an endpoint that went away fails every
+ * unit after a few retries each, and grinding on would mark the whole rest of the study errored.
+ */
+export function erroredInARowLimit(concurrency: number): number {
+  return Math.max(5, concurrency);
 }
 
 export class StudyRun {
@@ -65,9 +77,15 @@ export class StudyRun {
 
   /** Runs to the end (done, cancelled or failed); never rejects. */
   async run(problems: readonly Problem[], ports: StudyPorts, options: RunOptions): Promise<StudyEnd | null> {
+    // A replayed file has no endpoint to go away: its errored units are calls it never recorded.
+    const live = Object.values(this.config.models).some((binding) => binding.engine !== 'replay');
+    const limit = live ? erroredInARowLimit(options.concurrency) : Infinity;
+    let erroredInARow = 0;
     try {
       const end = await runStudy(this.config, problems, ports, {
         concurrency: options.concurrency,
+        retryErrored: options.retryErrored ?? false,
+        ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
         signal: this.#abort.signal,
         pause: this.#pause,
         onProgress: (progress) => {
@@ -79,9 +97,16 @@ export class StudyRun {
           this.#fresh.add(unit.id);
         },
         onToken: (unit, delta) => this.#token(unit, delta),
-        onUnitFinished: () => options.onUnitFinished?.(),
+        onUnitFinished: (_unit, record) => {
+          erroredInARow = record.result.status === 'errored' ? erroredInARow + 1 : 0;
+          if (record.result.status === 'errored' && erroredInARow >= limit && !this.#abort.signal.aborted) {
+            this.failure = `The model gave no answer for ${erroredInARow} units in a row (last: ${record.result.message}), so the study stopped rather than mark every remaining unit errored. Check the endpoint or the model; resuming runs the errored units again.`;
+            this.cancel();
+          }
+          options.onUnitFinished?.();
+        },
       });
-      this.phase = end.status;
+      this.phase = this.failure === null ? end.status : 'failed';
       return end;
     } catch (error) {
       this.phase = 'failed';

@@ -37,4 +37,19 @@ describe('chart scales', () => {
     expect(height).toBe(54);
     expect(shorten('x'.repeat(60)).length).toBe(42);
   });
+
+  it('shortens long labels in the middle, so arms that differ only at the end stay apart on a chart', () => {
+    const labels = [
+      'llama → exec → llama (self-refine)',
+      'llama → exec → llama (self-refine) (forced 3 iterations)',
+      'llama3.2:3b solo (Run A, feedback-lab-run-a-2026-11-22.json)',
+      'llama3.2:3b solo (Run A, feedback-lab-run-a-2026-11-22.json (2))',
+    ];
+    for (const max of [18, 26, 42]) {
+      const shown = labels.map((label) => shorten(label, max));
+      expect(new Set(shown).size, `at ${max} characters: ${shown.join(' | ')}`).toBe(labels.length);
+      expect(shown.every((s) => s.length <= max)).toBe(true);
+    }
+    expect(shorten(labels[1]!, 26)).toBe('llama → exec →…terations)');
+  });
 });

@@ -39,6 +39,19 @@ describe('result files as analysis input', () => {
     expect(new Set(apart.study.arms.map((a) => a.id)).size).toBe(6);
   });
 
+  it('tells apart the arms of two studies that share a name (a study run twice) by their files', async () => {
+    const first = await studyResultFile();
+    const rerun = { ...first, config: { ...first.config, id: 'rerun' }, configHash: 'e'.repeat(64) };
+    const { study } = studiesFromResultFiles([
+      { fileName: 'feedback-lab-x.json', doc: first },
+      { fileName: 'feedback-lab-x.json (2)', doc: rerun },
+    ]);
+    const labels = study.arms.map((a) => a.label);
+    expect(new Set(labels).size).toBe(labels.length);
+    expect(labels[0]).toBe('llama solo (Feedback against no feedback, feedback-lab-x.json)');
+    expect(labels[3]).toBe('llama solo (Feedback against no feedback, feedback-lab-x.json (2))');
+  });
+
   it('names, per problem, the file a presenter can replay it from', async () => {
     const first = await studyResultFile({ only: (order) => order % 2 === 0 });
     const second = await studyResultFile({ only: (order) => order % 2 === 1 });

@@ -75,6 +75,30 @@ describe('Table 1 style summary', () => {
   });
 });
 
+describe('partial runs (a stopped study, a shard not loaded, an errored unit)', () => {
+  it('shows a run missing verdicts apart and leaves it out of the mean, SD and Δ instead of counting its gaps as failures', () => {
+    // Self-refine's second repeat has no verdict for P/2: 2 passes of the 3 verdicts it has.
+    const refine = armSummaryTable(withGap).rows[1]!.map((c) => c.text);
+    expect(refine.slice(1, 8)).toEqual(['2', '3, 3, (2 of 3 so far)', '3.0', '0.0', '75.0 %', '3', '3']);
+    expect(refine[8]).toBe('1');
+    const [pair] = comparePairs(withGap, [{ baselineId: 'solo', treatmentId: 'refine' }], { seed: 1, replicates: 100 });
+    expect(pair!.delta).toBeCloseTo(1, 10);
+  });
+
+  it('gives an arm with no complete run no mean, and each side-by-side study its own problem count', () => {
+    const started = groupTrajectories('started', PROBLEMS, [{ id: 'solo', label: 'Solo', forcedIterations: false }], 2, solo.slice(0, 2));
+    expect(armSummaryTable(started).rows[0]!.map((c) => c.text).slice(1, 8)).toEqual(['0', '(2 of 2 so far)', '–', '–', '–', '–', '–']);
+
+    const small = groupTrajectories('small', ['P/0', 'P/1'], [{ id: 'solo', label: 'Solo', forcedIterations: false }], 1, solo.filter((u) => u.repeat === 0).slice(0, 2));
+    const sideBySide = { name: 'two', problemIds: PROBLEMS, arms: [...study.arms.slice(0, 1), { ...small.arms[0]!, id: '2:solo', label: 'Solo (small)' }] };
+    const rows = armSummaryTable(sideBySide).rows.map((r) => r.map((c) => c.text));
+    expect(rows[0]!.slice(3, 6)).toEqual(['2.0', '1.0', '50.0 %']);
+    // Two of its own two problems: 100 %, not 2 of the four problems of both studies.
+    expect(rows[1]!.slice(3, 6)).toEqual(['2.0', '–', '100.0 %']);
+    expect(armSummaryTable(sideBySide).caption).toContain("of each arm's study");
+  });
+});
+
 describe('pairs of arms', () => {
   it('computes Δ, σ, McNemar per matched repeat and a bootstrap CI of Δ pass rate', () => {
     const [pair] = comparePairs(study, [{ baselineId: 'solo', treatmentId: 'refine' }], { seed: 7, replicates: 2000 });
@@ -89,6 +113,14 @@ describe('pairs of arms', () => {
     expect(pair!.difference!.lower).toBeGreaterThanOrEqual(0);
     expect(pair!.difference!.upper).toBeLessThanOrEqual(100 * (2 / 3 + 1 / 3) / 2 + 1e-9);
     expect(pair!.problems).toBe(4);
+  });
+
+  it('pairs McNemar by repeat number when one arm lacks a whole repeat', () => {
+    // Self-refine's second repeat has no verdict at all (every unit errored, or its shard is not loaded).
+    const noSecond = groupTrajectories('no second repeat', PROBLEMS, study.arms, 3, [...solo, ...refine.filter((u) => u.repeat !== 1)]);
+    const [pair] = comparePairs(noSecond, [{ baselineId: 'solo', treatmentId: 'refine' }], { seed: 1, replicates: 100 });
+    // Repeat 1 against repeat 1 and repeat 3 against repeat 3: solo's repeat 2 has nothing to pair with.
+    expect(pair!.perRepeat.map((m) => [m.b, m.c])).toEqual([[0, 1], [0, 0]]);
   });
 
   it('pairs only problems with a verdict in every run of both arms', () => {
@@ -190,6 +222,12 @@ describe('forced iterations', () => {
     // Self-refine: after 0 iterations 5 of 12 problem-runs, after 1: 8, after 2: 9, after 3: 9 → per run ÷ 3.
     expect(cumulative[0]!.values).toEqual([5 / 3, 8 / 3, 3, 3]);
     expect(netSeries(forcedIterationTables(study))).toEqual([{ label: 'Forced', values: [-1, 1] }]);
+  });
+
+  it('plots per run over the problem-runs a partial run has, not counting its missing problems as unsolved', () => {
+    // Self-refine's second repeat lacks P/2: 11 problem-runs of 4 problems are 2.75 runs' worth.
+    const [refine] = cumulativeSolvedSeries(withGap);
+    expect(refine!.values).toEqual([5 / 2.75, 7 / 2.75, 8 / 2.75, 8 / 2.75]);
   });
 
   it('pads a run the time cap cut short with failures', () => {

@@ -1,10 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { configHash } from '../../../src/core/results/config-hash.ts';
 import { exportResultFile } from '../../../src/core/results/result-file-export.ts';
 import { importResultFile, type ImportOptions } from '../../../src/core/results/result-file-import.ts';
 import type { RawDocument } from '../../../src/core/results/result-file-migrations.ts';
 import { RESULT_FILE_VERSION, type ResultFile } from '../../../src/core/results/result-file.ts';
 import { UserError } from '../../../src/core/user-error.ts';
+import { studyResultsDir } from '../../support/study-results.ts';
 import { fileBytes, studyResultFile } from './result-file-fixtures.ts';
 
 const encode = (text: string) => new TextEncoder().encode(text);
@@ -143,6 +146,21 @@ describe('import refuses, with a sentence a person can act on', () => {
     );
     const samples = '{"task_id": "HumanEval/0", "completion": "    return 1"}\n{"task_id": "HumanEval/1", "completion": ""}\n';
     expect((await rejection(encode(samples))).message).toMatch(/^This is not a Feedback Lab result file\. It looks like a samples file/);
+    // One line of samples is one JSON object, so it parses as JSON: still a samples file.
+    expect((await rejection(encode(samples.split('\n')[0]!))).message).toMatch(/It looks like a samples file/);
+  });
+
+  it('one of the study\'s released files, sent to the Reproduce page', async () => {
+    for (const [file, name] of [
+      ['main_results.json', 'main_results.json'],
+      ['error_taxonomy.json', 'error_taxonomy.json'],
+      ['iteration_analysis.json', 'iteration_analysis.json'],
+      ['neat_runs/v3_champion.json', 'neat_runs/*_champion.json'],
+    ] as const) {
+      const error = await rejection(new Uint8Array(await readFile(join(studyResultsDir(), file))));
+      expect(error.message, file).toBe(`This is not a Feedback Lab result file. It is one of the study's own released files (${name}).`);
+      expect(error.hint).toMatch(/Reproduce page/);
+    }
   });
 
   it('a file from a newer app', async () => {

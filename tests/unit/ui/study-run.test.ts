@@ -1,0 +1,43 @@
+import { describe, expect, it } from 'vitest';
+import { perProblemModel } from '../../../src/core/llm/scripted-model.ts';
+import { MemoryStudyStore } from '../../../src/core/study/memory-store.ts';
+import { StudyRun, erroredInARowLimit } from '../../../src/ui/study/study-run.svelte.ts';
+import { PROBLEMS, TRUTH, studyConfig, studyDraft, truthModel, truthSandbox } from '../study/study-fixtures.ts';
+
+describe('a study running in the page', () => {
+  it('stops after a run of errored units (the endpoint went away) instead of marking the whole study errored, and a resume runs them again', async () => {
+    const config = studyConfig();
+    const store = new MemoryStudyStore();
+    const down = perProblemModel(() => new Error('HTTP 503: model is loading'));
+    const concurrency = 2;
+    const stopped = new StudyRun(config);
+    const end = await stopped.run(PROBLEMS, { model: () => down, sandbox: truthSandbox(), store, now: () => 0 }, { concurrency, retryDelayMs: 0 });
+
+    const total = config.arms.length * config.repeats * config.problemIds.length;
+    expect(end?.status).toBe('cancelled');
+    expect(stopped.phase).toBe('failed');
+    expect(stopped.failure).toMatch(/no answer for \d+ units in a row \(last: HTTP 503: model is loading\)/);
+    const errored = (await store.loadStudy(config.id))!.finished.filter((f) => f.result.status === 'errored').length;
+    expect(errored).toBeGreaterThanOrEqual(erroredInARowLimit(concurrency));
+    expect(errored).toBeLessThan(total);
+
+    // The endpoint is back: resuming runs the errored units again, and the study ends with its truth.
+    const resumed = new StudyRun(config);
+    const done = await resumed.run(PROBLEMS, { model: () => truthModel(), sandbox: truthSandbox(), store, now: () => 0 }, { concurrency, retryErrored: true });
+    expect(resumed.phase).toBe('done');
+    expect(done?.progress.erroredUnits).toBe(0);
+    expect(Object.fromEntries(done!.progress.arms.map((a) => [a.armId, a.passed]))).toEqual(
+      Object.fromEntries(Object.entries(TRUTH).map(([arm, perRepeat]) => [arm, perRepeat.reduce((a, b) => a + b, 0)])),
+    );
+  });
+
+  it('runs a replayed file to its end: units it never recorded are errored, not a sign of an endpoint gone away', async () => {
+    const config = studyConfig({ ...studyDraft(), models: { 'llama3.2:3b': { engine: 'replay', id: 'Llama-3.2-3B-Instruct-q4f16_1-MLC' } } });
+    const unrecorded = perProblemModel(() => new Error('No recorded reply for this call.'));
+    const run = new StudyRun(config);
+    const end = await run.run(PROBLEMS, { model: () => unrecorded, sandbox: truthSandbox(), store: new MemoryStudyStore(), now: () => 0 }, { concurrency: 2, retryDelayMs: 0 });
+    expect(run.failure).toBeNull();
+    expect(run.phase).toBe('done');
+    expect(end?.progress.erroredUnits).toBe(config.arms.length * config.repeats * config.problemIds.length);
+  });
+});
