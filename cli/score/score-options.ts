@@ -21,7 +21,8 @@ export interface ScoreOptions {
 export const SCORE_USAGE = `Usage: feedback-lab score --benchmark humaneval|mbpp [options] FILE
 
 Scores a samples file (JSONL, one {"task_id", "completion"} per line, as for openai/human-eval
-and EvalPlus) by running every completion against its benchmark's tests in Pyodide.
+and EvalPlus; gzip-compressed too, as FILE.jsonl.gz) by running every completion against its
+benchmark's tests in Pyodide.
 Writes FILE_results.jsonl (the input fields plus "passed" and "result") and prints
 "N passed, M failed" as its last line.
 

@@ -2,8 +2,10 @@ import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoreSamplesFile, type ScoreFileOptions } from '../../../cli/score/score-file.ts';
+import { countLines } from '../../../cli/read-lines.ts';
 import { InputError } from '../../../cli/usage-error.ts';
 import type { Problem } from '../../../src/core/benchmarks/problem.ts';
 import type { RunResult } from '../../../src/core/harness/outcome.ts';
@@ -123,6 +125,27 @@ describe('scoring a samples file', () => {
     expect(failure).toBeInstanceOf(InputError);
     expect((failure as Error).message).toMatch(/MBPP id .*scored as HumanEval.*Score it as MBPP instead/);
     expect(existsSync(`${path}_results.jsonl`)).toBe(false);
+  });
+
+  it('reads a gzipped samples file (samples.jsonl.gz, as openai/human-eval does) and writes plain results beside it', async () => {
+    const path = join(dir, 'samples.jsonl.gz');
+    writeFileSync(path, gzipSync([sample('HumanEval/0', 'x', { model: 'm1' }), sample('HumanEval/1', '    FAIL\n'), ''].join('\n')));
+    expect(await countLines(path)).toBe(2);
+    const { report, errors, results } = await score(path);
+    expect(errors).toEqual([]);
+    expect(results).toEqual([
+      { task_id: 'HumanEval/0', completion: 'x', model: 'm1', result: 'passed', passed: true },
+      { task_id: 'HumanEval/1', completion: '    FAIL\n', result: expect.stringMatching(/^failed: /), passed: false },
+    ]);
+    expect(report).toMatchObject({ passed: 1, failed: 1, badLines: 0 });
+  });
+
+  it('says a gzipped file is cut short, rather than scoring its bytes as lines', async () => {
+    const path = join(dir, 'cut.jsonl.gz');
+    writeFileSync(path, gzipSync(humaneval.map((p) => sample(p.id, 'x')).join('\n')).subarray(0, 100));
+    const failure = await score(path).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(InputError);
+    expect((failure as Error).message).toMatch(/cut\.jsonl\.gz is gzip-compressed but could not be decompressed/);
   });
 
   it('refuses an empty file', async () => {

@@ -1,8 +1,9 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../../src/core/harness/outcome.ts';
 import type { Sandbox } from '../../../src/core/ports.ts';
 import { SandboxHolder } from '../../../src/ui/sandbox/sandbox-holder.ts';
-import { streamLines } from '../../../src/ui/scoring/file-lines.ts';
+import { fileLines, streamLines } from '../../../src/ui/scoring/file-lines.ts';
 import { ScoreSession, type ScoreSettings } from '../../../src/ui/scoring/score-session.svelte.ts';
 import { loadTestProblems } from '../../support/datasets.ts';
 
@@ -115,5 +116,37 @@ describe('reading a picked file line by line', () => {
     const lines: string[] = [];
     for await (const line of streamLines(stream)) lines.push(line);
     expect(lines).toEqual(['{"a":1}', '{"b":"é"}\r', '', 'last']);
+  });
+});
+
+describe('reading a picked samples file', () => {
+  const text = '{"task_id": "HumanEval/0", "completion": "    return True\\n"}\n{"task_id": "HumanEval/1", "completion": ""}\n';
+
+  async function linesOf(file: Blob): Promise<string[]> {
+    const lines: string[] = [];
+    for await (const line of fileLines(file)) lines.push(line);
+    return lines;
+  }
+
+  it('reads a plain file as it is', async () => {
+    expect(await linesOf(new Blob([text]))).toEqual(text.trimEnd().split('\n'));
+  });
+
+  it('decompresses a gzipped one (samples.jsonl.gz, as openai/human-eval reads), whatever its name', async () => {
+    expect(await linesOf(new Blob([gzipSync(text)]))).toEqual(text.trimEnd().split('\n'));
+  });
+
+  it('says a gzip file is cut short instead of scoring its bytes as lines', async () => {
+    const cut = gzipSync(text.repeat(50)).subarray(0, 60);
+    await expect(linesOf(new Blob([cut]))).rejects.toThrow(/gzip-compressed but could not be decompressed/);
+  });
+
+  it('scores the samples of a gzipped file', async () => {
+    const problems = await loadTestProblems('humaneval');
+    const session = new ScoreSession(new SandboxHolder(async () => fakeSandbox()));
+    await session.scoreLines('samples.jsonl.gz', fileLines(new Blob([gzipSync(text)])), problems, settings);
+    expect(session.lineErrors).toEqual([]);
+    expect(session.summaryLine).toBe('2 passed, 0 failed');
+    expect(session.resultsFile().fileName).toBe('samples.jsonl.gz_results.jsonl');
   });
 });
