@@ -118,6 +118,19 @@ describe('the Scoring page in Chromium', () => {
     ]);
     expect(Object.keys(written[1]!)).toEqual(['task_id', 'completion', 'model', 'result', 'passed']);
 
+    // Looking at MBPP next leaves these HumanEval verdicts, and their numbers, as they were.
+    const missing = page.getByText(/problems have no sample in this file/);
+    expect(await missing.textContent()).toContain('161 of 164 problems');
+    await page.getByLabel('Benchmark').selectOption('mbpp');
+    await waitForDataset(app, /MBPP: 427 problems/);
+    expect(await missing.textContent()).toContain('161 of 164 problems');
+
+    // A file with nothing to score says so, and shows no progress for a run that never started.
+    await page.getByLabel('Samples file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello\nworld\n') });
+    await page.getByRole('heading', { name: 'Scoring stopped' }).waitFor();
+    expect(await page.getByRole('region', { name: '2 lines skipped' }).textContent()).toContain('No line of this file could be scored.');
+    expect(await page.getByRole('region', { name: 'Progress' }).count()).toBe(0);
+
     expect(app.errors).toEqual([]);
     await app.close();
   });

@@ -38,6 +38,8 @@ export class ScoreSession {
   settings = $state.raw<ScoreSettings | null>(null);
   lineErrors = $state.raw<SampleLineError[]>([]);
   summary = $state.raw<SamplesSummary | null>(null);
+  /** How many problems the scored benchmark has: the page's benchmark may change after the run. */
+  problemCount = $state(0);
   /** Why the run could not start or had to stop (an empty file, a broken sandbox). */
   failure = $state<string | null>(null);
   total = $state(0);
@@ -65,6 +67,7 @@ export class ScoreSession {
   /** Reads the lines of a samples file, then scores it. */
   async scoreLines(name: string, lines: AsyncIterable<string> | Iterable<string>, problems: readonly Problem[], settings: ScoreSettings) {
     this.#reset(name, settings);
+    this.problemCount = problems.length;
     this.phase = 'reading';
     const reader = new SampleReader({ benchmark: settings.benchmark, problems });
     const errors: SampleLineError[] = [];
@@ -98,6 +101,7 @@ export class ScoreSession {
   /** Scores the problems' own reference solutions: every one should pass in standard mode. */
   async scoreCanonical(problems: readonly Problem[], settings: ScoreSettings) {
     this.#reset(`canonical-${settings.benchmark}.jsonl`, settings);
+    this.problemCount = problems.length;
     this.#samples = problems.map((problem, i) => ({
       line: i + 1,
       problem,
@@ -166,6 +170,7 @@ export class ScoreSession {
     this.settings = settings;
     this.lineErrors = [];
     this.summary = null;
+    this.problemCount = 0;
     this.failure = null;
     this.total = 0;
     this.done = 0;
