@@ -78,7 +78,10 @@ describe('the Scoring page in Chromium', () => {
     await waitForDataset(app, /HumanEval: 164 problems/);
     await page.getByLabel('Samples file').setInputFiles({ name: 'tiny.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(samples) });
 
-    await page.getByText('1 passed, 2 failed').waitFor({ timeout: 120_000 });
+    await page.getByText('1 passed, 2 failed', { exact: true }).waitFor({ timeout: 120_000 });
+    // Screen readers hear the end of the run once, not the counts ticking four times a second.
+    await page.getByRole('status').filter({ hasText: 'Scored tiny.jsonl: 1 passed, 2 failed.' }).waitFor();
+    expect(await page.locator('[role="status"], [aria-live="polite"]').filter({ hasText: /\d+ of \d+ scored|per second/ }).count()).toBe(0);
     const skipped = page.getByRole('region', { name: '2 lines skipped' });
     expect(await skipped.textContent()).toContain('line 2: not valid JSON');
     expect(await skipped.textContent()).toContain('line 4: unknown task id');

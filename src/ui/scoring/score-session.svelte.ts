@@ -54,6 +54,30 @@ export class ScoreSession {
   rate = $derived(pace(this.done, this.total, this.elapsedMs));
   busy = $derived(this.phase === 'reading' || this.phase === 'scoring');
   summaryLine = $derived(formatSummaryLine(this.passed, this.done - this.passed));
+  /**
+   * What a screen reader is told: one sentence when the run starts and one when it ends, never
+   * the counts as they tick (they change four times a second; the progress bar has them).
+   * A failure is announced by its own alert.
+   */
+  announcement = $derived.by(() => {
+    switch (this.phase) {
+      case 'idle':
+      case 'failed':
+        return '';
+      case 'reading':
+        return `Reading ${this.name}…`;
+      case 'scoring':
+        return `Scoring ${this.total} sample${this.total === 1 ? '' : 's'} of ${this.name}…`;
+      case 'done':
+        return `Scored ${this.name}: ${this.summaryLine}.`;
+      case 'cancelled':
+        return `Cancelled after ${this.done} of ${this.total} samples: ${this.summaryLine}.`;
+      default: {
+        const never: never = this.phase;
+        return never;
+      }
+    }
+  });
 
   #sandboxes: SandboxHolder;
   #samples: Sample[] = [];

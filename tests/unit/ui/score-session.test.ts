@@ -94,6 +94,18 @@ describe('scoring a samples file', () => {
     expect(session.resultsFile().text.trimEnd().split('\n')).toHaveLength(session.done);
   });
 
+  it('tells a screen reader when the run starts and ends, not every count as it ticks', async () => {
+    const problems = await loadTestProblems('humaneval');
+    const session = new ScoreSession(new SandboxHolder(async () => fakeSandbox(5)));
+    const heard = new Set<string>();
+    const listen = setInterval(() => heard.add(session.announcement), 2);
+    await session.scoreCanonical(problems.slice(0, 120), settings);
+    clearInterval(listen);
+    heard.add(session.announcement);
+    expect(session.done).toBe(120);
+    expect([...heard].filter(Boolean)).toEqual(['Scoring 120 samples of canonical-humaneval.jsonl…', 'Scored canonical-humaneval.jsonl: 120 passed, 0 failed.']);
+  });
+
   it('stops with the reason when the sandbox cannot start', async () => {
     const problems = await loadTestProblems('humaneval');
     const session = new ScoreSession(new SandboxHolder(async () => Promise.reject(new Error('Pyodide failed to load'))));
