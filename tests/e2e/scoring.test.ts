@@ -121,6 +121,16 @@ describe('the Scoring page in Chromium', () => {
     ]);
     expect(Object.keys(written[1]!)).toEqual(['task_id', 'completion', 'model', 'result', 'passed']);
 
+    // A task link opens the Playground; Back finds the verdicts and the filter as they were.
+    await page.getByLabel('Benchmark').selectOption('humaneval');
+    await rowFor('HumanEval/2').getByRole('link').click();
+    await page.getByRole('heading', { name: /HumanEval\/2/ }).waitFor();
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Verdicts for tiny.jsonl' }).waitFor();
+    expect(await page.locator('.summary-line').textContent()).toBe('1 passed, 2 failed');
+    expect(await table.getByRole('row').count()).toBe(2);
+    expect(await rowFor('HumanEval/2').textContent()).toContain('NameError');
+
     // Looking at MBPP next leaves these HumanEval verdicts, and their numbers, as they were.
     const missing = page.getByText(/problems have no sample in this file/);
     expect(await missing.textContent()).toContain('161 of 164 problems');

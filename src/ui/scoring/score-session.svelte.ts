@@ -83,6 +83,8 @@ export class ScoreSession {
   #samples: Sample[] = [];
   #outcomes = new Map<number, VerdictRow['outcome']>();
   #abort: AbortController | null = null;
+  /** Free the sandbox when the run in flight ends: nobody is looking (see release()). */
+  #releaseWhenIdle = false;
 
   constructor(sandboxes: SandboxHolder) {
     this.#sandboxes = sandboxes;
@@ -184,6 +186,10 @@ export class ScoreSession {
     } finally {
       clearInterval(timer);
       publish();
+      if (this.#releaseWhenIdle) {
+        this.#releaseWhenIdle = false;
+        void this.#sandboxes.close();
+      }
     }
   }
 
@@ -209,6 +215,17 @@ export class ScoreSession {
   #fail(error: unknown) {
     this.failure = error instanceof Error ? error.message : String(error);
     this.phase = 'failed';
+  }
+
+  /** Frees the Python workers now, or once the run in flight has ended; the verdicts stay. */
+  release(): void {
+    if (this.busy) this.#releaseWhenIdle = true;
+    else void this.#sandboxes.close();
+  }
+
+  /** Keeps the Python workers after the run in flight after all. */
+  retain(): void {
+    this.#releaseWhenIdle = false;
   }
 
   close(): Promise<void> {

@@ -106,6 +106,28 @@ describe('scoring a samples file', () => {
     expect([...heard].filter(Boolean)).toEqual(['Scoring 120 samples of canonical-humaneval.jsonl…', 'Scored canonical-humaneval.jsonl: 120 passed, 0 failed.']);
   });
 
+  it('frees the Python workers when the page is left: at once when idle, after the run when one is in flight', async () => {
+    const problems = await loadTestProblems('humaneval');
+    let closed = 0;
+    const session = new ScoreSession(new SandboxHolder(async () => ({ ...fakeSandbox(2), close: async () => void closed++ })));
+    const run = session.scoreCanonical(problems.slice(0, 20), settings);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    session.release();
+    expect(closed).toBe(0);
+    await run;
+    // The run went on while the page was away, and its verdicts stay for when it comes back.
+    expect(session.phase).toBe('done');
+    expect(session.done).toBe(20);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(closed).toBe(1);
+
+    await session.scoreCanonical(problems.slice(0, 3), settings);
+    session.release();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(closed).toBe(2);
+    expect(session.rows).toHaveLength(3);
+  });
+
   it('stops with the reason when the sandbox cannot start', async () => {
     const problems = await loadTestProblems('humaneval');
     const session = new ScoreSession(new SandboxHolder(async () => Promise.reject(new Error('Pyodide failed to load'))));
