@@ -43,6 +43,14 @@ describe('the Playground in Chromium', () => {
     expect(await result.textContent()).toContain('Every test passed');
     await app.screenshot('playground-passed');
 
+    // A visit to another page and Back keeps the edits and the result.
+    await page.getByRole('link', { name: 'Scoring' }).click();
+    await page.getByRole('heading', { name: 'Scoring' }).waitFor();
+    await page.goBack();
+    await page.getByRole('heading', { name: /HumanEval\/2/ }).waitFor();
+    expect(await editor.inputValue()).toBe(`${problem.prompt}    return number % 1.0\n`);
+    expect(await result.textContent()).toContain('Every test passed');
+
     expect(app.errors).toEqual([]);
     await app.close();
   });

@@ -130,6 +130,17 @@ describe('the Scoring page in Chromium', () => {
     expect(await page.locator('.summary-line').textContent()).toBe('1 passed, 2 failed');
     expect(await table.getByRole('row').count()).toBe(2);
     expect(await rowFor('HumanEval/2').textContent()).toContain('NameError');
+    // …and the page still follows the next run.
+    const again = [
+      JSON.stringify({ task_id: 'HumanEval/0', completion: p0!.canonicalSolution }),
+      JSON.stringify({ task_id: 'HumanEval/2', completion: '    return number % 1.0\n' }),
+      JSON.stringify({ task_id: 'HumanEval/3', completion: '    return False\n' }),
+    ];
+    await page.getByLabel('Samples file').setInputFiles({ name: 'again.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(again.join('\n')) });
+    await page.getByRole('button', { name: 'Download again.jsonl_results.jsonl' }).waitFor({ timeout: 120_000 });
+    expect(await page.locator('.summary-line').textContent()).toBe('2 passed, 1 failed');
+    await page.getByRole('status').filter({ hasText: 'Scored again.jsonl: 2 passed, 1 failed.' }).waitFor();
+    expect(await table.getByRole('row').count()).toBe(4);
 
     // Looking at MBPP next leaves these HumanEval verdicts, and their numbers, as they were.
     const missing = page.getByText(/problems have no sample in this file/);

@@ -9,7 +9,8 @@ import { limitsFor } from '../../core/harness/limits.ts';
 import type { HarnessMode, Outcome } from '../../core/harness/outcome.ts';
 import { toOutcome } from '../../core/harness/to-outcome.ts';
 import type { SandboxLimits } from '../../core/ports.ts';
-import type { SandboxHolder } from '../sandbox/sandbox-holder.ts';
+import { browserSandboxFactory } from '../sandbox/browser-sandbox-factory.ts';
+import { SandboxHolder } from '../sandbox/sandbox-holder.ts';
 
 export interface PlaygroundRun {
   problemId: string;
@@ -53,6 +54,8 @@ export class Playground {
   #sandboxes: SandboxHolder;
   /** Edits survive switching to another problem and back. */
   #drafts = new Map<string, string>();
+  /** The page went away during a run: free the sandbox when it ends. */
+  #leaveWhenDone = false;
 
   constructor(sandboxes: SandboxHolder) {
     this.#sandboxes = sandboxes;
@@ -76,6 +79,8 @@ export class Playground {
 
   /** Starts Pyodide ahead of the first run, so the first press of Run is not the slow one. */
   warmUp(): void {
+    this.#leaveWhenDone = false;
+    this.sandboxError = null;
     this.#sandboxes.get(1).catch((error: unknown) => (this.sandboxError = messageOf(error)));
   }
 
@@ -101,7 +106,14 @@ export class Playground {
       this.sandboxError = messageOf(error);
     } finally {
       this.running = false;
+      if (this.#leaveWhenDone) this.leave();
     }
+  }
+
+  /** The page went away: free the Python worker (now, or after the run in flight), keep the drafts and the last result. */
+  leave(): void {
+    this.#leaveWhenDone = this.running;
+    if (!this.running) void this.#sandboxes.close();
   }
 
   close(): Promise<void> {
@@ -112,3 +124,11 @@ export class Playground {
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * One playground per tab: the drafts, the harness mode and the last result outlive the page
+ * component, so a visit to another page (or Back to the Scoring page's verdicts) loses no edits.
+ * Made when this module loads, outside any component: deriveds made during a component's set-up
+ * belong to it and go stale once it is destroyed.
+ */
+export const appPlayground = new Playground(new SandboxHolder(browserSandboxFactory));

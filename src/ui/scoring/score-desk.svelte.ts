@@ -35,9 +35,12 @@ export class ScoreDesk {
   }
 }
 
-let desk: ScoreDesk | null = null;
+/**
+ * Made when this module loads, outside any component: deriveds made during a component's set-up
+ * belong to it and go stale once it is destroyed.
+ */
+const desk = new ScoreDesk();
 
 export function scoreDesk(): ScoreDesk {
-  desk ??= new ScoreDesk();
   return desk;
 }

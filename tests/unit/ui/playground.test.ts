@@ -100,4 +100,28 @@ describe('problem search', () => {
     expect(searchProblems(problems, 'humaneval/16')[0]?.id).toBe('HumanEval/16');
     expect(searchProblems(problems, '')).toHaveLength(164);
   });
+
+  it('frees the Python worker when the page is left, after a run in flight, and keeps the edits', async () => {
+    const problem = await loadTestProblem('humaneval', 'HumanEval/0');
+    let finish: (result: RunResult) => void = () => undefined;
+    let closed = 0;
+    const sandbox: Sandbox = {
+      run: () => new Promise<RunResult>((resolve) => (finish = resolve)),
+      close: async () => void closed++,
+    };
+    const playground = new Playground(new SandboxHolder(async () => sandbox));
+    playground.select(problem);
+    playground.code = 'def has_close_elements(numbers, threshold):\n    return False\n';
+    const run = playground.execute();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    playground.leave();
+    expect(closed).toBe(0);
+    finish({ status: 'passed', durationMs: 1, stdout: '' });
+    await run;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(closed).toBe(1);
+    expect(playground.run?.outcome.kind).toBe('passed');
+    expect(playground.sandboxError).toBeNull();
+    expect(playground.code).toContain('return False');
+  });
 });
