@@ -74,7 +74,7 @@ export const scoreCommand: Command = {
     progress.finish();
 
     if (report.interrupted) {
-      io.stderr.write(`Interrupted: ${resultsPath} holds the ${report.passed + report.failed} samples scored so far, in file order.\n`);
+      io.stderr.write(`Interrupted: ${resultsPath} holds the first ${report.written} results, in file order.\n`);
       return 130;
     }
     if (lineErrors > MAX_LISTED_LINE_ERRORS) io.stderr.write(`… and ${lineErrors - MAX_LISTED_LINE_ERRORS} more bad lines.\n`);

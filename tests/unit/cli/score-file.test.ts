@@ -185,5 +185,21 @@ describe('scoring a samples file', () => {
     });
     expect(report.interrupted).toBe(true);
     expect(results.map((r) => r['task_id'])).toEqual(humaneval.slice(0, 10).map((p) => p.id));
+    expect(report.written).toBe(10);
+  });
+
+  it('counts, after an interruption, the results written, not those scored but held back behind a line still running', async () => {
+    // Line 1 is slow; lines 2-4 finish first and wait for it, so none of them may be counted as written.
+    const path = samplesFile([sample('HumanEval/0', '    SLOW500\n'), sample('HumanEval/1', 'x'), sample('HumanEval/2', 'x'), sample('HumanEval/3', 'x')]);
+    const controller = new AbortController();
+    const { report, results } = await score(path, {
+      concurrency: 4,
+      signal: controller.signal,
+      onProgress: (done) => {
+        if (done === 3) controller.abort();
+      },
+    });
+    expect(report).toMatchObject({ interrupted: true, passed: 3, written: 0 });
+    expect(results).toEqual([]);
   });
 });
