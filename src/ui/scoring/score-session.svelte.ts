@@ -4,7 +4,7 @@
  * results file. Progress is published a few times a second, not per verdict, so thousands of
  * verdicts cost the page a handful of renders.
  */
-import { canonicalCompletion } from '../../core/benchmarks/canonical.ts';
+import { canonicalCompletion, canonicalStudyCode } from '../../core/benchmarks/canonical.ts';
 import type { BenchmarkId, Problem } from '../../core/benchmarks/problem.ts';
 import type { HarnessMode } from '../../core/harness/outcome.ts';
 import { scoreCompletion } from '../../core/harness/score.ts';
@@ -124,16 +124,19 @@ export class ScoreSession {
     await this.#score(settings);
   }
 
-  /** Scores the problems' own reference solutions: every one should pass in standard mode. */
+  /**
+   * Scores the problems' own reference solutions: every one passes in standard mode. Study mode
+   * puts no prompt before the code, so there each is the whole answer a model would give
+   * (imports, function, body): all pass but the few the study's harness could never pass.
+   */
   async scoreCanonical(problems: readonly Problem[], settings: ScoreSettings) {
     this.#reset(`canonical-${settings.benchmark}.jsonl`, settings);
     this.problemCount = problems.length;
-    this.#samples = problems.map((problem, i) => ({
-      line: i + 1,
-      problem,
-      completion: canonicalCompletion(problem),
-      fields: { task_id: problem.id, completion: canonicalCompletion(problem) },
-    }));
+    const solution = settings.mode === 'study' ? canonicalStudyCode : canonicalCompletion;
+    this.#samples = problems.map((problem, i) => {
+      const completion = solution(problem);
+      return { line: i + 1, problem, completion, fields: { task_id: problem.id, completion } };
+    });
     this.summary = { samples: problems.length, badLines: 0, missingTaskIds: [] };
     await this.#score(settings);
   }

@@ -81,6 +81,24 @@ describe('scoring a samples file', () => {
     expect(session.resultsFile().fileName).toBe('canonical-mbpp.jsonl_results.jsonl');
   });
 
+  it('scores whole reference answers in study mode, where no prompt precedes the code', async () => {
+    const problems = (await loadTestProblems('humaneval')).slice(0, 3);
+    const programs: string[] = [];
+    const sandbox: Sandbox = {
+      run: async (program) => {
+        programs.push(program);
+        return { status: 'passed', durationMs: 1, stdout: '' };
+      },
+      close: async () => undefined,
+    };
+    const session = new ScoreSession(new SandboxHolder(async () => sandbox));
+    await session.scoreCanonical(problems, { ...settings, mode: 'study', workers: 1 });
+    // A bare body (the samples-file completion) at the top of a program is an IndentationError.
+    expect(programs.map((program, i) => program.startsWith(' ') || !program.includes(`def ${problems[i]!.entryPoint}(`))).toEqual([false, false, false]);
+    const written = session.resultsFile().text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+    expect(written[0]?.['completion']).toContain(`def ${problems[0]!.entryPoint}(`);
+  });
+
   it('stops early on cancel and keeps what was scored', async () => {
     const problems = await loadTestProblems('humaneval');
     const session = new ScoreSession(new SandboxHolder(async () => fakeSandbox(2)));
