@@ -4,6 +4,7 @@
  */
 import { canonicalStudyCode } from '../../core/benchmarks/canonical.ts';
 import type { BenchmarkId, Problem } from '../../core/benchmarks/problem.ts';
+import { readTaskId } from '../../core/benchmarks/task-id.ts';
 import { assembleProgram } from '../../core/harness/assemble-program.ts';
 import { limitsFor } from '../../core/harness/limits.ts';
 import type { HarnessMode, Outcome } from '../../core/harness/outcome.ts';
@@ -38,6 +39,17 @@ export function searchProblems(problems: readonly Problem[], query: string): Pro
   const exact = (p: Problem) => p.id.toLowerCase() === needle || String(p.number) === needle || p.entryPoint.toLowerCase() === needle;
   const found = problems.filter((p) => exact(p) || p.id.toLowerCase().includes(needle) || p.entryPoint.toLowerCase().includes(needle));
   return [...found.filter(exact), ...found.filter((p) => !exact(p))];
+}
+
+/**
+ * The problem a link asks for, read as a samples file's task id is (`Mbpp/2`, `MBPP/2` and `2`
+ * all name MBPP task 2); `missing` when the link names something this benchmark does not have.
+ */
+export function requestedProblem(problems: readonly Problem[], benchmark: BenchmarkId, raw: string | null): Problem | 'missing' | null {
+  if (raw === null || raw.trim() === '') return null;
+  const reading = readTaskId(benchmark, raw);
+  const id = reading.kind === 'ok' ? reading.id : raw;
+  return problems.find((p) => p.id === id) ?? 'missing';
 }
 
 export class Playground {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../../src/core/harness/outcome.ts';
 import type { Sandbox, SandboxLimits } from '../../../src/core/ports.ts';
-import { Playground, searchProblems } from '../../../src/ui/playground/playground.svelte.ts';
+import { Playground, requestedProblem, searchProblems } from '../../../src/ui/playground/playground.svelte.ts';
 import { SandboxHolder } from '../../../src/ui/sandbox/sandbox-holder.ts';
 import { loadTestProblem, loadTestProblems } from '../../support/datasets.ts';
 
@@ -123,5 +123,13 @@ describe('problem search', () => {
     expect(playground.run?.outcome.kind).toBe('passed');
     expect(playground.sandboxError).toBeNull();
     expect(playground.code).toContain('return False');
+  });
+
+  it('reads the problem a link asks for as a task id, and says when there is no such problem', async () => {
+    const mbpp = await loadTestProblems('mbpp');
+    for (const raw of ['Mbpp/2', 'MBPP/2', '2', ' 2 ']) expect(requestedProblem(mbpp, 'mbpp', raw)).toMatchObject({ id: 'Mbpp/2' });
+    expect(requestedProblem(mbpp, 'mbpp', 'Mbpp/1')).toBe('missing');
+    expect(requestedProblem(mbpp, 'mbpp', 'HumanEval/2')).toBe('missing');
+    expect(requestedProblem(mbpp, 'mbpp', null)).toBeNull();
   });
 });
