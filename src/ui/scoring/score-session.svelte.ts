@@ -42,6 +42,8 @@ export class ScoreSession {
   problemCount = $state(0);
   /** Why the run could not start or had to stop (an empty file, a broken sandbox). */
   failure = $state<string | null>(null);
+  /** Waiting for Python to start (on a first visit, to download): nothing is scored yet. */
+  starting = $state(false);
   total = $state(0);
   done = $state(0);
   passed = $state(0);
@@ -160,17 +162,21 @@ export class ScoreSession {
     const abort = this.#abort;
     this.total = this.#samples.length;
     this.phase = 'scoring';
-    const started = performance.now();
+    // The clock starts once Python is up: the pace and the time left are the scoring's, not
+    // the first visit's download of Pyodide.
+    let started = performance.now();
     let pending = { done: 0, passed: 0 };
     const publish = () => {
       this.done = pending.done;
       this.passed = pending.passed;
-      this.elapsedMs = performance.now() - started;
+      this.elapsedMs = this.starting ? 0 : performance.now() - started;
       this.revision++;
     };
     const timer = setInterval(publish, PUBLISH_EVERY_MS);
     try {
-      const sandbox = await this.#sandboxes.get(settings.workers);
+      this.starting = true;
+      const sandbox = await this.#sandboxes.get(settings.workers).finally(() => (this.starting = false));
+      started = performance.now();
       await runQueue({
         jobs: this.#samples,
         concurrency: settings.workers,

@@ -99,6 +99,24 @@ describe('scoring a samples file', () => {
     expect(written[0]?.['completion']).toContain(`def ${problems[0]!.entryPoint}(`);
   });
 
+  it('says Python is starting, and keeps the start-up out of the pace and the time taken', async () => {
+    const problems = (await loadTestProblems('humaneval')).slice(0, 5);
+    const startUpMs = 400;
+    const session = new ScoreSession(
+      new SandboxHolder(async () => {
+        await new Promise((resolve) => setTimeout(resolve, startUpMs));
+        return fakeSandbox();
+      }),
+    );
+    const run = session.scoreCanonical(problems, settings);
+    expect(session.starting).toBe(true);
+    await run;
+    expect(session.starting).toBe(false);
+    expect(session.done).toBe(5);
+    // Five instant runs: the time taken is the scoring's, far below the start-up's.
+    expect(session.elapsedMs).toBeLessThan(startUpMs);
+  });
+
   it('stops early on cancel and keeps what was scored', async () => {
     const problems = await loadTestProblems('humaneval');
     const session = new ScoreSession(new SandboxHolder(async () => fakeSandbox(2)));
