@@ -236,9 +236,4 @@ export class ScoreSession {
   retain(): void {
     this.#releaseWhenIdle = false;
   }
-
-  close(): Promise<void> {
-    this.cancel();
-    return this.#sandboxes.close();
-  }
 }
