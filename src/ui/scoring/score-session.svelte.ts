@@ -115,12 +115,14 @@ export class ScoreSession {
       this.lineErrors = errors.slice();
       if (abort?.signal.aborted) {
         this.phase = 'cancelled';
+        this.#releaseIfLeft();
         return;
       }
       this.summary = reader.finish();
     } catch (error) {
       this.lineErrors = errors.slice();
       this.#fail(error);
+      this.#releaseIfLeft();
       return;
     }
     await this.#score(settings);
@@ -195,10 +197,7 @@ export class ScoreSession {
     } finally {
       clearInterval(timer);
       publish();
-      if (this.#releaseWhenIdle) {
-        this.#releaseWhenIdle = false;
-        void this.#sandboxes.close();
-      }
+      this.#releaseIfLeft();
     }
   }
 
@@ -224,6 +223,13 @@ export class ScoreSession {
   #fail(error: unknown) {
     this.failure = error instanceof Error ? error.message : String(error);
     this.phase = 'failed';
+  }
+
+  /** The run has ended: free the workers if the page went away meanwhile. */
+  #releaseIfLeft(): void {
+    if (!this.#releaseWhenIdle) return;
+    this.#releaseWhenIdle = false;
+    void this.#sandboxes.close();
   }
 
   /** Frees the Python workers now, or once the run in flight has ended; the verdicts stay. */

@@ -164,6 +164,25 @@ describe('scoring a samples file', () => {
     expect(session.rows).toHaveLength(3);
   });
 
+  it('frees the workers of an earlier run when the page is left while reading a file with nothing to score', async () => {
+    const problems = await loadTestProblems('humaneval');
+    let closed = 0;
+    const session = new ScoreSession(new SandboxHolder(async () => ({ ...fakeSandbox(), close: async () => void closed++ })));
+    await session.scoreCanonical(problems.slice(0, 2), settings);
+    async function* slowBlankLines() {
+      yield '';
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      yield '';
+    }
+    const reading = session.scoreLines('blank.jsonl', slowBlankLines(), problems, settings);
+    session.release();
+    expect(closed).toBe(0);
+    await reading;
+    expect(session.phase).toBe('failed');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(closed).toBe(1);
+  });
+
   it('stops with the reason when the sandbox cannot start', async () => {
     const problems = await loadTestProblems('humaneval');
     const session = new ScoreSession(new SandboxHolder(async () => Promise.reject(new Error('Pyodide failed to load'))));
