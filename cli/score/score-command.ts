@@ -69,11 +69,12 @@ export const scoreCommand: Command = {
         },
         onProgress: (done, passed) => progress.update(done, passed),
       });
+      // Before the interpreters shut down, so the last pace is the scoring's.
+      progress.finish();
     } finally {
       process.off('SIGINT', onSigint);
       await sandbox.close();
     }
-    progress.finish();
 
     if (report.interrupted) {
       io.stderr.write(`Interrupted: ${resultsPath} holds the first ${report.written} results, in file order.\n`);
