@@ -23,6 +23,8 @@ export function createProgress(total: number, sink: ProgressSink, now: () => num
   const started = now();
   let lastDrawn = -Infinity;
   let last = { done: 0, passed: 0 };
+  /** The figures of the last plain line, so the final line is not printed twice. */
+  let lastPrinted: string | null = null;
 
   const describe = (done: number, passed: number) => {
     const seconds = (now() - started) / 1000;
@@ -38,6 +40,9 @@ export function createProgress(total: number, sink: ProgressSink, now: () => num
       const filled = total === 0 ? width : Math.round((done / total) * width);
       sink.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}\x1b[K${final ? '\n' : ''}`);
     } else {
+      const figures = `${done}/${passed}`;
+      if (final && figures === lastPrinted) return;
+      lastPrinted = figures;
       sink.write(`${describe(done, passed)}\n`);
     }
   };

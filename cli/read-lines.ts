@@ -1,9 +1,13 @@
 /**
  * Reads a text file line by line as a stream, so a samples file of any size costs memory in
  * proportion to its longest accepted line, not to the file. A line longer than the cap is not
- * kept: it is reported by number and the reader moves on to the next line.
+ * kept: it is reported by number and the reader moves on to the next line. A gzip-compressed
+ * file (`samples.jsonl.gz`, which openai/human-eval reads and writes) is decompressed on the way.
  */
-import { createReadStream } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { pipeline, type Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { InputError } from './usage-error.ts';
 
 export type FileLine =
   | { lineNumber: number; text: string }
@@ -47,8 +51,8 @@ export async function* readLines(path: string, maxLineChars = DEFAULT_MAX_LINE_C
     else pieces = [];
   };
 
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 16 })) {
-    yield* absorb(decoder.decode(chunk as Buffer, { stream: true }));
+  for await (const chunk of readBytes(path, 1 << 16)) {
+    yield* absorb(decoder.decode(chunk, { stream: true }));
   }
   yield* absorb(decoder.decode());
   // A last line without a newline still counts; an empty tail after the final newline does not.
@@ -63,10 +67,36 @@ function stripCarriageReturn(line: string): string {
 export async function countLines(path: string): Promise<number> {
   let newlines = 0;
   let last = 10;
-  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
-    const bytes = chunk as Buffer;
+  for await (const bytes of readBytes(path, 1 << 20)) {
     for (let i = bytes.indexOf(10); i !== -1; i = bytes.indexOf(10, i + 1)) newlines++;
     if (bytes.length > 0) last = bytes[bytes.length - 1] as number;
   }
   return newlines + (last === 10 ? 0 : 1);
+}
+
+/** The file's bytes, decompressed when it starts as a gzip file does (by content, not by name). */
+async function* readBytes(path: string, highWaterMark: number): AsyncGenerator<Buffer> {
+  const file = createReadStream(path, { highWaterMark });
+  if (!isGzip(path)) {
+    yield* file as AsyncIterable<Buffer>;
+    return;
+  }
+  const gunzip = createGunzip({ chunkSize: highWaterMark });
+  // pipeline() passes a read error on to the gunzip stream, so the loop below sees it.
+  const bytes: Readable = pipeline(file, gunzip, () => undefined);
+  try {
+    yield* bytes as AsyncIterable<Buffer>;
+  } catch (error) {
+    throw new InputError(`${path} is gzip-compressed but could not be decompressed (${(error as Error).message}); it may be cut short.`);
+  }
+}
+
+function isGzip(path: string): boolean {
+  const head = Buffer.alloc(2);
+  const fd = openSync(path, 'r');
+  try {
+    return readSync(fd, head, 0, 2, 0) === 2 && head[0] === 0x1f && head[1] === 0x8b;
+  } finally {
+    closeSync(fd);
+  }
 }

@@ -2,8 +2,8 @@
  * `feedback-lab score`: a samples file in, `<file>_results.jsonl` and "N passed, M failed" out,
  * as openai/human-eval's evaluate_functional_correctness does, with Pyodide doing the running.
  */
-import { statSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { accessSync, constants, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { BENCHMARK_NAMES } from '../../src/core/benchmarks/task-id.ts';
 import { formatSummaryLine } from '../../src/core/results/samples.ts';
 import type { Sandbox } from '../../src/core/ports.ts';
@@ -30,6 +30,8 @@ export const scoreCommand: Command = {
     const samplesPath = resolve(io.cwd, options.samplesPath);
     assertReadableFile(samplesPath);
     const resultsPath = `${samplesPath}_results.jsonl`;
+    // Before the interpreters start: a results file that cannot be written is known now.
+    assertWritable(resultsPath);
     const dataset = await loadDiskDataset(options.benchmark, datasetSearchDirs(options.datasetsDir, io.env, io.cwd));
 
     const totalLines = await countLines(samplesPath);
@@ -67,14 +69,15 @@ export const scoreCommand: Command = {
         },
         onProgress: (done, passed) => progress.update(done, passed),
       });
+      // Before the interpreters shut down, so the last pace is the scoring's.
+      progress.finish();
     } finally {
       process.off('SIGINT', onSigint);
       await sandbox.close();
     }
-    progress.finish();
 
     if (report.interrupted) {
-      io.stderr.write(`Interrupted: ${resultsPath} holds the ${report.passed + report.failed} samples scored so far, in file order.\n`);
+      io.stderr.write(`Interrupted: ${resultsPath} holds the first ${report.written} results, in file order.\n`);
       return 130;
     }
     if (lineErrors > MAX_LISTED_LINE_ERRORS) io.stderr.write(`… and ${lineErrors - MAX_LISTED_LINE_ERRORS} more bad lines.\n`);
@@ -99,4 +102,19 @@ function assertReadableFile(path: string): void {
     throw new InputError(`Cannot read ${path}: no such file.`);
   }
   if (!isFile) throw new InputError(`${path} is not a file.`);
+}
+
+function assertWritable(path: string): void {
+  let stats;
+  try {
+    stats = statSync(path);
+  } catch {
+    stats = null;
+  }
+  if (stats !== null && !stats.isFile()) throw new InputError(`Cannot write the results to ${path}: something other than a file is there.`);
+  try {
+    accessSync(stats === null ? dirname(path) : path, constants.W_OK);
+  } catch (error) {
+    throw new InputError(`Cannot write the results to ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
 }

@@ -38,6 +38,8 @@ export interface ScoreFileReport {
   badLines: number;
   missingTaskIds: string[];
   interrupted: boolean;
+  /** Result lines in the file: after an interruption, fewer than scored (a result waits for the lines before it). */
+  written: number;
 }
 
 export async function scoreSamplesFile(options: ScoreFileOptions): Promise<ScoreFileReport> {
@@ -50,6 +52,7 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
   let passed = 0;
   let failed = 0;
   let linesDone = 0;
+  let written = 0;
   // Results wait here until every line before them is written, so the file keeps input order.
   const ready = new Map<number, string | null>();
   let nextToWrite = 1;
@@ -60,7 +63,10 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
   const settle = (lineNumber: number, resultLine: string | null) => {
     ready.set(lineNumber, resultLine);
     for (let line = ready.get(nextToWrite); line !== undefined; line = ready.get(nextToWrite)) {
-      if (line !== null) writeSync(output, `${line}\n`);
+      if (line !== null) {
+        writeSync(output, `${line}\n`);
+        written++;
+      }
       ready.delete(nextToWrite);
       nextToWrite++;
     }
@@ -107,7 +113,7 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
   }
   if (broken !== null) throw broken;
 
-  if (signal?.aborted) return { passed, failed, badLines: 0, missingTaskIds: [], interrupted: true };
+  if (signal?.aborted) return { passed, failed, badLines: 0, missingTaskIds: [], interrupted: true, written };
   let summary;
   try {
     summary = reader.finish();
@@ -116,5 +122,5 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
     unlinkSync(options.resultsPath);
     throw new InputError((error as Error).message);
   }
-  return { passed, failed, badLines: summary.badLines, missingTaskIds: summary.missingTaskIds, interrupted: false };
+  return { passed, failed, badLines: summary.badLines, missingTaskIds: summary.missingTaskIds, interrupted: false, written };
 }

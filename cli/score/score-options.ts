@@ -21,7 +21,8 @@ export interface ScoreOptions {
 export const SCORE_USAGE = `Usage: feedback-lab score --benchmark humaneval|mbpp [options] FILE
 
 Scores a samples file (JSONL, one {"task_id", "completion"} per line, as for openai/human-eval
-and EvalPlus) by running every completion against its benchmark's tests in Pyodide.
+and EvalPlus; gzip-compressed too, as FILE.jsonl.gz) by running every completion against its
+benchmark's tests in Pyodide.
 Writes FILE_results.jsonl (the input fields plus "passed" and "result") and prints
 "N passed, M failed" as its last line.
 
@@ -29,8 +30,9 @@ Options:
   -b, --benchmark NAME   humaneval or mbpp (required)
       --mode MODE        standard (default): the official harness's program, prompt included;
                          study: the study's own program, without the HumanEval prompt
-      --timeout S        seconds per completion for every task (default: each task's own
-                         limit, 3 s for most, longer for the few slow canonical solutions)
+      --timeout S        seconds per completion for every task, at most 86400 (default: each
+                         task's own limit, 3 s for most, longer for the few slow canonical
+                         solutions)
       --workers N        Python interpreters run in parallel (default: ${defaultWorkers()})
       --datasets DIR     where HumanEval.jsonl.gz / sanitized-mbpp.json are (default: env
                          DATASETS_DIR, else ./public/datasets, else ../shared/datasets)
@@ -77,11 +79,23 @@ export function parseScoreOptions(argv: readonly string[]): ScoreOptions | null 
   return {
     benchmark,
     mode,
-    timeoutS: values.timeout === undefined ? null : positiveNumber('--timeout', values.timeout, false),
+    timeoutS: values.timeout === undefined ? null : timeoutSeconds(values.timeout),
     workers: values.workers === undefined ? defaultWorkers() : positiveNumber('--workers', values.workers, true),
     datasetsDir: values.datasets ?? null,
     samplesPath: positionals[0] as string,
   };
+}
+
+/**
+ * A day at most: the sandbox's timers cannot wait longer than about 24.8 days, and a larger
+ * limit made every sample time out at once (a "no limit" of 99999999 s).
+ */
+const MAX_TIMEOUT_S = 86_400;
+
+function timeoutSeconds(text: string): number {
+  const seconds = positiveNumber('--timeout', text, false);
+  if (seconds > MAX_TIMEOUT_S) throw new UsageError(`--timeout must be at most ${MAX_TIMEOUT_S} seconds (a day), not "${text}".`);
+  return seconds;
 }
 
 function positiveNumber(flag: string, text: string, integer: boolean): number {

@@ -46,4 +46,23 @@ describe('loading a benchmark in the browser', () => {
     expect(app.errors.filter((e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
     await app.close();
   });
+
+  it('tries the downloads again on request, without a reload (back online)', { timeout: 120_000 }, async () => {
+    const app = await openApp(browser, server);
+    const { page, context } = app;
+    await context.route('**/datasets/sanitized-mbpp.json', (route) => route.fulfill({ status: 404, body: 'Not found' }));
+    await context.route('https://raw.githubusercontent.com/**', (route) => route.abort('internetdisconnected'));
+    await page.goto(`${server.url}#/playground?benchmark=mbpp`);
+    const panel = page.getByRole('alert').filter({ hasText: 'MBPP could not be loaded' });
+    await panel.waitFor({ timeout: 60_000 });
+
+    await context.unroute('**/datasets/sanitized-mbpp.json');
+    await panel.getByRole('button', { name: 'Try the downloads again' }).click();
+    await page.getByRole('status').filter({ hasText: 'MBPP: 427 problems, from this site' }).waitFor({ timeout: 60_000 });
+    await page.getByRole('heading', { name: /Mbpp\/2/ }).waitFor();
+    expect(await panel.count()).toBe(0);
+
+    expect(app.errors.filter((e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
+    await app.close();
+  });
 });

@@ -43,6 +43,14 @@ describe('the Playground in Chromium', () => {
     expect(await result.textContent()).toContain('Every test passed');
     await app.screenshot('playground-passed');
 
+    // A visit to another page and Back keeps the edits and the result.
+    await page.getByRole('link', { name: 'Scoring' }).click();
+    await page.getByRole('heading', { name: 'Scoring' }).waitFor();
+    await page.goBack();
+    await page.getByRole('heading', { name: /HumanEval\/2/ }).waitFor();
+    expect(await editor.inputValue()).toBe(`${problem.prompt}    return number % 1.0\n`);
+    expect(await result.textContent()).toContain('Every test passed');
+
     expect(app.errors).toEqual([]);
     await app.close();
   });
@@ -59,6 +67,12 @@ describe('the Playground in Chromium', () => {
     const failing = await page.locator('pre.tests .failing').allTextContents();
     expect(failing).toHaveLength(1);
     expect(failing[0]).toMatch(/^assert set\(similar_elements/);
+
+    // Links may name a task as samples files do; one that names no task says so.
+    await page.goto(`${server.url}#/playground?benchmark=mbpp&problem=3`);
+    await page.getByRole('heading', { name: /Mbpp\/3/ }).waitFor({ timeout: 60_000 });
+    await page.goto(`${server.url}#/playground?benchmark=humaneval&problem=HumanEval/999`);
+    await page.getByRole('status').filter({ hasText: '“HumanEval/999”, which HumanEval does not have; showing HumanEval/0 instead.' }).waitFor({ timeout: 60_000 });
     expect(app.errors).toEqual([]);
     await app.close();
   });

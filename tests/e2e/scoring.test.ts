@@ -78,7 +78,10 @@ describe('the Scoring page in Chromium', () => {
     await waitForDataset(app, /HumanEval: 164 problems/);
     await page.getByLabel('Samples file').setInputFiles({ name: 'tiny.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(samples) });
 
-    await page.getByText('1 passed, 2 failed').waitFor({ timeout: 120_000 });
+    await page.getByText('1 passed, 2 failed', { exact: true }).waitFor({ timeout: 120_000 });
+    // Screen readers hear the end of the run once, not the counts ticking four times a second.
+    await page.getByRole('status').filter({ hasText: 'Scored tiny.jsonl: 1 passed, 2 failed.' }).waitFor();
+    expect(await page.locator('[role="status"], [aria-live="polite"]').filter({ hasText: /\d+ of \d+ scored|per second/ }).count()).toBe(0);
     const skipped = page.getByRole('region', { name: '2 lines skipped' });
     expect(await skipped.textContent()).toContain('line 2: not valid JSON');
     expect(await skipped.textContent()).toContain('line 4: unknown task id');
@@ -117,6 +120,40 @@ describe('the Scoring page in Chromium', () => {
       { task_id: 'HumanEval/3', completion: '    return False\n', model: 'tiny', result: 'failed: AssertionError: ', passed: false },
     ]);
     expect(Object.keys(written[1]!)).toEqual(['task_id', 'completion', 'model', 'result', 'passed']);
+
+    // A task link opens the Playground; Back finds the verdicts and the filter as they were.
+    await page.getByLabel('Benchmark').selectOption('humaneval');
+    await rowFor('HumanEval/2').getByRole('link').click();
+    await page.getByRole('heading', { name: /HumanEval\/2/ }).waitFor();
+    await page.goBack();
+    await page.getByRole('heading', { name: 'Verdicts for tiny.jsonl' }).waitFor();
+    expect(await page.locator('.summary-line').textContent()).toBe('1 passed, 2 failed');
+    expect(await table.getByRole('row').count()).toBe(2);
+    expect(await rowFor('HumanEval/2').textContent()).toContain('NameError');
+    // …and the page still follows the next run.
+    const again = [
+      JSON.stringify({ task_id: 'HumanEval/0', completion: p0!.canonicalSolution }),
+      JSON.stringify({ task_id: 'HumanEval/2', completion: '    return number % 1.0\n' }),
+      JSON.stringify({ task_id: 'HumanEval/3', completion: '    return False\n' }),
+    ];
+    await page.getByLabel('Samples file').setInputFiles({ name: 'again.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(again.join('\n')) });
+    await page.getByRole('button', { name: 'Download again.jsonl_results.jsonl' }).waitFor({ timeout: 120_000 });
+    expect(await page.locator('.summary-line').textContent()).toBe('2 passed, 1 failed');
+    await page.getByRole('status').filter({ hasText: 'Scored again.jsonl: 2 passed, 1 failed.' }).waitFor();
+    expect(await table.getByRole('row').count()).toBe(4);
+
+    // Looking at MBPP next leaves these HumanEval verdicts, and their numbers, as they were.
+    const missing = page.getByText(/problems have no sample in this file/);
+    expect(await missing.textContent()).toContain('161 of 164 problems');
+    await page.getByLabel('Benchmark').selectOption('mbpp');
+    await waitForDataset(app, /MBPP: 427 problems/);
+    expect(await missing.textContent()).toContain('161 of 164 problems');
+
+    // A file with nothing to score says so, and shows no progress for a run that never started.
+    await page.getByLabel('Samples file').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello\nworld\n') });
+    await page.getByRole('heading', { name: 'Scoring stopped' }).waitFor();
+    expect(await page.getByRole('region', { name: '2 lines skipped' }).textContent()).toContain('No line of this file could be scored.');
+    expect(await page.getByRole('region', { name: 'Progress' }).count()).toBe(0);
 
     expect(app.errors).toEqual([]);
     await app.close();

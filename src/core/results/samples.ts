@@ -120,7 +120,11 @@ export class SampleReader {
     const fields = value as Record<string, unknown>;
     if (!('task_id' in fields)) return 'no "task_id" field.';
     if (typeof fields['completion'] !== 'string') {
-      return 'completion' in fields ? '"completion" is not a string.' : 'no "completion" field.';
+      if ('completion' in fields) return '"completion" is not a string.';
+      // EvalPlus may write a whole program as "solution"; that is a completion here (see assemble-program.ts).
+      return typeof fields['solution'] === 'string'
+        ? 'no "completion" field (it has "solution", as EvalPlus writes; rename that field to "completion" to score it here).'
+        : 'no "completion" field.';
     }
     const rawId = fields['task_id'];
     const reading = readTaskId(this.#benchmark, rawId);

@@ -4,12 +4,14 @@
  */
 import { canonicalStudyCode } from '../../core/benchmarks/canonical.ts';
 import type { BenchmarkId, Problem } from '../../core/benchmarks/problem.ts';
+import { readTaskId } from '../../core/benchmarks/task-id.ts';
 import { assembleProgram } from '../../core/harness/assemble-program.ts';
 import { limitsFor } from '../../core/harness/limits.ts';
 import type { HarnessMode, Outcome } from '../../core/harness/outcome.ts';
 import { toOutcome } from '../../core/harness/to-outcome.ts';
 import type { SandboxLimits } from '../../core/ports.ts';
-import type { SandboxHolder } from '../sandbox/sandbox-holder.ts';
+import { browserSandboxFactory } from '../sandbox/browser-sandbox-factory.ts';
+import { SandboxHolder } from '../sandbox/sandbox-holder.ts';
 
 export interface PlaygroundRun {
   problemId: string;
@@ -39,6 +41,17 @@ export function searchProblems(problems: readonly Problem[], query: string): Pro
   return [...found.filter(exact), ...found.filter((p) => !exact(p))];
 }
 
+/**
+ * The problem a link asks for, read as a samples file's task id is (`Mbpp/2`, `MBPP/2` and `2`
+ * all name MBPP task 2); `missing` when the link names something this benchmark does not have.
+ */
+export function requestedProblem(problems: readonly Problem[], benchmark: BenchmarkId, raw: string | null): Problem | 'missing' | null {
+  if (raw === null || raw.trim() === '') return null;
+  const reading = readTaskId(benchmark, raw);
+  const id = reading.kind === 'ok' ? reading.id : raw;
+  return problems.find((p) => p.id === id) ?? 'missing';
+}
+
 export class Playground {
   benchmark = $state<BenchmarkId>('humaneval');
   mode = $state<HarnessMode>('standard');
@@ -53,6 +66,8 @@ export class Playground {
   #sandboxes: SandboxHolder;
   /** Edits survive switching to another problem and back. */
   #drafts = new Map<string, string>();
+  /** The page went away during a run: free the sandbox when it ends. */
+  #leaveWhenDone = false;
 
   constructor(sandboxes: SandboxHolder) {
     this.#sandboxes = sandboxes;
@@ -76,6 +91,8 @@ export class Playground {
 
   /** Starts Pyodide ahead of the first run, so the first press of Run is not the slow one. */
   warmUp(): void {
+    this.#leaveWhenDone = false;
+    this.sandboxError = null;
     this.#sandboxes.get(1).catch((error: unknown) => (this.sandboxError = messageOf(error)));
   }
 
@@ -101,7 +118,14 @@ export class Playground {
       this.sandboxError = messageOf(error);
     } finally {
       this.running = false;
+      if (this.#leaveWhenDone) this.leave();
     }
+  }
+
+  /** The page went away: free the Python worker (now, or after the run in flight), keep the drafts and the last result. */
+  leave(): void {
+    this.#leaveWhenDone = this.running;
+    if (!this.running) void this.#sandboxes.close();
   }
 
   close(): Promise<void> {
@@ -112,3 +136,11 @@ export class Playground {
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
+
+/**
+ * One playground per tab: the drafts, the harness mode and the last result outlive the page
+ * component, so a visit to another page (or Back to the Scoring page's verdicts) loses no edits.
+ * Made when this module loads, outside any component: deriveds made during a component's set-up
+ * belong to it and go stale once it is destroyed.
+ */
+export const appPlayground = new Playground(new SandboxHolder(browserSandboxFactory));

@@ -2,6 +2,28 @@
  * The lines of a file the user picked, read as a stream: a large samples file never sits in
  * memory as one string, and the page gets a turn between chunks.
  */
+
+/** The two bytes every gzip file starts with. */
+const GZIP_MAGIC = [0x1f, 0x8b];
+
+/**
+ * The lines of a picked samples file. A gzip-compressed one (`samples.jsonl.gz`, which
+ * openai/human-eval reads and writes) is decompressed on the way, recognised by its first bytes
+ * rather than its name.
+ */
+export async function* fileLines(file: Blob): AsyncGenerator<string> {
+  const head = new Uint8Array(await file.slice(0, GZIP_MAGIC.length).arrayBuffer());
+  if (!GZIP_MAGIC.every((byte, i) => head[i] === byte)) {
+    yield* streamLines(file.stream());
+    return;
+  }
+  try {
+    yield* streamLines(file.stream().pipeThrough(new DecompressionStream('gzip')));
+  } catch (error) {
+    throw new Error(`This file is gzip-compressed but could not be decompressed (${(error as Error).message}); it may be cut short.`);
+  }
+}
+
 export async function* streamLines(stream: ReadableStream<Uint8Array<ArrayBuffer>>): AsyncGenerator<string> {
   const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
   let rest = '';

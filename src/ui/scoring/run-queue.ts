@@ -35,3 +35,12 @@ export function pace(done: number, total: number, elapsedMs: number): { perSecon
   const perSecond = (done / elapsedMs) * 1000;
   return { perSecond, etaSeconds: (total - done) / perSecond };
 }
+
+/** "42 s" or "3 min 5 s", rounded up to the whole second; "…" while there is nothing to go on. */
+export function formatDuration(seconds: number | null): string {
+  if (seconds === null || !Number.isFinite(seconds)) return '…';
+  // Round once, then split: rounding the seconds part alone turns 119.4 s into "1 min 60 s".
+  const whole = Math.max(0, Math.ceil(seconds));
+  if (whole < 60) return `${whole} s`;
+  return `${Math.floor(whole / 60)} min ${whole % 60} s`;
+}

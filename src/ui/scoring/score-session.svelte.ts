@@ -4,7 +4,7 @@
  * results file. Progress is published a few times a second, not per verdict, so thousands of
  * verdicts cost the page a handful of renders.
  */
-import { canonicalCompletion } from '../../core/benchmarks/canonical.ts';
+import { canonicalCompletion, canonicalStudyCode } from '../../core/benchmarks/canonical.ts';
 import type { BenchmarkId, Problem } from '../../core/benchmarks/problem.ts';
 import type { HarnessMode } from '../../core/harness/outcome.ts';
 import { scoreCompletion } from '../../core/harness/score.ts';
@@ -38,8 +38,12 @@ export class ScoreSession {
   settings = $state.raw<ScoreSettings | null>(null);
   lineErrors = $state.raw<SampleLineError[]>([]);
   summary = $state.raw<SamplesSummary | null>(null);
+  /** How many problems the scored benchmark has: the page's benchmark may change after the run. */
+  problemCount = $state(0);
   /** Why the run could not start or had to stop (an empty file, a broken sandbox). */
   failure = $state<string | null>(null);
+  /** Waiting for Python to start (on a first visit, to download): nothing is scored yet. */
+  starting = $state(false);
   total = $state(0);
   done = $state(0);
   passed = $state(0);
@@ -52,11 +56,37 @@ export class ScoreSession {
   rate = $derived(pace(this.done, this.total, this.elapsedMs));
   busy = $derived(this.phase === 'reading' || this.phase === 'scoring');
   summaryLine = $derived(formatSummaryLine(this.passed, this.done - this.passed));
+  /**
+   * What a screen reader is told: one sentence when the run starts and one when it ends, never
+   * the counts as they tick (they change four times a second; the progress bar has them).
+   * A failure is announced by its own alert.
+   */
+  announcement = $derived.by(() => {
+    switch (this.phase) {
+      case 'idle':
+      case 'failed':
+        return '';
+      case 'reading':
+        return `Reading ${this.name}…`;
+      case 'scoring':
+        return `Scoring ${this.total} sample${this.total === 1 ? '' : 's'} of ${this.name}…`;
+      case 'done':
+        return `Scored ${this.name}: ${this.summaryLine}.`;
+      case 'cancelled':
+        return `Cancelled after ${this.done} of ${this.total} samples: ${this.summaryLine}.`;
+      default: {
+        const never: never = this.phase;
+        return never;
+      }
+    }
+  });
 
   #sandboxes: SandboxHolder;
   #samples: Sample[] = [];
   #outcomes = new Map<number, VerdictRow['outcome']>();
   #abort: AbortController | null = null;
+  /** Free the sandbox when the run in flight ends: nobody is looking (see release()). */
+  #releaseWhenIdle = false;
 
   constructor(sandboxes: SandboxHolder) {
     this.#sandboxes = sandboxes;
@@ -65,6 +95,7 @@ export class ScoreSession {
   /** Reads the lines of a samples file, then scores it. */
   async scoreLines(name: string, lines: AsyncIterable<string> | Iterable<string>, problems: readonly Problem[], settings: ScoreSettings) {
     this.#reset(name, settings);
+    this.problemCount = problems.length;
     this.phase = 'reading';
     const reader = new SampleReader({ benchmark: settings.benchmark, problems });
     const errors: SampleLineError[] = [];
@@ -84,26 +115,32 @@ export class ScoreSession {
       this.lineErrors = errors.slice();
       if (abort?.signal.aborted) {
         this.phase = 'cancelled';
+        this.#releaseIfLeft();
         return;
       }
       this.summary = reader.finish();
     } catch (error) {
       this.lineErrors = errors.slice();
       this.#fail(error);
+      this.#releaseIfLeft();
       return;
     }
     await this.#score(settings);
   }
 
-  /** Scores the problems' own reference solutions: every one should pass in standard mode. */
+  /**
+   * Scores the problems' own reference solutions: every one passes in standard mode. Study mode
+   * puts no prompt before the code, so there each is the whole answer a model would give
+   * (imports, function, body): all pass but the few the study's harness could never pass.
+   */
   async scoreCanonical(problems: readonly Problem[], settings: ScoreSettings) {
     this.#reset(`canonical-${settings.benchmark}.jsonl`, settings);
-    this.#samples = problems.map((problem, i) => ({
-      line: i + 1,
-      problem,
-      completion: canonicalCompletion(problem),
-      fields: { task_id: problem.id, completion: canonicalCompletion(problem) },
-    }));
+    this.problemCount = problems.length;
+    const solution = settings.mode === 'study' ? canonicalStudyCode : canonicalCompletion;
+    this.#samples = problems.map((problem, i) => {
+      const completion = solution(problem);
+      return { line: i + 1, problem, completion, fields: { task_id: problem.id, completion } };
+    });
     this.summary = { samples: problems.length, badLines: 0, missingTaskIds: [] };
     await this.#score(settings);
   }
@@ -127,17 +164,21 @@ export class ScoreSession {
     const abort = this.#abort;
     this.total = this.#samples.length;
     this.phase = 'scoring';
-    const started = performance.now();
+    // The clock starts once Python is up: the pace and the time left are the scoring's, not
+    // the first visit's download of Pyodide.
+    let started = performance.now();
     let pending = { done: 0, passed: 0 };
     const publish = () => {
       this.done = pending.done;
       this.passed = pending.passed;
-      this.elapsedMs = performance.now() - started;
+      this.elapsedMs = this.starting ? 0 : performance.now() - started;
       this.revision++;
     };
     const timer = setInterval(publish, PUBLISH_EVERY_MS);
     try {
-      const sandbox = await this.#sandboxes.get(settings.workers);
+      this.starting = true;
+      const sandbox = await this.#sandboxes.get(settings.workers).finally(() => (this.starting = false));
+      started = performance.now();
       await runQueue({
         jobs: this.#samples,
         concurrency: settings.workers,
@@ -156,6 +197,7 @@ export class ScoreSession {
     } finally {
       clearInterval(timer);
       publish();
+      this.#releaseIfLeft();
     }
   }
 
@@ -166,6 +208,7 @@ export class ScoreSession {
     this.settings = settings;
     this.lineErrors = [];
     this.summary = null;
+    this.problemCount = 0;
     this.failure = null;
     this.total = 0;
     this.done = 0;
@@ -182,8 +225,21 @@ export class ScoreSession {
     this.phase = 'failed';
   }
 
-  close(): Promise<void> {
-    this.cancel();
-    return this.#sandboxes.close();
+  /** The run has ended: free the workers if the page went away meanwhile. */
+  #releaseIfLeft(): void {
+    if (!this.#releaseWhenIdle) return;
+    this.#releaseWhenIdle = false;
+    void this.#sandboxes.close();
+  }
+
+  /** Frees the Python workers now, or once the run in flight has ended; the verdicts stay. */
+  release(): void {
+    if (this.busy) this.#releaseWhenIdle = true;
+    else void this.#sandboxes.close();
+  }
+
+  /** Keeps the Python workers after the run in flight after all. */
+  retain(): void {
+    this.#releaseWhenIdle = false;
   }
 }

@@ -11,9 +11,14 @@ export class VerdictView {
   descending = $state(false);
   page = $state(0);
 
+  /**
+   * A category narrows failures only: any other choice shows every row of that kind. The page
+   * also calls this with 'all' for each new run, so a category picked in the last run's
+   * summary never hides this run's rows.
+   */
   setFilter(filter: VerdictFilter): void {
     this.filter = filter;
-    if (filter !== 'failed' && filter !== 'all') this.category = null;
+    if (filter !== 'failed') this.category = null;
     this.page = 0;
   }
 

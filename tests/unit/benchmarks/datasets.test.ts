@@ -57,6 +57,14 @@ describe('pinned dataset files', () => {
     expect(message).toContain(`Download the original from ${DATASET_FILES.mbpp.upstreamUrl}`);
   });
 
+  it("name the other benchmark's file when it is picked by mistake, compressed or not", async () => {
+    await expect(decodeDataset('mbpp', await readDatasetBytes('humaneval'), 'HumanEval.jsonl.gz')).rejects.toThrow(
+      /It is the HumanEval file \(HumanEval\.jsonl\.gz\)/,
+    );
+    await expect(decodeDataset('mbpp', await gunzip(await readDatasetBytes('humaneval')))).rejects.toThrow(/It is the HumanEval file/);
+    await expect(decodeDataset('humaneval', await readDatasetBytes('mbpp'))).rejects.toThrow(/It is the MBPP file \(sanitized-mbpp\.json\)/);
+  });
+
   it('say so when a server answered with an HTML page instead of the file', async () => {
     const html = new TextEncoder().encode('<!DOCTYPE html><html><body>app</body></html>');
     await expect(decodeDataset('humaneval', html)).rejects.toThrow(/HTML page, so the file is probably missing/);

@@ -2,8 +2,10 @@ import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, write
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
+import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { scoreSamplesFile, type ScoreFileOptions } from '../../../cli/score/score-file.ts';
+import { countLines } from '../../../cli/read-lines.ts';
 import { InputError } from '../../../cli/usage-error.ts';
 import type { Problem } from '../../../src/core/benchmarks/problem.ts';
 import type { RunResult } from '../../../src/core/harness/outcome.ts';
@@ -125,6 +127,27 @@ describe('scoring a samples file', () => {
     expect(existsSync(`${path}_results.jsonl`)).toBe(false);
   });
 
+  it('reads a gzipped samples file (samples.jsonl.gz, as openai/human-eval does) and writes plain results beside it', async () => {
+    const path = join(dir, 'samples.jsonl.gz');
+    writeFileSync(path, gzipSync([sample('HumanEval/0', 'x', { model: 'm1' }), sample('HumanEval/1', '    FAIL\n'), ''].join('\n')));
+    expect(await countLines(path)).toBe(2);
+    const { report, errors, results } = await score(path);
+    expect(errors).toEqual([]);
+    expect(results).toEqual([
+      { task_id: 'HumanEval/0', completion: 'x', model: 'm1', result: 'passed', passed: true },
+      { task_id: 'HumanEval/1', completion: '    FAIL\n', result: expect.stringMatching(/^failed: /), passed: false },
+    ]);
+    expect(report).toMatchObject({ passed: 1, failed: 1, badLines: 0 });
+  });
+
+  it('says a gzipped file is cut short, rather than scoring its bytes as lines', async () => {
+    const path = join(dir, 'cut.jsonl.gz');
+    writeFileSync(path, gzipSync(humaneval.map((p) => sample(p.id, 'x')).join('\n')).subarray(0, 100));
+    const failure = await score(path).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(InputError);
+    expect((failure as Error).message).toMatch(/cut\.jsonl\.gz is gzip-compressed but could not be decompressed/);
+  });
+
   it('refuses an empty file', async () => {
     const path = samplesFile(['', '   ']);
     await expect(score(path)).rejects.toThrow(/The samples file is empty/);
@@ -162,5 +185,21 @@ describe('scoring a samples file', () => {
     });
     expect(report.interrupted).toBe(true);
     expect(results.map((r) => r['task_id'])).toEqual(humaneval.slice(0, 10).map((p) => p.id));
+    expect(report.written).toBe(10);
+  });
+
+  it('counts, after an interruption, the results written, not those scored but held back behind a line still running', async () => {
+    // Line 1 is slow; lines 2-4 finish first and wait for it, so none of them may be counted as written.
+    const path = samplesFile([sample('HumanEval/0', '    SLOW500\n'), sample('HumanEval/1', 'x'), sample('HumanEval/2', 'x'), sample('HumanEval/3', 'x')]);
+    const controller = new AbortController();
+    const { report, results } = await score(path, {
+      concurrency: 4,
+      signal: controller.signal,
+      onProgress: (done) => {
+        if (done === 3) controller.abort();
+      },
+    });
+    expect(report).toMatchObject({ interrupted: true, passed: 3, written: 0 });
+    expect(results).toEqual([]);
   });
 });

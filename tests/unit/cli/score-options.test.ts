@@ -48,6 +48,9 @@ describe('feedback-lab score options', () => {
   it('rejects timeouts and worker counts that are not positive numbers', () => {
     expect(usageError(['-b', 'mbpp', '--timeout', '0', 'x'])).toMatch(/--timeout must be a positive number, not "0"/);
     expect(usageError(['-b', 'mbpp', '--timeout', 'soon', 'x'])).toMatch(/--timeout/);
+    // A "no limit" this large overflowed the sandbox's timers and timed every sample out at once.
+    expect(usageError(['-b', 'mbpp', '--timeout', '99999999', 'x'])).toMatch(/--timeout must be at most 86400 seconds/);
+    expect(parseScoreOptions(['-b', 'mbpp', '--timeout', '86400', 'x'])?.timeoutS).toBe(86_400);
     expect(usageError(['-b', 'mbpp', '--workers', '1.5', 'x'])).toMatch(/--workers must be a positive whole number/);
     expect(usageError(['-b', 'mbpp', '--workers', '-2', 'x'])).toMatch(/--workers/);
   });

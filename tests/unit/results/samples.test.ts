@@ -66,6 +66,13 @@ describe('parseSamples', () => {
     ]);
   });
 
+  it('says what to do with an EvalPlus "solution" line', () => {
+    const { errors } = parseSamples(`${JSON.stringify({ task_id: 'Mbpp/2', solution: 'def f(): pass' })}\n${line('Mbpp/3')}`, mbpp);
+    expect(errors[0]?.message).toBe(
+      'line 1: no "completion" field (it has "solution", as EvalPlus writes; rename that field to "completion" to score it here).',
+    );
+  });
+
   it('names an MBPP task missing from sanitized MBPP', () => {
     const { errors } = parseSamples(`${line('Mbpp/2')}\n${line('Mbpp/1')}`, mbpp);
     expect(errors).toEqual([

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../../src/core/harness/outcome.ts';
 import type { Sandbox, SandboxLimits } from '../../../src/core/ports.ts';
-import { Playground, searchProblems } from '../../../src/ui/playground/playground.svelte.ts';
+import { Playground, requestedProblem, searchProblems } from '../../../src/ui/playground/playground.svelte.ts';
 import { SandboxHolder } from '../../../src/ui/sandbox/sandbox-holder.ts';
 import { loadTestProblem, loadTestProblems } from '../../support/datasets.ts';
 
@@ -99,5 +99,37 @@ describe('problem search', () => {
     expect(searchProblems(problems, '3')[0]?.id).toBe('HumanEval/3');
     expect(searchProblems(problems, 'humaneval/16')[0]?.id).toBe('HumanEval/16');
     expect(searchProblems(problems, '')).toHaveLength(164);
+  });
+
+  it('frees the Python worker when the page is left, after a run in flight, and keeps the edits', async () => {
+    const problem = await loadTestProblem('humaneval', 'HumanEval/0');
+    let finish: (result: RunResult) => void = () => undefined;
+    let closed = 0;
+    const sandbox: Sandbox = {
+      run: () => new Promise<RunResult>((resolve) => (finish = resolve)),
+      close: async () => void closed++,
+    };
+    const playground = new Playground(new SandboxHolder(async () => sandbox));
+    playground.select(problem);
+    playground.code = 'def has_close_elements(numbers, threshold):\n    return False\n';
+    const run = playground.execute();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    playground.leave();
+    expect(closed).toBe(0);
+    finish({ status: 'passed', durationMs: 1, stdout: '' });
+    await run;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(closed).toBe(1);
+    expect(playground.run?.outcome.kind).toBe('passed');
+    expect(playground.sandboxError).toBeNull();
+    expect(playground.code).toContain('return False');
+  });
+
+  it('reads the problem a link asks for as a task id, and says when there is no such problem', async () => {
+    const mbpp = await loadTestProblems('mbpp');
+    for (const raw of ['Mbpp/2', 'MBPP/2', '2', ' 2 ']) expect(requestedProblem(mbpp, 'mbpp', raw)).toMatchObject({ id: 'Mbpp/2' });
+    expect(requestedProblem(mbpp, 'mbpp', 'Mbpp/1')).toBe('missing');
+    expect(requestedProblem(mbpp, 'mbpp', 'HumanEval/2')).toBe('missing');
+    expect(requestedProblem(mbpp, 'mbpp', null)).toBeNull();
   });
 });

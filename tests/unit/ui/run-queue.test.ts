@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pace, runQueue } from '../../../src/ui/scoring/run-queue.ts';
+import { formatDuration, pace, runQueue } from '../../../src/ui/scoring/run-queue.ts';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
@@ -60,5 +60,15 @@ describe('pace', () => {
   });
   it('has no pace before the first result', () => {
     expect(pace(0, 150, 2_000)).toEqual({ perSecond: null, etaSeconds: null });
+  });
+});
+
+describe('formatDuration', () => {
+  it('never shows 60 seconds past a minute', () => {
+    expect(formatDuration(119.4)).toBe('2 min 0 s');
+    expect(formatDuration(59.2)).toBe('1 min 0 s');
+    expect(formatDuration(61)).toBe('1 min 1 s');
+    expect(formatDuration(7)).toBe('7 s');
+    expect(formatDuration(null)).toBe('…');
   });
 });

@@ -1,8 +1,9 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../../src/core/harness/outcome.ts';
 import type { Sandbox } from '../../../src/core/ports.ts';
 import { SandboxHolder } from '../../../src/ui/sandbox/sandbox-holder.ts';
-import { streamLines } from '../../../src/ui/scoring/file-lines.ts';
+import { fileLines, streamLines } from '../../../src/ui/scoring/file-lines.ts';
 import { ScoreSession, type ScoreSettings } from '../../../src/ui/scoring/score-session.svelte.ts';
 import { loadTestProblems } from '../../support/datasets.ts';
 
@@ -80,6 +81,42 @@ describe('scoring a samples file', () => {
     expect(session.resultsFile().fileName).toBe('canonical-mbpp.jsonl_results.jsonl');
   });
 
+  it('scores whole reference answers in study mode, where no prompt precedes the code', async () => {
+    const problems = (await loadTestProblems('humaneval')).slice(0, 3);
+    const programs: string[] = [];
+    const sandbox: Sandbox = {
+      run: async (program) => {
+        programs.push(program);
+        return { status: 'passed', durationMs: 1, stdout: '' };
+      },
+      close: async () => undefined,
+    };
+    const session = new ScoreSession(new SandboxHolder(async () => sandbox));
+    await session.scoreCanonical(problems, { ...settings, mode: 'study', workers: 1 });
+    // A bare body (the samples-file completion) at the top of a program is an IndentationError.
+    expect(programs.map((program, i) => program.startsWith(' ') || !program.includes(`def ${problems[i]!.entryPoint}(`))).toEqual([false, false, false]);
+    const written = session.resultsFile().text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+    expect(written[0]?.['completion']).toContain(`def ${problems[0]!.entryPoint}(`);
+  });
+
+  it('says Python is starting, and keeps the start-up out of the pace and the time taken', async () => {
+    const problems = (await loadTestProblems('humaneval')).slice(0, 5);
+    const startUpMs = 400;
+    const session = new ScoreSession(
+      new SandboxHolder(async () => {
+        await new Promise((resolve) => setTimeout(resolve, startUpMs));
+        return fakeSandbox();
+      }),
+    );
+    const run = session.scoreCanonical(problems, settings);
+    expect(session.starting).toBe(true);
+    await run;
+    expect(session.starting).toBe(false);
+    expect(session.done).toBe(5);
+    // Five instant runs: the time taken is the scoring's, far below the start-up's.
+    expect(session.elapsedMs).toBeLessThan(startUpMs);
+  });
+
   it('stops early on cancel and keeps what was scored', async () => {
     const problems = await loadTestProblems('humaneval');
     const session = new ScoreSession(new SandboxHolder(async () => fakeSandbox(2)));
@@ -91,6 +128,59 @@ describe('scoring a samples file', () => {
     expect(session.done).toBeGreaterThan(0);
     expect(session.done).toBeLessThan(164);
     expect(session.resultsFile().text.trimEnd().split('\n')).toHaveLength(session.done);
+  });
+
+  it('tells a screen reader when the run starts and ends, not every count as it ticks', async () => {
+    const problems = await loadTestProblems('humaneval');
+    const session = new ScoreSession(new SandboxHolder(async () => fakeSandbox(5)));
+    const heard = new Set<string>();
+    const listen = setInterval(() => heard.add(session.announcement), 2);
+    await session.scoreCanonical(problems.slice(0, 120), settings);
+    clearInterval(listen);
+    heard.add(session.announcement);
+    expect(session.done).toBe(120);
+    expect([...heard].filter(Boolean)).toEqual(['Scoring 120 samples of canonical-humaneval.jsonl…', 'Scored canonical-humaneval.jsonl: 120 passed, 0 failed.']);
+  });
+
+  it('frees the Python workers when the page is left: at once when idle, after the run when one is in flight', async () => {
+    const problems = await loadTestProblems('humaneval');
+    let closed = 0;
+    const session = new ScoreSession(new SandboxHolder(async () => ({ ...fakeSandbox(2), close: async () => void closed++ })));
+    const run = session.scoreCanonical(problems.slice(0, 20), settings);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    session.release();
+    expect(closed).toBe(0);
+    await run;
+    // The run went on while the page was away, and its verdicts stay for when it comes back.
+    expect(session.phase).toBe('done');
+    expect(session.done).toBe(20);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(closed).toBe(1);
+
+    await session.scoreCanonical(problems.slice(0, 3), settings);
+    session.release();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(closed).toBe(2);
+    expect(session.rows).toHaveLength(3);
+  });
+
+  it('frees the workers of an earlier run when the page is left while reading a file with nothing to score', async () => {
+    const problems = await loadTestProblems('humaneval');
+    let closed = 0;
+    const session = new ScoreSession(new SandboxHolder(async () => ({ ...fakeSandbox(), close: async () => void closed++ })));
+    await session.scoreCanonical(problems.slice(0, 2), settings);
+    async function* slowBlankLines() {
+      yield '';
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      yield '';
+    }
+    const reading = session.scoreLines('blank.jsonl', slowBlankLines(), problems, settings);
+    session.release();
+    expect(closed).toBe(0);
+    await reading;
+    expect(session.phase).toBe('failed');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(closed).toBe(1);
   });
 
   it('stops with the reason when the sandbox cannot start', async () => {
@@ -115,5 +205,37 @@ describe('reading a picked file line by line', () => {
     const lines: string[] = [];
     for await (const line of streamLines(stream)) lines.push(line);
     expect(lines).toEqual(['{"a":1}', '{"b":"é"}\r', '', 'last']);
+  });
+});
+
+describe('reading a picked samples file', () => {
+  const text = '{"task_id": "HumanEval/0", "completion": "    return True\\n"}\n{"task_id": "HumanEval/1", "completion": ""}\n';
+
+  async function linesOf(file: Blob): Promise<string[]> {
+    const lines: string[] = [];
+    for await (const line of fileLines(file)) lines.push(line);
+    return lines;
+  }
+
+  it('reads a plain file as it is', async () => {
+    expect(await linesOf(new Blob([text]))).toEqual(text.trimEnd().split('\n'));
+  });
+
+  it('decompresses a gzipped one (samples.jsonl.gz, as openai/human-eval reads), whatever its name', async () => {
+    expect(await linesOf(new Blob([gzipSync(text)]))).toEqual(text.trimEnd().split('\n'));
+  });
+
+  it('says a gzip file is cut short instead of scoring its bytes as lines', async () => {
+    const cut = gzipSync(text.repeat(50)).subarray(0, 60);
+    await expect(linesOf(new Blob([cut]))).rejects.toThrow(/gzip-compressed but could not be decompressed/);
+  });
+
+  it('scores the samples of a gzipped file', async () => {
+    const problems = await loadTestProblems('humaneval');
+    const session = new ScoreSession(new SandboxHolder(async () => fakeSandbox()));
+    await session.scoreLines('samples.jsonl.gz', fileLines(new Blob([gzipSync(text)])), problems, settings);
+    expect(session.lineErrors).toEqual([]);
+    expect(session.summaryLine).toBe('2 passed, 0 failed');
+    expect(session.resultsFile().fileName).toBe('samples.jsonl.gz_results.jsonl');
   });
 });
