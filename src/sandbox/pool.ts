@@ -112,6 +112,13 @@ function watchdogResult(handle: WorkerHandle, limits: SandboxLimits, durationMs:
   return { status: 'timeout', durationMs, limitMs: limits.timeoutMs, stdout: '' };
 }
 
+/**
+ * Timers take at most 2^31 - 1 ms (24.8 days); a longer delay overflows and fires at once, which
+ * would time out every program given a "no limit" timeout. Longer limits wait that long.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+const timerDelay = (ms: number): number => Math.min(ms, MAX_TIMER_MS);
+
 export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): PooledSandbox {
   if (!(options.workers >= 1)) throw new Error(`A sandbox needs at least one worker, got ${options.workers}.`);
   const spareCount = options.spares ?? 0;
@@ -251,12 +258,12 @@ export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): Poo
       pump();
     };
     slot.finish = finish;
-    if (slot.worker.info?.interrupt === 'shared-buffer') timers.push(setTimeout(() => handle.interrupt(), job.limits.timeoutMs));
+    if (slot.worker.info?.interrupt === 'shared-buffer') timers.push(setTimeout(() => handle.interrupt(), timerDelay(job.limits.timeoutMs)));
     timers.push(
       setTimeout(() => {
         const durationMs = performance.now() - startedAt;
         finish(watchdogResult(handle, job.limits, durationMs), 'watchdog: no answer by the deadline');
-      }, job.limits.timeoutMs + graceMs),
+      }, timerDelay(job.limits.timeoutMs + graceMs)),
     );
     handle.run(job.program, job.limits).then(
       (report) => finish(report.result, report.recycle),
@@ -277,6 +284,7 @@ export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): Poo
   return {
     run(program, limits) {
       if (closed) return Promise.reject(new Error('The sandbox is closed.'));
+      if (!(limits.timeoutMs > 0)) return Promise.reject(new Error(`A time limit must be a positive number of ms, got ${limits.timeoutMs}.`));
       if (broken) return Promise.reject(broken);
       return new Promise<RunResult>((resolve, reject) => {
         queue.push({ program, limits, resolve, reject });

@@ -149,6 +149,19 @@ def interruptible_sleep(c_sleep, monotonic):
     return sleep
 
 
+def silence_install_advice():
+    """Pyodide adds a note to "No module named 'numpy'" on how to install the package in Pyodide
+    (or that tkinter is left out of it). CPython says no more than the first line, and a model
+    refining its code from the error must not be sent to micropip. The note is added only for
+    names in these two tables. Called before the bridges are cut, which drops the module from
+    sys.modules: importing it again then would make a copy Pyodide does not use."""
+    import sys
+    hook = sys.modules.get('_pyodide._importhook')
+    if hook is not None:
+        hook.REPODATA_PACKAGES_IMPORT_TO_PACKAGE_NAME = {}
+        hook.STDLIBS = frozenset()
+
+
 def behave_like_a_script():
     """Undoes what Pyodide changes for the browser's sake, where a script would notice."""
     import sys

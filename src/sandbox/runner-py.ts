@@ -41,6 +41,7 @@ def install(config_json):
     format_exception_only = traceback.format_exception_only
     report = {}
 
+    silence_install_advice()
     is_blocked, is_js_class = cut_bridges(config['blockedModules'], config['verify'], report)
     behave_like_a_script()
     excepthook_globals = install_excepthook()

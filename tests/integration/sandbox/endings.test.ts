@@ -88,8 +88,12 @@ describe('interrupts and hangs', () => {
   });
 
   it('sleeps as long as asked within the limit, and rejects what CPython rejects', async () => {
-    const slept = await run('import time\nstart = time.monotonic()\ntime.sleep(0.3)\nprint(round(time.monotonic() - start, 1))');
-    expect(slept).toMatchObject({ status: 'passed', stdout: '0.3\n' });
+    const slept = await run('import time\nstart = time.monotonic()\ntime.sleep(0.3)\nprint(time.monotonic() - start)');
+    expect(slept).toMatchObject({ status: 'passed' });
+    // At least as long as asked; the upper bound only has to tell "slept" from "waited for the limit".
+    const seconds = Number(slept.status === 'passed' ? slept.stdout : NaN);
+    expect(seconds).toBeGreaterThanOrEqual(0.3);
+    expect(seconds).toBeLessThan(1.2);
     expect(expectError(await run('import time\ntime.sleep(-1)'), 'ValueError').message).toBe('sleep length must be non-negative');
     expectError(await run('import time\ntime.sleep("1")'), 'TypeError');
     expect(await run('import time\nassert time.sleep.__name__ == "sleep" and time.sleep(0) is None')).toMatchObject({ status: 'passed' });
@@ -127,6 +131,12 @@ describe('exhaustion', () => {
     expect(result.traceback).toContain('[Previous line repeated');
     expect(await run('def g(n):\n    return n if n == 0 else g(n - 1)\nassert g(500) == 0')).toMatchObject({ status: 'passed' });
     expect(sandbox.stats().respawns).toBe(before);
+  });
+
+  it.each(['numpy', 'scipy.stats', 'tkinter'])("import %s fails as in CPython, without Pyodide's install advice", async (name) => {
+    const result = expectError(await run(`import ${name}`), 'ModuleNotFoundError');
+    expect(result.message).toBe(`No module named '${name.split('.')[0]}'`);
+    expect(result.traceback).not.toMatch(/micropip|Pyodide/);
   });
 
   it('a recursion past a raised limit is a RecursionError with the middle of its traceback cut, not a timeout', async () => {

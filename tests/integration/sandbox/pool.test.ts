@@ -127,6 +127,15 @@ describe('the pool, with scripted workers', () => {
     await pool.close();
   });
 
+  it('waits out a limit too long for a timer (a "no limit" of years) instead of timing out at once', async () => {
+    const fleet = scriptedFleet();
+    const pool = createSandboxPool(fleet.spawn, { workers: 1 });
+    expect(await pool.run('slow but fine', { ...limits, timeoutMs: 1e12 })).toMatchObject({ status: 'passed' });
+    await expect(pool.run('x', { ...limits, timeoutMs: Number.NaN })).rejects.toThrow(/time limit must be a positive number/);
+    await expect(pool.run('x', { ...limits, timeoutMs: 0 })).rejects.toThrow(/time limit must be a positive number/);
+    await pool.close();
+  });
+
   it('turns a worker that dies into a crash and goes on with a new one', async () => {
     const fleet = scriptedFleet();
     const pool = createSandboxPool(fleet.spawn, { workers: 1 });
