@@ -49,6 +49,26 @@ async function press(app: AppPage, key: string, kind: string, shot: string): Pro
   await app.screenshot(`presenter-${shot}`);
 }
 
+/**
+ * Boxes in the presenter that reach past the window (those inside a scrolling or clipping box
+ * are that box's business): what a projector would cut off.
+ */
+async function spillsPastWindow(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const root = document.querySelector('.presenter');
+    if (!root) return ['no presenter'];
+    const clipped = (el: Element) => {
+      for (let up = el.parentElement; up && up !== root; up = up.parentElement) if (getComputedStyle(up).overflowX !== 'visible') return true;
+      return false;
+    };
+    return [...root.querySelectorAll('*')].flatMap((el) => {
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || clipped(el) || (box.left >= -1 && box.right <= innerWidth + 1)) return [];
+      return [`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} spans ${Math.round(box.left)}–${Math.round(box.right)}px`];
+    });
+  });
+}
+
 async function verdicts(page: Page): Promise<string[]> {
   return page.locator('article.scene ol.tests li.assert').evaluateAll((items) => items.map((li) => li.getAttribute('data-verdict') ?? ''));
 }
@@ -111,6 +131,58 @@ describe('the presenter in Chromium', () => {
     expect(app.errors).toEqual([]);
     await app.close();
   });
+
+  it('keeps Tab inside the presenter: the app header hidden under it takes no focus, and comes back on leaving', { timeout: 120_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/presenter?source=demo&demo=name-error&speed=step' });
+    const { page } = app;
+    await page.getByRole('button', { name: 'Start' }).waitFor({ timeout: 60_000 });
+    const focusedInPresenter = () => page.evaluate(() => document.activeElement?.closest('.presenter') !== null);
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press('Tab');
+      expect(await focusedInPresenter(), `Tab ${i + 1} on the setup`).toBe(true);
+    }
+    await page.getByRole('button', { name: 'Start' }).click();
+    await waitForScene(page, 'problem', 60_000);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press('Tab');
+      expect(await focusedInPresenter(), `Tab ${i + 1} on the stage`).toBe(true);
+    }
+    expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
+    await page.getByRole('button', { name: /Back to the setup/ }).click();
+    await page.getByRole('link', { name: '← Feedback Lab' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  for (const [width, height, colorScheme] of [
+    [1024, 768, 'light'],
+    [800, 600, 'dark'],
+  ] as const) {
+    it(`fits ${width}×${height} (${colorScheme}) at every step of every demo`, { timeout: 180_000 }, async () => {
+      const app = await openApp(browser, server, { colorScheme, hash: '#/presenter' });
+      const { page } = app;
+      await page.setViewportSize({ width, height });
+      for (const demo of ['name-error', 'syntax-error', 'assertion-error']) {
+        await page.goto(`${server.url}#/presenter?source=demo&demo=${demo}&speed=step&autostart=1`);
+        await page.reload();
+        await waitForScene(page, 'problem', 60_000);
+        for (let step = 0; ; step++) {
+          if (step > 20) throw new Error('Too many steps.');
+          const kind = await sceneKind(page);
+          expect(await spillsPastWindow(page), `${demo}, step ${step} (${kind})`).toEqual([]);
+          await app.screenshot(`presenter-${width}x${height}-${demo}-${String(step).padStart(2, '0')}-${kind}`);
+          if (kind === 'verdict') break;
+          const dots = await page.locator('.strip .dot').count();
+          await page.keyboard.press('ArrowRight');
+          await page.waitForFunction((n) => document.querySelectorAll('.strip .dot').length > n || document.querySelector('article.scene')?.getAttribute('data-scene') === 'verdict', dots);
+        }
+      }
+      expect(app.errors).toEqual([]);
+      await app.close();
+    });
+  }
 
   it('plays the AssertionError demo in time, in dark, pausing on space and resuming', { timeout: 180_000 }, async () => {
     const app = await openApp(browser, server, { hash: '#/presenter?demo=assertion-error&speed=4&autostart=1', colorScheme: 'dark' });
