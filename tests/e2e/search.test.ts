@@ -10,12 +10,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Download, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
-import { importSearchFile } from '../../src/core/results/search-file.ts';
+import { buildSearchFile, exportSearchFile, importSearchFile } from '../../src/core/results/search-file.ts';
+import { MemorySearchStore } from '../../src/core/search/memory-search-store.ts';
+import { runSearch } from '../../src/core/search/run-search.ts';
 import type { SearchEvaluationRecord } from '../../src/core/search/search-record.ts';
 import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
 import type { FakeOpenAIServer } from '../support/fake-openai-server.ts';
 import { openWithSavedEndpoint, saveEndpointOnModelsPage } from '../support/saved-endpoint.ts';
 import { SCRIPTED_MODEL, SCRIPTED_PROBLEM_IDS, startScriptedServer } from '../support/scripted-study.ts';
+import { PROBLEMS, fakeWorld, searchSetup } from '../unit/search/run-search-fixtures.ts';
 
 const POPULATION = 4;
 const GENERATIONS = 2;
@@ -156,6 +159,34 @@ describe('the Search page in Chromium', () => {
     expect(doc.evaluations.filter((e) => e.kind === 'validation')).toHaveLength(SCRIPTED_PROBLEM_IDS.length);
     expect(doc.config.models['llama3.2:3b']).toEqual({ engine: 'openai', id: SCRIPTED_MODEL, baseUrl: endpoint.url });
 
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('names the search on show in the address, so a reload opens that same search', async () => {
+    // Two finished searches as files, run in Node on the unit tests' fake model and sandbox.
+    const files = await Promise.all(
+      (['A', 'B'] as const).map(async (letter) => {
+        const setup = { ...searchSetup({ budget: { maxGenerations: 1, maxWallMs: null, maxTokens: null } }, { id: `search-shown-${letter}` }), name: `Stored search ${letter}` };
+        const world = fakeWorld();
+        const store = new MemorySearchStore();
+        await runSearch(setup, PROBLEMS, { model: world.model, sandbox: world.sandbox, searchStore: store, now: () => 0 });
+        const doc = buildSearchFile((await store.loadSearch(setup.id))!, new Date('2026-05-02T12:00:00Z'));
+        return { name: `${letter}.json`, mimeType: 'application/json', buffer: Buffer.from(await exportSearchFile(doc, { gzip: false })) };
+      }),
+    );
+    const app = await openApp(browser, server, { hash: '#/search' });
+    const { page } = app;
+    await page.getByLabel(/Import search files/).setInputFiles(files);
+    const card = (letter: string) => page.locator('article.search', { has: page.getByRole('heading', { name: `Stored search ${letter}` }) });
+    await card('B').waitFor();
+    for (const letter of ['A', 'B', 'A']) {
+      await card(letter).getByRole('button', { name: 'Show', exact: true }).click();
+      await page.locator('#search-run-title', { hasText: `Stored search ${letter}` }).waitFor();
+      expect(page.url()).toContain(`#/search?sid=search-shown-${letter}`);
+      await page.reload();
+      await page.locator('#search-run-title', { hasText: `Stored search ${letter}` }).waitFor();
+    }
     expect(app.errors).toEqual([]);
     await app.close();
   });

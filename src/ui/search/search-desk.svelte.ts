@@ -107,8 +107,7 @@ export class SearchDesk {
       const dataset = await this.#loaded(draft.benchmark);
       const setup = createSearchSetup(draft, { id: newSearchId(), created: new Date().toISOString(), problems: dataset.problems, datasetSha256: dataset.sha256 });
       await this.#launch(setup, dataset);
-      this.#handledAddress = setup.id;
-      history.replaceState(history.state, '', `#/search?sid=${encodeURIComponent(setup.id)}`);
+      this.#putInAddress(setup.id);
     });
   }
 
@@ -120,7 +119,10 @@ export class SearchDesk {
     }
     const { store } = await appSearchStores();
     const stored = await store.loadSearch(searchId);
-    if (stored) this.view = new SearchView(stored);
+    if (stored) {
+      this.view = new SearchView(stored);
+      this.#putInAddress(searchId);
+    }
     this.notice = null;
   }
 
@@ -132,6 +134,7 @@ export class SearchDesk {
       if (!stored) throw new Error('This search is no longer stored here.');
       const dataset = await this.#checkedDataset(stored);
       await this.#launch(stored.setup, dataset);
+      this.#putInAddress(searchId);
     });
   }
 
@@ -144,6 +147,7 @@ export class SearchDesk {
       const dataset = await this.#checkedDataset(stored);
       await store.saveState(searchId, withBudget(currentState(stored), budget));
       await this.#launch(stored.setup, dataset);
+      this.#putInAddress(searchId);
     });
   }
 
@@ -239,6 +243,12 @@ export class SearchDesk {
     } finally {
       this.starting = false;
     }
+  }
+
+  /** The address names the search on show, so a reload (or a bookmark) opens that one. */
+  #putInAddress(searchId: string): void {
+    this.#handledAddress = searchId;
+    history.replaceState(history.state, '', `#/search?sid=${encodeURIComponent(searchId)}`);
   }
 
   #runningHere(): ReadonlySet<string> {
