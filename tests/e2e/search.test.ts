@@ -165,12 +165,17 @@ describe('the Search page in Chromium', () => {
 
   it('names the search on show in the address, so a reload opens that same search', async () => {
     // Two finished searches as files, run in Node on the unit tests' fake model and sandbox.
+    // B is stopped part-way through its first generation.
     const files = await Promise.all(
       (['A', 'B'] as const).map(async (letter) => {
         const setup = { ...searchSetup({ budget: { maxGenerations: 1, maxWallMs: null, maxTokens: null } }, { id: `search-shown-${letter}` }), name: `Stored search ${letter}` };
         const world = fakeWorld();
         const store = new MemorySearchStore();
-        await runSearch(setup, PROBLEMS, { model: world.model, sandbox: world.sandbox, searchStore: store, now: () => 0 });
+        const stop = new AbortController();
+        const onEvaluation = () => {
+          if (letter === 'B') stop.abort();
+        };
+        await runSearch(setup, PROBLEMS, { model: world.model, sandbox: world.sandbox, searchStore: store, now: () => 0 }, { signal: stop.signal, onEvaluation });
         const doc = buildSearchFile((await store.loadSearch(setup.id))!, new Date('2026-05-02T12:00:00Z'));
         return { name: `${letter}.json`, mimeType: 'application/json', buffer: Buffer.from(await exportSearchFile(doc, { gzip: false })) };
       }),
@@ -187,6 +192,11 @@ describe('the Search page in Chromium', () => {
       await page.reload();
       await page.locator('#search-run-title', { hasText: `Stored search ${letter}` }).waitFor();
     }
+    // The stopped search's unfinished generation is not said to be running.
+    await card('B').getByRole('button', { name: 'Show', exact: true }).click();
+    await page.locator('#search-run-title', { hasText: 'Stored search B' }).waitFor();
+    expect(await page.locator('.run .phase').textContent()).not.toMatch(/Running/);
+    expect(await page.locator('table.cost tbody tr').allTextContents()).toEqual([expect.stringMatching(/^0 \(unfinished\)/)]);
     expect(app.errors).toEqual([]);
     await app.close();
   });
