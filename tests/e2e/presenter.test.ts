@@ -156,6 +156,21 @@ describe('the presenter in Chromium', () => {
     await app.close();
   });
 
+  it('gives the keys back to the show once a speed is picked in the toolbar', { timeout: 120_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/presenter?source=demo&demo=name-error&speed=8&autostart=1' });
+    const { page } = app;
+    await waitForScene(page, 'problem', 60_000);
+    const speed = page.getByLabel('Replay speed');
+    await speed.focus();
+    await speed.selectOption('step');
+    await page.keyboard.press('r');
+    await waitForScene(page, 'problem');
+    await press(app, 'ArrowRight', 'generation', 'speed-picked-then-next');
+    await press(app, 'PageDown', 'execution', 'speed-picked-then-clicker');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   for (const [width, height, colorScheme] of [
     [1024, 768, 'light'],
     [800, 600, 'dark'],
