@@ -171,6 +171,23 @@ describe('the presenter in Chromium', () => {
     await app.close();
   });
 
+  it('does not start a link it cannot read whole: it stays on the setup and says what is wrong', { timeout: 120_000 }, async () => {
+    for (const [query, problem] of [
+      ['source=endpoint&endpoint=not%20a%20url&model=fake-model&problem=HumanEval/0&autostart=1', /endpoint:/],
+      ['source=demo&demo=no-such-demo&speed=step&autostart=1', /demo=no-such-demo is not a built-in demo/],
+    ] as const) {
+      const app = await openApp(browser, server, { hash: `#/presenter?${query}` });
+      const { page } = app;
+      await page.getByRole('button', { name: 'Start' }).waitFor({ timeout: 60_000 });
+      await page.locator('.presenter li', { hasText: problem }).waitFor();
+      await page.waitForTimeout(1000);
+      expect(await scene(page).count(), query).toBe(0);
+      expect(await page.locator('.presenter li', { hasText: problem }).count()).toBe(1);
+      expect(app.errors).toEqual([]);
+      await app.close();
+    }
+  });
+
   for (const [width, height, colorScheme] of [
     [1024, 768, 'light'],
     [800, 600, 'dark'],
