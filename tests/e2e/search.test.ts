@@ -67,6 +67,20 @@ async function download(page: Page, click: () => Promise<void>): Promise<Buffer>
   return readFileSync(await file.path());
 }
 
+/** A one-generation search run in Node on the unit tests' fake model and sandbox, as a file to import. */
+async function storedSearchFile(letter: string, stopEarly: boolean): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
+  const setup = { ...searchSetup({ budget: { maxGenerations: 1, maxWallMs: null, maxTokens: null } }, { id: `search-shown-${letter}` }), name: `Stored search ${letter}` };
+  const world = fakeWorld();
+  const store = new MemorySearchStore();
+  const stop = new AbortController();
+  const onEvaluation = () => {
+    if (stopEarly) stop.abort();
+  };
+  await runSearch(setup, PROBLEMS, { model: world.model, sandbox: world.sandbox, searchStore: store, now: () => 0 }, { signal: stop.signal, onEvaluation });
+  const doc = buildSearchFile((await store.loadSearch(setup.id))!, new Date('2026-05-02T12:00:00Z'));
+  return { name: `${letter}.json`, mimeType: 'application/json', buffer: Buffer.from(await exportSearchFile(doc, { gzip: false })) };
+}
+
 const isGeneratorRequest = (request: FakeOpenAIServer['requests'][number]) =>
   !(request.messages.find((m) => m.role === 'user')?.content ?? '').includes(FEEDBACK_HEADING);
 
@@ -164,22 +178,8 @@ describe('the Search page in Chromium', () => {
   });
 
   it('names the search on show in the address, so a reload opens that same search', async () => {
-    // Two finished searches as files, run in Node on the unit tests' fake model and sandbox.
-    // B is stopped part-way through its first generation.
-    const files = await Promise.all(
-      (['A', 'B'] as const).map(async (letter) => {
-        const setup = { ...searchSetup({ budget: { maxGenerations: 1, maxWallMs: null, maxTokens: null } }, { id: `search-shown-${letter}` }), name: `Stored search ${letter}` };
-        const world = fakeWorld();
-        const store = new MemorySearchStore();
-        const stop = new AbortController();
-        const onEvaluation = () => {
-          if (letter === 'B') stop.abort();
-        };
-        await runSearch(setup, PROBLEMS, { model: world.model, sandbox: world.sandbox, searchStore: store, now: () => 0 }, { signal: stop.signal, onEvaluation });
-        const doc = buildSearchFile((await store.loadSearch(setup.id))!, new Date('2026-05-02T12:00:00Z'));
-        return { name: `${letter}.json`, mimeType: 'application/json', buffer: Buffer.from(await exportSearchFile(doc, { gzip: false })) };
-      }),
-    );
+    // Two searches as files; B is stopped part-way through its first generation.
+    const files = await Promise.all([storedSearchFile('A', false), storedSearchFile('B', true)]);
     const app = await openApp(browser, server, { hash: '#/search' });
     const { page } = app;
     await page.getByLabel(/Import search files/).setInputFiles(files);
@@ -197,6 +197,45 @@ describe('the Search page in Chromium', () => {
     await page.locator('#search-run-title', { hasText: 'Stored search B' }).waitFor();
     expect(await page.locator('.run .phase').textContent()).not.toMatch(/Running/);
     expect(await page.locator('table.cost tbody tr').allTextContents()).toEqual([expect.stringMatching(/^0 \(unfinished\)/)]);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('keeps the search running here on show when Back leads to the address of another one', async () => {
+    const app = await openApp(browser, server, { hash: '#/models' });
+    const { page } = app;
+    await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
+    await openWithSavedEndpoint(page, 'Search', endpoint.url);
+    await page.getByLabel(/Import search files/).setInputFiles([await storedSearchFile('C', false)]);
+    const stored = page.locator('article.search', { has: page.getByRole('heading', { name: 'Stored search C' }) });
+    await stored.getByRole('button', { name: 'Show', exact: true }).click();
+    await expect.poll(() => page.url()).toContain('sid=search-shown-C');
+
+    // A new search, from the main navigation, started: its id replaces the address's.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Search' }).click();
+    const form = page.locator('section.new');
+    await form.getByLabel('Search name (optional)').fill('Running search');
+    await form.getByLabel('Problem pool').selectOption('ids');
+    await form.getByLabel('Problem ids').fill(SCRIPTED_PROBLEM_IDS.map((id) => id.split('/')[1]).join(', '));
+    await form.getByLabel('Population').fill(String(POPULATION));
+    await form.getByLabel('Generations').fill(String(GENERATIONS));
+    await form.getByLabel('Subset size').fill(String(SUBSET));
+    await form.getByRole('button', { name: 'Start search' }).click();
+    await page.getByRole('button', { name: 'Stop' }).waitFor({ timeout: 60_000 });
+    const running = page.url();
+
+    // Back: the address of the search shown before. The running one stays on show, with its controls.
+    await page.goBack();
+    await page.waitForTimeout(1000);
+    expect(await page.locator('#search-run-title').textContent()).toBe('Running search');
+    await page.getByRole('button', { name: 'Stop' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Start search' }).isDisabled()).toBe(true);
+    expect(page.url()).toBe(running);
+    // Stopped, it stays on show (the older address does not take over once nothing runs).
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.locator('.run .phase', { hasText: /^Stopped$/ }).waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(500);
+    expect(await page.locator('#search-run-title').textContent()).toBe('Running search');
     expect(app.errors).toEqual([]);
     await app.close();
   });

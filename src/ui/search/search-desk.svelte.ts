@@ -76,7 +76,15 @@ export class SearchDesk {
     const sid = query?.get('sid');
     if (!sid || this.#handledAddress === sid) return;
     this.#handledAddress = sid;
-    if (this.view?.setup.id === sid && this.view.busy) return;
+    if (this.view?.busy) {
+      // Back or a bookmark to another search while one runs here: showing that one would take
+      // the running search's Pause and Stop off the page and let a second search start beside it.
+      if (this.view.setup.id !== sid) {
+        this.errors = ['A search is running in this tab: stop it, or wait for it to finish, before opening another.'];
+        this.#putInAddress(this.view.setup.id);
+      }
+      return;
+    }
     await this.visit();
     const { store } = await appSearchStores();
     const stored = await store.loadSearch(sid);
