@@ -224,6 +224,25 @@ describe('the Search page in Chromium', () => {
     await page.getByRole('button', { name: 'Stop' }).waitFor({ timeout: 60_000 });
     const running = page.url();
 
+    // While it runs, a screen reader hears the phase, not every new token count and second.
+    const announced = await page.evaluate(async () => {
+      const panel = document.querySelector('section.run');
+      const live = [...(panel?.querySelectorAll('[role="status"], [aria-live]:not([aria-live="off"])') ?? [])];
+      const read = (els: Element[]) => els.map((el) => el.textContent).join('|');
+      const figures = panel?.querySelector('.figures');
+      const texts = { live: new Set([read(live)]), shown: new Set([figures?.textContent ?? '']) };
+      const observer = new MutationObserver(() => {
+        texts.live.add(read(live));
+        texts.shown.add(figures?.textContent ?? '');
+      });
+      if (panel) observer.observe(panel, { subtree: true, childList: true, characterData: true });
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      observer.disconnect();
+      return { live: texts.live.size, shown: texts.shown.size };
+    });
+    expect(announced.shown).toBeGreaterThan(2);
+    expect(announced.live).toBe(1);
+
     // Back: the address of the search shown before. The running one stays on show, with its controls.
     await page.goBack();
     await page.waitForTimeout(1000);
