@@ -288,6 +288,14 @@ describe('the presenter in Chromium', () => {
     await page.getByRole('dialog').waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Restart (R)' }).click();
     await waitForScene(page, 'problem');
+    // The help opened by key from a toolbar button gives focus back to that button when it closes.
+    await page.getByRole('button', { name: 'Next step (→)' }).focus();
+    await page.keyboard.press('?');
+    await page.getByRole('dialog', { name: 'Keyboard' }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Close');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Next step (→)');
     expect(app.errors).toEqual([]);
     await app.close();
   });
