@@ -259,6 +259,34 @@ describe('the Search page in Chromium', () => {
     await app.close();
   });
 
+  it('stops a search whose model the endpoint does not serve, and does not resume it by itself on reload', { timeout: 180_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/models' });
+    const { page } = app;
+    await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
+    await openWithSavedEndpoint(page, 'Search', endpoint.url);
+    await page.getByLabel('Search name (optional)').fill('Misnamed model');
+    await page.getByLabel('Problem pool').selectOption('ids');
+    await page.getByLabel('Problem ids').fill('0, 2');
+    await page.getByLabel('Population').fill('2');
+    await page.getByLabel('Generations').fill('1');
+    await page.getByLabel('Subset size').fill('2');
+    for (const key of ['gemma3:1b', 'qwen2.5:1.5b', 'llama3.2:3b']) await page.getByLabel(`Model for ${key}`).fill('no-such-model');
+    await page.getByRole('button', { name: 'Start search' }).click();
+    await page.locator('.run .failure').getByText(/no-such-model/).first().waitFor({ timeout: 120_000 });
+    const card = page.locator('article.search', { has: page.getByRole('heading', { name: 'Misnamed model' }) });
+    await card.locator('.state', { hasText: 'cancelled' }).waitFor();
+
+    const requests = endpoint.requests.length;
+    await page.reload();
+    await page.locator('#search-run-title', { hasText: 'Misnamed model' }).waitFor();
+    await page.waitForTimeout(2000);
+    expect(await page.getByText(/This search was interrupted/).count()).toBe(0);
+    expect(endpoint.requests.length).toBe(requests);
+    await page.getByRole('button', { name: 'Resume search' }).waitFor();
+    expect(app.errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
+    await app.close();
+  });
+
   it('refuses a tampered search file with a clear message and stores nothing', async () => {
     const app = await openApp(browser, server, { hash: '#/search' });
     const { page } = app;

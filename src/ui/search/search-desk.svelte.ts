@@ -193,6 +193,10 @@ export class SearchDesk {
     void this.library.refresh();
     const onGeneration = () => void this.library.refresh();
     void view.run(dataset.problems, ports, { concurrency: this.workers + 1, onGeneration }).finally(async () => {
+      // Stopped by an error, the search is not "interrupted": left as running in the store, it was
+      // listed so, and its address resumed it by itself on the next visit, only to meet the same
+      // error (a wrong model name). Stopped, it waits for Resume.
+      if (view.phase === 'failed') await ports.searchStore.setStatus(setup.id, 'cancelled').catch(() => undefined);
       await release();
       await this.library.refresh();
     });
