@@ -24,6 +24,12 @@ export interface RouteDefinition {
   title: string;
   /** Whether the header navigation links to it. */
   inNav: boolean;
+  /**
+   * The page fills the whole window itself (the presenter, on a projector): the shell's header,
+   * skip link and footer are not drawn, so keyboard and screen-reader users do not land on
+   * links hidden under it.
+   */
+  fullWindow?: boolean;
   load: () => Promise<PageModule>;
 }
 
@@ -36,8 +42,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { path: 'search', title: 'Search', inNav: true, load: page(() => import('./pages/SearchPage.svelte')) },
   { path: 'results', title: 'Results', inNav: true, load: page(() => import('./pages/ResultsPage.svelte')) },
   { path: 'reproduce', title: 'Reproduce', inNav: true, load: page(() => import('./pages/ReproducePage.svelte')) },
-  // Full window: the page covers the header and footer itself, so no shell change is needed.
-  { path: 'presenter', title: 'Presenter', inNav: true, load: page(() => import('./pages/PresenterPage.svelte')) },
+  { path: 'presenter', title: 'Presenter', inNav: true, fullWindow: true, load: page(() => import('./pages/PresenterPage.svelte')) },
 ];
 
 export const NOT_FOUND: RouteDefinition = {

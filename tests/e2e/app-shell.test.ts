@@ -39,6 +39,28 @@ describe('the app shell', () => {
     });
   }
 
+  it('fits the header in a projector-sized 800×600 window: no sideways scrolling, every link and the theme button on screen', async () => {
+    const app = await openApp(browser, server, { colorScheme: 'dark' });
+    const { page } = app;
+    await page.setViewportSize({ width: 800, height: 600 });
+    await page.getByRole('heading', { level: 1, name: 'Feedback Lab' }).waitFor();
+    // Offline shows the indicator's pill, the widest thing the header can hold.
+    await app.context.setOffline(true);
+    await page.getByRole('status').getByText('Offline').waitFor();
+    await app.screenshot('shell-800x600-offline');
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(800);
+    const header = page.locator('header.site-header');
+    const onScreen = async (name: string, role: 'link' | 'button') => {
+      const box = await header.getByRole(role, { name, exact: true }).boundingBox();
+      return box !== null && box.x >= 0 && box.x + box.width <= 800;
+    };
+    for (const name of ['Scoring', 'Playground', 'Models', 'Study', 'Search', 'Results', 'Reproduce', 'Presenter']) expect(await onScreen(name, 'link'), name).toBe(true);
+    expect(await onScreen('Dark theme', 'button')).toBe(true);
+    await app.context.setOffline(false);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('remembers the theme the user picks across reloads', async () => {
     const app = await openApp(browser, server, { colorScheme: 'light' });
     const toggle = app.page.getByRole('button', { name: 'Dark theme' });

@@ -101,6 +101,16 @@ describe('the Models page on SwiftShader WebGPU', () => {
     await app.close();
   });
 
+  it('fits an 800×600 projector window: the model table scrolls in its own box, the page does not scroll sideways', async () => {
+    const { app } = await openModels();
+    const { page } = app;
+    await page.setViewportSize({ width: 800, height: 600 });
+    await page.locator('table tbody tr').first().waitFor();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(800);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('ends a download from a server without the files in a clear error, not a stuck progress bar', async () => {
     const files = await startModelServer('empty');
     const { app, internet } = await openModels();

@@ -49,6 +49,26 @@ async function press(app: AppPage, key: string, kind: string, shot: string): Pro
   await app.screenshot(`presenter-${shot}`);
 }
 
+/**
+ * Boxes in the presenter that reach past the window (those inside a scrolling or clipping box
+ * are that box's business): what a projector would cut off.
+ */
+async function spillsPastWindow(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const root = document.querySelector('.presenter');
+    if (!root) return ['no presenter'];
+    const clipped = (el: Element) => {
+      for (let up = el.parentElement; up && up !== root; up = up.parentElement) if (getComputedStyle(up).overflowX !== 'visible') return true;
+      return false;
+    };
+    return [...root.querySelectorAll('*')].flatMap((el) => {
+      const box = el.getBoundingClientRect();
+      if (box.width === 0 || clipped(el) || (box.left >= -1 && box.right <= innerWidth + 1)) return [];
+      return [`${el.tagName.toLowerCase()}.${[...el.classList].join('.')} spans ${Math.round(box.left)}–${Math.round(box.right)}px`];
+    });
+  });
+}
+
 async function verdicts(page: Page): Promise<string[]> {
   return page.locator('article.scene ol.tests li.assert').evaluateAll((items) => items.map((li) => li.getAttribute('data-verdict') ?? ''));
 }
@@ -111,6 +131,90 @@ describe('the presenter in Chromium', () => {
     expect(app.errors).toEqual([]);
     await app.close();
   });
+
+  it('keeps Tab inside the presenter: the app header hidden under it takes no focus, and comes back on leaving', { timeout: 120_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/presenter?source=demo&demo=name-error&speed=step' });
+    const { page } = app;
+    await page.getByRole('button', { name: 'Start' }).waitFor({ timeout: 60_000 });
+    const focusedInPresenter = () => page.evaluate(() => document.activeElement?.closest('.presenter') !== null);
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press('Tab');
+      expect(await focusedInPresenter(), `Tab ${i + 1} on the setup`).toBe(true);
+    }
+    await page.getByRole('button', { name: 'Start' }).click();
+    await waitForScene(page, 'problem', 60_000);
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    for (let i = 0; i < 5; i++) {
+      await page.keyboard.press('Tab');
+      expect(await focusedInPresenter(), `Tab ${i + 1} on the stage`).toBe(true);
+    }
+    expect(await page.getByRole('navigation', { name: 'Main' }).count()).toBe(0);
+    await page.getByRole('button', { name: /Back to the setup/ }).click();
+    await page.getByRole('link', { name: '← Feedback Lab' }).click();
+    await page.getByRole('navigation', { name: 'Main' }).waitFor();
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('gives the keys back to the show once a speed is picked in the toolbar', { timeout: 120_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/presenter?source=demo&demo=name-error&speed=8&autostart=1' });
+    const { page } = app;
+    await waitForScene(page, 'problem', 60_000);
+    const speed = page.getByLabel('Replay speed');
+    await speed.focus();
+    await speed.selectOption('step');
+    await page.keyboard.press('r');
+    await waitForScene(page, 'problem');
+    await press(app, 'ArrowRight', 'generation', 'speed-picked-then-next');
+    await press(app, 'PageDown', 'execution', 'speed-picked-then-clicker');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('does not start a link it cannot read whole: it stays on the setup and says what is wrong', { timeout: 120_000 }, async () => {
+    for (const [query, problem] of [
+      ['source=endpoint&endpoint=not%20a%20url&model=fake-model&problem=HumanEval/0&autostart=1', /endpoint:/],
+      ['source=demo&demo=no-such-demo&speed=step&autostart=1', /demo=no-such-demo is not a built-in demo/],
+    ] as const) {
+      const app = await openApp(browser, server, { hash: `#/presenter?${query}` });
+      const { page } = app;
+      await page.getByRole('button', { name: 'Start' }).waitFor({ timeout: 60_000 });
+      await page.locator('.presenter li', { hasText: problem }).waitFor();
+      await page.waitForTimeout(1000);
+      expect(await scene(page).count(), query).toBe(0);
+      expect(await page.locator('.presenter li', { hasText: problem }).count()).toBe(1);
+      expect(app.errors).toEqual([]);
+      await app.close();
+    }
+  });
+
+  for (const [width, height, colorScheme] of [
+    [1024, 768, 'light'],
+    [800, 600, 'dark'],
+  ] as const) {
+    it(`fits ${width}×${height} (${colorScheme}) at every step of every demo`, { timeout: 180_000 }, async () => {
+      const app = await openApp(browser, server, { colorScheme, hash: '#/presenter' });
+      const { page } = app;
+      await page.setViewportSize({ width, height });
+      for (const demo of ['name-error', 'syntax-error', 'assertion-error']) {
+        await page.goto(`${server.url}#/presenter?source=demo&demo=${demo}&speed=step&autostart=1`);
+        await page.reload();
+        await waitForScene(page, 'problem', 60_000);
+        for (let step = 0; ; step++) {
+          if (step > 20) throw new Error('Too many steps.');
+          const kind = await sceneKind(page);
+          expect(await spillsPastWindow(page), `${demo}, step ${step} (${kind})`).toEqual([]);
+          await app.screenshot(`presenter-${width}x${height}-${demo}-${String(step).padStart(2, '0')}-${kind}`);
+          if (kind === 'verdict') break;
+          const dots = await page.locator('.strip .dot').count();
+          await page.keyboard.press('ArrowRight');
+          await page.waitForFunction((n) => document.querySelectorAll('.strip .dot').length > n || document.querySelector('article.scene')?.getAttribute('data-scene') === 'verdict', dots);
+        }
+      }
+      expect(app.errors).toEqual([]);
+      await app.close();
+    });
+  }
 
   it('plays the AssertionError demo in time, in dark, pausing on space and resuming', { timeout: 180_000 }, async () => {
     const app = await openApp(browser, server, { hash: '#/presenter?demo=assertion-error&speed=4&autostart=1', colorScheme: 'dark' });
@@ -184,6 +288,14 @@ describe('the presenter in Chromium', () => {
     await page.getByRole('dialog').waitFor({ state: 'detached' });
     await page.getByRole('button', { name: 'Restart (R)' }).click();
     await waitForScene(page, 'problem');
+    // The help opened by key from a toolbar button gives focus back to that button when it closes.
+    await page.getByRole('button', { name: 'Next step (→)' }).focus();
+    await page.keyboard.press('?');
+    await page.getByRole('dialog', { name: 'Keyboard' }).waitFor();
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Close');
+    await page.keyboard.press('Escape');
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Next step (→)');
     expect(app.errors).toEqual([]);
     await app.close();
   });

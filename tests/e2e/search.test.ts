@@ -10,12 +10,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Download, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
-import { importSearchFile } from '../../src/core/results/search-file.ts';
+import { buildSearchFile, exportSearchFile, importSearchFile } from '../../src/core/results/search-file.ts';
+import { MemorySearchStore } from '../../src/core/search/memory-search-store.ts';
+import { runSearch } from '../../src/core/search/run-search.ts';
 import type { SearchEvaluationRecord } from '../../src/core/search/search-record.ts';
 import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
 import type { FakeOpenAIServer } from '../support/fake-openai-server.ts';
 import { openWithSavedEndpoint, saveEndpointOnModelsPage } from '../support/saved-endpoint.ts';
 import { SCRIPTED_MODEL, SCRIPTED_PROBLEM_IDS, startScriptedServer } from '../support/scripted-study.ts';
+import { PROBLEMS, fakeWorld, searchSetup } from '../unit/search/run-search-fixtures.ts';
 
 const POPULATION = 4;
 const GENERATIONS = 2;
@@ -62,6 +65,20 @@ async function storedEvaluations(page: Page): Promise<SearchEvaluationRecord[]> 
 async function download(page: Page, click: () => Promise<void>): Promise<Buffer> {
   const [file] = await Promise.all([page.waitForEvent('download') as Promise<Download>, click()]);
   return readFileSync(await file.path());
+}
+
+/** A one-generation search run in Node on the unit tests' fake model and sandbox, as a file to import. */
+async function storedSearchFile(letter: string, stopEarly: boolean): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
+  const setup = { ...searchSetup({ budget: { maxGenerations: 1, maxWallMs: null, maxTokens: null } }, { id: `search-shown-${letter}` }), name: `Stored search ${letter}` };
+  const world = fakeWorld();
+  const store = new MemorySearchStore();
+  const stop = new AbortController();
+  const onEvaluation = () => {
+    if (stopEarly) stop.abort();
+  };
+  await runSearch(setup, PROBLEMS, { model: world.model, sandbox: world.sandbox, searchStore: store, now: () => 0 }, { signal: stop.signal, onEvaluation });
+  const doc = buildSearchFile((await store.loadSearch(setup.id))!, new Date('2026-05-02T12:00:00Z'));
+  return { name: `${letter}.json`, mimeType: 'application/json', buffer: Buffer.from(await exportSearchFile(doc, { gzip: false })) };
 }
 
 const isGeneratorRequest = (request: FakeOpenAIServer['requests'][number]) =>
@@ -157,6 +174,116 @@ describe('the Search page in Chromium', () => {
     expect(doc.config.models['llama3.2:3b']).toEqual({ engine: 'openai', id: SCRIPTED_MODEL, baseUrl: endpoint.url });
 
     expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('names the search on show in the address, so a reload opens that same search', async () => {
+    // Two searches as files; B is stopped part-way through its first generation.
+    const files = await Promise.all([storedSearchFile('A', false), storedSearchFile('B', true)]);
+    const app = await openApp(browser, server, { hash: '#/search' });
+    const { page } = app;
+    await page.getByLabel(/Import search files/).setInputFiles(files);
+    const card = (letter: string) => page.locator('article.search', { has: page.getByRole('heading', { name: `Stored search ${letter}` }) });
+    await card('B').waitFor();
+    for (const letter of ['A', 'B', 'A']) {
+      await card(letter).getByRole('button', { name: 'Show', exact: true }).click();
+      await page.locator('#search-run-title', { hasText: `Stored search ${letter}` }).waitFor();
+      expect(page.url()).toContain(`#/search?sid=search-shown-${letter}`);
+      await page.reload();
+      await page.locator('#search-run-title', { hasText: `Stored search ${letter}` }).waitFor();
+    }
+    // The stopped search's unfinished generation is not said to be running.
+    await card('B').getByRole('button', { name: 'Show', exact: true }).click();
+    await page.locator('#search-run-title', { hasText: 'Stored search B' }).waitFor();
+    expect(await page.locator('.run .phase').textContent()).not.toMatch(/Running/);
+    expect(await page.locator('table.cost tbody tr').allTextContents()).toEqual([expect.stringMatching(/^0 \(unfinished\)/)]);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('keeps the search running here on show when Back leads to the address of another one', async () => {
+    const app = await openApp(browser, server, { hash: '#/models' });
+    const { page } = app;
+    await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
+    await openWithSavedEndpoint(page, 'Search', endpoint.url);
+    await page.getByLabel(/Import search files/).setInputFiles([await storedSearchFile('C', false)]);
+    const stored = page.locator('article.search', { has: page.getByRole('heading', { name: 'Stored search C' }) });
+    await stored.getByRole('button', { name: 'Show', exact: true }).click();
+    await expect.poll(() => page.url()).toContain('sid=search-shown-C');
+
+    // A new search, from the main navigation, started: its id replaces the address's.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Search' }).click();
+    const form = page.locator('section.new');
+    await form.getByLabel('Search name (optional)').fill('Running search');
+    await form.getByLabel('Problem pool').selectOption('ids');
+    await form.getByLabel('Problem ids').fill(SCRIPTED_PROBLEM_IDS.map((id) => id.split('/')[1]).join(', '));
+    await form.getByLabel('Population').fill(String(POPULATION));
+    await form.getByLabel('Generations').fill(String(GENERATIONS));
+    await form.getByLabel('Subset size').fill(String(SUBSET));
+    await form.getByRole('button', { name: 'Start search' }).click();
+    await page.getByRole('button', { name: 'Stop' }).waitFor({ timeout: 60_000 });
+    const running = page.url();
+
+    // While it runs, a screen reader hears the phase, not every new token count and second.
+    const announced = await page.evaluate(async () => {
+      const panel = document.querySelector('section.run');
+      const live = [...(panel?.querySelectorAll('[role="status"], [aria-live]:not([aria-live="off"])') ?? [])];
+      const read = (els: Element[]) => els.map((el) => el.textContent).join('|');
+      const figures = panel?.querySelector('.figures');
+      const texts = { live: new Set([read(live)]), shown: new Set([figures?.textContent ?? '']) };
+      const observer = new MutationObserver(() => {
+        texts.live.add(read(live));
+        texts.shown.add(figures?.textContent ?? '');
+      });
+      if (panel) observer.observe(panel, { subtree: true, childList: true, characterData: true });
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      observer.disconnect();
+      return { live: texts.live.size, shown: texts.shown.size };
+    });
+    expect(announced.shown).toBeGreaterThan(2);
+    expect(announced.live).toBe(1);
+
+    // Back: the address of the search shown before. The running one stays on show, with its controls.
+    await page.goBack();
+    await page.waitForTimeout(1000);
+    expect(await page.locator('#search-run-title').textContent()).toBe('Running search');
+    await page.getByRole('button', { name: 'Stop' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Start search' }).isDisabled()).toBe(true);
+    expect(page.url()).toBe(running);
+    // Stopped, it stays on show (the older address does not take over once nothing runs).
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.locator('.run .phase', { hasText: /^Stopped$/ }).waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(500);
+    expect(await page.locator('#search-run-title').textContent()).toBe('Running search');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('stops a search whose model the endpoint does not serve, and does not resume it by itself on reload', { timeout: 180_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/models' });
+    const { page } = app;
+    await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
+    await openWithSavedEndpoint(page, 'Search', endpoint.url);
+    await page.getByLabel('Search name (optional)').fill('Misnamed model');
+    await page.getByLabel('Problem pool').selectOption('ids');
+    await page.getByLabel('Problem ids').fill('0, 2');
+    await page.getByLabel('Population').fill('2');
+    await page.getByLabel('Generations').fill('1');
+    await page.getByLabel('Subset size').fill('2');
+    for (const key of ['gemma3:1b', 'qwen2.5:1.5b', 'llama3.2:3b']) await page.getByLabel(`Model for ${key}`).fill('no-such-model');
+    await page.getByRole('button', { name: 'Start search' }).click();
+    await page.locator('.run .failure').getByText(/no-such-model/).first().waitFor({ timeout: 120_000 });
+    const card = page.locator('article.search', { has: page.getByRole('heading', { name: 'Misnamed model' }) });
+    await card.locator('.state', { hasText: 'cancelled' }).waitFor();
+
+    const requests = endpoint.requests.length;
+    await page.reload();
+    await page.locator('#search-run-title', { hasText: 'Misnamed model' }).waitFor();
+    await page.waitForTimeout(2000);
+    expect(await page.getByText(/This search was interrupted/).count()).toBe(0);
+    expect(endpoint.requests.length).toBe(requests);
+    await page.getByRole('button', { name: 'Resume search' }).waitFor();
+    expect(app.errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
     await app.close();
   });
 

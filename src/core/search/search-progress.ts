@@ -103,11 +103,16 @@ export class CostLedger {
 export function searchProgress(state: SearchState, ledger: CostLedger, phase: SearchPhase, inFlight: number): SearchProgress {
   const generations = ledger.rows(state);
   const expected = state.population.length * state.config.evaluationsPerGenome * state.subset.length;
+  const done = Object.keys(state.evaluations).length;
+  // A search that ended with its last generation scored has bred a next one it will not run:
+  // report the last generation it ran, complete, not an empty one that never starts.
+  const last = state.history.at(-1);
+  const endedAfter = state.status === 'done' && done === 0 && last !== undefined ? last : null;
   return {
     phase,
-    generation: state.generation,
+    generation: endedAfter ? endedAfter.generation : state.generation,
     generationsDone: state.history.length,
-    done: Object.keys(state.evaluations).length,
+    done: endedAfter ? expected : done,
     total: expected,
     inFlight,
     stopReason: state.stopReason,

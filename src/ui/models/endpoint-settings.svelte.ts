@@ -59,6 +59,9 @@ export class EndpointSettings {
       this.message = ids.length === 0 ? 'Connected, but the server lists no models.' : `Connected: ${ids.length} model${ids.length === 1 ? '' : 's'}.`;
       this.save();
     } catch (error) {
+      // The list belonged to the server that answered before; offering it beside this failure
+      // would let a model of one server be saved with the address of another.
+      this.models = [];
       this.status = 'failed';
       this.message = error instanceof Error ? error.message : String(error);
     }

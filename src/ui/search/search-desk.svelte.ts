@@ -76,7 +76,15 @@ export class SearchDesk {
     const sid = query?.get('sid');
     if (!sid || this.#handledAddress === sid) return;
     this.#handledAddress = sid;
-    if (this.view?.setup.id === sid && this.view.busy) return;
+    if (this.view?.busy) {
+      // Back or a bookmark to another search while one runs here: showing that one would take
+      // the running search's Pause and Stop off the page and let a second search start beside it.
+      if (this.view.setup.id !== sid) {
+        this.errors = ['A search is running in this tab: stop it, or wait for it to finish, before opening another.'];
+        this.#putInAddress(this.view.setup.id);
+      }
+      return;
+    }
     await this.visit();
     const { store } = await appSearchStores();
     const stored = await store.loadSearch(sid);
@@ -107,8 +115,7 @@ export class SearchDesk {
       const dataset = await this.#loaded(draft.benchmark);
       const setup = createSearchSetup(draft, { id: newSearchId(), created: new Date().toISOString(), problems: dataset.problems, datasetSha256: dataset.sha256 });
       await this.#launch(setup, dataset);
-      this.#handledAddress = setup.id;
-      history.replaceState(history.state, '', `#/search?sid=${encodeURIComponent(setup.id)}`);
+      this.#putInAddress(setup.id);
     });
   }
 
@@ -120,7 +127,10 @@ export class SearchDesk {
     }
     const { store } = await appSearchStores();
     const stored = await store.loadSearch(searchId);
-    if (stored) this.view = new SearchView(stored);
+    if (stored) {
+      this.view = new SearchView(stored);
+      this.#putInAddress(searchId);
+    }
     this.notice = null;
   }
 
@@ -132,6 +142,7 @@ export class SearchDesk {
       if (!stored) throw new Error('This search is no longer stored here.');
       const dataset = await this.#checkedDataset(stored);
       await this.#launch(stored.setup, dataset);
+      this.#putInAddress(searchId);
     });
   }
 
@@ -144,6 +155,7 @@ export class SearchDesk {
       const dataset = await this.#checkedDataset(stored);
       await store.saveState(searchId, withBudget(currentState(stored), budget));
       await this.#launch(stored.setup, dataset);
+      this.#putInAddress(searchId);
     });
   }
 
@@ -181,6 +193,10 @@ export class SearchDesk {
     void this.library.refresh();
     const onGeneration = () => void this.library.refresh();
     void view.run(dataset.problems, ports, { concurrency: this.workers + 1, onGeneration }).finally(async () => {
+      // Stopped by an error, the search is not "interrupted": left as running in the store, it was
+      // listed so, and its address resumed it by itself on the next visit, only to meet the same
+      // error (a wrong model name). Stopped, it waits for Resume.
+      if (view.phase === 'failed') await ports.searchStore.setStatus(setup.id, 'cancelled').catch(() => undefined);
       await release();
       await this.library.refresh();
     });
@@ -239,6 +255,12 @@ export class SearchDesk {
     } finally {
       this.starting = false;
     }
+  }
+
+  /** The address names the search on show, so a reload (or a bookmark) opens that one. */
+  #putInAddress(searchId: string): void {
+    this.#handledAddress = searchId;
+    history.replaceState(history.state, '', `#/search?sid=${encodeURIComponent(searchId)}`);
   }
 
   #runningHere(): ReadonlySet<string> {

@@ -59,6 +59,8 @@ describe('runSearch', () => {
 
     const last = end.progress;
     expect(last.phase).toBe('done');
+    // The end reports the last generation it ran, complete (not the bred one it never starts).
+    expect(last).toMatchObject({ generation: 2, generationsDone: 3, done: 18, total: 18 });
     expect(last.generations.map((g) => g.generation)).toEqual([0, 1, 2]);
     for (const g of last.generations) {
       expect(g.evaluations).toBe(18);

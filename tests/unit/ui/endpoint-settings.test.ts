@@ -1,0 +1,41 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { EndpointSettings } from '../../../src/ui/models/endpoint-settings.svelte.ts';
+import type { SettingsStorage } from '../../../src/ui/models/saved-settings.ts';
+
+function memoryStorage(): SettingsStorage & { values: Map<string, string> } {
+  const values = new Map<string, string>();
+  return { values, getItem: (k) => values.get(k) ?? null, setItem: (k, v) => void values.set(k, v), removeItem: (k) => void values.delete(k) };
+}
+
+/** A fetch that lists `models` at http://good.test and cannot reach anything else. */
+function fakeFetch(models: string[]): typeof fetch {
+  return (async (input: RequestInfo | URL) => {
+    const url = String(input);
+    if (url.startsWith('http://good.test/')) return new Response(JSON.stringify({ data: models.map((id) => ({ id })) }), { status: 200 });
+    throw new TypeError('Failed to fetch');
+  }) as typeof fetch;
+}
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe('the endpoint settings of the Models page', () => {
+  it('lists the models of the server that answered, and drops them when the next address fails', async () => {
+    vi.stubGlobal('fetch', fakeFetch(['alpha', 'beta']));
+    const storage = memoryStorage();
+    const endpoint = new EndpointSettings(storage);
+    endpoint.baseUrl = 'http://good.test/v1';
+    await endpoint.connect();
+    expect(endpoint.status).toBe('connected');
+    expect(endpoint.models).toEqual(['alpha', 'beta']);
+    expect(JSON.parse(storage.values.get('feedback-lab.endpoint') ?? '{}')).toEqual({ baseUrl: 'http://good.test/v1', model: 'alpha' });
+
+    endpoint.baseUrl = 'http://unreachable.test/v1';
+    await endpoint.connect();
+    expect(endpoint.status).toBe('failed');
+    expect(endpoint.message).toMatch(/Could not reach/);
+    // No model list of the other server to pick from (and save beside this address).
+    expect(endpoint.models).toEqual([]);
+    // What was saved still names the server that answered.
+    expect(JSON.parse(storage.values.get('feedback-lab.endpoint') ?? '{}')).toEqual({ baseUrl: 'http://good.test/v1', model: 'alpha' });
+  });
+});
