@@ -202,8 +202,8 @@ export class PythonRuntime {
     // budget so that a finalizer that never returns cannot hold the worker.
     this.#interrupt.arm(performance.now() + CLEANUP_BUDGET_MS);
     this.#output.onOverflow = () => {};
-    this.#flush();
-    const result = this.#judge(ending, ended - started, limits, timedOut);
+    const exitStatus = this.#flush();
+    const result = this.#judge(ending, ended - started, limits, timedOut, exitStatus);
     const recycle = setupFailure ?? this.#cleanUp();
     this.#interrupt.disarm();
     return { result, recycle };
@@ -226,26 +226,31 @@ export class PythonRuntime {
     }
   }
 
-  /** Pushes what the program left in Python's stdout/stderr buffers to the capture. */
-  #flush(): void {
-    if (this.#dead) return;
+  /**
+   * Pushes what the program left in Python's stdout/stderr buffers to the capture. Returns the
+   * status the program gave os._exit, or null.
+   */
+  #flush(): number | null {
+    if (this.#dead) return null;
     try {
-      this.#entries.flush();
+      const status: unknown = this.#entries.flush();
+      return typeof status === 'number' ? status : null;
     } catch (error) {
       this.#noteDeath(error);
+      return null;
     }
   }
 
-  #judge(ending: Ending, durationMs: number, limits: SandboxLimits, timedOut: boolean): RunResult {
+  #judge(ending: Ending, durationMs: number, limits: SandboxLimits, timedOut: boolean, exitStatus: number | null): RunResult {
     const stdout = this.#output.keptStdout;
     if (ending.kind === 'threw' && !(ending.error instanceof this.#PythonError)) {
       const detail = this.#noteDeath(ending.error);
+      // The runtime itself exited: os._exit reached through a reference the runner did not replace.
       const exit = /exit\((-?\d+)\)/.exec(detail);
-      return exit
-        ? { status: 'crashed', durationMs, cause: 'exit', detail: `The program ended the interpreter with exit code ${exit[1]} (os._exit).` }
-        : { status: 'crashed', durationMs, cause: 'fatal', detail };
+      return exit ? processExit(Number(exit[1]), durationMs) : { status: 'crashed', durationMs, cause: 'fatal', detail };
     }
     if (this.#output.overflowed) return outputLimitError(limits, durationMs, stdout);
+    if (exitStatus !== null) return processExit(exitStatus, durationMs);
     if (timedOut) return { status: 'timeout', durationMs, limitMs: limits.timeoutMs, stdout };
     switch (ending.kind) {
       case 'returned':
@@ -321,6 +326,11 @@ export class PythonRuntime {
     if (result.status === 'timeout') return { mode: 'deadline-getter', latencyMs: result.durationMs - limits.timeoutMs };
     return { mode: this.#options.sharedState ? 'shared-buffer' : 'watchdog-only', latencyMs: null };
   }
+}
+
+/** A program that called os._exit: a process would have ended there, with no verdict of its own. */
+function processExit(status: number, durationMs: number): RunResult {
+  return { status: 'crashed', durationMs, cause: 'exit', detail: `The program ended its process with os._exit(${status}).` };
 }
 
 /** Makes wasm memory growth past `maxBytes` fail, which Python reports as MemoryError. */

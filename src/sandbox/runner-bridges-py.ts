@@ -162,6 +162,35 @@ def silence_install_advice():
         hook.STDLIBS = frozenset()
 
 
+def contain_os_exit(exit_calls):
+    """os._exit ends the program without ending the interpreter.
+
+    Pyodide's os._exit exits the whole runtime: the worker had to be replaced, a second and a
+    half of CPU on every such program. Here it records the status (the runner reports the program
+    as a process that ended with it, whatever happens next) and unwinds with an exception. A
+    program that catches that exception runs on, as a real process would not; its result is
+    the same, only its time differs.
+    """
+    import os, posix
+    from operator import index
+
+    class ProcessExit(BaseException):
+        """Raised by os._exit in the sandbox: the program has ended its process."""
+
+    def _exit(status, /):
+        status = index(status)
+        if not -2**31 <= status < 2**31:
+            raise OverflowError('Python int too large to convert to C int')
+        if not exit_calls:
+            exit_calls.append(status)
+        raise ProcessExit(status)
+
+    _exit.__name__ = _exit.__qualname__ = '_exit'
+    _exit.__module__ = 'posix'
+    _exit.__doc__ = os._exit.__doc__
+    os._exit = posix._exit = _exit
+
+
 def behave_like_a_script():
     """Undoes what Pyodide changes for the browser's sake, where a script would notice."""
     import sys

@@ -45,6 +45,8 @@ def install(config_json):
     is_blocked, is_js_class = cut_bridges(config['blockedModules'], config['verify'], report)
     behave_like_a_script()
     excepthook_globals = install_excepthook()
+    exit_calls = []   # the status the current program gave os._exit, if it called it
+    contain_os_exit(exit_calls)
 
     # ---- Snapshot the baseline ---------------------------------------------------------------
     # Everything below is restored after each program. Dicts and lists are compared by identity,
@@ -217,6 +219,7 @@ def install(config_json):
     def prepare(source):
         """Compiles the program. Returns a callable that runs it, or (type, traceback) for a
         program that does not compile, shaped as CPython prints it when running a script."""
+        exit_calls.clear()
         linecache_cache[FILENAME] = (len(source), None, source.splitlines(True), FILENAME)
         try:
             code = compile_program(source)
@@ -234,13 +237,15 @@ def install(config_json):
         return partial(exec_, code, namespace)
 
     def flush():
-        """The program has ended: pushes what it left in the standard streams' buffers."""
+        """The program has ended: pushes what it left in the standard streams' buffers.
+        Returns the status the program gave os._exit, or None."""
         mode[0] = 0
         for stream in streams[1:]:
             try:
                 stream.flush()
             except BaseException:
                 pass
+        return exit_calls[0] if exit_calls else None
 
     # Captured now, so that restoring never looks a function up through a module the program
     # may have changed.

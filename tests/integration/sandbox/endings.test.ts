@@ -56,9 +56,19 @@ describe('exits', () => {
     expectError(await run(program), 'SystemExit');
   });
 
-  it('os._exit kills the interpreter: a crash, and the next program still runs', async () => {
-    expect(await run('import os\nos._exit(0)')).toMatchObject({ status: 'crashed', cause: 'exit' });
-    expect(await run('assert True')).toMatchObject({ status: 'passed' });
+  it('os._exit ends the program as a process ending would, without costing the interpreter', async () => {
+    const before = sandbox.stats().respawns;
+    expect(await run('import os\nprint("bye")\nos._exit(3)\nprint("never")')).toMatchObject({
+      status: 'crashed',
+      cause: 'exit',
+      detail: 'The program ended its process with os._exit(3).',
+    });
+    // Catching what it raises changes nothing: the program has ended its process.
+    const caught = 'import posix\ntry:\n    posix._exit(0)\nexcept BaseException:\n    pass\nassert False';
+    expect(await run(caught)).toMatchObject({ status: 'crashed', cause: 'exit' });
+    expectError(await run('import os\nos._exit("0")'), 'TypeError');
+    expect(await run('import os\nassert os._exit.__name__ == "_exit"')).toMatchObject({ status: 'passed' });
+    expect(sandbox.stats().respawns).toBe(before);
   });
 });
 

@@ -330,17 +330,18 @@ describe('the pool, with Pyodide workers', () => {
 
   it('finishes a queue of 20 programs with killers in the middle, each with its own result', async () => {
     const programs = Array.from({ length: 20 }, (_, i) => `print(${i})`);
-    programs[7] = 'import os\nos._exit(1)';
+    // A loop inside C: only the watchdog can stop it, by killing the worker.
+    programs[7] = 'sum(range(10**15))';
     programs[11] = 'import time\ntime.sleep(10**9)';
     programs[12] = 'import os\nos._exit(3)';
     const results = await Promise.all(programs.map((program) => sandbox.run(program, { ...limits, timeoutMs: 500 })));
     results.forEach((result, i) => {
-      if (i === 7) expect(result).toMatchObject({ status: 'crashed', cause: 'exit' });
+      if (i === 7) expect(result).toMatchObject({ status: 'timeout' });
       else if (i === 11) expect(result).toMatchObject({ status: 'timeout' });
-      else if (i === 12) expect(result).toMatchObject({ status: 'crashed', cause: 'exit', detail: expect.stringContaining('exit code 3') });
+      else if (i === 12) expect(result).toMatchObject({ status: 'crashed', cause: 'exit', detail: expect.stringContaining('os._exit(3)') });
       else expect(result).toMatchObject({ status: 'passed', stdout: `${i}\n` });
     });
-    expect(sandbox.stats().respawns).toBeGreaterThanOrEqual(2);
+    expect(sandbox.stats().respawns).toBeGreaterThanOrEqual(1);
   });
 
   it('refuses to start, loudly, when Pyodide is not where it was said to be', async () => {
