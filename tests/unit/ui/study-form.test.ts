@@ -25,6 +25,24 @@ function endpointForm(): StudyForm {
 }
 
 describe('the study form', () => {
+  it('says an emptied number field is empty instead of "found 0", and never draws problems with seed 0 for an empty seed', () => {
+    // bind:value gives null for a number input the user has emptied.
+    const emptied = null as unknown as number;
+    const form = endpointForm();
+    form.repeats = emptied;
+    expect(() => form.toDraft()).toThrow('Repeats is empty: enter a whole number from 1 to 100.');
+    form.repeats = 2;
+    form.selectionKind = 'random';
+    form.n = 5;
+    form.seed = emptied;
+    expect(() => form.toDraft()).toThrow(/^The seed is empty/);
+    form.seed = 3;
+    form.n = emptied;
+    expect(() => form.toDraft()).toThrow(/^N \(how many problems\) is empty/);
+    form.n = 5;
+    expect(form.toDraft().selection).toEqual({ kind: 'random', n: 5, seed: 3 });
+  });
+
   it('starts with the study’s headline pair: llama solo against llama self-refine', () => {
     const form = new StudyForm();
     expect(form.arms.map((arm) => arm.id)).toEqual([llamaSolo.id, llamaSelfRefine.id]);
