@@ -12,6 +12,7 @@ import { linkIdentity, newStudyId } from '../../../src/ui/study/study-launcher.s
 import { parseIds } from '../../../src/ui/shared/problem-selection.ts';
 import { PAIRING_MATRIX, StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
 import { replayModels } from '../../../src/ui/study/replay-study.ts';
+import { StudyRun } from '../../../src/ui/study/study-run.svelte.ts';
 import { PROBLEMS, TRUTH, studyConfig, truthModel, truthSandbox } from '../study/study-fixtures.ts';
 
 const ENDPOINT = 'http://127.0.0.1:11434/v1';
@@ -172,5 +173,34 @@ describe('replaying a result file', () => {
     expect(stored.finished.every((unit) => unit.result.status === 'finished')).toBe(true);
     const passed = Object.fromEntries(summarizeArms(config, stored.finished).map((arm) => [arm.armId, arm.passedPerRepeat]));
     expect(passed).toEqual(TRUTH);
+  });
+
+  it('ends a unit a partial file never ran at once, saying so, instead of retrying it for nothing', async () => {
+    const full = await recorded();
+    // The study was stopped before its last unit: the file lacks it.
+    const missing = full.units.at(-1)!;
+    const doc: ResultFile = { ...full, units: full.units.slice(0, -1) };
+    const form = new StudyForm();
+    form.engine = 'replay';
+    form.replay = { fileName: 'partial.json', doc };
+    const config = createStudyConfig(form.toDraft(), {
+      id: 'replayed-partial',
+      created: '2026-05-02T00:00:00.000Z',
+      problems: PROBLEMS,
+      datasetSha256: doc.config.datasetSha256,
+      promptSet: studyPromptSet(doc.config),
+    });
+    const models = replayModels(doc);
+    const store = new MemoryStudyStore();
+    const run = new StudyRun(config);
+    // No retryDelayMs: the page's own (2 s, then 4 s) would apply to every retry.
+    const end = await run.run(PROBLEMS, { model: (key) => models.get(key)!, sandbox: truthSandbox(), store, now: () => 0 }, { concurrency: 2 });
+    expect(end?.status).toBe('done');
+    const errored = (await store.loadStudy('replayed-partial'))!.finished.filter((unit) => unit.result.status === 'errored');
+    expect(errored.map((unit) => [unit.armId, unit.problemId, unit.repeat])).toEqual([[missing.armId, missing.problemId, missing.repeat]]);
+    const result = errored[0]!.result as { message: string; attempts: number };
+    expect(result.attempts).toBe(1);
+    expect(result.message).toContain(`The replayed file holds no run of ${missing.problemId}`);
+    expect(result.message).toContain('had not run it');
   });
 });

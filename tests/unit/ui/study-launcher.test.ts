@@ -118,3 +118,40 @@ describe('opening a study link', () => {
     expect(broken.launcher.errors.slice(1).join(' ')).toMatch(/b: .*r: .*arm\[0\]/s);
   });
 });
+
+describe('a finished replay study with errored units', () => {
+  it('is listed as a replay, and is not run again: its errored units are calls the file never recorded', async () => {
+    const store = new IdbStudyStore(await openLabDatabase());
+    const config = { ...contractConfig('replayed'), models: { 'llama3.2:3b': { engine: 'replay' as const, id: 'Llama-3.2-3B-Instruct-q4f16_1-MLC' } } };
+    await store.putStudy(config);
+    await store.finishUnit(config.id, {
+      unitId: 'solo/0/HumanEval/0',
+      armId: 'solo',
+      repeat: 0,
+      problemId: 'HumanEval/0',
+      result: { status: 'errored', message: 'The replayed file holds no run of HumanEval/0.', attempts: 1, stepCount: 0 },
+    });
+    await store.setStatus(config.id, 'done');
+    const [listing] = await store.listStudies();
+    expect(listing).toMatchObject({ replay: true, erroredUnits: 1 });
+
+    const launcher = new StudyLauncher(
+      {
+        store: async () => store,
+        dataset: async () => {
+          throw new Error('a replay study with nothing to run must not load its dataset');
+        },
+        sandbox: async () => {
+          throw new Error('not used');
+        },
+        models: { apiKeyFor: () => undefined, webllm: async () => Promise.reject(new Error('not used')) },
+        setAddress: () => undefined,
+      },
+      new StudyForm(),
+      new StudyLibrary({ store: async () => store, environmentHere: async () => Promise.reject(new Error('not used')), runningHere: () => new Set() }),
+      1,
+    );
+    expect(await launcher.resume(config.id)).toBe(false);
+    expect(launcher.errors.join(' ')).toMatch(/never recorded: replaying them again ends the same way/);
+  });
+});
