@@ -81,8 +81,8 @@ export function formatP(p: number): string {
 export const NO_SPREAD = 'no spread (SD 0 in both)';
 
 const NO_SPREAD_NOTE =
-  `"${NO_SPREAD}": each of these arms solved the same number of problems in every repeat (as a deterministic model at ` +
-  'temperature 0 does), so there is no run-to-run spread to measure Δ against and σ has no value. McNemar and the CI still compare them.';
+  `Where σ reads "${NO_SPREAD}", both arms solved the same number of problems in every repeat (as a deterministic model ` +
+  'at temperature 0 does): there is no run-to-run spread to measure Δ against, so σ has no value. McNemar and the CI still compare them.';
 
 /**
  * σ as a cell: an en dash without two runs per arm, and words instead of ∞ (or an en dash for
