@@ -15,7 +15,8 @@ import { llmNodes, type Pipeline } from '../../core/pipeline/genome.ts';
 import type { ModelStep } from '../../core/pipeline/trajectory.ts';
 import type { LanguageModel } from '../../core/ports.ts';
 import { unitSteps, type ResultFile } from '../../core/results/result-file.ts';
-import type { ModelBinding, StudyArm } from '../../core/study/config.ts';
+import { canonicalJson } from '../../core/results/canonical-json.ts';
+import type { ModelBinding, StudyArm, StudyConfig } from '../../core/study/config.ts';
 import { createReplayModel, type RecordedReply } from '../../llm/replay.ts';
 
 export interface ReplaySource {
@@ -47,6 +48,27 @@ export function replayBindings(doc: ResultFile): Record<string, ModelBinding> {
     }
   }
   return bindings;
+}
+
+/**
+ * Why `source` cannot be the file a stored replay study replays, or null when it can be. Resuming
+ * a replay takes its replies from the file chosen in the form, whose keys (`replay:<arm>:<key>`)
+ * any study with the same arm ids shares: another study's file would answer silently. A file of
+ * the same arms, problems, repeats and models is accepted (the study records no more of its file).
+ */
+export function replaySourceMismatch(config: Pick<StudyConfig, 'benchmark' | 'problemIds' | 'repeats' | 'arms' | 'models'>, source: ReplaySource): string | null {
+  const recorded = source.doc.config;
+  const differs: string[] = [];
+  if (recorded.benchmark !== config.benchmark) differs.push('benchmark');
+  if (JSON.stringify(recorded.problemIds) !== JSON.stringify(config.problemIds)) differs.push('problems');
+  if (recorded.repeats !== config.repeats) differs.push('repeats');
+  if (canonicalJson(replayArms(source.doc)) !== canonicalJson(config.arms)) differs.push('arms');
+  if (canonicalJson(replayBindings(source.doc)) !== canonicalJson(config.models)) differs.push('models');
+  if (differs.length === 0) return null;
+  return (
+    `${source.fileName} (“${recorded.name}”) is not the file this study replays: its ${differs.join(', ')} differ. ` +
+    'Choose the file the study was started from under “Replay a result file”, then resume it again.'
+  );
 }
 
 /** A replay model per renamed key, answering from that arm's recorded model steps. */

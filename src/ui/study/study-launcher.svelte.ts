@@ -16,7 +16,7 @@ import { decodeStudyLink, encodeStudyLink, isStudyLink } from '../../core/study/
 import type { LanguageModel, Sandbox } from '../../core/ports.ts';
 import type { IdbStudyStore } from '../../store/study-store.ts';
 import { studyLocks } from '../shared/run-locks.ts';
-import { replayModels } from './replay-study.ts';
+import { replayModels, replaySourceMismatch } from './replay-study.ts';
 import type { StudyForm } from './study-form.svelte.ts';
 import type { StudyLibrary } from './study-library.svelte.ts';
 import { studyModels, type StudyModelDeps } from './study-models.ts';
@@ -229,6 +229,8 @@ export class StudyLauncher {
     try {
       const replay = this.#form.replay;
       const usesReplay = Object.values(config.models).some((b) => b.engine === 'replay');
+      const wrongFile = usesReplay && replay ? replaySourceMismatch(config, replay) : null;
+      if (wrongFile) throw new Error(wrongFile);
       const replayed: ReadonlyMap<string, LanguageModel> | undefined = usesReplay && replay ? replayModels(replay.doc) : undefined;
       const model = await studyModels(config, { ...this.#deps.models, ...(replayed ? { replay: replayed } : {}) });
       // Python first: a sandbox that cannot start should not leave an empty study behind.

@@ -11,7 +11,7 @@ import { summarizeArms } from '../../../src/core/study/summary.ts';
 import { linkIdentity, newStudyId } from '../../../src/ui/study/study-launcher.svelte.ts';
 import { parseIds } from '../../../src/ui/shared/problem-selection.ts';
 import { PAIRING_MATRIX, StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
-import { replayModels } from '../../../src/ui/study/replay-study.ts';
+import { replayModels, replaySourceMismatch } from '../../../src/ui/study/replay-study.ts';
 import { StudyRun } from '../../../src/ui/study/study-run.svelte.ts';
 import { PROBLEMS, TRUTH, studyConfig, truthModel, truthSandbox } from '../study/study-fixtures.ts';
 
@@ -202,5 +202,26 @@ describe('replaying a result file', () => {
     expect(result.attempts).toBe(1);
     expect(result.message).toContain(`The replayed file holds no run of ${missing.problemId}`);
     expect(result.message).toContain('had not run it');
+  });
+
+  it('accepts for a resume only a file like the one the replay study was started from, since another study’s replies would answer silently', async () => {
+    const doc = await recorded();
+    const form = new StudyForm();
+    form.engine = 'replay';
+    form.replay = { fileName: 'recorded.json', doc };
+    const config = createStudyConfig(form.toDraft(), {
+      id: 'replayed',
+      created: '2026-05-02T00:00:00.000Z',
+      problems: PROBLEMS,
+      datasetSha256: doc.config.datasetSha256,
+      promptSet: studyPromptSet(doc.config),
+    });
+    // The same file again (a reload, then Resume): nothing differs.
+    expect(replaySourceMismatch(config, { fileName: 'recorded.json', doc: structuredClone(doc) })).toBeNull();
+    // Another study's file with the same arm ids, so the same replay keys, on other problems.
+    const other: ResultFile = { ...doc, config: { ...doc.config, name: 'Another study', problemIds: doc.config.problemIds.slice(1) } };
+    expect(replaySourceMismatch(config, { fileName: 'other.json', doc: other })).toBe(
+      'other.json (“Another study”) is not the file this study replays: its problems differ. Choose the file the study was started from under “Replay a result file”, then resume it again.',
+    );
   });
 });

@@ -10,6 +10,7 @@ import { StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
 import { StudyLauncher, linkIdentity } from '../../../src/ui/study/study-launcher.svelte.ts';
 import { StudyLibrary } from '../../../src/ui/study/study-library.svelte.ts';
 import { contractConfig } from '../../support/study-store-contract.ts';
+import { studyResultFile } from '../results/result-file-fixtures.ts';
 
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
@@ -153,5 +154,33 @@ describe('a finished replay study with errored units', () => {
     );
     expect(await launcher.resume(config.id)).toBe(false);
     expect(launcher.errors.join(' ')).toMatch(/never recorded: replaying them again ends the same way/);
+  });
+});
+
+describe('resuming a replay study', () => {
+  it('refuses to take its replies from a file that is not the one it was started from', async () => {
+    const store = new IdbStudyStore(await openLabDatabase());
+    const config = { ...contractConfig('replayed'), models: { 'llama3.2:3b': { engine: 'replay' as const, id: 'Llama-3.2-3B-Instruct-q4f16_1-MLC' } } };
+    await store.putStudy(config);
+    // Interrupted: the store says running, no tab runs it.
+    const form = new StudyForm();
+    form.engine = 'replay';
+    form.replay = { fileName: 'another-study.json', doc: await studyResultFile() };
+    const launcher = new StudyLauncher(
+      {
+        store: async () => store,
+        dataset: async () => ({ benchmark: 'humaneval', problems: [], sha256: config.datasetSha256, source: 'test', failures: [] }),
+        sandbox: async () => {
+          throw new Error('the sandbox must not start for a study that cannot get its replies');
+        },
+        models: { apiKeyFor: () => undefined, webllm: async () => Promise.reject(new Error('not used')) },
+        setAddress: () => undefined,
+      },
+      form,
+      new StudyLibrary({ store: async () => store, environmentHere: async () => Promise.reject(new Error('not used')), runningHere: () => new Set() }),
+      1,
+    );
+    expect(await launcher.resume(config.id)).toBe(false);
+    expect(launcher.errors.join(' ')).toMatch(/^another-study\.json \(“.*”\) is not the file this study replays/);
   });
 });
