@@ -59,6 +59,14 @@ export class StudyForm extends ModelEngineForm {
     return [...byId.values()];
   }
 
+  /** The line under the form: arms × repeats, the recorded repeats for a replay, and an empty field said to be empty. */
+  get plan(): string {
+    const arms = `${this.arms.length} arm${this.arms.length === 1 ? '' : 's'}`;
+    const repeats: number | null = this.engine === 'replay' && this.replay ? this.replay.doc.config.repeats : this.repeats;
+    if (repeats === null || !Number.isFinite(repeats)) return `${arms}; Repeats is empty.`;
+    return `${arms} × ${repeats} repeat${repeats === 1 ? '' : 's'} over the chosen problems.`;
+  }
+
   togglePreset(id: string, on: boolean): void {
     this.presetIds = on ? [...new Set([...this.presetIds, id])] : this.presetIds.filter((x) => x !== id);
   }

@@ -42,6 +42,9 @@ describe('the study form', () => {
     expect(() => form.toDraft()).toThrow(/^N \(how many problems\) is empty/);
     form.n = 5;
     expect(form.toDraft().selection).toEqual({ kind: 'random', n: 5, seed: 3 });
+    expect(form.plan).toBe('2 arms × 2 repeats over the chosen problems.');
+    form.repeats = emptied;
+    expect(form.plan).toBe('2 arms; Repeats is empty.');
   });
 
   it('starts with the study’s headline pair: llama solo against llama self-refine', () => {
@@ -209,6 +212,8 @@ describe('replaying a result file', () => {
     const form = new StudyForm();
     form.engine = 'replay';
     form.replay = { fileName: 'recorded.json', doc };
+    // The form's own Repeats (1) is not what a replay runs: the file's repeats are.
+    expect(form.plan).toBe(`${doc.config.arms.length} arms × ${doc.config.repeats} repeats over the chosen problems.`);
     const config = createStudyConfig(form.toDraft(), {
       id: 'replayed',
       created: '2026-05-02T00:00:00.000Z',
