@@ -14,7 +14,7 @@
 import type { Step } from '../core/pipeline/trajectory.ts';
 import type { StoredStudy, StudyStatus, StudyStore } from '../core/ports.ts';
 import type { ResultEnvironment } from '../core/results/result-file.ts';
-import { sameStudyConfig, type StudyConfig } from '../core/study/config.ts';
+import { isReplayStudy, sameStudyConfig, type StudyConfig } from '../core/study/config.ts';
 import { summarizeArms, type ArmSummary } from '../core/study/summary.ts';
 import type { FinishedUnit } from '../core/study/unit-record.ts';
 import type { LabDatabase, StudyRecord } from './database.ts';
@@ -35,6 +35,8 @@ export interface StudyListing {
   /** Units with a finished or errored record. */
   doneUnits: number;
   erroredUnits: number;
+  /** Every model replays a result file: its errored units cannot come out otherwise when run again. */
+  replay: boolean;
   steps: number;
   arms: ArmSummary[];
 }
@@ -164,6 +166,7 @@ export class IdbStudyStore implements StudyStore {
           totalUnits: config.arms.length * config.repeats * config.problemIds.length,
           doneUnits: finished.length,
           erroredUnits: finished.filter((u) => u.result.status === 'errored').length,
+          replay: isReplayStudy(config),
           steps,
           arms: summarizeArms(config, finished),
         };

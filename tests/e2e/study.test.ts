@@ -147,6 +147,11 @@ describe('the Study page in Chromium', () => {
     await page.locator('.run').getByRole('button', { name: 'Pause' }).click();
     await page.locator('.run .phase', { hasText: /^Paused$/ }).waitFor({ timeout: 60_000 });
     const paused = await stepCount(page);
+    // The panel shows time left and tokens/s, but its live region reads out only the news.
+    expect(await page.locator('.run .figures').textContent()).toContain('tokens/s');
+    const said = await page.locator('.run').getByRole('status').textContent();
+    expect(said).toMatch(/^Paused: \d+ of \d+ units done/);
+    expect(said).not.toMatch(/tokens\/s|left/);
     await page.waitForTimeout(1500);
     expect(await stepCount(page)).toBe(paused);
     expect((await storeContents(page)).studies).toMatchObject([{ status: 'paused' }]);

@@ -8,7 +8,7 @@ import { mcnemarFromOutcomes, type McNemarResult, type PairedCounts } from '../s
 import { separation } from '../stats/sigma.ts';
 import { armSummaries } from './arm-tables.ts';
 import { commonProblems, shareSolved, type AnalysisArm, type AnalysisStudy } from './study-runs.ts';
-import { formatNumber, maybeNumberCell, numberCell, textCell, type Table } from './table.ts';
+import { formatNumber, maybeNumberCell, numberCell, textCell, type Cell, type Table } from './table.ts';
 
 export interface ArmPair {
   baselineId: string;
@@ -18,7 +18,7 @@ export interface ArmPair {
 export interface PairResult {
   baseline: AnalysisArm;
   treatment: AnalysisArm;
-  /** Δ of mean passes per complete run (treatment − baseline), null without one on each side; σ null without two. */
+  /** Δ of mean passes per complete run (treatment − baseline), null without one on each side; σ null without two, and not finite when both arms have SD 0 (see sigmaCell). */
   delta: number | null;
   sigma: number | null;
   /** McNemar per matched repeat (repeat r of one arm against repeat r of the other). */
@@ -77,6 +77,22 @@ export function formatP(p: number): string {
   return p >= 0.01 ? formatNumber(p, 3) : p.toPrecision(2);
 }
 
+/** Shown instead of σ when both arms passed the same number in every repeat (Δ over zero spread). */
+export const NO_SPREAD = 'no spread (SD 0 in both)';
+
+const NO_SPREAD_NOTE =
+  `Where σ reads "${NO_SPREAD}", both arms solved the same number of problems in every repeat (as a deterministic model ` +
+  'at temperature 0 does): there is no run-to-run spread to measure Δ against, so σ has no value. McNemar and the CI still compare them.';
+
+/**
+ * σ as a cell: an en dash without two runs per arm, and words instead of ∞ (or an en dash for
+ * 0/0) when both SDs are 0, so neither the screen nor a CSV claims an infinite separation.
+ */
+export function sigmaCell(sigma: number | null): Cell {
+  if (sigma === null) return textCell('–');
+  return Number.isFinite(sigma) ? numberCell(sigma, 2, 'σ') : textCell(NO_SPREAD);
+}
+
 export function pairTable(results: readonly PairResult[], options: { seed: number; replicates: number }): Table {
   return {
     id: 'pair-comparisons',
@@ -95,7 +111,7 @@ export function pairTable(results: readonly PairResult[], options: { seed: numbe
     rows: results.map((r) => [
       textCell(`${r.treatment.label} vs ${r.baseline.label}`),
       maybeNumberCell(r.delta, 1),
-      r.sigma === null ? textCell('–') : numberCell(r.sigma, 2, 'σ'),
+      sigmaCell(r.sigma),
       textCell(r.perRepeat.map((m) => `${m.b} / ${m.c}`).join('; ')),
       textCell(r.perRepeat.map((m) => formatP(m.exactP)).join('; ')),
       maybeNumberCell(r.difference?.estimate ?? null, 1, ' pp'),
@@ -104,6 +120,7 @@ export function pairTable(results: readonly PairResult[], options: { seed: numbe
       numberCell(r.problems),
     ]),
     notes: [
+      ...(results.some((r) => r.sigma !== null && !Number.isFinite(r.sigma)) ? [NO_SPREAD_NOTE] : []),
       'σ = Δ / √(SD₁² + SD₂²) is an effect size over repeats, not a test. b: problems only the baseline solved, c: only the treatment; McNemar\'s exact two-sided p asks whether b and c differ by more than chance.',
       `The CI resamples problems (${options.replicates} times, seed ${options.seed}), each scored by the share of its repeats solved, both arms together.`,
     ],

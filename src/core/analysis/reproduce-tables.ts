@@ -16,7 +16,7 @@ import {
 import { pairedFromTaxonomy, sigmaBetween, table1, type IterationArmTables } from '../reproduce/paper-tables.ts';
 import type { UnfixableReport } from '../reproduce/unfixable.ts';
 import { singleVsMean } from '../stats/single-vs-mean.ts';
-import { formatP } from './pair-tables.ts';
+import { formatP, sigmaCell } from './pair-tables.ts';
 import { maybeNumberCell, numberCell, textCell, type Cell, type CellTone, type Table } from './table.ts';
 
 const PAPER_ARM_BY_RELEASED = new Map(
@@ -96,7 +96,7 @@ export function table2View(main: ReleasedMainResults): Table {
         textCell(comparison),
         textCell(`${PAPER_ARM_LABEL[humaneval.treatment]} − ${PAPER_ARM_LABEL[humaneval.baseline]}`),
         numberCell(s.delta, 1),
-        numberCell(Math.abs(s.sigma), 2, 'σ'),
+        sigmaCell(Math.abs(s.sigma)),
       ];
     }),
   };

@@ -141,6 +141,16 @@ export function isArmId(id: string): boolean {
   return ARM_ID.test(id);
 }
 
+/**
+ * Whether every model of the study answers from a recorded result file. Such a study is
+ * deterministic: a unit that errored (a call the file never recorded) errors again however often
+ * it is run, so it is neither retried nor offered to be run again.
+ */
+export function isReplayStudy(config: Pick<StudyConfig, 'models'>): boolean {
+  const bindings = Object.values(config.models);
+  return bindings.length > 0 && bindings.every((binding) => binding.engine === 'replay');
+}
+
 /** The prompts of `config` as a prompt set, for `runProblem`'s `promptSet` option. */
 export function studyPromptSet(config: Pick<StudyConfig, 'prompts'>): PromptSet {
   return { format: PROMPT_SET_FORMAT, version: PROMPT_SET_VERSION, prompts: config.prompts };

@@ -88,6 +88,14 @@ export class ResultsView {
     return name;
   }
 
+  /** Why the table of pairs is empty, when it is: one arm only, or the user removed every pair. */
+  get noPairsReason(): string | null {
+    if (this.pairs.length > 0 || !this.analysis?.ok) return null;
+    return this.analysis.value.study.arms.length < 2
+      ? 'A study with one arm has nothing to compare.'
+      : 'No pair is chosen (every pair was removed): pick a baseline and a treatment above, then press Add pair.';
+  }
+
   addPair(pair: ArmPair): void {
     if (pair.baselineId === pair.treatmentId) return;
     if (this.pairs.some((p) => p.baselineId === pair.baselineId && p.treatmentId === pair.treatmentId)) return;

@@ -4,6 +4,7 @@
  */
 import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
 import type { SelectionSpec } from '../../core/benchmarks/selection.ts';
+import { wholeNumberOf } from './number-field.ts';
 
 export type SelectionKind = SelectionSpec['kind'];
 
@@ -22,9 +23,13 @@ export function selectionSpecOf(fields: ProblemSelectionState): SelectionSpec {
     case 'mbpp-test-split':
       return { kind: fields.selectionKind };
     case 'first':
-      return { kind: 'first', n: Math.round(fields.n) };
+      return { kind: 'first', n: wholeNumberOf(fields.n, 'N (how many problems)', 'a whole number of problems, at least 1') };
     case 'random':
-      return { kind: 'random', n: Math.round(fields.n), seed: Math.round(fields.seed) };
+      return {
+        kind: 'random',
+        n: wholeNumberOf(fields.n, 'N (how many problems)', 'a whole number of problems, at least 1'),
+        seed: wholeNumberOf(fields.seed, 'The seed', 'a whole number (the same seed draws the same problems)'),
+      };
     case 'ids':
       return { kind: 'ids', ids: parseIds(fields.idsText, fields.benchmark) };
     default: {

@@ -87,6 +87,29 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
     await this.refresh();
   }
 
+  /**
+   * Runs `work` holding the run lock of every id that does not run in this tab, so that no tab
+   * starts or resumes one of them meanwhile: an import writing into a run that another tab is
+   * running would interleave its steps with that run's. `work` is told the ids another tab holds
+   * (it should refuse them); ids running here are left to it, since this tab holds their locks.
+   */
+  protected async holdingRunLocks<T>(ids: readonly string[], work: (elsewhere: string[]) => Promise<T>): Promise<T> {
+    const here = this.deps.runningHere();
+    const releases: (() => Promise<void>)[] = [];
+    const elsewhere: string[] = [];
+    try {
+      for (const id of new Set(ids)) {
+        if (here.has(id)) continue;
+        const release = await this.#locks.claim(id);
+        if (release) releases.push(release);
+        else elsewhere.push(id);
+      }
+      return await work(elsewhere);
+    } finally {
+      await Promise.all(releases.map((release) => release()));
+    }
+  }
+
   /** Shows an import as it goes and what came of it; the list is read again either way. */
   protected async importWith(work: () => Promise<ImportOutcome>): Promise<void> {
     this.importing = true;

@@ -15,7 +15,8 @@ import { llmNodes, type Pipeline } from '../../core/pipeline/genome.ts';
 import type { ModelStep } from '../../core/pipeline/trajectory.ts';
 import type { LanguageModel } from '../../core/ports.ts';
 import { unitSteps, type ResultFile } from '../../core/results/result-file.ts';
-import type { ModelBinding, StudyArm } from '../../core/study/config.ts';
+import { canonicalJson } from '../../core/results/canonical-json.ts';
+import type { ModelBinding, StudyArm, StudyConfig } from '../../core/study/config.ts';
 import { createReplayModel, type RecordedReply } from '../../llm/replay.ts';
 
 export interface ReplaySource {
@@ -49,6 +50,27 @@ export function replayBindings(doc: ResultFile): Record<string, ModelBinding> {
   return bindings;
 }
 
+/**
+ * Why `source` cannot be the file a stored replay study replays, or null when it can be. Resuming
+ * a replay takes its replies from the file chosen in the form, whose keys (`replay:<arm>:<key>`)
+ * any study with the same arm ids shares: another study's file would answer silently. A file of
+ * the same arms, problems, repeats and models is accepted (the study records no more of its file).
+ */
+export function replaySourceMismatch(config: Pick<StudyConfig, 'benchmark' | 'problemIds' | 'repeats' | 'arms' | 'models'>, source: ReplaySource): string | null {
+  const recorded = source.doc.config;
+  const differs: string[] = [];
+  if (recorded.benchmark !== config.benchmark) differs.push('benchmark');
+  if (JSON.stringify(recorded.problemIds) !== JSON.stringify(config.problemIds)) differs.push('problems');
+  if (recorded.repeats !== config.repeats) differs.push('repeats');
+  if (canonicalJson(replayArms(source.doc)) !== canonicalJson(config.arms)) differs.push('arms');
+  if (canonicalJson(replayBindings(source.doc)) !== canonicalJson(config.models)) differs.push('models');
+  if (differs.length === 0) return null;
+  return (
+    `${source.fileName} (“${recorded.name}”) is not the file this study replays: its ${differs.join(', ')} differ. ` +
+    'Choose the file the study was started from under “Replay a result file”, then resume it again.'
+  );
+}
+
 /** A replay model per renamed key, answering from that arm's recorded model steps. */
 export function replayModels(doc: ResultFile): Map<string, LanguageModel> {
   const replies = new Map<string, RecordedReply[]>();
@@ -79,10 +101,49 @@ export function replayModels(doc: ResultFile): Map<string, LanguageModel> {
   }
   const bindings = replayBindings(doc);
   const models = new Map<string, LanguageModel>();
+  const armOfKey = new Map<string, StudyArm>();
+  for (const arm of doc.config.arms) for (const { node } of llmNodes(arm.pipeline)) armOfKey.set(replayKey(arm.id, node.model), arm);
+  const recorded = recordedUnits(doc);
   for (const [key, binding] of Object.entries(bindings)) {
-    models.set(key, createReplayModel(replies.get(key) ?? [], { id: `replay:${binding.id}` }));
+    const model = createReplayModel(replies.get(key) ?? [], { id: `replay:${binding.id}` });
+    const arm = armOfKey.get(key);
+    models.set(key, arm ? lackingUnitsRefused(recorded, arm, model) : model);
   }
   return models;
+}
+
+const unitKey = (armId: string, problemId: string, repeat: number | null) => JSON.stringify([armId, problemId, repeat]);
+
+/**
+ * The (arm, problem, repeat) of every unit the file holds, and each (arm, problem) with any
+ * repeat. A partial file (a study stopped or exported early, one shard of several) lacks units,
+ * and a replay has no reply for any of their calls however often it asks.
+ */
+function recordedUnits(doc: ResultFile): Set<string> {
+  const keys = new Set<string>();
+  for (const unit of doc.units) {
+    keys.add(unitKey(unit.armId, unit.problemId, unit.repeat));
+    keys.add(unitKey(unit.armId, unit.problemId, null));
+  }
+  return keys;
+}
+
+/** Says at once, and plainly, that the file never ran a unit, rather than naming the call it lacks. */
+function lackingUnitsRefused(recorded: ReadonlySet<string>, arm: StudyArm, model: LanguageModel): LanguageModel {
+  return {
+    id: model.id,
+    async chat(messages, sampling, call) {
+      const context = call?.context;
+      if (context && !recorded.has(unitKey(arm.id, context.problemId, context.repeat ?? null))) {
+        const repeat = context.repeat === undefined ? '' : `, repeat ${context.repeat + 1}`;
+        throw new Error(
+          `The replayed file holds no run of ${context.problemId} by ${arm.label}${repeat}: the study it came from had not run it ` +
+            'when the file was exported, so there is no reply to replay. Open the file (or the shards, merged) that has it, or run it with a model.',
+        );
+      }
+      return model.chat(messages, sampling, call);
+    },
+  };
 }
 
 function renameModels(pipeline: Pipeline, rename: (key: string) => string): Pipeline {

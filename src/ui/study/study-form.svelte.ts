@@ -9,11 +9,12 @@ import type { HarnessMode } from '../../core/harness/outcome.ts';
 import { llmNodes, type Pipeline } from '../../core/pipeline/genome.ts';
 import { webllmIdFor } from '../../core/pipeline/model-keys.ts';
 import { pairingMatrix, PRESETS, presetById } from '../../core/pipeline/presets.ts';
-import type { StudyArm, StudyLimits } from '../../core/study/config.ts';
+import { MAX_REPEATS, type StudyArm, type StudyLimits } from '../../core/study/config.ts';
 import type { StudyDraft } from '../../core/study/create-config.ts';
 import { draftFromLink, type StudyLink } from '../../core/study/link.ts';
 import { ModelEngineForm } from '../shared/model-engine-form.svelte.ts';
 import { selectionSpecOf, type SelectionKind } from '../shared/problem-selection.ts';
+import { wholeNumberOf } from '../shared/number-field.ts';
 import { replayArms, replayBindings, type ReplaySource } from './replay-study.ts';
 
 export type EngineChoice = 'webllm' | 'openai' | 'replay';
@@ -58,6 +59,14 @@ export class StudyForm extends ModelEngineForm {
     return [...byId.values()];
   }
 
+  /** The line under the form: arms × repeats, the recorded repeats for a replay, and an empty field said to be empty. */
+  get plan(): string {
+    const arms = `${this.arms.length} arm${this.arms.length === 1 ? '' : 's'}`;
+    const repeats: number | null = this.engine === 'replay' && this.replay ? this.replay.doc.config.repeats : this.repeats;
+    if (repeats === null || !Number.isFinite(repeats)) return `${arms}; Repeats is empty.`;
+    return `${arms} × ${repeats} repeat${repeats === 1 ? '' : 's'} over the chosen problems.`;
+  }
+
   togglePreset(id: string, on: boolean): void {
     this.presetIds = on ? [...new Set([...this.presetIds, id])] : this.presetIds.filter((x) => x !== id);
   }
@@ -84,7 +93,7 @@ export class StudyForm extends ModelEngineForm {
       benchmark: this.benchmark,
       selection: selectionSpecOf(this),
       arms: this.arms,
-      repeats: Math.round(this.repeats),
+      repeats: wholeNumberOf(this.repeats, 'Repeats', `a whole number from 1 to ${MAX_REPEATS}`),
       mode: this.mode,
       engine: this.engine,
       ...(this.engine === 'openai' ? { endpoint } : {}),

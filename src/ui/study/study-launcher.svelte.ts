@@ -10,13 +10,13 @@
  */
 import type { LoadedDataset } from '../../core/benchmarks/datasets.ts';
 import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
-import { studyPromptSet, type StudyConfig } from '../../core/study/config.ts';
+import { isReplayStudy, studyPromptSet, type StudyConfig } from '../../core/study/config.ts';
 import { createStudyConfig } from '../../core/study/create-config.ts';
 import { decodeStudyLink, encodeStudyLink, isStudyLink } from '../../core/study/link.ts';
 import type { LanguageModel, Sandbox } from '../../core/ports.ts';
 import type { IdbStudyStore } from '../../store/study-store.ts';
 import { studyLocks } from '../shared/run-locks.ts';
-import { replayModels } from './replay-study.ts';
+import { replayModels, replaySourceMismatch } from './replay-study.ts';
 import type { StudyForm } from './study-form.svelte.ts';
 import type { StudyLibrary } from './study-library.svelte.ts';
 import { studyModels, type StudyModelDeps } from './study-models.ts';
@@ -101,6 +101,12 @@ export class StudyLauncher {
       const stored = await store.loadStudy(studyId);
       if (!stored) throw new Error('This study is no longer stored here.');
       const errored = stored.finished.some((unit) => unit.result.status === 'errored');
+      const replay = isReplayStudy(stored.config);
+      if (stored.status === 'done' && replay && errored) {
+        throw new Error(
+          'This replayed study is finished. Its errored units are calls the replayed file never recorded: replaying them again ends the same way.',
+        );
+      }
       if (stored.status === 'done' && !errored) throw new Error('This study is finished: there is nothing left to run.');
       const dataset = await this.#loaded(stored.config.benchmark);
       if (dataset.sha256 !== stored.config.datasetSha256) {
@@ -108,8 +114,9 @@ export class StudyLauncher {
           `This study ran on another ${stored.config.benchmark} file (SHA-256 ${stored.config.datasetSha256.slice(0, 12)}…) than the one loaded here (${dataset.sha256.slice(0, 12)}…): its remaining problems would not be the same experiment.`,
         );
       }
-      // Resuming is how units that errored (an endpoint that was down) get run again.
-      await this.#launch(stored.config, dataset, undefined, { retryErrored: true });
+      // Resuming is how units that errored (an endpoint that was down) get run again; a replay's
+      // would only error again.
+      await this.#launch(stored.config, dataset, undefined, { retryErrored: !replay });
       return studyId;
     });
     return started !== null;
@@ -222,6 +229,8 @@ export class StudyLauncher {
     try {
       const replay = this.#form.replay;
       const usesReplay = Object.values(config.models).some((b) => b.engine === 'replay');
+      const wrongFile = usesReplay && replay ? replaySourceMismatch(config, replay) : null;
+      if (wrongFile) throw new Error(wrongFile);
       const replayed: ReadonlyMap<string, LanguageModel> | undefined = usesReplay && replay ? replayModels(replay.doc) : undefined;
       const model = await studyModels(config, { ...this.#deps.models, ...(replayed ? { replay: replayed } : {}) });
       // Python first: a sandbox that cannot start should not leave an empty study behind.

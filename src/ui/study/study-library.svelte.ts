@@ -12,7 +12,7 @@ import { importResultFiles } from '../../store/study-import.ts';
 import type { IdbStudyStore, StudyListing } from '../../store/study-store.ts';
 import { downloadBlob, downloadText } from '../analysis/download.ts';
 import { noticeOf } from '../shared/notice.ts';
-import { studyLocks } from '../shared/run-locks.ts';
+import { studyLocks, type RunLocks } from '../shared/run-locks.ts';
 import { readFiles, StoredLibrary, type ImportOutcome } from '../shared/stored-library.svelte.ts';
 import { exportSamples, exportStudy, studyResultFile } from './study-export.ts';
 
@@ -21,6 +21,8 @@ export interface LibraryDeps {
   environmentHere: (config: StudyConfig) => Promise<ResultEnvironment>;
   /** Ids of studies running in this tab: the list says so, and imports into them are refused. */
   runningHere: () => ReadonlySet<string>;
+  /** The studies' run locks (the browser's own unless a test gives others). */
+  locks?: RunLocks;
 }
 
 export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
@@ -29,7 +31,7 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
   readonly #environmentHere: LibraryDeps['environmentHere'];
 
   constructor(deps: LibraryDeps) {
-    super({ stores: deps.store, runningHere: deps.runningHere }, studyLocks);
+    super({ stores: deps.store, runningHere: deps.runningHere }, deps.locks ?? studyLocks);
     this.#environmentHere = deps.environmentHere;
   }
 
@@ -89,13 +91,28 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
         }
       }
       if (problems.length > 0) return { problems };
-      const store = await this.deps.stores();
-      const imported = await importResultFiles(store.db, docs, { busyStudyIds: this.deps.runningHere() });
-      for (const study of imported) {
-        const kept = study.unitsKept > 0 ? `; ${study.unitsKept} already stored were kept` : '';
-        lines.push(`${study.created ? 'Imported' : 'Added to'} “${study.name}”: ${study.unitsWritten} units written${kept}.`);
-      }
-      return { lines };
+      // Held until the import is written, so no tab starts or resumes these studies meanwhile.
+      return this.holdingRunLocks(docs.map((doc) => doc.config.id), async (elsewhere): Promise<ImportOutcome> => {
+        if (elsewhere.length > 0) {
+          return {
+            problems: docs
+              .filter((doc) => elsewhere.includes(doc.config.id))
+              .map((doc) => ({
+                fileName: (byStudy.get(doc.config.id) ?? []).map((g) => g.fileName).join(', '),
+                message: `The study “${doc.config.name}” is running in another tab.`,
+                hint: 'Pause or cancel it there (its own steps are already stored), then import the file again.',
+                details: [],
+              })),
+          };
+        }
+        const store = await this.deps.stores();
+        const imported = await importResultFiles(store.db, docs, { busyStudyIds: this.deps.runningHere() });
+        for (const study of imported) {
+          const kept = study.unitsKept > 0 ? `; ${study.unitsKept} already stored were kept` : '';
+          lines.push(`${study.created ? 'Imported' : 'Added to'} “${study.name}”: ${study.unitsWritten} units written${kept}.`);
+        }
+        return { lines };
+      });
     });
   }
 }

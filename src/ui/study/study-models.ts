@@ -43,7 +43,7 @@ export async function studyModels(config: Pick<StudyConfig, 'models'>, deps: Stu
       case 'replay': {
         const replayed = deps.replay?.get(key);
         if (!replayed) {
-          throw new Error('This study replays a result file. Choose that file under “Replay from a result file”, then start or resume it again.');
+          throw new Error('This study replays a result file. Choose that file under “Replay a result file”, then start or resume it again.');
         }
         models.set(key, replayed);
         break;

@@ -8,7 +8,7 @@
  */
 import type { Problem } from '../../core/benchmarks/problem.ts';
 import { isAbortError } from '../../core/llm/abort.ts';
-import type { StudyConfig } from '../../core/study/config.ts';
+import { isReplayStudy, type StudyConfig } from '../../core/study/config.ts';
 import { PauseSwitch } from '../../core/study/pause-switch.ts';
 import type { StudyProgress } from '../../core/study/progress.ts';
 import { runStudy, type StudyEnd, type StudyPorts } from '../../core/study/runner.ts';
@@ -78,13 +78,16 @@ export class StudyRun {
   /** Runs to the end (done, cancelled or failed); never rejects. */
   async run(problems: readonly Problem[], ports: StudyPorts, options: RunOptions): Promise<StudyEnd | null> {
     // A replayed file has no endpoint to go away: its errored units are calls it never recorded.
-    const live = Object.values(this.config.models).some((binding) => binding.engine !== 'replay');
+    const live = !isReplayStudy(this.config);
     const limit = live ? erroredInARowLimit(options.concurrency) : Infinity;
     let erroredInARow = 0;
     try {
       const end = await runStudy(this.config, problems, ports, {
         concurrency: options.concurrency,
         retryErrored: options.retryErrored ?? false,
+        // A replay answers the same way every time: trying a unit again (after 2 s, then 4 s)
+        // would only end it with the same error later.
+        ...(live ? {} : { maxAttempts: 1 }),
         ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
         signal: this.#abort.signal,
         pause: this.#pause,

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { armConsistency, armPassRates, armSummaryTable, singleVsMeanTable } from '../../../src/core/analysis/arm-tables.ts';
 import { armErrors, firstErrorTableView } from '../../../src/core/analysis/error-report.ts';
 import { cumulativeSolvedSeries, forcedIterationTables, netSeries } from '../../../src/core/analysis/iteration-report.ts';
-import { comparePairs, defaultPairs, formatP } from '../../../src/core/analysis/pair-tables.ts';
+import { comparePairs, defaultPairs, formatP, pairTable } from '../../../src/core/analysis/pair-tables.ts';
+import { tableToCsv } from '../../../src/core/analysis/table-csv.ts';
+import { tableToMarkdown } from '../../../src/core/analysis/table-markdown.ts';
 import { groupTrajectories, type PlacedTrajectory } from '../../../src/core/analysis/study-runs.ts';
 import { trajectory, type Verdict } from './trajectory-fixtures.ts';
 
@@ -121,6 +123,26 @@ describe('pairs of arms', () => {
     const [pair] = comparePairs(noSecond, [{ baselineId: 'solo', treatmentId: 'refine' }], { seed: 1, replicates: 100 });
     // Repeat 1 against repeat 1 and repeat 3 against repeat 3: solo's repeat 2 has nothing to pair with.
     expect(pair!.perRepeat.map((m) => [m.b, m.c])).toEqual([[0, 1], [0, 0]]);
+  });
+
+  it('says there is no spread to compare against, not ∞σ, when both arms solve the same number in every repeat', () => {
+    // A deterministic model (temperature 0): every repeat the same. Solo solves P/0, P/1; refine also P/2.
+    const same = (armId: string, run: Verdict[][]) => place(armId, [run, run, run]);
+    const deterministic = groupTrajectories('deterministic', PROBLEMS, study.arms.slice(0, 2), 3, [
+      ...same('solo', [['pass'], ['pass'], ['NameError'], ['AssertionError']]),
+      ...same('refine', [['pass'], ['pass'], ['NameError', 'pass'], ['AssertionError', 'AssertionError']]),
+    ]);
+    const pairs = comparePairs(deterministic, [{ baselineId: 'solo', treatmentId: 'refine' }], { seed: 1, replicates: 100 });
+    expect(pairs[0]!.delta).toBeCloseTo(1, 10);
+    const table = pairTable(pairs, { seed: 1, replicates: 100 });
+    const sigma = table.rows[0]![2]!;
+    expect(sigma.text).toBe('no spread (SD 0 in both)');
+    expect(sigma.value).toBeUndefined();
+    expect(table.notes!.join(' ')).toContain('no run-to-run spread');
+    for (const written of [tableToCsv(table), tableToMarkdown(table)]) {
+      expect(written).not.toMatch(/∞|Infinity/);
+      expect(written).toContain('no spread (SD 0 in both)');
+    }
   });
 
   it('pairs only problems with a verdict in every run of both arms', () => {

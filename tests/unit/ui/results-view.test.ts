@@ -30,4 +30,15 @@ describe('the Results page state', () => {
     expect(view.files.map((f) => f.fileName).sort()).toEqual([name, `${name} (2)`]);
     expect(view.analysis?.ok).toBe(true);
   });
+
+  it('says no pair is chosen, not that the study has one arm, once the user removes every pair', async () => {
+    const view = new ResultsView();
+    await view.open([await resultFile('two-arms.json', 'study-a', 1000)]);
+    const arms = view.analysis?.ok ? view.analysis.value.study.arms.length : 0;
+    expect(arms).toBeGreaterThan(1);
+    expect(view.noPairsReason).toBeNull();
+    while (view.pairs.length > 0) view.removePair(0);
+    expect(view.noPairsReason).toContain('No pair is chosen');
+    expect(view.noPairsReason).not.toContain('one arm');
+  });
 });

@@ -11,7 +11,8 @@ import { summarizeArms } from '../../../src/core/study/summary.ts';
 import { linkIdentity, newStudyId } from '../../../src/ui/study/study-launcher.svelte.ts';
 import { parseIds } from '../../../src/ui/shared/problem-selection.ts';
 import { PAIRING_MATRIX, StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
-import { replayModels } from '../../../src/ui/study/replay-study.ts';
+import { replayModels, replaySourceMismatch } from '../../../src/ui/study/replay-study.ts';
+import { StudyRun } from '../../../src/ui/study/study-run.svelte.ts';
 import { PROBLEMS, TRUTH, studyConfig, truthModel, truthSandbox } from '../study/study-fixtures.ts';
 
 const ENDPOINT = 'http://127.0.0.1:11434/v1';
@@ -25,6 +26,27 @@ function endpointForm(): StudyForm {
 }
 
 describe('the study form', () => {
+  it('says an emptied number field is empty instead of "found 0", and never draws problems with seed 0 for an empty seed', () => {
+    // bind:value gives null for a number input the user has emptied.
+    const emptied = null as unknown as number;
+    const form = endpointForm();
+    form.repeats = emptied;
+    expect(() => form.toDraft()).toThrow('Repeats is empty: enter a whole number from 1 to 100.');
+    form.repeats = 2;
+    form.selectionKind = 'random';
+    form.n = 5;
+    form.seed = emptied;
+    expect(() => form.toDraft()).toThrow(/^The seed is empty/);
+    form.seed = 3;
+    form.n = emptied;
+    expect(() => form.toDraft()).toThrow(/^N \(how many problems\) is empty/);
+    form.n = 5;
+    expect(form.toDraft().selection).toEqual({ kind: 'random', n: 5, seed: 3 });
+    expect(form.plan).toBe('2 arms × 2 repeats over the chosen problems.');
+    form.repeats = emptied;
+    expect(form.plan).toBe('2 arms; Repeats is empty.');
+  });
+
   it('starts with the study’s headline pair: llama solo against llama self-refine', () => {
     const form = new StudyForm();
     expect(form.arms.map((arm) => arm.id)).toEqual([llamaSolo.id, llamaSelfRefine.id]);
@@ -154,5 +176,57 @@ describe('replaying a result file', () => {
     expect(stored.finished.every((unit) => unit.result.status === 'finished')).toBe(true);
     const passed = Object.fromEntries(summarizeArms(config, stored.finished).map((arm) => [arm.armId, arm.passedPerRepeat]));
     expect(passed).toEqual(TRUTH);
+  });
+
+  it('ends a unit a partial file never ran at once, saying so, instead of retrying it for nothing', async () => {
+    const full = await recorded();
+    // The study was stopped before its last unit: the file lacks it.
+    const missing = full.units.at(-1)!;
+    const doc: ResultFile = { ...full, units: full.units.slice(0, -1) };
+    const form = new StudyForm();
+    form.engine = 'replay';
+    form.replay = { fileName: 'partial.json', doc };
+    const config = createStudyConfig(form.toDraft(), {
+      id: 'replayed-partial',
+      created: '2026-05-02T00:00:00.000Z',
+      problems: PROBLEMS,
+      datasetSha256: doc.config.datasetSha256,
+      promptSet: studyPromptSet(doc.config),
+    });
+    const models = replayModels(doc);
+    const store = new MemoryStudyStore();
+    const run = new StudyRun(config);
+    // No retryDelayMs: the page's own (2 s, then 4 s) would apply to every retry.
+    const end = await run.run(PROBLEMS, { model: (key) => models.get(key)!, sandbox: truthSandbox(), store, now: () => 0 }, { concurrency: 2 });
+    expect(end?.status).toBe('done');
+    const errored = (await store.loadStudy('replayed-partial'))!.finished.filter((unit) => unit.result.status === 'errored');
+    expect(errored.map((unit) => [unit.armId, unit.problemId, unit.repeat])).toEqual([[missing.armId, missing.problemId, missing.repeat]]);
+    const result = errored[0]!.result as { message: string; attempts: number };
+    expect(result.attempts).toBe(1);
+    expect(result.message).toContain(`The replayed file holds no run of ${missing.problemId}`);
+    expect(result.message).toContain('had not run it');
+  });
+
+  it('accepts for a resume only a file like the one the replay study was started from, since another study’s replies would answer silently', async () => {
+    const doc = await recorded();
+    const form = new StudyForm();
+    form.engine = 'replay';
+    form.replay = { fileName: 'recorded.json', doc };
+    // The form's own Repeats (1) is not what a replay runs: the file's repeats are.
+    expect(form.plan).toBe(`${doc.config.arms.length} arms × ${doc.config.repeats} repeats over the chosen problems.`);
+    const config = createStudyConfig(form.toDraft(), {
+      id: 'replayed',
+      created: '2026-05-02T00:00:00.000Z',
+      problems: PROBLEMS,
+      datasetSha256: doc.config.datasetSha256,
+      promptSet: studyPromptSet(doc.config),
+    });
+    // The same file again (a reload, then Resume): nothing differs.
+    expect(replaySourceMismatch(config, { fileName: 'recorded.json', doc: structuredClone(doc) })).toBeNull();
+    // Another study's file with the same arm ids, so the same replay keys, on other problems.
+    const other: ResultFile = { ...doc, config: { ...doc.config, name: 'Another study', problemIds: doc.config.problemIds.slice(1) } };
+    expect(replaySourceMismatch(config, { fileName: 'other.json', doc: other })).toBe(
+      'other.json (“Another study”) is not the file this study replays: its problems differ. Choose the file the study was started from under “Replay a result file”, then resume it again.',
+    );
   });
 });

@@ -10,6 +10,7 @@ import { StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
 import { StudyLauncher, linkIdentity } from '../../../src/ui/study/study-launcher.svelte.ts';
 import { StudyLibrary } from '../../../src/ui/study/study-library.svelte.ts';
 import { contractConfig } from '../../support/study-store-contract.ts';
+import { studyResultFile } from '../results/result-file-fixtures.ts';
 
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
@@ -116,5 +117,70 @@ describe('opening a study link', () => {
     expect(broken.launcher.calls).toEqual([]);
     expect(broken.launcher.errors[0]).toMatch(/cannot be read/);
     expect(broken.launcher.errors.slice(1).join(' ')).toMatch(/b: .*r: .*arm\[0\]/s);
+  });
+});
+
+describe('a finished replay study with errored units', () => {
+  it('is listed as a replay, and is not run again: its errored units are calls the file never recorded', async () => {
+    const store = new IdbStudyStore(await openLabDatabase());
+    const config = { ...contractConfig('replayed'), models: { 'llama3.2:3b': { engine: 'replay' as const, id: 'Llama-3.2-3B-Instruct-q4f16_1-MLC' } } };
+    await store.putStudy(config);
+    await store.finishUnit(config.id, {
+      unitId: 'solo/0/HumanEval/0',
+      armId: 'solo',
+      repeat: 0,
+      problemId: 'HumanEval/0',
+      result: { status: 'errored', message: 'The replayed file holds no run of HumanEval/0.', attempts: 1, stepCount: 0 },
+    });
+    await store.setStatus(config.id, 'done');
+    const [listing] = await store.listStudies();
+    expect(listing).toMatchObject({ replay: true, erroredUnits: 1 });
+
+    const launcher = new StudyLauncher(
+      {
+        store: async () => store,
+        dataset: async () => {
+          throw new Error('a replay study with nothing to run must not load its dataset');
+        },
+        sandbox: async () => {
+          throw new Error('not used');
+        },
+        models: { apiKeyFor: () => undefined, webllm: async () => Promise.reject(new Error('not used')) },
+        setAddress: () => undefined,
+      },
+      new StudyForm(),
+      new StudyLibrary({ store: async () => store, environmentHere: async () => Promise.reject(new Error('not used')), runningHere: () => new Set() }),
+      1,
+    );
+    expect(await launcher.resume(config.id)).toBe(false);
+    expect(launcher.errors.join(' ')).toMatch(/never recorded: replaying them again ends the same way/);
+  });
+});
+
+describe('resuming a replay study', () => {
+  it('refuses to take its replies from a file that is not the one it was started from', async () => {
+    const store = new IdbStudyStore(await openLabDatabase());
+    const config = { ...contractConfig('replayed'), models: { 'llama3.2:3b': { engine: 'replay' as const, id: 'Llama-3.2-3B-Instruct-q4f16_1-MLC' } } };
+    await store.putStudy(config);
+    // Interrupted: the store says running, no tab runs it.
+    const form = new StudyForm();
+    form.engine = 'replay';
+    form.replay = { fileName: 'another-study.json', doc: await studyResultFile() };
+    const launcher = new StudyLauncher(
+      {
+        store: async () => store,
+        dataset: async () => ({ benchmark: 'humaneval', problems: [], sha256: config.datasetSha256, source: 'test', failures: [] }),
+        sandbox: async () => {
+          throw new Error('the sandbox must not start for a study that cannot get its replies');
+        },
+        models: { apiKeyFor: () => undefined, webllm: async () => Promise.reject(new Error('not used')) },
+        setAddress: () => undefined,
+      },
+      form,
+      new StudyLibrary({ store: async () => store, environmentHere: async () => Promise.reject(new Error('not used')), runningHere: () => new Set() }),
+      1,
+    );
+    expect(await launcher.resume(config.id)).toBe(false);
+    expect(launcher.errors.join(' ')).toMatch(/^another-study\.json \(“.*”\) is not the file this study replays/);
   });
 });

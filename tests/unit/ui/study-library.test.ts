@@ -1,0 +1,68 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+// The auto entry installs the IDB* globals (IDBKeyRange…) that the store and idb use.
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { openLabDatabase } from '../../../src/store/database.ts';
+import { IdbStudyStore } from '../../../src/store/study-store.ts';
+import { runLocks, type LockManagerLike } from '../../../src/ui/shared/run-locks.ts';
+import { StudyLibrary } from '../../../src/ui/study/study-library.svelte.ts';
+import { fileBytes, studyResultFile } from '../results/result-file-fixtures.ts';
+
+beforeEach(() => {
+  globalThis.indexedDB = new IDBFactory();
+});
+
+/** Web Locks as every tab of one origin sees them: exclusive, `ifAvailable` answers null instead of waiting. */
+function originLocks(): LockManagerLike {
+  const held = new Set<string>();
+  return {
+    async request(name, _options, callback) {
+      if (held.has(name)) return callback(null);
+      held.add(name);
+      try {
+        await callback({ name });
+      } finally {
+        held.delete(name);
+      }
+    },
+    async query() {
+      return { held: [...held].map((name) => ({ name })) };
+    },
+  };
+}
+
+describe('importing result files into the stored studies', () => {
+  it('refuses a study that another tab is running, writing nothing, and imports it once that tab lets go', async () => {
+    const origin = originLocks();
+    const store = new IdbStudyStore(await openLabDatabase());
+    const library = new StudyLibrary({
+      store: async () => store,
+      environmentHere: async () => {
+        throw new Error('not used');
+      },
+      runningHere: () => new Set(),
+      locks: runLocks('feedback-lab:study:', () => origin),
+    });
+    const doc = await studyResultFile();
+    const bytes = await fileBytes(doc);
+    const pick = () => [new File([bytes as Uint8Array<ArrayBuffer>], 'shared.json', { type: 'application/json' })];
+
+    // The other tab: its runner holds the study's lock for as long as it runs.
+    const otherTab = runLocks('feedback-lab:study:', () => origin);
+    const release = await otherTab.claim(doc.config.id);
+    expect(release).not.toBeNull();
+
+    await library.importFiles(pick());
+    expect(library.importLines).toEqual([]);
+    expect(library.importProblems).toMatchObject([{ fileName: 'shared.json', message: `The study “${doc.config.name}” is running in another tab.` }]);
+    expect(await store.loadStudy(doc.config.id)).toBeNull();
+
+    await release!();
+    await library.importFiles(pick());
+    expect(library.importProblems).toEqual([]);
+    expect(library.importLines.join(' ')).toContain('Imported');
+    expect(await store.loadStudy(doc.config.id)).not.toBeNull();
+    // The import gave the lock back: the study can be run again.
+    expect(await otherTab.claim(doc.config.id)).not.toBeNull();
+  });
+});
