@@ -154,7 +154,13 @@ class StudyRun {
         const workers = Math.max(1, Math.min(this.#options.concurrency ?? 3, this.#todo.length));
         await Promise.all(Array.from({ length: workers }, () => this.#worker()));
       }
-      if (this.#fatalError !== null) throw this.#fatalError;
+      if (this.#fatalError !== null) {
+        // Stopped, not interrupted: left 'running', the study would be listed as cut off by a
+        // closed tab, and a link that runs it would resume it by itself into the same error.
+        // (When the store itself is what failed, this write fails too and changes nothing.)
+        await this.#ports.store.setStatus(this.#config.id, 'cancelled').catch(() => undefined);
+        throw this.#fatalError;
+      }
       const cancelled = this.#todo.length > 0;
       this.#progress.state = cancelled ? 'cancelled' : 'done';
       await this.#setStatus(cancelled ? 'cancelled' : 'done');

@@ -250,9 +250,12 @@ describe('runStudy', () => {
       },
       async close() {},
     };
-    await expect(runStudy(studyConfig(), PROBLEMS, ports(new MemoryStudyStore(), truthModel(), broken), fast)).rejects.toThrow(
+    const store = new MemoryStudyStore();
+    await expect(runStudy(studyConfig(), PROBLEMS, ports(store, truthModel(), broken), fast)).rejects.toThrow(
       'The Python sandbox stopped working: Pyodide could not load.',
     );
+    // Stored as stopped, so that it waits for Resume instead of passing for a run a closed tab cut off.
+    expect((await store.loadStudy(studyConfig().id))?.status).toBe('cancelled');
   });
 
   it('stops when a step cannot be stored', async () => {
