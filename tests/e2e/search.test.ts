@@ -273,6 +273,10 @@ describe('the Search page in Chromium', () => {
     for (const key of ['gemma3:1b', 'qwen2.5:1.5b', 'llama3.2:3b']) await page.getByLabel(`Model for ${key}`).fill('no-such-model');
     await page.getByRole('button', { name: 'Start search' }).click();
     await page.locator('.run .failure').getByText(/no-such-model/).first().waitFor({ timeout: 120_000 });
+    // Resuming sends the same model name again: the page says what can help instead.
+    const failure = await page.locator('.run .failure').textContent();
+    expect(failure).not.toMatch(/resume the search to carry on/);
+    expect(failure).toMatch(/serve the model under that name.*start a new search/);
     const card = page.locator('article.search', { has: page.getByRole('heading', { name: 'Misnamed model' }) });
     await card.locator('.state', { hasText: 'cancelled' }).waitFor();
 
