@@ -100,11 +100,14 @@ export class SearchForm extends ModelEngineForm {
     if (this.maxMinutes !== null) found.push(numberProblem('Wall-time budget (minutes)', this.maxMinutes, L.wallMinutes));
     if (this.maxTokens !== null) found.push(wholeProblem('Token budget', this.maxTokens, L.tokens));
     for (const [name, label] of Object.entries(MUTATION_LABELS) as [keyof MutationRates, string][]) {
-      found.push(numberProblem(`Mutation rate “${label}”`, this.rates[name], L.probability));
+      found.push(numberProblem(`Mutation rate “${label}” (under Advanced)`, this.rates[name], L.probability));
     }
     const population = this.populationSize;
     const elitesMax = wholeProblem('Population', population, L.populationSize) === null ? population - 1 : L.populationSize.max - 1;
-    found.push(wholeProblem('Elites', this.eliteCount, { min: 0, max: elitesMax }), numberProblem('Crossover share', this.crossoverRate, L.probability));
+    found.push(
+      wholeProblem('Elites (under Advanced)', this.eliteCount, { min: 0, max: elitesMax }),
+      numberProblem('Crossover share (under Advanced)', this.crossoverRate, L.probability),
+    );
     const problems = found.filter((p): p is string => p !== null);
     // The sizes together, once each is within its own range.
     if (problems.length === 0) {

@@ -69,15 +69,15 @@ describe('the search form’s numbers', () => {
       'Parsimony per node',
       'Wall-time budget (minutes)',
       'Token budget',
-      'Mutation rate “remove a node”',
-      'Mutation rate “swap a model”',
-      'Elites',
-      'Crossover share',
+      'Mutation rate “remove a node” (under Advanced)',
+      'Mutation rate “swap a model” (under Advanced)',
+      'Elites (under Advanced)',
+      'Crossover share (under Advanced)',
     ]);
     // Elites were silently cut to population − 1 before; now the range says why.
-    expect(problems).toContain('Elites: 20 is out of range. Give a whole number from 0 to 19.');
-    expect(problems).toContain('Crossover share: 1.5 is out of range. Give a number from 0 to 1.');
-    expect(problems).toContain('Mutation rate “swap a model”: not a number. Give a number from 0 to 1.');
+    expect(problems).toContain('Elites (under Advanced): 20 is out of range. Give a whole number from 0 to 19.');
+    expect(problems).toContain('Crossover share (under Advanced): 1.5 is out of range. Give a number from 0 to 1.');
+    expect(problems).toContain('Mutation rate “swap a model” (under Advanced): not a number. Give a number from 0 to 1.');
   });
 
   it('keeps the subset within the pool and N within the benchmark', () => {
