@@ -212,6 +212,13 @@ describe('the Search page in Chromium', () => {
     await card('D').getByRole('button', { name: 'Show', exact: true }).click();
     await page.locator('#search-run-title', { hasText: 'Stored search D' }).waitFor();
     expect(await picker.inputValue()).toBe('2');
+    // Carrying on asks for a number of generations it can run, too (an emptied field was read as 1).
+    const more = page.getByLabel('More generations');
+    await more.fill('');
+    await page.getByText('More generations: empty. Give a whole number from 1 to 997.').waitFor();
+    expect(await page.getByRole('button', { name: 'Carry on' }).isDisabled()).toBe(true);
+    await more.fill('2');
+    expect(await page.getByRole('button', { name: 'Carry on' }).isDisabled()).toBe(false);
     const shownIds = () => page.locator('table.genomes tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-genome') ?? ''));
     await picker.selectOption('0');
     expect((await shownIds()).every((id) => id.startsWith('g0-'))).toBe(true);
