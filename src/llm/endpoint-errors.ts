@@ -115,21 +115,31 @@ export interface StatusErrorContext {
   attempts?: number;
 }
 
+/** An HTTP error status from the server, kept so a caller can tell what sending the same request again would meet. */
+export class EndpointStatusError extends Error {
+  readonly status: number;
+  constructor(status: number, message: string) {
+    super(message);
+    this.name = 'EndpointStatusError';
+    this.status = status;
+  }
+}
+
 /** The server answered with an HTTP error status. */
 export function statusError(status: number, statusText: string, body: string, context: StatusErrorContext): Error {
+  return new EndpointStatusError(status, statusMessage(status, statusText, body, context));
+}
+
+function statusMessage(status: number, statusText: string, body: string, context: StatusErrorContext): string {
   const said = body.trim() ? ` The server said: "${serverMessage(body)}".` : '';
   const where = new URL(context.endpointUrl).origin;
   const tries = context.attempts && context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
   const label = `${status}${statusText ? ` ${statusText}` : ''}`;
   if (status === 401) {
-    return new Error(
-      `The server at ${where} needs a valid API key (${label}).${said} Check the API key; local servers such as Ollama and llama.cpp need none unless they were started with one.`,
-    );
+    return `The server at ${where} needs a valid API key (${label}).${said} Check the API key; local servers such as Ollama and llama.cpp need none unless they were started with one.`;
   }
   if (status === 403) {
-    return new Error(
-      `The server at ${where} refused the request (${label}).${said} Check the API key and its permissions for this model. Ollama also answers 403 when this page's origin is not in OLLAMA_ORIGINS.`,
-    );
+    return `The server at ${where} refused the request (${label}).${said} Check the API key and its permissions for this model. Ollama also answers 403 when this page's origin is not in OLLAMA_ORIGINS.`;
   }
   if (status === 404) {
     const models = context.availableModels;
@@ -141,21 +151,15 @@ export function statusError(status: number, statusText: string, body: string, co
           ? ` The model "${context.model}" is not on this server; it offers: ${listed}.`
           : ` The server offers ${listed}, so the base URL path is probably wrong: use the server root or its /v1 path.`;
     }
-    return new Error(`The server at ${where} has no such endpoint or model (${label}).${said}${hint}`);
+    return `The server at ${where} has no such endpoint or model (${label}).${said}${hint}`;
   }
   if (status === 429) {
-    return new Error(
-      `The server at ${where} kept refusing because of rate limits (${label})${tries}.${said} Wait a while, lower the number of parallel requests, or check your plan's limits.`,
-    );
+    return `The server at ${where} kept refusing because of rate limits (${label})${tries}.${said} Wait a while, lower the number of parallel requests, or check your plan's limits.`;
   }
   if (status >= 500) {
-    return new Error(
-      `The server at ${where} failed (${label})${tries}.${said} Check the server's log (it may be out of memory or still loading the model) and run again.`,
-    );
+    return `The server at ${where} failed (${label})${tries}.${said} Check the server's log (it may be out of memory or still loading the model) and run again.`;
   }
-  return new Error(
-    `The server at ${where} rejected the request (${label}).${said} The request may exceed the model's context length or use an option this server does not support.`,
-  );
+  return `The server at ${where} rejected the request (${label}).${said} The request may exceed the model's context length or use an option this server does not support.`;
 }
 
 /** A reply (or one streamed chunk) that is not the JSON the chat-completions API defines. */

@@ -132,6 +132,8 @@ describe('the Reproduce page on the study\'s released files', () => {
   });
 });
 
+/** An arm label as a pipeline's description can make it: long, with spaces. */
+const LONG_LABEL = 'qwen2.5:1.5b generator (T=0.3) then llama3.2:3b refiner (T=0.2), three iterations forced without early stopping, the study prompts';
 const HOSTILE_LABEL = '<img src=x onerror="document.title=\'pwned\'"> forced';
 
 async function resultFileBytes(): Promise<Buffer> {
@@ -245,6 +247,35 @@ describe('the Results page on a result file', () => {
     expect(await iterations.textContent()).not.toContain('No arm ran with forced iterations');
     expect(app.errors).toEqual([]);
     await app.close();
+  });
+
+  it('never scrolls sideways in an 800-px window with a file open, however long its arm labels', async () => {
+    const draft = studyDraft();
+    draft.arms.push({ id: 'forced', label: LONG_LABEL, pipeline: llamaSelfRefine, forcedIterations: true });
+    const stored = await runStoredStudy(studyConfig(draft));
+    const doc = await buildResultFile(stored.config, resultUnitsFromStore(stored), environment());
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const app = await openApp(browser, server, { hash: '#/results', colorScheme });
+      const { page } = app;
+      await page.setViewportSize({ width: 800, height: 600 });
+      await page.getByLabel(/Result files/).setInputFiles({ name: 'long-labels.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) });
+      await page.getByText(/long-labels\.json — /).waitFor();
+      const explorer = page.locator('[data-section="explorer"]');
+      await explorer.getByRole('button', { name: 'HumanEval/901' }).click();
+      await explorer.getByLabel('Arm').selectOption({ label: LONG_LABEL });
+      await explorer.getByRole('heading', { name: /Version 1/ }).waitFor();
+      // Every scroll box scrolled to its end: what they hold must stay inside them.
+      await page.evaluate(() => {
+        for (const box of document.querySelectorAll('.table-scroll')) box.scrollLeft = box.scrollWidth;
+      });
+      const widths = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+      expect(widths.scroll, `${colorScheme}: the page is wider than the window`).toBeLessThanOrEqual(widths.client);
+      // The long label is still there to read and choose.
+      expect(await explorer.getByLabel('Arm').locator('option', { hasText: LONG_LABEL }).count()).toBe(1);
+      await app.screenshot(`analysis-results-800-${colorScheme}`);
+      expect(app.errors).toEqual([]);
+      await app.close();
+    }
   });
 
   it('says clearly why a file that is not a result file was refused', async () => {

@@ -68,8 +68,8 @@ async function download(page: Page, click: () => Promise<void>): Promise<Buffer>
 }
 
 /** A one-generation search run in Node on the unit tests' fake model and sandbox, as a file to import. */
-async function storedSearchFile(letter: string, stopEarly: boolean): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
-  const setup = { ...searchSetup({ budget: { maxGenerations: 1, maxWallMs: null, maxTokens: null } }, { id: `search-shown-${letter}` }), name: `Stored search ${letter}` };
+async function storedSearchFile(letter: string, stopEarly: boolean, generations = 1): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
+  const setup = { ...searchSetup({ budget: { maxGenerations: generations, maxWallMs: null, maxTokens: null } }, { id: `search-shown-${letter}` }), name: `Stored search ${letter}` };
   const world = fakeWorld();
   const store = new MemorySearchStore();
   const stop = new AbortController();
@@ -201,6 +201,36 @@ describe('the Search page in Chromium', () => {
     await app.close();
   });
 
+  it('shows the last scored generation of the search on show in the genome table, not the one picked in another search', async () => {
+    const files = await Promise.all([storedSearchFile('D', false, 3), storedSearchFile('E', false, 2)]);
+    const app = await openApp(browser, server, { hash: '#/search' });
+    const { page } = app;
+    await page.getByLabel(/Import search files/).setInputFiles(files);
+    const card = (letter: string) => page.locator('article.search', { has: page.getByRole('heading', { name: `Stored search ${letter}` }) });
+    await card('E').waitFor();
+    const picker = page.locator('section', { has: page.getByRole('heading', { name: 'Genomes' }) }).getByLabel('Generation');
+    await card('D').getByRole('button', { name: 'Show', exact: true }).click();
+    await page.locator('#search-run-title', { hasText: 'Stored search D' }).waitFor();
+    expect(await picker.inputValue()).toBe('2');
+    // Carrying on asks for a number of generations it can run, too (an emptied field was read as 1).
+    const more = page.getByLabel('More generations');
+    await more.fill('');
+    await page.getByText('More generations: empty. Give a whole number from 1 to 997.').waitFor();
+    expect(await page.getByRole('button', { name: 'Carry on' }).isDisabled()).toBe(true);
+    await more.fill('2');
+    expect(await page.getByRole('button', { name: 'Carry on' }).isDisabled()).toBe(false);
+    const shownIds = () => page.locator('table.genomes tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-genome') ?? ''));
+    await picker.selectOption('0');
+    expect((await shownIds()).every((id) => id.startsWith('g0-'))).toBe(true);
+    // E has a generation 0 too, but the table opens on E's last one.
+    await card('E').getByRole('button', { name: 'Show', exact: true }).click();
+    await page.locator('#search-run-title', { hasText: 'Stored search E' }).waitFor();
+    expect(await picker.inputValue()).toBe('1');
+    expect((await shownIds()).some((id) => id.startsWith('g1-'))).toBe(true);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('keeps the search running here on show when Back leads to the address of another one', async () => {
     const app = await openApp(browser, server, { hash: '#/models' });
     const { page } = app;
@@ -268,11 +298,17 @@ describe('the Search page in Chromium', () => {
     await page.getByLabel('Problem pool').selectOption('ids');
     await page.getByLabel('Problem ids').fill('0, 2');
     await page.getByLabel('Population').fill('2');
+    await page.getByText('Advanced: mutation rates, elitism, crossover').click();
+    await page.getByLabel('Elites').fill('1');
     await page.getByLabel('Generations').fill('1');
     await page.getByLabel('Subset size').fill('2');
     for (const key of ['gemma3:1b', 'qwen2.5:1.5b', 'llama3.2:3b']) await page.getByLabel(`Model for ${key}`).fill('no-such-model');
     await page.getByRole('button', { name: 'Start search' }).click();
     await page.locator('.run .failure').getByText(/no-such-model/).first().waitFor({ timeout: 120_000 });
+    // Resuming sends the same model name again: the page says what can help instead.
+    const failure = await page.locator('.run .failure').textContent();
+    expect(failure).not.toMatch(/resume the search to carry on/);
+    expect(failure).toMatch(/serve the model under that name.*start a new search/);
     const card = page.locator('article.search', { has: page.getByRole('heading', { name: 'Misnamed model' }) });
     await card.locator('.state', { hasText: 'cancelled' }).waitFor();
 
@@ -284,6 +320,30 @@ describe('the Search page in Chromium', () => {
     expect(endpoint.requests.length).toBe(requests);
     await page.getByRole('button', { name: 'Resume search' }).waitFor();
     expect(app.errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
+    await app.close();
+  });
+
+  it('refuses numbers it cannot run before anything starts, naming the field and its range', async () => {
+    const app = await openApp(browser, server, { hash: '#/search' });
+    const { page } = app;
+    const form = page.locator('section.new');
+    const problems = form.getByRole('list', { name: 'What the search cannot start with' });
+    // A million genomes hung the tab; now the form says what it can run.
+    await form.getByLabel('Population').fill('1000000');
+    await problems.getByText('Population: 1,000,000 is out of range. Give a whole number from 2 to 1,000.').waitFor();
+    await form.getByRole('button', { name: 'Start search' }).click();
+    await form.getByLabel('Population').fill('20');
+    // An emptied seed is refused, not read as seed 0.
+    await form.getByLabel('Seed', { exact: true }).fill('');
+    await problems.getByText('Seed: empty. Give a whole number from 0 to 4,294,967,295.').waitFor();
+    await form.getByRole('button', { name: 'Start search' }).click();
+    await page.locator('.errors[role="alert"]').getByText(/^Seed: empty\./).waitFor();
+    await page.waitForTimeout(500);
+    expect(page.url()).not.toContain('sid=');
+    expect(await page.locator('#search-run-title').count()).toBe(0);
+    await form.getByLabel('Seed', { exact: true }).fill('7');
+    expect(await problems.count()).toBe(0);
+    expect(app.errors).toEqual([]);
     await app.close();
   });
 

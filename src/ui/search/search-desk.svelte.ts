@@ -23,7 +23,7 @@ import { SandboxHolder } from '../sandbox/sandbox-holder.ts';
 import { MAX_WORKERS, ModelEngines } from '../shared/model-engines.svelte.ts';
 import { searchLocks } from '../shared/run-locks.ts';
 import { studyModels } from '../study/study-models.ts';
-import { SearchForm } from './search-form.svelte.ts';
+import { FormProblems, SearchForm } from './search-form.svelte.ts';
 import { SearchLibrary } from './search-library.svelte.ts';
 import { appSearchStores } from './search-store-connection.ts';
 import { SearchView } from './search-view.svelte.ts';
@@ -251,7 +251,7 @@ export class SearchDesk {
     try {
       await work();
     } catch (error) {
-      this.errors = [error instanceof Error ? error.message : String(error)];
+      this.errors = error instanceof FormProblems ? [...error.problems] : [error instanceof Error ? error.message : String(error)];
     } finally {
       this.starting = false;
     }

@@ -5,13 +5,15 @@
  * `toDraft` turns it into a SearchDraft with every model key bound for this device.
  */
 import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
+import { EXPECTED_PROBLEM_COUNTS } from '../../core/benchmarks/problem-count.ts';
 import type { HarnessMode } from '../../core/harness/outcome.ts';
 import { SEARCH_POOL } from '../../core/pipeline/model-keys.ts';
 import { STUDY_MUTATION_RATES, type MutationRates, type SelectionScheme } from '../../core/search/search-config.ts';
+import { numberProblem, SEARCH_LIMITS, searchSizeProblems, wholeProblem } from '../../core/search/search-limits.ts';
 import type { SearchDraft } from '../../core/search/search-setup.ts';
 import type { ModelBinding } from '../../core/study/config.ts';
 import { ModelEngineForm } from '../shared/model-engine-form.svelte.ts';
-import { selectionSpecOf, type SelectionKind } from '../shared/problem-selection.ts';
+import { parseIds, selectionSpecOf, type SelectionKind } from '../shared/problem-selection.ts';
 
 export type SearchEngine = 'webllm' | 'openai';
 export type PoolSelection = Exclude<SelectionKind, 'mbpp-test-split'>;
@@ -75,13 +77,61 @@ export class SearchForm extends ModelEngineForm {
     return models;
   }
 
-  /** The search the form describes; throws with a sentence when it is incomplete. */
+  /**
+   * Every number of the form the search cannot honour, each naming its field and the range it
+   * allows (search-limits.ts); empty when the form can start. An emptied number field binds null.
+   */
+  problems(): string[] {
+    const L = SEARCH_LIMITS;
+    const found: (string | null)[] = [];
+    if (this.selectionKind === 'first' || this.selectionKind === 'random') {
+      found.push(wholeProblem('N', this.n, { min: 1, max: EXPECTED_PROBLEM_COUNTS[this.benchmark] }));
+    }
+    if (this.selectionKind === 'random') found.push(wholeProblem('Pool seed', this.selectionSeed, L.seed));
+    const poolSize = this.poolSize();
+    found.push(
+      wholeProblem('Population', this.populationSize, L.populationSize),
+      wholeProblem('Generations', this.generations, L.generations),
+      wholeProblem('Subset size', this.subsetSize, { min: 1, max: poolSize ?? EXPECTED_PROBLEM_COUNTS[this.benchmark] }),
+      wholeProblem('Evaluations per genome (k)', this.evaluationsPerGenome, L.evaluationsPerGenome),
+      numberProblem('Parsimony per node', this.parsimony, L.parsimony),
+      wholeProblem('Seed', this.seed, L.seed),
+    );
+    if (this.maxMinutes !== null) found.push(numberProblem('Wall-time budget (minutes)', this.maxMinutes, L.wallMinutes));
+    if (this.maxTokens !== null) found.push(wholeProblem('Token budget', this.maxTokens, L.tokens));
+    for (const [name, label] of Object.entries(MUTATION_LABELS) as [keyof MutationRates, string][]) {
+      found.push(numberProblem(`Mutation rate “${label}” (under Advanced)`, this.rates[name], L.probability));
+    }
+    const population = this.populationSize;
+    const elitesMax = wholeProblem('Population', population, L.populationSize) === null ? population - 1 : L.populationSize.max - 1;
+    found.push(
+      wholeProblem('Elites (under Advanced)', this.eliteCount, { min: 0, max: elitesMax }),
+      numberProblem('Crossover share (under Advanced)', this.crossoverRate, L.probability),
+    );
+    const problems = found.filter((p): p is string => p !== null);
+    // The sizes together, once each is within its own range.
+    if (problems.length === 0) {
+      problems.push(
+        ...searchSizeProblems({ populationSize: population, evaluationsPerGenome: this.evaluationsPerGenome, subsetSize: this.subsetSize, generations: this.generations }),
+      );
+    }
+    return problems;
+  }
+
+  /** Problems the pool holds, when the form says without the dataset (ids listed, or N of them). */
+  poolSize(): number | null {
+    if (this.selectionKind === 'ids') {
+      const ids = new Set(parseIds(this.idsText, this.benchmark));
+      return ids.size > 0 ? ids.size : null;
+    }
+    if (this.selectionKind === 'first' || this.selectionKind === 'random') return Number.isInteger(this.n) && this.n >= 1 ? this.n : null;
+    return null;
+  }
+
+  /** The search the form describes; throws FormProblems, naming every field it cannot honour. */
   toDraft(): SearchDraft {
-    const whole = (value: number, what: string, min: number) => {
-      if (!Number.isInteger(value) || value < min) throw new Error(`${what} must be a whole number of at least ${min}.`);
-      return value;
-    };
-    const population = whole(this.populationSize, 'The population', 2);
+    const problems = this.problems();
+    if (problems.length > 0) throw new FormProblems(problems);
     return {
       name: this.name,
       benchmark: this.benchmark,
@@ -90,23 +140,33 @@ export class SearchForm extends ModelEngineForm {
       mode: this.mode,
       models: this.bindings(),
       config: {
-        populationSize: population,
-        eliteCount: Math.min(whole(this.eliteCount, 'Elites', 0), population - 1),
-        subsetSize: whole(this.subsetSize, 'The subset size', 1),
-        evaluationsPerGenome: whole(this.evaluationsPerGenome, 'Evaluations per genome', 1),
+        populationSize: this.populationSize,
+        eliteCount: this.eliteCount,
+        subsetSize: this.subsetSize,
+        evaluationsPerGenome: this.evaluationsPerGenome,
         selection: this.selection,
         parsimony: this.parsimony,
         crossoverRate: this.crossoverRate,
         mutationRates: { ...this.rates },
         evaluationTemperature: this.atZero ? 0 : null,
         budget: {
-          maxGenerations: whole(this.generations, 'Generations', 1),
-          maxWallMs: this.maxMinutes ? Math.round(this.maxMinutes * 60_000) : null,
-          maxTokens: this.maxTokens ? Math.round(this.maxTokens) : null,
+          maxGenerations: this.generations,
+          maxWallMs: this.maxMinutes !== null ? Math.round(this.maxMinutes * 60_000) : null,
+          maxTokens: this.maxTokens,
         },
       },
-      seed: Math.round(this.seed),
+      seed: this.seed,
       cacheCalls: this.cacheCalls,
     };
+  }
+}
+
+/** The form's problems, one sentence each, for the page to list. */
+export class FormProblems extends Error {
+  readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(problems.join(' '));
+    this.name = 'FormProblems';
+    this.problems = problems;
   }
 }

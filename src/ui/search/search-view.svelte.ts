@@ -15,6 +15,7 @@ import type { SearchSetup } from '../../core/search/search-setup.ts';
 import type { SearchState } from '../../core/search/search-state.ts';
 import { currentState, validationStatus, type ValidationStatus } from '../../core/search/stored-search.ts';
 import { PauseSwitch } from '../../core/study/pause-switch.ts';
+import { failureAdvice } from './search-failure.ts';
 
 export type ViewPhase = SearchPhase | 'failed' | 'stored';
 
@@ -33,6 +34,8 @@ export class SearchView {
   progress = $state.raw<SearchProgress | null>(null);
   phase = $state<ViewPhase>('stored');
   failure = $state<string | null>(null);
+  /** What the person can do about `failure` (resuming cannot change a search's models). */
+  failureAdvice = $state<string | null>(null);
   validation = $state.raw<ValidationStatus | null>(null);
   validating = $state(false);
   validationProgress = $state.raw<ValidationProgress | null>(null);
@@ -72,6 +75,7 @@ export class SearchView {
     this.#abort = abort;
     this.phase = 'running';
     this.failure = null;
+    this.failureAdvice = null;
     try {
       const end = await runSearch(this.setup, problems, ports, {
         concurrency: options.concurrency,
@@ -92,6 +96,7 @@ export class SearchView {
     } catch (error) {
       this.phase = 'failed';
       this.failure = isAbortError(error) ? 'The search was stopped.' : error instanceof Error ? error.message : String(error);
+      this.failureAdvice = failureAdvice(error);
     } finally {
       this.#abort = null;
     }

@@ -30,6 +30,7 @@ describe('the engine part of the Study and Search forms', () => {
     form.endpoint = 'http://localhost:11434/v1';
     form.selectionKind = 'random';
     form.n = 5;
+    form.subsetSize = 5;
     form.selectionSeed = 7;
     form.seed = 3;
     const draft = form.toDraft();
