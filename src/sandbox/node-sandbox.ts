@@ -24,6 +24,8 @@ export interface NodeSandboxOptions extends SandboxOptions {
    * `node_modules/.cache/feedback-lab/`.
    */
   snapshot?: string | false;
+  /** The worker thread's stack in MB (default PYTHON_STACK_MB); tests set a browser-sized one. */
+  stackSizeMb?: number;
 }
 
 const require = createRequire(import.meta.url);
@@ -65,7 +67,7 @@ const PYTHON_STACK_MB = 256;
 function spawnNodeWorker(options: NodeSandboxOptions, snapshot: string | null): WorkerHandle {
   const sharedState = createSharedState();
   const config = workerConfig(options, { indexURL: options.pyodideDir ?? PYODIDE_DIR, snapshot, sharedState });
-  const worker = startTsWorkerThread(new URL('./node-worker.ts', import.meta.url), config, { stackSizeMb: PYTHON_STACK_MB });
+  const worker = startTsWorkerThread(new URL('./node-worker.ts', import.meta.url), config, { stackSizeMb: options.stackSizeMb ?? PYTHON_STACK_MB });
   let failure: string | null = null;
   worker.on('error', (error) => {
     failure ??= error.message;

@@ -267,6 +267,25 @@ def install(config_json):
     environ_obj, setlocale, LC_ALL = os.environ, locale.setlocale, locale.LC_ALL
     filters_mutated = warnings._filters_mutated
 
+    sys_dict = sys.__dict__
+    held_frames = excepthook_globals['held_frames']
+    exc_traceback, exc_cause, exc_context = BaseException.__traceback__, BaseException.__cause__, BaseException.__context__
+
+    def release_cut_traceback():
+        """The last exception's traceback was cut (runner-traceback-py.ts): detaches the tracebacks
+        from it and its chain, then hands the frames to the grave, whose clearing frees a list from
+        its end: innermost first, each frame alone. Descriptors, not attributes: no program code."""
+        error = sys_dict.get('last_exc')
+        for _ in range(100):
+            if error is None or not issubclass(type(error), BaseException):
+                break
+            exc_traceback.__set__(error, None)
+            cause = exc_cause.__get__(error)
+            error = cause if cause is not None else exc_context.__get__(error)
+        sys_dict.pop('last_traceback', None)
+        grave.append(held_frames[:])
+        held_frames.clear()
+
     def restore():
         """The program has ended: moves its namespace to the grave and puts back the
         interpreter-level state, with C calls only (the modules come back in settle). Returns
@@ -275,6 +294,8 @@ def install(config_json):
         gc_disable()
         grave.append(current[:])
         current.clear()
+        if held_frames:
+            release_cut_traceback()
         linecache_cache.pop(FILENAME, None)
         if gc_garbage:
             grave.append(gc_garbage[:])

@@ -12,6 +12,9 @@
  * the middle; both ends stay (where the recursion started, where it failed), and a first line
  * says how many went.
  *
+ * Freeing such a traceback is deep too (each frame frees its caller); the hook keeps its frames
+ * in a list that the runner detaches from the exception and frees innermost first.
+ *
  * The hook runs after the program has ended but may call its code (an exception's `__str__`),
  * so its globals are a namespace of its own, holding nothing of the runner's; the runner
  * restores that namespace after each program like a module's.
@@ -26,6 +29,9 @@ from traceback import format_exception
 LONGEST = 1200
 KEPT_AT_EACH_END = 100
 
+# Every frame of a cut traceback, outermost first, kept until the runner frees them in order.
+held_frames = []
+
 
 def cut_middle(tb):
     """Splices the middle out of a traceback deeper than LONGEST; returns how many frames went."""
@@ -35,6 +41,10 @@ def cut_middle(tb):
         tb = tb.tb_next
     if len(entries) <= LONGEST:
         return 0
+    # Each frame holds the one that called it (f_back). Freed with the exception, the innermost
+    # would free its caller, and so on: one nested C call per frame, which overflows a browser
+    # worker's stack after a few thousand. The runner frees this list from its end instead.
+    held_frames.extend([entry.tb_frame for entry in entries])
     cut = len(entries) - 2 * KEPT_AT_EACH_END
     entries[KEPT_AT_EACH_END - 1].tb_next = entries[-KEPT_AT_EACH_END]
     # Dropped from the head on, one at a time, so that each entry is freed alone: dropping the

@@ -161,6 +161,21 @@ describe('exhaustion', () => {
     expect(sandbox.stats().respawns).toBe(before);
   });
 
+  it('frees a 100,000-frame traceback without overflowing a browser-sized stack', async () => {
+    // Freed with its exception, each frame would free its caller, one nested call per frame:
+    // on a small stack the interpreter was lost after every such program.
+    const small = await createNodeSandbox({ workers: 1, spares: 0, stackSizeMb: 4 });
+    try {
+      const program = 'import sys\nsys.setrecursionlimit(10**5)\ndef f(n):\n    return f(n + 1)\nf(0)';
+      for (let i = 0; i < 2; i++) expectError(await small.run(program, limits), 'RecursionError');
+      // Nothing kept: the frames the printer held for the runner are gone.
+      expect(await small.run('import sys\nassert sys.excepthook.__globals__["held_frames"] == []', limits)).toMatchObject({ status: 'passed' });
+      expect(small.stats().respawns).toBe(0);
+    } finally {
+      await small.close();
+    }
+  });
+
   it('a memoised recursion thousands deep passes, as in CPython (Node gives the worker a large stack)', async () => {
     const program = 'import sys, functools\nsys.setrecursionlimit(10**5)\n@functools.lru_cache(None)\ndef depth(n):\n    return 0 if n == 0 else depth(n - 1) + 1\nassert depth(10000) == 10000';
     expect(await run(program)).toMatchObject({ status: 'passed' });
