@@ -6,15 +6,16 @@
  */
 import type { SearchListing } from '../../store/search-store.ts';
 import { downloadBlob } from '../analysis/download.ts';
-import { searchLocks } from '../shared/run-locks.ts';
+import { searchLocks, type RunLocks } from '../shared/run-locks.ts';
 import { readFiles, StoredLibrary, type ImportOutcome, type StoredLibraryDeps } from '../shared/stored-library.svelte.ts';
 import type { SearchStores } from './search-store-connection.ts';
 
 export class SearchLibrary extends StoredLibrary<SearchListing, SearchStores> {
   cachedCalls = $state<number | null>(null);
 
-  constructor(deps: StoredLibraryDeps<SearchStores>) {
-    super(deps, searchLocks);
+  /** `locks`: the searches' run locks, the browser's own unless a test gives others. */
+  constructor(deps: StoredLibraryDeps<SearchStores>, locks: RunLocks = searchLocks) {
+    super(deps, locks);
   }
 
   protected async read({ store, cache }: SearchStores): Promise<SearchListing[]> {
@@ -50,13 +51,29 @@ export class SearchLibrary extends StoredLibrary<SearchListing, SearchStores> {
       const busy = docs.find((doc) => this.deps.runningHere().has(doc.config.id));
       if (busy) problems.push({ message: `“${busy.config.name}” is running in this tab.`, hint: 'Stop it first, then import the file again.', details: [] });
       if (problems.length > 0) return { problems };
-      const { store } = await this.deps.stores();
-      const lines: string[] = [];
-      for (const doc of docs) {
-        const how = await store.importSearch(doc);
-        lines.push(`${how === 'added' ? 'Imported' : 'Merged into'} “${doc.config.name}”: ${doc.state.history.length} generations, ${doc.evaluations.length} evaluations.`);
-      }
-      return { lines };
+      // Held until the files are written, so that no tab starts or resumes these searches
+      // meanwhile: merging into a search another tab runs would interleave with its writes.
+      return this.holdingRunLocks(docs.map((doc) => doc.config.id), async (elsewhere): Promise<ImportOutcome> => {
+        if (elsewhere.length > 0) {
+          return {
+            problems: read
+              .filter((entry) => elsewhere.includes(entry.doc.config.id))
+              .map((entry) => ({
+                fileName: entry.fileName,
+                message: `The search “${entry.doc.config.name}” is running in another tab.`,
+                hint: 'Pause or stop it there (what it has done is already stored), then import the file again.',
+                details: [],
+              })),
+          };
+        }
+        const { store } = await this.deps.stores();
+        const lines: string[] = [];
+        for (const doc of docs) {
+          const how = await store.importSearch(doc);
+          lines.push(`${how === 'added' ? 'Imported' : 'Merged into'} “${doc.config.name}”: ${doc.state.history.length} generations, ${doc.evaluations.length} evaluations.`);
+        }
+        return { lines };
+      });
     });
   }
 }

@@ -1,0 +1,76 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+// The auto entry installs the IDB* globals (IDBKeyRange…) that the store and idb use.
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { buildSearchFile, exportSearchFile } from '../../../src/core/results/search-file.ts';
+import { MemorySearchStore } from '../../../src/core/search/memory-search-store.ts';
+import { runSearch } from '../../../src/core/search/run-search.ts';
+import { openLabDatabase } from '../../../src/store/database.ts';
+import { IdbCallCache, IdbSearchStore } from '../../../src/store/search-store.ts';
+import { runLocks, type LockManagerLike } from '../../../src/ui/shared/run-locks.ts';
+import { SearchLibrary } from '../../../src/ui/search/search-library.svelte.ts';
+import { PROBLEMS, fakeWorld, searchSetup } from '../search/run-search-fixtures.ts';
+
+beforeEach(() => {
+  globalThis.indexedDB = new IDBFactory();
+});
+
+/** Web Locks as every tab of one origin sees them: exclusive, `ifAvailable` answers null instead of waiting. */
+function originLocks(): LockManagerLike {
+  const held = new Set<string>();
+  return {
+    async request(name, _options, callback) {
+      if (held.has(name)) return callback(null);
+      held.add(name);
+      try {
+        await callback({ name });
+      } finally {
+        held.delete(name);
+      }
+    },
+    async query() {
+      return { held: [...held].map((name) => ({ name })) };
+    },
+  };
+}
+
+async function searchFileBytes(): Promise<{ id: string; name: string; bytes: Uint8Array }> {
+  const setup = searchSetup({ budget: { maxGenerations: 1, maxWallMs: null, maxTokens: null } });
+  const world = fakeWorld();
+  const memory = new MemorySearchStore();
+  await runSearch(setup, PROBLEMS, { model: world.model, sandbox: world.sandbox, searchStore: memory, now: () => 0 });
+  const doc = buildSearchFile((await memory.loadSearch(setup.id))!, new Date('2026-05-02T12:00:00Z'));
+  return { id: doc.config.id, name: doc.config.name, bytes: await exportSearchFile(doc, { gzip: false }) };
+}
+
+describe('importing search files into the stored searches', () => {
+  it('refuses a search that another tab is running, writing nothing, and imports it once that tab lets go', async () => {
+    const origin = originLocks();
+    const db = await openLabDatabase();
+    const store = new IdbSearchStore(db);
+    const library = new SearchLibrary(
+      { stores: async () => ({ store, cache: new IdbCallCache(db) }), runningHere: () => new Set() },
+      runLocks('feedback-lab:search:', () => origin),
+    );
+    const file = await searchFileBytes();
+    const pick = () => [new File([file.bytes as Uint8Array<ArrayBuffer>], 'search.json', { type: 'application/json' })];
+
+    // The other tab: its run holds the search's lock for as long as it runs.
+    const otherTab = runLocks('feedback-lab:search:', () => origin);
+    const release = await otherTab.claim(file.id);
+    expect(release).not.toBeNull();
+
+    await library.importFiles(pick());
+    expect(library.importLines).toEqual([]);
+    expect(library.importProblems).toMatchObject([{ fileName: 'search.json', message: `The search “${file.name}” is running in another tab.` }]);
+    expect(await store.loadSearch(file.id)).toBeNull();
+
+    await release!();
+    await library.importFiles(pick());
+    expect(library.importProblems).toEqual([]);
+    expect(library.importLines.join(' ')).toContain('Imported');
+    expect(await store.loadSearch(file.id)).not.toBeNull();
+    // The import gave the lock back: the search can be run again.
+    expect(await otherTab.claim(file.id)).not.toBeNull();
+  });
+});
