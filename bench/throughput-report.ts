@@ -97,7 +97,13 @@ export function printVerdicts(ours: string, canonical: CorpusItem[], broken: Cor
  * can finish the set in less than the sum of those limits over the workers. What is left above
  * that floor is what a runner itself spends: starting, cleaning up, replacing interpreters.
  */
-export function printLimitFloor(ours: string, broken: CorpusItem[], workers: number, verdicts: { ours: Map<string, Verdict>; reference: Map<string, Verdict> }, ms: { ours: number; reference: number; referenceTotal: number }): void {
+export function printLimitFloor(
+  ours: string,
+  broken: CorpusItem[],
+  workers: number,
+  verdicts: { ours: Map<string, Verdict>; reference: Map<string, Verdict> },
+  ms: { oursBroken: number; reference: Record<SetName, number> },
+): void {
   const floorMs = (of: Map<string, Verdict>) =>
     broken.reduce((sum, item) => sum + (of.get(item.key)?.verdict === 'timeout' ? item.limits.timeoutMs : 0), 0) / workers;
   const oursFloor = floorMs(verdicts.ours);
@@ -107,7 +113,7 @@ export function printLimitFloor(ours: string, broken: CorpusItem[], workers: num
     `\nbroken set, time-limit floor (${timedOut} programs at their limit / ${workers} workers): ${ours} ${formatSeconds(oursFloor)}, reference ${formatSeconds(referenceFloor)}`,
   );
   console.log(
-    `broken set beyond that floor: ${ours} ${formatSeconds(ms.ours - oursFloor)}, reference ${formatSeconds(ms.reference - referenceFloor)}, ratio ${((ms.ours - oursFloor) / (ms.reference - referenceFloor)).toFixed(2)}`,
+    `broken set beyond that floor: ${ours} ${formatSeconds(ms.oursBroken - oursFloor)}, reference ${formatSeconds(ms.reference.broken - referenceFloor)}, ratio ${((ms.oursBroken - oursFloor) / (ms.reference.broken - referenceFloor)).toFixed(2)}`,
   );
-  console.log(`a runner spending no time but the limits would score everything at ratio ${(oursFloor / ms.referenceTotal).toFixed(2)} against this reference`);
+  console.log(`a runner spending no time but the limits would score everything at ratio ${(oursFloor / sum(ms.reference)).toFixed(2)} against this reference`);
 }
