@@ -1,24 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runLocks, type LockManagerLike } from '../../../src/ui/shared/run-locks.ts';
-
-/** Web Locks as one origin sees them: exclusive, `ifAvailable` answers null instead of waiting. */
-function originLocks(): LockManagerLike {
-  const held = new Set<string>();
-  return {
-    async request(name, _options, callback) {
-      if (held.has(name)) return callback(null);
-      held.add(name);
-      try {
-        await callback({ name });
-      } finally {
-        held.delete(name);
-      }
-    },
-    async query() {
-      return { held: [...held].map((name) => ({ name })) };
-    },
-  };
-}
+import { runLocks } from '../../../src/ui/shared/run-locks.ts';
+import { originLocks } from './origin-locks.ts';
 
 describe('run locks', () => {
   it('lets one tab hold a study while another is told it runs elsewhere, and frees it on release', async () => {

@@ -7,32 +7,14 @@ import { MemorySearchStore } from '../../../src/core/search/memory-search-store.
 import { runSearch } from '../../../src/core/search/run-search.ts';
 import { openLabDatabase } from '../../../src/store/database.ts';
 import { IdbCallCache, IdbSearchStore } from '../../../src/store/search-store.ts';
-import { runLocks, type LockManagerLike } from '../../../src/ui/shared/run-locks.ts';
+import { runLocks } from '../../../src/ui/shared/run-locks.ts';
+import { originLocks } from './origin-locks.ts';
 import { SearchLibrary } from '../../../src/ui/search/search-library.svelte.ts';
 import { PROBLEMS, fakeWorld, searchSetup } from '../search/run-search-fixtures.ts';
 
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
 });
-
-/** Web Locks as every tab of one origin sees them: exclusive, `ifAvailable` answers null instead of waiting. */
-function originLocks(): LockManagerLike {
-  const held = new Set<string>();
-  return {
-    async request(name, _options, callback) {
-      if (held.has(name)) return callback(null);
-      held.add(name);
-      try {
-        await callback({ name });
-      } finally {
-        held.delete(name);
-      }
-    },
-    async query() {
-      return { held: [...held].map((name) => ({ name })) };
-    },
-  };
-}
 
 async function searchFileBytes(): Promise<{ id: string; name: string; bytes: Uint8Array }> {
   const setup = searchSetup({ budget: { maxGenerations: 1, maxWallMs: null, maxTokens: null } });

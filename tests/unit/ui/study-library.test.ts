@@ -4,32 +4,14 @@ import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { openLabDatabase } from '../../../src/store/database.ts';
 import { IdbStudyStore } from '../../../src/store/study-store.ts';
-import { runLocks, type LockManagerLike } from '../../../src/ui/shared/run-locks.ts';
+import { runLocks } from '../../../src/ui/shared/run-locks.ts';
+import { originLocks } from './origin-locks.ts';
 import { StudyLibrary } from '../../../src/ui/study/study-library.svelte.ts';
 import { fileBytes, studyResultFile } from '../results/result-file-fixtures.ts';
 
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
 });
-
-/** Web Locks as every tab of one origin sees them: exclusive, `ifAvailable` answers null instead of waiting. */
-function originLocks(): LockManagerLike {
-  const held = new Set<string>();
-  return {
-    async request(name, _options, callback) {
-      if (held.has(name)) return callback(null);
-      held.add(name);
-      try {
-        await callback({ name });
-      } finally {
-        held.delete(name);
-      }
-    },
-    async query() {
-      return { held: [...held].map((name) => ({ name })) };
-    },
-  };
-}
 
 describe('importing result files into the stored studies', () => {
   it('refuses a study that another tab is running, writing nothing, and imports it once that tab lets go', async () => {
