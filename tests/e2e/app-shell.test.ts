@@ -61,6 +61,31 @@ describe('the app shell', () => {
     await app.close();
   });
 
+  it('tells a first visit what needs no model, and whether models can run in this browser', async () => {
+    const app = await openApp(browser, server);
+    const start = app.page.getByRole('region', { name: 'Before you start' });
+    await start.getByRole('link', { name: 'Playground' }).waitFor();
+    await expect.poll(() => start.getByRole('status').textContent()).toContain('This browser has WebGPU');
+    expect(app.errors).toEqual([]);
+    await app.close();
+
+    // Headless Chromium without the WebGPU switches has navigator.gpu but no adapter, like a
+    // blocklisted GPU: the home page says so and points to an endpoint before anything is built.
+    const noGpuBrowser = await launchBrowser({ webgpu: false });
+    try {
+      const noGpu = await openApp(noGpuBrowser, server, { colorScheme: 'dark' });
+      const status = noGpu.page.getByRole('region', { name: 'Before you start' }).getByRole('status');
+      await expect.poll(() => status.getAttribute('data-webgpu')).toBe('no');
+      expect(await status.textContent()).toContain('no usable GPU adapter');
+      expect(await status.textContent()).toContain('OpenAI-compatible server');
+      await noGpu.screenshot('home-no-webgpu-dark');
+      expect(noGpu.errors).toEqual([]);
+      await noGpu.close();
+    } finally {
+      await noGpuBrowser.close();
+    }
+  });
+
   it('remembers the theme the user picks across reloads', async () => {
     const app = await openApp(browser, server, { colorScheme: 'light' });
     const toggle = app.page.getByRole('button', { name: 'Dark theme' });

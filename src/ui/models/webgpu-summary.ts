@@ -1,0 +1,45 @@
+/**
+ * One sentence, for a first-time visitor, on whether this browser can run the in-browser models
+ * and what to do instead when it cannot. The Models page shows the probe in full; the home page
+ * shows this, so nobody downloads gigabytes or builds a study before learning the GPU is missing.
+ */
+import type { DeviceCapabilities } from '../../core/llm/catalog.ts';
+import { describeAdapter } from '../../llm/capabilities.ts';
+
+export interface WebGpuSummary {
+  /** Whether in-browser (WebLLM) models can run here at all. */
+  canRunInBrowser: boolean;
+  text: string;
+}
+
+const INSTEAD = 'connect an OpenAI-compatible server (Ollama, llama.cpp, vLLM…) on the Models page, or use the pages that need no model';
+
+export function summarizeWebGpu(caps: DeviceCapabilities): WebGpuSummary {
+  if (caps.webgpu === 'available') {
+    const software = caps.adapter?.isFallbackAdapter === true;
+    // The adapter's name without describeAdapter's "(software)", which the sentence says itself.
+    const name = describeAdapter(caps.adapter ? { ...caps, adapter: { ...caps.adapter, isFallbackAdapter: false } } : caps);
+    return {
+      canRunInBrowser: true,
+      text: software
+        ? `This browser has WebGPU, but only on a software adapter (${name}): models can run here, very slowly; an OpenAI-compatible server will be much faster.`
+        : `This browser has WebGPU (${name}): small models can run here after a one-time download; the Models page says which fit.`,
+    };
+  }
+  if (!caps.secureContext) {
+    return {
+      canRunInBrowser: false,
+      text: `WebGPU needs a secure page (https://, or http://localhost), and this one is not, so models cannot run in this browser here: open the app over https or on localhost, or ${INSTEAD}.`,
+    };
+  }
+  if (caps.webgpu === 'no-adapter') {
+    return {
+      canRunInBrowser: false,
+      text: `This browser has WebGPU but found no usable GPU adapter (it may be blocklisted or turned off), so models cannot run in this browser: ${INSTEAD}.`,
+    };
+  }
+  return {
+    canRunInBrowser: false,
+    text: `This browser has no WebGPU, so models cannot run in it: ${INSTEAD}.`,
+  };
+}
