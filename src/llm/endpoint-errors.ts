@@ -59,6 +59,9 @@ function isPrivateAddress(url: URL): boolean {
   return /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.)/.test(url.hostname) || url.hostname.endsWith('.local');
 }
 
+/** Nothing answered (or, in a browser, CORS hid the answer): a caller can refuse to start rather than retry. */
+export class EndpointUnreachableError extends Error {}
+
 /**
  * fetch itself failed (a TypeError): nothing answered, or, in a browser, the answer was hidden
  * because the server did not allow this page's origin. Browsers do not say which.
@@ -67,7 +70,7 @@ export function unreachableError(endpointUrl: string, cause: unknown, page: Page
   const url = new URL(endpointUrl);
   if (!page.inBrowser) {
     const detail = describeNodeCause(cause);
-    return new Error(
+    return new EndpointUnreachableError(
       `Could not reach the language-model server at ${url.origin}${detail ? ` (${detail})` : ''}. ` +
         'Check that the server is running and that the base URL, host and port are right.',
       { cause },
@@ -93,7 +96,7 @@ export function unreachableError(endpointUrl: string, cause: unknown, page: Page
         '(mixed content). Serve the endpoint over https, or reach it through localhost.',
     );
   }
-  return new Error(lines.join('\n'), { cause });
+  return new EndpointUnreachableError(lines.join('\n'), { cause });
 }
 
 function describeNodeCause(cause: unknown): string {

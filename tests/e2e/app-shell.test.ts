@@ -1,6 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { createServer } from 'node:net';
 import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
+
+/** A port nothing listens on: bound, then released. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const address = probe.address();
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  if (address === null || typeof address === 'string') throw new Error('no port');
+  return address.port;
+}
 
 let browser: Browser;
 let server: AppServer;
@@ -81,6 +92,31 @@ describe('the app shell', () => {
       await noGpu.screenshot('home-no-webgpu-dark');
       expect(noGpu.errors).toEqual([]);
       await noGpu.close();
+    } finally {
+      await noGpuBrowser.close();
+    }
+  });
+
+  it('a first study without WebGPU or a server behind the default endpoint is refused at once, saying why, and stores nothing', async () => {
+    const noGpuBrowser = await launchBrowser({ webgpu: false });
+    try {
+      const app = await openApp(noGpuBrowser, server, { hash: '#/study' });
+      const { page } = app;
+      // Without WebGPU the form offers the endpoint; nothing listens on that port here.
+      const port = await freePort();
+      await page.getByLabel('OpenAI-compatible endpoint').check();
+      await page.getByLabel('Endpoint URL').fill(`http://127.0.0.1:${port}/v1`);
+      await page.getByText(/HumanEval: 164 problems/).waitFor();
+      await page.getByRole('button', { name: 'Run study' }).click();
+      const refusal = page.locator('.errors[role="alert"]');
+      await refusal.getByText(`Could not reach the language-model server at http://127.0.0.1:${port}`).waitFor({ timeout: 15_000 });
+      // Each way out on its own line, not one run-on paragraph.
+      expect(await refusal.locator('p').first().evaluate((p) => getComputedStyle(p).whiteSpace)).toBe('pre-line');
+      await app.screenshot('study-first-run-unreachable');
+      await page.getByText('No studies yet').waitFor();
+      expect(await page.locator('#run-title').count()).toBe(0);
+      expect(app.errors.filter((e) => !/ERR_CONNECTION_REFUSED/.test(e))).toEqual([]);
+      await app.close();
     } finally {
       await noGpuBrowser.close();
     }

@@ -5,8 +5,9 @@
  */
 import type { LanguageModel } from '../../core/ports.ts';
 import type { StudyConfig } from '../../core/study/config.ts';
+import { EndpointUnreachableError } from '../../llm/endpoint-errors.ts';
 import { apiRoot } from '../../llm/endpoint-url.ts';
-import { createOpenAICompatibleModel } from '../../llm/openai-compatible.ts';
+import { createOpenAICompatibleModel, listModels } from '../../llm/openai-compatible.ts';
 import type { WebLLMSession } from '../../llm/webllm-session.ts';
 
 export interface StudyModelDeps {
@@ -18,10 +19,30 @@ export interface StudyModelDeps {
   replay?: ReadonlyMap<string, LanguageModel>;
 }
 
+/** How long the check that an endpoint answers at all may take before the study starts anyway. */
+const REACHABLE_CHECK_MS = 10_000;
+
+/**
+ * Refuses an endpoint nothing answers at (not running, a wrong port, CORS), with the engine's own
+ * explanation. Without this a study started on the default Ollama address with no server behind
+ * it ran for a minute, marking units errored after their retries, before it said why. Any HTTP
+ * answer counts as reachable (a server that does not list models, or wants a key, is left to the
+ * first request to explain), and so does a slow one.
+ */
+async function assertReachable(root: string, apiKey: string | undefined): Promise<void> {
+  try {
+    await listModels(root, apiKey, { timeoutMs: REACHABLE_CHECK_MS });
+  } catch (error) {
+    if (error instanceof EndpointUnreachableError) throw error;
+  }
+}
+
 /** Resolves every binding up front, so a study that cannot get its models fails before it starts. */
 export async function studyModels(config: Pick<StudyConfig, 'models'>, deps: StudyModelDeps): Promise<(key: string) => LanguageModel> {
   const models = new Map<string, LanguageModel>();
   const bindings = Object.entries(config.models);
+  const roots = new Set(bindings.flatMap(([, b]) => (b.engine === 'openai' && b.baseUrl ? [apiRoot(b.baseUrl)] : [])));
+  for (const root of roots) await assertReachable(root, deps.apiKeyFor(root));
   const webllmIds = bindings.filter(([, b]) => b.engine === 'webllm').map(([, b]) => b.id);
   const session = webllmIds.length > 0 ? await deps.webllm() : null;
   // Declaring the builds used together lets the engine keep a generator and a refiner loaded when both fit.
