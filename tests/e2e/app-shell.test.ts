@@ -97,7 +97,7 @@ describe('the app shell', () => {
     }
   });
 
-  it('a first study without WebGPU or a server behind the default endpoint is refused at once, saying why, and stores nothing', async () => {
+  it('a first study without WebGPU, on an endpoint nothing answers at or on in-browser models, is refused at once, saying why, and stores nothing', async () => {
     const noGpuBrowser = await launchBrowser({ webgpu: false });
     try {
       const app = await openApp(noGpuBrowser, server, { hash: '#/study' });
@@ -113,6 +113,11 @@ describe('the app shell', () => {
       // Each way out on its own line, not one run-on paragraph.
       expect(await refusal.locator('p').first().evaluate((p) => getComputedStyle(p).whiteSpace)).toBe('pre-line');
       await app.screenshot('study-first-run-unreachable');
+      // In-browser models cannot run without an adapter: refused before WebLLM fetches anything.
+      await page.getByLabel('In this browser (WebLLM)').check();
+      await page.getByRole('button', { name: 'Run study' }).click();
+      await refusal.getByText(/no usable GPU adapter.*nothing was started/).waitFor({ timeout: 15_000 });
+      expect(await page.evaluate(() => performance.getEntriesByType('resource').some((entry) => /webllm-worker/.test(entry.name)))).toBe(false);
       await page.getByText('No studies yet').waitFor();
       expect(await page.locator('#run-title').count()).toBe(0);
       expect(app.errors.filter((e) => !/ERR_CONNECTION_REFUSED/.test(e))).toEqual([]);

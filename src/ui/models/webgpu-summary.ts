@@ -43,3 +43,17 @@ export function summarizeWebGpu(caps: DeviceCapabilities): WebGpuSummary {
     text: `This browser has no WebGPU, so models cannot run in it: ${INSTEAD}.`,
   };
 }
+
+/**
+ * Why a run bound to in-browser models is refused here, before WebLLM loads or a study is stored.
+ * Null when WebGPU has an adapter (a software one too: slow, but it runs).
+ */
+export function webGpuRefusal(caps: DeviceCapabilities): string | null {
+  if (caps.webgpu === 'available') return null;
+  const why = !caps.secureContext
+    ? 'WebGPU needs a secure page (https://, or http://localhost), and this one is not'
+    : caps.webgpu === 'no-adapter'
+      ? 'This browser has WebGPU but found no usable GPU adapter (it may be blocklisted or turned off)'
+      : 'This browser has no WebGPU';
+  return `${why}, so in-browser (WebLLM) models cannot run here, and nothing was started. Choose “OpenAI-compatible endpoint” as the engine instead; the Models page shows what this device has.`;
+}

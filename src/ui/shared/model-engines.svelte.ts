@@ -9,6 +9,7 @@ import { probeCapabilities } from '../../llm/capabilities.ts';
 import type { WebLLMCatalog } from '../../llm/model-catalog.ts';
 import { EndpointSettings } from '../models/endpoint-settings.svelte.ts';
 import { browserStorage } from '../models/saved-settings.ts';
+import { webGpuRefusal } from '../models/webgpu-summary.ts';
 import type { StudyModelDeps } from '../study/study-models.ts';
 import type { ModelEngineForm } from './model-engine-form.svelte.ts';
 
@@ -36,6 +37,10 @@ export class ModelEngines {
     this.modelDeps = {
       apiKeyFor: (root) => form.apiKeyFor(root),
       webllm: async () => {
+        // Without WebGPU, WebLLM would fetch its files and fail unit after unit: refuse before anything is stored.
+        await this.probe().catch(() => undefined);
+        const refusal = this.caps ? webGpuRefusal(this.caps) : null;
+        if (refusal) throw new Error(refusal);
         const { sharedWebLLMSession } = await import('../../llm/webllm-session.ts');
         return sharedWebLLMSession(catalog);
       },

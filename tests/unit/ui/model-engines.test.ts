@@ -51,3 +51,24 @@ describe('the endpoint settings a desk reads from the Models page', () => {
     expect(form.endpoint).toBe('http://first.example/v1');
   });
 });
+
+describe('binding in-browser models', () => {
+  afterEach(() => {
+    Reflect.deleteProperty(globalThis, 'navigator');
+  });
+
+  it('refuses before WebLLM loads when the browser has no WebGPU adapter, saying what to choose instead', async () => {
+    // A browser with navigator.gpu but no adapter, as headless Chromium without the WebGPU switches.
+    Object.defineProperty(globalThis, 'navigator', { configurable: true, value: { gpu: { requestAdapter: async () => null } } });
+    Object.defineProperty(globalThis, 'isSecureContext', { configurable: true, value: true });
+    const engines = new ModelEngines(new SearchForm(), catalog, () => false);
+    await expect(engines.modelDeps.webllm()).rejects.toThrow(/no usable GPU adapter.*nothing was started.*OpenAI-compatible endpoint/s);
+    Reflect.deleteProperty(globalThis, 'isSecureContext');
+  });
+
+  it('says a page that is not a secure context is why', async () => {
+    Object.defineProperty(globalThis, 'navigator', { configurable: true, value: {} });
+    const engines = new ModelEngines(new SearchForm(), catalog, () => false);
+    await expect(engines.modelDeps.webllm()).rejects.toThrow(/WebGPU needs a secure page/);
+  });
+});
