@@ -110,7 +110,9 @@ const server = createServer((req, res) => {
 });
 
 server.on('error', (error) => {
-  console.error(`serve: ${error.code === 'EADDRINUSE' ? `port ${values.port} is in use; pass --port N (0 picks a free one)` : error.message}`);
+  // Under `npm start`, npm keeps a bare --port for itself: say how to get it through.
+  const inUse = `port ${values.port} is in use. Pick another: node scripts/serve.mjs --port N, or npm start -- --port N, or PORT=N npm start (0 picks a free port)`;
+  console.error(`serve: ${error.code === 'EADDRINUSE' ? inUse : error.message}`);
   process.exit(1);
 });
 
