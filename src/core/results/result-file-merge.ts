@@ -1,8 +1,9 @@
 /**
- * Merging shards: one study (one link, one config) run in several browsers, each exporting its
- * own file. Shards merge only when their configs are identical (same study id, same config
- * hash); otherwise the first field that differs is named, because "the configs differ" alone
- * sends people diffing 50 KB of JSON by eye.
+ * Merging shards: one study (one id, one config) run in parts, each exporting its own file: a
+ * file imported into another browser (or given to `feedback-lab run --resume`) continues there.
+ * Shards merge only when their configs are identical (same study id, same config hash);
+ * otherwise the first field that differs is named, because "the configs differ" alone sends
+ * people diffing 50 KB of JSON by eye.
  *
  * A unit held by several shards is kept once: the finished copy over an unfinished or errored
  * one, then the copy with more steps, then the earlier file. Every environment is kept, so the
@@ -108,7 +109,10 @@ function rank(unit: ResultUnit): number {
 }
 
 function checkSameStudy(a: ResultFile, b: ResultFile, nameA: string, nameB: string): void {
-  const hint = 'Only shards of one study (the same study link, run in several browsers) can be merged.';
+  // Each start of a study link is a new study (its own id), so the link is not what makes shards.
+  const hint =
+    'Only shards of one study can be merged: files of a study that was exported, imported elsewhere and resumed there. ' +
+    'Two runs of the same study link are two studies: open both on the Results page to see them side by side.';
   if (a.config.id !== b.config.id) {
     throw new UserError(
       `These files are from different studies: ${nameA} holds "${a.config.id}" (${a.config.name}) and ${nameB} holds "${b.config.id}" (${b.config.name}).`,

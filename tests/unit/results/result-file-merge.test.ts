@@ -83,6 +83,20 @@ describe('mergeResultFiles', () => {
     );
   });
 
+  it("does not send people who ran one study link twice back to the link: those are two studies", async () => {
+    const doc = await studyResultFile();
+    const again = await buildResultFile({ ...studyConfig(), id: 'study-started-again', created: '2026-11-22T09:00:00.000Z' }, [], environment());
+    let error: unknown;
+    try {
+      mergeResultFiles([doc, again]);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(UserError);
+    expect((error as UserError).hint).not.toMatch(/the same study link, run in several browsers/);
+    expect((error as UserError).hint).toMatch(/Two runs of the same study link are two studies.*side by side/);
+  });
+
   it('refuses an empty list', () => {
     expect(() => mergeResultFiles([])).toThrow('There is nothing to merge.');
   });
