@@ -115,6 +115,8 @@ describe('the app shell', () => {
       await app.screenshot('study-first-run-unreachable');
       // In-browser models cannot run without an adapter: refused before WebLLM fetches anything.
       await page.getByLabel('In this browser (WebLLM)').check();
+      await page.getByText('This browser offers no WebGPU adapter').waitFor();
+      expect(await page.getByText('Builds for this GPU').count()).toBe(0);
       await page.getByRole('button', { name: 'Run study' }).click();
       await refusal.getByText(/no usable GPU adapter.*nothing was started/).waitFor({ timeout: 15_000 });
       expect(await page.evaluate(() => performance.getEntriesByType('resource').some((entry) => /webllm-worker/.test(entry.name)))).toBe(false);
