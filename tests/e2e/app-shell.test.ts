@@ -97,7 +97,7 @@ describe('the app shell', () => {
     }
   });
 
-  it('a first study without WebGPU, on an endpoint nothing answers at or on in-browser models, is refused at once, saying why, and stores nothing', async () => {
+  it('a first study without WebGPU, on an endpoint nothing answers at or on in-browser models, is refused at once, saying why, and stores nothing; Try it asks the endpoint', async () => {
     const noGpuBrowser = await launchBrowser({ webgpu: false });
     try {
       const app = await openApp(noGpuBrowser, server, { hash: '#/study' });
@@ -122,6 +122,13 @@ describe('the app shell', () => {
       expect(await page.evaluate(() => performance.getEntriesByType('resource').some((entry) => /webllm-worker/.test(entry.name)))).toBe(false);
       await page.getByText('No studies yet').waitFor();
       expect(await page.locator('#run-title').count()).toBe(0);
+
+      // The Models page's Try it asks the endpoint, not an empty list of in-browser models.
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Models' }).click();
+      const tryIt = page.getByRole('region', { name: 'Try it' });
+      await tryIt.getByText('none can run on this device').waitFor();
+      expect(await tryIt.getByRole('radio', { name: /In-browser model/ }).isDisabled()).toBe(true);
+      expect(await tryIt.getByRole('radio', { name: /Endpoint/ }).isChecked()).toBe(true);
       expect(app.errors.filter((e) => !/ERR_CONNECTION_REFUSED/.test(e))).toEqual([]);
       await app.close();
     } finally {
