@@ -60,5 +60,19 @@ export default defineConfig({
   preview: { headers: process.env.PREVIEW_ISOLATION === 'off' ? {} : isolationHeaders, port: 4173 },
   worker: { format: 'es' },
   optimizeDeps: { exclude: ['pyodide', '@mlc-ai/web-llm'] },
-  build: { target: 'es2022', sourcemap: true },
+  build: {
+    target: 'es2022',
+    sourcemap: true,
+    rolldownOptions: {
+      // `npm start` is most people's first command: keep its output to what needs reading.
+      // Pyodide's module names node: built-ins it uses only under Node (the sandbox loads it in
+      // a browser worker, where those branches never run), and the per-plugin timing report is
+      // for whoever profiles the build.
+      checks: { bundlerTimings: false },
+      onwarn(warning, warn) {
+        if (/externalized for browser compatibility, imported by ".*\/pyodide\/pyodide\.mjs"/.test(warning.message)) return;
+        warn(warning);
+      },
+    },
+  },
 });
