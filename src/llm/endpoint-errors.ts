@@ -59,8 +59,13 @@ function isPrivateAddress(url: URL): boolean {
   return /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.)/.test(url.hostname) || url.hostname.endsWith('.local');
 }
 
-/** Nothing answered (or, in a browser, CORS hid the answer): a caller can refuse to start rather than retry. */
-export class EndpointUnreachableError extends Error {}
+/** Nothing answered at the endpoint's address (or the browser hid the answer): kept as a class so a caller can say "once it answers again". */
+export class EndpointUnreachableError extends Error {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'EndpointUnreachableError';
+  }
+}
 
 /**
  * fetch itself failed (a TypeError): nothing answered, or, in a browser, the answer was hidden
@@ -73,7 +78,7 @@ export function unreachableError(endpointUrl: string, cause: unknown, page: Page
     return new EndpointUnreachableError(
       `Could not reach the language-model server at ${url.origin}${detail ? ` (${detail})` : ''}. ` +
         'Check that the server is running and that the base URL, host and port are right.',
-      { cause },
+      cause,
     );
   }
   const origin = page.origin ?? 'this page’s origin';
@@ -96,7 +101,7 @@ export function unreachableError(endpointUrl: string, cause: unknown, page: Page
         '(mixed content). Serve the endpoint over https, or reach it through localhost.',
     );
   }
-  return new EndpointUnreachableError(lines.join('\n'), { cause });
+  return new EndpointUnreachableError(lines.join('\n'), cause);
 }
 
 function describeNodeCause(cause: unknown): string {
