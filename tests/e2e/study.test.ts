@@ -299,6 +299,44 @@ describe('the Study page in Chromium', () => {
     }
   });
 
+  it('says what is wrong with a number as it is typed, announced politely, and refuses to start until it is put right', async () => {
+    const app = await openApp(browser, server, { hash: '#/study' });
+    const { page } = app;
+    const form = page.locator('section.new');
+    await form.getByLabel('OpenAI-compatible endpoint').check();
+    await form.getByLabel('Endpoint URL').fill(endpoint.url);
+    const live = form.locator('[data-form-problems]');
+    const problems = form.getByRole('list', { name: 'What the study cannot start with' });
+    // The live region is there before anything is wrong, so the first problem is heard too.
+    expect(await live.getAttribute('aria-live')).toBe('polite');
+    expect(await problems.count()).toBe(0);
+
+    // An emptied field was said to be empty only once Run study was pressed; now as soon as it is emptied.
+    await form.getByLabel('Repeats').fill('');
+    await live.getByText('Repeats: empty. Give a whole number from 1 to 100.').waitFor();
+    await form.getByLabel('Problems').selectOption('random');
+    await form.getByLabel('N', { exact: true }).fill('500');
+    await problems.getByText('N: 500 is out of range. Give a whole number from 1 to 164.').waitFor();
+    expect(await problems.getByRole('listitem').count()).toBe(2);
+    // The plan under the form would describe a study that cannot start: the list takes its place.
+    expect(await form.getByText(/arms? ×/).count()).toBe(0);
+
+    await form.getByRole('button', { name: 'Run study' }).click();
+    const alert = page.locator('.errors[role="alert"]');
+    await alert.getByText('N: 500 is out of range. Give a whole number from 1 to 164.').waitFor();
+    await alert.getByText('Repeats: empty. Give a whole number from 1 to 100.').waitFor();
+    await page.waitForTimeout(500);
+    expect(await page.locator('#run-title').count()).toBe(0);
+
+    await form.getByLabel('N', { exact: true }).fill('3');
+    await form.getByLabel('Repeats').fill('1');
+    await problems.waitFor({ state: 'detached' });
+    await form.getByText('2 arms × 1 repeat over the chosen problems.').waitFor();
+    await app.screenshot('study-form-problems-cleared');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('refuses malformed files with a clear message and renders hostile text as text, leaving IndexedDB unchanged on refusal', async () => {
     // A study run in Node through the real interpreter: this test does not depend on the others.
     const good = await studyResultFile();

@@ -15,6 +15,7 @@ import { createStudyConfig } from '../../core/study/create-config.ts';
 import { decodeStudyLink, encodeStudyLink, isStudyLink } from '../../core/study/link.ts';
 import type { LanguageModel, Sandbox } from '../../core/ports.ts';
 import type { IdbStudyStore } from '../../store/study-store.ts';
+import { refusalLines } from '../shared/form-problems.ts';
 import { studyLocks } from '../shared/run-locks.ts';
 import { replayModels, replaySourceMismatch } from './replay-study.ts';
 import type { StudyForm } from './study-form.svelte.ts';
@@ -196,7 +197,7 @@ export class StudyLauncher {
     try {
       return await work();
     } catch (error) {
-      this.errors = [error instanceof Error ? error.message : String(error)];
+      this.errors = refusalLines(error);
       return null;
     } finally {
       this.starting = false;
