@@ -337,6 +337,29 @@ describe('the Study page in Chromium', () => {
     await app.close();
   });
 
+  it('tells why a study stopped and whether resuming can help: not when the endpoint serves no model under that name', async () => {
+    const app = await openApp(browser, server, { hash: '#/study' });
+    const { page } = app;
+    const form = page.locator('section.new');
+    await form.getByLabel('OpenAI-compatible endpoint').check();
+    await form.getByLabel('Endpoint URL').fill(endpoint.url);
+    await form.getByLabel('Model for llama3.2:3b').fill('no-such-model');
+    await form.getByLabel('Study name (optional)').fill('Unserved model');
+    await form.getByLabel('N', { exact: true }).fill('3');
+    await form.getByRole('button', { name: 'Run study' }).click();
+
+    await page.locator('.run .phase', { hasText: 'Stopped by an error' }).waitFor({ timeout: 120_000 });
+    const failure = page.locator('.run').getByRole('alert');
+    const said = (await failure.textContent()) ?? '';
+    expect(said).toMatch(/no answer for \d+ units in a row \(last: .*404/);
+    // It used to end, whatever the cause, with "resume the study from the list below".
+    expect(said).toMatch(/Resuming would ask the same address for the same model name and meet the same answer\. Have the server serve the model under that name/);
+    expect(said).toMatch(/or start a new study with a name the server offers/);
+    await app.screenshot('study-stopped-unserved-model');
+    expect(app.errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
+    await app.close();
+  });
+
   it('refuses malformed files with a clear message and renders hostile text as text, leaving IndexedDB unchanged on refusal', async () => {
     // A study run in Node through the real interpreter: this test does not depend on the others.
     const good = await studyResultFile();
