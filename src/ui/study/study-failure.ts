@@ -33,6 +33,7 @@ export function studyFailureAdvice(error: unknown): string {
     case 'storage-full':
       return `This browser’s storage is full: free some (a downloaded model on the Models page, an old study or search), then ${RESUME}. ${KEPT}`;
     case 'storage-blocked':
+      return `This window refuses to store anything (some private windows do): open the app in a normal window, then start or import the study there.`;
     case 'storage-lost':
       return `This tab lost its database (another tab may have updated the app): reload the page, then ${RESUME}. ${KEPT}`;
     case 'unexpected':

@@ -44,6 +44,7 @@ describe('what the Study page says a person can do about the error that stopped 
   it('says reload when Python broke or the tab lost its database, and free space when storage is full', () => {
     expect(studyFailureAdvice(new SandboxBroken(new Error('worker died')))).toMatch(/^Reload the page \(Python starts afresh\), then resume the study/);
     expect(studyFailureAdvice(lostConnection())).toMatch(/reload the page, then resume the study/);
+    expect(studyFailureAdvice(new DatabaseRefused('studies', new Error('no')))).toMatch(/open the app in a normal window/);
     expect(studyFailureAdvice(quota())).toMatch(/^This browser’s storage is full: free some .* then resume the study/);
     expect(studyFailureAdvice(webllm('QuotaExceededError: Quota exceeded while caching the model'))).toMatch(/storage is full/);
   });
