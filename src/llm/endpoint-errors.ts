@@ -59,6 +59,14 @@ function isPrivateAddress(url: URL): boolean {
   return /^(10\.|192\.168\.|172\.(1[6-9]|2\d|3[01])\.|169\.254\.)/.test(url.hostname) || url.hostname.endsWith('.local');
 }
 
+/** Nothing answered at the endpoint's address (or the browser hid the answer): kept as a class so a caller can say "once it answers again". */
+export class EndpointUnreachableError extends Error {
+  constructor(message: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'EndpointUnreachableError';
+  }
+}
+
 /**
  * fetch itself failed (a TypeError): nothing answered, or, in a browser, the answer was hidden
  * because the server did not allow this page's origin. Browsers do not say which.
@@ -67,10 +75,10 @@ export function unreachableError(endpointUrl: string, cause: unknown, page: Page
   const url = new URL(endpointUrl);
   if (!page.inBrowser) {
     const detail = describeNodeCause(cause);
-    return new Error(
+    return new EndpointUnreachableError(
       `Could not reach the language-model server at ${url.origin}${detail ? ` (${detail})` : ''}. ` +
         'Check that the server is running and that the base URL, host and port are right.',
-      { cause },
+      cause,
     );
   }
   const origin = page.origin ?? 'this page’s origin';
@@ -93,7 +101,7 @@ export function unreachableError(endpointUrl: string, cause: unknown, page: Page
         '(mixed content). Serve the endpoint over https, or reach it through localhost.',
     );
   }
-  return new Error(lines.join('\n'), { cause });
+  return new EndpointUnreachableError(lines.join('\n'), cause);
 }
 
 function describeNodeCause(cause: unknown): string {
