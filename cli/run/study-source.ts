@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isRecord } from '../../src/core/pipeline/json-shape.ts';
-import { isGzip } from '../../src/core/results/bounded-gzip.ts';
+import { isGzip } from '../../src/core/results/bounded-compression.ts';
 import { locateJsonSyntaxError } from '../../src/core/results/json-syntax-error.ts';
 import type { ResultFile } from '../../src/core/results/result-file.ts';
 import { importResultFile } from '../../src/core/results/result-file-import.ts';

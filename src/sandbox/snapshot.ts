@@ -20,7 +20,7 @@
  * same: the runner reseeds it after every program, the start-up self-test included.
  */
 import type { loadPyodide as LoadPyodide, PyodideAPI } from 'pyodide';
-import { gunzipBounded, gzip, isGzip } from '../core/results/bounded-gzip.ts';
+import { gunzipBounded, gzip, isGzip } from '../core/results/bounded-compression.ts';
 import { BASELINE_MODULES } from './runner-py.ts';
 
 /** A snapshot is the wasm heap after start-up (about 30 MB); anything far bigger is not one. */

@@ -119,6 +119,17 @@ const MIGRATIONS: readonly Migration[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/** The browser would not open IndexedDB (private windows of some browsers do this): nothing can be stored. */
+export class DatabaseRefused extends Error {
+  constructor(stored: string, cause: unknown) {
+    super(
+      `This browser refused to open its database (${cause instanceof Error ? cause.message : String(cause)}), so ${stored} cannot be stored. Private windows of some browsers do this; open the app in a normal window.`,
+      { cause },
+    );
+    this.name = 'DatabaseRefused';
+  }
+}
+
 export interface OpenOptions {
   /** Tests open throwaway databases under their own names. */
   name?: string;

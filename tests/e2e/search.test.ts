@@ -331,6 +331,8 @@ describe('the Search page in Chromium', () => {
     // A million genomes hung the tab; now the form says what it can run.
     await form.getByLabel('Population').fill('1000000');
     await problems.getByText('Population: 1,000,000 is out of range. Give a whole number from 2 to 1,000.').waitFor();
+    // Heard as it appears (politely), not only when Start search is pressed.
+    expect(await form.locator('[aria-live="polite"][data-form-problems]').getByRole('list', { name: 'What the search cannot start with' }).count()).toBe(1);
     await form.getByRole('button', { name: 'Start search' }).click();
     await form.getByLabel('Population').fill('20');
     // An emptied seed is refused, not read as seed 0.

@@ -299,6 +299,67 @@ describe('the Study page in Chromium', () => {
     }
   });
 
+  it('says what is wrong with a number as it is typed, announced politely, and refuses to start until it is put right', async () => {
+    const app = await openApp(browser, server, { hash: '#/study' });
+    const { page } = app;
+    const form = page.locator('section.new');
+    await form.getByLabel('OpenAI-compatible endpoint').check();
+    await form.getByLabel('Endpoint URL').fill(endpoint.url);
+    const live = form.locator('[data-form-problems]');
+    const problems = form.getByRole('list', { name: 'What the study cannot start with' });
+    // The live region is there before anything is wrong, so the first problem is heard too.
+    expect(await live.getAttribute('aria-live')).toBe('polite');
+    expect(await problems.count()).toBe(0);
+
+    // An emptied field was said to be empty only once Run study was pressed; now as soon as it is emptied.
+    await form.getByLabel('Repeats').fill('');
+    await live.getByText('Repeats: empty. Give a whole number from 1 to 100.').waitFor();
+    await form.getByLabel('Problems').selectOption('random');
+    await form.getByLabel('N', { exact: true }).fill('500');
+    await problems.getByText('N: 500 is out of range. Give a whole number from 1 to 164.').waitFor();
+    expect(await problems.getByRole('listitem').count()).toBe(2);
+    // The plan under the form would describe a study that cannot start: the list takes its place.
+    expect(await form.getByText(/arms? ×/).count()).toBe(0);
+
+    await form.getByRole('button', { name: 'Run study' }).click();
+    const alert = page.locator('.errors[role="alert"]');
+    await alert.getByText('N: 500 is out of range. Give a whole number from 1 to 164.').waitFor();
+    await alert.getByText('Repeats: empty. Give a whole number from 1 to 100.').waitFor();
+    await page.waitForTimeout(500);
+    expect(await page.locator('#run-title').count()).toBe(0);
+
+    await form.getByLabel('N', { exact: true }).fill('3');
+    await form.getByLabel('Repeats').fill('1');
+    await problems.waitFor({ state: 'detached' });
+    await form.getByText('2 arms × 1 repeat over the chosen problems.').waitFor();
+    await app.screenshot('study-form-problems-cleared');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('tells why a study stopped and whether resuming can help: not when the endpoint serves no model under that name', async () => {
+    const app = await openApp(browser, server, { hash: '#/study' });
+    const { page } = app;
+    const form = page.locator('section.new');
+    await form.getByLabel('OpenAI-compatible endpoint').check();
+    await form.getByLabel('Endpoint URL').fill(endpoint.url);
+    await form.getByLabel('Model for llama3.2:3b').fill('no-such-model');
+    await form.getByLabel('Study name (optional)').fill('Unserved model');
+    await form.getByLabel('N', { exact: true }).fill('3');
+    await form.getByRole('button', { name: 'Run study' }).click();
+
+    await page.locator('.run .phase', { hasText: 'Stopped by an error' }).waitFor({ timeout: 120_000 });
+    const failure = page.locator('.run').getByRole('alert');
+    const said = (await failure.textContent()) ?? '';
+    expect(said).toMatch(/no answer for \d+ units in a row \(last: .*404/);
+    // It used to end, whatever the cause, with "resume the study from the list below".
+    expect(said).toMatch(/Resuming would ask the same address for the same model name and meet the same answer\. Have the server serve the model under that name/);
+    expect(said).toMatch(/or start a new study with a name the server offers/);
+    await app.screenshot('study-stopped-unserved-model');
+    expect(app.errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
+    await app.close();
+  });
+
   it('refuses malformed files with a clear message and renders hostile text as text, leaving IndexedDB unchanged on refusal', async () => {
     // A study run in Node through the real interpreter: this test does not depend on the others.
     const good = await studyResultFile();

@@ -6,6 +6,7 @@
 import type { AssembledProgram } from './assemble-program.ts';
 import { classifyError } from './classify-error.ts';
 import type { ErrorCategory, Outcome, RunResult } from './outcome.ts';
+import { statementEnd } from './statement-span.ts';
 import { studyErrorType } from './study-error-type.ts';
 import { failingTestFrame, trimTraceback, type ProgramRegions } from './traceback.ts';
 
@@ -84,26 +85,7 @@ function failingAssert(traceback: string, regions: ProgramRegions): string | nul
   let start = frame.line - 1;
   while (start > lowest && !isAssert(start)) start--;
   if (!isAssert(start)) return (lines[frame.line - 1] ?? '').trim() || null;
-  const statement: string[] = [];
-  let depth = 0;
-  for (let i = start; i < lines.length && statement.length < 30; i++) {
-    const line = lines[i] ?? '';
-    statement.push(line);
-    depth += bracketBalance(line);
-    if (depth <= 0 && !line.trimEnd().endsWith('\\')) break;
-  }
-  return dedent(statement).join('\n');
-}
-
-/** Opening minus closing brackets outside string literals and comments. */
-function bracketBalance(line: string): number {
-  const code = line.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, '""').replace(/#.*$/, '');
-  let balance = 0;
-  for (const ch of code) {
-    if (ch === '(' || ch === '[' || ch === '{') balance++;
-    else if (ch === ')' || ch === ']' || ch === '}') balance--;
-  }
-  return balance;
+  return dedent(lines.slice(start, statementEnd(lines, start) + 1)).join('\n');
 }
 
 function dedent(lines: string[]): string[] {

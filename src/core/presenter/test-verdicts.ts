@@ -9,6 +9,7 @@
  */
 import type { Problem } from '../benchmarks/problem.ts';
 import type { Outcome } from '../harness/outcome.ts';
+import { statementEnd } from '../harness/statement-span.ts';
 import { parseTraceback } from '../harness/traceback.ts';
 
 export interface AssertStatement {
@@ -51,14 +52,7 @@ export function assertStatements(lines: readonly string[]): AssertStatement[] {
   const out: AssertStatement[] = [];
   for (let i = 0; i < lines.length; i++) {
     if (!/^\s*assert\b/.test(lines[i] ?? '')) continue;
-    let depth = 0;
-    let last = i;
-    for (let k = i; k < lines.length && k < i + 30; k++) {
-      const line = lines[k] ?? '';
-      depth += bracketBalance(line);
-      last = k;
-      if (depth <= 0 && !line.trimEnd().endsWith('\\')) break;
-    }
+    const last = statementEnd(lines, i);
     out.push({ firstLine: i, lastLine: last, text: lines.slice(i, last + 1).join('\n') });
     i = last;
   }
@@ -135,15 +129,4 @@ function normalise(text: string): string {
     .map((line) => line.trim())
     .join('\n')
     .trim();
-}
-
-/** Opening minus closing brackets outside string literals and comments. */
-function bracketBalance(line: string): number {
-  const code = line.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, '""').replace(/#.*$/, '');
-  let balance = 0;
-  for (const ch of code) {
-    if (ch === '(' || ch === '[' || ch === '{') balance++;
-    else if (ch === ')' || ch === ']' || ch === '}') balance--;
-  }
-  return balance;
 }

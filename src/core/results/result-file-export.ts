@@ -3,7 +3,7 @@
  * exports of the same data are byte-identical and diff cleanly, optionally gzip (studies with
  * every prompt and reply shrink about tenfold).
  */
-import { gzip } from './bounded-gzip.ts';
+import { gzip } from './bounded-compression.ts';
 import { canonicalJson } from './canonical-json.ts';
 import type { ResultFile } from './result-file.ts';
 

@@ -11,7 +11,7 @@ import type { z } from 'zod';
 import { recogniseReleasedJson, RELEASED_KIND_FILE } from '../reproduce/released-kind.ts';
 import { validateStudyConfig } from '../study/config.ts';
 import { UserError } from '../user-error.ts';
-import { GunzipError, gunzipBounded, isGzip } from './bounded-gzip.ts';
+import { DecompressionError, gunzipBounded, isGzip } from './bounded-compression.ts';
 import { configHash } from './config-hash.ts';
 import { locateJsonSyntaxError } from './json-syntax-error.ts';
 import { RESULT_FILE_FORMAT, RESULT_FILE_VERSION, type ResultFile } from './result-file.ts';
@@ -86,7 +86,7 @@ async function decodeText(bytes: Uint8Array, maxBytes: number): Promise<string> 
     try {
       plain = await gunzipBounded(bytes, maxBytes);
     } catch (error) {
-      if (error instanceof GunzipError && error.reason === 'too-big') throw tooBig(`decompressed, it is more than ${megabytes(maxBytes)}, the most this app reads`);
+      if (error instanceof DecompressionError && error.reason === 'too-big') throw tooBig(`decompressed, it is more than ${megabytes(maxBytes)}, the most this app reads`);
       throw new UserError(
         'The file is truncated or not gzip: it starts like a .gz file but does not decompress.',
         'Download or copy the file again; if it came by chat or mail, send it as an attachment, not pasted.',

@@ -14,7 +14,7 @@ import type { SearchEvaluationRecord, ValidationRequest } from '../search/search
 import { assertRunnableSetup, searchPromptSet, type SearchSetup } from '../search/search-setup.ts';
 import { parseEvaluationKey, readSearchState, type SearchState } from '../search/search-state.ts';
 import { UserError } from '../user-error.ts';
-import { GunzipError, gunzipBounded, gzip, isGzip } from './bounded-gzip.ts';
+import { DecompressionError, gunzipBounded, gzip, isGzip } from './bounded-compression.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { fileNameSlug } from './result-file-export.ts';
 import { fieldPath } from './result-file-import.ts';
@@ -239,7 +239,7 @@ async function decode(bytes: Uint8Array, maxBytes: number): Promise<string> {
     try {
       plain = await gunzipBounded(bytes, maxBytes);
     } catch (error) {
-      if (error instanceof GunzipError && error.reason === 'too-big') throw new UserError('The file decompresses to more than this app reads.', 'Open a smaller export.');
+      if (error instanceof DecompressionError && error.reason === 'too-big') throw new UserError('The file decompresses to more than this app reads.', 'Open a smaller export.');
       throw new UserError('The file is truncated or not gzip: it starts like a .gz file but does not decompress.', 'Download or copy the file again.');
     }
   }

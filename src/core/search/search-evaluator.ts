@@ -15,6 +15,7 @@ import { runProblem } from '../pipeline/interpret.ts';
 import type { CallCache, LanguageModel, Sandbox } from '../ports.ts';
 import type { ModelBinding } from '../study/config.ts';
 import { EngineQueues, engineKey } from '../study/queued-model.ts';
+import { SandboxBroken } from '../harness/sandbox-broken.ts';
 import { CachedCalls } from './cached-calls.ts';
 import { verdictFields, type SearchEvaluationRecord } from './search-record.ts';
 import { searchPromptSet, type SearchSetup } from './search-setup.ts';
@@ -48,14 +49,6 @@ export interface EvaluationUnit {
   problemId: string;
   /** Evaluation index or validation repeat; passed to the model as the repeat. */
   index: number;
-}
-
-/** A sandbox rejection: per the port's contract, the sandbox itself is broken. */
-export class SandboxBroken extends Error {
-  constructor(cause: unknown) {
-    super(`The Python sandbox stopped working: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.name = 'SandboxBroken';
-  }
 }
 
 export class SearchEvaluator {

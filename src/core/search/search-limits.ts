@@ -12,13 +12,8 @@
  *   second per copy.
  *
  * The driver itself accepts any valid config (a file may hold a bigger search run elsewhere);
- * these limits are what the form lets a person start.
+ * these limits are what the form lets a person start (checked with core/number-problems.ts).
  */
-
-export interface Range {
-  min: number;
-  max: number;
-}
 
 export const SEARCH_LIMITS = {
   populationSize: { min: 2, max: 1_000 },
@@ -39,26 +34,6 @@ export const SEARCH_LIMITS = {
 } as const;
 
 const number = (n: number) => n.toLocaleString('en', { maximumFractionDigits: 6 });
-
-/** What is wrong with a field's value, when something is: an emptied number field binds null. */
-function said(value: number | null | undefined, whole: boolean): string {
-  if (value === null || value === undefined) return 'empty';
-  if (Number.isNaN(value)) return 'not a number';
-  if (whole && Number.isFinite(value) && !Number.isInteger(value)) return `${number(value)} is not a whole number`;
-  return `${number(value)} is out of range`;
-}
-
-/** `Label: what is wrong. Give a whole number from min to max.` when `value` is not one. */
-export function wholeProblem(label: string, value: number | null | undefined, range: Range): string | null {
-  if (typeof value === 'number' && Number.isInteger(value) && value >= range.min && value <= range.max) return null;
-  return `${label}: ${said(value, true)}. Give a whole number from ${number(range.min)} to ${number(range.max)}.`;
-}
-
-/** `Label: what is wrong. Give a number from min to max.` when `value` is not one. */
-export function numberProblem(label: string, value: number | null | undefined, range: Range): string | null {
-  if (typeof value === 'number' && value >= range.min && value <= range.max) return null;
-  return `${label}: ${said(value, false)}. Give a number from ${number(range.min)} to ${number(range.max)}.`;
-}
 
 export interface SearchSize {
   populationSize: number;

@@ -3,40 +3,22 @@
  * content is validated anyway), then base64url so it needs no escaping in a query string.
  * Inflating is capped, since a link comes from anyone and a few bytes can inflate to gigabytes.
  */
+import { compress, decompressBounded, DecompressionError } from '../results/bounded-compression.ts';
 
 export async function packJson(value: unknown): Promise<string> {
-  const bytes = new TextEncoder().encode(JSON.stringify(value));
-  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream('deflate-raw'));
-  return toBase64Url(new Uint8Array(await new Response(stream).arrayBuffer()));
+  return toBase64Url(await compress(new TextEncoder().encode(JSON.stringify(value)), 'deflate-raw'));
 }
 
 /** The JSON value packed in `text`; throws with a plain reason when it is not one. */
 export async function unpackJson(text: string, maxBytes: number): Promise<unknown> {
   const packed = fromBase64Url(text);
   if (!packed) throw new Error('it is not base64url text (it may have been cut short when the link was copied)');
-  const reader = new Blob([packed]).stream().pipeThrough(new DecompressionStream('deflate-raw')).getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+  let bytes: Uint8Array;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      total += value.byteLength;
-      if (total > maxBytes) {
-        await reader.cancel().catch(() => undefined);
-        throw new RangeError(`it unpacks to more than ${maxBytes} bytes`);
-      }
-      chunks.push(value);
-    }
+    bytes = await decompressBounded(packed, 'deflate-raw', maxBytes);
   } catch (error) {
-    if (error instanceof RangeError) throw new Error(error.message);
+    if (error instanceof DecompressionError && error.reason === 'too-big') throw new Error(`it unpacks to more than ${maxBytes} bytes`);
     throw new Error('it is not compressed data (it may have been cut short when the link was copied)');
-  }
-  const bytes = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, at);
-    at += chunk.byteLength;
   }
   try {
     return JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));

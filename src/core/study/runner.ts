@@ -11,6 +11,7 @@
  */
 import type { Problem } from '../benchmarks/problem.ts';
 import { limitsFor } from '../harness/limits.ts';
+import { SandboxBroken } from '../harness/sandbox-broken.ts';
 import { isAbortError, sleep } from '../llm/abort.ts';
 import { runProblem } from '../pipeline/interpret.ts';
 import type { Step, Trajectory } from '../pipeline/trajectory.ts';
@@ -41,7 +42,8 @@ export interface RunStudyOptions {
   /** Each new step, once its write to the store has been started. */
   onStep?: (unit: StudyUnit, step: Step) => void;
   onToken?: (unit: StudyUnit, delta: string) => void;
-  onUnitFinished?: (unit: StudyUnit, record: FinishedUnit) => void;
+  /** Each finished unit; for an errored one, `error` is what its last attempt ended with (the record keeps only its message). */
+  onUnitFinished?: (unit: StudyUnit, record: FinishedUnit, error?: unknown) => void;
   /** Runs of one unit before it is recorded as errored (model or engine failures). Default 3. */
   maxAttempts?: number;
   /** Wait before a retry, times the attempt number. Default 2000 ms. */
@@ -55,14 +57,6 @@ export interface RunStudyOptions {
 export interface StudyEnd {
   status: 'done' | 'cancelled';
   progress: StudyProgress;
-}
-
-/** A sandbox rejection: per the port's contract, the sandbox itself is broken. */
-class SandboxBroken extends Error {
-  constructor(cause: unknown) {
-    super(`The Python sandbox stopped working: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
-    this.name = 'SandboxBroken';
-  }
 }
 
 type UnitEnd = 'finished' | 'paused' | 'cancelled';
@@ -231,7 +225,7 @@ class StudyRun {
         if (controller.signal.aborted && isAbortError(error)) return 'paused';
         if (attempt >= maxAttempts) {
           const message = error instanceof Error ? error.message : String(error);
-          await this.#finish(unit, record({ status: 'errored', message, attempts: attempt, stepCount: steps.length }));
+          await this.#finish(unit, record({ status: 'errored', message, attempts: attempt, stepCount: steps.length }), error);
           return 'finished';
         }
         try {
@@ -322,11 +316,11 @@ class StudyRun {
     }
   }
 
-  async #finish(unit: StudyUnit, record: FinishedUnit): Promise<void> {
+  async #finish(unit: StudyUnit, record: FinishedUnit, error?: unknown): Promise<void> {
     await this.#ports.store.finishUnit(this.#config.id, record);
     this.#steps.delete(unit.id);
     this.#progress.unitFinished(record);
-    this.#options.onUnitFinished?.(unit, record);
+    this.#options.onUnitFinished?.(unit, record, error);
   }
 
   /** The study's model for a key, with the study's sampling defaults and seed added to every call. */

@@ -20,10 +20,11 @@ import { installedCatalog } from '../../llm/webllm-installed.ts';
 import { appDatasets } from '../datasets/benchmark-dataset.svelte.ts';
 import { browserSandboxFactory } from '../sandbox/browser-sandbox-factory.ts';
 import { SandboxHolder } from '../sandbox/sandbox-holder.ts';
+import { refusalLines } from '../shared/form-problems.ts';
 import { MAX_WORKERS, ModelEngines } from '../shared/model-engines.svelte.ts';
 import { searchLocks } from '../shared/run-locks.ts';
 import { studyModels } from '../study/study-models.ts';
-import { FormProblems, SearchForm } from './search-form.svelte.ts';
+import { SearchForm } from './search-form.svelte.ts';
 import { SearchLibrary } from './search-library.svelte.ts';
 import { appSearchStores } from './search-store-connection.ts';
 import { SearchView } from './search-view.svelte.ts';
@@ -251,7 +252,7 @@ export class SearchDesk {
     try {
       await work();
     } catch (error) {
-      this.errors = error instanceof FormProblems ? [...error.problems] : [error instanceof Error ? error.message : String(error)];
+      this.errors = refusalLines(error);
     } finally {
       this.starting = false;
     }

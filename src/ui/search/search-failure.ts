@@ -2,36 +2,40 @@
  * What a person can do about the error that stopped a search. A search keeps the endpoint
  * address, the model names (or WebLLM builds) and the settings it started with, so Resume sends
  * the same requests again: that helps when the server was down or slow, not when it does not
- * serve a model under that name. docs/search.md lists the cases.
+ * serve a model under that name. docs/search.md lists the cases; run-failure.ts tells them apart.
  */
-import { isAbortError } from '../../core/llm/abort.ts';
-import { SandboxBroken } from '../../core/search/search-evaluator.ts';
-import { EndpointStatusError } from '../../llm/endpoint-errors.ts';
-import { WebLLMEngineError } from '../../llm/webllm-errors.ts';
+import { failureCause } from '../shared/run-failure.ts';
 
 const STORED = 'Every finished evaluation stays stored with this search.';
-/** WebLLM problems that trying the same build again in this browser cannot get past. */
-const LASTING_WEBLLM = new Set(['no-webgpu', 'shader-f16', 'gpu-limits', 'context-window', 'unknown-model']);
 
 export function failureAdvice(error: unknown): string {
-  if (isAbortError(error)) return 'Every finished evaluation is stored; resume the search to carry on.';
-  if (error instanceof EndpointStatusError) {
-    if (error.status === 404) {
+  const cause = failureCause(error);
+  switch (cause) {
+    case 'stopped':
+      return 'Every finished evaluation is stored; resume the search to carry on.';
+    case 'model-not-served':
       return `Resuming would send the same model names to the same address and meet the same answer. Have the server serve the model under that name (with Ollama: ollama pull NAME) and then resume, or start a new search below with a name the server offers. ${STORED}`;
-    }
-    if (error.status === 401 || error.status === 403) {
+    case 'key-refused':
       return `The API key is never stored with a search: give the right one under “Engine for the model pool” below, with this search’s endpoint address, or fix the server’s settings, then resume the search. ${STORED}`;
-    }
-    if (error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429) {
+    case 'request-refused':
       return `Resuming would send the same requests and meet the same answer: start a new search below with another model or endpoint. ${STORED}`;
+    case 'webllm-unsupported':
+      return `A search keeps the WebLLM builds it started with, so resuming would meet the same error here: start a new search below with other builds or on an endpoint. ${STORED}`;
+    case 'sandbox':
+      return `Reload the page (Python starts afresh), then resume the search. ${STORED}`;
+    case 'storage-full':
+      return `This browser’s storage is full: free some (a downloaded model on the Models page, an old study or search), then resume the search. ${STORED}`;
+    case 'storage-blocked':
+      return `Open the app in a normal window (this one refuses to store anything), then resume the search there. ${STORED}`;
+    case 'storage-lost':
+      return `This tab lost its database (another tab may have updated the app): reload the page, then resume the search. ${STORED}`;
+    case 'endpoint-unreachable':
+    case 'model-load':
+    case 'unexpected':
+      return `${STORED} Once the cause is put right (a server that answers again, say), resume the search: it sends the same requests to the same models.`;
+    default: {
+      const never: never = cause;
+      throw new Error(`Unknown failure cause ${String(never)}.`);
     }
   }
-  if (error instanceof WebLLMEngineError && LASTING_WEBLLM.has(error.explained.kind)) {
-    return `A search keeps the WebLLM builds it started with, so resuming would meet the same error here: start a new search below with other builds or on an endpoint. ${STORED}`;
-  }
-  if (error instanceof SandboxBroken) return `Reload the page (Python starts afresh), then resume the search. ${STORED}`;
-  if (error instanceof DOMException && error.name === 'QuotaExceededError') {
-    return `This browser’s storage is full: free some (a downloaded model on the Models page, an old study or search), then resume the search. ${STORED}`;
-  }
-  return `${STORED} Once the cause is put right (a server that answers again, say), resume the search: it sends the same requests to the same models.`;
 }

@@ -9,11 +9,13 @@ import { EXPECTED_PROBLEM_COUNTS } from '../../core/benchmarks/problem-count.ts'
 import type { HarnessMode } from '../../core/harness/outcome.ts';
 import { SEARCH_POOL } from '../../core/pipeline/model-keys.ts';
 import { STUDY_MUTATION_RATES, type MutationRates, type SelectionScheme } from '../../core/search/search-config.ts';
-import { numberProblem, SEARCH_LIMITS, searchSizeProblems, wholeProblem } from '../../core/search/search-limits.ts';
+import { numberProblem, wholeProblem } from '../../core/number-problems.ts';
+import { SEARCH_LIMITS, searchSizeProblems } from '../../core/search/search-limits.ts';
 import type { SearchDraft } from '../../core/search/search-setup.ts';
 import type { ModelBinding } from '../../core/study/config.ts';
 import { ModelEngineForm } from '../shared/model-engine-form.svelte.ts';
-import { parseIds, selectionSpecOf, type SelectionKind } from '../shared/problem-selection.ts';
+import { FormProblems } from '../shared/form-problems.ts';
+import { parseIds, selectionProblems, selectionSpecOf, type ProblemSelectionState, type SeedField, type SelectionKind } from '../shared/problem-selection.ts';
 
 export type SearchEngine = 'webllm' | 'openai';
 export type PoolSelection = Exclude<SelectionKind, 'mbpp-test-split'>;
@@ -27,6 +29,9 @@ export const MUTATION_LABELS: Readonly<Record<keyof MutationRates, string>> = {
   adjustTemperature: 'adjust a temperature',
   adjustIterations: 'adjust iterations',
 };
+
+/** The pool's seed goes through the same 32-bit generator as the search's own. */
+const POOL_SEED: SeedField = { label: 'Pool seed', range: SEARCH_LIMITS.seed };
 
 export class SearchForm extends ModelEngineForm {
   name = $state('');
@@ -83,11 +88,7 @@ export class SearchForm extends ModelEngineForm {
    */
   problems(): string[] {
     const L = SEARCH_LIMITS;
-    const found: (string | null)[] = [];
-    if (this.selectionKind === 'first' || this.selectionKind === 'random') {
-      found.push(wholeProblem('N', this.n, { min: 1, max: EXPECTED_PROBLEM_COUNTS[this.benchmark] }));
-    }
-    if (this.selectionKind === 'random') found.push(wholeProblem('Pool seed', this.selectionSeed, L.seed));
+    const found: (string | null)[] = selectionProblems(this.#pool(), POOL_SEED);
     const poolSize = this.poolSize();
     found.push(
       wholeProblem('Population', this.populationSize, L.populationSize),
@@ -118,6 +119,11 @@ export class SearchForm extends ModelEngineForm {
     return problems;
   }
 
+  /** The pool's fields, with its own seed: `seed` is the search's. */
+  #pool(): ProblemSelectionState {
+    return { benchmark: this.benchmark, selectionKind: this.selectionKind, n: this.n, seed: this.selectionSeed, idsText: this.idsText };
+  }
+
   /** Problems the pool holds, when the form says without the dataset (ids listed, or N of them). */
   poolSize(): number | null {
     if (this.selectionKind === 'ids') {
@@ -135,8 +141,7 @@ export class SearchForm extends ModelEngineForm {
     return {
       name: this.name,
       benchmark: this.benchmark,
-      // The pool has its own seed: `seed` is the search's.
-      selection: selectionSpecOf({ benchmark: this.benchmark, selectionKind: this.selectionKind, n: this.n, seed: this.selectionSeed, idsText: this.idsText }),
+      selection: selectionSpecOf(this.#pool(), POOL_SEED),
       mode: this.mode,
       models: this.bindings(),
       config: {
@@ -158,15 +163,5 @@ export class SearchForm extends ModelEngineForm {
       seed: this.seed,
       cacheCalls: this.cacheCalls,
     };
-  }
-}
-
-/** The form's problems, one sentence each, for the page to list. */
-export class FormProblems extends Error {
-  readonly problems: readonly string[];
-  constructor(problems: readonly string[]) {
-    super(problems.join(' '));
-    this.name = 'FormProblems';
-    this.problems = problems;
   }
 }

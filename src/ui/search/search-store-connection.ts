@@ -3,7 +3,7 @@
  * Searches cannot do without IndexedDB (a reload would lose them), so a failure to open is
  * reported to the page rather than hidden.
  */
-import { openLabDatabase } from '../../store/database.ts';
+import { DatabaseRefused, openLabDatabase } from '../../store/database.ts';
 import { IdbCallCache, IdbSearchStore } from '../../store/search-store.ts';
 
 export interface SearchStores {
@@ -18,9 +18,7 @@ export function appSearchStores(): Promise<SearchStores> {
     (db) => ({ store: new IdbSearchStore(db), cache: new IdbCallCache(db) }),
     (error: unknown) => {
       opening = null;
-      throw new Error(
-        `This browser refused to open its database (${error instanceof Error ? error.message : String(error)}), so searches cannot be stored. Private windows of some browsers do this; open the app in a normal window.`,
-      );
+      throw new DatabaseRefused('searches', error);
     },
   );
   return opening;

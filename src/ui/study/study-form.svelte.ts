@@ -13,11 +13,15 @@ import { MAX_REPEATS, type StudyArm, type StudyLimits } from '../../core/study/c
 import type { StudyDraft } from '../../core/study/create-config.ts';
 import { draftFromLink, type StudyLink } from '../../core/study/link.ts';
 import { ModelEngineForm } from '../shared/model-engine-form.svelte.ts';
-import { selectionSpecOf, type SelectionKind } from '../shared/problem-selection.ts';
-import { wholeNumberOf } from '../shared/number-field.ts';
+import { wholeProblem } from '../../core/number-problems.ts';
+import { FormProblems } from '../shared/form-problems.ts';
+import { selectionProblems, selectionSpecOf, type SeedField, type SelectionKind } from '../shared/problem-selection.ts';
 import { replayArms, replayBindings, type ReplaySource } from './replay-study.ts';
 
 export type EngineChoice = 'webllm' | 'openai' | 'replay';
+
+/** A study's draw takes any whole seed, as its links always have (the generator keeps 32 bits of it). */
+const STUDY_SEED: SeedField = { label: 'Seed', range: {} };
 
 export const PAIRING_MATRIX: readonly Pipeline[] = pairingMatrix();
 
@@ -67,6 +71,16 @@ export class StudyForm extends ModelEngineForm {
     return `${arms} × ${repeats} repeat${repeats === 1 ? '' : 's'} over the chosen problems.`;
   }
 
+  /**
+   * Every number of the form a study cannot be started with, one sentence each naming the field
+   * and what it takes; empty when it can start. A replay brings its own problems and repeats.
+   */
+  problems(): string[] {
+    if (this.engine === 'replay') return [];
+    const repeats = wholeProblem('Repeats', this.repeats, { min: 1, max: MAX_REPEATS });
+    return [...selectionProblems(this, STUDY_SEED), ...(repeats ? [repeats] : [])];
+  }
+
   togglePreset(id: string, on: boolean): void {
     this.presetIds = on ? [...new Set([...this.presetIds, id])] : this.presetIds.filter((x) => x !== id);
   }
@@ -76,10 +90,12 @@ export class StudyForm extends ModelEngineForm {
   }
 
 
-  /** The study link for the form (engine webllm or openai); throws with a sentence when it cannot be one. */
+  /** The study link for the form (engine webllm or openai); throws with a sentence (or FormProblems) when it cannot be one. */
   toLink(options: { autorun?: boolean } = {}): StudyLink {
     if (this.engine === 'replay') throw new Error('A replayed study cannot be shared as a link; share the result file instead.');
     if (this.arms.length === 0) throw new Error('Choose at least one arm.');
+    const problems = this.problems();
+    if (problems.length > 0) throw new FormProblems(problems);
     const endpoint = this.endpoint.trim();
     if (this.engine === 'openai' && !endpoint) throw new Error('Give the endpoint’s address, e.g. http://localhost:11434/v1.');
     const modelNames: Record<string, string> = {};
@@ -91,9 +107,9 @@ export class StudyForm extends ModelEngineForm {
     return {
       ...(this.name.trim() ? { name: this.name.trim() } : {}),
       benchmark: this.benchmark,
-      selection: selectionSpecOf(this),
+      selection: selectionSpecOf(this, STUDY_SEED),
       arms: this.arms,
-      repeats: wholeNumberOf(this.repeats, 'Repeats', `a whole number from 1 to ${MAX_REPEATS}`),
+      repeats: this.repeats,
       mode: this.mode,
       engine: this.engine,
       ...(this.engine === 'openai' ? { endpoint } : {}),

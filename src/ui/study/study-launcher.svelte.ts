@@ -10,13 +10,16 @@
  */
 import type { LoadedDataset } from '../../core/benchmarks/datasets.ts';
 import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
+import { SandboxBroken } from '../../core/harness/sandbox-broken.ts';
 import { isReplayStudy, studyPromptSet, type StudyConfig } from '../../core/study/config.ts';
 import { createStudyConfig } from '../../core/study/create-config.ts';
 import { decodeStudyLink, encodeStudyLink, isStudyLink } from '../../core/study/link.ts';
 import type { LanguageModel, Sandbox } from '../../core/ports.ts';
 import type { IdbStudyStore } from '../../store/study-store.ts';
+import { refusalLines } from '../shared/form-problems.ts';
 import { studyLocks } from '../shared/run-locks.ts';
 import { replayModels, replaySourceMismatch } from './replay-study.ts';
+import { startFailureAdvice } from './study-failure.ts';
 import type { StudyForm } from './study-form.svelte.ts';
 import type { StudyLibrary } from './study-library.svelte.ts';
 import { studyModels, type StudyModelDeps } from './study-models.ts';
@@ -196,7 +199,8 @@ export class StudyLauncher {
     try {
       return await work();
     } catch (error) {
-      this.errors = [error instanceof Error ? error.message : String(error)];
+      const advice = startFailureAdvice(error);
+      this.errors = [...refusalLines(error), ...(advice ? [advice] : [])];
       return null;
     } finally {
       this.starting = false;
@@ -234,7 +238,9 @@ export class StudyLauncher {
       const replayed: ReadonlyMap<string, LanguageModel> | undefined = usesReplay && replay ? replayModels(replay.doc) : undefined;
       const model = await studyModels(config, { ...this.#deps.models, ...(replayed ? { replay: replayed } : {}) });
       // Python first: a sandbox that cannot start should not leave an empty study behind.
-      const sandbox = await this.#deps.sandbox(this.workers);
+      const sandbox = await this.#deps.sandbox(this.workers).catch((error: unknown) => {
+        throw new SandboxBroken(error, 'start');
+      });
       const store = await this.#deps.store();
       await store.putStudy(config);
       if (link !== undefined) await store.setLink(config.id, link);

@@ -13,6 +13,7 @@ import { PauseSwitch } from '../../core/study/pause-switch.ts';
 import type { StudyProgress } from '../../core/study/progress.ts';
 import { runStudy, type StudyEnd, type StudyPorts } from '../../core/study/runner.ts';
 import type { StudyUnit } from '../../core/study/work-plan.ts';
+import { studyFailureAdvice } from './study-failure.ts';
 
 export type RunPhase = 'running' | 'pausing' | 'paused' | 'done' | 'cancelled' | 'failed';
 
@@ -53,6 +54,8 @@ export class StudyRun {
   progress = $state.raw<StudyProgress | null>(null);
   phase = $state<RunPhase>('running');
   failure = $state<string | null>(null);
+  /** What the person can do about `failure`: resuming helps some causes and not others. */
+  failureAdvice = $state<string | null>(null);
   live = $state.raw<LiveUnit | null>(null);
   /** Steps stored in this session. */
   stepsStored = $state(0);
@@ -100,10 +103,12 @@ export class StudyRun {
           this.#fresh.add(unit.id);
         },
         onToken: (unit, delta) => this.#token(unit, delta),
-        onUnitFinished: (_unit, record) => {
+        onUnitFinished: (_unit, record, error) => {
           erroredInARow = record.result.status === 'errored' ? erroredInARow + 1 : 0;
           if (record.result.status === 'errored' && erroredInARow >= limit && !this.#abort.signal.aborted) {
-            this.failure = `The model gave no answer for ${erroredInARow} units in a row (last: ${record.result.message}), so the study stopped rather than mark every remaining unit errored. Check the endpoint or the model; resuming runs the errored units again.`;
+            this.failure = `The model gave no answer for ${erroredInARow} units in a row (last: ${record.result.message}), so the study stopped rather than mark every remaining unit errored.`;
+            // The last unit's own error says whether resuming (which runs the errored units again) can help.
+            this.failureAdvice = studyFailureAdvice(error);
             this.cancel();
           }
           options.onUnitFinished?.();
@@ -114,6 +119,7 @@ export class StudyRun {
     } catch (error) {
       this.phase = 'failed';
       this.failure = isAbortError(error) ? 'The study was stopped.' : error instanceof Error ? error.message : String(error);
+      this.failureAdvice = studyFailureAdvice(error);
       return null;
     } finally {
       this.#publish();

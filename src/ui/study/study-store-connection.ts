@@ -3,7 +3,7 @@
  * cache, studies cannot do without IndexedDB (a reload would lose them), so a failure to open is
  * reported to the page rather than hidden.
  */
-import { openLabDatabase } from '../../store/database.ts';
+import { DatabaseRefused, openLabDatabase } from '../../store/database.ts';
 import { IdbStudyStore } from '../../store/study-store.ts';
 
 let opening: Promise<IdbStudyStore> | null = null;
@@ -13,9 +13,7 @@ export function appStudyStore(): Promise<IdbStudyStore> {
     (db) => new IdbStudyStore(db),
     (error: unknown) => {
       opening = null;
-      throw new Error(
-        `This browser refused to open its database (${error instanceof Error ? error.message : String(error)}), so studies cannot be stored. Private windows of some browsers do this; open the app in a normal window.`,
-      );
+      throw new DatabaseRefused('studies', error);
     },
   );
   return opening;

@@ -161,6 +161,49 @@ describe('exhaustion', () => {
     expect(sandbox.stats().respawns).toBe(before);
   });
 
+  it('prints a traceback exactly as the traceback module does, recursions, chains, groups and exec’d code too', async () => {
+    // The sandbox's printer formats each repeated frame once (a RecursionError took a third of a
+    // second to print); its text must stay what traceback.format_exception gives.
+    const program = [
+      // A low limit keeps the text inside the stdout and traceback the sandbox stores.
+      'import sys, traceback',
+      'sys.setrecursionlimit(60)',
+      'def a(n):',
+      '    return b(n) + 1',
+      'def b(n):',
+      '    return a(n) * 2',
+      'twins = []',
+      // Two sources behind one file name, failing at the same line and columns.
+      'for body in ("return h(n+1)", "return 1 // 0"):',
+      '    space = {}',
+      '    exec("def h(n):\\n    " + body + "\\n", space)',
+      '    twins.append(space["h"])',
+      'def grouped(n):',
+      '    if n: return grouped(n - 1)',
+      '    raise ExceptionGroup("both", [ValueError(1), KeyError(2)])',
+      'def everything():',
+      '    try:',
+      '        a(0)',
+      '    except RecursionError as first:',
+      '        try:',
+      '            twins[0](0)',
+      '        except RecursionError:',
+      '            try:',
+      '                grouped(5)',
+      '            except ExceptionGroup:',
+      '                twins[1](0)',
+      'try:',
+      '    everything()',
+      'except ZeroDivisionError as error:',
+      '    print("".join(traceback.format_exception(error)), end="")',
+      '    raise',
+    ].join('\n');
+    const result = expectError(await run(program), 'ZeroDivisionError');
+    expect(result.traceback).toContain('[Previous line repeated');
+    expect(result.traceback).toContain('Exception Group Traceback');
+    expect(result.traceback).toBe(result.stdout);
+  });
+
   it('frees a 100,000-frame traceback without overflowing a browser-sized stack', async () => {
     // Freed with its exception, each frame would free its caller, one nested call per frame:
     // on a small stack the interpreter was lost after every such program.

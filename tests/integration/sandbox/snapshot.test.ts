@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../../src/core/harness/outcome.ts';
 import type { SandboxLimits } from '../../../src/core/ports.ts';
-import { gzip } from '../../../src/core/results/bounded-gzip.ts';
+import { gzip } from '../../../src/core/results/bounded-compression.ts';
 import { createNodeSandbox } from '../../../src/sandbox/node-sandbox.ts';
 import type { PooledSandbox } from '../../../src/sandbox/pool.ts';
 import { ensureSnapshotFile, snapshotIsCurrent, snapshotKeyFor } from '../../../src/sandbox/snapshot-file.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { abortError } from '../../../src/core/llm/abort.ts';
-import { SandboxBroken } from '../../../src/core/search/search-evaluator.ts';
+import { SandboxBroken } from '../../../src/core/harness/sandbox-broken.ts';
 import { statusError, unreachableError } from '../../../src/llm/endpoint-errors.ts';
 import { explainWebLLMError, WebLLMEngineError } from '../../../src/llm/webllm-errors.ts';
 import { failureAdvice } from '../../../src/ui/search/search-failure.ts';

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SEARCH_LIMITS } from '../../../src/core/search/search-limits.ts';
-import { FormProblems, SearchForm } from '../../../src/ui/search/search-form.svelte.ts';
+import { FormProblems } from '../../../src/ui/shared/form-problems.ts';
+import { SearchForm } from '../../../src/ui/search/search-form.svelte.ts';
 
 function endpointForm(): SearchForm {
   const form = new SearchForm();
@@ -90,6 +91,13 @@ describe('the search form’s numbers', () => {
     form.n = 200;
     form.subsetSize = 25;
     expect(refusal(form)).toEqual(['N: 200 is out of range. Give a whole number from 1 to 164.']);
+    // The pool's draw is checked as the Study form's is, within the 32 bits its generator keeps.
+    form.selectionKind = 'random';
+    form.n = 25;
+    form.selectionSeed = EMPTY;
+    expect(refusal(form)).toEqual(['Pool seed: empty. Give a whole number from 0 to 4,294,967,295 (the same seed draws the same problems).']);
+    form.selectionSeed = 5;
+    expect(form.toDraft().selection).toEqual({ kind: 'random', n: 25, seed: 5 });
   });
 
   it('refuses sizes that are each in range but together beyond what the page can run', () => {

@@ -9,6 +9,7 @@ import { MemoryStudyStore } from '../../../src/core/study/memory-store.ts';
 import { runStudy } from '../../../src/core/study/runner.ts';
 import { summarizeArms } from '../../../src/core/study/summary.ts';
 import { linkIdentity, newStudyId } from '../../../src/ui/study/study-launcher.svelte.ts';
+import { FormProblems } from '../../../src/ui/shared/form-problems.ts';
 import { parseIds } from '../../../src/ui/shared/problem-selection.ts';
 import { PAIRING_MATRIX, StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
 import { replayModels, replaySourceMismatch } from '../../../src/ui/study/replay-study.ts';
@@ -16,6 +17,17 @@ import { StudyRun } from '../../../src/ui/study/study-run.svelte.ts';
 import { PROBLEMS, TRUTH, studyConfig, truthModel, truthSandbox } from '../study/study-fixtures.ts';
 
 const ENDPOINT = 'http://127.0.0.1:11434/v1';
+
+/** What starting the form refuses with, one sentence per field. */
+function refusal(form: StudyForm): readonly string[] {
+  try {
+    form.toDraft();
+  } catch (error) {
+    if (error instanceof FormProblems) return error.problems;
+    throw error;
+  }
+  throw new Error('toDraft accepted the form');
+}
 
 function endpointForm(): StudyForm {
   const form = new StudyForm();
@@ -26,25 +38,57 @@ function endpointForm(): StudyForm {
 }
 
 describe('the study form', () => {
-  it('says an emptied number field is empty instead of "found 0", and never draws problems with seed 0 for an empty seed', () => {
+  it('names every number it cannot start with as it is typed, an emptied field as empty, never as 0 or seed 0', () => {
     // bind:value gives null for a number input the user has emptied.
     const emptied = null as unknown as number;
     const form = endpointForm();
+    expect(form.problems()).toEqual([]);
     form.repeats = emptied;
-    expect(() => form.toDraft()).toThrow('Repeats is empty: enter a whole number from 1 to 100.');
-    form.repeats = 2;
     form.selectionKind = 'random';
-    form.n = 5;
-    form.seed = emptied;
-    expect(() => form.toDraft()).toThrow(/^The seed is empty/);
-    form.seed = 3;
     form.n = emptied;
-    expect(() => form.toDraft()).toThrow(/^N \(how many problems\) is empty/);
+    form.seed = emptied;
+    expect(form.problems()).toEqual([
+      'N: empty. Give a whole number from 1 to 164.',
+      'Seed: empty. Give a whole number (the same seed draws the same problems).',
+      'Repeats: empty. Give a whole number from 1 to 100.',
+    ]);
+    // Starting (or copying a link) refuses with every one of them, for the page to list.
+    expect(refusal(form)).toEqual(form.problems());
+    expect(() => form.toLink()).toThrow(FormProblems);
+
+    // A fraction was rounded before (2.5 repeats ran 3); a count beyond the benchmark failed only after loading it.
+    form.repeats = 2.5;
+    form.n = 500;
+    form.seed = 3;
+    expect(form.problems()).toEqual([
+      'N: 500 is out of range. Give a whole number from 1 to 164.',
+      'Repeats: 2.5 is not a whole number. Give a whole number from 1 to 100.',
+    ]);
+    form.benchmark = 'mbpp';
+    expect(form.problems()[0]).toBe('N: 500 is out of range. Give a whole number from 1 to 427.');
+    form.benchmark = 'humaneval';
+    form.repeats = 101;
     form.n = 5;
+    expect(form.problems()).toEqual(['Repeats: 101 is out of range. Give a whole number from 1 to 100.']);
+
+    form.repeats = 2;
+    expect(form.problems()).toEqual([]);
     expect(form.toDraft().selection).toEqual({ kind: 'random', n: 5, seed: 3 });
     expect(form.plan).toBe('2 arms × 2 repeats over the chosen problems.');
-    form.repeats = emptied;
-    expect(form.plan).toBe('2 arms; Repeats is empty.');
+    // Any whole seed, as study links have always carried.
+    form.seed = -7;
+    expect(form.toDraft().selection).toEqual({ kind: 'random', n: 5, seed: -7 });
+    // The fields a choice hides are not held against it.
+    form.selectionKind = 'all';
+    form.n = emptied;
+    expect(form.problems()).toEqual([]);
+  });
+
+  it('lets a replay start whatever its locked fields hold: the file brings its problems and repeats', () => {
+    const form = new StudyForm();
+    form.engine = 'replay';
+    form.repeats = null as unknown as number;
+    expect(form.problems()).toEqual([]);
   });
 
   it('starts with the study’s headline pair: llama solo against llama self-refine', () => {

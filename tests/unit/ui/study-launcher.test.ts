@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 // The auto entry installs the IDB* globals (IDBKeyRange…) that the store and idb use.
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
@@ -10,6 +10,7 @@ import { StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
 import { StudyLauncher, linkIdentity } from '../../../src/ui/study/study-launcher.svelte.ts';
 import { StudyLibrary } from '../../../src/ui/study/study-library.svelte.ts';
 import { contractConfig } from '../../support/study-store-contract.ts';
+import { originLocks } from './origin-locks.ts';
 import { studyResultFile } from '../results/result-file-fixtures.ts';
 
 beforeEach(() => {
@@ -182,5 +183,51 @@ describe('resuming a replay study', () => {
     );
     expect(await launcher.resume(config.id)).toBe(false);
     expect(launcher.errors.join(' ')).toMatch(/^another-study\.json \(“.*”\) is not the file this study replays/);
+  });
+});
+
+describe('a study that cannot start or resume', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  async function interrupted(sandbox: () => Promise<never>) {
+    const store = new IdbStudyStore(await openLabDatabase());
+    const config = contractConfig('cannot-start');
+    await store.putStudy(config);
+    const launcher = new StudyLauncher(
+      {
+        store: async () => store,
+        dataset: async () => ({ benchmark: 'humaneval', problems: [], sha256: config.datasetSha256, source: 'test', failures: [] }),
+        sandbox,
+        models: { apiKeyFor: () => undefined, webllm: async () => Promise.reject(new Error('not used')) },
+        setAddress: () => undefined,
+      },
+      new StudyForm(),
+      new StudyLibrary({ store: async () => store, environmentHere: async () => Promise.reject(new Error('not used')), runningHere: () => new Set() }),
+      1,
+    );
+    return { launcher, config };
+  }
+
+  it('says Python could not start, and to reload, rather than passing on the worker’s bare error', async () => {
+    const { launcher, config } = await interrupted(async () => Promise.reject(new Error('Failed to fetch pyodide.asm.wasm')));
+    expect(await launcher.resume(config.id)).toBe(false);
+    expect(launcher.errors).toEqual([
+      'Python could not start in this browser: Failed to fetch pyodide.asm.wasm',
+      expect.stringMatching(/^Reload the page and try again/),
+    ]);
+  });
+
+  it('leaves a study that another tab runs at its own sentence, with no advice to reload or resume', async () => {
+    const origin = originLocks();
+    vi.stubGlobal('navigator', { locks: origin });
+    const { launcher, config } = await interrupted(async () => Promise.reject(new Error('the sandbox must not start for a study another tab runs')));
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    void origin.request(`feedback-lab:study:${config.id}`, { ifAvailable: true }, () => held);
+    expect(await launcher.resume(config.id)).toBe(false);
+    expect(launcher.errors).toEqual(['This study is running in another tab; it goes on there.']);
+    release();
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { perProblemModel } from '../../../src/core/llm/scripted-model.ts';
 import { MemoryStudyStore } from '../../../src/core/study/memory-store.ts';
+import type { Sandbox } from '../../../src/core/ports.ts';
+import { statusError, unreachableError } from '../../../src/llm/endpoint-errors.ts';
 import { StudyRun, erroredInARowLimit } from '../../../src/ui/study/study-run.svelte.ts';
 import { PROBLEMS, TRUTH, studyConfig, studyDraft, truthModel, truthSandbox } from '../study/study-fixtures.ts';
 
@@ -39,5 +41,41 @@ describe('a study running in the page', () => {
     expect(run.failure).toBeNull();
     expect(run.phase).toBe('done');
     expect(end?.progress.erroredUnits).toBe(config.arms.length * config.repeats * config.problemIds.length);
+  });
+
+  describe('says what can be done about the error that stopped it, from the error itself', () => {
+    const ENDPOINT = 'http://127.0.0.1:11434/v1/chat/completions';
+    const stopWith = async (ports: { model?: () => unknown; sandbox?: Sandbox; store?: MemoryStudyStore }) => {
+      const run = new StudyRun(studyConfig());
+      const failing = ports.model;
+      const model = failing ? perProblemModel(() => failing() as Error) : truthModel();
+      await run.run(PROBLEMS, { model: () => model, sandbox: ports.sandbox ?? truthSandbox(), store: ports.store ?? new MemoryStudyStore(), now: () => 0 }, { concurrency: 2, retryDelayMs: 0 });
+      expect(run.phase).toBe('failed');
+      return run;
+    };
+
+    it('does not advise resuming when the endpoint serves no model under that name (resuming asks for the same one)', async () => {
+      const run = await stopWith({ model: () => statusError(404, 'Not Found', '', { endpointUrl: ENDPOINT, model: 'llama3.2:3b' }) });
+      expect(run.failure).toMatch(/no answer for \d+ units in a row/);
+      expect(run.failureAdvice).toMatch(/^Resuming would ask the same address for the same model name/);
+      expect(`${run.failure} ${run.failureAdvice}`).not.toMatch(/resuming runs the errored units again/i);
+    });
+
+    it('advises resuming once an unreachable endpoint answers again', async () => {
+      const run = await stopWith({ model: () => unreachableError(ENDPOINT, new TypeError('Failed to fetch'), { inBrowser: true }) });
+      expect(run.failureAdvice).toMatch(/^Once the server answers at that address again, resume the study/);
+    });
+
+    it('says reload when Python breaks, and free space when a step cannot be stored', async () => {
+      const broken: Sandbox = { run: async () => Promise.reject(new Error('worker died')), close: async () => undefined };
+      const python = await stopWith({ sandbox: broken });
+      expect(python.failure).toMatch(/^The Python sandbox stopped working: worker died/);
+      expect(python.failureAdvice).toMatch(/^Reload the page/);
+
+      const full = new MemoryStudyStore();
+      full.appendStep = async () => Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+      const storage = await stopWith({ store: full });
+      expect(storage.failureAdvice).toMatch(/^This browser’s storage is full/);
+    });
   });
 });

@@ -1,0 +1,71 @@
+/**
+ * Compression through the platform's CompressionStream / DecompressionStream, with a cap on what
+ * decompression may produce: a few kilobytes of gzip or deflate can expand to gigabytes, and result
+ * files and study links arrive from strangers.
+ */
+
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+export class DecompressionError extends Error {
+  override readonly name = 'DecompressionError';
+  readonly reason: 'corrupt' | 'too-big';
+  constructor(reason: 'corrupt' | 'too-big', message: string) {
+    super(message);
+    this.reason = reason;
+  }
+}
+
+/** Decompresses gzip `bytes`; throws a DecompressionError when they are not whole gzip or expand past `maxBytes`. */
+export function gunzipBounded(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array> {
+  return decompressBounded(bytes, 'gzip', maxBytes);
+}
+
+/** Decompresses `bytes` of `format`; throws a DecompressionError when they are not whole or expand past `maxBytes`. */
+export async function decompressBounded(bytes: Uint8Array, format: CompressionFormat, maxBytes: number): Promise<Uint8Array> {
+  const reader = new Blob([arrayBufferView(bytes)]).stream().pipeThrough(new DecompressionStream(format)).getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      total += value.byteLength;
+      if (total > maxBytes) {
+        await reader.cancel().catch(() => undefined);
+        throw new DecompressionError('too-big', `decompresses to more than ${maxBytes} bytes`);
+      }
+      chunks.push(value);
+    }
+  } catch (error) {
+    if (error instanceof DecompressionError) throw error;
+    throw new DecompressionError('corrupt', error instanceof Error ? error.message : String(error));
+  }
+  return concat(chunks, total);
+}
+
+export function gzip(bytes: Uint8Array): Promise<Uint8Array> {
+  return compress(bytes, 'gzip');
+}
+
+export async function compress(bytes: Uint8Array, format: CompressionFormat): Promise<Uint8Array> {
+  const stream = new Blob([arrayBufferView(bytes)]).stream().pipeThrough(new CompressionStream(format));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
+  if (chunks.length === 1 && chunks[0]) return chunks[0];
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return out;
+}
+
+// Blob wants an ArrayBuffer-backed view; a view over a SharedArrayBuffer is copied.
+function arrayBufferView(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
+  return bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
+}

@@ -1,0 +1,64 @@
+/**
+ * Why a study or a search stopped, told apart by what a person can do about it: resuming sends
+ * the same requests to the same models with the same settings, so it helps when the server was
+ * down or the storage full, not when the server does not serve a model under that name. The
+ * Study and Search pages word their advice from this one classification (study-failure.ts,
+ * search-failure.ts).
+ */
+import { SandboxBroken } from '../../core/harness/sandbox-broken.ts';
+import { isAbortError } from '../../core/llm/abort.ts';
+import { EndpointStatusError, EndpointUnreachableError } from '../../llm/endpoint-errors.ts';
+import { WebLLMEngineError } from '../../llm/webllm-errors.ts';
+import { DatabaseRefused } from '../../store/database.ts';
+
+export type FailureCause =
+  /** Stopped on purpose. */
+  | 'stopped'
+  /** The endpoint answers 404: it serves no model under the name asked for. */
+  | 'model-not-served'
+  /** 401 or 403: the API key (never stored with a run) is missing or wrong. */
+  | 'key-refused'
+  /** Another 4xx the same request would meet again. */
+  | 'request-refused'
+  /** Nothing answered (or the browser hid the answer), or the server was busy: worth another try. */
+  | 'endpoint-unreachable'
+  /** WebLLM cannot run the build in this browser at all (no WebGPU, no shader-f16, limits, unknown model). */
+  | 'webllm-unsupported'
+  /** WebLLM failed to load or run the model for a reason that may pass (memory, download, worker). */
+  | 'model-load'
+  /** Python stopped working or never started. */
+  | 'sandbox'
+  /** The browser's storage is full. */
+  | 'storage-full'
+  /** The browser refused to open IndexedDB (some private windows): nothing can be stored in this window. */
+  | 'storage-blocked'
+  /** This tab lost its IndexedDB connection (another tab upgraded the app) or the backing store broke: a reload clears it. */
+  | 'storage-lost'
+  /** Anything else: its message is all there is to say. */
+  | 'unexpected';
+
+/** WebLLM problems that trying the same build again in this browser cannot get past. */
+const LASTING_WEBLLM = new Set(['no-webgpu', 'shader-f16', 'gpu-limits', 'context-window', 'unknown-model']);
+
+/** IndexedDB's own failures that a reload clears: a connection closed under the tab, or a broken backing store. */
+const LOST_DATABASE = new Set(['InvalidStateError', 'UnknownError']);
+
+export function failureCause(error: unknown): FailureCause {
+  if (isAbortError(error)) return 'stopped';
+  if (error instanceof EndpointStatusError) {
+    if (error.status === 404) return 'model-not-served';
+    if (error.status === 401 || error.status === 403) return 'key-refused';
+    if (error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429) return 'request-refused';
+    return 'endpoint-unreachable';
+  }
+  if (error instanceof EndpointUnreachableError) return 'endpoint-unreachable';
+  if (error instanceof WebLLMEngineError) {
+    if (LASTING_WEBLLM.has(error.explained.kind)) return 'webllm-unsupported';
+    return error.explained.kind === 'quota' ? 'storage-full' : 'model-load';
+  }
+  if (error instanceof SandboxBroken) return 'sandbox';
+  if (error instanceof DOMException && error.name === 'QuotaExceededError') return 'storage-full';
+  if (error instanceof DatabaseRefused) return 'storage-blocked';
+  if (error instanceof DOMException && LOST_DATABASE.has(error.name)) return 'storage-lost';
+  return 'unexpected';
+}
