@@ -192,6 +192,8 @@ describe('a study that cannot start or resume', () => {
   });
 
   async function interrupted(sandbox: () => Promise<never>) {
+    // The study's endpoint answers (binding its models checks that first): what fails here is Python.
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ data: [] }), { headers: { 'Content-Type': 'application/json' } }));
     const store = new IdbStudyStore(await openLabDatabase());
     const config = contractConfig('cannot-start');
     await store.putStudy(config);
