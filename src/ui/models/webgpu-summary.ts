@@ -55,5 +55,5 @@ export function webGpuRefusal(caps: DeviceCapabilities): string | null {
     : caps.webgpu === 'no-adapter'
       ? 'This browser has WebGPU but found no usable GPU adapter (it may be blocklisted or turned off)'
       : 'This browser has no WebGPU';
-  return `${why}, so in-browser (WebLLM) models cannot run here, and nothing was started. Choose “OpenAI-compatible endpoint” as the engine instead; the Models page shows what this device has.`;
+  return `${why}, so in-browser (WebLLM) models cannot run here, and nothing was started. Run on an OpenAI-compatible endpoint instead (open this page in a browser with WebGPU to use these models); the Models page shows what this device has.`;
 }
