@@ -11,7 +11,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createStudyConfig } from '../../src/core/study/create-config.ts';
 import { llamaSelfRefine } from '../../src/core/pipeline/presets.ts';
-import { demoRecording } from '../../src/core/presenter/demos.ts';
+import { demoRecording } from '../../src/core/presenter/shipped-recordings.ts';
 import { buildResultFile } from '../../src/core/results/result-file-build.ts';
 import { exportResultFile } from '../../src/core/results/result-file-export.ts';
 import type { ResultUnit } from '../../src/core/results/result-file.ts';

@@ -2,12 +2,11 @@
  * The curated demos: three real HumanEval problems, each showing one way the loop goes. The
  * study ran without the HumanEval prompt in front of the code (harness mode `study`), which is
  * where most of its NameErrors came from, so the demos run in that mode too.
+ *
+ * Their recordings are in shipped-recordings.ts: pages that only link to a demo (the Results
+ * page's problem explorer) read this list without downloading them.
  */
 import type { HarnessMode } from '../harness/outcome.ts';
-import { readDemoRecording, type DemoRecording } from './demo-recording.ts';
-import nameErrorJson from './demo-recordings/name-error.json' with { type: 'json' };
-import syntaxErrorJson from './demo-recordings/syntax-error.json' with { type: 'json' };
-import assertionErrorJson from './demo-recordings/assertion-error.json' with { type: 'json' };
 
 export type DemoId = 'name-error' | 'syntax-error' | 'assertion-error';
 
@@ -52,12 +51,6 @@ export const PRESENTER_DEMOS: readonly PresenterDemo[] = [
   },
 ];
 
-const RECORDINGS: Record<DemoId, unknown> = {
-  'name-error': nameErrorJson,
-  'syntax-error': syntaxErrorJson,
-  'assertion-error': assertionErrorJson,
-};
-
 export function findDemo(id: string): PresenterDemo | undefined {
   return PRESENTER_DEMOS.find((demo) => demo.id === id);
 }
@@ -65,8 +58,4 @@ export function findDemo(id: string): PresenterDemo | undefined {
 /** The demo shipped for a problem, if any: a link naming only a problem can still replay offline. */
 export function demoForProblem(problemId: string): PresenterDemo | undefined {
   return PRESENTER_DEMOS.find((demo) => demo.problemId === problemId);
-}
-
-export function demoRecording(id: DemoId): DemoRecording {
-  return readDemoRecording(RECORDINGS[id], id);
 }

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { runProblem } from '../../../src/core/pipeline/interpret.ts';
 import { presetById } from '../../../src/core/pipeline/presets.ts';
 import type { LanguageModel, Sandbox } from '../../../src/core/ports.ts';
-import { PRESENTER_DEMOS, demoForProblem, demoRecording, findDemo } from '../../../src/core/presenter/demos.ts';
+import { PRESENTER_DEMOS, demoForProblem, findDemo } from '../../../src/core/presenter/demos.ts';
+import { demoRecording } from '../../../src/core/presenter/shipped-recordings.ts';
 import { loadTestProblem } from '../../support/datasets.ts';
 
 const noModel: LanguageModel = {

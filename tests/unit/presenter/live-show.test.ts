@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { scriptedModel } from '../../../src/core/llm/scripted-model.ts';
 import { llamaSelfRefine } from '../../../src/core/pipeline/presets.ts';
 import { DEFAULT_PACING, type PlaybackPacing } from '../../../src/core/presenter/playback.ts';
-import { demoRecording } from '../../../src/core/presenter/demos.ts';
+import { demoRecording } from '../../../src/core/presenter/shipped-recordings.ts';
 import { LiveShow } from '../../../src/ui/presenter/live-show.svelte.ts';
 import { loadTestProblem } from '../../support/datasets.ts';
 import { judgingSandbox } from '../pipeline/fake-sandbox.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { llamaSelfRefine } from '../../../src/core/pipeline/presets.ts';
 import type { ModelStep } from '../../../src/core/pipeline/trajectory.ts';
-import { demoRecording } from '../../../src/core/presenter/demos.ts';
+import { demoRecording } from '../../../src/core/presenter/shipped-recordings.ts';
 import { readPresenterLink, presenterLinkQuery } from '../../../src/core/presenter/link.ts';
 import { LiveTape } from '../../../src/core/presenter/live-tape.ts';
 import { buildTimeline, nextStopMs, previousStopMs, segmentIndexAt, tapeAt } from '../../../src/core/presenter/playback.ts';

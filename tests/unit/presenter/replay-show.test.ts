@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { llamaSelfRefine } from '../../../src/core/pipeline/presets.ts';
-import { demoRecording } from '../../../src/core/presenter/demos.ts';
+import { demoRecording } from '../../../src/core/presenter/shipped-recordings.ts';
 import { actionForKey, isTypingTarget } from '../../../src/ui/presenter/presenter-keys.ts';
 import { ReplayShow, type ReplayClock } from '../../../src/ui/presenter/replay-show.svelte.ts';
 import { loadTestProblem } from '../../support/datasets.ts';

@@ -3,7 +3,7 @@ import type { Outcome } from '../../../src/core/harness/outcome.ts';
 import { refinerMessages, analyzerMessages } from '../../../src/core/pipeline/messages.ts';
 import { llamaSelfRefine, resamplePipeline } from '../../../src/core/pipeline/presets.ts';
 import type { ExecuteStep } from '../../../src/core/pipeline/trajectory.ts';
-import { demoRecording } from '../../../src/core/presenter/demos.ts';
+import { demoRecording } from '../../../src/core/presenter/shipped-recordings.ts';
 import { readBriefing, unfence } from '../../../src/core/presenter/feedback-sections.ts';
 import { buildScenes, maxAttempts, type ExecutionScene, type RefinementScene, type Scene } from '../../../src/core/presenter/scenes.ts';
 import { readStrip } from '../../../src/core/presenter/strip.ts';
