@@ -1,0 +1,224 @@
+/**
+ * axe-core run on the built app: every page in the light and the dark theme, and the states a
+ * user reaches (a problem run in the Playground, a scored samples file, a result file and the
+ * paper's released files loaded, the presenter on stage with its help open). One browser and one
+ * tab throughout; the theme switches in place. A failure lists every violation with its rule,
+ * impact, and the selector of each element, so it reads without a rerun.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { createRequire } from 'node:module';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { llamaSelfRefine } from '../../src/core/pipeline/presets.ts';
+import { buildResultFile, resultUnitsFromStore } from '../../src/core/results/result-file-build.ts';
+import { exportResultFile } from '../../src/core/results/result-file-export.ts';
+import { launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
+import { loadTestProblem } from '../support/datasets.ts';
+import { studyResultsDir } from '../support/study-results.ts';
+import { environment, runStoredStudy } from '../unit/results/result-file-fixtures.ts';
+import { studyConfig, studyDraft } from '../unit/study/study-fixtures.ts';
+
+const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+const THEMES = ['light', 'dark'] as const;
+
+/** Violations that are not the app's to fix. Each entry says why; keep it short. */
+const ALLOWED: readonly { rule: string; target: RegExp; why: string }[] = [];
+
+interface AxeNode {
+  target: unknown[];
+  failureSummary?: string;
+}
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: AxeNode[];
+}
+
+let browser: Browser;
+let server: AppServer;
+let app: AppPage;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startAppServer(), launchBrowser()]);
+  app = await openApp(browser, server);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await browser?.close();
+  await server?.close();
+});
+
+/** Runs axe on what the tab shows now and returns one readable line per failing element. */
+async function audit(page: Page, where: string): Promise<string[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE_PATH });
+  // Let colour transitions finish, so contrast is measured on the colours that stay.
+  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))));
+  const violations = await page.evaluate(async () => {
+    // axe is injected above as a classic script; it is not in the app's types.
+    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: unknown[] }> } }).axe;
+    const result = await axe.run(document, { resultTypes: ['violations'] });
+    return result.violations;
+  });
+  return (violations as AxeViolation[]).flatMap((violation) =>
+    violation.nodes
+      .map((node) => ({ target: node.target.map(String).join(' >> '), summary: node.failureSummary ?? '' }))
+      .filter(({ target }) => !ALLOWED.some((allowed) => allowed.rule === violation.id && allowed.target.test(target)))
+      .map(({ target, summary }) => `${where}: ${violation.id} (${violation.impact}) ${target} — ${violation.help}; ${summary.replace(/\s+/g, ' ').slice(0, 240)}`),
+  );
+}
+
+/**
+ * Text in charts, which axe leaves unchecked (it cannot see what an SVG shape paints behind a
+ * label): each label's fill against the shapes under its centre, or against its own halo when it
+ * is painted on one, at 4.5:1 (3:1 from 24px).
+ */
+async function chartTextContrast(page: Page, where: string): Promise<string[]> {
+  const low = await page.evaluate(() => {
+    type Rgba = [number, number, number, number];
+    const parse = (css: string): Rgba | null => {
+      const parts = /rgba?\(([^)]+)\)/.exec(css)?.[1]?.split(/[\s,/]+/).filter(Boolean).map(Number);
+      return parts && parts.length >= 3 ? [parts[0]!, parts[1]!, parts[2]!, parts[3] ?? 1] : null;
+    };
+    const over = (top: Rgba, under: Rgba): Rgba => [0, 1, 2].map((i) => top[i]! * top[3] + under[i]! * (1 - top[3])).concat(1) as Rgba;
+    const luminance = (c: Rgba) => {
+      const lin = (v: number) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
+      return 0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2]);
+    };
+    const ratio = (a: Rgba, b: Rgba) => {
+      const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+      return (hi + 0.05) / (lo + 0.05);
+    };
+    const problems: string[] = [];
+    for (const text of document.querySelectorAll<SVGTextElement>('svg text')) {
+      const box = text.getBoundingClientRect();
+      if (!text.textContent?.trim() || box.width === 0) continue;
+      const style = getComputedStyle(text);
+      const svg = text.ownerSVGElement!;
+      let background = parse(getComputedStyle(svg).backgroundColor) ?? [255, 255, 255, 1];
+      const haloWidth = parseFloat(style.strokeWidth);
+      const halo = style.paintOrder.startsWith('stroke') && haloWidth >= 2 ? parse(style.stroke) : null;
+      if (halo) background = over(halo, background);
+      else {
+        // Filled boxes under the label's centre, in paint order (elementsFromPoint sees only the viewport).
+        const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+        const shapes = [...svg.querySelectorAll('rect')].filter((rect) => {
+          const r = rect.getBoundingClientRect();
+          return x >= r.left && x <= r.right && y >= r.top && y <= r.bottom;
+        });
+        for (const shape of shapes) {
+          const fill = parse(getComputedStyle(shape).fill);
+          if (fill) background = over([fill[0], fill[1], fill[2], fill[3] * Number(getComputedStyle(shape).fillOpacity)], background);
+        }
+      }
+      const fill = parse(style.fill);
+      if (!fill) continue;
+      const needed = parseFloat(style.fontSize) >= 24 ? 3 : 4.5;
+      const measured = ratio(over(fill, background), background);
+      if (measured < needed) problems.push(`"${text.textContent.trim().slice(0, 30)}" ${measured.toFixed(2)}:1 (fill ${style.fill} on rgb(${background.slice(0, 3).map(Math.round).join(', ')}))`);
+    }
+    return problems;
+  });
+  return low.map((problem) => `${where}: chart text contrast ${problem}`);
+}
+
+/** Audits the current view in both themes, leaving the light theme on. */
+async function auditBothThemes(page: Page, where: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const colorScheme of THEMES) {
+    await page.emulateMedia({ colorScheme });
+    found.push(...(await audit(page, `${where} [${colorScheme}]`)));
+    found.push(...(await chartTextContrast(page, `${where} [${colorScheme}]`)));
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  return found;
+}
+
+async function visit(page: Page, hash: string): Promise<void> {
+  await page.goto(`${server.url}${hash}`);
+  await page.locator('main h1, .presenter h1').first().waitFor({ timeout: 60_000 });
+}
+
+describe('accessibility (axe-core) in Chromium', () => {
+  it('finds no violation on any page, in the light or the dark theme', { timeout: 120_000 }, async () => {
+    const { page } = app;
+    const pages = ['#/', '#/score', '#/playground', '#/models', '#/study', '#/search', '#/results', '#/reproduce', '#/presenter', '#/no-such-page'];
+    const found: string[] = [];
+    for (const hash of pages) {
+      await visit(page, hash);
+      found.push(...(await auditBothThemes(page, hash)));
+    }
+    expect(found).toEqual([]);
+    expect(app.errors).toEqual([]);
+  });
+
+  it('finds none in the states a user reaches: a run in the Playground, a scored file, loaded results, the presenter', { timeout: 180_000 }, async () => {
+    const { page } = app;
+    const found: string[] = [];
+
+    // A problem open in the Playground, run with a NameError: the result shows the traceback.
+    const problem = await loadTestProblem('humaneval', 'HumanEval/2');
+    await visit(page, '#/playground?benchmark=humaneval&problem=HumanEval/2');
+    await page.getByRole('heading', { name: /HumanEval\/2/ }).waitFor({ timeout: 60_000 });
+    await page.getByRole('textbox', { name: /^Your code/ }).fill(`${problem.prompt}    return numbr % 1.0\n`);
+    await page.getByRole('button', { name: 'Run tests' }).click();
+    await page.getByRole('region', { name: /Result/ }).getByText('failed', { exact: true }).waitFor({ timeout: 120_000 });
+    found.push(...(await auditBothThemes(page, 'playground after a failed run')));
+
+    // A finished scoring run: verdict table, failure summary, skipped lines.
+    const [p0, p3] = await Promise.all(['HumanEval/0', 'HumanEval/3'].map((id) => loadTestProblem('humaneval', id)));
+    const samples = [
+      JSON.stringify({ task_id: 'HumanEval/0', completion: p0!.canonicalSolution }),
+      '{"task_id": "HumanEval/1", "completion": ',
+      JSON.stringify({ task_id: 'HumanEval/2', completion: '    return numbr % 1.0\n' }),
+      JSON.stringify({ task_id: 'HumanEval/3', completion: p3!.canonicalSolution }),
+    ].join('\n');
+    await visit(page, '#/score');
+    await page.getByRole('status').filter({ hasText: /HumanEval: 164 problems/ }).waitFor({ timeout: 60_000 });
+    await page.getByLabel('Samples file').setInputFiles({ name: 'few.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(samples) });
+    await page.getByRole('button', { name: 'Download few.jsonl_results.jsonl' }).waitFor({ timeout: 120_000 });
+    found.push(...(await auditBothThemes(page, 'scoring after a run')));
+
+    // A result file on the Results page, with a trajectory open in the explorer.
+    const draft = studyDraft();
+    draft.arms.push({ id: 'forced', label: 'llama forced', pipeline: llamaSelfRefine, forcedIterations: true });
+    const stored = await runStoredStudy(studyConfig(draft));
+    const doc = await buildResultFile(stored.config, resultUnitsFromStore(stored), environment());
+    await visit(page, '#/results');
+    await page.getByLabel(/Result files/).setInputFiles({ name: 'study.json.gz', mimeType: 'application/gzip', buffer: Buffer.from(await exportResultFile(doc, { gzip: true })) });
+    const explorer = page.locator('[data-section="explorer"]');
+    await explorer.waitFor();
+    await explorer.getByRole('button', { name: 'HumanEval/901' }).click();
+    await explorer.getByLabel('Arm').selectOption({ label: 'llama self-refine' });
+    await explorer.getByRole('heading', { name: /Version 1/ }).waitFor();
+    found.push(...(await auditBothThemes(page, 'results with a file')));
+
+    // The paper's released files on the Reproduce page.
+    const dir = studyResultsDir();
+    const released = [
+      ...['main_results.json', 'iteration_analysis.json', 'error_taxonomy.json'].map((f) => join(dir, f)),
+      ...readdirSync(join(dir, 'neat_runs')).filter((f) => f.endsWith('_champion.json')).map((f) => join(dir, 'neat_runs', f)),
+    ];
+    await visit(page, '#/reproduce');
+    await page.getByLabel(/Released files/).setInputFiles(released);
+    await page.getByText('All four kinds of released file are loaded.').waitFor();
+    await page.locator('[data-section="unfixable"]').waitFor();
+    found.push(...(await auditBothThemes(page, 'reproduce with the released files')));
+
+    // The presenter on stage: each kind of scene of the NameError demo, then its help.
+    await page.goto(`${server.url}#/presenter?source=demo&demo=name-error&speed=step&autostart=1`);
+    for (const kind of ['problem', 'generation', 'execution', 'briefing', 'refinement', 'execution', 'verdict']) {
+      if (kind !== 'problem') await page.keyboard.press('ArrowRight');
+      await page.locator(`article.scene[data-scene="${kind}"]`).waitFor({ timeout: 60_000 });
+      found.push(...(await auditBothThemes(page, `presenter ${kind} scene`)));
+    }
+    await page.keyboard.press('?');
+    await page.getByRole('dialog').waitFor();
+    found.push(...(await auditBothThemes(page, 'presenter help')));
+
+    expect(found).toEqual([]);
+    expect(app.errors).toEqual([]);
+  });
+});
