@@ -40,8 +40,19 @@ let browser: Browser;
 let server: AppServer;
 let app: AppPage;
 
+/** A small study run in Node (two arms, one with forced iterations), as a gzipped result file. */
+async function resultFileBytes(): Promise<Buffer> {
+  const draft = studyDraft();
+  draft.arms.push({ id: 'forced', label: 'llama forced', pipeline: llamaSelfRefine, forcedIterations: true });
+  const stored = await runStoredStudy(studyConfig(draft));
+  const doc = await buildResultFile(stored.config, resultUnitsFromStore(stored), environment());
+  return Buffer.from(await exportResultFile(doc, { gzip: true }));
+}
+
+let resultFile: Buffer;
+
 beforeAll(async () => {
-  [server, browser] = await Promise.all([startAppServer(), launchBrowser()]);
+  [server, browser, resultFile] = await Promise.all([startAppServer(), launchBrowser(), resultFileBytes()]);
   app = await openApp(browser, server);
 });
 
@@ -70,14 +81,19 @@ async function audit(page: Page, where: string): Promise<string[]> {
   );
 }
 
-/**
- * Text in charts, which axe leaves unchecked (it cannot see what an SVG shape paints behind a
- * label): each label's fill against the shapes under its centre, or against its own halo when it
- * is painted on one, at 4.5:1 (3:1 from 24px).
- */
-async function chartTextContrast(page: Page, where: string): Promise<string[]> {
-  const low = await page.evaluate(() => {
-    type Rgba = [number, number, number, number];
+type Rgba = [number, number, number, number];
+interface ColourMath {
+  parse(css: string): Rgba | null;
+  over(top: Rgba, under: Rgba): Rgba;
+  ratio(a: Rgba, b: Rgba): number;
+  /** What shows behind `element`: its own and its ancestors' backgrounds, blended, over white. */
+  backgroundOf(element: Element): Rgba;
+}
+
+/** Colour arithmetic (WCAG relative luminance) for the checks axe cannot make, as window.colourMath. */
+async function installColourMath(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    if ('colourMath' in window) return;
     const parse = (css: string): Rgba | null => {
       const parts = /rgba?\(([^)]+)\)/.exec(css)?.[1]?.split(/[\s,/]+/).filter(Boolean).map(Number);
       return parts && parts.length >= 3 ? [parts[0]!, parts[1]!, parts[2]!, parts[3] ?? 1] : null;
@@ -91,6 +107,29 @@ async function chartTextContrast(page: Page, where: string): Promise<string[]> {
       const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
       return (hi + 0.05) / (lo + 0.05);
     };
+    const backgroundOf = (element: Element): Rgba => {
+      const layers: Rgba[] = [];
+      for (let at: Element | null = element; at; at = at.parentElement) {
+        const colour = parse(getComputedStyle(at).backgroundColor);
+        if (colour && colour[3] > 0) layers.unshift(colour);
+        if (colour && colour[3] >= 1) break;
+      }
+      return layers.reduce<Rgba>((under, layer) => over(layer, under), [255, 255, 255, 1]);
+    };
+    const math: ColourMath = { parse, over, ratio, backgroundOf };
+    Object.assign(window, { colourMath: math });
+  });
+}
+
+/**
+ * Text in charts, which axe leaves unchecked (it cannot see what an SVG shape paints behind a
+ * label): each label's fill against the shapes under its centre, or against its own halo when it
+ * is painted on one, at 4.5:1 (3:1 from 24px).
+ */
+async function chartTextContrast(page: Page, where: string): Promise<string[]> {
+  await installColourMath(page);
+  const low = await page.evaluate(() => {
+    const { parse, over, ratio } = (window as unknown as { colourMath: ColourMath }).colourMath;
     const problems: string[] = [];
     for (const text of document.querySelectorAll<SVGTextElement>('svg text')) {
       const box = text.getBoundingClientRect();
@@ -124,6 +163,25 @@ async function chartTextContrast(page: Page, where: string): Promise<string[]> {
   return low.map((problem) => `${where}: chart text contrast ${problem}`);
 }
 
+/**
+ * The focused element and its focus ring: the outline's contrast against what is around it
+ * (WCAG 1.4.11 asks 3:1), or 0 when it draws none.
+ */
+async function focused(page: Page): Promise<{ name: string; ring: number }> {
+  await installColourMath(page);
+  return page.evaluate(() => {
+    const { parse, ratio, backgroundOf } = (window as unknown as { colourMath: ColourMath }).colourMath;
+    const element = document.activeElement;
+    if (!element || element === document.body) return { name: 'body', ring: 0 };
+    const label = element.getAttribute('aria-label') ?? (element.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 60);
+    const name = `${element.tagName.toLowerCase()} "${label}"`;
+    const style = getComputedStyle(element);
+    const outline = parse(style.outlineColor);
+    if (style.outlineStyle === 'none' || parseFloat(style.outlineWidth) === 0 || !outline) return { name, ring: 0 };
+    return { name, ring: ratio(outline, backgroundOf(element.parentElement ?? element)) };
+  });
+}
+
 /** Audits the current view in both themes, leaving the light theme on. */
 async function auditBothThemes(page: Page, where: string): Promise<string[]> {
   const found: string[] = [];
@@ -136,9 +194,11 @@ async function auditBothThemes(page: Page, where: string): Promise<string[]> {
   return found;
 }
 
-async function visit(page: Page, hash: string): Promise<void> {
+/** Opens a page in the app; `fresh` loads the document anew (a page reads its link only when it mounts). */
+async function visit(page: Page, hash: string, fresh = false): Promise<void> {
+  if (fresh) await page.goto('about:blank');
   await page.goto(`${server.url}${hash}`);
-  await page.locator('main h1, .presenter h1').first().waitFor({ timeout: 60_000 });
+  await page.locator('main h1, .presenter h1, .presenter article.scene').first().waitFor({ timeout: 60_000 });
 }
 
 describe('accessibility (axe-core) in Chromium', () => {
@@ -182,12 +242,8 @@ describe('accessibility (axe-core) in Chromium', () => {
     found.push(...(await auditBothThemes(page, 'scoring after a run')));
 
     // A result file on the Results page, with a trajectory open in the explorer.
-    const draft = studyDraft();
-    draft.arms.push({ id: 'forced', label: 'llama forced', pipeline: llamaSelfRefine, forcedIterations: true });
-    const stored = await runStoredStudy(studyConfig(draft));
-    const doc = await buildResultFile(stored.config, resultUnitsFromStore(stored), environment());
     await visit(page, '#/results');
-    await page.getByLabel(/Result files/).setInputFiles({ name: 'study.json.gz', mimeType: 'application/gzip', buffer: Buffer.from(await exportResultFile(doc, { gzip: true })) });
+    await page.getByLabel(/Result files/).setInputFiles({ name: 'study.json.gz', mimeType: 'application/gzip', buffer: resultFile });
     const explorer = page.locator('[data-section="explorer"]');
     await explorer.waitFor();
     await explorer.getByRole('button', { name: 'HumanEval/901' }).click();
@@ -219,6 +275,118 @@ describe('accessibility (axe-core) in Chromium', () => {
     found.push(...(await auditBothThemes(page, 'presenter help')));
 
     expect(found).toEqual([]);
+    expect(app.errors).toEqual([]);
+  });
+});
+
+/** Waits until the focused element's description matches, and returns it for the message. */
+async function expectFocusOn(page: Page, name: RegExp, when: string): Promise<void> {
+  await expect.poll(async () => (await focused(page)).name, { message: when, timeout: 60_000 }).toMatch(name);
+}
+
+describe('the keyboard in Chromium', () => {
+  it('shows a focus ring of at least 3:1 at every Tab stop, in the light and the dark theme', { timeout: 120_000 }, async () => {
+    const { page } = app;
+    const faint: string[] = [];
+    for (const colorScheme of THEMES) {
+      await page.emulateMedia({ colorScheme });
+      for (const hash of ['#/', '#/score', '#/playground', '#/study', '#/presenter', '#/presenter?source=demo&demo=name-error&speed=step&autostart=1']) {
+        await visit(page, hash, hash.includes('autostart'));
+        if (hash.includes('autostart')) await page.locator('article.scene').waitFor({ timeout: 60_000 });
+        for (let i = 0; i < 15; i++) {
+          await page.keyboard.press('Tab');
+          const { name, ring } = await focused(page);
+          // The code editor takes Tab as an indent (Esc then Tab leaves it): enough stops on that page.
+          if (name.startsWith('textarea')) break;
+          if (name !== 'body' && ring < 3) faint.push(`${hash} [${colorScheme}] ${name}: ring ${ring.toFixed(2)}:1`);
+        }
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect([...new Set(faint)]).toEqual([]);
+    expect(app.errors).toEqual([]);
+  });
+
+  it('keeps focus on a control, not <body>, when the one pressed is disabled, replaced or removed', { timeout: 180_000 }, async () => {
+    const { page } = app;
+
+    // Playground: Run tests stays focused while the tests run, so Enter again or Tab goes on from there.
+    await visit(page, '#/playground?benchmark=humaneval&problem=HumanEval/2');
+    await page.getByRole('heading', { name: /HumanEval\/2/ }).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Run tests' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('region', { name: /Result/ }).getByText(/^(passed|failed)$/).first().waitFor({ timeout: 120_000 });
+    await expectFocusOn(page, /^button "Run tests"/, 'Playground: after Run tests');
+
+    // Scoring: the start button disables itself, so focus goes to Cancel; Cancel goes at the end,
+    // so focus goes to the verdicts.
+    await visit(page, '#/score');
+    await page.getByRole('status').filter({ hasText: /HumanEval: 164 problems/ }).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Score the canonical solutions' }).focus();
+    await page.keyboard.press('Enter');
+    await expectFocusOn(page, /^button "Cancel"/, 'Scoring: after Score the canonical solutions');
+    await page.keyboard.press('Enter');
+    await expectFocusOn(page, /^(h2 "Verdicts for canonical-humaneval\.jsonl"|button "Score the canonical solutions")/, 'Scoring: after Cancel');
+    const p0 = await loadTestProblem('humaneval', 'HumanEval/0');
+    const samples = [JSON.stringify({ task_id: 'HumanEval/0', completion: p0.canonicalSolution }), JSON.stringify({ task_id: 'HumanEval/1', completion: '    pass\n' })];
+    const samplesInput = page.getByLabel('Samples file');
+    await samplesInput.focus();
+    await samplesInput.setInputFiles({ name: 'two.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(samples.join('\n')) });
+    await page.getByText('1 passed, 1 failed', { exact: true }).waitFor({ timeout: 120_000 });
+    await expectFocusOn(page, /^h2 "Verdicts for two\.jsonl"/, 'Scoring: after a file is scored');
+
+    // Results: the file input is disabled while it reads, and Close takes its line away.
+    await visit(page, '#/results');
+    const resultsInput = page.getByLabel(/Result files/);
+    await resultsInput.focus();
+    await resultsInput.setInputFiles({ name: 'kept.json.gz', mimeType: 'application/gzip', buffer: resultFile });
+    await page.locator('[data-section="explorer"]').waitFor();
+    await expectFocusOn(page, /^input/, 'Results: after reading a file');
+    await page.getByRole('button', { name: 'Close kept.json.gz' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-section]').count()).toBe(0);
+    await expectFocusOn(page, /^input/, 'Results: after Close');
+
+    // Study list: Delete… asks first (focus on the safe answer), Keep it goes back, Yes removes the card.
+    await visit(page, '#/study');
+    await page.getByRole('heading', { name: 'Studies in this browser' }).waitFor();
+    const importInput = page.getByLabel(/Import result files/);
+    await importInput.focus();
+    await importInput.setInputFiles({ name: 'kept.json.gz', mimeType: 'application/gzip', buffer: resultFile });
+    await page.getByText(/^Imported “/).waitFor();
+    await expectFocusOn(page, /^input/, 'Study list: after an import');
+    const card = page.locator('article.study').first();
+    await card.getByRole('button', { name: 'Delete…' }).focus();
+    await page.keyboard.press('Enter');
+    await expectFocusOn(page, /^button "Keep it"/, 'Study list: after Delete…');
+    await page.keyboard.press('Enter');
+    await expectFocusOn(page, /^button "Delete…"/, 'Study list: after Keep it');
+    await page.keyboard.press('Enter');
+    await expectFocusOn(page, /^button "Keep it"/, 'Study list: after Delete… again');
+    await page.keyboard.press('Shift+Tab');
+    await expectFocusOn(page, /^button "Yes, delete"/, 'Study list: Shift+Tab from Keep it');
+    await page.keyboard.press('Enter');
+    await card.waitFor({ state: 'detached' });
+    await expectFocusOn(page, /^h2 "Studies in this browser"/, 'Study list: after Yes, delete');
+
+    // Presenter: Start and Setup swap the view; the help dialog keeps Tab and gives focus back.
+    await visit(page, '#/presenter?source=demo&demo=name-error&speed=step', true);
+    await page.getByRole('button', { name: 'Start' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('article.scene').waitFor({ timeout: 60_000 });
+    await expectFocusOn(page, /^button "Next step \(Space\)"/, 'Presenter: after Start');
+    await page.keyboard.press('?');
+    await expectFocusOn(page, /^button "Close"/, 'Presenter: help opened');
+    await page.keyboard.press('Tab');
+    await expectFocusOn(page, /^button "Close"/, 'Presenter: Tab in the help');
+    await page.keyboard.press('Shift+Tab');
+    await expectFocusOn(page, /^button "Close"/, 'Presenter: Shift+Tab in the help');
+    await page.keyboard.press('Escape');
+    await expectFocusOn(page, /^button "Next step \(Space\)"/, 'Presenter: help closed');
+    await page.getByRole('button', { name: 'Back to the setup' }).focus();
+    await page.keyboard.press('Enter');
+    await expectFocusOn(page, /^button "Start/, 'Presenter: after Setup');
+
     expect(app.errors).toEqual([]);
   });
 });
