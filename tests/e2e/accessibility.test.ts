@@ -16,7 +16,7 @@ import { exportResultFile } from '../../src/core/results/result-file-export.ts';
 import { launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
 import { loadTestProblem } from '../support/datasets.ts';
 import { studyResultsDir } from '../support/study-results.ts';
-import { environment, runStoredStudy } from '../unit/results/result-file-fixtures.ts';
+import { environment, runStoredStudy, syntheticResultFile } from '../unit/results/result-file-fixtures.ts';
 import { studyConfig, studyDraft } from '../unit/study/study-fixtures.ts';
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -65,8 +65,15 @@ afterAll(async () => {
 /** Runs axe on what the tab shows now and returns one readable line per failing element. */
 async function audit(page: Page, where: string): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE_PATH });
-  // Let colour transitions finish, so contrast is measured on the colours that stay.
-  await page.evaluate(() => Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined))));
+  // Let colour transitions finish, so contrast is measured on the colours that stay (a spinner never does).
+  await page.evaluate(() =>
+    Promise.all(
+      document
+        .getAnimations()
+        .filter((a) => Number.isFinite(Number(a.effect?.getComputedTiming().endTime)))
+        .map((a) => a.finished.catch(() => undefined)),
+    ),
+  );
   const violations = await page.evaluate(async () => {
     // axe is injected above as a classic script; it is not in the app's types.
     const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: unknown[] }> } }).axe;
@@ -174,7 +181,8 @@ async function focused(page: Page): Promise<{ name: string; ring: number }> {
     const element = document.activeElement;
     if (!element || element === document.body) return { name: 'body', ring: 0 };
     const label = element.getAttribute('aria-label') ?? (element.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 60);
-    const name = `${element.tagName.toLowerCase()} "${label}"`;
+    // A disabled control still holds focus for a moment before the browser drops it to <body>.
+    const name = `${element.matches(':disabled') ? 'disabled ' : ''}${element.tagName.toLowerCase()} "${label}"`;
     const style = getComputedStyle(element);
     const outline = parse(style.outlineColor);
     if (style.outlineStyle === 'none' || parseFloat(style.outlineWidth) === 0 || !outline) return { name, ring: 0 };
@@ -250,6 +258,12 @@ describe('accessibility (axe-core) in Chromium', () => {
     await explorer.getByLabel('Arm').selectOption({ label: 'llama self-refine' });
     await explorer.getByRole('heading', { name: /Version 1/ }).waitFor();
     found.push(...(await auditBothThemes(page, 'results with a file')));
+
+    // The same file imported into the Study page's list: a stored study's card.
+    await visit(page, '#/study');
+    await page.getByLabel(/Import result files/).setInputFiles({ name: 'study.json.gz', mimeType: 'application/gzip', buffer: resultFile });
+    await page.locator('article.study').waitFor();
+    found.push(...(await auditBothThemes(page, 'study with a stored study')));
 
     // The paper's released files on the Reproduce page.
     const dir = studyResultsDir();
@@ -346,6 +360,13 @@ describe('the keyboard in Chromium', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('[data-section]').count()).toBe(0);
     await expectFocusOn(page, /^input/, 'Results: after Close');
+    // The explorer's last "Show more" goes away when pressed: focus goes to the first new problem.
+    const many = await syntheticResultFile(45, 1, 2);
+    await resultsInput.setInputFiles({ name: 'many.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(many)) });
+    await page.getByRole('button', { name: 'Show 5 more' }).focus();
+    await page.keyboard.press('Enter');
+    await expectFocusOn(page, /^button "HumanEval\/40"/, 'Results: after Show 5 more');
+    await page.getByRole('button', { name: 'Close many.json' }).click();
 
     // Study list: Delete… asks first (focus on the safe answer), Keep it goes back, Yes removes the card.
     await visit(page, '#/study');
@@ -353,7 +374,8 @@ describe('the keyboard in Chromium', () => {
     const importInput = page.getByLabel(/Import result files/);
     await importInput.focus();
     await importInput.setInputFiles({ name: 'kept.json.gz', mimeType: 'application/gzip', buffer: resultFile });
-    await page.getByText(/^Imported “/).waitFor();
+    // "Added to" when the audit above imported it already.
+    await page.getByText(/^(Imported|Added to) “/).waitFor();
     await expectFocusOn(page, /^input/, 'Study list: after an import');
     const card = page.locator('article.study').first();
     await card.getByRole('button', { name: 'Delete…' }).focus();
