@@ -342,12 +342,21 @@ describe('the keyboard in Chromium', () => {
     await page.keyboard.press('Enter');
     await expectFocusOn(page, /^(h2 "Verdicts for canonical-humaneval\.jsonl"|button "Score the canonical solutions")/, 'Scoring: after Cancel');
     const p0 = await loadTestProblem('humaneval', 'HumanEval/0');
-    const samples = [JSON.stringify({ task_id: 'HumanEval/0', completion: p0.canonicalSolution }), JSON.stringify({ task_id: 'HumanEval/1', completion: '    pass\n' })];
+    // 51 samples: two pages of verdicts.
+    const samples = [
+      JSON.stringify({ task_id: 'HumanEval/0', completion: p0.canonicalSolution }),
+      ...Array.from({ length: 50 }, (_, i) => JSON.stringify({ task_id: `HumanEval/${i + 1}`, completion: '    pass\n' })),
+    ];
     const samplesInput = page.getByLabel('Samples file');
     await samplesInput.focus();
-    await samplesInput.setInputFiles({ name: 'two.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(samples.join('\n')) });
-    await page.getByText('1 passed, 1 failed', { exact: true }).waitFor({ timeout: 120_000 });
-    await expectFocusOn(page, /^h2 "Verdicts for two\.jsonl"/, 'Scoring: after a file is scored');
+    await samplesInput.setInputFiles({ name: 'many.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(samples.join('\n')) });
+    await page.getByText('1 passed, 50 failed', { exact: true }).waitFor({ timeout: 120_000 });
+    await expectFocusOn(page, /^h2 "Verdicts for many\.jsonl"/, 'Scoring: after a file is scored');
+    // Next onto the last page stays focused (a disabled Next would drop focus to <body>).
+    await page.getByRole('navigation', { name: 'Verdict pages' }).getByRole('button', { name: 'Next' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('Page 2 of 2').waitFor();
+    await expectFocusOn(page, /^button "Next"/, 'Scoring: after Next to the last page');
 
     // Results: the file input is disabled while it reads, and Close takes its line away.
     await visit(page, '#/results');
