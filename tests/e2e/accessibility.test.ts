@@ -16,7 +16,11 @@ import { exportResultFile } from '../../src/core/results/result-file-export.ts';
 import { launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
 import { loadTestProblem } from '../support/datasets.ts';
 import { studyResultsDir } from '../support/study-results.ts';
+import { buildSearchFile, exportSearchFile } from '../../src/core/results/search-file.ts';
+import { MemorySearchStore } from '../../src/core/search/memory-search-store.ts';
+import { runSearch } from '../../src/core/search/run-search.ts';
 import { environment, runStoredStudy, syntheticResultFile } from '../unit/results/result-file-fixtures.ts';
+import { PROBLEMS, fakeWorld, searchSetup } from '../unit/search/run-search-fixtures.ts';
 import { studyConfig, studyDraft } from '../unit/study/study-fixtures.ts';
 
 const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
@@ -50,6 +54,16 @@ async function resultFileBytes(): Promise<Buffer> {
 }
 
 let resultFile: Buffer;
+
+/** A two-generation search run in Node on the unit tests' fake model and sandbox, as a search file. */
+async function searchFileBytes(): Promise<Buffer> {
+  const setup = { ...searchSetup({ budget: { maxGenerations: 2, maxWallMs: null, maxTokens: null } }, { id: 'a11y-search' }), name: 'Audited search' };
+  const world = fakeWorld();
+  const store = new MemorySearchStore();
+  await runSearch(setup, PROBLEMS, { model: world.model, sandbox: world.sandbox, searchStore: store, now: () => 0 });
+  const doc = buildSearchFile((await store.loadSearch(setup.id))!, new Date('2026-05-02T12:00:00Z'));
+  return Buffer.from(await exportSearchFile(doc, { gzip: false }));
+}
 
 beforeAll(async () => {
   [server, browser, resultFile] = await Promise.all([startAppServer(), launchBrowser(), resultFileBytes()]);
@@ -264,6 +278,13 @@ describe('accessibility (axe-core) in Chromium', () => {
     await page.getByLabel(/Import result files/).setInputFiles({ name: 'study.json.gz', mimeType: 'application/gzip', buffer: resultFile });
     await page.locator('article.study').waitFor();
     found.push(...(await auditBothThemes(page, 'study with a stored study')));
+
+    // A stored search on show on the Search page: fitness chart, champion, genome table.
+    await visit(page, '#/search');
+    await page.getByLabel(/Import search files/).setInputFiles({ name: 'search.json', mimeType: 'application/json', buffer: await searchFileBytes() });
+    await page.locator('article.search').getByRole('button', { name: 'Show', exact: true }).click();
+    await page.locator('#search-run-title', { hasText: 'Audited search' }).waitFor();
+    found.push(...(await auditBothThemes(page, 'search with a search on show')));
 
     // The paper's released files on the Reproduce page.
     const dir = studyResultsDir();
