@@ -216,6 +216,15 @@ async function auditBothThemes(page: Page, where: string): Promise<string[]> {
   return found;
 }
 
+/** The study's released files (main results, iteration analysis, error taxonomy, champions), as paths. */
+function releasedFiles(): string[] {
+  const dir = studyResultsDir();
+  return [
+    ...['main_results.json', 'iteration_analysis.json', 'error_taxonomy.json'].map((f) => join(dir, f)),
+    ...readdirSync(join(dir, 'neat_runs')).filter((f) => f.endsWith('_champion.json')).map((f) => join(dir, 'neat_runs', f)),
+  ];
+}
+
 /** Opens a page in the app; `fresh` loads the document anew (a page reads its link only when it mounts). */
 async function visit(page: Page, hash: string, fresh = false): Promise<void> {
   if (fresh) await page.goto('about:blank');
@@ -287,13 +296,8 @@ describe('accessibility (axe-core) in Chromium', () => {
     found.push(...(await auditBothThemes(page, 'search with a search on show')));
 
     // The paper's released files on the Reproduce page.
-    const dir = studyResultsDir();
-    const released = [
-      ...['main_results.json', 'iteration_analysis.json', 'error_taxonomy.json'].map((f) => join(dir, f)),
-      ...readdirSync(join(dir, 'neat_runs')).filter((f) => f.endsWith('_champion.json')).map((f) => join(dir, 'neat_runs', f)),
-    ];
     await visit(page, '#/reproduce');
-    await page.getByLabel(/Released files/).setInputFiles(released);
+    await page.getByLabel(/Released files/).setInputFiles(releasedFiles());
     await page.getByText('All four kinds of released file are loaded.').waitFor();
     await page.locator('[data-section="unfixable"]').waitFor();
     found.push(...(await auditBothThemes(page, 'reproduce with the released files')));
@@ -386,6 +390,10 @@ describe('the keyboard in Chromium', () => {
     await resultsInput.setInputFiles({ name: 'kept.json.gz', mimeType: 'application/gzip', buffer: resultFile });
     await page.locator('[data-section="explorer"]').waitFor();
     await expectFocusOn(page, /^input/, 'Results: after reading a file');
+    // Remove takes its pair's line away: focus goes to the Baseline picker.
+    await page.locator('[data-section="pairs"]').getByRole('button', { name: /^Remove / }).first().focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByLabel('Baseline').evaluate((select) => select === document.activeElement), { message: 'Results: after Remove' }).toBe(true);
     await page.getByRole('button', { name: 'Close kept.json.gz' }).focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('[data-section]').count()).toBe(0);
@@ -397,6 +405,16 @@ describe('the keyboard in Chromium', () => {
     await page.keyboard.press('Enter');
     await expectFocusOn(page, /^button "HumanEval\/40"/, 'Results: after Show 5 more');
     await page.getByRole('button', { name: 'Close many.json' }).click();
+
+    // Reproduce: a section in the contents list takes focus to that section's heading.
+    await visit(page, '#/reproduce');
+    await page.getByLabel(/Released files/).setInputFiles(releasedFiles());
+    const contents = page.getByRole('navigation', { name: 'Sections' }).getByRole('button');
+    const last = contents.last();
+    const title = ((await last.textContent()) ?? '').trim().replace(/ \(\d+\)$/, '');
+    await last.focus();
+    await page.keyboard.press('Enter');
+    await expectFocusOn(page, new RegExp(`^h2 "${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`), 'Reproduce: after a section in the contents');
 
     // Study list: Delete… asks first (focus on the safe answer), Keep it goes back, Yes removes the card.
     await visit(page, '#/study');
