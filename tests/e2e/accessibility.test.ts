@@ -188,19 +188,24 @@ async function chartTextContrast(page: Page, where: string): Promise<string[]> {
  * The focused element and its focus ring: the outline's contrast against what is around it
  * (WCAG 1.4.11 asks 3:1), or 0 when it draws none.
  */
-async function focused(page: Page): Promise<{ name: string; ring: number }> {
+async function focused(page: Page): Promise<{ name: string; ring: number; edge: number | null }> {
   await installColourMath(page);
   return page.evaluate(() => {
     const { parse, ratio, backgroundOf } = (window as unknown as { colourMath: ColourMath }).colourMath;
     const element = document.activeElement;
-    if (!element || element === document.body) return { name: 'body', ring: 0 };
+    if (!element || element === document.body) return { name: 'body', ring: 0, edge: null };
     const label = element.getAttribute('aria-label') ?? (element.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 60);
     // A disabled control still holds focus for a moment before the browser drops it to <body>.
     const name = `${element.matches(':disabled') ? 'disabled ' : ''}${element.tagName.toLowerCase()} "${label}"`;
     const style = getComputedStyle(element);
+    const around = backgroundOf(element.parentElement ?? element);
+    // A form field is a box drawn by its border: that edge needs 3:1 too, or an empty field is invisible.
+    const field = element.matches('input:not([type=checkbox], [type=radio], [type=range]), select, textarea');
+    const border = parse(style.borderTopColor);
+    const edge = field && border && parseFloat(style.borderTopWidth) > 0 ? Math.max(ratio(border, around), ratio(border, backgroundOf(element))) : null;
     const outline = parse(style.outlineColor);
-    if (style.outlineStyle === 'none' || parseFloat(style.outlineWidth) === 0 || !outline) return { name, ring: 0 };
-    return { name, ring: ratio(outline, backgroundOf(element.parentElement ?? element)) };
+    if (style.outlineStyle === 'none' || parseFloat(style.outlineWidth) === 0 || !outline) return { name, ring: 0, edge };
+    return { name, ring: ratio(outline, around), edge };
   });
 }
 
@@ -324,7 +329,7 @@ async function expectFocusOn(page: Page, name: RegExp, when: string): Promise<vo
 }
 
 describe('the keyboard in Chromium', () => {
-  it('shows a focus ring of at least 3:1 at every Tab stop, in the light and the dark theme', { timeout: 120_000 }, async () => {
+  it('shows a focus ring, and form fields a border, of at least 3:1 at every Tab stop, in the light and the dark theme', { timeout: 120_000 }, async () => {
     const { page } = app;
     const faint: string[] = [];
     for (const colorScheme of THEMES) {
@@ -334,10 +339,11 @@ describe('the keyboard in Chromium', () => {
         if (hash.includes('autostart')) await page.locator('article.scene').waitFor({ timeout: 60_000 });
         for (let i = 0; i < 15; i++) {
           await page.keyboard.press('Tab');
-          const { name, ring } = await focused(page);
+          const { name, ring, edge } = await focused(page);
           // The code editor takes Tab as an indent (Esc then Tab leaves it): enough stops on that page.
           if (name.startsWith('textarea')) break;
           if (name !== 'body' && ring < 3) faint.push(`${hash} [${colorScheme}] ${name}: ring ${ring.toFixed(2)}:1`);
+          if (edge !== null && edge < 3) faint.push(`${hash} [${colorScheme}] ${name}: field border ${edge.toFixed(2)}:1`);
         }
       }
     }
