@@ -321,6 +321,36 @@ describe('accessibility (axe-core) in Chromium', () => {
     expect(found).toEqual([]);
     expect(app.errors).toEqual([]);
   });
+
+  it('reflows into a 320-px window (400% zoom) without sideways scrolling, on every page', { timeout: 120_000 }, async () => {
+    const { page } = app;
+    await page.setViewportSize({ width: 320, height: 640 });
+    const wide: string[] = [];
+    try {
+      for (const hash of ['#/', '#/score', '#/playground', '#/models', '#/study', '#/search', '#/results', '#/reproduce', '#/presenter', '#/no-such-page']) {
+        await visit(page, hash);
+        const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+        if (scroll > client) wide.push(`${hash}: ${scroll}px wide in a ${client}-px window`);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 720 });
+    }
+
+    // Offline: the benchmark cannot be downloaded, and the failure lists the long URLs it tried.
+    // A fresh context with no cached benchmark; service workers blocked so that the routes apply.
+    const offline = await browser.newContext({ viewport: { width: 320, height: 640 }, serviceWorkers: 'block' });
+    try {
+      await offline.route(/HumanEval\.jsonl\.gz/, (route) => route.abort());
+      const tab = await offline.newPage();
+      await tab.goto(`${server.url}#/score`);
+      await tab.getByRole('alert').filter({ hasText: 'could not be loaded' }).waitFor({ timeout: 60_000 });
+      const { scroll, client } = await tab.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+      if (scroll > client) wide.push(`#/score offline: ${scroll}px wide in a ${client}-px window`);
+    } finally {
+      await offline.close();
+    }
+    expect(wide).toEqual([]);
+  });
 });
 
 /** Waits until the focused element's description matches, and returns it for the message. */
