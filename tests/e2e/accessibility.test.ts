@@ -1,44 +1,35 @@
 /**
- * axe-core run on the built app: every page in the light and the dark theme, and the states a
- * user reaches (a problem run in the Playground, a scored samples file, a result file and the
- * paper's released files loaded, the presenter on stage with its help open). One browser and one
- * tab throughout; the theme switches in place. A failure lists every violation with its rule,
- * impact, and the selector of each element, so it reads without a rerun.
+ * Accessibility of the built app in Chromium. axe-core on every page in the light and the dark
+ * theme and on the states a user reaches (a problem run in the Playground, a scored samples file,
+ * a result file, a stored study, a search on show, the paper's released files, each presenter
+ * scene and its help), plus chart-text contrast, which axe cannot see; reflow into a 320-px
+ * window; and the keyboard: a focus ring (and field borders) of 3:1 at every Tab stop, and focus
+ * kept on a control when the one pressed is disabled, replaced or removed. One browser and one
+ * tab throughout; the theme switches in place. A failure lists each problem (for axe: rule,
+ * impact, selector), so it reads without a rerun.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { createRequire } from 'node:module';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { llamaSelfRefine } from '../../src/core/pipeline/presets.ts';
 import { buildResultFile, resultUnitsFromStore } from '../../src/core/results/result-file-build.ts';
 import { exportResultFile } from '../../src/core/results/result-file-export.ts';
-import { launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
-import { loadTestProblem } from '../support/datasets.ts';
-import { studyResultsDir } from '../support/study-results.ts';
 import { buildSearchFile, exportSearchFile } from '../../src/core/results/search-file.ts';
 import { MemorySearchStore } from '../../src/core/search/memory-search-store.ts';
 import { runSearch } from '../../src/core/search/run-search.ts';
+import { axeViolations, chartTextContrast, focusedElement, type AllowedViolation } from '../support/accessibility-checks.ts';
+import { launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
+import { loadTestProblem } from '../support/datasets.ts';
+import { studyResultsDir } from '../support/study-results.ts';
 import { environment, runStoredStudy, syntheticResultFile } from '../unit/results/result-file-fixtures.ts';
 import { PROBLEMS, fakeWorld, searchSetup } from '../unit/search/run-search-fixtures.ts';
 import { studyConfig, studyDraft } from '../unit/study/study-fixtures.ts';
 
-const AXE_PATH = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const THEMES = ['light', 'dark'] as const;
 
 /** Violations that are not the app's to fix. Each entry says why; keep it short. */
-const ALLOWED: readonly { rule: string; target: RegExp; why: string }[] = [];
-
-interface AxeNode {
-  target: unknown[];
-  failureSummary?: string;
-}
-interface AxeViolation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: AxeNode[];
-}
+const ALLOWED: readonly AllowedViolation[] = [];
 
 let browser: Browser;
 let server: AppServer;
@@ -76,145 +67,12 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** Runs axe on what the tab shows now and returns one readable line per failing element. */
-async function audit(page: Page, where: string): Promise<string[]> {
-  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE_PATH });
-  // Let colour transitions finish, so contrast is measured on the colours that stay (a spinner never does).
-  await page.evaluate(() =>
-    Promise.all(
-      document
-        .getAnimations()
-        .filter((a) => Number.isFinite(Number(a.effect?.getComputedTiming().endTime)))
-        .map((a) => a.finished.catch(() => undefined)),
-    ),
-  );
-  const violations = await page.evaluate(async () => {
-    // axe is injected above as a classic script; it is not in the app's types.
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: unknown[] }> } }).axe;
-    const result = await axe.run(document, { resultTypes: ['violations'] });
-    return result.violations;
-  });
-  return (violations as AxeViolation[]).flatMap((violation) =>
-    violation.nodes
-      .map((node) => ({ target: node.target.map(String).join(' >> '), summary: node.failureSummary ?? '' }))
-      .filter(({ target }) => !ALLOWED.some((allowed) => allowed.rule === violation.id && allowed.target.test(target)))
-      .map(({ target, summary }) => `${where}: ${violation.id} (${violation.impact}) ${target} — ${violation.help}; ${summary.replace(/\s+/g, ' ').slice(0, 240)}`),
-  );
-}
-
-type Rgba = [number, number, number, number];
-interface ColourMath {
-  parse(css: string): Rgba | null;
-  over(top: Rgba, under: Rgba): Rgba;
-  ratio(a: Rgba, b: Rgba): number;
-  /** What shows behind `element`: its own and its ancestors' backgrounds, blended, over white. */
-  backgroundOf(element: Element): Rgba;
-}
-
-/** Colour arithmetic (WCAG relative luminance) for the checks axe cannot make, as window.colourMath. */
-async function installColourMath(page: Page): Promise<void> {
-  await page.evaluate(() => {
-    if ('colourMath' in window) return;
-    const parse = (css: string): Rgba | null => {
-      const parts = /rgba?\(([^)]+)\)/.exec(css)?.[1]?.split(/[\s,/]+/).filter(Boolean).map(Number);
-      return parts && parts.length >= 3 ? [parts[0]!, parts[1]!, parts[2]!, parts[3] ?? 1] : null;
-    };
-    const over = (top: Rgba, under: Rgba): Rgba => [0, 1, 2].map((i) => top[i]! * top[3] + under[i]! * (1 - top[3])).concat(1) as Rgba;
-    const luminance = (c: Rgba) => {
-      const lin = (v: number) => (v / 255 <= 0.03928 ? v / 255 / 12.92 : ((v / 255 + 0.055) / 1.055) ** 2.4);
-      return 0.2126 * lin(c[0]) + 0.7152 * lin(c[1]) + 0.0722 * lin(c[2]);
-    };
-    const ratio = (a: Rgba, b: Rgba) => {
-      const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
-      return (hi + 0.05) / (lo + 0.05);
-    };
-    const backgroundOf = (element: Element): Rgba => {
-      const layers: Rgba[] = [];
-      for (let at: Element | null = element; at; at = at.parentElement) {
-        const colour = parse(getComputedStyle(at).backgroundColor);
-        if (colour && colour[3] > 0) layers.unshift(colour);
-        if (colour && colour[3] >= 1) break;
-      }
-      return layers.reduce<Rgba>((under, layer) => over(layer, under), [255, 255, 255, 1]);
-    };
-    const math: ColourMath = { parse, over, ratio, backgroundOf };
-    Object.assign(window, { colourMath: math });
-  });
-}
-
-/**
- * Text in charts, which axe leaves unchecked (it cannot see what an SVG shape paints behind a
- * label): each label's fill against the shapes under its centre, or against its own halo when it
- * is painted on one, at 4.5:1 (3:1 from 24px).
- */
-async function chartTextContrast(page: Page, where: string): Promise<string[]> {
-  await installColourMath(page);
-  const low = await page.evaluate(() => {
-    const { parse, over, ratio } = (window as unknown as { colourMath: ColourMath }).colourMath;
-    const problems: string[] = [];
-    for (const text of document.querySelectorAll<SVGTextElement>('svg text')) {
-      const box = text.getBoundingClientRect();
-      if (!text.textContent?.trim() || box.width === 0) continue;
-      const style = getComputedStyle(text);
-      const svg = text.ownerSVGElement!;
-      let background = parse(getComputedStyle(svg).backgroundColor) ?? [255, 255, 255, 1];
-      const haloWidth = parseFloat(style.strokeWidth);
-      const halo = style.paintOrder.startsWith('stroke') && haloWidth >= 2 ? parse(style.stroke) : null;
-      if (halo) background = over(halo, background);
-      else {
-        // Filled boxes under the label's centre, in paint order (elementsFromPoint sees only the viewport).
-        const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
-        const shapes = [...svg.querySelectorAll('rect')].filter((rect) => {
-          const r = rect.getBoundingClientRect();
-          return x >= r.left && x <= r.right && y >= r.top && y <= r.bottom;
-        });
-        for (const shape of shapes) {
-          const fill = parse(getComputedStyle(shape).fill);
-          if (fill) background = over([fill[0], fill[1], fill[2], fill[3] * Number(getComputedStyle(shape).fillOpacity)], background);
-        }
-      }
-      const fill = parse(style.fill);
-      if (!fill) continue;
-      const needed = parseFloat(style.fontSize) >= 24 ? 3 : 4.5;
-      const measured = ratio(over(fill, background), background);
-      if (measured < needed) problems.push(`"${text.textContent.trim().slice(0, 30)}" ${measured.toFixed(2)}:1 (fill ${style.fill} on rgb(${background.slice(0, 3).map(Math.round).join(', ')}))`);
-    }
-    return problems;
-  });
-  return low.map((problem) => `${where}: chart text contrast ${problem}`);
-}
-
-/**
- * The focused element and its focus ring: the outline's contrast against what is around it
- * (WCAG 1.4.11 asks 3:1), or 0 when it draws none.
- */
-async function focused(page: Page): Promise<{ name: string; ring: number; edge: number | null }> {
-  await installColourMath(page);
-  return page.evaluate(() => {
-    const { parse, ratio, backgroundOf } = (window as unknown as { colourMath: ColourMath }).colourMath;
-    const element = document.activeElement;
-    if (!element || element === document.body) return { name: 'body', ring: 0, edge: null };
-    const label = element.getAttribute('aria-label') ?? (element.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 60);
-    // A disabled control still holds focus for a moment before the browser drops it to <body>.
-    const name = `${element.matches(':disabled') ? 'disabled ' : ''}${element.tagName.toLowerCase()} "${label}"`;
-    const style = getComputedStyle(element);
-    const around = backgroundOf(element.parentElement ?? element);
-    // A form field is a box drawn by its border: that edge needs 3:1 too, or an empty field is invisible.
-    const field = element.matches('input:not([type=checkbox], [type=radio], [type=range]), select, textarea');
-    const border = parse(style.borderTopColor);
-    const edge = field && border && parseFloat(style.borderTopWidth) > 0 ? Math.max(ratio(border, around), ratio(border, backgroundOf(element))) : null;
-    const outline = parse(style.outlineColor);
-    if (style.outlineStyle === 'none' || parseFloat(style.outlineWidth) === 0 || !outline) return { name, ring: 0, edge };
-    return { name, ring: ratio(outline, around), edge };
-  });
-}
-
 /** Audits the current view in both themes, leaving the light theme on. */
 async function auditBothThemes(page: Page, where: string): Promise<string[]> {
   const found: string[] = [];
   for (const colorScheme of THEMES) {
     await page.emulateMedia({ colorScheme });
-    found.push(...(await audit(page, `${where} [${colorScheme}]`)));
+    found.push(...(await axeViolations(page, `${where} [${colorScheme}]`, ALLOWED)));
     found.push(...(await chartTextContrast(page, `${where} [${colorScheme}]`)));
   }
   await page.emulateMedia({ colorScheme: 'light' });
@@ -355,7 +213,7 @@ describe('accessibility (axe-core) in Chromium', () => {
 
 /** Waits until the focused element's description matches, and returns it for the message. */
 async function expectFocusOn(page: Page, name: RegExp, when: string): Promise<void> {
-  await expect.poll(async () => (await focused(page)).name, { message: when, timeout: 60_000 }).toMatch(name);
+  await expect.poll(async () => (await focusedElement(page)).name, { message: when, timeout: 60_000 }).toMatch(name);
 }
 
 describe('the keyboard in Chromium', () => {
@@ -369,7 +227,7 @@ describe('the keyboard in Chromium', () => {
         if (hash.includes('autostart')) await page.locator('article.scene').waitFor({ timeout: 60_000 });
         for (let i = 0; i < 15; i++) {
           await page.keyboard.press('Tab');
-          const { name, ring, edge } = await focused(page);
+          const { name, ring, edge } = await focusedElement(page);
           // The code editor takes Tab as an indent (Esc then Tab leaves it): enough stops on that page.
           if (name.startsWith('textarea')) break;
           if (name !== 'body' && ring < 3) faint.push(`${hash} [${colorScheme}] ${name}: ring ${ring.toFixed(2)}:1`);
