@@ -260,6 +260,16 @@ describe('the keyboard in Chromium', () => {
     await expectFocusOn(page, /^button "Cancel"/, 'Scoring: after Score the canonical solutions');
     await page.keyboard.press('Enter');
     await expectFocusOn(page, /^(h2 "Verdicts for canonical-humaneval\.jsonl"|button "Score the canonical solutions")/, 'Scoring: after Cancel');
+    // Someone who clicked away (onto the footer's text: focus goes nowhere) is left there: the end
+    // of a run does not pull focus, and the page, to the verdicts.
+    const canonical = page.getByRole('button', { name: 'Score the canonical solutions' });
+    await canonical.click();
+    await page.getByRole('button', { name: 'Cancel' }).waitFor();
+    await page.locator('footer').click({ position: { x: 5, y: 5 } });
+    await page.getByRole('button', { name: 'Cancel' }).evaluate((button) => (button as HTMLButtonElement).click());
+    await expect.poll(() => canonical.isEnabled(), { timeout: 60_000 }).toBe(true);
+    await page.waitForTimeout(300);
+    expect((await focusedElement(page)).name, 'Scoring: a run ended after a click elsewhere').toBe('body');
     const p0 = await loadTestProblem('humaneval', 'HumanEval/0');
     // 51 samples: two pages of verdicts.
     const samples = [
