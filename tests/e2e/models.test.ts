@@ -142,13 +142,20 @@ describe('the Models page on SwiftShader WebGPU', () => {
     const { app, internet } = await openModels();
     const { page } = app;
     await useModelFilesFrom(app, files.url);
-    await page.getByRole('button', { name: 'Download Llama-3.2-1B-Instruct-q4f32_1-MLC' }).click();
+    const download = page.getByRole('button', { name: 'Download Llama-3.2-1B-Instruct-q4f32_1-MLC' });
+    await download.focus();
+    await page.keyboard.press('Enter');
     const bar = page.getByRole('progressbar', { name: 'Loading Llama-3.2-1B-Instruct-q4f32_1-MLC' });
     await bar.waitFor();
+    // Download disabled itself: keyboard focus went to Cancel, not to <body>.
+    const cancel = page.getByRole('button', { name: 'Cancel' });
+    await expect.poll(() => cancel.evaluate((button) => button === document.activeElement)).toBe(true);
     await expect.poll(() => files.paths.some((p) => p.startsWith('/libs/')), { timeout: 60_000 }).toBe(true);
     await app.screenshot('models-download-in-progress');
-    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.keyboard.press('Enter');
     await bar.waitFor({ state: 'detached' });
+    // …and back to the model's Download button once Cancel is gone.
+    await expect.poll(() => download.evaluate((button) => button === document.activeElement)).toBe(true);
     expect(await page.getByRole('alert').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Download Llama-3.2-1B-Instruct-q4f32_1-MLC' }).isEnabled()).toBe(true);
     expect(internet).toEqual([]);

@@ -34,6 +34,9 @@ describe('the Playground in Chromium', () => {
     const traceback = result.locator('pre.traceback');
     expect(await traceback.textContent()).toContain('Traceback (most recent call last)');
     expect(await traceback.textContent()).toContain('numbr');
+    // A screen reader hears one sentence, not the traceback and the printed output read out.
+    await page.getByRole('status').filter({ hasText: /^HumanEval\/2: failed\. NameError: name 'numbr' is not defined/ }).waitFor();
+    expect(await page.locator('[aria-live], [role="status"]').filter({ hasText: 'Traceback' }).count()).toBe(0);
     await app.screenshot('playground-name-error');
 
     // Fix it and run with the keyboard shortcut.

@@ -163,6 +163,8 @@ describe('the presenter in Chromium', () => {
     const speed = page.getByLabel('Replay speed');
     await speed.focus();
     await speed.selectOption('step');
+    // Focus moved on to the play button (not to <body>), where the keys are the show's again.
+    expect(await page.evaluate(() => document.activeElement?.classList.contains('play'))).toBe(true);
     await page.keyboard.press('r');
     await waitForScene(page, 'problem');
     await press(app, 'ArrowRight', 'generation', 'speed-picked-then-next');

@@ -193,8 +193,13 @@ describe('the Search page in Chromium', () => {
       await page.locator('#search-run-title', { hasText: `Stored search ${letter}` }).waitFor();
     }
     // The stopped search's unfinished generation is not said to be running.
-    await card('B').getByRole('button', { name: 'Show', exact: true }).click();
+    const showB = card('B').getByRole('button', { name: 'Show', exact: true });
+    await showB.focus();
+    await page.keyboard.press('Enter');
     await page.locator('#search-run-title', { hasText: 'Stored search B' }).waitFor();
+    // The pressed Show, now on show, keeps keyboard focus (it used to disable itself and drop it to <body>).
+    expect(await showB.evaluate((button) => button === document.activeElement)).toBe(true);
+    expect(await showB.getAttribute('aria-disabled')).toBe('true');
     expect(await page.locator('.run .phase').textContent()).not.toMatch(/Running/);
     expect(await page.locator('table.cost tbody tr').allTextContents()).toEqual([expect.stringMatching(/^0 \(unfinished\)/)]);
     expect(app.errors).toEqual([]);

@@ -155,8 +155,13 @@ describe('the Study page in Chromium', () => {
     await page.waitForTimeout(1500);
     expect(await stepCount(page)).toBe(paused);
     expect((await storeContents(page)).studies).toMatchObject([{ status: 'paused' }]);
+    // Pause turned into Resume under the pointer: focus went with it, not to <body>.
+    const focusedText = () => page.evaluate(() => document.activeElement?.textContent?.trim());
+    expect(await focusedText()).toBe('Resume');
     await page.locator('.run').getByRole('button', { name: 'Resume' }).click();
     await waitForDone(page);
+    // The run's buttons are gone at the end: focus is on the run's name.
+    await expect.poll(focusedText).toBe('Scripted via the form');
     const arms = page.locator('.run table.arms');
     expect(await arms.locator('tr[data-arm="llama-solo"] td').nth(1).textContent()).toBe(String(SCRIPTED_TRUTH['llama-solo']! * REPEATS));
     expect(await arms.locator('tr[data-arm="llama-self-refine"] td').nth(1).textContent()).toBe(String(SCRIPTED_TRUTH['llama-self-refine']! * REPEATS));

@@ -1,0 +1,366 @@
+/**
+ * Accessibility of the built app in Chromium. axe-core on every page in the light and the dark
+ * theme and on the states a user reaches (a problem run in the Playground, a scored samples file,
+ * a result file, a stored study, a search on show, the paper's released files, each presenter
+ * scene and its help), plus chart-text contrast, which axe cannot see; reflow into a 320-px
+ * window; and the keyboard: a focus ring (and field borders) of 3:1 at every Tab stop, and focus
+ * kept on a control when the one pressed is disabled, replaced or removed. One browser and one
+ * tab throughout; the theme switches in place. A failure lists each problem (for axe: rule,
+ * impact, selector), so it reads without a rerun.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { llamaSelfRefine } from '../../src/core/pipeline/presets.ts';
+import { buildResultFile, resultUnitsFromStore } from '../../src/core/results/result-file-build.ts';
+import { exportResultFile } from '../../src/core/results/result-file-export.ts';
+import { buildSearchFile, exportSearchFile } from '../../src/core/results/search-file.ts';
+import { MemorySearchStore } from '../../src/core/search/memory-search-store.ts';
+import { runSearch } from '../../src/core/search/run-search.ts';
+import { axeViolations, chartTextContrast, focusedElement, type AllowedViolation } from '../support/accessibility-checks.ts';
+import { launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
+import { loadTestProblem } from '../support/datasets.ts';
+import { studyResultsDir } from '../support/study-results.ts';
+import { environment, runStoredStudy, syntheticResultFile } from '../unit/results/result-file-fixtures.ts';
+import { PROBLEMS, fakeWorld, searchSetup } from '../unit/search/run-search-fixtures.ts';
+import { studyConfig, studyDraft } from '../unit/study/study-fixtures.ts';
+
+const THEMES = ['light', 'dark'] as const;
+
+/** Violations that are not the app's to fix. Each entry says why; keep it short. */
+const ALLOWED: readonly AllowedViolation[] = [];
+
+let browser: Browser;
+let server: AppServer;
+let app: AppPage;
+
+/** A small study run in Node (two arms, one with forced iterations), as a gzipped result file. */
+async function resultFileBytes(): Promise<Buffer> {
+  const draft = studyDraft();
+  draft.arms.push({ id: 'forced', label: 'llama forced', pipeline: llamaSelfRefine, forcedIterations: true });
+  const stored = await runStoredStudy(studyConfig(draft));
+  const doc = await buildResultFile(stored.config, resultUnitsFromStore(stored), environment());
+  return Buffer.from(await exportResultFile(doc, { gzip: true }));
+}
+
+let resultFile: Buffer;
+
+/** A two-generation search run in Node on the unit tests' fake model and sandbox, as a search file. */
+async function searchFileBytes(): Promise<Buffer> {
+  const setup = { ...searchSetup({ budget: { maxGenerations: 2, maxWallMs: null, maxTokens: null } }, { id: 'a11y-search' }), name: 'Audited search' };
+  const world = fakeWorld();
+  const store = new MemorySearchStore();
+  await runSearch(setup, PROBLEMS, { model: world.model, sandbox: world.sandbox, searchStore: store, now: () => 0 });
+  const doc = buildSearchFile((await store.loadSearch(setup.id))!, new Date('2026-05-02T12:00:00Z'));
+  return Buffer.from(await exportSearchFile(doc, { gzip: false }));
+}
+
+beforeAll(async () => {
+  [server, browser, resultFile] = await Promise.all([startAppServer(), launchBrowser(), resultFileBytes()]);
+  app = await openApp(browser, server);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await browser?.close();
+  await server?.close();
+});
+
+/** Audits the current view in both themes, leaving the light theme on. */
+async function auditBothThemes(page: Page, where: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const colorScheme of THEMES) {
+    await page.emulateMedia({ colorScheme });
+    found.push(...(await axeViolations(page, `${where} [${colorScheme}]`, ALLOWED)));
+    found.push(...(await chartTextContrast(page, `${where} [${colorScheme}]`)));
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  return found;
+}
+
+/** The study's released files (main results, iteration analysis, error taxonomy, champions), as paths. */
+function releasedFiles(): string[] {
+  const dir = studyResultsDir();
+  return [
+    ...['main_results.json', 'iteration_analysis.json', 'error_taxonomy.json'].map((f) => join(dir, f)),
+    ...readdirSync(join(dir, 'neat_runs')).filter((f) => f.endsWith('_champion.json')).map((f) => join(dir, 'neat_runs', f)),
+  ];
+}
+
+/** Opens a page in the app; `fresh` loads the document anew (a page reads its link only when it mounts). */
+async function visit(page: Page, hash: string, fresh = false): Promise<void> {
+  if (fresh) await page.goto('about:blank');
+  await page.goto(`${server.url}${hash}`);
+  await page.locator('main h1, .presenter h1, .presenter article.scene').first().waitFor({ timeout: 60_000 });
+}
+
+describe('accessibility (axe-core) in Chromium', () => {
+  it('finds no violation on any page, in the light or the dark theme', { timeout: 120_000 }, async () => {
+    const { page } = app;
+    const pages = ['#/', '#/score', '#/playground', '#/models', '#/study', '#/search', '#/results', '#/reproduce', '#/presenter', '#/no-such-page'];
+    const found: string[] = [];
+    for (const hash of pages) {
+      await visit(page, hash);
+      found.push(...(await auditBothThemes(page, hash)));
+    }
+    expect(found).toEqual([]);
+    expect(app.errors).toEqual([]);
+  });
+
+  it('finds none in the states a user reaches: a run in the Playground, a scored file, loaded results, the presenter', { timeout: 180_000 }, async () => {
+    const { page } = app;
+    const found: string[] = [];
+
+    // A problem open in the Playground, run with a NameError: the result shows the traceback.
+    const problem = await loadTestProblem('humaneval', 'HumanEval/2');
+    await visit(page, '#/playground?benchmark=humaneval&problem=HumanEval/2');
+    await page.getByRole('heading', { name: /HumanEval\/2/ }).waitFor({ timeout: 60_000 });
+    await page.getByRole('textbox', { name: /^Your code/ }).fill(`${problem.prompt}    return numbr % 1.0\n`);
+    await page.getByRole('button', { name: 'Run tests' }).click();
+    await page.getByRole('region', { name: /Result/ }).getByText('failed', { exact: true }).waitFor({ timeout: 120_000 });
+    found.push(...(await auditBothThemes(page, 'playground after a failed run')));
+
+    // A finished scoring run: verdict table, failure summary, skipped lines.
+    const [p0, p3] = await Promise.all(['HumanEval/0', 'HumanEval/3'].map((id) => loadTestProblem('humaneval', id)));
+    const samples = [
+      JSON.stringify({ task_id: 'HumanEval/0', completion: p0!.canonicalSolution }),
+      '{"task_id": "HumanEval/1", "completion": ',
+      JSON.stringify({ task_id: 'HumanEval/2', completion: '    return numbr % 1.0\n' }),
+      JSON.stringify({ task_id: 'HumanEval/3', completion: p3!.canonicalSolution }),
+    ].join('\n');
+    await visit(page, '#/score');
+    await page.getByRole('status').filter({ hasText: /HumanEval: 164 problems/ }).waitFor({ timeout: 60_000 });
+    await page.getByLabel('Samples file').setInputFiles({ name: 'few.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(samples) });
+    await page.getByRole('button', { name: 'Download few.jsonl_results.jsonl' }).waitFor({ timeout: 120_000 });
+    found.push(...(await auditBothThemes(page, 'scoring after a run')));
+
+    // A result file on the Results page, with a trajectory open in the explorer.
+    await visit(page, '#/results');
+    await page.getByLabel(/Result files/).setInputFiles({ name: 'study.json.gz', mimeType: 'application/gzip', buffer: resultFile });
+    const explorer = page.locator('[data-section="explorer"]');
+    await explorer.waitFor();
+    await explorer.getByRole('button', { name: 'HumanEval/901' }).click();
+    await explorer.getByLabel('Arm').selectOption({ label: 'llama self-refine' });
+    await explorer.getByRole('heading', { name: /Version 1/ }).waitFor();
+    found.push(...(await auditBothThemes(page, 'results with a file')));
+
+    // The same file imported into the Study page's list: a stored study's card.
+    await visit(page, '#/study');
+    await page.getByLabel(/Import result files/).setInputFiles({ name: 'study.json.gz', mimeType: 'application/gzip', buffer: resultFile });
+    await page.locator('article.study').waitFor();
+    found.push(...(await auditBothThemes(page, 'study with a stored study')));
+
+    // A stored search on show on the Search page: fitness chart, champion, genome table.
+    await visit(page, '#/search');
+    await page.getByLabel(/Import search files/).setInputFiles({ name: 'search.json', mimeType: 'application/json', buffer: await searchFileBytes() });
+    await page.locator('article.search').getByRole('button', { name: 'Show', exact: true }).click();
+    await page.locator('#search-run-title', { hasText: 'Audited search' }).waitFor();
+    found.push(...(await auditBothThemes(page, 'search with a search on show')));
+
+    // The paper's released files on the Reproduce page.
+    await visit(page, '#/reproduce');
+    await page.getByLabel(/Released files/).setInputFiles(releasedFiles());
+    await page.getByText('All four kinds of released file are loaded.').waitFor();
+    await page.locator('[data-section="unfixable"]').waitFor();
+    found.push(...(await auditBothThemes(page, 'reproduce with the released files')));
+
+    // The presenter on stage: each kind of scene of the NameError demo, then its help.
+    await page.goto(`${server.url}#/presenter?source=demo&demo=name-error&speed=step&autostart=1`);
+    for (const kind of ['problem', 'generation', 'execution', 'briefing', 'refinement', 'execution', 'verdict']) {
+      if (kind !== 'problem') await page.keyboard.press('ArrowRight');
+      await page.locator(`article.scene[data-scene="${kind}"]`).waitFor({ timeout: 60_000 });
+      found.push(...(await auditBothThemes(page, `presenter ${kind} scene`)));
+    }
+    await page.keyboard.press('?');
+    await page.getByRole('dialog').waitFor();
+    found.push(...(await auditBothThemes(page, 'presenter help')));
+
+    expect(found).toEqual([]);
+    expect(app.errors).toEqual([]);
+  });
+
+  it('reflows into a 320-px window (400% zoom) without sideways scrolling, on every page', { timeout: 120_000 }, async () => {
+    const { page } = app;
+    await page.setViewportSize({ width: 320, height: 640 });
+    const wide: string[] = [];
+    try {
+      for (const hash of ['#/', '#/score', '#/playground', '#/models', '#/study', '#/search', '#/results', '#/reproduce', '#/presenter', '#/no-such-page']) {
+        await visit(page, hash);
+        const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+        if (scroll > client) wide.push(`${hash}: ${scroll}px wide in a ${client}-px window`);
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 720 });
+    }
+
+    // Offline: the benchmark cannot be downloaded, and the failure lists the long URLs it tried.
+    // A fresh context with no cached benchmark; service workers blocked so that the routes apply.
+    const offline = await browser.newContext({ viewport: { width: 320, height: 640 }, serviceWorkers: 'block' });
+    try {
+      await offline.route(/HumanEval\.jsonl\.gz/, (route) => route.abort());
+      const tab = await offline.newPage();
+      await tab.goto(`${server.url}#/score`);
+      await tab.getByRole('alert').filter({ hasText: 'could not be loaded' }).waitFor({ timeout: 60_000 });
+      const { scroll, client } = await tab.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+      if (scroll > client) wide.push(`#/score offline: ${scroll}px wide in a ${client}-px window`);
+    } finally {
+      await offline.close();
+    }
+    expect(wide).toEqual([]);
+  });
+});
+
+/** Waits until the focused element's description matches, and returns it for the message. */
+async function expectFocusOn(page: Page, name: RegExp, when: string): Promise<void> {
+  await expect.poll(async () => (await focusedElement(page)).name, { message: when, timeout: 60_000 }).toMatch(name);
+}
+
+describe('the keyboard in Chromium', () => {
+  it('shows a focus ring, and form fields a border, of at least 3:1 at every Tab stop, in the light and the dark theme', { timeout: 120_000 }, async () => {
+    const { page } = app;
+    const faint: string[] = [];
+    for (const colorScheme of THEMES) {
+      await page.emulateMedia({ colorScheme });
+      for (const hash of ['#/', '#/score', '#/playground', '#/study', '#/presenter', '#/presenter?source=demo&demo=name-error&speed=step&autostart=1']) {
+        await visit(page, hash, hash.includes('autostart'));
+        if (hash.includes('autostart')) await page.locator('article.scene').waitFor({ timeout: 60_000 });
+        for (let i = 0; i < 15; i++) {
+          await page.keyboard.press('Tab');
+          const { name, ring, edge } = await focusedElement(page);
+          // The code editor takes Tab as an indent (Esc then Tab leaves it): enough stops on that page.
+          if (name.startsWith('textarea')) break;
+          if (name !== 'body' && ring < 3) faint.push(`${hash} [${colorScheme}] ${name}: ring ${ring.toFixed(2)}:1`);
+          if (edge !== null && edge < 3) faint.push(`${hash} [${colorScheme}] ${name}: field border ${edge.toFixed(2)}:1`);
+        }
+      }
+    }
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect([...new Set(faint)]).toEqual([]);
+    expect(app.errors).toEqual([]);
+  });
+
+  it('keeps focus on a control, not <body>, when the one pressed is disabled, replaced or removed', { timeout: 180_000 }, async () => {
+    const { page } = app;
+
+    // Playground: Run tests stays focused while the tests run, so Enter again or Tab goes on from there.
+    await visit(page, '#/playground?benchmark=humaneval&problem=HumanEval/2');
+    await page.getByRole('heading', { name: /HumanEval\/2/ }).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Run tests' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('region', { name: /Result/ }).getByText(/^(passed|failed)$/).first().waitFor({ timeout: 120_000 });
+    await expectFocusOn(page, /^button "Run tests"/, 'Playground: after Run tests');
+
+    // Scoring: the start button disables itself, so focus goes to Cancel; Cancel goes at the end,
+    // so focus goes to the verdicts.
+    await visit(page, '#/score');
+    await page.getByRole('status').filter({ hasText: /HumanEval: 164 problems/ }).waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Score the canonical solutions' }).focus();
+    await page.keyboard.press('Enter');
+    await expectFocusOn(page, /^button "Cancel"/, 'Scoring: after Score the canonical solutions');
+    await page.keyboard.press('Enter');
+    await expectFocusOn(page, /^(h2 "Verdicts for canonical-humaneval\.jsonl"|button "Score the canonical solutions")/, 'Scoring: after Cancel');
+    // Someone who clicked away (onto the footer's text: focus goes nowhere) is left there: the end
+    // of a run does not pull focus, and the page, to the verdicts.
+    const canonical = page.getByRole('button', { name: 'Score the canonical solutions' });
+    await canonical.click();
+    await page.getByRole('button', { name: 'Cancel' }).waitFor();
+    await page.locator('footer').click({ position: { x: 5, y: 5 } });
+    await page.getByRole('button', { name: 'Cancel' }).evaluate((button) => (button as HTMLButtonElement).click());
+    await expect.poll(() => canonical.isEnabled(), { timeout: 60_000 }).toBe(true);
+    await page.waitForTimeout(300);
+    expect((await focusedElement(page)).name, 'Scoring: a run ended after a click elsewhere').toBe('body');
+    const p0 = await loadTestProblem('humaneval', 'HumanEval/0');
+    // 51 samples: two pages of verdicts.
+    const samples = [
+      JSON.stringify({ task_id: 'HumanEval/0', completion: p0.canonicalSolution }),
+      ...Array.from({ length: 50 }, (_, i) => JSON.stringify({ task_id: `HumanEval/${i + 1}`, completion: '    pass\n' })),
+    ];
+    const samplesInput = page.getByLabel('Samples file');
+    await samplesInput.focus();
+    await samplesInput.setInputFiles({ name: 'many.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(samples.join('\n')) });
+    await page.getByText('1 passed, 50 failed', { exact: true }).waitFor({ timeout: 120_000 });
+    await expectFocusOn(page, /^h2 "Verdicts for many\.jsonl"/, 'Scoring: after a file is scored');
+    // Next onto the last page stays focused (a disabled Next would drop focus to <body>).
+    await page.getByRole('navigation', { name: 'Verdict pages' }).getByRole('button', { name: 'Next' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('Page 2 of 2').waitFor();
+    await expectFocusOn(page, /^button "Next"/, 'Scoring: after Next to the last page');
+
+    // Results: the file input is disabled while it reads, and Close takes its line away.
+    await visit(page, '#/results');
+    const resultsInput = page.getByLabel(/Result files/);
+    await resultsInput.focus();
+    await resultsInput.setInputFiles({ name: 'kept.json.gz', mimeType: 'application/gzip', buffer: resultFile });
+    await page.locator('[data-section="explorer"]').waitFor();
+    await expectFocusOn(page, /^input/, 'Results: after reading a file');
+    // Remove takes its pair's line away: focus goes to the Baseline picker.
+    await page.locator('[data-section="pairs"]').getByRole('button', { name: /^Remove / }).first().focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByLabel('Baseline').evaluate((select) => select === document.activeElement), { message: 'Results: after Remove' }).toBe(true);
+    await page.getByRole('button', { name: 'Close kept.json.gz' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('[data-section]').count()).toBe(0);
+    await expectFocusOn(page, /^input/, 'Results: after Close');
+    // The explorer's last "Show more" goes away when pressed: focus goes to the first new problem.
+    const many = await syntheticResultFile(45, 1, 2);
+    await resultsInput.setInputFiles({ name: 'many.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(many)) });
+    await page.getByRole('button', { name: 'Show 5 more' }).focus();
+    await page.keyboard.press('Enter');
+    await expectFocusOn(page, /^button "HumanEval\/40"/, 'Results: after Show 5 more');
+    await page.getByRole('button', { name: 'Close many.json' }).click();
+
+    // Reproduce: a section in the contents list takes focus to that section's heading.
+    await visit(page, '#/reproduce');
+    await page.getByLabel(/Released files/).setInputFiles(releasedFiles());
+    const contents = page.getByRole('navigation', { name: 'Sections' }).getByRole('button');
+    const last = contents.last();
+    const title = ((await last.textContent()) ?? '').trim().replace(/ \(\d+\)$/, '');
+    await last.focus();
+    await page.keyboard.press('Enter');
+    await expectFocusOn(page, new RegExp(`^h2 "${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`), 'Reproduce: after a section in the contents');
+
+    // Study list: Delete… asks first (focus on the safe answer), Keep it goes back, Yes removes the card.
+    await visit(page, '#/study');
+    await page.getByRole('heading', { name: 'Studies in this browser' }).waitFor();
+    const importInput = page.getByLabel(/Import result files/);
+    await importInput.focus();
+    await importInput.setInputFiles({ name: 'kept.json.gz', mimeType: 'application/gzip', buffer: resultFile });
+    // "Added to" when the audit above imported it already.
+    await page.getByText(/^(Imported|Added to) “/).waitFor();
+    await expectFocusOn(page, /^input/, 'Study list: after an import');
+    const card = page.locator('article.study').first();
+    await card.getByRole('button', { name: 'Delete…' }).focus();
+    await page.keyboard.press('Enter');
+    await expectFocusOn(page, /^button "Keep it"/, 'Study list: after Delete…');
+    await page.keyboard.press('Enter');
+    await expectFocusOn(page, /^button "Delete…"/, 'Study list: after Keep it');
+    await page.keyboard.press('Enter');
+    await expectFocusOn(page, /^button "Keep it"/, 'Study list: after Delete… again');
+    await page.keyboard.press('Shift+Tab');
+    await expectFocusOn(page, /^button "Yes, delete"/, 'Study list: Shift+Tab from Keep it');
+    await page.keyboard.press('Enter');
+    await card.waitFor({ state: 'detached' });
+    await expectFocusOn(page, /^h2 "Studies in this browser"/, 'Study list: after Yes, delete');
+
+    // Presenter: Start and Setup swap the view; the help dialog keeps Tab and gives focus back.
+    await visit(page, '#/presenter?source=demo&demo=name-error&speed=step', true);
+    await page.getByRole('button', { name: 'Start' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('article.scene').waitFor({ timeout: 60_000 });
+    await expectFocusOn(page, /^button "Next step \(Space\)"/, 'Presenter: after Start');
+    await page.keyboard.press('?');
+    await expectFocusOn(page, /^button "Close"/, 'Presenter: help opened');
+    await page.keyboard.press('Tab');
+    await expectFocusOn(page, /^button "Close"/, 'Presenter: Tab in the help');
+    await page.keyboard.press('Shift+Tab');
+    await expectFocusOn(page, /^button "Close"/, 'Presenter: Shift+Tab in the help');
+    await page.keyboard.press('Escape');
+    await expectFocusOn(page, /^button "Next step \(Space\)"/, 'Presenter: help closed');
+    await page.getByRole('button', { name: 'Back to the setup' }).focus();
+    await page.keyboard.press('Enter');
+    await expectFocusOn(page, /^button "Start/, 'Presenter: after Setup');
+
+    expect(app.errors).toEqual([]);
+  });
+});
