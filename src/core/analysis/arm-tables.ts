@@ -121,6 +121,12 @@ export function passRateTable(rates: readonly ArmPassRate[]): Table {
     ]),
     notes: [
       `Per problem, the share of repeats that solved it; ${rates[0]?.interval.replicates ?? 0} resamples of problems, seed ${rates[0]?.interval.seed ?? 0}.`,
+      ...(rates.some((r) => r.interval.method === 'exact-binomial')
+        ? [
+            'An arm that solved every problem (or none) has nothing to resample — every resample gives the same rate — so its interval is ' +
+              'the exact binomial (Clopper–Pearson) one over its problems.',
+          ]
+        : []),
     ],
   };
 }

@@ -22,6 +22,12 @@ export interface ConfidenceInterval {
   confidence: number;
   replicates: number;
   seed: number;
+  /**
+   * How the bounds were found: resampling, or — for a pass rate of 0 or 1, where every resample
+   * is the same and the percentile bootstrap would claim no uncertainty at all — the exact
+   * binomial (Clopper–Pearson) bound over the problems.
+   */
+  method: 'percentile-bootstrap' | 'exact-binomial';
 }
 
 const DEFAULT_REPLICATES = 10_000;
@@ -48,13 +54,7 @@ export function quantileSorted(sorted: readonly number[], p: number): number {
   return a + (h - lo) * (b - a);
 }
 
-/**
- * Percentile bootstrap of the mean: R times, draw n values with replacement and take their
- * mean; the interval is the (α/2, 1 − α/2) quantiles of those R means, α = 1 − confidence.
- */
-export function bootstrapMean(scores: ProblemScores, options: BootstrapOptions): ConfidenceInterval {
-  const values = toNumbers(scores);
-  const n = values.length;
+function checkedSettings(n: number, options: BootstrapOptions): { replicates: number; confidence: number } {
   if (n === 0) throw new RangeError('A bootstrap needs at least one problem.');
   const replicates = options.replicates ?? DEFAULT_REPLICATES;
   const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
@@ -64,6 +64,17 @@ export function bootstrapMean(scores: ProblemScores, options: BootstrapOptions):
   if (!(confidence > 0 && confidence < 1)) {
     throw new RangeError(`Bootstrap confidence must lie strictly between 0 and 1, got ${confidence}.`);
   }
+  return { replicates, confidence };
+}
+
+/**
+ * Percentile bootstrap of the mean: R times, draw n values with replacement and take their
+ * mean; the interval is the (α/2, 1 − α/2) quantiles of those R means, α = 1 − confidence.
+ */
+export function bootstrapMean(scores: ProblemScores, options: BootstrapOptions): ConfidenceInterval {
+  const values = toNumbers(scores);
+  const n = values.length;
+  const { replicates, confidence } = checkedSettings(n, options);
   const rng: Rng = createRng(options.seed);
   const means = new Float64Array(replicates);
   for (let r = 0; r < replicates; r++) {
@@ -83,12 +94,33 @@ export function bootstrapMean(scores: ProblemScores, options: BootstrapOptions):
     confidence,
     replicates,
     seed: options.seed,
+    method: 'percentile-bootstrap',
   };
 }
 
-/** Percentile bootstrap CI of a pass rate (share of problems passed) over problems. */
+/**
+ * Percentile bootstrap CI of a pass rate (share of problems passed) over problems. When every
+ * problem scored 0 (or every one 1) each resample is identical and the bootstrap interval
+ * collapses to a point — "0 % to 0 %" for 0 of 5, as if five problems proved the rate is 0. There
+ * the exact binomial (Clopper–Pearson) interval over the n problems is used instead:
+ * 0 of n → [0, 1 − (α/2)^(1/n)], n of n → [(α/2)^(1/n), 1].
+ */
 export function bootstrapPassRate(passed: ProblemScores, options: BootstrapOptions): ConfidenceInterval {
-  return bootstrapMean(passed, options);
+  const values = toNumbers(passed);
+  const { replicates, confidence } = checkedSettings(values.length, options);
+  const allZero = values.every((v) => v === 0);
+  const allOne = values.every((v) => v === 1);
+  if (!allZero && !allOne) return bootstrapMean(values, options);
+  const bound = ((1 - confidence) / 2) ** (1 / values.length);
+  return {
+    estimate: allOne ? 1 : 0,
+    lower: allOne ? bound : 0,
+    upper: allZero ? 1 - bound : 1,
+    confidence,
+    replicates,
+    seed: options.seed,
+    method: 'exact-binomial',
+  };
 }
 
 /**

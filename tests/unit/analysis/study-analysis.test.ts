@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { armConsistency, armPassRates, armSummaryTable, singleVsMeanTable } from '../../../src/core/analysis/arm-tables.ts';
+import { armConsistency, armPassRates, armSummaryTable, passRateTable, singleVsMeanTable } from '../../../src/core/analysis/arm-tables.ts';
 import { armErrors, firstErrorTableView } from '../../../src/core/analysis/error-report.ts';
 import { cumulativeSolvedSeries, forcedIterationTables, netSeries } from '../../../src/core/analysis/iteration-report.ts';
 import { comparePairs, defaultPairs, formatP, pairTable } from '../../../src/core/analysis/pair-tables.ts';
@@ -189,6 +189,22 @@ describe('consistency and single runs', () => {
     expect(soloRate!.interval.estimate).toBeCloseTo(50, 10);
     expect(soloRate!.interval.lower).toBeLessThan(50);
     expect(soloRate!.interval.upper).toBeGreaterThan(50);
+  });
+
+  it('gives an arm that solved everything (or nothing) a real interval, and says how', () => {
+    const arms = study.arms.slice(0, 2);
+    const flawless = groupTrajectories('flawless', PROBLEMS, arms, 1, [
+      ...place('solo', [[['NameError'], ['NameError'], ['AssertionError'], ['TypeError']]]),
+      ...place('refine', [[['pass'], ['pass'], ['pass'], ['pass']]]),
+    ]);
+    const table = passRateTable(armPassRates(flawless, 3, 1000));
+    // 0 of 4 and 4 of 4: Clopper–Pearson 0–60.2 % and 39.8–100 %, not "0.0 % – 0.0 %" and "100.0 % – 100.0 %".
+    expect(table.rows.map((r) => r.map((c) => c.text))).toEqual([
+      ['Solo', '4', '0.0 %', '0.0 %', '60.2 %'],
+      ['Self-refine', '4', '100.0 %', '39.8 %', '100.0 %'],
+    ]);
+    expect(table.notes!.join(' ')).toContain('Clopper–Pearson');
+    expect(passRateTable(armPassRates(study, 3, 1000)).notes!.join(' ')).not.toContain('Clopper–Pearson');
   });
 });
 

@@ -38,12 +38,19 @@ describe('percentile bootstrap over problems', () => {
     expect(ci).toMatchObject({ confidence: 0.95, replicates: 10_000, seed: 1 });
   });
 
-  it('has no width when every problem gives the same answer', () => {
-    expect(bootstrapPassRate(outcomes(100), { seed: 3, replicates: 500 })).toMatchObject({
-      estimate: 1,
-      lower: 1,
-      upper: 1,
-    });
+  it('gives 0 of n and n of n the exact binomial bound, not a zero-width interval', () => {
+    // Every resample of 5 failures is 0 %: the bootstrap alone would say "0 % to 0 %". Clopper–Pearson:
+    // 0 of 5 → upper 1 − 0.025^(1/5) = 0.5218; 5 of 5 → lower 0.025^(1/5) = 0.4782.
+    const none = bootstrapPassRate(outcomes(0, 5), { seed: 3, replicates: 500 });
+    expect(none).toMatchObject({ estimate: 0, lower: 0, method: 'exact-binomial', replicates: 500, seed: 3 });
+    expect(none.upper).toBeCloseTo(0.52182, 5);
+    const all = bootstrapPassRate(outcomes(100), { seed: 3, replicates: 500 });
+    expect(all).toMatchObject({ estimate: 1, upper: 1, method: 'exact-binomial' });
+    expect(all.lower).toBeCloseTo(0.025 ** (1 / 100), 12);
+    // Shares of repeats: every problem solved in every repeat is n of n problems too.
+    expect(bootstrapPassRate([1, 1, 1, 1, 1], { seed: 3 }).lower).toBeCloseTo(0.47818, 5);
+    // Anything in between is resampled as before.
+    expect(bootstrapPassRate(outcomes(3, 5), { seed: 3, replicates: 500 }).method).toBe('percentile-bootstrap');
   });
 
   it('resamples problems jointly for a paired difference', () => {
