@@ -145,9 +145,53 @@ describe('pairs of arms', () => {
     }
   });
 
-  it('pairs only problems with a verdict in every run of both arms', () => {
+  it('pairs each repeat on the problems both of its runs judged, and scores the CI over the runs that judged each problem', () => {
     const [pair] = comparePairs(withGap, [{ baselineId: 'solo', treatmentId: 'refine' }], { seed: 1, replicates: 100 });
-    expect(pair!.problems).toBe(3);
+    // P/2 lacks a verdict only in self-refine's second repeat: the other repeats still pair it.
+    expect(pair!.perRepeat.map((m) => [m.repeat, m.problems, m.b, m.c])).toEqual([[0, 4, 0, 1], [1, 3, 0, 1], [2, 4, 0, 0]]);
+    expect(pair!.problems).toBe(4);
+    const table = pairTable([pair!], { seed: 1, replicates: 100 });
+    expect(table.rows[0]![3]!.text).toBe('0 / 1; 0 / 1 (of 3); 0 / 0');
+  });
+
+  it('keeps the complete repeats whole when the last repeat was stopped after one problem', () => {
+    // A study runs repeat by repeat: stopped in repeat 3 after P/0, both arms have 2 complete runs and 1 problem of the third.
+    const stopped = groupTrajectories('stopped', PROBLEMS, study.arms.slice(0, 2), 3, [
+      ...solo.filter((u) => u.repeat < 2 || u.trajectory.problemId === 'P/0'),
+      ...refine.filter((u) => u.repeat < 2 || u.trajectory.problemId === 'P/0'),
+    ]);
+    const [pair] = comparePairs(stopped, [{ baselineId: 'solo', treatmentId: 'refine' }], { seed: 1, replicates: 100 });
+    // Not the single problem of the stopped repeat: repeat 1 is b = 0, c = 1 and repeat 2 is c = 2 over all four problems.
+    expect(pair!.perRepeat.map((m) => [m.problems, m.b, m.c])).toEqual([[4, 0, 1], [4, 0, 2], [1, 0, 0]]);
+    expect(pair!.problems).toBe(4);
+    // Shares over the runs that judged each problem: solo [1, 1/2, 0, 0], refine [1, 1, 1, 0] → Δ = (1/2 + 1) / 4 = 37.5 pp.
+    expect(pair!.difference!.estimate).toBeCloseTo(37.5, 10);
+  });
+
+  it('does not subtract pass counts of studies with different problems, and says when two arms share none', () => {
+    const other = (ids: string[], name: string) =>
+      groupTrajectories(name, ids, [{ id: 'solo', label: 'Solo', forcedIterations: false }], 3, [0, 1, 2].flatMap((repeat) =>
+        ids.map((id, p) => ({ armId: 'solo', repeat, trajectory: trajectory(id, [p < 2 + repeat ? 'pass' : 'NameError'], { repeat }) })),
+      ));
+    const sideBySide = (second: ReturnType<typeof other>) => ({
+      name: 'two',
+      problemIds: [...new Set([...PROBLEMS, ...second.problemIds])],
+      arms: [study.arms[0]!, { ...second.arms[0]!, id: '2:solo', label: `Solo (${second.name})` }],
+    });
+    // An MBPP study beside a HumanEval-like one: no problem in common.
+    const mbpp = sideBySide(other(['Mbpp/2', 'Mbpp/3', 'Mbpp/4', 'Mbpp/6', 'Mbpp/7', 'Mbpp/8'], 'mbpp'));
+    const [disjoint] = comparePairs(mbpp, defaultPairs(mbpp), { seed: 1, replicates: 100 });
+    expect(disjoint).toMatchObject({ delta: null, sigma: null, perRepeat: [], difference: null, problems: 0, differentProblems: true });
+    const table = pairTable([disjoint!], { seed: 1, replicates: 100 });
+    expect(table.rows[0]!.slice(1).map((c) => c.text)).toEqual(['–', '–', '–', '–', '–', '–', '–', '0']);
+    expect(table.notes!.join(' ')).toContain('no problem judged in common');
+
+    // Two subsets that overlap on P/0 and P/1 only: tests over those two, but no Δ of pass counts.
+    const overlap = sideBySide(other(['P/0', 'P/1', 'Q/2', 'Q/3'], 'overlap'));
+    const [partly] = comparePairs(overlap, defaultPairs(overlap), { seed: 1, replicates: 100 });
+    expect(partly).toMatchObject({ delta: null, sigma: null, problems: 2, differentProblems: true });
+    expect(partly!.perRepeat.map((m) => m.problems)).toEqual([2, 2, 2]);
+    expect(pairTable([partly!], { seed: 1, replicates: 100 }).notes!.join(' ')).toContain('different problems');
   });
 
   it('compares every arm with the first by default', () => {
