@@ -278,6 +278,45 @@ describe('the Results page on a result file', () => {
     }
   });
 
+  it('tests the complete repeat of a study stopped in its last one on every problem, and gives a flawless arm a real interval', async () => {
+    // Stopped one problem into repeat 2 (the plan runs repeat by repeat: 3 arms × 5 problems, then 3 units of repeat 2).
+    const stopped = await runStoredStudy(studyConfig(), { only: (order) => order < 18 });
+    const stoppedDoc = await buildResultFile(stopped.config, resultUnitsFromStore(stopped), environment());
+    // Two problems only, the second fixed by feedback: self-refine solves both in both repeats.
+    const draft = studyDraft();
+    draft.selection = { kind: 'first', n: 2 };
+    const small = await runStoredStudy(studyConfig({ ...draft, name: 'Two problems' }));
+    const smallDoc = await buildResultFile(small.config, resultUnitsFromStore(small), environment());
+
+    const app = await openApp(browser, server, { hash: '#/results' });
+    const { page } = app;
+    const input = page.getByLabel(/Result files/);
+    await input.setInputFiles({ name: 'stopped.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(stoppedDoc)) });
+    const pairs = page.locator('[data-section="pairs"]');
+    const refineRow = pairs.getByRole('row').filter({ hasText: 'llama self-refine vs llama solo' });
+    // Repeat 1 over all five problems (self-refine alone fixes 901 and 902), repeat 2 over the one problem it reached.
+    await expect.poll(() => refineRow.textContent()).toContain('0 / 2; 0 / 0 (of 1)');
+    const cells = await refineRow.locator('td').allTextContents();
+    expect(cells.at(-1)).toBe('5');
+    // Text-only and solo agree on every problem: an exact bound on Δ, not a zero-width "0.0 – 0.0 pp".
+    const agreeRow = pairs.getByRole('row').filter({ hasText: 'llama text-only vs llama solo' });
+    expect((await agreeRow.locator('td').allTextContents()).slice(4)).toEqual(['0.0 pp', '-52.2 pp', '52.2 pp', '5']);
+    await shoot(pairs, 'analysis-results-stopped-pairs');
+
+    await page.getByRole('button', { name: 'Close stopped.json' }).click();
+    await input.setInputFiles({ name: 'two-problems.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(smallDoc)) });
+    const summary = page.locator('[data-section="summary"]');
+    const rateRow = summary.locator('#pass-rate-ci').getByRole('row').filter({ hasText: 'llama self-refine' });
+    // 2 of 2 problems: Clopper–Pearson 15.8–100 %, not a zero-width "100.0 % – 100.0 %".
+    await expect.poll(async () => (await rateRow.locator('td').allTextContents()).join(' | ')).toBe('2 | 100.0 % | 15.8 % | 100.0 %');
+    await summary.getByText(/Clopper–Pearson/).waitFor();
+    const csv = await downloaded(page, () => summary.getByRole('button', { name: /Pass rate per arm.*as CSV/ }).click());
+    expect(csv.text).toMatch(/\r\nllama self-refine,2,100,15\.81138830084\d*,100\r\n/);
+    await shoot(summary, 'analysis-results-flawless-arm');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('says clearly why a file that is not a result file was refused', async () => {
     const app = await openApp(browser, server, { hash: '#/results' });
     await app.page.getByLabel(/Result files/).setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') });

@@ -3,7 +3,7 @@
  * beside what it lacked — McNemar's test on the discordant problems of each matched repeat, and a
  * bootstrap 95 % CI of the difference in pass rate over problems.
  */
-import { bootstrapPairedDifference } from '../stats/bootstrap.ts';
+import { bootstrapPairedDifference, type ConfidenceInterval } from '../stats/bootstrap.ts';
 import { mcnemarFromOutcomes, type McNemarResult, type PairedCounts } from '../stats/mcnemar.ts';
 import { separation } from '../stats/sigma.ts';
 import { armSummaries } from './arm-tables.ts';
@@ -33,7 +33,7 @@ export interface PairResult {
    */
   perRepeat: (McNemarResult & PairedCounts & { repeat: number; problems: number })[];
   /** Bootstrap CI of Δ pass rate (percentage points) over problems, from each problem's share of repeats solved. */
-  difference: { estimate: number; lower: number; upper: number } | null;
+  difference: { estimate: number; lower: number; upper: number; method: ConfidenceInterval['method'] } | null;
   /** Problems the CI is over: those with a verdict in some run of each arm. */
   problems: number;
 }
@@ -88,7 +88,7 @@ export function comparePairs(
         scored.map((p) => p.treat),
         options,
       );
-      difference = { estimate: 100 * ci.estimate, lower: 100 * ci.lower, upper: 100 * ci.upper };
+      difference = { estimate: 100 * ci.estimate, lower: 100 * ci.lower, upper: 100 * ci.upper, method: ci.method };
     }
     const delta = !differentProblems && b.passCounts.length > 0 && t.passCounts.length > 0 ? t.mean - b.mean : null;
     return [{ baseline: b.arm, treatment: t.arm, delta, sigma, differentProblems, perRepeat, difference, problems: scored.length }];
@@ -113,6 +113,11 @@ export const NO_SPREAD = 'no spread (SD 0 in both)';
 const NO_SPREAD_NOTE =
   `Where σ reads "${NO_SPREAD}", both arms solved the same number of problems in every repeat (as a deterministic model ` +
   'at temperature 0 does): there is no run-to-run spread to measure Δ against, so σ has no value. McNemar and the CI still compare them.';
+
+/** Said under a table where some pair's CI of Δ is the exact bound rather than the bootstrap's. */
+export const EXACT_DIFFERENCE_NOTE =
+  'Where the two arms agree on every problem (or one alone solves every one), every resample gives the same Δ, so the CI is ' +
+  'the exact binomial (Clopper–Pearson) bound on the share of problems where they differ instead of a zero-width interval.';
 
 /**
  * σ as a cell: an en dash without two runs per arm, and words instead of ∞ (or an en dash for
@@ -163,6 +168,7 @@ export function pairTable(results: readonly PairResult[], options: { seed: numbe
       'σ = Δ / √(SD₁² + SD₂²) is an effect size over repeats, not a test. b: problems only the baseline solved, c: only the treatment; McNemar\'s exact two-sided p asks whether b and c differ by more than chance.',
       'Each repeat\'s test pairs the problems both of its runs judged ("of N" when that is not every problem of the CI).',
       `The CI resamples problems (${options.replicates} times, seed ${options.seed}), each scored by the share of its repeats solved, both arms together.`,
+      ...(results.some((r) => r.difference?.method === 'exact-binomial') ? [EXACT_DIFFERENCE_NOTE] : []),
     ],
   };
 }

@@ -127,6 +127,12 @@ export function bootstrapPassRate(passed: ProblemScores, options: BootstrapOptio
  * Percentile bootstrap CI of the paired difference mean(treatment) − mean(baseline): problems
  * are resampled together, so each draw keeps a problem's two outcomes side by side. That is the
  * bootstrap of the per-problem differences dᵢ = treatmentᵢ − baselineᵢ.
+ *
+ * When every dᵢ is 0 (the arms agree on every problem) or every one is +1 or −1, each resample
+ * is identical and the bootstrap would print "0.0 – 0.0 pp". There the exact binomial bound on
+ * the share of discordant problems is used instead: with u = 1 − (α/2)^(1/n), the Clopper–Pearson
+ * upper bound for 0 of n, all dᵢ = 0 gives [−u, u] (|Δ| is at most the discordant share), and
+ * all dᵢ = +1 gives [1 − 2u, 1] (Δ = π_c − π_b ≥ 2π_c − 1), −1 the mirror image.
  */
 export function bootstrapPairedDifference(
   baseline: ProblemScores,
@@ -138,8 +144,12 @@ export function bootstrapPairedDifference(
   if (a.length !== b.length) {
     throw new RangeError(`Paired scores need the same problems in both arms: ${a.length} vs ${b.length}.`);
   }
-  return bootstrapMean(
-    b.map((t, i) => t - (a[i] as number)),
-    options,
-  );
+  const differences = b.map((t, i) => t - (a[i] as number));
+  const { replicates, confidence } = checkedSettings(differences.length, options);
+  const first = differences[0] as number;
+  const constant = differences.every((d) => d === first);
+  if (!constant || (first !== 0 && Math.abs(first) !== 1)) return bootstrapMean(differences, options);
+  const u = 1 - ((1 - confidence) / 2) ** (1 / differences.length);
+  const [lower, upper] = first === 0 ? [-u, u] : first === 1 ? [1 - 2 * u, 1] : [-1, 2 * u - 1];
+  return { estimate: first, lower, upper, confidence, replicates, seed: options.seed, method: 'exact-binomial' };
 }

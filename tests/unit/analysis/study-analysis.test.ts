@@ -154,6 +154,19 @@ describe('pairs of arms', () => {
     expect(table.rows[0]![3]!.text).toBe('0 / 1; 0 / 1 (of 3); 0 / 0');
   });
 
+  it('gives two arms that agree on every problem an exact bound on Δ, not "0.0 – 0.0 pp"', () => {
+    const run: Verdict[][] = [['pass'], ['pass'], ['NameError'], ['AssertionError']];
+    const agreeing = groupTrajectories('agreeing', PROBLEMS, study.arms.slice(0, 2), 2, [...place('solo', [run, run]), ...place('refine', [run, run])]);
+    const pairs = comparePairs(agreeing, defaultPairs(agreeing), { seed: 1, replicates: 100 });
+    const table = pairTable(pairs, { seed: 1, replicates: 100 });
+    // 0 of 4 problems discordant: |Δ| ≤ 1 − 0.025^(1/4) = 60.2 pp.
+    expect(table.rows[0]!.slice(5, 8).map((c) => c.text)).toEqual(['0.0 pp', '-60.2 pp', '60.2 pp']);
+    expect(table.notes!.join(' ')).toContain('Clopper–Pearson');
+    expect(pairTable(comparePairs(study, defaultPairs(study), { seed: 1, replicates: 100 }), { seed: 1, replicates: 100 }).notes!.join(' ')).not.toContain(
+      'Clopper–Pearson',
+    );
+  });
+
   it('keeps the complete repeats whole when the last repeat was stopped after one problem', () => {
     // A study runs repeat by repeat: stopped in repeat 3 after P/0, both arms have 2 complete runs and 1 problem of the third.
     const stopped = groupTrajectories('stopped', PROBLEMS, study.arms.slice(0, 2), 3, [
