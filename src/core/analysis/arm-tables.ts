@@ -179,7 +179,10 @@ export function consistencyTable(rows: readonly ArmConsistency[]): Table {
 
 /** Table 7 style: the first run and the luckiest run against the mean of all runs. */
 export function singleVsMeanTable(study: AnalysisStudy): Table {
-  const rows = armSummaries(study)
+  const summaries = armSummaries(study);
+  const tooFewRuns = summaries.filter((r) => r.passCounts.length < 2).map((r) => r.arm.label);
+  const neverPassed = summaries.filter((r) => r.passCounts.length >= 2 && !(r.mean > 0)).map((r) => r.arm.label);
+  const rows = summaries
     .filter((r) => r.passCounts.length >= 2 && r.mean > 0)
     .map((r): Cell[] => {
       const first = r.passCounts[0] ?? 0;
@@ -211,6 +214,10 @@ export function singleVsMeanTable(study: AnalysisStudy): Table {
     rows,
     notes: [
       'Inflation = 100 · (single − mean) / mean. A search that keeps its best single evaluation reports the best run; the study found 5–7 %.',
+      ...(tooFewRuns.length > 0
+        ? [`Left out, with fewer than two complete runs (no mean of repeats to set a single run against): ${tooFewRuns.join('; ')}.`]
+        : []),
+      ...(neverPassed.length > 0 ? [`Left out, solving nothing in any run (inflation over a mean of 0 is undefined): ${neverPassed.join('; ')}.`] : []),
     ],
   };
 }

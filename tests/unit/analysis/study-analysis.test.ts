@@ -241,6 +241,16 @@ describe('consistency and single runs', () => {
     expect(solo).toEqual(['Solo', '2', '2.0', '0.0', '0.0 %', '3', '50.0 %']);
   });
 
+  it('says which arms the single-run table leaves out, and why, instead of an unexplained empty table', () => {
+    const oneRun = groupTrajectories('one run', PROBLEMS, study.arms.slice(0, 2), 1, [...solo.filter((u) => u.repeat === 0), ...refine.filter((u) => u.repeat === 0)]);
+    const single = singleVsMeanTable(oneRun);
+    expect(single.rows).toEqual([]);
+    expect(single.notes!.join(' ')).toContain('fewer than two complete runs (no mean of repeats to set a single run against): Solo; Self-refine.');
+    const failing = groupTrajectories('failing', PROBLEMS, study.arms.slice(0, 1), 2, place('solo', [PROBLEMS.map(() => ['NameError']), PROBLEMS.map(() => ['NameError'])]));
+    expect(singleVsMeanTable(failing).notes!.join(' ')).toContain('solving nothing in any run (inflation over a mean of 0 is undefined): Solo.');
+    expect(singleVsMeanTable(study).notes).toHaveLength(2);
+  });
+
   it('gives each arm a pass rate with a bootstrap CI around it', () => {
     const [soloRate] = armPassRates(study, 3, 1000);
     expect(soloRate!.interval.estimate).toBeCloseTo(50, 10);
