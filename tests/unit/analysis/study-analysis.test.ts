@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { armConsistency, armPassRates, armSummaryTable, passRateTable, singleVsMeanTable } from '../../../src/core/analysis/arm-tables.ts';
+import { passRateChart } from '../../../src/core/analysis/chart-data.ts';
 import { armErrors, firstErrorTableView } from '../../../src/core/analysis/error-report.ts';
 import { cumulativeSolvedSeries, forcedIterationTables, netSeries } from '../../../src/core/analysis/iteration-report.ts';
 import { comparePairs, defaultPairs, formatP, pairTable } from '../../../src/core/analysis/pair-tables.ts';
@@ -272,6 +273,9 @@ describe('consistency and single runs', () => {
     ]);
     expect(table.notes!.join(' ')).toContain('Clopper–Pearson');
     expect(passRateTable(armPassRates(study, 3, 1000)).notes!.join(' ')).not.toContain('Clopper–Pearson');
+    expect(passRateChart(armPassRates(flawless, 3, 1000)).description).toBe(
+      'Solo: 0.0 % (95 % exact binomial CI 0.0–60.2 %); Self-refine: 100.0 % (95 % exact binomial CI 39.8–100.0 %)',
+    );
   });
 });
 
