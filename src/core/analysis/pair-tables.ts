@@ -38,10 +38,17 @@ export interface PairResult {
   problems: number;
 }
 
-/** Every arm against the first, the default pairs to show. */
+/**
+ * The default pairs to show: every arm against the first arm that shares problems with it — the
+ * first arm of all when one study is open. Studies side by side on other problems (MBPP beside
+ * HumanEval) are compared within themselves, not against an arm they have nothing in common with.
+ */
 export function defaultPairs(study: AnalysisStudy): ArmPair[] {
-  const [first, ...rest] = study.arms;
-  return first ? rest.map((arm) => ({ baselineId: first.id, treatmentId: arm.id })) : [];
+  return study.arms.flatMap((arm, i) => {
+    const ids = new Set(arm.problemIds);
+    const baseline = study.arms.slice(0, i).find((b) => b.problemIds.some((id) => ids.has(id)));
+    return baseline ? [{ baselineId: baseline.id, treatmentId: arm.id }] : [];
+  });
 }
 
 export function comparePairs(

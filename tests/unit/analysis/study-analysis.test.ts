@@ -194,7 +194,10 @@ describe('pairs of arms', () => {
     });
     // An MBPP study beside a HumanEval-like one: no problem in common.
     const mbpp = sideBySide(other(['Mbpp/2', 'Mbpp/3', 'Mbpp/4', 'Mbpp/6', 'Mbpp/7', 'Mbpp/8'], 'mbpp'));
-    const [disjoint] = comparePairs(mbpp, defaultPairs(mbpp), { seed: 1, replicates: 100 });
+    // By default each study's arms are compared within it, not against an arm they share nothing with…
+    expect(defaultPairs(mbpp)).toEqual([]);
+    // …but a pair a user picks says why it has no numbers.
+    const [disjoint] = comparePairs(mbpp, [{ baselineId: 'solo', treatmentId: '2:solo' }], { seed: 1, replicates: 100 });
     expect(disjoint).toMatchObject({ delta: null, sigma: null, perRepeat: [], difference: null, problems: 0, differentProblems: true });
     const table = pairTable([disjoint!], { seed: 1, replicates: 100 });
     expect(table.rows[0]!.slice(1).map((c) => c.text)).toEqual(['–', '–', '–', '–', '–', '–', '–', '0']);
@@ -202,6 +205,7 @@ describe('pairs of arms', () => {
 
     // Two subsets that overlap on P/0 and P/1 only: tests over those two, but no Δ of pass counts.
     const overlap = sideBySide(other(['P/0', 'P/1', 'Q/2', 'Q/3'], 'overlap'));
+    expect(defaultPairs(overlap)).toEqual([{ baselineId: 'solo', treatmentId: '2:solo' }]);
     const [partly] = comparePairs(overlap, defaultPairs(overlap), { seed: 1, replicates: 100 });
     expect(partly).toMatchObject({ delta: null, sigma: null, problems: 2, differentProblems: true });
     expect(partly!.perRepeat.map((m) => m.problems)).toEqual([2, 2, 2]);
