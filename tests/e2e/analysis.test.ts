@@ -317,6 +317,42 @@ describe('the Results page on a result file', () => {
     await app.close();
   });
 
+  it('compares an MBPP study beside a HumanEval one within each, never with McNemar over no shared problem', async () => {
+    const stored = await runStoredStudy(studyConfig());
+    const humaneval = await buildResultFile(stored.config, resultUnitsFromStore(stored), environment());
+    const mbppId = (id: string) => id.replace('HumanEval/', 'Mbpp/');
+    const config = { ...humaneval.config, id: 'on-mbpp', name: 'On MBPP', benchmark: 'mbpp' as const, problemIds: humaneval.config.problemIds.map(mbppId) };
+    const units = humaneval.units.map((u) =>
+      u.status === 'finished' ? { ...u, problemId: mbppId(u.problemId), trajectory: { ...u.trajectory, problemId: mbppId(u.problemId) } } : { ...u, problemId: mbppId(u.problemId) },
+    );
+    const mbpp: ResultFile = { ...humaneval, config, units, configHash: await configHash(config) };
+    const app = await openApp(browser, server, { hash: '#/results' });
+    const { page } = app;
+    await page.getByLabel(/Result files/).setInputFiles([
+      { name: 'humaneval.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(humaneval)) },
+      { name: 'mbpp.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(mbpp)) },
+    ]);
+    const pairs = page.locator('[data-section="pairs"]');
+    await pairs.locator('#pair-comparisons').waitFor();
+    const rows = (await pairs.locator('#pair-comparisons tbody th').allTextContents()).map((t) => t.trim());
+    expect(rows).toEqual([
+      'llama self-refine (Feedback against no feedback) vs llama solo (Feedback against no feedback)',
+      'llama text-only (Feedback against no feedback) vs llama solo (Feedback against no feedback)',
+      'llama self-refine (On MBPP) vs llama solo (On MBPP)',
+      'llama text-only (On MBPP) vs llama solo (On MBPP)',
+    ]);
+    // A pair across the benchmarks, picked by hand, has no numbers and says why.
+    await pairs.getByLabel('Baseline').selectOption({ label: 'llama solo (Feedback against no feedback)' });
+    await pairs.getByLabel('Treatment').selectOption({ label: 'llama self-refine (On MBPP)' });
+    await pairs.getByRole('button', { name: 'Add pair' }).click();
+    const across = pairs.getByRole('row').filter({ hasText: 'llama self-refine (On MBPP) vs llama solo (Feedback against no feedback)' });
+    expect(await across.locator('td').allTextContents()).toEqual(['–', '–', '–', '–', '–', '–', '–', '0']);
+    await pairs.getByText(/no problem judged in common/).waitFor();
+    await shoot(pairs, 'analysis-results-mbpp-beside-humaneval');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('says clearly why a file that is not a result file was refused', async () => {
     const app = await openApp(browser, server, { hash: '#/results' });
     await app.page.getByLabel(/Result files/).setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') });
