@@ -121,6 +121,18 @@ const NO_SPREAD_NOTE =
   `Where σ reads "${NO_SPREAD}", both arms solved the same number of problems in every repeat (as a deterministic model ` +
   'at temperature 0 does): there is no run-to-run spread to measure Δ against, so σ has no value. McNemar and the CI still compare them.';
 
+/**
+ * Said under a table of several McNemar tests: each p is that test's own. Read together, one of
+ * many falls below 0.05 by chance alone; Bonferroni's bound (0.05 / m) is the simple guard.
+ */
+export function multipleTestsNote(tests: number): string[] {
+  if (tests < 2) return [];
+  return [
+    `The ${tests} p-values are each test's own, not adjusted for multiple comparisons: read together, ` +
+      `a p below 0.05 can be chance; to keep the chance of any false alarm under 5 %, compare each with 0.05 / ${tests} = ${formatP(0.05 / tests)} (Bonferroni).`,
+  ];
+}
+
 /** Said under a table where some pair's CI of Δ is the exact bound rather than the bootstrap's. */
 export const EXACT_DIFFERENCE_NOTE =
   'Where the two arms agree on every problem (or one alone solves every one), every resample gives the same Δ, so the CI is ' +
@@ -172,6 +184,7 @@ export function pairTable(results: readonly PairResult[], options: { seed: numbe
           : [];
       }),
       ...(results.some((r) => r.sigma !== null && !Number.isFinite(r.sigma)) ? [NO_SPREAD_NOTE] : []),
+      ...multipleTestsNote(results.reduce((n, r) => n + r.perRepeat.length, 0)),
       'σ = Δ / √(SD₁² + SD₂²) is an effect size over repeats, not a test. b: problems only the baseline solved, c: only the treatment; McNemar\'s exact two-sided p asks whether b and c differ by more than chance.',
       'Each repeat\'s test pairs the problems both of its runs judged ("of N" when that is not every problem of the CI).',
       `The CI resamples problems (${options.replicates} times, seed ${options.seed}), each scored by the share of its repeats solved, both arms together.`,

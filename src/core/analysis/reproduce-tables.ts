@@ -16,7 +16,7 @@ import {
 import { pairedFromTaxonomy, sigmaBetween, table1, type IterationArmTables } from '../reproduce/paper-tables.ts';
 import type { UnfixableReport } from '../reproduce/unfixable.ts';
 import { singleVsMean } from '../stats/single-vs-mean.ts';
-import { EXACT_DIFFERENCE_NOTE, formatP, sigmaCell } from './pair-tables.ts';
+import { EXACT_DIFFERENCE_NOTE, formatP, multipleTestsNote, sigmaCell } from './pair-tables.ts';
 import { maybeNumberCell, numberCell, textCell, type Cell, type CellTone, type Table } from './table.ts';
 
 const PAPER_ARM_BY_RELEASED = new Map(
@@ -144,6 +144,7 @@ export function pairedTestsView(taxonomy: ReleasedErrorTaxonomy, options: { seed
     notes: [
       'Only error_taxonomy.json keeps every arm\'s verdict per problem, from one run each: these compare single runs, not five-run means.',
       `Bootstrap over problems, ${options.replicates} resamples, seed ${options.seed}.`,
+      ...multipleTestsNote(rows.length),
       ...(exact ? [EXACT_DIFFERENCE_NOTE] : []),
     ],
   };

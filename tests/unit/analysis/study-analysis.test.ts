@@ -111,6 +111,8 @@ describe('pairs of arms', () => {
     // Repeat 1: solo solves {0,1}, refine {0,1,2}: b = 0, c = 1. Repeat 2: solo {0}, refine {0,1,2}: c = 2. Repeat 3: solo {0,1,2}, refine {0,1,2}.
     expect(pair!.perRepeat.map((m) => [m.b, m.c])).toEqual([[0, 1], [0, 2], [0, 0]]);
     expect(pair!.perRepeat[1]!.exactP).toBeCloseTo(0.5, 10);
+    // Three tests in one table: the note names the Bonferroni threshold 0.05 / 3.
+    expect(pairTable([pair!], { seed: 7, replicates: 2000 }).notes!.join(' ')).toContain('compare each with 0.05 / 3 = 0.017 (Bonferroni)');
     // Per-problem shares: solo [1, 2/3, 1/3, 0], refine [1, 1, 1, 0]: Δ = (0 + 1/3 + 2/3 + 0) / 4 = 25 pp.
     expect(pair!.difference!.estimate).toBeCloseTo(25, 10);
     expect(pair!.difference!.lower).toBeGreaterThanOrEqual(0);
