@@ -302,6 +302,11 @@ describe('the Results page on a result file', () => {
     const agreeRow = pairs.getByRole('row').filter({ hasText: 'llama text-only vs llama solo' });
     expect((await agreeRow.locator('td').allTextContents()).slice(4)).toEqual(['0.0 pp', '-52.2 pp', '52.2 pp', '5']);
     await shoot(pairs, 'analysis-results-stopped-pairs');
+    // Consistency over the complete repeat's five problems, not over the one problem the stopped repeat reached.
+    const consistency = page.locator('[data-section="consistency"]');
+    const soloRow = consistency.getByRole('row').filter({ hasText: 'llama solo' });
+    expect((await soloRow.locator('td').allTextContents()).slice(0, 3)).toEqual(['1', '4', '1']);
+    await consistency.getByText('llama solo: over 5 of its 5 problems and 1 of its 2 runs', { exact: false }).waitFor();
 
     await page.getByRole('button', { name: 'Close stopped.json' }).click();
     await input.setInputFiles({ name: 'two-problems.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(smallDoc)) });

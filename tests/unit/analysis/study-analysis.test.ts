@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { armConsistency, armPassRates, armSummaryTable, passRateTable, singleVsMeanTable } from '../../../src/core/analysis/arm-tables.ts';
+import { armConsistency, armPassRates, armSummaryTable, consistencyTable, passRateTable, singleVsMeanTable } from '../../../src/core/analysis/arm-tables.ts';
 import { passRateChart } from '../../../src/core/analysis/chart-data.ts';
 import { armErrors, firstErrorTableView } from '../../../src/core/analysis/error-report.ts';
 import { cumulativeSolvedSeries, forcedIterationTables, netSeries } from '../../../src/core/analysis/iteration-report.ts';
@@ -232,6 +232,15 @@ describe('consistency and single runs', () => {
   it('histograms problems by the number of runs that solved them', () => {
     const [soloRows] = armConsistency(study);
     expect(soloRows).toEqual({ label: 'Solo', histogram: [1, 1, 1, 1], problems: 4 });
+  });
+
+  it('leaves out the run a study was stopped in, not every problem that run never reached', () => {
+    const stopped = groupTrajectories('stopped', PROBLEMS, study.arms.slice(0, 1), 3, solo.filter((u) => u.repeat < 2 || u.trajectory.problemId === 'P/0'));
+    const [row] = armConsistency(stopped);
+    // Repeats 1 and 2 over all four problems (solo: P/0 twice, P/1 once), not three runs of P/0 alone.
+    expect(row).toMatchObject({ histogram: [2, 1, 1], problems: 4, ofProblems: 4, ofRuns: 3 });
+    expect(consistencyTable([row!]).notes!.join(' ')).toContain('Solo: over 4 of its 4 problems and 2 of its 3 runs');
+    expect(armConsistency(study)[0]).not.toHaveProperty('ofRuns');
   });
 
   it('leaves out problems missing from some run', () => {
