@@ -278,6 +278,86 @@ describe('the Results page on a result file', () => {
     }
   });
 
+  it('tests the complete repeat of a study stopped in its last one on every problem, and gives a flawless arm a real interval', async () => {
+    // Stopped one problem into repeat 2 (the plan runs repeat by repeat: 3 arms × 5 problems, then 3 units of repeat 2).
+    const stopped = await runStoredStudy(studyConfig(), { only: (order) => order < 18 });
+    const stoppedDoc = await buildResultFile(stopped.config, resultUnitsFromStore(stopped), environment());
+    // Two problems only, the second fixed by feedback: self-refine solves both in both repeats.
+    const draft = studyDraft();
+    draft.selection = { kind: 'first', n: 2 };
+    const small = await runStoredStudy(studyConfig({ ...draft, name: 'Two problems' }));
+    const smallDoc = await buildResultFile(small.config, resultUnitsFromStore(small), environment());
+
+    const app = await openApp(browser, server, { hash: '#/results' });
+    const { page } = app;
+    const input = page.getByLabel(/Result files/);
+    await input.setInputFiles({ name: 'stopped.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(stoppedDoc)) });
+    const pairs = page.locator('[data-section="pairs"]');
+    const refineRow = pairs.getByRole('row').filter({ hasText: 'llama self-refine vs llama solo' });
+    // Repeat 1 over all five problems (self-refine alone fixes 901 and 902), repeat 2 over the one problem it reached.
+    await expect.poll(() => refineRow.textContent()).toContain('0 / 2; 0 / 0 (of 1)');
+    const cells = await refineRow.locator('td').allTextContents();
+    expect(cells.at(-1)).toBe('5');
+    // Text-only and solo agree on every problem: an exact bound on Δ, not a zero-width "0.0 – 0.0 pp".
+    const agreeRow = pairs.getByRole('row').filter({ hasText: 'llama text-only vs llama solo' });
+    expect((await agreeRow.locator('td').allTextContents()).slice(4)).toEqual(['0.0 pp', '-52.2 pp', '52.2 pp', '5']);
+    await shoot(pairs, 'analysis-results-stopped-pairs');
+    // Consistency over the complete repeat's five problems, not over the one problem the stopped repeat reached.
+    const consistency = page.locator('[data-section="consistency"]');
+    const soloRow = consistency.getByRole('row').filter({ hasText: 'llama solo' });
+    expect((await soloRow.locator('td').allTextContents()).slice(0, 3)).toEqual(['1', '4', '1']);
+    await consistency.getByText('llama solo: over 5 of its 5 problems and 1 of its 2 runs', { exact: false }).waitFor();
+
+    await page.getByRole('button', { name: 'Close stopped.json' }).click();
+    await input.setInputFiles({ name: 'two-problems.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(smallDoc)) });
+    const summary = page.locator('[data-section="summary"]');
+    const rateRow = summary.locator('#pass-rate-ci').getByRole('row').filter({ hasText: 'llama self-refine' });
+    // 2 of 2 problems: Clopper–Pearson 15.8–100 %, not a zero-width "100.0 % – 100.0 %".
+    await expect.poll(async () => (await rateRow.locator('td').allTextContents()).join(' | ')).toBe('2 | 100.0 % | 15.8 % | 100.0 %');
+    await summary.getByText(/Clopper–Pearson/).waitFor();
+    const csv = await downloaded(page, () => summary.getByRole('button', { name: /Pass rate per arm.*as CSV/ }).click());
+    expect(csv.text).toMatch(/\r\nllama self-refine,2,100,15\.81138830084\d*,100\r\n/);
+    await shoot(summary, 'analysis-results-flawless-arm');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('compares an MBPP study beside a HumanEval one within each, never with McNemar over no shared problem', async () => {
+    const stored = await runStoredStudy(studyConfig());
+    const humaneval = await buildResultFile(stored.config, resultUnitsFromStore(stored), environment());
+    const mbppId = (id: string) => id.replace('HumanEval/', 'Mbpp/');
+    const config = { ...humaneval.config, id: 'on-mbpp', name: 'On MBPP', benchmark: 'mbpp' as const, problemIds: humaneval.config.problemIds.map(mbppId) };
+    const units = humaneval.units.map((u) =>
+      u.status === 'finished' ? { ...u, problemId: mbppId(u.problemId), trajectory: { ...u.trajectory, problemId: mbppId(u.problemId) } } : { ...u, problemId: mbppId(u.problemId) },
+    );
+    const mbpp: ResultFile = { ...humaneval, config, units, configHash: await configHash(config) };
+    const app = await openApp(browser, server, { hash: '#/results' });
+    const { page } = app;
+    await page.getByLabel(/Result files/).setInputFiles([
+      { name: 'humaneval.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(humaneval)) },
+      { name: 'mbpp.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(mbpp)) },
+    ]);
+    const pairs = page.locator('[data-section="pairs"]');
+    await pairs.locator('#pair-comparisons').waitFor();
+    const rows = (await pairs.locator('#pair-comparisons tbody th').allTextContents()).map((t) => t.trim());
+    expect(rows).toEqual([
+      'llama self-refine (Feedback against no feedback) vs llama solo (Feedback against no feedback)',
+      'llama text-only (Feedback against no feedback) vs llama solo (Feedback against no feedback)',
+      'llama self-refine (On MBPP) vs llama solo (On MBPP)',
+      'llama text-only (On MBPP) vs llama solo (On MBPP)',
+    ]);
+    // A pair across the benchmarks, picked by hand, has no numbers and says why.
+    await pairs.getByLabel('Baseline').selectOption({ label: 'llama solo (Feedback against no feedback)' });
+    await pairs.getByLabel('Treatment').selectOption({ label: 'llama self-refine (On MBPP)' });
+    await pairs.getByRole('button', { name: 'Add pair' }).click();
+    const across = pairs.getByRole('row').filter({ hasText: 'llama self-refine (On MBPP) vs llama solo (Feedback against no feedback)' });
+    expect(await across.locator('td').allTextContents()).toEqual(['–', '–', '–', '–', '–', '–', '–', '0']);
+    await pairs.getByText(/no problem judged in common/).waitFor();
+    await shoot(pairs, 'analysis-results-mbpp-beside-humaneval');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('says clearly why a file that is not a result file was refused', async () => {
     const app = await openApp(browser, server, { hash: '#/results' });
     await app.page.getByLabel(/Result files/).setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"hello": 1}') });

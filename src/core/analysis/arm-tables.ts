@@ -121,6 +121,12 @@ export function passRateTable(rates: readonly ArmPassRate[]): Table {
     ]),
     notes: [
       `Per problem, the share of repeats that solved it; ${rates[0]?.interval.replicates ?? 0} resamples of problems, seed ${rates[0]?.interval.seed ?? 0}.`,
+      ...(rates.some((r) => r.interval.method === 'exact-binomial')
+        ? [
+            'An arm that solved every problem (or none) has nothing to resample — every resample gives the same rate — so its interval is ' +
+              'the exact binomial (Clopper–Pearson) one over its problems.',
+          ]
+        : []),
     ],
   };
 }
@@ -130,15 +136,28 @@ export interface ArmConsistency {
   /** histogram[k] = problems solved in exactly k of the runs. */
   histogram: number[];
   problems: number;
+  /** The arm's own problems and runs with any verdict, when the histogram leaves some out. */
+  ofProblems?: number;
+  ofRuns?: number;
 }
 
-/** Problems solved in k of n repeats, per arm, over the problems with a verdict in every run. */
+/**
+ * Problems solved in k of n repeats, per arm. Every problem must be judged in every run counted,
+ * so where some verdicts are missing either runs or problems are left out, whichever keeps more
+ * problem-runs: a study stopped early in its last repeat drops that repeat (not every problem it
+ * never reached), a single errored unit drops its problem (not a whole run).
+ */
 export function armConsistency(study: AnalysisStudy): ArmConsistency[] {
   return study.arms.flatMap((arm) => {
-    const ids = commonProblems(study, [arm]);
-    if (arm.runs.length === 0 || ids.length === 0) return [];
-    const runs = arm.runs.map((run) => ids.map((id) => run.get(id)?.passed === true));
-    return [{ label: arm.label, histogram: consistencyHistogram(runs), problems: ids.length }];
+    if (arm.runs.length === 0) return [];
+    const own = arm.problemIds.filter((id) => study.problemIds.includes(id));
+    const complete = arm.runs.filter((run) => own.every((id) => run.has(id)));
+    const common = commonProblems(study, [arm]);
+    const [runs, ids] = complete.length * own.length > arm.runs.length * common.length ? [complete, own] : [arm.runs, common];
+    if (ids.length === 0) return [];
+    const histogram = consistencyHistogram(runs.map((run) => ids.map((id) => run.get(id)?.passed === true)));
+    const row: ArmConsistency = { label: arm.label, histogram, problems: ids.length };
+    return [ids.length < own.length || runs.length < arm.runs.length ? { ...row, ofProblems: own.length, ofRuns: arm.runs.length } : row];
   });
 }
 
@@ -167,13 +186,24 @@ export function consistencyTable(rows: readonly ArmConsistency[]): Table {
     }),
     notes: [
       '"Sometimes solved" problems (1 … n − 1 of n) are why a single run misleads. pass@n: solved in at least one of the n runs.',
+      ...rows.flatMap((r) =>
+        r.ofProblems === undefined || r.ofRuns === undefined
+          ? []
+          : [
+              `${r.label}: over ${r.problems} of its ${r.ofProblems} problems and ${r.histogram.length - 1} of its ${r.ofRuns} runs ` +
+                '(a problem counts only when every run counted judged it; some verdicts are missing).',
+            ],
+      ),
     ],
   };
 }
 
 /** Table 7 style: the first run and the luckiest run against the mean of all runs. */
 export function singleVsMeanTable(study: AnalysisStudy): Table {
-  const rows = armSummaries(study)
+  const summaries = armSummaries(study);
+  const tooFewRuns = summaries.filter((r) => r.passCounts.length < 2).map((r) => r.arm.label);
+  const neverPassed = summaries.filter((r) => r.passCounts.length >= 2 && !(r.mean > 0)).map((r) => r.arm.label);
+  const rows = summaries
     .filter((r) => r.passCounts.length >= 2 && r.mean > 0)
     .map((r): Cell[] => {
       const first = r.passCounts[0] ?? 0;
@@ -205,6 +235,10 @@ export function singleVsMeanTable(study: AnalysisStudy): Table {
     rows,
     notes: [
       'Inflation = 100 · (single − mean) / mean. A search that keeps its best single evaluation reports the best run; the study found 5–7 %.',
+      ...(tooFewRuns.length > 0
+        ? [`Left out, with fewer than two complete runs (no mean of repeats to set a single run against): ${tooFewRuns.join('; ')}.`]
+        : []),
+      ...(neverPassed.length > 0 ? [`Left out, solving nothing in any run (inflation over a mean of 0 is undefined): ${neverPassed.join('; ')}.`] : []),
     ],
   };
 }

@@ -85,7 +85,11 @@ export function passRateChart(rates: readonly ArmPassRate[]): BarChartData {
   return {
     title: 'Pass rate per arm with 95 % bootstrap CI',
     description: rates
-      .map((r) => `${r.label}: ${r.interval.estimate.toFixed(1)} % (95 % CI ${r.interval.lower.toFixed(1)}–${r.interval.upper.toFixed(1)} %)`)
+      .map(
+        (r) =>
+          `${r.label}: ${r.interval.estimate.toFixed(1)} % (95 % ${r.interval.method === 'exact-binomial' ? 'exact binomial ' : ''}CI ` +
+          `${r.interval.lower.toFixed(1)}–${r.interval.upper.toFixed(1)} %)`,
+      )
       .join('; '),
     categories: rates.map((r) => r.label),
     series: [

@@ -3,11 +3,11 @@
  * beside what it lacked — McNemar's test on the discordant problems of each matched repeat, and a
  * bootstrap 95 % CI of the difference in pass rate over problems.
  */
-import { bootstrapPairedDifference } from '../stats/bootstrap.ts';
+import { bootstrapPairedDifference, type ConfidenceInterval } from '../stats/bootstrap.ts';
 import { mcnemarFromOutcomes, type McNemarResult, type PairedCounts } from '../stats/mcnemar.ts';
 import { separation } from '../stats/sigma.ts';
 import { armSummaries } from './arm-tables.ts';
-import { commonProblems, shareSolved, type AnalysisArm, type AnalysisStudy } from './study-runs.ts';
+import { shareSolved, type AnalysisArm, type AnalysisStudy } from './study-runs.ts';
 import { formatNumber, maybeNumberCell, numberCell, textCell, type Cell, type Table } from './table.ts';
 
 export interface ArmPair {
@@ -18,20 +18,37 @@ export interface ArmPair {
 export interface PairResult {
   baseline: AnalysisArm;
   treatment: AnalysisArm;
-  /** Δ of mean passes per complete run (treatment − baseline), null without one on each side; σ null without two, and not finite when both arms have SD 0 (see sigmaCell). */
+  /**
+   * Δ of mean passes per complete run (treatment − baseline), null without one on each side or when
+   * the arms' studies have different problems (pass counts of different problem sets do not
+   * subtract); σ null without two, and not finite when both arms have SD 0 (see sigmaCell).
+   */
   delta: number | null;
   sigma: number | null;
-  /** McNemar per matched repeat (repeat r of one arm against repeat r of the other). */
-  perRepeat: (McNemarResult & PairedCounts)[];
+  /** The arms come from studies with different problems: Δ and σ are left out. */
+  differentProblems: boolean;
+  /**
+   * McNemar per matched repeat (repeat r of one arm against repeat r of the other), each on the
+   * problems both of those runs have a verdict for; a repeat with none in common has no test.
+   */
+  perRepeat: (McNemarResult & PairedCounts & { repeat: number; problems: number })[];
   /** Bootstrap CI of Δ pass rate (percentage points) over problems, from each problem's share of repeats solved. */
-  difference: { estimate: number; lower: number; upper: number } | null;
+  difference: { estimate: number; lower: number; upper: number; method: ConfidenceInterval['method'] } | null;
+  /** Problems the CI is over: those with a verdict in some run of each arm. */
   problems: number;
 }
 
-/** Every arm against the first, the default pairs to show. */
+/**
+ * The default pairs to show: every arm against the first arm that shares problems with it — the
+ * first arm of all when one study is open. Studies side by side on other problems (MBPP beside
+ * HumanEval) are compared within themselves, not against an arm they have nothing in common with.
+ */
 export function defaultPairs(study: AnalysisStudy): ArmPair[] {
-  const [first, ...rest] = study.arms;
-  return first ? rest.map((arm) => ({ baselineId: first.id, treatmentId: arm.id })) : [];
+  return study.arms.flatMap((arm, i) => {
+    const ids = new Set(arm.problemIds);
+    const baseline = study.arms.slice(0, i).find((b) => b.problemIds.some((id) => ids.has(id)));
+    return baseline ? [{ baselineId: baseline.id, treatmentId: arm.id }] : [];
+  });
 }
 
 export function comparePairs(
@@ -44,31 +61,51 @@ export function comparePairs(
     const b = summaries.get(baselineId);
     const t = summaries.get(treatmentId);
     if (!b || !t) return [];
-    const ids = commonProblems(study, [b.arm, t.arm]);
-    const sigma = b.sd !== null && t.sd !== null ? separation({ mean: b.mean, sd: b.sd }, { mean: t.mean, sd: t.sd }).sigma : null;
-    // Repeat r of one arm against repeat r of the other, over the repeats both have.
+    const differentProblems = !sameProblems(b.arm, t.arm);
+    const sigma =
+      !differentProblems && b.sd !== null && t.sd !== null
+        ? separation({ mean: b.mean, sd: b.sd }, { mean: t.mean, sd: t.sd }).sigma
+        : null;
+    // Repeat r of one arm against repeat r of the other, over the repeats both have, each on the
+    // problems both of those runs judged: a run stopped part-way in another repeat (a study stopped
+    // during its last repeat) must not shrink the complete repeats to its few problems.
     const perRepeat = b.arm.runRepeats.flatMap((repeat, i) => {
       const j = t.arm.runRepeats.indexOf(repeat);
-      if (j < 0) return [];
-      return [
-        mcnemarFromOutcomes(
-          ids.map((id) => b.arm.runs[i]?.get(id)?.passed === true),
-          ids.map((id) => t.arm.runs[j]?.get(id)?.passed === true),
-        ),
-      ];
+      const baseRun = b.arm.runs[i];
+      const treatRun = t.arm.runs[j];
+      if (j < 0 || baseRun === undefined || treatRun === undefined) return [];
+      const ids = study.problemIds.filter((id) => baseRun.has(id) && treatRun.has(id));
+      if (ids.length === 0) return [];
+      const test = mcnemarFromOutcomes(
+        ids.map((id) => baseRun.get(id)?.passed === true),
+        ids.map((id) => treatRun.get(id)?.passed === true),
+      );
+      return [{ ...test, repeat, problems: ids.length }];
+    });
+    // Each problem scored by the share of the runs that judged it (a missing verdict is not a failure).
+    const scored = study.problemIds.flatMap((id) => {
+      const base = shareSolved(b.arm, id);
+      const treat = shareSolved(t.arm, id);
+      return base === null || treat === null ? [] : [{ base, treat }];
     });
     let difference: PairResult['difference'] = null;
-    if (ids.length > 0) {
+    if (scored.length > 0) {
       const ci = bootstrapPairedDifference(
-        ids.map((id) => shareSolved(b.arm, id) ?? 0),
-        ids.map((id) => shareSolved(t.arm, id) ?? 0),
+        scored.map((p) => p.base),
+        scored.map((p) => p.treat),
         options,
       );
-      difference = { estimate: 100 * ci.estimate, lower: 100 * ci.lower, upper: 100 * ci.upper };
+      difference = { estimate: 100 * ci.estimate, lower: 100 * ci.lower, upper: 100 * ci.upper, method: ci.method };
     }
-    const delta = b.passCounts.length > 0 && t.passCounts.length > 0 ? t.mean - b.mean : null;
-    return [{ baseline: b.arm, treatment: t.arm, delta, sigma, perRepeat, difference, problems: ids.length }];
+    const delta = !differentProblems && b.passCounts.length > 0 && t.passCounts.length > 0 ? t.mean - b.mean : null;
+    return [{ baseline: b.arm, treatment: t.arm, delta, sigma, differentProblems, perRepeat, difference, problems: scored.length }];
   });
+}
+
+function sameProblems(a: AnalysisArm, b: AnalysisArm): boolean {
+  if (a.problemIds.length !== b.problemIds.length) return false;
+  const ids = new Set(a.problemIds);
+  return b.problemIds.every((id) => ids.has(id));
 }
 
 /** A p-value as people read it: 3 significant digits, or "< 0.0001". */
@@ -83,6 +120,23 @@ export const NO_SPREAD = 'no spread (SD 0 in both)';
 const NO_SPREAD_NOTE =
   `Where σ reads "${NO_SPREAD}", both arms solved the same number of problems in every repeat (as a deterministic model ` +
   'at temperature 0 does): there is no run-to-run spread to measure Δ against, so σ has no value. McNemar and the CI still compare them.';
+
+/**
+ * Said under a table of several McNemar tests: each p is that test's own. Read together, one of
+ * many falls below 0.05 by chance alone; Bonferroni's bound (0.05 / m) is the simple guard.
+ */
+export function multipleTestsNote(tests: number): string[] {
+  if (tests < 2) return [];
+  return [
+    `The ${tests} p-values are each test's own, not adjusted for multiple comparisons: read together, ` +
+      `a p below 0.05 can be chance; to keep the chance of any false alarm under 5 %, compare each with 0.05 / ${tests} = ${formatP(0.05 / tests)} (Bonferroni).`,
+  ];
+}
+
+/** Said under a table where some pair's CI of Δ is the exact bound rather than the bootstrap's. */
+export const EXACT_DIFFERENCE_NOTE =
+  'Where the two arms agree on every problem (or one alone solves every one), every resample gives the same Δ, so the CI is ' +
+  'the exact binomial (Clopper–Pearson) bound on the share of problems where they differ instead of a zero-width interval.';
 
 /**
  * σ as a cell: an en dash without two runs per arm, and words instead of ∞ (or an en dash for
@@ -112,17 +166,29 @@ export function pairTable(results: readonly PairResult[], options: { seed: numbe
       textCell(`${r.treatment.label} vs ${r.baseline.label}`),
       maybeNumberCell(r.delta, 1),
       sigmaCell(r.sigma),
-      textCell(r.perRepeat.map((m) => `${m.b} / ${m.c}`).join('; ')),
-      textCell(r.perRepeat.map((m) => formatP(m.exactP)).join('; ')),
+      textCell(r.perRepeat.map((m) => `${m.b} / ${m.c}${m.problems === r.problems ? '' : ` (of ${m.problems})`}`).join('; ') || '–'),
+      textCell(r.perRepeat.map((m) => formatP(m.exactP)).join('; ') || '–'),
       maybeNumberCell(r.difference?.estimate ?? null, 1, ' pp'),
       maybeNumberCell(r.difference?.lower ?? null, 1, ' pp'),
       maybeNumberCell(r.difference?.upper ?? null, 1, ' pp'),
       numberCell(r.problems),
     ]),
     notes: [
+      ...results.flatMap((r) => {
+        const pair = `${r.treatment.label} vs ${r.baseline.label}`;
+        if (r.problems === 0) {
+          return [`${pair}: the two arms have no problem judged in common (different benchmarks or subsets), so nothing can be paired or tested.`];
+        }
+        return r.differentProblems
+          ? [`${pair}: the arms' studies have different problems, so their pass counts do not subtract: Δ and σ are left out; McNemar and the CI use the ${r.problems} problems both judged.`]
+          : [];
+      }),
       ...(results.some((r) => r.sigma !== null && !Number.isFinite(r.sigma)) ? [NO_SPREAD_NOTE] : []),
+      ...multipleTestsNote(results.reduce((n, r) => n + r.perRepeat.length, 0)),
       'σ = Δ / √(SD₁² + SD₂²) is an effect size over repeats, not a test. b: problems only the baseline solved, c: only the treatment; McNemar\'s exact two-sided p asks whether b and c differ by more than chance.',
+      'Each repeat\'s test pairs the problems both of its runs judged ("of N" when that is not every problem of the CI).',
       `The CI resamples problems (${options.replicates} times, seed ${options.seed}), each scored by the share of its repeats solved, both arms together.`,
+      ...(results.some((r) => r.difference?.method === 'exact-binomial') ? [EXACT_DIFFERENCE_NOTE] : []),
     ],
   };
 }

@@ -16,7 +16,7 @@ import {
 import { pairedFromTaxonomy, sigmaBetween, table1, type IterationArmTables } from '../reproduce/paper-tables.ts';
 import type { UnfixableReport } from '../reproduce/unfixable.ts';
 import { singleVsMean } from '../stats/single-vs-mean.ts';
-import { formatP, sigmaCell } from './pair-tables.ts';
+import { EXACT_DIFFERENCE_NOTE, formatP, multipleTestsNote, sigmaCell } from './pair-tables.ts';
 import { maybeNumberCell, numberCell, textCell, type Cell, type CellTone, type Table } from './table.ts';
 
 const PAPER_ARM_BY_RELEASED = new Map(
@@ -105,11 +105,13 @@ export function table2View(main: ReleasedMainResults): Table {
 /** McNemar and bootstrap CIs for Table 2's HumanEval pairs, on error_taxonomy.json's per-problem verdicts. */
 export function pairedTestsView(taxonomy: ReleasedErrorTaxonomy, options: { seed: number; replicates: number }): Table {
   const names = new Set(taxonomy.arms.map((a) => a.name));
+  let exact = false;
   const rows = PRINTED_TABLE2.flatMap(({ comparison, humaneval }) => {
     const base = RELEASED_ARM_NAME[humaneval.baseline];
     const treat = RELEASED_ARM_NAME[humaneval.treatment];
     if (!names.has(base) || !names.has(treat)) return [];
     const r = pairedFromTaxonomy(taxonomy, base, treat, options);
+    exact ||= r.difference.method === 'exact-binomial';
     return [
       [
         textCell(comparison),
@@ -142,6 +144,8 @@ export function pairedTestsView(taxonomy: ReleasedErrorTaxonomy, options: { seed
     notes: [
       'Only error_taxonomy.json keeps every arm\'s verdict per problem, from one run each: these compare single runs, not five-run means.',
       `Bootstrap over problems, ${options.replicates} resamples, seed ${options.seed}.`,
+      ...multipleTestsNote(rows.length),
+      ...(exact ? [EXACT_DIFFERENCE_NOTE] : []),
     ],
   };
 }

@@ -27,6 +27,8 @@ export interface AnalysisArm {
    * in a shard not loaded). Arms of studies shown side by side may have different counts.
    */
   problemCount: number;
+  /** Those problems' ids: arms of studies side by side compare pass counts only over the same problems. */
+  problemIds: readonly string[];
 }
 
 export interface AnalysisStudy {
@@ -79,6 +81,7 @@ export function groupTrajectories(
         runRepeats,
         plannedRuns: repeats,
         problemCount: problemIds.length,
+        problemIds: [...problemIds],
       };
     }),
   };

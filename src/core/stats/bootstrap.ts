@@ -22,6 +22,12 @@ export interface ConfidenceInterval {
   confidence: number;
   replicates: number;
   seed: number;
+  /**
+   * How the bounds were found: resampling, or — for a pass rate of 0 or 1, where every resample
+   * is the same and the percentile bootstrap would claim no uncertainty at all — the exact
+   * binomial (Clopper–Pearson) bound over the problems.
+   */
+  method: 'percentile-bootstrap' | 'exact-binomial';
 }
 
 const DEFAULT_REPLICATES = 10_000;
@@ -48,13 +54,7 @@ export function quantileSorted(sorted: readonly number[], p: number): number {
   return a + (h - lo) * (b - a);
 }
 
-/**
- * Percentile bootstrap of the mean: R times, draw n values with replacement and take their
- * mean; the interval is the (α/2, 1 − α/2) quantiles of those R means, α = 1 − confidence.
- */
-export function bootstrapMean(scores: ProblemScores, options: BootstrapOptions): ConfidenceInterval {
-  const values = toNumbers(scores);
-  const n = values.length;
+function checkedSettings(n: number, options: BootstrapOptions): { replicates: number; confidence: number } {
   if (n === 0) throw new RangeError('A bootstrap needs at least one problem.');
   const replicates = options.replicates ?? DEFAULT_REPLICATES;
   const confidence = options.confidence ?? DEFAULT_CONFIDENCE;
@@ -64,6 +64,17 @@ export function bootstrapMean(scores: ProblemScores, options: BootstrapOptions):
   if (!(confidence > 0 && confidence < 1)) {
     throw new RangeError(`Bootstrap confidence must lie strictly between 0 and 1, got ${confidence}.`);
   }
+  return { replicates, confidence };
+}
+
+/**
+ * Percentile bootstrap of the mean: R times, draw n values with replacement and take their
+ * mean; the interval is the (α/2, 1 − α/2) quantiles of those R means, α = 1 − confidence.
+ */
+export function bootstrapMean(scores: ProblemScores, options: BootstrapOptions): ConfidenceInterval {
+  const values = toNumbers(scores);
+  const n = values.length;
+  const { replicates, confidence } = checkedSettings(n, options);
   const rng: Rng = createRng(options.seed);
   const means = new Float64Array(replicates);
   for (let r = 0; r < replicates; r++) {
@@ -83,18 +94,45 @@ export function bootstrapMean(scores: ProblemScores, options: BootstrapOptions):
     confidence,
     replicates,
     seed: options.seed,
+    method: 'percentile-bootstrap',
   };
 }
 
-/** Percentile bootstrap CI of a pass rate (share of problems passed) over problems. */
+/**
+ * Percentile bootstrap CI of a pass rate (share of problems passed) over problems. When every
+ * problem scored 0 (or every one 1) each resample is identical and the bootstrap interval
+ * collapses to a point — "0 % to 0 %" for 0 of 5, as if five problems proved the rate is 0. There
+ * the exact binomial (Clopper–Pearson) interval over the n problems is used instead:
+ * 0 of n → [0, 1 − (α/2)^(1/n)], n of n → [(α/2)^(1/n), 1].
+ */
 export function bootstrapPassRate(passed: ProblemScores, options: BootstrapOptions): ConfidenceInterval {
-  return bootstrapMean(passed, options);
+  const values = toNumbers(passed);
+  const { replicates, confidence } = checkedSettings(values.length, options);
+  const allZero = values.every((v) => v === 0);
+  const allOne = values.every((v) => v === 1);
+  if (!allZero && !allOne) return bootstrapMean(values, options);
+  const bound = ((1 - confidence) / 2) ** (1 / values.length);
+  return {
+    estimate: allOne ? 1 : 0,
+    lower: allOne ? bound : 0,
+    upper: allZero ? 1 - bound : 1,
+    confidence,
+    replicates,
+    seed: options.seed,
+    method: 'exact-binomial',
+  };
 }
 
 /**
  * Percentile bootstrap CI of the paired difference mean(treatment) − mean(baseline): problems
  * are resampled together, so each draw keeps a problem's two outcomes side by side. That is the
  * bootstrap of the per-problem differences dᵢ = treatmentᵢ − baselineᵢ.
+ *
+ * When every dᵢ is 0 (the arms agree on every problem) or every one is +1 or −1, each resample
+ * is identical and the bootstrap would print "0.0 – 0.0 pp". There the exact binomial bound on
+ * the share of discordant problems is used instead: with u = 1 − (α/2)^(1/n), the Clopper–Pearson
+ * upper bound for 0 of n, all dᵢ = 0 gives [−u, u] (|Δ| is at most the discordant share), and
+ * all dᵢ = +1 gives [1 − 2u, 1] (Δ = π_c − π_b ≥ 2π_c − 1), −1 the mirror image.
  */
 export function bootstrapPairedDifference(
   baseline: ProblemScores,
@@ -106,8 +144,12 @@ export function bootstrapPairedDifference(
   if (a.length !== b.length) {
     throw new RangeError(`Paired scores need the same problems in both arms: ${a.length} vs ${b.length}.`);
   }
-  return bootstrapMean(
-    b.map((t, i) => t - (a[i] as number)),
-    options,
-  );
+  const differences = b.map((t, i) => t - (a[i] as number));
+  const { replicates, confidence } = checkedSettings(differences.length, options);
+  const first = differences[0] as number;
+  const constant = differences.every((d) => d === first);
+  if (!constant || (first !== 0 && Math.abs(first) !== 1)) return bootstrapMean(differences, options);
+  const u = 1 - ((1 - confidence) / 2) ** (1 / differences.length);
+  const [lower, upper] = first === 0 ? [-u, u] : first === 1 ? [1 - 2 * u, 1] : [-1, 2 * u - 1];
+  return { estimate: first, lower, upper, confidence, replicates, seed: options.seed, method: 'exact-binomial' };
 }

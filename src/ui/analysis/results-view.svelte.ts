@@ -91,8 +91,10 @@ export class ResultsView {
   /** Why the table of pairs is empty, when it is: one arm only, or the user removed every pair. */
   get noPairsReason(): string | null {
     if (this.pairs.length > 0 || !this.analysis?.ok) return null;
-    return this.analysis.value.study.arms.length < 2
-      ? 'A study with one arm has nothing to compare.'
+    if (this.analysis.value.study.arms.length < 2) return 'A study with one arm has nothing to compare.';
+    return this.chosenPairs === null
+      ? 'The open studies share no problems (another benchmark or subset) and each has one arm, so nothing is compared by default: ' +
+          'pick a baseline and a treatment above, then press Add pair.'
       : 'No pair is chosen (every pair was removed): pick a baseline and a treatment above, then press Add pair.';
   }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { armConsistency, armPassRates, armSummaryTable, singleVsMeanTable } from '../../../src/core/analysis/arm-tables.ts';
+import { armConsistency, armPassRates, armSummaryTable, consistencyTable, passRateTable, singleVsMeanTable } from '../../../src/core/analysis/arm-tables.ts';
+import { passRateChart } from '../../../src/core/analysis/chart-data.ts';
 import { armErrors, firstErrorTableView } from '../../../src/core/analysis/error-report.ts';
 import { cumulativeSolvedSeries, forcedIterationTables, netSeries } from '../../../src/core/analysis/iteration-report.ts';
 import { comparePairs, defaultPairs, formatP, pairTable } from '../../../src/core/analysis/pair-tables.ts';
@@ -110,6 +111,8 @@ describe('pairs of arms', () => {
     // Repeat 1: solo solves {0,1}, refine {0,1,2}: b = 0, c = 1. Repeat 2: solo {0}, refine {0,1,2}: c = 2. Repeat 3: solo {0,1,2}, refine {0,1,2}.
     expect(pair!.perRepeat.map((m) => [m.b, m.c])).toEqual([[0, 1], [0, 2], [0, 0]]);
     expect(pair!.perRepeat[1]!.exactP).toBeCloseTo(0.5, 10);
+    // Three tests in one table: the note names the Bonferroni threshold 0.05 / 3.
+    expect(pairTable([pair!], { seed: 7, replicates: 2000 }).notes!.join(' ')).toContain('compare each with 0.05 / 3 = 0.017 (Bonferroni)');
     // Per-problem shares: solo [1, 2/3, 1/3, 0], refine [1, 1, 1, 0]: Δ = (0 + 1/3 + 2/3 + 0) / 4 = 25 pp.
     expect(pair!.difference!.estimate).toBeCloseTo(25, 10);
     expect(pair!.difference!.lower).toBeGreaterThanOrEqual(0);
@@ -145,9 +148,70 @@ describe('pairs of arms', () => {
     }
   });
 
-  it('pairs only problems with a verdict in every run of both arms', () => {
+  it('pairs each repeat on the problems both of its runs judged, and scores the CI over the runs that judged each problem', () => {
     const [pair] = comparePairs(withGap, [{ baselineId: 'solo', treatmentId: 'refine' }], { seed: 1, replicates: 100 });
-    expect(pair!.problems).toBe(3);
+    // P/2 lacks a verdict only in self-refine's second repeat: the other repeats still pair it.
+    expect(pair!.perRepeat.map((m) => [m.repeat, m.problems, m.b, m.c])).toEqual([[0, 4, 0, 1], [1, 3, 0, 1], [2, 4, 0, 0]]);
+    expect(pair!.problems).toBe(4);
+    const table = pairTable([pair!], { seed: 1, replicates: 100 });
+    expect(table.rows[0]![3]!.text).toBe('0 / 1; 0 / 1 (of 3); 0 / 0');
+  });
+
+  it('gives two arms that agree on every problem an exact bound on Δ, not "0.0 – 0.0 pp"', () => {
+    const run: Verdict[][] = [['pass'], ['pass'], ['NameError'], ['AssertionError']];
+    const agreeing = groupTrajectories('agreeing', PROBLEMS, study.arms.slice(0, 2), 2, [...place('solo', [run, run]), ...place('refine', [run, run])]);
+    const pairs = comparePairs(agreeing, defaultPairs(agreeing), { seed: 1, replicates: 100 });
+    const table = pairTable(pairs, { seed: 1, replicates: 100 });
+    // 0 of 4 problems discordant: |Δ| ≤ 1 − 0.025^(1/4) = 60.2 pp.
+    expect(table.rows[0]!.slice(5, 8).map((c) => c.text)).toEqual(['0.0 pp', '-60.2 pp', '60.2 pp']);
+    expect(table.notes!.join(' ')).toContain('Clopper–Pearson');
+    expect(pairTable(comparePairs(study, defaultPairs(study), { seed: 1, replicates: 100 }), { seed: 1, replicates: 100 }).notes!.join(' ')).not.toContain(
+      'Clopper–Pearson',
+    );
+  });
+
+  it('keeps the complete repeats whole when the last repeat was stopped after one problem', () => {
+    // A study runs repeat by repeat: stopped in repeat 3 after P/0, both arms have 2 complete runs and 1 problem of the third.
+    const stopped = groupTrajectories('stopped', PROBLEMS, study.arms.slice(0, 2), 3, [
+      ...solo.filter((u) => u.repeat < 2 || u.trajectory.problemId === 'P/0'),
+      ...refine.filter((u) => u.repeat < 2 || u.trajectory.problemId === 'P/0'),
+    ]);
+    const [pair] = comparePairs(stopped, [{ baselineId: 'solo', treatmentId: 'refine' }], { seed: 1, replicates: 100 });
+    // Not the single problem of the stopped repeat: repeat 1 is b = 0, c = 1 and repeat 2 is c = 2 over all four problems.
+    expect(pair!.perRepeat.map((m) => [m.problems, m.b, m.c])).toEqual([[4, 0, 1], [4, 0, 2], [1, 0, 0]]);
+    expect(pair!.problems).toBe(4);
+    // Shares over the runs that judged each problem: solo [1, 1/2, 0, 0], refine [1, 1, 1, 0] → Δ = (1/2 + 1) / 4 = 37.5 pp.
+    expect(pair!.difference!.estimate).toBeCloseTo(37.5, 10);
+  });
+
+  it('does not subtract pass counts of studies with different problems, and says when two arms share none', () => {
+    const other = (ids: string[], name: string) =>
+      groupTrajectories(name, ids, [{ id: 'solo', label: 'Solo', forcedIterations: false }], 3, [0, 1, 2].flatMap((repeat) =>
+        ids.map((id, p) => ({ armId: 'solo', repeat, trajectory: trajectory(id, [p < 2 + repeat ? 'pass' : 'NameError'], { repeat }) })),
+      ));
+    const sideBySide = (second: ReturnType<typeof other>) => ({
+      name: 'two',
+      problemIds: [...new Set([...PROBLEMS, ...second.problemIds])],
+      arms: [study.arms[0]!, { ...second.arms[0]!, id: '2:solo', label: `Solo (${second.name})` }],
+    });
+    // An MBPP study beside a HumanEval-like one: no problem in common.
+    const mbpp = sideBySide(other(['Mbpp/2', 'Mbpp/3', 'Mbpp/4', 'Mbpp/6', 'Mbpp/7', 'Mbpp/8'], 'mbpp'));
+    // By default each study's arms are compared within it, not against an arm they share nothing with…
+    expect(defaultPairs(mbpp)).toEqual([]);
+    // …but a pair a user picks says why it has no numbers.
+    const [disjoint] = comparePairs(mbpp, [{ baselineId: 'solo', treatmentId: '2:solo' }], { seed: 1, replicates: 100 });
+    expect(disjoint).toMatchObject({ delta: null, sigma: null, perRepeat: [], difference: null, problems: 0, differentProblems: true });
+    const table = pairTable([disjoint!], { seed: 1, replicates: 100 });
+    expect(table.rows[0]!.slice(1).map((c) => c.text)).toEqual(['–', '–', '–', '–', '–', '–', '–', '0']);
+    expect(table.notes!.join(' ')).toContain('no problem judged in common');
+
+    // Two subsets that overlap on P/0 and P/1 only: tests over those two, but no Δ of pass counts.
+    const overlap = sideBySide(other(['P/0', 'P/1', 'Q/2', 'Q/3'], 'overlap'));
+    expect(defaultPairs(overlap)).toEqual([{ baselineId: 'solo', treatmentId: '2:solo' }]);
+    const [partly] = comparePairs(overlap, defaultPairs(overlap), { seed: 1, replicates: 100 });
+    expect(partly).toMatchObject({ delta: null, sigma: null, problems: 2, differentProblems: true });
+    expect(partly!.perRepeat.map((m) => m.problems)).toEqual([2, 2, 2]);
+    expect(pairTable([partly!], { seed: 1, replicates: 100 }).notes!.join(' ')).toContain('different problems');
   });
 
   it('compares every arm with the first by default', () => {
@@ -170,6 +234,15 @@ describe('consistency and single runs', () => {
     expect(soloRows).toEqual({ label: 'Solo', histogram: [1, 1, 1, 1], problems: 4 });
   });
 
+  it('leaves out the run a study was stopped in, not every problem that run never reached', () => {
+    const stopped = groupTrajectories('stopped', PROBLEMS, study.arms.slice(0, 1), 3, solo.filter((u) => u.repeat < 2 || u.trajectory.problemId === 'P/0'));
+    const [row] = armConsistency(stopped);
+    // Repeats 1 and 2 over all four problems (solo: P/0 twice, P/1 once), not three runs of P/0 alone.
+    expect(row).toMatchObject({ histogram: [2, 1, 1], problems: 4, ofProblems: 4, ofRuns: 3 });
+    expect(consistencyTable([row!]).notes!.join(' ')).toContain('Solo: over 4 of its 4 problems and 2 of its 3 runs');
+    expect(armConsistency(study)[0]).not.toHaveProperty('ofRuns');
+  });
+
   it('leaves out problems missing from some run', () => {
     expect(armConsistency(withGap).map((r) => [r.label, r.problems])).toEqual([
       ['Solo', 4],
@@ -184,11 +257,40 @@ describe('consistency and single runs', () => {
     expect(solo).toEqual(['Solo', '2', '2.0', '0.0', '0.0 %', '3', '50.0 %']);
   });
 
+  it('says which arms the single-run table leaves out, and why, instead of an unexplained empty table', () => {
+    const oneRun = groupTrajectories('one run', PROBLEMS, study.arms.slice(0, 2), 1, [...solo.filter((u) => u.repeat === 0), ...refine.filter((u) => u.repeat === 0)]);
+    const single = singleVsMeanTable(oneRun);
+    expect(single.rows).toEqual([]);
+    expect(single.notes!.join(' ')).toContain('fewer than two complete runs (no mean of repeats to set a single run against): Solo; Self-refine.');
+    const failing = groupTrajectories('failing', PROBLEMS, study.arms.slice(0, 1), 2, place('solo', [PROBLEMS.map(() => ['NameError']), PROBLEMS.map(() => ['NameError'])]));
+    expect(singleVsMeanTable(failing).notes!.join(' ')).toContain('solving nothing in any run (inflation over a mean of 0 is undefined): Solo.');
+    expect(singleVsMeanTable(study).notes).toHaveLength(2);
+  });
+
   it('gives each arm a pass rate with a bootstrap CI around it', () => {
     const [soloRate] = armPassRates(study, 3, 1000);
     expect(soloRate!.interval.estimate).toBeCloseTo(50, 10);
     expect(soloRate!.interval.lower).toBeLessThan(50);
     expect(soloRate!.interval.upper).toBeGreaterThan(50);
+  });
+
+  it('gives an arm that solved everything (or nothing) a real interval, and says how', () => {
+    const arms = study.arms.slice(0, 2);
+    const flawless = groupTrajectories('flawless', PROBLEMS, arms, 1, [
+      ...place('solo', [[['NameError'], ['NameError'], ['AssertionError'], ['TypeError']]]),
+      ...place('refine', [[['pass'], ['pass'], ['pass'], ['pass']]]),
+    ]);
+    const table = passRateTable(armPassRates(flawless, 3, 1000));
+    // 0 of 4 and 4 of 4: Clopper–Pearson 0–60.2 % and 39.8–100 %, not "0.0 % – 0.0 %" and "100.0 % – 100.0 %".
+    expect(table.rows.map((r) => r.map((c) => c.text))).toEqual([
+      ['Solo', '4', '0.0 %', '0.0 %', '60.2 %'],
+      ['Self-refine', '4', '100.0 %', '39.8 %', '100.0 %'],
+    ]);
+    expect(table.notes!.join(' ')).toContain('Clopper–Pearson');
+    expect(passRateTable(armPassRates(study, 3, 1000)).notes!.join(' ')).not.toContain('Clopper–Pearson');
+    expect(passRateChart(armPassRates(flawless, 3, 1000)).description).toBe(
+      'Solo: 0.0 % (95 % exact binomial CI 0.0–60.2 %); Self-refine: 100.0 % (95 % exact binomial CI 39.8–100.0 %)',
+    );
   });
 });
 

@@ -38,22 +38,26 @@ describe('percentile bootstrap over problems', () => {
     expect(ci).toMatchObject({ confidence: 0.95, replicates: 10_000, seed: 1 });
   });
 
-  it('has no width when every problem gives the same answer', () => {
-    expect(bootstrapPassRate(outcomes(100), { seed: 3, replicates: 500 })).toMatchObject({
-      estimate: 1,
-      lower: 1,
-      upper: 1,
-    });
+  it('gives 0 of n and n of n the exact binomial bound, not a zero-width interval', () => {
+    // Every resample of 5 failures is 0 %: the bootstrap alone would say "0 % to 0 %". Clopper–Pearson:
+    // 0 of 5 → upper 1 − 0.025^(1/5) = 0.5218; 5 of 5 → lower 0.025^(1/5) = 0.4782.
+    const none = bootstrapPassRate(outcomes(0, 5), { seed: 3, replicates: 500 });
+    expect(none).toMatchObject({ estimate: 0, lower: 0, method: 'exact-binomial', replicates: 500, seed: 3 });
+    expect(none.upper).toBeCloseTo(0.52182, 5);
+    const all = bootstrapPassRate(outcomes(100), { seed: 3, replicates: 500 });
+    expect(all).toMatchObject({ estimate: 1, upper: 1, method: 'exact-binomial' });
+    expect(all.lower).toBeCloseTo(0.025 ** (1 / 100), 12);
+    // Shares of repeats: every problem solved in every repeat is n of n problems too.
+    expect(bootstrapPassRate([1, 1, 1, 1, 1], { seed: 3 }).lower).toBeCloseTo(0.47818, 5);
+    // Anything in between is resampled as before.
+    expect(bootstrapPassRate(outcomes(3, 5), { seed: 3, replicates: 500 }).method).toBe('percentile-bootstrap');
   });
 
   it('resamples problems jointly for a paired difference', () => {
     // Identical arms differ by exactly 0 in every resample.
     const same = outcomes(30);
-    expect(bootstrapPairedDifference(same, same, { seed: 5, replicates: 500 })).toMatchObject({
-      estimate: 0,
-      lower: 0,
-      upper: 0,
-    });
+    const agree = bootstrapPairedDifference(same, same, { seed: 5, replicates: 500 });
+    expect(agree).toMatchObject({ estimate: 0, method: 'exact-binomial' });
     // The treatment solves the same problems plus 20 more: d = 1 on 20 problems, 0 elsewhere,
     // so the difference is 0.2 and stays strictly positive in every resample of 100 problems
     // unless all 100 draws miss those 20 (probability 0.8¹⁰⁰ ≈ 2e-10).
@@ -61,6 +65,21 @@ describe('percentile bootstrap over problems', () => {
     expect(ci.estimate).toBeCloseTo(0.2, 14);
     expect(ci.lower).toBeGreaterThan(0.1);
     expect(ci.upper).toBeLessThan(0.3);
+  });
+
+  it('does not claim a zero-width difference when the arms agree on every problem, or differ on every one', () => {
+    // Identical outcomes on 5 problems: 0 discordant of 5, so the discordant share (and |Δ|) is at most
+    // 1 − 0.025^(1/5) = 52.2 %; the bootstrap alone would say "0.0 – 0.0".
+    const agree = bootstrapPairedDifference(outcomes(2, 5), outcomes(2, 5), { seed: 5, replicates: 500 });
+    expect(agree.estimate).toBe(0);
+    expect(agree.lower).toBeCloseTo(-0.52182, 5);
+    expect(agree.upper).toBeCloseTo(0.52182, 5);
+    // The treatment alone solves every one of 5: Δ = 1, at least 2 · 0.025^(1/5) − 1 = −4.4 %.
+    const all = bootstrapPairedDifference(outcomes(0, 5), outcomes(5, 5), { seed: 5 });
+    expect(all).toMatchObject({ estimate: 1, upper: 1, method: 'exact-binomial' });
+    expect(all.lower).toBeCloseTo(-0.04365, 5);
+    const reverse = bootstrapPairedDifference(outcomes(5, 5), outcomes(0, 5), { seed: 5 });
+    expect([reverse.lower, reverse.upper]).toEqual([-1, -all.lower]);
   });
 
   it('accepts fractional per-problem scores (share of repeats solved)', () => {

@@ -41,4 +41,38 @@ describe('the Results page state', () => {
     expect(view.noPairsReason).toContain('No pair is chosen');
     expect(view.noPairsReason).not.toContain('one arm');
   });
+
+  it('compares studies on other problems within themselves, and says why two one-arm studies have no default pair', async () => {
+    const view = new ResultsView();
+    const humaneval = await studyResultFile();
+    const mbppId = (id: string) => id.replace('HumanEval/', 'Mbpp/');
+    const config = { ...humaneval.config, id: 'on-mbpp', name: 'On MBPP', benchmark: 'mbpp' as const, problemIds: humaneval.config.problemIds.map(mbppId) };
+    const units = humaneval.units.map((u) =>
+      u.status === 'finished' ? { ...u, problemId: mbppId(u.problemId), trajectory: { ...u.trajectory, problemId: mbppId(u.problemId) } } : { ...u, problemId: mbppId(u.problemId) },
+    );
+    const mbpp = { ...humaneval, config, units, configHash: await configHash(config) };
+    const file = async (name: string, doc: typeof humaneval) => new File([(await fileBytes(doc, false)) as Uint8Array<ArrayBuffer>], name, { type: 'application/json' });
+    await view.open([await file('humaneval.json', humaneval), await file('mbpp.json', mbpp)]);
+    expect(view.failures).toEqual([]);
+    const label = (id: string) => (view.analysis?.ok ? view.analysis.value.study.arms.find((a) => a.id === id)?.label : id);
+    // Each study's arms against its own first arm, never MBPP against HumanEval.
+    expect(view.pairs.map((p) => `${label(p.treatmentId)} vs ${label(p.baselineId)}`)).toEqual([
+      'llama self-refine (Feedback against no feedback) vs llama solo (Feedback against no feedback)',
+      'llama text-only (Feedback against no feedback) vs llama solo (Feedback against no feedback)',
+      'llama self-refine (On MBPP) vs llama solo (On MBPP)',
+      'llama text-only (On MBPP) vs llama solo (On MBPP)',
+    ]);
+
+    const soloOnly = (doc: typeof humaneval) => ({ ...doc, config: { ...doc.config, arms: doc.config.arms.slice(0, 1) }, units: doc.units.filter((u) => u.armId === 'solo') });
+    const heSolo = soloOnly(humaneval);
+    const mbppSolo = soloOnly(mbpp);
+    const two = new ResultsView();
+    await two.open([
+      await file('he-solo.json', { ...heSolo, configHash: await configHash(heSolo.config) }),
+      await file('mbpp-solo.json', { ...mbppSolo, configHash: await configHash(mbppSolo.config) }),
+    ]);
+    expect(two.failures).toEqual([]);
+    expect(two.pairs).toEqual([]);
+    expect(two.noPairsReason).toContain('share no problems');
+  });
 });
