@@ -23,7 +23,10 @@ export interface ArmSummary {
   errored: number;
   /** Units the study plans for this arm (repeats × problems). */
   planned: number;
-  /** Mean ± SD of passes over the repeats that finished every unit; null when none did. */
+  /**
+   * Mean ± SD of passes over the repeats that judged every unit; null when none did. A repeat with
+   * an errored unit is left out, as on the Results page: its missing verdict is not a failure.
+   */
   perRepeat: Summary | null;
 }
 
@@ -42,7 +45,7 @@ export function summarizeArms(config: Pick<StudyConfig, 'arms' | 'repeats' | 'pr
       if (unit.result.status === 'errored') erroredPerRepeat[unit.repeat]!++;
       else if (unit.result.trajectory.passed) passedPerRepeat[unit.repeat]!++;
     }
-    const complete = passedPerRepeat.filter((_, r) => donePerRepeat[r] === problems);
+    const complete = passedPerRepeat.filter((_, r) => donePerRepeat[r] === problems && erroredPerRepeat[r] === 0);
     return {
       armId: arm.id,
       label: arm.label,

@@ -40,7 +40,7 @@ describe('summarizeArms and armLine', () => {
     expect(armLine(summarizeArms(config, finished)[0]!)).toBe('solo: 2/5 passed');
   });
 
-  it('counts errored units as not passed and says so, and leaves unfinished repeats out of the mean', () => {
+  it('counts errored units as not passed and says so, and leaves repeats with errored or unfinished units out of the mean', () => {
     const config = studyConfig();
     const finished = [
       ...PROBLEMS.map((p, i) => unit('refine', 0, p.id, i === 4 ? 'errored' : i < 3)),
@@ -49,7 +49,19 @@ describe('summarizeArms and armLine', () => {
     ];
     const [, refine] = summarizeArms(config, finished);
     expect(refine).toMatchObject({ passedPerRepeat: [3, 1], erroredPerRepeat: [1, 0], passed: 4, errored: 1, planned: 10 });
-    expect(refine?.perRepeat).toMatchObject({ n: 1, mean: 3, sd: null });
-    expect(armLine(refine!)).toBe('refine: 4/10 passed (per repeat 3, 1; mean 3.0 of 5; 1 errored; 4 not run)');
+    // Repeat 0 lacks a verdict (errored), repeat 1 is unfinished: no repeat gives a mean, as on the Results page.
+    expect(refine?.perRepeat).toBeNull();
+    expect(armLine(refine!)).toBe('refine: 4/10 passed (per repeat 3, 1; 1 errored; 4 not run)');
+  });
+
+  it('takes the mean over the repeats that judged every unit', () => {
+    const config = studyConfig();
+    const finished = [
+      ...PROBLEMS.map((p, i) => unit('solo', 0, p.id, i === 0 ? 'errored' : true)),
+      ...PROBLEMS.map((p, i) => unit('solo', 1, p.id, i < 2)),
+    ];
+    const [solo] = summarizeArms(config, finished);
+    expect(solo?.perRepeat).toMatchObject({ n: 1, mean: 2, sd: null });
+    expect(armLine(solo!)).toBe('solo: 6/10 passed (per repeat 4, 2; mean 2.0 of 5; 1 errored)');
   });
 });
