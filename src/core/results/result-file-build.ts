@@ -37,7 +37,7 @@ export function sortUnits(config: Pick<StudyConfig, 'arms' | 'problemIds'>, unit
 
 /**
  * The units a store holds: one per finished record, plus one `unfinished` unit for steps with no
- * finished record yet. Throws if a finished record's step count disagrees with the stored steps,
+ * finished record yet (or with an errored record older than its steps: a retry cut short). Throws if a finished record's step count disagrees with the stored steps,
  * which would be a bug in the runner or the store, not something a user can fix.
  */
 export function resultUnitsFromStore(stored: Pick<StoredStudy, 'steps' | 'finished'>): ResultUnit[] {
@@ -52,10 +52,13 @@ export function resultUnitsFromStore(stored: Pick<StoredStudy, 'steps' | 'finish
   const units: ResultUnit[] = [];
   const done = new Set<string>();
   for (const record of stored.finished) {
-    done.add(record.unitId);
     const steps = stepsByUnit.get(record.unitId) ?? [];
     const key = { armId: record.armId, repeat: record.repeat, problemId: record.problemId };
     const { result } = record;
+    // An errored unit being run again (a resume) stores new steps before it gets a new record:
+    // until then it is unfinished, with every step, not errored with a count that no longer holds.
+    if (result.status === 'errored' && steps.length > result.stepCount) continue;
+    done.add(record.unitId);
     const expected = result.status === 'finished' ? result.trajectory.stepCount : result.stepCount;
     if (expected !== steps.length) {
       throw new Error(`Unit ${record.unitId} is recorded with ${expected} steps but the store holds ${steps.length}.`);

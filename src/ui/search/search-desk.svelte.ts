@@ -63,6 +63,7 @@ export class SearchDesk {
   /** Reads the endpoint settings and the stored searches, and probes the GPU once; safe to call on every visit. */
   visit(): Promise<void> {
     this.engines.readSettings();
+    this.library.watchOthers(true);
     void this.library.refresh();
     return this.engines.probe();
   }
@@ -70,6 +71,7 @@ export class SearchDesk {
   /** Frees the Python workers unless a search still needs them. */
   leave(): void {
     if (!this.busy) void this.#sandboxes.close();
+    this.library.watchOthers(false);
   }
 
   /** `sid=` shows that search, and resumes it when a reload interrupted it. Runs once per address. */

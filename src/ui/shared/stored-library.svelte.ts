@@ -23,7 +23,11 @@ export interface StoredLibraryDeps<Stores> {
   stores: () => Promise<Stores>;
   /** Ids running in this tab: the list says so, and imports into them are refused. */
   runningHere: () => ReadonlySet<string>;
+  /** How often a watched list is read again while another tab runs one of its runs. Default 3 s. */
+  othersRefreshMs?: number;
 }
+
+const OTHERS_REFRESH_MS = 3000;
 
 /** The outcome of an import: the lines saying what was written, or why nothing was. */
 export type ImportOutcome = { lines: string[] } | { problems: Notice[] };
@@ -40,6 +44,8 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
 
   protected readonly deps: StoredLibraryDeps<Stores>;
   readonly #locks: RunLocks;
+  #watching = false;
+  #timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(deps: StoredLibraryDeps<Stores>, locks: RunLocks) {
     this.deps = deps;
@@ -51,6 +57,26 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
     if (this.elsewhere.has(listing.id)) return 'running in another tab';
     if (listing.status === 'running') return 'interrupted';
     return listing.status;
+  }
+
+  /**
+   * While the list is on show, a run going on in another tab is read again every few seconds:
+   * its counts move on, and when that tab closes (or crashes) it shows as interrupted, with its
+   * Resume button, instead of "running in another tab" until the page is reloaded.
+   */
+  watchOthers(on: boolean): void {
+    this.#watching = on;
+    this.#schedule();
+  }
+
+  #schedule(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    if (!this.#watching || this.elsewhere.size === 0) return;
+    this.#timer = setTimeout(() => {
+      this.#timer = null;
+      void this.refresh();
+    }, this.deps.othersRefreshMs ?? OTHERS_REFRESH_MS);
   }
 
   /** Reads the list again; calls during a refresh coalesce into one more. */
@@ -73,6 +99,7 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
       this.problem = noticeOf(error);
     } finally {
       this.loaded = true;
+      this.#schedule();
     }
   }
 

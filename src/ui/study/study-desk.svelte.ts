@@ -55,6 +55,7 @@ export class StudyDesk {
   /** Reads the endpoint settings and the stored studies, and probes the GPU once; safe to call on every visit. */
   visit(): Promise<void> {
     this.engines.readSettings();
+    this.library.watchOthers(true);
     void this.library.refresh();
     return this.engines.probe();
   }
@@ -101,6 +102,7 @@ export class StudyDesk {
   /** Frees the Python workers unless a study still needs them. */
   leave(): void {
     if (!this.launcher.busy) void this.#sandboxes.close();
+    this.library.watchOthers(false);
   }
 }
 

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { resultUnitsFromStore } from '../../../src/core/results/result-file-build.ts';
+import { unitSteps } from '../../../src/core/results/result-file.ts';
 import { perProblemModel, type ScriptedCall } from '../../../src/core/llm/scripted-model.ts';
 import type { Step } from '../../../src/core/pipeline/trajectory.ts';
 import type { LanguageModel, Sandbox, StoredStudy, StudyStore } from '../../../src/core/ports.ts';
@@ -241,6 +243,45 @@ describe('runStudy', () => {
     const retried = await runStudy(studyConfig(), PROBLEMS, ports(store), { ...fast, retryErrored: true });
     expect(retried.progress.erroredUnits).toBe(0);
     expect(passedPerRepeat((await store.loadStudy(studyConfig().id))!, studyConfig())).toEqual(TRUTH);
+  });
+
+  it('a crash while an errored unit is retried leaves a store that still exports, and the next session ends as if nothing broke', async () => {
+    const unit = 'refine/0/HumanEval/901';
+    // Session 1: the refiner of one unit keeps failing; it is recorded errored after its generation and first run.
+    const downModel = perProblemModel((call) =>
+      call.context?.nodeId === 'stage1.refiner' && call.context.problemId === 'HumanEval/901' && call.context.repeat === 0
+        ? new Error('The endpoint closed the connection.')
+        : truthAnswer(call),
+    );
+    const store = new CountingStore();
+    await runStudy(studyConfig(), PROBLEMS, ports(store, downModel), { ...fast, maxAttempts: 1 });
+    const before = (await store.loadStudy(studyConfig().id))!;
+    expect(before.finished.find((f) => f.unitId === unit)?.result).toMatchObject({ status: 'errored', stepCount: 2 });
+
+    // Session 2 retries it; the tab dies right after the refiner's step is stored.
+    const crash = new AbortController();
+    const second = await runStudy(studyConfig(), PROBLEMS, ports(store), {
+      ...fast,
+      retryErrored: true,
+      signal: crash.signal,
+      onStep: () => crash.abort(),
+    });
+    expect(second.status).toBe('cancelled');
+    const cut = (await store.loadStudy(studyConfig().id))!;
+    expect(cut.steps.filter((s) => s.unitId === unit)).toHaveLength(3);
+    // Exporting now (a result file, a checkpoint of the command line) holds the unit with all its steps, as not finished.
+    const exported = resultUnitsFromStore(cut).find((u) => `${u.armId}/${u.repeat}/${u.problemId}` === unit);
+    expect(exported?.status).toBe('unfinished');
+    expect(exported && unitSteps(exported).map((s) => s.index)).toEqual([0, 1, 2]);
+
+    // Session 3 finishes it from its stored steps, to exactly what an uninterrupted run stores.
+    const third = await runStudy(studyConfig(), PROBLEMS, ports(store), { ...fast, retryErrored: true });
+    expect(third.progress.erroredUnits).toBe(0);
+    const whole = await uninterrupted();
+    const after = (await store.loadStudy(studyConfig().id))!;
+    expect(stepList(after)).toEqual(stepList(whole));
+    expect(resultUnitsFromStore(after)).toEqual(resultUnitsFromStore(whole));
+    expect(new Set(store.stepWrites).size).toBe(store.stepWrites.length);
   });
 
   it('stops with a clear error when the sandbox itself breaks', async () => {

@@ -9,9 +9,9 @@ interface Shelf {
 
 /** A list over an array, with one file format: the bytes spell an id, or "bad". */
 class ShelfLibrary extends StoredLibrary<StoredListing, Shelf> {
-  constructor(shelf: Shelf, here: string[] = [], elsewhere: string[] = []) {
+  constructor(shelf: Shelf, here: string[] = [], elsewhere: string[] = [], othersRefreshMs?: number) {
     super(
-      { stores: async () => shelf, runningHere: () => new Set(here) },
+      { stores: async () => shelf, runningHere: () => new Set(here), ...(othersRefreshMs !== undefined ? { othersRefreshMs } : {}) },
       { claim: async () => async () => undefined, heldAnywhere: async () => new Set(elsewhere) },
     );
   }
@@ -48,6 +48,26 @@ describe('a list of stored runs', () => {
     await library.refresh();
     expect(library.loaded).toBe(true);
     expect(library.listings.map((listing) => library.state(listing))).toEqual(['running here', 'running in another tab', 'interrupted', 'paused']);
+  });
+
+  it('while on show, follows a run going on in another tab, and offers it for resuming once that tab is gone', async () => {
+    const shelf = { items: [item('there', 'running')] };
+    const held = ['there'];
+    const library = new ShelfLibrary(shelf, [], held, 20);
+    library.watchOthers(true);
+    await library.refresh();
+    expect(library.state(library.listings[0]!)).toBe('running in another tab');
+    // The other tab closes (or crashes): its lock goes, the store still says running.
+    held.length = 0;
+    await expect.poll(() => library.state(library.listings[0]!), { timeout: 2000, interval: 10 }).toBe('interrupted');
+
+    // Off the page, nothing is read any more.
+    held.push('there');
+    await library.refresh();
+    library.watchOthers(false);
+    held.length = 0;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(library.state(library.listings[0]!)).toBe('running in another tab');
   });
 
   it('shows why an action failed, with its hint, and reads the list again after one that worked', async () => {
