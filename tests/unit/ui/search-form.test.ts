@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SEARCH_LIMITS } from '../../../src/core/search/search-limits.ts';
-import { FormProblems } from '../../../src/ui/shared/form-problems.ts';
+import { refusal } from './form-refusal.ts';
 import { SearchForm } from '../../../src/ui/search/search-form.svelte.ts';
 
 function endpointForm(): SearchForm {
@@ -9,17 +9,6 @@ function endpointForm(): SearchForm {
   form.endpoint = 'http://127.0.0.1:11434/v1';
   form.defaultEndpointModel = 'fake-model';
   return form;
-}
-
-/** What toDraft refuses with, one sentence per field. */
-function refusal(form: SearchForm): readonly string[] {
-  try {
-    form.toDraft();
-  } catch (error) {
-    if (error instanceof FormProblems) return error.problems;
-    throw error;
-  }
-  throw new Error('toDraft accepted the form');
 }
 
 // An emptied <input type="number"> binds null; the fields are typed number for the bindings.

@@ -10,6 +10,7 @@ import { runStudy } from '../../../src/core/study/runner.ts';
 import { summarizeArms } from '../../../src/core/study/summary.ts';
 import { linkIdentity, newStudyId } from '../../../src/ui/study/study-launcher.svelte.ts';
 import { FormProblems } from '../../../src/ui/shared/form-problems.ts';
+import { refusal } from './form-refusal.ts';
 import { parseIds } from '../../../src/ui/shared/problem-selection.ts';
 import { PAIRING_MATRIX, StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
 import { replayModels, replaySourceMismatch } from '../../../src/ui/study/replay-study.ts';
@@ -17,17 +18,6 @@ import { StudyRun } from '../../../src/ui/study/study-run.svelte.ts';
 import { PROBLEMS, TRUTH, studyConfig, truthModel, truthSandbox } from '../study/study-fixtures.ts';
 
 const ENDPOINT = 'http://127.0.0.1:11434/v1';
-
-/** What starting the form refuses with, one sentence per field. */
-function refusal(form: StudyForm): readonly string[] {
-  try {
-    form.toDraft();
-  } catch (error) {
-    if (error instanceof FormProblems) return error.problems;
-    throw error;
-  }
-  throw new Error('toDraft accepted the form');
-}
 
 function endpointForm(): StudyForm {
   const form = new StudyForm();
