@@ -12,7 +12,8 @@ export interface Range {
   max?: number;
 }
 
-const number = (n: number) => n.toLocaleString('en', { maximumFractionDigits: 6 });
+/** A number as the form messages write it: `25,000`, `0.5`. */
+export const number = (n: number): string => n.toLocaleString('en', { maximumFractionDigits: 6 });
 
 /** What is wrong with a field's value, when something is. */
 function said(value: number | null | undefined, whole: boolean): string {

@@ -14,6 +14,7 @@
  * The driver itself accepts any valid config (a file may hold a bigger search run elsewhere);
  * these limits are what the form lets a person start (checked with core/number-problems.ts).
  */
+import { number } from '../number-problems.ts';
 
 export const SEARCH_LIMITS = {
   populationSize: { min: 2, max: 1_000 },
@@ -33,7 +34,6 @@ export const SEARCH_LIMITS = {
   tokens: { min: 1, max: 1e12 },
 } as const;
 
-const number = (n: number) => n.toLocaleString('en', { maximumFractionDigits: 6 });
 
 export interface SearchSize {
   populationSize: number;
