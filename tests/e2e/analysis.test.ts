@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -8,8 +8,10 @@ import { configHash } from '../../src/core/results/config-hash.ts';
 import type { ResultFile } from '../../src/core/results/result-file.ts';
 import { buildResultFile, resultUnitsFromStore } from '../../src/core/results/result-file-build.ts';
 import { exportResultFile } from '../../src/core/results/result-file-export.ts';
+import { RELEASED_SOURCE_FILES } from '../../src/core/reproduce/released-sources.ts';
+import { axeViolations } from '../support/accessibility-checks.ts';
 import { REPO_ROOT, launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
-import { studyResultsDir } from '../support/study-results.ts';
+import { readReleasedBytes, studyResultsDir } from '../support/study-results.ts';
 import { environment, runStoredStudy } from '../unit/results/result-file-fixtures.ts';
 import { studyConfig, studyDraft } from '../unit/study/study-fixtures.ts';
 
@@ -128,6 +130,68 @@ describe('the Reproduce page on the study\'s released files', () => {
     expect(background).not.toBe('rgb(255, 255, 255)');
     await shoot(figure3, 'analysis-reproduce-figure-3-dark');
     expect(app.errors).toEqual([]);
+    await app.close();
+  });
+});
+
+describe("loading the released files without picking them", () => {
+  /** Every request the page (and its service worker) made to the study repository on GitHub. */
+  function githubRequests(context: BrowserContext): string[] {
+    const urls: string[] = [];
+    context.on('request', (r) => {
+      if (r.url().startsWith('https://raw.githubusercontent.com/')) urls.push(r.url());
+    });
+    return urls;
+  }
+
+  it("a link with load=1 opens the whole report from this site's copy, with no trip to GitHub", async () => {
+    const app = await openApp(browser, server, { hash: '#/reproduce?load=1' });
+    const asked = githubRequests(app.context);
+    await app.page.getByText('All four kinds of released file are loaded.').waitFor();
+    for (const id of REPRODUCE_SECTIONS) await app.page.locator(`[data-section="${id}"]`).locator('table, svg').first().waitFor();
+    expect(asked).toEqual([]);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it("falls back to the study repository at the pinned commit when this site has no copy", async () => {
+    const app = await openApp(browser, server, { hash: '#/reproduce' });
+    const { context, page } = app;
+    await context.route('**/released/**', (route) => route.fulfill({ status: 404, body: 'Not found' }));
+    const served: string[] = [];
+    await context.route('https://raw.githubusercontent.com/**', (route) => {
+      const url = route.request().url();
+      const match = /\/L3G\/feedback-over-form\/bb7da36f222cfcab0fa2009139a7378d551ba740\/results\/(.+)$/.exec(url);
+      if (!match) return route.fulfill({ status: 404, body: 'Not found' });
+      served.push(match[1]!);
+      return route.fulfill({ status: 200, body: readReleasedBytes(match[1]!), headers: { 'access-control-allow-origin': '*' } });
+    });
+    await page.getByRole('button', { name: 'Load the released files' }).click();
+    await page.getByText('All four kinds of released file are loaded.').waitFor();
+    expect(served.sort()).toEqual(RELEASED_SOURCE_FILES.map((f) => f.path).sort());
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(app.errors.filter((e) => !e.includes('404'))).toEqual([]);
+    await app.close();
+  });
+
+  it('says what failed where when nothing can be fetched, and picking the files still works', async () => {
+    const app = await openApp(browser, server, { hash: '#/reproduce' });
+    const { context, page } = app;
+    await context.route('**/released/**', (route) => route.fulfill({ status: 404, body: 'Not found' }));
+    await context.route('https://raw.githubusercontent.com/**', (route) => route.abort('internetdisconnected'));
+    await page.getByRole('button', { name: 'Load the released files' }).click();
+    const alert = page.getByRole('alert').filter({ hasText: 'Could not fetch' });
+    await alert.waitFor();
+    const text = (await alert.textContent()) ?? '';
+    expect(text).toContain('Could not fetch any of the released files');
+    expect(text).toMatch(/released\/: HTTP 404 Not Found \(every file\)/);
+    expect(text).toContain('raw.githubusercontent.com/L3G/feedback-over-form/');
+    expect(text).toContain('pick them above');
+    expect(await axeViolations(page, 'Reproduce, nothing could be fetched')).toEqual([]);
+    expect(await page.getByRole('button', { name: 'Load the released files' }).isEnabled()).toBe(true);
+
+    await page.getByLabel(/Released files/).setInputFiles(releasedFilePaths());
+    await page.getByText('All four kinds of released file are loaded.').waitFor();
     await app.close();
   });
 });

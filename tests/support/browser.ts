@@ -1,16 +1,19 @@
 /**
  * End-to-end support: a system Chromium driven by playwright-core (never a downloaded browser),
- * the built app served by scripts/serve.mjs with the benchmark files beside it, and a page that
+ * the built app served by scripts/serve.mjs with the benchmark files and the study's released
+ * results beside it (as a deploy that ships them has), and a page that
  * records every console error from itself and its workers.
  */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DATASET_FILES } from '../../src/core/benchmarks/datasets.ts';
 import type { BenchmarkId } from '../../src/core/benchmarks/problem.ts';
+import { RELEASED_SOURCE_FILES } from '../../src/core/reproduce/released-sources.ts';
 import { readDatasetBytes } from './datasets.ts';
+import { readReleasedBytes } from './study-results.ts';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 
@@ -66,7 +69,7 @@ export interface AppServer {
   close(): Promise<void>;
 }
 
-/** Serves dist/ (build it first: `npm run test:e2e` does) with the benchmark files in dist/datasets. */
+/** Serves dist/ (build it first: `npm run test:e2e` does) with the benchmark files in dist/datasets and the released results in dist/released. */
 export async function startAppServer(): Promise<AppServer> {
   const dist = join(REPO_ROOT, 'dist');
   if (!existsSync(join(dist, 'index.html'))) throw new Error('dist/ has no build. Run `npm run build` (npm run test:e2e builds first).');
@@ -74,6 +77,11 @@ export async function startAppServer(): Promise<AppServer> {
   mkdirSync(join(dist, 'datasets'), { recursive: true });
   for (const benchmark of Object.keys(DATASET_FILES) as BenchmarkId[]) {
     writeFileSync(join(dist, DATASET_FILES[benchmark].sameOriginPath), await readDatasetBytes(benchmark));
+  }
+  // The study's released results where a deploy ships them (`npm run datasets -- --released DIR`).
+  for (const file of RELEASED_SOURCE_FILES) {
+    mkdirSync(dirname(join(dist, 'released', file.path)), { recursive: true });
+    writeFileSync(join(dist, 'released', file.path), readReleasedBytes(file.path));
   }
 
   const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts/serve.mjs'), '--root', dist, '--port', '0'], {

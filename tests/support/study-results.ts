@@ -4,6 +4,7 @@
  * repository. They are never copied into the repository. Tests never skip when they are missing:
  * they fail with a message saying where to put them.
  */
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -37,6 +38,16 @@ export async function readStudyJson(relativePath: string): Promise<unknown> {
     throw missing(file, error);
   }
   return JSON.parse(text) as unknown;
+}
+
+/** One released file's bytes, as a server would send them: `readReleasedBytes('neat_runs/v2_champion.json')`. */
+export function readReleasedBytes(relativePath: string): Buffer {
+  const file = path.join(studyResultsDir(), relativePath);
+  try {
+    return readFileSync(file);
+  } catch (error) {
+    throw missing(file, error);
+  }
 }
 
 /** Every released file, parsed but not yet validated. */

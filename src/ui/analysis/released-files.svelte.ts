@@ -1,32 +1,44 @@
 /**
- * The study's released files the user loaded on the Reproduce page. Kept in memory only, for as
- * long as the tab is open (navigating away and back keeps them; nothing is stored on disk), and
- * the report recomputes from them.
+ * The study's released files the user loaded on the Reproduce page, picked by hand or fetched
+ * from the study's repository. Kept in this tab's memory for as long as it is open (navigating
+ * away and back keeps them), and the report recomputes from them. Fetched files, verified against
+ * their pinned hashes, are also kept in the benchmarks' cache so a later visit works offline.
  */
 import { loadReleasedFiles, type ReleasedFileText } from '../../core/analysis/released-files.ts';
 import { reproduceReport } from '../../core/analysis/reproduce-report.ts';
+import { fetchBytesWithFetch, type SourceFailure } from '../../core/benchmarks/datasets.ts';
+import { ReleasedFilesUnavailableError, fetchReleasedFiles } from '../../core/reproduce/released-sources.ts';
+import { appDatasetCache } from '../datasets/dataset-cache-connection.ts';
 
 /** Seed of the bootstrap CIs, so the page shows the same intervals every time. */
 export const REPRODUCE_SEED = 2604_21950;
 export const REPRODUCE_REPLICATES = 10_000;
 
+export interface FetchProgress {
+  done: number;
+  total: number;
+  fileName: string;
+}
+
 export class ReleasedFilesState {
   texts = $state.raw<ReleasedFileText[]>([]);
   reading = $state(false);
   readError = $state<string | null>(null);
+  /** While fetching from the repository: how far it got. */
+  fetching = $state<FetchProgress | null>(null);
+  /** Why the last fetch could not get every file (each source tried, with its reason). */
+  fetchError = $state<{ message: string; failures: SourceFailure[] } | null>(null);
   loaded = $derived(loadReleasedFiles(this.texts));
   sections = $derived(
     this.texts.length === 0 ? [] : reproduceReport(this.loaded, { seed: REPRODUCE_SEED, replicates: REPRODUCE_REPLICATES }),
   );
 
-  /** Adds files; one with the same name as a loaded file replaces it. */
+  /** Adds files the user picked; one with the same name as a loaded file replaces it. */
   async add(files: readonly File[]): Promise<void> {
     this.reading = true;
     this.readError = null;
     try {
-      const read = await Promise.all(files.map(async (f) => ({ fileName: f.name, text: await f.text() })));
-      const names = new Set(read.map((r) => r.fileName));
-      this.texts = [...this.texts.filter((t) => !names.has(t.fileName)), ...read];
+      this.#merge(await Promise.all(files.map(async (f) => ({ fileName: f.name, text: await f.text() }))));
     } catch (error) {
       this.readError = `A file could not be read: ${error instanceof Error ? error.message : String(error)}`;
     } finally {
@@ -34,9 +46,41 @@ export class ReleasedFilesState {
     }
   }
 
+  /** Fetches the released files (this site's copy, else the study's repository); keeps whatever arrived. */
+  async fetchFromRepository(baseUrl: string = import.meta.env.BASE_URL): Promise<void> {
+    if (this.fetching) return;
+    this.fetchError = null;
+    this.fetching = { done: 0, total: 0, fileName: '' };
+    try {
+      const { files } = await fetchReleasedFiles({
+        fetchBytes: fetchBytesWithFetch,
+        baseUrl,
+        cache: (await appDatasetCache()) ?? undefined,
+        onProgress: (progress) => (this.fetching = progress),
+      });
+      this.#merge(files);
+    } catch (error) {
+      if (error instanceof ReleasedFilesUnavailableError) {
+        this.#merge(error.files);
+        this.fetchError = { message: error.message.split('\n')[0] ?? error.message, failures: error.failures };
+      } else {
+        this.fetchError = { message: error instanceof Error ? error.message : String(error), failures: [] };
+      }
+    } finally {
+      this.fetching = null;
+    }
+  }
+
   clear(): void {
     this.texts = [];
     this.readError = null;
+    this.fetchError = null;
+  }
+
+  #merge(read: readonly ReleasedFileText[]): void {
+    if (read.length === 0) return;
+    const names = new Set(read.map((r) => r.fileName));
+    this.texts = [...this.texts.filter((t) => !names.has(t.fileName)), ...read];
   }
 }
 

@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { DATASET_FILES } from '../../../src/core/benchmarks/datasets.ts';
+import { RELEASED_SOURCE_FILES } from '../../../src/core/reproduce/released-sources.ts';
 import { datasetsDir, readDatasetBytes } from '../../support/datasets.ts';
+import { studyResultsDir } from '../../support/study-results.ts';
 
 const script = fileURLToPath(new URL('../../../scripts/copy-datasets.mjs', import.meta.url));
 const FILE_NAMES = Object.values(DATASET_FILES).map((file) => file.fileName);
@@ -56,5 +58,31 @@ describe('npm run datasets -- --from DIR', () => {
     const result = await copyDatasets();
     expect(result.code).not.toBe(0);
     expect(result.output).toContain('--from DIR');
+  });
+});
+
+describe('npm run datasets -- --released DIR', () => {
+  it("copies the study's released files, checked against the pins the Reproduce page fetches with", async () => {
+    const to = mkdtempSync(join(tmpdir(), 'released-to-'));
+    const result = await copyDatasets('--released', studyResultsDir(), '--released-to', to);
+    expect(result.code, result.output).toBe(0);
+    for (const file of RELEASED_SOURCE_FILES) {
+      expect(readFileSync(join(to, file.path)).equals(readFileSync(join(studyResultsDir(), file.path))), file.path).toBe(true);
+    }
+  });
+
+  it('refuses an edited file and copies nothing, benchmarks included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'released-tampered-'));
+    for (const file of RELEASED_SOURCE_FILES) {
+      const target = join(dir, file.path);
+      mkdirSync(dirname(target), { recursive: true });
+      writeFileSync(target, readFileSync(join(studyResultsDir(), file.path)));
+    }
+    writeFileSync(join(dir, 'main_results.json'), '{}');
+    const out = join(dir, 'out');
+    const result = await copyDatasets('--from', datasetsDir(), '--to', join(out, 'datasets'), '--released', dir, '--released-to', join(out, 'released'));
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain('main_results.json is not the pinned file');
+    expect(existsSync(out)).toBe(false);
   });
 });
