@@ -85,17 +85,21 @@ async function decodeVerified(
 }
 
 function hashMismatchMessage(file: DatasetFile, bytes: Uint8Array, got: string, origin: string): string {
-  const head = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart().toLowerCase();
-  const looksLikeHtml = head.startsWith('<!doctype') || head.startsWith('<html');
   // Both files sit side by side in a downloads folder: picking the other one is an easy slip.
   const other = Object.values(DATASET_FILES).find((f) => f.benchmark !== file.benchmark && (got === f.sha256 || got === f.decompressedSha256));
   return (
     `${file.fileName} from ${origin} is not the published ${BENCHMARK_NAMES[file.benchmark]} file: ` +
     `its SHA-256 is ${got}, expected ${file.sha256}.` +
     (other ? ` It is the ${BENCHMARK_NAMES[other.benchmark]} file (${other.fileName}).` : '') +
-    (looksLikeHtml ? ' The server answered with an HTML page, so the file is probably missing there.' : '') +
+    (looksLikeHtml(bytes) ? ' The server answered with an HTML page, so the file is probably missing there.' : '') +
     ` Download the original from ${file.upstreamUrl} and use that.`
   );
+}
+
+/** Whether a download is an HTML page: a static host's answer for a path it does not have. */
+export function looksLikeHtml(bytes: Uint8Array): boolean {
+  const head = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart().toLowerCase();
+  return head.startsWith('<!doctype') || head.startsWith('<html');
 }
 
 /** Fetches one URL's bytes; rejects on network errors and non-2xx answers. Injected so tests and Node can supply their own. */

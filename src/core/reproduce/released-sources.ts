@@ -6,7 +6,7 @@
  * mirror or a later commit cannot change the numbers the page calls "the released results".
  * Files a user picks by hand are not pinned: anyone may load an edited file to see what changes.
  */
-import { sha256Hex, type DatasetCache, type FetchBytes, type SourceFailure } from '../benchmarks/datasets.ts';
+import { looksLikeHtml, sha256Hex, type DatasetCache, type FetchBytes, type SourceFailure } from '../benchmarks/datasets.ts';
 import type { ReleasedFileText } from '../analysis/released-files.ts';
 
 /** The study's companion repository and the commit of its `results/` that the pins below describe. */
@@ -152,9 +152,8 @@ export function groupFailures(failures: readonly SourceFailure[]): GroupedFailur
 }
 
 function mismatch(entry: ReleasedSourceFile, bytes: Uint8Array, got: string): string {
-  const head = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart().toLowerCase();
   // Static hosts often answer a missing path with their index page: say that, not two hashes.
-  if (head.startsWith('<!doctype') || head.startsWith('<html')) {
+  if (looksLikeHtml(bytes)) {
     return 'the server answered with an HTML page, so the file is probably missing there';
   }
   return `not the released ${entry.path}: its SHA-256 is ${got}, expected ${entry.sha256}`;
