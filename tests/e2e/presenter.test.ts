@@ -218,6 +218,24 @@ describe('the presenter in Chromium', () => {
     });
   }
 
+  it("follows the system's switch between light and dark until the presenter's own toggle is used", async () => {
+    const app = await openApp(browser, server, { hash: '#/presenter' });
+    const { page } = app;
+    const presenter = page.locator('.presenter');
+    await page.getByRole('button', { name: 'Start' }).waitFor();
+    expect(await presenter.getAttribute('data-scheme')).toBe('light');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await expect.poll(() => presenter.getAttribute('data-scheme')).toBe('dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await expect.poll(() => presenter.getAttribute('data-scheme')).toBe('light');
+    // Once chosen here, the presenter's own scheme holds whatever the system does.
+    await page.getByRole('button', { name: 'Switch to dark' }).click();
+    await page.emulateMedia({ colorScheme: 'light' });
+    expect(await presenter.getAttribute('data-scheme')).toBe('dark');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('plays the AssertionError demo in time, in dark, pausing on space and resuming', { timeout: 180_000 }, async () => {
     const app = await openApp(browser, server, { hash: '#/presenter?demo=assertion-error&speed=4&autostart=1', colorScheme: 'dark' });
     const { page } = app;
