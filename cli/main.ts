@@ -22,11 +22,15 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   // Loaded on demand so `--help` does not pay for the sandbox's imports.
   score: async () => (await import('./score/score-command.ts')).scoreCommand,
   run: async () => (await import('./run/run-command.ts')).runCommand,
+  report: async () => (await import('./report/report-command.ts')).reportCommand,
+  merge: async () => (await import('./merge/merge-command.ts')).mergeCommand,
 };
 
 const SUMMARIES: Record<string, string> = {
   score: 'score a samples file (JSONL of task_id + completion) against HumanEval or MBPP',
   run: 'run a study (arms × repeats × problems) against an OpenAI-compatible endpoint',
+  report: 'print the Results page\'s analysis of result files (Markdown, CSV or JSON)',
+  merge: 'merge the shards of one study into one result file',
 };
 
 export function mainUsage(): string {

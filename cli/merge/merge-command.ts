@@ -1,0 +1,73 @@
+/**
+ * `feedback-lab merge FILE... --out FILE`: shards of one study into one result file, by the
+ * results module's own merge (the rules the Results page merges shards by), validated on the
+ * way in by the app's importer and written whole, then renamed, so a crash never leaves half a
+ * file where a shard was.
+ */
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { exportResultFile } from '../../src/core/results/result-file-export.ts';
+import { mergeResultFiles, type MergeDuplicate } from '../../src/core/results/result-file-merge.ts';
+import { UserError } from '../../src/core/user-error.ts';
+import type { Command, CommandIo } from '../main.ts';
+import { readResultFiles } from '../result-files.ts';
+import { appVersion } from '../run/node-environment.ts';
+import { EXIT, InputError } from '../usage-error.ts';
+import { MERGE_USAGE, parseMergeOptions } from './merge-options.ts';
+
+/** Duplicated units listed one by one on stderr; past this they are only counted. */
+const MAX_LISTED_DUPLICATES = 10;
+
+export const mergeCommand: Command = {
+  usage: MERGE_USAGE,
+  async run(argv: readonly string[], io: CommandIo): Promise<number> {
+    const options = parseMergeOptions(argv);
+    if (options === null) {
+      io.stdout.write(`${MERGE_USAGE}\n`);
+      return EXIT.ok;
+    }
+    const { files, repeated } = await readResultFiles(options.files, io.cwd);
+    if (files.length < 2) throw new InputError(`${options.files.join(' and ')} are the same file: there is nothing to merge.`);
+    for (const argument of repeated) io.stderr.write(`${argument} was named before: read once.\n`);
+
+    const names = files.map((f) => f.fileName);
+    let merged;
+    try {
+      merged = mergeResultFiles(
+        files.map((f) => f.doc),
+        { names, appVersion: appVersion() },
+      );
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      throw new InputError(`${error.message} Only shards of one study merge; "feedback-lab report ${names.join(' ')}" shows different studies side by side.`);
+    }
+    const { doc, report } = merged;
+
+    const path = resolve(io.cwd, options.out);
+    const temporary = `${path}.${process.pid}.partial`;
+    try {
+      await writeFile(temporary, await exportResultFile(doc, { gzip: path.endsWith('.gz') }));
+      await rename(temporary, path);
+    } catch (error) {
+      await rm(temporary, { force: true });
+      throw new InputError(`Cannot write ${options.out}: ${(error as Error).message}`);
+    }
+
+    for (const duplicate of report.duplicates.slice(0, MAX_LISTED_DUPLICATES)) io.stderr.write(`${duplicateLine(duplicate, names)}\n`);
+    if (report.duplicates.length > MAX_LISTED_DUPLICATES) io.stderr.write(`…and ${report.duplicates.length - MAX_LISTED_DUPLICATES} more units in more than one file.\n`);
+    io.stderr.write(`Wrote ${path}.\n`);
+    io.stdout.write(`${report.summary}\n`);
+    return EXIT.ok;
+  },
+};
+
+const REASON: Record<MergeDuplicate['reason'], string> = {
+  finished: 'the finished copy',
+  'more-steps': 'the copy with more steps',
+  'first-file': 'the same status and steps in each, so the first file\'s',
+};
+
+function duplicateLine(d: MergeDuplicate, names: readonly string[]): string {
+  const dropped = d.droppedFrom.map((i) => names[i]).join(', ');
+  return `${d.armId}, repeat ${d.repeat + 1}, ${d.problemId}: kept ${names[d.keptFrom]} (${REASON[d.reason]}), dropped ${dropped}.`;
+}

@@ -1,0 +1,61 @@
+/**
+ * `feedback-lab merge`: what the command line may say, and its meaning as plain options.
+ */
+import { parseArgs } from 'node:util';
+import { UsageError } from '../usage-error.ts';
+
+export interface MergeOptions {
+  files: string[];
+  /** The merged result file; gzip when it ends in .gz. */
+  out: string;
+}
+
+export const MERGE_USAGE = `Usage: feedback-lab merge FILE FILE... --out FILE
+
+Merges the shards of one study into one result file: files of a study that was run in parts
+(exported from one browser and resumed on another, or continued with "feedback-lab run
+--resume" into another file). Every file must hold the same study (the same study id and the
+same config); a unit found in several files is kept once: the finished copy over an
+unfinished or errored one, then the copy with more steps, then the earlier file's. Every
+file's environment (browser, GPU, Node) is kept.
+
+Prints the merge's summary on stdout, and on stderr each unit found in more than one file
+with the copy kept. Files of different studies are refused, naming the first setting that
+differs; "feedback-lab report" shows different studies side by side instead.
+
+Options:
+      --out FILE        the merged result file to write (required), gzip when it ends in
+                        .gz; it may be one of the inputs (written whole, then renamed)
+  -h, --help            show this help
+
+Exit codes: 0 merged, 1 bad input (a file missing or not a result file, files of different
+studies, the output cannot be written), 2 bad command line.`;
+
+/** Parsed options, or null when help was asked for. Throws UsageError for anything else wrong. */
+export function parseMergeOptions(argv: readonly string[]): MergeOptions | null {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        out: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    // node:util words these well ("Unknown option '--x'"); keep the sentence, drop the code.
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return null;
+  if (positionals.length < 2) {
+    throw new UsageError(
+      positionals.length === 0 ? 'Name the result files to merge (two or more shards of one study).' : 'Name two or more result files to merge: one file has nothing to merge with.',
+    );
+  }
+  const out = values.out?.trim();
+  if (out === undefined || out === '') throw new UsageError('Name the merged file to write with --out FILE (.json, or .json.gz for gzip).');
+  return { files: positionals, out };
+}

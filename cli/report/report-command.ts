@@ -1,0 +1,91 @@
+/**
+ * `feedback-lab report FILE...`: the Results page's analysis of result files, on a server with no
+ * browser. Files are read by the app's importer and grouped, merged and laid side by side by the
+ * page's own core function; the report is the core's `resultsReport`, so every number is the
+ * page's. This module only reads files, checks the command line against them and writes text.
+ */
+import { writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { studiesFromResultFiles, type LoadedStudies } from '../../src/core/analysis/result-file-study.ts';
+import { resultsReport } from '../../src/core/analysis/results-report.ts';
+import { UserError } from '../../src/core/user-error.ts';
+import type { Command, CommandIo } from '../main.ts';
+import { readResultFiles } from '../result-files.ts';
+import { EXIT, InputError, UsageError } from '../usage-error.ts';
+import { parseReportOptions, REPORT_USAGE, type ReportOptions } from './report-options.ts';
+import { reportJson, reportMarkdown, writeReportCsv } from './report-output.ts';
+
+export const reportCommand: Command = {
+  usage: REPORT_USAGE,
+  async run(argv: readonly string[], io: CommandIo): Promise<number> {
+    const options = parseReportOptions(argv);
+    if (options === null) {
+      io.stdout.write(`${REPORT_USAGE}\n`);
+      return EXIT.ok;
+    }
+    const { files, repeated } = await readResultFiles(options.files, io.cwd);
+    for (const argument of repeated) io.stderr.write(`${argument} was named before: read once.\n`);
+
+    const loaded = loadStudies(files);
+    for (const note of loaded.notes) io.stderr.write(`${note}\n`);
+    const studies = new Set(files.map((f) => f.doc.config.id + f.doc.configHash)).size;
+    if (studies > 1) io.stderr.write(`${studies} different studies: reported side by side, each arm labelled with its study's name.\n`);
+    checkPairs(options, loaded);
+
+    const report = resultsReport(loaded, { labelling: options.labelling, pairs: options.pairs, seed: options.seed, replicates: options.replicates });
+    if (!report.hasVerdicts) {
+      throw new InputError(
+        `No unit in ${files.length === 1 ? 'this file' : 'these files'} has a verdict yet (the study was stopped before any problem finished), ` +
+          'so there is nothing to analyse. Continue it with: feedback-lab run --resume FILE.',
+      );
+    }
+
+    if (options.format === 'csv') {
+      const listing = await writeOrFail(options.out!, () => writeReportCsv(report, options.out!, io.cwd));
+      io.stdout.write(listing);
+      return EXIT.ok;
+    }
+    const text =
+      options.format === 'json'
+        ? reportJson(report, files, { labelling: options.labelling, seed: options.seed, replicates: options.replicates })
+        : reportMarkdown(report, files);
+    if (options.out === null) io.stdout.write(text);
+    else {
+      const path = resolve(io.cwd, options.out);
+      await writeOrFail(options.out, () => writeFile(path, text));
+      io.stderr.write(`Wrote ${path}.\n`);
+    }
+    return EXIT.ok;
+  },
+};
+
+function loadStudies(files: Parameters<typeof studiesFromResultFiles>[0]): LoadedStudies {
+  try {
+    return studiesFromResultFiles(files);
+  } catch (error) {
+    // The page shows this message in place of the report; here it ends the command the same way.
+    if (error instanceof UserError) throw new InputError(`${error.message}${error.hint ? ` ${error.hint}` : ''}`);
+    if (error instanceof Error) throw new InputError(`These files cannot be analysed together: ${error.message}`);
+    throw error;
+  }
+}
+
+/** A --pair naming an arm the files do not have is a command-line mistake: list the arms there are. */
+function checkPairs(options: ReportOptions, loaded: LoadedStudies): void {
+  if (options.pairs === null) return;
+  const ids = new Set(loaded.study.arms.map((a) => a.id));
+  for (const pair of options.pairs) {
+    const unknown = [pair.baselineId, pair.treatmentId].find((id) => !ids.has(id));
+    if (unknown === undefined) continue;
+    const arms = loaded.study.arms.map((a) => `${a.id} (${a.label})`).join(', ');
+    throw new UsageError(`--pair ${pair.baselineId},${pair.treatmentId}: there is no arm "${unknown}". The arms are: ${arms}.`);
+  }
+}
+
+async function writeOrFail<T>(target: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    throw new InputError(`Cannot write ${target}: ${(error as Error).message}`);
+  }
+}

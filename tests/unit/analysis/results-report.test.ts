@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { armPassRates, armSummaryTable, passRateTable } from '../../../src/core/analysis/arm-tables.ts';
+import { comparePairs, defaultPairs, pairTable } from '../../../src/core/analysis/pair-tables.ts';
+import { studiesFromResultFiles } from '../../../src/core/analysis/result-file-study.ts';
+import { RESULTS_REPLICATES, RESULTS_SEED, reportTables, resultsReport } from '../../../src/core/analysis/results-report.ts';
+import * as page from '../../../src/ui/analysis/results-view.svelte.ts';
+import { studyResultFile } from '../results/result-file-fixtures.ts';
+
+describe('the Results report as data', () => {
+  it("bootstraps with the Results page's own seed and resample count, so a printed CI is the one on screen", () => {
+    expect(RESULTS_SEED).toBe(page.RESULTS_SEED);
+    expect(RESULTS_REPLICATES).toBe(page.RESULTS_REPLICATES);
+  });
+
+  it('holds the tables the page builds, in the page order', async () => {
+    const loaded = studiesFromResultFiles([{ fileName: 'study.json', doc: await studyResultFile() }]);
+    const report = resultsReport(loaded);
+    expect(report.sections.map((s) => s.id)).toEqual(['summary', 'pairs', 'consistency', 'errors', 'iterations', 'single-vs-mean']);
+    const stats = { seed: page.RESULTS_SEED, replicates: page.RESULTS_REPLICATES };
+    const { study } = loaded;
+    expect(report.sections[0]!.tables).toEqual([armSummaryTable(study), passRateTable(armPassRates(study, stats.seed, stats.replicates))]);
+    expect(report.sections[1]!.tables).toEqual([pairTable(comparePairs(study, defaultPairs(study), stats), stats)]);
+    // No forced-iteration arm: the page says why instead of a table.
+    expect(report.sections[4]!.messages).toEqual([
+      'No arm ran with forced iterations, so regressions and break rates cannot be measured (early stopping hides them).',
+    ]);
+    // The transition matrices, drawn as heat maps on the page, are tables here: one per refining iteration.
+    expect(reportTables(report).filter((t) => t.id.startsWith('transitions-'))).toHaveLength(3);
+  });
+
+  it('says there is nothing to analyse when no unit has a verdict', async () => {
+    const loaded = studiesFromResultFiles([{ fileName: 'empty.json', doc: await studyResultFile({ only: () => false }) }]);
+    const report = resultsReport(loaded);
+    expect(report.hasVerdicts).toBe(false);
+    expect(report.sections).toEqual([]);
+  });
+});
