@@ -3,7 +3,7 @@ import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { llamaSelfRefine } from '../../src/core/pipeline/presets.ts';
+import { llamaSelfRefine, llamaSolo } from '../../src/core/pipeline/presets.ts';
 import { configHash } from '../../src/core/results/config-hash.ts';
 import type { ResultFile } from '../../src/core/results/result-file.ts';
 import { buildResultFile, resultUnitsFromStore } from '../../src/core/results/result-file-build.ts';
@@ -12,6 +12,7 @@ import { RELEASED_SOURCE_FILES } from '../../src/core/reproduce/released-sources
 import { axeViolations } from '../support/accessibility-checks.ts';
 import { REPO_ROOT, launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
 import { readReleasedBytes, studyResultsDir } from '../support/study-results.ts';
+import { resultFile as paperArmsFile } from '../unit/analysis/paper-fixtures.ts';
 import { environment, runStoredStudy } from '../unit/results/result-file-fixtures.ts';
 import { studyConfig, studyDraft } from '../unit/study/study-fixtures.ts';
 
@@ -418,6 +419,29 @@ describe('the Results page on a result file', () => {
     expect(await across.locator('td').allTextContents()).toEqual(['–', '–', '–', '–', '–', '–', '–', '0']);
     await pairs.getByText(/no problem judged in common/).waitFor();
     await shoot(pairs, 'analysis-results-mbpp-beside-humaneval');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it("puts runs of the paper's arms over the whole benchmark beside its printed Table 1", async () => {
+    const doc = await paperArmsFile(
+      [
+        { id: 'solo', label: 'llama solo', pipeline: llamaSolo, forcedIterations: false },
+        { id: 'refine', label: 'llama self-refine', pipeline: llamaSelfRefine, forcedIterations: false },
+      ],
+      { solo: [80, 78, 75], refine: [90, 95, 93] },
+    );
+    const app = await openApp(browser, server, { hash: '#/results' });
+    const { page } = app;
+    await page.getByLabel(/Result files/).setInputFiles({ name: 'paper-arms.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(doc)) });
+    const section = page.locator('[data-section="paper"]');
+    await section.getByRole('heading', { name: 'Beside the paper' }).waitFor();
+    const solo = section.getByRole('row').filter({ hasText: 'llama3.2:3B solo' });
+    expect((await solo.locator('td').allTextContents()).slice(0, 5)).toEqual(['llama3.2:3B solo', '3', '77.7 ± 2.5', '76.6 ± 3.7', '1.1']);
+    expect(await solo.textContent()).toContain('ran in WebLLM as Llama-3.2-3B-Instruct-q4f16_1-MLC');
+    await section.getByText(/Welch's t-test/).waitFor();
+    await shoot(section, 'analysis-results-beside-the-paper');
+    expect(await axeViolations(page, 'Results, beside the paper')).toEqual([]);
     expect(app.errors).toEqual([]);
     await app.close();
   });

@@ -5,6 +5,7 @@
  */
 import { mergeResultFiles } from '../results/result-file-merge.ts';
 import type { ResultFile } from '../results/result-file.ts';
+import type { StudyArm, StudyConfig } from '../study/config.ts';
 import { groupTrajectories, type AnalysisArm, type AnalysisStudy } from './study-runs.ts';
 
 export interface NamedResultFile {
@@ -12,10 +13,18 @@ export interface NamedResultFile {
   doc: ResultFile;
 }
 
+/** Where an analysis arm came from: its study's config and the arm as that config holds it. */
+export interface ArmOrigin {
+  config: StudyConfig;
+  arm: StudyArm;
+}
+
 export interface LoadedStudies {
   study: AnalysisStudy;
   /** One sentence per merge of shards, for the page to show. */
   notes: string[];
+  /** By analysis arm id (which is prefixed when studies stand side by side). */
+  origins: ReadonlyMap<string, ArmOrigin>;
 }
 
 function fromDoc(doc: ResultFile): AnalysisStudy {
@@ -45,7 +54,10 @@ export function studiesFromResultFiles(files: readonly NamedResultFile[]): Loade
     notes.push(`${fileNames}: ${report.summary}`);
     return { study: fromDoc(doc), fileNames };
   });
-  if (studies.length === 1) return { study: studies[0]!.study, notes };
+  const configs = [...groups.values()].map((group) => group[0]!.doc.config);
+  const originsFor = (prefix: (i: number) => string) =>
+    new Map(configs.flatMap((config, i) => config.arms.map((arm) => [`${prefix(i)}${arm.id}`, { config, arm }] as const)));
+  if (studies.length === 1) return { study: studies[0]!.study, notes, origins: originsFor(() => '') };
 
   // Two runs of one study design (a study run twice, or shared by two people) carry the same
   // name: the file names tell their arms apart, since tables, figures and pickers show labels only.
@@ -60,7 +72,11 @@ export function studiesFromResultFiles(files: readonly NamedResultFile[]): Loade
   const arms: AnalysisArm[] = studies.flatMap((entry, i) =>
     entry.study.arms.map((arm) => ({ ...arm, id: `${i + 1}:${arm.id}`, label: `${arm.label} (${origin(entry)})` })),
   );
-  return { study: { name: studies.map((s) => s.study.name).join(' + '), problemIds, arms }, notes };
+  return {
+    study: { name: studies.map((s) => s.study.name).join(' + '), problemIds, arms },
+    notes,
+    origins: originsFor((i) => `${i + 1}:`),
+  };
 }
 
 /**

@@ -1,0 +1,205 @@
+/**
+ * "Did my runs reproduce the paper?": every arm of the open studies that is one of the study's
+ * six Table 1 arms, over a whole benchmark, beside the number the paper printed for it.
+ *
+ * An arm is recognised by what decides its results, not by its name: the pipeline's shape (kind,
+ * which model at each node, stages, iterations, analyzers, early stopping) equal to one of the
+ * presets that transcribe the paper's arms. Prompt texts are not compared (the app's role
+ * prompts are its own words; anyone may load the study's), and forced-iteration arms are not
+ * Table 1 arms. Everything else that differs from the paper's set-up — harness, time limits,
+ * temperatures, token caps, context, the engine and quantization of each model — is listed
+ * beside the numbers, computed from the config, so a gap can be read against its likely causes.
+ */
+import { BENCHMARK_NAMES } from '../benchmarks/task-id.ts';
+import type { LlmNode, Pipeline, RefinePipeline } from '../pipeline/genome.ts';
+import { coderSelfRefine, coderSolo, llamaSelfRefine, llamaSolo, neatV3Champion, qwenToLlama } from '../pipeline/presets.ts';
+import {
+  BENCHMARK_PROBLEMS,
+  PAPER_ARM_LABEL,
+  PRINTED_TABLE1,
+  type PaperArm,
+  type PrintedArmResult,
+} from '../reproduce/paper-printed.ts';
+import { separation } from '../stats/sigma.ts';
+import { welchTest } from '../stats/welch.ts';
+import { STUDY_DEFAULT_LIMITS, STUDY_DEFAULT_SAMPLING, type StudyConfig } from '../study/config.ts';
+import { armSummaries } from './arm-tables.ts';
+import { formatP } from './pair-tables.ts';
+import type { LoadedStudies } from './result-file-study.ts';
+import { meanSdText, numberCell, textCell, type Cell, type Table } from './table.ts';
+
+/** The presets that transcribe the paper's Table 1 arms. */
+const PAPER_PIPELINES: readonly { arm: PaperArm; pipeline: RefinePipeline }[] = [
+  { arm: 'llama-solo', pipeline: llamaSolo },
+  { arm: 'llama-self-refine', pipeline: llamaSelfRefine },
+  { arm: 'qwen-llama', pipeline: qwenToLlama },
+  { arm: 'neat-v3', pipeline: neatV3Champion },
+  { arm: 'coder-solo', pipeline: coderSolo },
+  { arm: 'coder-self-refine', pipeline: coderSelfRefine },
+];
+
+/** The paper ran every model through Ollama at this quantization. */
+const PAPER_QUANTIZATION = 'Q4_K_M';
+const PAPER_RUNS = 5;
+
+/** What decides an arm's results besides prompts and sampling: equal shapes are the same arm. */
+function shape(pipeline: Pipeline): string | null {
+  if (pipeline.kind !== 'refine') return null;
+  return JSON.stringify([
+    pipeline.generator.model,
+    pipeline.stages.map((s) => [s.maxIterations, s.analyzer?.model ?? null, s.refiner.model]),
+    pipeline.earlyStopping,
+  ]);
+}
+
+/** The paper arm a pipeline is, if any. */
+export function paperArmOf(pipeline: Pipeline): { arm: PaperArm; pipeline: RefinePipeline } | null {
+  const own = shape(pipeline);
+  return own === null ? null : (PAPER_PIPELINES.find((p) => shape(p.pipeline) === own) ?? null);
+}
+
+/** Each node of the pipeline with its role, in order, to compare sampling node by node. */
+function nodes(pipeline: RefinePipeline): { role: string; node: LlmNode }[] {
+  return [
+    { role: 'generator', node: pipeline.generator },
+    ...pipeline.stages.flatMap((s, i) => {
+      const at = pipeline.stages.length > 1 ? ` ${i + 1}` : '';
+      return [...(s.analyzer ? [{ role: `analyzer${at}`, node: s.analyzer }] : []), { role: `refiner${at}`, node: s.refiner }];
+    }),
+  ];
+}
+
+/** Sentences naming every way this arm's set-up differs from the paper's. */
+export function setupDifferences(config: StudyConfig, pipeline: RefinePipeline, paper: RefinePipeline): string[] {
+  const out: string[] = [];
+  if (config.mode !== 'study') {
+    out.push('standard harness (the prompt goes before the code); the paper ran the code alone, which fails more HumanEval problems');
+  }
+  const seconds = (ms: number) => `${ms / 1000} s`;
+  if (config.limits.timeoutMs !== STUDY_DEFAULT_LIMITS.timeoutMs) {
+    out.push(`time limit ${seconds(config.limits.timeoutMs)} (paper ${seconds(STUDY_DEFAULT_LIMITS.timeoutMs)})`);
+  }
+  if (config.limits.problemTimeCapMs !== STUDY_DEFAULT_LIMITS.problemTimeCapMs) {
+    out.push(`cap per problem ${seconds(config.limits.problemTimeCapMs)} (paper ${seconds(STUDY_DEFAULT_LIMITS.problemTimeCapMs)})`);
+  }
+  if (config.sampling.contextWindowTokens !== STUDY_DEFAULT_SAMPLING.contextWindowTokens) {
+    out.push(`context ${config.sampling.contextWindowTokens} tokens (paper ${STUDY_DEFAULT_SAMPLING.contextWindowTokens})`);
+  }
+  const theirs = nodes(paper);
+  for (const [i, { role, node }] of nodes(pipeline).entries()) {
+    const ref = theirs[i]?.node;
+    if (!ref) continue;
+    if (node.temperature !== ref.temperature) out.push(`${role} T = ${node.temperature} (paper ${ref.temperature})`);
+    if (node.maxTokens !== ref.maxTokens) out.push(`${role} max ${node.maxTokens} tokens (paper ${ref.maxTokens})`);
+  }
+  const keys = [...new Set(theirs.map((n) => n.node.model))];
+  for (const key of keys) {
+    const binding = config.models[key];
+    if (!binding) continue;
+    if (binding.engine === 'webllm') {
+      const quant = binding.quantization ?? /q\d+f\d+(?:_\d+)?/.exec(binding.id)?.[0] ?? 'unknown quantization';
+      out.push(`${key} ran in WebLLM as ${binding.id} (${quant}; paper: Ollama ${PAPER_QUANTIZATION})`);
+    } else if (binding.engine === 'openai' && binding.quantization && binding.quantization.toUpperCase() !== PAPER_QUANTIZATION) {
+      out.push(`${key} at ${binding.quantization} (paper ${PAPER_QUANTIZATION})`);
+    } else if (binding.engine === 'replay') {
+      out.push(`${key} replayed from a result file`);
+    }
+  }
+  return out;
+}
+
+export interface PaperComparison {
+  table: Table | null;
+  /** Arms that are the paper's but cannot be compared, each with why. */
+  notes: string[];
+}
+
+/** The "beside the paper" table of the open studies, or null with notes when no arm qualifies. */
+export function paperComparison(loaded: LoadedStudies): PaperComparison {
+  const rows: Cell[][] = [];
+  const notes: string[] = [];
+  let tests = 0;
+  for (const summary of armSummaries(loaded.study)) {
+    const origin = loaded.origins.get(summary.arm.id);
+    if (!origin || origin.arm.forcedIterations) continue;
+    const match = paperArmOf(origin.arm.pipeline);
+    if (!match || origin.arm.pipeline.kind !== 'refine') continue;
+    const { config } = origin;
+    const label = summary.arm.label;
+    const printed = PRINTED_TABLE1.find((r) => r.arm === match.arm)?.[config.benchmark] ?? null;
+    const total = BENCHMARK_PROBLEMS[config.benchmark];
+    if (printed === null) {
+      notes.push(`${label} is the paper's ${PAPER_ARM_LABEL[match.arm]}, which the paper did not run on ${BENCHMARK_NAMES[config.benchmark]}.`);
+      continue;
+    }
+    if (config.problemIds.length !== total) {
+      notes.push(
+        `${label} is the paper's ${PAPER_ARM_LABEL[match.arm]} but ran ${config.problemIds.length} of ${total} ${BENCHMARK_NAMES[config.benchmark]} ` +
+          'problems; the paper\'s numbers are over all of them, so they are not compared.',
+      );
+      continue;
+    }
+    if (summary.passCounts.length === 0) {
+      notes.push(`${label} is the paper's ${PAPER_ARM_LABEL[match.arm]} but has no complete run yet.`);
+      continue;
+    }
+    const row = comparisonRow(label, match.arm, printed, summary.passCounts, summary.mean, summary.sd);
+    if (row.tested) tests++;
+    rows.push([...row.cells, textCell(setupDifferences(config, origin.arm.pipeline, match.pipeline).join('; ') || 'none')]);
+  }
+  if (rows.length === 0) return { table: null, notes };
+  const tableNotes = [
+    `Paper: mean ± SD of its ${PAPER_RUNS} runs as printed in its Table 1 (rounded to 0.1), with every model served by Ollama at ${PAPER_QUANTIZATION}. ` +
+      'Arms are matched by pipeline shape (models, stages, iterations, analyzers, early stopping); prompt texts are not compared.',
+    'σ is the paper\'s own measure, Δ / √(SD₁² + SD₂²). p is Welch\'s t-test of your complete runs against the printed mean and SD ' +
+      `(n = ${PAPER_RUNS}); it needs two runs or more. A large p says the runs are consistent with the paper's, not that they are equal.`,
+  ];
+  if (tests > 1) tableNotes.push(`The ${tests} p-values are unadjusted; with Bonferroni, compare each with 0.05 / ${tests} = ${formatP(0.05 / tests)}.`);
+  return {
+    notes,
+    table: {
+      id: 'beside-the-paper',
+      caption: "Beside the paper: your runs of its arms against its printed Table 1",
+      columns: [
+        { label: 'Arm' },
+        { label: "Paper's arm" },
+        { label: 'Your runs', numeric: true },
+        { label: 'Yours: mean ± SD' },
+        { label: 'Paper: mean ± SD' },
+        { label: 'Δ (yours − paper)', numeric: true },
+        { label: 'σ', numeric: true },
+        { label: 'Welch p', numeric: true },
+        { label: "Set-up different from the paper's" },
+      ],
+      rows,
+      notes: tableNotes,
+    },
+  };
+}
+
+function comparisonRow(
+  label: string,
+  arm: PaperArm,
+  printed: PrintedArmResult,
+  passCounts: readonly number[],
+  mean: number,
+  sd: number | null,
+): { cells: Cell[]; tested: boolean } {
+  const paper = { mean: printed.mean.value, sd: printed.sd.value };
+  const delta = mean - paper.mean;
+  const sigma = sd === null ? null : separation(paper, { mean, sd }).sigma;
+  const test = sd === null ? null : welchTest({ mean, sd, n: passCounts.length }, { ...paper, n: PAPER_RUNS });
+  return {
+    tested: test !== null,
+    cells: [
+      textCell(label),
+      textCell(PAPER_ARM_LABEL[arm]),
+      numberCell(passCounts.length),
+      textCell(meanSdText(mean, sd)),
+      textCell(meanSdText(paper.mean, paper.sd)),
+      numberCell(delta, 1),
+      sigma === null || !Number.isFinite(sigma) ? textCell('–') : numberCell(sigma, 2, 'σ'),
+      test === null ? textCell('–') : { text: formatP(test.p), value: test.p },
+    ],
+  };
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { paperArmOf, paperComparison } from '../../../src/core/analysis/paper-comparison.ts';
+import { studiesFromResultFiles } from '../../../src/core/analysis/result-file-study.ts';
+import {
+  coderSelfRefine,
+  forcedIterationsVariant,
+  llamaSelfRefine,
+  llamaSolo,
+  neatV2Champion,
+  neatV3Champion,
+  presetById,
+  qwenToLlama,
+  textOnlyPipeline,
+} from '../../../src/core/pipeline/presets.ts';
+import type { ResultFile } from '../../../src/core/results/result-file.ts';
+import { welchTest } from '../../../src/core/stats/welch.ts';
+import type { StudyArm } from '../../../src/core/study/config.ts';
+import { studyConfig } from '../study/study-fixtures.ts';
+import { HUMANEVAL_IDS, resultFile } from './paper-fixtures.ts';
+
+const arm = (id: string, pipeline: StudyArm['pipeline'], forcedIterations = false): StudyArm => ({ id, label: id, pipeline, forcedIterations });
+
+function compare(...docs: ResultFile[]) {
+  return paperComparison(studiesFromResultFiles(docs.map((doc, i) => ({ fileName: `f${i}.json`, doc }))));
+}
+
+describe('recognising the paper arms', () => {
+  it('by pipeline shape, whatever the ids, names, prompts or temperatures', async () => {
+    expect(paperArmOf(llamaSolo)?.arm).toBe('llama-solo');
+    expect(paperArmOf(qwenToLlama)?.arm).toBe('qwen-llama');
+    expect(paperArmOf(neatV3Champion)?.arm).toBe('neat-v3');
+    const renamed = { ...llamaSelfRefine, id: 'mine', name: 'my loop', generator: { ...llamaSelfRefine.generator, prompt: { text: 'Solve it.' }, temperature: 0.7 } };
+    expect(paperArmOf(renamed)?.arm).toBe('llama-self-refine');
+  });
+
+  it('not when a model, the iterations or an analyzer differ, nor for other pipeline kinds', async () => {
+    expect(paperArmOf(neatV2Champion)).toBeNull(); // llama → llama with 2 iterations
+    expect(paperArmOf(presetById('coder-self-refine-1iter')!)).toBeNull();
+    expect(paperArmOf(textOnlyPipeline('llama3.2:3b'))).toBeNull();
+    expect(paperArmOf({ ...llamaSolo, generator: { ...llamaSolo.generator, model: 'gemma3:1b' } })).toBeNull();
+  });
+});
+
+describe('your runs beside the printed Table 1', () => {
+  it("puts each paper arm's mean ± SD beside the printed one, with Δ, σ and Welch's p", async () => {
+    const doc = await resultFile([arm('solo', llamaSolo), arm('refine', llamaSelfRefine)], {
+      solo: [80, 78, 75],
+      refine: [90, 95, 93],
+    });
+    const { table, notes } = compare(doc);
+    expect(notes).toEqual([]);
+    expect(table?.rows.map((r) => r.slice(0, 6).map((c) => c.text))).toEqual([
+      ['solo', 'llama3.2:3B solo', '3', '77.7 ± 2.5', '76.6 ± 3.7', '1.1'],
+      ['refine', 'llama → exec → llama (self-refine)', '3', '92.7 ± 2.5', '94.0 ± 2.7', '-1.3'],
+    ]);
+    const expected = welchTest({ mean: 233 / 3, sd: Math.sqrt(((80 - 233 / 3) ** 2 + (78 - 233 / 3) ** 2 + (75 - 233 / 3) ** 2) / 2), n: 3 }, { mean: 76.6, sd: 3.7, n: 5 })!;
+    expect(table?.rows[0]?.[7]?.value).toBeCloseTo(expected.p, 12);
+    // The fixtures ran llama in WebLLM at q4f16_1: said beside the numbers.
+    expect(table?.rows[0]?.[8]?.text).toBe('llama3.2:3b ran in WebLLM as Llama-3.2-3B-Instruct-q4f16_1-MLC (q4f16_1; paper: Ollama Q4_K_M)');
+    expect(table?.notes?.join(' ')).toContain('Bonferroni');
+  });
+
+  it('lists every set-up difference: harness, limits, context, temperatures, token caps', async () => {
+    const hot = { ...coderSelfRefine, stages: coderSelfRefine.stages.map((s) => ({ ...s, refiner: { ...s.refiner, temperature: 0.9, maxTokens: 1024 } })) };
+    const doc = await resultFile([arm('coder', hot)], { coder: [140, 141] }, {
+      mode: 'standard',
+      limits: { timeoutMs: 3000, problemTimeCapMs: 60_000, maxOutputChars: 1_000_000, slowTaskFloors: true },
+      sampling: { contextWindowTokens: 2048, topP: null },
+      models: { 'qwen2.5-coder:3b': { engine: 'openai', id: 'qwen2.5-coder:3b', baseUrl: 'http://localhost:11434/v1', quantization: 'Q8_0' } },
+    });
+    const differences = compare(doc).table?.rows[0]?.[8]?.text;
+    expect(differences).toBe(
+      'standard harness (the prompt goes before the code); the paper ran the code alone, which fails more HumanEval problems; ' +
+        'time limit 3 s (paper 10 s); cap per problem 60 s (paper 120 s); context 2048 tokens (paper 4096); ' +
+        'refiner T = 0.9 (paper 0.2); refiner max 1024 tokens (paper 512); qwen2.5-coder:3b at Q8_0 (paper Q4_K_M)',
+    );
+  });
+
+  it('gives no σ or p for a single run, and says why the other arms are not compared', async () => {
+    const whole = await resultFile([arm('solo', llamaSolo), arm('forced', forcedIterationsVariant(llamaSelfRefine)), arm('text', textOnlyPipeline('llama3.2:3b'))], {
+      solo: [70],
+      forced: [90],
+      text: [60],
+    });
+    const subset = await resultFile([arm('refine', llamaSelfRefine)], { refine: [10] }, { id: 'subset', name: 'first 20', problemIds: HUMANEVAL_IDS.slice(0, 20) });
+    const { table, notes } = compare(whole, subset);
+    expect(table?.rows).toHaveLength(1);
+    expect(table?.rows[0]?.slice(2, 8).map((c) => c.text)).toEqual(['1', '70.0', '76.6 ± 3.7', '-6.6', '–', '–']);
+    expect(notes).toEqual([
+      "refine (first 20) is the paper's llama → exec → llama (self-refine) but ran 20 of 164 HumanEval problems; the paper's numbers are over all of them, so they are not compared.",
+    ]);
+  });
+
+  it("says the paper did not run the NEAT champion on MBPP, and shows nothing when no arm is the paper's", async () => {
+    const mbpp = Array.from({ length: 427 }, (_, i) => `Mbpp/${i + 2}`);
+    const doc = await resultFile([arm('neat', neatV3Champion)], { neat: [300] }, { benchmark: 'mbpp', problemIds: mbpp, models: { ...studyConfig().models, 'qwen2.5:1.5b': { engine: 'openai', id: 'qwen2.5:1.5b' } } });
+    expect(compare(doc)).toEqual({ table: null, notes: ["neat is the paper's NEAT champion, which the paper did not run on MBPP."] });
+    expect(compare(await resultFile([arm('text', textOnlyPipeline('llama3.2:3b'))], { text: [50, 51] }))).toEqual({ table: null, notes: [] });
+  });
+});
