@@ -1,7 +1,8 @@
 /**
  * Accessibility of the built app in Chromium. axe-core on every page in the light and the dark
  * theme and on the states a user reaches (a problem run in the Playground, a scored samples file,
- * a result file, a stored study, a search on show, the paper's released files, each presenter
+ * a result file, a stored study, a search on show, the paper's released files, benchmarks that
+ * cannot be loaded (offline) and a wrong benchmark file picked, each presenter
  * scene and its help), plus chart-text contrast, which axe cannot see; reflow into a 320-px
  * window; and the keyboard: a focus ring (and field borders) of 3:1 at every Tab stop, and focus
  * kept on a control when the one pressed is disabled, replaced or removed. One browser and one
@@ -178,6 +179,31 @@ describe('accessibility (axe-core) in Chromium', () => {
 
     expect(found).toEqual([]);
     expect(app.errors).toEqual([]);
+  });
+
+  it('finds none where the benchmarks cannot be loaded (offline): the failure on each page that needs one, and a wrong file picked', { timeout: 180_000 }, async () => {
+    // A fresh context with nothing cached; service workers blocked so that the routes apply. This
+    // site has no copy and upstream is unreachable, as offline or behind a firewall.
+    const offline = await browser.newContext({ serviceWorkers: 'block' });
+    const found: string[] = [];
+    try {
+      await offline.route(/\/datasets\/(HumanEval\.jsonl\.gz|sanitized-mbpp\.json)$/, (route) => route.fulfill({ status: 404, body: 'Not found' }));
+      await offline.route('https://raw.githubusercontent.com/**', (route) => route.abort('internetdisconnected'));
+      const tab = await offline.newPage();
+      const failed = tab.getByRole('alert').filter({ hasText: 'could not be loaded' }).first();
+      for (const hash of ['#/score', '#/playground?benchmark=mbpp', '#/study', '#/search']) {
+        await visit(tab, hash, true);
+        await failed.waitFor({ timeout: 60_000 });
+        found.push(...(await auditBothThemes(tab, `${hash} offline`)));
+      }
+      // The way out offered there: a file picked by hand, here one that is not the benchmark.
+      await tab.getByLabel(/^HumanEval file/).setInputFiles({ name: 'HumanEval.jsonl.gz', mimeType: 'application/gzip', buffer: Buffer.from('not the benchmark') });
+      await tab.locator('.pick-error[role="alert"]').waitFor();
+      found.push(...(await auditBothThemes(tab, '#/search offline, a wrong file picked')));
+    } finally {
+      await offline.close();
+    }
+    expect(found).toEqual([]);
   });
 
   it('reflows into a 320-px window (400% zoom) without sideways scrolling, on every page', { timeout: 120_000 }, async () => {

@@ -372,6 +372,19 @@ describe('the Results page on a result file', () => {
     const soloRow = consistency.getByRole('row').filter({ hasText: 'llama solo' });
     expect((await soloRow.locator('td').allTextContents()).slice(0, 3)).toEqual(['1', '4', '1']);
     await consistency.getByText('llama solo: over 5 of its 5 problems and 1 of its 2 runs', { exact: false }).waitFor();
+    // The explorer counts the repeat that never reached HumanEval/904 (it showed "1/1", as if one repeat had been planned).
+    const explorer = page.locator('[data-section="explorer"]');
+    const unreached = explorer.getByRole('row').filter({ hasText: 'HumanEval/904' });
+    expect(await unreached.locator('td').allTextContents()).toEqual([
+      expect.any(String),
+      ...Array.from({ length: 3 }, () => expect.stringMatching(/^[01]\/1 · .+ · 1 without verdict$/)),
+      expect.any(String),
+    ]);
+    await explorer.getByRole('button', { name: 'HumanEval/904' }).click();
+    expect(await explorer.getByLabel('Run').locator('option').allTextContents()).toEqual(['1', '2 (without verdict)']);
+    await explorer.getByLabel('Run').selectOption({ label: '2 (without verdict)' });
+    await explorer.getByText('This run has no verdict for HumanEval/904').waitFor();
+    await shoot(explorer, 'analysis-results-stopped-explorer');
 
     await page.getByRole('button', { name: 'Close stopped.json' }).click();
     await input.setInputFiles({ name: 'two-problems.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(smallDoc)) });

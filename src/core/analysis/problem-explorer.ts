@@ -7,7 +7,7 @@ import type { ExecuteStep, ModelStep, Trajectory } from '../pipeline/trajectory.
 import { labelAsRecorded } from '../stats/error-tables.ts';
 import { studyErrorCategory } from '../reproduce/study-error-category.ts';
 import { codeDiff, type CodeDiff } from './code-diff.ts';
-import { attemptExecutions, errorLabel, type AnalysisStudy, type ErrorLabelling } from './study-runs.ts';
+import { attemptExecutions, errorLabel, type AnalysisArm, type AnalysisStudy, type ErrorLabelling } from './study-runs.ts';
 
 /**
  * - solved-first: the first version passed and so did the verdict.
@@ -33,12 +33,18 @@ export function trajectoryFate(t: Trajectory): TrajectoryFate {
 export interface ArmProblemRuns {
   armId: string;
   label: string;
-  /** Per repeat: the fate, or null when the unit has no verdict. */
+  /** Per run with any verdict (the arm's `runs`): the fate, or null when this problem's unit has none. */
   fates: (TrajectoryFate | null)[];
-  /** Per repeat: the first version's error label (null when it passed or there is no verdict). */
+  /** Per run, as `fates`: the first version's error label (null when it passed or there is no verdict). */
   firstErrors: (string | null)[];
   solved: number;
   finished: number;
+  /**
+   * Planned repeats with no verdict for this problem (the unit errored, never ran, or is in a shard
+   * not loaded), counting repeats with no verdict at all, which `fates` does not list; 0 for a
+   * problem that is not in the arm's study.
+   */
+  noVerdict: number;
 }
 
 export interface ProblemSummary {
@@ -58,19 +64,52 @@ export function summarizeProblems(study: AnalysisStudy, labelling: ErrorLabellin
         const first = t ? attemptExecutions(t)[0] : undefined;
         return first ? errorLabel(first.outcome, labelling, fold) : null;
       });
+      const finished = runs.filter((t) => t !== null).length;
       return {
         armId: arm.id,
         label: arm.label,
         fates: runs.map((t) => (t ? trajectoryFate(t) : null)),
         firstErrors,
         solved: runs.filter((t) => t?.passed === true).length,
-        finished: runs.filter((t) => t !== null).length,
+        finished,
+        noVerdict: arm.problemIds.includes(problemId) ? Math.max(0, arm.plannedRuns - finished) : 0,
       };
     });
     const fates = [...new Set(arms.flatMap((a) => a.fates.filter((f): f is TrajectoryFate => f !== null)))];
     const firstErrors = [...new Set(arms.flatMap((a) => a.firstErrors.filter((e): e is string => e !== null)))];
     const solvedByAny = fates.some((f) => f !== 'never-solved');
     return { problemId, arms, fates, firstErrors, solvedByAny };
+  });
+}
+
+/**
+ * One arm's cell in the explorer's table: solved/finished runs, the fates met, and the planned
+ * repeats without a verdict, which are neither solved nor failed (as in the arm summary's
+ * "Units without verdict"); an en dash for a problem the arm's study does not have.
+ */
+export function armRunsText(runs: ArmProblemRuns | undefined): string {
+  if (!runs) return '–';
+  const kinds = [...new Set(runs.fates.filter((f) => f !== null))].map((f) => FATE_LABELS[f]);
+  const parts = [
+    ...(runs.finished > 0 ? [`${runs.solved}/${runs.finished}`] : []),
+    ...(kinds.length > 0 ? [kinds.join(', ')] : []),
+    ...(runs.noVerdict > 0 ? [`${runs.noVerdict} without verdict`] : []),
+  ];
+  return parts.length > 0 ? parts.join(' · ') : '–';
+}
+
+/** One planned repeat of an arm, for the explorer's Run picker: its trajectory of the problem, or null without a verdict. */
+export interface RepeatChoice {
+  /** 0-based. */
+  repeat: number;
+  trajectory: Trajectory | null;
+}
+
+/** Every planned repeat of the arm with this problem's trajectory in it, those without a verdict included. */
+export function repeatChoices(arm: AnalysisArm, problemId: string): RepeatChoice[] {
+  return Array.from({ length: arm.plannedRuns }, (_, repeat) => {
+    const run = arm.runs[arm.runRepeats.indexOf(repeat)];
+    return { repeat, trajectory: run?.get(problemId) ?? null };
   });
 }
 
@@ -93,7 +132,8 @@ export function filterProblems(rows: readonly ProblemSummary[], filter: Explorer
       case 'all':
         return true;
       case 'never-solved':
-        return !row.solvedByAny;
+        // A problem with no verdict in any run was never judged, not never solved.
+        return row.fates.length > 0 && !row.solvedByAny;
       case 'fixed':
       case 'broken':
         return row.fates.includes(filter.fate);

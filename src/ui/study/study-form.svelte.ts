@@ -63,11 +63,14 @@ export class StudyForm extends ModelEngineForm {
     return [...byId.values()];
   }
 
-  /** The line under the form: arms × repeats, the recorded repeats for a replay, and an empty field said to be empty. */
+  /**
+   * The line under the form: arms × repeats (a replay's recorded repeats). The page shows it only
+   * while `problems()` is empty, so Repeats holds a whole number here; an emptied field is said to
+   * be empty by `problems()`, in the list that takes this line's place.
+   */
   get plan(): string {
     const arms = `${this.arms.length} arm${this.arms.length === 1 ? '' : 's'}`;
-    const repeats: number | null = this.engine === 'replay' && this.replay ? this.replay.doc.config.repeats : this.repeats;
-    if (repeats === null || !Number.isFinite(repeats)) return `${arms}; Repeats is empty.`;
+    const repeats = this.engine === 'replay' && this.replay ? this.replay.doc.config.repeats : this.repeats;
     return `${arms} × ${repeats} repeat${repeats === 1 ? '' : 's'} over the chosen problems.`;
   }
 

@@ -45,6 +45,14 @@ export function linkIdentity(query: URLSearchParams): string {
   return params.toString();
 }
 
+/**
+ * Said when this tab would run a study another tab holds. That tab goes on with it; this one does
+ * not take it over later by itself, and the sentence stays up while the list below (read again
+ * every few seconds) follows the study: so it says what was done, and where to look from now on.
+ */
+export const RUNNING_IN_ANOTHER_TAB =
+  'This study was already running in another tab, so this tab left it to that one: it goes on there. Its card below follows it, and offers Resume if that tab is closed before the study ends.';
+
 export function newStudyId(now: Date = new Date()): string {
   const random = Math.random().toString(36).slice(2, 8).padEnd(6, '0');
   return `study-${now.getTime().toString(36)}-${random}`;
@@ -179,7 +187,7 @@ export class StudyLauncher {
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    this.errors = ['This study is running in another tab; it resumes there.'];
+    this.errors = [RUNNING_IN_ANOTHER_TAB];
   }
 
   async #loaded(benchmark: BenchmarkId): Promise<LoadedDataset> {
@@ -229,7 +237,7 @@ export class StudyLauncher {
 
   async #prepare(config: StudyConfig, link: string | undefined) {
     const release = await studyLocks.claim(config.id);
-    if (!release) throw new Error('This study is running in another tab; it goes on there.');
+    if (!release) throw new Error(RUNNING_IN_ANOTHER_TAB);
     try {
       const replay = this.#form.replay;
       const usesReplay = Object.values(config.models).some((b) => b.engine === 'replay');

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { codeDiff } from '../../../src/core/analysis/code-diff.ts';
 import {
+  armRunsText,
   codeVersions,
   errorTypesOf,
   filterProblems,
+  repeatChoices,
   summarizeProblems,
   trajectoryFate,
 } from '../../../src/core/analysis/problem-explorer.ts';
@@ -60,6 +62,43 @@ describe('problem explorer filters', () => {
       ['Solo', ['never-solved'], 1],
       ['Forced', [null], 0],
     ]);
+  });
+});
+
+describe('repeats without a verdict', () => {
+  // Three planned repeats of one arm: repeat 2 errored on P/0, repeat 3 errored on every problem
+  // (so it is not among the arm's runs at all); P/1 errored everywhere; the other study's arm lacks P/0.
+  const partial = groupTrajectories('partial', ['P/0', 'P/1', 'P/2'], [{ id: 'solo', label: 'Solo', forcedIterations: false }], 3, [
+    { armId: 'solo', repeat: 0, trajectory: trajectory('P/0', ['pass']) },
+    { armId: 'solo', repeat: 0, trajectory: trajectory('P/2', ['NameError', 'pass']) },
+    { armId: 'solo', repeat: 1, trajectory: trajectory('P/2', ['pass']) },
+  ]);
+  const other = groupTrajectories('other', ['P/2'], [{ id: 'solo', label: 'Solo elsewhere', forcedIterations: false }], 1, [
+    { armId: 'solo', repeat: 0, trajectory: trajectory('P/2', ['pass']) },
+  ]);
+  const sideBySide = { name: 'both', problemIds: ['P/0', 'P/1', 'P/2'], arms: [...partial.arms, ...other.arms] };
+  const rows = summarizeProblems(sideBySide, 'exception');
+  const cells = (id: string) => rows.find((r) => r.problemId === id)!.arms.map(armRunsText);
+
+  it('counts them in each arm’s cell, so the runs add up to the repeats planned', () => {
+    // It said "1/1 · solved at once" for P/0, as if one repeat had been planned.
+    expect(cells('P/0')).toEqual(['1/1 · solved at once · 2 without verdict', '–']);
+    expect(cells('P/1')).toEqual(['3 without verdict', '–']);
+    expect(cells('P/2')).toEqual(['2/2 · fixed, solved at once · 1 without verdict', '1/1 · solved at once']);
+  });
+
+  it('offers every planned repeat in the run picker, those without a verdict marked by having none', () => {
+    const choices = repeatChoices(partial.arms[0]!, 'P/2');
+    expect(choices.map((c) => [c.repeat, c.trajectory?.passed ?? null])).toEqual([
+      [0, true],
+      [1, true],
+      [2, null],
+    ]);
+    expect(repeatChoices(partial.arms[0]!, 'P/0').map((c) => c.trajectory !== null)).toEqual([true, false, false]);
+  });
+
+  it('does not list a problem no run judged as never solved', () => {
+    expect(filterProblems(rows, { fate: 'never-solved', errorType: null, search: '' }).map((r) => r.problemId)).toEqual([]);
   });
 });
 

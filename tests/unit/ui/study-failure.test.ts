@@ -7,6 +7,7 @@ import { DatabaseRefused } from '../../../src/store/database.ts';
 import { failureCause } from '../../../src/ui/shared/run-failure.ts';
 import { failureAdvice } from '../../../src/ui/search/search-failure.ts';
 import { startFailureAdvice, studyFailureAdvice } from '../../../src/ui/study/study-failure.ts';
+import { RUNNING_IN_ANOTHER_TAB } from '../../../src/ui/study/study-launcher.svelte.ts';
 
 const ENDPOINT = 'http://127.0.0.1:11434/v1/chat/completions';
 const notServed = () => statusError(404, 'Not Found', '{"error":"model \\"llama3.2:3b\\" not found"}', { endpointUrl: ENDPOINT, model: 'llama3.2:3b' });
@@ -64,7 +65,7 @@ describe('what the Study page adds to an error that kept a study from starting',
 
   it('adds nothing where the message already says what to do: a refused database, another tab’s run, WebLLM’s own next step', () => {
     expect(startFailureAdvice(new DatabaseRefused('studies', new Error('UnknownError')))).toBeNull();
-    expect(startFailureAdvice(new Error('This study is running in another tab; it goes on there.'))).toBeNull();
+    expect(startFailureAdvice(new Error(RUNNING_IN_ANOTHER_TAB))).toBeNull();
     expect(startFailureAdvice(webllm('WebGPUNotAvailableError: navigator.gpu is undefined'))).toBeNull();
   });
 });

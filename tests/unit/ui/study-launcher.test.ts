@@ -7,7 +7,7 @@ import type { StudyStatus } from '../../../src/core/ports.ts';
 import { openLabDatabase } from '../../../src/store/database.ts';
 import { IdbStudyStore } from '../../../src/store/study-store.ts';
 import { StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
-import { StudyLauncher, linkIdentity } from '../../../src/ui/study/study-launcher.svelte.ts';
+import { RUNNING_IN_ANOTHER_TAB, StudyLauncher, linkIdentity } from '../../../src/ui/study/study-launcher.svelte.ts';
 import { StudyLibrary } from '../../../src/ui/study/study-library.svelte.ts';
 import { contractConfig } from '../../support/study-store-contract.ts';
 import { originLocks } from './origin-locks.ts';
@@ -96,6 +96,28 @@ describe('opening a study link', () => {
     const byLink = await setUp([{ id: 'mine', status: 'running', link: linkIdentity(query) }]);
     await byLink.launcher.openLink(query);
     expect(byLink.launcher.calls).toEqual(['resume mine']);
+  });
+
+  it('leaves a study another tab is running to that tab, and says so without claiming it will resume anywhere', { timeout: 20_000 }, async () => {
+    const origin = originLocks();
+    vi.stubGlobal('navigator', { locks: origin });
+    try {
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      void origin.request('feedback-lab:study:mine', { ifAvailable: true }, () => held);
+      const { launcher } = await setUp([{ id: 'mine', status: 'running' }]);
+      // The same address opened in a second tab (a duplicated tab, a shared link) while the first runs it.
+      await launcher.openLink(await linkQuery({ sid: 'mine' }));
+      expect(launcher.calls).toEqual([]);
+      const said = launcher.errors.join(' ');
+      // It used to say the study "resumes there": it runs there, and this tab never takes it over by itself.
+      expect(said).not.toMatch(/resumes/);
+      expect(said).toMatch(/running in another tab.*goes on there/);
+      expect(said).toMatch(/card below.*offers Resume if that tab is closed/);
+      release();
+    } finally {
+      vi.unstubAllGlobals();
+    }
   });
 
   it('does not run again a study that finished, nor one the user paused or cancelled', async () => {
@@ -229,7 +251,7 @@ describe('a study that cannot start or resume', () => {
     const held = new Promise<void>((resolve) => (release = resolve));
     void origin.request(`feedback-lab:study:${config.id}`, { ifAvailable: true }, () => held);
     expect(await launcher.resume(config.id)).toBe(false);
-    expect(launcher.errors).toEqual(['This study is running in another tab; it goes on there.']);
+    expect(launcher.errors).toEqual([RUNNING_IN_ANOTHER_TAB]);
     release();
   });
 });
