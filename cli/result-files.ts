@@ -75,7 +75,7 @@ async function importFile(argument: string, bytes: Uint8Array) {
 
 /**
  * The importer's hints send people to pages of the app; here the way on is a command, or the
- * same advice without the page. Recognised by the importer's own sentences (a unit test holds them).
+ * same advice without the page. Recognised by the importer's own sentences (tests/integration/cli-report holds them).
  */
 export function commandLineHint(error: UserError): string {
   const { message } = error;

@@ -1,0 +1,106 @@
+/**
+ * `feedback-lab merge` on shards built by the project's own builders: the merged file is the
+ * core merge's document (so it reports as the whole study does), gzip when asked, and files of
+ * different studies are refused naming the first setting that differs.
+ */
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isGzip } from '../../../src/core/results/bounded-compression.ts';
+import { buildResultFile } from '../../../src/core/results/result-file-build.ts';
+import { mergeResultFiles } from '../../../src/core/results/result-file-merge.ts';
+import type { ResultFile } from '../../../src/core/results/result-file.ts';
+import { importResultFile } from '../../../src/core/results/result-file-import.ts';
+import { environment } from '../../unit/results/result-file-fixtures.ts';
+import { feedbackLab, forcedStudyConfig, studyFile, tempDir, writeResultFile } from './report-fixtures.ts';
+
+let dir: string;
+let shardA: ResultFile;
+let shardB: ResultFile;
+beforeAll(async () => {
+  dir = tempDir();
+  shardA = await studyFile({ only: (order) => order % 2 === 0 });
+  shardB = await studyFile({ only: (order) => order % 2 === 1 });
+  await writeResultFile(dir, 'a.json.gz', shardA);
+  await writeResultFile(dir, 'b.json', shardB);
+  await writeResultFile(dir, 'whole.json', await studyFile());
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function readResult(name: string): Promise<ResultFile> {
+  return importResultFile(new Uint8Array(readFileSync(join(dir, name))));
+}
+
+describe('feedback-lab merge', () => {
+  it('writes the merged study, gzip when the name ends in .gz, and prints the merge summary', async () => {
+    const ran = await feedbackLab(dir, ['merge', 'a.json.gz', 'b.json', '--out', 'merged.json.gz']);
+    expect(ran.code).toBe(0);
+    expect(ran.out).toBe('Merged 2 files into 30 units (15 + 15 from each); no unit was in more than one file.\n');
+    expect(ran.err).toBe(`Wrote ${join(dir, 'merged.json.gz')}.\n`);
+    expect(isGzip(new Uint8Array(readFileSync(join(dir, 'merged.json.gz'))))).toBe(true);
+    const merged = await readResult('merged.json.gz');
+    const expected = mergeResultFiles([shardA, shardB], { names: ['a.json.gz', 'b.json'] }).doc;
+    expect(merged.units).toEqual(expected.units);
+    expect(merged.config).toEqual(expected.config);
+    expect(merged.environments).toEqual(expected.environments);
+  });
+
+  it('gives a file whose report is the whole study\'s report', async () => {
+    await feedbackLab(dir, ['merge', 'b.json', 'a.json.gz', '--out', 'merged.json']);
+    const [merged, whole] = await Promise.all([feedbackLab(dir, ['report', 'merged.json']), feedbackLab(dir, ['report', 'whole.json'])]);
+    expect(merged.code).toBe(0);
+    const body = (out: string) => out.slice(out.indexOf('\n## '));
+    expect(body(merged.out)).toBe(body(whole.out));
+  });
+
+  it('keeps one copy of a unit found in several files, and lists each on stderr', async () => {
+    const ran = await feedbackLab(dir, ['merge', 'whole.json', 'a.json.gz', '--out', 'again.json']);
+    expect(ran.code).toBe(0);
+    expect(ran.out).toBe('Merged 2 files into 30 units (30 + 0 from each); 15 units were in more than one file, and the finished or longer copy was kept.\n');
+    const lines = ran.err.trimEnd().split('\n');
+    expect(lines[0]).toBe("solo, repeat 1, HumanEval/900: kept whole.json (the same status and steps in each, so the first file's), dropped a.json.gz.");
+    expect(lines.at(-2)).toBe('…and 5 more units in more than one file.');
+  });
+
+  it('refuses shards of one study run with different settings, naming the first that differs', async () => {
+    const relabelled = await buildResultFile(
+      { ...shardB.config, arms: shardB.config.arms.map((a, i) => (i === 1 ? { ...a, label: 'refine, relabelled' } : a)) },
+      shardB.units,
+      environment(),
+    );
+    await writeResultFile(dir, 'relabelled.json', relabelled);
+    const ran = await feedbackLab(dir, ['merge', 'a.json.gz', 'relabelled.json', '--out', 'never.json']);
+    expect(ran.code).toBe(1);
+    expect(ran.err).toBe(
+      'feedback-lab merge: a.json.gz and relabelled.json ran the study "study-test" with different settings: ' +
+        'config.arms[1].label is "llama self-refine" in a.json.gz and "refine, relabelled" in relabelled.json. ' +
+        'Only shards of one study merge; "feedback-lab report a.json.gz relabelled.json" shows different studies side by side.\n',
+    );
+    expect(() => readFileSync(join(dir, 'never.json'))).toThrow();
+  });
+
+  it('refuses files of different studies', async () => {
+    await writeResultFile(dir, 'forced.json', await studyFile({}, forcedStudyConfig()));
+    const ran = await feedbackLab(dir, ['merge', 'whole.json', 'forced.json', '--out', 'never.json']);
+    expect(ran.code).toBe(1);
+    expect(ran.err).toMatch(
+      /^feedback-lab merge: These files are from different studies: whole\.json holds "study-test" \(Feedback against no feedback\) and forced\.json holds "forced-study" \(Forced iterations\)\./,
+    );
+  });
+
+  it('refuses a file it cannot read, naming it, and a command line without two files or --out', async () => {
+    const missing = await feedbackLab(dir, ['merge', 'a.json.gz', 'gone.json', '--out', 'never.json']);
+    expect(missing.code).toBe(1);
+    expect(missing.err).toBe(`feedback-lab merge: gone.json: no such file (looked at ${join(dir, 'gone.json')}).\n`);
+
+    const one = await feedbackLab(dir, ['merge', 'a.json.gz', '--out', 'never.json']);
+    expect(one.code).toBe(2);
+    expect(one.err).toMatch(/^feedback-lab merge: Name two or more result files to merge/);
+    const noOut = await feedbackLab(dir, ['merge', 'a.json.gz', 'b.json']);
+    expect(noOut.code).toBe(2);
+    expect(noOut.err).toMatch(/^feedback-lab merge: Name the merged file to write with --out FILE/);
+    const help = await feedbackLab(dir, ['merge', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/^Usage: feedback-lab merge FILE FILE\.\.\. --out FILE\n/);
+  });
+});

@@ -1,0 +1,204 @@
+/**
+ * `feedback-lab report` on result files built by the project's own builders: the tables it prints
+ * hold the numbers the Results page shows for the same files (the page's core functions, its
+ * bootstrap seed), shards report as the whole study, different studies stand side by side, and
+ * every file it cannot use is refused in one line that names it.
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { studiesFromResultFiles } from '../../../src/core/analysis/result-file-study.ts';
+import { tableToCsv } from '../../../src/core/analysis/table-csv.ts';
+import type { Table } from '../../../src/core/analysis/table.ts';
+import { gzip } from '../../../src/core/results/bounded-compression.ts';
+import type { ResultFile } from '../../../src/core/results/result-file.ts';
+import { TRUTH } from '../../unit/study/study-fixtures.ts';
+import { cellTexts, feedbackLab, forcedStudyConfig, markdownTable, pageTables, studyFile, tempDir, writeResultFile } from './report-fixtures.ts';
+
+let dir: string;
+let whole: ResultFile;
+let forced: ResultFile;
+beforeAll(async () => {
+  dir = tempDir();
+  whole = await studyFile();
+  forced = await studyFile({}, forcedStudyConfig());
+  await writeResultFile(dir, 'whole.json.gz', whole);
+  await writeResultFile(dir, 'forced.json', forced);
+  // Shards: the units of even plan positions in one file, odd in the other, as two browsers would.
+  await writeResultFile(dir, 'shard-a.json.gz', await studyFile({ only: (order) => order % 2 === 0 }));
+  await writeResultFile(dir, 'shard-b.json', await studyFile({ only: (order) => order % 2 === 1 }));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** Every page table must be in the Markdown with the same header, cells and notes. */
+function expectPageTables(markdown: string, tables: readonly Table[]): void {
+  for (const table of tables) {
+    const printed = markdownTable(markdown, table.caption);
+    expect(printed, `the table "${table.caption}"`).not.toBeNull();
+    expect(printed!.header).toEqual(table.columns.map((c) => c.label));
+    expect(printed!.rows).toEqual(cellTexts(table));
+    expect(printed!.notes).toEqual(table.notes ?? []);
+  }
+}
+
+describe('feedback-lab report', () => {
+  it('prints the numbers the Results page shows for the same file', async () => {
+    const ran = await feedbackLab(dir, ['report', 'whole.json.gz']);
+    expect(ran.code).toBe(0);
+    expect(ran.err).toBe('');
+    expect(ran.out).toMatch(/^# Results: Feedback against no feedback\n/);
+    expectPageTables(ran.out, pageTables(studiesFromResultFiles([{ fileName: 'whole.json.gz', doc: whole }])));
+    // And the scripted truth itself: passes per repeat of each arm.
+    const summary = markdownTable(ran.out, 'Problems solved per arm over repeats (of 5): mean ± sample SD (n − 1), as the study\'s Table 1')!;
+    expect(summary.rows.map((r) => r[2])).toEqual(Object.values(TRUTH).map((passes) => passes.join(', ')));
+  });
+
+  it('prints the iteration tables and Fig. 3 of a forced-iteration arm', async () => {
+    const ran = await feedbackLab(dir, ['report', 'forced.json']);
+    expect(ran.code).toBe(0);
+    const tables = pageTables(studiesFromResultFiles([{ fileName: 'forced.json', doc: forced }]));
+    expect(tables.map((t) => t.id)).toContain('break-rate');
+    expectPageTables(ran.out, tables);
+    expect(ran.out).toContain('**Net per iteration without early stopping (figure data)');
+  });
+
+  it('merges shards of one study first, says so on stderr, and reports exactly what the whole file reports', async () => {
+    const [merged, single] = await Promise.all([feedbackLab(dir, ['report', 'shard-a.json.gz', 'shard-b.json']), feedbackLab(dir, ['report', 'whole.json.gz'])]);
+    expect(merged.code).toBe(0);
+    expect(merged.err).toBe('shard-a.json.gz + shard-b.json: Merged 2 files into 30 units (15 + 15 from each); no unit was in more than one file.\n');
+    const body = (out: string) => out.slice(out.indexOf('\n## '));
+    expect(body(merged.out)).toBe(body(single.out));
+  });
+
+  it('shows different studies side by side, each arm labelled with its study, as the page does', async () => {
+    const ran = await feedbackLab(dir, ['report', 'whole.json.gz', 'forced.json']);
+    expect(ran.code).toBe(0);
+    expect(ran.err).toBe("2 different studies: reported side by side, each arm labelled with its study's name.\n");
+    const loaded = studiesFromResultFiles([
+      { fileName: 'whole.json.gz', doc: whole },
+      { fileName: 'forced.json', doc: forced },
+    ]);
+    expect(loaded.study.arms.map((a) => a.label)).toContain('llama self-refine (Forced iterations)');
+    expectPageTables(ran.out, pageTables(loaded));
+  });
+
+  it('compares the pairs asked for, and uses the study\'s error labels when asked', async () => {
+    const ran = await feedbackLab(dir, ['report', 'whole.json.gz', '--pair', 'text-only,refine', '--errors', 'study']);
+    expect(ran.code).toBe(0);
+    const loaded = studiesFromResultFiles([{ fileName: 'whole.json.gz', doc: whole }]);
+    expectPageTables(ran.out, pageTables(loaded, 'study', [{ baselineId: 'text-only', treatmentId: 'refine' }]));
+    const pairs = markdownTable(ran.out, pageTables(loaded)[2]!.caption)!;
+    expect(pairs.rows.map((r) => r[0])).toEqual(['llama self-refine vs llama text-only']);
+  });
+
+  it('writes one CSV per table with --format csv, and lists each with its caption', async () => {
+    const ran = await feedbackLab(dir, ['report', 'forced.json', '--format', 'csv', '--out', 'tables']);
+    expect(ran.code).toBe(0);
+    const written = readdirSync(join(dir, 'tables')).sort();
+    const tables = pageTables(studiesFromResultFiles([{ fileName: 'forced.json', doc: forced }]));
+    const summary = tables[0]!;
+    expect(readFileSync(join(dir, 'tables', 'arm-summary.csv'), 'utf8')).toBe(tableToCsv(summary));
+    // Every table the Markdown prints has its file: the page's, and the figures' numbers.
+    const markdown = await feedbackLab(dir, ['report', 'forced.json']);
+    expect(written).toHaveLength(markdown.out.split('\n').filter((line) => line.startsWith('**')).length);
+    for (const name of written) expect(ran.out).toContain(`${join('tables', name)}: `);
+    expect(ran.out).toContain(`tables/arm-summary.csv: ${summary.caption}`);
+  });
+
+  it('prints the tables as data with --format json', async () => {
+    const ran = await feedbackLab(dir, ['report', 'whole.json.gz', '--format', 'json']);
+    expect(ran.code).toBe(0);
+    const report = JSON.parse(ran.out) as { bootstrap: unknown; sections: { id: string; tables: Table[] }[] };
+    expect(report.bootstrap).toEqual({ seed: 20_260_421, replicates: 10_000 });
+    expect(report.sections.map((s) => s.id)).toEqual(['summary', 'pairs', 'consistency', 'errors', 'iterations', 'single-vs-mean']);
+    expect(report.sections[0]!.tables[0]).toEqual(pageTables(studiesFromResultFiles([{ fileName: 'whole.json.gz', doc: whole }]))[0]);
+  });
+});
+
+describe('feedback-lab report refuses what it cannot use, naming the file', () => {
+  const refusals: [string, (path: string) => Promise<void> | void, RegExp][] = [
+    ['a missing file', () => undefined, /^missing\.json: no such file \(looked at .*missing\.json\)\.$/],
+    ['a file that is not JSON', (p) => writeFileSync(p, 'hello, world'), /^bad\.json: The file is not valid JSON: the error is at line 1, column 1\./],
+    ['a JSON file cut short', (p) => writeFileSync(p, '{"format": "feedback-lab/results", "units": ['), /^cut\.json: The file is truncated: its JSON stops in the middle/],
+    [
+      'a samples file',
+      (p) => writeFileSync(p, '{"task_id": "HumanEval/0", "completion": "    return 1"}\n{"task_id": "HumanEval/1", "completion": "    return 2"}\n'),
+      /^samples\.jsonl: This is not a Feedback Lab result file\. It looks like a samples file .* Score a samples file with: feedback-lab score/,
+    ],
+    [
+      "one of the study's released files",
+      (p) => writeFileSync(p, JSON.stringify({ n_runs: 5, configs: [] })),
+      /^main_results\.json: This is not a Feedback Lab result file\. It is one of the study's own released files \(main_results\.json\)\./,
+    ],
+    [
+      'a file of a newer format',
+      (p) => writeFileSync(p, JSON.stringify({ format: 'feedback-lab/results', version: 99 })),
+      /^newer\.json: This result file was written by a newer Feedback Lab \(format 99\).* This feedback-lab reads formats up to 1: update it/,
+    ],
+    [
+      'a gzip file cut short',
+      async (p) => writeFileSync(p, (await gzip(new TextEncoder().encode(JSON.stringify({ format: 'feedback-lab/results', pad: 'x'.repeat(5000) })))).slice(0, 20)),
+      /^cut\.json\.gz: The file is truncated or not gzip: it starts like a \.gz file but does not decompress\./,
+    ],
+    ['a folder', (p) => mkdirSync(p), /^folder\.json is a directory, not a result file\.$/],
+    [
+      'a prompt set',
+      (p) => writeFileSync(p, JSON.stringify({ format: 'feedback-lab/prompt-set', prompts: [] })),
+      /^prompts\.json: This is not a Feedback Lab result file\. It is a prompt set\. A prompt set is loaded where pipelines are edited, in the app\.$/,
+    ],
+  ];
+  const names = ['missing.json', 'bad.json', 'cut.json', 'samples.jsonl', 'main_results.json', 'newer.json', 'cut.json.gz', 'folder.json', 'prompts.json'];
+
+  it.each(refusals.map((r, i) => [r[0], names[i]!, r[1], r[2]] as const))('%s', async (_, name, make, message) => {
+    await make(join(dir, name));
+    const ran = await feedbackLab(dir, ['report', 'whole.json.gz', name]);
+    expect(ran.code).toBe(1);
+    expect(ran.out).toBe('');
+    const [first] = ran.err.split('\n');
+    expect(first!.replace(/^feedback-lab report: /, '')).toMatch(message);
+  });
+
+  it('lists the fields that are wrong under the line naming the file', async () => {
+    const edited = JSON.parse(readFileSync(join(dir, 'forced.json'), 'utf8')) as { units: { repeat: unknown }[] };
+    edited.units[0]!.repeat = 'first';
+    writeFileSync(join(dir, 'edited.json'), JSON.stringify(edited));
+    const ran = await feedbackLab(dir, ['report', 'edited.json']);
+    expect(ran.code).toBe(1);
+    expect(ran.err.split('\n').slice(0, 2)).toEqual([
+      'feedback-lab report: edited.json: This result file has a field with a wrong type or value. Was it edited by hand or written by another program? Export it again from Feedback Lab, or fix the fields listed.',
+      '  units[0].repeat: Invalid input: expected number, received string',
+    ]);
+  });
+
+  it('says there is nothing to analyse in a file without any verdict', async () => {
+    await writeResultFile(dir, 'started.json', await studyFile({ only: () => false }));
+    const ran = await feedbackLab(dir, ['report', 'started.json']);
+    expect(ran.code).toBe(1);
+    expect(ran.err).toMatch(/^feedback-lab report: No unit in this file has a verdict yet .* feedback-lab run --resume FILE\.\n$/);
+  });
+
+  it('refuses a command line it cannot act on, with exit code 2', async () => {
+    const cases: [string[], string][] = [
+      [['report'], 'Name one or more result files to report on.'],
+      [['report', 'whole.json.gz', '--format', 'csv'], '--format csv writes one file per table: name the folder with --out DIR.'],
+      [['report', 'whole.json.gz', '--format', 'html'], '--format must be markdown, csv or json, not "html".'],
+      [['report', 'whole.json.gz', '--pair', 'solo,nope'], '--pair solo,nope: there is no arm "nope". The arms are: solo (llama solo), refine (llama self-refine), text-only (llama text-only).'],
+      [['report', 'whole.json.gz', '--replicates', '0'], '--replicates must be a whole number from 1 to 1000000, not "0".'],
+    ];
+    for (const [args, message] of cases) {
+      const ran = await feedbackLab(dir, args);
+      expect(ran.code, args.join(' ')).toBe(2);
+      expect(ran.err).toBe(`feedback-lab report: ${message}\nRun "feedback-lab report --help" for usage.\n`);
+    }
+  });
+
+  it('has help in the style of the other commands, and is listed by feedback-lab --help', async () => {
+    const help = await feedbackLab(dir, ['report', '--help']);
+    expect(help.code).toBe(0);
+    expect(help.out).toMatch(/^Usage: feedback-lab report \[options\] FILE\.\.\.\n/);
+    expect(help.out).toContain('--seed N          seed of the bootstrap CIs (default 20260421');
+    const main = await feedbackLab(dir, ['--help']);
+    expect(main.out).toMatch(/\n {2}report {2}print the Results page's analysis/);
+    expect(main.out).toMatch(/\n {2}merge {3}merge the shards of one study/);
+  });
+});
