@@ -36,6 +36,13 @@ export function newSearchId(now: Date = new Date()): string {
   return `search-${now.getTime().toString(36)}-${random}`;
 }
 
+/**
+ * Said when another tab holds a search's lock. It must stay true after that tab closes: the card
+ * below then turns to "interrupted" with Resume, and nothing resumes by itself.
+ */
+export const RUNNING_IN_ANOTHER_TAB =
+  'This search was already running in another tab, so this tab left it to that one: it goes on there. Its card below follows it, and offers Resume if that tab is closed before the search ends.';
+
 export class SearchDesk {
   readonly form = new SearchForm();
   readonly library: SearchLibrary;
@@ -107,7 +114,7 @@ export class SearchDesk {
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    this.errors = ['This search is running in another tab; it goes on there.'];
+    this.errors = [RUNNING_IN_ANOTHER_TAB];
   }
 
   /** Starts the search the form describes. */
@@ -208,7 +215,7 @@ export class SearchDesk {
   /** Takes the search's lock, binds its models and starts Python; the caller releases. */
   async #ports(setup: SearchSetup): Promise<{ ports: SearchPorts; release: () => Promise<void> }> {
     const claimed = await searchLocks.claim(setup.id);
-    if (!claimed) throw new Error('This search is running in another tab; it goes on there.');
+    if (!claimed) throw new Error(RUNNING_IN_ANOTHER_TAB);
     this.#held.add(setup.id);
     const release = async () => {
       await claimed();
