@@ -159,7 +159,7 @@ export function paperComparison(loaded: LoadedStudies): PaperComparison {
     notes,
     table: {
       id: 'beside-the-paper',
-      caption: "Beside the paper: your runs of its arms against its printed Table 1",
+      caption: "Your runs of the paper's arms against its printed Table 1",
       columns: [
         { label: 'Arm' },
         { label: "Paper's arm" },
