@@ -12,6 +12,7 @@ import { consistencyChart, cumulativeChart, fixRateChart, netChart, passRateChar
 import { armErrors, firstErrorTableView, transitionTableView } from './error-report.ts';
 import { breakTableView, cumulativeSolvedSeries, forcedIterationTables, iterationTableView, netSeries } from './iteration-report.ts';
 import { comparePairs, defaultPairs, pairTable, type ArmPair } from './pair-tables.ts';
+import { paperComparison } from './paper-comparison.ts';
 import type { Figure } from './reproduce-report.ts';
 import type { LoadedStudies } from './result-file-study.ts';
 import type { AnalysisStudy, ErrorLabelling } from './study-runs.ts';
@@ -30,7 +31,7 @@ export interface ResultsReportOptions {
   replicates?: number;
 }
 
-export type ResultsSectionId = 'summary' | 'pairs' | 'consistency' | 'errors' | 'iterations' | 'single-vs-mean';
+export type ResultsSectionId = 'summary' | 'paper' | 'pairs' | 'consistency' | 'errors' | 'iterations' | 'single-vs-mean';
 
 export interface ResultsSection {
   id: ResultsSectionId;
@@ -74,6 +75,7 @@ export function resultsReport(loaded: LoadedStudies, options: ResultsReportOptio
     pairs,
     sections: [
       summarySection(study, stats),
+      ...paperSection(loaded),
       pairsSection(study, pairs, options.pairs != null, stats),
       consistencySection(study),
       errorsSection(study, labelling),
@@ -96,6 +98,13 @@ function summarySection(study: AnalysisStudy, stats: { seed: number; replicates:
     section.figures.push({ kind: 'bar', data: passRateChart(rates) });
   }
   return section;
+}
+
+/** Shown only when some arm is one of the paper's Table 1 arms (compared, or said why not). */
+function paperSection(loaded: LoadedStudies): ResultsSection[] {
+  const paper = paperComparison(loaded);
+  if (!paper.table && paper.notes.length === 0) return [];
+  return [{ ...emptySection('paper', 'Beside the paper'), tables: paper.table ? [paper.table] : [], messages: paper.notes }];
 }
 
 function pairsSection(study: AnalysisStudy, pairs: readonly ArmPair[], chosen: boolean, stats: { seed: number; replicates: number }): ResultsSection {

@@ -7,6 +7,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { paperComparison } from '../../../src/core/analysis/paper-comparison.ts';
 import { studiesFromResultFiles } from '../../../src/core/analysis/result-file-study.ts';
 import { tableToCsv } from '../../../src/core/analysis/table-csv.ts';
 import type { Table } from '../../../src/core/analysis/table.ts';
@@ -51,6 +52,9 @@ describe('feedback-lab report', () => {
     // And the scripted truth itself: passes per repeat of each arm.
     const summary = markdownTable(ran.out, 'Problems solved per arm over repeats (of 5): mean ± sample SD (n − 1), as the study\'s Table 1')!;
     expect(summary.rows.map((r) => r[2])).toEqual(Object.values(TRUTH).map((passes) => passes.join(', ')));
+    // Beside the paper: its arms are recognised, and said to be over too few problems to compare, as on the page.
+    for (const note of paperComparison(studiesFromResultFiles([{ fileName: 'whole.json.gz', doc: whole }])).notes) expect(ran.out).toContain(`\n${note}\n`);
+    expect(ran.out).toContain("## Beside the paper\n\nllama solo is the paper's");
   });
 
   it('prints the iteration tables and Fig. 3 of a forced-iteration arm', async () => {
@@ -87,7 +91,7 @@ describe('feedback-lab report', () => {
     expect(ran.code).toBe(0);
     const loaded = studiesFromResultFiles([{ fileName: 'whole.json.gz', doc: whole }]);
     expectPageTables(ran.out, pageTables(loaded, 'study', [{ baselineId: 'text-only', treatmentId: 'refine' }]));
-    const pairs = markdownTable(ran.out, pageTables(loaded)[2]!.caption)!;
+    const pairs = markdownTable(ran.out, pageTables(loaded).find((t) => t.id === 'pair-comparisons')!.caption)!;
     expect(pairs.rows.map((r) => r[0])).toEqual(['llama self-refine vs llama text-only']);
   });
 
@@ -110,7 +114,7 @@ describe('feedback-lab report', () => {
     expect(ran.code).toBe(0);
     const report = JSON.parse(ran.out) as { bootstrap: unknown; sections: { id: string; tables: Table[] }[] };
     expect(report.bootstrap).toEqual({ seed: 20_260_421, replicates: 10_000 });
-    expect(report.sections.map((s) => s.id)).toEqual(['summary', 'pairs', 'consistency', 'errors', 'iterations', 'single-vs-mean']);
+    expect(report.sections.map((s) => s.id)).toEqual(['summary', 'paper', 'pairs', 'consistency', 'errors', 'iterations', 'single-vs-mean']);
     expect(report.sections[0]!.tables[0]).toEqual(pageTables(studiesFromResultFiles([{ fileName: 'whole.json.gz', doc: whole }]))[0]);
   });
 });

@@ -11,6 +11,7 @@ import { armConsistency, armPassRates, armSummaryTable, consistencyTable, passRa
 import { armErrors, firstErrorTableView } from '../../../src/core/analysis/error-report.ts';
 import { breakTableView, forcedIterationTables, iterationTableView } from '../../../src/core/analysis/iteration-report.ts';
 import { comparePairs, defaultPairs, pairTable, type ArmPair } from '../../../src/core/analysis/pair-tables.ts';
+import { paperComparison } from '../../../src/core/analysis/paper-comparison.ts';
 import type { LoadedStudies } from '../../../src/core/analysis/result-file-study.ts';
 import type { ErrorLabelling } from '../../../src/core/analysis/study-runs.ts';
 import { markdownCell } from '../../../src/core/analysis/table-markdown.ts';
@@ -77,9 +78,11 @@ export function pageTables(loaded: LoadedStudies, labelling: ErrorLabelling = 'e
   const consistency = armConsistency(study);
   const errors = armErrors(study, labelling);
   const forced = forcedIterationTables(study);
+  const paper = paperComparison(loaded).table;
   return [
     armSummaryTable(study),
     ...(rates.length > 0 ? [passRateTable(rates)] : []),
+    ...(paper ? [paper] : []),
     pairTable(comparePairs(study, pairs ?? defaultPairs(study), PAGE_STATS), PAGE_STATS),
     ...(consistency.length > 0 ? [consistencyTable(consistency)] : []),
     ...(errors.length > 0 ? [firstErrorTableView(errors)] : []),

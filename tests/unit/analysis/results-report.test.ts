@@ -15,13 +15,13 @@ describe('the Results report as data', () => {
   it('holds the tables the page builds, in the page order', async () => {
     const loaded = studiesFromResultFiles([{ fileName: 'study.json', doc: await studyResultFile() }]);
     const report = resultsReport(loaded);
-    expect(report.sections.map((s) => s.id)).toEqual(['summary', 'pairs', 'consistency', 'errors', 'iterations', 'single-vs-mean']);
+    expect(report.sections.map((s) => s.id)).toEqual(['summary', 'paper', 'pairs', 'consistency', 'errors', 'iterations', 'single-vs-mean']);
     const stats = { seed: page.RESULTS_SEED, replicates: page.RESULTS_REPLICATES };
     const { study } = loaded;
     expect(report.sections[0]!.tables).toEqual([armSummaryTable(study), passRateTable(armPassRates(study, stats.seed, stats.replicates))]);
-    expect(report.sections[1]!.tables).toEqual([pairTable(comparePairs(study, defaultPairs(study), stats), stats)]);
+    expect(report.sections[2]!.tables).toEqual([pairTable(comparePairs(study, defaultPairs(study), stats), stats)]);
     // No forced-iteration arm: the page says why instead of a table.
-    expect(report.sections[4]!.messages).toEqual([
+    expect(report.sections[5]!.messages).toEqual([
       'No arm ran with forced iterations, so regressions and break rates cannot be measured (early stopping hides them).',
     ]);
     // The transition matrices, drawn as heat maps on the page, are tables here: one per refining iteration.
