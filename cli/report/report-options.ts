@@ -29,8 +29,9 @@ export const REPORT_USAGE = `Usage: feedback-lab report [options] FILE...
 Prints the analysis the app's Results page shows for one or more result files (.json or
 .json.gz, as the app exports them and "feedback-lab run" writes them), computed by the same
 code with the same bootstrap seed, so every number equals the page's: problems solved per arm
-with 95 % CIs, arm pairs (Δ, σ, McNemar per repeat, CI of Δ), consistency over repeats, the
-error taxonomy with its transition matrices, what each iteration does, single run vs mean.
+with 95 % CIs, the paper's Table 1 beside runs of its arms, arm pairs (Δ, σ, McNemar per
+repeat, CI of Δ), consistency over repeats, the error taxonomy with its transition matrices,
+what each iteration does, single run vs mean. Figures are given as tables of their numbers.
 
 Shards of one study (same study id and config) are merged first, as "feedback-lab merge"
 would, and stderr says so. Files of different studies are reported side by side, each arm
@@ -48,7 +49,7 @@ Options:
                         study: folded as the study did (bare assert = None, …)
       --pair BASE,ARM   compare arm ARM against arm BASE, by arm id (repeatable). Default,
                         as on the page: every arm against the first arm that shares its
-                        problems. Side by side, the second file's arm "solo" is "2:solo".
+                        problems. Side by side, the second study's arm "solo" is "2:solo".
       --seed N          seed of the bootstrap CIs (default ${RESULTS_SEED}, the page's)
       --replicates N    bootstrap resamples (default ${RESULTS_REPLICATES}, the page's)
   -h, --help            show this help
