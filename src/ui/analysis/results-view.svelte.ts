@@ -15,8 +15,8 @@ export interface FileFailure {
   details: string[];
 }
 
-export const RESULTS_SEED = 20_260_421;
-export const RESULTS_REPLICATES = 10_000;
+// One seed for the page and `feedback-lab report`, so a CI printed there equals the one shown here.
+export { RESULTS_REPLICATES, RESULTS_SEED } from '../../core/analysis/results-report.ts';
 
 export class ResultsView {
   files = $state.raw<NamedResultFile[]>([]);
