@@ -336,6 +336,13 @@ describe('the keyboard in Chromium', () => {
     await expectFocusOn(page, /^button "HumanEval\/40"/, 'Results: after Show 5 more');
     await page.getByRole('button', { name: 'Close many.json' }).click();
 
+    // Reproduce: Load is disabled while it fetches; focus comes back to it when the files are in.
+    await visit(page, '#/reproduce');
+    await page.getByRole('button', { name: 'Load the released files' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('All four kinds of released file are loaded.').waitFor();
+    await expectFocusOn(page, /^button "Load the released files"/, 'Reproduce: after Load the released files');
+
     // Reproduce: a section in the contents list takes focus to that section's heading.
     await visit(page, '#/reproduce');
     await page.getByLabel(/Released files/).setInputFiles(releasedFiles());
