@@ -31,7 +31,17 @@ function fromDoc(doc: ResultFile): AnalysisStudy {
   const placed = doc.units.flatMap((unit) =>
     unit.status === 'finished' ? [{ armId: unit.armId, repeat: unit.repeat, trajectory: unit.trajectory }] : [],
   );
-  return groupTrajectories(doc.config.name, doc.config.problemIds, doc.config.arms, doc.config.repeats, placed);
+  const arms = doc.config.arms.map((arm) => ({ ...arm, forcedIterations: recordsEveryIteration(arm) }));
+  return groupTrajectories(doc.config.name, doc.config.problemIds, arms, doc.config.repeats, placed);
+}
+
+/**
+ * Whether every iteration of the arm ran and was recorded, which is what the iteration tables
+ * need: the arm's flag, or a refine pipeline with early stopping off (the forced presets, as the
+ * Study page and drafts add them, leave the flag false and say it in the pipeline).
+ */
+export function recordsEveryIteration(arm: StudyArm): boolean {
+  return arm.forcedIterations || (arm.pipeline.kind === 'refine' && !arm.pipeline.earlyStopping && arm.pipeline.stages.length > 0);
 }
 
 /** Groups files by study, merges shards, and lays every study's arms side by side. */

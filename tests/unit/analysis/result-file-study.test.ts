@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { armSummaries } from '../../../src/core/analysis/arm-tables.ts';
 import { replayFileByProblem, studiesFromResultFiles } from '../../../src/core/analysis/result-file-study.ts';
+import { forcedIterationTables } from '../../../src/core/analysis/iteration-report.ts';
+import { forcedIterationsVariant, llamaSelfRefine } from '../../../src/core/pipeline/presets.ts';
+import { buildResultFile, resultUnitsFromStore } from '../../../src/core/results/result-file-build.ts';
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
-import { fileBytes, studyResultFile } from '../results/result-file-fixtures.ts';
-import { TRUTH } from '../study/study-fixtures.ts';
+import { environment, fileBytes, runStoredStudy, studyResultFile } from '../results/result-file-fixtures.ts';
+import { TRUTH, studyConfig, studyDraft } from '../study/study-fixtures.ts';
 
 describe('result files as analysis input', () => {
   it('groups an imported file by arm and repeat, with the known pass counts', async () => {
@@ -50,6 +53,18 @@ describe('result files as analysis input', () => {
     expect(new Set(labels).size).toBe(labels.length);
     expect(labels[0]).toBe('llama solo (Feedback against no feedback, feedback-lab-x.json)');
     expect(labels[3]).toBe('llama solo (Feedback against no feedback, feedback-lab-x.json (2))');
+  });
+
+  it("counts an arm whose pipeline never stops early as a forced-iteration arm, as the Study page's forced presets make them", async () => {
+    // The Study page adds a preset such as "llama → exec → llama (self-refine) (forced 3
+    // iterations)" as it is: early stopping off in the pipeline, the arm's flag left false.
+    const forced = forcedIterationsVariant(llamaSelfRefine);
+    const config = studyConfig({ ...studyDraft(), arms: [{ id: forced.id, label: forced.name, pipeline: forced, forcedIterations: false }], repeats: 1 });
+    const stored = await runStoredStudy(config);
+    const doc = await buildResultFile(stored.config, resultUnitsFromStore(stored), environment());
+    const { study } = studiesFromResultFiles([{ fileName: 'forced.json', doc }]);
+    expect(study.arms[0]?.forcedIterations).toBe(true);
+    expect(forcedIterationTables(study).map((t) => t.label)).toEqual([forced.name]);
   });
 
   it('names, per problem, the file a presenter can replay it from', async () => {
