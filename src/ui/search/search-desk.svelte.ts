@@ -123,7 +123,14 @@ export class SearchDesk {
     await this.#guard(async () => {
       const draft = this.form.toDraft();
       const dataset = await this.#loaded(draft.benchmark);
-      const setup = createSearchSetup(draft, { id: newSearchId(), created: new Date().toISOString(), problems: dataset.problems, datasetSha256: dataset.sha256 });
+      const promptSet = this.form.promptSet;
+      const setup = createSearchSetup(draft, {
+        id: newSearchId(),
+        created: new Date().toISOString(),
+        problems: dataset.problems,
+        datasetSha256: dataset.sha256,
+        ...(promptSet ? { promptSet } : {}),
+      });
       await this.#launch(setup, dataset);
       this.#putInAddress(setup.id);
     });

@@ -13,7 +13,10 @@ import { numberProblem, wholeProblem } from '../../core/number-problems.ts';
 import { SEARCH_LIMITS, searchSizeProblems } from '../../core/search/search-limits.ts';
 import type { SearchDraft } from '../../core/search/search-setup.ts';
 import type { ModelBinding } from '../../core/study/config.ts';
+import { describeSearchEffect } from '../../core/prompts/prompt-set-effect.ts';
+import type { PromptSet } from '../../core/prompts/prompt-set.ts';
 import { ModelEngineForm } from '../shared/model-engine-form.svelte.ts';
+import { PromptSetPicker } from '../shared/prompt-set-picker.svelte.ts';
 import { FormProblems } from '../shared/form-problems.ts';
 import { parseIds, selectionProblems, selectionSpecOf, type ProblemSelectionState, type SeedField, type SelectionKind } from '../shared/problem-selection.ts';
 
@@ -59,7 +62,20 @@ export class SearchForm extends ModelEngineForm {
   mode = $state<HarnessMode>('study');
   engine = $state<SearchEngine>('openai');
 
+  /** A prompt set file: its texts replace built-in ones in the pools, and its new ids join them. */
+  readonly prompts = new PromptSetPicker();
+
   readonly modelKeys: readonly string[] = SEARCH_POOL;
+
+  /** The set the search starts with, if one is loaded. */
+  get promptSet(): PromptSet | undefined {
+    return this.prompts.promptSet;
+  }
+
+  /** What the loaded set does to the search's prompt pools, one sentence each; empty without a set. */
+  get promptSetLines(): string[] {
+    return this.prompts.loaded ? describeSearchEffect(this.prompts.loaded.promptSet) : [];
+  }
 
   resetRates(): void {
     this.rates = { ...STUDY_MUTATION_RATES };

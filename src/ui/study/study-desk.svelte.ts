@@ -71,14 +71,16 @@ export class StudyDesk {
   async copyLink(): Promise<void> {
     this.copyNote = null;
     try {
-      const params = await encodeStudyLink(this.form.toLink());
+      const params = await encodeStudyLink(this.form.linkForSharing());
       const url = `${location.origin}${location.pathname}#/study?${params}`;
       this.copiedLink = url;
+      // linkForSharing refuses a set that changes what the arms send; one that changes nothing is worth saying so.
+      const exact = this.form.promptSet ? ' The loaded prompt set changes none of the texts these arms send, so the link describes this study exactly.' : '';
       try {
         await navigator.clipboard.writeText(url);
-        this.copyNote = 'Copied. Anyone who opens it gets this study, ready to run (add &autorun=1 to start it at once).';
+        this.copyNote = `Copied. Anyone who opens it gets this study, ready to run (add &autorun=1 to start it at once).${exact}`;
       } catch {
-        this.copyNote = 'The browser refused the clipboard: copy the link below by hand.';
+        this.copyNote = `The browser refused the clipboard: copy the link below by hand.${exact}`;
       }
     } catch (error) {
       this.copiedLink = null;

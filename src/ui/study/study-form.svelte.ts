@@ -17,6 +17,9 @@ import { wholeProblem } from '../../core/number-problems.ts';
 import { FormProblems } from '../shared/form-problems.ts';
 import { selectionProblems, selectionSpecOf, type SeedField, type SelectionKind } from '../shared/problem-selection.ts';
 import { replayArms, replayBindings, type ReplaySource } from './replay-study.ts';
+import { describeStudyEffect, listIds, promptSetEffect, promptUses, type PromptSetEffect } from '../../core/prompts/prompt-set-effect.ts';
+import type { PromptSet } from '../../core/prompts/prompt-set.ts';
+import { PromptSetPicker } from '../shared/prompt-set-picker.svelte.ts';
 
 export type EngineChoice = 'webllm' | 'openai' | 'replay';
 
@@ -48,9 +51,33 @@ export class StudyForm extends ModelEngineForm {
   engine = $state<EngineChoice>('openai');
   limits = $state.raw<Partial<Pick<StudyLimits, 'timeoutMs' | 'problemTimeCapMs'>>>({});
   replay = $state.raw<ReplaySource | null>(null);
+  /** A prompt set file whose texts the study sends instead of the built-in ones (not for a replay: its file has its texts). */
+  readonly prompts = new PromptSetPicker();
 
   arms: StudyArm[] = $derived(this.#arms());
   modelKeys: string[] = $derived([...new Set(this.arms.flatMap((arm) => llmNodes(arm.pipeline).map(({ node }) => node.model)))]);
+  promptEffect: PromptSetEffect | null = $derived(
+    this.prompts.loaded ? promptSetEffect(this.prompts.loaded.promptSet, promptUses(this.arms.map((arm) => arm.pipeline))) : null,
+  );
+
+  /** What the loaded set changes for the chosen arms, one sentence each; empty without a set. */
+  get promptSetLines(): string[] {
+    return this.promptEffect ? describeStudyEffect(this.promptEffect, this.arms.length) : [];
+  }
+
+  /** The set the study starts with: none for a replay, which sends nothing and records its file's texts. */
+  get promptSet(): PromptSet | undefined {
+    return this.engine === 'replay' ? undefined : this.prompts.promptSet;
+  }
+
+  /**
+   * Prompt ids the chosen arms send with the loaded set's texts, which a study link cannot
+   * carry: opened elsewhere, the link would send the built-in texts for them. Empty when the
+   * link describes this study exactly (no set, or a set that changes nothing the arms send).
+   */
+  promptsALinkWouldLose(): string[] {
+    return this.promptSet ? (this.promptEffect?.changedInUse ?? []) : [];
+  }
 
   #arms(): StudyArm[] {
     if (this.engine === 'replay') return this.replay ? replayArms(this.replay.doc) : [];
@@ -122,6 +149,22 @@ export class StudyForm extends ModelEngineForm {
     };
   }
 
+  /**
+   * The link "Copy study link" gives: the form's link, refused with a sentence when the loaded
+   * prompt set changes texts the arms send, because the link would quietly run another study.
+   */
+  linkForSharing(): StudyLink {
+    const lost = this.promptsALinkWouldLose();
+    if (lost.length > 0) {
+      throw new Error(
+        `No link was copied: a study link cannot carry prompt texts, so opened anywhere it would send the built-in texts for ${listIds(lost)} instead of the loaded set's. ` +
+          'To share this study, run it and share its result file (Export .json): it holds the texts, and feedback-lab run --study FILE runs the study again with them. ' +
+          'Remove the prompt set to copy a link that sends the built-in texts.',
+      );
+    }
+    return this.toLink();
+  }
+
   /** The draft the form describes, models bound for this device. Throws with a sentence when incomplete. */
   toDraft(): StudyDraft {
     if (this.engine !== 'replay') return draftFromLink(this.toLink(), { shaderF16: this.shaderF16 });
@@ -143,8 +186,9 @@ export class StudyForm extends ModelEngineForm {
     };
   }
 
-  /** Fills the form from a decoded link. */
+  /** Fills the form from a decoded link. A link describes the whole study, built-in prompt texts included: a loaded set is put away. */
   fromLink(link: StudyLink): void {
+    this.prompts.remove();
     this.name = link.name ?? '';
     this.benchmark = link.benchmark;
     const selection = link.selection;

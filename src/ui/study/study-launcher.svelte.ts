@@ -91,14 +91,18 @@ export class StudyLauncher {
       const draft = this.#form.toDraft();
       const dataset = await this.#loaded(draft.benchmark);
       const replay = this.#form.engine === 'replay' ? this.#form.replay : null;
+      const promptSet = replay ? studyPromptSet(replay.doc.config) : this.#form.promptSet;
       const config = createStudyConfig(draft, {
         id: newStudyId(),
         created: new Date().toISOString(),
         problems: dataset.problems,
         datasetSha256: dataset.sha256,
-        ...(replay ? { promptSet: studyPromptSet(replay.doc.config) } : {}),
+        ...(promptSet ? { promptSet } : {}),
       });
-      const link = options.link ? linkIdentity(options.link) : this.#form.engine !== 'replay' ? await encodeStudyLink(this.#form.toLink()) : undefined;
+      // The stored link finds this study again when the same link is opened; a study sending
+      // texts a link cannot carry is not any link's study, so it gets none.
+      const linkable = this.#form.engine !== 'replay' && this.#form.promptsALinkWouldLose().length === 0;
+      const link = options.link ? linkIdentity(options.link) : linkable ? await encodeStudyLink(this.#form.toLink()) : undefined;
       await this.#launch(config, dataset, link);
       if (options.link) this.#deps.setAddress(`#/study?${withParam(options.link, 'sid', config.id)}`);
       return config.id;
