@@ -81,7 +81,7 @@ export function commandLineHint(error: UserError): string {
   const { message } = error;
   if (message.includes('looks like a samples file')) return 'Score a samples file with: feedback-lab score --benchmark humaneval|mbpp FILE.';
   if (message.includes("one of the study's own released files")) return 'The app\'s Reproduce page recomputes the paper\'s tables from the released files.';
-  if (message.includes('It is a prompt set')) return 'A prompt set is loaded where pipelines are edited, in the app.';
+  if (message.includes('It is a prompt set')) return 'Run a study with it: feedback-lab run --study LINK_OR_DRAFT --prompts FILE (in the app, load it on the Study or Search page).';
   if (message.includes('written by a newer Feedback Lab')) {
     return `This feedback-lab reads formats up to ${RESULT_FILE_VERSION}: update it (git pull, npm install), then run the command again.`;
   }

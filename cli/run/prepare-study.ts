@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Problem } from '../../src/core/benchmarks/problem.ts';
 import { BENCHMARK_NAMES } from '../../src/core/benchmarks/task-id.ts';
+import type { PromptSet } from '../../src/core/prompts/prompt-set.ts';
 import type { ResultFile } from '../../src/core/results/result-file.ts';
 import { validateStudyConfig, type ModelBinding, type StudyConfig } from '../../src/core/study/config.ts';
 import { createStudyConfig } from '../../src/core/study/create-config.ts';
@@ -19,16 +20,20 @@ export function newStudyId(created: Date): string {
   return `cli-${created.toISOString().replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`;
 }
 
-/** A new study from the request, its model keys bound to `models`. */
+/** A new study from the request, its model keys bound to `models`; a draft's prompts come from `promptSet` (--prompts) where it has them. */
 export function newStudyConfig(
   request: StudyRequest,
   models: Record<string, ModelBinding>,
   dataset: DiskDataset,
   start: { id: string; created: string },
+  promptSet?: PromptSet,
 ): StudyConfig {
   if (request.study.kind === 'draft') {
     try {
-      return createStudyConfig({ ...request.study.draft, models }, { ...start, problems: dataset.problems, datasetSha256: dataset.sha256 });
+      return createStudyConfig(
+        { ...request.study.draft, models },
+        { ...start, problems: dataset.problems, datasetSha256: dataset.sha256, ...(promptSet ? { promptSet } : {}) },
+      );
     } catch (error) {
       throw new InputError(`${request.origin}: ${(error as Error).message}`);
     }

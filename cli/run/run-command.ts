@@ -22,6 +22,7 @@ import { EXIT, InputError, UsageError } from '../usage-error.ts';
 import { bindModels, checkEndpoint, chooseEndpoint, modelKeys } from './bind-models.ts';
 import { nodeEnvironment } from './node-environment.ts';
 import { newStudyConfig, newStudyId, resumedStudyConfig } from './prepare-study.ts';
+import { promptSetNote, readPromptSetArgument } from './prompt-set-argument.ts';
 import { createResultWriter } from './result-writer.ts';
 import { storeFromResultFile } from './resume-store.ts';
 import { parseRunOptions, RUN_USAGE, type RunOptions } from './run-options.ts';
@@ -43,6 +44,8 @@ interface PreparedStudy {
   resuming: boolean;
   /** The benchmark's problems, from the verified dataset file. */
   problems: Problem[];
+  /** What --prompts changes for the study's arms, when given. */
+  promptNote: string | null;
 }
 
 export const runCommand: Command = {
@@ -83,6 +86,7 @@ export const runCommand: Command = {
         `${config.benchmark}, ${config.mode} mode, on ${prepared.endpoint} (${names}).`,
     );
     if (endpointNote) view.note(endpointNote);
+    if (prepared.promptNote) view.note(prepared.promptNote);
     view.note(`Writing ${outPath}. Starting ${options.workers} Python worker(s)…`);
 
     const stop = new AbortController();
@@ -226,17 +230,25 @@ async function prepareStudy(options: RunOptions, io: CommandIo): Promise<Prepare
       earlierEnvironments: doc.environments,
       resuming: true,
       problems: dataset.problems,
+      promptNote: null,
     };
   }
-  const request = await readStudyArgument(options.study ?? '', io.cwd);
+  const promptSet = options.prompts === null ? undefined : await readPromptSetArgument(options.prompts, io.cwd);
+  const request = await readStudyArgument(options.study ?? '', io.cwd, promptSet ? { promptSet } : {});
   const study = request.study;
+  if (options.prompts !== null && study.kind === 'config') {
+    throw new InputError(
+      `--prompts ${options.prompts}: ${request.origin} already holds the prompt texts its study sent, and runs again with them; leave out --prompts, or give the prompt set with a study link or a draft file.`,
+    );
+  }
   const benchmark = study.kind === 'draft' ? study.draft.benchmark : study.config.benchmark;
   const dataset = await loadDiskDataset(benchmark, datasetSearchDirs(options.datasetsDir, io.env, io.cwd));
   const endpoint = chooseEndpoint(options.endpoint, request.endpoint);
   const arms = study.kind === 'draft' ? study.draft.arms : study.config.arms;
   const models = bindModels(modelKeys(arms), endpoint, { model: options.model, modelMap: options.modelMap, studyNames: request.modelNames });
   const created = new Date();
-  const config = newStudyConfig(request, models, dataset, { id: newStudyId(created), created: created.toISOString() });
-  return { config, store: new MemoryStudyStore(), endpoint, earlierEnvironments: [], resuming: false, problems: dataset.problems };
+  const config = newStudyConfig(request, models, dataset, { id: newStudyId(created), created: created.toISOString() }, promptSet);
+  const promptNote = promptSet && options.prompts !== null ? promptSetNote(options.prompts, promptSet, config.arms) : null;
+  return { config, store: new MemoryStudyStore(), endpoint, earlierEnvironments: [], resuming: false, problems: dataset.problems, promptNote };
 }
 

@@ -10,6 +10,8 @@ export interface RunOptions {
   study: string | null;
   /** A result file whose study is continued; null for a new study. */
   resume: string | null;
+  /** A prompt set file whose texts a new study (from a link or a draft) sends; null for the built-in texts. */
+  prompts: string | null;
   /** The OpenAI-compatible endpoint; null takes the one the study names. */
   endpoint: string | null;
   /** One endpoint model name for every model key of the study. */
@@ -28,7 +30,7 @@ export interface RunOptions {
   datasetsDir: string | null;
 }
 
-export const RUN_USAGE = `Usage: feedback-lab run --study FILE_OR_URL [--endpoint URL] [options]
+export const RUN_USAGE = `Usage: feedback-lab run --study FILE_OR_URL [--endpoint URL] [--prompts FILE] [options]
        feedback-lab run --resume RESULTS.json[.gz] [options]
 
 Runs a study (arms × repeats × problems) headless against an OpenAI-compatible endpoint
@@ -63,6 +65,10 @@ Options:
                             units are kept, unfinished ones continue from their last
                             recorded step, errored ones run again; same endpoint and
                             model names as before. Writes back to FILE unless --out.
+      --prompts FILE        a prompt set (JSON, format "feedback-lab/prompt-set"): its
+                            texts replace the built-in role prompts of the same ids, and
+                            the result file records them. For a study link or a draft; a
+                            result file or a config already holds the texts it sent
       --endpoint URL        the API root, e.g. http://localhost:11434/v1 (default: the
                             endpoint the study names, if it names one)
       --model NAME          the endpoint's model name for every model key
@@ -99,6 +105,7 @@ export function parseRunOptions(argv: readonly string[]): RunOptions | null {
       options: {
         study: { type: 'string' },
         resume: { type: 'string' },
+        prompts: { type: 'string' },
         endpoint: { type: 'string' },
         model: { type: 'string' },
         map: { type: 'string', multiple: true },
@@ -124,6 +131,10 @@ export function parseRunOptions(argv: readonly string[]): RunOptions | null {
   if (study !== null && resume !== null) {
     throw new UsageError('Give either --study (a new study) or --resume (continue an earlier one), not both.');
   }
+  const prompts = nonEmpty('--prompts', values.prompts);
+  if (prompts !== null && resume !== null) {
+    throw new UsageError('--prompts is for a new study: a resumed study goes on with the prompt texts it started with (leave out --prompts).');
+  }
   const model = nonEmpty('--model', values.model);
   const modelMap = readModelMap(values.map ?? []);
   if (model !== null && Object.keys(modelMap).length > 0) {
@@ -139,6 +150,7 @@ export function parseRunOptions(argv: readonly string[]): RunOptions | null {
   return {
     study,
     resume,
+    prompts,
     endpoint: nonEmpty('--endpoint', values.endpoint),
     model,
     modelMap,

@@ -10,6 +10,7 @@ import type { HarnessMode } from '../../src/core/harness/outcome.ts';
 import { describeValue, isRecord, unknownKeys } from '../../src/core/pipeline/json-shape.ts';
 import { PRESETS, presetById } from '../../src/core/pipeline/presets.ts';
 import { validatePipeline } from '../../src/core/pipeline/validate-pipeline.ts';
+import type { PromptSet } from '../../src/core/prompts/prompt-set.ts';
 import { MAX_ARMS, MAX_REPEATS, isArmId, type StudyArm } from '../../src/core/study/config.ts';
 import type { StudyDraft } from '../../src/core/study/create-config.ts';
 
@@ -31,7 +32,8 @@ const PRESET_ARM_KEYS = ['preset', 'forcedIterations', 'id', 'label'];
 const WHOLE_ARM_KEYS = ['id', 'label', 'pipeline', 'forcedIterations'];
 const FIELD_PATH = /^[A-Za-z][\w.[\]]*: /;
 
-export function readDraftFile(value: unknown): DraftFileResult {
+/** `promptSet` (from --prompts) lets whole arms send its new prompt ids. */
+export function readDraftFile(value: unknown, options: { promptSet?: PromptSet } = {}): DraftFileResult {
   if (!isRecord(value)) return { ok: false, errors: [`A study file must be a JSON object, found ${describeValue(value)}.`] };
   const errors: string[] = [...unknownKeys(value, DRAFT_KEYS, '')];
   const err = (message: string) => errors.push(message);
@@ -56,7 +58,7 @@ export function readDraftFile(value: unknown): DraftFileResult {
   const mode = value.mode ?? 'study';
   if (mode !== 'study' && mode !== 'standard') err(`mode: expected "study" or "standard", found ${describeValue(value.mode)}.`);
 
-  const arms = readArms(value.arms, err);
+  const arms = readArms(value.arms, err, options.promptSet);
   const name = value.name ?? (arms ? arms.map((a) => a.label).join(' vs ') : '');
   if (typeof name !== 'string' || name.trim() === '') err(`name: expected a non-empty text, found ${describeValue(value.name)}.`);
 
@@ -94,7 +96,7 @@ export function readDraftFile(value: unknown): DraftFileResult {
 
 type Report = (message: string) => void;
 
-function readArms(value: unknown, err: Report): StudyArm[] | null {
+function readArms(value: unknown, err: Report, promptSet: PromptSet | undefined): StudyArm[] | null {
   if (!Array.isArray(value) || value.length === 0 || value.length > MAX_ARMS) {
     err(`arms: expected a list of 1-${MAX_ARMS} arms, found ${Array.isArray(value) ? `${value.length} arms` : describeValue(value)}.`);
     return null;
@@ -103,7 +105,7 @@ function readArms(value: unknown, err: Report): StudyArm[] | null {
   const seen = new Map<string, number>();
   value.forEach((entry: unknown, i: number) => {
     const at = `arms[${i}]`;
-    const arm = readArm(entry, at, err);
+    const arm = readArm(entry, at, err, promptSet);
     if (!arm) return;
     const first = seen.get(arm.id);
     if (first !== undefined) {
@@ -116,7 +118,7 @@ function readArms(value: unknown, err: Report): StudyArm[] | null {
   return arms.length === value.length ? arms : null;
 }
 
-function readArm(entry: unknown, at: string, err: Report): StudyArm | null {
+function readArm(entry: unknown, at: string, err: Report, promptSet: PromptSet | undefined): StudyArm | null {
   if (typeof entry === 'string') return presetArm({ preset: entry }, at, err);
   if (!isRecord(entry)) {
     err(`${at}: expected a preset id, {"preset", …} or {"id", "label", "pipeline", "forcedIterations"}, found ${describeValue(entry)}.`);
@@ -137,7 +139,7 @@ function readArm(entry: unknown, at: string, err: Report): StudyArm | null {
   if (typeof entry.label !== 'string' || entry.label.trim() === '') fail(`${at}.label: expected a non-empty text, found ${describeValue(entry.label)}.`);
   const forced = entry.forcedIterations ?? false;
   if (typeof forced !== 'boolean') fail(`${at}.forcedIterations: expected true or false, found ${describeValue(entry.forcedIterations)}.`);
-  const pipeline = validatePipeline(entry.pipeline);
+  const pipeline = validatePipeline(entry.pipeline, promptSet ? { promptSet } : {});
   // The pipeline validator's messages start with a field path when they concern one.
   if (!pipeline.ok) for (const e of pipeline.errors) fail(FIELD_PATH.test(e) ? `${at}.pipeline.${e}` : `${at}.pipeline: ${e}`);
   if (failed || !pipeline.ok) return null;

@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isRecord } from '../../src/core/pipeline/json-shape.ts';
+import type { PromptSet } from '../../src/core/prompts/prompt-set.ts';
 import { isGzip } from '../../src/core/results/bounded-compression.ts';
 import { locateJsonSyntaxError } from '../../src/core/results/json-syntax-error.ts';
 import type { ResultFile } from '../../src/core/results/result-file.ts';
@@ -14,6 +15,7 @@ import { importResultFile } from '../../src/core/results/result-file-import.ts';
 import { validateStudyConfig, type StudyConfig } from '../../src/core/study/config.ts';
 import { decodeStudyLink, draftFromLink } from '../../src/core/study/link.ts';
 import { UserError } from '../../src/core/user-error.ts';
+import { commandLineHint } from '../result-files.ts';
 import { InputError } from '../usage-error.ts';
 import { readDraftFile, type UnboundDraft } from './study-draft-file.ts';
 
@@ -31,10 +33,13 @@ export interface StudyRequest {
 /** Errors listed under a file's name: enough to fix the file, few enough to read. */
 const MAX_LISTED_ERRORS = 20;
 
-/** Reads `--study`: a link when it is not a file and looks like one, else a file. */
-export async function readStudyArgument(argument: string, cwd: string): Promise<StudyRequest> {
+/**
+ * Reads `--study`: a link when it is not a file and looks like one, else a file. `promptSet`
+ * (from --prompts) lets a link's or a draft's arms send the new prompt ids it brings.
+ */
+export async function readStudyArgument(argument: string, cwd: string, options: { promptSet?: PromptSet } = {}): Promise<StudyRequest> {
   const path = resolve(cwd, argument);
-  if (!existsSync(path) && looksLikeLink(argument)) return readStudyLink(argument);
+  if (!existsSync(path) && looksLikeLink(argument)) return readStudyLink(argument, options);
   const bytes = await readBytes(path, argument);
   if (isGzip(bytes)) return requestFromResultFile(await importResult(bytes, argument), argument);
   const value = parseJsonFile(bytes, argument);
@@ -44,7 +49,7 @@ export async function readStudyArgument(argument: string, cwd: string): Promise<
     if (!checked.ok) throw listedError(`The study config in ${argument} is not valid`, checked.errors);
     return requestFromConfig(checked.config, argument);
   }
-  const read = readDraftFile(value);
+  const read = readDraftFile(value, options);
   if (!read.ok) throw listedError(`The study file ${argument} is not valid`, read.errors);
   return { origin: argument, study: { kind: 'draft', draft: read.file.draft }, modelNames: read.file.modelNames, endpoint: read.file.endpoint };
 }
@@ -59,7 +64,7 @@ function looksLikeLink(argument: string): boolean {
 }
 
 /** A link as the app shares it; the study may sit in the query or, for hash routes, after `#…?`. */
-export async function readStudyLink(argument: string): Promise<StudyRequest> {
+export async function readStudyLink(argument: string, options: { promptSet?: PromptSet } = {}): Promise<StudyRequest> {
   let search = argument;
   if (/^https?:\/\//i.test(argument)) {
     let url: URL;
@@ -71,7 +76,7 @@ export async function readStudyLink(argument: string): Promise<StudyRequest> {
     const inHash = url.hash.includes('?') ? url.hash.slice(url.hash.indexOf('?')) : '';
     search = url.searchParams.has('study') || inHash === '' ? url.search : inHash;
   }
-  const decoded = await decodeStudyLink(search);
+  const decoded = await decodeStudyLink(search, options);
   if (!decoded.ok) throw listedError('The study link is not valid', decoded.errors);
   const { link } = decoded;
   const { models: _models, ...draft } = draftFromLink(link, { shaderF16: true });
@@ -133,7 +138,8 @@ async function importResult(bytes: Uint8Array, argument: string): Promise<Result
     return await importResultFile(bytes);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
-    const lines = [`${argument}: ${error.message}`, ...error.details.map((d) => `  ${d}`), ...(error.hint ? [error.hint] : [])];
+    const hint = commandLineHint(error);
+    const lines = [`${argument}: ${error.message}`, ...error.details.map((d) => `  ${d}`), ...(hint ? [hint] : [])];
     throw new InputError(lines.join('\n'));
   }
 }

@@ -33,6 +33,7 @@ describe('feedback-lab run options', () => {
     expect(options).toEqual({
       study: 'study.json',
       resume: null,
+      prompts: null,
       endpoint: 'http://localhost:11434/v1',
       model: 'llama3.2:3b-instruct-q4_K_M',
       modelMap: {},
@@ -58,6 +59,14 @@ describe('feedback-lab run options', () => {
       requests: 4,
       concurrency: 9,
     });
+  });
+
+  it('takes a prompt set for a new study, and refuses one for a resumed study, which keeps the texts it started with', () => {
+    expect(parseRunOptions(['--study', 's.json', '--prompts', 'study-prompts.json'])?.prompts).toBe('study-prompts.json');
+    expect(usageError(['--resume', 'partial.json', '--prompts', 'p.json'])).toBe(
+      '--prompts is for a new study: a resumed study goes on with the prompt texts it started with (leave out --prompts).',
+    );
+    expect(usageError(['--study', 's.json', '--prompts', ''])).toMatch(/--prompts needs a value/);
   });
 
   it('returns null for --help', () => {
