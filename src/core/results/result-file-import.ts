@@ -144,7 +144,7 @@ function looksLikeSamplesFile(text: string): boolean {
 function notAResultFile(raw: unknown): UserError {
   const format = isRecord(raw) ? raw.format : undefined;
   if (format === 'feedback-lab/prompt-set') {
-    return new UserError(`${NOT_RESULT_FILE} It is a prompt set.`, 'Load prompt sets where pipelines are edited.');
+    return new UserError(`${NOT_RESULT_FILE} It is a prompt set.`, 'Load a prompt set on the Study or Search page, under “Prompt set”, before starting a study or a search.');
   }
   const released = recogniseReleasedJson(raw);
   if (released !== null) {

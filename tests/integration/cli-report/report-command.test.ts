@@ -148,7 +148,7 @@ describe('feedback-lab report refuses what it cannot use, naming the file', () =
     [
       'a prompt set',
       (p) => writeFileSync(p, JSON.stringify({ format: 'feedback-lab/prompt-set', prompts: [] })),
-      /^prompts\.json: This is not a Feedback Lab result file\. It is a prompt set\. A prompt set is loaded where pipelines are edited, in the app\.$/,
+      /^prompts\.json: This is not a Feedback Lab result file\. It is a prompt set\. Run a study with it: feedback-lab run --study LINK_OR_DRAFT --prompts FILE \(in the app, load it on the Study or Search page\)\.$/,
     ],
   ];
   const names = ['missing.json', 'bad.json', 'cut.json', 'samples.jsonl', 'main_results.json', 'newer.json', 'cut.json.gz', 'folder.json', 'prompts.json'];
