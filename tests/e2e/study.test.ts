@@ -13,6 +13,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { configHash } from '../../src/core/results/config-hash.ts';
 import { importResultFile } from '../../src/core/results/result-file-import.ts';
 import { unitSteps, type ResultFile, type ResultUnit } from '../../src/core/results/result-file.ts';
+import { axeViolations } from '../support/accessibility-checks.ts';
 import { REPO_ROOT, launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
 import { loadTestProblems } from '../support/datasets.ts';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../support/fake-openai-server.ts';
@@ -457,6 +458,93 @@ describe('the Study page in Chromium', () => {
     const exported = await importResultFile(new Uint8Array(await download(page, () => card.getByRole('button', { name: 'Export .json', exact: true }).click())));
     expect(exported.config.name).toBe(hostileName);
     expect(exported.units.map(stepSignature)).toEqual(hostile.units.map(stepSignature));
+
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+});
+
+describe('a prompt set on the Study page', () => {
+  const GENERATOR_TEXT = 'You are the study’s generator: one Python function in a fenced block, nothing else.';
+  const REFINER_TEXT = 'You are the study’s refiner: fix the function from the traceback you are shown.';
+  const promptFile = (name: string, value: unknown) => ({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(value)) });
+
+  it('is refused with every problem listed, then loaded; the study sends its texts and its result file records them; no link is copied for it', async () => {
+    const app = await openApp(browser, server, { hash: '#/models', colorScheme: 'dark' });
+    const { page } = app;
+    await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
+    await openWithSavedEndpoint(page, 'Study', endpoint.url);
+    await page.getByLabel('Study name (optional)').fill('With the study’s texts');
+    await page.getByLabel('Problems').selectOption('ids');
+    // HumanEval/0 is right at once; HumanEval/2 starts with a NameError that a refiner fixes.
+    await page.getByLabel('Problem ids').fill('0, 2');
+    await page.getByLabel('Repeats').fill('1');
+
+    const picker = page.getByLabel('Prompt set (optional, .json)');
+    await picker.setInputFiles(
+      promptFile('broken.json', { format: 'feedback-lab/prompt-set', version: 1, prompts: [{ id: 'generator.plain', role: 'writer', text: '' }] }),
+    );
+    const refusal = page.getByRole('alert').filter({ hasText: 'cannot be used as a prompt set' });
+    await refusal.waitFor();
+    expect(await refusal.locator('li').allTextContents()).toEqual([
+      expect.stringMatching(/^prompts\[0\]\.role: expected one of generator/),
+      expect.stringMatching(/^prompts\[0\]\.text: expected the prompt's text/),
+    ]);
+    expect(await refusal.textContent()).toContain('broken.json');
+    // A result file picked by mistake is named as one.
+    await picker.setInputFiles(promptFile('results.json', { format: 'feedback-lab/results', version: 1 }));
+    await refusal.getByText(/This is a Feedback Lab result file, not a prompt set/).waitFor();
+
+    await picker.setInputFiles(
+      promptFile('study-texts.json', {
+        format: 'feedback-lab/prompt-set',
+        version: 1,
+        name: 'The study’s texts',
+        prompts: [
+          { id: 'generator.plain', role: 'generator', text: GENERATOR_TEXT },
+          { id: 'refiner.fix', role: 'refiner', text: REFINER_TEXT },
+        ],
+      }),
+    );
+    const said = page.locator(`[id="${await picker.getAttribute('aria-describedby')}"]`);
+    await said.getByText('Loaded study-texts.json').waitFor();
+    expect(await refusal.count()).toBe(0);
+    expect(await said.locator('li').allTextContents()).toEqual([
+      '2 prompts replace built-in texts: generator.plain, refiner.fix.',
+      'The chosen arms send 2 of these texts: generator.plain, refiner.fix.',
+    ]);
+    expect(await axeViolations(page, 'Study, prompt set loaded [dark]')).toEqual([]);
+    await app.screenshot('study-prompt-set-dark');
+
+    // A link cannot carry the texts: none is copied, and the page says how to share this study.
+    await page.getByRole('button', { name: 'Copy study link' }).click();
+    const note = page.locator('.copy-note');
+    await note.getByText(/^No link was copied: a study link cannot carry prompt texts/).waitFor();
+    expect(await note.textContent()).toMatch(/share its result file \(Export \.json\).*feedback-lab run --study FILE/);
+    expect(await page.getByLabel('Study link').count()).toBe(0);
+
+    const firstRequest = endpoint.requests.length;
+    await page.getByRole('button', { name: 'Run study' }).click();
+    await waitForDone(page, 120_000);
+    const sent = endpoint.requests.slice(firstRequest).map((r) => r.messages.find((m) => m.role === 'system')?.content);
+    expect(new Set(sent)).toEqual(new Set([GENERATOR_TEXT, REFINER_TEXT]));
+
+    const card = studyCard(page, 'With the study’s texts');
+    await card.locator('.state', { hasText: 'done' }).waitFor();
+    const doc = await importResultFile(new Uint8Array(await download(page, () => card.getByRole('button', { name: 'Export .json', exact: true }).click())));
+    expect(doc.config.prompts).toEqual([
+      { id: 'generator.plain', role: 'generator', text: GENERATOR_TEXT },
+      { id: 'refiner.fix', role: 'refiner', text: REFINER_TEXT },
+    ]);
+    expect(passesPerArm(doc)).toEqual({ 'llama-solo': 1, 'llama-self-refine': 2 });
+
+    // Removed from the keyboard: focus goes back to the picker, and the link is the built-in texts' again.
+    await page.getByRole('button', { name: 'Remove prompt set' }).focus();
+    await page.keyboard.press('Enter');
+    await said.getByText('The study sends the built-in role prompts.').waitFor();
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.type)).toBe('file');
+    await page.getByRole('button', { name: 'Copy study link' }).click();
+    await page.getByLabel('Study link').waitFor();
 
     expect(app.errors).toEqual([]);
     await app.close();
