@@ -367,3 +367,46 @@ describe('the Search page in Chromium', () => {
     await app.close();
   });
 });
+
+describe('a prompt set on the Search page', () => {
+  it('fills the generator pool with its texts: every generator call sends one of them, and the search file records them', async () => {
+    const app = await openApp(browser, server, { hash: '#/models' });
+    const { page } = app;
+    await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
+    await openWithSavedEndpoint(page, 'Search', endpoint.url);
+    const form = page.locator('section.new');
+    await form.getByLabel('Search name (optional)').fill('Search with a prompt set');
+    await form.getByLabel('Problem pool').selectOption('ids');
+    await form.getByLabel('Problem ids').fill('0, 2');
+    await form.getByLabel('Population').fill('3');
+    await form.getByLabel('Generations').fill('1');
+    await form.getByLabel('Subset size').fill('2');
+
+    // Every built-in generator id gets a text of its own, and one new generator joins the pool.
+    const generatorIds = ['generator.plain', 'generator.careful', 'generator.spec', 'generator.simple', 'generator.trace', 'generator.mine'];
+    const textOf = (id: string) => `Loaded text for ${id}: reply with one Python function.`;
+    await form.getByLabel('Prompt set (optional, .json)').setInputFiles({
+      name: 'generators.json',
+      mimeType: 'application/json',
+      buffer: Buffer.from(JSON.stringify({ format: 'feedback-lab/prompt-set', version: 1, prompts: generatorIds.map((id) => ({ id, role: 'generator', text: textOf(id) })) })),
+    });
+    await form.getByText(/^The search's prompt pools: 6 generator, \d+ analyzer, \d+ refiner prompts, 6 of them from this set\.$/).waitFor();
+
+    const firstRequest = endpoint.requests.length;
+    await form.getByRole('button', { name: 'Start search' }).click();
+    await page.locator('.run .phase', { hasText: /^Done$/ }).waitFor({ timeout: 120_000 });
+    const generatorCalls = endpoint.requests.slice(firstRequest).filter(isGeneratorRequest);
+    expect(generatorCalls.length).toBeGreaterThan(0);
+    const loaded = new Set(generatorIds.map(textOf));
+    for (const call of generatorCalls) expect(loaded.has(String(call.messages.find((m) => m.role === 'system')?.content))).toBe(true);
+
+    const card = page.locator('article.search', { has: page.getByRole('heading', { name: 'Search with a prompt set' }) });
+    await card.locator('.state', { hasText: 'done' }).waitFor();
+    const doc = await importSearchFile(new Uint8Array(await download(page, () => card.getByRole('button', { name: 'Export .json', exact: true }).click())));
+    expect(doc.config.config.promptPools.generator).toEqual(generatorIds);
+    expect(doc.config.prompts.filter((p) => p.role === 'generator').map((p) => p.text)).toEqual(generatorIds.map(textOf));
+
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+});
