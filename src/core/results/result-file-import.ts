@@ -26,7 +26,18 @@ export interface ImportOptions {
   maxSteps?: number;
   /** Replaces the built-in migration table (tests). */
   migrations?: MigrationTable;
+  /**
+   * Told as each phase starts (and, while decompressing, as the output grows), so that a page can
+   * say what a file of 200 MB is doing during the seconds it takes.
+   */
+  onProgress?: (progress: ImportProgress) => void;
 }
+
+/** Where an import is: `bytes` is the decompressed output so far, `units` the units to check. */
+export type ImportProgress =
+  | { phase: 'decompressing'; bytes: number }
+  | { phase: 'parsing'; bytes: number }
+  | { phase: 'checking'; units: number; steps: number };
 
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_MAX_STEPS = 1_000_000;
@@ -38,7 +49,8 @@ const NOT_RESULT_FILE = 'This is not a Feedback Lab result file.';
 export async function importResultFile(bytes: Uint8Array, options: ImportOptions = {}): Promise<ResultFile> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
-  const text = await decodeText(bytes, maxBytes);
+  const onProgress = options.onProgress ?? (() => undefined);
+  const text = await decodeText(bytes, maxBytes, onProgress);
   const raw = parseJson(text);
 
   if (!isRecord(raw) || raw.format !== RESULT_FILE_FORMAT) throw notAResultFile(raw);
@@ -51,6 +63,7 @@ export async function importResultFile(bytes: Uint8Array, options: ImportOptions
       'Split the study into smaller shards, or open it with the command line, which has no such limit.',
     );
   }
+  onProgress({ phase: 'checking', units: Array.isArray(migrated.units) ? migrated.units.length : 0, steps });
 
   const parsed = resultFileSchema.safeParse(migrated);
   if (!parsed.success) throw wrongShape(parsed.error.issues.length, parsed.error.issues.slice(0, MAX_LISTED_PROBLEMS).map(describeIssue));
@@ -73,7 +86,7 @@ export async function importResultFile(bytes: Uint8Array, options: ImportOptions
   return doc;
 }
 
-async function decodeText(bytes: Uint8Array, maxBytes: number): Promise<string> {
+async function decodeText(bytes: Uint8Array, maxBytes: number, onProgress: (progress: ImportProgress) => void): Promise<string> {
   if (bytes.length === 0) throw new UserError('The file is empty.', 'Choose a result file exported by Feedback Lab (.json or .json.gz).');
   const tooBig = (what: string) =>
     new UserError(
@@ -84,7 +97,8 @@ async function decodeText(bytes: Uint8Array, maxBytes: number): Promise<string> 
   let plain = bytes;
   if (isGzip(bytes)) {
     try {
-      plain = await gunzipBounded(bytes, maxBytes);
+      onProgress({ phase: 'decompressing', bytes: 0 });
+      plain = await gunzipBounded(bytes, maxBytes, (total) => onProgress({ phase: 'decompressing', bytes: total }));
     } catch (error) {
       if (error instanceof DecompressionError && error.reason === 'too-big') throw tooBig(`decompressed, it is more than ${megabytes(maxBytes)}, the most this app reads`);
       throw new UserError(
@@ -94,6 +108,7 @@ async function decodeText(bytes: Uint8Array, maxBytes: number): Promise<string> 
       );
     }
   }
+  onProgress({ phase: 'parsing', bytes: plain.length });
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(plain);
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
