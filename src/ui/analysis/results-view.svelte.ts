@@ -7,6 +7,7 @@ import { defaultPairs, type ArmPair } from '../../core/analysis/pair-tables.ts';
 import { studiesFromResultFiles, type LoadedStudies, type NamedResultFile } from '../../core/analysis/result-file-study.ts';
 import type { ErrorLabelling } from '../../core/analysis/study-runs.ts';
 import { UserError } from '../../core/user-error.ts';
+import { describeImportProgress, readResultFile } from '../shared/read-result-file.ts';
 
 export interface FileFailure {
   fileName: string;
@@ -22,6 +23,8 @@ export class ResultsView {
   files = $state.raw<NamedResultFile[]>([]);
   failures = $state.raw<FileFailure[]>([]);
   reading = $state(false);
+  /** What the file being read is doing (decompressing, parsing, checking), while `reading`. */
+  progress = $state<string | null>(null);
   labelling = $state<ErrorLabelling>('exception');
   /** Chosen pairs; null until the user changes them (every arm against the first). */
   chosenPairs = $state.raw<ArmPair[] | null>(null);
@@ -43,12 +46,12 @@ export class ResultsView {
   async open(picked: readonly File[]): Promise<void> {
     this.reading = true;
     try {
-      const { importResultFile } = await import('../../core/results/result-file-import.ts');
       const failures: FileFailure[] = [];
       const opened: NamedResultFile[] = [];
       for (const file of picked) {
         try {
-          const doc = await importResultFile(new Uint8Array(await file.arrayBuffer()));
+          this.progress = `${file.name}: reading…`;
+          const doc = await readResultFile(file, (progress) => (this.progress = describeImportProgress(file.name, progress)));
           opened.push({ fileName: this.#nameFor(file, opened), doc });
         } catch (error) {
           failures.push(
@@ -64,6 +67,7 @@ export class ResultsView {
       this.chosenPairs = null;
     } finally {
       this.reading = false;
+      this.progress = null;
     }
   }
 

@@ -39,6 +39,8 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
   /** Why the last action failed (a store that cannot open, an export that broke). */
   problem = $state.raw<Notice | null>(null);
   importing = $state(false);
+  /** What an import is doing now (reading a file, writing steps), when it says; else the list says "Checking the files…". */
+  importProgress = $state<string | null>(null);
   importProblems = $state.raw<Notice[]>([]);
   importLines = $state.raw<string[]>([]);
 
@@ -150,6 +152,7 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
       this.importProblems = [noticeOf(error)];
     } finally {
       this.importing = false;
+      this.importProgress = null;
       await this.refresh();
     }
   }

@@ -13,7 +13,9 @@ import type { IdbStudyStore, StudyListing } from '../../store/study-store.ts';
 import { downloadBlob, downloadText } from '../analysis/download.ts';
 import { noticeOf } from '../shared/notice.ts';
 import { studyLocks, type RunLocks } from '../shared/run-locks.ts';
-import { readFiles, StoredLibrary, type ImportOutcome } from '../shared/stored-library.svelte.ts';
+import type { Notice } from '../shared/notice.ts';
+import { describeImportProgress, readResultFile } from '../shared/read-result-file.ts';
+import { StoredLibrary, type ImportOutcome } from '../shared/stored-library.svelte.ts';
 import { exportSamples, exportStudy, studyResultFile } from './study-export.ts';
 
 export interface LibraryDeps {
@@ -66,11 +68,17 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
    */
   async importFiles(files: readonly File[]): Promise<void> {
     await this.importWith(async (): Promise<ImportOutcome> => {
-      const [{ importResultFile }, { mergeResultFiles }] = await Promise.all([
-        import('../../core/results/result-file-import.ts'),
-        import('../../core/results/result-file-merge.ts'),
-      ]);
-      const { read, problems } = await readFiles(files, importResultFile);
+      const { mergeResultFiles } = await import('../../core/results/result-file-merge.ts');
+      const read: { fileName: string; doc: ResultFile }[] = [];
+      const problems: Notice[] = [];
+      for (const file of files) {
+        this.importProgress = `${file.name}: reading…`;
+        try {
+          read.push({ fileName: file.name, doc: await readResultFile(file, (p) => (this.importProgress = describeImportProgress(file.name, p))) });
+        } catch (error) {
+          problems.push({ fileName: file.name, ...noticeOf(error) });
+        }
+      }
       if (problems.length > 0) return { problems };
       const byStudy = new Map<string, typeof read>();
       for (const entry of read) byStudy.set(entry.doc.config.id, [...(byStudy.get(entry.doc.config.id) ?? []), entry]);
@@ -106,7 +114,13 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
           };
         }
         const store = await this.deps.stores();
-        const imported = await importResultFiles(store.db, docs, { busyStudyIds: this.deps.runningHere() });
+        const names = docs.length === 1 ? `“${docs[0]!.config.name}”` : `${docs.length} studies`;
+        const imported = await importResultFiles(store.db, docs, {
+          busyStudyIds: this.deps.runningHere(),
+          onProgress: (written, total) => {
+            this.importProgress = `Storing ${names} in this browser: ${written.toLocaleString('en')} of ${total.toLocaleString('en')} steps written…`;
+          },
+        });
         for (const study of imported) {
           const kept = study.unitsKept > 0 ? `; ${study.unitsKept} already stored were kept` : '';
           lines.push(`${study.created ? 'Imported' : 'Added to'} “${study.name}”: ${study.unitsWritten} units written${kept}.`);
