@@ -5,7 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
 import { exportResultFile } from '../../src/core/results/result-file-export.ts';
+import { importResultFile } from '../../src/core/results/result-file-import.ts';
 import { unitSteps, type ResultFile } from '../../src/core/results/result-file.ts';
 import { bigResultFile } from '../support/big-result-file.ts';
 import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
@@ -76,6 +78,16 @@ describe('big result files', () => {
     const said = await seen();
     expect(said.some((t) => t.startsWith('big.json.gz: checking'))).toBe(true);
     expect(said).toContain(`Storing “Big study” in this browser: ${steps} of ${steps} steps written…`);
+
+    // Exported in a worker too, saying so, and the file that comes back is the study.
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export .json.gz' }).click();
+    const file = await download;
+    const exported = await importResultFile(new Uint8Array(readFileSync((await file.path())!)));
+    expect(exported.units).toEqual(doc.units);
+    expect(await seen()).toEqual(
+      expect.arrayContaining(['Exporting “Big study”: reading its steps from this browser…', 'Exporting “Big study”: writing and compressing the JSON…']),
+    );
     expect(app.errors).toEqual([]);
     await app.close();
   });

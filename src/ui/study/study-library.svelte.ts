@@ -16,7 +16,7 @@ import { studyLocks, type RunLocks } from '../shared/run-locks.ts';
 import type { Notice } from '../shared/notice.ts';
 import { describeImportProgress, readResultFile } from '../shared/read-result-file.ts';
 import { StoredLibrary, type ImportOutcome } from '../shared/stored-library.svelte.ts';
-import { exportSamples, exportStudy, studyResultFile } from './study-export.ts';
+import { exportSamples, exportStoredStudy, studyResultFile, type StudyExportPhase } from './study-export.ts';
 
 export interface LibraryDeps {
   store: () => Promise<IdbStudyStore>;
@@ -48,8 +48,18 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
   }
 
   async exportFile(studyId: string, gzip: boolean): Promise<void> {
+    const name = this.listings.find((l) => l.id === studyId)?.name ?? studyId;
+    const said: Record<StudyExportPhase, string> = {
+      reading: `Exporting “${name}”: reading its steps from this browser…`,
+      writing: `Exporting “${name}”: writing the JSON…`,
+      compressing: `Exporting “${name}”: writing and compressing the JSON…`,
+    };
     await this.act(async (store) => {
-      const file = await exportStudy(await studyResultFile(store, studyId, this.#environmentHere), gzip);
+      const file = await exportStoredStudy(store, studyId, {
+        gzip,
+        environmentHere: this.#environmentHere,
+        onProgress: (phase) => (this.progress = said[phase]),
+      }).finally(() => (this.progress = null));
       downloadBlob(new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: gzip ? 'application/gzip' : 'application/json' }), file.fileName);
     });
   }
@@ -72,9 +82,9 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
       const read: { fileName: string; doc: ResultFile }[] = [];
       const problems: Notice[] = [];
       for (const file of files) {
-        this.importProgress = `${file.name}: reading…`;
+        this.progress = `${file.name}: reading…`;
         try {
-          read.push({ fileName: file.name, doc: await readResultFile(file, (p) => (this.importProgress = describeImportProgress(file.name, p))) });
+          read.push({ fileName: file.name, doc: await readResultFile(file, (p) => (this.progress = describeImportProgress(file.name, p))) });
         } catch (error) {
           problems.push({ fileName: file.name, ...noticeOf(error) });
         }
@@ -118,7 +128,7 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
         const imported = await importResultFiles(store.db, docs, {
           busyStudyIds: this.deps.runningHere(),
           onProgress: (written, total) => {
-            this.importProgress = `Storing ${names} in this browser: ${written.toLocaleString('en')} of ${total.toLocaleString('en')} steps written…`;
+            this.progress = `Storing ${names} in this browser: ${written.toLocaleString('en')} of ${total.toLocaleString('en')} steps written…`;
           },
         });
         for (const study of imported) {
