@@ -58,6 +58,7 @@ describe('big result files', () => {
     expect(said).toContain('big.json.gz: decompressing (0 MB so far)…');
     expect(said.some((t) => /^big\.json\.gz: reading \d+ MB of JSON…$/.test(t))).toBe(true);
     expect(said).toContain(`big.json.gz: checking ${doc.units.length} units (${steps.toLocaleString('en')} steps)…`);
+    expect(said.at(-1)).toBe('Computing the tables and figures…');
     await page.locator('#results-explorer').waitFor();
 
     // A refusal still comes back from the worker as the importer's own message and hint.

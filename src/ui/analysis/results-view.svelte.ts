@@ -61,6 +61,12 @@ export class ResultsView {
           );
         }
       }
+      if (opened.length > 0) {
+        // Rebuilding a big file's document took the page's thread one long task; the tables are
+        // another. Between the two the page draws once, saying what comes next.
+        this.progress = 'Computing the tables and figures…';
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
       const names = new Set(opened.map((o) => o.fileName));
       this.files = [...this.files.filter((f) => !names.has(f.fileName)), ...opened];
       this.failures = failures;
