@@ -89,6 +89,13 @@ describe('big result files', () => {
     expect(await seen()).toEqual(
       expect.arrayContaining(['Exporting “Big study”: reading its steps from this browser…', 'Exporting “Big study”: writing and compressing the JSON…']),
     );
+    // And the samples of one arm and repeat (the first in the picker), from the same worker.
+    const samplesDownload = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Samples .jsonl' }).click();
+    const samples = readFileSync((await (await samplesDownload).path())!, 'utf8').trim().split('\n');
+    expect(samples).toHaveLength(60);
+    expect(JSON.parse(samples[0]!)).toMatchObject({ task_id: doc.config.problemIds[0], arm: doc.config.arms[0]!.id, repeat: 0 });
+    expect(await seen()).toContain('Exporting “Big study”: writing the samples file…');
     expect(app.errors).toEqual([]);
     await app.close();
   });

@@ -7,7 +7,7 @@
 import { openLabDatabase } from '../../store/database.ts';
 import { IdbStudyStore } from '../../store/study-store.ts';
 import { UserError } from '../../core/user-error.ts';
-import { exportStudy, studyResultFile, type StudyExportRequest, type StudyExportWorkerReply } from './study-export.ts';
+import { exportFromStore, type StudyExportRequest, type StudyExportWorkerReply } from './study-export.ts';
 
 const reply = (message: StudyExportWorkerReply, transfer: Transferable[] = []) => postMessage(message, transfer);
 
@@ -15,17 +15,14 @@ addEventListener(
   'message',
   (event: MessageEvent<StudyExportRequest>) => {
     void (async () => {
-      const { studyId, gzip, here } = event.data;
+      const { studyId, what, here } = event.data;
       const db = await openLabDatabase().catch((error: unknown) => {
         reply({ kind: 'failed', error: { message: error instanceof Error ? error.message : String(error) } });
         return null;
       });
       if (!db) return;
       try {
-        reply({ kind: 'progress', phase: 'reading' });
-        const doc = await studyResultFile(new IdbStudyStore(db), studyId, async () => here);
-        reply({ kind: 'progress', phase: gzip ? 'compressing' : 'writing' });
-        const file = await exportStudy(doc, gzip);
+        const file = await exportFromStore(new IdbStudyStore(db), studyId, what, async () => here, (phase) => reply({ kind: 'progress', phase }));
         reply({ kind: 'done', file }, [file.bytes.buffer]);
       } catch (error) {
         reply({

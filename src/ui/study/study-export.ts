@@ -32,10 +32,13 @@ export interface ExportedFile {
   bytes: Uint8Array;
 }
 
+/** What is exported: the whole result file, or one arm and repeat as a samples file. */
+export type StudyExportKind = { kind: 'result'; gzip: boolean } | { kind: 'samples'; armId: string; repeat: number };
+
 /** What the export worker is asked, and what it answers. */
 export interface StudyExportRequest {
   studyId: string;
-  gzip: boolean;
+  what: StudyExportKind;
   /** This browser's environment, worked out on the page (the worker sees no GPU adapter of the page's). */
   here: ResultEnvironment;
 }
@@ -47,25 +50,41 @@ export type StudyExportWorkerReply =
   | { kind: 'done'; file: ExportedFile }
   | { kind: 'failed'; error: UserErrorData | { message: string } };
 
+/** The file `what` asks for, from a stored study's result file: the work the export worker does. */
+export async function exportFromStore(
+  store: IdbStudyStore,
+  studyId: string,
+  what: StudyExportKind,
+  environmentHere: (config: StudyConfig) => Promise<ResultEnvironment>,
+  onProgress: (phase: StudyExportPhase) => void,
+): Promise<ExportedFile> {
+  onProgress('reading');
+  const doc = await studyResultFile(store, studyId, environmentHere);
+  if (what.kind === 'samples') {
+    onProgress('writing');
+    const { fileName, text } = await exportSamples(doc, what.armId, what.repeat);
+    return { fileName, bytes: new TextEncoder().encode(text) };
+  }
+  onProgress(what.gzip ? 'compressing' : 'writing');
+  return exportStudy(doc, what.gzip);
+}
+
 /**
- * The stored study's result file, written in a Web Worker (see study-export-worker.ts) so that a
- * study of 50,000 steps does not freeze the tab; in place where there is no Worker (unit tests).
+ * A stored study's result file (or samples file), written in a Web Worker (see
+ * study-export-worker.ts) so that a study of 50,000 steps does not freeze the tab while it is
+ * read back and written; in place where there is no Worker (unit tests).
  */
 export async function exportStoredStudy(
   store: IdbStudyStore,
   studyId: string,
-  options: { gzip: boolean; environmentHere: (config: StudyConfig) => Promise<ResultEnvironment>; onProgress?: (phase: StudyExportPhase) => void },
+  what: StudyExportKind,
+  options: { environmentHere: (config: StudyConfig) => Promise<ResultEnvironment>; onProgress?: (phase: StudyExportPhase) => void },
 ): Promise<ExportedFile> {
   const onProgress = options.onProgress ?? (() => undefined);
-  if (typeof Worker === 'undefined') {
-    onProgress('reading');
-    const doc = await studyResultFile(store, studyId, options.environmentHere);
-    onProgress(options.gzip ? 'compressing' : 'writing');
-    return exportStudy(doc, options.gzip);
-  }
+  if (typeof Worker === 'undefined') return exportFromStore(store, studyId, what, options.environmentHere, onProgress);
   const record = await store.studyRecord(studyId);
   if (!record) throw new Error(NO_LONGER_STORED);
-  const request: StudyExportRequest = { studyId, gzip: options.gzip, here: await options.environmentHere(record.config) };
+  const request: StudyExportRequest = { studyId, what, here: await options.environmentHere(record.config) };
   const worker = new Worker(new URL('./study-export-worker.ts', import.meta.url), { type: 'module', name: 'study-export' });
   try {
     return await new Promise<ExportedFile>((resolve, reject) => {

@@ -10,13 +10,13 @@ import type { StudyConfig } from '../../core/study/config.ts';
 import { storageEstimate, type StorageEstimate } from '../../store/storage-estimate.ts';
 import { importResultFiles } from '../../store/study-import.ts';
 import type { IdbStudyStore, StudyListing } from '../../store/study-store.ts';
-import { downloadBlob, downloadText } from '../analysis/download.ts';
+import { downloadBlob } from '../analysis/download.ts';
 import { noticeOf } from '../shared/notice.ts';
 import { studyLocks, type RunLocks } from '../shared/run-locks.ts';
 import type { Notice } from '../shared/notice.ts';
 import { describeImportProgress, readResultFile } from '../shared/read-result-file.ts';
 import { StoredLibrary, type ImportOutcome } from '../shared/stored-library.svelte.ts';
-import { exportSamples, exportStoredStudy, studyResultFile, type StudyExportPhase } from './study-export.ts';
+import { exportStoredStudy, type StudyExportKind, type StudyExportPhase } from './study-export.ts';
 
 export interface LibraryDeps {
   store: () => Promise<IdbStudyStore>;
@@ -48,26 +48,27 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
   }
 
   async exportFile(studyId: string, gzip: boolean): Promise<void> {
-    const name = this.listings.find((l) => l.id === studyId)?.name ?? studyId;
-    const said: Record<StudyExportPhase, string> = {
-      reading: `Exporting “${name}”: reading its steps from this browser…`,
-      writing: `Exporting “${name}”: writing the JSON…`,
-      compressing: `Exporting “${name}”: writing and compressing the JSON…`,
-    };
-    await this.act(async (store) => {
-      const file = await exportStoredStudy(store, studyId, {
-        gzip,
-        environmentHere: this.#environmentHere,
-        onProgress: (phase) => (this.progress = said[phase]),
-      }).finally(() => (this.progress = null));
-      downloadBlob(new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: gzip ? 'application/gzip' : 'application/json' }), file.fileName);
-    });
+    await this.#export(studyId, { kind: 'result', gzip }, gzip ? 'application/gzip' : 'application/json');
   }
 
   async exportSamples(studyId: string, armId: string, repeat: number): Promise<void> {
+    await this.#export(studyId, { kind: 'samples', armId, repeat }, 'application/x-ndjson');
+  }
+
+  /** Exports off the page's thread, saying each phase in the list's status line. */
+  async #export(studyId: string, what: StudyExportKind, type: string): Promise<void> {
+    const name = this.listings.find((l) => l.id === studyId)?.name ?? studyId;
+    const said: Record<StudyExportPhase, string> = {
+      reading: `Exporting “${name}”: reading its steps from this browser…`,
+      writing: `Exporting “${name}”: writing the ${what.kind === 'samples' ? 'samples file' : 'JSON'}…`,
+      compressing: `Exporting “${name}”: writing and compressing the JSON…`,
+    };
     await this.act(async (store) => {
-      const file = await exportSamples(await studyResultFile(store, studyId, this.#environmentHere), armId, repeat);
-      downloadText(file.text, file.fileName, 'application/x-ndjson');
+      const file = await exportStoredStudy(store, studyId, what, {
+        environmentHere: this.#environmentHere,
+        onProgress: (phase) => (this.progress = said[phase]),
+      }).finally(() => (this.progress = null));
+      downloadBlob(new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type }), file.fileName);
     });
   }
 
