@@ -18,7 +18,9 @@
  * - the Results page opening the file: until it is listed, and the longest task on the page's
  *   thread meanwhile, vs DecompressionStream + JSON.parse of the same bytes on the page's thread;
  * - the study list importing it into IndexedDB vs plain IndexedDB puts of the same step records
- *   in one transaction.
+ *   in one transaction;
+ * - the study list exporting it as .json.gz (and the longest task meanwhile) vs reading those
+ *   records back with getAll, JSON.stringify and gzip on the page's thread.
  *
  *   node --import tsx bench/results-scale.ts [--repeats 5] [--problems 427] [--browser] [--no-node] [--dist DIR] [--keep DIR]
  */
@@ -138,7 +140,7 @@ async function browser(bytes: Uint8Array, study: ResultFile): Promise<void> {
   const chromium = await launchBrowser({ webgpu: false });
   try {
     console.log(`Chromium (${values.dist ?? 'dist/'})`);
-    const context = await chromium.newContext({ viewport: { width: 1280, height: 900 } });
+    const context = await chromium.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
     const page = await context.newPage();
     page.on('crash', () => console.log('  the page crashed'));
     await page.goto(`${served.url}#/results`);
@@ -193,6 +195,28 @@ async function browser(bytes: Uint8Array, study: ResultFile): Promise<void> {
       return performance.now() - started;
     })()`)) as number;
     line(`study list: imported into IndexedDB (${study.units.length} units)`, storeMs, putMs, 'plain IndexedDB puts of the steps, one transaction');
+
+    // Export: the app's Export .json.gz against reading the same steps back and gzipping their JSON on the page.
+    const baselineExportMs = (await page.evaluate(`(async () => {
+      const db = await new Promise((ok, bad) => { const open = indexedDB.open('bench-baseline'); open.onsuccess = () => ok(open.result); open.onerror = () => bad(open.error); });
+      const started = performance.now();
+      const steps = await new Promise((ok, bad) => { const get = db.transaction('steps').objectStore('steps').getAll(); get.onsuccess = () => ok(get.result); get.onerror = () => bad(get.error); });
+      const stream = new Blob([JSON.stringify(steps)]).stream().pipeThrough(new CompressionStream('gzip'));
+      await new Response(stream).arrayBuffer();
+      return performance.now() - started;
+    })()`)) as number;
+    await page.evaluate(`(() => {
+      window.__longest = 0;
+      new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration); }).observe({ type: 'longtask' });
+    })()`);
+    const [, exportMs] = await timed(async () => {
+      const download = page.waitForEvent('download', { timeout: 900_000 });
+      await page.getByRole('button', { name: 'Export .json.gz' }).first().click();
+      await (await download).path();
+    });
+    const exportLongest = (await page.evaluate('window.__longest')) as number;
+    line('study list: Export .json.gz', exportMs, baselineExportMs, 'IndexedDB getAll of the steps + JSON.stringify + gzip on the page');
+    line("  its longest task on the page's thread", exportLongest, baselineExportMs, 'the same baseline');
   } finally {
     await chromium.close();
     await served.close();
