@@ -10,7 +10,7 @@ import { isRecord } from '../../src/core/pipeline/json-shape.ts';
 import { isGzip } from '../../src/core/results/bounded-compression.ts';
 import { locateJsonSyntaxError } from '../../src/core/results/json-syntax-error.ts';
 import type { ResultFile } from '../../src/core/results/result-file.ts';
-import { importResultFile } from '../../src/core/results/result-file-import.ts';
+import { COMMAND_LINE_LIMITS, importResultFile } from '../../src/core/results/result-file-import.ts';
 import { validateStudyConfig, type StudyConfig } from '../../src/core/study/config.ts';
 import { decodeStudyLink, draftFromLink } from '../../src/core/study/link.ts';
 import { UserError } from '../../src/core/user-error.ts';
@@ -140,7 +140,7 @@ function parseJsonFile(bytes: Uint8Array, argument: string): unknown {
 
 async function importResult(bytes: Uint8Array, argument: string): Promise<ResultFile> {
   try {
-    return await importResultFile(bytes);
+    return await importResultFile(bytes, COMMAND_LINE_LIMITS);
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     const lines = [`${argument}: ${error.message}`, ...error.details.map((d) => `  ${d}`), ...(error.hint ? [error.hint] : [])];

@@ -41,6 +41,13 @@ export type ImportProgress =
 
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_MAX_STEPS = 1_000_000;
+/**
+ * What the command line reads (`feedback-lab run --resume`, `--study`): any number of steps, and
+ * files up to 500 MiB, just under the longest string Node can hold (2²⁹ characters), so a file
+ * the browser refuses can still be continued there, as the refusals say.
+ */
+export const COMMAND_LINE_LIMITS = { maxBytes: 500 * 1024 * 1024, maxSteps: Number.POSITIVE_INFINITY } as const;
+const ON_THE_COMMAND_LINE = 'The command line (feedback-lab run --resume FILE) reads files up to 500 MB with any number of steps.';
 /** Problems listed in an error: enough to see the pattern, short enough to read. */
 export const MAX_LISTED_PROBLEMS = 10;
 
@@ -60,7 +67,7 @@ export async function importResultFile(bytes: Uint8Array, options: ImportOptions
   if (steps > maxSteps) {
     throw new UserError(
       `The file holds ${steps.toLocaleString('en')} steps, more than this app reads at once (${maxSteps.toLocaleString('en')}).`,
-      'Split the study into smaller shards, or open it with the command line, which has no such limit.',
+      `If the study was run in parts, open the parts' files instead of one merged file. ${ON_THE_COMMAND_LINE}`,
     );
   }
   onProgress({ phase: 'checking', units: Array.isArray(migrated.units) ? migrated.units.length : 0, steps });
@@ -91,7 +98,7 @@ async function decodeText(bytes: Uint8Array, maxBytes: number, onProgress: (prog
   const tooBig = (what: string) =>
     new UserError(
       `The file is too big: ${what}.`,
-      'Split the study into shards (each browser exports its own), or open it with the command line.',
+      `If the study was run in parts, open the parts' files instead of one merged file. ${ON_THE_COMMAND_LINE}`,
     );
   if (bytes.length > maxBytes) throw tooBig(`${megabytes(bytes.length)}, and this app reads result files up to ${megabytes(maxBytes)}`);
   let plain = bytes;

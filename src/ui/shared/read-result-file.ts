@@ -33,7 +33,7 @@ export async function readResultFile(file: Blob, onProgress: (progress: ImportPr
         reject(
           new UserError(
             'The browser stopped reading this file (it may have run out of memory).',
-            'Close other tabs and try again, split the study into smaller shards, or open it with the command line.',
+            'Close other tabs and try again. If the study was run in parts, open the parts’ files instead of one merged file; the command line (feedback-lab run --resume FILE) reads files up to 500 MB.',
             event.message ? [event.message] : [],
           ),
         );
