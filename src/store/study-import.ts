@@ -69,7 +69,15 @@ export function plannedUnits(doc: ResultFile): PlannedUnit[] {
 export async function importResultFiles(
   db: LabDatabase,
   docs: readonly ResultFile[],
-  options: { now?: () => number; busyStudyIds?: ReadonlySet<string> } = {},
+  options: {
+    now?: () => number;
+    busyStudyIds?: ReadonlySet<string>;
+    /**
+     * Steps written so far out of those to write, as the writes complete: a study of 50,000 steps
+     * takes a minute or more to store, and the page must say how far it is.
+     */
+    onProgress?: (written: number, total: number) => void;
+  } = {},
 ): Promise<ImportedStudy[]> {
   const ids = new Set<string>();
   for (const doc of docs) {
@@ -91,6 +99,7 @@ export async function importResultFiles(
   const units = tx.objectStore('units');
   const writes: Promise<unknown>[] = [];
   const results: ImportedStudy[] = [];
+  const progress = stepProgress(options.onProgress);
   try {
     for (const { doc, units: planned } of plans) {
       const studyId = doc.config.id;
@@ -108,7 +117,7 @@ export async function importResultFiles(
         if (before && !importedWins(unit, before)) continue;
         written++;
         if (before && before.steps > 0) writes.push(steps.delete(unitStepRange(studyId, unit.unitId)));
-        for (const step of unit.steps) writes.push(steps.put({ studyId, unitId: unit.unitId, index: step.index, step }));
+        for (const step of unit.steps) writes.push(progress.track(steps.put({ studyId, unitId: unit.unitId, index: step.index, step })));
         if (unit.record) writes.push(units.put({ studyId, unitId: unit.unitId, unit: unit.record }));
         else if (before?.finished !== undefined) writes.push(units.delete([studyId, unit.unitId]));
         stored.set(unit.unitId, { steps: unit.steps.length, finished: unit.record?.result.status });
@@ -138,8 +147,32 @@ export async function importResultFiles(
     await Promise.allSettled([...writes, tx.done]);
     throw error;
   }
+  progress.start();
   await Promise.all([...writes, tx.done]);
   return results;
+}
+
+/** Step writes to report, every 5 % of them (a live region read aloud must not chatter); `start` once every write is queued, so the total is known. */
+function stepProgress(onProgress: ((written: number, total: number) => void) | undefined) {
+  let total = 0;
+  let written = 0;
+  /** Zero until every write is queued: before that the total is not known. */
+  let every = 0;
+  return {
+    track<T>(write: Promise<T>): Promise<T> {
+      if (!onProgress) return write;
+      total++;
+      return write.then((value) => {
+        written++;
+        if (every > 0 && (written % every === 0 || written === total)) onProgress(written, total);
+        return value;
+      });
+    },
+    start(): void {
+      every = Math.max(1, Math.floor(total / 20));
+      onProgress?.(written, total);
+    },
+  };
 }
 
 interface StoredUnitState {

@@ -17,16 +17,28 @@ export class DecompressionError extends Error {
   }
 }
 
-/** Decompresses gzip `bytes`; throws a DecompressionError when they are not whole gzip or expand past `maxBytes`. */
-export function gunzipBounded(bytes: Uint8Array, maxBytes: number): Promise<Uint8Array> {
-  return decompressBounded(bytes, 'gzip', maxBytes);
+/**
+ * Decompresses gzip `bytes`; throws a DecompressionError when they are not whole gzip or expand past `maxBytes`.
+ * `onOutput` hears the bytes produced so far, at most every `PROGRESS_STEP_BYTES`.
+ */
+export function gunzipBounded(bytes: Uint8Array, maxBytes: number, onOutput?: (total: number) => void): Promise<Uint8Array> {
+  return decompressBounded(bytes, 'gzip', maxBytes, onOutput);
 }
 
+/** Output between two progress reports: often enough for a bar, rarely enough to cost nothing. */
+export const PROGRESS_STEP_BYTES = 16 * 1024 * 1024;
+
 /** Decompresses `bytes` of `format`; throws a DecompressionError when they are not whole or expand past `maxBytes`. */
-export async function decompressBounded(bytes: Uint8Array, format: CompressionFormat, maxBytes: number): Promise<Uint8Array> {
+export async function decompressBounded(
+  bytes: Uint8Array,
+  format: CompressionFormat,
+  maxBytes: number,
+  onOutput?: (total: number) => void,
+): Promise<Uint8Array> {
   const reader = new Blob([arrayBufferView(bytes)]).stream().pipeThrough(new DecompressionStream(format)).getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;
+  let reported = 0;
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -37,6 +49,7 @@ export async function decompressBounded(bytes: Uint8Array, format: CompressionFo
         throw new DecompressionError('too-big', `decompresses to more than ${maxBytes} bytes`);
       }
       chunks.push(value);
+      if (onOutput && total - reported >= PROGRESS_STEP_BYTES) onOutput((reported = total));
     }
   } catch (error) {
     if (error instanceof DecompressionError) throw error;

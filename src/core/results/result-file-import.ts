@@ -26,10 +26,28 @@ export interface ImportOptions {
   maxSteps?: number;
   /** Replaces the built-in migration table (tests). */
   migrations?: MigrationTable;
+  /**
+   * Told as each phase starts (and, while decompressing, as the output grows), so that a page can
+   * say what a file of 200 MB is doing during the seconds it takes.
+   */
+  onProgress?: (progress: ImportProgress) => void;
 }
+
+/** Where an import is: `bytes` is the decompressed output so far, `units` the units to check. */
+export type ImportProgress =
+  | { phase: 'decompressing'; bytes: number }
+  | { phase: 'parsing'; bytes: number }
+  | { phase: 'checking'; units: number; steps: number };
 
 export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_MAX_STEPS = 1_000_000;
+/**
+ * What the command line reads (`feedback-lab run --resume`, `--study`): any number of steps, and
+ * files up to 500 MiB, just under the longest string Node can hold (2²⁹ characters), so a file
+ * the browser refuses can still be continued there, as the refusals say.
+ */
+export const COMMAND_LINE_LIMITS = { maxBytes: 500 * 1024 * 1024, maxSteps: Number.POSITIVE_INFINITY } as const;
+const ON_THE_COMMAND_LINE = 'The command line (feedback-lab run --resume FILE) reads files up to 500 MB with any number of steps.';
 /** Problems listed in an error: enough to see the pattern, short enough to read. */
 export const MAX_LISTED_PROBLEMS = 10;
 
@@ -38,7 +56,8 @@ const NOT_RESULT_FILE = 'This is not a Feedback Lab result file.';
 export async function importResultFile(bytes: Uint8Array, options: ImportOptions = {}): Promise<ResultFile> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
   const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
-  const text = await decodeText(bytes, maxBytes);
+  const onProgress = options.onProgress ?? (() => undefined);
+  const text = await decodeText(bytes, maxBytes, onProgress);
   const raw = parseJson(text);
 
   if (!isRecord(raw) || raw.format !== RESULT_FILE_FORMAT) throw notAResultFile(raw);
@@ -48,9 +67,10 @@ export async function importResultFile(bytes: Uint8Array, options: ImportOptions
   if (steps > maxSteps) {
     throw new UserError(
       `The file holds ${steps.toLocaleString('en')} steps, more than this app reads at once (${maxSteps.toLocaleString('en')}).`,
-      'Split the study into smaller shards, or open it with the command line, which has no such limit.',
+      `If the study was run in parts, open the parts' files instead of one merged file. ${ON_THE_COMMAND_LINE}`,
     );
   }
+  onProgress({ phase: 'checking', units: Array.isArray(migrated.units) ? migrated.units.length : 0, steps });
 
   const parsed = resultFileSchema.safeParse(migrated);
   if (!parsed.success) throw wrongShape(parsed.error.issues.length, parsed.error.issues.slice(0, MAX_LISTED_PROBLEMS).map(describeIssue));
@@ -73,18 +93,19 @@ export async function importResultFile(bytes: Uint8Array, options: ImportOptions
   return doc;
 }
 
-async function decodeText(bytes: Uint8Array, maxBytes: number): Promise<string> {
+async function decodeText(bytes: Uint8Array, maxBytes: number, onProgress: (progress: ImportProgress) => void): Promise<string> {
   if (bytes.length === 0) throw new UserError('The file is empty.', 'Choose a result file exported by Feedback Lab (.json or .json.gz).');
   const tooBig = (what: string) =>
     new UserError(
       `The file is too big: ${what}.`,
-      'Split the study into shards (each browser exports its own), or open it with the command line.',
+      `If the study was run in parts, open the parts' files instead of one merged file. ${ON_THE_COMMAND_LINE}`,
     );
   if (bytes.length > maxBytes) throw tooBig(`${megabytes(bytes.length)}, and this app reads result files up to ${megabytes(maxBytes)}`);
   let plain = bytes;
   if (isGzip(bytes)) {
     try {
-      plain = await gunzipBounded(bytes, maxBytes);
+      onProgress({ phase: 'decompressing', bytes: 0 });
+      plain = await gunzipBounded(bytes, maxBytes, (total) => onProgress({ phase: 'decompressing', bytes: total }));
     } catch (error) {
       if (error instanceof DecompressionError && error.reason === 'too-big') throw tooBig(`decompressed, it is more than ${megabytes(maxBytes)}, the most this app reads`);
       throw new UserError(
@@ -94,6 +115,7 @@ async function decodeText(bytes: Uint8Array, maxBytes: number): Promise<string> 
       );
     }
   }
+  onProgress({ phase: 'parsing', bytes: plain.length });
   try {
     const text = new TextDecoder('utf-8', { fatal: true }).decode(plain);
     return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;

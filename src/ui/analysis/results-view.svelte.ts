@@ -7,6 +7,7 @@ import { defaultPairs, type ArmPair } from '../../core/analysis/pair-tables.ts';
 import { studiesFromResultFiles, type LoadedStudies, type NamedResultFile } from '../../core/analysis/result-file-study.ts';
 import type { ErrorLabelling } from '../../core/analysis/study-runs.ts';
 import { UserError } from '../../core/user-error.ts';
+import { describeImportProgress, readResultFile } from '../shared/read-result-file.ts';
 
 export interface FileFailure {
   fileName: string;
@@ -22,6 +23,8 @@ export class ResultsView {
   files = $state.raw<NamedResultFile[]>([]);
   failures = $state.raw<FileFailure[]>([]);
   reading = $state(false);
+  /** What the file being read is doing (decompressing, parsing, checking), while `reading`. */
+  progress = $state<string | null>(null);
   labelling = $state<ErrorLabelling>('exception');
   /** Chosen pairs; null until the user changes them (every arm against the first). */
   chosenPairs = $state.raw<ArmPair[] | null>(null);
@@ -43,12 +46,12 @@ export class ResultsView {
   async open(picked: readonly File[]): Promise<void> {
     this.reading = true;
     try {
-      const { importResultFile } = await import('../../core/results/result-file-import.ts');
       const failures: FileFailure[] = [];
       const opened: NamedResultFile[] = [];
       for (const file of picked) {
         try {
-          const doc = await importResultFile(new Uint8Array(await file.arrayBuffer()));
+          this.progress = `${file.name}: reading…`;
+          const doc = await readResultFile(file, (progress) => (this.progress = describeImportProgress(file.name, progress)));
           opened.push({ fileName: this.#nameFor(file, opened), doc });
         } catch (error) {
           failures.push(
@@ -58,12 +61,19 @@ export class ResultsView {
           );
         }
       }
+      if (opened.length > 0) {
+        // Rebuilding a big file's document took the page's thread one long task; the tables are
+        // another. Between the two the page draws once, saying what comes next.
+        this.progress = 'Computing the tables and figures…';
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
       const names = new Set(opened.map((o) => o.fileName));
       this.files = [...this.files.filter((f) => !names.has(f.fileName)), ...opened];
       this.failures = failures;
       this.chosenPairs = null;
     } finally {
       this.reading = false;
+      this.progress = null;
     }
   }
 

@@ -20,6 +20,7 @@ import { LiveShow, type LivePorts } from './live-show.svelte.ts';
 import { endpointPorts, webllmPorts } from './live-sources.ts';
 import { ReplayShow } from './replay-show.svelte.ts';
 import type { PresenterShow, ShowSubject } from './show.ts';
+import { readResultFile } from '../shared/read-result-file.ts';
 
 /** One finished unit of an opened result file, as the picker lists it. */
 export interface FileUnitChoice {
@@ -137,8 +138,7 @@ export class PresenterSetup {
     this.reading = true;
     this.fileError = null;
     try {
-      const { importResultFile } = await import('../../core/results/result-file-import.ts');
-      this.#useFile(file.name, await importResultFile(new Uint8Array(await file.arrayBuffer())));
+      this.#useFile(file.name, await readResultFile(file));
     } catch (error) {
       this.fileError = error instanceof UserError && error.hint ? `${error.message} ${error.hint}` : error instanceof Error ? error.message : String(error);
     } finally {

@@ -39,6 +39,11 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
   /** Why the last action failed (a store that cannot open, an export that broke). */
   problem = $state.raw<Notice | null>(null);
   importing = $state(false);
+  /**
+   * What a long action is doing now (an import reading a file or writing steps, an export), when
+   * it says; an import that says nothing shows "Checking the files…".
+   */
+  progress = $state<string | null>(null);
   importProblems = $state.raw<Notice[]>([]);
   importLines = $state.raw<string[]>([]);
 
@@ -150,6 +155,7 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
       this.importProblems = [noticeOf(error)];
     } finally {
       this.importing = false;
+      this.progress = null;
       await this.refresh();
     }
   }

@@ -14,6 +14,7 @@ import { StudyForm } from './study-form.svelte.ts';
 import { StudyLauncher } from './study-launcher.svelte.ts';
 import { StudyLibrary } from './study-library.svelte.ts';
 import { appStudyStore } from './study-store-connection.ts';
+import { readResultFile } from '../shared/read-result-file.ts';
 
 /** Four workers hide Python behind generation (docs/performance.md). */
 const DEFAULT_WORKERS = Math.min(4, MAX_WORKERS);
@@ -91,8 +92,7 @@ export class StudyDesk {
   async loadReplay(file: File): Promise<void> {
     this.replayError = null;
     try {
-      const { importResultFile } = await import('../../core/results/result-file-import.ts');
-      const doc = await importResultFile(new Uint8Array(await file.arrayBuffer()));
+      const doc = await readResultFile(file);
       this.form.replay = { fileName: file.name, doc };
       this.form.benchmark = doc.config.benchmark;
     } catch (error) {

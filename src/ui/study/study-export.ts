@@ -5,7 +5,10 @@
  */
 import type { ResultEnvironment, ResultFile } from '../../core/results/result-file.ts';
 import type { StudyConfig } from '../../core/study/config.ts';
+import { isUserErrorData, UserError, type UserErrorData } from '../../core/user-error.ts';
 import type { IdbStudyStore } from '../../store/study-store.ts';
+
+const NO_LONGER_STORED = 'This study is no longer stored here (was it deleted in another tab?).';
 
 export async function studyResultFile(
   store: IdbStudyStore,
@@ -17,7 +20,7 @@ export async function studyResultFile(
     store.loadStudy(studyId),
     store.studyRecord(studyId),
   ]);
-  if (!stored || !record) throw new Error('This study is no longer stored here (was it deleted in another tab?).');
+  if (!stored || !record) throw new Error(NO_LONGER_STORED);
   const here = await environmentHere(stored.config);
   const doc = await buildResultFile(stored.config, resultUnitsFromStore(stored), here);
   const environments = [...record.importedEnvironments, ...(record.ranHere || record.importedEnvironments.length === 0 ? [here] : [])];
@@ -27,6 +30,79 @@ export async function studyResultFile(
 export interface ExportedFile {
   fileName: string;
   bytes: Uint8Array;
+}
+
+/** What is exported: the whole result file, or one arm and repeat as a samples file. */
+export type StudyExportKind = { kind: 'result'; gzip: boolean } | { kind: 'samples'; armId: string; repeat: number };
+
+/** What the export worker is asked, and what it answers. */
+export interface StudyExportRequest {
+  studyId: string;
+  what: StudyExportKind;
+  /** This browser's environment, worked out on the page (the worker sees no GPU adapter of the page's). */
+  here: ResultEnvironment;
+}
+
+export type StudyExportPhase = 'reading' | 'writing' | 'compressing';
+
+export type StudyExportWorkerReply =
+  | { kind: 'progress'; phase: StudyExportPhase }
+  | { kind: 'done'; file: ExportedFile }
+  | { kind: 'failed'; error: UserErrorData | { message: string } };
+
+/** The file `what` asks for, from a stored study's result file: the work the export worker does. */
+export async function exportFromStore(
+  store: IdbStudyStore,
+  studyId: string,
+  what: StudyExportKind,
+  environmentHere: (config: StudyConfig) => Promise<ResultEnvironment>,
+  onProgress: (phase: StudyExportPhase) => void,
+): Promise<ExportedFile> {
+  onProgress('reading');
+  const doc = await studyResultFile(store, studyId, environmentHere);
+  if (what.kind === 'samples') {
+    onProgress('writing');
+    const { fileName, text } = await exportSamples(doc, what.armId, what.repeat);
+    return { fileName, bytes: new TextEncoder().encode(text) };
+  }
+  onProgress(what.gzip ? 'compressing' : 'writing');
+  return exportStudy(doc, what.gzip);
+}
+
+/**
+ * A stored study's result file (or samples file), written in a Web Worker (see
+ * study-export-worker.ts) so that a study of 50,000 steps does not freeze the tab while it is
+ * read back and written; in place where there is no Worker (unit tests).
+ */
+export async function exportStoredStudy(
+  store: IdbStudyStore,
+  studyId: string,
+  what: StudyExportKind,
+  options: { environmentHere: (config: StudyConfig) => Promise<ResultEnvironment>; onProgress?: (phase: StudyExportPhase) => void },
+): Promise<ExportedFile> {
+  const onProgress = options.onProgress ?? (() => undefined);
+  if (typeof Worker === 'undefined') return exportFromStore(store, studyId, what, options.environmentHere, onProgress);
+  const record = await store.studyRecord(studyId);
+  if (!record) throw new Error(NO_LONGER_STORED);
+  const request: StudyExportRequest = { studyId, what, here: await options.environmentHere(record.config) };
+  const worker = new Worker(new URL('./study-export-worker.ts', import.meta.url), { type: 'module', name: 'study-export' });
+  try {
+    return await new Promise<ExportedFile>((resolve, reject) => {
+      worker.addEventListener('message', (event: MessageEvent<StudyExportWorkerReply>) => {
+        const message = event.data;
+        if (message.kind === 'progress') onProgress(message.phase);
+        else if (message.kind === 'done') resolve(message.file);
+        else reject(isUserErrorData(message.error) ? new UserError(message.error.message, message.error.hint, message.error.details) : new Error(message.error.message));
+      });
+      worker.addEventListener('error', (event) => {
+        event.preventDefault();
+        reject(new Error(`The export stopped${event.message ? `: ${event.message}` : ''} (the browser may have run out of memory).`));
+      });
+      worker.postMessage(request);
+    });
+  } finally {
+    worker.terminate();
+  }
 }
 
 export async function exportStudy(doc: ResultFile, gzip: boolean): Promise<ExportedFile> {

@@ -10,11 +10,13 @@ import type { StudyConfig } from '../../core/study/config.ts';
 import { storageEstimate, type StorageEstimate } from '../../store/storage-estimate.ts';
 import { importResultFiles } from '../../store/study-import.ts';
 import type { IdbStudyStore, StudyListing } from '../../store/study-store.ts';
-import { downloadBlob, downloadText } from '../analysis/download.ts';
+import { downloadBlob } from '../analysis/download.ts';
 import { noticeOf } from '../shared/notice.ts';
 import { studyLocks, type RunLocks } from '../shared/run-locks.ts';
-import { readFiles, StoredLibrary, type ImportOutcome } from '../shared/stored-library.svelte.ts';
-import { exportSamples, exportStudy, studyResultFile } from './study-export.ts';
+import type { Notice } from '../shared/notice.ts';
+import { describeImportProgress, readResultFile } from '../shared/read-result-file.ts';
+import { StoredLibrary, type ImportOutcome } from '../shared/stored-library.svelte.ts';
+import { exportStoredStudy, type StudyExportKind, type StudyExportPhase } from './study-export.ts';
 
 export interface LibraryDeps {
   store: () => Promise<IdbStudyStore>;
@@ -46,16 +48,27 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
   }
 
   async exportFile(studyId: string, gzip: boolean): Promise<void> {
-    await this.act(async (store) => {
-      const file = await exportStudy(await studyResultFile(store, studyId, this.#environmentHere), gzip);
-      downloadBlob(new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type: gzip ? 'application/gzip' : 'application/json' }), file.fileName);
-    });
+    await this.#export(studyId, { kind: 'result', gzip }, gzip ? 'application/gzip' : 'application/json');
   }
 
   async exportSamples(studyId: string, armId: string, repeat: number): Promise<void> {
+    await this.#export(studyId, { kind: 'samples', armId, repeat }, 'application/x-ndjson');
+  }
+
+  /** Exports off the page's thread, saying each phase in the list's status line. */
+  async #export(studyId: string, what: StudyExportKind, type: string): Promise<void> {
+    const name = this.listings.find((l) => l.id === studyId)?.name ?? studyId;
+    const said: Record<StudyExportPhase, string> = {
+      reading: `Exporting “${name}”: reading its steps from this browser…`,
+      writing: `Exporting “${name}”: writing the ${what.kind === 'samples' ? 'samples file' : 'JSON'}…`,
+      compressing: `Exporting “${name}”: writing and compressing the JSON…`,
+    };
     await this.act(async (store) => {
-      const file = await exportSamples(await studyResultFile(store, studyId, this.#environmentHere), armId, repeat);
-      downloadText(file.text, file.fileName, 'application/x-ndjson');
+      const file = await exportStoredStudy(store, studyId, what, {
+        environmentHere: this.#environmentHere,
+        onProgress: (phase) => (this.progress = said[phase]),
+      }).finally(() => (this.progress = null));
+      downloadBlob(new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type }), file.fileName);
     });
   }
 
@@ -66,11 +79,17 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
    */
   async importFiles(files: readonly File[]): Promise<void> {
     await this.importWith(async (): Promise<ImportOutcome> => {
-      const [{ importResultFile }, { mergeResultFiles }] = await Promise.all([
-        import('../../core/results/result-file-import.ts'),
-        import('../../core/results/result-file-merge.ts'),
-      ]);
-      const { read, problems } = await readFiles(files, importResultFile);
+      const { mergeResultFiles } = await import('../../core/results/result-file-merge.ts');
+      const read: { fileName: string; doc: ResultFile }[] = [];
+      const problems: Notice[] = [];
+      for (const file of files) {
+        this.progress = `${file.name}: reading…`;
+        try {
+          read.push({ fileName: file.name, doc: await readResultFile(file, (p) => (this.progress = describeImportProgress(file.name, p))) });
+        } catch (error) {
+          problems.push({ fileName: file.name, ...noticeOf(error) });
+        }
+      }
       if (problems.length > 0) return { problems };
       const byStudy = new Map<string, typeof read>();
       for (const entry of read) byStudy.set(entry.doc.config.id, [...(byStudy.get(entry.doc.config.id) ?? []), entry]);
@@ -106,7 +125,13 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
           };
         }
         const store = await this.deps.stores();
-        const imported = await importResultFiles(store.db, docs, { busyStudyIds: this.deps.runningHere() });
+        const names = docs.length === 1 ? `“${docs[0]!.config.name}”` : `${docs.length} studies`;
+        const imported = await importResultFiles(store.db, docs, {
+          busyStudyIds: this.deps.runningHere(),
+          onProgress: (written, total) => {
+            this.progress = `Storing ${names} in this browser: ${written.toLocaleString('en')} of ${total.toLocaleString('en')} steps written…`;
+          },
+        });
         for (const study of imported) {
           const kept = study.unitsKept > 0 ? `; ${study.unitsKept} already stored were kept` : '';
           lines.push(`${study.created ? 'Imported' : 'Added to'} “${study.name}”: ${study.unitsWritten} units written${kept}.`);

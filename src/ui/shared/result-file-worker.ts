@@ -1,0 +1,33 @@
+/**
+ * Reads one result file off the page's thread (a module Web Worker): decompressing, decoding,
+ * parsing and checking a study of 200 MB takes seconds, and on the page's thread they froze the
+ * tab for all of them, with no way to say how far they had got. Here the page stays live and
+ * hears each phase; only the checked document comes back (a structured clone, which the page's
+ * thread rebuilds in about 40 % of the time the whole import took there: docs/performance.md).
+ */
+import { importResultFile } from '../../core/results/result-file-import.ts';
+import { UserError } from '../../core/user-error.ts';
+import type { ResultFileWorkerReply } from './read-result-file.ts';
+
+const reply = (message: ResultFileWorkerReply) => postMessage(message);
+
+addEventListener(
+  'message',
+  (event: MessageEvent<{ file: Blob }>) => {
+    void (async () => {
+      try {
+        const bytes = new Uint8Array(await event.data.file.arrayBuffer());
+        const doc = await importResultFile(bytes, { onProgress: (progress) => reply({ kind: 'progress', progress }) });
+        // As the object (a structured clone). Sending JSON text to parse on the page took the page's
+        // thread as long under load, and held the text and the object at once (2.5× the memory).
+        reply({ kind: 'done', doc });
+      } catch (error) {
+        reply({
+          kind: 'failed',
+          error: error instanceof UserError ? error.toJSON() : { message: error instanceof Error ? error.message : String(error) },
+        });
+      }
+    })();
+  },
+  { once: true },
+);

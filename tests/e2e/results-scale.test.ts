@@ -1,0 +1,102 @@
+/**
+ * Big result files in the browser: they are read in a worker, so the page stays live and says
+ * what it is doing while a study of 100-200 MB is decompressed, parsed, checked and stored. The
+ * file here is small (CI time); bench/results-scale.ts measures the big ones.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import { exportResultFile } from '../../src/core/results/result-file-export.ts';
+import { importResultFile } from '../../src/core/results/result-file-import.ts';
+import { unitSteps, type ResultFile } from '../../src/core/results/result-file.ts';
+import { bigResultFile } from '../support/big-result-file.ts';
+import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
+import { loadTestProblems } from '../support/datasets.ts';
+
+let browser: Browser;
+let server: AppServer;
+let doc: ResultFile;
+let gz: Buffer;
+
+beforeAll(async () => {
+  server = await startAppServer();
+  browser = await launchBrowser({ webgpu: false });
+  doc = await bigResultFile({ problems: (await loadTestProblems('mbpp')).slice(0, 60), repeats: 1, replyChars: [300, 600] });
+  gz = Buffer.from(await exportResultFile(doc, { gzip: true }));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Every text the status regions matching `selector` showed, in order, from now on. */
+async function recordStatus(page: Page, selector: string): Promise<() => Promise<string[]>> {
+  await page.evaluate((sel) => {
+    const seen: string[] = [];
+    (window as unknown as { __statusSeen: string[] }).__statusSeen = seen;
+    new MutationObserver(() => {
+      for (const region of document.querySelectorAll(sel)) {
+        const text = (region.textContent ?? '').trim();
+        if (text && seen.at(-1) !== text) seen.push(text);
+      }
+    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+  }, selector);
+  return () => page.evaluate(() => (window as unknown as { __statusSeen: string[] }).__statusSeen);
+}
+
+describe('big result files', () => {
+  it('on the Results page, say each phase of reading while the page stays live', async () => {
+    const app = await openApp(browser, server, { hash: '#/results' });
+    const { page } = app;
+    await page.getByRole('heading', { name: 'Results', level: 1 }).waitFor();
+    const seen = await recordStatus(page, '.loader [role=status]');
+    await page.getByLabel('Result files (.json or .json.gz)').setInputFiles({ name: 'big.json.gz', mimeType: 'application/gzip', buffer: gz });
+    await page.getByText(`big.json.gz — “Big study”, mbpp, 8 arms × 1 repeats × 60 problems, ${doc.units.length} units`).waitFor();
+    const said = await seen();
+    const steps = doc.units.reduce((n, u) => n + unitSteps(u).length, 0);
+    expect(said).toContain('big.json.gz: decompressing (0 MB so far)…');
+    expect(said.some((t) => /^big\.json\.gz: reading \d+ MB of JSON…$/.test(t))).toBe(true);
+    expect(said).toContain(`big.json.gz: checking ${doc.units.length} units (${steps.toLocaleString('en')} steps)…`);
+    expect(said.at(-1)).toBe('Computing the tables and figures…');
+    await page.locator('#results-explorer').waitFor();
+
+    // A refusal still comes back from the worker as the importer's own message and hint.
+    await page.getByLabel('Result files (.json or .json.gz)').setInputFiles({ name: 'prompts.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"feedback-lab/prompt-set"}') });
+    await page.getByRole('alert').getByText('This is not a Feedback Lab result file. It is a prompt set.').waitFor();
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('on the Study page, count the steps written into IndexedDB', async () => {
+    const app = await openApp(browser, server, { hash: '#/study' });
+    const { page } = app;
+    await page.getByRole('heading', { name: 'Studies in this browser' }).waitFor();
+    const seen = await recordStatus(page, '.import [role=status]');
+    await page.getByLabel(/Import result files/).setInputFiles({ name: 'big.json.gz', mimeType: 'application/gzip', buffer: gz });
+    await page.getByText(`Imported “Big study”: ${doc.units.length} units written.`).waitFor();
+    const steps = doc.units.reduce((n, u) => n + unitSteps(u).length, 0).toLocaleString('en');
+    const said = await seen();
+    expect(said.some((t) => t.startsWith('big.json.gz: checking'))).toBe(true);
+    expect(said).toContain(`Storing “Big study” in this browser: ${steps} of ${steps} steps written…`);
+
+    // Exported in a worker too, saying so, and the file that comes back is the study.
+    const download = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Export .json.gz' }).click();
+    const file = await download;
+    const exported = await importResultFile(new Uint8Array(readFileSync((await file.path())!)));
+    expect(exported.units).toEqual(doc.units);
+    expect(await seen()).toEqual(
+      expect.arrayContaining(['Exporting “Big study”: reading its steps from this browser…', 'Exporting “Big study”: writing and compressing the JSON…']),
+    );
+    // And the samples of one arm and repeat (the first in the picker), from the same worker.
+    const samplesDownload = page.waitForEvent('download');
+    await page.getByRole('button', { name: 'Samples .jsonl' }).click();
+    const samples = readFileSync((await (await samplesDownload).path())!, 'utf8').trim().split('\n');
+    expect(samples).toHaveLength(60);
+    expect(JSON.parse(samples[0]!)).toMatchObject({ task_id: doc.config.problemIds[0], arm: doc.config.arms[0]!.id, repeat: 0 });
+    expect(await seen()).toContain('Exporting “Big study”: writing the samples file…');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+});
