@@ -108,6 +108,16 @@ describe('undone in place, without replacing the worker', () => {
       CLOSURES + 'for cell in cells():\n    cell.cell_contents = "poisoned"',
       CLOSURES + 'assert all(cell.cell_contents != "poisoned" for cell in cells())',
     ],
+    // The state of standard-library objects, not only module namespaces: instance attributes,
+    // module-level tables, the standard streams' configuration and the signal handlers.
+    ['a standard stream reconfigured', 'import sys\nsys.stdout.reconfigure(encoding="ascii", errors="strict")', 'print("h\u00e9llo")'],
+    ["a standard stream's method replaced", 'import sys\nsys.stdout.write = lambda s: 1 / 0', 'print("visible")'],
+    ["a stream buffer's method replaced", 'import sys\nsys.stdout.buffer.write = lambda b: 1 / 0', 'print("visible")\nimport sys\nsys.stdout.flush()'],
+    ["random's shared generator patched", 'import random\nrandom._inst._randbelow = lambda n: 0', 'import random\nassert len({random.randint(0, 10**9) for _ in range(20)}) > 1'],
+    ["calendar's first weekday, through its own API", 'import calendar\ncalendar.setfirstweekday(calendar.SUNDAY)', 'import calendar\nassert calendar.firstweekday() == 0'],
+    ["json's shared encoder", 'import json\njson._default_encoder.item_separator = ";"', 'import json\nassert json.dumps([1, 2]) == "[1, 2]", json.dumps([1, 2])'],
+    ["a table of the regex parser", 'import re._parser as p\np.ESCAPES[r"\\n"] = (p.LITERAL, ord("x"))', 'import re\nassert re.fullmatch(r"a\\nb", "a\\nb")'],
+    ['a handler for another signal', 'import signal\nsignal.signal(signal.SIGUSR1, lambda *a: 1 / 0)', 'import signal\nassert signal.getsignal(signal.SIGUSR1) is signal.SIG_DFL'],
   ])('%s', async (_, poison, probe) => {
     await expectUndone(poison, probe);
   });
