@@ -286,6 +286,8 @@ export class PythonRuntime {
       const changedClasses = this.#classWatch?.changed() ?? 0;
       if (changedClasses > 0) reasons.push(`${changedClasses} standard-library classes were changed`);
       reasons.push(...this.#strings(this.#entries.finish()));
+      // finish() reseeds random, which writes its instance's dict: not the next program's doing.
+      this.#dictWatch?.take();
     } catch (error) {
       reasons.push(`the baseline could not be restored (${firstLine(error)})`);
       this.#noteDeath(error);

@@ -117,6 +117,11 @@ describe('undone in place, without replacing the worker', () => {
     ["calendar's first weekday, through its own API", 'import calendar\ncalendar.setfirstweekday(calendar.SUNDAY)', 'import calendar\nassert calendar.firstweekday() == 0'],
     ["json's shared encoder", 'import json\njson._default_encoder.item_separator = ";"', 'import json\nassert json.dumps([1, 2]) == "[1, 2]", json.dumps([1, 2])'],
     ["a table of the regex parser", 'import re._parser as p\np.ESCAPES[r"\\n"] = (p.LITERAL, ord("x"))', 'import re\nassert re.fullmatch(r"a\\nb", "a\\nb")'],
+    [
+      "a standard error handler of the codecs registry",
+      'import codecs\ncodecs.register_error("strict", lambda e: ("?", e.end))',
+      'try:\n    b"\\xff\\xfe\\x00".decode("utf-16")\nexcept UnicodeDecodeError:\n    pass\nelse:\n    raise AssertionError("no error")',
+    ],
     ['a handler for another signal', 'import signal\nsignal.signal(signal.SIGUSR1, lambda *a: 1 / 0)', 'import signal\nassert signal.getsignal(signal.SIGUSR1) is signal.SIG_DFL'],
   ])('%s', async (_, poison, probe) => {
     await expectUndone(poison, probe);
