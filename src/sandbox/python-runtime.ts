@@ -26,6 +26,7 @@ import { OUTPUT_LIMIT_SLOT } from './shared-state.ts';
 import { BASELINE_MODULES, BLOCKED_MODULES, RUNNER_PY } from './runner-py.ts';
 import { ScratchFileSystem, type EmscriptenFs } from './scratch-fs.ts';
 import { startInterpreter } from './snapshot.ts';
+import { captureTracebacksInChunks, type CaptureFs } from './traceback-capture.ts';
 import type { InterruptMode, WorkerConfig, WorkerInfo, WorkerRunReport } from './worker-protocol.ts';
 
 /** Time the runner gets to restore the baseline after a program, before it is interrupted. */
@@ -142,6 +143,7 @@ export class PythonRuntime {
     namespace.delete('install');
     namespace.destroy();
 
+    captureTracebacksInChunks(internals._api, py.FS as unknown as CaptureFs);
     const runtime = new PythonRuntime(options, py, entries, output, interrupt, classWatch, dictWatch);
     hardenPyodide({
       api: py as unknown as Record<string, unknown>,
