@@ -16,13 +16,6 @@ import { TRACEBACK_PY } from './runner-traceback-py.ts';
 
 /** Python source; `install(config_json)` is the only name the worker reads from its namespace. */
 export const RUNNER_PY = BRIDGES_PY + ANNOTATIONS_PY + TRACEBACK_PY + String.raw`
-def stream_setting(stream):
-    """What reconfigure() can change on a standard stream and a script would notice (newline
-    cannot be read back; it only changes the line ends of what is printed). Member descriptors
-    of the C type: nothing the program put on the stream is called."""
-    return (stream.encoding, stream.errors, stream.line_buffering, stream.write_through)
-
-
 def interior_dicts(modules, streams, known):
     """The dicts inside the standard library that are not module namespaces but hold its state:
     the attributes of the objects modules keep (random._inst, calendar.c, json's default
@@ -69,7 +62,7 @@ def interior_dicts(modules, streams, known):
 def install(config_json):
     import sys, json, builtins, gc, types, operator, itertools, functools, linecache
     import signal, os, random, re, warnings, decimal, traceback, atexit, copyreg, locale
-    import _tracemalloc, faulthandler, io, _codecs
+    import _tracemalloc, faulthandler, io, _codecs, _signal
 
     config = json.loads(config_json)
     FILENAME = config['filename']
@@ -122,17 +115,22 @@ def install(config_json):
     list_copies = tuple(map(tuple, watched_lists))
     environ = dict(os.environ)
     TextIOWrapper = io.TextIOWrapper
+    # What reconfigure() can change on a standard stream and a script would notice (newline
+    # cannot be read back; it only changes the line ends of what is printed). Member descriptors
+    # of the C type: nothing the program put on the stream is called.
+    stream_setting = operator.attrgetter('encoding', 'errors', 'line_buffering', 'write_through')
     stream_settings = tuple(map(stream_setting, streams))
     recursion_limit = sys.getrecursionlimit()
     int_digits = sys.get_int_max_str_digits()
     switch_interval = sys.getswitchinterval()
     gc_threshold = gc.get_threshold()
     # Every handler Python can set, not only SIGINT's: a later program's raise_signal would run
-    # a handler left by an earlier one. SIGKILL and SIGSTOP cannot be set.
+    # a handler left by an earlier one. SIGKILL and SIGSTOP cannot be set. _signal's functions,
+    # not signal's: those convert every value to an enum, 20 times slower.
     signal_numbers = tuple(n for n in range(1, signal.NSIG) if n not in (signal.SIGKILL, signal.SIGSTOP)
-                           and signal.getsignal(n) is not None)
-    signal_handlers = tuple(map(signal.getsignal, signal_numbers))
-    signal_mask = signal.pthread_sigmask(signal.SIG_BLOCK, [])
+                           and _signal.getsignal(n) is not None)
+    signal_handlers = tuple(map(_signal.getsignal, signal_numbers))
+    signal_mask = _signal.pthread_sigmask(signal.SIG_BLOCK, ())
     # The codecs' error handlers are one registry for the interpreter: codecs.register_error
     # ('strict', …) would make a later program's bad bytes decode without an error.
     error_names = ('strict', 'ignore', 'replace', 'xmlcharrefreplace', 'backslashreplace',
@@ -322,8 +320,8 @@ def install(config_json):
     get_tool, clear_tool_id, free_tool_id = monitoring.get_tool, monitoring.clear_tool_id, monitoring.free_tool_id
     gc_disable, gc_enable, gc_freeze, gc_garbage = gc.disable, gc.enable, gc.freeze, gc.garbage
     gc_get_threshold, gc_set_threshold, gc_set_debug = gc.get_threshold, gc.set_threshold, gc.set_debug
-    getsignal, setsignal, set_wakeup_fd = signal.getsignal, signal.signal, signal.set_wakeup_fd
-    pthread_sigmask, SIG_SETMASK = signal.pthread_sigmask, signal.SIG_SETMASK
+    getsignal, setsignal, set_wakeup_fd = _signal.getsignal, _signal.signal, _signal.set_wakeup_fd
+    pthread_sigmask, SIG_SETMASK = _signal.pthread_sigmask, int(signal.SIG_SETMASK)
     atexit_count, atexit_clear = atexit._ncallbacks, atexit._clear
     setcontext = decimal.setcontext
     lookup_error, register_error = _codecs.lookup_error, _codecs.register_error
