@@ -17,7 +17,7 @@ import type { SandboxLimits } from '../core/ports.ts';
 import { disableBuiltinModules, type WasmHeap } from './builtin-modules.ts';
 import { ClassWatch } from './class-watch.ts';
 import { DictWatch, type WatcherHost } from './dict-watch.ts';
-import { clipTraceback, dropFrames, exceptionMessage } from './exception-text.ts';
+import { clipErrorType, clipTraceback, dropFrames, exceptionMessage } from './exception-text.ts';
 import { DeadlineInterrupt } from './interrupt.ts';
 import { hardenGlobals, hardenPyodide } from './js-hardening.ts';
 import { OutputCapture } from './output-capture.ts';
@@ -262,7 +262,8 @@ export class PythonRuntime {
       case 'threw': {
         const error = ending.error as Error & { type: string };
         const traceback = dropFrames(error.message, RUNNER_FILENAME);
-        return { status: 'error', durationMs, stdout, errorType: error.type, message: exceptionMessage(traceback, error.type), traceback: clipTraceback(traceback) };
+        const message = exceptionMessage(traceback, error.type);
+        return { status: 'error', durationMs, stdout, errorType: clipErrorType(error.type), message, traceback: clipTraceback(traceback) };
       }
     }
   }
