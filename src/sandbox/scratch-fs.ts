@@ -26,8 +26,13 @@ export interface EmscriptenFs {
 }
 
 const SCRATCH_ROOTS = ['/tmp', '/home/pyodide'];
-/** Devices a program may write, plus the one Pyodide creates to capture tracebacks. */
-const WRITABLE_DEVICES = new Set(['/dev/null', '/dev/stdout', '/dev/stderr', '/dev/tty', '/dev/capture_stderr']);
+/** The device Pyodide creates and removes around collecting a traceback (traceback-capture.ts). */
+const CAPTURE_DEVICE = '/dev/capture_stderr';
+/**
+ * Devices a program may open for writing. Writing, not removing, renaming or replacing them:
+ * Pyodide reopens /dev/stderr after each traceback, and an interpreter without it dies there.
+ */
+const WRITABLE_DEVICES = new Set(['/dev/null', '/dev/stdout', '/dev/stderr', '/dev/tty', CAPTURE_DEVICE]);
 const O_ACCMODE = 3;
 const O_CREAT = 64;
 const O_TRUNC = 512;
@@ -36,6 +41,8 @@ const O_APPEND = 1024;
 /** FS methods that change the tree, and which argument names the path (a path or an fd). */
 const PATH_MUTATORS = ['mkdir', 'mknod', 'rmdir', 'unlink', 'symlink', 'chmod', 'lchmod', 'chown', 'lchown', 'truncate', 'utime'];
 const FD_MUTATORS = ['fchmod', 'fchown', 'ftruncate'];
+/** The calls that write a file's content (opening with O_TRUNC truncates), not the tree. */
+const WRITES = new Set(['open', 'truncate', 'ftruncate']);
 
 export class ScratchFileSystem {
   readonly #fs: EmscriptenFs;
@@ -110,7 +117,7 @@ export class ScratchFileSystem {
       if (typeof original !== 'function') return;
       fs[name] = (...args: unknown[]) => {
         const path = pathOf(args);
-        if (path !== null && !this.#isScratch(path)) this.#outside.add(path);
+        if (path !== null && !(WRITES.has(name) ? this.#isWritable(path) : this.#isScratch(path))) this.#outside.add(path);
         return Reflect.apply(original, fs, args);
       };
     };
@@ -143,8 +150,14 @@ export class ScratchFileSystem {
     return `/${parts.join('/')}`;
   }
 
+  /** Where a program may create, remove, rename and change files. */
   #isScratch(path: string): boolean {
-    return WRITABLE_DEVICES.has(path) || SCRATCH_ROOTS.some((root) => path.startsWith(`${root}/`));
+    return path === CAPTURE_DEVICE || SCRATCH_ROOTS.some((root) => path.startsWith(`${root}/`));
+  }
+
+  /** Where a program may open files for writing. */
+  #isWritable(path: string): boolean {
+    return WRITABLE_DEVICES.has(path) || this.#isScratch(path);
   }
 }
 

@@ -139,6 +139,11 @@ describe('undone in place, without replacing the worker', () => {
 });
 
 describe('damage that is not cheap to undo replaces the worker', () => {
+  it("a removed /dev/stderr does not turn the next program's exception into a crash", async () => {
+    const { probe } = await after('import os\nos.unlink("/dev/stderr")', 'raise ValueError("mine")');
+    expect(probe).toMatchObject({ status: 'error', errorType: 'ValueError', message: 'mine' });
+  });
+
   it.each([
     ['a patched standard class', 'import collections\ncollections.Counter.__eq__ = lambda a, b: True', "from collections import Counter\nassert Counter('ab') != Counter('cd')"],
     [
@@ -149,6 +154,10 @@ describe('damage that is not cheap to undo replaces the worker', () => {
     ['a closed standard stream', 'import sys\nsys.stdout.close()', 'print("visible")'],
     ['a closed file descriptor', 'import os\nos.close(1)', 'print("visible")'],
     ['a module swapped for another class', 'import math, types\nclass M(types.ModuleType):\n    sqrt = staticmethod(lambda x: 0)\nmath.__class__ = M', 'import math\nassert math.sqrt(16) == 4'],
+    // Writing to a device is allowed; removing or replacing one is not: the next program's
+    // traceback (Pyodide reopens /dev/stderr after collecting it) crashed the interpreter.
+    ['a standard device removed', 'import os\nos.unlink("/dev/stderr")', 'import os\nassert os.path.exists("/dev/stderr")'],
+    ['a device replaced by a link', 'import os\nos.unlink("/dev/null")\nos.symlink("/tmp/elsewhere", "/dev/null")', 'import os\nassert not os.path.islink("/dev/null")'],
     ['a write over the standard library', 'open("/lib/python3.14/site-packages/evil.py", "w").write("x = 1")', 'import os\nassert not os.path.exists("/lib/python3.14/site-packages/evil.py")'],
   ])('%s', async (_, poison, probe) => {
     const { probe: result, replaced } = await after(poison, probe);
