@@ -17,7 +17,7 @@ export interface EmscriptenFs {
   readdir(path: string): string[];
   lstat(path: string): { mode: number };
   isDir(mode: number): boolean;
-  getStream(fd: number): { path?: string; node?: unknown } | null | undefined;
+  getStream(fd: number): { path?: string; node?: unknown; flags: number } | null | undefined;
   getPath(node: unknown): string;
   close(stream: unknown): void;
   streams: unknown[];
@@ -37,6 +37,7 @@ const O_ACCMODE = 3;
 const O_CREAT = 64;
 const O_TRUNC = 512;
 const O_APPEND = 1024;
+const O_NONBLOCK = 2048;
 
 /** FS methods that change the tree, and which argument names the path (a path or an fd). */
 const PATH_MUTATORS = ['mkdir', 'mknod', 'rmdir', 'unlink', 'symlink', 'chmod', 'lchmod', 'chown', 'lchown', 'truncate', 'utime'];
@@ -49,12 +50,14 @@ export class ScratchFileSystem {
   readonly #outside = new Set<string>();
   readonly #baselineStreams: unknown[];
   readonly #standardNodes: unknown[];
+  readonly #standardNonBlocking: number[];
   #runs = 0;
 
   constructor(fs: EmscriptenFs) {
     this.#fs = fs;
     this.#baselineStreams = [...fs.streams];
     this.#standardNodes = [0, 1, 2].map((fd) => fs.getStream(fd)?.node);
+    this.#standardNonBlocking = [0, 1, 2].map((fd) => (fs.getStream(fd)?.flags ?? 0) & O_NONBLOCK);
     this.#watch();
   }
 
@@ -82,7 +85,12 @@ export class ScratchFileSystem {
     }
     // Pyodide reopens stderr after capturing a traceback, so the standard descriptors are
     // compared by the device they point at, not by stream object.
-    for (let fd = 0; fd <= 2; fd++) if (fs.getStream(fd)?.node !== this.#standardNodes[fd]) this.#outside.add(`file descriptor ${fd}`);
+    for (let fd = 0; fd <= 2; fd++) {
+      const stream = fs.getStream(fd);
+      if (stream?.node !== this.#standardNodes[fd]) this.#outside.add(`file descriptor ${fd}`);
+      // os.set_blocking(1, False) would outlive the program; nothing else reads the flags.
+      else if (stream) stream.flags = (stream.flags & ~O_NONBLOCK) | this.#standardNonBlocking[fd]!;
+    }
     fs.streams.forEach((stream, fd) => {
       if (stream && fd > 2 && !this.#baselineStreams.includes(stream)) fs.close(stream);
     });

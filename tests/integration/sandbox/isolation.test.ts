@@ -122,6 +122,7 @@ describe('undone in place, without replacing the worker', () => {
       'import codecs\ncodecs.register_error("strict", lambda e: ("?", e.end))',
       'try:\n    b"\\xff\\xfe\\x00".decode("utf-16")\nexcept UnicodeDecodeError:\n    pass\nelse:\n    raise AssertionError("no error")',
     ],
+    ['a standard descriptor made non-blocking', 'import os\nos.set_blocking(1, False)', 'import os\nassert os.get_blocking(1)'],
     ['a handler for another signal', 'import signal\nsignal.signal(signal.SIGUSR1, lambda *a: 1 / 0)', 'import signal\nassert signal.getsignal(signal.SIGUSR1) is signal.SIG_DFL'],
   ])('%s', async (_, poison, probe) => {
     await expectUndone(poison, probe);
