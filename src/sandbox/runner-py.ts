@@ -106,6 +106,15 @@ def install(config_json):
     streams = (sys.stdin, sys.stdout, sys.stderr)
     extra_dicts += interior_dicts(module_objs, streams, [m.__dict__ for m in module_objs] + extra_dicts)
     watched_dicts = tuple(m.__dict__ for m in module_objs) + tuple(extra_dicts)
+    # The watch sees writes to those dicts, not an object given another one (random._inst.__dict__
+    # = {…}); checking that for all of them costs a millisecond a run, so only for the objects
+    # whose state later programs' verdicts depend on.
+    import calendar
+    dict_owners = tuple(o for o in (random._inst, calendar.c, json._default_encoder, json._default_decoder,
+                                    os.environ, os.environb, *streams, *(stream.buffer for stream in streams),
+                                    *(stream.buffer.raw for stream in streams)) if type(o).__dictoffset__)
+    get_attribute = object.__getattribute__
+    owned_dicts = tuple(get_attribute(o, '__dict__') for o in dict_owners)
     dict_lens = list(map(len, watched_dicts))
     dict_keys = tuple(chain(watched_dicts))
     dict_values = tuple(chain(map(dict.values, watched_dicts)))
@@ -311,6 +320,7 @@ def install(config_json):
     # Captured now, so that restoring never looks a function up through a module the program
     # may have changed.
     is_not = operator.is_not
+    repeat = itertools.repeat
     setrecursionlimit, getrecursionlimit = sys.setrecursionlimit, sys.getrecursionlimit
     set_int_max_str_digits, get_int_max_str_digits = sys.set_int_max_str_digits, sys.get_int_max_str_digits
     setswitchinterval, getswitchinterval = sys.setswitchinterval, sys.getswitchinterval
@@ -405,6 +415,8 @@ def install(config_json):
             faults_disable()
         if not all(map(is_, map(type, module_objs), module_types)):
             taint.append('a module changed its class')
+        if not all(map(is_, map(get_attribute, dict_owners, repeat('__dict__')), owned_dicts)):
+            taint.append("a standard object's __dict__ was replaced")
         return list(taint)
 
     def dict_differs(d, snapshot):

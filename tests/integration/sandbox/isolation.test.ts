@@ -159,6 +159,7 @@ describe('damage that is not cheap to undo replaces the worker', () => {
     // traceback (Pyodide reopens /dev/stderr after collecting it) crashed the interpreter.
     ['a standard device removed', 'import os\nos.unlink("/dev/stderr")', 'import os\nassert os.path.exists("/dev/stderr")'],
     ['a device replaced by a link', 'import os\nos.unlink("/dev/null")\nos.symlink("/tmp/elsewhere", "/dev/null")', 'import os\nassert not os.path.islink("/dev/null")'],
+    ["random's shared generator given another __dict__", 'import random\nrandom._inst.__dict__ = {"_randbelow": lambda n: 0, "gauss_next": None}', 'import random\nassert len({random.randint(0, 10**9) for _ in range(20)}) > 1'],
     ['a write over the standard library', 'open("/lib/python3.14/site-packages/evil.py", "w").write("x = 1")', 'import os\nassert not os.path.exists("/lib/python3.14/site-packages/evil.py")'],
   ])('%s', async (_, poison, probe) => {
     const { probe: result, replaced } = await after(poison, probe);
