@@ -5,6 +5,8 @@
 
 export const MAX_TRACEBACK_CHARS = 40_000;
 export const MAX_MESSAGE_CHARS = 10_000;
+/** A class name is a name: a program that makes one of a million characters gets it cut. */
+export const MAX_ERROR_TYPE_CHARS = 1_000;
 
 /**
  * The exception's message: what follows `Type: ` on the last line that names the type (CPython
@@ -13,14 +15,41 @@ export const MAX_MESSAGE_CHARS = 10_000;
  */
 export function exceptionMessage(traceback: string, errorType: string): string {
   const lines = traceback.replace(/\n+$/, '').split('\n');
-  const head = new RegExp(`^(?:[\\w.]+\\.)?${escapeRegExp(errorType)}(?:: ?(.*))?$`, 's');
   for (let i = lines.length - 1; i >= 0; i--) {
-    const match = head.exec(lines[i]!);
-    if (!match) continue;
-    const text = [match[1] ?? '', ...lines.slice(i + 1)].join('\n');
+    const rest = afterTypeName(lines[i]!, errorType);
+    if (rest === null) continue;
+    const text = [rest, ...lines.slice(i + 1)].join('\n');
     return clip(SUGGESTING_TYPES.has(errorType) ? text.replace(SUGGESTION, '') : text, MAX_MESSAGE_CHARS);
   }
   return '';
+}
+
+/** The program's exception type, cut to a length that can be stored with every attempt. */
+export function clipErrorType(errorType: string): string {
+  return errorType.length <= MAX_ERROR_TYPE_CHARS ? errorType : errorType.slice(0, MAX_ERROR_TYPE_CHARS);
+}
+
+/** The longest run of name characters a line starts with: where a qualifier (`module.`) can be. */
+const NAME_CHARACTERS = /^[\w.]*/;
+
+/**
+ * What follows `errorType` on a line CPython printed for the exception: the line is the type,
+ * optionally qualified (`module.Type`), then nothing or `:` and an optional space before the
+ * message. Null when the line is not one. Plain string work, not a pattern built from the name:
+ * the name is the program's, and a long one makes a pattern too large to compile. Later starts
+ * (longer qualifiers) are tried first, as the greedy `^(?:[\w.]+\.)?Type(?:: ?(.*))?$` would,
+ * and in one pass over the line.
+ */
+function afterTypeName(line: string, errorType: string): string | null {
+  const qualifierEnd = NAME_CHARACTERS.exec(line)![0].length;
+  for (let at = line.lastIndexOf(errorType, qualifierEnd); at >= 0; at = at === 0 ? -1 : line.lastIndexOf(errorType, at - 1)) {
+    if (at !== 0 && !(at >= 2 && line[at - 1] === '.')) continue;
+    const end = at + errorType.length;
+    if (end === line.length) return '';
+    if (line.startsWith(': ', end)) return line.slice(end + 2);
+    if (line.startsWith(':', end)) return line.slice(end + 1);
+  }
+  return null;
 }
 
 /**
@@ -60,8 +89,4 @@ export function clipTraceback(traceback: string): string {
 
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}… [${text.length - max} more characters]`;
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -17,7 +17,7 @@ import type { SandboxLimits } from '../core/ports.ts';
 import { disableBuiltinModules, type WasmHeap } from './builtin-modules.ts';
 import { ClassWatch } from './class-watch.ts';
 import { DictWatch, type WatcherHost } from './dict-watch.ts';
-import { clipTraceback, dropFrames, exceptionMessage } from './exception-text.ts';
+import { clipErrorType, clipTraceback, dropFrames, exceptionMessage } from './exception-text.ts';
 import { DeadlineInterrupt } from './interrupt.ts';
 import { hardenGlobals, hardenPyodide } from './js-hardening.ts';
 import { OutputCapture } from './output-capture.ts';
@@ -26,6 +26,7 @@ import { OUTPUT_LIMIT_SLOT } from './shared-state.ts';
 import { BASELINE_MODULES, BLOCKED_MODULES, RUNNER_PY } from './runner-py.ts';
 import { ScratchFileSystem, type EmscriptenFs } from './scratch-fs.ts';
 import { startInterpreter } from './snapshot.ts';
+import { captureTracebacksInChunks, type CaptureFs } from './traceback-capture.ts';
 import type { InterruptMode, WorkerConfig, WorkerInfo, WorkerRunReport } from './worker-protocol.ts';
 
 /** Time the runner gets to restore the baseline after a program, before it is interrupted. */
@@ -142,6 +143,7 @@ export class PythonRuntime {
     namespace.delete('install');
     namespace.destroy();
 
+    captureTracebacksInChunks(internals._api, py.FS as unknown as CaptureFs);
     const runtime = new PythonRuntime(options, py, entries, output, interrupt, classWatch, dictWatch);
     hardenPyodide({
       api: py as unknown as Record<string, unknown>,
@@ -260,7 +262,8 @@ export class PythonRuntime {
       case 'threw': {
         const error = ending.error as Error & { type: string };
         const traceback = dropFrames(error.message, RUNNER_FILENAME);
-        return { status: 'error', durationMs, stdout, errorType: error.type, message: exceptionMessage(traceback, error.type), traceback: clipTraceback(traceback) };
+        const message = exceptionMessage(traceback, error.type);
+        return { status: 'error', durationMs, stdout, errorType: clipErrorType(error.type), message, traceback: clipTraceback(traceback) };
       }
     }
   }
@@ -286,6 +289,8 @@ export class PythonRuntime {
       const changedClasses = this.#classWatch?.changed() ?? 0;
       if (changedClasses > 0) reasons.push(`${changedClasses} standard-library classes were changed`);
       reasons.push(...this.#strings(this.#entries.finish()));
+      // finish() reseeds random, which writes its instance's dict: not the next program's doing.
+      this.#dictWatch?.take();
     } catch (error) {
       reasons.push(`the baseline could not be restored (${firstLine(error)})`);
       this.#noteDeath(error);

@@ -16,10 +16,53 @@ import { TRACEBACK_PY } from './runner-traceback-py.ts';
 
 /** Python source; `install(config_json)` is the only name the worker reads from its namespace. */
 export const RUNNER_PY = BRIDGES_PY + ANNOTATIONS_PY + TRACEBACK_PY + String.raw`
+def interior_dicts(modules, streams, known):
+    """The dicts inside the standard library that are not module namespaces but hold its state:
+    the attributes of the objects modules keep (random._inst, calendar.c, json's default
+    encoder, os.environ, typing's special forms, enum members), the tables they keep in plain
+    dicts (re._parser.ESCAPES), the same inside the classes they define, and the standard
+    streams with their buffers and files. An attribute set on an instance or an item set in a
+    dict raises no audit event and changes no class: watched like the modules' own dicts.
+    Classes, modules and functions are left out (class-watch.ts and the module dicts see those)."""
+    import types
+    skip = (type, types.ModuleType, types.FunctionType)
+    found, seen = [], set(map(id, known))
+
+    def add(value):
+        kind = type(value)
+        if kind is dict:
+            attrs = value
+        elif kind.__dictoffset__ and not isinstance(value, skip):
+            try:
+                attrs = object.__getattribute__(value, '__dict__')
+            except Exception:
+                return
+            if type(attrs) is not dict:
+                return
+        else:
+            return
+        if id(attrs) not in seen:
+            seen.add(id(attrs))
+            found.append(attrs)
+
+    for module in modules:
+        for value in list(module.__dict__.values()):
+            add(value)
+            if isinstance(value, type) and value.__module__ == module.__name__:
+                for inner in list(type.__getattribute__(value, '__dict__').values()):
+                    add(inner)
+    for stream in streams:
+        add(stream)
+        buffer = getattr(stream, 'buffer', None)
+        add(buffer)
+        add(getattr(buffer, 'raw', None))
+    return found
+
+
 def install(config_json):
     import sys, json, builtins, gc, types, operator, itertools, functools, linecache
     import signal, os, random, re, warnings, decimal, traceback, atexit, copyreg, locale
-    import _tracemalloc, faulthandler
+    import _tracemalloc, faulthandler, io, _codecs, _signal
 
     config = json.loads(config_json)
     FILENAME = config['filename']
@@ -60,7 +103,18 @@ def install(config_json):
         value = getattr(owner, name, None)
         if type(value) is dict:
             extra_dicts.append(value)
+    streams = (sys.stdin, sys.stdout, sys.stderr)
+    extra_dicts += interior_dicts(module_objs, streams, [m.__dict__ for m in module_objs] + extra_dicts)
     watched_dicts = tuple(m.__dict__ for m in module_objs) + tuple(extra_dicts)
+    # The watch sees writes to those dicts, not an object given another one (random._inst.__dict__
+    # = {…}); checking that for all of them costs a millisecond a run, so only for the objects
+    # whose state later programs' verdicts depend on.
+    import calendar
+    dict_owners = tuple(o for o in (random._inst, calendar.c, json._default_encoder, json._default_decoder,
+                                    os.environ, os.environb, *streams, *(stream.buffer for stream in streams),
+                                    *(stream.buffer.raw for stream in streams)) if type(o).__dictoffset__)
+    get_attribute = object.__getattribute__
+    owned_dicts = tuple(get_attribute(o, '__dict__') for o in dict_owners)
     dict_lens = list(map(len, watched_dicts))
     dict_keys = tuple(chain(watched_dicts))
     dict_values = tuple(chain(map(dict.values, watched_dicts)))
@@ -69,12 +123,28 @@ def install(config_json):
     watched_lists = (sys.path, sys.meta_path, sys.path_hooks, sys.argv, warnings.filters, gc.callbacks)
     list_copies = tuple(map(tuple, watched_lists))
     environ = dict(os.environ)
-    streams = (sys.stdin, sys.stdout, sys.stderr)
+    TextIOWrapper = io.TextIOWrapper
+    # What reconfigure() can change on a standard stream and a script would notice (newline
+    # cannot be read back; it only changes the line ends of what is printed). Member descriptors
+    # of the C type: nothing the program put on the stream is called.
+    stream_setting = operator.attrgetter('encoding', 'errors', 'line_buffering', 'write_through')
+    stream_settings = tuple(map(stream_setting, streams))
     recursion_limit = sys.getrecursionlimit()
     int_digits = sys.get_int_max_str_digits()
     switch_interval = sys.getswitchinterval()
     gc_threshold = gc.get_threshold()
-    sigint = signal.getsignal(signal.SIGINT)
+    # Every handler Python can set, not only SIGINT's: a later program's raise_signal would run
+    # a handler left by an earlier one. SIGKILL and SIGSTOP cannot be set. _signal's functions,
+    # not signal's: those convert every value to an enum, 20 times slower.
+    signal_numbers = tuple(n for n in range(1, signal.NSIG) if n not in (signal.SIGKILL, signal.SIGSTOP)
+                           and _signal.getsignal(n) is not None)
+    signal_handlers = tuple(map(_signal.getsignal, signal_numbers))
+    signal_mask = _signal.pthread_sigmask(signal.SIG_BLOCK, ())
+    # The codecs' error handlers are one registry for the interpreter: codecs.register_error
+    # ('strict', …) would make a later program's bad bytes decode without an error.
+    error_names = ('strict', 'ignore', 'replace', 'xmlcharrefreplace', 'backslashreplace',
+                   'namereplace', 'surrogateescape', 'surrogatepass')
+    error_handlers = tuple(map(_codecs.lookup_error, error_names))
     asyncgen_hooks = tuple(sys.get_asyncgen_hooks())
     origin_depth = sys.get_coroutine_origin_tracking_depth()
     locale_all = locale.setlocale(locale.LC_ALL)
@@ -250,6 +320,7 @@ def install(config_json):
     # Captured now, so that restoring never looks a function up through a module the program
     # may have changed.
     is_not = operator.is_not
+    repeat = itertools.repeat
     setrecursionlimit, getrecursionlimit = sys.setrecursionlimit, sys.getrecursionlimit
     set_int_max_str_digits, get_int_max_str_digits = sys.set_int_max_str_digits, sys.get_int_max_str_digits
     setswitchinterval, getswitchinterval = sys.setswitchinterval, sys.getswitchinterval
@@ -259,9 +330,11 @@ def install(config_json):
     get_tool, clear_tool_id, free_tool_id = monitoring.get_tool, monitoring.clear_tool_id, monitoring.free_tool_id
     gc_disable, gc_enable, gc_freeze, gc_garbage = gc.disable, gc.enable, gc.freeze, gc.garbage
     gc_get_threshold, gc_set_threshold, gc_set_debug = gc.get_threshold, gc.set_threshold, gc.set_debug
-    getsignal, setsignal, SIGINT = signal.getsignal, signal.signal, signal.SIGINT
+    getsignal, setsignal, set_wakeup_fd = _signal.getsignal, _signal.signal, _signal.set_wakeup_fd
+    pthread_sigmask, SIG_SETMASK = _signal.pthread_sigmask, int(signal.SIG_SETMASK)
     atexit_count, atexit_clear = atexit._ncallbacks, atexit._clear
     setcontext = decimal.setcontext
+    lookup_error, register_error = _codecs.lookup_error, _codecs.register_error
     tracing, stop_tracing = _tracemalloc.is_tracing, _tracemalloc.stop
     faults_enabled, faults_disable = faulthandler.is_enabled, faulthandler.disable
     environ_obj, setlocale, LC_ALL = os.environ, locale.setlocale, locale.LC_ALL
@@ -319,8 +392,15 @@ def install(config_json):
         if gc_get_threshold() != gc_threshold:
             gc_set_threshold(*gc_threshold)
         gc_set_debug(0)
-        if getsignal(SIGINT) is not sigint:
-            setsignal(SIGINT, sigint)
+        if not all(map(is_, map(getsignal, signal_numbers), signal_handlers)):
+            for number, handler in zip(signal_numbers, signal_handlers):
+                if getsignal(number) is not handler:
+                    setsignal(number, handler)
+        set_wakeup_fd(-1)
+        if not all(map(is_, map(lookup_error, error_names), error_handlers)):
+            for name, handler in zip(error_names, error_handlers):
+                register_error(name, handler)
+        pthread_sigmask(SIG_SETMASK, signal_mask)
         if any(map(is_not, get_asyncgen_hooks(), asyncgen_hooks)):
             set_asyncgen_hooks(*asyncgen_hooks)
         if get_origin_depth() != origin_depth:
@@ -335,6 +415,8 @@ def install(config_json):
             faults_disable()
         if not all(map(is_, map(type, module_objs), module_types)):
             taint.append('a module changed its class')
+        if not all(map(is_, map(get_attribute, dict_owners, repeat('__dict__')), owned_dicts)):
+            taint.append("a standard object's __dict__ was replaced")
         return list(taint)
 
     def dict_differs(d, snapshot):
@@ -379,6 +461,15 @@ def install(config_json):
     def finish():
         """With the modules back: the state whose restoring runs standard-library code."""
         filters_mutated()
+        # After settle: the streams' own attributes (a replaced write) are back, and reconfigure
+        # flushes through them.
+        if tuple(map(stream_setting, streams)) != stream_settings:
+            for stream, (encoding, errors, line_buffering, write_through) in zip(streams, stream_settings):
+                try:
+                    TextIOWrapper.reconfigure(stream, encoding=encoding, errors=errors,
+                                              line_buffering=line_buffering, write_through=write_through)
+                except BaseException:
+                    taint.append('a standard stream could not be reconfigured')
         if dict(environ_obj) != environ:
             environ_obj.clear()
             environ_obj.update(environ)

@@ -17,7 +17,7 @@ export interface EmscriptenFs {
   readdir(path: string): string[];
   lstat(path: string): { mode: number };
   isDir(mode: number): boolean;
-  getStream(fd: number): { path?: string; node?: unknown } | null | undefined;
+  getStream(fd: number): { path?: string; node?: unknown; flags: number } | null | undefined;
   getPath(node: unknown): string;
   close(stream: unknown): void;
   streams: unknown[];
@@ -26,28 +26,38 @@ export interface EmscriptenFs {
 }
 
 const SCRATCH_ROOTS = ['/tmp', '/home/pyodide'];
-/** Devices a program may write, plus the one Pyodide creates to capture tracebacks. */
-const WRITABLE_DEVICES = new Set(['/dev/null', '/dev/stdout', '/dev/stderr', '/dev/tty', '/dev/capture_stderr']);
+/** The device Pyodide creates and removes around collecting a traceback (traceback-capture.ts). */
+const CAPTURE_DEVICE = '/dev/capture_stderr';
+/**
+ * Devices a program may open for writing. Writing, not removing, renaming or replacing them:
+ * Pyodide reopens /dev/stderr after each traceback, and an interpreter without it dies there.
+ */
+const WRITABLE_DEVICES = new Set(['/dev/null', '/dev/stdout', '/dev/stderr', '/dev/tty', CAPTURE_DEVICE]);
 const O_ACCMODE = 3;
 const O_CREAT = 64;
 const O_TRUNC = 512;
 const O_APPEND = 1024;
+const O_NONBLOCK = 2048;
 
 /** FS methods that change the tree, and which argument names the path (a path or an fd). */
 const PATH_MUTATORS = ['mkdir', 'mknod', 'rmdir', 'unlink', 'symlink', 'chmod', 'lchmod', 'chown', 'lchown', 'truncate', 'utime'];
 const FD_MUTATORS = ['fchmod', 'fchown', 'ftruncate'];
+/** The calls that write a file's content (opening with O_TRUNC truncates), not the tree. */
+const WRITES = new Set(['open', 'truncate', 'ftruncate']);
 
 export class ScratchFileSystem {
   readonly #fs: EmscriptenFs;
   readonly #outside = new Set<string>();
   readonly #baselineStreams: unknown[];
   readonly #standardNodes: unknown[];
+  readonly #standardNonBlocking: number[];
   #runs = 0;
 
   constructor(fs: EmscriptenFs) {
     this.#fs = fs;
     this.#baselineStreams = [...fs.streams];
     this.#standardNodes = [0, 1, 2].map((fd) => fs.getStream(fd)?.node);
+    this.#standardNonBlocking = [0, 1, 2].map((fd) => (fs.getStream(fd)?.flags ?? 0) & O_NONBLOCK);
     this.#watch();
   }
 
@@ -75,7 +85,12 @@ export class ScratchFileSystem {
     }
     // Pyodide reopens stderr after capturing a traceback, so the standard descriptors are
     // compared by the device they point at, not by stream object.
-    for (let fd = 0; fd <= 2; fd++) if (fs.getStream(fd)?.node !== this.#standardNodes[fd]) this.#outside.add(`file descriptor ${fd}`);
+    for (let fd = 0; fd <= 2; fd++) {
+      const stream = fs.getStream(fd);
+      if (stream?.node !== this.#standardNodes[fd]) this.#outside.add(`file descriptor ${fd}`);
+      // os.set_blocking(1, False) would outlive the program; nothing else reads the flags.
+      else if (stream) stream.flags = (stream.flags & ~O_NONBLOCK) | this.#standardNonBlocking[fd]!;
+    }
     fs.streams.forEach((stream, fd) => {
       if (stream && fd > 2 && !this.#baselineStreams.includes(stream)) fs.close(stream);
     });
@@ -110,7 +125,7 @@ export class ScratchFileSystem {
       if (typeof original !== 'function') return;
       fs[name] = (...args: unknown[]) => {
         const path = pathOf(args);
-        if (path !== null && !this.#isScratch(path)) this.#outside.add(path);
+        if (path !== null && !(WRITES.has(name) ? this.#isWritable(path) : this.#isScratch(path))) this.#outside.add(path);
         return Reflect.apply(original, fs, args);
       };
     };
@@ -143,8 +158,14 @@ export class ScratchFileSystem {
     return `/${parts.join('/')}`;
   }
 
+  /** Where a program may create, remove, rename and change files. */
   #isScratch(path: string): boolean {
-    return WRITABLE_DEVICES.has(path) || SCRATCH_ROOTS.some((root) => path.startsWith(`${root}/`));
+    return path === CAPTURE_DEVICE || SCRATCH_ROOTS.some((root) => path.startsWith(`${root}/`));
+  }
+
+  /** Where a program may open files for writing. */
+  #isWritable(path: string): boolean {
+    return WRITABLE_DEVICES.has(path) || this.#isScratch(path);
   }
 }
 

@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../../src/core/harness/outcome.ts';
 import type { SandboxLimits } from '../../../src/core/ports.ts';
+import { MAX_ERROR_TYPE_CHARS } from '../../../src/sandbox/exception-text.ts';
 import { createNodeSandbox } from '../../../src/sandbox/node-sandbox.ts';
 import type { PooledSandbox } from '../../../src/sandbox/pool.ts';
 
@@ -245,6 +246,21 @@ describe('exhaustion', () => {
   it('a flood that swallows interrupts is still OutputLimit', async () => {
     const program = 'while True:\n    try:\n        print("y" * 1000)\n    except BaseException:\n        pass';
     expectError(await run(program), 'OutputLimit');
+  });
+
+  it('an exception with a huge message is that exception, as in CPython, not a timeout', async () => {
+    // Pyodide collected a traceback's text one byte per JavaScript call: 20 MB took 2 s.
+    const result = expectError(await run('raise ValueError("x" * 20_000_000)'), 'ValueError');
+    expect(result.message.startsWith('x'.repeat(1000))).toBe(true);
+    expect(result.traceback).toContain('ValueError: xxx');
+  });
+
+  it('an exception class with a huge name is that exception, with the name cut, and the worker goes on', async () => {
+    // The pattern built from the name to find its message threw: the run was lost with its worker.
+    const before = sandbox.stats().respawns;
+    const result = expectError(await run('raise type("E" * 1_000_000, (Exception,), {})("x")'), 'E'.repeat(MAX_ERROR_TYPE_CHARS));
+    expect(result.message).toBe('x');
+    expect(sandbox.stats().respawns).toBe(before);
   });
 
   it('keeps only the start of a long stdout', async () => {

@@ -15,6 +15,24 @@ describe('exception text', () => {
     expect(exceptionMessage('Traceback:\nmodule.CustomError: first\nsecond\n', 'CustomError')).toBe('first\nsecond');
   });
 
+  it('reads the message after a type name too long for a regular expression', () => {
+    // A class named with a million characters made the pattern built from its name throw.
+    const name = 'E'.repeat(1_000_000);
+    expect(exceptionMessage(`Traceback (most recent call last):\n  File "program.py", line 1, in <module>\nmodule.${name}: x\n`, name)).toBe('x');
+    expect(exceptionMessage(`${name}Error: not this\n${name}\n`, name)).toBe('');
+    // A last line of a million name characters, each a place the name could start: one pass.
+    expect(exceptionMessage(`x: a\n${'x.'.repeat(500_000)}y\n`, 'x').startsWith('a\nx.x.')).toBe(true);
+  });
+
+  it('reads the type as CPython prints it: alone, qualified, or followed by a colon only', () => {
+    expect(exceptionMessage('ValueErrorX: no\nValueError:x\n', 'ValueError')).toBe('x');
+    expect(exceptionMessage('a.b.ValueError: y\n', 'ValueError')).toBe('y');
+    expect(exceptionMessage('.ValueError: y\n', 'ValueError')).toBe('');
+    expect(exceptionMessage('a b.ValueError: y\nz', 'ValueError')).toBe('');
+    expect(exceptionMessage('x.y: p\n', 'x.y')).toBe('p');
+    expect(exceptionMessage('ValueError: a\nValueError: b\nmore\n', 'ValueError')).toBe('b\nmore');
+  });
+
   it('reads a NameError or AttributeError as str() has it, without the hint the traceback adds', () => {
     const tail = (line: string) => `Traceback (most recent call last):\n  File "program.py", line 1, in <module>\n${line}\n`;
     expect(exceptionMessage(tail("NameError: name 'List' is not defined. Did you mean: 'list'?"), 'NameError')).toBe("name 'List' is not defined");

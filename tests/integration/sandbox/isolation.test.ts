@@ -108,6 +108,22 @@ describe('undone in place, without replacing the worker', () => {
       CLOSURES + 'for cell in cells():\n    cell.cell_contents = "poisoned"',
       CLOSURES + 'assert all(cell.cell_contents != "poisoned" for cell in cells())',
     ],
+    // The state of standard-library objects, not only module namespaces: instance attributes,
+    // module-level tables, the standard streams' configuration and the signal handlers.
+    ['a standard stream reconfigured', 'import sys\nsys.stdout.reconfigure(encoding="ascii", errors="strict")', 'print("h\u00e9llo")'],
+    ["a standard stream's method replaced", 'import sys\nsys.stdout.write = lambda s: 1 / 0', 'print("visible")'],
+    ["a stream buffer's method replaced", 'import sys\nsys.stdout.buffer.write = lambda b: 1 / 0', 'print("visible")\nimport sys\nsys.stdout.flush()'],
+    ["random's shared generator patched", 'import random\nrandom._inst._randbelow = lambda n: 0', 'import random\nassert len({random.randint(0, 10**9) for _ in range(20)}) > 1'],
+    ["calendar's first weekday, through its own API", 'import calendar\ncalendar.setfirstweekday(calendar.SUNDAY)', 'import calendar\nassert calendar.firstweekday() == 0'],
+    ["json's shared encoder", 'import json\njson._default_encoder.item_separator = ";"', 'import json\nassert json.dumps([1, 2]) == "[1, 2]", json.dumps([1, 2])'],
+    ["a table of the regex parser", 'import re._parser as p\np.ESCAPES[r"\\n"] = (p.LITERAL, ord("x"))', 'import re\nassert re.fullmatch(r"a\\nb", "a\\nb")'],
+    [
+      "a standard error handler of the codecs registry",
+      'import codecs\ncodecs.register_error("strict", lambda e: ("?", e.end))',
+      'try:\n    b"\\xff\\xfe\\x00".decode("utf-16")\nexcept UnicodeDecodeError:\n    pass\nelse:\n    raise AssertionError("no error")',
+    ],
+    ['a standard descriptor made non-blocking', 'import os\nos.set_blocking(1, False)', 'import os\nassert os.get_blocking(1)'],
+    ['a handler for another signal', 'import signal\nsignal.signal(signal.SIGUSR1, lambda *a: 1 / 0)', 'import signal\nassert signal.getsignal(signal.SIGUSR1) is signal.SIG_DFL'],
   ])('%s', async (_, poison, probe) => {
     await expectUndone(poison, probe);
   });
@@ -124,6 +140,11 @@ describe('undone in place, without replacing the worker', () => {
 });
 
 describe('damage that is not cheap to undo replaces the worker', () => {
+  it("a removed /dev/stderr does not turn the next program's exception into a crash", async () => {
+    const { probe } = await after('import os\nos.unlink("/dev/stderr")', 'raise ValueError("mine")');
+    expect(probe).toMatchObject({ status: 'error', errorType: 'ValueError', message: 'mine' });
+  });
+
   it.each([
     ['a patched standard class', 'import collections\ncollections.Counter.__eq__ = lambda a, b: True', "from collections import Counter\nassert Counter('ab') != Counter('cd')"],
     [
@@ -134,6 +155,11 @@ describe('damage that is not cheap to undo replaces the worker', () => {
     ['a closed standard stream', 'import sys\nsys.stdout.close()', 'print("visible")'],
     ['a closed file descriptor', 'import os\nos.close(1)', 'print("visible")'],
     ['a module swapped for another class', 'import math, types\nclass M(types.ModuleType):\n    sqrt = staticmethod(lambda x: 0)\nmath.__class__ = M', 'import math\nassert math.sqrt(16) == 4'],
+    // Writing to a device is allowed; removing or replacing one is not: the next program's
+    // traceback (Pyodide reopens /dev/stderr after collecting it) crashed the interpreter.
+    ['a standard device removed', 'import os\nos.unlink("/dev/stderr")', 'import os\nassert os.path.exists("/dev/stderr")'],
+    ['a device replaced by a link', 'import os\nos.unlink("/dev/null")\nos.symlink("/tmp/elsewhere", "/dev/null")', 'import os\nassert not os.path.islink("/dev/null")'],
+    ["random's shared generator given another __dict__", 'import random\nrandom._inst.__dict__ = {"_randbelow": lambda n: 0, "gauss_next": None}', 'import random\nassert len({random.randint(0, 10**9) for _ in range(20)}) > 1'],
     ['a write over the standard library', 'open("/lib/python3.14/site-packages/evil.py", "w").write("x = 1")', 'import os\nassert not os.path.exists("/lib/python3.14/site-packages/evil.py")'],
   ])('%s', async (_, poison, probe) => {
     const { probe: result, replaced } = await after(poison, probe);

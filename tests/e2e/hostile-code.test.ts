@@ -1,0 +1,118 @@
+/**
+ * Generated code is hostile, in the browser's workers too: the Playground's one worker runs
+ * programs that try to reach JavaScript, poison the interpreter for the next program, and
+ * raise exceptions too large to print quickly. Each must end as CPython would end it, and the
+ * next program on the same worker must get its own verdict. (The Node runner has the same
+ * attacks and more in tests/integration/sandbox/.)
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
+
+let browser: Browser;
+let server: AppServer;
+
+beforeAll(async () => {
+  server = await startAppServer();
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const SOLUTION = 'def add(x: int, y: int):\n    return x + y\n';
+
+/** Every route to JavaScript a program might try; the program fails if any of them works. */
+const ESCAPES = `
+routes = [
+    'import js',
+    'import pyodide_js',
+    '__import__("js")',
+    'import sys; sys.modules["pyodide_js"]',
+    'import importlib; importlib.import_module("js")',
+    'from pyodide.code import run_js',
+    'from pyodide.ffi import to_js',
+    'import _pyodide_core; _pyodide_core.to_js',
+    'import micropip',
+    'from pyodide.http import pyfetch',
+    'import ctypes',
+    'import gc; gc.get_objects()',
+]
+reached = []
+for route in routes:
+    try:
+        exec(route, {})
+    except Exception:
+        continue
+    reached.append(route)
+assert not reached, reached
+`;
+
+/** State a program can leave behind in a worker; each line once changed the next program's verdict. */
+const POISON = `
+import random, sys, calendar, codecs
+random._inst._randbelow = lambda n: 1 / 0
+sys.stdout.reconfigure(encoding="ascii", errors="strict")
+sys.stdout.write = lambda text: 1 / 0
+calendar.setfirstweekday(calendar.SUNDAY)
+codecs.register_error("strict", lambda error: ("?", error.end))
+`;
+
+/** Uses what the poison touched: random (the task's own tests), printing, calendar, decoding. */
+const PROBE = `
+import calendar
+print("h\\u00e9llo")
+assert calendar.firstweekday() == 0
+try:
+    b"\\xff\\xfe\\x00".decode("utf-16")
+except UnicodeDecodeError:
+    pass
+else:
+    raise AssertionError("bad bytes decoded")
+`;
+
+/** What the Playground's live region says about the last run ('' before the first). */
+async function announcement(page: Page): Promise<string> {
+  const texts = await page.getByRole('status').allTextContents();
+  return texts.find((text) => text.startsWith('HumanEval/53: ')) ?? '';
+}
+
+/** Runs `code` and waits for its verdict; consecutive runs here never announce the same text. */
+async function runCode(page: Page, code: string, verdict: 'passed' | 'failed'): Promise<string> {
+  const before = await announcement(page);
+  await page.getByRole('textbox', { name: /^Your code/ }).fill(code);
+  await page.getByRole('button', { name: 'Run tests' }).click();
+  let now = before;
+  for (const deadline = Date.now() + 120_000; Date.now() < deadline && (now === before || now === ''); ) {
+    await page.waitForTimeout(100);
+    now = await announcement(page);
+  }
+  const result = (await page.getByRole('region', { name: /Result/ }).textContent()) ?? '';
+  expect(now, result.slice(0, 2000)).toMatch(new RegExp(`^HumanEval/53: ${verdict}`));
+  return result;
+}
+
+describe('hostile code in the browser sandbox', () => {
+  it('reaches no JavaScript, leaves nothing for the next program, and a huge exception is that exception', { timeout: 240_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/playground?benchmark=humaneval&problem=HumanEval/53' });
+    const { page } = app;
+    await page.getByRole('heading', { name: /HumanEval\/53/ }).waitFor({ timeout: 60_000 });
+
+    await runCode(page, ESCAPES + SOLUTION, 'passed');
+
+    // The poison breaks its own run (the task's tests draw random numbers)…
+    await runCode(page, POISON + SOLUTION, 'failed');
+    // …and not the next one, on the same worker.
+    await runCode(page, PROBE + SOLUTION, 'passed');
+
+    // Pyodide collected a traceback's text one byte per JavaScript call (under Node this size timed out).
+    const text = await runCode(page, 'def add(x, y):\n    raise ValueError("x" * 20_000_000)\n', 'failed');
+    expect(text).toContain('ValueError: xxxx');
+    await runCode(page, SOLUTION, 'passed');
+
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+});
