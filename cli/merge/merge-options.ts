@@ -1,8 +1,7 @@
 /**
  * `feedback-lab merge`: what the command line may say, and its meaning as plain options.
  */
-import { parseArgs } from 'node:util';
-import { UsageError } from '../usage-error.ts';
+import { UsageError, parseCommandLine } from '../usage-error.ts';
 
 export interface MergeOptions {
   files: string[];
@@ -33,21 +32,14 @@ studies, the output cannot be written), 2 bad command line.`;
 
 /** Parsed options, or null when help was asked for. Throws UsageError for anything else wrong. */
 export function parseMergeOptions(argv: readonly string[]): MergeOptions | null {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        out: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    // node:util words these well ("Unknown option '--x'"); keep the sentence, drop the code.
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine(
+    argv,
+    {
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
   const { values, positionals } = parsed;
   if (values.help) return null;
   if (positionals.length < 2) {

@@ -1,11 +1,10 @@
 /**
  * `feedback-lab report`: what the command line may say, and its meaning as plain options.
  */
-import { parseArgs } from 'node:util';
 import type { ArmPair } from '../../src/core/analysis/pair-tables.ts';
 import { RESULTS_REPLICATES, RESULTS_SEED } from '../../src/core/analysis/results-report.ts';
 import type { ErrorLabelling } from '../../src/core/analysis/study-runs.ts';
-import { UsageError } from '../usage-error.ts';
+import { UsageError, parseCommandLine } from '../usage-error.ts';
 
 export type ReportFormat = 'markdown' | 'csv' | 'json';
 
@@ -63,26 +62,19 @@ yet), 2 bad command line.`;
 
 /** Parsed options, or null when help was asked for. Throws UsageError for anything else wrong. */
 export function parseReportOptions(argv: readonly string[]): ReportOptions | null {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        format: { type: 'string' },
-        out: { type: 'string' },
-        errors: { type: 'string' },
-        pair: { type: 'string', multiple: true },
-        seed: { type: 'string' },
-        replicates: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    // node:util words these well ("Unknown option '--x'"); keep the sentence, drop the code.
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine(
+    argv,
+    {
+      format: { type: 'string' },
+      out: { type: 'string' },
+      errors: { type: 'string' },
+      pair: { type: 'string', multiple: true },
+      seed: { type: 'string' },
+      replicates: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
   const { values, positionals } = parsed;
   if (values.help) return null;
 

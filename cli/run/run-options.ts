@@ -2,8 +2,7 @@
  * `feedback-lab run`: what the command line may say, and its meaning as plain options.
  */
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
-import { UsageError } from '../usage-error.ts';
+import { UsageError, parseCommandLine } from '../usage-error.ts';
 
 export interface RunOptions {
   /** A study file (draft, config or result file) or a study link; null when resuming. */
@@ -96,32 +95,25 @@ file holds everything done so far; continue with --resume).`;
 
 /** Parsed options, or null when help was asked for. Throws UsageError for anything else wrong. */
 export function parseRunOptions(argv: readonly string[]): RunOptions | null {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: false,
-      strict: true,
-      options: {
-        study: { type: 'string' },
-        resume: { type: 'string' },
-        prompts: { type: 'string' },
-        endpoint: { type: 'string' },
-        model: { type: 'string' },
-        map: { type: 'string', multiple: true },
-        'api-key-env': { type: 'string' },
-        workers: { type: 'string' },
-        requests: { type: 'string' },
-        concurrency: { type: 'string' },
-        out: { type: 'string' },
-        datasets: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    // node:util words these well ("Unknown option '--x'"); keep the sentence, drop the code.
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine(
+    argv,
+    {
+      study: { type: 'string' },
+      resume: { type: 'string' },
+      prompts: { type: 'string' },
+      endpoint: { type: 'string' },
+      model: { type: 'string' },
+      map: { type: 'string', multiple: true },
+      'api-key-env': { type: 'string' },
+      workers: { type: 'string' },
+      requests: { type: 'string' },
+      concurrency: { type: 'string' },
+      out: { type: 'string' },
+      datasets: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    false,
+  );
   const { values } = parsed;
   if (values.help) return null;
 

@@ -2,10 +2,9 @@
  * `feedback-lab score`: what the command line may say, and its meaning as plain options.
  */
 import { availableParallelism } from 'node:os';
-import { parseArgs } from 'node:util';
 import type { BenchmarkId } from '../../src/core/benchmarks/problem.ts';
 import type { HarnessMode } from '../../src/core/harness/outcome.ts';
-import { UsageError } from '../usage-error.ts';
+import { UsageError, parseCommandLine } from '../usage-error.ts';
 
 export interface ScoreOptions {
   benchmark: BenchmarkId;
@@ -43,25 +42,18 @@ Exit codes: 0 scored, 1 bad input (some lines unusable, no datasets), 2 bad comm
 
 /** Parsed options, or null when help was asked for. Throws UsageError for anything else wrong. */
 export function parseScoreOptions(argv: readonly string[]): ScoreOptions | null {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      allowPositionals: true,
-      strict: true,
-      options: {
-        benchmark: { type: 'string', short: 'b' },
-        mode: { type: 'string' },
-        timeout: { type: 'string' },
-        workers: { type: 'string' },
-        datasets: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (error) {
-    // node:util words these well ("Unknown option '--x'"); keep the sentence, drop the code.
-    throw new UsageError((error as Error).message);
-  }
+  const parsed = parseCommandLine(
+    argv,
+    {
+      benchmark: { type: 'string', short: 'b' },
+      mode: { type: 'string' },
+      timeout: { type: 'string' },
+      workers: { type: 'string' },
+      datasets: { type: 'string' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    true,
+  );
   const { values, positionals } = parsed;
   if (values.help) return null;
 
