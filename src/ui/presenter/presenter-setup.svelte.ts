@@ -45,10 +45,11 @@ export interface SetupDeps {
   sandbox: LivePorts['sandbox'];
   storage: SettingsStorage | undefined;
   /**
-   * The result files already open in this tab (the Results page keeps them), so a link can name
-   * one: a file cannot travel in a link. Absent: links naming a file ask for it to be opened here.
+   * A result file already open in this tab (the Results page keeps them), so a link can name one:
+   * a file cannot travel in a link. Null when no such file is open. Absent: links naming a file
+   * ask for it to be opened here.
    */
-  openedResultFiles?: () => Promise<readonly NamedResultFile[]>;
+  openedResultFile?: (fileName: string) => Promise<NamedResultFile | null>;
 }
 
 export class PresenterSetup {
@@ -104,7 +105,7 @@ export class PresenterSetup {
     if (this.source === 'file') {
       this.#linkedFileProblem = link.problemId;
       if (link.fileName) {
-        const opened = (await this.#deps.openedResultFiles?.())?.find((f) => f.fileName === link.fileName);
+        const opened = await this.#deps.openedResultFile?.(link.fileName);
         if (opened) {
           try {
             this.#useFile(opened.fileName, opened.doc);

@@ -18,7 +18,7 @@ function presenterSetup(openFiles: readonly NamedResultFile[]): PresenterSetup {
     datasets: { humaneval: offline('humaneval'), mbpp: offline('mbpp') },
     sandbox: () => Promise.reject(new Error('A replay needs no sandbox.')),
     storage: undefined,
-    openedResultFiles: async () => openFiles,
+    openedResultFile: async (fileName) => openFiles.find((f) => f.fileName === fileName) ?? null,
   });
 }
 

@@ -1,0 +1,119 @@
+/**
+ * The page's side of the Results worker (results-worker.ts): the session's methods as promises.
+ * Where there is no Worker (unit tests under Node) the same session runs in place. A worker that
+ * dies (out of memory on huge files) takes its files with it: every pending request fails with a
+ * sentence saying so, and `onLost` tells the page to forget the files it listed.
+ */
+import type { Trajectory } from '../../core/pipeline/trajectory.ts';
+import type { ImportProgress } from '../../core/results/result-file-import.ts';
+import type { ResultFile } from '../../core/results/result-file.ts';
+import { isUserErrorData, UserError, type UserErrorData } from '../../core/user-error.ts';
+import { ResultsSession, type OpenedFileLine, type ResultsChoices, type ResultsComputation } from './results-session.ts';
+
+type Ask =
+  | { kind: 'open'; fileName: string; file: Blob }
+  | { kind: 'close'; fileName: string }
+  | { kind: 'compute'; fileNames: string[]; choices: ResultsChoices }
+  | { kind: 'trajectory'; fileNames: string[]; armId: string; repeat: number; problemId: string }
+  | { kind: 'document'; fileName: string };
+
+export type ResultsWorkerRequest = Ask & { id: number };
+
+export type ResultsWorkerReply =
+  | { id: number; kind: 'progress'; progress: ImportProgress }
+  | { id: number; kind: 'done'; value: unknown }
+  | { id: number; kind: 'failed'; error: UserErrorData | { message: string } };
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+  onProgress?: (progress: ImportProgress) => void;
+}
+
+export const WORKER_LOST = new UserError(
+  'The browser stopped the worker that held the open result files (it may have run out of memory), so they were closed.',
+  'Close other tabs and open the files again. If the study was run in parts, open fewer parts at once; the command line (feedback-lab report FILE…) reads files up to 500 MB.',
+);
+
+export class ResultsClient {
+  #worker: Worker | null = null;
+  #session: ResultsSession | null = null;
+  #nextId = 1;
+  readonly #pending = new Map<number, Pending>();
+  readonly #onLost: () => void;
+
+  constructor(onLost: () => void) {
+    this.#onLost = onLost;
+  }
+
+  open(fileName: string, file: Blob, onProgress: (progress: ImportProgress) => void): Promise<OpenedFileLine> {
+    if (typeof Worker === 'undefined') return this.#inPlace().open(fileName, file, onProgress);
+    return this.#ask({ kind: 'open', fileName, file }, onProgress) as Promise<OpenedFileLine>;
+  }
+
+  async close(fileName: string): Promise<void> {
+    if (typeof Worker === 'undefined') return this.#inPlace().close(fileName);
+    await this.#ask({ kind: 'close', fileName });
+  }
+
+  async compute(fileNames: string[], choices: ResultsChoices): Promise<ResultsComputation> {
+    if (typeof Worker === 'undefined') return this.#inPlace().compute(fileNames, choices);
+    return (await this.#ask({ kind: 'compute', fileNames, choices: { labelling: choices.labelling, pairs: choices.pairs ? [...choices.pairs] : null } })) as ResultsComputation;
+  }
+
+  async trajectory(fileNames: string[], armId: string, repeat: number, problemId: string): Promise<Trajectory | null> {
+    if (typeof Worker === 'undefined') return this.#inPlace().trajectory(fileNames, armId, repeat, problemId);
+    return (await this.#ask({ kind: 'trajectory', fileNames, armId, repeat, problemId })) as Trajectory | null;
+  }
+
+  async document(fileName: string): Promise<ResultFile | null> {
+    if (typeof Worker === 'undefined') return this.#inPlace().document(fileName);
+    return (await this.#ask({ kind: 'document', fileName })) as ResultFile | null;
+  }
+
+  /** Ends the worker and frees its files (the page closed every file); what was still asked fails. */
+  end(why: Error = new Error('The result files were closed.')): void {
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#session = null;
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const p of pending) p.reject(why);
+  }
+
+  #inPlace(): ResultsSession {
+    return (this.#session ??= new ResultsSession());
+  }
+
+  #ask(ask: Ask, onProgress?: (progress: ImportProgress) => void): Promise<unknown> {
+    const worker = (this.#worker ??= this.#start());
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject, ...(onProgress ? { onProgress } : {}) });
+      worker.postMessage({ ...ask, id } satisfies ResultsWorkerRequest);
+    });
+  }
+
+  #start(): Worker {
+    const worker = new Worker(new URL('./results-worker.ts', import.meta.url), { type: 'module', name: 'results' });
+    worker.addEventListener('message', (event: MessageEvent<ResultsWorkerReply>) => {
+      const message = event.data;
+      const pending = this.#pending.get(message.id);
+      if (!pending) return;
+      if (message.kind === 'progress') {
+        pending.onProgress?.(message.progress);
+        return;
+      }
+      this.#pending.delete(message.id);
+      if (message.kind === 'done') pending.resolve(message.value);
+      else pending.reject(isUserErrorData(message.error) ? new UserError(message.error.message, message.error.hint, message.error.details) : new Error(message.error.message));
+    });
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      if (this.#worker !== worker) return;
+      this.end(event.message ? new UserError(WORKER_LOST.message, WORKER_LOST.hint, [event.message]) : WORKER_LOST);
+      this.#onLost();
+    });
+    return worker;
+  }
+}
