@@ -1,5 +1,7 @@
 /**
  * The page's side of the Results worker (results-worker.ts): the session's methods as promises.
+ * Files are read by the shared reading worker (result-file-worker.ts), which says each phase to
+ * the page and hands the document to the results worker through a MessageChannel.
  * Where there is no Worker (unit tests under Node) the same session runs in place. A worker that
  * dies (out of memory on huge files) takes its files with it: every pending request fails with a
  * sentence saying so, and `onLost` tells the page to forget the files it listed.
@@ -8,10 +10,14 @@ import type { Trajectory } from '../../core/pipeline/trajectory.ts';
 import type { ImportProgress } from '../../core/results/result-file-import.ts';
 import type { ResultFile } from '../../core/results/result-file.ts';
 import { isUserErrorData, UserError, type UserErrorData } from '../../core/user-error.ts';
+import { sendResultFile } from '../shared/read-result-file.ts';
 import { ResultsSession, type OpenedFileLine, type ResultsChoices, type ResultsComputation } from './results-session.ts';
 
 type Ask =
-  | { kind: 'open'; fileName: string; file: Blob }
+  /** The document comes on `port`, from a worker reading the file (read-result-file.ts's sendResultFile). */
+  | { kind: 'open'; fileName: string; port: MessagePort }
+  /** The reading worker for open request `openId` died: that open fails. */
+  | { kind: 'abandon'; openId: number }
   | { kind: 'close'; fileName: string }
   | { kind: 'compute'; fileNames: string[]; choices: ResultsChoices }
   | { kind: 'trajectory'; fileNames: string[]; armId: string; repeat: number; problemId: string }
@@ -20,14 +26,12 @@ type Ask =
 export type ResultsWorkerRequest = Ask & { id: number };
 
 export type ResultsWorkerReply =
-  | { id: number; kind: 'progress'; progress: ImportProgress }
   | { id: number; kind: 'done'; value: unknown }
   | { id: number; kind: 'failed'; error: UserErrorData | { message: string } };
 
 interface Pending {
   resolve: (value: unknown) => void;
   reject: (error: Error) => void;
-  onProgress?: (progress: ImportProgress) => void;
 }
 
 export const WORKER_LOST = new UserError(
@@ -46,9 +50,24 @@ export class ResultsClient {
     this.#onLost = onLost;
   }
 
-  open(fileName: string, file: Blob, onProgress: (progress: ImportProgress) => void): Promise<OpenedFileLine> {
+  /**
+   * Reads the file in a worker of its own (which ends after it, freeing what reading took) and
+   * sends the document straight to the results worker: the page's thread never holds it.
+   */
+  async open(fileName: string, file: Blob, onProgress: (progress: ImportProgress) => void): Promise<OpenedFileLine> {
     if (typeof Worker === 'undefined') return this.#inPlace().open(fileName, file, onProgress);
-    return this.#ask({ kind: 'open', fileName, file }, onProgress) as Promise<OpenedFileLine>;
+    const channel = new MessageChannel();
+    const openId = this.#nextId;
+    const kept = this.#ask({ kind: 'open', fileName, port: channel.port2 }, [channel.port2]) as Promise<OpenedFileLine>;
+    try {
+      await sendResultFile(file, channel.port1, onProgress);
+    } catch (error) {
+      // A refusal reaches the results worker too; a reading worker that died sent nothing.
+      kept.catch(() => undefined);
+      this.#worker?.postMessage({ kind: 'abandon', openId, id: 0 } satisfies ResultsWorkerRequest);
+      throw error;
+    }
+    return kept;
   }
 
   async close(fileName: string): Promise<void> {
@@ -85,12 +104,12 @@ export class ResultsClient {
     return (this.#session ??= new ResultsSession());
   }
 
-  #ask(ask: Ask, onProgress?: (progress: ImportProgress) => void): Promise<unknown> {
+  #ask(ask: Ask, transfer: Transferable[] = []): Promise<unknown> {
     const worker = (this.#worker ??= this.#start());
     const id = this.#nextId++;
     return new Promise((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject, ...(onProgress ? { onProgress } : {}) });
-      worker.postMessage({ ...ask, id } satisfies ResultsWorkerRequest);
+      this.#pending.set(id, { resolve, reject });
+      worker.postMessage({ ...ask, id } satisfies ResultsWorkerRequest, transfer);
     });
   }
 
@@ -100,10 +119,6 @@ export class ResultsClient {
       const message = event.data;
       const pending = this.#pending.get(message.id);
       if (!pending) return;
-      if (message.kind === 'progress') {
-        pending.onProgress?.(message.progress);
-        return;
-      }
       this.#pending.delete(message.id);
       if (message.kind === 'done') pending.resolve(message.value);
       else pending.reject(isUserErrorData(message.error) ? new UserError(message.error.message, message.error.hint, message.error.details) : new Error(message.error.message));

@@ -61,8 +61,13 @@ export class ResultsSession {
   /** The studies built from the files named by the key, and the report and explorer rows made from them. */
   #loaded: { key: string; value: Loaded } | null = null;
 
+  /** Reads a file here (where there is no Worker to read it in; see results-client.ts). */
   async open(fileName: string, file: Blob, onProgress: (progress: ImportProgress) => void): Promise<OpenedFileLine> {
-    const doc = await importResultFile(new Uint8Array(await file.arrayBuffer()), { onProgress });
+    return this.add(fileName, await importResultFile(new Uint8Array(await file.arrayBuffer()), { onProgress }));
+  }
+
+  /** Keeps a checked document under the name the page lists it by (replacing one of that name). */
+  add(fileName: string, doc: ResultFile): OpenedFileLine {
     this.#docs.set(fileName, doc);
     this.#loaded = null;
     const { config } = doc;
