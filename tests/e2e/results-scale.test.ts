@@ -110,6 +110,27 @@ describe('big result files', () => {
     await app.close();
   });
 
+  it('on the Results page, close the files and say why when the worker holding them dies', async () => {
+    const app = await openApp(browser, server, { hash: '#/results' });
+    const { page } = app;
+    const input = page.getByLabel('Result files (.json or .json.gz)');
+    await input.setInputFiles({ name: 'big.json.gz', mimeType: 'application/gzip', buffer: gz });
+    await page.locator('[data-section="explorer"]').waitFor();
+    // As when it runs out of memory: the worker fails, and the documents it held are gone.
+    const worker = page.workers().find((w) => /results-worker/.test(w.url()));
+    expect(worker, 'the results worker').toBeDefined();
+    await worker!.evaluate(() => setTimeout(() => { throw new Error('simulated worker failure'); }));
+    await page.getByRole('alert').filter({ hasText: 'big.json.gz' }).getByText(/stopped the worker that held the open result files/).waitFor();
+    expect(await page.locator('[data-section]').count()).toBe(0);
+    expect(await page.locator('.file-list li').count()).toBe(0);
+    // Opening the file again works, in a new worker.
+    await input.setInputFiles({ name: 'big.json.gz', mimeType: 'application/gzip', buffer: gz });
+    await page.locator('[data-section="explorer"]').waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(app.errors.filter((e) => !e.includes('simulated worker failure'))).toEqual([]);
+    await app.close();
+  });
+
   it('on the Study page, count the steps written into IndexedDB', async () => {
     const app = await openApp(browser, server, { hash: '#/study' });
     const { page } = app;
