@@ -10,6 +10,7 @@ import type { Trajectory } from '../../core/pipeline/trajectory.ts';
 import type { ImportProgress } from '../../core/results/result-file-import.ts';
 import type { ResultFile } from '../../core/results/result-file.ts';
 import { isUserErrorData, UserError, type UserErrorData } from '../../core/user-error.ts';
+import { replayableFile, type FinishedUnit, type ReplayableFile } from '../presenter/file-units.ts';
 import { sendResultFile } from '../shared/read-result-file.ts';
 import { ResultsSession, type OpenedFileLine, type ResultsChoices, type ResultsComputation } from './results-session.ts';
 
@@ -21,7 +22,9 @@ type Ask =
   | { kind: 'close'; fileName: string }
   | { kind: 'compute'; fileNames: string[]; choices: ResultsChoices }
   | { kind: 'trajectory'; fileNames: string[]; armId: string; repeat: number; problemId: string }
-  | { kind: 'document'; fileName: string };
+  | { kind: 'document'; fileName: string }
+  | { kind: 'replay-list'; fileName: string }
+  | { kind: 'replay-unit'; fileName: string; key: string };
 
 export type ResultsWorkerRequest = Ask & { id: number };
 
@@ -88,6 +91,17 @@ export class ResultsClient {
   async document(fileName: string): Promise<ResultFile | null> {
     if (typeof Worker === 'undefined') return this.#inPlace().document(fileName);
     return (await this.#ask({ kind: 'document', fileName })) as ResultFile | null;
+  }
+
+  /** An open file as the presenter replays from it: the list of its finished units now, one unit's trajectory when asked. */
+  async replayable(fileName: string): Promise<ReplayableFile | null> {
+    if (typeof Worker === 'undefined') {
+      const doc = this.#inPlace().document(fileName);
+      return doc ? replayableFile(fileName, doc) : null;
+    }
+    const list = (await this.#ask({ kind: 'replay-list', fileName })) as ReturnType<ResultsSession['replayList']>;
+    if (!list) return null;
+    return { fileName, ...list, unit: async (key) => (await this.#ask({ kind: 'replay-unit', fileName, key })) as FinishedUnit | undefined };
   }
 
   /** Ends the worker and frees its files (the page closed every file); what was still asked fails. */

@@ -15,6 +15,8 @@ import type { ErrorLabelling } from '../../core/analysis/study-runs.ts';
 import type { Trajectory } from '../../core/pipeline/trajectory.ts';
 import { importResultFile, type ImportProgress } from '../../core/results/result-file-import.ts';
 import type { ResultFile } from '../../core/results/result-file.ts';
+import type { StudyConfig } from '../../core/study/config.ts';
+import { finishedUnit, finishedUnits, type FileUnitChoice, type FinishedUnit } from '../presenter/file-units.ts';
 
 /** What the page lists for an open file. */
 export interface OpenedFileLine {
@@ -111,9 +113,21 @@ export class ResultsSession {
     return arm.runs[arm.runRepeats.indexOf(repeat)]?.get(problemId) ?? null;
   }
 
-  /** A whole open file, for the presenter to replay from; null when it is not open. */
+  /** A whole open file; null when it is not open. */
   document(fileName: string): ResultFile | null {
     return this.#docs.get(fileName) ?? null;
+  }
+
+  /** What the presenter lists of an open file (its config and finished units), without their trajectories. */
+  replayList(fileName: string): { config: StudyConfig; units: FileUnitChoice[] } | null {
+    const doc = this.#docs.get(fileName);
+    return doc ? { config: doc.config, units: finishedUnits(doc) } : null;
+  }
+
+  /** One finished unit of an open file, by the presenter's key for it. */
+  replayUnit(fileName: string, key: string): FinishedUnit | undefined {
+    const doc = this.#docs.get(fileName);
+    return doc ? finishedUnit(doc, key) : undefined;
   }
 
   #namedDoc(fileName: string): { fileName: string; doc: ResultFile }[] {

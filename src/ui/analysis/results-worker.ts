@@ -55,6 +55,10 @@ async function answer(request: ResultsWorkerRequest): Promise<unknown> {
       return session.trajectory(request.fileNames, request.armId, request.repeat, request.problemId);
     case 'document':
       return session.document(request.fileName);
+    case 'replay-list':
+      return session.replayList(request.fileName);
+    case 'replay-unit':
+      return session.replayUnit(request.fileName, request.key);
     case 'abandon':
       return null;
   }
