@@ -15,18 +15,24 @@
  *   vs gunzip + JSON.parse + JSON.stringify + gzip.
  *
  * Chromium (with --browser; the built app in dist/, or --dist DIR for another build):
- * - the Results page opening the file: until it is listed, and the longest task on the page's
- *   thread meanwhile, vs DecompressionStream + JSON.parse of the same bytes on the page's thread;
+ * - the Results page opening the file: until it is listed with its report, and the longest task
+ *   on the page's thread meanwhile, vs DecompressionStream + JSON.parse of the same bytes on the
+ *   page's thread; then switching the error labelling (until the report is redrawn) and the
+ *   longest task meanwhile; then, in a fresh browser, three shards of the study opened at once,
+ *   with the page's peak JS heap and the renderer process's peak resident memory (VmHWM);
  * - the study list importing it into IndexedDB vs plain IndexedDB puts of the same step records
  *   in one transaction;
  * - the study list exporting it as .json.gz (and the longest task meanwhile) vs reading those
  *   records back with getAll, JSON.stringify and gzip on the page's thread.
  *
- *   node --import tsx bench/results-scale.ts [--repeats 5] [--problems 427] [--browser] [--no-node] [--dist DIR] [--keep DIR]
+ *   node --import tsx bench/results-scale.ts [--repeats 5] [--problems 427] [--browser] [--results-only] [--no-node] [--dist DIR] [--keep DIR]
+ *
+ * --results-only skips the study list's IndexedDB import and export (minutes of the run).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { parseArgs } from 'node:util';
 import { armConsistency, armPassRates } from '../src/core/analysis/arm-tables.ts';
 import { armErrors } from '../src/core/analysis/error-report.ts';
@@ -52,6 +58,7 @@ const { values } = parseArgs({
     dist: { type: 'string' },
     keep: { type: 'string' },
     'no-node': { type: 'boolean', default: false },
+    'results-only': { type: 'boolean', default: false },
   },
 });
 
@@ -137,11 +144,11 @@ async function browser(bytes: Uint8Array, study: ResultFile): Promise<void> {
   const file = join(dir, 'big-study.json.gz');
   writeFileSync(file, bytes);
   const served = await serveBuild(values.dist);
-  const chromium = await launchBrowser({ webgpu: false });
+  const chromium = await launchBrowser({ webgpu: false, args: ['--enable-precise-memory-info', '--js-flags=--expose-gc'] });
   try {
     console.log(`Chromium (${values.dist ?? 'dist/'})`);
     const context = await chromium.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    const page = await context.newPage();
+    let page = await context.newPage();
     page.on('crash', () => console.log('  the page crashed'));
     await page.goto(`${served.url}#/results`);
     await page.getByRole('heading', { name: 'Results', level: 1 }).waitFor();
@@ -155,17 +162,39 @@ async function browser(bytes: Uint8Array, study: ResultFile): Promise<void> {
       JSON.parse(await new Response(stream).text());
       return performance.now() - started;
     })()`)) as number;
-    await page.evaluate(`(() => {
-      window.__longest = 0;
-      new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration); }).observe({ type: 'longtask' });
-    })()`);
-    const [, openMs] = await timed(async () => {
-      await page.getByLabel('Result files (.json or .json.gz)').setInputFiles(file);
-      await page.locator('.file-list li').first().waitFor({ timeout: 600_000 });
-    });
-    const longest = (await page.evaluate('window.__longest')) as number;
-    line('Results page: file opened and listed', openMs, baselineMs, 'DecompressionStream + JSON.parse on the page');
-    line("  its longest task on the page's thread", longest, baselineMs, 'the same baseline');
+    await openOnResultsPage(page, [file], baselineMs, true);
+    await page.close();
+    await context.close();
+
+    // Three shards of the study opened at once, in a browser of their own so its peak memory is theirs.
+    const shardFiles = await Promise.all(
+      [0, 1, 2].map(async (k) => {
+        const path = join(dir, `big-study-shard-${k + 1}.json.gz`);
+        writeFileSync(path, await exportResultFile({ ...study, units: study.units.filter((_, i) => i % 3 === k) }, { gzip: true }));
+        return path;
+      }),
+    );
+    const shardBrowser = await launchBrowser({ webgpu: false, args: ['--enable-precise-memory-info', '--js-flags=--expose-gc'] });
+    try {
+      const shardPage = await shardBrowser.newPage({ viewport: { width: 1280, height: 900 } });
+      await shardPage.goto(`${served.url}#/results`);
+      await shardPage.getByRole('heading', { name: 'Results', level: 1 }).waitFor();
+      await openOnResultsPage(shardPage, shardFiles, baselineMs, false);
+      console.log(`  peak resident memory of the renderer: ${await rendererMemory(shardBrowser, 'VmHWM')}`);
+      // What stays: every isolate of the page (its workers too) collected, then the renderer's resident memory.
+      await shardPage.evaluate('globalThis.gc && globalThis.gc()');
+      for (const worker of shardPage.workers()) await worker.evaluate('globalThis.gc && globalThis.gc()');
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      console.log(`  resident memory of the renderer once collected: ${await rendererMemory(shardBrowser, 'VmRSS')}`);
+    } finally {
+      await shardBrowser.close();
+    }
+    if (values['results-only']) return;
+
+    const studyContext = await chromium.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    page = await studyContext.newPage();
+    await page.goto(`${served.url}#/results`);
+    await page.evaluate(`document.body.insertAdjacentHTML('beforeend', '<input type="file" id="bench-file">')`);
 
     // IndexedDB: the app's import against plain puts of the same step records, one transaction.
     await page.goto(`${served.url}#/study`);
@@ -222,4 +251,62 @@ async function browser(bytes: Uint8Array, study: ResultFile): Promise<void> {
     await served.close();
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** Watches the page's long tasks and samples its JS heap, from now on. */
+function watchScript(): string {
+  return `(() => {
+  if (window.gc) window.gc();
+  window.__longest = 0;
+  window.__heap = 0;
+  new PerformanceObserver((list) => { for (const e of list.getEntries()) window.__longest = Math.max(window.__longest, e.duration); }).observe({ type: 'longtask' });
+  const sample = () => { window.__heap = Math.max(window.__heap, performance.memory ? performance.memory.usedJSHeapSize : 0); };
+  setInterval(sample, 100);
+})()`;
+}
+
+/**
+ * Opens files on the Results page until they are listed with the report's last section, then (when
+ * asked) switches the error labelling and waits for the report to be drawn again.
+ */
+async function openOnResultsPage(page: import('playwright-core').Page, paths: string[], baselineMs: number, relabel: boolean): Promise<void> {
+  await page.evaluate(watchScript());
+  const [, openMs] = await timed(async () => {
+    await page.getByLabel('Result files (.json or .json.gz)').setInputFiles(paths);
+    await page.locator('.file-list li').nth(paths.length - 1).waitFor({ timeout: 900_000 });
+    await page.locator('[data-section="explorer"]').waitFor({ timeout: 900_000 });
+    await settled(page);
+  });
+  const longest = (await page.evaluate('window.__longest')) as number;
+  const what = paths.length === 1 ? 'file' : `${paths.length} shards`;
+  line(`Results page: ${what} opened, listed and reported`, openMs, baselineMs, 'DecompressionStream + JSON.parse on the page');
+  line("  its longest task on the page's thread", longest, baselineMs, 'the same baseline');
+  console.log(`  peak JS heap of the page: ${mb((await page.evaluate('window.__heap')) as number)}`);
+  if (!relabel) return;
+  await page.evaluate('window.__longest = 0');
+  const [, relabelMs] = await timed(async () => {
+    await page.getByLabel('Error types').selectOption('study');
+    await settled(page);
+  });
+  const relabelLongest = (await page.evaluate('window.__longest')) as number;
+  line('Results page: error labelling switched, report redrawn', relabelMs, baselineMs, 'the same baseline');
+  line("  its longest task on the page's thread", relabelLongest, baselineMs, 'the same baseline');
+}
+
+/** The page has drawn a frame after its work, and says it is computing nothing. */
+async function settled(page: import('playwright-core').Page): Promise<void> {
+  await page.evaluate('new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)))');
+  await page.waitForFunction('!document.querySelector("[aria-busy=true]")', undefined, { timeout: 900_000, polling: 50 });
+}
+
+/** The renderer processes' resident memory now (VmRSS) or at its peak (VmHWM), by process. */
+async function rendererMemory(browser: Browser, field: 'VmRSS' | 'VmHWM'): Promise<string> {
+  const cdp = await browser.newBrowserCDPSession();
+  const info = (await cdp.send('SystemInfo.getProcessInfo')) as { processInfo: { type: string; id: number }[] };
+  return info.processInfo
+    .filter((p) => p.type === 'renderer')
+    .map((p) => new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${p.id}/status`, 'utf8'))?.[1])
+    .filter((kb): kb is string => kb !== undefined)
+    .map((kb) => mb(Number(kb) * 1024))
+    .join(', ');
 }

@@ -68,6 +68,69 @@ describe('big result files', () => {
     await app.close();
   });
 
+  it('on the Results page, keep drawing frames while the report of a big file is computed', async () => {
+    const app = await openApp(browser, server, { hash: '#/results' });
+    const { page } = app;
+    await page.getByRole('heading', { name: 'Results', level: 1 }).waitFor();
+    // Every frame the page draws, and when it started and stopped saying it computes the report.
+    await page.evaluate(() => {
+      const w = window as unknown as { __frames: number[]; __computingAt?: number; __shownAt?: number };
+      w.__frames = [];
+      const tick = () => {
+        w.__frames.push(performance.now());
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+      new MutationObserver(() => {
+        const said = document.querySelector('.loader [role=status]')?.textContent?.trim();
+        if (w.__computingAt === undefined && said === 'Computing the tables and figures…') w.__computingAt = performance.now();
+        if (w.__shownAt === undefined && document.querySelector('[data-section="explorer"]')) w.__shownAt = performance.now();
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await page.getByLabel('Result files (.json or .json.gz)').setInputFiles({ name: 'big.json.gz', mimeType: 'application/gzip', buffer: gz });
+    await page.locator('[data-section="explorer"]').waitFor();
+    const { frames, computingAt, shownAt } = await page.evaluate(() => {
+      const w = window as unknown as { __frames: number[]; __computingAt: number; __shownAt: number };
+      return { frames: w.__frames, computingAt: w.__computingAt, shownAt: w.__shownAt };
+    });
+    expect(computingAt).toBeLessThan(shownAt);
+    // The bootstraps (10,000 resamples per arm and pair) ran on the page's thread in one task, so
+    // no frame was drawn between "Computing…" and the report; in the worker the page draws on.
+    const during = frames.filter((t) => t > computingAt && t < shownAt);
+    expect(during.length, `frames drawn in the ${Math.round(shownAt - computingAt)} ms of computing`).toBeGreaterThanOrEqual(3);
+    const around = [computingAt, ...during, shownAt];
+    const longestGap = Math.max(...around.slice(1).map((t, i) => t - around[i]!));
+    expect(longestGap, 'no gap between frames takes half of the computing').toBeLessThan((shownAt - computingAt) / 2);
+
+    // Switching the error labelling recomputes in the worker too: the report stays, marked busy, and comes back.
+    await page.getByLabel('Error types').selectOption('study');
+    await page.locator('.report[aria-busy="false"]').waitFor();
+    expect(await page.locator('[data-section="errors"] table').count()).toBeGreaterThan(0);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('on the Results page, close the files and say why when the worker holding them dies', async () => {
+    const app = await openApp(browser, server, { hash: '#/results' });
+    const { page } = app;
+    const input = page.getByLabel('Result files (.json or .json.gz)');
+    await input.setInputFiles({ name: 'big.json.gz', mimeType: 'application/gzip', buffer: gz });
+    await page.locator('[data-section="explorer"]').waitFor();
+    // As when it runs out of memory: the worker fails, and the documents it held are gone.
+    const worker = page.workers().find((w) => /results-worker/.test(w.url()));
+    expect(worker, 'the results worker').toBeDefined();
+    await worker!.evaluate(() => setTimeout(() => { throw new Error('simulated worker failure'); }));
+    await page.getByRole('alert').filter({ hasText: 'big.json.gz' }).getByText(/stopped the worker that held the open result files/).waitFor();
+    expect(await page.locator('[data-section]').count()).toBe(0);
+    expect(await page.locator('.file-list li').count()).toBe(0);
+    // Opening the file again works, in a new worker.
+    await input.setInputFiles({ name: 'big.json.gz', mimeType: 'application/gzip', buffer: gz });
+    await page.locator('[data-section="explorer"]').waitFor();
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(app.errors.filter((e) => !e.includes('simulated worker failure'))).toEqual([]);
+    await app.close();
+  });
+
   it('on the Study page, count the steps written into IndexedDB', async () => {
     const app = await openApp(browser, server, { hash: '#/study' });
     const { page } = app;

@@ -113,6 +113,24 @@ export function repeatChoices(arm: AnalysisArm, problemId: string): RepeatChoice
   });
 }
 
+/** One planned repeat of an arm for the explorer's Run picker, and whether it has a verdict for the problem. */
+export interface RepeatVerdict {
+  /** 0-based. */
+  repeat: number;
+  judged: boolean;
+}
+
+/**
+ * Every planned repeat of the arm, from the problem's row alone (no trajectory needed): a run's
+ * fate is null when it has no verdict for the problem, and repeats with no run are not judged.
+ */
+export function repeatVerdicts(arm: Pick<AnalysisArm, 'plannedRuns' | 'runRepeats'>, runs: ArmProblemRuns | undefined): RepeatVerdict[] {
+  return Array.from({ length: arm.plannedRuns }, (_, repeat) => {
+    const i = arm.runRepeats.indexOf(repeat);
+    return { repeat, judged: i >= 0 && (runs?.fates[i] ?? null) !== null };
+  });
+}
+
 export type FateFilter = 'all' | 'fixed' | 'broken' | 'never-solved';
 
 export interface ExplorerFilter {

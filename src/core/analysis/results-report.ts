@@ -1,8 +1,9 @@
 /**
  * The Results page's report as data: its sections in order, each with the tables and figures the
  * page shows and the sentence it says when a section has nothing to show. The command line
- * (`feedback-lab report`) prints it; the page composes the same functions in its template. The
- * bootstrap's seed and resample count are the page's, so a printed CI equals the one on screen.
+ * (`feedback-lab report`) prints it and the page draws it (computed in its worker), so the two
+ * never compose the report apart. The bootstrap's seed and resample count are the page's, so a
+ * printed CI equals the one on screen.
  *
  * Figures whose numbers no table holds (the transition matrices, Fig. 3's two panels) are also
  * given as tables (`figureTables`), so a text report loses none of the page's numbers.
@@ -57,31 +58,52 @@ export interface ResultsReport {
 }
 
 export function resultsReport(loaded: LoadedStudies, options: ResultsReportOptions = {}): ResultsReport {
+  return resultsReporter(loaded, options)(options);
+}
+
+/**
+ * The report of these studies for any labelling and pairs, each section computed once: the page
+ * asks again whenever its choices change, and a new labelling or pair must not redo the pass-rate
+ * bootstrap (10,000 resamples per arm) that it does not touch. `seed` and `replicates` are fixed
+ * here; later options give only `labelling` and `pairs`.
+ */
+export function resultsReporter(loaded: LoadedStudies, base: Pick<ResultsReportOptions, 'seed' | 'replicates'> = {}): (options?: ResultsReportOptions) => ResultsReport {
   const { study } = loaded;
-  const labelling = options.labelling ?? 'exception';
-  const stats = { seed: options.seed ?? RESULTS_SEED, replicates: options.replicates ?? RESULTS_REPLICATES };
-  const pairs = options.pairs ? [...options.pairs] : defaultPairs(study);
+  const stats = { seed: base.seed ?? RESULTS_SEED, replicates: base.replicates ?? RESULTS_REPLICATES };
   const hasVerdicts = study.arms.some((a) => a.runs.length > 0);
   const waiting = study.arms.filter((a) => a.runs.length === 0).map((a) => a.label);
   const notes = [
     ...loaded.notes,
     ...(waiting.length > 0 ? [`No verdict yet for ${waiting.join('; ')}: ${waiting.length === 1 ? 'it is' : 'they are'} left out below.`] : []),
   ];
-  if (!hasVerdicts) return { name: study.name, notes, hasVerdicts, pairs, sections: [] };
-  return {
-    name: study.name,
-    notes,
-    hasVerdicts,
-    pairs,
-    sections: [
-      summarySection(study, stats),
-      ...paperSection(loaded),
-      pairsSection(study, pairs, options.pairs != null, stats),
-      consistencySection(study),
-      errorsSection(study, labelling),
-      iterationsSection(study),
-      { ...emptySection('single-vs-mean', 'Single run vs mean'), tables: [singleVsMeanTable(study)] },
-    ],
+  const memo = new Map<string, ResultsSection[]>();
+  const once = (key: string, make: () => ResultsSection[]): ResultsSection[] => {
+    let sections = memo.get(key);
+    if (!sections) memo.set(key, (sections = make()));
+    return sections;
+  };
+  return (options = {}) => {
+    const labelling = options.labelling ?? 'exception';
+    const chosen = options.pairs != null;
+    const pairs = options.pairs ? [...options.pairs] : defaultPairs(study);
+    if (!hasVerdicts) return { name: study.name, notes, hasVerdicts, pairs, sections: [] };
+    const pairsKey = `pairs:${chosen}:${pairs.map((p) => `${p.baselineId}\u0000${p.treatmentId}`).join('\u0001')}`;
+    return {
+      name: study.name,
+      notes,
+      hasVerdicts,
+      pairs,
+      sections: [
+        ...once('summary', () => [summarySection(study, stats), ...paperSection(loaded)]),
+        ...once(pairsKey, () => [pairsSection(study, pairs, chosen, stats)]),
+        ...once('consistency', () => [consistencySection(study)]),
+        ...once(`errors:${labelling}`, () => [errorsSection(study, labelling)]),
+        ...once('rest', () => [
+          iterationsSection(study),
+          { ...emptySection('single-vs-mean', 'Single run vs mean'), tables: [singleVsMeanTable(study)] },
+        ]),
+      ],
+    };
   };
 }
 

@@ -3,7 +3,6 @@
  * or any problem run live), with which pipeline, and where the replies come from. Starts from a
  * presenter link and builds the show.
  */
-import type { NamedResultFile } from '../../core/analysis/result-file-study.ts';
 import type { BenchmarkId, Problem } from '../../core/benchmarks/problem.ts';
 import type { HarnessMode } from '../../core/harness/outcome.ts';
 import type { Pipeline } from '../../core/pipeline/genome.ts';
@@ -11,7 +10,6 @@ import { PRESETS, llamaSelfRefine, presetById } from '../../core/pipeline/preset
 import { PRESENTER_DEMOS, demoForProblem, findDemo, type DemoId } from '../../core/presenter/demos.ts';
 import { demoRecording } from '../../core/presenter/shipped-recordings.ts';
 import { presenterLinkQuery, type PlaybackSpeed, type PresenterLink, type PresenterSource } from '../../core/presenter/link.ts';
-import type { ResultFile } from '../../core/results/result-file.ts';
 import { UserError } from '../../core/user-error.ts';
 import type { BenchmarkDataset } from '../datasets/benchmark-dataset.svelte.ts';
 import { EndpointSettings } from '../models/endpoint-settings.svelte.ts';
@@ -21,34 +19,23 @@ import { endpointPorts, webllmPorts } from './live-sources.ts';
 import { ReplayShow } from './replay-show.svelte.ts';
 import type { PresenterShow, ShowSubject } from './show.ts';
 import { readResultFile } from '../shared/read-result-file.ts';
+import { replayableFile, type FileUnitChoice, type ReplayableFile } from './file-units.ts';
 
-/** One finished unit of an opened result file, as the picker lists it. */
-export interface FileUnitChoice {
-  key: string;
-  armId: string;
-  armLabel: string;
-  repeat: number;
-  problemId: string;
-  /** `NameError → AssertionError → passed`: what the loop went through, to find a good one to show. */
-  story: string;
-  passed: boolean;
-}
+export { finishedUnits, type FileUnitChoice } from './file-units.ts';
 
-export interface OpenedResultFile {
-  fileName: string;
-  doc: ResultFile;
-  units: FileUnitChoice[];
-}
+/** A result file opened for the presenter (here, or on the Results page). */
+export type OpenedResultFile = ReplayableFile;
 
 export interface SetupDeps {
   datasets: Record<BenchmarkId, BenchmarkDataset>;
   sandbox: LivePorts['sandbox'];
   storage: SettingsStorage | undefined;
   /**
-   * The result files already open in this tab (the Results page keeps them), so a link can name
-   * one: a file cannot travel in a link. Absent: links naming a file ask for it to be opened here.
+   * A result file already open in this tab (the Results page keeps them), so a link can name one:
+   * a file cannot travel in a link. Null when no such file is open. Absent: links naming a file
+   * ask for it to be opened here.
    */
-  openedResultFiles?: () => Promise<readonly NamedResultFile[]>;
+  openedResultFile?: (fileName: string) => Promise<ReplayableFile | null>;
 }
 
 export class PresenterSetup {
@@ -104,10 +91,10 @@ export class PresenterSetup {
     if (this.source === 'file') {
       this.#linkedFileProblem = link.problemId;
       if (link.fileName) {
-        const opened = (await this.#deps.openedResultFiles?.())?.find((f) => f.fileName === link.fileName);
+        const opened = await this.#deps.openedResultFile?.(link.fileName);
         if (opened) {
           try {
-            this.#useFile(opened.fileName, opened.doc);
+            this.#useFile(opened);
           } catch (error) {
             problems.push(`${opened.fileName}: ${error instanceof Error ? error.message : String(error)}`);
           }
@@ -138,7 +125,7 @@ export class PresenterSetup {
     this.reading = true;
     this.fileError = null;
     try {
-      this.#useFile(file.name, await readResultFile(file));
+      this.#useFile(replayableFile(file.name, await readResultFile(file)));
     } catch (error) {
       this.fileError = error instanceof UserError && error.hint ? `${error.message} ${error.hint}` : error instanceof Error ? error.message : String(error);
     } finally {
@@ -147,10 +134,10 @@ export class PresenterSetup {
   }
 
   /** Lists a file's finished units and picks one to show: the linked problem's, if a link asked for one. */
-  #useFile(fileName: string, doc: ResultFile): void {
-    const units = finishedUnits(doc);
+  #useFile(file: ReplayableFile): void {
+    const { units } = file;
     if (units.length === 0) throw new UserError('This result file has no finished problem to replay.', 'Open a file exported after at least one problem finished.');
-    this.file = { fileName, doc, units };
+    this.file = file;
     const wanted = this.#linkedFileProblem;
     this.fileUnitKey = (wanted ? showableUnit(units.filter((u) => u.problemId === wanted)) : undefined)?.key ?? showableUnit(units)!.key;
   }
@@ -196,12 +183,12 @@ export class PresenterSetup {
     const opened = this.file;
     const choice = this.fileUnit;
     if (!opened || !choice) throw new Error('Open a result file and choose a problem from it first.');
-    const unit = opened.doc.units.find((u) => u.status === 'finished' && unitChoiceKey(u) === choice.key);
-    const arm = opened.doc.config.arms.find((a) => a.id === choice.armId);
-    if (!unit || unit.status !== 'finished' || !arm) throw new Error(`${choice.problemId} is not in ${opened.fileName} any more.`);
+    const unit = await opened.unit(choice.key);
+    const arm = opened.config.arms.find((a) => a.id === choice.armId);
+    if (!unit || !arm) throw new Error(`${choice.problemId} is not in ${opened.fileName} any more.`);
     const subject: ShowSubject = {
       problemId: unit.problemId,
-      problem: await this.#problem(unit.problemId, false, opened.doc.config.benchmark),
+      problem: await this.#problem(unit.problemId, false, opened.config.benchmark),
       pipeline: arm.pipeline,
       mode: unit.trajectory.mode,
       sourceLabel: `${opened.fileName} · ${arm.label} · repeat ${unit.repeat + 1}`,
@@ -245,10 +232,6 @@ export class PresenterSetup {
 
 export const PRESENTER_PRESETS: readonly Pipeline[] = PRESETS;
 
-function unitChoiceKey(unit: { armId: string; repeat: number; problemId: string }): string {
-  return JSON.stringify([unit.armId, unit.repeat, unit.problemId]);
-}
-
 /**
  * The unit worth showing first: one that refinement fixed, else one that was refined at all,
  * else one whose first version failed (a solo arm's), else the first.
@@ -257,26 +240,4 @@ function showableUnit(units: readonly FileUnitChoice[]): FileUnitChoice | undefi
   const failedFirst = units.filter((u) => !u.story.startsWith('passed'));
   const refined = failedFirst.filter((u) => u.story.includes(' → '));
   return refined.find((u) => u.passed) ?? refined[0] ?? failedFirst[0] ?? units[0];
-}
-
-/** Finished units with a one-line story each: the error types the loop went through, then the verdict. */
-export function finishedUnits(doc: ResultFile): FileUnitChoice[] {
-  const labels = new Map(doc.config.arms.map((a) => [a.id, a.label]));
-  return doc.units.flatMap((unit) => {
-    if (unit.status !== 'finished') return [];
-    const outcomes = unit.trajectory.steps.flatMap((s) =>
-      s.kind === 'execute' ? [s.outcome.kind === 'failed' ? s.outcome.errorType : s.outcome.kind === 'timed-out' ? 'timeout' : 'passed'] : [],
-    );
-    return [
-      {
-        key: unitChoiceKey(unit),
-        armId: unit.armId,
-        armLabel: labels.get(unit.armId) ?? unit.armId,
-        repeat: unit.repeat,
-        problemId: unit.problemId,
-        story: outcomes.join(' → ') || 'no run',
-        passed: unit.trajectory.passed,
-      },
-    ];
-  });
 }

@@ -11,20 +11,39 @@ import { isUserErrorData, UserError, type UserErrorData } from '../../core/user-
 export type ResultFileWorkerReply =
   | { kind: 'progress'; progress: ImportProgress }
   | { kind: 'done'; doc: ResultFile }
+  /** The document went to the port it was given. */
+  | { kind: 'sent' }
   | { kind: 'failed'; error: UserErrorData | { message: string } };
+
+/** What the reading worker sends to a port it was given: the document, or why there is none. */
+export type ResultFilePortMessage = { kind: 'done'; doc: ResultFile } | { kind: 'failed'; error: UserErrorData | { message: string } };
 
 export async function readResultFile(file: Blob, onProgress: (progress: ImportProgress) => void = () => undefined): Promise<ResultFile> {
   if (typeof Worker === 'undefined') {
     const { importResultFile } = await import('../../core/results/result-file-import.ts');
     return importResultFile(new Uint8Array(await file.arrayBuffer()), { onProgress });
   }
+  return (await readInWorker(file, onProgress)) as ResultFile;
+}
+
+/**
+ * Reads a file in a worker of its own and sends the document to `port` (another worker's), not
+ * to the page: resolves once it is sent, rejects as readResultFile does. The reading worker ends
+ * then, and with it the bytes, the text and the parse's garbage. Needs Worker.
+ */
+export async function sendResultFile(file: Blob, port: MessagePort, onProgress: (progress: ImportProgress) => void): Promise<void> {
+  await readInWorker(file, onProgress, port);
+}
+
+async function readInWorker(file: Blob, onProgress: (progress: ImportProgress) => void, port?: MessagePort): Promise<ResultFile | null> {
   const worker = new Worker(new URL('./result-file-worker.ts', import.meta.url), { type: 'module', name: 'result-file' });
   try {
-    return await new Promise<ResultFile>((resolve, reject) => {
+    return await new Promise<ResultFile | null>((resolve, reject) => {
       worker.addEventListener('message', (event: MessageEvent<ResultFileWorkerReply>) => {
         const message = event.data;
         if (message.kind === 'progress') onProgress(message.progress);
         else if (message.kind === 'done') resolve(message.doc);
+        else if (message.kind === 'sent') resolve(null);
         else reject(isUserErrorData(message.error) ? new UserError(message.error.message, message.error.hint, message.error.details) : new Error(message.error.message));
       });
       // A worker that dies (out of memory on a huge file) says little; the page says what to do.
@@ -38,7 +57,8 @@ export async function readResultFile(file: Blob, onProgress: (progress: ImportPr
           ),
         );
       });
-      worker.postMessage({ file });
+      if (port) worker.postMessage({ file, port }, [port]);
+      else worker.postMessage({ file });
     });
   } finally {
     worker.terminate();

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { armPassRates, armSummaryTable, passRateTable } from '../../../src/core/analysis/arm-tables.ts';
 import { comparePairs, defaultPairs, pairTable } from '../../../src/core/analysis/pair-tables.ts';
 import { studiesFromResultFiles } from '../../../src/core/analysis/result-file-study.ts';
-import { RESULTS_REPLICATES, RESULTS_SEED, reportTables, resultsReport } from '../../../src/core/analysis/results-report.ts';
+import { RESULTS_REPLICATES, RESULTS_SEED, reportTables, resultsReport, resultsReporter } from '../../../src/core/analysis/results-report.ts';
 import * as page from '../../../src/ui/analysis/results-view.svelte.ts';
 import { studyResultFile } from '../results/result-file-fixtures.ts';
 
@@ -33,5 +33,24 @@ describe('the Results report as data', () => {
     const report = resultsReport(loaded);
     expect(report.hasVerdicts).toBe(false);
     expect(report.sections).toEqual([]);
+  });
+
+  it("gives the page's later choices the report resultsReport gives, redoing only the sections they change", async () => {
+    const loaded = studiesFromResultFiles([{ fileName: 'study.json', doc: await studyResultFile() }]);
+    const report = resultsReporter(loaded);
+    const first = report();
+    const folded = report({ labelling: 'study' });
+    expect(folded).toEqual(resultsReport(loaded, { labelling: 'study' }));
+    const oneArm = [{ baselineId: 'solo', treatmentId: 'refine' }].filter((p) => loaded.study.arms.some((a) => a.id === p.treatmentId));
+    const pairs = oneArm.length > 0 ? oneArm : defaultPairs(loaded.study).slice(0, 1);
+    const chosen = report({ labelling: 'study', pairs });
+    expect(chosen).toEqual(resultsReport(loaded, { labelling: 'study', pairs }));
+    // The pass-rate bootstrap (the summary) is not redone for a new labelling or pair; the errors section is.
+    const section = (r: ReturnType<typeof report>, id: string) => r.sections.find((s) => s.id === id);
+    expect(section(folded, 'summary')).toBe(section(first, 'summary'));
+    expect(section(chosen, 'summary')).toBe(section(first, 'summary'));
+    expect(section(chosen, 'errors')).toBe(section(folded, 'errors'));
+    expect(section(folded, 'errors')).not.toBe(section(first, 'errors'));
+    expect(report()).toEqual(first);
   });
 });

@@ -7,6 +7,7 @@ import type { NamedResultFile } from '../../../src/core/analysis/result-file-stu
 import { presenterLinkQuery, readPresenterLink } from '../../../src/core/presenter/link.ts';
 import type { ResultFile } from '../../../src/core/results/result-file.ts';
 import { BenchmarkDataset } from '../../../src/ui/datasets/benchmark-dataset.svelte.ts';
+import { replayableFile } from '../../../src/ui/presenter/file-units.ts';
 import { PresenterSetup, finishedUnits } from '../../../src/ui/presenter/presenter-setup.svelte.ts';
 import { fileBytes, studyResultFile } from '../results/result-file-fixtures.ts';
 
@@ -18,7 +19,10 @@ function presenterSetup(openFiles: readonly NamedResultFile[]): PresenterSetup {
     datasets: { humaneval: offline('humaneval'), mbpp: offline('mbpp') },
     sandbox: () => Promise.reject(new Error('A replay needs no sandbox.')),
     storage: undefined,
-    openedResultFiles: async () => openFiles,
+    openedResultFile: async (fileName) => {
+      const opened = openFiles.find((f) => f.fileName === fileName);
+      return opened ? replayableFile(opened.fileName, opened.doc) : null;
+    },
   });
 }
 

@@ -1,0 +1,148 @@
+/**
+ * The page's side of the Results worker (results-worker.ts): the session's methods as promises.
+ * Files are read by the shared reading worker (result-file-worker.ts), which says each phase to
+ * the page and hands the document to the results worker through a MessageChannel.
+ * Where there is no Worker (unit tests under Node) the same session runs in place. A worker that
+ * dies (out of memory on huge files) takes its files with it: every pending request fails with a
+ * sentence saying so, and `onLost` tells the page to forget the files it listed.
+ */
+import type { Trajectory } from '../../core/pipeline/trajectory.ts';
+import type { ImportProgress } from '../../core/results/result-file-import.ts';
+import type { ResultFile } from '../../core/results/result-file.ts';
+import { isUserErrorData, UserError, type UserErrorData } from '../../core/user-error.ts';
+import { replayableFile, type FinishedUnit, type ReplayableFile } from '../presenter/file-units.ts';
+import { sendResultFile } from '../shared/read-result-file.ts';
+import { ResultsSession, type OpenedFileLine, type ResultsChoices, type ResultsComputation } from './results-session.ts';
+
+type Ask =
+  /** The document comes on `port`, from a worker reading the file (read-result-file.ts's sendResultFile). */
+  | { kind: 'open'; fileName: string; port: MessagePort }
+  /** The reading worker for open request `openId` died: that open fails. */
+  | { kind: 'abandon'; openId: number }
+  | { kind: 'close'; fileName: string }
+  | { kind: 'compute'; fileNames: string[]; choices: ResultsChoices }
+  | { kind: 'trajectory'; fileNames: string[]; armId: string; repeat: number; problemId: string }
+  | { kind: 'document'; fileName: string }
+  | { kind: 'replay-list'; fileName: string }
+  | { kind: 'replay-unit'; fileName: string; key: string };
+
+export type ResultsWorkerRequest = Ask & { id: number };
+
+export type ResultsWorkerReply =
+  | { id: number; kind: 'done'; value: unknown }
+  | { id: number; kind: 'failed'; error: UserErrorData | { message: string } };
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+export const WORKER_LOST = new UserError(
+  'The browser stopped the worker that held the open result files (it may have run out of memory), so they were closed.',
+  'Close other tabs and open the files again. If the study was run in parts, open fewer parts at once; the command line (feedback-lab report FILE…) reads files up to 500 MB.',
+);
+
+export class ResultsClient {
+  #worker: Worker | null = null;
+  #session: ResultsSession | null = null;
+  #nextId = 1;
+  readonly #pending = new Map<number, Pending>();
+  readonly #onLost: () => void;
+
+  constructor(onLost: () => void) {
+    this.#onLost = onLost;
+  }
+
+  /**
+   * Reads the file in a worker of its own (which ends after it, freeing what reading took) and
+   * sends the document straight to the results worker: the page's thread never holds it.
+   */
+  async open(fileName: string, file: Blob, onProgress: (progress: ImportProgress) => void): Promise<OpenedFileLine> {
+    if (typeof Worker === 'undefined') return this.#inPlace().open(fileName, file, onProgress);
+    const channel = new MessageChannel();
+    const openId = this.#nextId;
+    const kept = this.#ask({ kind: 'open', fileName, port: channel.port2 }, [channel.port2]) as Promise<OpenedFileLine>;
+    try {
+      await sendResultFile(file, channel.port1, onProgress);
+    } catch (error) {
+      // A refusal reaches the results worker too; a reading worker that died sent nothing.
+      kept.catch(() => undefined);
+      this.#worker?.postMessage({ kind: 'abandon', openId, id: 0 } satisfies ResultsWorkerRequest);
+      throw error;
+    }
+    return kept;
+  }
+
+  async close(fileName: string): Promise<void> {
+    if (typeof Worker === 'undefined') return this.#inPlace().close(fileName);
+    await this.#ask({ kind: 'close', fileName });
+  }
+
+  async compute(fileNames: string[], choices: ResultsChoices): Promise<ResultsComputation> {
+    if (typeof Worker === 'undefined') return this.#inPlace().compute(fileNames, choices);
+    return (await this.#ask({ kind: 'compute', fileNames, choices: { labelling: choices.labelling, pairs: choices.pairs ? [...choices.pairs] : null } })) as ResultsComputation;
+  }
+
+  async trajectory(fileNames: string[], armId: string, repeat: number, problemId: string): Promise<Trajectory | null> {
+    if (typeof Worker === 'undefined') return this.#inPlace().trajectory(fileNames, armId, repeat, problemId);
+    return (await this.#ask({ kind: 'trajectory', fileNames, armId, repeat, problemId })) as Trajectory | null;
+  }
+
+  async document(fileName: string): Promise<ResultFile | null> {
+    if (typeof Worker === 'undefined') return this.#inPlace().document(fileName);
+    return (await this.#ask({ kind: 'document', fileName })) as ResultFile | null;
+  }
+
+  /** An open file as the presenter replays from it: the list of its finished units now, one unit's trajectory when asked. */
+  async replayable(fileName: string): Promise<ReplayableFile | null> {
+    if (typeof Worker === 'undefined') {
+      const doc = this.#inPlace().document(fileName);
+      return doc ? replayableFile(fileName, doc) : null;
+    }
+    const list = (await this.#ask({ kind: 'replay-list', fileName })) as ReturnType<ResultsSession['replayList']>;
+    if (!list) return null;
+    return { fileName, ...list, unit: async (key) => (await this.#ask({ kind: 'replay-unit', fileName, key })) as FinishedUnit | undefined };
+  }
+
+  /** Ends the worker and frees its files (the page closed every file); what was still asked fails. */
+  end(why: Error = new Error('The result files were closed.')): void {
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#session = null;
+    const pending = [...this.#pending.values()];
+    this.#pending.clear();
+    for (const p of pending) p.reject(why);
+  }
+
+  #inPlace(): ResultsSession {
+    return (this.#session ??= new ResultsSession());
+  }
+
+  #ask(ask: Ask, transfer: Transferable[] = []): Promise<unknown> {
+    const worker = (this.#worker ??= this.#start());
+    const id = this.#nextId++;
+    return new Promise((resolve, reject) => {
+      this.#pending.set(id, { resolve, reject });
+      worker.postMessage({ ...ask, id } satisfies ResultsWorkerRequest, transfer);
+    });
+  }
+
+  #start(): Worker {
+    const worker = new Worker(new URL('./results-worker.ts', import.meta.url), { type: 'module', name: 'results' });
+    worker.addEventListener('message', (event: MessageEvent<ResultsWorkerReply>) => {
+      const message = event.data;
+      const pending = this.#pending.get(message.id);
+      if (!pending) return;
+      this.#pending.delete(message.id);
+      if (message.kind === 'done') pending.resolve(message.value);
+      else pending.reject(isUserErrorData(message.error) ? new UserError(message.error.message, message.error.hint, message.error.details) : new Error(message.error.message));
+    });
+    worker.addEventListener('error', (event) => {
+      event.preventDefault();
+      if (this.#worker !== worker) return;
+      this.end(event.message ? new UserError(WORKER_LOST.message, WORKER_LOST.hint, [event.message]) : WORKER_LOST);
+      this.#onLost();
+    });
+    return worker;
+  }
+}

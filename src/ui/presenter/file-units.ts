@@ -1,0 +1,64 @@
+/**
+ * A result file as the presenter replays from it: its config, its finished units listed with a
+ * one-line story each, and one unit's trajectory fetched when a show is built. A file the Results
+ * page holds stays in that page's worker: only the list crosses to the page, and then one unit.
+ */
+import type { ResultFile, ResultUnit } from '../../core/results/result-file.ts';
+import type { StudyConfig } from '../../core/study/config.ts';
+
+/** One finished unit of an opened result file, as the picker lists it. */
+export interface FileUnitChoice {
+  key: string;
+  armId: string;
+  armLabel: string;
+  repeat: number;
+  problemId: string;
+  /** `NameError → AssertionError → passed`: what the loop went through, to find a good one to show. */
+  story: string;
+  passed: boolean;
+}
+
+export type FinishedUnit = Extract<ResultUnit, { status: 'finished' }>;
+
+export interface ReplayableFile {
+  fileName: string;
+  config: StudyConfig;
+  units: FileUnitChoice[];
+  /** The finished unit a choice's key names; undefined when the file has none. */
+  unit(key: string): Promise<FinishedUnit | undefined>;
+}
+
+/** A file at hand (read here) as one to replay from. */
+export function replayableFile(fileName: string, doc: ResultFile): ReplayableFile {
+  return { fileName, config: doc.config, units: finishedUnits(doc), unit: async (key) => finishedUnit(doc, key) };
+}
+
+export function finishedUnit(doc: ResultFile, key: string): FinishedUnit | undefined {
+  return doc.units.find((u): u is FinishedUnit => u.status === 'finished' && unitChoiceKey(u) === key);
+}
+
+export function unitChoiceKey(unit: { armId: string; repeat: number; problemId: string }): string {
+  return JSON.stringify([unit.armId, unit.repeat, unit.problemId]);
+}
+
+/** Finished units with a one-line story each: the error types the loop went through, then the verdict. */
+export function finishedUnits(doc: ResultFile): FileUnitChoice[] {
+  const labels = new Map(doc.config.arms.map((a) => [a.id, a.label]));
+  return doc.units.flatMap((unit) => {
+    if (unit.status !== 'finished') return [];
+    const outcomes = unit.trajectory.steps.flatMap((s) =>
+      s.kind === 'execute' ? [s.outcome.kind === 'failed' ? s.outcome.errorType : s.outcome.kind === 'timed-out' ? 'timeout' : 'passed'] : [],
+    );
+    return [
+      {
+        key: unitChoiceKey(unit),
+        armId: unit.armId,
+        armLabel: labels.get(unit.armId) ?? unit.armId,
+        repeat: unit.repeat,
+        problemId: unit.problemId,
+        story: outcomes.join(' → ') || 'no run',
+        passed: unit.trajectory.passed,
+      },
+    ];
+  });
+}
