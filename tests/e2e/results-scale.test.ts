@@ -79,6 +79,10 @@ describe('big result files', () => {
     const said = await seen();
     expect(said.some((t) => t.startsWith('big.json.gz: checking'))).toBe(true);
     expect(said).toContain(`Storing “Big study” in this browser: ${steps} of ${steps} steps written…`);
+    // Counts a person reads are written as the progress writes them, with thousands separators.
+    expect(steps).toMatch(/^\d{1,3}(,\d{3})+$/);
+    await expect.poll(() => page.getByTestId('store-summary').textContent()).toContain(`1 study, ${steps} steps stored.`);
+    await page.getByText(`MBPP · 480 of 480 units done · ${steps} steps stored`).waitFor();
 
     // Exported in a worker too, saying so, and the file that comes back is the study.
     const download = page.waitForEvent('download');
