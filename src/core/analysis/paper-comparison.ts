@@ -85,6 +85,11 @@ export function setupDifferences(config: StudyConfig, pipeline: RefinePipeline, 
   if (config.sampling.contextWindowTokens !== STUDY_DEFAULT_SAMPLING.contextWindowTokens) {
     out.push(`context ${config.sampling.contextWindowTokens} tokens (paper ${STUDY_DEFAULT_SAMPLING.contextWindowTokens})`);
   }
+  if (config.sampling.topP !== STUDY_DEFAULT_SAMPLING.topP) {
+    out.push(`top-p ${config.sampling.topP ?? 'engine default'} (paper: the engine's default)`);
+  }
+  // Seeded calls repeat themselves, so the runs' SD measures less of what the paper's SD did.
+  if (config.seeds.sampling !== null) out.push(`sampling seed ${config.seeds.sampling} (paper: no seed)`);
   const theirs = nodes(paper);
   for (const [i, { role, node }] of nodes(pipeline).entries()) {
     const ref = theirs[i]?.node;
@@ -99,8 +104,12 @@ export function setupDifferences(config: StudyConfig, pipeline: RefinePipeline, 
     if (binding.engine === 'webllm') {
       const quant = binding.quantization ?? /q\d+f\d+(?:_\d+)?/.exec(binding.id)?.[0] ?? 'unknown quantization';
       out.push(`${key} ran in WebLLM as ${binding.id} (${quant}; paper: Ollama ${PAPER_QUANTIZATION})`);
-    } else if (binding.engine === 'openai' && binding.quantization && binding.quantization.toUpperCase() !== PAPER_QUANTIZATION) {
-      out.push(`${key} at ${binding.quantization} (paper ${PAPER_QUANTIZATION})`);
+    } else if (binding.engine === 'openai') {
+      // The key is the paper's Ollama tag; an endpoint may have been asked for another model.
+      if (binding.id !== key) out.push(`${key} served as ${binding.id}`);
+      if (binding.quantization && binding.quantization.toUpperCase() !== PAPER_QUANTIZATION) {
+        out.push(`${key} at ${binding.quantization} (paper ${PAPER_QUANTIZATION})`);
+      }
     } else if (binding.engine === 'replay') {
       out.push(`${key} replayed from a result file`);
     }
