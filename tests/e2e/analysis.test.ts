@@ -193,6 +193,37 @@ describe("loading the released files without picking them", () => {
 
     await page.getByLabel(/Released files/).setInputFiles(releasedFilePaths());
     await page.getByText('All four kinds of released file are loaded.').waitFor();
+    // Picking them was what the alert asked for: it does not stay up over a complete report.
+    expect(await alert.count()).toBe(0);
+
+    // Forgetting them from the keyboard leaves focus on the page's loader, not on <body>.
+    const forget = page.getByRole('button', { name: 'Forget the loaded files' });
+    await forget.focus();
+    await page.keyboard.press('Enter');
+    await forget.waitFor({ state: 'detached' });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Load the released files');
+    await app.close();
+  });
+
+  it('forgetting the files while they are fetched is not undone when the fetch ends', async () => {
+    const app = await openApp(browser, server, { hash: '#/reproduce' });
+    const { context, page } = app;
+    await page.getByLabel(/Released files/).setInputFiles(releasedFilePaths().filter((p) => p.endsWith('main_results.json')));
+    const forget = page.getByRole('button', { name: 'Forget the loaded files' });
+    await forget.waitFor();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await context.route('**/released/**', async (route) => {
+      await held;
+      await route.fallback();
+    });
+    await page.getByRole('button', { name: 'Load the released files' }).click();
+    await page.getByText(/Fetching .* of 6\)…/).waitFor();
+    // While a fetch runs there is nothing to forget yet: the files it brings would come back.
+    expect(await forget.isDisabled()).toBe(true);
+    release();
+    await page.getByText('All four kinds of released file are loaded.').waitFor();
+    expect(await forget.isEnabled()).toBe(true);
     await app.close();
   });
 });
