@@ -43,6 +43,23 @@ describe('reading a file picked as a prompt set', () => {
     expect(refused(gzipSync(json({ format: 'feedback-lab/results' })))).toEqual([expect.stringMatching(/^This file is gzip-compressed/)]);
   });
 
+  it('names a result, search or samples file of study size too, not only its size', () => {
+    const refused = (file: Uint8Array) => {
+      const result = readPromptSetFile(file);
+      return result.ok ? null : result.errors;
+    };
+    const padding = 'x'.repeat(1_200_000);
+    // As the app writes them: "format" first, then everything else (a full study is 10-200 MB).
+    expect(refused(json({ format: 'feedback-lab/results', version: 1, config: { name: padding } }))).toEqual([
+      expect.stringMatching(/^This is a Feedback Lab result file, not a prompt set\./),
+    ]);
+    expect(refused(json({ format: 'feedback-lab/search', version: 1, note: padding }))).toEqual([expect.stringMatching(/^This is a Feedback Lab search file/)]);
+    const line = (i: number) => JSON.stringify({ task_id: `HumanEval/${i}`, completion: `    return ${'1 + '.repeat(2000)}1` });
+    expect(refused(bytes(Array.from({ length: 164 }, (_, i) => line(i)).join('\n')))).toEqual([expect.stringMatching(/^This is a samples file/)]);
+    // Anything else that big is refused by its size.
+    expect(refused(json({ prompts: padding }))).toEqual(['This file is 1.2 MB; a prompt set is a small .json file (under 1 MB).']);
+  });
+
   it('says when a file is not JSON, or not text at all', () => {
     expect(readPromptSetFile(bytes('{"format": "feedback-lab/prompt-set",'))).toMatchObject({ ok: false, errors: [expect.stringMatching(/^This is not a JSON file/)] });
     expect(readPromptSetFile(new Uint8Array([0xff, 0xfe, 0x00, 0x7b]))).toEqual({ ok: false, errors: ['This file is not text (not UTF-8); a prompt set is a .json file.'] });
