@@ -73,7 +73,12 @@ function nodes(pipeline: RefinePipeline): { role: string; node: LlmNode }[] {
 export function setupDifferences(config: StudyConfig, pipeline: RefinePipeline, paper: RefinePipeline): string[] {
   const out: string[] = [];
   if (config.mode !== 'study') {
-    out.push('standard harness (the prompt goes before the code); the paper ran the code alone, which fails more HumanEval problems');
+    out.push(
+      config.benchmark === 'humaneval'
+        ? 'standard harness (the prompt goes before the code); the paper ran the code alone, which fails more HumanEval problems'
+        : // MBPP's two layouts run the same code and asserts (harness/assemble-program.ts): nothing goes before the code.
+          "standard harness (on MBPP the paper's code and asserts with fewer blank lines between them: only the traceback line numbers the refiner reads differ)",
+    );
   }
   const seconds = (ms: number) => `${ms / 1000} s`;
   if (config.limits.timeoutMs !== STUDY_DEFAULT_LIMITS.timeoutMs) {

@@ -94,6 +94,14 @@ describe('your runs beside the printed Table 1', () => {
     expect(compare(same).table?.rows[0]?.[8]?.text).toBe('none');
   });
 
+  it('says what the standard harness changes on MBPP, where no prompt goes before the code', async () => {
+    const mbppIds = Array.from({ length: 427 }, (_, i) => `Mbpp/${i + 2}`);
+    const doc = await resultFile([arm('solo', llamaSolo)], { solo: [250, 255] }, { benchmark: 'mbpp', problemIds: mbppIds, mode: 'standard' });
+    const differences = compare(doc).table?.rows[0]?.[8]?.text ?? '';
+    expect(differences).not.toContain('the prompt goes before the code');
+    expect(differences).toMatch(/^standard harness \(on MBPP the paper's code and asserts with fewer blank lines between them: only the traceback line numbers the refiner reads differ\)/);
+  });
+
   it('gives no σ or p for a single run, and says why the other arms are not compared', async () => {
     const whole = await resultFile([arm('solo', llamaSolo), arm('forced', forcedIterationsVariant(llamaSelfRefine)), arm('text', textOnlyPipeline('llama3.2:3b'))], {
       solo: [70],
