@@ -517,6 +517,9 @@ describe('a prompt set on the Study page', () => {
       expect.stringMatching(/^prompts\[0\]\.text: expected the prompt's text/),
     ]);
     expect(await refusal.textContent()).toContain('broken.json');
+    // Fixed and picked again, the same file must be read again; a browser fires no change event
+    // when the selection is the one the input already holds, so the input is left empty.
+    expect(await picker.inputValue()).toBe('');
     // A result file picked by mistake is named as one.
     await picker.setInputFiles(promptFile('results.json', { format: 'feedback-lab/results', version: 1 }));
     await refusal.getByText(/This is a Feedback Lab result file, not a prompt set/).waitFor();
