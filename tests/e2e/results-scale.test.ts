@@ -68,6 +68,20 @@ describe('big result files', () => {
     await app.close();
   });
 
+  it('says the reader did not load, not that memory ran out, when its worker script is missing', async () => {
+    const app = await openApp(browser, server, { hash: '#/study' });
+    const { page, context } = app;
+    await page.getByRole('heading', { name: 'Studies in this browser' }).waitFor();
+    // As after a new deploy: the open tab asks for a worker chunk the site no longer has.
+    await context.route(/\/assets\/result-file-worker-[^/]*\.js$/, (route) => route.fulfill({ status: 404, body: 'Not found' }));
+    await page.getByLabel(/Import result files/).setInputFiles({ name: 'big.json.gz', mimeType: 'application/gzip', buffer: gz });
+    const refusal = page.getByRole('alert').filter({ hasText: 'big.json.gz' });
+    await refusal.getByText(/did not load/).waitFor();
+    expect(await refusal.textContent()).toContain('Reload the page and pick the file again');
+    expect(await refusal.textContent()).not.toContain('memory');
+    await app.close();
+  });
+
   it('on the Study page, count the steps written into IndexedDB', async () => {
     const app = await openApp(browser, server, { hash: '#/study' });
     const { page } = app;
