@@ -79,6 +79,17 @@ describe('big result files', () => {
     await refusal.getByText(/did not load/).waitFor();
     expect(await refusal.textContent()).toContain('Reload the page and pick the file again');
     expect(await refusal.textContent()).not.toContain('memory');
+
+    // The same for the export worker, once the study is stored.
+    await context.unrouteAll();
+    await page.getByLabel(/Import result files/).setInputFiles({ name: 'big.json.gz', mimeType: 'application/gzip', buffer: gz });
+    await page.getByText(`Imported “Big study”: ${doc.units.length.toLocaleString('en')} units written.`).waitFor();
+    await context.route(/\/assets\/study-export-worker-[^/]*\.js$/, (route) => route.fulfill({ status: 404, body: 'Not found' }));
+    await page.getByRole('button', { name: 'Export .json.gz' }).click();
+    const failed = page.getByRole('alert').filter({ hasText: 'did not load' });
+    await failed.waitFor();
+    expect(await failed.textContent()).toContain('Reload the page and export again');
+    expect(await failed.textContent()).not.toContain('memory');
     await app.close();
   });
 
