@@ -43,7 +43,7 @@ export function readPromptSetFile(bytes: Uint8Array): PromptSetResult {
   return mistaken ? refuse(mistaken) : validatePromptSet(value);
 }
 
-const SAMPLES = 'This is a samples file (task_id and completion on each line), not a prompt set: score it on the Score page, or with feedback-lab score.';
+const SAMPLES = 'This is a samples file (task_id and completion on each line), not a prompt set: score it on the Scoring page, or with feedback-lab score.';
 
 /** A sentence for a Feedback Lab file of another kind, or null. */
 function mistakenFile(value: unknown): string | null {

@@ -38,7 +38,8 @@ describe('reading a file picked as a prompt set', () => {
     ]);
     expect(refused(json({ format: 'feedback-lab/search', version: 1 }))).toEqual([expect.stringMatching(/^This is a Feedback Lab search file/)]);
     const samples = '{"task_id": "HumanEval/0", "completion": "    return 1"}\n{"task_id": "HumanEval/1", "completion": "    return 2"}\n';
-    expect(refused(bytes(samples))).toEqual([expect.stringMatching(/^This is a samples file/)]);
+    // Sent to the page by the name the navigation gives it.
+    expect(refused(bytes(samples))).toEqual([expect.stringMatching(/^This is a samples file.* on the Scoring page/)]);
     expect(refused(bytes(samples.split('\n')[0]!))).toEqual([expect.stringMatching(/^This is a samples file/)]);
     expect(refused(gzipSync(json({ format: 'feedback-lab/results' })))).toEqual([expect.stringMatching(/^This file is gzip-compressed/)]);
   });
