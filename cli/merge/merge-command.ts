@@ -54,7 +54,7 @@ export const mergeCommand: Command = {
     }
 
     for (const duplicate of report.duplicates.slice(0, MAX_LISTED_DUPLICATES)) io.stderr.write(`${duplicateLine(duplicate, names)}\n`);
-    if (report.duplicates.length > MAX_LISTED_DUPLICATES) io.stderr.write(`…and ${report.duplicates.length - MAX_LISTED_DUPLICATES} more units in more than one file.\n`);
+    if (report.duplicates.length > MAX_LISTED_DUPLICATES) io.stderr.write(`…and ${(report.duplicates.length - MAX_LISTED_DUPLICATES).toLocaleString('en')} more units in more than one file.\n`);
     io.stderr.write(`Wrote ${path}.\n`);
     io.stdout.write(`${report.summary}\n`);
     return EXIT.ok;

@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { studiesFromResultFiles, type LoadedStudies } from '../../src/core/analysis/result-file-study.ts';
 import { resultsReport } from '../../src/core/analysis/results-report.ts';
+import { gzip } from '../../src/core/results/bounded-compression.ts';
 import { UserError } from '../../src/core/user-error.ts';
 import type { Command, CommandIo } from '../main.ts';
 import { readResultFiles } from '../result-files.ts';
@@ -52,7 +53,9 @@ export const reportCommand: Command = {
     if (options.out === null) io.stdout.write(text);
     else {
       const path = resolve(io.cwd, options.out);
-      await writeOrFail(options.out, () => writeFile(path, text));
+      // As merge does: a name ending in .gz gets gzip, not plain text under a name gunzip refuses.
+      const bytes = path.toLowerCase().endsWith('.gz') ? await gzip(new TextEncoder().encode(text)) : text;
+      await writeOrFail(options.out, () => writeFile(path, bytes));
       io.stderr.write(`Wrote ${path}.\n`);
     }
     return EXIT.ok;

@@ -43,7 +43,8 @@ Options:
                         (numbers unrounded), and on stdout each file with its caption;
                         json: every table as data (each cell's text and unrounded value)
       --out PATH        csv: the folder to write the tables to (required; created if
-                        missing); markdown or json: a file to write instead of stdout
+                        missing); markdown or json: a file to write instead of stdout,
+                        gzip when it ends in .gz
       --errors LABELS   exception (default): error types as Python named them;
                         study: folded as the study did (bare assert = None, …)
       --pair BASE,ARM   compare arm ARM against arm BASE, by arm id (repeatable). Default,

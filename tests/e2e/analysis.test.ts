@@ -193,6 +193,37 @@ describe("loading the released files without picking them", () => {
 
     await page.getByLabel(/Released files/).setInputFiles(releasedFilePaths());
     await page.getByText('All four kinds of released file are loaded.').waitFor();
+    // Picking them was what the alert asked for: it does not stay up over a complete report.
+    expect(await alert.count()).toBe(0);
+
+    // Forgetting them from the keyboard leaves focus on the page's loader, not on <body>.
+    const forget = page.getByRole('button', { name: 'Forget the loaded files' });
+    await forget.focus();
+    await page.keyboard.press('Enter');
+    await forget.waitFor({ state: 'detached' });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Load the released files');
+    await app.close();
+  });
+
+  it('forgetting the files while they are fetched is not undone when the fetch ends', async () => {
+    const app = await openApp(browser, server, { hash: '#/reproduce' });
+    const { context, page } = app;
+    await page.getByLabel(/Released files/).setInputFiles(releasedFilePaths().filter((p) => p.endsWith('main_results.json')));
+    const forget = page.getByRole('button', { name: 'Forget the loaded files' });
+    await forget.waitFor();
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await context.route('**/released/**', async (route) => {
+      await held;
+      await route.fallback();
+    });
+    await page.getByRole('button', { name: 'Load the released files' }).click();
+    await page.getByText(/Fetching .* of 6\)…/).waitFor();
+    // While a fetch runs there is nothing to forget yet: the files it brings would come back.
+    expect(await forget.isDisabled()).toBe(true);
+    release();
+    await page.getByText('All four kinds of released file are loaded.').waitFor();
+    expect(await forget.isEnabled()).toBe(true);
     await app.close();
   });
 });
@@ -429,7 +460,8 @@ describe('the Results page on a result file', () => {
     await pairs.getByLabel('Treatment').selectOption({ label: 'llama self-refine (On MBPP)' });
     await pairs.getByRole('button', { name: 'Add pair' }).click();
     const across = pairs.getByRole('row').filter({ hasText: 'llama self-refine (On MBPP) vs llama solo (Feedback against no feedback)' });
-    expect(await across.locator('td').allTextContents()).toEqual(['–', '–', '–', '–', '–', '–', '–', '0']);
+    // The pair is computed in the Results worker: wait for its row rather than read at once.
+    await expect.poll(() => across.locator('td').allTextContents()).toEqual(['–', '–', '–', '–', '–', '–', '–', '0']);
     await pairs.getByText(/no problem judged in common/).waitFor();
     await shoot(pairs, 'analysis-results-mbpp-beside-humaneval');
     expect(app.errors).toEqual([]);

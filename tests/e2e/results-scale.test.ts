@@ -131,6 +131,31 @@ describe('big result files', () => {
     await app.close();
   });
 
+  it('says the reader did not load, not that memory ran out, when its worker script is missing', async () => {
+    const app = await openApp(browser, server, { hash: '#/study' });
+    const { page, context } = app;
+    await page.getByRole('heading', { name: 'Studies in this browser' }).waitFor();
+    // As after a new deploy: the open tab asks for a worker chunk the site no longer has.
+    await context.route(/\/assets\/result-file-worker-[^/]*\.js$/, (route) => route.fulfill({ status: 404, body: 'Not found' }));
+    await page.getByLabel(/Import result files/).setInputFiles({ name: 'big.json.gz', mimeType: 'application/gzip', buffer: gz });
+    const refusal = page.getByRole('alert').filter({ hasText: 'big.json.gz' });
+    await refusal.getByText(/did not load/).waitFor();
+    expect(await refusal.textContent()).toContain('Reload the page and pick the file again');
+    expect(await refusal.textContent()).not.toContain('memory');
+
+    // The same for the export worker, once the study is stored.
+    await context.unrouteAll();
+    await page.getByLabel(/Import result files/).setInputFiles({ name: 'big.json.gz', mimeType: 'application/gzip', buffer: gz });
+    await page.getByText(`Imported “Big study”: ${doc.units.length.toLocaleString('en')} units written.`).waitFor();
+    await context.route(/\/assets\/study-export-worker-[^/]*\.js$/, (route) => route.fulfill({ status: 404, body: 'Not found' }));
+    await page.getByRole('button', { name: 'Export .json.gz' }).click();
+    const failed = page.getByRole('alert').filter({ hasText: 'did not load' });
+    await failed.waitFor();
+    expect(await failed.textContent()).toContain('Reload the page and export again');
+    expect(await failed.textContent()).not.toContain('memory');
+    await app.close();
+  });
+
   it('on the Study page, count the steps written into IndexedDB', async () => {
     const app = await openApp(browser, server, { hash: '#/study' });
     const { page } = app;
@@ -142,6 +167,10 @@ describe('big result files', () => {
     const said = await seen();
     expect(said.some((t) => t.startsWith('big.json.gz: checking'))).toBe(true);
     expect(said).toContain(`Storing “Big study” in this browser: ${steps} of ${steps} steps written…`);
+    // Counts a person reads are written as the progress writes them, with thousands separators.
+    expect(steps).toMatch(/^\d{1,3}(,\d{3})+$/);
+    await expect.poll(() => page.getByTestId('store-summary').textContent()).toContain(`1 study, ${steps} steps stored.`);
+    await page.getByText(`MBPP · 480 of 480 units done · ${steps} steps stored`).waitFor();
 
     // Exported in a worker too, saying so, and the file that comes back is the study.
     const download = page.waitForEvent('download');

@@ -366,6 +366,32 @@ describe('the Study page in Chromium', () => {
     await app.close();
   });
 
+  it('says why a file to replay is refused as the study list does: what to do, and each field at fault', async () => {
+    const good = await studyResultFile();
+    const app = await openApp(browser, server, { hash: '#/study' });
+    const { page } = app;
+    await page.getByLabel('Replay a result file').check();
+    const input = page.getByLabel('Result file to replay (.json or .json.gz)');
+    const full = gzipSync(Buffer.from(JSON.stringify(good)));
+    await input.setInputFiles({ name: 'cut.json.gz', mimeType: 'application/gzip', buffer: full.subarray(0, Math.floor(full.length / 2)) });
+    const alert = page.getByRole('alert').filter({ hasText: 'cut.json.gz' });
+    await alert.getByText(/truncated or not gzip/).waitFor();
+    expect(await alert.textContent()).toContain('Download or copy the file again');
+
+    const wrongTypes = structuredClone(good) as unknown as { units: { repeat: unknown }[] };
+    wrongTypes.units[0]!.repeat = 'zero';
+    await input.setInputFiles({ name: 'types.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(wrongTypes)) });
+    const fields = page.getByRole('alert').filter({ hasText: 'types.json' });
+    await fields.getByText(/wrong type or value/).waitFor();
+    expect(await fields.locator('li').allTextContents()).toEqual([expect.stringMatching(/^units\[0\]\.repeat: /)]);
+
+    await input.setInputFiles({ name: 'good.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(good)) });
+    await page.getByText(`Replaying good.json: ${good.config.name}, ${good.units.length} units.`).waitFor();
+    expect(await page.getByRole('alert').filter({ hasText: /types\.json|cut\.json\.gz/ }).count()).toBe(0);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('refuses malformed files with a clear message and renders hostile text as text, leaving IndexedDB unchanged on refusal', async () => {
     // A study run in Node through the real interpreter: this test does not depend on the others.
     const good = await studyResultFile();
@@ -491,6 +517,9 @@ describe('a prompt set on the Study page', () => {
       expect.stringMatching(/^prompts\[0\]\.text: expected the prompt's text/),
     ]);
     expect(await refusal.textContent()).toContain('broken.json');
+    // Fixed and picked again, the same file must be read again; a browser fires no change event
+    // when the selection is the one the input already holds, so the input is left empty.
+    expect(await picker.inputValue()).toBe('');
     // A result file picked by mistake is named as one.
     await picker.setInputFiles(promptFile('results.json', { format: 'feedback-lab/results', version: 1 }));
     await refusal.getByText(/This is a Feedback Lab result file, not a prompt set/).waitFor();

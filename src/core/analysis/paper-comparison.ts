@@ -73,7 +73,12 @@ function nodes(pipeline: RefinePipeline): { role: string; node: LlmNode }[] {
 export function setupDifferences(config: StudyConfig, pipeline: RefinePipeline, paper: RefinePipeline): string[] {
   const out: string[] = [];
   if (config.mode !== 'study') {
-    out.push('standard harness (the prompt goes before the code); the paper ran the code alone, which fails more HumanEval problems');
+    out.push(
+      config.benchmark === 'humaneval'
+        ? 'standard harness (the prompt goes before the code); the paper ran the code alone, which fails more HumanEval problems'
+        : // MBPP's two layouts run the same code and asserts (harness/assemble-program.ts): nothing goes before the code.
+          "standard harness (on MBPP the paper's code and asserts with fewer blank lines between them: only the traceback line numbers the refiner reads differ)",
+    );
   }
   const seconds = (ms: number) => `${ms / 1000} s`;
   if (config.limits.timeoutMs !== STUDY_DEFAULT_LIMITS.timeoutMs) {
@@ -85,6 +90,11 @@ export function setupDifferences(config: StudyConfig, pipeline: RefinePipeline, 
   if (config.sampling.contextWindowTokens !== STUDY_DEFAULT_SAMPLING.contextWindowTokens) {
     out.push(`context ${config.sampling.contextWindowTokens} tokens (paper ${STUDY_DEFAULT_SAMPLING.contextWindowTokens})`);
   }
+  if (config.sampling.topP !== STUDY_DEFAULT_SAMPLING.topP) {
+    out.push(`top-p ${config.sampling.topP ?? 'engine default'} (paper: the engine's default)`);
+  }
+  // Seeded calls repeat themselves, so the runs' SD measures less of what the paper's SD did.
+  if (config.seeds.sampling !== null) out.push(`sampling seed ${config.seeds.sampling} (paper: no seed)`);
   const theirs = nodes(paper);
   for (const [i, { role, node }] of nodes(pipeline).entries()) {
     const ref = theirs[i]?.node;
@@ -99,8 +109,12 @@ export function setupDifferences(config: StudyConfig, pipeline: RefinePipeline, 
     if (binding.engine === 'webllm') {
       const quant = binding.quantization ?? /q\d+f\d+(?:_\d+)?/.exec(binding.id)?.[0] ?? 'unknown quantization';
       out.push(`${key} ran in WebLLM as ${binding.id} (${quant}; paper: Ollama ${PAPER_QUANTIZATION})`);
-    } else if (binding.engine === 'openai' && binding.quantization && binding.quantization.toUpperCase() !== PAPER_QUANTIZATION) {
-      out.push(`${key} at ${binding.quantization} (paper ${PAPER_QUANTIZATION})`);
+    } else if (binding.engine === 'openai') {
+      // The key is the paper's Ollama tag; an endpoint may have been asked for another model.
+      if (binding.id !== key) out.push(`${key} served as ${binding.id}`);
+      if (binding.quantization && binding.quantization.toUpperCase() !== PAPER_QUANTIZATION) {
+        out.push(`${key} at ${binding.quantization} (paper ${PAPER_QUANTIZATION})`);
+      }
     } else if (binding.engine === 'replay') {
       out.push(`${key} replayed from a result file`);
     }

@@ -21,7 +21,9 @@ export function readPromptSetFile(bytes: Uint8Array): PromptSetResult {
     return refuse('This file is gzip-compressed, as exported result files (.json.gz) are; a prompt set is a plain .json file.');
   }
   if (bytes.length > MAX_PROMPT_SET_BYTES) {
-    return refuse(`This file is ${(bytes.length / 1_000_000).toFixed(1)} MB; a prompt set is a small .json file (under 1 MB).`);
+    // Result, search and samples files are the big files people pick by mistake: name them, as for small ones.
+    const mistaken = mistakenBigFile(new TextDecoder().decode(bytes.subarray(0, SNIFF_BYTES)));
+    return refuse(mistaken ?? `This file is ${(bytes.length / 1_000_000).toFixed(1)} MB; a prompt set is a small .json file (under 1 MB).`);
   }
   let text: string;
   try {
@@ -41,7 +43,7 @@ export function readPromptSetFile(bytes: Uint8Array): PromptSetResult {
   return mistaken ? refuse(mistaken) : validatePromptSet(value);
 }
 
-const SAMPLES = 'This is a samples file (task_id and completion on each line), not a prompt set: score it on the Score page, or with feedback-lab score.';
+const SAMPLES = 'This is a samples file (task_id and completion on each line), not a prompt set: score it on the Scoring page, or with feedback-lab score.';
 
 /** A sentence for a Feedback Lab file of another kind, or null. */
 function mistakenFile(value: unknown): string | null {
@@ -55,6 +57,16 @@ function mistakenFile(value: unknown): string | null {
   if (value.format === SEARCH_FILE_FORMAT) return 'This is a Feedback Lab search file, not a prompt set; import it on the Search page.';
   if ('task_id' in value && 'completion' in value) return SAMPLES;
   return null;
+}
+
+/** Enough of a big file's start to hold its "format" field, or a samples file's first line. */
+const SNIFF_BYTES = 64 * 1024;
+
+/** The sentence for a file too big to parse whole, from its start: Feedback Lab's files say their format first. */
+function mistakenBigFile(head: string): string | null {
+  const format = /^\uFEFF?\s*\{\s*"format"\s*:\s*"([^"]*)"/.exec(head)?.[1];
+  if (format !== undefined) return mistakenFile({ format });
+  return head.includes('\n') && looksLikeSamples(head) ? SAMPLES : null;
 }
 
 /** A samples file is JSON lines: the first line alone parses, with a task_id. */

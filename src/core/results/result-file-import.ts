@@ -149,7 +149,7 @@ function parseJson(text: string): unknown {
 function samplesFileError(): UserError {
   return new UserError(
     `${NOT_RESULT_FILE} It looks like a samples file (one JSON object per line with task_id and completion).`,
-    'Score samples files on the Score page instead.',
+    'Score samples files on the Scoring page instead.',
   );
 }
 

@@ -95,10 +95,11 @@ export function mergeResultFiles(docs: readonly ResultFile[], options: MergeOpti
     environments: uniqueEnvironments(docs),
     units,
   };
+  const count = (n: number) => n.toLocaleString('en');
   const summary =
-    `Merged ${docs.length} file${docs.length === 1 ? '' : 's'} into ${units.length} units (${keptPerFile.join(' + ')} from each)` +
+    `Merged ${docs.length} file${docs.length === 1 ? '' : 's'} into ${count(units.length)} units (${keptPerFile.map(count).join(' + ')} from each)` +
     (duplicates.length > 0
-      ? `; ${duplicates.length} unit${duplicates.length === 1 ? ' was' : 's were'} in more than one file, and the finished or longer copy was kept.`
+      ? `; ${count(duplicates.length)} unit${duplicates.length === 1 ? ' was' : 's were'} in more than one file, and the finished or longer copy was kept.`
       : '; no unit was in more than one file.');
   return { doc, report: { files: docs.length, units: units.length, keptPerFile, duplicates, summary } };
 }

@@ -39,6 +39,8 @@ export class ReleasedFilesState {
     this.readError = null;
     try {
       this.#merge(await Promise.all(files.map(async (f) => ({ fileName: f.name, text: await f.text() }))));
+      // Picking the files is what a failed fetch asked for; what is still missing is listed with the files.
+      if (files.length > 0) this.fetchError = null;
     } catch (error) {
       this.readError = `A file could not be read: ${error instanceof Error ? error.message : String(error)}`;
     } finally {

@@ -18,7 +18,8 @@ import { LiveShow, type LivePorts } from './live-show.svelte.ts';
 import { endpointPorts, webllmPorts } from './live-sources.ts';
 import { ReplayShow } from './replay-show.svelte.ts';
 import type { PresenterShow, ShowSubject } from './show.ts';
-import { readResultFile } from '../shared/read-result-file.ts';
+import { noticeOf, type Notice } from '../shared/notice.ts';
+import { describeImportProgress, readResultFile } from '../shared/read-result-file.ts';
 import { replayableFile, type FileUnitChoice, type ReplayableFile } from './file-units.ts';
 
 export { finishedUnits, type FileUnitChoice } from './file-units.ts';
@@ -47,8 +48,13 @@ export class PresenterSetup {
   speed = $state<PlaybackSpeed>(1);
   file = $state.raw<OpenedResultFile | null>(null);
   fileUnitKey = $state('');
-  fileError = $state<string | null>(null);
+  /** Why the picked file cannot be shown: the importer's message, what to do, and each field at fault. */
+  fileError = $state.raw<Notice | null>(null);
   reading = $state(false);
+  /** While a file is read (a study of 200 MB takes seconds): which phase, as the Results page says it. */
+  readingText = $state('');
+  /** The file picked last: a slower read of an earlier pick must not replace it. */
+  #filePick = 0;
   building = $state(false);
   /** Why the show could not be built, or what the link asked for that could not be used. */
   problems = $state<string[]>([]);
@@ -122,14 +128,19 @@ export class PresenterSetup {
   }
 
   async openFile(file: File): Promise<void> {
+    const pick = ++this.#filePick;
     this.reading = true;
+    this.readingText = `${file.name}: reading…`;
     this.fileError = null;
     try {
-      this.#useFile(replayableFile(file.name, await readResultFile(file)));
+      const doc = await readResultFile(file, (progress) => {
+        if (pick === this.#filePick) this.readingText = describeImportProgress(file.name, progress);
+      });
+      if (pick === this.#filePick) this.#useFile(replayableFile(file.name, doc));
     } catch (error) {
-      this.fileError = error instanceof UserError && error.hint ? `${error.message} ${error.hint}` : error instanceof Error ? error.message : String(error);
+      if (pick === this.#filePick) this.fileError = { fileName: file.name, ...noticeOf(error) };
     } finally {
-      this.reading = false;
+      if (pick === this.#filePick) this.reading = false;
     }
   }
 

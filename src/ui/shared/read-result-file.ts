@@ -39,7 +39,9 @@ async function readInWorker(file: Blob, onProgress: (progress: ImportProgress) =
   const worker = new Worker(new URL('./result-file-worker.ts', import.meta.url), { type: 'module', name: 'result-file' });
   try {
     return await new Promise<ResultFile | null>((resolve, reject) => {
+      let heard = false;
       worker.addEventListener('message', (event: MessageEvent<ResultFileWorkerReply>) => {
+        heard = true;
         const message = event.data;
         if (message.kind === 'progress') onProgress(message.progress);
         else if (message.kind === 'done') resolve(message.doc);
@@ -49,6 +51,17 @@ async function readInWorker(file: Blob, onProgress: (progress: ImportProgress) =
       // A worker that dies (out of memory on a huge file) says little; the page says what to do.
       worker.addEventListener('error', (event) => {
         event.preventDefault();
+        // A worker script that never loaded (a tab left open across a new deploy, whose old chunk is
+        // gone) fires a bare Event before saying anything: memory has nothing to do with it.
+        if (!heard && !(event instanceof ErrorEvent && event.message)) {
+          reject(
+            new UserError(
+              'The browser could not start reading this file: the part of the app that reads result files did not load.',
+              'Reload the page and pick the file again (the app may have been updated since this tab was opened).',
+            ),
+          );
+          return;
+        }
         reject(
           new UserError(
             'The browser stopped reading this file (it may have run out of memory).',

@@ -14,7 +14,8 @@ import { StudyForm } from './study-form.svelte.ts';
 import { StudyLauncher } from './study-launcher.svelte.ts';
 import { StudyLibrary } from './study-library.svelte.ts';
 import { appStudyStore } from './study-store-connection.ts';
-import { readResultFile } from '../shared/read-result-file.ts';
+import { noticeOf, type Notice } from '../shared/notice.ts';
+import { describeImportProgress, readResultFile } from '../shared/read-result-file.ts';
 
 /** Four workers hide Python behind generation (docs/performance.md). */
 const DEFAULT_WORKERS = Math.min(4, MAX_WORKERS);
@@ -24,13 +25,18 @@ export class StudyDesk {
   readonly library: StudyLibrary;
   readonly launcher: StudyLauncher;
   readonly engines: ModelEngines;
-  replayError = $state<string | null>(null);
+  /** Why the picked replay file was refused: the importer's message, what to do, and each field at fault. */
+  replayError = $state.raw<Notice | null>(null);
+  /** While the replay file is read (a study of 200 MB takes seconds): which phase, as the study list says it. */
+  replayReading = $state<string | null>(null);
   /** The last link copied, shown so it can be copied by hand where the clipboard is refused. */
   copiedLink = $state<string | null>(null);
   copyNote = $state<string | null>(null);
 
   readonly #sandboxes = new SandboxHolder(browserSandboxFactory);
   #linkApplied = false;
+  /** The replay file picked last: a slower read of an earlier pick must not replace it. */
+  #replayPick = 0;
 
   constructor() {
     const environmentHere = (config: Parameters<typeof studyEnvironment>[0]) =>
@@ -90,14 +96,22 @@ export class StudyDesk {
   }
 
   async loadReplay(file: File): Promise<void> {
+    const pick = ++this.#replayPick;
     this.replayError = null;
+    this.replayReading = `${file.name}: reading…`;
     try {
-      const doc = await readResultFile(file);
+      const doc = await readResultFile(file, (progress) => {
+        if (pick === this.#replayPick) this.replayReading = describeImportProgress(file.name, progress);
+      });
+      if (pick !== this.#replayPick) return;
       this.form.replay = { fileName: file.name, doc };
       this.form.benchmark = doc.config.benchmark;
     } catch (error) {
+      if (pick !== this.#replayPick) return;
       this.form.replay = null;
-      this.replayError = error instanceof Error ? error.message : String(error);
+      this.replayError = { fileName: file.name, ...noticeOf(error) };
+    } finally {
+      if (pick === this.#replayPick) this.replayReading = null;
     }
   }
 

@@ -88,7 +88,9 @@ export async function exportStoredStudy(
   const worker = new Worker(new URL('./study-export-worker.ts', import.meta.url), { type: 'module', name: 'study-export' });
   try {
     return await new Promise<ExportedFile>((resolve, reject) => {
+      let heard = false;
       worker.addEventListener('message', (event: MessageEvent<StudyExportWorkerReply>) => {
+        heard = true;
         const message = event.data;
         if (message.kind === 'progress') onProgress(message.phase);
         else if (message.kind === 'done') resolve(message.file);
@@ -96,6 +98,16 @@ export async function exportStoredStudy(
       });
       worker.addEventListener('error', (event) => {
         event.preventDefault();
+        // A worker script that never loaded (a tab open across a new deploy) fires a bare Event first.
+        if (!heard && !(event instanceof ErrorEvent && event.message)) {
+          reject(
+            new UserError(
+              'The export could not start: the part of the app that writes result files did not load.',
+              'Reload the page and export again (the app may have been updated since this tab was opened); the study stays stored here.',
+            ),
+          );
+          return;
+        }
         reject(new Error(`The export stopped${event.message ? `: ${event.message}` : ''} (the browser may have run out of memory).`));
       });
       worker.postMessage(request);

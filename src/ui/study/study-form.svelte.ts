@@ -108,7 +108,21 @@ export class StudyForm extends ModelEngineForm {
   problems(): string[] {
     if (this.engine === 'replay') return [];
     const repeats = wholeProblem('Repeats', this.repeats, { min: 1, max: MAX_REPEATS });
-    return [...selectionProblems(this, STUDY_SEED), ...(repeats ? [repeats] : [])];
+    return [...selectionProblems(this, STUDY_SEED), ...(repeats ? [repeats] : []), ...this.#promptSetProblems()];
+  }
+
+  /**
+   * A set that gives a prompt the arms send another role: the study config refuses it, so say it
+   * with the form's other problems, in the set's terms, before Run study is pressed.
+   */
+  #promptSetProblems(): string[] {
+    const loaded = this.prompts.loaded;
+    if (!loaded || !this.promptEffect) return [];
+    return this.promptEffect.misfits.map(
+      (m) =>
+        `Prompt set: ${m.id} is a ${m.setRole} prompt in ${loaded.fileName}, but the chosen arms send it from a ${m.usedAs}. ` +
+        `Make it a ${m.usedAs} prompt in the file, untick the arms that send it, or remove the prompt set.`,
+    );
   }
 
   togglePreset(id: string, on: boolean): void {

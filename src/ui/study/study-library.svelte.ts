@@ -133,8 +133,8 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
           },
         });
         for (const study of imported) {
-          const kept = study.unitsKept > 0 ? `; ${study.unitsKept} already stored were kept` : '';
-          lines.push(`${study.created ? 'Imported' : 'Added to'} “${study.name}”: ${study.unitsWritten} units written${kept}.`);
+          const kept = study.unitsKept > 0 ? `; ${study.unitsKept.toLocaleString('en')} already stored were kept` : '';
+          lines.push(`${study.created ? 'Imported' : 'Added to'} “${study.name}”: ${study.unitsWritten.toLocaleString('en')} units written${kept}.`);
         }
         return { lines };
       });

@@ -6,6 +6,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { paperComparison } from '../../../src/core/analysis/paper-comparison.ts';
 import { studiesFromResultFiles } from '../../../src/core/analysis/result-file-study.ts';
@@ -107,6 +108,15 @@ describe('feedback-lab report', () => {
     expect(written).toHaveLength(markdown.out.split('\n').filter((line) => line.startsWith('**')).length);
     for (const name of written) expect(ran.out).toContain(`${join('tables', name)}: `);
     expect(ran.out).toContain(`tables/arm-summary.csv: ${summary.caption}`);
+  });
+
+  it('writes --out FILE.gz as gzip, as merge does, and FILE as the text it would print', async () => {
+    const printed = await feedbackLab(dir, ['report', 'whole.json.gz']);
+    const ran = await feedbackLab(dir, ['report', 'whole.json.gz', '--out', 'report.md.gz']);
+    expect(ran.code).toBe(0);
+    expect(gunzipSync(readFileSync(join(dir, 'report.md.gz'))).toString('utf8')).toBe(printed.out);
+    expect((await feedbackLab(dir, ['report', 'whole.json.gz', '--out', 'report.md'])).code).toBe(0);
+    expect(readFileSync(join(dir, 'report.md'), 'utf8')).toBe(printed.out);
   });
 
   it('prints the tables as data with --format json', async () => {

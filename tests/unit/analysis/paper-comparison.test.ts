@@ -76,6 +76,32 @@ describe('your runs beside the printed Table 1', () => {
     );
   });
 
+  it('lists a seed, a top-p and an endpoint model other than the paper\'s tag', async () => {
+    // `feedback-lab run --model` or `--map` sends every call to the endpoint's model of that name.
+    const doc = await resultFile([arm('solo', llamaSolo)], { solo: [77, 77, 77] }, {
+      sampling: { contextWindowTokens: 4096, topP: 0.9 },
+      seeds: { sampling: 42 },
+      models: { 'llama3.2:3b': { engine: 'openai', id: 'meta-llama/Llama-3.2-3B-Instruct', baseUrl: 'http://localhost:8000/v1' } },
+    });
+    const { table } = compare(doc);
+    expect(table?.rows[0]?.[8]?.text).toBe('top-p 0.9 (paper: the engine\'s default); sampling seed 42 (paper: no seed); llama3.2:3b served as meta-llama/Llama-3.2-3B-Instruct');
+    // Identical seeded runs have SD 0: Welch's test still stands on the paper's spread alone.
+    expect(table?.rows[0]?.[3]?.text).toBe('77.0 ± 0.0');
+    expect(table?.rows[0]?.[7]?.value).toBeCloseTo(welchTest({ mean: 77, sd: 0, n: 3 }, { mean: 76.6, sd: 3.7, n: 5 })!.p, 12);
+    const same = await resultFile([arm('solo', llamaSolo)], { solo: [77, 78] }, {
+      models: { 'llama3.2:3b': { engine: 'openai', id: 'llama3.2:3b', baseUrl: 'http://localhost:11434/v1', quantization: 'Q4_K_M' } },
+    });
+    expect(compare(same).table?.rows[0]?.[8]?.text).toBe('none');
+  });
+
+  it('says what the standard harness changes on MBPP, where no prompt goes before the code', async () => {
+    const mbppIds = Array.from({ length: 427 }, (_, i) => `Mbpp/${i + 2}`);
+    const doc = await resultFile([arm('solo', llamaSolo)], { solo: [250, 255] }, { benchmark: 'mbpp', problemIds: mbppIds, mode: 'standard' });
+    const differences = compare(doc).table?.rows[0]?.[8]?.text ?? '';
+    expect(differences).not.toContain('the prompt goes before the code');
+    expect(differences).toMatch(/^standard harness \(on MBPP the paper's code and asserts with fewer blank lines between them: only the traceback line numbers the refiner reads differ\)/);
+  });
+
   it('gives no σ or p for a single run, and says why the other arms are not compared', async () => {
     const whole = await resultFile([arm('solo', llamaSolo), arm('forced', forcedIterationsVariant(llamaSelfRefine)), arm('text', textOnlyPipeline('llama3.2:3b'))], {
       solo: [70],

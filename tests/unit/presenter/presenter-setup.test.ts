@@ -72,6 +72,19 @@ describe('a presenter link to a problem of a result file', () => {
     expect(setup.fileUnit?.problemId).toBe('HumanEval/903');
   });
 
+  it('says why a picked file is refused: what to do, and each field at fault', async () => {
+    const setup = presenterSetup([]);
+    const broken = structuredClone(await doc()) as unknown as { units: { repeat: unknown }[] };
+    broken.units[0]!.repeat = 'zero';
+    await setup.openFile(new File([JSON.stringify(broken)], 'broken.json'));
+    expect(setup.fileError).toMatchObject({ fileName: 'broken.json', message: expect.stringMatching(/wrong type or value/), hint: expect.stringMatching(/\S/) });
+    expect(setup.fileError?.details).toEqual([expect.stringMatching(/^units\[0\]\.repeat: /)]);
+    expect(setup.reading).toBe(false);
+    await setup.openFile(new File([(await fileBytes(await doc())) as BlobPart], 'study.json'));
+    expect(setup.fileError).toBeNull();
+    expect(setup.file?.fileName).toBe('study.json');
+  });
+
   it('says so when the file has no finished run of the problem, and offers its most telling run instead', async () => {
     const setup = presenterSetup([{ fileName: 'study.json', doc: await doc() }]);
     const { link, problems } = explorerLink('study.json', 'HumanEval/42');

@@ -38,9 +38,27 @@ describe('reading a file picked as a prompt set', () => {
     ]);
     expect(refused(json({ format: 'feedback-lab/search', version: 1 }))).toEqual([expect.stringMatching(/^This is a Feedback Lab search file/)]);
     const samples = '{"task_id": "HumanEval/0", "completion": "    return 1"}\n{"task_id": "HumanEval/1", "completion": "    return 2"}\n';
-    expect(refused(bytes(samples))).toEqual([expect.stringMatching(/^This is a samples file/)]);
+    // Sent to the page by the name the navigation gives it.
+    expect(refused(bytes(samples))).toEqual([expect.stringMatching(/^This is a samples file.* on the Scoring page/)]);
     expect(refused(bytes(samples.split('\n')[0]!))).toEqual([expect.stringMatching(/^This is a samples file/)]);
     expect(refused(gzipSync(json({ format: 'feedback-lab/results' })))).toEqual([expect.stringMatching(/^This file is gzip-compressed/)]);
+  });
+
+  it('names a result, search or samples file of study size too, not only its size', () => {
+    const refused = (file: Uint8Array) => {
+      const result = readPromptSetFile(file);
+      return result.ok ? null : result.errors;
+    };
+    const padding = 'x'.repeat(1_200_000);
+    // As the app writes them: "format" first, then everything else (a full study is 10-200 MB).
+    expect(refused(json({ format: 'feedback-lab/results', version: 1, config: { name: padding } }))).toEqual([
+      expect.stringMatching(/^This is a Feedback Lab result file, not a prompt set\./),
+    ]);
+    expect(refused(json({ format: 'feedback-lab/search', version: 1, note: padding }))).toEqual([expect.stringMatching(/^This is a Feedback Lab search file/)]);
+    const line = (i: number) => JSON.stringify({ task_id: `HumanEval/${i}`, completion: `    return ${'1 + '.repeat(2000)}1` });
+    expect(refused(bytes(Array.from({ length: 164 }, (_, i) => line(i)).join('\n')))).toEqual([expect.stringMatching(/^This is a samples file/)]);
+    // Anything else that big is refused by its size.
+    expect(refused(json({ prompts: padding }))).toEqual(['This file is 1.2 MB; a prompt set is a small .json file (under 1 MB).']);
   });
 
   it('says when a file is not JSON, or not text at all', () => {

@@ -5,6 +5,8 @@ import { exportResultFile } from '../../../src/core/results/result-file-export.t
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
 import { unitSteps, type ResultFile, type ResultUnit } from '../../../src/core/results/result-file.ts';
 import { UserError } from '../../../src/core/user-error.ts';
+import { llamaSolo } from '../../../src/core/pipeline/presets.ts';
+import { resultFile as paperResultFile } from '../analysis/paper-fixtures.ts';
 import { studyConfig } from '../study/study-fixtures.ts';
 import { environment, studyResultFile } from './result-file-fixtures.ts';
 
@@ -40,6 +42,16 @@ describe('mergeResultFiles', () => {
 
     // The merged file is a valid result file in its own right.
     expect(await importResultFile(await exportResultFile(doc, { gzip: true }))).toEqual(doc);
+  });
+
+  it('writes the counts of a study of thousands of units as the import progress does', async () => {
+    const arm = (id: string) => ({ id, label: id, pipeline: llamaSolo, forcedIterations: false });
+    const whole = await paperResultFile([arm('a'), arm('b')], { a: [80, 81, 82, 83], b: [70, 71, 72, 73] });
+    const first = { ...whole, units: whole.units.slice(0, 1100) };
+    const second = { ...whole, units: whole.units.slice(100) };
+    expect(mergeResultFiles([first, second]).report.summary).toBe(
+      'Merged 2 files into 1,312 units (1,100 + 212 from each); 1,000 units were in more than one file, and the finished or longer copy was kept.',
+    );
   });
 
   it('keeps the unfinished copy with more steps when neither finished', async () => {

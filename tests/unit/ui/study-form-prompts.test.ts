@@ -81,6 +81,20 @@ describe('a prompt set on the study form', () => {
     expect(form.prompts.refused).toBeNull();
   });
 
+  it('lists a prompt the arms send that the set gives another role among what the study cannot start with', () => {
+    const form = endpointForm();
+    const moved = file({ format: 'feedback-lab/prompt-set', version: 1, prompts: [{ id: 'generator.plain', role: 'refiner', text: 'Fix it.' }] });
+    expect(form.prompts.read('moved.json', moved)).toBe(true);
+    const problem =
+      'Prompt set: generator.plain is a refiner prompt in moved.json, but the chosen arms send it from a generator. ' +
+      'Make it a generator prompt in the file, untick the arms that send it, or remove the prompt set.';
+    expect(form.problems()).toEqual([problem]);
+    // Run study refuses with the same sentence, not with the config's field paths.
+    expect(() => form.toDraft()).toThrow(expect.objectContaining({ problems: [problem] }));
+    form.prompts.remove();
+    expect(form.problems()).toEqual([]);
+  });
+
   it('is not used by a replay, whose file holds the texts its study sent', () => {
     const form = endpointForm();
     form.prompts.read('study-texts.json', STUDY_TEXTS);
