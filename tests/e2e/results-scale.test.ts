@@ -52,7 +52,8 @@ describe('big result files', () => {
     await page.getByRole('heading', { name: 'Results', level: 1 }).waitFor();
     const seen = await recordStatus(page, '.loader [role=status]');
     await page.getByLabel('Result files (.json or .json.gz)').setInputFiles({ name: 'big.json.gz', mimeType: 'application/gzip', buffer: gz });
-    await page.getByText(`big.json.gz — “Big study”, mbpp, 8 arms × 1 repeats × 60 problems, ${doc.units.length} units`).waitFor();
+    // Counts as people write them: "1 repeat", thousands separators, the benchmark's own name.
+    await page.getByText(`big.json.gz — “Big study”, MBPP, 8 arms × 1 repeat × 60 problems, ${doc.units.length.toLocaleString('en')} units`).waitFor();
     const said = await seen();
     const steps = doc.units.reduce((n, u) => n + unitSteps(u).length, 0);
     expect(said).toContain('big.json.gz: decompressing (0 MB so far)…');
