@@ -12,6 +12,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
+// `npm run` starts scripts in the package's folder; a relative DIR means the folder the person
+// typed it in, which npm passes on as INIT_CWD.
+const userDir = process.env.INIT_CWD ?? process.cwd();
 
 // Keep in step with the pins in src/core/benchmarks/datasets.ts (DESIGN §3).
 const DATASET_FILES = [
@@ -76,16 +79,16 @@ function copyAll(from, to, files) {
 const jobs = [];
 if (values.from) {
   jobs.push({
-    from: resolve(values.from),
-    to: resolve(values.to),
+    from: resolve(userDir, values.from),
+    to: resolve(userDir, values.to),
     files: DATASET_FILES,
     where: 'Get them from openai/human-eval (data/HumanEval.jsonl.gz) and google-research (mbpp/sanitized-mbpp.json).',
   });
 }
 if (values.released) {
   jobs.push({
-    from: resolve(values.released),
-    to: resolve(values['released-to']),
+    from: resolve(userDir, values.released),
+    to: resolve(userDir, values['released-to']),
     files: RELEASED_FILES,
     where: 'Give the results/ folder of github.com/L3G/feedback-over-form (commit bb7da36).',
   });

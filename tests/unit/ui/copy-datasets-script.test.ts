@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { DATASET_FILES } from '../../../src/core/benchmarks/datasets.ts';
@@ -14,8 +14,16 @@ const script = fileURLToPath(new URL('../../../scripts/copy-datasets.mjs', impor
 const FILE_NAMES = Object.values(DATASET_FILES).map((file) => file.fileName);
 
 async function copyDatasets(...args: string[]): Promise<{ code: number; output: string }> {
+  return copyDatasetsFrom(undefined, ...args);
+}
+
+/** Runs the script as `npm run` does: from the repository, with the caller's folder in INIT_CWD. */
+async function copyDatasetsFrom(initCwd: string | undefined, ...args: string[]): Promise<{ code: number; output: string }> {
   try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [script, ...args]);
+    const env = { ...process.env };
+    if (initCwd === undefined) delete env['INIT_CWD'];
+    else env['INIT_CWD'] = initCwd;
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [script, ...args], { cwd: fileURLToPath(new URL('../../..', import.meta.url)), env });
     return { code: 0, output: stdout + stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };
@@ -69,6 +77,14 @@ describe('npm run datasets -- --released DIR', () => {
     for (const file of RELEASED_SOURCE_FILES) {
       expect(readFileSync(join(to, file.path)).equals(readFileSync(join(studyResultsDir(), file.path))), file.path).toBe(true);
     }
+  });
+
+  it('reads relative folders from where the command was typed, not from the repository npm runs it in', async () => {
+    const from = studyResultsDir();
+    const to = mkdtempSync(join(tmpdir(), 'released-rel-'));
+    const ok = await copyDatasetsFrom(dirname(from), '--released', basename(from), '--released-to', to);
+    expect(ok.code, ok.output).toBe(0);
+    expect(existsSync(join(to, 'neat_runs', 'v3_champion.json'))).toBe(true);
   });
 
   it('refuses an edited file and copies nothing, benchmarks included', async () => {
