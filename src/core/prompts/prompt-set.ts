@@ -16,6 +16,21 @@ import builtinPromptsJson from './builtin-prompts.json' with { type: 'json' };
 export const PROMPT_SET_FORMAT = 'feedback-lab/prompt-set';
 export const PROMPT_SET_VERSION = 1;
 
+/** A small valid prompt-set file, as the pages show it to someone who has only the site. */
+export const PROMPT_SET_EXAMPLE = JSON.stringify(
+  {
+    format: PROMPT_SET_FORMAT,
+    version: PROMPT_SET_VERSION,
+    name: 'My texts',
+    prompts: [
+      { id: 'generator.plain', role: 'generator', text: 'Write a Python function that solves the task. Reply with code only.' },
+      { id: 'refiner.fix', role: 'refiner', text: 'The code below failed its tests. Fix it and reply with the whole corrected code.' },
+    ],
+  },
+  null,
+  2,
+);
+
 export interface RolePrompt {
   id: string;
   role: NodeRole;

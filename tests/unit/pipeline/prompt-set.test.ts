@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   BUILTIN_PROMPTS,
+  PROMPT_SET_EXAMPLE,
   parsePromptSet,
   promptsForRole,
   resolvePrompt,
@@ -33,6 +34,13 @@ describe('built-in prompt pools', () => {
 });
 
 describe('prompt-set files', () => {
+  it('accept the example the Study and Search pages show, which replaces two built-in texts', () => {
+    const parsed = parsePromptSet(PROMPT_SET_EXAMPLE);
+    expect(parsed.ok).toBe(true);
+    const builtin = new Set(BUILTIN_PROMPTS.prompts.map((p) => p.id));
+    expect(parsed.ok && parsed.promptSet.prompts.every((p) => builtin.has(p.id))).toBe(true);
+  });
+
   it('override a built-in prompt by id and add new ones', () => {
     const parsed = parsePromptSet(
       JSON.stringify({
