@@ -37,3 +37,8 @@ export function isUserErrorData(value: unknown): value is UserErrorData {
   const v = value as Record<string, unknown>;
   return v.name === 'UserError' && typeof v.message === 'string' && typeof v.hint === 'string' && Array.isArray(v.details);
 }
+
+/** The error a worker sent as plain data, rebuilt on this side: a UserError keeps its hint and details. */
+export function errorFromData(data: UserErrorData | { message: string }): Error {
+  return isUserErrorData(data) ? new UserError(data.message, data.hint, data.details) : new Error(data.message);
+}

@@ -9,7 +9,7 @@
 import type { Trajectory } from '../../core/pipeline/trajectory.ts';
 import type { ImportProgress } from '../../core/results/result-file-import.ts';
 import type { ResultFile } from '../../core/results/result-file.ts';
-import { isUserErrorData, UserError, type UserErrorData } from '../../core/user-error.ts';
+import { errorFromData, UserError, type UserErrorData } from '../../core/user-error.ts';
 import { replayableFile, type FinishedUnit, type ReplayableFile } from '../presenter/file-units.ts';
 import { sendResultFile } from '../shared/read-result-file.ts';
 import { ResultsSession, type OpenedFileLine, type ResultsChoices, type ResultsComputation } from './results-session.ts';
@@ -135,7 +135,7 @@ export class ResultsClient {
       if (!pending) return;
       this.#pending.delete(message.id);
       if (message.kind === 'done') pending.resolve(message.value);
-      else pending.reject(isUserErrorData(message.error) ? new UserError(message.error.message, message.error.hint, message.error.details) : new Error(message.error.message));
+      else pending.reject(errorFromData(message.error));
     });
     worker.addEventListener('error', (event) => {
       event.preventDefault();

@@ -6,7 +6,7 @@
  * thread. Requests are answered in order, each by its id.
  */
 import type { ResultFile } from '../../core/results/result-file.ts';
-import { isUserErrorData, UserError } from '../../core/user-error.ts';
+import { errorFromData, UserError } from '../../core/user-error.ts';
 import type { ResultFilePortMessage } from '../shared/read-result-file.ts';
 import { ResultsSession } from './results-session.ts';
 import type { ResultsWorkerReply, ResultsWorkerRequest } from './results-client.ts';
@@ -75,7 +75,7 @@ function arrival(id: number, port: MessagePort): Promise<ResultFile> {
     port.onmessage = (event: MessageEvent<ResultFilePortMessage>) => {
       const message = event.data;
       if (message.kind === 'done') resolve(message.doc);
-      else reject(isUserErrorData(message.error) ? new UserError(message.error.message, message.error.hint, message.error.details) : new Error(message.error.message));
+      else reject(errorFromData(message.error));
     };
   }).finally(() => {
     arriving.delete(id);

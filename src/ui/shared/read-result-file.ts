@@ -6,7 +6,8 @@
  */
 import type { ImportProgress } from '../../core/results/result-file-import.ts';
 import type { ResultFile } from '../../core/results/result-file.ts';
-import { isUserErrorData, UserError, type UserErrorData } from '../../core/user-error.ts';
+import { UserError, type UserErrorData } from '../../core/user-error.ts';
+import { runWorkerJob } from './worker-job.ts';
 
 export type ResultFileWorkerReply =
   | { kind: 'progress'; progress: ImportProgress }
@@ -37,45 +38,26 @@ export async function sendResultFile(file: Blob, port: MessagePort, onProgress: 
 
 async function readInWorker(file: Blob, onProgress: (progress: ImportProgress) => void, port?: MessagePort): Promise<ResultFile | null> {
   const worker = new Worker(new URL('./result-file-worker.ts', import.meta.url), { type: 'module', name: 'result-file' });
-  try {
-    return await new Promise<ResultFile | null>((resolve, reject) => {
-      let heard = false;
-      worker.addEventListener('message', (event: MessageEvent<ResultFileWorkerReply>) => {
-        heard = true;
-        const message = event.data;
-        if (message.kind === 'progress') onProgress(message.progress);
-        else if (message.kind === 'done') resolve(message.doc);
-        else if (message.kind === 'sent') resolve(null);
-        else reject(isUserErrorData(message.error) ? new UserError(message.error.message, message.error.hint, message.error.details) : new Error(message.error.message));
-      });
-      // A worker that dies (out of memory on a huge file) says little; the page says what to do.
-      worker.addEventListener('error', (event) => {
-        event.preventDefault();
-        // A worker script that never loaded (a tab left open across a new deploy, whose old chunk is
-        // gone) fires a bare Event before saying anything: memory has nothing to do with it.
-        if (!heard && !(event instanceof ErrorEvent && event.message)) {
-          reject(
-            new UserError(
-              'The browser could not start reading this file: the part of the app that reads result files did not load.',
-              'Reload the page and pick the file again (the app may have been updated since this tab was opened).',
-            ),
-          );
-          return;
-        }
-        reject(
-          new UserError(
-            'The browser stopped reading this file (it may have run out of memory).',
-            'Close other tabs and try again. If the study was run in parts, open the parts’ files instead of one merged file; the command line (feedback-lab run --resume FILE) reads files up to 500 MB.',
-            event.message ? [event.message] : [],
-          ),
-        );
-      });
-      if (port) worker.postMessage({ file, port }, [port]);
-      else worker.postMessage({ file });
-    });
-  } finally {
-    worker.terminate();
-  }
+  return runWorkerJob<ResultFileWorkerReply, ResultFile | null>(worker, {
+    start: (w) => (port ? w.postMessage({ file, port }, [port]) : w.postMessage({ file })),
+    onReply: (reply) => {
+      if (reply.kind === 'progress') onProgress(reply.progress);
+      else if (reply.kind === 'done') return { value: reply.doc };
+      else return { value: null };
+    },
+    notLoaded: () =>
+      new UserError(
+        'The browser could not start reading this file: the part of the app that reads result files did not load.',
+        'Reload the page and pick the file again (the app may have been updated since this tab was opened).',
+      ),
+    // A worker that dies (out of memory on a huge file) says little; the page says what to do.
+    died: (detail) =>
+      new UserError(
+        'The browser stopped reading this file (it may have run out of memory).',
+        'Close other tabs and try again. If the study was run in parts, open the parts’ files instead of one merged file; the command line (feedback-lab run --resume FILE) reads files up to 500 MB.',
+        detail ? [detail] : [],
+      ),
+  });
 }
 
 /** "Decompressing: 48 MB so far", "Checking 17,080 units (47,742 steps)": what the page shows while a file is read. */

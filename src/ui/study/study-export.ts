@@ -5,7 +5,8 @@
  */
 import type { ResultEnvironment, ResultFile } from '../../core/results/result-file.ts';
 import type { StudyConfig } from '../../core/study/config.ts';
-import { isUserErrorData, UserError, type UserErrorData } from '../../core/user-error.ts';
+import { UserError, type UserErrorData } from '../../core/user-error.ts';
+import { runWorkerJob } from '../shared/worker-job.ts';
 import type { IdbStudyStore } from '../../store/study-store.ts';
 
 const NO_LONGER_STORED = 'This study is no longer stored here (was it deleted in another tab?).';
@@ -86,35 +87,19 @@ export async function exportStoredStudy(
   if (!record) throw new Error(NO_LONGER_STORED);
   const request: StudyExportRequest = { studyId, what, here: await options.environmentHere(record.config) };
   const worker = new Worker(new URL('./study-export-worker.ts', import.meta.url), { type: 'module', name: 'study-export' });
-  try {
-    return await new Promise<ExportedFile>((resolve, reject) => {
-      let heard = false;
-      worker.addEventListener('message', (event: MessageEvent<StudyExportWorkerReply>) => {
-        heard = true;
-        const message = event.data;
-        if (message.kind === 'progress') onProgress(message.phase);
-        else if (message.kind === 'done') resolve(message.file);
-        else reject(isUserErrorData(message.error) ? new UserError(message.error.message, message.error.hint, message.error.details) : new Error(message.error.message));
-      });
-      worker.addEventListener('error', (event) => {
-        event.preventDefault();
-        // A worker script that never loaded (a tab open across a new deploy) fires a bare Event first.
-        if (!heard && !(event instanceof ErrorEvent && event.message)) {
-          reject(
-            new UserError(
-              'The export could not start: the part of the app that writes result files did not load.',
-              'Reload the page and export again (the app may have been updated since this tab was opened); the study stays stored here.',
-            ),
-          );
-          return;
-        }
-        reject(new Error(`The export stopped${event.message ? `: ${event.message}` : ''} (the browser may have run out of memory).`));
-      });
-      worker.postMessage(request);
-    });
-  } finally {
-    worker.terminate();
-  }
+  return runWorkerJob<StudyExportWorkerReply, ExportedFile>(worker, {
+    start: (w) => w.postMessage(request),
+    onReply: (reply) => {
+      if (reply.kind === 'progress') onProgress(reply.phase);
+      else return { value: reply.file };
+    },
+    notLoaded: () =>
+      new UserError(
+        'The export could not start: the part of the app that writes result files did not load.',
+        'Reload the page and export again (the app may have been updated since this tab was opened); the study stays stored here.',
+      ),
+    died: (detail) => new Error(`The export stopped${detail ? `: ${detail}` : ''} (the browser may have run out of memory).`),
+  });
 }
 
 export async function exportStudy(doc: ResultFile, gzip: boolean): Promise<ExportedFile> {
