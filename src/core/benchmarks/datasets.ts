@@ -216,7 +216,8 @@ function acceptedHashes(file: DatasetFile): string[] {
   return file.decompressedSha256 ? [file.sha256, file.decompressedSha256] : [file.sha256];
 }
 
-function reasonOf(error: unknown): string {
+/** A failure as one line for a source's entry in a failure list. */
+export function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 

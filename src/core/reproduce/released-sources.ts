@@ -6,7 +6,7 @@
  * mirror or a later commit cannot change the numbers the page calls "the released results".
  * Files a user picks by hand are not pinned: anyone may load an edited file to see what changes.
  */
-import { looksLikeHtml, sha256Hex, type DatasetCache, type FetchBytes, type SourceFailure } from '../benchmarks/datasets.ts';
+import { looksLikeHtml, reasonOf, sha256Hex, type DatasetCache, type FetchBytes, type SourceFailure } from '../benchmarks/datasets.ts';
 import type { ReleasedFileText } from '../analysis/released-files.ts';
 
 /** The study's companion repository and the commit of its `results/` that the pins below describe. */
@@ -157,8 +157,4 @@ function mismatch(entry: ReleasedSourceFile, bytes: Uint8Array, got: string): st
     return 'the server answered with an HTML page, so the file is probably missing there';
   }
   return `not the released ${entry.path}: its SHA-256 is ${got}, expected ${entry.sha256}`;
-}
-
-function reasonOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }
