@@ -26,7 +26,12 @@ addEventListener(
   'message',
   (event: MessageEvent<BrowserWorkerStart>) => {
     const { port, config } = event.data;
-    const runtime = PythonRuntime.start({ ...config, readSnapshot: () => fetchSnapshot(config.snapshot) });
+    const runtime = PythonRuntime.start({
+      ...config,
+      readSnapshot: () => fetchSnapshot(config.snapshot),
+      // The build's snapshot was made by Node, whose choice of call trampoline it carries.
+      importScript: (url) => import(/* @vite-ignore */ url),
+    });
     // A start-up failure is reported through ready().
     runtime.catch(() => {});
     const api: SandboxWorkerApi = {

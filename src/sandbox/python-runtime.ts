@@ -41,6 +41,8 @@ export interface RuntimeOptions extends WorkerConfig {
   hardenPlatform?: () => string[];
   /** The gzipped memory snapshot to start from (snapshot.ts), or null when there is none. */
   readSnapshot?: () => Promise<Uint8Array | null>;
+  /** Imports Pyodide's Emscripten script by URL, where the snapshot was made by another engine (snapshot.ts). */
+  importScript?: (url: string) => Promise<unknown>;
 }
 
 /** Pyodide's undocumented but stable internals this module relies on. */
@@ -106,7 +108,7 @@ export class PythonRuntime {
   }
 
   static async start(options: RuntimeOptions): Promise<PythonRuntime> {
-    const { py, startedFrom, snapshotProblem } = await startInterpreter(loadPyodide, options.indexURL, options.readSnapshot);
+    const { py, startedFrom, snapshotProblem } = await startInterpreter(loadPyodide, options.indexURL, options.readSnapshot, options.importScript);
     const output = new OutputCapture();
     py.setStdin({ error: true });
     py.setStdout(output.stdout);

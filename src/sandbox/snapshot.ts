@@ -75,14 +75,78 @@ export interface StartedInterpreter {
   snapshotProblem: string | null;
 }
 
+type CreatePyodideModule = NonNullable<NonNullable<Parameters<typeof LoadPyodide>[0]>['createPyodideModule']>;
+
+/** The parts of Pyodide's Emscripten module that say which call trampoline CPython uses. */
+interface TrampolineFields {
+  HEAP32: Int32Array;
+  /** Address of `_PyRuntime`, CPython's global runtime state. */
+  __PyRuntime: number;
+  /** Address of a word holding the offset of `emscripten_trampoline` inside `_PyRuntime`. */
+  __PyEM_EMSCRIPTEN_TRAMPOLINE_OFFSET: number;
+}
+
+function isTrampolineModule(module: unknown): module is TrampolineFields {
+  const fields = module as Partial<TrampolineFields> | null;
+  return (
+    fields !== null &&
+    fields.HEAP32 instanceof Int32Array &&
+    typeof fields.__PyRuntime === 'number' &&
+    typeof fields.__PyEM_EMSCRIPTEN_TRAMPOLINE_OFFSET === 'number'
+  );
+}
+
+/** The heap index of CPython's trampoline pointer, or null on a Pyodide without one. */
+function trampolineIndex(module: unknown): { module: TrampolineFields; index: number } | null {
+  if (!isTrampolineModule(module)) return null;
+  const offset = module.HEAP32[module.__PyEM_EMSCRIPTEN_TRAMPOLINE_OFFSET >> 2] ?? 0;
+  return { module, index: (module.__PyRuntime + offset) >> 2 };
+}
+
+/**
+ * Wraps Pyodide's module factory so that the trampoline this engine chose, before the snapshot
+ * overwrites the heap, can be put back afterwards.
+ *
+ * Why: CPython's Emscripten build calls C function pointers (every builtin function, every
+ * call from C back into Python) through a trampoline. While Pyodide starts, it builds a small
+ * wasm one when the engine supports wasm GC, and otherwise leaves 0, which means a JavaScript
+ * one. The choice lives in CPython's runtime state, that is in the heap, so a snapshot carries
+ * the choice of the engine that made it: the browser's snapshot is made by Node at build time,
+ * whose V8 (Node 20) cannot compile the wasm trampoline, and every Chromium worker started
+ * from it went through JavaScript on each such call. Those JavaScript frames sit on the
+ * worker's ~1 MB stack, so memoised recursion overflowed it about a sixth sooner (≈300 calls
+ * instead of ≈350).
+ */
+function rememberingTrampoline(importScript: (url: string) => Promise<unknown>, indexURL: string) {
+  let chosen: number | null = null;
+  const createPyodideModule: CreatePyodideModule = async (settings) => {
+    const script = (await importScript(`${indexURL}pyodide.asm.mjs`)) as { default: CreatePyodideModule };
+    const module = await script.default(settings);
+    const found = trampolineIndex(module);
+    if (found) chosen = found.module.HEAP32[found.index] ?? null;
+    return module;
+  };
+  /** Writes the engine's choice back over the snapshot's. */
+  const restore = (py: PyodideAPI): void => {
+    const found = trampolineIndex((py as unknown as { _module: unknown })._module);
+    if (found && chosen !== null) found.module.HEAP32[found.index] = chosen;
+  };
+  return { createPyodideModule, restore };
+}
+
 /**
  * Starts an interpreter from the snapshot `readSnapshot` gives (gzipped bytes, or null when
  * there is none), or normally when that fails.
+ *
+ * `importScript` imports Pyodide's Emscripten script by URL: given where the snapshot was
+ * made by another engine (the browser's, made by Node at build time), it lets the worker keep
+ * its own engine's call trampoline (see rememberingTrampoline).
  */
 export async function startInterpreter(
   loadPyodide: typeof LoadPyodide,
   indexURL: string,
   readSnapshot: (() => Promise<Uint8Array | null>) | undefined,
+  importScript?: (url: string) => Promise<unknown>,
 ): Promise<StartedInterpreter> {
   let problem: string | null = null;
   try {
@@ -90,7 +154,13 @@ export async function startInterpreter(
     if (packed) {
       // A host that sends the file with Content-Encoding: gzip has the browser unpack it already.
       const heap = isGzip(packed) ? await gunzipBounded(packed, MAX_SNAPSHOT_BYTES) : packed;
-      const py = await loadPyodide({ ...interpreterOptions(indexURL), _loadSnapshot: heap });
+      const trampoline = importScript ? rememberingTrampoline(importScript, indexURL) : null;
+      const py = await loadPyodide({
+        ...interpreterOptions(indexURL),
+        _loadSnapshot: heap,
+        ...(trampoline ? { createPyodideModule: trampoline.createPyodideModule } : {}),
+      });
+      trampoline?.restore(py);
       // Pyodide keeps its options for good: without this, every worker would hold the 30 MB
       // of the snapshot's bytes beside the heap made from them.
       (py as unknown as { _api: { config: { _loadSnapshot?: unknown } } })._api.config._loadSnapshot = undefined;

@@ -79,4 +79,30 @@ describe('the Playground in Chromium', () => {
     expect(app.errors).toEqual([]);
     await app.close();
   });
+  it('runs a memoised recursion 340 calls deep, which CPython passes at its default limit', { timeout: 180_000 }, async () => {
+    // Recursion through lru_cache runs on the worker's ~1 MB JavaScript stack. Started from
+    // the build's snapshot (made by Node), workers went through a JavaScript call trampoline
+    // and overflowed at about 300 calls; with the wasm trampoline put back they reach ≈380.
+    const app = await openApp(browser, server, { hash: '#/playground?benchmark=humaneval&problem=HumanEval/53' });
+    const { page } = app;
+    await page.getByRole('heading', { name: /HumanEval\/53/ }).waitFor({ timeout: 60_000 });
+    const program = [
+      'import functools',
+      '',
+      '@functools.lru_cache(maxsize=None)',
+      'def depth(n):',
+      '    return 0 if n == 0 else depth(n - 1) + 1',
+      '',
+      'def add(x, y):',
+      '    assert depth(340) == 340',
+      '    return x + y',
+      '',
+    ].join('\n');
+    await page.getByRole('textbox', { name: /^Your code/ }).fill(program);
+    await page.getByRole('button', { name: 'Run tests' }).click();
+    await page.getByRole('status').filter({ hasText: /^HumanEval\/53: (passed|failed|timed out)/ }).waitFor({ timeout: 120_000 });
+    const result = page.getByRole('region', { name: /Result/ });
+    expect(await result.textContent()).toContain('Every test passed');
+    await app.close();
+  });
 });
