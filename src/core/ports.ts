@@ -91,6 +91,14 @@ export interface LanguageModel {
     options: SamplingOptions,
     call?: { signal?: AbortSignal; onToken?: (delta: string) => void; context?: ChatContext },
   ): Promise<ChatReply>;
+  /**
+   * Optional: gets the model ready to answer (downloads its weights on first use, loads or swaps
+   * it onto the GPU). The pipeline interpreter awaits it before a call's clock and the problem's
+   * time cap start, so a download or a swap is not charged to the problem that happened to need
+   * it (the study's cap timed pipelines whose models were already on its machine). `chat` must
+   * work without it. Rejects like `chat`.
+   */
+  prepare?(signal?: AbortSignal): Promise<void>;
 }
 
 /** Lifecycle of a study as the store records it, so a reloaded page knows what it finds. */

@@ -81,6 +81,16 @@ export class WebLLMModels {
         });
         return untilAborted(run, call.signal);
       },
+      // A study calls this before a problem's time cap starts: a first download or a swap then
+      // costs the study time, not a problem its verdict. The chat above still loads if needed.
+      prepare: (signal?: AbortSignal): Promise<void> => {
+        throwIfAborted(signal);
+        const run = this.#exclusive(async () => {
+          throwIfAborted(signal);
+          await this.ensureLoaded(modelId);
+        });
+        return untilAborted(run, signal);
+      },
     };
   }
 

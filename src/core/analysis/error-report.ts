@@ -23,7 +23,11 @@ export function errorSteps(study: AnalysisStudy, labelling: ErrorLabelling): { l
   return study.arms.map((arm) => ({
     label: arm.label,
     steps: armTrajectories(study, arm).map((t) =>
-      attemptExecutions(t).map((e) => ({ passed: e.outcome.kind === 'passed', errorType: errorLabel(e.outcome, labelling, fold) })),
+      // The study's runner kept no record of a run its 120 s cap cancelled (an empty trajectory),
+      // so its fix rates leave such runs out; counted as the study counted, they are left out too.
+      labelling === 'study' && t.stopReason === 'time-cap'
+        ? []
+        : attemptExecutions(t).map((e) => ({ passed: e.outcome.kind === 'passed', errorType: errorLabel(e.outcome, labelling, fold) })),
     ),
   }));
 }

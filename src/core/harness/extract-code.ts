@@ -10,6 +10,10 @@
  * block is dedented rather than left with a stray first-line indent). Blocks in other languages
  * (```bash, ```text) are skipped. The result is stripped of leading blank lines and trailing
  * whitespace, as the study stripped it.
+ * Two smaller departures: tags are read case-blind (```Python), and rule 3 wants `def` at the
+ * start of a line, where the study's `def \w+` also matched mid-line. So prose that names a
+ * function ("the `def f` helper:") is not taken for code, but neither is a one-line reply such as
+ * "Sure! def f(x): return x", which the study would have run.
  */
 
 export type ExtractionRule = 'fenced-block' | 'unterminated-fence' | 'whole-reply' | 'from-first-def' | 'fallback';

@@ -5,6 +5,7 @@
  */
 import type { Problem } from '../benchmarks/problem.ts';
 import type { Outcome } from '../harness/outcome.ts';
+import { parseTraceback } from '../harness/traceback.ts';
 import type { ChatMessage } from '../ports.ts';
 
 /** The refiner and the analyzer see only the first 1000 characters of the error, as in the study. */
@@ -51,11 +52,32 @@ export function errorText(outcome: Outcome): string {
   }
 }
 
-/** The failing assert line(s) of the tests, when the harness identified one. */
+/**
+ * The failing assert line(s) of the tests. For an AssertionError, the statement the harness
+ * identified. For any other error raised while an assert ran (a TypeError inside the candidate, a
+ * NameError on a helper the test calls), the study's refiner still got that assert: its runner
+ * listed every stderr line that starts with `assert `, so the `assert` lines of the traceback's
+ * frames are listed here too, innermost last, each once.
+ */
 export function failingTestsText(outcome: Outcome): string {
-  if (outcome.kind === 'failed' && outcome.failingAssert) return outcome.failingAssert;
   if (outcome.kind === 'passed') return '(none)';
+  if (outcome.kind === 'failed') {
+    if (outcome.failingAssert) return outcome.failingAssert;
+    const asserts = assertLinesOf(outcome.traceback);
+    if (asserts.length > 0) return asserts.join('\n');
+  }
   return '(no single failing assert identified; see the error above)';
+}
+
+/** The distinct `assert …` source lines shown in a traceback's frames, in order. */
+function assertLinesOf(traceback: string): string[] {
+  const lines = new Set<string>();
+  for (const part of parseTraceback(traceback)) {
+    if (part.kind !== 'frame') continue;
+    const source = part.frame.lines[1]?.trim() ?? '';
+    if (/^assert\b/.test(source)) lines.add(source);
+  }
+  return [...lines];
 }
 
 /** Problem, code and execution result: the common part of the analyzer's and the refiner's message. */

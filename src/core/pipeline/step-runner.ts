@@ -21,7 +21,8 @@ export interface InterpreterPorts {
    * Optional: waits until the model's engine is free for this call and resolves to a function
    * that frees it again. A study runner with several problems in flight queues their calls per
    * engine here, before the call's clock and the problem's time cap start, so time spent queued
-   * behind other problems is not charged to this one (the study ran one problem at a time).
+   * behind other problems is not charged to this one (a browser GPU serves one call at a time,
+   * where the study's runner sent five problems at once to a server that batched them).
    * Rejects with an AbortError when `signal` aborts while waiting.
    */
   modelTurn?: (modelKey: string, signal: AbortSignal | undefined) => Promise<() => void>;
@@ -78,7 +79,7 @@ export class StepRunner {
   readonly #startedAt: number;
   /** Time the recorded steps already used, so a resumed problem does not get a fresh cap. */
   readonly #spentBeforeMs: number;
-  /** Time spent waiting for a model's turn (see `modelTurn`), not charged to the cap. */
+  /** Time spent waiting for a model's turn (see `modelTurn`) or for it to get ready, not charged to the cap. */
   #queuedMs = 0;
 
   constructor(problem: Problem, ports: InterpreterPorts, options: StepRunnerOptions) {
@@ -103,7 +104,7 @@ export class StepRunner {
     }
     const model = this.#ports.model(call.node.model);
     const release = await this.#modelTurn(call.node.model);
-    const reply = await this.#withinCap((signal) =>
+    const chat = (signal: AbortSignal) =>
       model.chat(
         call.messages,
         { temperature: call.node.temperature, max_tokens: call.node.maxTokens },
@@ -119,8 +120,9 @@ export class StepRunner {
             ...(this.#options.repeat !== undefined ? { repeat: this.#options.repeat } : {}),
           },
         },
-      ),
-    ).finally(release);
+      );
+    const prepared = model.prepare ? this.#prepare(model, model.prepare) : null;
+    const reply = await (prepared ? prepared.then(() => this.#withinCap(chat)) : this.#withinCap(chat)).finally(release);
     const extracted = call.extractCode ? locateCode(reply.value.text) : null;
     const step: ModelStep = {
       index: this.steps.length,
@@ -225,6 +227,24 @@ export class StepRunner {
       throw error;
     } finally {
       this.#queuedMs += this.#options.now() - waitFrom;
+    }
+  }
+
+  /**
+   * Lets the model get ready (a first download, a load or a swap) during the call's turn, before
+   * the cap's clock runs: like a wait for the engine, that time is not charged to the problem.
+   */
+  async #prepare(model: LanguageModel, prepare: NonNullable<LanguageModel['prepare']>): Promise<void> {
+    const signal = this.#options.signal;
+    throwIfAborted(signal);
+    const from = this.#options.now();
+    try {
+      await prepare.call(model, signal);
+    } catch (error) {
+      if (signal?.aborted) throw abortError();
+      throw error;
+    } finally {
+      this.#queuedMs += this.#options.now() - from;
     }
   }
 

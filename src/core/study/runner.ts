@@ -330,10 +330,13 @@ class StudyRun {
     const inner = this.#ports.model(key);
     const { topP } = this.#config.sampling;
     const seed = this.#config.seeds.sampling;
+    const prepare = inner.prepare?.bind(inner);
     model = {
       id: inner.id,
       chat: (messages, sampling, call) =>
         inner.chat(messages, { ...sampling, ...(topP !== null ? { top_p: topP } : {}), ...(seed !== null ? { seed } : {}) }, call),
+      // Passed on, so a model's download or load stays off the per-problem time cap.
+      ...(prepare ? { prepare } : {}),
     };
     this.#models.set(key, model);
     return model;

@@ -318,6 +318,18 @@ describe('error taxonomy', () => {
     expect(arms[0]!.transitions.labels).toEqual(['passed', 'None', 'IndexError/KeyError']);
   });
 
+  it('leaves runs the time cap cut short out of the study-style fix rates, as the study had no record of them', () => {
+    const capped = groupTrajectories('capped', ['P/0', 'P/1'], [{ id: 'a', label: 'A', forcedIterations: false }], 1, [
+      { armId: 'a', repeat: 0, trajectory: trajectory('P/0', ['NameError', 'NameError'], { timeCap: true }) },
+      { armId: 'a', repeat: 0, trajectory: trajectory('P/1', ['NameError', 'pass']) },
+    ]);
+    const studyRow = armErrors(capped, 'study')[0]!.firstErrors.find((r) => r.category === 'NameError')!;
+    expect([studyRow.total, studyRow.fixed]).toEqual([1, 1]);
+    // Our own labelling keeps every run that reached a verdict.
+    const ownRow = armErrors(capped, 'exception')[0]!.firstErrors.find((r) => r.category === 'NameError')!;
+    expect([ownRow.total, ownRow.fixed]).toEqual([2, 1]);
+  });
+
   it('writes the taxonomy as a table with a column per iteration', () => {
     const table = firstErrorTableView(armErrors(study, 'exception'));
     expect(table.columns.map((c) => c.label).slice(-3)).toEqual(['Fixed at iteration 1', 'Fixed at iteration 2', 'Fixed at iteration 3']);

@@ -45,6 +45,18 @@ describe('generator and refiner on one WebLLM engine', () => {
     expect(models.swapStats.lastMs).toBeGreaterThanOrEqual(0);
   });
 
+  it('loads (or swaps in) a model when asked to prepare it, so the chat that follows does not load', async () => {
+    const worker = new FakeHandlerWorker();
+    const models = new WebLLMModels(hostWith(worker), { buildOf: (id) => builds[id], memoryBudgetMB: 4096 });
+    models.plan([QWEN, LLAMA]);
+    await models.model(QWEN).prepare?.();
+    expect(reloads(worker)).toEqual([{ modelId: [QWEN] }]);
+    await models.model(QWEN).chat(messages, sampling);
+    await models.model(LLAMA).prepare?.();
+    await models.model(LLAMA).chat(messages, sampling);
+    expect(reloads(worker)).toEqual([{ modelId: [QWEN] }, { modelId: [LLAMA] }]);
+  });
+
   it('names each model in results as webllm:<id>', () => {
     const models = new WebLLMModels(hostWith(new FakeHandlerWorker()), { buildOf: () => undefined, memoryBudgetMB: undefined });
     expect(models.model(LLAMA).id).toBe(`webllm:${LLAMA}`);

@@ -227,6 +227,52 @@ describe('the per-problem time cap', () => {
   });
 });
 
+describe('a model that must be downloaded or loaded first', () => {
+  /** Like a WebLLM model on a fresh browser: whichever comes first, prepare or chat, spends 200 s loading. */
+  function loadingModel(clock: { now: number }) {
+    let loaded = false;
+    const load = () => {
+      if (!loaded) clock.now += 200_000;
+      loaded = true;
+    };
+    const inner = perProblemModel(() => RIGHT);
+    const model: LanguageModel = {
+      id: 'loading',
+      chat: async (messages, sampling, call) => {
+        load();
+        return inner.chat(messages, sampling, call);
+      },
+      prepare: async () => load(),
+    };
+    return model;
+  }
+
+  it('does not charge the load to the problem that first needed the model', async () => {
+    const clock = { now: 0 };
+    const t = await runProblem(problem, llamaSelfRefine, ports(loadingModel(clock), scriptedSandbox('pass')), {
+      ...options,
+      now: () => clock.now,
+    });
+    expect(clock.now).toBe(200_000);
+    expect(t).toMatchObject({ stopReason: 'early-stop', passed: true });
+  });
+
+  it('still runs the cap over the calls themselves', async () => {
+    const clock = { now: 0 };
+    const model = loadingModel(clock);
+    const slow: LanguageModel = {
+      ...model,
+      chat: async (messages, sampling, call) => {
+        const reply = await model.chat(messages, sampling, call);
+        clock.now += 130_000;
+        return reply;
+      },
+    };
+    const t = await runProblem(problem, llamaSelfRefine, ports(slow, scriptedSandbox('pass')), { ...options, now: () => clock.now });
+    expect(t).toMatchObject({ stopReason: 'time-cap', passed: false });
+  });
+});
+
 describe('aborting', () => {
   it('rejects with an AbortError and keeps the steps already reported', async () => {
     const controller = new AbortController();

@@ -75,6 +75,35 @@ describe('what the refiner sees', () => {
     expect(user).toMatch(/Failing test:\n\(no single failing assert identified/);
   });
 
+  it('lists the assert whose call raised a non-assertion error, as the study listed every assert line of stderr', () => {
+    // What the sandbox reports when the candidate raises inside HumanEval/0's first assert.
+    const traceback = [
+      'Traceback (most recent call last):',
+      '  File "program.py", line 14, in check',
+      '    assert candidate([1.0, 2.0, 3.9, 4.0, 5.0, 2.2], 0.3) == True',
+      '           ~~~~~~~~~^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
+      '  File "program.py", line 2, in has_close_elements',
+      '    return numbers + 1',
+      '           ~~~~~~~~^~~',
+      'TypeError: can only concatenate list (not "int") to list',
+    ].join('\n');
+    const outcome: Outcome = {
+      kind: 'failed',
+      durationMs: 5,
+      category: 'TypeError',
+      errorType: 'TypeError',
+      message: 'can only concatenate list (not "int") to list',
+      traceback,
+      failingAssert: null,
+      studyErrorType: 'TypeError',
+    };
+    const user = refinerMessages(humanEvalProblem, code, outcome, null, 'S')[1]?.content ?? '';
+    expect(user).toContain('Failing test:\nassert candidate([1.0, 2.0, 3.9, 4.0, 5.0, 2.2], 0.3) == True\n');
+    expect(user).not.toMatch(/no single failing assert/);
+    const analyzer = analyzerMessages(humanEvalProblem, code, outcome, 'S')[1]?.content ?? '';
+    expect(analyzer).toContain('Failing test:\nassert candidate([1.0, 2.0, 3.9, 4.0, 5.0, 2.2], 0.3) == True\n');
+  });
+
   it('says the program timed out, with its limit', () => {
     const outcome: Outcome = { kind: 'timed-out', durationMs: 10_000, limitMs: 10_000, studyErrorType: null };
     expect(refinerMessages(humanEvalProblem, code, outcome, null, 'S')[1]?.content).toContain('still running after 10 s');

@@ -51,6 +51,34 @@ async function uninterrupted(): Promise<StoredStudy> {
   return (await store.loadStudy(studyConfig().id))!;
 }
 
+describe('runStudy and model loading', () => {
+  it("passes a model's prepare on, so a first download is not charged to a problem's time cap", async () => {
+    const clock = { now: 0 };
+    const inner = truthModel();
+    let loaded = false;
+    // Like WebLLM on a fresh browser: the first prepare or chat spends 10 minutes downloading.
+    const load = () => {
+      if (!loaded) clock.now += 600_000;
+      loaded = true;
+    };
+    const model: LanguageModel = {
+      id: inner.id,
+      chat: async (messages, sampling, call) => {
+        load();
+        return inner.chat(messages, sampling, call);
+      },
+      prepare: async () => load(),
+    };
+    const store = new MemoryStudyStore();
+    const config = studyConfig();
+    await runStudy(config, PROBLEMS, { model: () => model, sandbox: truthSandbox(), store, now: () => clock.now }, fast);
+    const stored = (await store.loadStudy(config.id))!;
+    expect(clock.now).toBe(600_000);
+    expect(stored.finished.filter((f) => f.result.status === 'finished' && f.result.trajectory.stopReason === 'time-cap')).toEqual([]);
+    expect(passedPerRepeat(stored, config)).toEqual(TRUTH);
+  });
+});
+
 describe('runStudy', () => {
   it('runs 3 arms × 2 repeats × 5 problems and ends with the scripted truth', async () => {
     const store = new MemoryStudyStore();
