@@ -236,6 +236,37 @@ describe('the Search page in Chromium', () => {
     await app.close();
   });
 
+  it('fits a projector at 800×600: the charts one above the other at a legible size; re-validation defaults to the study\'s 5 runs', async () => {
+    const app = await openApp(browser, server, { hash: '#/search' });
+    const { page } = app;
+    await page.setViewportSize({ width: 800, height: 600 });
+    await page.getByLabel(/Import search files/).setInputFiles([await storedSearchFile('F', false, 3)]);
+    const card = page.locator('article.search', { has: page.getByRole('heading', { name: 'Stored search F' }) });
+    await card.getByRole('button', { name: 'Show', exact: true }).click();
+    await page.locator('#search-run-title', { hasText: 'Stored search F' }).waitFor();
+    const charts = page.getByRole('region', { name: 'Search charts' }).locator('figure.chart');
+    expect(await charts.count()).toBe(2);
+    const [fitness, species] = await Promise.all([charts.nth(0).boundingBox(), charts.nth(1).boundingBox()]);
+    // Side by side they were drawn at about half their width, their labels a few pixels high.
+    expect(species!.y).toBeGreaterThanOrEqual(fitness!.y + fitness!.height - 1);
+    expect(fitness!.width).toBeGreaterThan(600);
+    const svg = await charts.nth(0).locator('svg').first().boundingBox();
+    expect(svg!.width / 680).toBeGreaterThan(0.85);
+
+    // The study's measure of inflation is the mean of 5 runs; an emptied field is refused, not read as 1.
+    const panel = page.locator('section.inflation');
+    const repeats = panel.getByLabel('Repeats');
+    expect(await repeats.inputValue()).toBe('5');
+    await repeats.fill('');
+    await panel.getByRole('button', { name: 'Validate champions' }).click();
+    await page.waitForTimeout(1000);
+    expect(await repeats.evaluate((input: HTMLInputElement) => input.validity.valueMissing)).toBe(true);
+    expect(await panel.getByRole('status').count()).toBe(0);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('keeps the search running here on show when Back leads to the address of another one', async () => {
     const app = await openApp(browser, server, { hash: '#/models' });
     const { page } = app;
