@@ -156,9 +156,12 @@ describe('the Search page in Chromium', () => {
     // Re-validate the champion on the whole pool, once.
     const panel = page.locator('section.inflation');
     await panel.getByLabel('Repeats').fill('1');
-    await panel.getByRole('button', { name: 'Validate champions' }).click();
+    // From the keyboard: the button turns into Stop validation and back, and focus follows it.
+    await panel.getByRole('button', { name: 'Validate champions' }).focus();
+    await page.keyboard.press('Enter');
     // The champion's row, and a row for each generation whose champion it also was.
     await panel.getByTestId('inflation-row').filter({ hasText: /^Champion/ }).waitFor({ timeout: 120_000 });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Validate champions');
     const rows = await panel.getByTestId('inflation-row').locator('td:nth-child(2)').allTextContents();
     expect(new Set(rows).size).toBe(1);
     await app.screenshot('search-validated');
