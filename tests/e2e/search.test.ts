@@ -156,12 +156,21 @@ describe('the Search page in Chromium', () => {
     // Re-validate the champion on the whole pool, once.
     const panel = page.locator('section.inflation');
     await panel.getByLabel('Repeats').fill('1');
+    // A screen reader hears the validation start and end, not every run counted.
+    await page.evaluate(() => {
+      const panel = document.querySelector('section.inflation');
+      const read = () => [...(panel?.querySelectorAll('[role="status"], [aria-live]:not([aria-live="off"])') ?? [])].map((el) => el.textContent?.trim()).join('|');
+      const heard = new Set([read()]);
+      (window as unknown as { heard: Set<string> }).heard = heard;
+      if (panel) new MutationObserver(() => heard.add(read())).observe(panel, { subtree: true, childList: true, characterData: true });
+    });
     // From the keyboard: the button turns into Stop validation and back, and focus follows it.
     await panel.getByRole('button', { name: 'Validate champions' }).focus();
     await page.keyboard.press('Enter');
     // The champion's row, and a row for each generation whose champion it also was.
     await panel.getByTestId('inflation-row').filter({ hasText: /^Champion/ }).waitFor({ timeout: 120_000 });
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Validate champions');
+    await expect.poll(() => page.evaluate(() => [...(window as unknown as { heard: Set<string> }).heard])).toEqual(['', 'Validating champions…', `Validation done: ${SCRIPTED_PROBLEM_IDS.length} runs.`]);
     const rows = await panel.getByTestId('inflation-row').locator('td:nth-child(2)').allTextContents();
     expect(new Set(rows).size).toBe(1);
     await app.screenshot('search-validated');
