@@ -273,7 +273,9 @@ describe('the Search page in Chromium', () => {
     await panel.getByRole('button', { name: 'Validate champions' }).click();
     await page.waitForTimeout(1000);
     expect(await repeats.evaluate((input: HTMLInputElement) => input.validity.valueMissing)).toBe(true);
-    expect(await panel.getByRole('status').count()).toBe(0);
+    // Nothing started: no progress, nothing announced, no error.
+    expect(await panel.locator('progress').count()).toBe(0);
+    expect(await panel.getByRole('status').textContent()).toBe('');
     expect(await page.getByRole('alert').count()).toBe(0);
     expect(app.errors).toEqual([]);
     await app.close();
