@@ -36,6 +36,24 @@ export interface SearchListing {
   tokens: number;
 }
 
+/**
+ * Tokens of the evaluations stored after the search's last snapshot. Snapshots are written at
+ * generation boundaries and every few seconds, so an interrupted or paused search (or one running
+ * in another tab) has evaluations its snapshot does not count yet; the page shows the search with
+ * them (`currentState`), and its card must not say less. Only the snapshot's generation can hold
+ * such evaluations, and its keys share the prefix `<generation>|`.
+ */
+async function tokensAfterSnapshot(
+  rows: { getAll(range: IDBKeyRange): Promise<{ record: SearchEvaluationRecord }[]> },
+  searchId: string,
+  state: SearchState | null,
+): Promise<number> {
+  const generation = state?.generation ?? 0;
+  const prefix = `${generation}|`;
+  const inGeneration = await rows.getAll(IDBKeyRange.bound([searchId, prefix], [searchId, `${prefix}\uffff`]));
+  return inGeneration.reduce((sum, { record }) => (record.kind === 'search' && !(state && record.key in state.evaluations) ? sum + record.tokens : sum), 0);
+}
+
 /** Every evaluation key of one search: [id] sorts before [id, …], and [id, []] after it. */
 export function searchKeyRange(searchId: string): IDBKeyRange {
   return IDBKeyRange.bound([searchId], [searchId, []]);
@@ -105,6 +123,7 @@ export class IdbSearchStore implements SearchStore {
       records.map(async (record): Promise<SearchListing> => {
         const evaluations = await tx.objectStore('searchEvaluations').count(searchKeyRange(record.id));
         const { setup, state } = record;
+        const unsnapshotted = await tokensAfterSnapshot(tx.objectStore('searchEvaluations'), record.id, state);
         const champion = state?.champion ? state.genomes[state.champion.genomeId] : undefined;
         return {
           id: record.id,
@@ -120,7 +139,7 @@ export class IdbSearchStore implements SearchStore {
           championFitness: state?.champion?.fitness ?? null,
           championShape: champion ? describeTopology(champion.pipeline) : null,
           evaluations,
-          tokens: state?.usage.tokens ?? 0,
+          tokens: (state?.usage.tokens ?? 0) + unsnapshotted,
         };
       }),
     );

@@ -156,9 +156,21 @@ describe('the Search page in Chromium', () => {
     // Re-validate the champion on the whole pool, once.
     const panel = page.locator('section.inflation');
     await panel.getByLabel('Repeats').fill('1');
-    await panel.getByRole('button', { name: 'Validate champions' }).click();
+    // A screen reader hears the validation start and end, not every run counted.
+    await page.evaluate(() => {
+      const panel = document.querySelector('section.inflation');
+      const read = () => [...(panel?.querySelectorAll('[role="status"], [aria-live]:not([aria-live="off"])') ?? [])].map((el) => el.textContent?.trim()).join('|');
+      const heard = new Set([read()]);
+      (window as unknown as { heard: Set<string> }).heard = heard;
+      if (panel) new MutationObserver(() => heard.add(read())).observe(panel, { subtree: true, childList: true, characterData: true });
+    });
+    // From the keyboard: the button turns into Stop validation and back, and focus follows it.
+    await panel.getByRole('button', { name: 'Validate champions' }).focus();
+    await page.keyboard.press('Enter');
     // The champion's row, and a row for each generation whose champion it also was.
     await panel.getByTestId('inflation-row').filter({ hasText: /^Champion/ }).waitFor({ timeout: 120_000 });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Validate champions');
+    await expect.poll(() => page.evaluate(() => [...(window as unknown as { heard: Set<string> }).heard])).toEqual(['', 'Validating champions…', `Validation done: ${SCRIPTED_PROBLEM_IDS.length} runs.`]);
     const rows = await panel.getByTestId('inflation-row').locator('td:nth-child(2)').allTextContents();
     expect(new Set(rows).size).toBe(1);
     await app.screenshot('search-validated');
@@ -232,6 +244,39 @@ describe('the Search page in Chromium', () => {
     await page.locator('#search-run-title', { hasText: 'Stored search E' }).waitFor();
     expect(await picker.inputValue()).toBe('1');
     expect((await shownIds()).some((id) => id.startsWith('g1-'))).toBe(true);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('fits a projector at 800×600: the charts one above the other at a legible size; re-validation defaults to the study\'s 5 runs', async () => {
+    const app = await openApp(browser, server, { hash: '#/search' });
+    const { page } = app;
+    await page.setViewportSize({ width: 800, height: 600 });
+    await page.getByLabel(/Import search files/).setInputFiles([await storedSearchFile('F', false, 3)]);
+    const card = page.locator('article.search', { has: page.getByRole('heading', { name: 'Stored search F' }) });
+    await card.getByRole('button', { name: 'Show', exact: true }).click();
+    await page.locator('#search-run-title', { hasText: 'Stored search F' }).waitFor();
+    const charts = page.getByRole('region', { name: 'Search charts' }).locator('figure.chart');
+    expect(await charts.count()).toBe(2);
+    const [fitness, species] = await Promise.all([charts.nth(0).boundingBox(), charts.nth(1).boundingBox()]);
+    // Side by side they were drawn at about half their width, their labels a few pixels high.
+    expect(species!.y).toBeGreaterThanOrEqual(fitness!.y + fitness!.height - 1);
+    expect(fitness!.width).toBeGreaterThan(600);
+    const svg = await charts.nth(0).locator('svg').first().boundingBox();
+    expect(svg!.width / 680).toBeGreaterThan(0.85);
+
+    // The study's measure of inflation is the mean of 5 runs; an emptied field is refused, not read as 1.
+    const panel = page.locator('section.inflation');
+    const repeats = panel.getByLabel('Repeats');
+    expect(await repeats.inputValue()).toBe('5');
+    await repeats.fill('');
+    await panel.getByRole('button', { name: 'Validate champions' }).click();
+    await page.waitForTimeout(1000);
+    expect(await repeats.evaluate((input: HTMLInputElement) => input.validity.valueMissing)).toBe(true);
+    // Nothing started: no progress, nothing announced, no error.
+    expect(await panel.locator('progress').count()).toBe(0);
+    expect(await panel.getByRole('status').textContent()).toBe('');
+    expect(await page.getByRole('alert').count()).toBe(0);
     expect(app.errors).toEqual([]);
     await app.close();
   });

@@ -199,7 +199,7 @@ class SearchRun {
       this.#maybeSnapshot();
     } finally {
       this.#inFlight--;
-      if (this.#pause.paused && this.#inFlight === 0) this.#tick(true);
+      if (this.#pause.paused && this.#inFlight === 0) this.#restPaused();
       this.#emit();
     }
   }
@@ -213,13 +213,26 @@ class SearchRun {
   #onPauseChange(paused: boolean): void {
     if (this.#final !== null) return;
     if (paused) {
-      if (this.#inFlight === 0) this.#tick(true);
       void this.#setStatus('paused').catch(() => undefined);
+      if (this.#inFlight === 0) this.#restPaused();
     } else {
       this.#clock.start();
       void this.#setStatus('running').catch(() => undefined);
     }
     this.#emit();
+  }
+
+  /**
+   * Paused with nothing in flight: stop the clock and snapshot, since a paused page is one people
+   * close. Without it a reload lost the active time since the last timed snapshot (a search paused
+   * after a few seconds came back with "0 s active", and a wall-time budget could be outrun).
+   */
+  #restPaused(): void {
+    this.#tick(true);
+    if (this.#final !== null) return;
+    const state = this.#state;
+    this.#lastSnapshotAt = this.#ports.now();
+    this.#queueWrite(() => this.#store.saveState(this.#setup.id, state));
   }
 
   #maybeSnapshot(): void {

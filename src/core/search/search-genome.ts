@@ -45,13 +45,17 @@ function uniform(rng: Rng, low: number, high: number): number {
   return roundTemperature(low + (high - low) * rng.next());
 }
 
-/** A fresh node with the study's starting temperature range for its role. */
+/**
+ * A fresh node with the study's starting temperature range for its role, kept inside the
+ * search's temperature clip (a config may narrow it; adjust_temperature honours it too).
+ */
 export function randomNode(role: 'generator' | 'analyzer' | 'refiner', rng: Rng, ctx: VariationContext): LlmNode {
   const [low, high] = role === 'generator' ? [0.2, 0.6] : role === 'analyzer' ? [0.2, 0.5] : [0.1, 0.4];
+  const { min, max } = ctx.temperature;
   return {
     model: pick(ctx.modelPool, rng),
     prompt: { id: pick(ctx.promptPools[role], rng) },
-    temperature: uniform(rng, low, high),
+    temperature: roundTemperature(Math.min(max, Math.max(min, uniform(rng, low, high)))),
     maxTokens: ctx.maxTokens,
   };
 }

@@ -233,6 +233,9 @@ describe('pause and failures', () => {
     await paused;
     const done = recorded;
     expect((await store.loadSearch(setup.id))?.status).toBe('paused');
+    // Paused, the stored snapshot holds the time worked so far: a reload now does not lose it.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect((await store.loadSearch(setup.id))?.state?.usage.activeMs).toBeGreaterThanOrEqual(400);
     clock += 1_000_000; // the page sits paused for a long time
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(recorded).toBe(done);

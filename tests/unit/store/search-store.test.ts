@@ -7,7 +7,8 @@ import { buildSearchFile } from '../../../src/core/results/search-file.ts';
 import { MemoryCallCache, MemorySearchStore } from '../../../src/core/search/memory-search-store.ts';
 import { runSearch, type SearchPorts } from '../../../src/core/search/run-search.ts';
 import type { SearchEvaluationRecord } from '../../../src/core/search/search-record.ts';
-import { initSearch } from '../../../src/core/search/search.ts';
+import { initSearch, nextEvaluations, recordEvaluation } from '../../../src/core/search/search.ts';
+import { currentState } from '../../../src/core/search/stored-search.ts';
 import { UserError } from '../../../src/core/user-error.ts';
 import { openLabDatabase } from '../../../src/store/database.ts';
 import { IdbCallCache, IdbSearchStore } from '../../../src/store/search-store.ts';
@@ -146,6 +147,25 @@ describe('a search over IndexedDB', () => {
     expect(await store.loadSearch(setup.id)).toBeNull();
     expect(await db.count('searchEvaluations')).toBe(0);
     expect((await store.listSearches()).map((s) => s.id)).toEqual(['search-other']);
+    db.close();
+  });
+
+  it('lists the tokens of evaluations stored after the last snapshot, as the page shows them (an interrupted or paused search)', async () => {
+    const db = await openLabDatabase();
+    const store = new IdbSearchStore(db);
+    const setup = searchSetup();
+    await store.putSearch(setup);
+    const state = initSearch(setup.config, setup.seed);
+    const [a, b, c] = nextEvaluations(state);
+    // No snapshot yet: a tab that died (or was paused and reloaded) before its first timed snapshot.
+    for (const request of [a!, b!]) await store.putEvaluation(setup.id, { ...record(request.key), tokens: 40 });
+    expect((await store.listSearches())[0]).toMatchObject({ evaluations: 2, tokens: 80 });
+    // A snapshot that counts the first; the others are added once, whatever their generation's prefix.
+    await store.saveState(setup.id, recordEvaluation(state, { key: a!.key, passed: true, tokens: 40 }));
+    await store.putEvaluation(setup.id, { ...record(c!.key), tokens: 5 });
+    await store.putEvaluation(setup.id, { ...record(`1${c!.key.slice(1)}`), tokens: 1000 });
+    expect((await store.listSearches())[0]).toMatchObject({ tokens: 40 + 40 + 5 });
+    expect((await store.listSearches())[0]!.tokens).toBe(currentState((await store.loadSearch(setup.id))!).usage.tokens);
     db.close();
   });
 
