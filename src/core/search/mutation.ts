@@ -43,18 +43,19 @@ export const addAnalyzer: MutationOperator = (pipeline, rng, ctx) => {
 };
 
 /**
- * Removes a random analyzer (60%) or the last stage (40%). When only one kind of removal is
- * possible it does that one; the last stage goes only while more than `minStages` remain.
+ * Removes a random analyzer (60%) or else the last stage, as the study's code does: the 60%
+ * draw is made only when some stage has an analyzer, and the last stage goes only while more
+ * than `minStages` remain. So a lone stage with an analyzer keeps it 40% of the time (the
+ * operator does nothing then); the study's search ran with exactly these odds, which decide how
+ * long analyzers survive in a population of one-stage pipelines.
  */
 export const removeNode: MutationOperator = (pipeline, rng, ctx) => {
   const withAnalyzer = pipeline.stages.flatMap((s, i) => (s.analyzer ? [i] : []));
-  const canDropStage = pipeline.stages.length > ctx.limits.minStages;
-  if (withAnalyzer.length === 0 && !canDropStage) return pipeline;
-  const dropAnalyzer = withAnalyzer.length > 0 && (!canDropStage || rng.next() < REMOVE_ANALYZER_SHARE);
-  if (dropAnalyzer) {
+  if (withAnalyzer.length > 0 && rng.next() < REMOVE_ANALYZER_SHARE) {
     const target = pick(withAnalyzer, rng);
     return rebuild(pipeline, pipeline.generator, pipeline.stages.map((s, i) => (i === target ? { ...copyStage(s), analyzer: null } : copyStage(s))));
   }
+  if (pipeline.stages.length <= ctx.limits.minStages) return pipeline;
   return rebuild(pipeline, pipeline.generator, pipeline.stages.slice(0, -1).map(copyStage));
 };
 
