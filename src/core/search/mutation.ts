@@ -2,7 +2,8 @@
  * The study's seven mutation operators. Each is a function of a pipeline, the random stream and
  * the search's context that returns a new pipeline (the input is never changed), and each
  * respects the genome limits: 1-3 stages, 1-3 iterations, at most 8 nodes, temperatures in
- * [0.05, 1.2]. `mutate` fires each independently with its rate, structural operators first.
+ * [0.05, 1.2]. `mutate` fires each independently with its rate, structural operators first,
+ * and points the three configuration operators at one node, as the study's code does.
  */
 import { MAX_ITERATIONS, nodeCount, type Iterations, type LlmNode, type RefinePipeline, type Stage } from '../pipeline/genome.ts';
 import type { Rng } from '../random.ts';
@@ -59,24 +60,37 @@ export const removeNode: MutationOperator = (pipeline, rng, ctx) => {
   return rebuild(pipeline, pipeline.generator, pipeline.stages.slice(0, -1).map(copyStage));
 };
 
+/** How a configuration operator changes the node it is given. */
+type NodeChange = (node: LlmNode, role: NodeRoleInSearch, rng: Rng, ctx: MutationContext) => LlmNode;
+
 /**
- * Reassigns a random LLM node's model, drawn uniformly from the pool. As in the study the draw
- * may return the current model, so the effective rate is (1 − 1/pool size) × the rate.
+ * Reassigns a node's model, drawn uniformly from the pool. As in the study the draw may return
+ * the current model, so the effective rate is (1 − 1/pool size) × the rate.
  */
-export const swapModel: MutationOperator = (pipeline, rng, ctx) =>
-  withNode(pipeline, rng, (node) => ({ ...node, model: pick(ctx.modelPool, rng) }));
+const newModel: NodeChange = (node, _role, rng, ctx) => ({ ...node, model: pick(ctx.modelPool, rng) });
 
-/** Redraws a random LLM node's prompt from its role's pool (may redraw the same, as in the study). */
-export const mutatePrompt: MutationOperator = (pipeline, rng, ctx) =>
-  withNode(pipeline, rng, (node, role) => ({ ...node, prompt: { id: pick(ctx.promptPools[role], rng) } }));
+/** Redraws a node's prompt from its role's pool (may redraw the same, as in the study). */
+const newPrompt: NodeChange = (node, role, rng, ctx) => ({ ...node, prompt: { id: pick(ctx.promptPools[role], rng) } });
 
-/** Gaussian jitter on a random node's temperature, clipped to the allowed range and kept to 2 decimals. */
+/** Gaussian jitter on a node's temperature, clipped to the allowed range and kept to 2 decimals. */
+const jitteredTemperature: NodeChange = (node, _role, rng, ctx) => {
+  const { sigma, min, max } = ctx.temperature;
+  const jittered = node.temperature + rng.normal(0, sigma);
+  return { ...node, temperature: roundTemperature(Math.min(max, Math.max(min, jittered))) };
+};
+
+/** The configuration operators and what each does to its node, in the order `mutate` rolls them. */
+const NODE_CHANGES = [
+  ['swapModel', newModel],
+  ['mutatePrompt', newPrompt],
+  ['adjustTemperature', jitteredTemperature],
+] as const satisfies readonly (readonly [MutationName, NodeChange])[];
+
+/** Each configuration operator alone, on a node of its own choosing. */
+export const swapModel: MutationOperator = (pipeline, rng, ctx) => changeNode(pipeline, pickSlot(pipeline, rng), newModel, rng, ctx);
+export const mutatePrompt: MutationOperator = (pipeline, rng, ctx) => changeNode(pipeline, pickSlot(pipeline, rng), newPrompt, rng, ctx);
 export const adjustTemperature: MutationOperator = (pipeline, rng, ctx) =>
-  withNode(pipeline, rng, (node) => {
-    const { sigma, min, max } = ctx.temperature;
-    const jittered = node.temperature + rng.normal(0, sigma);
-    return { ...node, temperature: roundTemperature(Math.min(max, Math.max(min, jittered))) };
-  });
+  changeNode(pipeline, pickSlot(pipeline, rng), jitteredTemperature, rng, ctx);
 
 /** ±1 iteration on a random stage (−1 more often), clamped to 1-3. */
 export const adjustIterations: MutationOperator = (pipeline, rng) => {
@@ -94,7 +108,7 @@ export const adjustIterations: MutationOperator = (pipeline, rng) => {
 
 export type MutationName = keyof MutationRates;
 
-/** In the order `mutate` applies them: structure first, then configuration, as the study did. */
+/** In the order `mutate` rolls them: structure first, then configuration, as the study did. */
 export const MUTATION_OPERATORS: readonly (readonly [MutationName, MutationOperator])[] = [
   ['addStage', addStage],
   ['addAnalyzer', addAnalyzer],
@@ -111,37 +125,57 @@ export interface Mutated {
   fired: MutationName[];
 }
 
-/** Rolls every operator once, independently, with its rate. */
+/**
+ * Rolls every operator once, independently, with its rate. As in the study's code, one LLM node
+ * is picked (after the structural operators) for all three configuration operators: when a
+ * mutation changes a model, a prompt and a temperature, it changes them on the same node.
+ */
 export function mutate(pipeline: RefinePipeline, rng: Rng, ctx: MutationContext, rates: MutationRates): Mutated {
   let current = pipeline;
   const fired: MutationName[] = [];
-  for (const [name, operator] of MUTATION_OPERATORS) {
+  const roll = (name: MutationName, operator: MutationOperator): void => {
     if (rng.next() < rates[name]) {
       fired.push(name);
       current = operator(current, rng, ctx);
     }
-  }
+  };
+  roll('addStage', addStage);
+  roll('addAnalyzer', addAnalyzer);
+  roll('removeNode', removeNode);
+  const slot = pickSlot(current, rng);
+  for (const [name, change] of NODE_CHANGES) roll(name, (p) => changeNode(p, slot, change, rng, ctx));
+  roll('adjustIterations', adjustIterations);
   return { pipeline: current === pipeline ? clonePipeline(pipeline) : current, fired };
 }
 
 type NodeRoleInSearch = 'generator' | 'analyzer' | 'refiner';
 
-/** Applies `change` to one LLM node chosen uniformly among the generator, analyzers and refiners. */
-function withNode(pipeline: RefinePipeline, rng: Rng, change: (node: LlmNode, role: NodeRoleInSearch) => LlmNode): RefinePipeline {
-  const slots: { stage: number; role: NodeRoleInSearch }[] = [{ stage: -1, role: 'generator' }];
+/** Where an LLM node sits: the generator (stage −1), or a stage's analyzer or refiner. */
+interface NodeSlot {
+  stage: number;
+  role: NodeRoleInSearch;
+}
+
+/** One LLM node chosen uniformly among the generator, analyzers and refiners. */
+function pickSlot(pipeline: RefinePipeline, rng: Rng): NodeSlot {
+  const slots: NodeSlot[] = [{ stage: -1, role: 'generator' }];
   pipeline.stages.forEach((s, i) => {
     if (s.analyzer) slots.push({ stage: i, role: 'analyzer' });
     slots.push({ stage: i, role: 'refiner' });
   });
-  const slot = pick(slots, rng);
+  return pick(slots, rng);
+}
+
+/** Applies `change` to the node at `slot`. */
+function changeNode(pipeline: RefinePipeline, slot: NodeSlot, change: NodeChange, rng: Rng, ctx: MutationContext): RefinePipeline {
   if (slot.role === 'generator') {
-    return rebuild(pipeline, change({ ...pipeline.generator }, 'generator'), pipeline.stages.map(copyStage));
+    return rebuild(pipeline, change({ ...pipeline.generator }, 'generator', rng, ctx), pipeline.stages.map(copyStage));
   }
   const stages = pipeline.stages.map((s, i) => {
     if (i !== slot.stage) return copyStage(s);
     const copy = copyStage(s);
-    if (slot.role === 'analyzer' && copy.analyzer) return { ...copy, analyzer: change(copy.analyzer, 'analyzer') };
-    return { ...copy, refiner: change(copy.refiner, 'refiner') };
+    if (slot.role === 'analyzer' && copy.analyzer) return { ...copy, analyzer: change(copy.analyzer, 'analyzer', rng, ctx) };
+    return { ...copy, refiner: change(copy.refiner, 'refiner', rng, ctx) };
   });
   return rebuild(pipeline, { ...pipeline.generator }, stages);
 }

@@ -76,6 +76,24 @@ describe('mutate', () => {
     expectRate(both, trials, STUDY_MUTATION_RATES.swapModel * STUDY_MUTATION_RATES.mutatePrompt);
   });
 
+  it('changes model, prompt and temperature on one node per mutation, as the study did', () => {
+    const rng = createRng(5);
+    const ctx = context();
+    const config: MutationRates = { ...NO_MUTATION, swapModel: 1, mutatePrompt: 1, adjustTemperature: 1 };
+    const start = pipeline([stage(1, { analyzer: true }), stage(2)]);
+    const nodesOf = (p: RefinePipeline) => [p.generator, ...p.stages.flatMap((s) => (s.analyzer ? [s.analyzer, s.refiner] : [s.refiner]))];
+    const touched = new Set<number>();
+    for (let i = 0; i < 2_000; i++) {
+      const { pipeline: child, fired } = mutate(start, rng, ctx, config);
+      expect(fired).toEqual(['swapModel', 'mutatePrompt', 'adjustTemperature']);
+      const changed = nodesOf(child).flatMap((n, k) => (JSON.stringify(n) === JSON.stringify(nodesOf(start)[k]) ? [] : [k]));
+      expect(changed.length).toBeLessThanOrEqual(1);
+      for (const k of changed) touched.add(k);
+    }
+    // Every node can be the one: generator, analyzer, two refiners.
+    expect([...touched].sort()).toEqual([0, 1, 2, 3]);
+  });
+
   it('honours configured rates: 0 never fires, 1 always fires', () => {
     const rng = createRng(3);
     const ctx = context();
@@ -113,7 +131,7 @@ describe('mutate', () => {
         if (step % 10 === 0) ctx.innovations.startGeneration();
         if (p.stages.length === 3) seen.three++;
         if (nodeCount(p) === 8) seen.eight++;
-        if (p.generator.temperature >= 1) seen.hot++;
+        if ([p.generator, ...p.stages.flatMap((s) => (s.analyzer ? [s.analyzer, s.refiner] : [s.refiner]))].some((n) => n.temperature >= 0.9)) seen.hot++;
       }
     }
     // The chains did reach the limits, so the limits were really tested.
