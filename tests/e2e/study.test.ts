@@ -327,10 +327,14 @@ describe('the Study page in Chromium', () => {
     // The plan under the form would describe a study that cannot start: the list takes its place.
     expect(await form.getByText(/arms? ×/).count()).toBe(0);
 
-    await form.getByRole('button', { name: 'Run study' }).click();
+    // From the keyboard: Run study is disabled while it starts, and a start that fails gives focus back to it, not to <body>.
+    const run = form.getByRole('button', { name: 'Run study' });
+    await run.focus();
+    await page.keyboard.press('Enter');
     const alert = page.locator('.errors[role="alert"]');
     await alert.getByText('N: 500 is out of range. Give a whole number from 1 to 164.').waitFor();
     await alert.getByText('Repeats: empty. Give a whole number from 1 to 100.').waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Run study');
     await page.waitForTimeout(500);
     expect(await page.locator('#run-title').count()).toBe(0);
 
