@@ -518,6 +518,14 @@ describe('the Results page on a result file', () => {
     expect((await solo.locator('td').allTextContents()).slice(0, 5)).toEqual(['llama3.2:3B solo', '3', '77.7 ± 2.5', '76.6 ± 3.7', '1.1']);
     expect(await solo.textContent()).toContain('ran in WebLLM as Llama-3.2-3B-Instruct-q4f16_1-MLC');
     await section.getByText(/Welch's t-test/).waitFor();
+    // The CSV is for a spreadsheet: mean and SD are numbers in columns of their own, Δ a plain (negative) number.
+    const csv = await downloaded(page, () => section.getByRole('button', { name: /as CSV/ }).click());
+    const lines = Buffer.from(csv.text, 'latin1').toString('utf8').split('\r\n');
+    expect(lines[0]).toBe("Arm,Paper's arm,Your runs,Yours: mean,Yours: SD,Paper: mean,Paper: SD,Δ (yours − paper),σ,Welch p,Set-up different from the paper's");
+    const refine = lines.find((line) => line.startsWith('llama self-refine,'))!.split(',');
+    const expected = [3, 278 / 3, Math.sqrt(19 / 3), 94, 2.7, 278 / 3 - 94];
+    refine.slice(2, 8).forEach((field, i) => expect(Number(field)).toBeCloseTo(expected[i]!, 9));
+    expect(refine[7]).toMatch(/^-1\.33/);
     await shoot(section, 'analysis-results-beside-the-paper');
     expect(await axeViolations(page, 'Results, beside the paper')).toEqual([]);
     expect(app.errors).toEqual([]);
