@@ -218,10 +218,13 @@ describe("loading the released files without picking them", () => {
       await held;
       await route.abort().catch(() => undefined);
     });
-    await page.getByRole('button', { name: 'Load the released files' }).click();
+    const load = page.getByRole('button', { name: 'Load the released files' });
+    await load.focus();
+    await page.keyboard.press('Enter');
     await page.getByText('Fetching error_taxonomy.json (3 of 6)…').waitFor();
+    // The disabled loader hands keyboard focus to Cancel, so Enter again cancels.
     const cancel = page.getByRole('button', { name: 'Cancel' });
-    await cancel.focus();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Cancel');
     await page.keyboard.press('Enter');
     await page.getByText('Cancelled. The 2 files that had arrived are kept; Load the released files fetches the rest.').waitFor();
     await cancel.waitFor({ state: 'detached' });
