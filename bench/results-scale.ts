@@ -11,8 +11,9 @@
  * - merging three shards of the study (import each, merge) vs importing the whole study once;
  * - the Results page's analysis (merge, tables, bootstrap CIs, paired tests, problem explorer)
  *   vs gunzip + JSON.parse;
- * - `feedback-lab run --resume`: reading the file into its store and one checkpoint write
- *   vs gunzip + JSON.parse + JSON.stringify + gzip.
+ * - `feedback-lab run`'s checkpoint of the study (cli/run/result-writer.ts), twice, with the
+ *   longest the event loop waited meanwhile, vs JSON.stringify + gzip; and the same file written
+ *   in one piece, as the checkpoint did before it streamed.
  *
  * Chromium (with --browser; the built app in dist/, or --dist DIR for another build):
  * - the Results page opening the file: until it is listed with its report, and the longest task
@@ -46,6 +47,7 @@ import { exportResultFile } from '../src/core/results/result-file-export.ts';
 import { importResultFile } from '../src/core/results/result-file-import.ts';
 import { mergeResultFiles } from '../src/core/results/result-file-merge.ts';
 import { unitSteps, type ResultFile } from '../src/core/results/result-file.ts';
+import { createResultWriter } from '../cli/run/result-writer.ts';
 import { storeFromResultFile } from '../cli/run/resume-store.ts';
 import { bigEnvironment, bigResultFile } from '../tests/support/big-result-file.ts';
 import { loadTestProblems } from '../tests/support/datasets.ts';
@@ -114,13 +116,51 @@ async function node(): Promise<void> {
   const [, analysisMs] = await timed(() => analyse([doc]));
   line("the Results page's analysis", analysisMs, plainParseMs, 'gunzip + JSON.parse');
 
-  const [, resumeMs] = await timed(async () => {
+  const checkpointDir = mkdtempSync(join(tmpdir(), 'results-scale-checkpoint-'));
+  try {
     const read = await importResultFile(gz);
     const store = await storeFromResultFile(read);
-    const stored = (await store.loadStudy(read.config.id))!;
-    return exportResultFile(await buildResultFile(stored.config, resultUnitsFromStore(stored), bigEnvironment()), { gzip: true });
-  });
-  line('run --resume: read into the store + one checkpoint', resumeMs, plainParseMs + stringifyGzMs, 'gunzip + JSON.parse + JSON.stringify + gzip');
+    const writer = createResultWriter({ path: join(checkpointDir, 'study.json.gz'), store, studyId: read.config.id, environment: () => bigEnvironment() });
+    // What the runner lives with every 30 s: the checkpoint's time, and the longest the event loop
+    // (model streams, the runner's clocks) waited meanwhile.
+    for (let run = 1; run <= 2; run++) {
+      const stall = eventLoopStall();
+      const [, checkpointMs] = await timed(() => writer.write());
+      line(`run --resume: one checkpoint write (${run}); longest event-loop stall ${s(stall.stop())}`, checkpointMs, stringifyGzMs, 'JSON.stringify + gzip');
+    }
+    const stall = eventLoopStall();
+    const [, exportWayMs] = await timed(async () => {
+      const stored = (await store.loadStudy(read.config.id))!;
+      return exportResultFile(await buildResultFile(stored.config, resultUnitsFromStore(stored), bigEnvironment()), { gzip: true });
+    });
+    line(
+      `… the same in one piece (loadStudy + exportResultFile, the checkpoint before); longest event-loop stall ${s(stall.stop())}`,
+      exportWayMs,
+      stringifyGzMs,
+      'JSON.stringify + gzip',
+    );
+  } finally {
+    rmSync(checkpointDir, { recursive: true, force: true });
+  }
+}
+
+/** The longest gap between turns of the event loop from now until stop(). */
+function eventLoopStall(): { stop(): number } {
+  let last = performance.now();
+  let longest = 0;
+  const tick = () => {
+    const now = performance.now();
+    longest = Math.max(longest, now - last);
+    last = now;
+  };
+  const timer = setInterval(tick, 5);
+  return {
+    stop() {
+      clearInterval(timer);
+      tick();
+      return longest;
+    },
+  };
 }
 
 /** What the Results page computes from open files (ResultsPage.svelte's derived values). */

@@ -187,6 +187,8 @@ describe("loading the released files without picking them", () => {
     expect(text).toContain('Could not fetch any of the released files');
     expect(text).toMatch(/released\/: HTTP 404 Not Found \(every file\)/);
     expect(text).toContain('raw.githubusercontent.com/L3G/feedback-over-form/');
+    // A place that does not answer is worded as the benchmark loader words it, not as the browser's bare "Failed to fetch".
+    expect(text).toMatch(/results\/: no answer \(offline, blocked, or the server does not allow this site\): Failed to fetch \(every file\)/);
     expect(text).toContain('pick them above');
     expect(await axeViolations(page, 'Reproduce, nothing could be fetched')).toEqual([]);
     expect(await page.getByRole('button', { name: 'Load the released files' }).isEnabled()).toBe(true);
@@ -202,6 +204,40 @@ describe("loading the released files without picking them", () => {
     await page.keyboard.press('Enter');
     await forget.waitFor({ state: 'detached' });
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Load the released files');
+    await app.close();
+  });
+
+  it('can be cancelled from the keyboard while a file hangs, keeping the files that arrived and trying nowhere else', async () => {
+    const app = await openApp(browser, server, { hash: '#/reproduce' });
+    const { context, page } = app;
+    const asked = githubRequests(context);
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    // The third file never comes, as from a server that stalls.
+    await context.route('**/released/error_taxonomy.json', async (route) => {
+      await held;
+      await route.abort().catch(() => undefined);
+    });
+    const load = page.getByRole('button', { name: 'Load the released files' });
+    await load.focus();
+    await page.keyboard.press('Enter');
+    await page.getByText('Fetching error_taxonomy.json (3 of 6)…').waitFor();
+    // The disabled loader hands keyboard focus to Cancel, so Enter again cancels.
+    const cancel = page.getByRole('button', { name: 'Cancel' });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Cancel');
+    await page.keyboard.press('Enter');
+    await page.getByText('Cancelled. The 2 files that had arrived are kept; Load the released files fetches the rest.').waitFor();
+    await cancel.waitFor({ state: 'detached' });
+    // The cancel is not a failure: no alert, no trip to the repository for the file, and focus is back on the loader.
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(asked).toEqual([]);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Load the released files');
+    expect(await page.locator('.file-list li').allTextContents()).toEqual([
+      expect.stringContaining('main_results.json'),
+      expect.stringContaining('iteration_analysis.json'),
+    ]);
+    release();
+    expect(app.errors).toEqual([]);
     await app.close();
   });
 
@@ -485,6 +521,14 @@ describe('the Results page on a result file', () => {
     expect((await solo.locator('td').allTextContents()).slice(0, 5)).toEqual(['llama3.2:3B solo', '3', '77.7 ± 2.5', '76.6 ± 3.7', '1.1']);
     expect(await solo.textContent()).toContain('ran in WebLLM as Llama-3.2-3B-Instruct-q4f16_1-MLC');
     await section.getByText(/Welch's t-test/).waitFor();
+    // The CSV is for a spreadsheet: mean and SD are numbers in columns of their own, Δ a plain (negative) number.
+    const csv = await downloaded(page, () => section.getByRole('button', { name: /as CSV/ }).click());
+    const lines = Buffer.from(csv.text, 'latin1').toString('utf8').split('\r\n');
+    expect(lines[0]).toBe("Arm,Paper's arm,Your runs,Yours: mean,Yours: SD,Paper: mean,Paper: SD,Δ (yours − paper),σ,Welch p,Set-up different from the paper's");
+    const refine = lines.find((line) => line.startsWith('llama self-refine,'))!.split(',');
+    const expected = [3, 278 / 3, Math.sqrt(19 / 3), 94, 2.7, 278 / 3 - 94];
+    refine.slice(2, 8).forEach((field, i) => expect(Number(field)).toBeCloseTo(expected[i]!, 9));
+    expect(refine[7]).toMatch(/^-1\.33/);
     await shoot(section, 'analysis-results-beside-the-paper');
     expect(await axeViolations(page, 'Results, beside the paper')).toEqual([]);
     expect(app.errors).toEqual([]);

@@ -327,10 +327,14 @@ describe('the Study page in Chromium', () => {
     // The plan under the form would describe a study that cannot start: the list takes its place.
     expect(await form.getByText(/arms? ×/).count()).toBe(0);
 
-    await form.getByRole('button', { name: 'Run study' }).click();
+    // From the keyboard: Run study is disabled while it starts, and a start that fails gives focus back to it, not to <body>.
+    const run = form.getByRole('button', { name: 'Run study' });
+    await run.focus();
+    await page.keyboard.press('Enter');
     const alert = page.locator('.errors[role="alert"]');
     await alert.getByText('N: 500 is out of range. Give a whole number from 1 to 164.').waitFor();
     await alert.getByText('Repeats: empty. Give a whole number from 1 to 100.').waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Run study');
     await page.waitForTimeout(500);
     expect(await page.locator('#run-title').count()).toBe(0);
 
@@ -575,6 +579,51 @@ describe('a prompt set on the Study page', () => {
     await page.getByRole('button', { name: 'Copy study link' }).click();
     await page.getByLabel('Study link').waitFor();
 
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('marks the arms whose texts it changes, and a study link that puts it away says so where the set was', async () => {
+    const app = await openApp(browser, server, { hash: '#/study' });
+    const { page } = app;
+    const arms = page.getByRole('group', { name: /^Arms/ });
+    const card = (name: string) => arms.getByRole('listitem').filter({ has: page.getByText(name, { exact: true }) });
+    const solo = card('llama3.2:3b solo');
+    const selfRefine = card('llama → exec → llama (self-refine)');
+    expect(await arms.locator('[data-prompt-note]').count()).toBe(0);
+
+    const picker = page.getByLabel('Prompt set (optional, .json)');
+    await picker.setInputFiles(
+      promptFile('study-texts.json', {
+        format: 'feedback-lab/prompt-set',
+        version: 1,
+        prompts: [
+          { id: 'generator.plain', role: 'generator', text: GENERATOR_TEXT },
+          { id: 'refiner.fix', role: 'refiner', text: REFINER_TEXT },
+        ],
+      }),
+    );
+    const said = page.locator(`[id="${await picker.getAttribute('aria-describedby')}"]`);
+    await said.getByText('Loaded study-texts.json').waitFor();
+    // Each card says what the set changes there, ticked or not: a solo sends the generator's text, a refine loop both.
+    expect(await solo.locator('[data-prompt-note]').textContent()).toBe('Sends the prompt set’s generator.plain instead of the built-in text.');
+    expect(await selfRefine.locator('[data-prompt-note]').textContent()).toBe(
+      'Sends the prompt set’s generator.plain, refiner.fix instead of the built-in texts.',
+    );
+    expect(await axeViolations(page, 'Study, arms marked by a prompt set')).toEqual([]);
+
+    // A study link opened in this tab fills the form with the built-in texts: the set goes, and the page says so.
+    await page.goto(`${server.url}#/study?${await scriptedStudyLink(endpoint.url, 1)}`);
+    await expect.poll(() => page.getByLabel('Study name (optional)').inputValue()).toBe('Scripted solo vs self-refine');
+    await said.getByText(/^The study link put away the prompt set study-texts\.json: a link describes its study with the built-in texts/).waitFor();
+    expect(await said.getByText('The study sends the built-in role prompts.', { exact: false }).count()).toBe(1);
+    expect(await arms.locator('[data-prompt-note]').count()).toBe(0);
+    await app.screenshot('study-prompt-set-put-away');
+
+    // Picking a set again is the way back; the sentence goes with it.
+    await picker.setInputFiles(promptFile('study-texts.json', { format: 'feedback-lab/prompt-set', version: 1, prompts: [{ id: 'generator.plain', role: 'generator', text: GENERATOR_TEXT }] }));
+    await said.getByText('Loaded study-texts.json').waitFor();
+    expect(await said.getByText(/put away/).count()).toBe(0);
     expect(app.errors).toEqual([]);
     await app.close();
   });

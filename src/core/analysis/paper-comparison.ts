@@ -26,7 +26,7 @@ import { STUDY_DEFAULT_LIMITS, STUDY_DEFAULT_SAMPLING, type StudyConfig } from '
 import { armSummaries } from './arm-tables.ts';
 import { formatP } from './pair-tables.ts';
 import type { LoadedStudies } from './result-file-study.ts';
-import { meanSdText, numberCell, textCell, type Cell, type Table } from './table.ts';
+import { meanSdCell, meanSdCsvLabels, numberCell, textCell, type Cell, type Table } from './table.ts';
 
 /** The presets that transcribe the paper's Table 1 arms. */
 const PAPER_PIPELINES: readonly { arm: PaperArm; pipeline: RefinePipeline }[] = [
@@ -178,8 +178,8 @@ export function paperComparison(loaded: LoadedStudies): PaperComparison {
         { label: 'Arm' },
         { label: "Paper's arm" },
         { label: 'Your runs', numeric: true },
-        { label: 'Yours: mean ± SD' },
-        { label: 'Paper: mean ± SD' },
+        { label: 'Yours: mean ± SD', csvLabels: meanSdCsvLabels('Yours: mean ± SD') },
+        { label: 'Paper: mean ± SD', csvLabels: meanSdCsvLabels('Paper: mean ± SD') },
         { label: 'Δ (yours − paper)', numeric: true },
         { label: 'σ', numeric: true },
         { label: 'Welch p', numeric: true },
@@ -209,8 +209,8 @@ function comparisonRow(
       textCell(label),
       textCell(PAPER_ARM_LABEL[arm]),
       numberCell(passCounts.length),
-      textCell(meanSdText(mean, sd)),
-      textCell(meanSdText(paper.mean, paper.sd)),
+      meanSdCell(mean, sd),
+      meanSdCell(paper.mean, paper.sd),
       numberCell(delta, 1),
       sigma === null || !Number.isFinite(sigma) ? textCell('–') : numberCell(sigma, 2, 'σ'),
       test === null ? textCell('–') : { text: formatP(test.p), value: test.p },

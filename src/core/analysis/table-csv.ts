@@ -3,7 +3,9 @@
  * comma, quote or line break. Text from other people's files is defused against spreadsheet
  * formula injection (OWASP's advice): a text field starting with = + − @, tab or carriage return
  * gets a leading apostrophe, so Excel or LibreOffice shows it rather than evaluating it. Numeric
- * cells are written as plain numbers, unrounded, so a spreadsheet can compute with them.
+ * cells are written as plain numbers, unrounded, so a spreadsheet can compute with them (a
+ * negative one as -1.2, whatever the page shows), a missing one as an empty field, and a cell
+ * showing mean ± SD as two numeric columns.
  */
 import type { Cell, Table } from './table.ts';
 
@@ -13,19 +15,36 @@ function quote(field: string): string {
   return /[",\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
 }
 
+/** What the page shows where a number has no value (one run has no SD, no p): an empty cell to a spreadsheet. */
+const NO_NUMBER = /^[–—-]?$/;
+
 /** One cell as a CSV field. */
 export function csvField(cell: Cell, numeric: boolean): string {
   if (numeric && cell.value !== undefined && Number.isFinite(cell.value)) return String(cell.value);
+  if (numeric && cell.value === undefined && NO_NUMBER.test(cell.text.trim())) return '';
   const text = FORMULA_START.test(cell.text) ? `'${cell.text}` : cell.text;
   return quote(text);
 }
 
+/** A split column's fields (mean ± SD): each number plain, no number empty; a cell without numbers keeps its text in the first. */
+function splitFields(cell: Cell, labels: readonly string[]): string[] {
+  return labels.map((_, i) => {
+    if (!cell.values) return i === 0 ? csvField(cell, true) : '';
+    const value = cell.values[i];
+    return value !== null && value !== undefined && Number.isFinite(value) ? String(value) : '';
+  });
+}
+
 /** The table with a header row, as CSV text. */
 export function tableToCsv(table: Table): string {
-  const header = table.columns.map((c) => csvField({ text: c.label }, false));
+  const header = table.columns.flatMap((c) => (c.csvLabels ?? [c.label]).map((label) => csvField({ text: label }, false)));
   const lines = [header.join(',')];
   for (const row of table.rows) {
-    lines.push(table.columns.map((column, i) => csvField(row[i] ?? { text: '' }, column.numeric === true)).join(','));
+    const fields = table.columns.flatMap((column, i) => {
+      const cell = row[i] ?? { text: '' };
+      return column.csvLabels ? splitFields(cell, column.csvLabels) : [csvField(cell, column.numeric === true)];
+    });
+    lines.push(fields.join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }

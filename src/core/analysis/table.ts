@@ -15,6 +15,8 @@ export interface Cell {
   text: string;
   /** The unrounded number behind `text`; absent for text cells. */
   value?: number;
+  /** Several numbers shown as one text (`76.6 ± 3.6`): CSV writes each in a column of its own (the column's `csvLabels`); null is no number. */
+  values?: readonly (number | null)[];
   tone?: CellTone;
 }
 
@@ -22,6 +24,11 @@ export interface Column {
   label: string;
   /** Right-aligned; written as a number in CSV. */
   numeric?: boolean;
+  /**
+   * A column whose cells show several numbers as one text (mean ± SD): CSV splits it into one
+   * numeric column per label here, filled from each cell's `values`, so a spreadsheet can compute with them.
+   */
+  csvLabels?: readonly string[];
 }
 
 export interface Table {
@@ -62,6 +69,17 @@ export function maybeNumberCell(value: number | null, decimals = 0, unit = ''): 
 /** `76.6 ± 3.6`, kept as text (two numbers in one cell). */
 export function meanSdText(mean: number, sd: number | null, decimals = 1): string {
   return sd === null ? formatNumber(mean, decimals) : `${formatNumber(mean, decimals)} ± ${formatNumber(sd, decimals)}`;
+}
+
+/** `76.6 ± 3.6` on the page, mean and SD in columns of their own in CSV (a column with `csvLabels: meanSdCsvLabels(…)`). */
+export function meanSdCell(mean: number, sd: number | null, decimals = 1): Cell {
+  return { text: meanSdText(mean, sd, decimals), values: [mean, sd] };
+}
+
+/** The CSV columns of a mean ± SD column: `Yours: mean ± SD` → `Yours: mean`, `Yours: SD`. */
+export function meanSdCsvLabels(label: string): string[] {
+  const stem = label.replace(/\s*mean ± SD$/, '').trim();
+  return [`${stem} mean`.trim(), `${stem} SD`.trim()];
 }
 
 /** A table id safe in a file name and an element id: `Table 2` → `table-2`. */

@@ -102,8 +102,11 @@ export function looksLikeHtml(bytes: Uint8Array): boolean {
   return head.startsWith('<!doctype') || head.startsWith('<html');
 }
 
-/** Fetches one URL's bytes; rejects on network errors and non-2xx answers. Injected so tests and Node can supply their own. */
-export type FetchBytes = (url: string) => Promise<Uint8Array>;
+/**
+ * Fetches one URL's bytes; rejects on network errors and non-2xx answers. Injected so tests and
+ * Node can supply their own. With `signal`, an abort rejects with the signal's reason.
+ */
+export type FetchBytes = (url: string, signal?: AbortSignal) => Promise<Uint8Array>;
 
 /** Bytes already verified once, keyed by their SHA-256. The IndexedDB implementation lives in `src/store`. */
 export interface DatasetCache {
@@ -206,11 +209,25 @@ export async function loadDataset(benchmark: BenchmarkId, options: LoadDatasetOp
 }
 
 /** FetchBytes over the global fetch (browsers, workers, Node ≥ 20). */
-export const fetchBytesWithFetch: FetchBytes = async (url) => {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`.trim());
+export const fetchBytesWithFetch: FetchBytes = async (url, signal) => {
+  let response: Response;
+  try {
+    response = await fetch(url, signal ? { signal } : {});
+  } catch (error) {
+    throw signal?.aborted ? error : noAnswerError(error);
+  }
+  if (!response.ok) throw new Error(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
   return new Uint8Array(await response.arrayBuffer());
 };
+
+/**
+ * fetch's own rejection when nothing answered says only "Failed to fetch" (Chromium), "NetworkError
+ * when attempting to fetch resource." (Firefox) or "Load failed" (Safari): name the likely causes
+ * for a failure list, keeping the browser's words after them.
+ */
+export function noAnswerError(error: unknown): Error {
+  return new Error(`no answer (offline, blocked, or the server does not allow this site): ${reasonOf(error)}`);
+}
 
 function acceptedHashes(file: DatasetFile): string[] {
   return file.decompressedSha256 ? [file.sha256, file.decompressedSha256] : [file.sha256];

@@ -49,6 +49,8 @@ export interface FetchReleasedOptions {
   cache?: DatasetCache;
   /** Called before each file is looked for: `done` files of `total` are in hand. */
   onProgress?: (progress: { done: number; total: number; fileName: string }) => void;
+  /** Aborting stops the fetch at once: it throws ReleasedFetchCancelledError with the files already in hand. */
+  signal?: AbortSignal;
 }
 
 export interface FetchedReleasedFiles {
@@ -75,30 +77,48 @@ export class ReleasedFilesUnavailableError extends Error {
   }
 }
 
+/** Thrown when the fetch was cancelled (its signal aborted): not a failure of any source. */
+export class ReleasedFetchCancelledError extends Error {
+  /** Files that had arrived and been verified before the cancel. */
+  readonly files: ReleasedFileText[];
+  constructor(files: ReleasedFileText[]) {
+    super('The fetch of the released files was cancelled.');
+    this.name = 'ReleasedFetchCancelledError';
+    this.files = files;
+  }
+}
+
 /**
  * Fetches every released file from the first source that yields its pinned bytes (the cache,
  * then each URL). Throws ReleasedFilesUnavailableError, carrying the files that did load, when
- * any file is missing from every source.
+ * any file is missing from every source, and ReleasedFetchCancelledError once `signal` aborts.
  */
 export async function fetchReleasedFiles(options: FetchReleasedOptions): Promise<FetchedReleasedFiles> {
-  const { fetchBytes, baseUrl, cache, onProgress } = options;
+  const { fetchBytes, baseUrl, cache, onProgress, signal } = options;
   const files: ReleasedFileText[] = [];
   const failures: SourceFailure[] = [];
   const missing: string[] = [];
   for (const [index, entry] of RELEASED_SOURCE_FILES.entries()) {
+    if (signal?.aborted) throw new ReleasedFetchCancelledError(files);
     onProgress?.({ done: index, total: RELEASED_SOURCE_FILES.length, fileName: entry.fileName });
-    const bytes = await firstVerified(entry, { fetchBytes, baseUrl, cache }, failures);
+    const bytes = await firstVerified(entry, { fetchBytes, baseUrl, cache, signal }, failures);
+    // An abort during a source ends the fetch: the next source would be cancelled too, and is not a failure.
+    if (signal?.aborted) throw new ReleasedFetchCancelledError(bytes === null ? files : [...files, textOf(entry, bytes)]);
     if (bytes === null) missing.push(entry.path);
-    else files.push({ fileName: entry.fileName, text: new TextDecoder().decode(bytes) });
+    else files.push(textOf(entry, bytes));
   }
   onProgress?.({ done: RELEASED_SOURCE_FILES.length, total: RELEASED_SOURCE_FILES.length, fileName: '' });
   if (missing.length > 0) throw new ReleasedFilesUnavailableError(missing, failures, files);
   return { files, failures };
 }
 
+function textOf(entry: ReleasedSourceFile, bytes: Uint8Array): ReleasedFileText {
+  return { fileName: entry.fileName, text: new TextDecoder().decode(bytes) };
+}
+
 async function firstVerified(
   entry: ReleasedSourceFile,
-  { fetchBytes, baseUrl, cache }: Pick<FetchReleasedOptions, 'fetchBytes' | 'baseUrl' | 'cache'>,
+  { fetchBytes, baseUrl, cache, signal }: Pick<FetchReleasedOptions, 'fetchBytes' | 'baseUrl' | 'cache' | 'signal'>,
   failures: SourceFailure[],
 ): Promise<Uint8Array | null> {
   if (cache) {
@@ -110,8 +130,9 @@ async function firstVerified(
     }
   }
   for (const url of releasedFileSources(entry, baseUrl)) {
+    if (signal?.aborted) return null;
     try {
-      const bytes = await fetchBytes(url);
+      const bytes = await fetchBytes(url, signal);
       const got = await sha256Hex(bytes);
       if (got !== entry.sha256) throw new Error(mismatch(entry, bytes, got));
       // A full or blocked cache costs a download next time, nothing more.
@@ -120,6 +141,7 @@ async function firstVerified(
       });
       return bytes;
     } catch (error) {
+      if (signal?.aborted) return null;
       failures.push({ source: url, reason: reasonOf(error) });
     }
   }

@@ -53,18 +53,32 @@ export class MemoryStudyStore implements StudyStore {
   }
 
   async loadStudy(studyId: string): Promise<StoredStudy | null> {
+    return this.#read(studyId, copy);
+  }
+
+  /**
+   * The study as loadStudy gives it, but holding the stored objects themselves instead of copies,
+   * for a reader that only serialises them and must never change them (the command line's result
+   * file writer: copying a study of 50,000 steps held the event loop for a second at every
+   * checkpoint). Safe because the store never changes an object once stored; it only adds and replaces.
+   */
+  snapshotStudy(studyId: string): StoredStudy | null {
+    return this.#read(studyId, (value) => value);
+  }
+
+  #read(studyId: string, out: <T>(value: T) => T): StoredStudy | null {
     const study = this.#studies.get(studyId);
     if (!study) return null;
     const steps = [...study.steps.entries()]
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .flatMap(([unitId, byIndex]) =>
-        [...byIndex.values()].sort((a, b) => a.index - b.index).map((step) => ({ unitId, step: copy(step) })),
+        [...byIndex.values()].sort((a, b) => a.index - b.index).map((step) => ({ unitId, step: out(step) })),
       );
     return {
-      config: copy(study.config),
+      config: out(study.config),
       status: study.status,
       steps,
-      finished: [...study.finished.values()].map(copy),
+      finished: [...study.finished.values()].map(out),
     };
   }
 

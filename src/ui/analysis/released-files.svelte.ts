@@ -7,7 +7,7 @@
 import { loadReleasedFiles, type ReleasedFileText } from '../../core/analysis/released-files.ts';
 import { reproduceReport } from '../../core/analysis/reproduce-report.ts';
 import { fetchBytesWithFetch, type SourceFailure } from '../../core/benchmarks/datasets.ts';
-import { ReleasedFilesUnavailableError, fetchReleasedFiles } from '../../core/reproduce/released-sources.ts';
+import { ReleasedFetchCancelledError, ReleasedFilesUnavailableError, fetchReleasedFiles } from '../../core/reproduce/released-sources.ts';
 import { appDatasetCache } from '../datasets/dataset-cache-connection.ts';
 
 /** Seed of the bootstrap CIs, so the page shows the same intervals every time. */
@@ -28,6 +28,9 @@ export class ReleasedFilesState {
   fetching = $state<FetchProgress | null>(null);
   /** Why the last fetch could not get every file (each source tried, with its reason). */
   fetchError = $state<{ message: string; failures: SourceFailure[] } | null>(null);
+  /** What a cancelled fetch left: said until the next fetch or pick. */
+  cancelNote = $state<string | null>(null);
+  #abort: AbortController | null = null;
   loaded = $derived(loadReleasedFiles(this.texts));
   sections = $derived(
     this.texts.length === 0 ? [] : reproduceReport(this.loaded, { seed: REPRODUCE_SEED, replicates: REPRODUCE_REPLICATES }),
@@ -40,7 +43,10 @@ export class ReleasedFilesState {
     try {
       this.#merge(await Promise.all(files.map(async (f) => ({ fileName: f.name, text: await f.text() }))));
       // Picking the files is what a failed fetch asked for; what is still missing is listed with the files.
-      if (files.length > 0) this.fetchError = null;
+      if (files.length > 0) {
+        this.fetchError = null;
+        this.cancelNote = null;
+      }
     } catch (error) {
       this.readError = `A file could not be read: ${error instanceof Error ? error.message : String(error)}`;
     } finally {
@@ -52,31 +58,50 @@ export class ReleasedFilesState {
   async fetchFromRepository(baseUrl: string = import.meta.env.BASE_URL): Promise<void> {
     if (this.fetching) return;
     this.fetchError = null;
+    this.cancelNote = null;
     this.fetching = { done: 0, total: 0, fileName: '' };
+    const abort = new AbortController();
+    this.#abort = abort;
     try {
+      const cache = (await appDatasetCache()) ?? undefined;
       const { files } = await fetchReleasedFiles({
         fetchBytes: fetchBytesWithFetch,
         baseUrl,
-        cache: (await appDatasetCache()) ?? undefined,
+        cache,
+        signal: abort.signal,
         onProgress: (progress) => (this.fetching = progress),
       });
       this.#merge(files);
     } catch (error) {
-      if (error instanceof ReleasedFilesUnavailableError) {
+      if (error instanceof ReleasedFetchCancelledError) {
+        this.#merge(error.files);
+        const kept = error.files.length;
+        this.cancelNote =
+          kept === 0
+            ? 'Cancelled before any file arrived.'
+            : `Cancelled. The ${kept === 1 ? 'file' : `${kept} files`} that had arrived ${kept === 1 ? 'is' : 'are'} kept; Load the released files fetches the rest.`;
+      } else if (error instanceof ReleasedFilesUnavailableError) {
         this.#merge(error.files);
         this.fetchError = { message: error.message.split('\n')[0] ?? error.message, failures: error.failures };
       } else {
         this.fetchError = { message: error instanceof Error ? error.message : String(error), failures: [] };
       }
     } finally {
+      this.#abort = null;
       this.fetching = null;
     }
+  }
+
+  /** Stops the running fetch; the files already verified are kept. */
+  cancelFetch(): void {
+    this.#abort?.abort();
   }
 
   clear(): void {
     this.texts = [];
     this.readError = null;
     this.fetchError = null;
+    this.cancelNote = null;
   }
 
   #merge(read: readonly ReleasedFileText[]): void {

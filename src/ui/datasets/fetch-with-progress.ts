@@ -1,5 +1,5 @@
 /** A FetchBytes that reports bytes as they arrive, so a slow download shows movement. */
-import type { FetchBytes } from '../../core/benchmarks/datasets.ts';
+import { noAnswerError, type FetchBytes } from '../../core/benchmarks/datasets.ts';
 
 export interface DownloadProgress {
   url: string;
@@ -14,8 +14,8 @@ export function fetchBytesWithProgress(onProgress: (progress: DownloadProgress) 
     try {
       response = await fetch(url);
     } catch (error) {
-      // fetch says only "Failed to fetch"; name the likely causes for the failure panel.
-      throw new Error(`no answer (offline, blocked, or the server does not allow this site): ${(error as Error).message}`);
+      // fetch says only "Failed to fetch"; name the likely causes for the failure panel, as the released files' fetcher does.
+      throw noAnswerError(error);
     }
     if (!response.ok) throw new Error(`HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
     const length = Number(response.headers.get('content-length'));

@@ -15,9 +15,15 @@ export class PromptSetPicker {
   loaded = $state.raw<LoadedPromptSet | null>(null);
   /** The last file picked, when it could not be used: every reason, each naming its field. */
   refused = $state.raw<{ fileName: string; errors: string[] } | null>(null);
+  /**
+   * A set taken away by something other than the user's Remove (a study link opened over it),
+   * and why: said where the set was, so it does not vanish unnoticed. Cleared by the next pick or Remove.
+   */
+  putAwayNote = $state<string | null>(null);
 
   /** Reads a picked file. A refused file unloads the set before it: the user meant to replace it. */
   read(fileName: string, bytes: Uint8Array): boolean {
+    this.putAwayNote = null;
     const result = readPromptSetFile(bytes);
     if (result.ok) {
       this.loaded = { fileName, promptSet: result.promptSet };
@@ -34,6 +40,7 @@ export class PromptSetPicker {
     try {
       bytes = new Uint8Array(await file.arrayBuffer());
     } catch (error) {
+      this.putAwayNote = null;
       this.loaded = null;
       this.refused = { fileName: file.name, errors: [`The file could not be read: ${error instanceof Error ? error.message : String(error)}`] };
       return false;
@@ -44,6 +51,14 @@ export class PromptSetPicker {
   remove(): void {
     this.loaded = null;
     this.refused = null;
+    this.putAwayNote = null;
+  }
+
+  /** Unloads the set for a reason the user did not give; `why(fileName)` is the sentence said in its place. Nothing loaded: nothing said. */
+  putAway(why: (fileName: string) => string): void {
+    const loaded = this.loaded;
+    this.remove();
+    if (loaded) this.putAwayNote = why(loaded.fileName);
   }
 
   /** The set to start with, if one is loaded. */

@@ -79,6 +79,15 @@ export class StudyForm extends ModelEngineForm {
     return this.promptSet ? (this.promptEffect?.changedInUse ?? []) : [];
   }
 
+  /**
+   * What the loaded set does to these pipelines (one arm's card, or the pairing matrix's): the
+   * ids it changes that they send, and the ids it gives another role. Null without a set or for a replay.
+   */
+  promptSetEffectOn(pipelines: readonly Pipeline[]): PromptSetEffect | null {
+    const set = this.promptSet;
+    return set ? promptSetEffect(set, promptUses(pipelines)) : null;
+  }
+
   #arms(): StudyArm[] {
     if (this.engine === 'replay') return this.replay ? replayArms(this.replay.doc) : [];
     const presets = PRESETS.filter((p) => this.presetIds.includes(p.id)).map(armOf);
@@ -202,7 +211,11 @@ export class StudyForm extends ModelEngineForm {
 
   /** Fills the form from a decoded link. A link describes the whole study, built-in prompt texts included: a loaded set is put away. */
   fromLink(link: StudyLink): void {
-    this.prompts.remove();
+    this.prompts.putAway(
+      (fileName) =>
+        `The study link put away the prompt set ${fileName}: a link describes its study with the built-in texts, so that is what it runs. ` +
+        'Pick the file again to send its texts in this study.',
+    );
     this.name = link.name ?? '';
     this.benchmark = link.benchmark;
     const selection = link.selection;

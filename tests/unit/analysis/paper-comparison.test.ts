@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { paperArmOf, paperComparison } from '../../../src/core/analysis/paper-comparison.ts';
+import { tableToCsv } from '../../../src/core/analysis/table-csv.ts';
 import { studiesFromResultFiles } from '../../../src/core/analysis/result-file-study.ts';
 import {
   coderSelfRefine,
@@ -58,6 +59,34 @@ describe('your runs beside the printed Table 1', () => {
     // The fixtures ran llama in WebLLM at q4f16_1: said beside the numbers.
     expect(table?.rows[0]?.[8]?.text).toBe('llama3.2:3b ran in WebLLM as Llama-3.2-3B-Instruct-q4f16_1-MLC (q4f16_1; paper: Ollama Q4_K_M)');
     expect(table?.notes?.join(' ')).toContain('Bonferroni');
+  });
+
+  it('gives a spreadsheet mean and SD in numeric columns of their own, plain negative numbers, and empty cells where the page shows –', async () => {
+    const doc = await resultFile([arm('solo', llamaSolo), arm('refine', llamaSelfRefine)], { solo: [70], refine: [90, 95, 93] });
+    const { table } = compare(doc);
+    const rows = tableToCsv(table!).trimEnd().split('\r\n').map((line) => line.split(','));
+    expect(rows[0]).toEqual([
+      'Arm',
+      "Paper's arm",
+      'Your runs',
+      'Yours: mean',
+      'Yours: SD',
+      'Paper: mean',
+      'Paper: SD',
+      'Δ (yours − paper)',
+      'σ',
+      'Welch p',
+      "Set-up different from the paper's",
+    ]);
+    // One run: a mean, no SD, σ or p (empty, not the page's en dash); Δ as a plain negative number.
+    expect(rows[1]?.slice(0, 10)).toEqual(['solo', 'llama3.2:3B solo', '1', '70', '', '76.6', '3.7', String(70 - 76.6), '', '']);
+    const mean = (90 + 95 + 93) / 3;
+    const [, , runs, yoursMean, yoursSd, paperMean, paperSd, delta, sigma, p] = rows[2]!;
+    expect([runs, yoursMean, paperMean, paperSd]).toEqual(['3', String(mean), '94', '2.7']);
+    expect(Number(yoursSd)).toBeCloseTo(Math.sqrt(((90 - mean) ** 2 + (95 - mean) ** 2 + (93 - mean) ** 2) / 2), 12);
+    expect(delta).toBe(String(mean - 94));
+    expect(delta).toMatch(/^-\d/);
+    for (const field of [yoursSd, sigma, p]) expect(Number.isFinite(Number(field)), field).toBe(true);
   });
 
   it('lists every set-up difference: harness, limits, context, temperatures, token caps', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tableToCsv } from '../../../src/core/analysis/table-csv.ts';
 import { markdownCell, tableToMarkdown } from '../../../src/core/analysis/table-markdown.ts';
-import { formatNumber, numberCell, tableId, textCell, type Table } from '../../../src/core/analysis/table.ts';
+import { formatNumber, meanSdCell, meanSdCsvLabels, numberCell, tableId, textCell, type Table } from '../../../src/core/analysis/table.ts';
 
 const hostile: Table = {
   id: 'hostile',
@@ -27,6 +27,21 @@ describe('CSV download', () => {
     expect(csv).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
     expect(csv).toContain(`'-2+3+cmd|' /C calc'!A0,-0.4,`);
     expect(csv).toContain(`'@SUM(A1),0.3333333333333333,'\tTabbed`);
+  });
+
+  it('splits a mean ± SD column into two numeric columns and leaves a missing number empty', () => {
+    const table: Table = {
+      id: 'runs',
+      caption: 'Runs',
+      columns: [{ label: 'Arm' }, { label: 'Passes: mean ± SD', csvLabels: meanSdCsvLabels('Passes: mean ± SD') }, { label: 'σ', numeric: true }],
+      rows: [
+        [textCell('a'), meanSdCell(76.6, 3.65), numberCell(-1.25, 2, 'σ')],
+        [textCell('b'), meanSdCell(70, null), textCell('–')],
+      ],
+    };
+    expect(tableToCsv(table).split('\r\n')).toEqual(['Arm,Passes: mean,Passes: SD,σ', 'a,76.6,3.65,-1.25', 'b,70,,', '']);
+    // The page and Markdown keep the one cell.
+    expect(tableToMarkdown(table)).toContain('| a | 76.6 ± 3.7 | -1.25σ |');
   });
 
   it('ends every line with CRLF', () => {

@@ -2,9 +2,13 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createResultWriter } from '../../../cli/run/result-writer.ts';
+import { gunzipSync } from 'node:zlib';
+import { createResultWriter, resultFileText } from '../../../cli/run/result-writer.ts';
 import { storeFromResultFile } from '../../../cli/run/resume-store.ts';
+import { exportResultFile } from '../../../src/core/results/result-file-export.ts';
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
+import { bigResultFile } from '../../support/big-result-file.ts';
+import { loadTestProblems } from '../../support/datasets.ts';
 import { environment, studyResultFile } from '../results/result-file-fixtures.ts';
 
 let dir: string;
@@ -59,4 +63,37 @@ describe('the result file writer', () => {
     expect(checks).toBeGreaterThan(before);
     expect(existsSync(path)).toBe(false);
   });
+
+  it('streams the bytes exportResultFile would write, plain and gzipped', async () => {
+    const partial = await studyResultFile({ only: (order) => order < 7, cutAfter: new Map([[6, 1]]) });
+    const store = await storeFromResultFile(partial);
+    const here = environment({ userAgent: 'Node.js v20.20.2 (linux x64)', gpu: null, webllmVersion: null });
+    const expected = await exportResultFile({ ...partial, environments: [...partial.environments, here] }, { gzip: false });
+    for (const name of ['same.json', 'same.json.gz']) {
+      const writer = createResultWriter({ path: join(dir, name), store, studyId: partial.config.id, environment: () => here, earlierEnvironments: partial.environments });
+      await writer.write();
+      const bytes = readFileSync(join(dir, name));
+      expect(new Uint8Array(name.endsWith('.gz') ? gunzipSync(bytes) : bytes)).toEqual(expected);
+    }
+  });
+
+  it('hands a big study on in pieces, giving the event loop a turn between them, instead of one string built at once', async () => {
+    const problems = (await loadTestProblems('mbpp')).slice(0, 30);
+    const doc = await bigResultFile({ problems, repeats: 1 });
+    let turns = 0;
+    const ticking = setInterval(() => turns++, 0);
+    const pieces: string[] = [];
+    let turnsSeen = -1;
+    let turnsBetweenPieces = 0;
+    for await (const piece of resultFileText(doc)) {
+      if (turnsSeen >= 0 && turns > turnsSeen) turnsBetweenPieces++;
+      turnsSeen = turns;
+      pieces.push(piece);
+    }
+    clearInterval(ticking);
+    expect(pieces.length).toBeGreaterThan(1);
+    expect(turnsBetweenPieces).toBeGreaterThan(0);
+    // Compared as text: toEqual walks a typed array byte by byte.
+    expect(pieces.join('') === new TextDecoder().decode(await exportResultFile(doc, { gzip: false }))).toBe(true);
+  }, 20_000);
 });

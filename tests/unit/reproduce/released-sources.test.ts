@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { loadReleasedFiles } from '../../../src/core/analysis/released-files.ts';
-import type { DatasetCache } from '../../../src/core/benchmarks/datasets.ts';
+import { fetchBytesWithFetch, type DatasetCache } from '../../../src/core/benchmarks/datasets.ts';
 import {
   RELEASED_SOURCE_FILES,
+  ReleasedFetchCancelledError,
   ReleasedFilesUnavailableError,
   fetchReleasedFiles,
   groupFailures,
@@ -116,5 +117,52 @@ describe('fetching the released files for the Reproduce page', () => {
     });
     expect(seen[0]).toBe('0/6 main_results.json');
     expect(seen.at(-1)).toBe('6/6 ');
+  });
+
+  it('stops when cancelled, keeping the files that had arrived and trying no other source', async () => {
+    const abort = new AbortController();
+    const asked: string[] = [];
+    // The third file hangs until the fetch is cancelled, as a slow server does.
+    const fetchBytes = (url: string, signal?: AbortSignal): Promise<Uint8Array> => {
+      asked.push(url);
+      const entry = RELEASED_SOURCE_FILES.find((f) => url.endsWith(`/${f.path}`))!;
+      if (entry !== RELEASED_SOURCE_FILES[2]) return Promise.resolve(released.get(entry.path)!);
+      setTimeout(() => abort.abort(), 0);
+      return new Promise((_, reject) => signal?.addEventListener('abort', () => reject(signal.reason)));
+    };
+    const error = await fetchReleasedFiles({ fetchBytes, baseUrl: BASE, signal: abort.signal }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ReleasedFetchCancelledError);
+    expect((error as ReleasedFetchCancelledError).files.map((f) => f.fileName)).toEqual(['main_results.json', 'iteration_analysis.json']);
+    // The cancelled file was not then asked of the repository, nor were the files after it.
+    expect(asked).toHaveLength(3);
+  });
+
+  describe('over the browser’s fetch', () => {
+    afterEach(() => vi.unstubAllGlobals());
+
+    it('words a place that does not answer as the benchmark loader does, not as the bare "Failed to fetch"', async () => {
+      vi.stubGlobal('fetch', async () => {
+        throw new TypeError('Failed to fetch');
+      });
+      const error = (await fetchReleasedFiles({ fetchBytes: fetchBytesWithFetch, baseUrl: BASE }).catch((e: unknown) => e)) as ReleasedFilesUnavailableError;
+      const noAnswer = 'no answer (offline, blocked, or the server does not allow this site): Failed to fetch';
+      expect(groupFailures(error.failures).map((g) => [g.where, g.reason])).toEqual([
+        [`${BASE}released/`, noAnswer],
+        [`${UPSTREAM}bb7da36f222cfcab0fa2009139a7378d551ba740/results/`, noAnswer],
+      ]);
+    });
+
+    it('passes the signal to fetch, so a cancel aborts the request under way', async () => {
+      const abort = new AbortController();
+      const signals: (AbortSignal | undefined)[] = [];
+      vi.stubGlobal('fetch', (_url: string, init?: RequestInit) => {
+        signals.push(init?.signal ?? undefined);
+        abort.abort();
+        return Promise.reject(new DOMException('The operation was aborted.', 'AbortError'));
+      });
+      const error = await fetchReleasedFiles({ fetchBytes: fetchBytesWithFetch, baseUrl: BASE, signal: abort.signal }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ReleasedFetchCancelledError);
+      expect(signals).toEqual([abort.signal]);
+    });
   });
 });

@@ -128,6 +128,31 @@ describe('a prompt set on the study form', () => {
     if (!decoded.ok) throw new Error('the link should decode');
     form.fromLink(decoded.link);
     expect(form.prompts.loaded).toBeNull();
+    // Not silently: the page says, where the set was, which file went away and why.
+    expect(form.prompts.putAwayNote).toMatch(/^The study link put away the prompt set study-texts\.json: a link describes its study with the built-in texts/);
+    // Picking a set again (or Remove) clears the sentence; a link over no set says nothing.
+    form.prompts.read('study-texts.json', STUDY_TEXTS);
+    expect(form.prompts.putAwayNote).toBeNull();
+    form.prompts.remove();
+    form.fromLink(decoded.link);
+    expect(form.prompts.putAwayNote).toBeNull();
+  });
+
+  it('says on each arm what it changes there: the texts the arm sends, or the role it cannot send', () => {
+    const form = endpointForm();
+    const solo = form.arms.find((a) => a.id === 'llama-solo')!.pipeline;
+    const refine = form.arms.find((a) => a.id === 'llama-self-refine')!.pipeline;
+    expect(form.promptSetEffectOn([solo])).toBeNull();
+    form.prompts.read('study-texts.json', STUDY_TEXTS);
+    expect(form.promptSetEffectOn([solo])?.changedInUse).toEqual(['generator.plain']);
+    expect(form.promptSetEffectOn([refine])?.changedInUse).toEqual(['generator.plain', 'refiner.fix']);
+    const moved = file({ format: 'feedback-lab/prompt-set', version: 1, prompts: [{ id: 'refiner.fix', role: 'generator', text: 'Write it.' }] });
+    form.prompts.read('moved.json', moved);
+    expect(form.promptSetEffectOn([solo])?.misfits).toEqual([]);
+    expect(form.promptSetEffectOn([refine])?.misfits).toEqual([{ id: 'refiner.fix', setRole: 'generator', usedAs: 'refiner' }]);
+    // A replay sends no prompts: no card says a set changes it.
+    form.engine = 'replay';
+    expect(form.promptSetEffectOn([refine])).toBeNull();
   });
 });
 
