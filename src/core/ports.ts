@@ -78,6 +78,12 @@ export interface ChatContext {
   repeat?: number;
 }
 
+/** A chat call as `LanguageModel.chat` will receive it: the messages and the sampling options. */
+export interface ModelRequest {
+  messages: ChatMessage[];
+  options: SamplingOptions;
+}
+
 export interface LanguageModel {
   /** Stable id recorded in results, e.g. `webllm:Llama-3.2-3B-Instruct-q4f16_1-MLC`. */
   readonly id: string;
@@ -96,9 +102,10 @@ export interface LanguageModel {
    * it onto the GPU). The pipeline interpreter awaits it before a call's clock and the problem's
    * time cap start, so a download or a swap is not charged to the problem that happened to need
    * it (the study's cap timed pipelines whose models were already on its machine). `chat` must
-   * work without it. Rejects like `chat`.
+   * work without it. Rejects like `chat`. `request` is the call about to be made, when known, so a
+   * wrapper that may answer it without the model (the search's call cache) can skip the load.
    */
-  prepare?(signal?: AbortSignal): Promise<void>;
+  prepare?(signal?: AbortSignal, request?: ModelRequest): Promise<void>;
 }
 
 /** Lifecycle of a study as the store records it, so a reloaded page knows what it finds. */

@@ -12,6 +12,7 @@
 import type {
   AppConfig,
   ChatCompletionChunk,
+  ChatOptions,
   ChatCompletionRequestStreaming,
   CompletionUsage,
   InitProgressReport,
@@ -85,6 +86,8 @@ export class WebLLMEngineHost {
   #pending = new Map<string, Pending>();
   #onProgress: ((report: InitProgressReport) => void) | undefined;
   #loaded: string[] = [];
+  /** The context the loaded models were given; undefined: each build's own (its record's overrides). */
+  #loadedContext: number | undefined;
   /** Serialises engine work: WebLLM answers one request per model at a time anyway. */
   #queue: Promise<unknown> = Promise.resolve();
 
@@ -100,6 +103,11 @@ export class WebLLMEngineHost {
     return this.#loaded;
   }
 
+  /** The context window the loaded models were loaded with; undefined: each build's own. */
+  get loadedContextWindowTokens(): number | undefined {
+    return this.#loaded.length > 0 ? this.#loadedContext : undefined;
+  }
+
   /** Where model files come from; takes effect at the next load. */
   setAppConfig(appConfig: AppConfig): void {
     this.#appConfig = appConfig;
@@ -108,20 +116,23 @@ export class WebLLMEngineHost {
 
   /**
    * Downloads (first time) and loads `modelIds` onto the GPU, replacing whatever was loaded.
-   * Several ids stay resident together (WebLLM's `reload([a, b])`).
+   * Several ids stay resident together (WebLLM's `reload([a, b])`). `contextWindowTokens` replaces
+   * each build's own context (its KV cache is sized by it); undefined keeps the build's.
    */
-  load(modelIds: readonly string[], onProgress?: (progress: LoadProgress) => void): Promise<LoadResult> {
+  load(modelIds: readonly string[], onProgress?: (progress: LoadProgress) => void, contextWindowTokens?: number): Promise<LoadResult> {
     return this.#exclusive(async () => {
       const meter = new LoadMeter(this.#now);
       this.#onProgress = onProgress ? (report) => onProgress(meter.update(report)) : undefined;
       const started = this.#now();
       this.#loaded = [];
+      const chatOpts = contextOptions(modelIds, contextWindowTokens);
       try {
-        await this.#request('reload', { modelId: [...modelIds] });
+        await this.#request('reload', { modelId: [...modelIds], ...(chatOpts ? { chatOpts } : {}) });
       } finally {
         this.#onProgress = undefined;
       }
       this.#loaded = [...modelIds];
+      this.#loadedContext = contextWindowTokens;
       return { modelIds: [...modelIds], ms: this.#now() - started };
     });
   }
@@ -167,11 +178,14 @@ export class WebLLMEngineHost {
     // Later messages of this stream must reach this worker or nobody: after a cancel, a fresh
     // worker has no such stream and would only be started for nothing.
     const worker = this.#ensureWorker();
+    // The chat options go along so that a worker reloading the models on its own keeps the context.
+    const chatOpts = contextOptions(this.#loaded, this.#loadedContext);
     await this.#request('chatCompletionStreamInit', {
       request: toRequest(modelId, messages, options),
       selectedModelId: modelId,
       streamId,
       modelId: [...this.#loaded],
+      ...(chatOpts ? { chatOpts } : {}),
     });
     let interrupted = false;
     const interrupt = () => {
@@ -283,6 +297,12 @@ export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefine
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
   });
+}
+
+/** WebLLM's per-model chat options that set the context window, or none to keep each build's. */
+function contextOptions(modelIds: readonly string[], contextWindowTokens: number | undefined): ChatOptions[] | undefined {
+  if (contextWindowTokens === undefined) return undefined;
+  return modelIds.map(() => ({ context_window_size: contextWindowTokens }));
 }
 
 function toRequest(modelId: string, messages: ChatMessage[], options: SamplingOptions): ChatCompletionRequestStreaming {

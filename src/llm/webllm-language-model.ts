@@ -48,27 +48,43 @@ export class WebLLMModels {
     this.#planned = [...new Set(modelIds)];
   }
 
-  /** Whether the planned models can stay loaded together under the budget. */
-  keepsPlanResident(): boolean {
+  /**
+   * Whether the planned models can stay loaded together under the budget. WebLLM's memory
+   * estimates hold for each build's own context; a larger one needs more KV cache, so then not.
+   */
+  keepsPlanResident(contextWindowTokens?: number): boolean {
     const builds = this.#planned.map((id) => this.#options.buildOf(id));
     if (builds.length < 2 || builds.some((build) => build === undefined)) return false;
-    return fitsTogether(builds as ModelBuild[], this.#options.memoryBudgetMB);
+    const known = builds as ModelBuild[];
+    if (contextWindowTokens !== undefined && known.some((b) => b.contextWindow === undefined || contextWindowTokens > b.contextWindow)) return false;
+    return fitsTogether(known, this.#options.memoryBudgetMB);
   }
 
-  /** Makes sure `modelId` is on the GPU, loading its planned partner too when both fit. */
-  async ensureLoaded(modelId: string): Promise<void> {
-    if (this.#host.loadedModelIds.includes(modelId)) return;
-    const together = this.#planned.includes(modelId) && this.keepsPlanResident();
+  /**
+   * Makes sure `modelId` is on the GPU with the context window asked for (undefined: the build's
+   * own), loading its planned partner too when both fit. A model loaded with another context is
+   * loaded again: a study's context must be the one its calls ran with.
+   */
+  async ensureLoaded(modelId: string, contextWindowTokens?: number): Promise<void> {
+    const loaded = this.#host.loadedModelIds.includes(modelId);
+    if (loaded && this.#context(modelId, this.#host.loadedContextWindowTokens) === this.#context(modelId, contextWindowTokens)) return;
+    const together = this.#planned.includes(modelId) && this.keepsPlanResident(contextWindowTokens);
     const ids = together ? this.#planned : [modelId];
     const replacing = this.#host.loadedModelIds.length > 0;
-    const result = await this.#host.load(ids, (progress) => this.#options.onProgress?.(ids, progress));
+    // A context every build has anyway is not sent: the load is then the one WebLLM's records describe.
+    const explicit = ids.every((id) => this.#options.buildOf(id)?.contextWindow === contextWindowTokens) ? undefined : contextWindowTokens;
+    const result = await this.#host.load(ids, (progress) => this.#options.onProgress?.(ids, progress), explicit);
     if (replacing) {
       this.#stats = { swaps: this.#stats.swaps + 1, totalMs: this.#stats.totalMs + result.ms, lastMs: result.ms };
     }
   }
 
-  /** The `LanguageModel` for one WebLLM build. */
-  model(modelId: string): LanguageModel {
+  /**
+   * The `LanguageModel` for one WebLLM build. `contextWindowTokens` is the context its calls run
+   * with (a study's `sampling.contextWindowTokens`); undefined keeps the build's own.
+   */
+  model(modelId: string, load: { contextWindowTokens?: number } = {}): LanguageModel {
+    const { contextWindowTokens } = load;
     return {
       id: `webllm:${modelId}`,
       chat: (messages: ChatMessage[], options: SamplingOptions, call: ChatCall = {}): Promise<ChatReply> => {
@@ -76,7 +92,7 @@ export class WebLLMModels {
         // Load and chat as one step, so a concurrent request cannot swap the model out between.
         const run = this.#exclusive(async () => {
           throwIfAborted(call.signal);
-          await this.ensureLoaded(modelId);
+          await this.ensureLoaded(modelId, contextWindowTokens);
           return this.#host.chat(modelId, messages, options, call);
         });
         return untilAborted(run, call.signal);
@@ -87,11 +103,16 @@ export class WebLLMModels {
         throwIfAborted(signal);
         const run = this.#exclusive(async () => {
           throwIfAborted(signal);
-          await this.ensureLoaded(modelId);
+          await this.ensureLoaded(modelId, contextWindowTokens);
         });
         return untilAborted(run, signal);
       },
     };
+  }
+
+  /** The context a build runs with when loaded with `contextWindowTokens` (undefined: its record's). */
+  #context(modelId: string, contextWindowTokens: number | undefined): number | undefined {
+    return contextWindowTokens ?? this.#options.buildOf(modelId)?.contextWindow;
   }
 
   #exclusive<T>(task: () => Promise<T>): Promise<T> {

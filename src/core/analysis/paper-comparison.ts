@@ -9,6 +9,7 @@
  * Table 1 arms. Everything else that differs from the paper's set-up — harness, time limits,
  * temperatures, token caps, context, the engine and quantization of each model — is listed
  * beside the numbers, computed from the config, so a gap can be read against its likely causes.
+ * What the config cannot tell (an endpoint's context is its server's) is said, not assumed equal.
  */
 import { BENCHMARK_NAMES } from '../benchmarks/task-id.ts';
 import type { LlmNode, Pipeline, RefinePipeline } from '../pipeline/genome.ts';
@@ -87,9 +88,7 @@ export function setupDifferences(config: StudyConfig, pipeline: RefinePipeline, 
   if (config.limits.problemTimeCapMs !== STUDY_DEFAULT_LIMITS.problemTimeCapMs) {
     out.push(`cap per problem ${seconds(config.limits.problemTimeCapMs)} (paper ${seconds(STUDY_DEFAULT_LIMITS.problemTimeCapMs)})`);
   }
-  if (config.sampling.contextWindowTokens !== STUDY_DEFAULT_SAMPLING.contextWindowTokens) {
-    out.push(`context ${config.sampling.contextWindowTokens} tokens (paper ${STUDY_DEFAULT_SAMPLING.contextWindowTokens})`);
-  }
+  out.push(...contextDifferences(config, paper));
   if (config.sampling.topP !== STUDY_DEFAULT_SAMPLING.topP) {
     out.push(`top-p ${config.sampling.topP ?? 'engine default'} (paper: the engine's default)`);
   }
@@ -119,6 +118,23 @@ export function setupDifferences(config: StudyConfig, pipeline: RefinePipeline, 
       out.push(`${key} replayed from a result file`);
     }
   }
+  return out;
+}
+
+/**
+ * The context window, where it can differ. WebLLM loads a model with the study's
+ * `sampling.contextWindowTokens`; an endpoint's context is its server's setting (Ollama's,
+ * llama.cpp's or vLLM's), which no request carries and the study cannot know, so it is never
+ * reported as matching. A replayed reply was made under another run's context: nothing to say.
+ */
+function contextDifferences(config: StudyConfig, paper: RefinePipeline): string[] {
+  const paperTokens = STUDY_DEFAULT_SAMPLING.contextWindowTokens;
+  const engines = new Set(nodes(paper).map(({ node }) => config.models[node.model]?.engine));
+  const out: string[] = [];
+  if (engines.has('webllm') && config.sampling.contextWindowTokens !== paperTokens) {
+    out.push(`context ${config.sampling.contextWindowTokens} tokens${engines.has('openai') ? ' in WebLLM' : ''} (paper ${paperTokens})`);
+  }
+  if (engines.has('openai')) out.push(`context: the endpoint server's own setting, unknown to the study (paper ${paperTokens} tokens)`);
   return out;
 }
 

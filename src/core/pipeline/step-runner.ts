@@ -9,7 +9,7 @@ import { locateCode } from '../harness/extract-code.ts';
 import { limitsFor } from '../harness/limits.ts';
 import type { HarnessMode } from '../harness/outcome.ts';
 import { toOutcome } from '../harness/to-outcome.ts';
-import type { ChatMessage, LanguageModel, Sandbox, SandboxLimits } from '../ports.ts';
+import type { ChatMessage, LanguageModel, ModelRequest, Sandbox, SandboxLimits } from '../ports.ts';
 import type { LlmNode } from './genome.ts';
 import type { ExecuteStep, ModelStep, ModelStepKind, Step } from './trajectory.ts';
 
@@ -104,10 +104,11 @@ export class StepRunner {
     }
     const model = this.#ports.model(call.node.model);
     const release = await this.#modelTurn(call.node.model);
+    const request: ModelRequest = { messages: call.messages, options: { temperature: call.node.temperature, max_tokens: call.node.maxTokens } };
     const chat = (signal: AbortSignal) =>
       model.chat(
-        call.messages,
-        { temperature: call.node.temperature, max_tokens: call.node.maxTokens },
+        request.messages,
+        request.options,
         {
           signal,
           ...(this.#options.onToken
@@ -121,7 +122,7 @@ export class StepRunner {
           },
         },
       );
-    const prepared = model.prepare ? this.#prepare(model, model.prepare) : null;
+    const prepared = model.prepare ? this.#prepare(model, model.prepare, request) : null;
     const reply = await (prepared ? prepared.then(() => this.#withinCap(chat)) : this.#withinCap(chat)).finally(release);
     const extracted = call.extractCode ? locateCode(reply.value.text) : null;
     const step: ModelStep = {
@@ -234,12 +235,12 @@ export class StepRunner {
    * Lets the model get ready (a first download, a load or a swap) during the call's turn, before
    * the cap's clock runs: like a wait for the engine, that time is not charged to the problem.
    */
-  async #prepare(model: LanguageModel, prepare: NonNullable<LanguageModel['prepare']>): Promise<void> {
+  async #prepare(model: LanguageModel, prepare: NonNullable<LanguageModel['prepare']>, request: ModelRequest): Promise<void> {
     const signal = this.#options.signal;
     throwIfAborted(signal);
     const from = this.#options.now();
     try {
-      await prepare.call(model, signal);
+      await prepare.call(model, signal, request);
     } catch (error) {
       if (signal?.aborted) throw abortError();
       throw error;

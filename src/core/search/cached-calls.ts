@@ -5,7 +5,7 @@
  * flight, instead of by the model. Calls above 0 are draws and always go to the model.
  */
 import { abortError } from '../llm/abort.ts';
-import type { CallCache, ChatMessage, ChatReply, LanguageModel, SamplingOptions } from '../ports.ts';
+import type { CallCache, ChatMessage, ChatReply, LanguageModel, ModelRequest, SamplingOptions } from '../ports.ts';
 import { cacheKey, cacheKeyDigest } from './call-cache.ts';
 
 export interface CallAnswer {
@@ -23,6 +23,30 @@ export class CachedCalls {
   /** Without a cache every call goes to the model. */
   constructor(cache: CallCache | null) {
     this.#cache = cache;
+  }
+
+  /**
+   * Gets the model ready (its first download, a load or a swap: `LanguageModel.prepare`) for a
+   * call that will go to it, so the interpreter can keep that time off the problem's cap. A call
+   * the cache or a twin in flight will answer needs no model, and a search answered from a
+   * persisted cache must not download one: then nothing is loaded. Without the request it cannot
+   * tell, and prepares.
+   */
+  async prepare(modelIdentity: string, model: LanguageModel, signal?: AbortSignal, request?: ModelRequest): Promise<void> {
+    if (!model.prepare) return;
+    if (request && !(await this.#willAskModel(modelIdentity, request))) return;
+    await model.prepare(signal, request);
+  }
+
+  /** Whether `chat` would send this request to the model, as far as can be known now. */
+  async #willAskModel(modelIdentity: string, request: ModelRequest): Promise<boolean> {
+    const cache = this.#cache;
+    const key = cache ? cacheKey(modelIdentity, request.messages, request.options) : null;
+    if (!cache || key === null) return true;
+    const digest = await cacheKeyDigest(key);
+    if (this.#inFlight.has(digest)) return false;
+    const stored = await cache.get(digest).catch(() => undefined);
+    return !stored;
   }
 
   /**

@@ -149,6 +149,9 @@ export class SearchEvaluator {
         else cost.tokens += answer.reply.usage.promptTokens + answer.reply.usage.completionTokens;
         return answer.reply;
       },
+      // Passed on, so a first download or a swap stays off the problem's time cap; only for a
+      // call the cache will not answer.
+      ...(model.prepare ? { prepare: (signal, request) => this.#calls.prepare(identity, model, signal, request) } : {}),
     };
   }
 }

@@ -57,7 +57,10 @@ export interface StudyLimits {
 
 /** Sampling settings that apply to every call; temperature and max tokens live on each node. */
 export interface SamplingDefaults {
-  /** The study: 4096. */
+  /**
+   * The study: 4096. In-browser models are loaded with it; an endpoint's context is its server's
+   * setting (no request carries one), so for endpoint models this is only what the study asked for.
+   */
   contextWindowTokens: number;
   /** Null: the engine's default (the study set none). */
   topP: number | null;

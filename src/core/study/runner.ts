@@ -15,7 +15,7 @@ import { SandboxBroken } from '../harness/sandbox-broken.ts';
 import { isAbortError, sleep } from '../llm/abort.ts';
 import { runProblem } from '../pipeline/interpret.ts';
 import type { Step, Trajectory } from '../pipeline/trajectory.ts';
-import type { LanguageModel, Sandbox, StoredStudy, StudyStatus, StudyStore } from '../ports.ts';
+import type { LanguageModel, Sandbox, SamplingOptions, StoredStudy, StudyStatus, StudyStore } from '../ports.ts';
 import { studyPromptSet, validateStudyConfig, type ModelBinding, type StudyConfig } from './config.ts';
 import { PauseSwitch } from './pause-switch.ts';
 import { ProgressTracker, type StudyProgress } from './progress.ts';
@@ -331,12 +331,17 @@ class StudyRun {
     const { topP } = this.#config.sampling;
     const seed = this.#config.seeds.sampling;
     const prepare = inner.prepare?.bind(inner);
+    const withStudy = (sampling: SamplingOptions): SamplingOptions => ({
+      ...sampling,
+      ...(topP !== null ? { top_p: topP } : {}),
+      ...(seed !== null ? { seed } : {}),
+    });
     model = {
       id: inner.id,
-      chat: (messages, sampling, call) =>
-        inner.chat(messages, { ...sampling, ...(topP !== null ? { top_p: topP } : {}), ...(seed !== null ? { seed } : {}) }, call),
-      // Passed on, so a model's download or load stays off the per-problem time cap.
-      ...(prepare ? { prepare } : {}),
+      chat: (messages, sampling, call) => inner.chat(messages, withStudy(sampling), call),
+      // Passed on, so a model's download or load stays off the per-problem time cap; the request
+      // it is told about is the one chat will send.
+      ...(prepare ? { prepare: (signal, request) => prepare(signal, request && { ...request, options: withStudy(request.options) }) } : {}),
     };
     this.#models.set(key, model);
     return model;

@@ -37,8 +37,16 @@ async function assertReachable(root: string, apiKey: string | undefined): Promis
   }
 }
 
-/** Resolves every binding up front, so a study that cannot get its models fails before it starts. */
-export async function studyModels(config: Pick<StudyConfig, 'models'>, deps: StudyModelDeps): Promise<(key: string) => LanguageModel> {
+/**
+ * Resolves every binding up front, so a study that cannot get its models fails before it starts.
+ * In-browser models are loaded with the study's context window (`sampling.contextWindowTokens`),
+ * so the value recorded is the one used; a search has none and keeps each build's own. An
+ * endpoint's context is set on its server: no request field carries it.
+ */
+export async function studyModels(
+  config: Pick<StudyConfig, 'models'> & { sampling?: Pick<StudyConfig['sampling'], 'contextWindowTokens'> },
+  deps: StudyModelDeps,
+): Promise<(key: string) => LanguageModel> {
   const models = new Map<string, LanguageModel>();
   const bindings = Object.entries(config.models);
   const roots = new Set(bindings.flatMap(([, b]) => (b.engine === 'openai' && b.baseUrl ? [apiRoot(b.baseUrl)] : [])));
@@ -59,7 +67,7 @@ export async function studyModels(config: Pick<StudyConfig, 'models'>, deps: Stu
       }
       case 'webllm':
         if (!session) throw new Error('WebLLM did not start.');
-        models.set(key, session.models.model(binding.id));
+        models.set(key, session.models.model(binding.id, config.sampling ? { contextWindowTokens: config.sampling.contextWindowTokens } : {}));
         break;
       case 'replay': {
         const replayed = deps.replay?.get(key);

@@ -15,7 +15,7 @@ import {
 } from '../../../src/core/pipeline/presets.ts';
 import type { ResultFile } from '../../../src/core/results/result-file.ts';
 import { welchTest } from '../../../src/core/stats/welch.ts';
-import type { StudyArm } from '../../../src/core/study/config.ts';
+import type { StudyArm, StudyConfig } from '../../../src/core/study/config.ts';
 import { studyConfig } from '../study/study-fixtures.ts';
 import { HUMANEVAL_IDS, resultFile } from './paper-fixtures.ts';
 
@@ -100,7 +100,8 @@ describe('your runs beside the printed Table 1', () => {
     const differences = compare(doc).table?.rows[0]?.[8]?.text;
     expect(differences).toBe(
       'standard harness (the prompt goes before the code); the paper ran the code alone, which fails more HumanEval problems; ' +
-        'time limit 3 s (paper 10 s); cap per problem 60 s (paper 120 s); context 2048 tokens (paper 4096); ' +
+        // The 2048 was never sent: an endpoint's context is its server's setting.
+        "time limit 3 s (paper 10 s); cap per problem 60 s (paper 120 s); context: the endpoint server's own setting, unknown to the study (paper 4096 tokens); " +
         'refiner T = 0.9 (paper 0.2); refiner max 1024 tokens (paper 512); qwen2.5-coder:3b at Q8_0 (paper Q4_K_M)',
     );
   });
@@ -113,14 +114,40 @@ describe('your runs beside the printed Table 1', () => {
       models: { 'llama3.2:3b': { engine: 'openai', id: 'meta-llama/Llama-3.2-3B-Instruct', baseUrl: 'http://localhost:8000/v1' } },
     });
     const { table } = compare(doc);
-    expect(table?.rows[0]?.[8]?.text).toBe('top-p 0.9 (paper: the engine\'s default); sampling seed 42 (paper: no seed); llama3.2:3b served as meta-llama/Llama-3.2-3B-Instruct');
+    expect(table?.rows[0]?.[8]?.text).toBe(
+      "context: the endpoint server's own setting, unknown to the study (paper 4096 tokens); top-p 0.9 (paper: the engine's default); sampling seed 42 (paper: no seed); llama3.2:3b served as meta-llama/Llama-3.2-3B-Instruct",
+    );
     // Identical seeded runs have SD 0: Welch's test still stands on the paper's spread alone.
     expect(table?.rows[0]?.[3]?.text).toBe('77.0 ± 0.0');
     expect(table?.rows[0]?.[7]?.value).toBeCloseTo(welchTest({ mean: 77, sd: 0, n: 3 }, { mean: 76.6, sd: 3.7, n: 5 })!.p, 12);
     const same = await resultFile([arm('solo', llamaSolo)], { solo: [77, 78] }, {
       models: { 'llama3.2:3b': { engine: 'openai', id: 'llama3.2:3b', baseUrl: 'http://localhost:11434/v1', quantization: 'Q4_K_M' } },
     });
-    expect(compare(same).table?.rows[0]?.[8]?.text).toBe('none');
+    expect(compare(same).table?.rows[0]?.[8]?.text).toBe("context: the endpoint server's own setting, unknown to the study (paper 4096 tokens)");
+  });
+
+  it("says an in-browser arm's context only when the study set another, and never calls an endpoint's context the paper's", async () => {
+    const llamaInBrowser = studyConfig().models;
+    const differences = async (contextWindowTokens: number, models: StudyConfig['models'] = llamaInBrowser) => {
+      const doc = await resultFile([arm('qwen-llama', qwenToLlama)], { 'qwen-llama': [150, 151] }, {
+        sampling: { contextWindowTokens, topP: null },
+        models: { 'qwen2.5:1.5b': { engine: 'webllm', id: 'Qwen2.5-1.5B-Instruct-q4f16_1-MLC', quantization: 'q4f16_1' }, ...models },
+      });
+      return (compare(doc).table?.rows[0]?.[8]?.text ?? '').split('; ').filter((d) => d.startsWith('context'));
+    };
+    // Both models in WebLLM, which loads them with the study's context.
+    expect(await differences(4096)).toEqual([]);
+    expect(await differences(2048)).toEqual(['context 2048 tokens (paper 4096)']);
+    const llamaOnOllama: StudyConfig['models'] = { 'llama3.2:3b': { engine: 'openai', id: 'llama3.2:3b', baseUrl: 'http://localhost:11434/v1' } };
+    expect(await differences(2048, llamaOnOllama)).toEqual([
+      'context 2048 tokens in WebLLM (paper 4096)',
+      "context: the endpoint server's own setting, unknown to the study (paper 4096 tokens)",
+    ]);
+    const replayed: StudyConfig['models'] = {
+      'qwen2.5:1.5b': { engine: 'replay', id: 'qwen2.5:1.5b' },
+      'llama3.2:3b': { engine: 'replay', id: 'llama3.2:3b' },
+    };
+    expect(await differences(2048, replayed)).toEqual([]);
   });
 
   it('says what the standard harness changes on MBPP, where no prompt goes before the code', async () => {

@@ -57,6 +57,31 @@ describe('generator and refiner on one WebLLM engine', () => {
     expect(reloads(worker)).toEqual([{ modelId: [QWEN] }, { modelId: [LLAMA] }]);
   });
 
+  it("loads a model with a study's context window, and loads it again when another context is asked for", async () => {
+    const worker = new FakeHandlerWorker();
+    const models = new WebLLMModels(hostWith(worker), { buildOf: (id) => builds[id], memoryBudgetMB: 4096 });
+    await models.model(QWEN, { contextWindowTokens: 2048 }).chat(messages, sampling);
+    await models.model(QWEN, { contextWindowTokens: 2048 }).chat(messages, sampling);
+    expect(reloads(worker)).toEqual([{ modelId: [QWEN], chatOpts: [{ context_window_size: 2048 }] }]);
+    // The stream names the options too, so a worker that reloads on its own keeps the context.
+    const init = worker.sent.filter((m) => m.kind === 'chatCompletionStreamInit').map((m) => (m.content as { chatOpts?: unknown }).chatOpts);
+    expect(init).toEqual([[{ context_window_size: 2048 }], [{ context_window_size: 2048 }]]);
+    // The build's own context (the paper's 4096) is loaded as WebLLM's record describes it: no options.
+    await models.model(QWEN, { contextWindowTokens: 4096 }).prepare?.();
+    await models.model(QWEN).chat(messages, sampling);
+    expect(reloads(worker)).toEqual([{ modelId: [QWEN], chatOpts: [{ context_window_size: 2048 }] }, { modelId: [QWEN] }]);
+  });
+
+  it('does not keep two models loaded together above the context their memory estimates are for', async () => {
+    const worker = new FakeHandlerWorker();
+    const models = new WebLLMModels(hostWith(worker), { buildOf: (id) => builds[id], memoryBudgetMB: 8192 });
+    models.plan([QWEN, LLAMA]);
+    await models.model(QWEN, { contextWindowTokens: 8192 }).chat(messages, sampling);
+    expect(reloads(worker)).toEqual([{ modelId: [QWEN], chatOpts: [{ context_window_size: 8192 }] }]);
+    await models.model(QWEN, { contextWindowTokens: 2048 }).chat(messages, sampling);
+    expect(reloads(worker).at(-1)).toEqual({ modelId: [QWEN, LLAMA], chatOpts: [{ context_window_size: 2048 }, { context_window_size: 2048 }] });
+  });
+
   it('names each model in results as webllm:<id>', () => {
     const models = new WebLLMModels(hostWith(new FakeHandlerWorker()), { buildOf: () => undefined, memoryBudgetMB: undefined });
     expect(models.model(LLAMA).id).toBe(`webllm:${LLAMA}`);

@@ -257,6 +257,25 @@ describe('a model that must be downloaded or loaded first', () => {
     expect(t).toMatchObject({ stopReason: 'early-stop', passed: true });
   });
 
+  it('tells prepare the call that follows it, so a wrapper that answers from a cache can skip the load', async () => {
+    const told: unknown[] = [];
+    const sent: unknown[] = [];
+    const inner = perProblemModel(() => RIGHT);
+    const model: LanguageModel = {
+      id: 'told',
+      chat: async (messages, sampling, call) => {
+        sent.push({ messages, options: sampling });
+        return inner.chat(messages, sampling, call);
+      },
+      prepare: async (_signal, request) => {
+        told.push(request);
+      },
+    };
+    await runProblem(problem, llamaSelfRefine, ports(model, scriptedSandbox('pass')), options);
+    expect(sent.length).toBeGreaterThan(0);
+    expect(told).toEqual(sent);
+  });
+
   it('still runs the cap over the calls themselves', async () => {
     const clock = { now: 0 };
     const model = loadingModel(clock);

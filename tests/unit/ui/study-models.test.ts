@@ -1,9 +1,13 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
+import type { ModelBuild } from '../../../src/core/llm/catalog.ts';
 import type { StudyConfig } from '../../../src/core/study/config.ts';
+import { WebLLMModels } from '../../../src/llm/webllm-language-model.ts';
+import type { WebLLMSession } from '../../../src/llm/webllm-session.ts';
 import { studyModels, type StudyModelDeps } from '../../../src/ui/study/study-models.ts';
 import { startFakeOpenAIServer } from '../../support/fake-openai-server.ts';
+import { FakeHandlerWorker, hostWith } from '../llm/fake-webllm-worker.ts';
 
 const deps: StudyModelDeps = {
   apiKeyFor: () => undefined,
@@ -54,5 +58,41 @@ describe("binding a study's models to an endpoint", () => {
     } finally {
       await new Promise<void>((resolve) => server.close(() => resolve()));
     }
+  });
+});
+
+describe("binding a study's models to the in-browser engine", () => {
+  const QWEN = 'Qwen2.5-1.5B-Instruct-q4f32_1-MLC';
+  const build: ModelBuild = {
+    modelId: QWEN,
+    quantization: 'q4f32_1',
+    vramRequiredMB: 1889,
+    lowResource: true,
+    bufferSizeRequiredBytes: undefined,
+    requiredFeatures: [],
+    contextWindow: 4096,
+  };
+
+  function session(worker: FakeHandlerWorker): WebLLMSession {
+    const host = hostWith(worker);
+    return {
+      host,
+      models: new WebLLMModels(host, { buildOf: (id) => (id === QWEN ? build : undefined), memoryBudgetMB: 4096 }),
+      setSource: () => undefined,
+      setMemoryBudgetMB: () => undefined,
+      onLoadProgress: () => undefined,
+    };
+  }
+
+  it("runs the model with the study's context window, the one its result file records", async () => {
+    const worker = new FakeHandlerWorker();
+    const config = {
+      models: { 'qwen2.5:1.5b': { engine: 'webllm' as const, id: QWEN } },
+      sampling: { contextWindowTokens: 2048 },
+    };
+    const model = await studyModels(config, { ...deps, webllm: () => Promise.resolve(session(worker)) });
+    await model('qwen2.5:1.5b').chat([{ role: 'user', content: 'hi' }], { temperature: 0, max_tokens: 8 });
+    const reloads = worker.sent.filter((m) => m.kind === 'reload').map((m) => m.content);
+    expect(reloads).toEqual([{ modelId: [QWEN], chatOpts: [{ context_window_size: 2048 }] }]);
   });
 });
