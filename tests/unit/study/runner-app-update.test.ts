@@ -1,53 +1,31 @@
 /**
  * A study paused (or cut off by a crash) on one build of the app and resumed on a newer build
- * whose messages to the model are worded otherwise. Here the change of bda73fc: when a
- * non-assertion error is raised inside an assert, the analyzer's and refiner's "Failing test:"
- * section now lists that assert, where the older build said no single assert was identified.
- * The recorded steps up to the first one that no longer fits are kept; the unit goes on live
- * from there and finishes, and the store exports a file that imports again.
+ * whose messages to the model are worded otherwise (see older-build-fixtures.ts). The recorded
+ * steps up to the first one that no longer fits are kept; the unit goes on live from there and
+ * finishes, and the store exports a file that imports again.
  */
 import { describe, expect, it } from 'vitest';
-import type { RunResult } from '../../../src/core/harness/outcome.ts';
-import { PROGRAM_FILENAME } from '../../../src/core/harness/to-outcome.ts';
 import type { ReplayDivergence } from '../../../src/core/pipeline/interpret.ts';
-import type { Step } from '../../../src/core/pipeline/trajectory.ts';
 import { buildResultFile, resultUnitsFromStore } from '../../../src/core/results/result-file-build.ts';
 import { exportResultFile } from '../../../src/core/results/result-file-export.ts';
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
 import { unitKey, unitSteps, type ResultUnit } from '../../../src/core/results/result-file.ts';
 import type { StoredStudy } from '../../../src/core/ports.ts';
 import { MemoryStudyStore } from '../../../src/core/study/memory-store.ts';
-import { runStudy, type RunStudyOptions, type StudyPorts } from '../../../src/core/study/runner.ts';
-import { fakeSandbox } from '../pipeline/fake-sandbox.ts';
+import { runStudy, type RunStudyOptions } from '../../../src/core/study/runner.ts';
 import { environment } from '../results/result-file-fixtures.ts';
-import { PROBLEMS, TRUTH, judgeProgram, studyConfig, truthModel } from './study-fixtures.ts';
-
-/** What the build before bda73fc put under "Failing test:" for an error that is not an AssertionError. */
-const OLD_FAILING_TEST = '(no single failing assert identified; see the error above)';
-
-/** Wrong code raises a TypeError inside the test's assert, as `return -1 + None` would. */
-function typeErrorInAssert(program: string): RunResult {
-  const judged = judgeProgram(program);
-  if (judged.status !== 'error' || judged.errorType !== 'AssertionError') return judged;
-  const n = /def f(\d+)\(/.exec(program)?.[1] ?? '0';
-  return {
-    status: 'error',
-    durationMs: 5,
-    stdout: '',
-    errorType: 'TypeError',
-    message: "unsupported operand type(s) for +: 'int' and 'NoneType'",
-    traceback: [
-      'Traceback (most recent call last):',
-      `  File "${PROGRAM_FILENAME}", line 12, in <module>`,
-      `    check(f${n})`,
-      `  File "${PROGRAM_FILENAME}", line 9, in check`,
-      `    assert candidate() == ${n}`,
-      `  File "${PROGRAM_FILENAME}", line 4, in f${n}`,
-      '    return -1 + None',
-      "TypeError: unsupported operand type(s) for +: 'int' and 'NoneType'",
-    ].join('\n'),
-  };
-}
+import {
+  ERRORED_UNIT,
+  FINISHED_OLD,
+  OLD_FAILING_TEST,
+  UNIT,
+  UNIT_STEPS,
+  currentRun,
+  olderBuildPorts as ports,
+  olderStore,
+  olderWording,
+} from './older-build-fixtures.ts';
+import { PROBLEMS, TRUTH, studyConfig } from './study-fixtures.ts';
 
 /** A memory store whose tab dies right after it dropped a unit's steps. */
 class DyingStore extends MemoryStudyStore {
@@ -59,59 +37,6 @@ class DyingStore extends MemoryStudyStore {
 }
 
 const fast: RunStudyOptions = { concurrency: 3, retryDelayMs: 0 };
-
-function ports(store: MemoryStudyStore): StudyPorts {
-  return { model: () => truthModel(), sandbox: fakeSandbox(typeErrorInAssert), store, now: () => 0 };
-}
-
-/** A unit that is never fixed: its refiner sees the TypeError inside the assert. */
-const UNIT = 'refine/0/HumanEval/903';
-const ERRORED_UNIT = 'refine/1/HumanEval/903';
-/** A unit finished yesterday whose steps carry the old wording: it must stay exactly as it was. */
-const FINISHED_OLD = 'refine/0/HumanEval/904';
-
-/** The same step as the older build recorded it. */
-function olderWording(step: Step): Step {
-  if (step.kind === 'execute') return step;
-  const messages = step.messages.map((m) => ({ ...m, content: m.content.replace(/(Failing test:\n)assert [^\n]*/, `$1${OLD_FAILING_TEST}`) }));
-  return { ...step, messages };
-}
-
-async function currentRun(): Promise<StoredStudy> {
-  const store = new MemoryStudyStore();
-  await runStudy(studyConfig(), PROBLEMS, ports(store), fast);
-  return (await store.loadStudy(studyConfig().id))!;
-}
-
-/**
- * The store as the older build left it: every unit's steps in its wording; `UNIT` paused after
- * `UNIT_STEPS` steps; `ERRORED_UNIT` errored on resume by the build in between (all its steps,
- * an errored record counting them); every other unit finished.
- */
-const UNIT_STEPS = 4;
-async function olderStore<S extends MemoryStudyStore>(whole: StoredStudy, store: S): Promise<S> {
-  const config = studyConfig();
-  await store.putStudy(config);
-  const cut = new Map<string, number>();
-  for (const { unitId, step } of whole.steps) {
-    const seen = cut.get(unitId) ?? 0;
-    cut.set(unitId, seen + 1);
-    if (unitId === UNIT && seen >= UNIT_STEPS) continue;
-    await store.appendStep(config.id, unitId, olderWording(step));
-  }
-  for (const record of whole.finished) {
-    if (record.unitId === UNIT) continue;
-    if (record.unitId === ERRORED_UNIT) {
-      const stepCount = cut.get(ERRORED_UNIT) ?? 0;
-      const message = 'Cannot resume HumanEval/903: recorded step 2 (refine of stage1.refiner, iteration 0) does not fit, because its messages differ from what the pipeline sends now (was the prompt set or the pipeline changed?).';
-      await store.finishUnit(config.id, { ...record, result: { status: 'errored', message, attempts: 3, stepCount } });
-    } else {
-      await store.finishUnit(config.id, record);
-    }
-  }
-  await store.setStatus(config.id, 'paused');
-  return store;
-}
 
 const stepsOf = (stored: StoredStudy, unitId: string) => stored.steps.filter((s) => s.unitId === unitId).map((s) => s.step);
 
