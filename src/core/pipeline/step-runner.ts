@@ -40,7 +40,7 @@ export interface StepRunnerOptions {
   priorSteps: readonly Step[];
   /**
    * Called when a recorded step no longer fits what the pipeline does now (an update of the app
-   * words a message differently, extracts code otherwise, or ends a loop elsewhere). The steps
+   * words a message differently, or runs or ends its loop otherwise). The steps
    * before it stay (they are what was sent and received, and the pipeline still asks for exactly
    * them); that step and every later one are dropped, and the run goes on live from it. Without
    * this option, such a step throws instead.
