@@ -137,6 +137,9 @@ export interface StoredStudy {
  * - `appendStep` is idempotent by (studyId, unitId, step.index): writing a step whose index is
  *   already stored keeps the stored one and resolves, so a replayed write is never doubled.
  * - `finishUnit` stores or replaces the unit's record (a retried errored unit may finish later).
+ * - `dropStepsFrom` removes a unit's steps from an index on, with the unit's errored record if it
+ *   has one (its step count would no longer hold), in one durable write. It rejects, changing
+ *   nothing, for a unit with a finished record: a finished unit is never changed.
  * - Writes for a study that was never `putStudy`'d reject: that is a bug in the caller.
  */
 export interface StudyStore {
@@ -147,6 +150,11 @@ export interface StudyStore {
   putStudy(config: StudyConfig): Promise<void>;
   appendStep(studyId: string, unitId: string, step: Step): Promise<void>;
   finishUnit(studyId: string, unit: FinishedUnit): Promise<void>;
+  /**
+   * For a unit whose recorded steps no longer fit the pipeline from `fromIndex` on (the app was
+   * updated since they were recorded): the runner keeps the steps before and runs live from there.
+   */
+  dropStepsFrom(studyId: string, unitId: string, fromIndex: number): Promise<void>;
   setStatus(studyId: string, status: StudyStatus): Promise<void>;
   /** The whole study, or null when there is none with this id. */
   loadStudy(studyId: string): Promise<StoredStudy | null>;

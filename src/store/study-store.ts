@@ -16,7 +16,7 @@ import type { StoredStudy, StudyStatus, StudyStore } from '../core/ports.ts';
 import type { ResultEnvironment } from '../core/results/result-file.ts';
 import { isReplayStudy, sameStudyConfig, type StudyConfig } from '../core/study/config.ts';
 import { summarizeArms, type ArmSummary } from '../core/study/summary.ts';
-import type { FinishedUnit } from '../core/study/unit-record.ts';
+import { finishedUnitUntouchable, type FinishedUnit } from '../core/study/unit-record.ts';
 import type { LabDatabase, StudyRecord } from './database.ts';
 
 /** A study as the list of stored studies shows it, without its steps. */
@@ -103,6 +103,28 @@ export class IdbStudyStore implements StudyStore {
     if ((await tx.objectStore('studies').getKey(studyId)) === undefined) return abortMissing(tx, studyId);
     await tx.objectStore('units').put({ studyId, unitId: unit.unitId, unit });
     await tx.done;
+  }
+
+  /**
+   * Drops a unit's steps from `fromIndex` on, and its errored record (whose step count would no
+   * longer hold), in one transaction: a crash leaves either the old steps and record, which the
+   * next session drops again, or the kept steps alone, an unfinished unit that resumes from them.
+   */
+  async dropStepsFrom(studyId: string, unitId: string, fromIndex: number): Promise<void> {
+    const tx = this.#db.transaction(['studies', 'steps', 'units'], 'readwrite');
+    if ((await tx.objectStore('studies').getKey(studyId)) === undefined) return abortMissing(tx, studyId);
+    const units = tx.objectStore('units');
+    const record = await units.get([studyId, unitId]);
+    if (record?.unit.result.status === 'finished') {
+      tx.abort();
+      await tx.done.catch(() => undefined);
+      throw finishedUnitUntouchable(unitId);
+    }
+    await Promise.all([
+      record ? units.delete([studyId, unitId]) : undefined,
+      tx.objectStore('steps').delete(IDBKeyRange.bound([studyId, unitId, fromIndex], [studyId, unitId, Infinity])),
+      tx.done,
+    ]);
   }
 
   async setStatus(studyId: string, status: StudyStatus): Promise<void> {

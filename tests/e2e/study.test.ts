@@ -256,6 +256,81 @@ describe('the Study page in Chromium', () => {
     await context.close();
   });
 
+  it('finishes a unit whose stored steps an earlier version of the app worded otherwise, from the steps that still fit, and says so', async () => {
+    const params = await scriptedStudyLink(endpoint.url, REPEATS, { autorun: true });
+    const app = await openApp(browser, server, { hash: `#/study?${params}` });
+    const { context, errors } = app;
+    let page = app.page;
+    // A never-fixed self-refine unit: generate, execute, then three refinements each executed.
+    const unitId = `llama-self-refine/0/HumanEval/4`;
+    const stepsOfUnit = async () => (await storeContents(page)).steps.filter((s) => (s as { unitId: string }).unitId === unitId).length;
+    await expect.poll(stepsOfUnit, { timeout: 120_000, interval: 200 }).toBeGreaterThanOrEqual(4);
+    await page.close();
+
+    // What an older build would have left: the unit's refiner messages worded otherwise, and the
+    // unit not yet finished (the tab closed before its record was written, if it got that far).
+    page = await openInContext(context, `${server.url}#/study`, errors);
+    const changed = await page.evaluate(async (id) => {
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const request = indexedDB.open('feedback-lab');
+        request.onsuccess = () => resolve(request.result);
+        request.onerror = () => reject(request.error);
+      });
+      const tx = db.transaction(['steps', 'units'], 'readwrite');
+      let count = 0;
+      let studyId = '';
+      await new Promise<void>((resolve, reject) => {
+        const cursorRequest = tx.objectStore('steps').openCursor();
+        cursorRequest.onsuccess = () => {
+          const cursor = cursorRequest.result;
+          if (!cursor) return resolve();
+          const row = cursor.value as { studyId: string; unitId: string; step: { kind: string; messages?: { role: string; content: string }[] } };
+          if (row.unitId === id && row.step.kind === 'refine' && row.step.messages) {
+            studyId = row.studyId;
+            for (const m of row.step.messages) if (m.role === 'user') m.content = m.content.replace('Failing test:', 'Failing test (as worded before):');
+            cursor.update(row);
+            count++;
+          }
+          cursor.continue();
+        };
+        cursorRequest.onerror = () => reject(cursorRequest.error);
+      });
+      tx.objectStore('units').delete([studyId, id]);
+      await new Promise<void>((resolve, reject) => {
+        tx.oncomplete = () => resolve();
+        tx.onerror = () => reject(tx.error);
+      });
+      db.close();
+      return count;
+    }, unitId);
+    expect(changed).toBeGreaterThanOrEqual(1);
+    await page.reload();
+
+    const card = studyCard(page, 'Scripted solo vs self-refine');
+    await card.locator('.state', { hasText: 'interrupted' }).waitFor({ timeout: 30_000 });
+    await card.getByRole('button', { name: 'Resume' }).click();
+    await waitForDone(page);
+    await expect.poll(() => page.getByTestId('continued-after-update').textContent()).toMatch(
+      /1\s+unit had steps recorded by an earlier version of the app that no longer match/,
+    );
+    await shot(page, 'study-continued-after-update');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.setViewportSize({ width: 800, height: 600 });
+    await shot(page, 'study-continued-after-update-dark-800');
+
+    await card.locator('.state', { hasText: 'done' }).waitFor();
+    const doc = await importResultFile(new Uint8Array(await download(page, () => card.getByRole('button', { name: 'Export .json', exact: true }).click())));
+    checkAgainstTruth(doc);
+    expect(uninterrupted, 'the uninterrupted study ran first').not.toBeNull();
+    const reference = new Map(uninterrupted!.units.map((unit) => [`${unit.armId}/${unit.repeat}/${unit.problemId}`, stepSignature(unit)]));
+    for (const unit of doc.units) expect(stepSignature(unit)).toEqual(reference.get(`${unit.armId}/${unit.repeat}/${unit.problemId}`));
+    const redone = doc.units.find((unit) => `${unit.armId}/${unit.repeat}/${unit.problemId}` === unitId)!;
+    expect(unitSteps(redone).some((step) => step.kind !== 'execute' && step.messages.some((m) => m.content.includes('as worded before')))).toBe(false);
+
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
   it('runs again, on request, the units that errored while the endpoint failed them, and ends with the scripted truth', async () => {
     // An endpoint that answers every request about one problem with 503 until it "comes back".
     const problems = await loadTestProblems('humaneval');

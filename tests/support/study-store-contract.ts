@@ -183,6 +183,54 @@ export function describeStudyStoreContract(name: string, makeStore: () => Promis
       expect(byId.get('solo/0/HumanEval/0')).toEqual(contractUnit('solo/0/HumanEval/0', true));
     });
 
+    it("drops a unit's steps from an index on with its errored record, touching no other unit", async () => {
+      const store = await makeStore();
+      const config = contractConfig();
+      await store.putStudy(config);
+      const unit = 'refine/0/HumanEval/1';
+      for (let i = 0; i < 5; i++) await store.appendStep(config.id, unit, contractStep(i, `old ${i}`));
+      // Neighbours in key order on both sides, and a unit whose id extends this one's.
+      for (const other of ['refine/0/HumanEval/0', 'refine/0/HumanEval/10', 'solo/0/HumanEval/1']) {
+        await store.appendStep(config.id, other, contractStep(0));
+        await store.appendStep(config.id, other, contractStep(1));
+      }
+      await store.finishUnit(config.id, {
+        ...contractUnit(unit, false, 5),
+        result: { status: 'errored', message: 'Cannot resume HumanEval/1.', attempts: 3, stepCount: 5 },
+      });
+      await store.finishUnit(config.id, contractUnit('refine/0/HumanEval/10', true, 2));
+
+      await store.dropStepsFrom(config.id, unit, 2);
+      // The step the runner writes next at index 2 is stored, not swallowed by the dropped one.
+      await store.appendStep(config.id, unit, contractStep(2, 'new 2'));
+      const loaded = await store.loadStudy(config.id);
+      expect(loaded?.steps.map((s) => `${s.unitId}#${s.step.index} ${codeOf(s.step)}`)).toEqual([
+        'refine/0/HumanEval/0#0 x = 1',
+        'refine/0/HumanEval/0#1 x = 1',
+        'refine/0/HumanEval/1#0 old 0',
+        'refine/0/HumanEval/1#1 old 1',
+        'refine/0/HumanEval/1#2 new 2',
+        'refine/0/HumanEval/10#0 x = 1',
+        'refine/0/HumanEval/10#1 x = 1',
+        'solo/0/HumanEval/1#0 x = 1',
+        'solo/0/HumanEval/1#1 x = 1',
+      ]);
+      expect(loaded?.finished.map((f) => f.unitId)).toEqual(['refine/0/HumanEval/10']);
+    });
+
+    it('refuses to drop steps of a finished unit, changing nothing', async () => {
+      const store = await makeStore();
+      const config = contractConfig();
+      await store.putStudy(config);
+      const unit = 'solo/0/HumanEval/2';
+      await store.appendStep(config.id, unit, contractStep(0));
+      await store.finishUnit(config.id, contractUnit(unit, true, 1));
+      const before = await store.loadStudy(config.id);
+      await expect(store.dropStepsFrom(config.id, unit, 0)).rejects.toThrow(/is finished/);
+      expect(await store.loadStudy(config.id)).toEqual(before);
+      await expect(store.dropStepsFrom('nope', unit, 0)).rejects.toThrow(/putStudy must come first/);
+    });
+
     it('records status changes', async () => {
       const store = await makeStore();
       const config = contractConfig();

@@ -28,10 +28,10 @@ import {
   refinerMessages,
   reviserMessages,
 } from './messages.ts';
-import { StepRunner, TimeCapReached, type InterpreterPorts } from './step-runner.ts';
+import { StepRunner, TimeCapReached, type InterpreterPorts, type ReplayDivergence } from './step-runner.ts';
 import type { ExecuteStep, Step, StopReason, Trajectory } from './trajectory.ts';
 
-export type { InterpreterPorts } from './step-runner.ts';
+export type { InterpreterPorts, ReplayDivergence } from './step-runner.ts';
 
 /** The study's cap on one pipeline run on one problem. */
 export const PROBLEM_TIME_CAP_MS = 120_000;
@@ -58,6 +58,12 @@ export interface RunProblemOptions {
    * replies and outcomes reused, no port called) and the run continues after the last one.
    */
   priorSteps?: readonly Step[];
+  /**
+   * Called when a recorded step no longer fits what the pipeline sends now (after an update of
+   * the app): the steps before it are kept, it and the later ones are dropped, and the run goes
+   * on live from there. Without it, such a step makes runProblem reject.
+   */
+  onReplayDiverged?: (divergence: ReplayDivergence) => void;
   /** Loaded prompt set; prompt ids resolve there first, then in the built-in pool. */
   promptSet?: PromptSet;
 }
@@ -78,6 +84,7 @@ export async function runProblem(
     ...(options.onStep ? { onStep: options.onStep } : {}),
     ...(options.onToken ? { onToken: options.onToken } : {}),
     priorSteps: options.priorSteps ?? [],
+    ...(options.onReplayDiverged ? { onReplayDiverged: options.onReplayDiverged } : {}),
   });
   const flow = new Flow(problem, runner, options);
   let end: FlowEnd;

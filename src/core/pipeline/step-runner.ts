@@ -38,6 +38,24 @@ export interface StepRunnerOptions {
   onStep?: (step: Step) => void;
   onToken?: (delta: string, at: { nodeId: string; iteration: number }) => void;
   priorSteps: readonly Step[];
+  /**
+   * Called when a recorded step no longer fits what the pipeline does now (an update of the app
+   * words a message differently, or runs or ends its loop otherwise). The steps
+   * before it stay (they are what was sent and received, and the pipeline still asks for exactly
+   * them); that step and every later one are dropped, and the run goes on live from it. Without
+   * this option, such a step throws instead.
+   */
+  onReplayDiverged?: (divergence: ReplayDivergence) => void;
+}
+
+/** Where and why replaying recorded steps stopped early. */
+export interface ReplayDivergence {
+  /** Index of the first recorded step dropped: the steps kept are those before it. */
+  fromIndex: number;
+  /** Recorded steps dropped. */
+  dropped: number;
+  /** What no longer fits, in words. */
+  reason: string;
 }
 
 export interface ModelCall {
@@ -78,7 +96,9 @@ export class StepRunner {
   readonly #options: StepRunnerOptions;
   readonly #startedAt: number;
   /** Time the recorded steps already used, so a resumed problem does not get a fresh cap. */
-  readonly #spentBeforeMs: number;
+  #spentBeforeMs: number;
+  /** Recorded steps still usable: all of them, until one no longer fits (see `onReplayDiverged`). */
+  #replayable: number;
   /** Time spent waiting for a model's turn (see `modelTurn`) or for it to get ready, not charged to the cap. */
   #queuedMs = 0;
 
@@ -89,18 +109,19 @@ export class StepRunner {
     this.#startedAt = options.now();
     // The sum of the steps' own durations: recorded steps may come from several sessions whose
     // clocks have different origins, and the gaps between steps may be time queued for a model.
-    this.#spentBeforeMs = options.priorSteps.reduce((ms, step) => ms + Math.max(0, step.endedAt - step.startedAt), 0);
+    this.#replayable = options.priorSteps.length;
+    this.#spentBeforeMs = spentMs(options.priorSteps);
   }
 
   async model(call: ModelCall): Promise<ModelStep> {
     const recorded = this.#nextRecorded(call.nodeId, call.kind, call.iteration);
     if (recorded) {
       const step = recorded as ModelStep;
-      if (JSON.stringify(step.messages) !== JSON.stringify(call.messages)) {
-        throw this.#mismatch(step, `its messages differ from what the pipeline sends now (was the prompt set or the pipeline changed?)`);
+      if (JSON.stringify(step.messages) === JSON.stringify(call.messages)) {
+        this.steps.push(step);
+        return step;
       }
-      this.steps.push(step);
-      return step;
+      this.#diverge(step, 'the messages it sent differ from what this version of the app sends');
     }
     const model = this.#ports.model(call.node.model);
     const release = await this.#modelTurn(call.node.model);
@@ -152,11 +173,11 @@ export class StepRunner {
     const recorded = this.#nextRecorded(call.nodeId, 'execute', call.iteration);
     if (recorded) {
       const step = recorded as ExecuteStep;
-      if (step.code !== call.code || step.mode !== this.#options.mode) {
-        throw this.#mismatch(step, 'it judged different code or ran in another harness mode');
+      if (step.code === call.code && step.mode === this.#options.mode) {
+        this.steps.push(step);
+        return step;
       }
-      this.steps.push(step);
-      return step;
+      this.#diverge(step, 'it ran other code than this version of the app takes from the reply, or in another harness mode');
     }
     const mode = this.#options.mode;
     const limits = this.#options.limits ?? limitsFor(this.#problem, mode);
@@ -180,14 +201,10 @@ export class StepRunner {
     return this.#record(step);
   }
 
-  /** Recorded steps the pipeline never reached: the record belongs to another pipeline. */
+  /** Recorded steps the pipeline never reached: this version of the app ends the run sooner. */
   assertReplayFinished(): void {
-    const extra = this.#options.priorSteps.length - this.steps.length;
-    if (extra > 0) {
-      throw new Error(
-        `Cannot resume ${this.#problem.id}: ${extra} recorded step(s) lie beyond where this pipeline ends; they were recorded for a different pipeline.`,
-      );
-    }
+    const step = this.#options.priorSteps[this.steps.length];
+    if (step && this.steps.length < this.#replayable) this.#diverge(step, 'this version of the app ends the run before it');
   }
 
   #record<S extends Step>(step: S): S {
@@ -197,18 +214,34 @@ export class StepRunner {
   }
 
   #nextRecorded(nodeId: string, kind: Step['kind'], iteration: number): Step | null {
+    if (this.steps.length >= this.#replayable) return null;
     const step = this.#options.priorSteps[this.steps.length];
     if (!step) return null;
     if (step.nodeId !== nodeId || step.kind !== kind || step.iteration !== iteration || step.index !== this.steps.length) {
-      throw this.#mismatch(step, `the pipeline now asks for a ${kind} of ${nodeId} (iteration ${iteration})`);
+      this.#diverge(step, `this version of the app asks for a ${kind} of ${nodeId} (iteration ${iteration}) at that point`);
+      return null;
     }
     return step;
   }
 
-  #mismatch(step: Step, why: string): Error {
-    return new Error(
-      `Cannot resume ${this.#problem.id}: recorded step ${step.index} (${step.kind} of ${step.nodeId}, iteration ${step.iteration}) does not fit, because ${why}.`,
-    );
+  /**
+   * A recorded step no longer fits: the runner drops it and the steps after it and goes on live,
+   * or, when the caller did not ask for that, the run stops with the reason.
+   */
+  #diverge(step: Step, why: string): void {
+    const fromIndex = this.steps.length;
+    const dropped = this.#replayable - fromIndex;
+    const handle = this.#options.onReplayDiverged;
+    if (!handle) {
+      throw new Error(
+        `Cannot resume ${this.#problem.id} from its recorded steps: step ${step.index} (${step.kind} of ${step.nodeId}, iteration ${step.iteration}) no longer fits, because ${why}. ` +
+          `The app was probably updated since the step was recorded; run the problem afresh, or from its first ${fromIndex} step(s).`,
+      );
+    }
+    this.#replayable = fromIndex;
+    // Time the dropped steps took is not part of this run any more; the kept steps' time still counts.
+    this.#spentBeforeMs = spentMs(this.#options.priorSteps.slice(0, fromIndex));
+    handle({ fromIndex, dropped, reason: `step ${step.index} (${step.kind} of ${step.nodeId}, iteration ${step.iteration}) no longer fits, because ${why}` });
   }
 
   #elapsedMs(): number {
@@ -288,6 +321,11 @@ export class StepRunner {
       if (onAbort) userSignal?.removeEventListener('abort', onAbort);
     }
   }
+}
+
+/** The sum of the steps' own durations (see the constructor). */
+function spentMs(steps: readonly Step[]): number {
+  return steps.reduce((ms, step) => ms + Math.max(0, step.endedAt - step.startedAt), 0);
 }
 
 function abortError(): DOMException {

@@ -7,7 +7,7 @@
 import type { Step } from '../pipeline/trajectory.ts';
 import type { StoredStudy, StudyStatus, StudyStore } from '../ports.ts';
 import { sameStudyConfig, type StudyConfig } from './config.ts';
-import type { FinishedUnit } from './unit-record.ts';
+import { finishedUnitUntouchable, type FinishedUnit } from './unit-record.ts';
 
 interface StudyEntry {
   config: StudyConfig;
@@ -45,6 +45,16 @@ export class MemoryStudyStore implements StudyStore {
   async finishUnit(studyId: string, unit: FinishedUnit): Promise<void> {
     this.writes++;
     this.#study(studyId).finished.set(unit.unitId, copy(unit));
+  }
+
+  async dropStepsFrom(studyId: string, unitId: string, fromIndex: number): Promise<void> {
+    this.writes++;
+    const study = this.#study(studyId);
+    const record = study.finished.get(unitId);
+    if (record?.result.status === 'finished') throw finishedUnitUntouchable(unitId);
+    study.finished.delete(unitId);
+    const steps = study.steps.get(unitId);
+    for (const index of [...(steps?.keys() ?? [])]) if (index >= fromIndex) steps?.delete(index);
   }
 
   async setStatus(studyId: string, status: StudyStatus): Promise<void> {

@@ -13,7 +13,7 @@ import type { Problem } from '../benchmarks/problem.ts';
 import { limitsFor } from '../harness/limits.ts';
 import { SandboxBroken } from '../harness/sandbox-broken.ts';
 import { isAbortError, sleep } from '../llm/abort.ts';
-import { runProblem } from '../pipeline/interpret.ts';
+import { runProblem, type ReplayDivergence } from '../pipeline/interpret.ts';
 import type { Step, Trajectory } from '../pipeline/trajectory.ts';
 import type { LanguageModel, Sandbox, SamplingOptions, StoredStudy, StudyStatus, StudyStore } from '../ports.ts';
 import { studyPromptSet, validateStudyConfig, type ModelBinding, type StudyConfig } from './config.ts';
@@ -42,6 +42,12 @@ export interface RunStudyOptions {
   /** Each new step, once its write to the store has been started. */
   onStep?: (unit: StudyUnit, step: Step) => void;
   onToken?: (unit: StudyUnit, delta: string) => void;
+  /**
+   * A unit whose recorded steps no longer fit what this version of the app sends (it was updated
+   * since they were recorded): the steps before `fromIndex` are kept, the rest dropped from the
+   * store, and the unit goes on live from there.
+   */
+  onReplayDiverged?: (unit: StudyUnit, divergence: ReplayDivergence) => void;
   /** Each finished unit; for an errored one, `error` is what its last attempt ended with (the record keeps only its message). */
   onUnitFinished?: (unit: StudyUnit, record: FinishedUnit, error?: unknown) => void;
   /** Runs of one unit before it is recorded as errored (model or engine failures). Default 3. */
@@ -294,6 +300,17 @@ class StudyRun {
           now: this.#ports.now,
           priorSteps: steps.slice(),
           promptSet: studyPromptSet(this.#config),
+          // Recorded by an older version of the app that words a message (or extracts code)
+          // otherwise: replaying them would fail the same way on every attempt and every "run
+          // errored units again". The steps before the first misfit are still what was sent and
+          // received, so they stay; it and the rest go, from memory and from the store (with an
+          // errored record, whose step count no longer holds), before any new step is written.
+          onReplayDiverged: (divergence) => {
+            steps.length = divergence.fromIndex;
+            writes = writes.then(() => this.#ports.store.dropStepsFrom(this.#config.id, unit.id, divergence.fromIndex));
+            writes.catch((error: unknown) => this.#fail(error));
+            this.#options.onReplayDiverged?.(unit, divergence);
+          },
           onStep: (step) => {
             steps.push(step);
             writes = writes.then(() => this.#ports.store.appendStep(this.#config.id, unit.id, step));

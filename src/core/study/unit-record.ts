@@ -28,3 +28,8 @@ export function summarizeTrajectory(trajectory: Trajectory): TrajectorySummary {
   const { steps, ...rest } = trajectory;
   return { ...rest, stepCount: steps.length };
 }
+
+/** Dropping steps of a finished unit would silently change its result: a bug in the caller. */
+export function finishedUnitUntouchable(unitId: string): Error {
+  return new Error(`Unit ${unitId} is finished; its steps cannot be dropped.`);
+}

@@ -59,6 +59,11 @@ export class StudyRun {
   live = $state.raw<LiveUnit | null>(null);
   /** Steps stored in this session. */
   stepsStored = $state(0);
+  /**
+   * Units of this session whose recorded steps no longer fit what this version of the app sends
+   * (it was updated since they were recorded): each kept the steps that still fit and went on from there.
+   */
+  continuedAfterUpdate = $state(0);
 
   readonly #pause = new PauseSwitch();
   readonly #abort = new AbortController();
@@ -67,6 +72,7 @@ export class StudyRun {
   #liveText = '';
   /** Units whose next token starts a new reply. */
   readonly #fresh = new Set<string>();
+  readonly #continued = new Set<string>();
   #timer: ReturnType<typeof setTimeout> | null = null;
 
   constructor(config: StudyConfig) {
@@ -103,6 +109,10 @@ export class StudyRun {
           this.#fresh.add(unit.id);
         },
         onToken: (unit, delta) => this.#token(unit, delta),
+        onReplayDiverged: (unit) => {
+          if (!this.#continued.has(unit.id)) this.continuedAfterUpdate++;
+          this.#continued.add(unit.id);
+        },
         onUnitFinished: (_unit, record, error) => {
           erroredInARow = record.result.status === 'errored' ? erroredInARow + 1 : 0;
           if (record.result.status === 'errored' && erroredInARow >= limit && !this.#abort.signal.aborted) {

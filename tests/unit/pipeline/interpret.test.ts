@@ -388,7 +388,58 @@ describe('resume', () => {
     const other = { ...pipeline, stages: [stage(1, 2, false)] };
     await expect(
       runProblem(problem, other, ports(scriptedModel(), scriptedSandbox()), { ...options, priorSteps: whole.steps.slice(0, 3) }),
-    ).rejects.toThrow(/Cannot resume HumanEval\/900: recorded step 2 \(analyze of stage1\.analyzer/);
+    ).rejects.toThrow(/Cannot resume HumanEval\/900 from its recorded steps: step 2 \(analyze of stage1\.analyzer.*app was probably updated/);
+  });
+
+  it('with onReplayDiverged, keeps the recorded steps that still fit and runs on live from the first that does not', async () => {
+    const whole = await runProblem(problem, pipeline, ports(scriptedModel(...replies), scriptedSandbox(...runs)), options);
+    // An update of the app dropped the analyzer: recorded step 2 is an analysis the pipeline no longer asks for.
+    const other = { ...pipeline, stages: [stage(1, 2, false)] };
+    const model = scriptedModel(WRONG, RIGHT);
+    const sandbox = scriptedSandbox('assert', 'pass');
+    const reported: Step[] = [];
+    const divergences: unknown[] = [];
+    const resumed = await runProblem(problem, other, ports(model, sandbox), {
+      ...options,
+      priorSteps: whole.steps,
+      onStep: (s) => reported.push(s),
+      onReplayDiverged: (d) => divergences.push(d),
+    });
+    expect(divergences).toEqual([{ fromIndex: 2, dropped: whole.steps.length - 2, reason: expect.stringMatching(/asks for a refine of stage1\.refiner/) as string }]);
+    expect(resumed.steps.slice(0, 2)).toEqual(whole.steps.slice(0, 2));
+    expect(kinds(resumed.steps)).toEqual([
+      'generate:generator',
+      'execute:stage1.executor',
+      'refine:stage1.refiner',
+      'execute:stage1.executor',
+      'refine:stage1.refiner',
+      'execute:final.executor',
+    ]);
+    expect(resumed.steps.map((s) => s.index)).toEqual([0, 1, 2, 3, 4, 5]);
+    // Only the live steps are reported (and so stored); the kept ones were stored already.
+    expect(reported).toEqual(resumed.steps.slice(2));
+    expect(model.calls).toHaveLength(2);
+    expect(resumed.passed).toBe(true);
+  });
+
+  it('with onReplayDiverged, drops recorded steps beyond where the pipeline now ends', async () => {
+    // Recorded with every iteration run; the run now stops at the first pass.
+    const forced = await runProblem(problem, llamaSelfRefine, ports(perProblemModel(() => RIGHT), judgingSandbox(addsCorrectly)), {
+      ...options,
+      forcedIterations: true,
+    });
+    expect(forced.steps.length).toBeGreaterThan(2);
+    const divergences: unknown[] = [];
+    const model = scriptedModel();
+    const resumed = await runProblem(problem, llamaSelfRefine, ports(model, judgingSandbox(addsCorrectly)), {
+      ...options,
+      priorSteps: forced.steps,
+      onReplayDiverged: (d) => divergences.push(d),
+    });
+    expect(divergences).toEqual([{ fromIndex: 2, dropped: forced.steps.length - 2, reason: expect.stringMatching(/ends the run before it/) as string }]);
+    expect(resumed.steps).toEqual(forced.steps.slice(0, 2));
+    expect(resumed.passed).toBe(true);
+    expect(model.calls).toHaveLength(0);
   });
 });
 

@@ -4,6 +4,7 @@ import { MemoryStudyStore } from '../../../src/core/study/memory-store.ts';
 import type { Sandbox } from '../../../src/core/ports.ts';
 import { statusError, unreachableError } from '../../../src/llm/endpoint-errors.ts';
 import { StudyRun, erroredInARowLimit } from '../../../src/ui/study/study-run.svelte.ts';
+import { currentRun, olderBuildPorts, olderStore } from '../study/older-build-fixtures.ts';
 import { PROBLEMS, TRUTH, studyConfig, studyDraft, truthModel, truthSandbox } from '../study/study-fixtures.ts';
 
 describe('a study running in the page', () => {
@@ -31,6 +32,16 @@ describe('a study running in the page', () => {
     expect(Object.fromEntries(done!.progress.arms.map((a) => [a.armId, a.passed]))).toEqual(
       Object.fromEntries(Object.entries(TRUTH).map(([arm, perRepeat]) => [arm, perRepeat.reduce((a, b) => a + b, 0)])),
     );
+  });
+
+  it('says how many units it carried on from steps an earlier version of the app recorded with other messages', async () => {
+    const store = await olderStore(await currentRun(), new MemoryStudyStore());
+    const run = new StudyRun(studyConfig());
+    const end = await run.run(PROBLEMS, olderBuildPorts(store), { concurrency: 2, retryDelayMs: 0, retryErrored: true });
+    expect(run.phase).toBe('done');
+    expect(end?.progress.erroredUnits).toBe(0);
+    // The paused unit and the unit that errored on the mismatch before this fix.
+    expect(run.continuedAfterUpdate).toBe(2);
   });
 
   it('runs a replayed file to its end: units it never recorded are errored, not a sign of an endpoint gone away', async () => {
