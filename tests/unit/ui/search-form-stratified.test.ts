@@ -14,7 +14,8 @@ function endpointForm(): SearchForm {
 }
 
 async function studyFile(name = 'study.json'): Promise<File> {
-  return new File([await fileBytes(await studyResultFile())], name, { type: 'application/json' });
+  const bytes = await fileBytes(await studyResultFile());
+  return new File([new Uint8Array(bytes)], name, { type: 'application/json' });
 }
 
 describe('stratified subsets on the search form', () => {
