@@ -54,6 +54,11 @@ export class SearchForm extends ModelEngineForm {
   subsetChoice = $state<SubsetChoice>('rotating');
   /** Where a stratified search's pass rates come from. */
   readonly difficulty = new DifficultyPicker();
+  /**
+   * The benchmark's problems once loaded (the page binds this to its dataset), so a pool drawn
+   * from them (first N, N at random, all) can be counted against the ranking before the start.
+   */
+  datasetProblems: () => readonly Problem[] | null = () => null;
   evaluationsPerGenome = $state(1);
   selection = $state<SelectionScheme>('tournament');
   parsimony = $state(0.02);
@@ -153,7 +158,7 @@ export class SearchForm extends ModelEngineForm {
     if (this.subsetChoice !== 'stratified') return [];
     const source = this.difficulty.loaded;
     if (!source) return ['Stratified subsets (Problems per generation) need pass rates to rank the problems by: pick a result file, or use the study’s released results.'];
-    return difficultySourceProblems(source, this.benchmark, this.poolIds(null), this.subsetSize);
+    return difficultySourceProblems(source, this.benchmark, this.poolIds(this.datasetProblems()), this.subsetSize);
   }
 
   /**

@@ -53,4 +53,24 @@ describe('stratified subsets on the search form', () => {
     form.benchmark = 'mbpp';
     expect(form.problems().some((p) => /holds HumanEval runs, but the search is on MBPP/.test(p))).toBe(true);
   });
+
+  it('counts the ranking against the pool drawn from the loaded problems, not only against the file', async () => {
+    const form = endpointForm();
+    form.subsetChoice = 'stratified';
+    form.subsetSize = 2;
+    await form.difficulty.pickFile(await studyFile(), 'humaneval');
+    expect(form.problems()).toEqual([]);
+    // The file ranks HumanEval/900-904; a pool of the first 3 of the study fixtures' problems holds three of them.
+    form.datasetProblems = () => PROBLEMS;
+    form.selectionKind = 'first';
+    form.n = 3;
+    expect(form.poolIds(form.datasetProblems())).toEqual(['HumanEval/900', 'HumanEval/901', 'HumanEval/902']);
+    expect(form.problems()).toEqual([]);
+    form.subsetSize = 3;
+    expect(form.problems()).toEqual([]);
+    // Listed ids the file does not hold: it ranks none of them.
+    form.selectionKind = 'ids';
+    form.idsText = '1, 2, 3';
+    expect(form.problems()).toEqual([expect.stringMatching(/study\.json ranks 0 of the pool’s problems, fewer than the subset size \(3\)/)]);
+  });
 });
