@@ -537,4 +537,33 @@ describe('stratified subsets on the Search page', () => {
     expect(app.errors).toEqual([]);
     await app.close();
   });
+
+  it('ranks by the study’s released results once the Reproduce page has kept them in this browser, and says what to do before', async () => {
+    const app = await openApp(browser, server, { hash: '#/search' });
+    const { page } = app;
+    const subsets = page.getByRole('group', { name: 'Problems per generation' });
+    await subsets.getByLabel(/Stratified by difficulty/).check();
+    const released = subsets.getByRole('button', { name: 'Use the study’s released results' });
+    await released.click();
+    await subsets.getByRole('alert').filter({ hasText: /not in this browser yet\. Open the Reproduce page and press “Load the released files”/ }).waitFor();
+
+    // The Reproduce page fetches them (this site's copy) and keeps them; a new page load finds them in the cache.
+    await page.goto(`${server.url}#/reproduce`);
+    await page.getByRole('button', { name: 'Load the released files' }).click();
+    await page.getByText('All four kinds of released file are loaded.').waitFor();
+    await page.goto('about:blank');
+    await page.goto(`${server.url}#/search`);
+    await subsets.getByLabel(/Stratified by difficulty/).check();
+    await released.click();
+    // error_taxonomy.json: six arms, each one run over HumanEval's 164 problems.
+    await subsets
+      .getByTestId('difficulty-source')
+      .filter({ hasText: /Ranked by The study’s released error-taxonomy run: pass rates of 164 problems from\s+984 finished runs of its 6 arms/ })
+      .waitFor();
+    expect(await subsets.getByRole('alert').count()).toBe(0);
+    await page.getByRole('button', { name: 'Start search' }).waitFor();
+    expect(await page.getByText(/need pass rates to rank the problems by/).count()).toBe(0);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
 });
