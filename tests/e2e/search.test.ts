@@ -563,6 +563,9 @@ describe('stratified subsets on the Search page', () => {
     expect(await subsets.getByRole('alert').count()).toBe(0);
     await page.getByRole('button', { name: 'Start search' }).waitFor();
     expect(await page.getByText(/need pass rates to rank the problems by/).count()).toBe(0);
+    // The file picker beside the button once pushed a 320-px window (400 % zoom) sideways.
+    await page.setViewportSize({ width: 320, height: 600 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
     expect(app.errors).toEqual([]);
     await app.close();
   });
