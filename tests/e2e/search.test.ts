@@ -19,6 +19,8 @@ import type { FakeOpenAIServer } from '../support/fake-openai-server.ts';
 import { openWithSavedEndpoint, saveEndpointOnModelsPage } from '../support/saved-endpoint.ts';
 import { SCRIPTED_MODEL, SCRIPTED_PROBLEM_IDS, startScriptedServer } from '../support/scripted-study.ts';
 import { PROBLEMS, fakeWorld, searchSetup } from '../unit/search/run-search-fixtures.ts';
+import { fileBytes, syntheticResultFile } from '../unit/results/result-file-fixtures.ts';
+import type { ResultUnit } from '../../src/core/results/result-file.ts';
 
 const POPULATION = 4;
 const GENERATIONS = 2;
@@ -451,6 +453,119 @@ describe('a prompt set on the Search page', () => {
     expect(doc.config.config.promptPools.generator).toEqual(generatorIds);
     expect(doc.config.prompts.filter((p) => p.role === 'generator').map((p) => p.text)).toEqual(generatorIds.map(textOf));
 
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+});
+
+/**
+ * A HumanEval result file of one arm, four repeats, over HumanEval/0-5 only, each problem passed
+ * in a set number of repeats: 5 in 4, 3 in 3, 1 in 2, 0 and 4 in 1, 2 in none.
+ */
+async function rankingResultFile(): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
+  const passes: Record<string, number> = { 'HumanEval/0': 1, 'HumanEval/1': 2, 'HumanEval/2': 0, 'HumanEval/3': 3, 'HumanEval/4': 1, 'HumanEval/5': 4 };
+  const doc = await syntheticResultFile(6, 4, 2);
+  const failed = { kind: 'failed', durationMs: 3, category: 'AssertionError', errorType: 'AssertionError', message: '', traceback: '', failingAssert: null, studyErrorType: null } as const;
+  const units = doc.units.map((unit): ResultUnit => {
+    if (unit.status !== 'finished' || unit.repeat < passes[unit.problemId]!) return unit;
+    const steps = unit.trajectory.steps.map((step) => (step.kind === 'execute' ? { ...step, outcome: failed } : step));
+    return { ...unit, trajectory: { ...unit.trajectory, steps, verdict: failed, passed: false } };
+  });
+  return { name: 'ranking.json', mimeType: 'application/json', buffer: Buffer.from(await fileBytes({ ...doc, units })) };
+}
+
+describe('stratified subsets on the Search page', () => {
+  it('ranks the pool by a picked result file and draws each generation one problem per difficulty band', async () => {
+    const app = await openApp(browser, server, { hash: '#/models' });
+    const { page } = app;
+    await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
+    await openWithSavedEndpoint(page, 'Search', endpoint.url);
+    const form = page.locator('section.new');
+    await form.getByLabel('Search name (optional)').fill('Stratified search');
+    await form.getByLabel('Problem pool').selectOption('ids');
+    await form.getByLabel('Problem ids').fill(SCRIPTED_PROBLEM_IDS.map((id) => id.split('/')[1]).join(', '));
+    await form.getByLabel('Population').fill(String(POPULATION));
+    await form.getByLabel('Generations').fill(String(GENERATIONS));
+    await form.getByLabel('Subset size').fill(String(SUBSET));
+
+    // Stratified without a ranking: the form says what it needs.
+    const subsets = form.getByRole('group', { name: 'Problems per generation' });
+    await subsets.getByLabel(/Stratified by difficulty/).check();
+    await form.getByText(/Stratified subsets .* need pass rates/).waitFor();
+    await subsets.getByLabel(/A result file over HumanEval/).setInputFiles(await rankingResultFile());
+    await subsets.getByTestId('difficulty-source').filter({ hasText: /pass rates of 6 problems from\s+24 finished runs of its arm \(solo\)/ }).waitFor();
+    // The pool is HumanEval/0-7; 6 and 7 are not in the file.
+    expect(await subsets.getByTestId('difficulty-coverage').textContent()).toMatch(
+      /Of the pool’s 8 problems, 6 are ranked; the\s+other 2 have no pass rate there and count as the\s+hardest.*3 bands of 2: .*the\s+2 hardest are never drawn/s,
+    );
+    // A subset larger than the ranking is refused before anything starts.
+    await form.getByLabel('Subset size').fill('7');
+    await form.getByText(/ranking\.json ranks 6 of the pool’s problems, fewer than the subset size \(7\)/).waitFor();
+    await form.getByLabel('Subset size').fill(String(SUBSET));
+    await app.screenshot('search-stratified-form');
+
+    await form.getByRole('button', { name: 'Start search' }).click();
+    await page.locator('.run .phase', { hasText: /^Done$/ }).waitFor({ timeout: 240_000 });
+    // Ranked easiest first: 5, 3, 1, 0, 4, 2 (0 and 4 tie, pool order), then 6, 7 unranked. Three bands of two:
+    // generation 0 takes the first of each band, generation 1 the second; 6 and 7 are never drawn.
+    const drawn = (generation: number, records: SearchEvaluationRecord[]) =>
+      [...new Set(records.filter((r) => r.kind === 'search' && r.generation === generation).map((r) => r.problemId))].sort();
+    const records = await storedEvaluations(page);
+    const search = records.filter((r) => r.kind === 'search');
+    expect(search).toHaveLength(EVALUATIONS);
+    expect(drawn(0, search)).toEqual(['HumanEval/1', 'HumanEval/4', 'HumanEval/5']);
+    expect(drawn(1, search)).toEqual(['HumanEval/0', 'HumanEval/2', 'HumanEval/3']);
+    expect(await page.getByTestId('subset-rule').textContent()).toMatch(/stratified by difficulty \(6 of the pool’s 8 problems ranked/);
+
+    // Stored with the search: after a reload its address shows it stratified, and carrying it on
+    // draws the next generation from the first column again.
+    await page.reload();
+    await page.locator('#search-run-title', { hasText: 'Stratified search' }).waitFor();
+    await page.getByTestId('subset-rule').filter({ hasText: /stratified by difficulty/ }).waitFor();
+    await page.getByLabel('More generations').fill('1');
+    await page.getByRole('button', { name: 'Carry on', exact: true }).click();
+    await page.getByTestId('generation').getByText(`(${GENERATIONS + 1} of ${GENERATIONS + 1} scored)`).waitFor({ timeout: 240_000 });
+    expect(drawn(GENERATIONS, await storedEvaluations(page))).toEqual(['HumanEval/1', 'HumanEval/4', 'HumanEval/5']);
+
+    const card = page.locator('article.search', { has: page.getByRole('heading', { name: 'Stratified search' }) });
+    await card.locator('.state', { hasText: 'done' }).waitFor();
+    const doc = await importSearchFile(new Uint8Array(await download(page, () => card.getByRole('button', { name: 'Export .json', exact: true }).click())));
+    expect(doc.config.config.subset).toEqual({
+      kind: 'stratified',
+      passRates: { 'HumanEval/0': 0.25, 'HumanEval/1': 0.5, 'HumanEval/2': 0, 'HumanEval/3': 0.75, 'HumanEval/4': 0.25, 'HumanEval/5': 1 },
+    });
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('ranks by the study’s released results once the Reproduce page has kept them in this browser, and says what to do before', async () => {
+    const app = await openApp(browser, server, { hash: '#/search' });
+    const { page } = app;
+    const subsets = page.getByRole('group', { name: 'Problems per generation' });
+    await subsets.getByLabel(/Stratified by difficulty/).check();
+    const released = subsets.getByRole('button', { name: 'Use the study’s released results' });
+    await released.click();
+    await subsets.getByRole('alert').filter({ hasText: /not in this browser yet\. Open the Reproduce page and press “Load the released files”/ }).waitFor();
+
+    // The Reproduce page fetches them (this site's copy) and keeps them; a new page load finds them in the cache.
+    await page.goto(`${server.url}#/reproduce`);
+    await page.getByRole('button', { name: 'Load the released files' }).click();
+    await page.getByText('All four kinds of released file are loaded.').waitFor();
+    await page.goto('about:blank');
+    await page.goto(`${server.url}#/search`);
+    await subsets.getByLabel(/Stratified by difficulty/).check();
+    await released.click();
+    // error_taxonomy.json: six arms, each one run over HumanEval's 164 problems.
+    await subsets
+      .getByTestId('difficulty-source')
+      .filter({ hasText: /Ranked by The study’s released error-taxonomy run: pass rates of 164 problems from\s+984 finished runs of its 6 arms/ })
+      .waitFor();
+    expect(await subsets.getByRole('alert').count()).toBe(0);
+    await page.getByRole('button', { name: 'Start search' }).waitFor();
+    expect(await page.getByText(/need pass rates to rank the problems by/).count()).toBe(0);
+    // The file picker beside the button once pushed a 320-px window (400 % zoom) sideways.
+    await page.setViewportSize({ width: 320, height: 600 });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
     expect(app.errors).toEqual([]);
     await app.close();
   });

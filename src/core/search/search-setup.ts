@@ -11,6 +11,7 @@ import type { HarnessMode } from '../harness/outcome.ts';
 import { isRecord } from '../pipeline/json-shape.ts';
 import { findPrompt, PROMPT_SET_FORMAT, PROMPT_SET_VERSION, type PromptSet, type RolePrompt } from '../prompts/prompt-set.ts';
 import { STUDY_DEFAULT_LIMITS, type ModelBinding, type StudyLimits } from '../study/config.ts';
+import { difficultySourceProblems, stratifiedRule, type DifficultySource } from './difficulty-source.ts';
 import { assertValidSearchConfig, defaultPromptPools, studySearchConfig, type SearchConfig } from './search-config.ts';
 
 export interface SearchSetup {
@@ -51,6 +52,12 @@ export interface SearchDraft {
   seed: number;
   limits?: Partial<StudyLimits>;
   cacheCalls?: boolean;
+  /**
+   * Stratified subsets ranked by this source's pass rates: the search stores the rates of its
+   * pool's problems as `config.subset`. Refused when it is over another benchmark or ranks fewer
+   * of the pool's problems than a subset holds.
+   */
+  difficulty?: DifficultySource;
 }
 
 export interface CreateSearchOptions {
@@ -72,6 +79,11 @@ export function createSearchSetup(draft: SearchDraft, options: CreateSearchOptio
     promptPools: defaultPromptPools(options.promptSet),
     ...draft.config,
   });
+  if (draft.difficulty) {
+    const refused = difficultySourceProblems(draft.difficulty, draft.benchmark, problemIds, config.subsetSize);
+    if (refused.length > 0) throw new Error(refused.join(' '));
+    config.subset = stratifiedRule(draft.difficulty, problemIds);
+  }
   const setup: SearchSetup = {
     id: options.id,
     name: draft.name.trim() || `Search over ${problemIds.length} ${draft.benchmark === 'mbpp' ? 'MBPP' : 'HumanEval'} problems`,

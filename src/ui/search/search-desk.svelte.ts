@@ -60,6 +60,7 @@ export class SearchDesk {
 
   constructor() {
     this.library = new SearchLibrary({ stores: appSearchStores, runningHere: () => this.#runningHere() });
+    this.form.datasetProblems = () => appDatasets[this.form.benchmark].loaded?.problems ?? null;
     this.engines.readSettings();
   }
 

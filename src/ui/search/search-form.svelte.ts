@@ -4,7 +4,8 @@
  * the study's mutation rates), the seed, the budgets, and the engine the pool's models run on.
  * `toDraft` turns it into a SearchDraft with every model key bound for this device.
  */
-import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
+import type { BenchmarkId, Problem } from '../../core/benchmarks/problem.ts';
+import { selectProblems } from '../../core/benchmarks/selection.ts';
 import { EXPECTED_PROBLEM_COUNTS } from '../../core/benchmarks/problem-count.ts';
 import type { HarnessMode } from '../../core/harness/outcome.ts';
 import { SEARCH_POOL } from '../../core/pipeline/model-keys.ts';
@@ -12,6 +13,8 @@ import { STUDY_MUTATION_RATES, type MutationRates, type SelectionScheme } from '
 import { numberProblem, wholeProblem } from '../../core/number-problems.ts';
 import { SEARCH_LIMITS, searchSizeProblems } from '../../core/search/search-limits.ts';
 import type { SearchDraft } from '../../core/search/search-setup.ts';
+import { difficultySourceProblems } from '../../core/search/difficulty-source.ts';
+import { DifficultyPicker } from './difficulty-picker.svelte.ts';
 import type { ModelBinding } from '../../core/study/config.ts';
 import { describeSearchEffect } from '../../core/prompts/prompt-set-effect.ts';
 import type { PromptSet } from '../../core/prompts/prompt-set.ts';
@@ -21,6 +24,8 @@ import { FormProblems } from '../shared/form-problems.ts';
 import { parseIds, selectionProblems, selectionSpecOf, type ProblemSelectionState, type SeedField, type SelectionKind } from '../shared/problem-selection.ts';
 
 export type SearchEngine = 'webllm' | 'openai';
+/** How each generation's problems are picked (core's SubsetRule, before a source is bound). */
+export type SubsetChoice = 'rotating' | 'stratified';
 export type PoolSelection = Exclude<SelectionKind, 'mbpp-test-split'>;
 
 export const MUTATION_LABELS: Readonly<Record<keyof MutationRates, string>> = {
@@ -46,6 +51,14 @@ export class SearchForm extends ModelEngineForm {
   populationSize = $state(20);
   generations = $state(20);
   subsetSize = $state(25);
+  subsetChoice = $state<SubsetChoice>('rotating');
+  /** Where a stratified search's pass rates come from. */
+  readonly difficulty = new DifficultyPicker();
+  /**
+   * The benchmark's problems once loaded (the page binds this to its dataset), so a pool drawn
+   * from them (first N, N at random, all) can be counted against the ranking before the start.
+   */
+  datasetProblems: () => readonly Problem[] | null = () => null;
   evaluationsPerGenome = $state(1);
   selection = $state<SelectionScheme>('tournament');
   parsimony = $state(0.02);
@@ -114,6 +127,7 @@ export class SearchForm extends ModelEngineForm {
       numberProblem('Parsimony per node', this.parsimony, L.parsimony),
       wholeProblem('Seed', this.seed, L.seed),
     );
+    found.push(...this.#difficultyProblems());
     if (this.maxMinutes !== null) found.push(numberProblem('Wall-time budget (minutes)', this.maxMinutes, L.wallMinutes));
     if (this.maxTokens !== null) found.push(wholeProblem('Token budget', this.maxTokens, L.tokens));
     for (const [name, label] of Object.entries(MUTATION_LABELS) as [keyof MutationRates, string][]) {
@@ -133,6 +147,36 @@ export class SearchForm extends ModelEngineForm {
       );
     }
     return problems;
+  }
+
+  /**
+   * A stratified choice needs a source over this benchmark that ranks at least a subset's worth
+   * of problems. Without the dataset the pool's ids are known only when listed; otherwise the
+   * count is the source's, and the start checks it against the pool drawn.
+   */
+  #difficultyProblems(): string[] {
+    if (this.subsetChoice !== 'stratified') return [];
+    const source = this.difficulty.loaded;
+    if (!source) return ['Stratified subsets (Problems per generation) need pass rates to rank the problems by: pick a result file, or use the study’s released results.'];
+    return difficultySourceProblems(source, this.benchmark, this.poolIds(this.datasetProblems()), this.subsetSize);
+  }
+
+  /**
+   * The pool's problem ids, when known: listed in the form, or drawn from the benchmark's
+   * problems once they are loaded. Null while the form cannot say.
+   */
+  poolIds(problems: readonly Problem[] | null): string[] | null {
+    if (this.selectionKind === 'ids') {
+      const ids = [...new Set(parseIds(this.idsText, this.benchmark))];
+      return ids.length > 0 ? ids : null;
+    }
+    if (!problems || problems[0]?.benchmark !== this.benchmark) return null;
+    try {
+      return selectProblems(problems, selectionSpecOf(this.#pool(), POOL_SEED)).map((p) => p.id);
+    } catch {
+      // N or the seed out of range: the form lists that already.
+      return null;
+    }
   }
 
   /** The pool's fields, with its own seed: `seed` is the search's. */
@@ -178,6 +222,7 @@ export class SearchForm extends ModelEngineForm {
       },
       seed: this.seed,
       cacheCalls: this.cacheCalls,
+      ...(this.subsetChoice === 'stratified' && this.difficulty.loaded ? { difficulty: this.difficulty.loaded } : {}),
     };
   }
 }

@@ -1,0 +1,99 @@
+/**
+ * The pass rates a stratified search ranks its problems by: a result file the user picks (read
+ * in a worker as the Results page reads it), or the study's released error-taxonomy run when the
+ * Reproduce page has loaded it in this tab or kept it in this browser's cache. Core's
+ * difficulty-source.ts turns either into a DifficultySource; this only reads and reports.
+ */
+import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
+import { ERROR_TAXONOMY_FILE, readErrorTaxonomy } from '../../core/reproduce/error-taxonomy.ts';
+import { RELEASED_SOURCE_FILES } from '../../core/reproduce/released-sources.ts';
+import { benchmarkName, difficultyFromReleasedTaxonomy, difficultyFromResultFile, type DifficultySource } from '../../core/search/difficulty-source.ts';
+import { UserError } from '../../core/user-error.ts';
+import { describeImportProgress, readResultFile } from '../shared/read-result-file.ts';
+
+export const RELEASED_LABEL = 'The study’s released error-taxonomy run';
+
+export class DifficultyPicker {
+  loaded = $state.raw<DifficultySource | null>(null);
+  /** Why the last source could not be used, each reason a sentence. */
+  refused = $state.raw<string[] | null>(null);
+  /** What is being read, while it is. */
+  reading = $state<string | null>(null);
+
+  /** Reads a picked result file; one over another benchmark than `benchmark` is refused. */
+  async pickFile(file: File, benchmark: BenchmarkId): Promise<boolean> {
+    this.reading = `${file.name}: reading…`;
+    try {
+      const doc = await readResultFile(file, (progress) => (this.reading = describeImportProgress(file.name, progress)));
+      return this.#use(difficultyFromResultFile(doc, file.name), benchmark);
+    } catch (error) {
+      return this.#refuse([`${file.name} cannot rank the problems: ${reasonOf(error)}`]);
+    } finally {
+      this.reading = null;
+    }
+  }
+
+  /**
+   * The released run the Reproduce page holds: the file it loaded in this tab, else the verified
+   * copy it kept in this browser. Nothing is downloaded here.
+   */
+  async useReleased(benchmark: BenchmarkId): Promise<boolean> {
+    this.reading = `${ERROR_TAXONOMY_FILE}: reading…`;
+    try {
+      const text = (await releasedInThisTab()) ?? (await releasedInCache());
+      if (text === null) {
+        return this.#refuse([
+          `The study’s released results are not in this browser yet. Open the Reproduce page and press “Load the released files” (or pick them there), then come back; or pick a result file of your own.`,
+        ]);
+      }
+      return this.#use(difficultyFromReleasedTaxonomy(readErrorTaxonomy(JSON.parse(text)), RELEASED_LABEL), benchmark);
+    } catch (error) {
+      return this.#refuse([`The released ${ERROR_TAXONOMY_FILE} cannot rank the problems: ${reasonOf(error)}`]);
+    } finally {
+      this.reading = null;
+    }
+  }
+
+  remove(): void {
+    this.loaded = null;
+    this.refused = null;
+  }
+
+  #use(source: DifficultySource, benchmark: BenchmarkId): boolean {
+    if (source.benchmark !== benchmark) {
+      return this.#refuse([
+        `${source.label} holds ${benchmarkName(source.benchmark)} runs, but the search is on ${benchmarkName(benchmark)}: pick a result file over ${benchmarkName(benchmark)}.`,
+      ]);
+    }
+    this.loaded = source;
+    this.refused = null;
+    return true;
+  }
+
+  /** A refused source unloads the one before it: the user meant to replace it. */
+  #refuse(reasons: string[]): false {
+    this.loaded = null;
+    this.refused = reasons;
+    return false;
+  }
+}
+
+function reasonOf(error: unknown): string {
+  if (error instanceof UserError) return [error.message, error.hint].filter(Boolean).join(' ');
+  return error instanceof Error ? error.message : String(error);
+}
+
+async function releasedInThisTab(): Promise<string | null> {
+  const { releasedFiles } = await import('../analysis/released-files.svelte.ts');
+  return releasedFiles.texts.find((t) => t.fileName === ERROR_TAXONOMY_FILE)?.text ?? null;
+}
+
+async function releasedInCache(): Promise<string | null> {
+  const entry = RELEASED_SOURCE_FILES.find((f) => f.fileName === ERROR_TAXONOMY_FILE);
+  if (!entry) return null;
+  const [{ appDatasetCache }, { sha256Hex }] = await Promise.all([import('../datasets/dataset-cache-connection.ts'), import('../../core/benchmarks/datasets.ts')]);
+  const cache = await appDatasetCache();
+  const bytes = await cache?.get(entry.sha256);
+  if (!bytes || (await sha256Hex(bytes)) !== entry.sha256) return null;
+  return new TextDecoder().decode(bytes);
+}
