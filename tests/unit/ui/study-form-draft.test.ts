@@ -154,6 +154,19 @@ describe('the study form draft', () => {
     expect(storage.items.has(STUDY_DRAFT_KEY)).toBe(false);
   });
 
+  it('asks for a replayed result file again by name: the file itself is not kept', () => {
+    const storage = new MapStorage();
+    const first = new StudyForm();
+    first.engine = 'replay';
+    new StudyDraftStore(storage).write({ ...draftOf(first, { workers: 1, link: null }), replayFileName: 'big-study.json.gz' });
+    const { form, keeper } = reloadedTab(storage);
+    keeper.restore();
+    expect(form.engine).toBe('replay');
+    expect(form.replay).toBeNull();
+    expect(form.arms).toEqual([]);
+    expect(keeper.replayToPick).toBe('big-study.json.gz');
+  });
+
   it('keeps nothing, and throws nothing, where the browser refuses storage', () => {
     const storage = new MapStorage();
     storage.refuse = true;
