@@ -703,3 +703,117 @@ describe('a prompt set on the Study page', () => {
     await app.close();
   });
 });
+
+describe('the Study form across reloads', () => {
+  const TERSE = 'Reply with one Python function in a fenced block, nothing else.';
+  const termsFile = {
+    name: 'terse.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify({ format: 'feedback-lab/prompt-set', version: 1, prompts: [{ id: 'generator.plain', role: 'generator', text: TERSE }] })),
+  };
+
+  /** What the form shows, field by field, as a user reads it. */
+  async function formValues(page: Page) {
+    const arms = page.getByRole('group', { name: /^Arms/ });
+    const ticked = await arms.getByRole('checkbox').evaluateAll((boxes) =>
+      boxes.filter((box) => (box as HTMLInputElement).checked).map((box) => box.closest('label')?.textContent?.trim()),
+    );
+    return {
+      name: await page.getByLabel('Study name (optional)').inputValue(),
+      benchmark: await page.getByLabel('Benchmark').inputValue(),
+      problems: await page.getByLabel('Problems').inputValue(),
+      n: await page.getByLabel('N', { exact: true }).inputValue(),
+      seed: (await page.getByLabel('Seed', { exact: true }).count()) > 0 ? await page.getByLabel('Seed', { exact: true }).inputValue() : null,
+      ticked,
+      repeats: await page.getByLabel('Repeats').inputValue(),
+      mode: await page.getByLabel('Harness mode').inputValue(),
+      workers: await page.getByLabel(/^Python workers/).inputValue(),
+      engine: await page.getByRole('radio', { name: 'OpenAI-compatible endpoint' }).isChecked(),
+      endpoint: await page.getByLabel('Endpoint URL').inputValue(),
+      model: await page.getByLabel('Model for llama3.2:3b').inputValue(),
+    };
+  }
+
+  it('gives back every field and the loaded prompt set after a reload; a study link opened later decides; Reset form clears it', async () => {
+    const app = await openApp(browser, server, { hash: '#/study' });
+    const { page } = app;
+    await page.getByLabel('Study name (optional)').fill('Terse prompts, cross-model');
+    await page.getByLabel('Problems').selectOption('random');
+    await page.getByLabel('N', { exact: true }).fill('7');
+    await page.getByLabel('Seed', { exact: true }).fill('42');
+    const arms = page.getByRole('group', { name: /^Arms/ });
+    await arms.getByLabel('llama3.2:3b solo', { exact: true }).uncheck();
+    await arms.getByLabel('qwen → exec → llama (cross-model)', { exact: true }).check();
+    await page.getByLabel('Repeats').fill('3');
+    await page.getByLabel('Harness mode').selectOption('standard');
+    await page.getByLabel(/^Python workers/).fill('1');
+    await page.getByLabel(/^Python workers/).blur();
+    await page.getByRole('radio', { name: 'OpenAI-compatible endpoint' }).check();
+    await page.getByLabel('Endpoint URL').fill(endpoint.url);
+    await page.getByLabel('Model for llama3.2:3b').fill('my-llama');
+    await page.getByLabel('API key (optional)').fill('sk-never-kept');
+    const picker = page.getByLabel('Prompt set (optional, .json)');
+    await picker.setInputFiles(termsFile);
+    const said = page.locator(`[id="${await picker.getAttribute('aria-describedby')}"]`);
+    await said.getByText('Loaded terse.json').waitFor();
+    const filled = await formValues(page);
+    expect(filled).toMatchObject({ name: 'Terse prompts, cross-model', n: '7', seed: '42', repeats: '3', mode: 'standard', workers: '1', model: 'my-llama' });
+    expect(filled.ticked).toEqual(['llama → exec → llama (self-refine)', 'qwen → exec → llama (cross-model)']);
+
+    // At once, before the save's pause has passed: the page's unload writes what it has.
+    await page.reload();
+    await said.getByText('Loaded terse.json').waitFor();
+    expect(await formValues(page)).toEqual(filled);
+    expect(await page.getByLabel('API key (optional)').inputValue()).toBe('');
+    expect(await arms.locator('[data-prompt-note]').first().textContent()).toMatch(/generator\.plain/);
+
+    // A study link opened in the tab fills the form; a reload on its address shows the link's study still.
+    await page.goto(`${server.url}#/study?${await scriptedStudyLink(endpoint.url, 1)}`);
+    await expect.poll(() => page.getByLabel('Study name (optional)').inputValue()).toBe('Scripted solo vs self-refine');
+    expect(await page.getByLabel('Problems').inputValue()).toBe('ids');
+    expect(await page.getByLabel('Repeats').inputValue()).toBe('1');
+    await said.getByText(/^The study link put away the prompt set terse\.json/).waitFor();
+    await page.reload();
+    await expect.poll(() => page.getByLabel('Study name (optional)').inputValue()).toBe('Scripted solo vs self-refine');
+    expect(await page.getByLabel('Problem ids').inputValue()).toBe(SCRIPTED_PROBLEM_IDS.join(', '));
+    // Edits made since the link was opened survive a reload on its address.
+    await page.getByLabel('Repeats').fill('4');
+    await page.reload();
+    await expect.poll(() => page.getByLabel('Study name (optional)').inputValue()).toBe('Scripted solo vs self-refine');
+    expect(await page.getByLabel('Repeats').inputValue()).toBe('4');
+
+    // Reset asks first, as it discards edits; dismissed, nothing changes.
+    page.once('dialog', (dialog) => void dialog.dismiss());
+    await page.getByRole('button', { name: 'Reset form' }).click();
+    expect(await page.getByLabel('Repeats').inputValue()).toBe('4');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: 'Reset form' }).click();
+    await expect.poll(() => page.getByLabel('Study name (optional)').inputValue()).toBe('');
+    expect(await page.getByLabel('Repeats').inputValue()).toBe('1');
+    expect(page.url()).toMatch(/#\/study$/);
+    await page.reload();
+    await page.getByLabel('Study name (optional)').waitFor();
+    expect(await page.getByLabel('Repeats').inputValue()).toBe('1');
+    expect(await page.getByLabel('Problems').inputValue()).toBe('first');
+    expect(await said.getByText('The study sends the built-in role prompts.', { exact: false }).count()).toBe(1);
+
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('drops a draft this build cannot read and shows the defaults, without an error', async () => {
+    const app = await openApp(browser, server, { hash: '#/study' });
+    const { page } = app;
+    await page.getByLabel('Study name (optional)').waitFor();
+    const defaults = await formValues(page);
+    await page.evaluate(() => {
+      // What an older build might have left: a field renamed, a preset gone.
+      sessionStorage.setItem('feedback-lab:study-form-draft', JSON.stringify({ version: 1, title: 'Old', presetIds: ['gone'] }));
+    });
+    await page.reload();
+    await page.getByLabel('Study name (optional)').waitFor();
+    expect(await formValues(page)).toEqual(defaults);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+});

@@ -24,16 +24,21 @@ export class ModelEngines {
 
   readonly #form: ModelEngineForm;
   readonly #formHeld: () => boolean;
+  readonly #engineChosen: () => boolean;
   /** What the form was last given from the saved settings. */
   #shown = { endpoint: '', apiKey: '' };
   #savedModel = '';
   #probing: Promise<void> | null = null;
 
-  /** `formHeld`: a run or a link owns the form now, so neither settings nor the GPU may change it. */
-  constructor(form: ModelEngineForm, catalog: WebLLMCatalog, formHeld: () => boolean) {
+  /**
+   * `formHeld`: a run or a link owns the form now, so neither settings nor the GPU may change it.
+   * `engineChosen`: the form's engine is the user's (a draft restored after a reload), so the GPU must not change it.
+   */
+  constructor(form: ModelEngineForm, catalog: WebLLMCatalog, formHeld: () => boolean, engineChosen: () => boolean = () => false) {
     this.#form = form;
     this.catalog = catalog;
     this.#formHeld = formHeld;
+    this.#engineChosen = engineChosen;
     this.modelDeps = {
       apiKeyFor: (root) => form.apiKeyFor(root),
       webllm: async () => {
@@ -65,10 +70,23 @@ export class ModelEngines {
     this.#probing ??= probeCapabilities().then((caps) => {
       this.caps = caps;
       this.#form.shaderF16 = hasShaderF16(caps);
-      // Without saved endpoint settings and with a real GPU, in-browser models are the natural default.
-      const realGpu = caps.webgpu === 'available' && caps.adapter?.isFallbackAdapter !== true;
-      if (!this.#formHeld() && !this.#savedModel && realGpu) this.#form.engine = 'webllm';
+      if (!this.#formHeld() && !this.#engineChosen() && this.#usualEngine() === 'webllm') this.#form.engine = 'webllm';
     });
     return this.#probing;
+  }
+
+  /** Puts the engine fields back as a fresh tab shows them: the Models page's endpoint and key, the engine the GPU suggests. */
+  restoreDefaults(): void {
+    this.#form.endpoint = this.#shown.endpoint;
+    this.#form.apiKey = this.#shown.apiKey;
+    this.#form.modelNames = {};
+    this.#form.engine = this.#usualEngine();
+  }
+
+  /** Without saved endpoint settings and with a real GPU, in-browser models are the natural default. */
+  #usualEngine(): 'webllm' | 'openai' {
+    const caps = this.caps;
+    const realGpu = caps?.webgpu === 'available' && caps.adapter?.isFallbackAdapter !== true;
+    return !this.#savedModel && realGpu ? 'webllm' : 'openai';
   }
 }

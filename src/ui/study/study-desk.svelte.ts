@@ -11,6 +11,8 @@ import { browserSandboxFactory } from '../sandbox/browser-sandbox-factory.ts';
 import { SandboxHolder } from '../sandbox/sandbox-holder.ts';
 import { MAX_WORKERS, ModelEngines } from '../shared/model-engines.svelte.ts';
 import { StudyForm } from './study-form.svelte.ts';
+import { applyDraft, draftOf, StudyDraftStore, tabStorage } from './study-form-draft.ts';
+import { StudyFormKeeper } from './study-form-keeper.svelte.ts';
 import { StudyLauncher } from './study-launcher.svelte.ts';
 import { StudyLibrary } from './study-library.svelte.ts';
 import { appStudyStore } from './study-store-connection.ts';
@@ -25,6 +27,8 @@ export class StudyDesk {
   readonly library: StudyLibrary;
   readonly launcher: StudyLauncher;
   readonly engines: ModelEngines;
+  /** The form's draft in this tab's sessionStorage: a reload gives the form back. */
+  readonly keeper: StudyFormKeeper;
   /** Why the picked replay file was refused: the importer's message, what to do, and each field at fault. */
   replayError = $state.raw<Notice | null>(null);
   /** While the replay file is read (a study of 200 MB takes seconds): which phase, as the study list says it. */
@@ -42,7 +46,12 @@ export class StudyDesk {
     const environmentHere = (config: Parameters<typeof studyEnvironment>[0]) =>
       studyEnvironment(config, { webllmVersion: installedCatalog.webllmVersion });
     // A link filled the form: it is the study to run, whatever the Models page or the GPU say.
-    this.engines = new ModelEngines(this.form, installedCatalog, () => this.#linkApplied || this.launcher.busy);
+    this.engines = new ModelEngines(
+      this.form,
+      installedCatalog,
+      () => this.#linkApplied || this.launcher.busy,
+      () => this.keeper.restored,
+    );
     this.library = new StudyLibrary({ store: appStudyStore, environmentHere, runningHere: () => this.launcher.runningIds() });
     this.launcher = new StudyLauncher(
       {
@@ -56,6 +65,13 @@ export class StudyDesk {
       this.library,
       DEFAULT_WORKERS,
     );
+    this.keeper = new StudyFormKeeper(this.form, new StudyDraftStore(tabStorage()), {
+      get: () => this.launcher.workers,
+      set: (workers) => (this.launcher.workers = Math.min(MAX_WORKERS, workers)),
+    });
+    this.keeper.restore();
+    // The desk lives as long as the tab: so does the watch.
+    this.keeper.watch();
     this.engines.readSettings();
   }
 
@@ -72,7 +88,25 @@ export class StudyDesk {
     this.#linkApplied = true;
     // WebLLM builds depend on shader-f16: bind models only once the GPU is known.
     await this.visit();
-    await this.launcher.openLink(query);
+    const text = query.toString();
+    await this.launcher.openLink(query, { keepForm: this.keeper.holdsLink(text), onFilled: () => this.keeper.linkApplied(text) });
+  }
+
+  /** Puts the form back as a fresh tab shows it and forgets its draft; the page asks first when that discards edits. */
+  resetForm(): void {
+    applyDraft(this.form, draftOf(new StudyForm(), { workers: DEFAULT_WORKERS, link: null }));
+    this.launcher.workers = DEFAULT_WORKERS;
+    this.engines.restoreDefaults();
+    this.keeper.forget();
+    this.#linkApplied = false;
+    this.#replayPick++;
+    this.replayError = null;
+    this.replayReading = null;
+    this.copiedLink = null;
+    this.copyNote = null;
+    this.launcher.errors = [];
+    // A link left in the address would fill the form again on the next reload.
+    if (location.hash.includes('?')) history.replaceState(history.state, '', '#/study');
   }
 
   async copyLink(): Promise<void> {
@@ -97,6 +131,7 @@ export class StudyDesk {
 
   async loadReplay(file: File): Promise<void> {
     const pick = ++this.#replayPick;
+    this.keeper.replayToPick = null;
     this.replayError = null;
     this.replayReading = `${file.name}: reading…`;
     try {

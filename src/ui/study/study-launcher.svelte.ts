@@ -153,7 +153,11 @@ export class StudyLauncher {
    * Reads a study link from the page's query: fills the form, and with `autorun=1` resumes the
    * study this link started (by `sid`, else by the link) or starts it. Runs once per address.
    */
-  async openLink(query: URLSearchParams): Promise<void> {
+  /**
+   * Opens a study link: fills the form from it (then `onFilled`), unless `keepForm` (the form
+   * already holds this link's study, edited since), and starts or resumes it when it says autorun.
+   */
+  async openLink(query: URLSearchParams, options: { keepForm?: boolean; onFilled?: () => void } = {}): Promise<void> {
     const text = query.toString();
     if (this.#handledQuery === text || !isStudyLink(query)) return;
     this.#handledQuery = text;
@@ -162,7 +166,10 @@ export class StudyLauncher {
       this.errors = ['This study link cannot be read:', ...decoded.errors];
       return;
     }
-    this.#form.fromLink(decoded.link);
+    if (!options.keepForm) {
+      this.#form.fromLink(decoded.link);
+      options.onFilled?.();
+    }
     if (!decoded.link.autorun || this.busy) return;
 
     await this.#library.refresh();

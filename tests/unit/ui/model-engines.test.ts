@@ -52,6 +52,47 @@ describe('the endpoint settings a desk reads from the Models page', () => {
   });
 });
 
+describe('the engine the GPU suggests', () => {
+  afterEach(() => {
+    Reflect.deleteProperty(globalThis, 'navigator');
+  });
+
+  /** A real GPU with shader-f16, as the probe sees it. */
+  function realGpu(): void {
+    const adapter = { features: new Set(['shader-f16']), limits: {}, info: { vendor: 'test', isFallbackAdapter: false } };
+    Object.defineProperty(globalThis, 'navigator', { configurable: true, value: { gpu: { requestAdapter: async () => adapter } } });
+  }
+
+  it('is chosen on a real GPU, unless the form’s engine is the user’s (a draft restored after a reload)', async () => {
+    realGpu();
+    const fresh = new SearchForm();
+    fresh.engine = 'openai';
+    await new ModelEngines(fresh, catalog, () => false).probe();
+    expect(fresh.engine).toBe('webllm');
+
+    const restored = new SearchForm();
+    restored.engine = 'openai';
+    await new ModelEngines(restored, catalog, () => false, () => true).probe();
+    expect(restored.engine).toBe('openai');
+  });
+
+  it('is what Reset puts back, with the Models page’s endpoint and no model names', async () => {
+    realGpu();
+    saveEndpoint('http://saved.example/v1', '');
+    const form = new SearchForm();
+    const engines = new ModelEngines(form, catalog, () => false, () => true);
+    engines.readSettings();
+    await engines.probe();
+    form.engine = 'openai';
+    form.endpoint = 'http://typed.example/v1';
+    form.setModelName('llama3.2:3b', 'mine');
+    engines.restoreDefaults();
+    expect(form.engine).toBe('webllm');
+    expect(form.endpoint).toBe('http://saved.example/v1');
+    expect(form.modelNames).toEqual({});
+  });
+});
+
 describe('binding in-browser models', () => {
   afterEach(() => {
     Reflect.deleteProperty(globalThis, 'navigator');
