@@ -117,7 +117,8 @@ describe('mutate', () => {
     expectRate(changed, trials, 0.25 * (2 / 3));
   });
 
-  it('never breaks a limit or makes an invalid pipeline, over long chains of mutations at high rates', () => {
+  // 2,400 validated mutations: seconds on a loaded machine, hence its own time limit.
+  it('never breaks a limit or makes an invalid pipeline, over long chains of mutations at high rates', { timeout: 60_000 }, () => {
     const rng = createRng(2024);
     const ctx = context();
     const heavy: MutationRates = { addStage: 0.6, addAnalyzer: 0.6, removeNode: 0.3, swapModel: 0.5, mutatePrompt: 0.5, adjustTemperature: 0.9, adjustIterations: 0.5 };

@@ -89,7 +89,8 @@ function evolve(seed: number, config: SearchConfig, rates: MutationRates, size: 
   return seen;
 }
 
-describe('mutation and crossover, thousands of times over evolving populations', () => {
+// Thousands of validated children per test: seconds each on a loaded machine, hence the time limits.
+describe('mutation and crossover, thousands of times over evolving populations', { timeout: 60_000 }, () => {
   const config = studySearchConfig(Array.from({ length: 164 }, (_, i) => `HumanEval/${i}`));
 
   it('always give valid pipelines within the study limits at the study rates', () => {
