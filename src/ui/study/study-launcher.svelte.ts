@@ -150,12 +150,9 @@ export class StudyLauncher {
   }
 
   /**
-   * Reads a study link from the page's query: fills the form, and with `autorun=1` resumes the
-   * study this link started (by `sid`, else by the link) or starts it. Runs once per address.
-   */
-  /**
-   * Opens a study link: fills the form from it (then `onFilled`), unless `keepForm` (the form
-   * already holds this link's study, edited since), and starts or resumes it when it says autorun.
+   * Reads a study link from the page's query: fills the form from it (then `onFilled`), unless
+   * `keepForm` (the form already holds this link's study, edited since), and with `autorun=1`
+   * resumes the study this link started (by `sid`, else by the link) or starts it. Runs once per address.
    */
   async openLink(query: URLSearchParams, options: { keepForm?: boolean; onFilled?: () => void } = {}): Promise<void> {
     const text = query.toString();
