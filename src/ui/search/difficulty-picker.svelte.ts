@@ -7,7 +7,7 @@
 import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
 import { ERROR_TAXONOMY_FILE, readErrorTaxonomy } from '../../core/reproduce/error-taxonomy.ts';
 import { RELEASED_SOURCE_FILES } from '../../core/reproduce/released-sources.ts';
-import { benchmarkName, difficultyFromReleasedTaxonomy, difficultyFromResultFile, type DifficultySource } from '../../core/search/difficulty-source.ts';
+import { benchmarkMismatch, difficultyFromReleasedTaxonomy, difficultyFromResultFile, type DifficultySource } from '../../core/search/difficulty-source.ts';
 import { UserError } from '../../core/user-error.ts';
 import { describeImportProgress, readResultFile } from '../shared/read-result-file.ts';
 
@@ -60,11 +60,8 @@ export class DifficultyPicker {
   }
 
   #use(source: DifficultySource, benchmark: BenchmarkId): boolean {
-    if (source.benchmark !== benchmark) {
-      return this.#refuse([
-        `${source.label} holds ${benchmarkName(source.benchmark)} runs, but the search is on ${benchmarkName(benchmark)}: pick a result file over ${benchmarkName(benchmark)}.`,
-      ]);
-    }
+    const otherBenchmark = benchmarkMismatch(source, benchmark);
+    if (otherBenchmark) return this.#refuse([`${otherBenchmark}.`]);
     this.loaded = source;
     this.refused = null;
     return true;
