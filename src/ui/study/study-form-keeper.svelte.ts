@@ -23,6 +23,7 @@ export class StudyFormKeeper {
   readonly #store: StudyDraftStore;
   readonly #workers: KeptWorkers;
   readonly #debounceMs: number;
+  readonly #followsSettings: () => boolean;
   /** The study link the form was last filled from in this tab. */
   #link: string | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
@@ -33,11 +34,16 @@ export class StudyFormKeeper {
   /** The replayed file the draft named: it is not kept, so the form asks for it again. */
   replayToPick = $state<string | null>(null);
 
-  constructor(form: StudyForm, store: StudyDraftStore, workers: KeptWorkers, options: { debounceMs?: number } = {}) {
+  /**
+   * `followsSettings`: the form's endpoint is the Models page's (ModelEngines.endpointFollowsSettings).
+   * Such an endpoint is kept empty in the draft, so after a reload the form reads the setting again.
+   */
+  constructor(form: StudyForm, store: StudyDraftStore, workers: KeptWorkers, options: { debounceMs?: number; followsSettings?: () => boolean } = {}) {
     this.#form = form;
     this.#store = store;
     this.#workers = workers;
     this.#debounceMs = options.debounceMs ?? DEBOUNCE_MS;
+    this.#followsSettings = options.followsSettings ?? (() => false);
     this.#pristine = editedPart(this.#draft());
   }
 
@@ -124,7 +130,8 @@ export class StudyFormKeeper {
   }
 
   #draft(): StudyFormDraft {
-    return draftOf(this.#form, { workers: this.#workers.get(), link: this.#link });
+    const draft = draftOf(this.#form, { workers: this.#workers.get(), link: this.#link });
+    return this.#followsSettings() ? { ...draft, endpoint: '' } : draft;
   }
 }
 

@@ -3,10 +3,12 @@
  * included), a draft that no longer reads back is dropped for the defaults without an error, and
  * a study link decides over the draft unless the reload is of that very link's address.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { encodeStudyLink, type StudyLink } from '../../../src/core/study/link.ts';
 import { llamaSelfRefine, llamaSolo } from '../../../src/core/pipeline/presets.ts';
+import { buildWebLLMCatalog } from '../../../src/llm/model-catalog.ts';
 import type { SettingsStorage } from '../../../src/ui/models/saved-settings.ts';
+import { ModelEngines } from '../../../src/ui/shared/model-engines.svelte.ts';
 import { STUDY_DRAFT_KEY, StudyDraftStore, applyDraft, draftOf, parseDraft } from '../../../src/ui/study/study-form-draft.ts';
 import { StudyFormKeeper } from '../../../src/ui/study/study-form-keeper.svelte.ts';
 import { StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
@@ -225,5 +227,46 @@ describe('the study form draft', () => {
     keeper.forget();
     expect(keeper.edited).toBe(false);
     expect(storage.items.has(STUDY_DRAFT_KEY)).toBe(false);
+  });
+
+  describe('with the Models page’s endpoint', () => {
+    /** The Models page's saved endpoint, as localStorage holds it. */
+    function saveEndpoint(baseUrl: string): void {
+      const items = new Map([['feedback-lab.endpoint', JSON.stringify({ baseUrl, model: 'served' })]]);
+      Object.defineProperty(globalThis, 'localStorage', { configurable: true, value: { getItem: (key: string) => items.get(key) ?? null, setItem: () => undefined } });
+    }
+    afterEach(() => {
+      Reflect.deleteProperty(globalThis, 'localStorage');
+    });
+
+    /** A tab as the Study desk builds it: the draft restored, then the Models page's settings read. */
+    function deskTab(storage: MapStorage) {
+      const form = new StudyForm();
+      const engines = new ModelEngines(form, buildWebLLMCatalog({ webllmVersion: 'none', modelLibVersion: 'none', records: [] }), () => false);
+      const keeper = new StudyFormKeeper(form, new StudyDraftStore(storage), { get: () => 1, set: () => undefined }, { followsSettings: () => engines.endpointFollowsSettings });
+      keeper.restore();
+      engines.readSettings();
+      return { form, keeper };
+    }
+
+    it('follows a change saved on the Models page after a reload, and keeps an endpoint typed here', () => {
+      const storage = new MapStorage();
+      saveEndpoint('http://first.example/v1');
+      const first = deskTab(storage);
+      expect(first.form.endpoint).toBe('http://first.example/v1');
+      first.form.name = 'Edited';
+      first.keeper.save();
+
+      // The endpoint changed on the Models page, then the tab reloaded: the form shows the new one.
+      saveEndpoint('http://second.example/v1');
+      const second = deskTab(storage);
+      expect(second.form.name).toBe('Edited');
+      expect(second.form.endpoint).toBe('http://second.example/v1');
+
+      second.form.endpoint = 'http://typed.example/v1';
+      second.keeper.save();
+      saveEndpoint('http://third.example/v1');
+      expect(deskTab(storage).form.endpoint).toBe('http://typed.example/v1');
+    });
   });
 });
