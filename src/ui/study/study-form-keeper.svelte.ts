@@ -2,7 +2,8 @@
  * Keeps the Study form's draft (study-form-draft.ts) as the user edits it, and gives it back
  * after a reload. A study link decides over the draft: a link opened in the tab fills the form
  * and the draft follows it. Reloading the address of the link the form was filled from is not
- * opening it again: the draft holds that link's study plus the edits made since, so it stays.
+ * opening it again: the draft holds that link's study plus the edits made since, so it stays
+ * (except for a link that autoruns, which runs its own study: study-launcher.svelte.ts).
  */
 import { applyDraft, draftOf, type StudyDraftStore, type StudyFormDraft } from './study-form-draft.ts';
 import type { StudyForm } from './study-form.svelte.ts';

@@ -214,6 +214,25 @@ describe('the study form draft', () => {
     expect(after.form.arms.map((arm) => arm.id).sort()).toEqual([llamaSelfRefine.id, llamaSolo.id].sort());
   });
 
+  it('fills the form from an autorun link even over kept edits: what starts is stored as the link’s study', async () => {
+    const storage = new MapStorage();
+    const query = new URLSearchParams(await encodeStudyLink({ ...LINK, autorun: true }));
+    const text = query.toString();
+    const before = reloadedTab(storage);
+    // The start fails (this launcher has no library), so the address keeps no study id.
+    await launcherFor(before.form).openLink(query, { onFilled: () => before.keeper.linkApplied(text) }).catch(() => undefined);
+    before.form.repeats = 5;
+    expect(before.form.prompts.read('terse.json', PROMPT_SET)).toBe(true);
+    before.keeper.save();
+
+    const after = reloadedTab(storage);
+    after.keeper.restore();
+    expect(after.form.repeats).toBe(5);
+    await launcherFor(after.form).openLink(query, { keepForm: after.keeper.holdsLink(text), onFilled: () => after.keeper.linkApplied(text) }).catch(() => undefined);
+    expect(after.form.repeats).toBe(2);
+    expect(after.form.prompts.loaded).toBeNull();
+  });
+
   it('says Reset would discard edits only when there are some, and forgets the draft on reset', () => {
     const storage = new MapStorage();
     const { form, keeper } = reloadedTab(storage);
