@@ -13,6 +13,7 @@ import { STUDY_DRAFT_KEY, StudyDraftStore, applyDraft, draftOf, parseDraft } fro
 import { StudyFormKeeper } from '../../../src/ui/study/study-form-keeper.svelte.ts';
 import { StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
 import { StudyLauncher } from '../../../src/ui/study/study-launcher.svelte.ts';
+import { forgetSavedEndpoint, saveEndpoint } from './saved-endpoint-storage.ts';
 import type { StudyLibrary } from '../../../src/ui/study/study-library.svelte.ts';
 
 const PROMPT_SET = new TextEncoder().encode(
@@ -249,14 +250,7 @@ describe('the study form draft', () => {
   });
 
   describe('with the Models page’s endpoint', () => {
-    /** The Models page's saved endpoint, as localStorage holds it. */
-    function saveEndpoint(baseUrl: string): void {
-      const items = new Map([['feedback-lab.endpoint', JSON.stringify({ baseUrl, model: 'served' })]]);
-      Object.defineProperty(globalThis, 'localStorage', { configurable: true, value: { getItem: (key: string) => items.get(key) ?? null, setItem: () => undefined } });
-    }
-    afterEach(() => {
-      Reflect.deleteProperty(globalThis, 'localStorage');
-    });
+    afterEach(forgetSavedEndpoint);
 
     /** A tab as the Study desk builds it: the draft restored, then the Models page's settings read. */
     function deskTab(storage: MapStorage) {
@@ -270,21 +264,21 @@ describe('the study form draft', () => {
 
     it('follows a change saved on the Models page after a reload, and keeps an endpoint typed here', () => {
       const storage = new MapStorage();
-      saveEndpoint('http://first.example/v1');
+      saveEndpoint('http://first.example/v1', 'served');
       const first = deskTab(storage);
       expect(first.form.endpoint).toBe('http://first.example/v1');
       first.form.name = 'Edited';
       first.keeper.save();
 
       // The endpoint changed on the Models page, then the tab reloaded: the form shows the new one.
-      saveEndpoint('http://second.example/v1');
+      saveEndpoint('http://second.example/v1', 'served');
       const second = deskTab(storage);
       expect(second.form.name).toBe('Edited');
       expect(second.form.endpoint).toBe('http://second.example/v1');
 
       second.form.endpoint = 'http://typed.example/v1';
       second.keeper.save();
-      saveEndpoint('http://third.example/v1');
+      saveEndpoint('http://third.example/v1', 'served');
       expect(deskTab(storage).form.endpoint).toBe('http://typed.example/v1');
     });
   });
