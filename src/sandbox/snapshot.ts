@@ -114,8 +114,8 @@ function trampolineIndex(module: unknown): { module: TrampolineFields; index: nu
  * the choice of the engine that made it: the browser's snapshot is made by Node at build time,
  * whose V8 (Node 20) cannot compile the wasm trampoline, and every Chromium worker started
  * from it went through JavaScript on each such call. Those JavaScript frames sit on the
- * worker's ~1 MB stack, so memoised recursion overflowed it about a sixth sooner (≈300 calls
- * instead of ≈350).
+ * worker's ~1 MB stack, so memoised recursion overflowed it about a fifth sooner (≈300 calls
+ * instead of ≈380).
  */
 function rememberingTrampoline(importScript: (url: string) => Promise<unknown>, indexURL: string) {
   let chosen: number | null = null;

@@ -11,6 +11,7 @@
  * errored (engine failures are no verdict) or were left unfinished.
  */
 import type { BenchmarkId } from '../benchmarks/problem.ts';
+import { BENCHMARK_NAMES } from '../benchmarks/task-id.ts';
 import type { ReleasedErrorTaxonomy } from '../reproduce/error-taxonomy.ts';
 import type { ResultUnit } from '../results/result-file.ts';
 import { passRatesByProblem } from './fitness.ts';
@@ -31,12 +32,6 @@ export interface DifficultySource {
 export interface ResultFileLike {
   config: { benchmark: BenchmarkId; arms: readonly { id: string; label: string }[] };
   units: readonly ResultUnit[];
-}
-
-const BENCHMARK_NAMES: Record<BenchmarkId, string> = { humaneval: 'HumanEval', mbpp: 'MBPP' };
-
-export function benchmarkName(benchmark: BenchmarkId): string {
-  return BENCHMARK_NAMES[benchmark];
 }
 
 /**
@@ -73,6 +68,13 @@ export function difficultyFromReleasedTaxonomy(taxonomy: ReleasedErrorTaxonomy, 
   };
 }
 
+/** Why a source over another benchmark than the search's ranks nothing (no closing stop), or null. */
+export function benchmarkMismatch(source: DifficultySource, benchmark: BenchmarkId): string | null {
+  if (source.benchmark === benchmark) return null;
+  const name = BENCHMARK_NAMES[benchmark];
+  return `${source.label} holds ${BENCHMARK_NAMES[source.benchmark]} runs, but the search is on ${name}: pick a result file over ${name}`;
+}
+
 export interface DifficultyCoverage {
   /** Problems of the pool the source gives a pass rate. */
   ranked: number;
@@ -91,11 +93,8 @@ export function difficultyCoverage(source: DifficultySource, poolIds: readonly s
  * would fill whole difficulty bands with problems it knows nothing about.
  */
 export function difficultySourceProblems(source: DifficultySource, benchmark: BenchmarkId, poolIds: readonly string[] | null, subsetSize: number): string[] {
-  if (source.benchmark !== benchmark) {
-    return [
-      `${source.label} holds ${benchmarkName(source.benchmark)} runs, but the search is on ${benchmarkName(benchmark)}: pick a result file over ${benchmarkName(benchmark)}, or choose the rotating subsets.`,
-    ];
-  }
+  const otherBenchmark = benchmarkMismatch(source, benchmark);
+  if (otherBenchmark) return [`${otherBenchmark}, or choose the rotating subsets.`];
   const ranked = poolIds === null ? Object.keys(source.passRates).length : difficultyCoverage(source, poolIds).ranked;
   if (Number.isInteger(subsetSize) && subsetSize >= 1 && ranked < subsetSize) {
     const where = poolIds === null ? '' : ' of the pool’s';

@@ -70,7 +70,9 @@ export class MemoryStudyStore implements StudyStore {
    * The study as loadStudy gives it, but holding the stored objects themselves instead of copies,
    * for a reader that only serialises them and must never change them (the command line's result
    * file writer: copying a study of 50,000 steps held the event loop for a second at every
-   * checkpoint). Safe because the store never changes an object once stored; it only adds and replaces.
+   * checkpoint). Safe because the store never changes an object once stored: it adds, replaces
+   * and (dropStepsFrom) removes them, and the lists returned here are built afresh, so a snapshot
+   * being written out is not changed by the writes that follow it.
    */
   snapshotStudy(studyId: string): StoredStudy | null {
     return this.#read(studyId, (value) => value);

@@ -7,7 +7,7 @@
 import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
 import { ERROR_TAXONOMY_FILE, readErrorTaxonomy } from '../../core/reproduce/error-taxonomy.ts';
 import { RELEASED_SOURCE_FILES } from '../../core/reproduce/released-sources.ts';
-import { benchmarkName, difficultyFromReleasedTaxonomy, difficultyFromResultFile, type DifficultySource } from '../../core/search/difficulty-source.ts';
+import { benchmarkMismatch, difficultyFromReleasedTaxonomy, difficultyFromResultFile, type DifficultySource } from '../../core/search/difficulty-source.ts';
 import { UserError } from '../../core/user-error.ts';
 import { describeImportProgress, readResultFile } from '../shared/read-result-file.ts';
 
@@ -20,16 +20,25 @@ export class DifficultyPicker {
   /** What is being read, while it is. */
   reading = $state<string | null>(null);
 
+  /**
+   * Counts the reads begun: only the latest may set the source. A big file takes seconds to read,
+   * and the buttons stay usable meanwhile, so a slower earlier read must not override a later
+   * pick (or a Remove) when it ends.
+   */
+  #pick = 0;
+
   /** Reads a picked result file; one over another benchmark than `benchmark` is refused. */
   async pickFile(file: File, benchmark: BenchmarkId): Promise<boolean> {
-    this.reading = `${file.name}: reading…`;
+    const pick = this.#begin(`${file.name}: reading…`);
     try {
-      const doc = await readResultFile(file, (progress) => (this.reading = describeImportProgress(file.name, progress)));
-      return this.#use(difficultyFromResultFile(doc, file.name), benchmark);
+      const doc = await readResultFile(file, (progress) => {
+        if (pick === this.#pick) this.reading = describeImportProgress(file.name, progress);
+      });
+      return pick === this.#pick && this.#use(difficultyFromResultFile(doc, file.name), benchmark);
     } catch (error) {
-      return this.#refuse([`${file.name} cannot rank the problems: ${reasonOf(error)}`]);
+      return pick === this.#pick && this.#refuse([`${file.name} cannot rank the problems: ${reasonOf(error)}`]);
     } finally {
-      this.reading = null;
+      if (pick === this.#pick) this.reading = null;
     }
   }
 
@@ -38,9 +47,10 @@ export class DifficultyPicker {
    * copy it kept in this browser. Nothing is downloaded here.
    */
   async useReleased(benchmark: BenchmarkId): Promise<boolean> {
-    this.reading = `${ERROR_TAXONOMY_FILE}: reading…`;
+    const pick = this.#begin(`${ERROR_TAXONOMY_FILE}: reading…`);
     try {
       const text = (await releasedInThisTab()) ?? (await releasedInCache());
+      if (pick !== this.#pick) return false;
       if (text === null) {
         return this.#refuse([
           `The study’s released results are not in this browser yet. Open the Reproduce page and press “Load the released files” (or pick them there), then come back; or pick a result file of your own.`,
@@ -48,23 +58,28 @@ export class DifficultyPicker {
       }
       return this.#use(difficultyFromReleasedTaxonomy(readErrorTaxonomy(JSON.parse(text)), RELEASED_LABEL), benchmark);
     } catch (error) {
-      return this.#refuse([`The released ${ERROR_TAXONOMY_FILE} cannot rank the problems: ${reasonOf(error)}`]);
+      return pick === this.#pick && this.#refuse([`The released ${ERROR_TAXONOMY_FILE} cannot rank the problems: ${reasonOf(error)}`]);
     } finally {
-      this.reading = null;
+      if (pick === this.#pick) this.reading = null;
     }
   }
 
+  /** Unloads the source; a read still running is abandoned. */
   remove(): void {
+    this.#pick++;
+    this.reading = null;
     this.loaded = null;
     this.refused = null;
   }
 
+  #begin(reading: string): number {
+    this.reading = reading;
+    return ++this.#pick;
+  }
+
   #use(source: DifficultySource, benchmark: BenchmarkId): boolean {
-    if (source.benchmark !== benchmark) {
-      return this.#refuse([
-        `${source.label} holds ${benchmarkName(source.benchmark)} runs, but the search is on ${benchmarkName(benchmark)}: pick a result file over ${benchmarkName(benchmark)}.`,
-      ]);
-    }
+    const otherBenchmark = benchmarkMismatch(source, benchmark);
+    if (otherBenchmark) return this.#refuse([`${otherBenchmark}.`]);
     this.loaded = source;
     this.refused = null;
     return true;

@@ -65,6 +65,15 @@ export class ModelEngines {
     this.#savedModel = saved.model;
   }
 
+  /**
+   * Whether the form's endpoint is the Models page's setting as last read, not one typed here: a
+   * draft kept across a reload must not freeze it, or a change saved there later would be ignored
+   * here (while the API key, never kept, followed it).
+   */
+  get endpointFollowsSettings(): boolean {
+    return this.#form.endpoint === this.#shown.endpoint;
+  }
+
   /** Probes the GPU once; safe to call on every visit. */
   probe(): Promise<void> {
     this.#probing ??= probeCapabilities().then((caps) => {

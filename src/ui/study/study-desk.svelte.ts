@@ -65,10 +65,15 @@ export class StudyDesk {
       this.library,
       DEFAULT_WORKERS,
     );
-    this.keeper = new StudyFormKeeper(this.form, new StudyDraftStore(tabStorage()), {
-      get: () => this.launcher.workers,
-      set: (workers) => (this.launcher.workers = Math.min(MAX_WORKERS, workers)),
-    });
+    this.keeper = new StudyFormKeeper(
+      this.form,
+      new StudyDraftStore(tabStorage()),
+      {
+        get: () => this.launcher.workers,
+        set: (workers) => (this.launcher.workers = Math.min(MAX_WORKERS, workers)),
+      },
+      { followsSettings: () => this.engines.endpointFollowsSettings },
+    );
     this.keeper.restore();
     // The desk lives as long as the tab: so does the watch.
     this.keeper.watch();

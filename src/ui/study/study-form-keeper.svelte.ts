@@ -2,7 +2,8 @@
  * Keeps the Study form's draft (study-form-draft.ts) as the user edits it, and gives it back
  * after a reload. A study link decides over the draft: a link opened in the tab fills the form
  * and the draft follows it. Reloading the address of the link the form was filled from is not
- * opening it again: the draft holds that link's study plus the edits made since, so it stays.
+ * opening it again: the draft holds that link's study plus the edits made since, so it stays
+ * (except for a link that autoruns, which runs its own study: study-launcher.svelte.ts).
  */
 import { applyDraft, draftOf, type StudyDraftStore, type StudyFormDraft } from './study-form-draft.ts';
 import type { StudyForm } from './study-form.svelte.ts';
@@ -23,6 +24,7 @@ export class StudyFormKeeper {
   readonly #store: StudyDraftStore;
   readonly #workers: KeptWorkers;
   readonly #debounceMs: number;
+  readonly #followsSettings: () => boolean;
   /** The study link the form was last filled from in this tab. */
   #link: string | null = null;
   #timer: ReturnType<typeof setTimeout> | null = null;
@@ -33,11 +35,16 @@ export class StudyFormKeeper {
   /** The replayed file the draft named: it is not kept, so the form asks for it again. */
   replayToPick = $state<string | null>(null);
 
-  constructor(form: StudyForm, store: StudyDraftStore, workers: KeptWorkers, options: { debounceMs?: number } = {}) {
+  /**
+   * `followsSettings`: the form's endpoint is the Models page's (ModelEngines.endpointFollowsSettings).
+   * Such an endpoint is kept empty in the draft, so after a reload the form reads the setting again.
+   */
+  constructor(form: StudyForm, store: StudyDraftStore, workers: KeptWorkers, options: { debounceMs?: number; followsSettings?: () => boolean } = {}) {
     this.#form = form;
     this.#store = store;
     this.#workers = workers;
     this.#debounceMs = options.debounceMs ?? DEBOUNCE_MS;
+    this.#followsSettings = options.followsSettings ?? (() => false);
     this.#pristine = editedPart(this.#draft());
   }
 
@@ -124,7 +131,8 @@ export class StudyFormKeeper {
   }
 
   #draft(): StudyFormDraft {
-    return draftOf(this.#form, { workers: this.#workers.get(), link: this.#link });
+    const draft = draftOf(this.#form, { workers: this.#workers.get(), link: this.#link });
+    return this.#followsSettings() ? { ...draft, endpoint: '' } : draft;
   }
 }
 

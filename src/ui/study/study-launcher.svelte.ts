@@ -150,12 +150,9 @@ export class StudyLauncher {
   }
 
   /**
-   * Reads a study link from the page's query: fills the form, and with `autorun=1` resumes the
-   * study this link started (by `sid`, else by the link) or starts it. Runs once per address.
-   */
-  /**
-   * Opens a study link: fills the form from it (then `onFilled`), unless `keepForm` (the form
-   * already holds this link's study, edited since), and starts or resumes it when it says autorun.
+   * Reads a study link from the page's query: fills the form from it (then `onFilled`), unless
+   * `keepForm` (the form already holds this link's study, edited since) and it does not autorun, and with `autorun=1`
+   * resumes the study this link started (by `sid`, else by the link) or starts it. Runs once per address.
    */
   async openLink(query: URLSearchParams, options: { keepForm?: boolean; onFilled?: () => void } = {}): Promise<void> {
     const text = query.toString();
@@ -166,7 +163,9 @@ export class StudyLauncher {
       this.errors = ['This study link cannot be read:', ...decoded.errors];
       return;
     }
-    if (!options.keepForm) {
+    // An autorun link starts its study from the form and stores it as the link's: it fills the
+    // form even over edits a reload kept, or an edited study would be taken for the link's.
+    if (!options.keepForm || decoded.link.autorun) {
       this.#form.fromLink(decoded.link);
       options.onFilled?.();
     }

@@ -2,22 +2,12 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { SearchForm } from '../../../src/ui/search/search-form.svelte.ts';
 import { buildWebLLMCatalog } from '../../../src/llm/model-catalog.ts';
 import { ModelEngines } from '../../../src/ui/shared/model-engines.svelte.ts';
+import { forgetSavedEndpoint, saveEndpoint } from './saved-endpoint-storage.ts';
 
 // No builds: these tests bind no WebLLM model.
 const catalog = buildWebLLMCatalog({ webllmVersion: 'none', modelLibVersion: 'none', records: [] });
 
-/** The Models page's saved endpoint, as localStorage holds it. */
-function saveEndpoint(baseUrl: string, model: string): void {
-  const items = new Map<string, string>([['feedback-lab.endpoint', JSON.stringify({ baseUrl, model })]]);
-  Object.defineProperty(globalThis, 'localStorage', {
-    configurable: true,
-    value: { getItem: (key: string) => items.get(key) ?? null, setItem: (key: string, value: string) => items.set(key, value) },
-  });
-}
-
-afterEach(() => {
-  Reflect.deleteProperty(globalThis, 'localStorage');
-});
+afterEach(forgetSavedEndpoint);
 
 describe('the endpoint settings a desk reads from the Models page', () => {
   it('fills the form, follows a change made on the Models page, and keeps what was typed here', () => {

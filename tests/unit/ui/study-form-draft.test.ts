@@ -3,14 +3,17 @@
  * included), a draft that no longer reads back is dropped for the defaults without an error, and
  * a study link decides over the draft unless the reload is of that very link's address.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { encodeStudyLink, type StudyLink } from '../../../src/core/study/link.ts';
 import { llamaSelfRefine, llamaSolo } from '../../../src/core/pipeline/presets.ts';
+import { buildWebLLMCatalog } from '../../../src/llm/model-catalog.ts';
 import type { SettingsStorage } from '../../../src/ui/models/saved-settings.ts';
+import { ModelEngines } from '../../../src/ui/shared/model-engines.svelte.ts';
 import { STUDY_DRAFT_KEY, StudyDraftStore, applyDraft, draftOf, parseDraft } from '../../../src/ui/study/study-form-draft.ts';
 import { StudyFormKeeper } from '../../../src/ui/study/study-form-keeper.svelte.ts';
 import { StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
 import { StudyLauncher } from '../../../src/ui/study/study-launcher.svelte.ts';
+import { forgetSavedEndpoint, saveEndpoint } from './saved-endpoint-storage.ts';
 import type { StudyLibrary } from '../../../src/ui/study/study-library.svelte.ts';
 
 const PROMPT_SET = new TextEncoder().encode(
@@ -212,6 +215,25 @@ describe('the study form draft', () => {
     expect(after.form.arms.map((arm) => arm.id).sort()).toEqual([llamaSelfRefine.id, llamaSolo.id].sort());
   });
 
+  it('fills the form from an autorun link even over kept edits: what starts is stored as the link’s study', async () => {
+    const storage = new MapStorage();
+    const query = new URLSearchParams(await encodeStudyLink({ ...LINK, autorun: true }));
+    const text = query.toString();
+    const before = reloadedTab(storage);
+    // The start fails (this launcher has no library), so the address keeps no study id.
+    await launcherFor(before.form).openLink(query, { onFilled: () => before.keeper.linkApplied(text) }).catch(() => undefined);
+    before.form.repeats = 5;
+    expect(before.form.prompts.read('terse.json', PROMPT_SET)).toBe(true);
+    before.keeper.save();
+
+    const after = reloadedTab(storage);
+    after.keeper.restore();
+    expect(after.form.repeats).toBe(5);
+    await launcherFor(after.form).openLink(query, { keepForm: after.keeper.holdsLink(text), onFilled: () => after.keeper.linkApplied(text) }).catch(() => undefined);
+    expect(after.form.repeats).toBe(2);
+    expect(after.form.prompts.loaded).toBeNull();
+  });
+
   it('says Reset would discard edits only when there are some, and forgets the draft on reset', () => {
     const storage = new MapStorage();
     const { form, keeper } = reloadedTab(storage);
@@ -225,5 +247,39 @@ describe('the study form draft', () => {
     keeper.forget();
     expect(keeper.edited).toBe(false);
     expect(storage.items.has(STUDY_DRAFT_KEY)).toBe(false);
+  });
+
+  describe('with the Models page’s endpoint', () => {
+    afterEach(forgetSavedEndpoint);
+
+    /** A tab as the Study desk builds it: the draft restored, then the Models page's settings read. */
+    function deskTab(storage: MapStorage) {
+      const form = new StudyForm();
+      const engines = new ModelEngines(form, buildWebLLMCatalog({ webllmVersion: 'none', modelLibVersion: 'none', records: [] }), () => false);
+      const keeper = new StudyFormKeeper(form, new StudyDraftStore(storage), { get: () => 1, set: () => undefined }, { followsSettings: () => engines.endpointFollowsSettings });
+      keeper.restore();
+      engines.readSettings();
+      return { form, keeper };
+    }
+
+    it('follows a change saved on the Models page after a reload, and keeps an endpoint typed here', () => {
+      const storage = new MapStorage();
+      saveEndpoint('http://first.example/v1', 'served');
+      const first = deskTab(storage);
+      expect(first.form.endpoint).toBe('http://first.example/v1');
+      first.form.name = 'Edited';
+      first.keeper.save();
+
+      // The endpoint changed on the Models page, then the tab reloaded: the form shows the new one.
+      saveEndpoint('http://second.example/v1', 'served');
+      const second = deskTab(storage);
+      expect(second.form.name).toBe('Edited');
+      expect(second.form.endpoint).toBe('http://second.example/v1');
+
+      second.form.endpoint = 'http://typed.example/v1';
+      second.keeper.save();
+      saveEndpoint('http://third.example/v1', 'served');
+      expect(deskTab(storage).form.endpoint).toBe('http://typed.example/v1');
+    });
   });
 });
