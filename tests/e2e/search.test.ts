@@ -570,3 +570,105 @@ describe('stratified subsets on the Search page', () => {
     await app.close();
   });
 });
+
+describe('the Search form across reloads', () => {
+  const TERSE = 'Reply with one Python function in a fenced block, nothing else.';
+  const termsFile = {
+    name: 'terse.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify({ format: 'feedback-lab/prompt-set', version: 1, prompts: [{ id: 'generator.plain', role: 'generator', text: TERSE }] })),
+  };
+
+  /** What the form shows, field by field, as a user reads it. */
+  async function formValues(page: Page) {
+    const form = page.locator('section.new');
+    const value = (label: string | RegExp, exact = false) => form.getByLabel(label, { exact }).inputValue();
+    return {
+      name: await value('Search name (optional)'),
+      benchmark: await value('Benchmark'),
+      pool: await value('Problem pool'),
+      n: await value('N', true),
+      poolSeed: await value('Pool seed'),
+      population: await value('Population'),
+      generations: await value('Generations'),
+      subset: await value('Subset size'),
+      k: await value('Evaluations per genome (k)'),
+      selection: await value('Selection'),
+      parsimony: await value('Parsimony per node'),
+      seed: await value('Seed', true),
+      minutes: await value('Wall-time budget (minutes)'),
+      tokens: await value('Token budget'),
+      mode: await value('Harness mode'),
+      workers: await value(/^Python workers/),
+      atZero: await form.getByLabel(/Evaluate every node at temperature 0/).isChecked(),
+      stratified: await form.getByLabel(/Stratified by difficulty/).isChecked(),
+      endpointEngine: await form.getByRole('radio', { name: 'OpenAI-compatible endpoint' }).isChecked(),
+      endpoint: await value('Endpoint URL'),
+      model: await value('Model for llama3.2:3b'),
+    };
+  }
+
+  it('gives back every field, the prompt set and the stratified ranking after a reload; Reset form clears it', async () => {
+    const app = await openApp(browser, server, { hash: '#/search' });
+    const { page } = app;
+    const form = page.locator('section.new');
+    await form.getByLabel('Search name (optional)').fill('Kept across reloads');
+    await form.getByLabel('Problem pool').selectOption('random');
+    await form.getByLabel('N', { exact: true }).fill('8');
+    await form.getByLabel('Pool seed').fill('42');
+    await form.getByLabel('Population').fill('6');
+    await form.getByLabel('Generations').fill('3');
+    await form.getByLabel('Subset size').fill('4');
+    await form.getByLabel('Evaluations per genome (k)').fill('2');
+    await form.getByLabel('Selection').selectOption('species-proportional');
+    await form.getByLabel('Parsimony per node').fill('0.05');
+    await form.getByLabel('Seed', { exact: true }).fill('77');
+    await form.getByLabel('Wall-time budget (minutes)').fill('15');
+    await form.getByLabel('Token budget').fill('90000');
+    await form.getByLabel('Harness mode').selectOption('standard');
+    await form.getByLabel(/^Python workers/).fill('1');
+    await form.getByLabel(/^Python workers/).blur();
+    await form.getByLabel(/Evaluate every node at temperature 0/).check();
+    await form.getByRole('radio', { name: 'OpenAI-compatible endpoint' }).check();
+    await form.getByLabel('Endpoint URL').fill(endpoint.url);
+    await form.getByLabel('Model for llama3.2:3b').fill('my-llama');
+    await form.getByLabel('API key (optional)').fill('sk-never-kept');
+    const prompts = form.getByLabel('Prompt set (optional, .json)');
+    await prompts.setInputFiles(termsFile);
+    const promptSaid = page.locator(`[id="${await prompts.getAttribute('aria-describedby')}"]`);
+    await promptSaid.getByText('Loaded terse.json').waitFor();
+    const subsets = form.getByRole('group', { name: 'Problems per generation' });
+    await subsets.getByLabel(/Stratified by difficulty/).check();
+    await subsets.getByLabel(/A result file over HumanEval/).setInputFiles(await rankingResultFile());
+    const ranked = subsets.getByTestId('difficulty-source').filter({ hasText: /Ranked by ranking\.json: pass rates of 6 problems from\s+24 finished runs/ });
+    await ranked.waitFor();
+    await form.getByLabel('Subset size').fill('4');
+    const filled = await formValues(page);
+    expect(filled).toMatchObject({ name: 'Kept across reloads', pool: 'random', n: '8', poolSeed: '42', population: '6', subset: '4', seed: '77', tokens: '90000' });
+
+    // At once, before the save's pause has passed: the page's unload writes what it has.
+    await page.reload();
+    await promptSaid.getByText('Loaded terse.json').waitFor();
+    await ranked.waitFor();
+    // The file itself was not kept, and the page says so.
+    await subsets.getByTestId('difficulty-kept').waitFor();
+    expect(await formValues(page)).toEqual(filled);
+    expect(await form.getByLabel('API key (optional)').inputValue()).toBe('');
+
+    // Reset asks first, as it discards edits; dismissed, nothing changes.
+    page.once('dialog', (dialog) => void dialog.dismiss());
+    await form.getByRole('button', { name: 'Reset form' }).click();
+    expect(await form.getByLabel('Population').inputValue()).toBe('6');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await form.getByRole('button', { name: 'Reset form' }).click();
+    await expect.poll(() => form.getByLabel('Search name (optional)').inputValue()).toBe('');
+    await page.reload();
+    await form.getByLabel('Search name (optional)').waitFor();
+    expect(await form.getByLabel('Population').inputValue()).toBe('20');
+    expect(await form.getByLabel('Problem pool').inputValue()).toBe('all');
+    expect(await subsets.getByLabel(/Stratified by difficulty/).isChecked()).toBe(false);
+    expect(await promptSaid.getByText('Loaded terse.json').count()).toBe(0);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+});

@@ -19,6 +19,18 @@ export class DifficultyPicker {
   refused = $state.raw<string[] | null>(null);
   /** What is being read, while it is. */
   reading = $state<string | null>(null);
+  /**
+   * Whether `loaded` came back from the form's draft after a reload: its pass rates and name
+   * were kept, not the file, so the page says so (a file changed since is not read again).
+   */
+  kept = $state(false);
+
+  /** Puts back a ranking the form's draft kept (search-form-draft.ts). */
+  restore(source: DifficultySource | null): void {
+    this.remove();
+    this.loaded = source;
+    this.kept = source !== null;
+  }
 
   /** Reads a picked result file; one over another benchmark than `benchmark` is refused. */
   async pickFile(file: File, benchmark: BenchmarkId): Promise<boolean> {
@@ -57,6 +69,7 @@ export class DifficultyPicker {
   remove(): void {
     this.loaded = null;
     this.refused = null;
+    this.kept = false;
   }
 
   #use(source: DifficultySource, benchmark: BenchmarkId): boolean {
@@ -67,6 +80,7 @@ export class DifficultyPicker {
     }
     this.loaded = source;
     this.refused = null;
+    this.kept = false;
     return true;
   }
 
@@ -74,6 +88,7 @@ export class DifficultyPicker {
   #refuse(reasons: string[]): false {
     this.loaded = null;
     this.refused = reasons;
+    this.kept = false;
     return false;
   }
 }
