@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { buildSearchFile, exportSearchFile, importSearchFile } from '../../src/core/results/search-file.ts';
 import { MemorySearchStore } from '../../src/core/search/memory-search-store.ts';
 import { runSearch } from '../../src/core/search/run-search.ts';
-import type { SearchEvaluationRecord } from '../../src/core/search/search-record.ts';
+import type { SearchEvaluationRecord, ValidationRequest } from '../../src/core/search/search-record.ts';
 import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
 import type { FakeOpenAIServer } from '../support/fake-openai-server.ts';
 import { openWithSavedEndpoint, saveEndpointOnModelsPage } from '../support/saved-endpoint.ts';
@@ -70,7 +70,12 @@ async function download(page: Page, click: () => Promise<void>): Promise<Buffer>
 }
 
 /** A one-generation search run in Node on the unit tests' fake model and sandbox, as a file to import. */
-async function storedSearchFile(letter: string, stopEarly: boolean, generations = 1): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
+async function storedSearchFile(
+  letter: string,
+  stopEarly: boolean,
+  generations = 1,
+  validation: Omit<ValidationRequest, 'problemIds'> | null = null,
+): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
   const setup = { ...searchSetup({ budget: { maxGenerations: generations, maxWallMs: null, maxTokens: null } }, { id: `search-shown-${letter}` }), name: `Stored search ${letter}` };
   const world = fakeWorld();
   const store = new MemorySearchStore();
@@ -79,7 +84,10 @@ async function storedSearchFile(letter: string, stopEarly: boolean, generations 
     if (stopEarly) stop.abort();
   };
   await runSearch(setup, PROBLEMS, { model: world.model, sandbox: world.sandbox, searchStore: store, now: () => 0 }, { signal: stop.signal, onEvaluation });
-  const doc = buildSearchFile((await store.loadSearch(setup.id))!, new Date('2026-05-02T12:00:00Z'));
+  const stored = (await store.loadSearch(setup.id))!;
+  // A re-validation asked for and interrupted before its first run: the request is stored, no verdict yet.
+  if (validation) stored.validation = { ...validation, problemIds: setup.config.problemIds };
+  const doc = buildSearchFile(stored, new Date('2026-05-02T12:00:00Z'));
   return { name: `${letter}.json`, mimeType: 'application/json', buffer: Buffer.from(await exportSearchFile(doc, { gzip: false })) };
 }
 
@@ -279,6 +287,31 @@ describe('the Search page in Chromium', () => {
     expect(await panel.locator('progress').count()).toBe(0);
     expect(await panel.getByRole('status').textContent()).toBe('');
     expect(await page.getByRole('alert').count()).toBe(0);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('shows the repeats and champions of the search\'s last re-validation, after a reload too, not the defaults', async () => {
+    const app = await openApp(browser, server, { hash: '#/search' });
+    const { page } = app;
+    await page.getByLabel(/Import search files/).setInputFiles([await storedSearchFile('V', false, 2, { scope: 'per-generation', repeats: 3 }), await storedSearchFile('W', false, 2)]);
+    const panel = page.locator('section.inflation');
+    const show = async (letter: string) => {
+      const card = page.locator('article.search', { has: page.getByRole('heading', { name: `Stored search ${letter}` }) });
+      await card.getByRole('button', { name: 'Show', exact: true }).click();
+      await page.locator('#search-run-title', { hasText: `Stored search ${letter}` }).waitFor();
+    };
+    const request = async () => ({ repeats: await panel.getByLabel('Repeats').inputValue(), scope: await panel.getByLabel('Champions').inputValue() });
+
+    await show('V');
+    expect(await request()).toEqual({ repeats: '3', scope: 'per-generation' });
+    // Validate again carries the interrupted validation on only with the same request: a reload must not put the defaults back.
+    await page.reload();
+    await page.locator('#search-run-title', { hasText: 'Stored search V' }).waitFor();
+    await expect.poll(request).toEqual({ repeats: '3', scope: 'per-generation' });
+    // A search never validated shows the study's defaults, not the one shown before it.
+    await show('W');
+    await expect.poll(request).toEqual({ repeats: '5', scope: 'champion' });
     expect(app.errors).toEqual([]);
     await app.close();
   });
