@@ -10,6 +10,7 @@ import type { LanguageModel } from '../../src/core/ports.ts';
 import { resultFileName } from '../../src/core/results/result-file-export.ts';
 import type { ResultEnvironment } from '../../src/core/results/result-file.ts';
 import type { StudyConfig } from '../../src/core/study/config.ts';
+import { continuedAfterUpdateNote } from '../../src/core/study/continued-after-update.ts';
 import { MemoryStudyStore } from '../../src/core/study/memory-store.ts';
 import { runStudy, type StudyEnd } from '../../src/core/study/runner.ts';
 import { armLine, summarizeArms } from '../../src/core/study/summary.ts';
@@ -107,6 +108,8 @@ export const runCommand: Command = {
     let end: StudyEnd | null = null;
     let failure: unknown = null;
     const errored: string[] = [];
+    /** Units carried on from recorded steps an earlier version wrote otherwise (a --resume after an update). */
+    const continuedAfterUpdate = new Set<string>();
     let erroredInARow = 0;
     const stopAfterErrored = Math.max(5, options.concurrency);
     let writesAtCheckpoint = -1;
@@ -146,6 +149,7 @@ export const runCommand: Command = {
           // Units that errored in an earlier run (the endpoint was down) are what a resume is for.
           retryErrored: prepared.resuming,
           onProgress: (progress) => view.update(progress),
+          onReplayDiverged: (unit) => continuedAfterUpdate.add(unit.id),
           onUnitFinished: (unit, record) => {
             if (record.result.status !== 'errored') {
               erroredInARow = 0;
@@ -184,6 +188,8 @@ export const runCommand: Command = {
     for (const line of summarizeArms(config, stored?.finished ?? []).map(armLine)) io.stdout.write(`${line}\n`);
     const elapsed = formatDuration(performance.now() - started);
     const resumeHint = `continue with: feedback-lab run --resume ${options.out ?? options.resume ?? outPath}`;
+    // Once per run, after the progress line, as the Study page says it under its run.
+    if (continuedAfterUpdate.size > 0) io.stderr.write(`${continuedAfterUpdateNote(continuedAfterUpdate.size)}\n`);
     if (written) io.stderr.write(`${end?.status === 'done' ? 'Done' : 'Stopped'} after ${elapsed}; results in ${outPath}.\n`);
 
     if (failure !== null) {

@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { buildSearchFile, exportSearchFile, importSearchFile } from '../../src/core/results/search-file.ts';
 import { MemorySearchStore } from '../../src/core/search/memory-search-store.ts';
 import { runSearch } from '../../src/core/search/run-search.ts';
-import type { SearchEvaluationRecord } from '../../src/core/search/search-record.ts';
+import type { SearchEvaluationRecord, ValidationRequest } from '../../src/core/search/search-record.ts';
 import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
 import type { FakeOpenAIServer } from '../support/fake-openai-server.ts';
 import { openWithSavedEndpoint, saveEndpointOnModelsPage } from '../support/saved-endpoint.ts';
@@ -70,7 +70,12 @@ async function download(page: Page, click: () => Promise<void>): Promise<Buffer>
 }
 
 /** A one-generation search run in Node on the unit tests' fake model and sandbox, as a file to import. */
-async function storedSearchFile(letter: string, stopEarly: boolean, generations = 1): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
+async function storedSearchFile(
+  letter: string,
+  stopEarly: boolean,
+  generations = 1,
+  validation: Omit<ValidationRequest, 'problemIds'> | null = null,
+): Promise<{ name: string; mimeType: string; buffer: Buffer }> {
   const setup = { ...searchSetup({ budget: { maxGenerations: generations, maxWallMs: null, maxTokens: null } }, { id: `search-shown-${letter}` }), name: `Stored search ${letter}` };
   const world = fakeWorld();
   const store = new MemorySearchStore();
@@ -79,7 +84,10 @@ async function storedSearchFile(letter: string, stopEarly: boolean, generations 
     if (stopEarly) stop.abort();
   };
   await runSearch(setup, PROBLEMS, { model: world.model, sandbox: world.sandbox, searchStore: store, now: () => 0 }, { signal: stop.signal, onEvaluation });
-  const doc = buildSearchFile((await store.loadSearch(setup.id))!, new Date('2026-05-02T12:00:00Z'));
+  const stored = (await store.loadSearch(setup.id))!;
+  // A re-validation asked for and interrupted before its first run: the request is stored, no verdict yet.
+  if (validation) stored.validation = { ...validation, problemIds: setup.config.problemIds };
+  const doc = buildSearchFile(stored, new Date('2026-05-02T12:00:00Z'));
   return { name: `${letter}.json`, mimeType: 'application/json', buffer: Buffer.from(await exportSearchFile(doc, { gzip: false })) };
 }
 
@@ -279,6 +287,31 @@ describe('the Search page in Chromium', () => {
     expect(await panel.locator('progress').count()).toBe(0);
     expect(await panel.getByRole('status').textContent()).toBe('');
     expect(await page.getByRole('alert').count()).toBe(0);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('shows the repeats and champions of the search\'s last re-validation, after a reload too, not the defaults', async () => {
+    const app = await openApp(browser, server, { hash: '#/search' });
+    const { page } = app;
+    await page.getByLabel(/Import search files/).setInputFiles([await storedSearchFile('V', false, 2, { scope: 'per-generation', repeats: 3 }), await storedSearchFile('W', false, 2)]);
+    const panel = page.locator('section.inflation');
+    const show = async (letter: string) => {
+      const card = page.locator('article.search', { has: page.getByRole('heading', { name: `Stored search ${letter}` }) });
+      await card.getByRole('button', { name: 'Show', exact: true }).click();
+      await page.locator('#search-run-title', { hasText: `Stored search ${letter}` }).waitFor();
+    };
+    const request = async () => ({ repeats: await panel.getByLabel('Repeats').inputValue(), scope: await panel.getByLabel('Champions').inputValue() });
+
+    await show('V');
+    expect(await request()).toEqual({ repeats: '3', scope: 'per-generation' });
+    // Validate again carries the interrupted validation on only with the same request: a reload must not put the defaults back.
+    await page.reload();
+    await page.locator('#search-run-title', { hasText: 'Stored search V' }).waitFor();
+    await expect.poll(request).toEqual({ repeats: '3', scope: 'per-generation' });
+    // A search never validated shows the study's defaults, not the one shown before it.
+    await show('W');
+    await expect.poll(request).toEqual({ repeats: '5', scope: 'champion' });
     expect(app.errors).toEqual([]);
     await app.close();
   });
@@ -566,6 +599,108 @@ describe('stratified subsets on the Search page', () => {
     // The file picker beside the button once pushed a 320-px window (400 % zoom) sideways.
     await page.setViewportSize({ width: 320, height: 600 });
     await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+});
+
+describe('the Search form across reloads', () => {
+  const TERSE = 'Reply with one Python function in a fenced block, nothing else.';
+  const termsFile = {
+    name: 'terse.json',
+    mimeType: 'application/json',
+    buffer: Buffer.from(JSON.stringify({ format: 'feedback-lab/prompt-set', version: 1, prompts: [{ id: 'generator.plain', role: 'generator', text: TERSE }] })),
+  };
+
+  /** What the form shows, field by field, as a user reads it. */
+  async function formValues(page: Page) {
+    const form = page.locator('section.new');
+    const value = (label: string | RegExp, exact = false) => form.getByLabel(label, { exact }).inputValue();
+    return {
+      name: await value('Search name (optional)'),
+      benchmark: await value('Benchmark'),
+      pool: await value('Problem pool'),
+      n: await value('N', true),
+      poolSeed: await value('Pool seed'),
+      population: await value('Population'),
+      generations: await value('Generations'),
+      subset: await value('Subset size'),
+      k: await value('Evaluations per genome (k)'),
+      selection: await value('Selection'),
+      parsimony: await value('Parsimony per node'),
+      seed: await value('Seed', true),
+      minutes: await value('Wall-time budget (minutes)'),
+      tokens: await value('Token budget'),
+      mode: await value('Harness mode'),
+      workers: await value(/^Python workers/),
+      atZero: await form.getByLabel(/Evaluate every node at temperature 0/).isChecked(),
+      stratified: await form.getByLabel(/Stratified by difficulty/).isChecked(),
+      endpointEngine: await form.getByRole('radio', { name: 'OpenAI-compatible endpoint' }).isChecked(),
+      endpoint: await value('Endpoint URL'),
+      model: await value('Model for llama3.2:3b'),
+    };
+  }
+
+  it('gives back every field, the prompt set and the stratified ranking after a reload; Reset form clears it', async () => {
+    const app = await openApp(browser, server, { hash: '#/search' });
+    const { page } = app;
+    const form = page.locator('section.new');
+    await form.getByLabel('Search name (optional)').fill('Kept across reloads');
+    await form.getByLabel('Problem pool').selectOption('random');
+    await form.getByLabel('N', { exact: true }).fill('8');
+    await form.getByLabel('Pool seed').fill('42');
+    await form.getByLabel('Population').fill('6');
+    await form.getByLabel('Generations').fill('3');
+    await form.getByLabel('Subset size').fill('4');
+    await form.getByLabel('Evaluations per genome (k)').fill('2');
+    await form.getByLabel('Selection').selectOption('species-proportional');
+    await form.getByLabel('Parsimony per node').fill('0.05');
+    await form.getByLabel('Seed', { exact: true }).fill('77');
+    await form.getByLabel('Wall-time budget (minutes)').fill('15');
+    await form.getByLabel('Token budget').fill('90000');
+    await form.getByLabel('Harness mode').selectOption('standard');
+    await form.getByLabel(/^Python workers/).fill('1');
+    await form.getByLabel(/^Python workers/).blur();
+    await form.getByLabel(/Evaluate every node at temperature 0/).check();
+    await form.getByRole('radio', { name: 'OpenAI-compatible endpoint' }).check();
+    await form.getByLabel('Endpoint URL').fill(endpoint.url);
+    await form.getByLabel('Model for llama3.2:3b').fill('my-llama');
+    await form.getByLabel('API key (optional)').fill('sk-never-kept');
+    const prompts = form.getByLabel('Prompt set (optional, .json)');
+    await prompts.setInputFiles(termsFile);
+    const promptSaid = page.locator(`[id="${await prompts.getAttribute('aria-describedby')}"]`);
+    await promptSaid.getByText('Loaded terse.json').waitFor();
+    const subsets = form.getByRole('group', { name: 'Problems per generation' });
+    await subsets.getByLabel(/Stratified by difficulty/).check();
+    await subsets.getByLabel(/A result file over HumanEval/).setInputFiles(await rankingResultFile());
+    const ranked = subsets.getByTestId('difficulty-source').filter({ hasText: /Ranked by ranking\.json: pass rates of 6 problems from\s+24 finished runs/ });
+    await ranked.waitFor();
+    await form.getByLabel('Subset size').fill('4');
+    const filled = await formValues(page);
+    expect(filled).toMatchObject({ name: 'Kept across reloads', pool: 'random', n: '8', poolSeed: '42', population: '6', subset: '4', seed: '77', tokens: '90000' });
+
+    // At once, before the save's pause has passed: the page's unload writes what it has.
+    await page.reload();
+    await promptSaid.getByText('Loaded terse.json').waitFor();
+    await ranked.waitFor();
+    // The file itself was not kept, and the page says so.
+    await subsets.getByTestId('difficulty-kept').waitFor();
+    expect(await formValues(page)).toEqual(filled);
+    expect(await form.getByLabel('API key (optional)').inputValue()).toBe('');
+
+    // Reset asks first, as it discards edits; dismissed, nothing changes.
+    page.once('dialog', (dialog) => void dialog.dismiss());
+    await form.getByRole('button', { name: 'Reset form' }).click();
+    expect(await form.getByLabel('Population').inputValue()).toBe('6');
+    page.once('dialog', (dialog) => void dialog.accept());
+    await form.getByRole('button', { name: 'Reset form' }).click();
+    await expect.poll(() => form.getByLabel('Search name (optional)').inputValue()).toBe('');
+    await page.reload();
+    await form.getByLabel('Search name (optional)').waitFor();
+    expect(await form.getByLabel('Population').inputValue()).toBe('20');
+    expect(await form.getByLabel('Problem pool').inputValue()).toBe('all');
+    expect(await subsets.getByLabel(/Stratified by difficulty/).isChecked()).toBe(false);
+    expect(await promptSaid.getByText('Loaded terse.json').count()).toBe(0);
     expect(app.errors).toEqual([]);
     await app.close();
   });

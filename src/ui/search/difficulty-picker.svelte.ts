@@ -19,6 +19,18 @@ export class DifficultyPicker {
   refused = $state.raw<string[] | null>(null);
   /** What is being read, while it is. */
   reading = $state<string | null>(null);
+  /**
+   * Whether `loaded` came back from the form's draft after a reload: its pass rates and name
+   * were kept, not the file, so the page says so (a file changed since is not read again).
+   */
+  kept = $state(false);
+
+  /** Puts back a ranking the form's draft kept (search-form-draft.ts). */
+  restore(source: DifficultySource | null): void {
+    this.remove();
+    this.loaded = source;
+    this.kept = source !== null;
+  }
 
   /**
    * Counts the reads begun: only the latest may set the source. A big file takes seconds to read,
@@ -70,6 +82,7 @@ export class DifficultyPicker {
     this.reading = null;
     this.loaded = null;
     this.refused = null;
+    this.kept = false;
   }
 
   #begin(reading: string): number {
@@ -82,6 +95,7 @@ export class DifficultyPicker {
     if (otherBenchmark) return this.#refuse([`${otherBenchmark}.`]);
     this.loaded = source;
     this.refused = null;
+    this.kept = false;
     return true;
   }
 
@@ -89,6 +103,7 @@ export class DifficultyPicker {
   #refuse(reasons: string[]): false {
     this.loaded = null;
     this.refused = reasons;
+    this.kept = false;
     return false;
   }
 }

@@ -20,11 +20,14 @@ import { installedCatalog } from '../../llm/webllm-installed.ts';
 import { appDatasets } from '../datasets/benchmark-dataset.svelte.ts';
 import { browserSandboxFactory } from '../sandbox/browser-sandbox-factory.ts';
 import { SandboxHolder } from '../sandbox/sandbox-holder.ts';
+import { tabStorage } from '../shared/form-draft.ts';
+import { FormDraftKeeper } from '../shared/form-draft-keeper.svelte.ts';
 import { refusalLines } from '../shared/form-problems.ts';
 import { MAX_WORKERS, ModelEngines } from '../shared/model-engines.svelte.ts';
 import { searchLocks } from '../shared/run-locks.ts';
 import { studyModels } from '../study/study-models.ts';
 import { SearchForm } from './search-form.svelte.ts';
+import { applySearchDraft, SearchDraftStore, searchDraftOf, type SearchFormDraft } from './search-form-draft.ts';
 import { SearchLibrary } from './search-library.svelte.ts';
 import { appSearchStores } from './search-store-connection.ts';
 import { SearchView } from './search-view.svelte.ts';
@@ -46,7 +49,8 @@ export const RUNNING_IN_ANOTHER_TAB =
 export class SearchDesk {
   readonly form = new SearchForm();
   readonly library: SearchLibrary;
-  readonly engines = new ModelEngines(this.form, installedCatalog, () => this.busy);
+  // A restored draft's engine is the user's: the GPU probe must not change it.
+  readonly engines = new ModelEngines(this.form, installedCatalog, () => this.busy, () => this.keeper.restored);
   view = $state.raw<SearchView | null>(null);
   errors = $state.raw<string[]>([]);
   notice = $state<string | null>(null);
@@ -54,6 +58,8 @@ export class SearchDesk {
   workers = $state(DEFAULT_WORKERS);
 
   readonly #sandboxes = new SandboxHolder(browserSandboxFactory);
+  /** The form's draft in this tab's sessionStorage: a reload gives the form back. */
+  readonly keeper: FormDraftKeeper<SearchFormDraft>;
   #handledAddress: string | null = null;
   /** Searches whose lock this tab holds (running, validating, or just finishing). */
   readonly #held = new Set<string>();
@@ -61,7 +67,27 @@ export class SearchDesk {
   constructor() {
     this.library = new SearchLibrary({ stores: appSearchStores, runningHere: () => this.#runningHere() });
     this.form.datasetProblems = () => appDatasets[this.form.benchmark].loaded?.problems ?? null;
+    this.keeper = new FormDraftKeeper(new SearchDraftStore(tabStorage()), {
+      snapshot: () => searchDraftOf(this.form, { workers: this.workers }),
+      apply: (draft) => {
+        applySearchDraft(this.form, draft);
+        this.workers = Math.min(MAX_WORKERS, draft.workers);
+      },
+      settledByTab: ['engine', 'endpoint', 'workers'],
+    });
+    this.keeper.restore();
+    // The desk lives as long as the tab: so does the watch.
+    this.keeper.watch();
     this.engines.readSettings();
+  }
+
+  /** Puts the form back as a fresh tab shows it and forgets its draft; the page asks first when that discards edits. */
+  resetForm(): void {
+    applySearchDraft(this.form, searchDraftOf(new SearchForm(), { workers: DEFAULT_WORKERS }));
+    this.workers = DEFAULT_WORKERS;
+    this.engines.restoreDefaults();
+    this.keeper.forget();
+    this.errors = [];
   }
 
   get busy(): boolean {

@@ -37,6 +37,8 @@ export class SearchView {
   /** What the person can do about `failure` (resuming cannot change a search's models). */
   failureAdvice = $state<string | null>(null);
   validation = $state.raw<ValidationStatus | null>(null);
+  /** The last re-validation asked for (stored with the search), so the panel shows its repeats and scope. */
+  validationRequest = $state.raw<ValidationRequest | null>(null);
   validating = $state(false);
   validationProgress = $state.raw<ValidationProgress | null>(null);
   validationFailure = $state<string | null>(null);
@@ -66,6 +68,7 @@ export class SearchView {
     // Paused or interrupted elsewhere, it is not running in this tab: nothing here can pause it.
     this.phase = done ? 'done' : stored.status === 'cancelled' ? 'cancelled' : 'stored';
     this.validation = validationStatus(stored, state);
+    this.validationRequest = stored.validation;
   }
 
   /** Runs the search to its end (done, stopped or failed); never rejects. */
@@ -107,6 +110,7 @@ export class SearchView {
     const abort = new AbortController();
     this.#abort = abort;
     this.validating = true;
+    this.validationRequest = request;
     this.validationFailure = null;
     try {
       const end = await runValidation(this.setup, problems, ports, request, {

@@ -1,8 +1,7 @@
 /**
  * The Study form's draft: what the user has typed and picked, kept in this tab's sessionStorage
- * so a reload (a crash, F5, the service worker updating the app) gives the form back as it was.
- * Per tab, as the tab's other state is: two tabs preparing two studies must not overwrite each
- * other, and a closed tab's half-filled form should not come back in the next one.
+ * so a reload gives the form back as it was (the mechanism, shared with the Search form, is
+ * ../shared/form-draft.ts).
  *
  * Not kept: the API key (it stays in the tab's memory, docs/models.md), and a replayed result file
  * (up to hundreds of MB): its name is kept so the form can ask for it again. A draft that does not
@@ -13,9 +12,9 @@ import type { HarnessMode } from '../../core/harness/outcome.ts';
 import { isRecord } from '../../core/pipeline/json-shape.ts';
 import { presetById } from '../../core/pipeline/presets.ts';
 import { validatePipeline } from '../../core/pipeline/validate-pipeline.ts';
-import { validatePromptSet } from '../../core/prompts/prompt-set.ts';
 import { isArmId, type StudyArm, type StudyLimits } from '../../core/study/config.ts';
-import { writeSetting, type SettingsStorage } from '../models/saved-settings.ts';
+import type { SettingsStorage } from '../models/saved-settings.ts';
+import { DraftStore, finiteOrNull, numberOrNull, oneOf, onlyKeys, parseJson, readLoadedSet, strings } from '../shared/form-draft.ts';
 import type { SelectionKind } from '../shared/problem-selection.ts';
 import type { LoadedPromptSet } from '../shared/prompt-set-picker.svelte.ts';
 import type { EngineChoice, StudyForm } from './study-form.svelte.ts';
@@ -113,19 +112,12 @@ export function applyDraft(form: StudyForm, draft: StudyFormDraft): void {
 
 /** The draft in `raw` (stored JSON), or null when there is none or it does not read back exactly. */
 export function parseDraft(raw: string | null): StudyFormDraft | null {
-  if (!raw) return null;
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return null;
-  }
-  return readDraft(value);
+  return readDraft(parseJson(raw));
 }
 
 function readDraft(v: unknown): StudyFormDraft | null {
   if (!isRecord(v) || v['version'] !== STUDY_DRAFT_VERSION) return null;
-  if (Object.keys(v).some((key) => !(KEYS as readonly string[]).includes(key))) return null;
+  if (!onlyKeys(v, KEYS)) return null;
   const ok =
     typeof v['name'] === 'string' &&
     oneOf(v['benchmark'], BENCHMARKS) &&
@@ -179,65 +171,9 @@ function readArms(value: unknown): StudyArm[] | null {
   return arms;
 }
 
-/** The loaded set, null for none, undefined when it does not validate. */
-function readLoadedSet(value: unknown): LoadedPromptSet | null | undefined {
-  if (value === null) return null;
-  if (!isRecord(value) || typeof value['fileName'] !== 'string') return undefined;
-  const checked = validatePromptSet(value['promptSet']);
-  return checked.ok ? { fileName: value['fileName'], promptSet: checked.promptSet } : undefined;
-}
-
-function oneOf<T extends string>(value: unknown, known: Record<T, true>): value is T {
-  return typeof value === 'string' && Object.hasOwn(known, value);
-}
-
-function strings(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((x) => typeof x === 'string');
-}
-
-function numberOrNull(value: unknown): boolean {
-  return value === null || (typeof value === 'number' && Number.isFinite(value));
-}
-
-function finiteOrNull(value: number | null | undefined): number | null {
-  return typeof value === 'number' && Number.isFinite(value) ? value : null;
-}
-
-/** This tab's sessionStorage, or undefined where the browser refuses it (then nothing is kept, and nothing breaks). */
-export function tabStorage(): SettingsStorage | undefined {
-  try {
-    return globalThis.sessionStorage;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Reads, writes and forgets the draft in one storage; never throws. */
-export class StudyDraftStore {
-  readonly #storage: SettingsStorage | undefined;
-
+/** The Study form's draft in this tab; never throws. */
+export class StudyDraftStore extends DraftStore<StudyFormDraft> {
   constructor(storage: SettingsStorage | undefined) {
-    this.#storage = storage;
-  }
-
-  /** The stored draft; one that does not read back is removed, so it is not tried on every load. */
-  read(): StudyFormDraft | null {
-    let raw: string | null = null;
-    try {
-      raw = this.#storage?.getItem(STUDY_DRAFT_KEY) ?? null;
-    } catch {
-      return null;
-    }
-    const draft = parseDraft(raw);
-    if (raw && !draft) this.clear();
-    return draft;
-  }
-
-  write(draft: StudyFormDraft): void {
-    writeSetting(this.#storage, STUDY_DRAFT_KEY, draft);
-  }
-
-  clear(): void {
-    writeSetting(this.#storage, STUDY_DRAFT_KEY, undefined);
+    super(storage, STUDY_DRAFT_KEY, parseDraft);
   }
 }

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResultFile } from '../../../src/core/results/result-file.ts';
+import { exportResultFile } from '../../../src/core/results/result-file-export.ts';
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
 import { datasetsDir } from '../../support/datasets.ts';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../../support/fake-openai-server.ts';
@@ -187,6 +188,8 @@ describe('feedback-lab run', () => {
 
     const resumed = await feedbackLab(['run', '--resume', 'partial.json', '--workers', '2']);
     expect(resumed.code, resumed.stderr).toBe(0);
+    // Steps recorded by this very version all fit: nothing to say about an update.
+    expect(resumed.stderr).not.toMatch(/earlier version/);
     expect(resumed.stdout.trimEnd().split('\n')).toEqual(truthLines(1));
     const doc = await readResult('partial.json');
     expectCompleteAsScripted(doc);
@@ -197,6 +200,33 @@ describe('feedback-lab run', () => {
       const after = doc.units.find((u) => u.armId === before.armId && u.repeat === before.repeat && u.problemId === before.problemId);
       expect(after).toEqual(before);
     }
+  });
+
+  it('--resume of a unit whose steps an earlier version worded otherwise carries it on and says so in one line', async () => {
+    const first = await feedbackLab(['run', '--study', 'study-1.json', '--endpoint', server.url, '--model', SCRIPTED_MODEL, '--workers', '2', '--out', 'updated.json']);
+    expect(first.code, first.stderr).toBe(0);
+    // What an older build would have left: a never-fixed self-refine unit (generate, execute, three
+    // refinements each executed) not finished yet, its refiner messages worded otherwise.
+    const doc = await readResult('updated.json');
+    const key = { armId: 'llama-self-refine', repeat: 0, problemId: 'HumanEval/4' };
+    const units = doc.units.map((unit) => {
+      if (unit.armId !== key.armId || unit.repeat !== key.repeat || unit.problemId !== key.problemId || unit.status !== 'finished') return unit;
+      const steps = unit.trajectory.steps.map((step) =>
+        step.kind === 'refine'
+          ? { ...step, messages: step.messages.map((m) => (m.role === 'user' ? { ...m, content: m.content.replace('Failing test:', 'Failing test (as worded before):') } : m)) }
+          : step,
+      );
+      expect(steps).not.toEqual(unit.trajectory.steps);
+      return { ...key, status: 'unfinished' as const, steps };
+    });
+    writeFileSync(join(dir, 'updated.json'), await exportResultFile({ ...doc, units }, { gzip: false }));
+
+    const resumed = await feedbackLab(['run', '--resume', 'updated.json', '--workers', '2']);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stdout.trimEnd().split('\n')).toEqual(truthLines(1));
+    const said = resumed.stderr.split('\n').filter((line) => /earlier version/.test(line));
+    expect(said).toEqual([expect.stringMatching(/^1 unit had steps recorded by an earlier version of the app that no longer match what this version sends the model/)]);
+    expectCompleteAsScripted(await readResult('updated.json'));
   });
 
   it('stops when the endpoint keeps failing mid-run, keeps the errored units in the file, and exits 1', async () => {
