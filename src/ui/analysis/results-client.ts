@@ -62,11 +62,14 @@ export class ResultsClient {
     const channel = new MessageChannel();
     const openId = this.#nextId;
     const kept = this.#ask({ kind: 'open', fileName, port: channel.port2 }, [channel.port2]) as Promise<OpenedFileLine>;
+    // A refusal reaches the results worker too, and its answer can come before the reader's: until
+    // the reader has answered, nobody awaits `kept`, so a rejection then would be reported as
+    // uncaught. Mark it handled now; the caller still gets it through `return kept` below.
+    kept.catch(() => undefined);
     try {
       await sendResultFile(file, channel.port1, onProgress);
     } catch (error) {
-      // A refusal reaches the results worker too; a reading worker that died sent nothing.
-      kept.catch(() => undefined);
+      // A reading worker that died sent nothing: tell the results worker to stop waiting.
       this.#worker?.postMessage({ kind: 'abandon', openId, id: 0 } satisfies ResultsWorkerRequest);
       throw error;
     }
