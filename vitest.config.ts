@@ -23,7 +23,10 @@ export default defineConfig({
           environment: 'node',
           testTimeout: 300_000,
           hookTimeout: 120_000,
-          fileParallelism: false,
+          // Two files at a time: most of an e2e file's time is spent waiting (scripted replies,
+          // retries, reloads), so a second file fills the cores; each file has its own browser
+          // and server. More would starve the Pyodide workers of a 2-core machine.
+          maxWorkers: 2,
         },
       },
     ],
