@@ -5,38 +5,11 @@
  * for the defaults, and Reset asks only when it would discard an edit.
  */
 import { describe, expect, it } from 'vitest';
-import type { SettingsStorage } from '../../../src/ui/models/saved-settings.ts';
+import { MapStorage, PROMPT_SET } from './draft-storage.ts';
 import { FormDraftKeeper } from '../../../src/ui/shared/form-draft-keeper.svelte.ts';
 import { SEARCH_DRAFT_KEY, SearchDraftStore, applySearchDraft, parseSearchDraft, searchDraftOf, type SearchFormDraft } from '../../../src/ui/search/search-form-draft.ts';
 import { SearchForm } from '../../../src/ui/search/search-form.svelte.ts';
 import { fileBytes, studyResultFile } from '../results/result-file-fixtures.ts';
-
-const PROMPT_SET = new TextEncoder().encode(
-  JSON.stringify({
-    format: 'feedback-lab/prompt-set',
-    version: 1,
-    name: 'Terse',
-    prompts: [{ id: 'generator.plain', role: 'generator', text: 'Reply with Python only, nothing else.' }],
-  }),
-);
-
-/** sessionStorage as a Map; `refuse` makes every call throw, as a browser with storage disabled does. */
-class MapStorage implements SettingsStorage {
-  readonly items = new Map<string, string>();
-  refuse = false;
-  getItem(key: string): string | null {
-    if (this.refuse) throw new Error('SecurityError');
-    return this.items.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    if (this.refuse) throw new Error('QuotaExceededError');
-    this.items.set(key, value);
-  }
-  removeItem(key: string): void {
-    if (this.refuse) throw new Error('SecurityError');
-    this.items.delete(key);
-  }
-}
 
 /** A form filled in by hand: every kind of field changed from its default, ranked by a picked result file. */
 async function filledForm(): Promise<SearchForm> {

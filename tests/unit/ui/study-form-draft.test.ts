@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { encodeStudyLink, type StudyLink } from '../../../src/core/study/link.ts';
 import { llamaSelfRefine, llamaSolo } from '../../../src/core/pipeline/presets.ts';
 import { buildWebLLMCatalog } from '../../../src/llm/model-catalog.ts';
-import type { SettingsStorage } from '../../../src/ui/models/saved-settings.ts';
+import { MapStorage, PROMPT_SET } from './draft-storage.ts';
 import { ModelEngines } from '../../../src/ui/shared/model-engines.svelte.ts';
 import { STUDY_DRAFT_KEY, StudyDraftStore, applyDraft, draftOf, parseDraft } from '../../../src/ui/study/study-form-draft.ts';
 import { StudyFormKeeper } from '../../../src/ui/study/study-form-keeper.svelte.ts';
@@ -15,33 +15,6 @@ import { StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
 import { StudyLauncher } from '../../../src/ui/study/study-launcher.svelte.ts';
 import { forgetSavedEndpoint, saveEndpoint } from './saved-endpoint-storage.ts';
 import type { StudyLibrary } from '../../../src/ui/study/study-library.svelte.ts';
-
-const PROMPT_SET = new TextEncoder().encode(
-  JSON.stringify({
-    format: 'feedback-lab/prompt-set',
-    version: 1,
-    name: 'Terse',
-    prompts: [{ id: 'generator.plain', role: 'generator', text: 'Reply with Python only, nothing else.' }],
-  }),
-);
-
-/** sessionStorage as a Map; `refuse` makes every call throw, as a browser with storage disabled does. */
-class MapStorage implements SettingsStorage {
-  readonly items = new Map<string, string>();
-  refuse = false;
-  getItem(key: string): string | null {
-    if (this.refuse) throw new Error('SecurityError');
-    return this.items.get(key) ?? null;
-  }
-  setItem(key: string, value: string): void {
-    if (this.refuse) throw new Error('QuotaExceededError');
-    this.items.set(key, value);
-  }
-  removeItem(key: string): void {
-    if (this.refuse) throw new Error('SecurityError');
-    this.items.delete(key);
-  }
-}
 
 /** A form filled in by hand: every kind of field changed from its default. */
 function filledForm(): StudyForm {
