@@ -17,10 +17,9 @@ import { createGzip } from 'node:zlib';
 import type { MemoryStudyStore } from '../../src/core/study/memory-store.ts';
 import { canonicalJson } from '../../src/core/results/canonical-json.ts';
 import { buildResultFile, resultUnitsFromStore } from '../../src/core/results/result-file-build.ts';
+import { RESULT_FILE_FIRST_KEYS } from '../../src/core/results/result-file-export.ts';
 import type { ResultEnvironment, ResultFile } from '../../src/core/results/result-file.ts';
 
-/** The outermost keys exportResultFile puts first. */
-const FIRST_KEYS = ['format', 'version'] as const;
 /** Text handed on before the event loop gets a turn: small enough that no turn waits long. */
 const CHUNK_CHARS = 1 << 20;
 
@@ -30,7 +29,7 @@ const CHUNK_CHARS = 1 << 20;
  * with no units and the units are spliced in where its empty array closes.
  */
 export async function* resultFileText(doc: ResultFile): AsyncGenerator<string> {
-  const shell = canonicalJson({ ...doc, units: [] }, { firstKeys: FIRST_KEYS });
+  const shell = canonicalJson({ ...doc, units: [] }, { firstKeys: RESULT_FILE_FIRST_KEYS });
   const tail = '"units":[]}';
   // A key sorting after "units" would put the units in the wrong place: fail loudly, never write a different file.
   if (!shell.endsWith(tail)) throw new Error('The result file no longer ends with its units: resultFileText must be updated.');

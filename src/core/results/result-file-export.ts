@@ -13,8 +13,11 @@ export interface ExportOptions {
   indent?: number;
 }
 
+/** The keys a result file puts before the sorted rest, so a reader sees what the file is first. */
+export const RESULT_FILE_FIRST_KEYS = ['format', 'version'] as const;
+
 export async function exportResultFile(doc: ResultFile, options: ExportOptions): Promise<Uint8Array> {
-  const text = canonicalJson(doc, { firstKeys: ['format', 'version'], ...(options.indent ? { indent: options.indent } : {}) });
+  const text = canonicalJson(doc, { firstKeys: RESULT_FILE_FIRST_KEYS, ...(options.indent ? { indent: options.indent } : {}) });
   const bytes = new TextEncoder().encode(text);
   return options.gzip ? gzip(bytes) : bytes;
 }
