@@ -16,7 +16,12 @@ export interface FitnessChartData {
   generations: number[];
   best: number[];
   mean: number[];
-  /** mean − SD and mean + SD; the mean itself where the SD is unknown (a population of one). */
+  /**
+   * mean − SD and mean + SD; the mean itself where the SD is unknown (a population of one). The
+   * upper edge stops at the generation's best: a skewed population (one strong genome, many weak
+   * ones) has mean + SD above anything that was measured, and a band over the best line reads as
+   * fitness nobody reached.
+   */
   low: number[];
   high: number[];
 }
@@ -25,12 +30,12 @@ export function fitnessChartData(state: SearchState): FitnessChartData {
   const h = state.history;
   return {
     title: 'Fitness per generation',
-    description: `Best fitness and the population's mean ± SD over ${h.length} generation${h.length === 1 ? '' : 's'} (pass rate on the generation's subset minus ${state.config.parsimony} per node).`,
+    description: `Best fitness and the population's mean ± SD (capped at the best) over ${h.length} generation${h.length === 1 ? '' : 's'} (pass rate on the generation's subset minus ${state.config.parsimony} per node).`,
     generations: h.map((g) => g.generation),
     best: h.map((g) => g.best),
     mean: h.map((g) => g.mean),
     low: h.map((g) => g.mean - (g.sd ?? 0)),
-    high: h.map((g) => g.mean + (g.sd ?? 0)),
+    high: h.map((g) => Math.min(g.best, g.mean + (g.sd ?? 0))),
   };
 }
 

@@ -26,8 +26,22 @@ describe('search charts', () => {
     data.generations.forEach((_, i) => {
       expect(data.best[i]).toBeGreaterThanOrEqual(data.mean[i]!);
       expect(data.low[i]).toBeLessThanOrEqual(data.mean[i]!);
-      expect(data.high[i]! - data.mean[i]!).toBeCloseTo(data.mean[i]! - data.low[i]!, 12);
+      const sd = state.history[i]!.sd ?? 0;
+      expect(data.high[i]).toBeCloseTo(Math.min(data.best[i]!, data.mean[i]! + sd), 12);
+      expect(data.mean[i]! - data.low[i]!).toBeCloseTo(sd, 12);
     });
+  });
+
+  it('stop the band at the best fitness when one strong genome lifts the SD above it', () => {
+    // Five genomes at 1.0 and one at 0.4: mean 0.9, sample SD 0.245, so mean + SD = 1.145,
+    // above anything measured.
+    const skewed: SearchState = {
+      ...state,
+      history: [{ ...state.history[0]!, best: 1, mean: 0.9, sd: 0.245 }],
+    };
+    const data = fitnessChartData(skewed);
+    expect(data.high).toEqual([1]);
+    expect(data.low[0]).toBeCloseTo(0.655, 12);
   });
 
   it('stack species sizes to the population in every generation', () => {
