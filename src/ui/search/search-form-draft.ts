@@ -47,9 +47,12 @@ export interface SearchFormDraft {
   seed: number | null;
   atZero: boolean;
   cacheCalls: boolean;
-  /** Budgets: null for none. */
-  maxMinutes: number | null;
-  maxTokens: number | null;
+  /**
+   * Budgets: null for none, 'unreadable' where the field held text that is not a number. An empty
+   * budget means "no limit", so a typo must not come back from a reload as an unlimited search.
+   */
+  maxMinutes: Budget;
+  maxTokens: Budget;
   mode: HarnessMode;
   engine: SearchEngine;
   endpoint: string;
@@ -57,6 +60,8 @@ export interface SearchFormDraft {
   promptSet: LoadedPromptSet | null;
   workers: number;
 }
+
+type Budget = number | null | 'unreadable';
 
 const BENCHMARKS: Record<BenchmarkId, true> = { humaneval: true, mbpp: true };
 const POOL_KINDS: Record<PoolSelection, true> = { all: true, first: true, random: true, ids: true };
@@ -67,12 +72,20 @@ const ENGINES: Record<SearchEngine, true> = { webllm: true, openai: true };
 const RATE_NAMES = Object.keys(MUTATION_LABELS) as (keyof MutationRates)[];
 const NUMBER_FIELDS = [
   'n', 'selectionSeed', 'populationSize', 'generations', 'subsetSize', 'evaluationsPerGenome', 'parsimony', 'eliteCount', 'crossoverRate', 'seed',
-  'maxMinutes', 'maxTokens',
 ] as const satisfies readonly (keyof SearchFormDraft)[];
 const KEYS: readonly (keyof SearchFormDraft)[] = [
   'version', 'name', 'benchmark', 'selectionKind', 'idsText', 'subsetChoice', 'difficulty', 'selection', 'rates', 'atZero', 'cacheCalls',
-  'mode', 'engine', 'endpoint', 'modelNames', 'promptSet', 'workers', ...NUMBER_FIELDS,
+  'mode', 'engine', 'endpoint', 'modelNames', 'promptSet', 'workers', 'maxMinutes', 'maxTokens', ...NUMBER_FIELDS,
 ];
+
+/** The form holds NaN for a budget it cannot read (SearchFormPanel), which JSON cannot carry. */
+function budgetOf(value: number | null): Budget {
+  return value !== null && Number.isNaN(value) ? 'unreadable' : finiteOrNull(value);
+}
+
+function isBudget(value: unknown): value is Budget {
+  return value === 'unreadable' || numberOrNull(value);
+}
 
 /** The draft of the form as it stands; `workers` is the desk's. */
 export function searchDraftOf(form: SearchForm, extra: { workers: number }): SearchFormDraft {
@@ -100,8 +113,8 @@ export function searchDraftOf(form: SearchForm, extra: { workers: number }): Sea
     seed: finiteOrNull(form.seed),
     atZero: form.atZero,
     cacheCalls: form.cacheCalls,
-    maxMinutes: finiteOrNull(form.maxMinutes),
-    maxTokens: finiteOrNull(form.maxTokens),
+    maxMinutes: budgetOf(form.maxMinutes),
+    maxTokens: budgetOf(form.maxTokens),
     mode: form.mode,
     engine: form.engine,
     endpoint: form.endpoint,
@@ -137,8 +150,8 @@ export function applySearchDraft(form: SearchForm, draft: SearchFormDraft): void
   form.seed = draft.seed as number;
   form.atZero = draft.atZero;
   form.cacheCalls = draft.cacheCalls;
-  form.maxMinutes = draft.maxMinutes;
-  form.maxTokens = draft.maxTokens;
+  form.maxMinutes = draft.maxMinutes === 'unreadable' ? Number.NaN : draft.maxMinutes;
+  form.maxTokens = draft.maxTokens === 'unreadable' ? Number.NaN : draft.maxTokens;
   form.mode = draft.mode;
   form.engine = draft.engine;
   form.endpoint = draft.endpoint;
@@ -159,6 +172,8 @@ export function parseSearchDraft(raw: string | null): SearchFormDraft | null {
     oneOf(v['subsetChoice'], SUBSET_CHOICES) &&
     oneOf(v['selection'], SCHEMES) &&
     NUMBER_FIELDS.every((key) => numberOrNull(v[key])) &&
+    isBudget(v['maxMinutes']) &&
+    isBudget(v['maxTokens']) &&
     isRecord(v['rates']) &&
     onlyKeys(v['rates'], RATE_NAMES) &&
     RATE_NAMES.every((name) => isRecord(v['rates']) && numberOrNull(v['rates'][name])) &&

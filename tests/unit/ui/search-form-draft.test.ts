@@ -110,6 +110,20 @@ describe('the search form draft', () => {
     );
   });
 
+  it('gives an unreadable budget back as unreadable, not as "no limit"', () => {
+    const storage = new MapStorage();
+    const first = new SearchForm();
+    first.maxMinutes = Number.NaN; // what the panel holds for "1o" typed in a number field
+    first.maxTokens = 20_000;
+    new SearchDraftStore(storage).write(searchDraftOf(first, { workers: 1 }));
+    const { form, keeper } = reloadedTab(storage);
+    keeper.restore();
+    expect(form.maxMinutes).toBeNaN();
+    expect(form.maxTokens).toBe(20_000);
+    expect(form.problems()).toEqual(first.problems());
+    expect(form.problems()).toEqual([expect.stringMatching(/^Wall-time budget/)]);
+  });
+
   const fresh = (): SearchFormDraft => searchDraftOf(new SearchForm(), { workers: 1 });
   it.each([
     ['not JSON', '{"version":1,'],
@@ -119,6 +133,7 @@ describe('the search form draft', () => {
     ['a pool kind the search does not take', JSON.stringify({ ...fresh(), selectionKind: 'mbpp-test-split' })],
     ['a pass rate above 1', JSON.stringify({ ...fresh(), difficulty: { label: 'x.json', benchmark: 'humaneval', passRates: { 'HumanEval/0': 2 }, verdicts: 1, arms: ['a'] } })],
     ['a ranking without rates', JSON.stringify({ ...fresh(), difficulty: { label: 'x.json', benchmark: 'humaneval', passRates: {}, verdicts: 1, arms: [] } })],
+    ['a budget that is neither a number nor unreadable', JSON.stringify({ ...fresh(), maxTokens: 'lots' })],
     ['a broken prompt set', JSON.stringify({ ...fresh(), promptSet: { fileName: 'p.json', promptSet: { prompts: 'none' } } })],
   ])('drops a draft with %s: the defaults show, and the draft is forgotten', (_why, raw) => {
     const storage = new MapStorage();
