@@ -66,6 +66,7 @@ const searchConfigSchema = z.strictObject({
   limits: z.strictObject({ minStages: count, maxStages: count, maxNodes: z.int().min(1) }),
   speciation: z.strictObject({
     initialThreshold: z.number(),
+    thresholdRule: z.enum(['band', 'collapse']).optional(),
     targetSpecies: z.strictObject({ min: z.int().min(1), max: z.int().min(1) }),
     thresholdStep: z.number(),
     minThreshold: z.number(),

@@ -75,10 +75,22 @@ export type SubsetRule =
  */
 export type SelectionScheme = 'tournament' | 'species-proportional';
 
+/**
+ * How the compatibility threshold moves between generations.
+ * - `band`: the paper's description: after each generation the threshold takes one step
+ *   (`thresholdStep`, not below `minThreshold`) toward keeping `targetSpecies` species.
+ * - `collapse`: the released code: from the third generation on, when speciation leaves one
+ *   species or none, the threshold is multiplied by 0.6 and that generation is speciated again
+ *   from scratch; the threshold never rises and has no floor.
+ */
+export type ThresholdRule = 'band' | 'collapse';
+
 export interface SpeciationConfig {
   /** The released code's starting compatibility threshold. */
   initialThreshold: number;
-  /** The paper keeps 3-5 species by moving the threshold. */
+  /** Absent in searches saved before the choice existed: those ran with `band`. */
+  thresholdRule?: ThresholdRule;
+  /** `band` only: the paper keeps 3-5 species by moving the threshold. */
   targetSpecies: { min: number; max: number };
   thresholdStep: number;
   minThreshold: number;
@@ -136,6 +148,16 @@ export interface SearchConfig {
   budget: SearchBudget;
 }
 
+export const STUDY_SPECIATION: Readonly<SpeciationConfig> = {
+  initialThreshold: 2.0,
+  thresholdRule: 'band',
+  targetSpecies: { min: 3, max: 5 },
+  thresholdStep: 0.3,
+  minThreshold: 0.1,
+  alignStages: 'position',
+  stagnationLimit: 8,
+};
+
 export function studySearchConfig(problemIds: readonly string[], overrides: Partial<SearchConfig> = {}): SearchConfig {
   return {
     populationSize: 20,
@@ -153,14 +175,7 @@ export function studySearchConfig(problemIds: readonly string[], overrides: Part
     mutationRates: { ...STUDY_MUTATION_RATES },
     temperature: { sigma: 0.08, min: 0.05, max: 1.2 },
     limits: { minStages: 1, maxStages: MAX_STAGES, maxNodes: MAX_NODES },
-    speciation: {
-      initialThreshold: 2.0,
-      targetSpecies: { min: 3, max: 5 },
-      thresholdStep: 0.3,
-      minThreshold: 0.1,
-      alignStages: 'position',
-      stagnationLimit: 8,
-    },
+    speciation: { ...STUDY_SPECIATION, targetSpecies: { ...STUDY_SPECIATION.targetSpecies } },
     modelPool: [...SEARCH_POOL],
     promptPools: defaultPromptPools(),
     maxTokens: 512,
@@ -210,6 +225,9 @@ export function assertValidSearchConfig(config: SearchConfig): void {
   }
   if (!(s.initialThreshold > 0 && s.thresholdStep >= 0 && s.minThreshold > 0)) {
     errors.push('speciation: thresholds must be positive and the step non-negative.');
+  }
+  if (s.thresholdRule !== undefined && s.thresholdRule !== 'band' && s.thresholdRule !== 'collapse') {
+    errors.push(`speciation.thresholdRule: expected "band" or "collapse", found ${JSON.stringify(s.thresholdRule)}.`);
   }
   for (const [key, limit] of [['maxWallMs', config.budget.maxWallMs], ['maxTokens', config.budget.maxTokens]] as const) {
     if (limit !== null && !(limit > 0)) errors.push(`budget.${key}: expected a positive number or null, found ${limit}.`);

@@ -41,7 +41,7 @@ import {
   type SearchStopReason,
 } from './search-state.ts';
 import { planNextGeneration, rankGenomes } from './selection.ts';
-import { adaptThreshold, sharedFitness, speciate, speciesOf, updateSpeciesFitness } from './speciation.ts';
+import { sharedFitness, speciateGeneration, speciesOf, updateSpeciesFitness } from './speciation.ts';
 
 export function initSearch(config: SearchConfig, seed: number): SearchState {
   assertValidSearchConfig(config);
@@ -182,24 +182,25 @@ export function advanceGeneration(state: SearchState): SearchState {
     fitness[id] = score.fitness;
     return { ...score, origin };
   });
-  const speciated = speciate(
+  const speciated = speciateGeneration(
     state.population.map(({ id }) => ({ id, pipeline: genomeById(state, id).pipeline })),
     state.species,
     state.threshold,
     state.nextSpeciesId,
+    state.generation,
     rng,
-    config.speciation.alignStages,
+    config.speciation,
   );
   const species = updateSpeciesFitness(speciated.species, fitness);
   const shared = config.fitnessSharing ? sharedFitness(species, fitness) : fitness;
   const home = speciesOf(species);
   const scores: GenomeScore[] = base.map((s) => ({ ...s, species: home[s.id] as number, shared: shared[s.id] as number }));
-  const stats = generationStats(state, scores, species);
+  const stats = generationStats(state, scores, species, speciated.threshold);
   const advanced: SearchState = {
     ...state,
     species,
     nextSpeciesId: speciated.nextSpeciesId,
-    threshold: adaptThreshold(state.threshold, species.length, config.speciation),
+    threshold: speciated.nextThreshold,
     history: [...state.history, stats],
     champion: betterChampion(state.champion, scores, state.generation),
     rngState: rng.state,
@@ -308,7 +309,7 @@ function scoreGenome(state: SearchState, id: string): Omit<GenomeScore, 'origin'
   return { id, nodes, passRate: f.passRate, fitness: f.fitness, passRates: f.passRates, iterations: executions / runs, tokens };
 }
 
-function generationStats(state: SearchState, scores: GenomeScore[], species: SearchState['species']): GenerationStats {
+function generationStats(state: SearchState, scores: GenomeScore[], species: SearchState['species'], threshold: number): GenerationStats {
   const summary = summarize(scores.map((s) => s.fitness));
   const champion = rankGenomes(scores)[0] as GenomeScore;
   const start = state.generationStartUsage;
@@ -319,7 +320,7 @@ function generationStats(state: SearchState, scores: GenomeScore[], species: Sea
     mean: summary.mean,
     sd: summary.sd,
     speciesSizes: species.map((s) => ({ id: s.id, size: s.members.length })),
-    threshold: state.threshold,
+    threshold,
     championId: champion.id,
     championParents: [...genomeById(state, champion.id).parents],
     championFitness: champion.fitness,

@@ -2,7 +2,8 @@
  * Speciation: genomes closer than a threshold to a species' representative join that species,
  * so a new topology competes first with its own kind instead of being crowded out by the
  * incumbent's. The threshold moves each generation to keep the species count in a target band
- * (3-5 in the paper), and fitness is shared: divided by the size of the genome's species.
+ * (3-5 in the paper), or shrinks when the population has collapsed into one species (the released
+ * code), and fitness is shared: divided by the size of the genome's species.
  */
 import type { RefinePipeline } from '../pipeline/genome.ts';
 import type { Rng } from '../random.ts';
@@ -66,6 +67,36 @@ export function updateSpeciesFitness(species: readonly Species[], fitness: Reado
     if (s.bestFitness === null || best > s.bestFitness) return { ...s, bestFitness: best, stagnation: 0 };
     return { ...s, stagnation: s.stagnation + 1 };
   });
+}
+
+/** The released code's cut: the threshold × 0.6, once a generation from its third on. */
+export const COLLAPSE_FACTOR = 0.6;
+/** 0-based: the released code counted generations from 1 and cut from its generation 3. */
+export const COLLAPSE_FROM_GENERATION = 2;
+
+/**
+ * Speciates one generation under the configured rule, and gives the threshold this generation
+ * was speciated with and the one the next generation starts from.
+ */
+export function speciateGeneration(
+  genomes: readonly { id: string; pipeline: RefinePipeline }[],
+  previous: readonly Species[],
+  threshold: number,
+  nextSpeciesId: number,
+  generation: number,
+  rng: Rng,
+  config: SpeciationConfig,
+): Speciated & { threshold: number; nextThreshold: number } {
+  const first = speciate(genomes, previous, threshold, nextSpeciesId, rng, config.alignStages);
+  if ((config.thresholdRule ?? 'band') === 'band') {
+    return { ...first, threshold, nextThreshold: adaptThreshold(threshold, first.species.length, config) };
+  }
+  if (first.species.length > 1 || generation < COLLAPSE_FROM_GENERATION) return { ...first, threshold, nextThreshold: threshold };
+  // As in the released code: the species found are dropped and the generation is placed afresh,
+  // the new species taking ids after those just founded.
+  const cut = threshold * COLLAPSE_FACTOR;
+  const again = speciate(genomes, [], cut, first.nextSpeciesId, rng, config.alignStages);
+  return { ...again, threshold: cut, nextThreshold: cut };
 }
 
 /** One step toward the target band: lower the threshold when too few species, raise it when too many. */

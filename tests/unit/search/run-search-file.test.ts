@@ -47,6 +47,15 @@ describe('search files', () => {
     expect(doc.validation?.scope).toBe('champion');
   });
 
+  it('import a file written before the species threshold rule existed (it ran the paper band)', async () => {
+    const older = structuredClone(doc);
+    for (const config of [older.config.config, older.state.config]) delete config.speciation.thresholdRule;
+    const read = await importSearchFile(encode(older));
+    expect(read.state.config.speciation.thresholdRule).toBeUndefined();
+    const kinds = (await refusal({ ...older, config: { ...older.config, config: { ...older.config.config, speciation: { ...older.config.config.speciation, thresholdRule: 'often' } } } })).details;
+    expect(kinds.join(' ')).toMatch(/speciation\.thresholdRule/);
+  });
+
   it('are named after the search and the day', () => {
     expect(searchFileName('My Search: k = 3', { gzip: true, date: new Date('2026-05-02T00:00:00Z') })).toBe('feedback-lab-search-my-search-k-3-2026-05-02.json.gz');
   });

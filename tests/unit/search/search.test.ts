@@ -59,6 +59,35 @@ describe('initSearch', () => {
   });
 });
 
+describe('the threshold rule', () => {
+  const withRule = (thresholdRule: 'band' | 'collapse', initialThreshold: number) => {
+    const base = studySearchConfig(problems).speciation;
+    return config({ speciation: { ...base, thresholdRule, initialThreshold }, budget: { maxGenerations: 6, maxWallMs: null, maxTokens: null } });
+  };
+
+  it('collapse (the released code): a population left in one species from the third generation has its threshold cut by 0.6', () => {
+    // A threshold so wide that every genome shares one species until it has been cut a few times.
+    const done = drive(initSearch(withRule('collapse', 40), 11), passes);
+    const used = done.history.map((g) => g.threshold);
+    expect(used.slice(0, 3)).toEqual([40, 40, 24]);
+    expect(done.history[1]?.speciesSizes).toHaveLength(1);
+    used.slice(1).forEach((t, i) => expect([used[i], used[i]! * 0.6]).toContainEqual(t));
+    expect(done.threshold).toBe(used.at(-1));
+    expect(readSearchState(roundTrip(done)).config.speciation.thresholdRule).toBe('collapse');
+  });
+
+  it('band (the paper) steps the same wide threshold down by 0.3 a generation instead', () => {
+    const done = drive(initSearch(withRule('band', 40), 11), passes);
+    expect(done.history.map((g) => g.threshold)).toEqual([40, 39.7, 39.4, 39.1, 38.8, 38.5]);
+  });
+
+  it('refuses a saved search whose rule it does not know', () => {
+    const saved = roundTrip(initSearch(config(), 1));
+    const speciation = { ...saved.config.speciation, thresholdRule: 'sometimes' } as unknown as SearchConfig['speciation'];
+    expect(() => readSearchState({ ...saved, config: { ...saved.config, speciation } })).toThrow(/thresholdRule: expected "band" or "collapse"/);
+  });
+});
+
 describe('evaluations of a generation', () => {
   it('asks for every genome on every subset problem, k times each', () => {
     const state = initSearch(config({ evaluationsPerGenome: 3 }), 1);

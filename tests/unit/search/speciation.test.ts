@@ -3,7 +3,7 @@ import type { RefinePipeline } from '../../../src/core/pipeline/genome.ts';
 import { createRng } from '../../../src/core/random.ts';
 import { mutate } from '../../../src/core/search/mutation.ts';
 import { initialPipeline } from '../../../src/core/search/search-genome.ts';
-import { adaptThreshold, sharedFitness, speciate, updateSpeciesFitness, type Species } from '../../../src/core/search/speciation.ts';
+import { adaptThreshold, sharedFitness, speciate, speciateGeneration, updateSpeciesFitness, type Species } from '../../../src/core/search/speciation.ts';
 import { config, context, node, pipeline, stage } from './fixtures.ts';
 
 const genomes = (...pipelines: RefinePipeline[]) => pipelines.map((p, i) => ({ id: `g${i}`, pipeline: p }));
@@ -89,5 +89,65 @@ describe('fitness sharing and stagnation', () => {
     expect(scored.map((s) => [s.bestFitness, s.stagnation])).toEqual([[0.8, 0], [0.5, 0]]);
     const again = updateSpeciesFitness(scored, { ...fitness, a: 0.7, e: 0.6 });
     expect(again.map((s) => [s.bestFitness, s.stagnation])).toEqual([[0.8, 1], [0.6, 0]]);
+  });
+});
+
+describe('speciateGeneration: the two threshold rules', () => {
+  const one = pipeline([stage(1)]);
+  const far = pipeline([stage(1, { analyzer: true }), stage(2), stage(3)], node('gemma3:1b', 'generator.careful', 1.0));
+  const band = { ...config.speciation, thresholdRule: 'band' as const };
+  const collapse = { ...config.speciation, thresholdRule: 'collapse' as const };
+
+  it('band (the paper): speciates at the threshold and steps it toward 3-5 species for the next generation', () => {
+    const result = speciateGeneration(genomes(one, one, far), [], 2.0, 1, 5, createRng(1), band);
+    expect(result.species).toHaveLength(2);
+    expect(result.threshold).toBe(2.0);
+    expect(result.nextThreshold).toBe(adaptThreshold(2.0, 2, band));
+    // Searches saved before the rule existed have none, and ran with the band.
+    const { thresholdRule: _unset, ...before } = band;
+    expect(speciateGeneration(genomes(one, one, far), [], 2.0, 1, 5, createRng(1), before)).toEqual(result);
+  });
+
+  it('collapse (the released code): from the third generation, one species cuts the threshold by 0.6 and places the generation afresh', () => {
+    // `one` and `mid` are 1.5 apart: one species at 2.0, two at 1.2.
+    const mid = pipeline([stage(1, { analyzer: true }), stage(2)]);
+    const population = genomes(one, mid, one);
+    const previous = speciate(population, [], 2.0, 1, createRng(3)).species;
+    expect(previous).toHaveLength(1);
+    const cut = speciateGeneration(population, previous, 2.0, 2, 2, createRng(4), collapse);
+    expect(cut.threshold).toBeCloseTo(1.2, 12);
+    expect(cut.nextThreshold).toBe(cut.threshold);
+    expect(cut.species.map((s) => s.members)).toEqual([['g0', 'g2'], ['g1']]);
+    // The one species (id 1) is dropped; the fresh ones take new ids.
+    expect(cut.species.map((s) => s.id)).toEqual([2, 3]);
+    expect(cut.species.every((s) => s.bestFitness === null && s.stagnation === 0)).toBe(true);
+  });
+
+  it('collapse: leaves the threshold alone before the third generation, with several species, and never raises it', () => {
+    const collapsed = genomes(one, one, one);
+    for (const generation of [0, 1]) {
+      const early = speciateGeneration(collapsed, [], 2.0, 1, generation, createRng(5), collapse);
+      expect([early.species.length, early.threshold, early.nextThreshold]).toEqual([1, 2.0, 2.0]);
+    }
+    const many = variedPopulation(7);
+    const crowded = speciateGeneration(many, [], 0.1, 1, 9, createRng(6), collapse);
+    expect(crowded.species.length).toBeGreaterThan(config.speciation.targetSpecies.max);
+    expect([crowded.threshold, crowded.nextThreshold]).toEqual([0.1, 0.1]);
+  });
+
+  it('collapse: keeps cutting, generation after generation, while the population stays one species', () => {
+    const same = genomes(one, one, one);
+    let threshold = 2.0;
+    let species: Species[] = [];
+    let next = 1;
+    const used: number[] = [];
+    for (let generation = 0; generation < 6; generation++) {
+      const r = speciateGeneration(same, species, threshold, next, generation, createRng(generation), collapse);
+      used.push(r.threshold);
+      ({ species, nextSpeciesId: next } = r);
+      threshold = r.nextThreshold;
+    }
+    const expected = [2, 2, 1.2, 0.72, 0.432, 0.2592];
+    used.forEach((t, i) => expect(t).toBeCloseTo(expected[i]!, 12));
   });
 });
