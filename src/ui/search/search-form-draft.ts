@@ -13,7 +13,7 @@ import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
 import type { HarnessMode } from '../../core/harness/outcome.ts';
 import { isRecord } from '../../core/pipeline/json-shape.ts';
 import type { DifficultySource } from '../../core/search/difficulty-source.ts';
-import type { MutationRates, SelectionScheme } from '../../core/search/search-config.ts';
+import type { MutationRates, SelectionScheme, ThresholdRule } from '../../core/search/search-config.ts';
 import type { SettingsStorage } from '../models/saved-settings.ts';
 import { DraftStore, finiteOrNull, numberOrNull, oneOf, onlyKeys, parseJson, readLoadedSet, strings } from '../shared/form-draft.ts';
 import type { LoadedPromptSet } from '../shared/prompt-set-picker.svelte.ts';
@@ -40,6 +40,7 @@ export interface SearchFormDraft {
   difficulty: DifficultySource | null;
   evaluationsPerGenome: number | null;
   selection: SelectionScheme;
+  thresholdRule: ThresholdRule;
   parsimony: number | null;
   eliteCount: number | null;
   crossoverRate: number | null;
@@ -67,6 +68,7 @@ const BENCHMARKS: Record<BenchmarkId, true> = { humaneval: true, mbpp: true };
 const POOL_KINDS: Record<PoolSelection, true> = { all: true, first: true, random: true, ids: true };
 const SUBSET_CHOICES: Record<SubsetChoice, true> = { rotating: true, stratified: true };
 const SCHEMES: Record<SelectionScheme, true> = { tournament: true, 'species-proportional': true };
+const THRESHOLD_RULES: Record<ThresholdRule, true> = { band: true, collapse: true };
 const MODES: Record<HarnessMode, true> = { standard: true, study: true };
 const ENGINES: Record<SearchEngine, true> = { webllm: true, openai: true };
 const RATE_NAMES = Object.keys(MUTATION_LABELS) as (keyof MutationRates)[];
@@ -74,7 +76,7 @@ const NUMBER_FIELDS = [
   'n', 'selectionSeed', 'populationSize', 'generations', 'subsetSize', 'evaluationsPerGenome', 'parsimony', 'eliteCount', 'crossoverRate', 'seed',
 ] as const satisfies readonly (keyof SearchFormDraft)[];
 const KEYS: readonly (keyof SearchFormDraft)[] = [
-  'version', 'name', 'benchmark', 'selectionKind', 'idsText', 'subsetChoice', 'difficulty', 'selection', 'rates', 'atZero', 'cacheCalls',
+  'version', 'name', 'benchmark', 'selectionKind', 'idsText', 'subsetChoice', 'difficulty', 'selection', 'thresholdRule', 'rates', 'atZero', 'cacheCalls',
   'mode', 'engine', 'endpoint', 'modelNames', 'promptSet', 'workers', 'maxMinutes', 'maxTokens', ...NUMBER_FIELDS,
 ];
 
@@ -106,6 +108,7 @@ export function searchDraftOf(form: SearchForm, extra: { workers: number }): Sea
     difficulty: form.difficulty.loaded,
     evaluationsPerGenome: finiteOrNull(form.evaluationsPerGenome),
     selection: form.selection,
+    thresholdRule: form.thresholdRule,
     parsimony: finiteOrNull(form.parsimony),
     eliteCount: finiteOrNull(form.eliteCount),
     crossoverRate: finiteOrNull(form.crossoverRate),
@@ -140,6 +143,7 @@ export function applySearchDraft(form: SearchForm, draft: SearchFormDraft): void
   form.difficulty.restore(draft.difficulty);
   form.evaluationsPerGenome = draft.evaluationsPerGenome as number;
   form.selection = draft.selection;
+  form.thresholdRule = draft.thresholdRule;
   form.parsimony = draft.parsimony as number;
   form.eliteCount = draft.eliteCount as number;
   form.crossoverRate = draft.crossoverRate as number;
@@ -171,6 +175,8 @@ export function parseSearchDraft(raw: string | null): SearchFormDraft | null {
     typeof v['idsText'] === 'string' &&
     oneOf(v['subsetChoice'], SUBSET_CHOICES) &&
     oneOf(v['selection'], SCHEMES) &&
+    // Drafts kept before the choice existed have none: they meant the default.
+    (v['thresholdRule'] === undefined || oneOf(v['thresholdRule'], THRESHOLD_RULES)) &&
     NUMBER_FIELDS.every((key) => numberOrNull(v[key])) &&
     isBudget(v['maxMinutes']) &&
     isBudget(v['maxTokens']) &&
@@ -191,7 +197,7 @@ export function parseSearchDraft(raw: string | null): SearchFormDraft | null {
   const difficulty = readDifficulty(v['difficulty']);
   const promptSet = readLoadedSet(v['promptSet']);
   if (difficulty === undefined || promptSet === undefined) return null;
-  return { ...(v as unknown as SearchFormDraft), difficulty, promptSet };
+  return { ...(v as unknown as SearchFormDraft), thresholdRule: (v['thresholdRule'] as ThresholdRule | undefined) ?? 'band', difficulty, promptSet };
 }
 
 /** A kept ranking: null for none, undefined when it does not read back as one. */

@@ -24,6 +24,7 @@ async function filledForm(): Promise<SearchForm> {
   form.subsetSize = 2;
   form.evaluationsPerGenome = 2;
   form.selection = 'species-proportional';
+  form.thresholdRule = 'collapse';
   form.parsimony = 0.05;
   form.eliteCount = 1;
   form.crossoverRate = 0.5;
@@ -110,6 +111,15 @@ describe('the search form draft', () => {
     );
   });
 
+  it('reads a draft kept before the threshold rule existed as the default rule', () => {
+    const storage = new MapStorage();
+    const { thresholdRule: _none, ...older } = searchDraftOf(new SearchForm(), { workers: 1 });
+    storage.items.set(SEARCH_DRAFT_KEY, JSON.stringify({ ...older, name: 'kept yesterday' }));
+    const { form, keeper } = reloadedTab(storage);
+    expect(keeper.restore()).not.toBeNull();
+    expect([form.name, form.thresholdRule]).toEqual(['kept yesterday', 'band']);
+  });
+
   it('gives an unreadable budget back as unreadable, not as "no limit"', () => {
     const storage = new MapStorage();
     const first = new SearchForm();
@@ -133,6 +143,7 @@ describe('the search form draft', () => {
     ['a pool kind the search does not take', JSON.stringify({ ...fresh(), selectionKind: 'mbpp-test-split' })],
     ['a pass rate above 1', JSON.stringify({ ...fresh(), difficulty: { label: 'x.json', benchmark: 'humaneval', passRates: { 'HumanEval/0': 2 }, verdicts: 1, arms: ['a'] } })],
     ['a ranking without rates', JSON.stringify({ ...fresh(), difficulty: { label: 'x.json', benchmark: 'humaneval', passRates: {}, verdicts: 1, arms: [] } })],
+    ['a threshold rule the search does not know', JSON.stringify({ ...fresh(), thresholdRule: 'sometimes' })],
     ['a budget that is neither a number nor unreadable', JSON.stringify({ ...fresh(), maxTokens: 'lots' })],
     ['a broken prompt set', JSON.stringify({ ...fresh(), promptSet: { fileName: 'p.json', promptSet: { prompts: 'none' } } })],
   ])('drops a draft with %s: the defaults show, and the draft is forgotten', (_why, raw) => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { studySearchConfig } from '../../../src/core/search/search-config.ts';
 import { SEARCH_LIMITS } from '../../../src/core/search/search-limits.ts';
 import { refusal } from './form-refusal.ts';
 import { SearchForm } from '../../../src/ui/search/search-form.svelte.ts';
@@ -21,6 +22,13 @@ describe('the search form’s numbers', () => {
     const draft = form.toDraft();
     expect(draft.config).toMatchObject({ populationSize: 20, eliteCount: 2, subsetSize: 25, crossoverRate: 0.75, parsimony: 0.02 });
     expect(draft.seed).toBe(1);
+    expect(draft.config.speciation).toEqual(studySearchConfig([]).speciation);
+  });
+
+  it('hands the chosen species threshold rule to the search, the rest of speciation as the study set it', () => {
+    const form = endpointForm();
+    form.thresholdRule = 'collapse';
+    expect(form.toDraft().config.speciation).toEqual({ ...studySearchConfig([]).speciation, thresholdRule: 'collapse' });
   });
 
   it('refuses a population it cannot run, naming the field and its range, before anything starts', () => {
