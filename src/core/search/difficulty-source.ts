@@ -55,16 +55,29 @@ export function difficultyFromResultFile(doc: ResultFileLike, label: string): Di
   };
 }
 
-/** Pass rates from the study's released error-taxonomy run: one verdict per arm and problem (HumanEval). */
+/**
+ * Arms of the released run that a ranking leaves out: the NEAT champion's. The study ranked
+ * problems before its search, from runs that knew nothing of the champion; counting the
+ * champion's own verdicts would rank the problems by the search's eventual result.
+ */
+export function isReleasedChampionArm(name: string): boolean {
+  return /champion/i.test(name);
+}
+
+/**
+ * Pass rates from the study's released error-taxonomy run: one verdict per arm and problem
+ * (HumanEval), from every arm but the NEAT champion's.
+ */
 export function difficultyFromReleasedTaxonomy(taxonomy: ReleasedErrorTaxonomy, label: string): DifficultySource {
-  const verdicts = taxonomy.arms.flatMap((arm) => arm.problems.map((p) => ({ problemId: p.taskId, passed: p.passed })));
+  const arms = taxonomy.arms.filter((a) => a.problems.length > 0 && !isReleasedChampionArm(a.name));
+  const verdicts = arms.flatMap((arm) => arm.problems.map((p) => ({ problemId: p.taskId, passed: p.passed })));
   if (verdicts.length === 0) throw new Error(`${label} holds no per-problem verdicts.`);
   return {
     label,
     benchmark: 'humaneval',
     passRates: passRatesByProblem(verdicts),
     verdicts: verdicts.length,
-    arms: taxonomy.arms.filter((a) => a.problems.length > 0).map((a) => a.name),
+    arms: arms.map((a) => a.name),
   };
 }
 

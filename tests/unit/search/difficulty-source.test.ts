@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ReleasedErrorTaxonomy } from '../../../src/core/reproduce/error-taxonomy.ts';
+import { readErrorTaxonomy, type ReleasedErrorTaxonomy } from '../../../src/core/reproduce/error-taxonomy.ts';
 import type { ResultFile, ResultUnit } from '../../../src/core/results/result-file.ts';
 import { difficultyOrder, stratifiedSubset } from '../../../src/core/search/fitness.ts';
 import {
@@ -11,6 +11,7 @@ import {
 } from '../../../src/core/search/difficulty-source.ts';
 import { createSearchSetup, type SearchDraft } from '../../../src/core/search/search-setup.ts';
 import { initSearch } from '../../../src/core/search/search.ts';
+import { readStudyJson } from '../../support/study-results.ts';
 import { studyResultFile } from '../results/result-file-fixtures.ts';
 import { BINDINGS, PROBLEMS } from './run-search-fixtures.ts';
 
@@ -75,16 +76,28 @@ describe('a difficulty ranking from a result file', () => {
 });
 
 describe('a difficulty ranking from the released error-taxonomy run', () => {
-  it('counts one verdict per arm and problem, from every arm', () => {
+  it('counts one verdict per arm and problem, from every arm but the NEAT champion', () => {
     const problem = (taskId: string, passed: boolean) => ({ taskId, passed, initialErrorType: null, finalErrorType: null, executions: 1 });
     const taxonomy = {
       arms: [
         { name: 'llama3.2:3b solo', passed: 1, fixRates: null, problems: [problem('HumanEval/0', true), problem('HumanEval/1', false)] },
         { name: 'llama self-refine', passed: 2, fixRates: [], problems: [problem('HumanEval/0', true), problem('HumanEval/1', true)] },
+        // Found by the search the ranking is for: its verdicts would leak the search's result.
+        { name: 'NEAT v3 champion', passed: 0, fixRates: [], problems: [problem('HumanEval/0', false), problem('HumanEval/1', false)] },
       ],
     } as unknown as ReleasedErrorTaxonomy; // only the arms are read
     const source = difficultyFromReleasedTaxonomy(taxonomy, 'released');
     expect(source).toMatchObject({ benchmark: 'humaneval', verdicts: 4, arms: ['llama3.2:3b solo', 'llama self-refine'], passRates: { 'HumanEval/0': 1, 'HumanEval/1': 0.5 } });
+  });
+});
+
+describe('a difficulty ranking from the real released run', () => {
+  it('ranks HumanEval from the five arms the study had before its search: 820 verdicts', async () => {
+    const taxonomy = readErrorTaxonomy(await readStudyJson('error_taxonomy.json'));
+    const source = difficultyFromReleasedTaxonomy(taxonomy, 'released');
+    expect(source.verdicts).toBe(820);
+    expect(source.arms).toEqual(['llama3.2:3b solo', 'qwen→exec→llama', 'llama→exec→llama', 'qwen2.5-coder:3b solo', 'qwen2.5-coder:3b self-refine']);
+    expect(Object.keys(source.passRates)).toHaveLength(164);
   });
 });
 
