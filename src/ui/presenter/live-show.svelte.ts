@@ -105,6 +105,10 @@ export class LiveShow implements PresenterShow {
     // A live run goes at the model's speed.
   }
 
+  seekScene(): void {
+    // The scenes of a live run do not exist until the model writes them: it starts over.
+  }
+
   stop(): void {
     this.#controller?.abort();
     this.#controller = null;

@@ -99,6 +99,15 @@ export class ReplayShow implements PresenterShow {
     this.#ensureTimer();
   }
 
+  seekScene(sceneNumber: number): void {
+    this.atMs = 0;
+    // Step by step, each stop is the next scene complete: as far as the recording has scenes.
+    while (this.scenes.length < sceneNumber && this.atMs < this.timeline.totalMs) {
+      this.atMs = Math.min(this.timeline.totalMs, nextStopMs(this.timeline, this.atMs, true));
+    }
+    this.#running = false;
+  }
+
   stop(): void {
     this.#running = false;
     this.#stopTimer?.();

@@ -40,6 +40,11 @@ export interface PresenterShow {
   previous(): void;
   restart(): void;
   setSpeed(speed: PlaybackSpeed): void;
+  /**
+   * Goes to scene `sceneNumber` (1 is the problem, as in the address), paused there: where a
+   * reload mid-talk comes back to. A live run cannot seek; it starts over.
+   */
+  seekScene(sceneNumber: number): void;
   /** Stops timers and any run in flight. */
   stop(): void;
 }

