@@ -74,4 +74,51 @@ describe('the presenter during a talk', () => {
     expect(app.errors).toEqual([]);
     await app.close();
   });
+
+  it("blacks the screen on a clicker's B or full stop, holding the show until a key brings it back", { timeout: 180_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/presenter?source=demo&demo=assertion-error&speed=1&autostart=1', colorScheme: 'dark' });
+    const { page } = app;
+    const blank = page.locator('.presenter .blank');
+    await page.getByLabel('Reply so far').waitFor({ timeout: 60_000 });
+    await page.keyboard.press('b');
+    await blank.waitFor();
+    await app.screenshot('presenter-talk-03-blank');
+    // Nothing of the show is visible, and nothing moves behind the black.
+    expect(await blank.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(0, 0, 0)');
+    const box = await blank.boundingBox();
+    expect(box).toMatchObject({ x: 0, y: 0, width: 1280, height: 720 });
+    const held = await scene(page).textContent();
+    await page.waitForTimeout(1500);
+    expect(await scene(page).textContent()).toBe(held);
+
+    // → brings the show back where it was, without moving on, and it plays on.
+    await page.keyboard.press('ArrowRight');
+    await blank.waitFor({ state: 'detached' });
+    expect(await scene(page).getAttribute('data-scene')).toBe('generation');
+    await expect.poll(() => scene(page).textContent(), { timeout: 20_000 }).not.toBe(held);
+
+    // Step by step, the full stop does the same.
+    await page.goto(`${server.url}#/presenter?source=demo&demo=name-error&speed=step&autostart=1`);
+    await page.reload();
+    await waitForScene(page, 'problem', 60_000);
+    await page.keyboard.press('PageDown');
+    await waitForScene(page, 'generation');
+    await page.keyboard.press('.');
+    await blank.waitFor();
+    await page.keyboard.press('PageDown');
+    await blank.waitFor({ state: 'detached' });
+    expect(await scene(page).getAttribute('data-scene')).toBe('generation');
+    await page.keyboard.press('.');
+    await blank.waitFor();
+    await page.keyboard.press('.');
+    await blank.waitFor({ state: 'detached' });
+    await page.keyboard.press('PageDown');
+    await waitForScene(page, 'execution');
+
+    // The help lists the key.
+    await page.keyboard.press('?');
+    expect(await page.getByRole('dialog', { name: 'Keyboard' }).textContent()).toContain('B or .');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
 });

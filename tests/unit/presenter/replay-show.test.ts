@@ -107,7 +107,7 @@ describe('presenter keys', () => {
   const key = (k: string, mods: Partial<{ ctrlKey: boolean; altKey: boolean; metaKey: boolean }> = {}) => ({ key: k, ctrlKey: false, altKey: false, metaKey: false, ...mods });
 
   it('map space, arrows, R, F, + and − (and a clicker’s Page keys)', () => {
-    expect([' ', 'ArrowRight', 'ArrowLeft', 'r', 'F', '+', '-', '?', 'PageDown'].map((k) => actionForKey(key(k), false))).toEqual([
+    expect([' ', 'ArrowRight', 'ArrowLeft', 'r', 'F', '+', '-', '?', 'PageDown', 'PageUp', 'b', 'B', '.'].map((k) => actionForKey(key(k), false))).toEqual([
       'toggle-pause',
       'next',
       'previous',
@@ -117,6 +117,11 @@ describe('presenter keys', () => {
       'smaller',
       'help',
       'next',
+      'previous',
+      // A clicker's blank-screen button sends B or a full stop.
+      'blank',
+      'blank',
+      'blank',
     ]);
   });
 
