@@ -6,7 +6,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import { demoRecording } from '../../src/core/presenter/shipped-recordings.ts';
 import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
+import { startFakeOpenAIServer, type FakeOpenAIServer } from '../support/fake-openai-server.ts';
 
 let browser: Browser;
 let server: AppServer;
@@ -120,5 +122,54 @@ describe('the presenter during a talk', () => {
     expect(await page.getByRole('dialog', { name: 'Keyboard' }).textContent()).toContain('B or .');
     expect(app.errors).toEqual([]);
     await app.close();
+  });
+
+  describe('live, when the endpoint dies mid-show', () => {
+    let endpoint: FakeOpenAIServer;
+    beforeAll(async () => {
+      const [broken] = demoRecording('name-error').trajectory.steps.flatMap((s) => (s.kind === 'execute' ? [] : [s.reply]));
+      endpoint = await startFakeOpenAIServer({ reply: broken!, tokensPerSecond: 200 });
+      // The generator answers; the connection drops while the refiner writes.
+      endpoint.script({ kind: 'reply' }, { kind: 'disconnect', afterTokens: 3 });
+    });
+    afterAll(async () => endpoint?.close());
+
+    it('says the run stopped, and ← still shows the scenes the room saw before it', { timeout: 240_000 }, async () => {
+      const query = new URLSearchParams({
+        problem: 'HumanEval/0',
+        preset: 'llama-self-refine',
+        source: 'endpoint',
+        endpoint: endpoint.url,
+        model: 'fake-model',
+        autostart: '1',
+      });
+      const app = await openApp(browser, server, { hash: `#/presenter?${query}` });
+      const { page } = app;
+      await page.setViewportSize({ width: 800, height: 600 });
+      const failure = page.getByRole('alert').filter({ hasText: 'The run stopped' });
+      await waitForScene(page, 'briefing', 120_000);
+      await page.keyboard.press('ArrowRight');
+      await failure.waitFor({ timeout: 120_000 });
+      expect(await failure.textContent()).toContain('closed in the middle of the reply');
+      await app.screenshot('presenter-talk-04-endpoint-died');
+      const box = await failure.boundingBox();
+      expect(box!.y + box!.height).toBeLessThanOrEqual(600);
+
+      // ← shows the failed run the room saw last, then what came before; → comes back to the failure.
+      await page.keyboard.press('ArrowLeft');
+      await failure.waitFor({ state: 'detached' });
+      await waitForScene(page, 'execution');
+      expect(await scene(page).locator('.banner').textContent()).toContain('NameError');
+      await app.screenshot('presenter-talk-05-looking-back');
+      await page.keyboard.press('ArrowLeft');
+      await waitForScene(page, 'generation');
+      await page.keyboard.press('ArrowRight');
+      await waitForScene(page, 'execution');
+      await page.keyboard.press('ArrowRight');
+      await failure.waitFor();
+      // Only the dropped connection's own report reaches the console.
+      expect(app.errors.filter((e) => !e.includes('ERR_INCOMPLETE_CHUNKED_ENCODING'))).toEqual([]);
+      await app.close();
+    });
   });
 });

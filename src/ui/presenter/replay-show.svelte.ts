@@ -36,6 +36,7 @@ export class ReplayShow implements PresenterShow {
   speed = $state<PlaybackSpeed>(1);
   #running = $state(false);
   readonly error = null;
+  readonly showingError = false;
   readonly preparing = null;
 
   // Closures: the fields they read are set in the constructor, after field initialisers run.

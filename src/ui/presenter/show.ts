@@ -32,6 +32,8 @@ export interface PresenterShow {
   readonly speed: PlaybackSpeed | null;
   /** A live run's failure (an endpoint error, no sandbox), for the stage to show. */
   readonly error: string | null;
+  /** Whether the stage shows the failure: it stands after the last scene, and ← looks back past it. */
+  readonly showingError: boolean;
   /** Set while a live run prepares (a model loading): what it is doing. */
   readonly preparing: string | null;
   start(): void;
