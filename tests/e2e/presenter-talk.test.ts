@@ -124,6 +124,23 @@ describe('the presenter during a talk', () => {
     await app.close();
   });
 
+  it('holds the spinner still for viewers who asked for less motion', { timeout: 120_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/presenter' });
+    const { page } = app;
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.goto(`${server.url}#/presenter?source=demo&demo=name-error&speed=0.5&autostart=1`);
+    await page.reload();
+    await waitForScene(page, 'problem', 60_000);
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    const spinner = page.locator('article.scene .spinner');
+    await spinner.waitFor({ timeout: 60_000 });
+    expect(await spinner.evaluate((el) => getComputedStyle(el).animationName)).toBe('none');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   describe('live, when the endpoint dies mid-show', () => {
     let endpoint: FakeOpenAIServer;
     beforeAll(async () => {
