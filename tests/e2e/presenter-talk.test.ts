@@ -141,6 +141,30 @@ describe('the presenter during a talk', () => {
     await app.close();
   });
 
+  it('says on its setup whether it will work at a venue with no network, and then does', { timeout: 240_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/presenter?source=demo&demo=name-error&speed=step' });
+    const { page, context } = app;
+    const note = page.locator('.presenter .offline-note');
+    // The first visit saves the offline copy; the setup says when it is there.
+    await expect.poll(() => note.textContent(), { timeout: 180_000 }).toContain('This browser holds an offline copy');
+    await context.setOffline(true);
+    await expect.poll(() => note.textContent()).toContain('No network. Built-in demos and result files replay');
+    await app.screenshot('presenter-talk-06-offline-setup');
+    // At the venue: the page reloads from that copy and the demo plays.
+    // (Chromium's emulation does not carry navigator.onLine across a reload, and a venue's Wi-Fi
+    // without internet reads as online anyway: the copy is what counts.)
+    await page.reload();
+    await page.getByRole('button', { name: 'Start' }).click({ timeout: 60_000 });
+    await waitForScene(page, 'problem', 60_000);
+    for (const kind of ['generation', 'execution']) {
+      await page.keyboard.press('ArrowRight');
+      await waitForScene(page, kind);
+    }
+    expect(await scene(page).locator('.banner').textContent()).toContain('NameError');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   describe('live, when the endpoint dies mid-show', () => {
     let endpoint: FakeOpenAIServer;
     beforeAll(async () => {
