@@ -14,6 +14,18 @@ function afterLoadAndQuiet(delayMs: number): Promise<void> {
   return loaded.then(() => new Promise<void>((resolve) => setTimeout(resolve, delayMs)));
 }
 
+let shared: Promise<WorkerMessage | null> | null = null;
+
+/**
+ * The one warm-up of this page load, for everyone who asks (the header's indicator, the
+ * presenter's setup): a second request would not download the build twice, but it would check
+ * every file again.
+ */
+export function sharedOfflineCopy(): Promise<WorkerMessage | null> {
+  shared ??= warmOfflineCopy();
+  return shared;
+}
+
 /**
  * Resolves with the worker's report once it has cached what it could, or null when there is no
  * worker (dev builds, browsers without service workers). Never rejects.

@@ -31,6 +31,11 @@ export interface PresenterLink {
   /** The name of a result file open in this tab, for source `file`. */
   fileName: string | null;
   autostart: boolean;
+  /**
+   * The scene a replay was on (1 is the problem): the page keeps it in its address during a show,
+   * so a reload mid-talk comes back to the same place instead of the setup.
+   */
+  scene: number | null;
 }
 
 export interface PresenterLinkReading {
@@ -52,6 +57,7 @@ export function readPresenterLink(query: URLSearchParams): PresenterLinkReading 
     model: null,
     fileName: null,
     autostart: query.get('autostart') === '1' || query.get('autostart') === 'true',
+    scene: null,
   };
   const source = query.get('source');
   if (source !== null) {
@@ -96,6 +102,11 @@ export function readPresenterLink(query: URLSearchParams): PresenterLinkReading 
   if (model !== null && model.trim() !== '') link.model = model.trim();
   const file = query.get('file');
   if (file !== null && file.trim() !== '') link.fileName = file.trim();
+  const scene = query.get('scene');
+  if (scene !== null) {
+    if (/^[1-9]\d{0,3}$/.test(scene.trim())) link.scene = Number(scene.trim());
+    else problems.push(`scene=${scene} is not a scene number (1 is the problem).`);
+  }
   return { link, problems };
 }
 
@@ -112,5 +123,6 @@ export function presenterLinkQuery(link: Partial<PresenterLink>): Record<string,
   if (link.model) query.model = link.model;
   if (link.fileName) query.file = link.fileName;
   if (link.autostart) query.autostart = '1';
+  if (link.scene) query.scene = String(link.scene);
   return query;
 }

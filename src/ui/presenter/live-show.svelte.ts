@@ -43,6 +43,8 @@ export class LiveShow implements PresenterShow {
     buildScenes({ problem: this.subject.problem, problemId: this.subject.problemId, pipeline: this.subject.pipeline, mode: this.subject.mode, tape: this.tape }),
   );
   shownIndex = $derived(this.cursor === null ? this.scenes.length - 1 : Math.min(this.cursor, this.scenes.length - 1));
+  /** A failure is the front of the show: the scenes before it stay within reach of ←. */
+  showingError = $derived(this.error !== null && this.cursor === null);
   strip: StripReading = $derived.by(() => readStrip(this.tape, this.subject.pipeline));
   finished = $derived(this.tape.end !== null || this.error !== null);
   playing = $derived(!this.paused && !this.finished);
@@ -81,7 +83,9 @@ export class LiveShow implements PresenterShow {
   /** Forward through scenes already shown; at the front, cut the current hold short. */
   next(): void {
     if (this.cursor !== null) {
-      this.cursor = this.cursor + 1 >= this.scenes.length - 1 ? null : this.cursor + 1;
+      // After a failure the last scene is a stop of its own; the failure is the front.
+      const front = this.error !== null ? this.scenes.length : this.scenes.length - 1;
+      this.cursor = this.cursor + 1 >= front ? null : this.cursor + 1;
       return;
     }
     if (this.#tickTimer !== null) this.#endTicking();
@@ -90,7 +94,7 @@ export class LiveShow implements PresenterShow {
 
   /** Back to an earlier scene; the run goes on, and → comes forward again. */
   previous(): void {
-    this.cursor = Math.max(0, this.shownIndex - 1);
+    this.cursor = this.showingError ? this.scenes.length - 1 : Math.max(0, this.shownIndex - 1);
   }
 
   restart(): void {
@@ -103,6 +107,10 @@ export class LiveShow implements PresenterShow {
 
   setSpeed(): void {
     // A live run goes at the model's speed.
+  }
+
+  seekScene(): void {
+    // The scenes of a live run do not exist until the model writes them: it starts over.
   }
 
   stop(): void {

@@ -1,6 +1,6 @@
 /** The presenter's keyboard: one key per action, the same in every show. */
 
-export type PresenterAction = 'toggle-pause' | 'next' | 'previous' | 'restart' | 'fullscreen' | 'bigger' | 'smaller' | 'help' | 'close';
+export type PresenterAction = 'toggle-pause' | 'next' | 'previous' | 'restart' | 'fullscreen' | 'bigger' | 'smaller' | 'blank' | 'help' | 'close';
 
 export interface KeyHelp {
   keys: string;
@@ -12,10 +12,11 @@ export const KEY_HELP: readonly KeyHelp[] = [
   { keys: '→', action: 'Next step (finishes the one playing first)' },
   { keys: '←', action: 'Previous step (a replay pauses there)' },
   { keys: 'R', action: 'Restart from the problem' },
+  { keys: 'B or .', action: 'Black screen, paused (any of these keys brings the show back)' },
   { keys: 'F', action: 'Full screen on or off' },
   { keys: '+ / −', action: 'Larger or smaller type' },
   { keys: '?', action: 'This help' },
-  { keys: 'Esc', action: 'Close this help' },
+  { keys: 'Esc', action: 'Close this help, or end the black screen' },
 ];
 
 /**
@@ -42,6 +43,11 @@ export function actionForKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'alt
     case 'f':
     case 'F':
       return 'fullscreen';
+    // A clicker's "blank screen" button sends B or a full stop, as slide software expects.
+    case 'b':
+    case 'B':
+    case '.':
+      return 'blank';
     case '+':
     case '=':
       return 'bigger';

@@ -36,6 +36,7 @@ export class ReplayShow implements PresenterShow {
   speed = $state<PlaybackSpeed>(1);
   #running = $state(false);
   readonly error = null;
+  readonly showingError = false;
   readonly preparing = null;
 
   // Closures: the fields they read are set in the constructor, after field initialisers run.
@@ -97,6 +98,15 @@ export class ReplayShow implements PresenterShow {
   setSpeed(speed: PlaybackSpeed): void {
     this.speed = speed;
     this.#ensureTimer();
+  }
+
+  seekScene(sceneNumber: number): void {
+    this.atMs = 0;
+    // Step by step, each stop is the next scene complete: as far as the recording has scenes.
+    while (this.scenes.length < sceneNumber && this.atMs < this.timeline.totalMs) {
+      this.atMs = Math.min(this.timeline.totalMs, nextStopMs(this.timeline, this.atMs, true));
+    }
+    this.#running = false;
   }
 
   stop(): void {

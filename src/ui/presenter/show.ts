@@ -32,6 +32,8 @@ export interface PresenterShow {
   readonly speed: PlaybackSpeed | null;
   /** A live run's failure (an endpoint error, no sandbox), for the stage to show. */
   readonly error: string | null;
+  /** Whether the stage shows the failure: it stands after the last scene, and ← looks back past it. */
+  readonly showingError: boolean;
   /** Set while a live run prepares (a model loading): what it is doing. */
   readonly preparing: string | null;
   start(): void;
@@ -40,6 +42,11 @@ export interface PresenterShow {
   previous(): void;
   restart(): void;
   setSpeed(speed: PlaybackSpeed): void;
+  /**
+   * Goes to scene `sceneNumber` (1 is the problem, as in the address), paused there: where a
+   * reload mid-talk comes back to. A live run cannot seek; it starts over.
+   */
+  seekScene(sceneNumber: number): void;
   /** Stops timers and any run in flight. */
   stop(): void;
 }

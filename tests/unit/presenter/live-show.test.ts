@@ -85,4 +85,30 @@ describe('a live show', () => {
     await vi.waitFor(() => expect(show.error).toBe('The endpoint answered 500.'));
     expect(show.finished).toBe(true);
   });
+
+  it('keeps the scenes before a failure within reach: ← from the failure shows the last one, → comes back to it', async () => {
+    const problem = await loadTestProblem('humaneval', 'HumanEval/0');
+    // The endpoint dies while the refiner answers: the failed run is on stage before it.
+    const model = scriptedModel(broken!, new Error('The connection to the server closed.'));
+    const show = new LiveShow(
+      { problemId: problem.id, problem, pipeline: llamaSelfRefine, mode: 'study', sourceLabel: 'scripted', note: null },
+      { modelFor: () => model, sandbox: async () => judgingSandbox((program) => program.includes('import itertools'), 'name-error') },
+      { ...quick, briefingMs: 1 },
+    );
+    show.start();
+    await vi.waitFor(() => expect(show.error).toBe('The connection to the server closed.'));
+    expect(show.showingError).toBe(true);
+    const kinds = show.scenes.map((s) => s.kind);
+    show.previous();
+    expect(show.showingError).toBe(false);
+    expect(show.shownIndex).toBe(kinds.length - 1);
+    show.previous();
+    expect(show.shownIndex).toBe(kinds.length - 2);
+    expect(kinds).toContain('execution');
+    show.next();
+    expect(show.showingError).toBe(false);
+    expect(show.shownIndex).toBe(kinds.length - 1);
+    show.next();
+    expect(show.showingError).toBe(true);
+  });
 });

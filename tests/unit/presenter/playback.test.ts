@@ -139,6 +139,18 @@ describe('presenter links', () => {
     expect(link).toMatchObject({ problemId: null, presetId: null, source: null, speed: null, endpoint: null, mode: null, autostart: false });
   });
 
+  it('carry the scene a replay was on, and name a scene that is not a number', () => {
+    const { link, problems } = readPresenterLink(new URLSearchParams('source=demo&demo=name-error&speed=step&autostart=1&scene=4'));
+    expect(problems).toEqual([]);
+    expect(link.scene).toBe(4);
+    expect(readPresenterLink(new URLSearchParams(presenterLinkQuery(link)))).toEqual({ link, problems: [] });
+    for (const bad of ['0', '-2', 'two', '1.5']) {
+      const reading = readPresenterLink(new URLSearchParams(`scene=${bad}`));
+      expect(reading.link.scene, bad).toBeNull();
+      expect(reading.problems, bad).toEqual([`scene=${bad} is not a scene number (1 is the problem).`]);
+    }
+  });
+
   it('accept MBPP ids and step-by-step speed', () => {
     expect(readPresenterLink(new URLSearchParams('problem=Mbpp/2&speed=step')).link).toMatchObject({ problemId: 'Mbpp/2', speed: 'step' });
   });

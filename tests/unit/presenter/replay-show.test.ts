@@ -86,13 +86,28 @@ describe('a replay', () => {
     expect(show.scenes.map((s) => s.kind)).toEqual(['problem']);
     expect(show.playing).toBe(true);
   });
+
+  it('comes back to a scene by its number, paused there (a reload mid-talk)', async () => {
+    const { show, advance } = await replay(1);
+    show.start();
+    show.seekScene(5);
+    expect(show.shownIndex + 1).toBe(5);
+    expect(show.scenes.map((s) => s.kind)).toEqual(['problem', 'generation', 'execution', 'briefing', 'refinement']);
+    expect(show.playing).toBe(false);
+    advance(10_000);
+    expect(show.scenes).toHaveLength(5);
+    // A number past the end stops on the verdict.
+    show.seekScene(999);
+    expect(show.scenes.at(-1)?.kind).toBe('verdict');
+    expect(show.finished).toBe(true);
+  });
 });
 
 describe('presenter keys', () => {
   const key = (k: string, mods: Partial<{ ctrlKey: boolean; altKey: boolean; metaKey: boolean }> = {}) => ({ key: k, ctrlKey: false, altKey: false, metaKey: false, ...mods });
 
   it('map space, arrows, R, F, + and − (and a clicker’s Page keys)', () => {
-    expect([' ', 'ArrowRight', 'ArrowLeft', 'r', 'F', '+', '-', '?', 'PageDown'].map((k) => actionForKey(key(k), false))).toEqual([
+    expect([' ', 'ArrowRight', 'ArrowLeft', 'r', 'F', '+', '-', '?', 'PageDown', 'PageUp', 'b', 'B', '.'].map((k) => actionForKey(key(k), false))).toEqual([
       'toggle-pause',
       'next',
       'previous',
@@ -102,6 +117,11 @@ describe('presenter keys', () => {
       'smaller',
       'help',
       'next',
+      'previous',
+      // A clicker's blank-screen button sends B or a full stop.
+      'blank',
+      'blank',
+      'blank',
     ]);
   });
 

@@ -1,0 +1,216 @@
+/**
+ * The presenter on the day of a talk, in Chromium: a reload mid-talk, a clicker's blank-screen
+ * button, an endpoint that dies mid-show, and a viewer who asked for less motion. Screenshots go
+ * to test-results/presenter-talk-*.png; no console error may appear but the failed requests a
+ * dying endpoint causes.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { demoRecording } from '../../src/core/presenter/shipped-recordings.ts';
+import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
+import { startFakeOpenAIServer, type FakeOpenAIServer } from '../support/fake-openai-server.ts';
+
+let browser: Browser;
+let server: AppServer;
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startAppServer(), launchBrowser()]);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const scene = (page: Page) => page.locator('article.scene');
+
+async function waitForScene(page: Page, kind: string, timeout = 30_000): Promise<void> {
+  await page.locator(`article.scene[data-scene="${kind}"]`).waitFor({ timeout });
+}
+
+/** What the audience can read of the scene on stage: its kind and title. */
+async function onStage(page: Page): Promise<string> {
+  return `${await scene(page).getAttribute('data-scene')}: ${await scene(page).locator('h2').textContent()}`;
+}
+
+describe('the presenter during a talk', () => {
+  it('comes back to the same scene after a reload mid-talk, paused, and goes on from there', { timeout: 180_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/presenter?source=demo&demo=name-error&speed=step&autostart=1' });
+    const { page } = app;
+    await waitForScene(page, 'problem', 60_000);
+    for (const kind of ['generation', 'execution', 'briefing']) {
+      await page.keyboard.press('PageDown');
+      await waitForScene(page, kind);
+    }
+    const before = await onStage(page);
+    await page.reload();
+    await waitForScene(page, 'briefing', 60_000);
+    expect(await onStage(page)).toBe(before);
+    await app.screenshot('presenter-talk-01-reloaded-step');
+    await page.keyboard.press('PageDown');
+    await waitForScene(page, 'refinement');
+    await page.keyboard.press('PageUp');
+    await waitForScene(page, 'briefing');
+
+    // A timed replay comes back paused on its scene: the speaker resumes it with space.
+    await page.getByRole('button', { name: /Back to the setup/ }).click();
+    await page.goto(`${server.url}#/presenter?source=demo&demo=assertion-error&speed=4&autostart=1`);
+    await page.reload();
+    await waitForScene(page, 'execution', 60_000);
+    const timed = await onStage(page);
+    await page.reload();
+    await waitForScene(page, 'execution', 60_000);
+    expect(await onStage(page)).toBe(timed);
+    await expect.poll(() => page.getByLabel('Progress').textContent()).toContain('paused');
+    await app.screenshot('presenter-talk-02-reloaded-timed');
+    await page.keyboard.press(' ');
+    await waitForScene(page, 'briefing', 60_000);
+
+    // Back on the setup, a reload stays on the setup.
+    await page.getByRole('button', { name: /Back to the setup/ }).click();
+    await page.getByRole('button', { name: 'Start' }).waitFor();
+    await page.reload();
+    await page.getByRole('button', { name: 'Start' }).waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(1000);
+    expect(await scene(page).count()).toBe(0);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it("blacks the screen on a clicker's B or full stop, holding the show until a key brings it back", { timeout: 180_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/presenter?source=demo&demo=assertion-error&speed=1&autostart=1', colorScheme: 'dark' });
+    const { page } = app;
+    const blank = page.locator('.presenter .blank');
+    await page.getByLabel('Reply so far').waitFor({ timeout: 60_000 });
+    await page.keyboard.press('b');
+    await blank.waitFor();
+    await app.screenshot('presenter-talk-03-blank');
+    // Nothing of the show is visible, and nothing moves behind the black.
+    expect(await blank.evaluate((el) => getComputedStyle(el).backgroundColor)).toBe('rgb(0, 0, 0)');
+    const box = await blank.boundingBox();
+    expect(box).toMatchObject({ x: 0, y: 0, width: 1280, height: 720 });
+    const held = await scene(page).textContent();
+    await page.waitForTimeout(1500);
+    expect(await scene(page).textContent()).toBe(held);
+
+    // → brings the show back where it was, without moving on, and it plays on.
+    await page.keyboard.press('ArrowRight');
+    await blank.waitFor({ state: 'detached' });
+    expect(await scene(page).getAttribute('data-scene')).toBe('generation');
+    await expect.poll(() => scene(page).textContent(), { timeout: 20_000 }).not.toBe(held);
+
+    // Step by step, the full stop does the same.
+    await page.goto(`${server.url}#/presenter?source=demo&demo=name-error&speed=step&autostart=1`);
+    await page.reload();
+    await waitForScene(page, 'problem', 60_000);
+    await page.keyboard.press('PageDown');
+    await waitForScene(page, 'generation');
+    await page.keyboard.press('.');
+    await blank.waitFor();
+    await page.keyboard.press('PageDown');
+    await blank.waitFor({ state: 'detached' });
+    expect(await scene(page).getAttribute('data-scene')).toBe('generation');
+    await page.keyboard.press('.');
+    await blank.waitFor();
+    await page.keyboard.press('.');
+    await blank.waitFor({ state: 'detached' });
+    await page.keyboard.press('PageDown');
+    await waitForScene(page, 'execution');
+
+    // The help lists the key.
+    await page.keyboard.press('?');
+    expect(await page.getByRole('dialog', { name: 'Keyboard' }).textContent()).toContain('B or .');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('holds the spinner still for viewers who asked for less motion', { timeout: 120_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/presenter' });
+    const { page } = app;
+    await page.emulateMedia({ reducedMotion: 'reduce' });
+    await page.goto(`${server.url}#/presenter?source=demo&demo=name-error&speed=0.5&autostart=1`);
+    await page.reload();
+    await waitForScene(page, 'problem', 60_000);
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    const spinner = page.locator('article.scene .spinner');
+    await spinner.waitFor({ timeout: 60_000 });
+    expect(await spinner.evaluate((el) => getComputedStyle(el).animationName)).toBe('none');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('says on its setup whether it will work at a venue with no network, and then does', { timeout: 240_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/presenter?source=demo&demo=name-error&speed=step' });
+    const { page, context } = app;
+    const note = page.locator('.presenter .offline-note');
+    // The first visit saves the offline copy; the setup says when it is there.
+    await expect.poll(() => note.textContent(), { timeout: 180_000 }).toContain('This browser holds an offline copy');
+    await context.setOffline(true);
+    await expect.poll(() => note.textContent()).toContain('No network. Built-in demos and result files replay');
+    await app.screenshot('presenter-talk-06-offline-setup');
+    // At the venue: the page reloads from that copy and the demo plays.
+    // (Chromium's emulation does not carry navigator.onLine across a reload, and a venue's Wi-Fi
+    // without internet reads as online anyway: the copy is what counts.)
+    await page.reload();
+    await page.getByRole('button', { name: 'Start' }).click({ timeout: 60_000 });
+    await waitForScene(page, 'problem', 60_000);
+    for (const kind of ['generation', 'execution']) {
+      await page.keyboard.press('ArrowRight');
+      await waitForScene(page, kind);
+    }
+    expect(await scene(page).locator('.banner').textContent()).toContain('NameError');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  describe('live, when the endpoint dies mid-show', () => {
+    let endpoint: FakeOpenAIServer;
+    beforeAll(async () => {
+      const [broken] = demoRecording('name-error').trajectory.steps.flatMap((s) => (s.kind === 'execute' ? [] : [s.reply]));
+      endpoint = await startFakeOpenAIServer({ reply: broken!, tokensPerSecond: 200 });
+      // The generator answers; the connection drops while the refiner writes.
+      endpoint.script({ kind: 'reply' }, { kind: 'disconnect', afterTokens: 3 });
+    });
+    afterAll(async () => endpoint?.close());
+
+    it('says the run stopped, and ← still shows the scenes the room saw before it', { timeout: 240_000 }, async () => {
+      const query = new URLSearchParams({
+        problem: 'HumanEval/0',
+        preset: 'llama-self-refine',
+        source: 'endpoint',
+        endpoint: endpoint.url,
+        model: 'fake-model',
+        autostart: '1',
+      });
+      const app = await openApp(browser, server, { hash: `#/presenter?${query}` });
+      const { page } = app;
+      await page.setViewportSize({ width: 800, height: 600 });
+      const failure = page.getByRole('alert').filter({ hasText: 'The run stopped' });
+      await waitForScene(page, 'briefing', 120_000);
+      await page.keyboard.press('ArrowRight');
+      await failure.waitFor({ timeout: 120_000 });
+      expect(await failure.textContent()).toContain('closed in the middle of the reply');
+      await app.screenshot('presenter-talk-04-endpoint-died');
+      const box = await failure.boundingBox();
+      expect(box!.y + box!.height).toBeLessThanOrEqual(600);
+
+      // ← shows the failed run the room saw last, then what came before; → comes back to the failure.
+      await page.keyboard.press('ArrowLeft');
+      await failure.waitFor({ state: 'detached' });
+      await waitForScene(page, 'execution');
+      expect(await scene(page).locator('.banner').textContent()).toContain('NameError');
+      await app.screenshot('presenter-talk-05-looking-back');
+      await page.keyboard.press('ArrowLeft');
+      await waitForScene(page, 'generation');
+      await page.keyboard.press('ArrowRight');
+      await waitForScene(page, 'execution');
+      await page.keyboard.press('ArrowRight');
+      await failure.waitFor();
+      // Only the dropped connection's own report reaches the console.
+      expect(app.errors.filter((e) => !e.includes('ERR_INCOMPLETE_CHUNKED_ENCODING'))).toEqual([]);
+      await app.close();
+    });
+  });
+});
