@@ -123,10 +123,15 @@ def install(config_json):
     watched_lists = (sys.path, sys.meta_path, sys.path_hooks, sys.argv, warnings.filters, gc.callbacks)
     list_copies = tuple(map(tuple, watched_lists))
     environ = dict(os.environ)
+    # The C environment, which os.environ only mirrors: os.putenv changes it alone, and CPython
+    # reads it at run time (PYTHONBREAKPOINT: breakpoint() became a no-op for later programs).
+    # Audited, so the hook notes the names written and finish() puts them back.
+    c_environ = dict(os.environb)
+    env_names = []
     TextIOWrapper = io.TextIOWrapper
-    # What reconfigure() can change on a standard stream and a script would notice (newline
-    # cannot be read back; it only changes the line ends of what is printed). Member descriptors
-    # of the C type: nothing the program put on the stream is called.
+    # What reconfigure() can change on a standard stream and a script would notice, apart from
+    # newline, which cannot be read back (reset_newlines). Member descriptors of the C type:
+    # nothing the program put on the stream is called.
     stream_setting = operator.attrgetter('encoding', 'errors', 'line_buffering', 'write_through')
     stream_settings = tuple(map(stream_setting, streams))
     recursion_limit = sys.getrecursionlimit()
@@ -195,6 +200,42 @@ def install(config_json):
         else:
             look_up(VersionProbe, 'step%d' % step)
 
+    # The codec registry (codec-watch.ts): its cache is emptied after a program that looked a
+    # codec up, by taking the standard search function out (which empties it) and back in.
+    import encodings
+    search_function = encodings.search_function
+    codec_register, codec_unregister, codec_lookup = _codecs.register, _codecs.unregister, _codecs.lookup
+
+    def reset_codecs():
+        codec_unregister(search_function)
+        codec_register(search_function)
+
+    def probe_search(name):
+        return None
+
+    def probe_codecs(step):
+        if step == 0:
+            codec_register(probe_search)
+        elif step == 1:
+            codec_unregister(probe_search)
+        elif step == 2:
+            codec_lookup('utf-8')
+        else:
+            reset_codecs()
+
+    # The standard streams' newline setting (newline-watch.ts): reconfigure() sets it and nothing
+    # reads it back. Set to '\n' here (what CPython gives them off Windows), put back after a
+    # program that changed it.
+    for stream in streams:
+        TextIOWrapper.reconfigure(stream, newline='\n')
+    newline_probe = TextIOWrapper(io.BytesIO(), encoding='utf-8', newline='\n')
+
+    def probe_newline(step):
+        TextIOWrapper.reconfigure(newline_probe, newline='\r\n' if step == 0 else '\n')
+
+    report['newlineProbe'] = id(newline_probe)
+    report['streamAddresses'] = list(map(id, streams))
+    report['codecIds'] = {'searchFunction': id(search_function), 'listType': id(list), 'dictType': id(dict)}
     report['typeAddresses'] = list(map(id, heap_types))
     report['dictAddresses'] = list(map(id, watched_dicts))
     report['probeAddress'] = id(VersionProbe)
@@ -217,6 +258,15 @@ def install(config_json):
                 watched_cells.append(cell)
                 cell_values.append(value)
     watched_cells, cell_values = tuple(watched_cells), tuple(cell_values)
+
+    # The standard library's functools caches (typing's aliases, re.escape, fnmatch's patterns)
+    # keep what a program passed and got: a key whose __eq__ is the program's code, run when a
+    # later program looks up an equal-hashing key (typing.List[float] raised there), or a cached
+    # result it mutated. They cannot be listed, only emptied: emptied now, so that every program
+    # starts from the same state, and after every program (a C call each, about 0.2 µs).
+    cache_clears = tuple(value.cache_clear for value in gc.get_objects() if type(value) is functools._lru_cache_wrapper)
+    for clear in cache_clears:
+        clear()
     cell_get = operator.attrgetter('cell_contents')
 
     def cells_changed():
@@ -236,7 +286,7 @@ def install(config_json):
     grave = []        # what the restore removed, freed later from JavaScript with no frame below
     current = []      # the program's globals
 
-    DENY, IMPORT, FRAMES, SETATTR, SILENT, PICKLE, PASS = range(7)
+    DENY, IMPORT, FRAMES, SETATTR, SILENT, PICKLE, ENV, PASS = range(8)
     policy = {}
     deny_prefixes = ('ctypes.', 'socket.', 'os.exec', 'os.spawn', 'os.posix_spawn', 'os.fork',
                      'os.forkpty', 'os.kill', 'os.killpg', 'os.system', 'os.startfile', 'pty.',
@@ -246,7 +296,7 @@ def install(config_json):
                      'sys._set', 'sys.monitoring.register_callback', 'sys.setprofile', 'sys.settrace')
     exact = {'import': IMPORT, 'sys._getframe': FRAMES, 'object.__getattr__': FRAMES,
              'object.__setattr__': SETATTR, 'object.__delattr__': SETATTR,
-             'sys.addaudithook': SILENT, 'pickle.find_class': PICKLE}
+             'sys.addaudithook': SILENT, 'pickle.find_class': PICKLE, 'os.putenv': ENV, 'os.unsetenv': ENV}
 
     def classify(event):
         if event in exact:
@@ -279,6 +329,9 @@ def install(config_json):
             raise PermissionError('%s is not available in the sandbox' % event)
         elif action == SILENT:
             raise RuntimeError('audit hooks are reserved by the sandbox')
+        elif action == ENV:
+            # The name arrives as bytes (os.fsencode'd); kept unhashed: nothing of the program runs.
+            env_names.append(args[0])
         elif action == PICKLE:
             if is_blocked(args[0]):
                 raise PermissionError('%s is not available in the sandbox' % args[0])
@@ -338,6 +391,7 @@ def install(config_json):
     tracing, stop_tracing = _tracemalloc.is_tracing, _tracemalloc.stop
     faults_enabled, faults_disable = faulthandler.is_enabled, faulthandler.disable
     environ_obj, setlocale, LC_ALL = os.environ, locale.setlocale, locale.LC_ALL
+    putenv, unsetenv = os.putenv, os.unsetenv
     filters_mutated = warnings._filters_mutated
 
     sys_dict = sys.__dict__
@@ -375,6 +429,8 @@ def install(config_json):
             gc_garbage.clear()
         if atexit_count():
             atexit_clear()
+        for clear in cache_clears:
+            clear()
         if gettrace() is not None or getprofile() is not None:
             taint.append('a trace function was installed')
         for tool in range(6):
@@ -458,6 +514,15 @@ def install(config_json):
                 cell.cell_contents = value
         return not changed
 
+    def reset_newlines():
+        """A standard stream's newline setting changed (newline-watch.ts saw it): puts it back."""
+        for stream in streams:
+            try:
+                TextIOWrapper.reconfigure(stream, newline='\n')
+            except BaseException:
+                taint.append('a standard stream could not be reconfigured')
+        return list(taint)
+
     def finish():
         """With the modules back: the state whose restoring runs standard-library code."""
         filters_mutated()
@@ -473,6 +538,16 @@ def install(config_json):
         if dict(environ_obj) != environ:
             environ_obj.clear()
             environ_obj.update(environ)
+        if env_names:
+            names = {name for name in env_names if type(name) is bytes}
+            for name in names:
+                value = c_environ.get(name)
+                if value is None:
+                    unsetenv(name)
+                else:
+                    putenv(name, value)
+            # Those calls were audited too.
+            env_names.clear()
         if setlocale(LC_ALL) != locale_all:
             setlocale(LC_ALL, locale_all)
         random_inst.seed()
@@ -482,7 +557,8 @@ def install(config_json):
 
     report['baselineModules'] = len(module_objs)
     report['baselineEntries'] = len(dict_values)
-    return {'touch_probe': touch_probe, 'prepare': prepare, 'flush': flush, 'restore': restore, 'settle': settle, 'finish': finish,
+    return {'touch_probe': touch_probe, 'probe_codecs': probe_codecs, 'reset_codecs': reset_codecs,
+            'probe_newline': probe_newline, 'reset_newlines': reset_newlines, 'prepare': prepare, 'flush': flush, 'restore': restore, 'settle': settle, 'finish': finish,
             'grave_clear': grave.clear, 'gc_collect': gc.collect,
             'report': json.dumps(report)}
 `;
