@@ -62,7 +62,7 @@ def interior_dicts(modules, streams, known):
 def install(config_json):
     import sys, json, builtins, gc, types, operator, itertools, functools, linecache
     import signal, os, random, re, warnings, decimal, traceback, atexit, copyreg, locale
-    import _tracemalloc, faulthandler, io, _codecs, _signal
+    import _tracemalloc, faulthandler, io, _codecs, _signal, _abc, abc
 
     config = json.loads(config_json)
     FILENAME = config['filename']
@@ -173,6 +173,31 @@ def install(config_json):
     # Kept alive, so that no other object can ever have one of these ids.
     baseline_types = all_types()
     baseline_type_ids = frozenset(map(id, baseline_types))
+
+    # ABC registrations (numbers.Number.register(str)) live in C, outside every class dict, and
+    # change isinstance for later programs. Any registration moves the cache token, so after
+    # most programs this costs one call; after one that registered, the registries of the
+    # baseline's ABCs are put back and their caches emptied.
+    abc_token = _abc.get_cache_token
+    abc_dump, abc_reset_registry, abc_reset_caches, abc_register = _abc._get_dump, _abc._reset_registry, _abc._reset_caches, _abc._abc_register
+    abc_classes = tuple(cls for cls in baseline_types if issubclass(type(cls), abc.ABCMeta))
+    abc_members = tuple(tuple(ref() for ref in abc_dump(cls)[0] if ref() is not None) for cls in abc_classes)
+    abc_version = [abc_token()]
+    # Registering a class as a Sequence or Mapping also sets a flag on it (for match).
+    get_flags = type.__dict__['__flags__'].__get__
+    type_flags = tuple(map(get_flags, baseline_types))
+
+    def restore_abcs():
+        for cls, members in zip(abc_classes, abc_members):
+            abc_reset_caches(cls)
+            # A length, not the members: comparing them would hash the program's classes.
+            if len(abc_dump(cls)[0]) != len(members):
+                abc_reset_registry(cls)
+                for member in members:
+                    abc_register(cls, member)
+        if type_flags != tuple(map(get_flags, baseline_types)):
+            taint.append('a standard class was registered as a collection')
+        abc_version[0] = abc_token()
 
     # For class-watch.ts: a version tag on every baseline class (a failed lookup assigns one),
     # and a probe class to find where the tag sits.
@@ -390,6 +415,17 @@ def install(config_json):
     lookup_error, register_error = _codecs.lookup_error, _codecs.register_error
     tracing, stop_tracing = _tracemalloc.is_tracing, _tracemalloc.stop
     faults_enabled, faults_disable = faulthandler.is_enabled, faulthandler.disable
+    # faulthandler.register(SIGUSR1) puts a C handler under Python's: a later program's
+    # raise_signal then printed a traceback and went on where a fresh interpreter ends.
+    faults_unregister = faulthandler.unregister
+    fault_signals = []
+    for number in signal_numbers:
+        try:
+            faults_unregister(number)
+            fault_signals.append(number)
+        except (RuntimeError, ValueError, OSError):
+            pass
+    fault_signals = tuple(fault_signals)
     environ_obj, setlocale, LC_ALL = os.environ, locale.setlocale, locale.LC_ALL
     putenv, unsetenv = os.putenv, os.unsetenv
     filters_mutated = warnings._filters_mutated
@@ -469,6 +505,8 @@ def install(config_json):
             stop_tracing()
         if faults_enabled():
             faults_disable()
+        for number in fault_signals:
+            faults_unregister(number)
         if not all(map(is_, map(type, module_objs), module_types)):
             taint.append('a module changed its class')
         if not all(map(is_, map(get_attribute, dict_owners, repeat('__dict__')), owned_dicts)):
@@ -526,6 +564,8 @@ def install(config_json):
     def finish():
         """With the modules back: the state whose restoring runs standard-library code."""
         filters_mutated()
+        if abc_token() != abc_version[0]:
+            restore_abcs()
         # After settle: the streams' own attributes (a replaced write) are back, and reconfigure
         # flushes through them.
         if tuple(map(stream_setting, streams)) != stream_settings:

@@ -175,6 +175,16 @@ describe('undone in place, without replacing the worker', () => {
     // State the interpreter keeps where Python cannot list it (docs/sandbox.md, "What is not contained").
     ["a key planted in typing's alias cache", TYPING_CACHE_POISON, HAS_CLOSE_ELEMENTS],
     ["a codec cached while encodings' own cache was poisoned", CODEC_CACHE_POISON, 'import codecs\nassert codecs.encode("ab", "rot13") == "no"'],
+    [
+      'a standard class registered with an ABC',
+      'import numbers\nnumbers.Number.register(str)',
+      'import numbers\nassert [x for x in [1, "a", 2.5] if isinstance(x, numbers.Number)] == [1, 2.5]',
+    ],
+    [
+      'int registered as Iterable',
+      'import collections.abc\ncollections.abc.Iterable.register(int)',
+      'from collections.abc import Iterable\nassert not isinstance(3, Iterable)\nassert not issubclass(bool, Iterable)',
+    ],
     ["a standard stream's newline", 'import sys\nsys.stdout.reconfigure(newline="\\r\\n")', NEAR_OUTPUT_LIMIT],
   ])('%s', async (_, poison, probe) => {
     await expectUndone(poison, probe);
@@ -185,6 +195,13 @@ describe('undone in place, without replacing the worker', () => {
     // in the C environment (os.environ does not see it) made it a no-op, and the program passed.
     const { probe } = await after('import os\nos.putenv("PYTHONBREAKPOINT", "0")', 'breakpoint()');
     expect(probe.status, JSON.stringify(probe)).not.toBe('passed');
+  });
+
+  it('a faulthandler hook on a signal', async () => {
+    // A fresh interpreter ends at SIGUSR1 (the worker is replaced after it); a C handler that
+    // faulthandler.register left behind printed a traceback and let the program pass.
+    const { probe } = await after('import faulthandler, signal\nfaulthandler.register(signal.SIGUSR1, chain=False)', 'import signal\nsignal.raise_signal(signal.SIGUSR1)');
+    expect(probe, JSON.stringify(probe)).toMatchObject({ status: 'crashed' });
   });
 
   it('an ignored SIGINT does not make the next loop unstoppable', async () => {
@@ -219,6 +236,8 @@ describe('damage that is not cheap to undo replaces the worker', () => {
     ['a standard device removed', 'import os\nos.unlink("/dev/stderr")', 'import os\nassert os.path.exists("/dev/stderr")'],
     ['a device replaced by a link', 'import os\nos.unlink("/dev/null")\nos.symlink("/tmp/elsewhere", "/dev/null")', 'import os\nassert not os.path.islink("/dev/null")'],
     ["random's shared generator given another __dict__", 'import random\nrandom._inst.__dict__ = {"_randbelow": lambda n: 0, "gauss_next": None}', 'import random\nassert len({random.randint(0, 10**9) for _ in range(20)}) > 1'],
+    // It also sets a flag on the class, which match statements read.
+    ['a standard class registered as a Sequence', 'import collections.abc, fractions\ncollections.abc.Sequence.register(fractions.Fraction)', 'from fractions import Fraction\nmatch Fraction(1, 2):\n    case [*_]:\n        raise AssertionError("matched as a sequence")\n    case _:\n        pass'],
     [
       'a codec search function registered before the standard one',
       'import codecs, encodings\ncodecs.unregister(encodings.search_function)\n' +
