@@ -8,7 +8,7 @@
  *
  * Both live in the interpreter state as `{ search_path (list), search_cache (dict),
  * error_registry (dict), initialized }`, found once in wasm memory near the main interpreter's
- * address by their shape: a list holding just `encodings.search_function`, then two dicts. After
+ * address (first match; a probe then checks it) by their shape: a list holding just `encodings.search_function`, then two dicts. After
  * each program this reads three words: the list's length and first item (anything else means a
  * registered function: the worker is replaced) and the cache's entry count (anything means a
  * lookup, which the runner undoes by emptying the cache; the standard function refills it).
@@ -52,17 +52,18 @@ export class CodecWatch {
     const words = host.HEAPU32;
     const isObject = (address: number, type: number) =>
       address !== 0 && address % 4 === 0 && address / 4 + 3 < words.length && words[address / 4 + 1] === type;
+    // The first match is taken (about a thousand words in): the probe below proves it is the
+    // registry, and scanning the whole window for a second one cost 8-30 ms a worker.
     const first = host._PyInterpreterState_Main() / 4;
-    const found: number[] = [];
-    for (let at = first; at < first + SEARCH_WORDS && at + 2 < words.length; at++) {
-      const path = words[at]!;
+    let at = -1;
+    for (let word = first; word < first + SEARCH_WORDS && word + 2 < words.length && at < 0; word++) {
+      const path = words[word]!;
       if (!isObject(path, ids.listType) || words[path / 4 + 2] !== 1) continue;
       const items = words[path / 4 + 3]!;
       if (items % 4 !== 0 || words[items / 4] !== ids.searchFunction) continue;
-      if (isObject(words[at + 1]!, ids.dictType) && isObject(words[at + 2]!, ids.dictType)) found.push(at);
+      if (isObject(words[word + 1]!, ids.dictType) && isObject(words[word + 2]!, ids.dictType)) at = word;
     }
-    if (found.length !== 1) return null;
-    const at = found[0]!;
+    if (at < 0) return null;
     const watch = new CodecWatch(host, words[at]!, words[at + 1]!, ids.searchFunction);
     probe(3);
     if (!watch.pathIntact() || watch.cacheUsed()) return null;
