@@ -16,6 +16,8 @@ import { PROGRAM_FILENAME } from '../core/harness/to-outcome.ts';
 import type { SandboxLimits } from '../core/ports.ts';
 import { disableBuiltinModules, type WasmHeap } from './builtin-modules.ts';
 import { ClassWatch } from './class-watch.ts';
+import { NewlineWatch } from './newline-watch.ts';
+import { CodecWatch, type CodecHost, type CodecIds } from './codec-watch.ts';
 import { DictWatch, type WatcherHost } from './dict-watch.ts';
 import { clipErrorType, clipTraceback, dropFrames, exceptionMessage } from './exception-text.ts';
 import { DeadlineInterrupt } from './interrupt.ts';
@@ -58,6 +60,8 @@ interface RunnerEntries {
   settle: PyProxy & ((written: string | null) => boolean);
   finish: PyProxy & (() => PyProxy);
   grave_clear: PyProxy & (() => void);
+  reset_codecs: PyProxy & (() => void);
+  reset_newlines: PyProxy & (() => PyProxy);
   gc_collect: PyProxy & (() => number);
 }
 
@@ -68,6 +72,9 @@ interface InstallReport {
   typeAddresses: number[];
   dictAddresses: number[];
   probeAddress: number;
+  codecIds: CodecIds;
+  newlineProbe: number;
+  streamAddresses: number[];
 }
 
 type Ending = { kind: 'returned' } | { kind: 'threw'; error: unknown } | { kind: 'syntax'; errorType: string; text: string };
@@ -82,6 +89,8 @@ export class PythonRuntime {
   readonly #interrupt: DeadlineInterrupt;
   readonly #classWatch: ClassWatch | null;
   readonly #dictWatch: DictWatch | null;
+  readonly #codecWatch: CodecWatch | null;
+  readonly #newlineWatch: NewlineWatch | null;
   readonly #PythonError: new (...args: never[]) => Error & { type: string };
   #dead: string | null = null;
   info!: WorkerInfo;
@@ -94,9 +103,13 @@ export class PythonRuntime {
     interrupt: DeadlineInterrupt,
     classWatch: ClassWatch | null,
     dictWatch: DictWatch | null,
+    codecWatch: CodecWatch | null,
+    newlineWatch: NewlineWatch | null,
   ) {
     this.#classWatch = classWatch;
     this.#dictWatch = dictWatch;
+    this.#codecWatch = codecWatch;
+    this.#newlineWatch = newlineWatch;
     this.#options = options;
     this.#py = py;
     this.#heap = (py as unknown as PyodideInternals)._module;
@@ -131,13 +144,19 @@ export class PythonRuntime {
       JSON.stringify({ filename: PROGRAM_FILENAME, baseline: BASELINE_MODULES, blockedModules: BLOCKED_MODULES, verify: options.verifyHardening ?? false }),
     );
     const entries = Object.fromEntries(
-      ['prepare', 'flush', 'restore', 'settle', 'finish', 'grave_clear', 'gc_collect'].map((name) => [name, installed.get(name)]),
+      ['prepare', 'flush', 'restore', 'settle', 'finish', 'grave_clear', 'reset_codecs', 'reset_newlines', 'gc_collect'].map((name) => [name, installed.get(name)]),
     ) as unknown as RunnerEntries;
     const report = JSON.parse(installed.get('report') as string) as InstallReport;
     const touchProbe = installed.get('touch_probe') as PyProxy & ((step: number) => void);
     const classWatch = ClassWatch.start(internals._module, report.probeAddress, report.typeAddresses, touchProbe);
     const dictWatch = DictWatch.start(internals._module as unknown as WatcherHost, report.dictAddresses, () => touchProbe(3));
     touchProbe.destroy();
+    const probeCodecs = installed.get('probe_codecs') as PyProxy & ((step: number) => void);
+    const codecWatch = CodecWatch.start(internals._module as unknown as CodecHost, report.codecIds, probeCodecs);
+    probeCodecs.destroy();
+    const probeNewline = installed.get('probe_newline') as PyProxy & ((step: number) => void);
+    const newlineWatch = NewlineWatch.start(internals._module, report.newlineProbe, report.streamAddresses, probeNewline);
+    probeNewline.destroy();
     installed.destroy();
     install.destroy();
     // The runner's functions keep this dict as their globals (with __builtins__, which the
@@ -146,7 +165,7 @@ export class PythonRuntime {
     namespace.destroy();
 
     captureTracebacksInChunks(internals._api, py.FS as unknown as CaptureFs);
-    const runtime = new PythonRuntime(options, py, entries, output, interrupt, classWatch, dictWatch);
+    const runtime = new PythonRuntime(options, py, entries, output, interrupt, classWatch, dictWatch, codecWatch, newlineWatch);
     hardenPyodide({
       api: py as unknown as Record<string, unknown>,
       internals: internals._api,
@@ -173,6 +192,8 @@ export class PythonRuntime {
         baselineModules: report.baselineModules,
         watchedClasses: classWatch?.size ?? 0,
         watchedDicts: dictWatch?.size ?? 0,
+        codecRegistryWatched: codecWatch !== null,
+        newlineWatched: newlineWatch !== null,
       },
     };
     return runtime;
@@ -283,6 +304,9 @@ export class PythonRuntime {
       for (let round = 0; round < SETTLE_ROUNDS && !settled; round++) {
         this.#entries.grave_clear();
         this.#entries.gc_collect();
+        // A codec looked up stays cached for every later program, whatever the program had
+        // changed to find it. Emptied before settle, which puts back what freeing it changed.
+        if (this.#codecWatch?.cacheUsed() ?? round === 0) this.#entries.reset_codecs();
         settled = this.#entries.settle(this.#dictWatch ? this.#dictWatch.take() : null);
         // Writes made by the restoring itself are not news.
         this.#dictWatch?.take();
@@ -293,6 +317,13 @@ export class PythonRuntime {
       reasons.push(...this.#strings(this.#entries.finish()));
       // finish() reseeds random, which writes its instance's dict: not the next program's doing.
       this.#dictWatch?.take();
+      // Last, with the streams' own attributes back. Reconfiguring a stream (in finish() or
+      // here) looks its codec up; emptying the cache again frees only standard objects, unless
+      // a finalizer left one of its own, whose writes the dict watch then sees.
+      if (this.#newlineWatch?.changed() ?? true) reasons.push(...this.#strings(this.#entries.reset_newlines()));
+      if (this.#codecWatch?.cacheUsed()) this.#entries.reset_codecs();
+      if (this.#dictWatch?.take()) reasons.push('finalizers kept changing the standard library');
+      if (this.#codecWatch && !this.#codecWatch.pathIntact()) reasons.push('a codec search function was registered');
     } catch (error) {
       reasons.push(`the baseline could not be restored (${firstLine(error)})`);
       this.#noteDeath(error);

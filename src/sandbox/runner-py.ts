@@ -62,7 +62,7 @@ def interior_dicts(modules, streams, known):
 def install(config_json):
     import sys, json, builtins, gc, types, operator, itertools, functools, linecache
     import signal, os, random, re, warnings, decimal, traceback, atexit, copyreg, locale
-    import _tracemalloc, faulthandler, io, _codecs, _signal
+    import _tracemalloc, faulthandler, io, _codecs, _signal, _abc, abc, collections
 
     config = json.loads(config_json)
     FILENAME = config['filename']
@@ -123,10 +123,15 @@ def install(config_json):
     watched_lists = (sys.path, sys.meta_path, sys.path_hooks, sys.argv, warnings.filters, gc.callbacks)
     list_copies = tuple(map(tuple, watched_lists))
     environ = dict(os.environ)
+    # The C environment, which os.environ only mirrors: os.putenv changes it alone, and CPython
+    # reads it at run time (PYTHONBREAKPOINT: breakpoint() became a no-op for later programs).
+    # Audited, so the hook notes the names written and finish() puts them back.
+    c_environ = dict(os.environb)
+    env_names = []
     TextIOWrapper = io.TextIOWrapper
-    # What reconfigure() can change on a standard stream and a script would notice (newline
-    # cannot be read back; it only changes the line ends of what is printed). Member descriptors
-    # of the C type: nothing the program put on the stream is called.
+    # What reconfigure() can change on a standard stream and a script would notice, apart from
+    # newline, which cannot be read back (reset_newlines). Member descriptors of the C type:
+    # nothing the program put on the stream is called.
     stream_setting = operator.attrgetter('encoding', 'errors', 'line_buffering', 'write_through')
     stream_settings = tuple(map(stream_setting, streams))
     recursion_limit = sys.getrecursionlimit()
@@ -169,6 +174,31 @@ def install(config_json):
     baseline_types = all_types()
     baseline_type_ids = frozenset(map(id, baseline_types))
 
+    # ABC registrations (numbers.Number.register(str)) live in C, outside every class dict, and
+    # change isinstance for later programs. Any registration moves the cache token, so after
+    # most programs this costs one call; after one that registered, the registries of the
+    # baseline's ABCs are put back and their caches emptied.
+    abc_token = _abc.get_cache_token
+    abc_dump, abc_reset_registry, abc_reset_caches, abc_register = _abc._get_dump, _abc._reset_registry, _abc._reset_caches, _abc._abc_register
+    abc_classes = tuple(cls for cls in baseline_types if issubclass(type(cls), abc.ABCMeta))
+    abc_members = tuple(tuple(ref() for ref in abc_dump(cls)[0] if ref() is not None) for cls in abc_classes)
+    abc_version = [abc_token()]
+    # Registering a class as a Sequence or Mapping also sets a flag on it (for match).
+    get_flags = type.__dict__['__flags__'].__get__
+    type_flags = tuple(map(get_flags, baseline_types))
+
+    def restore_abcs():
+        for cls, members in zip(abc_classes, abc_members):
+            abc_reset_caches(cls)
+            # A length, not the members: comparing them would hash the program's classes.
+            if len(abc_dump(cls)[0]) != len(members):
+                abc_reset_registry(cls)
+                for member in members:
+                    abc_register(cls, member)
+        if type_flags != tuple(map(get_flags, baseline_types)):
+            taint.append('a standard class was registered as a collection')
+        abc_version[0] = abc_token()
+
     # For class-watch.ts: a version tag on every baseline class (a failed lookup assigns one),
     # and a probe class to find where the tag sits.
     def look_up(cls, name):
@@ -195,6 +225,42 @@ def install(config_json):
         else:
             look_up(VersionProbe, 'step%d' % step)
 
+    # The codec registry (codec-watch.ts): its cache is emptied after a program that looked a
+    # codec up, by taking the standard search function out (which empties it) and back in.
+    import encodings
+    search_function = encodings.search_function
+    codec_register, codec_unregister, codec_lookup = _codecs.register, _codecs.unregister, _codecs.lookup
+
+    def reset_codecs():
+        codec_unregister(search_function)
+        codec_register(search_function)
+
+    def probe_search(name):
+        return None
+
+    def probe_codecs(step):
+        if step == 0:
+            codec_register(probe_search)
+        elif step == 1:
+            codec_unregister(probe_search)
+        elif step == 2:
+            codec_lookup('utf-8')
+        else:
+            reset_codecs()
+
+    # The standard streams' newline setting (newline-watch.ts): reconfigure() sets it and nothing
+    # reads it back. Set to '\n' here (what CPython gives them off Windows), put back after a
+    # program that changed it.
+    for stream in streams:
+        TextIOWrapper.reconfigure(stream, newline='\n')
+    newline_probe = TextIOWrapper(io.BytesIO(), encoding='utf-8', newline='\n')
+
+    def probe_newline(step):
+        TextIOWrapper.reconfigure(newline_probe, newline='\r\n' if step == 0 else '\n')
+
+    report['newlineProbe'] = id(newline_probe)
+    report['streamAddresses'] = list(map(id, streams))
+    report['codecIds'] = {'searchFunction': id(search_function), 'listType': id(list), 'dictType': id(dict)}
     report['typeAddresses'] = list(map(id, heap_types))
     report['dictAddresses'] = list(map(id, watched_dicts))
     report['probeAddress'] = id(VersionProbe)
@@ -217,6 +283,16 @@ def install(config_json):
                 watched_cells.append(cell)
                 cell_values.append(value)
     watched_cells, cell_values = tuple(watched_cells), tuple(cell_values)
+
+    # The standard library's functools caches (typing's aliases, re.escape, fnmatch's patterns)
+    # keep what a program passed and got: a key whose __eq__ is the program's code, run when a
+    # later program looks up an equal-hashing key (typing.List[float] raised there), or a cached
+    # result it mutated. They cannot be listed, only emptied: emptied now, so that every program
+    # starts from the same state, and after every program (in C, about 0.2 µs each; a program
+    # then builds again the few aliases it uses, about 20 µs each).
+    cache_clears = tuple(value.cache_clear for value in gc.get_objects() if type(value) is functools._lru_cache_wrapper)
+    for clear in cache_clears:
+        clear()
     cell_get = operator.attrgetter('cell_contents')
 
     def cells_changed():
@@ -236,7 +312,7 @@ def install(config_json):
     grave = []        # what the restore removed, freed later from JavaScript with no frame below
     current = []      # the program's globals
 
-    DENY, IMPORT, FRAMES, SETATTR, SILENT, PICKLE, PASS = range(7)
+    DENY, IMPORT, FRAMES, SETATTR, SILENT, PICKLE, ENV, PASS = range(8)
     policy = {}
     deny_prefixes = ('ctypes.', 'socket.', 'os.exec', 'os.spawn', 'os.posix_spawn', 'os.fork',
                      'os.forkpty', 'os.kill', 'os.killpg', 'os.system', 'os.startfile', 'pty.',
@@ -246,7 +322,7 @@ def install(config_json):
                      'sys._set', 'sys.monitoring.register_callback', 'sys.setprofile', 'sys.settrace')
     exact = {'import': IMPORT, 'sys._getframe': FRAMES, 'object.__getattr__': FRAMES,
              'object.__setattr__': SETATTR, 'object.__delattr__': SETATTR,
-             'sys.addaudithook': SILENT, 'pickle.find_class': PICKLE}
+             'sys.addaudithook': SILENT, 'pickle.find_class': PICKLE, 'os.putenv': ENV, 'os.unsetenv': ENV}
 
     def classify(event):
         if event in exact:
@@ -279,6 +355,9 @@ def install(config_json):
             raise PermissionError('%s is not available in the sandbox' % event)
         elif action == SILENT:
             raise RuntimeError('audit hooks are reserved by the sandbox')
+        elif action == ENV:
+            # The name arrives as bytes (os.fsencode'd); kept unhashed: nothing of the program runs.
+            env_names.append(args[0])
         elif action == PICKLE:
             if is_blocked(args[0]):
                 raise PermissionError('%s is not available in the sandbox' % args[0])
@@ -320,6 +399,7 @@ def install(config_json):
     # Captured now, so that restoring never looks a function up through a module the program
     # may have changed.
     is_not = operator.is_not
+    call = operator.call
     repeat = itertools.repeat
     setrecursionlimit, getrecursionlimit = sys.setrecursionlimit, sys.getrecursionlimit
     set_int_max_str_digits, get_int_max_str_digits = sys.set_int_max_str_digits, sys.get_int_max_str_digits
@@ -337,7 +417,24 @@ def install(config_json):
     lookup_error, register_error = _codecs.lookup_error, _codecs.register_error
     tracing, stop_tracing = _tracemalloc.is_tracing, _tracemalloc.stop
     faults_enabled, faults_disable = faulthandler.is_enabled, faulthandler.disable
+    # faulthandler.register(SIGUSR1) puts a C handler under Python's: a later program's
+    # raise_signal then printed a traceback and went on where a fresh interpreter ends.
+    # Signals ignored by default are left out: there the hook changes only what is printed.
+    # About 0.2 µs a signal, in C (deque(map(…), 0)).
+    faults_unregister = faulthandler.unregister
+    fault_signals = []
+    for number in signal_numbers:
+        if number in (signal.SIGCHLD, signal.SIGURG, signal.SIGWINCH, signal.SIGCONT):
+            continue
+        try:
+            faults_unregister(number)
+            fault_signals.append(number)
+        except (RuntimeError, ValueError, OSError):
+            pass
+    fault_signals = tuple(fault_signals)
+    consume = collections.deque
     environ_obj, setlocale, LC_ALL = os.environ, locale.setlocale, locale.LC_ALL
+    putenv, unsetenv = os.putenv, os.unsetenv
     filters_mutated = warnings._filters_mutated
 
     sys_dict = sys.__dict__
@@ -375,6 +472,7 @@ def install(config_json):
             gc_garbage.clear()
         if atexit_count():
             atexit_clear()
+        consume(map(call, cache_clears), 0)
         if gettrace() is not None or getprofile() is not None:
             taint.append('a trace function was installed')
         for tool in range(6):
@@ -413,6 +511,7 @@ def install(config_json):
             stop_tracing()
         if faults_enabled():
             faults_disable()
+        consume(map(faults_unregister, fault_signals), 0)
         if not all(map(is_, map(type, module_objs), module_types)):
             taint.append('a module changed its class')
         if not all(map(is_, map(get_attribute, dict_owners, repeat('__dict__')), owned_dicts)):
@@ -458,9 +557,20 @@ def install(config_json):
                 cell.cell_contents = value
         return not changed
 
+    def reset_newlines():
+        """A standard stream's newline setting changed (newline-watch.ts saw it): puts it back."""
+        for stream in streams:
+            try:
+                TextIOWrapper.reconfigure(stream, newline='\n')
+            except BaseException:
+                taint.append('a standard stream could not be reconfigured')
+        return list(taint)
+
     def finish():
         """With the modules back: the state whose restoring runs standard-library code."""
         filters_mutated()
+        if abc_token() != abc_version[0]:
+            restore_abcs()
         # After settle: the streams' own attributes (a replaced write) are back, and reconfigure
         # flushes through them.
         if tuple(map(stream_setting, streams)) != stream_settings:
@@ -473,6 +583,16 @@ def install(config_json):
         if dict(environ_obj) != environ:
             environ_obj.clear()
             environ_obj.update(environ)
+        if env_names:
+            names = {name for name in env_names if type(name) is bytes}
+            for name in names:
+                value = c_environ.get(name)
+                if value is None:
+                    unsetenv(name)
+                else:
+                    putenv(name, value)
+            # Those calls were audited too.
+            env_names.clear()
         if setlocale(LC_ALL) != locale_all:
             setlocale(LC_ALL, locale_all)
         random_inst.seed()
@@ -482,7 +602,8 @@ def install(config_json):
 
     report['baselineModules'] = len(module_objs)
     report['baselineEntries'] = len(dict_values)
-    return {'touch_probe': touch_probe, 'prepare': prepare, 'flush': flush, 'restore': restore, 'settle': settle, 'finish': finish,
+    return {'touch_probe': touch_probe, 'probe_codecs': probe_codecs, 'reset_codecs': reset_codecs,
+            'probe_newline': probe_newline, 'reset_newlines': reset_newlines, 'prepare': prepare, 'flush': flush, 'restore': restore, 'settle': settle, 'finish': finish,
             'grave_clear': grave.clear, 'gc_collect': gc.collect,
             'report': json.dumps(report)}
 `;

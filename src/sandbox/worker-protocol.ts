@@ -64,6 +64,10 @@ export interface HardeningSummary {
   watchedClasses: number;
   /** Baseline dicts whose writes are reported by a CPython dict watcher (0: compared in full instead). */
   watchedDicts: number;
+  /** The codec registry's search functions and cache are checked in wasm memory (codec-watch.ts); false: the cache is emptied after every program, new search functions go unseen. */
+  codecRegistryWatched: boolean;
+  /** The standard streams' newline setting is checked in wasm memory (newline-watch.ts); false: reset after every program. */
+  newlineWatched: boolean;
 }
 
 export interface WorkerRunReport {

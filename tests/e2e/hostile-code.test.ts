@@ -58,9 +58,30 @@ sys.stdout.reconfigure(encoding="ascii", errors="strict")
 sys.stdout.write = lambda text: 1 / 0
 calendar.setfirstweekday(calendar.SUNDAY)
 codecs.register_error("strict", lambda error: ("?", error.end))
+# State CPython keeps where Python cannot list it (codec-watch.ts, the runner's restore):
+import typing, numbers, encodings
+for clear in typing._cleanups:
+    clear()
+armed = []
+class Twin:
+    def __hash__(self):
+        return hash(float)
+    def __eq__(self, other):
+        if armed:
+            raise ValueError("planted by an earlier program")
+        return False
+    def __call__(self):
+        pass
+typing.List[Twin()]
+armed.append(1)
+numbers.Number.register(str)
+codecs.unregister(encodings.search_function)
+codecs.register(encodings.search_function)
+encodings._cache["rot13"] = codecs.CodecInfo(lambda s, e="strict": ("forged", len(s)), lambda s, e="strict": ("forged", len(s)), name="rot13")
+codecs.encode("ab", "rot13")
 `;
 
-/** Uses what the poison touched: random (the task's own tests), printing, calendar, decoding. */
+/** Uses what the poison touched: random (the task's own tests), printing, calendar, decoding, typing, ABCs, codecs. */
 const PROBE = `
 import calendar
 print("h\\u00e9llo")
@@ -71,6 +92,12 @@ except UnicodeDecodeError:
     pass
 else:
     raise AssertionError("bad bytes decoded")
+from typing import List
+def mean(xs: List[float]) -> float:
+    return sum(xs) / len(xs)
+import numbers, codecs
+assert not isinstance("a", numbers.Number)
+assert codecs.encode("ab", "rot13") == "no"
 `;
 
 /** What the Playground's live region says about the last run ('' before the first). */
@@ -106,6 +133,12 @@ describe('hostile code in the browser sandbox', () => {
     await runCode(page, POISON + SOLUTION, 'failed');
     // …and not the next one, on the same worker.
     await runCode(page, PROBE + SOLUTION, 'passed');
+
+    // A codec search function cannot be taken back without its reference: the worker that
+    // found one in its registry (codec-watch.ts, in wasm memory) is replaced.
+    // (Without a solution, so that it fails: two runs in a row never announce the same verdict.)
+    await runCode(page, 'import codecs\ncodecs.register(lambda name: codecs.lookup("utf-8") if name == "sandbox_unknown" else None)\n', 'failed');
+    await runCode(page, 'import codecs\ntry:\n    codecs.lookup("sandbox_unknown")\nexcept LookupError:\n    pass\nelse:\n    raise AssertionError("an earlier program\'s search function answered")\n' + SOLUTION, 'passed');
 
     // Pyodide collected a traceback's text one byte per JavaScript call (under Node this size timed out).
     const text = await runCode(page, 'def add(x, y):\n    raise ValueError("x" * 20_000_000)\n', 'failed');

@@ -27,6 +27,54 @@ def cells():
     assert found
     return found
 `;
+/**
+ * HumanEval/0's canonical solution. Its `List[float]` annotation is evaluated at the `def`,
+ * through typing's lru_cache.
+ */
+const HAS_CLOSE_ELEMENTS = `from typing import List
+def has_close_elements(numbers: List[float], threshold: float) -> bool:
+    for idx, elem in enumerate(numbers):
+        for idx2, elem2 in enumerate(numbers):
+            if idx != idx2:
+                distance = abs(elem - elem2)
+                if distance < threshold:
+                    return True
+    return False
+assert has_close_elements([1.0, 2.0, 3.9, 4.0, 5.0, 2.2], 0.3) == True
+assert has_close_elements([1.0, 2.0, 3.9, 4.0, 5.0, 2.2], 0.05) == False`;
+
+/** Leaves in typing's cache a key that hashes as (List, float) and raises when compared to it. */
+const TYPING_CACHE_POISON = `import typing
+for clear in typing._cleanups:
+    clear()
+armed = []
+class Twin:
+    def __hash__(self):
+        return hash(float)
+    def __eq__(self, other):
+        if armed:
+            raise ValueError('planted by an earlier program')
+        return False
+    def __call__(self):
+        pass
+typing.List[Twin()]
+armed.append(1)`;
+
+/**
+ * Empties the interpreter's codec cache (taking the standard search function out and back in),
+ * makes encodings' own cache answer rot13 with a forgery, and looks it up: the interpreter caches
+ * the forgery under 'rot13', where encodings' cache, put back after the program, is not consulted.
+ */
+const CODEC_CACHE_POISON = `import codecs, encodings
+codecs.unregister(encodings.search_function)
+codecs.register(encodings.search_function)
+forged = codecs.CodecInfo(lambda s, errors='strict': ('forged', len(s)), lambda s, errors='strict': ('forged', len(s)), name='rot13')
+encodings._cache['rot13'] = forged
+assert codecs.encode('ab', 'rot13') == 'forged'`;
+
+/** 60,000 newlines: 60,000 characters, within the limit; as \r\n, 120,000, past it. */
+const NEAR_OUTPUT_LIMIT = `print('\\n' * 59999)`;
+
 let sandbox: PooledSandbox;
 
 beforeAll(async () => {
@@ -62,7 +110,7 @@ async function after(poison: string, probe: string): Promise<{ probe: RunResult;
 
 async function expectUndone(poison: string, probe: string): Promise<void> {
   const { probe: result, replaced } = await after(poison, probe);
-  expect(result, JSON.stringify(result)).toMatchObject({ status: 'passed' });
+  expect(result, JSON.stringify(result).slice(0, 2000)).toMatchObject({ status: 'passed' });
   expect(replaced).toBe(false);
 }
 
@@ -124,8 +172,36 @@ describe('undone in place, without replacing the worker', () => {
     ],
     ['a standard descriptor made non-blocking', 'import os\nos.set_blocking(1, False)', 'import os\nassert os.get_blocking(1)'],
     ['a handler for another signal', 'import signal\nsignal.signal(signal.SIGUSR1, lambda *a: 1 / 0)', 'import signal\nassert signal.getsignal(signal.SIGUSR1) is signal.SIG_DFL'],
+    // State the interpreter keeps where Python cannot list it (docs/sandbox.md, "What is not contained").
+    ["a key planted in typing's alias cache", TYPING_CACHE_POISON, HAS_CLOSE_ELEMENTS],
+    ["a codec cached while encodings' own cache was poisoned", CODEC_CACHE_POISON, 'import codecs\nassert codecs.encode("ab", "rot13") == "no"'],
+    [
+      'a standard class registered with an ABC',
+      'import numbers\nnumbers.Number.register(str)',
+      'import numbers\nassert [x for x in [1, "a", 2.5] if isinstance(x, numbers.Number)] == [1, 2.5]',
+    ],
+    [
+      'int registered as Iterable',
+      'import collections.abc\ncollections.abc.Iterable.register(int)',
+      'from collections.abc import Iterable\nassert not isinstance(3, Iterable)\nassert not issubclass(bool, Iterable)',
+    ],
+    ["a standard stream's newline", 'import sys\nsys.stdout.reconfigure(newline="\\r\\n")', NEAR_OUTPUT_LIMIT],
   ])('%s', async (_, poison, probe) => {
     await expectUndone(poison, probe);
+  });
+
+  it("an environment variable set with os.putenv, which CPython reads for breakpoint()", async () => {
+    // In a fresh worker breakpoint() starts pdb, which cannot run here; PYTHONBREAKPOINT=0 left
+    // in the C environment (os.environ does not see it) made it a no-op, and the program passed.
+    const { probe } = await after('import os\nos.putenv("PYTHONBREAKPOINT", "0")', 'breakpoint()');
+    expect(probe.status, JSON.stringify(probe)).not.toBe('passed');
+  });
+
+  it('a faulthandler hook on a signal', async () => {
+    // A fresh interpreter ends at SIGUSR1 (the worker is replaced after it); a C handler that
+    // faulthandler.register left behind printed a traceback and let the program pass.
+    const { probe } = await after('import faulthandler, signal\nfaulthandler.register(signal.SIGUSR1, chain=False)', 'import signal\nsignal.raise_signal(signal.SIGUSR1)');
+    expect(probe, JSON.stringify(probe)).toMatchObject({ status: 'crashed' });
   });
 
   it('an ignored SIGINT does not make the next loop unstoppable', async () => {
@@ -160,6 +236,15 @@ describe('damage that is not cheap to undo replaces the worker', () => {
     ['a standard device removed', 'import os\nos.unlink("/dev/stderr")', 'import os\nassert os.path.exists("/dev/stderr")'],
     ['a device replaced by a link', 'import os\nos.unlink("/dev/null")\nos.symlink("/tmp/elsewhere", "/dev/null")', 'import os\nassert not os.path.islink("/dev/null")'],
     ["random's shared generator given another __dict__", 'import random\nrandom._inst.__dict__ = {"_randbelow": lambda n: 0, "gauss_next": None}', 'import random\nassert len({random.randint(0, 10**9) for _ in range(20)}) > 1'],
+    // It also sets a flag on the class, which match statements read.
+    ['a standard class registered as a Sequence', 'import collections.abc, fractions\ncollections.abc.Sequence.register(fractions.Fraction)', 'from fractions import Fraction\nmatch Fraction(1, 2):\n    case [*_]:\n        raise AssertionError("matched as a sequence")\n    case _:\n        pass'],
+    [
+      'a codec search function registered before the standard one',
+      'import codecs, encodings\ncodecs.unregister(encodings.search_function)\n' +
+        'codecs.register(lambda name: codecs.CodecInfo(lambda s, e="strict": ("forged", len(s)), lambda s, e="strict": ("forged", len(s)), name=name) if name == "rot13" else None)\n' +
+        'codecs.register(encodings.search_function)',
+      'import codecs\nassert codecs.encode("ab", "rot13") == "no"',
+    ],
     ['a write over the standard library', 'open("/lib/python3.14/site-packages/evil.py", "w").write("x = 1")', 'import os\nassert not os.path.exists("/lib/python3.14/site-packages/evil.py")'],
   ])('%s', async (_, poison, probe) => {
     const { probe: result, replaced } = await after(poison, probe);

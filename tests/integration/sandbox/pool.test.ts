@@ -19,7 +19,7 @@ const info: WorkerInfo = {
   snapshotProblem: null,
   interrupt: 'deadline-getter',
   interruptLatencyMs: 1,
-  hardening: { bridgesRemoved: 1, bridgesLeft: 0, disabledBuiltins: [], reachableGlobals: [], codeGenerationBlocked: true, baselineModules: 1, watchedClasses: 1, watchedDicts: 1 },
+  hardening: { bridgesRemoved: 1, bridgesLeft: 0, disabledBuiltins: [], reachableGlobals: [], codeGenerationBlocked: true, baselineModules: 1, watchedClasses: 1, watchedDicts: 1, codecRegistryWatched: true, newlineWatched: true },
 };
 
 /** How scripted worker `id` starts: at once, failing, or when the test releases it. */
