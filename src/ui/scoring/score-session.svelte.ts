@@ -31,12 +31,22 @@ export interface ScoreSettings {
 /** How often progress and the table catch up with the verdicts, in ms. */
 const PUBLISH_EVERY_MS = 250;
 
+/**
+ * Bad lines kept with their messages; the rest are only counted, as the command line does. A
+ * wrong file (a CSV, a log) can have millions of lines: keeping and re-copying every message
+ * froze the tab for minutes before it said the file held no samples.
+ */
+export const KEPT_LINE_ERRORS = 50;
+
 export class ScoreSession {
   phase = $state<ScorePhase>('idle');
   /** The samples file's name (or a made-up one for the canonical solutions). */
   name = $state('');
   settings = $state.raw<ScoreSettings | null>(null);
+  /** The first `KEPT_LINE_ERRORS` bad lines, in file order. */
   lineErrors = $state.raw<SampleLineError[]>([]);
+  /** Every bad line, kept or not. */
+  lineErrorCount = $state(0);
   summary = $state.raw<SamplesSummary | null>(null);
   /** How many problems the scored benchmark has: the page's benchmark may change after the run. */
   problemCount = $state(0);
@@ -99,6 +109,11 @@ export class ScoreSession {
     this.phase = 'reading';
     const reader = new SampleReader({ benchmark: settings.benchmark, problems });
     const errors: SampleLineError[] = [];
+    let errorCount = 0;
+    const publishErrors = () => {
+      if (this.lineErrors.length !== errors.length) this.lineErrors = errors.slice();
+      this.lineErrorCount = errorCount;
+    };
     const abort = this.#abort;
     let count = 0;
     try {
@@ -108,11 +123,14 @@ export class ScoreSession {
         if (++count % 5000 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
         const event = reader.read(line);
         if (event?.kind === 'sample') this.#samples.push(event.sample);
-        else if (event?.kind === 'error') errors.push(event.error);
-        // Show bad lines as they are found, in batches.
-        if (event?.kind === 'error' && errors.length % 100 === 1) this.lineErrors = errors.slice();
+        else if (event?.kind === 'error') {
+          errorCount++;
+          if (errors.length < KEPT_LINE_ERRORS) errors.push(event.error);
+          // Show bad lines as they are found, in batches.
+          if (errorCount % 100 === 1) publishErrors();
+        }
       }
-      this.lineErrors = errors.slice();
+      publishErrors();
       if (abort?.signal.aborted) {
         this.phase = 'cancelled';
         this.#releaseIfLeft();
@@ -120,7 +138,7 @@ export class ScoreSession {
       }
       this.summary = reader.finish();
     } catch (error) {
-      this.lineErrors = errors.slice();
+      publishErrors();
       this.#fail(error);
       this.#releaseIfLeft();
       return;
@@ -207,6 +225,7 @@ export class ScoreSession {
     this.name = name;
     this.settings = settings;
     this.lineErrors = [];
+    this.lineErrorCount = 0;
     this.summary = null;
     this.problemCount = 0;
     this.failure = null;

@@ -4,7 +4,7 @@ import type { RunResult } from '../../../src/core/harness/outcome.ts';
 import type { Sandbox } from '../../../src/core/ports.ts';
 import { SandboxHolder } from '../../../src/ui/sandbox/sandbox-holder.ts';
 import { fileLines, streamLines } from '../../../src/ui/scoring/file-lines.ts';
-import { ScoreSession, type ScoreSettings } from '../../../src/ui/scoring/score-session.svelte.ts';
+import { KEPT_LINE_ERRORS, ScoreSession, type ScoreSettings } from '../../../src/ui/scoring/score-session.svelte.ts';
 import { loadTestProblems } from '../../support/datasets.ts';
 
 /** Passes every program except those containing BROKEN, which raise a NameError. */
@@ -68,6 +68,24 @@ describe('scoring a samples file', () => {
     await session.scoreLines('empty.jsonl', ['', '  '], problems, settings);
     expect(session.phase).toBe('failed');
     expect(session.failure).toContain('empty');
+  });
+
+  it('keeps the first bad lines and counts the rest, so a long wrong file is refused at once', async () => {
+    const problems = await loadTestProblems('humaneval');
+    const session = new ScoreSession(new SandboxHolder(async () => fakeSandbox()));
+    // A CSV picked by mistake: every line bad. Keeping (and re-copying) every message took minutes at 2 million lines.
+    const lines = Array.from({ length: 100_000 }, (_, i) => `row ${i},junk`);
+    await session.scoreLines('export.csv', lines, problems, settings);
+    expect(session.phase).toBe('failed');
+    expect(session.failure).toContain('100000 bad lines');
+    expect(session.lineErrorCount).toBe(100_000);
+    expect(session.lineErrors).toHaveLength(KEPT_LINE_ERRORS);
+    expect(session.lineErrors.map((e) => e.line).slice(0, 3)).toEqual([1, 2, 3]);
+
+    // The next file starts from no bad lines.
+    await session.scoreLines('samples.jsonl', [JSON.stringify({ task_id: 'HumanEval/0', completion: '    return True\n' })], problems, settings);
+    expect(session.lineErrorCount).toBe(0);
+    expect(session.lineErrors).toEqual([]);
   });
 
   it('scores every canonical solution', async () => {
