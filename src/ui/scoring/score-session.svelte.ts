@@ -54,6 +54,11 @@ export class ScoreSession {
   failure = $state<string | null>(null);
   /** Waiting for Python to start (on a first visit, to download): nothing is scored yet. */
   starting = $state(false);
+  /**
+   * Cancel was pressed and the samples already running are being let finish: up to a whole
+   * time limit (10 s in study mode) in which nothing else would change on the page.
+   */
+  cancelling = $state(false);
   total = $state(0);
   done = $state(0);
   passed = $state(0);
@@ -79,6 +84,7 @@ export class ScoreSession {
       case 'reading':
         return `Reading ${this.name}…`;
       case 'scoring':
+        if (this.cancelling) return 'Cancelling: letting the samples already running finish…';
         return `Scoring ${this.total} sample${this.total === 1 ? '' : 's'} of ${this.name}…`;
       case 'done':
         return `Scored ${this.name}: ${this.summaryLine}.`;
@@ -165,6 +171,7 @@ export class ScoreSession {
 
   /** Stops starting new samples; the few already running finish and are kept. */
   cancel(): void {
+    if (this.phase === 'scoring') this.cancelling = true;
     this.#abort?.abort();
   }
 
@@ -214,6 +221,7 @@ export class ScoreSession {
       this.#fail(error);
     } finally {
       clearInterval(timer);
+      this.cancelling = false;
       publish();
       this.#releaseIfLeft();
     }
@@ -229,6 +237,7 @@ export class ScoreSession {
     this.summary = null;
     this.problemCount = 0;
     this.failure = null;
+    this.cancelling = false;
     this.total = 0;
     this.done = 0;
     this.passed = 0;

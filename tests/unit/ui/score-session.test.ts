@@ -148,6 +148,23 @@ describe('scoring a samples file', () => {
     expect(session.resultsFile().text.trimEnd().split('\n')).toHaveLength(session.done);
   });
 
+  it('says it is cancelling while the samples already running finish', async () => {
+    const problems = await loadTestProblems('humaneval');
+    // Slow runs, as samples that loop until their time limit are.
+    const session = new ScoreSession(new SandboxHolder(async () => fakeSandbox(200)));
+    const run = session.scoreCanonical(problems, settings);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(session.cancelling).toBe(false);
+    session.cancel();
+    expect(session.phase).toBe('scoring');
+    expect(session.cancelling).toBe(true);
+    expect(session.announcement).toMatch(/^Cancelling/);
+    await run;
+    expect(session.phase).toBe('cancelled');
+    expect(session.cancelling).toBe(false);
+    expect(session.announcement).toMatch(/^Cancelled after/);
+  });
+
   it('tells a screen reader when the run starts and ends, not every count as it ticks', async () => {
     const problems = await loadTestProblems('humaneval');
     const session = new ScoreSession(new SandboxHolder(async () => fakeSandbox(5)));
