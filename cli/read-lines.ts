@@ -7,14 +7,15 @@
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { MAX_SAMPLE_LINE_CHARS } from '../src/core/results/samples.ts';
 import { InputError } from './usage-error.ts';
 
 export type FileLine =
   | { lineNumber: number; text: string }
   | { lineNumber: number; tooLong: true; chars: number };
 
-/** Generous for any real completion (the study's replies are < 10 kB) while bounding memory. */
-export const DEFAULT_MAX_LINE_CHARS = 1_000_000;
+/** The samples reader's limit (src/core/results/samples.ts), so a line refused here is refused on the Scoring page too. */
+export const DEFAULT_MAX_LINE_CHARS = MAX_SAMPLE_LINE_CHARS;
 
 export async function* readLines(path: string, maxLineChars = DEFAULT_MAX_LINE_CHARS): AsyncGenerator<FileLine> {
   const decoder = new TextDecoder('utf-8', { fatal: false });

@@ -28,6 +28,13 @@ export interface SampleLineError {
 
 export type SampleEvent = { kind: 'sample'; sample: Sample } | { kind: 'error'; error: SampleLineError };
 
+/**
+ * Longest line read as a sample, in characters: generous for any real completion (the study's
+ * replies are < 10 kB) while bounding what one line costs. The command line and the Scoring
+ * page both refuse longer lines, with the same message, so they give the same counts.
+ */
+export const MAX_SAMPLE_LINE_CHARS = 1_000_000;
+
 export interface ReadSamplesOptions {
   benchmark: BenchmarkId;
   /** The benchmark's problems; samples are matched to them by canonical id. */
@@ -79,6 +86,17 @@ export class SampleReader {
     this.#samples++;
     this.#attempted.add(result.problem.id);
     return { kind: 'sample', sample: result };
+  }
+
+  /** One line longer than `maxChars` (`chars` long), not read: a bad line, numbered like any other. */
+  readTooLong(chars: number, maxChars = MAX_SAMPLE_LINE_CHARS): SampleEvent {
+    this.#lineNumber++;
+    this.#nonBlankLines++;
+    this.#badLines++;
+    const line = this.#lineNumber;
+    const error = { line, message: `line ${line}: longer than ${maxChars.toLocaleString('en-US')} characters (${chars.toLocaleString('en-US')}); not read.` };
+    this.#firstError ??= error;
+    return { kind: 'error', error };
   }
 
   /** Throws when the file held nothing to score; otherwise says what was read and what is missing. */

@@ -148,6 +148,19 @@ describe('scoring a samples file', () => {
     expect(session.resultsFile().text.trimEnd().split('\n')).toHaveLength(session.done);
   });
 
+  it('refuses a line over a million characters as the command line does, numbered and not scored', async () => {
+    const problems = await loadTestProblems('humaneval');
+    const session = new ScoreSession(new SandboxHolder(async () => fakeSandbox()));
+    const long = JSON.stringify({ task_id: 'HumanEval/0', completion: `    return True\n#${'x'.repeat(1_000_000)}\n` });
+    const lines = [long, JSON.stringify({ task_id: 'HumanEval/1', completion: '    return []\n' })];
+    await session.scoreLines('samples.jsonl', lines, problems, settings);
+    expect(session.lineErrors.map((e) => e.message)).toEqual([
+      `line 1: longer than 1,000,000 characters (${long.length.toLocaleString('en-US')}); not read.`,
+    ]);
+    expect(session.total).toBe(1);
+    expect(session.summaryLine).toBe('1 passed, 0 failed');
+  });
+
   it('says it is cancelling while the samples already running finish', async () => {
     const problems = await loadTestProblems('humaneval');
     // Slow runs, as samples that loop until their time limit are.
