@@ -158,4 +158,35 @@ describe('the Scoring page in Chromium', () => {
     expect(app.errors).toEqual([]);
     await app.close();
   });
+
+  it('refuses a long wrong file at once, and says it is cancelling while running samples finish', async () => {
+    const app = await openApp(browser, server, { hash: '#/score', colorScheme: 'dark' });
+    const { page } = app;
+    await page.setViewportSize({ width: 800, height: 600 });
+    await waitForDataset(app, /HumanEval: 164 problems/);
+
+    // A CSV picked by mistake: 300,000 bad lines, the first 50 listed and the rest counted.
+    const csv = Array.from({ length: 300_000 }, (_, i) => `${i},HumanEval/${i % 164},0.5`).join('\n');
+    await page.getByLabel('Samples file').setInputFiles({ name: 'export.csv', mimeType: 'text/plain', buffer: Buffer.from(csv) });
+    await page.getByRole('heading', { name: 'Scoring stopped' }).waitFor({ timeout: 60_000 });
+    const skipped = page.getByRole('region', { name: '300,000 lines skipped' });
+    expect(await skipped.getByRole('listitem').count()).toBe(50);
+    expect(await skipped.textContent()).toContain('…and 299,950 more.');
+
+    // Samples that loop until their time limit: Cancel waits for the ones running, and says so.
+    const loops = Array.from({ length: 8 }, (_, i) => JSON.stringify({ task_id: `HumanEval/${i}`, completion: '\nwhile True:\n    pass\n' })).join('\n');
+    await page.getByLabel('Samples file').setInputFiles({ name: 'loops.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(loops) });
+    const cancel = page.getByRole('button', { name: 'Cancel' });
+    await cancel.waitFor({ timeout: 60_000 });
+    await page.getByText(/per second/).waitFor({ timeout: 60_000 });
+    await cancel.click();
+    await page.getByRole('button', { name: 'Cancelling…' }).waitFor();
+    await page.getByText('Cancelling: letting the samples already running finish…').first().waitFor();
+    await app.screenshot('score-cancelling-dark');
+    await page.getByRole('status').filter({ hasText: /^Cancelled after \d of 8 samples/ }).waitFor({ timeout: 60_000 });
+    expect(await page.getByRole('button', { name: /^Cancel/ }).count()).toBe(0);
+
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
 });
