@@ -87,7 +87,7 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
     for await (const line of readLines(options.samplesPath, maxLineChars)) {
       if (signal?.aborted || broken !== null) break;
       // The reader numbers lines itself; a line too long to keep still takes its number.
-      const event = 'text' in line ? reader.read(line.text) : reader.readTooLong(line.chars, maxLineChars);
+      const event = 'text' in line ? reader.read(line.text) : reader.readTooLong(line.chars, maxLineChars, line.head);
       if (event === null) {
         settle(line.lineNumber, null);
       } else if (event.kind === 'error') {

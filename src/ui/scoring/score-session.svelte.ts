@@ -129,7 +129,7 @@ export class ScoreSession {
         // A file already in memory arrives in large chunks: give the page a turn now and then.
         if (++count % 5000 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
         // Refused as the command line refuses it, so the two give the same counts for one file.
-        const event = line.length > MAX_SAMPLE_LINE_CHARS ? reader.readTooLong(line.length) : reader.read(line);
+        const event = line.length > MAX_SAMPLE_LINE_CHARS ? reader.readTooLong(line.length, MAX_SAMPLE_LINE_CHARS, line.slice(0, 200)) : reader.read(line);
         if (event?.kind === 'sample') this.#samples.push(event.sample);
         else if (event?.kind === 'error') {
           errorCount++;

@@ -66,6 +66,20 @@ describe('parseSamples', () => {
     ]);
   });
 
+  it('names a JSON document picked instead of a samples file, rather than listing its lines as bad', () => {
+    const result = JSON.stringify({ format: 'feedback-lab/results', version: 1, config: {} }, null, 2);
+    expect(() => parseSamples(result, humaneval)).toThrow(/^This is a Feedback Lab result file, not a samples file: open it on the Results page\./);
+    // Exported without indentation, the whole file is its first line.
+    expect(() => parseSamples(JSON.stringify({ format: 'feedback-lab/search', search: {} }), humaneval)).toThrow(/^This is a Feedback Lab search file/);
+    expect(() => parseSamples('{\n  "format": "feedback-lab/prompt-set",\n  "prompts": []\n}\n', humaneval)).toThrow(/^This is a prompt set/);
+    expect(() => parseSamples(JSON.stringify([{ task_id: 'HumanEval/0', completion: 'x' }]), humaneval)).toThrow(/^This file is one JSON array, not JSON Lines\./);
+    expect(() => parseSamples('[\n  {"task_id": "HumanEval/0"}\n]\n', humaneval)).toThrow(/^This file is one JSON document spread over many lines/);
+    // Anything else keeps the general message, naming the first bad line.
+    expect(() => parseSamples('hello\nworld\n', humaneval)).toThrow(/^No line of this file is a usable HumanEval sample \(2 bad lines; first, line 1: not valid JSON/);
+    // A file with samples in it is scored, whatever its first lines.
+    expect(parseSamples(`{\n${line('HumanEval/0')}\n`, humaneval).samples).toHaveLength(1);
+  });
+
   it('says what to do with an EvalPlus "solution" line', () => {
     const { errors } = parseSamples(`${JSON.stringify({ task_id: 'Mbpp/2', solution: 'def f(): pass' })}\n${line('Mbpp/3')}`, mbpp);
     expect(errors[0]?.message).toBe(
@@ -105,8 +119,8 @@ describe('parseSamples', () => {
   });
 
   it('refuses a file with no usable line, quoting the first problem', () => {
-    expect(() => parseSamples('[{"task_id": "HumanEval/0", "completion": ""}]', humaneval)).toThrow(
-      'No line of this file is a usable HumanEval sample (1 bad line; first, line 1: not a JSON object.). Expected one JSON object per line with "task_id" and "completion".',
+    expect(() => parseSamples('"HumanEval/0"\n{"completion": ""}', humaneval)).toThrow(
+      'No line of this file is a usable HumanEval sample (2 bad lines; first, line 1: not a JSON object.). Expected one JSON object per line with "task_id" and "completion".',
     );
   });
 
