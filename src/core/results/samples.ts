@@ -158,7 +158,7 @@ export class SampleReader {
     const shown = JSON.stringify(rawId);
     switch (reading.kind) {
       case 'malformed':
-        return `task_id ${shown} is not ${A_BENCHMARK[this.#benchmark]} task id.`;
+        return `task_id ${shown} is not ${A_BENCHMARK[this.#benchmark]} task id${this.#suggestion(rawId)}.`;
       case 'other-benchmark': {
         const name = BENCHMARK_NAMES[reading.benchmark];
         if (this.#otherBenchmark) {
@@ -181,6 +181,15 @@ export class SampleReader {
         return never;
       }
     }
+  }
+
+  /** For a misspelt id that ends in a task's number ("HumanEvl/3", "humaneval-3"): the id it likely meant. */
+  #suggestion(rawId: unknown): string {
+    const number = typeof rawId === 'string' ? /(\d+)\s*$/.exec(rawId)?.[1] : undefined;
+    if (number === undefined) return '';
+    const reading = readTaskId(this.#benchmark, this.#benchmark === 'humaneval' ? `HumanEval/${number}` : number);
+    const problem = reading.kind === 'ok' ? this.#byId.get(reading.id) : undefined;
+    return problem ? ` (did you mean "${problem.id}"?)` : '';
   }
 
   #range(): string {

@@ -62,7 +62,7 @@ describe('parseSamples', () => {
       'line 5: no "completion" field.',
       'line 6: "completion" is not a string.',
       'line 7: unknown task id "HumanEval/164": HumanEval has no HumanEval/164 (its tasks run from HumanEval/0 to HumanEval/163).',
-      'line 8: task_id "Human Eval 5" is not a HumanEval task id.',
+      'line 8: task_id "Human Eval 5" is not a HumanEval task id (did you mean "HumanEval/5"?).',
     ]);
   });
 
@@ -78,6 +78,19 @@ describe('parseSamples', () => {
     expect(() => parseSamples('hello\nworld\n', humaneval)).toThrow(/^No line of this file is a usable HumanEval sample \(2 bad lines; first, line 1: not valid JSON/);
     // A file with samples in it is scored, whatever its first lines.
     expect(parseSamples(`{\n${line('HumanEval/0')}\n`, humaneval).samples).toHaveLength(1);
+  });
+
+  it('suggests the id a misspelt task id likely meant, only when that task exists', () => {
+    const text = [line('HumanEvl/3'), line('humaneval-12'), line('HumanEvl/999'), line('HumanEval'), line('HumanEval/0')].join('\n');
+    expect(parseSamples(text, humaneval).errors.map((e) => e.message)).toEqual([
+      'line 1: task_id "HumanEvl/3" is not a HumanEval task id (did you mean "HumanEval/3"?).',
+      'line 2: task_id "humaneval-12" is not a HumanEval task id (did you mean "HumanEval/12"?).',
+      'line 3: task_id "HumanEvl/999" is not a HumanEval task id.',
+      'line 4: task_id "HumanEval" is not a HumanEval task id.',
+    ]);
+    expect(parseSamples(`${line('Mpbb/2')}\n${line('Mbpp/3')}`, mbpp).errors[0]?.message).toBe(
+      'line 1: task_id "Mpbb/2" is not an MBPP task id (did you mean "Mbpp/2"?).',
+    );
   });
 
   it('says what to do with an EvalPlus "solution" line', () => {
