@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { axeViolations } from '../support/accessibility-checks.ts';
 import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
 import { loadTestProblem } from '../support/datasets.ts';
 
@@ -99,6 +100,7 @@ describe('the Playground in Chromium', () => {
     await editor.fill('def similar_elements(a, b):\n    return tuple(set(a) & set(b))\n');
     await result.getByText(/The code or the harness mode has changed since this run/).waitFor();
     await app.screenshot('playground-stale-result-dark');
+    expect(await axeViolations(page, 'playground, stale result [dark]')).toEqual([]);
     await editor.press('Control+Enter');
     await result.getByText('passed', { exact: true }).waitFor({ timeout: 60_000 });
     expect(await result.getByText(/has changed since this run/).count()).toBe(0);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { readFileSync } from 'node:fs';
+import { axeViolations } from '../support/accessibility-checks.ts';
 import { launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
 import { loadTestProblem } from '../support/datasets.ts';
 
@@ -183,6 +184,7 @@ describe('the Scoring page in Chromium', () => {
     await page.getByRole('button', { name: 'Cancelling…' }).waitFor();
     await page.getByText('Cancelling: letting the samples already running finish…').first().waitFor();
     await app.screenshot('score-cancelling-dark');
+    expect(await axeViolations(page, 'scoring, cancelling [dark]')).toEqual([]);
     await page.getByRole('status').filter({ hasText: /^Cancelled after \d of 8 samples/ }).waitFor({ timeout: 60_000 });
     expect(await page.getByRole('button', { name: /^Cancel/ }).count()).toBe(0);
 
