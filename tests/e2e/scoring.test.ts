@@ -166,6 +166,14 @@ describe('the Scoring page in Chromium', () => {
     await page.setViewportSize({ width: 800, height: 600 });
     await waitForDataset(app, /HumanEval: 164 problems/);
 
+    // A traceback with a long line scrolls sideways, by keyboard too.
+    const longError = JSON.stringify({ task_id: 'HumanEval/0', completion: `    raise ValueError('${'y'.repeat(300)}')\n` });
+    await page.getByLabel('Samples file').setInputFiles({ name: 'long-error.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(longError) });
+    await page.getByText('0 passed, 1 failed', { exact: true }).waitFor({ timeout: 120_000 });
+    await page.getByRole('table').locator('summary').click();
+    await page.getByRole('region', { name: 'Traceback of line 1' }).focus();
+    expect(await axeViolations(page, 'scoring, traceback open [dark]')).toEqual([]);
+
     // A CSV picked by mistake: 300,000 bad lines, the first 50 listed and the rest counted.
     const csv = Array.from({ length: 300_000 }, (_, i) => `${i},HumanEval/${i % 164},0.5`).join('\n');
     await page.getByLabel('Samples file').setInputFiles({ name: 'export.csv', mimeType: 'text/plain', buffer: Buffer.from(csv) });
