@@ -181,6 +181,7 @@ describe('the Scoring page in Chromium', () => {
     const skipped = page.getByRole('region', { name: '300,000 lines skipped' });
     expect(await skipped.getByRole('listitem').count()).toBe(50);
     expect(await skipped.textContent()).toContain('…and 299,950 more.');
+    expect(await axeViolations(page, 'scoring, 50 bad lines listed [dark]')).toEqual([]);
 
     // Samples that loop until their time limit: Cancel waits for the ones running, and says so.
     const loops = Array.from({ length: 8 }, (_, i) => JSON.stringify({ task_id: `HumanEval/${i}`, completion: '\nwhile True:\n    pass\n' })).join('\n');
