@@ -29,7 +29,8 @@ export function createProgress(total: number, sink: ProgressSink, now: () => num
   const describe = (done: number, passed: number) => {
     const seconds = (now() - started) / 1000;
     const rate = seconds > 0 ? done / seconds : 0;
-    return `${done}/${total} scored, ${passed} passed, ${rate.toFixed(0)}/s`;
+    // Lines, not samples: the total is counted before reading, blank and bad lines included.
+    return `${done}/${total} lines done, ${passed} passed, ${rate.toFixed(0)}/s`;
   };
 
   const draw = (final: boolean) => {

@@ -7,14 +7,18 @@
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { MAX_SAMPLE_LINE_CHARS } from '../src/core/results/samples.ts';
 import { InputError } from './usage-error.ts';
 
 export type FileLine =
   | { lineNumber: number; text: string }
-  | { lineNumber: number; tooLong: true; chars: number };
+  | { lineNumber: number; tooLong: true; chars: number; head: string };
 
-/** Generous for any real completion (the study's replies are < 10 kB) while bounding memory. */
-export const DEFAULT_MAX_LINE_CHARS = 1_000_000;
+/** Characters kept from the start of a line too long to read, to tell what kind of file it is. */
+const HEAD_CHARS = 200;
+
+/** The samples reader's limit (src/core/results/samples.ts), so a line refused here is refused on the Scoring page too. */
+export const DEFAULT_MAX_LINE_CHARS = MAX_SAMPLE_LINE_CHARS;
 
 export async function* readLines(path: string, maxLineChars = DEFAULT_MAX_LINE_CHARS): AsyncGenerator<FileLine> {
   const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -23,15 +27,17 @@ export async function* readLines(path: string, maxLineChars = DEFAULT_MAX_LINE_C
   // message can say how long the line was.
   let pieces: string[] = [];
   let partialChars = 0;
+  let head = '';
 
   const finishLine = (): FileLine => {
     const line: FileLine =
       partialChars > maxLineChars
-        ? { lineNumber, tooLong: true, chars: partialChars }
+        ? { lineNumber, tooLong: true, chars: partialChars, head }
         : { lineNumber, text: stripCarriageReturn(pieces.join('')) };
     lineNumber += 1;
     pieces = [];
     partialChars = 0;
+    head = '';
     return line;
   };
 
@@ -46,6 +52,7 @@ export async function* readLines(path: string, maxLineChars = DEFAULT_MAX_LINE_C
   };
 
   const keep = (piece: string) => {
+    if (head.length < HEAD_CHARS) head += piece.slice(0, HEAD_CHARS - head.length);
     partialChars += piece.length;
     if (partialChars <= maxLineChars) pieces.push(piece);
     else pieces = [];

@@ -87,15 +87,11 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
     for await (const line of readLines(options.samplesPath, maxLineChars)) {
       if (signal?.aborted || broken !== null) break;
       // The reader numbers lines itself; a line too long to keep still takes its number.
-      const event = reader.read('text' in line ? line.text : '\u0000');
+      const event = 'text' in line ? reader.read(line.text) : reader.readTooLong(line.chars, maxLineChars, line.head);
       if (event === null) {
         settle(line.lineNumber, null);
       } else if (event.kind === 'error') {
-        const error =
-          'tooLong' in line
-            ? { line: line.lineNumber, message: `line ${line.lineNumber}: longer than ${maxLineChars.toLocaleString('en-US')} characters (${line.chars.toLocaleString('en-US')}); not read.` }
-            : event.error;
-        options.onLineError?.(error);
+        options.onLineError?.(event.error);
         settle(line.lineNumber, null);
       } else {
         const run = score(event.sample)

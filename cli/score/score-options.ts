@@ -29,9 +29,9 @@ Options:
   -b, --benchmark NAME   humaneval or mbpp (required)
       --mode MODE        standard (default): the official harness's program, prompt included;
                          study: the study's own program, without the HumanEval prompt
-      --timeout S        seconds per completion for every task, at most 86400 (default: each
-                         task's own limit, 3 s for most, longer for the few slow canonical
-                         solutions)
+      --timeout S        seconds per completion, at most 86400 (default: 3 in standard mode,
+                         10 in study mode); the few tasks whose canonical solution is slow
+                         never get less than their calibrated limit
       --workers N        Python interpreters run in parallel (default: ${defaultWorkers()})
       --datasets DIR     where HumanEval.jsonl.gz / sanitized-mbpp.json are (default: env
                          DATASETS_DIR, else ./public/datasets, else ../shared/datasets)

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
+import { axeViolations } from '../support/accessibility-checks.ts';
 import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
 import { loadTestProblem } from '../support/datasets.ts';
 
@@ -79,6 +80,35 @@ describe('the Playground in Chromium', () => {
     expect(app.errors).toEqual([]);
     await app.close();
   });
+  it('says when the printed output was cut, and when the result is for code edited since', { timeout: 180_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/playground?benchmark=mbpp&problem=Mbpp/2', colorScheme: 'dark' });
+    const { page } = app;
+    await page.setViewportSize({ width: 800, height: 600 });
+    await page.getByRole('heading', { name: /Mbpp\/2/ }).waitFor({ timeout: 60_000 });
+    const editor = page.getByRole('textbox', { name: /^Your code/ });
+    // Megabytes of output: the run fails on the output limit, and the page shows only what was kept, saying so.
+    await editor.fill("def similar_elements(a, b):\n    print('x' * 3_000_000)\n    return tuple(set(a) & set(b))\n");
+    await editor.press('Control+Enter');
+    const result = page.getByRole('region', { name: /Result/ });
+    await result.getByText('failed', { exact: true }).waitFor({ timeout: 120_000 });
+    expect(await result.textContent()).toContain('OutputLimit');
+    expect(await result.textContent()).toContain('The first 10,000 characters; the rest was not kept.');
+    expect(await result.locator('pre.stdout').textContent()).toHaveLength(10_000);
+    expect(await result.getByText(/has changed since this run/).count()).toBe(0);
+
+    // Fixed in the editor but not run: the failed verdict is not passed off as the new code's.
+    await editor.fill('def similar_elements(a, b):\n    return tuple(set(a) & set(b))\n');
+    await result.getByText(/The code or the harness mode has changed since this run/).waitFor();
+    await app.screenshot('playground-stale-result-dark');
+    expect(await axeViolations(page, 'playground, stale result [dark]')).toEqual([]);
+    await editor.press('Control+Enter');
+    await result.getByText('passed', { exact: true }).waitFor({ timeout: 60_000 });
+    expect(await result.getByText(/has changed since this run/).count()).toBe(0);
+    expect(await result.textContent()).not.toContain('the rest was not kept');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('runs a memoised recursion 340 calls deep, which CPython passes at its default limit', { timeout: 180_000 }, async () => {
     // Recursion through lru_cache runs on the worker's ~1 MB JavaScript stack. Started from
     // the build's snapshot (made by Node), workers went through a JavaScript call trampoline

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { readFileSync } from 'node:fs';
+import { axeViolations } from '../support/accessibility-checks.ts';
 import { launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
 import { loadTestProblem } from '../support/datasets.ts';
 
@@ -154,6 +155,47 @@ describe('the Scoring page in Chromium', () => {
     await page.getByRole('heading', { name: 'Scoring stopped' }).waitFor();
     expect(await page.getByRole('region', { name: '2 lines skipped' }).textContent()).toContain('No line of this file could be scored.');
     expect(await page.getByRole('region', { name: 'Progress' }).count()).toBe(0);
+
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('refuses a long wrong file at once, and says it is cancelling while running samples finish', async () => {
+    const app = await openApp(browser, server, { hash: '#/score', colorScheme: 'dark' });
+    const { page } = app;
+    await page.setViewportSize({ width: 800, height: 600 });
+    await waitForDataset(app, /HumanEval: 164 problems/);
+
+    // A traceback with a long line scrolls sideways, by keyboard too.
+    const longError = JSON.stringify({ task_id: 'HumanEval/0', completion: `    raise ValueError('${'y'.repeat(300)}')\n` });
+    await page.getByLabel('Samples file').setInputFiles({ name: 'long-error.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(longError) });
+    await page.getByText('0 passed, 1 failed', { exact: true }).waitFor({ timeout: 120_000 });
+    await page.getByRole('table').locator('summary').click();
+    await page.getByRole('region', { name: 'Traceback of line 1' }).focus();
+    expect(await axeViolations(page, 'scoring, traceback open [dark]')).toEqual([]);
+
+    // A CSV picked by mistake: 300,000 bad lines, the first 50 listed and the rest counted.
+    const csv = Array.from({ length: 300_000 }, (_, i) => `${i},HumanEval/${i % 164},0.5`).join('\n');
+    await page.getByLabel('Samples file').setInputFiles({ name: 'export.csv', mimeType: 'text/plain', buffer: Buffer.from(csv) });
+    await page.getByRole('heading', { name: 'Scoring stopped' }).waitFor({ timeout: 60_000 });
+    const skipped = page.getByRole('region', { name: '300,000 lines skipped' });
+    expect(await skipped.getByRole('listitem').count()).toBe(50);
+    expect(await skipped.textContent()).toContain('…and 299,950 more.');
+    expect(await axeViolations(page, 'scoring, 50 bad lines listed [dark]')).toEqual([]);
+
+    // Samples that loop until their time limit: Cancel waits for the ones running, and says so.
+    const loops = Array.from({ length: 8 }, (_, i) => JSON.stringify({ task_id: `HumanEval/${i}`, completion: '\nwhile True:\n    pass\n' })).join('\n');
+    await page.getByLabel('Samples file').setInputFiles({ name: 'loops.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(loops) });
+    const cancel = page.getByRole('button', { name: 'Cancel' });
+    await cancel.waitFor({ timeout: 60_000 });
+    await page.getByText(/per second/).waitFor({ timeout: 60_000 });
+    await cancel.click();
+    await page.getByRole('button', { name: 'Cancelling…' }).waitFor();
+    await page.getByText('Cancelling: letting the samples already running finish…').first().waitFor();
+    await app.screenshot('score-cancelling-dark');
+    expect(await axeViolations(page, 'scoring, cancelling [dark]')).toEqual([]);
+    await page.getByRole('status').filter({ hasText: /^Cancelled after \d of 8 samples/ }).waitFor({ timeout: 60_000 });
+    expect(await page.getByRole('button', { name: /^Cancel/ }).count()).toBe(0);
 
     expect(app.errors).toEqual([]);
     await app.close();

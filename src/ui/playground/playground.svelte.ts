@@ -10,6 +10,7 @@ import { limitsFor } from '../../core/harness/limits.ts';
 import type { HarnessMode, Outcome } from '../../core/harness/outcome.ts';
 import { toOutcome } from '../../core/harness/to-outcome.ts';
 import type { SandboxLimits } from '../../core/ports.ts';
+import { KEPT_STDOUT_CHARS } from '../../sandbox/output-capture.ts';
 import { browserSandboxFactory } from '../sandbox/browser-sandbox-factory.ts';
 import { SandboxHolder } from '../sandbox/sandbox-holder.ts';
 
@@ -17,9 +18,13 @@ export interface PlaygroundRun {
   problemId: string;
   mode: HarnessMode;
   outcome: Outcome;
-  /** What the program printed before it ended (empty for crashes). */
+  /** What the program printed before it ended (empty for crashes): its first `KEPT_STDOUT_CHARS` at most. */
   stdout: string;
+  /** The sandbox kept only the start of the output, so the page must not show it as the whole. */
+  stdoutCut: boolean;
   limits: SandboxLimits;
+  /** The code as it was run, to tell a result about the code in the editor from one about older code. */
+  code: string;
 }
 
 /** What the editor holds before the user types: the prompt's stub for HumanEval (without its leading blank lines), nothing for MBPP. */
@@ -62,6 +67,8 @@ export class Playground {
   /** The sandbox itself failed (Pyodide could not load): not a verdict. */
   sandboxError = $state<string | null>(null);
   limits: SandboxLimits | null = $derived(this.problem ? limitsFor(this.problem, this.mode) : null);
+  /** The last run's result no longer describes what the editor holds: the code or the harness mode changed since. */
+  runIsStale = $derived(this.run !== null && (this.run.code !== this.code || this.run.mode !== this.mode));
 
   #sandboxes: SandboxHolder;
   /** Edits survive switching to another problem and back. */
@@ -100,19 +107,23 @@ export class Playground {
     const problem = this.problem;
     if (!problem || this.running) return;
     const mode = this.mode;
+    const code = this.code;
     const limits = limitsFor(problem, mode);
     this.running = true;
     this.sandboxError = null;
     try {
       const sandbox = await this.#sandboxes.get(1);
-      const program = assembleProgram(problem, this.code, mode);
+      const program = assembleProgram(problem, code, mode);
       const result = await sandbox.run(program.text, limits);
+      const stdout = result.status === 'crashed' ? '' : result.stdout;
       this.run = {
         problemId: problem.id,
         mode,
         outcome: toOutcome(result, program),
-        stdout: result.status === 'crashed' ? '' : result.stdout,
+        stdout,
+        stdoutCut: stdout.length >= KEPT_STDOUT_CHARS,
         limits,
+        code,
       };
     } catch (error) {
       this.sandboxError = messageOf(error);

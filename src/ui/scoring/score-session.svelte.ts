@@ -9,6 +9,7 @@ import type { BenchmarkId, Problem } from '../../core/benchmarks/problem.ts';
 import type { HarnessMode } from '../../core/harness/outcome.ts';
 import { scoreCompletion } from '../../core/harness/score.ts';
 import {
+  MAX_SAMPLE_LINE_CHARS,
   SampleReader,
   formatResultLine,
   formatSummaryLine,
@@ -31,12 +32,22 @@ export interface ScoreSettings {
 /** How often progress and the table catch up with the verdicts, in ms. */
 const PUBLISH_EVERY_MS = 250;
 
+/**
+ * Bad lines kept with their messages; the rest are only counted, as the command line does. A
+ * wrong file (a CSV, a log) can have millions of lines: keeping and re-copying every message
+ * froze the tab for minutes before it said the file held no samples.
+ */
+export const KEPT_LINE_ERRORS = 50;
+
 export class ScoreSession {
   phase = $state<ScorePhase>('idle');
   /** The samples file's name (or a made-up one for the canonical solutions). */
   name = $state('');
   settings = $state.raw<ScoreSettings | null>(null);
+  /** The first `KEPT_LINE_ERRORS` bad lines, in file order. */
   lineErrors = $state.raw<SampleLineError[]>([]);
+  /** Every bad line, kept or not. */
+  lineErrorCount = $state(0);
   summary = $state.raw<SamplesSummary | null>(null);
   /** How many problems the scored benchmark has: the page's benchmark may change after the run. */
   problemCount = $state(0);
@@ -44,6 +55,11 @@ export class ScoreSession {
   failure = $state<string | null>(null);
   /** Waiting for Python to start (on a first visit, to download): nothing is scored yet. */
   starting = $state(false);
+  /**
+   * Cancel was pressed and the samples already running are being let finish: up to a whole
+   * time limit (10 s in study mode) in which nothing else would change on the page.
+   */
+  cancelling = $state(false);
   total = $state(0);
   done = $state(0);
   passed = $state(0);
@@ -69,6 +85,7 @@ export class ScoreSession {
       case 'reading':
         return `Reading ${this.name}…`;
       case 'scoring':
+        if (this.cancelling) return 'Cancelling: letting the samples already running finish…';
         return `Scoring ${this.total} sample${this.total === 1 ? '' : 's'} of ${this.name}…`;
       case 'done':
         return `Scored ${this.name}: ${this.summaryLine}.`;
@@ -99,6 +116,11 @@ export class ScoreSession {
     this.phase = 'reading';
     const reader = new SampleReader({ benchmark: settings.benchmark, problems });
     const errors: SampleLineError[] = [];
+    let errorCount = 0;
+    const publishErrors = () => {
+      if (this.lineErrors.length !== errors.length) this.lineErrors = errors.slice();
+      this.lineErrorCount = errorCount;
+    };
     const abort = this.#abort;
     let count = 0;
     try {
@@ -106,13 +128,17 @@ export class ScoreSession {
         if (abort?.signal.aborted) break;
         // A file already in memory arrives in large chunks: give the page a turn now and then.
         if (++count % 5000 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
-        const event = reader.read(line);
+        // Refused as the command line refuses it, so the two give the same counts for one file.
+        const event = line.length > MAX_SAMPLE_LINE_CHARS ? reader.readTooLong(line.length, MAX_SAMPLE_LINE_CHARS, line.slice(0, 200)) : reader.read(line);
         if (event?.kind === 'sample') this.#samples.push(event.sample);
-        else if (event?.kind === 'error') errors.push(event.error);
-        // Show bad lines as they are found, in batches.
-        if (event?.kind === 'error' && errors.length % 100 === 1) this.lineErrors = errors.slice();
+        else if (event?.kind === 'error') {
+          errorCount++;
+          if (errors.length < KEPT_LINE_ERRORS) errors.push(event.error);
+          // Show bad lines as they are found, in batches.
+          if (errorCount % 100 === 1) publishErrors();
+        }
       }
-      this.lineErrors = errors.slice();
+      publishErrors();
       if (abort?.signal.aborted) {
         this.phase = 'cancelled';
         this.#releaseIfLeft();
@@ -120,7 +146,7 @@ export class ScoreSession {
       }
       this.summary = reader.finish();
     } catch (error) {
-      this.lineErrors = errors.slice();
+      publishErrors();
       this.#fail(error);
       this.#releaseIfLeft();
       return;
@@ -147,6 +173,7 @@ export class ScoreSession {
 
   /** Stops starting new samples; the few already running finish and are kept. */
   cancel(): void {
+    if (this.phase === 'scoring') this.cancelling = true;
     this.#abort?.abort();
   }
 
@@ -196,6 +223,7 @@ export class ScoreSession {
       this.#fail(error);
     } finally {
       clearInterval(timer);
+      this.cancelling = false;
       publish();
       this.#releaseIfLeft();
     }
@@ -207,9 +235,11 @@ export class ScoreSession {
     this.name = name;
     this.settings = settings;
     this.lineErrors = [];
+    this.lineErrorCount = 0;
     this.summary = null;
     this.problemCount = 0;
     this.failure = null;
+    this.cancelling = false;
     this.total = 0;
     this.done = 0;
     this.passed = 0;

@@ -11,7 +11,7 @@ describe('progress on a plain (non-terminal) stderr', () => {
     clock = 6000;
     progress.update(2, 1);
     progress.finish();
-    expect(lines).toEqual(['1/2 scored, 1 passed, 1/s\n', '2/2 scored, 1 passed, 0/s\n']);
+    expect(lines).toEqual(['1/2 lines done, 1 passed, 1/s\n', '2/2 lines done, 1 passed, 0/s\n']);
   });
 
   it('prints the end when the last figures were not printed yet', () => {
@@ -23,6 +23,6 @@ describe('progress on a plain (non-terminal) stderr', () => {
     clock = 2000;
     progress.update(3, 2);
     progress.finish();
-    expect(lines).toEqual(['1/3 scored, 0 passed, 1/s\n', '3/3 scored, 2 passed, 2/s\n']);
+    expect(lines).toEqual(['1/3 lines done, 0 passed, 1/s\n', '3/3 lines done, 2 passed, 2/s\n']);
   });
 });

@@ -172,6 +172,13 @@ describe('scoring a samples file', () => {
     expect(report).toMatchObject({ passed: 2, badLines: 1 });
   });
 
+  it('names a result file exported on one line, too long to read as a line', async () => {
+    const path = join(dir, 'study.json');
+    writeFileSync(path, JSON.stringify({ format: 'feedback-lab/results', version: 1, padding: 'x'.repeat(1_100_000) }));
+    await expect(score(path)).rejects.toThrow(/^This is a Feedback Lab result file, not a samples file/);
+    expect(existsSync(`${path}_results.jsonl`)).toBe(false);
+  });
+
   it('keeps what was scored when interrupted', async () => {
     const lines = humaneval.slice(0, 40).map((p, i) => sample(p.id, i < 10 ? 'x' : '    SLOW1000\n'));
     const path = samplesFile(lines);

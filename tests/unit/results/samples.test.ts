@@ -62,8 +62,35 @@ describe('parseSamples', () => {
       'line 5: no "completion" field.',
       'line 6: "completion" is not a string.',
       'line 7: unknown task id "HumanEval/164": HumanEval has no HumanEval/164 (its tasks run from HumanEval/0 to HumanEval/163).',
-      'line 8: task_id "Human Eval 5" is not a HumanEval task id.',
+      'line 8: task_id "Human Eval 5" is not a HumanEval task id (did you mean "HumanEval/5"?).',
     ]);
+  });
+
+  it('names a JSON document picked instead of a samples file, rather than listing its lines as bad', () => {
+    const result = JSON.stringify({ format: 'feedback-lab/results', version: 1, config: {} }, null, 2);
+    expect(() => parseSamples(result, humaneval)).toThrow(/^This is a Feedback Lab result file, not a samples file: open it on the Results page\./);
+    // Exported without indentation, the whole file is its first line.
+    expect(() => parseSamples(JSON.stringify({ format: 'feedback-lab/search', search: {} }), humaneval)).toThrow(/^This is a Feedback Lab search file/);
+    expect(() => parseSamples('{\n  "format": "feedback-lab/prompt-set",\n  "prompts": []\n}\n', humaneval)).toThrow(/^This is a prompt set/);
+    expect(() => parseSamples(JSON.stringify([{ task_id: 'HumanEval/0', completion: 'x' }]), humaneval)).toThrow(/^This file is one JSON array, not JSON Lines\./);
+    expect(() => parseSamples('[\n  {"task_id": "HumanEval/0"}\n]\n', humaneval)).toThrow(/^This file is one JSON document spread over many lines/);
+    // Anything else keeps the general message, naming the first bad line.
+    expect(() => parseSamples('hello\nworld\n', humaneval)).toThrow(/^No line of this file is a usable HumanEval sample \(2 bad lines; first, line 1: not valid JSON/);
+    // A file with samples in it is scored, whatever its first lines.
+    expect(parseSamples(`{\n${line('HumanEval/0')}\n`, humaneval).samples).toHaveLength(1);
+  });
+
+  it('suggests the id a misspelt task id likely meant, only when that task exists', () => {
+    const text = [line('HumanEvl/3'), line('humaneval-12'), line('HumanEvl/999'), line('HumanEval'), line('HumanEval/0')].join('\n');
+    expect(parseSamples(text, humaneval).errors.map((e) => e.message)).toEqual([
+      'line 1: task_id "HumanEvl/3" is not a HumanEval task id (did you mean "HumanEval/3"?).',
+      'line 2: task_id "humaneval-12" is not a HumanEval task id (did you mean "HumanEval/12"?).',
+      'line 3: task_id "HumanEvl/999" is not a HumanEval task id.',
+      'line 4: task_id "HumanEval" is not a HumanEval task id.',
+    ]);
+    expect(parseSamples(`${line('Mpbb/2')}\n${line('Mbpp/3')}`, mbpp).errors[0]?.message).toBe(
+      'line 1: task_id "Mpbb/2" is not an MBPP task id (did you mean "Mbpp/2"?).',
+    );
   });
 
   it('says what to do with an EvalPlus "solution" line', () => {
@@ -105,8 +132,8 @@ describe('parseSamples', () => {
   });
 
   it('refuses a file with no usable line, quoting the first problem', () => {
-    expect(() => parseSamples('[{"task_id": "HumanEval/0", "completion": ""}]', humaneval)).toThrow(
-      'No line of this file is a usable HumanEval sample (1 bad line; first, line 1: not a JSON object.). Expected one JSON object per line with "task_id" and "completion".',
+    expect(() => parseSamples('"HumanEval/0"\n{"completion": ""}', humaneval)).toThrow(
+      'No line of this file is a usable HumanEval sample (2 bad lines; first, line 1: not a JSON object.). Expected one JSON object per line with "task_id" and "completion".',
     );
   });
 

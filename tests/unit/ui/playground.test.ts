@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../../src/core/harness/outcome.ts';
 import type { Sandbox, SandboxLimits } from '../../../src/core/ports.ts';
+import { KEPT_STDOUT_CHARS } from '../../../src/sandbox/output-capture.ts';
 import { Playground, requestedProblem, searchProblems } from '../../../src/ui/playground/playground.svelte.ts';
 import { SandboxHolder } from '../../../src/ui/sandbox/sandbox-holder.ts';
 import { loadTestProblem, loadTestProblems } from '../../support/datasets.ts';
@@ -71,6 +72,36 @@ describe('the playground', () => {
     playground.select(second);
     playground.select(first);
     expect(playground.code).toBe('def similar_elements(a, b):\n    pass\n');
+  });
+
+  it('says when a result no longer describes the code in the editor or the chosen mode', async () => {
+    const problem = await loadTestProblem('humaneval', 'HumanEval/0');
+    const playground = new Playground(new SandboxHolder(async () => recordingSandbox(() => ({ status: 'passed', durationMs: 1, stdout: '' })).sandbox));
+    playground.select(problem);
+    playground.loadReference();
+    await playground.execute();
+    expect(playground.run?.outcome.kind).toBe('passed');
+    expect(playground.runIsStale).toBe(false);
+
+    playground.code += 'print(1 / 0)\n';
+    expect(playground.runIsStale).toBe(true);
+    await playground.execute();
+    expect(playground.runIsStale).toBe(false);
+
+    playground.mode = 'study';
+    expect(playground.runIsStale).toBe(true);
+  });
+
+  it('marks printed output the sandbox cut short, and not output that fits', async () => {
+    const problem = await loadTestProblem('humaneval', 'HumanEval/0');
+    let printed = 'x'.repeat(KEPT_STDOUT_CHARS);
+    const playground = new Playground(new SandboxHolder(async () => recordingSandbox(() => ({ status: 'passed', durationMs: 1, stdout: printed })).sandbox));
+    playground.select(problem);
+    await playground.execute();
+    expect(playground.run?.stdoutCut).toBe(true);
+    printed = 'hello\n';
+    await playground.execute();
+    expect(playground.run?.stdoutCut).toBe(false);
   });
 
   it('says when the sandbox cannot start, without inventing a verdict', async () => {

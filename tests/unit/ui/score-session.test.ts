@@ -4,7 +4,7 @@ import type { RunResult } from '../../../src/core/harness/outcome.ts';
 import type { Sandbox } from '../../../src/core/ports.ts';
 import { SandboxHolder } from '../../../src/ui/sandbox/sandbox-holder.ts';
 import { fileLines, streamLines } from '../../../src/ui/scoring/file-lines.ts';
-import { ScoreSession, type ScoreSettings } from '../../../src/ui/scoring/score-session.svelte.ts';
+import { KEPT_LINE_ERRORS, ScoreSession, type ScoreSettings } from '../../../src/ui/scoring/score-session.svelte.ts';
 import { loadTestProblems } from '../../support/datasets.ts';
 
 /** Passes every program except those containing BROKEN, which raise a NameError. */
@@ -70,6 +70,24 @@ describe('scoring a samples file', () => {
     expect(session.failure).toContain('empty');
   });
 
+  it('keeps the first bad lines and counts the rest, so a long wrong file is refused at once', async () => {
+    const problems = await loadTestProblems('humaneval');
+    const session = new ScoreSession(new SandboxHolder(async () => fakeSandbox()));
+    // A CSV picked by mistake: every line bad. Keeping (and re-copying) every message took minutes at 2 million lines.
+    const lines = Array.from({ length: 100_000 }, (_, i) => `row ${i},junk`);
+    await session.scoreLines('export.csv', lines, problems, settings);
+    expect(session.phase).toBe('failed');
+    expect(session.failure).toContain('100000 bad lines');
+    expect(session.lineErrorCount).toBe(100_000);
+    expect(session.lineErrors).toHaveLength(KEPT_LINE_ERRORS);
+    expect(session.lineErrors.map((e) => e.line).slice(0, 3)).toEqual([1, 2, 3]);
+
+    // The next file starts from no bad lines.
+    await session.scoreLines('samples.jsonl', [JSON.stringify({ task_id: 'HumanEval/0', completion: '    return True\n' })], problems, settings);
+    expect(session.lineErrorCount).toBe(0);
+    expect(session.lineErrors).toEqual([]);
+  });
+
   it('scores every canonical solution', async () => {
     const problems = await loadTestProblems('mbpp');
     const sandbox = fakeSandbox();
@@ -128,6 +146,36 @@ describe('scoring a samples file', () => {
     expect(session.done).toBeGreaterThan(0);
     expect(session.done).toBeLessThan(164);
     expect(session.resultsFile().text.trimEnd().split('\n')).toHaveLength(session.done);
+  });
+
+  it('refuses a line over a million characters as the command line does, numbered and not scored', async () => {
+    const problems = await loadTestProblems('humaneval');
+    const session = new ScoreSession(new SandboxHolder(async () => fakeSandbox()));
+    const long = JSON.stringify({ task_id: 'HumanEval/0', completion: `    return True\n#${'x'.repeat(1_000_000)}\n` });
+    const lines = [long, JSON.stringify({ task_id: 'HumanEval/1', completion: '    return []\n' })];
+    await session.scoreLines('samples.jsonl', lines, problems, settings);
+    expect(session.lineErrors.map((e) => e.message)).toEqual([
+      `line 1: longer than 1,000,000 characters (${long.length.toLocaleString('en-US')}); not read.`,
+    ]);
+    expect(session.total).toBe(1);
+    expect(session.summaryLine).toBe('1 passed, 0 failed');
+  });
+
+  it('says it is cancelling while the samples already running finish', async () => {
+    const problems = await loadTestProblems('humaneval');
+    // Slow runs, as samples that loop until their time limit are.
+    const session = new ScoreSession(new SandboxHolder(async () => fakeSandbox(200)));
+    const run = session.scoreCanonical(problems, settings);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(session.cancelling).toBe(false);
+    session.cancel();
+    expect(session.phase).toBe('scoring');
+    expect(session.cancelling).toBe(true);
+    expect(session.announcement).toMatch(/^Cancelling/);
+    await run;
+    expect(session.phase).toBe('cancelled');
+    expect(session.cancelling).toBe(false);
+    expect(session.announcement).toMatch(/^Cancelled after/);
   });
 
   it('tells a screen reader when the run starts and ends, not every count as it ticks', async () => {
