@@ -130,7 +130,13 @@ describe('the Study page in Chromium', () => {
     const { page } = app;
     await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
     await openWithSavedEndpoint(page, 'Study', endpoint.url);
-    expect(await page.getByLabel('Model for llama3.2:3b').inputValue()).toBe(SCRIPTED_MODEL);
+    // The endpoint serves the arms' key llama3.2:3b by that name, so it is asked as itself; the
+    // model picked on the Models page stands in only for a key it does not serve (qwen2.5:1.5b).
+    expect(await page.getByLabel('Model for llama3.2:3b').inputValue()).toBe('llama3.2:3b');
+    const crossModel = page.getByRole('checkbox', { name: 'qwen → exec → llama (cross-model)', exact: true });
+    await crossModel.check();
+    expect(await page.getByLabel('Model for qwen2.5:1.5b').inputValue()).toBe(SCRIPTED_MODEL);
+    await crossModel.uncheck();
     expect(await page.getByRole('checkbox', { name: 'llama3.2:3b solo', exact: true }).isChecked()).toBe(true);
     expect(await page.getByRole('checkbox', { name: 'llama → exec → llama (self-refine)', exact: true }).isChecked()).toBe(true);
 
@@ -176,7 +182,7 @@ describe('the Study page in Chromium', () => {
     expect(doc.environments[0]?.userAgent).toMatch(/Chrome/);
     expect(doc.environments[0]?.pyodideVersion).toBe('314.0.7');
     expect(doc.environments[0]?.gpu).toBeNull();
-    expect(doc.config.models['llama3.2:3b']).toEqual({ engine: 'openai', id: SCRIPTED_MODEL, baseUrl: endpoint.url });
+    expect(doc.config.models['llama3.2:3b']).toEqual({ engine: 'openai', id: 'llama3.2:3b', baseUrl: endpoint.url });
     uninterrupted = doc;
 
     const gz = await download(page, () => card.getByRole('button', { name: 'Export .json.gz' }).click());
@@ -190,13 +196,14 @@ describe('the Study page in Chromium', () => {
     expect(lines.map((l) => l.task_id)).toEqual([...SCRIPTED_PROBLEM_IDS]);
     expect(lines.every((l) => l.repeat === 1)).toBe(true);
 
-    // The form's study as a link: it names the endpoint and the model, never a key.
+    // The form's study as a link: it names the endpoint (and any model not asked by its key), never an API key.
     await page.getByRole('button', { name: 'Copy study link' }).click();
     const link = await page.getByLabel('Study link').inputValue();
     expect(link).toMatch(/#\/study\?study=1&/);
     const linkParams = new URLSearchParams(link.slice(link.indexOf('?') + 1));
     expect(linkParams.get('endpoint')).toBe(endpoint.url);
-    expect(linkParams.getAll('m')).toEqual([`llama3.2:3b~${SCRIPTED_MODEL}`]);
+    // The model is the arms' own key, so the link needs no mapping: opened elsewhere, it asks that endpoint for llama3.2:3b.
+    expect(linkParams.getAll('m')).toEqual([]);
     expect(linkParams.get('r')).toBe(String(REPEATS));
 
     expect(app.errors).toEqual([]);

@@ -15,8 +15,14 @@ export abstract class ModelEngineForm {
   endpoint = $state('');
   /** Sent to the endpoint only. */
   apiKey = $state('');
-  /** The endpoint's default model name (from the Models page settings) for keys not named here. */
+  /** The endpoint's default model name (from the Models page settings) for keys not named here that it does not serve. */
   defaultEndpointModel = $state('');
+  /**
+   * The models the Models page's endpoint listed when last tested. A key it serves under its own
+   * name (Ollama's `llama3.2:3b`) is sent as itself: the Models page's one model stands in only
+   * for keys it does not serve, or every arm would run that one model whatever its label says.
+   */
+  endpointServes = $state.raw<readonly string[]>([]);
   /** Model key → the endpoint's model name (engine openai) or a WebLLM build id (engine webllm), when not the default. */
   modelNames = $state<Record<string, string>>({});
   /** Whether this GPU has shader-f16 (decides WebLLM builds); set once probed. */
@@ -27,6 +33,7 @@ export abstract class ModelEngineForm {
     const chosen = this.modelNames[key]?.trim();
     if (chosen) return chosen;
     if (this.engine === 'webllm') return webllmIdFor(key, this.shaderF16) ?? '';
+    if (this.endpointServes.includes(key)) return key;
     return this.defaultEndpointModel.trim() || key;
   }
 

@@ -62,6 +62,7 @@ export class ModelEngines {
     if (form.apiKey === this.#shown.apiKey) form.apiKey = saved.apiKey;
     this.#shown = { endpoint: saved.baseUrl, apiKey: saved.apiKey };
     form.defaultEndpointModel = saved.model;
+    form.endpointServes = saved.served;
     this.#savedModel = saved.model;
   }
 

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SearchForm } from '../../../src/ui/search/search-form.svelte.ts';
+import { StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
 import { buildWebLLMCatalog } from '../../../src/llm/model-catalog.ts';
 import { ModelEngines } from '../../../src/ui/shared/model-engines.svelte.ts';
 import { forgetSavedEndpoint, saveEndpoint } from './saved-endpoint-storage.ts';
@@ -27,6 +28,25 @@ describe('the endpoint settings a desk reads from the Models page', () => {
     saveEndpoint('http://third.example/v1', 'other');
     engines.readSettings();
     expect(form.endpoint).toBe('http://typed.example/v1');
+  });
+
+  it('sends each model key the endpoint serves as itself, and the Models page’s model only for the others', () => {
+    // Ollama lists the study's own tags; its first (here the coder) is what the Models page picked.
+    saveEndpoint('http://localhost:11434/v1', 'qwen2.5-coder:3b', ['qwen2.5-coder:3b', 'llama3.2:3b', 'qwen2.5:1.5b']);
+    const form = new StudyForm();
+    form.togglePreset('qwen-to-llama', true);
+    new ModelEngines(form, catalog, () => false).readSettings();
+    expect(form.modelNameFor('llama3.2:3b')).toBe('llama3.2:3b');
+    expect(form.modelNameFor('qwen2.5:1.5b')).toBe('qwen2.5:1.5b');
+    expect(form.modelNameFor('gemma3:1b')).toBe('qwen2.5-coder:3b');
+    // The study binds each arm's models as labelled, and its link needs no mapping for them.
+    const models = form.toDraft().models;
+    expect(models['llama3.2:3b']).toMatchObject({ engine: 'openai', id: 'llama3.2:3b' });
+    expect(models['qwen2.5:1.5b']).toMatchObject({ engine: 'openai', id: 'qwen2.5:1.5b' });
+    expect(form.toLink().modelNames).toEqual({});
+    // A name typed on the form still wins.
+    form.setModelName('llama3.2:3b', 'my-llama');
+    expect(form.modelNameFor('llama3.2:3b')).toBe('my-llama');
   });
 
   it('leaves a form alone while a run or a link holds it', () => {
