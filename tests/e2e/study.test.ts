@@ -29,6 +29,8 @@ import {
   startScriptedServer,
 } from '../support/scripted-study.ts';
 import { studyResultFile } from '../unit/results/result-file-fixtures.ts';
+import { encodeStudyLink } from '../../src/core/study/link.ts';
+import { llamaSolo } from '../../src/core/pipeline/presets.ts';
 
 const REPEATS = 2;
 
@@ -450,6 +452,58 @@ describe('the Study page in Chromium', () => {
     await app.screenshot('study-stopped-unserved-model');
     expect(app.errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
     await app.close();
+  });
+
+  it('sends the API key the Models page remembers to its own endpoint, never to the endpoint a study link names', async () => {
+    const theirs = await startScriptedServer();
+    const app = await openApp(browser, server, { hash: '#/models' });
+    const { page } = app;
+    try {
+      // The user's own server, with a key this browser remembers.
+      await page.getByLabel('Base URL').fill(endpoint.url);
+      await page.getByLabel('API key (optional)').fill('sk-mine');
+      await page.getByLabel('Remember the key in this browser').check();
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      await page.getByText('Connected: 2 models.').waitFor();
+
+      // A link someone shared names their server and starts at once.
+      const params = await encodeStudyLink({
+        name: 'Their server',
+        benchmark: 'humaneval',
+        selection: { kind: 'ids', ids: ['HumanEval/0'] },
+        arms: [{ id: llamaSolo.id, label: llamaSolo.name, pipeline: llamaSolo, forcedIterations: false }],
+        repeats: 1,
+        mode: 'study',
+        engine: 'openai',
+        endpoint: theirs.url,
+        modelNames: {},
+        autorun: true,
+      });
+      await page.goto(`${server.url}#/study?${params}`);
+      await waitForDone(page, 120_000);
+      expect(theirs.requests.length).toBeGreaterThan(0);
+      expect(theirs.requests.map((request) => request.headers.authorization)).toEqual(theirs.requests.map(() => undefined));
+      // The key field shows what was sent: nothing.
+      expect(await page.getByLabel('API key (optional)').inputValue()).toBe('');
+
+      // The user's own endpoint, from the Models page, still gets the key.
+      page.once('dialog', (dialog) => void dialog.accept());
+      await page.getByRole('button', { name: 'Reset form' }).click();
+      expect(await page.getByLabel('Endpoint URL').inputValue()).toBe(endpoint.url);
+      expect(await page.getByLabel('API key (optional)').inputValue()).toBe('sk-mine');
+      endpoint.requests.length = 0;
+      await page.getByLabel('Problems').selectOption('ids');
+      await page.getByLabel('Problem ids').fill('0');
+      await page.getByRole('checkbox', { name: 'llama → exec → llama (self-refine)', exact: true }).uncheck();
+      await page.getByLabel('Study name (optional)').fill('My server');
+      await page.getByRole('button', { name: 'Run study' }).click();
+      await page.locator('.run', { has: page.getByRole('heading', { name: 'My server' }) }).locator('.phase', { hasText: /^Done$/ }).waitFor({ timeout: 120_000 });
+      expect(endpoint.requests.map((request) => request.headers.authorization)).toEqual(['Bearer sk-mine']);
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+      await theirs.close();
+    }
   });
 
   it('says why a file to replay is refused as the study list does: what to do, and each field at fault', async () => {
