@@ -265,6 +265,38 @@ describe('the Study page in Chromium', () => {
     await context.close();
   });
 
+  it('goes on by itself with a study started from the form when its tab is reloaded mid-run, and ends with the scripted truth', async () => {
+    const app = await openApp(browser, server, { hash: '#/study' });
+    const { page } = app;
+    const form = page.locator('section.new');
+    await form.getByLabel('OpenAI-compatible endpoint').check();
+    await form.getByLabel('Endpoint URL').fill(endpoint.url);
+    await form.getByLabel('Model for llama3.2:3b').fill(SCRIPTED_MODEL);
+    await form.getByLabel('Study name (optional)').fill('Reloaded mid-run');
+    await form.getByLabel('Problems').selectOption('ids');
+    await form.getByLabel('Problem ids').fill(SCRIPTED_PROBLEM_IDS.map((id) => id.split('/')[1]).join(', '));
+    await form.getByLabel('Repeats').fill(String(REPEATS));
+    await form.getByRole('button', { name: 'Run study' }).click();
+    await expect.poll(() => stepCount(page), { timeout: 120_000, interval: 200 }).toBeGreaterThanOrEqual(6);
+    expect((await storeContents(page)).units.length).toBeLessThan(2 * REPEATS * SCRIPTED_PROBLEM_IDS.length);
+
+    // A reload used to leave it "interrupted" on its card, far below the form, until Resume was found and pressed.
+    await page.reload();
+    const run = page.locator('.run', { has: page.getByRole('heading', { name: 'Reloaded mid-run' }) });
+    await run.locator('.phase', { hasText: /^(Running|Done)$/ }).waitFor({ timeout: 60_000 });
+    await run.locator('.phase', { hasText: /^Done$/ }).waitFor({ timeout: 240_000 });
+    const card = studyCard(page, 'Reloaded mid-run');
+    await card.locator('.state', { hasText: 'done' }).waitFor();
+    checkAgainstTruth(await importResultFile(new Uint8Array(await download(page, () => card.getByRole('button', { name: 'Export .json', exact: true }).click()))));
+
+    // Finished, it is not taken up again by the next reload.
+    await page.reload();
+    await card.locator('.state', { hasText: 'done' }).waitFor();
+    expect(await page.locator('.run').count()).toBe(0);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('finishes a unit whose stored steps an earlier version of the app worded otherwise, from the steps that still fit, and says so', async () => {
     const params = await scriptedStudyLink(endpoint.url, REPEATS, { autorun: true });
     const app = await openApp(browser, server, { hash: `#/study?${params}` });
