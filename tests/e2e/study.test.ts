@@ -285,6 +285,10 @@ describe('the Study page in Chromium', () => {
     const run = page.locator('.run', { has: page.getByRole('heading', { name: 'Reloaded mid-run' }) });
     await run.locator('.phase', { hasText: /^(Running|Done)$/ }).waitFor({ timeout: 60_000 });
     await run.locator('.phase', { hasText: /^Done$/ }).waitFor({ timeout: 240_000 });
+    // The end says where the numbers go from here.
+    const next = run.getByTestId('study-next');
+    expect(await next.textContent()).toMatch(/Export \.json.*Results page/s);
+    expect(await next.getByRole('link', { name: 'Results' }).getAttribute('href')).toBe('#/results');
     const card = studyCard(page, 'Reloaded mid-run');
     await card.locator('.state', { hasText: 'done' }).waitFor();
     checkAgainstTruth(await importResultFile(new Uint8Array(await download(page, () => card.getByRole('button', { name: 'Export .json', exact: true }).click()))));
