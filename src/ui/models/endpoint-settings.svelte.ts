@@ -12,6 +12,12 @@ const SETTINGS_KEY = 'feedback-lab.endpoint';
 interface SavedEndpoint {
   baseUrl: string;
   model: string;
+  /**
+   * What the server listed at the last connection test that answered. The Study and Search pages
+   * send a model key the server serves under that very name (Ollama's tags are the study's keys),
+   * and only the others as `model`. Absent in settings saved before this was kept.
+   */
+  served?: string[];
   /** Present only when the user ticked "remember". */
   apiKey?: string;
 }
@@ -26,6 +32,8 @@ export class EndpointSettings {
   models = $state.raw<string[]>([]);
   status = $state<ConnectionStatus>('idle');
   message = $state('');
+  /** The models the saved server listed when it last answered (see SavedEndpoint.served). */
+  served: readonly string[] = [];
 
   readonly #storage: SettingsStorage | undefined;
 
@@ -34,6 +42,7 @@ export class EndpointSettings {
     const saved = readSetting<SavedEndpoint>(storage, SETTINGS_KEY, { baseUrl: this.baseUrl, model: '' });
     this.baseUrl = saved.baseUrl;
     this.model = saved.model;
+    this.served = Array.isArray(saved.served) ? saved.served.filter((id): id is string => typeof id === 'string') : [];
     if (saved.apiKey !== undefined) {
       this.apiKey = saved.apiKey;
       this.rememberKey = true;
@@ -42,7 +51,7 @@ export class EndpointSettings {
 
   /** Keeps the address and model; the key only when "remember" is ticked. */
   save(): void {
-    const saved: SavedEndpoint = { baseUrl: this.baseUrl.trim(), model: this.model };
+    const saved: SavedEndpoint = { baseUrl: this.baseUrl.trim(), model: this.model, served: [...this.served] };
     if (this.rememberKey && this.apiKey) saved.apiKey = this.apiKey;
     writeSetting(this.#storage, SETTINGS_KEY, saved);
   }
@@ -54,6 +63,7 @@ export class EndpointSettings {
     try {
       const ids = await listModels(this.baseUrl.trim(), this.apiKey || undefined);
       this.models = ids;
+      this.served = ids;
       if (!ids.includes(this.model)) this.model = ids[0] ?? '';
       this.status = 'connected';
       this.message = ids.length === 0 ? 'Connected, but the server lists no models.' : `Connected: ${ids.length} model${ids.length === 1 ? '' : 's'}.`;

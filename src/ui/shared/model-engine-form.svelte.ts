@@ -15,8 +15,19 @@ export abstract class ModelEngineForm {
   endpoint = $state('');
   /** Sent to the endpoint only. */
   apiKey = $state('');
-  /** The endpoint's default model name (from the Models page settings) for keys not named here. */
+  /**
+   * The key the Models page remembers and the endpoint it was saved with. That key belongs to that
+   * endpoint: a form pointed at another one (a study link names its own) does not send it there.
+   */
+  settingsKey: { key: string; endpoint: string } = { key: '', endpoint: '' };
+  /** The endpoint's default model name (from the Models page settings) for keys not named here that it does not serve. */
   defaultEndpointModel = $state('');
+  /**
+   * The models the Models page's endpoint listed when last tested. A key it serves under its own
+   * name (Ollama's `llama3.2:3b`) is sent as itself: the Models page's one model stands in only
+   * for keys it does not serve, or every arm would run that one model whatever its label says.
+   */
+  endpointServes = $state.raw<readonly string[]>([]);
   /** Model key → the endpoint's model name (engine openai) or a WebLLM build id (engine webllm), when not the default. */
   modelNames = $state<Record<string, string>>({});
   /** Whether this GPU has shader-f16 (decides WebLLM builds); set once probed. */
@@ -27,6 +38,7 @@ export abstract class ModelEngineForm {
     const chosen = this.modelNames[key]?.trim();
     if (chosen) return chosen;
     if (this.engine === 'webllm') return webllmIdFor(key, this.shaderF16) ?? '';
+    if (this.endpointServes.includes(key)) return key;
     return this.defaultEndpointModel.trim() || key;
   }
 
@@ -34,13 +46,32 @@ export abstract class ModelEngineForm {
     this.modelNames = { ...this.modelNames, [key]: name };
   }
 
-  /** The API key for an endpoint's API root: only the endpoint this form names gets it. */
+  /**
+   * The API key for an endpoint's API root: only the endpoint this form names gets it, and the
+   * Models page's remembered key only when that is the endpoint it was saved for.
+   */
   apiKeyFor(root: string): string | undefined {
-    if (!this.apiKey) return undefined;
-    try {
-      return apiRoot(this.endpoint.trim()) === root ? this.apiKey : undefined;
-    } catch {
-      return undefined;
-    }
+    if (!this.apiKey || !sameEndpoint(this.endpoint, root)) return undefined;
+    const remembered = this.settingsKey;
+    if (this.apiKey === remembered.key && !sameEndpoint(remembered.endpoint, root)) return undefined;
+    return this.apiKey;
+  }
+
+  /**
+   * Points the form at an endpoint someone else chose (a study link): a key the Models page
+   * remembers for another endpoint leaves the field, so the form shows what will be sent.
+   */
+  pointAt(endpoint: string): void {
+    this.endpoint = endpoint;
+    if (this.apiKey && this.apiKey === this.settingsKey.key && !sameEndpoint(endpoint, this.settingsKey.endpoint)) this.apiKey = '';
+  }
+}
+
+/** Whether two addresses as typed name the same API root (`…:11434` and `…:11434/v1/` do). */
+export function sameEndpoint(a: string, b: string): boolean {
+  try {
+    return apiRoot(a) === apiRoot(b);
+  } catch {
+    return false;
   }
 }

@@ -11,7 +11,7 @@ import { EndpointSettings } from '../models/endpoint-settings.svelte.ts';
 import { browserStorage } from '../models/saved-settings.ts';
 import { webGpuRefusal } from '../models/webgpu-summary.ts';
 import type { StudyModelDeps } from '../study/study-models.ts';
-import type { ModelEngineForm } from './model-engine-form.svelte.ts';
+import { sameEndpoint, type ModelEngineForm } from './model-engine-form.svelte.ts';
 
 /** Python workers: never more than the cores, and at most 8. */
 export const MAX_WORKERS = Math.max(1, Math.min(8, globalThis.navigator?.hardwareConcurrency ?? 2));
@@ -54,14 +54,17 @@ export class ModelEngines {
 
   /** The Models page's endpoint settings may have changed since the last visit. */
   readSettings(): void {
-    if (this.#formHeld()) return;
     const saved = new EndpointSettings(browserStorage());
     const form = this.#form;
+    form.settingsKey = { key: saved.apiKey, endpoint: saved.baseUrl };
+    if (this.#formHeld()) return;
     // A field that still shows what was read last follows the Models page; one edited here keeps its text.
     if (form.endpoint === this.#shown.endpoint) form.endpoint = saved.baseUrl;
-    if (form.apiKey === this.#shown.apiKey) form.apiKey = saved.apiKey;
+    // The remembered key is its endpoint's: not offered for another (a link's, kept in the draft across a reload).
+    if (form.apiKey === this.#shown.apiKey) form.apiKey = sameEndpoint(form.endpoint, saved.baseUrl) ? saved.apiKey : '';
     this.#shown = { endpoint: saved.baseUrl, apiKey: saved.apiKey };
     form.defaultEndpointModel = saved.model;
+    form.endpointServes = saved.served;
     this.#savedModel = saved.model;
   }
 

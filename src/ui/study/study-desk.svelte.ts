@@ -40,6 +40,8 @@ export class StudyDesk {
 
   readonly #sandboxes = new SandboxHolder(browserSandboxFactory);
   #linkApplied = false;
+  /** Whether the page has been shown since this tab (re)loaded. */
+  #visited = false;
   /** The replay file picked last: a slower read of an earlier pick must not replace it. */
   #replayPick = 0;
 
@@ -61,6 +63,7 @@ export class StudyDesk {
         sandbox: (workers) => this.#sandboxes.get(workers),
         models: this.engines.modelDeps,
         setAddress: (hash) => history.replaceState(history.state, '', hash),
+        thisTab: tabRunRecord(),
       },
       this.form,
       this.library,
@@ -90,12 +93,17 @@ export class StudyDesk {
   }
 
   async openLink(query: URLSearchParams | undefined): Promise<void> {
-    if (!query || !isStudyLink(query)) return;
-    this.#linkApplied = true;
-    // WebLLM builds depend on shader-f16: bind models only once the GPU is known.
-    await this.visit();
-    const text = query.toString();
-    await this.launcher.openLink(query, { keepForm: this.keeper.holdsLink(text), onFilled: () => this.keeper.linkApplied(text) });
+    const firstVisit = !this.#visited;
+    this.#visited = true;
+    if (query && isStudyLink(query)) {
+      this.#linkApplied = true;
+      // WebLLM builds depend on shader-f16: bind models only once the GPU is known.
+      await this.visit();
+      const text = query.toString();
+      await this.launcher.openLink(query, { keepForm: this.keeper.holdsLink(text), onFilled: () => this.keeper.linkApplied(text) });
+    }
+    // Unless the link started or resumed its study, a reload goes on with the study this tab ran.
+    if (firstVisit) await this.launcher.resumeAfterReload();
   }
 
   /** Puts the form back as a fresh tab shows it and forgets its draft; the page asks first when that discards edits. */
@@ -161,6 +169,30 @@ export class StudyDesk {
     if (!this.launcher.busy) void this.#sandboxes.close();
     this.library.watchOthers(false);
   }
+}
+
+const RUNNING_IN_TAB_KEY = 'feedback-lab:study-running-in-tab';
+
+/** The study this tab runs, in sessionStorage: it survives a reload of the tab, not its closing. */
+function tabRunRecord(): { get(): string | null; set(studyId: string | null): void } {
+  const storage = tabStorage();
+  return {
+    get: () => {
+      try {
+        return storage?.getItem(RUNNING_IN_TAB_KEY) ?? null;
+      } catch {
+        return null;
+      }
+    },
+    set: (studyId) => {
+      try {
+        if (studyId === null) storage?.removeItem(RUNNING_IN_TAB_KEY);
+        else storage?.setItem(RUNNING_IN_TAB_KEY, studyId);
+      } catch {
+        // Storage refused (privacy mode, quota): a reload then shows the study as interrupted, with Resume.
+      }
+    },
+  };
 }
 
 let desk: StudyDesk | null = null;

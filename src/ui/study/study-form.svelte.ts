@@ -238,7 +238,7 @@ export class StudyForm extends ModelEngineForm {
     this.repeats = link.repeats;
     this.mode = link.mode;
     this.engine = link.engine;
-    if (link.endpoint !== undefined) this.endpoint = link.endpoint;
+    if (link.endpoint !== undefined) this.pointAt(link.endpoint);
     this.modelNames = { ...link.modelNames };
     this.limits = link.limits ?? {};
   }

@@ -6,7 +6,8 @@
  * Study links with `autorun=1` start by themselves. Once started, the address gets the study's
  * id (`sid=`), so a reload resumes that study instead of starting another; a finished, paused or
  * cancelled one is shown rather than run. Opening the same link without `sid` also resumes its
- * interrupted study, if there is one.
+ * interrupted study, if there is one. A study started from the form (or resumed from its card)
+ * is remembered by the tab instead (`thisTab`), so a reload of the tab goes on with it too.
  */
 import type { LoadedDataset } from '../../core/benchmarks/datasets.ts';
 import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
@@ -32,6 +33,11 @@ export interface LauncherDeps {
   models: Omit<StudyModelDeps, 'replay'>;
   /** Replaces the address without a navigation (history.replaceState). */
   setAddress: (hash: string) => void;
+  /**
+   * The study this tab runs, kept where a reload of the tab finds it again (sessionStorage): a
+   * reload, or a crash the browser restores, then resumes it as a link's study is resumed.
+   */
+  thisTab?: { get(): string | null; set(studyId: string | null): void };
   now?: () => number;
 }
 
@@ -187,6 +193,22 @@ export class StudyLauncher {
     await this.start({ link: query });
   }
 
+  /**
+   * Resumes the study this tab was running when it was reloaded: the store still calls it running,
+   * and nothing else holds it. One the user paused, cancelled or saw finish is left as it is.
+   */
+  async resumeAfterReload(): Promise<void> {
+    const studyId = this.#deps.thisTab?.get();
+    if (!studyId || this.busy) return;
+    await this.#library.refresh();
+    const listing = this.#library.listings.find((s) => s.id === studyId);
+    if (listing?.status !== 'running') {
+      this.#deps.thisTab?.set(null);
+      return;
+    }
+    await this.#resumeWhenFree(studyId);
+  }
+
   /** A page closed a moment ago may still hold the study's lock: wait a little for it. */
   async #resumeWhenFree(studyId: string): Promise<void> {
     for (let attempt = 0; attempt < 10; attempt++) {
@@ -230,6 +252,7 @@ export class StudyLauncher {
     const { model, sandbox, store, release } = await this.#prepare(config, link);
     const run = new StudyRun(config);
     this.run = run;
+    this.#deps.thisTab?.set(config.id);
     void this.#library.refresh();
     void (async () => {
       try {
@@ -239,6 +262,8 @@ export class StudyLauncher {
           onUnitFinished: () => void this.#library.refresh(),
         });
       } finally {
+        // Over (done, cancelled, stopped): nothing for a reload to take up again.
+        if (this.#deps.thisTab?.get() === config.id) this.#deps.thisTab.set(null);
         await release();
         await this.#library.refresh();
       }

