@@ -26,3 +26,12 @@ export function apiRoot(baseUrl: string): string {
   if (!/^v\d+[a-z0-9]*$/i.test(last) && last.toLowerCase() !== 'openai') path += '/v1';
   return `${url.origin}${path}`;
 }
+
+/** Whether two addresses as typed name the same API root (`…:11434` and `…:11434/v1/` do). */
+export function sameEndpoint(a: string, b: string): boolean {
+  try {
+    return apiRoot(a) === apiRoot(b);
+  } catch {
+    return false;
+  }
+}

@@ -4,6 +4,7 @@
  * this browser to remember it.
  */
 import type { LanguageModel } from '../../core/ports.ts';
+import { sameEndpoint } from '../../llm/endpoint-url.ts';
 import { createOpenAICompatibleModel, listModels } from '../../llm/openai-compatible.ts';
 import { readSetting, writeSetting, type SettingsStorage } from './saved-settings.ts';
 
@@ -36,6 +37,8 @@ export class EndpointSettings {
   served: readonly string[] = [];
 
   readonly #storage: SettingsStorage | undefined;
+  /** The key this browser remembers and the address it was saved with: the key is for that endpoint only. */
+  #remembered: { key: string; baseUrl: string } | null = null;
 
   constructor(storage: SettingsStorage | undefined) {
     this.#storage = storage;
@@ -46,7 +49,27 @@ export class EndpointSettings {
     if (saved.apiKey !== undefined) {
       this.apiKey = saved.apiKey;
       this.rememberKey = true;
+      this.#remembered = { key: saved.apiKey, baseUrl: saved.baseUrl };
     }
+  }
+
+  /**
+   * Points the settings at an address someone else chose (a presenter link): a remembered key
+   * saved for another endpoint leaves the field, so it is neither shown as in use nor sent there.
+   */
+  pointAt(baseUrl: string): void {
+    this.baseUrl = baseUrl;
+    if (this.#isRememberedKeyOfAnother(baseUrl)) this.apiKey = '';
+  }
+
+  /** The key to send to the current address: never the remembered key of another endpoint. */
+  keyToSend(): string | undefined {
+    return !this.apiKey || this.#isRememberedKeyOfAnother(this.baseUrl) ? undefined : this.apiKey;
+  }
+
+  #isRememberedKeyOfAnother(baseUrl: string): boolean {
+    const remembered = this.#remembered;
+    return remembered !== null && this.apiKey === remembered.key && !sameEndpoint(baseUrl, remembered.baseUrl);
   }
 
   /** Keeps the address and model; the key only when "remember" is ticked. */
@@ -54,6 +77,7 @@ export class EndpointSettings {
     const saved: SavedEndpoint = { baseUrl: this.baseUrl.trim(), model: this.model, served: [...this.served] };
     if (this.rememberKey && this.apiKey) saved.apiKey = this.apiKey;
     writeSetting(this.#storage, SETTINGS_KEY, saved);
+    this.#remembered = saved.apiKey === undefined ? null : { key: saved.apiKey, baseUrl: saved.baseUrl };
   }
 
   /** Asks the server for its models (`GET /v1/models`): the connection test. */

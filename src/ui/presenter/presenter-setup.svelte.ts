@@ -83,7 +83,8 @@ export class PresenterSetup {
     if (link.presetId) this.presetId = link.presetId;
     if (link.mode) this.mode = link.mode;
     if (link.speed !== null) this.speed = link.speed;
-    if (link.endpoint) this.endpoint.baseUrl = link.endpoint;
+    // A link names its own endpoint: the key this browser remembers for another one stays home.
+    if (link.endpoint) this.endpoint.pointAt(link.endpoint);
     if (link.model) this.endpoint.model = link.model;
     this.source = link.source ?? (link.endpoint ? 'endpoint' : 'demo');
     if (this.source === 'demo') {
@@ -215,9 +216,9 @@ export class PresenterSetup {
     let ports: LivePorts;
     let sourceLabel: string;
     if (source === 'endpoint') {
-      const { baseUrl, model, apiKey } = this.endpoint;
+      const { baseUrl, model } = this.endpoint;
       if (!baseUrl.trim() || !model) throw new Error('Give the endpoint address and the model to ask (the Models page can check both).');
-      ports = endpointPorts({ baseUrl, model, apiKey }, this.#deps.sandbox);
+      ports = endpointPorts({ baseUrl, model, apiKey: this.endpoint.keyToSend() ?? '' }, this.#deps.sandbox);
       sourceLabel = `Endpoint ${baseUrl.trim()} · every role asks ${model}`;
     } else {
       ports = await webllmPorts(pipeline, this.#deps.sandbox);

@@ -5,7 +5,7 @@
  * endpoint the form names and never written into a study, a search, a link or a file.
  */
 import { webllmIdFor } from '../../core/pipeline/model-keys.ts';
-import { apiRoot } from '../../llm/endpoint-url.ts';
+import { sameEndpoint } from '../../llm/endpoint-url.ts';
 
 export abstract class ModelEngineForm {
   /** 'webllm' or 'openai'; a subclass may offer more engines. */
@@ -64,14 +64,5 @@ export abstract class ModelEngineForm {
   pointAt(endpoint: string): void {
     this.endpoint = endpoint;
     if (this.apiKey && this.apiKey === this.settingsKey.key && !sameEndpoint(endpoint, this.settingsKey.endpoint)) this.apiKey = '';
-  }
-}
-
-/** Whether two addresses as typed name the same API root (`…:11434` and `…:11434/v1/` do). */
-export function sameEndpoint(a: string, b: string): boolean {
-  try {
-    return apiRoot(a) === apiRoot(b);
-  } catch {
-    return false;
   }
 }

@@ -11,7 +11,8 @@ import { EndpointSettings } from '../models/endpoint-settings.svelte.ts';
 import { browserStorage } from '../models/saved-settings.ts';
 import { webGpuRefusal } from '../models/webgpu-summary.ts';
 import type { StudyModelDeps } from '../study/study-models.ts';
-import { sameEndpoint, type ModelEngineForm } from './model-engine-form.svelte.ts';
+import { sameEndpoint } from '../../llm/endpoint-url.ts';
+import type { ModelEngineForm } from './model-engine-form.svelte.ts';
 
 /** Python workers: never more than the cores, and at most 8. */
 export const MAX_WORKERS = Math.max(1, Math.min(8, globalThis.navigator?.hardwareConcurrency ?? 2));

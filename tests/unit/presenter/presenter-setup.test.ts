@@ -93,3 +93,44 @@ describe('a presenter link to a problem of a result file', () => {
     expect(setup.fileUnit?.story.startsWith('passed')).toBe(false);
   });
 });
+
+describe('a presenter link that names an endpoint', () => {
+  /** This browser remembers a key for its own server, as the Models page keeps it when "remember" is ticked. */
+  function rememberingSetup(): PresenterSetup {
+    const items = new Map([['feedback-lab.endpoint', JSON.stringify({ baseUrl: 'http://127.0.0.1:11434', model: 'llama3.2:3b', apiKey: 'sk-mine' })]]);
+    return new PresenterSetup({
+      datasets: { humaneval: offline('humaneval'), mbpp: offline('mbpp') },
+      sandbox: () => Promise.reject(new Error('No run here.')),
+      storage: { getItem: (key) => items.get(key) ?? null, setItem: (key, value) => void items.set(key, value) },
+    });
+  }
+  const linkTo = (endpoint: string) =>
+    readPresenterLink(new URLSearchParams(presenterLinkQuery({ source: 'endpoint', endpoint, model: 'm', problemId: 'HumanEval/0', autostart: true })));
+
+  it('never hands the key remembered for this browser’s server to the server the link names', async () => {
+    const setup = rememberingSetup();
+    expect(setup.endpoint.keyToSend()).toBe('sk-mine');
+    const { link, problems } = linkTo('http://203.0.113.9:8080/v1');
+    await setup.applyLink(link, problems);
+    expect(setup.endpoint.baseUrl).toBe('http://203.0.113.9:8080/v1');
+    expect(setup.endpoint.apiKey).toBe('');
+    expect(setup.endpoint.keyToSend()).toBeUndefined();
+    // A key typed for that server is the presenter's own choice, and is sent.
+    setup.endpoint.apiKey = 'sk-theirs';
+    expect(setup.endpoint.keyToSend()).toBe('sk-theirs');
+  });
+
+  it('keeps the remembered key for a link to the same server, however its address is written', async () => {
+    const setup = rememberingSetup();
+    const { link, problems } = linkTo('http://127.0.0.1:11434/v1/');
+    await setup.applyLink(link, problems);
+    expect(setup.endpoint.keyToSend()).toBe('sk-mine');
+  });
+
+  it('does not send the remembered key when the address is changed by hand either', () => {
+    const setup = rememberingSetup();
+    setup.endpoint.baseUrl = 'http://203.0.113.9:8080';
+    expect(setup.endpoint.apiKey).toBe('sk-mine');
+    expect(setup.endpoint.keyToSend()).toBeUndefined();
+  });
+});
