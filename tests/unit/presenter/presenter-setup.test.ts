@@ -101,7 +101,7 @@ describe('a presenter link that names an endpoint', () => {
     return new PresenterSetup({
       datasets: { humaneval: offline('humaneval'), mbpp: offline('mbpp') },
       sandbox: () => Promise.reject(new Error('No run here.')),
-      storage: { getItem: (key) => items.get(key) ?? null, setItem: (key, value) => void items.set(key, value) },
+      storage: { getItem: (key) => items.get(key) ?? null, setItem: (key, value) => void items.set(key, value), removeItem: (key) => void items.delete(key) },
     });
   }
   const linkTo = (endpoint: string) =>
