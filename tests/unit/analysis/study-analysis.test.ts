@@ -112,7 +112,7 @@ describe('pairs of arms', () => {
     expect(pair!.perRepeat.map((m) => [m.b, m.c])).toEqual([[0, 1], [0, 2], [0, 0]]);
     expect(pair!.perRepeat[1]!.exactP).toBeCloseTo(0.5, 10);
     // Three tests in one table: the note names the Bonferroni threshold 0.05 / 3.
-    expect(pairTable([pair!], { seed: 7, replicates: 2000 }).notes!.join(' ')).toContain('compare each with 0.05 / 3 = 0.017 (Bonferroni)');
+    expect(pairTable([pair!], { seed: 7, replicates: 2000 }).notes!.join(' ')).toContain('compare each with 0.05 / 3 = 0.0167 (Bonferroni)');
     // Per-problem shares: solo [1, 2/3, 1/3, 0], refine [1, 1, 1, 0]: Δ = (0 + 1/3 + 2/3 + 0) / 4 = 25 pp.
     expect(pair!.difference!.estimate).toBeCloseTo(25, 10);
     expect(pair!.difference!.lower).toBeGreaterThanOrEqual(0);
