@@ -116,8 +116,8 @@ export function passRateTable(rates: readonly ArmPassRate[]): Table {
       textCell(r.label),
       numberCell(r.problems),
       numberCell(r.interval.estimate, 1, ' %'),
-      numberCell(r.interval.lower, 1, ' %'),
-      numberCell(r.interval.upper, 1, ' %'),
+      maybeNumberCell(r.interval.lower, 1, ' %'),
+      maybeNumberCell(r.interval.upper, 1, ' %'),
     ]),
     notes: [
       `Per problem, the share of repeats that solved it; ${rates[0]?.interval.replicates ?? 0} resamples of problems, seed ${rates[0]?.interval.seed ?? 0}.`,
@@ -127,9 +127,15 @@ export function passRateTable(rates: readonly ArmPassRate[]): Table {
               'the exact binomial (Clopper–Pearson) one over its problems.',
           ]
         : []),
+      ...(rates.some((r) => r.interval.method === 'none') ? [NO_INTERVAL_NOTE] : []),
     ],
   };
 }
+
+/** Said under a table where some interval is "–" because every problem scored the same share. */
+export const NO_INTERVAL_NOTE =
+  'A CI reads "–" where every problem scored the same share of repeats (a study of one problem, say): every resample of problems ' +
+  'gives that same value, so resampling says nothing about uncertainty and no interval is shown.';
 
 export interface ArmConsistency {
   label: string;

@@ -87,8 +87,10 @@ export function passRateChart(rates: readonly ArmPassRate[]): BarChartData {
     description: rates
       .map(
         (r) =>
-          `${r.label}: ${r.interval.estimate.toFixed(1)} % (95 % ${r.interval.method === 'exact-binomial' ? 'exact binomial ' : ''}CI ` +
-          `${r.interval.lower.toFixed(1)}–${r.interval.upper.toFixed(1)} %)`,
+          r.interval.method === 'none'
+            ? `${r.label}: ${r.interval.estimate.toFixed(1)} % (no CI: every problem scored the same)`
+            : `${r.label}: ${r.interval.estimate.toFixed(1)} % (95 % ${r.interval.method === 'exact-binomial' ? 'exact binomial ' : ''}CI ` +
+              `${r.interval.lower.toFixed(1)}–${r.interval.upper.toFixed(1)} %)`,
       )
       .join('; '),
     categories: rates.map((r) => r.label),
@@ -96,8 +98,9 @@ export function passRateChart(rates: readonly ArmPassRate[]): BarChartData {
       {
         label: 'Pass rate',
         values: rates.map((r) => r.interval.estimate),
-        low: rates.map((r) => r.interval.lower),
-        high: rates.map((r) => r.interval.upper),
+        // No whisker where there is no interval (NaN bounds).
+        low: rates.map((r) => (Number.isFinite(r.interval.lower) ? r.interval.lower : null)),
+        high: rates.map((r) => (Number.isFinite(r.interval.upper) ? r.interval.upper : null)),
       },
     ],
     xLabel: 'Arm',

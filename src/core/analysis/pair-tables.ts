@@ -6,7 +6,7 @@
 import { bootstrapPairedDifference, type ConfidenceInterval } from '../stats/bootstrap.ts';
 import { mcnemarFromOutcomes, type McNemarResult, type PairedCounts } from '../stats/mcnemar.ts';
 import { separation } from '../stats/sigma.ts';
-import { armSummaries } from './arm-tables.ts';
+import { armSummaries, NO_INTERVAL_NOTE } from './arm-tables.ts';
 import { shareSolved, type AnalysisArm, type AnalysisStudy } from './study-runs.ts';
 import { formatNumber, maybeNumberCell, numberCell, textCell, type Cell, type Table } from './table.ts';
 
@@ -218,6 +218,7 @@ export function pairTable(results: readonly PairResult[], options: { seed: numbe
       'Each repeat\'s test pairs the problems both of its runs judged ("of N" when that is not every problem of the CI).',
       `The CI resamples problems (${options.replicates} times, seed ${options.seed}), each scored by the share of its repeats solved, both arms together.`,
       ...(results.some((r) => r.difference?.method === 'exact-binomial') ? [EXACT_DIFFERENCE_NOTE] : []),
+      ...(results.some((r) => r.difference?.method === 'none') ? [NO_INTERVAL_NOTE] : []),
     ],
   };
 }
