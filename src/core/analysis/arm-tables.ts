@@ -213,12 +213,15 @@ export function singleVsMeanTable(study: AnalysisStudy): Table {
     .filter((r) => r.passCounts.length >= 2 && r.mean > 0)
     .map((r): Cell[] => {
       const first = r.passCounts[0] ?? 0;
+      // The first complete run, which is not repeat 1 when that one misses a verdict (an errored unit).
+      const firstIndex = r.arm.runs.findIndex((run) => run.size >= r.arm.problemCount);
+      const firstRepeat = (r.arm.runRepeats[firstIndex] ?? 0) + 1;
       const best = Math.max(...r.passCounts);
       const firstGap = first > 0 ? singleVsMean(first, r.mean) : null;
       const bestGap = singleVsMean(best, r.mean);
       return [
         textCell(r.arm.label),
-        numberCell(first),
+        firstRepeat === 1 ? numberCell(first) : { text: `${first} (run ${firstRepeat})`, value: first },
         numberCell(r.mean, 1),
         maybeNumberCell(firstGap?.difference ?? null, 1),
         maybeNumberCell(firstGap?.inflationPercent ?? null, 1, ' %'),
@@ -241,6 +244,9 @@ export function singleVsMeanTable(study: AnalysisStudy): Table {
     rows,
     notes: [
       'Inflation = 100 · (single − mean) / mean. A search that keeps its best single evaluation reports the best run; the study found 5–7 %.',
+      ...(rows.some((row) => /\(run \d+\)$/.test(row[1]?.text ?? ''))
+        ? ['Run 1 misses a verdict in some arms (an errored or unfinished unit): there the first complete run is used, and named.']
+        : []),
       ...(tooFewRuns.length > 0
         ? [`Left out, with fewer than two complete runs (no mean of repeats to set a single run against): ${tooFewRuns.join('; ')}.`]
         : []),
