@@ -44,7 +44,11 @@ export function armSummaryTable(study: AnalysisStudy): Table {
     const total = r.arm.problemCount;
     const missing = r.arm.plannedRuns * total - r.finished.reduce((a, f) => a + f, 0);
     const any = r.passCounts.length > 0;
-    const perRun = [...r.passCounts.map(String), ...r.partial.map((p) => `(${p.passes} of ${p.verdicts} so far)`)];
+    // In repeat order, a partial run in its own place: "(3 of 4 so far), 5, 6" when run 1 is the partial one.
+    const perRun = r.arm.runs.map((run) => {
+      const passes = runPasses(run);
+      return run.size >= total ? String(passes) : `(${passes} of ${run.size} so far)`;
+    });
     return [
       textCell(r.arm.label),
       numberCell(r.passCounts.length),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { singleVsMeanTable } from '../../../src/core/analysis/arm-tables.ts';
+import { armSummaryTable, singleVsMeanTable } from '../../../src/core/analysis/arm-tables.ts';
 import { groupTrajectories, type PlacedTrajectory } from '../../../src/core/analysis/study-runs.ts';
 import { trajectory, type Verdict } from './trajectory-fixtures.ts';
 
@@ -23,5 +23,9 @@ describe('single run vs mean', () => {
     expect(table.rows[0]!.map((c) => c.text)).toEqual(['Solo', '3 (run 2)', '2.0', '-1.0', '50.0 %', '3', '50.0 %']);
     expect(table.rows[0]![1]!.value).toBe(3);
     expect(table.notes!.join(' ')).toContain('there the first complete run is used, and named');
+  });
+
+  it('lists the passes per run in repeat order, the partial run 1 first', () => {
+    expect(armSummaryTable(study).rows[0]!.slice(1, 4).map((c) => c.text)).toEqual(['2', '(2 of 2 so far), 3, 1', '2.0']);
   });
 });
