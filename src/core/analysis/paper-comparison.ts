@@ -183,7 +183,7 @@ export function paperComparison(loaded: LoadedStudies): PaperComparison {
   const tableNotes = [
     `Paper: mean ± SD of its ${PAPER_RUNS} runs as printed in its Table 1 (rounded to 0.1), with every model served by Ollama at ${PAPER_QUANTIZATION}. ` +
       'Arms are matched by pipeline shape (models, stages, iterations, analyzers, early stopping); prompt texts are not compared.',
-    'σ is the paper\'s own measure, Δ / √(SD₁² + SD₂²). p is Welch\'s two-sided t-test of your complete runs against the printed mean and SD ' +
+    'σ is the paper\'s own measure, Δ / √(SD₁² + SD₂²). p is Welch\'s t-test (two-sided) of your complete runs against the printed mean and SD ' +
       `(n = ${PAPER_RUNS}); it needs two runs or more. A large p says the runs are consistent with the paper's, not that they are equal.`,
   ];
   if (tests > 1) {

@@ -73,7 +73,7 @@ describe('your runs beside the printed Table 1', () => {
     expect(table?.rows[0]?.[7]?.value).toBeCloseTo(0.024773579598765, 9);
     expect(table?.rows[0]?.[7]?.text).toBe('0.0248');
     expect(table?.notes?.join(' ')).toContain('compare each with 0.05 / 2 = 0.025.');
-    expect(table?.notes?.join(' ')).toContain("Welch's two-sided t-test");
+    expect(table?.notes?.join(' ')).toContain("Welch's t-test (two-sided)");
   });
 
   it('gives a spreadsheet mean and SD in numeric columns of their own, plain negative numbers, and empty cells where the page shows –', async () => {
