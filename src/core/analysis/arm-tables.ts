@@ -44,7 +44,11 @@ export function armSummaryTable(study: AnalysisStudy): Table {
     const total = r.arm.problemCount;
     const missing = r.arm.plannedRuns * total - r.finished.reduce((a, f) => a + f, 0);
     const any = r.passCounts.length > 0;
-    const perRun = [...r.passCounts.map(String), ...r.partial.map((p) => `(${p.passes} of ${p.verdicts} so far)`)];
+    // In repeat order, a partial run in its own place: "(3 of 4 so far), 5, 6" when run 1 is the partial one.
+    const perRun = r.arm.runs.map((run) => {
+      const passes = runPasses(run);
+      return run.size >= total ? String(passes) : `(${passes} of ${run.size} so far)`;
+    });
     return [
       textCell(r.arm.label),
       numberCell(r.passCounts.length),
@@ -116,8 +120,8 @@ export function passRateTable(rates: readonly ArmPassRate[]): Table {
       textCell(r.label),
       numberCell(r.problems),
       numberCell(r.interval.estimate, 1, ' %'),
-      numberCell(r.interval.lower, 1, ' %'),
-      numberCell(r.interval.upper, 1, ' %'),
+      maybeNumberCell(r.interval.lower, 1, ' %'),
+      maybeNumberCell(r.interval.upper, 1, ' %'),
     ]),
     notes: [
       `Per problem, the share of repeats that solved it; ${rates[0]?.interval.replicates ?? 0} resamples of problems, seed ${rates[0]?.interval.seed ?? 0}.`,
@@ -127,9 +131,15 @@ export function passRateTable(rates: readonly ArmPassRate[]): Table {
               'the exact binomial (Clopper–Pearson) one over its problems.',
           ]
         : []),
+      ...(rates.some((r) => r.interval.method === 'none') ? [NO_INTERVAL_NOTE] : []),
     ],
   };
 }
+
+/** Said under a table where some interval is "–" because every problem scored the same share. */
+export const NO_INTERVAL_NOTE =
+  'A CI reads "–" where every problem scored the same share of repeats (a study of one problem, say): every resample of problems ' +
+  'gives that same value, so resampling says nothing about uncertainty and no interval is shown.';
 
 export interface ArmConsistency {
   label: string;
@@ -207,12 +217,15 @@ export function singleVsMeanTable(study: AnalysisStudy): Table {
     .filter((r) => r.passCounts.length >= 2 && r.mean > 0)
     .map((r): Cell[] => {
       const first = r.passCounts[0] ?? 0;
+      // The first complete run, which is not repeat 1 when that one misses a verdict (an errored unit).
+      const firstIndex = r.arm.runs.findIndex((run) => run.size >= r.arm.problemCount);
+      const firstRepeat = (r.arm.runRepeats[firstIndex] ?? 0) + 1;
       const best = Math.max(...r.passCounts);
       const firstGap = first > 0 ? singleVsMean(first, r.mean) : null;
       const bestGap = singleVsMean(best, r.mean);
       return [
         textCell(r.arm.label),
-        numberCell(first),
+        firstRepeat === 1 ? numberCell(first) : { text: `${first} (run ${firstRepeat})`, value: first },
         numberCell(r.mean, 1),
         maybeNumberCell(firstGap?.difference ?? null, 1),
         maybeNumberCell(firstGap?.inflationPercent ?? null, 1, ' %'),
@@ -235,6 +248,9 @@ export function singleVsMeanTable(study: AnalysisStudy): Table {
     rows,
     notes: [
       'Inflation = 100 · (single − mean) / mean. A search that keeps its best single evaluation reports the best run; the study found 5–7 %.',
+      ...(rows.some((row) => /\(run \d+\)$/.test(row[1]?.text ?? ''))
+        ? ['Run 1 misses a verdict in some arms (an errored or unfinished unit): there the first complete run is used, and named.']
+        : []),
       ...(tooFewRuns.length > 0
         ? [`Left out, with fewer than two complete runs (no mean of repeats to set a single run against): ${tooFewRuns.join('; ')}.`]
         : []),

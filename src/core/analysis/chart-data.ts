@@ -68,13 +68,33 @@ export interface MatrixChartData {
 }
 
 export function consistencyChart(rows: readonly ArmConsistency[]): BarChartData {
-  const n = Math.max(0, ...rows.map((r) => r.histogram.length - 1));
+  const runsOf = (r: ArmConsistency): number => r.histogram.length - 1;
+  const n = Math.max(0, ...rows.map(runsOf));
+  const categories = Array.from({ length: n + 1 }, (_, k) => k);
+  const values = (r: ArmConsistency) => categories.map((k) => r.histogram[k] ?? null);
+  if (rows.every((r) => runsOf(r) === n)) {
+    return {
+      title: 'Consistency: problems solved in k of n runs',
+      description: `For each arm, how many problems were solved in exactly k of its ${n} runs, k = 0…${n}.`,
+      categories: categories.map((k) => `${k} of ${n}`),
+      series: rows.map((r) => ({ label: r.label, values: values(r) })),
+      xLabel: 'Runs that solved the problem',
+      yLabel: 'Problems',
+      unit: '',
+      decimals: 0,
+    };
+  }
+  // Arms with different numbers of runs (studies side by side, a run left out where verdicts are
+  // missing): "k of 5" would call an arm's every-run bar at k = 3 of 3 a "3 of 5". Each arm's own n
+  // goes in its legend entry instead.
   return {
     title: 'Consistency: problems solved in k of n runs',
-    description: `For each arm, how many problems were solved in exactly k of its ${n} runs, k = 0…${n}.`,
-    categories: Array.from({ length: n + 1 }, (_, k) => `${k} of ${n}`),
-    series: rows.map((r) => ({ label: r.label, values: Array.from({ length: n + 1 }, (_, k) => r.histogram[k] ?? null) })),
-    xLabel: 'Runs that solved the problem',
+    description:
+      'For each arm, how many problems were solved in exactly k of its runs: ' +
+      `${rows.map((r) => `${r.label}, k = 0…${runsOf(r)} of ${runsOf(r)}`).join('; ')}.`,
+    categories: categories.map(String),
+    series: rows.map((r) => ({ label: `${r.label} (n = ${runsOf(r)})`, values: values(r) })),
+    xLabel: "Runs that solved the problem, of each arm's n",
     yLabel: 'Problems',
     unit: '',
     decimals: 0,
@@ -87,8 +107,10 @@ export function passRateChart(rates: readonly ArmPassRate[]): BarChartData {
     description: rates
       .map(
         (r) =>
-          `${r.label}: ${r.interval.estimate.toFixed(1)} % (95 % ${r.interval.method === 'exact-binomial' ? 'exact binomial ' : ''}CI ` +
-          `${r.interval.lower.toFixed(1)}–${r.interval.upper.toFixed(1)} %)`,
+          r.interval.method === 'none'
+            ? `${r.label}: ${r.interval.estimate.toFixed(1)} % (no CI: every problem scored the same)`
+            : `${r.label}: ${r.interval.estimate.toFixed(1)} % (95 % ${r.interval.method === 'exact-binomial' ? 'exact binomial ' : ''}CI ` +
+              `${r.interval.lower.toFixed(1)}–${r.interval.upper.toFixed(1)} %)`,
       )
       .join('; '),
     categories: rates.map((r) => r.label),
@@ -96,8 +118,9 @@ export function passRateChart(rates: readonly ArmPassRate[]): BarChartData {
       {
         label: 'Pass rate',
         values: rates.map((r) => r.interval.estimate),
-        low: rates.map((r) => r.interval.lower),
-        high: rates.map((r) => r.interval.upper),
+        // No whisker where there is no interval (NaN bounds).
+        low: rates.map((r) => (Number.isFinite(r.interval.lower) ? r.interval.lower : null)),
+        high: rates.map((r) => (Number.isFinite(r.interval.upper) ? r.interval.upper : null)),
       },
     ],
     xLabel: 'Arm',

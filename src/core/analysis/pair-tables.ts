@@ -6,7 +6,7 @@
 import { bootstrapPairedDifference, type ConfidenceInterval } from '../stats/bootstrap.ts';
 import { mcnemarFromOutcomes, type McNemarResult, type PairedCounts } from '../stats/mcnemar.ts';
 import { separation } from '../stats/sigma.ts';
-import { armSummaries } from './arm-tables.ts';
+import { armSummaries, NO_INTERVAL_NOTE } from './arm-tables.ts';
 import { shareSolved, type AnalysisArm, type AnalysisStudy } from './study-runs.ts';
 import { formatNumber, maybeNumberCell, numberCell, textCell, type Cell, type Table } from './table.ts';
 
@@ -108,10 +108,37 @@ function sameProblems(a: AnalysisArm, b: AnalysisArm): boolean {
   return b.problemIds.every((id) => ids.has(id));
 }
 
-/** A p-value as people read it: 3 significant digits, or "< 0.0001". */
-export function formatP(p: number): string {
+/** The levels people compare a p-value with whatever the table says. */
+const USUAL_P_LEVELS = [0.05, 0.01];
+
+/**
+ * A p-value as people read it: 3 decimals from 0.01 up, 2 significant digits below, "< 0.0001"
+ * at the bottom — but with as many more digits as it takes for the shown value to fall on the same
+ * side of 0.05, 0.01 and each of `levels` (a Bonferroni threshold) as p itself: rounded to 3
+ * decimals, 0.0504 would read "0.050" and pass for significant at 0.05, and 0.0104 would read
+ * "0.010", the very threshold 0.05 / 5.
+ */
+export function formatP(p: number, levels: readonly number[] = []): string {
+  if (Number.isNaN(p)) return '–';
   if (p < 0.0001) return '< 0.0001';
-  return p >= 0.01 ? formatNumber(p, 3) : p.toPrecision(2);
+  const all = [...USUAL_P_LEVELS, ...levels];
+  let decimals = p >= 0.01 ? 3 : 1 - Math.floor(Math.log10(p));
+  let text = formatNumber(p, decimals);
+  while (decimals < 12 && all.some((level) => Math.sign(Number(text) - level) !== Math.sign(p - level))) {
+    decimals++;
+    text = formatNumber(p, decimals);
+  }
+  return text;
+}
+
+/** A significance threshold such as 0.05 / 3, to 3 significant digits (0.0167), so a p shown beside it is never its equal by rounding. */
+export function formatLevel(level: number): string {
+  return String(Number(level.toPrecision(3)));
+}
+
+/** Bonferroni's threshold for m tests at a family-wise 5 %. */
+export function bonferroniLevel(tests: number): number {
+  return 0.05 / tests;
 }
 
 /** Shown instead of σ when both arms passed the same number in every repeat (Δ over zero spread). */
@@ -129,7 +156,7 @@ export function multipleTestsNote(tests: number): string[] {
   if (tests < 2) return [];
   return [
     `The ${tests} p-values are each test's own, not adjusted for multiple comparisons: read together, ` +
-      `a p below 0.05 can be chance; to keep the chance of any false alarm under 5 %, compare each with 0.05 / ${tests} = ${formatP(0.05 / tests)} (Bonferroni).`,
+      `a p below 0.05 can be chance; to keep the chance of any false alarm under 5 %, compare each with 0.05 / ${tests} = ${formatLevel(bonferroniLevel(tests))} (Bonferroni).`,
   ];
 }
 
@@ -148,6 +175,8 @@ export function sigmaCell(sigma: number | null): Cell {
 }
 
 export function pairTable(results: readonly PairResult[], options: { seed: number; replicates: number }): Table {
+  const tests = results.reduce((n, r) => n + r.perRepeat.length, 0);
+  const levels = tests > 1 ? [bonferroniLevel(tests)] : [];
   return {
     id: 'pair-comparisons',
     caption: 'Arm pairs: Δ and σ over repeats (as the study\'s Table 2), McNemar per matched repeat, bootstrap 95 % CI of Δ pass rate',
@@ -167,7 +196,7 @@ export function pairTable(results: readonly PairResult[], options: { seed: numbe
       maybeNumberCell(r.delta, 1),
       sigmaCell(r.sigma),
       textCell(r.perRepeat.map((m) => `${m.b} / ${m.c}${m.problems === r.problems ? '' : ` (of ${m.problems})`}`).join('; ') || '–'),
-      textCell(r.perRepeat.map((m) => formatP(m.exactP)).join('; ') || '–'),
+      textCell(r.perRepeat.map((m) => formatP(m.exactP, levels)).join('; ') || '–'),
       maybeNumberCell(r.difference?.estimate ?? null, 1, ' pp'),
       maybeNumberCell(r.difference?.lower ?? null, 1, ' pp'),
       maybeNumberCell(r.difference?.upper ?? null, 1, ' pp'),
@@ -184,11 +213,12 @@ export function pairTable(results: readonly PairResult[], options: { seed: numbe
           : [];
       }),
       ...(results.some((r) => r.sigma !== null && !Number.isFinite(r.sigma)) ? [NO_SPREAD_NOTE] : []),
-      ...multipleTestsNote(results.reduce((n, r) => n + r.perRepeat.length, 0)),
+      ...multipleTestsNote(tests),
       'σ = Δ / √(SD₁² + SD₂²) is an effect size over repeats, not a test. b: problems only the baseline solved, c: only the treatment; McNemar\'s exact two-sided p asks whether b and c differ by more than chance.',
       'Each repeat\'s test pairs the problems both of its runs judged ("of N" when that is not every problem of the CI).',
       `The CI resamples problems (${options.replicates} times, seed ${options.seed}), each scored by the share of its repeats solved, both arms together.`,
       ...(results.some((r) => r.difference?.method === 'exact-binomial') ? [EXACT_DIFFERENCE_NOTE] : []),
+      ...(results.some((r) => r.difference?.method === 'none') ? [NO_INTERVAL_NOTE] : []),
     ],
   };
 }

@@ -25,7 +25,7 @@ import { separation } from '../stats/sigma.ts';
 import { welchTest } from '../stats/welch.ts';
 import { STUDY_DEFAULT_LIMITS, STUDY_DEFAULT_SAMPLING, type StudyConfig } from '../study/config.ts';
 import { armSummaries } from './arm-tables.ts';
-import { formatP } from './pair-tables.ts';
+import { bonferroniLevel, formatLevel, formatP } from './pair-tables.ts';
 import type { LoadedStudies } from './result-file-study.ts';
 import { meanSdCell, meanSdCsvLabels, numberCell, textCell, type Cell, type Table } from './table.ts';
 
@@ -42,6 +42,8 @@ const PAPER_PIPELINES: readonly { arm: PaperArm; pipeline: RefinePipeline }[] = 
 /** The paper ran every model through Ollama at this quantization. */
 const PAPER_QUANTIZATION = 'Q4_K_M';
 const PAPER_RUNS = 5;
+/** Where the Welch p sits in the table's rows (see the columns below). */
+const WELCH_P_COLUMN = 7;
 
 /** What decides an arm's results besides prompts and sampling: equal shapes are the same arm. */
 function shape(pipeline: Pipeline): string | null {
@@ -181,10 +183,17 @@ export function paperComparison(loaded: LoadedStudies): PaperComparison {
   const tableNotes = [
     `Paper: mean ± SD of its ${PAPER_RUNS} runs as printed in its Table 1 (rounded to 0.1), with every model served by Ollama at ${PAPER_QUANTIZATION}. ` +
       'Arms are matched by pipeline shape (models, stages, iterations, analyzers, early stopping); prompt texts are not compared.',
-    'σ is the paper\'s own measure, Δ / √(SD₁² + SD₂²). p is Welch\'s t-test of your complete runs against the printed mean and SD ' +
+    'σ is the paper\'s own measure, Δ / √(SD₁² + SD₂²). p is Welch\'s t-test (two-sided) of your complete runs against the printed mean and SD ' +
       `(n = ${PAPER_RUNS}); it needs two runs or more. A large p says the runs are consistent with the paper's, not that they are equal.`,
   ];
-  if (tests > 1) tableNotes.push(`The ${tests} p-values are unadjusted; with Bonferroni, compare each with 0.05 / ${tests} = ${formatP(0.05 / tests)}.`);
+  if (tests > 1) {
+    tableNotes.push(`The ${tests} p-values are unadjusted; with Bonferroni, compare each with 0.05 / ${tests} = ${formatLevel(bonferroniLevel(tests))}.`);
+    // Only now is the threshold known: show each p with enough digits to sit on its right side.
+    for (const row of rows) {
+      const p = row[WELCH_P_COLUMN];
+      if (p?.value !== undefined) row[WELCH_P_COLUMN] = { text: formatP(p.value, [bonferroniLevel(tests)]), value: p.value };
+    }
+  }
   return {
     notes,
     table: {

@@ -16,7 +16,7 @@ import {
 import { pairedFromTaxonomy, sigmaBetween, table1, type IterationArmTables } from '../reproduce/paper-tables.ts';
 import type { UnfixableReport } from '../reproduce/unfixable.ts';
 import { singleVsMean } from '../stats/single-vs-mean.ts';
-import { EXACT_DIFFERENCE_NOTE, formatP, multipleTestsNote, sigmaCell } from './pair-tables.ts';
+import { bonferroniLevel, EXACT_DIFFERENCE_NOTE, formatP, multipleTestsNote, sigmaCell } from './pair-tables.ts';
 import { maybeNumberCell, numberCell, textCell, type Cell, type CellTone, type Table } from './table.ts';
 
 const PAPER_ARM_BY_RELEASED = new Map(
@@ -106,24 +106,26 @@ export function table2View(main: ReleasedMainResults): Table {
 export function pairedTestsView(taxonomy: ReleasedErrorTaxonomy, options: { seed: number; replicates: number }): Table {
   const names = new Set(taxonomy.arms.map((a) => a.name));
   let exact = false;
-  const rows = PRINTED_TABLE2.flatMap(({ comparison, humaneval }) => {
+  const pairs = PRINTED_TABLE2.flatMap(({ comparison, humaneval }) => {
     const base = RELEASED_ARM_NAME[humaneval.baseline];
     const treat = RELEASED_ARM_NAME[humaneval.treatment];
-    if (!names.has(base) || !names.has(treat)) return [];
+    return names.has(base) && names.has(treat) ? [{ comparison, base, treat }] : [];
+  });
+  // Each p is shown with enough digits to sit on the right side of the table's Bonferroni threshold.
+  const levels = pairs.length > 1 ? [bonferroniLevel(pairs.length)] : [];
+  const rows = pairs.map(({ comparison, base, treat }) => {
     const r = pairedFromTaxonomy(taxonomy, base, treat, options);
     exact ||= r.difference.method === 'exact-binomial';
     return [
-      [
-        textCell(comparison),
-        numberCell(r.counts.bothPassed),
-        numberCell(r.counts.baselineOnly),
-        numberCell(r.counts.treatmentOnly),
-        numberCell(r.counts.bothFailed),
-        textCell(formatP(r.mcnemar.exactP)),
-        numberCell(100 * r.difference.estimate, 1, ' pp'),
-        numberCell(100 * r.difference.lower, 1, ' pp'),
-        numberCell(100 * r.difference.upper, 1, ' pp'),
-      ],
+      textCell(comparison),
+      numberCell(r.counts.bothPassed),
+      numberCell(r.counts.baselineOnly),
+      numberCell(r.counts.treatmentOnly),
+      numberCell(r.counts.bothFailed),
+      textCell(formatP(r.mcnemar.exactP, levels)),
+      numberCell(100 * r.difference.estimate, 1, ' pp'),
+      numberCell(100 * r.difference.lower, 1, ' pp'),
+      numberCell(100 * r.difference.upper, 1, ' pp'),
     ];
   });
   return {
@@ -143,6 +145,8 @@ export function pairedTestsView(taxonomy: ReleasedErrorTaxonomy, options: { seed
     rows,
     notes: [
       'Only error_taxonomy.json keeps every arm\'s verdict per problem, from one run each: these compare single runs, not five-run means.',
+      'b: problems only the baseline solved, c: only the treatment; McNemar\'s exact two-sided p = min(1, 2 · P(X ≤ min(b, c))), X ~ Binomial(b + c, ½). ' +
+        'The CI of Δ pass rate is a 95 % percentile bootstrap over problems, both arms resampled together.',
       `Bootstrap over problems, ${options.replicates} resamples, seed ${options.seed}.`,
       ...multipleTestsNote(rows.length),
       ...(exact ? [EXACT_DIFFERENCE_NOTE] : []),

@@ -25,9 +25,19 @@ export interface ConfidenceInterval {
   /**
    * How the bounds were found: resampling, or — for a pass rate of 0 or 1, where every resample
    * is the same and the percentile bootstrap would claim no uncertainty at all — the exact
-   * binomial (Clopper–Pearson) bound over the problems.
+   * binomial (Clopper–Pearson) bound over the problems; or none at all (`lower` and `upper` NaN)
+   * when every problem scored the same fraction, e.g. a single problem solved in 2 of 3 repeats:
+   * every resample is again that fraction, and no exact bound over problems applies.
    */
-  method: 'percentile-bootstrap' | 'exact-binomial';
+  method: 'percentile-bootstrap' | 'exact-binomial' | 'none';
+}
+
+/**
+ * Every problem scored the same fraction strictly between the exact cases: resampling problems
+ * cannot move the estimate, so the percentile bootstrap would claim a zero-width interval.
+ */
+function noInterval(estimate: number, replicates: number, confidence: number, seed: number): ConfidenceInterval {
+  return { estimate, lower: Number.NaN, upper: Number.NaN, confidence, replicates, seed, method: 'none' };
 }
 
 const DEFAULT_REPLICATES = 10_000;
@@ -103,14 +113,20 @@ export function bootstrapMean(scores: ProblemScores, options: BootstrapOptions):
  * problem scored 0 (or every one 1) each resample is identical and the bootstrap interval
  * collapses to a point — "0 % to 0 %" for 0 of 5, as if five problems proved the rate is 0. There
  * the exact binomial (Clopper–Pearson) interval over the n problems is used instead:
- * 0 of n → [0, 1 − (α/2)^(1/n)], n of n → [(α/2)^(1/n), 1].
+ * 0 of n → [0, 1 − (α/2)^(1/n)], n of n → [(α/2)^(1/n), 1]. When every problem scored one and the
+ * same fraction (a single problem, say), there is no interval over problems: method `none`.
  */
 export function bootstrapPassRate(passed: ProblemScores, options: BootstrapOptions): ConfidenceInterval {
   const values = toNumbers(passed);
   const { replicates, confidence } = checkedSettings(values.length, options);
   const allZero = values.every((v) => v === 0);
   const allOne = values.every((v) => v === 1);
-  if (!allZero && !allOne) return bootstrapMean(values, options);
+  if (!allZero && !allOne) {
+    const first = values[0] as number;
+    return values.every((v) => v === first)
+      ? noInterval(first, replicates, confidence, options.seed)
+      : bootstrapMean(values, options);
+  }
   const bound = ((1 - confidence) / 2) ** (1 / values.length);
   return {
     estimate: allOne ? 1 : 0,
@@ -132,7 +148,8 @@ export function bootstrapPassRate(passed: ProblemScores, options: BootstrapOptio
  * is identical and the bootstrap would print "0.0 – 0.0 pp". There the exact binomial bound on
  * the share of discordant problems is used instead: with u = 1 − (α/2)^(1/n), the Clopper–Pearson
  * upper bound for 0 of n, all dᵢ = 0 gives [−u, u] (|Δ| is at most the discordant share), and
- * all dᵢ = +1 gives [1 − 2u, 1] (Δ = π_c − π_b ≥ 2π_c − 1), −1 the mirror image.
+ * all dᵢ = +1 gives [1 − 2u, 1] (Δ = π_c − π_b ≥ 2π_c − 1), −1 the mirror image. Any other
+ * constant dᵢ (shares of repeats, one problem) has no interval over problems: method `none`.
  */
 export function bootstrapPairedDifference(
   baseline: ProblemScores,
@@ -148,7 +165,8 @@ export function bootstrapPairedDifference(
   const { replicates, confidence } = checkedSettings(differences.length, options);
   const first = differences[0] as number;
   const constant = differences.every((d) => d === first);
-  if (!constant || (first !== 0 && Math.abs(first) !== 1)) return bootstrapMean(differences, options);
+  if (!constant) return bootstrapMean(differences, options);
+  if (first !== 0 && Math.abs(first) !== 1) return noInterval(first, replicates, confidence, options.seed);
   const u = 1 - ((1 - confidence) / 2) ** (1 / differences.length);
   const [lower, upper] = first === 0 ? [-u, u] : first === 1 ? [1 - 2 * u, 1] : [-1, 2 * u - 1];
   return { estimate: first, lower, upper, confidence, replicates, seed: options.seed, method: 'exact-binomial' };

@@ -61,6 +61,21 @@ describe('your runs beside the printed Table 1', () => {
     expect(table?.notes?.join(' ')).toContain('Bonferroni');
   });
 
+  it("shows each Welch p with the digits it takes to sit on the right side of the table's Bonferroni threshold", async () => {
+    // Solo 60, 66, 69 against the printed 76.6 ± 3.7 (n = 5): t = −3.71726, df = 3.59551 (Welch–Satterthwaite),
+    // two-sided p = 0.0247736 (the t density integrated numerically, by hand); two tests, so 0.05 / 2 = 0.025,
+    // and 3 decimals would show the p as "0.025", the threshold itself.
+    const doc = await resultFile([arm('solo', llamaSolo), arm('refine', llamaSelfRefine)], {
+      solo: [60, 66, 69],
+      refine: [90, 95, 93],
+    });
+    const { table } = compare(doc);
+    expect(table?.rows[0]?.[7]?.value).toBeCloseTo(0.024773579598765, 9);
+    expect(table?.rows[0]?.[7]?.text).toBe('0.0248');
+    expect(table?.notes?.join(' ')).toContain('compare each with 0.05 / 2 = 0.025.');
+    expect(table?.notes?.join(' ')).toContain("Welch's t-test (two-sided)");
+  });
+
   it('gives a spreadsheet mean and SD in numeric columns of their own, plain negative numbers, and empty cells where the page shows –', async () => {
     const doc = await resultFile([arm('solo', llamaSolo), arm('refine', llamaSelfRefine)], { solo: [70], refine: [90, 95, 93] });
     const { table } = compare(doc);

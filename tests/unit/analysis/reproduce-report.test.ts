@@ -86,7 +86,8 @@ describe('the Reproduce report on the released files', () => {
     expect([row[2]?.value, row[3]?.value]).toEqual([6, 23]);
     expect(row[5]?.text).toBe('0.0023');
     // Five tests side by side: 0.0023 still clears Bonferroni's 0.05 / 5, and the note says how to read them.
-    expect(paired.notes!.join(' ')).toContain('compare each with 0.05 / 5 = 0.010 (Bonferroni)');
+    expect(paired.notes!.join(' ')).toContain('compare each with 0.05 / 5 = 0.01 (Bonferroni)');
+    expect(paired.notes!.join(' ')).toContain("McNemar's exact two-sided p");
     expect(paired.notes!.join(' ')).not.toContain('Clopper–Pearson');
   });
 

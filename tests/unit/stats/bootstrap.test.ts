@@ -88,6 +88,26 @@ describe('percentile bootstrap over problems', () => {
     expect(ci.estimate).toBeCloseTo(0.52, 14);
   });
 
+  it('claims no interval at all, rather than a zero-width one, when every problem scored the same fraction', () => {
+    // One problem solved in 2 of 3 repeats: every resample of the one problem is 2/3 again, so the
+    // percentile bootstrap printed "66.7 % – 66.7 %" as if one problem pinned the rate down.
+    const one = bootstrapPassRate([2 / 3], { seed: 1, replicates: 500 });
+    expect(one.method).toBe('none');
+    expect(one.estimate).toBeCloseTo(2 / 3, 12);
+    expect(one.lower).toBeNaN();
+    expect(one.upper).toBeNaN();
+    expect(bootstrapPassRate([0.4, 0.4, 0.4], { seed: 1, replicates: 500 }).method).toBe('none');
+    // A constant difference of 1/3 (one problem, shares 1/3 and 2/3): no interval either.
+    const d = bootstrapPairedDifference([1 / 3], [2 / 3], { seed: 1, replicates: 500 });
+    expect(d.method).toBe('none');
+    expect(d.estimate).toBeCloseTo(1 / 3, 12);
+    expect(d.lower).toBeNaN();
+    // A single problem passed (1 of 1) still has its exact bound: [0.025, 1].
+    const passed = bootstrapPassRate([true], { seed: 1, replicates: 500 });
+    expect(passed.method).toBe('exact-binomial');
+    expect(passed.lower).toBeCloseTo(0.025, 12);
+  });
+
   it('refuses unpaired arms and impossible settings', () => {
     expect(() => bootstrapPairedDifference([true], [true, false], { seed: 1 })).toThrow(/same problems/);
     expect(() => bootstrapPassRate([], { seed: 1 })).toThrow(/at least one problem/);
