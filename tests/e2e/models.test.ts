@@ -37,14 +37,15 @@ async function openModels(): Promise<{ app: AppPage; internet: string[] }> {
 /**
  * A model-file server (CORS-readable, as a mirror would be). `empty`: every path is a 404.
  * `stalling`: it serves a chat config, then never answers for the compiled library, so a load
- * stays in progress until it is cancelled.
+ * stays in progress until it is cancelled. `no-library`: it serves a chat config, then a 404
+ * page for the compiled library, as a libraries folder without this model's .wasm does.
  */
-async function startModelServer(kind: 'empty' | 'stalling'): Promise<{ url: string; paths: string[]; close(): Promise<void> }> {
+async function startModelServer(kind: 'empty' | 'stalling' | 'no-library'): Promise<{ url: string; paths: string[]; close(): Promise<void> }> {
   const paths: string[] = [];
   const empty: Server = createServer((request, response) => {
     paths.push(request.url ?? '');
     const cors = { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' };
-    if (kind === 'stalling' && request.url?.endsWith('/mlc-chat-config.json')) {
+    if (kind !== 'empty' && request.url?.endsWith('/mlc-chat-config.json')) {
       response.writeHead(200, { ...cors, 'Content-Type': 'application/json' });
       response.end('{"context_window_size": 4096}');
       return;
@@ -71,7 +72,8 @@ async function startModelServer(kind: 'empty' | 'stalling'): Promise<{ url: stri
 }
 
 async function useModelFilesFrom({ page }: AppPage, url: string): Promise<void> {
-  await page.getByText('Where model files come from').click();
+  const settings = page.locator('details', { hasText: 'Where model files come from' });
+  if (!(await settings.evaluate((details) => (details as HTMLDetailsElement).open))) await page.getByText('Where model files come from').click();
   await page.getByLabel('Weights mirror').fill(url);
   await page.getByLabel('Model libraries folder').fill(`${url}/libs/`);
   await page.getByRole('button', { name: 'Use these' }).click();
@@ -162,6 +164,42 @@ describe('the Models page on SwiftShader WebGPU', () => {
     expect(app.errors).toEqual([]);
     await app.close();
     await files.close();
+  });
+
+  it('Try it with no model loaded: Stop cancels the download it started, and a failed load is named in Try it', async () => {
+    const stalling = await startModelServer('stalling');
+    const { app, internet } = await openModels();
+    const { page } = app;
+    await useModelFilesFrom(app, stalling.url);
+    const tryIt = page.getByRole('region', { name: 'Try it' });
+    const model = 'Qwen2.5-1.5B-Instruct-q4f32_1-MLC';
+    await tryIt.locator('select').selectOption(model);
+    await tryIt.getByRole('button', { name: 'Send' }).click();
+    const bar = page.getByRole('progressbar', { name: `Loading ${model}` });
+    await bar.waitFor();
+    await expect.poll(() => stalling.paths.some((p) => p.startsWith('/libs/')), { timeout: 60_000 }).toBe(true);
+    // Stop used to wait for the whole download (gigabytes) before it stopped anything.
+    await tryIt.getByRole('button', { name: 'Stop' }).click();
+    await bar.waitFor({ state: 'detached', timeout: 30_000 });
+    await tryIt.getByRole('alert').filter({ hasText: 'Stopped.' }).waitFor();
+    expect(await tryIt.getByRole('button', { name: 'Send' }).isEnabled()).toBe(true);
+    await stalling.close();
+
+    // A load that fails says so in Try it, not only in the notice far up the page.
+    const noLibrary = await startModelServer('no-library');
+    await useModelFilesFrom(app, noLibrary.url);
+    await tryIt.getByRole('button', { name: 'Send' }).click();
+    await tryIt
+      .getByRole('alert')
+      .filter({ hasText: `Could not load ${model}: The model library could not be loaded.` })
+      .waitFor({ timeout: 120_000 });
+    const notice = page.getByRole('alert').filter({ hasText: 'What the engine said' });
+    expect(await notice.textContent()).toContain('Model libraries folder');
+    expect(internet).toEqual([]);
+    const unexpected = app.errors.filter((e) => !(e.includes('404') && e.includes(noLibrary.url)));
+    expect(unexpected).toEqual([]);
+    await app.close();
+    await noLibrary.close();
   });
 
   it('lists an endpoint\'s models and streams a reply from it with tokens per second', async () => {
