@@ -193,7 +193,11 @@ export class ModelsView {
       const shown = build ?? entry.builds.q4f32_1 ?? entry.builds.q4f16_1;
       const cached = shown ? cachedById.get(shown.modelId) : undefined;
       const assessment = caps
-        ? assessModel(entry, caps, { cached: cached?.complete ?? false, ...(this.memoryBudgetMB === undefined ? {} : { memoryBudgetMB: this.memoryBudgetMB }) })
+        ? assessModel(entry, caps, {
+            cached: cached?.complete ?? false,
+            cachedBytes: cached?.bytes ?? 0,
+            ...(this.memoryBudgetMB === undefined ? {} : { memoryBudgetMB: this.memoryBudgetMB }),
+          })
         : undefined;
       return { entry, build: shown, assessment, cached, loaded: shown ? this.loadedIds.includes(shown.modelId) : false };
     });
