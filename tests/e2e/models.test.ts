@@ -139,6 +139,34 @@ describe('the Models page on SwiftShader WebGPU', () => {
     await files.close();
   });
 
+  it('reads the site\'s storage again after a download, so its figures and the quota check follow what was stored', async () => {
+    const files = await startModelServer('empty');
+    const { app, internet } = await openModels();
+    const { page } = app;
+    // A tight quota; `storedByTest` stands in for what a download (or a cancelled one) stored.
+    await app.context.addInitScript(() => {
+      const GB = 2 ** 30;
+      navigator.storage.estimate = async () => ({ quota: 1.5 * GB, usage: (window as unknown as { storedByTest?: number }).storedByTest ?? 0 });
+    });
+    await page.reload();
+    await page.locator('[data-fact="adapter"]').waitFor({ timeout: 30_000 });
+    const storage = page.locator('dt', { hasText: 'Storage for this site' }).locator('+ dd');
+    await expect.poll(() => storage.textContent()).toContain('0 B used of 1.5 GB');
+    const verdict = page.locator('tr[data-model="Qwen2.5-1.5B-Instruct"] [data-cell="verdict"]');
+    expect(await verdict.textContent()).not.toContain('may only store');
+    await useModelFilesFrom(app, files.url);
+
+    await page.evaluate(() => ((window as unknown as { storedByTest?: number }).storedByTest = 1.2 * 2 ** 30));
+    await page.getByRole('button', { name: 'Download Qwen2.5-0.5B-Instruct-q4f32_1-MLC' }).click();
+    await page.getByRole('alert').filter({ hasText: 'A model file could not be downloaded' }).waitFor({ timeout: 120_000 });
+    // The panel said 0 B used until a reload, and the check let a model start that could not fit.
+    await expect.poll(() => storage.textContent()).toContain('1.2 GB used of 1.5 GB');
+    await expect.poll(() => verdict.textContent()).toMatch(/no.*this site may only store 307 MB more/s);
+    expect(internet).toEqual([]);
+    await app.close();
+    await files.close();
+  });
+
   it('cancels a download in progress: the bar goes, no error shows, and the model can be tried again', async () => {
     const files = await startModelServer('stalling');
     const { app, internet } = await openModels();

@@ -54,6 +54,8 @@ export interface ModelsViewDeps {
   catalog: WebLLMCatalog;
   session: WebLLMSession;
   probe: () => Promise<DeviceCapabilities>;
+  /** This site's storage now; asked again whenever the cache is re-read, as downloads and deletes change it. */
+  estimateStorage?: () => Promise<DeviceCapabilities['storage']>;
   /** Undefined where the browser has no Cache Storage (then nothing is listed as cached). */
   cacheStorage: CacheStorageLike | undefined;
   settings: SettingsStorage | undefined;
@@ -127,6 +129,7 @@ export class ModelsView {
   }
 
   async refreshCache(): Promise<void> {
+    await this.#refreshStorage();
     if (!this.#deps.cacheStorage) return;
     try {
       this.cached = await inspectModelCache(this.#records(), this.#deps.cacheStorage);
@@ -175,6 +178,18 @@ export class ModelsView {
     }
     await deleteCachedModel(record, records, this.#deps.cacheStorage);
     await this.refreshCache();
+  }
+
+  /** The probe's storage figures go stale with every download: the panel and the quota check read these. */
+  async #refreshStorage(): Promise<void> {
+    const caps = this.caps;
+    if (!caps || !this.#deps.estimateStorage) return;
+    const storage = await this.#deps.estimateStorage();
+    if (this.caps !== caps) return;
+    const next = { ...caps };
+    if (storage) next.storage = storage;
+    else delete next.storage;
+    this.caps = next;
   }
 
   dismissFailure(): void {
