@@ -88,6 +88,11 @@ describe('the Models page on SwiftShader WebGPU', () => {
 
     const llama = page.locator('tr[data-model="Llama-3.2-3B-Instruct"]');
     expect(await llama.locator('[data-cell="build"]').textContent()).toBe('q4f32_1');
+    // "3 B" is a parameter count: under a "Size" header, beside byte counts, it read as three bytes.
+    const headers = await page.locator('table thead th').allTextContents();
+    expect(headers).toContain('Parameters');
+    expect(await llama.locator('td').first().textContent()).toBe('3 B');
+    expect(headers).not.toContain('Size');
     expect(await llama.locator('[data-cell="verdict"]').textContent()).toMatch(/yes, but/);
     // Said once for all models rather than in every row.
     await page.getByText('For every model below:').waitFor();
