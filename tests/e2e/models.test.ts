@@ -235,6 +235,42 @@ describe('the Models page on SwiftShader WebGPU', () => {
     await noLibrary.close();
   });
 
+  it('Try it from the keyboard: Send hands focus to Stop (not to the download panel up the page) and gets it back when the reply ends', async () => {
+    const stalling = await startModelServer('stalling');
+    const endpoint: FakeOpenAIServer = await startFakeOpenAIServer({ models: ['tiny-coder'], reply: 'def add(a, b):\n    return a + b\n' + '# ok\n'.repeat(20), tokensPerSecond: 40 });
+    const { app } = await openModels();
+    const { page } = app;
+    await useModelFilesFrom(app, stalling.url);
+    const tryIt = page.getByRole('region', { name: 'Try it' });
+    const send = tryIt.getByRole('button', { name: 'Send' });
+    const stop = tryIt.getByRole('button', { name: 'Stop' });
+    const focused = (button: typeof send) => button.evaluate((element) => element === document.activeElement);
+
+    // In-browser model, not downloaded: Send starts the download.
+    await send.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('progressbar', { name: /^Loading / }).waitFor();
+    await expect.poll(() => focused(stop)).toBe(true);
+    await page.keyboard.press('Enter');
+    await tryIt.getByRole('alert').filter({ hasText: 'Stopped.' }).waitFor({ timeout: 30_000 });
+    await expect.poll(() => focused(send)).toBe(true);
+
+    // An endpoint reply, streamed for a second or so.
+    await page.getByLabel('Base URL').fill(endpoint.url);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByText('Connected: 1 model.').waitFor();
+    await tryIt.getByRole('radio', { name: /Endpoint/ }).check();
+    await send.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused(stop)).toBe(true);
+    await tryIt.getByText(/tokens\/s/).waitFor({ timeout: 30_000 });
+    await expect.poll(() => focused(send)).toBe(true);
+    expect(app.errors).toEqual([]);
+    await app.close();
+    await stalling.close();
+    await endpoint.close();
+  });
+
   it('lists an endpoint\'s models and streams a reply from it with tokens per second', async () => {
     const endpoint: FakeOpenAIServer = await startFakeOpenAIServer({
       models: ['tiny-coder'],
