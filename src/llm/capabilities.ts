@@ -46,14 +46,8 @@ export async function probeCapabilities(environment: ProbeEnvironment = browserE
     limits: {},
   };
   if (environment.deviceMemory !== undefined) caps.deviceMemoryGB = environment.deviceMemory;
-  if (environment.storage) {
-    try {
-      const estimate = await environment.storage.estimate();
-      caps.storage = { quotaBytes: estimate.quota ?? 0, usageBytes: estimate.usage ?? 0 };
-    } catch {
-      // Some private modes refuse the estimate; the verdict then skips the quota check.
-    }
-  }
+  const storage = await estimateStorage(environment);
+  if (storage) caps.storage = storage;
   if (!environment.gpu) return caps;
   let adapter: AdapterLike | null = null;
   try {
@@ -77,6 +71,21 @@ export async function probeCapabilities(environment: ProbeEnvironment = browserE
     isFallbackAdapter: info.isFallbackAdapter ?? adapter.isFallbackAdapter ?? false,
   };
   return caps;
+}
+
+/**
+ * This site's storage use and quota, asked again after each download or delete (they change
+ * it). Undefined where the browser will not say: some private modes refuse the estimate, and
+ * the verdict then skips the quota check.
+ */
+export async function estimateStorage(environment: ProbeEnvironment = browserEnvironment()): Promise<DeviceCapabilities['storage']> {
+  if (!environment.storage) return undefined;
+  try {
+    const estimate = await environment.storage.estimate();
+    return { quotaBytes: estimate.quota ?? 0, usageBytes: estimate.usage ?? 0 };
+  } catch {
+    return undefined;
+  }
 }
 
 /** A one-line name for the adapter, e.g. `google swiftshader (software)`. */

@@ -14,6 +14,7 @@ export type WebLLMProblemKind =
   | 'no-webgpu'
   | 'context-window'
   | 'integrity'
+  | 'library'
   | 'unknown-model'
   | 'worker'
   | 'unknown';
@@ -99,6 +100,17 @@ const PATTERNS: readonly Pattern[] = [
     title: 'Unknown model',
     explanation: 'The engine has no record of this model id.',
     nextStep: 'Pick a model from the catalogue; ids are case-sensitive.',
+  },
+  {
+    // WebLLM compiles whatever the library URL returned, without checking the status: a folder
+    // without this model's .wasm answers 404 or a web page, and the engine only says CompileError.
+    kind: 'library',
+    test: /CompileError: WebAssembly\.(instantiate|compile)|expected magic word 00 61 73 6d/i,
+    title: 'The model library could not be loaded',
+    explanation:
+      'The compiled model library (a .wasm file) that arrived is not WebAssembly: the libraries folder probably does not hold this model\'s library and answered with an error or a web page instead.',
+    nextStep:
+      'Check the "Model libraries folder" under "Where model files come from" (leave it empty for WebLLM\'s own), then try again; if it was empty, delete the model from this browser and download it again.',
   },
   {
     kind: 'network',

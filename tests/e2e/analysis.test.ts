@@ -207,6 +207,21 @@ describe("loading the released files without picking them", () => {
     await app.close();
   });
 
+  it('reads a picked results/ folder whole, neat_runs/ included, leaving out its files that are not JSON', async () => {
+    const app = await openApp(browser, server, { hash: '#/reproduce' });
+    const { page } = app;
+    releasedFilePaths(); // fails loudly, naming the file, when the study's results are missing
+    // A file dialog picks files from one folder: the champions in neat_runs/ took a second pick.
+    await page.getByLabel(/results\/ folder/).setInputFiles(studyResultsDir());
+    await page.getByText('All four kinds of released file are loaded.').waitFor();
+    const files = page.locator('.file-list li');
+    expect(await files.count()).toBe(RELEASED_SOURCE_FILES.length);
+    // LICENSE and SOURCE.md sit beside the results: not listed as files it could not use.
+    expect(await page.getByText('Not used').count()).toBe(0);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('can be cancelled from the keyboard while a file hangs, keeping the files that arrived and trying nowhere else', async () => {
     const app = await openApp(browser, server, { hash: '#/reproduce' });
     const { context, page } = app;

@@ -37,14 +37,15 @@ async function openModels(): Promise<{ app: AppPage; internet: string[] }> {
 /**
  * A model-file server (CORS-readable, as a mirror would be). `empty`: every path is a 404.
  * `stalling`: it serves a chat config, then never answers for the compiled library, so a load
- * stays in progress until it is cancelled.
+ * stays in progress until it is cancelled. `no-library`: it serves a chat config, then a 404
+ * page for the compiled library, as a libraries folder without this model's .wasm does.
  */
-async function startModelServer(kind: 'empty' | 'stalling'): Promise<{ url: string; paths: string[]; close(): Promise<void> }> {
+async function startModelServer(kind: 'empty' | 'stalling' | 'no-library'): Promise<{ url: string; paths: string[]; close(): Promise<void> }> {
   const paths: string[] = [];
   const empty: Server = createServer((request, response) => {
     paths.push(request.url ?? '');
     const cors = { 'Access-Control-Allow-Origin': '*', 'Cross-Origin-Resource-Policy': 'cross-origin' };
-    if (kind === 'stalling' && request.url?.endsWith('/mlc-chat-config.json')) {
+    if (kind !== 'empty' && request.url?.endsWith('/mlc-chat-config.json')) {
       response.writeHead(200, { ...cors, 'Content-Type': 'application/json' });
       response.end('{"context_window_size": 4096}');
       return;
@@ -71,7 +72,8 @@ async function startModelServer(kind: 'empty' | 'stalling'): Promise<{ url: stri
 }
 
 async function useModelFilesFrom({ page }: AppPage, url: string): Promise<void> {
-  await page.getByText('Where model files come from').click();
+  const settings = page.locator('details', { hasText: 'Where model files come from' });
+  if (!(await settings.evaluate((details) => (details as HTMLDetailsElement).open))) await page.getByText('Where model files come from').click();
   await page.getByLabel('Weights mirror').fill(url);
   await page.getByLabel('Model libraries folder').fill(`${url}/libs/`);
   await page.getByRole('button', { name: 'Use these' }).click();
@@ -86,6 +88,11 @@ describe('the Models page on SwiftShader WebGPU', () => {
 
     const llama = page.locator('tr[data-model="Llama-3.2-3B-Instruct"]');
     expect(await llama.locator('[data-cell="build"]').textContent()).toBe('q4f32_1');
+    // "3 B" is a parameter count: under a "Size" header, beside byte counts, it read as three bytes.
+    const headers = await page.locator('table thead th').allTextContents();
+    expect(headers).toContain('Parameters');
+    expect(await llama.locator('td').first().textContent()).toBe('3 B');
+    expect(headers).not.toContain('Size');
     expect(await llama.locator('[data-cell="verdict"]').textContent()).toMatch(/yes, but/);
     // Said once for all models rather than in every row.
     await page.getByText('For every model below:').waitFor();
@@ -137,6 +144,34 @@ describe('the Models page on SwiftShader WebGPU', () => {
     await files.close();
   });
 
+  it('reads the site\'s storage again after a download, so its figures and the quota check follow what was stored', async () => {
+    const files = await startModelServer('empty');
+    const { app, internet } = await openModels();
+    const { page } = app;
+    // A tight quota; `storedByTest` stands in for what a download (or a cancelled one) stored.
+    await app.context.addInitScript(() => {
+      const GB = 2 ** 30;
+      navigator.storage.estimate = async () => ({ quota: 1.5 * GB, usage: (window as unknown as { storedByTest?: number }).storedByTest ?? 0 });
+    });
+    await page.reload();
+    await page.locator('[data-fact="adapter"]').waitFor({ timeout: 30_000 });
+    const storage = page.locator('dt', { hasText: 'Storage for this site' }).locator('+ dd');
+    await expect.poll(() => storage.textContent()).toContain('0 B used of 1.5 GB');
+    const verdict = page.locator('tr[data-model="Qwen2.5-1.5B-Instruct"] [data-cell="verdict"]');
+    expect(await verdict.textContent()).not.toContain('may only store');
+    await useModelFilesFrom(app, files.url);
+
+    await page.evaluate(() => ((window as unknown as { storedByTest?: number }).storedByTest = 1.2 * 2 ** 30));
+    await page.getByRole('button', { name: 'Download Qwen2.5-0.5B-Instruct-q4f32_1-MLC' }).click();
+    await page.getByRole('alert').filter({ hasText: 'A model file could not be downloaded' }).waitFor({ timeout: 120_000 });
+    // The panel said 0 B used until a reload, and the check let a model start that could not fit.
+    await expect.poll(() => storage.textContent()).toContain('1.2 GB used of 1.5 GB');
+    await expect.poll(() => verdict.textContent()).toMatch(/no.*this site may only store 307 MB more/s);
+    expect(internet).toEqual([]);
+    await app.close();
+    await files.close();
+  });
+
   it('cancels a download in progress: the bar goes, no error shows, and the model can be tried again', async () => {
     const files = await startModelServer('stalling');
     const { app, internet } = await openModels();
@@ -162,6 +197,78 @@ describe('the Models page on SwiftShader WebGPU', () => {
     expect(app.errors).toEqual([]);
     await app.close();
     await files.close();
+  });
+
+  it('Try it with no model loaded: Stop cancels the download it started, and a failed load is named in Try it', async () => {
+    const stalling = await startModelServer('stalling');
+    const { app, internet } = await openModels();
+    const { page } = app;
+    await useModelFilesFrom(app, stalling.url);
+    const tryIt = page.getByRole('region', { name: 'Try it' });
+    const model = 'Qwen2.5-1.5B-Instruct-q4f32_1-MLC';
+    await tryIt.locator('select').selectOption(model);
+    await tryIt.getByRole('button', { name: 'Send' }).click();
+    const bar = page.getByRole('progressbar', { name: `Loading ${model}` });
+    await bar.waitFor();
+    await expect.poll(() => stalling.paths.some((p) => p.startsWith('/libs/')), { timeout: 60_000 }).toBe(true);
+    // Stop used to wait for the whole download (gigabytes) before it stopped anything.
+    await tryIt.getByRole('button', { name: 'Stop' }).click();
+    await bar.waitFor({ state: 'detached', timeout: 30_000 });
+    await tryIt.getByRole('alert').filter({ hasText: 'Stopped.' }).waitFor();
+    expect(await tryIt.getByRole('button', { name: 'Send' }).isEnabled()).toBe(true);
+    await stalling.close();
+
+    // A load that fails says so in Try it, not only in the notice far up the page.
+    const noLibrary = await startModelServer('no-library');
+    await useModelFilesFrom(app, noLibrary.url);
+    await tryIt.getByRole('button', { name: 'Send' }).click();
+    await tryIt
+      .getByRole('alert')
+      .filter({ hasText: `Could not load ${model}: The model library could not be loaded.` })
+      .waitFor({ timeout: 120_000 });
+    const notice = page.getByRole('alert').filter({ hasText: 'What the engine said' });
+    expect(await notice.textContent()).toContain('Model libraries folder');
+    expect(internet).toEqual([]);
+    const unexpected = app.errors.filter((e) => !(e.includes('404') && e.includes(noLibrary.url)));
+    expect(unexpected).toEqual([]);
+    await app.close();
+    await noLibrary.close();
+  });
+
+  it('Try it from the keyboard: Send hands focus to Stop (not to the download panel up the page) and gets it back when the reply ends', async () => {
+    const stalling = await startModelServer('stalling');
+    const endpoint: FakeOpenAIServer = await startFakeOpenAIServer({ models: ['tiny-coder'], reply: 'def add(a, b):\n    return a + b\n' + '# ok\n'.repeat(20), tokensPerSecond: 40 });
+    const { app } = await openModels();
+    const { page } = app;
+    await useModelFilesFrom(app, stalling.url);
+    const tryIt = page.getByRole('region', { name: 'Try it' });
+    const send = tryIt.getByRole('button', { name: 'Send' });
+    const stop = tryIt.getByRole('button', { name: 'Stop' });
+    const focused = (button: typeof send) => button.evaluate((element) => element === document.activeElement);
+
+    // In-browser model, not downloaded: Send starts the download.
+    await send.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('progressbar', { name: /^Loading / }).waitFor();
+    await expect.poll(() => focused(stop)).toBe(true);
+    await page.keyboard.press('Enter');
+    await tryIt.getByRole('alert').filter({ hasText: 'Stopped.' }).waitFor({ timeout: 30_000 });
+    await expect.poll(() => focused(send)).toBe(true);
+
+    // An endpoint reply, streamed for a second or so.
+    await page.getByLabel('Base URL').fill(endpoint.url);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByText('Connected: 1 model.').waitFor();
+    await tryIt.getByRole('radio', { name: /Endpoint/ }).check();
+    await send.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => focused(stop)).toBe(true);
+    await tryIt.getByText(/tokens\/s/).waitFor({ timeout: 30_000 });
+    await expect.poll(() => focused(send)).toBe(true);
+    expect(app.errors).toEqual([]);
+    await app.close();
+    await stalling.close();
+    await endpoint.close();
   });
 
   it('lists an endpoint\'s models and streams a reply from it with tokens per second', async () => {

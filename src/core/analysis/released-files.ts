@@ -8,7 +8,7 @@ import { readChampion, type ReleasedChampion } from '../reproduce/champions.ts';
 import { readErrorTaxonomy, type ReleasedErrorTaxonomy } from '../reproduce/error-taxonomy.ts';
 import { readIterationAnalysis, type ReleasedIterationAnalysis } from '../reproduce/iteration-analysis.ts';
 import { readMainResults, type ReleasedMainResults } from '../reproduce/main-results.ts';
-import { recogniseReleasedJson, type ReleasedKind } from '../reproduce/released-kind.ts';
+import { RELEASED_KIND_FILE, recogniseReleasedJson, type ReleasedKind } from '../reproduce/released-kind.ts';
 
 export { RELEASED_KIND_FILE, recogniseReleasedJson, type ReleasedKind } from '../reproduce/released-kind.ts';
 
@@ -22,9 +22,9 @@ export interface LoadedReleasedFiles {
   iterations: ReleasedIterationAnalysis | null;
   taxonomy: ReleasedErrorTaxonomy | null;
   champions: ReleasedChampion[];
-  /** What each file was taken for, in the order given. */
+  /** What each file in use was taken for, in the order given. */
   recognised: { fileName: string; kind: ReleasedKind }[];
-  /** Files that were not JSON, not one of the four kinds, failed their reader, or repeated a kind. */
+  /** Files that were not JSON, not one of the four kinds, failed their reader, or were replaced by a later file of their kind. */
   problems: { fileName: string; message: string }[];
   /** Kinds still missing (champions count as one kind). */
   missing: ReleasedKind[];
@@ -45,6 +45,18 @@ export function loadReleasedFiles(files: readonly ReleasedFileText[]): LoadedRel
     missing: [],
   };
   const champions = new Map<string, ReleasedChampion>();
+  // Which file holds each kind (each champion run), so one a later file replaces is listed as
+  // not used: a renamed copy ("main_results (1).json") beside the original otherwise read as both in use.
+  const holders = new Map<string, { fileName: string; kind: ReleasedKind }>();
+  const hold = (slot: string, held: { fileName: string; kind: ReleasedKind }, what: string) => {
+    const before = holders.get(slot);
+    if (before) {
+      out.recognised.splice(out.recognised.indexOf(before), 1);
+      out.problems.push({ fileName: before.fileName, message: `Replaced by ${held.fileName}, loaded after it: only one ${what} is used.` });
+    }
+    holders.set(slot, held);
+    out.recognised.push(held);
+  };
   for (const { fileName, text } of files) {
     let json: unknown;
     try {
@@ -65,20 +77,23 @@ export function loadReleasedFiles(files: readonly ReleasedFileText[]): LoadedRel
       switch (kind) {
         case 'main-results':
           out.main = readMainResults(json);
+          hold(kind, { fileName, kind }, RELEASED_KIND_FILE[kind]);
           break;
         case 'iteration-analysis':
           out.iterations = readIterationAnalysis(json);
+          hold(kind, { fileName, kind }, RELEASED_KIND_FILE[kind]);
           break;
         case 'error-taxonomy':
           out.taxonomy = readErrorTaxonomy(json);
+          hold(kind, { fileName, kind }, RELEASED_KIND_FILE[kind]);
           break;
         case 'champion': {
           const champion = readChampion(json, fileName);
           champions.set(champion.run, champion);
+          hold(`champion ${champion.run}`, { fileName, kind }, `champion of the ${champion.run} run`);
           break;
         }
       }
-      out.recognised.push({ fileName, kind });
     } catch (error) {
       out.problems.push({ fileName, message: (error as Error).message });
     }

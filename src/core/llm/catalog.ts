@@ -203,6 +203,11 @@ export interface ModelAssessment {
 export interface AssessmentContext {
   /** Bytes of this model already in the browser cache (no download needed when complete). */
   cached?: boolean;
+  /**
+   * Bytes of it already cached by a download that stopped half-way: they count in the site's
+   * usage already, and only the rest still needs room.
+   */
+  cachedBytes?: number;
   /** GPU memory the user lets WebLLM use; undefined falls back to `defaultMemoryBudgetMB`. */
   memoryBudgetMB?: number;
 }
@@ -246,9 +251,11 @@ export function assessModel(entry: CatalogEntry, caps: DeviceCapabilities, conte
   }
   if (build && !context.cached && caps.storage) {
     const free = caps.storage.quotaBytes - caps.storage.usageBytes;
-    const need = estimateDownloadBytes(entry, build.quantization);
+    const have = context.cachedBytes ?? 0;
+    const need = Math.max(0, estimateDownloadBytes(entry, build.quantization) - have);
     if (need > free) {
-      blocking.push(`The download is about ${formatBytes(need)}, but this site may only store ${formatBytes(free)} more.`);
+      const what = have > 0 ? 'The rest of the download' : 'The download';
+      blocking.push(`${what} is about ${formatBytes(need)}, but this site may only store ${formatBytes(free)} more.`);
     }
   }
   const reasons = [...blocking, ...cautions];

@@ -38,9 +38,13 @@ function readNode(cursor: Cursor): ReleasedNode {
   };
 }
 
-/** `v3_champion.json` → `v3`. */
+/** `v3_champion.json` → `v3`; so is `v3_champion (1).json`, as a browser names a second download. */
 export function championRunName(fileName: string): string {
-  return fileName.replace(/^.*\//, '').replace(/_champion\.json$/, '').replace(/\.json$/, '');
+  return fileName
+    .replace(/^.*\//, '')
+    .replace(/\s*\(\d+\)(?=\.json$)/, '')
+    .replace(/_champion\.json$/, '')
+    .replace(/\.json$/, '');
 }
 
 /** Validates and types one parsed champion file. Throws ReleasedFileError on any surprise. */

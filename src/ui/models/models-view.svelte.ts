@@ -54,6 +54,8 @@ export interface ModelsViewDeps {
   catalog: WebLLMCatalog;
   session: WebLLMSession;
   probe: () => Promise<DeviceCapabilities>;
+  /** This site's storage now; asked again whenever the cache is re-read, as downloads and deletes change it. */
+  estimateStorage?: () => Promise<DeviceCapabilities['storage']>;
   /** Undefined where the browser has no Cache Storage (then nothing is listed as cached). */
   cacheStorage: CacheStorageLike | undefined;
   settings: SettingsStorage | undefined;
@@ -127,6 +129,7 @@ export class ModelsView {
   }
 
   async refreshCache(): Promise<void> {
+    await this.#refreshStorage();
     if (!this.#deps.cacheStorage) return;
     try {
       this.cached = await inspectModelCache(this.#records(), this.#deps.cacheStorage);
@@ -177,6 +180,18 @@ export class ModelsView {
     await this.refreshCache();
   }
 
+  /** The probe's storage figures go stale with every download: the panel and the quota check read these. */
+  async #refreshStorage(): Promise<void> {
+    const caps = this.caps;
+    if (!caps || !this.#deps.estimateStorage) return;
+    const storage = await this.#deps.estimateStorage();
+    if (this.caps !== caps) return;
+    const next = { ...caps };
+    if (storage) next.storage = storage;
+    else delete next.storage;
+    this.caps = next;
+  }
+
   dismissFailure(): void {
     this.failure = undefined;
   }
@@ -193,7 +208,11 @@ export class ModelsView {
       const shown = build ?? entry.builds.q4f32_1 ?? entry.builds.q4f16_1;
       const cached = shown ? cachedById.get(shown.modelId) : undefined;
       const assessment = caps
-        ? assessModel(entry, caps, { cached: cached?.complete ?? false, ...(this.memoryBudgetMB === undefined ? {} : { memoryBudgetMB: this.memoryBudgetMB }) })
+        ? assessModel(entry, caps, {
+            cached: cached?.complete ?? false,
+            cachedBytes: cached?.bytes ?? 0,
+            ...(this.memoryBudgetMB === undefined ? {} : { memoryBudgetMB: this.memoryBudgetMB }),
+          })
         : undefined;
       return { entry, build: shown, assessment, cached, loaded: shown ? this.loadedIds.includes(shown.modelId) : false };
     });

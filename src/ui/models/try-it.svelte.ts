@@ -12,8 +12,11 @@ export class TryIt {
   error = $state('');
   #controller: AbortController | undefined;
 
-  /** Streams one reply. `prepare` runs first (e.g. loading the model) and can fail with a reason. */
-  async run(model: LanguageModel, prepare?: () => Promise<boolean>): Promise<void> {
+  /**
+   * Streams one reply. `prepare` runs first (e.g. loading the model): it gets the signal Stop
+   * aborts, and answers undefined when the model is ready or else why not, which is shown here.
+   */
+  async run(model: LanguageModel, prepare?: (signal: AbortSignal) => Promise<string | undefined>): Promise<void> {
     if (this.running) return;
     this.running = true;
     this.output = '';
@@ -23,7 +26,11 @@ export class TryIt {
     const controller = new AbortController();
     this.#controller = controller;
     try {
-      if (prepare && !(await prepare())) return;
+      const notReady = await prepare?.(controller.signal);
+      if (notReady !== undefined) {
+        this.error = controller.signal.aborted ? 'Stopped.' : notReady;
+        return;
+      }
       const reply = await model.chat(
         [
           { role: 'system', content: this.system },

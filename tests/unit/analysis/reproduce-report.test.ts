@@ -32,6 +32,33 @@ describe('loading the released files', () => {
     expect(loaded.champions.map((c) => c.run)).toEqual(['temp0', 'v2', 'v3']);
   });
 
+  it('lists a file that a later file of its kind replaced as not used, not as recognised beside the one in use', async () => {
+    const texts = await releasedTexts();
+    const main = texts.find((t) => t.fileName === 'main_results.json')!;
+    const v3 = texts.find((t) => t.fileName === 'v3_champion.json')!;
+    // An edited copy picked after the released files, as a browser names a second download.
+    const edited = JSON.parse(main.text) as { configs: { pass_counts: number[] }[] };
+    edited.configs[0]!.pass_counts[0] = 90;
+    const loaded = loadReleasedFiles([
+      ...texts,
+      { fileName: 'main_results (1).json', text: JSON.stringify(edited) },
+      { fileName: 'v3_champion (1).json', text: v3.text },
+    ]);
+    expect(loaded.main?.arms[0]?.passCounts[0]).toBe(90);
+    expect(loaded.champions.map((c) => c.run)).toEqual(['temp0', 'v2', 'v3']);
+    expect(loaded.recognised.filter((r) => r.kind === 'main-results').map((r) => r.fileName)).toEqual(['main_results (1).json']);
+    expect(loaded.recognised.filter((r) => r.kind === 'champion').map((r) => r.fileName)).toEqual([
+      'temp0_champion.json',
+      'v2_champion.json',
+      'v3_champion (1).json',
+    ]);
+    expect(loaded.problems).toEqual([
+      { fileName: 'main_results.json', message: 'Replaced by main_results (1).json, loaded after it: only one main_results.json is used.' },
+      { fileName: 'v3_champion.json', message: 'Replaced by v3_champion (1).json, loaded after it: only one champion of the v3 run is used.' },
+    ]);
+    expect(loaded.missing).toEqual([]);
+  });
+
   it('names the files that are missing and the ones it could not use', () => {
     const loaded = loadReleasedFiles([
       { fileName: 'notes.txt', text: 'hello' },

@@ -3,6 +3,7 @@ import { modelVersion, prebuiltAppConfig } from '@mlc-ai/web-llm';
 import {
   assessModel,
   chooseBuild,
+  estimateDownloadBytes,
   fitsTogether,
   parseParametersB,
   type CatalogEntry,
@@ -135,6 +136,17 @@ describe('deciding whether a model can run here', () => {
     const tight = { ...laptopGpu, storage: { quotaBytes: 1.5 * 2 ** 30, usageBytes: 2 ** 30 } };
     expect(assessModel(entry('Llama-3.2-3B-Instruct'), tight).reasons[0]).toMatch(/download is about [\d.]+ GB, but this site may only store 512 MB more/);
     expect(assessModel(entry('Llama-3.2-3B-Instruct'), tight, { cached: true }).verdict).toBe('ready');
+  });
+
+  it('counts a half-finished download against the quota once: only the rest needs room, so it can be resumed', () => {
+    const llama = entry('Llama-3.2-3B-Instruct');
+    const size = estimateDownloadBytes(llama, chooseBuild(llama, laptopGpu)!.quantization);
+    // 1 GB of it is cached (and in the site's usage); the rest fits in what is left.
+    const usage = 2 ** 30;
+    const tight = { ...laptopGpu, storage: { quotaBytes: usage + size - 2 ** 30 + 2 ** 20, usageBytes: usage } };
+    expect(assessModel(llama, tight, { cachedBytes: 2 ** 30 }).verdict).toBe('ready');
+    const tighter = { ...tight, storage: { ...tight.storage, quotaBytes: usage + 100 * 2 ** 20 } };
+    expect(assessModel(llama, tighter, { cachedBytes: 2 ** 30 }).reasons[0]).toMatch(/^The rest of the download is about [\d.]+ [GM]B, but this site may only store 100 MB more/);
   });
 
   it('blocks a GPU whose buffer limits are below what WebLLM requests', () => {

@@ -11,6 +11,20 @@ describe('explaining WebLLM errors', () => {
     expect(explained.nextStep).toMatch(/try the download again/);
   });
 
+  it('a libraries folder that answers 404 or a web page for the .wasm says to check that folder, not "try again"', () => {
+    // WebLLM instantiates whatever came back: an empty 404 body, or an HTML page ("<htm").
+    for (const raw of [
+      'CompileError: WebAssembly.instantiate(): expected 4 bytes, fell off end @+0',
+      'CompileError: WebAssembly.instantiate(): expected magic word 00 61 73 6d, found 3c 68 74 6d @+0',
+    ]) {
+      const explained = explainWebLLMError(raw);
+      expect(explained.kind).toBe('library');
+      expect(explained.title).toBe('The model library could not be loaded');
+      expect(explained.nextStep).toMatch(/Model libraries folder/);
+      expect(explained.raw).toBe(raw);
+    }
+  });
+
   it('a dropped connection is a download problem too', () => {
     expect(explainWebLLMError('TypeError: Failed to fetch').kind).toBe('network');
     expect(explainWebLLMError('Error: Cannot fetch https://huggingface.co/x/resolve/main/mlc-chat-config.json').kind).toBe('network');
