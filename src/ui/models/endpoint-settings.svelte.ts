@@ -35,10 +35,19 @@ export class EndpointSettings {
   message = $state('');
   /** The models the saved server listed when it last answered (see SavedEndpoint.served). */
   served: readonly string[] = [];
+  /** The address the last successful connection test asked; null before one (or after a failure). */
+  connectedTo = $state<string | null>(null);
+  /**
+   * The address was edited after a successful test: the models listed, the "Connected" message
+   * and the chosen model belong to the server asked before, not to this one.
+   */
+  addressChanged: boolean = $derived(this.status === 'connected' && this.connectedTo !== null && !sameEndpoint(this.baseUrl, this.connectedTo));
 
   readonly #storage: SettingsStorage | undefined;
   /** The key this browser remembers and the address it was saved with: the key is for that endpoint only. */
   #remembered: { key: string; baseUrl: string } | null = null;
+  /** The address whose server listed `served`: saved beside another address, the list would lie. */
+  #servedFor = '';
 
   constructor(storage: SettingsStorage | undefined) {
     this.#storage = storage;
@@ -46,6 +55,7 @@ export class EndpointSettings {
     this.baseUrl = saved.baseUrl;
     this.model = saved.model;
     this.served = Array.isArray(saved.served) ? saved.served.filter((id): id is string => typeof id === 'string') : [];
+    this.#servedFor = saved.baseUrl;
     if (saved.apiKey !== undefined) {
       this.apiKey = saved.apiKey;
       this.rememberKey = true;
@@ -74,7 +84,8 @@ export class EndpointSettings {
 
   /** Keeps the address and model; the key only when "remember" is ticked. */
   save(): void {
-    const saved: SavedEndpoint = { baseUrl: this.baseUrl.trim(), model: this.model, served: [...this.served] };
+    const served = sameEndpoint(this.baseUrl, this.#servedFor) ? [...this.served] : [];
+    const saved: SavedEndpoint = { baseUrl: this.baseUrl.trim(), model: this.model, served };
     if (this.rememberKey && this.apiKey) saved.apiKey = this.apiKey;
     writeSetting(this.#storage, SETTINGS_KEY, saved);
     this.#remembered = saved.apiKey === undefined ? null : { key: saved.apiKey, baseUrl: saved.baseUrl };
@@ -88,6 +99,8 @@ export class EndpointSettings {
       const ids = await listModels(this.baseUrl.trim(), this.apiKey || undefined);
       this.models = ids;
       this.served = ids;
+      this.#servedFor = this.baseUrl.trim();
+      this.connectedTo = this.baseUrl.trim();
       if (!ids.includes(this.model)) this.model = ids[0] ?? '';
       this.status = 'connected';
       this.message = ids.length === 0 ? 'Connected, but the server lists no models.' : `Connected: ${ids.length} model${ids.length === 1 ? '' : 's'}.`;
@@ -96,13 +109,15 @@ export class EndpointSettings {
       // The list belonged to the server that answered before; offering it beside this failure
       // would let a model of one server be saved with the address of another.
       this.models = [];
+      this.connectedTo = null;
       this.status = 'failed';
       this.message = error instanceof Error ? error.message : String(error);
     }
   }
 
+  /** Undefined until an address and a model are known, and while the model is another server's. */
   languageModel(): LanguageModel | undefined {
-    if (!this.baseUrl.trim() || !this.model) return undefined;
+    if (!this.baseUrl.trim() || !this.model || this.addressChanged) return undefined;
     return createOpenAICompatibleModel({
       baseUrl: this.baseUrl.trim(),
       model: this.model,

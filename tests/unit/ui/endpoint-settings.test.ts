@@ -19,6 +19,30 @@ function fakeFetch(models: string[]): typeof fetch {
 afterEach(() => vi.unstubAllGlobals());
 
 describe('the endpoint settings of the Models page', () => {
+  it('stops offering the last server’s models once the address is edited, and never saves them beside the new address', async () => {
+    vi.stubGlobal('fetch', fakeFetch(['alpha', 'beta']));
+    const storage = memoryStorage();
+    const endpoint = new EndpointSettings(storage);
+    endpoint.baseUrl = 'http://good.test/v1';
+    await endpoint.connect();
+    expect([endpoint.addressChanged, endpoint.languageModel() !== undefined]).toEqual([false, true]);
+    // The same server written another way is still the one that answered.
+    endpoint.baseUrl = 'http://good.test/v1/';
+    expect(endpoint.addressChanged).toBe(false);
+
+    endpoint.baseUrl = 'http://other.test:8080';
+    expect(endpoint.addressChanged).toBe(true);
+    expect(endpoint.languageModel()).toBeUndefined();
+    // Ticking "remember" saves the address as typed, without the other server's list.
+    endpoint.rememberKey = true;
+    endpoint.apiKey = 'sk-1';
+    endpoint.save();
+    expect(JSON.parse(storage.values.get('feedback-lab.endpoint') ?? '{}')).toEqual({ baseUrl: 'http://other.test:8080', model: 'alpha', served: [], apiKey: 'sk-1' });
+    // A page opened later does not take the list for this address either.
+    expect(new EndpointSettings(storage).served).toEqual([]);
+  });
+
+
   it('lists the models of the server that answered, and drops them when the next address fails', async () => {
     vi.stubGlobal('fetch', fakeFetch(['alpha', 'beta']));
     const storage = memoryStorage();
