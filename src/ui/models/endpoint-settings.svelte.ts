@@ -35,6 +35,8 @@ export class EndpointSettings {
   message = $state('');
   /** The models the saved server listed when it last answered (see SavedEndpoint.served). */
   served: readonly string[] = [];
+  /** The address `served` was listed by: saved beside another address, it would claim that server serves them. */
+  #servedBy = '';
 
   readonly #storage: SettingsStorage | undefined;
   /** The key this browser remembers and the address it was saved with: the key is for that endpoint only. */
@@ -46,6 +48,7 @@ export class EndpointSettings {
     this.baseUrl = saved.baseUrl;
     this.model = saved.model;
     this.served = Array.isArray(saved.served) ? saved.served.filter((id): id is string => typeof id === 'string') : [];
+    this.#servedBy = saved.baseUrl;
     if (saved.apiKey !== undefined) {
       this.apiKey = saved.apiKey;
       this.rememberKey = true;
@@ -74,7 +77,9 @@ export class EndpointSettings {
 
   /** Keeps the address and model; the key only when "remember" is ticked. */
   save(): void {
-    const saved: SavedEndpoint = { baseUrl: this.baseUrl.trim(), model: this.model, served: [...this.served] };
+    // An address typed but not tested (then "remember" ticked) has no list yet.
+    const served = sameEndpoint(this.baseUrl, this.#servedBy) ? [...this.served] : [];
+    const saved: SavedEndpoint = { baseUrl: this.baseUrl.trim(), model: this.model, served };
     if (this.rememberKey && this.apiKey) saved.apiKey = this.apiKey;
     writeSetting(this.#storage, SETTINGS_KEY, saved);
     this.#remembered = saved.apiKey === undefined ? null : { key: saved.apiKey, baseUrl: saved.baseUrl };
@@ -85,9 +90,11 @@ export class EndpointSettings {
     this.status = 'checking';
     this.message = '';
     try {
-      const ids = await listModels(this.baseUrl.trim(), this.apiKey || undefined);
+      const address = this.baseUrl.trim();
+      const ids = await listModels(address, this.apiKey || undefined);
       this.models = ids;
       this.served = ids;
+      this.#servedBy = address;
       if (!ids.includes(this.model)) this.model = ids[0] ?? '';
       this.status = 'connected';
       this.message = ids.length === 0 ? 'Connected, but the server lists no models.' : `Connected: ${ids.length} model${ids.length === 1 ? '' : 's'}.`;
