@@ -85,20 +85,26 @@ export class EndpointSettings {
     this.#remembered = saved.apiKey === undefined ? null : { key: saved.apiKey, baseUrl: saved.baseUrl };
   }
 
-  /** Asks the server for its models (`GET /v1/models`): the connection test. */
-  async connect(): Promise<void> {
+  /**
+   * Asks the server for its models (`GET /v1/models`): the connection test. The Models page keeps
+   * what answered. `keep: false` is another page's check (the presenter's, whose key field is kept
+   * in memory only): nothing is saved over the Models page's endpoint and remembered key, and that
+   * key goes only to the endpoint it was saved for.
+   */
+  async connect(options: { keep?: boolean } = {}): Promise<void> {
+    const keep = options.keep ?? true;
     this.status = 'checking';
     this.message = '';
     try {
       const address = this.baseUrl.trim();
-      const ids = await listModels(address, this.apiKey || undefined);
+      const ids = await listModels(address, (keep ? this.apiKey : this.keyToSend()) || undefined);
       this.models = ids;
       this.served = ids;
       this.#servedBy = address;
       if (!ids.includes(this.model)) this.model = ids[0] ?? '';
       this.status = 'connected';
       this.message = ids.length === 0 ? 'Connected, but the server lists no models.' : `Connected: ${ids.length} model${ids.length === 1 ? '' : 's'}.`;
-      this.save();
+      if (keep) this.save();
     } catch (error) {
       // The list belonged to the server that answered before; offering it beside this failure
       // would let a model of one server be saved with the address of another.
