@@ -4,7 +4,7 @@
  * this browser to remember it.
  */
 import type { LanguageModel } from '../../core/ports.ts';
-import { sameEndpoint } from '../../llm/endpoint-url.ts';
+import { isKeyOfAnotherEndpoint, sameEndpoint } from '../../llm/endpoint-url.ts';
 import { createOpenAICompatibleModel, listModels } from '../../llm/openai-compatible.ts';
 import { readSetting, writeSetting, type SettingsStorage } from './saved-settings.ts';
 
@@ -40,7 +40,7 @@ export class EndpointSettings {
 
   readonly #storage: SettingsStorage | undefined;
   /** The key this browser remembers and the address it was saved with: the key is for that endpoint only. */
-  #remembered: { key: string; baseUrl: string } | null = null;
+  #remembered: { key: string; endpoint: string } | null = null;
 
   constructor(storage: SettingsStorage | undefined) {
     this.#storage = storage;
@@ -52,7 +52,7 @@ export class EndpointSettings {
     if (saved.apiKey !== undefined) {
       this.apiKey = saved.apiKey;
       this.rememberKey = true;
-      this.#remembered = { key: saved.apiKey, baseUrl: saved.baseUrl };
+      this.#remembered = { key: saved.apiKey, endpoint: saved.baseUrl };
     }
   }
 
@@ -62,18 +62,14 @@ export class EndpointSettings {
    */
   pointAt(baseUrl: string): void {
     this.baseUrl = baseUrl;
-    if (this.#isRememberedKeyOfAnother(baseUrl)) this.apiKey = '';
+    if (isKeyOfAnotherEndpoint(this.apiKey, baseUrl, this.#remembered)) this.apiKey = '';
   }
 
   /** The key to send to the current address: never the remembered key of another endpoint. */
   keyToSend(): string | undefined {
-    return !this.apiKey || this.#isRememberedKeyOfAnother(this.baseUrl) ? undefined : this.apiKey;
+    return !this.apiKey || isKeyOfAnotherEndpoint(this.apiKey, this.baseUrl, this.#remembered) ? undefined : this.apiKey;
   }
 
-  #isRememberedKeyOfAnother(baseUrl: string): boolean {
-    const remembered = this.#remembered;
-    return remembered !== null && this.apiKey === remembered.key && !sameEndpoint(baseUrl, remembered.baseUrl);
-  }
 
   /** Keeps the address and model; the key only when "remember" is ticked. */
   save(): void {
@@ -82,7 +78,7 @@ export class EndpointSettings {
     const saved: SavedEndpoint = { baseUrl: this.baseUrl.trim(), model: this.model, served };
     if (this.rememberKey && this.apiKey) saved.apiKey = this.apiKey;
     writeSetting(this.#storage, SETTINGS_KEY, saved);
-    this.#remembered = saved.apiKey === undefined ? null : { key: saved.apiKey, baseUrl: saved.baseUrl };
+    this.#remembered = saved.apiKey === undefined ? null : { key: saved.apiKey, endpoint: saved.baseUrl };
   }
 
   /**

@@ -5,7 +5,7 @@
  * endpoint the form names and never written into a study, a search, a link or a file.
  */
 import { webllmIdFor } from '../../core/pipeline/model-keys.ts';
-import { sameEndpoint } from '../../llm/endpoint-url.ts';
+import { isKeyOfAnotherEndpoint, sameEndpoint } from '../../llm/endpoint-url.ts';
 
 export abstract class ModelEngineForm {
   /** 'webllm' or 'openai'; a subclass may offer more engines. */
@@ -54,9 +54,7 @@ export abstract class ModelEngineForm {
    */
   apiKeyFor(root: string): string | undefined {
     if (!this.apiKey || !sameEndpoint(this.endpoint, root)) return undefined;
-    const remembered = this.settingsKey;
-    if (this.apiKey === remembered.key && !sameEndpoint(remembered.endpoint, root)) return undefined;
-    return this.apiKey;
+    return isKeyOfAnotherEndpoint(this.apiKey, root, this.settingsKey) ? undefined : this.apiKey;
   }
 
   /**
@@ -65,6 +63,6 @@ export abstract class ModelEngineForm {
    */
   pointAt(endpoint: string): void {
     this.endpoint = endpoint;
-    if (this.apiKey && this.apiKey === this.settingsKey.key && !sameEndpoint(endpoint, this.settingsKey.endpoint)) this.apiKey = '';
+    if (isKeyOfAnotherEndpoint(this.apiKey, endpoint, this.settingsKey)) this.apiKey = '';
   }
 }
