@@ -35,3 +35,11 @@ export function sameEndpoint(a: string, b: string): boolean {
     return false;
   }
 }
+
+/**
+ * Whether `key` is the key this browser remembers for another endpoint than `endpoint`: a key
+ * belongs to the server it was saved for, and is not sent to one a link (or a hand) points at.
+ */
+export function isKeyOfAnotherEndpoint(key: string, endpoint: string, remembered: { key: string; endpoint: string } | null): boolean {
+  return remembered !== null && key !== '' && key === remembered.key && !sameEndpoint(endpoint, remembered.endpoint);
+}

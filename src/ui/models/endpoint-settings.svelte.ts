@@ -4,7 +4,7 @@
  * this browser to remember it.
  */
 import type { LanguageModel } from '../../core/ports.ts';
-import { sameEndpoint } from '../../llm/endpoint-url.ts';
+import { isKeyOfAnotherEndpoint, sameEndpoint } from '../../llm/endpoint-url.ts';
 import { createOpenAICompatibleModel, listModels } from '../../llm/openai-compatible.ts';
 import { readSetting, writeSetting, type SettingsStorage } from './saved-settings.ts';
 
@@ -42,12 +42,12 @@ export class EndpointSettings {
    * and the chosen model belong to the server asked before, not to this one.
    */
   addressChanged: boolean = $derived(this.status === 'connected' && this.connectedTo !== null && !sameEndpoint(this.baseUrl, this.connectedTo));
+  /** The address `served` was listed by: saved beside another address, it would claim that server serves them. */
+  #servedBy = '';
 
   readonly #storage: SettingsStorage | undefined;
   /** The key this browser remembers and the address it was saved with: the key is for that endpoint only. */
-  #remembered: { key: string; baseUrl: string } | null = null;
-  /** The address whose server listed `served`: saved beside another address, the list would lie. */
-  #servedFor = '';
+  #remembered: { key: string; endpoint: string } | null = null;
 
   constructor(storage: SettingsStorage | undefined) {
     this.#storage = storage;
@@ -55,11 +55,11 @@ export class EndpointSettings {
     this.baseUrl = saved.baseUrl;
     this.model = saved.model;
     this.served = Array.isArray(saved.served) ? saved.served.filter((id): id is string => typeof id === 'string') : [];
-    this.#servedFor = saved.baseUrl;
+    this.#servedBy = saved.baseUrl;
     if (saved.apiKey !== undefined) {
       this.apiKey = saved.apiKey;
       this.rememberKey = true;
-      this.#remembered = { key: saved.apiKey, baseUrl: saved.baseUrl };
+      this.#remembered = { key: saved.apiKey, endpoint: saved.baseUrl };
     }
   }
 
@@ -69,42 +69,45 @@ export class EndpointSettings {
    */
   pointAt(baseUrl: string): void {
     this.baseUrl = baseUrl;
-    if (this.#isRememberedKeyOfAnother(baseUrl)) this.apiKey = '';
+    if (isKeyOfAnotherEndpoint(this.apiKey, baseUrl, this.#remembered)) this.apiKey = '';
   }
 
   /** The key to send to the current address: never the remembered key of another endpoint. */
   keyToSend(): string | undefined {
-    return !this.apiKey || this.#isRememberedKeyOfAnother(this.baseUrl) ? undefined : this.apiKey;
-  }
-
-  #isRememberedKeyOfAnother(baseUrl: string): boolean {
-    const remembered = this.#remembered;
-    return remembered !== null && this.apiKey === remembered.key && !sameEndpoint(baseUrl, remembered.baseUrl);
+    return !this.apiKey || isKeyOfAnotherEndpoint(this.apiKey, this.baseUrl, this.#remembered) ? undefined : this.apiKey;
   }
 
   /** Keeps the address and model; the key only when "remember" is ticked. */
   save(): void {
-    const served = sameEndpoint(this.baseUrl, this.#servedFor) ? [...this.served] : [];
+    // An address typed but not tested (then "remember" ticked) has no list yet.
+    const served = sameEndpoint(this.baseUrl, this.#servedBy) ? [...this.served] : [];
     const saved: SavedEndpoint = { baseUrl: this.baseUrl.trim(), model: this.model, served };
     if (this.rememberKey && this.apiKey) saved.apiKey = this.apiKey;
     writeSetting(this.#storage, SETTINGS_KEY, saved);
-    this.#remembered = saved.apiKey === undefined ? null : { key: saved.apiKey, baseUrl: saved.baseUrl };
+    this.#remembered = saved.apiKey === undefined ? null : { key: saved.apiKey, endpoint: saved.baseUrl };
   }
 
-  /** Asks the server for its models (`GET /v1/models`): the connection test. */
-  async connect(): Promise<void> {
+  /**
+   * Asks the server for its models (`GET /v1/models`): the connection test. The Models page keeps
+   * what answered. `keep: false` is another page's check (the presenter's, whose key field is kept
+   * in memory only): nothing is saved over the Models page's endpoint and remembered key, and that
+   * key goes only to the endpoint it was saved for.
+   */
+  async connect(options: { keep?: boolean } = {}): Promise<void> {
+    const keep = options.keep ?? true;
     this.status = 'checking';
     this.message = '';
     try {
-      const ids = await listModels(this.baseUrl.trim(), this.apiKey || undefined);
+      const address = this.baseUrl.trim();
+      const ids = await listModels(address, (keep ? this.apiKey : this.keyToSend()) || undefined);
       this.models = ids;
       this.served = ids;
-      this.#servedFor = this.baseUrl.trim();
-      this.connectedTo = this.baseUrl.trim();
+      this.#servedBy = address;
+      this.connectedTo = address;
       if (!ids.includes(this.model)) this.model = ids[0] ?? '';
       this.status = 'connected';
       this.message = ids.length === 0 ? 'Connected, but the server lists no models.' : `Connected: ${ids.length} model${ids.length === 1 ? '' : 's'}.`;
-      this.save();
+      if (keep) this.save();
     } catch (error) {
       // The list belonged to the server that answered before; offering it beside this failure
       // would let a model of one server be saved with the address of another.

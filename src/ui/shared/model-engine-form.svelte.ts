@@ -5,7 +5,7 @@
  * endpoint the form names and never written into a study, a search, a link or a file.
  */
 import { webllmIdFor } from '../../core/pipeline/model-keys.ts';
-import { sameEndpoint } from '../../llm/endpoint-url.ts';
+import { isKeyOfAnotherEndpoint, sameEndpoint } from '../../llm/endpoint-url.ts';
 
 export abstract class ModelEngineForm {
   /** 'webllm' or 'openai'; a subclass may offer more engines. */
@@ -23,11 +23,13 @@ export abstract class ModelEngineForm {
   /** The endpoint's default model name (from the Models page settings) for keys not named here that it does not serve. */
   defaultEndpointModel = $state('');
   /**
-   * The models the Models page's endpoint listed when last tested. A key it serves under its own
-   * name (Ollama's `llama3.2:3b`) is sent as itself: the Models page's one model stands in only
-   * for keys it does not serve, or every arm would run that one model whatever its label says.
+   * The models the Models page's endpoint listed when last tested, and that endpoint. A key it
+   * serves under its own name (Ollama's `llama3.2:3b`) is sent as itself: the Models page's one
+   * model stands in only for keys it does not serve, or every arm would run that one model
+   * whatever its label says. The list is that server's: a form pointed at another (a study
+   * link's) does not take it for what the other serves.
    */
-  endpointServes = $state.raw<readonly string[]>([]);
+  endpointServes = $state.raw<{ endpoint: string; models: readonly string[] }>({ endpoint: '', models: [] });
   /** Model key → the endpoint's model name (engine openai) or a WebLLM build id (engine webllm), when not the default. */
   modelNames = $state<Record<string, string>>({});
   /** Whether this GPU has shader-f16 (decides WebLLM builds); set once probed. */
@@ -38,7 +40,7 @@ export abstract class ModelEngineForm {
     const chosen = this.modelNames[key]?.trim();
     if (chosen) return chosen;
     if (this.engine === 'webllm') return webllmIdFor(key, this.shaderF16) ?? '';
-    if (this.endpointServes.includes(key)) return key;
+    if (this.endpointServes.models.includes(key) && sameEndpoint(this.endpoint, this.endpointServes.endpoint)) return key;
     return this.defaultEndpointModel.trim() || key;
   }
 
@@ -52,9 +54,7 @@ export abstract class ModelEngineForm {
    */
   apiKeyFor(root: string): string | undefined {
     if (!this.apiKey || !sameEndpoint(this.endpoint, root)) return undefined;
-    const remembered = this.settingsKey;
-    if (this.apiKey === remembered.key && !sameEndpoint(remembered.endpoint, root)) return undefined;
-    return this.apiKey;
+    return isKeyOfAnotherEndpoint(this.apiKey, root, this.settingsKey) ? undefined : this.apiKey;
   }
 
   /**
@@ -63,6 +63,6 @@ export abstract class ModelEngineForm {
    */
   pointAt(endpoint: string): void {
     this.endpoint = endpoint;
-    if (this.apiKey && this.apiKey === this.settingsKey.key && !sameEndpoint(endpoint, this.settingsKey.endpoint)) this.apiKey = '';
+    if (isKeyOfAnotherEndpoint(this.apiKey, endpoint, this.settingsKey)) this.apiKey = '';
   }
 }

@@ -65,7 +65,7 @@ export class ModelEngines {
     if (form.apiKey === this.#shown.apiKey) form.apiKey = sameEndpoint(form.endpoint, saved.baseUrl) ? saved.apiKey : '';
     this.#shown = { endpoint: saved.baseUrl, apiKey: saved.apiKey };
     form.defaultEndpointModel = saved.model;
-    form.endpointServes = saved.served;
+    form.endpointServes = { endpoint: saved.baseUrl, models: saved.served };
     this.#savedModel = saved.model;
   }
 

@@ -2,7 +2,7 @@
  * The presenter opened by a link that names a result file open in this tab (the Results page's
  * "Present" links): it replays that problem from that file, and says what it could not use.
  */
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { NamedResultFile } from '../../../src/core/analysis/result-file-study.ts';
 import { presenterLinkQuery, readPresenterLink } from '../../../src/core/presenter/link.ts';
 import type { ResultFile } from '../../../src/core/results/result-file.ts';
@@ -95,6 +95,8 @@ describe('a presenter link to a problem of a result file', () => {
 });
 
 describe('a presenter link that names an endpoint', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
   /** This browser remembers a key for its own server, as the Models page keeps it when "remember" is ticked. */
   function rememberingSetup(): PresenterSetup {
     const items = new Map([['feedback-lab.endpoint', JSON.stringify({ baseUrl: 'http://127.0.0.1:11434', model: 'llama3.2:3b', apiKey: 'sk-mine' })]]);
@@ -125,6 +127,33 @@ describe('a presenter link that names an endpoint', () => {
     const { link, problems } = linkTo('http://127.0.0.1:11434/v1/');
     await setup.applyLink(link, problems);
     expect(setup.endpoint.keyToSend()).toBe('sk-mine');
+  });
+
+  it('checks the link’s server without the remembered key, and without saving over the Models page’s endpoint', async () => {
+    const saved = JSON.stringify({ baseUrl: 'http://127.0.0.1:11434', model: 'llama3.2:3b', apiKey: 'sk-mine' });
+    const items = new Map([['feedback-lab.endpoint', saved]]);
+    const setup = new PresenterSetup({
+      datasets: { humaneval: offline('humaneval'), mbpp: offline('mbpp') },
+      sandbox: () => Promise.reject(new Error('No run here.')),
+      storage: { getItem: (key) => items.get(key) ?? null, setItem: (key, value) => void items.set(key, value), removeItem: (key) => void items.delete(key) },
+    });
+    const sent: (string | null)[] = [];
+    vi.stubGlobal('fetch', async (_input: RequestInfo | URL, init?: RequestInit) => {
+      sent.push(new Headers(init?.headers).get('authorization'));
+      return new Response(JSON.stringify({ data: [{ id: 'm' }] }), { status: 200 });
+    });
+    // Changed by hand, the key still in its field: Check does not send it there.
+    setup.endpoint.baseUrl = 'http://203.0.113.9:8080';
+    await setup.endpoint.connect({ keep: false });
+    expect(setup.endpoint.status).toBe('connected');
+    expect(sent).toEqual([null]);
+    // A key typed for the link's server is sent, and kept in memory only, as the field says.
+    const { link, problems } = linkTo('http://203.0.113.9:8080/v1');
+    await setup.applyLink(link, problems);
+    setup.endpoint.apiKey = 'sk-theirs';
+    await setup.endpoint.connect({ keep: false });
+    expect(sent).toEqual([null, 'Bearer sk-theirs']);
+    expect(items.get('feedback-lab.endpoint')).toBe(saved);
   });
 
   it('does not send the remembered key when the address is changed by hand either', () => {

@@ -67,5 +67,9 @@ describe('the endpoint settings of the Models page', () => {
     later.rememberKey = true;
     later.save();
     expect(JSON.parse(storage.values.get('feedback-lab.endpoint') ?? '{}')).toMatchObject({ served: ['alpha', 'beta'] });
+    // An address typed and saved untested (the "remember" box ticked) is not given that server's list.
+    later.baseUrl = 'http://other.test/v1';
+    later.save();
+    expect(JSON.parse(storage.values.get('feedback-lab.endpoint') ?? '{}')).toMatchObject({ baseUrl: 'http://other.test/v1', served: [] });
   });
 });

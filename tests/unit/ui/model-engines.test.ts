@@ -50,6 +50,18 @@ describe('the endpoint settings a desk reads from the Models page', () => {
     expect(form.modelNameFor('llama3.2:3b')).toBe('my-llama');
   });
 
+  it('takes the list of served models for its own server only, not for another endpoint the form names', () => {
+    saveEndpoint('http://localhost:11434/v1', 'qwen2.5-coder:3b', { served: ['qwen2.5-coder:3b', 'llama3.2:3b'] });
+    const form = new StudyForm();
+    new ModelEngines(form, catalog, () => false).readSettings();
+    // The same server, however typed: its own tag.
+    form.endpoint = 'http://localhost:11434';
+    expect(form.modelNameFor('llama3.2:3b')).toBe('llama3.2:3b');
+    // Another server (a study link's, or typed here): nothing says it serves that tag.
+    form.endpoint = 'https://elsewhere.example/v1';
+    expect(form.modelNameFor('llama3.2:3b')).toBe('qwen2.5-coder:3b');
+  });
+
   it('sends the key the Models page remembers only to the endpoint it was saved for, never to one a study link names', async () => {
     saveEndpoint('http://localhost:11434', 'llama3.2:3b', { apiKey: 'sk-mine' });
     const form = new StudyForm();
