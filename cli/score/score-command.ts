@@ -5,7 +5,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BENCHMARK_NAMES } from '../../src/core/benchmarks/task-id.ts';
-import { formatSummaryLine } from '../../src/core/results/samples.ts';
+import { LISTED_LINE_ERRORS, formatSummaryLine } from '../../src/core/results/samples.ts';
 import type { Sandbox } from '../../src/core/ports.ts';
 import { createNodeSandbox } from '../../src/sandbox/node-sandbox.ts';
 import { datasetSearchDirs, loadDiskDataset } from '../datasets-dir.ts';
@@ -15,9 +15,6 @@ import { countLines } from '../read-lines.ts';
 import { EXIT, InputError } from '../usage-error.ts';
 import { parseScoreOptions, SCORE_USAGE } from './score-options.ts';
 import { scoreSamplesFile } from './score-file.ts';
-
-/** Bad lines are listed one by one up to here, then counted, so a wrong file cannot flood the terminal. */
-const MAX_LISTED_LINE_ERRORS = 50;
 
 export const scoreCommand: Command = {
   usage: SCORE_USAGE,
@@ -65,7 +62,7 @@ export const scoreCommand: Command = {
         signal: interrupt.signal,
         onLineError: (error) => {
           lineErrors++;
-          if (lineErrors <= MAX_LISTED_LINE_ERRORS) progress.note(error.message);
+          if (lineErrors <= LISTED_LINE_ERRORS) progress.note(error.message);
         },
         onProgress: (done, passed) => progress.update(done, passed),
       });
@@ -80,7 +77,7 @@ export const scoreCommand: Command = {
       io.stderr.write(`Interrupted: ${resultsPath} holds the first ${report.written} results, in file order.\n`);
       return 130;
     }
-    if (lineErrors > MAX_LISTED_LINE_ERRORS) io.stderr.write(`… and ${lineErrors - MAX_LISTED_LINE_ERRORS} more bad lines.\n`);
+    if (lineErrors > LISTED_LINE_ERRORS) io.stderr.write(`… and ${lineErrors - LISTED_LINE_ERRORS} more bad lines.\n`);
     if (report.missingTaskIds.length > 0) {
       const shown = report.missingTaskIds.slice(0, 10).join(', ');
       const more = report.missingTaskIds.length > 10 ? ', …' : '';

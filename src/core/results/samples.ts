@@ -35,6 +35,13 @@ export type SampleEvent = { kind: 'sample'; sample: Sample } | { kind: 'error'; 
  */
 export const MAX_SAMPLE_LINE_CHARS = 1_000_000;
 
+/**
+ * Bad lines listed one by one, by the command line and the Scoring page alike; the rest are only
+ * counted. A wrong file (a CSV, a log) can have millions of lines: listing them all floods a
+ * terminal, and keeping every message froze the page for minutes.
+ */
+export const LISTED_LINE_ERRORS = 50;
+
 export interface ReadSamplesOptions {
   benchmark: BenchmarkId;
   /** The benchmark's problems; samples are matched to them by canonical id. */

@@ -9,6 +9,7 @@ import type { BenchmarkId, Problem } from '../../core/benchmarks/problem.ts';
 import type { HarnessMode } from '../../core/harness/outcome.ts';
 import { scoreCompletion } from '../../core/harness/score.ts';
 import {
+  LISTED_LINE_ERRORS,
   MAX_SAMPLE_LINE_CHARS,
   SampleReader,
   formatResultLine,
@@ -32,19 +33,13 @@ export interface ScoreSettings {
 /** How often progress and the table catch up with the verdicts, in ms. */
 const PUBLISH_EVERY_MS = 250;
 
-/**
- * Bad lines kept with their messages; the rest are only counted, as the command line does. A
- * wrong file (a CSV, a log) can have millions of lines: keeping and re-copying every message
- * froze the tab for minutes before it said the file held no samples.
- */
-export const KEPT_LINE_ERRORS = 50;
 
 export class ScoreSession {
   phase = $state<ScorePhase>('idle');
   /** The samples file's name (or a made-up one for the canonical solutions). */
   name = $state('');
   settings = $state.raw<ScoreSettings | null>(null);
-  /** The first `KEPT_LINE_ERRORS` bad lines, in file order. */
+  /** The first `LISTED_LINE_ERRORS` bad lines, in file order; the rest are only counted. */
   lineErrors = $state.raw<SampleLineError[]>([]);
   /** Every bad line, kept or not. */
   lineErrorCount = $state(0);
@@ -133,7 +128,7 @@ export class ScoreSession {
         if (event?.kind === 'sample') this.#samples.push(event.sample);
         else if (event?.kind === 'error') {
           errorCount++;
-          if (errors.length < KEPT_LINE_ERRORS) errors.push(event.error);
+          if (errors.length < LISTED_LINE_ERRORS) errors.push(event.error);
           // Show bad lines as they are found, in batches.
           if (errorCount % 100 === 1) publishErrors();
         }

@@ -4,7 +4,8 @@ import type { RunResult } from '../../../src/core/harness/outcome.ts';
 import type { Sandbox } from '../../../src/core/ports.ts';
 import { SandboxHolder } from '../../../src/ui/sandbox/sandbox-holder.ts';
 import { fileLines, streamLines } from '../../../src/ui/scoring/file-lines.ts';
-import { KEPT_LINE_ERRORS, ScoreSession, type ScoreSettings } from '../../../src/ui/scoring/score-session.svelte.ts';
+import { LISTED_LINE_ERRORS } from '../../../src/core/results/samples.ts';
+import { ScoreSession, type ScoreSettings } from '../../../src/ui/scoring/score-session.svelte.ts';
 import { loadTestProblems } from '../../support/datasets.ts';
 
 /** Passes every program except those containing BROKEN, which raise a NameError. */
@@ -79,7 +80,7 @@ describe('scoring a samples file', () => {
     expect(session.phase).toBe('failed');
     expect(session.failure).toContain('100000 bad lines');
     expect(session.lineErrorCount).toBe(100_000);
-    expect(session.lineErrors).toHaveLength(KEPT_LINE_ERRORS);
+    expect(session.lineErrors).toHaveLength(LISTED_LINE_ERRORS);
     expect(session.lineErrors.map((e) => e.line).slice(0, 3)).toEqual([1, 2, 3]);
 
     // The next file starts from no bad lines.
