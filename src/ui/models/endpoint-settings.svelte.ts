@@ -35,15 +35,16 @@ export class EndpointSettings {
   message = $state('');
   /** The models the saved server listed when it last answered (see SavedEndpoint.served). */
   served: readonly string[] = [];
-  /** The address the last successful connection test asked; null before one (or after a failure). */
-  connectedTo = $state<string | null>(null);
+  /**
+   * The address `served` was listed by (the saved one, then each test that answers): saved beside
+   * another address, the list would claim that server serves them.
+   */
+  servedBy = $state('');
   /**
    * The address was edited after a successful test: the models listed, the "Connected" message
    * and the chosen model belong to the server asked before, not to this one.
    */
-  addressChanged: boolean = $derived(this.status === 'connected' && this.connectedTo !== null && !sameEndpoint(this.baseUrl, this.connectedTo));
-  /** The address `served` was listed by: saved beside another address, it would claim that server serves them. */
-  #servedBy = '';
+  addressChanged: boolean = $derived(this.status === 'connected' && !sameEndpoint(this.baseUrl, this.servedBy));
 
   readonly #storage: SettingsStorage | undefined;
   /** The key this browser remembers and the address it was saved with: the key is for that endpoint only. */
@@ -55,7 +56,7 @@ export class EndpointSettings {
     this.baseUrl = saved.baseUrl;
     this.model = saved.model;
     this.served = Array.isArray(saved.served) ? saved.served.filter((id): id is string => typeof id === 'string') : [];
-    this.#servedBy = saved.baseUrl;
+    this.servedBy = saved.baseUrl;
     if (saved.apiKey !== undefined) {
       this.apiKey = saved.apiKey;
       this.rememberKey = true;
@@ -80,7 +81,7 @@ export class EndpointSettings {
   /** Keeps the address and model; the key only when "remember" is ticked. */
   save(): void {
     // An address typed but not tested (then "remember" ticked) has no list yet.
-    const served = sameEndpoint(this.baseUrl, this.#servedBy) ? [...this.served] : [];
+    const served = sameEndpoint(this.baseUrl, this.servedBy) ? [...this.served] : [];
     const saved: SavedEndpoint = { baseUrl: this.baseUrl.trim(), model: this.model, served };
     if (this.rememberKey && this.apiKey) saved.apiKey = this.apiKey;
     writeSetting(this.#storage, SETTINGS_KEY, saved);
@@ -102,8 +103,7 @@ export class EndpointSettings {
       const ids = await listModels(address, (keep ? this.apiKey : this.keyToSend()) || undefined);
       this.models = ids;
       this.served = ids;
-      this.#servedBy = address;
-      this.connectedTo = address;
+      this.servedBy = address;
       if (!ids.includes(this.model)) this.model = ids[0] ?? '';
       this.status = 'connected';
       this.message = ids.length === 0 ? 'Connected, but the server lists no models.' : `Connected: ${ids.length} model${ids.length === 1 ? '' : 's'}.`;
@@ -112,7 +112,6 @@ export class EndpointSettings {
       // The list belonged to the server that answered before; offering it beside this failure
       // would let a model of one server be saved with the address of another.
       this.models = [];
-      this.connectedTo = null;
       this.status = 'failed';
       this.message = error instanceof Error ? error.message : String(error);
     }
