@@ -148,15 +148,18 @@ export interface SearchConfig {
   budget: SearchBudget;
 }
 
-export const STUDY_SPECIATION: Readonly<SpeciationConfig> = {
-  initialThreshold: 2.0,
-  thresholdRule: 'band',
-  targetSpecies: { min: 3, max: 5 },
-  thresholdStep: 0.3,
-  minThreshold: 0.1,
-  alignStages: 'position',
-  stagnationLimit: 8,
-};
+/** The study's speciation settings, a fresh object each call (a search's config is its own). */
+export function studySpeciation(): SpeciationConfig {
+  return {
+    initialThreshold: 2.0,
+    thresholdRule: 'band',
+    targetSpecies: { min: 3, max: 5 },
+    thresholdStep: 0.3,
+    minThreshold: 0.1,
+    alignStages: 'position',
+    stagnationLimit: 8,
+  };
+}
 
 export function studySearchConfig(problemIds: readonly string[], overrides: Partial<SearchConfig> = {}): SearchConfig {
   return {
@@ -175,7 +178,7 @@ export function studySearchConfig(problemIds: readonly string[], overrides: Part
     mutationRates: { ...STUDY_MUTATION_RATES },
     temperature: { sigma: 0.08, min: 0.05, max: 1.2 },
     limits: { minStages: 1, maxStages: MAX_STAGES, maxNodes: MAX_NODES },
-    speciation: { ...STUDY_SPECIATION, targetSpecies: { ...STUDY_SPECIATION.targetSpecies } },
+    speciation: studySpeciation(),
     modelPool: [...SEARCH_POOL],
     promptPools: defaultPromptPools(),
     maxTokens: 512,

@@ -9,7 +9,7 @@ import { selectProblems } from '../../core/benchmarks/selection.ts';
 import { EXPECTED_PROBLEM_COUNTS } from '../../core/benchmarks/problem-count.ts';
 import type { HarnessMode } from '../../core/harness/outcome.ts';
 import { SEARCH_POOL } from '../../core/pipeline/model-keys.ts';
-import { STUDY_MUTATION_RATES, STUDY_SPECIATION, type MutationRates, type SelectionScheme, type ThresholdRule } from '../../core/search/search-config.ts';
+import { STUDY_MUTATION_RATES, studySpeciation, type MutationRates, type SelectionScheme, type ThresholdRule } from '../../core/search/search-config.ts';
 import { numberProblem, wholeProblem } from '../../core/number-problems.ts';
 import { SEARCH_LIMITS, searchSizeProblems } from '../../core/search/search-limits.ts';
 import type { SearchDraft } from '../../core/search/search-setup.ts';
@@ -211,7 +211,7 @@ export class SearchForm extends ModelEngineForm {
         subsetSize: this.subsetSize,
         evaluationsPerGenome: this.evaluationsPerGenome,
         selection: this.selection,
-        speciation: { ...STUDY_SPECIATION, targetSpecies: { ...STUDY_SPECIATION.targetSpecies }, thresholdRule: this.thresholdRule },
+        speciation: { ...studySpeciation(), thresholdRule: this.thresholdRule },
         parsimony: this.parsimony,
         crossoverRate: this.crossoverRate,
         mutationRates: { ...this.rates },
