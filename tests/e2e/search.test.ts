@@ -21,6 +21,7 @@ import { SCRIPTED_MODEL, SCRIPTED_PROBLEM_IDS, startScriptedServer } from '../su
 import { PROBLEMS, fakeWorld, searchSetup } from '../unit/search/run-search-fixtures.ts';
 import { fileBytes, syntheticResultFile } from '../unit/results/result-file-fixtures.ts';
 import type { ResultUnit } from '../../src/core/results/result-file.ts';
+import { TERSE_GENERATOR_FILE } from '../support/prompt-set-files.ts';
 
 const POPULATION = 4;
 const GENERATIONS = 2;
@@ -607,12 +608,6 @@ describe('stratified subsets on the Search page', () => {
 });
 
 describe('the Search form across reloads', () => {
-  const TERSE = 'Reply with one Python function in a fenced block, nothing else.';
-  const termsFile = {
-    name: 'terse.json',
-    mimeType: 'application/json',
-    buffer: Buffer.from(JSON.stringify({ format: 'feedback-lab/prompt-set', version: 1, prompts: [{ id: 'generator.plain', role: 'generator', text: TERSE }] })),
-  };
 
   /** What the form shows, field by field, as a user reads it. */
   async function formValues(page: Page) {
@@ -669,7 +664,7 @@ describe('the Search form across reloads', () => {
     await form.getByLabel('Model for llama3.2:3b').fill('my-llama');
     await form.getByLabel('API key (optional)').fill('sk-never-kept');
     const prompts = form.getByLabel('Prompt set (optional, .json)');
-    await prompts.setInputFiles(termsFile);
+    await prompts.setInputFiles(TERSE_GENERATOR_FILE);
     const promptSaid = page.locator(`[id="${await prompts.getAttribute('aria-describedby')}"]`);
     await promptSaid.getByText('Loaded terse.json').waitFor();
     const subsets = form.getByRole('group', { name: 'Problems per generation' });

@@ -31,6 +31,7 @@ import {
 import { studyResultFile } from '../unit/results/result-file-fixtures.ts';
 import { encodeStudyLink } from '../../src/core/study/link.ts';
 import { llamaSolo } from '../../src/core/pipeline/presets.ts';
+import { TERSE_GENERATOR_FILE } from '../support/prompt-set-files.ts';
 
 const REPEATS = 2;
 
@@ -802,12 +803,6 @@ describe('a prompt set on the Study page', () => {
 });
 
 describe('the Study form across reloads', () => {
-  const TERSE = 'Reply with one Python function in a fenced block, nothing else.';
-  const termsFile = {
-    name: 'terse.json',
-    mimeType: 'application/json',
-    buffer: Buffer.from(JSON.stringify({ format: 'feedback-lab/prompt-set', version: 1, prompts: [{ id: 'generator.plain', role: 'generator', text: TERSE }] })),
-  };
 
   /** What the form shows, field by field, as a user reads it. */
   async function formValues(page: Page) {
@@ -850,7 +845,7 @@ describe('the Study form across reloads', () => {
     await page.getByLabel('Model for llama3.2:3b').fill('my-llama');
     await page.getByLabel('API key (optional)').fill('sk-never-kept');
     const picker = page.getByLabel('Prompt set (optional, .json)');
-    await picker.setInputFiles(termsFile);
+    await picker.setInputFiles(TERSE_GENERATOR_FILE);
     const said = page.locator(`[id="${await picker.getAttribute('aria-describedby')}"]`);
     await said.getByText('Loaded terse.json').waitFor();
     const filled = await formValues(page);
