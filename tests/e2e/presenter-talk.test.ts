@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { demoRecording } from '../../src/core/presenter/shipped-recordings.ts';
 import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../support/fake-openai-server.ts';
+import { scene, waitForScene } from '../support/presenter-stage.ts';
 
 let browser: Browser;
 let server: AppServer;
@@ -21,12 +22,6 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
-
-const scene = (page: Page) => page.locator('article.scene');
-
-async function waitForScene(page: Page, kind: string, timeout = 30_000): Promise<void> {
-  await page.locator(`article.scene[data-scene="${kind}"]`).waitFor({ timeout });
-}
 
 /** What the audience can read of the scene on stage: its kind and title. */
 async function onStage(page: Page): Promise<string> {

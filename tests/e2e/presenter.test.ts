@@ -18,6 +18,7 @@ import type { ResultUnit } from '../../src/core/results/result-file.ts';
 import { REPO_ROOT, launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
 import { loadTestProblems } from '../support/datasets.ts';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../support/fake-openai-server.ts';
+import { scene, waitForScene } from '../support/presenter-stage.ts';
 
 let browser: Browser;
 let server: AppServer;
@@ -31,15 +32,8 @@ afterAll(async () => {
   await server?.close();
 });
 
-const scene = (page: Page) => page.locator('article.scene');
-
 async function sceneKind(page: Page): Promise<string | null> {
   return scene(page).getAttribute('data-scene');
-}
-
-/** Waits until the scene on stage is of `kind` (and, if given, its title matches). */
-async function waitForScene(page: Page, kind: string, timeout = 30_000): Promise<void> {
-  await page.locator(`article.scene[data-scene="${kind}"]`).waitFor({ timeout });
 }
 
 /** Presses a key, waits for the scene it should lead to, and keeps a screenshot of it. */
