@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
+import { CODEC_CACHE_POISON, TYPING_CACHE_POISON } from '../support/isolation-attacks.ts';
 
 let browser: Browser;
 let server: AppServer;
@@ -59,26 +60,10 @@ sys.stdout.write = lambda text: 1 / 0
 calendar.setfirstweekday(calendar.SUNDAY)
 codecs.register_error("strict", lambda error: ("?", error.end))
 # State CPython keeps where Python cannot list it (codec-watch.ts, the runner's restore):
-import typing, numbers, encodings
-for clear in typing._cleanups:
-    clear()
-armed = []
-class Twin:
-    def __hash__(self):
-        return hash(float)
-    def __eq__(self, other):
-        if armed:
-            raise ValueError("planted by an earlier program")
-        return False
-    def __call__(self):
-        pass
-typing.List[Twin()]
-armed.append(1)
+${TYPING_CACHE_POISON}
+import numbers
 numbers.Number.register(str)
-codecs.unregister(encodings.search_function)
-codecs.register(encodings.search_function)
-encodings._cache["rot13"] = codecs.CodecInfo(lambda s, e="strict": ("forged", len(s)), lambda s, e="strict": ("forged", len(s)), name="rot13")
-codecs.encode("ab", "rot13")
+${CODEC_CACHE_POISON}
 `;
 
 /** Uses what the poison touched: random (the task's own tests), printing, calendar, decoding, typing, ABCs, codecs. */

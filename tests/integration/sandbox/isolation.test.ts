@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../../src/core/harness/outcome.ts';
 import { createNodeSandbox } from '../../../src/sandbox/node-sandbox.ts';
 import type { PooledSandbox } from '../../../src/sandbox/pool.ts';
+import { CODEC_CACHE_POISON, TYPING_CACHE_POISON } from '../../support/isolation-attacks.ts';
 
 const limits = { timeoutMs: 2000, maxOutputChars: 100_000 };
 
@@ -42,35 +43,6 @@ def has_close_elements(numbers: List[float], threshold: float) -> bool:
     return False
 assert has_close_elements([1.0, 2.0, 3.9, 4.0, 5.0, 2.2], 0.3) == True
 assert has_close_elements([1.0, 2.0, 3.9, 4.0, 5.0, 2.2], 0.05) == False`;
-
-/** Leaves in typing's cache a key that hashes as (List, float) and raises when compared to it. */
-const TYPING_CACHE_POISON = `import typing
-for clear in typing._cleanups:
-    clear()
-armed = []
-class Twin:
-    def __hash__(self):
-        return hash(float)
-    def __eq__(self, other):
-        if armed:
-            raise ValueError('planted by an earlier program')
-        return False
-    def __call__(self):
-        pass
-typing.List[Twin()]
-armed.append(1)`;
-
-/**
- * Empties the interpreter's codec cache (taking the standard search function out and back in),
- * makes encodings' own cache answer rot13 with a forgery, and looks it up: the interpreter caches
- * the forgery under 'rot13', where encodings' cache, put back after the program, is not consulted.
- */
-const CODEC_CACHE_POISON = `import codecs, encodings
-codecs.unregister(encodings.search_function)
-codecs.register(encodings.search_function)
-forged = codecs.CodecInfo(lambda s, errors='strict': ('forged', len(s)), lambda s, errors='strict': ('forged', len(s)), name='rot13')
-encodings._cache['rot13'] = forged
-assert codecs.encode('ab', 'rot13') == 'forged'`;
 
 /** 60,000 newlines: 60,000 characters, within the limit; as \r\n, 120,000, past it. */
 const NEAR_OUTPUT_LIMIT = `print('\\n' * 59999)`;
