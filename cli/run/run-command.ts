@@ -4,6 +4,7 @@
  * be checked before Python starts is (study file, datasets, endpoint, model names), so a mistake
  * costs a second, not a Pyodide start.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Problem } from '../../src/core/benchmarks/problem.ts';
 import type { LanguageModel } from '../../src/core/ports.ts';
@@ -62,7 +63,8 @@ export const runCommand: Command = {
     const { config, store } = prepared;
     const endpointNote = await checkEndpoint(prepared.endpoint, apiKey, config.models);
 
-    const outPath = resolve(io.cwd, options.out ?? options.resume ?? resultFileName(config.name, { gzip: false }));
+    const named = options.out ?? options.resume;
+    const outPath = named !== null ? resolve(io.cwd, named) : unusedPath(resolve(io.cwd, resultFileName(config.name, { gzip: false })));
     let pyodideVersion: string | null = null;
     const writer = createResultWriter({
       path: outPath,
@@ -213,6 +215,20 @@ export const runCommand: Command = {
     return EXIT.ok;
   },
 };
+
+/**
+ * The default file name, or the first of name-2.json, name-3.json… not taken: the name holds the
+ * study's name and the day, so a second run of one study file that day would otherwise replace
+ * the first run's results without a word.
+ */
+function unusedPath(path: string): string {
+  if (!existsSync(path)) return path;
+  const stem = path.replace(/\.json$/, '');
+  for (let n = 2; ; n++) {
+    const candidate = `${stem}-${n}.json`;
+    if (!existsSync(candidate)) return candidate;
+  }
+}
 
 function readApiKey(options: RunOptions, env: NodeJS.ProcessEnv): string | undefined {
   if (options.apiKeyEnv === null) return undefined;
