@@ -61,6 +61,14 @@ export const runCommand: Command = {
     const apiKey = readApiKey(options, io.env);
     const prepared = await prepareStudy(options, io);
     const { config, store } = prepared;
+    if (prepared.resuming && options.out === null && (await nothingLeftToRun(store, config))) {
+      // Nothing to continue: neither the endpoint nor Python is needed, and the file stays as it is
+      // (a rewrite would add an environment for a run that ran nothing).
+      const stored = await store.loadStudy(config.id);
+      for (const line of summarizeArms(config, stored?.finished ?? []).map(armLine)) io.stdout.write(`${line}\n`);
+      io.stderr.write(`Nothing left to run: every unit of ${options.resume} is finished. The file is unchanged.\n`);
+      return EXIT.ok;
+    }
     const endpointNote = await checkEndpoint(prepared.endpoint, apiKey, config.models);
 
     const named = options.out ?? options.resume;
@@ -215,6 +223,13 @@ export const runCommand: Command = {
     return EXIT.ok;
   },
 };
+
+/** Every unit finished with a verdict: errored ones are what a resume runs again. */
+async function nothingLeftToRun(store: MemoryStudyStore, config: StudyConfig): Promise<boolean> {
+  const stored = await store.loadStudy(config.id);
+  const units = config.arms.length * config.repeats * config.problemIds.length;
+  return stored !== null && stored.finished.filter((unit) => unit.result.status !== 'errored').length === units;
+}
 
 /**
  * The default file name, or the first of name-2.json, name-3.json… not taken: the name holds the

@@ -1,7 +1,7 @@
 /**
  * `feedback-lab run` without --out names its file after the study and the day. Running the same
  * study file again that day (another go at a noisy arm, say) must write a file of its own, not
- * replace the first run's results.
+ * replace the first run's results. `--resume` of a file with nothing left to run leaves it alone.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,13 +18,15 @@ import { SCRIPTED_MODEL, SCRIPTED_PROBLEM_IDS, startScriptedServer } from '../..
 const BIN = join(fileURLToPath(new URL('../../..', import.meta.url)), 'bin', 'feedback-lab.mjs');
 const STUDY_NAME = 'Two runs one day';
 
-function feedbackLab(args: string[]): Promise<{ code: number | null; stderr: string }> {
+function feedbackLab(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, DATASETS_DIR: datasetsDir() } });
+    let stdout = '';
     let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stderr }));
+    child.once('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
 
@@ -56,5 +58,17 @@ describe('feedback-lab run without --out', () => {
     expect(doc.config.name).toBe(STUDY_NAME);
     expect(doc.units).toHaveLength(2);
     expect(readdirSync(dir).filter((name) => name.endsWith('.json')).sort()).toEqual([first, second, 'study.json'].sort());
+  });
+
+  it('--resume of a finished file says so and leaves the file alone, without the endpoint', async () => {
+    const finished = resultFileName(STUDY_NAME, { gzip: false }).replace(/\.json$/, '-2.json');
+    const before = readFileSync(join(dir, finished));
+    // The server is gone: a finished study needs neither it nor Python.
+    await server.close();
+    const resumed = await feedbackLab(['run', '--resume', finished]);
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`Nothing left to run: every unit of ${finished} is finished. The file is unchanged.`);
+    expect(resumed.stdout).toMatch(/^llama-solo: \d\/2 passed\n$/);
+    expect(readFileSync(join(dir, finished)).equals(before)).toBe(true);
   });
 });
