@@ -102,6 +102,24 @@ describe('the problem explorer and the presenter', () => {
     await app.close();
   });
 
+  it('presents the run chosen from the file it is in, with two studies side by side', { timeout: 120_000 }, async () => {
+    const other = await bigResultFile({ problems: (await loadTestProblems('humaneval')).slice(0, 30), arms: 3, repeats: 2, replyChars: [200, 400], id: 'big-study-2', seed: 2 });
+    const app = await openApp(browser, server, { hash: '#/results' });
+    const { page } = app;
+    await openFile(page);
+    await page.getByLabel(/Result files/).setInputFiles({ name: 'second.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(other)) });
+    const explorer = page.locator('[data-section="explorer"]');
+    await explorer.getByRole('columnheader', { name: /qwen → llama \(Big study, second\.json\)/ }).waitFor({ timeout: 60_000 });
+    await explorer.getByRole('button', { name: 'HumanEval/5', exact: true }).click();
+    await explorer.getByLabel('Arm').selectOption({ label: 'qwen → llama (Big study, second.json)' });
+    await explorer.getByLabel('Run').selectOption({ label: '2' });
+    await explorer.getByRole('link', { name: 'Present this run' }).click();
+    await scene(page).waitFor({ timeout: 60_000 });
+    expect(await toolbar(page).textContent()).toContain('second.json · qwen → llama · repeat 2');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('keeps a show replayed from a result file through a reload, and says clearly when the kept file is gone', { timeout: 180_000 }, async () => {
     const app = await openApp(browser, server, { hash: '#/results' });
     const { page } = app;

@@ -12,7 +12,7 @@ import { UserError } from '../../core/user-error.ts';
 import type { ReplayableFile } from '../presenter/file-units.ts';
 import { describeImportProgress } from '../shared/read-result-file.ts';
 import { ResultsClient, WORKER_LOST } from './results-client.ts';
-import type { OpenedFileLine, ResultsComputation } from './results-session.ts';
+import type { OpenedFileLine, ReplaySource, ResultsComputation } from './results-session.ts';
 
 export interface FileFailure {
   fileName: string;
@@ -113,6 +113,16 @@ export class ResultsView {
   /** One run's trajectory of a problem, from the worker, for the explorer. */
   trajectory(armId: string, repeat: number, problemId: string): Promise<Trajectory | null> {
     return this.#client.trajectory(
+      this.files.map((f) => f.fileName),
+      armId,
+      repeat,
+      problemId,
+    );
+  }
+
+  /** The open file one run of a problem is in, and the arm's id there: for the explorer's link to the presenter. */
+  replaySource(armId: string, repeat: number, problemId: string): Promise<ReplaySource | null> {
+    return this.#client.replaySource(
       this.files.map((f) => f.fileName),
       armId,
       repeat,
