@@ -72,6 +72,14 @@ describe('the problem explorer and the presenter', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('HumanEval/12');
     await app.screenshot('results-explorer-02-back-from-presenter');
 
+    // A problem's own Present link in the table: Back comes back to that problem too.
+    await explorer.getByRole('link', { name: 'Present HumanEval/17' }).click();
+    await scene(page).waitFor({ timeout: 60_000 });
+    await page.goBack();
+    await expect.poll(() => detailHeading(explorer).textContent(), { timeout: 30_000 }).toBe('HumanEval/17');
+    await page.goBack();
+    await expect.poll(() => detailHeading(explorer).textContent()).toBe('HumanEval/12');
+
     // Choosing another problem is a step Back undoes, and Forward redoes.
     await explorer.getByRole('button', { name: 'HumanEval/15', exact: true }).click();
     await expect.poll(() => detailHeading(explorer).textContent()).toBe('HumanEval/15');
@@ -88,6 +96,8 @@ describe('the problem explorer and the presenter', () => {
   it('opens a link to one run of one problem on that run once the file is opened, and says so when the file has no such problem', { timeout: 120_000 }, async () => {
     const app = await openApp(browser, server, { hash: '#/results?show=all&problem=HumanEval%2F25&arm=qwen-llama&run=2' });
     const { page } = app;
+    // Before the file is open, the page says what the link is waiting for.
+    await page.getByText('This link opens HumanEval/25 in the problem explorer once the result file it comes from is open here').waitFor();
     const explorer = await openFile(page);
     await expect.poll(() => detailHeading(explorer).textContent(), { timeout: 30_000 }).toBe('HumanEval/25');
     expect(await chosen(explorer.getByLabel('Arm'))).toBe('qwen → llama');
