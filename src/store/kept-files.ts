@@ -17,7 +17,7 @@ export interface KeptFileRecord {
   identity: string;
   /** The file as picked (gzip or JSON): Chromium stores the bytes, not a handle. */
   blob: Blob;
-  /** Epoch milliseconds of the last time it was kept or read. */
+  /** Epoch milliseconds of the last time it was kept. */
   usedAt: number;
 }
 
@@ -56,10 +56,9 @@ export class KeptFiles {
 
   /** The file kept under `key`, or null when it is gone (storage cleared, or pushed out by newer ones). */
   async get(key: string): Promise<KeptFile | null> {
+    // Read only: writing the record back to note the use could copy a 200 MB blob again.
     const record = await this.#db.get('files', key);
-    if (!record) return null;
-    await this.#db.put('files', { ...record, usedAt: this.#stamp() });
-    return { fileName: record.fileName, blob: record.blob };
+    return record ? { fileName: record.fileName, blob: record.blob } : null;
   }
 
   /** The clock, strictly increasing: two files kept in one millisecond still have an order. */
