@@ -105,6 +105,14 @@ describe('the problem explorer and the presenter', () => {
     await explorer.getByRole('heading', { name: /Version 1/ }).first().waitFor();
     await app.screenshot('results-explorer-03-deep-link');
 
+    // A first-error filter chosen under the study's labelling (a bare assert is "None") stays
+    // visible, and says why nothing matches, once the labelling is Python's.
+    await page.getByLabel('Error types').selectOption('study');
+    await explorer.getByLabel('First error').selectOption('None');
+    await page.getByLabel('Error types').selectOption('exception');
+    await expect.poll(() => chosen(explorer.getByLabel('First error'))).toBe('None (no first error of that name here)');
+    await explorer.getByText('0 of 30 problems').waitFor();
+
     // A link naming a problem the file does not have (followed in the same tab, the file still open).
     await page.evaluate(() => (location.hash = '#/results?problem=HumanEval%2F163'));
     await explorer.getByText('HumanEval/163, named in this page’s address, is not in the open files.').waitFor();
