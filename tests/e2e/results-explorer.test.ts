@@ -105,6 +105,12 @@ describe('the problem explorer and the presenter', () => {
     await explorer.getByRole('heading', { name: /Version 1/ }).first().waitFor();
     await app.screenshot('results-explorer-03-deep-link');
 
+    // A run the study never had (run=9 of 2) shows the problem's first run with a verdict, not "no verdict".
+    await page.evaluate(() => (location.hash = '#/results?problem=HumanEval%2F26&arm=llama-refine&run=9'));
+    await expect.poll(() => detailHeading(explorer).textContent()).toBe('HumanEval/26');
+    await explorer.getByRole('heading', { name: /Version 1/ }).first().waitFor();
+    expect(await chosen(explorer.getByLabel('Run'))).toBe('1');
+
     // A first-error filter chosen under the study's labelling (a bare assert is "None") stays
     // visible, and says why nothing matches, once the labelling is Python's.
     await page.getByLabel('Error types').selectOption('study');
