@@ -15,6 +15,8 @@ import type { SearchSetup } from '../../core/search/search-setup.ts';
 import type { SearchState } from '../../core/search/search-state.ts';
 import { currentState, validationStatus, type ValidationStatus } from '../../core/search/stored-search.ts';
 import { PauseSwitch } from '../../core/study/pause-switch.ts';
+import { DatabaseTerminated } from '../../store/database.ts';
+import { failureMessage } from '../shared/run-failure.ts';
 import { failureAdvice } from './search-failure.ts';
 
 export type ViewPhase = SearchPhase | 'failed' | 'stored';
@@ -72,7 +74,16 @@ export class SearchView {
   }
 
   /** Runs the search to its end (done, stopped or failed); never rejects. */
-  async run(problems: readonly Problem[], ports: SearchPorts, options: { concurrency: number; onGeneration?: () => void }): Promise<void> {
+  async run(
+    problems: readonly Problem[],
+    ports: SearchPorts,
+    options: {
+      concurrency: number;
+      onGeneration?: () => void;
+      /** Whether the browser closed the store's database by itself (site data cleared): the failure then says so. */
+      storeTerminated?: () => boolean;
+    },
+  ): Promise<void> {
     this.#pause = new PauseSwitch();
     const abort = new AbortController();
     this.#abort = abort;
@@ -96,9 +107,10 @@ export class SearchView {
       });
       this.#publish(end.state, true);
       this.phase = end.status;
-    } catch (error) {
+    } catch (thrown) {
+      const error = options.storeTerminated?.() ? new DatabaseTerminated(thrown) : thrown;
       this.phase = 'failed';
-      this.failure = isAbortError(error) ? 'The search was stopped.' : error instanceof Error ? error.message : String(error);
+      this.failure = isAbortError(error) ? 'The search was stopped.' : failureMessage(error);
       this.failureAdvice = failureAdvice(error);
     } finally {
       this.#abort = null;
@@ -120,7 +132,7 @@ export class SearchView {
       });
       this.validation = end.validation;
     } catch (error) {
-      this.validationFailure = error instanceof Error ? error.message : String(error);
+      this.validationFailure = failureMessage(error);
     } finally {
       this.validating = false;
       this.#abort = null;

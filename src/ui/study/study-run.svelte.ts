@@ -13,6 +13,8 @@ import { PauseSwitch } from '../../core/study/pause-switch.ts';
 import type { StudyProgress } from '../../core/study/progress.ts';
 import { runStudy, type StudyEnd, type StudyPorts } from '../../core/study/runner.ts';
 import type { StudyUnit } from '../../core/study/work-plan.ts';
+import { DatabaseTerminated } from '../../store/database.ts';
+import { failureMessage } from '../shared/run-failure.ts';
 import { studyFailureAdvice } from './study-failure.ts';
 
 export type RunPhase = 'running' | 'pausing' | 'paused' | 'done' | 'cancelled' | 'failed';
@@ -39,6 +41,11 @@ export interface RunOptions {
   retryDelayMs?: number;
   /** Called after every finished unit (the page refreshes its list of studies). */
   onUnitFinished?: () => void;
+  /**
+   * Whether the browser closed the store's database by itself (site data cleared): then the
+   * error that stopped the study says so, whatever write happened to fail first.
+   */
+  storeTerminated?: () => boolean;
 }
 
 /**
@@ -126,9 +133,10 @@ export class StudyRun {
       });
       this.phase = this.failure === null ? end.status : 'failed';
       return end;
-    } catch (error) {
+    } catch (thrown) {
+      const error = options.storeTerminated?.() ? new DatabaseTerminated(thrown) : thrown;
       this.phase = 'failed';
-      this.failure = isAbortError(error) ? 'The study was stopped.' : error instanceof Error ? error.message : String(error);
+      this.failure = isAbortError(error) ? 'The study was stopped.' : failureMessage(error);
       this.failureAdvice = studyFailureAdvice(error);
       return null;
     } finally {

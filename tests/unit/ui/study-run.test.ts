@@ -88,5 +88,26 @@ describe('a study running in the page', () => {
       const storage = await stopWith({ store: full });
       expect(storage.failureAdvice).toMatch(/^This browser’s storage is full/);
     });
+
+    it('says the storage is full when the browser’s quota error comes without a message (Chromium’s does), instead of showing nothing', async () => {
+      const full = new MemoryStudyStore();
+      full.appendStep = async () => Promise.reject(new DOMException('', 'QuotaExceededError'));
+      const run = await stopWith({ store: full });
+      // The panel shows the failure and its advice only when the failure is not empty.
+      expect(run.failure).toMatch(/refused a write to its storage/);
+      expect(run.failureAdvice).toMatch(/^This browser’s storage is full/);
+    });
+
+    it('says the site’s data was cleared, without promising the steps are kept, when the browser closed the database under it', async () => {
+      const store = new MemoryStudyStore();
+      const closing = () => Promise.reject(new DOMException('The database connection is closing.', 'InvalidStateError'));
+      store.appendStep = closing;
+      const run = new StudyRun(studyConfig());
+      await run.run(PROBLEMS, { model: () => truthModel(), sandbox: truthSandbox(), store, now: () => 0 }, { concurrency: 2, retryDelayMs: 0, storeTerminated: () => true });
+      expect(run.phase).toBe('failed');
+      expect(run.failure).toMatch(/site’s stored data was cleared/);
+      expect(`${run.failure} ${run.failureAdvice}`).not.toMatch(/are kept/);
+      expect(run.failureAdvice).toMatch(/If the study is still listed below, resume it/);
+    });
   });
 });
