@@ -16,7 +16,7 @@ import type { SearchState } from '../../core/search/search-state.ts';
 import { currentState, validationStatus, type ValidationStatus } from '../../core/search/stored-search.ts';
 import { PauseSwitch } from '../../core/study/pause-switch.ts';
 import { DatabaseTerminated } from '../../store/database.ts';
-import { failureMessage } from '../shared/run-failure.ts';
+import { failureMessage, retryNote } from '../shared/run-failure.ts';
 import { failureAdvice } from './search-failure.ts';
 
 export type ViewPhase = SearchPhase | 'failed' | 'stored';
@@ -46,6 +46,8 @@ export class SearchView {
   validationFailure = $state<string | null>(null);
   /** Evaluations this tab ran in its current session. */
   evaluatedHere = $state(0);
+  /** While an evaluation whose model did not answer waits to be tried again: which, why, and when; null once one is stored again. */
+  retrying = $state<string | null>(null);
 
   #pause = new PauseSwitch();
   #abort: AbortController | null = null;
@@ -103,7 +105,11 @@ export class SearchView {
           if (state.history.length !== this.state.history.length) options.onGeneration?.();
           this.#publish(state);
         },
-        onEvaluation: () => this.evaluatedHere++,
+        onEvaluation: () => {
+          this.retrying = null;
+          this.evaluatedHere++;
+        },
+        onRetry: (unit, retry) => (this.retrying = retryNote(unit.problemId, retry)),
       });
       this.#publish(end.state, true);
       this.phase = end.status;
@@ -113,6 +119,7 @@ export class SearchView {
       this.failure = isAbortError(error) ? 'The search was stopped.' : failureMessage(error);
       this.failureAdvice = failureAdvice(error);
     } finally {
+      this.retrying = null;
       this.#abort = null;
     }
   }

@@ -7,6 +7,7 @@
  */
 import { SandboxBroken } from '../../core/harness/sandbox-broken.ts';
 import { isAbortError } from '../../core/llm/abort.ts';
+import type { UnitRetry } from '../../core/study/runner.ts';
 import { EndpointStatusError, EndpointUnreachableError } from '../../llm/endpoint-errors.ts';
 import { WebLLMEngineError } from '../../llm/webllm-errors.ts';
 import { DatabaseRefused, DatabaseTerminated } from '../../store/database.ts';
@@ -83,4 +84,20 @@ export function failureMessage(error: unknown): string {
   if (message !== '') return message;
   const name = error instanceof Error ? error.name : '';
   return SILENT_ERRORS[name] ?? `Something failed without saying why${name && name !== 'Error' ? ` (${name})` : ''}.`;
+}
+
+/** The first sentence of a text: an endpoint's message goes on with paragraphs of advice that the final failure gives in full. */
+function firstSentence(text: string): string {
+  const end = text.search(/[.!?](\s|$)/);
+  return end < 0 ? text : text.slice(0, end + 1);
+}
+
+/**
+ * What a run's panel says while a unit (or an evaluation) of `problemId` waits to be tried again
+ * because its model did not answer: otherwise it sat on "Running", its ETA frozen, while an
+ * endpoint that went away was tried again and again.
+ */
+export function retryNote(problemId: string, retry: UnitRetry): string {
+  const seconds = Math.max(1, Math.round(retry.delayMs / 1000));
+  return `No answer for ${problemId} (${firstSentence(failureMessage(retry.error))}): trying it again in ${seconds} s, attempt ${retry.attempt + 1} of ${retry.maxAttempts}.`;
 }

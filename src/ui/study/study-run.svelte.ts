@@ -14,7 +14,7 @@ import type { StudyProgress } from '../../core/study/progress.ts';
 import { runStudy, type StudyEnd, type StudyPorts } from '../../core/study/runner.ts';
 import type { StudyUnit } from '../../core/study/work-plan.ts';
 import { DatabaseTerminated } from '../../store/database.ts';
-import { failureMessage } from '../shared/run-failure.ts';
+import { failureMessage, retryNote } from '../shared/run-failure.ts';
 import { studyFailureAdvice } from './study-failure.ts';
 
 export type RunPhase = 'running' | 'pausing' | 'paused' | 'done' | 'cancelled' | 'failed';
@@ -66,6 +66,8 @@ export class StudyRun {
   live = $state.raw<LiveUnit | null>(null);
   /** Steps stored in this session. */
   stepsStored = $state(0);
+  /** While a unit whose model did not answer waits to be tried again: which, why, and when; null once a step is stored again. */
+  retrying = $state<string | null>(null);
   /**
    * Units of this session whose recorded steps no longer fit what this version of the app sends
    * (it was updated since they were recorded): each kept the steps that still fit and went on from there.
@@ -111,7 +113,12 @@ export class StudyRun {
           this.progress = progress;
           if (this.phase !== 'failed') this.phase = progress.state;
         },
+        onRetry: (unit, retry) => {
+          this.retrying = retryNote(unit.problemId, retry);
+        },
         onStep: (unit) => {
+          // A step stored: the model answers again.
+          this.retrying = null;
           this.stepsStored++;
           this.#fresh.add(unit.id);
         },
@@ -140,6 +147,7 @@ export class StudyRun {
       this.failureAdvice = studyFailureAdvice(error);
       return null;
     } finally {
+      this.retrying = null;
       this.#publish();
     }
   }
