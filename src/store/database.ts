@@ -130,9 +130,47 @@ export class DatabaseRefused extends Error {
   }
 }
 
+/**
+ * A run stopped because the browser closed the database under it by itself: the site's data was
+ * cleared (the browser's "clear site data", or storage it evicted), or its storage failed. What
+ * the run had stored may be gone with it: the page says so rather than promise it is kept.
+ */
+export class DatabaseTerminated extends Error {
+  constructor(cause: unknown) {
+    super(
+      'The browser closed this tab’s database while the run was writing to it: this site’s stored data was cleared (or the browser’s storage failed), so nothing more could be stored.',
+      { cause },
+    );
+    this.name = 'DatabaseTerminated';
+  }
+}
+
+/** Connections the browser closed by itself; every later call on them fails. */
+const terminatedConnections = new WeakSet<LabDatabase>();
+
+/** Whether the browser closed `db` by itself (site data cleared, storage failed), rather than the app closing it. */
+export function connectionTerminated(db: LabDatabase): boolean {
+  return terminatedConnections.has(db);
+}
+
+/**
+ * The transaction, its `done` observed from the start. A method that fails on one of its
+ * requests (the browser closed the connection under it, say) then rejects once, with that
+ * request's error, instead of also leaving `done`'s rejection unhandled on the page.
+ */
+export function observed<T extends { done: Promise<void> }>(tx: T): T {
+  tx.done.catch(() => undefined);
+  return tx;
+}
+
 export interface OpenOptions {
   /** Tests open throwaway databases under their own names. */
   name?: string;
+  /**
+   * The browser closed the connection by itself (the site's data was cleared, or its storage
+   * failed): the holder should open a new one for its next use instead of failing until a reload.
+   */
+  onTerminated?: () => void;
 }
 
 export async function openLabDatabase(options: OpenOptions = {}): Promise<LabDatabase> {
@@ -144,6 +182,10 @@ export async function openLabDatabase(options: OpenOptions = {}): Promise<LabDat
     // This tab's next database call then fails, and a reload picks up the new build.
     blocking() {
       db.close();
+    },
+    terminated() {
+      terminatedConnections.add(db);
+      options.onTerminated?.();
     },
   });
   return db;

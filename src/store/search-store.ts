@@ -14,7 +14,7 @@ import type { SearchEvaluationRecord, ValidationRequest } from '../core/search/s
 import { sameSearchSetup, type SearchSetup } from '../core/search/search-setup.ts';
 import type { SearchState, SearchStopReason } from '../core/search/search-state.ts';
 import { UserError } from '../core/user-error.ts';
-import type { LabDatabase, SearchRecord } from './database.ts';
+import { connectionTerminated, observed, type LabDatabase, type SearchRecord } from './database.ts';
 
 /** A search as the list of stored searches shows it. */
 export interface SearchListing {
@@ -68,8 +68,13 @@ export class IdbSearchStore implements SearchStore {
     this.#now = options.now ?? Date.now;
   }
 
+  /** Whether the browser closed this store's database by itself (site data cleared, storage failed). */
+  get terminated(): boolean {
+    return connectionTerminated(this.#db);
+  }
+
   async putSearch(setup: SearchSetup): Promise<void> {
-    const tx = this.#db.transaction('searches', 'readwrite');
+    const tx = observed(this.#db.transaction('searches', 'readwrite'));
     const existing = await tx.store.get(setup.id);
     if (existing && !sameSearchSetup(existing.setup, setup)) {
       tx.abort();
@@ -89,7 +94,7 @@ export class IdbSearchStore implements SearchStore {
   }
 
   async putEvaluation(searchId: string, record: SearchEvaluationRecord): Promise<void> {
-    const tx = this.#db.transaction(['searches', 'searchEvaluations'], 'readwrite');
+    const tx = observed(this.#db.transaction(['searches', 'searchEvaluations'], 'readwrite'));
     if ((await tx.objectStore('searches').getKey(searchId)) === undefined) return abortMissing(tx, searchId);
     const rows = tx.objectStore('searchEvaluations');
     if ((await rows.getKey([searchId, record.key])) === undefined) await rows.put({ searchId, key: record.key, record });
@@ -105,7 +110,7 @@ export class IdbSearchStore implements SearchStore {
   }
 
   async loadSearch(searchId: string): Promise<StoredSearch | null> {
-    const tx = this.#db.transaction(['searches', 'searchEvaluations'], 'readonly');
+    const tx = observed(this.#db.transaction(['searches', 'searchEvaluations'], 'readonly'));
     const [record, rows] = await Promise.all([
       tx.objectStore('searches').get(searchId),
       tx.objectStore('searchEvaluations').getAll(searchKeyRange(searchId)),
@@ -117,7 +122,7 @@ export class IdbSearchStore implements SearchStore {
 
   /** Every stored search, newest first. */
   async listSearches(): Promise<SearchListing[]> {
-    const tx = this.#db.transaction(['searches', 'searchEvaluations'], 'readonly');
+    const tx = observed(this.#db.transaction(['searches', 'searchEvaluations'], 'readonly'));
     const records = await tx.objectStore('searches').getAll();
     const listings = await Promise.all(
       records.map(async (record): Promise<SearchListing> => {
@@ -149,7 +154,7 @@ export class IdbSearchStore implements SearchStore {
 
   /** Removes the search with all its evaluations, in one transaction. The call cache stays. */
   async deleteSearch(searchId: string): Promise<void> {
-    const tx = this.#db.transaction(['searches', 'searchEvaluations'], 'readwrite');
+    const tx = observed(this.#db.transaction(['searches', 'searchEvaluations'], 'readwrite'));
     await Promise.all([tx.objectStore('searches').delete(searchId), tx.objectStore('searchEvaluations').delete(searchKeyRange(searchId)), tx.done]);
   }
 
@@ -159,7 +164,7 @@ export class IdbSearchStore implements SearchStore {
    * further along wins. An imported search is never `running`: it shows as paused or done.
    */
   async importSearch(doc: SearchFile): Promise<'added' | 'merged'> {
-    const tx = this.#db.transaction(['searches', 'searchEvaluations'], 'readwrite');
+    const tx = observed(this.#db.transaction(['searches', 'searchEvaluations'], 'readwrite'));
     const searches = tx.objectStore('searches');
     const rows = tx.objectStore('searchEvaluations');
     const id = doc.config.id;
@@ -192,7 +197,7 @@ export class IdbSearchStore implements SearchStore {
   }
 
   async #update(searchId: string, change: (record: SearchRecord) => SearchRecord): Promise<void> {
-    const tx = this.#db.transaction('searches', 'readwrite');
+    const tx = observed(this.#db.transaction('searches', 'readwrite'));
     const record = await tx.store.get(searchId);
     if (!record) return abortMissing(tx, searchId);
     await tx.store.put(change(record));
@@ -213,7 +218,7 @@ export class IdbCallCache implements CallCache {
   }
 
   async put(digest: string, reply: ChatReply): Promise<void> {
-    const tx = this.#db.transaction('callCache', 'readwrite');
+    const tx = observed(this.#db.transaction('callCache', 'readwrite'));
     if ((await tx.store.getKey(digest)) === undefined) await tx.store.put({ digest, reply, storedAt: Date.now() });
     await tx.done;
   }

@@ -17,7 +17,7 @@ import type { ResultEnvironment } from '../core/results/result-file.ts';
 import { isReplayStudy, sameStudyConfig, type StudyConfig } from '../core/study/config.ts';
 import { summarizeArms, type ArmSummary } from '../core/study/summary.ts';
 import { finishedUnitUntouchable, type FinishedUnit } from '../core/study/unit-record.ts';
-import type { LabDatabase, StudyRecord } from './database.ts';
+import { observed, type LabDatabase, type StudyRecord } from './database.ts';
 
 /** A study as the list of stored studies shows it, without its steps. */
 export interface StudyListing {
@@ -65,7 +65,7 @@ export class IdbStudyStore implements StudyStore {
   }
 
   async putStudy(config: StudyConfig): Promise<void> {
-    const tx = this.#db.transaction('studies', 'readwrite');
+    const tx = observed(this.#db.transaction('studies', 'readwrite'));
     const existing = await tx.store.get(config.id);
     if (existing && !sameStudyConfig(existing.config, config)) {
       tx.abort();
@@ -90,7 +90,7 @@ export class IdbStudyStore implements StudyStore {
   }
 
   async appendStep(studyId: string, unitId: string, step: Step): Promise<void> {
-    const tx = this.#db.transaction(['studies', 'steps'], 'readwrite');
+    const tx = observed(this.#db.transaction(['studies', 'steps'], 'readwrite'));
     const steps = tx.objectStore('steps');
     if ((await tx.objectStore('studies').getKey(studyId)) === undefined) return abortMissing(tx, studyId);
     const key: [string, string, number] = [studyId, unitId, step.index];
@@ -99,7 +99,7 @@ export class IdbStudyStore implements StudyStore {
   }
 
   async finishUnit(studyId: string, unit: FinishedUnit): Promise<void> {
-    const tx = this.#db.transaction(['studies', 'units'], 'readwrite');
+    const tx = observed(this.#db.transaction(['studies', 'units'], 'readwrite'));
     if ((await tx.objectStore('studies').getKey(studyId)) === undefined) return abortMissing(tx, studyId);
     await tx.objectStore('units').put({ studyId, unitId: unit.unitId, unit });
     await tx.done;
@@ -111,7 +111,7 @@ export class IdbStudyStore implements StudyStore {
    * next session drops again, or the kept steps alone, an unfinished unit that resumes from them.
    */
   async dropStepsFrom(studyId: string, unitId: string, fromIndex: number): Promise<void> {
-    const tx = this.#db.transaction(['studies', 'steps', 'units'], 'readwrite');
+    const tx = observed(this.#db.transaction(['studies', 'steps', 'units'], 'readwrite'));
     if ((await tx.objectStore('studies').getKey(studyId)) === undefined) return abortMissing(tx, studyId);
     const units = tx.objectStore('units');
     const record = await units.get([studyId, unitId]);
@@ -137,7 +137,7 @@ export class IdbStudyStore implements StudyStore {
   }
 
   async loadStudy(studyId: string): Promise<StoredStudy | null> {
-    const tx = this.#db.transaction(['studies', 'steps', 'units'], 'readonly');
+    const tx = observed(this.#db.transaction(['studies', 'steps', 'units'], 'readonly'));
     const [record, steps, units] = await Promise.all([
       tx.objectStore('studies').get(studyId),
       tx.objectStore('steps').getAll(studyKeyRange(studyId)),
@@ -166,7 +166,7 @@ export class IdbStudyStore implements StudyStore {
 
   /** Every stored study, newest first, with its counts. */
   async listStudies(): Promise<StudyListing[]> {
-    const tx = this.#db.transaction(['studies', 'steps', 'units'], 'readonly');
+    const tx = observed(this.#db.transaction(['studies', 'steps', 'units'], 'readonly'));
     const records = await tx.objectStore('studies').getAll();
     const listings = await Promise.all(
       records.map(async (record): Promise<StudyListing> => {
@@ -200,7 +200,7 @@ export class IdbStudyStore implements StudyStore {
 
   /** Removes the study with all its steps and units, in one transaction. */
   async deleteStudy(studyId: string): Promise<void> {
-    const tx = this.#db.transaction(['studies', 'steps', 'units'], 'readwrite');
+    const tx = observed(this.#db.transaction(['studies', 'steps', 'units'], 'readwrite'));
     await Promise.all([
       tx.objectStore('studies').delete(studyId),
       tx.objectStore('steps').delete(studyKeyRange(studyId)),
@@ -210,7 +210,7 @@ export class IdbStudyStore implements StudyStore {
   }
 
   async #update(studyId: string, change: (record: StudyRecord) => StudyRecord): Promise<void> {
-    const tx = this.#db.transaction('studies', 'readwrite');
+    const tx = observed(this.#db.transaction('studies', 'readwrite'));
     const record = await tx.store.get(studyId);
     if (!record) return abortMissing(tx, studyId);
     await tx.store.put(change(record));

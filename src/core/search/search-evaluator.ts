@@ -14,6 +14,7 @@ import type { RefinePipeline } from '../pipeline/genome.ts';
 import { runProblem } from '../pipeline/interpret.ts';
 import type { CallCache, LanguageModel, Sandbox } from '../ports.ts';
 import type { ModelBinding } from '../study/config.ts';
+import type { UnitRetry } from '../study/runner.ts';
 import { EngineQueues, engineKey } from '../study/queued-model.ts';
 import { SandboxBroken } from '../harness/sandbox-broken.ts';
 import { CachedCalls } from './cached-calls.ts';
@@ -35,6 +36,8 @@ export interface EvaluatorOptions {
   maxAttempts?: number;
   /** Wait before a retry, times the attempt number. Default 2000 ms. */
   retryDelayMs?: number;
+  /** An evaluation whose model did not answer is tried again after `retry.delayMs`: the page says so meanwhile. */
+  onRetry?: (unit: EvaluationUnit, retry: UnitRetry) => void;
   /** Calls one engine serves at once. Default 1. */
   engineCapacity?: (engine: string, binding: ModelBinding) => number;
 }
@@ -92,7 +95,9 @@ export class SearchEvaluator {
         return await this.#attempt(unit, signal);
       } catch (error) {
         if (signal.aborted || isAbortError(error) || error instanceof SandboxBroken || attempt >= maxAttempts) throw error;
-        await sleep((this.#options.retryDelayMs ?? 2000) * attempt, signal);
+        const delayMs = (this.#options.retryDelayMs ?? 2000) * attempt;
+        this.#options.onRetry?.(unit, { attempt, maxAttempts, delayMs, error });
+        await sleep(delayMs, signal);
       }
     }
   }

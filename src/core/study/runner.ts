@@ -32,6 +32,15 @@ export interface StudyPorts {
   now: () => number;
 }
 
+/** A run of one unit (or search evaluation) failed and will be tried again after `delayMs`. */
+export interface UnitRetry {
+  /** The attempt that failed, from 1. */
+  attempt: number;
+  maxAttempts: number;
+  delayMs: number;
+  error: unknown;
+}
+
 export interface RunStudyOptions {
   /** Units in flight at once: the sandbox workers plus one keeps a GPU busy. Default 3. */
   concurrency?: number;
@@ -50,6 +59,12 @@ export interface RunStudyOptions {
   onReplayDiverged?: (unit: StudyUnit, divergence: ReplayDivergence) => void;
   /** Each finished unit; for an errored one, `error` is what its last attempt ended with (the record keeps only its message). */
   onUnitFinished?: (unit: StudyUnit, record: FinishedUnit, error?: unknown) => void;
+  /**
+   * A unit's run failed (its model did not answer) and is tried again after `delayMs`: attempt
+   * `attempt` of `maxAttempts` failed with `error`. Without it the page sat on "Running" while an
+   * endpoint that went away was tried again and again.
+   */
+  onRetry?: (unit: StudyUnit, retry: UnitRetry) => void;
   /** Runs of one unit before it is recorded as errored (model or engine failures). Default 3. */
   maxAttempts?: number;
   /** Wait before a retry, times the attempt number. Default 2000 ms. */
@@ -234,8 +249,10 @@ class StudyRun {
           await this.#finish(unit, record({ status: 'errored', message, attempts: attempt, stepCount: steps.length }), error);
           return 'finished';
         }
+        const delayMs = (this.#options.retryDelayMs ?? 2000) * attempt;
+        this.#options.onRetry?.(unit, { attempt, maxAttempts, delayMs, error });
         try {
-          await sleep((this.#options.retryDelayMs ?? 2000) * attempt, this.#stopSignal());
+          await sleep(delayMs, this.#stopSignal());
         } catch {
           return 'cancelled';
         }

@@ -9,7 +9,7 @@ import { createDatasetCache } from '../../store/dataset-cache.ts';
 let cache: Promise<DatasetCache | null> | null = null;
 
 export function appDatasetCache(): Promise<DatasetCache | null> {
-  cache ??= openLabDatabase().then(
+  cache ??= openLabDatabase({ onTerminated: () => (cache = null) }).then(
     (db) => createDatasetCache(db),
     () => null,
   );

@@ -223,7 +223,7 @@ export class SearchDesk {
   }
 
   async #launch(setup: SearchSetup, dataset: LoadedDataset): Promise<void> {
-    const { ports, release } = await this.#ports(setup);
+    const { ports, release, storeTerminated } = await this.#ports(setup);
     const stored = await ports.searchStore.loadSearch(setup.id).catch(async (error: unknown) => {
       await release();
       throw error;
@@ -236,7 +236,7 @@ export class SearchDesk {
     this.view = view;
     void this.library.refresh();
     const onGeneration = () => void this.library.refresh();
-    void view.run(dataset.problems, ports, { concurrency: this.workers + 1, onGeneration }).finally(async () => {
+    void view.run(dataset.problems, ports, { concurrency: this.workers + 1, onGeneration, storeTerminated }).finally(async () => {
       // Stopped by an error, the search is not "interrupted": left as running in the store, it was
       // listed so, and its address resumed it by itself on the next visit, only to meet the same
       // error (a wrong model name). Stopped, it waits for Resume.
@@ -247,7 +247,7 @@ export class SearchDesk {
   }
 
   /** Takes the search's lock, binds its models and starts Python; the caller releases. */
-  async #ports(setup: SearchSetup): Promise<{ ports: SearchPorts; release: () => Promise<void> }> {
+  async #ports(setup: SearchSetup): Promise<{ ports: SearchPorts; release: () => Promise<void>; storeTerminated: () => boolean }> {
     const claimed = await searchLocks.claim(setup.id);
     if (!claimed) throw new Error(RUNNING_IN_ANOTHER_TAB);
     this.#held.add(setup.id);
@@ -261,7 +261,11 @@ export class SearchDesk {
       const sandbox = await this.#sandboxes.get(this.workers);
       const { store, cache } = await appSearchStores();
       await store.putSearch(setup);
-      return { ports: { model, sandbox, searchStore: store, callCache: cache, now: () => performance.now() }, release };
+      return {
+        ports: { model, sandbox, searchStore: store, callCache: cache, now: () => performance.now() },
+        release,
+        storeTerminated: () => store.terminated,
+      };
     } catch (error) {
       await release();
       throw error;

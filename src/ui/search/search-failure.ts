@@ -29,6 +29,8 @@ export function failureAdvice(error: unknown): string {
       return `Open the app in a normal window (this one refuses to store anything), then resume the search there. ${STORED}`;
     case 'storage-lost':
       return `This tab lost its database (another tab may have updated the app): reload the page, then resume the search. ${STORED}`;
+    case 'storage-cleared':
+      return 'If the search is still listed below, resume it from there. If it is not, its evaluations were cleared with the site’s data: start it again below.';
     case 'endpoint-unreachable':
     case 'model-load':
     case 'unexpected':

@@ -14,7 +14,9 @@ export interface SearchStores {
 let opening: Promise<SearchStores> | null = null;
 
 export function appSearchStores(): Promise<SearchStores> {
-  opening ??= openLabDatabase().then(
+  // Site data cleared under the tab closes its connection: the next use opens a new one (the
+  // run that was writing says what happened), rather than every call failing until a reload.
+  opening ??= openLabDatabase({ onTerminated: () => (opening = null) }).then(
     (db) => ({ store: new IdbSearchStore(db), cache: new IdbCallCache(db) }),
     (error: unknown) => {
       opening = null;

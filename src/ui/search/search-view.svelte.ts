@@ -15,6 +15,8 @@ import type { SearchSetup } from '../../core/search/search-setup.ts';
 import type { SearchState } from '../../core/search/search-state.ts';
 import { currentState, validationStatus, type ValidationStatus } from '../../core/search/stored-search.ts';
 import { PauseSwitch } from '../../core/study/pause-switch.ts';
+import { DatabaseTerminated } from '../../store/database.ts';
+import { failureMessage, retryNote } from '../shared/run-failure.ts';
 import { failureAdvice } from './search-failure.ts';
 
 export type ViewPhase = SearchPhase | 'failed' | 'stored';
@@ -44,6 +46,8 @@ export class SearchView {
   validationFailure = $state<string | null>(null);
   /** Evaluations this tab ran in its current session. */
   evaluatedHere = $state(0);
+  /** While an evaluation whose model did not answer waits to be tried again: which, why, and when; null once one is stored again. */
+  retrying = $state<string | null>(null);
 
   #pause = new PauseSwitch();
   #abort: AbortController | null = null;
@@ -72,7 +76,16 @@ export class SearchView {
   }
 
   /** Runs the search to its end (done, stopped or failed); never rejects. */
-  async run(problems: readonly Problem[], ports: SearchPorts, options: { concurrency: number; onGeneration?: () => void }): Promise<void> {
+  async run(
+    problems: readonly Problem[],
+    ports: SearchPorts,
+    options: {
+      concurrency: number;
+      onGeneration?: () => void;
+      /** Whether the browser closed the store's database by itself (site data cleared): the failure then says so. */
+      storeTerminated?: () => boolean;
+    },
+  ): Promise<void> {
     this.#pause = new PauseSwitch();
     const abort = new AbortController();
     this.#abort = abort;
@@ -92,15 +105,21 @@ export class SearchView {
           if (state.history.length !== this.state.history.length) options.onGeneration?.();
           this.#publish(state);
         },
-        onEvaluation: () => this.evaluatedHere++,
+        onEvaluation: () => {
+          this.retrying = null;
+          this.evaluatedHere++;
+        },
+        onRetry: (unit, retry) => (this.retrying = retryNote(unit.problemId, retry)),
       });
       this.#publish(end.state, true);
       this.phase = end.status;
-    } catch (error) {
+    } catch (thrown) {
+      const error = options.storeTerminated?.() ? new DatabaseTerminated(thrown) : thrown;
       this.phase = 'failed';
-      this.failure = isAbortError(error) ? 'The search was stopped.' : error instanceof Error ? error.message : String(error);
+      this.failure = isAbortError(error) ? 'The search was stopped.' : failureMessage(error);
       this.failureAdvice = failureAdvice(error);
     } finally {
+      this.retrying = null;
       this.#abort = null;
     }
   }
@@ -120,7 +139,7 @@ export class SearchView {
       });
       this.validation = end.validation;
     } catch (error) {
-      this.validationFailure = error instanceof Error ? error.message : String(error);
+      this.validationFailure = failureMessage(error);
     } finally {
       this.validating = false;
       this.#abort = null;

@@ -7,9 +7,10 @@
  */
 import { SandboxBroken } from '../../core/harness/sandbox-broken.ts';
 import { isAbortError } from '../../core/llm/abort.ts';
+import type { UnitRetry } from '../../core/study/runner.ts';
 import { EndpointStatusError, EndpointUnreachableError } from '../../llm/endpoint-errors.ts';
 import { WebLLMEngineError } from '../../llm/webllm-errors.ts';
-import { DatabaseRefused } from '../../store/database.ts';
+import { DatabaseRefused, DatabaseTerminated } from '../../store/database.ts';
 
 export type FailureCause =
   /** Stopped on purpose. */
@@ -34,6 +35,8 @@ export type FailureCause =
   | 'storage-blocked'
   /** This tab lost its IndexedDB connection (another tab upgraded the app) or the backing store broke: a reload clears it. */
   | 'storage-lost'
+  /** The browser closed the database by itself mid-run (site data cleared): what was stored may be gone. */
+  | 'storage-cleared'
   /** Anything else: its message is all there is to say. */
   | 'unexpected';
 
@@ -59,6 +62,42 @@ export function failureCause(error: unknown): FailureCause {
   if (error instanceof SandboxBroken) return 'sandbox';
   if (error instanceof DOMException && error.name === 'QuotaExceededError') return 'storage-full';
   if (error instanceof DatabaseRefused) return 'storage-blocked';
+  if (error instanceof DatabaseTerminated) return 'storage-cleared';
   if (error instanceof DOMException && LOST_DATABASE.has(error.name)) return 'storage-lost';
   return 'unexpected';
+}
+
+/** Names of the browser's storage errors that can arrive without a message, as Chromium's quota error does. */
+const SILENT_ERRORS: Readonly<Record<string, string>> = {
+  QuotaExceededError: 'The browser refused a write to its storage (QuotaExceededError).',
+  InvalidStateError: 'This tab’s database connection was closed.',
+  UnknownError: 'The browser’s storage failed.',
+};
+
+/**
+ * The error as a sentence for the page: its own message, or, for an error that has none
+ * (Chromium fails a write over quota with a QuotaExceededError whose message is empty), what it
+ * means. An empty sentence would hide the advice that goes with it.
+ */
+export function failureMessage(error: unknown): string {
+  const message = error instanceof Error ? error.message.trim() : String(error).trim();
+  if (message !== '') return message;
+  const name = error instanceof Error ? error.name : '';
+  return SILENT_ERRORS[name] ?? `Something failed without saying why${name && name !== 'Error' ? ` (${name})` : ''}.`;
+}
+
+/** The first sentence of a text: an endpoint's message goes on with paragraphs of advice that the final failure gives in full. */
+function firstSentence(text: string): string {
+  const end = text.search(/[.!?](\s|$)/);
+  return end < 0 ? text : text.slice(0, end + 1);
+}
+
+/**
+ * What a run's panel says while a unit (or an evaluation) of `problemId` waits to be tried again
+ * because its model did not answer: otherwise it sat on "Running", its ETA frozen, while an
+ * endpoint that went away was tried again and again.
+ */
+export function retryNote(problemId: string, retry: UnitRetry): string {
+  const seconds = Math.max(1, Math.round(retry.delayMs / 1000));
+  return `No answer for ${problemId} (${firstSentence(failureMessage(retry.error))}): trying it again in ${seconds} s, attempt ${retry.attempt + 1} of ${retry.maxAttempts}.`;
 }

@@ -36,6 +36,8 @@ export function studyFailureAdvice(error: unknown): string {
       return `This window refuses to store anything (some private windows do): open the app in a normal window, then start or import the study there.`;
     case 'storage-lost':
       return `This tab lost its database (another tab may have updated the app): reload the page, then ${RESUME}. ${KEPT}`;
+    case 'storage-cleared':
+      return 'If the study is still listed below, resume it from there. If it is not, its steps were cleared with the site’s data: run it again from the form.';
     case 'unexpected':
       return `${KEPT} Once the cause is put right, ${RESUME}: it sends the same requests to the same models.`;
     default: {
@@ -59,6 +61,8 @@ export function startFailureAdvice(error: unknown): string | null {
       return 'This browser’s storage is full: free some (a downloaded model on the Models page, an old study or search), then try again.';
     case 'storage-lost':
       return 'This tab lost its database (another tab may have updated the app): reload the page, then try again.';
+    case 'storage-cleared':
+      return 'This site’s stored data was cleared: try again (the app opens its database afresh).';
     case 'stopped':
     case 'model-not-served':
     case 'key-refused':

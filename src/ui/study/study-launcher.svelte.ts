@@ -16,6 +16,7 @@ import { isReplayStudy, studyPromptSet, type StudyConfig } from '../../core/stud
 import { createStudyConfig } from '../../core/study/create-config.ts';
 import { decodeStudyLink, encodeStudyLink, isStudyLink } from '../../core/study/link.ts';
 import type { LanguageModel, Sandbox } from '../../core/ports.ts';
+import { connectionTerminated } from '../../store/database.ts';
 import type { IdbStudyStore } from '../../store/study-store.ts';
 import { refusalLines } from '../shared/form-problems.ts';
 import { studyLocks } from '../shared/run-locks.ts';
@@ -260,6 +261,7 @@ export class StudyLauncher {
           concurrency: this.workers + 1,
           retryErrored: options.retryErrored ?? false,
           onUnitFinished: () => void this.#library.refresh(),
+          storeTerminated: () => connectionTerminated(store.db),
         });
       } finally {
         // Over (done, cancelled, stopped): nothing for a reload to take up again.

@@ -13,6 +13,8 @@ import { PauseSwitch } from '../../core/study/pause-switch.ts';
 import type { StudyProgress } from '../../core/study/progress.ts';
 import { runStudy, type StudyEnd, type StudyPorts } from '../../core/study/runner.ts';
 import type { StudyUnit } from '../../core/study/work-plan.ts';
+import { DatabaseTerminated } from '../../store/database.ts';
+import { failureMessage, retryNote } from '../shared/run-failure.ts';
 import { studyFailureAdvice } from './study-failure.ts';
 
 export type RunPhase = 'running' | 'pausing' | 'paused' | 'done' | 'cancelled' | 'failed';
@@ -39,6 +41,11 @@ export interface RunOptions {
   retryDelayMs?: number;
   /** Called after every finished unit (the page refreshes its list of studies). */
   onUnitFinished?: () => void;
+  /**
+   * Whether the browser closed the store's database by itself (site data cleared): then the
+   * error that stopped the study says so, whatever write happened to fail first.
+   */
+  storeTerminated?: () => boolean;
 }
 
 /**
@@ -59,6 +66,8 @@ export class StudyRun {
   live = $state.raw<LiveUnit | null>(null);
   /** Steps stored in this session. */
   stepsStored = $state(0);
+  /** While a unit whose model did not answer waits to be tried again: which, why, and when; null once a step is stored again. */
+  retrying = $state<string | null>(null);
   /**
    * Units of this session whose recorded steps no longer fit what this version of the app sends
    * (it was updated since they were recorded): each kept the steps that still fit and went on from there.
@@ -104,7 +113,12 @@ export class StudyRun {
           this.progress = progress;
           if (this.phase !== 'failed') this.phase = progress.state;
         },
+        onRetry: (unit, retry) => {
+          this.retrying = retryNote(unit.problemId, retry);
+        },
         onStep: (unit) => {
+          // A step stored: the model answers again.
+          this.retrying = null;
           this.stepsStored++;
           this.#fresh.add(unit.id);
         },
@@ -126,12 +140,14 @@ export class StudyRun {
       });
       this.phase = this.failure === null ? end.status : 'failed';
       return end;
-    } catch (error) {
+    } catch (thrown) {
+      const error = options.storeTerminated?.() ? new DatabaseTerminated(thrown) : thrown;
       this.phase = 'failed';
-      this.failure = isAbortError(error) ? 'The study was stopped.' : error instanceof Error ? error.message : String(error);
+      this.failure = isAbortError(error) ? 'The study was stopped.' : failureMessage(error);
       this.failureAdvice = studyFailureAdvice(error);
       return null;
     } finally {
+      this.retrying = null;
       this.#publish();
     }
   }

@@ -9,7 +9,9 @@ import { IdbStudyStore } from '../../store/study-store.ts';
 let opening: Promise<IdbStudyStore> | null = null;
 
 export function appStudyStore(): Promise<IdbStudyStore> {
-  opening ??= openLabDatabase().then(
+  // Site data cleared under the tab closes its connection: the next use opens a new one (the
+  // run that was writing says what happened), rather than every call failing until a reload.
+  opening ??= openLabDatabase({ onTerminated: () => (opening = null) }).then(
     (db) => new IdbStudyStore(db),
     (error: unknown) => {
       opening = null;

@@ -265,12 +265,18 @@ describe('pause and failures', () => {
     expect(stored?.status).toBe('running');
   });
 
-  it('recovers from a model failure that a retry gets past', async () => {
+  it('recovers from a model failure that a retry gets past, telling the page about the retry as it waits', async () => {
     const setup = searchSetup({ budget: { maxGenerations: 1, maxWallMs: null, maxTokens: null } });
     const world = fakeWorld();
     world.failNext(1);
-    const end = await runSearch(setup, PROBLEMS, ports(world, new MemorySearchStore()), { retryDelayMs: 0 });
+    const retries: string[] = [];
+    const end = await runSearch(setup, PROBLEMS, ports(world, new MemorySearchStore()), {
+      retryDelayMs: 5,
+      concurrency: 1,
+      onRetry: (unit, retry) => retries.push(`${unit.problemId} ${retry.attempt}/${retry.maxAttempts} ${retry.delayMs} ${String(retry.error)}`),
+    });
     expect(end.status).toBe('done');
+    expect(retries).toEqual([expect.stringMatching(/^HumanEval\/\d+ 1\/3 5 .*503: model is loading/)]);
   });
 
   it('refuses problems it was not given', async () => {

@@ -3,8 +3,8 @@ import { SandboxBroken } from '../../../src/core/harness/sandbox-broken.ts';
 import { abortError } from '../../../src/core/llm/abort.ts';
 import { statusError, unreachableError } from '../../../src/llm/endpoint-errors.ts';
 import { explainWebLLMError, WebLLMEngineError } from '../../../src/llm/webllm-errors.ts';
-import { DatabaseRefused } from '../../../src/store/database.ts';
-import { failureCause } from '../../../src/ui/shared/run-failure.ts';
+import { DatabaseRefused, DatabaseTerminated } from '../../../src/store/database.ts';
+import { failureCause, failureMessage } from '../../../src/ui/shared/run-failure.ts';
 import { failureAdvice } from '../../../src/ui/search/search-failure.ts';
 import { startFailureAdvice, studyFailureAdvice } from '../../../src/ui/study/study-failure.ts';
 import { RUNNING_IN_ANOTHER_TAB } from '../../../src/ui/study/study-launcher.svelte.ts';
@@ -93,5 +93,25 @@ describe('one classification for the Study and Search pages', () => {
     // The Search page words the same causes for a search.
     expect(failureAdvice(notServed())).toMatch(/start a new search/);
     expect(failureAdvice(lostConnection())).toMatch(/reload the page, then resume the search/);
+  });
+});
+
+describe('the sentence shown for the error that stopped a run', () => {
+  it('is the error’s own message when it has one', () => {
+    expect(failureMessage(new Error('HTTP 503: model is loading'))).toBe('HTTP 503: model is loading');
+  });
+
+  it('says what a storage error means when the browser gives it no message, as Chromium does for a write over quota', () => {
+    expect(failureMessage(new DOMException('', 'QuotaExceededError'))).toMatch(/refused a write to its storage/);
+    expect(failureMessage(new DOMException('', 'UnknownError'))).toMatch(/storage failed/);
+    expect(failureMessage(new DOMException('', 'SomethingNew'))).toMatch(/without saying why \(SomethingNew\)/);
+  });
+});
+
+describe('a study stopped because the browser closed its database (site data cleared)', () => {
+  it('does not promise the steps are kept: they may have gone with the site’s data', () => {
+    const advice = studyFailureAdvice(new DatabaseTerminated(lostConnection()));
+    expect(advice).toMatch(/If the study is still listed below, resume it.*If it is not, its steps were cleared/);
+    expect(advice).not.toMatch(/are kept/);
   });
 });

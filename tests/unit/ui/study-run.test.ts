@@ -5,7 +5,7 @@ import type { Sandbox } from '../../../src/core/ports.ts';
 import { statusError, unreachableError } from '../../../src/llm/endpoint-errors.ts';
 import { StudyRun, erroredInARowLimit } from '../../../src/ui/study/study-run.svelte.ts';
 import { currentRun, olderBuildPorts, olderStore } from '../study/older-build-fixtures.ts';
-import { PROBLEMS, TRUTH, studyConfig, studyDraft, truthModel, truthSandbox } from '../study/study-fixtures.ts';
+import { PROBLEMS, TRUTH, studyConfig, studyDraft, truthAnswer, truthModel, truthSandbox } from '../study/study-fixtures.ts';
 
 describe('a study running in the page', () => {
   it('stops after a run of errored units (the endpoint went away) instead of marking the whole study errored, and a resume runs them again', async () => {
@@ -32,6 +32,25 @@ describe('a study running in the page', () => {
     expect(Object.fromEntries(done!.progress.arms.map((a) => [a.armId, a.passed]))).toEqual(
       Object.fromEntries(Object.entries(TRUTH).map(([arm, perRepeat]) => [arm, perRepeat.reduce((a, b) => a + b, 0)])),
     );
+  });
+
+  it('says which unit waits to be tried again while its model does not answer, and stops saying so once the model answers', async () => {
+    const gone = unreachableError('http://127.0.0.1:11434/v1/chat/completions', new TypeError('Failed to fetch'), { inBrowser: true });
+    let failures = 2;
+    const flaky = perProblemModel((call) => (failures-- > 0 ? gone : truthAnswer(call)));
+    const run = new StudyRun(studyConfig());
+    const notes = new Set<string>();
+    const watch = setInterval(() => run.retrying && notes.add(run.retrying), 1);
+    const end = await run.run(PROBLEMS, { model: () => flaky, sandbox: truthSandbox(), store: new MemoryStudyStore(), now: () => 0 }, { concurrency: 1, retryDelayMs: 40 });
+    clearInterval(watch);
+    expect(run.phase).toBe('done');
+    expect(end?.progress.erroredUnits).toBe(0);
+    // The first sentence of the endpoint's message, not its paragraphs of CORS advice.
+    expect([...notes]).toEqual([
+      expect.stringMatching(/^No answer for HumanEval\/\d+ \(Could not reach the language-model server at http:\/\/127\.0\.0\.1:11434\.\): trying it again in 1 s, attempt 2 of 3\.$/),
+      expect.stringMatching(/attempt 3 of 3\.$/),
+    ]);
+    expect(run.retrying).toBeNull();
   });
 
   it('says how many units it carried on from steps an earlier version of the app recorded with other messages', async () => {
@@ -87,6 +106,27 @@ describe('a study running in the page', () => {
       full.appendStep = async () => Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
       const storage = await stopWith({ store: full });
       expect(storage.failureAdvice).toMatch(/^This browser’s storage is full/);
+    });
+
+    it('says the storage is full when the browser’s quota error comes without a message (Chromium’s does), instead of showing nothing', async () => {
+      const full = new MemoryStudyStore();
+      full.appendStep = async () => Promise.reject(new DOMException('', 'QuotaExceededError'));
+      const run = await stopWith({ store: full });
+      // The panel shows the failure and its advice only when the failure is not empty.
+      expect(run.failure).toMatch(/refused a write to its storage/);
+      expect(run.failureAdvice).toMatch(/^This browser’s storage is full/);
+    });
+
+    it('says the site’s data was cleared, without promising the steps are kept, when the browser closed the database under it', async () => {
+      const store = new MemoryStudyStore();
+      const closing = () => Promise.reject(new DOMException('The database connection is closing.', 'InvalidStateError'));
+      store.appendStep = closing;
+      const run = new StudyRun(studyConfig());
+      await run.run(PROBLEMS, { model: () => truthModel(), sandbox: truthSandbox(), store, now: () => 0 }, { concurrency: 2, retryDelayMs: 0, storeTerminated: () => true });
+      expect(run.phase).toBe('failed');
+      expect(run.failure).toMatch(/site’s stored data was cleared/);
+      expect(`${run.failure} ${run.failureAdvice}`).not.toMatch(/are kept/);
+      expect(run.failureAdvice).toMatch(/If the study is still listed below, resume it/);
     });
   });
 });
