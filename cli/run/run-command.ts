@@ -62,7 +62,7 @@ export const runCommand: Command = {
     const { config, store } = prepared;
     const endpointNote = await checkEndpoint(prepared.endpoint, apiKey, config.models);
 
-    const outPath = resolve(io.cwd, options.out ?? options.resume ?? resultFileName(config.name, { gzip: false }));
+    const outPath = resolve(io.cwd, options.out ?? options.resume ?? resultFileName(config, { gzip: false }));
     let pyodideVersion: string | null = null;
     const writer = createResultWriter({
       path: outPath,

@@ -16,7 +16,7 @@ import { parseEvaluationKey, readSearchState, type SearchState } from '../search
 import { UserError } from '../user-error.ts';
 import { DecompressionError, gunzipBounded, gzip, isGzip } from './bounded-compression.ts';
 import { canonicalJson } from './canonical-json.ts';
-import { fileNameSlug } from './result-file-export.ts';
+import { fileNameSlug, studyTag } from './result-file-export.ts';
 import { fieldPath } from './result-file-import.ts';
 import { studyConfigSchema, type Same } from './study-config-schema.ts';
 
@@ -160,10 +160,10 @@ export async function exportSearchFile(doc: SearchFile, options: { gzip: boolean
   return options.gzip ? gzip(bytes) : bytes;
 }
 
-/** `feedback-lab-search-<name>-<date>.json[.gz]`. */
-export function searchFileName(name: string, options: { gzip: boolean; date?: Date }): string {
+/** `feedback-lab-search-<name>-<tag>-<date>.json[.gz]`, the tag as in result file names (two searches of one name differ). */
+export function searchFileName(search: { id: string; name: string }, options: { gzip: boolean; date?: Date }): string {
   const date = (options.date ?? new Date()).toISOString().slice(0, 10);
-  return `feedback-lab-search-${fileNameSlug(name) || 'run'}-${date}.json${options.gzip ? '.gz' : ''}`;
+  return `feedback-lab-search-${fileNameSlug(search.name) || 'run'}-${studyTag(search.id)}-${date}.json${options.gzip ? '.gz' : ''}`;
 }
 
 export const SEARCH_FILE_MAX_BYTES = 256 * 1024 * 1024;
