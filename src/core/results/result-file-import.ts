@@ -52,6 +52,8 @@ const ON_THE_COMMAND_LINE = 'The command line (feedback-lab run --resume FILE) r
 export const MAX_LISTED_PROBLEMS = 10;
 
 const NOT_RESULT_FILE = 'This is not a Feedback Lab result file.';
+/** search-file.ts's format, spelled here so that reading a result file does not load the search modules. */
+const SEARCH_FILE_FORMAT = 'feedback-lab/search';
 
 export async function importResultFile(bytes: Uint8Array, options: ImportOptions = {}): Promise<ResultFile> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -165,6 +167,12 @@ function looksLikeSamplesFile(text: string): boolean {
 
 function notAResultFile(raw: unknown): UserError {
   const format = isRecord(raw) ? raw.format : undefined;
+  if (format === SEARCH_FILE_FORMAT) {
+    return new UserError(
+      `${NOT_RESULT_FILE} It is a search file (a NEAT search exported from the Search page), not a study's results.`,
+      'Open it on the Search page, under “Import search files”. A search’s champion can then be run as a study, whose result file opens here.',
+    );
+  }
   if (format === 'feedback-lab/prompt-set') {
     return new UserError(`${NOT_RESULT_FILE} It is a prompt set.`, 'Load a prompt set on the Study or Search page, under “Prompt set”, before starting a study or a search.');
   }

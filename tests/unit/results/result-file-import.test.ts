@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { configHash } from '../../../src/core/results/config-hash.ts';
+import { SEARCH_FILE_FORMAT } from '../../../src/core/results/search-file.ts';
 import { exportResultFile } from '../../../src/core/results/result-file-export.ts';
 import { importResultFile, type ImportOptions } from '../../../src/core/results/result-file-import.ts';
 import type { RawDocument } from '../../../src/core/results/result-file-migrations.ts';
@@ -144,6 +145,10 @@ describe('import refuses, with a sentence a person can act on', () => {
     expect((await rejection(json({ format: 'feedback-lab/prompt-set', version: 1, prompts: [] }))).message).toBe(
       'This is not a Feedback Lab result file. It is a prompt set.',
     );
+    // A search file, picked on the Results or Study page: sent to the Search page.
+    const search = await rejection(json({ format: SEARCH_FILE_FORMAT, version: 1, exported: '2026-05-01T00:00:00.000Z', config: {}, state: {}, evaluations: [] }));
+    expect(search.message).toBe("This is not a Feedback Lab result file. It is a search file (a NEAT search exported from the Search page), not a study's results.");
+    expect(search.hint).toMatch(/Search page/);
     const samples = '{"task_id": "HumanEval/0", "completion": "    return 1"}\n{"task_id": "HumanEval/1", "completion": ""}\n';
     expect((await rejection(encode(samples))).message).toMatch(/^This is not a Feedback Lab result file\. It looks like a samples file/);
     // One line of samples is one JSON object, so it parses as JSON: still a samples file.
