@@ -162,6 +162,15 @@ function checkSameStudy(a: ResultFile, b: ResultFile, nameA: string, nameB: stri
   );
 }
 
+/**
+ * The first setting two configs differ in, as "config.repeats is 2 in a.json and 3 in b.json",
+ * or null when they are the same: for pages that show such files side by side instead.
+ */
+export function configDifference(a: ResultFile['config'], b: ResultFile['config'], nameA: string, nameB: string): string | null {
+  const difference = firstDifference(a, b, 'config');
+  return difference ? `${difference.path} is ${difference.a} in ${nameA} and ${difference.b} in ${nameB}` : null;
+}
+
 /** The first path where two JSON values differ, with both values shown briefly. */
 function firstDifference(a: unknown, b: unknown, path: string): { path: string; a: string; b: string } | null {
   if (Array.isArray(a) && Array.isArray(b)) {
