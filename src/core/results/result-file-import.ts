@@ -95,14 +95,25 @@ export async function importResultFile(bytes: Uint8Array, options: ImportOptions
   return doc;
 }
 
+function tooBig(what: string): UserError {
+  return new UserError(
+    `The file is too big: ${what}.`,
+    `If the study was run in parts, open the parts' files instead of one merged file. ${ON_THE_COMMAND_LINE}`,
+  );
+}
+
+/**
+ * Refuses a file by its size alone, before its bytes are read: a reader that loads a picked file
+ * whole first (Blob.arrayBuffer) otherwise holds gigabytes only to refuse them, or fails in the
+ * browser's own words ("Array buffer allocation failed") past 2 GB.
+ */
+export function refuseOversizedFile(size: number, maxBytes: number = DEFAULT_MAX_BYTES): void {
+  if (size > maxBytes) throw tooBig(`${megabytes(size)}, and this app reads result files up to ${megabytes(maxBytes)}`);
+}
+
 async function decodeText(bytes: Uint8Array, maxBytes: number, onProgress: (progress: ImportProgress) => void): Promise<string> {
   if (bytes.length === 0) throw new UserError('The file is empty.', 'Choose a result file exported by Feedback Lab (.json or .json.gz).');
-  const tooBig = (what: string) =>
-    new UserError(
-      `The file is too big: ${what}.`,
-      `If the study was run in parts, open the parts' files instead of one merged file. ${ON_THE_COMMAND_LINE}`,
-    );
-  if (bytes.length > maxBytes) throw tooBig(`${megabytes(bytes.length)}, and this app reads result files up to ${megabytes(maxBytes)}`);
+  refuseOversizedFile(bytes.length, maxBytes);
   let plain = bytes;
   if (isGzip(bytes)) {
     try {

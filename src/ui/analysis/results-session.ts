@@ -13,7 +13,7 @@ import { replayFileByProblem, studiesFromResultFiles, type LoadedStudies } from 
 import { resultsReporter, type ResultsReport } from '../../core/analysis/results-report.ts';
 import type { ErrorLabelling } from '../../core/analysis/study-runs.ts';
 import type { Trajectory } from '../../core/pipeline/trajectory.ts';
-import { importResultFile, type ImportProgress } from '../../core/results/result-file-import.ts';
+import { importResultFile, refuseOversizedFile, type ImportProgress } from '../../core/results/result-file-import.ts';
 import type { ResultFile } from '../../core/results/result-file.ts';
 import type { StudyConfig } from '../../core/study/config.ts';
 import { finishedUnit, finishedUnits, type FileUnitChoice, type FinishedUnit } from '../presenter/file-units.ts';
@@ -65,6 +65,7 @@ export class ResultsSession {
 
   /** Reads a file here (where there is no Worker to read it in; see results-client.ts). */
   async open(fileName: string, file: Blob, onProgress: (progress: ImportProgress) => void): Promise<OpenedFileLine> {
+    refuseOversizedFile(file.size);
     return this.add(fileName, await importResultFile(new Uint8Array(await file.arrayBuffer()), { onProgress }));
   }
 

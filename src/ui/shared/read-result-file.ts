@@ -21,7 +21,8 @@ export type ResultFilePortMessage = { kind: 'done'; doc: ResultFile } | { kind: 
 
 export async function readResultFile(file: Blob, onProgress: (progress: ImportProgress) => void = () => undefined): Promise<ResultFile> {
   if (typeof Worker === 'undefined') {
-    const { importResultFile } = await import('../../core/results/result-file-import.ts');
+    const { importResultFile, refuseOversizedFile } = await import('../../core/results/result-file-import.ts');
+    refuseOversizedFile(file.size);
     return importResultFile(new Uint8Array(await file.arrayBuffer()), { onProgress });
   }
   return (await readInWorker(file, onProgress)) as ResultFile;

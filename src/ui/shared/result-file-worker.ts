@@ -7,7 +7,7 @@
  * Given a port, the document (or the refusal) goes there instead, to the Results page's worker
  * that keeps it, and the page hears only that it was sent: the page's thread never rebuilds it.
  */
-import { importResultFile } from '../../core/results/result-file-import.ts';
+import { importResultFile, refuseOversizedFile } from '../../core/results/result-file-import.ts';
 import { UserError } from '../../core/user-error.ts';
 import type { ResultFileWorkerReply, ResultFilePortMessage } from './read-result-file.ts';
 
@@ -20,6 +20,7 @@ addEventListener(
     const send = (message: ResultFilePortMessage) => port?.postMessage(message);
     void (async () => {
       try {
+        refuseOversizedFile(file.size);
         const bytes = new Uint8Array(await file.arrayBuffer());
         const doc = await importResultFile(bytes, { onProgress: (progress) => reply({ kind: 'progress', progress }) });
         // As the object (a structured clone). Sending JSON text to parse on the page took the page's
