@@ -114,6 +114,14 @@ export function refuseOversizedFile(size: number, maxBytes: number = DEFAULT_MAX
 async function decodeText(bytes: Uint8Array, maxBytes: number, onProgress: (progress: ImportProgress) => void): Promise<string> {
   if (bytes.length === 0) throw new UserError('The file is empty.', 'Choose a result file exported by Feedback Lab (.json or .json.gz).');
   refuseOversizedFile(bytes.length, maxBytes);
+  // Files sent by mail or chat often arrive zipped (the system's "Compress", a mail client's
+  // attachment folder), and a zip otherwise reads as "not text".
+  if (isZip(bytes)) {
+    throw new UserError(
+      'The file is a ZIP archive, not a result file.',
+      'Unzip it, then open the .json or .json.gz file it holds (a .json.gz is already compressed: send that as it is).',
+    );
+  }
   let plain = bytes;
   if (isGzip(bytes)) {
     try {
@@ -267,6 +275,11 @@ function megabytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}
+
+/** The local file header every ZIP archive starts with, "PK\x03\x04" (an empty archive: "PK\x05\x06"). */
+function isZip(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && ((bytes[2] === 0x03 && bytes[3] === 0x04) || (bytes[2] === 0x05 && bytes[3] === 0x06));
 }
 
 function isRecord(value: unknown): value is RawDocument {

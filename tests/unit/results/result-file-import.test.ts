@@ -131,6 +131,15 @@ describe('import refuses, with a sentence a person can act on', () => {
     expect(error.message).toBe('The file is not valid JSON: the error is at line 3, column 16.');
   });
 
+  it('a zipped file, as a ZIP to unzip (not as text that is not UTF-8)', async () => {
+    // The local file header of a ZIP archive holding one stored entry, as `zip` writes it.
+    const header = [0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00, 0xa1, 0x5b, 0x96, 0x5a, 0xff, 0xfe, 0xc3, 0x81];
+    const zip = new Uint8Array([...header, ...new Uint8Array(64).map((_, i) => (i * 37) & 0xff)]);
+    const error = await rejection(zip);
+    expect(error.message).toBe('The file is a ZIP archive, not a result file.');
+    expect(error.hint).toMatch(/^Unzip it/);
+  });
+
   it('JSON cut short, as truncated', async () => {
     const bytes = await fileBytes(await studyResultFile());
     const error = await rejection(bytes.slice(0, 5000));
