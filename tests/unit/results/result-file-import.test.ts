@@ -236,6 +236,25 @@ describe('import refuses, with a sentence a person can act on', () => {
     ]);
   });
 
+  it('a trajectory whose passed flag disagrees with its verdict (pass rates count the flag)', async () => {
+    const doc = await rawDoc();
+    const trajectory = (i: number) => doc.units[i]!.trajectory as { passed: boolean; verdict: { kind: string } | null; stopReason: string };
+    const failed = doc.units.findIndex((_, i) => trajectory(i).verdict?.kind === 'failed');
+    const passed = doc.units.findIndex((_, i) => trajectory(i).passed);
+    trajectory(failed).passed = true;
+    // A passing verdict cut by the time cap counts as failed: saying it passed is wrong too.
+    trajectory(passed).stopReason = 'time-cap';
+    const error = await rejection(json(doc));
+    expect(error.details).toEqual(
+      [
+        [failed, `units[${failed}].trajectory.passed: true disagrees with its verdict (failed), which makes it false.`],
+        [passed, `units[${passed}].trajectory.passed: true disagrees with its verdict (passed, cut by the time cap), which makes it false.`],
+      ]
+        .sort((a, b) => (a[0] as number) - (b[0] as number))
+        .map((entry) => entry[1]),
+    );
+  });
+
   it('a config the study validator refuses, with its paths under config', async () => {
     const doc = await rawDoc();
     const arms = doc.config.arms as { pipeline: { generator: { model: string } } }[];
