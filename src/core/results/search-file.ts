@@ -176,7 +176,7 @@ export async function importSearchFile(bytes: Uint8Array, options: { maxBytes?: 
     const format = (raw as { format?: unknown } | null)?.format;
     throw new UserError(
       `This is not a Feedback Lab search file: ${typeof format === 'string' ? `its format is "${format.slice(0, 60)}"` : 'it has no "format" field'}.`,
-      format === 'feedback-lab/results' ? 'It is a study result file: open it on the Study page.' : 'Choose a .json or .json.gz file exported from the Search page.',
+      format === 'feedback-lab/results' ? 'It is a study result file: open it on the Results page, or import it on the Study page to resume it.' : 'Choose a .json or .json.gz file exported from the Search page.',
     );
   }
   const version = (raw as { version?: unknown }).version;

@@ -67,7 +67,7 @@ describe('search files', () => {
   it('refuse files that are not search files', async () => {
     expect((await refusal(new Uint8Array())).message).toMatch(/empty/);
     expect((await refusal(new TextEncoder().encode('{"format": '))).message).toMatch(/not valid JSON/);
-    expect((await refusal({ format: 'feedback-lab/results', version: 1 })).hint).toMatch(/Study page/);
+    expect((await refusal({ format: 'feedback-lab/results', version: 1 })).hint).toMatch(/Results page.*Study page/);
     expect((await refusal({ ...doc, version: 9 })).message).toMatch(/newer Feedback Lab/);
   });
 
