@@ -27,6 +27,9 @@ export interface OpenedFileLine {
   repeats: number;
   problems: number;
   units: number;
+  /** Units with a verdict, out of arms × repeats × problems planned: a shard or a stopped study has fewer. */
+  finished: number;
+  planned: number;
 }
 
 /** An arm as the pickers and the explorer need it: no trajectories. */
@@ -82,6 +85,8 @@ export class ResultsSession {
       repeats: config.repeats,
       problems: config.problemIds.length,
       units: doc.units.length,
+      finished: doc.units.filter((u) => u.status === 'finished').length,
+      planned: config.arms.length * config.repeats * config.problemIds.length,
     };
   }
 

@@ -53,6 +53,19 @@ describe('the Results page state', () => {
     expect(read).toBe(false);
   });
 
+  it('lists how far each open file got: a shard or a stopped study holds fewer units than planned', async () => {
+    const half = await studyResultFile({ only: (order) => order < 12, cutAfter: new Map([[4, 1]]) });
+    const whole = await studyResultFile();
+    const file = async (name: string, doc: typeof half) => new File([(await fileBytes(doc, false)) as Uint8Array<ArrayBuffer>], name, { type: 'application/json' });
+    const view = new ResultsView();
+    await view.open([await file('half.json', half), await file('whole.json', { ...whole, config: { ...whole.config, id: 'whole' }, configHash: await configHash({ ...whole.config, id: 'whole' }) })]);
+    expect(view.failures).toEqual([]);
+    expect(view.files.map((f) => [f.fileName, f.units, f.finished, f.planned])).toEqual([
+      ['half.json', 12, 11, 30],
+      ['whole.json', 30, 30, 30],
+    ]);
+  });
+
   it('says no pair is chosen, not that the study has one arm, once the user removes every pair', async () => {
     const view = new ResultsView();
     await view.open([await resultFile('two-arms.json', 'study-a', 1000)]);
