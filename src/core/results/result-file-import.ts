@@ -24,6 +24,13 @@ export interface ImportOptions {
   maxBytes?: number;
   /** Most steps accepted across all units. Default 1,000,000. */
   maxSteps?: number;
+  /**
+   * The version of the app reading (package.json's). A file that fails the checks and was written
+   * by a newer version is then refused as "written by a newer Feedback Lab", with the way to
+   * update, not as a file "edited by hand": an offline copy of the app (its service worker) can
+   * be older than a colleague's.
+   */
+  appVersion?: string;
   /** Replaces the built-in migration table (tests). */
   migrations?: MigrationTable;
   /**
@@ -74,15 +81,16 @@ export async function importResultFile(bytes: Uint8Array, options: ImportOptions
   }
   onProgress({ phase: 'checking', units: Array.isArray(migrated.units) ? migrated.units.length : 0, steps });
 
+  const writer = newerWriter(migrated.appVersion, options.appVersion);
   const parsed = resultFileSchema.safeParse(migrated);
-  if (!parsed.success) throw wrongShape(parsed.error.issues.length, parsed.error.issues.slice(0, MAX_LISTED_PROBLEMS).map(describeIssue));
+  if (!parsed.success) throw wrongShape(parsed.error.issues.length, parsed.error.issues.slice(0, MAX_LISTED_PROBLEMS).map(describeIssue), writer);
   const doc = parsed.data;
 
   const problems: string[] = [];
   const config = validateStudyConfig(doc.config);
   if (!config.ok) problems.push(...config.errors.map((e) => (/^[A-Za-z][\w.[\]"]*: /.test(e) ? `config.${e}` : `config: ${e}`)));
   problems.push(...checkUnits(doc));
-  if (problems.length > 0) throw wrongShape(problems.length, problems.slice(0, MAX_LISTED_PROBLEMS));
+  if (problems.length > 0) throw wrongShape(problems.length, problems.slice(0, MAX_LISTED_PROBLEMS), writer);
 
   const hash = await configHash(doc.config);
   if (hash !== doc.configHash) {
@@ -245,8 +253,25 @@ function countSteps(doc: RawDocument): number {
   return steps;
 }
 
-function wrongShape(total: number, listed: string[]): UserError {
+/** The file's writer and this reader, when the writer is the newer version; else null. */
+function newerWriter(written: unknown, reading: string | undefined): { written: string; reading: string } | null {
+  if (typeof written !== 'string' || reading === undefined) return null;
+  const parts = (v: string) => (/^(\d+)\.(\d+)\.(\d+)/.exec(v) ?? []).slice(1).map(Number);
+  const [a, b] = [parts(written), parts(reading)];
+  if (a.length !== 3 || b.length !== 3) return null;
+  const order = a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!;
+  return order > 0 ? { written: written.slice(0, 40), reading } : null;
+}
+
+function wrongShape(total: number, listed: string[], newer: { written: string; reading: string } | null = null): UserError {
   const more = total > listed.length ? [`…and ${(total - listed.length).toLocaleString('en')} more.`] : [];
+  if (newer) {
+    return new UserError(
+      `This result file was written by a newer Feedback Lab (${newer.written}; this is ${newer.reading}), and ${total === 1 ? 'one field' : `${total.toLocaleString('en')} fields`} in it ${total === 1 ? 'is' : 'are'} not what this version reads: reload to update.`,
+      'Reload the page to get the newest version (close the app’s other tabs if it stays the same), then open the file again.',
+      [...listed, ...more],
+    );
+  }
   return new UserError(
     total === 1
       ? 'This result file has a field with a wrong type or value.'

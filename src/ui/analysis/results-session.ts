@@ -16,6 +16,7 @@ import type { Trajectory } from '../../core/pipeline/trajectory.ts';
 import { importResultFile, refuseOversizedFile, type ImportProgress } from '../../core/results/result-file-import.ts';
 import type { ResultFile } from '../../core/results/result-file.ts';
 import type { StudyConfig } from '../../core/study/config.ts';
+import { APP_VERSION } from '../environment.ts';
 import { finishedUnit, finishedUnits, type FileUnitChoice, type FinishedUnit } from '../presenter/file-units.ts';
 
 /** What the page lists for an open file. */
@@ -69,7 +70,7 @@ export class ResultsSession {
   /** Reads a file here (where there is no Worker to read it in; see results-client.ts). */
   async open(fileName: string, file: Blob, onProgress: (progress: ImportProgress) => void): Promise<OpenedFileLine> {
     refuseOversizedFile(file.size);
-    return this.add(fileName, await importResultFile(new Uint8Array(await file.arrayBuffer()), { onProgress }));
+    return this.add(fileName, await importResultFile(new Uint8Array(await file.arrayBuffer()), { appVersion: APP_VERSION, onProgress }));
   }
 
   /** Keeps a checked document under the name the page lists it by (replacing one of that name). */

@@ -23,7 +23,8 @@ export async function readResultFile(file: Blob, onProgress: (progress: ImportPr
   if (typeof Worker === 'undefined') {
     const { importResultFile, refuseOversizedFile } = await import('../../core/results/result-file-import.ts');
     refuseOversizedFile(file.size);
-    return importResultFile(new Uint8Array(await file.arrayBuffer()), { onProgress });
+    const { APP_VERSION } = await import('../environment.ts');
+    return importResultFile(new Uint8Array(await file.arrayBuffer()), { appVersion: APP_VERSION, onProgress });
   }
   return (await readInWorker(file, onProgress)) as ResultFile;
 }

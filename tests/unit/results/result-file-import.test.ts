@@ -185,6 +185,25 @@ describe('import refuses, with a sentence a person can act on', () => {
     expect(error.hint).toMatch(/^This copy of the app reads formats up to 1\. Reload the page/);
   });
 
+  it('a file of this format from a newer app that holds what this one does not read, as from a newer app, not as edited by hand', async () => {
+    const doc = await rawDoc();
+    doc.appVersion = '0.2.0';
+    (doc.units[0]!.trajectory as { verdict: { category?: string } }).verdict = { ...(doc.units[0]!.trajectory as { verdict: object }).verdict, category: 'SomethingNew' };
+    doc.config.sampling = { ...(doc.config.sampling as object), minP: 0.05 };
+    const newer = await rejection(json(doc), { appVersion: '0.1.0' });
+    expect(newer.message).toBe(
+      'This result file was written by a newer Feedback Lab (0.2.0; this is 0.1.0), and 2 fields in it are not what this version reads: reload to update.',
+    );
+    expect(newer.hint).toMatch(/^Reload the page/);
+    expect(newer.details).toHaveLength(2);
+    // The same file from this version or an older one (or with no version to compare): edited, as before.
+    for (const appVersion of ['0.2.0', '0.3.1', undefined]) {
+      expect((await rejection(json(doc), appVersion ? { appVersion } : {})).message, appVersion).toBe('This result file has 2 fields with a wrong type or value.');
+    }
+    doc.appVersion = 'not a version';
+    expect((await rejection(json(doc), { appVersion: '0.1.0' })).message).toBe('This result file has 2 fields with a wrong type or value.');
+  });
+
   it('a file from an older format with no migration', async () => {
     const doc = await rawDoc();
     doc.version = 0;
