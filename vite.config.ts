@@ -58,7 +58,10 @@ export default defineConfig({
   // Pages), to try the service worker's shim. It is `{}` rather than absent: an absent
   // preview.headers falls back to server.headers.
   preview: { headers: process.env.PREVIEW_ISOLATION === 'off' ? {} : isolationHeaders, port: 4173 },
-  worker: { format: 'es' },
+  // Workers are bundled by a rolldown run of their own, which reads worker.rolldownOptions, not
+  // build.rolldownOptions: without this, a slow machine's `npm start` printed the timing report
+  // for the 6 MB WebLLM worker.
+  worker: { format: 'es', rolldownOptions: { checks: { bundlerTimings: false } } },
   optimizeDeps: { exclude: ['pyodide', '@mlc-ai/web-llm'] },
   build: {
     target: 'es2022',

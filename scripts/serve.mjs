@@ -15,15 +15,31 @@ import { parseArgs } from 'node:util';
 
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
-const { values } = parseArgs({
-  options: {
-    root: { type: 'string', default: join(repoRoot, 'dist') },
-    host: { type: 'string', default: '127.0.0.1' },
-    port: { type: 'string', default: process.env.PORT ?? '4173' },
-    base: { type: 'string', default: '/' },
-    'no-isolation': { type: 'boolean', default: false },
-  },
-});
+const USAGE = 'Usage: node scripts/serve.mjs [--root dist] [--host 127.0.0.1] [--port 4173] [--base /] [--no-isolation]';
+
+/** A command line it cannot act on: one sentence and the usage, not a stack trace. */
+function usageError(message) {
+  console.error(`serve: ${message}\n${USAGE}\n(under npm start, options go after --: npm start -- --port 0)`);
+  process.exit(2);
+}
+
+let values;
+try {
+  ({ values } = parseArgs({
+    options: {
+      root: { type: 'string', default: join(repoRoot, 'dist') },
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: process.env.PORT ?? '4173' },
+      base: { type: 'string', default: '/' },
+      'no-isolation': { type: 'boolean', default: false },
+    },
+  }));
+} catch (error) {
+  usageError(error.message);
+}
+if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) {
+  usageError(`the port must be a whole number from 0 to 65535 (0 picks a free one), not "${values.port}".`);
+}
 
 const base = `/${values.base.replace(/^\/+|\/+$/g, '')}/`.replace('//', '/');
 

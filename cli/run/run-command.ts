@@ -4,6 +4,7 @@
  * be checked before Python starts is (study file, datasets, endpoint, model names), so a mistake
  * costs a second, not a Pyodide start.
  */
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Problem } from '../../src/core/benchmarks/problem.ts';
 import type { LanguageModel } from '../../src/core/ports.ts';
@@ -60,9 +61,18 @@ export const runCommand: Command = {
     const apiKey = readApiKey(options, io.env);
     const prepared = await prepareStudy(options, io);
     const { config, store } = prepared;
+    if (prepared.resuming && options.out === null && (await nothingLeftToRun(store, config))) {
+      // Nothing to continue: neither the endpoint nor Python is needed, and the file stays as it is
+      // (a rewrite would add an environment for a run that ran nothing).
+      const stored = await store.loadStudy(config.id);
+      for (const line of summarizeArms(config, stored?.finished ?? []).map(armLine)) io.stdout.write(`${line}\n`);
+      io.stderr.write(`Nothing left to run: every unit of ${options.resume} is finished. The file is unchanged.\n`);
+      return EXIT.ok;
+    }
     const endpointNote = await checkEndpoint(prepared.endpoint, apiKey, config.models);
 
-    const outPath = resolve(io.cwd, options.out ?? options.resume ?? resultFileName(config, { gzip: false }));
+    const named = options.out ?? options.resume;
+    const outPath = named !== null ? resolve(io.cwd, named) : unusedPath(resolve(io.cwd, resultFileName(config, { gzip: false })));
     let pyodideVersion: string | null = null;
     const writer = createResultWriter({
       path: outPath,
@@ -213,6 +223,27 @@ export const runCommand: Command = {
     return EXIT.ok;
   },
 };
+
+/** Every unit finished with a verdict: errored ones are what a resume runs again. */
+async function nothingLeftToRun(store: MemoryStudyStore, config: StudyConfig): Promise<boolean> {
+  const stored = await store.loadStudy(config.id);
+  const units = config.arms.length * config.repeats * config.problemIds.length;
+  return stored !== null && stored.finished.filter((unit) => unit.result.status !== 'errored').length === units;
+}
+
+/**
+ * The default file name, or the first of name-2.json, name-3.json… not taken: the name holds the
+ * study's name, its tag and the day; each run gets its own tag, but a file of that name may
+ * still be there (renamed or copied by hand), and it must not be replaced without a word.
+ */
+function unusedPath(path: string): string {
+  if (!existsSync(path)) return path;
+  const stem = path.replace(/\.json$/, '');
+  for (let n = 2; ; n++) {
+    const candidate = `${stem}-${n}.json`;
+    if (!existsSync(candidate)) return candidate;
+  }
+}
 
 function readApiKey(options: RunOptions, env: NodeJS.ProcessEnv): string | undefined {
   if (options.apiKeyEnv === null) return undefined;

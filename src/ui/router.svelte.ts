@@ -23,3 +23,16 @@ export class HashRouter {
     location.hash = href.startsWith('#') ? href.slice(1) : href;
   }
 }
+
+/**
+ * Writes a state of the current page into the address without leaving it: `push` makes it a step
+ * Back returns from (choosing a problem), `replace` updates the step the reader is on (typing a
+ * filter). The router follows, so the page's `query` says what the address says.
+ */
+export function writeAddress(href: string, mode: 'push' | 'replace'): void {
+  const hash = href.startsWith('#') ? href : `#${href}`;
+  if (location.hash === hash) return;
+  if (mode === 'push') history.pushState(history.state, '', hash);
+  else history.replaceState(history.state, '', hash);
+  dispatchEvent(new HashChangeEvent('hashchange'));
+}

@@ -3,6 +3,7 @@
  * upstream, or a file the user picks. Every byte is checked against a pinned SHA-256 first, so
  * a study's problems are exactly the published ones whatever the source.
  */
+import { sha256Hex } from '../sha256.ts';
 import { parseHumanEval } from './humaneval.ts';
 import { parseSanitizedMbpp } from './mbpp.ts';
 import type { BenchmarkId, Problem } from './problem.ts';
@@ -40,11 +41,8 @@ export const DATASET_FILES: Record<BenchmarkId, DatasetFile> = {
   },
 };
 
-/** Lower-case hex SHA-256, via Web Crypto (present in browsers, workers and Node ≥ 20). */
-export async function sha256Hex(bytes: Uint8Array): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', asArrayBufferView(bytes));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
-}
+// Lower-case hex SHA-256 (Web Crypto, or its own code on a page that is not a secure context).
+export { sha256Hex };
 
 /** Decompresses gzip bytes with the platform's DecompressionStream. */
 export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {

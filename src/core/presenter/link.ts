@@ -3,7 +3,9 @@
  * opens the presenter on a problem, a pipeline and a source, and can start it. Every parameter is
  * optional; the page fills the rest from its defaults, and says which parameters it could not use.
  * `source=file&file=NAME&problem=ID` replays that problem of a result file already open in the tab
- * (the Results page links this way): the file itself cannot travel in a link.
+ * (the Results page links this way), `&arm=ID&run=N` one run of it: the file itself cannot travel
+ * in a link. A show from a file keeps the file in this browser and puts `kept=KEY` in its address,
+ * so a reload finds the file again.
  */
 import { readTaskId } from '../benchmarks/task-id.ts';
 import type { HarnessMode } from '../harness/outcome.ts';
@@ -30,6 +32,11 @@ export interface PresenterLink {
   model: string | null;
   /** The name of a result file open in this tab, for source `file`. */
   fileName: string | null;
+  /** For source `file`: the arm and the run (1 is the first repeat) of the problem to replay. */
+  armId: string | null;
+  run: number | null;
+  /** For source `file`: the key the file is kept under in this browser (a reload reads it from there). */
+  kept: string | null;
   autostart: boolean;
   /**
    * The scene a replay was on (1 is the problem): the page keeps it in its address during a show,
@@ -56,6 +63,9 @@ export function readPresenterLink(query: URLSearchParams): PresenterLinkReading 
     endpoint: null,
     model: null,
     fileName: null,
+    armId: null,
+    run: null,
+    kept: null,
     autostart: query.get('autostart') === '1' || query.get('autostart') === 'true',
     scene: null,
   };
@@ -102,6 +112,15 @@ export function readPresenterLink(query: URLSearchParams): PresenterLinkReading 
   if (model !== null && model.trim() !== '') link.model = model.trim();
   const file = query.get('file');
   if (file !== null && file.trim() !== '') link.fileName = file.trim();
+  const arm = query.get('arm');
+  if (arm !== null && arm.trim() !== '') link.armId = arm.trim();
+  const run = query.get('run');
+  if (run !== null) {
+    if (/^[1-9]\d{0,3}$/.test(run.trim())) link.run = Number(run.trim());
+    else problems.push(`run=${run} is not a run number (1 is the first).`);
+  }
+  const kept = query.get('kept');
+  if (kept !== null && /^[\w-]{1,64}$/.test(kept.trim())) link.kept = kept.trim();
   const scene = query.get('scene');
   if (scene !== null) {
     if (/^[1-9]\d{0,3}$/.test(scene.trim())) link.scene = Number(scene.trim());
@@ -122,6 +141,9 @@ export function presenterLinkQuery(link: Partial<PresenterLink>): Record<string,
   if (link.endpoint) query.endpoint = link.endpoint;
   if (link.model) query.model = link.model;
   if (link.fileName) query.file = link.fileName;
+  if (link.armId) query.arm = link.armId;
+  if (link.run) query.run = String(link.run);
+  if (link.kept) query.kept = link.kept;
   if (link.autostart) query.autostart = '1';
   if (link.scene) query.scene = String(link.scene);
   return query;

@@ -5,6 +5,7 @@
  * a reply is a draw, and reusing one would silently turn k evaluations into one: no key.
  */
 import type { ChatMessage, SamplingOptions } from '../ports.ts';
+import { sha256Hex } from '../sha256.ts';
 
 const KEY_FORMAT = 1;
 
@@ -28,6 +29,5 @@ export function cacheKey(model: string, messages: readonly ChatMessage[], sampli
 
 /** A short fixed-length form of a key (SHA-256, hex), for stores that prefer small keys. */
 export async function cacheKeyDigest(key: string): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(key));
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, '0')).join('');
+  return sha256Hex(new TextEncoder().encode(key));
 }

@@ -12,7 +12,7 @@ import type { ResultFile } from '../../core/results/result-file.ts';
 import { errorFromData, UserError, type UserErrorData } from '../../core/user-error.ts';
 import { replayableFile, type FinishedUnit, type ReplayableFile } from '../presenter/file-units.ts';
 import { sendResultFile } from '../shared/read-result-file.ts';
-import { ResultsSession, type OpenedFileLine, type ResultsChoices, type ResultsComputation } from './results-session.ts';
+import { ResultsSession, type OpenedFileLine, type ReplaySource, type ResultsChoices, type ResultsComputation } from './results-session.ts';
 
 type Ask =
   /** The document comes on `port`, from a worker reading the file (read-result-file.ts's sendResultFile). */
@@ -22,6 +22,7 @@ type Ask =
   | { kind: 'close'; fileName: string }
   | { kind: 'compute'; fileNames: string[]; choices: ResultsChoices }
   | { kind: 'trajectory'; fileNames: string[]; armId: string; repeat: number; problemId: string }
+  | { kind: 'replay-source'; fileNames: string[]; armId: string; repeat: number; problemId: string }
   | { kind: 'document'; fileName: string }
   | { kind: 'replay-list'; fileName: string }
   | { kind: 'replay-unit'; fileName: string; key: string };
@@ -89,6 +90,11 @@ export class ResultsClient {
   async trajectory(fileNames: string[], armId: string, repeat: number, problemId: string): Promise<Trajectory | null> {
     if (typeof Worker === 'undefined') return this.#inPlace().trajectory(fileNames, armId, repeat, problemId);
     return (await this.#ask({ kind: 'trajectory', fileNames, armId, repeat, problemId })) as Trajectory | null;
+  }
+
+  async replaySource(fileNames: string[], armId: string, repeat: number, problemId: string): Promise<ReplaySource | null> {
+    if (typeof Worker === 'undefined') return this.#inPlace().replaySource(fileNames, armId, repeat, problemId);
+    return (await this.#ask({ kind: 'replay-source', fileNames, armId, repeat, problemId })) as ReplaySource | null;
   }
 
   async document(fileName: string): Promise<ResultFile | null> {

@@ -60,6 +60,12 @@ export type ResultsComputation =
     }
   | { ok: false; message: string };
 
+/** Where the presenter finds one run: the open file, and the arm's id as that file has it. */
+export interface ReplaySource {
+  fileName: string;
+  armId: string;
+}
+
 type Loaded = { ok: true; loaded: LoadedStudies; report: ReturnType<typeof resultsReporter>; rows: Map<ErrorLabelling, ProblemSummary[]> } | { ok: false; message: string };
 
 export class ResultsSession {
@@ -118,6 +124,25 @@ export class ResultsSession {
     const arm = loaded.ok ? loaded.loaded.study.arms.find((a) => a.id === armId) : undefined;
     if (!arm) return null;
     return arm.runs[arm.runRepeats.indexOf(repeat)]?.get(problemId) ?? null;
+  }
+
+  /**
+   * The open file one run of a problem is in, and the arm's id in that file: what the presenter
+   * replays it from. Shards of a study each hold some runs, and side by side studies prefix their
+   * arms' ids, so neither the first file with the problem nor the explorer's arm id will do.
+   */
+  replaySource(fileNames: readonly string[], armId: string, repeat: number, problemId: string): ReplaySource | null {
+    const loaded = this.#load(fileNames);
+    const origin = loaded.ok ? loaded.loaded.origins.get(armId) : undefined;
+    if (!origin) return null;
+    const docs = fileNames.flatMap((name) => this.#namedDoc(name));
+    const hash = docs.find((d) => d.doc.config === origin.config)?.doc.configHash;
+    for (const { fileName, doc } of docs) {
+      if (doc.config.id !== origin.config.id || doc.configHash !== hash) continue;
+      const has = doc.units.some((u) => u.status === 'finished' && u.armId === origin.arm.id && u.repeat === repeat && u.problemId === problemId);
+      if (has) return { fileName, armId: origin.arm.id };
+    }
+    return null;
   }
 
   /** A whole open file; null when it is not open. */

@@ -12,7 +12,7 @@ import { UserError } from '../../core/user-error.ts';
 import type { ReplayableFile } from '../presenter/file-units.ts';
 import { describeImportProgress } from '../shared/read-result-file.ts';
 import { ResultsClient, WORKER_LOST } from './results-client.ts';
-import type { OpenedFileLine, ResultsComputation } from './results-session.ts';
+import type { OpenedFileLine, ReplaySource, ResultsComputation } from './results-session.ts';
 
 export interface FileFailure {
   fileName: string;
@@ -42,6 +42,8 @@ export class ResultsView {
   computing = $state(false);
   /** Size and modification time of each open file, by the name it is listed under. */
   readonly #identities = new Map<string, string>();
+  /** Each open file as picked (a handle on disk, not its bytes), for the presenter to keep. */
+  readonly #sources = new Map<string, Blob>();
   readonly #client = new ResultsClient(() => this.#lost());
   /** Counts the worker's losses, so a file read before one is not listed after it. */
   #epoch = 0;
@@ -62,6 +64,7 @@ export class ResultsView {
           const fileName = this.#nameFor(file, opened);
           const line = await this.#client.open(fileName, file, (progress) => (this.progress = describeImportProgress(file.name, progress)));
           opened.push({ ...line, epoch: this.#epoch });
+          this.#sources.set(fileName, file);
         } catch (error) {
           failures.push(
             error instanceof UserError
@@ -89,6 +92,7 @@ export class ResultsView {
   remove(fileName: string): void {
     this.files = this.files.filter((f) => f.fileName !== fileName);
     this.#identities.delete(fileName);
+    this.#sources.delete(fileName);
     this.chosenPairs = null;
     this.analysis = null;
     if (this.files.length === 0) {
@@ -116,6 +120,16 @@ export class ResultsView {
     );
   }
 
+  /** The open file one run of a problem is in, and the arm's id there: for the explorer's link to the presenter. */
+  replaySource(armId: string, repeat: number, problemId: string): Promise<ReplaySource | null> {
+    return this.#client.replaySource(
+      this.files.map((f) => f.fileName),
+      armId,
+      repeat,
+      problemId,
+    );
+  }
+
   /** An open file as a whole (a copy of the worker's: only when asked). */
   async document(fileName: string): Promise<NamedResultFile | null> {
     if (!this.files.some((f) => f.fileName === fileName)) return null;
@@ -128,9 +142,11 @@ export class ResultsView {
    * show is built. Copying the whole document to the page (230 MB of heap for a 194 MB study) took
    * the presenter's thread a 1.4 s task; the list and one unit take milliseconds.
    */
-  replayable(fileName: string): Promise<ReplayableFile | null> {
-    if (!this.files.some((f) => f.fileName === fileName)) return Promise.resolve(null);
-    return this.#client.replayable(fileName);
+  async replayable(fileName: string): Promise<ReplayableFile | null> {
+    if (!this.files.some((f) => f.fileName === fileName)) return null;
+    const replayable = await this.#client.replayable(fileName);
+    const source = this.#sources.get(fileName);
+    return replayable && source ? { ...replayable, source } : replayable;
   }
 
   /**
@@ -175,6 +191,7 @@ export class ResultsView {
     const wasOpen = this.files.map((f) => f.fileName);
     this.files = [];
     this.#identities.clear();
+    this.#sources.clear();
     this.chosenPairs = null;
     this.analysis = null;
     if (wasOpen.length > 0 && !this.reading) {

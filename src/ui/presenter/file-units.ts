@@ -26,11 +26,13 @@ export interface ReplayableFile {
   units: FileUnitChoice[];
   /** The finished unit a choice's key names; undefined when the file has none. */
   unit(key: string): Promise<FinishedUnit | undefined>;
+  /** The file as it was picked, when at hand: the presenter keeps it so a reload finds it. */
+  source?: Blob;
 }
 
 /** A file at hand (read here) as one to replay from. */
-export function replayableFile(fileName: string, doc: ResultFile): ReplayableFile {
-  return { fileName, config: doc.config, units: finishedUnits(doc), unit: async (key) => finishedUnit(doc, key) };
+export function replayableFile(fileName: string, doc: ResultFile, source?: Blob): ReplayableFile {
+  return { fileName, config: doc.config, units: finishedUnits(doc), unit: async (key) => finishedUnit(doc, key), ...(source ? { source } : {}) };
 }
 
 export function finishedUnit(doc: ResultFile, key: string): FinishedUnit | undefined {

@@ -21,16 +21,23 @@ export const KEY_HELP: readonly KeyHelp[] = [
 
 /**
  * The action for a key press, or null to let the browser have it: keys with Ctrl, Alt or Meta
- * (Ctrl+R reloads, Ctrl++ zooms) and keys typed into a form field are never taken.
+ * (Ctrl+R reloads, Ctrl++ zooms) and keys typed into a form field are never taken. Space on a
+ * focused control (`onControl`: a button, a link, a disclosure, a scrolling code pane) is that
+ * control's: it presses the button or scrolls the pane, as everywhere else, instead of pausing
+ * the show, or restarting a finished one under the verdict the room was reading.
  */
-export function actionForKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'altKey' | 'metaKey'>, inField: boolean): PresenterAction | null {
+export function actionForKey(
+  event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'altKey' | 'metaKey'>,
+  inField: boolean,
+  onControl = false,
+): PresenterAction | null {
   if (event.ctrlKey || event.altKey || event.metaKey) return null;
   if (event.key === 'Escape') return 'close';
   if (inField) return null;
   switch (event.key) {
     case ' ':
     case 'Spacebar':
-      return 'toggle-pause';
+      return onControl ? null : 'toggle-pause';
     case 'ArrowRight':
     case 'PageDown':
       return 'next';
@@ -68,4 +75,17 @@ export function isTypingTarget(target: EventTarget | null): boolean {
   const element = target as HTMLElement;
   if (element.isContentEditable) return true;
   return element.closest('input, textarea, select') !== null;
+}
+
+/**
+ * Whether a key event comes from an element the user moved focus to (a button, a link, a summary,
+ * a code pane Chromium lets Tab reach because it scrolls), as opposed to the page itself: the
+ * body, or a region the app focuses only to move the reader there (`tabindex="-1"`, as the app's
+ * main region after a navigation).
+ */
+export function isControlTarget(target: EventTarget | null): boolean {
+  if (!target || typeof (target as Element).closest !== 'function') return false;
+  const element = target as HTMLElement;
+  if (element === element.ownerDocument.body || element === element.ownerDocument.documentElement) return false;
+  return !(element.hasAttribute('tabindex') && element.tabIndex < 0);
 }

@@ -20,7 +20,7 @@ import { ReplayShow } from './replay-show.svelte.ts';
 import type { PresenterShow, ShowSubject } from './show.ts';
 import { noticeOf, type Notice } from '../shared/notice.ts';
 import { describeImportProgress, readResultFile } from '../shared/read-result-file.ts';
-import { replayableFile, type FileUnitChoice, type ReplayableFile } from './file-units.ts';
+import { replayableFile, unitChoiceKey, type FileUnitChoice, type ReplayableFile } from './file-units.ts';
 
 export { finishedUnits, type FileUnitChoice } from './file-units.ts';
 
@@ -37,6 +37,17 @@ export interface SetupDeps {
    * ask for it to be opened here.
    */
   openedResultFile?: (fileName: string) => Promise<ReplayableFile | null>;
+  /**
+   * Where a show's file is kept in this browser, so a reload finds it (its key goes in the
+   * address). Absent, or failing (storage refused): the show works, and a reload asks for the file.
+   */
+  keptFiles?: () => Promise<KeptFilesPort>;
+}
+
+/** The presenter's side of src/store/kept-files.ts. */
+export interface KeptFilesPort {
+  keep(fileName: string, blob: Blob): Promise<string>;
+  get(key: string): Promise<{ fileName: string; blob: Blob } | null>;
 }
 
 export class PresenterSetup {
@@ -48,6 +59,8 @@ export class PresenterSetup {
   speed = $state<PlaybackSpeed>(1);
   file = $state.raw<OpenedResultFile | null>(null);
   fileUnitKey = $state('');
+  /** The key the file on show is kept under in this browser; null until kept (or if it cannot be). */
+  keptKey = $state<string | null>(null);
   /** Why the picked file cannot be shown: the importer's message, what to do, and each field at fault. */
   fileError = $state.raw<Notice | null>(null);
   reading = $state(false);
@@ -65,8 +78,9 @@ export class PresenterSetup {
   fileUnit = $derived(this.file?.units.find((u) => u.key === this.fileUnitKey) ?? null);
 
   readonly #deps: SetupDeps;
-  /** The problem a `source=file` link asked for, chosen when its file is opened. */
+  /** The problem (and the arm and run, if it names them) a `source=file` link asked for, chosen when its file is opened. */
   #linkedFileProblem: string | null = null;
+  #linkedFileRun: { armId: string; repeat: number } | null = null;
 
   constructor(deps: SetupDeps) {
     this.#deps = deps;
@@ -97,15 +111,25 @@ export class PresenterSetup {
     }
     if (this.source === 'file') {
       this.#linkedFileProblem = link.problemId;
-      if (link.fileName) {
-        const opened = await this.#deps.openedResultFile?.(link.fileName);
-        if (opened) {
-          try {
-            this.#useFile(opened);
-          } catch (error) {
-            problems.push(`${opened.fileName}: ${error instanceof Error ? error.message : String(error)}`);
-          }
-        } else problems.push(`${link.fileName} is not open in this tab (files opened on the Results page stay only while the tab does): open it here.`);
+      this.#linkedFileRun = link.armId && link.run ? { armId: link.armId, repeat: link.run - 1 } : null;
+      // The file open in this tab first (the Results page's worker holds it, so nothing is read
+      // again); else the copy kept for this show in this browser (a reload, a new tab).
+      const opened = link.fileName ? await this.#deps.openedResultFile?.(link.fileName) : null;
+      const kept = !opened && link.kept ? await this.#keptFile(link.kept) : null;
+      if (opened) {
+        try {
+          this.#useFile(opened);
+        } catch (error) {
+          problems.push(`${opened.fileName}: ${error instanceof Error ? error.message : String(error)}`);
+        }
+      } else if (kept) {
+        await this.#readFile(kept.blob, kept.fileName, link.kept);
+      } else if (link.kept) {
+        problems.push(
+          `${link.fileName ?? 'The result file this show replays'} is no longer kept in this browser (its site data was cleared, or newer shows took its place): open the file here again.`,
+        );
+      } else if (link.fileName) {
+        problems.push(`${link.fileName} is not open in this tab (files opened on the Results page stay only while the tab does): open it here.`);
       }
       if (this.file && this.#linkedFileProblem && this.fileUnit?.problemId !== this.#linkedFileProblem) {
         problems.push(`${this.file.fileName} has no finished run of ${this.#linkedFileProblem}.`);
@@ -118,7 +142,18 @@ export class PresenterSetup {
   linkQuery(autostart: boolean): Record<string, string> {
     const common = { source: this.source, speed: this.speed, autostart };
     if (this.source === 'demo') return presenterLinkQuery({ ...common, demo: this.demoId, problemId: this.demo.problemId });
-    if (this.source === 'file') return presenterLinkQuery({ source: 'file', speed: this.speed });
+    if (this.source === 'file') {
+      // The file itself is kept in this browser under `kept`; elsewhere the link asks for the file.
+      const unit = this.fileUnit;
+      return presenterLinkQuery({
+        source: 'file',
+        speed: this.speed,
+        autostart,
+        ...(this.file ? { fileName: this.file.fileName } : {}),
+        ...(this.keptKey ? { kept: this.keptKey } : {}),
+        ...(unit ? { problemId: unit.problemId, armId: unit.armId, run: unit.repeat + 1 } : {}),
+      });
+    }
     return presenterLinkQuery({
       ...common,
       problemId: this.problemId,
@@ -128,30 +163,60 @@ export class PresenterSetup {
     });
   }
 
-  async openFile(file: File): Promise<void> {
+  openFile(file: File): Promise<void> {
+    return this.#readFile(file, file.name, null);
+  }
+
+  /** Reads a picked file, or one kept under `keptKey` (which is not kept again). */
+  async #readFile(blob: Blob, fileName: string, keptKey: string | null): Promise<void> {
     const pick = ++this.#filePick;
     this.reading = true;
-    this.readingText = `${file.name}: reading…`;
+    this.readingText = `${fileName}: reading…`;
     this.fileError = null;
     try {
-      const doc = await readResultFile(file, (progress) => {
-        if (pick === this.#filePick) this.readingText = describeImportProgress(file.name, progress);
+      const doc = await readResultFile(blob, (progress) => {
+        if (pick === this.#filePick) this.readingText = describeImportProgress(fileName, progress);
       });
-      if (pick === this.#filePick) this.#useFile(replayableFile(file.name, doc));
+      if (pick === this.#filePick) this.#useFile(replayableFile(fileName, doc, keptKey ? undefined : blob), keptKey);
     } catch (error) {
-      if (pick === this.#filePick) this.fileError = { fileName: file.name, ...noticeOf(error) };
+      if (pick === this.#filePick) this.fileError = { fileName, ...noticeOf(error) };
     } finally {
       if (pick === this.#filePick) this.reading = false;
     }
   }
 
-  /** Lists a file's finished units and picks one to show: the linked problem's, if a link asked for one. */
-  #useFile(file: ReplayableFile): void {
+  /**
+   * Lists a file's finished units and picks one to show: the linked run, else the linked
+   * problem's most telling run, else the file's. Then keeps the file, unless it came from there.
+   */
+  #useFile(file: ReplayableFile, keptKey: string | null = null): void {
     const { units } = file;
     if (units.length === 0) throw new UserError('This result file has no finished problem to replay.', 'Open a file exported after at least one problem finished.');
     this.file = file;
     const wanted = this.#linkedFileProblem;
-    this.fileUnitKey = (wanted ? showableUnit(units.filter((u) => u.problemId === wanted)) : undefined)?.key ?? showableUnit(units)!.key;
+    const run = this.#linkedFileRun;
+    const exact = wanted && run ? units.find((u) => u.key === unitChoiceKey({ ...run, problemId: wanted })) : undefined;
+    this.fileUnitKey = exact?.key ?? (wanted ? showableUnit(units.filter((u) => u.problemId === wanted)) : undefined)?.key ?? showableUnit(units)!.key;
+    this.keptKey = keptKey;
+    if (!keptKey && file.source) void this.#keep(file, file.source);
+  }
+
+  async #keep(file: ReplayableFile, blob: Blob): Promise<void> {
+    try {
+      const store = await this.#deps.keptFiles?.();
+      const key = store ? await store.keep(file.fileName, blob) : null;
+      if (this.file === file) this.keptKey = key;
+    } catch {
+      // Storage refused or full: the show goes on; only a reload will ask for the file again.
+    }
+  }
+
+  async #keptFile(key: string): Promise<{ fileName: string; blob: Blob } | null> {
+    try {
+      return (await (await this.#deps.keptFiles?.())?.get(key)) ?? null;
+    } catch {
+      return null;
+    }
   }
 
   /** Builds the show for the current choices; throws with a sentence a presenter can act on. */

@@ -15,7 +15,11 @@ import { fileBytes, studyResultFile } from '../results/result-file-fixtures.ts';
 const offline = (benchmark: 'humaneval' | 'mbpp') => new BenchmarkDataset(benchmark, { cache: async () => null, makeFetchBytes: () => async () => new Uint8Array(), sources: [] });
 
 function presenterSetup(openFiles: readonly NamedResultFile[]): PresenterSetup {
-  return new PresenterSetup({
+  return new PresenterSetup(setupDeps(openFiles));
+}
+
+function setupDeps(openFiles: readonly NamedResultFile[]): ConstructorParameters<typeof PresenterSetup>[0] {
+  return {
     datasets: { humaneval: offline('humaneval'), mbpp: offline('mbpp') },
     sandbox: () => Promise.reject(new Error('A replay needs no sandbox.')),
     storage: undefined,
@@ -23,7 +27,7 @@ function presenterSetup(openFiles: readonly NamedResultFile[]): PresenterSetup {
       const opened = openFiles.find((f) => f.fileName === fileName);
       return opened ? replayableFile(opened.fileName, opened.doc) : null;
     },
-  });
+  };
 }
 
 /** The link the Results page's explorer writes, read back as the presenter page reads it. */
@@ -70,6 +74,43 @@ describe('a presenter link to a problem of a result file', () => {
     await setup.openFile(new File([(await fileBytes(await doc())) as BlobPart], 'study.json'));
     expect(setup.fileError).toBeNull();
     expect(setup.fileUnit?.problemId).toBe('HumanEval/903');
+  });
+
+  it('replays the run a link names, keeps the file it came from, and finds it again by the key its address carries', async () => {
+    const stored = new Map<string, { fileName: string; blob: Blob }>();
+    const keptFiles = async () => ({
+      keep: async (fileName: string, blob: Blob) => (stored.set('k1', { fileName, blob }), 'k1'),
+      get: async (key: string) => stored.get(key) ?? null,
+    });
+    const bytes = await fileBytes(await doc());
+    const solo = finishedUnits(await doc()).find((u) => u.problemId === 'HumanEval/901' && u.armLabel === 'llama solo')!;
+    const first = new PresenterSetup({ ...setupDeps([]), keptFiles });
+    const linked = readPresenterLink(
+      new URLSearchParams(presenterLinkQuery({ source: 'file', fileName: 'study.json', problemId: 'HumanEval/901', armId: solo.armId, run: solo.repeat + 1 })),
+    );
+    expect(linked.problems).toEqual([]);
+    await first.applyLink(linked.link, linked.problems);
+    await first.openFile(new File([bytes as BlobPart], 'study.json'));
+    // The run named, not the most telling one of the problem.
+    expect(first.fileUnit?.key).toBe(solo.key);
+    await vi.waitFor(() => expect(first.keptKey).toBe('k1'));
+    const address = first.linkQuery(true);
+    expect(address).toMatchObject({ source: 'file', file: 'study.json', kept: 'k1', problem: 'HumanEval/901', arm: solo.armId, run: String(solo.repeat + 1) });
+
+    // A reload: nothing open in the tab, the file read back from where it was kept.
+    const reloaded = new PresenterSetup({ ...setupDeps([]), keptFiles });
+    const again = readPresenterLink(new URLSearchParams(address));
+    await reloaded.applyLink(again.link, again.problems);
+    expect(reloaded.problems).toEqual([]);
+    expect(reloaded.fileUnit?.key).toBe(solo.key);
+    expect(reloaded.keptKey).toBe('k1');
+
+    // Storage cleared since: a sentence that says so and what to do.
+    stored.clear();
+    const cleared = new PresenterSetup({ ...setupDeps([]), keptFiles });
+    await cleared.applyLink(again.link, again.problems);
+    expect(cleared.file).toBeNull();
+    expect(cleared.problems.join(' ')).toMatch(/study\.json is no longer kept in this browser.*open the file here again/);
   });
 
   it('says why a picked file is refused: what to do, and each field at fault', async () => {

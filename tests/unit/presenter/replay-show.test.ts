@@ -132,4 +132,10 @@ describe('presenter keys', () => {
     expect(actionForKey(key('Escape'), true)).toBe('close');
     expect(isTypingTarget(null)).toBe(false);
   });
+
+  it('leave Space to a focused control (it presses the button, scrolls the pane), but keep the arrows for the show', () => {
+    expect(actionForKey(key(' '), false, true)).toBeNull();
+    expect(actionForKey(key('ArrowRight'), false, true)).toBe('next');
+    expect(actionForKey(key('r'), false, true)).toBe('restart');
+  });
 });

@@ -25,5 +25,8 @@ describe('what `npm start` prints while it builds', () => {
 
   it('does not print the per-plugin timing report', () => {
     expect(options?.checks?.bundlerTimings).toBe(false);
+    // The workers (the 6 MB WebLLM one above all) are bundled with worker.rolldownOptions alone.
+    const worker = config.worker?.rolldownOptions as { checks?: { bundlerTimings?: boolean } } | undefined;
+    expect(worker?.checks?.bundlerTimings).toBe(false);
   });
 });

@@ -66,6 +66,17 @@ describe('the Results page state', () => {
     ]);
   });
 
+  it('hands the presenter the file a run is in and the arm as that file names it, with two studies side by side', async () => {
+    const view = new ResultsView();
+    await view.open([await resultFile('a.json', 'study-a', 1000), await resultFile('b.json', 'study-b', 2000)]);
+    // Side by side, the explorer's arm ids are prefixed by the study's place: 2:<arm> is b.json's <arm>.
+    const arm = view.arms.find((a) => a.id.startsWith('2:'))!;
+    const doc = (await view.document('b.json'))!.doc;
+    const unit = doc.units.find((u) => u.status === 'finished' && `2:${u.armId}` === arm.id)!;
+    expect(await view.replaySource(arm.id, unit.repeat, unit.problemId)).toEqual({ fileName: 'b.json', armId: unit.armId });
+    expect(await view.replaySource(arm.id, 99, unit.problemId)).toBeNull();
+  });
+
   it('says no pair is chosen, not that the study has one arm, once the user removes every pair', async () => {
     const view = new ResultsView();
     await view.open([await resultFile('two-arms.json', 'study-a', 1000)]);

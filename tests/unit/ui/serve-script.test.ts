@@ -35,3 +35,30 @@ describe('npm start (scripts/serve.mjs) on a port already taken', () => {
     }
   });
 });
+
+describe('npm start (scripts/serve.mjs) with a command line it cannot act on', () => {
+  const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    promisify(execFile)(process.execPath, [script, ...args], { timeout: 20_000, env: { ...process.env, ...env } }).then(
+      () => {
+        throw new Error(`serve.mjs started with ${args.join(' ')}`);
+      },
+      (error: unknown) => error as { code: number; stderr: string },
+    );
+
+  it('says what is wrong in one sentence with the usage, exit code 2, no stack trace', async () => {
+    for (const [args, said] of [
+      [['--port', 'abc'], 'the port must be a whole number from 0 to 65535 (0 picks a free one), not "abc"'],
+      [['--port', '70000'], 'the port must be a whole number from 0 to 65535 (0 picks a free one), not "70000"'],
+      [['--prot', '0'], "Unknown option '--prot'"],
+    ] as const) {
+      const failed = await run([...args]);
+      expect(failed.code, args.join(' ')).toBe(2);
+      expect(failed.stderr).toContain(`serve: ${said}`);
+      expect(failed.stderr).toContain('Usage: node scripts/serve.mjs');
+      expect(failed.stderr).not.toMatch(/\n\s+at /);
+    }
+    const fromEnv = await run([], { PORT: 'eighty' });
+    expect(fromEnv.code).toBe(2);
+    expect(fromEnv.stderr).toContain('not "eighty"');
+  });
+});

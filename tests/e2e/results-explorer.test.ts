@@ -1,0 +1,223 @@
+/**
+ * The Results page's problem explorer as a researcher uses it, and its hand-off to the presenter:
+ * the problem, run and filters live in the address, so Back from the presenter, Back and Forward
+ * between problems and a link to one problem all land where they should; a show replayed from a
+ * result file survives a reload (the file is kept in this browser, the address names it); and
+ * Space on a focused control does what that control does instead of restarting the replay.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Locator, Page } from 'playwright-core';
+import type { ResultFile } from '../../src/core/results/result-file.ts';
+import { bigResultFile } from '../support/big-result-file.ts';
+import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
+import { loadTestProblems } from '../support/datasets.ts';
+import { scene, waitForScene } from '../support/presenter-stage.ts';
+
+let browser: Browser;
+let server: AppServer;
+let doc: ResultFile;
+let json: Buffer;
+const FILE = 'explorer-study.json';
+
+beforeAll(async () => {
+  [server, browser] = await Promise.all([startAppServer(), launchBrowser({ webgpu: false })]);
+  // Three arms (llama solo, llama self-refine, qwen → llama) × 2 repeats × 30 HumanEval problems, every unit finished.
+  doc = await bigResultFile({ problems: (await loadTestProblems('humaneval')).slice(0, 30), arms: 3, repeats: 2, replyChars: [200, 400] });
+  json = Buffer.from(JSON.stringify(doc));
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+async function openFile(page: Page): Promise<Locator> {
+  await page.getByRole('heading', { level: 1, name: 'Results' }).waitFor();
+  await page.getByLabel(/Result files/).setInputFiles({ name: FILE, mimeType: 'application/json', buffer: json });
+  const explorer = page.locator('[data-section="explorer"]');
+  await explorer.getByRole('table').waitFor({ timeout: 60_000 });
+  return explorer;
+}
+
+const chosen = (select: Locator) => select.evaluate((s: HTMLSelectElement) => s.selectedOptions[0]?.textContent ?? '');
+const detailHeading = (explorer: Locator) => explorer.locator('#problem-detail-heading');
+const toolbar = (page: Page) => page.getByRole('toolbar', { name: 'Presenter controls' });
+
+describe('the problem explorer and the presenter', () => {
+  it('comes back from the presenter on the problem, arm, run and filter the researcher left, and steps Back and Forward between problems', { timeout: 180_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/results' });
+    const { page } = app;
+    const explorer = await openFile(page);
+
+    await explorer.getByLabel('Problem id contains').fill('HumanEval/1');
+    await explorer.getByRole('button', { name: 'HumanEval/12', exact: true }).click();
+    await explorer.getByLabel('Arm').selectOption({ label: 'llama self-refine' });
+    await explorer.getByLabel('Run').selectOption({ label: '2' });
+    await explorer.getByRole('heading', { name: /Version 1/ }).first().waitFor();
+    expect(new URLSearchParams(page.url().split('?')[1])).toEqual(new URLSearchParams({ q: 'HumanEval/1', problem: 'HumanEval/12', arm: 'llama-refine', run: '2' }));
+    await app.screenshot('results-explorer-01-chosen');
+
+    // The detail's own link replays exactly this run.
+    await explorer.getByRole('link', { name: 'Present this run' }).click();
+    await scene(page).waitFor({ timeout: 60_000 });
+    expect(await toolbar(page).locator('strong').first().textContent()).toBe('HumanEval/12');
+    expect(await toolbar(page).textContent()).toContain(`${FILE} · llama self-refine · repeat 2`);
+
+    await page.goBack();
+    await expect.poll(() => detailHeading(explorer).textContent(), { timeout: 30_000 }).toBe('HumanEval/12');
+    expect(await chosen(explorer.getByLabel('Arm'))).toBe('llama self-refine');
+    expect(await chosen(explorer.getByLabel('Run'))).toBe('2');
+    expect(await explorer.getByLabel('Problem id contains').inputValue()).toBe('HumanEval/1');
+    // Focus is back on the problem the researcher left from.
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('HumanEval/12');
+    await app.screenshot('results-explorer-02-back-from-presenter');
+
+    // A problem's own Present link in the table: Back comes back to that problem too.
+    await explorer.getByRole('link', { name: 'Present HumanEval/17' }).click();
+    await scene(page).waitFor({ timeout: 60_000 });
+    await page.goBack();
+    await expect.poll(() => detailHeading(explorer).textContent(), { timeout: 30_000 }).toBe('HumanEval/17');
+    await page.goBack();
+    await expect.poll(() => detailHeading(explorer).textContent()).toBe('HumanEval/12');
+
+    // Choosing another problem is a step Back undoes, and Forward redoes.
+    await explorer.getByRole('button', { name: 'HumanEval/15', exact: true }).click();
+    await expect.poll(() => detailHeading(explorer).textContent()).toBe('HumanEval/15');
+    await page.goBack();
+    await expect.poll(() => detailHeading(explorer).textContent()).toBe('HumanEval/12');
+    expect(await chosen(explorer.getByLabel('Run'))).toBe('2');
+    await page.goForward();
+    await expect.poll(() => detailHeading(explorer).textContent()).toBe('HumanEval/15');
+
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('opens a link to one run of one problem on that run once the file is opened, and says so when the file has no such problem', { timeout: 120_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/results?show=all&problem=HumanEval%2F25&arm=qwen-llama&run=2' });
+    const { page } = app;
+    // Before the file is open, the page says what the link is waiting for.
+    await page.getByText('This link opens HumanEval/25 in the problem explorer once the result file it comes from is open here').waitFor();
+    const explorer = await openFile(page);
+    await expect.poll(() => detailHeading(explorer).textContent(), { timeout: 30_000 }).toBe('HumanEval/25');
+    expect(await chosen(explorer.getByLabel('Arm'))).toBe('qwen → llama');
+    expect(await chosen(explorer.getByLabel('Run'))).toBe('2');
+    await explorer.getByRole('heading', { name: /Version 1/ }).first().waitFor();
+    await app.screenshot('results-explorer-03-deep-link');
+
+    // A run the study never had (run=9 of 2) shows the problem's first run with a verdict, not "no verdict".
+    await page.evaluate(() => (location.hash = '#/results?problem=HumanEval%2F26&arm=llama-refine&run=9'));
+    await expect.poll(() => detailHeading(explorer).textContent()).toBe('HumanEval/26');
+    await explorer.getByRole('heading', { name: /Version 1/ }).first().waitFor();
+    expect(await chosen(explorer.getByLabel('Run'))).toBe('1');
+
+    // A first-error filter chosen under the study's labelling (a bare assert is "None") stays
+    // visible, and says why nothing matches, once the labelling is Python's.
+    await page.getByLabel('Error types').selectOption('study');
+    await explorer.getByLabel('First error').selectOption('None');
+    await page.getByLabel('Error types').selectOption('exception');
+    await expect.poll(() => chosen(explorer.getByLabel('First error'))).toBe('None (no first error of that name here)');
+    await explorer.getByText('0 of 30 problems').waitFor();
+
+    // A link naming a problem the file does not have (followed in the same tab, the file still open).
+    await page.evaluate(() => (location.hash = '#/results?problem=HumanEval%2F163'));
+    await explorer.getByText('HumanEval/163, named in this page’s address, is not in the open files.').waitFor();
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('presents the run chosen from the file it is in, with two studies side by side', { timeout: 120_000 }, async () => {
+    const other = await bigResultFile({ problems: (await loadTestProblems('humaneval')).slice(0, 30), arms: 3, repeats: 2, replyChars: [200, 400], id: 'big-study-2', seed: 2 });
+    const app = await openApp(browser, server, { hash: '#/results' });
+    const { page } = app;
+    await openFile(page);
+    await page.getByLabel(/Result files/).setInputFiles({ name: 'second.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(other)) });
+    const explorer = page.locator('[data-section="explorer"]');
+    await explorer.getByRole('columnheader', { name: /qwen → llama \(Big study, second\.json\)/ }).waitFor({ timeout: 60_000 });
+    await explorer.getByRole('button', { name: 'HumanEval/5', exact: true }).click();
+    await explorer.getByLabel('Arm').selectOption({ label: 'qwen → llama (Big study, second.json)' });
+    await explorer.getByLabel('Run').selectOption({ label: '2' });
+    await explorer.getByRole('link', { name: 'Present this run' }).click();
+    await scene(page).waitFor({ timeout: 60_000 });
+    expect(await toolbar(page).textContent()).toContain('second.json · qwen → llama · repeat 2');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('keeps a show replayed from a result file through a reload, and says clearly when the kept file is gone', { timeout: 180_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/results' });
+    const { page } = app;
+    const explorer = await openFile(page);
+    await explorer.getByRole('button', { name: 'HumanEval/7', exact: true }).click();
+    await explorer.getByLabel('Arm').selectOption({ label: 'qwen → llama' });
+    await explorer.getByLabel('Run').selectOption({ label: '2' });
+    await explorer.getByRole('link', { name: 'Present this run' }).click();
+    await scene(page).waitFor({ timeout: 60_000 });
+    // The file is kept in this browser and the address names it.
+    await expect.poll(() => page.url(), { timeout: 30_000 }).toContain('kept=');
+
+    await page.reload();
+    await scene(page).waitFor({ timeout: 60_000 });
+    expect(await toolbar(page).locator('strong').first().textContent()).toBe('HumanEval/7');
+    expect(await toolbar(page).textContent()).toContain(`${FILE} · qwen → llama · repeat 2`);
+    await app.screenshot('results-explorer-04-reloaded-show');
+
+    // Site data cleared: the setup says what happened and what to do.
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const request = indexedDB.deleteDatabase('feedback-lab-kept-files');
+          request.onsuccess = () => resolve();
+          request.onerror = () => reject(request.error);
+        }),
+    );
+    await page.reload();
+    await page.getByRole('alert').filter({ hasText: `${FILE} is no longer kept in this browser` }).waitFor({ timeout: 60_000 });
+    expect(await scene(page).count()).toBe(0);
+    await app.screenshot('results-explorer-05-kept-file-gone');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it("keeps a show from the presenter's own file picker through a reload, on the run and the step it was on", { timeout: 180_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/presenter?source=file&speed=step' });
+    const { page } = app;
+    await page.locator('input[type=file][aria-label="Result file"]').setInputFiles({ name: FILE, mimeType: 'application/json', buffer: json });
+    const unit = page.getByLabel('Problem to replay');
+    await unit.waitFor({ timeout: 60_000 });
+    const label = await unit.locator('option').filter({ hasText: 'HumanEval/3 · llama self-refine · repeat 2' }).textContent();
+    await unit.selectOption({ label: label! });
+    await page.getByRole('button', { name: 'Start' }).click();
+    await waitForScene(page, 'problem', 60_000);
+    await page.keyboard.press('ArrowRight');
+    await waitForScene(page, 'generation');
+    await expect.poll(() => page.url(), { timeout: 30_000 }).toContain('kept=');
+
+    await page.reload();
+    await waitForScene(page, 'generation', 60_000);
+    expect(await toolbar(page).textContent()).toContain(`${FILE} · llama self-refine · repeat 2`);
+    expect(await toolbar(page).locator('strong').first().textContent()).toBe('HumanEval/3');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('leaves Space to the focused control on the verdict: it does not restart the replay', { timeout: 120_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/presenter?source=demo&demo=name-error&speed=8&autostart=1' });
+    const { page } = app;
+    await waitForScene(page, 'verdict', 90_000);
+    const scale = () => page.locator('.presenter').evaluate((el) => getComputedStyle(el).getPropertyValue('--scale'));
+    const before = await scale();
+    await toolbar(page).getByRole('button', { name: /larger type/ }).focus();
+    await page.keyboard.press(' ');
+    await expect.poll(scale).not.toBe(before);
+    await page.waitForTimeout(500);
+    expect(await scene(page).getAttribute('data-scene')).toBe('verdict');
+
+    // The play button's own job is the show's: Space on it plays the finished replay again.
+    await toolbar(page).getByRole('button', { name: /Play again/ }).focus();
+    await page.keyboard.press(' ');
+    await expect.poll(() => scene(page).getAttribute('data-scene')).not.toBe('verdict');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+});
