@@ -9,6 +9,7 @@ import type { NamedResultFile } from '../src/core/analysis/result-file-study.ts'
 import { RESULT_FILE_VERSION } from '../src/core/results/result-file.ts';
 import { importResultFile } from '../src/core/results/result-file-import.ts';
 import { UserError } from '../src/core/user-error.ts';
+import { appVersion } from './run/node-environment.ts';
 import { InputError } from './usage-error.ts';
 
 /**
@@ -64,7 +65,7 @@ async function readBytes(path: string, argument: string): Promise<Uint8Array> {
 
 async function importFile(argument: string, bytes: Uint8Array) {
   try {
-    return await importResultFile(bytes, { maxBytes: CLI_MAX_BYTES, maxSteps: Number.MAX_SAFE_INTEGER });
+    return await importResultFile(bytes, { maxBytes: CLI_MAX_BYTES, maxSteps: Number.MAX_SAFE_INTEGER, appVersion: appVersion() });
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     const hint = commandLineHint(error);
@@ -82,9 +83,10 @@ export function commandLineHint(error: UserError): string {
   if (message.includes('looks like a samples file')) return 'Score a samples file with: feedback-lab score --benchmark humaneval|mbpp FILE.';
   if (message.includes("one of the study's own released files")) return 'The app\'s Reproduce page recomputes the paper\'s tables from the released files.';
   if (message.includes('It is a prompt set')) return 'Run a study with it: feedback-lab run --study LINK_OR_DRAFT --prompts FILE (in the app, load it on the Study or Search page).';
-  if (message.includes('written by a newer Feedback Lab')) {
+  if (message.includes('written by a newer Feedback Lab (format')) {
     return `This feedback-lab reads formats up to ${RESULT_FILE_VERSION}: update it (git pull, npm install), then run the command again.`;
   }
+  if (message.includes('written by a newer Feedback Lab')) return 'Update feedback-lab (git pull, npm install), then run the command again.';
   if (message.startsWith('The file is too big')) return 'Split the study into shards, each in its own file.';
   return error.hint;
 }

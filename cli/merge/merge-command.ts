@@ -53,7 +53,9 @@ export const mergeCommand: Command = {
       throw new InputError(`Cannot write ${options.out}: ${(error as Error).message}`);
     }
 
-    for (const duplicate of report.duplicates.slice(0, MAX_LISTED_DUPLICATES)) io.stderr.write(`${duplicateLine(duplicate, names)}\n`);
+    // Units whose copies disagree on the verdict first: they change the pass counts, the others do not.
+    const listed = [...report.conflicts, ...report.duplicates.filter((d) => !d.verdictsDiffer)];
+    for (const duplicate of listed.slice(0, MAX_LISTED_DUPLICATES)) io.stderr.write(`${duplicateLine(duplicate, names)}\n`);
     if (report.duplicates.length > MAX_LISTED_DUPLICATES) io.stderr.write(`…and ${(report.duplicates.length - MAX_LISTED_DUPLICATES).toLocaleString('en')} more units in more than one file.\n`);
     io.stderr.write(`Wrote ${path}.\n`);
     io.stdout.write(`${report.summary}\n`);
@@ -69,5 +71,6 @@ const REASON: Record<MergeDuplicate['reason'], string> = {
 
 function duplicateLine(d: MergeDuplicate, names: readonly string[]): string {
   const dropped = d.droppedFrom.map((i) => names[i]).join(', ');
-  return `${d.armId}, repeat ${d.repeat + 1}, ${d.problemId}: kept ${names[d.keptFrom]} (${REASON[d.reason]}), dropped ${dropped}.`;
+  const differ = d.verdictsDiffer ? ' The copies finished with different verdicts (passed in one, failed in another).' : '';
+  return `${d.armId}, repeat ${d.repeat + 1}, ${d.problemId}: kept ${names[d.keptFrom]} (${REASON[d.reason]}), dropped ${dropped}.${differ}`;
 }

@@ -72,7 +72,7 @@ export const runCommand: Command = {
     const endpointNote = await checkEndpoint(prepared.endpoint, apiKey, config.models);
 
     const named = options.out ?? options.resume;
-    const outPath = named !== null ? resolve(io.cwd, named) : unusedPath(resolve(io.cwd, resultFileName(config.name, { gzip: false })));
+    const outPath = named !== null ? resolve(io.cwd, named) : unusedPath(resolve(io.cwd, resultFileName(config, { gzip: false })));
     let pyodideVersion: string | null = null;
     const writer = createResultWriter({
       path: outPath,
@@ -233,8 +233,8 @@ async function nothingLeftToRun(store: MemoryStudyStore, config: StudyConfig): P
 
 /**
  * The default file name, or the first of name-2.json, name-3.json… not taken: the name holds the
- * study's name and the day, so a second run of one study file that day would otherwise replace
- * the first run's results without a word.
+ * study's name, its tag and the day; each run gets its own tag, but a file of that name may
+ * still be there (renamed or copied by hand), and it must not be replaced without a word.
  */
 function unusedPath(path: string): string {
   if (!existsSync(path)) return path;

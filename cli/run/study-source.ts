@@ -17,6 +17,7 @@ import { decodeStudyLink, draftFromLink } from '../../src/core/study/link.ts';
 import { UserError } from '../../src/core/user-error.ts';
 import { commandLineHint } from '../result-files.ts';
 import { InputError } from '../usage-error.ts';
+import { appVersion } from './node-environment.ts';
 import { readDraftFile, type UnboundDraft } from './study-draft-file.ts';
 
 export interface StudyRequest {
@@ -145,7 +146,7 @@ function parseJsonFile(bytes: Uint8Array, argument: string): unknown {
 
 async function importResult(bytes: Uint8Array, argument: string): Promise<ResultFile> {
   try {
-    return await importResultFile(bytes, COMMAND_LINE_LIMITS);
+    return await importResultFile(bytes, { ...COMMAND_LINE_LIMITS, appVersion: appVersion() });
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     const hint = commandLineHint(error);

@@ -27,6 +27,12 @@ export interface ImportedStudy {
   unitsWritten: number;
   /** Units the file held whose stored copy was kept (finished already, or as long). */
   unitsKept: number;
+  /**
+   * Units finished both here and in the file with different verdicts (passed in one, failed in
+   * the other): the rule above decided which stayed, and the page says so, since the pass counts
+   * now depend on it.
+   */
+  verdictConflicts: number;
 }
 
 interface PlannedUnit {
@@ -112,15 +118,18 @@ export async function importResultFiles(
       }
       const stored = existing ? await storedUnitState(tx, studyId) : new Map<string, StoredUnitState>();
       let written = 0;
+      let verdictConflicts = 0;
       for (const unit of planned) {
         const before = stored.get(unit.unitId);
+        const passed = unit.record?.result.status === 'finished' ? unit.record.result.trajectory.passed : undefined;
+        if (before?.passed !== undefined && passed !== undefined && before.passed !== passed) verdictConflicts++;
         if (before && !importedWins(unit, before)) continue;
         written++;
         if (before && before.steps > 0) writes.push(steps.delete(unitStepRange(studyId, unit.unitId)));
         for (const step of unit.steps) writes.push(progress.track(steps.put({ studyId, unitId: unit.unitId, index: step.index, step })));
         if (unit.record) writes.push(units.put({ studyId, unitId: unit.unitId, unit: unit.record }));
         else if (before?.finished !== undefined) writes.push(units.delete([studyId, unit.unitId]));
-        stored.set(unit.unitId, { steps: unit.steps.length, finished: unit.record?.result.status });
+        stored.set(unit.unitId, { steps: unit.steps.length, finished: unit.record?.result.status, passed });
       }
       const complete = isComplete(doc, stored);
       const record: StudyRecord = existing
@@ -140,7 +149,7 @@ export async function importResultFiles(
             importedEnvironments: doc.environments,
           };
       writes.push(studies.put(record));
-      results.push({ studyId, name: doc.config.name, created: !existing, unitsWritten: written, unitsKept: planned.length - written });
+      results.push({ studyId, name: doc.config.name, created: !existing, unitsWritten: written, unitsKept: planned.length - written, verdictConflicts });
     }
   } catch (error) {
     tx.abort();
@@ -179,6 +188,8 @@ interface StoredUnitState {
   steps: number;
   /** Status of the unit's finished record, when it has one. */
   finished: 'finished' | 'errored' | undefined;
+  /** The verdict of a finished unit. */
+  passed?: boolean | undefined;
 }
 
 type StudyTransaction = IDBPTransaction<LabSchema, ('studies' | 'steps' | 'units')[], 'readwrite'>;
@@ -195,7 +206,11 @@ async function storedUnitState(tx: StudyTransaction, studyId: string): Promise<M
     tx.objectStore('units').getAll(studyKeyRange(studyId)),
   ]);
   for (const { unitId } of stepRecords) get(unitId).steps++;
-  for (const { unitId, unit } of unitRecords) get(unitId).finished = unit.result.status;
+  for (const { unitId, unit } of unitRecords) {
+    const entry = get(unitId);
+    entry.finished = unit.result.status;
+    if (unit.result.status === 'finished') entry.passed = unit.result.trajectory.passed;
+  }
   return state;
 }
 

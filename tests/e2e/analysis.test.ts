@@ -389,6 +389,9 @@ describe('the Results page on a result file', () => {
     await input.setInputFiles({ name: 'solo-only.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(soloOnly)) });
     await page.locator('[data-section="summary"]').waitFor();
     await page.getByText(/^No verdict yet for .*llama self-refine.*: they are left out below\.$/).waitFor();
+    // The file's line says it holds part of the study, and how much.
+    const planned = doc.config.arms.length * doc.config.repeats * doc.config.problemIds.length;
+    await page.getByRole('listitem').filter({ hasText: `solo-only.json — “${doc.config.name}”` }).getByText(`(partial: ${soloOnly.units.length} of ${planned} finished)`).waitFor();
     const iterations = page.locator('[data-section="iterations"]');
     expect(await iterations.textContent()).toContain('The forced-iteration arms have no verdict yet');
     expect(await iterations.textContent()).not.toContain('No arm ran with forced iterations');

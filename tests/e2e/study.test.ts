@@ -665,6 +665,45 @@ describe('the Study page in Chromium', () => {
     expect(app.errors).toEqual([]);
     await app.close();
   });
+
+  it('names the exports of two studies of one name, one finished and one half-run, so neither download replaces the other', async () => {
+    const finished = await studyResultFile();
+    const half = await studyResultFile({ only: (order) => order < 9 });
+    const name = 'Same name, two laptops';
+    for (const [doc, id] of [[finished, 'same-name-finished'], [half, 'same-name-half']] as const) {
+      doc.config = { ...doc.config, id, name };
+      doc.configHash = await configHash(doc.config);
+    }
+    const app = await openApp(browser, server, { hash: '#/study' });
+    const { page } = app;
+    await page.getByRole('heading', { name: 'Studies in this browser' }).waitFor();
+    await page.getByLabel(/Import result files/).setInputFiles([
+      { name: 'a.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(finished)) },
+      { name: 'b.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(half)) },
+    ]);
+    const cards = studyCard(page, name);
+    await expect.poll(() => cards.count()).toBe(2);
+    const total = finished.units.length;
+    const fileNames: string[] = [];
+    for (const done of [total, half.units.length]) {
+      const card = cards.filter({ hasText: `${done} of ${total} units done` });
+      for (const button of ['Export .json', 'Export .json.gz', 'Samples .jsonl']) {
+        const [file] = await Promise.all([page.waitForEvent('download') as Promise<Download>, card.getByRole('button', { name: button, exact: true }).click()]);
+        fileNames.push(file.suggestedFilename());
+      }
+    }
+    const date = new Date().toISOString().slice(0, 10);
+    const [finishedJson, finishedGz, finishedSamples, halfJson, halfGz, halfSamples] = fileNames;
+    expect(finishedJson).toMatch(new RegExp(`^feedback-lab-same-name-two-laptops-[a-z0-9]{6}-${date}\\.json$`));
+    expect(finishedGz).toBe(`${finishedJson}.gz`);
+    expect(halfJson).toMatch(new RegExp(`^feedback-lab-same-name-two-laptops-[a-z0-9]{6}-${date}-partial-${half.units.length}-of-${total}\\.json$`));
+    expect(halfGz).toBe(`${halfJson}.gz`);
+    expect(finishedSamples).toMatch(/^feedback-lab-same-name-two-laptops-[a-z0-9]{6}-[a-z0-9-]+-repeat-1_samples\.jsonl$/);
+    expect(halfSamples).toMatch(/-repeat-1-partial-3-of-5_samples\.jsonl$/);
+    expect(new Set(fileNames).size).toBe(fileNames.length);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
 });
 
 describe('a prompt set on the Study page', () => {

@@ -3,7 +3,7 @@
  * hash) are merged by the results module's own rules; different studies stand side by side,
  * their arms labelled with the study's name so two "solo" arms stay apart.
  */
-import { mergeResultFiles } from '../results/result-file-merge.ts';
+import { configDifference, mergeResultFiles } from '../results/result-file-merge.ts';
 import type { ResultFile } from '../results/result-file.ts';
 import type { StudyArm, StudyConfig } from '../study/config.ts';
 import { groupTrajectories, type AnalysisArm, type AnalysisStudy } from './study-runs.ts';
@@ -64,6 +64,7 @@ export function studiesFromResultFiles(files: readonly NamedResultFile[]): Loade
     notes.push(`${fileNames}: ${report.summary}`);
     return { study: fromDoc(doc), fileNames };
   });
+  notes.push(...unmergedNotes([...groups.values()]));
   const configs = [...groups.values()].map((group) => group[0]!.doc.config);
   const originsFor = (prefix: (i: number) => string) =>
     new Map(configs.flatMap((config, i) => config.arms.map((arm) => [`${prefix(i)}${arm.id}`, { config, arm }] as const)));
@@ -87,6 +88,36 @@ export function studiesFromResultFiles(files: readonly NamedResultFile[]): Loade
     notes,
     origins: originsFor((i) => `${i + 1}:`),
   };
+}
+
+/**
+ * Why files that look like one study were not merged, one sentence per pair of groups: the same
+ * study id run with other settings, or two studies of one name (each start of a study link is
+ * its own study). Two people who each ran "half" of a study that way would otherwise see its arms
+ * twice with no word of why.
+ */
+function unmergedNotes(groups: readonly NamedResultFile[][]): string[] {
+  const notes: string[] = [];
+  const names = (group: readonly NamedResultFile[]) => group.map((g) => g.fileName).join(' + ');
+  groups.forEach((group, i) => {
+    const a = group[0]!.doc.config;
+    for (const other of groups.slice(i + 1)) {
+      const b = other[0]!.doc.config;
+      if (a.id === b.id) {
+        const difference = configDifference(a, b, names(group), names(other));
+        notes.push(
+          `${names(group)} and ${names(other)} hold the study “${a.name}” run with different settings${difference ? ` (${difference})` : ''}: ` +
+            'they are shown side by side, not merged.',
+        );
+      } else if (a.name === b.name) {
+        notes.push(
+          `${names(group)} and ${names(other)} are two different studies named “${a.name}” (each start of a study, even from one link, is a study of its own): ` +
+            'they are shown side by side, not merged. Only the files of one study merge: one exported, imported in another browser and resumed there.',
+        );
+      }
+    }
+  });
+  return notes;
 }
 
 /**

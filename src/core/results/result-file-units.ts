@@ -33,6 +33,14 @@ export function checkUnits(doc: ResultFile): string[] {
         problems.push(`${at}.trajectory.pipelineId: "${t.pipelineId}" is not the pipeline of arm "${arm.id}" ("${arm.pipeline.id}").`);
       }
       if (t.mode !== doc.config.mode) problems.push(`${at}.trajectory.mode: "${t.mode}" differs from the study's "${doc.config.mode}".`);
+      // Pass rates count `passed`; the interpreter sets it from the verdict and the stop reason,
+      // so a file where they disagree (edited, or written by another program) would be counted wrong.
+      const verdictPassed = t.stopReason !== 'time-cap' && t.verdict?.kind === 'passed';
+      if (t.passed !== verdictPassed) {
+        problems.push(
+          `${at}.trajectory.passed: ${t.passed} disagrees with its verdict (${t.verdict?.kind ?? 'none'}${t.stopReason === 'time-cap' ? ', cut by the time cap' : ''}), which makes it ${verdictPassed}.`,
+        );
+      }
     }
     const misplaced = firstMisnumberedStep(unitSteps(unit));
     if (misplaced !== null) {

@@ -16,7 +16,7 @@ import { parseEvaluationKey, readSearchState, type SearchState } from '../search
 import { UserError } from '../user-error.ts';
 import { DecompressionError, gunzipBounded, gzip, isGzip } from './bounded-compression.ts';
 import { canonicalJson } from './canonical-json.ts';
-import { fileNameSlug } from './result-file-export.ts';
+import { fileNameSlug, studyTag } from './result-file-export.ts';
 import { fieldPath } from './result-file-import.ts';
 import { studyConfigSchema, type Same } from './study-config-schema.ts';
 
@@ -160,10 +160,10 @@ export async function exportSearchFile(doc: SearchFile, options: { gzip: boolean
   return options.gzip ? gzip(bytes) : bytes;
 }
 
-/** `feedback-lab-search-<name>-<date>.json[.gz]`. */
-export function searchFileName(name: string, options: { gzip: boolean; date?: Date }): string {
+/** `feedback-lab-search-<name>-<tag>-<date>.json[.gz]`, the tag as in result file names (two searches of one name differ). */
+export function searchFileName(search: { id: string; name: string }, options: { gzip: boolean; date?: Date }): string {
   const date = (options.date ?? new Date()).toISOString().slice(0, 10);
-  return `feedback-lab-search-${fileNameSlug(name) || 'run'}-${date}.json${options.gzip ? '.gz' : ''}`;
+  return `feedback-lab-search-${fileNameSlug(search.name) || 'run'}-${studyTag(search.id)}-${date}.json${options.gzip ? '.gz' : ''}`;
 }
 
 export const SEARCH_FILE_MAX_BYTES = 256 * 1024 * 1024;
@@ -176,7 +176,7 @@ export async function importSearchFile(bytes: Uint8Array, options: { maxBytes?: 
     const format = (raw as { format?: unknown } | null)?.format;
     throw new UserError(
       `This is not a Feedback Lab search file: ${typeof format === 'string' ? `its format is "${format.slice(0, 60)}"` : 'it has no "format" field'}.`,
-      format === 'feedback-lab/results' ? 'It is a study result file: open it on the Study page.' : 'Choose a .json or .json.gz file exported from the Search page.',
+      format === 'feedback-lab/results' ? 'It is a study result file: open it on the Results page, or import it on the Study page to resume it.' : 'Choose a .json or .json.gz file exported from the Search page.',
     );
   }
   const version = (raw as { version?: unknown }).version;

@@ -13,9 +13,10 @@ import { replayFileByProblem, studiesFromResultFiles, type LoadedStudies } from 
 import { resultsReporter, type ResultsReport } from '../../core/analysis/results-report.ts';
 import type { ErrorLabelling } from '../../core/analysis/study-runs.ts';
 import type { Trajectory } from '../../core/pipeline/trajectory.ts';
-import { importResultFile, type ImportProgress } from '../../core/results/result-file-import.ts';
+import { importResultFile, refuseOversizedFile, type ImportProgress } from '../../core/results/result-file-import.ts';
 import type { ResultFile } from '../../core/results/result-file.ts';
 import type { StudyConfig } from '../../core/study/config.ts';
+import { APP_VERSION } from '../environment.ts';
 import { finishedUnit, finishedUnits, type FileUnitChoice, type FinishedUnit } from '../presenter/file-units.ts';
 
 /** What the page lists for an open file. */
@@ -27,6 +28,9 @@ export interface OpenedFileLine {
   repeats: number;
   problems: number;
   units: number;
+  /** Units with a verdict, out of arms × repeats × problems planned: a shard or a stopped study has fewer. */
+  finished: number;
+  planned: number;
 }
 
 /** An arm as the pickers and the explorer need it: no trajectories. */
@@ -71,7 +75,8 @@ export class ResultsSession {
 
   /** Reads a file here (where there is no Worker to read it in; see results-client.ts). */
   async open(fileName: string, file: Blob, onProgress: (progress: ImportProgress) => void): Promise<OpenedFileLine> {
-    return this.add(fileName, await importResultFile(new Uint8Array(await file.arrayBuffer()), { onProgress }));
+    refuseOversizedFile(file.size);
+    return this.add(fileName, await importResultFile(new Uint8Array(await file.arrayBuffer()), { appVersion: APP_VERSION, onProgress }));
   }
 
   /** Keeps a checked document under the name the page lists it by (replacing one of that name). */
@@ -87,6 +92,8 @@ export class ResultsSession {
       repeats: config.repeats,
       problems: config.problemIds.length,
       units: doc.units.length,
+      finished: doc.units.filter((u) => u.status === 'finished').length,
+      planned: config.arms.length * config.repeats * config.problemIds.length,
     };
   }
 

@@ -201,8 +201,8 @@ export class ResultsView {
 
   /**
    * The name a picked file is listed under. Opening the same file again replaces it; another file
-   * that happens to share its name (exports are named by study and date, so two shards or two runs
-   * of one study often do) is kept beside it as "name (2)", never silently dropped.
+   * that happens to share its name (a file renamed by hand, or two shards of one study exported
+   * the same day at the same progress) is kept beside it as "name (2)", never silently dropped.
    */
   #nameFor(file: File, opened: readonly OpenedFileLine[]): string {
     const identity = `${file.size}:${file.lastModified}`;

@@ -38,7 +38,7 @@ export class SearchLibrary extends StoredLibrary<SearchListing, SearchStores> {
       const stored = await store.loadSearch(searchId);
       if (!stored) throw new Error('This search is no longer stored here (was it deleted in another tab?).');
       const bytes = await exportSearchFile(buildSearchFile(stored), { gzip });
-      downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: gzip ? 'application/gzip' : 'application/json' }), searchFileName(stored.setup.name, { gzip }));
+      downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: gzip ? 'application/gzip' : 'application/json' }), searchFileName(stored.setup, { gzip }));
     });
   }
 

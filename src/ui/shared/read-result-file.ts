@@ -21,8 +21,10 @@ export type ResultFilePortMessage = { kind: 'done'; doc: ResultFile } | { kind: 
 
 export async function readResultFile(file: Blob, onProgress: (progress: ImportProgress) => void = () => undefined): Promise<ResultFile> {
   if (typeof Worker === 'undefined') {
-    const { importResultFile } = await import('../../core/results/result-file-import.ts');
-    return importResultFile(new Uint8Array(await file.arrayBuffer()), { onProgress });
+    const { importResultFile, refuseOversizedFile } = await import('../../core/results/result-file-import.ts');
+    refuseOversizedFile(file.size);
+    const { APP_VERSION } = await import('../environment.ts');
+    return importResultFile(new Uint8Array(await file.arrayBuffer()), { appVersion: APP_VERSION, onProgress });
   }
   return (await readInWorker(file, onProgress)) as ResultFile;
 }

@@ -7,8 +7,9 @@
  * Given a port, the document (or the refusal) goes there instead, to the Results page's worker
  * that keeps it, and the page hears only that it was sent: the page's thread never rebuilds it.
  */
-import { importResultFile } from '../../core/results/result-file-import.ts';
+import { importResultFile, refuseOversizedFile } from '../../core/results/result-file-import.ts';
 import { UserError } from '../../core/user-error.ts';
+import { APP_VERSION } from '../environment.ts';
 import type { ResultFileWorkerReply, ResultFilePortMessage } from './read-result-file.ts';
 
 const reply = (message: ResultFileWorkerReply) => postMessage(message);
@@ -20,8 +21,9 @@ addEventListener(
     const send = (message: ResultFilePortMessage) => port?.postMessage(message);
     void (async () => {
       try {
+        refuseOversizedFile(file.size);
         const bytes = new Uint8Array(await file.arrayBuffer());
-        const doc = await importResultFile(bytes, { onProgress: (progress) => reply({ kind: 'progress', progress }) });
+        const doc = await importResultFile(bytes, { appVersion: APP_VERSION, onProgress: (progress) => reply({ kind: 'progress', progress }) });
         // As the object (a structured clone). Sending JSON text to parse on the page took the page's
         // thread as long under load, and held the text and the object at once (2.5× the memory).
         if (port) {

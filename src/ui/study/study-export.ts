@@ -103,8 +103,8 @@ export async function exportStoredStudy(
 }
 
 export async function exportStudy(doc: ResultFile, gzip: boolean): Promise<ExportedFile> {
-  const { exportResultFile, resultFileName } = await import('../../core/results/result-file-export.ts');
-  return { fileName: resultFileName(doc.config.name, { gzip }), bytes: await exportResultFile(doc, { gzip }) };
+  const { exportResultFile, resultFileName, studyProgress } = await import('../../core/results/result-file-export.ts');
+  return { fileName: resultFileName(doc.config, { gzip, progress: studyProgress(doc) }), bytes: await exportResultFile(doc, { gzip }) };
 }
 
 export async function exportSamples(doc: ResultFile, armId: string, repeat: number): Promise<{ fileName: string; text: string }> {

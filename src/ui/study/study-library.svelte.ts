@@ -134,7 +134,12 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
         });
         for (const study of imported) {
           const kept = study.unitsKept > 0 ? `; ${study.unitsKept.toLocaleString('en')} already stored were kept` : '';
-          lines.push(`${study.created ? 'Imported' : 'Added to'} “${study.name}”: ${study.unitsWritten.toLocaleString('en')} units written${kept}.`);
+          const n = study.verdictConflicts;
+          const conflicts =
+            n > 0
+              ? ` ${n.toLocaleString('en')} unit${n === 1 ? ' was' : 's were'} finished both here and in the file with different verdicts (passed in one, failed in the other): the copy with more steps, else the one stored here, was kept.`
+              : '';
+          lines.push(`${study.created ? 'Imported' : 'Added to'} “${study.name}”: ${study.unitsWritten.toLocaleString('en')} units written${kept}.${conflicts}`);
         }
         return { lines };
       });

@@ -62,6 +62,30 @@ describe('feedback-lab merge', () => {
     expect(lines.at(-2)).toBe('…and 5 more units in more than one file.');
   });
 
+  it('lists first, and says so, the units two files finished with different verdicts', async () => {
+    // A copy of the whole study whose one unit is its other repeat's run (same arm and problem, the other verdict).
+    const whole = await readResult('whole.json');
+    const other = structuredClone(whole);
+    const index = other.units.findIndex((unit) => {
+      const twin = other.units.find((u) => u.armId === unit.armId && u.problemId === unit.problemId && u.repeat !== unit.repeat);
+      return unit.status === 'finished' && twin?.status === 'finished' && twin.trajectory.passed !== unit.trajectory.passed;
+    });
+    const unit = other.units[index]!;
+    const twin = other.units.find((u) => u.armId === unit.armId && u.problemId === unit.problemId && u.repeat !== unit.repeat)!;
+    if (unit.status !== 'finished' || twin.status !== 'finished') throw new Error('the fixture has no disagreeing repeats');
+    unit.trajectory = { ...structuredClone(twin.trajectory), repeat: unit.repeat };
+    await writeResultFile(dir, 'other-laptop.json', other);
+    const ran = await feedbackLab(dir, ['merge', 'whole.json', 'other-laptop.json', '--out', 'disagreeing.json']);
+    expect(ran.code).toBe(0);
+    expect(ran.out).toContain(
+      `1 of them was finished in more than one file with different verdicts (passed in one, failed in another), and the copy kept decides it (${unit.problemId} in arm ${unit.armId}, repeat ${unit.repeat + 1}: kept whole.json).`,
+    );
+    expect(ran.err.split('\n')[0]).toBe(
+      `${unit.armId}, repeat ${unit.repeat + 1}, ${unit.problemId}: kept whole.json (the same status and steps in each, so the first file's), dropped other-laptop.json. ` +
+        'The copies finished with different verdicts (passed in one, failed in another).',
+    );
+  });
+
   it('refuses shards of one study run with different settings, naming the first that differs', async () => {
     const relabelled = await buildResultFile(
       { ...shardB.config, arms: shardB.config.arms.map((a, i) => (i === 1 ? { ...a, label: 'refine, relabelled' } : a)) },

@@ -8,6 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appVersion } from '../../../cli/run/node-environment.ts';
 import { paperComparison } from '../../../src/core/analysis/paper-comparison.ts';
 import { studiesFromResultFiles } from '../../../src/core/analysis/result-file-study.ts';
 import { tableToCsv } from '../../../src/core/analysis/table-csv.ts';
@@ -181,6 +182,20 @@ describe('feedback-lab report refuses what it cannot use, naming the file', () =
     expect(ran.err.split('\n').slice(0, 2)).toEqual([
       'feedback-lab report: edited.json: This result file has a field with a wrong type or value. Was it edited by hand or written by another program? Export it again from Feedback Lab, or fix the fields listed.',
       '  units[0].repeat: Invalid input: expected number, received string',
+    ]);
+  });
+
+  it('says a file of this format that a newer feedback-lab wrote, with a field this one does not know, needs an update', async () => {
+    const newer = JSON.parse(readFileSync(join(dir, 'forced.json'), 'utf8')) as { appVersion: string; config: { sampling: Record<string, unknown> } };
+    newer.appVersion = '99.0.0';
+    newer.config.sampling.minP = 0.05;
+    writeFileSync(join(dir, 'newer-app.json'), JSON.stringify(newer));
+    const ran = await feedbackLab(dir, ['report', 'newer-app.json']);
+    expect(ran.code).toBe(1);
+    expect(ran.err.split('\n').slice(0, 2)).toEqual([
+      `feedback-lab report: newer-app.json: This result file was written by a newer Feedback Lab (99.0.0; this is ${appVersion()}), and one field in it is not what this version reads: reload to update. ` +
+        'Update feedback-lab (git pull, npm install), then run the command again.',
+      '  config.sampling: Unrecognized key: "minP"',
     ]);
   });
 

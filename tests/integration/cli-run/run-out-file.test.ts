@@ -1,7 +1,8 @@
 /**
- * `feedback-lab run` without --out names its file after the study and the day. Running the same
- * study file again that day (another go at a noisy arm, say) must write a file of its own, not
- * replace the first run's results. `--resume` of a file with nothing left to run leaves it alone.
+ * `feedback-lab run` without --out names its file after the study, its tag and the day. Running
+ * the same study file again that day (another go at a noisy arm, say) must write a file of its
+ * own, not replace the first run's results. `--resume` of a file with nothing left to run leaves
+ * it alone.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resultFileName } from '../../../src/core/results/result-file-export.ts';
+import { studyTag } from '../../../src/core/results/result-file-export.ts';
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
 import { datasetsDir } from '../../support/datasets.ts';
 import type { FakeOpenAIServer } from '../../support/fake-openai-server.ts';
@@ -43,32 +44,50 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
+/** The result files in the folder named by default: study name, tag, day (and -2, -3… past a clash). */
+function defaultNamed(): string[] {
+  return readdirSync(dir)
+    .filter((name) => /^feedback-lab-two-runs-one-day-[a-z0-9]{6}-\d{4}-\d\d-\d\d(-\d+)?\.json$/.test(name))
+    .sort();
+}
+
 describe('feedback-lab run without --out', () => {
   it('writes a second run of a study the same day beside the first, never over it', async () => {
-    // The first run's file, as it would be on disk (its bytes must survive untouched).
-    const first = resultFileName(STUDY_NAME, { gzip: false });
-    writeFileSync(join(dir, first), 'the first run\n');
-
-    const ran = await feedbackLab(['run', '--study', 'study.json', '--endpoint', server.url, '--model', SCRIPTED_MODEL, '--workers', '1']);
+    const run = () => feedbackLab(['run', '--study', 'study.json', '--endpoint', server.url, '--model', SCRIPTED_MODEL, '--workers', '1']);
+    const ran = await run();
     expect(ran.code, ran.stderr).toBe(0);
-    expect(readFileSync(join(dir, first), 'utf8')).toBe('the first run\n');
-    const second = first.replace(/\.json$/, '-2.json');
-    expect(ran.stderr).toContain(`results in ${join(dir, second)}`);
-    const doc = await importResultFile(new Uint8Array(readFileSync(join(dir, second))));
-    expect(doc.config.name).toBe(STUDY_NAME);
-    expect(doc.units).toHaveLength(2);
-    expect(readdirSync(dir).filter((name) => name.endsWith('.json')).sort()).toEqual([first, second, 'study.json'].sort());
+    const [first] = defaultNamed();
+    expect(first).toBeDefined();
+    expect(ran.stderr).toContain(`results in ${join(dir, first!)}`);
+    const firstBytes = readFileSync(join(dir, first!));
+
+    // Each run is a study of its own (its own id, so its own tag in the name): the second gets a file of its own.
+    const again = await run();
+    expect(again.code, again.stderr).toBe(0);
+    const names = defaultNamed();
+    expect(names).toHaveLength(2);
+    const second = names.find((name) => name !== first)!;
+    expect(again.stderr).toContain(`results in ${join(dir, second)}`);
+    expect(readFileSync(join(dir, first!)).equals(firstBytes)).toBe(true);
+    const [a, b] = await Promise.all([first!, second].map(async (name) => importResultFile(new Uint8Array(readFileSync(join(dir, name))))));
+    expect([a!.config.name, b!.config.name]).toEqual([STUDY_NAME, STUDY_NAME]);
+    expect(a!.config.id).not.toBe(b!.config.id);
+    expect(b!.units).toHaveLength(2);
+    // Each name carries its own study's tag, as the app's exports of those studies do.
+    expect([first, second].map((name) => name!.slice(0, 'feedback-lab-two-runs-one-day-'.length + 6))).toEqual(
+      [a!, b!].map((doc) => `feedback-lab-two-runs-one-day-${studyTag(doc.config.id)}`),
+    );
   });
 
   it('--resume of a finished file says so and leaves the file alone, without the endpoint', async () => {
-    const finished = resultFileName(STUDY_NAME, { gzip: false }).replace(/\.json$/, '-2.json');
-    const before = readFileSync(join(dir, finished));
+    const [finished] = defaultNamed();
+    const before = readFileSync(join(dir, finished!));
     // The server is gone: a finished study needs neither it nor Python.
     await server.close();
-    const resumed = await feedbackLab(['run', '--resume', finished]);
+    const resumed = await feedbackLab(['run', '--resume', finished!]);
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain(`Nothing left to run: every unit of ${finished} is finished. The file is unchanged.`);
     expect(resumed.stdout).toMatch(/^llama-solo: \d\/2 passed\n$/);
-    expect(readFileSync(join(dir, finished)).equals(before)).toBe(true);
+    expect(readFileSync(join(dir, finished!)).equals(before)).toBe(true);
   });
 });

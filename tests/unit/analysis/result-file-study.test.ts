@@ -55,6 +55,35 @@ describe('result files as analysis input', () => {
     expect(labels[3]).toBe('llama solo (Feedback against no feedback, feedback-lab-x.json (2))');
   });
 
+  it('says why files that look like one study were not merged: two studies of one name, or one study run with other settings', async () => {
+    const first = await studyResultFile({ only: (order) => order % 2 === 0 });
+    const rerun = { ...first, config: { ...first.config, id: 'rerun' }, configHash: 'e'.repeat(64) };
+    const twoNames = studiesFromResultFiles([
+      { fileName: 'alice.json', doc: first },
+      { fileName: 'bob.json', doc: rerun },
+    ]);
+    expect(twoNames.notes).toEqual([
+      'alice.json and bob.json are two different studies named “Feedback against no feedback” (each start of a study, even from one link, is a study of its own): ' +
+        'they are shown side by side, not merged. Only the files of one study merge: one exported, imported in another browser and resumed there.',
+    ]);
+
+    const second = await studyResultFile({ only: (order) => order % 2 === 1 });
+    const hotter = { ...first, config: { ...first.config, repeats: 3 }, configHash: 'd'.repeat(64) };
+    const settings = studiesFromResultFiles([
+      { fileName: 'a.json', doc: first },
+      { fileName: 'b.json', doc: second },
+      { fileName: 'c.json', doc: hotter },
+    ]);
+    expect(settings.notes[1]).toBe(
+      'a.json + b.json and c.json hold the study “Feedback against no feedback” run with different settings (config.repeats is 2 in a.json + b.json and 3 in c.json): ' +
+        'they are shown side by side, not merged.',
+    );
+    expect(settings.notes).toHaveLength(2);
+    // Different studies of different names need no word: that is what side by side is for.
+    const other = { ...first, config: { ...first.config, id: 'another', name: 'Another' }, configHash: 'f'.repeat(64) };
+    expect(studiesFromResultFiles([{ fileName: 'a.json', doc: first }, { fileName: 'c.json', doc: other }]).notes).toEqual([]);
+  });
+
   it("counts an arm whose pipeline never stops early as a forced-iteration arm, as the Study page's forced presets make them", async () => {
     // The Study page adds a preset such as "llama → exec → llama (self-refine) (forced 3
     // iterations)" as it is: early stopping off in the pipeline, the arm's flag left false.

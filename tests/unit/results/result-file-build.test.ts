@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildResultFile, resultUnitsFromStore } from '../../../src/core/results/result-file-build.ts';
-import { exportResultFile, resultFileName } from '../../../src/core/results/result-file-export.ts';
+import { exportResultFile, resultFileName, studyProgress, studyTag } from '../../../src/core/results/result-file-export.ts';
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
 import { unitSteps } from '../../../src/core/results/result-file.ts';
 import { MemoryStudyStore } from '../../../src/core/study/memory-store.ts';
@@ -69,12 +69,44 @@ describe('a result file built from a study store', () => {
 });
 
 describe('resultFileName', () => {
-  it('is feedback-lab-<study-name>-<date>.json[.gz]', () => {
-    const date = new Date('2026-05-01T23:30:00Z');
-    expect(resultFileName('Self-refine vs. cross-model (HumanEval)', { gzip: false, date })).toBe(
-      'feedback-lab-self-refine-vs-cross-model-humaneval-2026-05-01.json',
+  const date = new Date('2026-05-01T23:30:00Z');
+  const study = (name: string, id = 'study-mo5x0k2a-k3j9qz') => ({ id, name });
+
+  it('is feedback-lab-<study-name>-<tag>-<date>.json[.gz] for a finished study', () => {
+    const tag = studyTag('study-mo5x0k2a-k3j9qz');
+    expect(tag).toMatch(/^[a-z0-9]{6}$/);
+    expect(resultFileName(study('Self-refine vs. cross-model (HumanEval)'), { gzip: false, date, progress: { finished: 12, total: 12 } })).toBe(
+      `feedback-lab-self-refine-vs-cross-model-humaneval-${tag}-2026-05-01.json`,
     );
-    expect(resultFileName('Étude n°2 ✨', { gzip: true, date })).toBe('feedback-lab-etude-n-2-2026-05-01.json.gz');
-    expect(resultFileName('✨', { gzip: true, date })).toBe('feedback-lab-study-2026-05-01.json.gz');
+    expect(resultFileName(study('Étude n°2 ✨'), { gzip: true, date })).toBe(`feedback-lab-etude-n-2-${tag}-2026-05-01.json.gz`);
+    expect(resultFileName(study('✨'), { gzip: true, date })).toBe(`feedback-lab-study-${tag}-2026-05-01.json.gz`);
+  });
+
+  it('gives two studies of one name, exported the same day, two names', () => {
+    const a = resultFileName(study('My study', 'study-mo5x0k2a-k3j9qz'), { gzip: false, date });
+    const b = resultFileName(study('My study', 'study-mo5x0k2b-p0w1ee'), { gzip: false, date });
+    expect(a).not.toBe(b);
+    // Any id gives a tag of the same shape, and the same id always the same tag (shards of one study agree).
+    for (const id of ['example-1', 'x', 'a'.repeat(200), 'ünïcode:@+']) expect(studyTag(id)).toMatch(/^[a-z0-9]{6}$/);
+    expect(studyTag('study-mo5x0k2a-k3j9qz')).toBe(studyTag('study-mo5x0k2a-k3j9qz'));
+  });
+
+  it('says how far a partial study had got, so its export and the finished one have two names', () => {
+    const tag = studyTag('study-mo5x0k2a-k3j9qz');
+    const partial = resultFileName(study('My study'), { gzip: true, date, progress: { finished: 37, total: 120 } });
+    const later = resultFileName(study('My study'), { gzip: true, date, progress: { finished: 90, total: 120 } });
+    const done = resultFileName(study('My study'), { gzip: true, date, progress: { finished: 120, total: 120 } });
+    expect(partial).toBe(`feedback-lab-my-study-${tag}-2026-05-01-partial-37-of-120.json.gz`);
+    expect(new Set([partial, later, done]).size).toBe(3);
+    expect(done).toBe(`feedback-lab-my-study-${tag}-2026-05-01.json.gz`);
+  });
+
+  it('counts only finished units as done: errored and unfinished ones still have work to do', async () => {
+    // Plan order is repeat, problem, arm; unit 4 stops after one step, left unfinished.
+    const stored = await runStoredStudy(studyConfig(), { only: (order) => order < 9, cutAfter: new Map([[4, 1]]) });
+    const doc = await buildResultFile(stored.config, resultUnitsFromStore(stored), environment());
+    const total = doc.config.arms.length * doc.config.repeats * doc.config.problemIds.length;
+    expect(studyProgress(doc)).toEqual({ finished: 8, total });
+    expect(resultFileName(doc.config, { gzip: false, date, progress: studyProgress(doc) })).toMatch(new RegExp(`-partial-8-of-${total}\\.json$`));
   });
 });

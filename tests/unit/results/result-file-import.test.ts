@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { configHash } from '../../../src/core/results/config-hash.ts';
+import { SEARCH_FILE_FORMAT } from '../../../src/core/results/search-file.ts';
 import { exportResultFile } from '../../../src/core/results/result-file-export.ts';
 import { importResultFile, type ImportOptions } from '../../../src/core/results/result-file-import.ts';
 import type { RawDocument } from '../../../src/core/results/result-file-migrations.ts';
@@ -130,6 +131,15 @@ describe('import refuses, with a sentence a person can act on', () => {
     expect(error.message).toBe('The file is not valid JSON: the error is at line 3, column 16.');
   });
 
+  it('a zipped file, as a ZIP to unzip (not as text that is not UTF-8)', async () => {
+    // The local file header of a ZIP archive holding one stored entry, as `zip` writes it.
+    const header = [0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x00, 0x00, 0x08, 0x00, 0xa1, 0x5b, 0x96, 0x5a, 0xff, 0xfe, 0xc3, 0x81];
+    const zip = new Uint8Array([...header, ...new Uint8Array(64).map((_, i) => (i * 37) & 0xff)]);
+    const error = await rejection(zip);
+    expect(error.message).toBe('The file is a ZIP archive, not a result file.');
+    expect(error.hint).toMatch(/^Unzip it/);
+  });
+
   it('JSON cut short, as truncated', async () => {
     const bytes = await fileBytes(await studyResultFile());
     const error = await rejection(bytes.slice(0, 5000));
@@ -144,6 +154,10 @@ describe('import refuses, with a sentence a person can act on', () => {
     expect((await rejection(json({ format: 'feedback-lab/prompt-set', version: 1, prompts: [] }))).message).toBe(
       'This is not a Feedback Lab result file. It is a prompt set.',
     );
+    // A search file, picked on the Results or Study page: sent to the Search page.
+    const search = await rejection(json({ format: SEARCH_FILE_FORMAT, version: 1, exported: '2026-05-01T00:00:00.000Z', config: {}, state: {}, evaluations: [] }));
+    expect(search.message).toBe("This is not a Feedback Lab result file. It is a search file (a NEAT search exported from the Search page), not a study's results.");
+    expect(search.hint).toMatch(/Search page/);
     const samples = '{"task_id": "HumanEval/0", "completion": "    return 1"}\n{"task_id": "HumanEval/1", "completion": ""}\n';
     expect((await rejection(encode(samples))).message).toMatch(/^This is not a Feedback Lab result file\. It looks like a samples file/);
     // One line of samples is one JSON object, so it parses as JSON: still a samples file.
@@ -169,6 +183,25 @@ describe('import refuses, with a sentence a person can act on', () => {
     const error = await rejection(json(doc));
     expect(error.message).toBe(`This result file was written by a newer Feedback Lab (format ${RESULT_FILE_VERSION + 2}): reload to update.`);
     expect(error.hint).toMatch(/^This copy of the app reads formats up to 1\. Reload the page/);
+  });
+
+  it('a file of this format from a newer app that holds what this one does not read, as from a newer app, not as edited by hand', async () => {
+    const doc = await rawDoc();
+    doc.appVersion = '0.2.0';
+    (doc.units[0]!.trajectory as { verdict: { category?: string } }).verdict = { ...(doc.units[0]!.trajectory as { verdict: object }).verdict, category: 'SomethingNew' };
+    doc.config.sampling = { ...(doc.config.sampling as object), minP: 0.05 };
+    const newer = await rejection(json(doc), { appVersion: '0.1.0' });
+    expect(newer.message).toBe(
+      'This result file was written by a newer Feedback Lab (0.2.0; this is 0.1.0), and 2 fields in it are not what this version reads: reload to update.',
+    );
+    expect(newer.hint).toMatch(/^Reload the page/);
+    expect(newer.details).toHaveLength(2);
+    // The same file from this version or an older one (or with no version to compare): edited, as before.
+    for (const appVersion of ['0.2.0', '0.3.1', undefined]) {
+      expect((await rejection(json(doc), appVersion ? { appVersion } : {})).message, appVersion).toBe('This result file has 2 fields with a wrong type or value.');
+    }
+    doc.appVersion = 'not a version';
+    expect((await rejection(json(doc), { appVersion: '0.1.0' })).message).toBe('This result file has 2 fields with a wrong type or value.');
   });
 
   it('a file from an older format with no migration', async () => {
@@ -220,6 +253,25 @@ describe('import refuses, with a sentence a person can act on', () => {
       "units[2].repeat: 2 is past the study's 2 repeats (they count from 0).",
       'units[4]: the same arm, repeat and problem as units[3].',
     ]);
+  });
+
+  it('a trajectory whose passed flag disagrees with its verdict (pass rates count the flag)', async () => {
+    const doc = await rawDoc();
+    const trajectory = (i: number) => doc.units[i]!.trajectory as { passed: boolean; verdict: { kind: string } | null; stopReason: string };
+    const failed = doc.units.findIndex((_, i) => trajectory(i).verdict?.kind === 'failed');
+    const passed = doc.units.findIndex((_, i) => trajectory(i).passed);
+    trajectory(failed).passed = true;
+    // A passing verdict cut by the time cap counts as failed: saying it passed is wrong too.
+    trajectory(passed).stopReason = 'time-cap';
+    const error = await rejection(json(doc));
+    expect(error.details).toEqual(
+      [
+        [failed, `units[${failed}].trajectory.passed: true disagrees with its verdict (failed), which makes it false.`],
+        [passed, `units[${passed}].trajectory.passed: true disagrees with its verdict (passed, cut by the time cap), which makes it false.`],
+      ]
+        .sort((a, b) => (a[0] as number) - (b[0] as number))
+        .map((entry) => entry[1]),
+    );
   });
 
   it('a config the study validator refuses, with its paths under config', async () => {

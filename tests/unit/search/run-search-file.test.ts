@@ -13,6 +13,7 @@ import {
 import { MemorySearchStore } from '../../../src/core/search/memory-search-store.ts';
 import { runSearch } from '../../../src/core/search/run-search.ts';
 import { runValidation } from '../../../src/core/search/run-validation.ts';
+import { studyTag } from '../../../src/core/results/result-file-export.ts';
 import { UserError } from '../../../src/core/user-error.ts';
 import { PROBLEMS, fakeWorld, searchSetup } from './run-search-fixtures.ts';
 
@@ -56,14 +57,17 @@ describe('search files', () => {
     expect(kinds.join(' ')).toMatch(/speciation\.thresholdRule/);
   });
 
-  it('are named after the search and the day', () => {
-    expect(searchFileName('My Search: k = 3', { gzip: true, date: new Date('2026-05-02T00:00:00Z') })).toBe('feedback-lab-search-my-search-k-3-2026-05-02.json.gz');
+  it('are named after the search, its tag and the day: two searches of one name get two names', () => {
+    const date = new Date('2026-05-02T00:00:00Z');
+    const name = searchFileName({ id: 'search-1', name: 'My Search: k = 3' }, { gzip: true, date });
+    expect(name).toBe(`feedback-lab-search-my-search-k-3-${studyTag('search-1')}-2026-05-02.json.gz`);
+    expect(searchFileName({ id: 'search-2', name: 'My Search: k = 3' }, { gzip: true, date })).not.toBe(name);
   });
 
   it('refuse files that are not search files', async () => {
     expect((await refusal(new Uint8Array())).message).toMatch(/empty/);
     expect((await refusal(new TextEncoder().encode('{"format": '))).message).toMatch(/not valid JSON/);
-    expect((await refusal({ format: 'feedback-lab/results', version: 1 })).hint).toMatch(/Study page/);
+    expect((await refusal({ format: 'feedback-lab/results', version: 1 })).hint).toMatch(/Results page.*Study page/);
     expect((await refusal({ ...doc, version: 9 })).message).toMatch(/newer Feedback Lab/);
   });
 

@@ -190,6 +190,17 @@ describe('importing result files into the store', () => {
     expect(loaded!.finished.map((f) => f.unitId).sort()).toEqual(['solo/0/HumanEval/0', 'solo/0/HumanEval/1']);
   });
 
+  it('counts the units finished both in the store and in the file with different verdicts', async () => {
+    const db = await openLabDatabase();
+    const units = ['solo/0/HumanEval/0', 'solo/0/HumanEval/1', 'solo/0/HumanEval/2'];
+    await importResultFiles(db, [await resultFile({ done: units, passing: units.slice(0, 2) })]);
+    // Stored: the first two pass. The file: the first and the last pass. The first agrees; the other two differ.
+    const [imported] = await importResultFiles(db, [await resultFile({ done: units, passing: [units[0]!, units[2]!] })]);
+    expect(imported).toMatchObject({ created: false, unitsWritten: 0, unitsKept: 3, verdictConflicts: 2 });
+    const [agreeing] = await importResultFiles(db, [await resultFile({ done: units, passing: units.slice(0, 2) })]);
+    expect(agreeing?.verdictConflicts).toBe(0);
+  });
+
   it('refuses a file whose study id is stored with another config, and writes nothing, not even the files before it', async () => {
     const db = await openLabDatabase();
     const store = new IdbStudyStore(db);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { configHash } from '../../../src/core/results/config-hash.ts';
+import { readResultFile } from '../../../src/ui/shared/read-result-file.ts';
 import { ResultsView } from '../../../src/ui/analysis/results-view.svelte.ts';
 import { fileBytes, studyResultFile } from '../results/result-file-fixtures.ts';
 
@@ -30,6 +31,39 @@ describe('the Results page state', () => {
     await view.open([laptop]);
     expect(view.files.map((f) => f.fileName).sort()).toEqual([name, `${name} (2)`]);
     expect(view.analysis?.ok).toBe(true);
+  });
+
+  it('refuses a file too big to read by its size, without reading it first (gigabytes held only to be refused)', async () => {
+    const huge = new File(['{}'], 'huge.json', { type: 'application/json' });
+    Object.defineProperty(huge, 'size', { value: 3 * 1024 ** 3 });
+    let read = false;
+    huge.arrayBuffer = () => {
+      read = true;
+      return Promise.reject(new RangeError('Array buffer allocation failed'));
+    };
+    const view = new ResultsView();
+    await view.open([huge]);
+    expect(read).toBe(false);
+    expect(view.files).toEqual([]);
+    expect(view.failures).toEqual([
+      expect.objectContaining({ fileName: 'huge.json', message: 'The file is too big: 3072 MB, and this app reads result files up to 256 MB.' }),
+    ]);
+    // The Study page's reader refuses it the same way.
+    await expect(readResultFile(huge)).rejects.toThrow('The file is too big: 3072 MB');
+    expect(read).toBe(false);
+  });
+
+  it('lists how far each open file got: a shard or a stopped study holds fewer units than planned', async () => {
+    const half = await studyResultFile({ only: (order) => order < 12, cutAfter: new Map([[4, 1]]) });
+    const whole = await studyResultFile();
+    const file = async (name: string, doc: typeof half) => new File([(await fileBytes(doc, false)) as Uint8Array<ArrayBuffer>], name, { type: 'application/json' });
+    const view = new ResultsView();
+    await view.open([await file('half.json', half), await file('whole.json', { ...whole, config: { ...whole.config, id: 'whole' }, configHash: await configHash({ ...whole.config, id: 'whole' }) })]);
+    expect(view.failures).toEqual([]);
+    expect(view.files.map((f) => [f.fileName, f.units, f.finished, f.planned])).toEqual([
+      ['half.json', 12, 11, 30],
+      ['whole.json', 30, 30, 30],
+    ]);
   });
 
   it('hands the presenter the file a run is in and the arm as that file names it, with two studies side by side', async () => {

@@ -47,4 +47,38 @@ describe('importing result files into the stored studies', () => {
     // The import gave the lock back: the study can be run again.
     expect(await otherTab.claim(doc.config.id)).not.toBeNull();
   });
+
+  it('says how many units a file adds with a verdict other than the one stored here', async () => {
+    const store = new IdbStudyStore(await openLabDatabase());
+    const library = new StudyLibrary({
+      store: async () => store,
+      environmentHere: async () => {
+        throw new Error('not used');
+      },
+      runningHere: () => new Set(),
+      locks: runLocks('feedback-lab:study:', () => originLocks()),
+    });
+    const doc = await studyResultFile();
+    // Another laptop's copy: one unit is its other repeat's run (same arm and problem, the other verdict).
+    const other = structuredClone(doc);
+    const index = other.units.findIndex((unit) => {
+      const twin = other.units.find((u) => u.armId === unit.armId && u.problemId === unit.problemId && u.repeat !== unit.repeat);
+      return unit.status === 'finished' && twin?.status === 'finished' && twin.trajectory.passed !== unit.trajectory.passed;
+    });
+    const unit = other.units[index]!;
+    const twin = other.units.find((u) => u.armId === unit.armId && u.problemId === unit.problemId && u.repeat !== unit.repeat)!;
+    if (unit.status !== 'finished' || twin.status !== 'finished') throw new Error('the fixture has no disagreeing repeats');
+    unit.trajectory = { ...structuredClone(twin.trajectory), repeat: unit.repeat };
+    const file = async (name: string, d: typeof doc) => new File([(await fileBytes(d)) as Uint8Array<ArrayBuffer>], name, { type: 'application/json' });
+
+    await library.importFiles([await file('mine.json', doc)]);
+    await library.importFiles([await file('theirs.json', other)]);
+    expect(library.importProblems).toEqual([]);
+    expect(library.importLines.join(' ')).toContain(
+      '1 unit was finished both here and in the file with different verdicts (passed in one, failed in the other): the copy with more steps, else the one stored here, was kept.',
+    );
+    // The same file again: nothing disagrees, nothing is said of verdicts.
+    await library.importFiles([await file('mine.json', doc)]);
+    expect(library.importLines.join(' ')).not.toContain('different verdicts');
+  });
 });
