@@ -247,6 +247,26 @@ describe('accessibility (axe-core) in Chromium', () => {
     expect(app.errors).toEqual([]);
   });
 
+  it('gives the Search charts their values as a table, which a screen reader cannot get from the images', { timeout: 120_000 }, async () => {
+    const { page } = app;
+    await visit(page, '#/search', true);
+    // Imported by the test above too: importing it again still leaves it listed.
+    await page.getByLabel(/Import search files/).setInputFiles({ name: 'search.json', mimeType: 'application/json', buffer: await searchFileBytes() });
+    await page.locator('article.search').first().getByRole('button', { name: 'Show', exact: true }).click();
+    await page.locator('#search-run-title', { hasText: 'Audited search' }).waitFor();
+    // Each chart is one image: its name and description, no numbers.
+    expect(await page.getByRole('img', { name: /^Fitness per generation/ }).count()).toBe(1);
+    await page.getByText("The charts' values, as a table").press('Enter');
+    const table = page.getByRole('table', { name: 'Fitness and species per generation' });
+    const rows = table.getByRole('row');
+    expect(await rows.count()).toBe(1 + 2);
+    expect(await rows.nth(0).textContent()).toMatch(/Generation.*Best fitness.*Mean fitness/);
+    expect(await rows.nth(1).getByRole('cell').first().textContent()).toBe('0');
+    expect(await rows.nth(1).getByRole('cell').nth(1).textContent()).toMatch(/^-?\d\.\d{3}$/);
+    expect(await auditBothThemes(page, 'search with the charts as a table')).toEqual([]);
+    expect(app.errors).toEqual([]);
+  });
+
   it('reflows into a 320-px window (400% zoom) without sideways scrolling, on every page', { timeout: 120_000 }, async () => {
     const { page } = app;
     await page.setViewportSize({ width: 320, height: 640 });
