@@ -2,10 +2,11 @@
  * What the download panel tells a screen reader. Its visible line changes with every report from
  * WebLLM (several a second: percent, megabytes, rate, time left); as a live region it made a
  * screen reader read a new figure before the last one was finished, for minutes. The polite
- * announcement is a sentence that changes only with the phase and every 10 % of it.
+ * announcement is a sentence that changes only with the phase and every 10 % of it, and not
+ * more often than every few seconds (weights read from the cache go from 0 to 100 % at once).
  */
 import type { LoadProgress } from '../../llm/webllm-progress.ts';
-import { RunAnnouncer } from '../shared/run-announcement.ts';
+import { RunAnnouncer, type AnnouncerOptions } from '../shared/run-announcement.ts';
 
 /** Tenths of a phase between two announcements. */
 const STEPS = 10;
@@ -13,9 +14,10 @@ const STEPS = 10;
 export class DownloadAnnouncer {
   readonly #announcer: RunAnnouncer;
 
-  constructor(modelId: string) {
-    this.#announcer = new RunAnnouncer((news) =>
-      news.total === 0 ? `${modelId}: ${news.phase}…` : `${modelId}: ${news.phase}, ${Math.round((100 * news.done) / news.total)} %.`,
+  constructor(modelId: string, options: AnnouncerOptions = {}) {
+    this.#announcer = new RunAnnouncer(
+      (news) => (news.total === 0 ? `${modelId}: ${news.phase}…` : `${modelId}: ${news.phase}, ${Math.round((100 * news.done) / news.total)} %.`),
+      { minGapMs: 4000, ...options },
     );
   }
 
