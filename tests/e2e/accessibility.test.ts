@@ -221,6 +221,32 @@ describe('accessibility (axe-core) in Chromium', () => {
     expect(found).toEqual([]);
   });
 
+  it('finds none on the Results page with a file open in an 800×600 window: a table wider than the window takes focus, to be scrolled', { timeout: 120_000 }, async () => {
+    const { page } = app;
+    await page.setViewportSize({ width: 800, height: 600 });
+    try {
+      await visit(page, '#/results', true);
+      await page.getByLabel(/Result files/).setInputFiles({ name: 'study.json.gz', mimeType: 'application/gzip', buffer: resultFile });
+      await page.locator('[data-section="explorer"]').waitFor();
+      expect(await auditBothThemes(page, 'results with a file at 800×600')).toEqual([]);
+      // The arm pairs' table is wider than 800 px: its box is a named tab stop; a narrow one is none.
+      const wide = page.locator('#results-pairs .table-scroll');
+      expect(await wide.evaluate((box) => box.scrollWidth > box.clientWidth)).toBe(true);
+      await wide.focus();
+      expect(await wide.evaluate((box) => box === document.activeElement && box.getAttribute('role') === 'region' && box.getAttribute('aria-label'))).toBeTruthy();
+      await page.keyboard.press('ArrowRight');
+      await expect.poll(() => wide.evaluate((box) => box.scrollLeft)).toBeGreaterThan(0);
+      // Every table box is a tab stop exactly when it overflows (some fit even at 800 px). The explorer's is not one of them: its buttons take focus.
+      const boxes = await page.locator(".data-table .table-scroll").evaluateAll((all) => all.map((box) => ({ id: box.querySelector("table")?.id, overflows: box.scrollWidth > box.clientWidth + 1, stop: box.getAttribute('tabindex') === '0' })));
+      expect(boxes.some((box) => !box.overflows)).toBe(true);
+      expect(boxes.filter((box) => box.overflows !== box.stop)).toEqual([]);
+      await page.getByRole('button', { name: 'Close study.json.gz' }).click();
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 720 });
+    }
+    expect(app.errors).toEqual([]);
+  });
+
   it('tells a screen reader which lines a diff adds and removes, not only the eye (colour and a mark it does not read)', { timeout: 120_000 }, async () => {
     const { page } = app;
     await visit(page, '#/results', true);
