@@ -114,6 +114,16 @@ describe('the keyboard alone in Chromium', () => {
       }).observe(document.querySelector('main')!, { subtree: true, childList: true, characterData: true });
     });
     await page.keyboard.press('Enter');
+    // Python takes seconds to start: focus stays on the button meanwhile (not on <body>, where a
+    // screen reader goes quiet and Tab starts over from the top), then goes to the run's Pause.
+    const focusWhileStarting: string[] = [];
+    while (!focusWhileStarting.at(-1)?.startsWith('button "Pause"')) {
+      const { name } = await focused(page);
+      if (name !== focusWhileStarting.at(-1)) focusWhileStarting.push(name);
+      if (focusWhileStarting.length > 6) break;
+      await page.waitForTimeout(100);
+    }
+    expect(focusWhileStarting.filter((name) => !/^button "(Starting…|Run study)"$/.test(name))).toEqual(['button "Pause"']);
 
     // While it runs: axe in both themes (the form is disabled under the run).
     const run = page.locator('section.run');
