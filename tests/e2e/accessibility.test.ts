@@ -206,6 +206,93 @@ describe('accessibility (axe-core) in Chromium', () => {
     expect(found).toEqual([]);
   });
 
+  it('finds none on any page in an 800×600 window (a projector), in the light or the dark theme', { timeout: 120_000 }, async () => {
+    const { page } = app;
+    const found: string[] = [];
+    await page.setViewportSize({ width: 800, height: 600 });
+    try {
+      for (const hash of ['#/', '#/score', '#/playground', '#/models', '#/study', '#/search', '#/results', '#/reproduce', '#/presenter']) {
+        await visit(page, hash);
+        found.push(...(await auditBothThemes(page, `${hash} at 800×600`)));
+      }
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 720 });
+    }
+    expect(found).toEqual([]);
+  });
+
+  it('finds none on the Results page with a file open in an 800×600 window: a table wider than the window takes focus, to be scrolled', { timeout: 120_000 }, async () => {
+    const { page } = app;
+    await page.setViewportSize({ width: 800, height: 600 });
+    try {
+      await visit(page, '#/results', true);
+      await page.getByLabel(/Result files/).setInputFiles({ name: 'study.json.gz', mimeType: 'application/gzip', buffer: resultFile });
+      await page.locator('[data-section="explorer"]').waitFor();
+      expect(await auditBothThemes(page, 'results with a file at 800×600')).toEqual([]);
+      // The arm pairs' table is wider than 800 px: its box is a named tab stop; a narrow one is none.
+      const wide = page.locator('#results-pairs .table-scroll');
+      expect(await wide.evaluate((box) => box.scrollWidth > box.clientWidth)).toBe(true);
+      await wide.focus();
+      expect(await wide.evaluate((box) => box === document.activeElement && box.getAttribute('role') === 'region' && box.getAttribute('aria-label'))).toBeTruthy();
+      await page.keyboard.press('ArrowRight');
+      await expect.poll(() => wide.evaluate((box) => box.scrollLeft)).toBeGreaterThan(0);
+      // Every table box is a tab stop exactly when it overflows (some fit even at 800 px). The explorer's is not one of them: its buttons take focus.
+      const boxes = await page.locator(".data-table .table-scroll").evaluateAll((all) => all.map((box) => ({ id: box.querySelector("table")?.id, overflows: box.scrollWidth > box.clientWidth + 1, stop: box.getAttribute('tabindex') === '0' })));
+      expect(boxes.some((box) => !box.overflows)).toBe(true);
+      expect(boxes.filter((box) => box.overflows !== box.stop)).toEqual([]);
+      await page.getByRole('button', { name: 'Close study.json.gz' }).click();
+    } finally {
+      await page.setViewportSize({ width: 1280, height: 720 });
+    }
+    expect(app.errors).toEqual([]);
+  });
+
+  it('tells a screen reader which lines a diff adds and removes, not only the eye (colour and a mark it does not read)', { timeout: 120_000 }, async () => {
+    const { page } = app;
+    await visit(page, '#/results', true);
+    await page.getByLabel(/Result files/).setInputFiles({ name: 'study.json.gz', mimeType: 'application/gzip', buffer: resultFile });
+    const explorer = page.locator('[data-section="explorer"]');
+    await explorer.getByRole('button', { name: 'HumanEval/901' }).click();
+    await explorer.getByLabel('Arm').selectOption({ label: 'llama self-refine' });
+    // The refinement turned `# name-error` / `return -1` into `# right` / `return 901`.
+    const said = await explorer.getByRole('group', { name: 'Changes from version 0 to version 1' }).ariaSnapshot();
+    expect(said).toMatch(/removed: +# name-error/);
+    expect(said).toMatch(/added: +return 901/);
+    expect(said).not.toMatch(/(added|removed): +def f901/);
+    await page.getByRole('button', { name: 'Close study.json.gz' }).click();
+
+    // The presenter's refinement scene: the demo's refiner adds an import.
+    await page.goto(`${server.url}#/presenter?source=demo&demo=name-error&speed=step&autostart=1`);
+    for (const kind of ['generation', 'execution', 'briefing', 'refinement']) {
+      await page.locator('article.scene').first().waitFor({ timeout: 60_000 });
+      await page.keyboard.press('ArrowRight');
+      await page.locator(`article.scene[data-scene="${kind}"]`).waitFor({ timeout: 60_000 });
+    }
+    const onStage = await page.getByRole('group', { name: 'Changes against the previous code' }).ariaSnapshot();
+    expect(onStage).toMatch(/added: import itertools/);
+    expect(app.errors).toEqual([]);
+  });
+
+  it('gives the Search charts their values as a table, which a screen reader cannot get from the images', { timeout: 120_000 }, async () => {
+    const { page } = app;
+    await visit(page, '#/search', true);
+    // Imported by the test above too: importing it again still leaves it listed.
+    await page.getByLabel(/Import search files/).setInputFiles({ name: 'search.json', mimeType: 'application/json', buffer: await searchFileBytes() });
+    await page.locator('article.search').first().getByRole('button', { name: 'Show', exact: true }).click();
+    await page.locator('#search-run-title', { hasText: 'Audited search' }).waitFor();
+    // Each chart is one image: its name and description, no numbers.
+    expect(await page.getByRole('img', { name: /^Fitness per generation/ }).count()).toBe(1);
+    await page.getByText("The charts' values, as a table").press('Enter');
+    const table = page.getByRole('table', { name: 'Fitness and species per generation' });
+    const rows = table.getByRole('row');
+    expect(await rows.count()).toBe(1 + 2);
+    expect(await rows.nth(0).textContent()).toMatch(/Generation.*Best fitness.*Mean fitness/);
+    expect(await rows.nth(1).getByRole('cell').first().textContent()).toBe('0');
+    expect(await rows.nth(1).getByRole('cell').nth(1).textContent()).toMatch(/^-?\d\.\d{3}$/);
+    expect(await auditBothThemes(page, 'search with the charts as a table')).toEqual([]);
+    expect(app.errors).toEqual([]);
+  });
+
   it('reflows into a 320-px window (400% zoom) without sideways scrolling, on every page', { timeout: 120_000 }, async () => {
     const { page } = app;
     await page.setViewportSize({ width: 320, height: 640 });
@@ -234,6 +321,41 @@ describe('accessibility (axe-core) in Chromium', () => {
       await offline.close();
     }
     expect(wide).toEqual([]);
+  });
+});
+
+describe('forced colours (Windows High Contrast) in Chromium', () => {
+  it('still marks the current page in the navigation and a pressed toggle, which only a background told apart', { timeout: 120_000 }, async () => {
+    // A tab of its own: pressing the theme toggle is remembered in this browser.
+    const tab = await openApp(browser, server, { hash: '#/study' });
+    try {
+      const { page } = tab;
+      await page.emulateMedia({ forcedColors: 'active' });
+      const nav = page.getByRole('navigation', { name: 'Main' });
+      await page.getByRole('heading', { level: 1, name: 'Study' }).waitFor();
+      // What shows: the text colour on the first background that is not transparent, from the element up.
+      const look = (locator: ReturnType<Page['locator']>) =>
+        locator.evaluate((element) => {
+          let background = 'none';
+          for (let at: Element | null = element; at && background === 'none'; at = at.parentElement) {
+            const colour = getComputedStyle(at).backgroundColor;
+            if (!/^rgba\(.*, 0\)$|^transparent$/.test(colour)) background = colour;
+          }
+          return `${getComputedStyle(element).color} on ${background}`;
+        });
+      const current = await look(nav.getByRole('link', { name: 'Study' }));
+      const other = await look(nav.getByRole('link', { name: 'Search' }));
+      expect(current, 'the current page looks like every other link').not.toBe(other);
+
+      const toggle = page.getByRole('button', { name: 'Dark theme' });
+      const unpressed = await look(toggle);
+      await toggle.press('Enter');
+      await expect.poll(() => toggle.getAttribute('aria-pressed')).toBe('true');
+      expect(await look(toggle), 'the pressed theme toggle looks unpressed').not.toBe(unpressed);
+      expect(tab.errors).toEqual([]);
+    } finally {
+      await tab.close();
+    }
   });
 });
 

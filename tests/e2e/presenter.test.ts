@@ -94,7 +94,8 @@ describe('the presenter in Chromium', () => {
 
     await press(app, 'ArrowRight', 'refinement', 'demo-05-refinement-diff');
     const added = await scene(page).locator('.diff .added').allTextContents();
-    expect(added.map((t) => t.trim())).toContain('+import itertools');
+    // Each added line: its mark, the words a screen reader hears (visually hidden), the code.
+    expect(added.map((t) => t.trim())).toContain('+added: import itertools');
 
     await press(app, 'ArrowRight', 'execution', 'demo-06-execution-passed');
     expect(await verdicts(page)).toEqual(Array.from({ length: 7 }, () => 'passed'));

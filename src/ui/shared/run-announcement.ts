@@ -3,7 +3,10 @@
  * tokens/s), and a live region over them re-read all of it after each step, burying everything
  * else the reader says. So the polite announcement is a sentence of its own that changes only
  * with news: the phase, an error, the end, and progress in steps (every unit of a small run,
- * every 5 % of a large one). The visible figures stay as they are.
+ * every 5 % of a large one). A fast run (a replay, a broken endpoint failing every unit at once)
+ * finishes several units a second, and each would queue another sentence behind the last: with
+ * `minGapMs`, progress and errors are said at most that often, the phase and the end at once.
+ * The visible figures stay as they are.
  */
 
 export interface RunNews {
@@ -23,30 +26,43 @@ function progressStep(news: RunNews): number {
   return news.done >= news.total ? Infinity : Math.floor(news.done / announceEvery(news.total));
 }
 
-function isNews(last: RunNews | null, next: RunNews): boolean {
-  return (
-    last === null ||
-    last.phase !== next.phase ||
-    last.errored !== next.errored ||
-    last.total !== next.total ||
-    progressStep(last) !== progressStep(next)
-  );
+/** News that cannot wait: the first sentence, a new phase or size of run, the last unit done. */
+function isUrgent(last: RunNews | null, next: RunNews): boolean {
+  return last === null || last.phase !== next.phase || last.total !== next.total || (next.done >= next.total && last.done < last.total);
+}
+
+function isNews(last: RunNews, next: RunNews): boolean {
+  return last.errored !== next.errored || progressStep(last) !== progressStep(next);
+}
+
+export interface AnnouncerOptions {
+  /** Least time between two sentences of progress or errors (default 0: no limit). */
+  minGapMs?: number;
+  now?: () => number;
 }
 
 /** Remembers what was announced last, and gives the next sentence only when there is news. */
 export class RunAnnouncer {
   readonly #describe: (news: RunNews) => string;
+  readonly #minGapMs: number;
+  readonly #now: () => number;
   #last: RunNews | null = null;
+  #saidAt = -Infinity;
   #text = '';
 
-  constructor(describe: (news: RunNews) => string) {
+  constructor(describe: (news: RunNews) => string, options: AnnouncerOptions = {}) {
     this.#describe = describe;
+    this.#minGapMs = options.minGapMs ?? 0;
+    this.#now = options.now ?? (() => performance.now());
   }
 
-  /** The sentence to announce: the same string as before unless `news` is news. */
+  /** The sentence to announce: the same string as before unless `news` is news (and, for progress, its time has come). */
   next(news: RunNews): string {
-    if (isNews(this.#last, news)) {
+    const last = this.#last;
+    const due = () => this.#now() - this.#saidAt >= this.#minGapMs;
+    if (isUrgent(last, news) || (last !== null && isNews(last, news) && due())) {
       this.#last = { ...news };
+      this.#saidAt = this.#now();
       this.#text = this.#describe(news);
     }
     return this.#text;

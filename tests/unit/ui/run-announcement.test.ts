@@ -43,4 +43,28 @@ describe('what the run panel announces', () => {
     expect(said[1]).toBe('Running: 82 of 1640 units done.');
     expect(said.at(-1)).toBe('Running: 1640 of 1640 units done.');
   });
+
+  it('says a fast run\'s progress and errors at most once per gap, its phase changes and its end at once', () => {
+    // A replay finishing ten units a second, every other one errored, paused at the 25th unit and resumed at once.
+    let clock = 0;
+    const announcer = new RunAnnouncer(describeNews, { minGapMs: 4000, now: () => clock });
+    const said: string[] = [];
+    const hear = (state: RunNews) => {
+      const text = announcer.next(state);
+      if (text !== said.at(-1)) said.push(text);
+    };
+    for (let done = 0; done <= 30; done++) {
+      clock = done * 100;
+      hear(running(done, 30, Math.floor(done / 2)));
+      if (done === 25) hear({ ...running(25, 30, 12), phase: 'Paused' });
+    }
+    hear({ ...running(30, 30, 15), phase: 'Done' });
+    expect(said).toEqual([
+      'Running: 0 of 30 units done.',
+      'Paused: 25 of 30 units done, 12 errored.',
+      'Running: 26 of 30 units done, 13 errored.',
+      'Running: 30 of 30 units done, 15 errored.',
+      'Done: 30 of 30 units done, 15 errored.',
+    ]);
+  });
 });
