@@ -28,6 +28,7 @@ import { OUTPUT_LIMIT_SLOT } from './shared-state.ts';
 import { BASELINE_MODULES, BLOCKED_MODULES, RUNNER_PY } from './runner-py.ts';
 import { ScratchFileSystem, type EmscriptenFs } from './scratch-fs.ts';
 import { startInterpreter } from './snapshot.ts';
+import { guardCStack, type StackHost } from './stack-guard.ts';
 import { captureTracebacksInChunks, type CaptureFs } from './traceback-capture.ts';
 import type { InterruptMode, WorkerConfig, WorkerInfo, WorkerRunReport } from './worker-protocol.ts';
 
@@ -130,6 +131,8 @@ export class PythonRuntime {
     py.setInterruptBuffer(interrupt.asInterruptBuffer());
     const internals = py as unknown as PyodideInternals;
     capMemory(internals._module.memory, options.maxHeapBytes);
+    // Needs Python to call JavaScript, so before the bridges go.
+    const stack = guardCStack(py, internals._module as unknown as StackHost);
 
     // Order matters: the JS modules go before the Python scrub (which then finds no registry
     // entry to keep them alive), and the JavaScript wall goes up last, once nothing else needs
@@ -183,6 +186,7 @@ export class PythonRuntime {
       snapshotProblem,
       interrupt: selfTest.mode,
       interruptLatencyMs: selfTest.latencyMs,
+      cStackBytes: stack.cStackBytes,
       hardening: {
         bridgesRemoved: report.bridgesRemoved,
         bridgesLeft: report.bridgesLeft,

@@ -220,6 +220,28 @@ describe('exhaustion', () => {
     }
   });
 
+  it('on a small engine stack, a memoised recursion too deep is a RecursionError and the worker goes on', async () => {
+    // Pyodide's C code runs on the engine's stack: on a browser-sized one, memoised recursion
+    // overflowed it and killed the interpreter ("fatal"), a few hundred calls deep. The worker
+    // now measures that stack and has CPython raise RecursionError before it runs out.
+    const small = await createNodeSandbox({ workers: 1, spares: 0, stackSizeMb: 4 });
+    try {
+      expect(small.stats().lastWorker?.cStackBytes).toBeGreaterThan(0);
+      const memoised = (depth: number) =>
+        `import functools\n@functools.lru_cache(maxsize=None)\ndef depth(n):\n    return 0 if n == 0 else depth(n - 1) + 1\nassert depth(${depth}) == ${depth}`;
+      for (let i = 0; i < 2; i++) {
+        const result = expectError(await small.run(memoised(100_000), limits), 'RecursionError');
+        expect(result.message).toMatch(/^Stack overflow/);
+      }
+      expect(await small.run(memoised(300), limits)).toMatchObject({ status: 'passed' });
+      expect(small.stats().respawns).toBe(0);
+    } finally {
+      await small.close();
+    }
+    // The default worker's stack outlasts Emscripten's: CPython's own limits are kept.
+    expect(sandbox.stats().lastWorker?.cStackBytes).toBeNull();
+  });
+
   it('a memoised recursion thousands deep passes, as in CPython (Node gives the worker a large stack)', async () => {
     const program = 'import sys, functools\nsys.setrecursionlimit(10**5)\n@functools.lru_cache(None)\ndef depth(n):\n    return 0 if n == 0 else depth(n - 1) + 1\nassert depth(10000) == 10000';
     expect(await run(program)).toMatchObject({ status: 'passed' });
