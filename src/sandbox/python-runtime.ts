@@ -233,6 +233,7 @@ export class PythonRuntime {
     this.#output.onOverflow = () => {};
     const exitStatus = this.#flush();
     const result = this.#judge(ending, ended - started, limits, timedOut, exitStatus);
+    if (result.status !== 'crashed' && this.#output.stdoutDropped) result.stdoutTruncated = true;
     const recycle = setupFailure ?? this.#cleanUp();
     this.#interrupt.disarm();
     return { result, recycle };

@@ -285,9 +285,18 @@ describe('exhaustion', () => {
     expect(sandbox.stats().respawns).toBe(before);
   });
 
-  it('keeps only the start of a long stdout', async () => {
+  it('keeps only the start of a long stdout, and says so only when something was dropped', async () => {
     const result = await run('for i in range(5000):\n    print(i)');
     expect(result.status).toBe('passed');
     if (result.status === 'passed') expect(result.stdout.length).toBeLessThanOrEqual(10_000);
+    expect(result).toMatchObject({ stdoutTruncated: true });
+    // Exactly what is kept is the whole output (the Playground said it was cut, guessing from the length).
+    const whole = await run("import sys\nsys.stdout.write('x' * 10_000)");
+    expect(whole).toMatchObject({ status: 'passed', stdout: 'x'.repeat(10_000) });
+    expect(whole).not.toHaveProperty('stdoutTruncated');
+    expect(await run("import sys\nsys.stdout.write('x' * 10_001)")).toMatchObject({ status: 'passed', stdout: 'x'.repeat(10_000), stdoutTruncated: true });
+    // Past the output limit, what the program still prints is dropped, however short the kept part.
+    const flooded = expectError(await run("import sys\nprint('kept')\ntry:\n    sys.stderr.write('x' * 200_000)\nfinally:\n    print('dropped')"), 'OutputLimit');
+    expect(flooded).toMatchObject({ stdout: 'kept\n', stdoutTruncated: true });
   });
 });
