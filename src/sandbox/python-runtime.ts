@@ -131,8 +131,14 @@ export class PythonRuntime {
     py.setInterruptBuffer(interrupt.asInterruptBuffer());
     const internals = py as unknown as PyodideInternals;
     capMemory(internals._module.memory, options.maxHeapBytes);
-    // Needs Python to call JavaScript, so before the bridges go.
-    const stack = guardCStack(py, internals._module as unknown as StackHost);
+    // Needs Python to call JavaScript, so before the bridges go. A Pyodide without the exports
+    // it uses still starts, with CPython's own limit (deep recursion through C then kills it).
+    let cStackBytes: number | null = null;
+    try {
+      cStackBytes = guardCStack(py, internals._module as unknown as StackHost).cStackBytes;
+    } catch {
+      cStackBytes = null;
+    }
 
     // Order matters: the JS modules go before the Python scrub (which then finds no registry
     // entry to keep them alive), and the JavaScript wall goes up last, once nothing else needs
@@ -186,7 +192,7 @@ export class PythonRuntime {
       snapshotProblem,
       interrupt: selfTest.mode,
       interruptLatencyMs: selfTest.latencyMs,
-      cStackBytes: stack.cStackBytes,
+      cStackBytes,
       hardening: {
         bridgesRemoved: report.bridgesRemoved,
         bridgesLeft: report.bridgesLeft,

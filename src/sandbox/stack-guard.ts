@@ -27,6 +27,7 @@ export interface StackHost {
   _emscripten_stack_get_end(): number;
   _PyThreadState_Get(): number;
   _PyUnstable_ThreadState_SetStackProtection(threadState: number, start: number, size: number): number;
+  _PyErr_Clear(): void;
 }
 
 export interface StackGuardReport {
@@ -41,9 +42,9 @@ const LARGE_ENGINE_STACK_UNITS = 200_000;
 /**
  * Part of the engine's stack kept back when CPython's check fires: raising the RecursionError,
  * an `except RecursionError:` that calls a little more, and paths a little hungrier than the
- * one measured. About 30 memoised calls in Chromium.
+ * one measured. About 20 memoised calls in Chromium.
  */
-const RESERVE_FRACTION = 0.1;
+const RESERVE_FRACTION = 0.05;
 /**
  * CPython raises RecursionError this far before the end of the stack it is given, and gives up
  * (a fatal error) half as far: `_PyOS_STACK_MARGIN_BYTES` twice, 2,048 words of 4 bytes.
@@ -88,6 +89,8 @@ function engineDepth(limit = Infinity): number {
  * JavaScript (before the bridges are cut) and before any program runs.
  */
 export function guardCStack(py: PyodideAPI, host: StackHost): StackGuardReport {
+  // Node's workers: nothing to measure (and a cheap way to learn it).
+  if (engineDepth(LARGE_ENGINE_STACK_UNITS) >= LARGE_ENGINE_STACK_UNITS) return { cStackBytes: null, engineUnits: LARGE_ENGINE_STACK_UNITS };
   // Warm the probe up, so that its frames have their final size for every measurement below.
   for (let i = 0; i < 20; i++) engineDepth(LARGE_ENGINE_STACK_UNITS);
   const samples = new Map<number, { shadow: number; units: number }>();
@@ -115,6 +118,9 @@ export function guardCStack(py: PyodideAPI, host: StackHost): StackGuardReport {
   // The stack's top stays where it is (the base; the stack grows down): only its end moves.
   const start = entry.shadow - budget - CPYTHON_MARGIN_BYTES;
   const status = host._PyUnstable_ThreadState_SetStackProtection(host._PyThreadState_Get(), start, host._emscripten_stack_get_base() - start);
-  if (status !== 0) throw new Error(`CPython refused a C stack of ${budget} bytes`);
+  if (status !== 0) {
+    host._PyErr_Clear();
+    throw new Error(`CPython refused a C stack of ${budget} bytes`);
+  }
   return { cStackBytes: budget, engineUnits: entry.units };
 }
