@@ -14,6 +14,7 @@ export class OutputCapture {
   #maxChars = Infinity;
   #chars = 0;
   #stdout = '';
+  #stdoutDropped = false;
   #overflowed = false;
   /** Called once when the count passes the limit. */
   onOverflow: () => void = () => {};
@@ -28,6 +29,7 @@ export class OutputCapture {
     this.#maxChars = maxChars;
     this.#chars = 0;
     this.#stdout = '';
+    this.#stdoutDropped = false;
     this.#overflowed = false;
     this.onOverflow = onOverflow;
     this.#stdoutDecoder.decode();
@@ -38,6 +40,11 @@ export class OutputCapture {
     return this.#overflowed;
   }
 
+  /** Whether the program wrote to stdout more than `keptStdout` holds. */
+  get stdoutDropped(): boolean {
+    return this.#stdoutDropped;
+  }
+
   /** The start of what the program printed to stdout. */
   get keptStdout(): string {
     return this.#stdout;
@@ -46,11 +53,16 @@ export class OutputCapture {
   #take(buffer: Uint8Array, decoder: TextDecoder, isStdout: boolean): number {
     // Past the limit the bytes are swallowed: the program is being interrupted, and an I/O
     // error here would only give it an exception to catch and carry on with.
-    if (this.#overflowed) return buffer.length;
+    if (this.#overflowed) {
+      if (isStdout && buffer.length > 0) this.#stdoutDropped = true;
+      return buffer.length;
+    }
     const text = decoder.decode(buffer, { stream: true });
     this.#chars += text.length;
-    if (isStdout && this.#stdout.length < KEPT_STDOUT_CHARS) {
-      this.#stdout += text.slice(0, KEPT_STDOUT_CHARS - this.#stdout.length);
+    if (isStdout) {
+      const room = KEPT_STDOUT_CHARS - this.#stdout.length;
+      if (text.length > room) this.#stdoutDropped = true;
+      if (room > 0) this.#stdout += text.slice(0, room);
     }
     if (this.#chars > this.#maxChars) {
       this.#overflowed = true;

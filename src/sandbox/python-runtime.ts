@@ -28,6 +28,7 @@ import { OUTPUT_LIMIT_SLOT } from './shared-state.ts';
 import { BASELINE_MODULES, BLOCKED_MODULES, RUNNER_PY } from './runner-py.ts';
 import { ScratchFileSystem, type EmscriptenFs } from './scratch-fs.ts';
 import { startInterpreter } from './snapshot.ts';
+import { guardCStack, type StackHost } from './stack-guard.ts';
 import { captureTracebacksInChunks, type CaptureFs } from './traceback-capture.ts';
 import type { InterruptMode, WorkerConfig, WorkerInfo, WorkerRunReport } from './worker-protocol.ts';
 
@@ -130,6 +131,14 @@ export class PythonRuntime {
     py.setInterruptBuffer(interrupt.asInterruptBuffer());
     const internals = py as unknown as PyodideInternals;
     capMemory(internals._module.memory, options.maxHeapBytes);
+    // Needs Python to call JavaScript, so before the bridges go. A Pyodide without the exports
+    // it uses still starts, with CPython's own limit (deep recursion through C then kills it).
+    let cStackBytes: number | null = null;
+    try {
+      cStackBytes = guardCStack(py, internals._module as unknown as StackHost).cStackBytes;
+    } catch {
+      cStackBytes = null;
+    }
 
     // Order matters: the JS modules go before the Python scrub (which then finds no registry
     // entry to keep them alive), and the JavaScript wall goes up last, once nothing else needs
@@ -183,6 +192,7 @@ export class PythonRuntime {
       snapshotProblem,
       interrupt: selfTest.mode,
       interruptLatencyMs: selfTest.latencyMs,
+      cStackBytes,
       hardening: {
         bridgesRemoved: report.bridgesRemoved,
         bridgesLeft: report.bridgesLeft,
@@ -229,6 +239,7 @@ export class PythonRuntime {
     this.#output.onOverflow = () => {};
     const exitStatus = this.#flush();
     const result = this.#judge(ending, ended - started, limits, timedOut, exitStatus);
+    if (result.status !== 'crashed' && this.#output.stdoutDropped) result.stdoutTruncated = true;
     const recycle = setupFailure ?? this.#cleanUp();
     this.#interrupt.disarm();
     return { result, recycle };

@@ -46,6 +46,12 @@ export interface WorkerInfo {
   interrupt: InterruptMode;
   /** How long after a 50 ms deadline the self-test loop stopped. */
   interruptLatencyMs: number | null;
+  /**
+   * How much of Emscripten's C stack a program may use before CPython raises RecursionError,
+   * measured against the engine's stack at start-up (stack-guard.ts); null where the engine's
+   * stack is the larger (Node's workers) and CPython's own limit is kept.
+   */
+  cStackBytes: number | null;
   hardening: HardeningSummary;
 }
 

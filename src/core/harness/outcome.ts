@@ -31,18 +31,25 @@ export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
 
 /** What the sandbox observed, before the harness interprets it. Plain data: it crosses postMessage. */
 export type RunResult =
-  | { status: 'passed'; durationMs: number; stdout: string }
+  | {
+      status: 'passed';
+      durationMs: number;
+      stdout: string;
+      /** True when the program printed more to stdout than the sandbox kept (`stdout` is its start); absent otherwise. */
+      stdoutTruncated?: boolean;
+    }
   | {
       status: 'error';
       durationMs: number;
       stdout: string;
+      stdoutTruncated?: boolean;
       /** The exception class name as Python reports it (`AssertionError`, `ModuleNotFoundError`…). */
       errorType: string;
       message: string;
       /** The whole traceback, formatted as CPython prints it to stderr. */
       traceback: string;
     }
-  | { status: 'timeout'; durationMs: number; limitMs: number; stdout: string }
+  | { status: 'timeout'; durationMs: number; limitMs: number; stdout: string; stdoutTruncated?: boolean }
   | {
       status: 'crashed';
       durationMs: number;

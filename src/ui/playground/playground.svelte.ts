@@ -10,7 +10,6 @@ import { limitsFor } from '../../core/harness/limits.ts';
 import type { HarnessMode, Outcome } from '../../core/harness/outcome.ts';
 import { toOutcome } from '../../core/harness/to-outcome.ts';
 import type { SandboxLimits } from '../../core/ports.ts';
-import { KEPT_STDOUT_CHARS } from '../../sandbox/output-capture.ts';
 import { browserSandboxFactory } from '../sandbox/browser-sandbox-factory.ts';
 import { SandboxHolder } from '../sandbox/sandbox-holder.ts';
 
@@ -18,9 +17,9 @@ export interface PlaygroundRun {
   problemId: string;
   mode: HarnessMode;
   outcome: Outcome;
-  /** What the program printed before it ended (empty for crashes): its first `KEPT_STDOUT_CHARS` at most. */
+  /** What the program printed before it ended (empty for crashes): its start, when the sandbox kept only that. */
   stdout: string;
-  /** The sandbox kept only the start of the output, so the page must not show it as the whole. */
+  /** The sandbox says it kept only the start of the output, so the page must not show it as the whole. */
   stdoutCut: boolean;
   limits: SandboxLimits;
   /** The code as it was run, to tell a result about the code in the editor from one about older code. */
@@ -121,7 +120,7 @@ export class Playground {
         mode,
         outcome: toOutcome(result, program),
         stdout,
-        stdoutCut: stdout.length >= KEPT_STDOUT_CHARS,
+        stdoutCut: result.status !== 'crashed' && result.stdoutTruncated === true,
         limits,
         code,
       };

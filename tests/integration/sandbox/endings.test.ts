@@ -220,6 +220,28 @@ describe('exhaustion', () => {
     }
   });
 
+  it('on a small engine stack, a memoised recursion too deep is a RecursionError and the worker goes on', async () => {
+    // Pyodide's C code runs on the engine's stack: on a browser-sized one, memoised recursion
+    // overflowed it and killed the interpreter ("fatal"), a few hundred calls deep. The worker
+    // now measures that stack and has CPython raise RecursionError before it runs out.
+    const small = await createNodeSandbox({ workers: 1, spares: 0, stackSizeMb: 4 });
+    try {
+      expect(small.stats().lastWorker?.cStackBytes).toBeGreaterThan(0);
+      const memoised = (depth: number) =>
+        `import functools\n@functools.lru_cache(maxsize=None)\ndef depth(n):\n    return 0 if n == 0 else depth(n - 1) + 1\nassert depth(${depth}) == ${depth}`;
+      for (let i = 0; i < 2; i++) {
+        const result = expectError(await small.run(memoised(100_000), limits), 'RecursionError');
+        expect(result.message).toMatch(/^Stack overflow/);
+      }
+      expect(await small.run(memoised(300), limits)).toMatchObject({ status: 'passed' });
+      expect(small.stats().respawns).toBe(0);
+    } finally {
+      await small.close();
+    }
+    // The default worker's stack outlasts Emscripten's: CPython's own limits are kept.
+    expect(sandbox.stats().lastWorker?.cStackBytes).toBeNull();
+  });
+
   it('a memoised recursion thousands deep passes, as in CPython (Node gives the worker a large stack)', async () => {
     const program = 'import sys, functools\nsys.setrecursionlimit(10**5)\n@functools.lru_cache(None)\ndef depth(n):\n    return 0 if n == 0 else depth(n - 1) + 1\nassert depth(10000) == 10000';
     expect(await run(program)).toMatchObject({ status: 'passed' });
@@ -263,9 +285,18 @@ describe('exhaustion', () => {
     expect(sandbox.stats().respawns).toBe(before);
   });
 
-  it('keeps only the start of a long stdout', async () => {
+  it('keeps only the start of a long stdout, and says so only when something was dropped', async () => {
     const result = await run('for i in range(5000):\n    print(i)');
     expect(result.status).toBe('passed');
     if (result.status === 'passed') expect(result.stdout.length).toBeLessThanOrEqual(10_000);
+    expect(result).toMatchObject({ stdoutTruncated: true });
+    // Exactly what is kept is the whole output (the Playground said it was cut, guessing from the length).
+    const whole = await run("import sys\nsys.stdout.write('x' * 10_000)");
+    expect(whole).toMatchObject({ status: 'passed', stdout: 'x'.repeat(10_000) });
+    expect(whole).not.toHaveProperty('stdoutTruncated');
+    expect(await run("import sys\nsys.stdout.write('x' * 10_001)")).toMatchObject({ status: 'passed', stdout: 'x'.repeat(10_000), stdoutTruncated: true });
+    // Past the output limit, what the program still prints is dropped, however short the kept part.
+    const flooded = expectError(await run("import sys\nprint('kept')\ntry:\n    sys.stderr.write('x' * 200_000)\nfinally:\n    print('dropped')"), 'OutputLimit');
+    expect(flooded).toMatchObject({ stdout: 'kept\n', stdoutTruncated: true });
   });
 });

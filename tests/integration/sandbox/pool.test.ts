@@ -19,6 +19,7 @@ const info: WorkerInfo = {
   snapshotProblem: null,
   interrupt: 'deadline-getter',
   interruptLatencyMs: 1,
+  cStackBytes: null,
   hardening: { bridgesRemoved: 1, bridgesLeft: 0, disabledBuiltins: [], reachableGlobals: [], codeGenerationBlocked: true, baselineModules: 1, watchedClasses: 1, watchedDicts: 1, codecRegistryWatched: true, newlineWatched: true },
 };
 

@@ -92,14 +92,15 @@ describe('the playground', () => {
     expect(playground.runIsStale).toBe(true);
   });
 
-  it('marks printed output the sandbox cut short, and not output that fits', async () => {
+  it('marks printed output the sandbox says it cut short, and not output that only fills what it keeps', async () => {
     const problem = await loadTestProblem('humaneval', 'HumanEval/0');
-    let printed = 'x'.repeat(KEPT_STDOUT_CHARS);
-    const playground = new Playground(new SandboxHolder(async () => recordingSandbox(() => ({ status: 'passed', durationMs: 1, stdout: printed })).sandbox));
+    let result: RunResult = { status: 'passed', durationMs: 1, stdout: 'x'.repeat(KEPT_STDOUT_CHARS), stdoutTruncated: true };
+    const playground = new Playground(new SandboxHolder(async () => recordingSandbox(() => result).sandbox));
     playground.select(problem);
     await playground.execute();
     expect(playground.run?.stdoutCut).toBe(true);
-    printed = 'hello\n';
+    // Exactly as many characters as are kept, all of them printed: nothing was cut.
+    result = { status: 'passed', durationMs: 1, stdout: 'x'.repeat(KEPT_STDOUT_CHARS) };
     await playground.execute();
     expect(playground.run?.stdoutCut).toBe(false);
   });
