@@ -9,6 +9,7 @@
 //                                                         headers (the app's service worker then adds them)
 import { createServer } from 'node:http';
 import { createReadStream, existsSync, statSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -134,9 +135,49 @@ server.on('error', (error) => {
 
 server.listen(Number(values.port), values.host, () => {
   const address = server.address();
-  const url = `http://${values.host}:${typeof address === 'object' && address ? address.port : values.port}${base}`;
-  console.log(`Feedback Lab is running at ${url}`);
+  const port = typeof address === 'object' && address ? address.port : values.port;
+  for (const line of startupLines(values.host, port)) console.log(line);
   console.log('Press Ctrl+C to stop.');
 });
+
+/**
+ * What to open. `--host 0.0.0.0` listens on every address, but http://0.0.0.0 is no address to
+ * open; and from another machine the page is plain http on a LAN address, which browsers do not
+ * count as a secure context: no WebGPU, no service worker, no cross-origin isolation. Say both.
+ */
+function startupLines(host, port) {
+  const at = (name) => `http://${name.includes(':') ? `[${name}]` : name}:${port}${base}`;
+  const wildcard = host === '0.0.0.0' || host === '::' || host === '';
+  const loopback = host === 'localhost' || /^127\./.test(host) || host === '::1';
+  if (loopback) return [`Feedback Lab is running at ${at(host)}`];
+  const lan = wildcard ? lanAddresses(host === '0.0.0.0' ? 'IPv4' : null) : [host];
+  const lines = [];
+  if (wildcard) lines.push(`Feedback Lab is running at ${at('127.0.0.1')} (open this one on this machine)`);
+  else lines.push(`Feedback Lab is listening only on ${host}, not on this machine's localhost.`);
+  if (lan.length === 0) {
+    lines.push('No other network address was found for other machines to open.');
+    return lines;
+  }
+  lines.push(`From other machines on the network: ${lan.map(at).join('  ')}`);
+  lines.push(
+    '  These are plain http, which browsers do not treat as secure there: no in-browser models (WebGPU),',
+    '  no offline copy, and Python timeouts restart the worker. Studies and searches still run on an',
+    '  OpenAI-compatible endpoint. For everything on other machines, serve over https (docs/deploy.md).',
+  );
+  return lines;
+}
+
+/** This machine's non-loopback addresses (IPv4 only for 0.0.0.0), link-local IPv6 left out. */
+function lanAddresses(family) {
+  const found = [];
+  for (const entries of Object.values(networkInterfaces())) {
+    for (const entry of entries ?? []) {
+      if (entry.internal || (family && entry.family !== family)) continue;
+      if (entry.family === 'IPv6' && entry.address.toLowerCase().startsWith('fe80')) continue;
+      found.push(entry.address);
+    }
+  }
+  return found;
+}
 
 for (const signal of ['SIGINT', 'SIGTERM']) process.on(signal, () => server.close(() => process.exit(0)));

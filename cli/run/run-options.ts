@@ -1,8 +1,8 @@
 /**
  * `feedback-lab run`: what the command line may say, and its meaning as plain options.
  */
-import { availableParallelism } from 'node:os';
 import { UsageError, parseCommandLine } from '../usage-error.ts';
+import { checkWorkers, defaultWorkers, workersHelp } from '../worker-count.ts';
 
 export interface RunOptions {
   /** A study file (draft, config or result file) or a study link; null when resuming. */
@@ -74,7 +74,9 @@ Options:
       --map KEY=NAME        the endpoint's model name for one key (repeatable), e.g.
                             --map llama3.2:3b=llama3.2:3b-instruct-q4_K_M
       --api-key-env VAR     send the API key held in environment variable VAR
-      --workers N           Python interpreters (default: ${defaultWorkers()})
+      --workers N           Python interpreters (default: ${defaultWorkers()}); ${workersHelp()}:
+                            each holds ~200 MB and a core, so no more than twice the
+                            cores nor than half the memory is allowed
       --requests N          chat requests sent to the endpoint at once (default 1, like
                             one GPU; raise it for servers that batch, such as vLLM)
       --concurrency N       problems in flight at once (default: workers + requests), so
@@ -137,7 +139,7 @@ export function parseRunOptions(argv: readonly string[]): RunOptions | null {
   if (apiKeyEnv !== null && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(apiKeyEnv)) {
     throw new UsageError(`--api-key-env takes the name of an environment variable (e.g. OPENAI_API_KEY), not "${apiKeyEnv}".`);
   }
-  const workers = values.workers === undefined ? defaultWorkers() : positiveInteger('--workers', values.workers);
+  const workers = values.workers === undefined ? defaultWorkers() : checkWorkers(values.workers);
   const requests = values.requests === undefined ? 1 : positiveInteger('--requests', values.requests);
   const concurrency = values.concurrency === undefined ? workers + requests : positiveInteger('--concurrency', values.concurrency);
   return {
@@ -182,9 +184,4 @@ function positiveInteger(flag: string, text: string): number {
   const value = Number(text);
   if (text.trim() === '' || !Number.isInteger(value) || value < 1) throw new UsageError(`${flag} must be a positive whole number, not "${text}".`);
   return value;
-}
-
-/** Each interpreter takes ~70 MB and a core; more workers than cores only adds contention. */
-function defaultWorkers(): number {
-  return Math.max(1, Math.min(4, availableParallelism()));
 }

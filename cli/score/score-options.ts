@@ -1,10 +1,10 @@
 /**
  * `feedback-lab score`: what the command line may say, and its meaning as plain options.
  */
-import { availableParallelism } from 'node:os';
 import type { BenchmarkId } from '../../src/core/benchmarks/problem.ts';
 import type { HarnessMode } from '../../src/core/harness/outcome.ts';
 import { UsageError, parseCommandLine } from '../usage-error.ts';
+import { checkWorkers, defaultWorkers, workersHelp } from '../worker-count.ts';
 
 export interface ScoreOptions {
   benchmark: BenchmarkId;
@@ -32,7 +32,9 @@ Options:
       --timeout S        seconds per completion, at most 86400 (default: 3 in standard mode,
                          10 in study mode); the few tasks whose canonical solution is slow
                          never get less than their calibrated limit
-      --workers N        Python interpreters run in parallel (default: ${defaultWorkers()})
+      --workers N        Python interpreters run in parallel (default: ${defaultWorkers()});
+                         ${workersHelp()}: each holds ~200 MB and a core, so
+                         no more than twice the cores nor than half the memory
       --datasets DIR     where HumanEval.jsonl.gz / sanitized-mbpp.json are (default: env
                          DATASETS_DIR, else ./public/datasets, else ../shared/datasets)
   -h, --help             show this help
@@ -72,7 +74,7 @@ export function parseScoreOptions(argv: readonly string[]): ScoreOptions | null 
     benchmark,
     mode,
     timeoutS: values.timeout === undefined ? null : timeoutSeconds(values.timeout),
-    workers: values.workers === undefined ? defaultWorkers() : positiveNumber('--workers', values.workers, true),
+    workers: values.workers === undefined ? defaultWorkers() : checkWorkers(values.workers),
     datasetsDir: values.datasets ?? null,
     samplesPath: positionals[0] as string,
   };
@@ -95,9 +97,4 @@ function positiveNumber(flag: string, text: string, integer: boolean): number {
   const valid = text.trim() !== '' && Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value));
   if (!valid) throw new UsageError(`${flag} must be a positive ${integer ? 'whole number' : 'number'}, not "${text}".`);
   return value;
-}
-
-/** Each interpreter takes ~70 MB and a core; more workers than cores only adds contention. */
-function defaultWorkers(): number {
-  return Math.max(1, Math.min(4, availableParallelism()));
 }

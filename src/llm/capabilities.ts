@@ -37,8 +37,61 @@ export function browserEnvironment(): ProbeEnvironment {
   return environment;
 }
 
-/** Probes the adapter WebLLM would get (it asks for `high-performance`). Never throws. */
-export async function probeCapabilities(environment: ProbeEnvironment = browserEnvironment()): Promise<DeviceCapabilities> {
+/**
+ * How long the probe waits for the GPU. A healthy adapter answers in milliseconds (a cold driver
+ * in a second or two); a wedged GPU process or driver can leave `requestAdapter()` pending for
+ * ever, and the pages would say "Checking…" for ever with it.
+ */
+export const GPU_ANSWER_TIMEOUT_MS = 10_000;
+
+/** The sentence a page shows when the GPU kept it waiting; the same on every page. */
+export function gpuTimeoutMessage(timeoutMs: number): string {
+  return `the GPU did not answer within ${formatSeconds(timeoutMs)}`;
+}
+
+function formatSeconds(ms: number): string {
+  return `${Number((ms / 1000).toFixed(3))} s`;
+}
+
+/** Settles with `promise`, or rejects with a `GpuTimeoutError` after `timeoutMs`. */
+export function withGpuDeadline<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new GpuTimeoutError(timeoutMs)), timeoutMs);
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
+    );
+  });
+}
+
+export class GpuTimeoutError extends Error {
+  constructor(readonly timeoutMs: number) {
+    super(gpuTimeoutMessage(timeoutMs));
+    this.name = 'GpuTimeoutError';
+  }
+}
+
+export interface ProbeOptions {
+  /** How long to wait for `requestAdapter()` and the storage estimate; `GPU_ANSWER_TIMEOUT_MS` by default. */
+  timeoutMs?: number;
+}
+
+/**
+ * Probes the adapter WebLLM would get (it asks for `high-performance`). Never throws, and always
+ * settles: a GPU that does not answer within the timeout counts as no adapter, with `gpuTimedOutMs`
+ * set so the pages can say so.
+ */
+export async function probeCapabilities(
+  environment: ProbeEnvironment = browserEnvironment(),
+  options: ProbeOptions = {},
+): Promise<DeviceCapabilities> {
+  const timeoutMs = options.timeoutMs ?? GPU_ANSWER_TIMEOUT_MS;
   const caps: DeviceCapabilities = {
     secureContext: environment.isSecureContext,
     webgpu: environment.gpu ? 'no-adapter' : 'missing',
@@ -46,14 +99,15 @@ export async function probeCapabilities(environment: ProbeEnvironment = browserE
     limits: {},
   };
   if (environment.deviceMemory !== undefined) caps.deviceMemoryGB = environment.deviceMemory;
-  const storage = await estimateStorage(environment);
+  const storage = await estimateStorage(environment, { timeoutMs });
   if (storage) caps.storage = storage;
   if (!environment.gpu) return caps;
   let adapter: AdapterLike | null = null;
   try {
-    adapter = await environment.gpu.requestAdapter({ powerPreference: 'high-performance' });
+    adapter = await withGpuDeadline(environment.gpu.requestAdapter({ powerPreference: 'high-performance' }), timeoutMs);
   } catch (error) {
     caps.probeError = error instanceof Error ? error.message : String(error);
+    if (error instanceof GpuTimeoutError) caps.gpuTimedOutMs = timeoutMs;
   }
   if (!adapter) return caps;
   caps.webgpu = 'available';
@@ -78,10 +132,14 @@ export async function probeCapabilities(environment: ProbeEnvironment = browserE
  * it). Undefined where the browser will not say: some private modes refuse the estimate, and
  * the verdict then skips the quota check.
  */
-export async function estimateStorage(environment: ProbeEnvironment = browserEnvironment()): Promise<DeviceCapabilities['storage']> {
+export async function estimateStorage(
+  environment: ProbeEnvironment = browserEnvironment(),
+  options: ProbeOptions = {},
+): Promise<DeviceCapabilities['storage']> {
   if (!environment.storage) return undefined;
   try {
-    const estimate = await environment.storage.estimate();
+    // A storage estimate that never comes must not hold the GPU verdict back with it.
+    const estimate = await withGpuDeadline(environment.storage.estimate(), options.timeoutMs ?? GPU_ANSWER_TIMEOUT_MS);
     return { quotaBytes: estimate.quota ?? 0, usageBytes: estimate.usage ?? 0 };
   } catch {
     return undefined;

@@ -7,6 +7,7 @@ import { version as pyodideVersion } from 'pyodide/package.json';
 import { version as appVersion } from '../../package.json';
 import type { ResultEnvironment, ResultGpuAdapter } from '../core/results/result-file.ts';
 import type { StudyConfig } from '../core/study/config.ts';
+import { GPU_ANSWER_TIMEOUT_MS, withGpuDeadline } from '../llm/capabilities.ts';
 
 export const APP_VERSION: string = appVersion;
 
@@ -56,11 +57,14 @@ export async function studyEnvironment(
   };
 }
 
-/** The adapter WebLLM gets, or null when there is none. Never throws. */
-export async function gpuAdapter(source: EnvironmentSource): Promise<ResultGpuAdapter | null> {
+/**
+ * The adapter WebLLM gets, or null when there is none or it does not answer in time (a study must
+ * not wait for ever on its environment record). Never throws.
+ */
+export async function gpuAdapter(source: EnvironmentSource, timeoutMs = GPU_ANSWER_TIMEOUT_MS): Promise<ResultGpuAdapter | null> {
   if (!source.gpu) return null;
   try {
-    const adapter = await source.gpu.requestAdapter();
+    const adapter = await withGpuDeadline(source.gpu.requestAdapter(), timeoutMs);
     if (!adapter) return null;
     const info = adapter.info ?? {};
     return {

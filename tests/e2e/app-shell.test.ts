@@ -97,6 +97,30 @@ describe('the app shell', () => {
     }
   });
 
+  it('stops checking a GPU that never answers and says so, on the home page and the Models page', { timeout: 90_000 }, async () => {
+    const app = await openApp(browser, server);
+    const { page } = app;
+    // A wedged GPU process: requestAdapter() neither resolves nor rejects.
+    await app.context.addInitScript(() => {
+      Object.defineProperty(navigator, 'gpu', { configurable: true, value: { requestAdapter: () => new Promise(() => {}) } });
+    });
+    await page.reload();
+    const status = page.getByRole('region', { name: 'Before you start' }).getByRole('status');
+    expect(await status.getAttribute('data-webgpu')).toBe('checking');
+    await expect.poll(() => status.getAttribute('data-webgpu'), { timeout: 30_000 }).toBe('no');
+    expect(await status.textContent()).toContain('the GPU did not answer within 10 s');
+    expect(await status.textContent()).toContain('OpenAI-compatible server');
+
+    await page.evaluate(() => (location.hash = '#/models'));
+    const webgpu = page.locator('dt', { hasText: 'WebGPU' }).locator('+ dd');
+    await expect.poll(() => webgpu.textContent(), { timeout: 30_000 }).toBe('no answer (the GPU did not answer within 10 s)');
+    // Every model's verdict gives the same reason, above the table.
+    await expect.poll(() => page.locator('.shared-reasons').textContent()).toContain('the GPU did not answer within 10 s');
+    await app.screenshot('models-gpu-no-answer');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('a first study without WebGPU, on an endpoint nothing answers at or on in-browser models, is refused at once, saying why, and stores nothing; Try it asks the endpoint', async () => {
     const noGpuBrowser = await launchBrowser({ webgpu: false });
     try {

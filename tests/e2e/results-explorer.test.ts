@@ -93,6 +93,48 @@ describe('the problem explorer and the presenter', () => {
     await app.close();
   });
 
+  it('offers ← Results back to the same problem and run, and keeps saying so on stage when a link names a run the file lacks', { timeout: 180_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/results' });
+    const { page } = app;
+    const explorer = await openFile(page);
+    await explorer.getByRole('button', { name: 'HumanEval/12', exact: true }).click();
+    await explorer.getByLabel('Arm').selectOption({ label: 'llama self-refine' });
+    await explorer.getByLabel('Run').selectOption({ label: '2' });
+    await explorer.getByRole('link', { name: 'Present this run' }).click();
+    await scene(page).waitFor({ timeout: 60_000 });
+    // The way back survives the address the show writes (a reload keeps it too).
+    await expect.poll(() => page.url(), { timeout: 30_000 }).toContain('kept=');
+    expect(page.url()).toContain('results=');
+    await page.setViewportSize({ width: 800, height: 600 });
+    await app.screenshot('results-explorer-07-presenter-back-to-results');
+    await toolbar(page).getByRole('link', { name: '← Results' }).click();
+    await expect.poll(() => detailHeading(explorer).textContent(), { timeout: 30_000 }).toBe('HumanEval/12');
+    expect(await chosen(explorer.getByLabel('Arm'))).toBe('llama self-refine');
+    expect(await chosen(explorer.getByLabel('Run'))).toBe('2');
+
+    // A link naming run 9 of a study of 2 repeats: another run is shown, and the stage says so
+    // for the whole show, not only on the setup it skipped.
+    await page.evaluate(() => (location.hash = '#/presenter?source=file&file=explorer-study.json&problem=HumanEval%2F3&arm=llama-refine&run=9&autostart=1'));
+    await scene(page).waitFor({ timeout: 60_000 });
+    const note = page.locator('.presenter .note');
+    await expect.poll(() => note.textContent(), { timeout: 30_000 }).toMatch(/^explorer-study\.json has no finished run 9 of llama self-refine on HumanEval\/3: showing llama self-refine, run \d instead\.$/);
+    expect(await toolbar(page).locator('strong').first().textContent()).toBe('HumanEval/3');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    expect(await note.isVisible()).toBe(true);
+    await app.screenshot('results-explorer-06-fallback-note');
+    // Opened by a link, not from Results: no "← Results" to a page it never came from.
+    expect(await toolbar(page).getByRole('link', { name: '← Results' }).count()).toBe(0);
+
+    // The presenter reads its link when it opens: go through Results to open it again.
+    await page.evaluate(() => (location.hash = '#/results'));
+    await explorer.getByRole('table').waitFor({ timeout: 30_000 });
+    await page.evaluate(() => (location.hash = '#/presenter?source=file&file=explorer-study.json&problem=HumanEval%2F163&autostart=1'));
+    await expect.poll(() => note.textContent(), { timeout: 60_000 }).toMatch(/^explorer-study\.json has no finished run of HumanEval\/163: showing HumanEval\/\d+ \(.+, run \d\) instead\.$/);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('opens a link to one run of one problem on that run once the file is opened, and says so when the file has no such problem', { timeout: 120_000 }, async () => {
     const app = await openApp(browser, server, { hash: '#/results?show=all&problem=HumanEval%2F25&arm=qwen-llama&run=2' });
     const { page } = app;

@@ -3,6 +3,7 @@
  * upstream, or a file the user picks. Every byte is checked against a pinned SHA-256 first, so
  * a study's problems are exactly the published ones whatever the source.
  */
+import { canGunzip, GzipUnsupportedError } from '../gzip-support.ts';
 import { sha256Hex } from '../sha256.ts';
 import { parseHumanEval } from './humaneval.ts';
 import { parseSanitizedMbpp } from './mbpp.ts';
@@ -44,8 +45,12 @@ export const DATASET_FILES: Record<BenchmarkId, DatasetFile> = {
 // Lower-case hex SHA-256 (Web Crypto, or its own code on a page that is not a secure context).
 export { sha256Hex };
 
-/** Decompresses gzip bytes with the platform's DecompressionStream. */
+/**
+ * Decompresses gzip bytes with the platform's DecompressionStream. Where there is none (Safari
+ * before 16.4) it says so, and that the decompressed HumanEval.jsonl is accepted too.
+ */
 export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+  if (!canGunzip()) throw new GzipUnsupportedError('pick HumanEval.jsonl already decompressed (gunzip HumanEval.jsonl.gz first)');
   try {
     const stream = new Blob([asArrayBufferView(bytes)]).stream().pipeThrough(new DecompressionStream('gzip'));
     return new Uint8Array(await new Response(stream).arrayBuffer());

@@ -140,6 +140,8 @@ export interface DeviceCapabilities {
   deviceMemoryGB?: number;
   /** Why the probe stopped early, in the browser's words. */
   probeError?: string;
+  /** Set (with `webgpu: 'no-adapter'`) when `requestAdapter()` had not answered after this many ms. */
+  gpuTimedOutMs?: number;
 }
 
 export type GpuLimitName =
@@ -221,6 +223,10 @@ export function assessModel(entry: CatalogEntry, caps: DeviceCapabilities, conte
   }
   if (caps.webgpu === 'missing') {
     blocking.push('This browser has no WebGPU. Use a recent Chrome or Edge, or Firefox/Safari with WebGPU enabled.');
+  } else if (caps.webgpu === 'no-adapter' && caps.gpuTimedOutMs !== undefined) {
+    blocking.push(
+      `The browser has WebGPU, but the GPU did not answer within ${caps.gpuTimedOutMs / 1000} s (its driver or the browser's GPU process may be stuck); restarting the browser often helps.`,
+    );
   } else if (caps.webgpu === 'no-adapter') {
     blocking.push('The browser has WebGPU but found no usable GPU adapter (it may be blocklisted or disabled).');
   }

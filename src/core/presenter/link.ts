@@ -39,6 +39,11 @@ export interface PresenterLink {
   kept: string | null;
   autostart: boolean;
   /**
+   * The Results page's query the presenter was opened from (`results=problem%3DHumanEval%2F3…`),
+   * so it can offer "← Results" back to the same problem, run and filters; null otherwise.
+   */
+  results: string | null;
+  /**
    * The scene a replay was on (1 is the problem): the page keeps it in its address during a show,
    * so a reload mid-talk comes back to the same place instead of the setup.
    */
@@ -67,6 +72,7 @@ export function readPresenterLink(query: URLSearchParams): PresenterLinkReading 
     run: null,
     kept: null,
     autostart: query.get('autostart') === '1' || query.get('autostart') === 'true',
+    results: null,
     scene: null,
   };
   const source = query.get('source');
@@ -119,6 +125,9 @@ export function readPresenterLink(query: URLSearchParams): PresenterLinkReading 
     if (/^[1-9]\d{0,3}$/.test(run.trim())) link.run = Number(run.trim());
     else problems.push(`run=${run} is not a run number (1 is the first).`);
   }
+  // Only ever a query for the Results page (re-encoded here), never an address to go elsewhere.
+  const results = query.get('results');
+  if (results !== null) link.results = new URLSearchParams(results).toString();
   const kept = query.get('kept');
   if (kept !== null && /^[\w-]{1,64}$/.test(kept.trim())) link.kept = kept.trim();
   const scene = query.get('scene');
@@ -146,5 +155,6 @@ export function presenterLinkQuery(link: Partial<PresenterLink>): Record<string,
   if (link.kept) query.kept = link.kept;
   if (link.autostart) query.autostart = '1';
   if (link.scene) query.scene = String(link.scene);
+  if (link.results !== undefined && link.results !== null) query.results = link.results;
   return query;
 }

@@ -4,7 +4,7 @@
  * shows this, so nobody downloads gigabytes or builds a study before learning the GPU is missing.
  */
 import type { DeviceCapabilities } from '../../core/llm/catalog.ts';
-import { describeAdapter } from '../../llm/capabilities.ts';
+import { describeAdapter, gpuTimeoutMessage } from '../../llm/capabilities.ts';
 
 export interface WebGpuSummary {
   /** Whether in-browser (WebLLM) models can run here at all. */
@@ -32,6 +32,12 @@ export function summarizeWebGpu(caps: DeviceCapabilities): WebGpuSummary {
       text: `WebGPU needs a secure page (https://, or http://localhost), and this one is not, so models cannot run in this browser here: open the app over https or on localhost, or ${INSTEAD}.`,
     };
   }
+  if (caps.webgpu === 'no-adapter' && caps.gpuTimedOutMs !== undefined) {
+    return {
+      canRunInBrowser: false,
+      text: `This browser has WebGPU, but ${gpuTimeoutMessage(caps.gpuTimedOutMs)} (its driver or the browser's GPU process may be stuck; restarting the browser often helps), so models cannot run in this browser for now: ${INSTEAD}.`,
+    };
+  }
   if (caps.webgpu === 'no-adapter') {
     return {
       canRunInBrowser: false,
@@ -52,7 +58,9 @@ export function webGpuRefusal(caps: DeviceCapabilities): string | null {
   if (caps.webgpu === 'available') return null;
   const why = !caps.secureContext
     ? 'WebGPU needs a secure page (https://, or http://localhost), and this one is not'
-    : caps.webgpu === 'no-adapter'
+    : caps.gpuTimedOutMs !== undefined
+      ? `This browser has WebGPU, but ${gpuTimeoutMessage(caps.gpuTimedOutMs)} (restarting the browser often helps)`
+      : caps.webgpu === 'no-adapter'
       ? 'This browser has WebGPU but found no usable GPU adapter (it may be blocklisted or turned off)'
       : 'This browser has no WebGPU';
   return `${why}, so in-browser (WebLLM) models cannot run here, and nothing was started. Run on an OpenAI-compatible endpoint instead (open this page in a browser with WebGPU to use these models); the Models page shows what this device has.`;

@@ -52,7 +52,9 @@ export async function webllmPorts(pipeline: Pipeline, sandbox: LivePorts['sandbo
         throw new Error(
           caps.webgpu === 'missing'
             ? 'This browser has no WebGPU, so models cannot run in it. Replay a recording, or use an endpoint.'
-            : 'WebGPU found no usable GPU adapter here. Replay a recording, or use an endpoint.',
+            : caps.gpuTimedOutMs !== undefined
+              ? `WebGPU is here, but ${caps.probeError ?? 'the GPU did not answer'}. Replay a recording, or use an endpoint.`
+              : 'WebGPU found no usable GPU adapter here. Replay a recording, or use an endpoint.',
         );
       }
       const f16 = hasShaderF16(caps);

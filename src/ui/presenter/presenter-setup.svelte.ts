@@ -81,6 +81,13 @@ export class PresenterSetup {
   /** The problem (and the arm and run, if it names them) a `source=file` link asked for, chosen when its file is opened. */
   #linkedFileProblem: string | null = null;
   #linkedFileRun: { armId: string; repeat: number } | null = null;
+  /** The unit shown in place of the one the link asked for, and the sentence saying so. */
+  #fallback: { key: string; text: string } | null = null;
+  /**
+   * The Results page's query the presenter was opened from (its problem, run and filters), for a
+   * way back there; null when it was not opened from Results.
+   */
+  resultsQuery = $state<string | null>(null);
 
   constructor(deps: SetupDeps) {
     this.#deps = deps;
@@ -94,6 +101,7 @@ export class PresenterSetup {
   async applyLink(link: PresenterLink, linkProblems: readonly string[]): Promise<void> {
     const problems = [...linkProblems];
     if (link.problemId) this.problemId = link.problemId;
+    this.resultsQuery = link.results;
     if (link.presetId) this.presetId = link.presetId;
     if (link.mode) this.mode = link.mode;
     if (link.speed !== null) this.speed = link.speed;
@@ -131,15 +139,19 @@ export class PresenterSetup {
       } else if (link.fileName) {
         problems.push(`${link.fileName} is not open in this tab (files opened on the Results page stay only while the tab does): open it here.`);
       }
-      if (this.file && this.#linkedFileProblem && this.fileUnit?.problemId !== this.#linkedFileProblem) {
-        problems.push(`${this.file.fileName} has no finished run of ${this.#linkedFileProblem}.`);
-      }
+      if (this.#fallback) problems.push(this.#fallback.text);
     }
     this.problems = problems;
   }
 
-  /** The link that opens the presenter on the current choices (a file cannot travel in a link). */
+  /** The link that opens the presenter on the current choices (a file cannot travel in a link), and the way back to Results if it came from there. */
   linkQuery(autostart: boolean): Record<string, string> {
+    const query = this.#choicesQuery(autostart);
+    if (this.resultsQuery !== null) query.results = this.resultsQuery;
+    return query;
+  }
+
+  #choicesQuery(autostart: boolean): Record<string, string> {
     const common = { source: this.source, speed: this.speed, autostart };
     if (this.source === 'demo') return presenterLinkQuery({ ...common, demo: this.demoId, problemId: this.demo.problemId });
     if (this.source === 'file') {
@@ -191,12 +203,20 @@ export class PresenterSetup {
    */
   #useFile(file: ReplayableFile, keptKey: string | null = null): void {
     const { units } = file;
+    this.#fallback = null;
     if (units.length === 0) throw new UserError('This result file has no finished problem to replay.', 'Open a file exported after at least one problem finished.');
     this.file = file;
     const wanted = this.#linkedFileProblem;
     const run = this.#linkedFileRun;
     const exact = wanted && run ? units.find((u) => u.key === unitChoiceKey({ ...run, problemId: wanted })) : undefined;
-    this.fileUnitKey = exact?.key ?? (wanted ? showableUnit(units.filter((u) => u.problemId === wanted)) : undefined)?.key ?? showableUnit(units)!.key;
+    const ofProblem = wanted ? units.filter((u) => u.problemId === wanted) : [];
+    // A run the arm lacks (run=9 of 2): another run of the same arm first, as the Results page does.
+    const sameArm = run ? ofProblem.filter((u) => u.armId === run.armId) : [];
+    const chosen = exact ?? showableUnit(sameArm) ?? showableUnit(ofProblem) ?? showableUnit(units)!;
+    this.fileUnitKey = chosen.key;
+    // The link named a run (or a problem) the file lacks: the show replays another, and says so
+    // for as long as it is on, or the room would take it for the one asked for.
+    if (wanted && !exact && (run || ofProblem.length === 0)) this.#fallback = { key: chosen.key, text: fallbackNote(file, wanted, run, chosen, ofProblem.length > 0) };
     this.keptKey = keptKey;
     if (!keptKey && file.source) void this.#keep(file, file.source);
   }
@@ -269,7 +289,7 @@ export class PresenterSetup {
       pipeline: arm.pipeline,
       mode: unit.trajectory.mode,
       sourceLabel: `${opened.fileName} · ${arm.label} · repeat ${unit.repeat + 1}`,
-      note: null,
+      note: this.#fallback?.key === choice.key ? this.#fallback.text : null,
     };
     return new ReplayShow(subject, unit.trajectory, this.speed);
   }
@@ -317,4 +337,18 @@ function showableUnit(units: readonly FileUnitChoice[]): FileUnitChoice | undefi
   const failedFirst = units.filter((u) => !u.story.startsWith('passed'));
   const refined = failedFirst.filter((u) => u.story.includes(' → '));
   return refined.find((u) => u.passed) ?? refined[0] ?? failedFirst[0] ?? units[0];
+}
+
+/** What the show says when it replays another unit than the link named. */
+function fallbackNote(
+  file: ReplayableFile,
+  problemId: string,
+  run: { armId: string; repeat: number } | null,
+  chosen: FileUnitChoice,
+  problemPresent: boolean,
+): string {
+  const instead = `${chosen.armLabel}, run ${chosen.repeat + 1}`;
+  if (!problemPresent) return `${file.fileName} has no finished run of ${problemId}: showing ${chosen.problemId} (${instead}) instead.`;
+  const armLabel = run ? (file.config.arms.find((a) => a.id === run.armId)?.label ?? run.armId) : '';
+  return `${file.fileName} has no finished run ${(run?.repeat ?? 0) + 1} of ${armLabel} on ${problemId}: showing ${instead} instead.`;
 }

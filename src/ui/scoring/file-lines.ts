@@ -3,6 +3,8 @@
  * memory as one string, and the page gets a turn between chunks.
  */
 
+import { canGunzip, GzipUnsupportedError } from '../../core/gzip-support.ts';
+
 /** The two bytes every gzip file starts with. */
 const GZIP_MAGIC = [0x1f, 0x8b];
 
@@ -17,6 +19,7 @@ export async function* fileLines(file: Blob): AsyncGenerator<string> {
     yield* streamLines(file.stream());
     return;
   }
+  if (!canGunzip()) throw new GzipUnsupportedError('pick the samples file decompressed (gunzip it first)');
   try {
     yield* streamLines(file.stream().pipeThrough(new DecompressionStream('gzip')));
   } catch (error) {

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeAdapter, probeCapabilities, type ProbeEnvironment } from '../../../src/llm/capabilities.ts';
+import { gpuAdapter } from '../../../src/ui/environment.ts';
+import { summarizeWebGpu, webGpuRefusal } from '../../../src/ui/models/webgpu-summary.ts';
 
 function adapter(features: string[], isFallbackAdapter = false) {
   return {
@@ -43,6 +45,20 @@ describe('probing the device', () => {
       },
     });
     expect(thrown).toMatchObject({ webgpu: 'no-adapter', probeError: 'GPU process crashed' });
+  });
+
+  it('gives up on a GPU that never answers, saying so, instead of checking for ever', async () => {
+    const never = <T,>() => new Promise<T>(() => {});
+    const caps = await probeCapabilities(
+      { isSecureContext: true, gpu: { requestAdapter: () => never() }, storage: { estimate: () => never() } },
+      { timeoutMs: 30 },
+    );
+    expect(caps).toMatchObject({ webgpu: 'no-adapter', gpuTimedOutMs: 30, probeError: 'the GPU did not answer within 0.03 s' });
+    expect(caps.storage).toBeUndefined();
+    expect(summarizeWebGpu(caps).text).toContain('the GPU did not answer within 0.03 s');
+    expect(summarizeWebGpu(caps).canRunInBrowser).toBe(false);
+    expect(webGpuRefusal(caps)).toContain('the GPU did not answer within 0.03 s');
+    expect(await gpuAdapter({ userAgent: 'test', crossOriginIsolated: false, gpu: { requestAdapter: () => never() } }, 30)).toBeNull();
   });
 
   it('marks a software adapter and survives a refused storage estimate', async () => {

@@ -130,8 +130,29 @@ describe('a presenter link to a problem of a result file', () => {
     const setup = presenterSetup([{ fileName: 'study.json', doc: await doc() }]);
     const { link, problems } = explorerLink('study.json', 'HumanEval/42');
     await setup.applyLink(link, problems);
-    expect(setup.problems).toEqual(['study.json has no finished run of HumanEval/42.']);
-    expect(setup.fileUnit?.story.startsWith('passed')).toBe(false);
+    const shown = setup.fileUnit;
+    expect(setup.problems).toEqual([`study.json has no finished run of HumanEval/42: showing ${shown?.problemId} (${shown?.armLabel}, run ${(shown?.repeat ?? 0) + 1}) instead.`]);
+    expect(shown?.story.startsWith('passed')).toBe(false);
+    // The show says it too, for as long as it runs: the setup's list is gone once it starts.
+    expect((await setup.buildShow()).subject.note).toBe(setup.problems[0]);
+  });
+
+  it('says on stage which run it shows when the link names a run the file lacks, and keeps the way back to Results', async () => {
+    const setup = presenterSetup([{ fileName: 'study.json', doc: await doc() }]);
+    const problemId = finishedUnits(await doc())[0]!.problemId;
+    const armId = finishedUnits(await doc())[0]!.armId;
+    const { link, problems } = readPresenterLink(
+      new URLSearchParams(presenterLinkQuery({ source: 'file', fileName: 'study.json', problemId, armId, run: 9, autostart: true, results: 'problem=HumanEval%2F3&run=2' })),
+    );
+    await setup.applyLink(link, problems);
+    expect(setup.fileUnit?.problemId).toBe(problemId);
+    const show = await setup.buildShow();
+    expect(show.subject.note).toMatch(new RegExp(`^study\\.json has no finished run 9 of .+ on ${problemId.replace('/', '\\/')}: showing .+, run \\d instead\\.$`));
+    expect(setup.linkQuery(true).results).toBe('problem=HumanEval%2F3&run=2');
+    // Another run picked by hand is the one asked for: no note.
+    const other = setup.file!.units.find((u) => u.key !== setup.fileUnitKey)!;
+    setup.fileUnitKey = other.key;
+    expect((await setup.buildShow()).subject.note).toBeNull();
   });
 });
 

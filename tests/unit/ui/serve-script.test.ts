@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
@@ -60,5 +60,50 @@ describe('npm start (scripts/serve.mjs) with a command line it cannot act on', (
     const fromEnv = await run([], { PORT: 'eighty' });
     expect(fromEnv.code).toBe(2);
     expect(fromEnv.stderr).toContain('not "eighty"');
+  });
+});
+
+describe('npm start -- --host 0.0.0.0 (scripts/serve.mjs listening for other machines)', () => {
+  /** The lines it prints before "Press Ctrl+C", then stops it. */
+  async function startupOutput(host: string): Promise<string> {
+    const root = mkdtempSync(join(tmpdir(), 'serve-root-'));
+    writeFileSync(join(root, 'index.html'), '<!doctype html><title>x</title>');
+    const child = spawn(process.execPath, [script, '--root', root, '--host', host, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    try {
+      return await new Promise<string>((resolve, reject) => {
+        let output = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk.toString();
+          if (output.includes('Press Ctrl+C')) resolve(output);
+        });
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+        child.once('exit', (code) => reject(new Error(`serve.mjs exited (${code}):\n${output}`)));
+      });
+    } finally {
+      child.kill('SIGTERM');
+    }
+  }
+
+  it('prints the 127.0.0.1 address to open here, never http://0.0.0.0, and says the LAN ones lack WebGPU', async () => {
+    const output = await startupOutput('0.0.0.0');
+    expect(output).not.toContain('http://0.0.0.0');
+    expect(output).toMatch(/running at http:\/\/127\.0\.0\.1:\d+\/ \(open this one on this machine\)/);
+    const lan = Object.values(networkInterfaces())
+      .flat()
+      .filter((entry) => entry && !entry.internal && entry.family === 'IPv4');
+    if (lan.length === 0) {
+      expect(output).toContain('No other network address was found');
+    } else {
+      for (const entry of lan) expect(output).toContain(`http://${entry?.address}:`);
+      expect(output).toContain('plain http');
+      expect(output).toContain('no in-browser models (WebGPU)');
+      expect(output).toContain('OpenAI-compatible endpoint');
+    }
+  });
+
+  it('keeps the one address line for the default loopback host', async () => {
+    const output = await startupOutput('127.0.0.1');
+    expect(output).toMatch(/^Feedback Lab is running at http:\/\/127\.0\.0\.1:\d+\/\n/);
+    expect(output).not.toContain('other machines');
   });
 });
