@@ -30,6 +30,12 @@ export interface RouteDefinition {
    * links hidden under it.
    */
   fullWindow?: boolean;
+  /**
+   * The page reads its query once, when it opens, and afterwards writes the address itself
+   * without telling the router. A new address for it (a second link clicked or pasted while it
+   * is open, or Back to an earlier one) therefore opens the page afresh, instead of being ignored.
+   */
+  readsLinkOnce?: boolean;
   load: () => Promise<PageModule>;
 }
 
@@ -42,7 +48,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { path: 'search', title: 'Search', inNav: true, load: page(() => import('./pages/SearchPage.svelte')) },
   { path: 'results', title: 'Results', inNav: true, load: page(() => import('./pages/ResultsPage.svelte')) },
   { path: 'reproduce', title: 'Reproduce', inNav: true, load: page(() => import('./pages/ReproducePage.svelte')) },
-  { path: 'presenter', title: 'Presenter', inNav: true, fullWindow: true, load: page(() => import('./pages/PresenterPage.svelte')) },
+  { path: 'presenter', title: 'Presenter', inNav: true, fullWindow: true, readsLinkOnce: true, load: page(() => import('./pages/PresenterPage.svelte')) },
 ];
 
 export const NOT_FOUND: RouteDefinition = {

@@ -127,6 +127,27 @@ describe('the presenter in Chromium', () => {
     await app.close();
   });
 
+  it('opens a second link clicked while a show is on (the next demo from the slides), and Back returns to the first where it was', { timeout: 120_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/presenter?source=demo&demo=name-error&speed=step&autostart=1' });
+    const { page } = app;
+    await waitForScene(page, 'problem', 60_000);
+    expect(await scene(page).locator('h2').textContent()).toBe('HumanEval/0');
+    await page.keyboard.press('ArrowRight');
+    await waitForScene(page, 'generation');
+
+    // A link on the speaker's slides, followed in the same tab: the address changes, the page does not reload.
+    await page.evaluate(() => (location.hash = '#/presenter?source=demo&demo=syntax-error&speed=step&autostart=1'));
+    await waitForScene(page, 'problem', 60_000);
+    expect(await scene(page).locator('h2').textContent()).toBe('HumanEval/16');
+
+    // Back: the first show again, at the scene the room last saw of it.
+    await page.goBack();
+    await waitForScene(page, 'generation', 60_000);
+    expect(await scene(page).getByLabel('Code the harness will run').textContent()).toContain('itertools.combinations');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('keeps Tab inside the presenter: the app header hidden under it takes no focus, and comes back on leaving', { timeout: 120_000 }, async () => {
     const app = await openApp(browser, server, { hash: '#/presenter?source=demo&demo=name-error&speed=step' });
     const { page } = app;
