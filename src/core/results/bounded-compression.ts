@@ -4,6 +4,8 @@
  * files and study links arrive from strangers.
  */
 
+import { canGunzip, GzipUnsupportedError } from '../gzip-support.ts';
+
 export function isGzip(bytes: Uint8Array): boolean {
   return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
 }
@@ -28,13 +30,18 @@ export function gunzipBounded(bytes: Uint8Array, maxBytes: number, onOutput?: (t
 /** Output between two progress reports: often enough for a bar, rarely enough to cost nothing. */
 export const PROGRESS_STEP_BYTES = 16 * 1024 * 1024;
 
-/** Decompresses `bytes` of `format`; throws a DecompressionError when they are not whole or expand past `maxBytes`. */
+/**
+ * Decompresses `bytes` of `format`; throws a DecompressionError when they are not whole or expand
+ * past `maxBytes`, and a GzipUnsupportedError on a platform without DecompressionStream, so that
+ * callers blame the browser rather than the file.
+ */
 export async function decompressBounded(
   bytes: Uint8Array,
   format: CompressionFormat,
   maxBytes: number,
   onOutput?: (total: number) => void,
 ): Promise<Uint8Array> {
+  if (!canGunzip()) throw new GzipUnsupportedError();
   const reader = new Blob([arrayBufferView(bytes)]).stream().pipeThrough(new DecompressionStream(format)).getReader();
   const chunks: Uint8Array[] = [];
   let total = 0;

@@ -4,6 +4,7 @@
  * Inflating is capped, since a link comes from anyone and a few bytes can inflate to gigabytes.
  */
 import { compress, decompressBounded, DecompressionError } from '../results/bounded-compression.ts';
+import { GZIP_BROWSERS, GzipUnsupportedError } from '../gzip-support.ts';
 
 export async function packJson(value: unknown): Promise<string> {
   return toBase64Url(await compress(new TextEncoder().encode(JSON.stringify(value)), 'deflate-raw'));
@@ -18,6 +19,7 @@ export async function unpackJson(text: string, maxBytes: number): Promise<unknow
     bytes = await decompressBounded(packed, 'deflate-raw', maxBytes);
   } catch (error) {
     if (error instanceof DecompressionError && error.reason === 'too-big') throw new Error(`it unpacks to more than ${maxBytes} bytes`);
+    if (error instanceof GzipUnsupportedError) throw new Error(`this browser cannot unpack it (it has no DecompressionStream; ${GZIP_BROWSERS} do)`);
     throw new Error('it is not compressed data (it may have been cut short when the link was copied)');
   }
   try {
