@@ -1,14 +1,25 @@
 /**
- * Result files kept in this browser for the presenter, so a show replayed from a file survives a
- * reload: a file cannot travel in the address, so the address carries the key it is kept under.
- * Only the last few files are kept (a study can be 200 MB); the oldest go first. A database of
- * its own, so keeping a show's file never waits on, or migrates, the studies' database.
+ * Result files kept in this browser so that what the user opened survives a reload: a file
+ * cannot travel in the address, so the address (the presenter) or the tab's session storage (the
+ * Results page) carries the key it is kept under. Two holders, each with its own rule, since a
+ * study can be 200 MB:
+ * - the presenter keeps the files of its last few shows (KEPT_FILES_LIMIT), the oldest go first;
+ * - the Results page keeps the set of files open in a tab (every shard: a set may hold 8), for the
+ *   sets of the last KEPT_SETS_LIMIT tabs that opened files; closing a file or the set lets go.
+ * A file held by both (the same name, size and date) is stored once and goes when neither holds
+ * it. A database of its own, so keeping a file never waits on, or migrates, the studies' database.
  */
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 
 export const KEPT_FILES_DATABASE = 'feedback-lab-kept-files';
-/** How many distinct files stay kept: the show on now, and the ones just before it. */
+/** How many distinct files stay kept for the presenter: the show on now, and the ones just before it. */
 export const KEPT_FILES_LIMIT = 3;
+/**
+ * How many tabs' Results sets stay kept: this tab's and the one before. A closed tab's session
+ * storage is gone, so its set can never be reopened, yet nothing tells a closed tab from an open
+ * one: recency bounds what a closed tab leaves behind to one set.
+ */
+export const KEPT_SETS_LIMIT = 2;
 
 export interface KeptFileRecord {
   key: string;
@@ -19,6 +30,10 @@ export interface KeptFileRecord {
   blob: Blob;
   /** Epoch milliseconds of the last time it was kept. */
   usedAt: number;
+  /** When the presenter last kept it; absent: the presenter does not hold it. Records from before the Results page kept files have only `usedAt`, and are the presenter's. */
+  presenterAt?: number;
+  /** The Results page's sets holding it (one per tab), each with when that set last kept a file. */
+  sets?: Record<string, number>;
 }
 
 interface KeptFilesSchema extends DBSchema {
@@ -40,18 +55,63 @@ export class KeptFiles {
     this.#now = now;
   }
 
-  /** Keeps a file and returns its key; the same file (name, size, date) keeps its earlier key. */
+  /** Keeps a file for the presenter and returns its key; the same file (name, size, date) keeps its earlier key. */
   async keep(fileName: string, blob: Blob): Promise<string> {
-    const identity = `${fileName}\u0000${blob.size}\u0000${blob instanceof File ? blob.lastModified : ''}`;
     const tx = this.#db.transaction('files', 'readwrite');
-    const earlier = await tx.store.index('identity').get(identity);
-    const key = earlier?.key ?? randomKey();
-    await tx.store.put({ key, fileName, identity, blob, usedAt: this.#stamp() });
-    // Oldest out, beyond the limit: the file just kept is the newest, so it stays.
-    const others = (await tx.store.getAll()).filter((r) => r.key !== key).sort((a, b) => b.usedAt - a.usedAt);
-    for (const old of others.slice(KEPT_FILES_LIMIT - 1)) await tx.store.delete(old.key);
+    const earlier = await tx.store.index('identity').get(identityOf(fileName, blob));
+    const record = this.#record(fileName, blob, earlier);
+    record.presenterAt = record.usedAt;
+    await tx.store.put(record);
+    // Oldest shows out, beyond the limit: the file just kept is the newest, so it stays.
+    const others = (await tx.store.getAll()).filter((r) => r.key !== record.key && presenterTime(r) !== undefined);
+    others.sort((a, b) => presenterTime(b)! - presenterTime(a)!);
+    for (const old of others.slice(KEPT_FILES_LIMIT - 1)) await settle(tx.store, { ...old, presenterAt: undefined });
     await tx.done;
-    return key;
+    return record.key;
+  }
+
+  /**
+   * Keeps a file of the Results page's set `setId` (a tab's open files) and returns its key. The
+   * sets of tabs other than the last KEPT_SETS_LIMIT to keep a file let go of theirs.
+   */
+  async keepForSet(setId: string, fileName: string, blob: Blob): Promise<string> {
+    const tx = this.#db.transaction('files', 'readwrite');
+    const earlier = await tx.store.index('identity').get(identityOf(fileName, blob));
+    const record = this.#record(fileName, blob, earlier);
+    record.sets = { ...record.sets, [setId]: record.usedAt };
+    await tx.store.put(record);
+    const all = await tx.store.getAll();
+    const lastUse = new Map<string, number>();
+    for (const r of all) for (const [set, at] of Object.entries(r.sets ?? {})) lastUse.set(set, Math.max(at, lastUse.get(set) ?? 0));
+    const stale = new Set([...lastUse.entries()].sort((a, b) => b[1] - a[1]).slice(KEPT_SETS_LIMIT).map(([set]) => set));
+    stale.delete(setId);
+    if (stale.size > 0) {
+      for (const r of all) {
+        if (!Object.keys(r.sets ?? {}).some((set) => stale.has(set))) continue;
+        await settle(tx.store, { ...r, sets: Object.fromEntries(Object.entries(r.sets!).filter(([set]) => !stale.has(set))) });
+      }
+    }
+    await tx.done;
+    return record.key;
+  }
+
+  /** Set `setId` lets go of the files kept under `keys` (all of its files when absent); a file nobody holds is deleted. */
+  async release(setId: string, keys?: readonly string[]): Promise<void> {
+    const tx = this.#db.transaction('files', 'readwrite');
+    const records = keys ? await Promise.all(keys.map((key) => tx.store.get(key))) : await tx.store.getAll();
+    for (const r of records) {
+      if (!r?.sets || !(setId in r.sets)) continue;
+      const { [setId]: _, ...rest } = r.sets;
+      await settle(tx.store, { ...r, sets: rest });
+    }
+    await tx.done;
+  }
+
+  #record(fileName: string, blob: Blob, earlier: KeptFileRecord | undefined): KeptFileRecord {
+    const record: KeptFileRecord = { ...earlier, key: earlier?.key ?? randomKey(), fileName, identity: identityOf(fileName, blob), blob, usedAt: this.#stamp() };
+    // A record from before sets existed is the presenter's: keep saying so once it is shared.
+    if (earlier && earlier.presenterAt === undefined && earlier.sets === undefined) record.presenterAt = earlier.usedAt;
+    return record;
   }
 
   /** The file kept under `key`, or null when it is gone (storage cleared, or pushed out by newer ones). */
@@ -79,6 +139,23 @@ export async function openKeptFiles(name = KEPT_FILES_DATABASE): Promise<KeptFil
     },
   });
   return new KeptFiles(db);
+}
+
+function identityOf(fileName: string, blob: Blob): string {
+  return `${fileName}\u0000${blob.size}\u0000${blob instanceof File ? blob.lastModified : ''}`;
+}
+
+/** When the presenter last kept a record; a record from before sets existed is the presenter's. */
+function presenterTime(record: KeptFileRecord): number | undefined {
+  return record.presenterAt ?? (record.sets === undefined ? record.usedAt : undefined);
+}
+
+/** Writes a record back, or deletes it when neither the presenter nor any set holds it any more. */
+async function settle(store: { put(value: KeptFileRecord): Promise<unknown>; delete(key: string): Promise<unknown> }, record: KeptFileRecord): Promise<void> {
+  if (record.presenterAt === undefined) delete record.presenterAt;
+  const held = record.presenterAt !== undefined || Object.keys(record.sets ?? {}).length > 0;
+  if (held) await store.put({ ...record, sets: record.sets ?? {} });
+  else await store.delete(record.key);
 }
 
 /** Twelve URL-safe characters: short in an address, and no two files of one browser share one. */

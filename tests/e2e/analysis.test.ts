@@ -7,7 +7,7 @@ import { llamaSelfRefine, llamaSolo } from '../../src/core/pipeline/presets.ts';
 import { configHash } from '../../src/core/results/config-hash.ts';
 import type { ResultFile } from '../../src/core/results/result-file.ts';
 import { buildResultFile, resultUnitsFromStore } from '../../src/core/results/result-file-build.ts';
-import { exportResultFile } from '../../src/core/results/result-file-export.ts';
+import { exportResultFile, reportFileStem } from '../../src/core/results/result-file-export.ts';
 import { RELEASED_SOURCE_FILES } from '../../src/core/reproduce/released-sources.ts';
 import { axeViolations } from '../support/accessibility-checks.ts';
 import { REPO_ROOT, launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
@@ -541,6 +541,9 @@ describe('the Results page on a result file', () => {
     await section.getByText(/Welch's t-test/).waitFor();
     // The CSV is for a spreadsheet: mean and SD are numbers in columns of their own, Δ a plain (negative) number.
     const csv = await downloaded(page, () => section.getByRole('button', { name: /as CSV/ }).click());
+    // Named after the study, so the same table from another report does not get the same name.
+    expect(csv.name).toBe(`${reportFileStem([doc.config])}-beside-the-paper.csv`);
+    expect(csv.name).toMatch(/^feedback-lab-[a-z0-9-]+-[a-z0-9]{6}-beside-the-paper\.csv$/);
     const lines = Buffer.from(csv.text, 'latin1').toString('utf8').split('\r\n');
     expect(lines[0]).toBe("Arm,Paper's arm,Your runs,Yours: mean,Yours: SD,Paper: mean,Paper: SD,Δ (yours − paper),σ,Welch p,Set-up different from the paper's");
     const refine = lines.find((line) => line.startsWith('llama self-refine,'))!.split(',');

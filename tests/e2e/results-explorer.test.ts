@@ -186,6 +186,74 @@ describe('the problem explorer and the presenter', () => {
     await app.close();
   });
 
+  it('reopens the files, their order, the settings and the problem shown after a reload of the tab, names a file whose kept copy is gone, and forgets them on Close all', { timeout: 240_000 }, async () => {
+    const other = await bigResultFile({ problems: (await loadTestProblems('humaneval')).slice(0, 30), arms: 3, repeats: 2, replyChars: [200, 400], id: 'big-study-3', seed: 3 });
+    const app = await openApp(browser, server, { hash: '#/results' });
+    const { page } = app;
+    const explorer = await openFile(page);
+    await page.getByLabel(/Result files/).setInputFiles({ name: 'second.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(other)) });
+    await explorer.getByRole('columnheader', { name: /qwen → llama \(Big study, second\.json\)/ }).waitFor({ timeout: 60_000 });
+    await page.getByLabel('Error types').selectOption('study');
+    await explorer.getByRole('button', { name: 'HumanEval/9', exact: true }).click();
+    await explorer.getByLabel('Run').selectOption({ label: '2' });
+    await expect.poll(() => detailHeading(explorer).textContent()).toBe('HumanEval/9');
+    const fileLines = () => page.locator('.file-list li').evaluateAll((items) => items.map((li) => li.textContent?.trim().split(' — ')[0]));
+    expect(await fileLines()).toEqual([FILE, 'second.json']);
+    // Both copies written (in the background, after the files opened).
+    const keptCount = () => page.evaluate(() => (JSON.parse(sessionStorage.getItem('feedback-lab-results-open') ?? '{"files":[]}') as { files: { key: string | null }[] }).files.filter((f) => f.key).length);
+    await expect.poll(keptCount, { timeout: 30_000 }).toBe(2);
+
+    await page.reload();
+    await expect.poll(() => detailHeading(explorer).textContent(), { timeout: 90_000 }).toBe('HumanEval/9');
+    expect(await fileLines()).toEqual([FILE, 'second.json']);
+    expect(await page.getByLabel('Error types').inputValue()).toBe('study');
+    expect(await chosen(explorer.getByLabel('Run'))).toBe('2');
+    await app.screenshot('results-explorer-reopened-after-reload');
+
+    // Site data cleared: the page names each file to open again, instead of silently showing nothing.
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const request = indexedDB.deleteDatabase('feedback-lab-kept-files');
+          request.onsuccess = () => resolve();
+          request.onerror = () => reject(request.error);
+        }),
+    );
+    await page.reload();
+    const gone = (name: string) => page.getByRole('alert').filter({ hasText: name }).filter({ hasText: 'its copy is no longer kept in this browser' });
+    await gone(FILE).waitFor({ timeout: 60_000 });
+    await gone('second.json').getByText('Open second.json here again.').waitFor();
+    await app.screenshot('results-explorer-kept-copy-gone');
+
+    // Opened again, then closed for good: a reload opens nothing and says nothing.
+    await openFile(page);
+    await expect.poll(keptCount, { timeout: 30_000 }).toBe(1);
+    await page.getByRole('button', { name: 'Close it and forget the copy' }).click();
+    await expect.poll(() => page.locator('.file-list').count()).toBe(0);
+    const stored = () =>
+      page.evaluate(
+        () =>
+          new Promise<number>((resolve, reject) => {
+            const open = indexedDB.open('feedback-lab-kept-files');
+            open.onsuccess = () => {
+              const count = open.result.transaction('files').objectStore('files').count();
+              count.onsuccess = () => (open.result.close(), resolve(count.result));
+              count.onerror = () => reject(count.error);
+            };
+            open.onerror = () => reject(open.error);
+          }),
+      );
+    // The copy is deleted, not just unlisted: a study can be 200 MB.
+    await expect.poll(stored, { timeout: 30_000 }).toBe(0);
+    await page.reload();
+    await page.getByRole('heading', { level: 1, name: 'Results' }).waitFor();
+    await page.waitForTimeout(1000);
+    expect(await page.locator('.file-list').count()).toBe(0);
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('keeps a show replayed from a result file through a reload, and says clearly when the kept file is gone', { timeout: 180_000 }, async () => {
     const app = await openApp(browser, server, { hash: '#/results' });
     const { page } = app;

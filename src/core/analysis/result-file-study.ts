@@ -4,7 +4,7 @@
  * their arms labelled with the study's name so two "solo" arms stay apart.
  */
 import { configDifference, mergeResultFiles } from '../results/result-file-merge.ts';
-import type { ResultFile } from '../results/result-file.ts';
+import { unitKey, unitSteps, type ResultFile } from '../results/result-file.ts';
 import type { StudyArm, StudyConfig } from '../study/config.ts';
 import { groupTrajectories, type AnalysisArm, type AnalysisStudy } from './study-runs.ts';
 
@@ -54,7 +54,14 @@ export function studiesFromResultFiles(files: readonly NamedResultFile[]): Loade
     else groups.set(key, [file]);
   }
   const notes: string[] = [];
-  const studies = [...groups.values()].map((group) => {
+  const studies = [...groups.values()].map((all) => {
+    // The same file opened twice under two names (a download saved again as "study (1).json")
+    // would merge as "30 + 0 from each": say what it is, and count it once.
+    const group = all.filter((file, i) => {
+      const twin = all.slice(0, i).find((earlier) => sameUnits(earlier.doc, file.doc));
+      if (twin) notes.push(`${file.fileName} holds the very same ${twin.doc.units.length.toLocaleString('en')} units as ${twin.fileName} (the same file, opened twice under two names): they are counted once.`);
+      return !twin;
+    });
     const fileNames = group.map((g) => g.fileName).join(' + ');
     if (group.length === 1) return { study: fromDoc(group[0]!.doc), fileNames };
     const { doc, report } = mergeResultFiles(
@@ -88,6 +95,19 @@ export function studiesFromResultFiles(files: readonly NamedResultFile[]): Loade
     notes,
     origins: originsFor((i) => `${i + 1}:`),
   };
+}
+
+/**
+ * Whether two files of one study hold the same units: each unit in both, with the same status,
+ * verdict and number of steps. Cheaper than comparing 200 MB documents, and a re-export of the
+ * same progress is, for the report, the same file.
+ */
+function sameUnits(a: ResultFile, b: ResultFile): boolean {
+  if (a.units.length !== b.units.length) return false;
+  const shape = (unit: ResultFile['units'][number]) =>
+    `${unit.status}|${unit.status === 'finished' ? String(unit.trajectory.passed) : ''}|${unitSteps(unit).length}`;
+  const theirs = new Map(b.units.map((unit) => [unitKey(unit), shape(unit)]));
+  return a.units.every((unit) => theirs.get(unitKey(unit)) === shape(unit));
 }
 
 /**

@@ -53,6 +53,17 @@ export function resultFileName(
   return `feedback-lab-${fileNameSlug(study.name) || 'study'}-${studyTag(study.id)}-${date}${partialSuffix(options.progress)}.json${options.gzip ? '.gz' : ''}`;
 }
 
+/**
+ * `feedback-lab-<first study's name>-<tag>[-<tag>…]`: the start of a download made from open
+ * result files (the Results page's tables), every study's tag in the order opened (shards of one
+ * study count once), so the same table from two reports no longer gets one name.
+ */
+export function reportFileStem(studies: readonly { id: string; name: string }[]): string {
+  const ids = [...new Set(studies.map((s) => s.id))];
+  if (ids.length === 0) return 'feedback-lab';
+  return `feedback-lab-${fileNameSlug(studies[0]!.name) || 'study'}-${ids.map(studyTag).join('-')}`;
+}
+
 /** `-partial-<finished>-of-<total>` when units are still to run, else nothing. */
 export function partialSuffix(progress: StudyProgress | undefined): string {
   return progress && progress.finished < progress.total ? `-partial-${progress.finished}-of-${progress.total}` : '';

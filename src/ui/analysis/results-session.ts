@@ -22,6 +22,7 @@ import { finishedUnit, finishedUnits, type FileUnitChoice, type FinishedUnit } f
 /** What the page lists for an open file. */
 export interface OpenedFileLine {
   fileName: string;
+  studyId: string;
   studyName: string;
   benchmark: string;
   arms: number;
@@ -86,6 +87,7 @@ export class ResultsSession {
     const { config } = doc;
     return {
       fileName,
+      studyId: config.id,
       studyName: config.name,
       benchmark: config.benchmark,
       arms: config.arms.length,

@@ -2,7 +2,9 @@
  * The Results page's state: the result files the user opened, the report computed from them and
  * the user's choices (error labelling, arm pairs). The files themselves, and all the computing,
  * live in the page's results worker (results-session.ts): the page holds one line per file and
- * what it draws. Files stay open for the tab's lifetime.
+ * what it draws. Files stay open for the tab's lifetime, and come back after a reload of the tab:
+ * each is kept in this browser (src/store/kept-files.ts) and the tab's session storage lists them
+ * (kept-results.ts) until the user closes them.
  */
 import type { ArmPair } from '../../core/analysis/pair-tables.ts';
 import type { NamedResultFile } from '../../core/analysis/result-file-study.ts';
@@ -11,6 +13,7 @@ import type { Trajectory } from '../../core/pipeline/trajectory.ts';
 import { UserError } from '../../core/user-error.ts';
 import type { ReplayableFile } from '../presenter/file-units.ts';
 import { describeImportProgress } from '../shared/read-result-file.ts';
+import { newSetId, readKeptResults, writeKeptResults, type KeptResultsFile, type KeptSetsPort } from './kept-results.ts';
 import { ResultsClient, WORKER_LOST } from './results-client.ts';
 import type { OpenedFileLine, ReplaySource, ResultsComputation } from './results-session.ts';
 
@@ -23,6 +26,34 @@ export interface FileFailure {
 
 // One seed for the page and `feedback-lab report`, so a CI printed there equals the one shown here.
 export { RESULTS_REPLICATES, RESULTS_SEED } from '../../core/analysis/results-report.ts';
+
+export interface ResultsViewDeps {
+  /** The tab's session storage, which lists the open files; absent: a reload starts empty. */
+  storage?: Storage;
+  /** Where the open files are kept in this browser; absent: a reload starts empty. */
+  keptFiles?: () => Promise<KeptSetsPort>;
+}
+
+/** The browser's session storage and kept-files database, where there are (not under Node). */
+function browserDeps(): ResultsViewDeps {
+  let storage: Storage | undefined;
+  try {
+    storage = typeof sessionStorage === 'undefined' ? undefined : sessionStorage;
+  } catch {
+    // A sandboxed frame refuses storage: nothing survives a reload, the page still works.
+  }
+  if (!storage || typeof indexedDB === 'undefined') return {};
+  let store: Promise<KeptSetsPort> | null = null;
+  const open = () => import('../../store/kept-files.ts').then((m) => m.openKeptFiles());
+  return { storage, keptFiles: () => (store ??= open().catch((error: unknown) => ((store = null), Promise.reject(error)))) };
+}
+
+/** A file to read: picked, or reopened after a reload under the name and key it had. */
+interface Reading {
+  file: File;
+  name?: string;
+  key?: string | null;
+}
 
 /** Said while the worker computes the report, on opening files and on every change of choice. */
 export const COMPUTING = 'Computing the tables and figures…';
@@ -40,11 +71,19 @@ export class ResultsView {
   analysis = $state.raw<ResultsComputation | null>(null);
   /** The worker is computing the report for the current files and choices (the one shown, if any, is older). */
   computing = $state(false);
+  /** Why a file open here will not come back after a reload (storage full or refused); null when every file is kept. */
+  keepProblem = $state<string | null>(null);
   /** Size and modification time of each open file, by the name it is listed under. */
   readonly #identities = new Map<string, string>();
   /** Each open file as picked (a handle on disk, not its bytes), for the presenter to keep. */
   readonly #sources = new Map<string, Blob>();
   readonly #client = new ResultsClient(() => this.#lost());
+  readonly #deps: ResultsViewDeps;
+  /** This tab's set in the kept-files store; null until a file is kept (and again once all are closed). */
+  #set: string | null = null;
+  /** What a reload needs of each open file, by the name it is listed under. */
+  readonly #kept = new Map<string, KeptResultsFile>();
+  #restoreTried = false;
   /** Counts the worker's losses, so a file read before one is not listed after it. */
   #epoch = 0;
   #running: Promise<void> | null = null;
@@ -53,17 +92,83 @@ export class ResultsView {
   pairs = $derived(this.chosenPairs ?? (this.analysis?.ok ? this.analysis.report.pairs : []));
   arms = $derived(this.analysis?.ok ? this.analysis.arms : []);
 
-  async open(picked: readonly File[]): Promise<void> {
+  constructor(deps: ResultsViewDeps = browserDeps()) {
+    this.#deps = deps;
+  }
+
+  open(picked: readonly File[]): Promise<void> {
+    return this.#read(picked.map((file) => ({ file })));
+  }
+
+  /**
+   * After a reload of the tab: reopens the files it had open, in their order and under their
+   * names, with the comparison settings chosen then. A file whose kept copy is gone is named, with
+   * what to do. Once per page load, and only onto an empty page.
+   */
+  async restore(): Promise<void> {
+    if (this.#restoreTried) return;
+    this.#restoreTried = true;
+    const saved = readKeptResults(this.#deps.storage);
+    if (!saved || saved.files.length === 0 || this.files.length > 0 || this.reading) return;
+    this.#set = saved.set;
+    this.reading = true;
+    this.progress = `Reopening the ${saved.files.length === 1 ? 'file' : `${saved.files.length} files`} open here before the page was reloaded…`;
+    const found: Reading[] = [];
+    const missing: FileFailure[] = [];
+    let store: KeptSetsPort | undefined;
+    try {
+      store = await this.#deps.keptFiles?.();
+    } catch {
+      store = undefined;
+    }
+    for (const entry of saved.files) {
+      let kept: { blob: Blob } | null = null;
+      try {
+        kept = entry.key && store ? await store.get(entry.key) : null;
+      } catch {
+        kept = null;
+      }
+      if (kept) found.push({ file: new File([kept.blob], entry.fileName, { lastModified: entry.lastModified }), name: entry.name, key: entry.key });
+      else
+        missing.push({
+          fileName: entry.name,
+          message: entry.key
+            ? 'It was open here before the page was reloaded, but its copy is no longer kept in this browser (site data cleared, or files opened in other tabs since took its place), so it was not reopened.'
+            : 'It was open here before the page was reloaded, but its copy was not yet written when the page was reloaded, so it was not reopened.',
+          hint: `Open ${entry.fileName} here again.`,
+          details: [],
+        });
+    }
+    // Side by side, arms are numbered by their study's place: with a file missing, the pairs chosen would name other arms.
+    await this.#read(found, { labelling: saved.labelling, pairs: missing.length === 0 ? saved.pairs : null }, missing);
+    this.#save();
+  }
+
+  /** Closes every open file and forgets the copies kept in this browser for a reload. */
+  closeAll(): void {
+    const set = this.#set;
+    this.files = [];
+    this.failures = [];
+    this.#forget();
+    this.chosenPairs = null;
+    this.analysis = null;
+    this.#client.end();
+    if (set) void this.#release(set);
+  }
+
+  async #read(picked: readonly Reading[], restored: { labelling: ErrorLabelling; pairs: ArmPair[] | null } | null = null, failuresBefore: FileFailure[] = []): Promise<void> {
     this.reading = true;
     try {
-      const failures: FileFailure[] = [];
-      const opened: (OpenedFileLine & { epoch: number })[] = [];
-      for (const file of picked) {
+      const failures: FileFailure[] = [...failuresBefore];
+      const opened: (OpenedFileLine & { epoch: number; reading: Reading })[] = [];
+      for (const reading of picked) {
+        const { file } = reading;
         try {
           this.progress = `${file.name}: reading…`;
-          const fileName = this.#nameFor(file, opened);
+          const fileName = reading.name ?? this.#nameFor(file, opened);
+          if (reading.name) this.#identities.set(fileName, `${file.size}:${file.lastModified}`);
           const line = await this.#client.open(fileName, file, (progress) => (this.progress = describeImportProgress(file.name, progress)));
-          opened.push({ ...line, epoch: this.#epoch });
+          opened.push({ ...line, epoch: this.#epoch, reading });
           this.#sources.set(fileName, file);
         } catch (error) {
           failures.push(
@@ -73,14 +178,21 @@ export class ResultsView {
           );
         }
       }
-      const kept = opened.filter((o) => o.epoch === this.#epoch).map(({ epoch: _, ...line }) => line);
+      const current = opened.filter((o) => o.epoch === this.#epoch);
+      const kept = current.map(({ epoch: _, reading: __, ...line }) => line);
       this.failures = failures;
       if (kept.length > 0) {
         this.progress = COMPUTING;
         const names = new Set(kept.map((o) => o.fileName));
         this.files = [...this.files.filter((f) => !names.has(f.fileName)), ...kept];
-        this.chosenPairs = null;
+        if (restored) this.labelling = restored.labelling;
+        this.chosenPairs = restored?.pairs ?? null;
         this.analysis = null;
+        for (const { fileName, reading } of current) {
+          if (reading.key) this.#kept.set(fileName, { name: fileName, fileName: reading.file.name, lastModified: reading.file.lastModified, key: reading.key });
+          else void this.#keep(fileName, reading.file);
+        }
+        this.#save();
         await this.refresh();
       }
     } finally {
@@ -90,16 +202,16 @@ export class ResultsView {
   }
 
   remove(fileName: string): void {
+    if (this.files.length === 1 && this.files[0]!.fileName === fileName) return this.closeAll();
     this.files = this.files.filter((f) => f.fileName !== fileName);
     this.#identities.delete(fileName);
     this.#sources.delete(fileName);
+    const key = this.#kept.get(fileName)?.key;
+    this.#kept.delete(fileName);
+    if (key && this.#set) void this.#release(this.#set, [key]);
     this.chosenPairs = null;
     this.analysis = null;
-    if (this.files.length === 0) {
-      // Nothing left open: the worker and every document it held go.
-      this.#client.end();
-      return;
-    }
+    this.#save();
     this.#client.close(fileName).catch(() => undefined);
     void this.refresh();
   }
@@ -107,6 +219,7 @@ export class ResultsView {
   setLabelling(labelling: ErrorLabelling): void {
     if (labelling === this.labelling) return;
     this.labelling = labelling;
+    this.#save();
     void this.refresh();
   }
 
@@ -189,13 +302,63 @@ export class ResultsView {
   #lost(): void {
     this.#epoch++;
     const wasOpen = this.files.map((f) => f.fileName);
+    const set = this.#set;
     this.files = [];
-    this.#identities.clear();
-    this.#sources.clear();
+    // Closed, as the page says: a reload would only read them into the same lack of memory.
+    this.#forget();
+    if (set) void this.#release(set);
     this.chosenPairs = null;
     this.analysis = null;
     if (wasOpen.length > 0 && !this.reading) {
       this.failures = [{ fileName: wasOpen.join(', '), message: WORKER_LOST.message, hint: WORKER_LOST.hint, details: [] }];
+    }
+  }
+
+  /** Keeps a file just opened in this browser, so a reload of the tab reopens it; says so when it cannot. */
+  async #keep(name: string, file: File): Promise<void> {
+    const entry: KeptResultsFile = { name, fileName: file.name, lastModified: file.lastModified, key: null };
+    this.#kept.set(name, entry);
+    const set = (this.#set ??= newSetId());
+    try {
+      const store = await this.#deps.keptFiles?.();
+      if (!store) return;
+      const key = await store.keepForSet(set, file.name, file);
+      if (this.#kept.get(name) === entry && this.#set === set) {
+        entry.key = key;
+        this.#save();
+      } else if (![...this.#kept.values()].some((e) => e.key === key)) {
+        // Closed while it was written: let go of it at once.
+        await store.release(set, [key]);
+      }
+    } catch (error) {
+      if (this.#kept.get(name) !== entry) return;
+      const why = error instanceof Error && error.name === 'QuotaExceededError' ? 'this browser has no room left for it' : 'this browser refused to store it';
+      this.keepProblem = `${name} could not be kept in this browser (${why}): it stays open in this tab, but after a reload it must be opened again.`;
+    }
+  }
+
+  /** Writes the tab's list of open files and the choices made, for a reload. */
+  #save(): void {
+    const files = this.files.flatMap((f) => this.#kept.get(f.fileName) ?? []);
+    const pairs = this.chosenPairs ? this.chosenPairs.map((p) => ({ baselineId: p.baselineId, treatmentId: p.treatmentId })) : null;
+    writeKeptResults(this.#deps.storage, this.#set && files.length > 0 ? { set: this.#set, files, labelling: this.labelling, pairs } : null);
+  }
+
+  /** Forgets every open file's name, source and kept copy's key, and the tab's list of them. */
+  #forget(): void {
+    this.#identities.clear();
+    this.#sources.clear();
+    this.#kept.clear();
+    this.#set = null;
+    this.keepProblem = null;
+    writeKeptResults(this.#deps.storage, null);
+  }
+
+  async #release(set: string, keys?: readonly string[]): Promise<void> {
+    try {
+      await (await this.#deps.keptFiles?.())?.release(set, keys);
+    } catch {
+      // The copies stay until newer sets push them out (KEPT_SETS_LIMIT).
     }
   }
 
@@ -224,11 +387,13 @@ export class ResultsView {
     if (pair.baselineId === pair.treatmentId) return;
     if (this.pairs.some((p) => p.baselineId === pair.baselineId && p.treatmentId === pair.treatmentId)) return;
     this.chosenPairs = [...this.pairs, pair];
+    this.#save();
     void this.refresh();
   }
 
   removePair(index: number): void {
     this.chosenPairs = this.pairs.filter((_, i) => i !== index);
+    this.#save();
     void this.refresh();
   }
 }

@@ -42,6 +42,30 @@ describe('result files as analysis input', () => {
     expect(new Set(apart.study.arms.map((a) => a.id)).size).toBe(6);
   });
 
+  it('says the same file opened under two names is the same units, counts it once, and merges only the other shards', async () => {
+    const whole = await studyResultFile();
+    const same = studiesFromResultFiles([
+      { fileName: 'study.json', doc: whole },
+      { fileName: 'study (1).json', doc: structuredClone(whole) },
+    ]);
+    expect(same.notes).toEqual([
+      `study (1).json holds the very same ${whole.units.length} units as study.json (the same file, opened twice under two names): they are counted once.`,
+    ]);
+    expect(Object.fromEntries(armSummaries(same.study).map((s) => [s.arm.id, s.passCounts]))).toEqual(TRUTH);
+
+    // A shard beside two copies of the other: the copy is named, and the merge counts two files.
+    const first = await studyResultFile({ only: (order) => order % 2 === 0 });
+    const second = await studyResultFile({ only: (order) => order % 2 === 1 });
+    const three = studiesFromResultFiles([
+      { fileName: 'a.json', doc: first },
+      { fileName: 'b.json', doc: second },
+      { fileName: 'a copy.json', doc: first },
+    ]);
+    expect(three.notes[0]).toContain('a copy.json holds the very same');
+    expect(three.notes[1]).toMatch(/^a\.json \+ b\.json: Merged 2 files into 30 units \(\d+ \+ \d+ from each\); no unit was in more than one file\.$/);
+    expect(Object.fromEntries(armSummaries(three.study).map((s) => [s.arm.id, s.passCounts]))).toEqual(TRUTH);
+  });
+
   it('tells apart the arms of two studies that share a name (a study run twice) by their files', async () => {
     const first = await studyResultFile();
     const rerun = { ...first, config: { ...first.config, id: 'rerun' }, configHash: 'e'.repeat(64) };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildResultFile, resultUnitsFromStore } from '../../../src/core/results/result-file-build.ts';
-import { exportResultFile, resultFileName, studyProgress, studyTag } from '../../../src/core/results/result-file-export.ts';
+import { exportResultFile, reportFileStem, resultFileName, studyProgress, studyTag } from '../../../src/core/results/result-file-export.ts';
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
 import { unitSteps } from '../../../src/core/results/result-file.ts';
 import { MemoryStudyStore } from '../../../src/core/study/memory-store.ts';
@@ -89,6 +89,16 @@ describe('resultFileName', () => {
     // Any id gives a tag of the same shape, and the same id always the same tag (shards of one study agree).
     for (const id of ['example-1', 'x', 'a'.repeat(200), 'ünïcode:@+']) expect(studyTag(id)).toMatch(/^[a-z0-9]{6}$/);
     expect(studyTag('study-mo5x0k2a-k3j9qz')).toBe(studyTag('study-mo5x0k2a-k3j9qz'));
+  });
+
+  it("names a report's downloads after its studies, so one table of two reports gets two names", () => {
+    const a = { id: 'study-mo5x0k2a-k3j9qz', name: 'My study' };
+    const b = { id: 'study-mo5x0k2b-p0w1ee', name: 'My study' };
+    expect(reportFileStem([a])).toBe(`feedback-lab-my-study-${studyTag(a.id)}`);
+    expect(reportFileStem([b])).not.toBe(reportFileStem([a]));
+    // Shards of one study count once; studies side by side each give their tag, in order.
+    expect(reportFileStem([a, a, b])).toBe(`feedback-lab-my-study-${studyTag(a.id)}-${studyTag(b.id)}`);
+    expect(reportFileStem([])).toBe('feedback-lab');
   });
 
   it('says how far a partial study had got, so its export and the finished one have two names', () => {

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 // The auto entry installs the IDB* globals that idb checks values against.
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
-import { KEPT_FILES_LIMIT, openKeptFiles } from '../../../src/store/kept-files.ts';
+import { KEPT_FILES_LIMIT, KEPT_SETS_LIMIT, openKeptFiles } from '../../../src/store/kept-files.ts';
 
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
@@ -35,5 +35,47 @@ describe('result files kept for the presenter', () => {
     expect(await kept.get(keys[0]!)).toBeNull();
     for (const key of keys.slice(1)) expect(await kept.get(key)).not.toBeNull();
     expect(await kept.get('no-such-key')).toBeNull();
+  });
+});
+
+describe("the Results page's sets of kept files", () => {
+  it('keeps every file of a set (8 shards), whatever the presenter keeps after them', async () => {
+    const kept = await openKeptFiles();
+    const shards: string[] = [];
+    for (let i = 0; i < 8; i++) shards.push(await kept.keepForSet('tab-1', `shard-${i}.json`, file(`shard-${i}.json`, String(i))));
+    for (let i = 0; i <= KEPT_FILES_LIMIT; i++) await kept.keep(`show-${i}.json`, file(`show-${i}.json`, `s${i}`));
+    for (const [i, key] of shards.entries()) expect(await (await kept.get(key))?.blob.text()).toBe(String(i));
+  });
+
+  it('stores a file held by the presenter and a set once, and deletes it only when neither holds it', async () => {
+    const kept = await openKeptFiles();
+    const shared = file('study.json', 'study');
+    const key = await kept.keepForSet('tab-1', 'study.json', shared);
+    expect(await kept.keep('study.json', shared)).toBe(key);
+    // The set closes the file: the presenter's show still has it.
+    await kept.release('tab-1', [key]);
+    expect(await kept.get(key)).not.toBeNull();
+    // The set opens it again, and newer shows push it out of the presenter's list: the set still has it.
+    expect(await kept.keepForSet('tab-1', 'study.json', shared)).toBe(key);
+    for (let i = 0; i < KEPT_FILES_LIMIT; i++) await kept.keep(`show-${i}.json`, file(`show-${i}.json`, `s${i}`));
+    expect(await kept.get(key)).not.toBeNull();
+    // Closing the whole set lets go of it: nobody holds it now.
+    await kept.release('tab-1');
+    expect(await kept.get(key)).toBeNull();
+  });
+
+  it("lets the sets of tabs beyond the last few go, never the set keeping a file now", async () => {
+    const kept = await openKeptFiles();
+    const keys: string[] = [];
+    for (let tab = 0; tab <= KEPT_SETS_LIMIT; tab++) keys.push(await kept.keepForSet(`tab-${tab}`, `t${tab}.json`, file(`t${tab}.json`, String(tab))));
+    expect(await kept.get(keys[0]!)).toBeNull();
+    for (const key of keys.slice(1)) expect(await kept.get(key)).not.toBeNull();
+    // The oldest remaining tab keeps another file: it is the newest set now, and the other goes.
+    await kept.keepForSet('tab-1', 'more.json', file('more.json', 'more'));
+    expect(await kept.get(keys[1]!)).not.toBeNull();
+    expect(await kept.get(keys[2]!)).not.toBeNull();
+    await kept.keepForSet('tab-9', 'new.json', file('new.json', 'new'));
+    expect(await kept.get(keys[2]!)).toBeNull();
+    expect(await kept.get(keys[1]!)).not.toBeNull();
   });
 });

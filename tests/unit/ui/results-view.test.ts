@@ -1,7 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+// The auto entry installs the IDB* globals that idb checks values against.
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
 import { configHash } from '../../../src/core/results/config-hash.ts';
 import { readResultFile } from '../../../src/ui/shared/read-result-file.ts';
-import { ResultsView } from '../../../src/ui/analysis/results-view.svelte.ts';
+import { ResultsView, type ResultsViewDeps } from '../../../src/ui/analysis/results-view.svelte.ts';
+import { readKeptResults } from '../../../src/ui/analysis/kept-results.ts';
+import { openKeptFiles } from '../../../src/store/kept-files.ts';
 import { fileBytes, studyResultFile } from '../results/result-file-fixtures.ts';
 
 async function resultFile(name: string, id: string, lastModified: number): Promise<File> {
@@ -120,5 +125,92 @@ describe('the Results page state', () => {
     expect(two.failures).toEqual([]);
     expect(two.pairs).toEqual([]);
     expect(two.noPairsReason).toContain('share no problems');
+  });
+});
+
+describe('the Results page after a reload of its tab', () => {
+  /** A tab's session storage (it outlives a reload), and this browser's kept-files database. */
+  function tab(): { storage: Storage; browser: () => ResultsViewDeps } {
+    const items = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => items.get(k) ?? null,
+      setItem: (k: string, v: string) => void items.set(k, v),
+      removeItem: (k: string) => void items.delete(k),
+    } as Storage;
+    let store: ReturnType<typeof openKeptFiles> | null = null;
+    return { storage, browser: () => ({ storage, keptFiles: () => (store ??= openKeptFiles()) }) };
+  }
+  /** Waits until every open file's copy is written (it is written after the file opens, not before the report). */
+  async function kept(storage: Storage, count: number): Promise<string[]> {
+    await vi.waitFor(() => {
+      const saved = readKeptResults(storage);
+      expect(saved?.files.filter((f) => f.key !== null)).toHaveLength(count);
+    });
+    return readKeptResults(storage)!.files.map((f) => f.key!);
+  }
+
+  beforeEach(() => {
+    globalThis.indexedDB = new IDBFactory();
+  });
+
+  it('reopens the files it had open, in their order and under their names, with the settings chosen', async () => {
+    const { storage, browser } = tab();
+    const before = new ResultsView(browser());
+    const name = 'study.json';
+    await before.open([await resultFile(name, 'study-a', 1000), await resultFile('other.json', 'study-c', 3000)]);
+    await before.open([await resultFile(name, 'study-b', 2000)]);
+    before.setLabelling('study');
+    before.removePair(0);
+    await before.refresh();
+    await kept(storage, 3);
+
+    const after = new ResultsView(browser());
+    await after.restore();
+    expect(after.failures).toEqual([]);
+    expect(after.files.map((f) => f.fileName)).toEqual([name, 'other.json', `${name} (2)`]);
+    expect(await Promise.all(after.files.map(async (f) => (await after.document(f.fileName))?.doc.config.id))).toEqual(['study-a', 'study-c', 'study-b']);
+    expect(after.labelling).toBe('study');
+    expect(after.pairs).toEqual(before.pairs);
+    expect(after.analysis?.ok).toBe(true);
+    // Once per page load: a second call does not read them again.
+    await after.restore();
+    expect(after.files).toHaveLength(3);
+  });
+
+  it('names the file whose kept copy is gone, and what to do, and reopens the others', async () => {
+    const { storage, browser } = tab();
+    const before = new ResultsView(browser());
+    await before.open([await resultFile('a.json', 'study-a', 1000), await resultFile('b.json', 'study-b', 2000)]);
+    const [keyA] = await kept(storage, 2);
+    // Another tab's set pushed a.json out (or site data was cleared): only b.json is still here.
+    await (await openKeptFiles()).release(readKeptResults(storage)!.set, [keyA!]);
+
+    const after = new ResultsView(browser());
+    await after.restore();
+    expect(after.files.map((f) => f.fileName)).toEqual(['b.json']);
+    expect(after.failures).toEqual([
+      expect.objectContaining({ fileName: 'a.json', message: expect.stringContaining('its copy is no longer kept in this browser'), hint: 'Open a.json here again.' }),
+    ]);
+    // The tab now lists what is open; the next reload does not complain again.
+    expect(readKeptResults(storage)?.files.map((f) => f.name)).toEqual(['b.json']);
+  });
+
+  it('forgets the files and their kept copies when the user closes them all', async () => {
+    const { storage, browser } = tab();
+    const view = new ResultsView(browser());
+    await view.open([await resultFile('a.json', 'study-a', 1000), await resultFile('b.json', 'study-b', 2000)]);
+    const keys = await kept(storage, 2);
+    view.remove('b.json');
+    await vi.waitFor(async () => expect(await (await openKeptFiles()).get(keys[1]!)).toBeNull());
+    expect(readKeptResults(storage)?.files.map((f) => f.name)).toEqual(['a.json']);
+    view.closeAll();
+    expect(view.files).toEqual([]);
+    expect(readKeptResults(storage)).toBeNull();
+    await vi.waitFor(async () => expect(await (await openKeptFiles()).get(keys[0]!)).toBeNull());
+
+    const after = new ResultsView(browser());
+    await after.restore();
+    expect(after.files).toEqual([]);
+    expect(after.failures).toEqual([]);
   });
 });
