@@ -544,6 +544,10 @@ describe('the Results page on a result file', () => {
     // Named after the study, so the same table from another report does not get the same name.
     expect(csv.name).toBe(`${reportFileStem([doc.config])}-beside-the-paper.csv`);
     expect(csv.name).toMatch(/^feedback-lab-[a-z0-9-]+-[a-z0-9]{6}-beside-the-paper\.csv$/);
+    // Figures too: a chart of this report does not take the name of the same chart of another.
+    const svg = await downloaded(page, () => page.getByRole('button', { name: /as SVG/ }).first().click());
+    expect(svg.name.startsWith(`${reportFileStem([doc.config])}-`), svg.name).toBe(true);
+    expect(svg.name).toMatch(/\.svg$/);
     const lines = Buffer.from(csv.text, 'latin1').toString('utf8').split('\r\n');
     expect(lines[0]).toBe("Arm,Paper's arm,Your runs,Yours: mean,Yours: SD,Paper: mean,Paper: SD,Δ (yours − paper),σ,Welch p,Set-up different from the paper's");
     const refine = lines.find((line) => line.startsWith('llama self-refine,'))!.split(',');
