@@ -475,7 +475,7 @@ describe('the keyboard in Chromium', () => {
     await page.keyboard.press('Enter');
     await expectFocusOn(page, new RegExp(`^h2 "${title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`), 'Reproduce: after a section in the contents');
 
-    // Study list: Delete… asks first (focus on the safe answer), Keep it goes back, Yes removes the card.
+    // Study list: Delete… asks first (focus on the safe answer), Keep it or Escape goes back, Yes removes the card.
     await visit(page, '#/study');
     await page.getByRole('heading', { name: 'Studies in this browser' }).waitFor();
     const importInput = page.getByLabel(/Import result files/);
@@ -490,6 +490,12 @@ describe('the keyboard in Chromium', () => {
     await expectFocusOn(page, /^button "Keep it"/, 'Study list: after Delete…');
     await page.keyboard.press('Enter');
     await expectFocusOn(page, /^button "Delete…"/, 'Study list: after Keep it');
+    // Escape is Keep it, from either answer.
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Shift+Tab');
+    await expectFocusOn(page, /^button "Yes, delete"/, 'Study list: Shift+Tab from Keep it');
+    await page.keyboard.press('Escape');
+    await expectFocusOn(page, /^button "Delete…"/, 'Study list: after Escape');
     await page.keyboard.press('Enter');
     await expectFocusOn(page, /^button "Keep it"/, 'Study list: after Delete… again');
     await page.keyboard.press('Shift+Tab');

@@ -71,6 +71,14 @@ describe('the Playground in Chromium', () => {
     const failing = await page.locator('pre.tests .failing').allTextContents();
     expect(failing).toHaveLength(1);
     expect(failing[0]).toMatch(/^assert set\(similar_elements/);
+    // Not by colour alone: the failing line says so in words and is underlined, in forced colours too.
+    const tests = page.getByRole('region', { name: 'Tests' });
+    const said = ((await tests.textContent()) ?? '').split('\n').filter((line) => line.endsWith('failed'));
+    expect(said).toEqual([`${failing[0]}  ✗ failed`]);
+    expect(await tests.locator('.fail-note').isVisible()).toBe(true);
+    await page.emulateMedia({ forcedColors: 'active' });
+    expect(await page.locator('pre.tests .failing').evaluate((el) => getComputedStyle(el).textDecorationLine)).toBe('underline');
+    await page.emulateMedia({ forcedColors: 'none' });
 
     // Links may name a task as samples files do; one that names no task says so.
     await page.goto(`${server.url}#/playground?benchmark=mbpp&problem=3`);

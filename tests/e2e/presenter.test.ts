@@ -63,6 +63,16 @@ async function spillsPastWindow(page: Page): Promise<string[]> {
   });
 }
 
+/**
+ * Tracebacks whose lines run past their box: the presenter's arrow keys step the show, so on a
+ * projector nobody can scroll them sideways.
+ */
+async function tracebacksScrollingSideways(page: Page): Promise<string[]> {
+  return page.locator('article.scene .traceback').evaluateAll((boxes) =>
+    boxes.flatMap((box) => (box.scrollWidth > box.clientWidth + 1 ? [`${box.getAttribute('aria-label')}: ${box.scrollWidth}px in ${box.clientWidth}px`] : [])),
+  );
+}
+
 async function verdicts(page: Page): Promise<string[]> {
   return page.locator('article.scene ol.tests li.assert').evaluateAll((items) => items.map((li) => li.getAttribute('data-verdict') ?? ''));
 }
@@ -222,6 +232,12 @@ describe('the presenter in Chromium', () => {
           if (step > 20) throw new Error('Too many steps.');
           const kind = await sceneKind(page);
           expect(await spillsPastWindow(page), `${demo}, step ${step} (${kind})`).toEqual([]);
+          expect(await tracebacksScrollingSideways(page), `${demo}, step ${step} (${kind})`).toEqual([]);
+          if (demo === 'name-error' && kind === 'briefing') {
+            // The lines wrap, and Python's ^^^ still stand under what failed: the name, not the code around it.
+            const pointed = await scene(page).locator('.traceback .source.highlight .marked').allTextContents();
+            expect(pointed.join('')).toBe('itertools');
+          }
           await app.screenshot(`presenter-${width}x${height}-${demo}-${String(step).padStart(2, '0')}-${kind}`);
           if (kind === 'verdict') break;
           const dots = await page.locator('.strip .dot').count();

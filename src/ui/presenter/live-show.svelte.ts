@@ -24,8 +24,11 @@ const NO_PRACTICAL_CAP_MS = 6 * 60 * 60 * 1000;
 export interface LivePorts {
   modelFor: (modelKey: string) => LanguageModel;
   sandbox: () => Promise<Sandbox>;
-  /** Runs before the first call (loading in-browser models); reports what it is doing. */
-  prepare?: (report: (text: string) => void, signal: AbortSignal) => Promise<void>;
+  /**
+   * Runs before the first call (loading in-browser models); reports what it is doing, and what a
+   * screen reader is told of it when that is said less often than it is shown (a percentage).
+   */
+  prepare?: (report: (text: string, spoken?: string) => void, signal: AbortSignal) => Promise<void>;
 }
 
 export class LiveShow implements PresenterShow {
@@ -35,6 +38,7 @@ export class LiveShow implements PresenterShow {
   tape = $state.raw<Tape>(EMPTY_TAPE);
   error = $state<string | null>(null);
   preparing = $state<string | null>(null);
+  preparingSpoken = $state<string | null>(null);
   paused = $state(false);
   /** Scene index the presenter went back to, or null to follow the run. */
   cursor = $state<number | null>(null);
@@ -131,9 +135,12 @@ export class LiveShow implements PresenterShow {
     this.#publish();
     try {
       if (this.#ports.prepare) {
-        this.preparing = 'Preparing…';
-        await this.#ports.prepare((text) => (this.preparing = text), signal);
-        this.preparing = null;
+        this.preparing = this.preparingSpoken = 'Preparing…';
+        await this.#ports.prepare((text, spoken = text) => {
+          this.preparing = text;
+          this.preparingSpoken = spoken;
+        }, signal);
+        this.preparing = this.preparingSpoken = null;
       }
       // Python starts while the model writes: the first run needs it only after the first reply.
       const sandbox = this.#ports.sandbox();
@@ -165,7 +172,7 @@ export class LiveShow implements PresenterShow {
       this.#publish();
       this.error = error instanceof Error ? error.message : String(error);
     } finally {
-      if (this.#controller === controller) this.preparing = null;
+      if (this.#controller === controller) this.preparing = this.preparingSpoken = null;
     }
   }
 

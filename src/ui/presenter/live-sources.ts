@@ -7,6 +7,7 @@ import type { Pipeline } from '../../core/pipeline/genome.ts';
 import { llmNodes } from '../../core/pipeline/genome.ts';
 import { webllmIdFor } from '../../core/pipeline/model-keys.ts';
 import { createOpenAICompatibleModel } from '../../llm/openai-compatible.ts';
+import { DownloadAnnouncer } from '../models/download-announcement.ts';
 import type { LivePorts } from './live-show.svelte.ts';
 
 export interface EndpointChoice {
@@ -68,8 +69,12 @@ export async function webllmPorts(pipeline: Pipeline, sandbox: LivePorts['sandbo
       session.models.plan(distinct);
       for (const id of distinct) {
         if (signal.aborted) return;
-        session.onLoadProgress((_, progress) => report(`Loading ${id}: ${Math.round(progress.fraction * 100)}% (${progress.phase})`));
-        report(`Loading ${id}…`);
+        // The strip shows every percent; a screen reader hears every tenth, every few seconds at most.
+        const announcer = new DownloadAnnouncer(id);
+        session.onLoadProgress((_, progress) =>
+          report(`Loading ${id}: ${Math.round(progress.fraction * 100)}% (${progress.phase})`, announcer.next(`loading (${progress.phase})`, progress)),
+        );
+        report(`Loading ${id}…`, announcer.next('loading', undefined));
         await session.models.ensureLoaded(id);
       }
       session.onLoadProgress(undefined);

@@ -38,6 +38,7 @@ export class ReplayShow implements PresenterShow {
   readonly error = null;
   readonly showingError = false;
   readonly preparing = null;
+  readonly preparingSpoken = null;
 
   // Closures: the fields they read are set in the constructor, after field initialisers run.
   tape: Tape = $derived.by(() => tapeAt(this.trajectory, this.timeline, this.atMs));

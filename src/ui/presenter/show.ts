@@ -36,6 +36,8 @@ export interface PresenterShow {
   readonly showingError: boolean;
   /** Set while a live run prepares (a model loading): what it is doing. */
   readonly preparing: string | null;
+  /** What a screen reader is told of `preparing`: its progress in tenths, every few seconds at most. */
+  readonly preparingSpoken: string | null;
   start(): void;
   togglePause(): void;
   next(): void;
