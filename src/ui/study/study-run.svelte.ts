@@ -114,7 +114,9 @@ export class StudyRun {
           if (this.phase !== 'failed') this.phase = progress.state;
         },
         onRetry: (unit, retry) => {
-          this.retrying = retryNote(unit.problemId, retry);
+          // Paused, the unit stops before its next attempt and waits for Resume: "trying it
+          // again in 2 s" would stay on the panel, untrue, for as long as the pause lasts.
+          if (!this.#pause.paused) this.retrying = retryNote(unit.problemId, retry);
         },
         onStep: (unit) => {
           // A step stored: the model answers again.
@@ -154,6 +156,8 @@ export class StudyRun {
 
   pause(): void {
     this.#pause.pause();
+    // A unit waiting to be tried again stops instead (see onRetry): its note no longer holds.
+    this.retrying = null;
   }
 
   resume(): void {

@@ -53,6 +53,26 @@ describe('a study running in the page', () => {
     expect(run.retrying).toBeNull();
   });
 
+  it('does not say a unit is being tried again while the study is paused (the retry waits for Resume)', async () => {
+    const gone = unreachableError('http://127.0.0.1:11434/v1/chat/completions', new TypeError('Failed to fetch'), { inBrowser: true });
+    const run = new StudyRun(studyConfig());
+    let failures = 1;
+    // The reader presses Pause while the model's call is failing: the retry is then decided under pause.
+    const flaky = perProblemModel((call) => {
+      if (failures-- > 0) {
+        run.pause();
+        return gone;
+      }
+      return truthAnswer(call);
+    });
+    const running = run.run(PROBLEMS, { model: () => flaky, sandbox: truthSandbox(), store: new MemoryStudyStore(), now: () => 0 }, { concurrency: 1, retryDelayMs: 20 });
+    await expect.poll(() => run.phase, { timeout: 5000 }).toBe('paused');
+    expect(run.retrying).toBeNull();
+    run.resume();
+    await running;
+    expect(run.phase).toBe('done');
+  });
+
   it('says how many units it carried on from steps an earlier version of the app recorded with other messages', async () => {
     const store = await olderStore(await currentRun(), new MemoryStudyStore());
     const run = new StudyRun(studyConfig());
