@@ -118,9 +118,10 @@ export class StudyRun {
           // again in 2 s" would stay on the panel, untrue, for as long as the pause lasts.
           if (!this.#pause.paused) this.retrying = retryNote(unit.problemId, retry);
         },
-        onStep: (unit) => {
-          // A step stored: the model answers again.
-          this.retrying = null;
+        onStep: (unit, step) => {
+          // A model's reply stored: the model answers again. An execution says nothing of that
+          // (another unit running code it was given before), so the note stays.
+          if (step.kind !== 'execute') this.retrying = null;
           this.stepsStored++;
           this.#fresh.add(unit.id);
         },
