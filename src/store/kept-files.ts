@@ -128,14 +128,27 @@ export class KeptFiles {
   }
 }
 
-export async function openKeptFiles(name = KEPT_FILES_DATABASE): Promise<KeptFiles> {
-  const db = await openDB<KeptFilesSchema>(name, 1, {
+export interface KeptFilesOptions {
+  name?: string;
+  /**
+   * The browser closed the connection by itself (the site's data was cleared, or its storage
+   * failed): every later call on it fails, so the holder should open a new one for its next use,
+   * as the main database's holders do (database.ts), or no show would be kept until a reload.
+   */
+  onTerminated?: () => void;
+}
+
+export async function openKeptFiles(options: KeptFilesOptions = {}): Promise<KeptFiles> {
+  const db = await openDB<KeptFilesSchema>(options.name ?? KEPT_FILES_DATABASE, 1, {
     upgrade(database) {
       database.createObjectStore('files', { keyPath: 'key' }).createIndex('identity', 'identity', { unique: true });
     },
     // Another tab's newer build upgrades it: let it.
     blocking() {
       db.close();
+    },
+    terminated() {
+      options.onTerminated?.();
     },
   });
   return new KeptFiles(db);

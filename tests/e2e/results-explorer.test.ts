@@ -72,6 +72,13 @@ describe('the problem explorer and the presenter', () => {
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('HumanEval/12');
     await app.screenshot('results-explorer-02-back-from-presenter');
 
+    // The table's Present link of the problem already chosen leaves its arm and run as they are for Back.
+    await explorer.getByRole('link', { name: 'Present HumanEval/12' }).click();
+    await scene(page).waitFor({ timeout: 60_000 });
+    await page.goBack();
+    await expect.poll(() => detailHeading(explorer).textContent(), { timeout: 30_000 }).toBe('HumanEval/12');
+    expect(await chosen(explorer.getByLabel('Run'))).toBe('2');
+
     // A problem's own Present link in the table: Back comes back to that problem too.
     await explorer.getByRole('link', { name: 'Present HumanEval/17' }).click();
     await scene(page).waitFor({ timeout: 60_000 });

@@ -42,7 +42,7 @@ export const DATASET_FILES: Record<BenchmarkId, DatasetFile> = {
   },
 };
 
-// Lower-case hex SHA-256 (Web Crypto, or its own code on a page that is not a secure context).
+// Lower-case hex SHA-256 (Web Crypto, or @noble/hashes on a page that is not a secure context): see src/core/sha256.ts.
 export { sha256Hex };
 
 /**

@@ -161,10 +161,19 @@ export async function exportSearchFile(doc: SearchFile, options: { gzip: boolean
   return options.gzip ? gzip(bytes) : bytes;
 }
 
-/** `feedback-lab-search-<name>-<tag>-<date>.json[.gz]`, the tag as in result file names (two searches of one name differ). */
-export function searchFileName(search: { id: string; name: string }, options: { gzip: boolean; date?: Date }): string {
+/**
+ * `feedback-lab-search-<name>-<tag>-<date>[-partial-generation-<g>].json[.gz]`, the tag as in
+ * result file names (two searches of one name differ), and, for a search not done, the generation
+ * it had reached (numbered as the Search page numbers them, from 0): as with result files, an
+ * export half-way and the finished one of the same day no longer share a name.
+ */
+export function searchFileName(
+  search: { id: string; name: string },
+  options: { gzip: boolean; date?: Date; state?: Pick<SearchState, 'status' | 'generation'> },
+): string {
   const date = (options.date ?? new Date()).toISOString().slice(0, 10);
-  return `feedback-lab-search-${fileNameSlug(search.name) || 'run'}-${studyTag(search.id)}-${date}.json${options.gzip ? '.gz' : ''}`;
+  const partial = options.state && options.state.status !== 'done' ? `-partial-generation-${options.state.generation}` : '';
+  return `feedback-lab-search-${fileNameSlug(search.name) || 'run'}-${studyTag(search.id)}-${date}${partial}.json${options.gzip ? '.gz' : ''}`;
 }
 
 export const SEARCH_FILE_MAX_BYTES = 256 * 1024 * 1024;

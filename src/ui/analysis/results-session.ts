@@ -14,6 +14,7 @@ import { resultsReporter, type ResultsReport } from '../../core/analysis/results
 import type { ErrorLabelling } from '../../core/analysis/study-runs.ts';
 import type { Trajectory } from '../../core/pipeline/trajectory.ts';
 import { importResultFile, refuseOversizedFile, type ImportProgress } from '../../core/results/result-file-import.ts';
+import { studyProgress } from '../../core/results/result-file-export.ts';
 import type { ResultFile } from '../../core/results/result-file.ts';
 import type { StudyConfig } from '../../core/study/config.ts';
 import { APP_VERSION } from '../environment.ts';
@@ -85,6 +86,8 @@ export class ResultsSession {
     this.#docs.set(fileName, doc);
     this.#loaded = null;
     const { config } = doc;
+    // The same count the export names a partial file by (`-partial-19-of-30`).
+    const progress = studyProgress(doc);
     return {
       fileName,
       studyId: config.id,
@@ -94,8 +97,8 @@ export class ResultsSession {
       repeats: config.repeats,
       problems: config.problemIds.length,
       units: doc.units.length,
-      finished: doc.units.filter((u) => u.status === 'finished').length,
-      planned: config.arms.length * config.repeats * config.problemIds.length,
+      finished: progress.finished,
+      planned: progress.total,
     };
   }
 

@@ -44,7 +44,8 @@ function browserDeps(): ResultsViewDeps {
   }
   if (!storage || typeof indexedDB === 'undefined') return {};
   let store: Promise<KeptSetsPort> | null = null;
-  const open = () => import('../../store/kept-files.ts').then((m) => m.openKeptFiles());
+  // Site data cleared while the page is open closes the connection: the next use opens a new one.
+  const open = () => import('../../store/kept-files.ts').then((m) => m.openKeptFiles({ onTerminated: () => (store = null) }));
   return { storage, keptFiles: () => (store ??= open().catch((error: unknown) => ((store = null), Promise.reject(error)))) };
 }
 

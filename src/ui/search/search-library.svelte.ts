@@ -34,11 +34,15 @@ export class SearchLibrary extends StoredLibrary<SearchListing, SearchStores> {
 
   async exportFile(searchId: string, gzip: boolean): Promise<void> {
     await this.act(async ({ store }) => {
-      const { buildSearchFile, exportSearchFile, searchFileName } = await import('../../core/results/search-file.ts');
+      const [{ buildSearchFile, exportSearchFile, searchFileName }, { currentState }] = await Promise.all([
+        import('../../core/results/search-file.ts'),
+        import('../../core/search/stored-search.ts'),
+      ]);
       const stored = await store.loadSearch(searchId);
       if (!stored) throw new Error('This search is no longer stored here (was it deleted in another tab?).');
       const bytes = await exportSearchFile(buildSearchFile(stored), { gzip });
-      downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: gzip ? 'application/gzip' : 'application/json' }), searchFileName(stored.setup, { gzip }));
+      const fileName = searchFileName(stored.setup, { gzip, state: currentState(stored) });
+      downloadBlob(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: gzip ? 'application/gzip' : 'application/json' }), fileName);
     });
   }
 

@@ -114,11 +114,14 @@ export class StudyRun {
           if (this.phase !== 'failed') this.phase = progress.state;
         },
         onRetry: (unit, retry) => {
-          this.retrying = retryNote(unit.problemId, retry);
+          // Paused, the unit stops before its next attempt and waits for Resume: "trying it
+          // again in 2 s" would stay on the panel, untrue, for as long as the pause lasts.
+          if (!this.#pause.paused) this.retrying = retryNote(unit.problemId, retry);
         },
-        onStep: (unit) => {
-          // A step stored: the model answers again.
-          this.retrying = null;
+        onStep: (unit, step) => {
+          // A model's reply stored: the model answers again. An execution says nothing of that
+          // (another unit running code it was given before), so the note stays.
+          if (step.kind !== 'execute') this.retrying = null;
           this.stepsStored++;
           this.#fresh.add(unit.id);
         },
@@ -154,6 +157,8 @@ export class StudyRun {
 
   pause(): void {
     this.#pause.pause();
+    // A unit waiting to be tried again stops instead (see onRetry): its note no longer holds.
+    this.retrying = null;
   }
 
   resume(): void {

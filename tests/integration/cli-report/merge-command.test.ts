@@ -11,7 +11,7 @@ import { buildResultFile } from '../../../src/core/results/result-file-build.ts'
 import { mergeResultFiles } from '../../../src/core/results/result-file-merge.ts';
 import type { ResultFile } from '../../../src/core/results/result-file.ts';
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
-import { environment } from '../../unit/results/result-file-fixtures.ts';
+import { environment, takeOtherVerdict } from '../../unit/results/result-file-fixtures.ts';
 import { feedbackLab, forcedStudyConfig, studyFile, tempDir, writeResultFile } from './report-fixtures.ts';
 
 let dir: string;
@@ -66,14 +66,8 @@ describe('feedback-lab merge', () => {
     // A copy of the whole study whose one unit is its other repeat's run (same arm and problem, the other verdict).
     const whole = await readResult('whole.json');
     const other = structuredClone(whole);
-    const index = other.units.findIndex((unit) => {
-      const twin = other.units.find((u) => u.armId === unit.armId && u.problemId === unit.problemId && u.repeat !== unit.repeat);
-      return unit.status === 'finished' && twin?.status === 'finished' && twin.trajectory.passed !== unit.trajectory.passed;
-    });
-    const unit = other.units[index]!;
-    const twin = other.units.find((u) => u.armId === unit.armId && u.problemId === unit.problemId && u.repeat !== unit.repeat)!;
-    if (unit.status !== 'finished' || twin.status !== 'finished') throw new Error('the fixture has no disagreeing repeats');
-    unit.trajectory = { ...structuredClone(twin.trajectory), repeat: unit.repeat };
+    const unit = other.units.find((u) => takeOtherVerdict(other, u));
+    if (!unit) throw new Error('the fixture has no disagreeing repeats');
     await writeResultFile(dir, 'other-laptop.json', other);
     const ran = await feedbackLab(dir, ['merge', 'whole.json', 'other-laptop.json', '--out', 'disagreeing.json']);
     expect(ran.code).toBe(0);

@@ -168,3 +168,15 @@ function syntheticStep(index: number): Step {
   };
   return step;
 }
+
+/**
+ * Gives `unit` (finished) the run of its other repeat of the same arm and problem when that run
+ * finished with the other verdict: another machine's copy of the unit, which sampled differently.
+ * Returns whether it did (false when no such repeat exists). Changes `doc` in place.
+ */
+export function takeOtherVerdict(doc: ResultFile, unit: ResultUnit): boolean {
+  const twin = doc.units.find((u) => u.armId === unit.armId && u.problemId === unit.problemId && u.repeat !== unit.repeat);
+  if (unit.status !== 'finished' || twin?.status !== 'finished' || twin.trajectory.passed === unit.trajectory.passed) return false;
+  unit.trajectory = { ...structuredClone(twin.trajectory), repeat: unit.repeat };
+  return true;
+}

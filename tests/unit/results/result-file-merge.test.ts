@@ -8,7 +8,7 @@ import { UserError } from '../../../src/core/user-error.ts';
 import { llamaSolo } from '../../../src/core/pipeline/presets.ts';
 import { resultFile as paperResultFile } from '../analysis/paper-fixtures.ts';
 import { studyConfig } from '../study/study-fixtures.ts';
-import { environment, studyResultFile } from './result-file-fixtures.ts';
+import { environment, studyResultFile, takeOtherVerdict } from './result-file-fixtures.ts';
 
 const key = (u: Pick<ResultUnit, 'armId' | 'repeat' | 'problemId'>) => `${u.armId}/${u.repeat}/${u.problemId}`;
 
@@ -72,10 +72,7 @@ describe('mergeResultFiles', () => {
     const conflicting: string[] = [];
     for (const unit of desktop.units) {
       if (unit.status !== 'finished' || !laptop.units.some((u) => key(u) === key(unit) && u.status === 'finished')) continue;
-      const twin = desktop.units.find((u) => u.armId === unit.armId && u.problemId === unit.problemId && u.repeat !== unit.repeat);
-      if (twin?.status !== 'finished' || twin.trajectory.passed === unit.trajectory.passed) continue;
-      unit.trajectory = { ...structuredClone(twin.trajectory), repeat: unit.repeat };
-      conflicting.push(key(unit));
+      if (takeOtherVerdict(desktop, unit)) conflicting.push(key(unit));
     }
     expect(conflicting.length).toBeGreaterThan(0);
     const { doc, report } = mergeResultFiles([laptop, desktop], { names: ['laptop.json', 'desktop.json'] });

@@ -64,6 +64,14 @@ describe('search files', () => {
     expect(searchFileName({ id: 'search-2', name: 'My Search: k = 3' }, { gzip: true, date })).not.toBe(name);
   });
 
+  it('say how far a search not done had got, so an export half-way and the finished one get two names', () => {
+    const date = new Date('2026-05-02T00:00:00Z');
+    const search = { id: 'search-1', name: 'k3' };
+    const halfWay = searchFileName(search, { gzip: false, date, state: { status: 'evaluating', generation: 2 } });
+    expect(halfWay).toBe(`feedback-lab-search-k3-${studyTag('search-1')}-2026-05-02-partial-generation-2.json`);
+    expect(searchFileName(search, { gzip: false, date, state: { status: 'done', generation: 4 } })).toBe(`feedback-lab-search-k3-${studyTag('search-1')}-2026-05-02.json`);
+  });
+
   it('refuse files that are not search files', async () => {
     expect((await refusal(new Uint8Array())).message).toMatch(/empty/);
     expect((await refusal(new TextEncoder().encode('{"format": '))).message).toMatch(/not valid JSON/);

@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 // The auto entry installs the IDB* globals that idb checks values against.
 import 'fake-indexeddb/auto';
-import { IDBFactory } from 'fake-indexeddb';
+import { IDBFactory, forceCloseDatabase } from 'fake-indexeddb';
 import { KEPT_FILES_LIMIT, KEPT_SETS_LIMIT, openKeptFiles } from '../../../src/store/kept-files.ts';
 
 beforeEach(() => {
@@ -35,6 +35,27 @@ describe('result files kept for the presenter', () => {
     expect(await kept.get(keys[0]!)).toBeNull();
     for (const key of keys.slice(1)) expect(await kept.get(key)).not.toBeNull();
     expect(await kept.get('no-such-key')).toBeNull();
+  });
+
+  it('tells its holder when the browser closes the connection by itself (site data cleared), so the next show opens a new one', async () => {
+    // The connection idb opens, to close it as the browser would.
+    const connections: IDBDatabase[] = [];
+    const open = indexedDB.open.bind(indexedDB);
+    indexedDB.open = (name: string, version?: number) => {
+      const request = open(name, version);
+      request.addEventListener('success', () => connections.push(request.result));
+      return request;
+    };
+    let terminated = 0;
+    const kept = await openKeptFiles({ onTerminated: () => terminated++ });
+    const key = await kept.keep('a.json', file('a.json', 'x'));
+    // fake-indexeddb types its parameter as the IDBDatabase class, not an instance.
+    forceCloseDatabase(connections.at(-1)! as never);
+    expect(terminated).toBe(1);
+    await expect(kept.keep('b.json', file('b.json', 'y'))).rejects.toThrow();
+    // A new connection works (here the data survived the close; after "clear site data" it would be gone).
+    const reopened = await openKeptFiles();
+    expect((await reopened.get(key))?.fileName).toBe('a.json');
   });
 });
 

@@ -7,7 +7,7 @@ import { IdbStudyStore } from '../../../src/store/study-store.ts';
 import { runLocks } from '../../../src/ui/shared/run-locks.ts';
 import { originLocks } from './origin-locks.ts';
 import { StudyLibrary } from '../../../src/ui/study/study-library.svelte.ts';
-import { fileBytes, studyResultFile } from '../results/result-file-fixtures.ts';
+import { fileBytes, studyResultFile, takeOtherVerdict } from '../results/result-file-fixtures.ts';
 
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
@@ -61,14 +61,7 @@ describe('importing result files into the stored studies', () => {
     const doc = await studyResultFile();
     // Another laptop's copy: one unit is its other repeat's run (same arm and problem, the other verdict).
     const other = structuredClone(doc);
-    const index = other.units.findIndex((unit) => {
-      const twin = other.units.find((u) => u.armId === unit.armId && u.problemId === unit.problemId && u.repeat !== unit.repeat);
-      return unit.status === 'finished' && twin?.status === 'finished' && twin.trajectory.passed !== unit.trajectory.passed;
-    });
-    const unit = other.units[index]!;
-    const twin = other.units.find((u) => u.armId === unit.armId && u.problemId === unit.problemId && u.repeat !== unit.repeat)!;
-    if (unit.status !== 'finished' || twin.status !== 'finished') throw new Error('the fixture has no disagreeing repeats');
-    unit.trajectory = { ...structuredClone(twin.trajectory), repeat: unit.repeat };
+    if (!other.units.some((unit) => takeOtherVerdict(other, unit))) throw new Error('the fixture has no disagreeing repeats');
     const file = async (name: string, d: typeof doc) => new File([(await fileBytes(d)) as Uint8Array<ArrayBuffer>], name, { type: 'application/json' });
 
     await library.importFiles([await file('mine.json', doc)]);

@@ -53,6 +53,64 @@ describe('a study running in the page', () => {
     expect(run.retrying).toBeNull();
   });
 
+  it('keeps saying a unit waits to be tried again while another unit only runs code (no model has answered since)', async () => {
+    const gone = unreachableError('http://127.0.0.1:11434/v1/chat/completions', new TypeError('Failed to fetch'), { inBrowser: true });
+    const run = new StudyRun(studyConfig());
+    let replied!: () => void;
+    const firstReplyStored = new Promise<void>((resolve) => (replied = resolve));
+    let calls = 0;
+    // The first unit's model answers; the second's call fails once that answer is stored.
+    const model = perProblemModel(async (call) => {
+      const index = calls++;
+      if (index === 1) {
+        await firstReplyStored;
+        return gone;
+      }
+      return truthAnswer(call);
+    });
+    // The first unit's code runs once the second unit waits to be tried again.
+    const truth = truthSandbox();
+    let runs = 0;
+    const sandbox: Sandbox = {
+      run: async (program, limits) => {
+        if (runs++ === 0) await expect.poll(() => run.retrying, { timeout: 3000, interval: 1 }).not.toBeNull();
+        return truth.run(program, limits);
+      },
+      close: () => truth.close(),
+    };
+    const store = new MemoryStudyStore();
+    const append = store.appendStep.bind(store);
+    let noteAtFirstExecution: string | null | undefined;
+    store.appendStep = async (studyId, unitId, step) => {
+      if (step.kind !== 'execute') replied();
+      else if (noteAtFirstExecution === undefined) noteAtFirstExecution = run.retrying;
+      return append(studyId, unitId, step);
+    };
+    await run.run(PROBLEMS, { model: () => model, sandbox, store, now: () => 0 }, { concurrency: 2, retryDelayMs: 300 });
+    expect(run.phase).toBe('done');
+    expect(noteAtFirstExecution).toMatch(/^No answer for HumanEval\/\d+ .*attempt 2 of 3\.$/);
+  });
+
+  it('does not say a unit is being tried again while the study is paused (the retry waits for Resume)', async () => {
+    const gone = unreachableError('http://127.0.0.1:11434/v1/chat/completions', new TypeError('Failed to fetch'), { inBrowser: true });
+    const run = new StudyRun(studyConfig());
+    let failures = 1;
+    // The reader presses Pause while the model's call is failing: the retry is then decided under pause.
+    const flaky = perProblemModel((call) => {
+      if (failures-- > 0) {
+        run.pause();
+        return gone;
+      }
+      return truthAnswer(call);
+    });
+    const running = run.run(PROBLEMS, { model: () => flaky, sandbox: truthSandbox(), store: new MemoryStudyStore(), now: () => 0 }, { concurrency: 1, retryDelayMs: 20 });
+    await expect.poll(() => run.phase, { timeout: 5000 }).toBe('paused');
+    expect(run.retrying).toBeNull();
+    run.resume();
+    await running;
+    expect(run.phase).toBe('done');
+  });
+
   it('says how many units it carried on from steps an earlier version of the app recorded with other messages', async () => {
     const store = await olderStore(await currentRun(), new MemoryStudyStore());
     const run = new StudyRun(studyConfig());
