@@ -29,6 +29,8 @@ const SUBSET = 3;
 const EVALUATIONS = POPULATION * SUBSET * GENERATIONS;
 /** The section of a refiner's or analyzer's message that reports an execution; generators never see one. */
 const FEEDBACK_HEADING = 'What happened when the tests ran:';
+/** src/ui/search/search-form-draft.ts's key in sessionStorage. */
+const SEARCH_DRAFT_KEY = 'feedback-lab:search-form-draft';
 
 let browser: Browser;
 let server: AppServer;
@@ -599,6 +601,18 @@ describe('stratified subsets on the Search page', () => {
     expect(await subsets.getByRole('alert').count()).toBe(0);
     await page.getByRole('button', { name: 'Start search' }).waitFor();
     expect(await page.getByText(/need pass rates to rank the problems by/).count()).toBe(0);
+
+    // A form kept in this tab before the champion's arm was left out held a ranking counting it
+    // (984 verdicts, six arms): a reload ranks again from the kept released run, not that one.
+    await expect.poll(() => page.evaluate((key) => sessionStorage.getItem(key)?.includes('"verdicts":820') ?? false, SEARCH_DRAFT_KEY)).toBe(true);
+    await page.evaluate((key) => {
+      const draft = JSON.parse(sessionStorage.getItem(key)!);
+      draft.difficulty = { ...draft.difficulty, verdicts: 984, arms: [...draft.difficulty.arms, 'NEAT v3 champion'] };
+      sessionStorage.setItem(key, JSON.stringify(draft));
+    }, SEARCH_DRAFT_KEY);
+    await page.reload();
+    await said.filter({ hasText: /from\s+820 finished runs of its 5 arms/ }).waitFor();
+    expect(await said.textContent()).not.toMatch(/984|NEAT v3 champion\)/);
     // The file picker beside the button once pushed a 320-px window (400 % zoom) sideways.
     await page.setViewportSize({ width: 320, height: 600 });
     await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBe(0);
