@@ -204,6 +204,16 @@ describe('the Search page in Chromium', () => {
     expect(doc.evaluations.filter((e) => e.kind === 'validation')).toHaveLength(SCRIPTED_PROBLEM_IDS.length);
     expect(doc.config.models['llama3.2:3b']).toEqual({ engine: 'openai', id: 'llama3.2:3b', baseUrl: endpoint.url });
 
+    // The champion as a Study arm: the Study form opens with it ticked, 5 runs over all of HumanEval, on this endpoint.
+    const championId = doc.state.champion!.genomeId;
+    await panel.getByRole('link', { name: 'Run the champion as a Study arm' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Study' }).waitFor();
+    const arm = page.getByRole('checkbox', { name: `Champion ${championId} of Tiny scripted search` });
+    await arm.waitFor();
+    expect(await arm.isChecked()).toBe(true);
+    expect(await page.getByLabel('Repeats').inputValue()).toBe('5');
+    expect(await page.getByLabel('Endpoint URL').inputValue()).toBe(endpoint.url);
+
     expect(app.errors).toEqual([]);
     await app.close();
   });
