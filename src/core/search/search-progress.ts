@@ -123,3 +123,13 @@ export function searchProgress(state: SearchState, ledger: CostLedger, phase: Se
     generations,
   };
 }
+
+/**
+ * A cost row's generation as the table names it: a generation not yet scored is running only
+ * while the search runs (pausing and paused say so), and after a stop it is unfinished.
+ */
+export function generationRowLabel(row: Pick<GenerationCostRow, 'generation' | 'finished'>, phase: SearchPhase | 'failed' | 'stored'): string {
+  if (row.finished) return String(row.generation);
+  const state = phase === 'running' || phase === 'pausing' || phase === 'paused' ? phase : 'unfinished';
+  return `${row.generation} (${state})`;
+}

@@ -7,7 +7,13 @@
 import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
 import { ERROR_TAXONOMY_FILE, readErrorTaxonomy } from '../../core/reproduce/error-taxonomy.ts';
 import { RELEASED_SOURCE_FILES } from '../../core/reproduce/released-sources.ts';
-import { benchmarkMismatch, difficultyFromReleasedTaxonomy, difficultyFromResultFile, type DifficultySource } from '../../core/search/difficulty-source.ts';
+import {
+  benchmarkMismatch,
+  difficultyFromReleasedTaxonomy,
+  difficultyFromResultFile,
+  isReleasedChampionArm,
+  type DifficultySource,
+} from '../../core/search/difficulty-source.ts';
 import { UserError } from '../../core/user-error.ts';
 import { describeImportProgress, readResultFile } from '../shared/read-result-file.ts';
 
@@ -25,11 +31,26 @@ export class DifficultyPicker {
    */
   kept = $state(false);
 
-  /** Puts back a ranking the form's draft kept (search-form-draft.ts). */
-  restore(source: DifficultySource | null): void {
+  /**
+   * Puts back a ranking the form's draft kept (search-form-draft.ts). A released-results ranking
+   * kept before the NEAT champion's arm was left out of it (it counted that arm's verdicts) is not
+   * put back: it is ranked again from the released run, which needs only the copy this browser
+   * holds; when there is none, the page says why the ranking is gone. Resolves once settled.
+   */
+  restore(source: DifficultySource | null): Promise<boolean> {
     this.remove();
+    if (source !== null && countsReleasedChampion(source)) return this.#rankReleasedAgain(source.benchmark);
     this.loaded = source;
     this.kept = source !== null;
+    return Promise.resolve(source !== null);
+  }
+
+  async #rankReleasedAgain(benchmark: BenchmarkId): Promise<boolean> {
+    const pick = this.#pick;
+    if (await this.useReleased(benchmark)) return true;
+    // Refused, and no newer pick (or Remove) since: say why the kept ranking is not back.
+    if (pick + 1 === this.#pick && this.refused) this.refused = [STALE_RELEASED_RANKING, ...this.refused];
+    return false;
   }
 
   /**
@@ -107,6 +128,14 @@ export class DifficultyPicker {
     return false;
   }
 }
+
+/** A ranking from the released run that still counts the champion's arm (kept before it was left out). */
+function countsReleasedChampion(source: DifficultySource): boolean {
+  return source.label === RELEASED_LABEL && source.arms.some(isReleasedChampionArm);
+}
+
+const STALE_RELEASED_RANKING =
+  'The ranking kept in this tab from the study’s released results counted the NEAT champion’s arm, which a ranking now leaves out (the study ranked its problems before its search), so it was not kept; it needs ranking again.';
 
 function reasonOf(error: unknown): string {
   if (error instanceof UserError) return [error.message, error.hint].filter(Boolean).join(' ');

@@ -140,7 +140,7 @@ export function applySearchDraft(form: SearchForm, draft: SearchFormDraft): void
   form.generations = draft.generations as number;
   form.subsetSize = draft.subsetSize as number;
   form.subsetChoice = draft.subsetChoice;
-  form.difficulty.restore(draft.difficulty);
+  void form.difficulty.restore(draft.difficulty);
   form.evaluationsPerGenome = draft.evaluationsPerGenome as number;
   form.selection = draft.selection;
   form.thresholdRule = draft.thresholdRule;
