@@ -1,0 +1,36 @@
+/**
+ * What the Search run panel tells a screen reader: the phase and each scored generation with the
+ * best fitness so far ("Running: generation 3 of 10 scored, best fitness 0.72."), not the
+ * evaluations and tokens that change a few times a second. Progress sentences come at most every
+ * few seconds (a cached search scores generations faster than a reader can say them); the phase
+ * and the last generation at once. Built on the run panels' announcer (run-announcement.ts).
+ */
+import { RunAnnouncer, type AnnouncerOptions } from '../shared/run-announcement.ts';
+
+export interface SearchNews {
+  /** The phase as the panel shows it. */
+  phase: string;
+  generationsDone: number;
+  maxGenerations: number;
+  /** Best search-time fitness over the scored generations; null before the first is scored. */
+  bestFitness: number | null;
+}
+
+export class SearchAnnouncer {
+  readonly #announcer: RunAnnouncer;
+  #best: number | null = null;
+
+  constructor(options: AnnouncerOptions = {}) {
+    this.#announcer = new RunAnnouncer(
+      (news) =>
+        `${news.phase}: generation ${news.done} of ${news.total} scored${this.#best === null ? '' : `, best fitness ${this.#best.toFixed(2)}`}.`,
+      { minGapMs: 4000, ...options },
+    );
+  }
+
+  /** The sentence for this report: the same string as before unless the phase changed or another generation was scored (and its time has come). */
+  next(news: SearchNews): string {
+    this.#best = news.bestFitness;
+    return this.#announcer.next({ phase: news.phase, done: news.generationsDone, total: news.maxGenerations, errored: 0 });
+  }
+}

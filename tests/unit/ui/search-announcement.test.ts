@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { SearchAnnouncer, type SearchNews } from '../../../src/ui/search/search-announcement.ts';
+
+/** Sentences a screen reader hears, one report every `everyMs`: each change of the live text, once. */
+function heard(reports: SearchNews[], everyMs: number): string[] {
+  let clock = 0;
+  const announcer = new SearchAnnouncer({ now: () => clock });
+  const said: string[] = [];
+  for (const news of reports) {
+    clock += everyMs;
+    const text = announcer.next(news);
+    if (text !== said.at(-1)) said.push(text);
+  }
+  return said;
+}
+
+/** Reports of a 3-generation search: `perGeneration` evaluations each, then the end. */
+function search(perGeneration: number): SearchNews[] {
+  const reports: SearchNews[] = [];
+  const best = [0.4, 0.72, 0.72];
+  for (let g = 0; g < 3; g++) {
+    for (let e = 0; e < perGeneration; e++) reports.push({ phase: 'Running', generationsDone: g, maxGenerations: 3, bestFitness: g === 0 ? null : best[g - 1]! });
+  }
+  reports.push({ phase: 'Running', generationsDone: 3, maxGenerations: 3, bestFitness: 0.72 });
+  reports.push({ phase: 'Done', generationsDone: 3, maxGenerations: 3, bestFitness: 0.72 });
+  return reports;
+}
+
+describe('what the Search run panel announces', () => {
+  it('says each scored generation and the best fitness so far, not every evaluation', () => {
+    expect(heard(search(50), 500)).toEqual([
+      'Running: generation 0 of 3 scored.',
+      'Running: generation 1 of 3 scored, best fitness 0.40.',
+      'Running: generation 2 of 3 scored, best fitness 0.72.',
+      'Running: generation 3 of 3 scored, best fitness 0.72.',
+      'Done: generation 3 of 3 scored, best fitness 0.72.',
+    ]);
+  });
+
+  it('says generations scored faster than it can be read at most every few seconds, and the end at once', () => {
+    const said = heard(search(1), 100);
+    expect(said).toEqual(['Running: generation 0 of 3 scored.', 'Running: generation 3 of 3 scored, best fitness 0.72.', 'Done: generation 3 of 3 scored, best fitness 0.72.']);
+  });
+});
