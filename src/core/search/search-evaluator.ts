@@ -38,6 +38,8 @@ export interface EvaluatorOptions {
   retryDelayMs?: number;
   /** An evaluation whose model did not answer is tried again after `retry.delayMs`: the page says so meanwhile. */
   onRetry?: (unit: EvaluationUnit, retry: UnitRetry) => void;
+  /** A model answered a call of `unit` (the cache's answers excluded): the page's note that a model did not answer no longer holds. */
+  onModelReply?: (unit: EvaluationUnit) => void;
   /** Calls one engine serves at once. Default 1. */
   engineCapacity?: (engine: string, binding: ModelBinding) => number;
 }
@@ -112,7 +114,7 @@ export class SearchEvaluator {
       problem,
       unit.pipeline,
       {
-        model: (key) => this.#countingModel(key, cost),
+        model: (key) => this.#countingModel(key, cost, unit),
         sandbox: this.#sandbox,
         modelTurn: (key, turnSignal) => this.#queues.turn(key, turnSignal),
       },
@@ -140,7 +142,7 @@ export class SearchEvaluator {
   }
 
   /** The model for a key, counting calls, cache hits and the tokens the model spent. */
-  #countingModel(key: string, cost: { tokens: number; modelCalls: number; cachedCalls: number }): LanguageModel {
+  #countingModel(key: string, cost: { tokens: number; modelCalls: number; cachedCalls: number }, unit: EvaluationUnit): LanguageModel {
     const model = this.#ports.model(key);
     const binding = this.#setup.models[key];
     if (!binding) throw new Error(`The search binds no model to the key "${key}".`);
@@ -151,7 +153,10 @@ export class SearchEvaluator {
         const answer = await this.#calls.chat(identity, model, messages, sampling, call);
         cost.modelCalls++;
         if (answer.cached) cost.cachedCalls++;
-        else cost.tokens += answer.reply.usage.promptTokens + answer.reply.usage.completionTokens;
+        else {
+          cost.tokens += answer.reply.usage.promptTokens + answer.reply.usage.completionTokens;
+          this.#options.onModelReply?.(unit);
+        }
         return answer.reply;
       },
       // Passed on, so a first download or a swap stays off the problem's time cap; only for a

@@ -9,6 +9,7 @@ import { isAbortError } from '../../core/llm/abort.ts';
 import type { StoredSearch } from '../../core/ports.ts';
 import { runSearch, type SearchPorts } from '../../core/search/run-search.ts';
 import { runValidation } from '../../core/search/run-validation.ts';
+import { estimateSearchEta, type SearchEta } from '../../core/search/search-eta.ts';
 import { CostLedger, searchProgress, type SearchPhase, type SearchProgress } from '../../core/search/search-progress.ts';
 import type { ValidationRequest } from '../../core/search/search-record.ts';
 import type { SearchSetup } from '../../core/search/search-setup.ts';
@@ -48,7 +49,11 @@ export class SearchView {
   evaluatedHere = $state(0);
   /** While an evaluation whose model did not answer waits to be tried again: which, why, and when; null once one is stored again. */
   retrying = $state<string | null>(null);
+  /** The time-left estimate as of the last recorded evaluation, and when (performance.now()) it was made; null until enough has run. */
+  eta = $state.raw<(SearchEta & { at: number }) | null>(null);
 
+  /** The evaluation `retrying` is about. */
+  #retryingKey: string | null = null;
   #pause = new PauseSwitch();
   #abort: AbortController | null = null;
   #pending: SearchState | null = null;
@@ -84,17 +89,21 @@ export class SearchView {
       onGeneration?: () => void;
       /** Whether the browser closed the store's database by itself (site data cleared): the failure then says so. */
       storeTerminated?: () => boolean;
+      /** Wait before retrying an evaluation whose model did not answer, times the attempt (the runner's default when absent). */
+      retryDelayMs?: number;
     },
   ): Promise<void> {
     this.#pause = new PauseSwitch();
     const abort = new AbortController();
     this.#abort = abort;
     this.phase = 'running';
+    this.eta = null;
     this.failure = null;
     this.failureAdvice = null;
     try {
       const end = await runSearch(this.setup, problems, ports, {
         concurrency: options.concurrency,
+        ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
         signal: abort.signal,
         pause: this.#pause,
         onProgress: (progress) => {
@@ -102,14 +111,22 @@ export class SearchView {
           if (this.phase !== 'failed') this.phase = progress.phase;
         },
         onState: (state) => {
+          const eta = estimateSearchEta(state);
+          this.eta = eta ? { ...eta, at: performance.now() } : null;
           if (state.history.length !== this.state.history.length) options.onGeneration?.();
           this.#publish(state);
         },
-        onEvaluation: () => {
-          this.retrying = null;
+        onEvaluation: (record) => {
+          // Only the retried evaluation's end clears the note: another evaluation may finish on
+          // replies it got before, or from the cache, while the model still does not answer.
+          if (record.key === this.#retryingKey) this.#clearRetrying();
           this.evaluatedHere++;
         },
-        onRetry: (unit, retry) => (this.retrying = retryNote(unit.problemId, retry)),
+        onModelReply: () => this.#clearRetrying(),
+        onRetry: (unit, retry) => {
+          this.#retryingKey = unit.key;
+          this.retrying = retryNote(unit.problemId, retry);
+        },
       });
       this.#publish(end.state, true);
       this.phase = end.status;
@@ -119,7 +136,8 @@ export class SearchView {
       this.failure = isAbortError(error) ? 'The search was stopped.' : failureMessage(error);
       this.failureAdvice = failureAdvice(error);
     } finally {
-      this.retrying = null;
+      this.#clearRetrying();
+      this.eta = null;
       this.#abort = null;
     }
   }
@@ -146,11 +164,21 @@ export class SearchView {
     }
   }
 
+  /** Active time still needed as of `now` (performance.now()): the estimate counted down; null when none is shown (paused shows none). */
+  etaLeftMs(now: number): number | null {
+    if (!this.eta || this.phase !== 'running') return null;
+    return Math.max(0, this.eta.remainingMs - Math.max(0, now - this.eta.at));
+  }
+
   pause(): void {
+    // The countdown stops where it is: time spent paused is not active time.
+    const left = this.etaLeftMs(performance.now());
+    if (this.eta && left !== null) this.eta = { ...this.eta, remainingMs: left, at: performance.now() };
     this.#pause.pause();
   }
 
   resume(): void {
+    if (this.eta) this.eta = { ...this.eta, at: performance.now() };
     this.#pause.resume();
   }
 
@@ -158,6 +186,11 @@ export class SearchView {
   stop(): void {
     this.#pause.resume();
     this.#abort?.abort();
+  }
+
+  #clearRetrying(): void {
+    this.retrying = null;
+    this.#retryingKey = null;
   }
 
   /** Charts redraw a few times a second at most, however fast evaluations arrive. */

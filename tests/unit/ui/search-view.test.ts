@@ -1,0 +1,95 @@
+/** The Search page's view of a running search: its retry note and its time-left estimate. */
+import { describe, expect, it } from 'vitest';
+import { perProblemModel } from '../../../src/core/llm/scripted-model.ts';
+import type { Sandbox } from '../../../src/core/ports.ts';
+import { MemorySearchStore } from '../../../src/core/search/memory-search-store.ts';
+import { SearchView } from '../../../src/ui/search/search-view.svelte.ts';
+import { PROBLEMS, fakeWorld, searchSetup } from '../search/run-search-fixtures.ts';
+
+const RIGHT = '```python\ndef add(a, b):\n    return a + b  # right\n```';
+
+async function storedView(store: MemorySearchStore, setup = searchSetup({ budget: { maxGenerations: 1, maxWallMs: null, maxTokens: null } })) {
+  await store.putSearch(setup);
+  return new SearchView((await store.loadSearch(setup.id))!);
+}
+
+describe('a search running in the page', () => {
+  it('keeps saying an evaluation waits to be tried again while another finishes on a reply it had before (the model still does not answer)', async () => {
+    const store = new MemorySearchStore();
+    const view = await storedView(store);
+    let calls = 0;
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    // The first call answers; the second fails; every later call waits until the test has looked.
+    const model = perProblemModel(async () => {
+      const index = calls++;
+      if (index === 0) return RIGHT;
+      if (index === 1) return new Error('The endpoint answered 503: model is loading.');
+      await gate;
+      return RIGHT;
+    });
+    // The first evaluation's code runs (and passes) only once the other waits to be tried again.
+    const world = fakeWorld();
+    let runs = 0;
+    const sandbox: Sandbox = {
+      run: async (program, limits) => {
+        if (runs++ === 0) await expect.poll(() => view.retrying, { timeout: 3000, interval: 1 }).not.toBeNull();
+        return world.sandbox.run(program, limits);
+      },
+      close: () => world.sandbox.close(),
+    };
+    const running = view.run(PROBLEMS, { model: () => model, sandbox, searchStore: store, now: () => performance.now() }, { concurrency: 2, retryDelayMs: 200 });
+    await expect.poll(() => view.evaluatedHere, { timeout: 3000, interval: 1 }).toBe(1);
+    expect(view.retrying).toMatch(/^No answer for HumanEval\/\d+ .*attempt 2 of 3\.$/);
+    open();
+    await running;
+    expect(view.phase).toBe('done');
+    expect(view.retrying).toBeNull();
+  });
+
+  it('stops saying so once the model answers again', async () => {
+    const store = new MemorySearchStore();
+    const view = await storedView(store);
+    const world = fakeWorld();
+    world.failNext(1);
+    const notes: (string | null)[] = [];
+    const running = view.run(PROBLEMS, { model: world.model, sandbox: world.sandbox, searchStore: store, now: () => performance.now() }, { concurrency: 1, retryDelayMs: 20 });
+    const watch = setInterval(() => notes.push(view.retrying), 1);
+    await running;
+    clearInterval(watch);
+    expect(view.phase).toBe('done');
+    expect(notes.some((n) => n !== null)).toBe(true);
+    expect(view.retrying).toBeNull();
+  });
+
+  it('gives a time-left estimate once enough has run, counts it down without going below zero, shows none while paused, and drops it at the end', async () => {
+    const store = new MemorySearchStore();
+    const view = await storedView(store, searchSetup({ budget: { maxGenerations: 2, maxWallMs: null, maxTokens: null } }));
+    const world = fakeWorld();
+    let clock = 0;
+    // Every reading of the clock is 5 ms later: evaluations take time, and the search has active time.
+    const now = () => (clock += 5);
+    // Code takes a moment to run, so the test sees the search between evaluations.
+    const sandbox: Sandbox = {
+      run: async (program, limits) => {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        return world.sandbox.run(program, limits);
+      },
+      close: () => world.sandbox.close(),
+    };
+    const running = view.run(PROBLEMS, { model: world.model, sandbox, searchStore: store, now }, { concurrency: 1 });
+    expect(view.etaLeftMs(performance.now())).toBeNull();
+    await expect.poll(() => view.eta, { timeout: 5000, interval: 1 }).not.toBeNull();
+    const left = view.etaLeftMs(view.eta!.at)!;
+    expect(left).toBeGreaterThan(0);
+    expect(view.etaLeftMs(view.eta!.at + left + 60_000)).toBe(0);
+    view.pause();
+    await expect.poll(() => view.phase, { timeout: 5000, interval: 1 }).toBe('paused');
+    expect(view.etaLeftMs(performance.now())).toBeNull();
+    view.resume();
+    await running;
+    expect(view.phase).toBe('done');
+    expect(view.eta).toBeNull();
+    expect(view.etaLeftMs(performance.now())).toBeNull();
+  });
+});
