@@ -13,6 +13,7 @@ import { STUDY_MUTATION_RATES, studySpeciation, type MutationRates, type Selecti
 import { numberProblem, wholeProblem } from '../../core/number-problems.ts';
 import { SEARCH_LIMITS, searchSizeProblems } from '../../core/search/search-limits.ts';
 import type { SearchDraft } from '../../core/search/search-setup.ts';
+import { tokenBudgetWarning } from '../../core/search/generation-tokens.ts';
 import { difficultySourceProblems } from '../../core/search/difficulty-source.ts';
 import { DifficultyPicker } from './difficulty-picker.svelte.ts';
 import type { ModelBinding } from '../../core/study/config.ts';
@@ -110,6 +111,13 @@ export class SearchForm extends ModelEngineForm {
       }
     }
     return models;
+  }
+
+  /** A token budget likely too small to score the first generation, said before Run (not a refusal: it is an estimate). */
+  get tokenBudgetWarning(): string | null {
+    const size = { populationSize: this.populationSize, evaluationsPerGenome: this.evaluationsPerGenome, subsetSize: this.subsetSize };
+    if (![size.populationSize, size.evaluationsPerGenome, size.subsetSize].every((x) => Number.isInteger(x) && x >= 1)) return null;
+    return tokenBudgetWarning(this.maxTokens, size, this.atZero && this.cacheCalls);
   }
 
   /**

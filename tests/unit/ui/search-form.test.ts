@@ -25,6 +25,19 @@ describe('the search form’s numbers', () => {
     expect(draft.config.speciation).toEqual(studySearchConfig([]).speciation);
   });
 
+  it('warns, without refusing, that a token budget too small for one generation would end the search before it scores anything', () => {
+    const form = endpointForm();
+    expect(form.tokenBudgetWarning).toBeNull();
+    form.maxTokens = 5_000;
+    expect(form.tokenBudgetWarning).toMatch(/^The token budget of 5,000 will very likely be spent before the first generation is scored.*one generation is 500 evaluations/);
+    expect(form.problems()).toEqual([]);
+    expect(form.toDraft().config.budget?.maxTokens).toBe(5_000);
+    // Population 2 and subsets of 1: 2 evaluations, which 5,000 tokens cover.
+    form.populationSize = 2;
+    form.subsetSize = 1;
+    expect(form.tokenBudgetWarning).toBeNull();
+  });
+
   it('hands the chosen species threshold rule to the search, the rest of speciation as the study set it', () => {
     const form = endpointForm();
     form.thresholdRule = 'collapse';
