@@ -442,6 +442,59 @@ describe('the Search page in Chromium', () => {
     await app.close();
   });
 
+  it('warns in the form of a token budget too small for one generation, and while it runs tells a screen reader each scored generation and shows a time-left estimate', async () => {
+    const app = await openApp(browser, server, { hash: '#/models' });
+    const { page } = app;
+    await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
+    await openWithSavedEndpoint(page, 'Search', endpoint.url);
+    const form = page.locator('section.new');
+    await form.getByLabel('Search name (optional)').fill('Announced search');
+    await form.getByLabel('Problem pool').selectOption('ids');
+    await form.getByLabel('Problem ids').fill(SCRIPTED_PROBLEM_IDS.map((id) => id.split('/')[1]).join(', '));
+    await form.getByLabel('Population').fill(String(POPULATION));
+    await form.getByLabel('Generations').fill(String(GENERATIONS));
+    await form.getByLabel('Subset size').fill(String(SUBSET));
+    // 100 tokens cannot pay for 12 evaluations: the form says so before Run, beside the field.
+    await form.getByLabel('Token budget').fill('100');
+    const warning = form.getByTestId('token-budget-warning');
+    await warning.getByText(/^The token budget of 100 will very likely be spent before the first generation is scored.*one generation is 12 evaluations/).waitFor();
+    expect(await form.getByLabel('Token budget').getAttribute('aria-describedby')).toBe('token-budget-warning');
+    await form.getByLabel('Token budget').fill('');
+    expect(await warning.count()).toBe(0);
+
+    await form.getByRole('button', { name: 'Start search' }).click();
+    const run = page.locator('section.run', { has: page.locator('#search-run-title') });
+    await run.waitFor();
+    await page.evaluate(() => {
+      const live = document.querySelector('#search-run-title')?.closest('section')?.querySelector('[data-run-announcement]');
+      const heard: string[] = [];
+      const etas: string[] = [];
+      Object.assign(window, { heard, etas });
+      const note = () => {
+        const text = live?.textContent?.trim() ?? '';
+        if (text !== heard.at(-1)) heard.push(text);
+        const eta = document.querySelector('[data-testid="search-eta"]')?.textContent?.replace(/\s+/g, ' ').trim();
+        if (eta && eta !== etas.at(-1)) etas.push(eta);
+      };
+      note();
+      new MutationObserver(note).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await run.locator('.phase', { hasText: /^Done$/ }).waitFor({ timeout: 240_000 });
+    const { heard, etas } = await page.evaluate(() => {
+      const seen = window as unknown as { heard: string[]; etas: string[] };
+      return { heard: seen.heard, etas: seen.etas };
+    });
+    expect(heard[0]).toBe(`Running: generation 0 of ${GENERATIONS} scored.`);
+    expect(heard).toContainEqual(expect.stringMatching(/^Running: generation 1 of 2 scored, best fitness \d\.\d\d\.$/));
+    expect(heard.at(-1)).toMatch(/^Done: generation 2 of 2 scored, best fitness \d\.\d\d\.$/);
+    // An estimate, said to be one, while it ran; none once it is done.
+    expect(etas.length).toBeGreaterThan(0);
+    for (const eta of etas) expect(eta).toMatch(/^(under a minute|about \d+ (min \d+ s|h \d+ min)) left.*an estimate from the time per pipeline node so far/);
+    expect(await page.getByTestId('search-eta').count()).toBe(0);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('refuses numbers it cannot run before anything starts, naming the field and its range', async () => {
     const app = await openApp(browser, server, { hash: '#/search' });
     const { page } = app;
