@@ -11,6 +11,7 @@ import type { NamedResultFile } from '../../core/analysis/result-file-study.ts';
 import type { ErrorLabelling } from '../../core/analysis/study-runs.ts';
 import type { Trajectory } from '../../core/pipeline/trajectory.ts';
 import { UserError } from '../../core/user-error.ts';
+import { isQuotaError } from '../../store/kept-file-error.ts';
 import type { ReplayableFile } from '../presenter/file-units.ts';
 import { describeImportProgress } from '../shared/read-result-file.ts';
 import { newSetId, readKeptResults, writeKeptResults, type KeptResultsFile, type KeptSetsPort } from './kept-results.ts';
@@ -333,7 +334,7 @@ export class ResultsView {
       }
     } catch (error) {
       if (this.#kept.get(name) !== entry) return;
-      const why = error instanceof Error && error.name === 'QuotaExceededError' ? 'this browser has no room left for it' : 'this browser refused to store it';
+      const why = isQuotaError(error) ? 'this browser has no room left for it' : 'this browser refused to store it';
       this.keepProblem = `${name} could not be kept in this browser (${why}): it stays open in this tab, but after a reload it must be opened again.`;
     }
   }
