@@ -125,18 +125,23 @@ export class ResultsView {
     }
     for (const entry of saved.files) {
       let kept: { blob: Blob } | null = null;
+      // The store could not be opened or read: the copy may be there, so "no longer kept" would be wrong.
+      let unreadable = entry.key !== null && !store;
       try {
         kept = entry.key && store ? await store.get(entry.key) : null;
       } catch {
         kept = null;
+        unreadable = true;
       }
       if (kept) found.push({ file: new File([kept.blob], entry.fileName, { lastModified: entry.lastModified }), name: entry.name, key: entry.key });
       else
         missing.push({
           fileName: entry.name,
-          message: entry.key
-            ? 'It was open here before the page was reloaded, but its copy is no longer kept in this browser (site data cleared, or files opened in other tabs since took its place), so it was not reopened.'
-            : 'It was open here before the page was reloaded, but its copy was not yet written when the page was reloaded, so it was not reopened.',
+          message: unreadable
+            ? 'It was open here before the page was reloaded, but this site’s storage in this browser could not be opened (a private window, or storage blocked for this site), so its copy could not be read back.'
+            : entry.key
+              ? 'It was open here before the page was reloaded, but its copy is no longer kept in this browser (site data cleared, or files opened in other tabs since took its place), so it was not reopened.'
+              : 'It was open here before the page was reloaded, but its copy was not yet written when the page was reloaded, so it was not reopened.',
           hint: `Open ${entry.fileName} here again.`,
           details: [],
         });

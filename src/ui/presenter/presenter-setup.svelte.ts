@@ -124,18 +124,22 @@ export class PresenterSetup {
       // again); else the copy kept for this show in this browser (a reload, a new tab).
       const opened = link.fileName ? await this.#deps.openedResultFile?.(link.fileName) : null;
       const kept = !opened && link.kept ? await this.#keptFile(link.kept) : null;
+      const keptName = link.fileName ?? 'The result file this show replays';
       if (opened) {
         try {
           this.#useFile(opened);
         } catch (error) {
           problems.push(`${opened.fileName}: ${error instanceof Error ? error.message : String(error)}`);
         }
-      } else if (kept) {
+      } else if (kept && 'blob' in kept) {
         await this.#readFile(kept.blob, kept.fileName, link.kept);
-      } else if (link.kept) {
+      } else if (kept?.unreadable) {
+        // Not "gone": the copy may well be there, but this browser will not open its storage now.
         problems.push(
-          `${link.fileName ?? 'The result file this show replays'} is no longer kept in this browser (its site data was cleared, or newer shows took its place): open the file here again.`,
+          `${keptName} is kept in this browser for this show, but this site's storage could not be opened (a private window, or storage blocked for this site), so it cannot be read back: open the file here again.`,
         );
+      } else if (link.kept) {
+        problems.push(`${keptName} is no longer kept in this browser (its site data was cleared, or newer shows took its place): open the file here again.`);
       } else if (link.fileName) {
         problems.push(`${link.fileName} is not open in this tab (files opened on the Results page stay only while the tab does): open it here.`);
       }
@@ -231,11 +235,14 @@ export class PresenterSetup {
     }
   }
 
-  async #keptFile(key: string): Promise<{ fileName: string; blob: Blob } | null> {
+  /** The file kept under `key`; `missing` when the store has no such file, `unreadable` when the store itself could not be opened or read. */
+  async #keptFile(key: string): Promise<{ fileName: string; blob: Blob } | { unreadable: boolean }> {
     try {
-      return (await (await this.#deps.keptFiles?.())?.get(key)) ?? null;
+      const store = await this.#deps.keptFiles?.();
+      if (!store) return { unreadable: true };
+      return (await store.get(key)) ?? { unreadable: false };
     } catch {
-      return null;
+      return { unreadable: true };
     }
   }
 

@@ -113,6 +113,20 @@ describe('a presenter link to a problem of a result file', () => {
     expect(cleared.problems.join(' ')).toMatch(/study\.json is no longer kept in this browser.*open the file here again/);
   });
 
+  it('says the storage could not be opened, not that the file is gone, when the kept-files database fails (a private window, storage blocked)', async () => {
+    const address = presenterLinkQuery({ source: 'file', fileName: 'study.json', kept: 'k1', problemId: 'HumanEval/901', autostart: false });
+    const { link, problems } = readPresenterLink(new URLSearchParams(address));
+    const refused = () => Promise.reject(new DOMException('The user denied permission to access the database.', 'UnknownError'));
+    for (const keptFiles of [refused, async () => ({ keep: refused, get: refused })]) {
+      const setup = new PresenterSetup({ ...setupDeps([]), keptFiles });
+      await setup.applyLink(link, problems);
+      expect(setup.file).toBeNull();
+      const said = setup.problems.join(' ');
+      expect(said).toMatch(/study\.json is kept in this browser for this show, but this site's storage could not be opened \(a private window, or storage blocked for this site\).*open the file here again/);
+      expect(said).not.toContain('no longer kept');
+    }
+  });
+
   it('says why a picked file is refused: what to do, and each field at fault', async () => {
     const setup = presenterSetup([]);
     const broken = structuredClone(await doc()) as unknown as { units: { repeat: unknown }[] };
