@@ -139,9 +139,11 @@ export class ResultsView {
           fileName: entry.name,
           message: unreadable
             ? 'It was open here before the page was reloaded, but this site’s storage in this browser could not be opened (a private window, or storage blocked for this site), so its copy could not be read back.'
-            : entry.key
-              ? 'It was open here before the page was reloaded, but its copy is no longer kept in this browser (site data cleared, or files opened in other tabs since took its place), so it was not reopened.'
-              : 'It was open here before the page was reloaded, but its copy was not yet written when the page was reloaded, so it was not reopened.',
+            : entry.refused
+              ? `It was open here before the page was reloaded, but it could not be kept in this browser (${entry.refused}), so it was not reopened.`
+              : entry.key
+                ? 'It was open here before the page was reloaded, but its copy is no longer kept in this browser (site data cleared, or files opened in other tabs since took its place), so it was not reopened.'
+                : 'It was open here before the page was reloaded, but its copy was not yet written when the page was reloaded, so it was not reopened.',
           hint: `Open ${entry.fileName} here again.`,
           details: [],
         });
@@ -340,6 +342,9 @@ export class ResultsView {
     } catch (error) {
       if (this.#kept.get(name) !== entry) return;
       const why = isQuotaError(error) ? 'this browser has no room left for it' : 'this browser refused to store it';
+      // Listed for a reload all the same (the pairs chosen count its arms), with the reason.
+      entry.refused = why;
+      this.#save();
       this.keepProblem = `${name} could not be kept in this browser (${why}): it stays open in this tab, but after a reload it must be opened again.`;
     }
   }

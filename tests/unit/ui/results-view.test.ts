@@ -237,6 +237,13 @@ describe('the Results page after a reload of its tab', () => {
     await view.open([await resultFile('big.json', 'study-a', 1000)]);
     await vi.waitFor(() => expect(view.keepProblem).toMatch(/^big\.json could not be kept in this browser \(this browser has no room left for it\).*opened again/));
     expect(view.files.map((f) => f.fileName)).toEqual(['big.json']);
+
+    // A reload says why it is not back: it could not be kept, not "its copy was not yet written".
+    const after = new ResultsView({ storage, keptFiles: async () => store });
+    await after.restore();
+    expect(after.failures).toEqual([
+      expect.objectContaining({ fileName: 'big.json', message: expect.stringContaining('it could not be kept in this browser (this browser has no room left for it)') }),
+    ]);
   });
 
   it('forgets the files and their kept copies when the user closes them all', async () => {
