@@ -11,6 +11,7 @@ import { PRESENTER_DEMOS, demoForProblem, findDemo, type DemoId } from '../../co
 import { demoRecording } from '../../core/presenter/shipped-recordings.ts';
 import { presenterLinkQuery, type PlaybackSpeed, type PresenterLink, type PresenterSource } from '../../core/presenter/link.ts';
 import { UserError } from '../../core/user-error.ts';
+import { isQuotaError } from '../../store/kept-file-error.ts';
 import type { BenchmarkDataset } from '../datasets/benchmark-dataset.svelte.ts';
 import { EndpointSettings } from '../models/endpoint-settings.svelte.ts';
 import type { SettingsStorage } from '../models/saved-settings.ts';
@@ -61,6 +62,8 @@ export class PresenterSetup {
   fileUnitKey = $state('');
   /** The key the file on show is kept under in this browser; null until kept (or if it cannot be). */
   keptKey = $state<string | null>(null);
+  /** Why the file on show could not be kept in this browser (full or refused): a reload will ask for it. */
+  keepProblem = $state<string | null>(null);
   /** Why the picked file cannot be shown: the importer's message, what to do, and each field at fault. */
   fileError = $state.raw<Notice | null>(null);
   reading = $state(false);
@@ -222,6 +225,7 @@ export class PresenterSetup {
     // for as long as it is on, or the room would take it for the one asked for.
     if (wanted && !exact && (run || ofProblem.length === 0)) this.#fallback = { key: chosen.key, text: fallbackNote(file, wanted, run, chosen, ofProblem.length > 0) };
     this.keptKey = keptKey;
+    this.keepProblem = null;
     if (!keptKey && file.source) void this.#keep(file, file.source);
   }
 
@@ -230,8 +234,10 @@ export class PresenterSetup {
       const store = await this.#deps.keptFiles?.();
       const key = store ? await store.keep(file.fileName, blob) : null;
       if (this.file === file) this.keptKey = key;
-    } catch {
-      // Storage refused or full: the show goes on; only a reload will ask for the file again.
+    } catch (error) {
+      // Storage refused or full: the show goes on, and says a reload will ask for the file again.
+      const why = isQuotaError(error) ? 'this browser has no room left for it' : 'this browser refused to store it';
+      if (this.file === file) this.keepProblem = `${file.fileName} could not be kept in this browser (${why}): the show works, but after a reload the file must be opened here again.`;
     }
   }
 
