@@ -65,8 +65,9 @@ export class KeptFiles {
   async keep(fileName: string, blob: Blob): Promise<string> {
     const identity = identityOf(fileName, blob);
     // Oldest shows out first, beyond the limit, the file kept now counted in: a browser near its
-    // quota then has their room for the new file. In a transaction of their own, since the
-    // browser counts a transaction's writes against what is used before it, its deletes not off.
+    // quota that counts a deleted copy's room as free then has it for the new file (Chromium 150
+    // did not, within a session). In a transaction of their own, since the browser counts a
+    // transaction's writes against what is used before it, its deletes not off.
     await this.#write(fileName, async (store) => {
       const all = await store.getAll();
       const same = all.find((r) => r.identity === identity)?.key;
