@@ -9,7 +9,8 @@
  * A file held by both (the same name, size and date) is stored once and goes when neither holds
  * it. A database of its own, so keeping a file never waits on, or migrates, the studies' database.
  */
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import { openDB, type DBSchema, type IDBPDatabase, type IDBPObjectStore } from 'idb';
+import { KeepFileError } from './kept-file-error.ts';
 
 export const KEPT_FILES_DATABASE = 'feedback-lab-kept-files';
 /** How many distinct files stay kept for the presenter: the show on now, and the ones just before it. */
@@ -40,6 +41,8 @@ interface KeptFilesSchema extends DBSchema {
   files: { key: string; value: KeptFileRecord; indexes: { identity: string } };
 }
 
+type FilesStore = IDBPObjectStore<KeptFilesSchema, ['files'], 'files', 'readwrite'>;
+
 export interface KeptFile {
   fileName: string;
   blob: Blob;
@@ -55,56 +58,95 @@ export class KeptFiles {
     this.#now = now;
   }
 
-  /** Keeps a file for the presenter and returns its key; the same file (name, size, date) keeps its earlier key. */
+  /**
+   * Keeps a file for the presenter and returns its key; the same file (name, size, date) keeps its
+   * earlier key. Throws a KeepFileError (storage full or refused) when it cannot be kept.
+   */
   async keep(fileName: string, blob: Blob): Promise<string> {
-    const tx = this.#db.transaction('files', 'readwrite');
-    const earlier = await tx.store.index('identity').get(identityOf(fileName, blob));
-    const record = this.#record(fileName, blob, earlier);
-    record.presenterAt = record.usedAt;
-    await tx.store.put(record);
-    // Oldest shows out, beyond the limit: the file just kept is the newest, so it stays.
-    const others = (await tx.store.getAll()).filter((r) => r.key !== record.key && presenterTime(r) !== undefined);
-    others.sort((a, b) => presenterTime(b)! - presenterTime(a)!);
-    for (const old of others.slice(KEPT_FILES_LIMIT - 1)) await settle(tx.store, { ...old, presenterAt: undefined });
-    await tx.done;
-    return record.key;
+    const identity = identityOf(fileName, blob);
+    // Oldest shows out first, beyond the limit, the file kept now counted in: a browser near its
+    // quota that counts a deleted copy's room as free then has it for the new file (Chromium 150
+    // did not, within a session). In a transaction of their own, since the browser counts a
+    // transaction's writes against what is used before it, its deletes not off.
+    await this.#write(fileName, async (store) => {
+      const all = await store.getAll();
+      const same = all.find((r) => r.identity === identity)?.key;
+      const others = all.filter((r) => r.key !== same && presenterTime(r) !== undefined);
+      others.sort((a, b) => presenterTime(b)! - presenterTime(a)!);
+      for (const old of others.slice(KEPT_FILES_LIMIT - 1)) await settle(store, { ...old, presenterAt: undefined });
+    });
+    return this.#write(fileName, async (store) => {
+      const record = this.#record(fileName, blob, await store.index('identity').get(identity));
+      record.presenterAt = record.usedAt;
+      await store.put(record);
+      return record.key;
+    });
   }
 
   /**
    * Keeps a file of the Results page's set `setId` (a tab's open files) and returns its key. The
-   * sets of tabs other than the last KEPT_SETS_LIMIT to keep a file let go of theirs.
+   * sets of tabs other than the last KEPT_SETS_LIMIT to keep a file let go of theirs, first (as in
+   * keep()). Throws a KeepFileError (storage full or refused) when it cannot be kept.
    */
   async keepForSet(setId: string, fileName: string, blob: Blob): Promise<string> {
-    const tx = this.#db.transaction('files', 'readwrite');
-    const earlier = await tx.store.index('identity').get(identityOf(fileName, blob));
-    const record = this.#record(fileName, blob, earlier);
-    record.sets = { ...record.sets, [setId]: record.usedAt };
-    await tx.store.put(record);
-    const all = await tx.store.getAll();
-    const lastUse = new Map<string, number>();
-    for (const r of all) for (const [set, at] of Object.entries(r.sets ?? {})) lastUse.set(set, Math.max(at, lastUse.get(set) ?? 0));
-    const stale = new Set([...lastUse.entries()].sort((a, b) => b[1] - a[1]).slice(KEPT_SETS_LIMIT).map(([set]) => set));
-    stale.delete(setId);
-    if (stale.size > 0) {
+    const now = this.#stamp();
+    await this.#write(fileName, async (store) => {
+      const all = await store.getAll();
+      const lastUse = new Map<string, number>([[setId, now]]);
+      for (const r of all) for (const [set, at] of Object.entries(r.sets ?? {})) lastUse.set(set, Math.max(at, lastUse.get(set) ?? 0));
+      const stale = new Set([...lastUse.entries()].sort((a, b) => b[1] - a[1]).slice(KEPT_SETS_LIMIT).map(([set]) => set));
+      stale.delete(setId);
+      if (stale.size === 0) return;
       for (const r of all) {
         if (!Object.keys(r.sets ?? {}).some((set) => stale.has(set))) continue;
-        await settle(tx.store, { ...r, sets: Object.fromEntries(Object.entries(r.sets!).filter(([set]) => !stale.has(set))) });
+        await settle(store, { ...r, sets: Object.fromEntries(Object.entries(r.sets!).filter(([set]) => !stale.has(set))) });
       }
+    });
+    return this.#write(fileName, async (store) => {
+      const record = this.#record(fileName, blob, await store.index('identity').get(identityOf(fileName, blob)));
+      record.sets = { ...record.sets, [setId]: record.usedAt };
+      await store.put(record);
+      return record.key;
+    });
+  }
+
+  /**
+   * Runs `work` in one readwrite transaction and waits for it to commit. A failure (a request's,
+   * or the commit's: a full browser aborts the transaction when it commits) comes out as one
+   * KeepFileError, and the transaction's own rejection is handled, not left for the console.
+   */
+  async #write<T>(fileName: string, work: (store: FilesStore) => Promise<T>): Promise<T> {
+    const tx = this.#db.transaction('files', 'readwrite');
+    const done = tx.done;
+    done.catch(() => {});
+    try {
+      const result = await work(tx.store);
+      await done;
+      return result;
+    } catch (error) {
+      try {
+        tx.abort();
+      } catch {
+        // Already finished or aborted by the browser.
+      }
+      // The transaction's error says more than the request's AbortError that follows it.
+      throw new KeepFileError(fileName, tx.error ?? error);
     }
-    await tx.done;
-    return record.key;
   }
 
   /** Set `setId` lets go of the files kept under `keys` (all of its files when absent); a file nobody holds is deleted. */
   async release(setId: string, keys?: readonly string[]): Promise<void> {
     const tx = this.#db.transaction('files', 'readwrite');
+    // A failed request aborts the transaction: its rejection comes out of the request, not twice.
+    const done = tx.done;
+    done.catch(() => {});
     const records = keys ? await Promise.all(keys.map((key) => tx.store.get(key))) : await tx.store.getAll();
     for (const r of records) {
       if (!r?.sets || !(setId in r.sets)) continue;
       const { [setId]: _, ...rest } = r.sets;
       await settle(tx.store, { ...r, sets: rest });
     }
-    await tx.done;
+    await done;
   }
 
   #record(fileName: string, blob: Blob, earlier: KeptFileRecord | undefined): KeptFileRecord {

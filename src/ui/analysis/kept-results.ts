@@ -19,6 +19,8 @@ export interface KeptResultsFile {
   lastModified: number;
   /** Null until the copy is written (or when it could not be: storage full or refused). */
   key: string | null;
+  /** Why the copy could not be written ("this browser has no room left for it"), so a reload says that rather than "not yet written". */
+  refused?: string;
 }
 
 export interface KeptResultsSet {
@@ -43,9 +45,11 @@ export function readKeptResults(storage: Storage | undefined): KeptResultsSet | 
     if (!raw) return null;
     const value = JSON.parse(raw) as Partial<KeptResultsSet>;
     if (typeof value.set !== 'string' || !Array.isArray(value.files)) return null;
-    const files = value.files.filter(
-      (f): f is KeptResultsFile => typeof f?.name === 'string' && typeof f.fileName === 'string' && typeof f.lastModified === 'number' && (f.key === null || typeof f.key === 'string'),
-    );
+    const files = value.files
+      .filter(
+        (f): f is KeptResultsFile => typeof f?.name === 'string' && typeof f.fileName === 'string' && typeof f.lastModified === 'number' && (f.key === null || typeof f.key === 'string'),
+      )
+      .map(({ refused, ...f }) => (typeof refused === 'string' ? { ...f, refused } : f));
     const pairs = Array.isArray(value.pairs) ? value.pairs.filter((p) => typeof p?.baselineId === 'string' && typeof p.treatmentId === 'string') : null;
     return { set: value.set, files, labelling: value.labelling === 'study' ? 'study' : 'exception', pairs };
   } catch {

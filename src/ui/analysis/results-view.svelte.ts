@@ -11,6 +11,7 @@ import type { NamedResultFile } from '../../core/analysis/result-file-study.ts';
 import type { ErrorLabelling } from '../../core/analysis/study-runs.ts';
 import type { Trajectory } from '../../core/pipeline/trajectory.ts';
 import { UserError } from '../../core/user-error.ts';
+import { isQuotaError } from '../../store/kept-file-error.ts';
 import type { ReplayableFile } from '../presenter/file-units.ts';
 import { describeImportProgress } from '../shared/read-result-file.ts';
 import { newSetId, readKeptResults, writeKeptResults, type KeptResultsFile, type KeptSetsPort } from './kept-results.ts';
@@ -124,18 +125,25 @@ export class ResultsView {
     }
     for (const entry of saved.files) {
       let kept: { blob: Blob } | null = null;
+      // The store could not be opened or read: the copy may be there, so "no longer kept" would be wrong.
+      let unreadable = entry.key !== null && !store;
       try {
         kept = entry.key && store ? await store.get(entry.key) : null;
       } catch {
         kept = null;
+        unreadable = true;
       }
       if (kept) found.push({ file: new File([kept.blob], entry.fileName, { lastModified: entry.lastModified }), name: entry.name, key: entry.key });
       else
         missing.push({
           fileName: entry.name,
-          message: entry.key
-            ? 'It was open here before the page was reloaded, but its copy is no longer kept in this browser (site data cleared, or files opened in other tabs since took its place), so it was not reopened.'
-            : 'It was open here before the page was reloaded, but its copy was not yet written when the page was reloaded, so it was not reopened.',
+          message: unreadable
+            ? 'It was open here before the page was reloaded, but this site’s storage in this browser could not be opened (a private window, or storage blocked for this site), so its copy could not be read back.'
+            : entry.refused
+              ? `It was open here before the page was reloaded, but it could not be kept in this browser (${entry.refused}), so it was not reopened.`
+              : entry.key
+                ? 'It was open here before the page was reloaded, but its copy is no longer kept in this browser (site data cleared, or files opened in other tabs since took its place), so it was not reopened.'
+                : 'It was open here before the page was reloaded, but its copy was not yet written when the page was reloaded, so it was not reopened.',
           hint: `Open ${entry.fileName} here again.`,
           details: [],
         });
@@ -333,7 +341,10 @@ export class ResultsView {
       }
     } catch (error) {
       if (this.#kept.get(name) !== entry) return;
-      const why = error instanceof Error && error.name === 'QuotaExceededError' ? 'this browser has no room left for it' : 'this browser refused to store it';
+      const why = isQuotaError(error) ? 'this browser has no room left for it' : 'this browser refused to store it';
+      // Listed for a reload all the same (the pairs chosen count its arms), with the reason.
+      entry.refused = why;
+      this.#save();
       this.keepProblem = `${name} could not be kept in this browser (${why}): it stays open in this tab, but after a reload it must be opened again.`;
     }
   }

@@ -11,6 +11,7 @@ import { PRESENTER_DEMOS, demoForProblem, findDemo, type DemoId } from '../../co
 import { demoRecording } from '../../core/presenter/shipped-recordings.ts';
 import { presenterLinkQuery, type PlaybackSpeed, type PresenterLink, type PresenterSource } from '../../core/presenter/link.ts';
 import { UserError } from '../../core/user-error.ts';
+import { isQuotaError } from '../../store/kept-file-error.ts';
 import type { BenchmarkDataset } from '../datasets/benchmark-dataset.svelte.ts';
 import { EndpointSettings } from '../models/endpoint-settings.svelte.ts';
 import type { SettingsStorage } from '../models/saved-settings.ts';
@@ -61,6 +62,8 @@ export class PresenterSetup {
   fileUnitKey = $state('');
   /** The key the file on show is kept under in this browser; null until kept (or if it cannot be). */
   keptKey = $state<string | null>(null);
+  /** Why the file on show could not be kept in this browser (full or refused): a reload will ask for it. */
+  keepProblem = $state<string | null>(null);
   /** Why the picked file cannot be shown: the importer's message, what to do, and each field at fault. */
   fileError = $state.raw<Notice | null>(null);
   reading = $state(false);
@@ -124,18 +127,22 @@ export class PresenterSetup {
       // again); else the copy kept for this show in this browser (a reload, a new tab).
       const opened = link.fileName ? await this.#deps.openedResultFile?.(link.fileName) : null;
       const kept = !opened && link.kept ? await this.#keptFile(link.kept) : null;
+      const keptName = link.fileName ?? 'The result file this show replays';
       if (opened) {
         try {
           this.#useFile(opened);
         } catch (error) {
           problems.push(`${opened.fileName}: ${error instanceof Error ? error.message : String(error)}`);
         }
-      } else if (kept) {
+      } else if (kept && 'blob' in kept) {
         await this.#readFile(kept.blob, kept.fileName, link.kept);
-      } else if (link.kept) {
+      } else if (kept?.unreadable) {
+        // Not "gone": the copy may well be there, but this browser will not open its storage now.
         problems.push(
-          `${link.fileName ?? 'The result file this show replays'} is no longer kept in this browser (its site data was cleared, or newer shows took its place): open the file here again.`,
+          `${keptName} is kept in this browser for this show, but this site's storage could not be opened (a private window, or storage blocked for this site), so it cannot be read back: open the file here again.`,
         );
+      } else if (link.kept) {
+        problems.push(`${keptName} is no longer kept in this browser (its site data was cleared, or newer shows took its place): open the file here again.`);
       } else if (link.fileName) {
         problems.push(`${link.fileName} is not open in this tab (files opened on the Results page stay only while the tab does): open it here.`);
       }
@@ -218,6 +225,7 @@ export class PresenterSetup {
     // for as long as it is on, or the room would take it for the one asked for.
     if (wanted && !exact && (run || ofProblem.length === 0)) this.#fallback = { key: chosen.key, text: fallbackNote(file, wanted, run, chosen, ofProblem.length > 0) };
     this.keptKey = keptKey;
+    this.keepProblem = null;
     if (!keptKey && file.source) void this.#keep(file, file.source);
   }
 
@@ -226,16 +234,21 @@ export class PresenterSetup {
       const store = await this.#deps.keptFiles?.();
       const key = store ? await store.keep(file.fileName, blob) : null;
       if (this.file === file) this.keptKey = key;
-    } catch {
-      // Storage refused or full: the show goes on; only a reload will ask for the file again.
+    } catch (error) {
+      // Storage refused or full: the show goes on, and says a reload will ask for the file again.
+      const why = isQuotaError(error) ? 'this browser has no room left for it' : 'this browser refused to store it';
+      if (this.file === file) this.keepProblem = `${file.fileName} could not be kept in this browser (${why}): the show works, but after a reload the file must be opened here again.`;
     }
   }
 
-  async #keptFile(key: string): Promise<{ fileName: string; blob: Blob } | null> {
+  /** The file kept under `key`; `missing` when the store has no such file, `unreadable` when the store itself could not be opened or read. */
+  async #keptFile(key: string): Promise<{ fileName: string; blob: Blob } | { unreadable: boolean }> {
     try {
-      return (await (await this.#deps.keptFiles?.())?.get(key)) ?? null;
+      const store = await this.#deps.keptFiles?.();
+      if (!store) return { unreadable: true };
+      return (await store.get(key)) ?? { unreadable: false };
     } catch {
-      return null;
+      return { unreadable: true };
     }
   }
 

@@ -5,17 +5,16 @@
  * (a bad study file, a server that is not running, a wrong model name, no datasets) end with a
  * message saying what is wrong, before any Python starts.
  */
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResultFile } from '../../../src/core/results/result-file.ts';
 import { exportResultFile } from '../../../src/core/results/result-file-export.ts';
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
-import { datasetsDir } from '../../support/datasets.ts';
+import { runFeedbackLab } from '../../support/cli-process.ts';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../../support/fake-openai-server.ts';
 import {
   SCRIPT,
@@ -31,29 +30,10 @@ import {
   type ProblemScript,
 } from '../../support/scripted-study.ts';
 
-const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const BIN = join(REPO_ROOT, 'bin', 'feedback-lab.mjs');
 const PROBLEMS = SCRIPTED_PROBLEM_IDS.length;
 
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs the command; `whileRunning` gets the child, e.g. to send it Ctrl+C. */
-function feedbackLab(args: string[], whileRunning?: (child: ReturnType<typeof spawn>) => void): Promise<Finished> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, DATASETS_DIR: datasetsDir() } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-    whileRunning?.(child);
-  });
-}
+/** Runs the command in this file's folder; `whileRunning` gets the child, e.g. to send it Ctrl+C. */
+const feedbackLab = (args: string[], whileRunning?: (child: ChildProcess) => void) => runFeedbackLab(dir, args, whileRunning);
 
 /** The stdout lines the scripted truth implies, as `summary.ts` words them. */
 function truthLines(repeats: number): string[] {

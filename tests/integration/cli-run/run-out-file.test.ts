@@ -4,32 +4,19 @@
  * own, not replace the first run's results. `--resume` of a file with nothing left to run leaves
  * it alone.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { studyTag } from '../../../src/core/results/result-file-export.ts';
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
-import { datasetsDir } from '../../support/datasets.ts';
+import { runFeedbackLab } from '../../support/cli-process.ts';
 import type { FakeOpenAIServer } from '../../support/fake-openai-server.ts';
 import { SCRIPTED_MODEL, SCRIPTED_PROBLEM_IDS, startScriptedServer } from '../../support/scripted-study.ts';
 
-const BIN = join(fileURLToPath(new URL('../../..', import.meta.url)), 'bin', 'feedback-lab.mjs');
 const STUDY_NAME = 'Two runs one day';
 
-function feedbackLab(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, DATASETS_DIR: datasetsDir() } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const feedbackLab = (args: string[]) => runFeedbackLab(dir, args);
 
 let dir: string;
 let server: FakeOpenAIServer;

@@ -5,37 +5,22 @@
  * file already holds its texts, so --prompts beside it is refused; so are unreadable and invalid
  * sets, each in one line naming the file, before any Python starts.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { llamaSolo } from '../../../src/core/pipeline/presets.ts';
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
 import { encodeStudyLink } from '../../../src/core/study/link.ts';
-import { datasetsDir } from '../../support/datasets.ts';
+import { runFeedbackLab } from '../../support/cli-process.ts';
 import type { FakeOpenAIServer } from '../../support/fake-openai-server.ts';
 import { SCRIPTED_MODEL, startScriptedServer } from '../../support/scripted-study.ts';
-
-const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const BIN = join(REPO_ROOT, 'bin', 'feedback-lab.mjs');
 
 const GENERATOR_TEXT = 'You are the study’s generator: answer with one Python function in a fenced block.';
 const REFINER_TEXT = 'You are the study’s refiner: fix the function from the traceback you are shown.';
 const MINE_TEXT = 'A generator prompt of my own, which no built-in pipeline sends.';
 
-function feedbackLab(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, DATASETS_DIR: datasetsDir() } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const feedbackLab = (args: string[]) => runFeedbackLab(dir, args);
 
 function systemTexts(): Set<string> {
   return new Set(server.requests.map((r) => String(r.messages.find((m) => m.role === 'system')?.content)));

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { NamedResultFile } from '../../../src/core/analysis/result-file-study.ts';
 import { presenterLinkQuery, readPresenterLink } from '../../../src/core/presenter/link.ts';
 import type { ResultFile } from '../../../src/core/results/result-file.ts';
+import { KeepFileError } from '../../../src/store/kept-file-error.ts';
 import { BenchmarkDataset } from '../../../src/ui/datasets/benchmark-dataset.svelte.ts';
 import { replayableFile } from '../../../src/ui/presenter/file-units.ts';
 import { PresenterSetup, finishedUnits } from '../../../src/ui/presenter/presenter-setup.svelte.ts';
@@ -111,6 +112,33 @@ describe('a presenter link to a problem of a result file', () => {
     await cleared.applyLink(again.link, again.problems);
     expect(cleared.file).toBeNull();
     expect(cleared.problems.join(' ')).toMatch(/study\.json is no longer kept in this browser.*open the file here again/);
+  });
+
+  it('says the storage could not be opened, not that the file is gone, when the kept-files database fails (a private window, storage blocked)', async () => {
+    const address = presenterLinkQuery({ source: 'file', fileName: 'study.json', kept: 'k1', problemId: 'HumanEval/901', autostart: false });
+    const { link, problems } = readPresenterLink(new URLSearchParams(address));
+    const refused = () => Promise.reject(new DOMException('The user denied permission to access the database.', 'UnknownError'));
+    for (const keptFiles of [refused, async () => ({ keep: refused, get: refused })]) {
+      const setup = new PresenterSetup({ ...setupDeps([]), keptFiles });
+      await setup.applyLink(link, problems);
+      expect(setup.file).toBeNull();
+      const said = setup.problems.join(' ');
+      expect(said).toMatch(/study\.json is kept in this browser for this show, but this site's storage could not be opened \(a private window, or storage blocked for this site\).*open the file here again/);
+      expect(said).not.toContain('no longer kept');
+    }
+  });
+
+  it('says when a picked file could not be kept for a reload (browser full), and the show still works', async () => {
+    const keptFiles = async () => ({
+      keep: (fileName: string) => Promise.reject(new KeepFileError(fileName, new DOMException('', 'QuotaExceededError'))),
+      get: async () => null,
+    });
+    const setup = new PresenterSetup({ ...setupDeps([]), keptFiles });
+    setup.source = 'file';
+    await setup.openFile(new File([(await fileBytes(await doc())) as BlobPart], 'study.json'));
+    expect(setup.file?.fileName).toBe('study.json');
+    await vi.waitFor(() => expect(setup.keepProblem).toBe('study.json could not be kept in this browser (this browser has no room left for it): the show works, but after a reload the file must be opened here again.'));
+    expect(setup.linkQuery(false)).not.toHaveProperty('kept');
   });
 
   it('says why a picked file is refused: what to do, and each field at fault', async () => {

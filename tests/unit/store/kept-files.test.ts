@@ -1,11 +1,15 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 // The auto entry installs the IDB* globals that idb checks values against.
 import 'fake-indexeddb/auto';
 import { IDBFactory, forceCloseDatabase } from 'fake-indexeddb';
-import { KEPT_FILES_LIMIT, KEPT_SETS_LIMIT, openKeptFiles } from '../../../src/store/kept-files.ts';
+import { KeepFileError } from '../../../src/store/kept-file-error.ts';
+import { KEPT_FILES_LIMIT, KEPT_SETS_LIMIT, openKeptFiles, type KeptFileRecord } from '../../../src/store/kept-files.ts';
 
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
+});
+afterEach(() => {
+  vi.restoreAllMocks();
 });
 
 const file = (name: string, text: string, lastModified = 1) => new File([text], name, { lastModified });
@@ -98,5 +102,103 @@ describe("the Results page's sets of kept files", () => {
     await kept.keepForSet('tab-9', 'new.json', file('new.json', 'new'));
     expect(await kept.get(keys[2]!)).toBeNull();
     expect(await kept.get(keys[1]!)).not.toBeNull();
+  });
+});
+
+/**
+ * A browser near its quota, as Chromium counts it: the bytes of the files committed, plus those a
+ * transaction puts; its deletes free their room only once it commits. A put past `room` fails
+ * with the browser's QuotaExceededError.
+ */
+function quotaOf(room: number): void {
+  const committed = new Map<string, number>();
+  const pending = new WeakMap<IDBTransaction, Map<string, number | null>>();
+  const opsOf = (tx: IDBTransaction) => {
+    let ops = pending.get(tx);
+    if (!ops) {
+      ops = new Map();
+      pending.set(tx, ops);
+      const writes = ops;
+      tx.addEventListener('complete', () => {
+        for (const [key, size] of writes) size === null ? committed.delete(key) : committed.set(key, size);
+      });
+    }
+    return ops;
+  };
+  const put = IDBObjectStore.prototype.put;
+  const del = IDBObjectStore.prototype.delete;
+  vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+    const record = value as KeptFileRecord;
+    const ops = opsOf(this.transaction);
+    let used = 0;
+    for (const [k, size] of committed) if (k !== record.key) used += size;
+    for (const [k, size] of ops) if (k !== record.key && size !== null && !committed.has(k)) used += size;
+    if (used + record.blob.size > room) throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+    ops.set(record.key, record.blob.size);
+    return put.call(this, value, key);
+  });
+  vi.spyOn(IDBObjectStore.prototype, 'delete').mockImplementation(function (this: IDBObjectStore, key: IDBValidKey | IDBKeyRange) {
+    opsOf(this.transaction).set(String(key), null);
+    return del.call(this, key);
+  });
+}
+
+const bytes = (n: number) => 'x'.repeat(n);
+
+describe('keeping a file in a browser near its quota', () => {
+  it('lets the oldest show go before storing the new one, so a new large file is kept where the oldest was', async () => {
+    // Room for the limit's worth of 100-byte files, not one more.
+    quotaOf(KEPT_FILES_LIMIT * 100 + 50);
+    const kept = await openKeptFiles();
+    const keys: string[] = [];
+    for (let i = 0; i < KEPT_FILES_LIMIT; i++) keys.push(await kept.keep(`f${i}.json`, file(`f${i}.json`, bytes(100))));
+    const newest = await kept.keep('new.json', file('new.json', bytes(100)));
+    expect(await (await kept.get(newest))?.blob.text()).toBe(bytes(100));
+    expect(await kept.get(keys[0]!)).toBeNull();
+    for (const key of keys.slice(1)) expect(await kept.get(key)).not.toBeNull();
+  });
+
+  it('lets the sets of older tabs go before storing a file of this tab', async () => {
+    quotaOf(KEPT_SETS_LIMIT * 100 + 50);
+    const kept = await openKeptFiles();
+    const keys: string[] = [];
+    for (let tab = 0; tab < KEPT_SETS_LIMIT; tab++) keys.push(await kept.keepForSet(`tab-${tab}`, `t${tab}.json`, file(`t${tab}.json`, bytes(100))));
+    const key = await kept.keepForSet('tab-new', 'new.json', file('new.json', bytes(100)));
+    expect(await kept.get(key)).not.toBeNull();
+    expect(await kept.get(keys[0]!)).toBeNull();
+  });
+
+  it('says, in an error its holder can catch, that a file too large even then is not kept, and keeps the files it may', async () => {
+    quotaOf(250);
+    const kept = await openKeptFiles();
+    const small = await kept.keep('small.json', file('small.json', bytes(100)));
+    const fails = [
+      kept.keep('huge.json', file('huge.json', bytes(300))),
+      kept.keepForSet('tab-1', 'huge.json', file('huge.json', bytes(300))),
+    ];
+    for (const failing of fails) {
+      const error = await failing.then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(KeepFileError);
+      expect((error as KeepFileError).full).toBe(true);
+      expect((error as KeepFileError).message).toMatch(/^huge\.json could not be kept in this browser: there is no room left for it/);
+    }
+    // Within the rules (the limit), the file kept before stays.
+    expect(await kept.get(small)).not.toBeNull();
+    // And the store goes on working.
+    expect(await kept.get(await kept.keep('next.json', file('next.json', bytes(100))))).not.toBeNull();
+  });
+
+  it('says a refusal other than a full browser as such', async () => {
+    const kept = await openKeptFiles();
+    vi.spyOn(IDBObjectStore.prototype, 'put').mockImplementation(() => {
+      throw new DOMException('The operation failed for reasons unrelated to the database itself.', 'UnknownError');
+    });
+    const error = await kept.keep('a.json', file('a.json', 'x')).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(KeepFileError);
+    expect((error as KeepFileError).full).toBe(false);
+    expect((error as KeepFileError).message).toContain('a.json could not be kept in this browser: it refused to store it');
   });
 });

@@ -5,7 +5,8 @@ import { IDBFactory } from 'fake-indexeddb';
 import { configHash } from '../../../src/core/results/config-hash.ts';
 import { readResultFile } from '../../../src/ui/shared/read-result-file.ts';
 import { ResultsView, type ResultsViewDeps } from '../../../src/ui/analysis/results-view.svelte.ts';
-import { readKeptResults } from '../../../src/ui/analysis/kept-results.ts';
+import { readKeptResults, writeKeptResults } from '../../../src/ui/analysis/kept-results.ts';
+import { KeepFileError } from '../../../src/store/kept-file-error.ts';
 import { openKeptFiles } from '../../../src/store/kept-files.ts';
 import { fileBytes, studyResultFile } from '../results/result-file-fixtures.ts';
 
@@ -193,6 +194,56 @@ describe('the Results page after a reload of its tab', () => {
     ]);
     // The tab now lists what is open; the next reload does not complain again.
     expect(readKeptResults(storage)?.files.map((f) => f.name)).toEqual(['b.json']);
+  });
+
+  it('says the storage could not be opened, not that the copy is gone, when the kept-files database fails to open (a private window)', async () => {
+    const { storage, browser } = tab();
+    const before = new ResultsView(browser());
+    await before.open([await resultFile('a.json', 'study-a', 1000)]);
+    await kept(storage, 1);
+    const saved = readKeptResults(storage);
+
+    const blocked = new ResultsView({ storage, keptFiles: () => Promise.reject(new DOMException('A mutation operation was attempted on a database that did not allow mutations.', 'InvalidStateError')) });
+    await blocked.restore();
+    expect(blocked.files).toEqual([]);
+    expect(blocked.failures).toEqual([
+      expect.objectContaining({ fileName: 'a.json', message: expect.stringContaining('this site’s storage in this browser could not be opened'), hint: 'Open a.json here again.' }),
+    ]);
+    expect(blocked.failures[0]!.message).not.toContain('no longer kept');
+
+    // A store that opens but fails to read says the same.
+    const store = await openKeptFiles();
+    const failing = new ResultsView({
+      storage,
+      keptFiles: async () => ({ keepForSet: store.keepForSet.bind(store), release: store.release.bind(store), get: () => Promise.reject(new DOMException('Read failed.', 'UnknownError')) }),
+    });
+    // The blocked page found nothing to list, and wrote so: the tab's entry as it was before.
+    writeKeptResults(storage, saved);
+    await failing.restore();
+    expect(failing.failures[0]?.message).toContain('could not be opened');
+  });
+
+  it('says a file could not be kept for a reload because the browser is full, in the words of its error', async () => {
+    const { storage } = tab();
+    const store = await openKeptFiles();
+    const view = new ResultsView({
+      storage,
+      keptFiles: async () => ({
+        keepForSet: (_set: string, fileName: string) => Promise.reject(new KeepFileError(fileName, new DOMException('Quota exceeded.', 'QuotaExceededError'))),
+        get: store.get.bind(store),
+        release: store.release.bind(store),
+      }),
+    });
+    await view.open([await resultFile('big.json', 'study-a', 1000)]);
+    await vi.waitFor(() => expect(view.keepProblem).toMatch(/^big\.json could not be kept in this browser \(this browser has no room left for it\).*opened again/));
+    expect(view.files.map((f) => f.fileName)).toEqual(['big.json']);
+
+    // A reload says why it is not back: it could not be kept, not "its copy was not yet written".
+    const after = new ResultsView({ storage, keptFiles: async () => store });
+    await after.restore();
+    expect(after.failures).toEqual([
+      expect.objectContaining({ fileName: 'big.json', message: expect.stringContaining('it could not be kept in this browser (this browser has no room left for it)') }),
+    ]);
   });
 
   it('forgets the files and their kept copies when the user closes them all', async () => {
