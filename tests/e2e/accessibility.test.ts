@@ -90,8 +90,15 @@ function releasedFiles(): string[] {
 }
 
 /** Opens a page in the app; `fresh` loads the document anew (a page reads its link only when it mounts). */
+/**
+ * `fresh` loads the page anew, with none of the result files earlier tests opened in this tab:
+ * the Results page reopens a tab's files after a reload, so their list is forgotten first.
+ */
 async function visit(page: Page, hash: string, fresh = false): Promise<void> {
-  if (fresh) await page.goto('about:blank');
+  if (fresh) {
+    await page.evaluate(() => sessionStorage.clear()).catch(() => undefined);
+    await page.goto('about:blank');
+  }
   await page.goto(`${server.url}${hash}`);
   await page.locator('main h1, .presenter h1, .presenter article.scene').first().waitFor({ timeout: 60_000 });
 }
@@ -436,7 +443,7 @@ describe('the keyboard in Chromium', () => {
     await expectFocusOn(page, /^button "Next"/, 'Scoring: after Next to the last page');
 
     // Results: the file input is disabled while it reads, and Close takes its line away.
-    await visit(page, '#/results');
+    await visit(page, '#/results', true);
     const resultsInput = page.getByLabel(/Result files/);
     await resultsInput.focus();
     await resultsInput.setInputFiles({ name: 'kept.json.gz', mimeType: 'application/gzip', buffer: resultFile });
