@@ -64,7 +64,15 @@ describe('the problem explorer and the presenter', () => {
     expect(await toolbar(page).textContent()).toContain(`${FILE} · llama self-refine · repeat 2`);
 
     await page.goBack();
-    await expect.poll(() => detailHeading(explorer).textContent(), { timeout: 30_000 }).toBe('HumanEval/12');
+    // This wait failed twice in 20-odd runs, each time on the file's first run after a build, with
+    // nothing to go on: if it fails again, the error says where the page was and what it showed.
+    await expect
+      .poll(() => detailHeading(explorer).textContent(), { timeout: 30_000 })
+      .toBe('HumanEval/12')
+      .catch(async (error: unknown) => {
+        const shown = await page.locator('body').innerText().catch((e: unknown) => String(e));
+        throw new Error(`${String(error)}\nAt ${page.url()}, page errors ${JSON.stringify(app.errors)}, showing:\n${shown.slice(0, 1500)}`);
+      });
     expect(await chosen(explorer.getByLabel('Arm'))).toBe('llama self-refine');
     expect(await chosen(explorer.getByLabel('Run'))).toBe('2');
     expect(await explorer.getByLabel('Problem id contains').inputValue()).toBe('HumanEval/1');
