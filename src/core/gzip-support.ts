@@ -4,6 +4,7 @@
  * (HumanEval itself, a gzip samples file) used to fail as "not a valid gzip file", blaming the
  * file for the browser.
  */
+import { UserError } from './user-error.ts';
 
 export const GZIP_BROWSERS = 'Chrome or Edge 80+, Firefox 113+, Safari 16.4+';
 
@@ -21,4 +22,12 @@ export class GzipUnsupportedError extends Error {
         `: open the app in one of those${instead ? `, or ${instead}` : ''}.`,
     );
   }
+}
+
+/**
+ * The refusal of a .json.gz file (a result or search file) on such a platform: the user can
+ * also decompress it by hand and open the .json.
+ */
+export function gzipFileUnsupported(): UserError {
+  return new UserError(new GzipUnsupportedError('decompress the file first (gunzip, 7-Zip) and open the .json it holds').message);
 }

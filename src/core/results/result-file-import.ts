@@ -12,7 +12,7 @@ import { recogniseReleasedJson, RELEASED_KIND_FILE } from '../reproduce/released
 import { validateStudyConfig } from '../study/config.ts';
 import { UserError } from '../user-error.ts';
 import { DecompressionError, gunzipBounded, isGzip } from './bounded-compression.ts';
-import { GzipUnsupportedError } from '../gzip-support.ts';
+import { gzipFileUnsupported, GzipUnsupportedError } from '../gzip-support.ts';
 import { configHash } from './config-hash.ts';
 import { locateJsonSyntaxError } from './json-syntax-error.ts';
 import { RESULT_FILE_FORMAT, RESULT_FILE_VERSION, type ResultFile } from './result-file.ts';
@@ -138,7 +138,7 @@ async function decodeText(bytes: Uint8Array, maxBytes: number, onProgress: (prog
       plain = await gunzipBounded(bytes, maxBytes, (total) => onProgress({ phase: 'decompressing', bytes: total }));
     } catch (error) {
       if (error instanceof DecompressionError && error.reason === 'too-big') throw tooBig(`decompressed, it is more than ${megabytes(maxBytes)}, the most this app reads`);
-      if (error instanceof GzipUnsupportedError) throw new UserError(new GzipUnsupportedError('decompress the file first (gunzip, 7-Zip) and open the .json it holds').message);
+      if (error instanceof GzipUnsupportedError) throw gzipFileUnsupported();
       throw new UserError(
         'The file is truncated or not gzip: it starts like a .gz file but does not decompress.',
         'Download or copy the file again; if it came by chat or mail, send it as an attachment, not pasted.',

@@ -15,7 +15,7 @@ import { assertRunnableSetup, searchPromptSet, type SearchSetup } from '../searc
 import { parseEvaluationKey, readSearchState, type SearchState } from '../search/search-state.ts';
 import { UserError } from '../user-error.ts';
 import { DecompressionError, gunzipBounded, gzip, isGzip } from './bounded-compression.ts';
-import { GzipUnsupportedError } from '../gzip-support.ts';
+import { gzipFileUnsupported, GzipUnsupportedError } from '../gzip-support.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { fileNameSlug, studyTag } from './result-file-export.ts';
 import { fieldPath } from './result-file-import.ts';
@@ -251,7 +251,7 @@ async function decode(bytes: Uint8Array, maxBytes: number): Promise<string> {
       plain = await gunzipBounded(bytes, maxBytes);
     } catch (error) {
       if (error instanceof DecompressionError && error.reason === 'too-big') throw new UserError('The file decompresses to more than this app reads.', 'Open a smaller export.');
-      if (error instanceof GzipUnsupportedError) throw new UserError(new GzipUnsupportedError('decompress the file first (gunzip, 7-Zip) and open the .json it holds').message);
+      if (error instanceof GzipUnsupportedError) throw gzipFileUnsupported();
       throw new UserError('The file is truncated or not gzip: it starts like a .gz file but does not decompress.', 'Download or copy the file again.');
     }
   }
