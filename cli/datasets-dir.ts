@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DATASET_FILES, decodeDataset, sha256Hex } from '../src/core/benchmarks/datasets.ts';
+import { DATASET_FILES, decodeDataset } from '../src/core/benchmarks/datasets.ts';
+import { sha256Hex } from '../src/core/sha256.ts';
 import type { BenchmarkId, Problem } from '../src/core/benchmarks/problem.ts';
 import { InputError } from './usage-error.ts';
 

@@ -43,7 +43,6 @@ export const DATASET_FILES: Record<BenchmarkId, DatasetFile> = {
 };
 
 // Lower-case hex SHA-256 (Web Crypto, or @noble/hashes on a page that is not a secure context): see src/core/sha256.ts.
-export { sha256Hex };
 
 /**
  * Decompresses gzip bytes with the platform's DecompressionStream. Where there is none (Safari

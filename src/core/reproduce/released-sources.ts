@@ -6,7 +6,8 @@
  * mirror or a later commit cannot change the numbers the page calls "the released results".
  * Files a user picks by hand are not pinned: anyone may load an edited file to see what changes.
  */
-import { looksLikeHtml, reasonOf, sha256Hex, type DatasetCache, type FetchBytes, type SourceFailure } from '../benchmarks/datasets.ts';
+import { looksLikeHtml, reasonOf, type DatasetCache, type FetchBytes, type SourceFailure } from '../benchmarks/datasets.ts';
+import { sha256Hex } from '../sha256.ts';
 import type { ReleasedFileText } from '../analysis/released-files.ts';
 
 /** The study's companion repository and the commit of its `results/` that the pins below describe. */

@@ -1,4 +1,4 @@
-import { sha256Hex } from '../benchmarks/datasets.ts';
+import { sha256Hex } from '../sha256.ts';
 import type { StudyConfig } from '../study/config.ts';
 import { canonicalJson } from './canonical-json.ts';
 

@@ -8,12 +8,12 @@ import {
   DatasetUnavailableError,
   decodeDataset,
   loadDataset,
-  sha256Hex,
   type DatasetCache,
   type FetchBytes,
   type LoadedDataset,
   type SourceFailure,
 } from '../../core/benchmarks/datasets.ts';
+import { sha256Hex } from '../../core/sha256.ts';
 import type { BenchmarkId, Problem } from '../../core/benchmarks/problem.ts';
 import { appDatasetCache } from './dataset-cache-connection.ts';
 import { fetchBytesWithProgress, type DownloadProgress } from './fetch-with-progress.ts';

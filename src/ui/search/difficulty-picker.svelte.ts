@@ -150,7 +150,7 @@ async function releasedInThisTab(): Promise<string | null> {
 async function releasedInCache(): Promise<string | null> {
   const entry = RELEASED_SOURCE_FILES.find((f) => f.fileName === ERROR_TAXONOMY_FILE);
   if (!entry) return null;
-  const [{ appDatasetCache }, { sha256Hex }] = await Promise.all([import('../datasets/dataset-cache-connection.ts'), import('../../core/benchmarks/datasets.ts')]);
+  const [{ appDatasetCache }, { sha256Hex }] = await Promise.all([import('../datasets/dataset-cache-connection.ts'), import('../../core/sha256.ts')]);
   const cache = await appDatasetCache();
   const bytes = await cache?.get(entry.sha256);
   if (!bytes || (await sha256Hex(bytes)) !== entry.sha256) return null;

@@ -5,9 +5,9 @@ import {
   decodeDataset,
   gunzip,
   loadDataset,
-  sha256Hex,
   type DatasetCache,
 } from '../../../src/core/benchmarks/datasets.ts';
+import { sha256Hex } from '../../../src/core/sha256.ts';
 import { readDatasetBytes } from '../../support/datasets.ts';
 
 function memoryCache(initial: Record<string, Uint8Array> = {}): DatasetCache & { stored: Map<string, Uint8Array> } {

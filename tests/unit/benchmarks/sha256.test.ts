@@ -3,8 +3,8 @@
  * The benchmark files and study configs must still hash to their published digests there.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DATASET_FILES, decodeDataset, sha256Hex } from '../../../src/core/benchmarks/datasets.ts';
-import { sha256HexPortable } from '../../../src/core/sha256.ts';
+import { DATASET_FILES, decodeDataset } from '../../../src/core/benchmarks/datasets.ts';
+import { sha256Hex, sha256HexPortable } from '../../../src/core/sha256.ts';
 import { readDatasetBytes } from '../../support/datasets.ts';
 
 async function webCrypto(bytes: Uint8Array): Promise<string> {
