@@ -13,18 +13,23 @@ beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
 });
 
+/** A library that only imports files into `store`, with this origin's run locks. */
+function importingLibrary(store: IdbStudyStore, origin: ReturnType<typeof originLocks>): StudyLibrary {
+  return new StudyLibrary({
+    store: async () => store,
+    environmentHere: async () => {
+      throw new Error('not used');
+    },
+    runningHere: () => new Set(),
+    locks: runLocks('feedback-lab:study:', () => origin),
+  });
+}
+
 describe('importing result files into the stored studies', () => {
   it('refuses a study that another tab is running, writing nothing, and imports it once that tab lets go', async () => {
     const origin = originLocks();
     const store = new IdbStudyStore(await openLabDatabase());
-    const library = new StudyLibrary({
-      store: async () => store,
-      environmentHere: async () => {
-        throw new Error('not used');
-      },
-      runningHere: () => new Set(),
-      locks: runLocks('feedback-lab:study:', () => origin),
-    });
+    const library = importingLibrary(store, origin);
     const doc = await studyResultFile();
     const bytes = await fileBytes(doc);
     const pick = () => [new File([bytes as Uint8Array<ArrayBuffer>], 'shared.json', { type: 'application/json' })];
@@ -50,14 +55,7 @@ describe('importing result files into the stored studies', () => {
 
   it('says how many units a file adds with a verdict other than the one stored here', async () => {
     const store = new IdbStudyStore(await openLabDatabase());
-    const library = new StudyLibrary({
-      store: async () => store,
-      environmentHere: async () => {
-        throw new Error('not used');
-      },
-      runningHere: () => new Set(),
-      locks: runLocks('feedback-lab:study:', () => originLocks()),
-    });
+    const library = importingLibrary(store, originLocks());
     const doc = await studyResultFile();
     // Another laptop's copy: one unit is its other repeat's run (same arm and problem, the other verdict).
     const other = structuredClone(doc);
