@@ -43,6 +43,15 @@ const chosen = (select: Locator) => select.evaluate((s: HTMLSelectElement) => s.
 const detailHeading = (explorer: Locator) => explorer.locator('#problem-detail-heading');
 const toolbar = (page: Page) => page.getByRole('toolbar', { name: 'Presenter controls' });
 
+/** Chooses a problem, an arm and a run in the explorer and follows its "Present this run" link to the stage. */
+async function presentRun(page: Page, explorer: Locator, problem: string, arm: string, run: string): Promise<void> {
+  await explorer.getByRole('button', { name: problem, exact: true }).click();
+  await explorer.getByLabel('Arm').selectOption({ label: arm });
+  await explorer.getByLabel('Run').selectOption({ label: run });
+  await explorer.getByRole('link', { name: 'Present this run' }).click();
+  await scene(page).waitFor({ timeout: 60_000 });
+}
+
 describe('the problem explorer and the presenter', () => {
   it('comes back from the presenter on the problem, arm, run and filter the researcher left, and steps Back and Forward between problems', { timeout: 180_000 }, async () => {
     const app = await openApp(browser, server, { hash: '#/results' });
@@ -112,11 +121,7 @@ describe('the problem explorer and the presenter', () => {
     const app = await openApp(browser, server, { hash: '#/results' });
     const { page } = app;
     const explorer = await openFile(page);
-    await explorer.getByRole('button', { name: 'HumanEval/12', exact: true }).click();
-    await explorer.getByLabel('Arm').selectOption({ label: 'llama self-refine' });
-    await explorer.getByLabel('Run').selectOption({ label: '2' });
-    await explorer.getByRole('link', { name: 'Present this run' }).click();
-    await scene(page).waitFor({ timeout: 60_000 });
+    await presentRun(page, explorer, 'HumanEval/12', 'llama self-refine', '2');
     // The way back survives the address the show writes (a reload keeps it too).
     await expect.poll(() => page.url(), { timeout: 30_000 }).toContain('kept=');
     expect(page.url()).toContain('results=');
@@ -191,11 +196,7 @@ describe('the problem explorer and the presenter', () => {
     await page.getByLabel(/Result files/).setInputFiles({ name: 'second.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(other)) });
     const explorer = page.locator('[data-section="explorer"]');
     await explorer.getByRole('columnheader', { name: /qwen → llama \(Big study, second\.json\)/ }).waitFor({ timeout: 60_000 });
-    await explorer.getByRole('button', { name: 'HumanEval/5', exact: true }).click();
-    await explorer.getByLabel('Arm').selectOption({ label: 'qwen → llama (Big study, second.json)' });
-    await explorer.getByLabel('Run').selectOption({ label: '2' });
-    await explorer.getByRole('link', { name: 'Present this run' }).click();
-    await scene(page).waitFor({ timeout: 60_000 });
+    await presentRun(page, explorer, 'HumanEval/5', 'qwen → llama (Big study, second.json)', '2');
     expect(await toolbar(page).textContent()).toContain('second.json · qwen → llama · repeat 2');
     expect(app.errors).toEqual([]);
     await app.close();
@@ -273,11 +274,7 @@ describe('the problem explorer and the presenter', () => {
     const app = await openApp(browser, server, { hash: '#/results' });
     const { page } = app;
     const explorer = await openFile(page);
-    await explorer.getByRole('button', { name: 'HumanEval/7', exact: true }).click();
-    await explorer.getByLabel('Arm').selectOption({ label: 'qwen → llama' });
-    await explorer.getByLabel('Run').selectOption({ label: '2' });
-    await explorer.getByRole('link', { name: 'Present this run' }).click();
-    await scene(page).waitFor({ timeout: 60_000 });
+    await presentRun(page, explorer, 'HumanEval/7', 'qwen → llama', '2');
     // The file is kept in this browser and the address names it.
     await expect.poll(() => page.url(), { timeout: 30_000 }).toContain('kept=');
 
