@@ -56,6 +56,9 @@ export interface EvaluationUnit {
   index: number;
 }
 
+/** What an evaluation's model calls cost, over all its attempts. */
+type CallCost = Pick<SearchEvaluationRecord, 'tokens' | 'modelCalls' | 'cachedCalls'>;
+
 export class SearchEvaluator {
   readonly #setup: SearchSetup;
   readonly #problems: ReadonlyMap<string, Problem>;
@@ -92,9 +95,14 @@ export class SearchEvaluator {
    */
   async evaluate(unit: EvaluationUnit, signal: AbortSignal): Promise<SearchEvaluationRecord> {
     const maxAttempts = Math.max(1, this.#options.maxAttempts ?? 3);
+    // Shared by every attempt: a retry runs the problem again from the start, and the calls an
+    // attempt made before its model failed were answered and paid for all the same. Counting
+    // only the last attempt let a failing endpoint spend past the token budget unseen (and at
+    // temperature 0 the retry's repeats come from the cache, so their first cost was never counted).
+    const cost: CallCost = { tokens: 0, modelCalls: 0, cachedCalls: 0 };
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.#attempt(unit, signal);
+        return await this.#attempt(unit, signal, cost);
       } catch (error) {
         if (signal.aborted || isAbortError(error) || error instanceof SandboxBroken || attempt >= maxAttempts) throw error;
         const delayMs = (this.#options.retryDelayMs ?? 2000) * attempt;
@@ -104,11 +112,10 @@ export class SearchEvaluator {
     }
   }
 
-  async #attempt(unit: EvaluationUnit, signal: AbortSignal): Promise<SearchEvaluationRecord> {
+  async #attempt(unit: EvaluationUnit, signal: AbortSignal, cost: CallCost): Promise<SearchEvaluationRecord> {
     const problem = this.#problems.get(unit.problemId);
     if (!problem) throw new Error(`The search has no problem ${unit.problemId}.`);
     const { mode, limits } = this.#setup;
-    const cost = { tokens: 0, modelCalls: 0, cachedCalls: 0 };
     const startedAt = this.#ports.now();
     const trajectory = await runProblem(
       problem,
@@ -142,7 +149,7 @@ export class SearchEvaluator {
   }
 
   /** The model for a key, counting calls, cache hits and the tokens the model spent. */
-  #countingModel(key: string, cost: { tokens: number; modelCalls: number; cachedCalls: number }, unit: EvaluationUnit): LanguageModel {
+  #countingModel(key: string, cost: CallCost, unit: EvaluationUnit): LanguageModel {
     const model = this.#ports.model(key);
     const binding = this.#setup.models[key];
     if (!binding) throw new Error(`The search binds no model to the key "${key}".`);
