@@ -7,7 +7,10 @@
  * The tracker's state is plain JSON, so a saved search resumes with the same numbering.
  */
 
-/** Every genome of the first generation starts with one stage, and they share its number. */
+/**
+ * Every genome of the first generation starts with the same stages (one in the study), numbered
+ * from here, so they share their numbers.
+ */
 export const INITIAL_STAGE_INNOVATION = 1;
 
 export interface InnovationState {
@@ -17,8 +20,9 @@ export interface InnovationState {
   thisGeneration: Record<string, number>;
 }
 
-export function initialInnovationState(): InnovationState {
-  return { next: INITIAL_STAGE_INNOVATION + 1, thisGeneration: {} };
+/** The numbering after a first generation whose genomes start with `initialStages` stages (1 in the study). */
+export function initialInnovationState(initialStages = 1): InnovationState {
+  return { next: INITIAL_STAGE_INNOVATION + Math.max(1, initialStages), thisGeneration: {} };
 }
 
 export class InnovationTracker {

@@ -66,23 +66,29 @@ export function randomStage(innovation: number, rng: Rng, ctx: VariationContext)
 }
 
 /**
+ * How many stages a first-generation genome starts with: one, as in the study, or more when the
+ * limits ask for at least that many; none when the node limit leaves no room for a stage (each
+ * adds an executor and a refiner to the generator). The config check guarantees `minStages` fit.
+ */
+export function initialStageCount(limits: GenomeLimits): number {
+  const wanted = Math.min(limits.maxStages, Math.max(1, limits.minStages));
+  return 1 + 2 * wanted <= limits.maxNodes ? wanted : limits.minStages;
+}
+
+/**
  * A first-generation genome: generator → exec → refiner with random models, prompts and
  * temperatures, and 1 or 2 iterations (2 twice as likely, as in the study). With `minStages`
- * 0 the pipeline still starts with its one stage; mutation may remove it.
+ * 0 the pipeline still starts with its one stage (mutation may remove it); with `minStages` 2
+ * or 3 it starts with that many, numbered from INITIAL_STAGE_INNOVATION on.
  */
 export function initialPipeline(id: string, rng: Rng, ctx: VariationContext): RefinePipeline {
   const generator = randomNode('generator', rng, ctx);
-  const stages: Stage[] =
-    ctx.limits.maxStages > 0
-      ? [
-          {
-            innovation: INITIAL_STAGE_INNOVATION,
-            maxIterations: pick([1, 2, 2] as const, rng),
-            analyzer: null,
-            refiner: randomNode('refiner', rng, ctx),
-          },
-        ]
-      : [];
+  const stages: Stage[] = Array.from({ length: initialStageCount(ctx.limits) }, (_, i) => ({
+    innovation: INITIAL_STAGE_INNOVATION + i,
+    maxIterations: pick([1, 2, 2] as const, rng),
+    analyzer: null,
+    refiner: randomNode('refiner', rng, ctx),
+  }));
   return withHeader(id, generator, stages);
 }
 

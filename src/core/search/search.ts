@@ -27,7 +27,7 @@ import { difficultyOrder, genomeFitness, rotatingOrder, rotatingSubset, stratifi
 import { InnovationTracker, initialInnovationState } from './innovation.ts';
 import { mutate, type MutationContext } from './mutation.ts';
 import { assertValidSearchConfig, type SearchConfig } from './search-config.ts';
-import { clonePipeline, initialPipeline, type SearchGenome, type VariationContext } from './search-genome.ts';
+import { clonePipeline, initialPipeline, initialStageCount, type SearchGenome, type VariationContext } from './search-genome.ts';
 import {
   evaluationKey,
   parseEvaluationKey,
@@ -52,7 +52,7 @@ export function initSearch(config: SearchConfig, seed: number): SearchState {
   const genomes: Record<string, SearchGenome> = {};
   for (let n = 1; n <= config.populationSize; n++) {
     const id = genomeId(0, n);
-    genomes[id] = { id, bornIn: 0, origin: 'initial', parents: [], pipeline: checked(initialPipeline(id, rng, ctx)) };
+    genomes[id] = { id, bornIn: 0, origin: 'initial', parents: [], pipeline: checked(initialPipeline(id, rng, ctx), config.limits) };
   }
   const zero = { tokens: 0, evaluations: 0, activeMs: 0 };
   return {
@@ -63,7 +63,7 @@ export function initSearch(config: SearchConfig, seed: number): SearchState {
     stopReason: null,
     generation: 0,
     rngState: rng.state,
-    innovations: initialInnovationState(),
+    innovations: initialInnovationState(initialStageCount(config.limits)),
     problemOrder,
     subset: subsetFor(config, problemOrder, 0),
     population: Object.keys(genomes).map((id) => ({ id, origin: 'initial' as const })),
@@ -270,7 +270,7 @@ function breed(state: SearchState, scores: readonly GenomeScore[], rng: Rng): Se
         : clonePipeline(genomeById(state, b.parent).pipeline, id);
     const child = mutate(start, rng, ctx, config.mutationRates).pipeline;
     const origin = b.kind === 'crossover' ? 'crossover' : 'mutation';
-    genomes[id] = { id, bornIn: generation, origin, parents, pipeline: checked(child) };
+    genomes[id] = { id, bornIn: generation, origin, parents, pipeline: checked(child, config.limits) };
     population.push({ id, origin });
   });
   return {
@@ -370,8 +370,18 @@ function genomeId(generation: number, serial: number): string {
   return `g${generation}-${serial}`;
 }
 
-/** Operators keep genomes valid by construction; this catches a bug before a runner spends tokens on one. */
-function checked(pipeline: RefinePipeline): RefinePipeline {
+/**
+ * Operators keep genomes valid and within the search's limits by construction; this catches a
+ * bug before a runner spends tokens on a genome the search was told not to make.
+ */
+function checked(pipeline: RefinePipeline, limits: SearchConfig['limits']): RefinePipeline {
   assertValidPipeline(pipeline, { checkPromptIds: false });
+  const stages = pipeline.stages.length;
+  const nodes = nodeCount(pipeline);
+  if (stages < limits.minStages || stages > limits.maxStages || nodes > limits.maxNodes) {
+    throw new Error(
+      `Genome ${pipeline.id} has ${stages} stage(s) and ${nodes} nodes, outside the search's limits (${limits.minStages}-${limits.maxStages} stages, at most ${limits.maxNodes} nodes): this is a bug in the search.`,
+    );
+  }
   return pipeline;
 }

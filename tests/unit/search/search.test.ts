@@ -53,6 +53,29 @@ describe('initSearch', () => {
     expect(() => readSearchState({ ...roundTrip(state), genomes: {} })).toThrow(/genome g0-1 of the population is missing/);
   });
 
+  it('keeps to limits other than the study’s from the first generation on (at least 2 stages; a node limit with no room for a stage)', () => {
+    const heavy = { addStage: 0.5, addAnalyzer: 0.5, removeNode: 0.5, swapModel: 0.3, mutatePrompt: 0.3, adjustTemperature: 0.3, adjustIterations: 0.3 };
+    for (const limits of [
+      { minStages: 2, maxStages: 3, maxNodes: 8 },
+      { minStages: 3, maxStages: 3, maxNodes: 8 },
+      { minStages: 0, maxStages: 2, maxNodes: 2 },
+    ]) {
+      const start = initSearch(config({ limits, mutationRates: heavy }), 5);
+      const first = start.population.map(({ id }) => genomeById(start, id).pipeline);
+      const wanted = limits.maxNodes < 3 ? 0 : limits.minStages;
+      for (const p of first) expect(p.stages.map((s) => s.innovation), JSON.stringify(limits)).toEqual(Array.from({ length: wanted }, (_, i) => i + 1));
+      // Stages added later must not take a number the first stages already carry.
+      expect(start.innovations.next).toBe(Math.max(2, wanted + 1));
+      const end = drive(start, passes);
+      for (const { pipeline } of Object.values(end.genomes)) {
+        expect(pipeline.stages.length, JSON.stringify(limits)).toBeGreaterThanOrEqual(limits.minStages);
+        expect(pipeline.stages.length).toBeLessThanOrEqual(limits.maxStages);
+        expect(1 + pipeline.stages.reduce((n, s) => n + 2 + (s.analyzer ? 1 : 0), 0)).toBeLessThanOrEqual(limits.maxNodes);
+        expect(new Set(pipeline.stages.map((s) => s.innovation)).size).toBe(pipeline.stages.length);
+      }
+    }
+  });
+
   it('refuses a config it cannot run, saying what is wrong', () => {
     expect(() => initSearch(config({ eliteCount: 20 }), 1)).toThrow(/eliteCount/);
     expect(() => initSearch(config({ problemIds: [] }), 1)).toThrow(/at least one problem/);
