@@ -3,6 +3,15 @@
  * a search makes the same request often (elites are evaluated again every generation, clones
  * share nodes), so such a call is answered from the cache, or from the identical call already in
  * flight, instead of by the model. Calls above 0 are draws and always go to the model.
+ *
+ * A reply's tokens are counted once, by the evaluation whose call the model answered, and only
+ * when that evaluation's record is stored. So a reply made for an evaluation (`CallOwner`) enters
+ * the persisted cache only once the evaluation has finished (`commit`); until then it answers
+ * this run's other calls from memory. An evaluation that is cancelled or fails leaves nothing in
+ * the cache (`discard`): when it runs again after a resume, its calls go to the model and are
+ * counted, as in a search that was never interrupted. Before, the rerun found its own earlier
+ * replies in the cache for free, the tokens they cost were never counted, and a resumed search
+ * reported fewer tokens than one run through (and could pass its token budget at another point).
  */
 import { abortError } from '../llm/abort.ts';
 import type { CallCache, ChatMessage, ChatReply, LanguageModel, ModelRequest, SamplingOptions } from '../ports.ts';
@@ -16,9 +25,16 @@ export interface CallAnswer {
 
 type CallOptions = Parameters<LanguageModel['chat']>[2];
 
+/** The calls one evaluation had answered by the model, whose replies wait for it to finish. */
+export interface CallOwner {
+  readonly digests: string[];
+}
+
 export class CachedCalls {
   readonly #cache: CallCache | null;
   readonly #inFlight = new Map<string, Promise<ChatReply>>();
+  /** Replies of evaluations still running: this run's calls may use them, the cache not yet. */
+  readonly #pending = new Map<string, ChatReply>();
 
   /** Without a cache every call goes to the model. */
   constructor(cache: CallCache | null) {
@@ -44,7 +60,7 @@ export class CachedCalls {
     const key = cache ? cacheKey(modelIdentity, request.messages, request.options) : null;
     if (!cache || key === null) return true;
     const digest = await cacheKeyDigest(key);
-    if (this.#inFlight.has(digest)) return false;
+    if (this.#inFlight.has(digest) || this.#pending.has(digest)) return false;
     const stored = await cache.get(digest).catch(() => undefined);
     return !stored;
   }
@@ -53,7 +69,14 @@ export class CachedCalls {
    * One chat call. `modelIdentity` names what answers it (engine, endpoint and model build), not
    * the study's model key, which may stand for different builds on different machines.
    */
-  async chat(modelIdentity: string, model: LanguageModel, messages: ChatMessage[], sampling: SamplingOptions, call?: CallOptions): Promise<CallAnswer> {
+  async chat(
+    modelIdentity: string,
+    model: LanguageModel,
+    messages: ChatMessage[],
+    sampling: SamplingOptions,
+    call?: CallOptions,
+    owner?: CallOwner,
+  ): Promise<CallAnswer> {
     const cache = this.#cache;
     const key = cache ? cacheKey(modelIdentity, messages, sampling) : null;
     if (!cache || key === null) return { reply: await model.chat(messages, sampling, call), cached: false };
@@ -67,6 +90,8 @@ export class CachedCalls {
         // The twin failed on its own account (its caller aborted, the engine erred): ask ourselves.
       }
     }
+    const held = this.#pending.get(digest);
+    if (held) return { reply: held, cached: true };
     // A cache that cannot be read is only slower.
     const stored = await cache.get(digest).catch(() => undefined);
     if (stored) return { reply: stored, cached: true };
@@ -75,11 +100,40 @@ export class CachedCalls {
     try {
       const reply = await running;
       // A reply cut short by an abort is not what the model says to this request.
-      if (reply.finishReason !== 'abort') await cache.put(digest, reply).catch(() => undefined);
+      if (reply.finishReason !== 'abort') {
+        if (owner) {
+          this.#pending.set(digest, reply);
+          owner.digests.push(digest);
+        } else {
+          await cache.put(digest, reply).catch(() => undefined);
+        }
+      }
       return { reply, cached: false };
     } finally {
       if (this.#inFlight.get(digest) === running) this.#inFlight.delete(digest);
     }
+  }
+
+  /** A new owner for the calls of one evaluation (all its attempts). */
+  owner(): CallOwner {
+    return { digests: [] };
+  }
+
+  /** The owner's evaluation finished and its record is about to be stored: its replies join the cache. */
+  async commit(owner: CallOwner): Promise<void> {
+    const cache = this.#cache;
+    for (const digest of owner.digests.splice(0)) {
+      const reply = this.#pending.get(digest);
+      if (!reply) continue;
+      // A cache that cannot be written is only slower.
+      if (cache) await cache.put(digest, reply).catch(() => undefined);
+      this.#pending.delete(digest);
+    }
+  }
+
+  /** The owner's evaluation will not be stored: its replies are forgotten, so a rerun pays for them again. */
+  discard(owner: CallOwner): void {
+    for (const digest of owner.digests.splice(0)) this.#pending.delete(digest);
   }
 }
 

@@ -17,7 +17,7 @@ import type { ModelBinding } from '../study/config.ts';
 import type { UnitRetry } from '../study/runner.ts';
 import { EngineQueues, engineKey } from '../study/queued-model.ts';
 import { SandboxBroken } from '../harness/sandbox-broken.ts';
-import { CachedCalls } from './cached-calls.ts';
+import { CachedCalls, type CallOwner } from './cached-calls.ts';
 import { verdictFields, type SearchEvaluationRecord } from './search-record.ts';
 import { searchPromptSet, type SearchSetup } from './search-setup.ts';
 
@@ -100,19 +100,28 @@ export class SearchEvaluator {
     // only the last attempt let a failing endpoint spend past the token budget unseen (and at
     // temperature 0 the retry's repeats come from the cache, so their first cost was never counted).
     const cost: CallCost = { tokens: 0, modelCalls: 0, cachedCalls: 0 };
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.#attempt(unit, signal, cost);
-      } catch (error) {
-        if (signal.aborted || isAbortError(error) || error instanceof SandboxBroken || attempt >= maxAttempts) throw error;
-        const delayMs = (this.#options.retryDelayMs ?? 2000) * attempt;
-        this.#options.onRetry?.(unit, { attempt, maxAttempts, delayMs, error });
-        await sleep(delayMs, signal);
+    // The replies this evaluation paid for reach the call cache only with its record (cached-calls.ts).
+    const owner = this.#calls.owner();
+    try {
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const record = await this.#attempt(unit, signal, cost, owner);
+          await this.#calls.commit(owner);
+          return record;
+        } catch (error) {
+          if (signal.aborted || isAbortError(error) || error instanceof SandboxBroken || attempt >= maxAttempts) throw error;
+          const delayMs = (this.#options.retryDelayMs ?? 2000) * attempt;
+          this.#options.onRetry?.(unit, { attempt, maxAttempts, delayMs, error });
+          await sleep(delayMs, signal);
+        }
       }
+    } catch (error) {
+      this.#calls.discard(owner);
+      throw error;
     }
   }
 
-  async #attempt(unit: EvaluationUnit, signal: AbortSignal, cost: CallCost): Promise<SearchEvaluationRecord> {
+  async #attempt(unit: EvaluationUnit, signal: AbortSignal, cost: CallCost, owner: CallOwner): Promise<SearchEvaluationRecord> {
     const problem = this.#problems.get(unit.problemId);
     if (!problem) throw new Error(`The search has no problem ${unit.problemId}.`);
     const { mode, limits } = this.#setup;
@@ -121,7 +130,7 @@ export class SearchEvaluator {
       problem,
       unit.pipeline,
       {
-        model: (key) => this.#countingModel(key, cost, unit),
+        model: (key) => this.#countingModel(key, cost, unit, owner),
         sandbox: this.#sandbox,
         modelTurn: (key, turnSignal) => this.#queues.turn(key, turnSignal),
       },
@@ -149,7 +158,7 @@ export class SearchEvaluator {
   }
 
   /** The model for a key, counting calls, cache hits and the tokens the model spent. */
-  #countingModel(key: string, cost: CallCost, unit: EvaluationUnit): LanguageModel {
+  #countingModel(key: string, cost: CallCost, unit: EvaluationUnit, owner: CallOwner): LanguageModel {
     const model = this.#ports.model(key);
     const binding = this.#setup.models[key];
     if (!binding) throw new Error(`The search binds no model to the key "${key}".`);
@@ -157,7 +166,7 @@ export class SearchEvaluator {
     return {
       id: model.id,
       chat: async (messages, sampling, call) => {
-        const answer = await this.#calls.chat(identity, model, messages, sampling, call);
+        const answer = await this.#calls.chat(identity, model, messages, sampling, call, owner);
         cost.modelCalls++;
         if (answer.cached) cost.cachedCalls++;
         else {

@@ -4,7 +4,7 @@
  * budgets, pause, cancel and resume from the store, and the temperature-0 call cache.
  */
 import { describe, expect, it } from 'vitest';
-import type { Sandbox } from '../../../src/core/ports.ts';
+import type { LanguageModel, Sandbox } from '../../../src/core/ports.ts';
 import { MemoryCallCache, MemorySearchStore } from '../../../src/core/search/memory-search-store.ts';
 import { runSearch, type RunSearchOptions, type SearchPorts } from '../../../src/core/search/run-search.ts';
 import { withBudget } from '../../../src/core/search/search.ts';
@@ -327,6 +327,49 @@ describe('the call cache', () => {
     expect(world.calls()).toBe(0);
     expect(again.progress.cachedCalls).toBe(again.progress.modelCalls);
     expect(again.state.usage.tokens).toBe(0);
+  });
+
+  it('counts the same tokens as an uninterrupted search when resumed after a cancel cut an evaluation short', async () => {
+    const setup = searchSetup(atZero);
+    const reference = await runSearch(setup, PROBLEMS, ports(fakeWorld(), new MemorySearchStore(), { callCache: new MemoryCallCache() }), { concurrency: 1 });
+
+    // Cancel at a refiner call, once the same evaluation's generator call was answered (and paid).
+    const world = fakeWorld();
+    const cancel = new AbortController();
+    let armed = false;
+    let cutShort = false;
+    const cutting = (key: string): LanguageModel => {
+      const model = world.model(key);
+      return {
+        id: model.id,
+        chat: (messages, sampling, call) => {
+          if (armed && (call?.context?.nodeId ?? '').endsWith('refiner')) {
+            armed = false;
+            cutShort = true;
+            cancel.abort();
+          }
+          return model.chat(messages, sampling, call);
+        },
+      };
+    };
+    const store = new MemorySearchStore();
+    const cache = new MemoryCallCache();
+    let recorded = 0;
+    const stopped = await runSearch(setup, PROBLEMS, ports(world, store, { model: cutting, callCache: cache }), {
+      concurrency: 1,
+      signal: cancel.signal,
+      onEvaluation: () => {
+        if (++recorded === 8) armed = true;
+      },
+    });
+    expect(stopped.status).toBe('cancelled');
+    expect(cutShort).toBe(true);
+
+    const resumed = await runSearch(setup, PROBLEMS, ports(world, store, { callCache: cache }), { concurrency: 1 });
+    expect(resumed.status).toBe('done');
+    // The rerun pays for the generator call again rather than finding it in the cache for free.
+    expect(resumed.state.usage.tokens).toBe(reference.state.usage.tokens);
+    expect(comparable(resumed.state)).toEqual(comparable(reference.state));
   });
 
   it('never caches calls above temperature 0', async () => {
