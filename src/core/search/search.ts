@@ -270,7 +270,10 @@ function breed(state: SearchState, scores: readonly GenomeScore[], rng: Rng): Se
         : clonePipeline(genomeById(state, b.parent).pipeline, id);
     const child = mutate(start, rng, ctx, config.mutationRates).pipeline;
     const origin = b.kind === 'crossover' ? 'crossover' : 'mutation';
-    genomes[id] = { id, bornIn: generation, origin, parents, pipeline: checked(child, config.limits) };
+    // A parent outside the limits comes from a search saved before first genomes kept to them
+    // (limits other than the study's, set in a file): its child may be too, and the search goes on.
+    const inherited = parents.some((p) => !withinLimits(genomeById(state, p).pipeline, config.limits));
+    genomes[id] = { id, bornIn: generation, origin, parents, pipeline: checked(child, inherited ? null : config.limits) };
     population.push({ id, origin });
   });
   return {
@@ -374,14 +377,17 @@ function genomeId(generation: number, serial: number): string {
  * Operators keep genomes valid and within the search's limits by construction; this catches a
  * bug before a runner spends tokens on a genome the search was told not to make.
  */
-function checked(pipeline: RefinePipeline, limits: SearchConfig['limits']): RefinePipeline {
+function checked(pipeline: RefinePipeline, limits: SearchConfig['limits'] | null): RefinePipeline {
   assertValidPipeline(pipeline, { checkPromptIds: false });
-  const stages = pipeline.stages.length;
-  const nodes = nodeCount(pipeline);
-  if (stages < limits.minStages || stages > limits.maxStages || nodes > limits.maxNodes) {
+  if (limits && !withinLimits(pipeline, limits)) {
     throw new Error(
-      `Genome ${pipeline.id} has ${stages} stage(s) and ${nodes} nodes, outside the search's limits (${limits.minStages}-${limits.maxStages} stages, at most ${limits.maxNodes} nodes): this is a bug in the search.`,
+      `Genome ${pipeline.id} has ${pipeline.stages.length} stage(s) and ${nodeCount(pipeline)} nodes, outside the search's limits (${limits.minStages}-${limits.maxStages} stages, at most ${limits.maxNodes} nodes): this is a bug in the search.`,
     );
   }
   return pipeline;
+}
+
+function withinLimits(pipeline: RefinePipeline, limits: SearchConfig['limits']): boolean {
+  const stages = pipeline.stages.length;
+  return stages >= limits.minStages && stages <= limits.maxStages && nodeCount(pipeline) <= limits.maxNodes;
 }

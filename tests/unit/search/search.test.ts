@@ -76,6 +76,14 @@ describe('initSearch', () => {
     }
   });
 
+  it('carries on a search saved with first genomes outside its limits, as earlier versions made them', () => {
+    const limits = { minStages: 2, maxStages: 3, maxNodes: 8 };
+    const saved = roundTrip(initSearch(config(), 5));
+    const legacy: SearchState = { ...saved, config: { ...saved.config, limits }, innovations: { next: 2, thisGeneration: {} } };
+    expect(genomeById(legacy, 'g0-1').pipeline.stages).toHaveLength(1);
+    expect(drive(readSearchState(roundTrip(legacy)), passes)).toMatchObject({ status: 'done', stopReason: 'generations' });
+  });
+
   it('refuses a config it cannot run, saying what is wrong', () => {
     expect(() => initSearch(config({ eliteCount: 20 }), 1)).toThrow(/eliteCount/);
     expect(() => initSearch(config({ problemIds: [] }), 1)).toThrow(/at least one problem/);
