@@ -6,8 +6,10 @@
  *   + 0.1 · |Δ temperature| + 0.1 · |Δ iterations|            (the same nodes and stages)
  *
  * Paired stages are the first min(stage counts) stages by position (the released code), or the
- * stages both carry by innovation number (as NEAT aligns genes). Analyzers enter only through
- * their count, as in the study.
+ * stages both carry by innovation number (as NEAT aligns genes). The stage term counts the stages
+ * left unpaired: |Δ stage count| by position, and by innovation also the stages each has that the
+ * other lacks (NEAT's disjoint genes), so [1, 2] and [1, 3] differ by two stages, not by none.
+ * Analyzers enter only through their count, as in the study.
  */
 import type { LlmNode, PromptRef, RefinePipeline, Stage } from '../pipeline/genome.ts';
 
@@ -25,9 +27,11 @@ export type StageAlignment = 'position' | 'innovation';
 export function compatibilityDistance(a: RefinePipeline, b: RefinePipeline, align: StageAlignment = 'position'): number {
   const w = DISTANCE_WEIGHTS;
   const analyzers = (p: RefinePipeline) => p.stages.filter((s) => s.analyzer !== null).length;
-  let distance = w.stageCount * Math.abs(a.stages.length - b.stages.length) + w.analyzerCount * Math.abs(analyzers(a) - analyzers(b));
+  const paired = pairedStages(a.stages, b.stages, align);
+  const unpaired = a.stages.length + b.stages.length - 2 * paired.length;
+  let distance = w.stageCount * unpaired + w.analyzerCount * Math.abs(analyzers(a) - analyzers(b));
   distance += nodeDistance(a.generator, b.generator);
-  for (const [x, y] of pairedStages(a.stages, b.stages, align)) {
+  for (const [x, y] of paired) {
     distance += nodeDistance(x.refiner, y.refiner) + w.iterations * Math.abs(x.maxIterations - y.maxIterations);
   }
   return distance;

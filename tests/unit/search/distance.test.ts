@@ -45,6 +45,19 @@ describe('compatibility distance', () => {
     expect(compatibilityDistance(early, late, 'innovation')).toBeCloseTo(1.0, 12);
   });
 
+  it('by innovation number counts the stages each has and the other lacks, as NEAT counts disjoint genes', () => {
+    const second = (innovation: number) => stage(innovation, { refiner: node('gemma3:1b', 'refiner.fix', 0.2) });
+    const a = pipeline([stage(1), second(2)]);
+    const b = pipeline([stage(1), second(3)]);
+    // The same counts, but stage 2 and stage 3 descend from different events: two unpaired stages.
+    expect(compatibilityDistance(a, b, 'innovation')).toBeCloseTo(2.0, 12);
+    // By position the two second stages are paired, and identical.
+    expect(compatibilityDistance(a, b)).toBe(0);
+    const c = pipeline([second(4)]);
+    expect(compatibilityDistance(a, c, 'innovation')).toBeCloseTo(3.0, 12);
+    expect(compatibilityDistance(a, c, 'innovation')).toBeCloseTo(compatibilityDistance(c, a, 'innovation'), 12);
+  });
+
   it('counts a prompt given as text differently from one given by id', () => {
     const inline = pipeline([stage(1)], { ...node('qwen2.5:1.5b', 'x', 0.3), prompt: { text: 'Write code.' } });
     const byId = pipeline([stage(1)], node('qwen2.5:1.5b', 'generator.plain', 0.3));
