@@ -222,6 +222,8 @@ async function expectStaticHostAnswers(server: SubPathServer, isolation: boolean
   }
   const missing = await fetch(`${server.url}no-such-file.json`);
   expect(missing.status, 'a missing file is a 404, not the index page').toBe(404);
+  // Cloudflare Pages serves index.html with 200 for every missing path unless the build has a top-level 404.html.
+  expect(existsSync(join(OUT_DIR, '404.html')), 'the build ships a 404.html').toBe(true);
   await missing.arrayBuffer();
 }
 
