@@ -128,14 +128,40 @@ async function warm(): Promise<WorkerMessage> {
   };
 }
 
-/** Deletes our caches of older formats and precache keys no entry of this build uses. */
+/** Where the precache lists the builds whose files it keeps (not a file of any build). */
+function buildsKey(): string {
+  return urlOf('__feedback-lab-precache-builds.json');
+}
+
+interface KeptBuild {
+  version: string;
+  keys: string[];
+}
+
+/**
+ * Deletes our caches of older formats and precache keys no kept build uses. The build before this
+ * one is kept: a tab opened before the update still runs its code, and asks for its lazy pages and
+ * workers by their old names, which the host no longer has.
+ */
 async function prune(): Promise<void> {
   for (const name of await caches.keys()) {
     if (name.startsWith(OUR_CACHE_PREFIX) && name !== PRECACHE && name !== RUNTIME) await caches.delete(name);
   }
   const cache = await caches.open(PRECACHE);
-  const wanted = new Set(MANIFEST.entries.map(keyOf));
+  const listed = await cache.match(buildsKey());
+  const earlier = listed ? ((await listed.json().catch(() => [])) as KeptBuild[]) : [];
+  const previous = earlier.find((build) => build.version !== MANIFEST.version);
+  const kept: KeptBuild[] = [{ version: MANIFEST.version, keys: MANIFEST.entries.map(keyOf) }, ...(previous ? [previous] : [])];
+  const wanted = new Set([buildsKey(), ...kept.flatMap((build) => build.keys)]);
   for (const request of await cache.keys()) if (!wanted.has(request.url)) await cache.delete(request);
+  await cache.put(buildsKey(), new Response(JSON.stringify(kept), { headers: { 'Content-Type': 'application/json' } }));
+}
+
+/** A file of the previous build (kept by `prune`), for a tab that still runs it: its hashed names never change meaning. */
+async function previousBuildFile(url: URL): Promise<Response | undefined> {
+  if (url.search !== '') return undefined;
+  const cache = await caches.open(PRECACHE);
+  return cache.match(url.href, { ignoreSearch: true });
 }
 
 // Statuses whose responses must not have a body (the Response constructor throws otherwise).
@@ -247,7 +273,8 @@ function respond(event: FetchEvent, url: URL): Promise<Response> {
   if (request.mode === 'navigate') return navigate(request, url);
   const path = url.pathname.slice(new URL(self.registration.scope).pathname.length);
   const entry = url.search === '' ? entriesByPath.get(path) : undefined;
-  return entry ? buildFile(entry, request, event) : otherFile(event, url);
+  if (entry) return buildFile(entry, request, event);
+  return previousBuildFile(url).then((previous) => previous ?? otherFile(event, url));
 }
 
 self.addEventListener('install', (event) => {

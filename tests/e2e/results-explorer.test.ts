@@ -323,6 +323,27 @@ describe('the problem explorer and the presenter', () => {
     await app.close();
   });
 
+  it('is one tab stop per problem row, and the keyboard still reaches the presenter through the chosen problem', { timeout: 120_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/results' });
+    const { page } = app;
+    const explorer = await openFile(page);
+    await explorer.getByRole('button', { name: 'HumanEval/0', exact: true }).focus();
+    const focused = () => page.evaluate(() => `${document.activeElement?.tagName} ${document.activeElement?.textContent?.trim()}`);
+    for (const next of ['HumanEval/1', 'HumanEval/2', 'HumanEval/3']) {
+      await page.keyboard.press('Tab');
+      expect(await focused()).toBe(`BUTTON ${next}`);
+    }
+    // Screen readers still find each row's link by its own name.
+    expect(await explorer.getByRole('link', { name: 'Present HumanEval/3' }).count()).toBe(1);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => detailHeading(explorer).textContent()).toBe('HumanEval/3');
+    await explorer.getByRole('link', { name: 'Present this run' }).focus();
+    await page.keyboard.press('Enter');
+    await scene(page).waitFor({ timeout: 60_000 });
+    expect(await toolbar(page).locator('strong').first().textContent()).toBe('HumanEval/3');
+    await app.close();
+  });
+
   it('leaves Space to the focused control on the verdict: it does not restart the replay', { timeout: 120_000 }, async () => {
     const app = await openApp(browser, server, { hash: '#/presenter?source=demo&demo=name-error&speed=8&autostart=1' });
     const { page } = app;

@@ -15,7 +15,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, BrowserContextOptions, Download, Page } from 'playwright-core';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -155,6 +155,40 @@ function stop(child: ChildProcess): Promise<void> {
   });
 }
 
+/** `scripts/serve.mjs` on `root` under the sub-path: it reads every file from disk when asked, so a deploy can be swapped under it. */
+async function staticServer(root: string): Promise<SubPathServer> {
+  const port = await freePort();
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts/serve.mjs'), '--root', root, '--base', BASE, '--port', String(port)], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const url = `http://127.0.0.1:${port}${BASE}`;
+  await waitUntilAnswering(url, child, () => output);
+  return { url, close: () => stop(child) };
+}
+
+/**
+ * A new deploy over the build in `root`, as a host replaces its files: the Results page's chunk
+ * gets a new name (the old one is gone) and the service worker a new manifest naming it.
+ */
+function deployNewBuild(root: string): string {
+  const old = readdirSync(join(root, 'assets')).find((name) => /^ResultsPage-.*\.js$/.test(name));
+  if (!old) throw new Error(`no ResultsPage chunk in ${root}/assets`);
+  renameSync(join(root, 'assets', old), join(root, 'assets', 'ResultsPage-next.js'));
+  const sw = readFileSync(join(root, 'sw.js'), 'utf8');
+  // The manifest sits in sw.js as escaped JSON: {\"version\":\"<16 hex digits>\", …}.
+  const version = /version\W+([0-9a-f]{16})/.exec(sw)?.[1];
+  if (!version || !sw.includes(`assets/${old}`)) throw new Error('the service worker names no ResultsPage chunk or no version');
+  const next = sw.replaceAll(`assets/${old}`, 'assets/ResultsPage-next.js').replace(version, '0123456789abcdef');
+  writeFileSync(join(root, 'sw.js'), next);
+  return old;
+}
+
 /**
  * What a static host must do (docs/deploy.md), checked on this server's answers: the service
  * worker, Pyodide and the shipped benchmark files with their types (the gzip file as its own
@@ -188,6 +222,8 @@ async function expectStaticHostAnswers(server: SubPathServer, isolation: boolean
   }
   const missing = await fetch(`${server.url}no-such-file.json`);
   expect(missing.status, 'a missing file is a 404, not the index page').toBe(404);
+  // Cloudflare Pages serves index.html with 200 for every missing path unless the build has a top-level 404.html.
+  expect(existsSync(join(OUT_DIR, '404.html')), 'the build ships a 404.html').toBe(true);
   await missing.arrayBuffer();
 }
 
@@ -339,6 +375,54 @@ describe('the build under a sub-path', () => {
     } finally {
       await context.close();
       await server.close();
+    }
+  });
+
+  it('a deploy over an open tab: the tab is told to reload, and until then still opens pages it had not loaded, even after the host dropped their files', async () => {
+    const root = join(REPO_ROOT, 'test-results', 'dist-subpath-deploy');
+    rmSync(root, { recursive: true, force: true });
+    cpSync(OUT_DIR, root, { recursive: true });
+    const server = await staticServer(root);
+    const app = await open(server);
+    const { page, context, errors } = app;
+    try {
+      await appReady(page);
+      await page.getByRole('status').filter({ hasText: 'Available offline' }).waitFor({ timeout: 120_000 });
+      expect(await page.getByText('A new version of Feedback Lab is out').count()).toBe(0);
+
+      const old = deployNewBuild(root);
+      // The old chunk's copy in the HTTP cache outlives no host's max-age (GitHub Pages: 10 minutes).
+      await (await context.newCDPSession(page)).send('Network.clearBrowserCache');
+      // Another tab opens the app: the browser finds the new worker, which takes over every tab.
+      const other = await context.newPage();
+      await other.goto(server.url);
+      await appReady(other);
+      await other.close();
+
+      const notice = page.getByRole('status').filter({ hasText: 'A new version of Feedback Lab is out' });
+      await notice.waitFor({ timeout: 30_000 });
+      expect(await notice.getByRole('button', { name: 'Reload' }).count()).toBe(1);
+      await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'ship-update-notice.png') });
+      await page.setViewportSize({ width: 800, height: 600 });
+      await page.emulateMedia({ colorScheme: 'dark' });
+      await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'ship-update-notice-800-dark.png') });
+      // The old tab's Results page, never loaded before, comes from the kept copy of its own build.
+      await page.evaluate(() => (location.hash = '#/results'));
+      await page.getByRole('heading', { level: 1, name: 'Results' }).waitFor({ timeout: 30_000 });
+      expect(await page.getByText('This page could not be loaded').count()).toBe(0);
+      expect(errors.filter((e) => e.includes(old))).toEqual([]);
+
+      // Reload: a fresh page under the new worker, with nothing left to tell.
+      await notice.getByRole('button', { name: 'Reload' }).click();
+      await appReady(page);
+      await page.evaluate(() => (location.hash = '#/results'));
+      await page.getByRole('heading', { level: 1, name: 'Results' }).waitFor({ timeout: 30_000 });
+      expect(await page.getByText('A new version of Feedback Lab is out').count()).toBe(0);
+      expect(errors).toEqual([]);
+    } finally {
+      await context.close();
+      await server.close();
+      rmSync(root, { recursive: true, force: true });
     }
   });
 });

@@ -4,6 +4,7 @@
  * a study's problems are exactly the published ones whatever the source.
  */
 import { canGunzip, GzipUnsupportedError } from '../gzip-support.ts';
+import { DecompressionError, gunzipBounded } from '../results/bounded-compression.ts';
 import { sha256Hex } from '../sha256.ts';
 import { parseHumanEval } from './humaneval.ts';
 import { parseSanitizedMbpp } from './mbpp.ts';
@@ -45,17 +46,29 @@ export const DATASET_FILES: Record<BenchmarkId, DatasetFile> = {
 // Lower-case hex SHA-256 (Web Crypto, or @noble/hashes on a page that is not a secure context): see src/core/sha256.ts.
 
 /**
- * Decompresses gzip bytes with the platform's DecompressionStream. Where there is none (Safari
- * before 16.4) it says so, and that the decompressed HumanEval.jsonl is accepted too.
+ * The most a benchmark file may decompress to. The published HumanEval.jsonl is about 210 KB;
+ * a few kilobytes of hostile or corrupt gzip could otherwise expand until the tab runs out of memory.
  */
-export async function gunzip(bytes: Uint8Array): Promise<Uint8Array> {
+export const MAX_DATASET_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Decompresses gzip bytes with the platform's DecompressionStream, never past `maxBytes`. Where
+ * there is none (Safari before 16.4) it says so, and that the decompressed HumanEval.jsonl is accepted too.
+ */
+export async function gunzip(bytes: Uint8Array, maxBytes = MAX_DATASET_BYTES): Promise<Uint8Array> {
   if (!canGunzip()) throw new GzipUnsupportedError('pick HumanEval.jsonl already decompressed (gunzip HumanEval.jsonl.gz first)');
   try {
-    const stream = new Blob([asArrayBufferView(bytes)]).stream().pipeThrough(new DecompressionStream('gzip'));
-    return new Uint8Array(await new Response(stream).arrayBuffer());
+    return await gunzipBounded(bytes, maxBytes);
   } catch (error) {
+    if (error instanceof DecompressionError && error.reason === 'too-big') {
+      throw new Error(`Not a benchmark file: it decompresses to more than ${formatMegabytes(maxBytes)} (the published HumanEval.jsonl is about 210 KB).`);
+    }
     throw new Error(`Not a valid gzip file (${(error as Error).message}).`);
   }
+}
+
+function formatMegabytes(bytes: number): string {
+  return bytes >= 1024 * 1024 ? `${Math.round(bytes / (1024 * 1024))} MB` : `${bytes} bytes`;
 }
 
 /**
@@ -238,12 +251,4 @@ function acceptedHashes(file: DatasetFile): string[] {
 /** A failure as one line for a source's entry in a failure list. */
 export function reasonOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/**
- * Web Crypto and Blob want ArrayBuffer-backed views; a Uint8Array may sit on a SharedArrayBuffer
- * (as in cross-origin-isolated pages), so copy in that case only.
- */
-function asArrayBufferView(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
-  return bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);
 }

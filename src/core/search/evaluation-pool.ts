@@ -32,9 +32,13 @@ export async function runPool<T>(units: readonly T[], work: (unit: T, signal: Ab
   signal.addEventListener('abort', wake);
 
   const worker = async (): Promise<void> => {
+    const noneToTake = () => signal.aborted || options.stopTaking?.() === true || next >= units.length;
     for (;;) {
+      // With nothing left to take, a pause has nothing to hold: return, so the caller can finish
+      // (the search scores a generation whose last evaluation landed while pausing).
+      if (noneToTake()) return;
       while (options.pause.paused && !signal.aborted) await new Promise<void>((resolve) => sleepers.add(resolve));
-      if (signal.aborted || options.stopTaking?.() || next >= units.length) return;
+      if (noneToTake()) return;
       const unit = units[next++] as T;
       try {
         await work(unit, signal);

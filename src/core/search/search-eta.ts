@@ -22,6 +22,8 @@ export interface SearchEta {
   laterGenerations: number;
   /** Whether the wall-time budget, not the generations, bounds the estimate. */
   cappedByWallTime: boolean;
+  /** Whether the token budget, spent at the rate seen so far, runs out before the generations do. */
+  cappedByTokens: boolean;
 }
 
 function genomeNodes(state: SearchState, genomeId: string): number {
@@ -83,5 +85,19 @@ export function estimateSearchEta(state: SearchState, activeMs: number = state.u
       cappedByWallTime = true;
     }
   }
-  return { remainingMs: Math.max(0, remainingMs), msPerNode, laterGenerations, cappedByWallTime };
+  // The token budget ends the search when it is spent, usually mid-generation: at the tokens per
+  // active millisecond seen so far, it may run out long before the generations do.
+  let cappedByTokens = false;
+  const { maxTokens } = config.budget;
+  if (maxTokens !== null && state.usage.tokens > 0 && state.usage.activeMs > 0) {
+    const tokensPerMs = state.usage.tokens / state.usage.activeMs;
+    const tokensLeft = Math.max(0, maxTokens - state.usage.tokens);
+    const untilSpent = tokensLeft / tokensPerMs - Math.max(0, activeMs - state.usage.activeMs);
+    if (untilSpent < remainingMs) {
+      remainingMs = untilSpent;
+      cappedByWallTime = false;
+      cappedByTokens = true;
+    }
+  }
+  return { remainingMs: Math.max(0, remainingMs), msPerNode, laterGenerations, cappedByWallTime, cappedByTokens };
 }

@@ -5,6 +5,7 @@ import {
   decodeDataset,
   gunzip,
   loadDataset,
+  MAX_DATASET_BYTES,
   type DatasetCache,
 } from '../../../src/core/benchmarks/datasets.ts';
 import { sha256Hex } from '../../../src/core/sha256.ts';
@@ -81,6 +82,18 @@ describe('gunzip', () => {
 
   it('rejects bytes that are not gzip', async () => {
     await expect(gunzip(new TextEncoder().encode('plain text'))).rejects.toThrow(/Not a valid gzip file/);
+  });
+
+  it('stops a file that inflates past the cap and says it is not a benchmark file', async () => {
+    // 64 MB of zeros squeeze into about 64 KB of gzip: a tiny download that would fill the tab's memory.
+    const zeros = new Blob([new Uint8Array(64 * 1024 * 1024)]).stream().pipeThrough(new CompressionStream('gzip'));
+    const bomb = new Uint8Array(await new Response(zeros).arrayBuffer());
+    expect(bomb.byteLength).toBeLessThan(MAX_DATASET_BYTES / 100);
+    await expect(gunzip(bomb)).rejects.toThrow(/Not a benchmark file: it decompresses to more than 16 MB/);
+  });
+
+  it('lets the real HumanEval file through the cap', async () => {
+    expect((await gunzip(await readDatasetBytes('humaneval'))).byteLength).toBeLessThan(MAX_DATASET_BYTES);
   });
 });
 

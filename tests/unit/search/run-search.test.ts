@@ -246,6 +246,37 @@ describe('pause and failures', () => {
     expect(end.state.usage.activeMs).toBeLessThan(1_000_000);
   });
 
+  it('scores a generation whose last evaluation finished while pausing, without waiting for Resume', async () => {
+    const setup = searchSetup({ budget: { maxGenerations: 2, maxWallMs: null, maxTokens: null } });
+    const store = new MemorySearchStore();
+    const pause = new PauseSwitch();
+    let perGeneration = 0;
+    let recorded = 0;
+    let last: SearchProgress | null = null;
+    const running = runSearch(setup, PROBLEMS, ports(fakeWorld(), store), {
+      concurrency: 2,
+      pause,
+      onProgress: (p) => {
+        perGeneration ||= p.total;
+        last = p;
+      },
+      // Pause pressed while generation 0's last evaluation is in flight: it lands, and nothing is left to take.
+      onEvaluation: () => {
+        if (++recorded === perGeneration) pause.pause();
+      },
+    });
+    await expect.poll(() => (last as SearchProgress | null)?.phase).toBe('paused');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    // Paused, the page shows generation 0 scored (its charts and champion), and so does a reload.
+    expect((last as SearchProgress | null)?.generationsDone).toBe(1);
+    expect((await store.loadSearch(setup.id))?.state?.history).toHaveLength(1);
+    expect(recorded).toBe(perGeneration);
+    pause.resume();
+    const end = await running;
+    expect(end.status).toBe('done');
+    expect(end.state.history).toHaveLength(2);
+  });
+
   it('retries a failing model, then stops the search with its error and keeps what was stored', async () => {
     const setup = searchSetup();
     const world = fakeWorld();

@@ -58,4 +58,21 @@ describe('the time-left estimate of a search', () => {
     expect(estimateSearchEta({ ...state, status: 'done' })).toBeNull();
     expect(estimateSearchEta(state, 0)).toBeNull();
   });
+
+  it('says when the token budget will end the search first, and estimates to when it is spent rather than the full run', () => {
+    // Each evaluation spends 10 tokens; a budget of 300 tokens lasts 30 evaluations of the 3 generations × 24.
+    let state = initSearch(config({ budget: { maxGenerations: 3, maxWallMs: null, maxTokens: 300 } }), 4);
+    nextEvaluations(state).slice(0, 12).forEach((r, i) => (state = run(state, r, i)));
+    const unbounded = estimateSearchEta({ ...state, config: { ...state.config, budget: { ...state.config.budget, maxTokens: null } } })!;
+    const eta = estimateSearchEta(state)!;
+    expect(eta.cappedByTokens).toBe(true);
+    expect(eta.cappedByWallTime).toBe(false);
+    // 180 tokens left at 120 tokens per state.usage.activeMs: 1.5 × the time so far.
+    expect(eta.remainingMs).toBeCloseTo(1.5 * state.usage.activeMs);
+    expect(eta.remainingMs).toBeLessThan(unbounded.remainingMs);
+    expect(unbounded.cappedByTokens).toBe(false);
+    // A generous budget leaves the estimate alone.
+    const generous = estimateSearchEta({ ...state, config: { ...state.config, budget: { ...state.config.budget, maxTokens: 1e9 } } })!;
+    expect(generous).toMatchObject({ remainingMs: unbounded.remainingMs, cappedByTokens: false });
+  });
 });
