@@ -23,7 +23,8 @@ import type { ChatContext, ChatMessage, ChatReply, SamplingOptions } from '../co
 import { abortError, throwIfAborted } from '../core/llm/abort.ts';
 import { measureUsage } from '../core/llm/usage.ts';
 import { explainWebLLMError, WebLLMEngineError } from './webllm-errors.ts';
-import { LoadMeter, type LoadProgress } from './webllm-progress.ts';
+import { LoadMeter, type LoadPhase, type LoadProgress } from './webllm-progress.ts';
+import { loadStalledError } from './webllm-stall.ts';
 
 /** The worker as the host sees it; tests pass a fake. */
 export interface EngineWorker {
@@ -75,12 +76,32 @@ export interface EngineHostOptions {
   appConfig: AppConfig;
   now?: () => number;
   newId?: () => string;
+  /**
+   * How long a load may go without any progress report before it is given up, by phase. Not a
+   * total time: a 2 GB download may take an hour and is fine while it moves.
+   */
+  stallLimitsMs?: LoadStallLimits;
 }
+
+/** Longest silence allowed in a load, per phase of it. */
+export interface LoadStallLimits {
+  /**
+   * Network phases ('starting', 'downloading'). WebLLM reports once per finished weight shard
+   * (about 30 MB) with four shards in flight, so its first report after "Start to fetch params"
+   * comes after some 120 MB: at 3.5 Mbit/s that is nearly five minutes of silence.
+   */
+  network: number;
+  /** Local phases ('reading-cache', 'compiling'): reports come per shard read, per second of shader work. */
+  local: number;
+}
+
+export const DEFAULT_LOAD_STALL_LIMITS: LoadStallLimits = { network: 5 * 60_000, local: 2 * 60_000 };
 
 export class WebLLMEngineHost {
   readonly #createWorker: EngineWorkerFactory;
   readonly #now: () => number;
   readonly #newId: () => string;
+  readonly #stallLimits: LoadStallLimits;
   #appConfig: AppConfig;
   #worker: EngineWorker | undefined;
   #pending = new Map<string, Pending>();
@@ -96,6 +117,7 @@ export class WebLLMEngineHost {
     this.#appConfig = options.appConfig;
     this.#now = options.now ?? (() => performance.now());
     this.#newId = options.newId ?? (() => crypto.randomUUID());
+    this.#stallLimits = options.stallLimitsMs ?? DEFAULT_LOAD_STALL_LIMITS;
   }
 
   /** Models the engine holds now, in load order. */
@@ -122,13 +144,30 @@ export class WebLLMEngineHost {
   load(modelIds: readonly string[], onProgress?: (progress: LoadProgress) => void, contextWindowTokens?: number): Promise<LoadResult> {
     return this.#exclusive(async () => {
       const meter = new LoadMeter(this.#now);
-      this.#onProgress = onProgress ? (report) => onProgress(meter.update(report)) : undefined;
       const started = this.#now();
       this.#loaded = [];
       const chatOpts = contextOptions(modelIds, contextWindowTokens);
+      const request = this.#request('reload', { modelId: [...modelIds], ...(chatOpts ? { chatOpts } : {}) });
+      // Armed after the request, which starts the worker: a stall ends this load's worker only.
+      const worker = this.#worker;
+      let stallTimer: ReturnType<typeof setTimeout> | undefined;
+      const armStallLimit = (phase: LoadPhase) => {
+        clearTimeout(stallTimer);
+        const limitMs = phase === 'reading-cache' || phase === 'compiling' ? this.#stallLimits.local : this.#stallLimits.network;
+        stallTimer = setTimeout(() => {
+          if (this.#worker === worker) this.#stopWorker(loadStalledError(phase, limitMs, modelIds));
+        }, limitMs);
+      };
+      this.#onProgress = (report) => {
+        const progress = meter.update(report);
+        armStallLimit(progress.phase);
+        onProgress?.(progress);
+      };
+      armStallLimit('starting');
       try {
-        await this.#request('reload', { modelId: [...modelIds], ...(chatOpts ? { chatOpts } : {}) });
+        await request;
       } finally {
+        clearTimeout(stallTimer);
         this.#onProgress = undefined;
       }
       this.#loaded = [...modelIds];
