@@ -150,12 +150,51 @@ describe('the Models page on SwiftShader WebGPU', () => {
     expect(files.paths).toContain('/mlc-ai/Qwen2.5-0.5B-Instruct-q4f32_1-MLC/resolve/main/mlc-chat-config.json');
     // The button is back, so the user can try again.
     expect(await page.getByRole('button', { name: 'Download Qwen2.5-0.5B-Instruct-q4f32_1-MLC' }).isEnabled()).toBe(true);
-
     await app.screenshot('models-download-error');
+    // …and so can the notice itself, which starts the same download again.
+    const asked = files.paths.length;
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await expect.poll(() => files.paths.length, { timeout: 60_000 }).toBeGreaterThan(asked);
+    await page.getByRole('alert').filter({ hasText: 'A model file could not be downloaded' }).waitFor({ timeout: 120_000 });
+
     expect(internet).toEqual([]);
     // The only console error allowed is the browser's own note of the failed request.
     const unexpected = app.errors.filter((e) => !(e.includes('404') && e.includes(files.url)));
     expect(unexpected).toEqual([]);
+    await app.close();
+    await files.close();
+  });
+
+  it('after the weights mirror changes, files from Hugging Face are not called downloaded, and Delete removes them', async () => {
+    const files = await startModelServer('empty');
+    const { app, internet } = await openModels();
+    const { page } = app;
+    const model = 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC';
+    // A complete download from the default location, as WebLLM stores it: every file under its URL.
+    await page.evaluate(async (id) => {
+      const base = `https://huggingface.co/mlc-ai/${id}/resolve/main/`;
+      const weights = await caches.open('webllm/model');
+      await weights.put(`${base}tensor-cache.json`, new Response(JSON.stringify({ records: [{ dataPath: 'params_shard_0.bin' }] })));
+      await weights.put(`${base}params_shard_0.bin`, new Response(new Uint8Array(300_000)));
+      await (await caches.open('webllm/config')).put(`${base}mlc-chat-config.json`, new Response('{}'));
+    }, model);
+    await page.reload();
+    await page.locator('[data-fact="adapter"]').waitFor({ timeout: 30_000 });
+    const row = page.locator('tr[data-model="Qwen2.5-0.5B-Instruct"]');
+    // Weights alone, without the compiled library a load also needs: "Download", not "Load".
+    await expect.poll(() => row.locator('td').nth(5).textContent()).toMatch(/partly \(29\d KB\)/);
+    await row.getByRole('button', { name: `Download ${model}` }).waitFor();
+
+    await useModelFilesFrom(app, files.url);
+    // WebLLM keys files by URL: loading from the mirror downloads them all again.
+    const cached = row.locator('td').nth(5);
+    await expect.poll(() => cached.textContent()).toMatch(/^\s*no\s+29\d KB more from huggingface\.co, not used while\s+files come from localhost:\d+/);
+    await row.getByRole('button', { name: `Download ${model}` }).waitFor();
+    await row.getByRole('button', { name: `Delete ${model} from this browser` }).click();
+    await expect.poll(() => cached.textContent()).toMatch(/^\s*no\s*$/);
+    expect(await page.evaluate(async () => (await (await caches.open('webllm/model')).keys()).length)).toBe(0);
+    expect(internet).toEqual([]);
+    expect(app.errors).toEqual([]);
     await app.close();
     await files.close();
   });

@@ -48,6 +48,7 @@ interface SavedModelSettings {
   memoryBudgetMB: number | null;
 }
 const SETTINGS_KEY = 'feedback-lab.models';
+const NOT_RETRYABLE: ReadonlySet<string> = new Set(['no-webgpu', 'shader-f16', 'gpu-limits', 'unknown-model']);
 const NO_SETTINGS: SavedModelSettings = { weightsBaseUrl: '', librariesBaseUrl: '', memoryBudgetMB: null };
 
 export interface ModelsViewDeps {
@@ -74,6 +75,8 @@ export class ModelsView {
   weightsBaseUrl = $state('');
   librariesBaseUrl = $state('');
   memoryBudgetInput = $state<number | null>(null);
+  /** Where the engine fetches model files from now: the fields above as last applied, not as being typed. */
+  appliedSource = $state.raw<ModelFileSource>({});
 
   memoryBudgetMB: number | undefined = $derived(
     this.memoryBudgetInput ?? (this.caps ? defaultMemoryBudgetMB(this.caps) : undefined),
@@ -94,7 +97,8 @@ export class ModelsView {
     this.weightsBaseUrl = saved.weightsBaseUrl;
     this.librariesBaseUrl = saved.librariesBaseUrl;
     this.memoryBudgetInput = saved.memoryBudgetMB;
-    deps.session.setSource(this.source());
+    this.appliedSource = this.source();
+    deps.session.setSource(this.appliedSource);
     this.loadedIds = deps.session.host.loadedModelIds;
   }
 
@@ -123,7 +127,8 @@ export class ModelsView {
       librariesBaseUrl: this.librariesBaseUrl.trim(),
       memoryBudgetMB: this.memoryBudgetInput,
     } satisfies SavedModelSettings);
-    this.#deps.session.setSource(this.source());
+    this.appliedSource = this.source();
+    this.#deps.session.setSource(this.appliedSource);
     this.#deps.session.setMemoryBudgetMB(this.memoryBudgetMB);
     void this.refreshCache();
   }
@@ -169,7 +174,7 @@ export class ModelsView {
   }
 
   async deleteModel(modelId: string): Promise<void> {
-    const records = toAppConfig(this.catalog.records, this.source()).model_list;
+    const records = this.#records();
     const record = records.find((r) => r.model_id === modelId);
     if (!record || !this.#deps.cacheStorage) return;
     if (this.loadedIds.includes(modelId)) {
@@ -192,12 +197,23 @@ export class ModelsView {
     this.caps = next;
   }
 
+  /**
+   * Whether "Try again" can get anywhere for the failed load of `modelId`: not when this browser
+   * cannot run the build at all (no WebGPU, no shader-f16, GPU limits), only when the cause can pass
+   * (a stalled or broken download, a crashed worker, a full disk since cleared).
+   */
+  canRetry(modelId: string): boolean {
+    const failure = this.failure;
+    if (!failure || failure.modelId !== modelId) return false;
+    return !NOT_RETRYABLE.has(failure.explained.kind);
+  }
+
   dismissFailure(): void {
     this.failure = undefined;
   }
 
   #records() {
-    return toAppConfig(this.catalog.records, this.source()).model_list;
+    return toAppConfig(this.catalog.records, this.appliedSource).model_list;
   }
 
   #rows(): ModelRow[] {
