@@ -347,4 +347,66 @@ describe('the Models page on SwiftShader WebGPU', () => {
     await app.close();
     await endpoint.close();
   });
+
+  it('an endpoint that refuses this page (CORS), wants a key, or is asked without /v1: each message names the cause and the fix', async () => {
+    const refusing: FakeOpenAIServer = await startFakeOpenAIServer({ models: ['qwen2.5-coder:1.5b'], cors: false });
+    const keyed: FakeOpenAIServer = await startFakeOpenAIServer({ models: ['qwen2.5-coder:1.5b'], apiKey: 'sk-right' });
+    const { app } = await openModels();
+    const { page } = app;
+    const status = page.locator('#endpoint-heading + p + form + p[role="status"]');
+    const connect = async (url: string) => {
+      await page.getByLabel('Base URL').fill(url);
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      await expect.poll(() => status.textContent(), { timeout: 30_000 }).not.toMatch(/^\s*Asking the server|^\s*$/);
+      return (await status.textContent()) ?? '';
+    };
+    // The browser only says "Failed to fetch": the page says what to set, with this page's own origin.
+    const origin = new URL(localhost.url).origin;
+    const cors = await connect(refusing.origin);
+    expect(cors).toContain(`OLLAMA_ORIGINS=${origin}`);
+    expect(cors).toMatch(/--cors-origins/);
+    expect(cors).toMatch(/--allowed-origins/);
+    // One cause per line, not a wall of text.
+    expect(await status.evaluate((p) => p.getClientRects().length && (p as HTMLElement).innerText.split('\n').length)).toBeGreaterThan(3);
+    await app.screenshot('models-endpoint-cors');
+
+    expect(await connect(keyed.origin)).toMatch(/needs a valid API key \(401 Unauthorized\)/);
+    await page.getByLabel('API key (optional)').fill('sk-right');
+    // The server root, without /v1, is the same endpoint.
+    expect(await connect(keyed.origin)).toBe('Connected: 1 model.');
+    expect(await connect(`${keyed.url}/`)).toBe('Connected: 1 model.');
+    expect(app.errors.filter((e) => !/CORS|Failed to load resource/.test(e))).toEqual([]);
+    await app.close();
+    await refusing.close();
+    await keyed.close();
+  });
+
+  it('Try it with a prompt longer than the model\'s context: said as such, with what to change', async () => {
+    const endpoint: FakeOpenAIServer = await startFakeOpenAIServer({
+      models: ['tiny-coder'],
+      reply: () => ({
+        kind: 'status',
+        status: 400,
+        body: {
+          object: 'error',
+          message: "This model's maximum context length is 4096 tokens. However, you requested 6000 tokens (5488 in the messages, 512 in the completion).",
+          type: 'BadRequestError',
+          code: 400,
+        },
+      }),
+    });
+    const { app } = await openModels();
+    const { page } = app;
+    await page.getByLabel('Base URL').fill(endpoint.url);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByText('Connected: 1 model.').waitFor();
+    await page.getByRole('radio', { name: /Endpoint/ }).check();
+    await page.getByRole('button', { name: 'Send' }).click();
+    const alert = page.getByRole('region', { name: 'Try it' }).getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/too long for the model's context window.*maximum context length is 4096 tokens.*--max-model-len/s);
+    expect(endpoint.requests).toHaveLength(1);
+    await app.close();
+    await endpoint.close();
+  });
 });
