@@ -188,7 +188,7 @@ describe('the Models page on SwiftShader WebGPU', () => {
     await useModelFilesFrom(app, files.url);
     // WebLLM keys files by URL: loading from the mirror downloads them all again.
     const cached = row.locator('td').nth(5);
-    await expect.poll(() => cached.textContent()).toMatch(/^\s*no\s+29\d KB more from huggingface\.co, not used while\s+files come from localhost:\d+/);
+    await expect.poll(() => cached.textContent()).toMatch(/^\s*no\s+also 29\d KB from huggingface\.co, unused with\s+localhost:\d+/);
     await row.getByRole('button', { name: `Download ${model}` }).waitFor();
     await row.getByRole('button', { name: `Delete ${model} from this browser` }).click();
     await expect.poll(() => cached.textContent()).toMatch(/^\s*no\s*$/);
