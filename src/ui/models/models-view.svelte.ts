@@ -18,7 +18,8 @@ import { deleteCachedModel, inspectModelCache, type CacheStorageLike, type Cache
 import { explainWebLLMError, WebLLMEngineError, type ExplainedError } from '../../llm/webllm-errors.ts';
 import type { LoadProgress } from '../../llm/webllm-progress.ts';
 import type { WebLLMSession } from '../../llm/webllm-session.ts';
-import { readSetting, writeSetting, type SettingsStorage } from './saved-settings.ts';
+import { MODEL_SETTINGS_KEY, readSavedModelSettings, type SavedModelSettings } from '../../llm/saved-model-source.ts';
+import { writeSetting, type SettingsStorage } from './saved-settings.ts';
 
 export interface ModelRow {
   entry: CatalogEntry;
@@ -41,15 +42,7 @@ export interface DownloadState {
   progress: LoadProgress | undefined;
 }
 
-interface SavedModelSettings {
-  weightsBaseUrl: string;
-  librariesBaseUrl: string;
-  /** Empty means "use the estimate from the device". */
-  memoryBudgetMB: number | null;
-}
-const SETTINGS_KEY = 'feedback-lab.models';
 const NOT_RETRYABLE: ReadonlySet<string> = new Set(['no-webgpu', 'shader-f16', 'gpu-limits', 'unknown-model']);
-const NO_SETTINGS: SavedModelSettings = { weightsBaseUrl: '', librariesBaseUrl: '', memoryBudgetMB: null };
 
 export interface ModelsViewDeps {
   catalog: WebLLMCatalog;
@@ -93,7 +86,7 @@ export class ModelsView {
   constructor(deps: ModelsViewDeps) {
     this.#deps = deps;
     this.catalog = deps.catalog;
-    const saved = readSetting(deps.settings, SETTINGS_KEY, NO_SETTINGS);
+    const saved = readSavedModelSettings(deps.settings);
     this.weightsBaseUrl = saved.weightsBaseUrl;
     this.librariesBaseUrl = saved.librariesBaseUrl;
     this.memoryBudgetInput = saved.memoryBudgetMB;
@@ -122,7 +115,7 @@ export class ModelsView {
 
   /** Saves the model-file location and memory budget, and hands them to the engine. */
   applySettings(): void {
-    writeSetting(this.#deps.settings, SETTINGS_KEY, {
+    writeSetting(this.#deps.settings, MODEL_SETTINGS_KEY, {
       weightsBaseUrl: this.weightsBaseUrl.trim(),
       librariesBaseUrl: this.librariesBaseUrl.trim(),
       memoryBudgetMB: this.memoryBudgetInput,
