@@ -24,7 +24,7 @@ import { abortError, throwIfAborted } from '../core/llm/abort.ts';
 import { measureUsage } from '../core/llm/usage.ts';
 import { explainWebLLMError, WebLLMEngineError } from './webllm-errors.ts';
 import { LoadMeter, type LoadPhase, type LoadProgress } from './webllm-progress.ts';
-import { loadStalledError } from './webllm-stall.ts';
+import { DEFAULT_LOAD_STALL_LIMITS, loadStalledError, stallLimitMs, type LoadStallLimits } from './webllm-stall.ts';
 
 /** The worker as the host sees it; tests pass a fake. */
 export interface EngineWorker {
@@ -83,20 +83,6 @@ export interface EngineHostOptions {
   stallLimitsMs?: LoadStallLimits;
 }
 
-/** Longest silence allowed in a load, per phase of it. */
-export interface LoadStallLimits {
-  /**
-   * Network phases ('starting', 'downloading'). WebLLM reports once per finished weight shard
-   * (about 30 MB) with four shards in flight, so its first report after "Start to fetch params"
-   * comes after some 120 MB: at 3.5 Mbit/s that is nearly five minutes of silence.
-   */
-  network: number;
-  /** Local phases ('reading-cache', 'compiling'): reports come per shard read, per second of shader work. */
-  local: number;
-}
-
-export const DEFAULT_LOAD_STALL_LIMITS: LoadStallLimits = { network: 5 * 60_000, local: 2 * 60_000 };
-
 export class WebLLMEngineHost {
   readonly #createWorker: EngineWorkerFactory;
   readonly #now: () => number;
@@ -153,7 +139,7 @@ export class WebLLMEngineHost {
       let stallTimer: ReturnType<typeof setTimeout> | undefined;
       const armStallLimit = (phase: LoadPhase) => {
         clearTimeout(stallTimer);
-        const limitMs = phase === 'reading-cache' || phase === 'compiling' ? this.#stallLimits.local : this.#stallLimits.network;
+        const limitMs = stallLimitMs(phase, this.#stallLimits);
         stallTimer = setTimeout(() => {
           if (this.#worker === worker) this.#stopWorker(loadStalledError(phase, limitMs, modelIds));
         }, limitMs);

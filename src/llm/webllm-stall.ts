@@ -6,6 +6,38 @@
 import { WebLLMEngineError } from './webllm-errors.ts';
 import type { LoadPhase } from './webllm-progress.ts';
 
+/** Longest silence allowed in a load, per phase of it. */
+export interface LoadStallLimits {
+  /**
+   * Network phases ('starting', 'downloading'). WebLLM reports once per finished weight shard
+   * (about 30 MB) with four shards in flight, so its first report after "Start to fetch params"
+   * comes after some 120 MB: at 3.5 Mbit/s that is nearly five minutes of silence.
+   */
+  network: number;
+  /** Local phases ('reading-cache', 'compiling'): reports come per shard read, per second of shader work. */
+  local: number;
+}
+
+export const DEFAULT_LOAD_STALL_LIMITS: LoadStallLimits = { network: 5 * 60_000, local: 2 * 60_000 };
+
+export function stallLimitMs(phase: LoadPhase, limits: LoadStallLimits = DEFAULT_LOAD_STALL_LIMITS): number {
+  return phase === 'reading-cache' || phase === 'compiling' ? limits.local : limits.network;
+}
+
+/** Silence shorter than this is ordinary between WebLLM's reports and goes unmentioned. */
+const QUIET_WORTH_SAYING_MS = 30_000;
+
+/**
+ * For the progress line: how long nothing has come, once that is long enough to worry someone
+ * watching a bar that does not move, and when the load will be given up. Empty before that.
+ */
+export function quietNote(phase: LoadPhase, quietMs: number, limits: LoadStallLimits = DEFAULT_LOAD_STALL_LIMITS): string {
+  if (quietMs < QUIET_WORTH_SAYING_MS) return '';
+  const quiet = Math.floor(quietMs / 10_000) * 10;
+  const quietText = quiet < 120 ? `${quiet} s` : `${Math.floor(quiet / 60)} min`;
+  return `nothing new for ${quietText}; the load stops if nothing comes for ${minutesOrSeconds(stallLimitMs(phase, limits))}`;
+}
+
 const DOING: Record<LoadPhase, string> = {
   starting: 'fetching the model configuration and library',
   downloading: 'downloading weights',

@@ -254,6 +254,38 @@ describe('the Models page on SwiftShader WebGPU', () => {
     await files.close();
   });
 
+  it('a download that stalls says how long nothing came, then stops with an explanation and Try again, not "Loading…" for ever', async () => {
+    const files = await startModelServer('stalling');
+    const { app, internet } = await openModels();
+    const { page } = app;
+    // The page's clock, so minutes of silence pass in a moment (the worker's own fetch just hangs).
+    await page.clock.install();
+    await page.reload();
+    await page.locator('[data-fact="adapter"]').waitFor({ timeout: 30_000 });
+    await useModelFilesFrom(app, files.url);
+    const model = 'Llama-3.2-1B-Instruct-q4f32_1-MLC';
+    await page.getByRole('button', { name: `Download ${model}` }).click();
+    await expect.poll(() => files.paths.some((p) => p.startsWith('/libs/')), { timeout: 60_000 }).toBe(true);
+    await page.clock.fastForward('00:50');
+    await expect.poll(() => page.locator('[data-download-quiet]').textContent()).toMatch(
+      /^Nothing new for [45]0 s; the load stops if nothing comes for 5 minutes\.$/,
+    );
+    await page.clock.fastForward('04:20');
+    const alert = page.getByRole('alert').filter({ hasText: 'The model load stopped making progress' });
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await alert.textContent()).toMatch(/Nothing arrived for 5 minutes while fetching the model configuration and library/);
+    expect(await page.getByRole('progressbar').count()).toBe(0);
+    const asked = files.paths.length;
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('progressbar', { name: `Loading ${model}` }).waitFor();
+    await expect.poll(() => files.paths.length, { timeout: 60_000 }).toBeGreaterThan(asked);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    expect(internet).toEqual([]);
+    expect(app.errors).toEqual([]);
+    await app.close();
+    await files.close();
+  });
+
   it('Try it with no model loaded: Stop cancels the download it started, and a failed load is named in Try it', async () => {
     const stalling = await startModelServer('stalling');
     const { app, internet } = await openModels();

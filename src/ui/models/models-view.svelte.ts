@@ -40,6 +40,8 @@ function sharedReasons(rows: readonly ModelRow[]): string[] {
 export interface DownloadState {
   modelId: string;
   progress: LoadProgress | undefined;
+  /** When the last report came (or the load started), on `performance.now()`'s clock. */
+  lastNewsMs: number;
 }
 
 const NOT_RETRYABLE: ReadonlySet<string> = new Set(['no-webgpu', 'shader-f16', 'gpu-limits', 'unknown-model']);
@@ -141,11 +143,11 @@ export class ModelsView {
   async downloadModel(modelId: string): Promise<boolean> {
     if (this.download) return false;
     this.failure = undefined;
-    this.download = { modelId, progress: undefined };
+    this.download = { modelId, progress: undefined, lastNewsMs: performance.now() };
     const { host } = this.#deps.session;
     try {
       const result = await host.load([modelId], (progress) => {
-        if (this.download?.modelId === modelId) this.download = { modelId, progress };
+        if (this.download?.modelId === modelId) this.download = { modelId, progress, lastNewsMs: performance.now() };
       });
       this.lastLoad = { modelId, ms: result.ms };
       return true;

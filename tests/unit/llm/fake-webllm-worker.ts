@@ -1,5 +1,6 @@
 import type { WorkerRequest } from '@mlc-ai/web-llm';
-import { WebLLMEngineHost, type EngineWorker, type LoadStallLimits } from '../../../src/llm/webllm-engine.ts';
+import { WebLLMEngineHost, type EngineWorker } from '../../../src/llm/webllm-engine.ts';
+import type { LoadStallLimits } from '../../../src/llm/webllm-stall.ts';
 
 /**
  * Plays WebLLM's `WebWorkerMLCEngineHandler` on the other side of the message channel: answers

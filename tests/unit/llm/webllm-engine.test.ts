@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeHandlerWorker, hostWith, hostWithStallLimits } from './fake-webllm-worker.ts';
 import type { LoadProgress } from '../../../src/llm/webllm-progress.ts';
+import { quietNote } from '../../../src/llm/webllm-stall.ts';
 
 const MODEL = 'Qwen2.5-1.5B-Instruct-q4f32_1-MLC';
 const messages = [
@@ -167,5 +168,14 @@ describe('a model load that stops moving', () => {
     await vi.advanceTimersByTimeAsync(limits.local);
     await expect(failure).rejects.toThrow(/Nothing moved for 20 seconds while preparing GPU shaders/);
     expect(worker.terminated).toBe(true);
+  });
+});
+
+describe('what the progress line says while a load is quiet', () => {
+  it('nothing for ordinary gaps between reports, then how long and when the load gives up', () => {
+    expect(quietNote('downloading', 25_000)).toBe('');
+    expect(quietNote('downloading', 47_000)).toBe('nothing new for 40 s; the load stops if nothing comes for 5 minutes');
+    expect(quietNote('starting', 185_000)).toBe('nothing new for 3 min; the load stops if nothing comes for 5 minutes');
+    expect(quietNote('compiling', 61_000)).toBe('nothing new for 60 s; the load stops if nothing comes for 2 minutes');
   });
 });
