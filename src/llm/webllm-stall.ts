@@ -14,11 +14,14 @@ export interface LoadStallLimits {
    * comes after some 120 MB: at 3.5 Mbit/s that is nearly five minutes of silence.
    */
   network: number;
-  /** Local phases ('reading-cache', 'compiling'): reports come per shard read, per second of shader work. */
+  /**
+   * Local phases ('reading-cache', 'compiling'): reports come per shard read and per finished
+   * shader, but a software adapter (SwiftShader) on a busy CPU can take long over one shader.
+   */
   local: number;
 }
 
-export const DEFAULT_LOAD_STALL_LIMITS: LoadStallLimits = { network: 5 * 60_000, local: 2 * 60_000 };
+export const DEFAULT_LOAD_STALL_LIMITS: LoadStallLimits = { network: 5 * 60_000, local: 3 * 60_000 };
 
 export function stallLimitMs(phase: LoadPhase, limits: LoadStallLimits = DEFAULT_LOAD_STALL_LIMITS): number {
   return phase === 'reading-cache' || phase === 'compiling' ? limits.local : limits.network;

@@ -176,6 +176,6 @@ describe('what the progress line says while a load is quiet', () => {
     expect(quietNote('downloading', 25_000)).toBe('');
     expect(quietNote('downloading', 47_000)).toBe('nothing new for 40 s; the load stops if nothing comes for 5 minutes');
     expect(quietNote('starting', 185_000)).toBe('nothing new for 3 min; the load stops if nothing comes for 5 minutes');
-    expect(quietNote('compiling', 61_000)).toBe('nothing new for 60 s; the load stops if nothing comes for 2 minutes');
+    expect(quietNote('compiling', 61_000)).toBe('nothing new for 60 s; the load stops if nothing comes for 3 minutes');
   });
 });
