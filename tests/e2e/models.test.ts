@@ -184,12 +184,17 @@ describe('the Models page on SwiftShader WebGPU', () => {
     // Weights alone, without the compiled library a load also needs: "Download", not "Load".
     await expect.poll(() => row.locator('td').nth(5).textContent()).toMatch(/partly \(29\d KB\)/);
     await row.getByRole('button', { name: `Download ${model}` }).waitFor();
+    // Try it says only the rest is fetched, not the whole model again.
+    const tryIt = page.getByRole('region', { name: 'Try it' });
+    await tryIt.locator('select').selectOption(model);
+    await tryIt.getByText(/^Partly downloaded \(29\d KB\): sending fetches the rest first\.$/).waitFor();
 
     await useModelFilesFrom(app, files.url);
     // WebLLM keys files by URL: loading from the mirror downloads them all again.
     const cached = row.locator('td').nth(5);
     await expect.poll(() => cached.textContent()).toMatch(/^\s*no\s+also 29\d KB from huggingface\.co, unused with\s+localhost:\d+/);
     await row.getByRole('button', { name: `Download ${model}` }).waitFor();
+    await tryIt.getByText(/^Not downloaded yet: sending downloads it first/).waitFor();
     await row.getByRole('button', { name: `Delete ${model} from this browser` }).click();
     await expect.poll(() => cached.textContent()).toMatch(/^\s*no\s*$/);
     expect(await page.evaluate(async () => (await (await caches.open('webllm/model')).keys()).length)).toBe(0);
