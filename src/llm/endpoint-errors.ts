@@ -133,8 +133,44 @@ export class EndpointStatusError extends Error {
   }
 }
 
+/**
+ * The prompt (with the room asked for the reply) does not fit the model's context. Servers say
+ * so in their own words and with their own status: vLLM and OpenAI 400 "maximum context length
+ * is 4096 tokens", llama-server 400 `exceed_context_size_error` (older builds 500 "the request
+ * exceeds the available context size"), LM Studio 400 "…context length of only 4096 tokens…".
+ */
+export class EndpointContextLengthError extends EndpointStatusError {
+  constructor(status: number, message: string) {
+    super(status, message);
+    this.name = 'EndpointContextLengthError';
+  }
+}
+
+const CONTEXT_LENGTH =
+  /context[ _-]?(length|window|size)|maximum context|exceeds? the available context|exceed_context_size|context_length_exceeded|prompt is too long|input is too large/i;
+
+/** Whether a server's error text says the request does not fit the model's context. */
+export function isContextLengthMessage(text: string): boolean {
+  return CONTEXT_LENGTH.test(text);
+}
+
+/** What to change so the request fits, server by server. */
+const CONTEXT_FIXES =
+  'Shorten the prompt, or lower the reply\'s maximum tokens (they count toward the context too), or give the model a larger context: ' +
+  'Ollama: OLLAMA_CONTEXT_LENGTH or the num_ctx parameter; llama.cpp (llama-server): --ctx-size; vLLM: --max-model-len; ' +
+  'LM Studio: the model\'s context length when loading it.';
+
 /** The server answered with an HTTP error status. */
 export function statusError(status: number, statusText: string, body: string, context: StatusErrorContext): Error {
+  // 429 bodies speak of "tokens per minute", a rate, not the context.
+  if (status !== 429 && isContextLengthMessage(body)) {
+    const said = ` The server said: "${serverMessage(body)}".`;
+    const label = `${status}${statusText ? ` ${statusText}` : ''}`;
+    return new EndpointContextLengthError(
+      status,
+      `The request is too long for the model's context window at ${new URL(context.endpointUrl).origin} (${label}).${said} ${CONTEXT_FIXES}`,
+    );
+  }
   return new EndpointStatusError(status, statusMessage(status, statusText, body, context));
 }
 
@@ -180,6 +216,13 @@ export function malformedReplyError(raw: string, endpointUrl: string): Error {
 
 /** The server reported an error inside an otherwise well-formed reply or stream. */
 export function replyError(message: string, endpointUrl: string): Error {
+  if (isContextLengthMessage(message)) {
+    // Said inside a stream, after a 200: llama-server does this when it finds out while streaming.
+    return new EndpointContextLengthError(
+      200,
+      `The request is too long for the model's context window at ${new URL(endpointUrl).origin}: "${excerpt(message, 400)}". ${CONTEXT_FIXES}`,
+    );
+  }
   return new Error(
     `The server at ${new URL(endpointUrl).origin} reported an error while generating: "${excerpt(message, 400)}". Check the server's log and run again.`,
   );
@@ -188,15 +231,24 @@ export function replyError(message: string, endpointUrl: string): Error {
 export function firstTokenTimeoutError(timeoutMs: number, streaming: boolean): Error {
   const what = streaming ? 'sent no text' : 'did not finish its reply';
   return new Error(
-    `The server ${what} within ${formatSeconds(timeoutMs)} of the request. It may be loading the model, overloaded, or stuck; ` +
-      'check that it answers other requests, then run again or allow a longer first-token timeout.',
+    `The server ${what} within ${formatSeconds(timeoutMs)} of the request, which is as long as this app waits. It may be loading the model ` +
+      '(a first request to Ollama loads it into memory), overloaded, or stuck: check in its log that the request arrived and that it answers other requests, then run again.',
+  );
+}
+
+/** The model list did not come: something accepted the connection and said nothing. */
+export function modelListTimeoutError(timeoutMs: number, endpointUrl: string): Error {
+  return new Error(
+    `The server at ${new URL(endpointUrl).origin} accepted the connection but sent no model list within ${formatSeconds(timeoutMs)}. ` +
+      'It may be stuck or still starting, or the port belongs to a program that is not an OpenAI-compatible server: ' +
+      'check the port (Ollama 11434, llama-server 8080, LM Studio 1234, vLLM 8000) and the server\'s log, then test again.',
   );
 }
 
 export function idleTimeoutError(timeoutMs: number, deltas: number): Error {
   return new Error(
     `The server stopped sending the reply for ${formatSeconds(timeoutMs)} after ${deltas} piece${deltas === 1 ? '' : 's'} of text. ` +
-      'It may have stalled or crashed; check its log and run again, or allow a longer idle timeout.',
+      'It may have stalled or crashed: check its log and run again.',
   );
 }
 

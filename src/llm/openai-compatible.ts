@@ -22,7 +22,9 @@ import {
   disconnectedError,
   firstTokenTimeoutError,
   idleTimeoutError,
+  isContextLengthMessage,
   malformedReplyError,
+  modelListTimeoutError,
   retryAfterTooLongError,
   statusError,
   unreachableError,
@@ -288,7 +290,8 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
     signal: AbortSignal | undefined,
   ): Promise<AttemptFailure> {
     const text = await response.text().catch(() => '');
-    const retryable = isRetryableStatus(response.status);
+    // A prompt too long for the context meets the same answer however often it is sent (some servers say so with a 500).
+    const retryable = isRetryableStatus(response.status) && !(response.status !== 429 && isContextLengthMessage(text));
     let availableModels: string[] | undefined;
     if (response.status === 404) {
       // Cheap and decisive: tells a wrong model name from a wrong path.
@@ -342,7 +345,7 @@ export async function listModels(
       if (!response.ok) throw statusError(response.status, response.statusText, raw, { endpointUrl: url });
     } catch (thrown) {
       if (options.signal?.aborted) throw abortError();
-      if (timedOut) throw firstTokenTimeoutError(timeoutMs, false);
+      if (timedOut) throw modelListTimeoutError(timeoutMs, url);
       if (thrown instanceof TypeError) throw unreachableError(url, thrown);
       throw thrown;
     }

@@ -23,7 +23,8 @@ import type { ChatContext, ChatMessage, ChatReply, SamplingOptions } from '../co
 import { abortError, throwIfAborted } from '../core/llm/abort.ts';
 import { measureUsage } from '../core/llm/usage.ts';
 import { explainWebLLMError, WebLLMEngineError } from './webllm-errors.ts';
-import { LoadMeter, type LoadProgress } from './webllm-progress.ts';
+import { LoadMeter, type LoadPhase, type LoadProgress } from './webllm-progress.ts';
+import { DEFAULT_LOAD_STALL_LIMITS, loadStalledError, stallLimitMs, type LoadStallLimits } from './webllm-stall.ts';
 
 /** The worker as the host sees it; tests pass a fake. */
 export interface EngineWorker {
@@ -75,12 +76,18 @@ export interface EngineHostOptions {
   appConfig: AppConfig;
   now?: () => number;
   newId?: () => string;
+  /**
+   * How long a load may go without any progress report before it is given up, by phase. Not a
+   * total time: a 2 GB download may take an hour and is fine while it moves.
+   */
+  stallLimitsMs?: LoadStallLimits;
 }
 
 export class WebLLMEngineHost {
   readonly #createWorker: EngineWorkerFactory;
   readonly #now: () => number;
   readonly #newId: () => string;
+  readonly #stallLimits: LoadStallLimits;
   #appConfig: AppConfig;
   #worker: EngineWorker | undefined;
   #pending = new Map<string, Pending>();
@@ -96,6 +103,7 @@ export class WebLLMEngineHost {
     this.#appConfig = options.appConfig;
     this.#now = options.now ?? (() => performance.now());
     this.#newId = options.newId ?? (() => crypto.randomUUID());
+    this.#stallLimits = options.stallLimitsMs ?? DEFAULT_LOAD_STALL_LIMITS;
   }
 
   /** Models the engine holds now, in load order. */
@@ -122,13 +130,30 @@ export class WebLLMEngineHost {
   load(modelIds: readonly string[], onProgress?: (progress: LoadProgress) => void, contextWindowTokens?: number): Promise<LoadResult> {
     return this.#exclusive(async () => {
       const meter = new LoadMeter(this.#now);
-      this.#onProgress = onProgress ? (report) => onProgress(meter.update(report)) : undefined;
       const started = this.#now();
       this.#loaded = [];
       const chatOpts = contextOptions(modelIds, contextWindowTokens);
+      const request = this.#request('reload', { modelId: [...modelIds], ...(chatOpts ? { chatOpts } : {}) });
+      // Armed after the request, which starts the worker: a stall ends this load's worker only.
+      const worker = this.#worker;
+      let stallTimer: ReturnType<typeof setTimeout> | undefined;
+      const armStallLimit = (phase: LoadPhase) => {
+        clearTimeout(stallTimer);
+        const limitMs = stallLimitMs(phase, this.#stallLimits);
+        stallTimer = setTimeout(() => {
+          if (this.#worker === worker) this.#stopWorker(loadStalledError(phase, limitMs, modelIds));
+        }, limitMs);
+      };
+      this.#onProgress = (report) => {
+        const progress = meter.update(report);
+        armStallLimit(progress.phase);
+        onProgress?.(progress);
+      };
+      armStallLimit('starting');
       try {
-        await this.#request('reload', { modelId: [...modelIds], ...(chatOpts ? { chatOpts } : {}) });
+        await request;
       } finally {
+        clearTimeout(stallTimer);
         this.#onProgress = undefined;
       }
       this.#loaded = [...modelIds];

@@ -17,6 +17,8 @@ export type WebLLMProblemKind =
   | 'library'
   | 'unknown-model'
   | 'worker'
+  /** A load that reported no progress for too long (see webllm-stall.ts). */
+  | 'stalled'
   | 'unknown';
 
 export interface ExplainedError {

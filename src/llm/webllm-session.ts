@@ -7,6 +7,7 @@ import { toAppConfig, type ModelFileSource } from './webllm-app-config.ts';
 import { createModuleWorker, WebLLMEngineHost, type EngineWorkerFactory } from './webllm-engine.ts';
 import { WebLLMModels, type ResidencyOptions } from './webllm-language-model.ts';
 import type { WebLLMCatalog } from './model-catalog.ts';
+import { browserSettings, readSavedModelSettings, savedSource, type SettingsReader } from './saved-model-source.ts';
 
 export interface WebLLMSession {
   host: WebLLMEngineHost;
@@ -53,8 +54,27 @@ export function createWebLLMSession(
 
 let shared: WebLLMSession | undefined;
 
-/** The tab's engine, created on first use (the worker itself starts at the first load). */
-export function sharedWebLLMSession(catalog: WebLLMCatalog): WebLLMSession {
-  shared ??= createWebLLMSession(catalog);
+/**
+ * The tab's engine, created on first use (the worker itself starts at the first load), with the
+ * model-file location and memory budget saved on the Models page, whichever page asks first.
+ */
+export function sharedWebLLMSession(
+  catalog: WebLLMCatalog,
+  options: { settings?: SettingsReader | undefined; createWorker?: EngineWorkerFactory } = {},
+): WebLLMSession {
+  if (!shared) {
+    const saved = readSavedModelSettings('settings' in options ? options.settings : browserSettings());
+    shared = createWebLLMSession(catalog, {
+      source: savedSource(saved),
+      ...(saved.memoryBudgetMB === null ? {} : { memoryBudgetMB: saved.memoryBudgetMB }),
+      ...(options.createWorker ? { createWorker: options.createWorker } : {}),
+    });
+  }
   return shared;
+}
+
+/** Forgets the tab's engine, for tests that build it more than once. */
+export function resetSharedWebLLMSession(): void {
+  shared?.host.dispose();
+  shared = undefined;
 }

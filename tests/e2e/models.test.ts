@@ -150,12 +150,56 @@ describe('the Models page on SwiftShader WebGPU', () => {
     expect(files.paths).toContain('/mlc-ai/Qwen2.5-0.5B-Instruct-q4f32_1-MLC/resolve/main/mlc-chat-config.json');
     // The button is back, so the user can try again.
     expect(await page.getByRole('button', { name: 'Download Qwen2.5-0.5B-Instruct-q4f32_1-MLC' }).isEnabled()).toBe(true);
-
     await app.screenshot('models-download-error');
+    // …and so can the notice itself, which starts the same download again.
+    const asked = files.paths.length;
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await expect.poll(() => files.paths.length, { timeout: 60_000 }).toBeGreaterThan(asked);
+    await page.getByRole('alert').filter({ hasText: 'A model file could not be downloaded' }).waitFor({ timeout: 120_000 });
+
     expect(internet).toEqual([]);
     // The only console error allowed is the browser's own note of the failed request.
     const unexpected = app.errors.filter((e) => !(e.includes('404') && e.includes(files.url)));
     expect(unexpected).toEqual([]);
+    await app.close();
+    await files.close();
+  });
+
+  it('after the weights mirror changes, files from Hugging Face are not called downloaded, and Delete removes them', async () => {
+    const files = await startModelServer('empty');
+    const { app, internet } = await openModels();
+    const { page } = app;
+    const model = 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC';
+    // A complete download from the default location, as WebLLM stores it: every file under its URL.
+    await page.evaluate(async (id) => {
+      const base = `https://huggingface.co/mlc-ai/${id}/resolve/main/`;
+      const weights = await caches.open('webllm/model');
+      await weights.put(`${base}tensor-cache.json`, new Response(JSON.stringify({ records: [{ dataPath: 'params_shard_0.bin' }] })));
+      await weights.put(`${base}params_shard_0.bin`, new Response(new Uint8Array(300_000)));
+      await (await caches.open('webllm/config')).put(`${base}mlc-chat-config.json`, new Response('{}'));
+    }, model);
+    await page.reload();
+    await page.locator('[data-fact="adapter"]').waitFor({ timeout: 30_000 });
+    const row = page.locator('tr[data-model="Qwen2.5-0.5B-Instruct"]');
+    // Weights alone, without the compiled library a load also needs: "Download", not "Load".
+    await expect.poll(() => row.locator('td').nth(5).textContent()).toMatch(/partly \(29\d KB\)/);
+    await row.getByRole('button', { name: `Download ${model}` }).waitFor();
+    // Try it says only the rest is fetched, not the whole model again.
+    const tryIt = page.getByRole('region', { name: 'Try it' });
+    await tryIt.locator('select').selectOption(model);
+    await tryIt.getByText(/^Partly downloaded \(29\d KB\): sending fetches the rest first\.$/).waitFor();
+
+    await useModelFilesFrom(app, files.url);
+    // WebLLM keys files by URL: loading from the mirror downloads them all again.
+    const cached = row.locator('td').nth(5);
+    await expect.poll(() => cached.textContent()).toMatch(/^\s*no\s+also 29\d KB from huggingface\.co, unused with\s+localhost:\d+/);
+    await row.getByRole('button', { name: `Download ${model}` }).waitFor();
+    await tryIt.getByText(/^Not downloaded yet: sending downloads it first/).waitFor();
+    await row.getByRole('button', { name: `Delete ${model} from this browser` }).click();
+    await expect.poll(() => cached.textContent()).toMatch(/^\s*no\s*$/);
+    expect(await page.evaluate(async () => (await (await caches.open('webllm/model')).keys()).length)).toBe(0);
+    expect(internet).toEqual([]);
+    expect(app.errors).toEqual([]);
     await app.close();
     await files.close();
   });
@@ -209,6 +253,38 @@ describe('the Models page on SwiftShader WebGPU', () => {
     await expect.poll(() => download.evaluate((button) => button === document.activeElement)).toBe(true);
     expect(await page.getByRole('alert').count()).toBe(0);
     expect(await page.getByRole('button', { name: 'Download Llama-3.2-1B-Instruct-q4f32_1-MLC' }).isEnabled()).toBe(true);
+    expect(internet).toEqual([]);
+    expect(app.errors).toEqual([]);
+    await app.close();
+    await files.close();
+  });
+
+  it('a download that stalls says how long nothing came, then stops with an explanation and Try again, not "Loading…" for ever', async () => {
+    const files = await startModelServer('stalling');
+    const { app, internet } = await openModels();
+    const { page } = app;
+    // The page's clock, so minutes of silence pass in a moment (the worker's own fetch just hangs).
+    await page.clock.install();
+    await page.reload();
+    await page.locator('[data-fact="adapter"]').waitFor({ timeout: 30_000 });
+    await useModelFilesFrom(app, files.url);
+    const model = 'Llama-3.2-1B-Instruct-q4f32_1-MLC';
+    await page.getByRole('button', { name: `Download ${model}` }).click();
+    await expect.poll(() => files.paths.some((p) => p.startsWith('/libs/')), { timeout: 60_000 }).toBe(true);
+    await page.clock.fastForward('00:50');
+    await expect.poll(() => page.locator('[data-download-quiet]').textContent()).toMatch(
+      /^Nothing new for [45]0 s; the load stops if nothing comes for 5 minutes\.$/,
+    );
+    await page.clock.fastForward('04:20');
+    const alert = page.getByRole('alert').filter({ hasText: 'The model load stopped making progress' });
+    await alert.waitFor({ timeout: 30_000 });
+    expect(await alert.textContent()).toMatch(/Nothing arrived for 5 minutes while fetching the model configuration and library/);
+    expect(await page.getByRole('progressbar').count()).toBe(0);
+    const asked = files.paths.length;
+    await alert.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('progressbar', { name: `Loading ${model}` }).waitFor();
+    await expect.poll(() => files.paths.length, { timeout: 60_000 }).toBeGreaterThan(asked);
+    await page.getByRole('button', { name: 'Cancel' }).click();
     expect(internet).toEqual([]);
     expect(app.errors).toEqual([]);
     await app.close();
@@ -305,6 +381,68 @@ describe('the Models page on SwiftShader WebGPU', () => {
     expect(endpoint.requests.at(-1)?.messages.map((m) => m.role)).toEqual(['system', 'user']);
     await app.screenshot('models-try-endpoint');
     expect(app.errors).toEqual([]);
+    await app.close();
+    await endpoint.close();
+  });
+
+  it('an endpoint that refuses this page (CORS), wants a key, or is asked without /v1: each message names the cause and the fix', async () => {
+    const refusing: FakeOpenAIServer = await startFakeOpenAIServer({ models: ['qwen2.5-coder:1.5b'], cors: false });
+    const keyed: FakeOpenAIServer = await startFakeOpenAIServer({ models: ['qwen2.5-coder:1.5b'], apiKey: 'sk-right' });
+    const { app } = await openModels();
+    const { page } = app;
+    const status = page.locator('#endpoint-heading + p + form + p[role="status"]');
+    const connect = async (url: string) => {
+      await page.getByLabel('Base URL').fill(url);
+      await page.getByRole('button', { name: 'Test connection' }).click();
+      await expect.poll(() => status.textContent(), { timeout: 30_000 }).not.toMatch(/^\s*Asking the server|^\s*$/);
+      return (await status.textContent()) ?? '';
+    };
+    // The browser only says "Failed to fetch": the page says what to set, with this page's own origin.
+    const origin = new URL(localhost.url).origin;
+    const cors = await connect(refusing.origin);
+    expect(cors).toContain(`OLLAMA_ORIGINS=${origin}`);
+    expect(cors).toMatch(/--cors-origins/);
+    expect(cors).toMatch(/--allowed-origins/);
+    // One cause per line, not a wall of text.
+    expect(await status.evaluate((p) => p.getClientRects().length && (p as HTMLElement).innerText.split('\n').length)).toBeGreaterThan(3);
+    await app.screenshot('models-endpoint-cors');
+
+    expect(await connect(keyed.origin)).toMatch(/needs a valid API key \(401 Unauthorized\)/);
+    await page.getByLabel('API key (optional)').fill('sk-right');
+    // The server root, without /v1, is the same endpoint.
+    expect(await connect(keyed.origin)).toBe('Connected: 1 model.');
+    expect(await connect(`${keyed.url}/`)).toBe('Connected: 1 model.');
+    expect(app.errors.filter((e) => !/CORS|Failed to load resource/.test(e))).toEqual([]);
+    await app.close();
+    await refusing.close();
+    await keyed.close();
+  });
+
+  it('Try it with a prompt longer than the model\'s context: said as such, with what to change', async () => {
+    const endpoint: FakeOpenAIServer = await startFakeOpenAIServer({
+      models: ['tiny-coder'],
+      reply: () => ({
+        kind: 'status',
+        status: 400,
+        body: {
+          object: 'error',
+          message: "This model's maximum context length is 4096 tokens. However, you requested 6000 tokens (5488 in the messages, 512 in the completion).",
+          type: 'BadRequestError',
+          code: 400,
+        },
+      }),
+    });
+    const { app } = await openModels();
+    const { page } = app;
+    await page.getByLabel('Base URL').fill(endpoint.url);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByText('Connected: 1 model.').waitFor();
+    await page.getByRole('radio', { name: /Endpoint/ }).check();
+    await page.getByRole('button', { name: 'Send' }).click();
+    const alert = page.getByRole('region', { name: 'Try it' }).getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/too long for the model's context window.*maximum context length is 4096 tokens.*--max-model-len/s);
+    expect(endpoint.requests).toHaveLength(1);
     await app.close();
     await endpoint.close();
   });

@@ -68,7 +68,8 @@ export interface ReplyBehaviour {
 
 export type ChatBehaviour =
   | ReplyBehaviour
-  | { kind: 'status'; status: number; message?: string; retryAfter?: string }
+  /** `body` replaces the OpenAI-style error body, to answer in another server's words. */
+  | { kind: 'status'; status: number; message?: string; retryAfter?: string; body?: unknown }
   | { kind: 'disconnect'; afterTokens: number; text?: string }
   | { kind: 'malformed'; afterTokens: number; line?: string; text?: string }
   | { kind: 'stall'; afterTokens: number; text?: string }
@@ -222,7 +223,8 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
     if (behaviour.kind === 'status') {
       const extra: Record<string, string> = behaviour.retryAfter ? { 'Retry-After': behaviour.retryAfter } : {};
       const message = behaviour.message ?? `fake failure with status ${behaviour.status}`;
-      sendJson(res, behaviour.status, errorBody(message, behaviour.status >= 500 ? 'server_error' : 'invalid_request_error'), extra);
+      const body = behaviour.body ?? errorBody(message, behaviour.status >= 500 ? 'server_error' : 'invalid_request_error');
+      sendJson(res, behaviour.status, body, extra);
       return;
     }
     const reply: ReplyBehaviour = behaviour.kind === 'reply' ? behaviour : { kind: 'reply' };

@@ -269,14 +269,32 @@ export function assessModel(entry: CatalogEntry, caps: DeviceCapabilities, conte
   return { key: entry.key, verdict, build, reasons };
 }
 
+/**
+ * The storage-buffer binding size WebLLM's device gets on an adapter offering `have`: it asks for
+ * 1 GB, and on an adapter below that for only the 128 MB minimum, never for what lies between.
+ */
+function webllmStorageBinding(have: number): number {
+  return have >= 2 ** 30 ? 2 ** 30 : WEBLLM_MINIMUM_LIMITS.maxStorageBufferBindingSize;
+}
+
 function limitShortfalls(build: ModelBuild, caps: DeviceCapabilities): string[] {
   const needs: [GpuLimitName, number][] = Object.entries(WEBLLM_MINIMUM_LIMITS) as [GpuLimitName, number][];
   const shortfalls: string[] = [];
   for (const [name, minimum] of needs) {
-    const need = name === 'maxStorageBufferBindingSize' ? Math.max(minimum, build.bufferSizeRequiredBytes ?? 0) : minimum;
     const have = caps.limits[name];
-    if (have !== undefined && have < need) {
-      shortfalls.push(`The GPU limit ${name} is ${formatLimit(name, have)}; WebLLM needs at least ${formatLimit(name, need)}.`);
+    if (have !== undefined && have < minimum) {
+      shortfalls.push(`The GPU limit ${name} is ${formatLimit(name, have)}; WebLLM needs at least ${formatLimit(name, minimum)}.`);
+    }
+  }
+  const bindingHave = caps.limits.maxStorageBufferBindingSize;
+  const bindingNeed = build.bufferSizeRequiredBytes;
+  if (bindingHave !== undefined && bindingHave >= WEBLLM_MINIMUM_LIMITS.maxStorageBufferBindingSize && bindingNeed !== undefined) {
+    const granted = webllmStorageBinding(bindingHave);
+    if (granted < bindingNeed) {
+      shortfalls.push(
+        `${build.modelId} needs storage buffers of ${formatBytes(bindingNeed)}; this GPU's maxStorageBufferBindingSize is ${formatBytes(bindingHave)}, ` +
+          `below 1 GB, so WebLLM asks it for only ${formatBytes(granted)}.`,
+      );
     }
   }
   return shortfalls;

@@ -18,7 +18,8 @@ import { deleteCachedModel, inspectModelCache, type CacheStorageLike, type Cache
 import { explainWebLLMError, WebLLMEngineError, type ExplainedError } from '../../llm/webllm-errors.ts';
 import type { LoadProgress } from '../../llm/webllm-progress.ts';
 import type { WebLLMSession } from '../../llm/webllm-session.ts';
-import { readSetting, writeSetting, type SettingsStorage } from './saved-settings.ts';
+import { MODEL_SETTINGS_KEY, readSavedModelSettings, type SavedModelSettings } from '../../llm/saved-model-source.ts';
+import { writeSetting, type SettingsStorage } from './saved-settings.ts';
 
 export interface ModelRow {
   entry: CatalogEntry;
@@ -39,16 +40,11 @@ function sharedReasons(rows: readonly ModelRow[]): string[] {
 export interface DownloadState {
   modelId: string;
   progress: LoadProgress | undefined;
+  /** When the last report came (or the load started), on `performance.now()`'s clock. */
+  lastNewsMs: number;
 }
 
-interface SavedModelSettings {
-  weightsBaseUrl: string;
-  librariesBaseUrl: string;
-  /** Empty means "use the estimate from the device". */
-  memoryBudgetMB: number | null;
-}
-const SETTINGS_KEY = 'feedback-lab.models';
-const NO_SETTINGS: SavedModelSettings = { weightsBaseUrl: '', librariesBaseUrl: '', memoryBudgetMB: null };
+const NOT_RETRYABLE: ReadonlySet<string> = new Set(['no-webgpu', 'shader-f16', 'gpu-limits', 'unknown-model']);
 
 export interface ModelsViewDeps {
   catalog: WebLLMCatalog;
@@ -74,6 +70,8 @@ export class ModelsView {
   weightsBaseUrl = $state('');
   librariesBaseUrl = $state('');
   memoryBudgetInput = $state<number | null>(null);
+  /** Where the engine fetches model files from now: the fields above as last applied, not as being typed. */
+  appliedSource = $state.raw<ModelFileSource>({});
 
   memoryBudgetMB: number | undefined = $derived(
     this.memoryBudgetInput ?? (this.caps ? defaultMemoryBudgetMB(this.caps) : undefined),
@@ -90,11 +88,12 @@ export class ModelsView {
   constructor(deps: ModelsViewDeps) {
     this.#deps = deps;
     this.catalog = deps.catalog;
-    const saved = readSetting(deps.settings, SETTINGS_KEY, NO_SETTINGS);
+    const saved = readSavedModelSettings(deps.settings);
     this.weightsBaseUrl = saved.weightsBaseUrl;
     this.librariesBaseUrl = saved.librariesBaseUrl;
     this.memoryBudgetInput = saved.memoryBudgetMB;
-    deps.session.setSource(this.source());
+    this.appliedSource = this.source();
+    deps.session.setSource(this.appliedSource);
     this.loadedIds = deps.session.host.loadedModelIds;
   }
 
@@ -118,12 +117,13 @@ export class ModelsView {
 
   /** Saves the model-file location and memory budget, and hands them to the engine. */
   applySettings(): void {
-    writeSetting(this.#deps.settings, SETTINGS_KEY, {
+    writeSetting(this.#deps.settings, MODEL_SETTINGS_KEY, {
       weightsBaseUrl: this.weightsBaseUrl.trim(),
       librariesBaseUrl: this.librariesBaseUrl.trim(),
       memoryBudgetMB: this.memoryBudgetInput,
     } satisfies SavedModelSettings);
-    this.#deps.session.setSource(this.source());
+    this.appliedSource = this.source();
+    this.#deps.session.setSource(this.appliedSource);
     this.#deps.session.setMemoryBudgetMB(this.memoryBudgetMB);
     void this.refreshCache();
   }
@@ -143,11 +143,11 @@ export class ModelsView {
   async downloadModel(modelId: string): Promise<boolean> {
     if (this.download) return false;
     this.failure = undefined;
-    this.download = { modelId, progress: undefined };
+    this.download = { modelId, progress: undefined, lastNewsMs: performance.now() };
     const { host } = this.#deps.session;
     try {
       const result = await host.load([modelId], (progress) => {
-        if (this.download?.modelId === modelId) this.download = { modelId, progress };
+        if (this.download?.modelId === modelId) this.download = { modelId, progress, lastNewsMs: performance.now() };
       });
       this.lastLoad = { modelId, ms: result.ms };
       return true;
@@ -169,7 +169,7 @@ export class ModelsView {
   }
 
   async deleteModel(modelId: string): Promise<void> {
-    const records = toAppConfig(this.catalog.records, this.source()).model_list;
+    const records = this.#records();
     const record = records.find((r) => r.model_id === modelId);
     if (!record || !this.#deps.cacheStorage) return;
     if (this.loadedIds.includes(modelId)) {
@@ -192,12 +192,23 @@ export class ModelsView {
     this.caps = next;
   }
 
+  /**
+   * Whether "Try again" can get anywhere for the failed load of `modelId`: not when this browser
+   * cannot run the build at all (no WebGPU, no shader-f16, GPU limits), only when the cause can pass
+   * (a stalled or broken download, a crashed worker, a full disk since cleared).
+   */
+  canRetry(modelId: string): boolean {
+    const failure = this.failure;
+    if (!failure || failure.modelId !== modelId) return false;
+    return !NOT_RETRYABLE.has(failure.explained.kind);
+  }
+
   dismissFailure(): void {
     this.failure = undefined;
   }
 
   #records() {
-    return toAppConfig(this.catalog.records, this.source()).model_list;
+    return toAppConfig(this.catalog.records, this.appliedSource).model_list;
   }
 
   #rows(): ModelRow[] {

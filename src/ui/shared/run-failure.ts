@@ -8,7 +8,7 @@
 import { SandboxBroken } from '../../core/harness/sandbox-broken.ts';
 import { isAbortError } from '../../core/llm/abort.ts';
 import type { UnitRetry } from '../../core/study/runner.ts';
-import { EndpointStatusError, EndpointUnreachableError } from '../../llm/endpoint-errors.ts';
+import { EndpointContextLengthError, EndpointStatusError, EndpointUnreachableError } from '../../llm/endpoint-errors.ts';
 import { WebLLMEngineError } from '../../llm/webllm-errors.ts';
 import { DatabaseRefused, DatabaseTerminated } from '../../store/database.ts';
 
@@ -48,6 +48,8 @@ const LOST_DATABASE = new Set(['InvalidStateError', 'UnknownError']);
 
 export function failureCause(error: unknown): FailureCause {
   if (isAbortError(error)) return 'stopped';
+  // Whatever the status (older llama-server says 500): the same prompt never fits.
+  if (error instanceof EndpointContextLengthError) return 'request-refused';
   if (error instanceof EndpointStatusError) {
     if (error.status === 404) return 'model-not-served';
     if (error.status === 401 || error.status === 403) return 'key-refused';

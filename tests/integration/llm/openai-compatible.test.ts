@@ -1,4 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { EndpointContextLengthError } from '../../../src/llm/endpoint-errors.ts';
 import type { ChatMessage } from '../../../src/core/ports.ts';
 import {
   createOpenAICompatibleModel,
@@ -326,5 +329,72 @@ describe('OpenAI-compatible endpoint: abort', () => {
     expect(isAbortError(error)).toBe(true);
     expect(performance.now() - started).toBeLessThan(5_000);
     expect(target.requests).toHaveLength(1);
+  });
+});
+
+describe('OpenAI-compatible endpoint: a prompt too long for the context, in each server\'s words', () => {
+  const fixes = /Shorten the prompt.*Ollama: OLLAMA_CONTEXT_LENGTH.*llama-server\): --ctx-size; vLLM: --max-model-len/s;
+
+  it('vLLM: a 400 saying the maximum context length, said as a context problem and not sent again', async () => {
+    const target = await serve();
+    const said =
+      "This model's maximum context length is 4096 tokens. However, you requested 5120 tokens (4608 in the messages, 512 in the completion). Please reduce the length of the messages or completion.";
+    target.script({ kind: 'status', status: 400, body: { object: 'error', message: said, type: 'BadRequestError', param: null, code: 400 } });
+    const error = await failure(modelFor(target).chat(messages, sampling));
+    expect(error).toBeInstanceOf(EndpointContextLengthError);
+    expect(error.message).toMatch(/^The request is too long for the model's context window at http:\/\/127\.0\.0\.1:\d+ \(400 Bad Request\)/);
+    expect(error.message).toContain('maximum context length is 4096 tokens');
+    expect(error.message).toMatch(fixes);
+    expect(target.requests).toHaveLength(1);
+  });
+
+  it('an older llama-server: a 500 "exceeds the available context size" is not retried as if the server were busy', async () => {
+    const target = await serve();
+    target.script({
+      kind: 'status',
+      status: 500,
+      body: { error: { code: 500, message: 'the request exceeds the available context size, try increasing it', type: 'server_error' } },
+    });
+    const error = await failure(modelFor(target).chat(messages, sampling));
+    expect(error).toBeInstanceOf(EndpointContextLengthError);
+    expect(error.message).toMatch(fixes);
+    expect(target.requests).toHaveLength(1);
+  });
+
+  it('llama-server: the same said inside the stream after a 200', async () => {
+    const target = await serve();
+    target.script({
+      kind: 'malformed',
+      afterTokens: 0,
+      line: 'data: {"error":{"code":400,"message":"the request exceeds the available context size, try increasing it","type":"exceed_context_size_error","n_prompt_tokens":4700,"n_ctx":4096}}',
+    });
+    const error = await failure(modelFor(target).chat(messages, sampling));
+    expect(error).toBeInstanceOf(EndpointContextLengthError);
+    expect(error.message).toMatch(fixes);
+  });
+
+  it('a rate limit that speaks of tokens per minute stays a rate limit', async () => {
+    const target = await serve();
+    target.script({ kind: 'status', status: 429, message: 'Rate limit reached on tokens per min (TPM): Limit 10000, Used 9000, Requested 2000.', retryAfter: '600' });
+    const error = await failure(modelFor(target, { maxRetryAfterMs: 1_000 }).chat(messages, sampling));
+    expect(error).not.toBeInstanceOf(EndpointContextLengthError);
+  });
+});
+
+describe('OpenAI-compatible endpoint: a port that accepts connections and never answers', () => {
+  it('Test connection ends with a message naming the silence and the usual ports, not a reply timeout', async () => {
+    const sockets: Socket[] = [];
+    const silent = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const error = await failure(listModels(`http://127.0.0.1:${port}`, undefined, { timeoutMs: 300 }));
+      expect(error.message).toMatch(/accepted the connection but sent no model list within 0\.3 s/);
+      expect(error.message).toMatch(/Ollama 11434, llama-server 8080, LM Studio 1234, vLLM 8000/);
+      expect(error.message).not.toMatch(/first-token/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });

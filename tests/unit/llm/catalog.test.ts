@@ -149,6 +149,21 @@ describe('deciding whether a model can run here', () => {
     expect(assessModel(llama, tighter, { cachedBytes: 2 ** 30 }).reasons[0]).toMatch(/^The rest of the download is about [\d.]+ [GM]B, but this site may only store 100 MB more/);
   });
 
+  it('judges a build\'s buffer need against what WebLLM asks the GPU for (1 GB, else only 128 MB), not the adapter\'s figure', () => {
+    const base = entry('Qwen2.5-0.5B-Instruct');
+    const build = base.builds.q4f32_1;
+    if (!build) throw new Error('no q4f32_1 build');
+    // As WebLLM states it for gemma-2b (a 256000-token vocabulary): 250 MB of storage buffer.
+    const needy: CatalogEntry = { ...base, builds: { q4f32_1: { ...build, bufferSizeRequiredBytes: 262_144_000 } } };
+    const midGpu = { ...laptopGpu, limits: { ...laptopGpu.limits, maxStorageBufferBindingSize: 512 * 2 ** 20 } };
+    const verdict = assessModel(needy, midGpu);
+    expect(verdict.verdict).toBe('blocked');
+    expect(verdict.reasons[0]).toMatch(/needs storage buffers of 250 MB; this GPU's maxStorageBufferBindingSize is 512 MB, below 1 GB, so WebLLM asks it for only 128 MB/);
+    expect(assessModel(needy, swiftShader).verdict).toBe('caution');
+    // Builds that state no need are not second-guessed.
+    expect(assessModel(base, midGpu).verdict).toBe('ready');
+  });
+
   it('blocks a GPU whose buffer limits are below what WebLLM requests', () => {
     const small = { ...laptopGpu, limits: { ...laptopGpu.limits, maxStorageBufferBindingSize: 64 * 2 ** 20 } };
     expect(assessModel(entry('Qwen2.5-0.5B-Instruct'), small).reasons[0]).toMatch(

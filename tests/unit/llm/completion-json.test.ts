@@ -29,8 +29,12 @@ describe('chat-completions JSON', () => {
   });
 
   it('passes on an error object sent in place of a chunk', () => {
+    expect(() => parseChunk('{"error":{"message":"KV cache is full"}}', endpoint)).toThrow(
+      /reported an error while generating: "KV cache is full"/,
+    );
+    // A context overflow is named as such, with what to change.
     expect(() => parseChunk('{"error":{"message":"context length exceeded"}}', endpoint)).toThrow(
-      /reported an error while generating: "context length exceeded"/,
+      /too long for the model's context window.*"context length exceeded".*--ctx-size/,
     );
     expect(() => parseChunk('{"error":"model crashed"}', endpoint)).toThrow(/"model crashed"/);
   });

@@ -1,5 +1,6 @@
 import type { WorkerRequest } from '@mlc-ai/web-llm';
 import { WebLLMEngineHost, type EngineWorker } from '../../../src/llm/webllm-engine.ts';
+import type { LoadStallLimits } from '../../../src/llm/webllm-stall.ts';
 
 /**
  * Plays WebLLM's `WebWorkerMLCEngineHandler` on the other side of the message channel: answers
@@ -31,6 +32,10 @@ export class FakeHandlerWorker implements EngineWorker {
   }
   crash(message: string): void {
     this.#onError(message);
+  }
+  /** Posts one load report, as WebLLM does after each shard or batch of shaders. */
+  report(text: string, progress: number): void {
+    this.#post({ kind: 'initProgressCallback', uuid: '', content: { progress, timeElapsed: 0, text } });
   }
   finishReload(): void {
     if (this.#heldReload) this.#return(this.#heldReload, null);
@@ -105,6 +110,10 @@ export class FakeHandlerWorker implements EngineWorker {
 }
 
 export function hostWith(...workers: FakeHandlerWorker[]) {
+  return hostWithStallLimits(undefined, ...workers);
+}
+
+export function hostWithStallLimits(stallLimitsMs: LoadStallLimits | undefined, ...workers: FakeHandlerWorker[]) {
   const queue = [...workers];
   let id = 0;
   return new WebLLMEngineHost({
@@ -115,6 +124,7 @@ export function hostWith(...workers: FakeHandlerWorker[]) {
     },
     appConfig: { model_list: [] },
     newId: () => `id-${++id}`,
+    ...(stallLimitsMs ? { stallLimitsMs } : {}),
   });
 }
 

@@ -40,6 +40,15 @@ const llama = {
   model_lib: 'https://example.org/Llama-3.2-1B-Instruct-q4f32_1_cs1k-webgpu.wasm',
 };
 
+/** The record as the page sees it once the model files come from `mirror` (weights and libraries). */
+function fromMirror(record: typeof coder, mirror: string): typeof coder {
+  return {
+    ...record,
+    model: record.model.replace('https://huggingface.co', mirror),
+    model_lib: `${mirror}/libs/${record.model_lib.slice(record.model_lib.lastIndexOf('/') + 1)}`,
+  };
+}
+
 function store(storage: MemoryCaches, record: typeof coder, shards: number, present = shards) {
   const base = `${record.model}/resolve/main/`;
   const manifest = { records: Array.from({ length: shards }, (_, i) => ({ dataPath: `params_shard_${i}.bin` })) };
@@ -80,5 +89,41 @@ describe('models cached in this browser', () => {
     const storage = new MemoryCaches();
     expect(await inspectModelCache([coder], storage)).toEqual([]);
     expect(storage.stores.size).toBe(0);
+  });
+
+  it('after the model-file location changes, files from the old one are not taken for a download from the new one', async () => {
+    const storage = new MemoryCaches();
+    store(storage, coder, 3);
+    const mirrored = fromMirror(coder, 'http://localhost:8000');
+    const [found] = await inspectModelCache([mirrored], storage);
+    // WebLLM keys files by URL: a load from the mirror downloads everything again.
+    expect(found).toMatchObject({ modelId: coder.model_id, complete: false, bytes: 0 });
+    expect(found?.otherSources?.bases).toEqual([`${coder.model}/resolve/main/`]);
+    expect(found?.otherSources?.bytes).toBeGreaterThan(3000);
+    // And back: the default location again sees its own files as complete, and the mirror's copy as another.
+    store(storage, mirrored, 3);
+    const [back] = await inspectModelCache([coder], storage);
+    expect(back).toMatchObject({ complete: true, otherSources: { bases: ['http://localhost:8000/mlc-ai/Qwen2.5-Coder-3B-Instruct-q4f32_1-MLC/resolve/main/'] } });
+  });
+
+  it('does not call a model ready to load when its compiled library is missing from the current libraries folder', async () => {
+    const storage = new MemoryCaches();
+    store(storage, llama, 2);
+    const otherFolder = { ...llama, model_lib: 'http://localhost:8000/libs/Llama-3.2-1B-Instruct-q4f32_1_cs1k-webgpu.wasm' };
+    const [found] = await inspectModelCache([otherFolder], storage);
+    expect(found?.complete).toBe(false);
+  });
+
+  it('deleting a model removes its copies from every location, library included', async () => {
+    const storage = new MemoryCaches();
+    store(storage, llama, 2);
+    const mirrored = fromMirror(llama, 'http://localhost:8000');
+    store(storage, mirrored, 2);
+    await deleteCachedModel(mirrored, [mirrored], storage);
+    expect(await inspectModelCache([mirrored], storage)).toEqual([]);
+    expect(await inspectModelCache([llama], storage)).toEqual([]);
+    expect(storage.stores.get('webllm/model')?.size).toBe(0);
+    expect(storage.stores.get('webllm/config')?.size).toBe(0);
+    expect(storage.stores.get('webllm/wasm')?.size).toBe(0);
   });
 });

@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
-import { FakeHandlerWorker, hostWith } from './fake-webllm-worker.ts';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FakeHandlerWorker, hostWith, hostWithStallLimits } from './fake-webllm-worker.ts';
 import type { LoadProgress } from '../../../src/llm/webllm-progress.ts';
+import { quietNote } from '../../../src/llm/webllm-stall.ts';
 
 const MODEL = 'Qwen2.5-1.5B-Instruct-q4f32_1-MLC';
 const messages = [
@@ -112,5 +113,69 @@ describe('the WebLLM engine host', () => {
   it('refuses to chat with a model that is not loaded, in words', async () => {
     const host = hostWith(new FakeHandlerWorker());
     await expect(host.chat(MODEL, messages, sampling)).rejects.toThrow(/not loaded/);
+  });
+});
+
+describe('a model load that stops moving', () => {
+  const limits = { network: 60_000, local: 20_000 };
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('is stopped after the network limit with no progress, said as a stall, and a retry starts afresh', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const stalled = new FakeHandlerWorker();
+    stalled.holdReload = true;
+    const next = new FakeHandlerWorker();
+    const host = hostWithStallLimits(limits, stalled, next);
+    const failure = host.load([MODEL]);
+    failure.catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(limits.network - 1);
+    expect(stalled.terminated).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    await expect(failure).rejects.toMatchObject({
+      explained: { kind: 'stalled', title: 'The model load stopped making progress' },
+    });
+    await expect(failure).rejects.toThrow(/Nothing arrived for 60 seconds while downloading weights.*Try again: files that finished downloading are kept/);
+    expect(stalled.terminated).toBe(true);
+    await expect(host.load([MODEL])).resolves.toMatchObject({ modelIds: [MODEL] });
+  });
+
+  it('keeps going as long as reports keep coming, however long the whole download takes', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const worker = new FakeHandlerWorker();
+    worker.holdReload = true;
+    const host = hostWithStallLimits(limits, worker);
+    const loading = host.load([MODEL]);
+    for (let shard = 11; shard <= 40; shard += 1) {
+      await vi.advanceTimersByTimeAsync(limits.network * 0.9);
+      worker.report(`Fetching param cache[${shard}/40]: ${shard * 50}MB fetched. ${Math.floor((shard / 40) * 100)}% completed, 1 secs elapsed.`, shard / 40);
+    }
+    worker.finishReload();
+    await expect(loading).resolves.toMatchObject({ modelIds: [MODEL] });
+    expect(worker.terminated).toBe(false);
+  });
+
+  it('allows less silence while compiling shaders than while downloading', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const worker = new FakeHandlerWorker();
+    worker.holdReload = true;
+    const host = hostWithStallLimits(limits, worker);
+    const failure = host.load([MODEL]);
+    failure.catch(() => undefined);
+    await vi.advanceTimersByTimeAsync(1000);
+    worker.report('Loading GPU shader modules[3/120]: 2% completed, 1 secs elapsed.', 0.02);
+    await vi.advanceTimersByTimeAsync(limits.local);
+    await expect(failure).rejects.toThrow(/Nothing moved for 20 seconds while preparing GPU shaders/);
+    expect(worker.terminated).toBe(true);
+  });
+});
+
+describe('what the progress line says while a load is quiet', () => {
+  it('nothing for ordinary gaps between reports, then how long and when the load gives up', () => {
+    expect(quietNote('downloading', 25_000)).toBe('');
+    expect(quietNote('downloading', 47_000)).toBe('nothing new for 40 s; the load stops if nothing comes for 5 minutes');
+    expect(quietNote('starting', 185_000)).toBe('nothing new for 3 min; the load stops if nothing comes for 5 minutes');
+    expect(quietNote('compiling', 61_000)).toBe('nothing new for 60 s; the load stops if nothing comes for 3 minutes');
   });
 });
