@@ -19,6 +19,8 @@ export function failureAdvice(error: unknown): string {
       return `The API key is never stored with a search: give the right one under “Engine for the model pool” below, with this search’s endpoint address, or fix the server’s settings, then resume the search. ${STORED}`;
     case 'request-refused':
       return `Resuming would send the same requests and meet the same answer: start a new search below with another model or endpoint. ${STORED}`;
+    case 'context-too-long':
+      return `A prompt outgrew the server’s context. Start the server with a larger context (the message above says how), then resume the search. ${STORED}`;
     case 'webllm-unsupported':
       return `A search keeps the WebLLM builds it started with, so resuming would meet the same error here: start a new search below with other builds or on an endpoint. ${STORED}`;
     case 'sandbox':

@@ -21,6 +21,11 @@ export type FailureCause =
   | 'key-refused'
   /** Another 4xx the same request would meet again. */
   | 'request-refused'
+  /**
+   * A prompt longer than the server's context: the same request fails until the server is started
+   * with a larger context, and then resuming carries on.
+   */
+  | 'context-too-long'
   /** Nothing answered (or the browser hid the answer), or the server was busy: worth another try. */
   | 'endpoint-unreachable'
   /** WebLLM cannot run the build in this browser at all (no WebGPU, no shader-f16, limits, unknown model). */
@@ -48,8 +53,9 @@ const LOST_DATABASE = new Set(['InvalidStateError', 'UnknownError']);
 
 export function failureCause(error: unknown): FailureCause {
   if (isAbortError(error)) return 'stopped';
-  // Whatever the status (older llama-server says 500): the same prompt never fits.
-  if (error instanceof EndpointContextLengthError) return 'request-refused';
+  // Whatever the status (older llama-server says 500): the same prompt fits only once the
+  // server's context grows, which a person can do, unlike any other refusal.
+  if (error instanceof EndpointContextLengthError) return 'context-too-long';
   if (error instanceof EndpointStatusError) {
     if (error.status === 404) return 'model-not-served';
     if (error.status === 401 || error.status === 403) return 'key-refused';

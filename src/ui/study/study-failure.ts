@@ -22,6 +22,8 @@ export function studyFailureAdvice(error: unknown): string {
       return `The API key is never stored with a study: give the right one for this study’s endpoint under “Engine” below (or on the Models page), or fix the server’s settings, then ${RESUME}. ${KEPT}`;
     case 'request-refused':
       return `Resuming would send the same requests and meet the same answer: start a new study with another model or endpoint. ${KEPT}`;
+    case 'context-too-long':
+      return `A refinement prompt outgrew the server’s context. Start the server with a larger context (the message above says how), then ${RESUME}: it runs the errored units again. The study’s models had 4096 tokens, and Ollama cuts a longer prompt without saying so (docs/reproducing.md). ${KEPT}`;
     case 'endpoint-unreachable':
       return `Once the server answers at that address again, ${RESUME}: it runs the errored units again. ${KEPT}`;
     case 'webllm-unsupported':
@@ -67,6 +69,7 @@ export function startFailureAdvice(error: unknown): string | null {
     case 'model-not-served':
     case 'key-refused':
     case 'request-refused':
+    case 'context-too-long':
     case 'endpoint-unreachable':
     case 'storage-blocked':
     // WebLLM's messages end with their own next step.

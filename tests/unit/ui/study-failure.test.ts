@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SandboxBroken } from '../../../src/core/harness/sandbox-broken.ts';
 import { abortError } from '../../../src/core/llm/abort.ts';
-import { statusError, unreachableError } from '../../../src/llm/endpoint-errors.ts';
+import { EndpointContextLengthError, statusError, unreachableError } from '../../../src/llm/endpoint-errors.ts';
 import { explainWebLLMError, WebLLMEngineError } from '../../../src/llm/webllm-errors.ts';
 import { DatabaseRefused, DatabaseTerminated } from '../../../src/store/database.ts';
 import { failureCause, failureMessage } from '../../../src/ui/shared/run-failure.ts';
@@ -23,6 +23,14 @@ describe('what the Study page says a person can do about the error that stopped 
     expect(advice).toMatch(/serve the model under that name .* or start a new study/);
     // Another lasting refusal (a bad request) is no better on a second try.
     expect(studyFailureAdvice(statusError(400, 'Bad Request', '', { endpointUrl: ENDPOINT }))).toMatch(/^Resuming would send the same requests .*start a new study/);
+  });
+
+  it('sends them to the server’s context, then Resume, when a prompt outgrew it: unlike other refusals, a larger context lets the same request through', () => {
+    const tooLong = new EndpointContextLengthError(400, 'This model’s maximum context length is 4096 tokens; your prompt has 5120 tokens.');
+    expect(failureCause(tooLong)).toBe('context-too-long');
+    expect(studyFailureAdvice(tooLong)).toMatch(/^A refinement prompt outgrew the server’s context\. Start the server with a larger context .* then resume the study from the list below/);
+    expect(studyFailureAdvice(tooLong)).not.toMatch(/start a new study/);
+    expect(failureAdvice(tooLong)).toMatch(/larger context .* then resume the search/);
   });
 
   it('sends them to the API key for a 401 or 403: no key is stored with a study, resuming takes the one given now', () => {
