@@ -35,6 +35,9 @@ describe('the Playground in Chromium', () => {
     const traceback = result.locator('pre.traceback');
     expect(await traceback.textContent()).toContain('Traceback (most recent call last)');
     expect(await traceback.textContent()).toContain('numbr');
+    // Standard mode runs the prompt before the code: the frame says which line of the editor it is.
+    const editorLine = `${problem.prompt}    return numbr % 1.0\n`.split('\n').indexOf('    return numbr % 1.0') + 1;
+    expect(await traceback.textContent()).toContain(`in truncate_number  (your line ${editorLine})`);
     // A screen reader hears one sentence, not the traceback and the printed output read out.
     await page.getByRole('status').filter({ hasText: /^HumanEval\/2: failed\. NameError: name 'numbr' is not defined/ }).waitFor();
     expect(await page.locator('[aria-live], [role="status"]').filter({ hasText: 'Traceback' }).count()).toBe(0);

@@ -12,6 +12,7 @@ import { toOutcome } from '../../core/harness/to-outcome.ts';
 import type { SandboxLimits } from '../../core/ports.ts';
 import { browserSandboxFactory } from '../sandbox/browser-sandbox-factory.ts';
 import { SandboxHolder } from '../sandbox/sandbox-holder.ts';
+import type { CodeLines } from './traceback-lines.ts';
 
 export interface PlaygroundRun {
   problemId: string;
@@ -24,6 +25,8 @@ export interface PlaygroundRun {
   limits: SandboxLimits;
   /** The code as it was run, to tell a result about the code in the editor from one about older code. */
   code: string;
+  /** Where that code sat in the program, to tell traceback lines in the editor's terms. */
+  lines: CodeLines;
 }
 
 /** What the editor holds before the user types: the prompt's stub for HumanEval (without its leading blank lines), nothing for MBPP. */
@@ -123,6 +126,7 @@ export class Playground {
         stdoutCut: result.status !== 'crashed' && result.stdoutTruncated === true,
         limits,
         code,
+        lines: { codeFirstLine: program.candidateFirstLine, codeLastLine: program.candidateLastLine, testFirstLine: program.testFirstLine },
       };
     } catch (error) {
       this.sandboxError = messageOf(error);
