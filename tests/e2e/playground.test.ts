@@ -50,6 +50,18 @@ describe('the Playground in Chromium', () => {
     expect(await result.textContent()).toContain('Every test passed');
     await app.screenshot('playground-passed');
 
+    // A loop in study mode would hold the page for its 10 s limit: Stop ends it at once, with no verdict.
+    await page.getByLabel('Harness mode').selectOption('study');
+    await editor.fill(`${problem.prompt}    while True:\n        pass\n`);
+    await page.getByRole('button', { name: 'Run tests' }).click();
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByText('Stopped before the tests finished').waitFor({ timeout: 5_000 });
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Run tests');
+    await page.getByLabel('Harness mode').selectOption('standard');
+    await editor.fill(`${problem.prompt}    return number % 1.0\n`);
+    await editor.press('Control+Enter');
+    await result.getByText('passed', { exact: true }).waitFor({ timeout: 60_000 });
+
     // A visit to another page and Back keeps the edits and the result.
     await page.getByRole('link', { name: 'Scoring' }).click();
     await page.getByRole('heading', { name: 'Scoring' }).waitFor();

@@ -68,6 +68,8 @@ export class Playground {
   run = $state.raw<PlaygroundRun | null>(null);
   /** The sandbox itself failed (Pyodide could not load): not a verdict. */
   sandboxError = $state<string | null>(null);
+  /** The last run was stopped by the user before it ended: there is no verdict for it. */
+  stopped = $state(false);
   limits: SandboxLimits | null = $derived(this.problem ? limitsFor(this.problem, this.mode) : null);
   /** The last run's result no longer describes what the editor holds: the code or the harness mode changed since. */
   runIsStale = $derived(this.run !== null && (this.run.code !== this.code || this.run.mode !== this.mode));
@@ -77,6 +79,8 @@ export class Playground {
   #drafts = new Map<string, string>();
   /** The page went away during a run: free the sandbox when it ends. */
   #leaveWhenDone = false;
+  /** Stop was pressed for the run in flight: what its worker reports as it dies is not a verdict. */
+  #stopping = false;
 
   constructor(sandboxes: SandboxHolder) {
     this.#sandboxes = sandboxes;
@@ -88,6 +92,7 @@ export class Playground {
     this.problem = problem;
     this.code = this.#drafts.get(problem.id) ?? startingCode(problem);
     this.run = null;
+    this.stopped = false;
   }
 
   resetCode(): void {
@@ -113,10 +118,17 @@ export class Playground {
     const limits = limitsFor(problem, mode);
     this.running = true;
     this.sandboxError = null;
+    this.stopped = false;
+    this.#stopping = false;
     try {
       const sandbox = await this.#sandboxes.get(1);
       const program = assembleProgram(problem, code, mode);
       const result = await sandbox.run(program.text, limits);
+      if (this.#stopping) {
+        this.run = null;
+        this.stopped = true;
+        return;
+      }
       const stdout = result.status === 'crashed' ? '' : result.stdout;
       this.run = {
         problemId: problem.id,
@@ -129,11 +141,24 @@ export class Playground {
         lines: { codeFirstLine: program.candidateFirstLine, codeLastLine: program.candidateLastLine, testFirstLine: program.testFirstLine },
       };
     } catch (error) {
-      this.sandboxError = messageOf(error);
+      // Stopped while Python was still starting: the closed sandbox's refusal is not a failure.
+      if (this.#stopping) this.stopped = true;
+      else this.sandboxError = messageOf(error);
     } finally {
+      this.#stopping = false;
       this.running = false;
       if (this.#leaveWhenDone) this.leave();
     }
+  }
+
+  /**
+   * Ends the run in flight now rather than at its time limit (10 s in study mode, 48 s for the
+   * slowest task): its worker is ended, and the next run starts a fresh one.
+   */
+  stop(): void {
+    if (!this.running) return;
+    this.#stopping = true;
+    void this.#sandboxes.close();
   }
 
   /** The page went away: free the Python worker (now, or after the run in flight), keep the drafts and the last result. */

@@ -115,6 +115,40 @@ describe('the playground', () => {
     expect(playground.running).toBe(false);
   });
 
+  it('stops a run in flight by ending its worker: no verdict, and the next run gets a fresh worker', async () => {
+    const problem = await loadTestProblem('mbpp', 'Mbpp/2');
+    let made = 0;
+    // Like the real pool: a run hangs until its worker is ended, then resolves as worker-lost.
+    const factory = async (): Promise<Sandbox> => {
+      const n = ++made;
+      let lose: (() => void) | null = null;
+      return {
+        run: () =>
+          n === 1
+            ? new Promise<RunResult>((resolve) => (lose = () => resolve({ status: 'crashed', durationMs: 5, cause: 'worker-lost', detail: 'the sandbox was closed' })))
+            : Promise.resolve({ status: 'passed', durationMs: 1, stdout: '' }),
+        close: async () => lose?.(),
+      };
+    };
+    const playground = new Playground(new SandboxHolder(factory));
+    playground.select(problem);
+    playground.code = 'def similar_elements(a, b):\n    while True: pass\n';
+    const running = playground.execute();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(playground.running).toBe(true);
+    playground.stop();
+    await running;
+    expect(playground.running).toBe(false);
+    expect(playground.stopped).toBe(true);
+    expect(playground.run).toBeNull();
+    expect(playground.sandboxError).toBeNull();
+
+    await playground.execute();
+    expect(made).toBe(2);
+    expect(playground.stopped).toBe(false);
+    expect(playground.run?.outcome.kind).toBe('passed');
+  });
+
   it('frees its workers when closed', async () => {
     const fake = recordingSandbox(() => nameError);
     const playground = new Playground(new SandboxHolder(async () => fake.sandbox));
