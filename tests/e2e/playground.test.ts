@@ -70,6 +70,13 @@ describe('the Playground in Chromium', () => {
     expect(await editor.inputValue()).toBe(`${problem.prompt}    return number % 1.0\n`);
     expect(await result.textContent()).toContain('Every test passed');
 
+    // A look at the other benchmark and back returns to this problem, not to HumanEval/0.
+    await page.getByLabel('Benchmark').selectOption('mbpp');
+    await page.getByRole('heading', { name: /Mbpp\/2/ }).waitFor({ timeout: 60_000 });
+    await page.getByLabel('Benchmark').selectOption('humaneval');
+    await page.getByRole('heading', { name: /HumanEval\/2/ }).waitFor();
+    expect(await editor.inputValue()).toBe(`${problem.prompt}    return number % 1.0\n`);
+
     expect(app.errors).toEqual([]);
     await app.close();
   });

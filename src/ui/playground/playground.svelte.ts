@@ -77,6 +77,8 @@ export class Playground {
   #sandboxes: SandboxHolder;
   /** Edits survive switching to another problem and back. */
   #drafts = new Map<string, string>();
+  /** The problem last open in each benchmark, to come back to after a look at the other one. */
+  #lastOpen: Partial<Record<BenchmarkId, string>> = {};
   /** The page went away during a run: free the sandbox when it ends. */
   #leaveWhenDone = false;
   /** Stop was pressed for the run in flight: what its worker reports as it dies is not a verdict. */
@@ -90,9 +92,15 @@ export class Playground {
     if (this.problem) this.#drafts.set(this.problem.id, this.code);
     this.benchmark = problem.benchmark;
     this.problem = problem;
+    this.#lastOpen[problem.benchmark] = problem.id;
     this.code = this.#drafts.get(problem.id) ?? startingCode(problem);
     this.run = null;
     this.stopped = false;
+  }
+
+  /** The id of the problem last open in `benchmark`, if any was. */
+  lastOpen(benchmark: BenchmarkId): string | undefined {
+    return this.#lastOpen[benchmark];
   }
 
   resetCode(): void {

@@ -74,6 +74,16 @@ describe('the playground', () => {
     expect(playground.code).toBe('def similar_elements(a, b):\n    pass\n');
   });
 
+  it('remembers the problem last open in each benchmark, for switching benchmarks and back', async () => {
+    const [humaneval, mbpp] = await Promise.all([loadTestProblem('humaneval', 'HumanEval/2'), loadTestProblem('mbpp', 'Mbpp/3')]);
+    const playground = new Playground(new SandboxHolder(async () => recordingSandbox(() => nameError).sandbox));
+    expect(playground.lastOpen('humaneval')).toBeUndefined();
+    playground.select(humaneval);
+    playground.select(mbpp);
+    expect(playground.lastOpen('humaneval')).toBe('HumanEval/2');
+    expect(playground.lastOpen('mbpp')).toBe('Mbpp/3');
+  });
+
   it('says when a result no longer describes the code in the editor or the chosen mode', async () => {
     const problem = await loadTestProblem('humaneval', 'HumanEval/0');
     const playground = new Playground(new SandboxHolder(async () => recordingSandbox(() => ({ status: 'passed', durationMs: 1, stdout: '' })).sandbox));
