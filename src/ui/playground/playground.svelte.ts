@@ -81,8 +81,8 @@ export class Playground {
   #lastOpen: Partial<Record<BenchmarkId, string>> = {};
   /** The page went away during a run: free the sandbox when it ends. */
   #leaveWhenDone = false;
-  /** Stop was pressed for the run in flight: what its worker reports as it dies is not a verdict. */
-  #stopping = false;
+  /** Counts runs; Stop bumps it too, so what a stopped run's worker reports as it dies is dropped, not shown as a verdict. */
+  #runNumber = 0;
 
   constructor(sandboxes: SandboxHolder) {
     this.#sandboxes = sandboxes;
@@ -124,19 +124,17 @@ export class Playground {
     const mode = this.mode;
     const code = this.code;
     const limits = limitsFor(problem, mode);
+    const runNumber = ++this.#runNumber;
+    const current = () => runNumber === this.#runNumber;
     this.running = true;
     this.sandboxError = null;
     this.stopped = false;
-    this.#stopping = false;
     try {
       const sandbox = await this.#sandboxes.get(1);
+      if (!current()) return;
       const program = assembleProgram(problem, code, mode);
       const result = await sandbox.run(program.text, limits);
-      if (this.#stopping) {
-        this.run = null;
-        this.stopped = true;
-        return;
-      }
+      if (!current()) return;
       const stdout = result.status === 'crashed' ? '' : result.stdout;
       this.run = {
         problemId: problem.id,
@@ -149,23 +147,27 @@ export class Playground {
         lines: { codeFirstLine: program.candidateFirstLine, codeLastLine: program.candidateLastLine, testFirstLine: program.testFirstLine },
       };
     } catch (error) {
-      // Stopped while Python was still starting: the closed sandbox's refusal is not a failure.
-      if (this.#stopping) this.stopped = true;
-      else this.sandboxError = messageOf(error);
+      // A stopped run's closed sandbox may refuse it: that is the stop, not a failure.
+      if (current()) this.sandboxError = messageOf(error);
     } finally {
-      this.#stopping = false;
-      this.running = false;
-      if (this.#leaveWhenDone) this.leave();
+      if (current()) {
+        this.running = false;
+        if (this.#leaveWhenDone) this.leave();
+      }
     }
   }
 
   /**
    * Ends the run in flight now rather than at its time limit (10 s in study mode, 48 s for the
-   * slowest task): its worker is ended, and the next run starts a fresh one.
+   * slowest task), even while Python is still starting: its worker is ended, and the next run
+   * starts a fresh one.
    */
   stop(): void {
     if (!this.running) return;
-    this.#stopping = true;
+    this.#runNumber++;
+    this.running = false;
+    this.run = null;
+    this.stopped = true;
     void this.#sandboxes.close();
   }
 

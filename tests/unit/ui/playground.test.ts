@@ -147,8 +147,10 @@ describe('the playground', () => {
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(playground.running).toBe(true);
     playground.stop();
-    await running;
+    // At once, not when the worker is gone (Python may still be starting).
     expect(playground.running).toBe(false);
+    expect(playground.stopped).toBe(true);
+    await running;
     expect(playground.stopped).toBe(true);
     expect(playground.run).toBeNull();
     expect(playground.sandboxError).toBeNull();
@@ -156,6 +158,22 @@ describe('the playground', () => {
     await playground.execute();
     expect(made).toBe(2);
     expect(playground.stopped).toBe(false);
+    expect(playground.run?.outcome.kind).toBe('passed');
+  });
+
+  it('stops at once while Python is still starting, and Run straight after starts a fresh worker', async () => {
+    const problem = await loadTestProblem('mbpp', 'Mbpp/2');
+    let made = 0;
+    const passing: Sandbox = { run: async () => ({ status: 'passed', durationMs: 1, stdout: '' }), close: async () => {} };
+    // The first worker never finishes starting (a cold start on a slow machine).
+    const factory = (): Promise<Sandbox> => (++made === 1 ? new Promise<Sandbox>(() => {}) : Promise.resolve(passing));
+    const playground = new Playground(new SandboxHolder(factory));
+    playground.select(problem);
+    void playground.execute();
+    playground.stop();
+    expect(playground.running).toBe(false);
+    await playground.execute();
+    expect(made).toBe(2);
     expect(playground.run?.outcome.kind).toBe('passed');
   });
 
