@@ -35,6 +35,9 @@ describe('the Playground in Chromium', () => {
     const traceback = result.locator('pre.traceback');
     expect(await traceback.textContent()).toContain('Traceback (most recent call last)');
     expect(await traceback.textContent()).toContain('numbr');
+    // Standard mode runs the prompt before the code: the frame says which line of the editor it is.
+    const editorLine = `${problem.prompt}    return numbr % 1.0\n`.split('\n').indexOf('    return numbr % 1.0') + 1;
+    expect(await traceback.textContent()).toContain(`in truncate_number  (your line ${editorLine})`);
     // A screen reader hears one sentence, not the traceback and the printed output read out.
     await page.getByRole('status').filter({ hasText: /^HumanEval\/2: failed\. NameError: name 'numbr' is not defined/ }).waitFor();
     expect(await page.locator('[aria-live], [role="status"]').filter({ hasText: 'Traceback' }).count()).toBe(0);
@@ -47,6 +50,18 @@ describe('the Playground in Chromium', () => {
     expect(await result.textContent()).toContain('Every test passed');
     await app.screenshot('playground-passed');
 
+    // A loop in study mode would hold the page for its 10 s limit: Stop ends it at once, with no verdict.
+    await page.getByLabel('Harness mode').selectOption('study');
+    await editor.fill(`${problem.prompt}    while True:\n        pass\n`);
+    await page.getByRole('button', { name: 'Run tests' }).click();
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.getByText('Stopped before the tests finished').waitFor({ timeout: 5_000 });
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Run tests');
+    await page.getByLabel('Harness mode').selectOption('standard');
+    await editor.fill(`${problem.prompt}    return number % 1.0\n`);
+    await editor.press('Control+Enter');
+    await result.getByText('passed', { exact: true }).waitFor({ timeout: 60_000 });
+
     // A visit to another page and Back keeps the edits and the result.
     await page.getByRole('link', { name: 'Scoring' }).click();
     await page.getByRole('heading', { name: 'Scoring' }).waitFor();
@@ -54,6 +69,13 @@ describe('the Playground in Chromium', () => {
     await page.getByRole('heading', { name: /HumanEval\/2/ }).waitFor();
     expect(await editor.inputValue()).toBe(`${problem.prompt}    return number % 1.0\n`);
     expect(await result.textContent()).toContain('Every test passed');
+
+    // A look at the other benchmark and back returns to this problem, not to HumanEval/0.
+    await page.getByLabel('Benchmark').selectOption('mbpp');
+    await page.getByRole('heading', { name: /Mbpp\/2/ }).waitFor({ timeout: 60_000 });
+    await page.getByLabel('Benchmark').selectOption('humaneval');
+    await page.getByRole('heading', { name: /HumanEval\/2/ }).waitFor();
+    expect(await editor.inputValue()).toBe(`${problem.prompt}    return number % 1.0\n`);
 
     expect(app.errors).toEqual([]);
     await app.close();

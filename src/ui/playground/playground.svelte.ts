@@ -12,6 +12,7 @@ import { toOutcome } from '../../core/harness/to-outcome.ts';
 import type { SandboxLimits } from '../../core/ports.ts';
 import { browserSandboxFactory } from '../sandbox/browser-sandbox-factory.ts';
 import { SandboxHolder } from '../sandbox/sandbox-holder.ts';
+import type { CodeLines } from './traceback-lines.ts';
 
 export interface PlaygroundRun {
   problemId: string;
@@ -24,6 +25,8 @@ export interface PlaygroundRun {
   limits: SandboxLimits;
   /** The code as it was run, to tell a result about the code in the editor from one about older code. */
   code: string;
+  /** Where that code sat in the program, to tell traceback lines in the editor's terms. */
+  lines: CodeLines;
 }
 
 /** What the editor holds before the user types: the prompt's stub for HumanEval (without its leading blank lines), nothing for MBPP. */
@@ -65,6 +68,8 @@ export class Playground {
   run = $state.raw<PlaygroundRun | null>(null);
   /** The sandbox itself failed (Pyodide could not load): not a verdict. */
   sandboxError = $state<string | null>(null);
+  /** The last run was stopped by the user before it ended: there is no verdict for it. */
+  stopped = $state(false);
   limits: SandboxLimits | null = $derived(this.problem ? limitsFor(this.problem, this.mode) : null);
   /** The last run's result no longer describes what the editor holds: the code or the harness mode changed since. */
   runIsStale = $derived(this.run !== null && (this.run.code !== this.code || this.run.mode !== this.mode));
@@ -72,8 +77,12 @@ export class Playground {
   #sandboxes: SandboxHolder;
   /** Edits survive switching to another problem and back. */
   #drafts = new Map<string, string>();
+  /** The problem last open in each benchmark, to come back to after a look at the other one. */
+  #lastOpen: Partial<Record<BenchmarkId, string>> = {};
   /** The page went away during a run: free the sandbox when it ends. */
   #leaveWhenDone = false;
+  /** Counts runs; Stop bumps it too, so what a stopped run's worker reports as it dies is dropped, not shown as a verdict. */
+  #runNumber = 0;
 
   constructor(sandboxes: SandboxHolder) {
     this.#sandboxes = sandboxes;
@@ -83,8 +92,15 @@ export class Playground {
     if (this.problem) this.#drafts.set(this.problem.id, this.code);
     this.benchmark = problem.benchmark;
     this.problem = problem;
+    this.#lastOpen[problem.benchmark] = problem.id;
     this.code = this.#drafts.get(problem.id) ?? startingCode(problem);
     this.run = null;
+    this.stopped = false;
+  }
+
+  /** The id of the problem last open in `benchmark`, if any was. */
+  lastOpen(benchmark: BenchmarkId): string | undefined {
+    return this.#lastOpen[benchmark];
   }
 
   resetCode(): void {
@@ -108,12 +124,17 @@ export class Playground {
     const mode = this.mode;
     const code = this.code;
     const limits = limitsFor(problem, mode);
+    const runNumber = ++this.#runNumber;
+    const current = () => runNumber === this.#runNumber;
     this.running = true;
     this.sandboxError = null;
+    this.stopped = false;
     try {
       const sandbox = await this.#sandboxes.get(1);
+      if (!current()) return;
       const program = assembleProgram(problem, code, mode);
       const result = await sandbox.run(program.text, limits);
+      if (!current()) return;
       const stdout = result.status === 'crashed' ? '' : result.stdout;
       this.run = {
         problemId: problem.id,
@@ -123,13 +144,31 @@ export class Playground {
         stdoutCut: result.status !== 'crashed' && result.stdoutTruncated === true,
         limits,
         code,
+        lines: { codeFirstLine: program.candidateFirstLine, codeLastLine: program.candidateLastLine, testFirstLine: program.testFirstLine },
       };
     } catch (error) {
-      this.sandboxError = messageOf(error);
+      // A stopped run's closed sandbox may refuse it: that is the stop, not a failure.
+      if (current()) this.sandboxError = messageOf(error);
     } finally {
-      this.running = false;
-      if (this.#leaveWhenDone) this.leave();
+      if (current()) {
+        this.running = false;
+        if (this.#leaveWhenDone) this.leave();
+      }
     }
+  }
+
+  /**
+   * Ends the run in flight now rather than at its time limit (10 s in study mode, 48 s for the
+   * slowest task), even while Python is still starting: its worker is ended, and the next run
+   * starts a fresh one.
+   */
+  stop(): void {
+    if (!this.running) return;
+    this.#runNumber++;
+    this.running = false;
+    this.run = null;
+    this.stopped = true;
+    void this.#sandboxes.close();
   }
 
   /** The page went away: free the Python worker (now, or after the run in flight), keep the drafts and the last result. */

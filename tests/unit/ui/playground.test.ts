@@ -74,6 +74,16 @@ describe('the playground', () => {
     expect(playground.code).toBe('def similar_elements(a, b):\n    pass\n');
   });
 
+  it('remembers the problem last open in each benchmark, for switching benchmarks and back', async () => {
+    const [humaneval, mbpp] = await Promise.all([loadTestProblem('humaneval', 'HumanEval/2'), loadTestProblem('mbpp', 'Mbpp/3')]);
+    const playground = new Playground(new SandboxHolder(async () => recordingSandbox(() => nameError).sandbox));
+    expect(playground.lastOpen('humaneval')).toBeUndefined();
+    playground.select(humaneval);
+    playground.select(mbpp);
+    expect(playground.lastOpen('humaneval')).toBe('HumanEval/2');
+    expect(playground.lastOpen('mbpp')).toBe('Mbpp/3');
+  });
+
   it('says when a result no longer describes the code in the editor or the chosen mode', async () => {
     const problem = await loadTestProblem('humaneval', 'HumanEval/0');
     const playground = new Playground(new SandboxHolder(async () => recordingSandbox(() => ({ status: 'passed', durationMs: 1, stdout: '' })).sandbox));
@@ -113,6 +123,58 @@ describe('the playground', () => {
     expect(playground.run).toBeNull();
     expect(playground.sandboxError).toBe('Pyodide could not load');
     expect(playground.running).toBe(false);
+  });
+
+  it('stops a run in flight by ending its worker: no verdict, and the next run gets a fresh worker', async () => {
+    const problem = await loadTestProblem('mbpp', 'Mbpp/2');
+    let made = 0;
+    // Like the real pool: a run hangs until its worker is ended, then resolves as worker-lost.
+    const factory = async (): Promise<Sandbox> => {
+      const n = ++made;
+      let lose: (() => void) | null = null;
+      return {
+        run: () =>
+          n === 1
+            ? new Promise<RunResult>((resolve) => (lose = () => resolve({ status: 'crashed', durationMs: 5, cause: 'worker-lost', detail: 'the sandbox was closed' })))
+            : Promise.resolve({ status: 'passed', durationMs: 1, stdout: '' }),
+        close: async () => lose?.(),
+      };
+    };
+    const playground = new Playground(new SandboxHolder(factory));
+    playground.select(problem);
+    playground.code = 'def similar_elements(a, b):\n    while True: pass\n';
+    const running = playground.execute();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(playground.running).toBe(true);
+    playground.stop();
+    // At once, not when the worker is gone (Python may still be starting).
+    expect(playground.running).toBe(false);
+    expect(playground.stopped).toBe(true);
+    await running;
+    expect(playground.stopped).toBe(true);
+    expect(playground.run).toBeNull();
+    expect(playground.sandboxError).toBeNull();
+
+    await playground.execute();
+    expect(made).toBe(2);
+    expect(playground.stopped).toBe(false);
+    expect(playground.run?.outcome.kind).toBe('passed');
+  });
+
+  it('stops at once while Python is still starting, and Run straight after starts a fresh worker', async () => {
+    const problem = await loadTestProblem('mbpp', 'Mbpp/2');
+    let made = 0;
+    const passing: Sandbox = { run: async () => ({ status: 'passed', durationMs: 1, stdout: '' }), close: async () => {} };
+    // The first worker never finishes starting (a cold start on a slow machine).
+    const factory = (): Promise<Sandbox> => (++made === 1 ? new Promise<Sandbox>(() => {}) : Promise.resolve(passing));
+    const playground = new Playground(new SandboxHolder(factory));
+    playground.select(problem);
+    void playground.execute();
+    playground.stop();
+    expect(playground.running).toBe(false);
+    await playground.execute();
+    expect(made).toBe(2);
+    expect(playground.run?.outcome.kind).toBe('passed');
   });
 
   it('frees its workers when closed', async () => {

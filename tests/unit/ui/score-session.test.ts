@@ -179,6 +179,39 @@ describe('scoring a samples file', () => {
     expect(session.announcement).toMatch(/^Cancelled after/);
   });
 
+  it('on Stop now while cancelling, ends the samples still running with their workers and scores none of them', async () => {
+    const problems = await loadTestProblems('humaneval');
+    // Like the real pool: a run hangs (a loop waiting out its limit) until its worker is ended, then resolves as worker-lost.
+    const hanging: (() => void)[] = [];
+    let closed = 0;
+    const sandbox: Sandbox = {
+      run: (program) =>
+        program.includes('BROKEN')
+          ? new Promise<RunResult>((resolve) => hanging.push(() => resolve({ status: 'crashed', durationMs: 9, cause: 'worker-lost', detail: 'the sandbox was closed' })))
+          : Promise.resolve({ status: 'passed', durationMs: 1, stdout: '' }),
+      close: async () => {
+        closed++;
+        for (const lose of hanging.splice(0)) lose();
+      },
+    };
+    const session = new ScoreSession(new SandboxHolder(async () => sandbox));
+    const lines = ['HumanEval/0', 'HumanEval/1', 'HumanEval/2', 'HumanEval/3', 'HumanEval/4'].map((id, i) =>
+      JSON.stringify({ task_id: id, completion: i < 1 ? '    return True\n' : '    BROKEN\n' }),
+    );
+    const run = session.scoreLines('loops.jsonl', lines, problems, settings);
+    while (hanging.length < 2) await new Promise((resolve) => setTimeout(resolve, 1));
+    session.cancel();
+    session.stopNow();
+    await run;
+    expect(closed).toBe(1);
+    expect(session.phase).toBe('cancelled');
+    expect(session.failure).toBeNull();
+    expect(session.done).toBe(1);
+    expect(session.rows.map((row) => row.outcome.kind)).toEqual(['passed']);
+    expect(session.resultsFile().text.trimEnd().split('\n')).toHaveLength(1);
+    expect(session.announcement).toBe('Cancelled after 1 of 5 samples: 1 passed, 0 failed.');
+  });
+
   it('tells a screen reader when the run starts and ends, not every count as it ticks', async () => {
     const problems = await loadTestProblems('humaneval');
     const session = new ScoreSession(new SandboxHolder(async () => fakeSandbox(5)));
