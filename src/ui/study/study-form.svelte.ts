@@ -4,9 +4,9 @@
  * "Copy study link" and opening one are the same data, and a link's study is exactly the study
  * the form would start.
  */
-import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
+import type { BenchmarkId, Problem } from '../../core/benchmarks/problem.ts';
 import type { HarnessMode } from '../../core/harness/outcome.ts';
-import { llmNodes, type Pipeline } from '../../core/pipeline/genome.ts';
+import { llmNodes, maxModelCalls, type Pipeline } from '../../core/pipeline/genome.ts';
 import { webllmIdFor } from '../../core/pipeline/model-keys.ts';
 import { pairingMatrix, PRESETS, presetById } from '../../core/pipeline/presets.ts';
 import { MAX_REPEATS, type StudyArm, type StudyLimits } from '../../core/study/config.ts';
@@ -15,7 +15,7 @@ import { draftFromLink, type StudyLink } from '../../core/study/link.ts';
 import { ModelEngineForm } from '../shared/model-engine-form.svelte.ts';
 import { wholeProblem } from '../../core/number-problems.ts';
 import { FormProblems } from '../shared/form-problems.ts';
-import { selectionProblems, selectionSpecOf, type SeedField, type SelectionKind } from '../shared/problem-selection.ts';
+import { idsProblem, selectedCount, selectionProblems, selectionSpecOf, type SeedField, type SelectionKind } from '../shared/problem-selection.ts';
 import { replayArms, replayBindings, type ReplaySource } from './replay-study.ts';
 import { describeStudyEffect, listIds, promptSetEffect, promptUses, type PromptSetEffect } from '../../core/prompts/prompt-set-effect.ts';
 import type { PromptSet } from '../../core/prompts/prompt-set.ts';
@@ -111,13 +111,45 @@ export class StudyForm extends ModelEngineForm {
   }
 
   /**
+   * What the study costs before it runs: units (one problem through one arm, once per repeat)
+   * and the most model calls they can make; an arm that stops at the first pass makes fewer.
+   * Null when the problems cannot be counted yet (fields that cannot start, or the MBPP test
+   * split before MBPP is loaded). `loaded` is the benchmark's problems once they are.
+   */
+  cost(loaded?: readonly Problem[]): string | null {
+    if (this.arms.length === 0) return null;
+    const replay = this.engine === 'replay' ? this.replay : null;
+    if (this.engine === 'replay' && !replay) return null;
+    const count = replay ? replay.doc.config.problemIds.length : selectedCount(this, STUDY_SEED, loaded);
+    const repeats = replay ? replay.doc.config.repeats : this.repeats;
+    if (count === null || this.problems(loaded).length > 0) return null;
+    const units = count * this.arms.length * repeats;
+    const calls = count * repeats * this.arms.reduce((n, arm) => n + maxModelCalls(arm.pipeline), 0);
+    const stopsEarly = this.arms.some((arm) => !arm.forcedIterations && maxModelCalls(arm.pipeline) > 1);
+    const plural = (n: number, noun: string) => `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
+    const head = `${plural(count, 'problem')} × ${plural(this.arms.length, 'arm')} × ${plural(repeats, 'repeat')} = ${plural(units, 'unit')}`;
+    if (replay) return `${head}. A replay calls no model: every reply comes from the file, and only Python runs here.`;
+    return `${head}, at most ${plural(calls, 'model call')}${stopsEarly ? ' (fewer when a unit passes before its last iteration)' : ''}.`;
+  }
+
+  /**
    * Every number of the form a study cannot be started with, one sentence each naming the field
    * and what it takes; empty when it can start. A replay brings its own problems and repeats.
+   * With the benchmark's problems (`loaded`), typed ids it does not hold are named too.
    */
-  problems(): string[] {
+  problems(loaded?: readonly Problem[]): string[] {
     if (this.engine === 'replay') return [];
     const repeats = wholeProblem('Repeats', this.repeats, { min: 1, max: MAX_REPEATS });
-    return [...selectionProblems(this, STUDY_SEED), ...(repeats ? [repeats] : []), ...this.#promptSetProblems()];
+    const ids = idsProblem(this, loaded);
+    // Run study is disabled without an arm: this says why, where the plan line would be.
+    const arms = this.arms.length === 0 ? 'Arms: none chosen. Tick at least one arm to run.' : null;
+    return [
+      ...selectionProblems(this, STUDY_SEED),
+      ...(ids ? [ids] : []),
+      ...(arms ? [arms] : []),
+      ...(repeats ? [repeats] : []),
+      ...this.#promptSetProblems(),
+    ];
   }
 
   /**

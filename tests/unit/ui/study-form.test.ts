@@ -16,6 +16,7 @@ import { PAIRING_MATRIX, StudyForm } from '../../../src/ui/study/study-form.svel
 import { replayModels, replaySourceMismatch } from '../../../src/ui/study/replay-study.ts';
 import { StudyRun } from '../../../src/ui/study/study-run.svelte.ts';
 import { PROBLEMS, TRUTH, studyConfig, truthModel, truthSandbox } from '../study/study-fixtures.ts';
+import { loadTestProblems } from '../../support/datasets.ts';
 
 const ENDPOINT = 'http://127.0.0.1:11434/v1';
 
@@ -248,6 +249,11 @@ describe('replaying a result file', () => {
     form.replay = { fileName: 'recorded.json', doc };
     // The form's own Repeats (1) is not what a replay runs: the file's repeats are.
     expect(form.plan).toBe(`${doc.config.arms.length} arms × ${doc.config.repeats} repeats over the chosen problems.`);
+    // Its cost is the file's units, and no model call.
+    const units = doc.config.problemIds.length * doc.config.arms.length * doc.config.repeats;
+    expect(form.cost()).toBe(
+      `${doc.config.problemIds.length} problems × ${doc.config.arms.length} arms × ${doc.config.repeats} repeats = ${units} units. A replay calls no model: every reply comes from the file, and only Python runs here.`,
+    );
     const config = createStudyConfig(form.toDraft(), {
       id: 'replayed',
       created: '2026-05-02T00:00:00.000Z',
@@ -262,5 +268,67 @@ describe('replaying a result file', () => {
     expect(replaySourceMismatch(config, { fileName: 'other.json', doc: other })).toBe(
       'other.json (“Another study”) is not the file this study replays: its problems differ. Choose the file the study was started from under “Replay a result file”, then resume it again.',
     );
+  });
+});
+
+describe('the study form before Run study', () => {
+  it('says what the study will cost: problems × arms × repeats as units, and the most model calls they can make', async () => {
+    const humaneval = await loadTestProblems('humaneval');
+    const form = endpointForm();
+    // The defaults: the first 10 problems, llama solo (1 call) and llama self-refine (1 + 3 calls), 1 repeat.
+    expect(form.cost(humaneval)).toBe(
+      '10 problems × 2 arms × 1 repeat = 20 units, at most 50 model calls (fewer when a unit passes before its last iteration).',
+    );
+    form.repeats = 3;
+    form.selectionKind = 'all';
+    expect(form.cost()).toBe('164 problems × 2 arms × 3 repeats = 984 units, at most 2,460 model calls (fewer when a unit passes before its last iteration).');
+    // Solo alone never stops early: its one call per unit is the cost.
+    form.togglePreset(llamaSelfRefine.id, false);
+    expect(form.cost()).toBe('164 problems × 1 arm × 3 repeats = 492 units, at most 492 model calls.');
+    // Typed ids count as typed; the MBPP test split only once MBPP is loaded.
+    form.selectionKind = 'ids';
+    form.idsText = '0, 2, 5';
+    form.repeats = 1;
+    expect(form.cost()).toBe('3 problems × 1 arm × 1 repeat = 3 units, at most 3 model calls.');
+    form.benchmark = 'mbpp';
+    form.selectionKind = 'mbpp-test-split';
+    expect(form.cost()).toBeNull();
+    expect(form.cost(await loadTestProblems('mbpp'))).toBe('257 problems × 1 arm × 1 repeat = 257 units, at most 257 model calls.');
+    // A study that cannot start has no cost to show.
+    form.repeats = 0;
+    expect(form.cost()).toBeNull();
+  });
+
+  it('names typed problem ids it cannot run as they are typed: none, one listed twice, one the benchmark does not hold', async () => {
+    const humaneval = await loadTestProblems('humaneval');
+    const form = endpointForm();
+    form.selectionKind = 'ids';
+    form.idsText = '  ';
+    expect(form.problems(humaneval)).toEqual(['Problem ids: none given. Type the ids to run, e.g. 0, 2, 12 or HumanEval/0.']);
+    form.idsText = '3, HumanEval/3';
+    expect(form.problems(humaneval)).toEqual(['Problem ids: HumanEval/3 is listed twice. List each problem once (repeats run it again).']);
+    form.idsText = '3, 164, HumanEval/x';
+    expect(form.problems(humaneval)).toEqual(['Problem ids: unknown HumanEval problem ids: HumanEval/164, HumanEval/x.']);
+    // Before the benchmark is loaded only what needs no dataset is said; Run study still refuses the rest.
+    expect(form.problems()).toEqual([]);
+    expect(form.cost(humaneval)).toBeNull();
+    // The benchmark's own problems, not another's: HumanEval's ids say nothing of MBPP's.
+    form.benchmark = 'mbpp';
+    form.idsText = '2, 3';
+    expect(form.problems(humaneval)).toEqual([]);
+    expect(form.problems(await loadTestProblems('mbpp'))).toEqual([]);
+    form.idsText = '5';
+    expect(form.problems(await loadTestProblems('mbpp'))).toEqual(['Problem ids: unknown MBPP problem id: Mbpp/5.']);
+  });
+
+  it('says why Run study is disabled when no arm is ticked', () => {
+    const form = endpointForm();
+    form.togglePreset(llamaSolo.id, false);
+    form.togglePreset(llamaSelfRefine.id, false);
+    expect(form.problems()).toEqual(['Arms: none chosen. Tick at least one arm to run.']);
+    expect(form.cost()).toBeNull();
+    form.pairingMatrix = true;
+    expect(form.problems()).toEqual([]);
+    expect(form.cost()).toBe(`10 problems × ${PAIRING_MATRIX.length} arms × 1 repeat = ${10 * PAIRING_MATRIX.length} units, at most ${10 * PAIRING_MATRIX.length * 4} model calls (fewer when a unit passes before its last iteration).`);
   });
 });
