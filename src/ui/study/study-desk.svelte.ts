@@ -18,6 +18,7 @@ import { StudyLauncher } from './study-launcher.svelte.ts';
 import { StudyLibrary } from './study-library.svelte.ts';
 import { appStudyStore } from './study-store-connection.ts';
 import { noticeOf, type Notice } from '../shared/notice.ts';
+import { hrefFor } from '../routes.ts';
 import { describeImportProgress, readResultFile } from '../shared/read-result-file.ts';
 
 /** Four workers hide Python behind generation (docs/performance.md). */
@@ -162,6 +163,16 @@ export class StudyDesk {
     } finally {
       if (pick === this.#replayPick) this.replayReading = null;
     }
+  }
+
+  /** Opens a stored study on the Results page, as its exported file picked there would be. */
+  async openInResults(studyId: string): Promise<void> {
+    await this.library.openInResults(studyId, (file) => {
+      void import('../analysis/results-view.svelte.ts').then(({ resultsView }) => {
+        void resultsView.open([file]);
+        location.hash = hrefFor('results');
+      });
+    });
   }
 
   /** Frees the Python workers unless a study still needs them. */
