@@ -964,7 +964,7 @@ describe('a study from set-up to its report', () => {
     await form.locator('[data-form-problems]').getByText('Problem ids: unknown HumanEval problem id: HumanEval/999.').waitFor();
     await form.getByLabel('Problem ids').fill('0, 2');
     // Solo (1 call a unit) and self-refine (up to 1 + 3): what it may cost, before it runs.
-    await form.getByTestId('study-cost').getByText('2 problems × 2 arms × 1 repeat = 4 units, at most 10 model calls').waitFor();
+    await form.getByText('2 arms × 1 repeat over the chosen problems. On 2 problems: 4 units (a unit is one problem through one arm, once), at most 10 model calls').waitFor();
     await form.getByRole('button', { name: 'Run study' }).click();
     await waitForDone(page, 120_000);
     // No download and upload: the Results page opens the study's file itself.

@@ -110,6 +110,32 @@ export class StudyForm extends ModelEngineForm {
     return `${arms} × ${repeats} repeat${repeats === 1 ? '' : 's'} over the chosen problems.`;
   }
 
+  /** What the chosen problems are, in a sentence under the fields that choose them. */
+  get selectionNote(): string {
+    const name = this.benchmark === 'mbpp' ? 'MBPP' : 'HumanEval';
+    switch (this.selectionKind) {
+      case 'all':
+        return `Every ${name} problem, in the file’s order (the paper reports HumanEval on 164, MBPP on 427).`;
+      case 'first':
+        return `The first N ${name} problems, in the file’s order: a quick look, not a sample.`;
+      case 'random':
+        return `N ${name} problems drawn at random: the same seed draws the same problems, so a link or a result file can name the draw.`;
+      case 'ids':
+        return `Exactly these problems, in this order: numbers, or ids as the file writes them, separated by commas or spaces.`;
+      case 'mbpp-test-split':
+        return 'MBPP’s official test split: the tasks numbered 11 to 510 (257 of them in sanitized MBPP).';
+    }
+  }
+
+  /** What repeats and the harness mode do, in a sentence under their fields. */
+  get runNote(): string {
+    const mode =
+      this.mode === 'study'
+        ? 'Study mode runs each reply’s code with the tests alone, as the paper’s runner did: a reply that leaves out the prompt’s imports fails with a NameError, and HumanEval/32, 38 and 50 can never pass.'
+        : 'Standard mode puts the HumanEval prompt (its imports and helpers) before each reply’s code, as openai/human-eval does; MBPP programs run alike in both modes.';
+    return `A repeat runs every arm on every problem again; the models sample at T > 0, so repeats show how much a score varies (the paper ran 5). ${mode}`;
+  }
+
   /**
    * What the study costs before it runs: units (one problem through one arm, once per repeat)
    * and the most model calls they can make; an arm that stops at the first pass makes fewer.
@@ -127,7 +153,8 @@ export class StudyForm extends ModelEngineForm {
     const calls = count * repeats * this.arms.reduce((n, arm) => n + maxModelCalls(arm.pipeline), 0);
     const stopsEarly = this.arms.some((arm) => !arm.forcedIterations && maxModelCalls(arm.pipeline) > 1);
     const plural = (n: number, noun: string) => `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
-    const head = `${plural(count, 'problem')} × ${plural(this.arms.length, 'arm')} × ${plural(repeats, 'repeat')} = ${plural(units, 'unit')}`;
+    // Said after the plan line ("2 arms × 1 repeat over the chosen problems."), which names arms and repeats.
+    const head = `On ${plural(count, 'problem')}: ${plural(units, 'unit')} (a unit is one problem through one arm, once)`;
     if (replay) return `${head}. A replay calls no model: every reply comes from the file, and only Python runs here.`;
     return `${head}, at most ${plural(calls, 'model call')}${stopsEarly ? ' (fewer when a unit passes before its last iteration)' : ''}.`;
   }

@@ -252,7 +252,7 @@ describe('replaying a result file', () => {
     // Its cost is the file's units, and no model call.
     const units = doc.config.problemIds.length * doc.config.arms.length * doc.config.repeats;
     expect(form.cost()).toBe(
-      `${doc.config.problemIds.length} problems × ${doc.config.arms.length} arms × ${doc.config.repeats} repeats = ${units} units. A replay calls no model: every reply comes from the file, and only Python runs here.`,
+      `On ${doc.config.problemIds.length} problems: ${units} units (a unit is one problem through one arm, once). A replay calls no model: every reply comes from the file, and only Python runs here.`,
     );
     const config = createStudyConfig(form.toDraft(), {
       id: 'replayed',
@@ -277,23 +277,23 @@ describe('the study form before Run study', () => {
     const form = endpointForm();
     // The defaults: the first 10 problems, llama solo (1 call) and llama self-refine (1 + 3 calls), 1 repeat.
     expect(form.cost(humaneval)).toBe(
-      '10 problems × 2 arms × 1 repeat = 20 units, at most 50 model calls (fewer when a unit passes before its last iteration).',
+      'On 10 problems: 20 units (a unit is one problem through one arm, once), at most 50 model calls (fewer when a unit passes before its last iteration).',
     );
     form.repeats = 3;
     form.selectionKind = 'all';
-    expect(form.cost()).toBe('164 problems × 2 arms × 3 repeats = 984 units, at most 2,460 model calls (fewer when a unit passes before its last iteration).');
+    expect(form.cost()).toBe('On 164 problems: 984 units (a unit is one problem through one arm, once), at most 2,460 model calls (fewer when a unit passes before its last iteration).');
     // Solo alone never stops early: its one call per unit is the cost.
     form.togglePreset(llamaSelfRefine.id, false);
-    expect(form.cost()).toBe('164 problems × 1 arm × 3 repeats = 492 units, at most 492 model calls.');
+    expect(form.cost()).toBe('On 164 problems: 492 units (a unit is one problem through one arm, once), at most 492 model calls.');
     // Typed ids count as typed; the MBPP test split only once MBPP is loaded.
     form.selectionKind = 'ids';
     form.idsText = '0, 2, 5';
     form.repeats = 1;
-    expect(form.cost()).toBe('3 problems × 1 arm × 1 repeat = 3 units, at most 3 model calls.');
+    expect(form.cost()).toBe('On 3 problems: 3 units (a unit is one problem through one arm, once), at most 3 model calls.');
     form.benchmark = 'mbpp';
     form.selectionKind = 'mbpp-test-split';
     expect(form.cost()).toBeNull();
-    expect(form.cost(await loadTestProblems('mbpp'))).toBe('257 problems × 1 arm × 1 repeat = 257 units, at most 257 model calls.');
+    expect(form.cost(await loadTestProblems('mbpp'))).toBe('On 257 problems: 257 units (a unit is one problem through one arm, once), at most 257 model calls.');
     // A study that cannot start has no cost to show.
     form.repeats = 0;
     expect(form.cost()).toBeNull();
@@ -321,6 +321,21 @@ describe('the study form before Run study', () => {
     expect(form.problems(await loadTestProblems('mbpp'))).toEqual(['Problem ids: unknown MBPP problem id: Mbpp/5.']);
   });
 
+  it('explains the problems chosen and what repeats and the harness mode do, for the choice made', () => {
+    const form = endpointForm();
+    expect(form.selectionNote).toBe('The first N HumanEval problems, in the file’s order: a quick look, not a sample.');
+    form.selectionKind = 'random';
+    expect(form.selectionNote).toMatch(/same seed draws the same problems/);
+    form.benchmark = 'mbpp';
+    form.selectionKind = 'mbpp-test-split';
+    expect(form.selectionNote).toMatch(/numbered 11 to 510 \(257 of them/);
+    expect(form.runNote).toMatch(/^A repeat runs every arm on every problem again/);
+    // The study mode's surprise is said where it is chosen: answers that can never pass.
+    expect(form.runNote).toMatch(/HumanEval\/32, 38 and 50 can never pass/);
+    form.mode = 'standard';
+    expect(form.runNote).toMatch(/puts the HumanEval prompt \(its imports and helpers\) before each reply’s code/);
+  });
+
   it('says why Run study is disabled when no arm is ticked', () => {
     const form = endpointForm();
     form.togglePreset(llamaSolo.id, false);
@@ -329,6 +344,6 @@ describe('the study form before Run study', () => {
     expect(form.cost()).toBeNull();
     form.pairingMatrix = true;
     expect(form.problems()).toEqual([]);
-    expect(form.cost()).toBe(`10 problems × ${PAIRING_MATRIX.length} arms × 1 repeat = ${10 * PAIRING_MATRIX.length} units, at most ${10 * PAIRING_MATRIX.length * 4} model calls (fewer when a unit passes before its last iteration).`);
+    expect(form.cost()).toBe(`On 10 problems: ${10 * PAIRING_MATRIX.length} units (a unit is one problem through one arm, once), at most ${10 * PAIRING_MATRIX.length * 4} model calls (fewer when a unit passes before its last iteration).`);
   });
 });
