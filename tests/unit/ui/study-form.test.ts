@@ -347,3 +347,22 @@ describe('the study form before Run study', () => {
     expect(form.cost()).toBe(`On 10 problems: ${10 * PAIRING_MATRIX.length} units (a unit is one problem through one arm, once), at most ${10 * PAIRING_MATRIX.length * 4} model calls (fewer when a unit passes before its last iteration).`);
   });
 });
+
+describe('a study run’s panel at its end', () => {
+  it('says, once cancelled, that nothing stored is lost and where to resume it; nothing of the kind while it runs or once done', async () => {
+    const run = new StudyRun(studyConfig());
+    expect(run.endNote).toBeNull();
+    const ended = run.run(PROBLEMS, { model: () => truthModel(), sandbox: truthSandbox(), store: new MemoryStudyStore(), now: () => 0 }, { concurrency: 1 });
+    run.cancel();
+    expect((await ended)?.status).toBe('cancelled');
+    expect(run.phase).toBe('cancelled');
+    expect(run.endNote).toBe(
+      'Every step stored so far stays in this browser: Resume it from its card under the form to go on where it stopped, or export what it has.',
+    );
+
+    const finished = new StudyRun(studyConfig());
+    await finished.run(PROBLEMS, { model: () => truthModel(), sandbox: truthSandbox(), store: new MemoryStudyStore(), now: () => 0 }, { concurrency: 2 });
+    expect(finished.phase).toBe('done');
+    expect(finished.endNote).toBeNull();
+  });
+});
