@@ -9,7 +9,7 @@ import type { HarnessMode } from '../../core/harness/outcome.ts';
 import { llmNodes, maxModelCalls, type Pipeline } from '../../core/pipeline/genome.ts';
 import { webllmIdFor } from '../../core/pipeline/model-keys.ts';
 import { pairingMatrix, PRESETS, presetById } from '../../core/pipeline/presets.ts';
-import { MAX_REPEATS, type StudyArm, type StudyLimits } from '../../core/study/config.ts';
+import { MAX_REPEATS, STUDY_DEFAULT_LIMITS, type StudyArm, type StudyLimits } from '../../core/study/config.ts';
 import type { StudyDraft } from '../../core/study/create-config.ts';
 import { draftFromLink, type StudyLink } from '../../core/study/link.ts';
 import { ModelEngineForm } from '../shared/model-engine-form.svelte.ts';
@@ -125,6 +125,30 @@ export class StudyForm extends ModelEngineForm {
       case 'mbpp-test-split':
         return 'MBPP’s official test split: the tasks numbered 11 to 510 (257 of them in sanitized MBPP).';
     }
+  }
+
+  /**
+   * The Python time limits the study will run with. The form has no fields for them, but a study
+   * link can set them: then they are said, with the study's own, so they do not ride along unseen
+   * into every study started from the form afterwards (`useStudyLimits` puts them back).
+   */
+  get limitsNote(): string {
+    const seconds = (ms: number) => `${(ms / 1000).toLocaleString('en')} s`;
+    const timeout = this.limits.timeoutMs ?? STUDY_DEFAULT_LIMITS.timeoutMs;
+    const cap = this.limits.problemTimeCapMs ?? STUDY_DEFAULT_LIMITS.problemTimeCapMs;
+    const limits = `each program may run ${seconds(timeout)} (a few slow tasks more), and each problem ${seconds(cap)} in all`;
+    if (!this.limitsFromLink) return `Python time limits: ${limits}, as in the paper.`;
+    return `Python time limits from the study link: ${limits} (the paper’s are ${seconds(STUDY_DEFAULT_LIMITS.timeoutMs)} and ${seconds(STUDY_DEFAULT_LIMITS.problemTimeCapMs)}).`;
+  }
+
+  /** Whether a study link set time limits other than the study's own. */
+  get limitsFromLink(): boolean {
+    return Object.keys(this.limits).length > 0;
+  }
+
+  /** Goes back to the paper's time limits, dropping those a study link set. */
+  useStudyLimits(): void {
+    this.limits = {};
   }
 
   /** What repeats and the harness mode do, in a sentence under their fields. */

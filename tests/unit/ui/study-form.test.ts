@@ -366,3 +366,23 @@ describe('a study run’s panel at its end', () => {
     expect(finished.endNote).toBeNull();
   });
 });
+
+describe('time limits a study link set', () => {
+  it('are said on the form with the paper’s own, and can be put back, instead of riding along unseen into the next study', async () => {
+    const form = endpointForm();
+    expect(form.limitsNote).toBe('Python time limits: each program may run 10 s (a few slow tasks more), and each problem 120 s in all, as in the paper.');
+    const params = await encodeStudyLink({ ...form.toLink(), limits: { timeoutMs: 2_500, problemTimeCapMs: 30_000 } });
+    const decoded = await decodeStudyLink(params);
+    if (!decoded.ok) throw new Error(decoded.errors.join(' '));
+    form.fromLink(decoded.link);
+    expect(form.limitsFromLink).toBe(true);
+    expect(form.limitsNote).toBe(
+      'Python time limits from the study link: each program may run 2.5 s (a few slow tasks more), and each problem 30 s in all (the paper’s are 10 s and 120 s).',
+    );
+    expect(form.toDraft().limits).toEqual({ timeoutMs: 2_500, problemTimeCapMs: 30_000 });
+    form.useStudyLimits();
+    expect(form.limitsFromLink).toBe(false);
+    expect(form.toDraft().limits).toBeUndefined();
+    expect(form.toLink().limits).toBeUndefined();
+  });
+});
