@@ -271,6 +271,18 @@ export class StudyForm extends ModelEngineForm {
     return this.toLink();
   }
 
+  /**
+   * The study link the form describes now, as text to compare (null when it describes none): a
+   * link copied earlier is stale once this differs from what it was when copied.
+   */
+  linkKey(): string | null {
+    try {
+      return JSON.stringify(this.toLink());
+    } catch {
+      return null;
+    }
+  }
+
   /** The draft the form describes, models bound for this device. Throws with a sentence when incomplete. */
   toDraft(): StudyDraft {
     if (this.engine !== 'replay') return draftFromLink(this.toLink(), { shaderF16: this.shaderF16 });

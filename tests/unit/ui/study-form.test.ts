@@ -386,3 +386,22 @@ describe('time limits a study link set', () => {
     expect(form.toLink().limits).toBeUndefined();
   });
 });
+
+describe('a study link copied from the form', () => {
+  it('is known stale once the form describes another study, and not before', () => {
+    const form = endpointForm();
+    const copied = JSON.stringify(form.linkForSharing());
+    expect(form.linkKey()).toBe(copied);
+    // Typing the same again, or a field a link does not carry (the workers), changes nothing.
+    form.repeats = 1;
+    expect(form.linkKey()).toBe(copied);
+    form.repeats = 3;
+    expect(form.linkKey()).not.toBe(copied);
+    form.repeats = 1;
+    form.togglePreset(llamaSolo.id, false);
+    expect(form.linkKey()).not.toBe(copied);
+    // A form that describes no study has no link at all.
+    form.togglePreset(llamaSelfRefine.id, false);
+    expect(form.linkKey()).toBeNull();
+  });
+});
