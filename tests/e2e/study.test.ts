@@ -948,3 +948,31 @@ describe('the Study form across reloads', () => {
     await app.close();
   });
 });
+
+describe('a study from set-up to its report', () => {
+  it('says what it will cost before Run study, names an unknown id as it is typed, and opens its result on the Results page when done', async () => {
+    const app = await openApp(browser, server, { hash: '#/study' });
+    const { page } = app;
+    const form = page.locator('section.new');
+    await form.getByLabel('OpenAI-compatible endpoint').check();
+    await form.getByLabel('Endpoint URL').fill(endpoint.url);
+    await form.getByLabel('Model for llama3.2:3b').fill(SCRIPTED_MODEL);
+    await page.getByLabel('Study name (optional)').fill('Costed');
+    await form.getByLabel('Problems').selectOption('ids');
+    // An id HumanEval does not hold was refused only once Run study was pressed.
+    await form.getByLabel('Problem ids').fill('0, 2, 999');
+    await form.locator('[data-form-problems]').getByText('Problem ids: unknown HumanEval problem id: HumanEval/999.').waitFor();
+    await form.getByLabel('Problem ids').fill('0, 2');
+    // Solo (1 call a unit) and self-refine (up to 1 + 3): what it may cost, before it runs.
+    await form.getByText('2 arms × 1 repeat over the chosen problems. On 2 problems: 4 units (a unit is one problem through one arm, once), at most 10 model calls').waitFor();
+    await form.getByRole('button', { name: 'Run study' }).click();
+    await waitForDone(page, 120_000);
+    // No download and upload: the Results page opens the study's file itself.
+    await page.getByTestId('study-next').getByRole('link', { name: 'open it on the Results page' }).click();
+    await page.getByRole('heading', { name: 'Results', level: 1 }).waitFor();
+    await page.locator('.file-list li', { hasText: '“Costed”, HumanEval, 2 arms × 1 repeat × 2 problems, 4 units' }).waitFor({ timeout: 60_000 });
+    await page.locator('.report section').first().waitFor({ timeout: 60_000 });
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+});

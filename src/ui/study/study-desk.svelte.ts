@@ -18,6 +18,7 @@ import { StudyLauncher } from './study-launcher.svelte.ts';
 import { StudyLibrary } from './study-library.svelte.ts';
 import { appStudyStore } from './study-store-connection.ts';
 import { noticeOf, type Notice } from '../shared/notice.ts';
+import { hrefFor } from '../routes.ts';
 import { describeImportProgress, readResultFile } from '../shared/read-result-file.ts';
 
 /** Four workers hide Python behind generation (docs/performance.md). */
@@ -37,6 +38,13 @@ export class StudyDesk {
   /** The last link copied, shown so it can be copied by hand where the clipboard is refused. */
   copiedLink = $state<string | null>(null);
   copyNote = $state<string | null>(null);
+  /** The form's link when `copiedLink` was copied: the page says when the form has moved on from it. */
+  copiedFor = $state<string | null>(null);
+
+  /** Whether the form was changed since the shown link was copied, so the link no longer describes it. */
+  get copiedLinkStale(): boolean {
+    return this.copiedLink !== null && this.form.linkKey() !== this.copiedFor;
+  }
 
   readonly #sandboxes = new SandboxHolder(browserSandboxFactory);
   #linkApplied = false;
@@ -126,7 +134,9 @@ export class StudyDesk {
   async copyLink(): Promise<void> {
     this.copyNote = null;
     try {
-      const params = await encodeStudyLink(this.form.linkForSharing());
+      const link = this.form.linkForSharing();
+      this.copiedFor = JSON.stringify(link);
+      const params = await encodeStudyLink(link);
       const url = `${location.origin}${location.pathname}#/study?${params}`;
       this.copiedLink = url;
       // linkForSharing refuses a set that changes what the arms send; one that changes nothing is worth saying so.
@@ -162,6 +172,16 @@ export class StudyDesk {
     } finally {
       if (pick === this.#replayPick) this.replayReading = null;
     }
+  }
+
+  /** Opens a stored study on the Results page, as its exported file picked there would be. */
+  async openInResults(studyId: string): Promise<void> {
+    await this.library.openInResults(studyId, (file) => {
+      void import('../analysis/results-view.svelte.ts').then(({ resultsView }) => {
+        void resultsView.open([file]);
+        location.hash = hrefFor('results');
+      });
+    });
   }
 
   /** Frees the Python workers unless a study still needs them. */

@@ -4,18 +4,18 @@
  * "Copy study link" and opening one are the same data, and a link's study is exactly the study
  * the form would start.
  */
-import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
+import type { BenchmarkId, Problem } from '../../core/benchmarks/problem.ts';
 import type { HarnessMode } from '../../core/harness/outcome.ts';
-import { llmNodes, type Pipeline } from '../../core/pipeline/genome.ts';
+import { llmNodes, maxModelCalls, type Pipeline } from '../../core/pipeline/genome.ts';
 import { webllmIdFor } from '../../core/pipeline/model-keys.ts';
 import { pairingMatrix, PRESETS, presetById } from '../../core/pipeline/presets.ts';
-import { MAX_REPEATS, type StudyArm, type StudyLimits } from '../../core/study/config.ts';
+import { MAX_REPEATS, STUDY_DEFAULT_LIMITS, type StudyArm, type StudyLimits } from '../../core/study/config.ts';
 import type { StudyDraft } from '../../core/study/create-config.ts';
 import { draftFromLink, type StudyLink } from '../../core/study/link.ts';
 import { ModelEngineForm } from '../shared/model-engine-form.svelte.ts';
 import { wholeProblem } from '../../core/number-problems.ts';
 import { FormProblems } from '../shared/form-problems.ts';
-import { selectionProblems, selectionSpecOf, type SeedField, type SelectionKind } from '../shared/problem-selection.ts';
+import { idsProblem, selectedCount, selectionProblems, selectionSpecOf, type SeedField, type SelectionKind } from '../shared/problem-selection.ts';
 import { replayArms, replayBindings, type ReplaySource } from './replay-study.ts';
 import { describeStudyEffect, listIds, promptSetEffect, promptUses, type PromptSetEffect } from '../../core/prompts/prompt-set-effect.ts';
 import type { PromptSet } from '../../core/prompts/prompt-set.ts';
@@ -110,14 +110,97 @@ export class StudyForm extends ModelEngineForm {
     return `${arms} × ${repeats} repeat${repeats === 1 ? '' : 's'} over the chosen problems.`;
   }
 
+  /** What the chosen problems are, in a sentence under the fields that choose them. */
+  get selectionNote(): string {
+    const name = this.benchmark === 'mbpp' ? 'MBPP' : 'HumanEval';
+    switch (this.selectionKind) {
+      case 'all':
+        return `Every ${name} problem, in the file’s order (the paper reports HumanEval on 164, MBPP on 427).`;
+      case 'first':
+        return `The first N ${name} problems, in the file’s order: a quick look, not a sample.`;
+      case 'random':
+        return `N ${name} problems drawn at random: the same seed draws the same problems, so a link or a result file can name the draw.`;
+      case 'ids':
+        return `Exactly these problems, in this order: numbers, or ids as the file writes them, separated by commas or spaces.`;
+      case 'mbpp-test-split':
+        return 'MBPP’s official test split: the tasks numbered 11 to 510 (257 of them in sanitized MBPP).';
+    }
+  }
+
+  /**
+   * The Python time limits the study will run with. The form has no fields for them, but a study
+   * link can set them: then they are said, with the study's own, so they do not ride along unseen
+   * into every study started from the form afterwards (`useStudyLimits` puts them back).
+   */
+  get limitsNote(): string {
+    const seconds = (ms: number) => `${(ms / 1000).toLocaleString('en')} s`;
+    const timeout = this.limits.timeoutMs ?? STUDY_DEFAULT_LIMITS.timeoutMs;
+    const cap = this.limits.problemTimeCapMs ?? STUDY_DEFAULT_LIMITS.problemTimeCapMs;
+    const limits = `each program may run ${seconds(timeout)} (a few slow tasks more), and each problem ${seconds(cap)} in all`;
+    if (!this.limitsFromLink) return `Python time limits: ${limits}, as in the paper.`;
+    return `Python time limits from the study link: ${limits} (the paper’s are ${seconds(STUDY_DEFAULT_LIMITS.timeoutMs)} and ${seconds(STUDY_DEFAULT_LIMITS.problemTimeCapMs)}).`;
+  }
+
+  /** Whether a study link set time limits other than the study's own. */
+  get limitsFromLink(): boolean {
+    return Object.keys(this.limits).length > 0;
+  }
+
+  /** Goes back to the paper's time limits, dropping those a study link set. */
+  useStudyLimits(): void {
+    this.limits = {};
+  }
+
+  /** What repeats and the harness mode do, in a sentence under their fields. */
+  get runNote(): string {
+    const mode =
+      this.mode === 'study'
+        ? 'Study mode runs each reply’s code with the tests alone, as the paper’s runner did: a reply that leaves out the prompt’s imports fails with a NameError, and HumanEval/32, 38 and 50 can never pass.'
+        : 'Standard mode puts the HumanEval prompt (its imports and helpers) before each reply’s code, as openai/human-eval does; MBPP programs run alike in both modes.';
+    return `A repeat runs every arm on every problem again; the models sample at T > 0, so repeats show how much a score varies (the paper ran 5). ${mode}`;
+  }
+
+  /**
+   * What the study costs before it runs: units (one problem through one arm, once per repeat)
+   * and the most model calls they can make; an arm that stops at the first pass makes fewer.
+   * Null when the problems cannot be counted yet (fields that cannot start, or the MBPP test
+   * split before MBPP is loaded). `loaded` is the benchmark's problems once they are.
+   */
+  cost(loaded?: readonly Problem[]): string | null {
+    if (this.arms.length === 0) return null;
+    const replay = this.engine === 'replay' ? this.replay : null;
+    if (this.engine === 'replay' && !replay) return null;
+    const count = replay ? replay.doc.config.problemIds.length : selectedCount(this, STUDY_SEED, loaded);
+    const repeats = replay ? replay.doc.config.repeats : this.repeats;
+    if (count === null || this.problems(loaded).length > 0) return null;
+    const units = count * this.arms.length * repeats;
+    const calls = count * repeats * this.arms.reduce((n, arm) => n + maxModelCalls(arm.pipeline), 0);
+    const stopsEarly = this.arms.some((arm) => !arm.forcedIterations && maxModelCalls(arm.pipeline) > 1);
+    const plural = (n: number, noun: string) => `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
+    // Said after the plan line ("2 arms × 1 repeat over the chosen problems."), which names arms and repeats.
+    const head = `On ${plural(count, 'problem')}: ${plural(units, 'unit')} (a unit is one problem through one arm, once)`;
+    if (replay) return `${head}. A replay calls no model: every reply comes from the file, and only Python runs here.`;
+    return `${head}, at most ${plural(calls, 'model call')}${stopsEarly ? ' (fewer when a unit passes before its last iteration)' : ''}.`;
+  }
+
   /**
    * Every number of the form a study cannot be started with, one sentence each naming the field
    * and what it takes; empty when it can start. A replay brings its own problems and repeats.
+   * With the benchmark's problems (`loaded`), typed ids it does not hold are named too.
    */
-  problems(): string[] {
+  problems(loaded?: readonly Problem[]): string[] {
     if (this.engine === 'replay') return [];
     const repeats = wholeProblem('Repeats', this.repeats, { min: 1, max: MAX_REPEATS });
-    return [...selectionProblems(this, STUDY_SEED), ...(repeats ? [repeats] : []), ...this.#promptSetProblems()];
+    const ids = idsProblem(this, loaded);
+    // Run study is disabled without an arm: this says why, where the plan line would be.
+    const arms = this.arms.length === 0 ? 'Arms: none chosen. Tick at least one arm to run.' : null;
+    return [
+      ...selectionProblems(this, STUDY_SEED),
+      ...(ids ? [ids] : []),
+      ...(arms ? [arms] : []),
+      ...(repeats ? [repeats] : []),
+      ...this.#promptSetProblems(),
+    ];
   }
 
   /**
@@ -186,6 +269,18 @@ export class StudyForm extends ModelEngineForm {
       );
     }
     return this.toLink();
+  }
+
+  /**
+   * The study link the form describes now, as text to compare (null when it describes none): a
+   * link copied earlier is stale once this differs from what it was when copied.
+   */
+  linkKey(): string | null {
+    try {
+      return JSON.stringify(this.toLink());
+    } catch {
+      return null;
+    }
   }
 
   /** The draft the form describes, models bound for this device. Throws with a sentence when incomplete. */

@@ -55,8 +55,16 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
     await this.#export(studyId, { kind: 'samples', armId, repeat }, 'application/x-ndjson');
   }
 
-  /** Exports off the page's thread, saying each phase in the list's status line. */
-  async #export(studyId: string, what: StudyExportKind, type: string): Promise<void> {
+  /**
+   * Hands the study's result file to `open` (the Results page) without a download and a pick:
+   * what "export, then open the file there" does, in one step. The file is the one Export .json writes.
+   */
+  async openInResults(studyId: string, open: (file: File) => void): Promise<void> {
+    await this.#export(studyId, { kind: 'result', gzip: false }, 'application/json', open);
+  }
+
+  /** Exports off the page's thread, saying each phase in the list's status line; downloads the file unless `deliver` takes it. */
+  async #export(studyId: string, what: StudyExportKind, type: string, deliver?: (file: File) => void): Promise<void> {
     const name = this.listings.find((l) => l.id === studyId)?.name ?? studyId;
     const said: Record<StudyExportPhase, string> = {
       reading: `Exporting “${name}”: reading its steps from this browser…`,
@@ -68,7 +76,8 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
         environmentHere: this.#environmentHere,
         onProgress: (phase) => (this.progress = said[phase]),
       }).finally(() => (this.progress = null));
-      downloadBlob(new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type }), file.fileName);
+      if (deliver) deliver(new File([file.bytes as Uint8Array<ArrayBuffer>], file.fileName, { type }));
+      else downloadBlob(new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type }), file.fileName);
     });
   }
 

@@ -89,6 +89,16 @@ export class StudyRun {
     this.#labels = new Map(config.arms.map((arm) => [arm.id, arm.label]));
   }
 
+  /**
+   * What a study stopped by Cancel offers from here, said on its panel: nothing is lost, and its
+   * card (not this panel, which has no buttons left) resumes or exports it. Null otherwise: a
+   * finished study's panel says what comes next itself, and a failed one says why with its advice.
+   */
+  get endNote(): string | null {
+    if (this.phase !== 'cancelled' || this.failure !== null) return null;
+    return 'Every step stored so far stays in this browser: Resume it from its card under the form to go on where it stopped, or export what it has.';
+  }
+
   get busy(): boolean {
     return this.phase === 'running' || this.phase === 'pausing' || this.phase === 'paused';
   }

@@ -16,6 +16,7 @@ import { PAIRING_MATRIX, StudyForm } from '../../../src/ui/study/study-form.svel
 import { replayModels, replaySourceMismatch } from '../../../src/ui/study/replay-study.ts';
 import { StudyRun } from '../../../src/ui/study/study-run.svelte.ts';
 import { PROBLEMS, TRUTH, studyConfig, truthModel, truthSandbox } from '../study/study-fixtures.ts';
+import { loadTestProblems } from '../../support/datasets.ts';
 
 const ENDPOINT = 'http://127.0.0.1:11434/v1';
 
@@ -248,6 +249,11 @@ describe('replaying a result file', () => {
     form.replay = { fileName: 'recorded.json', doc };
     // The form's own Repeats (1) is not what a replay runs: the file's repeats are.
     expect(form.plan).toBe(`${doc.config.arms.length} arms × ${doc.config.repeats} repeats over the chosen problems.`);
+    // Its cost is the file's units, and no model call.
+    const units = doc.config.problemIds.length * doc.config.arms.length * doc.config.repeats;
+    expect(form.cost()).toBe(
+      `On ${doc.config.problemIds.length} problems: ${units} units (a unit is one problem through one arm, once). A replay calls no model: every reply comes from the file, and only Python runs here.`,
+    );
     const config = createStudyConfig(form.toDraft(), {
       id: 'replayed',
       created: '2026-05-02T00:00:00.000Z',
@@ -262,5 +268,140 @@ describe('replaying a result file', () => {
     expect(replaySourceMismatch(config, { fileName: 'other.json', doc: other })).toBe(
       'other.json (“Another study”) is not the file this study replays: its problems differ. Choose the file the study was started from under “Replay a result file”, then resume it again.',
     );
+  });
+});
+
+describe('the study form before Run study', () => {
+  it('says what the study will cost: problems × arms × repeats as units, and the most model calls they can make', async () => {
+    const humaneval = await loadTestProblems('humaneval');
+    const form = endpointForm();
+    // The defaults: the first 10 problems, llama solo (1 call) and llama self-refine (1 + 3 calls), 1 repeat.
+    expect(form.cost(humaneval)).toBe(
+      'On 10 problems: 20 units (a unit is one problem through one arm, once), at most 50 model calls (fewer when a unit passes before its last iteration).',
+    );
+    form.repeats = 3;
+    form.selectionKind = 'all';
+    expect(form.cost()).toBe('On 164 problems: 984 units (a unit is one problem through one arm, once), at most 2,460 model calls (fewer when a unit passes before its last iteration).');
+    // Solo alone never stops early: its one call per unit is the cost.
+    form.togglePreset(llamaSelfRefine.id, false);
+    expect(form.cost()).toBe('On 164 problems: 492 units (a unit is one problem through one arm, once), at most 492 model calls.');
+    // Typed ids count as typed; the MBPP test split only once MBPP is loaded.
+    form.selectionKind = 'ids';
+    form.idsText = '0, 2, 5';
+    form.repeats = 1;
+    expect(form.cost()).toBe('On 3 problems: 3 units (a unit is one problem through one arm, once), at most 3 model calls.');
+    form.benchmark = 'mbpp';
+    form.selectionKind = 'mbpp-test-split';
+    expect(form.cost()).toBeNull();
+    expect(form.cost(await loadTestProblems('mbpp'))).toBe('On 257 problems: 257 units (a unit is one problem through one arm, once), at most 257 model calls.');
+    // A study that cannot start has no cost to show.
+    form.repeats = 0;
+    expect(form.cost()).toBeNull();
+  });
+
+  it('names typed problem ids it cannot run as they are typed: none, one listed twice, one the benchmark does not hold', async () => {
+    const humaneval = await loadTestProblems('humaneval');
+    const form = endpointForm();
+    form.selectionKind = 'ids';
+    form.idsText = '  ';
+    expect(form.problems(humaneval)).toEqual(['Problem ids: none given. Type the ids to run, e.g. 0, 2, 12 or HumanEval/0.']);
+    form.idsText = '3, HumanEval/3';
+    expect(form.problems(humaneval)).toEqual(['Problem ids: HumanEval/3 is listed twice. List each problem once (repeats run it again).']);
+    form.idsText = '3, 164, HumanEval/x';
+    expect(form.problems(humaneval)).toEqual(['Problem ids: unknown HumanEval problem ids: HumanEval/164, HumanEval/x.']);
+    // Before the benchmark is loaded only what needs no dataset is said; Run study still refuses the rest.
+    expect(form.problems()).toEqual([]);
+    expect(form.cost(humaneval)).toBeNull();
+    // The benchmark's own problems, not another's: HumanEval's ids say nothing of MBPP's.
+    form.benchmark = 'mbpp';
+    form.idsText = '2, 3';
+    expect(form.problems(humaneval)).toEqual([]);
+    expect(form.problems(await loadTestProblems('mbpp'))).toEqual([]);
+    form.idsText = '5';
+    expect(form.problems(await loadTestProblems('mbpp'))).toEqual(['Problem ids: unknown MBPP problem id: Mbpp/5.']);
+  });
+
+  it('explains the problems chosen and what repeats and the harness mode do, for the choice made', () => {
+    const form = endpointForm();
+    expect(form.selectionNote).toBe('The first N HumanEval problems, in the file’s order: a quick look, not a sample.');
+    form.selectionKind = 'random';
+    expect(form.selectionNote).toMatch(/same seed draws the same problems/);
+    form.benchmark = 'mbpp';
+    form.selectionKind = 'mbpp-test-split';
+    expect(form.selectionNote).toMatch(/numbered 11 to 510 \(257 of them/);
+    expect(form.runNote).toMatch(/^A repeat runs every arm on every problem again/);
+    // The study mode's surprise is said where it is chosen: answers that can never pass.
+    expect(form.runNote).toMatch(/HumanEval\/32, 38 and 50 can never pass/);
+    form.mode = 'standard';
+    expect(form.runNote).toMatch(/puts the HumanEval prompt \(its imports and helpers\) before each reply’s code/);
+  });
+
+  it('says why Run study is disabled when no arm is ticked', () => {
+    const form = endpointForm();
+    form.togglePreset(llamaSolo.id, false);
+    form.togglePreset(llamaSelfRefine.id, false);
+    expect(form.problems()).toEqual(['Arms: none chosen. Tick at least one arm to run.']);
+    expect(form.cost()).toBeNull();
+    form.pairingMatrix = true;
+    expect(form.problems()).toEqual([]);
+    expect(form.cost()).toBe(`On 10 problems: ${10 * PAIRING_MATRIX.length} units (a unit is one problem through one arm, once), at most ${10 * PAIRING_MATRIX.length * 4} model calls (fewer when a unit passes before its last iteration).`);
+  });
+});
+
+describe('a study run’s panel at its end', () => {
+  it('says, once cancelled, that nothing stored is lost and where to resume it; nothing of the kind while it runs or once done', async () => {
+    const run = new StudyRun(studyConfig());
+    expect(run.endNote).toBeNull();
+    const ended = run.run(PROBLEMS, { model: () => truthModel(), sandbox: truthSandbox(), store: new MemoryStudyStore(), now: () => 0 }, { concurrency: 1 });
+    run.cancel();
+    expect((await ended)?.status).toBe('cancelled');
+    expect(run.phase).toBe('cancelled');
+    expect(run.endNote).toBe(
+      'Every step stored so far stays in this browser: Resume it from its card under the form to go on where it stopped, or export what it has.',
+    );
+
+    const finished = new StudyRun(studyConfig());
+    await finished.run(PROBLEMS, { model: () => truthModel(), sandbox: truthSandbox(), store: new MemoryStudyStore(), now: () => 0 }, { concurrency: 2 });
+    expect(finished.phase).toBe('done');
+    expect(finished.endNote).toBeNull();
+  });
+});
+
+describe('time limits a study link set', () => {
+  it('are said on the form with the paper’s own, and can be put back, instead of riding along unseen into the next study', async () => {
+    const form = endpointForm();
+    expect(form.limitsNote).toBe('Python time limits: each program may run 10 s (a few slow tasks more), and each problem 120 s in all, as in the paper.');
+    const params = await encodeStudyLink({ ...form.toLink(), limits: { timeoutMs: 2_500, problemTimeCapMs: 30_000 } });
+    const decoded = await decodeStudyLink(params);
+    if (!decoded.ok) throw new Error(decoded.errors.join(' '));
+    form.fromLink(decoded.link);
+    expect(form.limitsFromLink).toBe(true);
+    expect(form.limitsNote).toBe(
+      'Python time limits from the study link: each program may run 2.5 s (a few slow tasks more), and each problem 30 s in all (the paper’s are 10 s and 120 s).',
+    );
+    expect(form.toDraft().limits).toEqual({ timeoutMs: 2_500, problemTimeCapMs: 30_000 });
+    form.useStudyLimits();
+    expect(form.limitsFromLink).toBe(false);
+    expect(form.toDraft().limits).toBeUndefined();
+    expect(form.toLink().limits).toBeUndefined();
+  });
+});
+
+describe('a study link copied from the form', () => {
+  it('is known stale once the form describes another study, and not before', () => {
+    const form = endpointForm();
+    const copied = JSON.stringify(form.linkForSharing());
+    expect(form.linkKey()).toBe(copied);
+    // Typing the same again, or a field a link does not carry (the workers), changes nothing.
+    form.repeats = 1;
+    expect(form.linkKey()).toBe(copied);
+    form.repeats = 3;
+    expect(form.linkKey()).not.toBe(copied);
+    form.repeats = 1;
+    form.togglePreset(llamaSolo.id, false);
+    expect(form.linkKey()).not.toBe(copied);
+    // A form that describes no study has no link at all.
+    form.togglePreset(llamaSelfRefine.id, false);
+    expect(form.linkKey()).toBeNull();
   });
 });
