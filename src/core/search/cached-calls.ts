@@ -6,7 +6,7 @@
  *
  * A reply's tokens are counted once, by the evaluation whose call the model answered, and only
  * when that evaluation's record is stored. So a reply made for an evaluation (`CallOwner`) enters
- * the persisted cache only once the evaluation has finished (`commit`); until then it answers
+ * the persisted cache only once the evaluation's record is stored (`commit`); until then it answers
  * this run's other calls from memory. An evaluation that is cancelled or fails leaves nothing in
  * the cache (`discard`): when it runs again after a resume, its calls go to the model and are
  * counted, as in a search that was never interrupted. Before, the rerun found its own earlier
@@ -119,7 +119,7 @@ export class CachedCalls {
     return { digests: [] };
   }
 
-  /** The owner's evaluation finished and its record is about to be stored: its replies join the cache. */
+  /** The owner's evaluation finished and its record is stored: its replies join the cache. */
   async commit(owner: CallOwner): Promise<void> {
     const cache = this.#cache;
     for (const digest of owner.digests.splice(0)) {

@@ -188,9 +188,9 @@ class SearchRun {
           index: request.evaluationIndex,
         },
         signal,
+        // Durable first: an evaluation counts only once a reload would find it.
+        (record) => this.#store.putEvaluation(this.#setup.id, record),
       );
-      // Durable first: an evaluation counts only once a reload would find it.
-      await this.#store.putEvaluation(this.#setup.id, record);
       this.#ledger.add(record);
       this.#state = recordEvaluation(this.#state, { key: record.key, passed: record.passed, tokens: record.tokens, executions: record.executions });
       this.#tick(false);

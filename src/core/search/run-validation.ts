@@ -58,11 +58,11 @@ export async function runValidation(
       inFlight++;
       report();
       try {
-        const record = await evaluator.evaluate(
+        await evaluator.evaluate(
           { key: unit.key, kind: 'validation', generation: null, genomeId: unit.genomeId, pipeline: unit.pipeline, problemId: unit.problemId, index: unit.repeat },
           signal,
+          (record) => store.putEvaluation(setup.id, record),
         );
-        await store.putEvaluation(setup.id, record);
         done++;
       } finally {
         inFlight--;

@@ -90,10 +90,15 @@ export class SearchEvaluator {
   }
 
   /**
-   * Runs the unit to a verdict and returns its record. Rejects with an AbortError when `signal`
-   * aborts, with SandboxBroken at once, and with the model's error after the last retry.
+   * Runs the unit to a verdict, stores its record with `keep` and returns it. Rejects with an
+   * AbortError when `signal` aborts, with SandboxBroken at once, with the model's error after the
+   * last retry, and with `keep`'s error.
+   *
+   * The replies the model gave this evaluation join the call cache only after `keep` has stored
+   * the record: a reload or a failed write in between must not leave replies in the cache whose
+   * cost no stored record counts (the rerun would take them for free).
    */
-  async evaluate(unit: EvaluationUnit, signal: AbortSignal): Promise<SearchEvaluationRecord> {
+  async evaluate(unit: EvaluationUnit, signal: AbortSignal, keep?: (record: SearchEvaluationRecord) => Promise<void>): Promise<SearchEvaluationRecord> {
     const maxAttempts = Math.max(1, this.#options.maxAttempts ?? 3);
     // Shared by every attempt: a retry runs the problem again from the start, and the calls an
     // attempt made before its model failed were answered and paid for all the same. Counting
@@ -106,9 +111,16 @@ export class SearchEvaluator {
       for (let attempt = 1; ; attempt++) {
         try {
           const record = await this.#attempt(unit, signal, cost, owner);
+          try {
+            await keep?.(record);
+          } catch (error) {
+            // Not stored, so not a model failure to retry: the caller hears of it.
+            throw new RecordNotKept(error);
+          }
           await this.#calls.commit(owner);
           return record;
         } catch (error) {
+          if (error instanceof RecordNotKept) throw error.cause;
           if (signal.aborted || isAbortError(error) || error instanceof SandboxBroken || attempt >= maxAttempts) throw error;
           const delayMs = (this.#options.retryDelayMs ?? 2000) * attempt;
           this.#options.onRetry?.(unit, { attempt, maxAttempts, delayMs, error });
@@ -179,5 +191,12 @@ export class SearchEvaluator {
       // call the cache will not answer.
       ...(model.prepare ? { prepare: (signal, request) => this.#calls.prepare(identity, model, signal, request) } : {}),
     };
+  }
+}
+
+/** `keep` failed: passed on as it is, never retried as a model failure. */
+class RecordNotKept extends Error {
+  constructor(cause: unknown) {
+    super('The evaluation record was not stored.', { cause });
   }
 }

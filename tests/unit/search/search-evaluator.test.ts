@@ -81,3 +81,44 @@ describe('SearchEvaluator', () => {
     expect(record.cachedCalls).toBe(1);
   });
 });
+
+describe('SearchEvaluator and the call cache', () => {
+  function zeroSetup() {
+    const model = perProblemModel((call) => ((call.context?.nodeId ?? '').endsWith('refiner') ? RIGHT : WRONG));
+    const cache = new MemoryCallCache();
+    const setup = searchSetup({}, { cacheCalls: true });
+    const evaluator = new SearchEvaluator(
+      setup,
+      PROBLEMS,
+      { model: () => model, sandbox: judgingSandbox((program) => program.includes('# right')), callCache: cache, now: () => 0 },
+      { retryDelayMs: 0, maxAttempts: 3 },
+    );
+    const { unit } = evaluatorFor(model, { temperature: 0, cache: true });
+    return { evaluator, unit, cache };
+  }
+
+  it('puts the replies in the cache only once the record is stored, so a reload before that leaves none to take for free', async () => {
+    const { evaluator, unit, cache } = zeroSetup();
+    let cachedWhileStoring = -1;
+    const record = await evaluator.evaluate(unit, new AbortController().signal, async () => {
+      cachedWhileStoring = cache.size;
+    });
+    expect(record.passed).toBe(true);
+    expect(cachedWhileStoring).toBe(0);
+    expect(cache.size).toBe(2);
+  });
+
+  it('leaves the cache empty when the record cannot be stored, and passes the store’s error on unretried', async () => {
+    const { evaluator, unit, cache } = zeroSetup();
+    let writes = 0;
+    const refusal = new Error('QuotaExceededError');
+    await expect(
+      evaluator.evaluate(unit, new AbortController().signal, async () => {
+        writes++;
+        throw refusal;
+      }),
+    ).rejects.toBe(refusal);
+    expect(writes).toBe(1);
+    expect(cache.size).toBe(0);
+  });
+});
