@@ -15,6 +15,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, BrowserContextOptions, Download, Page } from 'playwright-core';
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { join, resolve } from 'node:path';
@@ -184,7 +185,19 @@ function deployNewBuild(root: string): string {
   // The manifest sits in sw.js as escaped JSON: {\"version\":\"<16 hex digits>\", …}.
   const version = /version\W+([0-9a-f]{16})/.exec(sw)?.[1];
   if (!version || !sw.includes(`assets/${old}`)) throw new Error('the service worker names no ResultsPage chunk or no version');
-  const next = sw.replaceAll(`assets/${old}`, 'assets/ResultsPage-next.js').replace(version, '0123456789abcdef');
+  let next = sw.replaceAll(`assets/${old}`, 'assets/ResultsPage-next.js').replace(version, '0123456789abcdef');
+  // A real deploy's index.html names a new entry script (its hash follows every chunk it can
+  // load), which is how an open tab tells a new build from its own. Here the entry keeps its
+  // file, written another way, so the new build's tabs load the same module once.
+  const indexPath = join(root, 'index.html');
+  const html = readFileSync(indexPath, 'utf8');
+  const entry = /<script type="module"[^>]*src="([^"]+)"/.exec(html)?.[1];
+  if (!entry) throw new Error('index.html has no module entry script');
+  const nextHtml = html.replace(`src="${entry}"`, `src="${entry.replace('/assets/', '/assets/../assets/')}"`);
+  writeFileSync(indexPath, nextHtml);
+  const indexRev = /index\.html\W+rev\W+([0-9a-f]{16})/.exec(next)?.[1];
+  if (!indexRev) throw new Error('the service worker names no index.html rev');
+  next = next.replace(indexRev, createHash('sha256').update(nextHtml).digest('hex').slice(0, 16));
   writeFileSync(join(root, 'sw.js'), next);
   return old;
 }
@@ -397,10 +410,13 @@ describe('the build under a sub-path', () => {
       const other = await context.newPage();
       await other.goto(server.url);
       await appReady(other);
-      await other.close();
 
       const notice = page.getByRole('status').filter({ hasText: 'A new version of Feedback Lab is out' });
       await notice.waitFor({ timeout: 30_000 });
+      // The other tab was taken over too, but it already runs the new build: nothing to tell it.
+      await other.waitForTimeout(1000);
+      expect(await other.getByText('A new version of Feedback Lab is out').count()).toBe(0);
+      await other.close();
       expect(await notice.getByRole('button', { name: 'Reload' }).count()).toBe(1);
       await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'ship-update-notice.png') });
       await page.setViewportSize({ width: 800, height: 600 });

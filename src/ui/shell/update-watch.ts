@@ -15,13 +15,40 @@ export function browserUpdateContainer(): UpdateContainer | null {
   return import.meta.env.PROD && 'serviceWorker' in navigator ? navigator.serviceWorker : null;
 }
 
+/**
+ * Whether this page runs another build than the one the worker now in control serves: the entry
+ * script of its index.html is not the page's own. Entry names carry a content hash that changes
+ * with any code the page can load. When that cannot be read, it says yes: a needless notice costs
+ * a reload, a missing one leaves the tab on old code.
+ */
+export async function runsOtherBuild(): Promise<boolean> {
+  const entry = (root: ParentNode) => root.querySelector('script[type="module"][src]')?.getAttribute('src') ?? null;
+  const mine = entry(document);
+  if (mine === null) return true;
+  try {
+    const response = await fetch(`${import.meta.env.BASE_URL}index.html`, { cache: 'no-cache' });
+    if (!response.ok) return true;
+    return entry(new DOMParser().parseFromString(await response.text(), 'text/html')) !== mine;
+  } catch {
+    return true;
+  }
+}
+
 /** Calls `onUpdate` when a new worker takes control of this page; returns the function that stops watching. */
-export function watchForUpdates(onUpdate: () => void, container: UpdateContainer | null = browserUpdateContainer(), everyMs = CHECK_EVERY_MS): () => void {
+export function watchForUpdates(
+  onUpdate: () => void,
+  container: UpdateContainer | null = browserUpdateContainer(),
+  everyMs = CHECK_EVERY_MS,
+  isOutdated: () => Promise<boolean> = runsOtherBuild,
+): () => void {
   if (!container) return () => undefined;
   // The first worker to control a page it did not control (a first visit) is an install, not an update.
   let controlled = container.controller !== null;
+  let stopped = false;
   const changed = () => {
-    if (controlled) onUpdate();
+    // A new worker also takes over a page that already runs its build: the first visit after a
+    // deploy, whose index.html came from the network while the old worker was still in control.
+    if (controlled) void isOutdated().then((outdated) => outdated && !stopped && onUpdate());
     controlled = true;
   };
   // Browsers look for a new worker on navigations, which a hash-routed app never makes: a tab
@@ -36,6 +63,7 @@ export function watchForUpdates(onUpdate: () => void, container: UpdateContainer
   const timer = setInterval(check, everyMs);
   globalThis.addEventListener?.('online', check);
   return () => {
+    stopped = true;
     container.removeEventListener('controllerchange', changed);
     clearInterval(timer);
     globalThis.removeEventListener?.('online', check);

@@ -2,6 +2,8 @@
 import { describe, expect, it, vi } from 'vitest';
 import { watchForUpdates, type UpdateContainer } from '../../../src/ui/shell/update-watch.ts';
 
+const OUTDATED = async () => true;
+
 function fakeContainer(controlled: boolean) {
   const listeners = new Set<() => void>();
   const update = vi.fn(async () => undefined);
@@ -15,29 +17,41 @@ function fakeContainer(controlled: boolean) {
 }
 
 describe('watchForUpdates', () => {
-  it('says a new version is out when a new worker takes over a page a worker already controlled', () => {
+  it('says a new version is out when a new worker takes over a page a worker already controlled', async () => {
     const { container, takeOver } = fakeContainer(true);
     const onUpdate = vi.fn();
-    watchForUpdates(onUpdate, container);
+    watchForUpdates(onUpdate, container, 60_000, OUTDATED);
     takeOver();
-    expect(onUpdate).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(onUpdate).toHaveBeenCalledTimes(1));
   });
 
-  it('says nothing on a first visit, when the first worker takes control, but does on a deploy after it', () => {
+  it('says nothing on a first visit, when the first worker takes control, but does on a deploy after it', async () => {
     const { container, takeOver } = fakeContainer(false);
     const onUpdate = vi.fn();
-    watchForUpdates(onUpdate, container);
+    watchForUpdates(onUpdate, container, 60_000, OUTDATED);
     takeOver();
+    await Promise.resolve();
     expect(onUpdate).not.toHaveBeenCalled();
     takeOver();
-    expect(onUpdate).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(onUpdate).toHaveBeenCalledTimes(1));
+  });
+
+  it('says nothing when the new worker serves the build the page already runs (the first visit after a deploy)', async () => {
+    const { container, takeOver } = fakeContainer(true);
+    const onUpdate = vi.fn();
+    const asked = vi.fn(async () => false);
+    watchForUpdates(onUpdate, container, 60_000, asked);
+    takeOver();
+    await vi.waitFor(() => expect(asked).toHaveBeenCalledTimes(1));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(onUpdate).not.toHaveBeenCalled();
   });
 
   it('asks for a new worker now and then, since a hash-routed tab never navigates, and stops when told', async () => {
     vi.useFakeTimers();
     try {
       const { container, update, listeners } = fakeContainer(true);
-      const stop = watchForUpdates(() => undefined, container, 1000);
+      const stop = watchForUpdates(() => undefined, container, 1000, OUTDATED);
       await vi.advanceTimersByTimeAsync(3000);
       expect(update).toHaveBeenCalledTimes(3);
       stop();
