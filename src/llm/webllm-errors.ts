@@ -21,6 +21,16 @@ export type WebLLMProblemKind =
   | 'stalled'
   | 'unknown';
 
+/**
+ * Problems that trying the same build again in this browser cannot get past: the page offers no
+ * "Try again" for them, and a study or search stopped by one is told to change builds or engine.
+ */
+const LASTING_KINDS: ReadonlySet<WebLLMProblemKind> = new Set(['no-webgpu', 'shader-f16', 'gpu-limits', 'context-window', 'unknown-model']);
+
+export function isLastingProblem(kind: WebLLMProblemKind): boolean {
+  return LASTING_KINDS.has(kind);
+}
+
 export interface ExplainedError {
   kind: WebLLMProblemKind;
   title: string;

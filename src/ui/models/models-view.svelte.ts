@@ -15,7 +15,7 @@ import { isAbortError } from '../../core/llm/abort.ts';
 import type { WebLLMCatalog } from '../../llm/model-catalog.ts';
 import { toAppConfig, type ModelFileSource } from '../../llm/webllm-app-config.ts';
 import { deleteCachedModel, inspectModelCache, type CacheStorageLike, type CachedModel } from '../../llm/webllm-cache.ts';
-import { explainWebLLMError, WebLLMEngineError, type ExplainedError } from '../../llm/webllm-errors.ts';
+import { explainWebLLMError, isLastingProblem, WebLLMEngineError, type ExplainedError } from '../../llm/webllm-errors.ts';
 import type { LoadProgress } from '../../llm/webllm-progress.ts';
 import type { WebLLMSession } from '../../llm/webllm-session.ts';
 import { MODEL_SETTINGS_KEY, readSavedModelSettings, type SavedModelSettings } from '../../llm/saved-model-source.ts';
@@ -44,7 +44,6 @@ export interface DownloadState {
   lastNewsMs: number;
 }
 
-const NOT_RETRYABLE: ReadonlySet<string> = new Set(['no-webgpu', 'shader-f16', 'gpu-limits', 'unknown-model']);
 
 export interface ModelsViewDeps {
   catalog: WebLLMCatalog;
@@ -200,7 +199,7 @@ export class ModelsView {
   canRetry(modelId: string): boolean {
     const failure = this.failure;
     if (!failure || failure.modelId !== modelId) return false;
-    return !NOT_RETRYABLE.has(failure.explained.kind);
+    return !isLastingProblem(failure.explained.kind);
   }
 
   dismissFailure(): void {

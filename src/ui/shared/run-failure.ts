@@ -9,7 +9,7 @@ import { SandboxBroken } from '../../core/harness/sandbox-broken.ts';
 import { isAbortError } from '../../core/llm/abort.ts';
 import type { UnitRetry } from '../../core/study/runner.ts';
 import { EndpointContextLengthError, EndpointStatusError, EndpointUnreachableError } from '../../llm/endpoint-errors.ts';
-import { WebLLMEngineError } from '../../llm/webllm-errors.ts';
+import { isLastingProblem, WebLLMEngineError } from '../../llm/webllm-errors.ts';
 import { DatabaseRefused, DatabaseTerminated } from '../../store/database.ts';
 
 export type FailureCause =
@@ -45,9 +45,6 @@ export type FailureCause =
   /** Anything else: its message is all there is to say. */
   | 'unexpected';
 
-/** WebLLM problems that trying the same build again in this browser cannot get past. */
-const LASTING_WEBLLM = new Set(['no-webgpu', 'shader-f16', 'gpu-limits', 'context-window', 'unknown-model']);
-
 /** IndexedDB's own failures that a reload clears: a connection closed under the tab, or a broken backing store. */
 const LOST_DATABASE = new Set(['InvalidStateError', 'UnknownError']);
 
@@ -64,7 +61,7 @@ export function failureCause(error: unknown): FailureCause {
   }
   if (error instanceof EndpointUnreachableError) return 'endpoint-unreachable';
   if (error instanceof WebLLMEngineError) {
-    if (LASTING_WEBLLM.has(error.explained.kind)) return 'webllm-unsupported';
+    if (isLastingProblem(error.explained.kind)) return 'webllm-unsupported';
     return error.explained.kind === 'quota' ? 'storage-full' : 'model-load';
   }
   if (error instanceof SandboxBroken) return 'sandbox';
