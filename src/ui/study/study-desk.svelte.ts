@@ -176,11 +176,12 @@ export class StudyDesk {
 
   /** Opens a stored study on the Results page, as its exported file picked there would be. */
   async openInResults(studyId: string): Promise<void> {
-    await this.library.openInResults(studyId, (file) => {
-      void import('../analysis/results-view.svelte.ts').then(({ resultsView }) => {
-        void resultsView.open([file]);
-        location.hash = hrefFor('results');
-      });
+    await this.library.openInResults(studyId, async (file) => {
+      // A chunk that does not load (offline before the app was cached) is said under the list, not swallowed.
+      const { resultsView } = await import('../analysis/results-view.svelte.ts');
+      // The Results page reports what goes wrong reading the file itself.
+      void resultsView.open([file]);
+      location.hash = hrefFor('results');
     });
   }
 

@@ -59,12 +59,15 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
    * Hands the study's result file to `open` (the Results page) without a download and a pick:
    * what "export, then open the file there" does, in one step. The file is the one Export .json writes.
    */
-  async openInResults(studyId: string, open: (file: File) => void): Promise<void> {
+  async openInResults(studyId: string, open: (file: File) => Promise<void>): Promise<void> {
     await this.#export(studyId, { kind: 'result', gzip: false }, 'application/json', open);
   }
 
-  /** Exports off the page's thread, saying each phase in the list's status line; downloads the file unless `deliver` takes it. */
-  async #export(studyId: string, what: StudyExportKind, type: string, deliver?: (file: File) => void): Promise<void> {
+  /**
+   * Exports off the page's thread, saying each phase in the list's status line; downloads the
+   * file unless `deliver` takes it. A failure, `deliver`'s included, becomes the list's notice.
+   */
+  async #export(studyId: string, what: StudyExportKind, type: string, deliver?: (file: File) => Promise<void>): Promise<void> {
     const name = this.listings.find((l) => l.id === studyId)?.name ?? studyId;
     const said: Record<StudyExportPhase, string> = {
       reading: `Exporting “${name}”: reading its steps from this browser…`,
@@ -76,7 +79,7 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
         environmentHere: this.#environmentHere,
         onProgress: (phase) => (this.progress = said[phase]),
       }).finally(() => (this.progress = null));
-      if (deliver) deliver(new File([file.bytes as Uint8Array<ArrayBuffer>], file.fileName, { type }));
+      if (deliver) await deliver(new File([file.bytes as Uint8Array<ArrayBuffer>], file.fileName, { type }));
       else downloadBlob(new Blob([file.bytes as Uint8Array<ArrayBuffer>], { type }), file.fileName);
     });
   }

@@ -73,3 +73,31 @@ describe('importing result files into the stored studies', () => {
     expect(library.importLines.join(' ')).not.toContain('different verdicts');
   });
 });
+
+describe('Open in Results', () => {
+  it('hands the stored study’s result file over, and says under the list when the Results page cannot take it', async () => {
+    const store = new IdbStudyStore(await openLabDatabase());
+    const doc = await studyResultFile();
+    const library = new StudyLibrary({
+      store: async () => store,
+      environmentHere: async () => doc.environments[0]!,
+      runningHere: () => new Set(),
+      locks: runLocks('feedback-lab:study:', () => originLocks()),
+    });
+    await library.importFiles([new File([(await fileBytes(doc)) as Uint8Array<ArrayBuffer>], 'mine.json', { type: 'application/json' })]);
+
+    const handed: File[] = [];
+    await library.openInResults(doc.config.id, async (file) => {
+      handed.push(file);
+    });
+    expect(library.problem).toBeNull();
+    expect(handed.map((file) => file.name)).toHaveLength(1);
+    expect(JSON.parse(await handed[0]!.text()).config.id).toBe(doc.config.id);
+    expect(library.problem).toBeNull();
+
+    await library.openInResults(doc.config.id, async () => {
+      throw new Error('The Results page did not load: check the connection.');
+    });
+    expect(library.problem?.message).toContain('The Results page did not load');
+  });
+});
