@@ -20,9 +20,9 @@ import { splitIntoTokens } from '../core/llm/token-pieces.ts';
 import { measureUsage } from '../core/llm/usage.ts';
 import {
   disconnectedError,
+  EndpointContextLengthError,
   firstTokenTimeoutError,
   idleTimeoutError,
-  isContextLengthMessage,
   malformedReplyError,
   modelListTimeoutError,
   retryAfterTooLongError,
@@ -290,8 +290,6 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
     signal: AbortSignal | undefined,
   ): Promise<AttemptFailure> {
     const text = await response.text().catch(() => '');
-    // A prompt too long for the context meets the same answer however often it is sent (some servers say so with a 500).
-    const retryable = isRetryableStatus(response.status) && !(response.status !== 429 && isContextLengthMessage(text));
     let availableModels: string[] | undefined;
     if (response.status === 404) {
       // Cheap and decisive: tells a wrong model name from a wrong path.
@@ -305,6 +303,8 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
       attempts: attempt,
       ...(availableModels ? { availableModels } : {}),
     });
+    // A prompt too long for the context meets the same answer however often it is sent (some servers say so with a 500).
+    const retryable = isRetryableStatus(response.status) && !(error instanceof EndpointContextLengthError);
     return new AttemptFailure(error, retryable, retryable ? parseRetryAfterMs(response.headers.get('retry-after')) : undefined);
   }
 
