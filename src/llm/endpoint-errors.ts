@@ -8,6 +8,7 @@
  *   (ggml-org/llama.cpp#25655) restrict it to localhost when server tools or MCP are enabled.
  * - vLLM allows every origin unless started with `--allowed-origins`.
  */
+import type { LastingMark } from '../core/llm/lasting-error.ts';
 
 const EXCERPT_CHARS = 160;
 
@@ -124,12 +125,17 @@ export interface StatusErrorContext {
 }
 
 /** An HTTP error status from the server, kept so a caller can tell what sending the same request again would meet. */
-export class EndpointStatusError extends Error {
+export class EndpointStatusError extends Error implements LastingMark {
   readonly status: number;
   constructor(status: number, message: string) {
     super(message);
     this.name = 'EndpointStatusError';
     this.status = status;
+  }
+
+  /** A 4xx other than a timeout (408) or a rate limit (429): the server refuses this request as such. */
+  get lasting(): boolean {
+    return this.status >= 400 && this.status < 500 && this.status !== 408 && this.status !== 429;
   }
 }
 
@@ -143,6 +149,11 @@ export class EndpointContextLengthError extends EndpointStatusError {
   constructor(status: number, message: string) {
     super(status, message);
     this.name = 'EndpointContextLengthError';
+  }
+
+  /** Whatever the status (older llama-server says 500): the same prompt never fits this server. */
+  override get lasting(): boolean {
+    return true;
   }
 }
 

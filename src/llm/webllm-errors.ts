@@ -3,6 +3,7 @@
  * recognised by their text. Each known pattern becomes a title, an explanation and a next step
  * a person can act on; anything else keeps its raw text so nothing is hidden.
  */
+import type { LastingMark } from '../core/llm/lasting-error.ts';
 
 export type WebLLMProblemKind =
   | 'out-of-memory'
@@ -159,12 +160,17 @@ export function explainWebLLMError(error: unknown): ExplainedError {
 }
 
 /** An Error whose message is the plain explanation, carrying the structured form for the UI. */
-export class WebLLMEngineError extends Error {
+export class WebLLMEngineError extends Error implements LastingMark {
   readonly explained: ExplainedError;
   constructor(explained: ExplainedError) {
     super(`${explained.title}. ${explained.explanation} ${explained.nextStep}`);
     this.name = 'WebLLMEngineError';
     this.explained = explained;
+  }
+
+  /** No WebGPU, no shader-f16, too small a GPU, too long a context, an unknown model: the same build fails the same way here. */
+  get lasting(): boolean {
+    return isLastingProblem(this.explained.kind);
   }
 }
 

@@ -10,6 +10,7 @@
 import type { Problem } from '../benchmarks/problem.ts';
 import { limitsFor } from '../harness/limits.ts';
 import { isAbortError, sleep } from '../llm/abort.ts';
+import { isLasting } from '../llm/lasting-error.ts';
 import type { RefinePipeline } from '../pipeline/genome.ts';
 import { runProblem } from '../pipeline/interpret.ts';
 import type { CallCache, LanguageModel, Sandbox } from '../ports.ts';
@@ -121,7 +122,8 @@ export class SearchEvaluator {
           return record;
         } catch (error) {
           if (error instanceof RecordNotKept) throw error.cause;
-          if (signal.aborted || isAbortError(error) || error instanceof SandboxBroken || attempt >= maxAttempts) throw error;
+          // A lasting refusal (a key, a model name, a prompt too long) would only fail again, later.
+          if (signal.aborted || isAbortError(error) || error instanceof SandboxBroken || isLasting(error) || attempt >= maxAttempts) throw error;
           const delayMs = (this.#options.retryDelayMs ?? 2000) * attempt;
           this.#options.onRetry?.(unit, { attempt, maxAttempts, delayMs, error });
           await sleep(delayMs, signal);

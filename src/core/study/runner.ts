@@ -6,13 +6,14 @@
  * Several units run at once. Their model calls take turns per engine (one request at a time on
  * a WebLLM GPU) while the others' programs run in the sandbox pool, so the GPU does not wait for
  * Python. Resuming skips finished units and continues partial ones from their recorded steps.
- * A unit whose model keeps failing is retried a few times, then recorded as errored, and the
- * study goes on; a broken sandbox or store stops the study (nothing after it could be trusted).
+ * A unit whose model keeps failing is retried a few times (not at all when the refusal is
+ * lasting, core/llm/lasting-error.ts), then recorded as errored, and the study goes on; a broken sandbox or store stops the study (nothing after it could be trusted).
  */
 import type { Problem } from '../benchmarks/problem.ts';
 import { limitsFor } from '../harness/limits.ts';
 import { SandboxBroken } from '../harness/sandbox-broken.ts';
 import { isAbortError, sleep } from '../llm/abort.ts';
+import { isLasting } from '../llm/lasting-error.ts';
 import { runProblem, type ReplayDivergence } from '../pipeline/interpret.ts';
 import type { Step, Trajectory } from '../pipeline/trajectory.ts';
 import type { LanguageModel, Sandbox, SamplingOptions, StoredStudy, StudyStatus, StudyStore } from '../ports.ts';
@@ -244,7 +245,8 @@ class StudyRun {
         if (this.#fatal.signal.aborted || error instanceof SandboxBroken) throw this.#fatalError ?? error;
         if (this.#options.signal?.aborted) return 'cancelled';
         if (controller.signal.aborted && isAbortError(error)) return 'paused';
-        if (attempt >= maxAttempts) {
+        // A lasting refusal (a key, a model name, a prompt too long) would only fail again, later.
+        if (attempt >= maxAttempts || isLasting(error)) {
           const message = error instanceof Error ? error.message : String(error);
           await this.#finish(unit, record({ status: 'errored', message, attempts: attempt, stepCount: steps.length }), error);
           return 'finished';

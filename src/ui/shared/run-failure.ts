@@ -9,7 +9,7 @@ import { SandboxBroken } from '../../core/harness/sandbox-broken.ts';
 import { isAbortError } from '../../core/llm/abort.ts';
 import type { UnitRetry } from '../../core/study/runner.ts';
 import { EndpointContextLengthError, EndpointStatusError, EndpointUnreachableError } from '../../llm/endpoint-errors.ts';
-import { isLastingProblem, WebLLMEngineError } from '../../llm/webllm-errors.ts';
+import { WebLLMEngineError } from '../../llm/webllm-errors.ts';
 import { DatabaseRefused, DatabaseTerminated } from '../../store/database.ts';
 
 export type FailureCause =
@@ -56,12 +56,12 @@ export function failureCause(error: unknown): FailureCause {
   if (error instanceof EndpointStatusError) {
     if (error.status === 404) return 'model-not-served';
     if (error.status === 401 || error.status === 403) return 'key-refused';
-    if (error.status >= 400 && error.status < 500 && error.status !== 408 && error.status !== 429) return 'request-refused';
+    if (error.lasting) return 'request-refused';
     return 'endpoint-unreachable';
   }
   if (error instanceof EndpointUnreachableError) return 'endpoint-unreachable';
   if (error instanceof WebLLMEngineError) {
-    if (isLastingProblem(error.explained.kind)) return 'webllm-unsupported';
+    if (error.lasting) return 'webllm-unsupported';
     return error.explained.kind === 'quota' ? 'storage-full' : 'model-load';
   }
   if (error instanceof SandboxBroken) return 'sandbox';

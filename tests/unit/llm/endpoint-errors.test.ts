@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { serverMessage, statusError, unreachableError } from '../../../src/llm/endpoint-errors.ts';
+import { isLasting } from '../../../src/core/llm/lasting-error.ts';
 
 const endpoint = 'http://192.168.1.5:11434/v1/chat/completions';
 
@@ -63,5 +64,17 @@ describe('endpoint error messages: local network', () => {
     });
     expect(local.message).not.toMatch(/local network/);
     expect(local.message).not.toMatch(/mixed content/);
+  });
+});
+
+describe('which endpoint errors a study or search does not try again', () => {
+  it('marks the refusals the same request meets again as lasting, and the ones that may pass as not', () => {
+    const at = { endpointUrl: endpoint, model: 'llama3.2:3b' };
+    for (const status of [400, 401, 403, 404, 422]) expect(isLasting(statusError(status, '', '', at))).toBe(true);
+    // Busy, rate-limited, timed out or broken for now: worth another try after a wait.
+    for (const status of [408, 429, 500, 502, 503]) expect(isLasting(statusError(status, '', '', at))).toBe(false);
+    // Older llama-server says 500 for a prompt longer than its context: that never fits either.
+    expect(isLasting(statusError(500, 'Internal Server Error', '{"error":{"message":"the request exceeds the available context size"}}', at))).toBe(true);
+    expect(isLasting(unreachableError(endpoint, new TypeError('fetch failed'), { inBrowser: false }))).toBe(false);
   });
 });

@@ -102,3 +102,10 @@ describe('explaining WebLLM errors', () => {
     expect(error.explained.raw).toBe('TypeError: Failed to fetch');
   });
 });
+
+describe('which WebLLM errors a study or search does not try again', () => {
+  it('marks what this browser can never run as lasting, and what may pass (memory, a download) as not', () => {
+    expect(new WebLLMEngineError(explainWebLLMError('WebGPUNotAvailableError: navigator.gpu is undefined')).lasting).toBe(true);
+    expect(new WebLLMEngineError(explainWebLLMError('GPUOutOfMemoryError: out of memory')).lasting).toBe(false);
+  });
+});

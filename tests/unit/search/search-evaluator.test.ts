@@ -121,4 +121,29 @@ describe('SearchEvaluator and the call cache', () => {
     expect(writes).toBe(1);
     expect(cache.size).toBe(0);
   });
+
+  it('does not run an evaluation again when the model refused it for good: one call, no retry note, the refusal passed on', async () => {
+    const refusal = Object.assign(new Error('This prompt is longer than the model’s context of 4096 tokens.'), { lasting: true });
+    const model = perProblemModel(() => refusal);
+    const setup = searchSetup({}, { cacheCalls: false });
+    const retries: number[] = [];
+    const evaluator = new SearchEvaluator(
+      setup,
+      PROBLEMS,
+      { model: () => model, sandbox: judgingSandbox(() => true), callCache: null, now: () => 0 },
+      { retryDelayMs: 0, maxAttempts: 3, onRetry: (_unit, retry) => retries.push(retry.attempt) },
+    );
+    const unit: EvaluationUnit = {
+      key: `0|g0-1|0|${PROBLEMS[0]?.id}`,
+      kind: 'search',
+      generation: 0,
+      genomeId: 'g0-1',
+      pipeline: pipeline([stage(1, { iterations: 1, refiner: llama(0) })], node('llama3.2:3b', 'generator.plain', 0), 'g0-1'),
+      problemId: PROBLEMS[0]?.id as string,
+      index: 0,
+    };
+    await expect(evaluator.evaluate(unit, new AbortController().signal)).rejects.toBe(refusal);
+    expect(model.calls).toHaveLength(1);
+    expect(retries).toEqual([]);
+  });
 });

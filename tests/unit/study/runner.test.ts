@@ -273,6 +273,20 @@ describe('runStudy', () => {
     expect(passedPerRepeat((await store.loadStudy(studyConfig().id))!, studyConfig())).toEqual(TRUTH);
   });
 
+  it('does not try again a unit whose model refused it for good (a key, a model name, a prompt too long): it is errored at once', async () => {
+    const refusal = Object.assign(new Error('The server does not serve a model called llama3.2:3b.'), { lasting: true });
+    const model = perProblemModel((call) => (call.context?.problemId === 'HumanEval/903' && call.context.repeat === 1 ? refusal : truthAnswer(call)));
+    const retries: number[] = [];
+    const store = new MemoryStudyStore();
+    const end = await runStudy(studyConfig(), PROBLEMS, ports(store, model), { ...fast, maxAttempts: 3, onRetry: (_unit, retry) => retries.push(retry.attempt) });
+    expect(end.progress.erroredUnits).toBe(3);
+    const errored = (await store.loadStudy(studyConfig().id))!.finished.filter((f) => f.result.status === 'errored');
+    expect(errored.map((f) => f.result)).toEqual(Array(3).fill(expect.objectContaining({ status: 'errored', attempts: 1 })));
+    // No "trying it again" for any of them, and the model was asked once per unit.
+    expect(retries).toEqual([]);
+    expect(model.calls.filter((call) => call.context?.problemId === 'HumanEval/903' && call.context.repeat === 1)).toHaveLength(3);
+  });
+
   it('a crash while an errored unit is retried leaves a store that still exports, and the next session ends as if nothing broke', async () => {
     const unit = 'refine/0/HumanEval/901';
     // Session 1: the refiner of one unit keeps failing; it is recorded errored after its generation and first run.
