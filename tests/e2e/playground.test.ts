@@ -107,6 +107,12 @@ describe('the Playground in Chromium', () => {
     await page.getByRole('heading', { name: /Mbpp\/3/ }).waitFor({ timeout: 60_000 });
     await page.goto(`${server.url}#/playground?benchmark=humaneval&problem=HumanEval/999`);
     await page.getByRole('status').filter({ hasText: '“HumanEval/999”, which HumanEval does not have; showing HumanEval/0 instead.' }).waitFor({ timeout: 60_000 });
+
+    // A reload (F5, a crash, the app updating itself) gives back what was typed.
+    await page.goto(`${server.url}#/playground?benchmark=mbpp&problem=Mbpp/2`);
+    await page.reload();
+    await page.getByRole('heading', { name: /Mbpp\/2/ }).waitFor({ timeout: 60_000 });
+    expect(await page.getByRole('textbox', { name: /^Your code/ }).inputValue()).toBe('def similar_elements(a, b):\n    return (1, 2)\n');
     expect(app.errors).toEqual([]);
     await app.close();
   });

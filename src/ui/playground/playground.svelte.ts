@@ -12,6 +12,8 @@ import { toOutcome } from '../../core/harness/to-outcome.ts';
 import type { SandboxLimits } from '../../core/ports.ts';
 import { browserSandboxFactory } from '../sandbox/browser-sandbox-factory.ts';
 import { SandboxHolder } from '../sandbox/sandbox-holder.ts';
+import { FormDraftKeeper } from '../shared/form-draft-keeper.svelte.ts';
+import { PlaygroundDraftStore, type PlaygroundDrafts } from './playground-drafts.ts';
 import type { CodeLines } from './traceback-lines.ts';
 
 export interface PlaygroundRun {
@@ -89,13 +91,47 @@ export class Playground {
   }
 
   select(problem: Problem): void {
-    if (this.problem) this.#drafts.set(this.problem.id, this.code);
+    this.#keepEdits();
     this.benchmark = problem.benchmark;
     this.problem = problem;
     this.#lastOpen[problem.benchmark] = problem.id;
     this.code = this.#drafts.get(problem.id) ?? startingCode(problem);
     this.run = null;
     this.stopped = false;
+  }
+
+  /** Code left as it started is not a draft: only edits are kept (and stored). */
+  #keepEdits(): void {
+    const open = this.problem;
+    if (!open) return;
+    if (this.code === startingCode(open)) this.#drafts.delete(open.id);
+    else this.#drafts.set(open.id, this.code);
+  }
+
+  /** Every edit, the open problem's included, as this tab keeps them. */
+  drafts(): PlaygroundDrafts {
+    const code = Object.fromEntries(this.#drafts);
+    const open = this.problem;
+    if (open) {
+      if (this.code === startingCode(open)) delete code[open.id];
+      else code[open.id] = this.code;
+    }
+    return { code };
+  }
+
+  /**
+   * Gives back the edits this tab kept before a reload, and keeps every later one (saved as the
+   * typing pauses, and at once when the tab is hidden or closed). Call before the first `select`.
+   */
+  keepDrafts(store: PlaygroundDraftStore): { save(): void; stop(): void } {
+    const keeper = new FormDraftKeeper<PlaygroundDrafts>(store, {
+      snapshot: () => this.drafts(),
+      apply: (kept) => {
+        for (const [id, code] of Object.entries(kept.code)) this.#drafts.set(id, code);
+      },
+    });
+    keeper.restore();
+    return { save: () => keeper.save(), stop: keeper.watch() };
   }
 
   /** The id of the problem last open in `benchmark`, if any was. */
@@ -193,3 +229,4 @@ function messageOf(error: unknown): string {
  * belong to it and go stale once it is destroyed.
  */
 export const appPlayground = new Playground(new SandboxHolder(browserSandboxFactory));
+appPlayground.keepDrafts(new PlaygroundDraftStore());

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { RunResult } from '../../../src/core/harness/outcome.ts';
 import type { Sandbox, SandboxLimits } from '../../../src/core/ports.ts';
 import { KEPT_STDOUT_CHARS } from '../../../src/sandbox/output-capture.ts';
-import { Playground, requestedProblem, searchProblems } from '../../../src/ui/playground/playground.svelte.ts';
+import type { SettingsStorage } from '../../../src/ui/models/saved-settings.ts';
+import { PLAYGROUND_DRAFT_KEY, PlaygroundDraftStore } from '../../../src/ui/playground/playground-drafts.ts';
+import { Playground, requestedProblem, searchProblems, startingCode } from '../../../src/ui/playground/playground.svelte.ts';
 import { SandboxHolder } from '../../../src/ui/sandbox/sandbox-holder.ts';
 import { loadTestProblem, loadTestProblems } from '../../support/datasets.ts';
 
@@ -225,5 +227,48 @@ describe('problem search', () => {
     expect(requestedProblem(mbpp, 'mbpp', 'Mbpp/1')).toBe('missing');
     expect(requestedProblem(mbpp, 'mbpp', 'HumanEval/2')).toBe('missing');
     expect(requestedProblem(mbpp, 'mbpp', null)).toBeNull();
+  });
+});
+
+describe('the playground’s edits across a reload', () => {
+  function memoryStorage(): SettingsStorage & { items: Map<string, string> } {
+    const items = new Map<string, string>();
+    return { items, getItem: (key) => items.get(key) ?? null, setItem: (key, value) => void items.set(key, value), removeItem: (key) => void items.delete(key) };
+  }
+  const noSandbox = () => new SandboxHolder(async () => Promise.reject(new Error('not used')));
+
+  it('gives back, problem by problem, the code typed before the reload, and keeps nothing for code left as it started', async () => {
+    const [zero, one, two] = await Promise.all(['HumanEval/0', 'HumanEval/1', 'HumanEval/2'].map((id) => loadTestProblem('humaneval', id)));
+    const storage = memoryStorage();
+    const before = new Playground(noSandbox());
+    const kept = before.keepDrafts(new PlaygroundDraftStore(storage));
+    before.select(zero!);
+    before.code = 'def has_close_elements(numbers, threshold):\n    return True\n';
+    before.select(one!);
+    before.select(two!);
+    before.code = 'def truncate_number(number):\n    return number % 1.0\n';
+    // What the page's watch does after each edit (it needs a browser's effects to run).
+    kept.save();
+    expect(Object.keys(JSON.parse(storage.items.get(PLAYGROUND_DRAFT_KEY) ?? '{}').code).sort()).toEqual(['HumanEval/0', 'HumanEval/2']);
+
+    const after = new Playground(noSandbox());
+    after.keepDrafts(new PlaygroundDraftStore(storage));
+    after.select(two!);
+    expect(after.code).toBe('def truncate_number(number):\n    return number % 1.0\n');
+    after.select(one!);
+    expect(after.code).toBe(startingCode(one!));
+    after.select(zero!);
+    expect(after.code).toContain('return True');
+  });
+
+  it('drops a stored draft it cannot read (another build’s, hand-edited) instead of putting it in the editor', async () => {
+    const problem = await loadTestProblem('humaneval', 'HumanEval/0');
+    const storage = memoryStorage();
+    storage.setItem(PLAYGROUND_DRAFT_KEY, JSON.stringify({ code: { 'HumanEval/0': 42 } }));
+    const playground = new Playground(noSandbox());
+    playground.keepDrafts(new PlaygroundDraftStore(storage));
+    playground.select(problem);
+    expect(playground.code).toBe(startingCode(problem));
+    expect(storage.items.has(PLAYGROUND_DRAFT_KEY)).toBe(false);
   });
 });
