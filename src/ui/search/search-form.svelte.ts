@@ -22,7 +22,7 @@ import type { PromptSet } from '../../core/prompts/prompt-set.ts';
 import { ModelEngineForm } from '../shared/model-engine-form.svelte.ts';
 import { PromptSetPicker } from '../shared/prompt-set-picker.svelte.ts';
 import { FormProblems } from '../shared/form-problems.ts';
-import { parseIds, selectionProblems, selectionSpecOf, type ProblemSelectionState, type SeedField, type SelectionKind } from '../shared/problem-selection.ts';
+import { idsProblem, parseIds, selectionProblems, selectionSpecOf, type ProblemSelectionState, type SeedField, type SelectionKind } from '../shared/problem-selection.ts';
 
 export type SearchEngine = 'webllm' | 'openai';
 /** How each generation's problems are picked (core's SubsetRule, before a source is bound). */
@@ -127,6 +127,8 @@ export class SearchForm extends ModelEngineForm {
   problems(): string[] {
     const L = SEARCH_LIMITS;
     const found: (string | null)[] = selectionProblems(this.#pool(), POOL_SEED);
+    // Typed ids: none, one listed twice, or (once the benchmark is loaded) one it does not hold.
+    found.push(idsProblem(this.#pool(), this.datasetProblems() ?? undefined));
     const poolSize = this.poolSize();
     found.push(
       wholeProblem('Population', this.populationSize, L.populationSize),

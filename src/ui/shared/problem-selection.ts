@@ -77,7 +77,7 @@ export function idsProblem(fields: ProblemSelectionState, loaded?: readonly Prob
   const example = fields.benchmark === 'mbpp' ? '2, 3, 11 or Mbpp/2' : '0, 2, 12 or HumanEval/0';
   if (ids.length === 0) return `Problem ids: none given. Type the ids to run, e.g. ${example}.`;
   const twice = ids.find((id, i) => ids.indexOf(id) !== i);
-  if (twice !== undefined) return `Problem ids: ${twice} is listed twice. List each problem once (repeats run it again).`;
+  if (twice !== undefined) return `Problem ids: ${twice} is listed twice. List each problem once.`;
   if (!loaded || loaded.length === 0 || loaded[0]!.benchmark !== fields.benchmark) return null;
   try {
     selectProblems(loaded, { kind: 'ids', ids });

@@ -3,6 +3,7 @@ import { studySearchConfig } from '../../../src/core/search/search-config.ts';
 import { SEARCH_LIMITS } from '../../../src/core/search/search-limits.ts';
 import { refusal } from './form-refusal.ts';
 import { SearchForm } from '../../../src/ui/search/search-form.svelte.ts';
+import { loadTestProblems } from '../../support/datasets.ts';
 
 function endpointForm(): SearchForm {
   const form = new SearchForm();
@@ -108,6 +109,22 @@ describe('the search form’s numbers', () => {
     expect(refusal(form)).toEqual(['Pool seed: empty. Give a whole number from 0 to 4,294,967,295 (the same seed draws the same problems).']);
     form.selectionSeed = 5;
     expect(form.toDraft().selection).toEqual({ kind: 'random', n: 25, seed: 5 });
+  });
+
+  it('names typed pool ids it cannot search as they are typed: none, one listed twice, one the benchmark does not hold', async () => {
+    const humaneval = await loadTestProblems('humaneval');
+    const form = endpointForm();
+    form.datasetProblems = () => humaneval;
+    form.selectionKind = 'ids';
+    form.subsetSize = 1;
+    form.idsText = '';
+    expect(form.problems()).toEqual(['Problem ids: none given. Type the ids to run, e.g. 0, 2, 12 or HumanEval/0.']);
+    form.idsText = '3, HumanEval/3';
+    expect(form.problems()).toEqual(['Problem ids: HumanEval/3 is listed twice. List each problem once.']);
+    form.idsText = '3, 999';
+    expect(form.problems()).toEqual(['Problem ids: unknown HumanEval problem id: HumanEval/999.']);
+    form.idsText = '3, 4';
+    expect(form.problems()).toEqual([]);
   });
 
   it('refuses sizes that are each in range but together beyond what the page can run', () => {

@@ -306,7 +306,7 @@ describe('the study form before Run study', () => {
     form.idsText = '  ';
     expect(form.problems(humaneval)).toEqual(['Problem ids: none given. Type the ids to run, e.g. 0, 2, 12 or HumanEval/0.']);
     form.idsText = '3, HumanEval/3';
-    expect(form.problems(humaneval)).toEqual(['Problem ids: HumanEval/3 is listed twice. List each problem once (repeats run it again).']);
+    expect(form.problems(humaneval)).toEqual(['Problem ids: HumanEval/3 is listed twice. List each problem once.']);
     form.idsText = '3, 164, HumanEval/x';
     expect(form.problems(humaneval)).toEqual(['Problem ids: unknown HumanEval problem ids: HumanEval/164, HumanEval/x.']);
     // Before the benchmark is loaded only what needs no dataset is said; Run study still refuses the rest.
