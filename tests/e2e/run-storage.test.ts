@@ -5,24 +5,25 @@
  * run must stop with a sentence that says what happened and what to do, lose nothing it can keep,
  * and leave the page working without a reload.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
 import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
-import type { FakeOpenAIServer } from '../support/fake-openai-server.ts';
 import { openWithSavedEndpoint, saveEndpointOnModelsPage } from '../support/saved-endpoint.ts';
-import { SCRIPTED_MODEL, SCRIPTED_PROBLEM_IDS, SCRIPTED_TRUTH, scriptedStudyLink, startScriptedServer } from '../support/scripted-study.ts';
+import { FAST_PACE, SCRIPTED_MODEL, SCRIPTED_PROBLEM_IDS, SCRIPTED_TRUTH, scriptedStudyLink, startScriptedServer, type ScriptedServer } from '../support/scripted-study.ts';
 
 const REPEATS = 2;
 const TOTAL = 2 * REPEATS * SCRIPTED_PROBLEM_IDS.length;
 
 let browser: Browser;
 let server: AppServer;
-let endpoint: FakeOpenAIServer;
+let endpoint: ScriptedServer;
 
 beforeAll(async () => {
   // Slow enough that the study is still running when the storage goes wrong.
   [server, browser, endpoint] = await Promise.all([startAppServer(), launchBrowser(), startScriptedServer({ tokensPerSecond: 200, slowFirstTokenMs: 1500 })]);
 });
+
+beforeEach(() => endpoint.resetPace());
 
 afterAll(async () => {
   await browser?.close();
@@ -84,8 +85,10 @@ describe('a study when the browser’s storage goes wrong mid-run', () => {
       const unitsBefore = await countRows(page, 'units');
       expect(unitsBefore).toBeLessThan(TOTAL);
 
-      // Room again: Resume finishes it, each unit once, with the passes the script fixes.
+      // Room again: Resume finishes it, each unit once, with the passes the script fixes. Nothing
+      // needs catching mid-run any more, so the rest of the study goes at the fast pace.
       await overrideQuota(cdp, null);
+      endpoint.pace(FAST_PACE);
       const card = studyCards(page);
       await card.getByRole('button', { name: 'Resume' }).click();
       await page.locator('.run .phase', { hasText: /^Done$/ }).waitFor({ timeout: 240_000 });

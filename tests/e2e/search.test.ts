@@ -7,7 +7,7 @@
  * Then the charts, the champion's diagram and lineage, the genome table, champion re-validation
  * and the export.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, Download, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { buildSearchFile, exportSearchFile, importSearchFile } from '../../src/core/results/search-file.ts';
@@ -17,7 +17,7 @@ import type { SearchEvaluationRecord, ValidationRequest } from '../../src/core/s
 import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
 import type { FakeOpenAIServer } from '../support/fake-openai-server.ts';
 import { openWithSavedEndpoint, saveEndpointOnModelsPage } from '../support/saved-endpoint.ts';
-import { SCRIPTED_MODEL, SCRIPTED_PROBLEM_IDS, startScriptedServer } from '../support/scripted-study.ts';
+import { FAST_PACE, SCRIPTED_MODEL, SCRIPTED_PROBLEM_IDS, startScriptedServer, type ScriptedServer } from '../support/scripted-study.ts';
 import { PROBLEMS, fakeWorld, searchSetup } from '../unit/search/run-search-fixtures.ts';
 import { fileBytes, syntheticResultFile } from '../unit/results/result-file-fixtures.ts';
 import type { ResultUnit } from '../../src/core/results/result-file.ts';
@@ -34,11 +34,14 @@ const SEARCH_DRAFT_KEY = 'feedback-lab:search-form-draft';
 
 let browser: Browser;
 let server: AppServer;
-let endpoint: FakeOpenAIServer;
+let endpoint: ScriptedServer;
 
 beforeAll(async () => {
   [server, browser, endpoint] = await Promise.all([startAppServer(), launchBrowser(), startScriptedServer({ tokensPerSecond: 400, slowFirstTokenMs: 1500 })]);
 });
+
+// A test that needs a search caught in the middle keeps this pace until it has caught it; one that only waits for the end goes at FAST_PACE.
+beforeEach(() => endpoint.resetPace());
 
 afterAll(async () => {
   await browser?.close();
@@ -124,6 +127,7 @@ describe('the Search page in Chromium', () => {
 
     // A reload in the middle of generation 0: the page goes away with evaluations in flight…
     await page.goto('about:blank');
+    endpoint.pace(FAST_PACE);
     await page.waitForTimeout(500);
     await page.goto(`${server.url}#/`);
     const before = await storedEvaluations(page);
@@ -443,6 +447,8 @@ describe('the Search page in Chromium', () => {
   });
 
   it('warns in the form of a token budget too small for one generation, and while it runs tells a screen reader each scored generation and shows a time-left estimate', async () => {
+    // What the run says is recorded as it changes, and an estimate shows from the first timed node on: no need for a slow run.
+    endpoint.pace(FAST_PACE);
     const app = await openApp(browser, server, { hash: '#/models' });
     const { page } = app;
     await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
@@ -537,6 +543,7 @@ describe('the Search page in Chromium', () => {
 
 describe('a prompt set on the Search page', () => {
   it('fills the generator pool with its texts: every generator call sends one of them, and the search file records them', async () => {
+    endpoint.pace(FAST_PACE);
     const app = await openApp(browser, server, { hash: '#/models' });
     const { page } = app;
     await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
@@ -596,6 +603,7 @@ async function rankingResultFile(): Promise<{ name: string; mimeType: string; bu
 
 describe('stratified subsets on the Search page', () => {
   it('ranks the pool by a picked result file and draws each generation one problem per difficulty band', async () => {
+    endpoint.pace(FAST_PACE);
     const app = await openApp(browser, server, { hash: '#/models' });
     const { page } = app;
     await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);

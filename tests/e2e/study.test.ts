@@ -5,7 +5,7 @@
  * interrupted twice by closing its page; both end with the scripted counts and the same steps.
  * Hostile and malformed result files are refused or rendered as text, and leave IndexedDB as it was.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,9 +16,10 @@ import { unitSteps, type ResultFile, type ResultUnit } from '../../src/core/resu
 import { axeViolations } from '../support/accessibility-checks.ts';
 import { REPO_ROOT, launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
 import { loadTestProblems } from '../support/datasets.ts';
-import { startFakeOpenAIServer, type FakeOpenAIServer } from '../support/fake-openai-server.ts';
+import { startFakeOpenAIServer } from '../support/fake-openai-server.ts';
 import { openWithSavedEndpoint, saveEndpointOnModelsPage } from '../support/saved-endpoint.ts';
 import {
+  FAST_PACE,
   SCRIPT,
   SCRIPTED_MODEL,
   SCRIPTED_PROBLEM_IDS,
@@ -27,6 +28,7 @@ import {
   scriptedReply,
   scriptedStudyLink,
   startScriptedServer,
+  type ScriptedServer,
 } from '../support/scripted-study.ts';
 import { studyResultFile } from '../unit/results/result-file-fixtures.ts';
 import { encodeStudyLink } from '../../src/core/study/link.ts';
@@ -37,13 +39,16 @@ const REPEATS = 2;
 
 let browser: Browser;
 let server: AppServer;
-let endpoint: FakeOpenAIServer;
+let endpoint: ScriptedServer;
 /** The file of the study that ran without interruption, to compare the interrupted one with. */
 let uninterrupted: ResultFile | null = null;
 
 beforeAll(async () => {
   [server, browser, endpoint] = await Promise.all([startAppServer(), launchBrowser(), startScriptedServer({ tokensPerSecond: 400, slowFirstTokenMs: 1500 })]);
 });
+
+// A test that needs a run caught in the middle keeps this pace until it has caught it, then goes on at FAST_PACE.
+beforeEach(() => endpoint.resetPace());
 
 afterAll(async () => {
   await browser?.close();
@@ -168,6 +173,7 @@ describe('the Study page in Chromium', () => {
     // Pause turned into Resume under the pointer: focus went with it, not to <body>.
     const focusedText = () => page.evaluate(() => document.activeElement?.textContent?.trim());
     expect(await focusedText()).toBe('Resume');
+    endpoint.pace(FAST_PACE);
     await page.locator('.run').getByRole('button', { name: 'Resume' }).click();
     await waitForDone(page);
     // The run's buttons are gone at the end: focus is on the run's name.
@@ -240,6 +246,7 @@ describe('the Study page in Chromium', () => {
     await expect.poll(() => stepCount(page), { timeout: 120_000, interval: 200 }).toBeGreaterThanOrEqual(second + 6);
     expect((await storeContents(page)).units.length).toBeLessThan(total);
     await page.close();
+    endpoint.pace(FAST_PACE);
 
     // Opening the address with the study id again resumes it by itself (autorun=1).
     page = await openInContext(context, addressWithId, errors);
@@ -282,6 +289,7 @@ describe('the Study page in Chromium', () => {
     expect((await storeContents(page)).units.length).toBeLessThan(2 * REPEATS * SCRIPTED_PROBLEM_IDS.length);
 
     // A reload used to leave it "interrupted" on its card, far below the form, until Resume was found and pressed.
+    endpoint.pace(FAST_PACE);
     await page.reload();
     const run = page.locator('.run', { has: page.getByRole('heading', { name: 'Reloaded mid-run' }) });
     await run.locator('.phase', { hasText: /^(Running|Done)$/ }).waitFor({ timeout: 60_000 });
@@ -312,6 +320,7 @@ describe('the Study page in Chromium', () => {
     const stepsOfUnit = async () => (await storeContents(page)).steps.filter((s) => (s as { unitId: string }).unitId === unitId).length;
     await expect.poll(stepsOfUnit, { timeout: 120_000, interval: 200 }).toBeGreaterThanOrEqual(4);
     await page.close();
+    endpoint.pace(FAST_PACE);
 
     // What an older build would have left: the unit's refiner messages worded otherwise, and the
     // unit not yet finished (the tab closed before its record was written, if it got that far).
@@ -382,13 +391,14 @@ describe('the Study page in Chromium', () => {
     const problems = await loadTestProblems('humaneval');
     const flakyPrompt = problems.find((p) => p.id === 'HumanEval/4')!.prompt;
     let failing = true;
-    const answer = scriptedReply(problems);
+    // Nothing here is caught mid-run: the fast pace.
+    const answer = scriptedReply(problems, SCRIPT, { slowFirstTokenMs: FAST_PACE.slowFirstTokenMs });
     const flaky = await startFakeOpenAIServer({
       reply: (request) =>
         failing && request.messages.some((m) => m.content.includes(flakyPrompt))
           ? { kind: 'status', status: 503, message: 'model is loading' }
           : answer(request),
-      tokensPerSecond: 2000,
+      tokensPerSecond: FAST_PACE.tokensPerSecond,
       models: [SCRIPTED_MODEL, 'llama3.2:3b'],
     });
     const app = await openApp(browser, server, { hash: '#/models' });

@@ -6,7 +6,7 @@
  */
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DATASET_FILES } from '../../src/core/benchmarks/datasets.ts';
@@ -76,12 +76,12 @@ export async function startAppServer(): Promise<AppServer> {
   // readDatasetBytes throws, naming the folder, when a file is missing: e2e never runs without data.
   mkdirSync(join(dist, 'datasets'), { recursive: true });
   for (const benchmark of Object.keys(DATASET_FILES) as BenchmarkId[]) {
-    writeFileSync(join(dist, DATASET_FILES[benchmark].sameOriginPath), await readDatasetBytes(benchmark));
+    placeFile(join(dist, DATASET_FILES[benchmark].sameOriginPath), await readDatasetBytes(benchmark));
   }
   // The study's released results where a deploy ships them (`npm run datasets -- --released DIR`).
   for (const file of RELEASED_SOURCE_FILES) {
     mkdirSync(dirname(join(dist, 'released', file.path)), { recursive: true });
-    writeFileSync(join(dist, 'released', file.path), readReleasedBytes(file.path));
+    placeFile(join(dist, 'released', file.path), readReleasedBytes(file.path));
   }
 
   const child = spawn(process.execPath, [join(REPO_ROOT, 'scripts/serve.mjs'), '--root', dist, '--port', '0'], {
@@ -99,6 +99,19 @@ export async function startAppServer(): Promise<AppServer> {
     child.once('exit', (code) => reject(new Error(`scripts/serve.mjs exited (${code}) before serving:\n${output}`)));
   });
   return { url, close: () => stopChild(child) };
+}
+
+/**
+ * Puts `bytes` at `path` for the app server. Two e2e files run at once, and each starts its own
+ * server on the same dist/: rewriting a file in place would let the other file's page read it
+ * truncated or half-written. So a file already there with these bytes is left alone, and a new
+ * one is written beside it and renamed over, which a reader sees whole or not at all.
+ */
+function placeFile(path: string, bytes: Uint8Array): void {
+  if (existsSync(path) && Buffer.from(bytes).equals(readFileSync(path))) return;
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, bytes);
+  renameSync(temporary, path);
 }
 
 function stopChild(child: ChildProcess): Promise<void> {

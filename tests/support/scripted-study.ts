@@ -160,13 +160,53 @@ export interface ScriptedServerOptions extends ScriptedReplyOptions {
   script?: Readonly<Record<string, ProblemScript>>;
 }
 
+/** How fast the scripted server answers: its streaming rate and the first-token delay of the slow problems. */
+export interface ScriptedPace {
+  tokensPerSecond: number;
+  slowFirstTokenMs: number;
+}
+
+/**
+ * A pace for the part of a test that only waits for a run to end: a reply takes a few
+ * milliseconds, and the slow problems still start later than the others, so units still finish
+ * out of order. Tests pace the server slowly only while they need a run caught in the middle.
+ */
+export const FAST_PACE: Readonly<ScriptedPace> = { tokensPerSecond: 5000, slowFirstTokenMs: 200 };
+
+export interface ScriptedServer extends FakeOpenAIServer {
+  /** The pace of replies that start from now on (replies already streaming keep theirs). */
+  pace(change: Partial<ScriptedPace>): void;
+  /** Back to the pace the server was started with. */
+  resetPace(): void;
+}
+
 /** The fake endpoint answering the scripted study; it serves `SCRIPTED_MODEL` and the arms' key. */
-export async function startScriptedServer(options: ScriptedServerOptions = {}): Promise<FakeOpenAIServer> {
+export async function startScriptedServer(options: ScriptedServerOptions = {}): Promise<ScriptedServer> {
   const problems = await loadTestProblems('humaneval');
-  return startFakeOpenAIServer({
-    reply: scriptedReply(problems, options.script ?? SCRIPT, options),
-    tokensPerSecond: options.tokensPerSecond ?? 2000,
+  const initial: ScriptedPace = { tokensPerSecond: options.tokensPerSecond ?? 2000, slowFirstTokenMs: options.slowFirstTokenMs ?? 1500 };
+  let pace = { ...initial };
+  // scriptedReply reads slowFirstTokenMs per request, so a getter makes a change of pace apply to the next reply.
+  const answer = scriptedReply(problems, options.script ?? SCRIPT, {
+    ...options,
+    get slowFirstTokenMs() {
+      return pace.slowFirstTokenMs;
+    },
+  });
+  const server = await startFakeOpenAIServer({
+    reply: (request) => {
+      const behaviour = answer(request);
+      return behaviour.kind === 'reply' ? { ...behaviour, tokensPerSecond: pace.tokensPerSecond } : behaviour;
+    },
+    tokensPerSecond: initial.tokensPerSecond,
     models: [SCRIPTED_MODEL, 'llama3.2:3b'],
+  });
+  return Object.assign(server, {
+    pace(change: Partial<ScriptedPace>) {
+      pace = { ...pace, ...change };
+    },
+    resetPace() {
+      pace = { ...initial };
+    },
   });
 }
 
