@@ -68,9 +68,12 @@ describe('stratified subsets on the search form', () => {
     expect(form.problems()).toEqual([]);
     form.subsetSize = 3;
     expect(form.problems()).toEqual([]);
-    // Listed ids the file does not hold: it ranks none of them.
+    // Listed ids the file does not hold: it ranks none of them (and the loaded problems lack them too).
     form.selectionKind = 'ids';
     form.idsText = '1, 2, 3';
-    expect(form.problems()).toEqual([expect.stringMatching(/study\.json ranks 0 of the pool’s problems, fewer than the subset size \(3\)/)]);
+    expect(form.problems()).toEqual([
+      'Problem ids: unknown HumanEval problem ids: HumanEval/1, HumanEval/2, HumanEval/3.',
+      expect.stringMatching(/study\.json ranks 0 of the pool’s problems, fewer than the subset size \(3\)/),
+    ]);
   });
 });
