@@ -477,6 +477,29 @@ describe('the Study page in Chromium', () => {
     await problems.waitFor({ state: 'detached' });
     await form.getByText('2 arms × 1 repeat over the chosen problems.').waitFor();
     await app.screenshot('study-form-problems-cleared');
+
+    // Each field says its own problem where it is, not only in the list above Run study: invalid,
+    // and described by its sentence; put right, neither. (Repeats keeps the note it always has.)
+    const said = (field: typeof run) =>
+      field.evaluate((el) => {
+        const ids = (el.getAttribute('aria-describedby') ?? '').split(' ');
+        return [el.getAttribute('aria-invalid'), ids.map((id) => document.getElementById(id)?.textContent?.trim()).join(' | ')];
+      });
+    const n = form.getByLabel('N', { exact: true });
+    await n.fill('500');
+    await expect.poll(() => said(n)).toEqual(['true', '500 is out of range. Give a whole number from 1 to 164.']);
+    await form.getByLabel('Problems').selectOption('ids');
+    const ids = form.getByLabel('Problem ids');
+    await ids.fill('0, 999');
+    await expect.poll(() => said(ids)).toEqual(['true', 'Unknown HumanEval problem id: HumanEval/999.']);
+    await problems.getByText('Problem ids: unknown HumanEval problem id: HumanEval/999.').waitFor();
+    await ids.fill('0, 9');
+    await expect.poll(() => said(ids)).toEqual([null, '']);
+    await form.getByLabel('Problems').selectOption('first');
+    expect(await said(n)).toEqual(['true', '500 is out of range. Give a whole number from 1 to 164.']);
+    await n.fill('3');
+    await expect.poll(() => said(n)).toEqual([null, '']);
+    expect((await said(form.getByLabel('Repeats')))[0]).toBeNull();
     expect(app.errors).toEqual([]);
     await app.close();
   });
