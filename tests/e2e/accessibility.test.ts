@@ -157,7 +157,10 @@ describe('accessibility (axe-core) in Chromium', () => {
     await visit(page, '#/study');
     await page.getByLabel(/Import result files/).setInputFiles({ name: 'study.json.gz', mimeType: 'application/gzip', buffer: resultFile });
     await page.locator('article.study').waitFor();
-    found.push(...(await auditBothThemes(page, 'study with a stored study')));
+    // A field at fault, its problem said under it (and in the list above Run study) in the theme's colour.
+    await page.locator('section.new').getByLabel('Repeats').fill('0');
+    await page.locator('section.new [aria-invalid="true"]').waitFor();
+    found.push(...(await auditBothThemes(page, 'study with a stored study and a field at fault')));
 
     // A stored search on show on the Search page: fitness chart, champion, genome table.
     await visit(page, '#/search');

@@ -769,8 +769,9 @@ describe('the Search form across reloads', () => {
     await form.getByLabel('API key (optional)').fill('sk-never-kept');
     const prompts = form.getByLabel('Prompt set (optional, .json)');
     await prompts.setInputFiles(TERSE_GENERATOR_FILE);
-    const promptSaid = page.locator(`[id="${await prompts.getAttribute('aria-describedby')}"]`);
-    await promptSaid.getByText('Loaded terse.json').waitFor();
+    // Looked up each time: the page numbers its ids in the order it renders fields, and a reload renders N and Pool seed at once.
+    const promptSaid = async () => page.locator(`[id="${await prompts.getAttribute('aria-describedby')}"]`);
+    await (await promptSaid()).getByText('Loaded terse.json').waitFor();
     const subsets = form.getByRole('group', { name: 'Problems per generation' });
     await subsets.getByLabel(/Stratified by difficulty/).check();
     await subsets.getByLabel(/A result file over HumanEval/).setInputFiles(await rankingResultFile());
@@ -782,7 +783,7 @@ describe('the Search form across reloads', () => {
 
     // At once, before the save's pause has passed: the page's unload writes what it has.
     await page.reload();
-    await promptSaid.getByText('Loaded terse.json').waitFor();
+    await (await promptSaid()).getByText('Loaded terse.json').waitFor();
     await ranked.waitFor();
     // The file itself was not kept, and the page says so.
     await subsets.getByTestId('difficulty-kept').waitFor();
@@ -801,7 +802,7 @@ describe('the Search form across reloads', () => {
     expect(await form.getByLabel('Population').inputValue()).toBe('20');
     expect(await form.getByLabel('Problem pool').inputValue()).toBe('all');
     expect(await subsets.getByLabel(/Stratified by difficulty/).isChecked()).toBe(false);
-    expect(await promptSaid.getByText('Loaded terse.json').count()).toBe(0);
+    expect(await (await promptSaid()).getByText('Loaded terse.json').count()).toBe(0);
     expect(app.errors).toEqual([]);
     await app.close();
   });

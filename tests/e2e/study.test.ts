@@ -477,6 +477,29 @@ describe('the Study page in Chromium', () => {
     await problems.waitFor({ state: 'detached' });
     await form.getByText('2 arms × 1 repeat over the chosen problems.').waitFor();
     await app.screenshot('study-form-problems-cleared');
+
+    // Each field says its own problem where it is, not only in the list above Run study: invalid,
+    // and described by its sentence; put right, neither. (Repeats keeps the note it always has.)
+    const said = (field: typeof run) =>
+      field.evaluate((el) => {
+        const ids = (el.getAttribute('aria-describedby') ?? '').split(' ');
+        return [el.getAttribute('aria-invalid'), ids.map((id) => document.getElementById(id)?.textContent?.trim()).join(' | ')];
+      });
+    const n = form.getByLabel('N', { exact: true });
+    await n.fill('500');
+    await expect.poll(() => said(n)).toEqual(['true', '500 is out of range. Give a whole number from 1 to 164.']);
+    await form.getByLabel('Problems').selectOption('ids');
+    const ids = form.getByLabel('Problem ids');
+    await ids.fill('0, 999');
+    await expect.poll(() => said(ids)).toEqual(['true', 'Unknown HumanEval problem id: HumanEval/999.']);
+    await problems.getByText('Problem ids: unknown HumanEval problem id: HumanEval/999.').waitFor();
+    await ids.fill('0, 9');
+    await expect.poll(() => said(ids)).toEqual([null, '']);
+    await form.getByLabel('Problems').selectOption('first');
+    expect(await said(n)).toEqual(['true', '500 is out of range. Give a whole number from 1 to 164.']);
+    await n.fill('3');
+    await expect.poll(() => said(n)).toEqual([null, '']);
+    expect((await said(form.getByLabel('Repeats')))[0]).toBeNull();
     expect(app.errors).toEqual([]);
     await app.close();
   });
@@ -898,15 +921,17 @@ describe('the Study form across reloads', () => {
     await page.getByLabel('API key (optional)').fill('sk-never-kept');
     const picker = page.getByLabel('Prompt set (optional, .json)');
     await picker.setInputFiles(TERSE_GENERATOR_FILE);
-    const said = page.locator(`[id="${await picker.getAttribute('aria-describedby')}"]`);
-    await said.getByText('Loaded terse.json').waitFor();
+    // The note's id is the picker's aria-describedby, looked up each time: the page numbers its
+    // ids in the order it renders fields, and a reload renders N and Seed at once.
+    const said = async () => page.locator(`[id="${await picker.getAttribute('aria-describedby')}"]`);
+    await (await said()).getByText('Loaded terse.json').waitFor();
     const filled = await formValues(page);
     expect(filled).toMatchObject({ name: 'Terse prompts, cross-model', n: '7', seed: '42', repeats: '3', mode: 'standard', workers: '1', model: 'my-llama' });
     expect(filled.ticked).toEqual(['llama → exec → llama (self-refine)', 'qwen → exec → llama (cross-model)']);
 
     // At once, before the save's pause has passed: the page's unload writes what it has.
     await page.reload();
-    await said.getByText('Loaded terse.json').waitFor();
+    await (await said()).getByText('Loaded terse.json').waitFor();
     expect(await formValues(page)).toEqual(filled);
     expect(await page.getByLabel('API key (optional)').inputValue()).toBe('');
     expect(await arms.locator('[data-prompt-note]').first().textContent()).toMatch(/generator\.plain/);
@@ -916,7 +941,7 @@ describe('the Study form across reloads', () => {
     await expect.poll(() => page.getByLabel('Study name (optional)').inputValue()).toBe('Scripted solo vs self-refine');
     expect(await page.getByLabel('Problems').inputValue()).toBe('ids');
     expect(await page.getByLabel('Repeats').inputValue()).toBe('1');
-    await said.getByText(/^The study link put away the prompt set terse\.json/).waitFor();
+    await (await said()).getByText(/^The study link put away the prompt set terse\.json/).waitFor();
     await page.reload();
     await expect.poll(() => page.getByLabel('Study name (optional)').inputValue()).toBe('Scripted solo vs self-refine');
     expect(await page.getByLabel('Problem ids').inputValue()).toBe(SCRIPTED_PROBLEM_IDS.join(', '));
@@ -939,7 +964,7 @@ describe('the Study form across reloads', () => {
     await page.getByLabel('Study name (optional)').waitFor();
     expect(await page.getByLabel('Repeats').inputValue()).toBe('1');
     expect(await page.getByLabel('Problems').inputValue()).toBe('first');
-    expect(await said.getByText('The study sends the built-in role prompts.', { exact: false }).count()).toBe(1);
+    expect(await (await said()).getByText('The study sends the built-in role prompts.', { exact: false }).count()).toBe(1);
 
     expect(app.errors).toEqual([]);
     await app.close();

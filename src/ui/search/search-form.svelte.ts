@@ -29,6 +29,11 @@ export type SearchEngine = 'webllm' | 'openai';
 export type SubsetChoice = 'rotating' | 'stratified';
 export type PoolSelection = Exclude<SelectionKind, 'mbpp-test-split'>;
 
+/** How the form's problems name a mutation rate's field, e.g. `Mutation rate “add a stage”`. */
+export function rateProblemLabel(label: string): string {
+  return `Mutation rate “${label}”`;
+}
+
 export const MUTATION_LABELS: Readonly<Record<keyof MutationRates, string>> = {
   addStage: 'add a stage',
   addAnalyzer: 'add an analyzer',
@@ -142,7 +147,7 @@ export class SearchForm extends ModelEngineForm {
     if (this.maxMinutes !== null) found.push(numberProblem('Wall-time budget (minutes)', this.maxMinutes, L.wallMinutes));
     if (this.maxTokens !== null) found.push(wholeProblem('Token budget', this.maxTokens, L.tokens));
     for (const [name, label] of Object.entries(MUTATION_LABELS) as [keyof MutationRates, string][]) {
-      found.push(numberProblem(`Mutation rate “${label}” (under Advanced)`, this.rates[name], L.probability));
+      found.push(numberProblem(`${rateProblemLabel(label)} (under Advanced)`, this.rates[name], L.probability));
     }
     const population = this.populationSize;
     const elitesMax = wholeProblem('Population', population, L.populationSize) === null ? population - 1 : L.populationSize.max - 1;
