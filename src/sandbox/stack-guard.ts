@@ -19,14 +19,14 @@
  * The unit is the probe's frame, and V8 changes its size when it compiles the probe (Chromium
  * 150: 6,341 or 9,059 of them fit, at a program's start, depending on its tier). Under CPU load
  * that compilation lands late, at any moment of the measure. A pass whose points were counted in
- * different units gave a limit a third too small (8,114 units at the entry and 9,053 in the
- * next pass; a 320-deep memoised recursion then failed); the other way round it gives a limit
- * past the end, or a growth of zero or less, after which the guard set no limit at all, and
- * deep recursion killed the worker with a RangeError. Each point is therefore read twice, the probe's depth is
- * read from the same frame before and after each pass, and a pass that does not agree with
- * itself is thrown away; two passes that do are needed, else the guard says it failed. Where the
- * engine's stack is large (Node's workers get 256 MB) CPython's own limits come first and
- * nothing is changed.
+ * different units gave a limit a third too small (104,984 bytes, not 150,000: its entry counted
+ * in the large unit, its levels in the small; a 320-deep memoised recursion then failed); the
+ * other way round it gives a limit past the end, or a growth of zero or less, after which the
+ * guard set no limit at all and deep recursion killed the worker with a RangeError. Each point
+ * is therefore read twice, the probe's depth is read from the same frame before and after each
+ * pass, and a pass that does not agree with itself is thrown away; two passes that do are
+ * needed, else the guard says it failed. Where the engine's stack is large (Node's workers get
+ * 256 MB) CPython's own limits come first and nothing is changed.
  */
 import type { PyodideAPI } from 'pyodide';
 
