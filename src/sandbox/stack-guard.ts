@@ -14,9 +14,19 @@
  * many units a program starts with; it then tells CPython (`PyUnstable_ThreadState_SetStackProtection`)
  * that its stack ends where the engine's would run out, less a reserve. Memoised recursion is
  * the path with the least wasm stack per engine frame of all those measured (docs/sandbox.md),
- * so the others reach CPython's check with more of the engine's stack to spare. Where the
- * engine's stack is large (Node's workers get 256 MB) CPython's own limits come first and
- * nothing is changed.
+ * so the others reach CPython's check with more of the engine's stack to spare.
+ *
+ * The unit is the probe's frame, and V8 changes its size when it compiles the probe (Chromium
+ * 150: 6,341 or 9,059 of them fit, at a program's start, depending on its tier). Under CPU load
+ * that compilation lands late, at any moment of the measure. A pass whose points were counted in
+ * different units gave a limit a third too small (104,984 bytes, not 150,000: its entry counted
+ * in the large unit, its levels in the small; a 320-deep memoised recursion then failed); the
+ * other way round it gives a limit past the end, or a growth of zero or less, after which the
+ * guard set no limit at all and deep recursion killed the worker with a RangeError. Each point
+ * is therefore read twice, the probe's depth is read from the same frame before and after each
+ * pass, and a pass that does not agree with itself is thrown away; two passes that do are
+ * needed, else the guard says it failed. Where the engine's stack is large (Node's workers get
+ * 256 MB) CPython's own limits come first and nothing is changed.
  */
 import type { PyodideAPI } from 'pyodide';
 
@@ -56,26 +66,33 @@ const CPYTHON_MARGIN_BYTES = 2 * 2048 * 4;
 const FIRST_LEVEL = 8;
 const LAST_LEVEL = 72;
 
-/** Passes of the measure; the smallest limit is kept (the probe's own frames may change size between passes). */
+/** Passes of the measure that must agree with themselves; the smallest limit of those is kept. */
 const PASSES = 2;
+/**
+ * Passes tried at most. A pass is thrown away when the probe's own frames changed size during it
+ * (V8 compiled or decompiled the probe, which under CPU load lands at any moment): its numbers
+ * then mix two units and can say anything, from a limit far too small to one far past the end.
+ */
+const MAX_ATTEMPTS = 8;
+/** Readings of the probe's depth at each point: they must be equal for the point to count. */
+const READINGS = 2;
 
 const CALIBRATION = `
 import functools
 
-def _measure(pass_number):
+def _measure():
     @functools.lru_cache(maxsize=None)
     def descend(level):
         if level in (${FIRST_LEVEL}, ${LAST_LEVEL}):
-            _probe(pass_number, level)
+            _probe(level)
         if level == ${LAST_LEVEL}:
             return level
         return descend(level + 1)
 
-    _probe(pass_number, 0)
+    _probe(0)
     descend(0)
 
-for _pass_number in range(${PASSES}):
-    _measure(_pass_number)
+_measure()
 `;
 
 /** How many frames of a small function the engine's stack holds from here, up to `limit`. */
@@ -93,40 +110,70 @@ function engineDepth(limit = Infinity): number {
   return depth;
 }
 
+interface Sample {
+  shadow: number;
+  units: number;
+}
+
+/** One pass's limit in bytes, or null when its probe did not keep one frame size throughout. */
+export function passBudget(before: number, after: number, samples: ReadonlyMap<number, readonly number[]>, shadows: ReadonlyMap<number, number>): { budget: number; entry: Sample } | null {
+  // The probe measured from this same frame before and after the pass: equal, its frames kept their size in between
+  // (barring a change and its undoing, which the readings at each point would catch too).
+  if (before !== after) return null;
+  const points: Sample[] = [];
+  for (const level of [0, FIRST_LEVEL, LAST_LEVEL]) {
+    const readings = samples.get(level);
+    const shadow = shadows.get(level);
+    if (!readings || shadow === undefined) throw new Error('the C stack calibration did not reach its probes');
+    if (readings.some((units) => units !== readings[0])) return null;
+    points.push({ shadow, units: readings[0] ?? 0 });
+  }
+  const [entry, first, last] = points as [Sample, Sample, Sample];
+  // Deeper is less engine stack left and lower addresses on Emscripten's; anything else is a unit that changed.
+  if (!(entry.units > first.units && first.units > last.units && entry.shadow > first.shadow && first.shadow > last.shadow)) return null;
+  const shadowPerUnit = (first.shadow - last.shadow) / (first.units - last.units);
+  return { budget: Math.floor(shadowPerUnit * entry.units * (1 - RESERVE_FRACTION)), entry };
+}
+
 /**
  * Measures and sets the C stack limit. Call once at start-up, while Python can still call into
- * JavaScript (before the bridges are cut) and before any program runs.
+ * JavaScript (before the bridges are cut) and before any program runs. `depthProbe` is for tests.
  */
-export function guardCStack(py: PyodideAPI, host: StackHost): StackGuardReport {
+export function guardCStack(py: PyodideAPI, host: StackHost, depthProbe: (limit: number) => number = engineDepth): StackGuardReport {
   // Node's workers: nothing to measure (and a cheap way to learn it).
-  if (engineDepth(LARGE_ENGINE_STACK_UNITS) >= LARGE_ENGINE_STACK_UNITS) return { cStackBytes: null, engineUnits: LARGE_ENGINE_STACK_UNITS };
-  // Warm the probe up, so that its frames have their final size for every measurement below.
-  for (let i = 0; i < 3; i++) engineDepth(LARGE_ENGINE_STACK_UNITS);
-  const samples = new Map<string, { shadow: number; units: number }>();
-  const probe = (pass: number, level: number): void => {
-    samples.set(`${pass}:${level}`, { shadow: host._emscripten_stack_get_current(), units: engineDepth(LARGE_ENGINE_STACK_UNITS) });
+  if (depthProbe(LARGE_ENGINE_STACK_UNITS) >= LARGE_ENGINE_STACK_UNITS) return { cStackBytes: null, engineUnits: LARGE_ENGINE_STACK_UNITS };
+  // Warm the probe up, so that its frames are likely to have their final size below (the checks make sure).
+  for (let i = 0; i < 3; i++) depthProbe(LARGE_ENGINE_STACK_UNITS);
+  let samples = new Map<number, number[]>();
+  const shadows = new Map<number, number>();
+  const probe = (level: number): void => {
+    shadows.set(level, host._emscripten_stack_get_current());
+    samples.set(level, Array.from({ length: READINGS }, () => depthProbe(LARGE_ENGINE_STACK_UNITS)));
   };
   const globals = py.toPy({ _probe: probe }) as { clear(): void; destroy(): void };
+  let budget = Infinity;
+  let entry: Sample | undefined;
+  let agreed = 0;
   try {
-    py.runPython(CALIBRATION, { globals: globals as never });
+    for (let attempt = 0; attempt < MAX_ATTEMPTS && agreed < PASSES; attempt++) {
+      samples = new Map();
+      shadows.clear();
+      const before = depthProbe(LARGE_ENGINE_STACK_UNITS);
+      py.runPython(CALIBRATION, { globals: globals as never });
+      const after = depthProbe(LARGE_ENGINE_STACK_UNITS);
+      if (before >= LARGE_ENGINE_STACK_UNITS) return { cStackBytes: null, engineUnits: before };
+      const pass = passBudget(before, after, samples, shadows);
+      if (!pass) continue;
+      agreed++;
+      if (pass.budget < budget) [budget, entry] = [pass.budget, pass.entry];
+    }
   } finally {
     // `_measure` holds this dict as its globals: emptied, the cycle and its reference to
     // JavaScript (`_probe`) go now rather than at some later collection.
     globals.clear();
     globals.destroy();
   }
-  let budget = Infinity;
-  let entry: { shadow: number; units: number } | undefined;
-  for (let pass = 0; pass < PASSES; pass++) {
-    const [start, first, last] = [0, FIRST_LEVEL, LAST_LEVEL].map((level) => samples.get(`${pass}:${level}`));
-    if (!start || !first || !last) throw new Error('the C stack calibration did not reach its probes');
-    if (start.units >= LARGE_ENGINE_STACK_UNITS) return { cStackBytes: null, engineUnits: start.units };
-    const shadowPerUnit = (first.shadow - last.shadow) / (first.units - last.units);
-    if (!(shadowPerUnit > 0) || !Number.isFinite(shadowPerUnit)) throw new Error('the C stack calibration measured no growth');
-    budget = Math.min(budget, Math.floor(shadowPerUnit * start.units * (1 - RESERVE_FRACTION)));
-    entry = start;
-  }
-  if (!entry) throw new Error('the C stack calibration made no pass');
+  if (!entry || agreed < PASSES) throw new Error(`the C stack calibration agreed with itself ${agreed} times in ${MAX_ATTEMPTS}`);
   const available = entry.shadow - host._emscripten_stack_get_end();
   if (budget + CPYTHON_MARGIN_BYTES >= available) return { cStackBytes: null, engineUnits: entry.units };
 
