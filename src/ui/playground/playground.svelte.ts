@@ -100,23 +100,15 @@ export class Playground {
     this.stopped = false;
   }
 
-  /** Code left as it started is not a draft: only edits are kept (and stored). */
   #keepEdits(): void {
-    const open = this.problem;
-    if (!open) return;
-    if (this.code === startingCode(open)) this.#drafts.delete(open.id);
-    else this.#drafts.set(open.id, this.code);
+    if (this.problem) keepEdit(this.#drafts, this.problem, this.code);
   }
 
   /** Every edit, the open problem's included, as this tab keeps them. */
   drafts(): PlaygroundDrafts {
-    const code = Object.fromEntries(this.#drafts);
-    const open = this.problem;
-    if (open) {
-      if (this.code === startingCode(open)) delete code[open.id];
-      else code[open.id] = this.code;
-    }
-    return { code };
+    const code = new Map(this.#drafts);
+    if (this.problem) keepEdit(code, this.problem, this.code);
+    return { code: Object.fromEntries(code) };
   }
 
   /**
@@ -216,6 +208,12 @@ export class Playground {
   close(): Promise<void> {
     return this.#sandboxes.close();
   }
+}
+
+/** Code left as it started is not a draft: only edits are kept (and stored). */
+function keepEdit(drafts: Map<string, string>, problem: Problem, code: string): void {
+  if (code === startingCode(problem)) drafts.delete(problem.id);
+  else drafts.set(problem.id, code);
 }
 
 function messageOf(error: unknown): string {
