@@ -47,7 +47,8 @@ export function savedSource(settings: SavedModelSettings): ModelFileSource {
   return source;
 }
 
-export function browserSettings(): SettingsReader | undefined {
+/** This browser's localStorage, or undefined where it is refused (privacy settings, sandboxed frames). */
+export function browserSettings(): Storage | undefined {
   try {
     return globalThis.localStorage;
   } catch {

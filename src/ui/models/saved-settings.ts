@@ -2,6 +2,7 @@
  * Model settings kept in this browser (localStorage). Reading never throws: storage can be
  * disabled, full, or hold a value from an older version, and none of that should stop the page.
  */
+import { browserSettings } from '../../llm/saved-model-source.ts';
 
 export interface SettingsStorage {
   getItem(key: string): string | null;
@@ -9,13 +10,8 @@ export interface SettingsStorage {
   removeItem(key: string): void;
 }
 
-export function browserStorage(): SettingsStorage | undefined {
-  try {
-    return globalThis.localStorage;
-  } catch {
-    return undefined;
-  }
-}
+/** The same accessor the tab's WebLLM engine reads its saved model source with. */
+export const browserStorage: () => SettingsStorage | undefined = browserSettings;
 
 export function readSetting<T extends object>(storage: SettingsStorage | undefined, key: string, fallback: T): T {
   try {
