@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
@@ -69,6 +69,13 @@ async function startModelServer(kind: 'empty' | 'stalling' | 'no-library'): Prom
         empty.close(() => resolve());
       }),
   };
+}
+
+/** Connects the endpoint panel to a one-model server and waits for it to say so. */
+async function connectEndpoint(page: Page, url: string): Promise<void> {
+  await page.getByLabel('Base URL').fill(url);
+  await page.getByRole('button', { name: 'Test connection' }).click();
+  await page.getByText('Connected: 1 model.').waitFor();
 }
 
 async function useModelFilesFrom({ page }: AppPage, url: string): Promise<void> {
@@ -348,9 +355,7 @@ describe('the Models page on SwiftShader WebGPU', () => {
     await expect.poll(() => focused(send)).toBe(true);
 
     // An endpoint reply, streamed for a second or so.
-    await page.getByLabel('Base URL').fill(endpoint.url);
-    await page.getByRole('button', { name: 'Test connection' }).click();
-    await page.getByText('Connected: 1 model.').waitFor();
+    await connectEndpoint(page, endpoint.url);
     await tryIt.getByRole('radio', { name: /Endpoint/ }).check();
     await send.focus();
     await page.keyboard.press('Enter');
@@ -371,9 +376,7 @@ describe('the Models page on SwiftShader WebGPU', () => {
     });
     const { app } = await openModels();
     const { page } = app;
-    await page.getByLabel('Base URL').fill(endpoint.url);
-    await page.getByRole('button', { name: 'Test connection' }).click();
-    await page.getByText('Connected: 1 model.').waitFor();
+    await connectEndpoint(page, endpoint.url);
     await page.getByRole('radio', { name: /Endpoint/ }).check();
     await page.getByRole('button', { name: 'Send' }).click();
     await expect.poll(() => page.getByLabel('Reply').textContent()).toContain('return a + b');
@@ -434,9 +437,7 @@ describe('the Models page on SwiftShader WebGPU', () => {
     });
     const { app } = await openModels();
     const { page } = app;
-    await page.getByLabel('Base URL').fill(endpoint.url);
-    await page.getByRole('button', { name: 'Test connection' }).click();
-    await page.getByText('Connected: 1 model.').waitFor();
+    await connectEndpoint(page, endpoint.url);
     await page.getByRole('radio', { name: /Endpoint/ }).check();
     await page.getByRole('button', { name: 'Send' }).click();
     const alert = page.getByRole('region', { name: 'Try it' }).getByRole('alert');

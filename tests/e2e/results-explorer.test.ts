@@ -43,6 +43,18 @@ const chosen = (select: Locator) => select.evaluate((s: HTMLSelectElement) => s.
 const detailHeading = (explorer: Locator) => explorer.locator('#problem-detail-heading');
 const toolbar = (page: Page) => page.getByRole('toolbar', { name: 'Presenter controls' });
 
+/** Deletes the kept-files database, as clearing the site's data does. */
+async function forgetKeptFiles(page: Page): Promise<void> {
+  await page.evaluate(
+    () =>
+      new Promise<void>((resolve, reject) => {
+        const request = indexedDB.deleteDatabase('feedback-lab-kept-files');
+        request.onsuccess = () => resolve();
+        request.onerror = () => reject(request.error);
+      }),
+  );
+}
+
 /** Chooses a problem, an arm and a run in the explorer and follows its "Present this run" link to the stage. */
 async function presentRun(page: Page, explorer: Locator, problem: string, arm: string, run: string): Promise<void> {
   await explorer.getByRole('button', { name: problem, exact: true }).click();
@@ -227,14 +239,7 @@ describe('the problem explorer and the presenter', () => {
     await app.screenshot('results-explorer-reopened-after-reload');
 
     // Site data cleared: the page names each file to open again, instead of silently showing nothing.
-    await page.evaluate(
-      () =>
-        new Promise<void>((resolve, reject) => {
-          const request = indexedDB.deleteDatabase('feedback-lab-kept-files');
-          request.onsuccess = () => resolve();
-          request.onerror = () => reject(request.error);
-        }),
-    );
+    await forgetKeptFiles(page);
     await page.reload();
     const gone = (name: string) => page.getByRole('alert').filter({ hasText: name }).filter({ hasText: 'its copy is no longer kept in this browser' });
     await gone(FILE).waitFor({ timeout: 60_000 });
@@ -285,14 +290,7 @@ describe('the problem explorer and the presenter', () => {
     await app.screenshot('results-explorer-04-reloaded-show');
 
     // Site data cleared: the setup says what happened and what to do.
-    await page.evaluate(
-      () =>
-        new Promise<void>((resolve, reject) => {
-          const request = indexedDB.deleteDatabase('feedback-lab-kept-files');
-          request.onsuccess = () => resolve();
-          request.onerror = () => reject(request.error);
-        }),
-    );
+    await forgetKeptFiles(page);
     await page.reload();
     await page.getByRole('alert').filter({ hasText: `${FILE} is no longer kept in this browser` }).waitFor({ timeout: 60_000 });
     expect(await scene(page).count()).toBe(0);

@@ -8,7 +8,7 @@
  * and the export.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, Download, Page } from 'playwright-core';
+import type { Browser, Download, Locator, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { buildSearchFile, exportSearchFile, importSearchFile } from '../../src/core/results/search-file.ts';
 import { MemorySearchStore } from '../../src/core/search/memory-search-store.ts';
@@ -48,6 +48,20 @@ afterAll(async () => {
   await server?.close();
   await endpoint?.close();
 });
+
+/** Names a search and fills its pool and sizes: the scripted problems at this file's sizes, unless told otherwise. */
+async function fillSearchForm(
+  form: Locator,
+  name: string,
+  sizes: { ids?: string; population?: number; generations?: number; subset?: number } = {},
+): Promise<void> {
+  await form.getByLabel('Search name (optional)').fill(name);
+  await form.getByLabel('Problem pool').selectOption('ids');
+  await form.getByLabel('Problem ids').fill(sizes.ids ?? SCRIPTED_PROBLEM_IDS.map((id) => id.split('/')[1]).join(', '));
+  await form.getByLabel('Population').fill(String(sizes.population ?? POPULATION));
+  await form.getByLabel('Generations').fill(String(sizes.generations ?? GENERATIONS));
+  await form.getByLabel('Subset size').fill(String(sizes.subset ?? SUBSET));
+}
 
 /** The stored evaluations of every search, read inside the page. */
 async function storedEvaluations(page: Page): Promise<SearchEvaluationRecord[]> {
@@ -110,12 +124,7 @@ describe('the Search page in Chromium', () => {
     for (const key of ['gemma3:1b', 'qwen2.5:1.5b']) expect(await page.getByLabel(`Model for ${key}`).inputValue()).toBe(SCRIPTED_MODEL);
     expect(await page.getByLabel('Model for llama3.2:3b').inputValue()).toBe('llama3.2:3b');
 
-    await page.getByLabel('Search name (optional)').fill('Tiny scripted search');
-    await page.getByLabel('Problem pool').selectOption('ids');
-    await page.getByLabel('Problem ids').fill(SCRIPTED_PROBLEM_IDS.map((id) => id.split('/')[1]).join(', '));
-    await page.getByLabel('Population').fill(String(POPULATION));
-    await page.getByLabel('Generations').fill(String(GENERATIONS));
-    await page.getByLabel('Subset size').fill(String(SUBSET));
+    await fillSearchForm(page.locator('section.new'), 'Tiny scripted search');
     await page.getByLabel('Seed', { exact: true }).fill('5');
     await page.getByRole('button', { name: 'Start search' }).click();
 
@@ -367,12 +376,7 @@ describe('the Search page in Chromium', () => {
     // A new search, from the main navigation, started: its id replaces the address's.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Search' }).click();
     const form = page.locator('section.new');
-    await form.getByLabel('Search name (optional)').fill('Running search');
-    await form.getByLabel('Problem pool').selectOption('ids');
-    await form.getByLabel('Problem ids').fill(SCRIPTED_PROBLEM_IDS.map((id) => id.split('/')[1]).join(', '));
-    await form.getByLabel('Population').fill(String(POPULATION));
-    await form.getByLabel('Generations').fill(String(GENERATIONS));
-    await form.getByLabel('Subset size').fill(String(SUBSET));
+    await fillSearchForm(form, 'Running search');
     await form.getByRole('button', { name: 'Start search' }).click();
     await page.getByRole('button', { name: 'Stop' }).waitFor({ timeout: 60_000 });
     const running = page.url();
@@ -454,12 +458,7 @@ describe('the Search page in Chromium', () => {
     await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
     await openWithSavedEndpoint(page, 'Search', endpoint.url);
     const form = page.locator('section.new');
-    await form.getByLabel('Search name (optional)').fill('Announced search');
-    await form.getByLabel('Problem pool').selectOption('ids');
-    await form.getByLabel('Problem ids').fill(SCRIPTED_PROBLEM_IDS.map((id) => id.split('/')[1]).join(', '));
-    await form.getByLabel('Population').fill(String(POPULATION));
-    await form.getByLabel('Generations').fill(String(GENERATIONS));
-    await form.getByLabel('Subset size').fill(String(SUBSET));
+    await fillSearchForm(form, 'Announced search');
     // 100 tokens cannot pay for 12 evaluations: the form says so before Run, beside the field.
     await form.getByLabel('Token budget').fill('100');
     const warning = form.getByTestId('token-budget-warning');
@@ -549,12 +548,7 @@ describe('a prompt set on the Search page', () => {
     await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
     await openWithSavedEndpoint(page, 'Search', endpoint.url);
     const form = page.locator('section.new');
-    await form.getByLabel('Search name (optional)').fill('Search with a prompt set');
-    await form.getByLabel('Problem pool').selectOption('ids');
-    await form.getByLabel('Problem ids').fill('0, 2');
-    await form.getByLabel('Population').fill('3');
-    await form.getByLabel('Generations').fill('1');
-    await form.getByLabel('Subset size').fill('2');
+    await fillSearchForm(form, 'Search with a prompt set', { ids: '0, 2', population: 3, generations: 1, subset: 2 });
 
     // Every built-in generator id gets a text of its own, and one new generator joins the pool.
     const generatorIds = ['generator.plain', 'generator.careful', 'generator.spec', 'generator.simple', 'generator.trace', 'generator.mine'];
@@ -609,12 +603,7 @@ describe('stratified subsets on the Search page', () => {
     await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
     await openWithSavedEndpoint(page, 'Search', endpoint.url);
     const form = page.locator('section.new');
-    await form.getByLabel('Search name (optional)').fill('Stratified search');
-    await form.getByLabel('Problem pool').selectOption('ids');
-    await form.getByLabel('Problem ids').fill(SCRIPTED_PROBLEM_IDS.map((id) => id.split('/')[1]).join(', '));
-    await form.getByLabel('Population').fill(String(POPULATION));
-    await form.getByLabel('Generations').fill(String(GENERATIONS));
-    await form.getByLabel('Subset size').fill(String(SUBSET));
+    await fillSearchForm(form, 'Stratified search');
 
     // Stratified without a ranking: the form says what it needs.
     const subsets = form.getByRole('group', { name: 'Problems per generation' });

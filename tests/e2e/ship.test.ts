@@ -107,29 +107,35 @@ async function preview(isolation: boolean): Promise<SubPathServer> {
       env: { ...process.env, NODE_ENV: 'production', BASE_PATH: BASE, PREVIEW_ISOLATION: isolation ? 'on' : 'off' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    running.add(child);
-    child.once('exit', () => running.delete(child));
-    let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const output = tracked(child);
     const url = `http://127.0.0.1:${port}${BASE}`;
     try {
-      await waitUntilAnswering(url, child, () => output);
+      await waitUntilAnswering(url, child, output);
       return { url, close: () => stop(child) };
     } catch (error) {
       await stop(child);
       // Another process may have taken the port between the probe and vite: try another one.
-      if (attempt < 3 && /already in use/i.test(output)) continue;
+      if (attempt < 3 && /already in use/i.test(output())) continue;
       throw error;
     }
   }
+}
+
+/** A server process stopped with the others at the end, and what it has printed so far (for the error when it does not answer). */
+function tracked(child: ChildProcess): () => string {
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return () => output;
 }
 
 async function waitUntilAnswering(url: string, child: ChildProcess, output: () => string): Promise<void> {
   // Generous: loading vite.config.ts runs its plugins' config hooks, on a busy two-core machine.
   const deadline = Date.now() + 120_000;
   for (;;) {
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`vite preview exited (${child.exitCode ?? child.signalCode}) before serving:\n${output()}`);
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`The server exited (${child.exitCode ?? child.signalCode}) before serving:\n${output()}`);
     let response: Response | undefined;
     try {
       response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
@@ -137,8 +143,8 @@ async function waitUntilAnswering(url: string, child: ChildProcess, output: () =
       // Refused, or no answer yet, while vite starts.
     }
     if (response?.ok) return;
-    if (response) throw new Error(`vite preview answered ${url} with HTTP ${response.status}:\n${output()}`);
-    if (Date.now() > deadline) throw new Error(`vite preview did not answer ${url} within 120 s:\n${output()}`);
+    if (response) throw new Error(`The server answered ${url} with HTTP ${response.status}:\n${output()}`);
+    if (Date.now() > deadline) throw new Error(`The server did not answer ${url} within 120 s:\n${output()}`);
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }
@@ -163,13 +169,8 @@ async function staticServer(root: string): Promise<SubPathServer> {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  running.add(child);
-  child.once('exit', () => running.delete(child));
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const url = `http://127.0.0.1:${port}${BASE}`;
-  await waitUntilAnswering(url, child, () => output);
+  await waitUntilAnswering(url, child, tracked(child));
   return { url, close: () => stop(child) };
 }
 

@@ -6,7 +6,7 @@
  * Hostile and malformed result files are refused or rendered as text, and leave IndexedDB as it was.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Download, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Download, Locator, Page } from 'playwright-core';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
@@ -83,6 +83,13 @@ async function stepCount(page: Page): Promise<number> {
 async function download(page: Page, click: () => Promise<void>): Promise<Buffer> {
   const [file] = await Promise.all([page.waitForEvent('download') as Promise<Download>, click()]);
   return readFileSync(await file.path());
+}
+
+/** Points the form at the scripted endpoint, with `model` for the arms' llama3.2:3b. */
+async function useEndpoint(form: Locator, model: string): Promise<void> {
+  await form.getByLabel('OpenAI-compatible endpoint').check();
+  await form.getByLabel('Endpoint URL').fill(endpoint.url);
+  await form.getByLabel('Model for llama3.2:3b').fill(model);
 }
 
 function studyCard(page: Page, name: string) {
@@ -280,9 +287,7 @@ describe('the Study page in Chromium', () => {
     const app = await openApp(browser, server, { hash: '#/study' });
     const { page } = app;
     const form = page.locator('section.new');
-    await form.getByLabel('OpenAI-compatible endpoint').check();
-    await form.getByLabel('Endpoint URL').fill(endpoint.url);
-    await form.getByLabel('Model for llama3.2:3b').fill(SCRIPTED_MODEL);
+    await useEndpoint(form, SCRIPTED_MODEL);
     await form.getByLabel('Study name (optional)').fill('Reloaded mid-run');
     await form.getByLabel('Problems').selectOption('ids');
     await form.getByLabel('Problem ids').fill(SCRIPTED_PROBLEM_IDS.map((id) => id.split('/')[1]).join(', '));
@@ -508,9 +513,7 @@ describe('the Study page in Chromium', () => {
     const app = await openApp(browser, server, { hash: '#/study' });
     const { page } = app;
     const form = page.locator('section.new');
-    await form.getByLabel('OpenAI-compatible endpoint').check();
-    await form.getByLabel('Endpoint URL').fill(endpoint.url);
-    await form.getByLabel('Model for llama3.2:3b').fill('no-such-model');
+    await useEndpoint(form, 'no-such-model');
     await form.getByLabel('Study name (optional)').fill('Unserved model');
     await form.getByLabel('N', { exact: true }).fill('3');
     await form.getByRole('button', { name: 'Run study' }).click();
@@ -992,9 +995,7 @@ describe('a study from set-up to its report', () => {
     const app = await openApp(browser, server, { hash: '#/study' });
     const { page } = app;
     const form = page.locator('section.new');
-    await form.getByLabel('OpenAI-compatible endpoint').check();
-    await form.getByLabel('Endpoint URL').fill(endpoint.url);
-    await form.getByLabel('Model for llama3.2:3b').fill(SCRIPTED_MODEL);
+    await useEndpoint(form, SCRIPTED_MODEL);
     await page.getByLabel('Study name (optional)').fill('Costed');
     await form.getByLabel('Problems').selectOption('ids');
     // An id HumanEval does not hold was refused only once Run study was pressed.
