@@ -7,7 +7,9 @@
  *
  * Every request is stateless: `resetChat` goes before each one, so no history or KV cache
  * carries over from the previous call (the study sent two messages and nothing else).
- * Requests run one at a time; a load can be cancelled by terminating the worker.
+ * Requests run one at a time; a load can be cancelled by terminating the worker. A load or a
+ * generation that goes silent for too long is given up (webllm-stall.ts,
+ * webllm-generation-stall.ts), ending the worker when it no longer answers.
  */
 import type {
   AppConfig,
@@ -24,6 +26,12 @@ import { abortError, throwIfAborted } from '../core/llm/abort.ts';
 import { measureUsage } from '../core/llm/usage.ts';
 import { explainWebLLMError, WebLLMEngineError } from './webllm-errors.ts';
 import { LoadMeter, type LoadPhase, type LoadProgress } from './webllm-progress.ts';
+import {
+  DEFAULT_GENERATION_STALL_LIMITS,
+  generationStalledError,
+  type GenerationStage,
+  type GenerationStallLimits,
+} from './webllm-generation-stall.ts';
 import { DEFAULT_LOAD_STALL_LIMITS, loadStalledError, stallLimitMs, type LoadStallLimits } from './webllm-stall.ts';
 
 /** The worker as the host sees it; tests pass a fake. */
@@ -81,6 +89,8 @@ export interface EngineHostOptions {
    * total time: a 2 GB download may take an hour and is fine while it moves.
    */
   stallLimitsMs?: LoadStallLimits;
+  /** How long a generation may stay silent (see webllm-generation-stall.ts). */
+  generationLimitsMs?: GenerationStallLimits;
 }
 
 export class WebLLMEngineHost {
@@ -88,6 +98,7 @@ export class WebLLMEngineHost {
   readonly #now: () => number;
   readonly #newId: () => string;
   readonly #stallLimits: LoadStallLimits;
+  readonly #generationLimits: GenerationStallLimits;
   #appConfig: AppConfig;
   #worker: EngineWorker | undefined;
   #pending = new Map<string, Pending>();
@@ -104,6 +115,7 @@ export class WebLLMEngineHost {
     this.#now = options.now ?? (() => performance.now());
     this.#newId = options.newId ?? (() => crypto.randomUUID());
     this.#stallLimits = options.stallLimitsMs ?? DEFAULT_LOAD_STALL_LIMITS;
+    this.#generationLimits = options.generationLimitsMs ?? DEFAULT_GENERATION_STALL_LIMITS;
   }
 
   /** Models the engine holds now, in load order. */
@@ -180,7 +192,9 @@ export class WebLLMEngineHost {
 
   /**
    * One stateless streamed completion on a loaded model. Rejects at once with an AbortError when
-   * `signal` aborts; the engine is interrupted and the stream closed before the next request runs.
+   * `signal` aborts; the engine is interrupted and the stream closed before the next request runs
+   * (or, when the engine does not stop, its worker ended). Rejects with a `generation-stalled`
+   * error when the worker stays silent longer than the limits allow.
    */
   chat(modelId: string, messages: ChatMessage[], options: SamplingOptions, call: ChatCall = {}): Promise<ChatReply> {
     const { signal } = call;
@@ -197,55 +211,97 @@ export class WebLLMEngineHost {
     if (!this.#loaded.includes(modelId)) {
       throw new WebLLMEngineError(explainWebLLMError(`ModelNotLoaded: ${modelId} is not loaded; load it before chatting.`));
     }
+    const limits = this.#generationLimits;
     const startedMs = this.#now();
-    await this.#request('resetChat', { keepStats: false, modelId });
-    const streamId = this.#newId();
-    // Later messages of this stream must reach this worker or nobody: after a cancel, a fresh
-    // worker has no such stream and would only be started for nothing.
+    // Every message of this call goes to this worker or nobody: after a cancel, a fresh worker
+    // has no such stream and would only be started for nothing.
     const worker = this.#ensureWorker();
-    // The chat options go along so that a worker reloading the models on its own keeps the context.
-    const chatOpts = contextOptions(this.#loaded, this.#loadedContext);
-    await this.#request('chatCompletionStreamInit', {
-      request: toRequest(modelId, messages, options),
-      selectedModelId: modelId,
-      streamId,
-      modelId: [...this.#loaded],
-      ...(chatOpts ? { chatOpts } : {}),
-    });
-    let interrupted = false;
-    const interrupt = () => {
-      interrupted = true;
-      // Stops the decode loop after its current step; the stream is closed below.
-      this.#request('interruptGenerate', null, worker).catch(() => undefined);
+    let stage: GenerationStage = 'prompt';
+    /** Why the engine was told to stop: the caller gave up, or the worker stayed silent too long. */
+    let stopping: 'aborted' | 'silent' | undefined;
+    let interruptAnswered = false;
+    /** Where the generation was, and which limit ran out, when it went silent. */
+    let silence: { stage: GenerationStage; limitMs: number } = { stage, limitMs: 0 };
+    /** The error the worker was ended with, once this call has ended it. */
+    let ended: Error | undefined;
+    /**
+     * The worker's answer to one request, waited for as long as the generation may stay silent.
+     * When that runs out or the caller aborts, the engine is told to stop and gets `stopGrace` to
+     * answer after all; a worker that lets that pass too is ended, which frees this host's queue
+     * (a hung generation also holds WebLLM's own lock on the model, so nothing after it could run).
+     */
+    const answer = async (kind: RequestKind, content: RequestContent): Promise<unknown> => {
+      const pending = this.#request(kind, content, worker);
+      if (stopping === undefined) {
+        const limitMs = stage === 'prompt' ? limits.firstChunk : limits.betweenChunks;
+        const first = await settleWithin(pending, limitMs, signal);
+        if (first.settled) return first.value;
+        stopping = first.aborted ? 'aborted' : 'silent';
+        this.#request('interruptGenerate', null, worker).then(
+          () => (interruptAnswered = true),
+          () => undefined,
+        );
+        if (stopping === 'silent') silence = { stage, limitMs };
+      }
+      const late = await settleWithin(pending, limits.stopGrace, undefined);
+      if (late.settled) return late.value;
+      const reason =
+        stopping === 'aborted'
+          ? abortError()
+          : generationStalledError(silence.stage, silence.limitMs, interruptAnswered ? 'gpu-stuck' : 'worker-silent', modelId);
+      ended = reason;
+      if (this.#worker === worker) this.#stopWorker(reason);
+      pending.catch(() => undefined);
+      throw reason;
     };
-    signal?.addEventListener('abort', interrupt, { once: true });
+
+    await answer('resetChat', { keepStats: false, modelId });
+    const streamId = this.#newId();
     let text = '';
     let finishReason = 'stop';
     let usage: CompletionUsage | undefined;
     let firstTokenMs: number | undefined;
+    let streamOpen = false;
     let finished = false;
-    try {
-      while (!interrupted) {
-        const chunk = (await this.#request('completionStreamNextChunk', { streamId }, worker)) as ChatCompletionChunk | null | undefined;
-        if (!chunk || typeof chunk !== 'object') {
-          finished = true;
-          break;
-        }
-        const choice = chunk.choices[0];
-        const delta = choice?.delta.content;
-        if (delta) {
-          firstTokenMs ??= this.#now();
-          text += delta;
-          onToken?.(delta);
-        }
-        if (choice?.finish_reason) finishReason = choice.finish_reason;
-        if (chunk.usage) usage = chunk.usage;
-      }
-    } finally {
-      signal?.removeEventListener('abort', interrupt);
-      if (!finished) await this.#request('completionStreamReturn', { streamId }, worker).catch(() => undefined);
+    if (stopping === undefined) {
+      // The chat options go along so that a worker reloading the models on its own keeps the context.
+      const chatOpts = contextOptions(this.#loaded, this.#loadedContext);
+      await answer('chatCompletionStreamInit', {
+        request: toRequest(modelId, messages, options),
+        selectedModelId: modelId,
+        streamId,
+        modelId: [...this.#loaded],
+        ...(chatOpts ? { chatOpts } : {}),
+      });
+      streamOpen = true;
     }
-    if (interrupted) throw abortError();
+    while (stopping === undefined) {
+      const chunk = (await answer('completionStreamNextChunk', { streamId })) as ChatCompletionChunk | null | undefined;
+      if (!chunk || typeof chunk !== 'object') {
+        finished = true;
+        break;
+      }
+      // The prompt has been read once anything comes back: from now on the gap between chunks counts.
+      stage = 'reply';
+      const choice = chunk.choices[0];
+      const delta = choice?.delta.content;
+      if (delta) {
+        firstTokenMs ??= this.#now();
+        text += delta;
+        onToken?.(delta);
+      }
+      if (choice?.finish_reason) finishReason = choice.finish_reason;
+      if (chunk.usage) usage = chunk.usage;
+    }
+    // Closes the stream in the worker, so its generator does not outlive the call.
+    if (streamOpen && !finished) {
+      await answer('completionStreamReturn', { streamId }).catch((error: unknown) => {
+        // The worker's own complaint about a stream it has already let go changes nothing.
+        if (error === ended) throw error;
+      });
+    }
+    if (stopping === 'aborted') throw abortError();
+    if (stopping === 'silent') throw generationStalledError(silence.stage, silence.limitMs, 'stopped', modelId);
     const measured = measureUsage(
       { startedMs, firstTokenMs, endedMs: this.#now() },
       { promptTokens: usage?.prompt_tokens ?? 0, completionTokens: usage?.completion_tokens ?? 0 },
@@ -321,6 +377,44 @@ export function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefine
     if (signal.aborted) onAbort();
     signal.addEventListener('abort', onAbort, { once: true });
     work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+type Settled<T> = { settled: true; value: T } | { settled: false; aborted: boolean };
+
+/**
+ * Whether `work` settles within `ms` (and before `signal` aborts). A rejection passes through;
+ * `work` keeps running either way, so it can be waited for again.
+ */
+function settleWithin<T>(work: Promise<T>, ms: number, signal: AbortSignal | undefined): Promise<Settled<T>> {
+  return new Promise<Settled<T>>((resolve, reject) => {
+    if (signal?.aborted) {
+      resolve({ settled: false, aborted: true });
+      return;
+    }
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+    };
+    const onAbort = () => {
+      done();
+      resolve({ settled: false, aborted: true });
+    };
+    const timer = setTimeout(() => {
+      done();
+      resolve({ settled: false, aborted: false });
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        done();
+        resolve({ settled: true, value });
+      },
+      (error: unknown) => {
+        done();
+        reject(error);
+      },
+    );
   });
 }
 

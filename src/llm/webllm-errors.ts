@@ -20,6 +20,8 @@ export type WebLLMProblemKind =
   | 'worker'
   /** A load that reported no progress for too long (see webllm-stall.ts). */
   | 'stalled'
+  /** A generation that went silent for too long (see webllm-generation-stall.ts). */
+  | 'generation-stalled'
   | 'unknown';
 
 /**

@@ -32,6 +32,11 @@ export type FailureCause =
   | 'webllm-unsupported'
   /** WebLLM failed to load or run the model for a reason that may pass (memory, download, worker). */
   | 'model-load'
+  /**
+   * An in-browser generation went silent (a hung GPU, a worker that died without a word) and was
+   * ended: the engine was stopped or started afresh, so resuming is worth it.
+   */
+  | 'model-stalled'
   /** Python stopped working or never started. */
   | 'sandbox'
   /** The browser's storage is full. */
@@ -62,6 +67,7 @@ export function failureCause(error: unknown): FailureCause {
   if (error instanceof EndpointUnreachableError) return 'endpoint-unreachable';
   if (error instanceof WebLLMEngineError) {
     if (error.lasting) return 'webllm-unsupported';
+    if (error.explained.kind === 'generation-stalled') return 'model-stalled';
     return error.explained.kind === 'quota' ? 'storage-full' : 'model-load';
   }
   if (error instanceof SandboxBroken) return 'sandbox';

@@ -30,6 +30,8 @@ export function studyFailureAdvice(error: unknown): string {
       return `A study keeps the WebLLM builds it started with, so resuming would meet the same error in this browser: start a new study with other builds, or on an endpoint. ${KEPT}`;
     case 'model-load':
       return `Once the model loads (try it on the Models page), ${RESUME}: it runs the errored units again. ${KEPT}`;
+    case 'model-stalled':
+      return `The in-browser model went silent in the middle of a reply and was stopped (the message above says whether its worker was started afresh). To carry on, ${RESUME}: it runs the errored units again. If it stalls again, close other GPU-heavy tabs or reload the page first. ${KEPT}`;
     case 'sandbox':
       return `Reload the page (Python starts afresh), then ${RESUME}. ${KEPT}`;
     case 'storage-full':
@@ -75,6 +77,7 @@ export function startFailureAdvice(error: unknown): string | null {
     // WebLLM's messages end with their own next step.
     case 'webllm-unsupported':
     case 'model-load':
+    case 'model-stalled':
     case 'unexpected':
       return null;
     default: {

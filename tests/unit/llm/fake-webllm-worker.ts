@@ -1,6 +1,7 @@
 import type { WorkerRequest } from '@mlc-ai/web-llm';
 import { WebLLMEngineHost, type EngineWorker } from '../../../src/llm/webllm-engine.ts';
 import type { LoadStallLimits } from '../../../src/llm/webllm-stall.ts';
+import type { GenerationStallLimits } from '../../../src/llm/webllm-generation-stall.ts';
 
 /**
  * Plays WebLLM's `WebWorkerMLCEngineHandler` on the other side of the message channel: answers
@@ -14,11 +15,21 @@ export class FakeHandlerWorker implements EngineWorker {
   /** When set, a reload waits for `finishReload()`. */
   holdReload = false;
   reply = ['def ', 'add(a, b):', '\n    return a + b'];
+  /**
+   * The chunk (0-based) at which the GPU hangs: its request is held. `stops` answers it with the
+   * end of the reply once interrupted, as WebLLM does after its current step; `stuck` never does.
+   */
+  hang: { atChunk: number; onInterrupt: 'stops' | 'stuck' } | undefined;
+  /** Each chunk arrives this many ms after it is asked for (a slow GPU). */
+  chunkDelayMs = 0;
+  /** Answers nothing from now on, as a worker that died without an error event. */
+  dead = false;
   #onMessage: (data: unknown) => void = () => undefined;
   #onError: (message: string) => void = () => undefined;
   #streamPosition = 0;
   #interrupted = false;
   #heldReload: string | undefined;
+  #heldChunk: string | undefined;
 
   listen(onMessage: (data: unknown) => void, onError: (message: string) => void): void {
     this.#onMessage = onMessage;
@@ -54,6 +65,7 @@ export class FakeHandlerWorker implements EngineWorker {
   }
 
   #handle({ kind, uuid }: WorkerRequest): void {
+    if (this.dead) return;
     switch (kind) {
       case 'setAppConfig':
         return;
@@ -77,11 +89,25 @@ export class FakeHandlerWorker implements EngineWorker {
         return this.#return(uuid, null);
       case 'interruptGenerate':
         this.#interrupted = true;
-        return this.#return(uuid, null);
+        this.#return(uuid, null);
+        if (this.#heldChunk && this.hang?.onInterrupt === 'stops') {
+          const held = this.#heldChunk;
+          this.#heldChunk = undefined;
+          this.#return(held, this.#nextChunk());
+        }
+        return;
       case 'completionStreamReturn':
       case 'unload':
         return this.#return(uuid, null);
       case 'completionStreamNextChunk':
+        if (this.hang && this.#streamPosition === this.hang.atChunk && !this.#interrupted) {
+          this.#heldChunk = uuid;
+          return;
+        }
+        if (this.chunkDelayMs > 0) {
+          setTimeout(() => this.#return(uuid, this.#nextChunk()), this.chunkDelayMs);
+          return;
+        }
         return this.#return(uuid, this.#nextChunk());
       default:
         return this.#post({ kind: 'throw', uuid, content: `Error: unexpected ${kind}` });
@@ -114,6 +140,13 @@ export function hostWith(...workers: FakeHandlerWorker[]) {
 }
 
 export function hostWithStallLimits(stallLimitsMs: LoadStallLimits | undefined, ...workers: FakeHandlerWorker[]) {
+  return hostWithLimits({ ...(stallLimitsMs ? { stallLimitsMs } : {}) }, ...workers);
+}
+
+export function hostWithLimits(
+  limits: { stallLimitsMs?: LoadStallLimits; generationLimitsMs?: GenerationStallLimits },
+  ...workers: FakeHandlerWorker[]
+) {
   const queue = [...workers];
   let id = 0;
   return new WebLLMEngineHost({
@@ -124,7 +157,7 @@ export function hostWithStallLimits(stallLimitsMs: LoadStallLimits | undefined, 
     },
     appConfig: { model_list: [] },
     newId: () => `id-${++id}`,
-    ...(stallLimitsMs ? { stallLimitsMs } : {}),
+    ...limits,
   });
 }
 
