@@ -19,12 +19,13 @@ export function excerpt(text: string, maxChars: number = EXCERPT_CHARS): string 
 }
 
 /** The message a server put in an error body (OpenAI, Ollama and FastAPI shapes), else an excerpt. */
-export function serverMessage(body: string): string {
+export function serverMessage(body: string, depth = 0): string {
   try {
     const parsed: unknown = JSON.parse(body);
     if (parsed && typeof parsed === 'object') {
       const { error, message, detail } = parsed as Record<string, unknown>;
-      if (typeof error === 'string') return excerpt(error, 400);
+      // Ollama passes on llama-server's refusal as a JSON document inside its own `error` string.
+      if (typeof error === 'string') return error.trimStart().startsWith('{') && depth < 2 ? serverMessage(error, depth + 1) : excerpt(error, 400);
       if (error && typeof error === 'object') {
         const inner = (error as Record<string, unknown>).message;
         if (typeof inner === 'string') return excerpt(inner, 400);

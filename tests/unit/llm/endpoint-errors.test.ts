@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { serverMessage, statusError, unreachableError } from '../../../src/llm/endpoint-errors.ts';
+import { EndpointContextLengthError, serverMessage, statusError, unreachableError } from '../../../src/llm/endpoint-errors.ts';
 import { isLasting } from '../../../src/core/llm/lasting-error.ts';
 
 const endpoint = 'http://192.168.1.5:11434/v1/chat/completions';
@@ -76,5 +76,26 @@ describe('which endpoint errors a study or search does not try again', () => {
     // Older llama-server says 500 for a prompt longer than its context: that never fits either.
     expect(isLasting(statusError(500, 'Internal Server Error', '{"error":{"message":"the request exceeds the available context size"}}', at))).toBe(true);
     expect(isLasting(unreachableError(endpoint, new TypeError('fetch failed'), { inBrowser: false }))).toBe(false);
+  });
+});
+
+describe('Ollama refusing a prompt longer than its context', () => {
+  const at = { endpointUrl: 'http://127.0.0.1:11434/v1/chat/completions', model: 'llama3.2:3b' };
+
+  it('names the overflow and quotes llama-server’s own sentence, not the JSON Ollama wrapped it in', () => {
+    const refusal = {
+      error: { code: 400, message: 'request (5210 tokens) exceeds the available context size (4096 tokens), try increasing it', type: 'exceed_context_size_error', n_prompt_tokens: 5210, n_ctx: 4096 },
+    };
+    const error = statusError(400, 'Bad Request', JSON.stringify({ error: JSON.stringify(refusal) }), at);
+    expect(error).toBeInstanceOf(EndpointContextLengthError);
+    expect(error.message).toContain('The server said: "request (5210 tokens) exceeds the available context size (4096 tokens), try increasing it".');
+    expect(error.message).not.toContain('{');
+    expect(isLasting(error)).toBe(true);
+  });
+
+  it('names the overflow in the words of its own runner too', () => {
+    const error = statusError(400, 'Bad Request', JSON.stringify({ error: 'the input length exceeds the context length' }), at);
+    expect(error).toBeInstanceOf(EndpointContextLengthError);
+    expect(error.message).toMatch(/too long for the model's context window.*OLLAMA_CONTEXT_LENGTH/);
   });
 });
