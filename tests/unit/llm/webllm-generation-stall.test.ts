@@ -113,6 +113,23 @@ describe('an in-browser generation that goes silent', () => {
     await expect(host.chat(MODEL, messages, sampling)).resolves.toMatchObject({ finishReason: 'stop' });
   });
 
+  it('hears at once of a worker that crashed with an error mid-reply, without waiting for the limit', async () => {
+    const crashing = new FakeHandlerWorker();
+    crashing.hang = { atChunk: 1, onInterrupt: 'stuck' };
+    const fresh = new FakeHandlerWorker();
+    const host = hostOf(crashing, fresh);
+    await host.load([MODEL]);
+    const chat = watch(host.chat(MODEL, messages, sampling));
+    await vi.advanceTimersByTimeAsync(10);
+    crashing.crash('The model worker failed: Uncaught Error: mapAsync failed');
+    await vi.advanceTimersByTimeAsync(0);
+    expect(String(chat.error)).toMatch(/The model worker stopped/);
+    expect(isLasting(chat.error)).toBe(false);
+    expect(crashing.terminated).toBe(true);
+    await host.load([MODEL]);
+    await expect(host.chat(MODEL, messages, sampling)).resolves.toMatchObject({ finishReason: 'stop' });
+  });
+
   it('frees the engine when the caller gives up on a hung generation (a problem’s time cap), instead of queueing every later call behind it', async () => {
     const stuck = new FakeHandlerWorker();
     stuck.hang = { atChunk: 0, onInterrupt: 'stuck' };
