@@ -23,7 +23,7 @@ export function studyFailureAdvice(error: unknown): string {
     case 'request-refused':
       return `Resuming would send the same requests and meet the same answer: start a new study with another model or endpoint. ${KEPT}`;
     case 'context-too-long':
-      return `A refinement prompt outgrew the server’s context. Start the server with a larger context (the message above says how), then ${RESUME}: it runs the errored units again. The study’s models had 4096 tokens, and Ollama cuts a longer prompt without saying so (docs/reproducing.md). ${KEPT}`;
+      return `A refinement prompt outgrew the server’s context. Start the server with a larger context (the message above says how), then ${RESUME}: it runs the errored units again. The study’s models had 4096 tokens, and the Ollama of its time cut a longer prompt without saying so (docs/reproducing.md). ${KEPT}`;
     case 'endpoint-unreachable':
       return `Once the server answers at that address again, ${RESUME}: it runs the errored units again. ${KEPT}`;
     case 'webllm-unsupported':
