@@ -69,6 +69,8 @@ describe('an in-browser reply that stops coming', () => {
     await tryIt.locator('select').selectOption('Qwen2.5-0.5B-Instruct-q4f32_1-MLC');
     await tryIt.getByRole('button', { name: 'Send' }).click();
     await tryIt.getByText('def add(a, b):').waitFor({ timeout: 30_000 });
+    const row = page.locator('tr[data-model="Qwen2.5-0.5B-Instruct"]');
+    await row.locator('.loaded').waitFor();
 
     // A minute without a chunk: the engine is told to stop; it answers, but the reply does not end.
     await page.clock.fastForward('01:01');
@@ -79,6 +81,9 @@ describe('an in-browser reply that stops coming', () => {
     await alert.waitFor({ timeout: 30_000 });
     expect(await alert.textContent()).toMatch(/no new text for 60 seconds, and the model did not stop when told to.*The model worker was ended/s);
     expect(await tryIt.getByRole('button', { name: 'Send' }).isEnabled()).toBe(true);
+    // The table no longer calls the model loaded: its worker is gone, and Load is offered again.
+    await row.locator('.loaded').waitFor({ state: 'detached' });
+    await row.getByRole('button', { name: /^(Load|Download) Qwen2\.5-0\.5B-Instruct-q4f32_1-MLC$/ }).waitFor();
 
     // Send again: a new worker loads the model and the reply arrives whole.
     await tryIt.getByRole('button', { name: 'Send' }).click();

@@ -162,6 +162,14 @@ export class ModelsView {
     }
   }
 
+  /**
+   * Reads again which models the engine holds. A reply can change that behind the table's back:
+   * one that went silent ends the worker, and a call can load a model on its own.
+   */
+  syncLoaded(): void {
+    this.loadedIds = this.#deps.session.host.loadedModelIds;
+  }
+
   /** Stops the running download at once; files already fetched stay cached. */
   cancelDownload(): void {
     this.#deps.session.host.cancel();
