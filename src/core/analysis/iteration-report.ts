@@ -5,7 +5,7 @@
  */
 import { cumulativeSolved, iterationTable, type IterationTable } from '../stats/iteration-tables.ts';
 import { armTrajectories, attemptExecutions, type AnalysisArm, type AnalysisStudy } from './study-runs.ts';
-import { maybeNumberCell, numberCell, textCell, type Table } from './table.ts';
+import { maybeNumberCell, numberCell, tableId, textCell, type Table } from './table.ts';
 
 export interface ArmIterations {
   label: string;
@@ -51,7 +51,7 @@ export function forcedIterationTables(study: AnalysisStudy): ArmIterations[] {
 export function iterationTableView(arm: ArmIterations): Table {
   const t = arm.table;
   return {
-    id: `iterations-${arm.label}`,
+    id: tableId('iterations', arm.label),
     caption: `${arm.label}: what each forced iteration did (${t.problems} problem-runs)`,
     columns: [
       { label: 'Iteration' },
