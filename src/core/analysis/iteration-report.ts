@@ -123,6 +123,28 @@ export function cumulativeSolvedSeries(study: AnalysisStudy): IterationSeries[] 
   });
 }
 
+/**
+ * What the per-run means of the arms above rest on when some of their runs are partial (a study
+ * stopped mid-run, a shard not opened): runsWorth() counts the problem-runs there are as a
+ * fraction of whole runs, so a mean per run of those arms is scaled up from the problems judged.
+ * The summary table leaves partial runs out instead; without this sentence its "–" beside a
+ * figure's "14.0 per run" reads as a contradiction.
+ */
+export function scaledRunNotes(study: AnalysisStudy, labels: ReadonlySet<string>): string[] {
+  return study.arms.flatMap((arm) => {
+    if (!labels.has(arm.label) || arm.problemCount === 0) return [];
+    const problemRuns = armTrajectories(study, arm).length;
+    const partial = arm.runs.filter((run) => run.size < arm.problemCount).length;
+    if (partial === 0) return [];
+    const worth = problemRuns / arm.problemCount;
+    return [
+      `${arm.label}: ${partial} of its ${arm.runs.length} runs ${partial === 1 ? 'is' : 'are'} partial, so its ${problemRuns} problem-runs ` +
+        `count as ${Number(worth.toFixed(2))} runs of ${arm.problemCount} problems: its values per run are scaled up from the problems judged, ` +
+        'as if the rest went the same way.',
+    ];
+  });
+}
+
 /** Fig. 3, right: the study's net per iteration k ≥ 1 without early stopping, mean per run. */
 export function netSeries(arms: readonly ArmIterations[]): IterationSeries[] {
   return arms.map((a) => ({ label: a.label, values: a.table.net.slice(1).map((n) => (a.runs > 0 ? n / a.runs : 0)) }));
