@@ -111,6 +111,33 @@ describe('big result files', () => {
     await app.close();
   });
 
+  it('on the Results page, merge shards opened together with a search file, and refuse only the search file', async () => {
+    const app = await openApp(browser, server, { hash: '#/results' });
+    const { page } = app;
+    await page.getByRole('heading', { name: 'Results', level: 1 }).waitFor();
+    // What a user drops after a weekend: the study in three shards (three browsers) and the search run beside it.
+    const shards = await Promise.all(
+      [0, 1, 2].map(async (k) => ({
+        name: `shard-${k + 1}.json.gz`,
+        mimeType: 'application/gzip',
+        buffer: Buffer.from(await exportResultFile({ ...doc, units: doc.units.filter((_, i) => i % 3 === k) }, { gzip: true })),
+      })),
+    );
+    const search = { name: 'feedback-lab-search-neat.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ format: 'feedback-lab/search', version: 1 })) };
+    await page.getByLabel('Result files (.json or .json.gz)').setInputFiles([shards[0]!, search, shards[1]!, shards[2]!]);
+    const refusal = page.getByRole('alert').filter({ hasText: 'feedback-lab-search-neat.json' });
+    await refusal.getByText(/It is a search file/).waitFor();
+    expect(await refusal.textContent()).toContain('Search page');
+    // The three shards are one study again: every unit once, and its report drawn from all of them.
+    await page.locator('[data-section="explorer"]').waitFor();
+    expect(await page.locator('.file-list li').count()).toBe(3);
+    await page.getByText(`Merged 3 files into ${doc.units.length.toLocaleString('en')} units`, { exact: false }).waitFor();
+    const arms = page.locator('[data-section="summary"] table').first().locator('tbody tr');
+    expect(await arms.count()).toBe(doc.config.arms.length);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('on the Results page, close the files and say why when the worker holding them dies', async () => {
     const app = await openApp(browser, server, { hash: '#/results' });
     const { page } = app;

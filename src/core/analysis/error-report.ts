@@ -7,7 +7,7 @@
 import { errorTransitions, firstErrorTable, labelAsRecorded, type FirstErrorRow, type Step, type TransitionMatrices } from '../stats/error-tables.ts';
 import { studyErrorCategory } from '../reproduce/study-error-category.ts';
 import { armTrajectories, attemptExecutions, errorLabel, type AnalysisStudy, type ErrorLabelling } from './study-runs.ts';
-import { numberCell, textCell, type Cell, type Table } from './table.ts';
+import { numberCell, tableId, textCell, type Cell, type Table } from './table.ts';
 
 export interface ArmErrors {
   label: string;
@@ -78,7 +78,7 @@ export function transitionTableView(arm: ArmErrors, k: number): Table {
   const counts = arm.transitions.counts[k - 1] ?? [];
   const labels = arm.transitions.labels;
   return {
-    id: `transitions-${arm.label}-${k}`,
+    id: tableId('transitions', arm.label, String(k)),
     caption: `${arm.label}: outcome at iteration ${k - 1} (rows) → iteration ${k} (columns)`,
     columns: [{ label: `From \\ to` }, ...labels.map((l) => ({ label: l, numeric: true }))],
     rows: labels.map((from, i) => [textCell(from), ...labels.map((_, j) => numberCell(counts[i]?.[j] ?? 0))]),

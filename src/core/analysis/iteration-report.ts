@@ -5,7 +5,7 @@
  */
 import { cumulativeSolved, iterationTable, type IterationTable } from '../stats/iteration-tables.ts';
 import { armTrajectories, attemptExecutions, type AnalysisArm, type AnalysisStudy } from './study-runs.ts';
-import { maybeNumberCell, numberCell, textCell, type Table } from './table.ts';
+import { maybeNumberCell, numberCell, tableId, textCell, type Table } from './table.ts';
 
 export interface ArmIterations {
   label: string;
@@ -51,7 +51,7 @@ export function forcedIterationTables(study: AnalysisStudy): ArmIterations[] {
 export function iterationTableView(arm: ArmIterations): Table {
   const t = arm.table;
   return {
-    id: `iterations-${arm.label}`,
+    id: tableId('iterations', arm.label),
     caption: `${arm.label}: what each forced iteration did (${t.problems} problem-runs)`,
     columns: [
       { label: 'Iteration' },
@@ -120,6 +120,28 @@ export function cumulativeSolvedSeries(study: AnalysisStudy): IterationSeries[] 
     const maxIteration = Math.max(0, ...v.map((x) => x.length)) - 1;
     if (maxIteration < 1 || arm.runs.length === 0) return [];
     return [{ label: arm.label, values: cumulativeSolved(v, maxIteration).map((n) => n / runsWorth(arm, v.length)) }];
+  });
+}
+
+/**
+ * What the per-run means of the arms above rest on when some of their runs are partial (a study
+ * stopped mid-run, a shard not opened): runsWorth() counts the problem-runs there are as a
+ * fraction of whole runs, so a mean per run of those arms is scaled up from the problems judged.
+ * The summary table leaves partial runs out instead; without this sentence its "–" beside a
+ * figure's "14.0 per run" reads as a contradiction.
+ */
+export function scaledRunNotes(study: AnalysisStudy, labels: ReadonlySet<string>): string[] {
+  return study.arms.flatMap((arm) => {
+    if (!labels.has(arm.label) || arm.problemCount === 0) return [];
+    const problemRuns = armTrajectories(study, arm).length;
+    const partial = arm.runs.filter((run) => run.size < arm.problemCount).length;
+    if (partial === 0) return [];
+    const worth = problemRuns / arm.problemCount;
+    return [
+      `${arm.label}: ${partial} of its ${arm.runs.length} runs ${partial === 1 ? 'is' : 'are'} partial, so its ${problemRuns} problem-runs ` +
+        `count as ${Number(worth.toFixed(2))} runs of ${arm.problemCount} problems: its values per run are scaled up from the problems judged, ` +
+        'as if the rest went the same way.',
+    ];
   });
 }
 

@@ -9,7 +9,9 @@ import { compareIterationTables, compareTable3, compareUnfixable } from '../repr
 import { compareTable1, compareTable2, compareTable7, compareTable8 } from '../reproduce/compare-results.ts';
 import type { Comparison } from '../reproduce/comparison.ts';
 import { iterationArmTables, taxonomyFixRates } from '../reproduce/paper-tables.ts';
+import { iterationSelfChecks, mainResultsSelfChecks, taxonomySelfChecks } from '../reproduce/released-self-check.ts';
 import { unfixableReport } from '../reproduce/unfixable.ts';
+import { iterationTableView } from './iteration-report.ts';
 import type { ArmConsistency, ArmPassRate } from './arm-tables.ts';
 import {
   consistencyChart,
@@ -29,6 +31,7 @@ import {
   ledgerTable,
   pairedTestsView,
   paperLabel,
+  selfCheckView,
   table1View,
   table2View,
   table4View,
@@ -38,7 +41,7 @@ import {
   table8View,
   unfixableView,
 } from './reproduce-tables.ts';
-import type { Table } from './table.ts';
+import { tableId, type Table } from './table.ts';
 
 export type Figure =
   | { kind: 'bar'; data: BarChartData }
@@ -117,7 +120,7 @@ export function reproduceReport(files: LoadedReleasedFiles, options: ReproduceOp
         return { label: c.label, problems: scores.length, interval: percentInterval(bootstrapPassRate(scores, options)) };
       });
       return {
-        tables: [table1View(main!)],
+        tables: [table1View(main!), selfCheckView('table-1-self-check', 'main_results.json', mainResultsSelfChecks(main!))],
         comparisons: compareTable1(main!),
         figures: [
           { kind: 'bar', data: passRateChart(rates) },
@@ -135,13 +138,21 @@ export function reproduceReport(files: LoadedReleasedFiles, options: ReproduceOp
     section('table-3', 'Table 3 — fix rate by error type', ['error-taxonomy', 'iteration-analysis'], files, () => {
       const rates = taxonomyFixRates(taxonomy!);
       return {
-        tables: [fixRatesView(rates)],
+        tables: [fixRatesView(rates), selfCheckView('table-3-self-check', 'error_taxonomy.json', taxonomySelfChecks(taxonomy!))],
         comparisons: compareTable3(taxonomy!, iterations!),
         figures: [{ kind: 'bar', data: fixRateChart(rates.map((r) => ({ label: paperLabel(r.arm), rows: r.rows }))) }],
       };
     }),
     section('table-4', 'Table 4 — net per forced iteration', ['iteration-analysis'], files, () => ({
-      tables: [table4View(iterationTables())],
+      tables: [
+        table4View(iterationTables()),
+        // Each arm's whole table (raw, new fixes, regressions, …), as the Results page shows one of your own.
+        ...iterationTables().map((a) => ({
+          ...iterationTableView({ label: paperLabel(a.arm), runs: 1, table: a.table, padded: 0 }),
+          id: tableId('paper-iterations', a.arm),
+        })),
+        selfCheckView('table-4-self-check', 'iteration_analysis.json', iterationSelfChecks(iterations!)),
+      ],
       comparisons: compareIterationTables(iterations!).filter(inTable('Table 4')),
     })),
     section('table-5', 'Table 5 — cumulative solved with early stopping', ['iteration-analysis'], files, () => ({

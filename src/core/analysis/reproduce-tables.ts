@@ -14,6 +14,7 @@ import {
   type PaperArm,
 } from '../reproduce/paper-printed.ts';
 import { pairedFromTaxonomy, sigmaBetween, table1, type IterationArmTables } from '../reproduce/paper-tables.ts';
+import type { SelfCheck } from '../reproduce/released-self-check.ts';
 import type { UnfixableReport } from '../reproduce/unfixable.ts';
 import { singleVsMean } from '../stats/single-vs-mean.ts';
 import { bonferroniLevel, EXACT_DIFFERENCE_NOTE, formatP, multipleTestsNote, sigmaCell } from './pair-tables.ts';
@@ -287,3 +288,25 @@ export function unfixableView(report: UnfixableReport): Table {
   };
 }
 
+
+/** A released file's own summaries against ours from its raw data, one row per quantity. */
+export function selfCheckView(id: string, file: string, checks: readonly SelfCheck[]): Table {
+  const differing = checks.filter((c) => !c.agrees).length;
+  return {
+    id,
+    caption: `${file}: the study's own summaries against ours, recomputed from the file's raw data`,
+    columns: [{ label: 'Arm' }, { label: 'Quantity' }, { label: 'In the file' }, { label: 'Recomputed' }, { label: 'Verdict' }],
+    rows: checks.map((c) => [
+      textCell(paperLabel(c.arm)),
+      textCell(c.quantity),
+      textCell(c.released),
+      textCell(c.recomputed),
+      c.agrees ? textCell('agrees', 'match') : textCell('differs', 'mismatch'),
+    ]),
+    notes: [
+      differing === 0
+        ? `All ${checks.length} agree: the tables above were computed from the same data the study summarised.`
+        : `${differing} of ${checks.length} differ: the file's summaries do not follow from its own raw data (edited, or from another version of the study's scripts). The tables above are computed from the raw data.`,
+    ],
+  };
+}

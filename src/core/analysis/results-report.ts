@@ -11,7 +11,7 @@
 import { armConsistency, armPassRates, armSummaryTable, consistencyTable, passRateTable, singleVsMeanTable } from './arm-tables.ts';
 import { consistencyChart, cumulativeChart, fixRateChart, netChart, passRateChart, transitionChart, type BarChartData, type LineChartData } from './chart-data.ts';
 import { armErrors, firstErrorTableView, transitionTableView } from './error-report.ts';
-import { breakTableView, cumulativeSolvedSeries, forcedIterationTables, iterationTableView, netSeries } from './iteration-report.ts';
+import { breakTableView, cumulativeSolvedSeries, forcedIterationTables, iterationTableView, netSeries, scaledRunNotes } from './iteration-report.ts';
 import { comparePairs, defaultPairs, pairTable, type ArmPair } from './pair-tables.ts';
 import { paperComparison } from './paper-comparison.ts';
 import type { Figure } from './reproduce-report.ts';
@@ -179,6 +179,7 @@ function iterationsSection(study: AnalysisStudy): ResultsSection {
   } else {
     section.messages.push('No arm ran with forced iterations, so regressions and break rates cannot be measured (early stopping hides them).');
   }
+  section.messages.push(...scaledRunNotes(study, new Set([...cumulative.map((c) => c.label), ...forced.map((f) => f.label)])));
   if (cumulative.length > 0) {
     const chart = cumulativeChart(cumulative);
     section.figures.push({ kind: 'line', data: chart });

@@ -118,10 +118,29 @@ describe('the Reproduce report on the released files', () => {
     expect(paired.notes!.join(' ')).not.toContain('Clopper–Pearson');
   });
 
+  it("shows each forced-iteration arm's whole table, and the file's own lists checked against it", async () => {
+    const sections = reproduceReport(loadReleasedFiles(await releasedTexts()), options);
+    const tables = sections.find((s) => s.id === 'table-4')!.tables;
+    const neat = tables.find((t) => t.id === 'paper-iterations-neat-v3-champion')!;
+    expect(neat.caption).toBe('NEAT champion: what each forced iteration did (164 problem-runs)');
+    expect(neat.columns.map((c) => c.label)).toEqual(['Iteration', 'Raw passing', 'New fixes', 'Regressions', 'Net (study)', 'Raw Δ', 'Recoveries', 'Effective (early stop)']);
+    // iteration_analysis.json's raw_pass_at_iter, new_fixes_at_iter, regressions_at_iter, effective_pass_at_iter for the NEAT champion.
+    expect(neat.rows.map((r) => [r[1]!.value, r[2]!.value, r[3]!.value, r[7]!.value])).toEqual([
+      [78, 78, 0, 78],
+      [68, 18, 28, 96],
+      [66, 4, 18, 100],
+      [61, 2, 16, 102],
+    ]);
+    const check = tables.find((t) => t.id === 'table-4-self-check')!;
+    expect(check.rows.every((r) => r[4]!.text === 'agrees')).toBe(true);
+    expect(check.notes).toEqual([`All ${check.rows.length} agree: the tables above were computed from the same data the study summarised.`]);
+  });
+
   it('leaves sections without their files empty and says which file they need', async () => {
     const texts = (await releasedTexts()).filter((t) => t.fileName === 'main_results.json');
     const sections = reproduceReport(loadReleasedFiles(texts), options);
-    expect(sections.find((s) => s.id === 'table-1')?.tables).toHaveLength(1);
+    // Table 1, and main_results.json's own summaries checked against its pass counts.
+    expect(sections.find((s) => s.id === 'table-1')?.tables.map((t) => t.id)).toEqual(['paper-table-1', 'table-1-self-check']);
     expect(sections.find((s) => s.id === 'table-4')?.missing).toEqual(['iteration-analysis']);
     expect(sections.find((s) => s.id === 'table-8')?.missing).toEqual(['champion']);
   });

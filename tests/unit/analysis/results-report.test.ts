@@ -28,6 +28,20 @@ describe('the Results report as data', () => {
     expect(reportTables(report).filter((t) => t.id.startsWith('transitions-'))).toHaveLength(3);
   });
 
+  it("says when an arm's values per run are scaled up from a partial run, beside the summary that leaves that run out", async () => {
+    const whole = await studyResultFile();
+    // The self-refine arm's first run lacks one of its 5 problems (a stopped study, a shard not opened).
+    const doc = { ...whole, units: whole.units.filter((u) => !(u.armId === 'refine' && u.repeat === 0 && u.problemId === 'HumanEval/904')) };
+    const report = resultsReport(studiesFromResultFiles([{ fileName: 'study.json', doc }]));
+    const iterations = report.sections.find((s) => s.id === 'iterations')!;
+    expect(iterations.messages).toContain(
+      'llama self-refine: 1 of its 2 runs is partial, so its 9 problem-runs count as 1.8 runs of 5 problems: its values per run are scaled up from the problems judged, as if the rest went the same way.',
+    );
+    // The whole file's arms have complete runs: nothing to say.
+    const complete = resultsReport(studiesFromResultFiles([{ fileName: 'study.json', doc: whole }]));
+    expect(complete.sections.find((s) => s.id === 'iterations')!.messages.filter((m) => m.includes('partial'))).toEqual([]);
+  });
+
   it('says there is nothing to analyse when no unit has a verdict', async () => {
     const loaded = studiesFromResultFiles([{ fileName: 'empty.json', doc: await studyResultFile({ only: () => false }) }]);
     const report = resultsReport(loaded);
