@@ -5,7 +5,8 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BENCHMARK_NAMES } from '../../src/core/benchmarks/task-id.ts';
-import { LISTED_LINE_ERRORS, formatSummaryLine } from '../../src/core/results/samples.ts';
+import { EMPTY_SAMPLES_FILE, LISTED_LINE_ERRORS, formatSummaryLine } from '../../src/core/results/samples.ts';
+import { formatPassAtK, passAtKSummary } from '../../src/core/results/samples-pass-at-k.ts';
 import type { Sandbox } from '../../src/core/ports.ts';
 import { createNodeSandbox } from '../../src/sandbox/node-sandbox.ts';
 import { datasetSearchDirs, loadDiskDataset } from '../datasets-dir.ts';
@@ -29,9 +30,11 @@ export const scoreCommand: Command = {
     const resultsPath = `${samplesPath}_results.jsonl`;
     // Before the interpreters start: a results file that cannot be written is known now.
     assertWritable(resultsPath);
+    // Counted before the interpreters start: an empty or cut-short file is known in a moment.
+    const totalLines = await countLines(samplesPath);
+    if (totalLines === 0) throw new InputError(`${options.samplesPath}: ${EMPTY_SAMPLES_FILE}`);
     const dataset = await loadDiskDataset(options.benchmark, datasetSearchDirs(options.datasetsDir, io.env, io.cwd));
 
-    const totalLines = await countLines(samplesPath);
     io.stderr.write(
       `Scoring ${options.samplesPath} against ${BENCHMARK_NAMES[options.benchmark]} (${dataset.path}), ` +
         `${options.mode} mode, ${options.workers} worker(s).\nWriting results to ${resultsPath}\n`,
@@ -86,6 +89,8 @@ export const scoreCommand: Command = {
     if (report.badLines > 0) {
       io.stderr.write(`${report.badLines} line(s) could not be scored (listed above); the other samples were.\n`);
     }
+    const passAtK = passAtKSummary(report.perTask.values());
+    if (passAtK !== null) io.stdout.write(`${formatPassAtK(passAtK)}\n`);
     io.stdout.write(`${formatSummaryLine(report.passed, report.failed)}\n`);
     return report.badLines > 0 ? EXIT.badInput : EXIT.ok;
   },
