@@ -27,6 +27,9 @@ Options:
                         .gz; it may be one of the inputs (written whole, then renamed)
   -h, --help            show this help
 
+Example:
+  feedback-lab merge laptop.json.gz desktop.json.gz --out whole-study.json.gz
+
 Exit codes: 0 merged, 1 bad input (a file missing or not a result file, files of different
 studies, the output cannot be written), 2 bad command line.`;
 
