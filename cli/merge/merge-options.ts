@@ -24,7 +24,8 @@ differs; "feedback-lab report" shows different studies side by side instead.
 
 Options:
       --out FILE        the merged result file to write (required), gzip when it ends in
-                        .gz; it may be one of the inputs (written whole, then renamed)
+                        .gz; never one of the shards (they stay as they are), and written
+                        whole beside it, then renamed, so it is never half a file
   -h, --help            show this help
 
 Example:

@@ -20,6 +20,7 @@ import type { PooledSandbox } from '../../src/sandbox/pool.ts';
 import { createNodeSandbox } from '../../src/sandbox/node-sandbox.ts';
 import { datasetSearchDirs, loadDiskDataset } from '../datasets-dir.ts';
 import type { Command, CommandIo } from '../main.ts';
+import { refuseOutputOverInput } from '../output-file.ts';
 import { EXIT, InputError, UsageError } from '../usage-error.ts';
 import { bindModels, checkEndpoint, chooseEndpoint, modelKeys } from './bind-models.ts';
 import { nodeEnvironment } from './node-environment.ts';
@@ -58,6 +59,8 @@ export const runCommand: Command = {
       io.stdout.write(`${RUN_USAGE}\n`);
       return EXIT.ok;
     }
+    // A result file given as --study is run again as a new study: its own file must survive that.
+    if (options.out !== null) refuseOutputOverInput('--out', options.out, [options.study, options.prompts].filter((p) => p !== null), io.cwd);
     const apiKey = readApiKey(options, io.env);
     const prepared = await prepareStudy(options, io);
     const { config, store } = prepared;

@@ -70,4 +70,15 @@ describe('feedback-lab, as a first-time user meets it', () => {
     expect(debug.err).toMatch(/^Error: write EIO\n {4}at /);
     expect(debug.err.trimEnd().split('\n').at(-1)).toBe('feedback-lab report failed: write EIO');
   });
+
+  it('run refuses an --out that is the study or prompt set it reads, before reading anything', async () => {
+    const io = capture();
+    expect(await main(['run', '--study', 'old-results.json', '--endpoint', 'http://127.0.0.1:9/v1', '--out', './old-results.json'], io)).toBe(2);
+    expect(io.err.split('\n')[0]).toBe(
+      'feedback-lab run: --out ./old-results.json is the file old-results.json, which is read: it would be overwritten. Give the output another name.',
+    );
+    const prompts = capture();
+    expect(await main(['run', '--study', 's.json', '--prompts', 'p.json', '--out', 'p.json'], prompts)).toBe(2);
+    expect(prompts.err.split('\n')[0]).toBe('feedback-lab run: --out p.json is one of the files read: it would be overwritten. Give the output another name.');
+  });
 });
