@@ -136,6 +136,9 @@ function parseJsonFile(bytes: Uint8Array, argument: string): unknown {
     throw new InputError(`${argument} is not a study file: it is not text (not UTF-8).`);
   }
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.trim() === '') {
+    throw new InputError(`${argument} is empty: a study is a draft (JSON), a study config, a result file or a study link; "feedback-lab run --help" shows a draft.`);
+  }
   const firstLine = body.trimStart().split('\n', 1)[0] ?? '';
   if (isSampleLine(firstLine)) {
     throw new InputError(

@@ -12,10 +12,9 @@ import { createNodeSandbox } from '../../src/sandbox/node-sandbox.ts';
 import { datasetSearchDirs, loadDiskDataset } from '../datasets-dir.ts';
 import type { Command, CommandIo } from '../main.ts';
 import { createProgress } from '../progress.ts';
-import { countLines } from '../read-lines.ts';
 import { EXIT, InputError } from '../usage-error.ts';
 import { parseScoreOptions, SCORE_USAGE } from './score-options.ts';
-import { scoreSamplesFile } from './score-file.ts';
+import { checkSamplesFile, scoreSamplesFile } from './score-file.ts';
 
 export const scoreCommand: Command = {
   usage: SCORE_USAGE,
@@ -30,10 +29,12 @@ export const scoreCommand: Command = {
     const resultsPath = `${samplesPath}_results.jsonl`;
     // Before the interpreters start: a results file that cannot be written is known now.
     assertWritable(resultsPath);
-    // Counted before the interpreters start: an empty or cut-short file is known in a moment.
-    const totalLines = await countLines(samplesPath);
-    if (totalLines === 0) throw new InputError(`${options.samplesPath}: ${EMPTY_SAMPLES_FILE}`);
+    // Before the dataset is even read: an empty file is known in a moment.
+    if (statSync(samplesPath).size === 0) throw new InputError(`${options.samplesPath}: ${EMPTY_SAMPLES_FILE}`);
     const dataset = await loadDiskDataset(options.benchmark, datasetSearchDirs(options.datasetsDir, io.env, io.cwd));
+    // Read once before the interpreters start: a file with nothing to score, or cut short, is
+    // refused in a moment rather than after every line of it has been listed as bad.
+    const totalLines = await checkSamplesFile({ samplesPath, benchmark: options.benchmark, problems: dataset.problems });
 
     io.stderr.write(
       `Scoring ${options.samplesPath} against ${BENCHMARK_NAMES[options.benchmark]} (${dataset.path}), ` +

@@ -47,6 +47,31 @@ export interface ScoreFileReport {
   perTask: Map<string, SampleCounts>;
 }
 
+/**
+ * Reads the whole file once without running anything, and throws the InputError scoring would
+ * end with when nothing in it can be scored (empty, a result file, every id from the other
+ * benchmark…): said in a moment, not after the interpreters start and every line is listed.
+ * Returns the number of lines, for the progress total.
+ */
+export async function checkSamplesFile(
+  options: Pick<ScoreFileOptions, 'samplesPath' | 'benchmark' | 'problems' | 'maxLineChars'>,
+): Promise<number> {
+  const maxLineChars = options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
+  const reader = new SampleReader({ benchmark: options.benchmark, problems: options.problems });
+  let lines = 0;
+  for await (const line of readLines(options.samplesPath, maxLineChars)) {
+    lines = line.lineNumber;
+    if ('text' in line) reader.read(line.text);
+    else reader.readTooLong(line.chars, maxLineChars, line.head);
+  }
+  try {
+    reader.finish();
+  } catch (error) {
+    throw new InputError((error as Error).message);
+  }
+  return lines;
+}
+
 export async function scoreSamplesFile(options: ScoreFileOptions): Promise<ScoreFileReport> {
   const { benchmark, problems, mode, sandbox, signal } = options;
   const maxLineChars = options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;

@@ -129,9 +129,13 @@ export class SampleReader {
     }
     if (this.#samples === 0 && this.#otherBenchmark) {
       const other = this.#otherBenchmark;
-      const every = other.count === this.#nonBlankLines ? 'Every task id in this file is' : 'The task ids in this file are';
+      // "Every … is an MBPP id" when all lines are; else the other lines are bad, and the ids are the other benchmark's.
+      const ids =
+        other.count === this.#nonBlankLines
+          ? `Every task id in this file is ${A_BENCHMARK[other.benchmark]} id`
+          : `The task ids in this file are ${BENCHMARK_NAMES[other.benchmark]} ids`;
       throw new Error(
-        `${every} ${A_BENCHMARK[other.benchmark]} id (line ${other.line}: ${other.id}), but it is being scored as ${benchmarkName}. ` +
+        `${ids} (line ${other.line}: ${other.id}), but it is being scored as ${benchmarkName}. ` +
           `Score it as ${BENCHMARK_NAMES[other.benchmark]} instead.`,
       );
     }

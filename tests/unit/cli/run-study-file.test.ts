@@ -137,6 +137,7 @@ describe('the --study argument', () => {
     const expected = /^samples\.jsonl is a samples file \(one \{"task_id", "completion"\} per line\), not a study\. Score it with: feedback-lab score --benchmark humaneval\|mbpp samples\.jsonl$/;
     expect(await inputError(file('samples.jsonl', `${line('HumanEval/0')}\n${line('HumanEval/1')}\n`))).toMatch(expected);
     expect(await inputError(file('samples.jsonl', `${line('HumanEval/0')}\n`))).toMatch(expected);
+    expect(await inputError(file('empty.json', ' \n'))).toMatch(/^empty\.json is empty: a study is a draft \(JSON\), a study config, a result file or a study link/);
   });
 
   it('says when the file does not exist', async () => {

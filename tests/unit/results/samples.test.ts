@@ -130,6 +130,10 @@ describe('parseSamples', () => {
       'Every task id in this file is an MBPP id (line 1: Mbpp/2), but it is being scored as HumanEval. Score it as MBPP instead.',
     );
     expect(() => parseSamples(line('HumanEval/0'), mbpp)).toThrow(/is a HumanEval id .*scored as MBPP\. Score it as HumanEval instead\./);
+    // With a broken line among them, the ids still are the other benchmark's, said in plain words.
+    expect(() => parseSamples([line('HumanEval/0'), '{"task_id": "Hum', line('HumanEval/1')].join('\n'), mbpp)).toThrow(
+      'The task ids in this file are HumanEval ids (line 1: HumanEval/0), but it is being scored as MBPP. Score it as HumanEval instead.',
+    );
   });
 
   it('refuses an empty file', () => {
