@@ -49,7 +49,9 @@ export const scoreCommand: Command = {
       // Runs in flight end at once as worker-lost; they are dropped, not written.
       void sandbox.close();
     };
+    // SIGTERM too (a CI job cancelled, a `timeout` run out): the scored results are kept the same way.
     process.once('SIGINT', onSigint);
+    process.once('SIGTERM', onSigint);
     let lineErrors = 0;
     let report;
     try {
@@ -74,6 +76,7 @@ export const scoreCommand: Command = {
       progress.finish();
     } finally {
       process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
       await sandbox.close();
     }
 
