@@ -3,7 +3,7 @@
  * a module with its own help and a `run` that returns an exit code; adding one (a `run` for
  * studies against an endpoint, say) is one entry in COMMANDS.
  */
-import { EXIT, InputError, UsageError } from './usage-error.ts';
+import { EXIT, InputError, UsageError, nearestName } from './usage-error.ts';
 
 /** Where a command writes. Tests pass their own; the bin passes the process's streams. */
 export interface CommandIo {
@@ -37,11 +37,18 @@ export function mainUsage(): string {
   const width = Math.max(...Object.keys(SUMMARIES).map((name) => name.length));
   return [
     'Usage: feedback-lab <command> [options]',
+    '       feedback-lab --version',
     '',
     'Commands:',
     ...Object.entries(SUMMARIES).map(([name, summary]) => `  ${name.padEnd(width)}  ${summary}`),
     '',
+    'Examples:',
+    '  feedback-lab score --benchmark humaneval samples.jsonl',
+    '  feedback-lab run --study study.json --endpoint http://localhost:11434/v1',
+    '  feedback-lab report results.json.gz > report.md',
+    '',
     'Run "feedback-lab <command> --help" for a command\'s options.',
+    'Exit codes, for every command: 0 done, 1 bad input or a failure, 2 bad command line, 130 Ctrl+C.',
   ].join('\n');
 }
 
@@ -51,9 +58,18 @@ export async function main(argv: readonly string[], io: CommandIo = processIo())
     (name === undefined ? io.stderr : io.stdout).write(`${mainUsage()}\n`);
     return name === undefined ? EXIT.usage : EXIT.ok;
   }
+  if (name === '--version' || name === '-V' || name === 'version') {
+    const { appVersion } = await import('./run/node-environment.ts');
+    io.stdout.write(`feedback-lab ${appVersion()} (Node.js ${process.version})\n`);
+    return EXIT.ok;
+  }
   const load = COMMANDS[name];
   if (!load) {
-    io.stderr.write(`feedback-lab: unknown command "${name}".\n\n${mainUsage()}\n`);
+    const guess = nearestName(name, Object.keys(COMMANDS));
+    io.stderr.write(
+      `feedback-lab: unknown command "${name}".${guess ? ` Did you mean "${guess}"?` : ''} ` +
+        `The commands are ${Object.keys(COMMANDS).join(', ')}; "feedback-lab --help" says what each does.\n`,
+    );
     return EXIT.usage;
   }
   const command = await load();
@@ -68,7 +84,16 @@ export async function main(argv: readonly string[], io: CommandIo = processIo())
       io.stderr.write(`feedback-lab ${name}: ${error.message}\n`);
       return EXIT.badInput;
     }
-    throw error;
+    // Anything else is a fault of ours or of the machine (a disk full, a file gone mid-run): one
+    // line a person can act on, and the stack only for whoever asks for it.
+    const message = error instanceof Error ? error.message : String(error);
+    const debug = io.env.FEEDBACK_LAB_DEBUG !== undefined && io.env.FEEDBACK_LAB_DEBUG !== '' && io.env.FEEDBACK_LAB_DEBUG !== '0';
+    if (debug && error instanceof Error && error.stack) io.stderr.write(`${error.stack}\n`);
+    io.stderr.write(
+      `feedback-lab ${name} failed: ${message}\n` +
+        (debug ? '' : 'If this looks like a bug, run the command again with FEEDBACK_LAB_DEBUG=1 and report what it prints.\n'),
+    );
+    return EXIT.badInput;
   }
 }
 

@@ -94,7 +94,7 @@ async function* readBytes(path: string, highWaterMark: number): AsyncGenerator<B
   try {
     yield* bytes as AsyncIterable<Buffer>;
   } catch (error) {
-    throw new InputError(`${path} is gzip-compressed but could not be decompressed (${(error as Error).message}); it may be cut short.`);
+    throw new InputError(`${path} is gzip-compressed but could not be decompressed (${(error as Error).message}); it may be cut short: copy or download it again, or give the uncompressed file.`);
   }
 }
 

@@ -16,6 +16,8 @@ export const EXIT = { ok: 0, badInput: 1, usage: 2 } as const;
 /**
  * Every command's `node:util` parseArgs with strict checking, its error turned into a UsageError:
  * node:util words these well ("Unknown option '--x'"), so the sentence is kept and the code dropped.
+ * An unknown option keeps only its first sentence (the second, about '--', is a riddle to most
+ * and has an unclosed quote) and gains the option it was likely meant to be.
  */
 export function parseCommandLine<const O extends NonNullable<ParseArgsConfig['options']>, const P extends boolean>(
   argv: readonly string[],
@@ -25,6 +27,35 @@ export function parseCommandLine<const O extends NonNullable<ParseArgsConfig['op
   try {
     return parseArgs({ args: [...argv], allowPositionals, strict: true, options });
   } catch (error) {
-    throw new UsageError((error as Error).message);
+    const { code, message } = error as NodeJS.ErrnoException;
+    if (code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(message);
+    const given = /^Unknown option '([^']*)'/.exec(message)?.[1] ?? '';
+    const guess = nearestName(given.replace(/^-+/, '').split('=')[0] ?? '', Object.keys(options));
+    throw new UsageError(`Unknown option '${given}'.${guess ? ` Did you mean --${guess}?` : ''}`);
   }
+}
+
+/** The name a mistyped one most likely meant (an option, a command): the one it starts, or one at most two letters off. */
+export function nearestName(typed: string, names: readonly string[]): string | null {
+  if (typed.length < 2) return null;
+  const prefixed = names.filter((name) => name.startsWith(typed));
+  if (prefixed.length === 1) return prefixed[0] as string;
+  let best: { name: string; distance: number } | null = null;
+  for (const name of names) {
+    const distance = editDistance(typed, name);
+    if (distance <= 2 && distance < typed.length && (best === null || distance < best.distance)) best = { name, distance };
+  }
+  return best?.name ?? null;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] as number;
 }

@@ -4,12 +4,12 @@
  * way in by the app's importer and written whole, then renamed, so a crash never leaves half a
  * file where a shard was.
  */
-import { rename, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { exportResultFile } from '../../src/core/results/result-file-export.ts';
 import { mergeResultFiles, type MergeDuplicate } from '../../src/core/results/result-file-merge.ts';
 import { UserError } from '../../src/core/user-error.ts';
 import type { Command, CommandIo } from '../main.ts';
+import { refuseOutputOverInput, writeFileWhole } from '../output-file.ts';
 import { readResultFiles } from '../result-files.ts';
 import { appVersion } from '../run/node-environment.ts';
 import { EXIT, InputError } from '../usage-error.ts';
@@ -26,6 +26,7 @@ export const mergeCommand: Command = {
       io.stdout.write(`${MERGE_USAGE}\n`);
       return EXIT.ok;
     }
+    refuseOutputOverInput('--out', options.out, options.files, io.cwd);
     const { files, repeated } = await readResultFiles(options.files, io.cwd);
     if (files.length < 2) throw new InputError(`${options.files.join(' and ')} are the same file: there is nothing to merge.`);
     for (const argument of repeated) io.stderr.write(`${argument} was named before: read once.\n`);
@@ -44,12 +45,9 @@ export const mergeCommand: Command = {
     const { doc, report } = merged;
 
     const path = resolve(io.cwd, options.out);
-    const temporary = `${path}.${process.pid}.partial`;
     try {
-      await writeFile(temporary, await exportResultFile(doc, { gzip: path.endsWith('.gz') }));
-      await rename(temporary, path);
+      await writeFileWhole(path, await exportResultFile(doc, { gzip: path.endsWith('.gz') }));
     } catch (error) {
-      await rm(temporary, { force: true });
       throw new InputError(`Cannot write ${options.out}: ${(error as Error).message}`);
     }
 

@@ -24,8 +24,12 @@ differs; "feedback-lab report" shows different studies side by side instead.
 
 Options:
       --out FILE        the merged result file to write (required), gzip when it ends in
-                        .gz; it may be one of the inputs (written whole, then renamed)
+                        .gz; never one of the shards (they stay as they are), and written
+                        whole beside it, then renamed, so it is never half a file
   -h, --help            show this help
+
+Example:
+  feedback-lab merge laptop.json.gz desktop.json.gz --out whole-study.json.gz
 
 Exit codes: 0 merged, 1 bad input (a file missing or not a result file, files of different
 studies, the output cannot be written), 2 bad command line.`;

@@ -4,13 +4,13 @@
  * page's own core function; the report is the core's `resultsReport`, so every number is the
  * page's. This module only reads files, checks the command line against them and writes text.
  */
-import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { studiesFromResultFiles, type LoadedStudies } from '../../src/core/analysis/result-file-study.ts';
 import { resultsReport } from '../../src/core/analysis/results-report.ts';
 import { gzip } from '../../src/core/results/bounded-compression.ts';
 import { UserError } from '../../src/core/user-error.ts';
 import type { Command, CommandIo } from '../main.ts';
+import { refuseOutputOverInput, writeFileWhole } from '../output-file.ts';
 import { readResultFiles } from '../result-files.ts';
 import { EXIT, InputError, UsageError } from '../usage-error.ts';
 import { parseReportOptions, REPORT_USAGE, type ReportOptions } from './report-options.ts';
@@ -24,6 +24,7 @@ export const reportCommand: Command = {
       io.stdout.write(`${REPORT_USAGE}\n`);
       return EXIT.ok;
     }
+    if (options.out !== null && options.format !== 'csv') refuseOutputOverInput('--out', options.out, options.files, io.cwd);
     const { files, repeated } = await readResultFiles(options.files, io.cwd);
     for (const argument of repeated) io.stderr.write(`${argument} was named before: read once.\n`);
 
@@ -55,7 +56,7 @@ export const reportCommand: Command = {
       const path = resolve(io.cwd, options.out);
       // As merge does: a name ending in .gz gets gzip, not plain text under a name gunzip refuses.
       const bytes = path.toLowerCase().endsWith('.gz') ? await gzip(new TextEncoder().encode(text)) : text;
-      await writeOrFail(options.out, () => writeFile(path, bytes));
+      await writeOrFail(options.out, () => writeFileWhole(path, bytes));
       io.stderr.write(`Wrote ${path}.\n`);
     }
     return EXIT.ok;

@@ -4,13 +4,14 @@
  * here may come from someone else's file (study names, arm labels, error types), so Markdown
  * escapes it with the table writer's own escaping.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { NamedResultFile } from '../../src/core/analysis/result-file-study.ts';
 import type { ResultsReport } from '../../src/core/analysis/results-report.ts';
 import { tableToCsv } from '../../src/core/analysis/table-csv.ts';
 import { markdownCell, tableToMarkdown } from '../../src/core/analysis/table-markdown.ts';
 import { tableId, type Table } from '../../src/core/analysis/table.ts';
+import { writeFileWhole } from '../output-file.ts';
 
 /** What each file holds, in the words of the Results page's file list. */
 export function fileLine({ fileName, doc }: NamedResultFile): string {
@@ -86,7 +87,7 @@ export async function writeReportCsv(report: ResultsReport, dir: string, cwd: st
     lines.push(`${section.title}:`, ...section.messages.map((m) => `  ${m}`));
     for (const table of [...section.tables, ...section.figureTables]) {
       const name = names[next++]!;
-      await writeFile(join(folder, name), tableToCsv(table));
+      await writeFileWhole(join(folder, name), tableToCsv(table));
       lines.push(`  ${join(dir, name)}: ${table.caption}`, ...(table.notes ?? []).map((n) => `    ${n}`));
     }
   }

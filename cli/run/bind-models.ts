@@ -57,13 +57,26 @@ export function bindModels(keys: readonly string[], root: string, names: NameCho
  * that does not list models at all (404/405/501 on /models) is not an error: the first chat
  * request checks the names instead, and the returned note says so.
  */
-export async function checkEndpoint(root: string, apiKey: string | undefined, models: Record<string, ModelBinding>): Promise<string | null> {
+export async function checkEndpoint(
+  root: string,
+  apiKey: string | undefined,
+  models: Record<string, ModelBinding>,
+  apiKeyEnv: string | null = null,
+): Promise<string | null> {
   let served: string[];
   try {
     served = await listModels(root, apiKey, { timeoutMs: 15_000 });
   } catch (error) {
     const message = (error as Error).message;
     if (/\((404|405|501)\b/.test(message)) return `Note: ${root} does not list its models, so the model names are checked by the first request.`;
+    // The engine's advice is the app's ("check the API key"); here the key comes from an option.
+    if (/\((401|403)\b/.test(message)) {
+      const how =
+        apiKeyEnv === null
+          ? 'No key was sent: put it in an environment variable and name that with --api-key-env VAR (e.g. --api-key-env OPENAI_API_KEY).'
+          : `The key sent was the value of ${apiKeyEnv}: check that it is the key for this server.`;
+      throw new InputError(`${message} ${how}`);
+    }
     throw new InputError(message);
   }
   const missing = Object.entries(models).filter(([, b]) => !served.includes(b.id) && !served.includes(`${b.id}:latest`));

@@ -20,6 +20,7 @@ import type { PooledSandbox } from '../../src/sandbox/pool.ts';
 import { createNodeSandbox } from '../../src/sandbox/node-sandbox.ts';
 import { datasetSearchDirs, loadDiskDataset } from '../datasets-dir.ts';
 import type { Command, CommandIo } from '../main.ts';
+import { refuseOutputOverInput } from '../output-file.ts';
 import { EXIT, InputError, UsageError } from '../usage-error.ts';
 import { bindModels, checkEndpoint, chooseEndpoint, modelKeys } from './bind-models.ts';
 import { nodeEnvironment } from './node-environment.ts';
@@ -58,6 +59,8 @@ export const runCommand: Command = {
       io.stdout.write(`${RUN_USAGE}\n`);
       return EXIT.ok;
     }
+    // A result file given as --study is run again as a new study: its own file must survive that.
+    if (options.out !== null) refuseOutputOverInput('--out', options.out, [options.study, options.prompts].filter((p) => p !== null), io.cwd);
     const apiKey = readApiKey(options, io.env);
     const prepared = await prepareStudy(options, io);
     const { config, store } = prepared;
@@ -69,7 +72,7 @@ export const runCommand: Command = {
       io.stderr.write(`Nothing left to run: every unit of ${options.resume} is finished. The file is unchanged.\n`);
       return EXIT.ok;
     }
-    const endpointNote = await checkEndpoint(prepared.endpoint, apiKey, config.models);
+    const endpointNote = await checkEndpoint(prepared.endpoint, apiKey, config.models, options.apiKeyEnv);
 
     const named = options.out ?? options.resume;
     const outPath = named !== null ? resolve(io.cwd, named) : unusedPath(resolve(io.cwd, resultFileName(config, { gzip: false })));
@@ -118,6 +121,8 @@ export const runCommand: Command = {
     let end: StudyEnd | null = null;
     let failure: unknown = null;
     const errored: string[] = [];
+    /** Each error message with the first unit that got it: the explanation is printed once, not per unit. */
+    const firstErroredWith = new Map<string, string>();
     /** Units carried on from recorded steps an earlier version wrote otherwise (a --resume after an update). */
     const continuedAfterUpdate = new Set<string>();
     let erroredInARow = 0;
@@ -167,7 +172,10 @@ export const runCommand: Command = {
             }
             errored.push(unit.id);
             erroredInARow++;
-            if (errored.length <= MAX_LISTED_ERRORED) view.note(`${unit.id} errored: ${record.result.message}`);
+            const { message } = record.result;
+            const first = firstErroredWith.get(message);
+            if (first === undefined) firstErroredWith.set(message, unit.id);
+            if (errored.length <= MAX_LISTED_ERRORED) view.note(`${unit.id} errored: ${first === undefined ? message : `the same error as ${first}.`}`);
             // An endpoint that went away fails every unit after a few retries each: stop instead of grinding on.
             if (erroredInARow >= stopAfterErrored && !stop.signal.aborted) {
               stopReason = 'endpoint-failing';
@@ -217,7 +225,7 @@ export const runCommand: Command = {
     }
     if (errored.length > 0) {
       const more = errored.length > MAX_LISTED_ERRORED ? ` (${errored.length - MAX_LISTED_ERRORED} not listed above)` : '';
-      io.stderr.write(`${errored.length} unit(s) errored: the model kept failing${more}. They count as not run; to run them again, ${resumeHint}\n`);
+      io.stderr.write(`${errored.length} unit(s) errored: the model request kept failing${more}. They count as not run; once the cause named above is fixed, ${resumeHint}\n`);
       return EXIT.badInput;
     }
     return EXIT.ok;

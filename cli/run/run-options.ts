@@ -70,10 +70,12 @@ Options:
                             result file or a config already holds the texts it sent
       --endpoint URL        the API root, e.g. http://localhost:11434/v1 (default: the
                             endpoint the study names, if it names one)
-      --model NAME          the endpoint's model name for every model key
+      --model NAME          the endpoint's model name for every model key (default: as
+                            above, the study's own name for each key, else the key)
       --map KEY=NAME        the endpoint's model name for one key (repeatable), e.g.
                             --map llama3.2:3b=llama3.2:3b-instruct-q4_K_M
-      --api-key-env VAR     send the API key held in environment variable VAR
+      --api-key-env VAR     send the API key held in environment variable VAR (default:
+                            no key, as local servers such as Ollama need none)
       --workers N           Python interpreters (default: ${defaultWorkers()}); ${workersHelp()}:
                             each holds ~200 MB and a core, so no more than twice the
                             cores nor than half the memory is allowed
@@ -88,6 +90,13 @@ Options:
       --datasets DIR        where HumanEval.jsonl.gz / sanitized-mbpp.json are (default:
                             env DATASETS_DIR, else ./public/datasets, else ../shared/datasets)
   -h, --help                show this help
+
+Examples:
+  feedback-lab run --study study.json --endpoint http://localhost:11434/v1
+  feedback-lab run --study 'https://…/?study=1&b=humaneval&…' --model qwen2.5-coder:7b --out run.json.gz
+  OPENAI_API_KEY=… feedback-lab run --study study.json --endpoint https://api.example.com/v1 \\
+      --api-key-env OPENAI_API_KEY --requests 8
+  feedback-lab run --resume run.json.gz
 
 Ctrl+C stops the study and writes what is done (unfinished units included); a second
 Ctrl+C quits at once.

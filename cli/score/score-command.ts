@@ -5,16 +5,16 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BENCHMARK_NAMES } from '../../src/core/benchmarks/task-id.ts';
-import { LISTED_LINE_ERRORS, formatSummaryLine } from '../../src/core/results/samples.ts';
+import { EMPTY_SAMPLES_FILE, LISTED_LINE_ERRORS, formatSummaryLine } from '../../src/core/results/samples.ts';
+import { formatPassAtK, passAtKSummary } from '../../src/core/results/samples-pass-at-k.ts';
 import type { Sandbox } from '../../src/core/ports.ts';
 import { createNodeSandbox } from '../../src/sandbox/node-sandbox.ts';
 import { datasetSearchDirs, loadDiskDataset } from '../datasets-dir.ts';
 import type { Command, CommandIo } from '../main.ts';
 import { createProgress } from '../progress.ts';
-import { countLines } from '../read-lines.ts';
 import { EXIT, InputError } from '../usage-error.ts';
 import { parseScoreOptions, SCORE_USAGE } from './score-options.ts';
-import { scoreSamplesFile } from './score-file.ts';
+import { checkSamplesFile, scoreSamplesFile } from './score-file.ts';
 
 export const scoreCommand: Command = {
   usage: SCORE_USAGE,
@@ -29,9 +29,13 @@ export const scoreCommand: Command = {
     const resultsPath = `${samplesPath}_results.jsonl`;
     // Before the interpreters start: a results file that cannot be written is known now.
     assertWritable(resultsPath);
+    // Before the dataset is even read: an empty file is known in a moment.
+    if (statSync(samplesPath).size === 0) throw new InputError(`${options.samplesPath}: ${EMPTY_SAMPLES_FILE}`);
     const dataset = await loadDiskDataset(options.benchmark, datasetSearchDirs(options.datasetsDir, io.env, io.cwd));
+    // Read once before the interpreters start: a file with nothing to score, or cut short, is
+    // refused in a moment rather than after every line of it has been listed as bad.
+    const totalLines = await checkSamplesFile({ samplesPath, benchmark: options.benchmark, problems: dataset.problems });
 
-    const totalLines = await countLines(samplesPath);
     io.stderr.write(
       `Scoring ${options.samplesPath} against ${BENCHMARK_NAMES[options.benchmark]} (${dataset.path}), ` +
         `${options.mode} mode, ${options.workers} worker(s).\nWriting results to ${resultsPath}\n`,
@@ -45,7 +49,9 @@ export const scoreCommand: Command = {
       // Runs in flight end at once as worker-lost; they are dropped, not written.
       void sandbox.close();
     };
+    // SIGTERM too (a CI job cancelled, a `timeout` run out): the scored results are kept the same way.
     process.once('SIGINT', onSigint);
+    process.once('SIGTERM', onSigint);
     let lineErrors = 0;
     let report;
     try {
@@ -70,6 +76,7 @@ export const scoreCommand: Command = {
       progress.finish();
     } finally {
       process.off('SIGINT', onSigint);
+      process.off('SIGTERM', onSigint);
       await sandbox.close();
     }
 
@@ -86,6 +93,8 @@ export const scoreCommand: Command = {
     if (report.badLines > 0) {
       io.stderr.write(`${report.badLines} line(s) could not be scored (listed above); the other samples were.\n`);
     }
+    const passAtK = passAtKSummary(report.perTask.values());
+    if (passAtK !== null) io.stdout.write(`${formatPassAtK(passAtK)}\n`);
     io.stdout.write(`${formatSummaryLine(report.passed, report.failed)}\n`);
     return report.badLines > 0 ? EXIT.badInput : EXIT.ok;
   },

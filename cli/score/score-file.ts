@@ -2,14 +2,17 @@
  * Scores a samples file into `<file>_results.jsonl` as a stream: lines are read, run and
  * written a few at a time, so memory stays flat for any file size, and every result is on disk
  * as soon as it and the lines before it are done (an interrupted run keeps what it scored).
+ * The lines go to a file beside the results file, renamed to it once closed: the name never
+ * holds half a line, and a results file from an earlier run stays whole until the new one is.
  */
-import { closeSync, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import type { BenchmarkId, Problem } from '../../src/core/benchmarks/problem.ts';
 import { limitsFor } from '../../src/core/harness/limits.ts';
 import type { HarnessMode } from '../../src/core/harness/outcome.ts';
 import { scoreCompletion } from '../../src/core/harness/score.ts';
 import type { Sandbox } from '../../src/core/ports.ts';
 import { formatResultLine, SampleReader, type Sample, type SampleLineError } from '../../src/core/results/samples.ts';
+import type { SampleCounts } from '../../src/core/stats/pass-at-k.ts';
 import { InputError } from '../usage-error.ts';
 import { DEFAULT_MAX_LINE_CHARS, readLines } from '../read-lines.ts';
 
@@ -40,6 +43,33 @@ export interface ScoreFileReport {
   interrupted: boolean;
   /** Result lines in the file: after an interruption, fewer than scored (a result waits for the lines before it). */
   written: number;
+  /** Samples scored and passed per task id (several per task in a pass@k file), in first-seen order. */
+  perTask: Map<string, SampleCounts>;
+}
+
+/**
+ * Reads the whole file once without running anything, and throws the InputError scoring would
+ * end with when nothing in it can be scored (empty, a result file, every id from the other
+ * benchmark…): said in a moment, not after the interpreters start and every line is listed.
+ * Returns the number of lines, for the progress total.
+ */
+export async function checkSamplesFile(
+  options: Pick<ScoreFileOptions, 'samplesPath' | 'benchmark' | 'problems' | 'maxLineChars'>,
+): Promise<number> {
+  const maxLineChars = options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
+  const reader = new SampleReader({ benchmark: options.benchmark, problems: options.problems });
+  let lines = 0;
+  for await (const line of readLines(options.samplesPath, maxLineChars)) {
+    lines = line.lineNumber;
+    if ('text' in line) reader.read(line.text);
+    else reader.readTooLong(line.chars, maxLineChars, line.head);
+  }
+  try {
+    reader.finish();
+  } catch (error) {
+    throw new InputError((error as Error).message);
+  }
+  return lines;
 }
 
 export async function scoreSamplesFile(options: ScoreFileOptions): Promise<ScoreFileReport> {
@@ -48,7 +78,9 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
   const reader = new SampleReader({ benchmark, problems });
   const override = options.timeoutS === null ? {} : { timeoutMs: Math.round(options.timeoutS * 1000) };
 
-  const output = openSync(options.resultsPath, 'w');
+  const partialPath = `${options.resultsPath}.${process.pid}.partial`;
+  const output = openSync(partialPath, 'w');
+  const perTask = new Map<string, SampleCounts>();
   let passed = 0;
   let failed = 0;
   let linesDone = 0;
@@ -76,8 +108,10 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
 
   const score = async (sample: Sample) => {
     const limits = limitsFor(sample.problem, mode, override);
-    const { outcome } = await scoreCompletion(sample.problem, sample.completion, mode, sandbox, limits);
+    const { outcome } = await scoreCompletion(sample.problem, sample.completion, mode, sandbox, limits, { wholeProgram: sample.wholeProgram });
     if (signal?.aborted) return;
+    const counts = perTask.get(sample.problem.id) ?? { n: 0, c: 0 };
+    perTask.set(sample.problem.id, { n: counts.n + 1, c: counts.c + (outcome.kind === 'passed' ? 1 : 0) });
     if (outcome.kind === 'passed') passed++;
     else failed++;
     settle(sample.line, JSON.stringify(formatResultLine(sample, outcome)));
@@ -104,19 +138,26 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
       }
     }
     await Promise.all(inFlight);
-  } finally {
-    closeSync(output);
-  }
-  if (broken !== null) throw broken;
-
-  if (signal?.aborted) return { passed, failed, badLines: 0, missingTaskIds: [], interrupted: true, written };
-  let summary;
-  try {
-    summary = reader.finish();
   } catch (error) {
-    // Nothing in the file could be scored: leave no empty results file behind.
-    unlinkSync(options.resultsPath);
-    throw new InputError((error as Error).message);
+    closeSync(output);
+    unlinkSync(partialPath);
+    throw error;
   }
-  return { passed, failed, badLines: summary.badLines, missingTaskIds: summary.missingTaskIds, interrupted: false, written };
+  closeSync(output);
+
+  let summary = null;
+  if (!signal?.aborted && broken === null) {
+    try {
+      summary = reader.finish();
+    } catch (error) {
+      // Nothing in the file could be scored: leave no empty results file behind.
+      unlinkSync(partialPath);
+      throw new InputError((error as Error).message);
+    }
+  }
+  // Whole lines only, up to where scoring stopped: what an interruption or a broken sandbox keeps.
+  renameSync(partialPath, options.resultsPath);
+  if (broken !== null) throw broken;
+  if (summary === null) return { passed, failed, badLines: 0, missingTaskIds: [], interrupted: true, written, perTask };
+  return { passed, failed, badLines: summary.badLines, missingTaskIds: summary.missingTaskIds, interrupted: false, written, perTask };
 }

@@ -19,17 +19,22 @@ export interface ScoreOptions {
 
 export const SCORE_USAGE = `Usage: feedback-lab score --benchmark humaneval|mbpp [options] FILE
 
-Scores a samples file (JSONL, one {"task_id", "completion"} per line, as for openai/human-eval
-and EvalPlus; gzip-compressed too, as FILE.jsonl.gz) by running every completion against its
-benchmark's tests in Pyodide.
-Writes FILE_results.jsonl (the input fields plus "passed" and "result") and prints
-"N passed, M failed" as its last line.
+Scores a samples file by running every sample against its benchmark's tests in Pyodide.
+FILE is JSONL, as openai/human-eval and EvalPlus write it (gzip-compressed too, as
+FILE.jsonl.gz): one object per line with "task_id" (HumanEval/0; Mbpp/2, MBPP/2 or 2) and
+"completion" (code after the prompt), or EvalPlus's "solution" (a whole program, run without
+the prompt; it wins over "completion", as in EvalPlus). A task may have many samples, as
+pass@k files do: every one is scored.
+Writes FILE_results.jsonl (the input fields plus "result" and "passed", in input order; the
+file appears once complete, so an earlier one stays whole until then) and prints on stdout
+pass@k as human-eval reports it (k = 1, 10, 100, each when every task has that many samples;
+tasks without a sample are named on stderr and left out) and "N passed, M failed" last.
 
 Options:
   -b, --benchmark NAME   humaneval or mbpp (required)
       --mode MODE        standard (default): the official harness's program, prompt included;
                          study: the study's own program, without the HumanEval prompt
-      --timeout S        seconds per completion, at most 86400 (default: 3 in standard mode,
+      --timeout S        seconds per sample, at most 86400 (default: 3 in standard mode,
                          10 in study mode); the few tasks whose canonical solution is slow
                          never get less than their calibrated limit
       --workers N        Python interpreters run in parallel (default: ${defaultWorkers()});
@@ -38,6 +43,13 @@ Options:
       --datasets DIR     where HumanEval.jsonl.gz / sanitized-mbpp.json are (default: env
                          DATASETS_DIR, else ./public/datasets, else ../shared/datasets)
   -h, --help             show this help
+
+Examples:
+  feedback-lab score --benchmark humaneval samples.jsonl
+  feedback-lab score -b mbpp --workers 4 --timeout 10 evalplus-samples.jsonl.gz
+
+Progress goes to stderr: a line redrawn in place on a terminal, a line every 5 s in a log.
+Ctrl+C stops, keeping the results scored so far in FILE_results.jsonl, in file order.
 
 Exit codes: 0 scored, 1 bad input (some lines unusable, no datasets), 2 bad command line,
 130 interrupted (the results scored so far stay in the file).`;

@@ -32,9 +32,14 @@ export interface AssembledProgram {
  *   the study's NameErrors (no `from typing import List`), and it means HumanEval/32, 38 and 50,
  *   whose tests call helpers defined only in the prompt, cannot pass with a faithful answer.
  *   That is reproduced on purpose, not fixed.
+ *
+ * `wholeProgram`: the candidate is a complete program (EvalPlus's `solution` field, which its
+ *   evaluator runs as it is instead of prompt + completion), so no prompt goes before it. Only
+ *   standard-mode HumanEval puts anything there; every other layout is unchanged.
  */
-export function assembleProgram(problem: Problem, completion: string, mode: HarnessMode): AssembledProgram {
-  const [before, tests] = layout(problem, mode);
+export function assembleProgram(problem: Problem, completion: string, mode: HarnessMode, options: { wholeProgram?: boolean } = {}): AssembledProgram {
+  const [layoutBefore, tests] = layout(problem, mode);
+  const before = options.wholeProgram ? '' : layoutBefore;
   const separator = mode === 'standard' ? '\n' : '\n\n';
   const text = before + completion + separator + tests;
   const candidateStart = before.length;

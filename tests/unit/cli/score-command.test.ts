@@ -2,7 +2,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gzipSync } from 'node:zlib';
 import { main, type CommandIo } from '../../../cli/main.ts';
+import { datasetsDir } from '../../support/datasets.ts';
 
 let dir: string;
 beforeAll(() => {
@@ -32,5 +34,28 @@ describe('feedback-lab score, before any Python starts', () => {
     expect(code).toBe(1);
     expect(io.err).toBe(`feedback-lab score: Cannot write the results to ${join(dir, 'samples.jsonl_results.jsonl')}: something other than a file is there.\n`);
     expect(io.out).toBe('');
+  });
+
+  it('refuses a file with nothing to score in one line, before the interpreters start, with exit code 1', async () => {
+    const sample = (id: string) => JSON.stringify({ task_id: id, completion: '    return 1\n' });
+    const resultFile = JSON.stringify({ format: 'feedback-lab/results', version: 1, config: {} }, null, 2);
+    const samples = [sample('HumanEval/0'), sample('HumanEval/1')].join('\n');
+    const cases: [string, string | Uint8Array, string, RegExp][] = [
+      ['empty.jsonl', '', 'humaneval', /^feedback-lab score: empty\.jsonl: The samples file is empty/],
+      ['blank.jsonl', '  \n\n', 'humaneval', /^feedback-lab score: The samples file is empty/],
+      ['results.json', resultFile, 'humaneval', /^feedback-lab score: This is a Feedback Lab result file, not a samples file/],
+      ['he.jsonl', samples, 'mbpp', /^feedback-lab score: Every task id in this file is a HumanEval id \(line 1: HumanEval\/0\), but it is being scored as MBPP\. Score it as HumanEval instead\./],
+      ['cut.jsonl.gz', gzipSync(samples).subarray(0, 30), 'humaneval', /^feedback-lab score: .*cut\.jsonl\.gz is gzip-compressed but could not be decompressed/],
+    ];
+    for (const [name, content, benchmark, message] of cases) {
+      writeFileSync(join(dir, name), content);
+      const io = capture();
+      io.env = { DATASETS_DIR: datasetsDir() };
+      expect(await main(['score', '--benchmark', benchmark, name], io), name).toBe(1);
+      expect(io.err, name).toMatch(message);
+      // One line, and no "Scoring … with N worker(s)": it was refused before any interpreter started.
+      expect(io.err.trimEnd().split('\n'), name).toHaveLength(1);
+      expect(io.out, name).toBe('');
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
@@ -111,7 +111,7 @@ describe('scoring a samples file', () => {
     const { errors, results } = await score(path);
     expect(errors.map((e) => e.message)).toEqual([
       expect.stringMatching(/^line 1: unknown task id "HumanEval\/999"/),
-      'line 2: no "completion" field.',
+      'line 2: no "completion" field (nor an EvalPlus "solution").',
       'line 3: no "task_id" field.',
       'line 4: "completion" is not a string.',
       'line 5: not a JSON object.',
@@ -177,6 +177,53 @@ describe('scoring a samples file', () => {
     writeFileSync(path, JSON.stringify({ format: 'feedback-lab/results', version: 1, padding: 'x'.repeat(1_100_000) }));
     await expect(score(path)).rejects.toThrow(/^This is a Feedback Lab result file, not a samples file/);
     expect(existsSync(`${path}_results.jsonl`)).toBe(false);
+  });
+
+  it('keeps an earlier results file whole until the new one is complete, and leaves nothing beside it', async () => {
+    const path = samplesFile(humaneval.slice(0, 6).map((p) => sample(p.id, '    SLOW20\n')));
+    writeFileSync(`${path}_results.jsonl`, 'earlier results\n');
+    const seenWhileScoring: string[] = [];
+    const { results } = await score(path, {
+      concurrency: 2,
+      onProgress: () => seenWhileScoring.push(readFileSync(`${path}_results.jsonl`, 'utf8')),
+    });
+    expect(new Set(seenWhileScoring)).toEqual(new Set(['earlier results\n']));
+    expect(results).toHaveLength(6);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('scores every sample of a task that has several (a pass@k file), counting them per task', async () => {
+    const [a, b] = humaneval as [Problem, Problem];
+    const path = samplesFile([sample(a.id, 'x'), sample(a.id, 'FAIL'), sample(b.id, 'FAIL'), sample(a.id, 'x'), sample(b.id, 'x')]);
+    const { report, results } = await score(path);
+    expect(results.map((r) => [r['task_id'], r['passed']])).toEqual([
+      [a.id, true],
+      [a.id, false],
+      [b.id, false],
+      [a.id, true],
+      [b.id, true],
+    ]);
+    expect([...report.perTask]).toEqual([
+      [a.id, { n: 3, c: 2 }],
+      [b.id, { n: 2, c: 1 }],
+    ]);
+  });
+
+  it('runs an EvalPlus "solution" as the whole program, without the prompt before it', async () => {
+    const problem = humaneval[0] as Problem;
+    const programs: string[] = [];
+    const sandbox: Sandbox = {
+      run: async (program) => {
+        programs.push(program);
+        return { status: 'passed', durationMs: 1, stdout: '' };
+      },
+      close: async () => {},
+    };
+    const path = samplesFile([JSON.stringify({ task_id: problem.id, solution: 'def has_close_elements(numbers, threshold):\n    return False\n' })]);
+    const { results } = await score(path, { sandbox });
+    expect(programs[0]?.startsWith('def has_close_elements(numbers, threshold):\n    return False\n\n')).toBe(true);
+    expect(programs[0]).not.toContain(problem.prompt);
+    expect(Object.keys(results[0] ?? {})).toEqual(['task_id', 'solution', 'result', 'passed']);
   });
 
   it('keeps what was scored when interrupted', async () => {

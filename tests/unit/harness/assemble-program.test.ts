@@ -34,6 +34,15 @@ const MBPP2_ASSERTS = [
 ];
 
 describe('assembleProgram, standard mode (openai/human-eval layout)', () => {
+  it('puts no prompt before a whole program (EvalPlus\'s "solution"), as EvalPlus runs it, and changes nothing else', () => {
+    const solution = he0.prompt + canonicalCompletion(he0);
+    const program = assembleProgram(he0, solution, 'standard', { wholeProgram: true });
+    expect(program.text).toBe(`${solution}\n${he0.test}\ncheck(${he0.entryPoint})`);
+    expect(program.candidateFirstLine).toBe(1);
+    expect(assembleProgram(he0, solution, 'study', { wholeProgram: true }).text).toBe(assembleProgram(he0, solution, 'study').text);
+    expect(assembleProgram(mbpp2, MBPP2_CODE, 'standard', { wholeProgram: true }).text).toBe(assembleProgram(mbpp2, MBPP2_CODE, 'standard').text);
+  });
+
   it('builds HumanEval/0 as prompt + completion + "\\n" + test + "\\n" + check(entry_point)', () => {
     const program = assembleProgram(he0, canonicalCompletion(he0), 'standard');
     expect(program.text).toBe(

@@ -59,7 +59,7 @@ describe('parseSamples', () => {
     expect(errors.slice(1).map((e) => e.message)).toEqual([
       'line 3: not a JSON object.',
       'line 4: no "task_id" field.',
-      'line 5: no "completion" field.',
+      'line 5: no "completion" field (nor an EvalPlus "solution").',
       'line 6: "completion" is not a string.',
       'line 7: unknown task id "HumanEval/164": HumanEval has no HumanEval/164 (its tasks run from HumanEval/0 to HumanEval/163).',
       'line 8: task_id "Human Eval 5" is not a HumanEval task id (did you mean "HumanEval/5"?).',
@@ -93,11 +93,20 @@ describe('parseSamples', () => {
     );
   });
 
-  it('says what to do with an EvalPlus "solution" line', () => {
-    const { errors } = parseSamples(`${JSON.stringify({ task_id: 'Mbpp/2', solution: 'def f(): pass' })}\n${line('Mbpp/3')}`, mbpp);
-    expect(errors[0]?.message).toBe(
-      'line 1: no "completion" field (it has "solution", as EvalPlus writes; rename that field to "completion" to score it here).',
-    );
+  it('reads an EvalPlus "solution" as a whole program, preferred to "completion" as EvalPlus prefers it', () => {
+    const text = [
+      JSON.stringify({ task_id: 'Mbpp/2', solution: 'def f(): pass' }),
+      JSON.stringify({ task_id: 'Mbpp/3', solution: 'def g(): pass', completion: 'ignored' }),
+      line('Mbpp/4'),
+      JSON.stringify({ task_id: 'Mbpp/5', solution: 7 }),
+    ].join('\n');
+    const { samples, errors } = parseSamples(text, mbpp);
+    expect(samples.map((s) => [s.problem.id, s.completion, s.wholeProgram])).toEqual([
+      ['Mbpp/2', 'def f(): pass', true],
+      ['Mbpp/3', 'def g(): pass', true],
+      ['Mbpp/4', samples[2]?.completion, false],
+    ]);
+    expect(errors.map((e) => e.message)).toEqual(['line 4: "solution" is not a string.']);
   });
 
   it('names an MBPP task missing from sanitized MBPP', () => {
@@ -121,6 +130,10 @@ describe('parseSamples', () => {
       'Every task id in this file is an MBPP id (line 1: Mbpp/2), but it is being scored as HumanEval. Score it as MBPP instead.',
     );
     expect(() => parseSamples(line('HumanEval/0'), mbpp)).toThrow(/is a HumanEval id .*scored as MBPP\. Score it as HumanEval instead\./);
+    // With a broken line among them, the ids still are the other benchmark's, said in plain words.
+    expect(() => parseSamples([line('HumanEval/0'), '{"task_id": "Hum', line('HumanEval/1')].join('\n'), mbpp)).toThrow(
+      'The task ids in this file are HumanEval ids (line 1: HumanEval/0), but it is being scored as MBPP. Score it as HumanEval instead.',
+    );
   });
 
   it('refuses an empty file', () => {

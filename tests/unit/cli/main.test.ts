@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { main, type CommandIo } from '../../../cli/main.ts';
+
+function capture(env: NodeJS.ProcessEnv = {}): CommandIo & { out: string; err: string } {
+  const io = {
+    out: '',
+    err: '',
+    stdout: { write: (text: string) => void (io.out += text) },
+    stderr: { write: (text: string) => void (io.err += text) },
+    env,
+    cwd: process.cwd(),
+  };
+  return io;
+}
+
+const COMMANDS = ['score', 'run', 'report', 'merge'];
+
+describe('feedback-lab, as a first-time user meets it', () => {
+  it.each(COMMANDS)('%s --help says what it does, with an example and exit codes, on stdout, exit 0', async (command) => {
+    const io = capture();
+    expect(await main([command, '--help'], io)).toBe(0);
+    expect(io.out).toMatch(new RegExp(`^Usage: feedback-lab ${command} `));
+    expect(io.out).toMatch(/\nExamples?:\n {2}feedback-lab /);
+    expect(io.out).toMatch(/\nExit codes: 0 /);
+    expect(io.err).toBe('');
+  });
+
+  it('--help and --version answer on stdout with exit 0', async () => {
+    const help = capture();
+    expect(await main(['--help'], help)).toBe(0);
+    expect(help.out).toMatch(/^Usage: feedback-lab <command>/);
+    const version = capture();
+    expect(await main(['--version'], version)).toBe(0);
+    expect(version.out).toMatch(/^feedback-lab \d+\.\d+\.\d+ \(Node\.js v\d+/);
+  });
+
+  it('answers an unknown command in one line, with the command it likely meant, exit 2', async () => {
+    const io = capture();
+    expect(await main(['scor', 'samples.jsonl'], io)).toBe(2);
+    expect(io.err).toBe(
+      'feedback-lab: unknown command "scor". Did you mean "score"? The commands are score, run, report, merge; "feedback-lab --help" says what each does.\n',
+    );
+  });
+
+  it('answers an unknown option with the option it likely meant, and no riddle about "--", exit 2', async () => {
+    const io = capture();
+    expect(await main(['score', '-b', 'humaneval', '--wrkers', '2', 'samples.jsonl'], io)).toBe(2);
+    expect(io.err).toBe(`feedback-lab score: Unknown option '--wrkers'. Did you mean --workers?\nRun "feedback-lab score --help" for usage.\n`);
+    const other = capture();
+    expect(await main(['merge', '--zzz', 'a.json', 'b.json'], other)).toBe(2);
+    expect(other.err.split('\n')[0]).toBe(`feedback-lab merge: Unknown option '--zzz'.`);
+  });
+
+  it('ends an unexpected failure with one line and exit 1, never a stack trace unless asked for', async () => {
+    const broken = (env: NodeJS.ProcessEnv) => {
+      const io = capture(env);
+      // The terminal went away mid-write: nothing the command itself foresaw.
+      io.stdout.write = () => {
+        throw new Error('write EIO');
+      };
+      return io;
+    };
+    const io = broken({});
+    expect(await main(['report', '--help'], io)).toBe(1);
+    expect(io.err).toBe(
+      'feedback-lab report failed: write EIO\nIf this looks like a bug, run the command again with FEEDBACK_LAB_DEBUG=1 and report what it prints.\n',
+    );
+    const debug = broken({ FEEDBACK_LAB_DEBUG: '1' });
+    expect(await main(['report', '--help'], debug)).toBe(1);
+    expect(debug.err).toMatch(/^Error: write EIO\n {4}at /);
+    expect(debug.err.trimEnd().split('\n').at(-1)).toBe('feedback-lab report failed: write EIO');
+  });
+
+  it('run refuses an --out that is the study or prompt set it reads, before reading anything', async () => {
+    const io = capture();
+    expect(await main(['run', '--study', 'old-results.json', '--endpoint', 'http://127.0.0.1:9/v1', '--out', './old-results.json'], io)).toBe(2);
+    expect(io.err.split('\n')[0]).toBe(
+      'feedback-lab run: --out ./old-results.json is the file old-results.json, which is read: it would be overwritten. Give the output another name.',
+    );
+    const prompts = capture();
+    expect(await main(['run', '--study', 's.json', '--prompts', 'p.json', '--out', 'p.json'], prompts)).toBe(2);
+    expect(prompts.err.split('\n')[0]).toBe('feedback-lab run: --out p.json is one of the files read: it would be overwritten. Give the output another name.');
+  });
+});
