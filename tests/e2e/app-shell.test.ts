@@ -183,6 +183,11 @@ describe('the app shell', () => {
       expect(await announcer.textContent()).toBe(`${link} page`);
       expect(await page.title()).toBe(`${link} · Feedback Lab`);
       expect((await focusedElement(page)).ring, `${link}: the heading's focus ring`).toBeGreaterThanOrEqual(3);
+      // A first visit to Results has no file: the page says where one comes from.
+      if (link === 'Results') {
+        const where = page.locator('main p', { hasText: /^No result file yet\?/ });
+        expect(await where.getByRole('link').allTextContents()).toEqual(['Study', 'Reproduce']);
+      }
     }
     await page.getByRole('link', { name: '← Feedback Lab' }).focus();
     await page.keyboard.press('Enter');
