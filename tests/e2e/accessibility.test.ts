@@ -19,7 +19,8 @@ import { exportResultFile } from '../../src/core/results/result-file-export.ts';
 import { buildSearchFile, exportSearchFile } from '../../src/core/results/search-file.ts';
 import { MemorySearchStore } from '../../src/core/search/memory-search-store.ts';
 import { runSearch } from '../../src/core/search/run-search.ts';
-import { axeViolations, chartTextContrast, focusedElement, type AllowedViolation } from '../support/accessibility-checks.ts';
+import { ROUTES } from '../../src/ui/routes.ts';
+import { axeViolations, chartTextContrast, focusedElement, spilledContent, type AllowedViolation } from '../support/accessibility-checks.ts';
 import { launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
 import { loadTestProblem } from '../support/datasets.ts';
 import { studyResultsDir } from '../support/study-results.ts';
@@ -331,6 +332,61 @@ describe('accessibility (axe-core) in Chromium', () => {
       await offline.close();
     }
     expect(wide).toEqual([]);
+  });
+});
+
+/** Every page of the app, with the name its title and heading give it, and the unknown address's page. */
+const EVERY_PAGE = [...ROUTES.map((route) => ({ hash: `#/${route.path}`, title: route.path === '' ? 'Feedback Lab' : `${route.title} · Feedback Lab`, fullWindow: route.fullWindow === true })), { hash: '#/no-such-page', title: 'Page not found · Feedback Lab', fullWindow: false }];
+
+describe('every page at 320 px and at 200 % zoom, in both themes, with reduced motion', () => {
+  it('reflows with nothing cut off or spilling, passes axe (contrast included), keeps focus visible, has one h1, a title and a skip link, and keeps still', { timeout: 240_000 }, async () => {
+    const problems: string[] = [];
+    // A phone-narrow window (WCAG's reflow width), and a 1280×720 laptop screen at 200 % zoom: 640×360 CSS pixels at 2 device pixels each.
+    for (const size of [{ name: '320 px', viewport: { width: 320, height: 640 }, deviceScaleFactor: 1 }, { name: '200 %', viewport: { width: 640, height: 360 }, deviceScaleFactor: 2 }]) {
+      const context = await browser.newContext({ viewport: size.viewport, deviceScaleFactor: size.deviceScaleFactor, reducedMotion: 'reduce' });
+      try {
+        const page = await context.newPage();
+        for (const colorScheme of THEMES) {
+          await page.emulateMedia({ colorScheme });
+          for (const { hash, title, fullWindow } of EVERY_PAGE) {
+            const where = `${hash} at ${size.name} [${colorScheme}]`;
+            await visit(page, hash);
+            const look = await page.evaluate(() => ({
+              scroll: document.documentElement.scrollWidth,
+              client: document.documentElement.clientWidth,
+              title: document.title,
+              // Shown or read out; index.html's hidden boot-failure box has an h1 of its own.
+              headings: [...document.querySelectorAll('h1')].filter((h1) => h1.checkVisibility()).length,
+              skipLink: document.querySelector<HTMLAnchorElement>('a.skip-link[href="#main"]:not([hidden])') !== null,
+              // Anything that moves for ever (a spinner, a caret) is left still when the system asks for less motion.
+              moving: document.getAnimations().filter((a) => a.playState === 'running' && a.effect?.getComputedTiming().iterations === Infinity).length,
+            }));
+            if (look.scroll > look.client) problems.push(`${where}: the page scrolls sideways (${look.scroll}px in ${look.client}px)`);
+            if (look.title !== title) problems.push(`${where}: title "${look.title}", not "${title}"`);
+            if (look.headings !== 1) problems.push(`${where}: ${look.headings} h1 elements`);
+            if (!look.skipLink && !fullWindow) problems.push(`${where}: no skip link`);
+            if (look.moving > 0) problems.push(`${where}: ${look.moving} endless animations under reduced motion`);
+            problems.push(...(await spilledContent(page)).map((spill) => `${where}: ${spill}`));
+            problems.push(...(await axeViolations(page, where, ALLOWED)));
+            // The first Tab stops: each shows a ring of 3:1 and is on screen, not cut off at the side.
+            for (let i = 0; i < 4; i++) {
+              await page.keyboard.press('Tab');
+              const { name, ring } = await focusedElement(page);
+              if (name === 'body') continue;
+              const box = await page.evaluate(() => {
+                const rect = document.activeElement!.getBoundingClientRect();
+                return { left: rect.left, right: rect.right, width: innerWidth };
+              });
+              if (ring < 3) problems.push(`${where}: Tab stop ${name} has a ring of ${ring.toFixed(2)}:1`);
+              if (box.left < 0 || box.right > box.width + 1) problems.push(`${where}: Tab stop ${name} is off screen (${Math.round(box.left)}–${Math.round(box.right)} of ${box.width}px)`);
+            }
+          }
+        }
+      } finally {
+        await context.close();
+      }
+    }
+    expect(problems).toEqual([]);
   });
 });
 

@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createServer } from 'node:net';
+import { focusedElement } from '../support/accessibility-checks.ts';
 import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
+import { readDatasetBytes } from '../support/datasets.ts';
 
 /** A port nothing listens on: bound, then released. */
 async function freePort(): Promise<number> {
@@ -75,7 +77,7 @@ describe('the app shell', () => {
   it('tells a first visit what needs no model, and whether models can run in this browser', async () => {
     const app = await openApp(browser, server);
     const start = app.page.getByRole('region', { name: 'Before you start' });
-    await start.getByRole('link', { name: 'Playground' }).waitFor();
+    await start.getByRole('link', { name: 'Playground', exact: true }).waitFor();
     await expect.poll(() => start.getByRole('status').textContent()).toContain('This browser has WebGPU');
     expect(app.errors).toEqual([]);
     await app.close();
@@ -155,6 +157,105 @@ describe('the app shell', () => {
       expect(await tryIt.getByRole('radio', { name: /Endpoint/ }).isChecked()).toBe(true);
       expect(app.errors.filter((e) => !/ERR_CONNECTION_REFUSED/.test(e))).toEqual([]);
       await app.close();
+    } finally {
+      await noGpuBrowser.close();
+    }
+  });
+
+  it('puts focus on the new page\'s one h1 after each navigation, with a visible ring, and names the page in a live region', { timeout: 90_000 }, async () => {
+    const app = await openApp(browser, server);
+    const { page } = app;
+    await page.getByRole('heading', { level: 1, name: 'Feedback Lab' }).waitFor();
+    const announcer = page.locator('[data-route-announcer]');
+    /** The focused element if it is the page's only h1 shown, else what has focus instead. */
+    const focusedHeading = () =>
+      page.evaluate(() => {
+        const shown = [...document.querySelectorAll('h1')].filter((h1) => h1.checkVisibility());
+        const focused = document.activeElement;
+        return shown.length === 1 && focused === shown[0] ? `h1 ${focused.textContent?.trim()}` : `${shown.length} h1, focus on ${focused?.tagName.toLowerCase()}`;
+      });
+    const nav = page.getByRole('navigation', { name: 'Main' });
+    // The presenter fills the window without the menu: it goes last, and its own link leads home.
+    for (const [link, heading] of [['Scoring', 'Scoring'], ['Playground', 'Playground'], ['Models', 'Models'], ['Study', 'Study'], ['Search', 'Search'], ['Results', 'Results'], ['Reproduce', 'Reproduce the paper'], ['Presenter', 'Presenter']] as const) {
+      await nav.getByRole('link', { name: link, exact: true }).focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(focusedHeading, { message: `after the ${link} link` }).toBe(`h1 ${heading}`);
+      expect(await announcer.textContent()).toBe(`${link} page`);
+      expect(await page.title()).toBe(`${link} · Feedback Lab`);
+      expect((await focusedElement(page)).ring, `${link}: the heading's focus ring`).toBeGreaterThanOrEqual(3);
+      // A first visit to Results has no file: the page says where one comes from.
+      if (link === 'Results') {
+        const where = page.locator('main p', { hasText: /^No result file yet\?/ });
+        expect(await where.getByRole('link').allTextContents()).toEqual(['Study', 'Reproduce']);
+      }
+    }
+    await page.getByRole('link', { name: '← Feedback Lab' }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(focusedHeading, { message: 'back home from the presenter' }).toBe('h1 Feedback Lab');
+    expect(await announcer.textContent()).toBe('Home page');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('a first visit with no benchmark files on this site and no network gets from the home page to a passing Run tests, told at each wall what to do', { timeout: 180_000 }, async () => {
+    const datasetsUnreachable = async (context: BrowserContext) => {
+      await context.route(/\/datasets\/(HumanEval\.jsonl\.gz|sanitized-mbpp\.json)$/, (route) => route.fulfill({ status: 404, body: 'Not found' }));
+      await context.route('https://raw.githubusercontent.com/**', (route) => route.abort('internetdisconnected'));
+    };
+    const humanEval = Buffer.from(await readDatasetBytes('humaneval'));
+    /** Whether the element is on screen now, where the user is looking, not somewhere up the page. */
+    const inView = (page: Page, selector: string) =>
+      page.locator(selector).evaluate((element) => {
+        const box = element.getBoundingClientRect();
+        return box.top >= 0 && box.bottom <= innerHeight;
+      });
+    const noGpuBrowser = await launchBrowser({ webgpu: false });
+    try {
+      // Plain headless Chromium (no WebGPU adapter), then WebGPU on SwiftShader.
+      for (const [name, chromium] of [['no WebGPU', noGpuBrowser], ['WebGPU on SwiftShader', browser]] as const) {
+        const app = await openApp(chromium, server, { serviceWorkers: 'block', beforeOpen: datasetsUnreachable });
+        const { page } = app;
+        // Home: what needs no model, whether models can run here, and a first step.
+        const start = page.getByRole('region', { name: 'Before you start' });
+        await expect.poll(() => start.getByRole('status').getAttribute('data-webgpu'), { message: name }).not.toBe('checking');
+        expect(await start.getByRole('status').textContent()).toMatch(name === 'no WebGPU' ? /no usable GPU adapter.*OpenAI-compatible server/ : /software adapter/);
+
+        // Study, the page a reader of the paper heads for: the benchmark cannot be had, and the page says why and offers the file.
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Study' }).click();
+        const failed = page.getByRole('alert').filter({ hasText: 'HumanEval could not be loaded' });
+        await failed.waitFor({ timeout: 60_000 });
+        expect(await failed.textContent()).toContain('Pick the file yourself');
+        // Run study anyway: refused, in sight of the button that was pressed, saying what to do.
+        await page.getByRole('button', { name: 'Run study' }).click();
+        const refusal = page.locator('.errors[role="alert"]');
+        await refusal.getByText('The HumanEval problems could not be loaded; see above for why, or pick the file.').waitFor({ timeout: 30_000 });
+        expect(await inView(page, '.errors[role="alert"]'), `${name}: the refusal is out of sight`).toBe(true);
+        expect(await page.getByText('No studies yet').count()).toBe(1);
+        // The way out: the file, picked by hand, checked and kept in this browser.
+        await page.getByLabel(/^HumanEval file/).setInputFiles({ name: 'HumanEval.jsonl.gz', mimeType: 'application/gzip', buffer: humanEval });
+        await page.getByRole('status').filter({ hasText: 'HumanEval: 164 problems' }).waitFor({ timeout: 60_000 });
+
+        // Home again, then its first step: the Playground, where the kept file is ready and Run tests is two presses away.
+        await page.getByRole('link', { name: 'Feedback Lab', exact: true }).click();
+        await page.getByRole('region', { name: 'Before you start' }).getByRole('link', { name: 'Open the Playground' }).click();
+        await page.getByRole('heading', { name: /^HumanEval\/0/ }).waitFor({ timeout: 60_000 });
+        expect(await page.getByRole('alert').count()).toBe(0);
+        await page.getByRole('button', { name: 'Load the reference solution' }).click();
+        // Python may still be starting (seconds): the wait is said, however short, then the verdict.
+        await page.evaluate(() => {
+          const seen = { running: false };
+          Object.assign(window, { runningSeen: seen });
+          new MutationObserver(() => (seen.running ||= document.querySelector('.result')?.textContent?.includes('Running the tests…') === true)).observe(document.querySelector('main')!, { subtree: true, childList: true, characterData: true });
+        });
+        await page.getByRole('button', { name: 'Run tests' }).click();
+        const result = page.getByRole('region', { name: /Result/ });
+        await result.getByText('passed', { exact: true }).waitFor({ timeout: 120_000 });
+        expect(await page.evaluate(() => (window as unknown as { runningSeen: { running: boolean } }).runningSeen.running)).toBe(true);
+        await app.screenshot(`first-visit-${name === 'no WebGPU' ? 'no-webgpu' : 'swiftshader'}`);
+        // The only console errors are the two downloads that could not be made.
+        expect(app.errors.filter((error) => !/status of 404|ERR_INTERNET_DISCONNECTED/.test(error)), name).toEqual([]);
+        await app.close();
+      }
     } finally {
       await noGpuBrowser.close();
     }

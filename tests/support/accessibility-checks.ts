@@ -158,3 +158,26 @@ export async function focusedElement(page: Page): Promise<{ name: string; ring: 
   });
 }
 
+
+/**
+ * Content wider than the box it is in, outside the boxes that are meant to scroll sideways
+ * (tables, code, a form field's own text): text that spills over its neighbours, is cut off, or
+ * has to be scrolled sideways to be read, which WCAG 1.4.10 (reflow) rules out at 320 px.
+ * One line per box: its tag, id and classes, how wide its content is, how wide the box, its text.
+ */
+export async function spilledContent(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    for (const box of document.querySelectorAll('body *')) {
+      if (!(box instanceof HTMLElement) || box.closest('table, pre, textarea, select, input, .visually-hidden, [hidden]')) continue;
+      const style = getComputedStyle(box);
+      // An inline box has no width of its own; its block does, and is checked instead.
+      if (style.display === 'inline' || style.display === 'none' || style.display === 'contents' || box.clientWidth === 0) continue;
+      if (box.scrollWidth <= box.clientWidth + 1 || box.querySelector('table, pre')) continue;
+      const name = `${box.tagName.toLowerCase()}${box.id ? `#${box.id}` : ''}${[...box.classList].filter((c) => !c.startsWith('svelte-')).map((c) => `.${c}`).join('')}`;
+      const text = (box.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 50);
+      found.push(`${name} (overflow-x ${style.overflowX}): ${box.scrollWidth}px of content in ${box.clientWidth}px, "${text}"`);
+    }
+    return found;
+  });
+}

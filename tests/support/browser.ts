@@ -136,6 +136,12 @@ export interface OpenOptions {
   colorScheme?: 'light' | 'dark';
   /** The page to open, e.g. `#/score`. */
   hash?: string;
+  /**
+   * Runs on the new context before the page opens (routes, say). Requests a service worker makes
+   * are not routed: give `serviceWorkers: 'block'` with routes.
+   */
+  beforeOpen?: (context: BrowserContext) => Promise<void>;
+  serviceWorkers?: 'allow' | 'block';
 }
 
 export async function openApp(browser: Browser, server: AppServer, options: OpenOptions = {}): Promise<AppPage> {
@@ -143,7 +149,9 @@ export async function openApp(browser: Browser, server: AppServer, options: Open
     viewport: { width: 1280, height: 720 },
     colorScheme: options.colorScheme ?? 'light',
     acceptDownloads: true,
+    serviceWorkers: options.serviceWorkers ?? 'allow',
   });
+  await options.beforeOpen?.(context);
   const errors: string[] = [];
   // Context-level console events include dedicated workers (the Pyodide sandbox) as well as pages.
   context.on('console', (message) => {
