@@ -201,6 +201,10 @@ describe('the Search page in Chromium', () => {
     await expect.poll(() => page.evaluate(() => [...(window as unknown as { heard: Set<string> }).heard])).toEqual(['', 'Validating champions…', `Validation done: ${SCRIPTED_PROBLEM_IDS.length} runs.`]);
     const rows = await panel.getByTestId('inflation-row').locator('td:nth-child(2)').allTextContents();
     expect(new Set(rows).size).toBe(1);
+    // The validated rate split by whether the search drew the problem: subsets of 3 over 2 generations drew 6 of the 8.
+    const split = panel.getByTestId('selection-row').filter({ hasText: /^Champion/ }).locator('td');
+    expect(await split.nth(1).textContent()).toMatch(/ %( \[[\d.]+, [\d.]+\])? of 6$/);
+    expect(await split.nth(2).textContent()).toMatch(/ %( \[[\d.]+, [\d.]+\])? of 2$/);
     // On a projector (800 px) the eight columns once ran past the panel's edge, the last one cut
     // off: they scroll inside the panel, and the last column scrolls into view.
     await page.setViewportSize({ width: 800, height: 600 });
