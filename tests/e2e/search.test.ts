@@ -636,7 +636,9 @@ describe('stratified subsets on the Search page', () => {
     expect(search).toHaveLength(EVALUATIONS);
     expect(drawn(0, search)).toEqual(['HumanEval/1', 'HumanEval/4', 'HumanEval/5']);
     expect(drawn(1, search)).toEqual(['HumanEval/0', 'HumanEval/2', 'HumanEval/3']);
-    expect(await page.getByTestId('subset-rule').textContent()).toMatch(/stratified by difficulty \(6 of the pool’s 8 problems ranked/);
+    expect(await page.getByTestId('subset-rule').textContent()).toMatch(/stratified by difficulty \(6 of the pool’s 8 problems ranked.*easiest first/);
+    // Beside the fitness, each generation's subset difficulty: generation 0 drew rates 0.5, 0.25 and 1, generation 1 0.25, 0 and 0.75.
+    expect(await page.getByTestId('subset-ease').allTextContents()).toEqual(['58.3 %', '33.3 %']);
 
     // Stored with the search: after a reload its address shows it stratified, and carrying it on
     // draws the next generation from the first column again.

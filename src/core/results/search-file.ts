@@ -46,7 +46,7 @@ const searchConfigSchema = z.strictObject({
   subsetSize: z.int().min(1),
   subset: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('rotating') }),
-    z.strictObject({ kind: z.literal('stratified'), passRates: z.record(z.string(), z.number()) }),
+    z.strictObject({ kind: z.literal('stratified'), passRates: z.record(z.string(), z.number()), columnOrder: z.enum(['easiest-first', 'balanced']).optional() }),
   ]),
   evaluationsPerGenome: z.int().min(1),
   selection: z.enum(['tournament', 'species-proportional']),

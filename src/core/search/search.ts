@@ -23,7 +23,7 @@ import { assertValidPipeline } from '../pipeline/validate-pipeline.ts';
 import { createRng, type Rng } from '../random.ts';
 import { summarize } from '../stats/summary.ts';
 import { crossover } from './crossover.ts';
-import { difficultyOrder, genomeFitness, rotatingOrder, rotatingSubset, stratifiedSubset } from './fitness.ts';
+import { balancedStratifiedSubset, difficultyOrder, genomeFitness, rotatingOrder, rotatingSubset, stratifiedSubset } from './fitness.ts';
 import { InnovationTracker, initialInnovationState } from './innovation.ts';
 import { mutate, type MutationContext } from './mutation.ts';
 import { assertValidSearchConfig, type SearchConfig } from './search-config.ts';
@@ -349,8 +349,10 @@ function stopIfOverBudget(state: SearchState, only: SearchStopReason[]): SearchS
 }
 
 function subsetFor(config: SearchConfig, order: readonly string[], generation: number): string[] {
-  return config.subset.kind === 'rotating'
-    ? rotatingSubset(order, generation, config.subsetSize)
+  const rule = config.subset;
+  if (rule.kind === 'rotating') return rotatingSubset(order, generation, config.subsetSize);
+  return rule.columnOrder === 'balanced'
+    ? balancedStratifiedSubset(order, generation, config.subsetSize, rule.passRates)
     : stratifiedSubset(order, generation, config.subsetSize);
 }
 
