@@ -8,7 +8,9 @@
  *
  * Given the same model replies, a resumed search ends in exactly the state an uninterrupted one
  * reaches: all randomness comes from the seeded stream kept in the state, and results are keyed,
- * so their arrival order does not matter. (Active time is the one figure that differs.)
+ * so their arrival order does not matter. (Active time is the one figure that differs; and the
+ * tokens, when an evaluation cut short had calls above temperature 0 answered: they are never
+ * cached, so its rerun pays for them again, and the totals count both.)
  */
 import type { Problem } from '../benchmarks/problem.ts';
 import type { SearchStatus, SearchStore, StoredSearch } from '../ports.ts';
