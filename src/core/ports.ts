@@ -4,7 +4,7 @@
  */
 import type { RunResult } from './harness/outcome.ts';
 import type { Step } from './pipeline/trajectory.ts';
-import type { SearchEvaluationRecord, ValidationRequest } from './search/search-record.ts';
+import type { StoredSearchRecord, ValidationRequest } from './search/search-record.ts';
 import type { SearchSetup } from './search/search-setup.ts';
 import type { SearchState } from './search/search-state.ts';
 import type { StudyConfig } from './study/config.ts';
@@ -170,7 +170,7 @@ export interface StoredSearch {
   /** The latest state snapshot; null until the runner wrote the first one. */
   state: SearchState | null;
   /** Every finished evaluation, of every generation and of validation. */
-  evaluations: SearchEvaluationRecord[];
+  evaluations: StoredSearchRecord[];
   /** The last champion re-validation asked for, if any. */
   validation: ValidationRequest | null;
 }
@@ -194,7 +194,7 @@ export interface SearchStore {
    */
   putSearch(setup: SearchSetup): Promise<void>;
   saveState(searchId: string, state: SearchState): Promise<void>;
-  putEvaluation(searchId: string, record: SearchEvaluationRecord): Promise<void>;
+  putEvaluation(searchId: string, record: StoredSearchRecord): Promise<void>;
   setStatus(searchId: string, status: SearchStatus): Promise<void>;
   setValidation(searchId: string, request: ValidationRequest): Promise<void>;
   /** The whole search, or null when there is none with this id. */

@@ -7,7 +7,7 @@ import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type St
 import type { Step } from '../core/pipeline/trajectory.ts';
 import type { ChatReply, SearchStatus, StudyStatus } from '../core/ports.ts';
 import type { ResultEnvironment } from '../core/results/result-file.ts';
-import type { SearchEvaluationRecord, ValidationRequest } from '../core/search/search-record.ts';
+import type { StoredSearchRecord, ValidationRequest } from '../core/search/search-record.ts';
 import type { SearchSetup } from '../core/search/search-setup.ts';
 import type { SearchState } from '../core/search/search-state.ts';
 import type { StudyConfig } from '../core/study/config.ts';
@@ -71,7 +71,7 @@ export interface SearchRecord {
 export interface SearchEvaluationRow {
   searchId: string;
   key: string;
-  record: SearchEvaluationRecord;
+  record: StoredSearchRecord;
 }
 
 /** A temperature-0 model reply, keyed by the SHA-256 of the exact request (core/search/call-cache.ts). */

@@ -10,7 +10,7 @@
 import type { CallCache, ChatReply, SearchStatus, SearchStore, StoredSearch } from '../core/ports.ts';
 import type { SearchFile } from '../core/results/search-file.ts';
 import { describeTopology } from '../core/search/search-genome.ts';
-import type { SearchEvaluationRecord, ValidationRequest } from '../core/search/search-record.ts';
+import type { StoredSearchRecord, ValidationRequest } from '../core/search/search-record.ts';
 import { sameSearchSetup, type SearchSetup } from '../core/search/search-setup.ts';
 import type { SearchState, SearchStopReason } from '../core/search/search-state.ts';
 import { UserError } from '../core/user-error.ts';
@@ -44,14 +44,22 @@ export interface SearchListing {
  * such evaluations, and its keys share the prefix `<generation>|`.
  */
 async function tokensAfterSnapshot(
-  rows: { getAll(range: IDBKeyRange): Promise<{ record: SearchEvaluationRecord }[]> },
+  rows: { getAll(range: IDBKeyRange): Promise<{ record: StoredSearchRecord }[]> },
   searchId: string,
   state: SearchState | null,
 ): Promise<number> {
   const generation = state?.generation ?? 0;
   const prefix = `${generation}|`;
   const inGeneration = await rows.getAll(IDBKeyRange.bound([searchId, prefix], [searchId, `${prefix}\uffff`]));
-  return inGeneration.reduce((sum, { record }) => (record.kind === 'search' && !(state && record.key in state.evaluations) ? sum + record.tokens : sum), 0);
+  const verdicts = inGeneration.reduce((sum, { record }) => (record.kind === 'search' && !(state && record.key in state.evaluations) ? sum + record.tokens : sum), 0);
+  // What evaluations cut short spent (keys `cut<n>|…`), unless the snapshot counts it already.
+  const cut = await rows.getAll(IDBKeyRange.bound([searchId, 'cut'], [searchId, 'cut\uffff']));
+  const spent = cut.reduce((sum, { record }) => {
+    if (record.kind !== 'cut-short' || record.generation !== generation) return sum;
+    const counted = state && (record.key in (state.cutShort ?? {}) || record.evaluation in state.evaluations);
+    return counted ? sum : sum + record.tokens;
+  }, 0);
+  return verdicts + spent;
 }
 
 /** Every evaluation key of one search: [id] sorts before [id, …], and [id, []] after it. */
@@ -93,7 +101,7 @@ export class IdbSearchStore implements SearchStore {
     await this.#update(searchId, (record) => ({ ...record, state, updatedAt: this.#now() }));
   }
 
-  async putEvaluation(searchId: string, record: SearchEvaluationRecord): Promise<void> {
+  async putEvaluation(searchId: string, record: StoredSearchRecord): Promise<void> {
     const tx = observed(this.#db.transaction(['searches', 'searchEvaluations'], 'readwrite'));
     if ((await tx.objectStore('searches').getKey(searchId)) === undefined) return abortMissing(tx, searchId);
     const rows = tx.objectStore('searchEvaluations');

@@ -201,6 +201,10 @@ describe('the Search page in Chromium', () => {
     await expect.poll(() => page.evaluate(() => [...(window as unknown as { heard: Set<string> }).heard])).toEqual(['', 'Validating champions…', `Validation done: ${SCRIPTED_PROBLEM_IDS.length} runs.`]);
     const rows = await panel.getByTestId('inflation-row').locator('td:nth-child(2)').allTextContents();
     expect(new Set(rows).size).toBe(1);
+    // The validated rate split by whether the search drew the problem: subsets of 3 over 2 generations drew 6 of the 8.
+    const split = panel.getByTestId('selection-row').filter({ hasText: /^Champion/ }).locator('td');
+    expect(await split.nth(1).textContent()).toMatch(/ %( \[[\d.]+, [\d.]+\])? of 6$/);
+    expect(await split.nth(2).textContent()).toMatch(/ %( \[[\d.]+, [\d.]+\])? of 2$/);
     // On a projector (800 px) the eight columns once ran past the panel's edge, the last one cut
     // off: they scroll inside the panel, and the last column scrolls into view.
     await page.setViewportSize({ width: 800, height: 600 });
@@ -632,7 +636,9 @@ describe('stratified subsets on the Search page', () => {
     expect(search).toHaveLength(EVALUATIONS);
     expect(drawn(0, search)).toEqual(['HumanEval/1', 'HumanEval/4', 'HumanEval/5']);
     expect(drawn(1, search)).toEqual(['HumanEval/0', 'HumanEval/2', 'HumanEval/3']);
-    expect(await page.getByTestId('subset-rule').textContent()).toMatch(/stratified by difficulty \(6 of the pool’s 8 problems ranked/);
+    expect(await page.getByTestId('subset-rule').textContent()).toMatch(/stratified by difficulty \(6 of the pool’s 8 problems ranked.*easiest first/);
+    // Beside the fitness, each generation's subset difficulty: generation 0 drew rates 0.5, 0.25 and 1, generation 1 0.25, 0 and 0.75.
+    expect(await page.getByTestId('subset-ease').allTextContents()).toEqual(['58.3 %', '33.3 %']);
 
     // Stored with the search: after a reload its address shows it stratified, and carrying it on
     // draws the next generation from the first column again.

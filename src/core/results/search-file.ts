@@ -10,9 +10,9 @@ import * as z from 'zod';
 import { validatePipeline } from '../pipeline/validate-pipeline.ts';
 import type { StoredSearch } from '../ports.ts';
 import type { SearchConfig } from '../search/search-config.ts';
-import type { SearchEvaluationRecord, ValidationRequest } from '../search/search-record.ts';
+import type { CutShortRecord, SearchEvaluationRecord, StoredSearchRecord, ValidationRequest } from '../search/search-record.ts';
 import { assertRunnableSetup, searchPromptSet, type SearchSetup } from '../search/search-setup.ts';
-import { parseEvaluationKey, readSearchState, type SearchState } from '../search/search-state.ts';
+import { evaluationKey, parseEvaluationKey, readSearchState, type SearchState } from '../search/search-state.ts';
 import { UserError } from '../user-error.ts';
 import { DecompressionError, gunzipBounded, gzip, isGzip } from './bounded-compression.ts';
 import { gzipFileUnsupported, GzipUnsupportedError } from '../gzip-support.ts';
@@ -22,16 +22,21 @@ import { fieldPath } from './result-file-import.ts';
 import { studyConfigSchema, type Same } from './study-config-schema.ts';
 
 export const SEARCH_FILE_FORMAT = 'feedback-lab/search';
-export const SEARCH_FILE_VERSION = 1;
+/**
+ * 2: records of evaluations cut short (`kind: "cut-short"`, what they spent) and a stratified
+ * rule's `columnOrder`. A version-1 file reads as it is: it has neither.
+ */
+export const SEARCH_FILE_VERSION = 2;
+const READABLE_VERSIONS = [1, 2] as const;
 
 export interface SearchFile {
   format: typeof SEARCH_FILE_FORMAT;
-  version: typeof SEARCH_FILE_VERSION;
+  version: (typeof READABLE_VERSIONS)[number];
   /** ISO 8601 time of the export. */
   exported: string;
   config: SearchSetup;
   state: SearchState;
-  evaluations: SearchEvaluationRecord[];
+  evaluations: StoredSearchRecord[];
   validation: ValidationRequest | null;
 }
 
@@ -46,7 +51,7 @@ const searchConfigSchema = z.strictObject({
   subsetSize: z.int().min(1),
   subset: z.discriminatedUnion('kind', [
     z.strictObject({ kind: z.literal('rotating') }),
-    z.strictObject({ kind: z.literal('stratified'), passRates: z.record(z.string(), z.number()) }),
+    z.strictObject({ kind: z.literal('stratified'), passRates: z.record(z.string(), z.number()), columnOrder: z.enum(['easiest-first', 'balanced']).optional() }),
   ]),
   evaluationsPerGenome: z.int().min(1),
   selection: z.enum(['tournament', 'species-proportional']),
@@ -116,6 +121,20 @@ const evaluationSchema = z.strictObject({
   ms: z.number().min(0),
 });
 
+const cutShortSchema = z.strictObject({
+  key: z.string(),
+  kind: z.literal('cut-short'),
+  evaluation: z.string(),
+  generation: count.nullable(),
+  genomeId: z.string(),
+  problemId: z.string(),
+  index: count,
+  tokens: z.number().min(0),
+  modelCalls: count,
+  cachedCalls: count,
+  ms: z.number().min(0),
+});
+
 const validationSchema = z.strictObject({
   scope: z.enum(['champion', 'per-generation']),
   repeats: z.int().min(1),
@@ -124,12 +143,12 @@ const validationSchema = z.strictObject({
 
 const fileSchema = z.strictObject({
   format: z.literal(SEARCH_FILE_FORMAT),
-  version: z.literal(SEARCH_FILE_VERSION),
+  version: z.union(READABLE_VERSIONS.map((v) => z.literal(v))),
   exported: z.string(),
   config: setupSchema,
   // The state is checked by the search's own reader (readSearchState) and the checks below.
   state: z.record(z.string(), z.unknown()),
-  evaluations: z.array(evaluationSchema),
+  evaluations: z.array(z.union([evaluationSchema, cutShortSchema])),
   validation: validationSchema.nullable(),
 });
 
@@ -138,6 +157,7 @@ export type SearchFileSchemaChecks = [
   Expect<Same<z.infer<typeof searchConfigSchema>, SearchConfig>>,
   Expect<Same<z.infer<typeof setupSchema>, SearchSetup>>,
   Expect<Same<z.infer<typeof evaluationSchema>, SearchEvaluationRecord>>,
+  Expect<Same<z.infer<typeof cutShortSchema>, CutShortRecord>>,
   Expect<Same<z.infer<typeof validationSchema>, ValidationRequest>>,
 ];
 
@@ -212,7 +232,7 @@ export async function importSearchFile(bytes: Uint8Array, options: { maxBytes?: 
 }
 
 /** What the shapes cannot say: the state belongs to the setup, genomes are runnable, records fit. */
-function crossChecks(setup: SearchSetup, state: SearchState, evaluations: readonly SearchEvaluationRecord[]): string[] {
+function crossChecks(setup: SearchSetup, state: SearchState, evaluations: readonly StoredSearchRecord[]): string[] {
   const problems: string[] = [];
   const withoutBudget = (c: SearchConfig) => canonicalJson({ ...c, budget: null });
   if (withoutBudget(state.config) !== withoutBudget(setup.config)) problems.push('state.config: it differs from the search config (beyond its budget).');
@@ -237,6 +257,12 @@ function crossChecks(setup: SearchSetup, state: SearchState, evaluations: readon
     }
     if (r.kind === 'validation' && (r.generation !== null || r.key !== `${r.genomeId}|${r.index}|${r.problemId}`)) {
       problems.push(`evaluations[${i}]: a validation record is keyed genome|repeat|problem and has no generation.`);
+    }
+    if (r.kind === 'cut-short') {
+      const of = r.generation === null ? `${r.genomeId}|${r.index}|${r.problemId}` : evaluationKey(r.generation, r.genomeId, r.index, r.problemId);
+      if (r.evaluation !== of || !/^cut\d+\|/.test(r.key) || r.key.slice(r.key.indexOf('|') + 1) !== of) {
+        problems.push(`evaluations[${i}]: a cut-short record is keyed cut<n>|<its evaluation's key> and names that evaluation's generation, genome and problem.`);
+      }
     }
   }
   return problems;

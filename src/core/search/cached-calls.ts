@@ -5,13 +5,13 @@
  * flight, instead of by the model. Calls above 0 are draws and always go to the model.
  *
  * A reply's tokens are counted once, by the evaluation whose call the model answered, and only
- * when that evaluation's record is stored. So a reply made for an evaluation (`CallOwner`) enters
- * the persisted cache only once the evaluation's record is stored (`commit`); until then it answers
- * this run's other calls from memory. An evaluation that is cancelled or fails leaves nothing in
- * the cache (`discard`): when it runs again after a resume, its calls go to the model and are
- * counted, as in a search that was never interrupted. Before, the rerun found its own earlier
- * replies in the cache for free, the tokens they cost were never counted, and a resumed search
- * reported fewer tokens than one run through (and could pass its token budget at another point).
+ * when a record of that evaluation is stored. So a reply made for an evaluation (`CallOwner`)
+ * enters the persisted cache only once such a record is stored (`commit`): its verdict, or, for an
+ * evaluation cancelled or stopped by a failing model, the record of what it spent (search-record.ts,
+ * CutShortRecord). Until then it answers this run's other calls from memory. When no record could
+ * be stored (a closed tab, a failed write) the replies are forgotten (`discard`): the rerun after a
+ * resume asks the model again and counts the tokens then. Either way a cached reply's cost is in
+ * exactly one stored record, so a resumed search ends with the totals of one run straight through.
  */
 import { abortError } from '../llm/abort.ts';
 import type { CallCache, ChatMessage, ChatReply, LanguageModel, ModelRequest, SamplingOptions } from '../ports.ts';

@@ -15,7 +15,7 @@ import { BENCHMARK_NAMES } from '../benchmarks/task-id.ts';
 import type { ReleasedErrorTaxonomy } from '../reproduce/error-taxonomy.ts';
 import type { ResultUnit } from '../results/result-file.ts';
 import { passRatesByProblem } from './fitness.ts';
-import type { SubsetRule } from './search-config.ts';
+import type { StratifiedColumnOrder, SubsetRule } from './search-config.ts';
 
 export interface DifficultySource {
   /** What the page calls it: the file's name, or the released run. */
@@ -119,11 +119,12 @@ export function difficultySourceProblems(source: DifficultySource, benchmark: Be
 }
 
 /** The rule a search stores: the pass rates of the pool's problems only (the rest rank last without one). */
-export function stratifiedRule(source: DifficultySource, poolIds: readonly string[]): SubsetRule {
+export function stratifiedRule(source: DifficultySource, poolIds: readonly string[], columnOrder: StratifiedColumnOrder = 'easiest-first'): SubsetRule {
   const passRates: Record<string, number> = {};
   for (const id of poolIds) {
     const rate = source.passRates[id];
     if (rate !== undefined) passRates[id] = rate;
   }
-  return { kind: 'stratified', passRates };
+  // The study's order is written as no field at all: its configs stay exactly as they were.
+  return columnOrder === 'balanced' ? { kind: 'stratified', passRates, columnOrder } : { kind: 'stratified', passRates };
 }

@@ -58,10 +58,47 @@ export function difficultyOrder(problemIds: readonly string[], passRates: Readon
  * full column are never drawn, as in the study (164 problems, 25 rows: 6 columns, 14 unused).
  */
 export function stratifiedSubset(ranked: readonly string[], generation: number, size: number): string[] {
-  const rows = Math.min(size, ranked.length);
-  const columns = Math.max(1, Math.floor(ranked.length / rows));
+  const { rows, columns } = stratifiedLayout(ranked.length, size);
   const column = generation % columns;
   return Array.from({ length: rows }, (_, row) => ranked[row * columns + column] as string);
+}
+
+/** Rows (difficulty bands) and columns of the stratified layout of `problems` ranked problems. */
+export function stratifiedLayout(problems: number, size: number): { rows: number; columns: number } {
+  const rows = Math.min(size, problems);
+  return { rows, columns: Math.max(1, Math.floor(problems / rows)) };
+}
+
+/**
+ * The stratified layout with each band's problems dealt out so that every column is about as
+ * hard as the others. The study's layout keeps each band easiest first, so column 0 (generation 0)
+ * holds the easiest problem of every band and later columns harder ones: a generation's best
+ * fitness can fall because its test got harder. Here, band by band from the easiest, the band's
+ * easiest problem goes to the column whose problems so far have the lowest summed pass rate, the
+ * next easiest to the next lowest, and so on (ties to the lower column): the columns' mean pass
+ * rates end within about one problem's spread of a band. Problems without a pass rate count as 0.
+ * Still one problem per band per generation, the same problems drawn, the same never drawn.
+ */
+export function balancedStratifiedSubset(ranked: readonly string[], generation: number, size: number, passRates: Readonly<Record<string, number>>): string[] {
+  const { rows, columns } = stratifiedLayout(ranked.length, size);
+  const sums: number[] = Array.from({ length: columns }, () => 0);
+  const taken: string[] = [];
+  const column = generation % columns;
+  for (let row = 0; row < rows; row++) {
+    const byEase = [...sums.keys()].sort((a, b) => (sums[a] as number) - (sums[b] as number) || a - b);
+    byEase.forEach((c, i) => {
+      const id = ranked[row * columns + i] as string;
+      sums[c] = (sums[c] as number) + (passRates[id] ?? 0);
+      if (c === column) taken.push(id);
+    });
+  }
+  return taken;
+}
+
+/** Mean earlier pass rate of the subset's problems that have one; null when none has. */
+export function subsetEase(subset: readonly string[], passRates: Readonly<Record<string, number>>): number | null {
+  const known = subset.flatMap((id) => (passRates[id] === undefined ? [] : [passRates[id]]));
+  return known.length === 0 ? null : known.reduce((a, b) => a + b, 0) / known.length;
 }
 
 /** Per-problem pass rates from an earlier study's verdicts (any number of runs per problem). */

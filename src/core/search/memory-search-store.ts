@@ -4,7 +4,7 @@
  * cannot change what was stored.
  */
 import type { CallCache, ChatReply, SearchStatus, SearchStore, StoredSearch } from '../ports.ts';
-import type { SearchEvaluationRecord, ValidationRequest } from './search-record.ts';
+import type { StoredSearchRecord, ValidationRequest } from './search-record.ts';
 import { sameSearchSetup, type SearchSetup } from './search-setup.ts';
 import type { SearchState } from './search-state.ts';
 
@@ -12,7 +12,7 @@ interface SearchEntry {
   setup: SearchSetup;
   status: SearchStatus;
   state: SearchState | null;
-  evaluations: Map<string, SearchEvaluationRecord>;
+  evaluations: Map<string, StoredSearchRecord>;
   validation: ValidationRequest | null;
 }
 
@@ -36,7 +36,7 @@ export class MemorySearchStore implements SearchStore {
     this.#search(searchId).state = copy(state);
   }
 
-  async putEvaluation(searchId: string, record: SearchEvaluationRecord): Promise<void> {
+  async putEvaluation(searchId: string, record: StoredSearchRecord): Promise<void> {
     this.evaluationWrites++;
     const search = this.#search(searchId);
     if (!search.evaluations.has(record.key)) search.evaluations.set(record.key, copy(record));

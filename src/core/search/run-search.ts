@@ -8,16 +8,18 @@
  *
  * Given the same model replies, a resumed search ends in exactly the state an uninterrupted one
  * reaches: all randomness comes from the seeded stream kept in the state, and results are keyed,
- * so their arrival order does not matter. (Active time is the one figure that differs.)
+ * so their arrival order does not matter. (Active time is the one figure that differs; and the
+ * tokens, when an evaluation cut short had calls above temperature 0 answered: they are never
+ * cached, so its rerun pays for them again, and the totals count both.)
  */
 import type { Problem } from '../benchmarks/problem.ts';
 import type { SearchStatus, SearchStore, StoredSearch } from '../ports.ts';
 import { PauseSwitch } from '../study/pause-switch.ts';
 import { runPool } from './evaluation-pool.ts';
-import { addActiveTime, advanceGeneration, missingEvaluations, nextEvaluations, recordEvaluation } from './search.ts';
+import { addActiveTime, advanceGeneration, cutShortRuns, missingEvaluations, nextEvaluations, recordCutShort, recordEvaluation } from './search.ts';
 import { SearchEvaluator, type EvaluatorOptions, type EvaluatorPorts } from './search-evaluator.ts';
 import { CostLedger, searchProgress, type SearchPhase, type SearchProgress } from './search-progress.ts';
-import type { SearchEvaluationRecord } from './search-record.ts';
+import { cutShortKey, type CutShortRecord, type EvaluationCost, type SearchEvaluationRecord } from './search-record.ts';
 import { assertRunnableSetup, type SearchSetup } from './search-setup.ts';
 import type { EvaluationRequest, SearchState } from './search-state.ts';
 import { currentState } from './stored-search.ts';
@@ -190,6 +192,7 @@ class SearchRun {
         signal,
         // Durable first: an evaluation counts only once a reload would find it.
         (record) => this.#store.putEvaluation(this.#setup.id, record),
+        (cost) => this.#spent(request, cost),
       );
       this.#ledger.add(record);
       this.#state = recordEvaluation(this.#state, { key: record.key, passed: record.passed, tokens: record.tokens, executions: record.executions });
@@ -202,6 +205,28 @@ class SearchRun {
       if (this.#pause.paused && this.#inFlight === 0) this.#restPaused();
       this.#emit();
     }
+  }
+
+  /**
+   * An evaluation stopped without a verdict after some of its calls were paid for (cancelled, or
+   * its model kept failing): stored, then counted, like an evaluation, so the totals and the token
+   * budget include it, and a reload finds it.
+   */
+  async #spent(request: EvaluationRequest, cost: EvaluationCost): Promise<void> {
+    const record: CutShortRecord = {
+      key: cutShortKey(request.key, cutShortRuns(this.#state, request.key)),
+      kind: 'cut-short',
+      evaluation: request.key,
+      generation: request.generation,
+      genomeId: request.genomeId,
+      problemId: request.problemId,
+      index: request.evaluationIndex,
+      ...cost,
+    };
+    await this.#store.putEvaluation(this.#setup.id, record);
+    this.#ledger.add(record);
+    this.#state = recordCutShort(this.#state, { key: record.key, evaluation: record.evaluation, tokens: record.tokens });
+    this.#options.onState?.(this.#state);
   }
 
   /** Adds the active time since the last tick; `stop` also stops the clock (paused or ending). */

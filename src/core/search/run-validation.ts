@@ -9,7 +9,7 @@ import { PauseSwitch } from '../study/pause-switch.ts';
 import { runPool } from './evaluation-pool.ts';
 import type { SearchPorts } from './run-search.ts';
 import { SearchEvaluator, type EvaluatorOptions } from './search-evaluator.ts';
-import type { ValidationRequest } from './search-record.ts';
+import { cutShortKey, type CutShortRecord, type ValidationRequest } from './search-record.ts';
 import { assertRunnableSetup, type SearchSetup } from './search-setup.ts';
 import { currentState, validationStatus, validationVerdicts, type ValidationStatus } from './stored-search.ts';
 import { championsToValidate, validationPlan } from './validate-champion.ts';
@@ -48,6 +48,9 @@ export async function runValidation(
   await store.setValidation(setup.id, request);
 
   const verdicts = validationVerdicts(stored.evaluations);
+  // Runs cut short so far, per unit: each stores what it spent under its own key.
+  const cutShort = new Map<string, number>();
+  for (const r of stored.evaluations) if (r.kind === 'cut-short' && r.generation === null) cutShort.set(r.evaluation, (cutShort.get(r.evaluation) ?? 0) + 1);
   let done = plan.filter((u) => verdicts[u.key] !== undefined).length;
   let inFlight = 0;
   const report = () => options.onProgress?.(done, plan.length, inFlight);
@@ -62,6 +65,12 @@ export async function runValidation(
           { key: unit.key, kind: 'validation', generation: null, genomeId: unit.genomeId, pipeline: unit.pipeline, problemId: unit.problemId, index: unit.repeat },
           signal,
           (record) => store.putEvaluation(setup.id, record),
+          async (cost) => {
+            const earlier = cutShort.get(unit.key) ?? 0;
+            const record: CutShortRecord = { key: cutShortKey(unit.key, earlier), kind: 'cut-short', evaluation: unit.key, generation: null, genomeId: unit.genomeId, problemId: unit.problemId, index: unit.repeat, ...cost };
+            await store.putEvaluation(setup.id, record);
+            cutShort.set(unit.key, earlier + 1);
+          },
         );
         done++;
       } finally {

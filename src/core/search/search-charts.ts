@@ -6,6 +6,7 @@
  */
 import type { StackedAreaChartData } from '../analysis/chart-data.ts';
 import { nodeCount } from '../pipeline/genome.ts';
+import { subsetEase } from './fitness.ts';
 import { lineage } from './search.ts';
 import { describeTopology, type GenomeOrigin } from './search-genome.ts';
 import type { SearchState } from './search-state.ts';
@@ -24,18 +25,31 @@ export interface FitnessChartData {
    */
   low: number[];
   high: number[];
+  /**
+   * A stratified search's subset difficulty per generation: the mean earlier pass rate of the
+   * subset's problems (of those the ranking has one for). Null for a rotating search (no ranking,
+   * and random subsets do not drift). With the study's column order it falls generation after
+   * generation, and a best fitness that falls with it says the test got harder, not the genomes worse.
+   */
+  ease: (number | null)[] | null;
 }
 
 export function fitnessChartData(state: SearchState): FitnessChartData {
   const h = state.history;
+  const rule = state.config.subset;
+  const ease = rule.kind === 'stratified' ? h.map((g) => subsetEase(g.subset, rule.passRates)) : null;
+  const easeSaid = ease
+    ? ` The dashed line is each generation's subset difficulty: its problems' mean pass rate in the earlier runs they were ranked by (${rule.kind === 'stratified' && rule.columnOrder === 'balanced' ? 'columns balanced' : "the study's columns, easiest first, so later subsets are harder"}).`
+    : '';
   return {
     title: 'Fitness per generation',
-    description: `Best fitness and the population's mean ± SD (capped at the best) over ${h.length} generation${h.length === 1 ? '' : 's'} (pass rate on the generation's subset minus ${state.config.parsimony} per node).`,
+    description: `Best fitness and the population's mean ± SD (capped at the best) over ${h.length} generation${h.length === 1 ? '' : 's'} (pass rate on the generation's subset minus ${state.config.parsimony} per node).${easeSaid}`,
     generations: h.map((g) => g.generation),
     best: h.map((g) => g.best),
     mean: h.map((g) => g.mean),
     low: h.map((g) => g.mean - (g.sd ?? 0)),
     high: h.map((g) => Math.min(g.best, g.mean + (g.sd ?? 0))),
+    ease,
   };
 }
 

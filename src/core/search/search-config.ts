@@ -66,7 +66,19 @@ export interface TemperatureMutation {
  */
 export type SubsetRule =
   | { kind: 'rotating' }
-  | { kind: 'stratified'; passRates: Record<string, number> };
+  | {
+      kind: 'stratified';
+      passRates: Record<string, number>;
+      /**
+       * How a band's problems are spread over the columns (generations): `easiest-first` (the
+       * study, and what a config without the field means) puts every band's easiest problem in
+       * generation 0, so later generations get harder subsets; `balanced` deals them out so that
+       * every generation's subset is about as hard (fitness.ts, balancedStratifiedSubset).
+       */
+      columnOrder?: StratifiedColumnOrder;
+    };
+
+export type StratifiedColumnOrder = 'easiest-first' | 'balanced';
 
 /**
  * - `tournament`: the paper's description: the best of 3 random genomes, by shared fitness.
@@ -231,6 +243,10 @@ export function assertValidSearchConfig(config: SearchConfig): void {
   }
   if (s.thresholdRule !== undefined && s.thresholdRule !== 'band' && s.thresholdRule !== 'collapse') {
     errors.push(`speciation.thresholdRule: expected "band" or "collapse", found ${JSON.stringify(s.thresholdRule)}.`);
+  }
+  const order = config.subset.kind === 'stratified' ? config.subset.columnOrder : undefined;
+  if (order !== undefined && order !== 'easiest-first' && order !== 'balanced') {
+    errors.push(`subset.columnOrder: expected "easiest-first" or "balanced", found ${JSON.stringify(order)}.`);
   }
   for (const [key, limit] of [['maxWallMs', config.budget.maxWallMs], ['maxTokens', config.budget.maxTokens]] as const) {
     if (limit !== null && !(limit > 0)) errors.push(`budget.${key}: expected a positive number or null, found ${limit}.`);

@@ -19,7 +19,7 @@ import type { UnitRetry } from '../study/runner.ts';
 import { EngineQueues, engineKey } from '../study/queued-model.ts';
 import { SandboxBroken } from '../harness/sandbox-broken.ts';
 import { CachedCalls, type CallOwner } from './cached-calls.ts';
-import { verdictFields, type SearchEvaluationRecord } from './search-record.ts';
+import { verdictFields, type EvaluationCost, type SearchEvaluationRecord } from './search-record.ts';
 import { searchPromptSet, type SearchSetup } from './search-setup.ts';
 
 export interface EvaluatorPorts {
@@ -99,8 +99,14 @@ export class SearchEvaluator {
    * the record: a reload or a failed write in between must not leave replies in the cache whose
    * cost no stored record counts (the rerun would take them for free).
    */
-  async evaluate(unit: EvaluationUnit, signal: AbortSignal, keep?: (record: SearchEvaluationRecord) => Promise<void>): Promise<SearchEvaluationRecord> {
+  async evaluate(
+    unit: EvaluationUnit,
+    signal: AbortSignal,
+    keep?: (record: SearchEvaluationRecord) => Promise<void>,
+    spent?: (cost: EvaluationCost) => Promise<void>,
+  ): Promise<SearchEvaluationRecord> {
     const maxAttempts = Math.max(1, this.#options.maxAttempts ?? 3);
+    const startedAt = this.#ports.now();
     // Shared by every attempt: a retry runs the problem again from the start, and the calls an
     // attempt made before its model failed were answered and paid for all the same. Counting
     // only the last attempt let a failing endpoint spend past the token budget unseen (and at
@@ -130,9 +136,28 @@ export class SearchEvaluator {
         }
       }
     } catch (error) {
-      this.#calls.discard(owner);
+      await this.#cutShort(owner, { ...cost, ms: Math.max(0, this.#ports.now() - startedAt) }, spent);
       throw error;
     }
+  }
+
+  /**
+   * The evaluation stops without a verdict. What its answered calls cost is handed to `spent` to
+   * store, and once stored their replies join the call cache (the stored spend counts them, so a
+   * rerun may take them for free). Without `spent`, or when storing fails, the replies are
+   * forgotten, so a rerun pays for them again and counts them then.
+   */
+  async #cutShort(owner: CallOwner, cost: EvaluationCost, spent: ((cost: EvaluationCost) => Promise<void>) | undefined): Promise<void> {
+    if (spent && cost.modelCalls > cost.cachedCalls) {
+      try {
+        await spent(cost);
+        await this.#calls.commit(owner);
+        return;
+      } catch {
+        // Not stored: as if nothing had been spent, the rerun pays again (the error that stopped the evaluation is what the caller hears).
+      }
+    }
+    this.#calls.discard(owner);
   }
 
   async #attempt(unit: EvaluationUnit, signal: AbortSignal, cost: CallCost, owner: CallOwner): Promise<SearchEvaluationRecord> {

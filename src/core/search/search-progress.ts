@@ -4,7 +4,7 @@
  * model calls (and how many the cache answered) and active wall time.
  */
 import type { SearchBudget } from './search-config.ts';
-import { costPerGeneration, type GenerationCost, type SearchEvaluationRecord } from './search-record.ts';
+import { costPerGeneration, type GenerationCost, type StoredSearchRecord } from './search-record.ts';
 import type { SearchState, SearchStopReason } from './search-state.ts';
 
 export type SearchPhase = 'running' | 'pausing' | 'paused' | 'done' | 'cancelled';
@@ -42,12 +42,12 @@ export interface SearchProgress {
 export class CostLedger {
   readonly #costs = new Map<number, GenerationCost>();
 
-  constructor(records: Iterable<SearchEvaluationRecord> = []) {
+  constructor(records: Iterable<StoredSearchRecord> = []) {
     for (const c of costPerGeneration(records)) this.#costs.set(c.generation, c);
   }
 
-  add(record: SearchEvaluationRecord): void {
-    if (record.kind !== 'search' || record.generation === null) return;
+  add(record: StoredSearchRecord): void {
+    if (record.kind === 'validation' || record.generation === null) return;
     const [c] = costPerGeneration([record]);
     if (!c) return;
     const known = this.#costs.get(c.generation);

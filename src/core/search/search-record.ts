@@ -39,6 +39,32 @@ export interface SearchEvaluationRecord extends EvaluationCost {
   errorType: string | null;
 }
 
+/**
+ * What an evaluation that never reached a verdict had spent: it was cancelled, or its model kept
+ * failing, after some of its calls were answered and paid for. Stored when it stops, so the tokens
+ * count in the search's totals and against its token budget; the replies those calls got join the
+ * call cache with it, so where they can be reused (temperature 0) the evaluation's rerun takes them
+ * from there and a resumed search ends with the totals of one run straight through.
+ */
+export interface CutShortRecord extends EvaluationCost {
+  /** `cut<n>|<the evaluation's key>`, n counting the evaluation's earlier cut-short runs. */
+  key: string;
+  kind: 'cut-short';
+  /** The key of the search evaluation or validation unit it was a run of. */
+  evaluation: string;
+  generation: number | null;
+  genomeId: string;
+  problemId: string;
+  index: number;
+}
+
+/** Every record a search stores: verdicts, and what unfinished runs spent. */
+export type StoredSearchRecord = SearchEvaluationRecord | CutShortRecord;
+
+export function cutShortKey(evaluation: string, earlier: number): string {
+  return `cut${earlier}|${evaluation}`;
+}
+
 /** Which champions were re-validated, on which problems, how many times: enough to redo the plan. */
 export interface ValidationRequest {
   scope: 'champion' | 'per-generation';
@@ -67,13 +93,16 @@ export interface GenerationCost extends EvaluationCost {
   evaluations: number;
 }
 
-/** Per generation, from the stored search evaluations (validation is counted apart). */
-export function costPerGeneration(records: Iterable<SearchEvaluationRecord>): GenerationCost[] {
+/**
+ * Per generation, from the stored search evaluations (validation is counted apart); what cut-short
+ * runs spent counts in their generation's cost, not as evaluations.
+ */
+export function costPerGeneration(records: Iterable<StoredSearchRecord>): GenerationCost[] {
   const byGeneration = new Map<number, GenerationCost>();
   for (const r of records) {
-    if (r.kind !== 'search' || r.generation === null) continue;
+    if (r.kind === 'validation' || r.generation === null) continue;
     const c = byGeneration.get(r.generation) ?? { generation: r.generation, evaluations: 0, tokens: 0, modelCalls: 0, cachedCalls: 0, ms: 0 };
-    c.evaluations++;
+    if (r.kind === 'search') c.evaluations++;
     c.tokens += r.tokens;
     c.modelCalls += r.modelCalls;
     c.cachedCalls += r.cachedCalls;

@@ -12,7 +12,7 @@ import { isRecord } from '../pipeline/json-shape.ts';
 import { findPrompt, PROMPT_SET_FORMAT, PROMPT_SET_VERSION, type PromptSet, type RolePrompt } from '../prompts/prompt-set.ts';
 import { STUDY_DEFAULT_LIMITS, type ModelBinding, type StudyLimits } from '../study/config.ts';
 import { difficultySourceProblems, stratifiedRule, type DifficultySource } from './difficulty-source.ts';
-import { assertValidSearchConfig, defaultPromptPools, studySearchConfig, type SearchConfig } from './search-config.ts';
+import { assertValidSearchConfig, defaultPromptPools, studySearchConfig, type SearchConfig, type StratifiedColumnOrder } from './search-config.ts';
 
 export interface SearchSetup {
   /** Unique per run; the store's key (`search-…`). */
@@ -58,6 +58,8 @@ export interface SearchDraft {
    * of the pool's problems than a subset holds.
    */
   difficulty?: DifficultySource;
+  /** With `difficulty`: how a band's problems spread over the generations (the study's when absent). */
+  columnOrder?: StratifiedColumnOrder;
 }
 
 export interface CreateSearchOptions {
@@ -82,7 +84,7 @@ export function createSearchSetup(draft: SearchDraft, options: CreateSearchOptio
   if (draft.difficulty) {
     const refused = difficultySourceProblems(draft.difficulty, draft.benchmark, problemIds, config.subsetSize);
     if (refused.length > 0) throw new Error(refused.join(' '));
-    config.subset = stratifiedRule(draft.difficulty, problemIds);
+    config.subset = stratifiedRule(draft.difficulty, problemIds, draft.columnOrder);
   }
   const setup: SearchSetup = {
     id: options.id,

@@ -33,6 +33,12 @@ export interface EvaluationResult {
   executions?: number;
 }
 
+export interface CutShortSpend {
+  /** The evaluation's request key. */
+  evaluation: string;
+  tokens: number;
+}
+
 export interface RecordedEvaluation {
   passed: boolean;
   tokens: number;
@@ -109,6 +115,13 @@ export interface SearchState {
   genomes: Record<string, SearchGenome>;
   /** This generation's finished evaluations, by request key. */
   evaluations: Record<string, RecordedEvaluation>;
+  /**
+   * Tokens that runs of this generation's evaluations spent before they were cut short (cancelled,
+   * or their model kept failing), by cut-short record key: already in `usage`, and added to the
+   * evaluation's own tokens once it is recorded (then the entry goes). Absent in snapshots written
+   * before such runs were counted: none then.
+   */
+  cutShort?: Record<string, CutShortSpend>;
   /** Species as of the last speciation; their representatives place the next generation. */
   species: Species[];
   threshold: number;
@@ -154,6 +167,11 @@ export function readSearchState(value: unknown): SearchState {
   }
   for (const key of ['config', 'innovations', 'genomes', 'evaluations', 'usage', 'generationStartUsage'] as const) {
     if (!isRecord(value[key])) problems.push(`${key}: expected an object, found ${describeValue(value[key])}`);
+  }
+  if (value.cutShort !== undefined) {
+    const entries = isRecord(value.cutShort) ? Object.values(value.cutShort) : null;
+    const spend = (e: unknown) => isRecord(e) && typeof e.evaluation === 'string' && typeof e.tokens === 'number' && e.tokens >= 0;
+    if (!entries || !entries.every(spend)) problems.push(`cutShort: expected an object of { evaluation, tokens }, found ${describeValue(value.cutShort)}`);
   }
   if (value.status !== 'evaluating' && value.status !== 'done') problems.push(`status: expected "evaluating" or "done", found ${describeValue(value.status)}`);
   if (problems.length > 0) throw new Error(`This saved search is damaged: ${problems.join('; ')}.`);

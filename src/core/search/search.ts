@@ -23,7 +23,7 @@ import { assertValidPipeline } from '../pipeline/validate-pipeline.ts';
 import { createRng, type Rng } from '../random.ts';
 import { summarize } from '../stats/summary.ts';
 import { crossover } from './crossover.ts';
-import { difficultyOrder, genomeFitness, rotatingOrder, rotatingSubset, stratifiedSubset } from './fitness.ts';
+import { balancedStratifiedSubset, difficultyOrder, genomeFitness, rotatingOrder, rotatingSubset, stratifiedSubset } from './fitness.ts';
 import { InnovationTracker, initialInnovationState } from './innovation.ts';
 import { mutate, type MutationContext } from './mutation.ts';
 import { assertValidSearchConfig, type SearchConfig } from './search-config.ts';
@@ -112,17 +112,56 @@ export function recordEvaluations(state: SearchState, results: readonly Evaluati
   const evaluations = { ...state.evaluations };
   const usage = { ...state.usage };
   const belongs = membership(state);
+  let cutShort = state.cutShort;
   for (const result of results) {
     assertKnownResult(state, result, belongs);
     if (result.key in evaluations) continue;
     usage.tokens += result.tokens;
     usage.evaluations++;
+    // What its cut-short runs spent is in `usage` already; it joins the evaluation's own cost, as
+    // in a search where the evaluation ran once, straight through.
+    let earlier = 0;
+    if (cutShort) {
+      const mine = Object.entries(cutShort).filter(([, spend]) => spend.evaluation === result.key);
+      if (mine.length > 0) {
+        earlier = mine.reduce((sum, [, spend]) => sum + spend.tokens, 0);
+        cutShort = Object.fromEntries(Object.entries(cutShort).filter(([, spend]) => spend.evaluation !== result.key));
+      }
+    }
     // Kept even after a stop (a result that was in flight): a search resumed under a larger
     // budget then need not run it again.
-    evaluations[result.key] = { passed: result.passed, tokens: result.tokens, executions: result.executions ?? 0 };
+    evaluations[result.key] = { passed: result.passed, tokens: result.tokens + earlier, executions: result.executions ?? 0 };
   }
-  const next = { ...state, evaluations, usage };
+  const next = withCutShort({ ...state, evaluations, usage }, cutShort);
   return state.status === 'done' ? next : stopIfOverBudget(next, ['tokens']);
+}
+
+/**
+ * Counts what a run of one of this generation's evaluations spent before it was cut short
+ * (cancelled, or its model kept failing): in `usage` and against the token budget at once, and in
+ * the evaluation's own tokens once it is recorded. A spend already counted (by its record key), or
+ * of an evaluation already recorded, is not counted again.
+ */
+export function recordCutShort(state: SearchState, spend: { key: string; evaluation: string; tokens: number }): SearchState {
+  assertKnownResult(state, { key: spend.evaluation, passed: false, tokens: spend.tokens }, membership(state));
+  if (spend.evaluation in state.evaluations || (state.cutShort && spend.key in state.cutShort)) return state;
+  const next = {
+    ...state,
+    usage: { ...state.usage, tokens: state.usage.tokens + spend.tokens },
+    cutShort: { ...state.cutShort, [spend.key]: { evaluation: spend.evaluation, tokens: spend.tokens } },
+  };
+  return state.status === 'done' ? next : stopIfOverBudget(next, ['tokens']);
+}
+
+/** No field when nothing is pending: a search that was never cut short has none, and a resumed one ends the same. */
+function withCutShort(state: SearchState, cutShort: SearchState['cutShort']): SearchState {
+  const { cutShort: _old, ...rest } = state;
+  return cutShort && Object.keys(cutShort).length > 0 ? { ...rest, cutShort } : rest;
+}
+
+/** Cut-short runs of an evaluation counted so far (the next one's record key counts on from it). */
+export function cutShortRuns(state: SearchState, evaluation: string): number {
+  return Object.values(state.cutShort ?? {}).filter((spend) => spend.evaluation === evaluation).length;
 }
 
 function membership(state: SearchState): { genomes: Set<string>; problems: Set<string> } {
@@ -276,17 +315,21 @@ function breed(state: SearchState, scores: readonly GenomeScore[], rng: Rng): Se
     genomes[id] = { id, bornIn: generation, origin, parents, pipeline: checked(child, inherited ? null : config.limits) };
     population.push({ id, origin });
   });
-  return {
-    ...state,
-    generation,
-    rngState: rng.state,
-    innovations: innovations.toJSON(),
-    subset: subsetFor(config, state.problemOrder, generation),
-    population,
-    genomes,
-    evaluations: {},
-    generationStartUsage: { ...state.usage },
-  };
+  // Every evaluation of the generation was recorded, so every cut-short spend was folded in.
+  return withCutShort(
+    {
+      ...state,
+      generation,
+      rngState: rng.state,
+      innovations: innovations.toJSON(),
+      subset: subsetFor(config, state.problemOrder, generation),
+      population,
+      genomes,
+      evaluations: {},
+      generationStartUsage: { ...state.usage },
+    },
+    undefined,
+  );
 }
 
 function scoreGenome(state: SearchState, id: string): Omit<GenomeScore, 'origin' | 'species' | 'shared'> {
@@ -349,8 +392,10 @@ function stopIfOverBudget(state: SearchState, only: SearchStopReason[]): SearchS
 }
 
 function subsetFor(config: SearchConfig, order: readonly string[], generation: number): string[] {
-  return config.subset.kind === 'rotating'
-    ? rotatingSubset(order, generation, config.subsetSize)
+  const rule = config.subset;
+  if (rule.kind === 'rotating') return rotatingSubset(order, generation, config.subsetSize);
+  return rule.columnOrder === 'balanced'
+    ? balancedStratifiedSubset(order, generation, config.subsetSize, rule.passRates)
     : stratifiedSubset(order, generation, config.subsetSize);
 }
 

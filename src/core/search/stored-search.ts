@@ -5,8 +5,8 @@
  * from `currentState`; pages draw a search that is not running from the same function.
  */
 import type { StoredSearch } from '../ports.ts';
-import { initSearch, recordEvaluations } from './search.ts';
-import type { SearchEvaluationRecord } from './search-record.ts';
+import { initSearch, recordCutShort, recordEvaluations } from './search.ts';
+import type { StoredSearchRecord } from './search-record.ts';
 import { readSearchState, type SearchState } from './search-state.ts';
 import {
   championsToValidate,
@@ -20,10 +20,18 @@ import {
 
 /** The state to continue from: the snapshot (or the first generation) with later evaluations applied. */
 export function currentState(stored: Pick<StoredSearch, 'setup' | 'state' | 'evaluations'>): SearchState {
-  const state = stored.state ? readSearchState(stored.state) : initSearch(stored.setup.config, stored.setup.seed);
-  const pending = stored.evaluations
-    .filter((r) => r.kind === 'search' && r.generation === state.generation && !(r.key in state.evaluations))
-    .map((r) => ({ key: r.key, passed: r.passed, tokens: r.tokens, executions: r.executions }));
+  let state = stored.state ? readSearchState(stored.state) : initSearch(stored.setup.config, stored.setup.seed);
+  const generation = state.generation;
+  // Cut-short spends first: an evaluation recorded after them takes them into its own tokens.
+  for (const r of stored.evaluations) {
+    if (r.kind === 'cut-short' && r.generation === generation) state = recordCutShort(state, { key: r.key, evaluation: r.evaluation, tokens: r.tokens });
+  }
+  const snapshot = state;
+  const pending = stored.evaluations.flatMap((r) =>
+    r.kind === 'search' && r.generation === generation && !(r.key in snapshot.evaluations)
+      ? [{ key: r.key, passed: r.passed, tokens: r.tokens, executions: r.executions }]
+      : [],
+  );
   return pending.length > 0 ? recordEvaluations(state, pending) : state;
 }
 
@@ -45,7 +53,7 @@ export function validationStatus(stored: Pick<StoredSearch, 'validation' | 'eval
   return { plan, done: plan.filter((u) => passedByKey[u.key] !== undefined).length, validated, report: inflationReport(state, validated) };
 }
 
-export function validationVerdicts(records: readonly SearchEvaluationRecord[]): Record<string, boolean> {
+export function validationVerdicts(records: readonly StoredSearchRecord[]): Record<string, boolean> {
   const out: Record<string, boolean> = {};
   for (const r of records) if (r.kind === 'validation') out[r.key] = r.passed;
   return out;

@@ -6,7 +6,8 @@
  * inflation = search-time fitness − validated fitness.
  */
 import { nodeCount, type RefinePipeline } from '../pipeline/genome.ts';
-import { summarize } from '../stats/summary.ts';
+import { bootstrapPassRate } from '../stats/bootstrap.ts';
+import { mean, summarize } from '../stats/summary.ts';
 import { penalised } from './fitness.ts';
 import { genomeById } from './search.ts';
 import type { SearchState } from './search-state.ts';
@@ -54,6 +55,8 @@ export interface ValidatedFitness {
   sdPassRate: number | null;
   /** Mean pass rate − parsimony × nodes, comparable with the search-time fitness. */
   fitness: number;
+  /** Share of the repeats that passed, per problem: what the drawn / never-drawn split is made of. */
+  shares: Record<string, number>;
 }
 
 /** Per genome whose units are all done (others are left out until they are), by genome id. */
@@ -75,6 +78,13 @@ export function summariseValidation(
       repeats.set(u.repeat, r);
     }
     const passRates = [...repeats.values()].map((r) => r.passed / r.total);
+    const perProblem = new Map<string, { passed: number; total: number }>();
+    for (const u of units) {
+      const p = perProblem.get(u.problemId) ?? { passed: 0, total: 0 };
+      p.total++;
+      if (passedByKey[u.key]) p.passed++;
+      perProblem.set(u.problemId, p);
+    }
     const summary = summarize(passRates);
     const nodes = nodeCount(units[0]?.pipeline as RefinePipeline);
     out[genomeId] = {
@@ -84,6 +94,7 @@ export function summariseValidation(
       meanPassRate: summary.mean,
       sdPassRate: summary.sd,
       fitness: penalised(summary.mean, nodes, parsimony),
+      shares: Object.fromEntries([...perProblem].map(([id, p]) => [id, p.passed / p.total])),
     };
   }
   return out;
@@ -100,7 +111,42 @@ export interface Inflation {
   validatedPassRate: number;
   /** 100 · (search − validated pass rate) / validated pass rate; null when nothing passed in validation. */
   inflationPercent: number | null;
+  /** The validated pass rate split by whether the search had drawn the problem by then. */
+  selection: SelectionEffect;
 }
+
+/**
+ * The validated pass rate on the problems the search drew (and so selected on) against those it
+ * never drew. Re-validation runs a champion on the whole pool, which includes the subsets it won
+ * on, so its validated mean still carries part of the selection effect; the never-drawn problems
+ * are the ones it carries none of.
+ */
+export interface SelectionEffect {
+  /** Subsets of generations 0 … this one count as drawn: the generation a row is about, or the search's last scored one for its champion. */
+  drawnThrough: number;
+  drawn: PassRateSide | null;
+  neverDrawn: PassRateSide | null;
+  /** drawn − never drawn, in pass rate; null unless both sides have problems. */
+  gap: number | null;
+}
+
+export interface PassRateSide {
+  problems: number;
+  /** Mean over the side's problems of the share of repeats that passed. */
+  passRate: number;
+  /** 95 % percentile bootstrap over the side's problems (NaN bounds when no interval applies, bootstrap.ts). */
+  lower: number;
+  upper: number;
+  /**
+   * Mean pass rate of the side's problems in the earlier runs a stratified search ranked them by
+   * (null for a rotating search, or when it ranks none of them): drawn and never-drawn problems
+   * are not equally hard there (the never-drawn ones are the hardest), and this says by how much.
+   */
+  earlierPassRate: number | null;
+}
+
+/** Seed and resamples of the intervals: the same stored search always shows the same bounds. */
+export const SELECTION_BOOTSTRAP = { seed: 20_260_421, replicates: 4_000 } as const;
 
 export interface InflationReport {
   /** One entry per generation whose champion has been validated. */
@@ -112,14 +158,44 @@ export interface InflationReport {
 export function inflationReport(state: SearchState, validated: Readonly<Record<string, ValidatedFitness>>): InflationReport {
   const perGeneration = state.history.flatMap((h) => {
     const v = validated[h.championId];
-    return v ? [inflation(h.championId, h.generation, h.championFitness, h.championPassRate, v)] : [];
+    return v ? [inflation(h.championId, h.generation, h.championFitness, h.championPassRate, v, selectionEffect(state, v, h.generation))] : [];
   });
   const c = state.champion;
   const v = c ? validated[c.genomeId] : undefined;
-  return { perGeneration, champion: c && v ? inflation(c.genomeId, c.generation, c.fitness, c.passRate, v) : null };
+  // The search's champion was chosen over every generation scored, so every subset counts as drawn.
+  const last = state.history.at(-1)?.generation ?? 0;
+  return { perGeneration, champion: c && v ? inflation(c.genomeId, c.generation, c.fitness, c.passRate, v, selectionEffect(state, v, last)) : null };
 }
 
-function inflation(genomeId: string, generation: number, searchFitness: number, searchPassRate: number, v: ValidatedFitness): Inflation {
+/** Problems in the subsets of generations 0 … `through` that the search scored. */
+export function drawnProblems(state: SearchState, through: number): Set<string> {
+  return new Set(state.history.filter((h) => h.generation <= through).flatMap((h) => h.subset));
+}
+
+export function selectionEffect(state: SearchState, v: ValidatedFitness, through: number): SelectionEffect {
+  const drawn = drawnProblems(state, through);
+  const entries = Object.entries(v.shares);
+  const rates = state.config.subset.kind === 'stratified' ? state.config.subset.passRates : null;
+  const side = (ids: string[]): PassRateSide | null => {
+    if (ids.length === 0) return null;
+    const shares = ids.map((id) => v.shares[id] as number);
+    const ci = bootstrapPassRate(shares, SELECTION_BOOTSTRAP);
+    const known = rates ? ids.flatMap((id) => (rates[id] === undefined ? [] : [rates[id]])) : [];
+    return { problems: ids.length, passRate: mean(shares), lower: ci.lower, upper: ci.upper, earlierPassRate: known.length > 0 ? mean(known) : null };
+  };
+  const a = side(entries.filter(([id]) => drawn.has(id)).map(([id]) => id));
+  const b = side(entries.filter(([id]) => !drawn.has(id)).map(([id]) => id));
+  return { drawnThrough: through, drawn: a, neverDrawn: b, gap: a && b ? a.passRate - b.passRate : null };
+}
+
+function inflation(
+  genomeId: string,
+  generation: number,
+  searchFitness: number,
+  searchPassRate: number,
+  v: ValidatedFitness,
+  selection: SelectionEffect,
+): Inflation {
   return {
     genomeId,
     generation,
@@ -129,5 +205,6 @@ function inflation(genomeId: string, generation: number, searchFitness: number, 
     searchPassRate,
     validatedPassRate: v.meanPassRate,
     inflationPercent: v.meanPassRate > 0 ? (100 * (searchPassRate - v.meanPassRate)) / v.meanPassRate : null,
+    selection,
   };
 }

@@ -13,7 +13,7 @@ import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
 import type { HarnessMode } from '../../core/harness/outcome.ts';
 import { isRecord } from '../../core/pipeline/json-shape.ts';
 import type { DifficultySource } from '../../core/search/difficulty-source.ts';
-import type { MutationRates, SelectionScheme, ThresholdRule } from '../../core/search/search-config.ts';
+import type { MutationRates, SelectionScheme, StratifiedColumnOrder, ThresholdRule } from '../../core/search/search-config.ts';
 import type { SettingsStorage } from '../models/saved-settings.ts';
 import { DraftStore, finiteOrNull, numberOrNull, oneOf, onlyKeys, parseJson, readLoadedSet, strings } from '../shared/form-draft.ts';
 import type { LoadedPromptSet } from '../shared/prompt-set-picker.svelte.ts';
@@ -38,6 +38,8 @@ export interface SearchFormDraft {
   subsetChoice: SubsetChoice;
   /** The pass rates a stratified search ranks by, and the name of where they came from. */
   difficulty: DifficultySource | null;
+  /** How a stratified search spreads each band over the generations. */
+  columnOrder: StratifiedColumnOrder;
   evaluationsPerGenome: number | null;
   selection: SelectionScheme;
   thresholdRule: ThresholdRule;
@@ -69,6 +71,7 @@ const POOL_KINDS: Record<PoolSelection, true> = { all: true, first: true, random
 const SUBSET_CHOICES: Record<SubsetChoice, true> = { rotating: true, stratified: true };
 const SCHEMES: Record<SelectionScheme, true> = { tournament: true, 'species-proportional': true };
 const THRESHOLD_RULES: Record<ThresholdRule, true> = { band: true, collapse: true };
+const COLUMN_ORDERS: Record<StratifiedColumnOrder, true> = { 'easiest-first': true, balanced: true };
 const MODES: Record<HarnessMode, true> = { standard: true, study: true };
 const ENGINES: Record<SearchEngine, true> = { webllm: true, openai: true };
 const RATE_NAMES = Object.keys(MUTATION_LABELS) as (keyof MutationRates)[];
@@ -76,7 +79,7 @@ const NUMBER_FIELDS = [
   'n', 'selectionSeed', 'populationSize', 'generations', 'subsetSize', 'evaluationsPerGenome', 'parsimony', 'eliteCount', 'crossoverRate', 'seed',
 ] as const satisfies readonly (keyof SearchFormDraft)[];
 const KEYS: readonly (keyof SearchFormDraft)[] = [
-  'version', 'name', 'benchmark', 'selectionKind', 'idsText', 'subsetChoice', 'difficulty', 'selection', 'thresholdRule', 'rates', 'atZero', 'cacheCalls',
+  'version', 'name', 'benchmark', 'selectionKind', 'idsText', 'subsetChoice', 'difficulty', 'columnOrder', 'selection', 'thresholdRule', 'rates', 'atZero', 'cacheCalls',
   'mode', 'engine', 'endpoint', 'modelNames', 'promptSet', 'workers', 'maxMinutes', 'maxTokens', ...NUMBER_FIELDS,
 ];
 
@@ -106,6 +109,7 @@ export function searchDraftOf(form: SearchForm, extra: { workers: number }): Sea
     subsetSize: finiteOrNull(form.subsetSize),
     subsetChoice: form.subsetChoice,
     difficulty: form.difficulty.loaded,
+    columnOrder: form.columnOrder,
     evaluationsPerGenome: finiteOrNull(form.evaluationsPerGenome),
     selection: form.selection,
     thresholdRule: form.thresholdRule,
@@ -141,6 +145,7 @@ export function applySearchDraft(form: SearchForm, draft: SearchFormDraft): void
   form.subsetSize = draft.subsetSize as number;
   form.subsetChoice = draft.subsetChoice;
   void form.difficulty.restore(draft.difficulty);
+  form.columnOrder = draft.columnOrder;
   form.evaluationsPerGenome = draft.evaluationsPerGenome as number;
   form.selection = draft.selection;
   form.thresholdRule = draft.thresholdRule;
@@ -177,6 +182,7 @@ export function parseSearchDraft(raw: string | null): SearchFormDraft | null {
     oneOf(v['selection'], SCHEMES) &&
     // Drafts kept before the choice existed have none: they meant the default.
     (v['thresholdRule'] === undefined || oneOf(v['thresholdRule'], THRESHOLD_RULES)) &&
+    (v['columnOrder'] === undefined || oneOf(v['columnOrder'], COLUMN_ORDERS)) &&
     NUMBER_FIELDS.every((key) => numberOrNull(v[key])) &&
     isBudget(v['maxMinutes']) &&
     isBudget(v['maxTokens']) &&
@@ -197,7 +203,13 @@ export function parseSearchDraft(raw: string | null): SearchFormDraft | null {
   const difficulty = readDifficulty(v['difficulty']);
   const promptSet = readLoadedSet(v['promptSet']);
   if (difficulty === undefined || promptSet === undefined) return null;
-  return { ...(v as unknown as SearchFormDraft), thresholdRule: (v['thresholdRule'] as ThresholdRule | undefined) ?? 'band', difficulty, promptSet };
+  return {
+    ...(v as unknown as SearchFormDraft),
+    thresholdRule: (v['thresholdRule'] as ThresholdRule | undefined) ?? 'band',
+    columnOrder: (v['columnOrder'] as StratifiedColumnOrder | undefined) ?? 'easiest-first',
+    difficulty,
+    promptSet,
+  };
 }
 
 /** A kept ranking: null for none, undefined when it does not read back as one. */

@@ -9,7 +9,7 @@ import { selectProblems } from '../../core/benchmarks/selection.ts';
 import { EXPECTED_PROBLEM_COUNTS } from '../../core/benchmarks/problem-count.ts';
 import type { HarnessMode } from '../../core/harness/outcome.ts';
 import { SEARCH_POOL } from '../../core/pipeline/model-keys.ts';
-import { STUDY_MUTATION_RATES, studySpeciation, type MutationRates, type SelectionScheme, type ThresholdRule } from '../../core/search/search-config.ts';
+import { STUDY_MUTATION_RATES, studySpeciation, type MutationRates, type SelectionScheme, type StratifiedColumnOrder, type ThresholdRule } from '../../core/search/search-config.ts';
 import { numberProblem, wholeProblem } from '../../core/number-problems.ts';
 import { SEARCH_LIMITS, searchSizeProblems } from '../../core/search/search-limits.ts';
 import type { SearchDraft } from '../../core/search/search-setup.ts';
@@ -60,6 +60,8 @@ export class SearchForm extends ModelEngineForm {
   subsetChoice = $state<SubsetChoice>('rotating');
   /** Where a stratified search's pass rates come from. */
   readonly difficulty = new DifficultyPicker();
+  /** The study's columns (easiest first), or balanced so that later generations are not given harder subsets. */
+  columnOrder = $state<StratifiedColumnOrder>('easiest-first');
   /**
    * The benchmark's problems once loaded (the page binds this to its dataset), so a pool drawn
    * from them (first N, N at random, all) can be counted against the ranking before the start.
@@ -239,7 +241,7 @@ export class SearchForm extends ModelEngineForm {
       },
       seed: this.seed,
       cacheCalls: this.cacheCalls,
-      ...(this.subsetChoice === 'stratified' && this.difficulty.loaded ? { difficulty: this.difficulty.loaded } : {}),
+      ...(this.subsetChoice === 'stratified' && this.difficulty.loaded ? { difficulty: this.difficulty.loaded, columnOrder: this.columnOrder } : {}),
     };
   }
 }

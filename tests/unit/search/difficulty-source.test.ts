@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readErrorTaxonomy, type ReleasedErrorTaxonomy } from '../../../src/core/reproduce/error-taxonomy.ts';
 import type { ResultFile, ResultUnit } from '../../../src/core/results/result-file.ts';
-import { difficultyOrder, stratifiedSubset } from '../../../src/core/search/fitness.ts';
+import { balancedStratifiedSubset, difficultyOrder, stratifiedSubset, subsetEase } from '../../../src/core/search/fitness.ts';
 import {
   difficultyCoverage,
   difficultyFromReleasedTaxonomy,
@@ -99,6 +99,17 @@ describe('a difficulty ranking from the real released run', () => {
     expect(source.arms).toEqual(['llama3.2:3b solo', 'qwen→exec→llama', 'llama→exec→llama', 'qwen2.5-coder:3b solo', 'qwen2.5-coder:3b self-refine']);
     expect(Object.keys(source.passRates)).toHaveLength(164);
   });
+
+  it("gets harder over the study's six columns (72.8 % to 69.6 %), and stays within 0.8 points when balanced", async () => {
+    const source = difficultyFromReleasedTaxonomy(readErrorTaxonomy(await readStudyJson('error_taxonomy.json')), 'released');
+    const ranked = difficultyOrder(Object.keys(source.passRates), source.passRates);
+    const ease = (subset: (g: number) => string[]) => Array.from({ length: 6 }, (_, g) => 100 * (subsetEase(subset(g), source.passRates) as number));
+    const plain = ease((g) => stratifiedSubset(ranked, g, 25));
+    expect(plain[0]).toBeCloseTo(72.8, 9);
+    expect(plain[5]).toBeCloseTo(69.6, 9);
+    const balanced = ease((g) => balancedStratifiedSubset(ranked, g, 25, source.passRates));
+    expect(Math.max(...balanced) - Math.min(...balanced)).toBeCloseTo(0.8, 9);
+  });
 });
 
 describe('a search set up with a difficulty source', () => {
@@ -124,6 +135,17 @@ describe('a search set up with a difficulty source', () => {
     // Two bands of three: the easy half and the hard half, one of each per generation.
     expect(state.subset).toEqual(['HumanEval/900', 'HumanEval/902']);
     expect(stratifiedSubset(ranked, 1, 2)).toEqual(['HumanEval/904', 'HumanEval/903']);
+  });
+
+  it('records a balanced column order in the config only when asked: the study\'s config stays as it was', async () => {
+    const source = difficultyFromResultFile(await studyResultFile(), 'study.json');
+    const setup = createSearchSetup({ ...draft(2), difficulty: source, columnOrder: 'balanced' }, options);
+    expect(setup.config.subset).toEqual({ kind: 'stratified', passRates: EXPECTED_RATES, columnOrder: 'balanced' });
+    const state = initSearch(setup.config, setup.seed);
+    // Ranked 900 904 901 | 902 903 905 (rates 1, .5, .33 | .33, 0, none): the easy band's 900 to column 0, whose
+    // sum is then the highest, so the hard band's easiest (902) goes to column 1 and its hardest to column 0.
+    expect(state.subset).toEqual(['HumanEval/900', 'HumanEval/905']);
+    expect(createSearchSetup({ ...draft(2), difficulty: source, columnOrder: 'easiest-first' }, options).config.subset).toEqual({ kind: 'stratified', passRates: EXPECTED_RATES });
   });
 
   it('refuses to start when the source ranks fewer of the pool’s problems than a subset holds', async () => {

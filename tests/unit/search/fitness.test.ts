@@ -6,7 +6,9 @@ import {
   passRatesByProblem,
   rotatingOrder,
   rotatingSubset,
+  balancedStratifiedSubset,
   stratifiedSubset,
+  subsetEase,
 } from '../../../src/core/search/fitness.ts';
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `HumanEval/${i}`);
@@ -52,6 +54,36 @@ describe('problem subsets', () => {
     subsets.slice(0, 6).forEach((s, g) => s.forEach((id, row) => expect(ranked.indexOf(id)).toBe(row * 6 + g)));
     expect(new Set(subsets.slice(0, 6).flat()).size).toBe(150);
     expect(subsets[6]).toEqual(subsets[0]);
+  });
+
+  it("stratified, easiest first (the study's): each generation's subset is harder than the last", () => {
+    const problems = ids(164);
+    const rates = Object.fromEntries(problems.map((id, i) => [id, i / 163]));
+    const ranked = difficultyOrder(problems, rates);
+    const ease = Array.from({ length: 6 }, (_, g) => subsetEase(stratifiedSubset(ranked, g, 25), rates) as number);
+    for (let g = 1; g < 6; g++) expect(ease[g]).toBeLessThan(ease[g - 1] as number);
+    // Five ranks of 164 apart from generation 0 to 5: about 3 points of pass rate, from the test alone.
+    expect((ease[0] as number) - (ease[5] as number)).toBeCloseTo(5 / 163, 12);
+  });
+
+  it('stratified, balanced: the same bands and problems, dealt so that every generation is about as hard', () => {
+    const problems = ids(164);
+    // Uneven rates, with ties and problems without one.
+    const rates = Object.fromEntries(problems.flatMap((id, i) => (i % 11 === 0 ? [] : [[id, Math.round(5 * ((i * 37) % 164) / 163) / 5]])));
+    const ranked = difficultyOrder(problems, rates);
+    const plain = Array.from({ length: 6 }, (_, g) => stratifiedSubset(ranked, g, 25));
+    const balanced = Array.from({ length: 7 }, (_, g) => balancedStratifiedSubset(ranked, g, 25, rates));
+    // Still one problem from band r in row r, the same 150 problems over six generations, and wrapping round.
+    balanced.slice(0, 6).forEach((s) => s.forEach((id, row) => expect(Math.floor(ranked.indexOf(id) / 6)).toBe(row)));
+    expect(new Set(balanced.slice(0, 6).flat())).toEqual(new Set(plain.flat()));
+    expect(balanced[6]).toEqual(balanced[0]);
+    const spread = (subsets: string[][]) => {
+      const ease = subsets.map((s) => s.reduce((a, id) => a + (rates[id] ?? 0), 0) / s.length);
+      return Math.max(...ease) - Math.min(...ease);
+    };
+    expect(spread(plain)).toBeGreaterThan(0.02);
+    // Within one pass-rate step (0.2) of one problem in 25.
+    expect(spread(balanced.slice(0, 6))).toBeLessThanOrEqual(0.2 / 25 + 1e-12);
   });
 
   it('ranks problems without an earlier result as hardest, keeping pool order for ties', () => {

@@ -32,6 +32,22 @@ describe('search charts', () => {
     });
   });
 
+  it("give a stratified search's subset difficulty per generation beside its fitness, and none for a rotating one", () => {
+    expect(fitnessChartData(state).ease).toBeNull();
+    const ids = state.config.problemIds;
+    const passRates = Object.fromEntries(ids.map((id, i) => [id, 1 - i / ids.length]));
+    const stratified: SearchState = {
+      ...state,
+      config: { ...state.config, subset: { kind: 'stratified', passRates } },
+      history: state.history.map((h, g) => ({ ...h, subset: g === 0 ? ids.slice(0, 2) : ids.slice(-2) })),
+    };
+    const data = fitnessChartData(stratified);
+    expect(data.ease?.[0]).toBeCloseTo((passRates[ids[0]!]! + passRates[ids[1]!]!) / 2, 12);
+    expect(data.ease?.[1]).toBeCloseTo((passRates[ids.at(-1)!]! + passRates[ids.at(-2)!]!) / 2, 12);
+    expect(data.ease).toHaveLength(4);
+    expect(data.description).toMatch(/subset difficulty.*easiest first, so later subsets are harder/);
+  });
+
   it('stop the band at the best fitness when one strong genome lifts the SD above it', () => {
     // Five genomes at 1.0 and one at 0.4: mean 0.9, sample SD 0.245, so mean + SD = 1.145,
     // above anything measured.

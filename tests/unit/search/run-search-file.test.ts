@@ -57,6 +57,31 @@ describe('search files', () => {
     expect(kinds.join(' ')).toMatch(/speciation\.thresholdRule/);
   });
 
+  it('carry what evaluations cut short spent, and read a version-1 file (written before such records) as it is', async () => {
+    const evaluation = doc.evaluations.find((e) => e.kind === 'search');
+    if (!evaluation || evaluation.kind !== 'search' || evaluation.generation === null) throw new Error('expected a search evaluation');
+    const spent = {
+      key: `cut0|${evaluation.key}`,
+      kind: 'cut-short' as const,
+      evaluation: evaluation.key,
+      generation: evaluation.generation,
+      genomeId: evaluation.genomeId,
+      problemId: evaluation.problemId,
+      index: evaluation.index,
+      tokens: 120,
+      modelCalls: 1,
+      cachedCalls: 0,
+      ms: 40,
+    };
+    const withSpend: SearchFile = { ...doc, evaluations: [...doc.evaluations, spent] };
+    expect(doc.version).toBe(2);
+    expect((await importSearchFile(await exportSearchFile(withSpend, { gzip: false }))).evaluations).toContainEqual(spent);
+    expect((await importSearchFile(encode({ ...doc, version: 1 }))).version).toBe(1);
+    const wrong = await refusal({ ...withSpend, evaluations: [...doc.evaluations, { ...spent, key: `cut0|0|g0-99|0|${evaluation.problemId}` }] });
+    expect(wrong.details.join(' ')).toMatch(/cut-short record is keyed cut<n>\|<its evaluation's key>/);
+    expect((await refusal({ ...doc, version: 3 })).message).toMatch(/newer Feedback Lab \(format 3\)/);
+  });
+
   it('are named after the search, its tag and the day: two searches of one name get two names', () => {
     const date = new Date('2026-05-02T00:00:00Z');
     const name = searchFileName({ id: 'search-1', name: 'My Search: k = 3' }, { gzip: true, date });

@@ -4,6 +4,7 @@
  * search-time fitness.
  */
 import { describe, expect, it } from 'vitest';
+import type { LanguageModel } from '../../../src/core/ports.ts';
 import { MemorySearchStore } from '../../../src/core/search/memory-search-store.ts';
 import { runSearch, type SearchPorts } from '../../../src/core/search/run-search.ts';
 import { runValidation } from '../../../src/core/search/run-validation.ts';
@@ -64,6 +65,45 @@ describe('runValidation', () => {
     expect(second.status).toBe('done');
     expect(store.evaluationWrites - writes).toBe(3 * ALL.length - 5);
     expect(second.validation.report.champion).not.toBeNull();
+  });
+
+  it('stores what a validation run cut short had spent, apart from the verdicts, and a second cut under the next key', async () => {
+    const setup = searchSetup({ budget: { maxGenerations: 1, maxWallMs: null, maxTokens: null } });
+    const world = fakeWorld();
+    const store = new MemorySearchStore();
+    await runSearch(setup, PROBLEMS, ports(world, store));
+    const request = { scope: 'champion' as const, repeats: 1, problemIds: ALL };
+    const before = (await store.loadSearch(setup.id))?.evaluations.length ?? 0;
+    // Stop at the second call of any run, once its first call was answered and paid for.
+    const cutAtSecondCall = async () => {
+      const cancel = new AbortController();
+      let calls = 0;
+      const model = (key: string): LanguageModel => {
+        const inner = world.model(key);
+        return {
+          id: inner.id,
+          chat: (messages, sampling, call) => {
+            if (++calls === 2) cancel.abort();
+            return inner.chat(messages, sampling, call);
+          },
+        };
+      };
+      return runValidation(setup, PROBLEMS, { ...ports(world, store), model }, request, { concurrency: 1, signal: cancel.signal });
+    };
+    expect((await cutAtSecondCall()).status).toBe('cancelled');
+    const after = (await store.loadSearch(setup.id))?.evaluations ?? [];
+    const spent = after.slice(before).flatMap((r) => (r.kind === 'cut-short' ? [r] : []));
+    expect(spent).toHaveLength(1);
+    expect(spent[0]).toMatchObject({ generation: null, modelCalls: 1 });
+    expect(spent[0]?.key).toBe(`cut0|${spent[0]?.evaluation}`);
+    expect(spent[0]?.tokens).toBeGreaterThan(0);
+    await cutAtSecondCall();
+    const again = ((await store.loadSearch(setup.id))?.evaluations ?? []).filter((r) => r.kind === 'cut-short' && r.evaluation === spent[0]?.evaluation);
+    expect(again.map((r) => r.key).sort()).toEqual([`cut0|${spent[0]?.evaluation}`, `cut1|${spent[0]?.evaluation}`]);
+    // Spends are no verdicts: the validation carries on to the same end.
+    const done = await runValidation(setup, PROBLEMS, ports(world, store), request, { concurrency: 1 });
+    expect(done.status).toBe('done');
+    expect(done.validation.done).toBe(ALL.length);
   });
 
   it('refuses a search that has no champion yet', async () => {

@@ -111,7 +111,17 @@ describe('runSearch', () => {
 
     expect(second.filter((key) => first.includes(key))).toEqual([]);
     expect(new Set([...first, ...second])).toEqual(new Set(reference.keys));
-    expect(comparable(resumed.state)).toEqual(comparable(reference.end.state));
+    // The same search, except for the tokens: the evaluations the cancel cut short had calls
+    // answered (above temperature 0, never cached), their reruns paid for them again, and the
+    // totals count both, as the endpoint's bill does.
+    const spent = ((await store.loadSearch(setup.id))?.evaluations ?? []).flatMap((r) => (r.kind === 'cut-short' ? [r] : []));
+    expect(spent.length).toBeGreaterThan(0);
+    expect(spent.every((r) => r.generation === 1 && r.tokens > 0)).toBe(true);
+    const wasted = spent.reduce((n, r) => n + r.tokens, 0);
+    expect(resumed.state.usage.tokens).toBe(reference.end.state.usage.tokens + wasted);
+    expect(resumed.state.history[1]?.tokens).toBe((reference.end.state.history[1]?.tokens ?? 0) + wasted);
+    const noTokens = (state: SearchState) => JSON.parse(JSON.stringify(comparable(state), (key, value: unknown) => (key === 'tokens' ? 0 : value))) as unknown;
+    expect(noTokens(resumed.state)).toEqual(noTokens(reference.end.state));
     expect(resumed.status).toBe('done');
   });
 
@@ -337,7 +347,7 @@ describe('the call cache', () => {
     expect(world.calls()).toBe(total - end.progress.cachedCalls);
     expect(cache.size).toBe(world.calls());
     const records = (await store.loadSearch('search-unit'))?.evaluations ?? [];
-    const cachedTokens = records.filter((r: SearchEvaluationRecord) => r.cachedCalls === r.modelCalls).map((r) => r.tokens);
+    const cachedTokens = records.filter((r) => r.cachedCalls === r.modelCalls).map((r) => r.tokens);
     expect(cachedTokens.length).toBeGreaterThan(0);
     expect(cachedTokens.every((t) => t === 0)).toBe(true);
   });
@@ -395,12 +405,54 @@ describe('the call cache', () => {
     });
     expect(stopped.status).toBe('cancelled');
     expect(cutShort).toBe(true);
+    // The generator call the cut-short evaluation paid for is in the totals read after the stop.
+    const stored = await store.loadSearch(setup.id);
+    const spent = (stored?.evaluations ?? []).flatMap((r) => (r.kind === 'cut-short' ? [r] : []));
+    expect(spent).toHaveLength(1);
+    expect(spent[0]?.tokens).toBeGreaterThan(0);
+    const verdicts = (stored?.evaluations ?? []).filter((r) => r.kind === 'search');
+    const paid = [...verdicts, ...spent].reduce((n, r) => n + r.tokens, 0);
+    expect(stopped.state.usage.tokens).toBe(paid);
+    expect(stopped.progress.usage.tokens).toBe(paid);
+    expect(stopped.progress.generations.reduce((n, g) => n + g.tokens, 0)).toBe(paid);
+    // As a reload reads it back, too.
+    expect(currentState(stored!).usage.tokens).toBe(paid);
 
     const resumed = await runSearch(setup, PROBLEMS, ports(world, store, { callCache: cache }), { concurrency: 1 });
     expect(resumed.status).toBe('done');
-    // The rerun pays for the generator call again rather than finding it in the cache for free.
+    // The rerun takes the paid-for reply from the cache (its cost is counted with the cut-short
+    // run), so the resumed search ends with the totals of one run straight through.
     expect(resumed.state.usage.tokens).toBe(reference.state.usage.tokens);
     expect(comparable(resumed.state)).toEqual(comparable(reference.state));
+  });
+
+  it('counts what an evaluation spent before its model kept failing, in the totals and against the token budget', async () => {
+    const setup = searchSetup();
+    // Every refiner call fails (a 503, say): evaluations whose code fails first spend a generator call on each attempt, then stop the search.
+    const world = fakeWorld();
+    const failing = (key: string): LanguageModel => {
+      const model = world.model(key);
+      return {
+        id: model.id,
+        chat: (messages, sampling, call) => ((call?.context?.nodeId ?? '').endsWith('refiner') ? Promise.reject(new Error('503 Service Unavailable')) : model.chat(messages, sampling, call)),
+      };
+    };
+    const store = new MemorySearchStore();
+    await expect(runSearch(setup, PROBLEMS, ports(world, store, { model: failing }), { concurrency: 1, maxAttempts: 2, retryDelayMs: 0 })).rejects.toThrow(/503/);
+    const stored = await store.loadSearch(setup.id);
+    const spent = (stored?.evaluations ?? []).flatMap((r) => (r.kind === 'cut-short' ? [r] : []));
+    expect(spent).toHaveLength(1);
+    // Both attempts' generator calls.
+    expect(spent[0]?.modelCalls).toBe(2);
+    const verdicts = (stored?.evaluations ?? []).filter((r) => r.kind === 'search');
+    const paid = [...verdicts, ...spent].reduce((n, r) => n + r.tokens, 0);
+    expect(currentState(stored!).usage.tokens).toBe(paid);
+
+    // A token budget the verdicts alone stay under, but not with what the failed evaluation spent.
+    const budget = verdicts.reduce((n, r) => n + r.tokens, 0) + 1;
+    expect(paid).toBeGreaterThan(budget);
+    const limited = withBudget(currentState(stored!), { maxGenerations: 3, maxWallMs: null, maxTokens: budget });
+    expect(limited).toMatchObject({ status: 'done', stopReason: 'tokens' });
   });
 
   it('never caches calls above temperature 0', async () => {

@@ -11,6 +11,7 @@ import {
   lineage,
   missingEvaluations,
   nextEvaluations,
+  recordCutShort,
   recordEvaluation,
   recordEvaluations,
   withBudget,
@@ -272,6 +273,27 @@ describe('budget', () => {
     expect(end.usage.tokens).toBe(100_000);
     expect(end.history).toHaveLength(1);
     expect(end.champion?.generation).toBe(0);
+  });
+
+  it('counts what a cut-short run spent at once, against the budget, and in its evaluation once that is recorded, never twice', () => {
+    const start = initSearch(config({ budget: { maxGenerations: 3, maxWallMs: null, maxTokens: 1_000 } }), 4);
+    const [a, b] = nextEvaluations(start);
+    if (!a || !b) throw new Error('expected requests');
+    const cut = recordCutShort(start, { key: `cut0|${a.key}`, evaluation: a.key, tokens: 300 });
+    expect(cut.usage).toMatchObject({ tokens: 300, evaluations: 0 });
+    expect(recordCutShort(cut, { key: `cut0|${a.key}`, evaluation: a.key, tokens: 300 })).toBe(cut);
+    const twice = recordCutShort(cut, { key: `cut1|${a.key}`, evaluation: a.key, tokens: 200 });
+    const done = recordEvaluation(twice, { key: a.key, passed: true, tokens: 100 });
+    expect(done.usage).toMatchObject({ tokens: 600, evaluations: 1 });
+    expect(done.evaluations[a.key]?.tokens).toBe(600);
+    // Nothing left pending: the state reads as one where the evaluation ran straight through.
+    expect(done.cutShort).toBeUndefined();
+    expect(recordCutShort(done, { key: `cut2|${a.key}`, evaluation: a.key, tokens: 50 })).toBe(done);
+    // Over the token budget on what cut-short runs spent alone.
+    const over = recordCutShort(done, { key: `cut0|${b.key}`, evaluation: b.key, tokens: 500 });
+    expect(over).toMatchObject({ status: 'done', stopReason: 'tokens' });
+    expect(readSearchState(roundTrip(over)).cutShort).toEqual({ [`cut0|${b.key}`]: { evaluation: b.key, tokens: 500 } });
+    expect(() => recordCutShort(start, { key: 'cut0|9|g9-1|0|HumanEval/1', evaluation: '9|g9-1|0|HumanEval/1', tokens: 1 })).toThrow(/does not belong/);
   });
 
   it('keeps results still in flight after a stop, and carries on under a larger budget without re-running them', () => {

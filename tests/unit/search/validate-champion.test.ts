@@ -62,6 +62,51 @@ describe('champion re-validation', () => {
     }
   });
 
+  it('splits the validated pass rate into problems the search drew by then and problems it never drew, with counts and an interval', () => {
+    const plan = validationPlan(end, championsToValidate(end, 'per-generation'), problems, 3);
+    const drawnBy0 = new Set(end.history[0]?.subset);
+    expect(drawnBy0.size).toBe(10);
+    // Every champion passes the problems generation 0 drew in all repeats, and the others in one repeat of three.
+    const passed = Object.fromEntries(plan.map((u) => [u.key, drawnBy0.has(u.problemId) || u.repeat === 0]));
+    const report = inflationReport(end, summariseValidation(plan, passed, 0.02));
+    const first = report.perGeneration[0]?.selection;
+    expect(first?.drawnThrough).toBe(0);
+    expect(first?.drawn).toMatchObject({ problems: 10, passRate: 1, upper: 1, earlierPassRate: null });
+    // Ten of ten passed: the exact bound, not a zero-width interval.
+    expect(first?.drawn?.lower).toBeGreaterThan(0.6);
+    expect(first?.drawn?.lower).toBeLessThan(1);
+    expect(first?.neverDrawn?.problems).toBe(20);
+    expect(first?.neverDrawn?.passRate).toBeCloseTo(1 / 3, 12);
+    expect(first?.gap).toBeCloseTo(2 / 3, 12);
+    // Rotating subsets of 10 over a pool of 30: by generation 2 (and so for the search's champion) every problem was drawn.
+    const second = report.perGeneration[1]?.selection;
+    expect(second?.drawn?.problems).toBe(20);
+    expect(second?.neverDrawn?.problems).toBe(10);
+    expect(report.champion?.selection).toMatchObject({ drawnThrough: 2, neverDrawn: null, gap: null });
+    expect(report.champion?.selection.drawn?.problems).toBe(30);
+  });
+
+  it('gives each side the earlier pass rate a stratified search ranked its problems by', () => {
+    const rates = Object.fromEntries(problems.map((id, i) => [id, 1 - i / 30]));
+    const stratified = studySearchConfig(problems, { subsetSize: 10, subset: { kind: 'stratified', passRates: rates }, budget: { maxGenerations: 1, maxWallMs: null, maxTokens: null } });
+    const once = drive(initSearch(stratified, 5), noisyEvaluator(5));
+    const plan = validationPlan(once, championsToValidate(once, 'champion'), problems, 2);
+    const mixed = Object.fromEntries(plan.map((u, i) => [u.key, i % 3 !== 0]));
+    const selection = inflationReport(once, summariseValidation(plan, mixed, 0.02)).champion?.selection;
+    const drawn = new Set(once.history[0]?.subset);
+    const expected = (inside: boolean) => {
+      const ids = problems.filter((id) => drawn.has(id) === inside);
+      return ids.reduce((a, id) => a + (rates[id] as number), 0) / ids.length;
+    };
+    expect(selection?.drawn?.problems).toBe(10);
+    expect(selection?.drawn?.earlierPassRate).toBeCloseTo(expected(true), 12);
+    expect(selection?.neverDrawn?.earlierPassRate).toBeCloseTo(expected(false), 12);
+    for (const side of [selection?.drawn, selection?.neverDrawn]) {
+      expect(side?.lower).toBeLessThanOrEqual(side?.passRate as number);
+      expect(side?.upper).toBeGreaterThanOrEqual(side?.passRate as number);
+    }
+  });
+
   it('leaves out what has not been validated yet', () => {
     expect(inflationReport(end, {})).toEqual({ perGeneration: [], champion: null });
   });

@@ -64,7 +64,7 @@ function describeSearchStoreContract(name: string, open: () => Promise<SearchSto
       await store.putEvaluation(setup.id, record('0|g0-1|0|HumanEval/900', false));
       await store.putEvaluation(setup.id, record('0|g0-2|0|HumanEval/900', false));
       const stored = await store.loadSearch(setup.id);
-      expect(stored?.evaluations.map((e) => [e.key, e.passed])).toEqual([
+      expect(stored?.evaluations.map((e) => [e.key, e.kind === 'cut-short' ? null : e.passed])).toEqual([
         ['0|g0-1|0|HumanEval/900', true],
         ['0|g0-2|0|HumanEval/900', false],
       ]);
@@ -165,6 +165,12 @@ describe('a search over IndexedDB', () => {
     await store.putEvaluation(setup.id, { ...record(c!.key), tokens: 5 });
     await store.putEvaluation(setup.id, { ...record(`1${c!.key.slice(1)}`), tokens: 1000 });
     expect((await store.listSearches())[0]).toMatchObject({ tokens: 40 + 40 + 5 });
+    expect((await store.listSearches())[0]!.tokens).toBe(currentState((await store.loadSearch(setup.id))!).usage.tokens);
+    // What a run of the next request spent before it was cut short counts too, once.
+    const [, , , d] = nextEvaluations(state);
+    const spend = { kind: 'cut-short' as const, evaluation: d!.key, generation: 0, genomeId: d!.genomeId, problemId: d!.problemId, index: 0, tokens: 7, modelCalls: 1, cachedCalls: 0, ms: 1 };
+    await store.putEvaluation(setup.id, { ...spend, key: `cut0|${d!.key}` });
+    expect((await store.listSearches())[0]).toMatchObject({ tokens: 40 + 40 + 5 + 7 });
     expect((await store.listSearches())[0]!.tokens).toBe(currentState((await store.loadSearch(setup.id))!).usage.tokens);
     db.close();
   });

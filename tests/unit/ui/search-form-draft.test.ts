@@ -44,6 +44,7 @@ async function filledForm(): Promise<SearchForm> {
   form.subsetChoice = 'stratified';
   const bytes = await fileBytes(await studyResultFile());
   expect(await form.difficulty.pickFile(new File([new Uint8Array(bytes)], 'earlier-study.json'), 'humaneval')).toBe(true);
+  form.columnOrder = 'balanced';
   return form;
 }
 
@@ -73,6 +74,7 @@ describe('the search form draft', () => {
     expect(keeper.restore()).not.toBeNull();
     expect(keeper.restored).toBe(true);
     expect(form.toDraft()).toEqual(first.toDraft());
+    expect(form.toDraft().columnOrder).toBe('balanced');
     expect(form.difficulty.loaded?.label).toBe('earlier-study.json');
     expect(form.difficulty.kept).toBe(true);
     expect(form.prompts.loaded?.fileName).toBe('terse.json');
@@ -120,6 +122,15 @@ describe('the search form draft', () => {
     expect([form.name, form.thresholdRule]).toEqual(['kept yesterday', 'band']);
   });
 
+  it("reads a draft kept before the column order existed as the study's order", () => {
+    const storage = new MapStorage();
+    const { columnOrder: _none, ...older } = searchDraftOf(new SearchForm(), { workers: 1 });
+    storage.items.set(SEARCH_DRAFT_KEY, JSON.stringify({ ...older, name: 'kept yesterday' }));
+    const { form, keeper } = reloadedTab(storage);
+    expect(keeper.restore()).not.toBeNull();
+    expect([form.name, form.columnOrder]).toEqual(['kept yesterday', 'easiest-first']);
+  });
+
   it('gives an unreadable budget back as unreadable, not as "no limit"', () => {
     const storage = new MapStorage();
     const first = new SearchForm();
@@ -144,6 +155,7 @@ describe('the search form draft', () => {
     ['a pass rate above 1', JSON.stringify({ ...fresh(), difficulty: { label: 'x.json', benchmark: 'humaneval', passRates: { 'HumanEval/0': 2 }, verdicts: 1, arms: ['a'] } })],
     ['a ranking without rates', JSON.stringify({ ...fresh(), difficulty: { label: 'x.json', benchmark: 'humaneval', passRates: {}, verdicts: 1, arms: [] } })],
     ['a threshold rule the search does not know', JSON.stringify({ ...fresh(), thresholdRule: 'sometimes' })],
+    ['a column order the search does not know', JSON.stringify({ ...fresh(), columnOrder: 'hardest-first' })],
     ['a budget that is neither a number nor unreadable', JSON.stringify({ ...fresh(), maxTokens: 'lots' })],
     ['a broken prompt set', JSON.stringify({ ...fresh(), promptSet: { fileName: 'p.json', promptSet: { prompts: 'none' } } })],
   ])('drops a draft with %s: the defaults show, and the draft is forgotten', (_why, raw) => {
