@@ -213,6 +213,17 @@ describe('the Scoring page in Chromium', () => {
     const app = await openApp(browser, server, { hash: '#/score' });
     const { page } = app;
     await waitForDataset(app, /HumanEval: 164 problems/);
+    // Workers past what this machine runs: the field shows the count the run will use, not what was typed.
+    const workers = page.getByLabel(/^Workers/);
+    const most = /\(1–(\d+)\)/.exec((await page.getByText(/^Workers \(1–\d+\)$/).textContent()) ?? '')?.[1];
+    await workers.fill('99');
+    await workers.press('Tab');
+    expect(await workers.inputValue()).toBe(most);
+    await workers.fill('0');
+    await workers.press('Tab');
+    expect(await workers.inputValue()).toBe('1');
+    await workers.fill('2');
+    await workers.press('Tab');
     await page.getByLabel('Samples file').setInputFiles({ name: 'many.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(samples.join('\n')) });
     await page.getByRole('button', { name: 'Download many.jsonl_results.jsonl' }).waitFor({ timeout: 120_000 });
     expect(await page.locator('.summary-line').textContent()).toBe('60 passed, 60 failed');
