@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { axeViolations } from '../support/accessibility-checks.ts';
 import { launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
-import { loadTestProblem } from '../support/datasets.ts';
+import { loadTestProblem, loadTestProblems } from '../support/datasets.ts';
 
 let browser: Browser;
 let server: AppServer;
@@ -201,6 +201,97 @@ describe('the Scoring page in Chromium', () => {
     await page.getByRole('status').filter({ hasText: /^Cancelled after 0 of 8 samples/ }).waitFor({ timeout: 3_000 });
     expect(await page.locator('.summary-line').count()).toBe(0);
     expect(await page.getByRole('button', { name: /^Cancel/ }).count()).toBe(0);
+
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('filters verdicts by kind with each count shown, finds a task, jumps to a page; names a cancelled run’s file as partial and lists what it lacks', async () => {
+    const problems = (await loadTestProblems('humaneval')).slice(0, 120);
+    // 60 right, 60 wrong: three pages of 50.
+    const samples = problems.map((p, i) => JSON.stringify({ task_id: p.id, completion: i < 60 ? p.canonicalSolution : '    pass\n' }));
+    const app = await openApp(browser, server, { hash: '#/score' });
+    const { page } = app;
+    await waitForDataset(app, /HumanEval: 164 problems/);
+    // Workers past what this machine runs: the field shows the count the run will use, not what was typed.
+    const workers = page.getByLabel(/^Workers/);
+    const most = /\(1–(\d+)\)/.exec((await page.getByText(/^Workers \(1–\d+\)$/).textContent()) ?? '')?.[1];
+    await workers.fill('99');
+    await workers.press('Tab');
+    expect(await workers.inputValue()).toBe(most);
+    await workers.fill('0');
+    await workers.press('Tab');
+    expect(await workers.inputValue()).toBe('1');
+    await workers.fill('2');
+    await workers.press('Tab');
+    await page.getByLabel('Samples file').setInputFiles({ name: 'many.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(samples.join('\n')) });
+    await page.getByRole('button', { name: 'Download many.jsonl_results.jsonl' }).waitFor({ timeout: 120_000 });
+    expect(await page.locator('.summary-line').textContent()).toBe('60 passed, 60 failed');
+
+    // Each choice of the verdict filter says how many rows it shows.
+    const show = page.getByLabel('Show');
+    expect(await show.locator('option').allTextContents()).toEqual(['all verdicts (120)', 'passed (60)', 'failed (60)', 'timed out (0)']);
+    const table = page.getByRole('table');
+    const taskLinks = () => table.getByRole('link').allTextContents();
+    const pager = page.getByRole('navigation', { name: 'Verdict pages' });
+    await pager.getByText('Page 1 of 3').waitFor();
+
+    // A typed page, committed with Enter; Last and First.
+    await pager.getByLabel('Go to page').fill('3');
+    await pager.getByLabel('Go to page').press('Enter');
+    await pager.getByText('Page 3 of 3').waitFor();
+    expect(await taskLinks()).toEqual(problems.slice(100).map((p) => p.id));
+    await pager.getByRole('button', { name: 'First' }).click();
+    await pager.getByText('Page 1 of 3').waitFor();
+    await pager.getByRole('button', { name: 'Last' }).click();
+    await pager.getByText('Page 3 of 3').waitFor();
+    // Past the end goes to the end, and the field says where it went.
+    await pager.getByLabel('Go to page').fill('40');
+    await pager.getByLabel('Go to page').press('Enter');
+    expect(await pager.getByLabel('Go to page').inputValue()).toBe('3');
+
+    // A task found by its number (whole: 6 is not 60 or 116), the counts following what is found.
+    const find = page.getByRole('searchbox', { name: 'Find task' });
+    await find.fill('6');
+    await expect.poll(taskLinks).toEqual(['HumanEval/6']);
+    expect(await show.locator('option').allTextContents()).toEqual(['all verdicts (1)', 'passed (1)', 'failed (0)', 'timed out (0)']);
+    await page.getByText('1 of 120 rows').waitFor();
+    expect(await pager.count()).toBe(0);
+    await find.fill('HumanEval/11');
+    await expect.poll(taskLinks).toEqual(['HumanEval/11', ...problems.slice(110, 120).map((p) => p.id)]);
+    await show.selectOption('failed');
+    await expect.poll(taskLinks).toEqual(problems.slice(110, 120).map((p) => p.id));
+    await find.fill('999');
+    await page.getByText('No verdict here matches the task “999” among the failed ones.').waitFor();
+    expect(await axeViolations(page, 'scoring, a task searched for and not found')).toEqual([]);
+    await find.fill('');
+    await show.selectOption('all');
+
+    // Cancelled part-way: the download is named as partial, and the page says which tasks it lacks.
+    // (In study mode a bare function body fails at once, as an IndentationError: quick verdicts.)
+    const quick = problems.slice(0, 4).map((p) => JSON.stringify({ task_id: p.id, completion: p.canonicalSolution }));
+    const loops = problems.slice(4, 8).map((p) => JSON.stringify({ task_id: p.id, completion: '\nwhile True:\n    pass\n' }));
+    // Study mode: each loop runs its 10 s, so the ones in flight are still running when Cancel is pressed.
+    await page.getByLabel('Harness mode').selectOption('study');
+    await page.getByLabel('Samples file').setInputFiles({ name: 'cut.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from([...quick, ...loops].join('\n')) });
+    await page.getByText('4 of 8 scored').waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: 'Stop now, without them' }).click();
+    await page.getByRole('status').filter({ hasText: /^Cancelled after 4 of 8 samples/ }).waitFor({ timeout: 5_000 });
+    expect(await page.getByRole('button', { name: 'Download cut.jsonl_results.jsonl' }).count()).toBe(0);
+    const partial = page.getByTestId('partial-results');
+    expect(await partial.textContent()).toContain('cancelled after 4 of 8 samples, so the results file holds only those. 4 samples of 4 tasks were not scored');
+    await partial.getByText('Tasks the results file lacks (4)').click();
+    expect(await partial.locator('.lacking').textContent()).toBe(problems.slice(4, 8).map((p) => p.id).join(', '));
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download cut.jsonl_results.partial-4-of-8.jsonl' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toBe('cut.jsonl_results.partial-4-of-8.jsonl');
+    const written = readFileSync(await download.path(), 'utf8').trimEnd().split('\n');
+    expect(written.map((line) => (JSON.parse(line) as { task_id: string }).task_id)).toEqual(problems.slice(0, 4).map((p) => p.id));
+    expect(await axeViolations(page, 'scoring, a cancelled run’s partial results')).toEqual([]);
+    await app.screenshot('score-partial-results');
 
     expect(app.errors).toEqual([]);
     await app.close();

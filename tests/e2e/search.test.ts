@@ -526,6 +526,31 @@ describe('the Search page in Chromium', () => {
     expect(await page.locator('#search-run-title').count()).toBe(0);
     await form.getByLabel('Seed', { exact: true }).fill('7');
     expect(await problems.count()).toBe(0);
+
+    // A field under the closed Advanced section: its summary names the field, and a refused start
+    // opens the section and focuses the field.
+    const advanced = form.locator('details.advanced');
+    // Two genomes leave room for one elite: the default two are now too many.
+    await form.getByLabel('Population').fill('2');
+    await problems.getByText(/^Elites \(under Advanced\): 2 is out of range/).waitFor();
+    expect(await advanced.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    expect(await form.getByTestId('advanced-at-fault').textContent()).toBe(' — to put right: Elites');
+    expect(await form.getByLabel('Elites').getAttribute('aria-invalid')).toBe('true');
+    await form.getByRole('button', { name: 'Start search' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('.errors[role="alert"]').getByText(/^Elites \(under Advanced\)/).waitFor();
+    await expect.poll(() => form.getByLabel('Elites').evaluate((input) => input === document.activeElement)).toBe(true);
+    expect(await advanced.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+    await form.getByLabel('Elites').fill('1');
+    await problems.waitFor({ state: 'detached' });
+    expect(await form.getByTestId('advanced-at-fault').count()).toBe(0);
+
+    // Python workers past what this machine runs: the field shows the count used, not the 9 typed.
+    const workers = form.getByLabel(/^Python workers/);
+    const most = /\(1–(\d+)\)/.exec((await form.getByText(/^Python workers \(1–\d+\)$/).textContent()) ?? '')?.[1];
+    await workers.fill('9');
+    await workers.press('Tab');
+    expect(await workers.inputValue()).toBe(most);
     expect(app.errors).toEqual([]);
     await app.close();
   });

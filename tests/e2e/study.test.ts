@@ -466,16 +466,31 @@ describe('the Study page in Chromium', () => {
     // The plan under the form would describe a study that cannot start: the list takes its place.
     expect(await form.getByText(/arms? ×/).count()).toBe(0);
 
-    // From the keyboard: Run study is disabled while it starts, and a start that fails gives focus back to it, not to <body>.
+    // From the keyboard: a start refused for the form's fields sends focus to the first field at
+    // fault (N, above Repeats), to be put right at once; the alert still lists every problem.
     const run = form.getByRole('button', { name: 'Run study' });
     await run.focus();
     await page.keyboard.press('Enter');
     const alert = page.locator('.errors[role="alert"]');
     await alert.getByText('N: 500 is out of range. Give a whole number from 1 to 164.').waitFor();
     await alert.getByText('Repeats: empty. Give a whole number from 1 to 100.').waitFor();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Run study');
+    const focusedField = () => page.evaluate(() => (document.activeElement instanceof HTMLInputElement ? document.activeElement.labels?.[0]?.textContent?.trim() : null));
+    await expect.poll(focusedField).toBe('N');
     await page.waitForTimeout(500);
     expect(await page.locator('#run-title').count()).toBe(0);
+    // A screen reader hears the field's name once and its problem once, as its description.
+    const cdp = await app.context.newCDPSession(page);
+    type AXNode = { role?: { value: string }; name?: { value: string }; description?: { value: string }; properties?: { name: string; value: { value: unknown } }[] };
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as unknown as { nodes: AXNode[] };
+    const focused = nodes.find((node) => node.role?.value === 'spinbutton' && node.properties?.some((p) => p.name === 'focused' && p.value.value === true));
+    expect([focused?.name?.value, focused?.description?.value]).toEqual(['N', '500 is out of range. Give a whole number from 1 to 164.']);
+    await cdp.detach();
+    // Put right, the next refusal goes to the next field at fault.
+    await form.getByLabel('N', { exact: true }).fill('3');
+    await run.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(focusedField).toBe('Repeats');
+    await form.getByLabel('N', { exact: true }).fill('500');
 
     await form.getByLabel('N', { exact: true }).fill('3');
     await form.getByLabel('Repeats').fill('1');

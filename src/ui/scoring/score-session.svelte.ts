@@ -19,6 +19,7 @@ import {
   type SamplesSummary,
 } from '../../core/results/samples.ts';
 import type { SandboxHolder } from '../sandbox/sandbox-holder.ts';
+import { resultsFileName, unscoredTasks, type UnscoredTask } from './results-file-name.ts';
 import { pace, runQueue } from './run-queue.ts';
 import type { VerdictRow } from './verdict-rows.ts';
 
@@ -185,6 +186,15 @@ export class ScoreSession {
     void this.#sandboxes.close();
   }
 
+  /**
+   * The results file's name: `<name>_results.jsonl` for a whole run, a partial name (with how
+   * many it holds) for one that stopped early (results-file-name.ts).
+   */
+  resultsName = $derived(resultsFileName(this.name, this.done, this.total));
+
+  /** Whether the run ended with samples left unscored (cancelled, or stopped by a broken sandbox). */
+  partial = $derived(!this.busy && this.done < this.total && (this.phase === 'cancelled' || this.phase === 'failed'));
+
   /** `<name>_results.jsonl` as openai/human-eval writes it: input order, every scored sample. */
   resultsFile(): { fileName: string; text: string } {
     const lines: string[] = [];
@@ -192,7 +202,16 @@ export class ScoreSession {
       const outcome = this.#outcomes.get(sample.line);
       if (outcome) lines.push(JSON.stringify(formatResultLine(sample, outcome)));
     }
-    return { fileName: `${this.name}_results.jsonl`, text: lines.length ? `${lines.join('\n')}\n` : '' };
+    return { fileName: resultsFileName(this.name, lines.length, this.#samples.length), text: lines.length ? `${lines.join('\n')}\n` : '' };
+  }
+
+  /** The tasks a partial results file lacks, with how many samples of each; empty for a whole run. */
+  unscoredTasks(): UnscoredTask[] {
+    if (!this.partial) return [];
+    return unscoredTasks(
+      this.#samples.map((sample) => ({ line: sample.line, taskId: sample.problem.id })),
+      this.#outcomes,
+    );
   }
 
   async #score(settings: ScoreSettings) {

@@ -18,6 +18,8 @@ export interface RowView {
   category: ErrorCategory | null;
   sort: SortKey;
   descending: boolean;
+  /** A task id or part of one, as typed into "Find task"; empty for every task. */
+  taskQuery: string;
 }
 
 export const VERDICT_LABELS: Record<Outcome['kind'], string> = { passed: 'passed', failed: 'failed', 'timed-out': 'timed out' };
@@ -48,11 +50,25 @@ const COMPARE: Record<SortKey, (a: VerdictRow, b: VerdictRow) => number> = {
   duration: (a, b) => a.outcome.durationMs - b.outcome.durationMs || a.line - b.line,
 };
 
+/**
+ * Whether a task id answers what was typed to find it. A bare number is a task's number, whole
+ * ("12" finds HumanEval/12, not HumanEval/112): that is how people name MBPP and HumanEval tasks.
+ * Anything else is a part of the id, in any case ("mbpp/1" finds Mbpp/1, Mbpp/10…).
+ */
+export function taskMatches(taskId: string, query: string): boolean {
+  const wanted = query.trim().toLowerCase();
+  if (wanted === '') return true;
+  const id = taskId.toLowerCase();
+  if (/^\d+$/.test(wanted)) return id === wanted || id.endsWith(`/${wanted}`);
+  return id.includes(wanted);
+}
+
 export function viewRows(rows: readonly VerdictRow[], view: RowView): VerdictRow[] {
   const kept = rows.filter(
     (row) =>
       (view.filter === 'all' || row.outcome.kind === view.filter) &&
-      (view.category === null || (row.outcome.kind === 'failed' && row.outcome.category === view.category)),
+      (view.category === null || (row.outcome.kind === 'failed' && row.outcome.category === view.category)) &&
+      taskMatches(row.taskId, view.taskQuery),
   );
   const compare = COMPARE[view.sort];
   return kept.sort(view.descending ? (a, b) => compare(b, a) : compare);
@@ -74,4 +90,18 @@ export function summarizeFailures(rows: readonly VerdictRow[]): { categories: Ca
   const categories = [...counts].map(([category, count]) => ({ category, count }));
   categories.sort((a, b) => b.count - a.count || a.category.localeCompare(b.category));
   return { categories, timedOut };
+}
+
+/**
+ * How many rows each choice of the verdict filter would show, for the labels of its options.
+ * Counted among the rows the task search leaves, so the numbers say what picking one shows.
+ */
+export function verdictCounts(rows: readonly VerdictRow[], taskQuery = ''): Record<VerdictFilter, number> {
+  const counts: Record<VerdictFilter, number> = { all: 0, passed: 0, failed: 0, 'timed-out': 0 };
+  for (const row of rows) {
+    if (!taskMatches(row.taskId, taskQuery)) continue;
+    counts.all++;
+    counts[row.outcome.kind]++;
+  }
+  return counts;
 }

@@ -9,6 +9,8 @@ export class VerdictView {
   category = $state<ErrorCategory | null>(null);
   sort = $state<SortKey>('line');
   descending = $state(false);
+  /** What "Find task" holds (verdict-rows.ts, taskMatches). */
+  taskQuery = $state('');
   page = $state(0);
 
   /**
@@ -27,6 +29,22 @@ export class VerdictView {
     this.category = this.category === category ? null : category;
     if (this.category) this.filter = 'failed';
     this.page = 0;
+  }
+
+  /** A new search starts at the first page of what it finds. */
+  setTaskQuery(query: string): void {
+    this.taskQuery = query;
+    this.page = 0;
+  }
+
+  /**
+   * Goes to page `wanted` as a person counts them (1 to `pageCount`); a number past either end
+   * goes to that end, and anything not a number leaves the page as it is. Returns the page shown,
+   * counted from 1, for the field to show what was actually done.
+   */
+  goToPage(wanted: number, pageCount: number): number {
+    if (Number.isFinite(wanted)) this.page = Math.min(Math.max(Math.round(wanted), 1), Math.max(1, pageCount)) - 1;
+    return this.page + 1;
   }
 
   sortBy(key: SortKey): void {

@@ -42,3 +42,16 @@ export function fieldProblemAttributes(problem: string | null, messageId: string
     'aria-describedby': ids.length > 0 ? ids.join(' ') : undefined,
   };
 }
+
+/**
+ * The fields under Advanced that have a problem, by the names their sentences give them: what
+ * the Advanced section's summary names while it is closed, so a problem there is not unseen.
+ */
+export function advancedFieldsAtFault(problems: readonly string[]): string[] {
+  const fields: string[] = [];
+  for (const problem of problems) {
+    const at = problem.indexOf(`${ADVANCED}: `);
+    if (at > 0) fields.push(problem.slice(0, at));
+  }
+  return fields;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fieldProblem, fieldProblemAttributes } from '../../../src/ui/shared/field-problems.ts';
+import { advancedFieldsAtFault, fieldProblem, fieldProblemAttributes } from '../../../src/ui/shared/field-problems.ts';
 import { MUTATION_LABELS, rateProblemLabel, SearchForm } from '../../../src/ui/search/search-form.svelte.ts';
 import { StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
 import { loadTestProblems } from '../../support/datasets.ts';
@@ -96,5 +96,18 @@ describe('a field’s attributes', () => {
     expect(fieldProblemAttributes('Empty.', 'm', 'note')).toEqual({ 'aria-invalid': 'true', 'aria-describedby': 'note m' });
     expect(fieldProblemAttributes(null, 'm', 'note')).toEqual({ 'aria-invalid': undefined, 'aria-describedby': 'note' });
     expect(fieldProblemAttributes(null, 'm')).toEqual({ 'aria-invalid': undefined, 'aria-describedby': undefined });
+  });
+});
+
+describe('the fields at fault under a closed Advanced section', () => {
+  it('are named for its summary, and only those: a problem elsewhere in the form is not one of them', () => {
+    const form = new SearchForm();
+    expect(advancedFieldsAtFault(form.problems())).toEqual([]);
+    form.populationSize = 0;
+    expect(advancedFieldsAtFault(form.problems())).toEqual([]);
+    form.populationSize = 20;
+    form.rates = { ...form.rates, removeNode: 3 };
+    form.eliteCount = 25;
+    expect(advancedFieldsAtFault(form.problems())).toEqual([rateProblemLabel(MUTATION_LABELS.removeNode), 'Elites']);
   });
 });

@@ -57,6 +57,9 @@ describe('scoring a samples file', () => {
 
     const results = session.resultsFile();
     expect(results.fileName).toBe('samples.jsonl_results.jsonl');
+    expect(session.resultsName).toBe('samples.jsonl_results.jsonl');
+    expect(session.partial).toBe(false);
+    expect(session.unscoredTasks()).toEqual([]);
     const written = results.text.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(written.map((r) => r['task_id'])).toEqual(['HumanEval/0', 'HumanEval/1', 'HumanEval/2']);
     expect(written[0]).toMatchObject({ model: 'm', passed: true, result: 'passed' });
@@ -147,6 +150,14 @@ describe('scoring a samples file', () => {
     expect(session.done).toBeGreaterThan(0);
     expect(session.done).toBeLessThan(164);
     expect(session.resultsFile().text.trimEnd().split('\n')).toHaveLength(session.done);
+    // Named as partial, not as the whole file; the page can say which tasks it lacks.
+    expect(session.partial).toBe(true);
+    expect(session.resultsFile().fileName).toBe(`canonical-humaneval.jsonl_results.partial-${session.done}-of-164.jsonl`);
+    expect(session.resultsName).toBe(session.resultsFile().fileName);
+    const lacking = session.unscoredTasks();
+    expect(lacking).toHaveLength(164 - session.done);
+    const scored = new Set(session.rows.map((row) => row.taskId));
+    for (const { taskId } of lacking) expect(scored.has(taskId)).toBe(false);
   });
 
   it('refuses a line over a million characters as the command line does, numbered and not scored', async () => {

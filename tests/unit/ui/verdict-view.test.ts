@@ -32,4 +32,24 @@ describe('what the verdict table shows', () => {
     expect(view.category).toBeNull();
     expect(shown(view)).toEqual([1, 2, 3]);
   });
+
+  it('starts a new task search at its first page', () => {
+    const view = new VerdictView();
+    view.page = 4;
+    view.setTaskQuery('HumanEval/1');
+    expect(view.page).toBe(0);
+    expect(shown(view)).toEqual([2]);
+  });
+
+  it('jumps to a typed page, counted from 1, and to the nearest end when past one', () => {
+    const view = new VerdictView();
+    expect(view.goToPage(3, 9)).toBe(3);
+    expect(view.page).toBe(2);
+    expect(view.goToPage(40, 9)).toBe(9);
+    expect(view.goToPage(0, 9)).toBe(1);
+    expect(view.goToPage(2.6, 9)).toBe(3);
+    // Not a number: the page stays.
+    expect(view.goToPage(Number.NaN, 9)).toBe(3);
+    expect(view.page).toBe(2);
+  });
 });
