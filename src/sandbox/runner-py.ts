@@ -91,6 +91,21 @@ def install(config_json):
     exit_calls = []   # the status the current program gave os._exit, if it called it
     contain_os_exit(exit_calls)
 
+    # Classes a program derives from an ABC (abc.ABCMeta.__new__ calls abc._abc_init on each):
+    # one that outlives the program answers for its standard ABC's isinstance checks
+    # (Sized.__subclasscheck__ asks each subclass), and a check made while it lived stays in
+    # that ABC's cache. Noted here, weakly; finish() looks at them. Installed before the
+    # snapshot below, so the restore keeps it.
+    import weakref
+    derived_abcs = []
+    abc_init, weak_ref = abc._abc_init, weakref.ref
+
+    def note_abc(cls):
+        abc_init(cls)
+        derived_abcs.append(weak_ref(cls))
+
+    abc._abc_init = note_abc
+
     # ---- Snapshot the baseline ---------------------------------------------------------------
     # Everything below is restored after each program. Dicts and lists are compared by identity,
     # element by element, in C (map(operator.is_)): equality would call the program's __eq__.
@@ -409,6 +424,8 @@ def install(config_json):
     gettrace, getprofile = sys.gettrace, sys.getprofile
     get_tool, clear_tool_id, free_tool_id = monitoring.get_tool, monitoring.clear_tool_id, monitoring.free_tool_id
     gc_disable, gc_enable, gc_freeze, gc_garbage = gc.disable, gc.enable, gc.freeze, gc.garbage
+    gc_unfreeze, gc_freeze_count = gc.unfreeze, gc.get_freeze_count
+    frozen = [gc_freeze_count()]
     gc_get_threshold, gc_set_threshold, gc_set_debug = gc.get_threshold, gc.set_threshold, gc.set_debug
     getsignal, setsignal, set_wakeup_fd = _signal.getsignal, _signal.signal, _signal.set_wakeup_fd
     pthread_sigmask, SIG_SETMASK = _signal.pthread_sigmask, int(signal.SIG_SETMASK)
@@ -462,6 +479,11 @@ def install(config_json):
         the reasons this interpreter must be replaced."""
         mode[0] = 0
         gc_disable()
+        # gc.freeze() in the program put its objects where no collection looks: their cycles,
+        # and the finalizers on them, would wait for a later program's gc.unfreeze(). Unfrozen,
+        # settle's collections see them (and the whole baseline, once: finish() freezes it again).
+        if gc_freeze_count() != frozen[0]:
+            gc_unfreeze()
         grave.append(current[:])
         current.clear()
         if held_frames:
@@ -569,6 +591,13 @@ def install(config_json):
     def finish():
         """With the modules back: the state whose restoring runs standard-library code."""
         filters_mutated()
+        if derived_abcs:
+            # After settle: the program's objects are freed and collected. A class still alive
+            # is held by something the restore does not reach; it would go on answering.
+            if any(ref() is not None for ref in derived_abcs):
+                taint.append('a class derived from a standard ABC outlived the program')
+            derived_abcs.clear()
+            consume(map(abc_reset_caches, abc_classes), 0)
         if abc_token() != abc_version[0]:
             restore_abcs()
         # After settle: the streams' own attributes (a replaced write) are back, and reconfigure
@@ -598,6 +627,7 @@ def install(config_json):
         random_inst.seed()
         gc_enable()
         gc_freeze()
+        frozen[0] = gc_freeze_count()
         return list(taint)
 
     report['baselineModules'] = len(module_objs)
