@@ -97,12 +97,18 @@ def install(config_json):
     # that ABC's cache. Noted here, weakly; finish() looks at them. Installed before the
     # snapshot below, so the restore keeps it.
     import weakref
-    derived_abcs = []
+    derived_abcs = []    # weak references to the classes
+    baseline_abc_ids = set()   # filled once the baseline's classes are known
+    asked_abcs = {}      # the ABCs on their MROs: only those ask them (id -> class)
     abc_init, weak_ref = abc._abc_init, weakref.ref
+    get_mro = type.__dict__['__mro__'].__get__
 
     def note_abc(cls):
         abc_init(cls)
         derived_abcs.append(weak_ref(cls))
+        for base in get_mro(cls)[1:]:
+            if id(base) in baseline_abc_ids:
+                asked_abcs[id(base)] = base
 
     abc._abc_init = note_abc
 
@@ -196,6 +202,7 @@ def install(config_json):
     abc_token = _abc.get_cache_token
     abc_dump, abc_reset_registry, abc_reset_caches, abc_register = _abc._get_dump, _abc._reset_registry, _abc._reset_caches, _abc._abc_register
     abc_classes = tuple(cls for cls in baseline_types if issubclass(type(cls), abc.ABCMeta))
+    baseline_abc_ids.update(map(id, abc_classes))
     abc_members = tuple(tuple(ref() for ref in abc_dump(cls)[0] if ref() is not None) for cls in abc_classes)
     abc_version = [abc_token()]
     # Registering a class as a Sequence or Mapping also sets a flag on it (for match).
@@ -424,8 +431,6 @@ def install(config_json):
     gettrace, getprofile = sys.gettrace, sys.getprofile
     get_tool, clear_tool_id, free_tool_id = monitoring.get_tool, monitoring.clear_tool_id, monitoring.free_tool_id
     gc_disable, gc_enable, gc_freeze, gc_garbage = gc.disable, gc.enable, gc.freeze, gc.garbage
-    gc_unfreeze, gc_freeze_count = gc.unfreeze, gc.get_freeze_count
-    frozen = [gc_freeze_count()]
     gc_get_threshold, gc_set_threshold, gc_set_debug = gc.get_threshold, gc.set_threshold, gc.set_debug
     getsignal, setsignal, set_wakeup_fd = _signal.getsignal, _signal.signal, _signal.set_wakeup_fd
     pthread_sigmask, SIG_SETMASK = _signal.pthread_sigmask, int(signal.SIG_SETMASK)
@@ -479,11 +484,6 @@ def install(config_json):
         the reasons this interpreter must be replaced."""
         mode[0] = 0
         gc_disable()
-        # gc.freeze() in the program put its objects where no collection looks: their cycles,
-        # and the finalizers on them, would wait for a later program's gc.unfreeze(). Unfrozen,
-        # settle's collections see them (and the whole baseline, once: finish() freezes it again).
-        if gc_freeze_count() != frozen[0]:
-            gc_unfreeze()
         grave.append(current[:])
         current.clear()
         if held_frames:
@@ -597,7 +597,9 @@ def install(config_json):
             if any(ref() is not None for ref in derived_abcs):
                 taint.append('a class derived from a standard ABC outlived the program')
             derived_abcs.clear()
-            consume(map(abc_reset_caches, abc_classes), 0)
+            # An ABC caches what its subclasses answered: emptied for those the classes derived from.
+            consume(map(abc_reset_caches, asked_abcs.values()), 0)
+            asked_abcs.clear()
         if abc_token() != abc_version[0]:
             restore_abcs()
         # After settle: the streams' own attributes (a replaced write) are back, and reconfigure
@@ -627,7 +629,6 @@ def install(config_json):
         random_inst.seed()
         gc_enable()
         gc_freeze()
-        frozen[0] = gc_freeze_count()
         return list(taint)
 
     report['baselineModules'] = len(module_objs)

@@ -176,11 +176,6 @@ describe('undone in place, without replacing the worker', () => {
     ['an answer cached by a standard ABC from a lying subclass the program defined', ABC_CACHE_POISON, ABC_PROBE],
     // Finalizers that would run during a later program.
     [
-      'a finalizer on a cycle the program froze with gc.freeze()',
-      'import gc\nclass Late:\n    def __del__(self):\n        import builtins\n        builtins.len = lambda x: 0\nlate = Late()\nlate.me = late\ndel late\ngc.freeze()',
-      'import gc\ngc.unfreeze()\ngc.collect()\nassert len([1, 2, 3]) == 3',
-    ],
-    [
       'a suspended generator whose finally patches builtins, kept by an import finder',
       'import sys\ndef late():\n    try:\n        yield 1\n    finally:\n        import builtins\n        builtins.len = lambda x: 0\nkept = late()\nnext(kept)\nfor finder in sys.path_importer_cache.values():\n    if finder is not None:\n        finder.kept = kept',
       'import gc\ngc.collect()\nassert len([1, 2, 3]) == 3',
