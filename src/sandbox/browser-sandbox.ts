@@ -30,11 +30,24 @@ export function createBrowserSandbox(options: BrowserSandboxOptions): Promise<Po
   return startSandbox(() => spawnBrowserWorker(options), options);
 }
 
+/**
+ * The lowest C stack limit a worker of this page has measured so far. V8 shares the
+ * interpreter's compiled code between a page's workers, and a worker that starts once it is
+ * optimised measures more room than the first tier leaves (docs/sandbox.md): without this
+ * ceiling, a replacement allowed memoised recursion about 390 deep where the first worker
+ * stopped at 334, and the same program's verdict depended on which worker ran it.
+ */
+let lowestCStackBytes: number | null = null;
+
+function noteCStack(bytes: number | null): void {
+  if (bytes !== null && (lowestCStackBytes === null || bytes < lowestCStackBytes)) lowestCStackBytes = bytes;
+}
+
 function spawnBrowserWorker(options: BrowserSandboxOptions): WorkerHandle {
   const sharedState = createSharedState();
   const indexURL = options.pyodideURL ?? new URL(`${import.meta.env.BASE_URL}pyodide/`, location.href).href;
   const snapshot = options.snapshot === false ? null : new URL(SNAPSHOT_FILE, indexURL).href;
-  const config = workerConfig(options, { indexURL, snapshot, sharedState });
+  const config = { ...workerConfig(options, { indexURL, snapshot, sharedState }), cStackCeilingBytes: lowestCStackBytes };
   const worker = new Worker(new URL('./browser-worker.ts', import.meta.url), { type: 'module', name: 'python-sandbox' });
   const channel = new MessageChannel();
   const start: BrowserWorkerStart = { port: channel.port2, config };
@@ -45,9 +58,17 @@ function spawnBrowserWorker(options: BrowserSandboxOptions): WorkerHandle {
   let markExited: (reason: string) => void = () => {};
   const exited = new Promise<string>((resolve) => (markExited = resolve));
   worker.addEventListener('error', (event) => markExited(event.message || 'the worker script failed'));
-  return workerHandle(wrap<SandboxWorkerApi>(channel.port1), sharedState, exited, () => {
+  const handle = workerHandle(wrap<SandboxWorkerApi>(channel.port1), sharedState, exited, () => {
     worker.terminate();
     channel.port1.close();
     markExited('terminated');
   });
+  return {
+    ...handle,
+    ready: async () => {
+      const info = await handle.ready();
+      noteCStack(info.cStackBytes);
+      return info;
+    },
+  };
 }

@@ -135,7 +135,7 @@ export class PythonRuntime {
     // it uses still starts, with CPython's own limit (deep recursion through C then kills it).
     let cStackBytes: number | null = null;
     try {
-      cStackBytes = guardCStack(py, internals._module as unknown as StackHost).cStackBytes;
+      cStackBytes = guardCStack(py, internals._module as unknown as StackHost, { ceilingBytes: options.cStackCeilingBytes ?? null }).cStackBytes;
     } catch {
       cStackBytes = null;
     }

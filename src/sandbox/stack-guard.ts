@@ -27,6 +27,14 @@
  * pass, and a pass that does not agree with itself is thrown away; two passes that do are
  * needed, else the guard says it failed. Where the engine's stack is large (Node's workers get
  * 256 MB) CPython's own limits come first and nothing is changed.
+ *
+ * The interpreter's own wasm changes frame sizes too, and V8 shares its compiled code between
+ * the workers of a page. On its first tier a memoised call takes the most of the engine's stack
+ * (Chromium 150: the engine runs out near 377 calls); once V8 has optimised it, the least (near
+ * 423). A worker started while the code is optimised measured that and set a limit of about
+ * 390 calls, past what the first tier holds, where the code goes back whenever V8 drops an
+ * optimised function. So a worker may be given a ceiling: the lowest limit an earlier worker
+ * of the page measured, which was measured on the first tier (browser-sandbox.ts).
  */
 import type { PyodideAPI } from 'pyodide';
 
@@ -135,11 +143,18 @@ export function passBudget(before: number, after: number, samples: ReadonlyMap<n
   return { budget: Math.floor(shadowPerUnit * entry.units * (1 - RESERVE_FRACTION)), entry };
 }
 
+export interface StackGuardOptions {
+  /** The most a measure may set (an earlier worker's limit), or null for none. */
+  ceilingBytes?: number | null;
+  /** How many probe frames the engine's stack holds from here (tests replace it). */
+  depthProbe?: (limit: number) => number;
+}
+
 /**
  * Measures and sets the C stack limit. Call once at start-up, while Python can still call into
- * JavaScript (before the bridges are cut) and before any program runs. `depthProbe` is for tests.
+ * JavaScript (before the bridges are cut) and before any program runs.
  */
-export function guardCStack(py: PyodideAPI, host: StackHost, depthProbe: (limit: number) => number = engineDepth): StackGuardReport {
+export function guardCStack(py: PyodideAPI, host: StackHost, { ceilingBytes = null, depthProbe = engineDepth }: StackGuardOptions = {}): StackGuardReport {
   // Node's workers: nothing to measure (and a cheap way to learn it).
   if (depthProbe(LARGE_ENGINE_STACK_UNITS) >= LARGE_ENGINE_STACK_UNITS) return { cStackBytes: null, engineUnits: LARGE_ENGINE_STACK_UNITS };
   // Warm the probe up, so that its frames are likely to have their final size below (the checks make sure).
@@ -174,6 +189,7 @@ export function guardCStack(py: PyodideAPI, host: StackHost, depthProbe: (limit:
     globals.destroy();
   }
   if (!entry || agreed < PASSES) throw new Error(`the C stack calibration agreed with itself ${agreed} times in ${MAX_ATTEMPTS}`);
+  if (ceilingBytes !== null && ceilingBytes > 0 && budget > ceilingBytes) budget = ceilingBytes;
   const available = entry.shadow - host._emscripten_stack_get_end();
   if (budget + CPYTHON_MARGIN_BYTES >= available) return { cStackBytes: null, engineUnits: entry.units };
 

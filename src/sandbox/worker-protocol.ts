@@ -35,6 +35,11 @@ export interface WorkerConfig {
    * under Node; null to start without one.
    */
   snapshot: string | null;
+  /**
+   * The lowest C stack limit an earlier worker of this page measured (stack-guard.ts): this one
+   * may start while V8 has the interpreter's code optimised and would measure more. Null: none.
+   */
+  cStackCeilingBytes?: number | null;
 }
 
 export interface WorkerInfo {

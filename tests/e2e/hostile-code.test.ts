@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
-import { CODEC_CACHE_POISON, TYPING_CACHE_POISON } from '../support/isolation-attacks.ts';
+import { ABC_CACHE_POISON, ABC_PROBE, CODEC_CACHE_POISON, TYPING_CACHE_POISON } from '../support/isolation-attacks.ts';
 
 let browser: Browser;
 let server: AppServer;
@@ -130,7 +130,34 @@ describe('hostile code in the browser sandbox', () => {
     expect(text).toContain('ValueError: xxxx');
     await runCode(page, SOLUTION, 'passed');
 
+    // A standard ABC's cache of what a lying subclass answered (the subclass died with its program).
+    await runCode(page, ABC_CACHE_POISON + '\nraise SystemExit(1)\n', 'failed');
+    await runCode(page, ABC_PROBE + '\n' + SOLUTION, 'passed');
+
     expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  // Recursion that stays inside C code: CPython 3.14 watches only Emscripten's stack, which these
+  // barely use, so some run the engine's stack out first. Each must fail with RecursionError as
+  // its category (CPython's own, or the interpreter that died of it), and the next program on
+  // a fresh worker must get its own verdict.
+  it.each([
+    ['repr of a list nested 100,000 deep', 'nested = []\nfor _ in range(100_000):\n    nested = [nested]\nrepr(nested)\n'],
+    ['json.dumps of dicts nested 100,000 deep', 'import json\nnested = {}\nfor _ in range(100_000):\n    nested = {"a": nested}\njson.dumps(nested)\n'],
+    ['a sort key that sorts', 'def key(v):\n    return sorted([v, v + 1], key=key)[0]\nkey(0)\n'],
+    ['pickle of a list nested 100,000 deep', 'import pickle\nnested = []\nfor _ in range(100_000):\n    nested = [nested]\npickle.dumps(nested)\n'],
+    ['str of tuples nested 100,000 deep', 'nested = ()\nfor _ in range(100_000):\n    nested = (nested,)\nstr(nested)\n'],
+  ])('%s fails as a RecursionError, and the next program passes', { timeout: 180_000 }, async (_, program) => {
+    const app = await openApp(browser, server, { hash: '#/playground?benchmark=humaneval&problem=HumanEval/53' });
+    const { page } = app;
+    await page.getByRole('heading', { name: /HumanEval\/53/ }).waitFor({ timeout: 60_000 });
+    const text = await runCode(page, program + SOLUTION, 'failed');
+    expect(text).toMatch(/Category\s*RecursionError/);
+    expect(text).toMatch(/RecursionError: Stack overflow|RecursionError: maximum recursion depth|Crash: RangeError: Maximum call stack size exceeded/);
+    await runCode(page, SOLUTION, 'passed');
+    // The interpreter that dies says so on the console; nothing else may.
+    expect(app.errors.filter((line) => !/Pyodide has suffered a fatal error|The cause of the fatal error|Maximum call stack size exceeded/.test(line))).toEqual([]);
     await app.close();
   });
 });

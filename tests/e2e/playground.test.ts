@@ -201,4 +201,71 @@ describe('the Playground in Chromium', () => {
     expect(app.errors).toEqual([]);
     await app.close();
   });
+
+  it('keeps the same recursion depth once V8 has optimised the interpreter, on the worker and on its replacements', { timeout: 240_000 }, async () => {
+    // V8 optimises Pyodide's wasm as a page runs programs, and shares that code with every worker
+    // it starts later. Measured on optimised code, a replacement allowed memoised recursion about
+    // 390 deep where the page's first worker stopped at 334, more than the first tier (where V8
+    // goes back whenever it drops an optimised function) holds: the same program's verdict then
+    // depended on the worker. Replacements now keep the first worker's limit (stack-guard.ts).
+    const app = await openApp(browser, server, { hash: '#/playground?benchmark=humaneval&problem=HumanEval/53' });
+    const { page } = app;
+    let workersStarted = 0;
+    page.on('worker', (worker) => {
+      if (worker.url().includes('browser-worker')) workersStarted++;
+    });
+    await page.getByRole('heading', { name: /HumanEval\/53/ }).waitFor({ timeout: 60_000 });
+    const editor = page.getByRole('textbox', { name: /^Your code/ });
+    const result = page.getByRole('region', { name: /Result/ });
+    let runs = 0;
+    const runAndWait = async (code: string) => {
+      // A comment makes every run's code new, so the result shown is always this run's.
+      await editor.fill(`${code}\n# run ${++runs}\n`);
+      await page.getByRole('button', { name: 'Run tests' }).click();
+      const stale = result.getByText(/has changed since this run/);
+      await expect.poll(async () => (await result.count()) === 1 && (await stale.count()) === 0, { timeout: 120_000, interval: 200 }).toBe(true);
+      return (await result.textContent()) ?? '';
+    };
+    const SOLUTION = 'def add(x, y):\n    return x + y\n';
+    const MEMOISED = [
+      'import functools',
+      'def memoised(n):',
+      '    @functools.lru_cache(maxsize=None)',
+      '    def depth(k):',
+      '        return 0 if k == 0 else depth(k - 1) + 1',
+      '    return depth(n)',
+    ].join('\n');
+    // The deepest memoised recursion that passes; past it, CPython's RecursionError, caught here.
+    const deepest = async () => {
+      const text = await runAndWait(
+        `${MEMOISED}\nreached = 0\nfor n in range(200, 800):\n    try:\n        memoised(n)\n    except RecursionError:\n        break\n    reached = n\nprint('DEEPEST', reached)\n${SOLUTION}`,
+      );
+      expect(text).toContain('Every test passed');
+      return Number(/DEEPEST (\d+)/.exec(text)?.[1]);
+    };
+    const cold = await deepest();
+    expect(cold).toBeGreaterThanOrEqual(320);
+    // Warm up: the same memoised program many times over, and a plain loop, until V8 has optimised the hot code.
+    for (let round = 0; round < 4; round++) {
+      expect(await runAndWait(`${MEMOISED}\nfor _ in range(300):\n    memoised(250)\ntotal = 0\nfor i in range(300_000):\n    total += i % 7\n${SOLUTION}`)).toContain('Every test passed');
+    }
+    expect(await deepest()).toBe(cold);
+    // Two replacements (a changed standard class gets the worker replaced): the spare takes over,
+    // then the worker started after the warm-up, on optimised code.
+    const replacing = `import collections\ncollections.Counter.__eq__ = lambda a, b: True\n${SOLUTION}`;
+    const before = workersStarted;
+    expect(await runAndWait(replacing)).toContain('Every test passed');
+    expect(await runAndWait(replacing)).toContain('Every test passed');
+    const replaced = await deepest();
+    await expect.poll(() => workersStarted, { timeout: 60_000 }).toBeGreaterThanOrEqual(before + 2);
+    expect(replaced).toBeGreaterThanOrEqual(320);
+    expect(replaced).toBeLessThanOrEqual(cold);
+    // And on that worker, too deep is a RecursionError, not a dead interpreter.
+    const tooDeep = await runAndWait(`${MEMOISED}\nmemoised(100_000)\n${SOLUTION}`);
+    expect(tooDeep).toContain('RecursionError: Stack overflow');
+    expect(tooDeep).not.toContain('Crash');
+    expect(await runAndWait(`${MEMOISED}\nassert memoised(320) == 320\n${SOLUTION}`)).toContain('Every test passed');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
 });

@@ -32,3 +32,32 @@ codecs.register(encodings.search_function)
 forged = codecs.CodecInfo(lambda s, errors='strict': ('forged', len(s)), lambda s, errors='strict': ('forged', len(s)), name='rot13')
 encodings._cache['rot13'] = forged
 assert codecs.encode('ab', 'rot13') == 'forged'`;
+
+/**
+ * A class derived from a standard ABC whose __subclasshook__ says yes to everything, asked once
+ * while it lives: Sized asks its subclasses, and caches the answer for int. The class dies with
+ * the program; until 2026-11-22 the cache did not, and `isinstance(3, Sized)` stayed True.
+ */
+export const ABC_CACHE_POISON = `import collections.abc
+class Anything(collections.abc.Sized):
+    @classmethod
+    def __subclasshook__(cls, other):
+        return True
+assert isinstance(3, collections.abc.Sized)`;
+
+/**
+ * A class derived from a standard ABC, kept alive where the restore does not look (an attribute
+ * of an import finder), with int registered on it: Sized then calls int one of its own.
+ */
+export const ABC_SURVIVOR = `import collections.abc, sys
+class Survivor(collections.abc.Sized):
+    pass
+Survivor.register(int)
+for finder in sys.path_importer_cache.values():
+    if finder is not None:
+        finder.kept = Survivor`;
+
+/** Must pass in a fresh interpreter: an int is not Sized. */
+export const ABC_PROBE = `from collections.abc import Sized
+assert not isinstance(3, Sized)
+assert not issubclass(bool, Sized)`;

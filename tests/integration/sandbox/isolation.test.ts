@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../../src/core/harness/outcome.ts';
 import { createNodeSandbox } from '../../../src/sandbox/node-sandbox.ts';
 import type { PooledSandbox } from '../../../src/sandbox/pool.ts';
-import { CODEC_CACHE_POISON, TYPING_CACHE_POISON } from '../../support/isolation-attacks.ts';
+import { ABC_CACHE_POISON, ABC_PROBE, ABC_SURVIVOR, CODEC_CACHE_POISON, TYPING_CACHE_POISON } from '../../support/isolation-attacks.ts';
 
 const limits = { timeoutMs: 2000, maxOutputChars: 100_000 };
 
@@ -158,6 +158,28 @@ describe('undone in place, without replacing the worker', () => {
       'from collections.abc import Iterable\nassert not isinstance(3, Iterable)\nassert not issubclass(bool, Iterable)',
     ],
     ["a standard stream's newline", 'import sys\nsys.stdout.reconfigure(newline="\\r\\n")', NEAR_OUTPUT_LIMIT],
+    // The import system: finders and caches a later import goes through (colorsys is outside the baseline).
+    [
+      'a finder put first on sys.meta_path that forges a module',
+      'import sys, importlib.util\nclass Loader:\n    def create_module(self, spec):\n        return None\n    def exec_module(self, module):\n        module.rgb_to_hsv = lambda *a: "forged"\n' +
+        'class Finder:\n    @classmethod\n    def find_spec(cls, name, path=None, target=None):\n        return importlib.util.spec_from_loader(name, Loader()) if name == "colorsys" else None\nsys.meta_path.insert(0, Finder)',
+      'import colorsys\nassert colorsys.rgb_to_hsv(1, 0, 0) == (0.0, 1.0, 1)',
+    ],
+    [
+      'a path hook that refuses everything, with the finders it would have made forgotten',
+      'import sys\ndef refuse(path):\n    raise ImportError(path)\nsys.path_hooks.insert(0, refuse)\nsys.path_importer_cache.clear()',
+      'import colorsys\nassert colorsys.rgb_to_hsv(1, 0, 0) == (0.0, 1.0, 1)',
+    ],
+    ['every cached finder replaced by None', 'import sys\nfor path in list(sys.path_importer_cache):\n    sys.path_importer_cache[path] = None', 'import colorsys\nassert colorsys.hsv_to_rgb(0, 0, 1) == (1, 1, 1)'],
+    // ABCs: registrations and caches that live in C.
+    ['int registered as a Sequence', 'import collections.abc\ncollections.abc.Sequence.register(int)', 'from collections.abc import Sequence\nassert not isinstance(3, Sequence)'],
+    ['an answer cached by a standard ABC from a lying subclass the program defined', ABC_CACHE_POISON, ABC_PROBE],
+    // Finalizers that would run during a later program.
+    [
+      'a suspended generator whose finally patches builtins, kept by an import finder',
+      'import sys\ndef late():\n    try:\n        yield 1\n    finally:\n        import builtins\n        builtins.len = lambda x: 0\nkept = late()\nnext(kept)\nfor finder in sys.path_importer_cache.values():\n    if finder is not None:\n        finder.kept = kept',
+      'import gc\ngc.collect()\nassert len([1, 2, 3]) == 3',
+    ],
   ])('%s', async (_, poison, probe) => {
     await expectUndone(poison, probe);
   });
@@ -217,6 +239,16 @@ describe('damage that is not cheap to undo replaces the worker', () => {
         'codecs.register(encodings.search_function)',
       'import codecs\nassert codecs.encode("ab", "rot13") == "no"',
     ],
+    // Both change a standard class's attributes (the finder's, weakref.finalize's flag that it
+    // registered with atexit), which replaces the worker.
+    ['importlib.invalidate_caches()', 'import importlib\nimportlib.invalidate_caches()', 'import colorsys\nassert colorsys.hsv_to_rgb(0, 0, 1) == (1, 1, 1)'],
+    [
+      'weakref.finalize on an object of the program',
+      'import weakref\nclass Box:\n    pass\nbox = Box()\nbox.me = box\nweakref.finalize(box, lambda: __import__("builtins").__setattr__("len", lambda x: 0))',
+      'import gc\ngc.collect()\nassert len([1, 2, 3]) == 3',
+    ],
+    // Alive, it answers for its ABC; Sized asks each of its subclasses.
+    ['a class derived from a standard ABC kept alive where the restore does not look', ABC_SURVIVOR, ABC_PROBE],
     ['a write over the standard library', 'open("/lib/python3.14/site-packages/evil.py", "w").write("x = 1")', 'import os\nassert not os.path.exists("/lib/python3.14/site-packages/evil.py")'],
   ])('%s', async (_, poison, probe) => {
     const { probe: result, replaced } = await after(poison, probe);

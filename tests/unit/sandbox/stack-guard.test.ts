@@ -53,7 +53,7 @@ function simulatedWorker(probeFrameBytes: (call: number) => number) {
 describe('guardCStack', () => {
   it('stops CPython with 15 % of the engine stack to spare when the probe keeps its size', () => {
     const worker = simulatedWorker(() => 110);
-    const { cStackBytes } = guardCStack(worker.py, worker.host, worker.depthProbe);
+    const { cStackBytes } = guardCStack(worker.py, worker.host, { depthProbe: worker.depthProbe });
     expect(cStackBytes).not.toBeNull();
     expect(cStackBytes!).toBeLessThan(ENGINE_CAPACITY_SHADOW * 0.87);
     expect(cStackBytes!).toBeGreaterThan(ENGINE_CAPACITY_SHADOW * 0.8);
@@ -71,7 +71,7 @@ describe('guardCStack', () => {
     ] as const) {
       for (let switchAt = 4; switchAt < 24; switchAt++) {
         const worker = simulatedWorker((call) => (call < switchAt ? from : to));
-        const { cStackBytes } = guardCStack(worker.py, worker.host, worker.depthProbe);
+        const { cStackBytes } = guardCStack(worker.py, worker.host, { depthProbe: worker.depthProbe });
         expect(cStackBytes, `probe ${from}→${to} bytes at call ${switchAt}`).not.toBeNull();
         expect(cStackBytes!, `probe ${from}→${to} bytes at call ${switchAt}`).toBeLessThan(ENGINE_CAPACITY_SHADOW * 0.87);
         expect(cStackBytes!, `probe ${from}→${to} bytes at call ${switchAt}`).toBeGreaterThan(ENGINE_CAPACITY_SHADOW * 0.8);
@@ -79,8 +79,25 @@ describe('guardCStack', () => {
     }
   });
 
+  // V8 shares the interpreter's compiled code between a page's workers: one started once that
+  // code is optimised measures less of the engine's stack per call than the first tier will use
+  // again when V8 drops an optimised function. An earlier worker's limit is its ceiling.
+  it('keeps no more than the ceiling an earlier worker measured, and a lower measure of its own', () => {
+    const first = simulatedWorker(() => 110);
+    const measured = guardCStack(first.py, first.host, { depthProbe: first.depthProbe }).cStackBytes!;
+    const capped = simulatedWorker(() => 110);
+    expect(guardCStack(capped.py, capped.host, { depthProbe: capped.depthProbe, ceilingBytes: measured - 20_000 }).cStackBytes).toBe(measured - 20_000);
+    // CPython is told the same: its stack ends that far (and its own margin) below where a program starts.
+    const programStart = SHADOW_BASE - 3_000;
+    expect(programStart - capped.limit()!.start).toBe(measured - 20_000 + 2 * 2048 * 4);
+    const higher = simulatedWorker(() => 110);
+    expect(guardCStack(higher.py, higher.host, { depthProbe: higher.depthProbe, ceilingBytes: measured + 20_000 }).cStackBytes).toBe(measured);
+    const none = simulatedWorker(() => 110);
+    expect(guardCStack(none.py, none.host, { depthProbe: none.depthProbe, ceilingBytes: null }).cStackBytes).toBe(measured);
+  });
+
   it('says the measure failed, rather than guessing, when the probe never holds still', () => {
     const worker = simulatedWorker((call) => (call % 2 === 0 ? 110 : 160));
-    expect(() => guardCStack(worker.py, worker.host, worker.depthProbe)).toThrow(/agreed with itself/);
+    expect(() => guardCStack(worker.py, worker.host, { depthProbe: worker.depthProbe })).toThrow(/agreed with itself/);
   });
 });
