@@ -390,6 +390,80 @@ describe('every page at 320 px and at 200 % zoom, in both themes, with reduced m
   });
 });
 
+/**
+ * The Presenter's stage (after Start, the NameError demo stepped by hand), in the same two sizes:
+ * a presenter who zooms the projector's browser, or shows a narrow window. Every scene of the demo.
+ */
+describe("the Presenter's stage at 320 px and at 200 % zoom, in both themes", () => {
+  it('reflows every scene with nothing cut off or spilling, passes axe, has its h1, and its scrolling boxes take focus without taking the keys of the talk', { timeout: 300_000 }, async () => {
+    const problems: string[] = [];
+    const SCENES = ['problem', 'generation', 'execution', 'briefing', 'refinement', 'execution', 'verdict'];
+    for (const size of [{ name: '320 px', viewport: { width: 320, height: 640 }, deviceScaleFactor: 1 }, { name: '200 %', viewport: { width: 640, height: 360 }, deviceScaleFactor: 2 }]) {
+      const context = await browser.newContext({ viewport: size.viewport, deviceScaleFactor: size.deviceScaleFactor, reducedMotion: 'reduce' });
+      try {
+        const page = await context.newPage();
+        for (const colorScheme of THEMES) {
+          await page.emulateMedia({ colorScheme });
+          await page.goto(`${server.url}#/presenter?source=demo&demo=name-error&speed=step&autostart=1`);
+          await page.reload();
+          for (const [step, kind] of SCENES.entries()) {
+            if (step > 0) await page.keyboard.press('ArrowRight');
+            await page.locator(`article.scene[data-scene="${kind}"]`).waitFor({ timeout: 60_000 });
+            const where = `stage ${step + 1} (${kind}) at ${size.name} [${colorScheme}]`;
+            const look = await page.evaluate(() => ({
+              scroll: document.documentElement.scrollWidth,
+              client: document.documentElement.clientWidth,
+              headings: [...document.querySelectorAll('h1')].filter((h1) => h1.checkVisibility()).map((h1) => (h1.textContent ?? '').trim()),
+            }));
+            if (look.scroll > look.client) problems.push(`${where}: the page scrolls sideways (${look.scroll}px in ${look.client}px)`);
+            if (look.headings.length !== 1 || !look.headings[0]!.startsWith('HumanEval/0')) problems.push(`${where}: h1 elements ${JSON.stringify(look.headings)}`);
+            problems.push(...(await spilledContent(page)).map((spill) => `${where}: ${spill}`));
+            problems.push(...(await axeViolations(page, where, ALLOWED)));
+          }
+          // The verdict's code box and every Tab stop on the way: a ring of 3:1, on screen.
+          await page.keyboard.press('ArrowLeft');
+          await page.locator('article.scene[data-scene="execution"]').waitFor();
+          const stops: string[] = [];
+          for (let i = 0; i < 20 && !stops.includes('pre "Code under test"'); i++) {
+            await page.keyboard.press('Tab');
+            const { name, ring } = await focusedElement(page);
+            stops.push(name);
+            const box = await page.evaluate(() => {
+              const rect = document.activeElement!.getBoundingClientRect();
+              return { left: rect.left, right: rect.right, width: innerWidth };
+            });
+            if (ring < 3) problems.push(`stage at ${size.name} [${colorScheme}]: Tab stop ${name} has a ring of ${ring.toFixed(2)}:1`);
+            if (box.left < 0 || box.right > box.width + 1) problems.push(`stage at ${size.name} [${colorScheme}]: Tab stop ${name} is off screen`);
+          }
+          if (!stops.includes('pre "Code under test"')) problems.push(`stage at ${size.name} [${colorScheme}]: Tab never reaches the code (${stops.join(', ')})`);
+          // In the focused code box, ↓ scrolls the code and Space does too; → and ← still step the talk, B still blanks it.
+          const code = page.getByRole('group', { name: 'Code under test' });
+          await page.keyboard.press('ArrowDown');
+          await page.keyboard.press('Space');
+          if ((await page.getByLabel('Progress').textContent())?.includes('paused')) problems.push(`stage at ${size.name} [${colorScheme}]: Space in the code box paused the show`);
+          // Keyboard scrolling may be animated: give it a moment.
+          const scrolled = await code
+            .evaluate((box) => new Promise<boolean>((done) => setTimeout(() => done(box.scrollHeight <= box.clientHeight || box.scrollTop > 0), 500)))
+            .catch(() => false);
+          if (!scrolled) problems.push(`stage at ${size.name} [${colorScheme}]: ↓ and Space do not scroll the focused code`);
+          await page.keyboard.press('ArrowRight');
+          await page.locator('article.scene[data-scene="verdict"]').waitFor({ timeout: 10_000 });
+          await page.keyboard.press('ArrowLeft');
+          await page.locator('article.scene[data-scene="execution"]').waitFor({ timeout: 10_000 });
+          await page.getByRole('group', { name: 'Code under test' }).focus();
+          await page.keyboard.press('b');
+          await page.locator('.presenter .blank').waitFor({ timeout: 10_000 });
+          await page.keyboard.press('b');
+          await page.locator('.presenter .blank').waitFor({ state: 'detached', timeout: 10_000 });
+        }
+      } finally {
+        await context.close();
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+});
+
 describe('forced colours (Windows High Contrast) in Chromium', () => {
   it('still marks the current page in the navigation and a pressed toggle, which only a background told apart', { timeout: 120_000 }, async () => {
     // A tab of its own: pressing the theme toggle is remembered in this browser.
