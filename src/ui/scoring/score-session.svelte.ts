@@ -19,6 +19,7 @@ import {
   type SamplesSummary,
 } from '../../core/results/samples.ts';
 import type { SandboxHolder } from '../sandbox/sandbox-holder.ts';
+import { passAtKLine } from './pass-at-k-line.ts';
 import { resultsFileName, unscoredTasks, type UnscoredTask } from './results-file-name.ts';
 import { pace, runQueue } from './run-queue.ts';
 import type { VerdictRow } from './verdict-rows.ts';
@@ -68,6 +69,12 @@ export class ScoreSession {
   rate = $derived(pace(this.done, this.total, this.elapsedMs));
   busy = $derived(this.phase === 'reading' || this.phase === 'scoring');
   summaryLine = $derived(formatSummaryLine(this.passed, this.done - this.passed));
+  /** pass@1/10/100 as `feedback-lab score` prints them, once every sample is scored (pass-at-k-line.ts). */
+  passAtKLine = $derived.by(() => {
+    // `rows` is not reactive: `revision` says when it has grown.
+    void this.revision;
+    return passAtKLine(this.phase, this.rows);
+  });
   /**
    * What a screen reader is told: one sentence when the run starts and one when it ends, never
    * the counts as they tick (they change four times a second; the progress bar has them).

@@ -332,3 +332,28 @@ describe('reading a picked samples file', () => {
     expect(session.resultsFile().fileName).toBe('samples.jsonl.gz_results.jsonl');
   });
 });
+
+describe('pass@k of a scored file', () => {
+  it('gives the command line’s pass@k once every sample of a several-samples-per-task file is scored, and none for a cancelled run', async () => {
+    const problems = await loadTestProblems('humaneval');
+    const session = new ScoreSession(new SandboxHolder(async () => fakeSandbox()));
+    // HumanEval/0: 10 samples, 4 pass; HumanEval/1: 10 samples, all pass.
+    const lines = [
+      ...Array.from({ length: 10 }, (_, i) => JSON.stringify({ task_id: 'HumanEval/0', completion: i < 4 ? '    return True\n' : '    return BROKEN\n' })),
+      ...Array.from({ length: 10 }, () => JSON.stringify({ task_id: 'HumanEval/1', completion: '    return []\n' })),
+    ];
+    await session.scoreLines('multi.jsonl', lines, problems, settings);
+    expect(session.phase).toBe('done');
+    expect(session.passAtKLine).toBe('pass@1 0.7000, pass@10 1.0000 (2 tasks, 10 samples each)');
+
+    const slow = new ScoreSession(new SandboxHolder(async () => fakeSandbox(2)));
+    const run = slow.scoreLines('multi.jsonl', [...lines, ...lines, ...lines], problems, settings);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(slow.passAtKLine).toBeNull();
+    slow.cancel();
+    await run;
+    expect(slow.phase).toBe('cancelled');
+    expect(slow.done).toBeGreaterThan(0);
+    expect(slow.passAtKLine).toBeNull();
+  });
+});
