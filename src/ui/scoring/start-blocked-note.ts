@@ -1,0 +1,28 @@
+/**
+ * Why the Scoring page's start controls (the samples file, the canonical solutions button) are
+ * disabled, said beside them: the dataset panel above says a download failed, but not that this
+ * is what holds the controls, nor from where the file comes.
+ */
+import { DATASET_FILES } from '../../core/benchmarks/datasets.ts';
+import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
+import { BENCHMARK_NAMES } from '../../core/benchmarks/task-id.ts';
+import type { DatasetStatus } from '../datasets/benchmark-dataset.svelte.ts';
+
+/** The note, or null when the controls are enabled. */
+export function startBlockedNote(benchmark: BenchmarkId, status: DatasetStatus, busy: boolean): string | null {
+  const name = BENCHMARK_NAMES[benchmark];
+  const file = DATASET_FILES[benchmark];
+  switch (status) {
+    case 'idle':
+    case 'loading':
+      return `Waiting for ${name} to load: samples are scored against its tests.`;
+    case 'failed':
+      return `No ${name} loaded to score against: pick ${file.fileName} (from ${new URL(file.upstreamUrl).host}) in the ${name} file field above, or try the downloads again.`;
+    case 'ready':
+      return busy ? 'A run is in progress: cancel it to start another.' : null;
+    default: {
+      const never: never = status;
+      return never;
+    }
+  }
+}
