@@ -20,8 +20,13 @@ const page = (load: () => Promise<{ default: Component<never> }>) => load as unk
 export interface RouteDefinition {
   /** The hash path without `#/`; '' is the home page. */
   path: string;
-  /** Used for the document title and the navigation link. */
+  /** The navigation link's text, and the page's name unless `heading` gives a longer one. */
   title: string;
+  /**
+   * The page's h1 where it is longer than the link (the link row has little room): the document
+   * title and the name announced after a navigation use it, so they say what the heading says.
+   */
+  heading?: string;
   /** Whether the header navigation links to it. */
   inNav: boolean;
   /**
@@ -47,7 +52,7 @@ export const ROUTES: readonly RouteDefinition[] = [
   { path: 'study', title: 'Study', inNav: true, load: page(() => import('./pages/StudyPage.svelte')) },
   { path: 'search', title: 'Search', inNav: true, load: page(() => import('./pages/SearchPage.svelte')) },
   { path: 'results', title: 'Results', inNav: true, load: page(() => import('./pages/ResultsPage.svelte')) },
-  { path: 'reproduce', title: 'Reproduce', inNav: true, load: page(() => import('./pages/ReproducePage.svelte')) },
+  { path: 'reproduce', title: 'Reproduce', heading: 'Reproduce the paper', inNav: true, load: page(() => import('./pages/ReproducePage.svelte')) },
   { path: 'presenter', title: 'Presenter', inNav: true, fullWindow: true, readsLinkOnce: true, load: page(() => import('./pages/PresenterPage.svelte')) },
 ];
 
@@ -81,4 +86,14 @@ export function findRoute(path: string, routes: readonly RouteDefinition[] = ROU
 export function hrefFor(path: string, query?: Record<string, string>): string {
   const search = query ? new URLSearchParams(query).toString() : '';
   return `#/${path}${search ? `?${search}` : ''}`;
+}
+
+/** The page's name, as its h1 gives it. */
+export function pageName(route: RouteDefinition): string {
+  return route.heading ?? route.title;
+}
+
+/** The document title: the home page's is the app's name, every other one leads with the page's. */
+export function documentTitle(route: RouteDefinition): string {
+  return route.path === '' ? 'Feedback Lab' : `${pageName(route)} · Feedback Lab`;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ROUTES, findRoute, hrefFor, parseHash } from '../../../src/ui/routes.ts';
+import { ROUTES, documentTitle, findRoute, hrefFor, pageName, parseHash } from '../../../src/ui/routes.ts';
 
 describe('hash routes', () => {
   it('reads the page and its query from the hash', () => {
@@ -32,5 +32,14 @@ describe('hash routes', () => {
     const back = parseHash(href);
     expect(back.path).toBe('playground');
     expect(back.query.get('problem')).toBe('HumanEval/3');
+  });
+
+  it('titles each page by the name its heading gives, with a short link where the heading is long', () => {
+    const reproduce = findRoute('reproduce');
+    expect(reproduce.title).toBe('Reproduce');
+    expect(pageName(reproduce)).toBe('Reproduce the paper');
+    expect(documentTitle(reproduce)).toBe('Reproduce the paper · Feedback Lab');
+    expect(documentTitle(findRoute('score'))).toBe('Scoring · Feedback Lab');
+    expect(documentTitle(findRoute(''))).toBe('Feedback Lab');
   });
 });
