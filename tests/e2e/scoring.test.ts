@@ -3,7 +3,7 @@ import type { Browser } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { axeViolations } from '../support/accessibility-checks.ts';
 import { launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
-import { loadTestProblem, loadTestProblems } from '../support/datasets.ts';
+import { loadTestProblem, loadTestProblems, readDatasetBytes } from '../support/datasets.ts';
 
 let browser: Browser;
 let server: AppServer;
@@ -281,6 +281,9 @@ describe('the Scoring page in Chromium', () => {
     expect(await page.getByRole('button', { name: 'Download cut.jsonl_results.jsonl' }).count()).toBe(0);
     const partial = page.getByTestId('partial-results');
     expect(await partial.textContent()).toContain('cancelled after 4 of 8 samples, so the results file holds only those. 4 samples of 4 tasks were not scored');
+    // No pass@k over the first lines of a file: the note says it is for a whole run.
+    expect(await partial.textContent()).toContain('pass@k is given for a whole run only');
+    expect(await page.getByTestId('pass-at-k').count()).toBe(0);
     await partial.getByText('Tasks the results file lacks (4)').click();
     expect(await partial.locator('.lacking').textContent()).toBe(problems.slice(4, 8).map((p) => p.id).join(', '));
     const [download] = await Promise.all([
@@ -294,6 +297,63 @@ describe('the Scoring page in Chromium', () => {
     await app.screenshot('score-partial-results');
 
     expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('gives pass@1 and pass@10 of a file with ten samples per task, in the command line’s words, and names the tasks left out', async () => {
+    const [p0, p2] = await Promise.all(['HumanEval/0', 'HumanEval/2'].map((id) => loadTestProblem('humaneval', id)));
+    // HumanEval/0: 4 of 10 samples pass; HumanEval/2: all 10 do. pass@1 = (0.4 + 1) / 2, pass@10 = 1.
+    const lines = [
+      ...Array.from({ length: 10 }, (_, i) => JSON.stringify({ task_id: 'HumanEval/0', completion: i < 4 ? p0!.canonicalSolution : '    return None\n' })),
+      ...Array.from({ length: 10 }, () => JSON.stringify({ task_id: 'HumanEval/2', completion: p2!.canonicalSolution })),
+    ];
+    const app = await openApp(browser, server, { hash: '#/score' });
+    const { page } = app;
+    await waitForDataset(app, /HumanEval: 164 problems/);
+    await page.getByLabel('Samples file').setInputFiles({ name: 'ten-each.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(lines.join('\n')) });
+    await page.getByRole('button', { name: 'Download ten-each.jsonl_results.jsonl' }).waitFor({ timeout: 120_000 });
+    expect(await page.locator('.summary-line').textContent()).toBe('14 passed, 6 failed');
+    expect(await page.getByTestId('pass-at-k').textContent()).toBe('pass@1 0.7000, pass@10 1.0000 (2 tasks, 10 samples each)');
+    const missing = await page.getByText(/problems have no sample in this file/).textContent();
+    expect(missing).toContain('162 of 164 problems have no sample in this file (HumanEval/1, HumanEval/3, HumanEval/4,');
+    expect(missing).toContain('HumanEval/11, …)');
+    expect(missing).toContain('left out of the verdicts and of pass@k');
+    await app.screenshot('score-pass-at-k');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('says beside the disabled samples field and canonical button that the benchmark is missing, and where to get it', { timeout: 120_000 }, async () => {
+    const app = await openApp(browser, server, {
+      hash: '#/score',
+      serviceWorkers: 'block',
+      beforeOpen: async (context) => {
+        await context.route(/\/datasets\/(HumanEval\.jsonl\.gz|sanitized-mbpp\.json)$/, (route) => route.fulfill({ status: 404, body: 'Not found' }));
+        await context.route('https://raw.githubusercontent.com/**', (route) => route.abort('internetdisconnected'));
+      },
+    });
+    const { page } = app;
+    await page.getByRole('alert').filter({ hasText: 'HumanEval could not be loaded' }).waitFor({ timeout: 60_000 });
+    const samples = page.getByLabel('Samples file');
+    const canonical = page.getByRole('button', { name: 'Score the canonical solutions' });
+    const expected =
+      'No HumanEval loaded to score against: pick HumanEval.jsonl.gz (from raw.githubusercontent.com) in the HumanEval file field above, or try the downloads again.';
+    for (const control of [samples, canonical]) {
+      expect(await control.isDisabled()).toBe(true);
+      // What a screen reader reads with the control: its description.
+      expect(await control.evaluate((element) => document.getElementById(element.getAttribute('aria-describedby') ?? '')?.textContent ?? null)).toBe(expected);
+    }
+    expect(await page.getByText(expected).isVisible()).toBe(true);
+    expect(await axeViolations(page, 'scoring, no benchmark loaded')).toEqual([]);
+    await app.screenshot('score-no-benchmark');
+
+    // The file picked by hand: the controls work and the note goes.
+    await page.getByLabel(/^HumanEval file/).setInputFiles({ name: 'HumanEval.jsonl.gz', mimeType: 'application/gzip', buffer: Buffer.from(await readDatasetBytes('humaneval')) });
+    await waitForDataset(app, /HumanEval: 164 problems/);
+    expect(await canonical.isDisabled()).toBe(false);
+    expect(await canonical.getAttribute('aria-describedby')).toBeNull();
+    expect(await samples.getAttribute('aria-describedby')).toBeNull();
+    expect(await page.getByText(expected).count()).toBe(0);
     await app.close();
   });
 });
