@@ -19,7 +19,7 @@ import { exportResultFile } from '../../src/core/results/result-file-export.ts';
 import { buildSearchFile, exportSearchFile } from '../../src/core/results/search-file.ts';
 import { MemorySearchStore } from '../../src/core/search/memory-search-store.ts';
 import { runSearch } from '../../src/core/search/run-search.ts';
-import { ROUTES } from '../../src/ui/routes.ts';
+import { ROUTES, documentTitle, pageName } from '../../src/ui/routes.ts';
 import { axeViolations, chartTextContrast, focusedElement, spilledContent, type AllowedViolation } from '../support/accessibility-checks.ts';
 import { launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
 import { loadTestProblem } from '../support/datasets.ts';
@@ -336,7 +336,10 @@ describe('accessibility (axe-core) in Chromium', () => {
 });
 
 /** Every page of the app, with the name its title and heading give it, and the unknown address's page. */
-const EVERY_PAGE = [...ROUTES.map((route) => ({ hash: `#/${route.path}`, title: route.path === '' ? 'Feedback Lab' : `${route.title} · Feedback Lab`, fullWindow: route.fullWindow === true })), { hash: '#/no-such-page', title: 'Page not found · Feedback Lab', fullWindow: false }];
+const EVERY_PAGE = [
+  ...ROUTES.map((route) => ({ hash: `#/${route.path}`, title: documentTitle(route), heading: route.path === '' ? 'Feedback Lab' : pageName(route), fullWindow: route.fullWindow === true })),
+  { hash: '#/no-such-page', title: 'Page not found · Feedback Lab', heading: 'Page not found', fullWindow: false },
+];
 
 describe('every page at 320 px and at 200 % zoom, in both themes, with reduced motion', () => {
   it('reflows with nothing cut off or spilling, passes axe (contrast included), keeps focus visible, has one h1, a title and a skip link, and keeps still', { timeout: 240_000 }, async () => {
@@ -348,7 +351,7 @@ describe('every page at 320 px and at 200 % zoom, in both themes, with reduced m
         const page = await context.newPage();
         for (const colorScheme of THEMES) {
           await page.emulateMedia({ colorScheme });
-          for (const { hash, title, fullWindow } of EVERY_PAGE) {
+          for (const { hash, title, heading, fullWindow } of EVERY_PAGE) {
             const where = `${hash} at ${size.name} [${colorScheme}]`;
             await visit(page, hash);
             const look = await page.evaluate(() => ({
@@ -356,14 +359,16 @@ describe('every page at 320 px and at 200 % zoom, in both themes, with reduced m
               client: document.documentElement.clientWidth,
               title: document.title,
               // Shown or read out; index.html's hidden boot-failure box has an h1 of its own.
-              headings: [...document.querySelectorAll('h1')].filter((h1) => h1.checkVisibility()).length,
+              headings: [...document.querySelectorAll('h1')].filter((h1) => h1.checkVisibility()).map((h1) => h1.textContent?.trim() ?? ''),
               skipLink: document.querySelector<HTMLAnchorElement>('a.skip-link[href="#main"]:not([hidden])') !== null,
               // Anything that moves for ever (a spinner, a caret) is left still when the system asks for less motion.
               moving: document.getAnimations().filter((a) => a.playState === 'running' && a.effect?.getComputedTiming().iterations === Infinity).length,
             }));
             if (look.scroll > look.client) problems.push(`${where}: the page scrolls sideways (${look.scroll}px in ${look.client}px)`);
             if (look.title !== title) problems.push(`${where}: title "${look.title}", not "${title}"`);
-            if (look.headings !== 1) problems.push(`${where}: ${look.headings} h1 elements`);
+            if (look.headings.length !== 1) problems.push(`${where}: ${look.headings.length} h1 elements`);
+            // The title names the page as its heading does (a tab list and a screen reader's page list say the same).
+            else if (look.headings[0] !== heading) problems.push(`${where}: h1 "${look.headings[0]}", title "${look.title}"`);
             if (!look.skipLink && !fullWindow) problems.push(`${where}: no skip link`);
             if (look.moving > 0) problems.push(`${where}: ${look.moving} endless animations under reduced motion`);
             problems.push(...(await spilledContent(page)).map((spill) => `${where}: ${spill}`));
