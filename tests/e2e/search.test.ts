@@ -520,12 +520,19 @@ describe('the Search page in Chromium', () => {
     await form.getByLabel('Seed', { exact: true }).fill('');
     await problems.getByText('Seed: empty. Give a whole number from 0 to 4,294,967,295.').waitFor();
     await form.getByRole('button', { name: 'Start search' }).click();
-    await page.locator('.errors[role="alert"]').getByText(/^Seed: empty\./).waitFor();
+    // The alert above the button says the refusal once; the problem stays in the list and at its field.
+    const alert = page.locator('.errors[role="alert"]');
+    await alert.getByText('Not started: a problem to put right, listed above.').waitFor();
+    expect(await alert.textContent()).not.toContain('Seed: empty');
+    await problems.getByText(/^Seed: empty\./).waitFor();
+    expect(await form.getByLabel('Seed', { exact: true }).getAttribute('aria-invalid')).toBe('true');
     await page.waitForTimeout(500);
     expect(page.url()).not.toContain('sid=');
     expect(await page.locator('#search-run-title').count()).toBe(0);
     await form.getByLabel('Seed', { exact: true }).fill('7');
     expect(await problems.count()).toBe(0);
+    // Put right, the form would start: the alert that said it would not is gone.
+    await alert.waitFor({ state: 'detached' });
 
     // A field under the closed Advanced section: its summary names the field, and a refused start
     // opens the section and focuses the field.
@@ -538,11 +545,13 @@ describe('the Search page in Chromium', () => {
     expect(await form.getByLabel('Elites').getAttribute('aria-invalid')).toBe('true');
     await form.getByRole('button', { name: 'Start search' }).focus();
     await page.keyboard.press('Enter');
-    await page.locator('.errors[role="alert"]').getByText(/^Elites \(under Advanced\)/).waitFor();
+    await alert.getByText('Not started: a problem to put right, listed above.').waitFor();
     await expect.poll(() => form.getByLabel('Elites').evaluate((input) => input === document.activeElement)).toBe(true);
     expect(await advanced.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
     await form.getByLabel('Elites').fill('1');
     await problems.waitFor({ state: 'detached' });
+    await alert.waitFor({ state: 'detached' });
+    expect(await form.getByLabel('Elites').evaluate((input) => input === document.activeElement)).toBe(true);
     expect(await form.getByTestId('advanced-at-fault').count()).toBe(0);
 
     // Python workers past what this machine runs: the field shows the count used, not the 9 typed.

@@ -467,13 +467,18 @@ describe('the Study page in Chromium', () => {
     expect(await form.getByText(/arms? ×/).count()).toBe(0);
 
     // From the keyboard: a start refused for the form's fields sends focus to the first field at
-    // fault (N, above Repeats), to be put right at once; the alert still lists every problem.
+    // fault (N, above Repeats), to be put right at once. The alert just above Run study says the
+    // refusal once: it used to print again the list that sits right above it.
     const run = form.getByRole('button', { name: 'Run study' });
     await run.focus();
     await page.keyboard.press('Enter');
     const alert = page.locator('.errors[role="alert"]');
-    await alert.getByText('N: 500 is out of range. Give a whole number from 1 to 164.').waitFor();
-    await alert.getByText('Repeats: empty. Give a whole number from 1 to 100.').waitFor();
+    await alert.getByText('Not started: 2 problems to put right, listed above.').waitFor();
+    expect(await alert.textContent()).not.toMatch(/N: 500|Repeats: empty/);
+    // Each problem is still named once in the list, and at its field.
+    expect(await problems.getByRole('listitem').allTextContents()).toEqual(['N: 500 is out of range. Give a whole number from 1 to 164.', 'Repeats: empty. Give a whole number from 1 to 100.']);
+    expect(await form.getByLabel('Repeats').getAttribute('aria-invalid')).toBe('true');
+    await form.getByText('Empty. Give a whole number from 1 to 100.', { exact: true }).waitFor();
     const focusedField = () => page.evaluate(() => (document.activeElement instanceof HTMLInputElement ? document.activeElement.labels?.[0]?.textContent?.trim() : null));
     await expect.poll(focusedField).toBe('N');
     await page.waitForTimeout(500);
@@ -490,9 +495,23 @@ describe('the Study page in Chromium', () => {
     await run.focus();
     await page.keyboard.press('Enter');
     await expect.poll(focusedField).toBe('Repeats');
+    await alert.getByText('Not started: a problem to put right, listed above.').waitFor();
+    // N broken again is not what this refusal was for: the list says it; the alert stays as it was.
     await form.getByLabel('N', { exact: true }).fill('500');
+    await problems.getByText(/^N: 500/).waitFor();
+    expect((await alert.textContent())?.trim()).toBe('Not started: a problem to put right, listed above.');
 
+    // Every field put right: the alert, which said the form would not start, goes; focus stays where the user typed.
     await form.getByLabel('N', { exact: true }).fill('3');
+    await form.getByLabel('Repeats').fill('1');
+    await problems.waitFor({ state: 'detached' });
+    await alert.waitFor({ state: 'detached' });
+    expect(await focusedField()).toBe('Repeats');
+    // Broken again without pressing Run study: the live list says so; no alert comes back.
+    await form.getByLabel('Repeats').fill('');
+    await problems.getByText(/^Repeats: empty/).waitFor();
+    await page.waitForTimeout(300);
+    expect(await alert.count()).toBe(0);
     await form.getByLabel('Repeats').fill('1');
     await problems.waitFor({ state: 'detached' });
     await form.getByText('2 arms × 1 repeat over the chosen problems.').waitFor();

@@ -22,7 +22,7 @@ import { browserSandboxFactory } from '../sandbox/browser-sandbox-factory.ts';
 import { SandboxHolder } from '../sandbox/sandbox-holder.ts';
 import { tabStorage } from '../shared/form-draft.ts';
 import { FormDraftKeeper } from '../shared/form-draft-keeper.svelte.ts';
-import { refusalLines } from '../shared/form-problems.ts';
+import { NO_REFUSAL, plainRefusal, startRefusal, type StartRefusal } from '../shared/form-problems.ts';
 import { MAX_WORKERS, ModelEngines } from '../shared/model-engines.svelte.ts';
 import { searchLocks } from '../shared/run-locks.ts';
 import { studyModels } from '../study/study-models.ts';
@@ -52,7 +52,15 @@ export class SearchDesk {
   // A restored draft's engine is the user's: the GPU probe must not change it.
   readonly engines = new ModelEngines(this.form, installedCatalog, () => this.busy, () => this.keeper.restored);
   view = $state.raw<SearchView | null>(null);
-  errors = $state.raw<string[]>([]);
+  /** Why the last start, resume or opened address could not happen, and whether it was the form's fields. */
+  refusal = $state.raw<StartRefusal>(NO_REFUSAL);
+  /** The refusal's sentences, one per problem; set, they are a refusal that is not the form's fields. */
+  get errors(): readonly string[] {
+    return this.refusal.lines;
+  }
+  set errors(lines: readonly string[]) {
+    this.refusal = plainRefusal(lines);
+  }
   notice = $state<string | null>(null);
   starting = $state(false);
   workers = $state(DEFAULT_WORKERS);
@@ -299,7 +307,7 @@ export class SearchDesk {
     try {
       await work();
     } catch (error) {
-      this.errors = refusalLines(error);
+      this.refusal = startRefusal(error);
     } finally {
       this.starting = false;
     }

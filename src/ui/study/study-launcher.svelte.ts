@@ -18,7 +18,7 @@ import { decodeStudyLink, encodeStudyLink, isStudyLink } from '../../core/study/
 import type { LanguageModel, Sandbox } from '../../core/ports.ts';
 import { connectionTerminated } from '../../store/database.ts';
 import type { IdbStudyStore } from '../../store/study-store.ts';
-import { refusalLines } from '../shared/form-problems.ts';
+import { NO_REFUSAL, plainRefusal, startRefusal, type StartRefusal } from '../shared/form-problems.ts';
 import { studyLocks } from '../shared/run-locks.ts';
 import { replayModels, replaySourceMismatch } from './replay-study.ts';
 import { startFailureAdvice } from './study-failure.ts';
@@ -67,8 +67,15 @@ export function newStudyId(now: Date = new Date()): string {
 
 export class StudyLauncher {
   run = $state.raw<StudyRun | null>(null);
-  /** Why the last start or resume could not happen, as one sentence per problem. */
-  errors = $state.raw<string[]>([]);
+  /** Why the last start or resume could not happen, and whether it was the form's fields. */
+  refusal = $state.raw<StartRefusal>(NO_REFUSAL);
+  /** The refusal's sentences, one per problem; set, they are a refusal that is not the form's fields. */
+  get errors(): readonly string[] {
+    return this.refusal.lines;
+  }
+  set errors(lines: readonly string[]) {
+    this.refusal = plainRefusal(lines);
+  }
   starting = $state(false);
   workers = $state(1);
 
@@ -241,7 +248,7 @@ export class StudyLauncher {
       return await work();
     } catch (error) {
       const advice = startFailureAdvice(error);
-      this.errors = [...refusalLines(error), ...(advice ? [advice] : [])];
+      this.refusal = startRefusal(error, advice);
       return null;
     } finally {
       this.starting = false;

@@ -264,6 +264,8 @@ describe('a study that cannot start or resume', () => {
       'Python could not start in this browser: Failed to fetch pyodide.asm.wasm',
       expect.stringMatching(/^Reload the page and try again/),
     ]);
+    // Not the form's fields: the page says all of it, not "put right the fields above".
+    expect(launcher.refusal.fields).toEqual([]);
   });
 
   it('leaves a study that another tab runs at its own sentence, with no advice to reload or resume', async () => {
@@ -276,5 +278,20 @@ describe('a study that cannot start or resume', () => {
     expect(await launcher.resume(config.id)).toBe(false);
     expect(launcher.errors).toEqual([RUNNING_IN_ANOTHER_TAB]);
     release();
+  });
+
+  it('refused for the form\'s fields, it keeps which problems it was refused for, so the page can point to them', async () => {
+    const { launcher, form } = await setUp([]);
+    form.engine = 'openai';
+    form.endpoint = 'http://127.0.0.1:9/v1';
+    form.repeats = null as unknown as number;
+    const problems = form.problems();
+    expect(problems).toEqual([expect.stringMatching(/^Repeats: empty\./)]);
+    expect(await StudyLauncher.prototype.start.call(launcher)).toBeNull();
+    expect(launcher.refusal).toEqual({ lines: problems, fields: problems });
+    expect(launcher.errors).toEqual(problems);
+    // Any other sentence the launcher sets (a link it cannot read, a tab that runs the study) is not the fields'.
+    launcher.errors = [RUNNING_IN_ANOTHER_TAB];
+    expect(launcher.refusal).toEqual({ lines: [RUNNING_IN_ANOTHER_TAB], fields: [] });
   });
 });
