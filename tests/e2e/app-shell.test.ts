@@ -180,8 +180,8 @@ describe('the app shell', () => {
       await nav.getByRole('link', { name: link, exact: true }).focus();
       await page.keyboard.press('Enter');
       await expect.poll(focusedHeading, { message: `after the ${link} link` }).toBe(`h1 ${heading}`);
-      expect(await announcer.textContent()).toBe(`${link} page`);
-      expect(await page.title()).toBe(`${link} · Feedback Lab`);
+      expect(await announcer.textContent()).toBe(`${heading} page`);
+      expect(await page.title()).toBe(`${heading} · Feedback Lab`);
       expect((await focusedElement(page)).ring, `${link}: the heading's focus ring`).toBeGreaterThanOrEqual(3);
       // A first visit to Results has no file: the page says where one comes from.
       if (link === 'Results') {
