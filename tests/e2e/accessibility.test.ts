@@ -335,6 +335,27 @@ describe('accessibility (axe-core) in Chromium', () => {
   });
 });
 
+/** A phone-narrow window (WCAG's reflow width), and a 1280×720 laptop screen at 200 % zoom: 640×360 CSS pixels at 2 device pixels each. */
+const NARROW_SIZES = [
+  { name: '320 px', viewport: { width: 320, height: 640 }, deviceScaleFactor: 1 },
+  { name: '200 %', viewport: { width: 640, height: 360 }, deviceScaleFactor: 2 },
+] as const;
+
+/** Presses Tab once and names the element it reached, with what is wrong with its ring (under 3:1) or its place (off screen at a side). */
+async function nextTabStop(page: Page, where: string): Promise<{ name: string; problems: string[] }> {
+  await page.keyboard.press('Tab');
+  const { name, ring } = await focusedElement(page);
+  if (name === 'body') return { name, problems: [] };
+  const box = await page.evaluate(() => {
+    const rect = document.activeElement!.getBoundingClientRect();
+    return { left: rect.left, right: rect.right, width: innerWidth };
+  });
+  const problems: string[] = [];
+  if (ring < 3) problems.push(`${where}: Tab stop ${name} has a ring of ${ring.toFixed(2)}:1`);
+  if (box.left < 0 || box.right > box.width + 1) problems.push(`${where}: Tab stop ${name} is off screen (${Math.round(box.left)}–${Math.round(box.right)} of ${box.width}px)`);
+  return { name, problems };
+}
+
 /** Every page of the app, with the name its title and heading give it, and the unknown address's page. */
 const EVERY_PAGE = [
   ...ROUTES.map((route) => ({ hash: `#/${route.path}`, title: documentTitle(route), heading: route.path === '' ? 'Feedback Lab' : pageName(route), fullWindow: route.fullWindow === true })),
@@ -344,8 +365,7 @@ const EVERY_PAGE = [
 describe('every page at 320 px and at 200 % zoom, in both themes, with reduced motion', () => {
   it('reflows with nothing cut off or spilling, passes axe (contrast included), keeps focus visible, has one h1, a title and a skip link, and keeps still', { timeout: 240_000 }, async () => {
     const problems: string[] = [];
-    // A phone-narrow window (WCAG's reflow width), and a 1280×720 laptop screen at 200 % zoom: 640×360 CSS pixels at 2 device pixels each.
-    for (const size of [{ name: '320 px', viewport: { width: 320, height: 640 }, deviceScaleFactor: 1 }, { name: '200 %', viewport: { width: 640, height: 360 }, deviceScaleFactor: 2 }]) {
+    for (const size of NARROW_SIZES) {
       const context = await browser.newContext({ viewport: size.viewport, deviceScaleFactor: size.deviceScaleFactor, reducedMotion: 'reduce' });
       try {
         const page = await context.newPage();
@@ -374,17 +394,7 @@ describe('every page at 320 px and at 200 % zoom, in both themes, with reduced m
             problems.push(...(await spilledContent(page)).map((spill) => `${where}: ${spill}`));
             problems.push(...(await axeViolations(page, where, ALLOWED)));
             // The first Tab stops: each shows a ring of 3:1 and is on screen, not cut off at the side.
-            for (let i = 0; i < 4; i++) {
-              await page.keyboard.press('Tab');
-              const { name, ring } = await focusedElement(page);
-              if (name === 'body') continue;
-              const box = await page.evaluate(() => {
-                const rect = document.activeElement!.getBoundingClientRect();
-                return { left: rect.left, right: rect.right, width: innerWidth };
-              });
-              if (ring < 3) problems.push(`${where}: Tab stop ${name} has a ring of ${ring.toFixed(2)}:1`);
-              if (box.left < 0 || box.right > box.width + 1) problems.push(`${where}: Tab stop ${name} is off screen (${Math.round(box.left)}–${Math.round(box.right)} of ${box.width}px)`);
-            }
+            for (let i = 0; i < 4; i++) problems.push(...(await nextTabStop(page, where)).problems);
           }
         }
       } finally {
@@ -403,7 +413,7 @@ describe("the Presenter's stage at 320 px and at 200 % zoom, in both themes", ()
   it('reflows every scene with nothing cut off or spilling, passes axe, has its h1, and its scrolling boxes take focus without taking the keys of the talk', { timeout: 300_000 }, async () => {
     const problems: string[] = [];
     const SCENES = ['problem', 'generation', 'execution', 'briefing', 'refinement', 'execution', 'verdict'];
-    for (const size of [{ name: '320 px', viewport: { width: 320, height: 640 }, deviceScaleFactor: 1 }, { name: '200 %', viewport: { width: 640, height: 360 }, deviceScaleFactor: 2 }]) {
+    for (const size of NARROW_SIZES) {
       const context = await browser.newContext({ viewport: size.viewport, deviceScaleFactor: size.deviceScaleFactor, reducedMotion: 'reduce' });
       try {
         const page = await context.newPage();
@@ -430,15 +440,9 @@ describe("the Presenter's stage at 320 px and at 200 % zoom, in both themes", ()
           await page.locator('article.scene[data-scene="execution"]').waitFor();
           const stops: string[] = [];
           for (let i = 0; i < 20 && !stops.includes('pre "Code under test"'); i++) {
-            await page.keyboard.press('Tab');
-            const { name, ring } = await focusedElement(page);
-            stops.push(name);
-            const box = await page.evaluate(() => {
-              const rect = document.activeElement!.getBoundingClientRect();
-              return { left: rect.left, right: rect.right, width: innerWidth };
-            });
-            if (ring < 3) problems.push(`stage at ${size.name} [${colorScheme}]: Tab stop ${name} has a ring of ${ring.toFixed(2)}:1`);
-            if (box.left < 0 || box.right > box.width + 1) problems.push(`stage at ${size.name} [${colorScheme}]: Tab stop ${name} is off screen`);
+            const stop = await nextTabStop(page, `stage at ${size.name} [${colorScheme}]`);
+            stops.push(stop.name);
+            problems.push(...stop.problems);
           }
           if (!stops.includes('pre "Code under test"')) problems.push(`stage at ${size.name} [${colorScheme}]: Tab never reaches the code (${stops.join(', ')})`);
           // In the focused code box, ↓ scrolls the code and Space does too; → and ← still step the talk, B still blanks it.

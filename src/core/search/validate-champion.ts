@@ -59,6 +59,18 @@ export interface ValidatedFitness {
   shares: Record<string, number>;
 }
 
+/** Passed and total units per group (a repeat, a problem), in the order groups first appear. */
+function tallyPasses<K>(units: readonly ValidationUnit[], passedByKey: Readonly<Record<string, boolean>>, groupOf: (unit: ValidationUnit) => K): Map<K, { passed: number; total: number }> {
+  const tally = new Map<K, { passed: number; total: number }>();
+  for (const u of units) {
+    const t = tally.get(groupOf(u)) ?? { passed: 0, total: 0 };
+    t.total++;
+    if (passedByKey[u.key]) t.passed++;
+    tally.set(groupOf(u), t);
+  }
+  return tally;
+}
+
 /** Per genome whose units are all done (others are left out until they are), by genome id. */
 export function summariseValidation(
   plan: readonly ValidationUnit[],
@@ -70,21 +82,9 @@ export function summariseValidation(
   const out: Record<string, ValidatedFitness> = {};
   for (const [genomeId, units] of byGenome) {
     if (units.some((u) => passedByKey[u.key] === undefined)) continue;
-    const repeats = new Map<number, { passed: number; total: number }>();
-    for (const u of units) {
-      const r = repeats.get(u.repeat) ?? { passed: 0, total: 0 };
-      r.total++;
-      if (passedByKey[u.key]) r.passed++;
-      repeats.set(u.repeat, r);
-    }
+    const repeats = tallyPasses(units, passedByKey, (u) => u.repeat);
     const passRates = [...repeats.values()].map((r) => r.passed / r.total);
-    const perProblem = new Map<string, { passed: number; total: number }>();
-    for (const u of units) {
-      const p = perProblem.get(u.problemId) ?? { passed: 0, total: 0 };
-      p.total++;
-      if (passedByKey[u.key]) p.passed++;
-      perProblem.set(u.problemId, p);
-    }
+    const perProblem = tallyPasses(units, passedByKey, (u) => u.problemId);
     const summary = summarize(passRates);
     const nodes = nodeCount(units[0]?.pipeline as RefinePipeline);
     out[genomeId] = {
