@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { llamaSelfRefine, llamaSolo } from '../../src/core/pipeline/presets.ts';
@@ -10,7 +10,7 @@ import { buildResultFile, resultUnitsFromStore } from '../../src/core/results/re
 import { exportResultFile, reportFileStem } from '../../src/core/results/result-file-export.ts';
 import { RELEASED_SOURCE_FILES } from '../../src/core/reproduce/released-sources.ts';
 import { axeViolations } from '../support/accessibility-checks.ts';
-import { REPO_ROOT, launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
+import { launchBrowser, openApp, saveScreenshot, startAppServer, type AppServer } from '../support/browser.ts';
 import { readReleasedBytes, studyResultsDir } from '../support/study-results.ts';
 import { resultFile as paperArmsFile } from '../unit/analysis/paper-fixtures.ts';
 import { environment, runStoredStudy } from '../unit/results/result-file-fixtures.ts';
@@ -29,12 +29,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-const SHOTS = join(REPO_ROOT, 'test-results');
-
 async function shoot(section: Locator, name: string): Promise<void> {
-  mkdirSync(SHOTS, { recursive: true });
   await section.scrollIntoViewIfNeeded();
-  await section.screenshot({ path: join(SHOTS, `${name}.png`) });
+  await saveScreenshot(section, name);
 }
 
 /** Every released file, as paths for the file input; fails loudly when they are missing. */

@@ -24,7 +24,7 @@ import { DATASET_FILES } from '../../src/core/benchmarks/datasets.ts';
 import { sha256Hex } from '../../src/core/sha256.ts';
 import type { BenchmarkId } from '../../src/core/benchmarks/problem.ts';
 import { importResultFile } from '../../src/core/results/result-file-import.ts';
-import { REPO_ROOT, launchBrowser } from '../support/browser.ts';
+import { REPO_ROOT, launchBrowser, saveScreenshot } from '../support/browser.ts';
 import { loadTestProblem, readDatasetBytes } from '../support/datasets.ts';
 import { studyResultFile } from '../unit/results/result-file-fixtures.ts';
 
@@ -318,7 +318,7 @@ describe('the build under a sub-path', () => {
       // mode does not apply to the service worker's own fetches).
       await context.setOffline(true);
       await page.getByRole('status').filter({ hasText: /^\s*Offline\s*$/ }).waitFor();
-      await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'ship-offline.png') });
+      await saveScreenshot(page, 'ship-offline');
       await server.close();
       await expect(fetch(server.url), 'the server is gone').rejects.toThrow();
       // (After a reload Chromium's emulated offline mode no longer shows in navigator.onLine, so
@@ -419,10 +419,10 @@ describe('the build under a sub-path', () => {
       expect(await other.getByText('A new version of Feedback Lab is out').count()).toBe(0);
       await other.close();
       expect(await notice.getByRole('button', { name: 'Reload' }).count()).toBe(1);
-      await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'ship-update-notice.png') });
+      await saveScreenshot(page, 'ship-update-notice');
       await page.setViewportSize({ width: 800, height: 600 });
       await page.emulateMedia({ colorScheme: 'dark' });
-      await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'ship-update-notice-800-dark.png') });
+      await saveScreenshot(page, 'ship-update-notice-800-dark');
       // The old tab's Results page, never loaded before, comes from the kept copy of its own build.
       await page.evaluate(() => (location.hash = '#/results'));
       await page.getByRole('heading', { level: 1, name: 'Results' }).waitFor({ timeout: 30_000 });

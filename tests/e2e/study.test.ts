@@ -7,14 +7,13 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Download, Locator, Page } from 'playwright-core';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { configHash } from '../../src/core/results/config-hash.ts';
 import { importResultFile } from '../../src/core/results/result-file-import.ts';
 import { unitSteps, type ResultFile, type ResultUnit } from '../../src/core/results/result-file.ts';
 import { axeViolations } from '../support/accessibility-checks.ts';
-import { REPO_ROOT, launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
+import { launchBrowser, openApp, saveScreenshot, startAppServer, type AppServer } from '../support/browser.ts';
 import { loadTestProblems } from '../support/datasets.ts';
 import { startFakeOpenAIServer } from '../support/fake-openai-server.ts';
 import { openWithSavedEndpoint, saveEndpointOnModelsPage } from '../support/saved-endpoint.ts';
@@ -127,9 +126,8 @@ function checkAgainstTruth(doc: ResultFile): void {
   }
 }
 
-async function shot(page: Page, name: string): Promise<void> {
-  mkdirSync(join(REPO_ROOT, 'test-results'), { recursive: true });
-  await page.screenshot({ path: join(REPO_ROOT, 'test-results', `${name}.png`), fullPage: true });
+function shot(page: Page, name: string): Promise<void> {
+  return saveScreenshot(page, name);
 }
 
 async function openInContext(context: BrowserContext, url: string, errors: string[]): Promise<Page> {

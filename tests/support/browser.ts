@@ -4,7 +4,7 @@
  * results beside it (as a deploy that ships them has), and a page that
  * records every console error from itself and its workers.
  */
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -122,12 +122,26 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+/**
+ * Saves a PNG of a page (whole, scrolled) or of one element as test-results/<name>.png, for a
+ * person to look at. Nobody looks at them in CI, where each costs 0.1–0.3 s of a busy core:
+ * `.ci/run` sets E2E_SCREENSHOTS=off and they are skipped.
+ */
+export async function saveScreenshot(target: Page | Locator, name: string): Promise<void> {
+  if (process.env.E2E_SCREENSHOTS === 'off') return;
+  const dir = join(REPO_ROOT, 'test-results');
+  mkdirSync(dir, { recursive: true });
+  const path = join(dir, `${name}.png`);
+  if ('goto' in target) await target.screenshot({ path, fullPage: true });
+  else await target.screenshot({ path });
+}
+
 export interface AppPage {
   context: BrowserContext;
   page: Page;
   /** Console errors and uncaught exceptions from the page and its workers, in order. */
   errors: string[];
-  /** Saves a full-page PNG as test-results/<name>.png. */
+  /** Saves a full-page PNG as test-results/<name>.png (saveScreenshot). */
   screenshot(name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -164,11 +178,7 @@ export async function openApp(browser: Browser, server: AppServer, options: Open
     context,
     page,
     errors,
-    async screenshot(name) {
-      const dir = join(REPO_ROOT, 'test-results');
-      mkdirSync(dir, { recursive: true });
-      await page.screenshot({ path: join(dir, `${name}.png`), fullPage: true });
-    },
+    screenshot: (name) => saveScreenshot(page, name),
     close: () => context.close(),
   };
 }
