@@ -16,6 +16,8 @@ import { MemoryStudyStore } from '../../src/core/study/memory-store.ts';
 import { runStudy, type StudyEnd } from '../../src/core/study/runner.ts';
 import { armLine, summarizeArms } from '../../src/core/study/summary.ts';
 import { createOpenAICompatibleModel } from '../../src/llm/openai-compatible.ts';
+import { ServedModelLog } from '../../src/llm/served-model.ts';
+import { servedModelSentence } from '../../src/core/results/served-model-text.ts';
 import type { PooledSandbox } from '../../src/sandbox/pool.ts';
 import { createNodeSandbox } from '../../src/sandbox/node-sandbox.ts';
 import { datasetSearchDirs, loadDiskDataset } from '../datasets-dir.ts';
@@ -77,11 +79,16 @@ export const runCommand: Command = {
     const named = options.out ?? options.resume;
     const outPath = named !== null ? resolve(io.cwd, named) : unusedPath(resolve(io.cwd, resultFileName(config, { gzip: false })));
     let pyodideVersion: string | null = null;
+    // What the endpoint says it ran each model with (Ollama's context): recorded with this run's environment.
+    const servedModels = new ServedModelLog();
     const writer = createResultWriter({
       path: outPath,
       store,
       studyId: config.id,
-      environment: () => nodeEnvironment(pyodideVersion),
+      environment: () => {
+        const reports = servedModels.reports();
+        return { ...nodeEnvironment(pyodideVersion), ...(reports.length > 0 ? { servedModels: reports } : {}) };
+      },
       earlierEnvironments: prepared.earlierEnvironments,
     });
     // Written once before Python starts: a path that cannot be written fails now, not after the study.
@@ -148,7 +155,12 @@ export const runCommand: Command = {
         if (!binding) throw new Error(`The study binds no model to the key "${key}".`);
         let model = models.get(key);
         if (!model) {
-          model = createOpenAICompatibleModel({ baseUrl: prepared.endpoint, model: binding.id, ...(apiKey ? { apiKey } : {}) });
+          model = servedModels.watch(
+            createOpenAICompatibleModel({ baseUrl: prepared.endpoint, model: binding.id, ...(apiKey ? { apiKey } : {}) }),
+            prepared.endpoint,
+            binding.id,
+            apiKey,
+          );
           models.set(key, model);
         }
         return model;
@@ -196,6 +208,8 @@ export const runCommand: Command = {
     }
 
     let written = true;
+    // A question still out (each is bounded by a few seconds) belongs in the file too.
+    await servedModels.settled();
     try {
       await writer.write();
     } catch (error) {
@@ -204,6 +218,7 @@ export const runCommand: Command = {
     }
     const stored = await store.loadStudy(config.id);
     for (const line of summarizeArms(config, stored?.finished ?? []).map(armLine)) io.stdout.write(`${line}\n`);
+    for (const report of servedModels.reports()) io.stderr.write(`${servedModelSentence(report)}\n`);
     const elapsed = formatDuration(performance.now() - started);
     const resumeHint = `continue with: feedback-lab run --resume ${options.out ?? options.resume ?? outPath}`;
     // Once per run, after the progress line, as the Study page says it under its run.

@@ -9,7 +9,8 @@
  * carries over from the previous call (the study sent two messages and nothing else).
  * Requests run one at a time; a load can be cancelled by terminating the worker. A load or a
  * generation that goes silent for too long is given up (webllm-stall.ts,
- * webllm-generation-stall.ts), ending the worker when it no longer answers.
+ * webllm-generation-stall.ts), ending the worker when it no longer answers. A load WebLLM starts
+ * inside a chat request is held to the load's limits, not the generation's.
  */
 import type {
   AppConfig,
@@ -69,6 +70,8 @@ export interface ChatCall {
   signal?: AbortSignal;
   onToken?: (delta: string) => void;
   context?: ChatContext;
+  /** Progress of a load the worker starts on its own inside this call (see `#stream`). */
+  onLoadProgress?: (progress: LoadProgress) => void;
 }
 
 interface Pending {
@@ -206,11 +209,56 @@ export class WebLLMEngineHost {
   }
 
   async #stream(modelId: string, messages: ChatMessage[], options: SamplingOptions, call: ChatCall): Promise<ChatReply> {
-    const { signal, onToken } = call;
-    throwIfAborted(signal);
+    throwIfAborted(call.signal);
     if (!this.#loaded.includes(modelId)) {
       throw new WebLLMEngineError(explainWebLLMError(`ModelNotLoaded: ${modelId} is not loaded; load it before chatting.`));
     }
+    /*
+     * WebLLM's worker loads the models again by itself, inside a chat request, when it finds
+     * other models than the request names (`reloadIfUnmatched`: after its engine lost them). That
+     * load reports progress like any other; while it does, the request is held to the load's
+     * limits (silence between reports, by phase), and the first-chunk limit starts only once the
+     * model is loaded, so a download of minutes is not cut as a silent prompt.
+     */
+    const meter = new LoadMeter(this.#now);
+    let reloading: { phase: LoadPhase; limitMs: number } | undefined;
+    let restartLimit: ((ms: number) => void) | undefined;
+    const onProgress = (report: InitProgressReport): void => {
+      const progress = meter.update(report);
+      const limitMs = stallLimitMs(progress.phase, this.#stallLimits);
+      reloading = { phase: progress.phase, limitMs };
+      restartLimit?.(limitMs);
+      call.onLoadProgress?.(progress);
+    };
+    this.#onProgress = onProgress;
+    try {
+      return await this.#generate(modelId, messages, options, call, {
+        armed: (restart) => (restartLimit = restart),
+        takeReload: () => {
+          const reload = reloading;
+          reloading = undefined;
+          restartLimit = undefined;
+          return reload;
+        },
+      });
+    } finally {
+      if (this.#onProgress === onProgress) this.#onProgress = undefined;
+    }
+  }
+
+  async #generate(
+    modelId: string,
+    messages: ChatMessage[],
+    options: SamplingOptions,
+    call: ChatCall,
+    reload: {
+      /** Hands over the way to restart the limit of the request being waited for. */
+      armed: (restart: (ms: number) => void) => void;
+      /** The load the worker began during the request just waited for, if any; forgets it. */
+      takeReload: () => { phase: LoadPhase; limitMs: number } | undefined;
+    },
+  ): Promise<ChatReply> {
+    const { signal, onToken } = call;
     const limits = this.#generationLimits;
     const startedMs = this.#now();
     // Every message of this call goes to this worker or nobody: after a cancel, a fresh worker
@@ -234,8 +282,22 @@ export class WebLLMEngineHost {
       const pending = this.#request(kind, content, worker);
       if (stopping === undefined) {
         const limitMs = stage === 'prompt' ? limits.firstChunk : limits.betweenChunks;
-        const first = await settleWithin(pending, limitMs, signal);
+        let first: Settled<unknown>;
+        let loading: ReturnType<typeof reload.takeReload>;
+        try {
+          first = await settleWithin(pending, limitMs, signal, reload.armed);
+        } finally {
+          loading = reload.takeReload();
+        }
         if (first.settled) return first.value;
+        if (!first.aborted && loading) {
+          // The load stalled, not the generation: ended as a stalled load is, since the engine cannot stop one.
+          const error = loadStalledError(loading.phase, loading.limitMs, this.#loaded);
+          ended = error;
+          if (this.#worker === worker) this.#stopWorker(error);
+          pending.catch(() => undefined);
+          throw error;
+        }
         stopping = first.aborted ? 'aborted' : 'silent';
         this.#request('interruptGenerate', null, worker).then(
           () => (interruptAnswered = true),
@@ -386,13 +448,21 @@ type Settled<T> = { settled: true; value: T } | { settled: false; aborted: boole
  * Whether `work` settles within `ms` (and before `signal` aborts). A rejection passes through;
  * `work` keeps running either way, so it can be waited for again.
  */
-function settleWithin<T>(work: Promise<T>, ms: number, signal: AbortSignal | undefined): Promise<Settled<T>> {
+function settleWithin<T>(
+  work: Promise<T>,
+  ms: number,
+  signal: AbortSignal | undefined,
+  /** Receives a function that starts the wait over with another limit. */
+  armed?: (restart: (ms: number) => void) => void,
+): Promise<Settled<T>> {
   return new Promise<Settled<T>>((resolve, reject) => {
     if (signal?.aborted) {
       resolve({ settled: false, aborted: true });
       return;
     }
+    let finished = false;
     const done = () => {
+      finished = true;
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
     };
@@ -400,10 +470,16 @@ function settleWithin<T>(work: Promise<T>, ms: number, signal: AbortSignal | und
       done();
       resolve({ settled: false, aborted: true });
     };
-    const timer = setTimeout(() => {
+    const expire = () => {
       done();
       resolve({ settled: false, aborted: false });
-    }, ms);
+    };
+    let timer = setTimeout(expire, ms);
+    armed?.((next) => {
+      if (finished) return;
+      clearTimeout(timer);
+      timer = setTimeout(expire, next);
+    });
     signal?.addEventListener('abort', onAbort, { once: true });
     work.then(
       (value) => {

@@ -93,7 +93,9 @@ export class WebLLMModels {
         const run = this.#exclusive(async () => {
           throwIfAborted(call.signal);
           await this.ensureLoaded(modelId, contextWindowTokens);
-          return this.#host.chat(modelId, messages, options, call);
+          // A load the worker begins inside the request (it lost the models) shows as any load does.
+          const onLoadProgress = (progress: LoadProgress) => this.#options.onProgress?.(this.#host.loadedModelIds, progress);
+          return this.#host.chat(modelId, messages, options, { ...call, onLoadProgress });
         });
         return untilAborted(run, call.signal);
       },

@@ -6,7 +6,7 @@
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { Step } from '../core/pipeline/trajectory.ts';
 import type { ChatReply, SearchStatus, StudyStatus } from '../core/ports.ts';
-import type { ResultEnvironment } from '../core/results/result-file.ts';
+import type { ResultEnvironment, ResultServedModel } from '../core/results/result-file.ts';
 import type { StoredSearchRecord, ValidationRequest } from '../core/search/search-record.ts';
 import type { SearchSetup } from '../core/search/search-setup.ts';
 import type { SearchState } from '../core/search/search-state.ts';
@@ -36,6 +36,8 @@ export interface StudyRecord {
   importedEnvironments: ResultEnvironment[];
   /** The study link it was started from (its search params), so opening the link again resumes it. */
   link?: string;
+  /** What the endpoints said about the models this browser ran the study on (joins this browser's environment). */
+  servedModels?: ResultServedModel[];
 }
 
 /** One step, keyed by (studyId, unitId, index): writing the same step twice lands on the same key. */

@@ -13,7 +13,7 @@
  */
 import type { Step } from '../core/pipeline/trajectory.ts';
 import type { StoredStudy, StudyStatus, StudyStore } from '../core/ports.ts';
-import type { ResultEnvironment } from '../core/results/result-file.ts';
+import type { ResultEnvironment, ResultServedModel } from '../core/results/result-file.ts';
 import { isReplayStudy, sameStudyConfig, type StudyConfig } from '../core/study/config.ts';
 import { summarizeArms, type ArmSummary } from '../core/study/summary.ts';
 import { finishedUnitUntouchable, type FinishedUnit } from '../core/study/unit-record.ts';
@@ -152,6 +152,20 @@ export class IdbStudyStore implements StudyStore {
       steps: steps.map(({ unitId, step }) => ({ unitId, step })),
       finished: units.map(({ unit }) => unit),
     };
+  }
+
+  /**
+   * Keeps what an endpoint said about a model the study ran on here, replacing an earlier word on
+   * the same endpoint and model (a resumed run asks again). A study deleted meanwhile is left alone.
+   */
+  async noteServedModel(studyId: string, report: ResultServedModel): Promise<void> {
+    const tx = observed(this.#db.transaction('studies', 'readwrite'));
+    const record = await tx.store.get(studyId);
+    if (record) {
+      const others = (record.servedModels ?? []).filter((r) => r.endpoint !== report.endpoint || r.model !== report.model);
+      await tx.store.put({ ...record, servedModels: [...others, report] });
+    }
+    await tx.done;
   }
 
   /** The study's own record (status, link, environments), or undefined. */

@@ -43,7 +43,16 @@ let endpoint: ScriptedServer;
 let uninterrupted: ResultFile | null = null;
 
 beforeAll(async () => {
-  [server, browser, endpoint] = await Promise.all([startAppServer(), launchBrowser(), startScriptedServer({ tokensPerSecond: 400, slowFirstTokenMs: 1500 })]);
+  [server, browser, endpoint] = await Promise.all([
+    startAppServer(),
+    launchBrowser(),
+    startScriptedServer({
+      tokensPerSecond: 400,
+      slowFirstTokenMs: 1500,
+      // Speaks Ollama's native API too: the page records what the server ran the model with.
+      ollama: { contextLength: 4096, quantization: 'Q4_K_M', parameterSize: '3.2B', sizeBytes: 2_600_000_000, sizeVramBytes: 2_600_000_000 },
+    }),
+  ]);
 });
 
 // A test that needs a run caught in the middle keeps this pace until it has caught it, then goes on at FAST_PACE.
@@ -199,6 +208,9 @@ describe('the Study page in Chromium', () => {
     expect(doc.environments[0]?.userAgent).toMatch(/Chrome/);
     expect(doc.environments[0]?.pyodideVersion).toBe('314.0.7');
     expect(doc.environments[0]?.gpu).toBeNull();
+    expect(doc.environments[0]?.servedModels).toEqual([
+      expect.objectContaining({ endpoint: endpoint.url, model: 'llama3.2:3b', server: 'ollama', contextTokens: 4096, quantization: 'Q4_K_M', unknownBecause: null }),
+    ]);
     expect(doc.config.models['llama3.2:3b']).toEqual({ engine: 'openai', id: 'llama3.2:3b', baseUrl: endpoint.url });
     uninterrupted = doc;
 

@@ -25,6 +25,10 @@
  * - `stall`: after `afterTokens` tokens the server goes silent, connection open.
  * - `hang`: the server never answers at all.
  * Unknown model names get a 404 like Ollama's; `close()` ends every open connection.
+ *
+ * With `ollama`, the server also answers Ollama's native `GET /api/ps` (each model that has had a
+ * chat request, as Ollama lists only loaded ones) and `POST /api/show`, in Ollama's shapes;
+ * without it those routes get a 404, as on llama.cpp, LM Studio or vLLM.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -88,6 +92,18 @@ export interface FakeServerOptions {
   cors?: false | { allowOrigin: string };
   /** When set, requests without `Authorization: Bearer <apiKey>` get a 401. */
   apiKey?: string;
+  /** Speak Ollama's native API about the served models too; `refuse` answers it with a 403. */
+  ollama?: FakeOllamaModel | 'refuse';
+}
+
+/** What the fake Ollama says about every model it serves. */
+export interface FakeOllamaModel {
+  /** `/api/ps` `context_length`; omitted as Ollama before it reported one does. */
+  contextLength?: number;
+  quantization: string;
+  parameterSize: string;
+  sizeBytes: number;
+  sizeVramBytes: number;
 }
 
 export interface FakeOpenAIServer {
@@ -109,6 +125,8 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
   const requests: FakeChatRequest[] = [];
   const closing = new AbortController();
   let chunkId = 0;
+  /** Models that have had a chat request: Ollama's loaded ones. */
+  const loaded = new Set<string>();
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
@@ -164,8 +182,56 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
       await chatCompletion(req, res);
       return;
     }
+    if (options.ollama && (path === '/api/ps' || path === '/api/show')) {
+      if (options.ollama === 'refuse') {
+        res.writeHead(403, { 'Content-Type': 'text/plain', ...corsHeaders() }).end('forbidden');
+        return;
+      }
+      await ollamaRoute(req, res, path, options.ollama);
+      return;
+    }
     res.writeHead(404, { 'Content-Type': 'text/plain', ...corsHeaders() });
     res.end('404 page not found');
+  }
+
+  function ollamaDetails(model: FakeOllamaModel) {
+    return { parent_model: '', format: 'gguf', family: 'llama', families: ['llama'], parameter_size: model.parameterSize, quantization_level: model.quantization };
+  }
+
+  async function ollamaRoute(req: IncomingMessage, res: ServerResponse, path: string, model: FakeOllamaModel): Promise<void> {
+    if (path === '/api/ps' && req.method === 'GET') {
+      sendJson(res, 200, {
+        models: [...loaded].map((name) => ({
+          name,
+          model: name,
+          size: model.sizeBytes,
+          digest: 'a80c4f17acd5',
+          details: ollamaDetails(model),
+          expires_at: new Date(Date.now() + 300_000).toISOString(),
+          size_vram: model.sizeVramBytes,
+          ...(model.contextLength === undefined ? {} : { context_length: model.contextLength }),
+        })),
+      });
+      return;
+    }
+    if (path === '/api/show' && req.method === 'POST') {
+      let raw = '';
+      for await (const part of req) raw += String(part);
+      const asked = (JSON.parse(raw || '{}') as { model?: unknown }).model;
+      if (typeof asked !== 'string' || !models.includes(asked)) {
+        sendJson(res, 404, { error: `model '${String(asked)}' not found` });
+        return;
+      }
+      sendJson(res, 200, {
+        parameters: 'stop "<|eot_id|>"',
+        template: '{{ .Prompt }}',
+        details: ollamaDetails(model),
+        model_info: { 'general.architecture': 'llama', 'llama.context_length': 131072 },
+        capabilities: ['completion'],
+      });
+      return;
+    }
+    res.writeHead(405, corsHeaders()).end();
   }
 
   async function chatCompletion(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -194,6 +260,7 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
       sendJson(res, 404, errorBody(`model "${request.model}" not found, try pulling it first`, 'api_error'));
       return;
     }
+    loaded.add(request.model);
     const behaviour = queue.shift() ?? defaultBehaviour(request);
     // Stop pacing tokens once the client has gone (it aborted) or the server is closing.
     const gone = new AbortController();

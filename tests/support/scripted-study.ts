@@ -21,7 +21,7 @@ import { splitIntoTokens } from '../../src/core/llm/token-pieces.ts';
 import { llamaSelfRefine, llamaSolo } from '../../src/core/pipeline/presets.ts';
 import { encodeStudyLink } from '../../src/core/study/link.ts';
 import { loadTestProblems } from './datasets.ts';
-import { startFakeOpenAIServer, type ChatBehaviour, type FakeChatRequest, type FakeOpenAIServer } from './fake-openai-server.ts';
+import { startFakeOpenAIServer, type ChatBehaviour, type FakeChatRequest, type FakeOpenAIServer, type FakeServerOptions } from './fake-openai-server.ts';
 
 /** What the generator's first reply does when run. */
 export type FirstReply = 'right' | 'name-error' | 'syntax-error' | 'wrong';
@@ -158,6 +158,8 @@ export interface ScriptedServerOptions extends ScriptedReplyOptions {
   /** Streaming rate of every reply (default 2000 tokens/s: fast, but still streamed). */
   tokensPerSecond?: number;
   script?: Readonly<Record<string, ProblemScript>>;
+  /** Answer Ollama's native /api/ps and /api/show too (see fake-openai-server.ts). */
+  ollama?: FakeServerOptions['ollama'];
 }
 
 /** How fast the scripted server answers: its streaming rate and the first-token delay of the slow problems. */
@@ -199,6 +201,7 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
     },
     tokensPerSecond: initial.tokensPerSecond,
     models: [SCRIPTED_MODEL, 'llama3.2:3b'],
+    ...(options.ollama ? { ollama: options.ollama } : {}),
   });
   return Object.assign(server, {
     pace(change: Partial<ScriptedPace>) {

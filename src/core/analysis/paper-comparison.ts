@@ -13,6 +13,7 @@
  */
 import { BENCHMARK_NAMES } from '../benchmarks/task-id.ts';
 import type { LlmNode, Pipeline, RefinePipeline } from '../pipeline/genome.ts';
+import type { ResultServedModel } from '../results/result-file.ts';
 import { coderSelfRefine, coderSolo, llamaSelfRefine, llamaSolo, neatV3Champion, qwenToLlama } from '../pipeline/presets.ts';
 import {
   BENCHMARK_PROBLEMS,
@@ -73,7 +74,12 @@ function nodes(pipeline: RefinePipeline): { role: string; node: LlmNode }[] {
 }
 
 /** Sentences naming every way this arm's set-up differs from the paper's. */
-export function setupDifferences(config: StudyConfig, pipeline: RefinePipeline, paper: RefinePipeline): string[] {
+export function setupDifferences(
+  config: StudyConfig,
+  pipeline: RefinePipeline,
+  paper: RefinePipeline,
+  servedModels: readonly ResultServedModel[] = [],
+): string[] {
   const out: string[] = [];
   if (config.mode !== 'study') {
     out.push(
@@ -90,7 +96,7 @@ export function setupDifferences(config: StudyConfig, pipeline: RefinePipeline, 
   if (config.limits.problemTimeCapMs !== STUDY_DEFAULT_LIMITS.problemTimeCapMs) {
     out.push(`cap per problem ${seconds(config.limits.problemTimeCapMs)} (paper ${seconds(STUDY_DEFAULT_LIMITS.problemTimeCapMs)})`);
   }
-  out.push(...contextDifferences(config, paper));
+  out.push(...contextDifferences(config, paper, servedModels));
   if (config.sampling.topP !== STUDY_DEFAULT_SAMPLING.topP) {
     out.push(`top-p ${config.sampling.topP ?? 'engine default'} (paper: the engine's default)`);
   }
@@ -113,8 +119,11 @@ export function setupDifferences(config: StudyConfig, pipeline: RefinePipeline, 
     } else if (binding.engine === 'openai') {
       // The key is the paper's Ollama tag; an endpoint may have been asked for another model.
       if (binding.id !== key) out.push(`${key} served as ${binding.id}`);
-      if (binding.quantization && binding.quantization.toUpperCase() !== PAPER_QUANTIZATION) {
-        out.push(`${key} at ${binding.quantization} (paper ${PAPER_QUANTIZATION})`);
+      // What the server said it ran outranks what the study was told.
+      const served = servedFor(servedModels, binding.id).find((report) => report.quantization !== null)?.quantization;
+      const quantization = served ?? binding.quantization;
+      if (quantization && quantization.toUpperCase() !== PAPER_QUANTIZATION) {
+        out.push(`${key} at ${quantization} (paper ${PAPER_QUANTIZATION})`);
       }
     } else if (binding.engine === 'replay') {
       out.push(`${key} replayed from a result file`);
@@ -123,20 +132,42 @@ export function setupDifferences(config: StudyConfig, pipeline: RefinePipeline, 
   return out;
 }
 
+/** The reports of the model an endpoint served under `id`. */
+function servedFor(servedModels: readonly ResultServedModel[], id: string): ResultServedModel[] {
+  return servedModels.filter((report) => report.model === id);
+}
+
 /**
  * The context window, where it can differ. WebLLM loads a model with the study's
  * `sampling.contextWindowTokens`; an endpoint's context is its server's setting (Ollama's,
- * llama.cpp's or vLLM's), which no request carries and the study cannot know, so it is never
- * reported as matching. A replayed reply was made under another run's context: nothing to say.
+ * llama.cpp's or vLLM's), which no request carries. Ollama reports it for a loaded model, and the
+ * result file then records it (`environments[].servedModels`); otherwise it is never reported as
+ * matching. A replayed reply was made under another run's context: nothing to say.
  */
-function contextDifferences(config: StudyConfig, paper: RefinePipeline): string[] {
+function contextDifferences(config: StudyConfig, paper: RefinePipeline, servedModels: readonly ResultServedModel[]): string[] {
   const paperTokens = STUDY_DEFAULT_SAMPLING.contextWindowTokens;
-  const engines = new Set(nodes(paper).map(({ node }) => config.models[node.model]?.engine));
+  const keys = [...new Set(nodes(paper).map(({ node }) => node.model))];
+  const engines = new Set(keys.map((key) => config.models[key]?.engine));
   const out: string[] = [];
   if (engines.has('webllm') && config.sampling.contextWindowTokens !== paperTokens) {
     out.push(`context ${config.sampling.contextWindowTokens} tokens${engines.has('openai') ? ' in WebLLM' : ''} (paper ${paperTokens})`);
   }
-  if (engines.has('openai')) out.push(`context: the endpoint server's own setting, unknown to the study (paper ${paperTokens} tokens)`);
+  const endpointKeys = keys.filter((key) => config.models[key]?.engine === 'openai');
+  const reports = endpointKeys.map((key) => ({ key, reports: servedFor(servedModels, config.models[key]?.id ?? key) }));
+  if (reports.length > 0 && reports.every((r) => r.reports.length > 0)) {
+    for (const { key, reports: mine } of reports) {
+      const contexts = [...new Set(mine.map((r) => r.contextTokens))];
+      const who = endpointKeys.length > 1 ? `${key} ` : '';
+      if (contexts.includes(null)) {
+        const why = mine.find((r) => r.contextTokens === null)?.unknownBecause ?? 'the server did not say';
+        out.push(`${who}context: the endpoint server's own setting, not reported (${why}) (paper ${paperTokens} tokens)`);
+      } else if (contexts.some((tokens) => tokens !== paperTokens)) {
+        out.push(`${who}context ${contexts.join(' and ')} tokens on Ollama (paper ${paperTokens})`);
+      }
+    }
+  } else if (engines.has('openai')) {
+    out.push(`context: the endpoint server's own setting, unknown to the study (paper ${paperTokens} tokens)`);
+  }
   return out;
 }
 
@@ -177,7 +208,7 @@ export function paperComparison(loaded: LoadedStudies): PaperComparison {
     }
     const row = comparisonRow(label, match.arm, printed, summary.passCounts, summary.mean, summary.sd);
     if (row.tested) tests++;
-    rows.push([...row.cells, textCell(setupDifferences(config, origin.arm.pipeline, match.pipeline).join('; ') || 'none')]);
+    rows.push([...row.cells, textCell(setupDifferences(config, origin.arm.pipeline, match.pipeline, origin.servedModels).join('; ') || 'none')]);
   }
   if (rows.length === 0) return { table: null, notes };
   const tableNotes = [

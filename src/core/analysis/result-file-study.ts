@@ -4,7 +4,8 @@
  * their arms labelled with the study's name so two "solo" arms stay apart.
  */
 import { configDifference, mergeResultFiles } from '../results/result-file-merge.ts';
-import { unitKey, unitSteps, type ResultFile } from '../results/result-file.ts';
+import { unitKey, unitSteps, type ResultFile, type ResultServedModel } from '../results/result-file.ts';
+import { servedModelSentence, servedModelsOf } from '../results/served-model-text.ts';
 import type { StudyArm, StudyConfig } from '../study/config.ts';
 import { groupTrajectories, type AnalysisArm, type AnalysisStudy } from './study-runs.ts';
 
@@ -17,11 +18,13 @@ export interface NamedResultFile {
 export interface ArmOrigin {
   config: StudyConfig;
   arm: StudyArm;
+  /** What the endpoints said about the models the study ran on them (every shard's). */
+  servedModels: ResultServedModel[];
 }
 
 export interface LoadedStudies {
   study: AnalysisStudy;
-  /** One sentence per merge of shards, for the page to show. */
+  /** One sentence per merge of shards, and per endpoint model as its server described it, for the page to show. */
   notes: string[];
   /** By analysis arm id (which is prefixed when studies stand side by side). */
   origins: ReadonlyMap<string, ArmOrigin>;
@@ -73,8 +76,14 @@ export function studiesFromResultFiles(files: readonly NamedResultFile[]): Loade
   });
   notes.push(...unmergedNotes([...groups.values()]));
   const configs = [...groups.values()].map((group) => group[0]!.doc.config);
+  const served = [...groups.values()].map((group) => servedModelsOf(group.flatMap((file) => file.doc.environments)));
+  // Where a study's endpoint models are described: what ran is part of what the numbers mean.
+  for (const [i, reports] of served.entries()) {
+    const prefix = groups.size > 1 ? `${configs[i]!.name}: ` : '';
+    notes.push(...reports.map((report) => `${prefix}${servedModelSentence(report)}`));
+  }
   const originsFor = (prefix: (i: number) => string) =>
-    new Map(configs.flatMap((config, i) => config.arms.map((arm) => [`${prefix(i)}${arm.id}`, { config, arm }] as const)));
+    new Map(configs.flatMap((config, i) => config.arms.map((arm) => [`${prefix(i)}${arm.id}`, { config, arm, servedModels: served[i] ?? [] }] as const)));
   if (studies.length === 1) return { study: studies[0]!.study, notes, origins: originsFor(() => '') };
 
   // Two runs of one study design (a study run twice, or shared by two people) carry the same

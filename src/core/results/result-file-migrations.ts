@@ -3,8 +3,7 @@
  * validated: `migrations[n]` turns a parsed version-n document into a version-(n+1) one. A file
  * is never rewritten in place; import migrates its own copy.
  *
- * Version 1 is the first published format, so the table is empty for now. When version 2
- * arrives, add `1: (doc) => …` here, with a test that imports a real version-1 file.
+ * Each step needs a test that imports a real file of the version it starts from.
  */
 import { RESULT_FILE_VERSION } from './result-file.ts';
 
@@ -15,7 +14,10 @@ export type Migration = (doc: RawDocument) => RawDocument;
 
 export type MigrationTable = Readonly<Record<number, Migration>>;
 
-export const RESULT_FILE_MIGRATIONS: MigrationTable = {};
+export const RESULT_FILE_MIGRATIONS: MigrationTable = {
+  // Version 2 added the optional `environments[].servedModels`: a version-1 file is a version-2 file without it.
+  1: (doc) => doc,
+};
 
 /**
  * Applies migrations from `doc.version` up to `target`. Returns null when some step has no

@@ -12,7 +12,7 @@
 import * as z from 'zod';
 import { ERROR_CATEGORIES, type Outcome } from '../harness/outcome.ts';
 import type { ExecuteStep, ModelStep, Step, Trajectory } from '../pipeline/trajectory.ts';
-import { RESULT_FILE_FORMAT, RESULT_FILE_VERSION, type ResultEnvironment, type ResultFile, type ResultUnit } from './result-file.ts';
+import { RESULT_FILE_FORMAT, RESULT_FILE_VERSION, type ResultEnvironment, type ResultFile, type ResultServedModel, type ResultUnit } from './result-file.ts';
 import { studyConfigSchema, type Same } from './study-config-schema.ts';
 
 const ms = z.number().min(0);
@@ -132,6 +132,21 @@ export const unitSchema = z
   ])
   .meta({ id: 'Unit', description: 'One problem through one arm in one repeat.' });
 
+const servedModelSchema = z
+  .strictObject({
+    endpoint: z.string(),
+    model: z.string(),
+    server: z.literal('ollama').nullable(),
+    contextTokens: z.int().min(1).nullable().describe('The context the loaded model ran with (Ollama /api/ps context_length).'),
+    sizeBytes: z.number().min(0).nullable(),
+    gpuBytes: z.number().min(0).nullable(),
+    quantization: z.string().nullable(),
+    parameterSize: z.string().nullable(),
+    unknownBecause: z.string().nullable().describe('Why a figure is unknown, in plain words.'),
+    askedAt: z.string().describe('ISO 8601.'),
+  })
+  .meta({ id: 'ServedModel', description: 'One endpoint model as its server described it.' });
+
 export const environmentSchema = z
   .strictObject({
     appVersion: z.string(),
@@ -149,6 +164,7 @@ export const environmentSchema = z
     pyodideVersion: z.string().nullable(),
     crossOriginIsolated: z.boolean(),
     recordedAt: z.string().describe('ISO 8601.'),
+    servedModels: z.array(servedModelSchema).optional().describe('What each endpoint said about the models it served (since version 2).'),
   })
   .meta({ id: 'Environment', description: 'Where (a shard of) the study ran.' });
 
@@ -175,6 +191,7 @@ export type ResultFileSchemaChecks = [
   Expect<Same<z.infer<typeof stepSchema>, Step>>,
   Expect<Same<z.infer<typeof trajectory>, Trajectory>>,
   Expect<Same<z.infer<typeof unitSchema>, ResultUnit>>,
+  Expect<Same<z.infer<typeof servedModelSchema>, ResultServedModel>>,
   Expect<Same<z.infer<typeof environmentSchema>, ResultEnvironment>>,
   Expect<Same<z.infer<typeof resultFileSchema>, ResultFile>>,
 ];

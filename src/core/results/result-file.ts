@@ -13,7 +13,7 @@ import type { StudyConfig } from '../study/config.ts';
 
 export const RESULT_FILE_FORMAT = 'feedback-lab/results';
 /** Bump on any change a reader of the previous version could not read, and add a migration. */
-export const RESULT_FILE_VERSION = 1;
+export const RESULT_FILE_VERSION = 2;
 
 /** The WebGPU adapter a study ran on, as `GPUAdapter.info` reports it. */
 export interface ResultGpuAdapter {
@@ -41,6 +41,39 @@ export interface ResultEnvironment {
   crossOriginIsolated: boolean;
   /** ISO 8601 time this environment was recorded (the export, or the start of the shard). */
   recordedAt: string;
+  /**
+   * What each endpoint said about the models it served (Ollama reports the context a loaded model
+   * runs with; OpenAI-compatible APIs carry no such field). Absent when no model ran on an
+   * endpoint, and in files written before version 2.
+   */
+  servedModels?: ResultServedModel[];
+}
+
+/**
+ * One endpoint model as its server described it, asked once after the model's first reply of
+ * the run (when it is surely loaded). Every figure is null when the server did not say it, and
+ * `unknownBecause` then says why in plain words.
+ */
+export interface ResultServedModel {
+  /** The API root the study sent requests to, e.g. `http://localhost:11434/v1`. */
+  endpoint: string;
+  /** The model's name as the study asked for it, e.g. `llama3.2:3b`. */
+  model: string;
+  /** `ollama` when the server answered Ollama's `/api/ps`; null when no server described the model. */
+  server: 'ollama' | null;
+  /** The context window the loaded model ran with, in tokens (Ollama's `/api/ps` `context_length`). */
+  contextTokens: number | null;
+  /** Memory the loaded model took, and the part of it on the GPU, in bytes (`size`, `size_vram`). */
+  sizeBytes: number | null;
+  gpuBytes: number | null;
+  /** The weights' quantisation, e.g. `Q4_K_M` (`/api/show` `details.quantization_level`). */
+  quantization: string | null;
+  /** e.g. `3.2B`. */
+  parameterSize: string | null;
+  /** Why some figure is unknown (another server, a refusal, the model no longer loaded); null when all are known. */
+  unknownBecause: string | null;
+  /** ISO 8601 time the server was asked. */
+  askedAt: string;
 }
 
 /**

@@ -91,7 +91,8 @@ export class ScoreSession {
         if (this.cancelling) return 'Cancelling: letting the samples already running finish…';
         return `Scoring ${this.total} sample${this.total === 1 ? '' : 's'} of ${this.name}…`;
       case 'done':
-        return `Scored ${this.name}: ${this.summaryLine}.`;
+        // The pass@k line (several samples per task) is the run's headline figure on the page: say it too.
+        return `Scored ${this.name}: ${this.summaryLine}.${this.passAtKLine ? ` ${this.passAtKLine}.` : ''}`;
       case 'cancelled':
         return `Cancelled after ${this.done} of ${this.total} samples: ${this.summaryLine}.`;
       default: {

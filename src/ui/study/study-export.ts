@@ -22,7 +22,8 @@ export async function studyResultFile(
     store.studyRecord(studyId),
   ]);
   if (!stored || !record) throw new Error(NO_LONGER_STORED);
-  const here = await environmentHere(stored.config);
+  const served = record.servedModels ?? [];
+  const here = { ...(await environmentHere(stored.config)), ...(served.length > 0 ? { servedModels: served } : {}) };
   const doc = await buildResultFile(stored.config, resultUnitsFromStore(stored), here);
   const environments = [...record.importedEnvironments, ...(record.ranHere || record.importedEnvironments.length === 0 ? [here] : [])];
   return { ...doc, environments };

@@ -25,6 +25,7 @@ import { startFailureAdvice } from './study-failure.ts';
 import type { StudyForm } from './study-form.svelte.ts';
 import type { StudyLibrary } from './study-library.svelte.ts';
 import { studyModels, type StudyModelDeps } from './study-models.ts';
+import { ServedModelLog } from '../../llm/served-model.ts';
 import { StudyRun } from './study-run.svelte.ts';
 
 export interface LauncherDeps {
@@ -288,7 +289,11 @@ export class StudyLauncher {
       const wrongFile = usesReplay && replay ? replaySourceMismatch(config, replay) : null;
       if (wrongFile) throw new Error(wrongFile);
       const replayed: ReadonlyMap<string, LanguageModel> | undefined = usesReplay && replay ? replayModels(replay.doc) : undefined;
-      const model = await studyModels(config, { ...this.#deps.models, ...(replayed ? { replay: replayed } : {}) });
+      // What Ollama says it ran each endpoint model with is kept with the study, for its exports.
+      const servedModels = new ServedModelLog({
+        onReport: (report) => void this.#deps.store().then((store) => store.noteServedModel(config.id, report)).catch(() => undefined),
+      });
+      const model = await studyModels(config, { ...this.#deps.models, servedModels, ...(replayed ? { replay: replayed } : {}) });
       // Python first: a sandbox that cannot start should not leave an empty study behind.
       const sandbox = await this.#deps.sandbox(this.workers).catch((error: unknown) => {
         throw new SandboxBroken(error, 'start');

@@ -8,6 +8,7 @@ import type { StudyConfig } from '../../core/study/config.ts';
 import { EndpointUnreachableError } from '../../llm/endpoint-errors.ts';
 import { apiRoot } from '../../llm/endpoint-url.ts';
 import { createOpenAICompatibleModel, listModels } from '../../llm/openai-compatible.ts';
+import type { ServedModelLog } from '../../llm/served-model.ts';
 import type { WebLLMSession } from '../../llm/webllm-session.ts';
 
 export interface StudyModelDeps {
@@ -17,6 +18,8 @@ export interface StudyModelDeps {
   webllm: () => Promise<WebLLMSession>;
   /** Replay models by model key, when the study replays a file. */
   replay?: ReadonlyMap<string, LanguageModel>;
+  /** Asks each endpoint what it ran a model with, after the model's first reply (served-model.ts). */
+  servedModels?: ServedModelLog;
 }
 
 /** How long the check that an endpoint answers at all may take before the study starts anyway. */
@@ -62,7 +65,8 @@ export async function studyModels(
         if (!binding.baseUrl) throw new Error(`The model key "${key}" is bound to an endpoint, but the study names no endpoint URL.`);
         const root = apiRoot(binding.baseUrl);
         const apiKey = deps.apiKeyFor(root);
-        models.set(key, createOpenAICompatibleModel({ baseUrl: root, model: binding.id, ...(apiKey ? { apiKey } : {}) }));
+        const model = createOpenAICompatibleModel({ baseUrl: root, model: binding.id, ...(apiKey ? { apiKey } : {}) });
+        models.set(key, deps.servedModels ? deps.servedModels.watch(model, root, binding.id, apiKey) : model);
         break;
       }
       case 'webllm':

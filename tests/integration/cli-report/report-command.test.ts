@@ -148,7 +148,7 @@ describe('feedback-lab report refuses what it cannot use, naming the file', () =
     [
       'a file of a newer format',
       (p) => writeFileSync(p, JSON.stringify({ format: 'feedback-lab/results', version: 99 })),
-      /^newer\.json: This result file was written by a newer Feedback Lab \(format 99\).* This feedback-lab reads formats up to 1: update it/,
+      /^newer\.json: This result file was written by a newer Feedback Lab \(format 99\).* This feedback-lab reads formats up to 2: update it/,
     ],
     [
       'a gzip file cut short',

@@ -94,7 +94,12 @@ let dir: string;
 let server: FakeOpenAIServer;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'feedback-lab-run-'));
-  server = await startScriptedServer({ tokensPerSecond: 2000, slowFirstTokenMs: 1000 });
+  server = await startScriptedServer({
+    tokensPerSecond: 2000,
+    slowFirstTokenMs: 1000,
+    // Speaks Ollama's native API too, so the file records what the server ran the model with.
+    ollama: { contextLength: 4096, quantization: 'Q4_K_M', parameterSize: '3.2B', sizeBytes: 2_600_000_000, sizeVramBytes: 1_300_000_000 },
+  });
   writeFileSync(join(dir, 'study.json'), JSON.stringify(scriptedStudyFile(2), null, 2));
   writeFileSync(join(dir, 'study-1.json'), JSON.stringify(scriptedStudyFile(1), null, 2));
 });
@@ -130,6 +135,11 @@ describe('feedback-lab run', () => {
     expect(doc.config.models['llama3.2:3b']).toEqual({ engine: 'openai', id: SCRIPTED_MODEL, baseUrl: server.url });
     expect(doc.environments[0]?.userAgent).toMatch(/^Node\.js v\d+/);
     expect(doc.environments[0]?.pyodideVersion).toMatch(/^0\.\d+|^\d+\.\d+/);
+    // What Ollama said it ran the model with: in the file, and said at the end of the run.
+    expect(doc.environments[0]?.servedModels).toEqual([
+      expect.objectContaining({ endpoint: server.url, model: SCRIPTED_MODEL, server: 'ollama', contextTokens: 4096, quantization: 'Q4_K_M', unknownBecause: null }),
+    ]);
+    expect(stderr).toContain(`${SCRIPTED_MODEL} ran on Ollama with a 4096-token context (Q4_K_M, 3.2B parameters; 2.6 GB, 50% on the GPU).`);
     // Every model call reached the endpoint once: no step was generated twice.
     expect(server.requests).toHaveLength(modelCallsFor(2));
     expect(new Set(server.requests.map((r) => r.model))).toEqual(new Set([SCRIPTED_MODEL]));

@@ -13,7 +13,7 @@ import {
   qwenToLlama,
   textOnlyPipeline,
 } from '../../../src/core/pipeline/presets.ts';
-import type { ResultFile } from '../../../src/core/results/result-file.ts';
+import type { ResultFile, ResultServedModel } from '../../../src/core/results/result-file.ts';
 import { welchTest } from '../../../src/core/stats/welch.ts';
 import type { StudyArm, StudyConfig } from '../../../src/core/study/config.ts';
 import { studyConfig } from '../study/study-fixtures.ts';
@@ -163,6 +163,49 @@ describe('your runs beside the printed Table 1', () => {
       'llama3.2:3b': { engine: 'replay', id: 'llama3.2:3b' },
     };
     expect(await differences(2048, replayed)).toEqual([]);
+  });
+
+  it('says the context and quantisation Ollama reported running an endpoint arm with, or why they are not known', async () => {
+    const onOllama = { 'llama3.2:3b': { engine: 'openai' as const, id: 'llama3.2:3b', baseUrl: 'http://localhost:11434/v1' } };
+    const withServed = async (served: Partial<ResultServedModel>) => {
+      const doc = await resultFile([arm('solo', llamaSolo)], { solo: [77, 78] }, { models: onOllama });
+      const report: ResultServedModel = {
+        endpoint: 'http://localhost:11434/v1',
+        model: 'llama3.2:3b',
+        server: 'ollama',
+        contextTokens: 4096,
+        sizeBytes: 3_400_000_000,
+        gpuBytes: 3_400_000_000,
+        quantization: 'Q4_K_M',
+        parameterSize: '3.2B',
+        unknownBecause: null,
+        askedAt: '2026-11-23T02:00:00.000Z',
+        ...served,
+      };
+      doc.environments[0]!.servedModels = [report];
+      const loaded = studiesFromResultFiles([{ fileName: 'f.json', doc }]);
+      return { differences: paperComparison(loaded).table?.rows[0]?.[8]?.text, notes: loaded.notes };
+    };
+    // The paper's context and quantisation, as Ollama reported them: nothing differs.
+    const same = await withServed({});
+    expect(same.differences).toBe('none');
+    expect(same.notes).toEqual(['llama3.2:3b ran on Ollama with a 4096-token context (Q4_K_M, 3.2B parameters; 3.4 GB, all on the GPU).']);
+    expect((await withServed({ contextTokens: 2048, quantization: 'Q8_0' })).differences).toBe('context 2048 tokens on Ollama (paper 4096); llama3.2:3b at Q8_0 (paper Q4_K_M)');
+    const unknown = await withServed({
+      server: null,
+      contextTokens: null,
+      quantization: null,
+      parameterSize: null,
+      sizeBytes: null,
+      gpuBytes: null,
+      unknownBecause: 'the server did not describe the model: /api/ps answered HTTP 403 Forbidden',
+    });
+    expect(unknown.differences).toBe(
+      "context: the endpoint server's own setting, not reported (the server did not describe the model: /api/ps answered HTTP 403 Forbidden) (paper 4096 tokens)",
+    );
+    expect(unknown.notes).toEqual([
+      'llama3.2:3b ran on http://localhost:11434/v1; the context it ran with is unknown: the server did not describe the model: /api/ps answered HTTP 403 Forbidden.',
+    ]);
   });
 
   it('says what the standard harness changes on MBPP, where no prompt goes before the code', async () => {

@@ -14,6 +14,12 @@ export class FakeHandlerWorker implements EngineWorker {
   reloadError: string | undefined;
   /** When set, a reload waits for `finishReload()`. */
   holdReload = false;
+  /**
+   * When set, the next `chatCompletionStreamInit` loads the models first, as WebLLM's
+   * `reloadIfUnmatched` does when its engine lost them: it reports a start, then waits for
+   * `report()`s and `finishReload()`.
+   */
+  reloadInChat = false;
   reply = ['def ', 'add(a, b):', '\n    return a + b'];
   /**
    * The chunk (0-based) at which the GPU hangs: its request is held. `stops` answers it with the
@@ -50,6 +56,7 @@ export class FakeHandlerWorker implements EngineWorker {
   }
   finishReload(): void {
     if (this.#heldReload) this.#return(this.#heldReload, null);
+    this.#heldReload = undefined;
   }
 
   postMessage(message: WorkerRequest): void {
@@ -82,8 +89,17 @@ export class FakeHandlerWorker implements EngineWorker {
           return;
         }
         return this.#return(uuid, null);
-      case 'resetChat':
       case 'chatCompletionStreamInit':
+        this.#streamPosition = 0;
+        this.#interrupted = false;
+        if (this.reloadInChat) {
+          this.reloadInChat = false;
+          this.#post({ kind: 'initProgressCallback', uuid: '', content: { progress: 0, timeElapsed: 0, text: 'Start to fetch params' } });
+          this.#heldReload = uuid;
+          return;
+        }
+        return this.#return(uuid, null);
+      case 'resetChat':
         this.#streamPosition = 0;
         this.#interrupted = false;
         return this.#return(uuid, null);

@@ -151,6 +151,74 @@ describe('an in-browser generation that goes silent', () => {
   });
 });
 
+describe('a load the worker begins inside the first chat request (WebLLM reloading models it lost)', () => {
+  const loadLimits = { network: 300_000, local: 180_000 };
+  beforeEach(() => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('may take longer than the first-chunk limit while it moves, and the limit starts once the model is loaded', async () => {
+    const worker = new FakeHandlerWorker();
+    const host = hostWithLimits({ generationLimitsMs: limits, stallLimitsMs: loadLimits }, worker);
+    await host.load([MODEL]);
+    worker.reloadInChat = true;
+    worker.hang = { atChunk: 0, onInterrupt: 'stops' };
+    const phases: string[] = [];
+    const chat = watch(host.chat(MODEL, messages, sampling, { onLoadProgress: (p) => phases.push(p.phase) }));
+    // Ten minutes of download, a report a minute: more than twice the first-chunk limit.
+    for (let minute = 1; minute <= 10; minute++) {
+      await vi.advanceTimersByTimeAsync(60_000);
+      worker.report(`Fetching param cache[${minute * 4}/40]: ${minute * 200}MB fetched. ${minute * 10}% completed, ${minute * 60} secs elapsed.`, minute / 10);
+    }
+    expect(chat.settled).toBe(false);
+    expect(worker.kinds()).not.toContain('interruptGenerate');
+    expect(phases).toContain('downloading');
+    worker.finishReload();
+    // From here the prompt has its own whole limit, not what the load left of it.
+    await vi.advanceTimersByTimeAsync(limits.firstChunk - 1);
+    expect(chat.settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(String(chat.error)).toMatch(/No reply began within 4 minutes while the model read the prompt/);
+    expect(worker.terminated).toBe(false);
+  });
+
+  it('answers once loaded, as a call without a load does', async () => {
+    const worker = new FakeHandlerWorker();
+    const host = hostWithLimits({ generationLimitsMs: limits, stallLimitsMs: loadLimits }, worker);
+    await host.load([MODEL]);
+    worker.reloadInChat = true;
+    const reply = host.chat(MODEL, messages, sampling);
+    const chat = watch(reply);
+    await vi.advanceTimersByTimeAsync(limits.firstChunk + 1000);
+    worker.report('Loading model from cache[40/40]: 2000MB loaded. 100% completed, 250 secs elapsed.', 1);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(chat.settled).toBe(false);
+    worker.finishReload();
+    await expect(reply).resolves.toMatchObject({ text: 'def add(a, b):\n    return a + b', finishReason: 'stop' });
+  });
+
+  it('is given up as a stalled load when its reports stop, ending the worker', async () => {
+    const worker = new FakeHandlerWorker();
+    const host = hostWithLimits({ generationLimitsMs: limits, stallLimitsMs: loadLimits }, worker);
+    await host.load([MODEL]);
+    worker.reloadInChat = true;
+    const chat = watch(host.chat(MODEL, messages, sampling));
+    await vi.advanceTimersByTimeAsync(1000);
+    worker.report('Loading model from cache[3/40]: 150MB loaded. 7% completed, 1 secs elapsed.', 0.07);
+    await vi.advanceTimersByTimeAsync(loadLimits.local - 1);
+    expect(chat.settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(chat.error).toMatchObject({ explained: { kind: 'stalled', title: 'The model load stopped making progress' } });
+    expect(String(chat.error)).toMatch(/Nothing moved for 3 minutes while reading weights from this browser’s cache/);
+    expect(isLasting(chat.error)).toBe(false);
+    expect(worker.terminated).toBe(true);
+    expect(host.loadedModelIds).toEqual([]);
+  });
+});
+
 describe('what the Study page says after a silent generation', () => {
   it('names it apart from a failed load, and says resuming runs the errored units again', async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });

@@ -5,7 +5,7 @@ import { configHash } from '../../../src/core/results/config-hash.ts';
 import { SEARCH_FILE_FORMAT } from '../../../src/core/results/search-file.ts';
 import { exportResultFile } from '../../../src/core/results/result-file-export.ts';
 import { importResultFile, type ImportOptions } from '../../../src/core/results/result-file-import.ts';
-import type { RawDocument } from '../../../src/core/results/result-file-migrations.ts';
+import { RESULT_FILE_MIGRATIONS, type RawDocument } from '../../../src/core/results/result-file-migrations.ts';
 import { RESULT_FILE_VERSION, type ResultFile } from '../../../src/core/results/result-file.ts';
 import { UserError } from '../../../src/core/user-error.ts';
 import { studyResultsDir } from '../../support/study-results.ts';
@@ -59,7 +59,7 @@ describe('export then import', () => {
       value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).reverse()) : value,
     ) as ResultFile;
     expect(await exportResultFile(reordered, { gzip: false })).toEqual(await exportResultFile(doc, { gzip: false }));
-    expect(new TextDecoder().decode(await exportResultFile(doc, { gzip: false }))).toMatch(/^\{"format":"feedback-lab\/results","version":1,/);
+    expect(new TextDecoder().decode(await exportResultFile(doc, { gzip: false }))).toMatch(/^\{"format":"feedback-lab\/results","version":2,/);
   });
 
   it('keeps HTML and script in code and replies as inert text, byte for byte', async () => {
@@ -182,7 +182,7 @@ describe('import refuses, with a sentence a person can act on', () => {
     doc.version = RESULT_FILE_VERSION + 2;
     const error = await rejection(json(doc));
     expect(error.message).toBe(`This result file was written by a newer Feedback Lab (format ${RESULT_FILE_VERSION + 2}): reload to update.`);
-    expect(error.hint).toMatch(/^This copy of the app reads formats up to 1\. Reload the page/);
+    expect(error.hint).toMatch(new RegExp(`^This copy of the app reads formats up to ${RESULT_FILE_VERSION}\\. Reload the page`));
   });
 
   it('a file of this format from a newer app that holds what this one does not read, as from a newer app, not as edited by hand', async () => {
@@ -302,10 +302,42 @@ describe('migrations', () => {
     const v0: RawDocument = { ...current, version: 0, variants: current.units };
     delete v0.units;
     const migrations = {
+      ...RESULT_FILE_MIGRATIONS,
       0: ({ variants, ...rest }: RawDocument) => ({ ...rest, units: variants }),
     };
     const doc = await importResultFile(json(v0), { migrations });
     expect(doc.version).toBe(RESULT_FILE_VERSION);
     expect(doc.units).toEqual(current.units);
+  });
+
+  it('read a version-1 file (before endpoints’ served models were recorded) as it was', async () => {
+    const current = await rawDoc();
+    const v1: RawDocument = { ...current, version: 1 };
+    const doc = await importResultFile(json(v1));
+    expect(doc.version).toBe(2);
+    expect(doc.environments).toEqual(current.environments);
+    expect(doc.environments.every((environment) => environment.servedModels === undefined)).toBe(true);
+    expect(doc.units).toEqual(current.units);
+  });
+
+  it('keep what an endpoint said about its model, and refuse a malformed word of it', async () => {
+    const current = await rawDoc();
+    const served = {
+      endpoint: 'http://localhost:11434/v1',
+      model: 'llama3.2:3b',
+      server: 'ollama',
+      contextTokens: 4096,
+      sizeBytes: 3_400_000_000,
+      gpuBytes: 3_400_000_000,
+      quantization: 'Q4_K_M',
+      parameterSize: '3.2B',
+      unknownBecause: null,
+      askedAt: '2026-11-23T02:00:00.000Z',
+    };
+    const environments = current.environments as Record<string, unknown>[];
+    const doc = await importResultFile(json({ ...current, environments: [{ ...environments[0], servedModels: [served] }] }));
+    expect(doc.environments[0]?.servedModels).toEqual([served]);
+    const wrong = await rejection(json({ ...current, environments: [{ ...environments[0], servedModels: [{ ...served, contextTokens: '4k' }] }] }));
+    expect(wrong.details?.join('\n')).toMatch(/environments\[0\]\.servedModels\[0\]\.contextTokens/);
   });
 });

@@ -232,7 +232,7 @@ describe('scoring a samples file', () => {
     clearInterval(listen);
     heard.add(session.announcement);
     expect(session.done).toBe(120);
-    expect([...heard].filter(Boolean)).toEqual(['Scoring 120 samples of canonical-humaneval.jsonl…', 'Scored canonical-humaneval.jsonl: 120 passed, 0 failed.']);
+    expect([...heard].filter(Boolean)).toEqual(['Scoring 120 samples of canonical-humaneval.jsonl…', 'Scored canonical-humaneval.jsonl: 120 passed, 0 failed. pass@1 1.0000 (120 tasks, 1 sample each).']);
   });
 
   it('frees the Python workers when the page is left: at once when idle, after the run when one is in flight', async () => {
@@ -345,6 +345,8 @@ describe('pass@k of a scored file', () => {
     await session.scoreLines('multi.jsonl', lines, problems, settings);
     expect(session.phase).toBe('done');
     expect(session.passAtKLine).toBe('pass@1 0.7000, pass@10 1.0000 (2 tasks, 10 samples each)');
+    // The end-of-run announcement says what the page shows, pass@k included.
+    expect(session.announcement).toBe('Scored multi.jsonl: 14 passed, 6 failed. pass@1 0.7000, pass@10 1.0000 (2 tasks, 10 samples each).');
 
     const slow = new ScoreSession(new SandboxHolder(async () => fakeSandbox(2)));
     const run = slow.scoreLines('multi.jsonl', [...lines, ...lines, ...lines], problems, settings);
@@ -355,5 +357,6 @@ describe('pass@k of a scored file', () => {
     expect(slow.phase).toBe('cancelled');
     expect(slow.done).toBeGreaterThan(0);
     expect(slow.passAtKLine).toBeNull();
+    expect(slow.announcement).not.toMatch(/pass@/);
   });
 });
