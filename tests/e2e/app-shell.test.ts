@@ -123,6 +123,31 @@ describe('the app shell', () => {
     await app.close();
   });
 
+  it('on a software GPU (SwiftShader) Study and Search start on the endpoint, saying why; the engine picked is remembered in this browser', async () => {
+    const app = await openApp(browser, server, { hash: '#/study' });
+    const { page, context } = app;
+    const why = /only WebGPU adapter is a software one \(google swiftshader\)/;
+    const engineGroup = (tab: Page) => tab.getByRole('group', { name: /^Engine/ });
+    await engineGroup(page).getByText(why).waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('radio', { name: 'OpenAI-compatible endpoint' }).isChecked()).toBe(true);
+    await app.screenshot('study-engine-default-swiftshader');
+
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Search' }).click();
+    await engineGroup(page).getByText(why).waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('radio', { name: 'OpenAI-compatible endpoint' }).isChecked()).toBe(true);
+
+    // Picked on the Search form: no note left, and a new tab's Study form starts on it.
+    await page.getByRole('radio', { name: 'In this browser (WebLLM)' }).check();
+    expect(await engineGroup(page).getByText(why).count()).toBe(0);
+    const other = await context.newPage();
+    await other.goto(`${server.url}#/study`);
+    await other.getByRole('heading', { level: 1, name: 'Study' }).waitFor();
+    await expect.poll(() => other.getByRole('radio', { name: 'In this browser (WebLLM)' }).isChecked(), { timeout: 30_000 }).toBe(true);
+    expect(await engineGroup(other).getByText(why).count()).toBe(0);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('a first study without WebGPU, on an endpoint nothing answers at or on in-browser models, is refused at once, saying why, and stores nothing; Try it asks the endpoint', async () => {
     const noGpuBrowser = await launchBrowser({ webgpu: false });
     try {

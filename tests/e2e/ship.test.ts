@@ -174,34 +174,73 @@ async function staticServer(root: string): Promise<SubPathServer> {
   return { url, close: () => stop(child) };
 }
 
-/**
- * A new deploy over the build in `root`, as a host replaces its files: the Results page's chunk
- * gets a new name (the old one is gone) and the service worker a new manifest naming it.
- */
-function deployNewBuild(root: string): string {
-  const old = readdirSync(join(root, 'assets')).find((name) => /^ResultsPage-.*\.js$/.test(name));
-  if (!old) throw new Error(`no ResultsPage chunk in ${root}/assets`);
-  renameSync(join(root, 'assets', old), join(root, 'assets', 'ResultsPage-next.js'));
-  const sw = readFileSync(join(root, 'sw.js'), 'utf8');
-  // The manifest sits in sw.js as escaped JSON: {\"version\":\"<16 hex digits>\", …}.
-  const version = /version\W+([0-9a-f]{16})/.exec(sw)?.[1];
-  if (!version || !sw.includes(`assets/${old}`)) throw new Error('the service worker names no ResultsPage chunk or no version');
-  let next = sw.replaceAll(`assets/${old}`, 'assets/ResultsPage-next.js').replace(version, '0123456789abcdef');
-  // A real deploy's index.html names a new entry script (its hash follows every chunk it can
-  // load), which is how an open tab tells a new build from its own. Here the entry keeps its
-  // file, written another way, so the new build's tabs load the same module once.
-  const indexPath = join(root, 'index.html');
-  const html = readFileSync(indexPath, 'utf8');
-  const entry = /<script type="module"[^>]*src="([^"]+)"/.exec(html)?.[1];
-  if (!entry) throw new Error('index.html has no module entry script');
-  const nextHtml = html.replace(`src="${entry}"`, `src="${entry.replace('/assets/', '/assets/../assets/')}"`);
-  writeFileSync(indexPath, nextHtml);
-  const indexRev = /index\.html\W+rev\W+([0-9a-f]{16})/.exec(next)?.[1];
-  if (!indexRev) throw new Error('the service worker names no index.html rev');
-  next = next.replace(indexRev, createHash('sha256').update(nextHtml).digest('hex').slice(0, 16));
-  writeFileSync(join(root, 'sw.js'), next);
-  return old;
+interface Deploy {
+  /** The new build's version, as its service worker's manifest names it. */
+  version: string;
+  /** The build's files under assets/ before this deploy: none of them is on the host any more. */
+  gone: string[];
 }
+
+/**
+ * A new deploy over the build in `root`, as a host replaces its files after a rebuild that changed
+ * code: every file under assets/ gets a new name (its stem gets `tag`), every reference to it in
+ * the build follows (index.html, chunks, workers, styles, the service worker), and the worker's
+ * manifest gives each file's new hash and the build a new version. The old names are gone.
+ */
+function redeploy(root: string, tag: string): Deploy {
+  const assets = join(root, 'assets');
+  const gone = readdirSync(assets);
+  // `ResultsPage-AbC123.` → `ResultsPage-AbC123b.`: a hashed name without its extensions (some
+  // names hold dots of their own: `endpoint-settings.svelte-AbC123.js`).
+  const stemOf = (name: string) => name.replace(/\.[a-z0-9]+(\.map)?$/, '');
+  const stems = new Map(gone.map((name) => [`${stemOf(name)}.`, `${stemOf(name)}${tag}.`]));
+  const escaped = [...stems.keys()].map((stem) => stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const pattern = new RegExp(`(?<![\\w-])(?:${escaped.join('|')})`, 'g');
+  const rename = (text: string) => text.replace(pattern, (stem) => stems.get(stem)!);
+  const textFiles = ['index.html', '404.html', 'sw.js', ...gone.filter((name) => /\.(js|css)$/.test(name)).map((name) => `assets/${name}`)];
+  for (const path of textFiles) {
+    const full = join(root, path);
+    if (existsSync(full)) writeFileSync(full, rename(readFileSync(full, 'utf8')));
+  }
+  for (const name of gone) renameSync(join(assets, name), join(assets, rename(name)));
+
+  // The manifest sits in sw.js as a JS string literal holding its JSON: {"version": …, "entries": […]}.
+  const swPath = join(root, 'sw.js');
+  const sw = readFileSync(swPath, 'utf8');
+  const literal = /"\{\\"version\\"(?:[^"\\]|\\.)*"/.exec(sw)?.[0];
+  if (!literal) throw new Error('sw.js holds no precache manifest');
+  const manifest = JSON.parse(JSON.parse(literal) as string) as { version: string; entries: { path: string; rev: string; bytes: number }[] };
+  const hash = (bytes: Buffer | string) => createHash('sha256').update(bytes).digest('hex').slice(0, 16);
+  for (const entry of manifest.entries) {
+    const bytes = readFileSync(join(root, entry.path));
+    entry.rev = hash(bytes);
+    entry.bytes = bytes.length;
+  }
+  manifest.version = hash(manifest.entries.map((entry) => `${entry.path} ${entry.rev}`).join('\n'));
+  writeFileSync(swPath, sw.replace(literal, () => JSON.stringify(JSON.stringify(manifest))));
+  return { version: manifest.version, gone };
+}
+
+/** The builds whose files the service worker keeps, newest first, as the page can read them from its cache. */
+function keptBuilds(page: Page): Promise<string[]> {
+  return page.evaluate(async () => {
+    const registration = await navigator.serviceWorker.getRegistration();
+    if (!registration) return [];
+    const cache = await caches.open('feedback-lab-precache-v1');
+    const listed = await cache.match(new URL('__feedback-lab-precache-builds.json', registration.scope).href);
+    return listed ? ((await listed.json()) as { version: string }[]).map((build) => build.version) : [];
+  });
+}
+
+/** Shift+Reload: the browser's cache and the service worker are both bypassed. */
+async function hardReload(page: Page): Promise<void> {
+  const cdp = await page.context().newCDPSession(page);
+  await Promise.all([page.waitForEvent('load'), cdp.send('Page.reload', { ignoreCache: true })]);
+  await cdp.detach();
+}
+
+/** Answers of the server that name a file of an earlier deploy (a 404, and Chromium's console line for it). */
+const aboutGoneFiles = (errors: string[], gone: readonly string[]) => errors.filter((error) => gone.some((name) => error.includes(`/assets/${name}`)));
 
 /**
  * What a static host must do (docs/deploy.md), checked on this server's answers: the service
@@ -392,33 +431,43 @@ describe('the build under a sub-path', () => {
     }
   });
 
-  it('a deploy over an open tab: the tab is told to reload, and until then still opens pages it had not loaded, even after the host dropped their files', async () => {
+  it('deploys over open tabs: each is told to reload (a hard-reloaded one too), opens pages it had not loaded from the kept copy, and two deploys behind reloads into the new version', { timeout: 420_000 }, async () => {
     const root = join(REPO_ROOT, 'test-results', 'dist-subpath-deploy');
     rmSync(root, { recursive: true, force: true });
     cpSync(OUT_DIR, root, { recursive: true });
     const server = await staticServer(root);
     const app = await open(server);
     const { page, context, errors } = app;
+    const newNotice = (tab: Page) => tab.getByRole('status').filter({ hasText: 'A new version of Feedback Lab is out' });
+    const clearHttpCache = async () => (await context.newCDPSession(page)).send('Network.clearBrowserCache');
     try {
       await appReady(page);
       await page.getByRole('status').filter({ hasText: 'Available offline' }).waitFor({ timeout: 120_000 });
-      expect(await page.getByText('A new version of Feedback Lab is out').count()).toBe(0);
+      expect(await newNotice(page).count()).toBe(0);
+      // A second tab of the same build, hard-reloaded: that load bypassed the worker, which controls it no more.
+      const hard = await context.newPage();
+      await hard.goto(server.url);
+      await appReady(hard);
+      await hardReload(hard);
+      await appReady(hard);
+      expect(await hard.evaluate(() => navigator.serviceWorker.controller === null), 'a hard reload leaves the page uncontrolled').toBe(true);
 
-      const old = deployNewBuild(root);
-      // The old chunk's copy in the HTTP cache outlives no host's max-age (GitHub Pages: 10 minutes).
-      await (await context.newCDPSession(page)).send('Network.clearBrowserCache');
+      const first = redeploy(root, 'b');
+      // The old files' copies in the HTTP cache outlive no host's max-age (GitHub Pages: 10 minutes).
+      await clearHttpCache();
       // Another tab opens the app: the browser finds the new worker, which takes over every tab.
       const other = await context.newPage();
       await other.goto(server.url);
       await appReady(other);
 
-      const notice = page.getByRole('status').filter({ hasText: 'A new version of Feedback Lab is out' });
-      await notice.waitFor({ timeout: 30_000 });
+      await newNotice(page).waitFor({ timeout: 30_000 });
+      // The hard-reloaded tab runs the old build too: taken over by the new worker, it is told as well.
+      await newNotice(hard).waitFor({ timeout: 30_000 });
       // The other tab was taken over too, but it already runs the new build: nothing to tell it.
       await other.waitForTimeout(1000);
-      expect(await other.getByText('A new version of Feedback Lab is out').count()).toBe(0);
+      expect(await newNotice(other).count()).toBe(0);
       await other.close();
-      expect(await notice.getByRole('button', { name: 'Reload' }).count()).toBe(1);
+      expect(await newNotice(page).getByRole('button', { name: 'Reload' }).count()).toBe(1);
       await saveScreenshot(page, 'ship-update-notice');
       await page.setViewportSize({ width: 800, height: 600 });
       await page.emulateMedia({ colorScheme: 'dark' });
@@ -426,16 +475,33 @@ describe('the build under a sub-path', () => {
       // The old tab's Results page, never loaded before, comes from the kept copy of its own build.
       await page.evaluate(() => (location.hash = '#/results'));
       await page.getByRole('heading', { level: 1, name: 'Results' }).waitFor({ timeout: 30_000 });
-      expect(await page.getByText('This page could not be loaded').count()).toBe(0);
-      expect(errors.filter((e) => e.includes(old))).toEqual([]);
+      expect(await page.locator('main [role="alert"]').count()).toBe(0);
+      expect(aboutGoneFiles(errors, first.gone)).toEqual([]);
 
-      // Reload: a fresh page under the new worker, with nothing left to tell.
-      await notice.getByRole('button', { name: 'Reload' }).click();
-      await appReady(page);
-      await page.evaluate(() => (location.hash = '#/results'));
-      await page.getByRole('heading', { level: 1, name: 'Results' }).waitFor({ timeout: 30_000 });
-      expect(await page.getByText('A new version of Feedback Lab is out').count()).toBe(0);
-      expect(errors).toEqual([]);
+      // A second deploy. The hard-reloaded tab is hard-reloaded again before any worker heard of
+      // it: the page is the newest build while the worker in place is one behind. The page looks
+      // for a new worker at once and gets it: it runs that worker's build already, so no notice.
+      const second = redeploy(root, 'c');
+      await clearHttpCache();
+      await hardReload(hard);
+      await appReady(hard);
+      await expect.poll(() => keptBuilds(hard), { timeout: 60_000 }).toEqual([second.version, first.version]);
+      await hard.waitForTimeout(1000);
+      expect(await newNotice(hard).count()).toBe(0);
+      await hard.close();
+
+      // The first tab is now two deploys behind: its build's Scoring page is neither on the host
+      // nor kept by the worker. Opened, it finds the newer deploy and, holding nothing a reload
+      // would stop, reloads into it.
+      const loads = app.documentLoads.length;
+      await page.evaluate(() => (location.hash = '#/score'));
+      await page.getByRole('heading', { level: 1, name: 'Scoring' }).waitFor({ timeout: 60_000 });
+      expect(app.documentLoads, 'one reload').toHaveLength(loads + 1);
+      expect(await page.evaluate(() => document.querySelector('script[type="module"][src]')?.getAttribute('src'))).toMatch(/c\.js$/);
+      expect(await newNotice(page).count()).toBe(0);
+      // Its old files are asked for once, and answered 404; nothing else went wrong.
+      expect(aboutGoneFiles(errors, first.gone).length).toBeGreaterThan(0);
+      expect(errors.filter((error) => !aboutGoneFiles([error], first.gone).length)).toEqual([]);
     } finally {
       await context.close();
       await server.close();

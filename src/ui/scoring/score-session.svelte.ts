@@ -23,6 +23,7 @@ import { passAtKLine } from './pass-at-k-line.ts';
 import { resultsFileName, unscoredTasks, type UnscoredTask } from './results-file-name.ts';
 import { pace, runQueue } from './run-queue.ts';
 import type { VerdictRow } from './verdict-rows.ts';
+import { holdTabWork } from '../shell/tab-work.ts';
 
 export type ScorePhase = 'idle' | 'reading' | 'scoring' | 'done' | 'cancelled' | 'failed';
 
@@ -108,6 +109,7 @@ export class ScoreSession {
   #abort: AbortController | null = null;
   /** Free the sandbox when the run in flight ends: nobody is looking (see release()). */
   #releaseWhenIdle = false;
+  #heldWork: (() => void) | null = null;
   /** Stop now was pressed: the samples still running were dropped with their workers, so what those report is no verdict. */
   #dropInFlight = false;
 
@@ -268,6 +270,8 @@ export class ScoreSession {
   }
 
   #reset(name: string, settings: ScoreSettings) {
+    // From the first run on, this tab holds verdicts nowhere else: a reload would lose them.
+    this.#heldWork ??= holdTabWork('scored samples kept only in this tab');
     this.#abort?.abort();
     this.#abort = new AbortController();
     this.name = name;

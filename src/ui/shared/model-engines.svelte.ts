@@ -13,6 +13,7 @@ import { webGpuRefusal } from '../models/webgpu-summary.ts';
 import type { StudyModelDeps } from '../study/study-models.ts';
 import { sameEndpoint } from '../../llm/endpoint-url.ts';
 import type { ModelEngineForm } from './model-engine-form.svelte.ts';
+import { defaultEngine, readPickedEngine, writePickedEngine, type EngineDefault } from './default-engine.ts';
 
 /** Python workers: never more than the cores, and at most 8. */
 export const MAX_WORKERS = Math.max(1, Math.min(8, globalThis.navigator?.hardwareConcurrency ?? 2));
@@ -28,7 +29,11 @@ export class ModelEngines {
   readonly #engineChosen: () => boolean;
   /** What the form was last given from the saved settings. */
   #shown = { endpoint: '', apiKey: '' };
-  #savedModel = '';
+  #savedModel = $state('');
+  /** The engine the user last picked on either form, as this browser remembers it. */
+  #picked = $state<'webllm' | 'openai' | null>(null);
+  /** The user chose an engine on this form since the tab opened: the GPU's answer must not change it. */
+  #touched = false;
   #probing: Promise<void> | null = null;
 
   /**
@@ -67,6 +72,33 @@ export class ModelEngines {
     form.defaultEndpointModel = saved.model;
     form.endpointServes = { endpoint: saved.baseUrl, models: saved.served };
     this.#savedModel = saved.model;
+    this.#picked = readPickedEngine(browserStorage());
+    // A remembered pick needs no GPU answer: a fresh form shows it at once (the probe may take seconds).
+    if (this.#picked && !this.caps && !this.#engineChosen() && !this.#touched) form.engine = this.#picked;
+  }
+
+  /**
+   * The user picked an engine on the form (any radio button): it stays, and WebLLM or an endpoint
+   * is remembered as the default for fresh forms, this desk's and the other's.
+   */
+  pick(engine: string): void {
+    this.#touched = true;
+    if (engine !== 'webllm' && engine !== 'openai') return;
+    this.#picked = engine;
+    writePickedEngine(browserStorage(), engine);
+  }
+
+  /** The engine a fresh form starts on, and why. */
+  get usual(): EngineDefault {
+    return defaultEngine({ caps: this.caps ?? null, endpointSaved: this.#savedModel !== '', picked: this.#picked });
+  }
+
+  /** The sentence beside the engine choice while the form shows the default the browser chose; empty otherwise. */
+  get defaultNote(): string {
+    // A link or a run chose the engine: the browser's default is not why it shows.
+    if (this.#formHeld()) return '';
+    const usual = this.usual;
+    return this.#form.engine === usual.engine ? usual.why : '';
   }
 
   /**
@@ -83,7 +115,7 @@ export class ModelEngines {
     this.#probing ??= probeCapabilities().then((caps) => {
       this.caps = caps;
       this.#form.shaderF16 = hasShaderF16(caps);
-      if (!this.#formHeld() && !this.#engineChosen() && this.#usualEngine() === 'webllm') this.#form.engine = 'webllm';
+      if (!this.#formHeld() && !this.#engineChosen() && !this.#touched) this.#form.engine = this.usual.engine;
     });
     return this.#probing;
   }
@@ -93,13 +125,7 @@ export class ModelEngines {
     this.#form.endpoint = this.#shown.endpoint;
     this.#form.apiKey = this.#shown.apiKey;
     this.#form.modelNames = {};
-    this.#form.engine = this.#usualEngine();
-  }
-
-  /** Without saved endpoint settings and with a real GPU, in-browser models are the natural default. */
-  #usualEngine(): 'webllm' | 'openai' {
-    const caps = this.caps;
-    const realGpu = caps?.webgpu === 'available' && caps.adapter?.isFallbackAdapter !== true;
-    return !this.#savedModel && realGpu ? 'webllm' : 'openai';
+    this.#form.engine = this.usual.engine;
+    this.#touched = false;
   }
 }

@@ -3,6 +3,7 @@
  * as its runner lives, so another tab (or this one after a reload) can tell one that runs
  * somewhere from one that was interrupted: the store says "running" in both cases.
  */
+import { holdTabWork } from '../shell/tab-work.ts';
 
 export interface LockManagerLike {
   request(name: string, options: { ifAvailable: boolean }, callback: (lock: unknown) => Promise<void>): Promise<void>;
@@ -24,12 +25,22 @@ function browserLocks(): LockManagerLike | undefined {
   return (globalThis.navigator as (Navigator & { locks?: LockManagerLike }) | undefined)?.locks;
 }
 
-/** Locks named `prefix + id`; `locks` is the browser's own unless a test gives another. */
-export function runLocks(prefix: string, locks: () => LockManagerLike | undefined = browserLocks): RunLocks {
+/**
+ * Locks named `prefix + id`; `locks` is the browser's own unless a test gives another. A claimed
+ * run is also this tab's work (`what`, for the tab-work list) until it is released.
+ */
+export function runLocks(prefix: string, locks: () => LockManagerLike | undefined = browserLocks, what = 'a run'): RunLocks {
+  const asTabWork = (release: () => Promise<void>): (() => Promise<void>) => {
+    const done = holdTabWork(what);
+    return () => {
+      done();
+      return release();
+    };
+  };
   return {
     async claim(id) {
       const manager = locks();
-      if (!manager) return async () => undefined;
+      if (!manager) return asTabWork(async () => undefined);
       return new Promise((resolve, reject) => {
         let free: () => void = () => undefined;
         const held = new Promise<void>((done) => (free = done));
@@ -38,10 +49,12 @@ export function runLocks(prefix: string, locks: () => LockManagerLike | undefine
             resolve(null);
             return;
           }
-          resolve(async () => {
-            free();
-            await request.catch(() => undefined);
-          });
+          resolve(
+            asTabWork(async () => {
+              free();
+              await request.catch(() => undefined);
+            }),
+          );
           await held;
         });
         // After a grant the promise is settled and this does nothing.
@@ -61,5 +74,5 @@ export function runLocks(prefix: string, locks: () => LockManagerLike | undefine
   };
 }
 
-export const studyLocks = runLocks('feedback-lab:study:');
-export const searchLocks = runLocks('feedback-lab:search:');
+export const studyLocks = runLocks('feedback-lab:study:', browserLocks, 'a study running');
+export const searchLocks = runLocks('feedback-lab:search:', browserLocks, 'a search running');

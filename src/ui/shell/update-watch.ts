@@ -1,8 +1,9 @@
 /**
  * Tells an open tab that a new deploy has taken over: the service worker of a new build activates
  * at once (skipWaiting, clients.claim) and takes control of every tab, including ones still
- * running the old build's code. Those keep working (the worker keeps the previous build's files),
- * but only a reload gives them the new version, so the page says so.
+ * running the old build's code, and ones a hard reload loaded past the worker. Those keep working
+ * (the worker keeps the previous build's files), but only a reload gives them the new version, so
+ * the page says so.
  */
 
 /** How often a tab left open asks whether there is a new deploy. */
@@ -16,21 +17,21 @@ export function browserUpdateContainer(): UpdateContainer | null {
 }
 
 /**
- * Whether this page runs another build than the one the worker now in control serves: the entry
- * script of its index.html is not the page's own. Entry names carry a content hash that changes
- * with any code the page can load. When that cannot be read, it says yes: a needless notice costs
- * a reload, a missing one leaves the tab on old code.
+ * Whether this page runs another build than the one the worker now in control serves (or, with no
+ * worker in control, the one the server has): the entry script of that index.html is not the
+ * page's own. Entry names carry a content hash that changes with any code the page can load.
+ * `whenUnknown` is the answer when that cannot be read.
  */
-export async function runsOtherBuild(): Promise<boolean> {
+export async function runsOtherBuild(whenUnknown: boolean): Promise<boolean> {
   const entry = (root: ParentNode) => root.querySelector('script[type="module"][src]')?.getAttribute('src') ?? null;
   const mine = entry(document);
-  if (mine === null) return true;
+  if (mine === null) return whenUnknown;
   try {
     const response = await fetch(`${import.meta.env.BASE_URL}index.html`, { cache: 'no-cache' });
-    if (!response.ok) return true;
+    if (!response.ok) return whenUnknown;
     return entry(new DOMParser().parseFromString(await response.text(), 'text/html')) !== mine;
   } catch {
-    return true;
+    return whenUnknown;
   }
 }
 
@@ -39,16 +40,21 @@ export function watchForUpdates(
   onUpdate: () => void,
   container: UpdateContainer | null = browserUpdateContainer(),
   everyMs = CHECK_EVERY_MS,
-  isOutdated: () => Promise<boolean> = runsOtherBuild,
+  isOutdated: (whenUnknown: boolean) => Promise<boolean> = runsOtherBuild,
 ): () => void {
   if (!container) return () => undefined;
-  // The first worker to control a page it did not control (a first visit) is an install, not an update.
   let controlled = container.controller !== null;
   let stopped = false;
   const changed = () => {
     // A new worker also takes over a page that already runs its build: the first visit after a
     // deploy, whose index.html came from the network while the old worker was still in control.
-    if (controlled) void isOutdated().then((outdated) => outdated && !stopped && onUpdate());
+    // So every takeover is checked, a page no worker controlled included: that is a first visit
+    // (the page is the server's build: nothing to say) or a page loaded by a hard reload, which
+    // bypasses the worker and may run any build, and whose next deploy must still be told. Only
+    // when the check cannot be made do the two differ: a controlled page is told (a needless
+    // notice costs a reload, a missing one leaves the tab on old code), an uncontrolled one, most
+    // likely a first visit, is not.
+    void isOutdated(controlled).then((outdated) => outdated && !stopped && onUpdate());
     controlled = true;
   };
   // Browsers look for a new worker on navigations, which a hash-routed app never makes: a tab
@@ -62,10 +68,46 @@ export function watchForUpdates(
   container.addEventListener('controllerchange', changed);
   const timer = setInterval(check, everyMs);
   globalThis.addEventListener?.('online', check);
+  const stopWatchingRegistration = controlled ? () => undefined : watchUncontrolled(container, () => !stopped && container.controller === null && changed());
+  // A hard reload (or a first visit) loads the page past the worker, so the browser did not look
+  // for a new one on this navigation: the page may be newer than the worker in place. Look now.
+  if (!controlled) check();
   return () => {
     stopped = true;
     container.removeEventListener('controllerchange', changed);
     clearInterval(timer);
     globalThis.removeEventListener?.('online', check);
+    stopWatchingRegistration();
+  };
+}
+
+/**
+ * For a page no worker controls: calls `activated` when a new worker of the app's registration has
+ * activated. Its claim normally takes the page over (and `controllerchange` says so), but a page
+ * loaded past the worker may stay uncontrolled, and it must hear of the deploy all the same.
+ */
+function watchUncontrolled(container: UpdateContainer, activated: () => void): () => void {
+  let stop = () => undefined as void;
+  let stopped = false;
+  void container
+    .getRegistration()
+    .then((registration) => {
+      if (!registration || stopped) return;
+      const found = () => {
+        const incoming = registration.installing;
+        const settled = () => {
+          if (incoming?.state !== 'activated' && incoming?.state !== 'redundant') return;
+          incoming.removeEventListener('statechange', settled);
+          if (incoming.state === 'activated' && !stopped) activated();
+        };
+        incoming?.addEventListener('statechange', settled);
+      };
+      registration.addEventListener('updatefound', found);
+      stop = () => registration.removeEventListener('updatefound', found);
+    })
+    .catch(() => undefined);
+  return () => {
+    stopped = true;
+    stop();
   };
 }

@@ -4,6 +4,8 @@ import { StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
 import { decodeStudyLink, encodeStudyLink } from '../../../src/core/study/link.ts';
 import { buildWebLLMCatalog } from '../../../src/llm/model-catalog.ts';
 import { ModelEngines } from '../../../src/ui/shared/model-engines.svelte.ts';
+import { defaultEngine, PICKED_ENGINE_KEY } from '../../../src/ui/shared/default-engine.ts';
+import type { DeviceCapabilities } from '../../../src/core/llm/catalog.ts';
 import { forgetSavedEndpoint, saveEndpoint } from './saved-endpoint-storage.ts';
 
 // No builds: these tests bind no WebLLM model.
@@ -143,6 +145,110 @@ describe('the engine the GPU suggests', () => {
     expect(form.engine).toBe('webllm');
     expect(form.endpoint).toBe('http://saved.example/v1');
     expect(form.modelNames).toEqual({});
+  });
+});
+
+describe('the default engine, from what the browser offers', () => {
+  const base: DeviceCapabilities = { secureContext: true, webgpu: 'available', features: ['shader-f16'], limits: {} };
+  const swiftShader: DeviceCapabilities = { ...base, adapter: { vendor: 'google', architecture: 'swiftshader', description: '', isFallbackAdapter: true } };
+  const laptop: DeviceCapabilities = { ...base, adapter: { vendor: 'apple', architecture: 'metal-3', description: '', isFallbackAdapter: false } };
+
+  it('is WebLLM on a real GPU, and an endpoint on a software adapter or none, each saying why', () => {
+    const onLaptop = defaultEngine({ caps: laptop, endpointSaved: false, picked: null });
+    expect(onLaptop.engine).toBe('webllm');
+    expect(onLaptop.why).toMatch(/has a GPU \(apple metal-3\)/);
+
+    const headless = defaultEngine({ caps: swiftShader, endpointSaved: false, picked: null });
+    expect(headless.engine).toBe('openai');
+    expect(headless.why).toMatch(/only WebGPU adapter is a software one \(google swiftshader\)/);
+
+    const noAdapter = defaultEngine({ caps: { ...base, webgpu: 'no-adapter', features: [] }, endpointSaved: false, picked: null });
+    expect(noAdapter).toEqual({ engine: 'openai', why: expect.stringMatching(/no usable WebGPU adapter, so models cannot run in this browser/) });
+    const insecure = defaultEngine({ caps: { ...base, secureContext: false, webgpu: 'missing', features: [] }, endpointSaved: false, picked: null });
+    expect(insecure.why).toMatch(/needs a secure page/);
+  });
+
+  it('is the endpoint the Models page saved, and whatever the user picked above all, with nothing to explain', () => {
+    expect(defaultEngine({ caps: laptop, endpointSaved: true, picked: null })).toMatchObject({ engine: 'openai', why: expect.stringMatching(/Models page has one saved/) });
+    expect(defaultEngine({ caps: swiftShader, endpointSaved: false, picked: 'webllm' })).toEqual({ engine: 'webllm', why: '' });
+    expect(defaultEngine({ caps: laptop, endpointSaved: true, picked: 'webllm' })).toEqual({ engine: 'webllm', why: '' });
+    expect(defaultEngine({ caps: laptop, endpointSaved: false, picked: 'openai' })).toEqual({ engine: 'openai', why: '' });
+  });
+
+  it('says nothing until the GPU is probed', () => {
+    expect(defaultEngine({ caps: null, endpointSaved: false, picked: null })).toEqual({ engine: 'openai', why: '' });
+  });
+});
+
+describe('the engine a desk starts on', () => {
+  afterEach(() => {
+    Reflect.deleteProperty(globalThis, 'navigator');
+    Reflect.deleteProperty(globalThis, 'localStorage');
+    Reflect.deleteProperty(globalThis, 'isSecureContext');
+  });
+
+  /** The browser's GPU as the probe sees it, and an empty localStorage. */
+  function browserWith(isFallbackAdapter: boolean): Map<string, string> {
+    const adapter = { features: new Set<string>(), limits: {}, info: { vendor: 'google', architecture: 'swiftshader', isFallbackAdapter } };
+    Object.defineProperty(globalThis, 'navigator', { configurable: true, value: { gpu: { requestAdapter: async () => adapter } } });
+    Object.defineProperty(globalThis, 'isSecureContext', { configurable: true, value: true });
+    const items = new Map<string, string>();
+    Object.defineProperty(globalThis, 'localStorage', {
+      configurable: true,
+      value: { getItem: (key: string) => items.get(key) ?? null, setItem: (key: string, value: string) => items.set(key, value), removeItem: (key: string) => items.delete(key) },
+    });
+    return items;
+  }
+
+  it('on a software adapter: the endpoint, with the note why, gone once the user picks', async () => {
+    browserWith(true);
+    const form = new StudyForm();
+    const engines = new ModelEngines(form, catalog, () => false);
+    engines.readSettings();
+    await engines.probe();
+    expect(form.engine).toBe('openai');
+    expect(engines.defaultNote).toMatch(/software one \(google swiftshader\)/);
+
+    // The user picks the endpoint themselves: nothing left to explain.
+    engines.pick('openai');
+    expect(engines.defaultNote).toBe('');
+  });
+
+  it('remembers the pick in this browser: a fresh form of either desk starts on it, whatever the GPU', async () => {
+    const items = browserWith(false);
+    const study = new StudyForm();
+    const studyEngines = new ModelEngines(study, catalog, () => false);
+    studyEngines.readSettings();
+    await studyEngines.probe();
+    expect(study.engine).toBe('webllm');
+    study.engine = 'openai';
+    studyEngines.pick('openai');
+    expect(JSON.parse(items.get(PICKED_ENGINE_KEY)!)).toEqual({ engine: 'openai' });
+
+    // A later tab: its Search form starts on the endpoint, though the GPU is a real one.
+    const search = new SearchForm();
+    const searchEngines = new ModelEngines(search, catalog, () => false);
+    searchEngines.readSettings();
+    await searchEngines.probe();
+    expect(search.engine).toBe('openai');
+    expect(searchEngines.defaultNote).toBe('');
+    // Reset puts the remembered pick back too.
+    search.engine = 'webllm';
+    searchEngines.restoreDefaults();
+    expect(search.engine).toBe('openai');
+  });
+
+  it('keeps a choice made on the form before the GPU answered, and never remembers a replay as the default', async () => {
+    const items = browserWith(false);
+    const form = new StudyForm();
+    const engines = new ModelEngines(form, catalog, () => false);
+    engines.readSettings();
+    const probing = engines.probe();
+    form.engine = 'replay';
+    engines.pick('replay');
+    await probing;
+    expect(form.engine).toBe('replay');
+    expect(items.has(PICKED_ENGINE_KEY)).toBe(false);
   });
 });
 

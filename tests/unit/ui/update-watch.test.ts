@@ -1,4 +1,4 @@
-/** An open tab hears of a new deploy: a new service worker taking control of a page one already controlled. */
+/** An open tab hears of a new deploy: a new service worker taking control of a page running another build. */
 import { describe, expect, it, vi } from 'vitest';
 import { watchForUpdates, type UpdateContainer } from '../../../src/ui/shell/update-watch.ts';
 
@@ -7,13 +7,35 @@ const OUTDATED = async () => true;
 function fakeContainer(controlled: boolean) {
   const listeners = new Set<() => void>();
   const update = vi.fn(async () => undefined);
+  const found = new Set<() => void>();
+  const registration = {
+    update,
+    installing: null as unknown,
+    addEventListener: (_type: string, listener: () => void) => found.add(listener),
+    removeEventListener: (_type: string, listener: () => void) => found.delete(listener),
+  };
   const container = {
     controller: controlled ? ({} as ServiceWorker) : null,
     addEventListener: (_type: string, listener: () => void) => listeners.add(listener),
     removeEventListener: (_type: string, listener: () => void) => listeners.delete(listener),
-    getRegistration: async () => ({ update }) as unknown as ServiceWorkerRegistration,
+    getRegistration: async () => registration as unknown as ServiceWorkerRegistration,
   } as unknown as UpdateContainer;
-  return { container, update, takeOver: () => listeners.forEach((listener) => listener()), listeners };
+  /** A new worker installs and activates without taking the page over (as a page loaded past the worker may stay). */
+  const activateWithoutClaim = () => {
+    const stateListeners = new Set<() => void>();
+    const worker = {
+      state: 'installing',
+      addEventListener: (_type: string, listener: () => void) => stateListeners.add(listener),
+      removeEventListener: (_type: string, listener: () => void) => stateListeners.delete(listener),
+    };
+    registration.installing = worker;
+    found.forEach((listener) => listener());
+    for (const state of ['installed', 'activating', 'activated']) {
+      worker.state = state;
+      stateListeners.forEach((listener) => listener());
+    }
+  };
+  return { container, update, takeOver: () => listeners.forEach((listener) => listener()), listeners, found, activateWithoutClaim };
 }
 
 describe('watchForUpdates', () => {
@@ -25,15 +47,54 @@ describe('watchForUpdates', () => {
     await vi.waitFor(() => expect(onUpdate).toHaveBeenCalledTimes(1));
   });
 
-  it('says nothing on a first visit, when the first worker takes control, but does on a deploy after it', async () => {
+  it('says nothing on a first visit, when the first worker takes control of the page it served, but does on a deploy after it', async () => {
+    const { container, takeOver } = fakeContainer(false);
+    const onUpdate = vi.fn();
+    let serverBuild = 'a';
+    watchForUpdates(onUpdate, container, 60_000, async () => serverBuild !== 'a');
+    takeOver();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(onUpdate).not.toHaveBeenCalled();
+    serverBuild = 'b';
+    takeOver();
+    await vi.waitFor(() => expect(onUpdate).toHaveBeenCalledTimes(1));
+  });
+
+  it('tells a hard-reloaded page (no worker controls it) of the next deploy, when the new worker takes it over', async () => {
+    // Shift+Reload bypasses the worker: the page runs build A uncontrolled; then B is deployed.
     const { container, takeOver } = fakeContainer(false);
     const onUpdate = vi.fn();
     watchForUpdates(onUpdate, container, 60_000, OUTDATED);
     takeOver();
-    await Promise.resolve();
-    expect(onUpdate).not.toHaveBeenCalled();
-    takeOver();
     await vi.waitFor(() => expect(onUpdate).toHaveBeenCalledTimes(1));
+  });
+
+  it('a hard-reloaded page looks for a new worker at once (the reload went past the old one), and hears of one that activates without taking it over', async () => {
+    const { container, update, found, activateWithoutClaim } = fakeContainer(false);
+    const onUpdate = vi.fn();
+    const stop = watchForUpdates(onUpdate, container, 60_000, OUTDATED);
+    await vi.waitFor(() => expect(update).toHaveBeenCalledTimes(1));
+    await vi.waitFor(() => expect(found.size).toBe(1));
+    activateWithoutClaim();
+    await vi.waitFor(() => expect(onUpdate).toHaveBeenCalledTimes(1));
+    stop();
+    expect(found.size).toBe(0);
+  });
+
+  it('when the build cannot be read, tells a controlled page (better a needless reload) but not an uncontrolled one (most likely a first visit)', async () => {
+    const unreadable = async (whenUnknown: boolean) => whenUnknown;
+    const controlled = fakeContainer(true);
+    const told = vi.fn();
+    watchForUpdates(told, controlled.container, 60_000, unreadable);
+    controlled.takeOver();
+    await vi.waitFor(() => expect(told).toHaveBeenCalledTimes(1));
+
+    const uncontrolled = fakeContainer(false);
+    const untold = vi.fn();
+    watchForUpdates(untold, uncontrolled.container, 60_000, unreadable);
+    uncontrolled.takeOver();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(untold).not.toHaveBeenCalled();
   });
 
   it('says nothing when the new worker serves the build the page already runs (the first visit after a deploy)', async () => {
