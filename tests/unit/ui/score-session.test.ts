@@ -90,7 +90,8 @@ describe('scoring a samples file', () => {
     await session.scoreLines('samples.jsonl', [JSON.stringify({ task_id: 'HumanEval/0', completion: '    return True\n' })], problems, settings);
     expect(session.lineErrorCount).toBe(0);
     expect(session.lineErrors).toEqual([]);
-  });
+    // About 2 s on a quiet machine, past 5 s on a busy one; the quadratic copy it guards against took minutes.
+  }, 30_000);
 
   it('scores every canonical solution', async () => {
     const problems = await loadTestProblems('mbpp');
