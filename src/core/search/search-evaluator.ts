@@ -104,17 +104,15 @@ class SpendJournal {
     this.#writes = this.#writes.then(() => write(copy)).catch(() => undefined);
   }
 
-  /** The evaluation's record is stored (or will never be): what was noted is forgotten. */
-  async settle(): Promise<void> {
+  /**
+   * The evaluation's record is stored: what was noted is forgotten, after the writes still queued.
+   * Not awaited: the evaluation is done, and a spend left uncleared by a closed tab is set aside
+   * on load because its record is stored (stored-search.ts, interruptedSpends).
+   */
+  settle(): void {
     const write = this.#write;
     if (write && this.#wrote) this.#writes = this.#writes.then(() => write(null)).catch(() => undefined);
     this.#wrote = false;
-    await this.#writes;
-  }
-
-  /** Waits for the writes so far, and leaves what they stored: the record of what the evaluation spent was not stored. */
-  async abandon(): Promise<void> {
-    await this.#writes;
   }
 }
 
@@ -185,7 +183,7 @@ export class SearchEvaluator {
             throw new RecordNotKept(error);
           }
           await this.#calls.commit(owner);
-          await journal.settle();
+          journal.settle();
           return record;
         } catch (error) {
           if (error instanceof RecordNotKept) throw error.cause;
@@ -199,7 +197,7 @@ export class SearchEvaluator {
     } catch (error) {
       const stored = await this.#cutShort(owner, { ...cost, ms: Math.max(0, this.#ports.now() - startedAt) }, spent);
       // What was stored as it went stays when nothing took its place: it is the best record of the spend.
-      await (stored ? journal.settle() : journal.abandon());
+      if (stored) journal.settle();
       throw error;
     }
   }

@@ -241,6 +241,8 @@ describe('SearchEvaluator and tokens no engine counted', () => {
       undefined,
       async (cost) => void noted.push(cost),
     );
+    // The spend is forgotten after the evaluation returns, not before.
+    await new Promise((resolve) => setTimeout(resolve, 0));
     const answered = noted.filter((c): c is EvaluationCost => c !== null && c.estimatedTokens === undefined);
     const midReply = noted.filter((c) => c !== null && c.estimatedTokens !== undefined);
     // Generator then refiner: one note after each, the last with everything the verdict counts.
