@@ -4,7 +4,7 @@
  */
 import type { RunResult } from './harness/outcome.ts';
 import type { Step } from './pipeline/trajectory.ts';
-import type { StoredSearchRecord, ValidationRequest } from './search/search-record.ts';
+import type { CutShortRecord, StoredSearchRecord, ValidationRequest } from './search/search-record.ts';
 import type { SearchSetup } from './search/search-setup.ts';
 import type { SearchState } from './search/search-state.ts';
 import type { StudyConfig } from './study/config.ts';
@@ -195,6 +195,16 @@ export interface SearchStore {
   putSearch(setup: SearchSetup): Promise<void>;
   saveState(searchId: string, state: SearchState): Promise<void>;
   putEvaluation(searchId: string, record: StoredSearchRecord): Promise<void>;
+  /**
+   * What an evaluation still running has spent so far, under the key its cut-short record would
+   * have (`cut<n>|<evaluation>`), replacing what was stored under that key before; `clearSpendSoFar`
+   * forgets it once the evaluation's own record is stored. A tab that closes mid-evaluation leaves
+   * it behind, and `loadSearch` returns it among the evaluations as a cut-short record marked
+   * `interrupted` unless a record of that key, or a verdict of that evaluation, is stored
+   * (`interruptedSpends`). Optional: a store without them loses what such an evaluation spent.
+   */
+  putSpendSoFar?(searchId: string, record: CutShortRecord): Promise<void>;
+  clearSpendSoFar?(searchId: string, key: string): Promise<void>;
   setStatus(searchId: string, status: SearchStatus): Promise<void>;
   setValidation(searchId: string, request: ValidationRequest): Promise<void>;
   /** The whole search, or null when there is none with this id. */

@@ -10,7 +10,8 @@
 import type { CallCache, ChatReply, SearchStatus, SearchStore, StoredSearch } from '../core/ports.ts';
 import type { SearchFile } from '../core/results/search-file.ts';
 import { describeTopology } from '../core/search/search-genome.ts';
-import type { StoredSearchRecord, ValidationRequest } from '../core/search/search-record.ts';
+import { validationCost, type CutShortRecord, type StoredSearchRecord, type ValidationRequest } from '../core/search/search-record.ts';
+import { interruptedSpends } from '../core/search/stored-search.ts';
 import { sameSearchSetup, type SearchSetup } from '../core/search/search-setup.ts';
 import type { SearchState, SearchStopReason } from '../core/search/search-state.ts';
 import { UserError } from '../core/user-error.ts';
@@ -32,34 +33,64 @@ export interface SearchListing {
   /** The champion's search-time fitness and shape, once a generation is scored. */
   championFitness: number | null;
   championShape: string | null;
+  /** The search's evaluations that reached a verdict. */
   evaluations: number;
+  /** The search's runs cut short (stopped, a failing model, a tab closed), not in `evaluations`; their tokens are in `tokens`. */
+  cutShort: number;
+  /** The search's tokens (champion re-validation's apart). */
   tokens: number;
+  /** Champion re-validation: runs with a verdict, runs cut short, and the tokens of both. */
+  validation: { runs: number; cutShort: number; tokens: number };
 }
 
+/** A row that holds an evaluation's spend so far (SearchStore.putSpendSoFar), not a record: `open|cut<n>|…`. */
+const SPEND_SO_FAR = 'open|';
+
 /**
- * Tokens of the evaluations stored after the search's last snapshot. Snapshots are written at
- * generation boundaries and every few seconds, so an interrupted or paused search (or one running
- * in another tab) has evaluations its snapshot does not count yet; the page shows the search with
- * them (`currentState`), and its card must not say less. Only the snapshot's generation can hold
- * such evaluations, and its keys share the prefix `<generation>|`.
+ * The card's counts: the snapshot's, with the evaluations stored after the search's last snapshot.
+ * Snapshots are written at generation boundaries and every few seconds, so an interrupted or
+ * paused search (or one running in another tab) has evaluations its snapshot does not count yet;
+ * the page shows the search with them (`currentState`), and its card must not say less. Only the
+ * snapshot's generation can hold such evaluations, and its keys share the prefix `<generation>|`.
+ * Runs cut short are counted apart from evaluations, and re-validation apart from the search.
  */
-async function tokensAfterSnapshot(
+async function afterSnapshot(
   rows: { getAll(range: IDBKeyRange): Promise<{ record: StoredSearchRecord }[]> },
   searchId: string,
   state: SearchState | null,
-): Promise<number> {
+): Promise<Pick<SearchListing, 'evaluations' | 'cutShort' | 'tokens' | 'validation'>> {
   const generation = state?.generation ?? 0;
   const prefix = `${generation}|`;
-  const inGeneration = await rows.getAll(IDBKeyRange.bound([searchId, prefix], [searchId, `${prefix}\uffff`]));
-  const verdicts = inGeneration.reduce((sum, { record }) => (record.kind === 'search' && !(state && record.key in state.evaluations) ? sum + record.tokens : sum), 0);
-  // What evaluations cut short spent (keys `cut<n>|…`), unless the snapshot counts it already.
-  const cut = await rows.getAll(IDBKeyRange.bound([searchId, 'cut'], [searchId, 'cut\uffff']));
-  const spent = cut.reduce((sum, { record }) => {
-    if (record.kind !== 'cut-short' || record.generation !== generation) return sum;
-    const counted = state && (record.key in (state.cutShort ?? {}) || record.evaluation in state.evaluations);
-    return counted ? sum : sum + record.tokens;
-  }, 0);
-  return verdicts + spent;
+  const range = (from: string) => IDBKeyRange.bound([searchId, from], [searchId, `${from}\uffff`]);
+  const inGeneration = (await rows.getAll(range(prefix))).map((r) => r.record);
+  const unsnapshotted = inGeneration.filter((r) => r.kind === 'search' && !(state && r.key in state.evaluations));
+  // Runs cut short (keys `cut<n>|…`), and those a closed tab left as spends so far (`open|cut<n>|…`).
+  const cut = (await rows.getAll(range('cut'))).map((r) => r.record);
+  const validationRuns = (await rows.getAll(range('g'))).map((r) => r.record);
+  // An open spend of an earlier generation was left between its verdict and its clearing: the
+  // generation advanced, so every evaluation of it has a verdict, which counts its calls.
+  const open = (await rows.getAll(range(SPEND_SO_FAR))).flatMap((r) =>
+    r.record.kind === 'cut-short' && (r.record.generation === null || r.record.generation === generation) ? [r.record] : [],
+  );
+  const soFar = interruptedSpends([...inGeneration, ...cut, ...validationRuns], open);
+  const spends = [...cut, ...soFar];
+  const validation = validationCost([...validationRuns, ...cut]);
+  for (const r of soFar) if (r.generation === null) validation.tokens += r.tokens;
+  let tokens = unsnapshotted.reduce((sum, r) => sum + r.tokens, 0);
+  for (const r of spends) {
+    if (r.kind !== 'cut-short' || r.generation === null) continue;
+    // Unless the snapshot counts it already.
+    const counted = r.generation !== generation || (state && (r.key in (state.cutShort ?? {}) || r.evaluation in state.evaluations));
+    if (!counted) tokens += r.tokens;
+  }
+  // Only stored runs are named cut short: a spend so far may be of an evaluation still running in some tab.
+  const cutShort = cut.filter((r) => r.kind === 'cut-short' && r.generation !== null).length;
+  return {
+    evaluations: (state?.usage.evaluations ?? 0) + unsnapshotted.length,
+    cutShort,
+    tokens: (state?.usage.tokens ?? 0) + tokens,
+    validation: { runs: validation.runs, cutShort: validation.cutShort, tokens: validation.tokens },
+  };
 }
 
 /** Every evaluation key of one search: [id] sorts before [id, …], and [id, []] after it. */
@@ -109,6 +140,17 @@ export class IdbSearchStore implements SearchStore {
     await tx.done;
   }
 
+  async putSpendSoFar(searchId: string, record: CutShortRecord): Promise<void> {
+    const tx = observed(this.#db.transaction(['searches', 'searchEvaluations'], 'readwrite'));
+    if ((await tx.objectStore('searches').getKey(searchId)) === undefined) return abortMissing(tx, searchId);
+    await tx.objectStore('searchEvaluations').put({ searchId, key: `${SPEND_SO_FAR}${record.key}`, record });
+    await tx.done;
+  }
+
+  async clearSpendSoFar(searchId: string, key: string): Promise<void> {
+    await this.#db.delete('searchEvaluations', [searchId, `${SPEND_SO_FAR}${key}`]);
+  }
+
   async setStatus(searchId: string, status: SearchStatus): Promise<void> {
     await this.#update(searchId, (record) => ({ ...record, status, updatedAt: this.#now() }));
   }
@@ -125,7 +167,13 @@ export class IdbSearchStore implements SearchStore {
       tx.done,
     ]);
     if (!record) return null;
-    return { setup: record.setup, status: record.status, state: record.state, evaluations: rows.map((r) => r.record), validation: record.validation };
+    const stored: StoredSearchRecord[] = [];
+    const open: CutShortRecord[] = [];
+    for (const r of rows) {
+      if (!r.key.startsWith(SPEND_SO_FAR)) stored.push(r.record);
+      else if (r.record.kind === 'cut-short') open.push(r.record);
+    }
+    return { setup: record.setup, status: record.status, state: record.state, evaluations: [...stored, ...interruptedSpends(stored, open)], validation: record.validation };
   }
 
   /** Every stored search, newest first. */
@@ -134,9 +182,8 @@ export class IdbSearchStore implements SearchStore {
     const records = await tx.objectStore('searches').getAll();
     const listings = await Promise.all(
       records.map(async (record): Promise<SearchListing> => {
-        const evaluations = await tx.objectStore('searchEvaluations').count(searchKeyRange(record.id));
         const { setup, state } = record;
-        const unsnapshotted = await tokensAfterSnapshot(tx.objectStore('searchEvaluations'), record.id, state);
+        const counts = await afterSnapshot(tx.objectStore('searchEvaluations'), record.id, state);
         const champion = state?.champion ? state.genomes[state.champion.genomeId] : undefined;
         return {
           id: record.id,
@@ -151,8 +198,7 @@ export class IdbSearchStore implements SearchStore {
           stopReason: state?.stopReason ?? null,
           championFitness: state?.champion?.fitness ?? null,
           championShape: champion ? describeTopology(champion.pipeline) : null,
-          evaluations,
-          tokens: (state?.usage.tokens ?? 0) + unsnapshotted,
+          ...counts,
         };
       }),
     );

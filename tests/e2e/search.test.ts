@@ -13,7 +13,7 @@ import { readFileSync } from 'node:fs';
 import { buildSearchFile, exportSearchFile, importSearchFile } from '../../src/core/results/search-file.ts';
 import { MemorySearchStore } from '../../src/core/search/memory-search-store.ts';
 import { runSearch } from '../../src/core/search/run-search.ts';
-import type { SearchEvaluationRecord, ValidationRequest } from '../../src/core/search/search-record.ts';
+import type { StoredSearchRecord, ValidationRequest } from '../../src/core/search/search-record.ts';
 import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
 import type { FakeOpenAIServer } from '../support/fake-openai-server.ts';
 import { openWithSavedEndpoint, saveEndpointOnModelsPage } from '../support/saved-endpoint.ts';
@@ -63,9 +63,13 @@ async function fillSearchForm(
   await form.getByLabel('Subset size').fill(String(sizes.subset ?? SUBSET));
 }
 
-/** The stored evaluations of every search, read inside the page. */
-async function storedEvaluations(page: Page): Promise<SearchEvaluationRecord[]> {
-  return page.evaluate(async () => {
+/**
+ * The stored records of every search (or of one), read inside the page: verdicts and runs cut
+ * short, not the spends of evaluations in flight (rows keyed `open|…`, read back as cut short only
+ * if their tab closed).
+ */
+async function storedEvaluations(page: Page, searchId?: string): Promise<StoredSearchRecord[]> {
+  return page.evaluate(async (only) => {
     const db = await new Promise<IDBDatabase>((resolve, reject) => {
       const request = indexedDB.open('feedback-lab');
       request.onsuccess = () => resolve(request.result);
@@ -73,15 +77,16 @@ async function storedEvaluations(page: Page): Promise<SearchEvaluationRecord[]> 
     });
     try {
       if (!db.objectStoreNames.contains('searchEvaluations')) return [];
-      return await new Promise<SearchEvaluationRecord[]>((resolve, reject) => {
+      return await new Promise<StoredSearchRecord[]>((resolve, reject) => {
         const request = db.transaction('searchEvaluations').objectStore('searchEvaluations').getAll();
-        request.onsuccess = () => resolve((request.result as { record: SearchEvaluationRecord }[]).map((row) => row.record));
+        const rows = () => request.result as { searchId: string; key: string; record: StoredSearchRecord }[];
+        request.onsuccess = () => resolve(rows().filter((row) => !row.key.startsWith('open|') && (only === null || row.searchId === only)).map((row) => row.record));
         request.onerror = () => reject(request.error);
       });
     } finally {
       db.close();
     }
-  });
+  }, searchId ?? null);
 }
 
 async function download(page: Page, click: () => Promise<void>): Promise<Buffer> {
@@ -150,7 +155,12 @@ describe('the Search page in Chromium', () => {
     await page.getByText(/This search was interrupted/).waitFor({ timeout: 30_000 });
     await page.locator('.run .phase', { hasText: /^Done$/ }).waitFor({ timeout: 240_000 });
 
-    const after = await storedEvaluations(page);
+    const stored = await storedEvaluations(page);
+    const after = stored.filter((r) => r.kind === 'search');
+    // An evaluation the reload cut off after some of its calls were answered kept what it had
+    // spent (stored as it went): a cut-short record marked interrupted, counted in the totals.
+    const interrupted = stored.filter((r) => r.kind !== 'search');
+    for (const r of interrupted) expect(r).toMatchObject({ kind: 'cut-short', interrupted: true, generation: 0 });
     expect(after).toHaveLength(EVALUATIONS);
     expect(new Set(after.map((r) => r.key)).size).toBe(EVALUATIONS);
     // What was stored before the reload is kept as it was…
@@ -165,6 +175,8 @@ describe('the Search page in Chromium', () => {
 
     // Progress and cost per generation.
     await page.getByTestId('generation').getByText(`(${GENERATIONS} of ${GENERATIONS} scored)`).waitFor();
+    const searchTokens = stored.reduce((n, r) => n + r.tokens, 0);
+    expect(await page.getByTestId('search-tokens').textContent()).toMatch(new RegExp(`^${searchTokens.toLocaleString('en')} tokens`));
     const cost = page.locator('table.cost tbody tr');
     expect(await cost.count()).toBe(GENERATIONS);
 
@@ -199,6 +211,18 @@ describe('the Search page in Chromium', () => {
     await panel.getByTestId('inflation-row').filter({ hasText: /^Champion/ }).waitFor({ timeout: 120_000 });
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Validate champions');
     await expect.poll(() => page.evaluate(() => [...(window as unknown as { heard: Set<string> }).heard])).toEqual(['', 'Validating champions…', `Validation done: ${SCRIPTED_PROBLEM_IDS.length} runs.`]);
+    // What re-validation spent is shown beside the search's tokens, apart from them, and on the search's card.
+    const validationTokens = (await storedEvaluations(page)).filter((r) => r.generation === null).reduce((n, r) => n + r.tokens, 0);
+    expect(validationTokens).toBeGreaterThan(0);
+    const v = validationTokens.toLocaleString('en');
+    await page.getByTestId('validation-tokens').getByText(`re-validation: ${v} tokens`, { exact: true }).waitFor();
+    expect(await page.getByTestId('search-tokens').textContent()).toMatch(new RegExp(`^${searchTokens.toLocaleString('en')} tokens`));
+    expect(await page.getByTestId('validation-cost').locator('td').allTextContents()).toEqual(
+      expect.arrayContaining(['Champion re-validation', String(SCRIPTED_PROBLEM_IDS.length), v]),
+    );
+    expect(await panel.getByTestId('validation-spend').textContent()).toMatch(new RegExp(`Re-validation has spent ${v} tokens on\\s+${SCRIPTED_PROBLEM_IDS.length} runs`));
+    const searchCard = page.locator('article.search', { has: page.getByRole('heading', { name: 'Tiny scripted search' }) });
+    await searchCard.locator('p.counts').filter({ hasText: new RegExp(`${EVALUATIONS}\\s+evaluations( \\(and \\d+ cut short\\))? · ${searchTokens.toLocaleString('en')} tokens\\s+· re-validation: ${SCRIPTED_PROBLEM_IDS.length} runs, ${v} tokens`) }).waitFor();
     const rows = await panel.getByTestId('inflation-row').locator('td:nth-child(2)').allTextContents();
     expect(new Set(rows).size).toBe(1);
     // The validated rate split by whether the search drew the problem: subsets of 3 over 2 generations drew 6 of the 8.
@@ -572,6 +596,10 @@ describe('the Search page in Chromium', () => {
     await input.setInputFiles({ name: 'not-a-search.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ format: 'feedback-lab/results', version: 1 })) });
     await page.locator('.refused').getByText(/not a Feedback Lab search file/).waitFor();
     expect(await page.locator('.refused').textContent()).toContain('not-a-search.json');
+    // A file of a later format: made by a newer Feedback Lab, and what to do, not a list of wrong fields.
+    await input.setInputFiles({ name: 'future.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ format: 'feedback-lab/search', version: 99, evaluations: [{ future: true }] })) });
+    await page.locator('.refused').getByText(/made by a newer Feedback Lab \(format 99\): update this app to open it/).waitFor();
+    expect(await page.locator('.refused').textContent()).toMatch(/reads search file formats up to \d+\. Reload the page to get the newest version/);
     expect(await storedEvaluations(page)).toEqual([]);
     expect(app.errors).toEqual([]);
     await app.close();
@@ -663,7 +691,7 @@ describe('stratified subsets on the Search page', () => {
     await page.locator('.run .phase', { hasText: /^Done$/ }).waitFor({ timeout: 240_000 });
     // Ranked easiest first: 5, 3, 1, 0, 4, 2 (0 and 4 tie, pool order), then 6, 7 unranked. Three bands of two:
     // generation 0 takes the first of each band, generation 1 the second; 6 and 7 are never drawn.
-    const drawn = (generation: number, records: SearchEvaluationRecord[]) =>
+    const drawn = (generation: number, records: StoredSearchRecord[]) =>
       [...new Set(records.filter((r) => r.kind === 'search' && r.generation === generation).map((r) => r.problemId))].sort();
     const records = await storedEvaluations(page);
     const search = records.filter((r) => r.kind === 'search');
@@ -687,10 +715,28 @@ describe('stratified subsets on the Search page', () => {
     const card = page.locator('article.search', { has: page.getByRole('heading', { name: 'Stratified search' }) });
     await card.locator('.state', { hasText: 'done' }).waitFor();
     const doc = await importSearchFile(new Uint8Array(await download(page, () => card.getByRole('button', { name: 'Export .json', exact: true }).click())));
-    expect(doc.config.config.subset).toEqual({
-      kind: 'stratified',
-      passRates: { 'HumanEval/0': 0.25, 'HumanEval/1': 0.5, 'HumanEval/2': 0, 'HumanEval/3': 0.75, 'HumanEval/4': 0.25, 'HumanEval/5': 1 },
-    });
+    const passRates = { 'HumanEval/0': 0.25, 'HumanEval/1': 0.5, 'HumanEval/2': 0, 'HumanEval/3': 0.75, 'HumanEval/4': 0.25, 'HumanEval/5': 1 };
+    expect(doc.config.config.subset).toEqual({ kind: 'stratified', passRates });
+
+    // The same ranking dealt Balanced, in a smaller search (the form kept the ranking): band by band,
+    // each problem to the column whose problems so far are hardest, so generation 0 draws 5, 0, 4
+    // (50 %) and generation 1 draws 3, 1, 2 (41.7 %), where easiest first drew 58.3 % then 33.3 %.
+    await form.getByLabel('Search name (optional)').fill('Balanced search');
+    await form.getByLabel('Population').fill('3');
+    await form.getByRole('radio', { name: /^Balanced:/ }).check();
+    await form.getByRole('button', { name: 'Start search' }).click();
+    await page.locator('#search-run-title', { hasText: 'Balanced search' }).waitFor();
+    await page.locator('.run .phase', { hasText: /^Done$/ }).waitFor({ timeout: 240_000 });
+    const balancedId = new URL(page.url()).hash.match(/sid=([^&]+)/)?.[1];
+    const balanced = (await storedEvaluations(page, decodeURIComponent(balancedId ?? ''))).filter((r) => r.kind === 'search');
+    expect(drawn(0, balanced)).toEqual(['HumanEval/0', 'HumanEval/4', 'HumanEval/5']);
+    expect(drawn(1, balanced)).toEqual(['HumanEval/1', 'HumanEval/2', 'HumanEval/3']);
+    expect(await page.getByTestId('subset-rule').textContent()).toMatch(/each band dealt so that every generation is about as hard/);
+    expect(await page.getByTestId('subset-ease').allTextContents()).toEqual(['50.0 %', '41.7 %']);
+    const balancedCard = page.locator('article.search', { has: page.getByRole('heading', { name: 'Balanced search' }) });
+    await balancedCard.locator('.state', { hasText: 'done' }).waitFor();
+    const balancedDoc = await importSearchFile(new Uint8Array(await download(page, () => balancedCard.getByRole('button', { name: 'Export .json', exact: true }).click())));
+    expect(balancedDoc.config.config.subset).toEqual({ kind: 'stratified', passRates, columnOrder: 'balanced' });
     expect(app.errors).toEqual([]);
     await app.close();
   });

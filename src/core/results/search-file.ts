@@ -25,9 +25,12 @@ export const SEARCH_FILE_FORMAT = 'feedback-lab/search';
 /**
  * 2: records of evaluations cut short (`kind: "cut-short"`, what they spent) and a stratified
  * rule's `columnOrder`. A version-1 file reads as it is: it has neither.
+ * 3: records may say how many of their tokens are estimates (`estimatedTokens`), and a cut-short
+ * record that a tab closed mid-evaluation (`interrupted`). Only a file holding either is written
+ * as version 3, so the files of searches without them still open in an app that reads 2.
  */
-export const SEARCH_FILE_VERSION = 2;
-const READABLE_VERSIONS = [1, 2] as const;
+export const SEARCH_FILE_VERSION = 3;
+const READABLE_VERSIONS = [1, 2, 3] as const;
 
 export interface SearchFile {
   format: typeof SEARCH_FILE_FORMAT;
@@ -119,6 +122,7 @@ const evaluationSchema = z.strictObject({
   modelCalls: count,
   cachedCalls: count,
   ms: z.number().min(0),
+  estimatedTokens: z.number().min(0).optional(),
 });
 
 const cutShortSchema = z.strictObject({
@@ -133,6 +137,8 @@ const cutShortSchema = z.strictObject({
   modelCalls: count,
   cachedCalls: count,
   ms: z.number().min(0),
+  estimatedTokens: z.number().min(0).optional(),
+  interrupted: z.literal(true).optional(),
 });
 
 const validationSchema = z.strictObject({
@@ -164,9 +170,10 @@ export type SearchFileSchemaChecks = [
 /** A stored search as a file; it must have a state snapshot. */
 export function buildSearchFile(stored: StoredSearch, exported: Date = new Date()): SearchFile {
   if (!stored.state) throw new Error('This search has not started yet: there is nothing to export.');
+  const needsThree = stored.evaluations.some((r) => r.estimatedTokens !== undefined || (r.kind === 'cut-short' && r.interrupted));
   return {
     format: SEARCH_FILE_FORMAT,
-    version: SEARCH_FILE_VERSION,
+    version: needsThree ? SEARCH_FILE_VERSION : 2,
     exported: exported.toISOString(),
     config: stored.setup,
     state: stored.state,
@@ -211,7 +218,10 @@ export async function importSearchFile(bytes: Uint8Array, options: { maxBytes?: 
   }
   const version = (raw as { version?: unknown }).version;
   if (typeof version === 'number' && version > SEARCH_FILE_VERSION) {
-    throw new UserError(`This search file was written by a newer Feedback Lab (format ${version}).`, 'Reload the page to get the newest version, then open the file again.');
+    throw new UserError(
+      `This search file was made by a newer Feedback Lab (format ${version}): update this app to open it.`,
+      `This copy of the app reads search file formats up to ${SEARCH_FILE_VERSION}. Reload the page to get the newest version (close the app’s other tabs if it stays the same), then open the file again.`,
+    );
   }
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {

@@ -4,7 +4,8 @@
  * cannot change what was stored.
  */
 import type { CallCache, ChatReply, SearchStatus, SearchStore, StoredSearch } from '../ports.ts';
-import type { StoredSearchRecord, ValidationRequest } from './search-record.ts';
+import type { CutShortRecord, StoredSearchRecord, ValidationRequest } from './search-record.ts';
+import { interruptedSpends } from './stored-search.ts';
 import { sameSearchSetup, type SearchSetup } from './search-setup.ts';
 import type { SearchState } from './search-state.ts';
 
@@ -14,6 +15,8 @@ interface SearchEntry {
   state: SearchState | null;
   evaluations: Map<string, StoredSearchRecord>;
   validation: ValidationRequest | null;
+  /** Spends of evaluations in flight (putSpendSoFar), by their cut-short key. */
+  soFar: Map<string, CutShortRecord>;
 }
 
 export class MemorySearchStore implements SearchStore {
@@ -28,7 +31,7 @@ export class MemorySearchStore implements SearchStore {
       if (!sameSearchSetup(existing.setup, setup)) throw new Error(`A different search with the id "${setup.id}" is already stored; give the new search another id.`);
       return;
     }
-    this.#searches.set(setup.id, { setup: copy(setup), status: 'running', state: null, evaluations: new Map(), validation: null });
+    this.#searches.set(setup.id, { setup: copy(setup), status: 'running', state: null, evaluations: new Map(), validation: null, soFar: new Map() });
   }
 
   async saveState(searchId: string, state: SearchState): Promise<void> {
@@ -40,6 +43,14 @@ export class MemorySearchStore implements SearchStore {
     this.evaluationWrites++;
     const search = this.#search(searchId);
     if (!search.evaluations.has(record.key)) search.evaluations.set(record.key, copy(record));
+  }
+
+  async putSpendSoFar(searchId: string, record: CutShortRecord): Promise<void> {
+    this.#search(searchId).soFar.set(record.key, copy(record));
+  }
+
+  async clearSpendSoFar(searchId: string, key: string): Promise<void> {
+    this.#search(searchId).soFar.delete(key);
   }
 
   async setStatus(searchId: string, status: SearchStatus): Promise<void> {
@@ -57,7 +68,7 @@ export class MemorySearchStore implements SearchStore {
       setup: copy(search.setup),
       status: search.status,
       state: search.state ? copy(search.state) : null,
-      evaluations: [...search.evaluations.values()].map(copy),
+      evaluations: [...search.evaluations.values(), ...interruptedSpends([...search.evaluations.values()], [...search.soFar.values()])].map(copy),
       validation: search.validation ? copy(search.validation) : null,
     };
   }

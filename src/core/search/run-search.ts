@@ -10,7 +10,9 @@
  * reaches: all randomness comes from the seeded stream kept in the state, and results are keyed,
  * so their arrival order does not matter. (Active time is the one figure that differs; and the
  * tokens, when an evaluation cut short had calls above temperature 0 answered: they are never
- * cached, so its rerun pays for them again, and the totals count both.)
+ * cached, so its rerun pays for them again, and the totals count both. So do they when the tab
+ * closed in the middle of an evaluation: what it had stored as it went is counted, and its rerun
+ * pays for every call again.)
  */
 import type { Problem } from '../benchmarks/problem.ts';
 import type { SearchStatus, SearchStore, StoredSearch } from '../ports.ts';
@@ -22,7 +24,7 @@ import { CostLedger, searchProgress, type SearchPhase, type SearchProgress } fro
 import { cutShortKey, type CutShortRecord, type EvaluationCost, type SearchEvaluationRecord } from './search-record.ts';
 import { assertRunnableSetup, type SearchSetup } from './search-setup.ts';
 import type { EvaluationRequest, SearchState } from './search-state.ts';
-import { currentState } from './stored-search.ts';
+import { currentState, storeInterrupted } from './stored-search.ts';
 
 export interface SearchPorts extends EvaluatorPorts {
   searchStore: SearchStore;
@@ -57,6 +59,7 @@ export async function runSearch(setup: SearchSetup, problems: readonly Problem[]
   await ports.searchStore.putSearch(setup);
   const stored = await ports.searchStore.loadSearch(setup.id);
   if (!stored) throw new Error(`The store lost the search "${setup.id}" right after storing it.`);
+  await storeInterrupted(ports.searchStore, setup.id, stored.evaluations);
   return new SearchRun(setup, evaluator, ports, options, stored).run();
 }
 
@@ -178,6 +181,8 @@ class SearchRun {
   async #evaluate(request: EvaluationRequest, signal: AbortSignal): Promise<void> {
     this.#inFlight++;
     this.#emit();
+    // This run's cut-short record, if it comes to one, and what it stores as it goes, share a key.
+    const cutKey = cutShortKey(request.key, cutShortRuns(this.#state, request.key));
     try {
       const record = await this.#evaluator.evaluate(
         {
@@ -192,7 +197,8 @@ class SearchRun {
         signal,
         // Durable first: an evaluation counts only once a reload would find it.
         (record) => this.#store.putEvaluation(this.#setup.id, record),
-        (cost) => this.#spent(request, cost),
+        (cost) => this.#spent(request, cutKey, cost),
+        (cost) => this.#spendSoFar(request, cutKey, cost),
       );
       this.#ledger.add(record);
       this.#state = recordEvaluation(this.#state, { key: record.key, passed: record.passed, tokens: record.tokens, executions: record.executions });
@@ -212,21 +218,18 @@ class SearchRun {
    * its model kept failing): stored, then counted, like an evaluation, so the totals and the token
    * budget include it, and a reload finds it.
    */
-  async #spent(request: EvaluationRequest, cost: EvaluationCost): Promise<void> {
-    const record: CutShortRecord = {
-      key: cutShortKey(request.key, cutShortRuns(this.#state, request.key)),
-      kind: 'cut-short',
-      evaluation: request.key,
-      generation: request.generation,
-      genomeId: request.genomeId,
-      problemId: request.problemId,
-      index: request.evaluationIndex,
-      ...cost,
-    };
+  async #spent(request: EvaluationRequest, key: string, cost: EvaluationCost): Promise<void> {
+    const record = cutShortRecord(request, key, cost);
     await this.#store.putEvaluation(this.#setup.id, record);
     this.#ledger.add(record);
     this.#state = recordCutShort(this.#state, { key: record.key, evaluation: record.evaluation, tokens: record.tokens });
     this.#options.onState?.(this.#state);
+  }
+
+  /** What the evaluation has spent so far, stored as it goes (not counted: its own record will be), or forgotten (null). */
+  async #spendSoFar(request: EvaluationRequest, key: string, cost: EvaluationCost | null): Promise<void> {
+    if (cost) await this.#store.putSpendSoFar?.(this.#setup.id, cutShortRecord(request, key, cost));
+    else await this.#store.clearSpendSoFar?.(this.#setup.id, key);
   }
 
   /** Adds the active time since the last tick; `stop` also stops the clock (paused or ending). */
@@ -296,4 +299,17 @@ class SearchRun {
     this.#options.onProgress?.(progress);
     return progress;
   }
+}
+
+function cutShortRecord(request: EvaluationRequest, key: string, cost: EvaluationCost): CutShortRecord {
+  return {
+    key,
+    kind: 'cut-short',
+    evaluation: request.key,
+    generation: request.generation,
+    genomeId: request.genomeId,
+    problemId: request.problemId,
+    index: request.evaluationIndex,
+    ...cost,
+  };
 }

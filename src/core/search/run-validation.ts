@@ -9,17 +9,17 @@ import { PauseSwitch } from '../study/pause-switch.ts';
 import { runPool } from './evaluation-pool.ts';
 import type { SearchPorts } from './run-search.ts';
 import { SearchEvaluator, type EvaluatorOptions } from './search-evaluator.ts';
-import { cutShortKey, type CutShortRecord, type ValidationRequest } from './search-record.ts';
+import { addCost, cutShortKey, validationCost, type CutShortRecord, type EvaluationCost, type ValidationCost, type ValidationRequest } from './search-record.ts';
 import { assertRunnableSetup, type SearchSetup } from './search-setup.ts';
-import { currentState, validationStatus, validationVerdicts, type ValidationStatus } from './stored-search.ts';
+import { currentState, storeInterrupted, validationStatus, validationVerdicts, type ValidationStatus } from './stored-search.ts';
 import { championsToValidate, validationPlan } from './validate-champion.ts';
 
 export interface RunValidationOptions extends EvaluatorOptions {
   concurrency?: number;
   signal?: AbortSignal;
   pause?: PauseSwitch;
-  /** Units done and planned, after each stored verdict. */
-  onProgress?: (done: number, total: number, inFlight: number) => void;
+  /** Units done and planned, after each stored verdict, and what re-validation has cost so far (earlier sessions included). */
+  onProgress?: (done: number, total: number, inFlight: number, cost: ValidationCost) => void;
 }
 
 export interface ValidationEnd {
@@ -42,6 +42,7 @@ export async function runValidation(
   const store = ports.searchStore;
   const stored = await store.loadSearch(setup.id);
   if (!stored) throw new Error(`No search "${setup.id}" is stored here.`);
+  await storeInterrupted(store, setup.id, stored.evaluations);
   const state = currentState(stored);
   if (!state.champion) throw new Error('This search has no champion yet: let it finish a generation first.');
   const plan = validationPlan(state, championsToValidate(state, request.scope), request.problemIds, request.repeats);
@@ -53,25 +54,44 @@ export async function runValidation(
   for (const r of stored.evaluations) if (r.kind === 'cut-short' && r.generation === null) cutShort.set(r.evaluation, (cutShort.get(r.evaluation) ?? 0) + 1);
   let done = plan.filter((u) => verdicts[u.key] !== undefined).length;
   let inFlight = 0;
-  const report = () => options.onProgress?.(done, plan.length, inFlight);
+  const spent = validationCost(stored.evaluations);
+  const report = () => options.onProgress?.(done, plan.length, inFlight, { ...spent });
   report();
   await runPool(
     plan.filter((u) => verdicts[u.key] === undefined),
     async (unit, signal) => {
       inFlight++;
       report();
+      const earlier = cutShort.get(unit.key) ?? 0;
+      const cutShortRecord = (cost: EvaluationCost): CutShortRecord => ({
+        key: cutShortKey(unit.key, earlier),
+        kind: 'cut-short',
+        evaluation: unit.key,
+        generation: null,
+        genomeId: unit.genomeId,
+        problemId: unit.problemId,
+        index: unit.repeat,
+        ...cost,
+      });
       try {
-        await evaluator.evaluate(
+        const record = await evaluator.evaluate(
           { key: unit.key, kind: 'validation', generation: null, genomeId: unit.genomeId, pipeline: unit.pipeline, problemId: unit.problemId, index: unit.repeat },
           signal,
           (record) => store.putEvaluation(setup.id, record),
           async (cost) => {
-            const earlier = cutShort.get(unit.key) ?? 0;
-            const record: CutShortRecord = { key: cutShortKey(unit.key, earlier), kind: 'cut-short', evaluation: unit.key, generation: null, genomeId: unit.genomeId, problemId: unit.problemId, index: unit.repeat, ...cost };
+            const record = cutShortRecord(cost);
             await store.putEvaluation(setup.id, record);
             cutShort.set(unit.key, earlier + 1);
+            addCost(spent, record);
+            spent.cutShort++;
+          },
+          async (cost) => {
+            if (cost) await store.putSpendSoFar?.(setup.id, cutShortRecord(cost));
+            else await store.clearSpendSoFar?.(setup.id, cutShortKey(unit.key, earlier));
           },
         );
+        addCost(spent, record);
+        spent.runs++;
         done++;
       } finally {
         inFlight--;

@@ -13,12 +13,13 @@ import { isAbortError, sleep } from '../llm/abort.ts';
 import { isLasting } from '../llm/lasting-error.ts';
 import type { RefinePipeline } from '../pipeline/genome.ts';
 import { runProblem } from '../pipeline/interpret.ts';
-import type { CallCache, LanguageModel, Sandbox } from '../ports.ts';
+import type { CallCache, ChatMessage, LanguageModel, Sandbox } from '../ports.ts';
 import type { ModelBinding } from '../study/config.ts';
 import type { UnitRetry } from '../study/runner.ts';
 import { EngineQueues, engineKey } from '../study/queued-model.ts';
 import { SandboxBroken } from '../harness/sandbox-broken.ts';
-import { CachedCalls, type CallOwner } from './cached-calls.ts';
+import { splitIntoTokens } from '../llm/token-pieces.ts';
+import { CachedCalls, type CallAnswer, type CallOwner } from './cached-calls.ts';
 import { verdictFields, type EvaluationCost, type SearchEvaluationRecord } from './search-record.ts';
 import { searchPromptSet, type SearchSetup } from './search-setup.ts';
 
@@ -43,7 +44,16 @@ export interface EvaluatorOptions {
   onModelReply?: (unit: EvaluationUnit) => void;
   /** Calls one engine serves at once. Default 1. */
   engineCapacity?: (engine: string, binding: ModelBinding) => number;
+  /** While a reply streams, what the evaluation has spent so far is stored at most this often. Default 2000 ms. */
+  spendEveryMs?: number;
 }
+
+/**
+ * Stores what an evaluation has spent so far, replacing what it stored before; null once the
+ * evaluation's own record (its verdict, or what a run cut short spent) is stored. A tab that
+ * closes in the middle of an evaluation can store nothing more: this is what is left of it.
+ */
+export type SpendSoFar = (cost: EvaluationCost | null) => Promise<void>;
 
 /** What to evaluate: a search request or a validation unit, in one shape. */
 export interface EvaluationUnit {
@@ -58,7 +68,53 @@ export interface EvaluationUnit {
 }
 
 /** What an evaluation's model calls cost, over all its attempts. */
-type CallCost = Pick<SearchEvaluationRecord, 'tokens' | 'modelCalls' | 'cachedCalls'>;
+type CallCost = Pick<SearchEvaluationRecord, 'tokens' | 'modelCalls' | 'cachedCalls' | 'estimatedTokens'>;
+
+/**
+ * Tokens of a call the engine never reported usage for (aborted, or broken off mid-reply) that
+ * had streamed `pieces` pieces of its reply: each piece one token (a streamed chunk is one token
+ * on the engines this app drives), and the prompt, which the engine read before it streamed
+ * anything, at about four characters a token. An estimate, and recorded as one.
+ */
+export function estimateCallTokens(messages: readonly ChatMessage[], pieces: number): number {
+  if (pieces <= 0) return 0;
+  return messages.reduce((n, m) => n + splitIntoTokens(m.content).length, 0) + pieces;
+}
+
+function addEstimated(cost: CallCost, tokens: number): void {
+  cost.tokens += tokens;
+  if (tokens > 0) cost.estimatedTokens = (cost.estimatedTokens ?? 0) + tokens;
+}
+
+/** The spend-so-far writes of one evaluation, in order; a failed write loses only what a crash would have kept. */
+class SpendJournal {
+  readonly #write: SpendSoFar | undefined;
+  #writes: Promise<void> = Promise.resolve();
+  #wrote = false;
+
+  constructor(write: SpendSoFar | undefined) {
+    this.#write = write;
+  }
+
+  note(cost: EvaluationCost): void {
+    const write = this.#write;
+    if (!write || cost.modelCalls <= cost.cachedCalls) return;
+    this.#wrote = true;
+    const copy = { ...cost };
+    this.#writes = this.#writes.then(() => write(copy)).catch(() => undefined);
+  }
+
+  /**
+   * The evaluation's record is stored: what was noted is forgotten, after the writes still queued.
+   * Not awaited: the evaluation is done, and a spend left uncleared by a closed tab is set aside
+   * on load because its record is stored (stored-search.ts, interruptedSpends).
+   */
+  settle(): void {
+    const write = this.#write;
+    if (write && this.#wrote) this.#writes = this.#writes.then(() => write(null)).catch(() => undefined);
+    this.#wrote = false;
+  }
+}
 
 export class SearchEvaluator {
   readonly #setup: SearchSetup;
@@ -104,9 +160,11 @@ export class SearchEvaluator {
     signal: AbortSignal,
     keep?: (record: SearchEvaluationRecord) => Promise<void>,
     spent?: (cost: EvaluationCost) => Promise<void>,
+    soFar?: SpendSoFar,
   ): Promise<SearchEvaluationRecord> {
     const maxAttempts = Math.max(1, this.#options.maxAttempts ?? 3);
     const startedAt = this.#ports.now();
+    const journal = new SpendJournal(soFar);
     // Shared by every attempt: a retry runs the problem again from the start, and the calls an
     // attempt made before its model failed were answered and paid for all the same. Counting
     // only the last attempt let a failing endpoint spend past the token budget unseen (and at
@@ -117,7 +175,7 @@ export class SearchEvaluator {
     try {
       for (let attempt = 1; ; attempt++) {
         try {
-          const record = await this.#attempt(unit, signal, cost, owner);
+          const record = await this.#attempt(unit, signal, cost, owner, journal, startedAt);
           try {
             await keep?.(record);
           } catch (error) {
@@ -125,6 +183,7 @@ export class SearchEvaluator {
             throw new RecordNotKept(error);
           }
           await this.#calls.commit(owner);
+          journal.settle();
           return record;
         } catch (error) {
           if (error instanceof RecordNotKept) throw error.cause;
@@ -136,7 +195,9 @@ export class SearchEvaluator {
         }
       }
     } catch (error) {
-      await this.#cutShort(owner, { ...cost, ms: Math.max(0, this.#ports.now() - startedAt) }, spent);
+      const stored = await this.#cutShort(owner, { ...cost, ms: Math.max(0, this.#ports.now() - startedAt) }, spent);
+      // What was stored as it went stays when nothing took its place: it is the best record of the spend.
+      if (stored) journal.settle();
       throw error;
     }
   }
@@ -147,20 +208,29 @@ export class SearchEvaluator {
    * rerun may take them for free). Without `spent`, or when storing fails, the replies are
    * forgotten, so a rerun pays for them again and counts them then.
    */
-  async #cutShort(owner: CallOwner, cost: EvaluationCost, spent: ((cost: EvaluationCost) => Promise<void>) | undefined): Promise<void> {
-    if (spent && cost.modelCalls > cost.cachedCalls) {
+  async #cutShort(owner: CallOwner, cost: EvaluationCost, spent: ((cost: EvaluationCost) => Promise<void>) | undefined): Promise<boolean> {
+    const paid = cost.modelCalls > cost.cachedCalls;
+    if (spent && paid) {
       try {
         await spent(cost);
         await this.#calls.commit(owner);
-        return;
+        return true;
       } catch {
         // Not stored: as if nothing had been spent, the rerun pays again (the error that stopped the evaluation is what the caller hears).
       }
     }
     this.#calls.discard(owner);
+    return !paid;
   }
 
-  async #attempt(unit: EvaluationUnit, signal: AbortSignal, cost: CallCost, owner: CallOwner): Promise<SearchEvaluationRecord> {
+  async #attempt(
+    unit: EvaluationUnit,
+    signal: AbortSignal,
+    cost: CallCost,
+    owner: CallOwner,
+    journal: SpendJournal,
+    evaluationStartedAt: number,
+  ): Promise<SearchEvaluationRecord> {
     const problem = this.#problems.get(unit.problemId);
     if (!problem) throw new Error(`The search has no problem ${unit.problemId}.`);
     const { mode, limits } = this.#setup;
@@ -169,7 +239,7 @@ export class SearchEvaluator {
       problem,
       unit.pipeline,
       {
-        model: (key) => this.#countingModel(key, cost, unit, owner),
+        model: (key) => this.#countingModel(key, cost, unit, owner, journal, evaluationStartedAt),
         sandbox: this.#sandbox,
         modelTurn: (key, turnSignal) => this.#queues.turn(key, turnSignal),
       },
@@ -196,21 +266,56 @@ export class SearchEvaluator {
     };
   }
 
-  /** The model for a key, counting calls, cache hits and the tokens the model spent. */
-  #countingModel(key: string, cost: CallCost, unit: EvaluationUnit, owner: CallOwner): LanguageModel {
+  /**
+   * The model for a key, counting calls, cache hits and the tokens the model spent. A call that
+   * streamed part of its reply and then was aborted or broke off reports no usage, yet the engine
+   * read its prompt and generated those pieces: they count, as an estimate (estimateCallTokens).
+   * What the evaluation has spent goes to `journal` after every answered call and, while a reply
+   * streams, every `spendEveryMs`.
+   */
+  #countingModel(key: string, cost: CallCost, unit: EvaluationUnit, owner: CallOwner, journal: SpendJournal, startedAt: number): LanguageModel {
     const model = this.#ports.model(key);
     const binding = this.#setup.models[key];
     if (!binding) throw new Error(`The search binds no model to the key "${key}".`);
     const identity = `${engineKey(binding)}|${binding.id}`;
+    const now = this.#ports.now;
+    const every = this.#options.spendEveryMs ?? 2000;
+    const note = (extra: number) => {
+      const so = { ...cost, modelCalls: cost.modelCalls + (extra > 0 ? 1 : 0), ms: Math.max(0, now() - startedAt) };
+      addEstimated(so, extra);
+      journal.note(so);
+    };
     return {
       id: model.id,
       chat: async (messages, sampling, call) => {
-        const answer = await this.#calls.chat(identity, model, messages, sampling, call, owner);
+        let pieces = 0;
+        let notedAt = now();
+        const onToken = (delta: string) => {
+          pieces++;
+          call?.onToken?.(delta);
+          if (now() - notedAt >= every) {
+            notedAt = now();
+            note(estimateCallTokens(messages, pieces));
+          }
+        };
+        let answer: CallAnswer;
+        try {
+          answer = await this.#calls.chat(identity, model, messages, sampling, { ...call, onToken }, owner);
+        } catch (error) {
+          if (pieces > 0) {
+            cost.modelCalls++;
+            addEstimated(cost, estimateCallTokens(messages, pieces));
+          }
+          throw error;
+        }
         cost.modelCalls++;
         if (answer.cached) cost.cachedCalls++;
         else {
-          cost.tokens += answer.reply.usage.promptTokens + answer.reply.usage.completionTokens;
+          const tokens = answer.reply.usage.promptTokens + answer.reply.usage.completionTokens;
+          if (answer.reply.usage.tokensEstimated) addEstimated(cost, tokens);
+          else cost.tokens += tokens;
           this.#options.onModelReply?.(unit);
+          note(0);
         }
         return answer.reply;
       },

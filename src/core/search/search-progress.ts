@@ -4,7 +4,7 @@
  * model calls (and how many the cache answered) and active wall time.
  */
 import type { SearchBudget } from './search-config.ts';
-import { costPerGeneration, type GenerationCost, type StoredSearchRecord } from './search-record.ts';
+import { addCost, costPerGeneration, type GenerationCost, type StoredSearchRecord } from './search-record.ts';
 import type { SearchState, SearchStopReason } from './search-state.ts';
 
 export type SearchPhase = 'running' | 'pausing' | 'paused' | 'done' | 'cancelled';
@@ -18,6 +18,8 @@ export interface GenerationCostRow {
   /** Active search time of the generation (for the current one, so far). */
   activeMs: number;
   finished: boolean;
+  /** Of `tokens`, how many are estimates (calls cut off mid-reply, servers that send no counts): see EvaluationCost. */
+  estimatedTokens: number;
 }
 
 export interface SearchProgress {
@@ -35,6 +37,8 @@ export interface SearchProgress {
   usage: SearchState['usage'];
   modelCalls: number;
   cachedCalls: number;
+  /** Of `usage.tokens`, how many are estimates (see EvaluationCost.estimatedTokens). */
+  estimatedTokens: number;
   generations: GenerationCostRow[];
 }
 
@@ -51,19 +55,13 @@ export class CostLedger {
     const [c] = costPerGeneration([record]);
     if (!c) return;
     const known = this.#costs.get(c.generation);
-    this.#costs.set(
-      c.generation,
-      known
-        ? {
-            generation: c.generation,
-            evaluations: known.evaluations + c.evaluations,
-            tokens: known.tokens + c.tokens,
-            modelCalls: known.modelCalls + c.modelCalls,
-            cachedCalls: known.cachedCalls + c.cachedCalls,
-            ms: known.ms + c.ms,
-          }
-        : c,
-    );
+    if (!known) {
+      this.#costs.set(c.generation, c);
+      return;
+    }
+    const sum = { ...known, evaluations: known.evaluations + c.evaluations };
+    addCost(sum, c);
+    this.#costs.set(c.generation, sum);
   }
 
   /** One row per generation that has started, with the state's active time. */
@@ -78,6 +76,7 @@ export class CostLedger {
         cachedCalls: c?.cachedCalls ?? 0,
         activeMs: h.activeMs,
         finished: true,
+        estimatedTokens: c?.estimatedTokens ?? 0,
       };
     });
     const scored = new Set(state.history.map((h) => h.generation));
@@ -94,6 +93,7 @@ export class CostLedger {
         cachedCalls: c?.cachedCalls ?? 0,
         activeMs: state.usage.activeMs - start.activeMs,
         finished: false,
+        estimatedTokens: c?.estimatedTokens ?? 0,
       });
     }
     return rows;
@@ -120,6 +120,7 @@ export function searchProgress(state: SearchState, ledger: CostLedger, phase: Se
     usage: { ...state.usage },
     modelCalls: generations.reduce((n, g) => n + g.modelCalls, 0),
     cachedCalls: generations.reduce((n, g) => n + g.cachedCalls, 0),
+    estimatedTokens: generations.reduce((n, g) => n + g.estimatedTokens, 0),
     generations,
   };
 }

@@ -15,6 +15,13 @@ export interface EvaluationCost {
   cachedCalls: number;
   /** Wall time of the evaluation, queueing for the model included. */
   ms: number;
+  /**
+   * Of `tokens`, how many are estimates, not the engine's counts: a call aborted or broken off
+   * mid-reply reports no usage, so its streamed pieces count one token each and its prompt about
+   * four characters a token (estimateCallTokens), as do the replies of a server that sends no
+   * counts. Absent when every token was counted by the engine.
+   */
+  estimatedTokens?: number;
 }
 
 export interface SearchEvaluationRecord extends EvaluationCost {
@@ -56,6 +63,12 @@ export interface CutShortRecord extends EvaluationCost {
   genomeId: string;
   problemId: string;
   index: number;
+  /**
+   * The tab closed (or crashed) while the evaluation ran: this is the spend it had stored as it
+   * went (SearchStore.putSpendSoFar), read back as a cut-short run. A reply streaming at that
+   * moment counts as far as its last stored piece, as an estimate.
+   */
+  interrupted?: true;
 }
 
 /** Every record a search stores: verdicts, and what unfinished runs spent. */
@@ -103,11 +116,69 @@ export function costPerGeneration(records: Iterable<StoredSearchRecord>): Genera
     if (r.kind === 'validation' || r.generation === null) continue;
     const c = byGeneration.get(r.generation) ?? { generation: r.generation, evaluations: 0, tokens: 0, modelCalls: 0, cachedCalls: 0, ms: 0 };
     if (r.kind === 'search') c.evaluations++;
-    c.tokens += r.tokens;
-    c.modelCalls += r.modelCalls;
-    c.cachedCalls += r.cachedCalls;
-    c.ms += r.ms;
+    addCost(c, r);
     byGeneration.set(r.generation, c);
   }
   return [...byGeneration.values()].sort((a, b) => a.generation - b.generation);
+}
+
+/** What champion re-validation has cost: its runs with a verdict, those cut short, and what all of them spent. */
+export interface ValidationCost extends EvaluationCost {
+  runs: number;
+  cutShort: number;
+}
+
+/** Re-validation's cost from the stored records (validation verdicts and their cut-short runs); the search's is apart. */
+export function validationCost(records: Iterable<StoredSearchRecord>): ValidationCost {
+  const cost: ValidationCost = { runs: 0, cutShort: 0, tokens: 0, modelCalls: 0, cachedCalls: 0, ms: 0 };
+  for (const r of records) {
+    if (r.kind === 'search' || r.generation !== null) continue;
+    if (r.kind === 'validation') cost.runs++;
+    else cost.cutShort++;
+    addCost(cost, r);
+  }
+  return cost;
+}
+
+/** Adds `r`'s cost to `into`, estimated tokens included (the field appears once any are). */
+export function addCost(into: EvaluationCost, r: EvaluationCost): void {
+  into.tokens += r.tokens;
+  into.modelCalls += r.modelCalls;
+  into.cachedCalls += r.cachedCalls;
+  into.ms += r.ms;
+  if (r.estimatedTokens) into.estimatedTokens = (into.estimatedTokens ?? 0) + r.estimatedTokens;
+}
+
+/** A search's records counted as a person reads them: finished evaluations, runs cut short, tokens; re-validation apart. */
+export interface RecordTally {
+  evaluations: number;
+  cutShort: number;
+  tokens: number;
+  /** Of the search's and re-validation's tokens, how many are estimates. */
+  estimatedTokens: number;
+  validation: ValidationCost;
+}
+
+export function tallyRecords(records: Iterable<StoredSearchRecord>): RecordTally {
+  const all = [...records];
+  const tally: RecordTally = { evaluations: 0, cutShort: 0, tokens: 0, estimatedTokens: 0, validation: validationCost(all) };
+  for (const r of all) {
+    tally.estimatedTokens += r.estimatedTokens ?? 0;
+    if (r.kind === 'validation' || r.generation === null) continue;
+    if (r.kind === 'search') tally.evaluations++;
+    else tally.cutShort++;
+    tally.tokens += r.tokens;
+  }
+  return tally;
+}
+
+/** `1,200 evaluations (and 2 cut short), 45,000 tokens; champion re-validation: 250 runs, 30,000 tokens` (estimates said). */
+export function describeTally(t: RecordTally): string {
+  const n = (x: number) => x.toLocaleString('en');
+  const cut = (k: number) => (k > 0 ? ` (and ${n(k)} cut short)` : '');
+  const parts = [`${n(t.evaluations)} evaluation${t.evaluations === 1 ? '' : 's'}${cut(t.cutShort)}, ${n(t.tokens)} tokens`];
+  const v = t.validation;
+  if (v.runs + v.cutShort > 0) parts.push(`champion re-validation: ${n(v.runs)} run${v.runs === 1 ? '' : 's'}${cut(v.cutShort)}, ${n(v.tokens)} tokens`);
+  const estimated = t.estimatedTokens > 0 ? ` (${n(t.estimatedTokens)} of the tokens estimated from streamed text: calls cut off mid-reply report no counts)` : '';
+  return parts.join('; ') + estimated;
 }

@@ -4,6 +4,7 @@
  * what can be done with each: show, resume, export, delete. Also the import of search files
  * (validated first, then written in one transaction) and the size of the call cache.
  */
+import { describeTally, tallyRecords } from '../../core/search/search-record.ts';
 import type { SearchListing } from '../../store/search-store.ts';
 import { downloadBlob } from '../analysis/download.ts';
 import { searchLocks, type RunLocks } from '../shared/run-locks.ts';
@@ -74,7 +75,9 @@ export class SearchLibrary extends StoredLibrary<SearchListing, SearchStores> {
         const lines: string[] = [];
         for (const doc of docs) {
           const how = await store.importSearch(doc);
-          lines.push(`${how === 'added' ? 'Imported' : 'Merged into'} “${doc.config.name}”: ${doc.state.history.length} generations, ${doc.evaluations.length} evaluations.`);
+          // What the file holds: evaluations with a verdict, runs cut short and re-validation each named.
+          const generations = `${doc.state.history.length} generation${doc.state.history.length === 1 ? '' : 's'}`;
+          lines.push(`${how === 'added' ? 'Imported' : 'Merged into'} “${doc.config.name}”: ${generations}, ${describeTally(tallyRecords(doc.evaluations))}.`);
         }
         return { lines };
       });

@@ -11,7 +11,7 @@ import { runSearch, type SearchPorts } from '../../core/search/run-search.ts';
 import { runValidation } from '../../core/search/run-validation.ts';
 import { estimateSearchEta, type SearchEta } from '../../core/search/search-eta.ts';
 import { CostLedger, searchProgress, type SearchPhase, type SearchProgress } from '../../core/search/search-progress.ts';
-import type { ValidationRequest } from '../../core/search/search-record.ts';
+import { validationCost, type ValidationCost, type ValidationRequest } from '../../core/search/search-record.ts';
 import type { SearchSetup } from '../../core/search/search-setup.ts';
 import type { SearchState } from '../../core/search/search-state.ts';
 import { currentState, validationStatus, type ValidationStatus } from '../../core/search/stored-search.ts';
@@ -44,6 +44,8 @@ export class SearchView {
   validationRequest = $state.raw<ValidationRequest | null>(null);
   validating = $state(false);
   validationProgress = $state.raw<ValidationProgress | null>(null);
+  /** What champion re-validation has cost (stored runs, and this tab's as they finish); shown beside the search's own cost. */
+  validationCost = $state.raw<ValidationCost | null>(null);
   validationFailure = $state<string | null>(null);
   /** Evaluations this tab ran in its current session. */
   evaluatedHere = $state(0);
@@ -78,6 +80,7 @@ export class SearchView {
     this.phase = done ? 'done' : stored.status === 'cancelled' ? 'cancelled' : 'stored';
     this.validation = validationStatus(stored, state);
     this.validationRequest = stored.validation;
+    this.validationCost = this.validation?.cost ?? validationCost(stored.evaluations);
   }
 
   /** Runs the search to its end (done, stopped or failed); never rejects. */
@@ -153,9 +156,13 @@ export class SearchView {
       const end = await runValidation(this.setup, problems, ports, request, {
         concurrency: options.concurrency,
         signal: abort.signal,
-        onProgress: (done, total, inFlight) => (this.validationProgress = { done, total, inFlight }),
+        onProgress: (done, total, inFlight, cost) => {
+          this.validationProgress = { done, total, inFlight };
+          this.validationCost = cost;
+        },
       });
       this.validation = end.validation;
+      this.validationCost = end.validation.cost;
     } catch (error) {
       this.validationFailure = failureMessage(error);
     } finally {

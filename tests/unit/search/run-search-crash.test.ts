@@ -3,10 +3,11 @@
  * have written afterwards (snapshots, status, later evaluations) ever lands. A new driver that
  * reads the store must go on with the same search: the same next generations, the same end.
  * Crash points cover the middle of a generation and the moment between a generation's last
- * stored evaluation and its boundary snapshot.
+ * stored evaluation and its boundary snapshot. A tab that dies in the middle of an evaluation
+ * leaves what that evaluation had spent, stored as it went.
  */
 import { describe, expect, it } from 'vitest';
-import type { SearchStore } from '../../../src/core/ports.ts';
+import type { LanguageModel, SearchStore } from '../../../src/core/ports.ts';
 import { MemorySearchStore } from '../../../src/core/search/memory-search-store.ts';
 import { runSearch } from '../../../src/core/search/run-search.ts';
 import type { SearchState } from '../../../src/core/search/search-state.ts';
@@ -68,4 +69,61 @@ describe('resuming after a crash', () => {
       expect(resumed.state.innovations).toEqual(reference.state.innovations);
     },
   );
+});
+
+describe('a tab that closes in the middle of an evaluation', () => {
+  it('leaves what the evaluation had spent, stored as it went; the resumed search counts it, as the endpoint billed it', async () => {
+    const setup = searchSetup({ budget: { maxGenerations: 1, maxWallMs: null, maxTokens: null } });
+    const reference = await runSearch(setup, PROBLEMS, { model: fakeWorld().model, sandbox: fakeWorld().sandbox, searchStore: new MemorySearchStore(), now: () => 0 }, { concurrency: 1 });
+
+    const store = new MemorySearchStore();
+    const world = fakeWorld();
+    let dead = false;
+    const never = () => new Promise<never>(() => undefined);
+    const dying: SearchStore = {
+      putSearch: (s) => (dead ? never() : store.putSearch(s)),
+      saveState: (id, s) => (dead ? never() : store.saveState(id, s)),
+      setStatus: (id, s) => (dead ? never() : store.setStatus(id, s)),
+      setValidation: (id, r) => (dead ? never() : store.setValidation(id, r)),
+      putEvaluation: (id, r) => (dead ? never() : store.putEvaluation(id, r)),
+      putSpendSoFar: (id, r) => (dead ? never() : store.putSpendSoFar(id, r)),
+      clearSpendSoFar: (id, k) => (dead ? never() : store.clearSpendSoFar(id, k)),
+      loadSearch: (id) => store.loadSearch(id),
+    };
+    // The first refiner call never answers: the tab dies while it waits, its evaluation's
+    // generator call answered and paid for.
+    const model = (key: string): LanguageModel => {
+      const inner = world.model(key);
+      return {
+        id: inner.id,
+        async chat(messages, options, call) {
+          if (!dead && (call?.context?.nodeId ?? '').endsWith('refiner')) {
+            await new Promise((resolve) => setTimeout(resolve, 20));
+            dead = true;
+            return never();
+          }
+          return inner.chat(messages, options, call);
+        },
+      };
+    };
+    void runSearch(setup, PROBLEMS, { model, sandbox: world.sandbox, searchStore: dying, now: () => 0 }, { concurrency: 1 });
+    await expect.poll(() => dead).toBe(true);
+
+    const left = (await store.loadSearch(setup.id))!.evaluations.filter((r) => r.kind === 'cut-short');
+    expect(left).toHaveLength(1);
+    const spend = left[0]!;
+    expect(spend).toMatchObject({ kind: 'cut-short', interrupted: true, key: `cut0|${spend.evaluation}`, generation: 0, modelCalls: 1, cachedCalls: 0 });
+    expect(spend.tokens).toBeGreaterThan(0);
+
+    const resumed = await runSearch(setup, PROBLEMS, { model: fakeWorld().model, sandbox: fakeWorld().sandbox, searchStore: store, now: () => 0 }, { concurrency: 1 });
+    expect(resumed.status).toBe('done');
+    // The rerun asked the model again and paid again: the totals count both, as the bill does.
+    expect(resumed.state.usage.tokens).toBe(reference.state.usage.tokens + spend.tokens);
+    expect(resumed.state.history[0]!.tokens).toBe(reference.state.history[0]!.tokens + spend.tokens);
+    expect(resumed.state.history[0]!.scores.map((s) => s.fitness)).toEqual(reference.state.history[0]!.scores.map((s) => s.fitness));
+    // Stored now as the cut-short record it is (a later verdict of its evaluation cannot hide it), once.
+    const after = (await store.loadSearch(setup.id))!.evaluations;
+    expect(after.filter((r) => r.kind === 'cut-short')).toEqual([spend]);
+    expect(after.filter((r) => r.kind === 'search')).toHaveLength(reference.state.history[0]!.evaluations);
+  });
 });

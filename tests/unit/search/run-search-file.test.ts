@@ -8,6 +8,7 @@ import {
   exportSearchFile,
   importSearchFile,
   searchFileName,
+  SEARCH_FILE_VERSION,
   type SearchFile,
 } from '../../../src/core/results/search-file.ts';
 import { MemorySearchStore } from '../../../src/core/search/memory-search-store.ts';
@@ -79,7 +80,42 @@ describe('search files', () => {
     expect((await importSearchFile(encode({ ...doc, version: 1 }))).version).toBe(1);
     const wrong = await refusal({ ...withSpend, evaluations: [...doc.evaluations, { ...spent, key: `cut0|0|g0-99|0|${evaluation.problemId}` }] });
     expect(wrong.details.join(' ')).toMatch(/cut-short record is keyed cut<n>\|<its evaluation's key>/);
-    expect((await refusal({ ...doc, version: 3 })).message).toMatch(/newer Feedback Lab \(format 3\)/);
+  });
+
+  it('write version 3 only when a record says how many tokens are estimates or that a tab closed mid-evaluation, and read it back', async () => {
+    expect(doc.version).toBe(2);
+    const evaluation = doc.evaluations.find((e) => e.kind === 'search');
+    if (!evaluation || evaluation.kind !== 'search' || evaluation.generation === null) throw new Error('expected a search evaluation');
+    const interrupted = {
+      key: `cut0|${evaluation.key}`,
+      kind: 'cut-short' as const,
+      evaluation: evaluation.key,
+      generation: evaluation.generation,
+      genomeId: evaluation.genomeId,
+      problemId: evaluation.problemId,
+      index: evaluation.index,
+      tokens: 130,
+      estimatedTokens: 30,
+      modelCalls: 2,
+      cachedCalls: 0,
+      ms: 40,
+      interrupted: true as const,
+    };
+    const stored = { setup: doc.config, status: 'paused' as const, state: doc.state, evaluations: [...doc.evaluations, interrupted], validation: doc.validation };
+    const three = buildSearchFile(stored);
+    expect(three.version).toBe(3);
+    expect((await importSearchFile(await exportSearchFile(three, { gzip: false }))).evaluations).toContainEqual(interrupted);
+  });
+
+  it('refuse a file of a later format saying it was made by a newer Feedback Lab and how to update, not that a field is wrong', async () => {
+    // A later format may hold fields this app does not know: the version is read before the shape.
+    const later = SEARCH_FILE_VERSION + 1;
+    const future = await refusal({ ...doc, version: later, evaluations: [{ ...doc.evaluations[0], fieldOfTheFuture: 12 }] });
+    expect(future.message).toBe(`This search file was made by a newer Feedback Lab (format ${later}): update this app to open it.`);
+    expect(future.hint).toBe(
+      `This copy of the app reads search file formats up to ${SEARCH_FILE_VERSION}. Reload the page to get the newest version (close the app’s other tabs if it stays the same), then open the file again.`,
+    );
+    expect(future.details).toEqual([]);
   });
 
   it('are named after the search, its tag and the day: two searches of one name get two names', () => {

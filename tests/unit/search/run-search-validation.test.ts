@@ -18,6 +18,27 @@ function ports(world: FakeWorld, store: MemorySearchStore): SearchPorts {
 const ALL = PROBLEMS.map((p) => p.id);
 
 describe('runValidation', () => {
+  it('tells what re-validation has cost as it goes, apart from the search, and the stored search says the same', async () => {
+    const setup = searchSetup({ budget: { maxGenerations: 1, maxWallMs: null, maxTokens: null } });
+    const world = fakeWorld();
+    const store = new MemorySearchStore();
+    const searched = await runSearch(setup, PROBLEMS, ports(world, store));
+    const costs: number[] = [];
+    const end = await runValidation(setup, PROBLEMS, ports(world, store), { scope: 'champion', repeats: 1, problemIds: ALL }, {
+      concurrency: 1,
+      onProgress: (_done, _total, _inFlight, cost) => costs.push(cost.tokens),
+    });
+    const records = (await store.loadSearch(setup.id))!.evaluations.filter((r) => r.kind === 'validation');
+    const tokens = records.reduce((n, r) => n + r.tokens, 0);
+    expect(tokens).toBeGreaterThan(0);
+    expect(end.validation.cost).toMatchObject({ runs: ALL.length, cutShort: 0, tokens, modelCalls: records.reduce((n, r) => n + r.modelCalls, 0) });
+    // From nothing to everything, one run at a time; the search's own tokens are not in it.
+    expect(costs[0]).toBe(0);
+    expect(costs.at(-1)).toBe(tokens);
+    expect([...costs].sort((a, b) => a - b)).toEqual(costs);
+    expect(currentState((await store.loadSearch(setup.id))!).usage.tokens).toBe(searched.state.usage.tokens);
+  });
+
   it('runs every champion on every problem n times and reports inflation per generation and for the champion', async () => {
     const setup = searchSetup();
     const world = fakeWorld();

@@ -7,7 +7,10 @@ import { describe, expect, it } from 'vitest';
 import { perProblemModel, type ScriptedModel } from '../../../src/core/llm/scripted-model.ts';
 import { splitIntoTokens } from '../../../src/core/llm/token-pieces.ts';
 import { MemoryCallCache } from '../../../src/core/search/memory-search-store.ts';
-import { SearchEvaluator, type EvaluationUnit } from '../../../src/core/search/search-evaluator.ts';
+import { estimateCallTokens, SearchEvaluator, type EvaluationUnit } from '../../../src/core/search/search-evaluator.ts';
+import type { EvaluationCost } from '../../../src/core/search/search-record.ts';
+import { abortError, isAbortError } from '../../../src/core/llm/abort.ts';
+import type { ChatMessage, LanguageModel } from '../../../src/core/ports.ts';
 import { judgingSandbox } from '../pipeline/fake-sandbox.ts';
 import { llama, node, pipeline, stage } from './fixtures.ts';
 import { PROBLEMS, searchSetup } from './run-search-fixtures.ts';
@@ -145,5 +148,144 @@ describe('SearchEvaluator and the call cache', () => {
     await expect(evaluator.evaluate(unit, new AbortController().signal)).rejects.toBe(refusal);
     expect(model.calls).toHaveLength(1);
     expect(retries).toEqual([]);
+  });
+});
+
+describe('SearchEvaluator and tokens no engine counted', () => {
+  /** Streams `pieces` pieces of a reply to the generator call, then the call is aborted (as Stop does) before usage arrives. */
+  function abortedMidReply(pieces: number, controller: AbortController): LanguageModel & { messages: ChatMessage[][] } {
+    const messages: ChatMessage[][] = [];
+    return {
+      id: 'streams-then-aborted',
+      messages,
+      async chat(sent, _options, call) {
+        messages.push(sent);
+        for (let i = 0; i < pieces; i++) call?.onToken?.(`tok${i} `);
+        controller.abort();
+        throw abortError();
+      },
+    };
+  }
+
+  function evaluatorOver(model: LanguageModel, options: { spendEveryMs?: number; now?: () => number } = {}) {
+    const setup = searchSetup({}, { cacheCalls: false });
+    const evaluator = new SearchEvaluator(
+      setup,
+      PROBLEMS,
+      { model: () => model, sandbox: judgingSandbox((program) => program.includes('# right')), callCache: null, now: options.now ?? (() => 0) },
+      { retryDelayMs: 0, maxAttempts: 3, ...(options.spendEveryMs !== undefined ? { spendEveryMs: options.spendEveryMs } : {}) },
+    );
+    const { unit } = evaluatorFor(perProblemModel(() => WRONG), { temperature: 0.3, cache: false });
+    return { evaluator, unit };
+  }
+
+  it('counts a call aborted mid-reply, its prompt and the pieces it streamed, as estimated tokens of the run cut short', async () => {
+    const controller = new AbortController();
+    const model = abortedMidReply(7, controller);
+    const { evaluator, unit } = evaluatorOver(model);
+    const spends: EvaluationCost[] = [];
+    const error = await evaluator
+      .evaluate(unit, controller.signal, undefined, async (cost) => {
+        spends.push(cost);
+      })
+      .catch((e: unknown) => e);
+    expect(isAbortError(error)).toBe(true);
+    const prompt = model.messages[0]!.reduce((n, m) => n + splitIntoTokens(m.content).length, 0);
+    expect(prompt).toBeGreaterThan(0);
+    expect(estimateCallTokens(model.messages[0]!, 7)).toBe(prompt + 7);
+    // Before, no usage meant nothing spent: no record at all, and the budget never saw these tokens.
+    expect(spends).toEqual([{ tokens: prompt + 7, estimatedTokens: prompt + 7, modelCalls: 1, cachedCalls: 0, ms: 0 }]);
+  });
+
+  it('counts nothing for a call aborted before its first piece: the engine may not have read the prompt', async () => {
+    const controller = new AbortController();
+    const { evaluator, unit } = evaluatorOver(abortedMidReply(0, controller));
+    const spends: EvaluationCost[] = [];
+    await expect(evaluator.evaluate(unit, controller.signal, undefined, async (cost) => void spends.push(cost))).rejects.toThrow();
+    expect(spends).toEqual([]);
+  });
+
+  it('marks the tokens of a reply the server sent no counts for as estimated', async () => {
+    const counted = perProblemModel((call) => ((call.context?.nodeId ?? '').endsWith('refiner') ? RIGHT : WRONG));
+    const uncounted: LanguageModel = {
+      id: 'no-usage',
+      async chat(messages, options, call) {
+        const reply = await counted.chat(messages, options, call);
+        return { ...reply, usage: { ...reply.usage, tokensEstimated: true } };
+      },
+    };
+    const { evaluator, unit } = evaluatorOver(uncounted);
+    const record = await evaluator.evaluate(unit, new AbortController().signal);
+    expect(record.passed).toBe(true);
+    expect(record.tokens).toBeGreaterThan(0);
+    expect(record.estimatedTokens).toBe(record.tokens);
+  });
+
+  it('stores what the evaluation has spent after each answered call and while a reply streams, and forgets it once the verdict is stored', async () => {
+    let clock = 0;
+    const model = perProblemModel((call) => ((call.context?.nodeId ?? '').endsWith('refiner') ? RIGHT : WRONG));
+    const streaming: LanguageModel = {
+      id: 'slow-stream',
+      async chat(messages, options, call) {
+        // Each piece takes a second: a long reply is noted every spendEveryMs while it streams.
+        return model.chat(messages, options, { ...call, onToken: (delta) => ((clock += 1000), call?.onToken?.(delta)) });
+      },
+    };
+    const { evaluator, unit } = evaluatorOver(streaming, { spendEveryMs: 5000, now: () => clock });
+    const noted: (EvaluationCost | null)[] = [];
+    const kept: string[] = [];
+    const record = await evaluator.evaluate(
+      unit,
+      new AbortController().signal,
+      async (r) => void kept.push(r.key),
+      undefined,
+      async (cost) => void noted.push(cost),
+    );
+    // The spend is forgotten after the evaluation returns, not before.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    const answered = noted.filter((c): c is EvaluationCost => c !== null && c.estimatedTokens === undefined);
+    const midReply = noted.filter((c) => c !== null && c.estimatedTokens !== undefined);
+    // Generator then refiner: one note after each, the last with everything the verdict counts.
+    expect(answered.map((c) => c.modelCalls)).toEqual([1, 2]);
+    expect(answered.at(-1)?.tokens).toBe(record.tokens);
+    // Replies of a dozen pieces or so at a second each: noted mid-reply, the streamed part an estimate.
+    expect(midReply.length).toBeGreaterThan(0);
+    for (const c of midReply) expect(c!.tokens).toBeGreaterThanOrEqual(c!.estimatedTokens ?? 0);
+    // During the refiner's reply, the generator's counted tokens and the refiner's streamed estimate.
+    const duringRefiner = midReply.filter((c) => c!.modelCalls === 2);
+    expect(duringRefiner.length).toBeGreaterThan(0);
+    for (const c of duringRefiner) expect(c!.tokens - c!.estimatedTokens!).toBe(answered[0]!.tokens);
+    expect(noted.at(-1)).toBeNull();
+    expect(kept).toEqual([unit.key]);
+  });
+
+  it('leaves what it stored as it went when the run cut short could not be stored in its place', async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const model = perProblemModel(() => WRONG);
+    const secondAborts: LanguageModel = {
+      id: 'second-call-aborted',
+      async chat(messages, options, call) {
+        if (++calls === 1) return model.chat(messages, options, call);
+        call?.onToken?.('def ');
+        controller.abort();
+        throw abortError();
+      },
+    };
+    const { evaluator, unit } = evaluatorOver(secondAborts);
+    const noted: (EvaluationCost | null)[] = [];
+    await expect(
+      evaluator.evaluate(
+        unit,
+        controller.signal,
+        undefined,
+        async () => {
+          throw new Error('QuotaExceededError');
+        },
+        async (cost) => void noted.push(cost),
+      ),
+    ).rejects.toThrow();
+    expect(noted).toHaveLength(1);
+    expect(noted[0]).toMatchObject({ modelCalls: 1, cachedCalls: 0 });
   });
 });

@@ -84,6 +84,37 @@ function describeSearchStoreContract(name: string, open: () => Promise<SearchSto
       expect(stored?.validation?.repeats).toBe(3);
     });
 
+    it('keeps the last spend so far of an evaluation in flight, and reads it back as interrupted only while nothing of that run or evaluation is stored', async () => {
+      const store = await open();
+      const setup = searchSetup();
+      await store.putSearch(setup);
+      const soFar = (evaluation: string, tokens: number) => ({
+        key: `cut0|${evaluation}`,
+        kind: 'cut-short' as const,
+        evaluation,
+        generation: 0,
+        genomeId: 'g0-1',
+        problemId: evaluation.split('|')[3]!,
+        index: 0,
+        tokens,
+        modelCalls: 1,
+        cachedCalls: 0,
+        ms: 3,
+      });
+      const [a, b, c, d] = ['900', '901', '902', '903'].map((n) => `0|g0-1|0|HumanEval/${n}`) as [string, string, string, string];
+      for (const [key, tokens] of [[a, 10], [a, 25], [b, 30], [c, 40], [d, 50]] as const) await store.putSpendSoFar!(setup.id, soFar(key, tokens));
+      // b finished (its verdict counts its calls), c was cut short and stored as such (that figure wins), d forgotten.
+      await store.putEvaluation(setup.id, record(b));
+      await store.putEvaluation(setup.id, { ...soFar(c, 41) });
+      await store.clearSpendSoFar!(setup.id, `cut0|${d}`);
+      const stored = await store.loadSearch(setup.id);
+      expect(stored?.evaluations.filter((r) => r.kind === 'cut-short')).toEqual(
+        expect.arrayContaining([{ ...soFar(a, 25), interrupted: true }, soFar(c, 41)]),
+      );
+      expect(stored?.evaluations).toHaveLength(3);
+      await expect(store.putSpendSoFar!('search-nowhere', soFar(a, 1))).rejects.toThrow(/putSearch must come first/);
+    });
+
     it('refuses writes for a search that was never stored', async () => {
       const store = await open();
       await expect(store.putEvaluation('search-nowhere', record('0|g0-1|0|HumanEval/900'))).rejects.toThrow(/putSearch must come first/);
@@ -171,6 +202,41 @@ describe('a search over IndexedDB', () => {
     const spend = { kind: 'cut-short' as const, evaluation: d!.key, generation: 0, genomeId: d!.genomeId, problemId: d!.problemId, index: 0, tokens: 7, modelCalls: 1, cachedCalls: 0, ms: 1 };
     await store.putEvaluation(setup.id, { ...spend, key: `cut0|${d!.key}` });
     expect((await store.listSearches())[0]).toMatchObject({ tokens: 40 + 40 + 5 + 7 });
+    expect((await store.listSearches())[0]!.tokens).toBe(currentState((await store.loadSearch(setup.id))!).usage.tokens);
+    db.close();
+  });
+
+  it('counts on the card only evaluations with a verdict, runs cut short apart, and re-validation apart from the search', async () => {
+    const db = await openLabDatabase();
+    const store = new IdbSearchStore(db);
+    const setup = searchSetup();
+    await store.putSearch(setup);
+    const state = initSearch(setup.config, setup.seed);
+    const [a, b, c] = nextEvaluations(state);
+    await store.saveState(setup.id, state);
+    await store.putEvaluation(setup.id, { ...record(a!.key), tokens: 40 });
+    const spend = (key: string, evaluation: string, generation: number | null, tokens: number) => ({
+      key,
+      kind: 'cut-short' as const,
+      evaluation,
+      generation,
+      genomeId: 'g0-1',
+      problemId: 'HumanEval/900',
+      index: 0,
+      tokens,
+      modelCalls: 1,
+      cachedCalls: 0,
+      ms: 1,
+    });
+    await store.putEvaluation(setup.id, spend(`cut0|${b!.key}`, b!.key, 0, 7));
+    // c is in flight, or its tab closed in the middle of it: what it has stored as it went counts
+    // in the tokens; it is named cut short only once stored as such (by the next run).
+    await store.putSpendSoFar(setup.id, spend(`cut0|${c!.key}`, c!.key, 0, 9));
+    // Re-validation: two runs with a verdict and one cut short.
+    const unit = (repeat: number) => `g0-1|${repeat}|HumanEval/900`;
+    for (const repeat of [0, 1]) await store.putEvaluation(setup.id, { ...record(`0|g0-1|${repeat}|HumanEval/900`), key: unit(repeat), kind: 'validation', generation: null, index: repeat, tokens: 100 });
+    await store.putEvaluation(setup.id, spend(`cut0|${unit(2)}`, unit(2), null, 11));
+    expect((await store.listSearches())[0]).toMatchObject({ evaluations: 1, cutShort: 1, tokens: 40 + 7 + 9, validation: { runs: 2, cutShort: 1, tokens: 211 } });
     expect((await store.listSearches())[0]!.tokens).toBe(currentState((await store.loadSearch(setup.id))!).usage.tokens);
     db.close();
   });

@@ -16,13 +16,13 @@ beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
 });
 
-async function searchFileBytes(): Promise<{ id: string; name: string; bytes: Uint8Array }> {
+async function searchFileBytes(): Promise<{ id: string; name: string; bytes: Uint8Array; tokens: number }> {
   const setup = searchSetup({ budget: { maxGenerations: 1, maxWallMs: null, maxTokens: null } });
   const world = fakeWorld();
   const memory = new MemorySearchStore();
   await runSearch(setup, PROBLEMS, { model: world.model, sandbox: world.sandbox, searchStore: memory, now: () => 0 });
   const doc = buildSearchFile((await memory.loadSearch(setup.id))!, new Date('2026-05-02T12:00:00Z'));
-  return { id: doc.config.id, name: doc.config.name, bytes: await exportSearchFile(doc, { gzip: false }) };
+  return { id: doc.config.id, name: doc.config.name, bytes: await exportSearchFile(doc, { gzip: false }), tokens: doc.state.usage.tokens };
 }
 
 describe('importing search files into the stored searches', () => {
@@ -50,7 +50,8 @@ describe('importing search files into the stored searches', () => {
     await release!();
     await library.importFiles(pick());
     expect(library.importProblems).toEqual([]);
-    expect(library.importLines.join(' ')).toContain('Imported');
+    // What the file holds, said as the card says it: 6 genomes × 3 problems with a verdict, and their tokens.
+    expect(library.importLines).toEqual([`Imported “${file.name}”: 1 generation, 18 evaluations, ${file.tokens.toLocaleString('en')} tokens.`]);
     expect(await store.loadSearch(file.id)).not.toBeNull();
     // The import gave the lock back: the search can be run again.
     expect(await otherTab.claim(file.id)).not.toBeNull();

@@ -93,3 +93,22 @@ describe('a search running in the page', () => {
     expect(view.etaLeftMs(performance.now())).toBeNull();
   });
 });
+
+describe('re-validation’s cost in the page', () => {
+  it('is counted as runs finish, kept apart from the search’s tokens, and read back the same after a reload', async () => {
+    const store = new MemorySearchStore();
+    const view = await storedView(store);
+    const world = fakeWorld();
+    const ports = { model: world.model, sandbox: world.sandbox, searchStore: store, now: () => performance.now() };
+    await view.run(PROBLEMS, ports, { concurrency: 1 });
+    const searchTokens = view.progress!.usage.tokens;
+    expect(view.validationCost).toMatchObject({ runs: 0, tokens: 0 });
+    await view.validate(PROBLEMS, ports, { scope: 'champion', repeats: 1, problemIds: PROBLEMS.map((p) => p.id) }, { concurrency: 1 });
+    const records = (await store.loadSearch(view.setup.id))!.evaluations.filter((r) => r.kind === 'validation');
+    expect(view.validationCost).toMatchObject({ runs: PROBLEMS.length, cutShort: 0, tokens: records.reduce((n, r) => n + r.tokens, 0) });
+    expect(view.validationCost!.tokens).toBeGreaterThan(0);
+    expect(view.progress!.usage.tokens).toBe(searchTokens);
+    const reloaded = new SearchView((await store.loadSearch(view.setup.id))!);
+    expect(reloaded.validationCost).toEqual(view.validationCost);
+  });
+});
