@@ -39,8 +39,9 @@ export function createStatusLine(sink: ProgressSink, now: () => number = () => p
       lastStep = step;
       const line = `${text} (${elapsed()})`;
       if (sink.isTTY) {
-        // Cut to the terminal's width: a wrapped line cannot be redrawn in place.
-        const width = Math.max(20, (sink.columns ?? 80) - 1);
+        // Cut to the terminal's width: a wrapped line cannot be redrawn in place. A terminal that
+        // does not say its width (`script`, some CI consoles) reports 0 columns: take 80 then.
+        const width = Math.max(20, (sink.columns || 80) - 1);
         sink.write(`\r${line.length > width ? `${line.slice(0, width - 1)}…` : line}\x1b[K`);
         drawn = true;
       } else {

@@ -53,6 +53,13 @@ describe('the status line on a terminal', () => {
     expect(writes[0]).toBe(`\r${`Reading ${'very-long-name-'.repeat(5)}`.slice(0, 28)}…\x1b[K`);
   });
 
+  it('takes 80 columns for a terminal that says it has 0 (script, some CI consoles)', () => {
+    const writes: string[] = [];
+    const status = createStatusLine({ write: (text) => writes.push(text), isTTY: true, columns: 0 }, () => 0);
+    status.show('Reading big-a.json.gz (file 1 of 2): decompressing, 48 MB so far…');
+    expect(writes).toEqual(['\rReading big-a.json.gz (file 1 of 2): decompressing, 48 MB so far… (0s)\x1b[K']);
+  });
+
   it('erases nothing when it drew nothing', () => {
     const writes: string[] = [];
     createStatusLine({ write: (text) => writes.push(text), isTTY: true }, () => 0).clear();
