@@ -12,6 +12,7 @@ import { createNodeSandbox } from '../../src/sandbox/node-sandbox.ts';
 import { datasetSearchDirs, loadDiskDataset } from '../datasets-dir.ts';
 import type { Command, CommandIo } from '../main.ts';
 import { createProgress } from '../progress.ts';
+import { createStatusLine, formatBytes } from '../status-line.ts';
 import { EXIT, InputError } from '../usage-error.ts';
 
 /** Exit code after Ctrl+C, as shells report a process ended by SIGINT. */
@@ -77,7 +78,19 @@ async function scoreFile(
   const dataset = await loadDiskDataset(options.benchmark, datasetSearchDirs(options.datasetsDir, io.env, io.cwd));
   // Read once before the interpreters start: a file with nothing to score, or cut short, is
   // refused in a moment rather than after every line of it has been listed as bad.
-  const totalLines = await checkSamplesFile({ samplesPath, benchmark: options.benchmark, problems: dataset.problems });
+  const status = createStatusLine(io.stderr);
+  let totalLines;
+  try {
+    const size = formatBytes(statSync(samplesPath).size);
+    totalLines = await checkSamplesFile({
+      samplesPath,
+      benchmark: options.benchmark,
+      problems: dataset.problems,
+      onLines: (lines) => status.show(`Checking ${options.samplesPath} (${size}): ${lines.toLocaleString('en')} lines read…`),
+    });
+  } finally {
+    status.clear();
+  }
 
   io.stderr.write(
     `Scoring ${options.samplesPath} against ${BENCHMARK_NAMES[options.benchmark]} (${dataset.path}), ` +
