@@ -47,13 +47,15 @@ export function mainUsage(): string {
     '  feedback-lab run --study study.json --endpoint http://localhost:11434/v1',
     '  feedback-lab report results.json.gz > report.md',
     '',
-    'Run "feedback-lab <command> --help" for a command\'s options.',
+    'Run "feedback-lab <command> --help" (or "feedback-lab help <command>") for a command\'s options.',
     'Exit codes, for every command: 0 done, 1 bad input or a failure, 2 bad command line, 130 Ctrl+C.',
   ].join('\n');
 }
 
 export async function main(argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
   const [name, ...rest] = argv;
+  // `feedback-lab help score`, as git and npm take it: the command's own help.
+  if (name === 'help' && rest[0] !== undefined && !rest[0].startsWith('-')) return main([rest[0], '--help', ...rest.slice(1)], io);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     (name === undefined ? io.stderr : io.stdout).write(`${mainUsage()}\n`);
     return name === undefined ? EXIT.usage : EXIT.ok;

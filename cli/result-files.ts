@@ -3,13 +3,15 @@
  * importer, each refusal turned into one line that names the file and says what to do here,
  * on a server, rather than on a page of the app.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { NamedResultFile } from '../src/core/analysis/result-file-study.ts';
 import { RESULT_FILE_VERSION } from '../src/core/results/result-file.ts';
-import { importResultFile } from '../src/core/results/result-file-import.ts';
+import { importResultFile, type ImportProgress } from '../src/core/results/result-file-import.ts';
 import { UserError } from '../src/core/user-error.ts';
 import { appVersion } from './run/node-environment.ts';
+import { formatBytes, type StatusLine } from './status-line.ts';
 import { InputError } from './usage-error.ts';
 
 /**
@@ -27,12 +29,14 @@ export interface ReadResultFilesResult {
 
 /**
  * Reads every file in order, each under the name it was given; the same path given twice is
- * read once. Throws InputError for the first file that cannot be used.
+ * read once. Throws InputError for the first file that cannot be used. `status` is told what
+ * is being read, decompressed, parsed and checked: a file of hundreds of MB takes seconds.
  */
-export async function readResultFiles(paths: readonly string[], cwd: string): Promise<ReadResultFilesResult> {
+export async function readResultFiles(paths: readonly string[], cwd: string, status?: StatusLine): Promise<ReadResultFilesResult> {
   const files: NamedResultFile[] = [];
   const repeated: string[] = [];
   const seen = new Set<string>();
+  const distinct = new Set(paths.map((argument) => resolve(cwd, argument))).size;
   for (const argument of paths) {
     const path = resolve(cwd, argument);
     if (seen.has(path)) {
@@ -40,12 +44,27 @@ export async function readResultFiles(paths: readonly string[], cwd: string): Pr
       continue;
     }
     seen.add(path);
-    files.push({ fileName: argument, doc: await importFile(argument, await readBytes(path, argument)) });
+    const name = `Reading ${argument}${distinct > 1 ? ` (file ${seen.size} of ${distinct})` : ''}`;
+    const show = (text: string, phase: string) => status?.show(`${name}: ${text}`, `${path}\n${phase}`);
+    const bytes = await readBytes(path, argument, (read, size) => show(`${formatBytes(read)} of ${formatBytes(size)}…`, 'read'));
+    files.push({ fileName: argument, doc: await importFile(argument, bytes, (progress) => show(describeImport(progress), progress.phase)) });
   }
   return { files, repeated };
 }
 
-async function readBytes(path: string, argument: string): Promise<Uint8Array> {
+/** Where the importer is with a file, in a few words ("decompressing, 48 MB so far…"). */
+export function describeImport(progress: ImportProgress): string {
+  switch (progress.phase) {
+    case 'decompressing':
+      return `decompressing, ${formatBytes(progress.bytes)} so far…`;
+    case 'parsing':
+      return `parsing ${formatBytes(progress.bytes)} of JSON…`;
+    case 'checking':
+      return `checking ${progress.units.toLocaleString('en')} units (${progress.steps.toLocaleString('en')} steps)…`;
+  }
+}
+
+async function readBytes(path: string, argument: string, onRead: (read: number, size: number) => void): Promise<Uint8Array> {
   try {
     const info = await stat(path);
     if (info.isDirectory()) throw new InputError(`${argument} is a directory, not a result file.`);
@@ -53,7 +72,7 @@ async function readBytes(path: string, argument: string): Promise<Uint8Array> {
     if (info.size > CLI_MAX_BYTES) {
       throw new InputError(`${argument}: the file is too big (${gigabytes(info.size)}; at most ${gigabytes(CLI_MAX_BYTES)} is read). Split the study into shards.`);
     }
-    return new Uint8Array(await readFile(path));
+    return await readWhole(path, info.size, onRead);
   } catch (error) {
     if (error instanceof InputError) throw error;
     const code = (error as NodeJS.ErrnoException).code;
@@ -63,9 +82,28 @@ async function readBytes(path: string, argument: string): Promise<Uint8Array> {
   }
 }
 
-async function importFile(argument: string, bytes: Uint8Array) {
+/** The file's bytes, read in pieces so that `onRead` can say how far it is (readFile says nothing until the end). */
+async function readWhole(path: string, size: number, onRead: (read: number, size: number) => void): Promise<Uint8Array> {
+  let bytes = new Uint8Array(size);
+  let read = 0;
+  onRead(0, size);
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
+    // A file that grew since stat (a run still writing it): keep every byte all the same.
+    if (read + chunk.length > bytes.length) {
+      const grown = new Uint8Array(Math.max(read + chunk.length, bytes.length * 2));
+      grown.set(bytes.subarray(0, read));
+      bytes = grown;
+    }
+    bytes.set(chunk, read);
+    read += chunk.length;
+    onRead(read, Math.max(size, read));
+  }
+  return read === bytes.length ? bytes : bytes.subarray(0, read);
+}
+
+async function importFile(argument: string, bytes: Uint8Array, onProgress: (progress: ImportProgress) => void) {
   try {
-    return await importResultFile(bytes, { maxBytes: CLI_MAX_BYTES, maxSteps: Number.MAX_SAFE_INTEGER, appVersion: appVersion() });
+    return await importResultFile(bytes, { maxBytes: CLI_MAX_BYTES, maxSteps: Number.MAX_SAFE_INTEGER, appVersion: appVersion(), onProgress });
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     const hint = commandLineHint(error);

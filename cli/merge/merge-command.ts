@@ -11,6 +11,7 @@ import { UserError } from '../../src/core/user-error.ts';
 import type { Command, CommandIo } from '../main.ts';
 import { refuseOutputOverInput, writeFileWhole } from '../output-file.ts';
 import { readResultFiles } from '../result-files.ts';
+import { createStatusLine } from '../status-line.ts';
 import { appVersion } from '../run/node-environment.ts';
 import { EXIT, InputError } from '../usage-error.ts';
 import { MERGE_USAGE, parseMergeOptions } from './merge-options.ts';
@@ -27,29 +28,39 @@ export const mergeCommand: Command = {
       return EXIT.ok;
     }
     refuseOutputOverInput('--out', options.out, options.files, io.cwd);
-    const { files, repeated } = await readResultFiles(options.files, io.cwd);
-    if (files.length < 2) throw new InputError(`${options.files.join(' and ')} are the same file: there is nothing to merge.`);
-    for (const argument of repeated) io.stderr.write(`${argument} was named before: read once.\n`);
-
-    const names = files.map((f) => f.fileName);
-    let merged;
-    try {
-      merged = mergeResultFiles(
-        files.map((f) => f.doc),
-        { names, appVersion: appVersion() },
-      );
-    } catch (error) {
-      if (!(error instanceof UserError)) throw error;
-      throw new InputError(`${error.message} Only shards of one study merge; "feedback-lab report ${names.join(' ')}" shows different studies side by side.`);
-    }
-    const { doc, report } = merged;
-
+    const status = createStatusLine(io.stderr);
     const path = resolve(io.cwd, options.out);
+    let merged;
+    let names: string[] = [];
     try {
-      await writeFileWhole(path, await exportResultFile(doc, { gzip: path.endsWith('.gz') }));
-    } catch (error) {
-      throw new InputError(`Cannot write ${options.out}: ${(error as Error).message}`);
+      const { files, repeated } = await readResultFiles(options.files, io.cwd, status);
+      if (files.length < 2) throw new InputError(`${options.files.join(' and ')} are the same file: there is nothing to merge.`);
+      status.clear();
+      for (const argument of repeated) io.stderr.write(`${argument} was named before: read once.\n`);
+
+      names = files.map((f) => f.fileName);
+      status.show(`Merging ${files.length} files…`, 'merging');
+      try {
+        merged = mergeResultFiles(
+          files.map((f) => f.doc),
+          { names, appVersion: appVersion() },
+        );
+      } catch (error) {
+        if (!(error instanceof UserError)) throw error;
+        throw new InputError(`${error.message} Only shards of one study merge; "feedback-lab report ${names.join(' ')}" shows different studies side by side.`);
+      }
+
+      // Compressing hundreds of MB takes seconds of its own.
+      status.show(`Writing ${options.out} (${merged.doc.units.length.toLocaleString('en')} units${path.endsWith('.gz') ? ', gzip' : ''})…`, 'writing');
+      try {
+        await writeFileWhole(path, await exportResultFile(merged.doc, { gzip: path.endsWith('.gz') }));
+      } catch (error) {
+        throw new InputError(`Cannot write ${options.out}: ${(error as Error).message}`);
+      }
+    } finally {
+      status.clear();
     }
+    const { report } = merged;
 
     // Units whose copies disagree on the verdict first: they change the pass counts, the others do not.
     const listed = [...report.conflicts, ...report.duplicates.filter((d) => !d.verdictsDiffer)];

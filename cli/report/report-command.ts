@@ -12,6 +12,7 @@ import { UserError } from '../../src/core/user-error.ts';
 import type { Command, CommandIo } from '../main.ts';
 import { refuseOutputOverInput, writeFileWhole } from '../output-file.ts';
 import { readResultFiles } from '../result-files.ts';
+import { createStatusLine } from '../status-line.ts';
 import { EXIT, InputError, UsageError } from '../usage-error.ts';
 import { parseReportOptions, REPORT_USAGE, type ReportOptions } from './report-options.ts';
 import { reportJson, reportMarkdown, writeReportCsv } from './report-output.ts';
@@ -25,16 +26,28 @@ export const reportCommand: Command = {
       return EXIT.ok;
     }
     if (options.out !== null && options.format !== 'csv') refuseOutputOverInput('--out', options.out, options.files, io.cwd);
-    const { files, repeated } = await readResultFiles(options.files, io.cwd);
-    for (const argument of repeated) io.stderr.write(`${argument} was named before: read once.\n`);
+    const status = createStatusLine(io.stderr);
+    let report;
+    let files;
+    try {
+      const read = await readResultFiles(options.files, io.cwd, status);
+      files = read.files;
+      status.clear();
+      for (const argument of read.repeated) io.stderr.write(`${argument} was named before: read once.\n`);
 
-    const loaded = loadStudies(files);
-    for (const note of loaded.notes) io.stderr.write(`${note}\n`);
-    const studies = new Set(files.map((f) => f.doc.config.id + f.doc.configHash)).size;
-    if (studies > 1) io.stderr.write(`${studies} different studies: reported side by side, each arm labelled with its study's name.\n`);
-    checkPairs(options, loaded);
+      const loaded = loadStudies(files);
+      for (const note of loaded.notes) io.stderr.write(`${note}\n`);
+      const studies = new Set(files.map((f) => f.doc.config.id + f.doc.configHash)).size;
+      if (studies > 1) io.stderr.write(`${studies} different studies: reported side by side, each arm labelled with its study's name.\n`);
+      checkPairs(options, loaded);
 
-    const report = resultsReport(loaded, { labelling: options.labelling, pairs: options.pairs, seed: options.seed, replicates: options.replicates });
+      // The bootstrap over a big study takes a while too, with nothing else on the screen.
+      const units = files.reduce((sum, f) => sum + f.doc.units.length, 0);
+      status.show(`Analysing ${units.toLocaleString('en')} units…`, 'analysing');
+      report = resultsReport(loaded, { labelling: options.labelling, pairs: options.pairs, seed: options.seed, replicates: options.replicates });
+    } finally {
+      status.clear();
+    }
     if (!report.hasVerdicts) {
       throw new InputError(
         `No unit in ${files.length === 1 ? 'this file' : 'these files'} has a verdict yet (the study was stopped before any problem finished), ` +

@@ -37,6 +37,10 @@ would, and stderr says so. Files of different studies are reported side by side,
 labelled with its study's name, as the Results page shows them. Only finished units count:
 an errored or unfinished unit is a missing verdict, never a failure.
 
+While files are read (a big .json.gz takes seconds) and analysed, stderr says how far it
+is: a line redrawn in place on a terminal, and in a log a line every 5 s once it takes that
+long; stdout holds only the report.
+
 Options:
       --format FORMAT   markdown (default): GitHub tables with their captions and notes;
                         csv: one CSV file per table in the folder --out, named by table

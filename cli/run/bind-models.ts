@@ -4,6 +4,7 @@
  */
 import { llmNodes } from '../../src/core/pipeline/genome.ts';
 import { baseUrlProblem, type ModelBinding, type StudyArm } from '../../src/core/study/config.ts';
+import { EndpointStatusError } from '../../src/llm/endpoint-errors.ts';
 import { apiRoot } from '../../src/llm/endpoint-url.ts';
 import { listModels } from '../../src/llm/openai-compatible.ts';
 import { InputError, UsageError } from '../usage-error.ts';
@@ -51,6 +52,20 @@ export function bindModels(keys: readonly string[], root: string, names: NameCho
   return models;
 }
 
+/** A model list is a few hundred bytes: a server that has not sent it by now is stuck or is not one. */
+const MODEL_LIST_TIMEOUT_MS = 15_000;
+
+/** What to do about a refused key on the command line: the hint that applies, and only it. */
+export function keyAdvice(status: 401 | 403, apiKeyEnv: string | null): string {
+  if (apiKeyEnv === null) {
+    const needs = status === 401 ? 'No key was sent' : 'No key was sent, and the server may want one';
+    return `${needs}: put it in an environment variable and name that with --api-key-env VAR (e.g. --api-key-env OPENAI_API_KEY).`;
+  }
+  return status === 401
+    ? `The key sent was the value of ${apiKeyEnv}: check that it is the key for this server.`
+    : `The key sent was the value of ${apiKeyEnv}: check that it is the key for this server and that it may use these models.`;
+}
+
 /**
  * Lists the endpoint's models and checks every bound name is among them. An endpoint that cannot
  * be reached, or refuses the key, stops the command with the engine's own explanation. A server
@@ -62,21 +77,16 @@ export async function checkEndpoint(
   apiKey: string | undefined,
   models: Record<string, ModelBinding>,
   apiKeyEnv: string | null = null,
+  listTimeoutMs = MODEL_LIST_TIMEOUT_MS,
 ): Promise<string | null> {
   let served: string[];
   try {
-    served = await listModels(root, apiKey, { timeoutMs: 15_000 });
+    served = await listModels(root, apiKey, { timeoutMs: listTimeoutMs });
   } catch (error) {
     const message = (error as Error).message;
     if (/\((404|405|501)\b/.test(message)) return `Note: ${root} does not list its models, so the model names are checked by the first request.`;
-    // The engine's advice is the app's ("check the API key"); here the key comes from an option.
-    if (/\((401|403)\b/.test(message)) {
-      const how =
-        apiKeyEnv === null
-          ? 'No key was sent: put it in an environment variable and name that with --api-key-env VAR (e.g. --api-key-env OPENAI_API_KEY).'
-          : `The key sent was the value of ${apiKeyEnv}: check that it is the key for this server.`;
-      throw new InputError(`${message} ${how}`);
-    }
+    // The engine's advice is the app's (a key field, a page's origin); here the key comes from an option.
+    if (error instanceof EndpointStatusError && (error.status === 401 || error.status === 403)) throw new InputError(`${error.fact} ${keyAdvice(error.status, apiKeyEnv)}`);
     throw new InputError(message);
   }
   const missing = Object.entries(models).filter(([, b]) => !served.includes(b.id) && !served.includes(`${b.id}:latest`));

@@ -23,6 +23,8 @@ import { createNodeSandbox } from '../../src/sandbox/node-sandbox.ts';
 import { datasetSearchDirs, loadDiskDataset } from '../datasets-dir.ts';
 import type { Command, CommandIo } from '../main.ts';
 import { refuseOutputOverInput } from '../output-file.ts';
+import { describeImport } from '../result-files.ts';
+import { createStatusLine } from '../status-line.ts';
 import { EXIT, InputError, UsageError } from '../usage-error.ts';
 import { bindModels, checkEndpoint, chooseEndpoint, modelKeys } from './bind-models.ts';
 import { nodeEnvironment } from './node-environment.ts';
@@ -39,6 +41,8 @@ const EXIT_INTERRUPTED = 130;
 const CHECKPOINT_INTERVAL_MS = 30_000;
 /** Errored units listed one by one; past this they are only counted. */
 const MAX_LISTED_ERRORED = 10;
+/** Retries of a unit listed one by one (each says why and when); past this they go on silently. */
+const MAX_LISTED_RETRIES = 10;
 
 interface PreparedStudy {
   config: StudyConfig;
@@ -63,189 +67,246 @@ export const runCommand: Command = {
     }
     // A result file given as --study is run again as a new study: its own file must survive that.
     if (options.out !== null) refuseOutputOverInput('--out', options.out, [options.study, options.prompts].filter((p) => p !== null), io.cwd);
-    const apiKey = readApiKey(options, io.env);
-    const prepared = await prepareStudy(options, io);
-    const { config, store } = prepared;
-    if (prepared.resuming && options.out === null && (await nothingLeftToRun(store, config))) {
-      // Nothing to continue: neither the endpoint nor Python is needed, and the file stays as it is
-      // (a rewrite would add an environment for a run that ran nothing).
-      const stored = await store.loadStudy(config.id);
-      for (const line of summarizeArms(config, stored?.finished ?? []).map(armLine)) io.stdout.write(`${line}\n`);
-      io.stderr.write(`Nothing left to run: every unit of ${options.resume} is finished. The file is unchanged.\n`);
-      return EXIT.ok;
-    }
-    const endpointNote = await checkEndpoint(prepared.endpoint, apiKey, config.models, options.apiKeyEnv);
-
-    const named = options.out ?? options.resume;
-    const outPath = named !== null ? resolve(io.cwd, named) : unusedPath(resolve(io.cwd, resultFileName(config, { gzip: false })));
-    let pyodideVersion: string | null = null;
-    // What the endpoint says it ran each model with (Ollama's context): recorded with this run's environment.
-    const servedModels = new ServedModelLog();
-    const writer = createResultWriter({
-      path: outPath,
-      store,
-      studyId: config.id,
-      environment: () => {
-        const reports = servedModels.reports();
-        return { ...nodeEnvironment(pyodideVersion), ...(reports.length > 0 ? { servedModels: reports } : {}) };
-      },
-      earlierEnvironments: prepared.earlierEnvironments,
-    });
-    // Written once before Python starts: a path that cannot be written fails now, not after the study.
-    await store.putStudy(config);
-    try {
-      await writer.write();
-    } catch (error) {
-      throw new InputError(`Cannot write the result file ${outPath}: ${(error as Error).message}`);
-    }
-
-    const view = createStudyProgressView(io.stderr);
-    const units = config.arms.length * config.repeats * config.problemIds.length;
-    const names = [...new Set(Object.values(config.models).map((b) => b.id))].join(', ');
-    view.note(
-      `${prepared.resuming ? 'Resuming' : 'Running'} "${config.name}": ${config.arms.length} arm(s) × ${config.repeats} repeat(s) × ${config.problemIds.length} problems = ${units} units, ` +
-        `${config.benchmark}, ${config.mode} mode, on ${prepared.endpoint} (${names}).`,
-    );
-    if (endpointNote) view.note(endpointNote);
-    if (prepared.promptNote) view.note(prepared.promptNote);
-    view.note(`Writing ${outPath}. Starting ${options.workers} Python worker(s)…`);
-
-    const stop = new AbortController();
-    let stopReason: 'interrupted' | 'endpoint-failing' | null = null;
-    const onSignal = () => {
-      if (stop.signal.aborted) {
-        io.stderr.write('\nQuitting without writing the result file.\n');
-        process.exit(EXIT_INTERRUPTED);
-      }
-      stopReason = 'interrupted';
-      view.note('Stopping: finishing the file with what is done (Ctrl+C again to quit at once)…');
-      stop.abort();
+    // Until the result file is first written nothing is, so Ctrl+C (or SIGTERM) while the datasets
+    // load or a slow endpoint lists its models can end the command at once; Node's default would
+    // end it without a word.
+    const onSignalBeforeStart = () => {
+      const kept = options.resume !== null ? ` (${options.resume} is as it was)` : '';
+      io.stderr.write(`\nInterrupted before the study started: nothing was written${kept}.\n`);
+      process.exit(EXIT_INTERRUPTED);
     };
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-
-    let sandbox: PooledSandbox | null = null;
-    let end: StudyEnd | null = null;
-    let failure: unknown = null;
-    const errored: string[] = [];
-    /** Each error message with the first unit that got it: the explanation is printed once, not per unit. */
-    const firstErroredWith = new Map<string, string>();
-    /** Units carried on from recorded steps an earlier version wrote otherwise (a --resume after an update). */
-    const continuedAfterUpdate = new Set<string>();
-    let erroredInARow = 0;
-    const stopAfterErrored = Math.max(5, options.concurrency);
-    let writesAtCheckpoint = -1;
-    const storeChanged = () => {
-      const changed = store.writes !== writesAtCheckpoint;
-      writesAtCheckpoint = store.writes;
-      return changed;
-    };
-    const stopCheckpoints = writer.startCheckpoints(
-      CHECKPOINT_INTERVAL_MS,
-      storeChanged,
-      (error) => view.note(`Could not update ${outPath}: ${(error as Error).message}`),
-    );
-    const started = performance.now();
+    process.once('SIGINT', onSignalBeforeStart);
+    process.once('SIGTERM', onSignalBeforeStart);
     try {
-      sandbox = await createNodeSandbox({ workers: options.workers });
-      pyodideVersion = sandbox.stats().lastWorker?.pyodideVersion ?? null;
-      const models = new Map<string, LanguageModel>();
-      const modelFor = (key: string): LanguageModel => {
-        const binding = config.models[key];
-        if (!binding) throw new Error(`The study binds no model to the key "${key}".`);
-        let model = models.get(key);
-        if (!model) {
-          model = servedModels.watch(
-            createOpenAICompatibleModel({ baseUrl: prepared.endpoint, model: binding.id, ...(apiKey ? { apiKey } : {}) }),
-            prepared.endpoint,
-            binding.id,
-            apiKey,
-          );
-          models.set(key, model);
-        }
-        return model;
-      };
-      end = await runStudy(
-        config,
-        prepared.problems,
-        { model: modelFor, sandbox, store, now: () => performance.now() },
-        {
-          concurrency: options.concurrency,
-          engineCapacity: () => options.requests,
-          signal: stop.signal,
-          // Units that errored in an earlier run (the endpoint was down) are what a resume is for.
-          retryErrored: prepared.resuming,
-          onProgress: (progress) => view.update(progress),
-          onReplayDiverged: (unit) => continuedAfterUpdate.add(unit.id),
-          onUnitFinished: (unit, record) => {
-            if (record.result.status !== 'errored') {
-              erroredInARow = 0;
-              return;
-            }
-            errored.push(unit.id);
-            erroredInARow++;
-            const { message } = record.result;
-            const first = firstErroredWith.get(message);
-            if (first === undefined) firstErroredWith.set(message, unit.id);
-            if (errored.length <= MAX_LISTED_ERRORED) view.note(`${unit.id} errored: ${first === undefined ? message : `the same error as ${first}.`}`);
-            // An endpoint that went away fails every unit after a few retries each: stop instead of grinding on.
-            if (erroredInARow >= stopAfterErrored && !stop.signal.aborted) {
-              stopReason = 'endpoint-failing';
-              view.note(`Stopping: ${erroredInARow} units in a row got no reply from the model.`);
-              stop.abort();
-            }
-          },
-        },
-      );
-    } catch (error) {
-      failure = error;
+      return await runPrepared(options, io, () => {
+        process.off('SIGINT', onSignalBeforeStart);
+        process.off('SIGTERM', onSignalBeforeStart);
+      });
     } finally {
-      stopCheckpoints();
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
-      await sandbox?.close();
-      view.finish();
+      process.off('SIGINT', onSignalBeforeStart);
+      process.off('SIGTERM', onSignalBeforeStart);
     }
-
-    let written = true;
-    // A question still out (each is bounded by a few seconds) belongs in the file too.
-    await servedModels.settled();
-    try {
-      await writer.write();
-    } catch (error) {
-      written = false;
-      io.stderr.write(`Could not write ${outPath}: ${(error as Error).message}\n`);
-    }
-    const stored = await store.loadStudy(config.id);
-    for (const line of summarizeArms(config, stored?.finished ?? []).map(armLine)) io.stdout.write(`${line}\n`);
-    for (const report of servedModels.reports()) io.stderr.write(`${servedModelSentence(report)}\n`);
-    const elapsed = formatDuration(performance.now() - started);
-    const resumeHint = `continue with: feedback-lab run --resume ${options.out ?? options.resume ?? outPath}`;
-    // Once per run, after the progress line, as the Study page says it under its run.
-    if (continuedAfterUpdate.size > 0) io.stderr.write(`${continuedAfterUpdateNote(continuedAfterUpdate.size)}\n`);
-    if (written) io.stderr.write(`${end?.status === 'done' ? 'Done' : 'Stopped'} after ${elapsed}; results in ${outPath}.\n`);
-
-    if (failure !== null) {
-      io.stderr.write(`The study stopped: ${(failure as Error).message ?? String(failure)}\n`);
-      if (written) io.stderr.write(`What was done is in the result file; ${resumeHint}\n`);
-      return EXIT.badInput;
-    }
-    if (stopReason === 'interrupted') {
-      if (written) io.stderr.write(`Interrupted: the result file holds every step done so far; ${resumeHint}\n`);
-      return EXIT_INTERRUPTED;
-    }
-    if (stopReason === 'endpoint-failing') {
-      io.stderr.write(`The endpoint ${prepared.endpoint} keeps failing; check the server, then ${resumeHint}\n`);
-      return EXIT.badInput;
-    }
-    if (errored.length > 0) {
-      const more = errored.length > MAX_LISTED_ERRORED ? ` (${errored.length - MAX_LISTED_ERRORED} not listed above)` : '';
-      io.stderr.write(`${errored.length} unit(s) errored: the model request kept failing${more}. They count as not run; once the cause named above is fixed, ${resumeHint}\n`);
-      return EXIT.badInput;
-    }
-    return EXIT.ok;
   },
 };
+
+/**
+ * The command once its options are read. `writingStarts` is called before the result file is
+ * first written, when Ctrl+C starts to mean "finish the file with what is done" instead of "quit".
+ */
+async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: () => void): Promise<number> {
+  const apiKey = readApiKey(options, io.env);
+  const prepared = await prepareStudy(options, io);
+  const { config, store } = prepared;
+  if (prepared.resuming && options.out === null && (await nothingLeftToRun(store, config))) {
+    // Nothing to continue: neither the endpoint nor Python is needed, and the file stays as it is
+    // (a rewrite would add an environment for a run that ran nothing).
+    const stored = await store.loadStudy(config.id);
+    for (const line of summarizeArms(config, stored?.finished ?? []).map(armLine)) io.stdout.write(`${line}\n`);
+    io.stderr.write(`Nothing left to run: every unit of ${options.resume} is finished. The file is unchanged.\n`);
+    return EXIT.ok;
+  }
+  const endpointNote = await checkEndpoint(prepared.endpoint, apiKey, config.models, options.apiKeyEnv);
+
+  const named = options.out ?? options.resume;
+  const outPath = named !== null ? resolve(io.cwd, named) : unusedPath(resolve(io.cwd, resultFileName(config, { gzip: false })));
+  let pyodideVersion: string | null = null;
+  // What the endpoint says it ran each model with (Ollama's context): recorded with this run's environment.
+  const servedModels = new ServedModelLog();
+  const writer = createResultWriter({
+    path: outPath,
+    store,
+    studyId: config.id,
+    environment: () => {
+      const reports = servedModels.reports();
+      return { ...nodeEnvironment(pyodideVersion), ...(reports.length > 0 ? { servedModels: reports } : {}) };
+    },
+    earlierEnvironments: prepared.earlierEnvironments,
+  });
+  // Written once before Python starts: a path that cannot be written fails now, not after the study.
+  writingStarts();
+  await store.putStudy(config);
+  try {
+    await writer.write();
+  } catch (error) {
+    throw new InputError(`Cannot write the result file ${outPath}: ${(error as Error).message}`);
+  }
+
+  const view = createStudyProgressView(io.stderr);
+  const units = config.arms.length * config.repeats * config.problemIds.length;
+  const names = [...new Set(Object.values(config.models).map((b) => b.id))].join(', ');
+  view.note(
+    `${prepared.resuming ? 'Resuming' : 'Running'} "${config.name}": ${config.arms.length} arm(s) × ${config.repeats} repeat(s) × ${config.problemIds.length} problems = ${units} units, ` +
+      `${config.benchmark}, ${config.mode} mode, on ${prepared.endpoint} (${names}).`,
+  );
+  if (endpointNote) view.note(endpointNote);
+  if (prepared.promptNote) view.note(prepared.promptNote);
+  view.note(`Writing ${outPath}. Starting ${options.workers} Python worker(s)…`);
+
+  const stop = new AbortController();
+  let stopReason: 'interrupted' | 'endpoint-failing' | null = null;
+  const onSignal = () => {
+    if (stop.signal.aborted) {
+      io.stderr.write('\nQuitting without writing the result file.\n');
+      process.exit(EXIT_INTERRUPTED);
+    }
+    stopReason = 'interrupted';
+    view.note('Stopping: finishing the file with what is done (Ctrl+C again to quit at once)…');
+    stop.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let sandbox: PooledSandbox | null = null;
+  let end: StudyEnd | null = null;
+  let failure: unknown = null;
+  const errored: string[] = [];
+  /** Each error message with the first unit that got it: the explanation is printed once, not per unit. */
+  const firstErroredWith = new Map<string, string>();
+  /** Units carried on from recorded steps an earlier version wrote otherwise (a --resume after an update). */
+  const continuedAfterUpdate = new Set<string>();
+  let erroredInARow = 0;
+  let retries = 0;
+  const retriedWith = new Set<string>();
+  const stopAfterErrored = Math.max(5, options.concurrency);
+  let writesAtCheckpoint = -1;
+  const storeChanged = () => {
+    const changed = store.writes !== writesAtCheckpoint;
+    writesAtCheckpoint = store.writes;
+    return changed;
+  };
+  const stopCheckpoints = writer.startCheckpoints(
+    CHECKPOINT_INTERVAL_MS,
+    storeChanged,
+    (error) => view.note(`Could not update ${outPath}: ${(error as Error).message}`),
+  );
+  const started = performance.now();
+  try {
+    sandbox = await createNodeSandbox({ workers: options.workers });
+    pyodideVersion = sandbox.stats().lastWorker?.pyodideVersion ?? null;
+    const models = new Map<string, LanguageModel>();
+    const modelFor = (key: string): LanguageModel => {
+      const binding = config.models[key];
+      if (!binding) throw new Error(`The study binds no model to the key "${key}".`);
+      let model = models.get(key);
+      if (!model) {
+        model = servedModels.watch(
+          createOpenAICompatibleModel({
+            baseUrl: prepared.endpoint,
+            model: binding.id,
+            firstTokenTimeoutMs: options.firstTokenTimeoutMs,
+            ...(apiKey ? { apiKey } : {}),
+          }),
+          prepared.endpoint,
+          binding.id,
+          apiKey,
+        );
+        models.set(key, model);
+      }
+      return model;
+    };
+    end = await runStudy(
+      config,
+      prepared.problems,
+      { model: modelFor, sandbox, store, now: () => performance.now() },
+      {
+        concurrency: options.concurrency,
+        engineCapacity: () => options.requests,
+        signal: stop.signal,
+        // Units that errored in an earlier run (the endpoint was down) are what a resume is for.
+        retryErrored: prepared.resuming,
+        onProgress: (progress) => view.update(progress),
+        onReplayDiverged: (unit) => continuedAfterUpdate.add(unit.id),
+        // A server that is slow or gone otherwise shows a progress line that stops for minutes.
+        onRetry: (unit, retry) => {
+          retries++;
+          if (retries > MAX_LISTED_RETRIES) return;
+          const message = retry.error instanceof Error ? retry.error.message : String(retry.error);
+          const seen = retriedWith.has(message);
+          retriedWith.add(message);
+          const hint = isFirstTokenTimeout(message) ? ` ${firstTokenHint(options.firstTokenTimeoutMs)}` : '';
+          const again = `${unit.id}: attempt ${retry.attempt} of ${retry.maxAttempts} failed, trying again in ${formatDuration(retry.delayMs)}`;
+          const last = retries === MAX_LISTED_RETRIES ? ' (Further retries are not listed.)' : '';
+          view.note(seen ? `${again} (the same error as above).${last}` : `${again}: ${message}${hint}${last}`);
+        },
+        onUnitFinished: (unit, record) => {
+          if (record.result.status !== 'errored') {
+            erroredInARow = 0;
+            return;
+          }
+          errored.push(unit.id);
+          erroredInARow++;
+          const { message } = record.result;
+          const first = firstErroredWith.get(message);
+          if (first === undefined) firstErroredWith.set(message, unit.id);
+          if (errored.length <= MAX_LISTED_ERRORED) view.note(`${unit.id} errored: ${first === undefined ? message : `the same error as ${first}.`}`);
+          // An endpoint that went away fails every unit after a few retries each: stop instead of grinding on.
+          if (erroredInARow >= stopAfterErrored && !stop.signal.aborted) {
+            stopReason = 'endpoint-failing';
+            view.note(`Stopping: ${erroredInARow} units in a row got no reply from the model.`);
+            stop.abort();
+          }
+        },
+      },
+    );
+  } catch (error) {
+    failure = error;
+  } finally {
+    stopCheckpoints();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await sandbox?.close();
+    view.finish();
+  }
+
+  let written = true;
+  // A question still out (each is bounded by a few seconds) belongs in the file too.
+  await servedModels.settled();
+  try {
+    await writer.write();
+  } catch (error) {
+    written = false;
+    io.stderr.write(`Could not write ${outPath}: ${(error as Error).message}\n`);
+  }
+  const stored = await store.loadStudy(config.id);
+  for (const line of summarizeArms(config, stored?.finished ?? []).map(armLine)) io.stdout.write(`${line}\n`);
+  for (const report of servedModels.reports()) io.stderr.write(`${servedModelSentence(report)}\n`);
+  const elapsed = formatDuration(performance.now() - started);
+  const resumeHint = `continue with: feedback-lab run --resume ${options.out ?? options.resume ?? outPath}`;
+  // Once per run, after the progress line, as the Study page says it under its run.
+  if (continuedAfterUpdate.size > 0) io.stderr.write(`${continuedAfterUpdateNote(continuedAfterUpdate.size)}\n`);
+  if (written) io.stderr.write(`${end?.status === 'done' ? 'Done' : 'Stopped'} after ${elapsed}; results in ${outPath}.\n`);
+
+  if (failure !== null) {
+    io.stderr.write(`The study stopped: ${(failure as Error).message ?? String(failure)}\n`);
+    if (written) io.stderr.write(`What was done is in the result file; ${resumeHint}\n`);
+    return EXIT.badInput;
+  }
+  if (stopReason === 'interrupted') {
+    if (written) io.stderr.write(`Interrupted: the result file holds every step done so far; ${resumeHint}\n`);
+    return EXIT_INTERRUPTED;
+  }
+  if (stopReason === 'endpoint-failing') {
+    io.stderr.write(`The endpoint ${prepared.endpoint} keeps failing; check the server, then ${resumeHint}\n`);
+    return EXIT.badInput;
+  }
+  if (errored.length > 0) {
+    const more = errored.length > MAX_LISTED_ERRORED ? ` (${errored.length - MAX_LISTED_ERRORED} not listed above)` : '';
+    const timedOut = [...firstErroredWith.keys()].some(isFirstTokenTimeout) ? ` ${firstTokenHint(options.firstTokenTimeoutMs)}` : '';
+    io.stderr.write(`${errored.length} unit(s) errored: the model request kept failing${more}. They count as not run; once the cause named above is fixed, ${resumeHint}${timedOut}\n`);
+    return EXIT.badInput;
+  }
+  return EXIT.ok;
+}
+
+/** The engine's words for a reply that did not start in time (src/llm/endpoint-errors.ts, firstTokenTimeoutError). */
+function isFirstTokenTimeout(message: string): boolean {
+  return /^The server (sent no text|did not finish its reply) within /.test(message);
+}
+
+/** The engine's sentence speaks of the app's fixed wait; here the wait is an option. */
+function firstTokenHint(timeoutMs: number): string {
+  return `If the server is only slow, give it longer with --first-token-timeout S (it was ${timeoutMs / 1000} s).`;
+}
 
 /** Every unit finished with a verdict: errored ones are what a resume runs again. */
 async function nothingLeftToRun(store: MemoryStudyStore, config: StudyConfig): Promise<boolean> {
@@ -277,7 +338,13 @@ function readApiKey(options: RunOptions, env: NodeJS.ProcessEnv): string | undef
 
 async function prepareStudy(options: RunOptions, io: CommandIo): Promise<PreparedStudy> {
   if (options.resume !== null) {
-    const doc = await readResumeFile(options.resume, io.cwd);
+    const status = createStatusLine(io.stderr);
+    let doc;
+    try {
+      doc = await readResumeFile(options.resume, io.cwd, (progress) => status.show(`Reading ${options.resume}: ${describeImport(progress)}`, progress.phase));
+    } finally {
+      status.clear();
+    }
     const dataset = await loadDiskDataset(doc.config.benchmark, datasetSearchDirs(options.datasetsDir, io.env, io.cwd));
     const endpoint = options.endpoint === null ? null : chooseEndpoint(options.endpoint, null);
     const config = resumedStudyConfig(doc, endpoint, options, dataset, options.resume);

@@ -24,6 +24,8 @@ export interface RunOptions {
   concurrency: number;
   /** Chat requests the endpoint is sent at once. */
   requests: number;
+  /** Longest wait for a reply's first text, in ms (a cold server loads the model first). */
+  firstTokenTimeoutMs: number;
   /** Result file to write; null picks a name (or the resumed file). */
   out: string | null;
   datasetsDir: string | null;
@@ -83,6 +85,11 @@ Options:
                             one GPU; raise it for servers that batch, such as vLLM)
       --concurrency N       problems in flight at once (default: workers + requests), so
                             Python runs while the model generates
+      --first-token-timeout S
+                            seconds a request may wait for the model's first text before
+                            its unit errors (default 120, as the app waits: a cold server
+                            loads the model first); raise it for a slow server, e.g. a
+                            CPU reading a long prompt
       --out FILE            result file to write, gzip when it ends in .gz (default:
                             feedback-lab-<study name>-<tag>-<date>.json, or -2, -3…
                             before .json when that file is there); it is also rewritten
@@ -99,7 +106,9 @@ Examples:
   feedback-lab run --resume run.json.gz
 
 Ctrl+C stops the study and writes what is done (unfinished units included); a second
-Ctrl+C quits at once.
+Ctrl+C quits at once. Before the study starts (datasets, the endpoint's model list) Ctrl+C
+quits at once and writes nothing. A request the server has not started answering within
+--first-token-timeout is tried again (3 attempts per unit), with a note saying so.
 
 Exit codes: 0 done, 1 bad input (study file, datasets, endpoint, model names) or some
 units errored or the run failed, 2 bad command line, 130 stopped by Ctrl+C (the result
@@ -120,6 +129,7 @@ export function parseRunOptions(argv: readonly string[]): RunOptions | null {
       workers: { type: 'string' },
       requests: { type: 'string' },
       concurrency: { type: 'string' },
+      'first-token-timeout': { type: 'string' },
       out: { type: 'string' },
       datasets: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -151,6 +161,8 @@ export function parseRunOptions(argv: readonly string[]): RunOptions | null {
   const workers = values.workers === undefined ? defaultWorkers() : checkWorkers(values.workers);
   const requests = values.requests === undefined ? 1 : positiveInteger('--requests', values.requests);
   const concurrency = values.concurrency === undefined ? workers + requests : positiveInteger('--concurrency', values.concurrency);
+  const firstTokenTimeoutMs =
+    values['first-token-timeout'] === undefined ? DEFAULT_FIRST_TOKEN_TIMEOUT_S * 1000 : secondsOption('--first-token-timeout', values['first-token-timeout']) * 1000;
   return {
     study,
     resume,
@@ -162,6 +174,7 @@ export function parseRunOptions(argv: readonly string[]): RunOptions | null {
     workers,
     concurrency,
     requests,
+    firstTokenTimeoutMs,
     out: nonEmpty('--out', values.out),
     datasetsDir: nonEmpty('--datasets', values.datasets),
   };
@@ -187,6 +200,18 @@ function readModelMap(entries: readonly string[]): Record<string, string> {
     map[key] = name;
   }
   return map;
+}
+
+/** The app's wait for a first token (src/llm/openai-compatible.ts), unless --first-token-timeout says otherwise. */
+export const DEFAULT_FIRST_TOKEN_TIMEOUT_S = 120;
+/** A day: timers cannot wait much past 24 days, and a longer wait is a stuck server anyway. */
+const MAX_WAIT_S = 86_400;
+
+function secondsOption(flag: string, text: string): number {
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value <= 0) throw new UsageError(`${flag} must be a positive number of seconds, not "${text}".`);
+  if (value > MAX_WAIT_S) throw new UsageError(`${flag} must be at most ${MAX_WAIT_S} seconds (a day), not "${text}".`);
+  return value;
 }
 
 function positiveInteger(flag: string, text: string): number {

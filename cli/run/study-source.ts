@@ -11,7 +11,7 @@ import type { PromptSet } from '../../src/core/prompts/prompt-set.ts';
 import { isGzip } from '../../src/core/results/bounded-compression.ts';
 import { locateJsonSyntaxError } from '../../src/core/results/json-syntax-error.ts';
 import type { ResultFile } from '../../src/core/results/result-file.ts';
-import { COMMAND_LINE_LIMITS, importResultFile } from '../../src/core/results/result-file-import.ts';
+import { COMMAND_LINE_LIMITS, importResultFile, type ImportProgress } from '../../src/core/results/result-file-import.ts';
 import { validateStudyConfig, type StudyConfig } from '../../src/core/study/config.ts';
 import { decodeStudyLink, draftFromLink } from '../../src/core/study/link.ts';
 import { UserError } from '../../src/core/user-error.ts';
@@ -55,9 +55,9 @@ export async function readStudyArgument(argument: string, cwd: string, options: 
   return { origin: argument, study: { kind: 'draft', draft: read.file.draft }, modelNames: read.file.modelNames, endpoint: read.file.endpoint };
 }
 
-/** Reads `--resume`: a result file, validated as the app validates an import. */
-export async function readResumeFile(argument: string, cwd: string): Promise<ResultFile> {
-  return importResult(await readBytes(resolve(cwd, argument), argument), argument);
+/** Reads `--resume`: a result file, validated as the app validates an import; `onProgress` hears how far (a big file takes seconds). */
+export async function readResumeFile(argument: string, cwd: string, onProgress?: (progress: ImportProgress) => void): Promise<ResultFile> {
+  return importResult(await readBytes(resolve(cwd, argument), argument), argument, onProgress);
 }
 
 function looksLikeLink(argument: string): boolean {
@@ -167,9 +167,9 @@ function isSampleLine(line: string): boolean {
   }
 }
 
-async function importResult(bytes: Uint8Array, argument: string): Promise<ResultFile> {
+async function importResult(bytes: Uint8Array, argument: string, onProgress?: (progress: ImportProgress) => void): Promise<ResultFile> {
   try {
-    return await importResultFile(bytes, { ...COMMAND_LINE_LIMITS, appVersion: appVersion() });
+    return await importResultFile(bytes, { ...COMMAND_LINE_LIMITS, appVersion: appVersion(), ...(onProgress ? { onProgress } : {}) });
   } catch (error) {
     if (!(error instanceof UserError)) throw error;
     const hint = commandLineHint(error);

@@ -2,7 +2,7 @@
  * `feedback-lab score`: a samples file in, `<file>_results.jsonl` and "N passed, M failed" out,
  * as openai/human-eval's evaluate_functional_correctness does, with Pyodide doing the running.
  */
-import { accessSync, constants, statSync } from 'node:fs';
+import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BENCHMARK_NAMES } from '../../src/core/benchmarks/task-id.ts';
 import { EMPTY_SAMPLES_FILE, LISTED_LINE_ERRORS, formatSummaryLine } from '../../src/core/results/samples.ts';
@@ -12,8 +12,12 @@ import { createNodeSandbox } from '../../src/sandbox/node-sandbox.ts';
 import { datasetSearchDirs, loadDiskDataset } from '../datasets-dir.ts';
 import type { Command, CommandIo } from '../main.ts';
 import { createProgress } from '../progress.ts';
+import { createStatusLine, formatBytes } from '../status-line.ts';
 import { EXIT, InputError } from '../usage-error.ts';
-import { parseScoreOptions, SCORE_USAGE } from './score-options.ts';
+
+/** Exit code after Ctrl+C, as shells report a process ended by SIGINT. */
+const EXIT_INTERRUPTED = 130;
+import { parseScoreOptions, SCORE_USAGE, type ScoreOptions } from './score-options.ts';
 import { checkSamplesFile, scoreSamplesFile } from './score-file.ts';
 
 export const scoreCommand: Command = {
@@ -27,78 +31,130 @@ export const scoreCommand: Command = {
     const samplesPath = resolve(io.cwd, options.samplesPath);
     assertReadableFile(samplesPath);
     const resultsPath = `${samplesPath}_results.jsonl`;
-    // Before the interpreters start: a results file that cannot be written is known now.
-    assertWritable(resultsPath);
-    // Before the dataset is even read: an empty file is known in a moment.
-    if (statSync(samplesPath).size === 0) throw new InputError(`${options.samplesPath}: ${EMPTY_SAMPLES_FILE}`);
-    const dataset = await loadDiskDataset(options.benchmark, datasetSearchDirs(options.datasetsDir, io.env, io.cwd));
-    // Read once before the interpreters start: a file with nothing to score, or cut short, is
-    // refused in a moment rather than after every line of it has been listed as bad.
-    const totalLines = await checkSamplesFile({ samplesPath, benchmark: options.benchmark, problems: dataset.problems });
-
-    io.stderr.write(
-      `Scoring ${options.samplesPath} against ${BENCHMARK_NAMES[options.benchmark]} (${dataset.path}), ` +
-        `${options.mode} mode, ${options.workers} worker(s).\nWriting results to ${resultsPath}\n`,
-    );
-    const sandbox: Sandbox = await createNodeSandbox({ workers: options.workers });
-    // Started once the interpreters are up, so the rate shown is the scoring rate.
-    const progress = createProgress(totalLines, io.stderr);
-    const interrupt = new AbortController();
-    const onSigint = () => {
-      interrupt.abort();
-      // Runs in flight end at once as worker-lost; they are dropped, not written.
-      void sandbox.close();
+    // Until scoring starts nothing is written, so Ctrl+C (or SIGTERM) can end the command at
+    // once; Node's default would end it without a word, leaving the user to guess what was kept.
+    const hadResults = existsSync(resultsPath);
+    const onSignalBeforeScoring = () => {
+      io.stderr.write(`\n${interruptedBeforeScoringLine(resultsPath, hadResults)}\n`);
+      process.exit(EXIT_INTERRUPTED);
     };
-    // SIGTERM too (a CI job cancelled, a `timeout` run out): the scored results are kept the same way.
-    process.once('SIGINT', onSigint);
-    process.once('SIGTERM', onSigint);
-    let lineErrors = 0;
-    let report;
+    process.once('SIGINT', onSignalBeforeScoring);
+    process.once('SIGTERM', onSignalBeforeScoring);
     try {
-      report = await scoreSamplesFile({
-        samplesPath,
-        resultsPath,
-        benchmark: options.benchmark,
-        problems: dataset.problems,
-        mode: options.mode,
-        timeoutS: options.timeoutS,
-        sandbox,
-        // Two programs queued per worker keep each busy while the other result is written.
-        concurrency: options.workers * 2,
-        signal: interrupt.signal,
-        onLineError: (error) => {
-          lineErrors++;
-          if (lineErrors <= LISTED_LINE_ERRORS) progress.note(error.message);
-        },
-        onProgress: (done, passed) => progress.update(done, passed),
+      return await scoreFile(options, samplesPath, resultsPath, io, () => {
+        process.off('SIGINT', onSignalBeforeScoring);
+        process.off('SIGTERM', onSignalBeforeScoring);
       });
-      // Before the interpreters shut down, so the last pace is the scoring's.
-      progress.finish();
     } finally {
-      process.off('SIGINT', onSigint);
-      process.off('SIGTERM', onSigint);
-      await sandbox.close();
+      process.off('SIGINT', onSignalBeforeScoring);
+      process.off('SIGTERM', onSignalBeforeScoring);
     }
-
-    if (report.interrupted) {
-      io.stderr.write(`Interrupted: ${resultsPath} holds the first ${report.written} results, in file order.\n`);
-      return 130;
-    }
-    if (lineErrors > LISTED_LINE_ERRORS) io.stderr.write(`… and ${lineErrors - LISTED_LINE_ERRORS} more bad lines.\n`);
-    if (report.missingTaskIds.length > 0) {
-      const shown = report.missingTaskIds.slice(0, 10).join(', ');
-      const more = report.missingTaskIds.length > 10 ? ', …' : '';
-      io.stderr.write(`Note: ${report.missingTaskIds.length} of ${dataset.problems.length} tasks have no sample (${shown}${more}).\n`);
-    }
-    if (report.badLines > 0) {
-      io.stderr.write(`${report.badLines} line(s) could not be scored (listed above); the other samples were.\n`);
-    }
-    const passAtK = passAtKSummary(report.perTask.values());
-    if (passAtK !== null) io.stdout.write(`${formatPassAtK(passAtK)}\n`);
-    io.stdout.write(`${formatSummaryLine(report.passed, report.failed)}\n`);
-    return report.badLines > 0 ? EXIT.badInput : EXIT.ok;
   },
 };
+
+/** What Ctrl+C before the first sample ran leaves: nothing new, and an earlier results file as it was. */
+export function interruptedBeforeScoringLine(resultsPath: string, hadResults: boolean): string {
+  return (
+    `Interrupted before anything was scored: nothing was written` +
+    (hadResults ? ` (${resultsPath}, from an earlier run, is as it was).` : ` (${resultsPath} was not created).`)
+  );
+}
+
+/**
+ * The command from its checks to its last line. `scoringStarts` is called just before the first
+ * sample goes to Python, when Ctrl+C starts to mean "keep what is scored" instead of "quit".
+ */
+async function scoreFile(
+  options: ScoreOptions,
+  samplesPath: string,
+  resultsPath: string,
+  io: CommandIo,
+  scoringStarts: () => void,
+): Promise<number> {
+  // Before the interpreters start: a results file that cannot be written is known now.
+  assertWritable(resultsPath);
+  // Before the dataset is even read: an empty file is known in a moment.
+  if (statSync(samplesPath).size === 0) throw new InputError(`${options.samplesPath}: ${EMPTY_SAMPLES_FILE}`);
+  const dataset = await loadDiskDataset(options.benchmark, datasetSearchDirs(options.datasetsDir, io.env, io.cwd));
+  // Read once before the interpreters start: a file with nothing to score, or cut short, is
+  // refused in a moment rather than after every line of it has been listed as bad.
+  const status = createStatusLine(io.stderr);
+  let totalLines;
+  try {
+    const size = formatBytes(statSync(samplesPath).size);
+    totalLines = await checkSamplesFile({
+      samplesPath,
+      benchmark: options.benchmark,
+      problems: dataset.problems,
+      onLines: (lines) => status.show(`Checking ${options.samplesPath} (${size}): ${lines.toLocaleString('en')} lines read…`),
+    });
+  } finally {
+    status.clear();
+  }
+
+  io.stderr.write(
+    `Scoring ${options.samplesPath} against ${BENCHMARK_NAMES[options.benchmark]} (${dataset.path}), ` +
+      `${options.mode} mode, ${options.workers} worker(s).\nWriting results to ${resultsPath}\n`,
+  );
+  const sandbox: Sandbox = await createNodeSandbox({ workers: options.workers });
+  // Started once the interpreters are up, so the rate shown is the scoring rate.
+  const progress = createProgress(totalLines, io.stderr);
+  const interrupt = new AbortController();
+  const onSigint = () => {
+    interrupt.abort();
+    // Runs in flight end at once as worker-lost; they are dropped, not written.
+    void sandbox.close();
+  };
+  scoringStarts();
+  // SIGTERM too (a CI job cancelled, a `timeout` run out): the scored results are kept the same way.
+  process.once('SIGINT', onSigint);
+  process.once('SIGTERM', onSigint);
+  let lineErrors = 0;
+  let report;
+  try {
+    report = await scoreSamplesFile({
+      samplesPath,
+      resultsPath,
+      benchmark: options.benchmark,
+      problems: dataset.problems,
+      mode: options.mode,
+      timeoutS: options.timeoutS,
+      sandbox,
+      // Two programs queued per worker keep each busy while the other result is written.
+      concurrency: options.workers * 2,
+      signal: interrupt.signal,
+      onLineError: (error) => {
+        lineErrors++;
+        if (lineErrors <= LISTED_LINE_ERRORS) progress.note(error.message);
+      },
+      onProgress: (done, passed) => progress.update(done, passed),
+    });
+    // Before the interpreters shut down, so the last pace is the scoring's.
+    progress.finish();
+  } finally {
+    process.off('SIGINT', onSigint);
+    process.off('SIGTERM', onSigint);
+    await sandbox.close();
+  }
+
+  if (report.interrupted) {
+    io.stderr.write(`Interrupted: ${resultsPath} holds the first ${report.written} results, in file order.\n`);
+    return EXIT_INTERRUPTED;
+  }
+  if (lineErrors > LISTED_LINE_ERRORS) io.stderr.write(`… and ${lineErrors - LISTED_LINE_ERRORS} more bad lines.\n`);
+  if (report.missingTaskIds.length > 0) {
+    const shown = report.missingTaskIds.slice(0, 10).join(', ');
+    const more = report.missingTaskIds.length > 10 ? ', …' : '';
+    io.stderr.write(`Note: ${report.missingTaskIds.length} of ${dataset.problems.length} tasks have no sample (${shown}${more}).\n`);
+  }
+  if (report.badLines > 0) {
+    io.stderr.write(`${report.badLines} line(s) could not be scored (listed above); the other samples were.\n`);
+  }
+  const passAtK = passAtKSummary(report.perTask.values());
+  if (passAtK !== null) io.stdout.write(`${formatPassAtK(passAtK)}\n`);
+  io.stdout.write(`${formatSummaryLine(report.passed, report.failed)}\n`);
+  return report.badLines > 0 ? EXIT.badInput : EXIT.ok;
+}
 
 function assertReadableFile(path: string): void {
   let isFile: boolean;

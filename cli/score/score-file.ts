@@ -54,13 +54,17 @@ export interface ScoreFileReport {
  * Returns the number of lines, for the progress total.
  */
 export async function checkSamplesFile(
-  options: Pick<ScoreFileOptions, 'samplesPath' | 'benchmark' | 'problems' | 'maxLineChars'>,
+  options: Pick<ScoreFileOptions, 'samplesPath' | 'benchmark' | 'problems' | 'maxLineChars'> & {
+    /** Told the lines read so far, every few thousand: a file of 100 MB takes seconds. */
+    onLines?: (lines: number) => void;
+  },
 ): Promise<number> {
   const maxLineChars = options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
   const reader = new SampleReader({ benchmark: options.benchmark, problems: options.problems });
   let lines = 0;
   for await (const line of readLines(options.samplesPath, maxLineChars)) {
     lines = line.lineNumber;
+    if (lines % 2_000 === 0) options.onLines?.(lines);
     if ('text' in line) reader.read(line.text);
     else reader.readTooLong(line.chars, maxLineChars, line.head);
   }

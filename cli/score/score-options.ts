@@ -49,7 +49,9 @@ Examples:
   feedback-lab score -b mbpp --workers 4 --timeout 10 evalplus-samples.jsonl.gz
 
 Progress goes to stderr: a line redrawn in place on a terminal, a line every 5 s in a log.
-Ctrl+C stops, keeping the results scored so far in FILE_results.jsonl, in file order.
+Ctrl+C stops, keeping the results scored so far in FILE_results.jsonl, in file order;
+before scoring starts (while the file is checked and the interpreters start) it stops at
+once and writes nothing, so an earlier FILE_results.jsonl stays as it was.
 
 Exit codes: 0 scored, 1 bad input (some lines unusable, no datasets), 2 bad command line,
 130 interrupted (the results scored so far stay in the file).`;
@@ -81,6 +83,10 @@ export function parseScoreOptions(argv: readonly string[]): ScoreOptions | null 
 
   if (positionals.length === 0) throw new UsageError('Name the samples file to score.');
   if (positionals.length > 1) throw new UsageError(`Score one samples file at a time (got ${positionals.length}: ${positionals.join(', ')}).`);
+  // `cat samples.jsonl | feedback-lab score -b humaneval -`: the results need a name to go beside.
+  if (positionals[0] === '-') {
+    throw new UsageError('Name the samples file: it is read from a file, not from standard input ("-"), because the results are written beside it as FILE_results.jsonl.');
+  }
 
   return {
     benchmark,

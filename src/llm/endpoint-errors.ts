@@ -128,10 +128,16 @@ export interface StatusErrorContext {
 /** An HTTP error status from the server, kept so a caller can tell what sending the same request again would meet. */
 export class EndpointStatusError extends Error implements LastingMark {
   readonly status: number;
-  constructor(status: number, message: string) {
+  /**
+   * What happened, without the app's advice on what to do: the command line words its own
+   * (a key comes from --api-key-env there, and no page has an origin Ollama could refuse).
+   */
+  readonly fact: string;
+  constructor(status: number, message: string, fact: string = message) {
     super(message);
     this.name = 'EndpointStatusError';
     this.status = status;
+    this.fact = fact;
   }
 
   /** A 4xx other than a timeout (408) or a rate limit (429): the server refuses this request as such. */
@@ -183,7 +189,29 @@ export function statusError(status: number, statusText: string, body: string, co
       `The request is too long for the model's context window at ${new URL(context.endpointUrl).origin} (${label}).${said} ${CONTEXT_FIXES}`,
     );
   }
+  const keyRefusal = keyRefusalMessage(status, statusText, body, context);
+  if (keyRefusal) return new EndpointStatusError(status, `${keyRefusal.fact} ${keyRefusal.advice}`, keyRefusal.fact);
   return new EndpointStatusError(status, statusMessage(status, statusText, body, context));
+}
+
+/** A 401 or 403: what the server said, and the app's advice apart, for callers that advise otherwise. */
+function keyRefusalMessage(status: number, statusText: string, body: string, context: StatusErrorContext): { fact: string; advice: string } | null {
+  const said = body.trim() ? ` The server said: "${serverMessage(body)}".` : '';
+  const where = new URL(context.endpointUrl).origin;
+  const label = `${status}${statusText ? ` ${statusText}` : ''}`;
+  if (status === 401) {
+    return {
+      fact: `The server at ${where} needs a valid API key (${label}).${said}`,
+      advice: 'Check the API key; local servers such as Ollama and llama.cpp need none unless they were started with one.',
+    };
+  }
+  if (status === 403) {
+    return {
+      fact: `The server at ${where} refused the request (${label}).${said}`,
+      advice: "Check the API key and its permissions for this model. Ollama also answers 403 when this page's origin is not in OLLAMA_ORIGINS.",
+    };
+  }
+  return null;
 }
 
 function statusMessage(status: number, statusText: string, body: string, context: StatusErrorContext): string {
@@ -191,12 +219,6 @@ function statusMessage(status: number, statusText: string, body: string, context
   const where = new URL(context.endpointUrl).origin;
   const tries = context.attempts && context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
   const label = `${status}${statusText ? ` ${statusText}` : ''}`;
-  if (status === 401) {
-    return `The server at ${where} needs a valid API key (${label}).${said} Check the API key; local servers such as Ollama and llama.cpp need none unless they were started with one.`;
-  }
-  if (status === 403) {
-    return `The server at ${where} refused the request (${label}).${said} Check the API key and its permissions for this model. Ollama also answers 403 when this page's origin is not in OLLAMA_ORIGINS.`;
-  }
   if (status === 404) {
     const models = context.availableModels;
     let hint = ' Check the base URL (the server root or its /v1 path, e.g. http://localhost:11434/v1) and the model name.';

@@ -45,6 +45,18 @@ describe('feedback-lab merge', () => {
     expect(merged.environments).toEqual(expected.environments);
   });
 
+  it('on a terminal, shows on stderr what it reads, merges and writes, and erases that line before its own', async () => {
+    const ran = await feedbackLab(dir, ['merge', 'a.json.gz', 'b.json', '--out', 'merged-tty.json.gz'], true);
+    expect(ran.code).toBe(0);
+    expect(ran.out).toBe('Merged 2 files into 30 units (15 + 15 from each); no unit was in more than one file.\n');
+    const drawn = ran.err.split('\r').filter((piece) => piece !== '');
+    expect(drawn).toContainEqual(expect.stringMatching(/^Reading a\.json\.gz \(file 1 of 2\): decompressing, /));
+    expect(drawn).toContainEqual(expect.stringMatching(/^Reading b\.json \(file 2 of 2\): checking 15 units /));
+    expect(drawn).toContainEqual(expect.stringMatching(/^Merging 2 files… /));
+    expect(drawn).toContainEqual(expect.stringMatching(/^Writing merged-tty\.json\.gz \(30 units, gzip\)… /));
+    expect(ran.err.endsWith(`\r\x1b[KWrote ${join(dir, 'merged-tty.json.gz')}.\n`)).toBe(true);
+  });
+
   it('gives a file whose report is the whole study\'s report', async () => {
     await feedbackLab(dir, ['merge', 'b.json', 'a.json.gz', '--out', 'merged.json']);
     const [merged, whole] = await Promise.all([feedbackLab(dir, ['report', 'merged.json']), feedbackLab(dir, ['report', 'whole.json'])]);

@@ -59,6 +59,23 @@ describe('feedback-lab report', () => {
     expect(ran.out).toContain("## Beside the paper\n\nllama solo is the paper's");
   });
 
+  it('on a terminal, says on stderr which file it is reading and how far, erases that line, and prints the same report on stdout', async () => {
+    const plain = await feedbackLab(dir, ['report', 'shard-a.json.gz', 'shard-b.json']);
+    const terminal = await feedbackLab(dir, ['report', 'shard-a.json.gz', 'shard-b.json'], true);
+    expect(terminal.code).toBe(0);
+    expect(terminal.out).toBe(plain.out);
+    const drawn = terminal.err.split('\r').filter((piece) => piece !== '');
+    expect(drawn[0]).toMatch(/^Reading shard-a\.json\.gz \(file 1 of 2\): 0 bytes of \d+ (KB|bytes)… \(0s\)\x1b\[K$/);
+    expect(drawn).toContainEqual(expect.stringMatching(/^Reading shard-a\.json\.gz \(file 1 of 2\): decompressing, /));
+    expect(drawn).toContainEqual(expect.stringMatching(/^Reading shard-b\.json \(file 2 of 2\): parsing \d+ (KB|bytes) of JSON…/));
+    expect(drawn).toContainEqual(expect.stringMatching(/^Reading shard-b\.json \(file 2 of 2\): checking 15 units \(\d+ steps\)…/));
+    expect(drawn).toContainEqual(expect.stringMatching(/^Analysing 30 units…/));
+    // Every drawing is erased before the note on the merge and before the report.
+    expect(terminal.err).toContain('\r\x1b[Kshard-a.json.gz + shard-b.json: Merged 2 files');
+    expect(terminal.err.endsWith('\r\x1b[K')).toBe(true);
+    expect(plain.err).not.toMatch(/Reading|Analysing/);
+  });
+
   it('prints the iteration tables and Fig. 3 of a forced-iteration arm', async () => {
     const ran = await feedbackLab(dir, ['report', 'forced.json']);
     expect(ran.code).toBe(0);

@@ -55,12 +55,13 @@ export interface Ran {
   err: string;
 }
 
-export async function feedbackLab(dir: string, args: string[]): Promise<Ran> {
+/** Runs the command with captured streams; `terminal` makes stderr say it is a terminal, as an interactive shell's is. */
+export async function feedbackLab(dir: string, args: string[], terminal = false): Promise<Ran> {
   const io: CommandIo & { out: string; err: string } = {
     out: '',
     err: '',
     stdout: { write: (text: string) => void (io.out += text) },
-    stderr: { write: (text: string) => void (io.err += text) },
+    stderr: { write: (text: string) => void (io.err += text), ...(terminal ? { isTTY: true, columns: 120 } : {}) },
     env: {},
     cwd: dir,
   };

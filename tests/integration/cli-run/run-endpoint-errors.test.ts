@@ -3,6 +3,8 @@
  * on 127.0.0.1: each refusal is said once, in words that name the fix on the command line.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,8 +26,11 @@ describe('feedback-lab run against an endpoint that refuses', () => {
     try {
       const noKey = await runFeedbackLab(dir, ['run', '--study', 'study.json', '--endpoint', server.url, '--model', 'fake-model']);
       expect(noKey.code).toBe(1);
+      // The command line's own hint, and only it: the app's advice (a key field) does not apply here.
       expect(noKey.stderr.trimEnd().split('\n')).toEqual([
-        expect.stringMatching(/^feedback-lab run: The server at .* needs a valid API key \(401 Unauthorized\)\..* No key was sent: .*--api-key-env VAR/),
+        expect.stringMatching(
+          /^feedback-lab run: The server at \S+ needs a valid API key \(401 Unauthorized\)\. The server said: "Incorrect API key provided\."\. No key was sent: put it in an environment variable and name that with --api-key-env VAR \(e\.g\. --api-key-env OPENAI_API_KEY\)\.$/,
+        ),
       ]);
 
       // The child's environment is copied from this process's when it is spawned.
@@ -34,10 +39,37 @@ describe('feedback-lab run against an endpoint that refuses', () => {
       delete process.env.FEEDBACK_LAB_TEST_KEY;
       const wrongKey = await running;
       expect(wrongKey.code).toBe(1);
-      expect(wrongKey.stderr).toMatch(/The key sent was the value of FEEDBACK_LAB_TEST_KEY: check that it is the key for this server\.\n$/);
+      expect(wrongKey.stderr).toMatch(/\(401 Unauthorized\)\. The server said: "Incorrect API key provided\."\. The key sent was the value of FEEDBACK_LAB_TEST_KEY: check that it is the key for this server\.\n$/);
       expect(server.requests).toHaveLength(0);
     } finally {
       await server.close();
+    }
+  });
+
+  it('answers a 403 with the command line\'s hint only, not the page origin a browser would send', async () => {
+    const server = createServer((_request, response) => {
+      response.writeHead(403, { 'Content-Type': 'application/json' });
+      response.end(JSON.stringify({ error: { message: 'This key may not list models.' } }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
+    try {
+      const noKey = await runFeedbackLab(dir, ['run', '--study', 'study.json', '--endpoint', url, '--model', 'fake-model']);
+      expect(noKey.code).toBe(1);
+      expect(noKey.stderr).toMatch(
+        /^feedback-lab run: The server at \S+ refused the request \(403 Forbidden\)\. The server said: "This key may not list models\."\. No key was sent, and the server may want one: .*--api-key-env VAR .*\n$/,
+      );
+      expect(noKey.stderr).not.toMatch(/origin|OLLAMA_ORIGINS|this page/);
+
+      process.env.FEEDBACK_LAB_TEST_KEY = 'limited';
+      const running = runFeedbackLab(dir, ['run', '--study', 'study.json', '--endpoint', url, '--model', 'fake-model', '--api-key-env', 'FEEDBACK_LAB_TEST_KEY']);
+      delete process.env.FEEDBACK_LAB_TEST_KEY;
+      const withKey = await running;
+      expect(withKey.code).toBe(1);
+      expect(withKey.stderr).toMatch(/\(403 Forbidden\)\. The server said: "This key may not list models\."\. The key sent was the value of FEEDBACK_LAB_TEST_KEY: check that it is the key for this server and that it may use these models\.\n$/);
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
     }
   });
 

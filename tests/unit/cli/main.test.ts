@@ -25,6 +25,17 @@ describe('feedback-lab, as a first-time user meets it', () => {
     expect(io.err).toBe('');
   });
 
+  it('help COMMAND prints that command\'s help, as git and npm do, and names a mistyped command', async () => {
+    const help = capture();
+    expect(await main(['help', 'merge'], help)).toBe(0);
+    const direct = capture();
+    await main(['merge', '--help'], direct);
+    expect(help.out).toBe(direct.out);
+    const typo = capture();
+    expect(await main(['help', 'reprot'], typo)).toBe(2);
+    expect(typo.err).toMatch(/^feedback-lab: unknown command "reprot"\. Did you mean "report"\?/);
+  });
+
   it('--help and --version answer on stdout with exit 0', async () => {
     const help = capture();
     expect(await main(['--help'], help)).toBe(0);

@@ -42,6 +42,8 @@ describe('feedback-lab run options', () => {
       requests: 1,
       // Enough problems in flight to keep every worker and the one request slot busy.
       concurrency: 4,
+      // As long as the app waits for a first token.
+      firstTokenTimeoutMs: 120_000,
       out: 'results.json.gz',
       datasetsDir: '/data',
     });
@@ -67,6 +69,14 @@ describe('feedback-lab run options', () => {
       '--prompts is for a new study: a resumed study goes on with the prompt texts it started with (leave out --prompts).',
     );
     expect(usageError(['--study', 's.json', '--prompts', ''])).toMatch(/--prompts needs a value/);
+  });
+
+  it('gives a slow server longer to start a reply with --first-token-timeout S, in seconds, fractions too', () => {
+    expect(parseRunOptions(['--study', 's.json', '--first-token-timeout', '600'])?.firstTokenTimeoutMs).toBe(600_000);
+    expect(parseRunOptions(['--study', 's.json', '--first-token-timeout', '0.5'])?.firstTokenTimeoutMs).toBe(500);
+    expect(usageError(['--study', 's.json', '--first-token-timeout', '0'])).toBe('--first-token-timeout must be a positive number of seconds, not "0".');
+    expect(usageError(['--study', 's.json', '--first-token-timeout', '2m'])).toBe('--first-token-timeout must be a positive number of seconds, not "2m".');
+    expect(usageError(['--study', 's.json', '--first-token-timeout', '100000'])).toMatch(/at most 86400 seconds/);
   });
 
   it('returns null for --help', () => {

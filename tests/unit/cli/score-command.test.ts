@@ -58,4 +58,17 @@ describe('feedback-lab score, before any Python starts', () => {
       expect(io.out, name).toBe('');
     }
   });
+
+  it('on a terminal, says how far the check of a long file is, and erases that line before its verdict', async () => {
+    // Every id is MBPP's, so the check refuses the file at its end, before any interpreter starts.
+    const line = `${JSON.stringify({ task_id: 'Mbpp/2', completion: 'def f():\n    return 1\n' })}\n`;
+    writeFileSync(join(dir, 'long.jsonl'), line.repeat(5_000));
+    const io = capture();
+    io.env = { DATASETS_DIR: datasetsDir() };
+    Object.assign(io.stderr, { isTTY: true, columns: 100 });
+    expect(await main(['score', '--benchmark', 'humaneval', 'long.jsonl'], io)).toBe(1);
+    expect(io.err).toMatch(/^\rChecking long\.jsonl \(\d+ KB\): 2,000 lines read… \(\d+s\)\x1b\[K/);
+    expect(io.err).toMatch(/\r\x1b\[Kfeedback-lab score: Every task id in this file is an MBPP id/);
+    expect(io.out).toBe('');
+  });
 });

@@ -45,6 +45,12 @@ describe('feedback-lab score options', () => {
     expect(usageError(['--benchmark', 'mbpp', 'a.jsonl', 'b.jsonl'])).toMatch(/one samples file at a time/);
   });
 
+  it('says why a piped "-" cannot be scored: the results are written beside the file', () => {
+    expect(usageError(['-b', 'humaneval', '-'])).toBe(
+      'Name the samples file: it is read from a file, not from standard input ("-"), because the results are written beside it as FILE_results.jsonl.',
+    );
+  });
+
   it('rejects timeouts and worker counts that are not positive numbers', () => {
     expect(usageError(['-b', 'mbpp', '--timeout', '0', 'x'])).toMatch(/--timeout must be a positive number, not "0"/);
     expect(usageError(['-b', 'mbpp', '--timeout', 'soon', 'x'])).toMatch(/--timeout/);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { EndpointContextLengthError, serverMessage, statusError, unreachableError } from '../../../src/llm/endpoint-errors.ts';
+import { EndpointContextLengthError, EndpointStatusError, serverMessage, statusError, unreachableError } from '../../../src/llm/endpoint-errors.ts';
 import { isLasting } from '../../../src/core/llm/lasting-error.ts';
 
 const endpoint = 'http://192.168.1.5:11434/v1/chat/completions';
@@ -26,6 +26,18 @@ describe('endpoint error messages', () => {
 
   it('points at the API key on 401', () => {
     expect(statusError(401, 'Unauthorized', '', { endpointUrl: endpoint }).message).toMatch(/API key/);
+  });
+
+  it('keeps what the server did on a 401 or 403 apart from the app\'s advice, for a caller that advises otherwise', () => {
+    const refused = statusError(403, 'Forbidden', '{"error":{"message":"no access"}}', { endpointUrl: endpoint });
+    expect(refused).toBeInstanceOf(EndpointStatusError);
+    const { fact, message } = refused as EndpointStatusError;
+    expect(fact).toBe('The server at http://192.168.1.5:11434 refused the request (403 Forbidden). The server said: "no access".');
+    expect(message.startsWith(`${fact} `)).toBe(true);
+    expect(message).toContain('OLLAMA_ORIGINS');
+    expect((statusError(401, 'Unauthorized', '', { endpointUrl: endpoint }) as EndpointStatusError).fact).toBe(
+      'The server at http://192.168.1.5:11434 needs a valid API key (401 Unauthorized).',
+    );
   });
 
   it('names the models the server has when a model is missing', () => {
