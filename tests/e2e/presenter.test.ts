@@ -269,6 +269,8 @@ describe('the presenter in Chromium', () => {
           const kind = await sceneKind(page);
           expect(await spillsPastWindow(page), `${demo}, step ${step} (${kind})`).toEqual([]);
           expect(await tracebacksScrollingSideways(page), `${demo}, step ${step} (${kind})`).toEqual([]);
+          expect(await squeezedCode(page), `${demo}, step ${step} (${kind})`).toEqual([]);
+          expect(await stageStopsOutOfStep(page), `${demo}, step ${step} (${kind})`).toEqual([]);
           if (demo === 'name-error' && kind === 'briefing') {
             // The lines wrap, and Python's ^^^ still stand under what failed: the name, not the code around it.
             const pointed = await scene(page).locator('.traceback .source.highlight .marked').allTextContents();
