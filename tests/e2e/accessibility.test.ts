@@ -22,6 +22,7 @@ import { runSearch } from '../../src/core/search/run-search.ts';
 import { ROUTES, documentTitle, pageName } from '../../src/ui/routes.ts';
 import { axeViolations, chartTextContrast, focusedElement, spilledContent, type AllowedViolation } from '../support/accessibility-checks.ts';
 import { launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
+import { squeezedCode, stageStopsOutOfStep } from '../support/presenter-stage.ts';
 import { loadTestProblem } from '../support/datasets.ts';
 import { studyResultsDir } from '../support/study-results.ts';
 import { environment, runStoredStudy, syntheticResultFile } from '../unit/results/result-file-fixtures.ts';
@@ -410,7 +411,7 @@ describe('every page at 320 px and at 200 % zoom, in both themes, with reduced m
  * a presenter who zooms the projector's browser, or shows a narrow window. Every scene of the demo.
  */
 describe("the Presenter's stage at 320 px and at 200 % zoom, in both themes", () => {
-  it('reflows every scene with nothing cut off or spilling, passes axe, has its h1, and its scrolling boxes take focus without taking the keys of the talk', { timeout: 300_000 }, async () => {
+  it('reflows every scene with nothing cut off or spilling and the code readable, passes axe, has its h1, and what scrolls (and only that) takes focus without taking the keys of the talk', { timeout: 300_000 }, async () => {
     const problems: string[] = [];
     const SCENES = ['problem', 'generation', 'execution', 'briefing', 'refinement', 'execution', 'verdict'];
     for (const size of NARROW_SIZES) {
@@ -434,32 +435,39 @@ describe("the Presenter's stage at 320 px and at 200 % zoom, in both themes", ()
             if (look.headings.length !== 1 || !look.headings[0]!.startsWith('HumanEval/0')) problems.push(`${where}: h1 elements ${JSON.stringify(look.headings)}`);
             problems.push(...(await spilledContent(page)).map((spill) => `${where}: ${spill}`));
             problems.push(...(await axeViolations(page, where, ALLOWED)));
+            // The code shows whole, or at least 8 lines at a time (squeezed, it showed three), and
+            // only what scrolls is a Tab stop.
+            problems.push(...(await squeezedCode(page)).map((squeezed) => `${where}: ${squeezed}`));
+            problems.push(...(await stageStopsOutOfStep(page)).map((stop) => `${where}: ${stop}`));
           }
-          // The verdict's code box and every Tab stop on the way: a ring of 3:1, on screen.
+          // Every Tab stop on the way to what scrolls on stage: a ring of 3:1, on screen.
           await page.keyboard.press('ArrowLeft');
           await page.locator('article.scene[data-scene="execution"]').waitFor();
           const stops: string[] = [];
-          for (let i = 0; i < 20 && !stops.includes('pre "Code under test"'); i++) {
+          const onStage = () => page.evaluate(() => document.activeElement?.closest('.stage') !== null && document.activeElement !== document.body);
+          for (let i = 0; i < 20 && !(await onStage()); i++) {
             const stop = await nextTabStop(page, `stage at ${size.name} [${colorScheme}]`);
             stops.push(stop.name);
             problems.push(...stop.problems);
           }
-          if (!stops.includes('pre "Code under test"')) problems.push(`stage at ${size.name} [${colorScheme}]: Tab never reaches the code (${stops.join(', ')})`);
-          // In the focused code box, ↓ scrolls the code and Space does too; → and ← still step the talk, B still blanks it.
-          const code = page.getByRole('group', { name: 'Code under test' });
+          if (!(await onStage())) problems.push(`stage at ${size.name} [${colorScheme}]: Tab never reaches the scene (${stops.join(', ')})`);
+          // What has focus there scrolls: ↓ scrolls it and Space does too; → and ← still step the
+          // talk, focus staying on the stage, and B still blanks it.
           await page.keyboard.press('ArrowDown');
           await page.keyboard.press('Space');
-          if ((await page.getByLabel('Progress').textContent())?.includes('paused')) problems.push(`stage at ${size.name} [${colorScheme}]: Space in the code box paused the show`);
+          if ((await page.getByLabel('Progress').textContent())?.includes('paused')) problems.push(`stage at ${size.name} [${colorScheme}]: Space on the stage paused the show`);
           // Keyboard scrolling may be animated: give it a moment.
-          const scrolled = await code
-            .evaluate((box) => new Promise<boolean>((done) => setTimeout(() => done(box.scrollHeight <= box.clientHeight || box.scrollTop > 0), 500)))
-            .catch(() => false);
-          if (!scrolled) problems.push(`stage at ${size.name} [${colorScheme}]: ↓ and Space do not scroll the focused code`);
+          const scrolled = await page.evaluate(
+            () => new Promise<boolean>((done) => setTimeout(() => done((document.activeElement?.scrollTop ?? 0) > 0), 500)),
+          );
+          if (!scrolled) problems.push(`stage at ${size.name} [${colorScheme}]: ↓ and Space do not scroll what has focus on the stage`);
           await page.keyboard.press('ArrowRight');
           await page.locator('article.scene[data-scene="verdict"]').waitFor({ timeout: 10_000 });
+          if (!(await onStage())) problems.push(`stage at ${size.name} [${colorScheme}]: → took focus off the stage`);
+          // The new scene starts at its top, not where the last one was scrolled to.
+          if ((await page.locator('article.scene').evaluate((article) => article.scrollTop)) !== 0) problems.push(`stage at ${size.name} [${colorScheme}]: the verdict opens scrolled`);
           await page.keyboard.press('ArrowLeft');
           await page.locator('article.scene[data-scene="execution"]').waitFor({ timeout: 10_000 });
-          await page.getByRole('group', { name: 'Code under test' }).focus();
           await page.keyboard.press('b');
           await page.locator('.presenter .blank').waitFor({ timeout: 10_000 });
           await page.keyboard.press('b');

@@ -18,7 +18,7 @@ import type { ResultUnit } from '../../src/core/results/result-file.ts';
 import { REPO_ROOT, launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
 import { loadTestProblems } from '../support/datasets.ts';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../support/fake-openai-server.ts';
-import { scene, waitForScene } from '../support/presenter-stage.ts';
+import { scene, squeezedCode, stageStopsOutOfStep, waitForScene } from '../support/presenter-stage.ts';
 
 let browser: Browser;
 let server: AppServer;
@@ -78,7 +78,7 @@ async function verdicts(page: Page): Promise<string[]> {
 }
 
 describe('the presenter in Chromium', () => {
-  it('steps through the NameError demo with →, ← and R, and every scene fits 1280×720', { timeout: 120_000 }, async () => {
+  it('steps through the NameError demo with →, ← and R, every scene fits 1280×720, and focus in a box follows the code from scene to scene', { timeout: 120_000 }, async () => {
     const app = await openApp(browser, server, { hash: '#/presenter?source=demo&demo=name-error&speed=step&autostart=1' });
     const { page } = app;
     await waitForScene(page, 'problem', 60_000);
@@ -133,6 +133,42 @@ describe('the presenter in Chromium', () => {
     // Nothing on the stage spills past the window at this size.
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > innerWidth || document.documentElement.scrollHeight > innerHeight);
     expect(overflow).toBe(false);
+
+    // At this size every box fits, and none is a Tab stop: Tab does not wade through boxes that do nothing.
+    await press(app, 'ArrowRight', 'generation', 'demo-13-generation-again');
+    await press(app, 'ArrowRight', 'execution', 'demo-14-execution-again');
+    expect(await stageStopsOutOfStep(page)).toEqual([]);
+    expect(await scene(page).locator('[tabindex="0"]').count()).toBe(0);
+
+    // Longer code than fits (as a live model's may be), here by squeezing the boxes: each becomes
+    // a Tab stop, and focus in one follows the code from scene to scene as → steps on.
+    const squeeze = await page.addStyleTag({ content: '.stage pre.code, .stage .diff { max-height: 3em !important; }' });
+    await expect.poll(() => scene(page).locator('[tabindex="0"]').count()).toBeGreaterThan(0);
+    expect(await stageStopsOutOfStep(page)).toEqual([]);
+    const focusedBox = () => page.evaluate(() => (document.activeElement?.closest('.stage') ? (document.activeElement.getAttribute('aria-label') ?? document.activeElement.tagName) : 'off the stage'));
+    for (let i = 0; i < 20 && (await focusedBox()) !== 'Code under test'; i++) await page.keyboard.press('Tab');
+    expect(await focusedBox()).toBe('Code under test');
+    await press(app, 'ArrowRight', 'briefing', 'demo-15-focus-follows-code');
+    await expect.poll(focusedBox).toBe('Code that was run');
+    await press(app, 'ArrowRight', 'refinement', 'demo-16-focus-follows-diff');
+    await expect.poll(focusedBox).toBe('Changes against the previous code');
+    await press(app, 'ArrowRight', 'execution', 'demo-17-focus-back-on-code');
+    await expect.poll(focusedBox).toBe('Code under test');
+    // Nothing like it in the next scene that scrolls (the boxes fit again): focus goes to the scene's heading.
+    await squeeze.evaluate((style) => (style as Element).remove());
+    await press(app, 'ArrowRight', 'verdict', 'demo-18-focus-on-heading');
+    await expect.poll(focusedBox).toBe('H2');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('HumanEval/0: the verdict');
+    expect(await stageStopsOutOfStep(page)).toEqual([]);
+    // The show's keys still work from the heading; Space steps, as it does from the page.
+    await press(app, 'ArrowLeft', 'execution', 'demo-19-back-from-heading');
+    await page.keyboard.press(' ');
+    await waitForScene(page, 'verdict');
+    // Focus on the toolbar stays there: → steps the show without taking focus to the stage.
+    await page.getByRole('button', { name: 'Previous step (←)' }).focus();
+    await page.keyboard.press('Enter');
+    await waitForScene(page, 'execution');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('Previous step (←)');
     expect(app.errors).toEqual([]);
     await app.close();
   });
@@ -233,6 +269,8 @@ describe('the presenter in Chromium', () => {
           const kind = await sceneKind(page);
           expect(await spillsPastWindow(page), `${demo}, step ${step} (${kind})`).toEqual([]);
           expect(await tracebacksScrollingSideways(page), `${demo}, step ${step} (${kind})`).toEqual([]);
+          expect(await squeezedCode(page), `${demo}, step ${step} (${kind})`).toEqual([]);
+          expect(await stageStopsOutOfStep(page), `${demo}, step ${step} (${kind})`).toEqual([]);
           if (demo === 'name-error' && kind === 'briefing') {
             // The lines wrap, and Python's ^^^ still stand under what failed: the name, not the code around it.
             const pointed = await scene(page).locator('.traceback .source.highlight .marked').allTextContents();
@@ -268,7 +306,7 @@ describe('the presenter in Chromium', () => {
     await app.close();
   });
 
-  it('plays the AssertionError demo in time, in dark, pausing on space and resuming', { timeout: 180_000 }, async () => {
+  it('plays the AssertionError demo in time, in dark, pausing on space and while the help is open, and resuming', { timeout: 180_000 }, async () => {
     const app = await openApp(browser, server, { hash: '#/presenter?demo=assertion-error&speed=4&autostart=1', colorScheme: 'dark' });
     const { page } = app;
     await waitForScene(page, 'problem', 60_000);
@@ -313,6 +351,16 @@ describe('the presenter in Chromium', () => {
 
     // Space resumes; the rest plays out in time.
     await page.keyboard.press(' ');
+    // The help holds the show while it covers the stage, and closing it plays on.
+    await expect.poll(() => page.getByLabel('Progress').textContent()).not.toContain('paused');
+    await page.keyboard.press('?');
+    await page.getByRole('dialog', { name: 'Keyboard' }).waitFor();
+    await expect.poll(() => page.getByLabel('Progress').textContent()).toContain('paused');
+    const held = await scene(page).textContent();
+    await page.waitForTimeout(600);
+    expect(await scene(page).textContent()).toBe(held);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByLabel('Progress').textContent()).not.toContain('paused');
     await waitForScene(page, 'verdict', 120_000);
     await app.screenshot('presenter-timed-08-verdict');
     expect(await scene(page).textContent()).toContain('No version passed: the budget of 4 versions is spent.');

@@ -15,8 +15,8 @@ export const KEY_HELP: readonly KeyHelp[] = [
   { keys: 'B or .', action: 'Black screen, paused (any of these keys brings the show back)' },
   { keys: 'F', action: 'Full screen on or off' },
   { keys: '+ / −', action: 'Larger or smaller type' },
-  { keys: 'Tab, then ↑ ↓', action: 'Scroll the code, tests or traceback that has focus (→ and ← still step)' },
-  { keys: '?', action: 'This help' },
+  { keys: 'Tab, then ↑ ↓', action: 'Scroll the code, tests or traceback that has focus, when it is too long to show whole (→ and ← still step)' },
+  { keys: '?', action: 'This help (a playing show waits while it is open)' },
   { keys: 'Esc', action: 'Close this help, or end the black screen' },
 ];
 
