@@ -102,6 +102,16 @@ describe('the Reproduce page on the study\'s released files', () => {
     const paired = page.locator('[data-section="paired"]').getByRole('row').filter({ hasText: 'Self-refine vs solo (llama)' });
     expect(await paired.textContent()).toContain('0.0023');
 
+    // Table 3: the champion's HumanEval/32 (no execution recorded: the 120 s cap) is in no row; the page and its CSV say so.
+    const table3 = page.locator('[data-section="table-3"]');
+    const capped = table3.getByRole('row').filter({ hasText: 'NEAT champion · TimeoutError †' });
+    expect((await capped.locator('td').allTextContents()).map((t) => t.trim())).toEqual(['2', '0', '0 %', '1']);
+    await table3.getByText(/^† Not counted: HumanEval\/32 of NEAT champion \(first error logged as TimeoutError\)/).waitFor();
+    const table3Csv = await downloaded(page, () => table3.getByRole('button', { name: /Table 3 \(HumanEval\).*as CSV/ }).click());
+    const table3Lines = Buffer.from(table3Csv.text, 'latin1').toString('utf8').split('\r\n');
+    expect(table3Lines[0]).toBe('Arm · first error,Problems,Fixed,Fix rate,Not counted: no execution recorded');
+    expect(table3Lines).toContain('NEAT champion · TimeoutError †,2,0,0,1');
+
     // Downloads: a table as CSV and Markdown, a figure as SVG (colours baked in) and PNG.
     const table1 = page.locator('[data-section="table-1"]');
     const csv = await downloaded(page, () => table1.getByRole('button', { name: /Table 1 \(HumanEval\).*as CSV/ }).click());
