@@ -424,6 +424,8 @@ describe('the Results page on a result file', () => {
       await explorer.getByRole('button', { name: 'HumanEval/901' }).click();
       await explorer.getByLabel('Arm').selectOption({ label: LONG_LABEL });
       await explorer.getByRole('heading', { name: /Version 1/ }).waitFor();
+      // The figures are drawn after the explorer: measure once the whole report is in.
+      await page.locator('.report[aria-busy="false"]').waitFor();
       // Every scroll box scrolled to its end: what they hold must stay inside them.
       await page.evaluate(() => {
         for (const box of document.querySelectorAll('.table-scroll')) box.scrollLeft = box.scrollWidth;
