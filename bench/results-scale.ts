@@ -26,9 +26,13 @@
  * - the study list exporting it as .json.gz (and the longest task meanwhile) vs reading those
  *   records back with getAll, JSON.stringify and gzip on the page's thread.
  *
- *   node --import tsx bench/results-scale.ts [--repeats 5] [--problems 427] [--browser] [--results-only] [--no-node] [--dist DIR] [--keep DIR]
+ *   node --import tsx bench/results-scale.ts [--repeats 5] [--problems 427] [--browser] [--results-only] [--no-node] [--dist DIR] [--against DIR] [--keep DIR]
  *
  * --results-only skips the study list's IndexedDB import and export (minutes of the run).
+ * --against DIR also opens the one file on the Results page of another build (say, main's dist/
+ * copied aside), alternating with this one --rounds times (default 2), and prints each build's
+ * longest task on the page's thread with the ratio: load changes minute by minute here, so two
+ * builds are compared only within one run.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
@@ -61,6 +65,8 @@ const { values } = parseArgs({
     keep: { type: 'string' },
     'no-node': { type: 'boolean', default: false },
     'results-only': { type: 'boolean', default: false },
+    against: { type: 'string' },
+    rounds: { type: 'string', default: '2' },
   },
 });
 
@@ -205,6 +211,7 @@ async function browser(bytes: Uint8Array, study: ResultFile): Promise<void> {
     await openOnResultsPage(page, [file], baselineMs, true);
     await page.close();
     await context.close();
+    if (values.against) await againstBuild(chromium, file, served.url, values.against, Number(values.rounds));
 
     // Three shards of the study opened at once, in a browser of their own so its peak memory is theirs.
     const shardFiles = await Promise.all(
@@ -309,6 +316,35 @@ function watchScript(): string {
  * Opens files on the Results page until they are listed with the report's last section, then (when
  * asked) switches the error labelling and waits for the report to be drawn again.
  */
+/** The longest task while the one file is opened and its report drawn, on this build and on `otherDist`, alternately. */
+async function againstBuild(chromium: Browser, file: string, url: string, otherDist: string, rounds: number): Promise<void> {
+  const { serveBuild } = await import('./chromium-pages.ts');
+  const other = await serveBuild(otherDist);
+  try {
+    const longest = { this: [] as number[], other: [] as number[] };
+    for (let round = 0; round < rounds; round++) {
+      for (const [build, at] of [['this', url], ['other', other.url]] as const) {
+        const context = await chromium.newContext({ viewport: { width: 1280, height: 900 } });
+        const page = await context.newPage();
+        await page.goto(`${at}#/results`);
+        await page.getByRole('heading', { name: 'Results', level: 1 }).waitFor();
+        await page.evaluate(watchScript());
+        await page.getByLabel('Result files (.json or .json.gz)').setInputFiles(file);
+        await page.locator('[data-section="explorer"]').waitFor({ timeout: 900_000 });
+        await settled(page);
+        longest[build].push((await page.evaluate('window.__longest')) as number);
+        await context.close();
+      }
+    }
+    const range = (ms: number[]) => `${s(Math.min(...ms))}–${s(Math.max(...ms))}`;
+    const ratio = Math.max(...longest.this) / Math.max(...longest.other);
+    console.log(`  Results page, longest task while one file opens and its report is drawn (${rounds} rounds, alternating):`);
+    console.log(`    this build ${range(longest.this)}; ${otherDist}: ${range(longest.other)}; ×${ratio.toFixed(2)} (worst against worst)`);
+  } finally {
+    await other.close();
+  }
+}
+
 async function openOnResultsPage(page: import('playwright-core').Page, paths: string[], baselineMs: number, relabel: boolean): Promise<void> {
   await page.evaluate(watchScript());
   const [, openMs] = await timed(async () => {

@@ -75,7 +75,7 @@ describe('big result files', () => {
     await page.getByRole('heading', { name: 'Results', level: 1 }).waitFor();
     // Every frame the page draws, and when it started and stopped saying it computes the report.
     await page.evaluate(() => {
-      const w = window as unknown as { __frames: number[]; __computingAt?: number; __shownAt?: number };
+      const w = window as unknown as { __frames: number[]; __computingAt?: number; __shownAt?: number; __firstDrawnAt?: number; __allDrawnAt?: number };
       w.__frames = [];
       const tick = () => {
         w.__frames.push(performance.now());
@@ -86,6 +86,8 @@ describe('big result files', () => {
         const said = document.querySelector('.loader [role=status]')?.textContent?.trim();
         if (w.__computingAt === undefined && said === 'Computing the tables and figures…') w.__computingAt = performance.now();
         if (w.__shownAt === undefined && document.querySelector('[data-section="explorer"]')) w.__shownAt = performance.now();
+        if (w.__firstDrawnAt === undefined && document.querySelector('[data-section]')) w.__firstDrawnAt = performance.now();
+        if (w.__allDrawnAt === undefined && document.querySelector('.report[aria-busy="false"]')) w.__allDrawnAt = performance.now();
       }).observe(document.body, { subtree: true, childList: true, characterData: true });
     });
     await page.getByLabel('Result files (.json or .json.gz)').setInputFiles({ name: 'big.json.gz', mimeType: 'application/gzip', buffer: gz });
@@ -102,6 +104,16 @@ describe('big result files', () => {
     const around = [computingAt, ...during, shownAt];
     const longestGap = Math.max(...around.slice(1).map((t, i) => t - around[i]!));
     expect(longestGap, 'no gap between frames takes half of the computing').toBeLessThan((shownAt - computingAt) / 2);
+
+    // Drawn a piece at a time, with frames between (it was one task: every section, figure and the
+    // explorer appeared at once, and no frame was drawn until all of them were laid out).
+    await page.locator('.report[aria-busy="false"]').waitFor();
+    const drawing = await page.evaluate(() => {
+      const w = window as unknown as { __frames: number[]; __firstDrawnAt: number; __allDrawnAt: number };
+      return { first: w.__firstDrawnAt, all: w.__allDrawnAt, frames: w.__frames.filter((t) => t > w.__firstDrawnAt && t < w.__allDrawnAt).length };
+    });
+    expect(drawing.all, 'the report is drawn after its first section').toBeGreaterThan(drawing.first);
+    expect(drawing.frames, 'frames drawn while the report was drawn').toBeGreaterThanOrEqual(2);
 
     // Switching the error labelling recomputes in the worker too: the report stays, marked busy, and comes back.
     await page.getByLabel('Error types').selectOption('study');

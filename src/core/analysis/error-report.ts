@@ -15,6 +15,8 @@ export interface ArmErrors {
   attempts: number;
   firstErrors: FirstErrorRow[];
   transitions: TransitionMatrices;
+  /** Problem-runs the time cap cut short, left out of the study-style labelling's rows (0 otherwise). */
+  leftOut: number;
 }
 
 /** One step per version of the code, labelled for the taxonomy. */
@@ -35,11 +37,12 @@ export function errorSteps(study: AnalysisStudy, labelling: ErrorLabelling): { l
 /** Arms that refine (some trajectory judged more than one version of the code). */
 export function armErrors(study: AnalysisStudy, labelling: ErrorLabelling): ArmErrors[] {
   return errorSteps(study, labelling)
-    .map(({ label, steps }) => ({
+    .map(({ label, steps }, i) => ({
       label,
       attempts: Math.max(0, ...steps.map((s) => s.length)),
       firstErrors: firstErrorTable(steps),
       transitions: errorTransitions(steps),
+      leftOut: labelling === 'study' ? armTrajectories(study, study.arms[i]!).filter((t) => t.stopReason === 'time-cap').length : 0,
     }))
     .filter((a) => a.attempts > 1);
 }
@@ -69,7 +72,17 @@ export function firstErrorTableView(arms: readonly ArmErrors[]): Table {
       ...ks.map((k) => ({ label: `Fixed at iteration ${k}`, numeric: true })),
     ],
     rows,
-    notes: ['A problem-run counts when its first version of the code failed; "fixed" means a later version passed.'],
+    notes: [
+      'A problem-run counts when its first version of the code failed; "fixed" means a later version passed.',
+      // Said, not silent: a reader comparing the two labellings would otherwise find runs missing.
+      ...arms
+        .filter((arm) => arm.leftOut > 0)
+        .map(
+          (arm) =>
+            `${arm.label}: ${arm.leftOut} problem-run${arm.leftOut === 1 ? '' : 's'} that the time cap on one problem cut short ${arm.leftOut === 1 ? 'is' : 'are'} ` +
+            'left out, as the study left them out (its runner kept no record of them); with error types as Python named them they are counted.',
+        ),
+    ],
   };
 }
 

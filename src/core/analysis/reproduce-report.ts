@@ -8,7 +8,7 @@ import { bootstrapPassRate } from '../stats/bootstrap.ts';
 import { compareIterationTables, compareTable3, compareUnfixable } from '../reproduce/compare-mechanism.ts';
 import { compareTable1, compareTable2, compareTable7, compareTable8 } from '../reproduce/compare-results.ts';
 import type { Comparison } from '../reproduce/comparison.ts';
-import { iterationArmTables, taxonomyFixRates } from '../reproduce/paper-tables.ts';
+import { iterationArmTables, taxonomyFixRates, taxonomyUncounted } from '../reproduce/paper-tables.ts';
 import { iterationSelfChecks, mainResultsSelfChecks, taxonomySelfChecks } from '../reproduce/released-self-check.ts';
 import { unfixableReport } from '../reproduce/unfixable.ts';
 import { iterationTableView } from './iteration-report.ts';
@@ -138,7 +138,7 @@ export function reproduceReport(files: LoadedReleasedFiles, options: ReproduceOp
     section('table-3', 'Table 3 — fix rate by error type', ['error-taxonomy', 'iteration-analysis'], files, () => {
       const rates = taxonomyFixRates(taxonomy!);
       return {
-        tables: [fixRatesView(rates), selfCheckView('table-3-self-check', 'error_taxonomy.json', taxonomySelfChecks(taxonomy!))],
+        tables: [fixRatesView(rates, taxonomyUncounted(taxonomy!)), selfCheckView('table-3-self-check', 'error_taxonomy.json', taxonomySelfChecks(taxonomy!))],
         comparisons: compareTable3(taxonomy!, iterations!),
         figures: [{ kind: 'bar', data: fixRateChart(rates.map((r) => ({ label: paperLabel(r.arm), rows: r.rows }))) }],
       };

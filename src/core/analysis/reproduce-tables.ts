@@ -13,7 +13,7 @@ import {
   RELEASED_ARM_NAME,
   type PaperArm,
 } from '../reproduce/paper-printed.ts';
-import { pairedFromTaxonomy, sigmaBetween, table1, type IterationArmTables } from '../reproduce/paper-tables.ts';
+import { pairedFromTaxonomy, sigmaBetween, table1, type IterationArmTables, type UncountedProblem } from '../reproduce/paper-tables.ts';
 import type { SelfCheck } from '../reproduce/released-self-check.ts';
 import type { UnfixableReport } from '../reproduce/unfixable.ts';
 import { singleVsMean } from '../stats/single-vs-mean.ts';
@@ -155,7 +155,37 @@ export function pairedTestsView(taxonomy: ReleasedErrorTaxonomy, options: { seed
   };
 }
 
-export function fixRatesView(rates: readonly { arm: string; rows: readonly { category: string; total: number; fixed: number; fixRate: number }[] }[]): Table {
+type FixRateRow = { category: string; total: number; fixed: number; fixRate: number };
+
+/** Marks a fix-rate row that has problems left out of it for want of an execution. */
+export const UNCOUNTED_MARK = '†';
+
+/**
+ * Table 3 as computed, per refining arm. Problems with no execution recorded (the 120 s cap,
+ * `uncounted`) are in no row, as in the study's fix rates; the row their logged first error
+ * would have gone to is marked, a column counts them (so the CSV says it too) and a note names them.
+ */
+export function fixRatesView(
+  rates: readonly { arm: string; rows: readonly FixRateRow[] }[],
+  uncounted: readonly UncountedProblem[] = [],
+): Table {
+  const leftOut = (arm: string, category: string) => uncounted.filter((u) => u.arm === arm && u.category === category);
+  const rows = rates.flatMap(({ arm, rows: counted }) => {
+    // A category only the uncounted problems have still gets its line, with nothing counted.
+    const extra = [...new Set(uncounted.filter((u) => u.arm === arm).map((u) => u.category))]
+      .filter((category) => !counted.some((r) => r.category === category))
+      .map((category): FixRateRow => ({ category, total: 0, fixed: 0, fixRate: Number.NaN }));
+    return [...counted, ...extra].map((r) => {
+      const out = leftOut(arm, r.category).length;
+      const cells = [
+        textCell(`${paperLabel(arm)} · ${r.category}${out > 0 ? ` ${UNCOUNTED_MARK}` : ''}`),
+        numberCell(r.total),
+        numberCell(r.fixed),
+        r.total > 0 ? numberCell(100 * r.fixRate, 0, ' %') : maybeNumberCell(null),
+      ];
+      return uncounted.length > 0 ? [...cells, numberCell(out)] : cells;
+    });
+  });
   return {
     id: 'paper-table-3',
     caption: 'Table 3 (HumanEval): fix rate by first error type per refining arm, from error_taxonomy.json',
@@ -164,12 +194,31 @@ export function fixRatesView(rates: readonly { arm: string; rows: readonly { cat
       { label: 'Problems', numeric: true },
       { label: 'Fixed', numeric: true },
       { label: 'Fix rate', numeric: true },
+      ...(uncounted.length > 0 ? [{ label: 'Not counted: no execution recorded', numeric: true }] : []),
     ],
-    rows: rates.flatMap(({ arm, rows }) =>
-      rows.map((r) => [textCell(`${paperLabel(arm)} · ${r.category}`), numberCell(r.total), numberCell(r.fixed), numberCell(100 * r.fixRate, 0, ' %')]),
-    ),
-    notes: ['"None" is the study\'s label for a bare AssertionError (its harness found no message after a colon).'],
+    rows,
+    notes: ['"None" is the study\'s label for a bare AssertionError (its harness found no message after a colon).', ...uncountedNotes(uncounted)],
   };
+}
+
+/** "† Not counted: HumanEval/32 of NEAT champion (first error logged as TimeoutError) …", one per arm and row. */
+function uncountedNotes(uncounted: readonly UncountedProblem[]): string[] {
+  const groups = new Map<string, UncountedProblem[]>();
+  for (const u of uncounted) {
+    const key = JSON.stringify([u.arm, u.category]);
+    groups.set(key, [...(groups.get(key) ?? []), u]);
+  }
+  return [...groups.values()].map((group) => {
+    const { arm, category } = group[0]!;
+    const ids = group.map((u) => u.taskId);
+    const named = ids.length === 1 ? ids[0]! : `${ids.slice(0, -1).join(', ')} and ${ids.at(-1)!}`;
+    const one = ids.length === 1;
+    return (
+      `${UNCOUNTED_MARK} Not counted: ${named} of ${paperLabel(arm)} (first error logged as ${category}) ${one ? 'has' : 'have'} no execution ` +
+      `recorded in error_taxonomy.json (trajectory_length 0: the study's 120 s cap on a whole pipeline struck). The study left ` +
+      `${one ? 'it' : 'them'} out of its fix rates, and so does this table; ${one ? 'it counts' : 'they count'} as failed in the arm's passes.`
+    );
+  });
 }
 
 export function table4View(arms: readonly IterationArmTables[]): Table {

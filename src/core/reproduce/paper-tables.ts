@@ -86,6 +86,30 @@ export function taxonomyFixRates(taxonomy: ReleasedErrorTaxonomy): { arm: string
     .map((arm) => ({ arm: arm.name, rows: firstErrorTable(taxonomyStepTrajectories(arm), studyErrorCategory) }));
 }
 
+/**
+ * A problem of a refining arm that error_taxonomy.json lists with no execution at all
+ * (trajectory_length 0: the study's 120 s cap on a whole pipeline struck). It has a logged first
+ * error type but no first step, so no fix-rate row counts it (as in the study's own fix_rates);
+ * it still counts as a failure in the arm's passes.
+ */
+export interface UncountedProblem {
+  arm: string;
+  taskId: string;
+  /** The row its logged first error type would have been counted under. */
+  category: string;
+}
+
+/** Every problem the fix rates leave out for want of an execution, arm by arm, in file order. */
+export function taxonomyUncounted(taxonomy: ReleasedErrorTaxonomy): UncountedProblem[] {
+  return taxonomy.arms
+    .filter((arm) => arm.fixRates !== null)
+    .flatMap((arm) =>
+      arm.problems
+        .filter((p) => p.executions === 0)
+        .map((p) => ({ arm: arm.name, taskId: p.taskId, category: studyErrorCategory(p.initialErrorType) })),
+    );
+}
+
 function taxonomyArm(taxonomy: ReleasedErrorTaxonomy, name: string): ReleasedTaxonomyArm {
   const arm = taxonomy.arms.find((a) => a.name === name);
   if (arm === undefined) {

@@ -5,10 +5,12 @@
  * their pinned hashes, are also kept in the benchmarks' cache so a later visit works offline.
  */
 import { loadReleasedFiles, type ReleasedFileText } from '../../core/analysis/released-files.ts';
-import { reproduceReport } from '../../core/analysis/reproduce-report.ts';
+import { reproduceReport, type ReportSection } from '../../core/analysis/reproduce-report.ts';
 import { fetchBytesWithFetch, type SourceFailure } from '../../core/benchmarks/datasets.ts';
 import { ReleasedFetchCancelledError, ReleasedFilesUnavailableError, fetchReleasedFiles } from '../../core/reproduce/released-sources.ts';
 import { appDatasetCache } from '../datasets/dataset-cache-connection.ts';
+import { runWorkerJob } from '../shared/worker-job.ts';
+import type { ReproduceWorkerReply } from './reproduce-worker.ts';
 
 /** Seed of the bootstrap CIs, so the page shows the same intervals every time. */
 export const REPRODUCE_SEED = 2604_21950;
@@ -21,7 +23,7 @@ export interface FetchProgress {
 }
 
 export class ReleasedFilesState {
-  texts = $state.raw<ReleasedFileText[]>([]);
+  #texts = $state.raw<ReleasedFileText[]>([]);
   reading = $state(false);
   readError = $state<string | null>(null);
   /** While fetching from the repository: how far it got. */
@@ -31,10 +33,59 @@ export class ReleasedFilesState {
   /** What a cancelled fetch left: said until the next fetch or pick. */
   cancelNote = $state<string | null>(null);
   #abort: AbortController | null = null;
-  loaded = $derived(loadReleasedFiles(this.texts));
-  sections = $derived(
-    this.texts.length === 0 ? [] : reproduceReport(this.loaded, { seed: REPRODUCE_SEED, replicates: REPRODUCE_REPLICATES }),
-  );
+  loaded = $derived(loadReleasedFiles(this.#texts));
+  /** The report computed in a worker for the files loaded; empty while `computing`. */
+  #computed = $state.raw<ReportSection[]>([]);
+  // Where there is no Worker (unit tests under Node), computed here, and only when read.
+  #inPlace = $derived(this.#texts.length === 0 ? [] : reproduceReport(this.loaded, { seed: REPRODUCE_SEED, replicates: REPRODUCE_REPLICATES }));
+  /** The report of the files loaded is being computed. */
+  computing = $state(false);
+  /** Counts the sets of files asked for, so a late report of earlier files is dropped. */
+  #asked = 0;
+
+  /** The report of the files loaded; empty until it is computed. */
+  get sections(): ReportSection[] {
+    return typeof Worker === 'undefined' ? this.#inPlace : this.#computed;
+  }
+
+  get texts(): ReleasedFileText[] {
+    return this.#texts;
+  }
+
+  /** New files: the report is computed again from them. */
+  set texts(texts: ReleasedFileText[]) {
+    this.#texts = texts;
+    void this.#compute(texts);
+  }
+
+  async #compute(texts: ReleasedFileText[]): Promise<void> {
+    const asked = ++this.#asked;
+    const options = { seed: REPRODUCE_SEED, replicates: REPRODUCE_REPLICATES };
+    if (texts.length === 0 || typeof Worker === 'undefined') {
+      this.#computed = [];
+      this.computing = false;
+      return;
+    }
+    // Not the sections of the files before: they would say a file just loaded is missing.
+    this.#computed = [];
+    this.computing = true;
+    let sections: ReportSection[];
+    try {
+      const worker = new Worker(new URL('./reproduce-worker.ts', import.meta.url), { type: 'module', name: 'reproduce' });
+      sections = await runWorkerJob<ReproduceWorkerReply, ReportSection[]>(worker, {
+        start: (w) => w.postMessage({ texts, options }),
+        onReply: (reply) => ({ value: reply.sections }),
+        notLoaded: () => new Error('The part of the app that computes this report did not load: reload the page.'),
+        died: (detail) => new Error(`The browser stopped computing this report${detail ? ` (${detail})` : ''}: reload the page.`),
+      });
+    } catch {
+      // No worker after all (refused, or its script gone): the page's thread computes it, as before.
+      sections = reproduceReport(loadReleasedFiles(texts), options);
+    }
+    if (asked !== this.#asked) return;
+    this.#computed = sections;
+    this.computing = false;
+  }
 
   /** Adds files the user picked; one with the same name as a loaded file replaces it. */
   async add(files: readonly File[]): Promise<void> {

@@ -4,6 +4,7 @@
  * files of 100-200 MB, which froze the tab for seconds when read on the page's thread. Where
  * there is no Worker (unit tests under Node) the same import runs in place.
  */
+import { countText } from '../../core/count-text.ts';
 import type { ImportProgress } from '../../core/results/result-file-import.ts';
 import type { ResultFile } from '../../core/results/result-file.ts';
 import { UserError, type UserErrorData } from '../../core/user-error.ts';
@@ -64,13 +65,14 @@ async function readInWorker(file: Blob, onProgress: (progress: ImportProgress) =
 
 /** "Decompressing: 48 MB so far", "Checking 17,080 units (47,742 steps)": what the page shows while a file is read. */
 export function describeImportProgress(fileName: string, progress: ImportProgress): string {
-  const mb = (bytes: number) => `${Math.round(bytes / (1024 * 1024)).toLocaleString('en')} MB`;
+  // Not toLocaleString: its first call loads ICU on the page's thread (count-text.ts).
+  const mb = (bytes: number) => `${countText(Math.round(bytes / (1024 * 1024)))} MB`;
   switch (progress.phase) {
     case 'decompressing':
       return `${fileName}: decompressing (${mb(progress.bytes)} so far)…`;
     case 'parsing':
       return `${fileName}: reading ${mb(progress.bytes)} of JSON…`;
     case 'checking':
-      return `${fileName}: checking ${progress.units.toLocaleString('en')} units (${progress.steps.toLocaleString('en')} steps)…`;
+      return `${fileName}: checking ${countText(progress.units)} units (${countText(progress.steps)} steps)…`;
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadReleasedFiles, recogniseReleasedJson, type ReleasedFileText } from '../../../src/core/analysis/released-files.ts';
 import { reproduceReport } from '../../../src/core/analysis/reproduce-report.ts';
+import { tableToCsv } from '../../../src/core/analysis/table-csv.ts';
 import { readStudyFiles } from '../../support/study-results.ts';
 
 async function releasedTexts(): Promise<ReleasedFileText[]> {
@@ -134,6 +135,49 @@ describe('the Reproduce report on the released files', () => {
     const check = tables.find((t) => t.id === 'table-4-self-check')!;
     expect(check.rows.every((r) => r[4]!.text === 'agrees')).toBe(true);
     expect(check.notes).toEqual([`All ${check.rows.length} agree: the tables above were computed from the same data the study summarised.`]);
+  });
+
+  it('says which problems Table 3 leaves out for want of an execution (the 120 s cap), on the page and in the CSV', async () => {
+    const sections = reproduceReport(loadReleasedFiles(await releasedTexts()), options);
+    const table3 = sections.find((s) => s.id === 'table-3')!.tables.find((t) => t.id === 'paper-table-3')!;
+    // error_taxonomy.json: HumanEval/32 of the NEAT champion has trajectory_length 0 and TimeoutError logged first.
+    const row = table3.rows.find((r) => r[0]!.text.startsWith('NEAT champion · TimeoutError'))!;
+    expect(row.map((c) => c.text)).toEqual(['NEAT champion · TimeoutError †', '2', '0', '0 %', '1']);
+    expect(table3.columns.at(-1)!.label).toBe('Not counted: no execution recorded');
+    expect(table3.rows.filter((r) => r[0]!.text.endsWith('†'))).toHaveLength(1);
+    const note = table3.notes!.find((n) => n.startsWith('†'))!;
+    expect(note).toContain('HumanEval/32 of NEAT champion (first error logged as TimeoutError)');
+    expect(note).toContain('trajectory_length 0');
+    const csv = tableToCsv(table3).split('\r\n');
+    expect(csv[0]).toBe('Arm · first error,Problems,Fixed,Fix rate,Not counted: no execution recorded');
+    expect(csv).toContain('NEAT champion · TimeoutError †,2,0,0,1');
+  });
+
+  it('finds the problems left out of Table 3 in the data, not by their ids', async () => {
+    const texts = await releasedTexts();
+    const taxonomy = texts.find((t) => t.fileName === 'error_taxonomy.json')!;
+    const edited = JSON.parse(taxonomy.text) as { configs: Record<string, { per_problem: { task_id: string; trajectory_length: number; initial_error_type: string | null }[] }> };
+    // As if the cap had struck HumanEval/38 of the coder's self-refine, after a first error of a kind
+    // that arm never had otherwise, and not HumanEval/32 of the champion.
+    const p38 = edited.configs['qwen2.5-coder:3b self-refine']!.per_problem.find((p) => p.task_id === 'HumanEval/38')!;
+    Object.assign(p38, { trajectory_length: 0, initial_error_type: 'IndentationError' });
+    edited.configs['NEAT v3 champion']!.per_problem.find((p) => p.task_id === 'HumanEval/32')!.trajectory_length = 1;
+    const sections = reproduceReport(loadReleasedFiles(texts.map((t) => (t === taxonomy ? { ...t, text: JSON.stringify(edited) } : t))), options);
+    const table3 = sections.find((s) => s.id === 'table-3')!.tables.find((t) => t.id === 'paper-table-3')!;
+    const marked = table3.rows.filter((r) => r[0]!.text.endsWith('†'));
+    // Its own line, with nothing counted: no fix rate to show, and an empty field in the CSV.
+    expect(marked.map((r) => r.map((c) => c.text))).toEqual([['qwen2.5-coder:3B self-refine · SyntaxError †', '0', '0', '–', '1']]);
+    expect(tableToCsv(table3)).toContain('\r\nqwen2.5-coder:3B self-refine · SyntaxError †,0,0,,1\r\n');
+    expect(table3.notes!.filter((n) => n.startsWith('†'))).toEqual([
+      expect.stringContaining('HumanEval/38 of qwen2.5-coder:3B self-refine (first error logged as SyntaxError)'),
+    ]);
+
+    // Without such a problem the table has no such column, note or mark.
+    p38.trajectory_length = 4;
+    const clean = reproduceReport(loadReleasedFiles(texts.map((t) => (t === taxonomy ? { ...t, text: JSON.stringify(edited) } : t))), options);
+    const plain = clean.find((s) => s.id === 'table-3')!.tables.find((t) => t.id === 'paper-table-3')!;
+    expect(plain.columns.map((c) => c.label)).toEqual(['Arm · first error', 'Problems', 'Fixed', 'Fix rate']);
+    expect(plain.notes!.some((n) => n.startsWith('†'))).toBe(false);
   });
 
   it('leaves sections without their files empty and says which file they need', async () => {

@@ -328,6 +328,11 @@ describe('error taxonomy', () => {
     // Our own labelling keeps every run that reached a verdict.
     const ownRow = armErrors(capped, 'exception')[0]!.firstErrors.find((r) => r.category === 'NameError')!;
     expect([ownRow.total, ownRow.fixed]).toEqual([2, 1]);
+    // And the table says so under the study's labelling only, with the count from the data.
+    expect(firstErrorTableView(armErrors(capped, 'study')).notes).toContain(
+      'A: 1 problem-run that the time cap on one problem cut short is left out, as the study left them out (its runner kept no record of them); with error types as Python named them they are counted.',
+    );
+    expect(firstErrorTableView(armErrors(capped, 'exception')).notes!.some((n) => n.includes('time cap'))).toBe(false);
   });
 
   it('writes the taxonomy as a table with a column per iteration', () => {
