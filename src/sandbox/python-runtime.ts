@@ -28,7 +28,7 @@ import { OUTPUT_LIMIT_SLOT } from './shared-state.ts';
 import { BASELINE_MODULES, BLOCKED_MODULES, RUNNER_PY } from './runner-py.ts';
 import { ScratchFileSystem, type EmscriptenFs } from './scratch-fs.ts';
 import { startInterpreter } from './snapshot.ts';
-import { guardCStack, type StackHost } from './stack-guard.ts';
+import { capCStack, guardCStack, type StackGuardReport, type StackHost } from './stack-guard.ts';
 import { captureTracebacksInChunks, type CaptureFs } from './traceback-capture.ts';
 import type { InterruptMode, WorkerConfig, WorkerInfo, WorkerRunReport } from './worker-protocol.ts';
 
@@ -94,6 +94,7 @@ export class PythonRuntime {
   readonly #newlineWatch: NewlineWatch | null;
   readonly #PythonError: new (...args: never[]) => Error & { type: string };
   #dead: string | null = null;
+  #stackGuard: StackGuardReport | null = null;
   info!: WorkerInfo;
 
   private constructor(
@@ -133,11 +134,11 @@ export class PythonRuntime {
     capMemory(internals._module.memory, options.maxHeapBytes);
     // Needs Python to call JavaScript, so before the bridges go. A Pyodide without the exports
     // it uses still starts, with CPython's own limit (deep recursion through C then kills it).
-    let cStackBytes: number | null = null;
+    let stackGuard: StackGuardReport | null = null;
     try {
-      cStackBytes = guardCStack(py, internals._module as unknown as StackHost, { ceilingBytes: options.cStackCeilingBytes ?? null }).cStackBytes;
+      stackGuard = guardCStack(py, internals._module as unknown as StackHost, { ceilingBytes: options.cStackCeilingBytes ?? null });
     } catch {
-      cStackBytes = null;
+      stackGuard = null;
     }
 
     // Order matters: the JS modules go before the Python scrub (which then finds no registry
@@ -175,6 +176,7 @@ export class PythonRuntime {
 
     captureTracebacksInChunks(internals._api, py.FS as unknown as CaptureFs);
     const runtime = new PythonRuntime(options, py, entries, output, interrupt, classWatch, dictWatch, codecWatch, newlineWatch);
+    runtime.#stackGuard = stackGuard;
     hardenPyodide({
       api: py as unknown as Record<string, unknown>,
       internals: internals._api,
@@ -192,7 +194,7 @@ export class PythonRuntime {
       snapshotProblem,
       interrupt: selfTest.mode,
       interruptLatencyMs: selfTest.latencyMs,
-      cStackBytes,
+      cStackBytes: stackGuard?.cStackBytes ?? null,
       hardening: {
         bridgesRemoved: report.bridgesRemoved,
         bridgesLeft: report.bridgesLeft,
@@ -207,6 +209,18 @@ export class PythonRuntime {
       },
     };
     return runtime;
+  }
+
+  /**
+   * Lowers this worker's C stack limit to `ceilingBytes` if that is lower (stack-guard.ts), between
+   * programs; returns the limit now in force, which `info` reports too.
+   */
+  capCStack(ceilingBytes: number): number | null {
+    if (!this.#stackGuard || this.#dead) return this.info.cStackBytes;
+    const cStackBytes = capCStack(this.#heap as unknown as StackHost, this.#stackGuard, ceilingBytes);
+    this.#stackGuard = { ...this.#stackGuard, cStackBytes };
+    this.info = { ...this.info, cStackBytes };
+    return cStackBytes;
   }
 
   /** Runs one program to its end. Never throws: every ending is a RunResult. */

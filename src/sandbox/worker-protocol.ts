@@ -92,4 +92,6 @@ export interface SandboxWorkerApi {
   /** Resolves once Pyodide is loaded, hardened and self-tested; rejects if it cannot start. */
   ready(): Promise<WorkerInfo>;
   run(program: string, limits: SandboxLimits): Promise<WorkerRunReport>;
+  /** Lowers the C stack limit to `bytes` if that is lower (between programs); resolves with the limit in force. */
+  capCStack(bytes: number): Promise<number | null>;
 }
