@@ -79,6 +79,8 @@ export interface HardeningSummary {
   codecRegistryWatched: boolean;
   /** The standard streams' newline setting is checked in wasm memory (newline-watch.ts); false: reset after every program. */
   newlineWatched: boolean;
+  /** A program's `gc.freeze()` or `gc.unfreeze()` is seen in wasm memory and replaces the worker (freeze-watch.ts); false: unseen. */
+  freezeWatched: boolean;
 }
 
 export interface WorkerRunReport {
