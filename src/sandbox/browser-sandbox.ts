@@ -13,7 +13,7 @@ import type { BrowserWorkerStart } from './browser-worker.ts';
 import type { PooledSandbox, WorkerHandle } from './pool.ts';
 import { startSandbox, workerConfig, workerHandle, type SandboxOptions } from './sandbox-workers.ts';
 import { createSharedState } from './shared-state.ts';
-import { StackCeiling, storageCeilingStore } from './stack-ceiling.ts';
+import { StackCeiling } from './stack-ceiling.ts';
 import { SNAPSHOT_FILE, type SandboxWorkerApi } from './worker-protocol.ts';
 
 export interface BrowserSandboxOptions extends SandboxOptions {
@@ -31,21 +31,8 @@ export function createBrowserSandbox(options: BrowserSandboxOptions): Promise<Po
   return startSandbox(() => spawnBrowserWorker(options), options);
 }
 
-/**
- * The C stack limit: every worker keeps to the lowest one measured, in this page or another tab
- * of this build (stack-ceiling.ts). A build is this module's URL, hashed in production with the
- * name of the worker's script it holds.
- */
-const stackCeiling = new StackCeiling(storageCeilingStore(pageStorage(), `${navigator.userAgent} ${import.meta.url}`));
-
-/** localStorage, or undefined where reading it throws (storage blocked for the site). */
-function pageStorage(): Storage | undefined {
-  try {
-    return globalThis.localStorage;
-  } catch {
-    return undefined;
-  }
-}
+/** The page's C stack limit: every worker of the page keeps to the lowest one measured (stack-ceiling.ts). */
+const stackCeiling = new StackCeiling();
 
 function spawnBrowserWorker(options: BrowserSandboxOptions): WorkerHandle {
   const sharedState = createSharedState();

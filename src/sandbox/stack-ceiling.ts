@@ -1,8 +1,7 @@
 /**
- * One C stack limit for all the workers of the app in this browser (stack-guard.ts,
- * docs/sandbox.md).
+ * One C stack limit for all the workers of a page (stack-guard.ts, docs/sandbox.md).
  *
- * V8 shares the interpreter's compiled code between the workers of a renderer process. A worker
+ * V8 shares the interpreter's compiled code between the workers of a page. A worker
  * that starts once that code is optimised measures more room than the first tier leaves, where
  * V8 goes back whenever it drops an optimised function: without a ceiling a replacement allowed
  * memoised recursion about 390 deep where the page's first worker stopped at 334, and the same
@@ -11,68 +10,24 @@
  * measured (the spare, started right after the first workers, or a slot's first worker) has its
  * limit lowered to it before its next program.
  *
- * The lowest limit is also kept in localStorage, for this build and browser: a second tab of the
- * app in the same renderer process starts its first worker on code the first tab optimised, and
- * would otherwise measure the higher limit.
+ * Not shared between tabs: a second tab of the app in the same renderer process starts its first
+ * worker on code the first tab optimised (docs/sandbox.md). Sharing through localStorage was
+ * tried and left out: measures under load come out up to 6 % low (141 kB where 150 kB is usual),
+ * and a stored lowest would keep every later tab and visit at that depth.
  */
 import type { WorkerHandle } from './pool.ts';
 import type { CappableWorkerHandle } from './sandbox-workers.ts';
 
-/** Where the lowest limit is shared with the app's other tabs. */
-export interface CeilingStore {
-  read(): number | null;
-  write(bytes: number): void;
-}
-
-const STORAGE_KEY = 'feedback-lab:sandbox-c-stack-limit';
-
-/**
- * A store in `storage` (localStorage) for one `build` (the browser and the worker's script, whose
- * name changes with every build): a limit stored by another build or browser is not read. Storage
- * that is off or full is no store at all.
- */
-export function storageCeilingStore(storage: Pick<Storage, 'getItem' | 'setItem'> | undefined, build: string): CeilingStore {
-  const read = (): number | null => {
-    try {
-      const stored = JSON.parse(storage?.getItem(STORAGE_KEY) ?? 'null') as { build?: unknown; bytes?: unknown } | null;
-      const bytes = stored?.bytes;
-      return stored?.build === build && typeof bytes === 'number' && Number.isFinite(bytes) && bytes > 0 ? bytes : null;
-    } catch {
-      return null;
-    }
-  };
-  return {
-    read,
-    write: (bytes) => {
-      const stored = read();
-      if (stored !== null && stored <= bytes) return;
-      try {
-        storage?.setItem(STORAGE_KEY, JSON.stringify({ build, bytes }));
-      } catch {
-        // Storage full or refused: each tab keeps its own ceiling, as before.
-      }
-    },
-  };
-}
-
 export class StackCeiling {
-  readonly #store: CeilingStore | null;
   #lowest: number | null = null;
 
-  constructor(store: CeilingStore | null = null) {
-    this.#store = store;
-  }
-
-  /** The lowest limit a worker here (or in another tab) has measured or been lowered to; null before any. */
+  /** The lowest limit a worker of the page has measured or been lowered to; null before any. */
   get lowest(): number | null {
-    this.#note(this.#store?.read() ?? null, false);
     return this.#lowest;
   }
 
-  #note(bytes: number | null, share = true): void {
-    if (bytes === null || (this.#lowest !== null && bytes >= this.#lowest)) return;
-    this.#lowest = bytes;
-    if (share) this.#store?.write(bytes);
+  #note(bytes: number | null): void {
+    if (bytes !== null && (this.#lowest === null || bytes < this.#lowest)) this.#lowest = bytes;
   }
 
   /**

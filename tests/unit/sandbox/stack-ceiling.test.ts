@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SandboxLimits } from '../../../src/core/ports.ts';
 import type { CappableWorkerHandle } from '../../../src/sandbox/sandbox-workers.ts';
-import { StackCeiling, storageCeilingStore } from '../../../src/sandbox/stack-ceiling.ts';
+import { StackCeiling } from '../../../src/sandbox/stack-ceiling.ts';
 import type { WorkerInfo } from '../../../src/sandbox/worker-protocol.ts';
 
 const limits: SandboxLimits = { timeoutMs: 1000, maxOutputChars: 10_000 };
@@ -72,47 +72,5 @@ describe('StackCeiling', () => {
     await unlimited.run('pass', limits);
     await measured.run('pass', limits);
     expect(calls).toEqual(['node runs at null', 'node runs at null', 'browser runs at 150000']);
-  });
-
-  // A second tab in the same renderer process starts its first worker on code the first tab's
-  // workers made V8 optimise: measured there, its limit was the higher one (about 390 calls
-  // where the first tab stopped at 334). The lowest limit is shared through localStorage.
-  it("gives a second tab's first worker the lowest limit the app's other tabs measured", async () => {
-    const storage = new Map<string, string>();
-    const localStorage = { getItem: (key: string) => storage.get(key) ?? null, setItem: (key: string, value: string) => void storage.set(key, value) };
-    const calls: string[] = [];
-    const firstTab = new StackCeiling(storageCeilingStore(localStorage, 'Chrome/150 build-a'));
-    await firstTab.keep(worker(150_000, calls, 'tab 1')).ready();
-    const secondTab = new StackCeiling(storageCeilingStore(localStorage, 'Chrome/150 build-a'));
-    expect(secondTab.lowest).toBe(150_000);
-    // Started before the first tab measured, it is lowered before its first program.
-    const early = secondTab.keep(worker(175_000, calls, 'tab 2'));
-    await early.ready();
-    await early.run('pass', limits);
-    expect(calls).toEqual(['tab 2 lowered to 150000', 'tab 2 runs at 150000']);
-    // A lower limit measured in the second tab reaches the first's workers too.
-    await secondTab.keep(worker(145_000, calls, 'tab 2, later')).ready();
-    expect(firstTab.lowest).toBe(145_000);
-    // Another build or browser does not read it.
-    expect(new StackCeiling(storageCeilingStore(localStorage, 'Chrome/151 build-a')).lowest).toBeNull();
-    expect(new StackCeiling(storageCeilingStore(localStorage, 'Chrome/150 build-b')).lowest).toBeNull();
-  });
-
-  it('keeps working, tab by tab, where storage is off, full or holds something else', async () => {
-    const refusing = {
-      getItem: () => {
-        throw new Error('SecurityError');
-      },
-      setItem: () => {
-        throw new Error('QuotaExceededError');
-      },
-    };
-    const garbled = { getItem: () => '{"build": "x", "bytes": "lots"', setItem: () => {} };
-    for (const storage of [refusing, garbled, undefined]) {
-      const ceiling = new StackCeiling(storageCeilingStore(storage, 'x'));
-      expect(ceiling.lowest).toBeNull();
-      await ceiling.keep(worker(150_000, [], 'only')).ready();
-      expect(ceiling.lowest).toBe(150_000);
-    }
   });
 });
