@@ -8,9 +8,8 @@
  *   node --import tsx bench/reset-overhead.ts [--against main] [--runs 7] [--programs 200]
  *
  * Batches: a trivial program (the restore is most of its time), HumanEval/0's canonical solution
- * (typing, the usual shape), a program deriving a class from a standard ABC, the path where
- * the restore empties every standard ABC's cache, and one calling gc.freeze(), after which the
- * frozen objects go back to the collector. Nothing here asserts times.
+ * (typing, the usual shape), and a program deriving a class from a standard ABC, the path where
+ * the restore empties every standard ABC's cache. Nothing here asserts times.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
@@ -51,8 +50,6 @@ class Frozen(Mapping):
         return len(self._items)
 assert isinstance(Frozen({1: 2}), Mapping)
 `,
-  // The runner then unfreezes and collects the whole heap once (freeze-watch.ts); the other batches must not pay for it.
-  'gc.freeze()': 'import gc\ngc.freeze()\n',
 };
 
 const other = mkdtempSync(join(tmpdir(), 'reset-overhead-'));
