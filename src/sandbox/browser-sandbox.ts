@@ -13,6 +13,7 @@ import type { BrowserWorkerStart } from './browser-worker.ts';
 import type { PooledSandbox, WorkerHandle } from './pool.ts';
 import { startSandbox, workerConfig, workerHandle, type SandboxOptions } from './sandbox-workers.ts';
 import { createSharedState } from './shared-state.ts';
+import { StackCeiling } from './stack-ceiling.ts';
 import { SNAPSHOT_FILE, type SandboxWorkerApi } from './worker-protocol.ts';
 
 export interface BrowserSandboxOptions extends SandboxOptions {
@@ -30,24 +31,14 @@ export function createBrowserSandbox(options: BrowserSandboxOptions): Promise<Po
   return startSandbox(() => spawnBrowserWorker(options), options);
 }
 
-/**
- * The lowest C stack limit a worker of this page has measured so far. V8 shares the
- * interpreter's compiled code between a page's workers, and a worker that starts once it is
- * optimised measures more room than the first tier leaves (docs/sandbox.md): without this
- * ceiling, a replacement allowed memoised recursion about 390 deep where the first worker
- * stopped at 334, and the same program's verdict depended on which worker ran it.
- */
-let lowestCStackBytes: number | null = null;
-
-function noteCStack(bytes: number | null): void {
-  if (bytes !== null && (lowestCStackBytes === null || bytes < lowestCStackBytes)) lowestCStackBytes = bytes;
-}
+/** The page's C stack limit: every worker of the page keeps to the lowest one measured (stack-ceiling.ts). */
+const stackCeiling = new StackCeiling();
 
 function spawnBrowserWorker(options: BrowserSandboxOptions): WorkerHandle {
   const sharedState = createSharedState();
   const indexURL = options.pyodideURL ?? new URL(`${import.meta.env.BASE_URL}pyodide/`, location.href).href;
   const snapshot = options.snapshot === false ? null : new URL(SNAPSHOT_FILE, indexURL).href;
-  const config = { ...workerConfig(options, { indexURL, snapshot, sharedState }), cStackCeilingBytes: lowestCStackBytes };
+  const config = { ...workerConfig(options, { indexURL, snapshot, sharedState }), cStackCeilingBytes: stackCeiling.lowest };
   const worker = new Worker(new URL('./browser-worker.ts', import.meta.url), { type: 'module', name: 'python-sandbox' });
   const channel = new MessageChannel();
   const start: BrowserWorkerStart = { port: channel.port2, config };
@@ -58,17 +49,11 @@ function spawnBrowserWorker(options: BrowserSandboxOptions): WorkerHandle {
   let markExited: (reason: string) => void = () => {};
   const exited = new Promise<string>((resolve) => (markExited = resolve));
   worker.addEventListener('error', (event) => markExited(event.message || 'the worker script failed'));
-  const handle = workerHandle(wrap<SandboxWorkerApi>(channel.port1), sharedState, exited, () => {
-    worker.terminate();
-    channel.port1.close();
-    markExited('terminated');
-  });
-  return {
-    ...handle,
-    ready: async () => {
-      const info = await handle.ready();
-      noteCStack(info.cStackBytes);
-      return info;
-    },
-  };
+  return stackCeiling.keep(
+    workerHandle(wrap<SandboxWorkerApi>(channel.port1), sharedState, exited, () => {
+      worker.terminate();
+      channel.port1.close();
+      markExited('terminated');
+    }),
+  );
 }

@@ -37,6 +37,7 @@ addEventListener(
     const api: SandboxWorkerApi = {
       ready: async () => (await runtime).info,
       run: async (program, limits) => (await runtime).run(program, limits),
+      capCStack: async (bytes) => (await runtime).capCStack(bytes),
     };
     expose(api, port);
   },

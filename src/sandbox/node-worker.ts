@@ -44,6 +44,7 @@ runtime.catch(() => {});
 const api: SandboxWorkerApi = {
   ready: async () => (await runtime).info,
   run: async (program, limits) => (await runtime).run(program, limits),
+  capCStack: async (bytes) => (await runtime).capCStack(bytes),
 };
 
 expose(api, nodeEndpoint(port));

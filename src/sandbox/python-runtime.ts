@@ -19,6 +19,7 @@ import { ClassWatch } from './class-watch.ts';
 import { NewlineWatch } from './newline-watch.ts';
 import { CodecWatch, type CodecHost, type CodecIds } from './codec-watch.ts';
 import { DictWatch, type WatcherHost } from './dict-watch.ts';
+import { FreezeWatch } from './freeze-watch.ts';
 import { clipErrorType, clipTraceback, dropFrames, exceptionMessage } from './exception-text.ts';
 import { DeadlineInterrupt } from './interrupt.ts';
 import { hardenGlobals, hardenPyodide } from './js-hardening.ts';
@@ -28,7 +29,7 @@ import { OUTPUT_LIMIT_SLOT } from './shared-state.ts';
 import { BASELINE_MODULES, BLOCKED_MODULES, RUNNER_PY } from './runner-py.ts';
 import { ScratchFileSystem, type EmscriptenFs } from './scratch-fs.ts';
 import { startInterpreter } from './snapshot.ts';
-import { guardCStack, type StackHost } from './stack-guard.ts';
+import { capCStack, guardCStack, type StackGuardReport, type StackHost } from './stack-guard.ts';
 import { captureTracebacksInChunks, type CaptureFs } from './traceback-capture.ts';
 import type { InterruptMode, WorkerConfig, WorkerInfo, WorkerRunReport } from './worker-protocol.ts';
 
@@ -92,8 +93,10 @@ export class PythonRuntime {
   readonly #dictWatch: DictWatch | null;
   readonly #codecWatch: CodecWatch | null;
   readonly #newlineWatch: NewlineWatch | null;
+  readonly #freezeWatch: FreezeWatch | null;
   readonly #PythonError: new (...args: never[]) => Error & { type: string };
   #dead: string | null = null;
+  #stackGuard: StackGuardReport | null = null;
   info!: WorkerInfo;
 
   private constructor(
@@ -106,11 +109,13 @@ export class PythonRuntime {
     dictWatch: DictWatch | null,
     codecWatch: CodecWatch | null,
     newlineWatch: NewlineWatch | null,
+    freezeWatch: FreezeWatch | null,
   ) {
     this.#classWatch = classWatch;
     this.#dictWatch = dictWatch;
     this.#codecWatch = codecWatch;
     this.#newlineWatch = newlineWatch;
+    this.#freezeWatch = freezeWatch;
     this.#options = options;
     this.#py = py;
     this.#heap = (py as unknown as PyodideInternals)._module;
@@ -133,11 +138,11 @@ export class PythonRuntime {
     capMemory(internals._module.memory, options.maxHeapBytes);
     // Needs Python to call JavaScript, so before the bridges go. A Pyodide without the exports
     // it uses still starts, with CPython's own limit (deep recursion through C then kills it).
-    let cStackBytes: number | null = null;
+    let stackGuard: StackGuardReport | null = null;
     try {
-      cStackBytes = guardCStack(py, internals._module as unknown as StackHost, { ceilingBytes: options.cStackCeilingBytes ?? null }).cStackBytes;
+      stackGuard = guardCStack(py, internals._module as unknown as StackHost, { ceilingBytes: options.cStackCeilingBytes ?? null });
     } catch {
-      cStackBytes = null;
+      stackGuard = null;
     }
 
     // Order matters: the JS modules go before the Python scrub (which then finds no registry
@@ -166,6 +171,9 @@ export class PythonRuntime {
     const probeNewline = installed.get('probe_newline') as PyProxy & ((step: number) => void);
     const newlineWatch = NewlineWatch.start(internals._module, report.newlineProbe, report.streamAddresses, probeNewline);
     probeNewline.destroy();
+    const probeFreeze = installed.get('probe_freeze') as PyProxy & ((step: number) => number);
+    const freezeWatch = FreezeWatch.start(internals._module, probeFreeze);
+    probeFreeze.destroy();
     installed.destroy();
     install.destroy();
     // The runner's functions keep this dict as their globals (with __builtins__, which the
@@ -174,7 +182,8 @@ export class PythonRuntime {
     namespace.destroy();
 
     captureTracebacksInChunks(internals._api, py.FS as unknown as CaptureFs);
-    const runtime = new PythonRuntime(options, py, entries, output, interrupt, classWatch, dictWatch, codecWatch, newlineWatch);
+    const runtime = new PythonRuntime(options, py, entries, output, interrupt, classWatch, dictWatch, codecWatch, newlineWatch, freezeWatch);
+    runtime.#stackGuard = stackGuard;
     hardenPyodide({
       api: py as unknown as Record<string, unknown>,
       internals: internals._api,
@@ -192,7 +201,7 @@ export class PythonRuntime {
       snapshotProblem,
       interrupt: selfTest.mode,
       interruptLatencyMs: selfTest.latencyMs,
-      cStackBytes,
+      cStackBytes: stackGuard?.cStackBytes ?? null,
       hardening: {
         bridgesRemoved: report.bridgesRemoved,
         bridgesLeft: report.bridgesLeft,
@@ -204,9 +213,22 @@ export class PythonRuntime {
         watchedDicts: dictWatch?.size ?? 0,
         codecRegistryWatched: codecWatch !== null,
         newlineWatched: newlineWatch !== null,
+        freezeWatched: freezeWatch !== null,
       },
     };
     return runtime;
+  }
+
+  /**
+   * Lowers this worker's C stack limit to `ceilingBytes` if that is lower (stack-guard.ts), between
+   * programs; returns the limit now in force, which `info` reports too.
+   */
+  capCStack(ceilingBytes: number): number | null {
+    if (!this.#stackGuard || this.#dead) return this.info.cStackBytes;
+    const cStackBytes = capCStack(this.#heap as unknown as StackHost, this.#stackGuard, ceilingBytes);
+    this.#stackGuard = { ...this.#stackGuard, cStackBytes };
+    this.info = { ...this.info, cStackBytes };
+    return cStackBytes;
   }
 
   /** Runs one program to its end. Never throws: every ending is a RunResult. */
@@ -306,6 +328,9 @@ export class PythonRuntime {
   #cleanUp(): string | null {
     if (this.#dead) return this.#dead;
     const reasons: string[] = [];
+    // Read before the runner's own freeze (in finish). Undoing it would take unfreezing the
+    // whole heap and a full collection: 50–300 ms, past the clean-up budget on a loaded machine.
+    if (this.#freezeWatch?.changed()) reasons.push("the program froze or unfroze the collector's objects (gc.freeze)");
     try {
       reasons.push(...this.#strings(this.#entries.restore()));
       // Freeing the program's objects runs their finalizers, straight from here with no Python
@@ -335,14 +360,15 @@ export class PythonRuntime {
       if (this.#codecWatch?.cacheUsed()) this.#entries.reset_codecs();
       if (this.#dictWatch?.take()) reasons.push('finalizers kept changing the standard library');
       if (this.#codecWatch && !this.#codecWatch.pathIntact()) reasons.push('a codec search function was registered');
+      this.#freezeWatch?.rebase();
     } catch (error) {
-      reasons.push(`the baseline could not be restored (${firstLine(error)})`);
+      reasons.push(`the baseline could not be restored (${this.#describe(error)})`);
       this.#noteDeath(error);
     }
     try {
       reasons.push(...this.#fs.endRun().map((path) => `the program changed ${path}`));
     } catch (error) {
-      reasons.push(`the scratch folders could not be cleaned (${firstLine(error)})`);
+      reasons.push(`the scratch folders could not be cleaned (${this.#describe(error)})`);
     }
     // Wasm memory never shrinks: a program that grew it (a MemoryError at the cap, or just a big
     // list) leaves an interpreter that would hold that memory for good. A MemoryError or a
@@ -360,6 +386,16 @@ export class PythonRuntime {
     } finally {
       list.destroy();
     }
+  }
+
+  /**
+   * A Python error by its last line (`KeyboardInterrupt`, `RecursionError: Stack overflow …`):
+   * its first is always "Traceback (most recent call last):", which said nothing of the cause.
+   */
+  #describe(error: unknown): string {
+    if (!(error instanceof this.#PythonError)) return firstLine(error);
+    const lines = error.message.trimEnd().split('\n');
+    return lines[lines.length - 1]?.trim() || error.type;
   }
 
   /** Records a JavaScript-level failure; returns its description. */

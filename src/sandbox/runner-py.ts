@@ -362,7 +362,10 @@ def install(config_json):
                 raise ModuleNotFoundError('No module named %r' % (args[0] if type(args[0]) is str else '?'))
         elif action == FRAMES:
             if not mode[0]:
-                taint.append('frame introspection outside the program')
+                # Which read says who asked (a finalizer's sys._getframe, a traceback printed
+                # for an error of the runner's own: tb_frame).
+                detail = args[1] if event == 'object.__getattr__' and len(args) > 1 and type(args[1]) is str else event
+                taint.append('frame introspection outside the program (%s)' % detail)
                 raise RuntimeError('frame introspection is not available here')
         elif action == SETATTR:
             # Checked in both modes: a finalizer runs outside the program's time.
@@ -628,14 +631,36 @@ def install(config_json):
             setlocale(LC_ALL, locale_all)
         random_inst.seed()
         gc_enable()
-        gc_freeze()
+        mark_frozen()
         return list(taint)
+
+    # The collector's permanent generation (freeze-watch.ts): a program's gc.freeze() kept its
+    # garbage cycles, and their finalizers, out of every later collection, until a later program
+    # unfroze them and they ran there. After the runner's own freeze, one fresh object is frozen
+    # alone, so that it is the list's last: a program that froze or unfroze moved that end, and
+    # its worker is replaced.
+    freeze_marker = [None]
+    frozen_probes = []
+
+    def mark_frozen():
+        gc_freeze()
+        freeze_marker[0] = []
+        gc_freeze()
+        return id(freeze_marker[0])
+
+    def probe_freeze(step):
+        if step == 0:
+            frozen_probes.clear()
+            return mark_frozen()
+        frozen_probes.append([])
+        gc_freeze()
+        return 0
 
     report['baselineModules'] = len(module_objs)
     report['baselineEntries'] = len(dict_values)
     return {'touch_probe': touch_probe, 'probe_codecs': probe_codecs, 'reset_codecs': reset_codecs,
             'probe_newline': probe_newline, 'reset_newlines': reset_newlines, 'prepare': prepare, 'flush': flush, 'restore': restore, 'settle': settle, 'finish': finish,
-            'grave_clear': grave.clear, 'gc_collect': gc.collect,
+            'grave_clear': grave.clear, 'gc_collect': gc.collect, 'probe_freeze': probe_freeze,
             'report': json.dumps(report)}
 `;
 

@@ -44,6 +44,11 @@ export async function startSandbox(spawn: SpawnWorker, options: SandboxOptions):
   return sandbox;
 }
 
+/** A worker handle that can also lower the worker's C stack limit (stack-ceiling.ts). */
+export interface CappableWorkerHandle extends WorkerHandle {
+  capCStack(bytes: number): Promise<number | null>;
+}
+
 /**
  * The pool's handle on a worker: calls race the worker's exit, so a worker that dies mid-call
  * rejects the call instead of leaving it pending for ever.
@@ -53,7 +58,7 @@ export function workerHandle(
   sharedState: Int32Array | null,
   exited: Promise<string>,
   terminate: () => void,
-): WorkerHandle {
+): CappableWorkerHandle {
   const unlessExited = <T>(call: Promise<T>): Promise<T> =>
     Promise.race([
       call,
@@ -64,6 +69,7 @@ export function workerHandle(
   return {
     ready: () => unlessExited(api.ready()),
     run: (program, limits) => unlessExited(api.run(program, limits)),
+    capCStack: (bytes) => unlessExited(api.capCStack(bytes)),
     interrupt: () => sharedState && Atomics.store(sharedState, INTERRUPT_SLOT, 2),
     outputLimitHit: () => sharedState !== null && Atomics.load(sharedState, OUTPUT_LIMIT_SLOT) === 1,
     terminate,

@@ -34,7 +34,8 @@
  * 423). A worker started while the code is optimised measured that and set a limit of about
  * 390 calls, past what the first tier holds, where the code goes back whenever V8 drops an
  * optimised function. So a worker may be given a ceiling: the lowest limit an earlier worker
- * of the page measured, which was measured on the first tier (browser-sandbox.ts).
+ * of the page measured, which was measured on the first tier; and a worker started before a
+ * lower measure is lowered to it between programs (`capCStack`, stack-ceiling.ts).
  */
 import type { PyodideAPI } from 'pyodide';
 
@@ -53,6 +54,8 @@ export interface StackGuardReport {
   cStackBytes: number | null;
   /** Frames of the probe function the engine's stack held where a program starts (for reports and tests). */
   engineUnits: number;
+  /** Where on Emscripten's stack a program starts, which the limit is counted from; null when none was set. */
+  entryShadow: number | null;
 }
 
 /** An engine stack this many probe frames deep (about 20 MB in V8) outlasts Emscripten's 10 MB whatever the path. */
@@ -156,7 +159,7 @@ export interface StackGuardOptions {
  */
 export function guardCStack(py: PyodideAPI, host: StackHost, { ceilingBytes = null, depthProbe = engineDepth }: StackGuardOptions = {}): StackGuardReport {
   // Node's workers: nothing to measure (and a cheap way to learn it).
-  if (depthProbe(LARGE_ENGINE_STACK_UNITS) >= LARGE_ENGINE_STACK_UNITS) return { cStackBytes: null, engineUnits: LARGE_ENGINE_STACK_UNITS };
+  if (depthProbe(LARGE_ENGINE_STACK_UNITS) >= LARGE_ENGINE_STACK_UNITS) return { cStackBytes: null, engineUnits: LARGE_ENGINE_STACK_UNITS, entryShadow: null };
   // Warm the probe up, so that its frames are likely to have their final size below (the checks make sure).
   for (let i = 0; i < 3; i++) depthProbe(LARGE_ENGINE_STACK_UNITS);
   let samples = new Map<number, number[]>();
@@ -176,7 +179,7 @@ export function guardCStack(py: PyodideAPI, host: StackHost, { ceilingBytes = nu
       const before = depthProbe(LARGE_ENGINE_STACK_UNITS);
       py.runPython(CALIBRATION, { globals: globals as never });
       const after = depthProbe(LARGE_ENGINE_STACK_UNITS);
-      if (before >= LARGE_ENGINE_STACK_UNITS) return { cStackBytes: null, engineUnits: before };
+      if (before >= LARGE_ENGINE_STACK_UNITS) return { cStackBytes: null, engineUnits: before, entryShadow: null };
       const pass = passBudget(before, after, samples, shadows);
       if (!pass) continue;
       agreed++;
@@ -191,14 +194,30 @@ export function guardCStack(py: PyodideAPI, host: StackHost, { ceilingBytes = nu
   if (!entry || agreed < PASSES) throw new Error(`the C stack calibration agreed with itself ${agreed} times in ${MAX_ATTEMPTS}`);
   if (ceilingBytes !== null && ceilingBytes > 0 && budget > ceilingBytes) budget = ceilingBytes;
   const available = entry.shadow - host._emscripten_stack_get_end();
-  if (budget + CPYTHON_MARGIN_BYTES >= available) return { cStackBytes: null, engineUnits: entry.units };
+  if (budget + CPYTHON_MARGIN_BYTES >= available) return { cStackBytes: null, engineUnits: entry.units, entryShadow: null };
+  setCStack(host, entry.shadow, budget);
+  return { cStackBytes: budget, engineUnits: entry.units, entryShadow: entry.shadow };
+}
 
+/** Tells CPython that its stack ends `budget` bytes (and its own margin) below `entryShadow`. */
+function setCStack(host: StackHost, entryShadow: number, budget: number): void {
   // The stack's top stays where it is (the base; the stack grows down): only its end moves.
-  const start = entry.shadow - budget - CPYTHON_MARGIN_BYTES;
+  const start = entryShadow - budget - CPYTHON_MARGIN_BYTES;
   const status = host._PyUnstable_ThreadState_SetStackProtection(host._PyThreadState_Get(), start, host._emscripten_stack_get_base() - start);
   if (status !== 0) {
     host._PyErr_Clear();
     throw new Error(`CPython refused a C stack of ${budget} bytes`);
   }
-  return { cStackBytes: budget, engineUnits: entry.units };
+}
+
+/**
+ * Lowers the limit `guardCStack` set to `ceilingBytes`, between programs, when another worker of
+ * the page has since measured less (browser-sandbox.ts): a spare started before that measure
+ * would otherwise keep the higher limit when it takes over. Never raises a limit, and sets none
+ * where the guard set none. Returns the limit now in force.
+ */
+export function capCStack(host: StackHost, guard: Pick<StackGuardReport, 'cStackBytes' | 'entryShadow'>, ceilingBytes: number): number | null {
+  if (guard.cStackBytes === null || guard.entryShadow === null || !(ceilingBytes > 0) || ceilingBytes >= guard.cStackBytes) return guard.cStackBytes;
+  setCStack(host, guard.entryShadow, ceilingBytes);
+  return ceilingBytes;
 }

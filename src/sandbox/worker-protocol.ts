@@ -79,6 +79,8 @@ export interface HardeningSummary {
   codecRegistryWatched: boolean;
   /** The standard streams' newline setting is checked in wasm memory (newline-watch.ts); false: reset after every program. */
   newlineWatched: boolean;
+  /** A program's `gc.freeze()` or `gc.unfreeze()` is seen in wasm memory and replaces the worker (freeze-watch.ts); false: unseen. */
+  freezeWatched: boolean;
 }
 
 export interface WorkerRunReport {
@@ -92,4 +94,6 @@ export interface SandboxWorkerApi {
   /** Resolves once Pyodide is loaded, hardened and self-tested; rejects if it cannot start. */
   ready(): Promise<WorkerInfo>;
   run(program: string, limits: SandboxLimits): Promise<WorkerRunReport>;
+  /** Lowers the C stack limit to `bytes` if that is lower (between programs); resolves with the limit in force. */
+  capCStack(bytes: number): Promise<number | null>;
 }

@@ -70,6 +70,16 @@ class Evil(Exception):
         return 'evil'
 raise Evil()`;
 
+/** A reference cycle with a finalizer that patches builtins, left for the collector. */
+const FROZEN_CYCLE = `class Late:
+    def __del__(self):
+        import builtins
+        builtins.sorted = lambda *a, **k: []
+late = Late()
+late.me = late
+del late
+`;
+
 const run = (program: string): Promise<RunResult> => sandbox.run(program, limits);
 
 /** Runs `poison`, then `probe`; returns the probe's result and whether the worker was replaced. */
@@ -184,6 +194,7 @@ describe('undone in place, without replacing the worker', () => {
     await expectUndone(poison, probe);
   });
 
+
   it("an environment variable set with os.putenv, which CPython reads for breakpoint()", async () => {
     // In a fresh worker breakpoint() starts pdb, which cannot run here; PYTHONBREAKPOINT=0 left
     // in the C environment (os.environ does not see it) made it a no-op, and the program passed.
@@ -250,9 +261,26 @@ describe('damage that is not cheap to undo replaces the worker', () => {
     // Alive, it answers for its ABC; Sized asks each of its subclasses.
     ['a class derived from a standard ABC kept alive where the restore does not look', ABC_SURVIVOR, ABC_PROBE],
     ['a write over the standard library', 'open("/lib/python3.14/site-packages/evil.py", "w").write("x = 1")', 'import os\nassert not os.path.exists("/lib/python3.14/site-packages/evil.py")'],
+    // A garbage cycle moved out of the collector's reach outlived its program, finalizer and
+    // all; a later program that unfroze and collected ran that finalizer in its own middle.
+    // Seen in wasm memory however gc.freeze was reached (freeze-watch.ts).
+    [
+      'a garbage cycle frozen with gc.freeze(), whose finalizer patches builtins',
+      FROZEN_CYCLE + 'import gc\ngc.freeze()',
+      'import gc\ngc.unfreeze()\ngc.collect()\nassert sorted([2, 1]) == [1, 2]',
+    ],
+    [
+      'the same, frozen through a gc module imported afresh',
+      FROZEN_CYCLE + 'import sys\ndel sys.modules["gc"]\nimport gc as fresh\nfresh.freeze()',
+      'import gc\ngc.unfreeze()\ngc.collect()\nassert sorted([2, 1]) == [1, 2]',
+    ],
   ])('%s', async (_, poison, probe) => {
     const { probe: result, replaced } = await after(poison, probe);
     expect(result, JSON.stringify(result)).toMatchObject({ status: 'passed' });
     expect(replaced).toBe(true);
+  });
+
+  it('sees gc.freeze() in wasm memory, not by counting the frozen objects after every program', () => {
+    expect(sandbox.stats().lastWorker?.hardening.freezeWatched).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PyodideAPI } from 'pyodide';
-import { guardCStack, type StackHost } from '../../../src/sandbox/stack-guard.ts';
+import { capCStack, guardCStack, type StackHost } from '../../../src/sandbox/stack-guard.ts';
 
 /**
  * A simulated browser worker: the engine's stack holds 1 MB, each level of the memoised
@@ -94,6 +94,24 @@ describe('guardCStack', () => {
     expect(guardCStack(higher.py, higher.host, { depthProbe: higher.depthProbe, ceilingBytes: measured + 20_000 }).cStackBytes).toBe(measured);
     const none = simulatedWorker(() => 110);
     expect(guardCStack(none.py, none.host, { depthProbe: none.depthProbe, ceilingBytes: null }).cStackBytes).toBe(measured);
+  });
+
+  // A spare starts with the ceiling known then; a worker measured lower afterwards lowers it
+  // between programs (stack-ceiling.ts), counted from the same point of the stack.
+  it('lowers a limit already set, never raises one, and sets none where the guard set none', () => {
+    const worker = simulatedWorker(() => 110);
+    const guard = guardCStack(worker.py, worker.host, { depthProbe: worker.depthProbe });
+    const measured = guard.cStackBytes!;
+    const programStart = SHADOW_BASE - 3_000;
+    expect(guard.entryShadow).toBe(programStart);
+    expect(capCStack(worker.host, guard, measured - 5_000)).toBe(measured - 5_000);
+    expect(programStart - worker.limit()!.start).toBe(measured - 5_000 + 2 * 2048 * 4);
+    expect(worker.limit()!.start + worker.limit()!.size).toBe(SHADOW_BASE);
+    const lowered = worker.limit();
+    expect(capCStack(worker.host, { cStackBytes: measured - 5_000, entryShadow: programStart }, measured)).toBe(measured - 5_000);
+    expect(worker.limit()).toBe(lowered);
+    expect(capCStack(worker.host, { cStackBytes: null, entryShadow: null }, 100_000)).toBeNull();
+    expect(worker.limit()).toBe(lowered);
   });
 
   it('says the measure failed, rather than guessing, when the probe never holds still', () => {
