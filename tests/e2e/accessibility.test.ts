@@ -21,13 +21,16 @@ import { MemorySearchStore } from '../../src/core/search/memory-search-store.ts'
 import { runSearch } from '../../src/core/search/run-search.ts';
 import { ROUTES, documentTitle, pageName } from '../../src/ui/routes.ts';
 import { axeViolations, chartTextContrast, focusedElement, spilledContent, type AllowedViolation } from '../support/accessibility-checks.ts';
-import { launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
+import { allowServiceWorkersByDefault, launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
 import { squeezedCode, stageStopsOutOfStep } from '../support/presenter-stage.ts';
 import { loadTestProblem } from '../support/datasets.ts';
 import { studyResultsDir } from '../support/study-results.ts';
 import { environment, runStoredStudy, syntheticResultFile } from '../unit/results/result-file-fixtures.ts';
 import { PROBLEMS, fakeWorld, searchSetup } from '../unit/search/run-search-fixtures.ts';
 import { studyConfig, studyDraft } from '../unit/study/study-fixtures.ts';
+
+// Offline use, updates or storage: pages run the app's service worker, as a user's do.
+allowServiceWorkersByDefault();
 
 const THEMES = ['light', 'dark'] as const;
 

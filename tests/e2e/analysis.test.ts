@@ -10,11 +10,14 @@ import { buildResultFile, resultUnitsFromStore } from '../../src/core/results/re
 import { exportResultFile, reportFileStem } from '../../src/core/results/result-file-export.ts';
 import { RELEASED_SOURCE_FILES } from '../../src/core/reproduce/released-sources.ts';
 import { axeViolations } from '../support/accessibility-checks.ts';
-import { launchBrowser, openApp, saveScreenshot, startAppServer, type AppServer } from '../support/browser.ts';
+import { allowServiceWorkersByDefault, launchBrowser, openApp, saveScreenshot, startAppServer, type AppServer } from '../support/browser.ts';
 import { readReleasedBytes, studyResultsDir } from '../support/study-results.ts';
 import { resultFile as paperArmsFile } from '../unit/analysis/paper-fixtures.ts';
 import { environment, runStoredStudy } from '../unit/results/result-file-fixtures.ts';
 import { studyConfig, studyDraft } from '../unit/study/study-fixtures.ts';
+
+// Offline use, updates or storage: pages run the app's service worker, as a user's do.
+allowServiceWorkersByDefault();
 
 let browser: Browser;
 let server: AppServer;

@@ -2,8 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createServer } from 'node:net';
 import { focusedElement } from '../support/accessibility-checks.ts';
-import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
+import { allowServiceWorkersByDefault, launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
 import { readDatasetBytes } from '../support/datasets.ts';
+
+// Offline use, updates or storage: pages run the app's service worker, as a user's do.
+allowServiceWorkersByDefault();
 
 /** A port nothing listens on: bound, then released. */
 async function freePort(): Promise<number> {

@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
+import { allowServiceWorkersByDefault, launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
 import { readDatasetBytes } from '../support/datasets.ts';
+
+// Offline use, updates or storage: pages run the app's service worker, as a user's do.
+allowServiceWorkersByDefault();
 
 let browser: Browser;
 let server: AppServer;

@@ -7,9 +7,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { demoRecording } from '../../src/core/presenter/shipped-recordings.ts';
-import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
+import { allowServiceWorkersByDefault, launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../support/fake-openai-server.ts';
 import { scene, waitForScene } from '../support/presenter-stage.ts';
+
+// Offline use, updates or storage: pages run the app's service worker, as a user's do.
+allowServiceWorkersByDefault();
 
 let browser: Browser;
 let server: AppServer;

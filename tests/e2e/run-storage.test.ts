@@ -7,9 +7,12 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
-import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
+import { allowServiceWorkersByDefault, launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
 import { openWithSavedEndpoint, saveEndpointOnModelsPage } from '../support/saved-endpoint.ts';
 import { FAST_PACE, SCRIPTED_MODEL, SCRIPTED_PROBLEM_IDS, SCRIPTED_TRUTH, scriptedStudyLink, startScriptedServer, type ScriptedServer } from '../support/scripted-study.ts';
+
+// Offline use, updates or storage: pages run the app's service worker, as a user's do.
+allowServiceWorkersByDefault();
 
 const REPEATS = 2;
 const TOTAL = 2 * REPEATS * SCRIPTED_PROBLEM_IDS.length;

@@ -136,6 +136,15 @@ export async function saveScreenshot(target: Page | Locator, name: string): Prom
   else await target.screenshot({ path });
 }
 
+/**
+ * The browser's own line for the 404 a server that is not Ollama gives the run's one question
+ * about each model it serves (src/llm/served-model.ts asks /api/ps, then /api/show). The page
+ * cannot keep the browser from logging it; the result file records why nothing was learnt.
+ */
+function isServedModelProbe(text: string, url: string): boolean {
+  return /^Failed to load resource: the server responded with a status of 404\b/.test(text) && /\/api\/(ps|show)$/.test(url);
+}
+
 export interface AppPage {
   context: BrowserContext;
   page: Page;
@@ -155,7 +164,21 @@ export interface OpenOptions {
    * are not routed: give `serviceWorkers: 'block'` with routes.
    */
   beforeOpen?: (context: BrowserContext) => Promise<void>;
+  /** Default: see allowServiceWorkersByDefault. */
   serviceWorkers?: 'allow' | 'block';
+}
+
+/**
+ * Whether pages opened without saying may run the app's service worker. Off unless a file asks:
+ * on a first visit the worker only copies the app for offline use (about 27 MB, 2 s of a core per
+ * page here), which no test but those of offline use, updates and storage reads, and the e2e
+ * stage of CI is short of cores. The test server sends the isolation headers itself.
+ */
+let serviceWorkersByDefault: 'allow' | 'block' = 'block';
+
+/** For a test file about offline use, updates or storage: its pages run the service worker unless they say otherwise. */
+export function allowServiceWorkersByDefault(): void {
+  serviceWorkersByDefault = 'allow';
 }
 
 export async function openApp(browser: Browser, server: AppServer, options: OpenOptions = {}): Promise<AppPage> {
@@ -163,13 +186,13 @@ export async function openApp(browser: Browser, server: AppServer, options: Open
     viewport: { width: 1280, height: 720 },
     colorScheme: options.colorScheme ?? 'light',
     acceptDownloads: true,
-    serviceWorkers: options.serviceWorkers ?? 'allow',
+    serviceWorkers: options.serviceWorkers ?? serviceWorkersByDefault,
   });
   await options.beforeOpen?.(context);
   const errors: string[] = [];
   // Context-level console events include dedicated workers (the Pyodide sandbox) as well as pages.
   context.on('console', (message) => {
-    if (message.type() === 'error') errors.push(`console: ${message.text()} (${message.location().url})`);
+    if (message.type() === 'error' && !isServedModelProbe(message.text(), message.location().url)) errors.push(`console: ${message.text()} (${message.location().url})`);
   });
   const page = await context.newPage();
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
