@@ -99,6 +99,14 @@ function releasedFiles(): string[] {
  * `fresh` loads the page anew, with none of the result files earlier tests opened in this tab:
  * the Results page reopens a tab's files after a reload, so their list is forgotten first.
  */
+/**
+ * Until a Results or Reproduce report is drawn whole (it is drawn a piece at a time, aria-busy
+ * meanwhile): a wide table takes focus once it is measured, and a contents entry finds its heading.
+ */
+async function reportDrawn(page: Page): Promise<void> {
+  await page.waitForFunction(() => document.querySelector('.report[aria-busy="true"]') === null, null, { timeout: 120_000 });
+}
+
 async function visit(page: Page, hash: string, fresh = false): Promise<void> {
   if (fresh) {
     await page.evaluate(() => sessionStorage.clear()).catch(() => undefined);
@@ -228,6 +236,7 @@ describe('accessibility (axe-core) in Chromium', () => {
     try {
       for (const hash of ['#/', '#/score', '#/playground', '#/models', '#/study', '#/search', '#/results', '#/reproduce', '#/presenter']) {
         await visit(page, hash);
+        await reportDrawn(page);
         found.push(...(await auditBothThemes(page, `${hash} at 800×600`)));
       }
     } finally {
@@ -629,6 +638,8 @@ describe('the keyboard in Chromium', () => {
     await visit(page, '#/reproduce');
     await page.getByLabel(/Released files/).setInputFiles(releasedFiles());
     const contents = page.getByRole('navigation', { name: 'Sections' }).getByRole('button');
+    await contents.first().waitFor();
+    await reportDrawn(page);
     const last = contents.last();
     const title = ((await last.textContent()) ?? '').trim().replace(/ \(\d+\)$/, '');
     await last.focus();

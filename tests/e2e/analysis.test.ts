@@ -204,7 +204,8 @@ describe("loading the released files without picking them", () => {
       return route.fulfill({ status: 200, body: readReleasedBytes(match[1]!), headers: { 'access-control-allow-origin': '*' } });
     });
     await page.getByRole('button', { name: 'Load the released files' }).click();
-    await page.getByText('All four kinds of released file are loaded.').waitFor();
+    // Fetched, parsed and computed in a worker: past 30 s when CI's cores are saturated.
+    await page.getByText('All four kinds of released file are loaded.').waitFor({ timeout: 120_000 });
     expect(served.sort()).toEqual(RELEASED_SOURCE_FILES.map((f) => f.path).sort());
     expect(await page.getByRole('alert').count()).toBe(0);
     expect(app.errors.filter((e) => !e.includes('404'))).toEqual([]);
