@@ -9,6 +9,8 @@
  * (isolation-status.ts says which).
  */
 
+import { readSession } from './tab-session.ts';
+
 /** Set right before the reload, cleared by an isolated page: a second try in one tab never happens. */
 const RELOAD_FLAG = 'feedback-lab:isolation-reload';
 /** How long a first visit waits for the worker to install before giving up on isolation. */
@@ -31,14 +33,6 @@ export type ShimResult =
   | { kind: 'continue'; registered: boolean }
   /** The page is reloading under the worker: mount nothing. */
   | { kind: 'reloading' };
-
-function readSession(): Storage | null {
-  try {
-    return globalThis.sessionStorage ?? null;
-  } catch {
-    return null;
-  }
-}
 
 export function browserShimHost(): ShimHost {
   const container = import.meta.env.PROD && 'serviceWorker' in navigator ? navigator.serviceWorker : null;

@@ -7,6 +7,7 @@
  * what happened and offers the reload. When there is no newer deploy, the network or the host
  * failed, and the page says that instead.
  */
+import { readSession } from './tab-session.ts';
 import { tabWork } from './tab-work.ts';
 import { runsOtherBuild } from './update-watch.ts';
 
@@ -83,14 +84,6 @@ async function refreshServiceWorker(): Promise<void> {
     incoming.addEventListener('statechange', settled);
     settled();
   });
-}
-
-function readSession(): Storage | null {
-  try {
-    return globalThis.sessionStorage ?? null;
-  } catch {
-    return null;
-  }
 }
 
 export function browserPageLoadHost(): PageLoadHost {
