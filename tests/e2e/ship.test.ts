@@ -232,6 +232,19 @@ function keptBuilds(page: Page): Promise<string[]> {
   });
 }
 
+/** The scripts and states of the workers a tab's registration holds, and the one in control: for a failure's message. */
+function workersOf(page: Page): Promise<string> {
+  return page
+    .evaluate(async () => {
+      const registration = await navigator.serviceWorker.getRegistration();
+      const describe = (worker: ServiceWorker | null | undefined) => (worker ? `${new URL(worker.scriptURL).pathname} ${worker.state}` : 'none');
+      const controller = navigator.serviceWorker.controller;
+      if (!registration) return `no registration (controller: ${describe(controller)})`;
+      return `installing: ${describe(registration.installing)}, waiting: ${describe(registration.waiting)}, active: ${describe(registration.active)}, controller: ${describe(controller)}`;
+    })
+    .catch((error: unknown) => `unreadable (${String(error)})`);
+}
+
 /** Shift+Reload: the browser's cache and the service worker are both bypassed. */
 async function hardReload(page: Page): Promise<void> {
   const cdp = await page.context().newCDPSession(page);
@@ -440,6 +453,14 @@ describe('the build under a sub-path', () => {
     const { page, context, errors } = app;
     const newNotice = (tab: Page) => tab.getByRole('status').filter({ hasText: 'A new version of Feedback Lab is out' });
     const clearHttpCache = async () => (await context.newCDPSession(page)).send('Network.clearBrowserCache');
+    /** Waits for the notice; when it does not come, the error says which workers the tab's registration holds. */
+    const noticeShown = async (tab: Page) => {
+      try {
+        await newNotice(tab).waitFor({ timeout: 120_000 });
+      } catch (error) {
+        throw new Error(`No update notice in ${tab === page ? 'the first tab' : 'the hard-reloaded tab'}; its service workers: ${await workersOf(tab)}`, { cause: error });
+      }
+    };
     try {
       await appReady(page);
       await page.getByRole('status').filter({ hasText: 'Available offline' }).waitFor({ timeout: 120_000 });
@@ -460,9 +481,12 @@ describe('the build under a sub-path', () => {
       await other.goto(server.url);
       await appReady(other);
 
-      await newNotice(page).waitFor({ timeout: 30_000 });
+      // Generous: Chromium looks for the new worker only once the old one has had a second with no
+      // request to answer, and the other tab's start (a page of chunks, Pyodide's files for two
+      // workers) keeps it busy for long on a loaded machine (30 s ran out once in CI).
+      await noticeShown(page);
       // The hard-reloaded tab runs the old build too: taken over by the new worker, it is told as well.
-      await newNotice(hard).waitFor({ timeout: 30_000 });
+      await noticeShown(hard);
       // The other tab was taken over too, but it already runs the new build: nothing to tell it.
       await other.waitForTimeout(1000);
       expect(await newNotice(other).count()).toBe(0);
