@@ -10,15 +10,12 @@
  */
 import { validatePromptSet } from '../../core/prompts/prompt-set.ts';
 import { writeSetting, type SettingsStorage } from '../models/saved-settings.ts';
+import { readSession } from '../shell/tab-session.ts';
 import type { LoadedPromptSet } from './prompt-set-picker.svelte.ts';
 
 /** This tab's sessionStorage, or undefined where the browser refuses it (then nothing is kept, and nothing breaks). */
 export function tabStorage(): SettingsStorage | undefined {
-  try {
-    return globalThis.sessionStorage;
-  } catch {
-    return undefined;
-  }
+  return readSession() ?? undefined;
 }
 
 /** Reads, writes and forgets one form's draft under `key`; never throws. */
