@@ -58,49 +58,27 @@ describe('search files', () => {
     expect(kinds.join(' ')).toMatch(/speciation\.thresholdRule/);
   });
 
-  it('carry what evaluations cut short spent, and read a version-1 file (written before such records) as it is', async () => {
+  /** A record of what a run of the file's first search evaluation spent before it was cut short. */
+  function cutShort<T extends { tokens: number; modelCalls: number; ms: number }>(spent: T) {
     const evaluation = doc.evaluations.find((e) => e.kind === 'search');
     if (!evaluation || evaluation.kind !== 'search' || evaluation.generation === null) throw new Error('expected a search evaluation');
-    const spent = {
-      key: `cut0|${evaluation.key}`,
-      kind: 'cut-short' as const,
-      evaluation: evaluation.key,
-      generation: evaluation.generation,
-      genomeId: evaluation.genomeId,
-      problemId: evaluation.problemId,
-      index: evaluation.index,
-      tokens: 120,
-      modelCalls: 1,
-      cachedCalls: 0,
-      ms: 40,
-    };
+    const { key, generation, genomeId, problemId, index } = evaluation;
+    return { key: `cut0|${key}`, kind: 'cut-short' as const, evaluation: key, generation, genomeId, problemId, index, cachedCalls: 0, ...spent };
+  }
+
+  it('carry what evaluations cut short spent, and read a version-1 file (written before such records) as it is', async () => {
+    const spent = cutShort({ tokens: 120, modelCalls: 1, ms: 40 });
     const withSpend: SearchFile = { ...doc, evaluations: [...doc.evaluations, spent] };
     expect(doc.version).toBe(2);
     expect((await importSearchFile(await exportSearchFile(withSpend, { gzip: false }))).evaluations).toContainEqual(spent);
     expect((await importSearchFile(encode({ ...doc, version: 1 }))).version).toBe(1);
-    const wrong = await refusal({ ...withSpend, evaluations: [...doc.evaluations, { ...spent, key: `cut0|0|g0-99|0|${evaluation.problemId}` }] });
+    const wrong = await refusal({ ...withSpend, evaluations: [...doc.evaluations, { ...spent, key: `cut0|0|g0-99|0|${spent.problemId}` }] });
     expect(wrong.details.join(' ')).toMatch(/cut-short record is keyed cut<n>\|<its evaluation's key>/);
   });
 
   it('write version 3 only when a record says how many tokens are estimates or that a tab closed mid-evaluation, and read it back', async () => {
     expect(doc.version).toBe(2);
-    const evaluation = doc.evaluations.find((e) => e.kind === 'search');
-    if (!evaluation || evaluation.kind !== 'search' || evaluation.generation === null) throw new Error('expected a search evaluation');
-    const interrupted = {
-      key: `cut0|${evaluation.key}`,
-      kind: 'cut-short' as const,
-      evaluation: evaluation.key,
-      generation: evaluation.generation,
-      genomeId: evaluation.genomeId,
-      problemId: evaluation.problemId,
-      index: evaluation.index,
-      tokens: 130,
-      estimatedTokens: 30,
-      modelCalls: 2,
-      cachedCalls: 0,
-      ms: 40,
-      interrupted: true as const,
-    };
+    const interrupted = cutShort({ tokens: 130, estimatedTokens: 30, modelCalls: 2, ms: 40, interrupted: true as const });
     const stored = { setup: doc.config, status: 'paused' as const, state: doc.state, evaluations: [...doc.evaluations, interrupted], validation: doc.validation };
     const three = buildSearchFile(stored);
     expect(three.version).toBe(3);
