@@ -39,6 +39,15 @@ function record(key: string, passed = true): SearchEvaluationRecord {
   };
 }
 
+/** A search stored in a fresh database, not started yet, and its initial state. */
+async function storedSearch() {
+  const db = await openLabDatabase();
+  const store = new IdbSearchStore(db);
+  const setup = searchSetup();
+  await store.putSearch(setup);
+  return { db, store, setup, state: initSearch(setup.config, setup.seed) };
+}
+
 function describeSearchStoreContract(name: string, open: () => Promise<SearchStore>) {
   describe(`${name} (SearchStore contract)`, () => {
     it('stores a new search as running with no state, and reads it back', async () => {
@@ -182,11 +191,7 @@ describe('a search over IndexedDB', () => {
   });
 
   it('lists the tokens of evaluations stored after the last snapshot, as the page shows them (an interrupted or paused search)', async () => {
-    const db = await openLabDatabase();
-    const store = new IdbSearchStore(db);
-    const setup = searchSetup();
-    await store.putSearch(setup);
-    const state = initSearch(setup.config, setup.seed);
+    const { db, store, setup, state } = await storedSearch();
     const [a, b, c] = nextEvaluations(state);
     // No snapshot yet: a tab that died (or was paused and reloaded) before its first timed snapshot.
     for (const request of [a!, b!]) await store.putEvaluation(setup.id, { ...record(request.key), tokens: 40 });
@@ -207,11 +212,7 @@ describe('a search over IndexedDB', () => {
   });
 
   it('counts on the card only evaluations with a verdict, runs cut short apart, and re-validation apart from the search', async () => {
-    const db = await openLabDatabase();
-    const store = new IdbSearchStore(db);
-    const setup = searchSetup();
-    await store.putSearch(setup);
-    const state = initSearch(setup.config, setup.seed);
+    const { db, store, setup, state } = await storedSearch();
     const [a, b, c] = nextEvaluations(state);
     await store.saveState(setup.id, state);
     await store.putEvaluation(setup.id, { ...record(a!.key), tokens: 40 });
