@@ -113,21 +113,26 @@ describe('feedback-lab score', () => {
     expect(ran.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('on Ctrl+C while the interpreters start says nothing was scored or written, leaves an earlier results file as it was, and exits 130', async () => {
+  /** Scores a file of one sample (the first task's canonical solution) and sends `signal` as the interpreters start. */
+  function interruptedBeforeScoring(file: string, signal: NodeJS.Signals) {
     const first = humaneval[0] as Problem;
-    writeFileSync(join(dir, 'early.jsonl'), `${JSON.stringify({ task_id: first.id, completion: first.canonicalSolution })}\n`);
-    const earlier = '{"task_id": "HumanEval/0", "passed": true, "result": "passed"}\n';
-    writeFileSync(join(dir, 'early.jsonl_results.jsonl'), earlier);
-    const ran = await runFeedbackLab(dir, ['score', '-b', 'humaneval', '--workers', '1', 'early.jsonl'], (child) => {
+    writeFileSync(join(dir, file), `${JSON.stringify({ task_id: first.id, completion: first.canonicalSolution })}\n`);
+    return runFeedbackLab(dir, ['score', '-b', 'humaneval', '--workers', '1', file], (child) => {
       let sent = false;
       child.stderr?.on('data', (chunk: Buffer) => {
         // Printed just before the interpreters start, which takes a second or two.
         if (!sent && /Writing results to/.test(chunk.toString())) {
           sent = true;
-          child.kill('SIGINT');
+          child.kill(signal);
         }
       });
     });
+  }
+
+  it('on Ctrl+C while the interpreters start says nothing was scored or written, leaves an earlier results file as it was, and exits 130', async () => {
+    const earlier = '{"task_id": "HumanEval/0", "passed": true, "result": "passed"}\n';
+    writeFileSync(join(dir, 'early.jsonl_results.jsonl'), earlier);
+    const ran = await interruptedBeforeScoring('early.jsonl', 'SIGINT');
     expect(ran.code, ran.stderr).toBe(130);
     expect(ran.stderr).toMatch(/Interrupted before anything was scored: nothing was written \(.*early\.jsonl_results\.jsonl, from an earlier run, is as it was\)\.\n$/);
     expect(ran.stderr).not.toMatch(/lines done/);
@@ -137,17 +142,7 @@ describe('feedback-lab score', () => {
   });
 
   it('on Ctrl+C before scoring, with no earlier results, says the results file was not created', async () => {
-    const first = humaneval[0] as Problem;
-    writeFileSync(join(dir, 'fresh.jsonl'), `${JSON.stringify({ task_id: first.id, completion: first.canonicalSolution })}\n`);
-    const ran = await runFeedbackLab(dir, ['score', '-b', 'humaneval', '--workers', '1', 'fresh.jsonl'], (child) => {
-      let sent = false;
-      child.stderr?.on('data', (chunk: Buffer) => {
-        if (!sent && /Writing results to/.test(chunk.toString())) {
-          sent = true;
-          child.kill('SIGTERM');
-        }
-      });
-    });
+    const ran = await interruptedBeforeScoring('fresh.jsonl', 'SIGTERM');
     expect(ran.code, ran.stderr).toBe(130);
     expect(ran.stderr).toMatch(/Interrupted before anything was scored: nothing was written \(.*fresh\.jsonl_results\.jsonl was not created\)\.\n$/);
     expect(readdirSync(dir).filter((name) => name.startsWith('fresh'))).toEqual(['fresh.jsonl']);
