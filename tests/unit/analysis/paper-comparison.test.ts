@@ -16,6 +16,7 @@ import {
 import type { ResultFile, ResultServedModel } from '../../../src/core/results/result-file.ts';
 import { welchTest } from '../../../src/core/stats/welch.ts';
 import type { StudyArm, StudyConfig } from '../../../src/core/study/config.ts';
+import { ollamaServedModel } from '../results/result-file-fixtures.ts';
 import { studyConfig } from '../study/study-fixtures.ts';
 import { HUMANEVAL_IDS, resultFile } from './paper-fixtures.ts';
 
@@ -169,20 +170,7 @@ describe('your runs beside the printed Table 1', () => {
     const onOllama = { 'llama3.2:3b': { engine: 'openai' as const, id: 'llama3.2:3b', baseUrl: 'http://localhost:11434/v1' } };
     const withServed = async (served: Partial<ResultServedModel>) => {
       const doc = await resultFile([arm('solo', llamaSolo)], { solo: [77, 78] }, { models: onOllama });
-      const report: ResultServedModel = {
-        endpoint: 'http://localhost:11434/v1',
-        model: 'llama3.2:3b',
-        server: 'ollama',
-        contextTokens: 4096,
-        sizeBytes: 3_400_000_000,
-        gpuBytes: 3_400_000_000,
-        quantization: 'Q4_K_M',
-        parameterSize: '3.2B',
-        unknownBecause: null,
-        askedAt: '2026-11-23T02:00:00.000Z',
-        ...served,
-      };
-      doc.environments[0]!.servedModels = [report];
+      doc.environments[0]!.servedModels = [ollamaServedModel(served)];
       const loaded = studiesFromResultFiles([{ fileName: 'f.json', doc }]);
       return { differences: paperComparison(loaded).table?.rows[0]?.[8]?.text, notes: loaded.notes };
     };

@@ -7,7 +7,7 @@ import type { ExecuteStep, ModelStep, Step } from '../../../src/core/pipeline/tr
 import type { StoredStudy } from '../../../src/core/ports.ts';
 import { buildResultFile, resultUnitsFromStore } from '../../../src/core/results/result-file-build.ts';
 import { exportResultFile } from '../../../src/core/results/result-file-export.ts';
-import type { ResultEnvironment, ResultFile, ResultUnit } from '../../../src/core/results/result-file.ts';
+import type { ResultEnvironment, ResultFile, ResultServedModel, ResultUnit } from '../../../src/core/results/result-file.ts';
 import { studyPromptSet, type StudyConfig } from '../../../src/core/study/config.ts';
 import { MemoryStudyStore } from '../../../src/core/study/memory-store.ts';
 import { summarizeTrajectory } from '../../../src/core/study/unit-record.ts';
@@ -24,6 +24,23 @@ export function environment(overrides: Partial<ResultEnvironment> = {}): ResultE
     pyodideVersion: '314.0.7',
     crossOriginIsolated: true,
     recordedAt: '2026-05-01T12:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** What a local Ollama says of the 3B model it serves (served-model.ts), with any field replaced. */
+export function ollamaServedModel(overrides: Partial<ResultServedModel> = {}): ResultServedModel {
+  return {
+    endpoint: 'http://localhost:11434/v1',
+    model: 'llama3.2:3b',
+    server: 'ollama',
+    contextTokens: 4096,
+    sizeBytes: 3_400_000_000,
+    gpuBytes: 3_400_000_000,
+    quantization: 'Q4_K_M',
+    parameterSize: '3.2B',
+    unknownBecause: null,
+    askedAt: '2026-11-23T02:00:00.000Z',
     ...overrides,
   };
 }

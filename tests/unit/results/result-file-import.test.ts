@@ -9,7 +9,7 @@ import { RESULT_FILE_MIGRATIONS, type RawDocument } from '../../../src/core/resu
 import { RESULT_FILE_VERSION, type ResultFile } from '../../../src/core/results/result-file.ts';
 import { UserError } from '../../../src/core/user-error.ts';
 import { studyResultsDir } from '../../support/study-results.ts';
-import { fileBytes, studyResultFile } from './result-file-fixtures.ts';
+import { fileBytes, ollamaServedModel, studyResultFile } from './result-file-fixtures.ts';
 
 const encode = (text: string) => new TextEncoder().encode(text);
 const json = (value: unknown) => encode(JSON.stringify(value));
@@ -322,18 +322,7 @@ describe('migrations', () => {
 
   it('keep what an endpoint said about its model, and refuse a malformed word of it', async () => {
     const current = await rawDoc();
-    const served = {
-      endpoint: 'http://localhost:11434/v1',
-      model: 'llama3.2:3b',
-      server: 'ollama',
-      contextTokens: 4096,
-      sizeBytes: 3_400_000_000,
-      gpuBytes: 3_400_000_000,
-      quantization: 'Q4_K_M',
-      parameterSize: '3.2B',
-      unknownBecause: null,
-      askedAt: '2026-11-23T02:00:00.000Z',
-    };
+    const served = ollamaServedModel();
     const environments = current.environments as Record<string, unknown>[];
     const doc = await importResultFile(json({ ...current, environments: [{ ...environments[0], servedModels: [served] }] }));
     expect(doc.environments[0]?.servedModels).toEqual([served]);
