@@ -20,6 +20,7 @@ import type { LoadProgress } from '../../llm/webllm-progress.ts';
 import type { WebLLMSession } from '../../llm/webllm-session.ts';
 import { MODEL_SETTINGS_KEY, readSavedModelSettings, type SavedModelSettings } from '../../llm/saved-model-source.ts';
 import { writeSetting, type SettingsStorage } from './saved-settings.ts';
+import { holdTabWork } from '../shell/tab-work.ts';
 
 export interface ModelRow {
   entry: CatalogEntry;
@@ -143,6 +144,8 @@ export class ModelsView {
     if (this.download) return false;
     this.failure = undefined;
     this.download = { modelId, progress: undefined, lastNewsMs: performance.now() };
+    // A download of a gigabyte or two takes minutes: the tab does not reload itself over it.
+    const releaseTab = holdTabWork('a model download');
     const { host } = this.#deps.session;
     try {
       const result = await host.load([modelId], (progress) => {
@@ -156,6 +159,7 @@ export class ModelsView {
       }
       return false;
     } finally {
+      releaseTab();
       this.download = undefined;
       this.loadedIds = host.loadedModelIds;
       await this.refreshCache();
