@@ -155,7 +155,8 @@ async function browserReport(): Promise<void> {
     const appErrors = watchErrors(appContext);
     const appPage = await appContext.newPage();
     await appFirstVerdict(appPage, server.url);
-    // The pool starts its spare once the worker is ready: let it finish, it is part of the cost.
+    // A page whose programs replace no worker starts no spare (src/sandbox/pool.ts); settle anyway,
+    // so that whatever the page still starts after its first verdict is counted.
     await settle(5000);
     const app = await measureMemory(appPage);
     await appContext.close();
@@ -169,7 +170,7 @@ async function browserReport(): Promise<void> {
 
     console.log('');
     console.log('Chromium, measureUserAgentSpecificMemory (JavaScript heap + wasm memory, no compiled code):');
-    console.log(`  app, Playground after one run (its worker and the pool's spare): ${app.workers} worker(s) ${mb(app.workersBytes)}, page ${mb(app.pageBytes)}, total ${mb(app.totalBytes)}`);
+    console.log(`  app, Playground after one run (its worker; a spare starts only after a replacement): ${app.workers} worker(s) ${mb(app.workersBytes)}, page ${mb(app.pageBytes)}, total ${mb(app.totalBytes)}`);
     console.log(`  baseline, blank page + bare Pyodide: ${bare.workers} worker(s) ${mb(bare.workersBytes)}, page ${mb(bare.pageBytes)}, total ${mb(bare.totalBytes)}`);
     if (app.workers > 0 && bare.workers > 0) {
       console.log(`  ratio per worker app/bare: ${(app.workersBytes / app.workers / (bare.workersBytes / bare.workers)).toFixed(2)}`);

@@ -73,7 +73,7 @@ for (const name of ['slow', 'broken'] as const) {
 printThroughputTable({ ours: 'sandbox', runs, sets, total, startMs, oursMs, referenceMs, fastRuns });
 console.log(`target ratio ≤ ${TARGET_RATIO}; sandbox start-up ${formatSeconds(startMs)} (${workers} interpreters in parallel)`);
 const reasons = Object.entries(stats.respawnReasons).map(([why, n]) => `${n} × ${why}`);
-console.log(`interpreters replaced during the run: ${stats.respawns}${reasons.length ? ` (${reasons.join('; ')})` : ''}`);
+console.log(`interpreters replaced during the run: ${stats.respawns}${reasons.length ? ` (${reasons.join('; ')})` : ''}; ${stats.spareUses} served by a spare, ${stats.sparesStarted} spare(s) started`);
 console.log(`load average at end: ${load()}`);
 
 printVerdicts('sandbox', canonical, sets.broken, ours, reference);

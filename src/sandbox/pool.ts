@@ -11,6 +11,9 @@
  * A replacement is a Pyodide cold start (0.5-3 s) during which its slot scores nothing, and a
  * corpus of broken programs replaces workers often. With `spares`, that many extra workers wait
  * started and idle: a slot being replaced takes one at once and a new spare starts behind it.
+ * Spares start only after the pool's first replacement: most pools (a page whose programs pass
+ * or fail cleanly) never replace a worker, and a spare started with them would be one more
+ * interpreter booting on the cores right as the first programs run, then memory held for nothing.
  */
 import type { RunResult } from '../core/harness/outcome.ts';
 import type { Sandbox, SandboxLimits } from '../core/ports.ts';
@@ -37,8 +40,10 @@ export interface PoolOptions {
   workers: number;
   /**
    * Extra workers kept started and idle, never given programs until a worker must be replaced;
-   * the replacement then costs no cold start. Default 0. They start once every worker is ready,
-   * so they never slow `ready()`, and each holds as much memory as a worker (about 70 MB).
+   * that replacement then costs no cold start. Default 0. None starts until the first
+   * replacement (which is therefore a cold start, as without spares), and then only once every
+   * slot has a started worker, so they never slow `ready()` nor that first replacement's start.
+   * From then on each holds as much memory as a worker (about 70 MB).
    */
   spares?: number;
   /** How long past a program's limit the pool waits for its worker before terminating it. */
@@ -54,11 +59,17 @@ export interface SandboxStats {
   respawns: number;
   /** Why workers were replaced, with counts. */
   respawnReasons: Record<string, number>;
-  /** Replacements served by a spare (ready or still starting) instead of a new start. */
+  /**
+   * Replacements served by a spare (ready or still starting) instead of a new start. Never the
+   * first replacement: spares start after it (PoolOptions.spares).
+   */
   spareUses: number;
+  /** Spares started so far, those that died or failed to start included; 0 until the first replacement. */
+  sparesStarted: number;
   /**
    * Cold start of every worker started so far (first workers, replacements and spares), in ms:
-   * measured by the pool from spawning the worker to its `ready()` resolving.
+   * measured by the pool from spawning the worker to its `ready()` resolving. Starts that failed
+   * are not in it.
    */
   coldStartsMs: number[];
   /** What the most recent worker reported about itself. */
@@ -67,7 +78,7 @@ export interface SandboxStats {
 
 /** The `Sandbox` port plus what a command line or a page wants to show. */
 export interface PooledSandbox extends Sandbox {
-  /** Resolves when every worker (not the spares) has started; rejects when they cannot or the sandbox is closed. */
+  /** Resolves when every worker has started (spares start later, if ever); rejects when they cannot or the sandbox is closed. */
   ready(): Promise<void>;
   stats(): SandboxStats;
 }
@@ -95,8 +106,6 @@ interface Slot {
   worker: PoolWorker;
   /** Ends the job in flight; set while busy. */
   finish: ((result: RunResult, recycle: string | null) => void) | null;
-  /** Whether this slot has had a started worker once (spares wait for every slot to have). */
-  everReady: boolean;
 }
 
 /**
@@ -130,8 +139,10 @@ export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): Poo
   const spares: PoolWorker[] = [];
   /** Every worker not yet gone, retired ones included, so that `close()` can wait for all of them. */
   const alive = new Set<Promise<string>>();
-  const stats: SandboxStats = { runs: 0, respawns: 0, respawnReasons: {}, spareUses: 0, coldStartsMs: [], lastWorker: null };
+  const stats: SandboxStats = { runs: 0, respawns: 0, respawnReasons: {}, spareUses: 0, sparesStarted: 0, coldStartsMs: [], lastWorker: null };
   let startFailures = 0;
+  /** Set by the first replacement: from then on the pool keeps `spareCount` spares. */
+  let sparesWanted = false;
   let sparesLaunched = false;
   let broken: Error | null = null;
   let closed = false;
@@ -149,7 +160,10 @@ export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): Poo
     const handle = spawn();
     const worker: PoolWorker = { handle, slot, info: null, retired: false };
     if (slot) slot.worker = worker;
-    else spares.push(worker);
+    else {
+      spares.push(worker);
+      stats.sparesStarted++;
+    }
     alive.add(handle.exited);
     void handle.exited.then(() => alive.delete(handle.exited));
     void handle.ready().then(
@@ -167,7 +181,6 @@ export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): Poo
     stats.coldStartsMs.push(coldStartMs);
     stats.lastWorker = info;
     if (worker.slot) {
-      worker.slot.everReady = true;
       pump();
       launchSpares();
     }
@@ -202,8 +215,15 @@ export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): Poo
     if (spareAt >= 0) spares.splice(spareAt, 1);
   }
 
+  /**
+   * The first spares, once a replacement has asked for them and every slot has a started worker
+   * (called as each slot's worker starts): no spare competes for the cores with that
+   * replacement's cold start or with a first worker still starting. After that, a spare taken or
+   * lost is started again at once (`replace`, `lost`).
+   */
   function launchSpares(): void {
-    if (sparesLaunched || closed || broken || !slots.every((slot) => slot.everReady)) return;
+    if (!sparesWanted || sparesLaunched || closed || broken) return;
+    if (!slots.every((slot) => slot.worker.info !== null && !slot.worker.retired)) return;
     sparesLaunched = true;
     for (let i = 0; i < spareCount; i++) launch(null);
   }
@@ -221,9 +241,12 @@ export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): Poo
       spare.slot = slot;
       slot.worker = spare;
       stats.spareUses++;
-      if (spare.info) slot.everReady = true;
       if (!broken) launch(null);
-    } else launch(slot);
+    } else {
+      // The first replacement (or one with no spare left): a cold start; the spares start once it has.
+      sparesWanted = true;
+      launch(slot);
+    }
     notify();
     pump();
   }
@@ -276,7 +299,7 @@ export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): Poo
 
   for (let i = 0; i < options.workers; i++) {
     // `launch` sets the worker.
-    const slot = { finish: null, everReady: false } as Omit<Slot, 'worker'> as Slot;
+    const slot = { finish: null } as Omit<Slot, 'worker'> as Slot;
     slots.push(slot);
     launch(slot);
   }

@@ -19,7 +19,10 @@ export interface SandboxOptions {
   recycleHeapBytes?: number;
   /** Prove at each worker start that no bridge to JavaScript is left (adds about half a second). */
   verifyHardening?: boolean;
-  /** Workers kept started beside the pool's, to take over at once when one is replaced. Default 1. */
+  /**
+   * Workers kept started beside the pool's, to take over at once when one is replaced. Default 1.
+   * They start after the pool's first replacement, not with the pool (PoolOptions.spares).
+   */
   spares?: number;
 }
 
@@ -32,7 +35,7 @@ export function workerConfig(options: SandboxOptions, where: Pick<WorkerConfig, 
   };
 }
 
-/** Starts the pool with one spare by default and resolves once its workers are ready. */
+/** Starts the pool (one spare by default, started after its first replacement) and resolves once its workers are ready. */
 export async function startSandbox(spawn: SpawnWorker, options: SandboxOptions): Promise<PooledSandbox> {
   const sandbox = createSandboxPool(spawn, { spares: 1, ...options });
   try {

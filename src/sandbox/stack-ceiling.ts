@@ -7,7 +7,7 @@
  * memoised recursion about 390 deep where the page's first worker stopped at 334, and the same
  * program passed on one worker and failed on another. So the lowest limit any worker measured is
  * kept. A worker starting gets it as its ceiling; a worker that started before a lower one was
- * measured (the spare, started right after the first workers, or a slot's first worker) has its
+ * measured (a spare waiting since the pool's first replacement, or a slot's first worker) has its
  * limit lowered to it before its next program.
  *
  * Not shared between tabs: a second tab of the app in the same renderer process starts its first

@@ -29,8 +29,8 @@ function worker(measured: number | null, calls: string[], name: string) {
 }
 
 describe('StackCeiling', () => {
-  // The spare starts right after the page's first worker, with that worker's limit as its
-  // ceiling. A worker started later may measure less (V8's code changed under it): the spare
+  // A spare starts after the page's first replacement, with the lowest limit measured by then as
+  // its ceiling. A worker started later may measure less (V8's code changed under it): the spare
   // then took over a slot with the higher limit, and the same deep recursion passed on it and
   // failed on the other. Every worker now runs its next program at the page's lowest limit.
   it('lowers a worker started earlier to a lower limit measured since, once, before its next program', async () => {
