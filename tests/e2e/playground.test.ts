@@ -215,8 +215,9 @@ describe('the Playground in Chromium', () => {
       expect(await runAndWait(`${MEMOISED}\nfor _ in range(300):\n    memoised(250)\ntotal = 0\nfor i in range(300_000):\n    total += i % 7\n${SOLUTION}`)).toContain('Every test passed');
     }
     expect(await deepest()).toBe(cold);
-    // Two replacements (a changed standard class gets the worker replaced): the spare takes over,
-    // then the worker started after the warm-up, on optimised code.
+    // Two replacements (a changed standard class gets the worker replaced): the first is a cold
+    // start, the second takes the spare started behind it; both started after the warm-up, on
+    // optimised code.
     const replacing = `import collections\ncollections.Counter.__eq__ = lambda a, b: True\n${SOLUTION}`;
     const before = workersStarted;
     expect(await runAndWait(replacing)).toContain('Every test passed');
