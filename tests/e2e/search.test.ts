@@ -14,7 +14,7 @@ import { buildSearchFile, exportSearchFile, importSearchFile } from '../../src/c
 import { MemorySearchStore } from '../../src/core/search/memory-search-store.ts';
 import { runSearch } from '../../src/core/search/run-search.ts';
 import type { StoredSearchRecord, ValidationRequest } from '../../src/core/search/search-record.ts';
-import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
+import { launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
 import type { FakeOpenAIServer } from '../support/fake-openai-server.ts';
 import { openWithSavedEndpoint, saveEndpointOnModelsPage } from '../support/saved-endpoint.ts';
 import { FAST_PACE, SCRIPTED_MODEL, SCRIPTED_PROBLEM_IDS, startScriptedServer, type ScriptedServer } from '../support/scripted-study.ts';
@@ -478,56 +478,6 @@ describe('the Search page in Chromium', () => {
     await app.close();
   });
 
-  it('warns in the form of a token budget too small for one generation, and while it runs tells a screen reader each scored generation and shows a time-left estimate', async () => {
-    // What the run says is recorded as it changes, and an estimate shows from the first timed node on: no need for a slow run.
-    endpoint.pace(FAST_PACE);
-    const app = await openApp(browser, server, { hash: '#/models' });
-    const { page } = app;
-    await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
-    await openWithSavedEndpoint(page, 'Search', endpoint.url);
-    const form = page.locator('section.new');
-    await fillSearchForm(form, 'Announced search');
-    // 100 tokens cannot pay for 12 evaluations: the form says so before Run, beside the field.
-    await form.getByLabel('Token budget').fill('100');
-    const warning = form.getByTestId('token-budget-warning');
-    await warning.getByText(/^The token budget of 100 will very likely be spent before the first generation is scored.*one generation is 12 evaluations/).waitFor();
-    expect(await form.getByLabel('Token budget').getAttribute('aria-describedby')).toBe('token-budget-warning');
-    await form.getByLabel('Token budget').fill('');
-    expect(await warning.count()).toBe(0);
-
-    await form.getByRole('button', { name: 'Start search' }).click();
-    const run = page.locator('section.run', { has: page.locator('#search-run-title') });
-    await run.waitFor();
-    await page.evaluate(() => {
-      const live = document.querySelector('#search-run-title')?.closest('section')?.querySelector('[data-run-announcement]');
-      const heard: string[] = [];
-      const etas: string[] = [];
-      Object.assign(window, { heard, etas });
-      const note = () => {
-        const text = live?.textContent?.trim() ?? '';
-        if (text !== heard.at(-1)) heard.push(text);
-        const eta = document.querySelector('[data-testid="search-eta"]')?.textContent?.replace(/\s+/g, ' ').trim();
-        if (eta && eta !== etas.at(-1)) etas.push(eta);
-      };
-      note();
-      new MutationObserver(note).observe(document.body, { subtree: true, childList: true, characterData: true });
-    });
-    await run.locator('.phase', { hasText: /^Done$/ }).waitFor({ timeout: 240_000 });
-    const { heard, etas } = await page.evaluate(() => {
-      const seen = window as unknown as { heard: string[]; etas: string[] };
-      return { heard: seen.heard, etas: seen.etas };
-    });
-    expect(heard[0]).toBe(`Running: generation 0 of ${GENERATIONS} scored.`);
-    expect(heard).toContainEqual(expect.stringMatching(/^Running: generation 1 of 2 scored, best fitness \d\.\d\d\.$/));
-    expect(heard.at(-1)).toMatch(/^Done: generation 2 of 2 scored, best fitness \d\.\d\d\.$/);
-    // An estimate, said to be one, while it ran; none once it is done.
-    expect(etas.length).toBeGreaterThan(0);
-    for (const eta of etas) expect(eta).toMatch(/^(under a minute|about \d+ (min \d+ s|h \d+ min)) left.*an estimate from the time per pipeline node so far/);
-    expect(await page.getByTestId('search-eta').count()).toBe(0);
-    expect(app.errors).toEqual([]);
-    await app.close();
-  });
-
   it('refuses numbers it cannot run before anything starts, naming the field and its range', async () => {
     const app = await openApp(browser, server, { hash: '#/search' });
     const { page } = app;
@@ -606,13 +556,83 @@ describe('the Search page in Chromium', () => {
   });
 });
 
-describe('a prompt set on the Search page', () => {
-  it('fills the generator pool with its texts: every generator call sends one of them, and the search file records them', async () => {
+describe('searches one after another in one tab', () => {
+  // One page for both, as a user would run a second search: its own page cost a page load, the
+  // Models page and the start of three Python workers, which the second search reuses here.
+  let app: AppPage;
+  let page: Page;
+  /** Console errors before the current test: each test judges only its own. */
+  let errorsBefore = 0;
+  const errorsOfThisTest = () => app.errors.slice(errorsBefore);
+
+  beforeAll(async () => {
+    app = await openApp(browser, server, { hash: '#/models' });
+    page = app.page;
+  }, 60_000);
+
+  beforeEach(() => {
+    errorsBefore = app.errors.length;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('warns in the form of a token budget too small for one generation, and while it runs tells a screen reader each scored generation and shows a time-left estimate', async () => {
+    // What the run says is recorded as it changes, and an estimate shows from the first timed node on: no need for a slow run.
     endpoint.pace(FAST_PACE);
-    const app = await openApp(browser, server, { hash: '#/models' });
-    const { page } = app;
+    // The tab's first test: the endpoint, from the Models page (the second search finds it set).
     await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
     await openWithSavedEndpoint(page, 'Search', endpoint.url);
+    const form = page.locator('section.new');
+    await fillSearchForm(form, 'Announced search');
+    // 100 tokens cannot pay for 12 evaluations: the form says so before Run, beside the field.
+    await form.getByLabel('Token budget').fill('100');
+    const warning = form.getByTestId('token-budget-warning');
+    await warning.getByText(/^The token budget of 100 will very likely be spent before the first generation is scored.*one generation is 12 evaluations/).waitFor();
+    expect(await form.getByLabel('Token budget').getAttribute('aria-describedby')).toBe('token-budget-warning');
+    await form.getByLabel('Token budget').fill('');
+    expect(await warning.count()).toBe(0);
+
+    await form.getByRole('button', { name: 'Start search' }).click();
+    const run = page.locator('section.run', { has: page.locator('#search-run-title') });
+    await run.waitFor();
+    await page.evaluate(() => {
+      const live = document.querySelector('#search-run-title')?.closest('section')?.querySelector('[data-run-announcement]');
+      const heard: string[] = [];
+      const etas: string[] = [];
+      Object.assign(window, { heard, etas });
+      const note = () => {
+        const text = live?.textContent?.trim() ?? '';
+        if (text !== heard.at(-1)) heard.push(text);
+        const eta = document.querySelector('[data-testid="search-eta"]')?.textContent?.replace(/\s+/g, ' ').trim();
+        if (eta && eta !== etas.at(-1)) etas.push(eta);
+      };
+      note();
+      const observer = new MutationObserver(note);
+      observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+      Object.assign(window, { stopNoting: () => observer.disconnect() });
+    });
+    await run.locator('.phase', { hasText: /^Done$/ }).waitFor({ timeout: 240_000 });
+    const { heard, etas } = await page.evaluate(() => {
+      const seen = window as unknown as { heard: string[]; etas: string[]; stopNoting: () => void };
+      // The next search in this tab runs without it.
+      seen.stopNoting();
+      return { heard: seen.heard, etas: seen.etas };
+    });
+    expect(heard[0]).toBe(`Running: generation 0 of ${GENERATIONS} scored.`);
+    expect(heard).toContainEqual(expect.stringMatching(/^Running: generation 1 of 2 scored, best fitness \d\.\d\d\.$/));
+    expect(heard.at(-1)).toMatch(/^Done: generation 2 of 2 scored, best fitness \d\.\d\d\.$/);
+    // An estimate, said to be one, while it ran; none once it is done.
+    expect(etas.length).toBeGreaterThan(0);
+    for (const eta of etas) expect(eta).toMatch(/^(under a minute|about \d+ (min \d+ s|h \d+ min)) left.*an estimate from the time per pipeline node so far/);
+    expect(await page.getByTestId('search-eta').count()).toBe(0);
+    expect(errorsOfThisTest()).toEqual([]);
+  });
+
+  // A prompt set in the second search of the tab.
+  it('fills the generator pool with its texts: every generator call sends one of them, and the search file records them', async () => {
+    endpoint.pace(FAST_PACE);
     const form = page.locator('section.new');
     await fillSearchForm(form, 'Search with a prompt set', { ids: '0, 2', population: 3, generations: 1, subset: 2 });
 
@@ -628,7 +648,9 @@ describe('a prompt set on the Search page', () => {
 
     const firstRequest = endpoint.requests.length;
     await form.getByRole('button', { name: 'Start search' }).click();
-    await page.locator('.run .phase', { hasText: /^Done$/ }).waitFor({ timeout: 120_000 });
+    // The search before this one shows Done until this one takes the panel.
+    const run = page.locator('section.run', { has: page.locator('#search-run-title', { hasText: 'Search with a prompt set' }) });
+    await run.locator('.phase', { hasText: /^Done$/ }).waitFor({ timeout: 120_000 });
     const generatorCalls = endpoint.requests.slice(firstRequest).filter(isGeneratorRequest);
     expect(generatorCalls.length).toBeGreaterThan(0);
     const loaded = new Set(generatorIds.map(textOf));
@@ -640,8 +662,7 @@ describe('a prompt set on the Search page', () => {
     expect(doc.config.config.promptPools.generator).toEqual(generatorIds);
     expect(doc.config.prompts.filter((p) => p.role === 'generator').map((p) => p.text)).toEqual(generatorIds.map(textOf));
 
-    expect(app.errors).toEqual([]);
-    await app.close();
+    expect(errorsOfThisTest()).toEqual([]);
   });
 });
 

@@ -126,10 +126,10 @@ function stepSignature(unit: ResultUnit): string[] {
   );
 }
 
-function checkAgainstTruth(doc: ResultFile): void {
-  expect(doc.units).toHaveLength(2 * REPEATS * SCRIPTED_PROBLEM_IDS.length);
+function checkAgainstTruth(doc: ResultFile, repeats = REPEATS): void {
+  expect(doc.units).toHaveLength(2 * repeats * SCRIPTED_PROBLEM_IDS.length);
   expect(doc.units.every((unit) => unit.status === 'finished')).toBe(true);
-  expect(passesPerArm(doc)).toEqual(Object.fromEntries(Object.entries(SCRIPTED_TRUTH).map(([arm, n]) => [arm, n * REPEATS])));
+  expect(passesPerArm(doc)).toEqual(Object.fromEntries(Object.entries(SCRIPTED_TRUTH).map(([arm, n]) => [arm, n * repeats])));
   for (const unit of doc.units) {
     expect(unitSteps(unit), `${unit.armId}/${unit.repeat}/${unit.problemId}`).toHaveLength(expectedSteps(unit.armId, SCRIPT[unit.problemId]!));
   }
@@ -301,10 +301,11 @@ describe('the Study page in Chromium', () => {
     await form.getByLabel('Study name (optional)').fill('Reloaded mid-run');
     await form.getByLabel('Problems').selectOption('ids');
     await form.getByLabel('Problem ids').fill(SCRIPTED_PROBLEM_IDS.map((id) => id.split('/')[1]).join(', '));
-    await form.getByLabel('Repeats').fill(String(REPEATS));
+    // One repeat: a second one shows nothing more about a reload, and cost 16 more units.
+    await form.getByLabel('Repeats').fill('1');
     await form.getByRole('button', { name: 'Run study' }).click();
     await expect.poll(() => stepCount(page), { timeout: 120_000, interval: 200 }).toBeGreaterThanOrEqual(6);
-    expect((await storeContents(page)).units.length).toBeLessThan(2 * REPEATS * SCRIPTED_PROBLEM_IDS.length);
+    expect((await storeContents(page)).units.length).toBeLessThan(2 * SCRIPTED_PROBLEM_IDS.length);
 
     // A reload used to leave it "interrupted" on its card, far below the form, until Resume was found and pressed.
     endpoint.pace(FAST_PACE);
@@ -318,7 +319,7 @@ describe('the Study page in Chromium', () => {
     expect(await next.getByRole('link', { name: 'Results' }).getAttribute('href')).toBe('#/results');
     const card = studyCard(page, 'Reloaded mid-run');
     await card.locator('.state', { hasText: 'done' }).waitFor();
-    checkAgainstTruth(await importResultFile(new Uint8Array(await download(page, () => card.getByRole('button', { name: 'Export .json', exact: true }).click()))));
+    checkAgainstTruth(await importResultFile(new Uint8Array(await download(page, () => card.getByRole('button', { name: 'Export .json', exact: true }).click()))), 1);
 
     // Finished, it is not taken up again by the next reload.
     await page.reload();
@@ -329,7 +330,8 @@ describe('the Study page in Chromium', () => {
   });
 
   it('finishes a unit whose stored steps an earlier version of the app worded otherwise, from the steps that still fit, and says so', async () => {
-    const params = await scriptedStudyLink(endpoint.url, REPEATS, { autorun: true });
+    // One repeat: the unit at stake is in the first, and the second cost 16 more units.
+    const params = await scriptedStudyLink(endpoint.url, 1, { autorun: true });
     const app = await openApp(browser, server, { hash: `#/study?${params}` });
     const { context, errors } = app;
     let page = app.page;
@@ -393,7 +395,7 @@ describe('the Study page in Chromium', () => {
 
     await card.locator('.state', { hasText: 'done' }).waitFor();
     const doc = await importResultFile(new Uint8Array(await download(page, () => card.getByRole('button', { name: 'Export .json', exact: true }).click())));
-    checkAgainstTruth(doc);
+    checkAgainstTruth(doc, 1);
     expect(uninterrupted, 'the uninterrupted study ran first').not.toBeNull();
     const reference = new Map(uninterrupted!.units.map((unit) => [`${unit.armId}/${unit.repeat}/${unit.problemId}`, stepSignature(unit)]));
     for (const unit of doc.units) expect(stepSignature(unit)).toEqual(reference.get(`${unit.armId}/${unit.repeat}/${unit.problemId}`));
@@ -575,6 +577,8 @@ describe('the Study page in Chromium', () => {
   });
 
   it('sends the API key the Models page remembers to its own endpoint, never to the endpoint a study link names', async () => {
+    // Nothing here is caught mid-run: the fast pace.
+    endpoint.pace(FAST_PACE);
     const theirs = await startScriptedServer();
     const app = await openApp(browser, server, { hash: '#/models' });
     const { page } = app;
@@ -795,6 +799,7 @@ describe('a prompt set on the Study page', () => {
   const promptFile = (name: string, value: unknown) => ({ name, mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(value)) });
 
   it('is refused with every problem listed, then loaded; the study sends its texts and its result file records them; no link is copied for it', async () => {
+    endpoint.pace(FAST_PACE);
     const app = await openApp(browser, server, { hash: '#/models', colorScheme: 'dark' });
     const { page } = app;
     await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
@@ -1036,6 +1041,7 @@ describe('the Study form across reloads', () => {
 
 describe('a study from set-up to its report', () => {
   it('says what it will cost before Run study, names an unknown id as it is typed, and opens its result on the Results page when done', async () => {
+    endpoint.pace(FAST_PACE);
     const app = await openApp(browser, server, { hash: '#/study' });
     const { page } = app;
     const form = page.locator('section.new');
