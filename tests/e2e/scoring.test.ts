@@ -23,8 +23,8 @@ afterAll(async () => {
 /**
  * The Scoring page the tests below share, set back to a laptop window in the light theme on
  * HumanEval in standard mode. One tab, as a user scoring file after file has: each new page
- * started its own Python workers (about 3 s of a core each, three a page), and the run of a
- * page whose workers are already up is the same run. The first test starts them, as a first
+ * started its own Python workers (about 3 s of a core each, three a page), and a run on a
+ * page whose workers are already up scores the same. The first test starts them, as a first
  * visit does; a test that ends them (Stop now) leaves the next run to start them again, so
  * those two come last.
  */
