@@ -10,7 +10,7 @@
  * impact, selector), so it reads without a rerun.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, JSHandle, Page } from 'playwright-core';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { llamaSelfRefine } from '../../src/core/pipeline/presets.ts';
@@ -382,11 +382,16 @@ describe('every page at 320 px and at 200 % zoom, in both themes, with reduced m
       const context = await browser.newContext({ viewport: size.viewport, deviceScaleFactor: size.deviceScaleFactor, reducedMotion: 'reduce' });
       try {
         const page = await context.newPage();
-        for (const colorScheme of THEMES) {
-          await page.emulateMedia({ colorScheme });
-          for (const { hash, title, heading, fullWindow } of EVERY_PAGE) {
+        // Each page once, both themes on it: a visit mounts the page anew (the Playground starts
+        // its Python), while the theme switches in place, as a user's system setting does.
+        for (const { hash, title, heading, fullWindow } of EVERY_PAGE) {
+          await visit(page, hash);
+          // Where focus was when the first theme's Tab stops began (the page's h1, or nothing on
+          // a first load): the next theme's start from there too.
+          let start: JSHandle<Element | null> | undefined;
+          for (const colorScheme of THEMES) {
+            await page.emulateMedia({ colorScheme });
             const where = `${hash} at ${size.name} [${colorScheme}]`;
-            await visit(page, hash);
             const look = await page.evaluate(() => ({
               scroll: document.documentElement.scrollWidth,
               client: document.documentElement.clientWidth,
@@ -406,9 +411,19 @@ describe('every page at 320 px and at 200 % zoom, in both themes, with reduced m
             if (look.moving > 0) problems.push(`${where}: ${look.moving} endless animations under reduced motion`);
             problems.push(...(await spilledContent(page)).map((spill) => `${where}: ${spill}`));
             problems.push(...(await axeViolations(page, where, ALLOWED)));
+            if (!start) start = await page.evaluateHandle(() => document.activeElement);
+            else await start.evaluate((element) => {
+              if (element instanceof HTMLElement && element !== document.body) return element.focus();
+              // Nothing had focus: Tab starts from the top of the document again.
+              (document.activeElement as HTMLElement | null)?.blur();
+              document.body.tabIndex = -1;
+              document.body.focus();
+              document.body.removeAttribute('tabindex');
+            });
             // The first Tab stops: each shows a ring of 3:1 and is on screen, not cut off at the side.
             for (let i = 0; i < 4; i++) problems.push(...(await nextTabStop(page, where)).problems);
           }
+          await start?.dispose();
         }
       } finally {
         await context.close();
