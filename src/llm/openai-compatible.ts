@@ -192,7 +192,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
           },
         };
       }
-      return await readStream(response.body, startedMs, onToken, emitted, watchdog).catch((thrown: unknown) => {
+      return await readStream(response.body, startedMs, onToken, emitted, watchdog, controller.signal).catch((thrown: unknown) => {
         throw explain(thrown);
       });
     } finally {
@@ -207,6 +207,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
     onToken: ((delta: string) => void) | undefined,
     emitted: { deltas: number },
     watchdog: Watchdog,
+    stopped: AbortSignal,
   ): Promise<ChatReply> {
     const reader = body.getReader();
     const decoder = new TextDecoder();
@@ -255,10 +256,13 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
         }
         const text = decoder.decode(result.value, { stream: true });
         if (rawStart.length < 200) rawStart += text.slice(0, 200 - rawStart.length);
+        // One read can hold many events (a fast server, a busy machine): once the caller has
+        // stopped, or the watchdog has, none of the rest reaches onToken.
         for (const data of sse.push(text)) {
           take(data);
-          if (sawDone) break;
+          if (sawDone || stopped.aborted) break;
         }
+        if (stopped.aborted) throw stopped.reason;
       }
     } finally {
       reader.cancel().catch(() => {});

@@ -6,7 +6,7 @@
  * message saying what is wrong, before any Python starts.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,9 +14,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResultFile } from '../../../src/core/results/result-file.ts';
 import { exportResultFile } from '../../../src/core/results/result-file-export.ts';
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
-import { runFeedbackLab } from '../../support/cli-process.ts';
-import { startFakeOpenAIServer, type FakeOpenAIServer } from '../../support/fake-openai-server.ts';
+import { runFeedbackLab, type FinishedCommand } from '../../support/cli-process.ts';
+import { startFakeOpenAIServer } from '../../support/fake-openai-server.ts';
 import {
+  FAST_PACE,
   SCRIPT,
   SCRIPTED_ARMS,
   SCRIPTED_MODEL,
@@ -28,6 +29,7 @@ import {
   scriptedStudyLink,
   startScriptedServer,
   type ProblemScript,
+  type ScriptedServer,
 } from '../../support/scripted-study.ts';
 
 const PROBLEMS = SCRIPTED_PROBLEM_IDS.length;
@@ -84,19 +86,39 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
+let linkRun: Promise<FinishedCommand> | undefined;
+/**
+ * One repeat of the study from a study link, into from-link.json; run once for the file: the
+ * link test checks it, and the --resume test after an update starts from its finished file
+ * (a second identical run would only start Python again).
+ */
+function runFromLink(): Promise<FinishedCommand> {
+  linkRun ??= scriptedStudyLink(server.url, 1).then((params) =>
+    feedbackLab(['run', '--study', `http://localhost:5173/?${params}`, '--workers', '2', '--out', 'from-link.json']),
+  );
+  return linkRun;
+}
+
 function modelCallsFor(repeats: number): number {
   let calls = 0;
   for (const arm of SCRIPTED_ARMS) for (const script of Object.values(SCRIPT)) calls += expectedModelCalls(arm.id, script);
   return calls * repeats;
 }
 
+/**
+ * The pace the Ctrl+C test needs while it catches a run in the middle: replies that take a
+ * moment, two problems' a second late, so some units are in flight when the signal comes. The
+ * rest of the file runs at FAST_PACE: `run` sends one request at a time, so a second's delay on
+ * the slow problems' five calls per repeat added five seconds to every repeat of every run.
+ */
+const CATCHABLE_PACE = { tokensPerSecond: 2000, slowFirstTokenMs: 1000 };
+
 let dir: string;
-let server: FakeOpenAIServer;
+let server: ScriptedServer;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'feedback-lab-run-'));
   server = await startScriptedServer({
-    tokensPerSecond: 2000,
-    slowFirstTokenMs: 1000,
+    ...FAST_PACE,
     // Speaks Ollama's native API too, so the file records what the server ran the model with.
     ollama: { contextLength: 4096, quantization: 'Q4_K_M', parameterSize: '3.2B', sizeBytes: 2_600_000_000, sizeVramBytes: 1_300_000_000 },
   });
@@ -146,8 +168,7 @@ describe('feedback-lab run', () => {
   });
 
   it('runs the same study from a study link, taking the endpoint and model name from the link', async () => {
-    const params = await scriptedStudyLink(server.url, 1);
-    const { code, stdout, stderr } = await feedbackLab(['run', '--study', `http://localhost:5173/?${params}`, '--workers', '2', '--out', 'from-link.json']);
+    const { code, stdout, stderr } = await runFromLink();
     expect(code, stderr).toBe(0);
     expect(stdout.trimEnd().split('\n')).toEqual(truthLines(1));
     expectCompleteAsScripted(await readResult('from-link.json'));
@@ -155,6 +176,7 @@ describe('feedback-lab run', () => {
 
   it('on Ctrl+C writes what is done and exits 130; --resume then finishes with the same truth and no step doubled', async () => {
     server.requests.length = 0;
+    server.pace(CATCHABLE_PACE);
     const stopped = await feedbackLab(
       ['run', '--study', 'study-1.json', '--endpoint', server.url, '--model', SCRIPTED_MODEL, '--workers', '2', '--out', 'partial.json'],
       (child) => {
@@ -168,6 +190,7 @@ describe('feedback-lab run', () => {
         child.once('close', () => clearInterval(poll));
       },
     );
+    server.resetPace();
     expect(stopped.code, stopped.stderr).toBe(130);
     expect(stopped.stderr).toMatch(/--resume partial\.json/);
     const partial = await readResult('partial.json');
@@ -193,8 +216,9 @@ describe('feedback-lab run', () => {
   });
 
   it('--resume of a unit whose steps an earlier version worded otherwise carries it on and says so in one line', async () => {
-    const first = await feedbackLab(['run', '--study', 'study-1.json', '--endpoint', server.url, '--model', SCRIPTED_MODEL, '--workers', '2', '--out', 'updated.json']);
+    const first = await runFromLink();
     expect(first.code, first.stderr).toBe(0);
+    copyFileSync(join(dir, 'from-link.json'), join(dir, 'updated.json'));
     // What an older build would have left: a never-fixed self-refine unit (generate, execute, three
     // refinements each executed) not finished yet, its refiner messages worded otherwise.
     const doc = await readResult('updated.json');

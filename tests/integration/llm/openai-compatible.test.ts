@@ -319,6 +319,24 @@ describe('OpenAI-compatible endpoint: abort', () => {
     expect(deltas).toHaveLength(5);
   });
 
+  it('shows no more text once stopped, even from a reply that arrived all at once', async () => {
+    // No pacing: the whole reply is written at once, so the client reads many events per chunk.
+    const target = await serve({ reply: 'word '.repeat(500), tokensPerSecond: Infinity });
+    const controller = new AbortController();
+    const deltas: string[] = [];
+    const error = await failure(
+      modelFor(target).chat(messages, sampling, {
+        signal: controller.signal,
+        onToken: (d) => {
+          deltas.push(d);
+          if (deltas.length === 5) controller.abort();
+        },
+      }),
+    );
+    expect(isAbortError(error)).toBe(true);
+    expect(deltas).toHaveLength(5);
+  });
+
   it('stops waiting between retries', async () => {
     const target = await serve();
     target.script({ kind: 'status', status: 503, retryAfter: '30' });
