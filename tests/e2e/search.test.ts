@@ -558,7 +558,7 @@ describe('the Search page in Chromium', () => {
 
 describe('searches one after another in one tab', () => {
   // One page for both, as a user would run a second search: its own page cost a page load, the
-  // Models page and the start of three Python workers, which the second search reuses here.
+  // Models page and the start of its Python workers, which the second search reuses here.
   let app: AppPage;
   let page: Page;
   /** Console errors before the current test: each test judges only its own. */
