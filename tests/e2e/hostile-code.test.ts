@@ -5,9 +5,10 @@
  * next program on the same worker must get its own verdict. (The Node runner has the same
  * attacks and more in tests/integration/sandbox/.)
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
+import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
+import { sharedTab } from '../support/shared-tab.ts';
 import { ABC_CACHE_POISON, ABC_PROBE, CODEC_CACHE_POISON, TYPING_CACHE_POISON } from '../support/isolation-attacks.ts';
 
 let browser: Browser;
@@ -111,27 +112,14 @@ describe('hostile code in the browser sandbox', () => {
   // page of its own cost a page load and the start of its workers (two Pyodides) per test. Every
   // verdict is still its own program's: runCode waits for the announcement to change, and each
   // test ends with a program that passes, so the next one's failure is news.
-  let app: AppPage;
-  let page: Page;
-  /** Console errors before the current test: each test judges only its own. */
-  let errorsBefore = 0;
-  const errorsOfThisTest = () => app.errors.slice(errorsBefore);
-
-  beforeAll(async () => {
-    app = await openApp(browser, server, { hash: '#/playground?benchmark=humaneval&problem=HumanEval/53' });
-    page = app.page;
-    await page.getByRole('heading', { name: /HumanEval\/53/ }).waitFor({ timeout: 60_000 });
+  const tab = sharedTab(async () => {
+    const app = await openApp(browser, server, { hash: '#/playground?benchmark=humaneval&problem=HumanEval/53' });
+    await app.page.getByRole('heading', { name: /HumanEval\/53/ }).waitFor({ timeout: 60_000 });
+    return app;
   }, 90_000);
 
-  beforeEach(() => {
-    errorsBefore = app.errors.length;
-  });
-
-  afterAll(async () => {
-    await app?.close();
-  });
-
   it('reaches no JavaScript, leaves nothing for the next program, and a huge exception is that exception', { timeout: 240_000 }, async () => {
+    const { page } = tab;
     await runCode(page, ESCAPES + SOLUTION, 'passed');
 
     // The poison breaks its own run (the task's tests draw random numbers)…
@@ -154,7 +142,7 @@ describe('hostile code in the browser sandbox', () => {
     await runCode(page, ABC_CACHE_POISON + '\nraise SystemExit(1)\n', 'failed');
     await runCode(page, ABC_PROBE + '\n' + SOLUTION, 'passed');
 
-    expect(errorsOfThisTest()).toEqual([]);
+    expect(tab.errorsOfThisTest()).toEqual([]);
   });
 
   // Recursion that stays inside C code: CPython 3.14 watches only Emscripten's stack, which these
@@ -168,11 +156,12 @@ describe('hostile code in the browser sandbox', () => {
     ['pickle of a list nested 100,000 deep', 'import pickle\nnested = []\nfor _ in range(100_000):\n    nested = [nested]\npickle.dumps(nested)\n'],
     ['str of tuples nested 100,000 deep', 'nested = ()\nfor _ in range(100_000):\n    nested = (nested,)\nstr(nested)\n'],
   ])('%s fails as a RecursionError, and the next program passes', { timeout: 180_000 }, async (_, program) => {
+    const { page } = tab;
     const text = await runCode(page, program + SOLUTION, 'failed');
     expect(text).toMatch(/Category\s*RecursionError/);
     expect(text).toMatch(/RecursionError: Stack overflow|RecursionError: maximum recursion depth|Crash: RangeError: Maximum call stack size exceeded/);
     await runCode(page, SOLUTION, 'passed');
     // The interpreter that dies says so on the console; nothing else may.
-    expect(errorsOfThisTest().filter((line) => !/Pyodide has suffered a fatal error|The cause of the fatal error|Maximum call stack size exceeded/.test(line))).toEqual([]);
+    expect(tab.errorsOfThisTest().filter((line) => !/Pyodide has suffered a fatal error|The cause of the fatal error|Maximum call stack size exceeded/.test(line))).toEqual([]);
   });
 });

@@ -14,7 +14,8 @@ import { buildSearchFile, exportSearchFile, importSearchFile } from '../../src/c
 import { MemorySearchStore } from '../../src/core/search/memory-search-store.ts';
 import { runSearch } from '../../src/core/search/run-search.ts';
 import type { StoredSearchRecord, ValidationRequest } from '../../src/core/search/search-record.ts';
-import { launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
+import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
+import { sharedTab } from '../support/shared-tab.ts';
 import type { FakeOpenAIServer } from '../support/fake-openai-server.ts';
 import { openWithSavedEndpoint, saveEndpointOnModelsPage } from '../support/saved-endpoint.ts';
 import { FAST_PACE, SCRIPTED_MODEL, SCRIPTED_PROBLEM_IDS, startScriptedServer, type ScriptedServer } from '../support/scripted-study.ts';
@@ -559,26 +560,10 @@ describe('the Search page in Chromium', () => {
 describe('searches one after another in one tab', () => {
   // One page for both, as a user would run a second search: its own page cost a page load, the
   // Models page and the start of its Python workers, which the second search reuses here.
-  let app: AppPage;
-  let page: Page;
-  /** Console errors before the current test: each test judges only its own. */
-  let errorsBefore = 0;
-  const errorsOfThisTest = () => app.errors.slice(errorsBefore);
-
-  beforeAll(async () => {
-    app = await openApp(browser, server, { hash: '#/models' });
-    page = app.page;
-  }, 60_000);
-
-  beforeEach(() => {
-    errorsBefore = app.errors.length;
-  });
-
-  afterAll(async () => {
-    await app?.close();
-  });
+  const tab = sharedTab(() => openApp(browser, server, { hash: '#/models' }));
 
   it('warns in the form of a token budget too small for one generation, and while it runs tells a screen reader each scored generation and shows a time-left estimate', async () => {
+    const { page } = tab;
     // What the run says is recorded as it changes, and an estimate shows from the first timed node on: no need for a slow run.
     endpoint.pace(FAST_PACE);
     // The tab's first test: the endpoint, from the Models page (the second search finds it set).
@@ -627,11 +612,12 @@ describe('searches one after another in one tab', () => {
     expect(etas.length).toBeGreaterThan(0);
     for (const eta of etas) expect(eta).toMatch(/^(under a minute|about \d+ (min \d+ s|h \d+ min)) left.*an estimate from the time per pipeline node so far/);
     expect(await page.getByTestId('search-eta').count()).toBe(0);
-    expect(errorsOfThisTest()).toEqual([]);
+    expect(tab.errorsOfThisTest()).toEqual([]);
   });
 
   // A prompt set in the second search of the tab.
   it('fills the generator pool with its texts: every generator call sends one of them, and the search file records them', async () => {
+    const { page } = tab;
     endpoint.pace(FAST_PACE);
     const form = page.locator('section.new');
     await fillSearchForm(form, 'Search with a prompt set', { ids: '0, 2', population: 3, generations: 1, subset: 2 });
@@ -662,7 +648,7 @@ describe('searches one after another in one tab', () => {
     expect(doc.config.config.promptPools.generator).toEqual(generatorIds);
     expect(doc.config.prompts.filter((p) => p.role === 'generator').map((p) => p.text)).toEqual(generatorIds.map(textOf));
 
-    expect(errorsOfThisTest()).toEqual([]);
+    expect(tab.errorsOfThisTest()).toEqual([]);
   });
 });
 
