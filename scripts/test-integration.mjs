@@ -11,14 +11,46 @@
 // a lane with no matching file passes. One lane's failure does not stop the others: the exit
 // code is 1 when any step failed. `npx vitest run --project 'integration-*'` runs the same files
 // one at a time in one process, as before the lanes.
-import { spawn } from 'node:child_process';
+//
+// Lanes name folders, so a test file in a new folder would be in no lane and never run, with
+// every lane passing. Before anything runs, each file under tests/integration/ must be in exactly
+// one lane, by vitest's own reading of the projects' globs (`vitest list`); otherwise nothing runs.
+import { execFile, spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative, resolve as resolvePath } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 
 const VITEST = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
 const STEPS = [['integration-sandbox', 'integration-io'], ['integration-alone']];
 const args = process.argv.slice(2);
+const ROOT = resolvePath(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** Every `*.test.ts` under tests/integration/, relative to the repository. */
+function integrationTestFiles() {
+  return readdirSync(join(ROOT, 'tests/integration'), { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile() && entry.name.endsWith('.test.ts'))
+    .map((entry) => relative(ROOT, join(entry.parentPath ?? entry.path, entry.name)))
+    .sort();
+}
+
+/** Lines naming each integration test file that no lane runs, or that more than one does; none when all is well. */
+async function laneProblems() {
+  const projects = STEPS.flat().flatMap((project) => ['--project', project]);
+  const listed = JSON.parse(
+    (await promisify(execFile)(process.execPath, [VITEST, 'list', '--filesOnly', '--json', ...projects], { cwd: ROOT, maxBuffer: 16 * 2 ** 20 })).stdout,
+  );
+  const lanesOf = new Map(integrationTestFiles().map((file) => [file, []]));
+  for (const { file, projectName } of listed) {
+    const path = relative(ROOT, file);
+    lanesOf.set(path, [...(lanesOf.get(path) ?? []), projectName]);
+  }
+  return [...lanesOf]
+    .filter(([, lanes]) => lanes.length !== 1)
+    .map(([file, lanes]) => `  ${file}: ${lanes.length === 0 ? 'in no lane, so it would never run' : `in ${lanes.join(' and ')}, so it would run ${lanes.length} times`}`);
+}
 
 /** Runs one project to its end, its output line by line behind `[project]`; resolves to its exit code. */
 function runProject(project) {
@@ -37,6 +69,12 @@ function runProject(project) {
     });
     child.once('close', (code, signal) => resolve(code ?? (signal ? 1 : 0)));
   });
+}
+
+const problems = await laneProblems();
+if (problems.length > 0) {
+  console.error(`Integration test files not in exactly one lane (vitest.config.ts, the integration projects' include and exclude):\n${problems.join('\n')}`);
+  process.exit(1);
 }
 
 const started = performance.now();
