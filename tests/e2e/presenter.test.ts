@@ -324,9 +324,28 @@ describe('the presenter in Chromium', () => {
       new MutationObserver(note).observe(document.body, { subtree: true, childList: true, characterData: true, attributes: true });
     });
 
-    // Space pauses mid-reply: the text stops growing until space again.
-    await page.getByLabel('Reply so far').waitFor({ timeout: 30_000 });
-    await page.keyboard.press(' ');
+    // Space pauses mid-reply: the text stops growing until space again. At 4× the reply streams
+    // for a few hundred milliseconds, and on a loaded machine a press sent once the test has seen
+    // it begin can land after it ended (then → skips the scene this test waits for). So the page
+    // sends the space itself, as the key would (keydown on the focused element), the moment the
+    // reply begins.
+    await page.evaluate(
+      () =>
+        new Promise<void>((resolve) => {
+          const pressWhenReplying = () => {
+            if (!document.querySelector('[aria-label="Reply so far"]')) return false;
+            (document.activeElement ?? document.body).dispatchEvent(new KeyboardEvent('keydown', { key: ' ', code: 'Space', bubbles: true, cancelable: true }));
+            return true;
+          };
+          if (pressWhenReplying()) return resolve();
+          const observer = new MutationObserver(() => {
+            if (!pressWhenReplying()) return;
+            observer.disconnect();
+            resolve();
+          });
+          observer.observe(document.body, { subtree: true, childList: true, attributes: true });
+        }),
+    );
     await expect.poll(() => page.getByLabel('Progress').textContent()).toContain('paused');
     const frozen = await scene(page).textContent();
     await page.waitForTimeout(800);
