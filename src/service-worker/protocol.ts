@@ -29,7 +29,9 @@ export interface PrecacheManifest {
 /** Page → worker. */
 export type PageMessage =
   /** Cache every file of the build (and the optional ones the host has), then answer `warmed`. */
-  | { type: 'warm' };
+  | { type: 'warm' }
+  /** To a worker left waiting: ask again to take over from the old one (src/ui/shell/update-watch.ts). */
+  | { type: 'take-over' };
 
 /** Worker → page. */
 export type WorkerMessage = {

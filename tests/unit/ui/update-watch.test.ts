@@ -1,6 +1,6 @@
 /** An open tab hears of a new deploy: a new service worker taking control of a page running another build. */
 import { describe, expect, it, vi } from 'vitest';
-import { watchForUpdates, type UpdateContainer } from '../../../src/ui/shell/update-watch.ts';
+import { nudgeWaitingWorker, watchForUpdates, type UpdateContainer } from '../../../src/ui/shell/update-watch.ts';
 
 const OUTDATED = async () => true;
 
@@ -119,6 +119,64 @@ describe('watchForUpdates', () => {
       expect(listeners.size).toBe(0);
       await vi.advanceTimersByTimeAsync(3000);
       expect(update).toHaveBeenCalledTimes(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+describe('nudgeWaitingWorker', () => {
+  /** A registration whose `waiting` the test sets, found only once the app has registered it. */
+  function waitingRegistration() {
+    const registration = { waiting: null as { postMessage: ReturnType<typeof vi.fn> } | null };
+    let registered = false;
+    const getRegistration = vi.fn(async () => (registered ? (registration as unknown as ServiceWorkerRegistration) : undefined));
+    const container = { controller: null, addEventListener: () => undefined, removeEventListener: () => undefined, getRegistration } as unknown as UpdateContainer;
+    return { container, registration, getRegistration, register: () => (registered = true) };
+  }
+
+  it('asks a new worker left waiting to take over, again every few seconds while it waits, and never once it has', async () => {
+    vi.useFakeTimers();
+    try {
+      const { container, registration, register } = waitingRegistration();
+      register();
+      const stop = nudgeWaitingWorker(container, 1000);
+      await vi.advanceTimersByTimeAsync(2000);
+      // No worker waits: nothing to ask.
+      const parked = { postMessage: vi.fn() };
+      registration.waiting = parked;
+      await vi.advanceTimersByTimeAsync(3000);
+      expect(parked.postMessage).toHaveBeenCalledTimes(3);
+      expect(parked.postMessage).toHaveBeenLastCalledWith({ type: 'take-over' });
+      // It took over: the registration has no waiting worker any more.
+      registration.waiting = null;
+      await vi.advanceTimersByTimeAsync(3000);
+      expect(parked.postMessage).toHaveBeenCalledTimes(3);
+      registration.waiting = parked;
+      stop();
+      await vi.advanceTimersByTimeAsync(3000);
+      expect(parked.postMessage).toHaveBeenCalledTimes(3);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('on a first visit, looks for the registration until the app has made it, then only reads it', async () => {
+    vi.useFakeTimers();
+    try {
+      const { container, registration, getRegistration, register } = waitingRegistration();
+      const stop = nudgeWaitingWorker(container, 1000);
+      await vi.advanceTimersByTimeAsync(2000);
+      expect(getRegistration).toHaveBeenCalledTimes(3);
+      register();
+      await vi.advanceTimersByTimeAsync(1000);
+      const asked = getRegistration.mock.calls.length;
+      const parked = { postMessage: vi.fn() };
+      registration.waiting = parked;
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(getRegistration).toHaveBeenCalledTimes(asked);
+      expect(parked.postMessage).toHaveBeenCalledTimes(5);
+      stop();
     } finally {
       vi.useRealTimers();
     }
