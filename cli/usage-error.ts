@@ -1,3 +1,4 @@
+import { constants as osConstants } from 'node:os';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** A command line the program cannot act on: printed with a pointer to --help, exit code 2. */
@@ -12,6 +13,15 @@ export class InputError extends Error {
 
 /** Exit codes, the same for every subcommand. */
 export const EXIT = { ok: 0, badInput: 1, usage: 2 } as const;
+
+/**
+ * The exit code after stopping on a signal, as shells report a process the signal ended:
+ * 128 + its number (Ctrl+C's SIGINT 130, SIGTERM 143), so a script or CI job can tell a
+ * cancelled run from a failed one, and which it was.
+ */
+export function exitAfterSignal(signal: NodeJS.Signals): number {
+  return 128 + (osConstants.signals[signal] ?? 0);
+}
 
 /**
  * Every command's `node:util` parseArgs with strict checking, its error turned into a UsageError:

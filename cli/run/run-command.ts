@@ -25,7 +25,7 @@ import type { Command, CommandIo } from '../main.ts';
 import { refuseOutputOverInput } from '../output-file.ts';
 import { describeImport } from '../result-files.ts';
 import { createStatusLine } from '../status-line.ts';
-import { EXIT, InputError, UsageError } from '../usage-error.ts';
+import { EXIT, exitAfterSignal, InputError, UsageError } from '../usage-error.ts';
 import { bindModels, checkEndpoint, chooseEndpoint, modelKeys } from './bind-models.ts';
 import { nodeEnvironment } from './node-environment.ts';
 import { newStudyConfig, newStudyId, resumedStudyConfig } from './prepare-study.ts';
@@ -36,8 +36,6 @@ import { parseRunOptions, RUN_USAGE, type RunOptions } from './run-options.ts';
 import { createStudyProgressView, formatDuration } from './run-progress.ts';
 import { readResumeFile, readStudyArgument } from './study-source.ts';
 
-/** Exit code after Ctrl+C, as shells report a process ended by SIGINT. */
-const EXIT_INTERRUPTED = 130;
 const CHECKPOINT_INTERVAL_MS = 30_000;
 /** Errored units listed one by one; past this they are only counted. */
 const MAX_LISTED_ERRORED = 10;
@@ -70,10 +68,10 @@ export const runCommand: Command = {
     // Until the result file is first written nothing is, so Ctrl+C (or SIGTERM) while the datasets
     // load or a slow endpoint lists its models can end the command at once; Node's default would
     // end it without a word.
-    const onSignalBeforeStart = () => {
+    const onSignalBeforeStart = (signal: NodeJS.Signals) => {
       const kept = options.resume !== null ? ` (${options.resume} is as it was)` : '';
       io.stderr.write(`\nInterrupted before the study started: nothing was written${kept}.\n`);
-      process.exit(EXIT_INTERRUPTED);
+      process.exit(exitAfterSignal(signal));
     };
     process.once('SIGINT', onSignalBeforeStart);
     process.once('SIGTERM', onSignalBeforeStart);
@@ -144,12 +142,14 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
 
   const stop = new AbortController();
   let stopReason: 'interrupted' | 'endpoint-failing' | null = null;
-  const onSignal = () => {
+  let stoppedBy: NodeJS.Signals = 'SIGINT';
+  const onSignal = (signal: NodeJS.Signals) => {
     if (stop.signal.aborted) {
       io.stderr.write('\nQuitting without writing the result file.\n');
-      process.exit(EXIT_INTERRUPTED);
+      process.exit(exitAfterSignal(signal));
     }
     stopReason = 'interrupted';
+    stoppedBy = signal;
     view.note('Stopping: finishing the file with what is done (Ctrl+C again to quit at once)…');
     stop.abort();
   };
@@ -283,7 +283,7 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   }
   if (stopReason === 'interrupted') {
     if (written) io.stderr.write(`Interrupted: the result file holds every step done so far; ${resumeHint}\n`);
-    return EXIT_INTERRUPTED;
+    return exitAfterSignal(stoppedBy);
   }
   if (stopReason === 'endpoint-failing') {
     io.stderr.write(`The endpoint ${prepared.endpoint} keeps failing; check the server, then ${resumeHint}\n`);

@@ -13,10 +13,8 @@ import { datasetSearchDirs, loadDiskDataset } from '../datasets-dir.ts';
 import type { Command, CommandIo } from '../main.ts';
 import { createProgress } from '../progress.ts';
 import { createStatusLine, formatBytes } from '../status-line.ts';
-import { EXIT, InputError } from '../usage-error.ts';
+import { EXIT, exitAfterSignal, InputError } from '../usage-error.ts';
 
-/** Exit code after Ctrl+C, as shells report a process ended by SIGINT. */
-const EXIT_INTERRUPTED = 130;
 import { parseScoreOptions, SCORE_USAGE, type ScoreOptions } from './score-options.ts';
 import { checkSamplesFile, scoreSamplesFile } from './score-file.ts';
 
@@ -34,9 +32,9 @@ export const scoreCommand: Command = {
     // Until scoring starts nothing is written, so Ctrl+C (or SIGTERM) can end the command at
     // once; Node's default would end it without a word, leaving the user to guess what was kept.
     const hadResults = existsSync(resultsPath);
-    const onSignalBeforeScoring = () => {
+    const onSignalBeforeScoring = (signal: NodeJS.Signals) => {
       io.stderr.write(`\n${interruptedBeforeScoringLine(resultsPath, hadResults)}\n`);
-      process.exit(EXIT_INTERRUPTED);
+      process.exit(exitAfterSignal(signal));
     };
     process.once('SIGINT', onSignalBeforeScoring);
     process.once('SIGTERM', onSignalBeforeScoring);
@@ -100,7 +98,9 @@ async function scoreFile(
   // Started once the interpreters are up, so the rate shown is the scoring rate.
   const progress = createProgress(totalLines, io.stderr);
   const interrupt = new AbortController();
-  const onSigint = () => {
+  let stoppedBy: NodeJS.Signals = 'SIGINT';
+  const onSigint = (signal: NodeJS.Signals) => {
+    stoppedBy = signal;
     interrupt.abort();
     // Runs in flight end at once as worker-lost; they are dropped, not written.
     void sandbox.close();
@@ -139,7 +139,7 @@ async function scoreFile(
 
   if (report.interrupted) {
     io.stderr.write(`Interrupted: ${resultsPath} holds the first ${report.written} results, in file order.\n`);
-    return EXIT_INTERRUPTED;
+    return exitAfterSignal(stoppedBy);
   }
   if (lineErrors > LISTED_LINE_ERRORS) io.stderr.write(`… and ${lineErrors - LISTED_LINE_ERRORS} more bad lines.\n`);
   if (report.missingTaskIds.length > 0) {

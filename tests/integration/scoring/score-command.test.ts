@@ -141,9 +141,9 @@ describe('feedback-lab score', () => {
     expect(readdirSync(dir).filter((name) => name.startsWith('early') && name !== 'early.jsonl' && name !== 'early.jsonl_results.jsonl')).toEqual([]);
   });
 
-  it('on Ctrl+C before scoring, with no earlier results, says the results file was not created', async () => {
+  it('on SIGTERM before scoring, with no earlier results, says the results file was not created and exits 143, as shells report a SIGTERM', async () => {
     const ran = await interruptedBeforeScoring('fresh.jsonl', 'SIGTERM');
-    expect(ran.code, ran.stderr).toBe(130);
+    expect(ran.code, ran.stderr).toBe(143);
     expect(ran.stderr).toMatch(/Interrupted before anything was scored: nothing was written \(.*fresh\.jsonl_results\.jsonl was not created\)\.\n$/);
     expect(readdirSync(dir).filter((name) => name.startsWith('fresh'))).toEqual(['fresh.jsonl']);
   });
