@@ -29,9 +29,7 @@ export interface PrecacheManifest {
 /** Page → worker. */
 export type PageMessage =
   /** Cache every file of the build (and the optional ones the host has), then answer `warmed`. */
-  | { type: 'warm' }
-  /** To a worker left waiting: ask again to take over from the old one (src/ui/shell/update-watch.ts). */
-  | { type: 'take-over' };
+  | { type: 'warm' };
 
 /** Worker → page. */
 export type WorkerMessage = {

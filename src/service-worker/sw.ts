@@ -306,11 +306,6 @@ self.addEventListener('fetch', (event) => {
 
 self.addEventListener('message', (event) => {
   const message = event.data as PageMessage;
-  // Installing asked for this already; Chromium can drop that request (see the page's side).
-  if (message?.type === 'take-over') {
-    event.waitUntil(self.skipWaiting());
-    return;
-  }
   if (message?.type !== 'warm') return;
   // The page sends a port to answer on; without one, answer the page itself.
   const reply = event.ports[0] ?? event.source;

@@ -6,13 +6,13 @@
  * the page says so.
  */
 
-import type { PageMessage } from '../../service-worker/protocol.ts';
-
 /** How often a tab left open asks whether there is a new deploy. */
 const CHECK_EVERY_MS = 30 * 60_000;
 
-/** How often a tab asks a new worker that installed but still waits to take over. */
+/** How often a tab checks for a new worker that installed but still waits to take over. */
 const NUDGE_EVERY_MS = 5000;
+/** Five minutes of nudges: by then Chromium activates the waiting worker by itself. */
+const MAX_NUDGES = 60;
 
 /** The parts of the browser used; a parameter so unit tests can pass fakes. */
 export type UpdateContainer = Pick<ServiceWorkerContainer, 'controller' | 'addEventListener' | 'removeEventListener' | 'getRegistration'>;
@@ -89,20 +89,30 @@ export function watchForUpdates(
 }
 
 /**
- * Asks a new worker that has installed but still waits to take over, every few seconds while it
- * waits. It asked for that itself when it installed (skipWaiting), but Chromium drops the request
- * when a tab's request restarts the old worker at that very moment: the new worker then waits
- * until every tab of the app is closed, and no tab hears of the deploy (the e2e deploy test saw
- * this in about one run in five). Asked again, it takes over as soon as the old worker is idle.
- * Costs nothing while no worker waits: the timer reads a property.
+ * Gets a new worker that installed but still waits to take over. It asked to (skipWaiting at
+ * install), but Chromium drops that request when a tab's request restarts the old worker while it
+ * stops for the new one, and the new worker then waits until every tab of the app is closed: no
+ * open tab hears of the deploy. Messages to the waiting worker do not help (a second skipWaiting
+ * is not acted on); a navigation in the worker's scope does, as it makes Chromium try the
+ * activation again. So when the same worker is still waiting a tick later, the tab navigates a
+ * hidden frame to a small file of the app, every tick until the worker has taken over, for at
+ * most five minutes (Chromium's own limit for waiting on an old worker). Costs nothing while no
+ * worker waits: the timer reads a property.
  */
-export function nudgeWaitingWorker(container: UpdateContainer, everyMs = NUDGE_EVERY_MS): () => void {
+export function nudgeWaitingWorker(container: UpdateContainer, everyMs = NUDGE_EVERY_MS, navigateInScope: () => void = navigateHiddenFrame): () => void {
   let registration: ServiceWorkerRegistration | undefined;
   let asking = false;
+  let seenWaiting: ServiceWorker | null = null;
+  let nudges = 0;
   const nudge = () => {
     if (registration) {
-      const message: PageMessage = { type: 'take-over' };
-      registration.waiting?.postMessage(message);
+      const waiting = registration.waiting;
+      if (waiting && waiting === seenWaiting && nudges < MAX_NUDGES) {
+        nudges++;
+        navigateInScope();
+      }
+      if (waiting !== seenWaiting) nudges = 0;
+      seenWaiting = waiting;
       return;
     }
     // Until the app has registered its worker (a first visit), ask the browser for it again.
@@ -117,6 +127,19 @@ export function nudgeWaitingWorker(container: UpdateContainer, everyMs = NUDGE_E
   nudge();
   const timer = setInterval(nudge, everyMs);
   return () => clearInterval(timer);
+}
+
+/** A navigation in the app's scope that nobody sees: a hidden frame loads the app's icon, then goes. */
+function navigateHiddenFrame(): void {
+  const frame = document.createElement('iframe');
+  frame.hidden = true;
+  frame.title = 'Update check';
+  frame.tabIndex = -1;
+  frame.src = `${import.meta.env.BASE_URL}favicon.svg?take-over`;
+  const remove = () => frame.remove();
+  frame.addEventListener('load', remove, { once: true });
+  setTimeout(remove, 10_000);
+  document.body.append(frame);
 }
 
 /**

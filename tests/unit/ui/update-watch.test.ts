@@ -128,34 +128,65 @@ describe('watchForUpdates', () => {
 describe('nudgeWaitingWorker', () => {
   /** A registration whose `waiting` the test sets, found only once the app has registered it. */
   function waitingRegistration() {
-    const registration = { waiting: null as { postMessage: ReturnType<typeof vi.fn> } | null };
+    const registration = { waiting: null as object | null };
     let registered = false;
     const getRegistration = vi.fn(async () => (registered ? (registration as unknown as ServiceWorkerRegistration) : undefined));
     const container = { controller: null, addEventListener: () => undefined, removeEventListener: () => undefined, getRegistration } as unknown as UpdateContainer;
     return { container, registration, getRegistration, register: () => (registered = true) };
   }
 
-  it('asks a new worker left waiting to take over, again every few seconds while it waits, and never once it has', async () => {
+  it('navigates in scope while a new worker stays waiting, never while it only passes through waiting, and stops when told', async () => {
     vi.useFakeTimers();
     try {
       const { container, registration, register } = waitingRegistration();
       register();
-      const stop = nudgeWaitingWorker(container, 1000);
+      const navigate = vi.fn();
+      const stop = nudgeWaitingWorker(container, 1000, navigate);
       await vi.advanceTimersByTimeAsync(2000);
-      // No worker waits: nothing to ask.
-      const parked = { postMessage: vi.fn() };
-      registration.waiting = parked;
-      await vi.advanceTimersByTimeAsync(3000);
-      expect(parked.postMessage).toHaveBeenCalledTimes(3);
-      expect(parked.postMessage).toHaveBeenLastCalledWith({ type: 'take-over' });
-      // It took over: the registration has no waiting worker any more.
+      // No worker waits: nothing to do.
+      expect(navigate).not.toHaveBeenCalled();
+      // Seen waiting at one tick: it may be taking over right now, as it almost always does.
+      registration.waiting = {};
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(navigate).not.toHaveBeenCalled();
+      // Still waiting at the next: Chromium dropped its activation; a navigation makes it try again.
+      await vi.advanceTimersByTimeAsync(2000);
+      expect(navigate).toHaveBeenCalledTimes(2);
+      // It took over.
       registration.waiting = null;
       await vi.advanceTimersByTimeAsync(3000);
-      expect(parked.postMessage).toHaveBeenCalledTimes(3);
-      registration.waiting = parked;
-      stop();
+      expect(navigate).toHaveBeenCalledTimes(2);
+      // Another deploy's worker that passes through waiting at one tick only: no navigation.
+      registration.waiting = {};
+      await vi.advanceTimersByTimeAsync(1000);
+      registration.waiting = null;
       await vi.advanceTimersByTimeAsync(3000);
-      expect(parked.postMessage).toHaveBeenCalledTimes(3);
+      expect(navigate).toHaveBeenCalledTimes(2);
+      registration.waiting = {};
+      stop();
+      await vi.advanceTimersByTimeAsync(5000);
+      expect(navigate).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('gives up on one waiting worker after five minutes of nudges, when Chromium activates it by itself', async () => {
+    vi.useFakeTimers();
+    try {
+      const { container, registration, register } = waitingRegistration();
+      register();
+      const navigate = vi.fn();
+      const stop = nudgeWaitingWorker(container, 5000, navigate);
+      await vi.advanceTimersByTimeAsync(0);
+      registration.waiting = {};
+      await vi.advanceTimersByTimeAsync(10 * 60_000);
+      expect(navigate).toHaveBeenCalledTimes(60);
+      // A newer deploy's worker is nudged afresh.
+      registration.waiting = {};
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(navigate).toHaveBeenCalledTimes(61);
+      stop();
     } finally {
       vi.useRealTimers();
     }
@@ -164,18 +195,15 @@ describe('nudgeWaitingWorker', () => {
   it('on a first visit, looks for the registration until the app has made it, then only reads it', async () => {
     vi.useFakeTimers();
     try {
-      const { container, registration, getRegistration, register } = waitingRegistration();
-      const stop = nudgeWaitingWorker(container, 1000);
+      const { container, getRegistration, register } = waitingRegistration();
+      const stop = nudgeWaitingWorker(container, 1000, vi.fn());
       await vi.advanceTimersByTimeAsync(2000);
       expect(getRegistration).toHaveBeenCalledTimes(3);
       register();
       await vi.advanceTimersByTimeAsync(1000);
       const asked = getRegistration.mock.calls.length;
-      const parked = { postMessage: vi.fn() };
-      registration.waiting = parked;
       await vi.advanceTimersByTimeAsync(5000);
       expect(getRegistration).toHaveBeenCalledTimes(asked);
-      expect(parked.postMessage).toHaveBeenCalledTimes(5);
       stop();
     } finally {
       vi.useRealTimers();
