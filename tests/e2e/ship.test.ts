@@ -197,7 +197,9 @@ function redeploy(root: string, tag: string): Deploy {
   const escaped = [...stems.keys()].map((stem) => stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
   const pattern = new RegExp(`(?<![\\w-])(?:${escaped.join('|')})`, 'g');
   const rename = (text: string) => text.replace(pattern, (stem) => stems.get(stem)!);
-  const textFiles = ['index.html', '404.html', 'sw.js', ...gone.filter((name) => /\.(js|css)$/.test(name)).map((name) => `assets/${name}`)];
+  // sw.js is written last and once, whole: a tab's update check can land mid-deploy, and a
+  // worker installed from a half-written sw.js (new names, old hashes) is a deploy no host makes.
+  const textFiles = ['index.html', '404.html', ...gone.filter((name) => /\.(js|css)$/.test(name)).map((name) => `assets/${name}`)];
   for (const path of textFiles) {
     const full = join(root, path);
     if (existsSync(full)) writeFileSync(full, rename(readFileSync(full, 'utf8')));
@@ -206,7 +208,7 @@ function redeploy(root: string, tag: string): Deploy {
 
   // The manifest sits in sw.js as a JS string literal holding its JSON: {"version": …, "entries": […]}.
   const swPath = join(root, 'sw.js');
-  const sw = readFileSync(swPath, 'utf8');
+  const sw = rename(readFileSync(swPath, 'utf8'));
   const literal = /"\{\\"version\\"(?:[^"\\]|\\.)*"/.exec(sw)?.[0];
   if (!literal) throw new Error('sw.js holds no precache manifest');
   const manifest = JSON.parse(JSON.parse(literal) as string) as { version: string; entries: { path: string; rev: string; bytes: number }[] };
@@ -217,7 +219,8 @@ function redeploy(root: string, tag: string): Deploy {
     entry.bytes = bytes.length;
   }
   manifest.version = hash(manifest.entries.map((entry) => `${entry.path} ${entry.rev}`).join('\n'));
-  writeFileSync(swPath, sw.replace(literal, () => JSON.stringify(JSON.stringify(manifest))));
+  writeFileSync(`${swPath}.tmp`, sw.replace(literal, () => JSON.stringify(JSON.stringify(manifest))));
+  renameSync(`${swPath}.tmp`, swPath);
   return { version: manifest.version, gone };
 }
 
@@ -251,6 +254,9 @@ async function hardReload(page: Page): Promise<void> {
   await Promise.all([page.waitForEvent('load'), cdp.send('Page.reload', { ignoreCache: true })]);
   await cdp.detach();
 }
+
+/** Ends the line of a failed request the service worker made itself (an offline copy, or a page's file fetched for it). */
+const BY_THE_WORKER = ' (fetched by the service worker)';
 
 /** Answers of the server that name a file of an earlier deploy (a 404, and Chromium's console line for it). */
 const aboutGoneFiles = (errors: string[], gone: readonly string[]) => errors.filter((error) => gone.some((name) => error.includes(`/assets/${name}`)));
@@ -309,7 +315,7 @@ async function open(server: SubPathServer, options: BrowserContextOptions = {}):
   });
   // Anything outside the sub-path, or missing from the build, is a 404 from this server.
   context.on('response', (response) => {
-    if (response.status() >= 400) errors.push(`HTTP ${response.status()} ${response.url()}`);
+    if (response.status() >= 400) errors.push(`HTTP ${response.status()} ${response.url()}${response.request().serviceWorker() ? BY_THE_WORKER : ''}`);
   });
   const page = await context.newPage();
   page.on('pageerror', (error) => errors.push(`uncaught: ${error.message}`));
@@ -483,7 +489,9 @@ describe('the build under a sub-path', () => {
 
       // Generous: Chromium looks for the new worker only once the old one has had a second with no
       // request to answer, and the other tab's start (a page of chunks, Pyodide's files for two
-      // workers) keeps it busy for long on a loaded machine (30 s ran out once in CI).
+      // workers) keeps it busy for long on a loaded machine (30 s ran out once in CI). A new worker
+      // Chromium left waiting (src/ui/shell/update-watch.ts, nudgeWaitingWorker) is asked again
+      // within 5 s.
       await noticeShown(page);
       // The hard-reloaded tab runs the old build too: taken over by the new worker, it is told as well.
       await noticeShown(hard);
@@ -525,7 +533,11 @@ describe('the build under a sub-path', () => {
       expect(await newNotice(page).count()).toBe(0);
       // Its old files are asked for once, and answered 404; nothing else went wrong.
       expect(aboutGoneFiles(errors, first.gone).length).toBeGreaterThan(0);
-      expect(errors.filter((error) => !aboutGoneFiles([error], first.gone).length)).toEqual([]);
+      // The worker of the second build may still be copying that build for offline use when the
+      // third lands: its requests for the second build's files then fail, as on a real host (its
+      // copy counts them as failed). No page asks for them.
+      const copyOfSecondBuild = (error: string) => error.endsWith(BY_THE_WORKER) && aboutGoneFiles([error], second.gone).length > 0;
+      expect(errors.filter((error) => !aboutGoneFiles([error], first.gone).length && !copyOfSecondBuild(error))).toEqual([]);
     } finally {
       await context.close();
       await server.close();
