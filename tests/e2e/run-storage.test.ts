@@ -7,7 +7,8 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
-import { allowServiceWorkersByDefault, launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
+import { allowServiceWorkersByDefault, launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
+import { setPythonWorkers } from '../support/python-workers.ts';
 import { openWithSavedEndpoint, saveEndpointOnModelsPage } from '../support/saved-endpoint.ts';
 import { FAST_PACE, SCRIPTED_MODEL, SCRIPTED_PROBLEM_IDS, SCRIPTED_TRUTH, scriptedStudyLink, startScriptedServer, type ScriptedServer } from '../support/scripted-study.ts';
 
@@ -67,13 +68,25 @@ async function clearIndexedDB(context: BrowserContext, page: Page): Promise<void
   await cdp.detach();
 }
 
+/**
+ * The scripted study from its autorun link, opened in a tab on the Study page set to one Python
+ * worker: what goes wrong here is the storage, not the running of programs, and a link does not
+ * carry the worker count.
+ */
+async function openStudyLinkWithOneWorker(): Promise<AppPage> {
+  const app = await openApp(browser, server, { hash: '#/study' });
+  await setPythonWorkers(app.page, 1);
+  await app.page.goto(`${server.url}#/study?${await scriptedStudyLink(endpoint.url, REPEATS, { autorun: true })}`);
+  return app;
+}
+
 function studyCards(page: Page) {
   return page.locator('article.study', { has: page.getByRole('heading', { name: 'Scripted solo vs self-refine', exact: true }) });
 }
 
 describe('a study when the browser’s storage goes wrong mid-run', () => {
   it('stops saying the storage is full when the quota runs out, and on Resume with room again ends with the scripted truth', async () => {
-    const app = await openApp(browser, server, { hash: `#/study?${await scriptedStudyLink(endpoint.url, REPEATS, { autorun: true })}` });
+    const app = await openStudyLinkWithOneWorker();
     const { page, context } = app;
     try {
       const cdp = await context.newCDPSession(page);
@@ -108,7 +121,7 @@ describe('a study when the browser’s storage goes wrong mid-run', () => {
   });
 
   it('says the site’s data was cleared, promises nothing it cannot keep, and works again without a reload', async () => {
-    const app = await openApp(browser, server, { hash: `#/study?${await scriptedStudyLink(endpoint.url, REPEATS, { autorun: true })}` });
+    const app = await openStudyLinkWithOneWorker();
     const { page, context } = app;
     try {
       await expect.poll(() => countRows(page, 'steps'), { timeout: 120_000, interval: 200 }).toBeGreaterThanOrEqual(4);
@@ -149,6 +162,7 @@ describe('a search when the site’s data is cleared mid-run', () => {
     try {
       await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
       await openWithSavedEndpoint(page, 'Search', endpoint.url);
+      await setPythonWorkers(page, 1);
       await page.getByLabel('Search name (optional)').fill('Cleared search');
       await page.getByLabel('Problem pool').selectOption('ids');
       await page.getByLabel('Problem ids').fill(SCRIPTED_PROBLEM_IDS.map((id) => id.split('/')[1]).join(', '));

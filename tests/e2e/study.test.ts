@@ -33,6 +33,7 @@ import { studyResultFile } from '../unit/results/result-file-fixtures.ts';
 import { encodeStudyLink } from '../../src/core/study/link.ts';
 import { llamaSolo } from '../../src/core/pipeline/presets.ts';
 import { TERSE_GENERATOR_FILE } from '../support/prompt-set-files.ts';
+import { setPythonWorkers } from '../support/python-workers.ts';
 
 const REPEATS = 2;
 
@@ -147,6 +148,8 @@ async function openInContext(context: BrowserContext, url: string, errors: strin
 }
 
 describe('the Study page in Chromium', () => {
+  // The study as the form first offers it, with the default Python workers (one a core, up to four:
+  // programs run side by side), the reference the other runs are compared with. Tests not about that ask for one.
   it('runs solo and self-refine on the scripted problems through the form and exports the scripted truth', async () => {
     const app = await openApp(browser, server, { hash: '#/models' });
     const { page } = app;
@@ -260,6 +263,8 @@ describe('the Study page in Chromium', () => {
     await card.locator('.state', { hasText: 'interrupted' }).waitFor({ timeout: 30_000 });
     await shot(page, 'study-interrupted');
     expect(await stepCount(page)).toBeGreaterThanOrEqual(before);
+    // Resumed with one Python worker where the first page had two: the steps do not depend on it.
+    await setPythonWorkers(page, 1);
     await card.getByRole('button', { name: 'Resume' }).click();
     await page.locator('.run .phase', { hasText: /^Running$/ }).waitFor({ timeout: 60_000 });
     const second = await stepCount(page);
@@ -298,6 +303,8 @@ describe('the Study page in Chromium', () => {
     const { page } = app;
     const form = page.locator('section.new');
     await useEndpoint(form, SCRIPTED_MODEL);
+    // One Python worker, which the reload keeps with the rest of the form.
+    await setPythonWorkers(form, 1);
     await form.getByLabel('Study name (optional)').fill('Reloaded mid-run');
     await form.getByLabel('Problems').selectOption('ids');
     await form.getByLabel('Problem ids').fill(SCRIPTED_PROBLEM_IDS.map((id) => id.split('/')[1]).join(', '));
@@ -332,9 +339,12 @@ describe('the Study page in Chromium', () => {
   it('finishes a unit whose stored steps an earlier version of the app worded otherwise, from the steps that still fit, and says so', async () => {
     // One repeat: the unit at stake is in the first, and the second cost 16 more units.
     const params = await scriptedStudyLink(endpoint.url, 1, { autorun: true });
-    const app = await openApp(browser, server, { hash: `#/study?${params}` });
+    // The link opened in a tab already on the Study page, set to one Python worker (a link does not carry the count).
+    const app = await openApp(browser, server, { hash: '#/study' });
     const { context, errors } = app;
     let page = app.page;
+    await setPythonWorkers(page, 1);
+    await page.goto(`${server.url}#/study?${params}`);
     // A never-fixed self-refine unit: generate, execute, then three refinements each executed.
     const unitId = `llama-self-refine/0/HumanEval/4`;
     const stepsOfUnit = async () => (await storeContents(page)).steps.filter((s) => (s as { unitId: string }).unitId === unitId).length;
@@ -383,6 +393,7 @@ describe('the Study page in Chromium', () => {
 
     const card = studyCard(page, 'Scripted solo vs self-refine');
     await card.locator('.state', { hasText: 'interrupted' }).waitFor({ timeout: 30_000 });
+    await setPythonWorkers(page, 1);
     await card.getByRole('button', { name: 'Resume' }).click();
     await waitForDone(page);
     await expect.poll(() => page.getByTestId('continued-after-update').textContent()).toMatch(
@@ -426,6 +437,7 @@ describe('the Study page in Chromium', () => {
     try {
       await saveEndpointOnModelsPage(page, flaky.url, SCRIPTED_MODEL);
       await openWithSavedEndpoint(page, 'Study', flaky.url);
+      await setPythonWorkers(page, 1);
       await page.getByLabel('Study name (optional)').fill('Flaky endpoint');
       await page.getByLabel('Problems').selectOption('ids');
       await page.getByLabel('Problem ids').fill(SCRIPTED_PROBLEM_IDS.map((id) => id.split('/')[1]).join(', '));
@@ -560,6 +572,7 @@ describe('the Study page in Chromium', () => {
     const { page } = app;
     const form = page.locator('section.new');
     await useEndpoint(form, 'no-such-model');
+    await setPythonWorkers(form, 1);
     await form.getByLabel('Study name (optional)').fill('Unserved model');
     await form.getByLabel('N', { exact: true }).fill('3');
     await form.getByRole('button', { name: 'Run study' }).click();
@@ -603,6 +616,9 @@ describe('the Study page in Chromium', () => {
         modelNames: {},
         autorun: true,
       });
+      // One Python worker for both studies (a link does not carry the count; Reset form puts back the default).
+      await page.goto(`${server.url}#/study`);
+      await setPythonWorkers(page, 1);
       await page.goto(`${server.url}#/study?${params}`);
       await waitForDone(page, 120_000);
       expect(theirs.requests.length).toBeGreaterThan(0);
@@ -615,6 +631,7 @@ describe('the Study page in Chromium', () => {
       await page.getByRole('button', { name: 'Reset form' }).click();
       expect(await page.getByLabel('Endpoint URL').inputValue()).toBe(endpoint.url);
       expect(await page.getByLabel('API key (optional)').inputValue()).toBe('sk-mine');
+      await setPythonWorkers(page, 1);
       endpoint.requests.length = 0;
       await page.getByLabel('Problems').selectOption('ids');
       await page.getByLabel('Problem ids').fill('0');
@@ -804,6 +821,7 @@ describe('a prompt set on the Study page', () => {
     const { page } = app;
     await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
     await openWithSavedEndpoint(page, 'Study', endpoint.url);
+    await setPythonWorkers(page, 1);
     await page.getByLabel('Study name (optional)').fill('With the study’s texts');
     await page.getByLabel('Problems').selectOption('ids');
     // HumanEval/0 is right at once; HumanEval/2 starts with a NameError that a refiner fixes.
@@ -1046,6 +1064,7 @@ describe('a study from set-up to its report', () => {
     const { page } = app;
     const form = page.locator('section.new');
     await useEndpoint(form, SCRIPTED_MODEL);
+    await setPythonWorkers(form, 1);
     await page.getByLabel('Study name (optional)').fill('Costed');
     await form.getByLabel('Problems').selectOption('ids');
     // An id HumanEval does not hold was refused only once Run study was pressed.
