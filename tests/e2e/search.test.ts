@@ -50,18 +50,31 @@ afterAll(async () => {
   await endpoint?.close();
 });
 
-/** Names a search and fills its pool and sizes: the scripted problems at this file's sizes, unless told otherwise. */
+/**
+ * Names a search and fills its pool and sizes: the scripted problems at this file's sizes, unless
+ * told otherwise. It runs on one Python worker: no test here is about workers side by side (the
+ * search still sends two evaluations' calls at a time), and each worker is a Pyodide start, 3-5 s
+ * of a core that CI's e2e stage is short of.
+ */
 async function fillSearchForm(
   form: Locator,
   name: string,
   sizes: { ids?: string; population?: number; generations?: number; subset?: number } = {},
 ): Promise<void> {
   await form.getByLabel('Search name (optional)').fill(name);
+  await onePythonWorker(form);
   await form.getByLabel('Problem pool').selectOption('ids');
   await form.getByLabel('Problem ids').fill(sizes.ids ?? SCRIPTED_PROBLEM_IDS.map((id) => id.split('/')[1]).join(', '));
   await form.getByLabel('Population').fill(String(sizes.population ?? POPULATION));
   await form.getByLabel('Generations').fill(String(sizes.generations ?? GENERATIONS));
   await form.getByLabel('Subset size').fill(String(sizes.subset ?? SUBSET));
+}
+
+/** Sets the form's Python workers to 1 (the field reads what was typed once it loses focus). */
+async function onePythonWorker(form: Locator): Promise<void> {
+  const workers = form.getByLabel(/^Python workers/);
+  await workers.fill('1');
+  await workers.blur();
 }
 
 /**
@@ -451,6 +464,7 @@ describe('the Search page in Chromium', () => {
     await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
     await openWithSavedEndpoint(page, 'Search', endpoint.url);
     await page.getByLabel('Search name (optional)').fill('Misnamed model');
+    await onePythonWorker(page.locator('section.new'));
     await page.getByLabel('Problem pool').selectOption('ids');
     await page.getByLabel('Problem ids').fill('0, 2');
     await page.getByLabel('Population').fill('2');
