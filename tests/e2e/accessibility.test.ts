@@ -6,8 +6,9 @@
  * scene and its help), plus chart-text contrast, which axe cannot see; reflow into a 320-px
  * window; and the keyboard: a focus ring (and field borders) of 3:1 at every Tab stop, and focus
  * kept on a control when the one pressed is disabled, replaced or removed. One browser and one
- * tab throughout; the theme switches in place. A failure lists each problem (for axe: rule,
- * impact, selector), so it reads without a rerun.
+ * tab throughout; the theme switches in place. Pages only looked at leave the Playground's Python
+ * unstarted (it shows nothing while it starts); the states after a run start it. A failure lists
+ * each problem (for axe: rule, impact, selector), so it reads without a rerun.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, JSHandle, Page } from 'playwright-core';
@@ -23,6 +24,7 @@ import { ROUTES, documentTitle, pageName } from '../../src/ui/routes.ts';
 import { axeViolations, chartTextContrast, focusedElement, spilledContent, type AllowedViolation } from '../support/accessibility-checks.ts';
 import { allowServiceWorkersByDefault, launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
 import { squeezedCode, stageStopsOutOfStep } from '../support/presenter-stage.ts';
+import { leavePythonUnstarted, pythonLeftUnstarted } from '../support/python-left-unstarted.ts';
 import { loadTestProblem } from '../support/datasets.ts';
 import { studyResultsDir } from '../support/study-results.ts';
 import { environment, runStoredStudy, syntheticResultFile } from '../unit/results/result-file-fixtures.ts';
@@ -64,8 +66,14 @@ async function searchFileBytes(): Promise<Buffer> {
 
 beforeAll(async () => {
   [server, browser, resultFile] = await Promise.all([startAppServer(), launchBrowser(), resultFileBytes()]);
-  app = await openApp(browser, server);
+  // The audits of pages only looked at leave the Playground's Python unstarted (lookOnly).
+  app = await openApp(browser, server, { beforeOpen: (context) => leavePythonUnstarted(context, { whileAsked: true }) });
 });
+
+/** Runs a test's looking in the shared tab with Python left unstarted: it audits no Python state. */
+function lookOnly<T>(look: () => Promise<T>): Promise<T> {
+  return pythonLeftUnstarted(app.context, server, look);
+}
 
 afterAll(async () => {
   await app?.close();
@@ -121,10 +129,12 @@ describe('accessibility (axe-core) in Chromium', () => {
     const { page } = app;
     const pages = ['#/', '#/score', '#/playground', '#/models', '#/study', '#/search', '#/results', '#/reproduce', '#/presenter', '#/no-such-page'];
     const found: string[] = [];
-    for (const hash of pages) {
-      await visit(page, hash);
-      found.push(...(await auditBothThemes(page, hash)));
-    }
+    await lookOnly(async () => {
+      for (const hash of pages) {
+        await visit(page, hash);
+        found.push(...(await auditBothThemes(page, hash)));
+      }
+    });
     expect(found).toEqual([]);
     expect(app.errors).toEqual([]);
   });
@@ -152,6 +162,8 @@ describe('accessibility (axe-core) in Chromium', () => {
     ].join('\n');
     await visit(page, '#/score');
     await page.getByRole('status').filter({ hasText: /HumanEval: 164 problems/ }).waitFor({ timeout: 60_000 });
+    // One Python worker: what is audited is the page after a run, not workers side by side.
+    await page.getByLabel(/^Workers/).fill('1');
     await page.getByLabel('Samples file').setInputFiles({ name: 'few.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(samples) });
     await page.getByRole('button', { name: 'Download few.jsonl_results.jsonl' }).waitFor({ timeout: 120_000 });
     found.push(...(await auditBothThemes(page, 'scoring after a run')));
@@ -212,6 +224,8 @@ describe('accessibility (axe-core) in Chromium', () => {
     try {
       await offline.route(/\/datasets\/(HumanEval\.jsonl\.gz|sanitized-mbpp\.json)$/, (route) => route.fulfill({ status: 404, body: 'Not found' }));
       await offline.route('https://raw.githubusercontent.com/**', (route) => route.abort('internetdisconnected'));
+      // Nothing runs here: the Playground's Python need not start.
+      await leavePythonUnstarted(offline);
       const tab = await offline.newPage();
       const failed = tab.getByRole('alert').filter({ hasText: 'could not be loaded' }).first();
       for (const hash of ['#/score', '#/playground?benchmark=mbpp', '#/study', '#/search']) {
@@ -234,11 +248,13 @@ describe('accessibility (axe-core) in Chromium', () => {
     const found: string[] = [];
     await page.setViewportSize({ width: 800, height: 600 });
     try {
-      for (const hash of ['#/', '#/score', '#/playground', '#/models', '#/study', '#/search', '#/results', '#/reproduce', '#/presenter']) {
-        await visit(page, hash);
-        await reportDrawn(page);
-        found.push(...(await auditBothThemes(page, `${hash} at 800×600`)));
-      }
+      await lookOnly(async () => {
+        for (const hash of ['#/', '#/score', '#/playground', '#/models', '#/study', '#/search', '#/results', '#/reproduce', '#/presenter']) {
+          await visit(page, hash);
+          await reportDrawn(page);
+          found.push(...(await auditBothThemes(page, `${hash} at 800×600`)));
+        }
+      });
     } finally {
       await page.setViewportSize({ width: 1280, height: 720 });
     }
@@ -322,11 +338,13 @@ describe('accessibility (axe-core) in Chromium', () => {
     await page.setViewportSize({ width: 320, height: 640 });
     const wide: string[] = [];
     try {
-      for (const hash of ['#/', '#/score', '#/playground', '#/models', '#/study', '#/search', '#/results', '#/reproduce', '#/presenter', '#/no-such-page']) {
-        await visit(page, hash);
-        const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
-        if (scroll > client) wide.push(`${hash}: ${scroll}px wide in a ${client}-px window`);
-      }
+      await lookOnly(async () => {
+        for (const hash of ['#/', '#/score', '#/playground', '#/models', '#/study', '#/search', '#/results', '#/reproduce', '#/presenter', '#/no-such-page']) {
+          await visit(page, hash);
+          const { scroll, client } = await page.evaluate(() => ({ scroll: document.documentElement.scrollWidth, client: document.documentElement.clientWidth }));
+          if (scroll > client) wide.push(`${hash}: ${scroll}px wide in a ${client}-px window`);
+        }
+      });
     } finally {
       await page.setViewportSize({ width: 1280, height: 720 });
     }
@@ -381,6 +399,8 @@ describe('every page at 320 px and at 200 % zoom, in both themes, with reduced m
     for (const size of NARROW_SIZES) {
       const context = await browser.newContext({ viewport: size.viewport, deviceScaleFactor: size.deviceScaleFactor, reducedMotion: 'reduce' });
       try {
+        // Nothing runs here: the Playground's Python need not start.
+        await leavePythonUnstarted(context);
         const page = await context.newPage();
         // Each page once, both themes on it: a visit mounts the page anew (the Playground starts
         // its Python), while the theme switches in place, as a user's system setting does.
@@ -442,7 +462,9 @@ describe("the Presenter's stage at 320 px and at 200 % zoom, in both themes", ()
     const problems: string[] = [];
     const SCENES = ['problem', 'generation', 'execution', 'briefing', 'refinement', 'execution', 'verdict'];
     for (const size of NARROW_SIZES) {
-      const context = await browser.newContext({ viewport: size.viewport, deviceScaleFactor: size.deviceScaleFactor, reducedMotion: 'reduce' });
+      // No service worker: its offline copy (about 27 MB, seconds of a core) shows only in the
+      // header's indicator, which the full-window stage hides.
+      const context = await browser.newContext({ viewport: size.viewport, deviceScaleFactor: size.deviceScaleFactor, reducedMotion: 'reduce', serviceWorkers: 'block' });
       try {
         const page = await context.newPage();
         for (const colorScheme of THEMES) {
@@ -552,21 +574,23 @@ describe('the keyboard in Chromium', () => {
   it('shows a focus ring, and form fields a border, of at least 3:1 at every Tab stop, in the light and the dark theme', { timeout: 120_000 }, async () => {
     const { page } = app;
     const faint: string[] = [];
-    for (const colorScheme of THEMES) {
-      await page.emulateMedia({ colorScheme });
-      for (const hash of ['#/', '#/score', '#/playground', '#/study', '#/presenter', '#/presenter?source=demo&demo=name-error&speed=step&autostart=1']) {
-        await visit(page, hash, hash.includes('autostart'));
-        if (hash.includes('autostart')) await page.locator('article.scene').waitFor({ timeout: 60_000 });
-        for (let i = 0; i < 15; i++) {
-          await page.keyboard.press('Tab');
-          const { name, ring, edge } = await focusedElement(page);
-          // The code editor takes Tab as an indent (Esc then Tab leaves it): enough stops on that page.
-          if (name.startsWith('textarea')) break;
-          if (name !== 'body' && ring < 3) faint.push(`${hash} [${colorScheme}] ${name}: ring ${ring.toFixed(2)}:1`);
-          if (edge !== null && edge < 3) faint.push(`${hash} [${colorScheme}] ${name}: field border ${edge.toFixed(2)}:1`);
+    await lookOnly(async () => {
+      for (const colorScheme of THEMES) {
+        await page.emulateMedia({ colorScheme });
+        for (const hash of ['#/', '#/score', '#/playground', '#/study', '#/presenter', '#/presenter?source=demo&demo=name-error&speed=step&autostart=1']) {
+          await visit(page, hash, hash.includes('autostart'));
+          if (hash.includes('autostart')) await page.locator('article.scene').waitFor({ timeout: 60_000 });
+          for (let i = 0; i < 15; i++) {
+            await page.keyboard.press('Tab');
+            const { name, ring, edge } = await focusedElement(page);
+            // The code editor takes Tab as an indent (Esc then Tab leaves it): enough stops on that page.
+            if (name.startsWith('textarea')) break;
+            if (name !== 'body' && ring < 3) faint.push(`${hash} [${colorScheme}] ${name}: ring ${ring.toFixed(2)}:1`);
+            if (edge !== null && edge < 3) faint.push(`${hash} [${colorScheme}] ${name}: field border ${edge.toFixed(2)}:1`);
+          }
         }
       }
-    }
+    });
     await page.emulateMedia({ colorScheme: 'light' });
     expect([...new Set(faint)]).toEqual([]);
     expect(app.errors).toEqual([]);
@@ -587,6 +611,8 @@ describe('the keyboard in Chromium', () => {
     // so focus goes to the verdicts.
     await visit(page, '#/score');
     await page.getByRole('status').filter({ hasText: /HumanEval: 164 problems/ }).waitFor({ timeout: 60_000 });
+    // One Python worker: the focus checks need runs, not workers side by side.
+    await page.getByLabel(/^Workers/).fill('1');
     await page.getByRole('button', { name: 'Score the canonical solutions' }).focus();
     await page.keyboard.press('Enter');
     await expectFocusOn(page, /^button "Cancel"/, 'Scoring: after Score the canonical solutions');

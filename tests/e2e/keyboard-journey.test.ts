@@ -102,6 +102,11 @@ describe('the keyboard alone in Chromium', () => {
     await page.keyboard.press('End');
     await tabTo(page, /^input "Problem ids/, faint);
     await page.keyboard.type('0, 2, 3');
+    // One Python worker (↓ steps the number down; at 1 it stays): the journey is about the keyboard,
+    // not workers side by side, and each worker is a Pyodide start, seconds of a core in CI.
+    await tabTo(page, /^input "Python workers/, faint);
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate(() => (document.activeElement as HTMLInputElement).value)).toBe('1');
     await tabTo(page, /^button "Run study"/, faint);
 
     // What the run's live region says, every change of it, from now on.

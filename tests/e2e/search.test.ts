@@ -50,18 +50,31 @@ afterAll(async () => {
   await endpoint?.close();
 });
 
-/** Names a search and fills its pool and sizes: the scripted problems at this file's sizes, unless told otherwise. */
+/**
+ * Names a search and fills its pool and sizes: the scripted problems at this file's sizes, unless
+ * told otherwise. It runs on one Python worker: no test here is about workers side by side (the
+ * search still sends two evaluations' calls at a time), and each worker is a Pyodide start, 3-5 s
+ * of a core that CI's e2e stage is short of.
+ */
 async function fillSearchForm(
   form: Locator,
   name: string,
   sizes: { ids?: string; population?: number; generations?: number; subset?: number } = {},
 ): Promise<void> {
   await form.getByLabel('Search name (optional)').fill(name);
+  await onePythonWorker(form);
   await form.getByLabel('Problem pool').selectOption('ids');
   await form.getByLabel('Problem ids').fill(sizes.ids ?? SCRIPTED_PROBLEM_IDS.map((id) => id.split('/')[1]).join(', '));
   await form.getByLabel('Population').fill(String(sizes.population ?? POPULATION));
   await form.getByLabel('Generations').fill(String(sizes.generations ?? GENERATIONS));
   await form.getByLabel('Subset size').fill(String(sizes.subset ?? SUBSET));
+}
+
+/** Sets the form's Python workers to 1 (the field reads what was typed once it loses focus). */
+async function onePythonWorker(form: Locator): Promise<void> {
+  const workers = form.getByLabel(/^Python workers/);
+  await workers.fill('1');
+  await workers.blur();
 }
 
 /**
@@ -392,65 +405,13 @@ describe('the Search page in Chromium', () => {
     await app.close();
   });
 
-  it('keeps the search running here on show when Back leads to the address of another one', async () => {
-    const app = await openApp(browser, server, { hash: '#/models' });
-    const { page } = app;
-    await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
-    await openWithSavedEndpoint(page, 'Search', endpoint.url);
-    await page.getByLabel(/Import search files/).setInputFiles([await storedSearchFile('C', false)]);
-    const stored = page.locator('article.search', { has: page.getByRole('heading', { name: 'Stored search C' }) });
-    await stored.getByRole('button', { name: 'Show', exact: true }).click();
-    await expect.poll(() => page.url()).toContain('sid=search-shown-C');
-
-    // A new search, from the main navigation, started: its id replaces the address's.
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Search' }).click();
-    const form = page.locator('section.new');
-    await fillSearchForm(form, 'Running search');
-    await form.getByRole('button', { name: 'Start search' }).click();
-    await page.getByRole('button', { name: 'Stop' }).waitFor({ timeout: 60_000 });
-    const running = page.url();
-
-    // While it runs, a screen reader hears the phase, not every new token count and second.
-    const announced = await page.evaluate(async () => {
-      const panel = document.querySelector('section.run');
-      const live = [...(panel?.querySelectorAll('[role="status"], [aria-live]:not([aria-live="off"])') ?? [])];
-      const read = (els: Element[]) => els.map((el) => el.textContent).join('|');
-      const figures = panel?.querySelector('.figures');
-      const texts = { live: new Set([read(live)]), shown: new Set([figures?.textContent ?? '']) };
-      const observer = new MutationObserver(() => {
-        texts.live.add(read(live));
-        texts.shown.add(figures?.textContent ?? '');
-      });
-      if (panel) observer.observe(panel, { subtree: true, childList: true, characterData: true });
-      await new Promise((resolve) => setTimeout(resolve, 3000));
-      observer.disconnect();
-      return { live: texts.live.size, shown: texts.shown.size };
-    });
-    expect(announced.shown).toBeGreaterThan(2);
-    expect(announced.live).toBe(1);
-
-    // Back: the address of the search shown before. The running one stays on show, with its controls.
-    await page.goBack();
-    await page.waitForTimeout(1000);
-    expect(await page.locator('#search-run-title').textContent()).toBe('Running search');
-    await page.getByRole('button', { name: 'Stop' }).waitFor();
-    expect(await page.getByRole('button', { name: 'Start search' }).isDisabled()).toBe(true);
-    expect(page.url()).toBe(running);
-    // Stopped, it stays on show (the older address does not take over once nothing runs).
-    await page.getByRole('button', { name: 'Stop' }).click();
-    await page.locator('.run .phase', { hasText: /^Stopped$/ }).waitFor({ timeout: 60_000 });
-    await page.waitForTimeout(500);
-    expect(await page.locator('#search-run-title').textContent()).toBe('Running search');
-    expect(app.errors).toEqual([]);
-    await app.close();
-  });
-
   it('stops a search whose model the endpoint does not serve, and does not resume it by itself on reload', { timeout: 180_000 }, async () => {
     const app = await openApp(browser, server, { hash: '#/models' });
     const { page } = app;
     await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
     await openWithSavedEndpoint(page, 'Search', endpoint.url);
     await page.getByLabel('Search name (optional)').fill('Misnamed model');
+    await onePythonWorker(page.locator('section.new'));
     await page.getByLabel('Problem pool').selectOption('ids');
     await page.getByLabel('Problem ids').fill('0, 2');
     await page.getByLabel('Population').fill('2');
@@ -558,8 +519,8 @@ describe('the Search page in Chromium', () => {
 });
 
 describe('searches one after another in one tab', () => {
-  // One page for both, as a user would run a second search: its own page cost a page load, the
-  // Models page and the start of its Python workers, which the second search reuses here.
+  // One page for all three, as a user would run one search after another: its own page cost a
+  // page load, the Models page and the start of its Python worker, which the later searches reuse here.
   const tab = sharedTab(() => openApp(browser, server, { hash: '#/models' }));
 
   it('warns in the form of a token budget too small for one generation, and while it runs tells a screen reader each scored generation and shows a time-left estimate', async () => {
@@ -648,6 +609,56 @@ describe('searches one after another in one tab', () => {
     expect(doc.config.config.promptPools.generator).toEqual(generatorIds);
     expect(doc.config.prompts.filter((p) => p.role === 'generator').map((p) => p.text)).toEqual(generatorIds.map(textOf));
 
+    expect(tab.errorsOfThisTest()).toEqual([]);
+  });
+
+  // The third search of the tab, at the slow pace: it is caught running. The endpoint is set already.
+  it('keeps the search running here on show when Back leads to the address of another one', async () => {
+    const { page } = tab;
+    await page.getByLabel(/Import search files/).setInputFiles([await storedSearchFile('C', false)]);
+    const stored = page.locator('article.search', { has: page.getByRole('heading', { name: 'Stored search C' }) });
+    await stored.getByRole('button', { name: 'Show', exact: true }).click();
+    await expect.poll(() => page.url()).toContain('sid=search-shown-C');
+
+    // A new search, from the main navigation, started: its id replaces the address's.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Search' }).click();
+    const form = page.locator('section.new');
+    await fillSearchForm(form, 'Running search');
+    await form.getByRole('button', { name: 'Start search' }).click();
+    await page.getByRole('button', { name: 'Stop' }).waitFor({ timeout: 60_000 });
+    const running = page.url();
+
+    // While it runs, a screen reader hears the phase, not every new token count and second.
+    const announced = await page.evaluate(async () => {
+      const panel = document.querySelector('section.run');
+      const live = [...(panel?.querySelectorAll('[role="status"], [aria-live]:not([aria-live="off"])') ?? [])];
+      const read = (els: Element[]) => els.map((el) => el.textContent).join('|');
+      const figures = panel?.querySelector('.figures');
+      const texts = { live: new Set([read(live)]), shown: new Set([figures?.textContent ?? '']) };
+      const observer = new MutationObserver(() => {
+        texts.live.add(read(live));
+        texts.shown.add(figures?.textContent ?? '');
+      });
+      if (panel) observer.observe(panel, { subtree: true, childList: true, characterData: true });
+      await new Promise((resolve) => setTimeout(resolve, 3000));
+      observer.disconnect();
+      return { live: texts.live.size, shown: texts.shown.size };
+    });
+    expect(announced.shown).toBeGreaterThan(2);
+    expect(announced.live).toBe(1);
+
+    // Back: the address of the search shown before. The running one stays on show, with its controls.
+    await page.goBack();
+    await page.waitForTimeout(1000);
+    expect(await page.locator('#search-run-title').textContent()).toBe('Running search');
+    await page.getByRole('button', { name: 'Stop' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Start search' }).isDisabled()).toBe(true);
+    expect(page.url()).toBe(running);
+    // Stopped, it stays on show (the older address does not take over once nothing runs).
+    await page.getByRole('button', { name: 'Stop' }).click();
+    await page.locator('.run .phase', { hasText: /^Stopped$/ }).waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(500);
+    expect(await page.locator('#search-run-title').textContent()).toBe('Running search');
     expect(tab.errorsOfThisTest()).toEqual([]);
   });
 });
