@@ -23,6 +23,7 @@ import { PROBLEMS, fakeWorld, searchSetup } from '../unit/search/run-search-fixt
 import { fileBytes, syntheticResultFile } from '../unit/results/result-file-fixtures.ts';
 import type { ResultUnit } from '../../src/core/results/result-file.ts';
 import { TERSE_GENERATOR_FILE } from '../support/prompt-set-files.ts';
+import { setPythonWorkers } from '../support/python-workers.ts';
 
 const POPULATION = 4;
 const GENERATIONS = 2;
@@ -62,19 +63,12 @@ async function fillSearchForm(
   sizes: { ids?: string; population?: number; generations?: number; subset?: number } = {},
 ): Promise<void> {
   await form.getByLabel('Search name (optional)').fill(name);
-  await onePythonWorker(form);
+  await setPythonWorkers(form, 1);
   await form.getByLabel('Problem pool').selectOption('ids');
   await form.getByLabel('Problem ids').fill(sizes.ids ?? SCRIPTED_PROBLEM_IDS.map((id) => id.split('/')[1]).join(', '));
   await form.getByLabel('Population').fill(String(sizes.population ?? POPULATION));
   await form.getByLabel('Generations').fill(String(sizes.generations ?? GENERATIONS));
   await form.getByLabel('Subset size').fill(String(sizes.subset ?? SUBSET));
-}
-
-/** Sets the form's Python workers to 1 (the field reads what was typed once it loses focus). */
-async function onePythonWorker(form: Locator): Promise<void> {
-  const workers = form.getByLabel(/^Python workers/);
-  await workers.fill('1');
-  await workers.blur();
 }
 
 /**
@@ -411,7 +405,7 @@ describe('the Search page in Chromium', () => {
     await saveEndpointOnModelsPage(page, endpoint.url, SCRIPTED_MODEL);
     await openWithSavedEndpoint(page, 'Search', endpoint.url);
     await page.getByLabel('Search name (optional)').fill('Misnamed model');
-    await onePythonWorker(page.locator('section.new'));
+    await setPythonWorkers(page.locator('section.new'), 1);
     await page.getByLabel('Problem pool').selectOption('ids');
     await page.getByLabel('Problem ids').fill('0, 2');
     await page.getByLabel('Population').fill('2');
