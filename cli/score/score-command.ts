@@ -99,7 +99,7 @@ async function scoreFile(
   const progress = createProgress(totalLines, io.stderr);
   const interrupt = new AbortController();
   let stoppedBy: NodeJS.Signals = 'SIGINT';
-  const onSigint = (signal: NodeJS.Signals) => {
+  const onSignal = (signal: NodeJS.Signals) => {
     stoppedBy = signal;
     interrupt.abort();
     // Runs in flight end at once as worker-lost; they are dropped, not written.
@@ -107,8 +107,8 @@ async function scoreFile(
   };
   scoringStarts();
   // SIGTERM too (a CI job cancelled, a `timeout` run out): the scored results are kept the same way.
-  process.once('SIGINT', onSigint);
-  process.once('SIGTERM', onSigint);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   let lineErrors = 0;
   let report;
   try {
@@ -132,8 +132,8 @@ async function scoreFile(
     // Before the interpreters shut down, so the last pace is the scoring's.
     progress.finish();
   } finally {
-    process.off('SIGINT', onSigint);
-    process.off('SIGTERM', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await sandbox.close();
   }
 

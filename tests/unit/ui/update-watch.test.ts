@@ -1,5 +1,5 @@
 /** An open tab hears of a new deploy: a new service worker taking control of a page running another build. */
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { nudgeWaitingWorker, watchForUpdates, type UpdateContainer } from '../../../src/ui/shell/update-watch.ts';
 
 const OUTDATED = async () => true;
@@ -126,6 +126,9 @@ describe('watchForUpdates', () => {
 });
 
 describe('nudgeWaitingWorker', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
   /** A registration whose `waiting` the test sets, found only once the app has registered it. */
   function waitingRegistration() {
     const registration = { waiting: null as object | null };
@@ -136,77 +139,62 @@ describe('nudgeWaitingWorker', () => {
   }
 
   it('navigates in scope while a new worker stays waiting, never while it only passes through waiting, and stops when told', async () => {
-    vi.useFakeTimers();
-    try {
-      const { container, registration, register } = waitingRegistration();
-      register();
-      const navigate = vi.fn();
-      const stop = nudgeWaitingWorker(container, 1000, navigate);
-      await vi.advanceTimersByTimeAsync(2000);
-      // No worker waits: nothing to do.
-      expect(navigate).not.toHaveBeenCalled();
-      // Seen waiting at one tick: it may be taking over right now, as it almost always does.
-      registration.waiting = {};
-      await vi.advanceTimersByTimeAsync(1000);
-      expect(navigate).not.toHaveBeenCalled();
-      // Still waiting at the next: Chromium dropped its activation; a navigation makes it try again.
-      await vi.advanceTimersByTimeAsync(2000);
-      expect(navigate).toHaveBeenCalledTimes(2);
-      // It took over.
-      registration.waiting = null;
-      await vi.advanceTimersByTimeAsync(3000);
-      expect(navigate).toHaveBeenCalledTimes(2);
-      // Another deploy's worker that passes through waiting at one tick only: no navigation.
-      registration.waiting = {};
-      await vi.advanceTimersByTimeAsync(1000);
-      registration.waiting = null;
-      await vi.advanceTimersByTimeAsync(3000);
-      expect(navigate).toHaveBeenCalledTimes(2);
-      registration.waiting = {};
-      stop();
-      await vi.advanceTimersByTimeAsync(5000);
-      expect(navigate).toHaveBeenCalledTimes(2);
-    } finally {
-      vi.useRealTimers();
-    }
+    const { container, registration, register } = waitingRegistration();
+    register();
+    const navigate = vi.fn();
+    const stop = nudgeWaitingWorker(container, 1000, navigate);
+    await vi.advanceTimersByTimeAsync(2000);
+    // No worker waits: nothing to do.
+    expect(navigate).not.toHaveBeenCalled();
+    // Seen waiting at one tick: it may be taking over right now, as it almost always does.
+    registration.waiting = {};
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(navigate).not.toHaveBeenCalled();
+    // Still waiting at the next: Chromium dropped its activation; a navigation makes it try again.
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(navigate).toHaveBeenCalledTimes(2);
+    // It took over.
+    registration.waiting = null;
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(navigate).toHaveBeenCalledTimes(2);
+    // Another deploy's worker that passes through waiting at one tick only: no navigation.
+    registration.waiting = {};
+    await vi.advanceTimersByTimeAsync(1000);
+    registration.waiting = null;
+    await vi.advanceTimersByTimeAsync(3000);
+    expect(navigate).toHaveBeenCalledTimes(2);
+    registration.waiting = {};
+    stop();
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(navigate).toHaveBeenCalledTimes(2);
   });
 
   it('gives up on one waiting worker after five minutes of nudges, when Chromium activates it by itself', async () => {
-    vi.useFakeTimers();
-    try {
-      const { container, registration, register } = waitingRegistration();
-      register();
-      const navigate = vi.fn();
-      const stop = nudgeWaitingWorker(container, 5000, navigate);
-      await vi.advanceTimersByTimeAsync(0);
-      registration.waiting = {};
-      await vi.advanceTimersByTimeAsync(10 * 60_000);
-      expect(navigate).toHaveBeenCalledTimes(60);
-      // A newer deploy's worker is nudged afresh.
-      registration.waiting = {};
-      await vi.advanceTimersByTimeAsync(10_000);
-      expect(navigate).toHaveBeenCalledTimes(61);
-      stop();
-    } finally {
-      vi.useRealTimers();
-    }
+    const { container, registration, register } = waitingRegistration();
+    register();
+    const navigate = vi.fn();
+    const stop = nudgeWaitingWorker(container, 5000, navigate);
+    await vi.advanceTimersByTimeAsync(0);
+    registration.waiting = {};
+    await vi.advanceTimersByTimeAsync(10 * 60_000);
+    expect(navigate).toHaveBeenCalledTimes(60);
+    // A newer deploy's worker is nudged afresh.
+    registration.waiting = {};
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(navigate).toHaveBeenCalledTimes(61);
+    stop();
   });
 
   it('on a first visit, looks for the registration until the app has made it, then only reads it', async () => {
-    vi.useFakeTimers();
-    try {
-      const { container, getRegistration, register } = waitingRegistration();
-      const stop = nudgeWaitingWorker(container, 1000, vi.fn());
-      await vi.advanceTimersByTimeAsync(2000);
-      expect(getRegistration).toHaveBeenCalledTimes(3);
-      register();
-      await vi.advanceTimersByTimeAsync(1000);
-      const asked = getRegistration.mock.calls.length;
-      await vi.advanceTimersByTimeAsync(5000);
-      expect(getRegistration).toHaveBeenCalledTimes(asked);
-      stop();
-    } finally {
-      vi.useRealTimers();
-    }
+    const { container, getRegistration, register } = waitingRegistration();
+    const stop = nudgeWaitingWorker(container, 1000, vi.fn());
+    await vi.advanceTimersByTimeAsync(2000);
+    expect(getRegistration).toHaveBeenCalledTimes(3);
+    register();
+    await vi.advanceTimersByTimeAsync(1000);
+    const asked = getRegistration.mock.calls.length;
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(getRegistration).toHaveBeenCalledTimes(asked);
+    stop();
   });
 });
