@@ -4,8 +4,8 @@
  * over the name once whole, so a crash or a full disk leaves the old file or the new one).
  */
 import { realpathSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { writeThroughTemporary } from '../src/sandbox/temporary-files.ts';
 import { UsageError } from './usage-error.ts';
 
 /** The path as the file system knows it: symlinks followed when the file is there. */
@@ -30,12 +30,5 @@ export function refuseOutputOverInput(flag: string, output: string, inputs: read
 
 /** Writes `data` to `path` whole or not at all: to `path.<pid>.partial`, then renamed. */
 export async function writeFileWhole(path: string, data: string | Uint8Array): Promise<void> {
-  const temporary = `${path}.${process.pid}.partial`;
-  try {
-    await writeFile(temporary, data);
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw error;
-  }
+  await writeThroughTemporary(path, `${path}.${process.pid}.partial`, data);
 }

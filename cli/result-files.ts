@@ -45,11 +45,22 @@ export async function readResultFiles(paths: readonly string[], cwd: string, sta
     }
     seen.add(path);
     const name = `Reading ${argument}${distinct > 1 ? ` (file ${seen.size} of ${distinct})` : ''}`;
-    const show = (text: string, phase: string) => status?.show(`${name}: ${text}`, `${path}\n${phase}`);
-    const bytes = await readBytes(path, argument, (read, size) => show(`${formatBytes(read)} of ${formatBytes(size)}…`, 'read'));
-    files.push({ fileName: argument, doc: await importFile(argument, bytes, (progress) => show(describeImport(progress), progress.phase)) });
+    const show = (text: string, phase: string, fraction?: number) => status?.show(`${name}: ${text}`, `${path}\n${phase}`, fraction);
+    const bytes = await readBytes(path, argument, (read, size) => show(`${formatBytes(read)} of ${formatBytes(size)}…`, 'read', size > 0 ? read / size : 1));
+    const unzipped = gzipSize(bytes);
+    const fraction = (progress: ImportProgress) => (progress.phase === 'decompressing' && unzipped !== null && unzipped > 0 ? progress.bytes / unzipped : undefined);
+    files.push({ fileName: argument, doc: await importFile(argument, bytes, (progress) => show(describeImport(progress), progress.phase, fraction(progress))) });
   }
   return { files, repeated };
+}
+
+/**
+ * The size a gzip file says it unzips to (its last four bytes: the size modulo 4 GiB, exact for
+ * the files read here, which are under 512 MiB), so decompressing can show a bar; null if not gzip.
+ */
+export function gzipSize(bytes: Uint8Array): number | null {
+  if (bytes.length < 18 || bytes[0] !== 0x1f || bytes[1] !== 0x8b) return null;
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(bytes.byteLength - 4, true);
 }
 
 /** Where the importer is with a file, in a few words ("decompressing, 48 MB so far…"). */

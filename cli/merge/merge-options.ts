@@ -21,8 +21,9 @@ file's environment (browser, GPU, Node) is kept.
 Prints the merge's summary on stdout, and on stderr each unit found in more than one file
 with the copy kept. Files of different studies are refused, naming the first setting that
 differs; "feedback-lab report" shows different studies side by side instead. While files
-are read, merged and written, stderr says how far it is (a line redrawn in place on a
-terminal; in a log a line every 5 s once it takes that long).
+are read, merged and written, stderr says how far it is: a line redrawn in place on a
+terminal, with a bar while a file is read and decompressed; in a log, once it takes over
+5 s, each step as it begins and a line every 5 s.
 
 Options:
       --out FILE        the merged result file to write (required), gzip when it ends in

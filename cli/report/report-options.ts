@@ -38,8 +38,9 @@ labelled with its study's name, as the Results page shows them. Only finished un
 an errored or unfinished unit is a missing verdict, never a failure.
 
 While files are read (a big .json.gz takes seconds) and analysed, stderr says how far it
-is: a line redrawn in place on a terminal, and in a log a line every 5 s once it takes that
-long; stdout holds only the report.
+is: a line redrawn in place on a terminal, with a bar while a file is read and
+decompressed; in a log, once it takes over 5 s, each step as it begins and a line every
+5 s. stdout holds only the report.
 
 Options:
       --format FORMAT   markdown (default): GitHub tables with their captions and notes;

@@ -19,6 +19,7 @@ import { canonicalJson } from '../../src/core/results/canonical-json.ts';
 import { buildResultFile, resultUnitsFromStore } from '../../src/core/results/result-file-build.ts';
 import { RESULT_FILE_FIRST_KEYS } from '../../src/core/results/result-file-export.ts';
 import type { ResultEnvironment, ResultFile } from '../../src/core/results/result-file.ts';
+import { removeIfExitingEarly } from '../../src/sandbox/temporary-files.ts';
 
 /** Text handed on before the event loop gets a turn: small enough that no turn waits long. */
 const CHUNK_CHARS = 1 << 20;
@@ -72,6 +73,8 @@ export function createResultWriter(options: ResultWriterOptions): ResultWriter {
     const doc = await buildResultFile(stored.config, resultUnitsFromStore(stored), options.environment());
     doc.environments = [...(options.earlierEnvironments ?? []), ...doc.environments];
     const temporary = `${options.path}.${process.pid}.partial`;
+    // A second Ctrl+C quits mid-write through process.exit: the old file stays, the partial goes.
+    const written = removeIfExitingEarly(temporary);
     try {
       const text = Readable.from(resultFileText(doc), { objectMode: false });
       const file = createWriteStream(temporary);
@@ -80,6 +83,8 @@ export function createResultWriter(options: ResultWriterOptions): ResultWriter {
     } catch (error) {
       await rm(temporary, { force: true });
       throw error;
+    } finally {
+      written();
     }
   };
   const write = () => {

@@ -26,7 +26,7 @@ import { refuseOutputOverInput } from '../output-file.ts';
 import { describeImport } from '../result-files.ts';
 import { createStatusLine } from '../status-line.ts';
 import { EXIT, exitAfterSignal, InputError, UsageError } from '../usage-error.ts';
-import { bindModels, checkEndpoint, chooseEndpoint, modelKeys } from './bind-models.ts';
+import { bindModels, checkEndpoint, chooseEndpoint, keyAdvice, modelKeys } from './bind-models.ts';
 import { nodeEnvironment } from './node-environment.ts';
 import { newStudyConfig, newStudyId, resumedStudyConfig } from './prepare-study.ts';
 import { promptSetNote, readPromptSetArgument } from './prompt-set-argument.ts';
@@ -41,6 +41,9 @@ const CHECKPOINT_INTERVAL_MS = 30_000;
 const MAX_LISTED_ERRORED = 10;
 /** Retries of a unit listed one by one (each says why and when); past this they go on silently. */
 const MAX_LISTED_RETRIES = 10;
+
+/** Thrown to skip Python when Ctrl+C came while the result file was first written. */
+class StoppedBeforePython extends Error {}
 
 interface PreparedStudy {
   config: StudyConfig;
@@ -120,16 +123,50 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
     },
     earlierEnvironments: prepared.earlierEnvironments,
   });
-  // Written once before Python starts: a path that cannot be written fails now, not after the study.
+  const view = createStudyProgressView(io.stderr);
+  const stop = new AbortController();
+  let stopReason: 'interrupted' | 'endpoint-failing' | null = null;
+  let stoppedBy: NodeJS.Signals | null = null;
+  /** Whether the file on disk is this run's (written at least once), for what a quit leaves. */
+  let fileWritten = false;
+  let studyEnded = false;
+  // From the first write to the last, Ctrl+C means "finish the file with what is done" and a
+  // second one "quit now", through process.exit, which removes the temporary file: with no
+  // handler during the first and the last write, Node's default ended the process there and
+  // left the temporary beside the result file.
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stoppedBy !== null) {
+      const kept = fileWritten ? `${outPath} holds the study as last written` : prepared.resuming ? `${outPath} is as it was` : 'nothing was written';
+      io.stderr.write(`\nQuitting without finishing the result file: ${kept}.\n`);
+      process.exit(exitAfterSignal(signal));
+    }
+    stoppedBy = signal;
+    if (studyEnded) {
+      // Every unit is settled: the write under way is the last, and stopping it would lose them.
+      io.stderr.write('\nFinishing the result file (Ctrl+C again to quit at once)…\n');
+      return;
+    }
+    stopReason ??= 'interrupted';
+    view.note('Stopping: finishing the file with what is done (Ctrl+C again to quit at once)…');
+    stop.abort();
+  };
+  const stopListening = () => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  };
   writingStarts();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  // Written once before Python starts: a path that cannot be written fails now, not after the study.
   await store.putStudy(config);
   try {
     await writer.write();
+    fileWritten = true;
   } catch (error) {
+    stopListening();
     throw new InputError(`Cannot write the result file ${outPath}: ${(error as Error).message}`);
   }
 
-  const view = createStudyProgressView(io.stderr);
   const units = config.arms.length * config.repeats * config.problemIds.length;
   const names = [...new Set(Object.values(config.models).map((b) => b.id))].join(', ');
   view.note(
@@ -139,22 +176,6 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   if (endpointNote) view.note(endpointNote);
   if (prepared.promptNote) view.note(prepared.promptNote);
   view.note(`Writing ${outPath}. Starting ${options.workers} Python worker(s)…`);
-
-  const stop = new AbortController();
-  let stopReason: 'interrupted' | 'endpoint-failing' | null = null;
-  let stoppedBy: NodeJS.Signals = 'SIGINT';
-  const onSignal = (signal: NodeJS.Signals) => {
-    if (stop.signal.aborted) {
-      io.stderr.write('\nQuitting without writing the result file.\n');
-      process.exit(exitAfterSignal(signal));
-    }
-    stopReason = 'interrupted';
-    stoppedBy = signal;
-    view.note('Stopping: finishing the file with what is done (Ctrl+C again to quit at once)…');
-    stop.abort();
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
 
   let sandbox: PooledSandbox | null = null;
   let end: StudyEnd | null = null;
@@ -168,6 +189,12 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   let retries = 0;
   const retriedWith = new Set<string>();
   const stopAfterErrored = Math.max(5, options.concurrency);
+  /**
+   * The status of a key refusal mid-run (a key revoked, a quota's 403) since the last unit that
+   * got its replies, for the closing advice: one refused before the endpoint came back says
+   * nothing of why it fails later.
+   */
+  let keyRefused: 401 | 403 | null = null;
   let writesAtCheckpoint = -1;
   const storeChanged = () => {
     const changed = store.writes !== writesAtCheckpoint;
@@ -181,6 +208,8 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   );
   const started = performance.now();
   try {
+    // Ctrl+C during the first write: the file holds the study as it stands, and Python is not needed.
+    if (stop.signal.aborted) throw new StoppedBeforePython();
     sandbox = await createNodeSandbox({ workers: options.workers });
     pyodideVersion = sandbox.stats().lastWorker?.pyodideVersion ?? null;
     const models = new Map<string, LanguageModel>();
@@ -194,6 +223,11 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
             baseUrl: prepared.endpoint,
             model: binding.id,
             firstTokenTimeoutMs: options.firstTokenTimeoutMs,
+            // The model list took the key; a refusal later gets the same command-line advice, not the app's.
+            keyAdvice: (status) => {
+              keyRefused = status;
+              return keyAdvice(status, options.apiKeyEnv);
+            },
             ...(apiKey ? { apiKey } : {}),
           }),
           prepared.endpoint,
@@ -231,6 +265,7 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
         onUnitFinished: (unit, record) => {
           if (record.result.status !== 'errored') {
             erroredInARow = 0;
+            keyRefused = null;
             return;
           }
           errored.push(unit.id);
@@ -249,11 +284,10 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
       },
     );
   } catch (error) {
-    failure = error;
+    if (!(error instanceof StoppedBeforePython)) failure = error;
   } finally {
     stopCheckpoints();
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    studyEnded = true;
     await sandbox?.close();
     view.finish();
   }
@@ -267,6 +301,8 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
     written = false;
     io.stderr.write(`Could not write ${outPath}: ${(error as Error).message}\n`);
   }
+  // The file is whole: what is left (a summary) is quick, and Node's default may end it again.
+  stopListening();
   const stored = await store.loadStudy(config.id);
   for (const line of summarizeArms(config, stored?.finished ?? []).map(armLine)) io.stdout.write(`${line}\n`);
   for (const report of servedModels.reports()) io.stderr.write(`${servedModelSentence(report)}\n`);
@@ -283,10 +319,11 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   }
   if (stopReason === 'interrupted') {
     if (written) io.stderr.write(`Interrupted: the result file holds every step done so far; ${resumeHint}\n`);
-    return exitAfterSignal(stoppedBy);
+    return exitAfterSignal(stoppedBy ?? 'SIGINT');
   }
   if (stopReason === 'endpoint-failing') {
-    io.stderr.write(`The endpoint ${prepared.endpoint} keeps failing; check the server, then ${resumeHint}\n`);
+    const check = keyRefused === null ? 'check the server' : `it refuses the key (${keyRefused}): ${lowerFirst(keyAdvice(keyRefused, options.apiKeyEnv)).replace(/\.$/, '')}`;
+    io.stderr.write(`The endpoint ${prepared.endpoint} keeps failing; ${check}, then ${resumeHint}\n`);
     return EXIT.badInput;
   }
   if (errored.length > 0) {
@@ -379,3 +416,6 @@ async function prepareStudy(options: RunOptions, io: CommandIo): Promise<Prepare
   return { config, store: new MemoryStudyStore(), endpoint, earlierEnvironments: [], resuming: false, problems: dataset.problems, promptNote };
 }
 
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}

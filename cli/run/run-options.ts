@@ -106,7 +106,8 @@ Examples:
   feedback-lab run --resume run.json.gz
 
 Ctrl+C stops the study and writes what is done (unfinished units included); a second
-Ctrl+C quits at once. Before the study starts (datasets, the endpoint's model list) Ctrl+C
+Ctrl+C quits at once, leaving the file as last written whole (every 30 s), never half a
+file. Before the study starts (datasets, the endpoint's model list) Ctrl+C
 quits at once and writes nothing. A request the server has not started answering within
 --first-token-timeout is tried again (3 attempts per unit), with a note saying so.
 

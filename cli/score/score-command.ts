@@ -39,7 +39,7 @@ export const scoreCommand: Command = {
     process.once('SIGINT', onSignalBeforeScoring);
     process.once('SIGTERM', onSignalBeforeScoring);
     try {
-      return await scoreFile(options, samplesPath, resultsPath, io, () => {
+      return await scoreFile(options, samplesPath, resultsPath, hadResults, io, () => {
         process.off('SIGINT', onSignalBeforeScoring);
         process.off('SIGTERM', onSignalBeforeScoring);
       });
@@ -50,10 +50,13 @@ export const scoreCommand: Command = {
   },
 };
 
-/** What Ctrl+C before the first sample ran leaves: nothing new, and an earlier results file as it was. */
-export function interruptedBeforeScoringLine(resultsPath: string, hadResults: boolean): string {
+/**
+ * What stopping with no result written leaves: nothing new, and an earlier results file as it
+ * was. `when` says how far the command got ("before anything was scored").
+ */
+export function interruptedBeforeScoringLine(resultsPath: string, hadResults: boolean, when = 'before anything was scored'): string {
   return (
-    `Interrupted before anything was scored: nothing was written` +
+    `Interrupted ${when}: nothing was written` +
     (hadResults ? ` (${resultsPath}, from an earlier run, is as it was).` : ` (${resultsPath} was not created).`)
   );
 }
@@ -66,6 +69,7 @@ async function scoreFile(
   options: ScoreOptions,
   samplesPath: string,
   resultsPath: string,
+  hadResults: boolean,
   io: CommandIo,
   scoringStarts: () => void,
 ): Promise<number> {
@@ -98,8 +102,14 @@ async function scoreFile(
   // Started once the interpreters are up, so the rate shown is the scoring rate.
   const progress = createProgress(totalLines, io.stderr);
   const interrupt = new AbortController();
-  let stoppedBy: NodeJS.Signals = 'SIGINT';
+  let stoppedBy: NodeJS.Signals | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
+    if (stoppedBy !== null) {
+      // The runs in flight are being dropped: a second Ctrl+C need not wait for that. The results
+      // file beside is removed on the way out, so what is on disk is what was there before.
+      io.stderr.write(`\nQuitting at once: nothing of this run was kept (${hadResults ? `${resultsPath}, from an earlier run, is as it was` : `${resultsPath} was not created`}).\n`);
+      process.exit(exitAfterSignal(signal));
+    }
     stoppedBy = signal;
     interrupt.abort();
     // Runs in flight end at once as worker-lost; they are dropped, not written.
@@ -107,8 +117,8 @@ async function scoreFile(
   };
   scoringStarts();
   // SIGTERM too (a CI job cancelled, a `timeout` run out): the scored results are kept the same way.
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   let lineErrors = 0;
   let report;
   try {
@@ -138,8 +148,14 @@ async function scoreFile(
   }
 
   if (report.interrupted) {
-    io.stderr.write(`Interrupted: ${resultsPath} holds the first ${report.written} results, in file order.\n`);
-    return exitAfterSignal(stoppedBy);
+    if (report.written === 0) {
+      const scored = report.passed + report.failed;
+      const when = scored === 0 ? 'before anything was scored' : `before the first sample's result (${scored} after it ${scored === 1 ? 'was' : 'were'} scored, but results are kept in file order)`;
+      io.stderr.write(`${interruptedBeforeScoringLine(resultsPath, hadResults, when)}\n`);
+    } else {
+      io.stderr.write(`Interrupted: ${resultsPath} holds the first ${report.written} results, in file order.\n`);
+    }
+    return exitAfterSignal(stoppedBy ?? 'SIGINT');
   }
   if (lineErrors > LISTED_LINE_ERRORS) io.stderr.write(`… and ${lineErrors - LISTED_LINE_ERRORS} more bad lines.\n`);
   if (report.missingTaskIds.length > 0) {

@@ -13,6 +13,7 @@ import { scoreCompletion } from '../../src/core/harness/score.ts';
 import type { Sandbox } from '../../src/core/ports.ts';
 import { formatResultLine, SampleReader, type Sample, type SampleLineError } from '../../src/core/results/samples.ts';
 import type { SampleCounts } from '../../src/core/stats/pass-at-k.ts';
+import { removeIfExitingEarly } from '../../src/sandbox/temporary-files.ts';
 import { InputError } from '../usage-error.ts';
 import { DEFAULT_MAX_LINE_CHARS, readLines } from '../read-lines.ts';
 
@@ -84,6 +85,9 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
 
   const partialPath = `${options.resultsPath}.${process.pid}.partial`;
   const output = openSync(partialPath, 'w');
+  // A second Ctrl+C, while the runs in flight are dropped, ends the process through process.exit
+  // (score-command.ts), and no cleanup below runs then.
+  const settledPartial = removeIfExitingEarly(partialPath);
   const perTask = new Map<string, SampleCounts>();
   let passed = 0;
   let failed = 0;
@@ -145,6 +149,7 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
   } catch (error) {
     closeSync(output);
     unlinkSync(partialPath);
+    settledPartial();
     throw error;
   }
   closeSync(output);
@@ -156,11 +161,20 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
     } catch (error) {
       // Nothing in the file could be scored: leave no empty results file behind.
       unlinkSync(partialPath);
+      settledPartial();
       throw new InputError((error as Error).message);
     }
   }
+  if (summary === null && written === 0) {
+    // Stopped before a result was written: an earlier run's results file is worth more than an empty one.
+    unlinkSync(partialPath);
+    settledPartial();
+    if (broken !== null) throw broken;
+    return { passed, failed, badLines: 0, missingTaskIds: [], interrupted: true, written, perTask };
+  }
   // Whole lines only, up to where scoring stopped: what an interruption or a broken sandbox keeps.
   renameSync(partialPath, options.resultsPath);
+  settledPartial();
   if (broken !== null) throw broken;
   if (summary === null) return { passed, failed, badLines: 0, missingTaskIds: [], interrupted: true, written, perTask };
   return { passed, failed, badLines: summary.badLines, missingTaskIds: summary.missingTaskIds, interrupted: false, written, perTask };

@@ -49,9 +49,10 @@ Examples:
   feedback-lab score -b mbpp --workers 4 --timeout 10 evalplus-samples.jsonl.gz
 
 Progress goes to stderr: a line redrawn in place on a terminal, a line every 5 s in a log.
-Ctrl+C stops, keeping the results scored so far in FILE_results.jsonl, in file order;
-before scoring starts (while the file is checked and the interpreters start) it stops at
-once and writes nothing, so an earlier FILE_results.jsonl stays as it was.
+Ctrl+C stops, keeping the results scored so far in FILE_results.jsonl, in file order
+(a second Ctrl+C quits at once and keeps none). Before a first result is written (while
+the file is checked, the interpreters start, the first sample runs) it writes nothing,
+so an earlier FILE_results.jsonl stays as it was.
 
 Exit codes: 0 scored, 1 bad input (some lines unusable, no datasets), 2 bad command line,
 130 interrupted (the results scored so far stay in the file).`;

@@ -21,6 +21,7 @@ import { measureUsage } from '../core/llm/usage.ts';
 import {
   disconnectedError,
   EndpointContextLengthError,
+  EndpointStatusError,
   firstTokenTimeoutError,
   idleTimeoutError,
   malformedReplyError,
@@ -59,6 +60,11 @@ export interface OpenAICompatibleOptions {
   backoff?: BackoffPolicy;
   /** A Retry-After longer than this is reported instead of waited for (default 60 s). */
   maxRetryAfterMs?: number;
+  /**
+   * What to do about a 401/403, in place of the app's advice (a key field, the page's origin):
+   * the command line gives keys through --api-key-env and has no page.
+   */
+  keyAdvice?: (status: 401 | 403) => string;
 }
 
 export interface OpenAICompatibleModel extends LanguageModel {
@@ -301,12 +307,15 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
         () => undefined,
       );
     }
-    const error = statusError(response.status, response.statusText, text, {
+    let error = statusError(response.status, response.statusText, text, {
       endpointUrl: endpoint,
       model: options.model,
       attempts: attempt,
       ...(availableModels ? { availableModels } : {}),
     });
+    if (options.keyAdvice && error instanceof EndpointStatusError && (error.status === 401 || error.status === 403)) {
+      error = new EndpointStatusError(error.status, `${error.fact} ${options.keyAdvice(error.status)}`, error.fact);
+    }
     // A prompt too long for the context meets the same answer however often it is sent (some servers say so with a 500).
     const retryable = isRetryableStatus(response.status) && !(error instanceof EndpointContextLengthError);
     return new AttemptFailure(error, retryable, retryable ? parseRetryAfterMs(response.headers.get('retry-after')) : undefined);

@@ -9,9 +9,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { snapshotKey } from './snapshot.ts';
+import { writeThroughTemporary } from './temporary-files.ts';
 import { startTsWorkerThread } from './ts-worker-thread.ts';
 
 /** The key of a snapshot made with the Pyodide in `pyodideDir`. */
@@ -49,9 +50,8 @@ export async function ensureSnapshotFile(file: string, pyodideDir: string): Prom
 }
 
 async function writeAtomically(file: string, data: Uint8Array | string): Promise<void> {
-  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-  await writeFile(temporary, data);
-  await rename(temporary, file);
+  // Ctrl+C while a first command makes the snapshot can end the process mid-write (score quits at once then).
+  await writeThroughTemporary(file, `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`, data);
 }
 
 function makeSnapshotInWorker(pyodideDir: string): Promise<Uint8Array> {

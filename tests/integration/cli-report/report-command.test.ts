@@ -4,7 +4,7 @@
  * bootstrap seed), shards report as the whole study, different studies stand side by side, and
  * every file it cannot use is refused in one line that names it.
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,9 @@ import { tableToCsv } from '../../../src/core/analysis/table-csv.ts';
 import type { Table } from '../../../src/core/analysis/table.ts';
 import { gzip } from '../../../src/core/results/bounded-compression.ts';
 import type { ResultFile } from '../../../src/core/results/result-file.ts';
+import { exportResultFile } from '../../../src/core/results/result-file-export.ts';
+import { bigResultFile } from '../../support/big-result-file.ts';
+import { loadTestProblems } from '../../support/datasets.ts';
 import { TRUTH } from '../../unit/study/study-fixtures.ts';
 import { cellTexts, feedbackLab, forcedStudyConfig, markdownTable, pageTables, studyFile, tempDir, writeResultFile } from './report-fixtures.ts';
 
@@ -65,8 +68,9 @@ describe('feedback-lab report', () => {
     expect(terminal.code).toBe(0);
     expect(terminal.out).toBe(plain.out);
     const drawn = terminal.err.split('\r').filter((piece) => piece !== '');
-    expect(drawn[0]).toMatch(/^Reading shard-a\.json\.gz \(file 1 of 2\): 0 bytes of \d+ (KB|bytes)… \(0s\)\x1b\[K$/);
-    expect(drawn).toContainEqual(expect.stringMatching(/^Reading shard-a\.json\.gz \(file 1 of 2\): decompressing, /));
+    // Reading and decompressing have a known end, so a bar in front.
+    expect(drawn[0]).toMatch(/^\[\.{20}\] Reading shard-a\.json\.gz \(file 1 of 2\): 0 bytes of \d+ (KB|bytes)… \(0s\)\x1b\[K$/);
+    expect(drawn).toContainEqual(expect.stringMatching(/^\[[#.]{20}\] Reading shard-a\.json\.gz \(file 1 of 2\): decompressing, /));
     expect(drawn).toContainEqual(expect.stringMatching(/^Reading shard-b\.json \(file 2 of 2\): parsing \d+ (KB|bytes) of JSON…/));
     expect(drawn).toContainEqual(expect.stringMatching(/^Reading shard-b\.json \(file 2 of 2\): checking 15 units \(\d+ steps\)…/));
     expect(drawn).toContainEqual(expect.stringMatching(/^Analysing 30 units…/));
@@ -247,5 +251,59 @@ describe('feedback-lab report refuses what it cannot use, naming the file', () =
     const main = await feedbackLab(dir, ['--help']);
     expect(main.out).toMatch(/\n {2}report {2}print the Results page's analysis/);
     expect(main.out).toMatch(/\n {2}merge {3}merge the shards of one study/);
+  });
+});
+
+describe('feedback-lab report and merge on a big file', () => {
+  let bigDir: string;
+  let units: number;
+  beforeAll(async () => {
+    bigDir = tempDir();
+    // Generated here, never copied in: 8 arms × 2 repeats × 40 MBPP problems, several MB of JSON.
+    const doc = await bigResultFile({ problems: (await loadTestProblems('mbpp')).slice(0, 40), repeats: 2 });
+    units = doc.units.length;
+    writeFileSync(join(bigDir, 'big.json'), await exportResultFile(doc, { gzip: false }));
+    writeFileSync(join(bigDir, 'big.json.gz'), await exportResultFile(doc, { gzip: true }));
+  }, 120_000);
+  afterAll(() => rmSync(bigDir, { recursive: true, force: true }));
+
+  /** The bars drawn on stderr, as fractions of their width, in the order drawn. */
+  function bars(err: string, phase: RegExp): number[] {
+    return err
+      .split('\r')
+      .map((piece) => /^\[([#.]+)\] (.*)$/.exec(piece))
+      .filter((match): match is RegExpExecArray => match !== null && phase.test(match[2] as string))
+      .map((match) => (match[1] as string).replace(/\./g, '').length / (match[1] as string).length);
+  }
+
+  it('on a terminal, draws a bar that fills as the file is read and as it is decompressed, then erases it', async () => {
+    const plain = await feedbackLab(bigDir, ['report', 'big.json']);
+    expect(statSync(join(bigDir, 'big.json')).size).toBeGreaterThan(3 * 1024 * 1024);
+    const read = bars(plain.err, /./);
+    expect(read).toEqual([]);
+
+    const terminal = await feedbackLab(bigDir, ['report', 'big.json', 'big.json.gz'], true);
+    expect(terminal.code, terminal.err).toBe(0);
+    const reading = bars(terminal.err, /^Reading big\.json \(file 1 of 2\): [\d.]+ \w+ of [\d.]+ MB…/);
+    // The first drawing empty, the last full (however fast the read), never going back.
+    expect(reading[0]).toBe(0);
+    expect(reading.at(-1)).toBe(1);
+    expect(reading).toEqual([...reading].sort((a, b) => a - b));
+    // Decompressing reports every 16 MB of output: a file of a few MB shows the bar's first, empty
+    // drawing only. Whether it fills against the right size is gzip-size.test.ts's to check.
+    const unzipping = bars(terminal.err, /^Reading big\.json\.gz \(file 2 of 2\): decompressing, /);
+    expect(unzipping.length).toBeGreaterThan(0);
+    expect(unzipping).toEqual([...unzipping].sort((a, b) => a - b));
+    expect(Math.max(...unzipping)).toBeLessThanOrEqual(1);
+    // Steps without a known end (parsing, checking, analysing) say so in words, without a bar.
+    expect(terminal.err).toMatch(new RegExp(`\\r(Analysing ${(units * 2).toLocaleString('en')} units…)`));
+    expect(terminal.err.endsWith('\r\x1b[K')).toBe(true);
+  });
+
+  it('merge shows the same bar while it reads, and erases it before its own lines', async () => {
+    const terminal = await feedbackLab(bigDir, ['merge', 'big.json', 'big.json.gz', '--out', 'merged.json'], true);
+    expect(terminal.code, terminal.err).toBe(0);
+    expect(bars(terminal.err, /^Reading big\.json \(file 1 of 2\)/).at(-1)).toBe(1);
+    expect(terminal.err).toMatch(/\r\x1b\[K[^\r]*Wrote \S*merged\.json\.\n$/);
   });
 });

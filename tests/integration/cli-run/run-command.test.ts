@@ -6,7 +6,7 @@
  * message saying what is wrong, before any Python starts.
  */
 import type { ChildProcess } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -213,6 +213,32 @@ describe('feedback-lab run', () => {
       const after = doc.units.find((u) => u.armId === before.armId && u.repeat === before.repeat && u.problemId === before.problemId);
       expect(after).toEqual(before);
     }
+  });
+
+  it('on a second Ctrl+C quits at once, saying what the file holds, with no half-written file left beside it', async () => {
+    server.pace(CATCHABLE_PACE);
+    const quit = await feedbackLab(
+      ['run', '--study', 'study-1.json', '--endpoint', server.url, '--model', SCRIPTED_MODEL, '--workers', '1', '--out', 'quit.json'],
+      (child) => {
+        let sent = 0;
+        child.stderr?.on('data', (chunk: Buffer) => {
+          // The first as Python starts; the second as soon as the first is acknowledged.
+          if (sent === 0 && /Starting 1 Python worker/.test(chunk.toString())) {
+            sent = 1;
+            child.kill('SIGINT');
+          } else if (sent === 1 && /Stopping: finishing the file/.test(chunk.toString())) {
+            sent = 2;
+            child.kill('SIGINT');
+          }
+        });
+      },
+    );
+    server.resetPace();
+    expect(quit.code, quit.stderr).toBe(130);
+    expect(quit.stderr).toMatch(/Quitting without finishing the result file: \S*quit\.json holds the study as last written\.\n$/);
+    expect(readdirSync(dir).filter((name) => name.startsWith('quit'))).toEqual(['quit.json']);
+    // What it holds is a whole file, from before Python started: the study with nothing done.
+    expect((await readResult('quit.json')).units).toEqual([]);
   });
 
   it('--resume of a unit whose steps an earlier version worded otherwise carries it on and says so in one line', async () => {

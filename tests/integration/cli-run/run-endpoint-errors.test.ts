@@ -73,6 +73,70 @@ describe('feedback-lab run against an endpoint that refuses', () => {
     }
   });
 
+  it('answers a key refused mid-run (after the model list took it) with the command line\'s advice only, after what happened', async () => {
+    // The key works for the model list and the first reply, then is refused: revoked, or a quota spent.
+    let chats = 0;
+    const server = await startFakeOpenAIServer({
+      reply: () => (++chats <= 1 ? 'def f():\n    return 0\n' : { kind: 'status', status: 401, message: 'This key has been revoked.' }),
+    });
+    // Two repeats: eight units, past the five errored in a row that stop a run. One unit at a time:
+    // with several in flight, the answered unit could finish after three refused ones and reset the
+    // count, so the run ran out of units before five in a row (seen once in CI).
+    writeFileSync(join(dir, 'study-8.json'), JSON.stringify({ ...scriptedStudyFile(2), selection: { kind: 'ids', ids: SCRIPTED_PROBLEM_IDS.slice(0, 2) } }));
+    try {
+      process.env.FEEDBACK_LAB_TEST_KEY = 'revoked-later';
+      const running = runFeedbackLab(dir, [
+        'run', '--study', 'study-8.json', '--endpoint', server.url, '--model', 'fake-model',
+        '--workers', '1', '--requests', '1', '--concurrency', '1', '--api-key-env', 'FEEDBACK_LAB_TEST_KEY', '--out', 'revoked.json',
+      ]);
+      delete process.env.FEEDBACK_LAB_TEST_KEY;
+      const ran = await running;
+      expect(ran.code, ran.stderr).toBe(1);
+      const errored = ran.stderr.split('\n').filter((line) => / errored: /.test(line));
+      expect(errored.length).toBeGreaterThan(0);
+      expect(errored[0]).toMatch(
+        /^\S+ errored: The server at \S+ needs a valid API key \(401 Unauthorized\)\. The server said: "This key has been revoked\."\. The key sent was the value of FEEDBACK_LAB_TEST_KEY: check that it is the key for this server\.$/,
+      );
+      // Not the app's advice (a key field, local servers) anywhere, in front of the hint or after it.
+      expect(ran.stderr).not.toMatch(/Check the API key|local servers such as Ollama|origin/);
+      // The run stops, and its last line says why in the same terms, not "check the server".
+      expect(ran.stderr).toMatch(
+        /keeps failing; it refuses the key \(401\): the key sent was the value of FEEDBACK_LAB_TEST_KEY: check that it is the key for this server, then continue with: feedback-lab run --resume revoked\.json\n$/,
+      );
+      // A refusal is not tried again: one request per unit.
+      expect(server.requests.length).toBeLessThanOrEqual(8);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('blames the server, not the key, for a run stopped by failures after a unit got its reply since the key was refused', async () => {
+    // One unit at a time, one request each (the solo arm): refused, answered, then refused for another cause until the run stops.
+    let chats = 0;
+    const server = await startFakeOpenAIServer({
+      reply: () => {
+        chats++;
+        if (chats === 1) return { kind: 'status', status: 401, message: 'This key has been revoked.' };
+        if (chats === 2) return 'def f():\n    return 0\n';
+        return { kind: 'status', status: 400, message: 'The server cannot take this request now.' };
+      },
+    });
+    writeFileSync(join(dir, 'study-solo.json'), JSON.stringify({ ...scriptedStudyFile(1), arms: ['llama-solo'] }));
+    try {
+      process.env.FEEDBACK_LAB_TEST_KEY = 'refused-once';
+      const running = runFeedbackLab(dir, [
+        'run', '--study', 'study-solo.json', '--endpoint', server.url, '--model', 'fake-model',
+        '--workers', '1', '--requests', '1', '--concurrency', '1', '--api-key-env', 'FEEDBACK_LAB_TEST_KEY', '--out', 'refused-once.json',
+      ]);
+      delete process.env.FEEDBACK_LAB_TEST_KEY;
+      const ran = await running;
+      expect(ran.code, ran.stderr).toBe(1);
+      expect(ran.stderr).toMatch(/keeps failing; check the server, then continue with: feedback-lab run --resume refused-once\.json\n$/);
+    } finally {
+      await server.close();
+    }
+  });
+
   it('explains a context too small once, then names the units that met it, and exits 1 with the way to resume', async () => {
     const tooLong = "This model's maximum context length is 512 tokens. However, your messages resulted in 900 tokens.";
     const server = await startFakeOpenAIServer({ reply: () => ({ kind: 'status', status: 400, message: tooLong }) });

@@ -2,7 +2,7 @@
  * The real command in a real process: `feedback-lab score` on the 164 HumanEval canonical
  * solutions, as a user would run it after `npm install`.
  */
-import { execFile } from 'node:child_process';
+import { execFile, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,19 @@ async function feedbackLab(args: string[]) {
     const failure = error as { code: number; stdout: string; stderr: string };
     return { code: failure.code, stdout: failure.stdout, stderr: failure.stderr };
   }
+}
+
+/** What to do while the command runs: send it `signal` the first time its stderr matches `pattern`. */
+function signalOn(pattern: RegExp, signal: NodeJS.Signals = 'SIGINT') {
+  return (child: ChildProcess) => {
+    let sent = false;
+    child.stderr?.on('data', (chunk: Buffer) => {
+      if (!sent && pattern.test(chunk.toString())) {
+        sent = true;
+        child.kill(signal);
+      }
+    });
+  };
 }
 
 describe('feedback-lab score', () => {
@@ -93,15 +106,7 @@ describe('feedback-lab score', () => {
     // Each sample takes a moment, so the command is still scoring when Ctrl+C comes.
     const slow = '    import time\n    time.sleep(0.4)\n    return False\n';
     writeFileSync(join(dir, 'slow.jsonl'), Array.from({ length: 40 }, () => `${JSON.stringify({ task_id: first.id, completion: slow })}\n`).join(''));
-    const ran = await runFeedbackLab(dir, ['score', '-b', 'humaneval', '--workers', '1', 'slow.jsonl'], (child) => {
-      let sent = false;
-      child.stderr?.on('data', (chunk: Buffer) => {
-        if (!sent && /lines done/.test(chunk.toString())) {
-          sent = true;
-          child.kill('SIGINT');
-        }
-      });
-    });
+    const ran = await runFeedbackLab(dir, ['score', '-b', 'humaneval', '--workers', '1', 'slow.jsonl'], signalOn(/lines done/));
     expect(ran.code, ran.stderr).toBe(130);
     const written = Number(/Interrupted: .*slow\.jsonl_results\.jsonl holds the first (\d+) results, in file order\.\n$/.exec(ran.stderr)?.[1]);
     expect(written).toBeGreaterThan(0);
@@ -117,16 +122,8 @@ describe('feedback-lab score', () => {
   function interruptedBeforeScoring(file: string, signal: NodeJS.Signals) {
     const first = humaneval[0] as Problem;
     writeFileSync(join(dir, file), `${JSON.stringify({ task_id: first.id, completion: first.canonicalSolution })}\n`);
-    return runFeedbackLab(dir, ['score', '-b', 'humaneval', '--workers', '1', file], (child) => {
-      let sent = false;
-      child.stderr?.on('data', (chunk: Buffer) => {
-        // Printed just before the interpreters start, which takes a second or two.
-        if (!sent && /Writing results to/.test(chunk.toString())) {
-          sent = true;
-          child.kill(signal);
-        }
-      });
-    });
+    // Printed just before the interpreters start, which takes a second or two.
+    return runFeedbackLab(dir, ['score', '-b', 'humaneval', '--workers', '1', file], signalOn(/Writing results to/, signal));
   }
 
   it('on Ctrl+C while the interpreters start says nothing was scored or written, leaves an earlier results file as it was, and exits 130', async () => {
@@ -146,6 +143,20 @@ describe('feedback-lab score', () => {
     expect(ran.code, ran.stderr).toBe(143);
     expect(ran.stderr).toMatch(/Interrupted before anything was scored: nothing was written \(.*fresh\.jsonl_results\.jsonl was not created\)\.\n$/);
     expect(readdirSync(dir).filter((name) => name.startsWith('fresh'))).toEqual(['fresh.jsonl']);
+  });
+
+  it('on Ctrl+C after the interpreters start but before a result is written, keeps the earlier results file, not an empty one', async () => {
+    const first = humaneval[0] as Problem;
+    const earlier = '{"task_id": "HumanEval/0", "passed": true, "result": "passed"}\n';
+    writeFileSync(join(dir, 'none-yet.jsonl_results.jsonl'), earlier);
+    // A blank first line settles at once (the progress line says so); the sample after it is still running.
+    const stuck = '    import time\n    time.sleep(30)\n    return False\n';
+    writeFileSync(join(dir, 'none-yet.jsonl'), `\n${JSON.stringify({ task_id: first.id, completion: stuck })}\n`);
+    const ran = await runFeedbackLab(dir, ['score', '-b', 'humaneval', '--workers', '1', 'none-yet.jsonl'], signalOn(/lines done/));
+    expect(ran.code, ran.stderr).toBe(130);
+    expect(ran.stderr).toMatch(/Interrupted before anything was scored: nothing was written \(.*none-yet\.jsonl_results\.jsonl, from an earlier run, is as it was\)\.\n$/);
+    expect(readFileSync(join(dir, 'none-yet.jsonl_results.jsonl'), 'utf8')).toBe(earlier);
+    expect(readdirSync(dir).filter((name) => name.startsWith('none-yet'))).toEqual(['none-yet.jsonl', 'none-yet.jsonl_results.jsonl']);
   });
 
   it('answers a bad command line with exit code 2 and a pointer to --help', async () => {

@@ -65,7 +65,9 @@ async function score(path: string, overrides: Partial<ScoreFileOptions> = {}) {
     onLineError: (error) => errors.push(error),
     ...overrides,
   });
-  return { report, errors, results: readResults(`${path}_results.jsonl`) };
+  const resultsPath = `${path}_results.jsonl`;
+  // []: no results file (nothing was written, and an earlier one would have been left alone).
+  return { report, errors, results: existsSync(resultsPath) ? readResults(resultsPath) : [], resultsPath };
 }
 
 function readResults(path: string): Record<string, unknown>[] {
@@ -246,7 +248,7 @@ describe('scoring a samples file', () => {
     // Line 1 is slow; lines 2-4 finish first and wait for it, so none of them may be counted as written.
     const path = samplesFile([sample('HumanEval/0', '    SLOW500\n'), sample('HumanEval/1', 'x'), sample('HumanEval/2', 'x'), sample('HumanEval/3', 'x')]);
     const controller = new AbortController();
-    const { report, results } = await score(path, {
+    const { report, resultsPath } = await score(path, {
       concurrency: 4,
       signal: controller.signal,
       onProgress: (done) => {
@@ -254,6 +256,7 @@ describe('scoring a samples file', () => {
       },
     });
     expect(report).toMatchObject({ interrupted: true, passed: 3, written: 0 });
-    expect(results).toEqual([]);
+    // Not an empty file, which would have replaced an earlier run's results with nothing.
+    expect(existsSync(resultsPath)).toBe(false);
   });
 });
