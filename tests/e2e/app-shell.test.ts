@@ -203,10 +203,22 @@ describe('the app shell', () => {
         return shown.length === 1 && focused === shown[0] ? `h1 ${focused.textContent?.trim()}` : `${shown.length} h1, focus on ${focused?.tagName.toLowerCase()}`;
       });
     const nav = page.getByRole('navigation', { name: 'Main' });
+    // Reproduce's code is held back until its placeholder is seen: that names the page as its h1
+    // does, not as the shorter menu link.
+    let releaseReproduce = () => {};
+    const reproduceHeld = new Promise<void>((resolve) => (releaseReproduce = resolve));
+    await page.route(/\/assets\/ReproducePage-[^/]*\.js$/, async (route) => {
+      await reproduceHeld;
+      await route.continue();
+    });
     // The presenter fills the window without the menu: it goes last, and its own link leads home.
     for (const [link, heading] of [['Scoring', 'Scoring'], ['Playground', 'Playground'], ['Models', 'Models'], ['Study', 'Study'], ['Search', 'Search'], ['Results', 'Results'], ['Reproduce', 'Reproduce the paper'], ['Presenter', 'Presenter']] as const) {
       await nav.getByRole('link', { name: link, exact: true }).focus();
       await page.keyboard.press('Enter');
+      if (link === 'Reproduce') {
+        await page.locator('main').getByRole('status').filter({ hasText: 'Loading “Reproduce the paper”…' }).waitFor();
+        releaseReproduce();
+      }
       await expect.poll(focusedHeading, { message: `after the ${link} link` }).toBe(`h1 ${heading}`);
       expect(await announcer.textContent()).toBe(`${heading} page`);
       expect(await page.title()).toBe(`${heading} · Feedback Lab`);

@@ -192,6 +192,10 @@ describe('the Scoring page in Chromium', () => {
     await page.getByRole('button', { name: 'Download ten-each.jsonl_results.jsonl' }).waitFor({ timeout: 120_000 });
     expect(await page.locator('.summary-line').textContent()).toBe('14 passed, 6 failed');
     expect(await page.getByTestId('pass-at-k').textContent()).toBe('pass@1 0.7000, pass@10 1.0000 (2 tasks, 10 samples each)');
+    // A screen reader is told the run's end with the figures the page shows, pass@k included.
+    expect(await page.locator('main p.visually-hidden[role="status"]').textContent()).toBe(
+      'Scored ten-each.jsonl: 14 passed, 6 failed. pass@1 0.7000, pass@10 1.0000 (2 tasks, 10 samples each).',
+    );
     const missing = await page.getByText(/problems have no sample in this file/).textContent();
     expect(missing).toContain('162 of 164 problems have no sample in this file (HumanEval/1, HumanEval/3, HumanEval/4,');
     expect(missing).toContain('HumanEval/11, …)');
@@ -337,25 +341,52 @@ describe('the Scoring page in Chromium', () => {
     expect(app.errors).toEqual([]);
   });
 
-  it('says beside the disabled samples field and canonical button that the benchmark is missing, and where to get it', { timeout: 120_000 }, async () => {
+  it('says beside the disabled samples field and canonical button, and in the status line, that they wait for the benchmark (only when it takes a while), or that it is missing and where to get it', { timeout: 120_000 }, async () => {
+    // The site's copy is held back at first: a download that takes a while.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
     const app = await openApp(browser, server, {
       hash: '#/score',
       serviceWorkers: 'block',
       beforeOpen: async (context) => {
-        await context.route(/\/datasets\/(HumanEval\.jsonl\.gz|sanitized-mbpp\.json)$/, (route) => route.fulfill({ status: 404, body: 'Not found' }));
+        await context.route(/\/datasets\/(HumanEval\.jsonl\.gz|sanitized-mbpp\.json)$/, async (route) => {
+          await held;
+          await route.fulfill({ status: 404, body: 'Not found' });
+        });
         await context.route('https://raw.githubusercontent.com/**', (route) => route.abort('internetdisconnected'));
+        // Whether the note that the page waits for HumanEval was ever drawn, and when the page and HumanEval were.
+        await context.addInitScript(() => {
+          const seen = { waitNote: false, loadingLine: false, pageAt: -1, readyAt: -1 };
+          (window as unknown as { seen: typeof seen }).seen = seen;
+          new MutationObserver(() => {
+            const now = performance.now();
+            if (/^Waiting for HumanEval/.test(document.getElementById('score-start-note')?.textContent ?? '')) seen.waitNote = true;
+            if (/Loading HumanEval/.test(document.querySelector('.dataset-status')?.textContent ?? '')) seen.loadingLine = true;
+            if (seen.pageAt < 0 && document.querySelector('h1')?.textContent === 'Scoring') seen.pageAt = now;
+            if (seen.readyAt < 0 && /HumanEval: 164 problems/.test(document.querySelector('.dataset-status')?.textContent ?? '')) seen.readyAt = now;
+          }).observe(document, { subtree: true, childList: true, characterData: true });
+        });
       },
     });
     const { page } = app;
-    await page.getByRole('alert').filter({ hasText: 'HumanEval could not be loaded' }).waitFor({ timeout: 60_000 });
     const samples = page.getByLabel('Samples file');
     const canonical = page.getByRole('button', { name: 'Score the canonical solutions' });
+    const describedBy = (control: typeof samples) => control.evaluate((element) => document.getElementById(element.getAttribute('aria-describedby') ?? '')?.textContent ?? null);
+    // A wait that lasts is said beside the controls it holds, and read with them.
+    const waiting = 'Waiting for HumanEval to load: samples are scored against its tests.';
+    await page.getByText(waiting).waitFor();
+    // The status line above says so too, once the wait has lasted.
+    await page.getByRole('status').filter({ hasText: 'Loading HumanEval…' }).waitFor();
+    expect(await canonical.isDisabled()).toBe(true);
+    expect(await describedBy(canonical)).toBe(waiting);
+    release();
+    await page.getByRole('alert').filter({ hasText: 'HumanEval could not be loaded' }).waitFor({ timeout: 60_000 });
     const expected =
       'No HumanEval loaded to score against: pick HumanEval.jsonl.gz (from raw.githubusercontent.com) in the HumanEval file field above, or try the downloads again.';
     for (const control of [samples, canonical]) {
       expect(await control.isDisabled()).toBe(true);
       // What a screen reader reads with the control: its description.
-      expect(await control.evaluate((element) => document.getElementById(element.getAttribute('aria-describedby') ?? '')?.textContent ?? null)).toBe(expected);
+      expect(await describedBy(control)).toBe(expected);
     }
     expect(await page.getByText(expected).isVisible()).toBe(true);
     expect(await axeViolations(page, 'scoring, no benchmark loaded')).toEqual([]);
@@ -368,6 +399,17 @@ describe('the Scoring page in Chromium', () => {
     expect(await canonical.getAttribute('aria-describedby')).toBeNull();
     expect(await samples.getAttribute('aria-describedby')).toBeNull();
     expect(await page.getByText(expected).count()).toBe(0);
+
+    // Opened again, HumanEval comes from this browser's cache at once: nothing to wait for, and no
+    // note flashed up and away (it was, on every visit). Checked when HumanEval was ready well
+    // inside the half second the page gives a wait before saying it: a loaded machine may take longer.
+    await page.reload();
+    await waitForDataset(app, /HumanEval: 164 problems, from this browser’s cache/);
+    const seen = await page.evaluate(() => (window as unknown as { seen: { waitNote: boolean; loadingLine: boolean; pageAt: number; readyAt: number } }).seen);
+    expect(seen.pageAt).toBeGreaterThanOrEqual(0);
+    if (seen.readyAt - seen.pageAt < 250) expect(seen).toMatchObject({ waitNote: false, loadingLine: false });
+    // Only the downloads refused above went wrong.
+    expect(app.errors.filter((e) => !/status of 404|ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
     await app.close();
   });
 });

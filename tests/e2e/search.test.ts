@@ -452,7 +452,7 @@ describe('the Search page in Chromium', () => {
     await form.getByRole('button', { name: 'Start search' }).click();
     // The alert above the button says the refusal once; the problem stays in the list and at its field.
     const alert = page.locator('.errors[role="alert"]');
-    await alert.getByText('Not started: a problem to put right, listed above.').waitFor();
+    await alert.getByText('Not started: put right what is listed above.').waitFor();
     expect(await alert.textContent()).not.toContain('Seed: empty');
     await problems.getByText(/^Seed: empty\./).waitFor();
     expect(await form.getByLabel('Seed', { exact: true }).getAttribute('aria-invalid')).toBe('true');
@@ -475,7 +475,13 @@ describe('the Search page in Chromium', () => {
     expect(await form.getByLabel('Elites').getAttribute('aria-invalid')).toBe('true');
     await form.getByRole('button', { name: 'Start search' }).focus();
     await page.keyboard.press('Enter');
-    await alert.getByText('Not started: a problem to put right, listed above.').waitFor();
+    await alert.getByText('Not started: put right what is listed above.').waitFor();
+    await expect.poll(() => form.getByLabel('Elites').evaluate((input) => input === document.activeElement)).toBe(true);
+    expect(await advanced.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
+    // The list's line about it takes the user there as well: with the section closed again, it opens it.
+    await advanced.locator('summary').click();
+    expect(await advanced.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(false);
+    await problems.getByRole('button', { name: /^Elites \(under Advanced\): 2 is out of range/ }).click();
     await expect.poll(() => form.getByLabel('Elites').evaluate((input) => input === document.activeElement)).toBe(true);
     expect(await advanced.evaluate((d) => (d as HTMLDetailsElement).open)).toBe(true);
     await form.getByLabel('Elites').fill('1');

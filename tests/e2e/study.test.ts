@@ -497,7 +497,7 @@ describe('the Study page in Chromium', () => {
     await run.focus();
     await page.keyboard.press('Enter');
     const alert = page.locator('.errors[role="alert"]');
-    await alert.getByText('Not started: 2 problems to put right, listed above.').waitFor();
+    await alert.getByText('Not started: put right what is listed above.').waitFor();
     expect(await alert.textContent()).not.toMatch(/N: 500|Repeats: empty/);
     // Each problem is still named once in the list, and at its field.
     expect(await problems.getByRole('listitem').allTextContents()).toEqual(['N: 500 is out of range. Give a whole number from 1 to 164.', 'Repeats: empty. Give a whole number from 1 to 100.']);
@@ -514,23 +514,40 @@ describe('the Study page in Chromium', () => {
     const focused = nodes.find((node) => node.role?.value === 'spinbutton' && node.properties?.some((p) => p.name === 'focused' && p.value.value === true));
     expect([focused?.name?.value, focused?.description?.value]).toEqual(['N', '500 is out of range. Give a whole number from 1 to 164.']);
     await cdp.detach();
+    // Each line of the list takes the user to its field: a button named by the line, clicked or pressed.
+    await problems.getByRole('button', { name: 'Repeats: empty. Give a whole number from 1 to 100.' }).click();
+    await expect.poll(focusedField).toBe('Repeats');
+    await problems.getByRole('button', { name: /^N: 500 is out of range/ }).focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(focusedField).toBe('N');
     // Put right, the next refusal goes to the next field at fault.
     await form.getByLabel('N', { exact: true }).fill('3');
+    // The first refusal's alert, marked: a second refusal must not leave it in place.
+    await alert.evaluate((element) => element.setAttribute('data-refusal', 'first'));
     await run.focus();
     await page.keyboard.press('Enter');
     await expect.poll(focusedField).toBe('Repeats');
-    await alert.getByText('Not started: a problem to put right, listed above.').waitFor();
-    // N broken again is not what this refusal was for: the list says it; the alert stays as it was.
+    // A second refusal is drawn afresh (a new alert element), so a screen reader hears it too, in the same words.
+    await alert.getByText('Not started: put right what is listed above.').waitFor();
+    await expect.poll(() => page.locator('.errors[role="alert"][data-refusal="first"]').count()).toBe(0);
+    await alert.evaluate((element) => element.setAttribute('data-refusal', 'second'));
+    // N broken again: the form would not start for it either. The list says so, politely; the
+    // alert, assertive, keeps its words and is not read out again (the same element, not drawn anew).
+    const alertText = () => page.locator('.errors[role="alert"][data-refusal="second"]').allTextContents();
     await form.getByLabel('N', { exact: true }).fill('500');
     await problems.getByText(/^N: 500/).waitFor();
-    expect((await alert.textContent())?.trim()).toBe('Not started: a problem to put right, listed above.');
+    expect(await alertText()).toEqual(['Not started: put right what is listed above.']);
+    // Repeats, which the start was refused for, put right: N still stops the start, and the alert stays for it.
+    await form.getByLabel('Repeats').fill('1');
+    await problems.getByText(/^Repeats/).waitFor({ state: 'detached' });
+    expect(await alertText()).toEqual(['Not started: put right what is listed above.']);
+    expect(await problems.getByRole('listitem').allTextContents()).toEqual(['N: 500 is out of range. Give a whole number from 1 to 164.']);
 
     // Every field put right: the alert, which said the form would not start, goes; focus stays where the user typed.
     await form.getByLabel('N', { exact: true }).fill('3');
-    await form.getByLabel('Repeats').fill('1');
     await problems.waitFor({ state: 'detached' });
     await alert.waitFor({ state: 'detached' });
-    expect(await focusedField()).toBe('Repeats');
+    expect(await focusedField()).toBe('N');
     // Broken again without pressing Run study: the live list says so; no alert comes back.
     await form.getByLabel('Repeats').fill('');
     await problems.getByText(/^Repeats: empty/).waitFor();

@@ -8,14 +8,17 @@ import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
 import { BENCHMARK_NAMES } from '../../core/benchmarks/task-id.ts';
 import type { DatasetStatus } from '../datasets/benchmark-dataset.svelte.ts';
 
-/** The note, or null when the controls are enabled. */
-export function startBlockedNote(benchmark: BenchmarkId, status: DatasetStatus, busy: boolean): string | null {
+/**
+ * The note, or null when the controls are enabled or held only for a moment: `waitLasted` says
+ * the benchmark has been loading long enough to be worth saying so (../shared/lasting-wait.svelte.ts).
+ */
+export function startBlockedNote(benchmark: BenchmarkId, status: DatasetStatus, busy: boolean, waitLasted: boolean): string | null {
   const name = BENCHMARK_NAMES[benchmark];
   const file = DATASET_FILES[benchmark];
   switch (status) {
     case 'idle':
     case 'loading':
-      return `Waiting for ${name} to load: samples are scored against its tests.`;
+      return waitLasted ? `Waiting for ${name} to load: samples are scored against its tests.` : null;
     case 'failed':
       return `No ${name} loaded to score against: pick ${file.fileName} (from ${new URL(file.upstreamUrl).host}) in the ${name} file field above, or try the downloads again.`;
     case 'ready':

@@ -10,17 +10,26 @@
 /** A field's label in the sentences, and the hint a field under Advanced adds to it. */
 const ADVANCED = ' (under Advanced)';
 
+/** The head that makes `problem` a sentence about the field labelled `label` ("N: ", "Elites (under Advanced): "), or null. */
+function headAbout(problem: string, label: string): string | null {
+  return [`${label}: `, `${label}${ADVANCED}: `].find((head) => problem.startsWith(head)) ?? null;
+}
+
+/** Whether a problem sentence is about the field whose sentences start with `label`. */
+export function problemIsAbout(problem: string, label: string): boolean {
+  return headAbout(problem, label) !== null;
+}
+
 /**
  * The problem about the field whose sentences start with `label`, without that label (the field
  * shows its label already): null when the field has none.
  */
 export function fieldProblem(problems: readonly string[], label: string): string | null {
   for (const problem of problems) {
-    for (const head of [`${label}: `, `${label}${ADVANCED}: `]) {
-      if (!problem.startsWith(head)) continue;
-      const rest = problem.slice(head.length);
-      return rest.charAt(0).toUpperCase() + rest.slice(1);
-    }
+    const head = headAbout(problem, label);
+    if (head === null) continue;
+    const rest = problem.slice(head.length);
+    return rest.charAt(0).toUpperCase() + rest.slice(1);
   }
   return null;
 }

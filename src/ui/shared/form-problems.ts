@@ -32,29 +32,26 @@ export function startRefusal(error: unknown, advice: string | null = null): Star
 }
 
 /**
- * What a problem sentence is about: the field (or fields) its head names, "N" in "N: 500 is out
- * of range…". The rest changes as the field is typed in; the subject stays until it is put right.
+ * Every problem of the form has been put right: the refusal of its fields is over. Not only the
+ * fields it was refused for: a form with another field broken meanwhile would still not start,
+ * and an alert gone then said, by going, that it would.
  */
-function subjectOf(problem: string): string {
-  const at = problem.indexOf(': ');
-  return at > 0 ? problem.slice(0, at) : problem;
+export function refusalPutRight(refusal: StartRefusal, problems: readonly string[]): boolean {
+  return refusal.fields.length > 0 && problems.length === 0;
 }
 
-/** Every field a refusal was refused for has been put right: none of them is among the form's `problems` now. */
-export function refusalPutRight(refusal: StartRefusal, problems: readonly string[]): boolean {
-  if (refusal.fields.length === 0) return false;
-  const open = new Set(problems.map(subjectOf));
-  return refusal.fields.every((field) => !open.has(subjectOf(field)));
-}
+/** What the alert says of a refusal for the form's fields, for as long as it stands. */
+export const FIELDS_REFUSAL_ALERT = 'Not started: put right what is listed above.';
 
 /**
  * What the alert above the start button says of a refusal. A refusal for the form's fields says
- * so once: the problems themselves are listed just above it and at their fields (where focus
- * goes), and an alert that read them all again held the screen reader back from the field.
- * Any other refusal is said in full, as nothing else on the page says it.
+ * so once and points to the list just above it, which names each problem, as the fields do where
+ * focus goes: an alert that read them all again held the screen reader back from the field. Its
+ * words do not change while the form's problems do (no count): the alert is an assertive live
+ * region, and a count kept up to date was read out again, interrupting, at each problem typed in
+ * or put right, after the list had said it politely. Any other refusal is said in full, as nothing
+ * else on the page says it.
  */
 export function refusalAlertLines(refusal: StartRefusal): readonly string[] {
-  const count = refusal.fields.length;
-  if (count === 0) return refusal.lines;
-  return [`Not started: ${count === 1 ? 'a problem' : `${count} problems`} to put right, listed above.`];
+  return refusal.fields.length === 0 ? refusal.lines : [FIELDS_REFUSAL_ALERT];
 }

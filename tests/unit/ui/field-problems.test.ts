@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advancedFieldsAtFault, fieldProblem, fieldProblemAttributes } from '../../../src/ui/shared/field-problems.ts';
+import { advancedFieldsAtFault, fieldProblem, fieldProblemAttributes, problemIsAbout } from '../../../src/ui/shared/field-problems.ts';
 import { MUTATION_LABELS, rateProblemLabel, SearchForm } from '../../../src/ui/search/search-form.svelte.ts';
 import { StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
 import { loadTestProblems } from '../../support/datasets.ts';
@@ -87,6 +87,26 @@ describe('a form problem’s field', () => {
     expect(owners(problems, SEARCH_FIELDS).map((fields) => fields.length)).toEqual(problems.map(() => 1));
     expect(fieldProblem(problems, rateProblemLabel(MUTATION_LABELS.addStage))).toBe('2 is out of range. Give a number from 0 to 1.');
     expect(fieldProblem(problems, 'Crossover share')).toBe('Not a number. Give a number from 0 to 1.');
+  });
+});
+
+describe('the field a line of the problem list takes the user to', () => {
+  it('is the field that shows the line’s problem, under Advanced too; a line about several fields goes to none', () => {
+    const form = new SearchForm();
+    form.seed = EMPTY;
+    form.eliteCount = -1;
+    const problems = form.problems();
+    for (const problem of problems) {
+      expect(SEARCH_FIELDS.filter((label) => problemIsAbout(problem, label))).toEqual(SEARCH_FIELDS.filter((label) => fieldProblem([problem], label) !== null));
+    }
+    expect(problems.map((problem) => SEARCH_FIELDS.filter((label) => problemIsAbout(problem, label)))).toEqual([['Seed'], ['Elites']]);
+    expect(problemIsAbout('Population × generations: 500 × 100 = 50,000 genomes; …', 'Population')).toBe(false);
+    expect(problemIsAbout('Pool seed: empty. Give a whole number.', 'Seed')).toBe(false);
+  });
+
+  it('is the arms for the study’s “none chosen”, and the prompt set for a set the arms cannot send', () => {
+    expect(problemIsAbout('Arms: none chosen. Tick at least one arm to run.', 'Arms')).toBe(true);
+    expect(problemIsAbout('Prompt set: critic is a system prompt in set.json, but the chosen arms send it from a user prompt. …', 'Prompt set')).toBe(true);
   });
 });
 

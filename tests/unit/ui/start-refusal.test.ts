@@ -27,11 +27,21 @@ describe('the alert of a refused start', () => {
     expect(refused.fields).toEqual(form.problems());
     expect(refused.fields).toHaveLength(2);
     const alert = refusalAlertLines(refused);
-    expect(alert).toEqual(['Not started: 2 problems to put right, listed above.']);
+    expect(alert).toEqual(['Not started: put right what is listed above.']);
     for (const problem of refused.fields) expect(alert.join(' ')).not.toContain(problem);
-    expect(refusalAlertLines(startRefusal(new FormProblems(['Seed: empty. Give a whole number from 0 to 4,294,967,295.'])))).toEqual([
-      'Not started: a problem to put right, listed above.',
-    ]);
+  });
+
+  it('keeps its words while the form’s problems come and go, so an assertive alert is not read out again at each', () => {
+    const { form, refused } = refusedForm();
+    const said = refusalAlertLines(refused);
+    form.seed = 7;
+    expect(form.problems()).toHaveLength(1);
+    expect(refusalAlertLines(refused)).toEqual(said);
+    form.generations = EMPTY;
+    form.subsetSize = EMPTY;
+    expect(form.problems()).toHaveLength(3);
+    expect(refusalAlertLines(refused)).toEqual(said);
+    expect(refusalPutRight(refused, form.problems())).toBe(false);
   });
 
   it('says any other refusal in full, with its advice, since nothing else on the page says it', () => {
@@ -41,7 +51,7 @@ describe('the alert of a refused start', () => {
     expect(refusalAlertLines(plainRefusal(['A search is already running in this tab: stop it first.']))).toEqual(['A search is already running in this tab: stop it first.']);
   });
 
-  it('is put right once every field it was refused for is, even while a field is still being typed in', () => {
+  it('is put right once the form has no problem left, not while a field it was refused for is still being typed in', () => {
     const { form, refused } = refusedForm();
     expect(refusalPutRight(refused, form.problems())).toBe(false);
     // Another wrong number in the same field is the same problem still.
@@ -55,12 +65,14 @@ describe('the alert of a refused start', () => {
     expect(refusalPutRight(refused, form.problems())).toBe(true);
   });
 
-  it('is put right when its fields are, though another field has gone wrong since (the live list says that one)', () => {
+  it('is not put right while another field has gone wrong since: the form would still not start', () => {
     const { form, refused } = refusedForm();
     form.populationSize = 20;
     form.seed = 7;
     form.generations = EMPTY;
     expect(form.problems()).toEqual([expect.stringMatching(/^Generations: empty\./)]);
+    expect(refusalPutRight(refused, form.problems())).toBe(false);
+    form.generations = 20;
     expect(refusalPutRight(refused, form.problems())).toBe(true);
   });
 
