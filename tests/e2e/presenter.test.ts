@@ -154,8 +154,31 @@ describe('the presenter in Chromium', () => {
     await expect.poll(focusedBox).toBe('Changes against the previous code');
     await press(app, 'ArrowRight', 'execution', 'demo-17-focus-back-on-code');
     await expect.poll(focusedBox).toBe('Code under test');
-    // Nothing like it in the next scene that scrolls (the boxes fit again): focus goes to the scene's heading.
+    // The help opened from a box whose scene then changes under it (as a live run's does; here its
+    // ← pressed from the page, the toolbar being under the help): closing the help puts focus on
+    // the box's like in the new scene, not on <body>.
+    const help = page.getByRole('dialog', { name: 'Keyboard' });
+    await page.keyboard.press('?');
+    await help.waitFor();
+    await page.evaluate(() => document.querySelector<HTMLButtonElement>('.toolbar button[aria-label="Previous step (←)"]')?.click());
+    await waitForScene(page, 'refinement');
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+    await expect.poll(focusedBox).toBe('Changes against the previous code');
+    await press(app, 'ArrowRight', 'execution', 'demo-17b-focus-back-from-help');
+    await expect.poll(focusedBox).toBe('Code under test');
+    // The box comes to fit while the help is open (the window made larger): it is no Tab stop
+    // now, yet closing the help gives it focus back, out of the Tab order.
+    const codeBox = scene(page).locator('[data-box="code"][aria-label="Code under test"]');
+    await page.keyboard.press('?');
+    await help.waitFor();
     await squeeze.evaluate((style) => (style as Element).remove());
+    await expect.poll(() => codeBox.getAttribute('tabindex')).toBeNull();
+    await page.keyboard.press('Escape');
+    await help.waitFor({ state: 'detached' });
+    expect(await focusedBox()).toBe('Code under test');
+    expect(await codeBox.getAttribute('tabindex')).toBe('-1');
+    // Nothing like it in the next scene that scrolls (the boxes fit again): focus goes to the scene's heading.
     await press(app, 'ArrowRight', 'verdict', 'demo-18-focus-on-heading');
     await expect.poll(focusedBox).toBe('H2');
     expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('HumanEval/0: the verdict');

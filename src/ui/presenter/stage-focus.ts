@@ -59,6 +59,28 @@ function newHome(stage: HTMLElement, lost: BoxMark | null): HTMLElement {
   return heading;
 }
 
+/**
+ * Where focus goes back to when a dialog over the presenter (the keyboard help) closes: to
+ * `before`, the element that had it when the dialog opened, if that is still there. A box on
+ * stage that came to fit meanwhile (the window resized) lost its place in the Tab order when
+ * focus left it for the dialog: it takes focus again out of that order, as it would have kept it.
+ * When `before` has gone (a live run's scene changed, or its failure took the stage): its like on
+ * the new stage, else the scene's heading; with no stage (the setup), `otherwise`. Focus that was
+ * nowhere when the dialog opened stays nowhere. Returns the element focused, or null.
+ */
+export function returnFocus(before: Element | null, stage: HTMLElement | null, otherwise: HTMLElement | null): HTMLElement | null {
+  const doc = (stage ?? otherwise ?? before)?.ownerDocument;
+  if (!doc || !(before instanceof HTMLElement) || before === doc.body || before === doc.documentElement) return null;
+  if (before.isConnected) {
+    if (before.hasAttribute('data-box') && stage?.contains(before) && !before.hasAttribute('tabindex')) before.tabIndex = -1;
+    before.focus();
+    if (doc.activeElement === before) return before;
+  }
+  const home = stage ? newHome(stage, markOf(before)) : otherwise;
+  home?.focus();
+  return home !== null && doc.activeElement === home ? home : null;
+}
+
 /** Svelte action on the stage: keeps focus on it when the scene under a focused box changes. */
 export function keepStageFocus(stage: HTMLElement): { destroy(): void } {
   const doc = stage.ownerDocument;

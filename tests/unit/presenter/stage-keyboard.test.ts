@@ -1,7 +1,8 @@
 /**
  * The stage's keyboard: its scrolling boxes are Tab stops only while they scroll (a box that fits
  * has nothing for the keyboard to do), and when the scene under a focused box changes, focus goes
- * to the box of the same name or kind in the new scene, if it scrolls.
+ * to the box of the same name or kind in the new scene, if it scrolls. Closing the keyboard help
+ * gives focus back to what had it, or somewhere sensible when that has gone, never to <body>.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { successor, type Candidate } from '../../../src/ui/presenter/stage-focus.ts';
@@ -161,5 +162,62 @@ describe('where focus goes when the scene under a focused box changes', () => {
     expect(successor({ kind: 'code', label: 'Code under test' }, [box('code', 'Code under test', false), box('code', 'Final code')])).toBe('Final code');
     expect(successor({ kind: 'traceback', label: 'Traceback' }, [box('code', 'Final code')])).toBeNull();
     expect(successor({ kind: 'code', label: 'Final code' }, [box('code', 'Final code', false)])).toBeNull();
+  });
+});
+
+describe('where focus goes when the keyboard help closes', () => {
+  class FakeFocusable {
+    isConnected = true;
+    focusable = true;
+    readonly attributes = new Set<string>();
+    constructor(readonly ownerDocument: { activeElement: unknown; body: unknown; documentElement: unknown }) {}
+    hasAttribute(name: string) {
+      return this.attributes.has(name);
+    }
+    focus() {
+      if (this.isConnected && this.focusable) this.ownerDocument.activeElement = this;
+    }
+  }
+
+  function page() {
+    const doc: { activeElement: unknown; body: unknown; documentElement: unknown } = { activeElement: null, body: null, documentElement: null };
+    doc.body = new FakeFocusable(doc);
+    doc.documentElement = new FakeFocusable(doc);
+    // The help's Close button had focus; closing the help removed it.
+    doc.activeElement = doc.body;
+    return { doc, element: () => new FakeFocusable(doc) };
+  }
+
+  async function returnFocus(before: unknown, otherwise: FakeFocusable | null) {
+    vi.stubGlobal('HTMLElement', FakeFocusable);
+    const { returnFocus } = await import('../../../src/ui/presenter/stage-focus.ts');
+    return returnFocus(before as Element, null, otherwise as unknown as HTMLElement);
+  }
+
+  it('goes back to the control that opened the help while it is there', async () => {
+    const { doc, element } = page();
+    const opener = element();
+    expect(await returnFocus(opener, element())).toBe(opener);
+    expect(doc.activeElement).toBe(opener);
+  });
+
+  it('with no stage (the setup), goes to the setup’s help button when that control went or takes focus no more', async () => {
+    const { doc, element } = page();
+    const gone = element();
+    gone.isConnected = false;
+    const helpButton = element();
+    expect(await returnFocus(gone, helpButton)).toBe(helpButton);
+    const disabled = element();
+    disabled.focusable = false;
+    doc.activeElement = doc.body;
+    expect(await returnFocus(disabled, helpButton)).toBe(helpButton);
+    expect(doc.activeElement).toBe(helpButton);
+  });
+
+  it('leaves focus nowhere when it was nowhere as the help opened', async () => {
+    const { doc, element } = page();
+    expect(await returnFocus(doc.body, element())).toBeNull();
+    expect(await returnFocus(null, element())).toBeNull();
+    expect(doc.activeElement).toBe(doc.body);
   });
 });
