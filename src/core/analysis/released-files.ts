@@ -30,6 +30,13 @@ export interface LoadedReleasedFiles {
   missing: ReleasedKind[];
 }
 
+/** What the page lists of the files loaded: which is taken for what, which is not used and why, what is missing. */
+export type ReleasedFileStatus = Pick<LoadedReleasedFiles, 'recognised' | 'problems' | 'missing'>;
+
+export function releasedFileStatus(loaded: LoadedReleasedFiles): ReleasedFileStatus {
+  return { recognised: loaded.recognised, problems: loaded.problems, missing: loaded.missing };
+}
+
 /**
  * Reads every file; the last file of a kind wins (loading a corrected file replaces the old),
  * champions accumulate by run name.

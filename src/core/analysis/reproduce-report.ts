@@ -40,6 +40,7 @@ import {
   table7View,
   table8View,
   unfixableView,
+  uncountedSelfCheckNote,
 } from './reproduce-tables.ts';
 import { tableId, type Table } from './table.ts';
 
@@ -137,8 +138,12 @@ export function reproduceReport(files: LoadedReleasedFiles, options: ReproduceOp
     })),
     section('table-3', 'Table 3 — fix rate by error type', ['error-taxonomy', 'iteration-analysis'], files, () => {
       const rates = taxonomyFixRates(taxonomy!);
+      const uncounted = taxonomyUncounted(taxonomy!);
       return {
-        tables: [fixRatesView(rates, taxonomyUncounted(taxonomy!)), selfCheckView('table-3-self-check', 'error_taxonomy.json', taxonomySelfChecks(taxonomy!))],
+        tables: [
+          fixRatesView(rates, uncounted),
+          selfCheckView('table-3-self-check', 'error_taxonomy.json', taxonomySelfChecks(taxonomy!), uncountedSelfCheckNote(uncounted)),
+        ],
         comparisons: compareTable3(taxonomy!, iterations!),
         figures: [{ kind: 'bar', data: fixRateChart(rates.map((r) => ({ label: paperLabel(r.arm), rows: r.rows }))) }],
       };

@@ -201,6 +201,17 @@ export function fixRatesView(
   };
 }
 
+/**
+ * For the file's own fix_rates beside ours: "The counts on both sides leave out HumanEval/32 of
+ * NEAT champion (TimeoutError) …", or nothing when every problem has an execution.
+ */
+export function uncountedSelfCheckNote(uncounted: readonly UncountedProblem[]): string[] {
+  if (uncounted.length === 0) return [];
+  const named = uncounted.map((u) => `${u.taskId} of ${paperLabel(u.arm)} (${u.category})`);
+  const list = named.length === 1 ? named[0]! : `${named.slice(0, -1).join(', ')} and ${named.at(-1)!}`;
+  return [`The fix_rates counts on both sides leave out ${list}: no execution recorded (${UNCOUNTED_MARK} in Table 3).`];
+}
+
 /** "† Not counted: HumanEval/32 of NEAT champion (first error logged as TimeoutError) …", one per arm and row. */
 function uncountedNotes(uncounted: readonly UncountedProblem[]): string[] {
   const groups = new Map<string, UncountedProblem[]>();
@@ -338,8 +349,11 @@ export function unfixableView(report: UnfixableReport): Table {
 }
 
 
-/** A released file's own summaries against ours from its raw data, one row per quantity. */
-export function selfCheckView(id: string, file: string, checks: readonly SelfCheck[]): Table {
+/**
+ * A released file's own summaries against ours from its raw data, one row per quantity; `notes`:
+ * what else a reader of these counts should know (problems both sides leave out).
+ */
+export function selfCheckView(id: string, file: string, checks: readonly SelfCheck[], notes: readonly string[] = []): Table {
   const differing = checks.filter((c) => !c.agrees).length;
   return {
     id,
@@ -356,6 +370,7 @@ export function selfCheckView(id: string, file: string, checks: readonly SelfChe
       differing === 0
         ? `All ${checks.length} agree: the tables above were computed from the same data the study summarised.`
         : `${differing} of ${checks.length} differ: the file's summaries do not follow from its own raw data (edited, or from another version of the study's scripts). The tables above are computed from the raw data.`,
+      ...notes,
     ],
   };
 }

@@ -4,7 +4,7 @@
  * away and back keeps them), and the report recomputes from them. Fetched files, verified against
  * their pinned hashes, are also kept in the benchmarks' cache so a later visit works offline.
  */
-import { loadReleasedFiles, type ReleasedFileText } from '../../core/analysis/released-files.ts';
+import { loadReleasedFiles, releasedFileStatus, type ReleasedFileStatus, type ReleasedFileText } from '../../core/analysis/released-files.ts';
 import { reproduceReport, type ReportSection } from '../../core/analysis/reproduce-report.ts';
 import { fetchBytesWithFetch, type SourceFailure } from '../../core/benchmarks/datasets.ts';
 import { ReleasedFetchCancelledError, ReleasedFilesUnavailableError, fetchReleasedFiles } from '../../core/reproduce/released-sources.ts';
@@ -33,19 +33,30 @@ export class ReleasedFilesState {
   /** What a cancelled fetch left: said until the next fetch or pick. */
   cancelNote = $state<string | null>(null);
   #abort: AbortController | null = null;
-  loaded = $derived(loadReleasedFiles(this.#texts));
+  /** What the worker said of the files loaded (parsed there: ~0.2 s of JSON); null until it has. */
+  #fileStatus = $state.raw<ReleasedFileStatus | null>(null);
   /** The report computed in a worker for the files loaded; empty while `computing`. */
   #computed = $state.raw<ReportSection[]>([]);
   // Where there is no Worker (unit tests under Node), computed here, and only when read.
-  #inPlace = $derived(this.#texts.length === 0 ? [] : reproduceReport(this.loaded, { seed: REPRODUCE_SEED, replicates: REPRODUCE_REPLICATES }));
+  #inPlaceLoaded = $derived(loadReleasedFiles(this.#texts));
+  #inPlace = $derived(this.#texts.length === 0 ? [] : reproduceReport(this.#inPlaceLoaded, { seed: REPRODUCE_SEED, replicates: REPRODUCE_REPLICATES }));
   /** The report of the files loaded is being computed. */
   computing = $state(false);
+  /** Why the report of the files loaded could not be computed, in the worker or on the page. */
+  computeError = $state<string | null>(null);
   /** Counts the sets of files asked for, so a late report of earlier files is dropped. */
   #asked = 0;
+  /** Ends the worker computing the report of earlier files: a bootstrap of seconds nobody will see. */
+  #stopEarlier: AbortController | null = null;
 
   /** The report of the files loaded; empty until it is computed. */
   get sections(): ReportSection[] {
     return typeof Worker === 'undefined' ? this.#inPlace : this.#computed;
+  }
+
+  /** Which files are taken for what, which are not used, which kinds are missing; null while the files are read. */
+  get files(): ReleasedFileStatus | null {
+    return typeof Worker === 'undefined' ? releasedFileStatus(this.#inPlaceLoaded) : this.#fileStatus;
   }
 
   get texts(): ReleasedFileText[] {
@@ -61,12 +72,18 @@ export class ReleasedFilesState {
   async #compute(texts: ReleasedFileText[]): Promise<void> {
     const asked = ++this.#asked;
     const options = { seed: REPRODUCE_SEED, replicates: REPRODUCE_REPLICATES };
+    this.#stopEarlier?.abort();
+    const stop = new AbortController();
+    this.#stopEarlier = stop;
+    this.computeError = null;
     if (texts.length === 0 || typeof Worker === 'undefined') {
+      this.#fileStatus = null;
       this.#computed = [];
       this.computing = false;
       return;
     }
-    // Not the sections of the files before: they would say a file just loaded is missing.
+    // Not the sections or the file list of the files before: they would say a file just loaded is missing.
+    this.#fileStatus = null;
     this.#computed = [];
     this.computing = true;
     let sections: ReportSection[];
@@ -74,15 +91,32 @@ export class ReleasedFilesState {
       const worker = new Worker(new URL('./reproduce-worker.ts', import.meta.url), { type: 'module', name: 'reproduce' });
       sections = await runWorkerJob<ReproduceWorkerReply, ReportSection[]>(worker, {
         start: (w) => w.postMessage({ texts, options }),
-        onReply: (reply) => ({ value: reply.sections }),
+        onReply: (reply) => {
+          if (reply.kind === 'done') return { value: reply.sections };
+          // The files are read: listed now, while the report is computed.
+          if (asked === this.#asked) this.#fileStatus = reply.files;
+        },
         notLoaded: () => new Error('The part of the app that computes this report did not load: reload the page.'),
         died: (detail) => new Error(`The browser stopped computing this report${detail ? ` (${detail})` : ''}: reload the page.`),
+        signal: stop.signal,
       });
     } catch {
-      // No worker after all (refused, or its script gone): the page's thread computes it, as before.
-      sections = reproduceReport(loadReleasedFiles(texts), options);
+      // Files replaced since: their own computation says what there is to say.
+      if (asked !== this.#asked) return;
+      // No worker after all (refused, or its script gone, or it failed): the page's thread computes it, as before.
+      try {
+        const loaded = loadReleasedFiles(texts);
+        this.#fileStatus = releasedFileStatus(loaded);
+        sections = reproduceReport(loaded, options);
+      } catch (error) {
+        // Said, not left as "Computing…" for ever.
+        this.computeError = `The report could not be computed from these files: ${error instanceof Error ? error.message : String(error)}`;
+        this.computing = false;
+        return;
+      }
     }
     if (asked !== this.#asked) return;
+    if (this.#stopEarlier === stop) this.#stopEarlier = null;
     this.#computed = sections;
     this.computing = false;
   }

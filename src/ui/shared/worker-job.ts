@@ -22,6 +22,8 @@ export interface WorkerJobOptions<Reply, T> {
   notLoaded(): Error;
   /** The error when the worker died without answering; `detail` is the browser's message, if any. */
   died(detail: string): Error;
+  /** Ends the job early (its answer is no longer wanted): the worker is ended and the job rejects with the signal's reason. */
+  signal?: AbortSignal;
 }
 
 export async function runWorkerJob<Reply extends { kind: string }, T>(worker: Worker, options: WorkerJobOptions<Reply, T>): Promise<T> {
@@ -42,6 +44,9 @@ export async function runWorkerJob<Reply extends { kind: string }, T>(worker: Wo
         event.preventDefault();
         reject(!heard && !(event instanceof ErrorEvent && event.message) ? options.notLoaded() : options.died(event.message ?? ''));
       });
+      const { signal } = options;
+      if (signal?.aborted) return reject(signal.reason);
+      signal?.addEventListener('abort', () => reject(signal.reason), { once: true });
       options.start(worker);
     });
   } finally {

@@ -151,6 +151,16 @@ describe('the Reproduce report on the released files', () => {
     const csv = tableToCsv(table3).split('\r\n');
     expect(csv[0]).toBe('Arm · first error,Problems,Fixed,Fix rate,Not counted: no execution recorded');
     expect(csv).toContain('NEAT champion · TimeoutError †,2,0,0,1');
+    // The file's own fix_rates, checked beside ours just below, show "0 of 2" too: a note says why.
+    const selfCheck = sections.find((s) => s.id === 'table-3')!.tables.find((t) => t.id === 'table-3-self-check')!;
+    expect(selfCheck.rows.find((r) => r[0]!.text === 'NEAT champion' && r[1]!.text === 'fix_rates TimeoutError: fixed of count')!.map((c) => c.text)).toEqual([
+      'NEAT champion',
+      'fix_rates TimeoutError: fixed of count',
+      '0 of 2',
+      '0 of 2',
+      'agrees',
+    ]);
+    expect(selfCheck.notes).toContain('The fix_rates counts on both sides leave out HumanEval/32 of NEAT champion (TimeoutError): no execution recorded († in Table 3).');
   });
 
   it('finds the problems left out of Table 3 in the data, not by their ids', async () => {
@@ -171,6 +181,10 @@ describe('the Reproduce report on the released files', () => {
     expect(table3.notes!.filter((n) => n.startsWith('†'))).toEqual([
       expect.stringContaining('HumanEval/38 of qwen2.5-coder:3B self-refine (first error logged as SyntaxError)'),
     ]);
+    const selfCheck = sections.find((s) => s.id === 'table-3')!.tables.find((t) => t.id === 'table-3-self-check')!;
+    expect(selfCheck.notes!.filter((n) => n.includes('leave out'))).toEqual([
+      'The fix_rates counts on both sides leave out HumanEval/38 of qwen2.5-coder:3B self-refine (SyntaxError): no execution recorded († in Table 3).',
+    ]);
 
     // Without such a problem the table has no such column, note or mark.
     p38.trajectory_length = 4;
@@ -178,6 +192,8 @@ describe('the Reproduce report on the released files', () => {
     const plain = clean.find((s) => s.id === 'table-3')!.tables.find((t) => t.id === 'paper-table-3')!;
     expect(plain.columns.map((c) => c.label)).toEqual(['Arm · first error', 'Problems', 'Fixed', 'Fix rate']);
     expect(plain.notes!.some((n) => n.startsWith('†'))).toBe(false);
+    const plainCheck = clean.find((s) => s.id === 'table-3')!.tables.find((t) => t.id === 'table-3-self-check')!;
+    expect(plainCheck.notes!.some((n) => n.includes('leave out'))).toBe(false);
   });
 
   it('leaves sections without their files empty and says which file they need', async () => {
