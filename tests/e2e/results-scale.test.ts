@@ -113,7 +113,9 @@ describe('big result files', () => {
       return { first: w.__firstDrawnAt, all: w.__allDrawnAt, frames: w.__frames.filter((t) => t > w.__firstDrawnAt && t < w.__allDrawnAt).length };
     });
     expect(drawing.all, 'the report is drawn after its first section').toBeGreaterThan(drawing.first);
-    expect(drawing.frames, 'frames drawn while the report was drawn').toBeGreaterThanOrEqual(2);
+    // At least one frame between the first piece and the last: drawn in one task there would be none.
+    // How many more depends on the machine (a fast one fits the rest into two 30-ms turns), so no more is asked.
+    expect(drawing.frames, 'frames drawn while the report was drawn').toBeGreaterThanOrEqual(1);
 
     // Switching the error labelling recomputes in the worker too: the report stays, marked busy, and comes back.
     await page.getByLabel('Error types').selectOption('study');
