@@ -517,6 +517,26 @@ describe("the Presenter's stage at 320 px and at 200 % zoom, in both themes", ()
           if ((await page.locator('article.scene').evaluate((article) => article.scrollTop)) !== 0) problems.push(`stage at ${size.name} [${colorScheme}]: the verdict opens scrolled`);
           await page.keyboard.press('ArrowLeft');
           await page.locator('article.scene[data-scene="execution"]').waitFor({ timeout: 10_000 });
+          // A clicker's page down and then next at once: → lands while the scroll is still moving
+          // (Chromium animates it), and the verdict opens at its top all the same, and stays there.
+          await page.keyboard.press('Space');
+          await page.keyboard.press('ArrowRight');
+          await page.locator('article.scene[data-scene="verdict"]').waitFor({ timeout: 10_000 });
+          const tops = await page.locator('article.scene').evaluate(
+            (article) =>
+              new Promise<number[]>((done) => {
+                const seen: number[] = [];
+                const look = () => {
+                  seen.push(Math.round(article.scrollTop));
+                  if (seen.length < 20) requestAnimationFrame(look);
+                  else done(seen);
+                };
+                requestAnimationFrame(look);
+              }),
+          );
+          if (tops.some((top) => top !== 0)) problems.push(`stage at ${size.name} [${colorScheme}]: → during a scroll opens the verdict scrolled (${tops.join(' ')})`);
+          await page.keyboard.press('ArrowLeft');
+          await page.locator('article.scene[data-scene="execution"]').waitFor({ timeout: 10_000 });
           await page.keyboard.press('b');
           await page.locator('.presenter .blank').waitFor({ timeout: 10_000 });
           await page.keyboard.press('b');
