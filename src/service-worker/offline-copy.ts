@@ -16,6 +16,14 @@ function afterLoadAndQuiet(delayMs: number): Promise<void> {
 
 let shared: Promise<WorkerMessage | null> | null = null;
 
+/** Whether the browser took the worker (isolation-shim.ts, through main.ts); until told, assumed so. */
+let registered: Promise<boolean> = Promise.resolve(true);
+
+/** Tells the warm-up whether there is a worker to wait for: after a refusal there never will be. */
+export function noteServiceWorkerRegistration(outcome: Promise<boolean>): void {
+  registered = outcome;
+}
+
 /**
  * The one warm-up of this page load, for everyone who asks (the header's indicator, the
  * presenter's setup): a second request would not download the build twice, but it would check
@@ -28,12 +36,13 @@ export function sharedOfflineCopy(): Promise<WorkerMessage | null> {
 
 /**
  * Resolves with the worker's report once it has cached what it could, or null when there is no
- * worker (dev builds, browsers without service workers). Never rejects.
+ * worker (dev builds, browsers without service workers or that refused this one). Never rejects.
  */
 export async function warmOfflineCopy(delayMs = QUIET_DELAY_MS): Promise<WorkerMessage | null> {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return null;
   try {
-    // Pending for ever when registration failed: there is then no offline copy to speak of.
+    // `ready` never settles after a refusal: ask first whether there is a worker to wait for.
+    if (!(await registered)) return null;
     const registration = await navigator.serviceWorker.ready;
     await afterLoadAndQuiet(delayMs);
     const worker = registration.active;

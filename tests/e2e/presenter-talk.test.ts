@@ -139,6 +139,28 @@ describe('the presenter during a talk', () => {
     await app.close();
   });
 
+  it('says on its setup when this browser will keep no offline copy, instead of saving one for ever', { timeout: 60_000 }, async () => {
+    // Service workers refused, as Chromium does with site data blocked: it said "Saving a copy of
+    // the app…" for as long as the page was open, and no copy ever came. (Playwright's own
+    // blocking fakes a registration that succeeds, which no browser does: refuse it here instead.)
+    const app = await openApp(browser, server, {
+      hash: '#/presenter?source=demo&demo=name-error&speed=step',
+      serviceWorkers: 'allow',
+      beforeOpen: async (context) => {
+        await context.addInitScript(() => {
+          navigator.serviceWorker.register = () =>
+            Promise.reject(new DOMException('Failed to register a ServiceWorker: The user denied permission to use Service Worker.', 'SecurityError'));
+        });
+      },
+    });
+    const note = app.page.locator('.presenter .offline-note');
+    await expect.poll(() => note.textContent(), { timeout: 30_000 }).toContain('This browser keeps no offline copy of the app');
+    expect(await note.textContent()).not.toContain('Saving');
+    expect(await note.evaluate((element) => element.classList.contains('warn'))).toBe(true);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('says on its setup whether it will work at a venue with no network, and then does', { timeout: 240_000 }, async () => {
     const app = await openApp(browser, server, { hash: '#/presenter?source=demo&demo=name-error&speed=step' });
     const { page, context } = app;

@@ -55,9 +55,24 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
   });
 }
 
+let registration: Promise<boolean> = Promise.resolve(false);
+
+/**
+ * Whether the browser took the app's service worker, once it has said (false where there is none:
+ * dev builds, insecure pages, browsers without them, or a refusal). An offline copy is made only
+ * when it did: without this, waiting for `navigator.serviceWorker.ready` after a refusal waits for
+ * ever, and the Presenter said it was saving a copy that would never come.
+ */
+export function serviceWorkerRegistered(): Promise<boolean> {
+  return registration;
+}
+
 export async function startServiceWorker(host: ShimHost = browserShimHost()): Promise<ShimResult> {
   const { serviceWorker, session } = host;
-  if (!serviceWorker) return { kind: 'continue', registered: false };
+  if (!serviceWorker) {
+    registration = Promise.resolve(false);
+    return { kind: 'continue', registered: false };
+  }
   const registering = serviceWorker
     .register(`${host.baseUrl}sw.js`, { scope: host.baseUrl, updateViaCache: 'none' })
     .then(() => true)
@@ -66,6 +81,7 @@ export async function startServiceWorker(host: ShimHost = browserShimHost()): Pr
       console.warn(`Feedback Lab works without its service worker here: ${error instanceof Error ? error.message : String(error)}`);
       return false;
     });
+  registration = registering;
 
   if (host.isolated) {
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { startServiceWorker, type ShimHost } from '../../../src/ui/shell/isolation-shim.ts';
+import { serviceWorkerRegistered, startServiceWorker, type ShimHost } from '../../../src/ui/shell/isolation-shim.ts';
 import { timeoutMechanism } from '../../../src/ui/shell/isolation-status.ts';
 
 function memorySession(): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> & { items: Map<string, string> } {
@@ -26,6 +26,24 @@ function host(overrides: Partial<ShimHost> = {}): ShimHost & { reload: ReturnTyp
 }
 
 describe('the cross-origin isolation shim', () => {
+  it('tells whether the browser took the worker, so nothing waits for an offline copy after a refusal', async () => {
+    await startServiceWorker(host({ isolated: true }));
+    expect(await serviceWorkerRegistered()).toBe(true);
+    const refused = host({ isolated: true });
+    refused.serviceWorker!.register = vi.fn(async () => {
+      throw new DOMException('The user denied permission to use Service Worker.', 'SecurityError');
+    });
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      await startServiceWorker(refused);
+      expect(await serviceWorkerRegistered()).toBe(false);
+    } finally {
+      warn.mockRestore();
+    }
+    await startServiceWorker(host({ serviceWorker: null }));
+    expect(await serviceWorkerRegistered()).toBe(false);
+  });
+
   it('registers the worker at the base path, scoped to it', async () => {
     const h = host({ isolated: true });
     await startServiceWorker(h);
