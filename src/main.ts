@@ -1,8 +1,7 @@
 import { mount } from 'svelte';
 import App from './ui/App.svelte';
 import { HashRouter } from './ui/router.svelte.ts';
-import { noteServiceWorkerRegistration } from './service-worker/offline-copy.ts';
-import { serviceWorkerRegistered, startServiceWorker } from './ui/shell/isolation-shim.ts';
+import { startServiceWorker } from './ui/shell/isolation-shim.ts';
 import { ThemeState } from './ui/shell/theme.svelte.ts';
 import './ui/styles/app.css';
 
@@ -15,6 +14,4 @@ const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element.');
 // Production builds run under a service worker (offline copy; cross-origin isolation on hosts
 // without COOP/COEP headers, which costs one reload on the first visit).
-const shim = await startServiceWorker();
-noteServiceWorkerRegistration(serviceWorkerRegistered());
-if (shim.kind !== 'reloading') mount(App, { target, props: { router, theme } });
+if ((await startServiceWorker()).kind !== 'reloading') mount(App, { target, props: { router, theme } });

@@ -4,6 +4,7 @@
  * says whether everything is there. Waiting first keeps the download from competing with the
  * page's own start (Pyodide is ~13 MB and the first visit fetches it anyway).
  */
+import { serviceWorkerRegistered } from '../ui/shell/isolation-shim.ts';
 import type { PageMessage, WorkerMessage } from './protocol.ts';
 
 // Longer than a typical cold start (2-3 s), so the copy rarely competes with the sandbox's own start.
@@ -15,14 +16,6 @@ function afterLoadAndQuiet(delayMs: number): Promise<void> {
 }
 
 let shared: Promise<WorkerMessage | null> | null = null;
-
-/** Whether the browser took the worker (isolation-shim.ts, through main.ts); until told, assumed so. */
-let registered: Promise<boolean> = Promise.resolve(true);
-
-/** Tells the warm-up whether there is a worker to wait for: after a refusal there never will be. */
-export function noteServiceWorkerRegistration(outcome: Promise<boolean>): void {
-  registered = outcome;
-}
 
 /**
  * The one warm-up of this page load, for everyone who asks (the header's indicator, the
@@ -42,7 +35,7 @@ export async function warmOfflineCopy(delayMs = QUIET_DELAY_MS): Promise<WorkerM
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return null;
   try {
     // `ready` never settles after a refusal: ask first whether there is a worker to wait for.
-    if (!(await registered)) return null;
+    if (!(await serviceWorkerRegistered())) return null;
     const registration = await navigator.serviceWorker.ready;
     await afterLoadAndQuiet(delayMs);
     const worker = registration.active;
