@@ -55,10 +55,12 @@ export const scoreCommand: Command = {
  * was. `when` says how far the command got ("before anything was scored").
  */
 export function interruptedBeforeScoringLine(resultsPath: string, hadResults: boolean, when = 'before anything was scored'): string {
-  return (
-    `Interrupted ${when}: nothing was written` +
-    (hadResults ? ` (${resultsPath}, from an earlier run, is as it was).` : ` (${resultsPath} was not created).`)
-  );
+  return `Interrupted ${when}: nothing was written (${resultsFileLeft(resultsPath, hadResults)}).`;
+}
+
+/** What is on disk when a run keeps nothing: an earlier run's results file, untouched, or none. */
+function resultsFileLeft(resultsPath: string, hadResults: boolean): string {
+  return hadResults ? `${resultsPath}, from an earlier run, is as it was` : `${resultsPath} was not created`;
 }
 
 /**
@@ -107,7 +109,7 @@ async function scoreFile(
     if (stoppedBy !== null) {
       // The runs in flight are being dropped: a second Ctrl+C need not wait for that. The results
       // file beside is removed on the way out, so what is on disk is what was there before.
-      io.stderr.write(`\nQuitting at once: nothing of this run was kept (${hadResults ? `${resultsPath}, from an earlier run, is as it was` : `${resultsPath} was not created`}).\n`);
+      io.stderr.write(`\nQuitting at once: nothing of this run was kept (${resultsFileLeft(resultsPath, hadResults)}).\n`);
       process.exit(exitAfterSignal(signal));
     }
     stoppedBy = signal;

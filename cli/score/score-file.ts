@@ -88,6 +88,11 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
   // A second Ctrl+C, while the runs in flight are dropped, ends the process through process.exit
   // (score-command.ts), and no cleanup below runs then.
   const settledPartial = removeIfExitingEarly(partialPath);
+  /** Removes the partial file: nothing of this run is kept. */
+  const dropPartial = () => {
+    unlinkSync(partialPath);
+    settledPartial();
+  };
   const perTask = new Map<string, SampleCounts>();
   let passed = 0;
   let failed = 0;
@@ -148,8 +153,7 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
     await Promise.all(inFlight);
   } catch (error) {
     closeSync(output);
-    unlinkSync(partialPath);
-    settledPartial();
+    dropPartial();
     throw error;
   }
   closeSync(output);
@@ -160,15 +164,13 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
       summary = reader.finish();
     } catch (error) {
       // Nothing in the file could be scored: leave no empty results file behind.
-      unlinkSync(partialPath);
-      settledPartial();
+      dropPartial();
       throw new InputError((error as Error).message);
     }
   }
   if (summary === null && written === 0) {
     // Stopped before a result was written: an earlier run's results file is worth more than an empty one.
-    unlinkSync(partialPath);
-    settledPartial();
+    dropPartial();
     if (broken !== null) throw broken;
     return { passed, failed, badLines: 0, missingTaskIds: [], interrupted: true, written, perTask };
   }
