@@ -63,12 +63,17 @@ class FakeWorker {
   }
 }
 
+/** The Reproduce page's state in a browser whose workers are FakeWorkers. */
+async function pageWithFakeWorkers() {
+  vi.stubGlobal('Worker', FakeWorker);
+  const { ReleasedFilesState } = await import('../../../src/ui/analysis/released-files.svelte.ts');
+  return new ReleasedFilesState();
+}
+
 describe('the page with a worker', () => {
   it('parses no JSON on its thread; lists the files once the worker has read them, the report after', async () => {
     const texts = await releasedTexts();
-    vi.stubGlobal('Worker', FakeWorker);
-    const { ReleasedFilesState } = await import('../../../src/ui/analysis/released-files.svelte.ts');
-    const state = new ReleasedFilesState();
+    const state = await pageWithFakeWorkers();
     const parse = vi.spyOn(JSON, 'parse');
     state.texts = texts;
     // Reading the files: nothing listed yet, no list of the files before either.
@@ -89,9 +94,7 @@ describe('the page with a worker', () => {
   });
 
   it('drops the list a worker sends for files replaced since', async () => {
-    vi.stubGlobal('Worker', FakeWorker);
-    const { ReleasedFilesState } = await import('../../../src/ui/analysis/released-files.svelte.ts');
-    const state = new ReleasedFilesState();
+    const state = await pageWithFakeWorkers();
     const texts = await releasedTexts();
     state.texts = texts;
     const first = FakeWorker.last!;
@@ -103,9 +106,7 @@ describe('the page with a worker', () => {
 
 describe('the page when the report cannot be made as asked', () => {
   it('ends the worker of files replaced before it finished, and takes no report from it', async () => {
-    vi.stubGlobal('Worker', FakeWorker);
-    const { ReleasedFilesState } = await import('../../../src/ui/analysis/released-files.svelte.ts');
-    const state = new ReleasedFilesState();
+    const state = await pageWithFakeWorkers();
     const texts = await releasedTexts();
     state.texts = texts;
     const first = FakeWorker.last!;
@@ -125,13 +126,11 @@ describe('the page when the report cannot be made as asked', () => {
   });
 
   it('says why when neither the worker nor the page can compute it, instead of computing for ever', async () => {
-    vi.stubGlobal('Worker', FakeWorker);
     const report = await import('../../../src/core/analysis/reproduce-report.ts');
     vi.spyOn(report, 'reproduceReport').mockImplementation(() => {
       throw new Error('a table went wrong');
     });
-    const { ReleasedFilesState } = await import('../../../src/ui/analysis/released-files.svelte.ts');
-    const state = new ReleasedFilesState();
+    const state = await pageWithFakeWorkers();
     state.texts = await releasedTexts();
     FakeWorker.last!.reply({ kind: 'failed', error: { message: 'a table went wrong' } } as never);
     await vi.waitFor(() => expect(state.computing).toBe(false));
