@@ -4,7 +4,8 @@
  * says whether everything is there. Waiting first keeps the download from competing with the
  * page's own start (Pyodide is ~13 MB and the first visit fetches it anyway).
  */
-import { serviceWorkerRegistered } from '../ui/shell/isolation-shim.ts';
+import { serviceWorkerRegistration } from '../ui/shell/isolation-shim.ts';
+import { activeWorker } from './active-worker.ts';
 import type { PageMessage, WorkerMessage } from './protocol.ts';
 
 // Longer than a typical cold start (2-3 s), so the copy rarely competes with the sandbox's own start.
@@ -29,14 +30,16 @@ export function sharedOfflineCopy(): Promise<WorkerMessage | null> {
 
 /**
  * Resolves with the worker's report once it has cached what it could, or null when there is no
- * worker (dev builds, browsers without service workers or that refused this one). Never rejects.
+ * worker (dev builds, browsers without service workers or that refused this one, a first install
+ * that failed). Never rejects.
  */
 export async function warmOfflineCopy(delayMs = QUIET_DELAY_MS): Promise<WorkerMessage | null> {
   if (!import.meta.env.PROD || !('serviceWorker' in navigator)) return null;
   try {
-    // `ready` never settles after a refusal: ask first whether there is a worker to wait for.
-    if (!(await serviceWorkerRegistered())) return null;
-    const registration = await navigator.serviceWorker.ready;
+    // Not `navigator.serviceWorker.ready`: it never settles after a refusal or a failed install.
+    const registration = await serviceWorkerRegistration();
+    if (!registration) return null;
+    if (!(await activeWorker(registration))) return null;
     await afterLoadAndQuiet(delayMs);
     const worker = registration.active;
     if (!worker) return null;

@@ -128,6 +128,18 @@ async function warm(): Promise<WorkerMessage> {
   };
 }
 
+/** The report when the cache itself could not be used (storage refused or full): nothing saved. */
+function warmFailed(error: unknown): WorkerMessage {
+  return {
+    type: 'warmed',
+    version: MANIFEST.version,
+    cached: 0,
+    total: MANIFEST.entries.length,
+    failed: [{ path: 'the offline cache', reason: error instanceof Error ? error.message : String(error) }],
+    optionalCached: [],
+  };
+}
+
 /** Where the precache lists the builds whose files it keeps (not a file of any build). */
 function buildsKey(): string {
   return urlOf('__feedback-lab-precache-builds.json');
@@ -309,5 +321,10 @@ self.addEventListener('message', (event) => {
   if (message?.type !== 'warm') return;
   // The page sends a port to answer on; without one, answer the page itself.
   const reply = event.ports[0] ?? event.source;
-  event.waitUntil(warm().then((report) => reply?.postMessage(report)));
+  // Always answer: a page that hears nothing says "Saving a copy…" for as long as it is open.
+  event.waitUntil(
+    warm()
+      .catch((error: unknown): WorkerMessage => warmFailed(error))
+      .then((report) => reply?.postMessage(report)),
+  );
 });

@@ -161,6 +161,26 @@ describe('the presenter during a talk', () => {
     await app.close();
   });
 
+  it('says on its setup when the offline copy could not be installed, instead of saving one for ever', { timeout: 60_000 }, async () => {
+    // The browser takes the worker, but its install fails: the app shell could not be cached (a
+    // network cut part-way, a full disk). `navigator.serviceWorker.ready` never settles then, and
+    // the setup said "Saving a copy of the app…" for as long as it was open.
+    const app = await openApp(browser, server, {
+      hash: '#/presenter?source=demo&demo=name-error&speed=step',
+      serviceWorkers: 'allow',
+      beforeOpen: async (context) => {
+        await context.route('**/index.html', (route) =>
+          route.request().serviceWorker() ? route.fulfill({ status: 503, body: 'unavailable' }) : route.fallback(),
+        );
+      },
+    });
+    const note = app.page.locator('.presenter .offline-note');
+    await expect.poll(() => note.textContent(), { timeout: 30_000 }).toContain('This browser keeps no offline copy of the app');
+    expect(await app.page.evaluate(() => navigator.serviceWorker.getRegistration().then((r) => r?.active ?? null))).toBeNull();
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('says on its setup whether it will work at a venue with no network, and then does', { timeout: 240_000 }, async () => {
     const app = await openApp(browser, server, { hash: '#/presenter?source=demo&demo=name-error&speed=step' });
     const { page, context } = app;

@@ -55,31 +55,30 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
   });
 }
 
-let registration: Promise<boolean> = Promise.resolve(false);
+let registration: Promise<ServiceWorkerRegistration | null> = Promise.resolve(null);
 
 /**
- * Whether the browser took the app's service worker, once it has said (false where there is none:
- * dev builds, insecure pages, browsers without them, or a refusal). An offline copy is made only
- * when it did: without this, waiting for `navigator.serviceWorker.ready` after a refusal waits for
- * ever, and the Presenter said it was saving a copy that would never come.
+ * The registration of the app's service worker once the browser has taken it, or null where there
+ * is none: dev builds, insecure pages, browsers without them, or a refusal. An offline copy is made
+ * only when there is one: without this, waiting for `navigator.serviceWorker.ready` after a refusal
+ * waits for ever, and the Presenter said it was saving a copy that would never come.
  */
-export function serviceWorkerRegistered(): Promise<boolean> {
+export function serviceWorkerRegistration(): Promise<ServiceWorkerRegistration | null> {
   return registration;
 }
 
 export async function startServiceWorker(host: ShimHost = browserShimHost()): Promise<ShimResult> {
   const { serviceWorker, session } = host;
   if (!serviceWorker) {
-    registration = Promise.resolve(false);
+    registration = Promise.resolve(null);
     return { kind: 'continue', registered: false };
   }
   const registering = serviceWorker
     .register(`${host.baseUrl}sw.js`, { scope: host.baseUrl, updateViaCache: 'none' })
-    .then(() => true)
     .catch((error: unknown) => {
       // Blocked by the browser or a policy: the app works without it (online, not isolated).
       console.warn(`Feedback Lab works without its service worker here: ${error instanceof Error ? error.message : String(error)}`);
-      return false;
+      return null;
     });
   registration = registering;
 
@@ -93,7 +92,7 @@ export async function startServiceWorker(host: ShimHost = browserShimHost()): Pr
     return { kind: 'continue', registered: true };
   }
 
-  if (!(await registering)) return { kind: 'continue', registered: false };
+  if ((await registering) === null) return { kind: 'continue', registered: false };
   let tried: boolean;
   try {
     tried = !session || session.getItem(RELOAD_FLAG) !== null;

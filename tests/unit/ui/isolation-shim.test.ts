@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { serviceWorkerRegistered, startServiceWorker, type ShimHost } from '../../../src/ui/shell/isolation-shim.ts';
+import { serviceWorkerRegistration, startServiceWorker, type ShimHost } from '../../../src/ui/shell/isolation-shim.ts';
 import { timeoutMechanism } from '../../../src/ui/shell/isolation-status.ts';
 
 function memorySession(): Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> & { items: Map<string, string> } {
@@ -27,8 +27,9 @@ function host(overrides: Partial<ShimHost> = {}): ShimHost & { reload: ReturnTyp
 
 describe('the cross-origin isolation shim', () => {
   it('tells whether the browser took the worker, so nothing waits for an offline copy after a refusal', async () => {
-    await startServiceWorker(host({ isolated: true }));
-    expect(await serviceWorkerRegistered()).toBe(true);
+    const taken = host({ isolated: true });
+    await startServiceWorker(taken);
+    expect(await serviceWorkerRegistration()).toBe(await taken.serviceWorker!.ready);
     const refused = host({ isolated: true });
     refused.serviceWorker!.register = vi.fn(async () => {
       throw new DOMException('The user denied permission to use Service Worker.', 'SecurityError');
@@ -36,12 +37,12 @@ describe('the cross-origin isolation shim', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     try {
       await startServiceWorker(refused);
-      expect(await serviceWorkerRegistered()).toBe(false);
+      expect(await serviceWorkerRegistration()).toBeNull();
     } finally {
       warn.mockRestore();
     }
     await startServiceWorker(host({ serviceWorker: null }));
-    expect(await serviceWorkerRegistered()).toBe(false);
+    expect(await serviceWorkerRegistration()).toBeNull();
   });
 
   it('registers the worker at the base path, scoped to it', async () => {
