@@ -160,8 +160,10 @@ export interface OpenOptions {
   /** The page to open, e.g. `#/score`. */
   hash?: string;
   /**
-   * Runs on the new context before the page opens (routes, say). Requests a service worker makes
-   * are not routed: give `serviceWorkers: 'block'` with routes.
+   * Runs on the new context before the page opens (routes, say). A page the service worker
+   * controls gets files from the worker's cache with no request to route, and `page.route` never
+   * sees the worker's own fetches (`context.route` does): give `serviceWorkers: 'block'` with routes
+   * meant for the page.
    */
   beforeOpen?: (context: BrowserContext) => Promise<void>;
   /** Default: see allowServiceWorkersByDefault. */
