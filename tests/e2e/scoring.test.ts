@@ -217,6 +217,11 @@ describe('the Scoring page in Chromium', () => {
     await page.getByRole('table').locator('summary').click();
     await page.getByRole('region', { name: 'Traceback of line 1' }).focus();
     expect(await axeViolations(page, 'scoring, traceback open [dark]')).toEqual([]);
+    // On a phone the table scrolls sideways and the traceback keeps a readable width (it had none).
+    await page.setViewportSize({ width: 375, height: 700 });
+    const tracebackWidth = await page.getByRole('region', { name: 'Traceback of line 1' }).evaluate((element) => element.getBoundingClientRect().width);
+    expect(tracebackWidth).toBeGreaterThan(200);
+    await page.setViewportSize({ width: 800, height: 600 });
 
     // A CSV picked by mistake: 300,000 bad lines, the first 50 listed and the rest counted.
     const csv = Array.from({ length: 300_000 }, (_, i) => `${i},HumanEval/${i % 164},0.5`).join('\n');
