@@ -61,6 +61,16 @@ describe('pace', () => {
   it('has no pace before the first result', () => {
     expect(pace(0, 150, 2_000)).toEqual({ perSecond: null, etaSeconds: null });
   });
+  it('waits for a few programs and a second before promising a time left', () => {
+    // One quick pass then fifteen programs that run into their limit: "about 2 s left" was wrong by 7 s.
+    expect(pace(1, 16, 75)).toEqual({ perSecond: null, etaSeconds: null });
+    expect(pace(2, 16, 5_000)).toEqual({ perSecond: null, etaSeconds: null });
+    expect(pace(40, 164, 500)).toEqual({ perSecond: null, etaSeconds: null });
+    expect(pace(3, 16, 1_000)).toEqual({ perSecond: 3, etaSeconds: 13 / 3 });
+  });
+  it('gives the pace of a finished run, however short', () => {
+    expect(pace(1, 1, 250)).toEqual({ perSecond: 4, etaSeconds: 0 });
+  });
 });
 
 describe('formatDuration', () => {
