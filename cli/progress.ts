@@ -2,6 +2,7 @@
  * Progress on stderr: a bar redrawn in place on a terminal, and a plain line every few seconds
  * otherwise (CI logs and pipes cannot take carriage returns).
  */
+import { paceIsKnown } from '../src/core/pace.ts';
 import { formatDuration } from './run/run-progress.ts';
 
 export interface ProgressSink {
@@ -32,7 +33,7 @@ export function createProgress(total: number, sink: ProgressSink, now: () => num
     const rate = seconds > 0 ? done / seconds : 0;
     // Slow programs score a few a second: "0/s" would say nothing is happening.
     const pace = `${rate.toFixed(rate >= 10 ? 0 : 1)}/s`;
-    const eta = done > 0 && done < total && rate > 0 ? `, ETA ${formatDuration(((total - done) / rate) * 1000)}` : '';
+    const eta = done < total && rate > 0 && paceIsKnown(done, total, seconds * 1000) ? `, ETA ${formatDuration(((total - done) / rate) * 1000)}` : '';
     // Lines, not samples: the total is counted before reading, blank and bad lines included.
     return `${done}/${total} lines done, ${passed} passed, ${pace}${eta}`;
   };

@@ -3,6 +3,8 @@
  * as it lands. Stopping lets the jobs in flight finish (a sandbox run cannot be abandoned half
  * way without losing its worker) but starts no more.
  */
+import { paceIsKnown } from '../../core/pace.ts';
+
 export interface QueueOptions<Job, Result> {
   jobs: Iterable<Job>;
   /** How many jobs run at once: the sandbox's worker count. */
@@ -29,18 +31,12 @@ export async function runQueue<Job, Result>(options: QueueOptions<Job, Result>):
   await Promise.all(Array.from({ length: concurrency }, lane));
 }
 
-// The first programs say little of the rest: one that passes in 75 ms promised "about 2 s left" of
-// a run that took 9 s, its time going to programs that ran into their limit.
-const FEWEST_FOR_A_PACE = 3;
-const SHORTEST_FOR_A_PACE_MS = 1000;
-
 /**
  * Programs per second and the seconds left at that pace; null until there is a pace to go on (a
  * few programs and a second of scoring, unless all are done).
  */
 export function pace(done: number, total: number, elapsedMs: number): { perSecond: number | null; etaSeconds: number | null } {
-  if (done === 0 || elapsedMs <= 0) return { perSecond: null, etaSeconds: null };
-  if (done < total && (done < FEWEST_FOR_A_PACE || elapsedMs < SHORTEST_FOR_A_PACE_MS)) return { perSecond: null, etaSeconds: null };
+  if (!paceIsKnown(done, total, elapsedMs)) return { perSecond: null, etaSeconds: null };
   const perSecond = (done / elapsedMs) * 1000;
   return { perSecond, etaSeconds: (total - done) / perSecond };
 }
