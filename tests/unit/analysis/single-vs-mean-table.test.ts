@@ -29,3 +29,13 @@ describe('single run vs mean', () => {
     expect(armSummaryTable(study).rows[0]!.slice(1, 4).map((c) => c.text)).toEqual(['2', '(2 of 2 so far), 3, 1', '2.0']);
   });
 });
+
+describe('the note under single run vs mean', () => {
+  it("quotes the study's gap in the measure the table uses, and its 5–7 % as the drop from the single run", () => {
+    const note = singleVsMeanTable(study).notes![0]!;
+    expect(note).toContain('Inflation = 100 · (single − mean) / mean');
+    // Table 7: 82 vs 76.6, 101 vs 93.6, 99 vs 94.0, 106 vs 98.2.
+    expect(note).toContain("the study's single runs (its Table 7) were 5.3–7.9 % above their five-run means");
+    expect(note).toContain('the paper\'s "5–7 %" is the drop measured from the single run, 100 · (single − mean) / single (5.1–7.4 %)');
+  });
+});
