@@ -77,6 +77,66 @@ describe('the Playground in Chromium', () => {
     await page.getByRole('heading', { name: /HumanEval\/2/ }).waitFor();
     expect(await editor.inputValue()).toBe(`${problem.prompt}    return number % 1.0\n`);
 
+    // An IndentationError names a line of the program: the message says which line of the editor that is.
+    const unindented = `${problem.prompt}    if number >= 0:\n    return number % 1.0\n`;
+    const ifLine = unindented.split('\n').indexOf('    if number >= 0:') + 1;
+    await editor.fill(unindented);
+    await editor.press('Control+Enter');
+    await result.getByText(/^IndentationError: expected an indented block/).waitFor({ timeout: 60_000 });
+    expect(await result.locator('.error-line').textContent()).toMatch(new RegExp(`after 'if' statement on line \\d+ \\(your line ${ifLine}\\)$`));
+    expect(await traceback.textContent()).toContain(`(your line ${ifLine + 1})`);
+
+    // Tab over selected lines indents every one of them, Shift+Tab dedents them, and Ctrl+Z takes each back.
+    const selectLastTwoLines = async () => {
+      await editor.press('Control+End');
+      await editor.press('ArrowUp');
+      await editor.press('ArrowUp');
+      await editor.press('Shift+ArrowDown');
+      await editor.press('Shift+ArrowDown');
+    };
+    await selectLastTwoLines();
+    await editor.press('Tab');
+    expect(await editor.inputValue()).toBe(`${problem.prompt}        if number >= 0:\n        return number % 1.0\n`);
+    expect(await editor.evaluate((area: HTMLTextAreaElement) => area.value.slice(area.selectionStart, area.selectionEnd))).toBe(
+      '        if number >= 0:\n        return number % 1.0\n',
+    );
+    await editor.press('Control+z');
+    expect(await editor.inputValue()).toBe(unindented);
+    await selectLastTwoLines();
+    await editor.press('Shift+Tab');
+    expect(await editor.inputValue()).toBe(`${problem.prompt}if number >= 0:\nreturn number % 1.0\n`);
+    await editor.press('Control+z');
+    expect(await editor.inputValue()).toBe(unindented);
+    // With nothing selected, Tab puts four spaces at the caret, as one more step Ctrl+Z can take back.
+    await editor.press('Control+End');
+    await editor.press('ArrowUp');
+    await editor.press('Tab');
+    await editor.press('Control+z');
+    expect(await editor.inputValue()).toBe(unindented);
+    await editor.press('Tab');
+    const fixed = `${problem.prompt}    if number >= 0:\n        return number % 1.0\n`;
+    expect(await editor.inputValue()).toBe(fixed);
+
+    // Start over can be taken back, with Ctrl+Z in the editor or with the Undo it offers; so can the reference solution.
+    const replaced = page.getByRole('status').filter({ hasText: 'Replaced your code with the starting code.' });
+    await page.getByRole('button', { name: 'Start over' }).click();
+    await replaced.waitFor();
+    expect(await axeViolations(page, 'playground, code replaced')).toEqual([]);
+    expect(await editor.inputValue()).toBe(problem.prompt.trimStart());
+    expect(await page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Start over');
+    await editor.press('Control+z');
+    expect(await editor.inputValue()).toBe(fixed);
+    expect(await replaced.count()).toBe(0);
+    await page.getByRole('button', { name: 'Load the reference solution' }).click();
+    await page.getByRole('status').filter({ hasText: 'Replaced your code with the reference solution.' }).getByRole('button', { name: 'Undo' }).click();
+    expect(await editor.inputValue()).toBe(fixed);
+    expect(await editor.evaluate((area) => document.activeElement === area)).toBe(true);
+    // Esc, then Tab, still leaves the editor.
+    await editor.press('Escape');
+    await editor.press('Tab');
+    expect(await editor.evaluate((area) => document.activeElement === area)).toBe(false);
+    expect(await editor.inputValue()).toBe(fixed);
+
     expect(app.errors).toEqual([]);
     await app.close();
   });
@@ -90,6 +150,8 @@ describe('the Playground in Chromium', () => {
     const result = page.getByRole('region', { name: /Result/ });
     await result.getByText('failed', { exact: true }).waitFor({ timeout: 120_000 });
     expect(await result.textContent()).toContain('AssertionError');
+    // The code starts an MBPP program, so its line numbers are the editor's; the assert's frame says it is in the tests.
+    expect(await result.locator('pre.traceback').textContent()).toMatch(/line \d+, in <module> {2}\(in the tests\)/);
     const failing = await page.locator('pre.tests .failing').allTextContents();
     expect(failing).toHaveLength(1);
     expect(failing[0]).toMatch(/^assert set\(similar_elements/);

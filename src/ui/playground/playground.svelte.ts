@@ -31,6 +31,21 @@ export interface PlaygroundRun {
   lines: CodeLines;
 }
 
+/**
+ * Start over or Load the reference solution, remembered with the code it replaced so the page can
+ * offer that back: one press must not lose an afternoon's edits.
+ */
+export interface CodeReplacement {
+  problemId: string;
+  /** What went in, as the page says it: "the starting code", "the reference solution". */
+  what: string;
+  before: string;
+  after: string;
+}
+
+/** How new code gets into the editor: the page passes the editor's own undoable replace, so Ctrl+Z there works too. */
+export type PutCode = (code: string) => void;
+
 /** What the editor holds before the user types: the prompt's stub for HumanEval (without its leading blank lines), nothing for MBPP. */
 export function startingCode(problem: Problem): string {
   return problem.benchmark === 'humaneval' ? problem.prompt.replace(/^\n+/, '') : '';
@@ -75,6 +90,11 @@ export class Playground {
   limits: SandboxLimits | null = $derived(this.problem ? limitsFor(this.problem, this.mode) : null);
   /** The last run's result no longer describes what the editor holds: the code or the harness mode changed since. */
   runIsStale = $derived(this.run !== null && (this.run.code !== this.code || this.run.mode !== this.mode));
+  #replacement = $state.raw<CodeReplacement | null>(null);
+  /** The last Start over or reference solution, while the editor still holds what it put there: Undo can give the code before back. */
+  undoableReplacement: CodeReplacement | null = $derived(
+    this.#replacement && this.#replacement.problemId === this.problem?.id && this.#replacement.after === this.code ? this.#replacement : null,
+  );
 
   #sandboxes: SandboxHolder;
   /** Edits survive switching to another problem and back. */
@@ -85,6 +105,8 @@ export class Playground {
   #leaveWhenDone = false;
   /** Counts runs; Stop bumps it too, so what a stopped run's worker reports as it dies is dropped, not shown as a verdict. */
   #runNumber = 0;
+  /** Without an editor (tests), new code is simply set. */
+  #putCode: PutCode = (code) => (this.code = code);
 
   constructor(sandboxes: SandboxHolder) {
     this.#sandboxes = sandboxes;
@@ -98,6 +120,7 @@ export class Playground {
     this.code = this.#drafts.get(problem.id) ?? startingCode(problem);
     this.run = null;
     this.stopped = false;
+    this.#replacement = null;
   }
 
   #keepEdits(): void {
@@ -131,12 +154,27 @@ export class Playground {
     return this.#lastOpen[benchmark];
   }
 
-  resetCode(): void {
-    if (this.problem) this.code = startingCode(this.problem);
+  resetCode(put: PutCode = this.#putCode): void {
+    if (this.problem) this.#replaceCode(this.problem, startingCode(this.problem), 'the starting code', put);
   }
 
-  loadReference(): void {
-    if (this.problem) this.code = referenceCode(this.problem);
+  loadReference(put: PutCode = this.#putCode): void {
+    if (this.problem) this.#replaceCode(this.problem, referenceCode(this.problem), 'the reference solution', put);
+  }
+
+  /** Puts back the code the last Start over or reference solution replaced, if the editor still holds what that put there. */
+  undoReplacement(put: PutCode = this.#putCode): void {
+    const replacement = this.undoableReplacement;
+    if (!replacement) return;
+    this.#replacement = null;
+    put(replacement.before);
+  }
+
+  #replaceCode(problem: Problem, code: string, what: string, put: PutCode): void {
+    const before = this.code;
+    if (code === before) return;
+    put(code);
+    this.#replacement = { problemId: problem.id, what, before, after: this.code };
   }
 
   /** Starts Pyodide ahead of the first run, so the first press of Run is not the slow one. */

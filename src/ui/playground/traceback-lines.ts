@@ -1,10 +1,15 @@
 /**
  * Line numbers in a Playground traceback, told in the editor's terms. Standard mode puts a
  * HumanEval prompt before the code as openai/human-eval does, so `program.py` line 21 is the
- * editor's line 10: each frame gets a note saying where its line is in what the user sees. The
- * traceback itself stays as Python wrote it.
+ * editor's line 10: each frame gets a note saying where its line is in what the user sees, and so
+ * does a line a SyntaxError's message names ("… after 'if' statement on line 21"). The tests come
+ * after the code in every mode, so their frames are marked as theirs everywhere. Python's own
+ * text stays as it wrote it.
  */
+import { parseTraceback } from '../../core/harness/traceback.ts';
 import { PROGRAM_FILENAME } from '../../core/harness/to-outcome.ts';
+
+const FRAME = /^\s*File "([^"]*)", line (\d+)(, in .*)?$/;
 
 /** Where the editor's code sits in the program that ran (1-based lines, as AssembledProgram gives them). */
 export interface CodeLines {
@@ -14,21 +19,55 @@ export interface CodeLines {
 }
 
 /**
- * The traceback with `(your line M)`, `(in the prompt)` or `(in the tests)` after each frame
- * of the program. Unchanged when the code starts the program: its line numbers are the editor's.
+ * The traceback with `(your line M)`, `(in the prompt)` or `(in the tests)` after each frame of
+ * the program, and after the lines a SyntaxError's message names in it. A line of the code gets
+ * no note when the code starts the program (MBPP, study mode): its number is the editor's.
  */
 export function tracebackForEditor(traceback: string, lines: CodeLines, filename: string = PROGRAM_FILENAME): string {
-  if (lines.codeFirstLine === 1) return traceback;
-  const frame = new RegExp(`^(\\s*File "${escapeRegExp(filename)}", line (\\d+).*)$`, 'gm');
-  return traceback.replace(frame, (whole: string, head: string, number: string) => {
-    const line = Number(number);
-    if (line >= lines.codeFirstLine && line <= lines.codeLastLine) return `${head}  (your line ${line - lines.codeFirstLine + 1})`;
-    if (line < lines.codeFirstLine) return `${head}  (in the prompt)`;
-    if (line >= lines.testFirstLine) return `${head}  (in the tests)`;
-    return whole;
+  // A SyntaxError's message follows its location, the one frame with no `, in …`.
+  let messageNext = false;
+  return traceback
+    .split('\n')
+    .map((text) => {
+      const found = FRAME.exec(text);
+      if (found) {
+        messageNext = found[1] === filename && found[3] === undefined;
+        const note = found[1] === filename ? noteFor(Number(found[2]), lines) : null;
+        return note ? `${text}  (${note})` : text;
+      }
+      // Below the location come the source line and its ^^^ (indented), then the message.
+      if (!messageNext || text.startsWith(' ') || text === '') return text;
+      messageNext = false;
+      return withLineNotes(text, lines);
+    })
+    .join('\n');
+}
+
+/**
+ * An error's message with notes after the program lines it names ("on line 21 (your line 10)"),
+ * when it is a SyntaxError in the program itself: one raised by `exec` or `compile` counts lines
+ * of another text.
+ */
+export function messageForEditor(message: string, traceback: string, lines: CodeLines, filename: string = PROGRAM_FILENAME): string {
+  const frames = parseTraceback(traceback).flatMap((part) => (part.kind === 'frame' ? [part.frame] : []));
+  const last = frames[frames.length - 1];
+  return last && last.file === filename && last.functionName === null ? withLineNotes(message, lines) : message;
+}
+
+/** CPython names lines in SyntaxError messages as "on line N" and "(detected at line N)". */
+function withLineNotes(text: string, lines: CodeLines): string {
+  return text.replace(/\b(?:on|at) line (\d+)\)?/g, (whole: string, number: string) => {
+    const note = noteFor(Number(number), lines);
+    return note ? `${whole} (${note})` : whole;
   });
 }
 
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** Where a program line is, for someone looking at the editor; null when its number says so already. */
+function noteFor(line: number, lines: CodeLines): string | null {
+  if (line >= lines.codeFirstLine && line <= lines.codeLastLine) {
+    return lines.codeFirstLine === 1 ? null : `your line ${line - lines.codeFirstLine + 1}`;
+  }
+  if (line < lines.codeFirstLine) return 'in the prompt';
+  if (line >= lines.testFirstLine) return 'in the tests';
+  return null;
 }

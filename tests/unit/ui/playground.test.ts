@@ -4,7 +4,7 @@ import type { Sandbox, SandboxLimits } from '../../../src/core/ports.ts';
 import { KEPT_STDOUT_CHARS } from '../../../src/sandbox/output-capture.ts';
 import type { SettingsStorage } from '../../../src/ui/models/saved-settings.ts';
 import { PLAYGROUND_DRAFT_KEY, PlaygroundDraftStore } from '../../../src/ui/playground/playground-drafts.ts';
-import { Playground, requestedProblem, searchProblems, startingCode } from '../../../src/ui/playground/playground.svelte.ts';
+import { Playground, referenceCode, requestedProblem, searchProblems, startingCode } from '../../../src/ui/playground/playground.svelte.ts';
 import { SandboxHolder } from '../../../src/ui/sandbox/sandbox-holder.ts';
 import { loadTestProblem, loadTestProblems } from '../../support/datasets.ts';
 
@@ -84,6 +84,41 @@ describe('the playground', () => {
     playground.select(mbpp);
     expect(playground.lastOpen('humaneval')).toBe('HumanEval/2');
     expect(playground.lastOpen('mbpp')).toBe('Mbpp/3');
+  });
+
+  it('offers back the code that Start over or the reference solution replaced, until it is edited or the problem changes', async () => {
+    const [problem, other] = await Promise.all([loadTestProblem('humaneval', 'HumanEval/2'), loadTestProblem('mbpp', 'Mbpp/3')]);
+    const playground = new Playground(new SandboxHolder(async () => recordingSandbox(() => nameError).sandbox));
+    playground.select(problem);
+    const mine = `${startingCode(problem)}    return number - int(number)\n`;
+    playground.code = mine;
+
+    playground.resetCode();
+    expect(playground.code).toBe(startingCode(problem));
+    expect(playground.undoableReplacement?.what).toBe('the starting code');
+    playground.undoReplacement();
+    expect(playground.code).toBe(mine);
+    expect(playground.undoableReplacement).toBeNull();
+
+    // The page puts the code in through the editor, so Ctrl+Z there works too.
+    const put: string[] = [];
+    playground.loadReference((code) => put.push((playground.code = code)));
+    expect(playground.undoableReplacement?.what).toBe('the reference solution');
+    playground.undoReplacement((code) => put.push((playground.code = code)));
+    expect(put).toEqual([referenceCode(problem), mine]);
+
+    // An edit after it, or another problem, and Undo would take away more than the replacement.
+    playground.resetCode();
+    playground.code += '# new start\n';
+    expect(playground.undoableReplacement).toBeNull();
+    playground.loadReference();
+    playground.select(other);
+    playground.select(problem);
+    expect(playground.undoableReplacement).toBeNull();
+    // Start over on code that is already the start replaces nothing, so there is nothing to undo.
+    playground.resetCode();
+    playground.resetCode();
+    expect(playground.undoableReplacement?.before).toBe(referenceCode(problem));
   });
 
   it('says when a result no longer describes the code in the editor or the chosen mode', async () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { assembleProgram } from '../../../src/core/harness/assemble-program.ts';
+import { assembleProgram, type AssembledProgram } from '../../../src/core/harness/assemble-program.ts';
 import { Playground, startingCode } from '../../../src/ui/playground/playground.svelte.ts';
-import { tracebackForEditor } from '../../../src/ui/playground/traceback-lines.ts';
+import { messageForEditor, tracebackForEditor, type CodeLines } from '../../../src/ui/playground/traceback-lines.ts';
 import { SandboxHolder } from '../../../src/ui/sandbox/sandbox-holder.ts';
 import { loadTestProblem } from '../../support/datasets.ts';
 
@@ -36,12 +36,77 @@ describe('Playground tracebacks in the editor’s terms', () => {
     ]);
   });
 
-  it('leaves a traceback alone when the code starts the program (MBPP, study mode)', async () => {
-    const problem = await loadTestProblem('mbpp', 'Mbpp/2');
-    const program = assembleProgram(problem, 'def similar_elements(a, b):\n    return 1 / 0\n', 'standard');
+  it('marks frames in the tests when the code starts the program (MBPP, study mode), leaving the code’s own line numbers as they are', async () => {
+    const problem = await loadTestProblem('mbpp', 'Mbpp/3');
+    const program = assembleProgram(problem, 'def is_not_prime(n):\n    return 1 / 0\n', 'standard');
     expect(program.candidateFirstLine).toBe(1);
-    const traceback = '  File "program.py", line 2, in similar_elements\nZeroDivisionError: division by zero';
-    expect(tracebackForEditor(traceback, { codeFirstLine: 1, codeLastLine: 2, testFirstLine: 4 })).toBe(traceback);
+    const assertLine = program.text.split('\n').findIndex((line) => line.startsWith('assert is_not_prime')) + 1;
+    const traceback = [
+      'Traceback (most recent call last):',
+      `  File "program.py", line ${assertLine}, in <module>`,
+      '    assert is_not_prime(2) == False',
+      '  File "program.py", line 2, in is_not_prime',
+      '    return 1 / 0',
+      'ZeroDivisionError: division by zero',
+    ].join('\n');
+    expect(tracebackForEditor(traceback, linesOf(program)).split('\n')).toEqual([
+      'Traceback (most recent call last):',
+      `  File "program.py", line ${assertLine}, in <module>  (in the tests)`,
+      '    assert is_not_prime(2) == False',
+      '  File "program.py", line 2, in is_not_prime',
+      '    return 1 / 0',
+      'ZeroDivisionError: division by zero',
+    ]);
+  });
+
+  it('marks frames in the tests in study mode too', async () => {
+    const problem = await loadTestProblem('humaneval', 'HumanEval/2');
+    const program = assembleProgram(problem, 'def truncate_number(number):\n    return numbr % 1.0\n', 'study');
+    const traceback = '  File "program.py", line 14, in check\n    assert candidate(3.5) == 0.5\n  File "program.py", line 2, in truncate_number';
+    expect(tracebackForEditor(traceback, linesOf(program))).toBe(
+      '  File "program.py", line 14, in check  (in the tests)\n    assert candidate(3.5) == 0.5\n  File "program.py", line 2, in truncate_number',
+    );
+  });
+
+  it('says which editor line a SyntaxError’s message means, in the message and at the foot of the traceback', async () => {
+    const problem = await loadTestProblem('humaneval', 'HumanEval/2');
+    // The editor's line 10 opens an `if` whose body (line 11) is not indented.
+    const code = `${startingCode(problem)}    if number:\n    return 1\n`;
+    const program = assembleProgram(problem, code, 'standard');
+    const message = "expected an indented block after 'if' statement on line 21";
+    const traceback = ['  File "program.py", line 22', '    return 1', '    ^^^^^^', `IndentationError: ${message}`].join('\n');
+    expect(messageForEditor(message, traceback, linesOf(program))).toBe(`${message} (your line 10)`);
+    expect(tracebackForEditor(traceback, linesOf(program)).split('\n')).toEqual([
+      '  File "program.py", line 22  (your line 11)',
+      '    return 1',
+      '    ^^^^^^',
+      `IndentationError: ${message} (your line 10)`,
+    ]);
+  });
+
+  it('places a string left open by where Python noticed it, in the tests', async () => {
+    const problem = await loadTestProblem('mbpp', 'Mbpp/3');
+    const program = assembleProgram(problem, 'def is_not_prime(n):\n    """\n    return False\n', 'standard');
+    const end = program.text.split('\n').length;
+    const message = `unterminated triple-quoted string literal (detected at line ${end})`;
+    const traceback = `  File "program.py", line 2\n    """\n    ^\nSyntaxError: ${message}`;
+    expect(messageForEditor(message, traceback, linesOf(program))).toBe(`${message} (in the tests)`);
+  });
+
+  it('leaves a SyntaxError’s message alone when it is about a text the code compiled, not the program', async () => {
+    const problem = await loadTestProblem('humaneval', 'HumanEval/2');
+    const program = assembleProgram(problem, `${startingCode(problem)}    exec("if x:\\npass")\n`, 'standard');
+    const message = "expected an indented block after 'if' statement on line 1";
+    const traceback = [
+      'Traceback (most recent call last):',
+      '  File "program.py", line 21, in truncate_number',
+      '  File "<string>", line 2',
+      '    pass',
+      '    ^^^^',
+      `IndentationError: ${message}`,
+    ].join('\n');
+    expect(messageForEditor(message, traceback, linesOf(program))).toBe(message);
+    expect(tracebackForEditor(traceback, linesOf(program)).split('\n').at(-1)).toBe(`IndentationError: ${message}`);
   });
 
   it('keeps where the run’s code sat, so the page can map its traceback', async () => {
@@ -60,3 +125,7 @@ describe('Playground tracebacks in the editor’s terms', () => {
     expect(program.candidateFirstLine).toBe(12);
   });
 });
+
+function linesOf(program: AssembledProgram): CodeLines {
+  return { codeFirstLine: program.candidateFirstLine, codeLastLine: program.candidateLastLine, testFirstLine: program.testFirstLine };
+}
