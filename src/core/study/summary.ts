@@ -66,14 +66,23 @@ export function summarizeArms(config: Pick<StudyConfig, 'arms' | 'repeats' | 'pr
  * `ARM: N/M passed`, M being every unit the arm plans; then, where they apply, the passes per
  * repeat with their mean ± SD, errored units and units not run. For example
  * `llama-self-refine: 470/820 passed (per repeat 97, 92, 95, 91, 95; mean 94.0 ± 2.5 of 164)`.
+ * A repeat missing verdicts is written as the Results page writes it, `(2 of 4 so far)`, one
+ * without any as `–`; the mean is over the whole repeats only, and says so when some are not.
  */
 export function armLine(arm: ArmSummary): string {
   const notes: string[] = [];
   if (arm.repeats > 1) {
+    const verdicts = (r: number) => arm.donePerRepeat[r]! - arm.erroredPerRepeat[r]!;
+    const perRepeat = arm.passedPerRepeat.map((passed, r) => {
+      if (verdicts(r) === arm.problems) return String(passed);
+      return verdicts(r) === 0 ? '–' : `(${passed} of ${verdicts(r)} so far)`;
+    });
+    const whole = arm.perRepeat?.n ?? 0;
+    const over = whole < arm.repeats ? ` over ${whole === 1 ? 'the 1 whole repeat' : `the ${whole} whole repeats`}` : '';
     const stats = arm.perRepeat
-      ? `; mean ${arm.perRepeat.mean.toFixed(1)}${arm.perRepeat.sd !== null ? ` ± ${arm.perRepeat.sd.toFixed(1)}` : ''} of ${arm.problems}`
+      ? `; mean ${arm.perRepeat.mean.toFixed(1)}${arm.perRepeat.sd !== null ? ` ± ${arm.perRepeat.sd.toFixed(1)}` : ''} of ${arm.problems}${over}`
       : '';
-    notes.push(`per repeat ${arm.passedPerRepeat.join(', ')}${stats}`);
+    notes.push(`per repeat ${perRepeat.join(', ')}${stats}`);
   }
   if (arm.errored > 0) notes.push(`${arm.errored} errored`);
   const notRun = arm.planned - sum(arm.donePerRepeat);
