@@ -4,6 +4,7 @@
  */
 import { paceIsKnown } from '../src/core/pace.ts';
 import { formatDuration } from './run/run-progress.ts';
+import { fitToTerminal } from './terminal-line.ts';
 
 export interface ProgressSink {
   write(text: string): void;
@@ -42,9 +43,12 @@ export function createProgress(total: number, sink: ProgressSink, now: () => num
     const { done, passed } = last;
     if (sink.isTTY) {
       const text = describe(done, passed);
-      const width = Math.max(10, Math.min(40, (sink.columns ?? 80) - text.length - 4));
+      // The bar takes what the text leaves of the width (10 to 40 characters); on a terminal too
+      // narrow for both, the line is cut, as a wrapped one cannot be redrawn in place.
+      const width = Math.max(10, Math.min(40, (sink.columns || 80) - text.length - 4));
       const filled = total === 0 ? width : Math.round((done / total) * width);
-      sink.write(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}\x1b[K${final ? '\n' : ''}`);
+      const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${text}`;
+      sink.write(`\r${fitToTerminal(line, sink.columns)}\x1b[K${final ? '\n' : ''}`);
     } else {
       const figures = `${done}/${passed}`;
       if (final && figures === lastPrinted) return;

@@ -12,6 +12,7 @@
  */
 import type { ProgressSink } from './progress.ts';
 import { formatDuration } from './run/run-progress.ts';
+import { fitToTerminal } from './terminal-line.ts';
 
 export interface StatusLine {
   /**
@@ -91,11 +92,8 @@ export function createStatusLine(sink: ProgressSink, now: () => number = () => p
       if (step === lastStep && fraction !== 1 && now() - lastDrawn < TTY_INTERVAL_MS) return;
       lastDrawn = now();
       lastStep = step;
-      // Cut to the terminal's width: a wrapped line cannot be redrawn in place. A terminal that
-      // does not say its width (`script`, some CI consoles) reports 0 columns: take 80 then.
-      const width = Math.max(20, (sink.columns || 80) - 1);
       const line = `${fraction === undefined ? '' : bar(fraction)}${text} (${elapsed()})`;
-      sink.write(`\r${line.length > width ? `${line.slice(0, width - 1)}…` : line}\x1b[K`);
+      sink.write(`\r${fitToTerminal(line, sink.columns)}\x1b[K`);
       drawn = true;
     },
     clear() {

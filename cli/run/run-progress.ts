@@ -4,6 +4,7 @@
  * few seconds (carriage returns would garble them).
  */
 import type { StudyProgress } from '../../src/core/study/progress.ts';
+import { fitToTerminal } from '../terminal-line.ts';
 
 export interface ProgressSink {
   write(text: string): void;
@@ -53,8 +54,7 @@ export function createStudyProgressView(sink: ProgressSink, now: () => number = 
     if (!last) return;
     const text = formatProgress(last);
     if (sink.isTTY) {
-      const width = Math.max(20, (sink.columns ?? 100) - 1);
-      sink.write(`\r${text.length > width ? `${text.slice(0, width - 1)}…` : text}\x1b[K`);
+      sink.write(`\r${fitToTerminal(text, sink.columns)}\x1b[K`);
       lineOpen = true;
     } else {
       sink.write(`${text}\n`);

@@ -61,4 +61,26 @@ describe('progress on a terminal', () => {
     progress.finish();
     expect(text.endsWith('\r[########################################] 4/4 lines done, 3 passed, 1.0/s\x1b[K\n')).toBe(true);
   });
+
+  it('cuts the line to a narrow terminal\'s width, since a wrapped line leaves its stale half at each redraw', () => {
+    let clock = 0;
+    const writes: string[] = [];
+    const progress = createProgress(1000, { write: (t) => void writes.push(t), isTTY: true, columns: 40 }, () => clock);
+    clock = 3000;
+    progress.update(123, 50);
+    const line = writes.at(-1)!.replace(/^\r/, '').replace(/\x1b\[K$/, '');
+    expect(line).toBe('[#.........] 123/1000 lines done, 50 p…');
+    expect(line.length).toBeLessThan(40);
+  });
+
+  it('takes 80 columns for a terminal that says it has 0 (script, some CI consoles)', () => {
+    let clock = 0;
+    const writes: string[] = [];
+    const progress = createProgress(1000, { write: (t) => void writes.push(t), isTTY: true, columns: 0 }, () => clock);
+    clock = 3000;
+    progress.update(123, 50);
+    const line = writes.at(-1)!.replace(/^\r/, '').replace(/\x1b\[K$/, '');
+    expect(line.length).toBe(79);
+    expect(line).toMatch(/ 123\/1000 lines done, 50 passed, 41\/s, ETA 21s$/);
+  });
 });

@@ -70,4 +70,18 @@ describe('study progress on stderr', () => {
     expect(out.writes.map((w) => w.slice(0, 5))).toEqual(['21/64', '30/64', '31/64']);
     expect(out.writes.join('')).not.toMatch(/\r/);
   });
+
+  it('on a terminal that says it has 0 columns (script, some CI consoles), takes 80, not 20', () => {
+    const writes: string[] = [];
+    const view = createStudyProgressView({ write: (text) => void writes.push(text), isTTY: true, columns: 0 }, () => 0);
+    view.update(progress());
+    expect(writes[0]).toBe('\r21/64 done, 3 running | llama-solo 8/11 passed | llama-self-refine 9/10 passed…\x1b[K');
+  });
+
+  it('cuts the line to the terminal\'s width, ending in …', () => {
+    const writes: string[] = [];
+    const view = createStudyProgressView({ write: (text) => void writes.push(text), isTTY: true, columns: 40 }, () => 0);
+    view.update(progress());
+    expect(writes[0]).toBe('\r21/64 done, 3 running | llama-solo 8/1…\x1b[K');
+  });
 });
