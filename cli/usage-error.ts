@@ -38,11 +38,33 @@ export function parseCommandLine<const O extends NonNullable<ParseArgsConfig['op
     return parseArgs({ args: [...argv], allowPositionals, strict: true, options });
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
+    if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(missingValueMessage(message, argv, options) ?? message);
     if (code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(message);
     const given = /^Unknown option '([^']*)'/.exec(message)?.[1] ?? '';
     const guess = nearestName(given.replace(/^-+/, '').split('=')[0] ?? '', Object.keys(options));
     throw new UsageError(`Unknown option '${given}'.${guess ? ` Did you mean --${guess}?` : ''}`);
   }
+}
+
+/**
+ * node:util's words for an option given no value ("Option '-b, --benchmark <value>' argument
+ * missing") or followed by one starting with a dash (three lines on "ambiguous" arguments), in
+ * the commands' own words: `--timeout needs a value`, as an empty value is told.
+ */
+function missingValueMessage(message: string, argv: readonly string[], options: NonNullable<ParseArgsConfig['options']>): string | null {
+  const missing = /^Option '(?:-\w, )?--([\w-]+) <value>' argument missing/.exec(message);
+  if (missing) return `--${missing[1]} needs a value.`;
+  const ambiguous = /^Option '(-{1,2})([\w-]+)' argument is ambiguous/.exec(message);
+  if (!ambiguous) return null;
+  const [, dashes, given] = ambiguous;
+  const long = dashes === '--' ? given : Object.entries(options).find(([, option]) => option.short === given)?.[0];
+  const flag = `--${long ?? given}`;
+  const at = argv.findIndex((arg) => arg === `${dashes}${given}`);
+  const next = at >= 0 ? argv[at + 1] : undefined;
+  // Followed by another of the command's options: the value was left out, not written with a dash.
+  const nextName = next?.replace(/^-{1,2}/, '').split('=')[0] ?? '';
+  if (next === undefined || nextName in options || Object.values(options).some((option) => option.short === nextName)) return `${flag} needs a value.`;
+  return `${flag} needs a value, and "${next}" starts with a dash, so it is read as an option. If it is the value, write ${flag}=${next}.`;
 }
 
 /** The name a mistyped one most likely meant (an option, a command): the one it starts, or one at most two letters off. */

@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isRecord } from '../../src/core/pipeline/json-shape.ts';
 import type { PromptSet } from '../../src/core/prompts/prompt-set.ts';
+import { RELEASED_KIND_FILE, recogniseReleasedJson } from '../../src/core/reproduce/released-kind.ts';
 import { isGzip } from '../../src/core/results/bounded-compression.ts';
 import { locateJsonSyntaxError } from '../../src/core/results/json-syntax-error.ts';
 import type { ResultFile } from '../../src/core/results/result-file.ts';
@@ -45,6 +46,14 @@ export async function readStudyArgument(argument: string, cwd: string, options: 
   if (isGzip(bytes) || opensAsResultFile(bytes)) return requestFromResultFile(await importResult(bytes, argument), argument);
   const value = parseJsonFile(bytes, argument);
   if (isRecord(value) && 'format' in value) return requestFromResultFile(await importResult(bytes, argument), argument);
+  // Read as a draft it would be a list of unknown fields; report and merge name it, so run does too.
+  const released = recogniseReleasedJson(value);
+  if (released !== null) {
+    throw new InputError(
+      `${argument} is not a study: it is one of the study's own released files (${RELEASED_KIND_FILE[released]}). ` +
+        "The app's Reproduce page recomputes the paper's tables from the released files; to run the paper's arms, name their presets in a draft (\"feedback-lab run --help\" shows one).",
+    );
+  }
   if (isRecord(value) && 'problemIds' in value) {
     const checked = validateStudyConfig(value);
     if (!checked.ok) throw listedError(`The study config in ${argument} is not valid`, checked.errors);

@@ -140,6 +140,14 @@ describe('the --study argument', () => {
     expect(await inputError(file('empty.json', ' \n'))).toMatch(/^empty\.json is empty: a study is a draft \(JSON\), a study config, a result file or a study link/);
   });
 
+  it("names one of the study's released files in one line, as report and merge do, and where it belongs", async () => {
+    const released = file('main_results.json', JSON.stringify({ run_timestamp: '2025-01-01', n_runs: 5, total_problems: 164, configs: [] }));
+    expect(await inputError(released)).toBe(
+      "main_results.json is not a study: it is one of the study's own released files (main_results.json). " +
+        "The app's Reproduce page recomputes the paper's tables from the released files; to run the paper's arms, name their presets in a draft (\"feedback-lab run --help\" shows one).",
+    );
+  });
+
   it('says when the file does not exist', async () => {
     expect(await inputError('missing.json')).toMatch(/Cannot read missing\.json: no such file/);
   });
