@@ -4,12 +4,12 @@
  * over the name once whole, so a crash or a full disk leaves the old file or the new one).
  */
 import { realpathSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { writeThroughTemporary } from '../src/sandbox/temporary-files.ts';
 import { UsageError } from './usage-error.ts';
 
 /** The path as the file system knows it: symlinks followed when the file is there. */
-function canonicalPath(path: string): string {
+export function canonicalPath(path: string): string {
   try {
     return realpathSync(path);
   } catch {
@@ -26,6 +26,43 @@ export function refuseOutputOverInput(flag: string, output: string, inputs: read
   const clash = inputs.find((input) => canonicalPath(resolve(cwd, input)) === target);
   if (clash === undefined) return;
   throw new UsageError(`${flag} ${output} is ${clash === output ? 'one of the files read' : `the file ${clash}, which is read`}: it would be overwritten. Give the output another name.`);
+}
+
+/**
+ * Throws a UsageError when `output` ends in a slash, a folder's name, for an option that takes a
+ * file: Node drops the slash, and `--out tables/` wrote a file named `tables`.
+ */
+export function refuseFolderName(flag: string, output: string, example: string): void {
+  if (!/[/\\]$/.test(output)) return;
+  throw new UsageError(`${flag} ${output} names a folder; it takes a file name, e.g. ${flag} ${output}${example}.`);
+}
+
+/**
+ * Why writing `path` failed, in words about `path` itself: Node's message names the temporary
+ * written beside it (`x.json.4242.partial`), which the user never asked for.
+ */
+export function writeFailure(error: unknown, path: string): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT':
+      return `the folder ${dirname(path)} does not exist`;
+    case 'ENOTDIR':
+      return `${dirname(path)} is not a folder`;
+    case 'EISDIR':
+      return `${path} is a folder`;
+    case 'EEXIST':
+      // Only creating a folder (report --format csv) meets this: a file has that name.
+      return `${path} is a file, not a folder`;
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'the file system is read-only';
+    case 'ENOSPC':
+      return 'the disk is full';
+    default:
+      return (error instanceof Error ? error.message : String(error)).replace(/\.\d+\.partial\b/g, '');
+  }
 }
 
 /** Writes `data` to `path` whole or not at all: to `path.<pid>.partial`, then renamed. */

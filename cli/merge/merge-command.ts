@@ -9,7 +9,7 @@ import { exportResultFile } from '../../src/core/results/result-file-export.ts';
 import { mergeResultFiles, type MergeDuplicate } from '../../src/core/results/result-file-merge.ts';
 import { UserError } from '../../src/core/user-error.ts';
 import type { Command, CommandIo } from '../main.ts';
-import { refuseOutputOverInput, writeFileWhole } from '../output-file.ts';
+import { refuseFolderName, refuseOutputOverInput, writeFailure, writeFileWhole } from '../output-file.ts';
 import { readResultFiles } from '../result-files.ts';
 import { createStatusLine } from '../status-line.ts';
 import { appVersion } from '../run/node-environment.ts';
@@ -27,6 +27,7 @@ export const mergeCommand: Command = {
       io.stdout.write(`${MERGE_USAGE}\n`);
       return EXIT.ok;
     }
+    refuseFolderName('--out', options.out, 'merged.json.gz');
     refuseOutputOverInput('--out', options.out, options.files, io.cwd);
     const status = createStatusLine(io.stderr);
     const path = resolve(io.cwd, options.out);
@@ -55,7 +56,7 @@ export const mergeCommand: Command = {
       try {
         await writeFileWhole(path, await exportResultFile(merged.doc, { gzip: path.endsWith('.gz') }));
       } catch (error) {
-        throw new InputError(`Cannot write ${options.out}: ${(error as Error).message}`);
+        throw new InputError(`Cannot write ${options.out}: ${writeFailure(error, path)}.`);
       }
     } finally {
       status.clear();

@@ -10,7 +10,7 @@ import { resultsReport } from '../../src/core/analysis/results-report.ts';
 import { gzip } from '../../src/core/results/bounded-compression.ts';
 import { UserError } from '../../src/core/user-error.ts';
 import type { Command, CommandIo } from '../main.ts';
-import { refuseOutputOverInput, writeFileWhole } from '../output-file.ts';
+import { refuseFolderName, refuseOutputOverInput, writeFailure, writeFileWhole } from '../output-file.ts';
 import { readResultFiles } from '../result-files.ts';
 import { createStatusLine } from '../status-line.ts';
 import { EXIT, InputError, UsageError } from '../usage-error.ts';
@@ -25,7 +25,10 @@ export const reportCommand: Command = {
       io.stdout.write(`${REPORT_USAGE}\n`);
       return EXIT.ok;
     }
-    if (options.out !== null && options.format !== 'csv') refuseOutputOverInput('--out', options.out, options.files, io.cwd);
+    if (options.out !== null && options.format !== 'csv') {
+      refuseFolderName('--out', options.out, options.format === 'json' ? 'report.json' : 'report.md');
+      refuseOutputOverInput('--out', options.out, options.files, io.cwd);
+    }
     const status = createStatusLine(io.stderr);
     let report;
     let files;
@@ -56,7 +59,7 @@ export const reportCommand: Command = {
     }
 
     if (options.format === 'csv') {
-      const listing = await writeOrFail(options.out!, () => writeReportCsv(report, options.out!, io.cwd));
+      const listing = await writeOrFail(options.out!, resolve(io.cwd, options.out!), () => writeReportCsv(report, options.out!, io.cwd));
       io.stdout.write(listing);
       return EXIT.ok;
     }
@@ -69,7 +72,7 @@ export const reportCommand: Command = {
       const path = resolve(io.cwd, options.out);
       // As merge does: a name ending in .gz gets gzip, not plain text under a name gunzip refuses.
       const bytes = path.toLowerCase().endsWith('.gz') ? await gzip(new TextEncoder().encode(text)) : text;
-      await writeOrFail(options.out, () => writeFileWhole(path, bytes));
+      await writeOrFail(options.out, path, () => writeFileWhole(path, bytes));
       io.stderr.write(`Wrote ${path}.\n`);
     }
     return EXIT.ok;
@@ -99,10 +102,11 @@ function checkPairs(options: ReportOptions, loaded: LoadedStudies): void {
   }
 }
 
-async function writeOrFail<T>(target: string, write: () => Promise<T>): Promise<T> {
+/** `target` as the user named it, `path` resolved, for the reason. */
+async function writeOrFail<T>(target: string, path: string, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    throw new InputError(`Cannot write ${target}: ${(error as Error).message}`);
+    throw new InputError(`Cannot write ${target}: ${writeFailure(error, path)}.`);
   }
 }

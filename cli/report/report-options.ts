@@ -54,7 +54,10 @@ Options:
                         study: folded as the study did (bare assert = None, …)
       --pair BASE,ARM   compare arm ARM against arm BASE, by arm id (repeatable). Default,
                         as on the page: every arm against the first arm that shares its
-                        problems. Side by side, the second study's arm "solo" is "2:solo".
+                        problems. Side by side, each arm id starts with its study's
+                        number, in the order the files name the studies: the first
+                        study's "solo" is "1:solo", the second's "2:solo" (e.g.
+                        --pair 1:solo,2:solo).
       --seed N          seed of the bootstrap CIs (default ${RESULTS_SEED}, the page's)
       --replicates N    bootstrap resamples (default ${RESULTS_REPLICATES}, the page's)
   -h, --help            show this help

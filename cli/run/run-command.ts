@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import type { Problem } from '../../src/core/benchmarks/problem.ts';
 import type { LanguageModel } from '../../src/core/ports.ts';
 import { resultFileName } from '../../src/core/results/result-file-export.ts';
-import type { ResultEnvironment } from '../../src/core/results/result-file.ts';
+import type { ResultEnvironment, ResultFile } from '../../src/core/results/result-file.ts';
 import type { StudyConfig } from '../../src/core/study/config.ts';
 import { continuedAfterUpdateNote } from '../../src/core/study/continued-after-update.ts';
 import { MemoryStudyStore } from '../../src/core/study/memory-store.ts';
@@ -22,10 +22,11 @@ import type { PooledSandbox } from '../../src/sandbox/pool.ts';
 import { createNodeSandbox } from '../../src/sandbox/node-sandbox.ts';
 import { datasetSearchDirs, loadDiskDataset } from '../datasets-dir.ts';
 import type { Command, CommandIo } from '../main.ts';
-import { refuseOutputOverInput } from '../output-file.ts';
+import { refuseFolderName, refuseOutputOverInput, writeFailure } from '../output-file.ts';
 import { describeImport } from '../result-files.ts';
 import { createStatusLine } from '../status-line.ts';
 import { EXIT, exitAfterSignal, InputError, UsageError } from '../usage-error.ts';
+import { refuseExistingOutput } from './existing-output.ts';
 import { bindModels, checkEndpoint, chooseEndpoint, keyAdvice, modelKeys } from './bind-models.ts';
 import { nodeEnvironment } from './node-environment.ts';
 import { newStudyConfig, newStudyId, resumedStudyConfig } from './prepare-study.ts';
@@ -34,6 +35,7 @@ import { createResultWriter } from './result-writer.ts';
 import { storeFromResultFile } from './resume-store.ts';
 import { parseRunOptions, RUN_USAGE, type RunOptions } from './run-options.ts';
 import { createStudyProgressView, formatDuration } from './run-progress.ts';
+import { firstTokenHint, isFirstTokenTimeout, unitRetryNote } from './unit-retry-note.ts';
 import { readResumeFile, readStudyArgument } from './study-source.ts';
 
 const CHECKPOINT_INTERVAL_MS = 30_000;
@@ -67,7 +69,10 @@ export const runCommand: Command = {
       return EXIT.ok;
     }
     // A result file given as --study is run again as a new study: its own file must survive that.
-    if (options.out !== null) refuseOutputOverInput('--out', options.out, [options.study, options.prompts].filter((p) => p !== null), io.cwd);
+    if (options.out !== null) {
+      refuseFolderName('--out', options.out, 'results.json');
+      refuseOutputOverInput('--out', options.out, [options.study, options.prompts].filter((p) => p !== null), io.cwd);
+    }
     // Until the result file is first written nothing is, so Ctrl+C (or SIGTERM) while the datasets
     // load or a slow endpoint lists its models can end the command at once; Node's default would
     // end it without a word.
@@ -98,6 +103,10 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   const apiKey = readApiKey(options, io.env);
   const prepared = await prepareStudy(options, io);
   const { config, store } = prepared;
+  if (options.out !== null) {
+    const out = options.out;
+    await refuseExistingOutput(out, io.cwd, { config, resume: options.resume }, () => readWithStatus(out, io));
+  }
   if (prepared.resuming && options.out === null && (await nothingLeftToRun(store, config))) {
     // Nothing to continue: neither the endpoint nor Python is needed, and the file stays as it is
     // (a rewrite would add an environment for a run that ran nothing).
@@ -164,7 +173,7 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
     fileWritten = true;
   } catch (error) {
     stopListening();
-    throw new InputError(`Cannot write the result file ${outPath}: ${(error as Error).message}`);
+    throw new InputError(`Cannot write the result file ${outPath}: ${writeFailure(error, outPath)}.`);
   }
 
   const units = config.arms.length * config.repeats * config.problemIds.length;
@@ -204,7 +213,7 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   const stopCheckpoints = writer.startCheckpoints(
     CHECKPOINT_INTERVAL_MS,
     storeChanged,
-    (error) => view.note(`Could not update ${outPath}: ${(error as Error).message}`),
+    (error) => view.note(`Could not update ${outPath}: ${writeFailure(error, outPath)}.`),
   );
   const started = performance.now();
   try {
@@ -257,10 +266,8 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
           const message = retry.error instanceof Error ? retry.error.message : String(retry.error);
           const seen = retriedWith.has(message);
           retriedWith.add(message);
-          const hint = isFirstTokenTimeout(message) ? ` ${firstTokenHint(options.firstTokenTimeoutMs)}` : '';
-          const again = `${unit.id}: attempt ${retry.attempt} of ${retry.maxAttempts} failed, trying again in ${formatDuration(retry.delayMs)}`;
           const last = retries === MAX_LISTED_RETRIES ? ' (Further retries are not listed.)' : '';
-          view.note(seen ? `${again} (the same error as above).${last}` : `${again}: ${message}${hint}${last}`);
+          view.note(`${unitRetryNote(unit.id, retry, seen ? null : message, options.firstTokenTimeoutMs)}${last}`);
         },
         onUnitFinished: (unit, record) => {
           if (record.result.status !== 'errored') {
@@ -299,7 +306,7 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
     await writer.write();
   } catch (error) {
     written = false;
-    io.stderr.write(`Could not write ${outPath}: ${(error as Error).message}\n`);
+    io.stderr.write(`Could not write ${outPath}: ${writeFailure(error, outPath)}.\n`);
   }
   // The file is whole: what is left (a summary) is quick, and Node's default may end it again.
   stopListening();
@@ -335,16 +342,6 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   return EXIT.ok;
 }
 
-/** The engine's words for a reply that did not start in time (src/llm/endpoint-errors.ts, firstTokenTimeoutError). */
-function isFirstTokenTimeout(message: string): boolean {
-  return /^The server (sent no text|did not finish its reply) within /.test(message);
-}
-
-/** The engine's sentence speaks of the app's fixed wait; here the wait is an option. */
-function firstTokenHint(timeoutMs: number): string {
-  return `If the server is only slow, give it longer with --first-token-timeout S (it was ${timeoutMs / 1000} s).`;
-}
-
 /** Every unit finished with a verdict: errored ones are what a resume runs again. */
 async function nothingLeftToRun(store: MemoryStudyStore, config: StudyConfig): Promise<boolean> {
   const stored = await store.loadStudy(config.id);
@@ -355,7 +352,8 @@ async function nothingLeftToRun(store: MemoryStudyStore, config: StudyConfig): P
 /**
  * The default file name, or the first of name-2.json, name-3.json… not taken: the name holds the
  * study's name, its tag and the day; each run gets its own tag, but a file of that name may
- * still be there (renamed or copied by hand), and it must not be replaced without a word.
+ * still be there (renamed or copied by hand), and it must not be replaced without a word. A name
+ * given with --out is never changed: a file there is refused (existing-output.ts).
  */
 function unusedPath(path: string): string {
   if (!existsSync(path)) return path;
@@ -373,15 +371,19 @@ function readApiKey(options: RunOptions, env: NodeJS.ProcessEnv): string | undef
   return key.trim();
 }
 
+/** A result file read with a line saying how far (a big one takes seconds). */
+async function readWithStatus(file: string, io: CommandIo): Promise<ResultFile> {
+  const status = createStatusLine(io.stderr);
+  try {
+    return await readResumeFile(file, io.cwd, (progress) => status.show(`Reading ${file}: ${describeImport(progress)}`, progress.phase));
+  } finally {
+    status.clear();
+  }
+}
+
 async function prepareStudy(options: RunOptions, io: CommandIo): Promise<PreparedStudy> {
   if (options.resume !== null) {
-    const status = createStatusLine(io.stderr);
-    let doc;
-    try {
-      doc = await readResumeFile(options.resume, io.cwd, (progress) => status.show(`Reading ${options.resume}: ${describeImport(progress)}`, progress.phase));
-    } finally {
-      status.clear();
-    }
+    const doc = await readWithStatus(options.resume, io);
     const dataset = await loadDiskDataset(doc.config.benchmark, datasetSearchDirs(options.datasetsDir, io.env, io.cwd));
     const endpoint = options.endpoint === null ? null : chooseEndpoint(options.endpoint, null);
     const config = resumedStudyConfig(doc, endpoint, options, dataset, options.resume);

@@ -92,8 +92,10 @@ Options:
                             CPU reading a long prompt
       --out FILE            result file to write, gzip when it ends in .gz (default:
                             feedback-lab-<study name>-<tag>-<date>.json, or -2, -3…
-                            before .json when that file is there); it is also rewritten
-                            every 30 s while the study runs, so a crash loses little
+                            before .json when that file is there); never a file that is
+                            there already (continue a result file with --resume FILE).
+                            It is rewritten every 30 s while the study runs, so a crash
+                            loses little
       --datasets DIR        where HumanEval.jsonl.gz / sanitized-mbpp.json are (default:
                             env DATASETS_DIR, else ./public/datasets, else ../shared/datasets)
   -h, --help                show this help

@@ -107,6 +107,15 @@ describe('feedback-lab report', () => {
     ]);
     expect(loaded.study.arms.map((a) => a.label)).toContain('llama self-refine (Forced iterations)');
     expectPageTables(ran.out, pageTables(loaded));
+
+    // As --help says: side by side, the first study's arms carry "1:" as the second's carry "2:".
+    const paired = await feedbackLab(dir, ['report', 'whole.json.gz', 'forced.json', '--pair', '1:refine,2:refine']);
+    expect(paired.code, paired.err).toBe(0);
+    const pairs = markdownTable(paired.out, pageTables(loaded).find((t) => t.id === 'pair-comparisons')!.caption)!;
+    expect(pairs.rows.map((r) => r[0])).toEqual(['llama self-refine (Forced iterations) vs llama self-refine (Feedback against no feedback)']);
+    const bare = await feedbackLab(dir, ['report', 'whole.json.gz', 'forced.json', '--pair', 'refine,2:refine']);
+    expect(bare.code).toBe(2);
+    expect(bare.err).toMatch(/^feedback-lab report: --pair refine,2:refine: there is no arm "refine"\. The arms are: 1:solo \(/m);
   });
 
   it('compares the pairs asked for, and uses the study\'s error labels when asked', async () => {
@@ -240,6 +249,19 @@ describe('feedback-lab report refuses what it cannot use, naming the file', () =
       const ran = await feedbackLab(dir, args);
       expect(ran.code, args.join(' ')).toBe(2);
       expect(ran.err).toBe(`feedback-lab report: ${message}\nRun "feedback-lab report --help" for usage.\n`);
+    }
+  });
+
+  it('says why an --out cannot be written in words about the name given, not the temporary file beside it', async () => {
+    writeFileSync(join(dir, 'a-file.txt'), 'not a folder\n');
+    const cases: [string[], string][] = [
+      [['report', 'whole.json.gz', '--out', 'no-such-folder/report.md'], `Cannot write no-such-folder/report.md: the folder ${join(dir, 'no-such-folder')} does not exist.`],
+      [['report', 'whole.json.gz', '--format', 'csv', '--out', 'a-file.txt'], `Cannot write a-file.txt: ${join(dir, 'a-file.txt')} is a file, not a folder.`],
+    ];
+    for (const [args, message] of cases) {
+      const ran = await feedbackLab(dir, args);
+      expect(ran.code, args.join(' ')).toBe(1);
+      expect(ran.err.trimEnd().split('\n').at(-1)).toBe(`feedback-lab report: ${message}`);
     }
   });
 

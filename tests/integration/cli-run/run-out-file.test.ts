@@ -1,8 +1,9 @@
 /**
  * `feedback-lab run` without --out names its file after the study, its tag and the day. Running
  * the same study file again that day (another go at a noisy arm, say) must write a file of its
- * own, not replace the first run's results. `--resume` of a file with nothing left to run leaves
- * it alone.
+ * own, not replace the first run's results. A name given with --out is never written over
+ * either: the file there is said to be what it is, with the way on. `--resume` of a file with
+ * nothing left to run leaves it alone.
  */
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { studyTag } from '../../../src/core/results/result-file-export.ts';
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
 import { runFeedbackLab } from '../../support/cli-process.ts';
+import { fileBytes, studyResultFile } from '../../unit/results/result-file-fixtures.ts';
 import type { FakeOpenAIServer } from '../../support/fake-openai-server.ts';
 import { SCRIPTED_MODEL, SCRIPTED_PROBLEM_IDS, startScriptedServer } from '../../support/scripted-study.ts';
 
@@ -64,6 +66,39 @@ describe('feedback-lab run without --out', () => {
     expect([first, second].map((name) => name!.slice(0, 'feedback-lab-two-runs-one-day-'.length + 6))).toEqual(
       [a!, b!].map((doc) => `feedback-lab-two-runs-one-day-${studyTag(doc.config.id)}`),
     );
+  });
+
+  it('--out never writes over a file that is there: a run of this study is pointed to --resume, anything else to another name', async () => {
+    const [earlier] = defaultNamed();
+    writeFileSync(join(dir, 'other-study.json'), await fileBytes(await studyResultFile()));
+    writeFileSync(join(dir, 'notes.txt'), 'my notes\n');
+    const before = Object.fromEntries([earlier!, 'other-study.json', 'notes.txt'].map((name) => [name, readFileSync(join(dir, name))]));
+    const runTo = (out: string) => feedbackLab(['run', '--study', 'study.json', '--endpoint', server.url, '--model', SCRIPTED_MODEL, '--workers', '1', '--out', out]);
+
+    const again = await runTo(earlier!);
+    expect(again.code).toBe(2);
+    expect(again.stderr.split('\n')[0]).toBe(
+      `feedback-lab run: --out ${earlier} already holds a run of this study (2 of 2 units finished), and run does not write over a result file. ` +
+        `To continue it: feedback-lab run --resume ${earlier}. To run the study again beside it, give --out a name not taken.`,
+    );
+    const other = await runTo('other-study.json');
+    expect(other.code).toBe(2);
+    expect(other.stderr.split('\n')[0]).toMatch(
+      /^feedback-lab run: --out other-study\.json already holds the results of another study \("Feedback against no feedback", \d+ of \d+ units finished\), and run does not write over a result file\. Give --out a name not taken \(or leave out --out: a new name is picked\)\.$/,
+    );
+    // Continuing one study into the file of another is refused the same way.
+    const resumedOver = await feedbackLab(['run', '--resume', earlier!, '--out', 'other-study.json']);
+    expect(resumedOver.code).toBe(2);
+    expect(resumedOver.stderr.split('\n')[0]).toMatch(/^feedback-lab run: --out other-study\.json already holds the results of another study /);
+    const notes = await runTo('notes.txt');
+    expect(notes.stderr.split('\n')[0]).toBe('feedback-lab run: --out notes.txt is already there, and run does not write over a file. Give --out a name not taken (or leave out --out: a new name is picked).');
+    for (const [name, bytes] of Object.entries(before)) expect(readFileSync(join(dir, name)).equals(bytes), name).toBe(true);
+  });
+
+  it('--out that cannot be written says why in its own name, not the temporary file\'s', async () => {
+    const ran = await feedbackLab(['run', '--study', 'study.json', '--endpoint', server.url, '--model', SCRIPTED_MODEL, '--workers', '1', '--out', 'no-such-folder/run.json']);
+    expect(ran.code).toBe(1);
+    expect(ran.stderr.trimEnd().split('\n').at(-1)).toBe(`feedback-lab run: Cannot write the result file ${join(dir, 'no-such-folder', 'run.json')}: the folder ${join(dir, 'no-such-folder')} does not exist.`);
   });
 
   it('--resume of a finished file says so and leaves the file alone, without the endpoint', async () => {

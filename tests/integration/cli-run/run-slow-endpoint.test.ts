@@ -106,7 +106,7 @@ describe('feedback-lab run against a slow endpoint', () => {
       ]);
       expect(ran.code, ran.stderr).toBe(0);
       expect(ran.stderr).toMatch(
-        /llama-solo\/\S+: attempt 1 of 3 failed, trying again in 2s: The server sent no text within 0\.5 s .* If the server is only slow, give it longer with --first-token-timeout S \(it was 0\.5 s\)\./,
+        /llama-solo\/\S+: The server sent no text within 0\.5 s .* If the server is only slow, give it longer with --first-token-timeout S \(it was 0\.5 s\)\. Trying the unit again in 2s \(the unit's attempt 2 of 3\)\./,
       );
       expect(ran.stdout.trim()).toBe('llama-solo: 1/1 passed');
       expect(server.requests).toHaveLength(2);

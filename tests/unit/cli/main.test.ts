@@ -62,6 +62,19 @@ describe('feedback-lab, as a first-time user meets it', () => {
     expect(other.err.split('\n')[0]).toBe(`feedback-lab merge: Unknown option '--zzz'.`);
   });
 
+  it('answers an option given no value in the commands\' own words, exit 2', async () => {
+    const cases: [string[], string][] = [
+      [['score', '-b'], '--benchmark needs a value.'],
+      [['report', 'a.json', '--out', '--format', 'json'], '--out needs a value.'],
+      [['score', '-b', 'humaneval', '--timeout', '-1', 's.jsonl'], '--timeout needs a value, and "-1" starts with a dash, so it is read as an option. If it is the value, write --timeout=-1.'],
+    ];
+    for (const [argv, message] of cases) {
+      const io = capture();
+      expect(await main(argv, io), argv.join(' ')).toBe(2);
+      expect(io.err).toBe(`feedback-lab ${argv[0]}: ${message}\nRun "feedback-lab ${argv[0]} --help" for usage.\n`);
+    }
+  });
+
   it('ends an unexpected failure with one line and exit 1, never a stack trace unless asked for', async () => {
     const broken = (env: NodeJS.ProcessEnv) => {
       const io = capture(env);
@@ -91,5 +104,15 @@ describe('feedback-lab, as a first-time user meets it', () => {
     const prompts = capture();
     expect(await main(['run', '--study', 's.json', '--prompts', 'p.json', '--out', 'p.json'], prompts)).toBe(2);
     expect(prompts.err.split('\n')[0]).toBe('feedback-lab run: --out p.json is one of the files read: it would be overwritten. Give the output another name.');
+  });
+
+  it.each([
+    ['run', '--study', 's.json', '--out', 'results/'],
+    ['report', 'a.json', '--out', 'report/'],
+    ['merge', 'a.json', 'b.json', '--out', 'merged/'],
+  ])('%s refuses an --out ending in a slash, a folder, before reading anything: it used to write a file of that name', async (...argv) => {
+    const io = capture();
+    expect(await main(argv, io)).toBe(2);
+    expect(io.err.split('\n')[0]).toMatch(new RegExp(`^feedback-lab ${argv[0]}: --out ${argv.at(-1)} names a folder; it takes a file name, e\\.g\\. --out ${argv.at(-1)}\\w`));
   });
 });
