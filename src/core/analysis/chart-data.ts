@@ -3,7 +3,7 @@
  * pages draw the same figures from our own runs and from the study's released files.
  */
 import type { ConfidenceInterval } from '../stats/bootstrap.ts';
-import type { FirstErrorRow } from '../stats/error-tables.ts';
+import { PASSED_LABEL, type FirstErrorRow } from '../stats/error-tables.ts';
 import type { ArmConsistency, ArmPassRate } from './arm-tables.ts';
 import type { IterationSeries } from './iteration-report.ts';
 
@@ -154,49 +154,79 @@ export function fixRateChart(arms: readonly { label: string; rows: readonly Firs
   };
 }
 
+/**
+ * What Fig. 3's values count: a released file's problems (one run), or a study's problems per
+ * run, averaged over its repeats. Results sets the figures beside tables that total every
+ * problem-run, so the y axis itself says when a value is a mean per run.
+ */
+export type IterationScale = 'counts' | 'mean per run';
+
 /** 0 decimals when every value is a whole number (released counts), else 1 (means per run). */
 function decimalsFor(series: readonly IterationSeries[]): number {
   return series.every((s) => s.values.every(Number.isInteger)) ? 0 : 1;
 }
 
 /** Fig. 3, left: cumulative problems solved with early stopping after k iterations. */
-export function cumulativeChart(series: readonly IterationSeries[]): LineChartData {
+export function cumulativeChart(series: readonly IterationSeries[], scale: IterationScale): LineChartData {
   const n = Math.max(0, ...series.map((s) => s.values.length));
+  const perRun = scale === 'mean per run';
   return {
     title: 'Cumulative solved with early stopping',
-    description: 'Problems solved after at most k refinement iterations, per arm (mean per run).',
+    description: `Problems solved after at most k refinement iterations, per arm${perRun ? ', as a mean per run' : ''}.`,
     xTicks: Array.from({ length: n }, (_, k) => String(k)),
     series: series.map((s) => ({ label: s.label, values: s.values })),
     xLabel: 'Iterations',
-    yLabel: 'Problems solved',
+    yLabel: perRun ? 'Problems solved, mean per run' : 'Problems solved',
     decimals: decimalsFor(series),
   };
 }
 
 /** Fig. 3, right: the study's net (new fixes − regressions) per forced iteration. */
-export function netChart(series: readonly IterationSeries[]): BarChartData {
+export function netChart(series: readonly IterationSeries[], scale: IterationScale): BarChartData {
   const n = Math.max(0, ...series.map((s) => s.values.length));
+  const perRun = scale === 'mean per run';
   return {
     title: 'Net per iteration without early stopping',
-    description: 'New fixes minus regressions at each forced iteration, per arm (the study\'s definition; mean per run).',
+    description: `New fixes minus regressions at each forced iteration, per arm (the study's definition${perRun ? '), as a mean per run' : ')'}.`,
     categories: Array.from({ length: n }, (_, i) => `Iteration ${i + 1}`),
     series: series.map((s) => ({ label: s.label, values: s.values })),
     xLabel: 'Iteration',
-    yLabel: 'Net problems',
+    yLabel: perRun ? 'Net problems, mean per run' : 'Net problems',
     unit: '',
     decimals: decimalsFor(series),
   };
 }
 
-export function transitionChart(label: string, labels: readonly string[], counts: readonly (readonly number[])[], k: number): MatrixChartData {
+/**
+ * The rows of a transition matrix. When a pass ends the run (early stopping, resampling), code
+ * that passed at k − 1 has no iteration k, so its row would be zeros that read as "every pass
+ * was lost"; it is left out and the titles say the rows are failing code.
+ */
+export function transitionRows(labels: readonly string[], stopsAtPass: boolean): number[] {
+  return labels.flatMap((label, i) => (stopsAtPass && label === PASSED_LABEL ? [] : [i]));
+}
+
+export function transitionChart(
+  label: string,
+  labels: readonly string[],
+  counts: readonly (readonly number[])[],
+  k: number,
+  stopsAtPass: boolean,
+): MatrixChartData {
+  const rows = transitionRows(labels, stopsAtPass);
   return {
-    title: `Error-type transitions, iteration ${k - 1} → ${k} (${label})`,
+    title: stopsAtPass
+      ? `Error-type transitions, iteration ${k - 1} → ${k} (${label}): failing code only, as a pass ends the run`
+      : `Error-type transitions, iteration ${k - 1} → ${k} (${label})`,
     subtitle: label,
-    description: `Problems by outcome at iteration ${k - 1} (rows) and at iteration ${k} (columns) for ${label}.`,
-    rowLabels: [...labels],
+    description: stopsAtPass
+      ? `Problems by error type at iteration ${k - 1} (rows) and by outcome at iteration ${k} (columns) for ${label}. ` +
+        `A problem whose code passes stops there, so only those still failing at iteration ${k - 1} reach iteration ${k}.`
+      : `Problems by outcome at iteration ${k - 1} (rows) and at iteration ${k} (columns) for ${label}.`,
+    rowLabels: rows.map((i) => labels[i]!),
     columnLabels: [...labels],
-    counts: counts.map((r) => [...r]),
-    rowTitle: `Iteration ${k - 1}`,
+    counts: rows.map((i) => [...(counts[i] ?? labels.map(() => 0))]),
+    rowTitle: stopsAtPass ? `Iteration ${k - 1}, failing` : `Iteration ${k - 1}`,
     columnTitle: `Iteration ${k}`,
   };
 }

@@ -7,6 +7,7 @@
 import { errorTransitions, firstErrorTable, labelAsRecorded, type FirstErrorRow, type Step, type TransitionMatrices } from '../stats/error-tables.ts';
 import { studyErrorCategory } from '../reproduce/study-error-category.ts';
 import { armTrajectories, attemptExecutions, errorLabel, type AnalysisStudy, type ErrorLabelling } from './study-runs.ts';
+import { transitionRows } from './chart-data.ts';
 import { numberCell, tableId, textCell, type Cell, type Table } from './table.ts';
 
 export interface ArmErrors {
@@ -15,6 +16,8 @@ export interface ArmErrors {
   attempts: number;
   firstErrors: FirstErrorRow[];
   transitions: TransitionMatrices;
+  /** A pass ends the arm's runs (no forced iterations), so no transition starts from "passed". */
+  stopsAtPass: boolean;
   /** Problem-runs the time cap cut short, left out of the study-style labelling's rows (0 otherwise). */
   leftOut: number;
 }
@@ -42,6 +45,7 @@ export function armErrors(study: AnalysisStudy, labelling: ErrorLabelling): ArmE
       attempts: Math.max(0, ...steps.map((s) => s.length)),
       firstErrors: firstErrorTable(steps),
       transitions: errorTransitions(steps),
+      stopsAtPass: !study.arms[i]!.forcedIterations,
       leftOut: labelling === 'study' ? armTrajectories(study, study.arms[i]!).filter((t) => t.stopReason === 'time-cap').length : 0,
     }))
     .filter((a) => a.attempts > 1);
@@ -94,6 +98,7 @@ export function transitionTableView(arm: ArmErrors, k: number): Table {
     id: tableId('transitions', arm.label, String(k)),
     caption: `${arm.label}: outcome at iteration ${k - 1} (rows) → iteration ${k} (columns)`,
     columns: [{ label: `From \\ to` }, ...labels.map((l) => ({ label: l, numeric: true }))],
-    rows: labels.map((from, i) => [textCell(from), ...labels.map((_, j) => numberCell(counts[i]?.[j] ?? 0))]),
+    rows: transitionRows(labels, arm.stopsAtPass).map((i) => [textCell(labels[i]!), ...labels.map((_, j) => numberCell(counts[i]?.[j] ?? 0))]),
+    ...(arm.stopsAtPass ? { notes: [`A problem whose code passes stops there, so only those still failing at iteration ${k - 1} have a row.`] } : {}),
   };
 }

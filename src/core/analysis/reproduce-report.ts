@@ -172,13 +172,14 @@ export function reproduceReport(files: LoadedReleasedFiles, options: ReproduceOp
       const arms = iterationTables();
       return {
         figures: [
-          { kind: 'line', data: cumulativeChart(arms.map((a) => ({ label: paperLabel(a.arm), values: a.table.effective }))) },
-          { kind: 'bar', data: netChart(arms.map((a) => ({ label: paperLabel(a.arm), values: a.table.net.slice(1) }))) },
+          { kind: 'line', data: cumulativeChart(arms.map((a) => ({ label: paperLabel(a.arm), values: a.table.effective })), 'counts') },
+          { kind: 'bar', data: netChart(arms.map((a) => ({ label: paperLabel(a.arm), values: a.table.net.slice(1) })), 'counts') },
           ...arms.map((a): Figure => ({
             kind: 'matrices',
             label: paperLabel(a.arm),
+            // The released trajectories ran every iteration (forced), so code that passed goes on.
             matrices: a.transitions.counts.map((_, i) =>
-              transitionChart(paperLabel(a.arm), a.transitions.labels, a.transitions.counts[i] ?? [], i + 1),
+              transitionChart(paperLabel(a.arm), a.transitions.labels, a.transitions.counts[i] ?? [], i + 1, false),
             ),
           })),
         ],

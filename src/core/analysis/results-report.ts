@@ -161,7 +161,7 @@ function errorsSection(study: AnalysisStudy, labelling: ErrorLabelling): Results
   section.tables.push(firstErrorTableView(errors));
   section.figures.push({ kind: 'bar', data: fixRateChart(errors.map((e) => ({ label: e.label, rows: e.firstErrors }))) });
   for (const arm of errors) {
-    const matrices = arm.transitions.counts.map((counts, i) => transitionChart(arm.label, arm.transitions.labels, counts, i + 1));
+    const matrices = arm.transitions.counts.map((counts, i) => transitionChart(arm.label, arm.transitions.labels, counts, i + 1, arm.stopsAtPass));
     section.figures.push({ kind: 'matrices', label: arm.label, matrices });
     arm.transitions.counts.forEach((_, i) => section.figureTables.push(transitionTableView(arm, i + 1)));
   }
@@ -181,12 +181,12 @@ function iterationsSection(study: AnalysisStudy): ResultsSection {
   }
   section.messages.push(...scaledRunNotes(study, new Set([...cumulative.map((c) => c.label), ...forced.map((f) => f.label)])));
   if (cumulative.length > 0) {
-    const chart = cumulativeChart(cumulative);
+    const chart = cumulativeChart(cumulative, 'mean per run');
     section.figures.push({ kind: 'line', data: chart });
     section.figureTables.push(lineChartTable(chart));
   }
   if (forced.length > 0) {
-    const chart = netChart(netSeries(forced));
+    const chart = netChart(netSeries(forced), 'mean per run');
     section.figures.push({ kind: 'bar', data: chart });
     section.figureTables.push(barChartTable(chart));
   }

@@ -86,6 +86,18 @@ describe('the Reproduce report on the released files', () => {
     expect(sections.every((s) => s.tables.length > 0 || s.figures.length > 0)).toBe(true);
   });
 
+  it("plots Figure 3 from the released run's own counts, not as a mean per run, with every passed row", async () => {
+    const sections = reproduceReport(loadReleasedFiles(await releasedTexts()), options);
+    const figures = sections.find((s) => s.id === 'figure-3')!.figures;
+    const plots = figures.flatMap((f) => (f.kind === 'matrices' ? [] : [f.data]));
+    expect(plots.map((d) => d.yLabel)).toEqual(['Problems solved', 'Net problems']);
+    expect(plots.some((d) => d.description.includes('mean per run'))).toBe(false);
+    // The released runs went on after a pass (forced iterations), so "passed" stays a row.
+    const matrices = figures.flatMap((f) => (f.kind === 'matrices' ? f.matrices : []));
+    expect(matrices.length).toBeGreaterThan(0);
+    expect(matrices.every((m) => m.rowLabels[0] === 'passed' && m.rowTitle.startsWith('Iteration') && !m.rowTitle.includes('failing'))).toBe(true);
+  });
+
   it('matches Table 1 and flags 4.7σ printed against 3.8σ by the formula', async () => {
     const sections = reproduceReport(loadReleasedFiles(await releasedTexts()), options);
     const table1 = sections.find((s) => s.id === 'table-1')!;

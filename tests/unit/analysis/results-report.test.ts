@@ -4,7 +4,11 @@ import { comparePairs, defaultPairs, pairTable } from '../../../src/core/analysi
 import { studiesFromResultFiles } from '../../../src/core/analysis/result-file-study.ts';
 import { RESULTS_REPLICATES, RESULTS_SEED, reportTables, resultsReport, resultsReporter } from '../../../src/core/analysis/results-report.ts';
 import * as page from '../../../src/ui/analysis/results-view.svelte.ts';
-import { studyResultFile } from '../results/result-file-fixtures.ts';
+import type { BarChartData, LineChartData } from '../../../src/core/analysis/chart-data.ts';
+import { llamaSelfRefine } from '../../../src/core/pipeline/presets.ts';
+import { buildResultFile, resultUnitsFromStore } from '../../../src/core/results/result-file-build.ts';
+import { environment, runStoredStudy, studyResultFile } from '../results/result-file-fixtures.ts';
+import { studyConfig, studyDraft } from '../study/study-fixtures.ts';
 
 describe('the Results report as data', () => {
   it("bootstraps with the Results page's own seed and resample count, so a printed CI is the one on screen", () => {
@@ -66,5 +70,27 @@ describe('the Results report as data', () => {
     expect(section(chosen, 'errors')).toBe(section(folded, 'errors'));
     expect(section(folded, 'errors')).not.toBe(section(first, 'errors'));
     expect(report()).toEqual(first);
+  });
+});
+
+describe("the Results report's Fig. 3 beside the iteration table", () => {
+  it('says on the y axis that its values are means per run, where the table totals every problem-run', async () => {
+    const draft = studyDraft();
+    const config = studyConfig({ ...draft, arms: [{ id: 'forced', label: 'llama forced', pipeline: llamaSelfRefine, forcedIterations: true }], repeats: 2 });
+    const stored = await runStoredStudy(config);
+    const doc = await buildResultFile(stored.config, resultUnitsFromStore(stored), environment());
+    const report = resultsReport(studiesFromResultFiles([{ fileName: 'forced.json', doc }]));
+    const iterations = report.sections.find((s) => s.id === 'iterations')!;
+    const table = iterations.tables[0]!;
+    expect(table.caption).toContain('problem-runs');
+    const netColumn = table.columns.findIndex((c) => c.label === 'Net (study)');
+    const totals = table.rows.slice(1).map((r) => r[netColumn]!.value);
+    const net = iterations.figures.find((f) => f.kind === 'bar')!.data as BarChartData;
+    // Two runs of 5 problems: the table's net 4, −4, 0 over 10 problem-runs is 2, −2, 0 per run.
+    expect(totals).toEqual([4, -4, 0]);
+    expect(net.series[0]!.values).toEqual([2, -2, 0]);
+    expect(net.yLabel).toBe('Net problems, mean per run');
+    const cumulative = iterations.figures.find((f) => f.kind === 'line')!.data as LineChartData;
+    expect(cumulative.yLabel).toBe('Problems solved, mean per run');
   });
 });

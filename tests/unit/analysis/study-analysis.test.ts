@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { armConsistency, armPassRates, armSummaryTable, consistencyTable, passRateTable, singleVsMeanTable } from '../../../src/core/analysis/arm-tables.ts';
-import { passRateChart } from '../../../src/core/analysis/chart-data.ts';
-import { armErrors, firstErrorTableView } from '../../../src/core/analysis/error-report.ts';
+import { passRateChart, transitionChart } from '../../../src/core/analysis/chart-data.ts';
+import { armErrors, firstErrorTableView, transitionTableView } from '../../../src/core/analysis/error-report.ts';
 import { cumulativeSolvedSeries, forcedIterationTables, netSeries } from '../../../src/core/analysis/iteration-report.ts';
 import { comparePairs, defaultPairs, formatP, pairTable } from '../../../src/core/analysis/pair-tables.ts';
 import { tableToCsv } from '../../../src/core/analysis/table-csv.ts';
@@ -305,6 +305,26 @@ describe('error taxonomy', () => {
     expect([assertion.total, assertion.fixed, assertion.fixRate]).toEqual([3, 1, 1 / 3]);
     const timeout = refine.firstErrors.find((r) => r.category === 'Timeout')!;
     expect([timeout.total, timeout.fixed]).toEqual([1, 0]);
+  });
+
+  it('leaves the passed row out of an early-stopping arm\'s transitions and says why; a forced arm keeps it', () => {
+    const [refine, forcedArm] = armErrors(study, 'exception');
+    const early = transitionChart(refine!.label, refine!.transitions.labels, refine!.transitions.counts[0]!, 1, refine!.stopsAtPass);
+    // 5 of Self-refine's 12 problem-runs passed at once and stopped; the other 7 go on to iteration 1.
+    expect(early.rowLabels).not.toContain('passed');
+    expect(early.columnLabels[0]).toBe('passed');
+    expect(early.counts.flat().reduce((a, b) => a + b, 0)).toBe(7);
+    expect(early.title).toBe('Error-type transitions, iteration 0 → 1 (Self-refine): failing code only, as a pass ends the run');
+    expect(early.rowTitle).toBe('Iteration 0, failing');
+    const table = transitionTableView(refine!, 1);
+    expect(table.rows.map((r) => r[0]!.text)).not.toContain('passed');
+    expect(table.notes).toEqual(['A problem whose code passes stops there, so only those still failing at iteration 0 have a row.']);
+    // Forced: P/0 and P/1 passed at 0 and both broke at 1, which the passed row shows.
+    const forcedChart = transitionChart(forcedArm!.label, forcedArm!.transitions.labels, forcedArm!.transitions.counts[0]!, 1, forcedArm!.stopsAtPass);
+    expect(forcedChart.rowLabels[0]).toBe('passed');
+    expect(forcedChart.counts[0]!.reduce((a, b) => a + b, 0)).toBe(2);
+    expect(forcedChart.title).toBe('Error-type transitions, iteration 0 → 1 (Forced)');
+    expect(transitionTableView(forcedArm!, 1).notes).toBeUndefined();
   });
 
   it("folds error types into the study's families on request (bare asserts are None)", () => {
