@@ -15,6 +15,7 @@ import {
   type TextOnlyPipeline,
 } from './genome.ts';
 import { SEARCH_POOL } from './model-keys.ts';
+import { countOf } from '../count-text.ts';
 
 /** The study's hand-built sampling: generator T = 0.3, refiner T = 0.2. */
 const GENERATOR_T = 0.3;
@@ -65,8 +66,8 @@ export function forcedIterationsVariant(pipeline: RefinePipeline, iterations: It
   return {
     ...pipeline,
     id: `${pipeline.id}-forced${iterations}`,
-    name: `${pipeline.name} (forced ${iterations} iterations)`,
-    description: `${pipeline.name} with early stopping off: every stage runs ${iterations} iterations and every verdict is recorded.`,
+    name: `${pipeline.name} (forced ${countOf(iterations, 'iteration')})`,
+    description: `${pipeline.name} with early stopping off: every stage runs ${countOf(iterations, 'iteration')} and every verdict is recorded.`,
     stages: pipeline.stages.map((s) => ({ ...s, maxIterations: iterations })),
     earlyStopping: false,
   };

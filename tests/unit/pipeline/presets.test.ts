@@ -106,6 +106,12 @@ describe('presets', () => {
     expect(presetById('neat-v3-champion-forced3')).toBeDefined();
   });
 
+  it('names a forced variant with its iteration count, singular for one', () => {
+    expect(forcedIterationsVariant(llamaSelfRefine, 1).name).toBe(`${llamaSelfRefine.name} (forced 1 iteration)`);
+    expect(forcedIterationsVariant(llamaSelfRefine, 1).description).toContain('every stage runs 1 iteration and');
+    expect(forcedIterationsVariant(llamaSelfRefine).name).toBe(`${llamaSelfRefine.name} (forced 3 iterations)`);
+  });
+
   it('resample spends the same call budget as self-refine with 3 iterations', () => {
     const resample = presetById('llama3.2:3b-resample-4') as Pipeline;
     expect(resample.kind).toBe('resample');
