@@ -1,9 +1,9 @@
 /**
  * Re-validation of search champions, and the inflation it exposes. During the search a genome's
  * fitness is one noisy reading on a small subset, and the champion is the maximum of many noisy
- * readings, so it is biased upward: the study's single-evaluation fitness overstated its
- * champions by 5-7%. Re-running a champion on every problem, n times, gives an unbiased figure;
- * inflation = search-time fitness − validated fitness.
+ * readings, so it is biased upward: the study's single runs sat 5.3-7.9% above their five-run
+ * means (its "5-7%" is that gap measured from the single run). Re-running a champion on every
+ * problem, n times, gives an unbiased figure; inflation = search-time fitness − validated fitness.
  */
 import { nodeCount, type RefinePipeline } from '../pipeline/genome.ts';
 import { bootstrapPassRate } from '../stats/bootstrap.ts';
@@ -15,7 +15,7 @@ import type { SearchState } from './search-state.ts';
 /**
  * Repeats of a champion's re-validation that the study reports: the mean of 5 runs on every
  * problem (scripts/run_revalidation.py, and the champion's 5 runs at its evolved temperatures in
- * scripts/run_code_neat.py); its "5-7% inflation" is measured against that mean.
+ * scripts/run_code_neat.py); its Table 7 sets single runs against that mean.
  */
 export const STUDY_VALIDATION_REPEATS = 5;
 
