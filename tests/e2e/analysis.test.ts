@@ -127,7 +127,48 @@ describe('the Reproduce page on the study\'s released files', () => {
     expect(png.name).toMatch(/\.png$/);
     expect(png.text.slice(1, 4)).toBe('PNG');
 
+    // Figure 3: each figure is named by its title alone, not with its download buttons, and a
+    // transition matrix's counts are in a table under it, closed until asked for.
+    const figure3 = page.locator('[data-section="figure-3"]');
+    for (const caption of await figure3.locator('figcaption .caption-text').allTextContents()) {
+      expect(await figure3.getByRole('figure', { name: caption, exact: true }).count(), caption).toBe(1);
+    }
+    const matrix = figure3.locator('.matrices .chart-box').first();
+    const drawn = await matrix.locator('svg text.value-label').allTextContents();
+    expect(drawn).toHaveLength(64);
+    expect(await matrix.locator('details.values table').isVisible()).toBe(false);
+    await matrix.locator('details.values summary').click();
+    expect(await matrix.locator('details.values tbody td').allTextContents()).toEqual(drawn);
+
     await app.screenshot('analysis-reproduce-page');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('says once why an edited main_results.json cannot be analysed, and sends a Feedback Lab result file to the Results page', async () => {
+    const app = await openApp(browser, server, { hash: '#/reproduce' });
+    const { page } = app;
+    const main = JSON.parse(readFileSync(join(studyResultsDir(), 'main_results.json'), 'utf8')) as { configs: { name: string }[] };
+    main.configs[0]!.name = 'renamed arm';
+    await page.getByLabel(/Released files/).setInputFiles([
+      { name: 'main_results.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(main)) },
+      { name: 'full.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify({ format: 'feedback-lab/results', version: 3 })) },
+    ]);
+    const alerts = page.getByRole('alert');
+    await alerts.filter({ hasText: 'main_results.json could not be analysed.' }).waitFor();
+    await page.locator('.report[aria-busy="false"]').waitFor();
+    // One alert for the one file, not one per table built from it.
+    expect(await alerts.count()).toBe(1);
+    expect(await alerts.textContent()).toMatch(/main_results\.json has no arm .*Not computed because of it: Table 1, Table 2, Table 7\./);
+    for (const id of ['table-1', 'table-2', 'table-7']) {
+      await page.locator(`[data-section="${id}"]`).getByText('Not computed: main_results.json could not be analysed.').waitFor();
+    }
+    expect(await page.getByText(/analysed together/).count()).toBe(0);
+
+    const notUsed = page.locator('.file-list li', { hasText: 'full.json' });
+    expect(await notUsed.textContent()).toMatch(/Not used full\.json — This is a Feedback Lab result file/);
+    await notUsed.getByRole('link', { name: 'Open it on the Results page' }).click();
+    await page.getByRole('heading', { level: 1, name: 'Results' }).waitFor();
     expect(app.errors).toEqual([]);
     await app.close();
   });
@@ -365,6 +406,14 @@ describe('the Results page on a result file', () => {
     // Forced iterations give the iteration table and the break table.
     const iterations = page.locator('[data-section="iterations"]');
     expect(await iterations.getByRole('table').count()).toBeGreaterThanOrEqual(2);
+    // Each figure is named by its title alone; the cumulative solved with early stopping, drawn
+    // only as lines, has its every point in a table under the chart.
+    for (const caption of await page.locator('figcaption .caption-text').allTextContents()) {
+      expect(await page.getByRole('figure', { name: caption, exact: true }).count(), caption).toBeGreaterThan(0);
+    }
+    const lines = iterations.locator('.chart-box', { has: page.locator('svg polyline') }).first();
+    await lines.locator('details.values summary').click();
+    expect(await lines.locator('details.values tbody td').count()).toBe(await lines.locator('svg circle').count());
 
     // Explorer: the problems refinement fixed, and a trajectory with its diff.
     const explorer = page.locator('[data-section="explorer"]');

@@ -25,10 +25,41 @@ export interface LoadedReleasedFiles {
   /** What each file in use was taken for, in the order given. */
   recognised: { fileName: string; kind: ReleasedKind }[];
   /** Files that were not JSON, not one of the four kinds, failed their reader, or were replaced by a later file of their kind. */
-  problems: { fileName: string; message: string }[];
+  problems: ReleasedFileProblem[];
   /** Kinds still missing (champions count as one kind). */
   missing: ReleasedKind[];
 }
+
+/** The app's pages that open a file picked here by mistake. */
+export type OtherPage = 'results' | 'search' | 'study';
+
+export interface ReleasedFileProblem {
+  fileName: string;
+  message: string;
+  /** The page where this file belongs, when it is one of Feedback Lab's own files: the page links to it. */
+  openOn?: OtherPage;
+}
+
+/** Feedback Lab's own files, by their "format": which page opens each, as Results points the study's files here. */
+const FEEDBACK_LAB_FILES: Record<string, { what: string; openOn: OtherPage }> = {
+  'feedback-lab/results': { what: 'a Feedback Lab result file (a study run in this app)', openOn: 'results' },
+  'feedback-lab/search': { what: 'a Feedback Lab search file', openOn: 'search' },
+  'feedback-lab/prompt-set': { what: 'a Feedback Lab prompt set', openOn: 'study' },
+};
+
+/** Why a file is not one of the released files, and where it belongs if Feedback Lab wrote it. */
+function notReleased(fileName: string, json: unknown): ReleasedFileProblem {
+  const format = typeof json === 'object' && json !== null && 'format' in json ? json.format : undefined;
+  const own = typeof format === 'string' ? FEEDBACK_LAB_FILES[format] : undefined;
+  if (own) return { fileName, message: `This is ${own.what}, not one of the study's released files.`, openOn: own.openOn };
+  return {
+    fileName,
+    message: 'Not one of the study\'s released files (main_results.json, iteration_analysis.json, error_taxonomy.json, *_champion.json).',
+  };
+}
+
+/** A gzip file's first byte, as the text a file reads as: an exported .json.gz is not JSON to this page. */
+const GZIP_START = '\u001f';
 
 /** What the page lists of the files loaded: which is taken for what, which is not used and why, what is missing. */
 export type ReleasedFileStatus = Pick<LoadedReleasedFiles, 'recognised' | 'problems' | 'missing'>;
@@ -69,15 +100,16 @@ export function loadReleasedFiles(files: readonly ReleasedFileText[]): LoadedRel
     try {
       json = JSON.parse(text) as unknown;
     } catch (error) {
-      out.problems.push({ fileName, message: `Not JSON (${(error as Error).message}).` });
+      out.problems.push(
+        text.startsWith(GZIP_START)
+          ? { fileName, message: 'A compressed (.gz) file: the study\'s released files are plain .json, but Feedback Lab\'s result files can be .json.gz.', openOn: 'results' }
+          : { fileName, message: `Not JSON (${(error as Error).message}).` },
+      );
       continue;
     }
     const kind = recogniseReleasedJson(json);
     if (kind === null) {
-      out.problems.push({
-        fileName,
-        message: 'Not one of the study\'s released files (main_results.json, iteration_analysis.json, error_taxonomy.json, *_champion.json).',
-      });
+      out.problems.push(notReleased(fileName, json));
       continue;
     }
     try {

@@ -70,7 +70,23 @@ describe('loading the released files', () => {
     expect(loaded.problems.map((p) => p.fileName)).toEqual(['notes.txt', 'other.json', 'main_results.json']);
     expect(loaded.problems[0]?.message).toMatch(/Not JSON/);
     expect(loaded.problems[1]?.message).toMatch(/Not one of the study's released files/);
+    expect(loaded.problems[1]?.openOn).toBeUndefined();
     expect(loaded.problems[2]?.message).toMatch(/total_problems/);
+  });
+
+  it("points Feedback Lab's own files to the page that opens them", () => {
+    const loaded = loadReleasedFiles([
+      { fileName: 'full.json', text: JSON.stringify({ format: 'feedback-lab/results', version: 3 }) },
+      { fileName: 'full.json.gz', text: '\u001f\ufffd\b\u0000' },
+      { fileName: 'neat.json', text: JSON.stringify({ format: 'feedback-lab/search' }) },
+    ]);
+    expect(loaded.problems.map((p) => [p.fileName, p.openOn])).toEqual([
+      ['full.json', 'results'],
+      ['full.json.gz', 'results'],
+      ['neat.json', 'search'],
+    ]);
+    expect(loaded.problems[0]?.message).toBe("This is a Feedback Lab result file (a study run in this app), not one of the study's released files.");
+    expect(loaded.problems[1]?.message).toMatch(/^A compressed \(\.gz\) file/);
   });
 
   it('does not take a result file or a list for a released file', () => {
