@@ -418,6 +418,9 @@ describe('the Models page on SwiftShader WebGPU', () => {
     // The server root, without /v1, is the same endpoint.
     expect(await connect(keyed.origin)).toBe('Connected: 1 model.');
     expect(await connect(`${keyed.url}/`)).toBe('Connected: 1 model.');
+    // After a reload the panel still names the model in use (it showed none, while Try it used it).
+    await page.reload();
+    await page.getByText('Model: qwen2.5-coder:1.5b, chosen earlier.').waitFor({ timeout: 30_000 });
     expect(app.errors.filter((e) => !/CORS|Failed to load resource/.test(e))).toEqual([]);
     await app.close();
     await refusing.close();

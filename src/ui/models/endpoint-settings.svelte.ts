@@ -45,6 +45,14 @@ export class EndpointSettings {
    * and the chosen model belong to the server asked before, not to this one.
    */
   addressChanged: boolean = $derived(this.status === 'connected' && !sameEndpoint(this.baseUrl, this.servedBy));
+  /**
+   * The model chosen before this page load, at the address it was chosen for, while no list has
+   * been asked for yet: after a reload the panel showed no model at all, though Try it and the
+   * Presenter went on using it.
+   */
+  rememberedModel: string = $derived(
+    this.models.length === 0 && this.status !== 'checking' && sameEndpoint(this.baseUrl, this.servedBy) ? this.model : '',
+  );
 
   readonly #storage: SettingsStorage | undefined;
   /** The key this browser remembers and the address it was saved with: the key is for that endpoint only. */

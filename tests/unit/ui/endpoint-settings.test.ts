@@ -19,6 +19,20 @@ function fakeFetch(models: string[]): typeof fetch {
 afterEach(() => vi.unstubAllGlobals());
 
 describe('the endpoint settings of the Models page', () => {
+  it('shows the model chosen before a reload until the server is asked again, and only at its address', async () => {
+    vi.stubGlobal('fetch', fakeFetch(['alpha', 'beta']));
+    const storage = memoryStorage();
+    storage.setItem('feedback-lab.endpoint', JSON.stringify({ baseUrl: 'http://good.test/v1', model: 'beta', served: [] }));
+    const endpoint = new EndpointSettings(storage);
+    expect(endpoint.rememberedModel).toBe('beta');
+    endpoint.baseUrl = 'http://other.test:8080';
+    expect(endpoint.rememberedModel).toBe('');
+    endpoint.baseUrl = 'http://good.test/v1';
+    await endpoint.connect();
+    // The list is there now, with the same choice selected in it.
+    expect([endpoint.rememberedModel, endpoint.model]).toEqual(['', 'beta']);
+  });
+
   it('stops offering the last server’s models once the address is edited, and never saves them beside the new address', async () => {
     vi.stubGlobal('fetch', fakeFetch(['alpha', 'beta']));
     const storage = memoryStorage();
