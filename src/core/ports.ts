@@ -108,8 +108,12 @@ export interface LanguageModel {
   prepare?(signal?: AbortSignal, request?: ModelRequest): Promise<void>;
 }
 
-/** Lifecycle of a study as the store records it, so a reloaded page knows what it finds. */
-export type StudyStatus = 'running' | 'paused' | 'cancelled' | 'done';
+/**
+ * Lifecycle of a study as the store records it, so a reloaded page knows what it finds. `failed`:
+ * stopped by an error (an endpoint gone, a broken sandbox or store), not by the user; stored
+ * studies from before it was added say `cancelled` for both.
+ */
+export type StudyStatus = 'running' | 'paused' | 'cancelled' | 'failed' | 'done';
 
 /** One persisted step and the unit (`arm/repeat/problemId`) it belongs to. */
 export interface StoredStep {

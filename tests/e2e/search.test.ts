@@ -445,6 +445,10 @@ describe('the Search page in Chromium', () => {
     // Heard as it appears (politely), not only when Start search is pressed.
     expect(await form.locator('[aria-live="polite"][data-form-problems]').getByRole('list', { name: 'What the search cannot start with' }).count()).toBe(1);
     await form.getByRole('button', { name: 'Start search' }).click();
+    // The browser's own check (the field's max) used to stop the start first, with a tooltip of its
+    // own: the page's alert never came, nor focus to the field.
+    await page.locator('.errors[role="alert"]').getByText('Not started: put right what is listed above.').waitFor();
+    await expect.poll(() => form.getByLabel('Population').evaluate((input) => input === document.activeElement)).toBe(true);
     await form.getByLabel('Population').fill('20');
     // An emptied seed is refused, not read as seed 0.
     await form.getByLabel('Seed', { exact: true }).fill('');
@@ -490,12 +494,17 @@ describe('the Search page in Chromium', () => {
     expect(await form.getByLabel('Elites').evaluate((input) => input === document.activeElement)).toBe(true);
     expect(await form.getByTestId('advanced-at-fault').count()).toBe(0);
 
-    // Python workers past what this machine runs: the field shows the count used, not the 9 typed.
+    // Python workers past what this machine runs: named as every other number field names its
+    // problem. It used to be changed to the most it runs, without a word.
     const workers = form.getByLabel(/^Python workers/);
     const most = /\(1–(\d+)\)/.exec((await form.getByText(/^Python workers \(1–\d+\)$/).textContent()) ?? '')?.[1];
     await workers.fill('9');
     await workers.press('Tab');
-    expect(await workers.inputValue()).toBe(most);
+    await problems.getByText(`Python workers: 9 is out of range. Give a whole number from 1 to ${most}.`).waitFor();
+    expect(await workers.inputValue()).toBe('9');
+    expect(await workers.getAttribute('aria-invalid')).toBe('true');
+    await workers.fill('1');
+    await problems.waitFor({ state: 'detached' });
     expect(app.errors).toEqual([]);
     await app.close();
   });

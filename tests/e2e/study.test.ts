@@ -190,6 +190,10 @@ describe('the Study page in Chromium', () => {
     await page.waitForTimeout(1500);
     expect(await stepCount(page)).toBe(paused);
     expect((await storeContents(page)).studies).toMatchObject([{ status: 'paused' }]);
+    // Its card said "running here" all through the pause, with Delete… disabled.
+    const pausedCard = studyCard(page, 'Scripted via the form');
+    await pausedCard.locator('.state', { hasText: /^paused here$/ }).waitFor();
+    expect(await pausedCard.getByRole('button', { name: 'Delete…' }).isEnabled()).toBe(true);
     // Pause turned into Resume under the pointer: focus went with it, not to <body>.
     const focusedText = () => page.evaluate(() => document.activeElement?.textContent?.trim());
     expect(await focusedText()).toBe('Resume');
@@ -334,6 +338,62 @@ describe('the Study page in Chromium', () => {
     expect(await page.locator('.run').count()).toBe(0);
     expect(app.errors).toEqual([]);
     await app.close();
+  });
+
+  it('does not go on after a reload without the API key typed into the form, says so, and stops a paused study to delete it', async () => {
+    const keyed = await startFakeOpenAIServer({
+      reply: scriptedReply(await loadTestProblems('humaneval')),
+      tokensPerSecond: 150,
+      apiKey: 'sk-typed',
+      models: [SCRIPTED_MODEL, 'llama3.2:3b'],
+    });
+    const app = await openApp(browser, server, { hash: '#/study' });
+    const { page } = app;
+    try {
+      const form = page.locator('section.new');
+      await form.getByLabel('OpenAI-compatible endpoint').check();
+      await form.getByLabel('Endpoint URL').fill(keyed.url);
+      // Typed here, not remembered by the Models page: a reload forgets it.
+      await form.getByLabel('API key (optional)').fill('sk-typed');
+      await setPythonWorkers(form, 1);
+      await form.getByLabel('Study name (optional)').fill('Keyed');
+      await form.getByLabel('Problems').selectOption('ids');
+      await form.getByLabel('Problem ids').fill(SCRIPTED_PROBLEM_IDS.map((id) => id.split('/')[1]).join(', '));
+      await form.getByRole('button', { name: 'Run study' }).click();
+      await expect.poll(() => stepCount(page), { timeout: 120_000, interval: 200 }).toBeGreaterThanOrEqual(2);
+
+      // It went on by itself with no key: 401 for every unit, six errored, and stopped.
+      await page.reload();
+      const alert = page.locator('.errors[role="alert"]');
+      await alert.getByText(/“Keyed” did not go on by itself after the reload: it was sending an API key to .*a reload forgets a key typed into the form/).waitFor();
+      expect(await alert.textContent()).toMatch(/Type the key into API key under Engine .*then press Resume on its card below/);
+      const card = studyCard(page, 'Keyed');
+      await card.locator('.state', { hasText: /^interrupted$/ }).waitFor();
+      await page.waitForTimeout(1000);
+      expect(await page.locator('.run').count()).toBe(0);
+      expect(keyed.requests.filter((request) => request.headers.authorization !== 'Bearer sk-typed')).toEqual([]);
+
+      // The key typed again, Resume goes on with it.
+      await form.getByLabel('API key (optional)').fill('sk-typed');
+      await card.getByRole('button', { name: 'Resume' }).click();
+      await page.locator('.run .phase', { hasText: /^Running$/ }).waitFor({ timeout: 60_000 });
+      await page.locator('.run').getByRole('button', { name: 'Pause' }).click();
+      await page.locator('.run .phase', { hasText: /^Paused$/ }).waitFor({ timeout: 60_000 });
+      expect((await storeContents(page)).units.every((unit) => (unit as { unit: { result: { status: string } } }).unit.result.status === 'finished')).toBe(true);
+
+      // Paused here, it can be deleted from its card: the run stops first, and its panel goes with it.
+      await card.locator('.state', { hasText: /^paused here$/ }).waitFor();
+      await card.getByRole('button', { name: 'Delete…' }).click();
+      await card.getByText(/^Stop this study and delete it and its \d+ steps\?/).waitFor();
+      await card.getByRole('button', { name: 'Yes, delete' }).click();
+      await card.waitFor({ state: 'detached' });
+      await page.locator('.run').waitFor({ state: 'detached' });
+      expect(await storeContents(page)).toEqual({ studies: [], steps: [], units: [] });
+      expect(app.errors.filter((e) => !/status of 401/.test(e))).toEqual([]);
+    } finally {
+      await app.close();
+      await keyed.close();
+    }
   });
 
   it('finishes a unit whose stored steps an earlier version of the app worded otherwise, from the steps that still fit, and says so', async () => {
@@ -580,6 +640,38 @@ describe('the Study page in Chromium', () => {
     await n.fill('3');
     await expect.poll(() => said(n)).toEqual([null, '']);
     expect((await said(form.getByLabel('Repeats')))[0]).toBeNull();
+
+    // The browser's own checks (min, max, type="url") stopped Run study first, with a tooltip of
+    // their own: no alert, no list, focus not on the first field at fault. The page's checks run.
+    await n.fill('0');
+    await form.getByLabel('Repeats').fill('101');
+    // An address without http:// came back from the study's config check, in a developer's words, in an alert.
+    const url = form.getByLabel('Endpoint URL');
+    await url.fill('localhost:11434');
+    // The workers field changed 0 to 1 without a word; it says what is wrong, as the others do.
+    const workers = form.getByLabel(/^Python workers/);
+    await workers.fill('0');
+    await run.click();
+    await alert.getByText('Not started: put right what is listed above.').waitFor();
+    await expect.poll(focusedField).toBe('N');
+    const most = /\(1–(\d+)\)/.exec((await form.getByText(/^Python workers \(1–\d+\)$/).textContent()) ?? '')?.[1];
+    expect(await problems.getByRole('listitem').allTextContents()).toEqual([
+      'N: 0 is out of range. Give a whole number from 1 to 164.',
+      'Repeats: 101 is out of range. Give a whole number from 1 to 100.',
+      'Endpoint URL: start it with http:// or https://, e.g. http://localhost:11434/v1.',
+      `Python workers: 0 is out of range. Give a whole number from 1 to ${most}.`,
+    ]);
+    expect(await said(url)).toEqual(['true', 'Start it with http:// or https://, e.g. http://localhost:11434/v1.']);
+    expect(await said(workers)).toEqual(['true', `0 is out of range. Give a whole number from 1 to ${most}.`]);
+    expect(await workers.inputValue()).toBe('0');
+    expect(await alert.textContent()).not.toMatch(/baseUrl/);
+    expect(await page.locator('#run-title').count()).toBe(0);
+    await n.fill('3');
+    await form.getByLabel('Repeats').fill('1');
+    await url.fill(endpoint.url);
+    await workers.fill('1');
+    await problems.waitFor({ state: 'detached' });
+    await alert.waitFor({ state: 'detached' });
     expect(app.errors).toEqual([]);
     await app.close();
   });
@@ -592,6 +684,8 @@ describe('the Study page in Chromium', () => {
     await setPythonWorkers(form, 1);
     await form.getByLabel('Study name (optional)').fill('Unserved model');
     await form.getByLabel('N', { exact: true }).fill('3');
+    // Two repeats: the card's "Samples of" choice then names them (", repeat 2"), its longest.
+    await form.getByLabel('Repeats').fill('2');
     await form.getByRole('button', { name: 'Run study' }).click();
 
     await page.locator('.run .phase', { hasText: 'Stopped by an error' }).waitFor({ timeout: 120_000 });
@@ -602,6 +696,18 @@ describe('the Study page in Chromium', () => {
     expect(said).toMatch(/Resuming would ask the same address for the same model name and meet the same answer\. Have the server serve the model under that name/);
     expect(said).toMatch(/or start a new study with a name the server offers/);
     await app.screenshot('study-stopped-unserved-model');
+    // Stopped by its errors, not by the user: its card said "cancelled", and after a reload that was all there was.
+    const card = studyCard(page, 'Unserved model');
+    await card.locator('.state', { hasText: /^stopped by an error$/ }).waitFor();
+    // At a phone's width nothing sticks out (the page scrolled sideways): the per-arm table scrolls
+    // in its own box, and the card's "Samples of" choice narrows to the card.
+    await page.setViewportSize({ width: 375, height: 740 });
+    await card.getByLabel('Samples of').selectOption({ label: 'llama → exec → llama (self-refine), repeat 2' });
+    await expect.poll(() => page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+    await app.screenshot('study-stopped-375');
+    await page.reload();
+    await card.locator('.state', { hasText: /^stopped by an error$/ }).waitFor();
+    expect(await card.getByRole('button', { name: 'Resume' }).isEnabled()).toBe(true);
     expect(app.errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
     await app.close();
   });

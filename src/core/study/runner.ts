@@ -174,7 +174,8 @@ class StudyRun {
         // Stopped, not interrupted: left 'running', the study would be listed as cut off by a
         // closed tab, and a link that runs it would resume it by itself into the same error.
         // (When the store itself is what failed, this write fails too and changes nothing.)
-        await this.#ports.store.setStatus(this.#config.id, 'cancelled').catch(() => undefined);
+        // Stored as failed, not cancelled: after a reload the card must not say the user stopped it.
+        await this.#ports.store.setStatus(this.#config.id, 'failed').catch(() => undefined);
         throw this.#fatalError;
       }
       const cancelled = this.#todo.length > 0;

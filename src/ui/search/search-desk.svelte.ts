@@ -22,8 +22,9 @@ import { browserSandboxFactory } from '../sandbox/browser-sandbox-factory.ts';
 import { SandboxHolder } from '../sandbox/sandbox-holder.ts';
 import { tabStorage } from '../shared/form-draft.ts';
 import { FormDraftKeeper } from '../shared/form-draft-keeper.svelte.ts';
-import { NO_REFUSAL, plainRefusal, startRefusal, type StartRefusal } from '../shared/form-problems.ts';
-import { MAX_WORKERS, ModelEngines } from '../shared/model-engines.svelte.ts';
+import { FormProblems, NO_REFUSAL, plainRefusal, startRefusal, type StartRefusal } from '../shared/form-problems.ts';
+import { ModelEngines } from '../shared/model-engines.svelte.ts';
+import { MAX_WORKERS, WorkersField } from '../shared/workers-field.svelte.ts';
 import { searchLocks } from '../shared/run-locks.ts';
 import { studyModels } from '../study/study-models.ts';
 import { SearchForm } from './search-form.svelte.ts';
@@ -63,7 +64,22 @@ export class SearchDesk {
   }
   notice = $state<string | null>(null);
   starting = $state(false);
-  workers = $state(DEFAULT_WORKERS);
+  /** The form's Python workers field: kept here, as the draft keeps it apart from the search's own fields. */
+  readonly workersField = new WorkersField(DEFAULT_WORKERS);
+
+  /** The Python workers a run starts with. */
+  get workers(): number {
+    return this.workersField.count;
+  }
+  set workers(count: number) {
+    this.workersField.count = count;
+  }
+
+  /** Everything the form cannot start with: its own fields' problems, and the Python workers field's. */
+  problems(): string[] {
+    const workers = this.workersField.problem;
+    return [...this.form.problems(), ...(workers ? [workers] : [])];
+  }
 
   readonly #sandboxes = new SandboxHolder(browserSandboxFactory);
   /** The form's draft in this tab's sessionStorage: a reload gives the form back. */
@@ -73,13 +89,17 @@ export class SearchDesk {
   readonly #held = new Set<string>();
 
   constructor() {
-    this.library = new SearchLibrary({ stores: appSearchStores, runningHere: () => this.#runningHere() });
+    this.library = new SearchLibrary({
+      stores: appSearchStores,
+      runningHere: () => this.#runningHere(),
+      pausedHere: () => new Set(this.view?.phase === 'paused' ? [this.view.setup.id] : []),
+    });
     this.form.datasetProblems = () => appDatasets[this.form.benchmark].loaded?.problems ?? null;
     this.keeper = new FormDraftKeeper(new SearchDraftStore(tabStorage()), {
       snapshot: () => searchDraftOf(this.form, { workers: this.workers }),
       apply: (draft) => {
         applySearchDraft(this.form, draft);
-        this.workers = Math.min(MAX_WORKERS, draft.workers);
+        this.workers = draft.workers;
       },
       settledByTab: ['engine', 'endpoint', 'workers'],
     });
@@ -156,6 +176,7 @@ export class SearchDesk {
   async start(): Promise<void> {
     this.notice = null;
     await this.#guard(async () => {
+      if (this.workersField.problem) throw new FormProblems(this.problems());
       const draft = this.form.toDraft();
       const dataset = await this.#loaded(draft.benchmark);
       const promptSet = this.form.promptSet;

@@ -104,8 +104,8 @@ export class SearchForm extends ModelEngineForm {
   }
 
   bindings(): Record<string, ModelBinding> {
+    // problems() has checked the endpoint's address.
     const endpoint = this.endpoint.trim();
-    if (this.engine === 'openai' && !endpoint) throw new Error('Give the endpoint’s address, e.g. http://localhost:11434/v1.');
     const models: Record<string, ModelBinding> = {};
     for (const key of this.modelKeys) {
       const id = this.modelNameFor(key);
@@ -164,6 +164,8 @@ export class SearchForm extends ModelEngineForm {
         ...searchSizeProblems({ populationSize: population, evaluationsPerGenome: this.evaluationsPerGenome, subsetSize: this.subsetSize, generations: this.generations }),
       );
     }
+    const endpoint = this.endpointProblem();
+    if (endpoint) problems.push(endpoint);
     return problems;
   }
 

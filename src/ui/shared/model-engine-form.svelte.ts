@@ -5,7 +5,12 @@
  * endpoint the form names and never written into a study, a search, a link or a file.
  */
 import { webllmIdFor } from '../../core/pipeline/model-keys.ts';
+import { baseUrlProblem } from '../../core/study/config.ts';
 import { isKeyOfAnotherEndpoint, sameEndpoint } from '../../llm/endpoint-url.ts';
+
+/** The endpoint field's label, which its problem sentences start with (field-problems.ts). */
+export const ENDPOINT_LABEL = 'Endpoint URL';
+const EXAMPLE_ENDPOINT = 'http://localhost:11434/v1';
 
 export abstract class ModelEngineForm {
   /** 'webllm' or 'openai'; a subclass may offer more engines. */
@@ -55,6 +60,28 @@ export abstract class ModelEngineForm {
   apiKeyFor(root: string): string | undefined {
     if (!this.apiKey || !sameEndpoint(this.endpoint, root)) return undefined;
     return isKeyOfAnotherEndpoint(this.apiKey, root, this.settingsKey) ? undefined : this.apiKey;
+  }
+
+  /**
+   * What keeps the Endpoint URL from being sent to, as the form's problem sentence (it starts with
+   * the field's label, so the field shows it too), or null. Only with the endpoint engine. Checked
+   * as it is typed: `localhost:11434` used to reach the study's config check and come back as a
+   * developer's sentence (`models["llama3.2:3b"].baseUrl: expected an http or https URL…`) in an
+   * alert, far from the field. A bare host is refused, not completed, as the Models page refuses it.
+   */
+  endpointProblem(): string | null {
+    if (this.engine !== 'openai') return null;
+    const typed = this.endpoint.trim();
+    if (!typed) return `${ENDPOINT_LABEL}: empty. Give the endpoint’s address, e.g. ${EXAMPLE_ENDPOINT}.`;
+    if (!/^https?:\/\//i.test(typed)) return `${ENDPOINT_LABEL}: start it with http:// or https://, e.g. ${EXAMPLE_ENDPOINT}.`;
+    try {
+      new URL(typed);
+    } catch {
+      return `${ENDPOINT_LABEL}: “${typed}” is not a whole address. Give one like ${EXAMPLE_ENDPOINT}.`;
+    }
+    // A user name, a password or a key in the address would be written into every result file and link.
+    const unsafe = baseUrlProblem(typed);
+    return unsafe ? `${ENDPOINT_LABEL}: ${unsafe}` : null;
   }
 
   /**

@@ -15,9 +15,6 @@ import { sameEndpoint } from '../../llm/endpoint-url.ts';
 import type { ModelEngineForm } from './model-engine-form.svelte.ts';
 import { defaultEngine, readPickedEngine, writePickedEngine, type EngineDefault } from './default-engine.ts';
 
-/** Python workers: never more than the cores, and at most 8. */
-export const MAX_WORKERS = Math.max(1, Math.min(8, globalThis.navigator?.hardwareConcurrency ?? 2));
-
 export class ModelEngines {
   readonly catalog: WebLLMCatalog;
   caps = $state.raw<DeviceCapabilities | undefined>(undefined);

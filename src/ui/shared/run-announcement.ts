@@ -5,8 +5,8 @@
  * with news: the phase, an error, the end, and progress in steps (every unit of a small run,
  * every 5 % of a large one). A fast run (a replay, a broken endpoint failing every unit at once)
  * finishes several units a second, and each would queue another sentence behind the last: with
- * `minGapMs`, progress and errors are said at most that often, the phase and the end at once.
- * The visible figures stay as they are.
+ * `minGapMs`, progress and errors are said at most that often, the phase and the end at once, and
+ * news held back is said when the gap ends (`onDue`). The visible figures stay as they are.
  */
 
 export interface RunNews {
@@ -39,6 +39,14 @@ export interface AnnouncerOptions {
   /** Least time between two sentences of progress or errors (default 0: no limit). */
   minGapMs?: number;
   now?: () => number;
+  /**
+   * Called once the gap is over after news was held back: ask `next` again then. The news came
+   * with the run's last change, and the run may not change again for a long while (paused, or
+   * slow units), so without it the live region kept saying figures long gone.
+   */
+  onDue?: () => void;
+  /** Waits `ms`, then calls `callback` (setTimeout unless a test gives its own). */
+  setTimer?: (callback: () => void, ms: number) => void;
 }
 
 /** Remembers what was announced last, and gives the next sentence only when there is news. */
@@ -49,22 +57,41 @@ export class RunAnnouncer {
   #last: RunNews | null = null;
   #saidAt = -Infinity;
   #text = '';
+  readonly #onDue: (() => void) | undefined;
+  readonly #setTimer: (callback: () => void, ms: number) => void;
+  /** Whether a call to `onDue` is waiting for the gap to end. */
+  #waiting = false;
 
   constructor(describe: (news: RunNews) => string, options: AnnouncerOptions = {}) {
     this.#describe = describe;
     this.#minGapMs = options.minGapMs ?? 0;
     this.#now = options.now ?? (() => performance.now());
+    this.#onDue = options.onDue;
+    this.#setTimer = options.setTimer ?? ((callback, ms) => void setTimeout(callback, ms));
   }
 
   /** The sentence to announce: the same string as before unless `news` is news (and, for progress, its time has come). */
   next(news: RunNews): string {
     const last = this.#last;
-    const due = () => this.#now() - this.#saidAt >= this.#minGapMs;
-    if (isUrgent(last, news) || (last !== null && isNews(last, news) && due())) {
+    const waitMs = this.#minGapMs - (this.#now() - this.#saidAt);
+    if (isUrgent(last, news) || (last !== null && isNews(last, news) && waitMs <= 0)) {
       this.#last = { ...news };
       this.#saidAt = this.#now();
       this.#text = this.#describe(news);
+    } else if (last !== null && isNews(last, news)) {
+      this.#askAgainIn(waitMs);
     }
     return this.#text;
+  }
+
+  /** Held-back news is said once the gap is over, even if nothing changes meanwhile: `onDue` asks again then. */
+  #askAgainIn(ms: number): void {
+    const onDue = this.#onDue;
+    if (!onDue || this.#waiting) return;
+    this.#waiting = true;
+    this.#setTimer(() => {
+      this.#waiting = false;
+      onDue();
+    }, ms);
   }
 }

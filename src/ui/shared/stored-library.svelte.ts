@@ -10,8 +10,19 @@ import { coalescedTask } from '../coalesced-task.ts';
 import { noticeOf, type Notice } from './notice.ts';
 import type { RunLocks } from './run-locks.ts';
 
-/** What a list shows as a stored run's state. */
-export type ListedState = 'running here' | 'running in another tab' | 'interrupted' | 'paused' | 'cancelled' | 'done';
+/**
+ * What a list shows as a stored run's state. `paused here`: paused in this tab, whose run panel
+ * resumes it. `stopped by an error`: stopped by the run itself (an endpoint gone), not cancelled.
+ */
+export type ListedState =
+  | 'running here'
+  | 'paused here'
+  | 'running in another tab'
+  | 'interrupted'
+  | 'paused'
+  | 'cancelled'
+  | 'stopped by an error'
+  | 'done';
 
 /** Stored studies and searches share their statuses. */
 export interface StoredListing {
@@ -23,6 +34,8 @@ export interface StoredLibraryDeps<Stores> {
   stores: () => Promise<Stores>;
   /** Ids running in this tab: the list says so, and imports into them are refused. */
   runningHere: () => ReadonlySet<string>;
+  /** Those of them paused (read as the page draws, so the card follows the run's Pause and Resume at once). */
+  pausedHere?: () => ReadonlySet<string>;
   /** How often a watched list is read again while another tab runs one of its runs. Default 3 s. */
   othersRefreshMs?: number;
 }
@@ -58,10 +71,23 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
   }
 
   state(listing: Listing): ListedState {
-    if (this.deps.runningHere().has(listing.id)) return 'running here';
+    // The card said "running here" all through a pause.
+    if (this.deps.runningHere().has(listing.id)) return this.deps.pausedHere?.().has(listing.id) ? 'paused here' : 'running here';
     if (this.elsewhere.has(listing.id)) return 'running in another tab';
-    if (listing.status === 'running') return 'interrupted';
-    return listing.status;
+    switch (listing.status) {
+      case 'running':
+        return 'interrupted';
+      case 'failed':
+        return 'stopped by an error';
+      case 'paused':
+      case 'cancelled':
+      case 'done':
+        return listing.status;
+      default: {
+        const never: never = listing.status;
+        return never;
+      }
+    }
   }
 
   /**

@@ -9,12 +9,13 @@ import { appDatasets } from '../datasets/benchmark-dataset.svelte.ts';
 import { studyEnvironment } from '../environment.ts';
 import { browserSandboxFactory } from '../sandbox/browser-sandbox-factory.ts';
 import { SandboxHolder } from '../sandbox/sandbox-holder.ts';
-import { MAX_WORKERS, ModelEngines } from '../shared/model-engines.svelte.ts';
+import { ModelEngines } from '../shared/model-engines.svelte.ts';
+import { MAX_WORKERS } from '../shared/workers-field.svelte.ts';
 import { StudyForm } from './study-form.svelte.ts';
 import { tabStorage } from '../shared/form-draft.ts';
 import { applyDraft, draftOf, StudyDraftStore } from './study-form-draft.ts';
 import { StudyFormKeeper } from './study-form-keeper.svelte.ts';
-import { StudyLauncher } from './study-launcher.svelte.ts';
+import { StudyLauncher, type TabRun } from './study-launcher.svelte.ts';
 import { StudyLibrary } from './study-library.svelte.ts';
 import { appStudyStore } from './study-store-connection.ts';
 import { noticeOf, type Notice } from '../shared/notice.ts';
@@ -63,7 +64,12 @@ export class StudyDesk {
       () => this.#linkApplied || this.launcher.busy,
       () => this.keeper.restored,
     );
-    this.library = new StudyLibrary({ store: appStudyStore, environmentHere, runningHere: () => this.launcher.runningIds() });
+    this.library = new StudyLibrary({
+      store: appStudyStore,
+      environmentHere,
+      runningHere: () => this.launcher.runningIds(),
+      pausedHere: () => this.launcher.pausedIds(),
+    });
     this.launcher = new StudyLauncher(
       {
         store: appStudyStore,
@@ -82,7 +88,7 @@ export class StudyDesk {
       new StudyDraftStore(tabStorage()),
       {
         get: () => this.launcher.workers,
-        set: (workers) => (this.launcher.workers = Math.min(MAX_WORKERS, workers)),
+        set: (workers) => (this.launcher.workers = workers),
       },
       { followsSettings: () => this.engines.endpointFollowsSettings },
     );
@@ -195,25 +201,40 @@ export class StudyDesk {
 const RUNNING_IN_TAB_KEY = 'feedback-lab:study-running-in-tab';
 
 /** The study this tab runs, in sessionStorage: it survives a reload of the tab, not its closing. */
-function tabRunRecord(): { get(): string | null; set(studyId: string | null): void } {
+function tabRunRecord(): { get(): TabRun | null; set(run: TabRun | null): void } {
   const storage = tabStorage();
   return {
     get: () => {
       try {
-        return storage?.getItem(RUNNING_IN_TAB_KEY) ?? null;
+        const text = storage?.getItem(RUNNING_IN_TAB_KEY) ?? null;
+        return text === null ? null : readTabRun(text);
       } catch {
         return null;
       }
     },
-    set: (studyId) => {
+    set: (run) => {
       try {
-        if (studyId === null) storage?.removeItem(RUNNING_IN_TAB_KEY);
-        else storage?.setItem(RUNNING_IN_TAB_KEY, studyId);
+        if (run === null) storage?.removeItem(RUNNING_IN_TAB_KEY);
+        else storage?.setItem(RUNNING_IN_TAB_KEY, JSON.stringify(run));
       } catch {
         // Storage refused (privacy mode, quota): a reload then shows the study as interrupted, with Resume.
       }
     },
   };
+}
+
+/** The record as stored: JSON, or (written before the tab kept which endpoints had a key) the study's id alone. */
+function readTabRun(text: string): TabRun | null {
+  if (!text.startsWith('{')) return { studyId: text, keyedEndpoints: [] };
+  try {
+    const value: unknown = JSON.parse(text);
+    if (typeof value !== 'object' || value === null) return null;
+    const { studyId, keyedEndpoints } = value as Record<string, unknown>;
+    if (typeof studyId !== 'string' || !Array.isArray(keyedEndpoints) || !keyedEndpoints.every((root) => typeof root === 'string')) return null;
+    return { studyId, keyedEndpoints };
+  } catch {
+    return null;
+  }
 }
 
 let desk: StudyDesk | null = null;

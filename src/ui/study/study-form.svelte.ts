@@ -194,12 +194,14 @@ export class StudyForm extends ModelEngineForm {
     const ids = idsProblem(this, loaded);
     // Run study is disabled without an arm: this says why, where the plan line would be.
     const arms = this.arms.length === 0 ? 'Arms: none chosen. Tick at least one arm to run.' : null;
+    const endpoint = this.endpointProblem();
     return [
       ...selectionProblems(this, STUDY_SEED),
       ...(ids ? [ids] : []),
       ...(arms ? [arms] : []),
       ...(repeats ? [repeats] : []),
       ...this.#promptSetProblems(),
+      ...(endpoint ? [endpoint] : []),
     ];
   }
 
@@ -232,8 +234,8 @@ export class StudyForm extends ModelEngineForm {
     if (this.arms.length === 0) throw new Error('Choose at least one arm.');
     const problems = this.problems();
     if (problems.length > 0) throw new FormProblems(problems);
+    // problems() has checked the endpoint's address.
     const endpoint = this.endpoint.trim();
-    if (this.engine === 'openai' && !endpoint) throw new Error('Give the endpoint’s address, e.g. http://localhost:11434/v1.');
     const modelNames: Record<string, string> = {};
     for (const key of this.modelKeys) {
       const name = this.modelNameFor(key);

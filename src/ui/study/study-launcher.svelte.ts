@@ -18,14 +18,16 @@ import { decodeStudyLink, encodeStudyLink, isStudyLink } from '../../core/study/
 import type { LanguageModel, Sandbox } from '../../core/ports.ts';
 import { connectionTerminated } from '../../store/database.ts';
 import type { IdbStudyStore } from '../../store/study-store.ts';
-import { NO_REFUSAL, plainRefusal, startRefusal, type StartRefusal } from '../shared/form-problems.ts';
+import { FormProblems, NO_REFUSAL, plainRefusal, startRefusal, type StartRefusal } from '../shared/form-problems.ts';
 import { studyLocks } from '../shared/run-locks.ts';
+import { WorkersField } from '../shared/workers-field.svelte.ts';
 import { replayModels, replaySourceMismatch } from './replay-study.ts';
 import { startFailureAdvice } from './study-failure.ts';
 import type { StudyForm } from './study-form.svelte.ts';
 import type { StudyLibrary } from './study-library.svelte.ts';
 import { studyModels, type StudyModelDeps } from './study-models.ts';
 import { ServedModelLog } from '../../llm/served-model.ts';
+import { apiRoot } from '../../llm/endpoint-url.ts';
 import { StudyRun } from './study-run.svelte.ts';
 
 export interface LauncherDeps {
@@ -39,8 +41,18 @@ export interface LauncherDeps {
    * The study this tab runs, kept where a reload of the tab finds it again (sessionStorage): a
    * reload, or a crash the browser restores, then resumes it as a link's study is resumed.
    */
-  thisTab?: { get(): string | null; set(studyId: string | null): void };
+  thisTab?: { get(): TabRun | null; set(run: TabRun | null): void };
   now?: () => number;
+}
+
+/** The study this tab runs, as a reload of the tab finds it. */
+export interface TabRun {
+  studyId: string;
+  /**
+   * The endpoints (API roots) it was sent an API key for. The key itself is never kept: after a
+   * reload the study goes on by itself only if the tab knows a key for each of them again.
+   */
+  keyedEndpoints: readonly string[];
 }
 
 /** Link parameters that are not part of the study itself. */
@@ -78,18 +90,35 @@ export class StudyLauncher {
     this.refusal = plainRefusal(lines);
   }
   starting = $state(false);
-  workers = $state(1);
+  /** The form's Python workers field: kept here, not in the form, as a link or a draft does not carry it with the study. */
+  readonly workersField: WorkersField;
 
   readonly #deps: LauncherDeps;
   readonly #form: StudyForm;
   readonly #library: StudyLibrary;
   #handledQuery: string | null = null;
+  /** The running study's end (its lock released, the list read again); resolved when none runs. */
+  #ended: Promise<void> = Promise.resolve();
 
   constructor(deps: LauncherDeps, form: StudyForm, library: StudyLibrary, workers: number) {
     this.#deps = deps;
     this.#form = form;
     this.#library = library;
-    this.workers = workers;
+    this.workersField = new WorkersField(workers);
+  }
+
+  /** The Python workers a run starts with. */
+  get workers(): number {
+    return this.workersField.count;
+  }
+  set workers(count: number) {
+    this.workersField.count = count;
+  }
+
+  /** Everything the form cannot start with: its own fields' problems, and the Python workers field's. */
+  problems(loaded?: Parameters<StudyForm['problems']>[0]): string[] {
+    const workers = this.workersField.problem;
+    return [...this.#form.problems(loaded), ...(workers ? [workers] : [])];
   }
 
   get busy(): boolean {
@@ -100,9 +129,14 @@ export class StudyLauncher {
     return this.run?.busy ? new Set([this.run.config.id]) : new Set();
   }
 
+  pausedIds(): Set<string> {
+    return this.run?.phase === 'paused' ? new Set([this.run.config.id]) : new Set();
+  }
+
   /** Starts the study the form describes. */
   async start(options: { link?: URLSearchParams } = {}): Promise<string | null> {
     return this.#guard(async () => {
+      if (this.workersField.problem) throw new FormProblems(this.problems());
       const draft = this.#form.toDraft();
       const dataset = await this.#loaded(draft.benchmark);
       const replay = this.#form.engine === 'replay' ? this.#form.replay : null;
@@ -165,6 +199,18 @@ export class StudyLauncher {
   }
 
   /**
+   * Stops the study paused in this tab and takes its panel away, so that it can be deleted: left
+   * paused, its Resume would write on into a study no longer stored. Any other study is left as it is.
+   */
+  async letGo(studyId: string): Promise<void> {
+    const run = this.run;
+    if (run?.config.id !== studyId || run.phase !== 'paused') return;
+    run.cancel();
+    await this.#ended;
+    if (this.run === run) this.run = null;
+  }
+
+  /**
    * Reads a study link from the page's query: fills the form from it (then `onFilled`), unless
    * `keepForm` (the form already holds this link's study, edited since) and it does not autorun, and with `autorun=1`
    * resumes the study this link started (by `sid`, else by the link) or starts it. Runs once per address.
@@ -207,7 +253,7 @@ export class StudyLauncher {
    * and nothing else holds it. One the user paused, cancelled or saw finish is left as it is.
    */
   async resumeAfterReload(): Promise<void> {
-    const studyId = this.#deps.thisTab?.get();
+    const studyId = this.#deps.thisTab?.get()?.studyId;
     if (!studyId || this.busy) return;
     await this.#library.refresh();
     const listing = this.#library.listings.find((s) => s.id === studyId);
@@ -218,11 +264,35 @@ export class StudyLauncher {
     await this.#resumeWhenFree(studyId);
   }
 
+  /**
+   * Why the study this tab ran cannot go on by itself after a reload, or null: it was sent an API
+   * key this tab no longer knows (typed into the form, not remembered by the Models page). Without
+   * it, it went on anyway, got 401 for every unit and stopped, with those units marked errored.
+   */
+  #keyLost(studyId: string): string | null {
+    const record = this.#deps.thisTab?.get();
+    if (record?.studyId !== studyId) return null;
+    const lost = record.keyedEndpoints.filter((root) => this.#deps.models.apiKeyFor(root) === undefined);
+    if (lost.length === 0) return null;
+    const name = this.#library.listings.find((s) => s.id === studyId)?.name;
+    return (
+      `${name === undefined ? 'The study this tab was running' : `“${name}”`} did not go on by itself after the reload: it was sending an API key to ${lost.join(' and ')}, and a reload forgets a key typed into the form. ` +
+      'Type the key into API key under Engine (or have the Models page remember it), then press Resume on its card below.'
+    );
+  }
+
   /** A page closed a moment ago may still hold the study's lock: wait a little for it. */
   async #resumeWhenFree(studyId: string): Promise<void> {
     for (let attempt = 0; attempt < 10; attempt++) {
       await this.#library.refresh();
       if (!this.#library.elsewhere.has(studyId)) {
+        const keyLost = this.#keyLost(studyId);
+        if (keyLost) {
+          // Said once: from now on its card's Resume is the way on, with the key typed again.
+          this.#deps.thisTab?.set(null);
+          this.errors = [keyLost];
+          return;
+        }
         await this.resume(studyId);
         return;
       }
@@ -261,9 +331,9 @@ export class StudyLauncher {
     const { model, sandbox, store, release } = await this.#prepare(config, link);
     const run = new StudyRun(config);
     this.run = run;
-    this.#deps.thisTab?.set(config.id);
+    this.#deps.thisTab?.set({ studyId: config.id, keyedEndpoints: this.#keyedEndpoints(config) });
     void this.#library.refresh();
-    void (async () => {
+    this.#ended = (async () => {
       try {
         await run.run(dataset.problems, { model, sandbox, store, now: this.#deps.now ?? (() => performance.now()) }, {
           concurrency: this.workers + 1,
@@ -273,11 +343,17 @@ export class StudyLauncher {
         });
       } finally {
         // Over (done, cancelled, stopped): nothing for a reload to take up again.
-        if (this.#deps.thisTab?.get() === config.id) this.#deps.thisTab.set(null);
+        if (this.#deps.thisTab?.get()?.studyId === config.id) this.#deps.thisTab.set(null);
         await release();
         await this.#library.refresh();
       }
     })();
+  }
+
+  /** The endpoints the study's models are sent an API key for, by this tab. */
+  #keyedEndpoints(config: StudyConfig): string[] {
+    const roots = Object.values(config.models).flatMap((binding) => (binding.engine === 'openai' && binding.baseUrl ? [apiRoot(binding.baseUrl)] : []));
+    return [...new Set(roots)].filter((root) => this.#deps.models.apiKeyFor(root) !== undefined);
   }
 
   async #prepare(config: StudyConfig, link: string | undefined) {

@@ -23,6 +23,8 @@ export interface LibraryDeps {
   environmentHere: (config: StudyConfig) => Promise<ResultEnvironment>;
   /** Ids of studies running in this tab: the list says so, and imports into them are refused. */
   runningHere: () => ReadonlySet<string>;
+  /** Those of them paused. */
+  pausedHere?: () => ReadonlySet<string>;
   /** The studies' run locks (the browser's own unless a test gives others). */
   locks?: RunLocks;
 }
@@ -33,7 +35,7 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
   readonly #environmentHere: LibraryDeps['environmentHere'];
 
   constructor(deps: LibraryDeps) {
-    super({ stores: deps.store, runningHere: deps.runningHere }, deps.locks ?? studyLocks);
+    super({ stores: deps.store, runningHere: deps.runningHere, pausedHere: deps.pausedHere }, deps.locks ?? studyLocks);
     this.#environmentHere = deps.environmentHere;
   }
 

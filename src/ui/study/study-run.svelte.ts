@@ -152,6 +152,8 @@ export class StudyRun {
         },
       });
       this.phase = this.failure === null ? end.status : 'failed';
+      // Stopped here for its errors, not by the user: stored so, its card says so after a reload too.
+      if (this.failure !== null) await ports.store.setStatus(this.config.id, 'failed').catch(() => undefined);
       return end;
     } catch (thrown) {
       const error = options.storeTerminated?.() ? new DatabaseTerminated(thrown) : thrown;

@@ -337,8 +337,9 @@ describe('runStudy', () => {
     await expect(runStudy(studyConfig(), PROBLEMS, ports(store, truthModel(), broken), fast)).rejects.toThrow(
       'The Python sandbox stopped working: Pyodide could not load.',
     );
-    // Stored as stopped, so that it waits for Resume instead of passing for a run a closed tab cut off.
-    expect((await store.loadStudy(studyConfig().id))?.status).toBe('cancelled');
+    // Stored as stopped by an error, so that it waits for Resume instead of passing for a run a
+    // closed tab cut off, and its card does not say the user cancelled it.
+    expect((await store.loadStudy(studyConfig().id))?.status).toBe('failed');
   });
 
   it('stops when a step cannot be stored', async () => {

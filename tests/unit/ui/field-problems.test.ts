@@ -6,6 +6,8 @@ import { loadTestProblems } from '../../support/datasets.ts';
 
 // An emptied <input type="number"> binds null; the fields are typed number for the bindings.
 const EMPTY = null as unknown as number;
+/** The endpoint the forms are given (the Models page's address): these tests are about the others' fields. */
+const ENDPOINT = 'http://localhost:11434/v1';
 
 /** The labels the Search form's panel gives its fields' problems (SearchFormPanel, ProblemSelectionFields). */
 const SEARCH_FIELDS = [
@@ -50,6 +52,7 @@ describe('a form problem’s field', () => {
   it('names a study’s unknown id, a bad N and an emptied Repeats on their fields, and the missing arms on none', async () => {
     const humaneval = await loadTestProblems('humaneval');
     const form = new StudyForm();
+    form.endpoint = ENDPOINT;
     form.selectionKind = 'ids';
     form.idsText = '0, 2, 999';
     form.repeats = EMPTY;
@@ -68,6 +71,7 @@ describe('a form problem’s field', () => {
 
   it('is exactly one of the Search form’s fields for every number it refuses, those under Advanced too', () => {
     const form = new SearchForm();
+    form.endpoint = ENDPOINT;
     form.selectionKind = 'random';
     form.n = 0;
     form.selectionSeed = 0.5;
@@ -93,6 +97,7 @@ describe('a form problem’s field', () => {
 describe('the field a line of the problem list takes the user to', () => {
   it('is the field that shows the line’s problem, under Advanced too; a line about several fields goes to none', () => {
     const form = new SearchForm();
+    form.endpoint = ENDPOINT;
     form.seed = EMPTY;
     form.eliteCount = -1;
     const problems = form.problems();

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SearchForm } from '../../../src/ui/search/search-form.svelte.ts';
 import { StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
+import { fieldProblem } from '../../../src/ui/shared/field-problems.ts';
 
 describe('the engine part of the Study and Search forms', () => {
   it('sends the API key only to the endpoint the form names', () => {
@@ -12,6 +13,28 @@ describe('the engine part of the Study and Search forms', () => {
       expect(form.apiKeyFor('http://elsewhere.example/v1')).toBeUndefined();
       form.endpoint = 'not a url';
       expect(form.apiKeyFor('http://localhost:11434/v1')).toBeUndefined();
+    }
+  });
+
+  it('says at the Endpoint URL field what keeps an address from being used, in words, before Run is pressed', () => {
+    for (const form of [new StudyForm(), new SearchForm()]) {
+      form.engine = 'openai';
+      const said = (endpoint: string) => {
+        form.endpoint = endpoint;
+        return fieldProblem(form.problems(), 'Endpoint URL');
+      };
+      expect(said('')).toBe('Empty. Give the endpoint’s address, e.g. http://localhost:11434/v1.');
+      // It reached the study's config check, and came back as `models["llama3.2:3b"].baseUrl: expected an http or https URL…`.
+      expect(said('localhost:11434')).toBe('Start it with http:// or https://, e.g. http://localhost:11434/v1.');
+      expect(said('ftp://localhost:11434')).toBe('Start it with http:// or https://, e.g. http://localhost:11434/v1.');
+      expect(said('http://')).toBe('“http://” is not a whole address. Give one like http://localhost:11434/v1.');
+      expect(said('http://me:secret@localhost:11434/v1')).toMatch(/^The URL holds a user name or password; remove it/);
+      expect(said(' http://localhost:11434 ')).toBeNull();
+      expect(said('https://api.example.com/v1')).toBeNull();
+      // In the browser the address is not asked for.
+      form.endpoint = '';
+      form.engine = 'webllm';
+      expect(fieldProblem(form.problems(), 'Endpoint URL')).toBeNull();
     }
   });
 

@@ -67,4 +67,36 @@ describe('what the run panel announces', () => {
       'Done: 30 of 30 units done, 15 errored.',
     ]);
   });
+
+  it('says news it held back once the gap is over, though the run has not moved since', () => {
+    // The units a fast run finished within the gap, then a long pause in progress (slow units, or none left to start).
+    let clock = 0;
+    const timers: { at: number; callback: () => void }[] = [];
+    let said = '';
+    const announcer: RunAnnouncer = new RunAnnouncer(describeNews, {
+      minGapMs: 4000,
+      now: () => clock,
+      setTimer: (callback, ms) => void timers.push({ at: clock + ms, callback }),
+      // What the panel does: asks again with the figures it shows now.
+      onDue: () => (said = announcer.next(latest)),
+    });
+    let latest = running(0, 30);
+    const finish = (done: number) => {
+      latest = running(done, 30);
+      said = announcer.next(latest);
+    };
+    finish(0);
+    clock = 100;
+    finish(1);
+    clock = 200;
+    finish(2);
+    // Held back, and only one wake-up asked for.
+    expect(said).toBe('Running: 0 of 30 units done.');
+    expect(timers.map((t) => t.at)).toEqual([4000]);
+    clock = 4000;
+    timers.shift()!.callback();
+    // The latest figures, not the first held back: it used to stay at "0 of 30" until the next unit.
+    expect(said).toBe('Running: 2 of 30 units done.');
+    expect(timers).toEqual([]);
+  });
 });

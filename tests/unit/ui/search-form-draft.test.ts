@@ -134,6 +134,7 @@ describe('the search form draft', () => {
   it('gives an unreadable budget back as unreadable, not as "no limit"', () => {
     const storage = new MapStorage();
     const first = new SearchForm();
+    first.endpoint = 'http://localhost:11434/v1';
     first.maxMinutes = Number.NaN; // what the panel holds for "1o" typed in a number field
     first.maxTokens = 20_000;
     new SearchDraftStore(storage).write(searchDraftOf(first, { workers: 1 }));

@@ -9,9 +9,9 @@ interface Shelf {
 
 /** A list over an array, with one file format: the bytes spell an id, or "bad". */
 class ShelfLibrary extends StoredLibrary<StoredListing, Shelf> {
-  constructor(shelf: Shelf, here: string[] = [], elsewhere: string[] = [], othersRefreshMs?: number) {
+  constructor(shelf: Shelf, here: string[] = [], elsewhere: string[] = [], othersRefreshMs?: number, pausedHere?: ReadonlySet<string>) {
     super(
-      { stores: async () => shelf, runningHere: () => new Set(here), ...(othersRefreshMs !== undefined ? { othersRefreshMs } : {}) },
+      { stores: async () => shelf, runningHere: () => new Set(here), pausedHere: () => pausedHere ?? new Set(), ...(othersRefreshMs !== undefined ? { othersRefreshMs } : {}) },
       { claim: async () => async () => undefined, heldAnywhere: async () => new Set(elsewhere) },
     );
   }
@@ -48,6 +48,18 @@ describe('a list of stored runs', () => {
     await library.refresh();
     expect(library.loaded).toBe(true);
     expect(library.listings.map((listing) => library.state(listing))).toEqual(['running here', 'running in another tab', 'interrupted', 'paused']);
+  });
+
+  it('says a run held here is paused while it is, and a run stopped by an error was not cancelled', async () => {
+    const shelf = { items: [item('here', 'paused'), item('broke', 'failed'), item('stopped', 'cancelled')] };
+    const paused = new Set<string>();
+    const library = new ShelfLibrary(shelf, ['here'], [], undefined, paused);
+    await library.refresh();
+    const states = () => library.listings.map((listing) => library.state(listing));
+    expect(states()).toEqual(['running here', 'stopped by an error', 'cancelled']);
+    // Paused on its run panel: the card says so at once, without reading the store again.
+    paused.add('here');
+    expect(states()).toEqual(['paused here', 'stopped by an error', 'cancelled']);
   });
 
   it('while on show, follows a run going on in another tab, and offers it for resuming once that tab is gone', async () => {

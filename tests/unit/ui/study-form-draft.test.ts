@@ -89,6 +89,7 @@ describe('the study form draft', () => {
   it('keeps an emptied number field empty, so the form still says it is empty', () => {
     const storage = new MapStorage();
     const first = new StudyForm();
+    first.endpoint = 'http://localhost:11434/v1';
     first.repeats = null as unknown as number;
     new StudyDraftStore(storage).write(draftOf(first, { workers: 1, link: null }));
     const { form, keeper } = reloadedTab(storage);

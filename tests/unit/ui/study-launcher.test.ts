@@ -7,7 +7,7 @@ import type { StudyStatus } from '../../../src/core/ports.ts';
 import { openLabDatabase } from '../../../src/store/database.ts';
 import { IdbStudyStore } from '../../../src/store/study-store.ts';
 import { StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
-import { RUNNING_IN_ANOTHER_TAB, StudyLauncher, linkIdentity } from '../../../src/ui/study/study-launcher.svelte.ts';
+import { RUNNING_IN_ANOTHER_TAB, StudyLauncher, linkIdentity, type TabRun } from '../../../src/ui/study/study-launcher.svelte.ts';
 import { StudyLibrary } from '../../../src/ui/study/study-library.svelte.ts';
 import { contractConfig } from '../../support/study-store-contract.ts';
 import { originLocks } from './origin-locks.ts';
@@ -30,7 +30,11 @@ class RecordingLauncher extends StudyLauncher {
   }
 }
 
-async function setUp(stored: { id: string; status: StudyStatus; link?: string }[], ranInThisTab: string | null = null) {
+async function setUp(
+  stored: { id: string; status: StudyStatus; link?: string }[],
+  ranInThisTab: string | null = null,
+  keys: { sentTo?: string[]; known?: Record<string, string> } = {},
+) {
   const store = new IdbStudyStore(await openLabDatabase());
   for (const { id, status, link } of stored) {
     await store.putStudy(contractConfig(id));
@@ -39,7 +43,7 @@ async function setUp(stored: { id: string; status: StudyStatus; link?: string }[
   }
   const form = new StudyForm();
   /** The study this tab ran before the reload, as sessionStorage keeps it. */
-  const tab = { studyId: ranInThisTab };
+  const tab: { run: TabRun | null } = { run: ranInThisTab === null ? null : { studyId: ranInThisTab, keyedEndpoints: keys.sentTo ?? [] } };
   const library = new StudyLibrary({
     store: async () => store,
     environmentHere: async () => {
@@ -54,9 +58,9 @@ async function setUp(stored: { id: string; status: StudyStatus; link?: string }[
       sandbox: async () => {
         throw new Error('not used');
       },
-      models: { apiKeyFor: () => undefined, webllm: async () => Promise.reject(new Error('not used')) },
+      models: { apiKeyFor: (root) => keys.known?.[root], webllm: async () => Promise.reject(new Error('not used')) },
       setAddress: () => undefined,
-      thisTab: { get: () => tab.studyId, set: (studyId) => (tab.studyId = studyId) },
+      thisTab: { get: () => tab.run, set: (run) => (tab.run = run) },
     },
     form,
     library,
@@ -158,9 +162,31 @@ describe('reloading the tab that ran a study started from the form', () => {
       const { launcher, tab } = await setUp([{ id: 'mine', status }], 'mine');
       await launcher.resumeAfterReload();
       expect(launcher.calls, status).toEqual([]);
-      expect(tab.studyId, status).toBeNull();
+      expect(tab.run, status).toBeNull();
     }
     const { launcher } = await setUp([{ id: 'other', status: 'running' }]);
+    await launcher.resumeAfterReload();
+    expect(launcher.calls).toEqual([]);
+  });
+
+  it('does not go on without the API key it was sending, which a reload forgets: it says to type it again and press Resume', async () => {
+    const root = 'http://127.0.0.1:9/v1';
+    const forgotten = await setUp([{ id: 'mine', status: 'running' }], 'mine', { sentTo: [root] });
+    await forgotten.launcher.resumeAfterReload();
+    expect(forgotten.launcher.calls).toEqual([]);
+    expect(forgotten.launcher.errors.join(' ')).toMatch(/did not go on by itself after the reload: it was sending an API key to http:\/\/127\.0\.0\.1:9\/v1/);
+    expect(forgotten.launcher.errors.join(' ')).toMatch(/Type the key into API key under Engine .*then press Resume on its card/);
+    // Said once: its card's Resume is the way on from here.
+    expect(forgotten.tab.run).toBeNull();
+
+    // The Models page remembers a key for that endpoint: the study goes on with it.
+    const remembered = await setUp([{ id: 'mine', status: 'running' }], 'mine', { sentTo: [root], known: { [root]: 'sk-kept' } });
+    await remembered.launcher.resumeAfterReload();
+    expect(remembered.launcher.calls).toEqual(['resume mine']);
+  });
+
+  it('does not resume by itself a study stopped by an error, which its card lists as such', async () => {
+    const { launcher } = await setUp([{ id: 'mine', status: 'failed' }], 'mine');
     await launcher.resumeAfterReload();
     expect(launcher.calls).toEqual([]);
   });
@@ -278,6 +304,22 @@ describe('a study that cannot start or resume', () => {
     expect(await launcher.resume(config.id)).toBe(false);
     expect(launcher.errors).toEqual([RUNNING_IN_ANOTHER_TAB]);
     release();
+  });
+
+  it('refuses to start while the Python workers field holds a count this machine cannot run, with the form\'s other problems', async () => {
+    const { launcher, form } = await setUp([]);
+    form.engine = 'openai';
+    form.endpoint = 'http://127.0.0.1:9/v1';
+    form.repeats = 0;
+    launcher.workersField.typed = 0;
+    const problems = launcher.problems();
+    expect(problems).toEqual([expect.stringMatching(/^Repeats: 0 is out of range/), expect.stringMatching(/^Python workers: 0 is out of range\. Give a whole number from 1 to \d+\./)]);
+    expect(await StudyLauncher.prototype.start.call(launcher)).toBeNull();
+    expect(launcher.refusal).toEqual({ lines: problems, fields: problems });
+    // Put right, the count typed is the one a run starts with.
+    launcher.workersField.typed = 1;
+    expect(launcher.problems()).toEqual([expect.stringMatching(/^Repeats/)]);
+    expect(launcher.workers).toBe(1);
   });
 
   it('refused for the form\'s fields, it keeps which problems it was refused for, so the page can point to them', async () => {

@@ -23,6 +23,8 @@ describe('a study running in the page', () => {
     const errored = (await store.loadStudy(config.id))!.finished.filter((f) => f.result.status === 'errored').length;
     expect(errored).toBeGreaterThanOrEqual(erroredInARowLimit(concurrency));
     expect(errored).toBeLessThan(total);
+    // Stored as stopped by an error: after a reload its card must not say the user cancelled it.
+    expect((await store.loadStudy(config.id))?.status).toBe('failed');
 
     // The endpoint is back: resuming runs the errored units again, and the study ends with its truth.
     const resumed = new StudyRun(config);
