@@ -236,6 +236,8 @@ describe('the presenter during a talk', () => {
       await failure.waitFor({ timeout: 120_000 });
       // "…in the middle of the reply, after 3 pieces", or "…before the reply finished" when those were lost.
       expect(await failure.textContent()).toContain('The connection to the server closed');
+      // The strip under it says so too (it said "The problem", where the run had begun).
+      expect(await page.getByLabel('Progress').getByRole('status').textContent()).toMatch(/^The run stopped/);
       await app.screenshot('presenter-talk-04-endpoint-died');
       const box = await failure.boundingBox();
       expect(box!.y + box!.height).toBeLessThanOrEqual(600);

@@ -18,7 +18,7 @@ import type { ResultUnit } from '../../src/core/results/result-file.ts';
 import { REPO_ROOT, launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
 import { loadTestProblems } from '../support/datasets.ts';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../support/fake-openai-server.ts';
-import { scene, squeezedCode, stageStopsOutOfStep, waitForScene } from '../support/presenter-stage.ts';
+import { bannerOutOfView, scene, squeezedCode, stageStopsOutOfStep, waitForScene } from '../support/presenter-stage.ts';
 
 let browser: Browser;
 let server: AppServer;
@@ -96,6 +96,27 @@ describe('the presenter in Chromium', () => {
     expect((await scene(page).locator('.traceback .highlight').allTextContents()).map((t) => t.trim())).toContain(
       "NameError: name 'itertools' is not defined. Did you forget to import 'itertools'?",
     );
+    // Type made larger for the room, step by step to twice the size: the verdict stays in view
+    // (the code scrolls under it), and the bars around the stage leave it most of the height.
+    for (let step = 1; step <= 10; step++) {
+      await page.keyboard.press('+');
+      expect(await bannerOutOfView(page), `type at ${1 + step / 10}×`).toBe('');
+    }
+    await app.screenshot('presenter-demo-03b-execution-at-2x');
+    const bars = await page.evaluate(() => ['.toolbar', '.note', '.strip'].reduce((sum, bar) => sum + (document.querySelector(bar)?.getBoundingClientRect().height ?? 0), 0));
+    expect(bars).toBeLessThan(720 * 0.25);
+    // The help at that size is taller than the window: it opens at its top, on its title, and Tab reaches Close.
+    await page.keyboard.press('?');
+    const keyHelp = page.getByRole('dialog', { name: 'Keyboard' });
+    await keyHelp.waitFor();
+    expect(await keyHelp.evaluate((dialog) => [dialog.scrollHeight > dialog.clientHeight, dialog.scrollTop])).toEqual([true, 0]);
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Keyboard');
+    await app.screenshot('presenter-demo-03c-help-at-2x');
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Close');
+    await page.keyboard.press('Escape');
+    await keyHelp.waitFor({ state: 'detached' });
+    for (let step = 1; step <= 10; step++) await page.keyboard.press('-');
 
     await press(app, 'ArrowRight', 'briefing', 'demo-04-briefing');
     expect(await scene(page).locator('h2').textContent()).toBe('What the refiner is told · Refinement 1');
@@ -114,6 +135,8 @@ describe('the presenter in Chromium', () => {
     await press(app, 'ArrowRight', 'verdict', 'demo-07-verdict');
     expect(await scene(page).getByRole('status').first().textContent()).toContain('Passed');
     expect(await page.getByLabel('Progress').textContent()).toMatch(/Iteration\s*1 \/ 3/);
+    // → has nothing more to show: the strip says which keys still do something.
+    expect(await page.getByLabel('Progress').getByRole('status').textContent()).toContain('the end: R starts again, ← goes back');
 
     // Back one step, and one more; then forward again.
     await press(app, 'ArrowLeft', 'execution', 'demo-08-back-to-execution');

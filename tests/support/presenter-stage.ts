@@ -45,3 +45,17 @@ export async function squeezedCode(page: Page, lines = 8): Promise<string[]> {
     lines,
   );
 }
+
+/**
+ * Where the execution scene's banner (its verdict) stands against the part of the scene on show:
+ * empty when all of it is in view, else how far it is off.
+ */
+export async function bannerOutOfView(page: Page): Promise<string> {
+  return scene(page).evaluate((article) => {
+    const banner = article.querySelector('.banner')?.getBoundingClientRect();
+    if (!banner) return 'no banner';
+    const shown = article.getBoundingClientRect();
+    if (banner.top >= shown.top - 1 && banner.bottom <= shown.bottom + 1) return '';
+    return `banner at ${Math.round(banner.top)}–${Math.round(banner.bottom)}px, the scene shows ${Math.round(shown.top)}–${Math.round(shown.bottom)}px`;
+  });
+}

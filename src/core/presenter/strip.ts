@@ -18,7 +18,8 @@ export interface StripReading {
   elapsedMs: number;
 }
 
-export function readStrip(tape: Tape, pipeline: Pipeline): StripReading {
+/** `stopped`: the run ended on an error (an endpoint gone) before its verdict; the stage says so, and the strip with it. */
+export function readStrip(tape: Tape, pipeline: Pipeline, stopped = false): StripReading {
   const modelSteps = tape.steps.filter((s): s is ModelStep => s.kind !== 'execute');
   const last = modelSteps[modelSteps.length - 1];
   const pending = tape.pending;
@@ -26,7 +27,7 @@ export function readStrip(tape: Tape, pipeline: Pipeline): StripReading {
   const lastSpeed = last && last.usage.decodeTokensPerSecond > 0 ? last.usage.decodeTokensPerSecond : null;
   const version = codeVersions(tape);
   return {
-    phase: phaseOf(tape),
+    phase: stopped ? 'The run stopped' : phaseOf(tape),
     counter: counterOf(pipeline, version),
     version,
     maxVersions: maxAttempts(pipeline),

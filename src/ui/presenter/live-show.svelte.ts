@@ -49,7 +49,7 @@ export class LiveShow implements PresenterShow {
   shownIndex = $derived(this.cursor === null ? this.scenes.length - 1 : Math.min(this.cursor, this.scenes.length - 1));
   /** A failure is the front of the show: the scenes before it stay within reach of ←. */
   showingError = $derived(this.error !== null && this.cursor === null);
-  strip: StripReading = $derived.by(() => readStrip(this.tape, this.subject.pipeline));
+  strip: StripReading = $derived.by(() => readStrip(this.tape, this.subject.pipeline, this.error !== null));
   finished = $derived(this.tape.end !== null || this.error !== null);
   playing = $derived(!this.paused && !this.finished);
 

@@ -84,6 +84,8 @@ describe('a live show', () => {
     show.start();
     await vi.waitFor(() => expect(show.error).toBe('The endpoint answered 500.'));
     expect(show.finished).toBe(true);
+    // The strip under the stage says what the stage does, not "The problem" it started from.
+    expect(show.strip.phase).toBe('The run stopped');
   });
 
   it('keeps the scenes before a failure within reach: ← from the failure shows the last one, → comes back to it', async () => {

@@ -3,6 +3,7 @@ import { llamaSelfRefine } from '../../../src/core/pipeline/presets.ts';
 import { demoRecording } from '../../../src/core/presenter/shipped-recordings.ts';
 import { actionForKey, isTypingTarget } from '../../../src/ui/presenter/presenter-keys.ts';
 import { ReplayShow, type ReplayClock } from '../../../src/ui/presenter/replay-show.svelte.ts';
+import { showStatus } from '../../../src/ui/presenter/show-status.ts';
 import { loadTestProblem } from '../../support/datasets.ts';
 
 /** A clock the test moves by hand. */
@@ -72,6 +73,28 @@ describe('a replay', () => {
     expect(show.scenes.at(-1)).toMatchObject({ kind: 'generation', streaming: false });
     show.next();
     expect(show.scenes.at(-1)).toMatchObject({ kind: 'execution', settled: true });
+  });
+
+  it('step by step, the strip says → moves on, and on the last scene that R starts again instead', async () => {
+    const { show } = await replay('step');
+    show.start();
+    expect(showStatus(show)).toBe('step by step: →');
+    show.seekScene(999);
+    expect(show.scenes.at(-1)?.kind).toBe('verdict');
+    expect(showStatus(show)).toBe('the end: R starts again, ← goes back');
+    show.previous();
+    expect(showStatus(show)).toBe('step by step: →');
+  });
+
+  it('says paused while a timed replay is held, and nothing once it has played out', async () => {
+    const { show, advance } = await replay(4);
+    show.start();
+    expect(showStatus(show)).toBe('');
+    show.togglePause();
+    expect(showStatus(show)).toBe('paused');
+    show.togglePause();
+    advance(60_000);
+    expect(showStatus(show)).toBe('');
   });
 
   it('← goes back one scene and pauses there; R starts over', async () => {

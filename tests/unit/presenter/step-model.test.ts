@@ -10,6 +10,7 @@ import { readStrip } from '../../../src/core/presenter/strip.ts';
 import { EMPTY_TAPE, stepKindOfNode, type Tape } from '../../../src/core/presenter/tape.ts';
 import { assertStatements, testCode, testVerdicts } from '../../../src/core/presenter/test-verdicts.ts';
 import { failingCodeLine, tracebackLines } from '../../../src/core/presenter/traceback-lines.ts';
+import { sceneDetail } from '../../../src/ui/presenter/scene-heading.ts';
 import { loadTestProblem } from '../../support/datasets.ts';
 
 const executions = (id: 'name-error' | 'syntax-error' | 'assertion-error') =>
@@ -184,8 +185,13 @@ describe('scenes', () => {
     const input = { problem, problemId: problem.id, pipeline: llamaSelfRefine, mode: 'study' as const };
     const briefingOnly = buildScenes({ ...input, tape: { ...EMPTY_TAPE, steps: [generated!, executed!], pending } });
     expect(kinds(briefingOnly).slice(-1)).toEqual(['briefing']);
+    // Asked, with no token back yet (a live endpoint can take a minute): the heading says it waits.
+    const asked = buildScenes({ ...input, tape: { ...EMPTY_TAPE, steps: [generated!, executed!], pending: { ...pending, streaming: true } } });
+    expect(asked.at(-1)).toMatchObject({ kind: 'refinement', streaming: true, reply: '' });
+    expect(sceneDetail(asked.at(-1)!)).toBe('m · waiting for its first token');
     const streaming = buildScenes({ ...input, tape: { ...EMPTY_TAPE, steps: [generated!, executed!], pending: { ...pending, streaming: true, text: '```python\nimport iter' } } });
     expect(streaming.at(-1)).toMatchObject({ kind: 'refinement', streaming: true, diff: null, reply: '```python\nimport iter' });
+    expect(sceneDetail(streaming.at(-1)!)).toBe('m · streaming');
   });
 
   it('show the task from the recorded message when the benchmark file is not at hand', () => {

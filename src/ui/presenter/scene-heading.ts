@@ -1,0 +1,26 @@
+/** The line over each scene on stage: its kind, its title, and a word on the model at work. */
+import type { Scene } from '../../core/presenter/scenes.ts';
+
+export const SCENE_KIND: Record<Scene['kind'], string> = {
+  problem: 'Problem',
+  generation: 'Generate',
+  briefing: 'Feedback',
+  analysis: 'Diagnose',
+  refinement: 'Refine',
+  execution: 'Execute',
+  verdict: 'Verdict',
+};
+
+export function sceneTitle(scene: Scene, problemId: string): string {
+  return scene.kind === 'problem' ? problemId : scene.kind === 'verdict' ? `${problemId}: the verdict` : scene.label;
+}
+
+/**
+ * The model writing the scene's reply and what it is doing. A live endpoint can take a minute to
+ * send its first token: until then it is waiting, not streaming.
+ */
+export function sceneDetail(scene: Scene): string {
+  if (scene.kind !== 'generation' && scene.kind !== 'refinement' && scene.kind !== 'analysis') return '';
+  if (!scene.streaming) return scene.modelId;
+  return `${scene.modelId} · ${scene.reply === '' ? 'waiting for its first token' : 'streaming'}`;
+}

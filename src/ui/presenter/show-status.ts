@@ -1,0 +1,14 @@
+/** The words after the phase in the strip under the stage: what the show is doing, or what the keys do now. */
+import type { PresenterShow } from './show.ts';
+
+type ShowState = Pick<PresenterShow, 'preparing' | 'playing' | 'finished' | 'speed'>;
+
+export function showStatus(show: ShowState | null): string {
+  if (!show) return '';
+  if (show.preparing !== null) return show.preparing;
+  if (show.speed === 'step') {
+    // → and Space do nothing more on the last scene: the speaker needs the key that does something.
+    return show.finished ? 'the end: R starts again, ← goes back' : 'step by step: →';
+  }
+  return !show.playing && !show.finished ? 'paused' : '';
+}
