@@ -414,6 +414,10 @@ describe('the Search page in Chromium', () => {
     await page.getByLabel('Generations').fill('1');
     await page.getByLabel('Subset size').fill('2');
     for (const key of ['gemma3:1b', 'qwen2.5:1.5b', 'llama3.2:3b']) await page.getByLabel(`Model for ${key}`).fill('no-such-model');
+    // The plan in words, one generation in the singular ("up to 1 generations" before).
+    expect((await page.locator('.plan').textContent())?.replace(/\s+/g, ' ').trim()).toBe(
+      '2 genomes × 1 evaluation × 2 problems per generation, for up to 1 generation: at most 4 pipeline runs.',
+    );
     await page.getByRole('button', { name: 'Start search' }).click();
     await page.locator('.run .failure').getByText(/no-such-model/).first().waitFor({ timeout: 120_000 });
     // Resuming sends the same model name again: the page says what can help instead.
@@ -421,7 +425,8 @@ describe('the Search page in Chromium', () => {
     expect(failure).not.toMatch(/resume the search to carry on/);
     expect(failure).toMatch(/serve the model under that name.*start a new search/);
     const card = page.locator('article.search', { has: page.getByRole('heading', { name: 'Misnamed model' }) });
-    await card.locator('.state', { hasText: 'cancelled' }).waitFor();
+    // Stopped by the run itself, not by its user: the card says so (it said "cancelled").
+    await card.locator('.state', { hasText: 'stopped by an error' }).waitFor();
 
     const requests = endpoint.requests.length;
     await page.reload();

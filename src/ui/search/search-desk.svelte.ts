@@ -268,8 +268,8 @@ export class SearchDesk {
     void view.run(dataset.problems, ports, { concurrency: this.workers + 1, onGeneration, storeTerminated }).finally(async () => {
       // Stopped by an error, the search is not "interrupted": left as running in the store, it was
       // listed so, and its address resumed it by itself on the next visit, only to meet the same
-      // error (a wrong model name). Stopped, it waits for Resume.
-      if (view.phase === 'failed') await ports.searchStore.setStatus(setup.id, 'cancelled').catch(() => undefined);
+      // error (a wrong model name). Stopped, it waits for Resume, listed as stopped by an error.
+      if (view.phase === 'failed') await ports.searchStore.setStatus(setup.id, 'failed').catch(() => undefined);
       await release();
       await this.library.refresh();
     });

@@ -77,7 +77,7 @@ export class SearchView {
     const done = stored.status === 'done' || state.status === 'done';
     this.progress = searchProgress(state, new CostLedger(stored.evaluations), done ? 'done' : 'cancelled', 0);
     // Paused or interrupted elsewhere, it is not running in this tab: nothing here can pause it.
-    this.phase = done ? 'done' : stored.status === 'cancelled' ? 'cancelled' : 'stored';
+    this.phase = done ? 'done' : stored.status === 'cancelled' || stored.status === 'failed' ? stored.status : 'stored';
     this.validation = validationStatus(stored, state);
     this.validationRequest = stored.validation;
     this.validationCost = this.validation?.cost ?? validationCost(stored.evaluations);
