@@ -93,9 +93,18 @@ describe('the presenter in Chromium', () => {
     expect(await verdicts(page)).toEqual(['raised', ...Array.from({ length: 6 }, () => 'not-run')]);
     expect(await scene(page).locator('.banner').textContent()).toContain("NameError: name 'itertools' is not defined");
     expect(await scene(page).locator('.code .failing').textContent()).toContain('itertools.combinations');
+    // A screen reader is told which line failed, as the eye is by its colour.
+    expect(await scene(page).getByLabel('Code under test').getByText('Failed here:').count()).toBe(1);
     expect((await scene(page).locator('.traceback .highlight').allTextContents()).map((t) => t.trim())).toContain(
       "NameError: name 'itertools' is not defined. Did you forget to import 'itertools'?",
     );
+    // In high contrast the failing line keeps a mark (its background and bar are dropped there),
+    // and the ^~~ markers under a source line get no backplate to cut the lines around them.
+    await page.emulateMedia({ forcedColors: 'active' });
+    expect(await scene(page).locator('.code .failing').evaluate((line) => getComputedStyle(line).outlineStyle)).toBe('solid');
+    const marker = scene(page).locator('.traceback .marked').first();
+    expect(await marker.evaluate((mark) => getComputedStyle(mark, '::after').forcedColorAdjust)).toBe('none');
+    await page.emulateMedia({ forcedColors: 'none' });
     // Type made larger for the room, step by step to twice the size: the verdict stays in view
     // (the code scrolls under it), and the bars around the stage leave it most of the height.
     for (let step = 1; step <= 10; step++) {
