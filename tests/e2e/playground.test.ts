@@ -136,6 +136,12 @@ describe('the Playground in Chromium', () => {
     await editor.press('Tab');
     expect(await editor.evaluate((area) => document.activeElement === area)).toBe(false);
     expect(await editor.inputValue()).toBe(fixed);
+    // Another problem gets an editor of its own: Ctrl+Z there pasted this one's earlier code onto it.
+    await page.getByLabel(/^Problem \(/).selectOption('HumanEval/3');
+    await page.getByRole('heading', { name: /HumanEval\/3/ }).waitFor();
+    const third = await editor.inputValue();
+    await editor.press('Control+z');
+    expect(await editor.inputValue()).toBe(third);
 
     expect(app.errors).toEqual([]);
     await app.close();
