@@ -16,9 +16,10 @@ import { runSearch } from '../../src/core/search/run-search.ts';
 import type { StoredSearchRecord, ValidationRequest } from '../../src/core/search/search-record.ts';
 import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
 import { sharedTab } from '../support/shared-tab.ts';
-import type { FakeOpenAIServer } from '../support/fake-openai-server.ts';
+import { startFakeOpenAIServer, type FakeOpenAIServer } from '../support/fake-openai-server.ts';
+import { loadTestProblems } from '../support/datasets.ts';
 import { openWithSavedEndpoint, saveEndpointOnModelsPage } from '../support/saved-endpoint.ts';
-import { FAST_PACE, SCRIPTED_MODEL, SCRIPTED_PROBLEM_IDS, startScriptedServer, type ScriptedServer } from '../support/scripted-study.ts';
+import { FAST_PACE, SCRIPTED_MODEL, SCRIPTED_PROBLEM_IDS, scriptedReply, startScriptedServer, type ScriptedServer } from '../support/scripted-study.ts';
 import { PROBLEMS, fakeWorld, searchSetup } from '../unit/search/run-search-fixtures.ts';
 import { fileBytes, syntheticResultFile } from '../unit/results/result-file-fixtures.ts';
 import type { ResultUnit } from '../../src/core/results/result-file.ts';
@@ -437,6 +438,54 @@ describe('the Search page in Chromium', () => {
     await page.getByRole('button', { name: 'Resume search' }).waitFor();
     expect(app.errors.filter((e) => !/status of 404/.test(e))).toEqual([]);
     await app.close();
+  });
+
+  it('does not go on after a reload without the API key typed into the form, says so, and goes on once it is typed again', async () => {
+    const keyed = await startFakeOpenAIServer({
+      reply: scriptedReply(await loadTestProblems('humaneval')),
+      tokensPerSecond: 150,
+      apiKey: 'sk-typed',
+      models: [SCRIPTED_MODEL, 'llama3.2:3b'],
+    });
+    const app = await openApp(browser, server, { hash: '#/search' });
+    const { page } = app;
+    try {
+      const form = page.locator('section.new');
+      await form.getByLabel('OpenAI-compatible endpoint').check();
+      await form.getByLabel('Endpoint URL').fill(keyed.url);
+      // Typed here, not remembered by the Models page: a reload forgets it.
+      await form.getByLabel('API key (optional)').fill('sk-typed');
+      for (const key of ['gemma3:1b', 'qwen2.5:1.5b']) await form.getByLabel(`Model for ${key}`).fill(SCRIPTED_MODEL);
+      await fillSearchForm(form, 'Keyed search');
+      await form.getByRole('button', { name: 'Start search' }).click();
+      await expect.poll(async () => (await storedEvaluations(page)).length, { timeout: 120_000, interval: 200 }).toBeGreaterThanOrEqual(1);
+
+      // Its address resumed it with no key: 401 for every call, and it stopped by an error.
+      await page.reload();
+      const alert = page.locator('.errors[role="alert"]');
+      await alert.getByText(/“Keyed search” did not go on by itself after the reload: it was sending an API key to .*a reload forgets a key typed into the form/).waitFor();
+      expect(await alert.textContent()).toMatch(/Type the key into API key under “Engine for the model pool” .*then press Resume search\./);
+      const card = page.locator('article.search', { has: page.getByRole('heading', { name: 'Keyed search' }) });
+      await card.locator('.state', { hasText: /^interrupted$/ }).waitFor();
+      await page.waitForTimeout(1000);
+      expect(await page.locator('.run .phase').textContent()).toBe('Not running');
+      expect(await page.getByText(/This search was interrupted/).count()).toBe(0);
+      expect(keyed.requests.filter((request) => request.headers.authorization !== 'Bearer sk-typed')).toEqual([]);
+
+      // The key typed again, Resume search goes on with it.
+      const sent = keyed.requests.length;
+      await form.getByLabel('API key (optional)').fill('sk-typed');
+      await page.getByRole('button', { name: 'Resume search' }).click();
+      await page.locator('.run .phase', { hasText: /^Running$/ }).waitFor({ timeout: 60_000 });
+      await expect.poll(() => keyed.requests.length, { timeout: 60_000 }).toBeGreaterThan(sent);
+      await page.locator('.run').getByRole('button', { name: 'Stop' }).click();
+      await page.locator('.run .phase', { hasText: /^Stopped$/ }).waitFor({ timeout: 60_000 });
+      expect(keyed.requests.filter((request) => request.headers.authorization !== 'Bearer sk-typed')).toEqual([]);
+      expect(app.errors).toEqual([]);
+    } finally {
+      await app.close();
+      await keyed.close();
+    }
   });
 
   it('refuses numbers it cannot run before anything starts, naming the field and its range', async () => {

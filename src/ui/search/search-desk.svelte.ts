@@ -5,7 +5,8 @@
  *
  * A started search puts its id in the address (`#/search?sid=…`). Opening that address again —
  * a reload — shows the search and, when it was interrupted (the store says running while no tab
- * holds its lock), resumes it at once: finished evaluations are read back, never run again.
+ * holds its lock), resumes it at once: finished evaluations are read back, never run again. Not
+ * when this tab sent it an API key the reload forgot (tab-run.ts): that waits for the key and Resume.
  */
 import type { LoadedDataset } from '../../core/benchmarks/datasets.ts';
 import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
@@ -26,6 +27,7 @@ import { FormProblems, NO_REFUSAL, plainRefusal, startRefusal, type StartRefusal
 import { ModelEngines } from '../shared/model-engines.svelte.ts';
 import { MAX_WORKERS, WorkersField } from '../shared/workers-field.svelte.ts';
 import { searchLocks } from '../shared/run-locks.ts';
+import { keyedEndpoints, keyLostSentence, lostKeys, tabRunRecord } from '../shared/tab-run.ts';
 import { studyModels } from '../study/study-models.ts';
 import { SearchForm } from './search-form.svelte.ts';
 import { applySearchDraft, SearchDraftStore, searchDraftOf, type SearchFormDraft } from './search-form-draft.ts';
@@ -34,6 +36,8 @@ import { appSearchStores } from './search-store-connection.ts';
 import { SearchView } from './search-view.svelte.ts';
 
 const DEFAULT_WORKERS = Math.min(2, MAX_WORKERS);
+/** The search this tab runs and the endpoints it sent a key to, for a reload of the tab (tab-run.ts). */
+const RUNNING_IN_TAB_KEY = 'feedback-lab:search-running-in-tab';
 
 export function newSearchId(now: Date = new Date()): string {
   const random = Math.random().toString(36).slice(2, 8).padEnd(6, '0');
@@ -87,6 +91,8 @@ export class SearchDesk {
   #handledAddress: string | null = null;
   /** Searches whose lock this tab holds (running, validating, or just finishing). */
   readonly #held = new Set<string>();
+  /** The search this tab runs, as a reload of the tab finds it. */
+  readonly #thisTab = tabRunRecord(tabStorage(), RUNNING_IN_TAB_KEY);
 
   constructor() {
     this.library = new SearchLibrary({
@@ -163,6 +169,13 @@ export class SearchDesk {
     for (let attempt = 0; attempt < 10; attempt++) {
       await this.library.refresh();
       if (!this.library.elsewhere.has(sid)) {
+        const keyLost = this.#keyLost(stored);
+        if (keyLost) {
+          // Its Resume search button is the way on, with the key typed again. The record stays: the
+          // address would resume it by itself on the next reload too.
+          this.errors = [keyLost];
+          return;
+        }
         this.notice = 'This search was interrupted (the page was closed or reloaded); it resumes where it stopped.';
         await this.resume(sid);
         return;
@@ -170,6 +183,17 @@ export class SearchDesk {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
     this.errors = [RUNNING_IN_ANOTHER_TAB];
+  }
+
+  /**
+   * Why the search this tab ran cannot go on by itself after a reload, or null: it was sent an API
+   * key this tab no longer knows (typed into the form, not remembered by the Models page). Without
+   * it, it went on anyway, got 401 for every call and stopped by an error.
+   */
+  #keyLost(stored: StoredSearch): string | null {
+    const lost = lostKeys(this.#thisTab.get(), stored.setup.id, this.engines.modelDeps.apiKeyFor);
+    if (lost.length === 0) return null;
+    return keyLostSentence(`“${stored.setup.name}”`, lost, { engine: '“Engine for the model pool”', resume: 'Resume search' });
   }
 
   /** Starts the search the form describes. */
@@ -263,6 +287,7 @@ export class SearchDesk {
     }
     const view = new SearchView(stored);
     this.view = view;
+    this.#thisTab.set({ id: setup.id, keyedEndpoints: keyedEndpoints(setup.models, this.engines.modelDeps.apiKeyFor) });
     void this.library.refresh();
     const onGeneration = () => void this.library.refresh();
     void view.run(dataset.problems, ports, { concurrency: this.workers + 1, onGeneration, storeTerminated }).finally(async () => {
@@ -270,6 +295,8 @@ export class SearchDesk {
       // listed so, and its address resumed it by itself on the next visit, only to meet the same
       // error (a wrong model name). Stopped, it waits for Resume, listed as stopped by an error.
       if (view.phase === 'failed') await ports.searchStore.setStatus(setup.id, 'failed').catch(() => undefined);
+      // Over (done, stopped, or stopped by an error): nothing for a reload to take up again.
+      if (this.#thisTab.get()?.id === setup.id) this.#thisTab.set(null);
       await release();
       await this.library.refresh();
     });

@@ -13,9 +13,10 @@ import { ModelEngines } from '../shared/model-engines.svelte.ts';
 import { MAX_WORKERS } from '../shared/workers-field.svelte.ts';
 import { StudyForm } from './study-form.svelte.ts';
 import { tabStorage } from '../shared/form-draft.ts';
+import { tabRunRecord } from '../shared/tab-run.ts';
 import { applyDraft, draftOf, StudyDraftStore } from './study-form-draft.ts';
 import { StudyFormKeeper } from './study-form-keeper.svelte.ts';
-import { StudyLauncher, type TabRun } from './study-launcher.svelte.ts';
+import { StudyLauncher } from './study-launcher.svelte.ts';
 import { StudyLibrary } from './study-library.svelte.ts';
 import { appStudyStore } from './study-store-connection.ts';
 import { noticeOf, type Notice } from '../shared/notice.ts';
@@ -77,7 +78,7 @@ export class StudyDesk {
         sandbox: (workers) => this.#sandboxes.get(workers),
         models: this.engines.modelDeps,
         setAddress: (hash) => history.replaceState(history.state, '', hash),
-        thisTab: tabRunRecord(),
+        thisTab: tabRunRecord(tabStorage(), RUNNING_IN_TAB_KEY),
       },
       this.form,
       this.library,
@@ -198,44 +199,8 @@ export class StudyDesk {
   }
 }
 
+/** The study this tab runs, for a reload of the tab (tab-run.ts). */
 const RUNNING_IN_TAB_KEY = 'feedback-lab:study-running-in-tab';
-
-/** The study this tab runs, in sessionStorage: it survives a reload of the tab, not its closing. */
-function tabRunRecord(): { get(): TabRun | null; set(run: TabRun | null): void } {
-  const storage = tabStorage();
-  return {
-    get: () => {
-      try {
-        const text = storage?.getItem(RUNNING_IN_TAB_KEY) ?? null;
-        return text === null ? null : readTabRun(text);
-      } catch {
-        return null;
-      }
-    },
-    set: (run) => {
-      try {
-        if (run === null) storage?.removeItem(RUNNING_IN_TAB_KEY);
-        else storage?.setItem(RUNNING_IN_TAB_KEY, JSON.stringify(run));
-      } catch {
-        // Storage refused (privacy mode, quota): a reload then shows the study as interrupted, with Resume.
-      }
-    },
-  };
-}
-
-/** The record as stored: JSON, or (written before the tab kept which endpoints had a key) the study's id alone. */
-function readTabRun(text: string): TabRun | null {
-  if (!text.startsWith('{')) return { studyId: text, keyedEndpoints: [] };
-  try {
-    const value: unknown = JSON.parse(text);
-    if (typeof value !== 'object' || value === null) return null;
-    const { studyId, keyedEndpoints } = value as Record<string, unknown>;
-    if (typeof studyId !== 'string' || !Array.isArray(keyedEndpoints) || !keyedEndpoints.every((root) => typeof root === 'string')) return null;
-    return { studyId, keyedEndpoints };
-  } catch {
-    return null;
-  }
-}
 
 let desk: StudyDesk | null = null;
 

@@ -20,6 +20,7 @@ import { connectionTerminated } from '../../store/database.ts';
 import type { IdbStudyStore } from '../../store/study-store.ts';
 import { FormProblems, NO_REFUSAL, plainRefusal, startRefusal, type StartRefusal } from '../shared/form-problems.ts';
 import { studyLocks } from '../shared/run-locks.ts';
+import { keyedEndpoints, keyLostSentence, lostKeys, type TabRunRecord } from '../shared/tab-run.ts';
 import { WorkersField } from '../shared/workers-field.svelte.ts';
 import { replayModels, replaySourceMismatch } from './replay-study.ts';
 import { startFailureAdvice } from './study-failure.ts';
@@ -27,7 +28,6 @@ import type { StudyForm } from './study-form.svelte.ts';
 import type { StudyLibrary } from './study-library.svelte.ts';
 import { studyModels, type StudyModelDeps } from './study-models.ts';
 import { ServedModelLog } from '../../llm/served-model.ts';
-import { apiRoot } from '../../llm/endpoint-url.ts';
 import { StudyRun } from './study-run.svelte.ts';
 
 export interface LauncherDeps {
@@ -39,20 +39,11 @@ export interface LauncherDeps {
   setAddress: (hash: string) => void;
   /**
    * The study this tab runs, kept where a reload of the tab finds it again (sessionStorage): a
-   * reload, or a crash the browser restores, then resumes it as a link's study is resumed.
+   * reload, or a crash the browser restores, then resumes it as a link's study is resumed, unless
+   * it was sent an API key the reload forgot (tab-run.ts).
    */
-  thisTab?: { get(): TabRun | null; set(run: TabRun | null): void };
+  thisTab?: TabRunRecord;
   now?: () => number;
-}
-
-/** The study this tab runs, as a reload of the tab finds it. */
-export interface TabRun {
-  studyId: string;
-  /**
-   * The endpoints (API roots) it was sent an API key for. The key itself is never kept: after a
-   * reload the study goes on by itself only if the tab knows a key for each of them again.
-   */
-  keyedEndpoints: readonly string[];
 }
 
 /** Link parameters that are not part of the study itself. */
@@ -253,7 +244,7 @@ export class StudyLauncher {
    * and nothing else holds it. One the user paused, cancelled or saw finish is left as it is.
    */
   async resumeAfterReload(): Promise<void> {
-    const studyId = this.#deps.thisTab?.get()?.studyId;
+    const studyId = this.#deps.thisTab?.get()?.id;
     if (!studyId || this.busy) return;
     await this.#library.refresh();
     const listing = this.#library.listings.find((s) => s.id === studyId);
@@ -270,15 +261,10 @@ export class StudyLauncher {
    * it, it went on anyway, got 401 for every unit and stopped, with those units marked errored.
    */
   #keyLost(studyId: string): string | null {
-    const record = this.#deps.thisTab?.get();
-    if (record?.studyId !== studyId) return null;
-    const lost = record.keyedEndpoints.filter((root) => this.#deps.models.apiKeyFor(root) === undefined);
+    const lost = lostKeys(this.#deps.thisTab?.get() ?? null, studyId, this.#deps.models.apiKeyFor);
     if (lost.length === 0) return null;
     const name = this.#library.listings.find((s) => s.id === studyId)?.name;
-    return (
-      `${name === undefined ? 'The study this tab was running' : `“${name}”`} did not go on by itself after the reload: it was sending an API key to ${lost.join(' and ')}, and a reload forgets a key typed into the form. ` +
-      'Type the key into API key under Engine (or have the Models page remember it), then press Resume on its card below.'
-    );
+    return keyLostSentence(name === undefined ? 'The study this tab was running' : `“${name}”`, lost, { engine: 'Engine', resume: 'Resume on its card below' });
   }
 
   /** A page closed a moment ago may still hold the study's lock: wait a little for it. */
@@ -331,7 +317,7 @@ export class StudyLauncher {
     const { model, sandbox, store, release } = await this.#prepare(config, link);
     const run = new StudyRun(config);
     this.run = run;
-    this.#deps.thisTab?.set({ studyId: config.id, keyedEndpoints: this.#keyedEndpoints(config) });
+    this.#deps.thisTab?.set({ id: config.id, keyedEndpoints: keyedEndpoints(config.models, this.#deps.models.apiKeyFor) });
     void this.#library.refresh();
     this.#ended = (async () => {
       try {
@@ -343,17 +329,11 @@ export class StudyLauncher {
         });
       } finally {
         // Over (done, cancelled, stopped): nothing for a reload to take up again.
-        if (this.#deps.thisTab?.get()?.studyId === config.id) this.#deps.thisTab.set(null);
+        if (this.#deps.thisTab?.get()?.id === config.id) this.#deps.thisTab.set(null);
         await release();
         await this.#library.refresh();
       }
     })();
-  }
-
-  /** The endpoints the study's models are sent an API key for, by this tab. */
-  #keyedEndpoints(config: StudyConfig): string[] {
-    const roots = Object.values(config.models).flatMap((binding) => (binding.engine === 'openai' && binding.baseUrl ? [apiRoot(binding.baseUrl)] : []));
-    return [...new Set(roots)].filter((root) => this.#deps.models.apiKeyFor(root) !== undefined);
   }
 
   async #prepare(config: StudyConfig, link: string | undefined) {

@@ -7,7 +7,8 @@ import type { StudyStatus } from '../../../src/core/ports.ts';
 import { openLabDatabase } from '../../../src/store/database.ts';
 import { IdbStudyStore } from '../../../src/store/study-store.ts';
 import { StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
-import { RUNNING_IN_ANOTHER_TAB, StudyLauncher, linkIdentity, type TabRun } from '../../../src/ui/study/study-launcher.svelte.ts';
+import { RUNNING_IN_ANOTHER_TAB, StudyLauncher, linkIdentity } from '../../../src/ui/study/study-launcher.svelte.ts';
+import type { TabRun } from '../../../src/ui/shared/tab-run.ts';
 import { StudyLibrary } from '../../../src/ui/study/study-library.svelte.ts';
 import { contractConfig } from '../../support/study-store-contract.ts';
 import { originLocks } from './origin-locks.ts';
@@ -43,7 +44,7 @@ async function setUp(
   }
   const form = new StudyForm();
   /** The study this tab ran before the reload, as sessionStorage keeps it. */
-  const tab: { run: TabRun | null } = { run: ranInThisTab === null ? null : { studyId: ranInThisTab, keyedEndpoints: keys.sentTo ?? [] } };
+  const tab: { run: TabRun | null } = { run: ranInThisTab === null ? null : { id: ranInThisTab, keyedEndpoints: keys.sentTo ?? [] } };
   const library = new StudyLibrary({
     store: async () => store,
     environmentHere: async () => {
