@@ -48,18 +48,17 @@ export function tabRunRecord(storage: SettingsStorage | undefined, key: string):
 }
 
 /**
- * The record as stored: JSON, or the Study page's older forms, the study's id alone (before the
- * tab kept which endpoints had a key) and `studyId` for `id` (before the Search page kept one too).
+ * The record as stored: JSON, or the Study page's older form, the study's id alone (before the tab
+ * kept which endpoints had a key).
  */
 export function readTabRun(text: string): TabRun | null {
   if (!text.startsWith('{')) return { id: text, keyedEndpoints: [] };
   try {
     const value: unknown = JSON.parse(text);
     if (typeof value !== 'object' || value === null) return null;
-    const { id, studyId, keyedEndpoints } = value as Record<string, unknown>;
-    const runId = id ?? studyId;
-    if (typeof runId !== 'string' || !Array.isArray(keyedEndpoints) || !keyedEndpoints.every((root) => typeof root === 'string')) return null;
-    return { id: runId, keyedEndpoints };
+    const { id, keyedEndpoints } = value as Record<string, unknown>;
+    if (typeof id !== 'string' || !Array.isArray(keyedEndpoints) || !keyedEndpoints.every((root) => typeof root === 'string')) return null;
+    return { id, keyedEndpoints };
   } catch {
     return null;
   }

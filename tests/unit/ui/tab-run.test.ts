@@ -44,9 +44,8 @@ describe('the run this tab runs, as a reload finds it', () => {
     expect(lostKeys(null, 'search-1', () => undefined)).toEqual([]);
   });
 
-  it('reads what the Study page stored before: the id alone, and `studyId` for the id; and nothing from a broken record', () => {
+  it('reads what the Study page stored before (the id alone), and nothing from a broken record', () => {
     expect(readTabRun('study-abc')).toEqual({ id: 'study-abc', keyedEndpoints: [] });
-    expect(readTabRun(JSON.stringify({ studyId: 'study-abc', keyedEndpoints: [ROOT] }))).toEqual({ id: 'study-abc', keyedEndpoints: [ROOT] });
     expect(readTabRun('{not json')).toBeNull();
     expect(readTabRun(JSON.stringify({ id: 'study-abc', keyedEndpoints: [1] }))).toBeNull();
   });
