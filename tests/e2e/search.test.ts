@@ -16,10 +16,9 @@ import { runSearch } from '../../src/core/search/run-search.ts';
 import type { StoredSearchRecord, ValidationRequest } from '../../src/core/search/search-record.ts';
 import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
 import { sharedTab } from '../support/shared-tab.ts';
-import { startFakeOpenAIServer, type FakeOpenAIServer } from '../support/fake-openai-server.ts';
-import { loadTestProblems } from '../support/datasets.ts';
-import { openWithSavedEndpoint, saveEndpointOnModelsPage } from '../support/saved-endpoint.ts';
-import { FAST_PACE, SCRIPTED_MODEL, SCRIPTED_PROBLEM_IDS, scriptedReply, startScriptedServer, type ScriptedServer } from '../support/scripted-study.ts';
+import type { FakeOpenAIServer } from '../support/fake-openai-server.ts';
+import { openWithSavedEndpoint, saveEndpointOnModelsPage, typeEndpointWithKey } from '../support/saved-endpoint.ts';
+import { FAST_PACE, SCRIPTED_MODEL, SCRIPTED_PROBLEM_IDS, startScriptedServer, type ScriptedServer } from '../support/scripted-study.ts';
 import { PROBLEMS, fakeWorld, searchSetup } from '../unit/search/run-search-fixtures.ts';
 import { fileBytes, syntheticResultFile } from '../unit/results/result-file-fixtures.ts';
 import type { ResultUnit } from '../../src/core/results/result-file.ts';
@@ -441,20 +440,12 @@ describe('the Search page in Chromium', () => {
   });
 
   it('does not go on after a reload without the API key typed into the form, says so, and goes on once it is typed again', async () => {
-    const keyed = await startFakeOpenAIServer({
-      reply: scriptedReply(await loadTestProblems('humaneval')),
-      tokensPerSecond: 150,
-      apiKey: 'sk-typed',
-      models: [SCRIPTED_MODEL, 'llama3.2:3b'],
-    });
+    const keyed = await startScriptedServer({ tokensPerSecond: 150, apiKey: 'sk-typed' });
     const app = await openApp(browser, server, { hash: '#/search' });
     const { page } = app;
     try {
       const form = page.locator('section.new');
-      await form.getByLabel('OpenAI-compatible endpoint').check();
-      await form.getByLabel('Endpoint URL').fill(keyed.url);
-      // Typed here, not remembered by the Models page: a reload forgets it.
-      await form.getByLabel('API key (optional)').fill('sk-typed');
+      await typeEndpointWithKey(form, keyed.url, 'sk-typed');
       for (const key of ['gemma3:1b', 'qwen2.5:1.5b']) await form.getByLabel(`Model for ${key}`).fill(SCRIPTED_MODEL);
       await fillSearchForm(form, 'Keyed search');
       await form.getByRole('button', { name: 'Start search' }).click();

@@ -16,7 +16,7 @@ import { axeViolations } from '../support/accessibility-checks.ts';
 import { launchBrowser, openApp, saveScreenshot, startAppServer, type AppServer } from '../support/browser.ts';
 import { loadTestProblems } from '../support/datasets.ts';
 import { startFakeOpenAIServer } from '../support/fake-openai-server.ts';
-import { openWithSavedEndpoint, saveEndpointOnModelsPage } from '../support/saved-endpoint.ts';
+import { openWithSavedEndpoint, saveEndpointOnModelsPage, typeEndpointWithKey } from '../support/saved-endpoint.ts';
 import {
   FAST_PACE,
   SCRIPT,
@@ -341,20 +341,12 @@ describe('the Study page in Chromium', () => {
   });
 
   it('does not go on after a reload without the API key typed into the form, says so, and stops a paused study to delete it', async () => {
-    const keyed = await startFakeOpenAIServer({
-      reply: scriptedReply(await loadTestProblems('humaneval')),
-      tokensPerSecond: 150,
-      apiKey: 'sk-typed',
-      models: [SCRIPTED_MODEL, 'llama3.2:3b'],
-    });
+    const keyed = await startScriptedServer({ tokensPerSecond: 150, apiKey: 'sk-typed' });
     const app = await openApp(browser, server, { hash: '#/study' });
     const { page } = app;
     try {
       const form = page.locator('section.new');
-      await form.getByLabel('OpenAI-compatible endpoint').check();
-      await form.getByLabel('Endpoint URL').fill(keyed.url);
-      // Typed here, not remembered by the Models page: a reload forgets it.
-      await form.getByLabel('API key (optional)').fill('sk-typed');
+      await typeEndpointWithKey(form, keyed.url, 'sk-typed');
       await setPythonWorkers(form, 1);
       await form.getByLabel('Study name (optional)').fill('Keyed');
       await form.getByLabel('Problems').selectOption('ids');

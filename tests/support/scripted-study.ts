@@ -160,6 +160,8 @@ export interface ScriptedServerOptions extends ScriptedReplyOptions {
   script?: Readonly<Record<string, ProblemScript>>;
   /** Answer Ollama's native /api/ps and /api/show too (see fake-openai-server.ts). */
   ollama?: FakeServerOptions['ollama'];
+  /** Answer only requests that send this key (401 otherwise). */
+  apiKey?: string;
 }
 
 /** How fast the scripted server answers: its streaming rate and the first-token delay of the slow problems. */
@@ -202,6 +204,7 @@ export async function startScriptedServer(options: ScriptedServerOptions = {}): 
     tokensPerSecond: initial.tokensPerSecond,
     models: [SCRIPTED_MODEL, 'llama3.2:3b'],
     ...(options.ollama ? { ollama: options.ollama } : {}),
+    ...(options.apiKey ? { apiKey: options.apiKey } : {}),
   });
   return Object.assign(server, {
     pace(change: Partial<ScriptedPace>) {
