@@ -44,16 +44,21 @@ export interface PageInfo {
   inBrowser: boolean;
   /** The page's origin, e.g. `https://example.org`, when known. */
   origin?: string;
+  /** `isSecureContext`: false for a page on plain http other than localhost; undefined when not known. */
+  secureContext?: boolean;
 }
 
 export function currentPage(): PageInfo {
   const inBrowser = 'document' in globalThis || 'WorkerGlobalScope' in globalThis;
-  const origin = (globalThis as { location?: { origin?: string } }).location?.origin;
-  return origin ? { inBrowser, origin } : { inBrowser };
+  const { location, isSecureContext } = globalThis as { location?: { origin?: string }; isSecureContext?: boolean };
+  const page: PageInfo = { inBrowser };
+  if (location?.origin) page.origin = location.origin;
+  if (typeof isSecureContext === 'boolean') page.secureContext = isSecureContext;
+  return page;
 }
 
 function isLoopback(url: URL): boolean {
-  return ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname) || url.hostname.endsWith('.localhost');
+  return /^127\./.test(url.hostname) || url.hostname === '[::1]' || url.hostname === 'localhost' || url.hostname.endsWith('.localhost');
 }
 
 /** RFC 1918 and link-local IPv4 addresses, and `.local` names: the machine's own network. */
@@ -83,6 +88,8 @@ export function unreachableError(endpointUrl: string, cause: unknown, page: Page
       cause,
     );
   }
+  const blocked = insecurePageBlock(url, page);
+  if (blocked) return new EndpointUnreachableError(blocked, cause);
   const origin = page.origin ?? 'this page’s origin';
   const lines = [
     `Could not reach the language-model server at ${url.origin}. Either it is not running (check the ` +
@@ -94,7 +101,8 @@ export function unreachableError(endpointUrl: string, cause: unknown, page: Page
     `• vLLM: every origin is allowed by default; if it was started with --allowed-origins, include ${origin} in that list.`,
   ];
   const pageUrl = page.origin ? new URL(page.origin) : undefined;
-  if (pageUrl && !isLoopback(pageUrl) && (isLoopback(url) || isPrivateAddress(url))) {
+  // Browsers ask that question of secure pages only.
+  if (pageUrl && page.secureContext !== false && !isLoopback(pageUrl) && (isLoopback(url) || isPrivateAddress(url))) {
     lines.push('• If the browser asked whether this site may access devices on your local network, allow it.');
   }
   if (page.origin?.startsWith('https:') && url.protocol === 'http:' && !isLoopback(url)) {
@@ -104,6 +112,30 @@ export function unreachableError(endpointUrl: string, cause: unknown, page: Page
     );
   }
   return new EndpointUnreachableError(lines.join('\n'), cause);
+}
+
+/**
+ * Why a page that is not a secure context cannot reach this endpoint, or null when that is not
+ * why. Chromium refuses, before sending anything, a request from such a page to an address more
+ * private than its own ("The request client is not a secure context and the resource is in
+ * more-private address space `loopback`"): this computer from any other address, the local
+ * network from a public one. No server setting (CORS, OLLAMA_ORIGINS) changes that, and no
+ * local-network prompt is shown to such a page, so that advice would send the reader astray.
+ */
+function insecurePageBlock(url: URL, page: PageInfo): string | null {
+  if (page.secureContext !== false) return null;
+  const toLoopback = isLoopback(url);
+  if (!toLoopback && !isPrivateAddress(url)) return null;
+  const pageUrl = page.origin && URL.canParse(page.origin) ? new URL(page.origin) : undefined;
+  // A page on the local network asking the local network stays in its own address space.
+  if (!toLoopback && pageUrl && isPrivateAddress(pageUrl)) return null;
+  const where = toLoopback ? 'this computer' : 'the local network';
+  const who = page.origin ? `this page (${page.origin})` : 'this page';
+  return (
+    `Could not reach the language-model server at ${url.origin}: ${who} is not a secure context (it is plain http, not https or localhost), ` +
+    `so the browser blocks its requests to ${where}, whatever the server allows. ` +
+    'Open the app over https, or run it on the computer you browse from and open it at http://localhost, then try again.'
+  );
 }
 
 function describeNodeCause(cause: unknown): string {

@@ -79,6 +79,39 @@ describe('endpoint error messages: local network', () => {
   });
 });
 
+describe('endpoint error messages: a page that is not a secure context', () => {
+  const insecure = { inBrowser: true, origin: 'http://192.0.2.2:4173', secureContext: false };
+  const failed = new TypeError('Failed to fetch');
+
+  it('says the browser blocks it from this computer, instead of advising CORS or a prompt it never shows', () => {
+    for (const address of ['http://localhost:11434/v1/models', 'http://127.0.0.2:8080/v1/models', 'http://[::1]:11434/v1/models']) {
+      const { message } = unreachableError(address, failed, insecure);
+      expect(message).toContain('this page (http://192.0.2.2:4173) is not a secure context');
+      expect(message).toContain('blocks its requests to this computer');
+      expect(message).toContain('Open the app over https, or run it on the computer you browse from and open it at http://localhost');
+      expect(message).not.toMatch(/OLLAMA_ORIGINS|CORS|allow it/);
+    }
+  });
+
+  it('says the same of the local network, seen from a public address', () => {
+    for (const address of ['http://10.0.0.7:11434', 'http://172.20.1.1:8000', 'http://192.168.1.5:11434', 'http://gpu-box.local:11434']) {
+      expect(unreachableError(address, failed, insecure).message).toContain('blocks its requests to the local network');
+    }
+  });
+
+  it('keeps the usual advice where the secure context is not why: a public server, or a LAN page asking its own LAN', () => {
+    expect(unreachableError('http://203.0.113.9:11434', failed, insecure).message).toContain('OLLAMA_ORIGINS=http://192.0.2.2:4173');
+    const lanPage = { inBrowser: true, origin: 'http://192.168.1.10:4173', secureContext: false };
+    const lan = unreachableError('http://192.168.1.5:11434', failed, lanPage).message;
+    expect(lan).toContain('OLLAMA_ORIGINS=http://192.168.1.10:4173');
+    expect(lan).not.toMatch(/local network, allow it/);
+    // …but this computer is still out of its reach.
+    expect(unreachableError('http://localhost:11434', failed, lanPage).message).toContain('not a secure context');
+    // A secure page (or one that says nothing about it) gets the CORS advice as before.
+    expect(unreachableError('http://localhost:11434', failed, { inBrowser: true, origin: 'http://localhost:4173', secureContext: true }).message).toContain('OLLAMA_ORIGINS');
+  });
+});
+
 describe('which endpoint errors a study or search does not try again', () => {
   it('marks the refusals the same request meets again as lasting, and the ones that may pass as not', () => {
     const at = { endpointUrl: endpoint, model: 'llama3.2:3b' };
