@@ -4,6 +4,7 @@
  * a study or a presentation started after a reload, without a visit to the Models page, must
  * fetch from the same mirror the page showed as cached, not from Hugging Face.
  */
+import { MIN_MEMORY_BUDGET_MB } from '../core/llm/catalog.ts';
 import type { ModelFileSource } from './webllm-app-config.ts';
 
 export const MODEL_SETTINGS_KEY = 'feedback-lab.models';
@@ -32,7 +33,11 @@ export function readSavedModelSettings(storage: SettingsReader | undefined): Sav
     return {
       weightsBaseUrl: typeof parsed.weightsBaseUrl === 'string' ? parsed.weightsBaseUrl : '',
       librariesBaseUrl: typeof parsed.librariesBaseUrl === 'string' ? parsed.librariesBaseUrl : '',
-      memoryBudgetMB: typeof parsed.memoryBudgetMB === 'number' && Number.isFinite(parsed.memoryBudgetMB) ? parsed.memoryBudgetMB : null,
+      // Older builds saved any number typed (0, -5), and every model then stood "over budget".
+      memoryBudgetMB:
+        typeof parsed.memoryBudgetMB === 'number' && Number.isFinite(parsed.memoryBudgetMB) && parsed.memoryBudgetMB >= MIN_MEMORY_BUDGET_MB
+          ? parsed.memoryBudgetMB
+          : null,
     };
   } catch {
     return NO_MODEL_SETTINGS;

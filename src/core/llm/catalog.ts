@@ -5,6 +5,7 @@
  * Pure: the facts arrive as arguments (WebLLM's model records, a capability probe's result), so
  * the same rules run under Node in tests and in the page.
  */
+import { numberProblem } from '../number-problems.ts';
 
 /** The two 4-bit builds WebLLM ships for most models. `f16` needs the GPU's `shader-f16`. */
 export type Quantization = 'q4f16_1' | 'q4f32_1';
@@ -191,6 +192,20 @@ export function defaultMemoryBudgetMB(caps: Pick<DeviceCapabilities, 'deviceMemo
   return caps.deviceMemoryGB === undefined ? undefined : (caps.deviceMemoryGB * 1024) / 2;
 }
 
+/** The smallest GPU memory budget taken: below it no model of the catalogue loads, and 0 or less means nothing at all. */
+export const MIN_MEMORY_BUDGET_MB = 256;
+
+/** What the budget field's sentences call it (field-problems.ts). */
+export const MEMORY_BUDGET_LABEL = 'GPU memory WebLLM may use';
+
+/**
+ * What is wrong with a typed budget, or null when it can be used. Null (an emptied field) is
+ * fine: it means "use the estimate". NaN stands for text the browser could not read as a number.
+ */
+export function memoryBudgetProblem(typedMB: number | null): string | null {
+  return typedMB === null ? null : numberProblem(MEMORY_BUDGET_LABEL, typedMB, { min: MIN_MEMORY_BUDGET_MB }, 'in MB; empty uses the estimate');
+}
+
 export type Verdict = 'ready' | 'caution' | 'blocked';
 
 export interface ModelAssessment {
@@ -219,9 +234,9 @@ export function assessModel(entry: CatalogEntry, caps: DeviceCapabilities, conte
   const blocking: string[] = [];
   const cautions: string[] = [];
   if (!caps.secureContext) {
+    // WebGPU is hidden from such a page in every browser: "no WebGPU, use Chrome" would be wrong advice to a Chrome user.
     blocking.push('This page is not a secure context, and browsers only offer WebGPU over https or on localhost.');
-  }
-  if (caps.webgpu === 'missing') {
+  } else if (caps.webgpu === 'missing') {
     blocking.push('This browser has no WebGPU. Use a recent Chrome or Edge, or Firefox/Safari with WebGPU enabled.');
   } else if (caps.webgpu === 'no-adapter' && caps.gpuTimedOutMs !== undefined) {
     blocking.push(

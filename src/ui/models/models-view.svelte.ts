@@ -6,6 +6,7 @@ import {
   assessModel,
   chooseBuild,
   defaultMemoryBudgetMB,
+  memoryBudgetProblem as budgetProblemOf,
   type CatalogEntry,
   type DeviceCapabilities,
   type ModelAssessment,
@@ -69,12 +70,21 @@ export class ModelsView {
   lastLoad = $state.raw<{ modelId: string; ms: number } | undefined>(undefined);
   weightsBaseUrl = $state('');
   librariesBaseUrl = $state('');
+  /** The budget field as typed: null when emptied (use the estimate). */
   memoryBudgetInput = $state<number | null>(null);
+  /** The field holds text the browser cannot read as a number (it then binds null, as if emptied). */
+  memoryBudgetUnreadable = $state(false);
   /** Where the engine fetches model files from now: the fields above as last applied, not as being typed. */
   appliedSource = $state.raw<ModelFileSource>({});
+  /** The budget saved last: what stays in use while the field holds one that cannot be. */
+  #savedBudgetMB = $state<number | null>(null);
 
+  /** The budget field's sentence while it holds a value that cannot be used (below the minimum, not a number). */
+  memoryBudgetProblem: string | null = $derived(budgetProblemOf(this.memoryBudgetUnreadable ? Number.NaN : this.memoryBudgetInput));
+  /** Half the system memory, when the browser reports it: what an empty budget field stands for. */
+  estimatedBudgetMB: number | undefined = $derived(this.caps ? defaultMemoryBudgetMB(this.caps) : undefined);
   memoryBudgetMB: number | undefined = $derived(
-    this.memoryBudgetInput ?? (this.caps ? defaultMemoryBudgetMB(this.caps) : undefined),
+    (this.memoryBudgetProblem === null ? this.memoryBudgetInput : this.#savedBudgetMB) ?? this.estimatedBudgetMB,
   );
   rows: ModelRow[] = $derived(this.#rows());
   /**
@@ -92,6 +102,7 @@ export class ModelsView {
     this.weightsBaseUrl = saved.weightsBaseUrl;
     this.librariesBaseUrl = saved.librariesBaseUrl;
     this.memoryBudgetInput = saved.memoryBudgetMB;
+    this.#savedBudgetMB = saved.memoryBudgetMB;
     this.appliedSource = this.source();
     deps.session.setSource(this.appliedSource);
     this.loadedIds = deps.session.host.loadedModelIds;
@@ -115,12 +126,16 @@ export class ModelsView {
     return source;
   }
 
-  /** Saves the model-file location and memory budget, and hands them to the engine. */
+  /**
+   * Saves the model-file location and memory budget, and hands them to the engine. A budget the
+   * field cannot give (its problem shows there) is not saved: the last good one stays.
+   */
   applySettings(): void {
+    if (this.memoryBudgetProblem === null) this.#savedBudgetMB = this.memoryBudgetInput;
     writeSetting(this.#deps.settings, MODEL_SETTINGS_KEY, {
       weightsBaseUrl: this.weightsBaseUrl.trim(),
       librariesBaseUrl: this.librariesBaseUrl.trim(),
-      memoryBudgetMB: this.memoryBudgetInput,
+      memoryBudgetMB: this.#savedBudgetMB,
     } satisfies SavedModelSettings);
     this.appliedSource = this.source();
     this.#deps.session.setSource(this.appliedSource);

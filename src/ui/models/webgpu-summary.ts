@@ -29,7 +29,8 @@ export function summarizeWebGpu(caps: DeviceCapabilities): WebGpuSummary {
   if (!caps.secureContext) {
     return {
       canRunInBrowser: false,
-      text: `WebGPU needs a secure page (https://, or http://localhost), and this one is not, so models cannot run in this browser here: open the app over https or on localhost, or ${INSTEAD}.`,
+      // Nor can such a page reach a server on localhost (endpoint-errors.ts): "connect Ollama" alone would send the reader astray.
+      text: `WebGPU needs a secure page (https://, or http://localhost), and this one is not, so models cannot run in this browser here: open the app over https or on localhost. The browser also blocks this page from servers on this computer, so connect an OpenAI-compatible server on another machine on the Models page, or use the pages that need no model.`,
     };
   }
   if (caps.webgpu === 'no-adapter' && caps.gpuTimedOutMs !== undefined) {

@@ -5,6 +5,7 @@ import {
   chooseBuild,
   estimateDownloadBytes,
   fitsTogether,
+  memoryBudgetProblem,
   parseParametersB,
   type CatalogEntry,
   type DeviceCapabilities,
@@ -117,13 +118,22 @@ describe('deciding whether a model can run here', () => {
     expect(verdict.reasons.join(' ')).toMatch(/software fallback/);
   });
 
-  it('blocks every model outside a secure context or without WebGPU, in plain words', () => {
+  it('blocks every model outside a secure context, saying only that: the browser hides WebGPU there, so "use Chrome" would be wrong', () => {
     const insecure = assessModel(entry('Qwen2.5-0.5B-Instruct'), { ...swiftShader, secureContext: false, webgpu: 'missing' });
     expect(insecure.verdict).toBe('blocked');
-    expect(insecure.reasons).toEqual([
-      expect.stringMatching(/not a secure context.*https or on localhost/),
-      expect.stringMatching(/no WebGPU/),
-    ]);
+    expect(insecure.reasons).toEqual([expect.stringMatching(/not a secure context.*https or on localhost/)]);
+  });
+
+  it('blocks every model in a browser without WebGPU, in plain words', () => {
+    const none = assessModel(entry('Qwen2.5-0.5B-Instruct'), { ...swiftShader, webgpu: 'missing' });
+    expect(none.reasons).toEqual([expect.stringMatching(/no WebGPU\. Use a recent Chrome or Edge/)]);
+  });
+
+  it('takes a typed GPU memory budget of 256 MB or more, or none (the estimate), and names what is wrong with any other', () => {
+    expect([memoryBudgetProblem(256), memoryBudgetProblem(8192), memoryBudgetProblem(null)]).toEqual([null, null, null]);
+    expect(memoryBudgetProblem(-5)).toBe('GPU memory WebLLM may use: -5 is out of range. Give a number of at least 256 (in MB; empty uses the estimate).');
+    expect(memoryBudgetProblem(0)).toMatch(/^GPU memory WebLLM may use: 0 is out of range\./);
+    expect(memoryBudgetProblem(Number.NaN)).toMatch(/^GPU memory WebLLM may use: not a number\./);
   });
 
   it('blocks a model whose memory estimate exceeds the budget', () => {

@@ -33,6 +33,8 @@ describe("the home page's sentence on WebGPU", () => {
     expect(summary.canRunInBrowser).toBe(false);
     expect(summary.text).toContain('secure page');
     expect(summary.text).toContain('localhost');
+    // Not "connect Ollama" plainly: the browser keeps such a page from this computer's servers too.
+    expect(summary.text).toContain('blocks this page from servers on this computer');
   });
 
   it('says when the browser has no WebGPU at all', () => {
