@@ -11,14 +11,15 @@ import type { ResultsReport } from '../../src/core/analysis/results-report.ts';
 import { tableToCsv } from '../../src/core/analysis/table-csv.ts';
 import { markdownCell, tableToMarkdown } from '../../src/core/analysis/table-markdown.ts';
 import { tableId, type Table } from '../../src/core/analysis/table.ts';
+import { countOf } from '../../src/core/count-text.ts';
 import { writeFileWhole } from '../output-file.ts';
 
 /** What each file holds, in the words of the Results page's file list. */
 export function fileLine({ fileName, doc }: NamedResultFile): string {
   const { config } = doc;
   return (
-    `${fileName} — “${config.name}”, ${config.benchmark}, ${config.arms.length} arms × ${config.repeats} repeats × ` +
-    `${config.problemIds.length} problems, ${doc.units.length} units`
+    `${fileName} — “${config.name}”, ${config.benchmark}, ${countOf(config.arms.length, 'arm')} × ${countOf(config.repeats, 'repeat')} × ` +
+    `${countOf(config.problemIds.length, 'problem')}, ${countOf(doc.units.length, 'unit')}`
   );
 }
 
