@@ -12,16 +12,26 @@ let browser: Browser;
 let server: AppServer;
 /** The app from http://localhost, a secure context, as a person would open it. */
 let localhost: AppServer;
+/**
+ * The app as another machine sees it after `npm start -- --host 0.0.0.0`: plain http from a
+ * public address, not a secure context. Its own server, which Chromium is told is on the
+ * internet, so the browser treats this computer's servers as out of its reach, as it would.
+ */
+let insecure: AppServer;
 
 beforeAll(async () => {
   server = await startAppServer();
   localhost = { ...server, url: server.url.replace('127.0.0.1', 'localhost') };
-  browser = await launchBrowser();
+  const lan = await startAppServer();
+  const lanPort = new URL(lan.url).port;
+  insecure = { ...lan, url: `http://lab.test:${lanPort}/` };
+  browser = await launchBrowser({ args: ['--host-resolver-rules=MAP lab.test 127.0.0.1', `--ip-address-space-overrides=127.0.0.1:${lanPort}=public`] });
 });
 
 afterAll(async () => {
   await browser?.close();
   await server?.close();
+  await insecure?.close();
 });
 
 /** Opens the Models page with every request to the internet refused, so no test downloads weights. */
@@ -111,6 +121,22 @@ describe('the Models page on SwiftShader WebGPU', () => {
     const gemma = page.locator('tr[data-model="gemma3-1b-it"]');
     expect(await gemma.locator('[data-cell="verdict"]').textContent()).toMatch(/no.*only as q4f16_1.*shader-f16/s);
     await expect.poll(() => page.getByRole('button', { name: /^Download .*q4f32_1-MLC$/ }).count()).toBeGreaterThan(5);
+
+    // A GPU memory budget of -5 MB is named at the field and never saved, nor does every model stand "over budget".
+    const budget = page.getByLabel('GPU memory WebLLM may use (MB)');
+    const help = await page.locator('#memory-budget-help').textContent();
+    await budget.fill('-5');
+    await budget.press('Enter');
+    await page.getByText('-5 is out of range. Give a number of at least 256 (in MB; empty uses the estimate).').waitFor();
+    expect(await budget.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.locator('table').textContent()).not.toMatch(/-5 MB/);
+    expect(await page.evaluate(() => localStorage.getItem('feedback-lab.models'))).not.toMatch(/-5/);
+    // The help names the estimate, not what was typed.
+    expect(await page.locator('#memory-budget-help').textContent()).toBe(help);
+    await budget.fill('8192');
+    await budget.press('Enter');
+    await expect.poll(() => page.evaluate(() => JSON.parse(localStorage.getItem('feedback-lab.models') ?? '{}').memoryBudgetMB)).toBe(8192);
+    expect(await budget.getAttribute('aria-invalid')).toBeNull();
 
     await app.screenshot('models-capabilities');
     expect(internet).toEqual([]);
@@ -377,8 +403,32 @@ describe('the Models page on SwiftShader WebGPU', () => {
       reply: '```python\ndef add(a, b):\n    return a + b\n```',
       tokensPerSecond: 200,
     });
+    // A server that serves chat but no model list (404 at /v1/models), and one with no model pulled yet.
+    const chatOnly: FakeOpenAIServer = await startFakeOpenAIServer({ models: ['my-model'], reply: 'from chat-only' });
+    const empty: FakeOpenAIServer = await startFakeOpenAIServer({ models: [] });
     const { app } = await openModels();
     const { page } = app;
+    await app.context.route(`${chatOnly.url}/models`, (route) =>
+      route.fulfill({ status: 404, headers: { 'Access-Control-Allow-Origin': '*', 'Content-Type': 'text/plain' }, body: '404 page not found' }),
+    );
+    const status = page.locator('#endpoint-heading + p + form + p[role="status"]');
+    const tryIt = page.getByRole('region', { name: 'Try it' });
+    await page.getByLabel('Base URL').fill(empty.url);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByText(/Connected, but the server lists no models\. Add one to the server \(for Ollama: ollama pull qwen2\.5-coder:3b\)/).waitFor();
+    await page.getByLabel('Base URL').fill(chatOnly.url);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    await page.getByText(/answered, but gives no model list \(404 at \/models\)\. Type the name of a model it serves in the Model field/).waitFor();
+    // The name is typed, and Try it sends it.
+    await page.getByRole('textbox', { name: 'Model' }).fill('my-model');
+    await page.getByRole('textbox', { name: 'Model' }).press('Tab');
+    await tryIt.getByRole('radio', { name: 'Endpoint (my-model)' }).check();
+    await tryIt.getByRole('button', { name: 'Send' }).click();
+    await expect.poll(() => page.getByLabel('Reply').textContent()).toContain('from chat-only');
+    expect(chatOnly.requests.at(-1)?.model).toBe('my-model');
+    expect(JSON.parse((await page.evaluate(() => localStorage.getItem('feedback-lab.endpoint'))) ?? '{}')).toMatchObject({ model: 'my-model', served: [] });
+    expect(await status.getAttribute('class')).not.toMatch(/failed/);
+
     await connectEndpoint(page, endpoint.url);
     await page.getByRole('radio', { name: /Endpoint/ }).check();
     await page.getByRole('button', { name: 'Send' }).click();
@@ -386,9 +436,12 @@ describe('the Models page on SwiftShader WebGPU', () => {
     await page.getByText(/tokens\/s/).waitFor();
     expect(endpoint.requests.at(-1)?.messages.map((m) => m.role)).toEqual(['system', 'user']);
     await app.screenshot('models-try-endpoint');
-    expect(app.errors).toEqual([]);
+    // The 404 of the model list, as the browser logs it.
+    expect(app.errors.filter((e) => !/Failed to load resource.*404/.test(e))).toEqual([]);
     await app.close();
     await endpoint.close();
+    await chatOnly.close();
+    await empty.close();
   });
 
   it('an endpoint that refuses this page (CORS), wants a key, or is asked without /v1: each message names the cause and the fix', async () => {
@@ -412,12 +465,25 @@ describe('the Models page on SwiftShader WebGPU', () => {
     // One cause per line, not a wall of text.
     expect(await status.evaluate((p) => p.getClientRects().length && (p as HTMLElement).innerText.split('\n').length)).toBeGreaterThan(3);
     await app.screenshot('models-endpoint-cors');
+    // Another address typed: the red message is about the last one, and says so.
+    await page.getByLabel('Base URL').fill(keyed.origin);
+    expect(await status.textContent()).toMatch(/^\s*The address changed since the test of .* failed: press Test connection to try this one\.\s*$/);
+    expect(await status.getAttribute('class')).not.toMatch(/failed/);
 
     expect(await connect(keyed.origin)).toMatch(/needs a valid API key \(401 Unauthorized\)/);
     await page.getByLabel('API key (optional)').fill('sk-right');
     // The server root, without /v1, is the same endpoint.
     expect(await connect(keyed.origin)).toBe('Connected: 1 model.');
     expect(await connect(`${keyed.url}/`)).toBe('Connected: 1 model.');
+    // Another server's test fails: Try it no longer offers this one's model, to be sent to the other.
+    const tryIt = page.getByRole('region', { name: 'Try it' });
+    await tryIt.getByRole('radio', { name: 'Endpoint (qwen2.5-coder:1.5b)' }).waitFor();
+    expect(await connect(refusing.origin)).toMatch(/Could not reach/);
+    await tryIt.getByRole('radio', { name: 'Endpoint (its address changed: test the connection first)' }).check();
+    expect(await tryIt.getByRole('button', { name: 'Send' }).isDisabled()).toBe(true);
+    // Back at the address it was chosen at, it is offered again.
+    await page.getByLabel('Base URL').fill(`${keyed.url}/`);
+    await tryIt.getByRole('radio', { name: 'Endpoint (qwen2.5-coder:1.5b)' }).waitFor();
     // After a reload the panel still names the model in use (it showed none, while Try it used it).
     await page.reload();
     await page.getByText('Model: qwen2.5-coder:1.5b, chosen earlier.').waitFor({ timeout: 30_000 });
@@ -425,6 +491,32 @@ describe('the Models page on SwiftShader WebGPU', () => {
     await app.close();
     await refusing.close();
     await keyed.close();
+  });
+
+  it('opened over plain http from another address: says the page is not a secure context, not "use Chrome" or "set OLLAMA_ORIGINS"', async () => {
+    const endpoint: FakeOpenAIServer = await startFakeOpenAIServer({ models: ['qwen2.5-coder:1.5b'] });
+    const app = await openApp(browser, insecure, { hash: '#/models' });
+    const { page } = app;
+    await page.locator('[data-fact="adapter"]').waitFor({ timeout: 30_000 });
+    expect(await page.evaluate(() => isSecureContext)).toBe(false);
+    // WebGPU is hidden from such a page in every browser: that reason alone, not "this browser has no WebGPU".
+    await page.getByText('For every model below:').waitFor();
+    expect(await page.locator('.shared-reasons').textContent()).toMatch(
+      /^For every model below:\s*This page is not a secure context, and browsers only offer WebGPU over https or on localhost\.$/,
+    );
+    // The browser refuses the request to this computer before sending it: no server setting helps.
+    await page.getByLabel('Base URL').fill(endpoint.url);
+    await page.getByRole('button', { name: 'Test connection' }).click();
+    const status = page.locator('#endpoint-heading + p + form + p[role="status"]');
+    await expect.poll(() => status.textContent(), { timeout: 30_000 }).toMatch(/not a secure context/);
+    const said = (await status.textContent()) ?? '';
+    expect(said).toContain(`this page (${new URL(insecure.url).origin}) is not a secure context`);
+    expect(said).toContain('blocks its requests to this computer');
+    expect(said).not.toMatch(/OLLAMA_ORIGINS|CORS/);
+    expect(endpoint.requests).toEqual([]);
+    expect(app.errors.filter((e) => !/Cross-Origin-Opener-Policy header has been ignored|not a secure context|Failed to load resource/.test(e))).toEqual([]);
+    await app.close();
+    await endpoint.close();
   });
 
   it('Try it with a prompt longer than the model\'s context: said as such, with what to change', async () => {

@@ -4,6 +4,7 @@
  * this browser to remember it.
  */
 import type { LanguageModel } from '../../core/ports.ts';
+import { EndpointStatusError } from '../../llm/endpoint-errors.ts';
 import { isKeyOfAnotherEndpoint, sameEndpoint } from '../../llm/endpoint-url.ts';
 import { createOpenAICompatibleModel, listModels } from '../../llm/openai-compatible.ts';
 import { readSetting, writeSetting, type SettingsStorage } from './saved-settings.ts';
@@ -40,19 +41,32 @@ export class EndpointSettings {
    * another address, the list would claim that server serves them.
    */
   servedBy = $state('');
+  /** The address the last connection test asked (trimmed); empty before the first. */
+  testedAddress = $state('');
   /**
-   * The address was edited after a successful test: the models listed, the "Connected" message
-   * and the chosen model belong to the server asked before, not to this one.
+   * The server at the tested address answered but lists no model to choose (no `/v1/models`, a
+   * 404, or an empty list): the model name is typed instead of picked.
    */
-  addressChanged: boolean = $derived(this.status === 'connected' && !sameEndpoint(this.baseUrl, this.servedBy));
+  unlisted = $state(false);
+  /**
+   * The address was edited after a test: its answer (the models listed, "Connected", or the
+   * failure) belongs to the address asked before, not to this one.
+   */
+  addressChanged: boolean = $derived(
+    (this.status === 'connected' || this.status === 'failed') && !sameEndpoint(this.baseUrl, this.testedAddress),
+  );
+  /**
+   * The model to send to the address in the field: only one chosen at that very address. A model
+   * of server A stayed usable after B's address was typed (and B's test failed), and Try it sent
+   * A's model to B.
+   */
+  usableModel: string = $derived(sameEndpoint(this.baseUrl, this.servedBy) ? this.model : '');
   /**
    * The model chosen before this page load, at the address it was chosen for, while no list has
    * been asked for yet: after a reload the panel showed no model at all, though Try it and the
    * Presenter went on using it.
    */
-  rememberedModel: string = $derived(
-    this.models.length === 0 && this.status !== 'checking' && sameEndpoint(this.baseUrl, this.servedBy) ? this.model : '',
-  );
+  rememberedModel: string = $derived(this.models.length === 0 && this.status !== 'checking' ? this.usableModel : '');
 
   readonly #storage: SettingsStorage | undefined;
   /** The key this browser remembers and the address it was saved with: the key is for that endpoint only. */
@@ -88,9 +102,9 @@ export class EndpointSettings {
 
   /** Keeps the address and model; the key only when "remember" is ticked. */
   save(): void {
-    // An address typed but not tested (then "remember" ticked) has no list yet.
-    const served = sameEndpoint(this.baseUrl, this.servedBy) ? [...this.served] : [];
-    const saved: SavedEndpoint = { baseUrl: this.baseUrl.trim(), model: this.model, served };
+    // An address typed but not tested (then "remember" ticked) has no list yet, and no model: the one chosen was another server's.
+    const here = sameEndpoint(this.baseUrl, this.servedBy);
+    const saved: SavedEndpoint = { baseUrl: this.baseUrl.trim(), model: here ? this.model : '', served: here ? [...this.served] : [] };
     if (this.rememberKey && this.apiKey) saved.apiKey = this.apiKey;
     writeSetting(this.#storage, SETTINGS_KEY, saved);
     this.#remembered = saved.apiKey === undefined ? null : { key: saved.apiKey, endpoint: saved.baseUrl };
@@ -104,17 +118,27 @@ export class EndpointSettings {
    */
   async connect(options: { keep?: boolean } = {}): Promise<void> {
     const keep = options.keep ?? true;
+    const address = this.baseUrl.trim();
     this.status = 'checking';
     this.message = '';
+    this.testedAddress = address;
+    this.unlisted = false;
     try {
-      const address = this.baseUrl.trim();
-      const ids = await listModels(address, (keep ? this.apiKey : this.keyToSend()) || undefined);
-      this.models = ids;
-      this.served = ids;
+      const ids = await this.#listedModels(address, (keep ? this.apiKey : this.keyToSend()) || undefined);
+      if (ids && ids.length > 0) {
+        if (!ids.includes(this.model)) this.model = ids[0] ?? '';
+      } else if (keep && !sameEndpoint(address, this.servedBy)) {
+        // Nothing listed to check it against, and the model was chosen at another address: that
+        // server's, not this one's. Elsewhere (the presenter) the model field is always in view,
+        // filled by its user or a link: it stays.
+        this.model = '';
+      }
+      this.models = ids ?? [];
+      this.served = ids ?? [];
       this.servedBy = address;
-      if (!ids.includes(this.model)) this.model = ids[0] ?? '';
+      this.unlisted = !ids || ids.length === 0;
       this.status = 'connected';
-      this.message = ids.length === 0 ? 'Connected, but the server lists no models.' : `Connected: ${ids.length} model${ids.length === 1 ? '' : 's'}.`;
+      this.message = connectedMessage(address, ids);
       if (keep) this.save();
     } catch (error) {
       // The list belonged to the server that answered before; offering it beside this failure
@@ -125,13 +149,44 @@ export class EndpointSettings {
     }
   }
 
-  /** Undefined until an address and a model are known, and while the model is another server's. */
+  /**
+   * The models the server lists, or null when it has no list to give (a 404 at /models: some
+   * servers serve chat completions only). Such a server still answered; its model is typed.
+   */
+  async #listedModels(address: string, apiKey: string | undefined): Promise<string[] | null> {
+    try {
+      return await listModels(address, apiKey);
+    } catch (error) {
+      if (error instanceof EndpointStatusError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  /** Undefined until an address and a model are known, and while the model is another address's. */
   languageModel(): LanguageModel | undefined {
-    if (!this.baseUrl.trim() || !this.model || this.addressChanged) return undefined;
+    if (!this.baseUrl.trim() || !this.usableModel.trim()) return undefined;
     return createOpenAICompatibleModel({
       baseUrl: this.baseUrl.trim(),
-      model: this.model,
+      model: this.usableModel.trim(),
       ...(this.apiKey ? { apiKey: this.apiKey } : {}),
     });
   }
+}
+
+/** What a test that reached the server says: how many models, or what to do when there are none to pick. */
+function connectedMessage(address: string, ids: readonly string[] | null): string {
+  const where = URL.canParse(address) ? new URL(address).origin : address;
+  if (ids === null) {
+    return (
+      `The server at ${where} answered, but gives no model list (404 at /models). Type the name of a model it serves in the Model field; ` +
+      'the first request tells whether the server has it. If that says 404 too, the base URL is wrong: use the server root or its /v1 path (e.g. http://localhost:11434/v1).'
+    );
+  }
+  if (ids.length === 0) {
+    return (
+      'Connected, but the server lists no models. Add one to the server (for Ollama: ollama pull qwen2.5-coder:3b) and test again, ' +
+      'or type the name of a model it serves in the Model field.'
+    );
+  }
+  return `Connected: ${ids.length} model${ids.length === 1 ? '' : 's'}.`;
 }

@@ -7,14 +7,21 @@ function memoryStorage(): SettingsStorage & { values: Map<string, string> } {
   return { values, getItem: (k) => values.get(k) ?? null, setItem: (k, v) => void values.set(k, v), removeItem: (k) => void values.delete(k) };
 }
 
-/** A fetch that lists `models` at http://good.test and cannot reach anything else. */
+/**
+ * A fetch that lists `models` at http://good.test, nothing at http://empty.test, answers 404 to
+ * the model list at http://nolist.test (it serves chat only), and cannot reach anything else.
+ */
 function fakeFetch(models: string[]): typeof fetch {
   return (async (input: RequestInfo | URL) => {
     const url = String(input);
     if (url.startsWith('http://good.test/')) return new Response(JSON.stringify({ data: models.map((id) => ({ id })) }), { status: 200 });
+    if (url.startsWith('http://empty.test/')) return new Response(JSON.stringify({ data: [] }), { status: 200 });
+    if (url.startsWith('http://nolist.test/')) return new Response('404 page not found', { status: 404, statusText: 'Not Found' });
     throw new TypeError('Failed to fetch');
   }) as typeof fetch;
 }
+
+const saved = (storage: { values: Map<string, string> }) => JSON.parse(storage.values.get('feedback-lab.endpoint') ?? '{}');
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -47,11 +54,11 @@ describe('the endpoint settings of the Models page', () => {
     endpoint.baseUrl = 'http://other.test:8080';
     expect(endpoint.addressChanged).toBe(true);
     expect(endpoint.languageModel()).toBeUndefined();
-    // Ticking "remember" saves the address as typed, without the other server's list.
+    // Ticking "remember" saves the address as typed, without the other server's list or model.
     endpoint.rememberKey = true;
     endpoint.apiKey = 'sk-1';
     endpoint.save();
-    expect(JSON.parse(storage.values.get('feedback-lab.endpoint') ?? '{}')).toEqual({ baseUrl: 'http://other.test:8080', model: 'alpha', served: [], apiKey: 'sk-1' });
+    expect(saved(storage)).toEqual({ baseUrl: 'http://other.test:8080', model: '', served: [], apiKey: 'sk-1' });
     // A page opened later does not take the list for this address either.
     expect(new EndpointSettings(storage).served).toEqual([]);
   });
@@ -85,5 +92,73 @@ describe('the endpoint settings of the Models page', () => {
     later.baseUrl = 'http://other.test/v1';
     later.save();
     expect(JSON.parse(storage.values.get('feedback-lab.endpoint') ?? '{}')).toMatchObject({ baseUrl: 'http://other.test/v1', served: [] });
+  });
+
+  it('does not offer the last server’s model for a new address whose test failed, and offers it again back at its own', async () => {
+    vi.stubGlobal('fetch', fakeFetch(['model-of-A']));
+    const endpoint = new EndpointSettings(memoryStorage());
+    endpoint.baseUrl = 'http://good.test/v1';
+    await endpoint.connect();
+    endpoint.baseUrl = 'http://unreachable.test/v1';
+    await endpoint.connect();
+    expect([endpoint.status, endpoint.addressChanged, endpoint.usableModel, endpoint.rememberedModel]).toEqual(['failed', false, '', '']);
+    // Try it has nothing to send, rather than A's model to B's address.
+    expect(endpoint.languageModel()).toBeUndefined();
+    endpoint.baseUrl = 'http://good.test/v1';
+    expect([endpoint.usableModel, endpoint.languageModel()?.id]).toEqual(['model-of-A', 'openai-compatible:model-of-A']);
+  });
+
+  it('marks a failed test’s message as about the old address once another is typed', async () => {
+    vi.stubGlobal('fetch', fakeFetch([]));
+    const endpoint = new EndpointSettings(memoryStorage());
+    endpoint.baseUrl = 'http://unreachable.test/v1';
+    await endpoint.connect();
+    expect([endpoint.status, endpoint.addressChanged, endpoint.testedAddress]).toEqual(['failed', false, 'http://unreachable.test/v1']);
+    endpoint.baseUrl = 'http://unreachable.test:8080/v1';
+    expect(endpoint.addressChanged).toBe(true);
+  });
+
+  it('lets a model name be typed for a server that gives no model list (404), and sends that name', async () => {
+    vi.stubGlobal('fetch', fakeFetch(['model-of-A']));
+    const storage = memoryStorage();
+    const endpoint = new EndpointSettings(storage);
+    endpoint.baseUrl = 'http://good.test/v1';
+    await endpoint.connect();
+    endpoint.baseUrl = 'http://nolist.test/v1';
+    await endpoint.connect();
+    expect([endpoint.status, endpoint.unlisted, endpoint.models]).toEqual(['connected', true, []]);
+    expect(endpoint.message).toBe(
+      'The server at http://nolist.test answered, but gives no model list (404 at /models). Type the name of a model it serves in the Model field; ' +
+        'the first request tells whether the server has it. If that says 404 too, the base URL is wrong: use the server root or its /v1 path (e.g. http://localhost:11434/v1).',
+    );
+    // A's model is not carried over to a server that could not say whether it has it.
+    expect([endpoint.model, endpoint.languageModel()]).toEqual(['', undefined]);
+    endpoint.model = 'my-model';
+    endpoint.save();
+    expect(endpoint.languageModel()?.id).toBe('openai-compatible:my-model');
+    expect(saved(storage)).toEqual({ baseUrl: 'http://nolist.test/v1', model: 'my-model', served: [] });
+    // Testing again keeps the name typed for this very server.
+    await endpoint.connect();
+    expect(endpoint.model).toBe('my-model');
+  });
+
+  it('says how to add a model when the server lists none, and lets one be typed meanwhile', async () => {
+    vi.stubGlobal('fetch', fakeFetch([]));
+    const endpoint = new EndpointSettings(memoryStorage());
+    endpoint.baseUrl = 'http://empty.test';
+    await endpoint.connect();
+    expect(endpoint.unlisted).toBe(true);
+    expect(endpoint.message).toBe(
+      'Connected, but the server lists no models. Add one to the server (for Ollama: ollama pull qwen2.5-coder:3b) and test again, or type the name of a model it serves in the Model field.',
+    );
+  });
+
+  it('keeps the presenter’s model, from its user or a link, when the server it checks gives no list', async () => {
+    vi.stubGlobal('fetch', fakeFetch([]));
+    const endpoint = new EndpointSettings(memoryStorage());
+    endpoint.pointAt('http://nolist.test/v1');
+    endpoint.model = 'linked-model';
+    await endpoint.connect({ keep: false });
+    expect([endpoint.status, endpoint.model]).toEqual(['connected', 'linked-model']);
   });
 });
