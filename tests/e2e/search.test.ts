@@ -158,9 +158,26 @@ describe('the Search page in Chromium', () => {
     expect(before.length).toBeLessThan(POPULATION * SUBSET);
     expect(before.every((r) => r.generation === 0)).toBe(true);
 
-    // …and its address, opened again, resumes the search by itself.
+    // …and its address, opened again, resumes the search by itself. While it resumes (Python
+    // starts afresh, a few seconds), the panel says so and offers no second Resume, and the form's
+    // button does not claim to start a new search.
     await page.goto(address);
-    await page.getByText(/This search was interrupted/).waitFor({ timeout: 30_000 });
+    await page.locator('.run .phase', { hasText: /^Resuming…$/ }).waitFor({ timeout: 30_000 });
+    const whileResuming = await page.evaluate(() => {
+      const start = document.querySelector<HTMLButtonElement>('section.new button[type="submit"]');
+      return {
+        notice: document.querySelector('p.notice')?.textContent?.trim(),
+        runButtons: [...document.querySelectorAll('section.run button')].map((b) => b.textContent?.trim()),
+        start: start?.textContent?.trim(),
+        startDisabled: start?.disabled,
+      };
+    });
+    expect(whileResuming).toEqual({
+      notice: 'This search was interrupted (the page was closed or reloaded); it resumes where it stopped.',
+      runButtons: [],
+      start: 'Start search',
+      startDisabled: true,
+    });
     await page.locator('.run .phase', { hasText: /^Done$/ }).waitFor({ timeout: 240_000 });
 
     const stored = await storedEvaluations(page);
@@ -181,8 +198,9 @@ describe('the Search page in Chromium', () => {
     expect(requestsAfter).toHaveLength(newRecords.reduce((n, r) => n + r.modelCalls, 0));
     expect(after.every((r) => r.cachedCalls === 0)).toBe(true);
 
-    // Progress and cost per generation.
+    // Progress and cost per generation; the pools it mutated within, of the study's sizes by default.
     await page.getByTestId('generation').getByText(`(${GENERATIONS} of ${GENERATIONS} scored)`).waitFor();
+    expect(await page.getByTestId('prompt-pools').textContent()).toBe('Prompt pools: 3 generator, 2 analyzer and 3 refiner prompts (the study’s sizes).');
     const searchTokens = stored.reduce((n, r) => n + r.tokens, 0);
     expect(await page.getByTestId('search-tokens').textContent()).toMatch(new RegExp(`^${searchTokens.toLocaleString('en')} tokens`));
     const cost = page.locator('table.cost tbody tr');
@@ -201,8 +219,13 @@ describe('the Search page in Chromium', () => {
     expect(await page.locator('figure.chart svg polygon').count()).toBeGreaterThanOrEqual(2);
     await app.screenshot('search-done');
 
-    // Re-validate the champion on the whole pool, once.
+    // Re-validate the champion on the whole pool, once. The panel says what its inflation measures,
+    // and that the study's champion measured so was +40 %, the paper's 5–7 % being another measure.
     const panel = page.locator('section.inflation');
+    const measure = await panel.getByTestId('inflation-measure').textContent();
+    expect(measure).toContain('the study’s own NEAT champion comes out at +40.3 %: 21 of 25 (84.0 %) in its search against 98.2 of 164 (59.9 %)');
+    expect(measure).toContain('The paper’s “5–7 %” is another measure');
+    expect(await panel.textContent()).not.toMatch(/measured as here/);
     await panel.getByLabel('Repeats').fill('1');
     // A screen reader hears the validation start and end, not every run counted.
     await page.evaluate(() => {
@@ -636,6 +659,8 @@ describe('searches one after another in one tab', () => {
     endpoint.pace(FAST_PACE);
     const form = page.locator('section.new');
     await fillSearchForm(form, 'Search with a prompt set', { ids: '0, 2', population: 3, generations: 1, subset: 2 });
+    // The study's pool sizes leave two built-in generators out: every built-in prompt takes them all.
+    await form.getByLabel('Prompt pools').selectOption('every-built-in');
 
     // Every built-in generator id gets a text of its own, and one new generator joins the pool.
     const generatorIds = ['generator.plain', 'generator.careful', 'generator.spec', 'generator.simple', 'generator.trace', 'generator.mine'];
@@ -645,13 +670,14 @@ describe('searches one after another in one tab', () => {
       mimeType: 'application/json',
       buffer: Buffer.from(JSON.stringify({ format: 'feedback-lab/prompt-set', version: 1, prompts: generatorIds.map((id) => ({ id, role: 'generator', text: textOf(id) })) })),
     });
-    await form.getByText(/^The search's prompt pools: 6 generator, \d+ analyzer, \d+ refiner prompts, 6 of them from this set\.$/).waitFor();
+    await form.getByText(/^The search's prompt pools: 6 generator, 3 analyzer, 5 refiner prompts, 6 of them from this set\.$/).waitFor();
 
     const firstRequest = endpoint.requests.length;
     await form.getByRole('button', { name: 'Start search' }).click();
     // The search before this one shows Done until this one takes the panel.
     const run = page.locator('section.run', { has: page.locator('#search-run-title', { hasText: 'Search with a prompt set' }) });
     await run.locator('.phase', { hasText: /^Done$/ }).waitFor({ timeout: 120_000 });
+    expect(await run.getByTestId('prompt-pools').textContent()).toBe('Prompt pools: 6 generator, 3 analyzer and 5 refiner prompts (the study had 3, 2 and 3).');
     const generatorCalls = endpoint.requests.slice(firstRequest).filter(isGeneratorRequest);
     expect(generatorCalls.length).toBeGreaterThan(0);
     const loaded = new Set(generatorIds.map(textOf));

@@ -5,7 +5,8 @@
  * then runs the built-in texts whatever the file holds.
  */
 import { llmNodes, type NodeRole, type Pipeline } from '../pipeline/genome.ts';
-import { BUILTIN_PROMPTS, promptsForRole, type PromptSet } from './prompt-set.ts';
+import { defaultPromptPools, type PromptPoolChoice } from '../search/search-config.ts';
+import { BUILTIN_PROMPTS, type PromptSet } from './prompt-set.ts';
 
 /** A prompt id a pipeline's node sends, with the role of that node. */
 export interface PromptUse {
@@ -82,19 +83,26 @@ export function describeStudyEffect(effect: PromptSetEffect, armCount: number): 
 /** The roles a search evolves prompts for. */
 const SEARCH_ROLES = ['generator', 'analyzer', 'refiner'] as const;
 
-/** What the set does, then the prompt pools a search would mutate within. */
-export function describeSearchEffect(set: PromptSet): string[] {
-  const lines = describeContents(promptSetEffect(set, []));
+/** What the set does, then the prompt pools a search would mutate within (`choice`: which built-in prompts they start from). */
+export function describeSearchEffect(set: PromptSet, choice: PromptPoolChoice = 'study-sized'): string[] {
+  const effect = promptSetEffect(set, []);
+  const lines = describeContents(effect);
   const fromSet = new Set(set.prompts.map((p) => p.id));
-  const pools = SEARCH_ROLES.map((role) => {
-    const pool = promptsForRole(role, set);
-    return { role, size: pool.length, fromSet: pool.filter((p) => fromSet.has(p.id)).length };
-  });
+  const chosen = defaultPromptPools(set, choice);
+  const pools = SEARCH_ROLES.map((role) => ({ role, size: chosen[role].length, fromSet: chosen[role].filter((id) => fromSet.has(id)).length }));
   const inPools = pools.reduce((n, p) => n + p.fromSet, 0);
   lines.push(
     `The search's prompt pools: ${pools.map((p) => `${p.size} ${p.role}`).join(', ')} prompts, ` +
       `${inPools === 0 ? 'none of them from this set' : `${inPools} of them from this set`}.`,
   );
+  // A replaced built-in text outside the study-sized pools would otherwise seem to be used.
+  const pooled = new Set(SEARCH_ROLES.flatMap((role) => chosen[role]));
+  const left = [...effect.replaced, ...effect.restated].filter((id) => !pooled.has(id) && SEARCH_ROLES.some((role) => set.prompts.some((p) => p.id === id && p.role === role)));
+  if (left.length > 0) {
+    lines.push(
+      `${listIds(left)} ${left.length === 1 ? 'is' : 'are'} not in the pools of the study's sizes, so ${left.length === 1 ? 'its text is' : 'their texts are'} not used: choose every built-in prompt under Prompt pools to use ${left.length === 1 ? 'it' : 'them'}.`,
+    );
+  }
   const otherRoles = set.prompts.filter((p) => !(SEARCH_ROLES as readonly string[]).includes(p.role));
   if (otherRoles.length > 0) {
     const roles = [...new Set(otherRoles.map((p) => p.role))].join(', ');

@@ -7,7 +7,7 @@
  */
 import { MAX_ITERATIONS, nodeCount, type Iterations, type LlmNode, type RefinePipeline, type Stage } from '../pipeline/genome.ts';
 import type { Rng } from '../random.ts';
-import { appendStageEvent, type InnovationTracker } from './innovation.ts';
+import type { InnovationTracker } from './innovation.ts';
 import type { MutationRates } from './search-config.ts';
 import { clonePipeline, pick, randomNode, randomStage, roundTemperature, withHeader, type VariationContext } from './search-genome.ts';
 
@@ -22,16 +22,11 @@ const REMOVE_ANALYZER_SHARE = 0.6;
 /** adjust_iterations is biased toward fewer iterations: −1 with 60%, +1 with 40%. */
 const DECREASE_ITERATIONS_SHARE = 0.6;
 
-/** Appends a stage (no analyzer, 1-2 iterations) when the stage and node limits allow it. */
+/** Appends a stage (no analyzer, 1-2 iterations, a fresh innovation number) when the stage and node limits allow it. */
 export const addStage: MutationOperator = (pipeline, rng, ctx) => {
   const { stages } = pipeline;
   if (stages.length >= ctx.limits.maxStages || nodeCount(pipeline) + 2 > ctx.limits.maxNodes) return pipeline;
-  const last = stages[stages.length - 1];
-  const innovation = ctx.innovations.innovationFor(
-    appendStageEvent(last ? last.innovation : null),
-    new Set(stages.map((s) => s.innovation)),
-  );
-  return rebuild(pipeline, pipeline.generator, [...stages.map(copyStage), randomStage(innovation, rng, ctx)]);
+  return rebuild(pipeline, pipeline.generator, [...stages.map(copyStage), randomStage(ctx.innovations.fresh(), rng, ctx)]);
 };
 
 /** Gives a random stage without an analyzer one, when the node limit allows it. */

@@ -35,9 +35,41 @@ export interface PromptPools {
   refiner: string[];
 }
 
-/** The built-in pools (the study had 3 generator, 2 analyzer and 3 refiner prompts), extended by a loaded set. */
-export function defaultPromptPools(promptSet?: PromptSet): PromptPools {
-  const ids = (role: 'generator' | 'analyzer' | 'refiner') => promptsForRole(role, promptSet).map((p) => p.id);
+/**
+ * Which built-in prompts the pools start from.
+ * - `study-sized` (the default): 3 generator, 2 analyzer and 3 refiner prompts, the sizes of the
+ *   study's pools (its prompts.py), so mutate_prompt really changes a prompt as often as it did
+ *   there: 0.30 × (1 − 1/3) = 0.20 for generators and refiners, 0.30 × (1 − 1/2) = 0.15 for
+ *   analyzers (the paper's "~15-20 %").
+ * - `every-built-in`: all of Feedback Lab's generator, analyzer and refiner prompts (5, 3 and 5),
+ *   the pools of searches started before the choice existed: more starting diversity, and
+ *   0.24 / 0.20 effective prompt changes.
+ * A loaded prompt set replaces texts by id in either, and its new ids join the pools.
+ */
+export type PromptPoolChoice = 'study-sized' | 'every-built-in';
+
+/**
+ * Our own prompts in the study's pool sizes, each standing where the study's prompt of the same
+ * intent stood (the NEAT champions' prompts among them), so a prompt set that gives these eight
+ * ids the study's texts runs the study's pools.
+ */
+export const STUDY_SIZED_PROMPT_IDS: Readonly<PromptPools> = {
+  generator: ['generator.plain', 'generator.simple', 'generator.careful'],
+  analyzer: ['analyzer.diagnose', 'analyzer.root-cause'],
+  refiner: ['refiner.use-diagnosis', 'refiner.minimal-change', 'refiner.read-error'],
+};
+
+const POOL_ROLES = ['generator', 'analyzer', 'refiner'] as const;
+
+/** The pools a search starts with: the chosen built-in prompts (texts as a loaded set gives them), then the set's new ids. */
+export function defaultPromptPools(promptSet?: PromptSet, choice: PromptPoolChoice = 'study-sized'): PromptPools {
+  const ids = (role: (typeof POOL_ROLES)[number]) => {
+    const available = promptsForRole(role, promptSet).map((p) => p.id);
+    if (choice === 'every-built-in') return available;
+    const builtin = new Set(promptsForRole(role).map((p) => p.id));
+    // A set may move a built-in id to another role; it then leaves this pool.
+    return [...STUDY_SIZED_PROMPT_IDS[role].filter((id) => available.includes(id)), ...available.filter((id) => !builtin.has(id))];
+  };
   return { generator: ids('generator'), analyzer: ids('analyzer'), refiner: ids('refiner') };
 }
 

@@ -12,7 +12,7 @@ import { isRecord } from '../pipeline/json-shape.ts';
 import { findPrompt, PROMPT_SET_FORMAT, PROMPT_SET_VERSION, type PromptSet, type RolePrompt } from '../prompts/prompt-set.ts';
 import { STUDY_DEFAULT_LIMITS, type ModelBinding, type StudyLimits } from '../study/config.ts';
 import { difficultySourceProblems, stratifiedRule, type DifficultySource } from './difficulty-source.ts';
-import { assertValidSearchConfig, defaultPromptPools, studySearchConfig, type SearchConfig, type StratifiedColumnOrder } from './search-config.ts';
+import { assertValidSearchConfig, defaultPromptPools, studySearchConfig, type PromptPoolChoice, type SearchConfig, type StratifiedColumnOrder } from './search-config.ts';
 
 export interface SearchSetup {
   /** Unique per run; the store's key (`search-…`). */
@@ -60,6 +60,8 @@ export interface SearchDraft {
   difficulty?: DifficultySource;
   /** With `difficulty`: how a band's problems spread over the generations (the study's when absent). */
   columnOrder?: StratifiedColumnOrder;
+  /** Which built-in prompts the pools hold (the study's pool sizes when absent); `config.promptPools` overrides it. */
+  promptPools?: PromptPoolChoice;
 }
 
 export interface CreateSearchOptions {
@@ -78,7 +80,7 @@ export function createSearchSetup(draft: SearchDraft, options: CreateSearchOptio
   if (wrong) throw new Error(`The search is on ${draft.benchmark}, but the problems given include ${wrong.id}.`);
   const problemIds = selectProblems(options.problems, draft.selection).map((p) => p.id);
   const config = studySearchConfig(problemIds, {
-    promptPools: defaultPromptPools(options.promptSet),
+    promptPools: defaultPromptPools(options.promptSet, draft.promptPools),
     ...draft.config,
   });
   if (draft.difficulty) {

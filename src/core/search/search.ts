@@ -293,7 +293,6 @@ function breed(state: SearchState, scores: readonly GenomeScore[], rng: Rng): Se
   const generation = state.generation + 1;
   const plan = planNextGeneration(scores, state.species, { ...config, stagnationLimit: config.speciation.stagnationLimit }, rng);
   const innovations = new InnovationTracker(state.innovations);
-  innovations.startGeneration();
   const ctx: MutationContext = { ...variationContext(config), innovations };
   const genomes = { ...state.genomes };
   const population: SearchState['population'] = plan.elites.map((id) => ({ id, origin: 'elite' }));

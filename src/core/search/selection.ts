@@ -5,7 +5,8 @@
  *   drawn at random from the whole population, compared by shared fitness.
  * - `species-proportional` (scripts/run_code_neat.py): each species gets offspring in
  *   proportion to its mean fitness (the sum of its shared fitness), at least one each, and
- *   parents are drawn within the species, the first from its better half.
+ *   parents are drawn within the species, the first from its better half; stagnant species stop
+ *   breeding by the released code's rule.
  * Both keep the `eliteCount` best genomes unchanged (elitism), and both rank ties by fewer
  * executions per problem, the study's tie-breaker.
  */
@@ -133,11 +134,13 @@ function speciesBreeding(
   rng: Rng,
 ): Breeding[] {
   const byId = new Map(scored.map((g) => [g.id, g]));
-  const champion = rankGenomes(scored)[0]?.id;
-  // A species that has stopped improving stops breeding, unless it holds the champion or
-  // removing it would leave fewer than two species (the released code kept ≤ 2 species alive).
-  let breeders = species.filter((s) => s.stagnation < options.stagnationLimit || (champion !== undefined && s.members.includes(champion)));
-  if (breeders.length < 2) breeders = [...species];
+  // As the released code does (run_code_neat.py, step 3): a species whose best has not improved
+  // for `stagnationLimit` generations stops breeding, unless there are at most two species, when
+  // every one breeds. The champion's species is not spared (elitism keeps the champion itself),
+  // and the cut may leave a single species. Should every species be stagnant, the released code
+  // had none to breed from and stopped; here they all breed.
+  let breeders = species.length <= 2 ? [...species] : species.filter((s) => s.stagnation < options.stagnationLimit);
+  if (breeders.length === 0) breeders = [...species];
   const members = breeders.map((s) => rankGenomes(s.members.map((id) => byId.get(id) as ScoredGenome)));
   const scores = members.map((m) => {
     const total = m.reduce((sum, g) => sum + g.fitness, 0);

@@ -51,6 +51,8 @@ export function newSearchId(now: Date = new Date()): string {
 export const RUNNING_IN_ANOTHER_TAB =
   'This search was already running in another tab, so this tab left it to that one: it goes on there. Its card below follows it, and offers Resume if that tab is closed before the search ends.';
 
+export type StartingWork = { kind: 'new' } | { kind: 'resume' | 'extend'; searchId: string } | { kind: 'validation' };
+
 export class SearchDesk {
   readonly form = new SearchForm();
   readonly library: SearchLibrary;
@@ -67,7 +69,14 @@ export class SearchDesk {
     this.refusal = plainRefusal(lines);
   }
   notice = $state<string | null>(null);
-  starting = $state(false);
+  /**
+   * What this tab is starting, until it runs: a new search, a stored one resumed or carried on
+   * (the one on show: its panel says so, and offers no second Resume), or a validation.
+   */
+  startingWork = $state.raw<StartingWork | null>(null);
+  get starting(): boolean {
+    return this.startingWork !== null;
+  }
   /** The form's Python workers field: kept here, as the draft keeps it apart from the search's own fields. */
   readonly workersField = new WorkersField(DEFAULT_WORKERS);
 
@@ -199,7 +208,7 @@ export class SearchDesk {
   /** Starts the search the form describes. */
   async start(): Promise<void> {
     this.notice = null;
-    await this.#guard(async () => {
+    await this.#guard({ kind: 'new' }, async () => {
       if (this.workersField.problem) throw new FormProblems(this.problems());
       const draft = this.form.toDraft();
       const dataset = await this.#loaded(draft.benchmark);
@@ -233,7 +242,7 @@ export class SearchDesk {
 
   /** Resumes a stored search that no tab runs. */
   async resume(searchId: string): Promise<void> {
-    await this.#guard(async () => {
+    await this.#guard({ kind: 'resume', searchId }, async () => {
       const { store } = await appSearchStores();
       const stored = await store.loadSearch(searchId);
       if (!stored) throw new Error('This search is no longer stored here.');
@@ -245,7 +254,7 @@ export class SearchDesk {
 
   /** Gives a finished search a larger budget and carries it on from exactly where it stopped. */
   async extend(searchId: string, budget: SearchBudget): Promise<void> {
-    await this.#guard(async () => {
+    await this.#guard({ kind: 'extend', searchId }, async () => {
       const { store } = await appSearchStores();
       const stored = await store.loadSearch(searchId);
       if (!stored) throw new Error('This search is no longer stored here.');
@@ -260,7 +269,7 @@ export class SearchDesk {
   async validate(request: Omit<ValidationRequest, 'problemIds'>): Promise<void> {
     const view = this.view;
     if (!view) return;
-    await this.#guard(async () => {
+    await this.#guard({ kind: 'validation' }, async () => {
       const { store } = await appSearchStores();
       const stored = await store.loadSearch(view.setup.id);
       if (!stored) throw new Error('This search is no longer stored here.');
@@ -345,19 +354,19 @@ export class SearchDesk {
   }
 
   /** One start, resume or validation at a time; its failure becomes the page's error. */
-  async #guard(work: () => Promise<void>): Promise<void> {
+  async #guard(what: StartingWork, work: () => Promise<void>): Promise<void> {
     if (this.busy) {
       this.errors = ['A search is already running in this tab: stop it first.'];
       return;
     }
-    this.starting = true;
+    this.startingWork = what;
     this.errors = [];
     try {
       await work();
     } catch (error) {
       this.refusal = startRefusal(error);
     } finally {
-      this.starting = false;
+      this.startingWork = null;
     }
   }
 

@@ -13,7 +13,7 @@ import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
 import type { HarnessMode } from '../../core/harness/outcome.ts';
 import { isRecord } from '../../core/pipeline/json-shape.ts';
 import type { DifficultySource } from '../../core/search/difficulty-source.ts';
-import type { MutationRates, SelectionScheme, StratifiedColumnOrder, ThresholdRule } from '../../core/search/search-config.ts';
+import type { MutationRates, PromptPoolChoice, SelectionScheme, StratifiedColumnOrder, ThresholdRule } from '../../core/search/search-config.ts';
 import type { SettingsStorage } from '../models/saved-settings.ts';
 import { DraftStore, finiteOrNull, numberOrNull, oneOf, onlyKeys, parseJson, readLoadedSet, strings } from '../shared/form-draft.ts';
 import type { LoadedPromptSet } from '../shared/prompt-set-picker.svelte.ts';
@@ -61,6 +61,8 @@ export interface SearchFormDraft {
   endpoint: string;
   modelNames: Record<string, string>;
   promptSet: LoadedPromptSet | null;
+  /** Which built-in prompts the pools hold. */
+  promptPools: PromptPoolChoice;
   workers: number;
 }
 
@@ -72,6 +74,7 @@ const SUBSET_CHOICES: Record<SubsetChoice, true> = { rotating: true, stratified:
 const SCHEMES: Record<SelectionScheme, true> = { tournament: true, 'species-proportional': true };
 const THRESHOLD_RULES: Record<ThresholdRule, true> = { band: true, collapse: true };
 const COLUMN_ORDERS: Record<StratifiedColumnOrder, true> = { 'easiest-first': true, balanced: true };
+const POOL_CHOICES: Record<PromptPoolChoice, true> = { 'study-sized': true, 'every-built-in': true };
 const MODES: Record<HarnessMode, true> = { standard: true, study: true };
 const ENGINES: Record<SearchEngine, true> = { webllm: true, openai: true };
 const RATE_NAMES = Object.keys(MUTATION_LABELS) as (keyof MutationRates)[];
@@ -80,7 +83,7 @@ const NUMBER_FIELDS = [
 ] as const satisfies readonly (keyof SearchFormDraft)[];
 const KEYS: readonly (keyof SearchFormDraft)[] = [
   'version', 'name', 'benchmark', 'selectionKind', 'idsText', 'subsetChoice', 'difficulty', 'columnOrder', 'selection', 'thresholdRule', 'rates', 'atZero', 'cacheCalls',
-  'mode', 'engine', 'endpoint', 'modelNames', 'promptSet', 'workers', 'maxMinutes', 'maxTokens', ...NUMBER_FIELDS,
+  'mode', 'engine', 'endpoint', 'modelNames', 'promptSet', 'promptPools', 'workers', 'maxMinutes', 'maxTokens', ...NUMBER_FIELDS,
 ];
 
 /** The form holds NaN for a budget it cannot read (SearchFormPanel), which JSON cannot carry. */
@@ -127,6 +130,7 @@ export function searchDraftOf(form: SearchForm, extra: { workers: number }): Sea
     endpoint: form.endpoint,
     modelNames: { ...form.modelNames },
     promptSet: form.prompts.loaded,
+    promptPools: form.promptPools,
     workers: extra.workers,
   };
 }
@@ -167,6 +171,7 @@ export function applySearchDraft(form: SearchForm, draft: SearchFormDraft): void
   form.modelNames = { ...draft.modelNames };
   form.prompts.remove();
   if (draft.promptSet) form.prompts.loaded = draft.promptSet;
+  form.promptPools = draft.promptPools;
 }
 
 /** The draft in `raw` (stored JSON), or null when there is none or it does not read back exactly. */
@@ -183,6 +188,7 @@ export function parseSearchDraft(raw: string | null): SearchFormDraft | null {
     // Drafts kept before the choice existed have none: they meant the default.
     (v['thresholdRule'] === undefined || oneOf(v['thresholdRule'], THRESHOLD_RULES)) &&
     (v['columnOrder'] === undefined || oneOf(v['columnOrder'], COLUMN_ORDERS)) &&
+    (v['promptPools'] === undefined || oneOf(v['promptPools'], POOL_CHOICES)) &&
     NUMBER_FIELDS.every((key) => numberOrNull(v[key])) &&
     isBudget(v['maxMinutes']) &&
     isBudget(v['maxTokens']) &&
@@ -207,6 +213,7 @@ export function parseSearchDraft(raw: string | null): SearchFormDraft | null {
     ...(v as unknown as SearchFormDraft),
     thresholdRule: (v['thresholdRule'] as ThresholdRule | undefined) ?? 'band',
     columnOrder: (v['columnOrder'] as StratifiedColumnOrder | undefined) ?? 'easiest-first',
+    promptPools: (v['promptPools'] as PromptPoolChoice | undefined) ?? 'study-sized',
     difficulty,
     promptSet,
   };

@@ -9,7 +9,7 @@ import { selectProblems } from '../../core/benchmarks/selection.ts';
 import { EXPECTED_PROBLEM_COUNTS } from '../../core/benchmarks/problem-count.ts';
 import type { HarnessMode } from '../../core/harness/outcome.ts';
 import { SEARCH_POOL } from '../../core/pipeline/model-keys.ts';
-import { STUDY_MUTATION_RATES, studySpeciation, type MutationRates, type SelectionScheme, type StratifiedColumnOrder, type ThresholdRule } from '../../core/search/search-config.ts';
+import { STUDY_MUTATION_RATES, studySpeciation, type MutationRates, type PromptPoolChoice, type SelectionScheme, type StratifiedColumnOrder, type ThresholdRule } from '../../core/search/search-config.ts';
 import { numberProblem, wholeProblem } from '../../core/number-problems.ts';
 import { SEARCH_LIMITS, searchSizeProblems } from '../../core/search/search-limits.ts';
 import type { SearchDraft } from '../../core/search/search-setup.ts';
@@ -86,6 +86,8 @@ export class SearchForm extends ModelEngineForm {
 
   /** A prompt set file: its texts replace built-in ones in the pools, and its new ids join them. */
   readonly prompts = new PromptSetPicker();
+  /** The study's pool sizes (3 generator, 2 analyzer, 3 refiner prompts), or every built-in prompt. */
+  promptPools = $state<PromptPoolChoice>('study-sized');
 
   readonly modelKeys: readonly string[] = SEARCH_POOL;
 
@@ -96,7 +98,7 @@ export class SearchForm extends ModelEngineForm {
 
   /** What the loaded set does to the search's prompt pools, one sentence each; empty without a set. */
   get promptSetLines(): string[] {
-    return this.prompts.loaded ? describeSearchEffect(this.prompts.loaded.promptSet) : [];
+    return this.prompts.loaded ? describeSearchEffect(this.prompts.loaded.promptSet, this.promptPools) : [];
   }
 
   resetRates(): void {
@@ -243,6 +245,7 @@ export class SearchForm extends ModelEngineForm {
       },
       seed: this.seed,
       cacheCalls: this.cacheCalls,
+      promptPools: this.promptPools,
       ...(this.subsetChoice === 'stratified' && this.difficulty.loaded ? { difficulty: this.difficulty.loaded, columnOrder: this.columnOrder } : {}),
     };
   }

@@ -75,14 +75,26 @@ describe('what a prompt set changes for a study', () => {
 });
 
 describe('what a prompt set changes for a search', () => {
-  it('says how many prompts each pool holds and how many come from the set; other roles are left out', () => {
+  const withPlanner = set(...studyTexts.prompts, { id: 'planner.mine', role: 'planner', text: 'Plan first.' });
+
+  it('says how many prompts each pool of every built-in prompt holds and how many come from the set; other roles are left out', () => {
     const builtinPool = (role: string) => BUILTIN_PROMPTS.prompts.filter((p) => p.role === role).length;
-    const withPlanner = set(...studyTexts.prompts, { id: 'planner.mine', role: 'planner', text: 'Plan first.' });
-    expect(describeSearchEffect(withPlanner)).toEqual([
+    expect(describeSearchEffect(withPlanner, 'every-built-in')).toEqual([
       '2 prompts replace built-in texts: generator.plain, refiner.fix.',
       '1 prompt repeats its built-in text word for word: analyzer.diagnose.',
       '2 new ids, not among the built-in prompts: generator.mine, planner.mine.',
       `The search's prompt pools: ${builtinPool('generator') + 1} generator, ${builtinPool('analyzer')} analyzer, ${builtinPool('refiner')} refiner prompts, 4 of them from this set.`,
+      '1 prompt is for roles the search does not evolve (planner): not used here.',
+    ]);
+  });
+
+  it('with the study’s pool sizes (the default), counts those pools and names a replaced text they leave out', () => {
+    expect(describeSearchEffect(withPlanner)).toEqual([
+      '2 prompts replace built-in texts: generator.plain, refiner.fix.',
+      '1 prompt repeats its built-in text word for word: analyzer.diagnose.',
+      '2 new ids, not among the built-in prompts: generator.mine, planner.mine.',
+      "The search's prompt pools: 4 generator, 2 analyzer, 3 refiner prompts, 3 of them from this set.",
+      "refiner.fix is not in the pools of the study's sizes, so its text is not used: choose every built-in prompt under Prompt pools to use it.",
       '1 prompt is for roles the search does not evolve (planner): not used here.',
     ]);
   });

@@ -15,7 +15,7 @@ import {
   MUTATION_OPERATORS,
   type MutationName,
 } from '../../../src/core/search/mutation.ts';
-import { STUDY_MUTATION_RATES, type MutationRates } from '../../../src/core/search/search-config.ts';
+import { defaultPromptPools, STUDY_MUTATION_RATES, type MutationRates, type PromptPools } from '../../../src/core/search/search-config.ts';
 import { initialPipeline } from '../../../src/core/search/search-genome.ts';
 import { context, llama, node, pipeline, stage } from './fixtures.ts';
 
@@ -129,7 +129,6 @@ describe('mutate', () => {
       for (let step = 0; step < 60; step++) {
         p = mutate(p, rng, ctx, heavy).pipeline;
         expectWithinLimits(p);
-        if (step % 10 === 0) ctx.innovations.startGeneration();
         if (p.stages.length === 3) seen.three++;
         if (nodeCount(p) === 8) seen.eight++;
         if ([p.generator, ...p.stages.flatMap((s) => (s.analyzer ? [s.analyzer, s.refiner] : [s.refiner]))].some((n) => n.temperature >= 0.9)) seen.hot++;
@@ -162,17 +161,21 @@ describe('add_stage', () => {
     expect(ctx.promptPools.refiner).toContain((added?.refiner.prompt as { id: string }).id);
   });
 
-  it('gives the same innovation to the same structural event within a generation, a new one in the next', () => {
+  it('gives every appended stage a fresh innovation number, as the study’s code does, even the same event twice in a generation', () => {
     const innovations = new InnovationTracker();
     const ctx = context(innovations);
     const a = addStage(pipeline([stage(1)]), createRng(1), ctx);
     const b = addStage(pipeline([stage(1)], llama()), createRng(2), ctx);
     const elsewhere = addStage(pipeline([stage(1), stage(2)]), createRng(3), ctx);
-    expect(a.stages[1]?.innovation).toBe(b.stages[1]?.innovation);
-    expect(elsewhere.stages[2]?.innovation).not.toBe(a.stages[1]?.innovation);
-    innovations.startGeneration();
-    const later = addStage(pipeline([stage(1)]), createRng(4), ctx);
-    expect(later.stages[1]?.innovation).not.toBe(a.stages[1]?.innovation);
+    expect([a, b].map((p) => p.stages[1]?.innovation)).toEqual([2, 3]);
+    expect(elsewhere.stages[2]?.innovation).toBe(4);
+    expect(innovations.toJSON()).toEqual({ next: 5, thisGeneration: {} });
+  });
+
+  it('resumes the numbering of a search saved before fresh numbers, whatever that generation had handed out', () => {
+    const innovations = new InnovationTracker({ next: 7, thisGeneration: { 'append-after:1': 6 } });
+    const child = addStage(pipeline([stage(1)]), createRng(1), context(innovations));
+    expect(child.stages[1]?.innovation).toBe(7);
   });
 
   it('is blocked at 3 stages and when two more nodes would pass 8', () => {
@@ -263,7 +266,7 @@ describe('configuration operators', () => {
   it("mutate_prompt draws from the pool of the chosen node's role", () => {
     const rng = createRng(6);
     const ctx = context();
-    const start = pipeline([stage(1, { analyzer: true })]);
+    const start = pipeline([stage(1, { analyzer: true, refiner: node('llama3.2:3b', 'refiner.read-error', 0.2) })]);
     const roles = new Set<string>();
     for (let i = 0; i < 300; i++) {
       const child = mutatePrompt(start, rng, ctx);
@@ -273,10 +276,34 @@ describe('configuration operators', () => {
       expect(ctx.promptPools.analyzer).toContain(id(s?.analyzer as { prompt: unknown }));
       expect(ctx.promptPools.refiner).toContain(id(s?.refiner as { prompt: unknown }));
       if (id(child.generator) !== id(start.generator)) roles.add('generator');
-      if (id(s?.refiner as { prompt: unknown }) !== 'refiner.fix') roles.add('refiner');
+      if (id(s?.refiner as { prompt: unknown }) !== 'refiner.read-error') roles.add('refiner');
       if (id(s?.analyzer as { prompt: unknown }) !== 'analyzer.diagnose') roles.add('analyzer');
     }
     expect([...roles].sort()).toEqual(['analyzer', 'generator', 'refiner']);
+  });
+
+  it('changes a prompt as often as the study did with the default pools (0.30 × 2/3 = 0.20, 0.30 × 1/2 = 0.15), more often with every built-in prompt', () => {
+    // The share of mutate_prompt's draws on a role's node that give it another prompt: (pool − 1) / pool.
+    const changedShare = (pools: PromptPools, role: 'generator' | 'analyzer' | 'refiner') => {
+      const rng = createRng(31);
+      const ctx = { ...context(), promptPools: pools };
+      const start = pipeline([stage(1, { analyzer: true, refiner: node('llama3.2:3b', pools.refiner[0] as string, 0.2) })], node('qwen2.5:1.5b', pools.generator[0] as string, 0.3));
+      const promptOf = (p: RefinePipeline) => JSON.stringify((role === 'generator' ? p.generator : role === 'analyzer' ? p.stages[0]?.analyzer : p.stages[0]?.refiner)?.prompt);
+      let changed = 0;
+      const draws = 30_000;
+      for (let i = 0; i < draws; i++) if (promptOf(mutatePrompt(start, rng, ctx)) !== promptOf(start)) changed++;
+      // mutate_prompt picks one of the three nodes.
+      return (3 * changed) / draws;
+    };
+    const near = (value: number, expected: number) => expect(Math.abs(value - expected)).toBeLessThan(0.02);
+    const study = defaultPromptPools();
+    expect(study.analyzer).toContain('analyzer.diagnose');
+    near(changedShare(study, 'generator'), 2 / 3);
+    near(changedShare(study, 'refiner'), 2 / 3);
+    near(changedShare(study, 'analyzer'), 1 / 2);
+    const every = defaultPromptPools(undefined, 'every-built-in');
+    near(changedShare(every, 'generator'), 4 / 5);
+    near(changedShare(every, 'analyzer'), 2 / 3);
   });
 
   it('adjust_temperature jitters by about σ = 0.08 and clips to 0.05-1.2, two decimals', () => {

@@ -107,13 +107,32 @@ describe('species-proportional allocation (the released code)', () => {
     expect([fromFirst, fromSecond]).toEqual([6, 2]); // 0.6 : 0.2 of 8 slots
   });
 
-  it("stops breeding a stagnant species, unless it holds the champion", () => {
+  const parentsOf = (plan: ReturnType<typeof planNextGeneration>) => new Set(plan.breeding.flatMap((b) => (b.kind === 'crossover' ? [b.fitter, b.weaker] : [b.parent])));
+  const stagnating = { ...config, populationSize: 8, selection: 'species-proportional' as const, stagnationLimit: 3 };
+
+  it('stops breeding a stagnant species, the champion’s too, as the released code does (elitism keeps the champion)', () => {
     const g = scored([0.9, 0.5, 0.4, 0.3]);
-    const options = { ...config, populationSize: 8, selection: 'species-proportional' as const, stagnationLimit: 3 };
     const groups = [species(1, ['g0'], 5), species(2, ['g1']), species(3, ['g2'], 5), species(4, ['g3'])];
-    const plan = planNextGeneration(g, groups, options, createRng(6));
-    const parents = new Set(plan.breeding.flatMap((b) => (b.kind === 'crossover' ? [b.fitter, b.weaker] : [b.parent])));
-    expect(parents.has('g2')).toBe(false);
-    expect(parents.has('g0')).toBe(true);
+    const plan = planNextGeneration(g, groups, stagnating, createRng(6));
+    expect(plan.elites).toContain('g0');
+    expect([...parentsOf(plan)].sort()).toEqual(['g1', 'g3']);
+  });
+
+  it('keeps every species breeding while there are at most two, stagnant or not', () => {
+    const g = scored([0.9, 0.5, 0.4, 0.3]);
+    const plan = planNextGeneration(g, [species(1, ['g0', 'g1'], 5), species(2, ['g2', 'g3'])], stagnating, createRng(6));
+    expect(parentsOf(plan).has('g0') || parentsOf(plan).has('g1')).toBe(true);
+  });
+
+  it('may leave one species breeding when the others of three or more are stagnant', () => {
+    const g = scored([0.9, 0.5, 0.4, 0.3]);
+    const groups = [species(1, ['g0'], 5), species(2, ['g1'], 5), species(3, ['g2', 'g3'])];
+    expect([...parentsOf(planNextGeneration(g, groups, stagnating, createRng(6)))].sort()).toEqual(['g2', 'g3']);
+  });
+
+  it('lets every species breed when all of them are stagnant (the released code had none left and stopped)', () => {
+    const g = scored([0.9, 0.5, 0.4]);
+    const groups = [species(1, ['g0'], 5), species(2, ['g1'], 5), species(3, ['g2'], 5)];
+    expect([...parentsOf(planNextGeneration(g, groups, stagnating, createRng(6)))].sort()).toEqual(['g0', 'g1', 'g2']);
   });
 });

@@ -2,16 +2,17 @@ import { describe, expect, it } from 'vitest';
 import type { RefinePipeline } from '../../../src/core/pipeline/genome.ts';
 import { createRng } from '../../../src/core/random.ts';
 import { mutate } from '../../../src/core/search/mutation.ts';
+import { defaultPromptPools } from '../../../src/core/search/search-config.ts';
 import { initialPipeline } from '../../../src/core/search/search-genome.ts';
 import { adaptThreshold, sharedFitness, speciate, speciateGeneration, updateSpeciesFitness, type Species } from '../../../src/core/search/speciation.ts';
 import { config, context, node, pipeline, stage } from './fixtures.ts';
 
 const genomes = (...pipelines: RefinePipeline[]) => pipelines.map((p, i) => ({ id: `g${i}`, pipeline: p }));
 
-/** A varied population: random first-generation genomes after a few rounds of mutation. */
+/** A varied population: random first-generation genomes after a few rounds of mutation, prompts from every built-in one. */
 function variedPopulation(seed: number, size = 20): { id: string; pipeline: RefinePipeline }[] {
   const rng = createRng(seed);
-  const ctx = context();
+  const ctx = { ...context(), promptPools: defaultPromptPools(undefined, 'every-built-in') };
   const rates = { ...config.mutationRates, addStage: 0.3, addAnalyzer: 0.3 };
   return Array.from({ length: size }, (_, i) => {
     let p = initialPipeline(`g${i}`, rng, ctx);

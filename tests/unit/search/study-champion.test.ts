@@ -4,7 +4,9 @@
  * validated on the whole of HumanEval.
  */
 import { describe, expect, it } from 'vitest';
-import { studyChampionComparison } from '../../../src/core/search/study-champion.ts';
+import { impliedSearchPasses, readChampion } from '../../../src/core/reproduce/champions.ts';
+import { inflationMeasureNote, studyChampionComparison, studyChampionInflation } from '../../../src/core/search/study-champion.ts';
+import { readStudyJson } from '../../support/study-results.ts';
 
 describe('the study’s champion beside a search’s', () => {
   it('states the study’s champion as printed (run v3: 0.76 in the search, 98.2 ± 3.4 of 164 over 5 runs)', () => {
@@ -26,5 +28,24 @@ describe('the study’s champion beside a search’s', () => {
 
   it('says the study had no MBPP champion', () => {
     expect(studyChampionComparison('mbpp', 427, null)).toEqual([expect.stringMatching(/HumanEval only/)]);
+  });
+
+  it('measures the study’s champion as the inflation panel does: 21/25 in its search against 98.2/164 validated, +40.3 %', async () => {
+    const study = studyChampionInflation();
+    expect(study).toMatchObject({ searchPasses: 21, subsetSize: 25, validatedMean: 98.2, problems: 164 });
+    expect(study?.inflationPercent).toBeCloseTo(40.3, 1);
+    // The released files agree: fitness 0.76 = passed / 25 − 0.02 × its 4 nodes, and 98.2 is the mean of its 5 runs.
+    const v3 = readChampion(await readStudyJson('neat_runs/v3_champion.json'), 'v3_champion.json');
+    expect(impliedSearchPasses(v3)).toBe(21);
+    const main = (await readStudyJson('main_results.json')) as { configs: { name: string; mean: number }[] };
+    expect(main.configs.find((c) => c.name === 'NEAT v3 champion')?.mean).toBe(98.2);
+  });
+
+  it('tells a user the paper’s 5–7 % is another measure than the panel’s', () => {
+    const note = inflationMeasureNote();
+    expect(note).toContain('the study’s own NEAT champion comes out at +40.3 %: 21 of 25 (84.0 %) in its search against 98.2 of 164 (59.9 %) over 5 validation runs.');
+    expect(note).toContain('The paper’s “5–7 %” is another measure: one run on all 164 problems against the mean of five');
+    expect(note).toContain('5.3–7.9 % above their five-run means');
+    expect(note).not.toMatch(/measured as here/);
   });
 });

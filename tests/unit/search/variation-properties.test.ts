@@ -58,7 +58,6 @@ function evolve(seed: number, config: SearchConfig, rates: MutationRates, size: 
   const seen = { children: 0, crossovers: 0, maxStages: 0, maxNodes: 0, hottest: 0, coldest: Infinity };
   for (const p of population) expect(problemsOf(p, config), `seed ${seed}, initial ${p.id}`).toEqual([]);
   for (let g = 1; g <= generations; g++) {
-    innovations.startGeneration();
     const next: RefinePipeline[] = [];
     for (let i = 0; i < size; i++) {
       const id = `g${g}-${i}`;

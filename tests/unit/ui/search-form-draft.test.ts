@@ -131,6 +131,16 @@ describe('the search form draft', () => {
     expect([form.name, form.columnOrder]).toEqual(['kept yesterday', 'easiest-first']);
   });
 
+  it("reads a draft kept before the prompt pools choice existed as the study's pool sizes, and refuses a choice it does not know", () => {
+    const storage = new MapStorage();
+    const { promptPools: _none, ...older } = searchDraftOf(new SearchForm(), { workers: 1 });
+    storage.items.set(SEARCH_DRAFT_KEY, JSON.stringify({ ...older, name: 'kept yesterday' }));
+    const { form, keeper } = reloadedTab(storage);
+    expect(keeper.restore()).not.toBeNull();
+    expect([form.name, form.promptPools]).toEqual(['kept yesterday', 'study-sized']);
+    expect(parseSearchDraft(JSON.stringify({ ...older, promptPools: 'huge' }))).toBeNull();
+  });
+
   it('gives an unreadable budget back as unreadable, not as "no limit"', () => {
     const storage = new MapStorage();
     const first = new SearchForm();
