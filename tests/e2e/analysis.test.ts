@@ -91,16 +91,26 @@ describe('the Reproduce page on the study\'s released files', () => {
     await expect.poll(() => sigmaRow.textContent()).toMatch(/4\.7σ.*3\.8σ.*mismatch/);
     expect(await sigmaRow.textContent()).toMatch(/formula/);
     expect(await sigmaRow.getByText('mismatch').isVisible()).toBe(true);
+    // The computed σ keeps Δ's sign (the paper prints 0.1σ unsigned), and the note says so.
+    const crossModel = table2.locator('#paper-table-2').getByRole('row').filter({ hasText: 'Cross-model vs self-refine' });
+    expect((await crossModel.locator('td').allTextContents()).slice(-2)).toEqual(['-0.4', '-0.10σ']);
+    await table2.getByText(/The paper prints σ without a sign \(Cross-model vs self-refine: Δ -0\.4, printed 0\.1σ\)/).waitFor();
 
     // §4.8: "7 unfixable" against the 15 problems no arm solved, traced to bare asserts logged as None.
     const unfixable = page.locator('[data-section="unfixable"]');
     const gapRow = unfixable.getByRole('row').filter({ hasText: 'Problems solved by no configuration' });
     expect(await gapRow.textContent()).toMatch(/7 of 164.*15 of 164.*mismatch.*bare AssertionError/);
     expect(await gapRow.getByText(/bare AssertionError/).isVisible()).toBe(true);
+    expect(await unfixable.getByRole('columnheader', { name: 'Arms ending on None (mostly a bare assert)' }).count()).toBe(1);
 
     // The paired McNemar on the released per-problem verdicts.
-    const paired = page.locator('[data-section="paired"]').getByRole('row').filter({ hasText: 'Self-refine vs solo (llama)' });
+    const pairedSection = page.locator('[data-section="paired"]');
+    const paired = pairedSection.getByRole('row').filter({ hasText: 'Self-refine vs solo (llama)' });
     expect(await paired.textContent()).toContain('0.0023');
+    // Its CSV holds p unrounded, as a number: 5.5e-12 where the page shows "< 0.0001".
+    const pairedCsv = (await downloaded(page, () => pairedSection.getByRole('button', { name: /Paired tests.*as CSV/ }).click())).text.split('\r\n');
+    expect(pairedCsv.find((line) => line.startsWith('Self-refine vs solo (llama),'))!.split(',')[5]).toBe('0.002315700054168696');
+    expect(pairedCsv.find((line) => line.startsWith('Coder self-refine vs best llama,'))!.split(',')[5]).toMatch(/^5\.5\d*e-12$/);
 
     // Table 3: the champion's HumanEval/32 (no execution recorded: the 120 s cap) is in no row; the page and its CSV say so.
     const table3 = page.locator('[data-section="table-3"]');
@@ -111,12 +121,17 @@ describe('the Reproduce page on the study\'s released files', () => {
     const table3Lines = Buffer.from(table3Csv.text, 'latin1').toString('utf8').split('\r\n');
     expect(table3Lines[0]).toBe('Arm · first error,Problems,Fixed,Fix rate,Not counted: no execution recorded');
     expect(table3Lines).toContain('NEAT champion · TimeoutError †,2,0,0,1');
+    // The ledger names, per row, the reading of the files that gives the printed range.
+    const nameErrorRow = table3.locator('#table-3-ledger').getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'NameError', exact: true }) });
+    expect(await nameErrorRow.textContent()).toContain("this row's printed range comes from both files, without the coder arm, rounded; but no one rule fits all rows.");
 
     // Downloads: a table as CSV and Markdown, a figure as SVG (colours baked in) and PNG.
     const table1 = page.locator('[data-section="table-1"]');
     const csv = await downloaded(page, () => table1.getByRole('button', { name: /Table 1 \(HumanEval\).*as CSV/ }).click());
     expect(csv.name).toBe('paper-table-1.csv');
-    expect(csv.text.split('\r\n')[0]).toBe('Arm,Passes per run,Mean,SD,% of 164');
+    expect(csv.text.split('\r\n')[0]).toBe('Arm,"Passes, run 1","Passes, run 2","Passes, run 3","Passes, run 4","Passes, run 5",Mean,SD,% of 164');
+    // The pass-rate figure's method, under the table of its values.
+    await table1.getByText(/^The CI resamples problems, each scored by the share of its runs that solved it: 10000 resamples, seed \d+\.$/).first().waitFor();
     const md = await downloaded(page, () => table1.getByRole('button', { name: /Table 1 \(HumanEval\).*as Markdown/ }).click());
     expect(md.text).toContain('| --- | --- | ---: | ---: | ---: |');
     const svg = await downloaded(page, () => table1.getByRole('button', { name: /Consistency.*as SVG/ }).click());
@@ -403,6 +418,11 @@ describe('the Results page on a result file', () => {
     // The study's known truth: solo passes 1 then 2, self-refine 3 then 4 (of 5).
     const summary = page.locator('[data-section="summary"]');
     expect(await summary.getByRole('row').filter({ hasText: 'llama self-refine' }).first().textContent()).toContain('3, 4');
+    // Single run vs mean: each run against the other run, not against a mean that counts it (3 vs 4, best 4 vs 3).
+    const single = page.locator('[data-section="single-vs-mean"]');
+    const singleRow = single.getByRole('row').filter({ hasText: 'llama self-refine' }).first();
+    expect((await singleRow.locator('td').allTextContents()).slice(0, 7)).toEqual(['3', '4.0', '1.0', '-25.0 %', '4', '3.0', '33.3 %']);
+    expect(await single.getByRole('columnheader', { name: 'Mean of the other runs' }).count()).toBe(1);
     // Forced iterations give the iteration table and the break table.
     const iterations = page.locator('[data-section="iterations"]');
     expect(await iterations.getByRole('table').count()).toBeGreaterThanOrEqual(2);
@@ -553,6 +573,10 @@ describe('the Results page on a result file', () => {
     const agreeRow = pairs.getByRole('row').filter({ hasText: 'llama text-only vs llama solo' });
     expect((await agreeRow.locator('td').allTextContents()).slice(4)).toEqual(['0.0 pp', '-52.2 pp', '52.2 pp', '5']);
     await shoot(pairs, 'analysis-results-stopped-pairs');
+    // Its CSV gives each repeat's b, c, problems paired and p as numbers of their own.
+    const pairsCsv = (await downloaded(page, () => pairs.getByRole('button', { name: /Arm pairs.*as CSV/ }).click())).text.split('\r\n');
+    expect(pairsCsv[0]).toContain('"b, repeat 1","c, repeat 1","Problems paired, repeat 1","b, repeat 2","c, repeat 2","Problems paired, repeat 2","McNemar exact p, repeat 1","McNemar exact p, repeat 2"');
+    expect(pairsCsv.find((line) => line.startsWith('llama self-refine vs llama solo,'))).toMatch(/,0,2,5,0,0,1,0\.5,1,/);
     // Consistency over the complete repeat's five problems, not over the one problem the stopped repeat reached.
     const consistency = page.locator('[data-section="consistency"]');
     const soloRow = consistency.getByRole('row').filter({ hasText: 'llama solo' });

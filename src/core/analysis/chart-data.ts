@@ -101,18 +101,23 @@ export function consistencyChart(rows: readonly ArmConsistency[]): BarChartData 
   };
 }
 
+/** How a pass-rate CI was found, in the words under its table and in its figure's description. */
+export function passRateMethod(ci: Pick<ConfidenceInterval, 'replicates' | 'seed'>): string {
+  return `The CI resamples problems, each scored by the share of its runs that solved it: ${ci.replicates} resamples, seed ${ci.seed}.`;
+}
+
 export function passRateChart(rates: readonly ArmPassRate[]): BarChartData {
+  const values = rates.map((r) =>
+    r.interval.method === 'none'
+      ? `${r.label}: ${r.interval.estimate.toFixed(1)} % (no CI: every problem scored the same)`
+      : `${r.label}: ${r.interval.estimate.toFixed(1)} % (95 % ${r.interval.method === 'exact-binomial' ? 'exact binomial ' : ''}CI ` +
+        `${r.interval.lower.toFixed(1)}–${r.interval.upper.toFixed(1)} %)`,
+  );
+  // Said only where some interval was resampled (an exact binomial bound is not).
+  const resampled = rates.find((r) => r.interval.method === 'percentile-bootstrap')?.interval;
   return {
     title: 'Pass rate per arm with 95 % bootstrap CI',
-    description: rates
-      .map(
-        (r) =>
-          r.interval.method === 'none'
-            ? `${r.label}: ${r.interval.estimate.toFixed(1)} % (no CI: every problem scored the same)`
-            : `${r.label}: ${r.interval.estimate.toFixed(1)} % (95 % ${r.interval.method === 'exact-binomial' ? 'exact binomial ' : ''}CI ` +
-              `${r.interval.lower.toFixed(1)}–${r.interval.upper.toFixed(1)} %)`,
-      )
-      .join('; '),
+    description: `${values.join('; ')}${resampled ? `. ${passRateMethod(resampled)}` : ''}`,
     categories: rates.map((r) => r.label),
     series: [
       {

@@ -174,9 +174,43 @@ export function sigmaCell(sigma: number | null): Cell {
   return Number.isFinite(sigma) ? numberCell(sigma, 2, 'σ') : textCell(NO_SPREAD);
 }
 
+/** A p-value as formatP shows it, with its unrounded value for CSV; "–" without one. */
+export function pCell(p: number, levels: readonly number[] = []): Cell {
+  return Number.isNaN(p) ? textCell('–') : { text: formatP(p, levels), value: p };
+}
+
+/**
+ * The per-repeat columns of the pair table as CSV columns: a spreadsheet gets b, c, the problems
+ * paired and p of each repeat as numbers of their own (unrounded p), not "6 / 23; 5 / 20" or
+ * "0.0023; 0.720" in one text field. Repeats are numbered from 1, as on the page.
+ */
+function perRepeatCsv(results: readonly PairResult[]): {
+  repeats: number[];
+  discordant: (r: PairResult) => (number | null)[];
+  p: (r: PairResult) => (number | null)[];
+} {
+  const repeats = [...new Set(results.flatMap((r) => r.perRepeat.map((m) => m.repeat)))].sort((a, b) => a - b);
+  const at = (r: PairResult, repeat: number) => r.perRepeat.find((m) => m.repeat === repeat);
+  return {
+    repeats,
+    discordant: (r) =>
+      repeats.flatMap((repeat) => {
+        const m = at(r, repeat);
+        return m ? [m.b, m.c, m.problems] : [null, null, null];
+      }),
+    p: (r) =>
+      repeats.map((repeat) => {
+        const exactP = at(r, repeat)?.exactP;
+        return exactP === undefined || Number.isNaN(exactP) ? null : exactP;
+      }),
+  };
+}
+
 export function pairTable(results: readonly PairResult[], options: { seed: number; replicates: number }): Table {
   const tests = results.reduce((n, r) => n + r.perRepeat.length, 0);
   const levels = tests > 1 ? [bonferroniLevel(tests)] : [];
+  const csv = perRepeatCsv(results);
+  const split = csv.repeats.length > 0;
   return {
     id: 'pair-comparisons',
     caption: 'Arm pairs: Δ and σ over repeats (as the study\'s Table 2), McNemar per matched repeat, bootstrap 95 % CI of Δ pass rate',
@@ -184,8 +218,14 @@ export function pairTable(results: readonly PairResult[], options: { seed: numbe
       { label: 'Treatment vs baseline' },
       { label: 'Δ passes', numeric: true },
       { label: 'σ', numeric: true },
-      { label: 'Discordant b / c per repeat' },
-      { label: 'McNemar exact p per repeat' },
+      {
+        label: 'Discordant b / c per repeat',
+        ...(split ? { csvLabels: csv.repeats.flatMap((k) => [`b, repeat ${k + 1}`, `c, repeat ${k + 1}`, `Problems paired, repeat ${k + 1}`]) } : {}),
+      },
+      {
+        label: 'McNemar exact p per repeat',
+        ...(split ? { csvLabels: csv.repeats.map((k) => `McNemar exact p, repeat ${k + 1}`) } : {}),
+      },
       { label: 'Δ pass rate', numeric: true },
       { label: '95 % CI low', numeric: true },
       { label: '95 % CI high', numeric: true },
@@ -195,8 +235,11 @@ export function pairTable(results: readonly PairResult[], options: { seed: numbe
       textCell(`${r.treatment.label} vs ${r.baseline.label}`),
       maybeNumberCell(r.delta, 1),
       sigmaCell(r.sigma),
-      textCell(r.perRepeat.map((m) => `${m.b} / ${m.c}${m.problems === r.problems ? '' : ` (of ${m.problems})`}`).join('; ') || '–'),
-      textCell(r.perRepeat.map((m) => formatP(m.exactP, levels)).join('; ') || '–'),
+      {
+        text: r.perRepeat.map((m) => `${m.b} / ${m.c}${m.problems === r.problems ? '' : ` (of ${m.problems})`}`).join('; ') || '–',
+        values: csv.discordant(r),
+      },
+      { text: r.perRepeat.map((m) => formatP(m.exactP, levels)).join('; ') || '–', values: csv.p(r) },
       maybeNumberCell(r.difference?.estimate ?? null, 1, ' pp'),
       maybeNumberCell(r.difference?.lower ?? null, 1, ' pp'),
       maybeNumberCell(r.difference?.upper ?? null, 1, ' pp'),

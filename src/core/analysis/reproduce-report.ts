@@ -12,7 +12,7 @@ import { iterationArmTables, taxonomyFixRates, taxonomyUncounted } from '../repr
 import { iterationSelfChecks, mainResultsSelfChecks, taxonomySelfChecks } from '../reproduce/released-self-check.ts';
 import { unfixableReport } from '../reproduce/unfixable.ts';
 import { iterationTableView } from './iteration-report.ts';
-import type { ArmConsistency, ArmPassRate } from './arm-tables.ts';
+import { passRateTable, type ArmConsistency, type ArmPassRate } from './arm-tables.ts';
 import {
   consistencyChart,
   cumulativeChart,
@@ -121,7 +121,12 @@ export function reproduceReport(files: LoadedReleasedFiles, options: ReproduceOp
         return { label: c.label, problems: scores.length, interval: percentInterval(bootstrapPassRate(scores, options)) };
       });
       return {
-        tables: [table1View(main!), selfCheckView('table-1-self-check', 'main_results.json', mainResultsSelfChecks(main!))],
+        tables: [
+          table1View(main!),
+          selfCheckView('table-1-self-check', 'main_results.json', mainResultsSelfChecks(main!)),
+          // The figure's numbers with how they were found (what is resampled, how often, the seed), as on the Results page.
+          { ...passRateTable(rates), id: 'paper-pass-rate-ci' },
+        ],
         comparisons: compareTable1(main!),
         figures: [
           { kind: 'bar', data: passRateChart(rates) },

@@ -14,11 +14,12 @@ import {
   type PaperArm,
 } from '../reproduce/paper-printed.ts';
 import { pairedFromTaxonomy, sigmaBetween, table1, type IterationArmTables, type UncountedProblem } from '../reproduce/paper-tables.ts';
+import { formatPrinted } from '../reproduce/printed-number.ts';
 import type { SelfCheck } from '../reproduce/released-self-check.ts';
 import type { UnfixableReport } from '../reproduce/unfixable.ts';
 import { singleVsMean } from '../stats/single-vs-mean.ts';
-import { bonferroniLevel, EXACT_DIFFERENCE_NOTE, formatP, multipleTestsNote, sigmaCell } from './pair-tables.ts';
-import { maybeNumberCell, numberCell, textCell, type Cell, type CellTone, type Table } from './table.ts';
+import { bonferroniLevel, EXACT_DIFFERENCE_NOTE, multipleTestsNote, pCell, sigmaCell } from './pair-tables.ts';
+import { formatNumber, maybeNumberCell, numberCell, textCell, type Cell, type CellTone, type Table } from './table.ts';
 
 const PAPER_ARM_BY_RELEASED = new Map(
   (Object.entries(RELEASED_ARM_NAME) as [PaperArm, string][]).map(([arm, name]) => [name, arm]),
@@ -70,14 +71,15 @@ export function table1View(main: ReleasedMainResults): Table {
     caption: `Table 1 (HumanEval): problems solved over ${main.runs} runs, computed from main_results.json`,
     columns: [
       { label: 'Arm' },
-      { label: 'Passes per run' },
+      // A spreadsheet gets each run's passes as a number of its own.
+      { label: 'Passes per run', csvLabels: Array.from({ length: main.runs }, (_, k) => `Passes, run ${k + 1}`) },
       { label: 'Mean', numeric: true },
       { label: 'SD', numeric: true },
       { label: `% of ${main.totalProblems}`, numeric: true },
     ],
     rows: table1(main).map((r) => [
       textCell(paperLabel(r.arm)),
-      textCell(r.passCounts.join(', ')),
+      { text: r.passCounts.join(', '), values: r.passCounts },
       numberCell(r.summary.mean, 1),
       maybeNumberCell(r.summary.sd, 3),
       numberCell(r.percent, 1, ' %'),
@@ -87,19 +89,30 @@ export function table1View(main: ReleasedMainResults): Table {
 }
 
 export function table2View(main: ReleasedMainResults): Table {
+  const rows = PRINTED_TABLE2.map(({ comparison, humaneval }) => ({
+    comparison,
+    humaneval,
+    separation: sigmaBetween(main, RELEASED_ARM_NAME[humaneval.baseline], RELEASED_ARM_NAME[humaneval.treatment]),
+  }));
+  const negative = rows.filter((r) => r.separation.sigma < 0);
   return {
     id: 'paper-table-2',
     caption: 'Table 2 (HumanEval): Δ and σ = Δ / √(SD₁² + SD₂²) from the released runs',
     columns: [{ label: 'Comparison' }, { label: 'Treatment − baseline' }, { label: 'Δ', numeric: true }, { label: 'σ', numeric: true }],
-    rows: PRINTED_TABLE2.map(({ comparison, humaneval }) => {
-      const s = sigmaBetween(main, RELEASED_ARM_NAME[humaneval.baseline], RELEASED_ARM_NAME[humaneval.treatment]);
-      return [
-        textCell(comparison),
-        textCell(`${PAPER_ARM_LABEL[humaneval.treatment]} − ${PAPER_ARM_LABEL[humaneval.baseline]}`),
-        numberCell(s.delta, 1),
-        sigmaCell(Math.abs(s.sigma)),
-      ];
-    }),
+    rows: rows.map(({ comparison, humaneval, separation: s }) => [
+      textCell(comparison),
+      textCell(`${PAPER_ARM_LABEL[humaneval.treatment]} − ${PAPER_ARM_LABEL[humaneval.baseline]}`),
+      numberCell(s.delta, 1),
+      sigmaCell(s.sigma),
+    ]),
+    // The paper prints σ without its sign (0.1σ beside Δ −0.4); the formula keeps Δ's, and so does this table.
+    notes: [
+      'σ keeps the sign of Δ (treatment − baseline), as the formula gives it. The paper prints σ without a sign' +
+        (negative.length > 0
+          ? ` (${negative.map((r) => `${r.comparison}: Δ ${formatNumber(r.separation.delta, 1)}, printed ${formatPrinted(r.humaneval.sigma)}σ`).join('; ')}), ` +
+            'so the ledger below compares magnitudes.'
+          : ', so the ledger below compares magnitudes.'),
+    ],
   };
 }
 
@@ -123,7 +136,7 @@ export function pairedTestsView(taxonomy: ReleasedErrorTaxonomy, options: { seed
       numberCell(r.counts.baselineOnly),
       numberCell(r.counts.treatmentOnly),
       numberCell(r.counts.bothFailed),
-      textCell(formatP(r.mcnemar.exactP, levels)),
+      pCell(r.mcnemar.exactP, levels),
       numberCell(100 * r.difference.estimate, 1, ' pp'),
       numberCell(100 * r.difference.lower, 1, ' pp'),
       numberCell(100 * r.difference.upper, 1, ' pp'),
@@ -138,7 +151,7 @@ export function pairedTestsView(taxonomy: ReleasedErrorTaxonomy, options: { seed
       { label: 'Baseline only (b)', numeric: true },
       { label: 'Treatment only (c)', numeric: true },
       { label: 'Neither', numeric: true },
-      { label: 'McNemar exact p' },
+      { label: 'McNemar exact p', numeric: true },
       { label: 'Δ pass rate', numeric: true },
       { label: '95 % CI low', numeric: true },
       { label: '95 % CI high', numeric: true },
@@ -156,6 +169,17 @@ export function pairedTestsView(taxonomy: ReleasedErrorTaxonomy, options: { seed
 }
 
 type FixRateRow = { category: string; total: number; fixed: number; fixRate: number };
+
+/**
+ * What the study's "None" stands for. Its harness named an error by the last stderr line matching
+ * `^(\w+(?:Error|Exception|Warning)): ` (code_executor.py), so whatever that misses is None: in
+ * these runs mostly a bare assert, but not only.
+ */
+export const NONE_LABEL_NOTE =
+  '"None" is the study\'s label for a failure its harness could not name: mostly a bare AssertionError (an assert with no message). ' +
+  'The harness took the error type from the last line of stderr reading "Name: message" with a name ending in Error, Exception or Warning, ' +
+  'so an exception raised without a message, one named otherwise (StopIteration, SystemExit) or with a dotted name, and a non-zero exit ' +
+  'with nothing on stderr are None too.';
 
 /** Marks a fix-rate row that has problems left out of it for want of an execution. */
 export const UNCOUNTED_MARK = '†';
@@ -197,7 +221,7 @@ export function fixRatesView(
       ...(uncounted.length > 0 ? [{ label: 'Not counted: no execution recorded', numeric: true }] : []),
     ],
     rows,
-    notes: ['"None" is the study\'s label for a bare AssertionError (its harness found no message after a colon).', ...uncountedNotes(uncounted)],
+    notes: [NONE_LABEL_NOTE, ...uncountedNotes(uncounted)],
   };
 }
 
@@ -338,13 +362,13 @@ export function unfixableView(report: UnfixableReport): Table {
   return {
     id: 'paper-unfixable',
     caption: `§4.8: the ${report.unsolved.length} HumanEval problems no arm solved in the released run, against the study's list of ${report.releasedUnfixable.length}`,
-    columns: [{ label: 'Problem' }, { label: "In the study's unfixable list" }, { label: 'Arms ending on a bare assert (logged as None)' }],
+    columns: [{ label: 'Problem' }, { label: "In the study's unfixable list" }, { label: 'Arms ending on None (mostly a bare assert)' }],
     rows: report.unsolved.map((id) => [
       textCell(id),
       textCell(listed.has(id) ? 'yes' : 'no', listed.has(id) ? 'match' : 'mismatch'),
       textCell((dropped.get(id) ?? []).map(paperLabel).join(', ')),
     ]),
-    notes: [report.explanation],
+    notes: [report.explanation, NONE_LABEL_NOTE],
   };
 }
 

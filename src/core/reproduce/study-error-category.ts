@@ -8,8 +8,10 @@
 
 /**
  * SyntaxError/IndentationError → SyntaxError; IndexError/KeyError → one row; NameError, TypeError,
- * AssertionError, TimeoutError as they are; null → "None" (error_taxonomy.json's label for a bare
- * `AssertionError`, whose stderr line has no colon); anything else → Other.
+ * AssertionError, TimeoutError as they are; null → "None" (error_taxonomy.json's label for a failure
+ * its harness could not name: mostly a bare `AssertionError`, whose stderr line has no colon, but
+ * also a message-less exception, StopIteration or SystemExit, a dotted name, an exit with empty
+ * stderr); anything else → Other.
  */
 export function studyErrorCategory(errorType: string | null): string {
   if (errorType === null) return 'None';

@@ -2,8 +2,8 @@
  * "Unfixable" problems: the paper reports 7 of 164 HumanEval problems that no configuration
  * solved; in its released error-taxonomy run 15 problems were solved by no arm. The 8 between
  * them were dropped by the study's rule — "failed in every config" was tested as "every arm's
- * final error type is not None" — and a bare `AssertionError` was logged as None, so an arm that
- * ended on a bare assert looked like one that passed.
+ * final error type is not None" — and a failure its harness could not name (mostly a bare
+ * `AssertionError`) was logged as None, so an arm that ended on one looked like one that passed.
  */
 import { studyErrorCategory } from './study-error-category.ts';
 import type { ReleasedErrorTaxonomy, ReleasedUnfixable } from './error-taxonomy.ts';
@@ -60,8 +60,10 @@ export function unfixableReport(taxonomy: ReleasedErrorTaxonomy): UnfixableRepor
   const explanation =
     `In the released run ${unsolved.length} of ${taxonomy.totalProblems} problems were solved by no arm, ` +
     `but the study's list holds ${releasedUnfixable.length}: it kept a problem only when every arm's final ` +
-    `error type was non-null, and its harness logged a bare AssertionError (no message after a colon) as ` +
-    `None. The ${droppedByBareAssert.length} unsolved problems with at least one arm ending on a bare assert ` +
+    `error type was non-null, and its harness logged as None every failure it could not name: mostly a bare ` +
+    `AssertionError (no message after a colon), also any exception raised without a message (the file keeps no ` +
+    `message to tell them apart). ` +
+    `The ${droppedByBareAssert.length} unsolved problems with at least one arm ending on None ` +
     `(${droppedByBareAssert.map((d) => d.taskId).join(', ')}) were therefore counted as if that arm had passed.`;
   return { totalProblems: taxonomy.totalProblems, unsolved, releasedUnfixable, recomputedUnfixable, droppedByBareAssert, explanation };
 }

@@ -20,7 +20,7 @@ export type Categorize = (errorType: string | null) => string;
 
 /**
  * Keeps error types as recorded. A failure without a type is labelled "None", the label the
- * study's own files use for it (its bare `AssertionError`, which has no message after a colon).
+ * study's own files use for it (mostly a bare `AssertionError`, which has no message after a colon).
  */
 export const labelAsRecorded: Categorize = (errorType) => errorType ?? 'None';
 

@@ -126,6 +126,33 @@ describe('the Reproduce report on the released files', () => {
     expect(sigma[5]?.text).toMatch(/3\.8/);
   });
 
+  it('says how the pass-rate CIs were found: problems resampled, each scored by its share of the five runs, how often, which seed', async () => {
+    const table1 = reproduceReport(loadReleasedFiles(await releasedTexts()), options).find((s) => s.id === 'table-1')!;
+    const method = 'The CI resamples problems, each scored by the share of its runs that solved it: 500 resamples, seed 1.';
+    expect(table1.tables.find((t) => t.id === 'paper-pass-rate-ci')!.notes).toContain(method);
+    const figure = table1.figures.find((f) => f.kind === 'bar' && f.data.title === 'Pass rate per arm with 95 % bootstrap CI')!;
+    expect(figure.kind === 'bar' && figure.data.description.endsWith(method)).toBe(true);
+  });
+
+  it('shows σ with the sign of Δ, while the ledger sets its magnitude against the unsigned printed value', async () => {
+    const sections = reproduceReport(loadReleasedFiles(await releasedTexts()), options);
+    const table2 = sections.find((s) => s.id === 'table-2')!;
+    const row = table2.tables[0]!.rows.find((r) => r[0]?.text === 'Cross-model vs self-refine')!;
+    // Δ = 57.0 − 57.4 = −0.4; σ = −0.4 / √(SD₁² + SD₂²) = −0.099, printed 0.1σ.
+    expect(row.slice(2).map((c) => c.text)).toEqual(['-0.4', '-0.10σ']);
+    expect(row[3]!.value).toBeCloseTo(-0.0994, 3);
+    expect(table2.tables[0]!.notes!.join(' ')).toContain('The paper prints σ without a sign (Cross-model vs self-refine: Δ -0.4, printed 0.1σ)');
+    const ledger = table2.ledger!.rows.find((r) => r[0]?.text === 'Cross-model vs self-refine' && r[1]?.text === 'HumanEval σ')!;
+    expect(ledger.slice(2, 5).map((c) => c.text)).toEqual(['0.1σ', '0.1σ', 'matches']);
+  });
+
+  it('writes Table 1\'s passes per run as a number per run in its CSV', async () => {
+    const sections = reproduceReport(loadReleasedFiles(await releasedTexts()), options);
+    const csv = tableToCsv(sections.find((s) => s.id === 'table-1')!.tables[0]!).split('\r\n');
+    expect(csv[0]).toBe('Arm,"Passes, run 1","Passes, run 2","Passes, run 3","Passes, run 4","Passes, run 5",Mean,SD,% of 164');
+    expect(csv[1]).toMatch(/^llama3\.2:3B solo,\d+,\d+,\d+,\d+,\d+,76\.6,3\.64/);
+  });
+
   it('explains the 7 unfixable problems against the 15 that no arm solved', async () => {
     const sections = reproduceReport(loadReleasedFiles(await releasedTexts()), options);
     const unfixable = sections.find((s) => s.id === 'unfixable')!;
@@ -133,6 +160,13 @@ describe('the Reproduce report on the released files', () => {
     const solvedByNone = unfixable.ledger!.rows.find((r) => r[1]?.text === 'Problems solved by no configuration')!;
     expect(solvedByNone.map((c) => c.text).slice(2, 5)).toEqual(['7 of 164', '15 of 164', 'mismatch']);
     expect(solvedByNone[5]?.text).toMatch(/bare AssertionError/);
+    // "None" is whatever the study's harness could not name: mostly, not only, bare asserts.
+    expect(unfixable.tables[0]!.columns[2]!.label).toBe('Arms ending on None (mostly a bare assert)');
+    const table3 = sections.find((s) => s.id === 'table-3')!.tables[0]!;
+    for (const notes of [unfixable.tables[0]!.notes!, table3.notes!]) {
+      expect(notes.join(' ')).toContain('"None" is the study\'s label for a failure its harness could not name: mostly a bare AssertionError');
+      expect(notes.join(' ')).toContain('(StopIteration, SystemExit) or with a dotted name, and a non-zero exit with nothing on stderr are None too.');
+    }
   });
 
   it('runs McNemar on the released per-problem verdicts (llama self-refine vs solo: b = 6, c = 23)', async () => {
@@ -141,6 +175,17 @@ describe('the Reproduce report on the released files', () => {
     const row = paired.rows.find((r) => r[0]?.text === 'Self-refine vs solo (llama)')!;
     expect([row[2]?.value, row[3]?.value]).toEqual([6, 23]);
     expect(row[5]?.text).toBe('0.0023');
+    // In the CSV the p-value is the unrounded number (the page rounds it), as every numeric cell.
+    const csv = tableToCsv(paired).split('\r\n');
+    expect(csv[0]!.split(',')[5]).toBe('McNemar exact p');
+    const pOf = (comparison: string) => Number(csv.find((line) => line.startsWith(comparison))!.split(',')[5]);
+    expect(pOf('Self-refine vs solo (llama)')).toBe(row[5]!.value);
+    expect(pOf('Self-refine vs solo (llama)')).toBeCloseTo(0.0023157, 7);
+    // Shown "< 0.0001" on the page; 5.5e-12 in the CSV.
+    const coder = paired.rows.find((r) => r[0]?.text === 'Coder self-refine vs best llama')!;
+    expect(coder[5]!.text).toBe('< 0.0001');
+    expect(pOf('Coder self-refine vs best llama')).toBeGreaterThan(0);
+    expect(pOf('Coder self-refine vs best llama')).toBeLessThan(1e-10);
     // Five tests side by side: 0.0023 still clears Bonferroni's 0.05 / 5, and the note says how to read them.
     expect(paired.notes!.join(' ')).toContain('compare each with 0.05 / 5 = 0.01 (Bonferroni)');
     expect(paired.notes!.join(' ')).toContain("McNemar's exact two-sided p");
@@ -227,8 +272,8 @@ describe('the Reproduce report on the released files', () => {
   it('leaves sections without their files empty and says which file they need', async () => {
     const texts = (await releasedTexts()).filter((t) => t.fileName === 'main_results.json');
     const sections = reproduceReport(loadReleasedFiles(texts), options);
-    // Table 1, and main_results.json's own summaries checked against its pass counts.
-    expect(sections.find((s) => s.id === 'table-1')?.tables.map((t) => t.id)).toEqual(['paper-table-1', 'table-1-self-check']);
+    // Table 1, main_results.json's own summaries checked against its pass counts, and the pass rates the figure draws.
+    expect(sections.find((s) => s.id === 'table-1')?.tables.map((t) => t.id)).toEqual(['paper-table-1', 'table-1-self-check', 'paper-pass-rate-ci']);
     expect(sections.find((s) => s.id === 'table-4')?.missing).toEqual(['iteration-analysis']);
     expect(sections.find((s) => s.id === 'table-8')?.missing).toEqual(['champion']);
   });

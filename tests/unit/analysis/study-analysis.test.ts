@@ -157,6 +157,33 @@ describe('pairs of arms', () => {
     expect(table.rows[0]![3]!.text).toBe('0 / 1; 0 / 1 (of 3); 0 / 0');
   });
 
+  it('writes each repeat\'s b, c, problems paired and unrounded McNemar p as numbers of their own in CSV', () => {
+    const [pair] = comparePairs(withGap, [{ baselineId: 'solo', treatmentId: 'refine' }], { seed: 1, replicates: 100 });
+    const table = pairTable([pair!], { seed: 1, replicates: 100 });
+    // On the page: one text per column, p rounded.
+    expect(table.rows[0]![4]!.text).toBe('1.000; 1.000; 1.000');
+    const [header, row] = tableToCsv(table).split('\r\n').map((line) => line.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/));
+    const column = (label: string) => row![header!.indexOf(label)];
+    expect(header).toContain('"McNemar exact p, repeat 1"');
+    expect([1, 2, 3].map((k) => column(`"McNemar exact p, repeat ${k}"`))).toEqual(['1', '1', '1']);
+    expect([1, 2, 3].map((k) => [column(`"b, repeat ${k}"`), column(`"c, repeat ${k}"`), column(`"Problems paired, repeat ${k}"`)])).toEqual([
+      ['0', '1', '4'],
+      ['0', '1', '3'],
+      ['0', '0', '4'],
+    ]);
+    expect(header).not.toContain('McNemar exact p per repeat');
+  });
+
+  it('writes the p the page rounds to 0.063 as 0.0625 in CSV', () => {
+    // Five problems only self-refine solves: b = 0, c = 5, exact p = 2 · ½⁵ = 0.0625.
+    const five = ['Q/0', 'Q/1', 'Q/2', 'Q/3', 'Q/4'];
+    const units = (armId: string, verdict: Verdict): PlacedTrajectory[] => five.map((id) => ({ armId, repeat: 0, trajectory: trajectory(id, [verdict]) }));
+    const lopsided = groupTrajectories('lopsided', five, study.arms.slice(0, 2), 1, [...units('solo', 'AssertionError'), ...units('refine', 'pass')]);
+    const table = pairTable(comparePairs(lopsided, defaultPairs(lopsided), { seed: 1, replicates: 100 }), { seed: 1, replicates: 100 });
+    expect(table.rows[0]![4]!.text).toBe('0.063');
+    expect(tableToCsv(table).split('\r\n')[1]).toMatch(/,0,5,5,0\.0625,/);
+  });
+
   it('gives two arms that agree on every problem an exact bound on Δ, not "0.0 – 0.0 pp"', () => {
     const run: Verdict[][] = [['pass'], ['pass'], ['NameError'], ['AssertionError']];
     const agreeing = groupTrajectories('agreeing', PROBLEMS, study.arms.slice(0, 2), 2, [...place('solo', [run, run]), ...place('refine', [run, run])]);
@@ -253,8 +280,9 @@ describe('consistency and single runs', () => {
 
   it('shows the first and the best run against the mean', () => {
     const solo = singleVsMeanTable(study).rows[0]!.map((c) => c.text);
-    // Run 1 = 2 = mean: no inflation; best run 3 is 50 % over the mean of 2.
-    expect(solo).toEqual(['Solo', '2', '2.0', '0.0', '0.0 %', '3', '50.0 %']);
+    // Runs 2, 1, 3. Run 1 (2) equals the mean of the others, (1 + 3) / 2: no inflation; the best
+    // run (3) is 100 % over the mean of the other two, (2 + 1) / 2 = 1.5.
+    expect(solo).toEqual(['Solo', '2', '2.0', '0.0', '0.0 %', '3', '1.5', '100.0 %']);
   });
 
   it('says which arms the single-run table leaves out, and why, instead of an unexplained empty table', () => {

@@ -93,6 +93,22 @@ describe('the paper beside its released data', () => {
     expect(find('Table 7', 'All four arms', 'Drop on re-validation').explanation).toMatch(/5\.1–7\.4 %.*5\.3–7\.9 %/);
   });
 
+  it('names, per Table 3 row, the reading of the files that gives its printed range, and says no one reading fits all rows', () => {
+    // NameError 50–67 %: error_taxonomy 64/50/57 % and iteration_analysis 65/67/56 % without the coder arm, rounded.
+    expect(find('Table 3', 'NameError', 'HumanEval fix rate').explanation).toContain(
+      "this row's printed range comes from both files, without the coder arm, rounded; but no one rule fits all rows.",
+    );
+    // AssertionError 4–24 %: the coder arm's 1/24 = 4.2 % and NEAT's 16/65 = 24.6 %, truncated.
+    expect(find('Table 3', 'AssertionError', 'HumanEval fix rate').explanation).toContain(
+      "this row's printed range comes from iteration_analysis.json alone, with the coder arm, truncated; " +
+        'or both files, with the coder arm, bare asserts merged, truncated; but no one rule fits all rows.',
+    );
+    for (const row of ['SyntaxError', 'TypeError']) {
+      expect(find('Table 3', row, 'HumanEval fix rate').explanation).toContain("None of the rules we tried (either file or both, with or without the coder arm, bare asserts merged or apart, rounded or truncated) gives this row's printed range.");
+    }
+    expect(inTable('Table 3').filter((c) => c.status === 'mismatch')).toHaveLength(4);
+  });
+
   it('flags "7 unfixable" against 15 problems no arm solved', () => {
     const c = find('§4.8 text', 'HumanEval', 'Problems solved by no configuration');
     expect(c).toMatchObject({ printed: '7 of 164', computed: '15 of 164', status: 'mismatch' });
