@@ -48,10 +48,11 @@ export function armSummaryTable(study: AnalysisStudy): Table {
     const total = r.arm.problemCount;
     const missing = r.arm.plannedRuns * total - r.finished.reduce((a, f) => a + f, 0);
     const any = r.passCounts.length > 0;
-    // In repeat order, a partial run in its own place: "(3 of 4 so far), 5, 6" when run 1 is the partial one.
+    // In repeat order, a partial run in its own place: "(3 passed of 4 scored), 5, 6" when run 1 is the
+    // partial one. Not "so far": a finished study whose errored units were not run again stays partial.
     const perRun = r.arm.runs.map((run) => {
       const passes = runPasses(run);
-      return run.size >= total ? String(passes) : `(${passes} of ${run.size} so far)`;
+      return run.size >= total ? String(passes) : `(${passes} passed of ${run.size} scored)`;
     });
     const completeByRepeat = Array.from({ length: repeats }, (_, k) => {
       const run = r.arm.runs[r.arm.runRepeats.indexOf(k)];

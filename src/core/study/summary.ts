@@ -66,8 +66,8 @@ export function summarizeArms(config: Pick<StudyConfig, 'arms' | 'repeats' | 'pr
  * `ARM: N/M passed`, M being every unit the arm plans; then, where they apply, the passes per
  * repeat with their mean ± SD, errored units and units not run. For example
  * `llama-self-refine: 470/820 passed (per repeat 97, 92, 95, 91, 95; mean 94.0 ± 2.5 of 164)`.
- * A repeat missing verdicts is written as the Results page writes it, `(2 of 4 so far)`, one
- * without any as `–`; the mean is over the whole repeats only, and says so when some are not.
+ * A repeat missing verdicts is written as the Results page writes it but without its brackets,
+ * which would nest in this line's own, `2 passed of 4 scored`; one without any as `–`; the mean is over the whole repeats only, and says so when some are not.
  */
 export function armLine(arm: ArmSummary): string {
   const notes: string[] = [];
@@ -75,7 +75,7 @@ export function armLine(arm: ArmSummary): string {
     const verdicts = (r: number) => arm.donePerRepeat[r]! - arm.erroredPerRepeat[r]!;
     const perRepeat = arm.passedPerRepeat.map((passed, r) => {
       if (verdicts(r) === arm.problems) return String(passed);
-      return verdicts(r) === 0 ? '–' : `(${passed} of ${verdicts(r)} so far)`;
+      return verdicts(r) === 0 ? '–' : `${passed} passed of ${verdicts(r)} scored`;
     });
     const whole = arm.perRepeat?.n ?? 0;
     const over = whole < arm.repeats ? ` over ${whole === 1 ? 'the 1 whole repeat' : `the ${whole} whole repeats`}` : '';

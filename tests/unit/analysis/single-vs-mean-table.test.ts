@@ -26,7 +26,7 @@ describe('single run vs mean', () => {
   });
 
   it('lists the passes per run in repeat order, the partial run 1 first', () => {
-    expect(armSummaryTable(study).rows[0]!.slice(1, 4).map((c) => c.text)).toEqual(['2', '(2 of 2 so far), 3, 1', '2.0']);
+    expect(armSummaryTable(study).rows[0]!.slice(1, 4).map((c) => c.text)).toEqual(['2', '(2 passed of 2 scored), 3, 1', '2.0']);
   });
 });
 

@@ -82,7 +82,7 @@ describe('partial runs (a stopped study, a shard not loaded, an errored unit)', 
   it('shows a run missing verdicts apart and leaves it out of the mean, SD and Δ instead of counting its gaps as failures', () => {
     // Self-refine's second repeat has no verdict for P/2: 2 passes of the 3 verdicts it has, listed in its place.
     const refine = armSummaryTable(withGap).rows[1]!.map((c) => c.text);
-    expect(refine.slice(1, 8)).toEqual(['2', '3, (2 of 3 so far), 3', '3.0', '0.0', '75.0 %', '3', '3']);
+    expect(refine.slice(1, 8)).toEqual(['2', '3, (2 passed of 3 scored), 3', '3.0', '0.0', '75.0 %', '3', '3']);
     expect(refine[8]).toBe('1');
     const [pair] = comparePairs(withGap, [{ baselineId: 'solo', treatmentId: 'refine' }], { seed: 1, replicates: 100 });
     expect(pair!.delta).toBeCloseTo(1, 10);
@@ -90,7 +90,7 @@ describe('partial runs (a stopped study, a shard not loaded, an errored unit)', 
 
   it('gives an arm with no complete run no mean, and each side-by-side study its own problem count', () => {
     const started = groupTrajectories('started', PROBLEMS, [{ id: 'solo', label: 'Solo', forcedIterations: false }], 2, solo.slice(0, 2));
-    expect(armSummaryTable(started).rows[0]!.map((c) => c.text).slice(1, 8)).toEqual(['0', '(2 of 2 so far)', '–', '–', '–', '–', '–']);
+    expect(armSummaryTable(started).rows[0]!.map((c) => c.text).slice(1, 8)).toEqual(['0', '(2 passed of 2 scored)', '–', '–', '–', '–', '–']);
 
     const small = groupTrajectories('small', ['P/0', 'P/1'], [{ id: 'solo', label: 'Solo', forcedIterations: false }], 1, solo.filter((u) => u.repeat === 0).slice(0, 2));
     const sideBySide = { name: 'two', problemIds: PROBLEMS, arms: [...study.arms.slice(0, 1), { ...small.arms[0]!, id: '2:solo', label: 'Solo (small)' }] };

@@ -52,7 +52,7 @@ describe('summarizeArms and armLine', () => {
     // Repeat 0 lacks a verdict (errored), repeat 1 is unfinished: no repeat gives a mean, as on the Results page.
     expect(refine?.perRepeat).toBeNull();
     // Each repeat in brackets, as the Results page writes a run missing verdicts: neither is a whole 3 or 1.
-    expect(armLine(refine!)).toBe('refine: 4/10 passed (per repeat (3 of 4 so far), (1 of 1 so far); 1 errored; 4 not run)');
+    expect(armLine(refine!)).toBe('refine: 4/10 passed (per repeat 3 passed of 4 scored, 1 passed of 1 scored; 1 errored; 4 not run)');
   });
 
   it('takes the mean over the repeats that judged every unit', () => {
@@ -63,13 +63,13 @@ describe('summarizeArms and armLine', () => {
     ];
     const [solo] = summarizeArms(config, finished);
     expect(solo?.perRepeat).toMatchObject({ n: 1, mean: 2, sd: null });
-    expect(armLine(solo!)).toBe('solo: 6/10 passed (per repeat (4 of 4 so far), 2; mean 2.0 of 5 over the 1 whole repeat; 1 errored)');
+    expect(armLine(solo!)).toBe('solo: 6/10 passed (per repeat 4 passed of 4 scored, 2; mean 2.0 of 5 over the 1 whole repeat; 1 errored)');
   });
 
   it('after a stop, marks the repeat cut short and the one not begun, and takes the mean over the whole ones only', () => {
     const config = studyConfig({ ...studyDraft(), repeats: 3 });
     const finished = [...PROBLEMS.map((p, i) => unit('solo', 0, p.id, i < 3)), ...PROBLEMS.slice(0, 3).map((p, i) => unit('solo', 1, p.id, i < 2))];
     const [solo] = summarizeArms(config, finished);
-    expect(armLine(solo!)).toBe('solo: 5/15 passed (per repeat 3, (2 of 3 so far), –; mean 3.0 of 5 over the 1 whole repeat; 7 not run)');
+    expect(armLine(solo!)).toBe('solo: 5/15 passed (per repeat 3, 2 passed of 3 scored, –; mean 3.0 of 5 over the 1 whole repeat; 7 not run)');
   });
 });
