@@ -17,13 +17,27 @@ export interface SandboxLimits {
   maxOutputChars: number;
 }
 
+/**
+ * What a caller of `Sandbox.run` may hear before the run ends: a pool with fewer workers than
+ * programs in flight queues them, and that wait is the machine's, not the program's (the study's
+ * runner gave each program its own subprocess). Both callbacks are optional to give and to call:
+ * a sandbox that never waits may call neither, and a caller that hears nothing times the whole call.
+ */
+export interface SandboxRunCall {
+  /** The program waits for a free worker. Called at most once, before `onStart`. */
+  onQueued?: () => void;
+  /** A worker begins running the program. Called at most once, before `run` resolves. */
+  onStart?: () => void;
+}
+
 export interface Sandbox {
   /**
    * Runs one program in a clean interpreter. Resolves for anything the program does (passes,
    * raises, exits, hangs, floods, kills its interpreter); rejects only when the sandbox itself
-   * is broken (Pyodide cannot load at all). One program never sees another's state.
+   * is broken (Pyodide cannot load at all). One program never sees another's state. A wrapper
+   * passes `call` on to the sandbox it wraps, or its callers charge the queue to the program.
    */
-  run(program: string, limits: SandboxLimits): Promise<RunResult>;
+  run(program: string, limits: SandboxLimits, call?: SandboxRunCall): Promise<RunResult>;
   /** Frees workers. Runs in flight resolve as `crashed` / `worker-lost`. */
   close(): Promise<void>;
 }

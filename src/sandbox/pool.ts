@@ -2,11 +2,13 @@
  * A pool of sandbox workers behind the `Sandbox` port, the same in the browser and under Node
  * (each environment supplies a `SpawnWorker`).
  *
- * Programs queue FIFO and go to the first idle worker. Whatever a program does, its `run`
- * resolves with a RunResult: a worker that does not answer by the deadline plus a grace period
- * (a loop inside C) is terminated and the run becomes a timeout; a worker that dies
- * becomes `crashed`; a worker that says it is no longer clean is replaced after answering. The
- * queue goes on with the replacement. `run` rejects only when workers cannot start at all.
+ * Programs queue FIFO and go to the first idle worker; a caller hears when its program starts to
+ * wait and when a worker takes it (`SandboxRunCall`), so it can keep the wait off its clock.
+ * Whatever a program does, its `run` resolves with a RunResult: a worker that does not answer by
+ * the deadline plus a grace period (a loop inside C) is terminated and the run becomes a timeout;
+ * a worker that dies becomes `crashed`; a worker that says it is no longer clean is replaced
+ * after answering. The queue goes on with the replacement. `run` rejects only when workers
+ * cannot start at all.
  *
  * A replacement is a Pyodide cold start (0.5-3 s) during which its slot scores nothing, and a
  * corpus of broken programs replaces workers often. With `spares`, that many extra workers wait
@@ -16,7 +18,7 @@
  * interpreter booting on the cores right as the first programs run, then memory held for nothing.
  */
 import type { RunResult } from '../core/harness/outcome.ts';
-import type { Sandbox, SandboxLimits } from '../core/ports.ts';
+import type { Sandbox, SandboxLimits, SandboxRunCall } from '../core/ports.ts';
 import { outputLimitError, workerLost } from './run-results.ts';
 import type { WorkerInfo, WorkerRunReport } from './worker-protocol.ts';
 
@@ -86,6 +88,7 @@ export interface PooledSandbox extends Sandbox {
 interface Job {
   program: string;
   limits: SandboxLimits;
+  call: SandboxRunCall | undefined;
   resolve: (result: RunResult) => void;
   reject: (error: Error) => void;
 }
@@ -281,6 +284,9 @@ export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): Poo
       pump();
     };
     slot.finish = finish;
+    // In a microtask: a caller's callback that throws must not leave the slot half dispatched.
+    const { onStart } = job.call ?? {};
+    if (onStart) queueMicrotask(onStart);
     if (slot.worker.info?.interrupt === 'shared-buffer') timers.push(setTimeout(() => handle.interrupt(), timerDelay(job.limits.timeoutMs)));
     timers.push(
       setTimeout(() => {
@@ -305,13 +311,16 @@ export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): Poo
   }
 
   return {
-    run(program, limits) {
+    run(program, limits, call) {
       if (closed) return Promise.reject(new Error('The sandbox is closed.'));
       if (!(limits.timeoutMs > 0)) return Promise.reject(new Error(`A time limit must be a positive number of ms, got ${limits.timeoutMs}.`));
       if (broken) return Promise.reject(broken);
       return new Promise<RunResult>((resolve, reject) => {
-        queue.push({ program, limits, resolve, reject });
+        const job: Job = { program, limits, call, resolve, reject };
+        queue.push(job);
         pump();
+        // Every worker is busy (or still starting): the time until `onStart` is the queue's.
+        if (queue.includes(job)) call?.onQueued?.();
       });
     },
     async ready() {

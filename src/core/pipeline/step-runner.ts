@@ -99,7 +99,10 @@ export class StepRunner {
   #spentBeforeMs: number;
   /** Recorded steps still usable: all of them, until one no longer fits (see `onReplayDiverged`). */
   #replayable: number;
-  /** Time spent waiting for a model's turn (see `modelTurn`) or for it to get ready, not charged to the cap. */
+  /**
+   * Time spent waiting for a model's turn (see `modelTurn`), for it to get ready, or for a free
+   * sandbox worker: not charged to the cap.
+   */
   #queuedMs = 0;
 
   constructor(problem: Problem, ports: InterpreterPorts, options: StepRunnerOptions) {
@@ -108,7 +111,8 @@ export class StepRunner {
     this.#options = options;
     this.#startedAt = options.now();
     // The sum of the steps' own durations: recorded steps may come from several sessions whose
-    // clocks have different origins, and the gaps between steps may be time queued for a model.
+    // clocks have different origins, and the gaps between steps may be time queued for a model
+    // or for a sandbox worker.
     this.#replayable = options.priorSteps.length;
     this.#spentBeforeMs = spentMs(options.priorSteps);
   }
@@ -182,7 +186,10 @@ export class StepRunner {
     const mode = this.#options.mode;
     const limits = this.#options.limits ?? limitsFor(this.#problem, mode);
     const program = assembleProgram(this.#problem, call.code, mode);
-    const run = await this.#withinCap(() => this.#ports.sandbox.run(program.text, limits));
+    // The pool says when the program waits for a worker and when one takes it: the step is the run.
+    const run = await this.#withinCap((_signal, clock) =>
+      this.#ports.sandbox.run(program.text, limits, { onQueued: clock.queued, onStart: clock.started }),
+    );
     const step: ExecuteStep = {
       index: this.steps.length,
       kind: 'execute',
@@ -285,29 +292,55 @@ export class StepRunner {
   /**
    * Runs one step under the caller's signal and the time cap. The cap is checked before the step
    * and enforced during it: a model call is aborted, a sandbox run is abandoned (it ends on its
-   * own timeout; its result is dropped).
+   * own timeout; its result is dropped). A step whose work may wait first (a program queued for a
+   * free worker) tells `clock`: while it waits the cap's clock stops, and on `started` the wait
+   * joins the time queued for models and the step's span begins. A step that never says
+   * `started` is timed, and charged, from the call.
    */
-  async #withinCap<T>(work: (signal: AbortSignal) => Promise<T>): Promise<{ value: T; startedAt: number; endedAt: number }> {
+  async #withinCap<T>(
+    work: (signal: AbortSignal, clock: StepClock) => Promise<T>,
+  ): Promise<{ value: T; startedAt: number; endedAt: number }> {
     const userSignal = this.#options.signal;
     throwIfAborted(userSignal);
-    const remainingMs = this.#options.problemTimeCapMs - this.#elapsedMs();
-    if (remainingMs <= 0) throw new TimeCapReached();
+    if (this.#remainingMs() <= 0) throw new TimeCapReached();
 
     const cap = new AbortController();
     const signal = userSignal ? AbortSignal.any([userSignal, cap.signal]) : cap.signal;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let onAbort: (() => void) | undefined;
+    let capRanOut = (): void => {};
     const interrupted = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => {
+      capRanOut = () => {
         cap.abort();
         reject(new TimeCapReached());
-      }, remainingMs);
+      };
       onAbort = () => reject(userSignal?.reason instanceof Error ? userSignal.reason : abortError());
       userSignal?.addEventListener('abort', onAbort, { once: true });
     });
-    const startedAt = this.#options.now();
+    const armCap = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(capRanOut, Math.max(0, this.#remainingMs()));
+    };
+    let startedAt = this.#options.now();
+    let phase: 'called' | 'queued' | 'started' | 'over' = 'called';
+    const clock: StepClock = {
+      queued: () => {
+        if (phase !== 'called') return;
+        phase = 'queued';
+        clearTimeout(timer);
+      },
+      started: () => {
+        if (phase !== 'called' && phase !== 'queued') return;
+        phase = 'started';
+        const now = this.#options.now();
+        this.#queuedMs += Math.max(0, now - startedAt);
+        startedAt = now;
+        armCap();
+      },
+    };
+    armCap();
     try {
-      const running = work(signal);
+      const running = work(signal, clock);
       // The losing side of the race must not surface as an unhandled rejection.
       running.catch(() => undefined);
       const value = await Promise.race([running, interrupted]);
@@ -317,10 +350,21 @@ export class StepRunner {
       if (cap.signal.aborted) throw new TimeCapReached();
       throw error;
     } finally {
+      phase = 'over';
       clearTimeout(timer);
       if (onAbort) userSignal?.removeEventListener('abort', onAbort);
     }
   }
+
+  #remainingMs(): number {
+    return this.#options.problemTimeCapMs - this.#elapsedMs();
+  }
+}
+
+/** What a step's work tells `#withinCap` about its own start (see there). */
+interface StepClock {
+  queued: () => void;
+  started: () => void;
 }
 
 /** The sum of the steps' own durations (see the constructor). */

@@ -134,8 +134,8 @@ class StudyRun {
     this.#queues = new EngineQueues(config.models, options.engineCapacity);
     const sandbox = ports.sandbox;
     this.#sandbox = {
-      run: (program, limits) =>
-        sandbox.run(program, limits).catch((error: unknown) => {
+      run: (program, limits, call) =>
+        sandbox.run(program, limits, call).catch((error: unknown) => {
           throw new SandboxBroken(error);
         }),
       close: () => sandbox.close(),

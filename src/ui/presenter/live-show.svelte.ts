@@ -218,12 +218,12 @@ export class LiveShow implements PresenterShow {
 
   #presentedSandbox(sandbox: Promise<Sandbox>, signal: AbortSignal): Sandbox {
     return {
-      run: async (program, limits) => {
+      run: async (program, limits, call) => {
         // The finished reply stays up a moment before the run replaces it.
         await this.#hold(this.#pacing.afterReplyMs, signal);
         this.#live?.executionStarted('executor', this.#latestCode);
         this.#publish();
-        return (await sandbox).run(program, limits);
+        return (await sandbox).run(program, limits, call);
       },
       // The page's sandbox holder owns the workers.
       close: () => Promise.resolve(),

@@ -1,7 +1,8 @@
 /**
- * The pool with real Pyodide workers: a queue with killers in the middle finishes, each program
- * with its own result, and a sandbox that cannot start says so. Its exact promises (order,
- * replacements, spares, close) are checked with scripted workers in tests/unit/sandbox/pool.test.ts.
+ * The pool with real Pyodide workers: a queued program hears when a worker takes it, a queue with
+ * killers in the middle finishes, each program with its own result, and a sandbox that cannot
+ * start says so. Its exact promises (order, replacements, spares, close) are checked with
+ * scripted workers in tests/unit/sandbox/pool.test.ts.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { SandboxLimits } from '../../../src/core/ports.ts';
@@ -26,6 +27,21 @@ describe('the pool, with Pyodide workers', () => {
     expect(results.map((result) => result.status)).toEqual(['passed', 'error', 'error']);
     expect(sandbox.stats()).toMatchObject({ respawns: 0, sparesStarted: 0 });
     expect(sandbox.stats().coldStartsMs).toHaveLength(2);
+  });
+
+  it('tells a program queued behind busy workers when one takes it, so its wait is not counted as its run', async () => {
+    const busy = 'import time\nend = time.monotonic() + 0.4\nwhile time.monotonic() < end:\n    pass';
+    const timed = async (program: string) => {
+      const calledAt = performance.now();
+      let startedAt = Number.NaN;
+      let queued = false;
+      const result = await sandbox.run(program, limits, { onQueued: () => (queued = true), onStart: () => (startedAt = performance.now()) });
+      return { result, queued, waitedMs: startedAt - calledAt, ranMs: performance.now() - startedAt };
+    };
+    const [a, b, c] = await Promise.all([timed(busy), timed(busy), timed('print(1)')]);
+    expect([a, b, c].map((run) => [run.result.status, run.queued])).toEqual([['passed', false], ['passed', false], ['passed', true]]);
+    expect(c.waitedMs).toBeGreaterThanOrEqual(300);
+    expect(c.ranMs).toBeLessThan(300);
   });
 
   it('finishes a queue of 20 programs with killers in the middle, each with its own result', async () => {

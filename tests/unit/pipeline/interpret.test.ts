@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { perProblemModel, scriptedModel, type ScriptedModel } from '../../../src/core/llm/scripted-model.ts';
-import type { LanguageModel } from '../../../src/core/ports.ts';
+import type { LanguageModel, Sandbox } from '../../../src/core/ports.ts';
 import type { RefinePipeline, ResamplePipeline, Stage, TextOnlyPipeline } from '../../../src/core/pipeline/genome.ts';
 import { runProblem, type RunProblemOptions } from '../../../src/core/pipeline/interpret.ts';
 import { ERROR_TEXT_CHARS } from '../../../src/core/pipeline/messages.ts';
 import { llamaSelfRefine, llamaSolo, textOnlyPipeline } from '../../../src/core/pipeline/presets.ts';
 import { executions, type ModelStep, type Step } from '../../../src/core/pipeline/trajectory.ts';
 import { resolvePrompt } from '../../../src/core/prompts/prompt-set.ts';
-import { judgingSandbox, scriptedSandbox, type FakeSandbox } from './fake-sandbox.ts';
+import { judgingSandbox, scriptedSandbox } from './fake-sandbox.ts';
 import { humanEvalProblem as problem } from './fixtures.ts';
 
 const WRONG = '```python\ndef add(a, b):\n    return a - b\n```';
@@ -15,7 +15,7 @@ const RIGHT = '```python\ndef add(a, b):\n    return a + b\n```';
 const addsCorrectly = (program: string) => program.includes('return a + b');
 
 const options: RunProblemOptions = { mode: 'study', now: () => 0 };
-const ports = (model: LanguageModel, sandbox: FakeSandbox) => ({ model: () => model, sandbox });
+const ports = (model: LanguageModel, sandbox: Sandbox) => ({ model: () => model, sandbox });
 const kinds = (steps: Step[]) => steps.map((s) => `${s.kind}:${s.nodeId}`);
 const verdicts = (steps: Step[]) => steps.flatMap((s) => (s.kind === 'execute' ? [s.outcome.kind] : []));
 
@@ -288,6 +288,77 @@ describe('a model that must be downloaded or loaded first', () => {
       },
     };
     const t = await runProblem(problem, llamaSelfRefine, ports(slow, scriptedSandbox('pass')), { ...options, now: () => clock.now });
+    expect(t).toMatchObject({ stopReason: 'time-cap', passed: false });
+  });
+});
+
+describe('a program waiting for a free Python worker', () => {
+  /**
+   * Like the pool with every worker busy: each program waits 60 ms of real time (past the 30 ms
+   * cap's timer) and `waitMs` on the test's clock before a worker takes it, then runs `runMs`.
+   * With `tellStart: false` it says nothing, as a sandbox that never queues may.
+   */
+  function busyPool(clock: { now: number }, { waitMs, runMs, tellStart = true }: { waitMs: number; runMs: number; tellStart?: boolean }): Sandbox {
+    const judge = judgingSandbox(addsCorrectly);
+    return {
+      async run(program, limits, call) {
+        if (tellStart) call?.onQueued?.();
+        await new Promise((resolve) => setTimeout(resolve, 60));
+        clock.now += waitMs;
+        if (tellStart) call?.onStart?.();
+        clock.now += runMs;
+        return judge.run(program, limits);
+      },
+      close: async () => {},
+    };
+  }
+  const capped = (clock: { now: number }): RunProblemOptions => ({ mode: 'study', problemTimeCapMs: 30, now: () => clock.now });
+
+  it('is not charged to the per-problem cap: a wait longer than the cap leaves the problem passing', async () => {
+    const clock = { now: 0 };
+    const t = await runProblem(problem, llamaSelfRefine, ports(scriptedModel(WRONG, RIGHT), busyPool(clock, { waitMs: 200_000, runMs: 3 })), capped(clock));
+    expect(verdicts(t.steps)).toEqual(['failed', 'passed']);
+    expect(t).toMatchObject({ stopReason: 'early-stop', passed: true });
+  });
+
+  it('records the execute step from when a worker took the program: its span is the run', async () => {
+    const clock = { now: 0 };
+    const t = await runProblem(problem, llamaSolo, ports(scriptedModel(RIGHT), busyPool(clock, { waitMs: 8_000, runMs: 3 })), capped(clock));
+    const [run] = executions(t);
+    expect(run).toMatchObject({ startedAt: 8_000, endedAt: 8_003 });
+  });
+
+  it('is not charged on resume either: the recorded spans leave the cap unspent', async () => {
+    const clock = { now: 0 };
+    const first = await runProblem(problem, llamaSelfRefine, ports(scriptedModel(WRONG, RIGHT), busyPool(clock, { waitMs: 200_000, runMs: 3 })), capped(clock));
+    // A new session resumes after the first execution, 200 s after the problem began.
+    const later = { now: 0 };
+    const resumed = await runProblem(
+      problem,
+      llamaSelfRefine,
+      ports(scriptedModel(RIGHT), busyPool(later, { waitMs: 200_000, runMs: 3 })),
+      { ...capped(later), priorSteps: first.steps.slice(0, 2) },
+    );
+    expect(resumed).toMatchObject({ stopReason: 'early-stop', passed: true });
+  });
+
+  it('still stops a program that runs past the cap once a worker has it', async () => {
+    const clock = { now: 0 };
+    const hangs: Sandbox = {
+      run: (_program, _limits, call) => {
+        call?.onQueued?.();
+        setTimeout(() => call?.onStart?.(), 60);
+        return new Promise(() => {});
+      },
+      close: async () => {},
+    };
+    const t = await runProblem(problem, llamaSolo, ports(scriptedModel(RIGHT), hangs), capped(clock));
+    expect(t).toMatchObject({ stopReason: 'time-cap', passed: false, verdict: null });
+  });
+
+  it('is charged, as the whole call, when the sandbox does not say when the program started', async () => {
+    const clock = { now: 0 };
+    const t = await runProblem(problem, llamaSolo, ports(scriptedModel(RIGHT), busyPool(clock, { waitMs: 8_000, runMs: 3, tellStart: false })), capped(clock));
     expect(t).toMatchObject({ stopReason: 'time-cap', passed: false });
   });
 });

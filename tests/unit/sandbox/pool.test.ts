@@ -1,8 +1,9 @@
 /**
  * The pool keeps its promises, checked with scripted workers (exact and fast; the real ones are in
  * tests/integration/sandbox/pool.test.ts): FIFO, one result per program whatever the program does,
- * dead workers replaced while the queue goes on, a clean close, a loud failure when workers
- * cannot start at all, and spares that start only once a worker has been replaced.
+ * a caller told when its program waits and when it starts, dead workers replaced while the queue
+ * goes on, a clean close, a loud failure when workers cannot start at all, and spares that start
+ * only once a worker has been replaced.
  */
 import { describe, expect, it } from 'vitest';
 import type { SandboxLimits } from '../../../src/core/ports.ts';
@@ -18,6 +19,24 @@ describe('the pool, with scripted workers', () => {
     const results = await Promise.all(['a', 'b', 'c', 'd'].map((p) => pool.run(p, limits)));
     expect(outputs(results)).toEqual(['a', 'b', 'c', 'd']);
     expect(fleet.runs).toEqual(['1:a', '1:b', '1:c', '1:d']);
+    await pool.close();
+  });
+
+  it('tells a caller when its program waits for a busy worker and when a worker takes it', async () => {
+    const fleet = scriptedFleet();
+    const pool = createSandboxPool(fleet.spawn, { workers: 1 });
+    await pool.ready();
+    const heard: string[] = [];
+    const hear = (name: string) => ({ onQueued: () => heard.push(`${name} queued`), onStart: () => heard.push(`${name} started`) });
+    const first = pool.run('gate', limits, hear('first')).then(() => heard.push('first done'));
+    await settle();
+    const second = pool.run('next', limits, hear('second')).then(() => heard.push('second done'));
+    await settle();
+    // The second waits while the first runs: its clock should not start yet.
+    expect(heard).toEqual(['first started', 'second queued']);
+    fleet.openGate();
+    await Promise.all([first, second]);
+    expect(heard).toEqual(['first started', 'second queued', 'first done', 'second started', 'second done']);
     await pool.close();
   });
 
