@@ -138,8 +138,9 @@ export class SearchEvaluator {
     this.#calls = new CachedCalls(setup.cacheCalls ? (ports.callCache ?? null) : null);
     const sandbox = ports.sandbox;
     this.#sandbox = {
-      run: (program, limits) =>
-        sandbox.run(program, limits).catch((error: unknown) => {
+      // The call's queue signals go through, so a wait for a free Python worker stays off the cap.
+      run: (program, limits, call) =>
+        sandbox.run(program, limits, call).catch((error: unknown) => {
           throw new SandboxBroken(error);
         }),
       close: () => sandbox.close(),

@@ -10,7 +10,7 @@ import { MemoryCallCache } from '../../../src/core/search/memory-search-store.ts
 import { estimateCallTokens, SearchEvaluator, type EvaluationUnit } from '../../../src/core/search/search-evaluator.ts';
 import type { EvaluationCost } from '../../../src/core/search/search-record.ts';
 import { abortError, isAbortError } from '../../../src/core/llm/abort.ts';
-import type { ChatMessage, LanguageModel } from '../../../src/core/ports.ts';
+import type { ChatMessage, LanguageModel, Sandbox } from '../../../src/core/ports.ts';
 import { judgingSandbox } from '../pipeline/fake-sandbox.ts';
 import { llama, node, pipeline, stage } from './fixtures.ts';
 import { PROBLEMS, searchSetup } from './run-search-fixtures.ts';
@@ -60,6 +60,25 @@ function evaluatorFor(model: ScriptedModel, options: { temperature: number; cach
 }
 
 describe('SearchEvaluator', () => {
+
+  it('passes the pool’s queue signals on, so a wait for a free Python worker is not charged to the problem’s time cap', async () => {
+    const model = flakyRefinerModel();
+    const judge = judgingSandbox((program) => program.includes('# right'));
+    const heard: string[] = [];
+    const sandbox: Sandbox = {
+      run: (program, limits, call) => {
+        heard.push(typeof call?.onQueued === 'function' && typeof call.onStart === 'function' ? 'signals' : 'none');
+        return judge.run(program, limits);
+      },
+      close: async () => {},
+    };
+    const setup = searchSetup({}, { cacheCalls: false });
+    const evaluator = new SearchEvaluator(setup, PROBLEMS, { model: () => model, sandbox, callCache: null, now: () => 0 }, { retryDelayMs: 0, maxAttempts: 3 });
+    const { unit } = evaluatorFor(model, { temperature: 0.3, cache: false });
+    await evaluator.evaluate(unit, new AbortController().signal);
+    expect(heard.length).toBeGreaterThan(0);
+    expect(new Set(heard)).toEqual(new Set(['signals']));
+  });
   it('counts the tokens of an attempt a model failure cut short, as well as those of the retry that finished', async () => {
     const model = flakyRefinerModel();
     const { evaluator, unit } = evaluatorFor(model, { temperature: 0.3, cache: false });
