@@ -8,6 +8,7 @@
  * This module loads zod; the UI imports it lazily (`await import(…)`) when a file is opened.
  */
 import type { z } from 'zod';
+import { describeValue } from '../pipeline/json-shape.ts';
 import { recogniseReleasedJson, RELEASED_KIND_FILE } from '../reproduce/released-kind.ts';
 import { validateStudyConfig } from '../study/config.ts';
 import { UserError } from '../user-error.ts';
@@ -90,7 +91,7 @@ export async function importResultFile(bytes: Uint8Array, options: ImportOptions
   const problems: string[] = [];
   const config = validateStudyConfig(doc.config);
   if (!config.ok) problems.push(...config.errors.map((e) => (/^[A-Za-z][\w.[\]"]*: /.test(e) ? `config.${e}` : `config: ${e}`)));
-  problems.push(...checkUnits(doc));
+  problems.push(...checkEnvironments(doc), ...checkUnits(doc));
   if (problems.length > 0) throw wrongShape(problems.length, problems.slice(0, MAX_LISTED_PROBLEMS), writer);
 
   const hash = await configHash(doc.config);
@@ -102,6 +103,19 @@ export async function importResultFile(bytes: Uint8Array, options: ImportOptions
     );
   }
   return doc;
+}
+
+/** Times a schema takes as any text, read as config.created is: a reader sorts and shows them. */
+function checkEnvironments(doc: ResultFile): string[] {
+  const problems: string[] = [];
+  const time = (value: string, at: string) => {
+    if (Number.isNaN(Date.parse(value))) problems.push(`${at}: expected an ISO 8601 time, found ${describeValue(value)}.`);
+  };
+  doc.environments.forEach((environment, i) => {
+    time(environment.recordedAt, `environments[${i}].recordedAt`);
+    environment.servedModels?.forEach((served, k) => time(served.askedAt, `environments[${i}].servedModels[${k}].askedAt`));
+  });
+  return problems;
 }
 
 function tooBig(what: string): UserError {

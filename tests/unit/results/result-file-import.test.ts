@@ -274,6 +274,43 @@ describe('import refuses, with a sentence a person can act on', () => {
     );
   });
 
+  it('a trajectory that contradicts its own steps, and a step or environment that claims another study', async () => {
+    type RawStep = { kind: string; modelKey?: string; mode?: string };
+    type RawTrajectory = { passed: boolean; verdict: { kind: string } | null; steps: RawStep[]; stopReason: string };
+    const doc = await rawDoc();
+    const trajectory = (i: number) => doc.units[i]!.trajectory as RawTrajectory;
+    const solo = (i: number) => doc.units[i]!.armId === 'solo';
+    // A solo unit whose only execution failed, said to have passed: it would count as a pass.
+    const failed = doc.units.findIndex((_, i) => solo(i) && trajectory(i).verdict?.kind === 'failed');
+    trajectory(failed).verdict = { kind: 'passed', durationMs: 1 } as never;
+    trajectory(failed).passed = true;
+    // A passed unit with no steps at all.
+    const empty = doc.units.findIndex((_, i) => i !== failed && trajectory(i).passed);
+    trajectory(empty).steps = [];
+    // A solo unit's generation (step 0) from a model the config binds to nothing, and its execution (step 1) in the other harness mode.
+    const other = doc.units.findIndex((_, i) => i !== failed && i !== empty && solo(i));
+    trajectory(other).steps[0]!.modelKey = 'nope:1b';
+    trajectory(other).steps[1]!.mode = 'standard';
+    (doc.environments as { recordedAt: string }[])[0]!.recordedAt = 'yesterday';
+    const error = await rejection(json(doc));
+    expect(error.message).toBe('This result file has 5 fields with a wrong type or value.');
+    const byUnit: [number, string[]][] = [
+      [failed, [`units[${failed}].trajectory.verdict: passed, but the deciding execution, units[${failed}].trajectory.steps[1], ended failed with NameError; a verdict is that step's outcome.`]],
+      [empty, [`units[${empty}].trajectory.verdict: passed, but no step ran the code (a verdict is the deciding execution's outcome).`]],
+      [
+        other,
+        [
+          `units[${other}].trajectory.steps[0].modelKey: "nope:1b" is bound to no model in config.models (llama3.2:3b).`,
+          `units[${other}].trajectory.steps[1].mode: "standard" differs from the study's "study".`,
+        ],
+      ],
+    ];
+    expect(error.details).toEqual([
+      'environments[0].recordedAt: expected an ISO 8601 time, found "yesterday".',
+      ...byUnit.sort((a, b) => a[0] - b[0]).flatMap(([, lines]) => lines),
+    ]);
+  });
+
   it('a config the study validator refuses, with its paths under config', async () => {
     const doc = await rawDoc();
     const arms = doc.config.arms as { pipeline: { generator: { model: string } } }[];
