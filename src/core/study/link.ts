@@ -9,9 +9,15 @@
  *     &autorun=1
  *
  * `p:` a preset, `pf:` a preset with forced iterations, `c:` a packed {id, label, pipeline,
- * forcedIterations}. Models are named by the pipelines' keys; the engine binds them when the
- * study starts (WebLLM picks its build from the GPU), and `m=key~name` overrides a name.
- * Parameters the link format does not use are ignored: the app's own routing may add some.
+ * forcedIterations}; arms run, and their tables list them, in the link's order. Models are named
+ * by the pipelines' keys; the engine binds them when the study starts (WebLLM picks its build from
+ * the GPU), and `m=key~name` overrides a name. An `endpoint` without `engine` means `engine=openai`:
+ * only an endpoint study has one.
+ *
+ * A link that would lose a part it names is refused, not read without it: a parameter given
+ * twice (only `arm` and `m` repeat), an endpoint on a WebLLM study, a name for a model key no arm
+ * uses (a misspelt key would run the default model), or `n`, `seed` or `ids` that the selection
+ * does not take. Parameters the link format does not use are ignored: the app's own routing may add some.
  */
 import type { BenchmarkId } from '../benchmarks/problem.ts';
 import { parseSelectionSpec, type SelectionSpec } from '../benchmarks/selection.ts';
@@ -116,6 +122,11 @@ export async function decodeStudyLink(search: string | URLSearchParams, options:
     };
   }
 
+  for (const key of SINGLE_VALUED) {
+    const count = params.getAll(key).length;
+    if (count > 1) err(`${key}: given ${count} times; a study link gives it once (only arm= and m= repeat).`);
+  }
+
   const name = params.get('name') ?? undefined;
   if (name !== undefined && (name.trim() === '' || name.length > MAX_NAME_CHARS)) err(`name: expected 1-${MAX_NAME_CHARS} characters.`);
   const b = params.get('b');
@@ -128,16 +139,24 @@ export async function decodeStudyLink(search: string | URLSearchParams, options:
   if (mode === null) err(`mode: expected "study" or "standard", found ${describeValue(modeText)}.`);
   const arms = await readArms(params.getAll('arm'), options.promptSet, err);
 
-  const engineText = params.get('engine') ?? 'webllm';
+  const endpoint = params.get('endpoint') ?? undefined;
+  // Only an endpoint study has an endpoint: a link that names one says which engine it means.
+  const engineText = params.get('engine') ?? (endpoint !== undefined ? 'openai' : 'webllm');
   const engine: LinkEngine | null = engineText === 'webllm' || engineText === 'openai' ? engineText : null;
   if (engine === null) err(`engine: expected "webllm" or "openai", found ${describeValue(engineText)}.`);
-  const endpoint = params.get('endpoint') ?? undefined;
   if (endpoint !== undefined) {
     const problem = baseUrlProblem(endpoint);
     if (problem) err(`endpoint: ${problem}`);
+    else if (engine === 'webllm') err('endpoint: a "webllm" study runs its models in the browser and has no endpoint; remove endpoint=, or set engine=openai to run the study on it.');
   }
   if (engine === 'openai' && endpoint === undefined) err('endpoint: an "openai" study needs the endpoint\'s base URL, e.g. endpoint=http://localhost:11434/v1.');
   const modelNames = readModelNames(params.getAll('m'), err);
+  if (arms) {
+    const used = new Set(arms.flatMap((arm) => llmNodes(arm.pipeline).map(({ node }) => node.model)));
+    for (const key of Object.keys(modelNames)) {
+      if (!used.has(key)) err(`m: no arm uses the model key "${key}" (they use ${[...used].join(', ')}); a misspelt key would leave its model unnamed. Spell it as the arms do, or remove it.`);
+    }
+  }
   const timeoutMs = params.has('timeout') ? readInteger(params.get('timeout'), 'timeout', 1, 600_000, err) : undefined;
   const problemTimeCapMs = params.has('cap') ? readInteger(params.get('cap'), 'cap', 1, 3_600_000, err) : undefined;
   const autorunText = params.get('autorun');
@@ -177,8 +196,20 @@ function readInteger(text: string | null, at: string, min: number, max: number, 
   return null;
 }
 
+/** Parameters a link gives at most once; a second one would be ignored, so it is refused. */
+const SINGLE_VALUED = ['study', 'name', 'b', 'sel', 'n', 'seed', 'ids', 'r', 'mode', 'engine', 'endpoint', 'timeout', 'cap', 'autorun'] as const;
+
+/** The selection parameters each kind takes, and the kinds that take each: another would be ignored (`n=5` with `sel=all` runs every problem). */
+const SELECTION_PARAMS: Record<string, readonly string[]> = { all: [], 'mbpp-test-split': [], first: ['n'], random: ['n', 'seed'], ids: ['ids'] };
+const TAKEN_BY: Record<string, string> = { n: 'sel=first or sel=random', seed: 'sel=random', ids: 'sel=ids' };
+
 function readSelection(params: URLSearchParams, benchmark: BenchmarkId | null, err: Report): SelectionSpec | null {
   const kind = params.get('sel') ?? 'all';
+  const takes = Object.hasOwn(SELECTION_PARAMS, kind) ? SELECTION_PARAMS[kind] : undefined;
+  const unused = takes ? Object.keys(TAKEN_BY).filter((key) => params.has(key) && !takes.includes(key)) : [];
+  const said = params.has('sel') ? `sel=${kind}` : 'a link without sel= (every problem)';
+  for (const key of unused) err(`${key}: ${said} takes no ${key}=; remove it, or set ${TAKEN_BY[key]}.`);
+  if (unused.length > 0) return null;
   let spec: unknown;
   switch (kind) {
     case 'all':

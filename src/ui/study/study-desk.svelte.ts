@@ -3,7 +3,7 @@
  * its running study, the sandbox pool. It outlives the page component, so leaving the page for
  * the Results page and coming back finds the study still running.
  */
-import { encodeStudyLink, isStudyLink } from '../../core/study/link.ts';
+import { decodeStudyLink, encodeStudyLink, isStudyLink } from '../../core/study/link.ts';
 import { installedCatalog } from '../../llm/webllm-installed.ts';
 import { appDatasets } from '../datasets/benchmark-dataset.svelte.ts';
 import { studyEnvironment } from '../environment.ts';
@@ -111,11 +111,16 @@ export class StudyDesk {
     const firstVisit = !this.#visited;
     this.#visited = true;
     if (query && isStudyLink(query)) {
-      this.#linkApplied = true;
+      // A link that cannot be read fills nothing in: the form then picks its engine as a fresh one does.
+      this.#linkApplied = (await decodeStudyLink(query)).ok;
       // WebLLM builds depend on shader-f16: bind models only once the GPU is known.
       await this.visit();
       const text = query.toString();
-      await this.launcher.openLink(query, { keepForm: this.keeper.holdsLink(text), onFilled: () => this.keeper.linkApplied(text) });
+      await this.launcher.openLink(query, {
+        keepForm: this.keeper.holdsLink(text),
+        onFilled: () => this.keeper.linkApplied(text),
+        formEdited: this.keeper.edited,
+      });
     }
     // Unless the link started or resumed its study, a reload goes on with the study this tab ran.
     if (firstVisit) await this.launcher.resumeAfterReload();
@@ -134,6 +139,17 @@ export class StudyDesk {
     this.copiedLink = null;
     this.copyNote = null;
     this.launcher.errors = [];
+    this.launcher.useFormInstead();
+    this.#forgetLinkInAddress();
+  }
+
+  /** The page's link cannot be read and the user chose the form: the address stops naming it, so a reload does not say it again. */
+  useFormInstead(): void {
+    this.launcher.useFormInstead();
+    this.#forgetLinkInAddress();
+  }
+
+  #forgetLinkInAddress(): void {
     // A link left in the address would fill the form again on the next reload.
     if (location.hash.includes('?')) history.replaceState(history.state, '', '#/study');
   }

@@ -33,6 +33,8 @@ export interface StudyFormDraft {
   seed: number | null;
   idsText: string;
   presetIds: string[];
+  /** The arms' order (StudyForm.armOrder); a draft written before it was kept reads as none, the list's order. */
+  armOrder: string[];
   pairingMatrix: boolean;
   linkArms: StudyArm[];
   linkArmIds: string[];
@@ -55,7 +57,7 @@ const SELECTION_KINDS: Record<SelectionKind, true> = { all: true, first: true, r
 const MODES: Record<HarnessMode, true> = { standard: true, study: true };
 const ENGINES: Record<EngineChoice, true> = { webllm: true, openai: true, replay: true };
 const KEYS: readonly (keyof StudyFormDraft)[] = [
-  'version', 'name', 'benchmark', 'selectionKind', 'n', 'seed', 'idsText', 'presetIds', 'pairingMatrix', 'linkArms', 'linkArmIds',
+  'version', 'name', 'benchmark', 'selectionKind', 'n', 'seed', 'idsText', 'presetIds', 'armOrder', 'pairingMatrix', 'linkArms', 'linkArmIds',
   'repeats', 'mode', 'engine', 'endpoint', 'modelNames', 'limits', 'promptSet', 'replayFileName', 'workers', 'link',
 ];
 
@@ -70,6 +72,7 @@ export function draftOf(form: StudyForm, extra: { workers: number; link: string 
     seed: finiteOrNull(form.seed),
     idsText: form.idsText,
     presetIds: [...form.presetIds],
+    armOrder: [...form.armOrder],
     pairingMatrix: form.pairingMatrix,
     linkArms: form.linkArms,
     linkArmIds: [...form.linkArmIds],
@@ -96,6 +99,7 @@ export function applyDraft(form: StudyForm, draft: StudyFormDraft): void {
   form.seed = draft.seed as number;
   form.idsText = draft.idsText;
   form.presetIds = [...draft.presetIds];
+  form.armOrder = [...draft.armOrder];
   form.pairingMatrix = draft.pairingMatrix;
   form.linkArms = draft.linkArms;
   form.linkArmIds = [...draft.linkArmIds];
@@ -127,6 +131,7 @@ function readDraft(v: unknown): StudyFormDraft | null {
     typeof v['idsText'] === 'string' &&
     strings(v['presetIds']) &&
     v['presetIds'].every((id) => presetById(id) !== undefined) &&
+    (v['armOrder'] === undefined || strings(v['armOrder'])) &&
     typeof v['pairingMatrix'] === 'boolean' &&
     strings(v['linkArmIds']) &&
     numberOrNull(v['repeats']) &&
@@ -145,7 +150,7 @@ function readDraft(v: unknown): StudyFormDraft | null {
   const linkArms = readArms(v['linkArms']);
   const promptSet = readLoadedSet(v['promptSet']);
   if (!limits || !linkArms || promptSet === undefined) return null;
-  return { ...(v as unknown as StudyFormDraft), limits, linkArms, promptSet };
+  return { ...(v as unknown as StudyFormDraft), armOrder: (v['armOrder'] as string[] | undefined) ?? [], limits, linkArms, promptSet };
 }
 
 function readLimits(value: unknown): StudyFormDraft['limits'] | null {

@@ -41,6 +41,14 @@ export class StudyForm extends ModelEngineForm {
   idsText = $state('');
   /** Presets chosen as arms, by id. */
   presetIds = $state<string[]>(['llama-solo', 'llama-self-refine']);
+  /**
+   * Chosen arms' ids in the order the study runs them, which is the order of its units and of
+   * its tables' rows. A link's arms keep the link's order (load → copy → run gives the same
+   * study); an arm ticked by hand goes after the arms already chosen, in the order ticked, and
+   * unticking takes it out. Chosen arms not named here (the pairing matrix's, a draft from an
+   * older build) follow, in the list's order.
+   */
+  armOrder = $state<string[]>(['llama-solo', 'llama-self-refine']);
   /** Every generator × refiner pairing over the search pool, as one choice. */
   pairingMatrix = $state(false);
   /** Arms a link brought that are not unmodified presets; each can be unticked. */
@@ -96,7 +104,16 @@ export class StudyForm extends ModelEngineForm {
     // One arm per id: a link arm or the matrix may repeat a ticked preset.
     const byId = new Map<string, StudyArm>();
     for (const arm of [...presets, ...matrix, ...fromLink]) if (!byId.has(arm.id)) byId.set(arm.id, arm);
-    return [...byId.values()];
+    const order = this.armOrder;
+    const rank = (arm: StudyArm) => (order.includes(arm.id) ? order.indexOf(arm.id) : order.length);
+    // A stable sort: arms the order does not name keep the list's order, after those it does.
+    return [...byId.values()].sort((a, b) => rank(a) - rank(b));
+  }
+
+  /** The arms' names in the order they run, for the line under the arm list (two arms or more). */
+  get armOrderNote(): string | null {
+    if (this.engine === 'replay' || this.arms.length < 2) return null;
+    return `They run, and their results are listed, in this order: ${this.arms.map((arm) => arm.label).join(', ')}.`;
   }
 
   /**
@@ -221,10 +238,18 @@ export class StudyForm extends ModelEngineForm {
 
   togglePreset(id: string, on: boolean): void {
     this.presetIds = on ? [...new Set([...this.presetIds, id])] : this.presetIds.filter((x) => x !== id);
+    this.#order(id, on);
   }
 
   toggleLinkArm(id: string, on: boolean): void {
     this.linkArmIds = on ? [...new Set([...this.linkArmIds, id])] : this.linkArmIds.filter((x) => x !== id);
+    this.#order(id, on);
+  }
+
+  /** A ticked arm goes last; an unticked one leaves the order (ticked again, it goes last again). */
+  #order(id: string, on: boolean): void {
+    const rest = this.armOrder.filter((x) => x !== id);
+    this.armOrder = on ? [...rest, id] : rest;
   }
 
 
@@ -332,6 +357,8 @@ export class StudyForm extends ModelEngineForm {
     this.pairingMatrix = false;
     this.linkArms = others;
     this.linkArmIds = others.map((arm) => arm.id);
+    // The checkboxes list presets first, then the link's other arms; the study keeps the link's order.
+    this.armOrder = link.arms.map((arm) => arm.id);
     this.repeats = link.repeats;
     this.mode = link.mode;
     this.engine = link.engine;

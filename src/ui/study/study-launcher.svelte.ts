@@ -64,6 +64,18 @@ export function linkIdentity(query: URLSearchParams): string {
 export const RUNNING_IN_ANOTHER_TAB =
   'This study was already running in another tab, so this tab left it to that one: it goes on there. Its card below follows it, and offers Resume if that tab is closed before the study ends.';
 
+/** The button that sets an unreadable link aside. */
+export const USE_FORM_INSTEAD = 'Use the form instead';
+
+/** The line the form's problem list gives while an unreadable link is not set aside: Run study is off for it. */
+export const UNREAD_LINK_PROBLEM = `Study link: it cannot be read, so the form is not its study. Press “${USE_FORM_INSTEAD}” above to run the form as it stands, or open a corrected link.`;
+
+/** A study link that could not be read: its problems, and whether the form held edits of this tab (else the defaults). */
+export interface UnreadLink {
+  errors: readonly string[];
+  formEdited: boolean;
+}
+
 export function newStudyId(now: Date = new Date()): string {
   const random = Math.random().toString(36).slice(2, 8).padEnd(6, '0');
   return `study-${now.getTime().toString(36)}-${random}`;
@@ -81,6 +93,13 @@ export class StudyLauncher {
     this.refusal = plainRefusal(lines);
   }
   starting = $state(false);
+  /**
+   * The link the page was opened with, while it cannot be read: the form was not filled in from
+   * it, and Run study stays off until the user chooses the form as it stands
+   * (`useFormInstead`) or a readable link is opened. Otherwise one press ran a study unrelated
+   * to the link, under a message about the link.
+   */
+  unreadLink = $state.raw<UnreadLink | null>(null);
   /** The form's Python workers field: kept here, not in the form, as a link or a draft does not carry it with the study. */
   readonly workersField: WorkersField;
 
@@ -106,10 +125,27 @@ export class StudyLauncher {
     this.workersField.count = count;
   }
 
-  /** Everything the form cannot start with: its own fields' problems, and the Python workers field's. */
+  /** Everything the form cannot start with: an unreadable link not yet set aside, its own fields' problems, and the Python workers field's. */
   problems(loaded?: Parameters<StudyForm['problems']>[0]): string[] {
     const workers = this.workersField.problem;
-    return [...this.#form.problems(loaded), ...(workers ? [workers] : [])];
+    return [...(this.unreadLink ? [UNREAD_LINK_PROBLEM] : []), ...this.#form.problems(loaded), ...(workers ? [workers] : [])];
+  }
+
+  /** What the page says of an unreadable link, above the form: what the form shows instead, every problem, and the way on. */
+  get unreadLinkLines(): string[] {
+    const unread = this.unreadLink;
+    if (!unread) return [];
+    const shows = unread.formEdited ? 'what was filled in earlier in this tab' : 'the defaults';
+    return [
+      `This study link cannot be read, so the form was not filled in from it: it still shows ${shows}, not the link’s study.`,
+      ...unread.errors,
+      `Correct the link and open it again, or press “${USE_FORM_INSTEAD}” to run the form as it stands; until then Run study is off.`,
+    ];
+  }
+
+  /** The user chose the form over the unreadable link: Run study runs what the form shows. */
+  useFormInstead(): void {
+    this.unreadLink = null;
   }
 
   get busy(): boolean {
@@ -127,7 +163,7 @@ export class StudyLauncher {
   /** Starts the study the form describes. */
   async start(options: { link?: URLSearchParams } = {}): Promise<string | null> {
     return this.#guard(async () => {
-      if (this.workersField.problem) throw new FormProblems(this.problems());
+      if (this.workersField.problem || this.unreadLink) throw new FormProblems(this.problems());
       const draft = this.#form.toDraft();
       const dataset = await this.#loaded(draft.benchmark);
       const replay = this.#form.engine === 'replay' ? this.#form.replay : null;
@@ -206,15 +242,16 @@ export class StudyLauncher {
    * `keepForm` (the form already holds this link's study, edited since) and it does not autorun, and with `autorun=1`
    * resumes the study this link started (by `sid`, else by the link) or starts it. Runs once per address.
    */
-  async openLink(query: URLSearchParams, options: { keepForm?: boolean; onFilled?: () => void } = {}): Promise<void> {
+  async openLink(query: URLSearchParams, options: { keepForm?: boolean; onFilled?: () => void; formEdited?: boolean } = {}): Promise<void> {
     const text = query.toString();
     if (this.#handledQuery === text || !isStudyLink(query)) return;
     this.#handledQuery = text;
     const decoded = await decodeStudyLink(query);
     if (!decoded.ok) {
-      this.errors = ['This study link cannot be read:', ...decoded.errors];
+      this.unreadLink = { errors: decoded.errors, formEdited: options.formEdited ?? false };
       return;
     }
+    this.unreadLink = null;
     // An autorun link starts its study from the form and stores it as the link's: it fills the
     // form even over edits a reload kept, or an edited study would be taken for the link's.
     if (!options.keepForm || decoded.link.autorun) {

@@ -153,6 +153,34 @@ describe('bad study links', () => {
     ]);
   });
 
+  it('take an endpoint without an engine as an endpoint study, and refuse one on a WebLLM study', async () => {
+    const endpoint = encodeURIComponent('http://localhost:11434/v1');
+    const decoded = await decodeStudyLink(`?${base}&endpoint=${endpoint}`);
+    expect(decoded.ok && decoded.link.engine).toBe('openai');
+    expect(decoded.ok && decoded.link.endpoint).toBe('http://localhost:11434/v1');
+    expect(await errorsOf(`?${base}&engine=webllm&endpoint=${endpoint}`)).toEqual([
+      'endpoint: a "webllm" study runs its models in the browser and has no endpoint; remove endpoint=, or set engine=openai to run the study on it.',
+    ]);
+  });
+
+  it('refuse what they would otherwise drop: a parameter given twice, a name for a model no arm uses, a count the selection does not take', async () => {
+    expect(await errorsOf(`?${base}&engine=openai&endpoint=http://a.test/v1&endpoint=http://b.test/v1&r=2`)).toEqual([
+      'r: given 2 times; a study link gives it once (only arm= and m= repeat).',
+      'endpoint: given 2 times; a study link gives it once (only arm= and m= repeat).',
+    ]);
+    expect(await errorsOf(`?${base}&engine=openai&endpoint=http://a.test/v1&m=llama3.2:3b~mine&m=llama-3b~typo`)).toEqual([
+      'm: no arm uses the model key "llama-3b" (they use llama3.2:3b); a misspelt key would leave its model unnamed. Spell it as the arms do, or remove it.',
+    ]);
+    // Without sel= a link runs every problem: its n=5 would have been dropped for 164 problems.
+    expect(await errorsOf('?study=1&b=humaneval&n=5&r=1&arm=p:llama-solo')).toEqual([
+      'n: a link without sel= (every problem) takes no n=; remove it, or set sel=first or sel=random.',
+    ]);
+    expect(await errorsOf(`?${base}&seed=4&ids=1.2`)).toEqual([
+      'seed: sel=first takes no seed=; remove it, or set sel=random.',
+      'ids: sel=first takes no ids=; remove it, or set sel=ids.',
+    ]);
+  });
+
   it('reject malformed problem lists and the MBPP split on HumanEval', async () => {
     expect(await errorsOf('?study=1&b=humaneval&sel=ids&ids=1.x.3&r=1&arm=p:llama-solo')).toEqual([
       'ids: expected problem numbers separated by dots, e.g. ids=0.12.31, found "1.x.3".',

@@ -25,7 +25,11 @@ function filledForm(): StudyForm {
   form.n = 25;
   form.seed = 7;
   form.idsText = '11, 12';
-  form.presetIds = ['llama-solo'];
+  // Ticked in another order than the list's: the study runs them as ticked.
+  form.togglePreset('llama-solo', false);
+  form.togglePreset('llama-self-refine', false);
+  form.togglePreset('coder-solo', true);
+  form.togglePreset('llama-solo', true);
   form.pairingMatrix = true;
   form.repeats = 3;
   form.mode = 'standard';
@@ -81,9 +85,19 @@ describe('the study form draft', () => {
     expect(form.prompts.loaded?.fileName).toBe('terse.json');
     expect(form.promptSet?.prompts[0]?.text).toBe('Reply with Python only, nothing else.');
     expect(form.arms.map((arm) => arm.id)).toEqual(first.arms.map((arm) => arm.id));
+    expect(form.arms.slice(0, 2).map((arm) => arm.id)).toEqual(['coder-solo', 'llama-solo']);
     expect(form.toLink()).toEqual(first.toLink());
     expect(form.apiKey).toBe('');
     expect(storage.items.get(STUDY_DRAFT_KEY)).not.toContain('sk-secret');
+  });
+
+  it('reads a draft kept before arms had an order, with its arms in the list’s order', () => {
+    const { armOrder: _order, ...older } = draftOf(filledForm(), { workers: 1, link: null });
+    const draft = parseDraft(JSON.stringify(older));
+    expect(draft?.armOrder).toEqual([]);
+    const form = new StudyForm();
+    applyDraft(form, draft!);
+    expect(form.arms.slice(0, 2).map((arm) => arm.id)).toEqual(['llama-solo', 'coder-solo']);
   });
 
   it('keeps an emptied number field empty, so the form still says it is empty', () => {

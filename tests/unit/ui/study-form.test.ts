@@ -125,6 +125,32 @@ describe('the study form', () => {
     expect(opened.toDraft()).toEqual(form.toDraft());
   });
 
+  it('keeps a link’s arm order from opening it to copying and running it; an arm ticked by hand goes last', async () => {
+    // Not the list's order: self-refine before solo, and a forced preset (a link arm, listed after the presets) first.
+    const search = 'study=1&b=humaneval&sel=first&n=2&r=1&arm=pf:qwen-to-llama&arm=p:llama-self-refine&arm=p:llama-solo&engine=openai&endpoint=http://127.0.0.1:11434/v1';
+    const decoded = await decodeStudyLink(search);
+    if (!decoded.ok) throw new Error(decoded.errors.join('\n'));
+    const form = new StudyForm();
+    form.fromLink(decoded.link);
+    const linkOrder = ['qwen-to-llama', 'llama-self-refine', 'llama-solo'];
+    expect(form.arms.map((arm) => arm.id)).toEqual(linkOrder);
+    expect(form.armOrderNote).toBe(
+      'They run, and their results are listed, in this order: qwen → exec → llama (cross-model), llama → exec → llama (self-refine), llama3.2:3b solo.',
+    );
+    // Copy study link gives the link's order, and so does the study it starts.
+    expect(new URLSearchParams(await encodeStudyLink(form.toLink())).getAll('arm')).toEqual(['pf:qwen-to-llama', 'p:llama-self-refine', 'p:llama-solo']);
+    expect(form.toDraft().arms.map((arm) => arm.id)).toEqual(linkOrder);
+
+    // Ticked by hand: last, in the order ticked; unticked and ticked again: last again.
+    form.togglePreset('coder-solo', true);
+    form.togglePreset('llama-self-refine', false);
+    form.togglePreset('llama-self-refine', true);
+    expect(form.arms.map((arm) => arm.id)).toEqual(['qwen-to-llama', 'llama-solo', 'coder-solo', 'llama-self-refine']);
+    // The pairing matrix has no order of its own: its arms follow, in the list's order.
+    form.pairingMatrix = true;
+    expect(form.arms.map((arm) => arm.id).slice(4)).toEqual(PAIRING_MATRIX.map((p) => p.id));
+  });
+
   it('picks WebLLM builds for the GPU at hand, unless the user chose another', () => {
     const form = new StudyForm();
     form.engine = 'webllm';

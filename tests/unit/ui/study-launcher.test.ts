@@ -7,7 +7,7 @@ import type { StudyStatus } from '../../../src/core/ports.ts';
 import { openLabDatabase } from '../../../src/store/database.ts';
 import { IdbStudyStore } from '../../../src/store/study-store.ts';
 import { StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
-import { RUNNING_IN_ANOTHER_TAB, StudyLauncher, linkIdentity } from '../../../src/ui/study/study-launcher.svelte.ts';
+import { RUNNING_IN_ANOTHER_TAB, StudyLauncher, UNREAD_LINK_PROBLEM, linkIdentity } from '../../../src/ui/study/study-launcher.svelte.ts';
 import type { TabRun } from '../../../src/ui/shared/tab-run.ts';
 import { StudyLibrary } from '../../../src/ui/study/study-library.svelte.ts';
 import { contractConfig } from '../../support/study-store-contract.ts';
@@ -146,8 +146,36 @@ describe('opening a study link', () => {
     const broken = await setUp([]);
     await broken.launcher.openLink(new URLSearchParams('study=1&b=python&r=0&arm=p:nope'));
     expect(broken.launcher.calls).toEqual([]);
-    expect(broken.launcher.errors[0]).toMatch(/cannot be read/);
-    expect(broken.launcher.errors.slice(1).join(' ')).toMatch(/b: .*r: .*arm\[0\]/s);
+    expect(broken.launcher.unreadLinkLines[0]).toBe(
+      'This study link cannot be read, so the form was not filled in from it: it still shows the defaults, not the link’s study.',
+    );
+    expect(broken.launcher.unreadLinkLines.slice(1, -1).join(' ')).toMatch(/b: .*r: .*arm\[0\]/s);
+  });
+
+  it('keeps Run study from running the form under an unreadable link until the user chooses the form, or opens a readable link', async () => {
+    const unused = () => Promise.reject(new Error('not used'));
+    const library = { refresh: unused } as unknown as StudyLibrary;
+    const launcher = new StudyLauncher({ store: unused, dataset: unused, sandbox: unused, models: { apiKeyFor: () => undefined, webllm: unused }, setAddress: () => undefined }, new StudyForm(), library, 1);
+    await launcher.openLink(new URLSearchParams('study=1&b=humaneval&r=1&arm=p:llama-solo&endpoint=http://a.test/v1&endpoint=http://b.test/v1'), { formEdited: true });
+    expect(launcher.unreadLinkLines).toEqual([
+      'This study link cannot be read, so the form was not filled in from it: it still shows what was filled in earlier in this tab, not the link’s study.',
+      'endpoint: given 2 times; a study link gives it once (only arm= and m= repeat).',
+      'Correct the link and open it again, or press “Use the form instead” to run the form as it stands; until then Run study is off.',
+    ]);
+    expect(launcher.problems()[0]).toBe(UNREAD_LINK_PROBLEM);
+    // Run study is off on the page; a start that comes anyway is refused for it, before anything is loaded.
+    expect(await launcher.start()).toBeNull();
+    expect(launcher.refusal.fields).toContain(UNREAD_LINK_PROBLEM);
+
+    launcher.useFormInstead();
+    expect(launcher.problems()).not.toContain(UNREAD_LINK_PROBLEM);
+    expect(launcher.unreadLinkLines).toEqual([]);
+
+    // A readable link opened after an unreadable one fills the form, and nothing stands in its way.
+    await launcher.openLink(new URLSearchParams('study=1&b=humaneval&arm=p:nope'));
+    expect(launcher.unreadLink).not.toBeNull();
+    await launcher.openLink(await linkQuery({}, false));
+    expect(launcher.unreadLink).toBeNull();
   });
 });
 
