@@ -8,6 +8,7 @@
  * then the copy with more steps wins, and on a tie the stored copy stays. A study stored under
  * the same id with a different config is refused: its results would not be the same experiment.
  */
+import { configDifference } from '../core/results/result-file-merge.ts';
 import { unitSteps, type ResultEnvironment, type ResultFile } from '../core/results/result-file.ts';
 import { sameStudyConfig } from '../core/study/config.ts';
 import { summarizeTrajectory, type FinishedUnit } from '../core/study/unit-record.ts';
@@ -111,8 +112,10 @@ export async function importResultFiles(
       const studyId = doc.config.id;
       const existing = await studies.get(studyId);
       if (existing && !sameStudyConfig(existing.config, doc.config)) {
+        // The setting that differs, as a merge and the Results page name it: an id alone says nothing of what to check.
+        const difference = configDifference(existing.config, doc.config, 'the stored study', 'the file');
         throw new UserError(
-          `A different study with the id "${studyId}" is already stored here (${existing.config.name}).`,
+          `A different study with the id "${studyId}" is already stored here (${existing.config.name})${difference ? `: ${difference}` : ''}.`,
           'Delete the stored study first if the file should replace it; the two cannot be merged.',
         );
       }

@@ -15,6 +15,7 @@ import type { Step } from '../core/pipeline/trajectory.ts';
 import type { StoredStudy, StudyStatus, StudyStore } from '../core/ports.ts';
 import type { ResultEnvironment, ResultServedModel } from '../core/results/result-file.ts';
 import { isReplayStudy, sameStudyConfig, type StudyConfig } from '../core/study/config.ts';
+import { erroredReasons, type ErroredReason } from '../core/study/errored-reasons.ts';
 import { summarizeArms, type ArmSummary } from '../core/study/summary.ts';
 import { finishedUnitUntouchable, type FinishedUnit } from '../core/study/unit-record.ts';
 import { observed, type LabDatabase, type StudyRecord } from './database.ts';
@@ -35,6 +36,8 @@ export interface StudyListing {
   /** Units with a finished or errored record. */
   doneUnits: number;
   erroredUnits: number;
+  /** The errored units' messages, with how many units got each, the commonest first. */
+  erroredReasons: ErroredReason[];
   /** Every model replays a result file: its errored units cannot come out otherwise when run again. */
   replay: boolean;
   steps: number;
@@ -202,6 +205,7 @@ export class IdbStudyStore implements StudyStore {
           totalUnits: config.arms.length * config.repeats * config.problemIds.length,
           doneUnits: finished.length,
           erroredUnits: finished.filter((u) => u.result.status === 'errored').length,
+          erroredReasons: erroredReasons(finished.flatMap((u) => (u.result.status === 'errored' ? [u.result.message] : []))),
           replay: isReplayStudy(config),
           steps,
           arms: summarizeArms(config, finished),

@@ -31,7 +31,7 @@ import {
 } from '../support/scripted-study.ts';
 import { studyResultFile } from '../unit/results/result-file-fixtures.ts';
 import { encodeStudyLink } from '../../src/core/study/link.ts';
-import { llamaSolo } from '../../src/core/pipeline/presets.ts';
+import { llamaSelfRefine, llamaSolo } from '../../src/core/pipeline/presets.ts';
 import { TERSE_GENERATOR_FILE } from '../support/prompt-set-files.ts';
 import { setPythonWorkers } from '../support/python-workers.ts';
 
@@ -669,8 +669,48 @@ describe('the Study page in Chromium', () => {
   });
 
   it('tells why a study stopped and whether resuming can help: not when the endpoint serves no model under that name', async () => {
-    const app = await openApp(browser, server, { hash: '#/study' });
+    // First a study too short to stop for its errors, from a link whose arms are not in the list's
+    // order: it keeps the link's order, and says what its errored units ended with.
+    const short = await encodeStudyLink({
+      name: 'Short, unserved',
+      benchmark: 'humaneval',
+      selection: { kind: 'first', n: 1 },
+      arms: [llamaSelfRefine, llamaSolo].map((pipeline) => ({ id: pipeline.id, label: pipeline.name, pipeline, forcedIterations: false })),
+      repeats: 1,
+      mode: 'study',
+      engine: 'openai',
+      endpoint: endpoint.url,
+      modelNames: { 'llama3.2:3b': 'no-such-model' },
+      autorun: true,
+    });
+    const app = await openApp(browser, server, { hash: `#/study?${short}` });
     const { page } = app;
+    await waitForDone(page, 120_000);
+    // The link's order, not the list's: the run's table, the card, and the link the form copies.
+    expect(await page.locator('.run table.arms tbody tr').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-arm')))).toEqual([
+      'llama-self-refine',
+      'llama-solo',
+    ]);
+    await page.getByTestId('arm-order').getByText('in this order: llama → exec → llama (self-refine), llama3.2:3b solo.').waitFor();
+    await page.getByRole('button', { name: 'Copy study link' }).click();
+    const copied = await page.getByLabel('Study link').inputValue();
+    expect(new URLSearchParams(copied.slice(copied.indexOf('?') + 1)).getAll('arm')).toEqual(['p:llama-self-refine', 'p:llama-solo']);
+    // Done, with both units errored: the panel and the card say with what (it used to be said nowhere).
+    const erroredNote = (await page.getByTestId('study-errored').textContent()) ?? '';
+    expect(erroredNote).toMatch(/^2 units errored, so they count as not run: the model request kept failing with “.*404.*no-such-model/);
+    expect(erroredNote).toMatch(/Resuming would ask the same address for the same model name/);
+    const shortCard = studyCard(page, 'Short, unserved');
+    await shortCard.locator('.state', { hasText: /^done$/ }).waitFor();
+    await shortCard.getByRole('button', { name: 'Run 2 errored units again' }).waitFor();
+    expect(await shortCard.getByTestId('errored-reasons').textContent()).toMatch(/^The 2 errored units ended with “.*404.*no-such-model/);
+    expect(await shortCard.locator('.arm-counts li').evaluateAll((items) => items.map((item) => item.getAttribute('data-arm')))).toEqual([
+      'llama-self-refine',
+      'llama-solo',
+    ]);
+    await app.screenshot('study-short-unserved');
+    // The form from here on, not the link.
+    await page.goto(`${server.url}#/study`);
+
     const form = page.locator('section.new');
     await useEndpoint(form, 'no-such-model');
     await setPythonWorkers(form, 1);
@@ -1120,6 +1160,23 @@ describe('the Study form across reloads', () => {
     expect(await formValues(page)).toEqual(filled);
     expect(await page.getByLabel('API key (optional)').inputValue()).toBe('');
     expect(await arms.locator('[data-prompt-note]').first().textContent()).toMatch(/generator\.plain/);
+
+    // A link that cannot be read fills nothing in, and says so above the form: Run study stays off
+    // until the user chooses the form as it stands (it used to run it, under the link's message).
+    await page.goto(`${server.url}#/study?study=1&b=humaneval&r=1&arm=p:llama-solo&engine=openai&endpoint=http://a.test/v1&endpoint=http://b.test/v1`);
+    const unread = page.getByTestId('unread-link');
+    await unread.getByText('This study link cannot be read, so the form was not filled in from it: it still shows what was filled in earlier in this tab, not the link’s study.').waitFor();
+    await unread.getByText('endpoint: given 2 times; a study link gives it once (only arm= and m= repeat).').waitFor();
+    expect(await formValues(page)).toEqual(filled);
+    const run = page.getByRole('button', { name: 'Run study' });
+    expect(await run.isDisabled()).toBe(true);
+    await page.locator('[data-form-problems]').getByText(/^Study link: it cannot be read, so the form is not its study\./).waitFor();
+    await app.screenshot('study-unread-link');
+    await unread.getByRole('button', { name: 'Use the form instead' }).click();
+    expect(await unread.count()).toBe(0);
+    expect(await run.isEnabled()).toBe(true);
+    // The address no longer names the link, so a reload does not say it again.
+    expect(page.url()).toMatch(/#\/study$/);
 
     // A study link opened in the tab fills the form; a reload on its address shows the link's study still.
     await page.goto(`${server.url}#/study?${await scriptedStudyLink(endpoint.url, 1)}`);

@@ -13,6 +13,7 @@ import { PauseSwitch } from '../../core/study/pause-switch.ts';
 import type { StudyProgress } from '../../core/study/progress.ts';
 import { runStudy, type StudyEnd, type StudyPorts } from '../../core/study/runner.ts';
 import type { StudyUnit } from '../../core/study/work-plan.ts';
+import { describeErroredReasons, erroredReasons, type ErroredReason } from '../../core/study/errored-reasons.ts';
 import { DatabaseTerminated } from '../../store/database.ts';
 import { failureMessage, retryNote } from '../shared/run-failure.ts';
 import { studyFailureAdvice } from './study-failure.ts';
@@ -66,6 +67,8 @@ export class StudyRun {
   live = $state.raw<LiveUnit | null>(null);
   /** Steps stored in this session. */
   stepsStored = $state(0);
+  /** This session's errored units by error message: what the panel says they ended with. */
+  erroredReasons = $state.raw<ErroredReason[]>([]);
   /** While a unit whose model did not answer waits to be tried again: which, why, and when; null once a step is stored again. */
   retrying = $state<string | null>(null);
   /**
@@ -77,6 +80,9 @@ export class StudyRun {
   readonly #pause = new PauseSwitch();
   readonly #abort = new AbortController();
   readonly #labels: Map<string, string>;
+  readonly #erroredMessages: string[] = [];
+  /** The last errored unit's error: which cause, so which advice. */
+  #lastError: unknown = null;
   #liveUnit: StudyUnit | null = null;
   #liveText = '';
   /** Units whose next token starts a new reply. */
@@ -97,6 +103,20 @@ export class StudyRun {
   get endNote(): string | null {
     if (this.phase !== 'cancelled' || this.failure !== null) return null;
     return 'Every step stored so far stays in this browser: Resume it from its card under the form to go on where it stopped, or export what it has.';
+  }
+
+  /**
+   * Why units errored in this session, said on the panel while it runs and once it ends, as the
+   * command line prints it: the message and how many units got it, and what can help. Null with
+   * none, and once `failure` says it (the study stopped for them).
+   */
+  get erroredNote(): string | null {
+    const units = this.erroredReasons.reduce((n, reason) => n + reason.units, 0);
+    if (units === 0 || this.failure !== null) return null;
+    const they = units === 1 ? '1 unit errored, so it counts' : `${units.toLocaleString('en')} units errored, so they count`;
+    const head = `${they} as not run: the model request kept failing with ${describeErroredReasons(this.erroredReasons)}.`;
+    // A replay's errored units are calls its file never recorded, which its message says: nothing can help.
+    return isReplayStudy(this.config) ? head : `${head} ${studyFailureAdvice(this.#lastError)}`;
   }
 
   get busy(): boolean {
@@ -142,6 +162,11 @@ export class StudyRun {
         },
         onUnitFinished: (_unit, record, error) => {
           erroredInARow = record.result.status === 'errored' ? erroredInARow + 1 : 0;
+          if (record.result.status === 'errored') {
+            this.#erroredMessages.push(record.result.message);
+            this.#lastError = error;
+            this.erroredReasons = erroredReasons(this.#erroredMessages);
+          }
           if (record.result.status === 'errored' && erroredInARow >= limit && !this.#abort.signal.aborted) {
             this.failure = `The model gave no answer for ${erroredInARow} units in a row (last: ${record.result.message}), so the study stopped rather than mark every remaining unit errored.`;
             // The last unit's own error says whether resuming (which runs the errored units again) can help.

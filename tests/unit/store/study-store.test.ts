@@ -101,6 +101,27 @@ describe('IdbStudyStore beyond the contract', () => {
       ['solo', 1, 6],
       ['refine', 0, 6],
     ]);
+    expect(first?.erroredReasons).toEqual([]);
+  });
+
+  it('lists with a study what its errored units ended with, for its card', async () => {
+    const store = new IdbStudyStore(await openLabDatabase());
+    const config = contractConfig('errored');
+    await store.putStudy(config);
+    const errored = (unitId: string, message: string) => {
+      const [armId, repeat, ...problem] = unitId.split('/');
+      const result = { status: 'errored' as const, message, attempts: 3, stepCount: 0 };
+      return store.finishUnit(config.id, { unitId, armId: armId!, repeat: Number(repeat), problemId: problem.join('/'), result });
+    };
+    await errored('solo/0/HumanEval/0', 'HTTP 503: busy');
+    await errored('refine/0/HumanEval/0', 'The endpoint has no model "no-such-model" (404).');
+    await errored('solo/1/HumanEval/0', 'The endpoint has no model "no-such-model" (404).');
+    const [listing] = await store.listStudies();
+    expect(listing?.erroredUnits).toBe(3);
+    expect(listing?.erroredReasons).toEqual([
+      { message: 'The endpoint has no model "no-such-model" (404).', units: 2 },
+      { message: 'HTTP 503: busy', units: 1 },
+    ]);
   });
 
   it('deletes a study with every step and unit, and only that study', async () => {
@@ -212,7 +233,10 @@ describe('importing result files into the store', () => {
     const clash = await resultFile({ id: 'clash', done: ['solo/0/HumanEval/0'] });
     const error = await importResultFiles(db, [fine, clash]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
-    expect((error as UserError).message).toMatch(/different study with the id "clash"/);
+    // The setting that differs is named, as a merge names it.
+    expect((error as UserError).message).toBe(
+      'A different study with the id "clash" is already stored here (Store contract <b>study</b>): config.repeats is 3 in the stored study and 2 in the file.',
+    );
     expect(await dump(db)).toEqual(before);
   });
 

@@ -4,6 +4,7 @@ import { MemoryStudyStore } from '../../../src/core/study/memory-store.ts';
 import type { Sandbox } from '../../../src/core/ports.ts';
 import { statusError, unreachableError } from '../../../src/llm/endpoint-errors.ts';
 import { StudyRun, erroredInARowLimit } from '../../../src/ui/study/study-run.svelte.ts';
+import { studyFailureAdvice } from '../../../src/ui/study/study-failure.ts';
 import { currentRun, olderBuildPorts, olderStore } from '../study/older-build-fixtures.ts';
 import { PROBLEMS, TRUTH, studyConfig, studyDraft, truthAnswer, truthModel, truthSandbox } from '../study/study-fixtures.ts';
 
@@ -33,6 +34,42 @@ describe('a study running in the page', () => {
     expect(done?.progress.erroredUnits).toBe(0);
     expect(Object.fromEntries(done!.progress.arms.map((a) => [a.armId, a.passed]))).toEqual(
       Object.fromEntries(Object.entries(TRUTH).map(([arm, perRepeat]) => [arm, perRepeat.reduce((a, b) => a + b, 0)])),
+    );
+  });
+
+  it('says what its errored units ended with when too few of them error to stop it: a short study on a model the endpoint does not serve', async () => {
+    const notServed = statusError(404, 'Not Found', '{"error":"model \\"no-such-model\\" not found"}', {
+      endpointUrl: 'http://127.0.0.1:11434/v1/chat/completions',
+      model: 'no-such-model',
+    });
+    // Two units: fewer errored in a row than stop a study, so it ends "done" with both errored.
+    const config = studyConfig({ ...studyDraft(), selection: { kind: 'ids', ids: ['HumanEval/900', 'HumanEval/901'] }, arms: studyDraft().arms.slice(0, 1), repeats: 1 });
+    const run = new StudyRun(config);
+    const model = perProblemModel(() => notServed);
+    const end = await run.run(PROBLEMS, { model: () => model, sandbox: truthSandbox(), store: new MemoryStudyStore(), now: () => 0 }, { concurrency: 1, retryDelayMs: 0 });
+    expect(run.phase).toBe('done');
+    expect(end?.progress.erroredUnits).toBe(2);
+    expect(run.failure).toBeNull();
+    expect(run.erroredReasons).toEqual([{ message: notServed.message, units: 2 }]);
+    expect(run.erroredNote).toBe(
+      `2 units errored, so they count as not run: the model request kept failing with “${notServed.message}”. ${studyFailureAdvice(notServed)}`,
+    );
+    expect(run.erroredNote).toMatch(/404/);
+    expect(run.erroredNote).toMatch(/Resuming would ask the same address for the same model name/);
+  });
+
+  it('says what its errored units ended with among units that passed, each message with the units it hit', async () => {
+    const config = studyConfig();
+    const run = new StudyRun(config);
+    // One problem's calls fail one way, another's another way; the rest answer. Units run problem
+    // by problem, so a problem between them keeps the errors from stopping the study.
+    const failing: Record<string, Error> = { 'HumanEval/900': new Error('HTTP 500: out of memory'), 'HumanEval/902': new Error('HTTP 503: busy') };
+    const model = perProblemModel((call) => failing[call.context?.problemId ?? ''] ?? truthAnswer(call));
+    await run.run(PROBLEMS, { model: () => model, sandbox: truthSandbox(), store: new MemoryStudyStore(), now: () => 0 }, { concurrency: 1, retryDelayMs: 0 });
+    expect(run.phase).toBe('done');
+    const units = config.arms.length * config.repeats;
+    expect(run.erroredNote).toMatch(
+      new RegExp(`^${2 * units} units errored, so they count as not run: the model request kept failing with “HTTP 500: out of memory” \\(${units} units\\); “HTTP 503: busy” \\(${units} units\\)\\. `),
     );
   });
 

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { describeErroredReasons, erroredReasons } from '../../../src/core/study/errored-reasons.ts';
+
+describe('why units errored', () => {
+  it('groups the messages, the one most units got first', () => {
+    expect(erroredReasons(['busy', 'not found', 'not found'])).toEqual([
+      { message: 'not found', units: 2 },
+      { message: 'busy', units: 1 },
+    ]);
+  });
+
+  it('says one message alone, two with their units, and counts the rest', () => {
+    expect(describeErroredReasons(erroredReasons(['model "x" not found (404)', 'model "x" not found (404)']))).toBe('“model "x" not found (404)”');
+    expect(describeErroredReasons(erroredReasons(['a', 'a', 'b', 'c', 'd', 'd']))).toBe('“a” (2 units); “d” (2 units); 2 other errors (2 units)');
+    expect(describeErroredReasons([])).toBe('');
+  });
+
+  it('cuts a message the length of a web page short', () => {
+    const page = `<html>${'x'.repeat(5000)}</html>`;
+    expect(describeErroredReasons(erroredReasons([page]))).toHaveLength(300 + 3);
+  });
+});
