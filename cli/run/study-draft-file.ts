@@ -11,7 +11,7 @@ import { describeValue, isRecord, unknownKeys } from '../../src/core/pipeline/js
 import { PRESETS, presetById } from '../../src/core/pipeline/presets.ts';
 import { validatePipeline } from '../../src/core/pipeline/validate-pipeline.ts';
 import type { PromptSet } from '../../src/core/prompts/prompt-set.ts';
-import { MAX_ARMS, MAX_REPEATS, isArmId, type StudyArm } from '../../src/core/study/config.ts';
+import { MAX_ARMS, MAX_REPEATS, isArmId, armOfPreset, type StudyArm } from '../../src/core/study/config.ts';
 import type { StudyDraft } from '../../src/core/study/create-config.ts';
 
 /** A draft whose models are still to be bound. */
@@ -155,8 +155,9 @@ function presetArm(entry: Record<string, unknown>, at: string, err: Report): Stu
   }
   const forced = entry.forcedIterations ?? false;
   // A preset listed twice, plain and forced, gets two ids without the user having to pick them.
-  const armId = entry.id ?? (forced === true ? `${preset.id}-forced` : preset.id);
-  const label = entry.label ?? (forced === true ? `${preset.name} (forced iterations)` : preset.name);
+  const named = armOfPreset(preset, forced === true);
+  const armId = entry.id ?? named.id;
+  const label = entry.label ?? named.label;
   let ok = true;
   if (typeof forced !== 'boolean') {
     err(`${at}.forcedIterations: expected true or false, found ${describeValue(entry.forcedIterations)}.`);

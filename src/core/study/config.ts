@@ -45,6 +45,17 @@ export interface StudyArm {
   forcedIterations: boolean;
 }
 
+/**
+ * A preset as an arm. Run with forced iterations it is `<id>-forced`, "<name> (forced
+ * iterations)": the tables must not show it as the plain preset, and a link or a study file can
+ * list one preset both ways without the user naming either.
+ */
+export function armOfPreset(preset: Pipeline, forcedIterations: boolean): StudyArm {
+  return forcedIterations
+    ? { id: `${preset.id}-forced`, label: `${preset.name} (forced iterations)`, pipeline: preset, forcedIterations }
+    : { id: preset.id, label: preset.name, pipeline: preset, forcedIterations };
+}
+
 export interface StudyLimits {
   /** Wall-clock limit of one program run (the study: 10 s). Slow-task floors may raise it per problem. */
   timeoutMs: number;

@@ -29,7 +29,7 @@ import { presetById } from '../pipeline/presets.ts';
 import { validatePipeline } from '../pipeline/validate-pipeline.ts';
 import type { PromptSet } from '../prompts/prompt-set.ts';
 import { packJson, unpackJson } from './compact-json.ts';
-import { MAX_ARMS, MAX_REPEATS, baseUrlProblem, isArmId, type ModelBinding, type StudyArm, type StudyLimits } from './config.ts';
+import { MAX_ARMS, MAX_REPEATS, baseUrlProblem, isArmId, armOfPreset, type ModelBinding, type StudyArm, type StudyLimits } from './config.ts';
 import type { StudyDraft } from './create-config.ts';
 
 export const STUDY_LINK_VERSION = 1;
@@ -86,10 +86,11 @@ export async function encodeStudyLink(link: StudyLink): Promise<string> {
 
 async function encodeArm(arm: StudyArm): Promise<string> {
   const preset = presetById(arm.pipeline.id);
+  const named = preset && armOfPreset(preset, arm.forcedIterations);
   const unmodified =
     preset !== undefined &&
-    arm.id === preset.id &&
-    arm.label === preset.name &&
+    arm.id === named?.id &&
+    arm.label === named.label &&
     JSON.stringify(sortedKeys(preset)) === JSON.stringify(sortedKeys(arm.pipeline));
   if (unmodified) return `${arm.forcedIterations ? 'pf' : 'p'}:${preset.id}`;
   return `c:${await packJson({ id: arm.id, label: arm.label, pipeline: arm.pipeline, forcedIterations: arm.forcedIterations })}`;
@@ -280,11 +281,12 @@ async function readArm(value: string, at: string, promptSet: PromptSet | undefin
       err(`${at}: no preset "${rest}" in this Feedback Lab.`);
       return null;
     }
-    if (!isArmId(preset.id)) {
+    const arm = armOfPreset(preset, kind === 'pf');
+    if (!isArmId(arm.id)) {
       err(`${at}: the preset id "${preset.id}" cannot be an arm id.`);
       return null;
     }
-    return { id: preset.id, label: preset.name, pipeline: preset, forcedIterations: kind === 'pf' };
+    return arm;
   }
   if (kind !== 'c') {
     err(`${at}: expected "p:<preset id>", "pf:<preset id>" or "c:<packed pipeline>", found ${describeValue(value)}.`);

@@ -3,6 +3,7 @@ import type { SelectionSpec } from '../../../src/core/benchmarks/selection.ts';
 import { llamaSelfRefine, llamaSolo, neatV3Champion, qwenToLlama } from '../../../src/core/pipeline/presets.ts';
 import { packJson } from '../../../src/core/study/compact-json.ts';
 import { createStudyConfig } from '../../../src/core/study/create-config.ts';
+import { armOfPreset } from '../../../src/core/study/config.ts';
 import {
   decodeStudyLink,
   draftFromLink,
@@ -27,7 +28,7 @@ function link(overrides: Partial<StudyLink> = {}): StudyLink {
     selection: { kind: 'random', n: 25, seed: 7 },
     arms: [
       { id: llamaSolo.id, label: llamaSolo.name, pipeline: llamaSolo, forcedIterations: false },
-      { id: llamaSelfRefine.id, label: llamaSelfRefine.name, pipeline: llamaSelfRefine, forcedIterations: true },
+      armOfPreset(llamaSelfRefine, true),
       { id: 'hot', label: 'hot refiner <b>bold</b>', pipeline: customPipeline, forcedIterations: false },
     ],
     repeats: 5,
@@ -85,6 +86,19 @@ describe('study links', () => {
     // A preset under another label is no longer the preset: it travels whole.
     const relabelled = await encodeStudyLink(link({ arms: [{ ...link().arms[0]!, label: 'mine' }] }));
     expect(new URLSearchParams(relabelled).get('arm')).toMatch(/^c:[A-Za-z0-9_-]+$/);
+  });
+
+  it('names a forced-iterations preset apart from the plain one, so one link can hold both', async () => {
+    const both = link({ arms: [armOfPreset(llamaSelfRefine, true), armOfPreset(llamaSelfRefine, false)] });
+    const search = await encodeStudyLink(both);
+    expect(new URLSearchParams(search).getAll('arm')).toEqual(['pf:llama-self-refine', 'p:llama-self-refine']);
+    const decoded = await decodeStudyLink(`?${search}`);
+    expect(decoded.ok).toBe(true);
+    if (!decoded.ok) return;
+    expect(decoded.link.arms.map((a) => [a.id, a.label, a.forcedIterations])).toEqual([
+      ['llama-self-refine-forced', `${llamaSelfRefine.name} (forced iterations)`, true],
+      ['llama-self-refine', llamaSelfRefine.name, false],
+    ]);
   });
 
   it('exposes autorun=1 and recognises a study link', async () => {
@@ -221,7 +235,7 @@ describe('drafts and links', () => {
       datasetSha256: 'b796127e635a67f93fb35c04f4cb03cf06f38c8072ee7cee8833d7bee06979ef',
     });
     expect(config.problemIds).toEqual(['HumanEval/900', 'HumanEval/901', 'HumanEval/902']);
-    expect(config.arms.map((a) => a.id)).toEqual(['llama-solo', 'llama-self-refine', 'hot']);
+    expect(config.arms.map((a) => a.id)).toEqual(['llama-solo', 'llama-self-refine-forced', 'hot']);
     expect(config.prompts.map((p) => p.id).sort()).toEqual(['generator.plain', 'refiner.fix']);
   });
 });

@@ -132,10 +132,10 @@ describe('the study form', () => {
     if (!decoded.ok) throw new Error(decoded.errors.join('\n'));
     const form = new StudyForm();
     form.fromLink(decoded.link);
-    const linkOrder = ['qwen-to-llama', 'llama-self-refine', 'llama-solo'];
+    const linkOrder = ['qwen-to-llama-forced', 'llama-self-refine', 'llama-solo'];
     expect(form.arms.map((arm) => arm.id)).toEqual(linkOrder);
     expect(form.armOrderNote).toBe(
-      'They run, and their results are listed, in this order: qwen → exec → llama (cross-model), llama → exec → llama (self-refine), llama3.2:3b solo.',
+      'They run, and their results are listed, in this order: qwen → exec → llama (cross-model) (forced iterations), llama → exec → llama (self-refine), llama3.2:3b solo.',
     );
     // Copy study link gives the link's order, and so does the study it starts.
     expect(new URLSearchParams(await encodeStudyLink(form.toLink())).getAll('arm')).toEqual(['pf:qwen-to-llama', 'p:llama-self-refine', 'p:llama-solo']);
@@ -145,7 +145,7 @@ describe('the study form', () => {
     form.togglePreset('coder-solo', true);
     form.togglePreset('llama-self-refine', false);
     form.togglePreset('llama-self-refine', true);
-    expect(form.arms.map((arm) => arm.id)).toEqual(['qwen-to-llama', 'llama-solo', 'coder-solo', 'llama-self-refine']);
+    expect(form.arms.map((arm) => arm.id)).toEqual(['qwen-to-llama-forced', 'llama-solo', 'coder-solo', 'llama-self-refine']);
     // The pairing matrix has no order of its own: its arms follow, in the list's order.
     form.pairingMatrix = true;
     expect(form.arms.map((arm) => arm.id).slice(4)).toEqual(PAIRING_MATRIX.map((p) => p.id));
