@@ -1,13 +1,19 @@
 /**
- * Finds the Python program in a chat model's reply, by the study's rules (DESIGN §1), in order:
+ * Finds the Python program in a chat model's reply. Both modes first remove the reply's complete
+ * thinking blocks, as the study's client did (thinking.ts); then:
+ *
+ * `study` mode follows the study's own rules exactly, quirks included (study-extract-code.ts).
+ *
+ * `standard` mode follows the same order with a better reading of fences:
  *   1. the first fenced block tagged python (or py, python3) or untagged;
  *   2. else the whole reply, if it starts with def, class, import or from;
  *   3. else everything from the first line that starts a `def`;
  *   4. else the whole reply.
  * Beyond the study's regex, which only knew ```python and bare fences, this also handles an
  * unterminated fence (the reply was cut off at the token limit: keep everything after the
- * opening fence), CRLF line ends, `py`/`python3` tags, and fences indented inside a list (the
- * block is dedented rather than left with a stray first-line indent). Blocks in other languages
+ * opening fence, imports included, where the study's rule finds no block and starts at the first
+ * `def`), CRLF line ends, `py`/`python3` tags, and fences indented inside a list (the block is
+ * dedented rather than left with a stray first-line indent). Blocks in other languages
  * (```bash, ```text) are skipped. The result is stripped of leading blank lines and trailing
  * whitespace, as the study stripped it.
  * Two smaller departures: tags are read case-blind (```Python), and rule 3 wants `def` at the
@@ -15,13 +21,19 @@
  * function ("the `def f` helper:") is not taken for code, but neither is a one-line reply such as
  * "Sure! def f(x): return x", which the study would have run.
  */
+import type { HarnessMode } from './outcome.ts';
+import { locateCodeAsStudy, type StudyExtractionRule } from './study-extract-code.ts';
+import { removeThinking } from './thinking.ts';
 
-export type ExtractionRule = 'fenced-block' | 'unterminated-fence' | 'whole-reply' | 'from-first-def' | 'fallback';
+/** Standard mode's rules, then study mode's: the name says which extractor ran. */
+export type ExtractionRule = 'fenced-block' | 'unterminated-fence' | 'whole-reply' | 'from-first-def' | 'fallback' | StudyExtractionRule;
 
 export interface ExtractedCode {
   code: string;
   /** Which rule found it: shown next to the code so a reader can tell a truncated reply. */
   rule: ExtractionRule;
+  /** Present (true) when complete thinking blocks were removed from the reply before extraction. */
+  thinkingRemoved?: true;
 }
 
 const PYTHON_TAGS = new Set(['', 'python', 'py', 'python3', 'py3']);
@@ -31,11 +43,17 @@ const OPENING_FENCE = /(^[ \t]*)?```[ \t]*([\w+.-]*)[^\n`]*\n/gm;
 const CODE_START = /^[ \t]*(?:def|class|import|from)\s/;
 const FIRST_DEF = /^[ \t]*def\s+\w+/m;
 
-export function extractCode(reply: string): string {
-  return locateCode(reply).code;
+export function extractCode(reply: string, mode: HarnessMode = 'standard'): string {
+  return locateCode(reply, mode).code;
 }
 
-export function locateCode(reply: string): ExtractedCode {
+export function locateCode(reply: string, mode: HarnessMode = 'standard'): ExtractedCode {
+  const answer = removeThinking(reply);
+  const found = mode === 'study' ? locateCodeAsStudy(answer.text) : locateCodeAsStandard(answer.text);
+  return answer.removed ? { ...found, thinkingRemoved: true } : found;
+}
+
+function locateCodeAsStandard(reply: string): ExtractedCode {
   const text = reply.replace(/\r\n?/g, '\n');
 
   const block = firstPythonBlock(text);

@@ -69,6 +69,12 @@ export type Outcome =
       message: string;
       /** Traceback trimmed to the candidate's own lines. */
       traceback: string;
+      /**
+       * Study mode only: the traceback before trimming, as the sandbox printed it (CPython's
+       * format, the sandbox's own frames removed). The study's refiner was shown the start of
+       * this text, so study-mode feedback is cut from it. Absent for crashes (nothing printed).
+       */
+      fullTraceback?: string;
       /** The failing `assert …` line of the tests, when an assertion failed. */
       failingAssert: string | null;
       /**

@@ -30,6 +30,8 @@ export function toOutcome(run: RunResult, program: AssembledProgram, filename: s
         errorType: run.errorType,
         message: run.message,
         traceback: trimTraceback(run.traceback, regions),
+        // The study's runner showed its refiner raw stderr; the standard feedback needs only the trimmed text.
+        ...(program.mode === 'study' && run.traceback !== '' ? { fullTraceback: run.traceback } : {}),
         failingAssert: isAssertionError(run.errorType) ? failingAssert(run.traceback, regions) : null,
         studyErrorType: studyErrorType(stderr),
       };

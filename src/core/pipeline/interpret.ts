@@ -184,7 +184,7 @@ class Flow {
             callIndex: iteration - 1,
             node: stage.analyzer,
             promptId: analyzer.id,
-            messages: analyzerMessages(problem, code, executed.outcome, analyzer.text),
+            messages: analyzerMessages(problem, code, executed.outcome, analyzer.text, executed.mode),
             extractCode: false,
           });
           analysis = analyzed.reply;
@@ -198,7 +198,7 @@ class Flow {
           callIndex: iteration - 1,
           node: stage.refiner,
           promptId: refiner.id,
-          messages: refinerMessages(problem, code, executed.outcome, analysis, refiner.text),
+          messages: refinerMessages(problem, code, executed.outcome, analysis, refiner.text, executed.mode),
           extractCode: true,
         });
         code = this.#code(refined.code);

@@ -2,9 +2,17 @@
  * What each node sees, built exactly as the study did: one system message (the node's role
  * prompt) and one user message, a fresh two-message chat per call with no history between
  * iterations. The ingredients follow the study; the sentences around them are our own.
+ *
+ * The execution feedback depends on the harness mode the code ran in. `study`: as the study's
+ * runner built it (study-feedback.ts): the first 1000 characters of the untrimmed traceback, and
+ * every stderr line with `assert ` or `AssertionError` as the failing tests. `standard`: the
+ * traceback trimmed to the candidate's own frames and the one assert statement that failed,
+ * which says the same thing in fewer characters.
  */
 import type { Problem } from '../benchmarks/problem.ts';
-import type { Outcome } from '../harness/outcome.ts';
+import type { HarnessMode, Outcome } from '../harness/outcome.ts';
+import { studyExecutionResult, studyFailedTestsText } from '../harness/study-feedback.ts';
+import { removeThinking } from '../harness/thinking.ts';
 import { parseTraceback } from '../harness/traceback.ts';
 import type { ChatMessage } from '../ports.ts';
 
@@ -33,7 +41,8 @@ export function generatorMessages(problem: Problem, systemPrompt: string): ChatM
 }
 
 /** What the execution said, cut to the study's 1000 characters. */
-export function errorText(outcome: Outcome): string {
+export function errorText(outcome: Outcome, mode: HarnessMode): string {
+  if (mode === 'study') return studyExecutionResult(outcome);
   switch (outcome.kind) {
     case 'passed':
       // Forced-iteration runs refine passing code too; the study's refiner then saw no error output.
@@ -53,13 +62,14 @@ export function errorText(outcome: Outcome): string {
 }
 
 /**
- * The failing assert line(s) of the tests. For an AssertionError, the statement the harness
+ * The failing assert line(s) of the tests (standard mode). For an AssertionError, the statement the harness
  * identified. For any other error raised while an assert ran (a TypeError inside the candidate, a
  * NameError on a helper the test calls), the study's refiner still got that assert: its runner
  * listed every stderr line that starts with `assert `, so the `assert` lines of the traceback's
  * frames are listed here too, innermost last, each once.
  */
-export function failingTestsText(outcome: Outcome): string {
+export function failingTestsText(outcome: Outcome, mode: HarnessMode): string {
+  if (mode === 'study') return studyFailedTestsText(outcome);
   if (outcome.kind === 'passed') return '(none)';
   if (outcome.kind === 'failed') {
     if (outcome.failingAssert) return outcome.failingAssert;
@@ -81,7 +91,7 @@ function assertLinesOf(traceback: string): string[] {
 }
 
 /** Problem, code and execution result: the common part of the analyzer's and the refiner's message. */
-function feedbackSections(problem: Problem, code: string, outcome: Outcome): string[] {
+function feedbackSections(problem: Problem, code: string, outcome: Outcome, mode: HarnessMode): string[] {
   return [
     'Task:',
     taskStatement(problem),
@@ -90,19 +100,22 @@ function feedbackSections(problem: Problem, code: string, outcome: Outcome): str
     fence(code),
     '',
     'What happened when the tests ran:',
-    errorText(outcome),
+    errorText(outcome, mode),
     '',
     'Failing test:',
-    failingTestsText(outcome),
+    failingTestsText(outcome, mode),
   ];
 }
 
-/** The analyzer is asked for a diagnosis in words; the refiner writes the code. */
-export function analyzerMessages(problem: Problem, code: string, outcome: Outcome, systemPrompt: string): ChatMessage[] {
+/**
+ * The analyzer is asked for a diagnosis in words; the refiner writes the code. `mode` is the
+ * harness mode the code ran in (the execute step's).
+ */
+export function analyzerMessages(problem: Problem, code: string, outcome: Outcome, systemPrompt: string, mode: HarnessMode): ChatMessage[] {
   return chat(
     systemPrompt,
     [
-      ...feedbackSections(problem, code, outcome),
+      ...feedbackSections(problem, code, outcome, mode),
       '',
       'Explain what is wrong with this code and how it should be fixed. Answer in words only; do not write code.',
     ].join('\n'),
@@ -111,7 +124,8 @@ export function analyzerMessages(problem: Problem, code: string, outcome: Outcom
 
 /**
  * The refiner sees the problem, its previous code, the first 1000 characters of the error, the
- * failing assert, and the analyzer's diagnosis when the stage has an analyzer.
+ * failing assert, and the analyzer's diagnosis when the stage has an analyzer: its reply without
+ * its thinking, which the study's client removed from every reply.
  */
 export function refinerMessages(
   problem: Problem,
@@ -119,12 +133,13 @@ export function refinerMessages(
   outcome: Outcome,
   analysis: string | null,
   systemPrompt: string,
+  mode: HarnessMode,
 ): ChatMessage[] {
   return chat(
     systemPrompt,
     [
-      ...feedbackSections(problem, code, outcome),
-      ...(analysis === null ? [] : ['', 'A reviewer diagnosed the failure as follows:', analysis.trim()]),
+      ...feedbackSections(problem, code, outcome, mode),
+      ...(analysis === null ? [] : ['', 'A reviewer diagnosed the failure as follows:', withoutThinking(analysis)]),
       '',
       'Write the corrected code. Reply with the complete function only.',
     ].join('\n'),
@@ -164,7 +179,7 @@ export function reviserMessages(problem: Problem, code: string, review: string, 
       fence(code),
       '',
       "Reviewer's notes:",
-      review.trim(),
+      withoutThinking(review),
       '',
       'Write the revised code. Reply with the complete function only.',
     ].join('\n'),
@@ -176,6 +191,11 @@ function chat(system: string, user: string): ChatMessage[] {
     { role: 'system', content: system },
     { role: 'user', content: user },
   ];
+}
+
+/** A prose reply as the next node reads it: thinking removed, ends trimmed. */
+function withoutThinking(reply: string): string {
+  return removeThinking(reply).text.trim();
 }
 
 function fence(code: string): string {

@@ -121,11 +121,18 @@ export class StepRunner {
     const recorded = this.#nextRecorded(call.nodeId, call.kind, call.iteration);
     if (recorded) {
       const step = recorded as ModelStep;
-      if (JSON.stringify(step.messages) === JSON.stringify(call.messages)) {
+      const sameMessages = JSON.stringify(step.messages) === JSON.stringify(call.messages);
+      // A step recorded before an extraction rule changed keeps its rule name, but only while the
+      // rule in force (the study's, in study mode) finds the same code in its reply.
+      const sameCode = !call.extractCode || locateCode(step.reply, this.#options.mode).code === step.code;
+      if (sameMessages && sameCode) {
         this.steps.push(step);
         return step;
       }
-      this.#diverge(step, 'the messages it sent differ from what this version of the app sends');
+      this.#diverge(
+        step,
+        sameMessages ? 'the code this version of the app takes from its reply differs' : 'the messages it sent differ from what this version of the app sends',
+      );
     }
     const model = this.#ports.model(call.node.model);
     const release = await this.#modelTurn(call.node.model);
@@ -149,7 +156,7 @@ export class StepRunner {
       );
     const prepared = model.prepare ? this.#prepare(model, model.prepare, request) : null;
     const reply = await (prepared ? prepared.then(() => this.#withinCap(chat)) : this.#withinCap(chat)).finally(release);
-    const extracted = call.extractCode ? locateCode(reply.value.text) : null;
+    const extracted = call.extractCode ? locateCode(reply.value.text, this.#options.mode) : null;
     const step: ModelStep = {
       index: this.steps.length,
       kind: call.kind,
@@ -168,6 +175,7 @@ export class StepRunner {
       finishReason: reply.value.finishReason,
       code: extracted ? extracted.code : null,
       extraction: extracted ? extracted.rule : null,
+      ...(extracted?.thinkingRemoved ? { thinkingRemoved: true as const } : {}),
       usage: reply.value.usage,
     };
     return this.#record(step);

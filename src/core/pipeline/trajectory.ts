@@ -41,7 +41,10 @@ export interface ModelStep extends StepCommon {
   finishReason: string;
   /** Code extracted from the reply; null for analyze and critique steps, which answer in prose. */
   code: string | null;
+  /** The rule that found `code`; study mode's rules are named `study-…`. */
   extraction: ExtractionRule | null;
+  /** Present (true) when complete thinking blocks (`<think>…</think>`…) were removed from the reply before extraction. */
+  thinkingRemoved?: true;
   usage: ChatUsage;
 }
 

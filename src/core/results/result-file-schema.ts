@@ -32,6 +32,7 @@ export const outcomeSchema = z
       errorType: z.string().describe('Python exception class name, or `Crash` for a dead interpreter.'),
       message: z.string(),
       traceback: z.string().describe('Trimmed to the candidate’s own lines.'),
+      fullTraceback: z.string().optional().describe('Study mode only (since version 3): the traceback before trimming, which study-mode feedback is cut from.'),
       failingAssert: z.string().nullable(),
       studyErrorType: z.string().nullable().describe('The study’s own classification; null where it logged "None".'),
     }),
@@ -76,7 +77,11 @@ const modelStep = z
   reply: z.string().describe('The model’s reply, verbatim. Untrusted text: render it as text.'),
   finishReason: z.string(),
   code: z.string().nullable().describe('Code extracted from the reply; null for prose steps.'),
-  extraction: z.enum(['fenced-block', 'unterminated-fence', 'whole-reply', 'from-first-def', 'fallback']).nullable(),
+  extraction: z
+    .enum(['fenced-block', 'unterminated-fence', 'whole-reply', 'from-first-def', 'fallback', 'study-fenced-block', 'study-whole-reply', 'study-from-first-def', 'study-fallback'])
+    .nullable()
+    .describe('The rule that found `code`; `study-…` rules (since version 3) are the study’s own, used in study mode.'),
+  thinkingRemoved: z.literal(true).optional().describe('Since version 3: thinking blocks were removed from the reply before extraction.'),
   usage: chatUsage,
   })
   .meta({ id: 'ModelStep', description: 'One model call: exactly what was sent and what came back.' });

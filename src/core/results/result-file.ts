@@ -13,7 +13,7 @@ import type { StudyConfig } from '../study/config.ts';
 
 export const RESULT_FILE_FORMAT = 'feedback-lab/results';
 /** Bump on any change a reader of the previous version could not read, and add a migration. */
-export const RESULT_FILE_VERSION = 2;
+export const RESULT_FILE_VERSION = 3;
 
 /** The WebGPU adapter a study ran on, as `GPUAdapter.info` reports it. */
 export interface ResultGpuAdapter {

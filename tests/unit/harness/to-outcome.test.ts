@@ -68,7 +68,29 @@ describe('toOutcome', () => {
       ].join('\n'),
       failingAssert: null,
       studyErrorType: 'NameError',
+      // Study mode also keeps what the sandbox printed, untrimmed, for the study's feedback.
+      fullTraceback: run.status === 'error' ? run.traceback : null,
     });
+  });
+
+  it('keeps the untrimmed traceback in study mode only: the refiner of the study read it from the <module> frame on', () => {
+    const code = 'def has_close_elements(numbers, threshold):\n    return False';
+    const printed = [
+      'Traceback (most recent call last):',
+      '  File "program.py", line 22, in <module>',
+      '    check(has_close_elements)',
+      '    ~~~~~^^^^^^^^^^^^^^^^^^^^',
+      '  File "program.py", line 13, in check',
+      '    assert candidate([1.0, 2.0, 3.9, 4.0, 5.0, 2.2], 0.3) == True',
+      '           ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
+      'AssertionError',
+    ];
+    const study = toOutcome(error('AssertionError', '', printed), assembleProgram(he0, code, 'study'));
+    expect(study).toMatchObject({ fullTraceback: `${printed.join('\n')}\n` });
+    expect(study.kind === 'failed' && study.traceback).not.toContain('check(has_close_elements)');
+    const standard = toOutcome(error('AssertionError', '', printed), assembleProgram(he0, code, 'standard'));
+    expect(standard).not.toHaveProperty('fullTraceback');
+    expect(toOutcome({ status: 'crashed', durationMs: 3, cause: 'fatal', detail: 'RangeError: Maximum call stack size exceeded' }, assembleProgram(he0, code, 'study'))).not.toHaveProperty('fullTraceback');
   });
 
   it('finds the failing assert inside check() for HumanEval, and the study sees None for a bare AssertionError', () => {

@@ -3,6 +3,7 @@ import { perProblemModel, scriptedModel, type ScriptedModel } from '../../../src
 import type { LanguageModel, Sandbox } from '../../../src/core/ports.ts';
 import type { RefinePipeline, ResamplePipeline, Stage, TextOnlyPipeline } from '../../../src/core/pipeline/genome.ts';
 import { runProblem, type RunProblemOptions } from '../../../src/core/pipeline/interpret.ts';
+import type { ReplayDivergence } from '../../../src/core/pipeline/step-runner.ts';
 import { ERROR_TEXT_CHARS } from '../../../src/core/pipeline/messages.ts';
 import { llamaSelfRefine, llamaSolo, textOnlyPipeline } from '../../../src/core/pipeline/presets.ts';
 import { executions, type ModelStep, type Step } from '../../../src/core/pipeline/trajectory.ts';
@@ -594,7 +595,8 @@ describe('steps', () => {
       promptId: 'generator.plain',
       reply: WRONG,
       code: 'def add(a, b):\n    return a - b',
-      extraction: 'fenced-block',
+      // Study mode: the study's own extraction rule found the block.
+      extraction: 'study-fenced-block',
       finishReason: 'stop',
     });
     expect(generate.usage.completionTokens).toBeGreaterThan(0);
@@ -604,5 +606,33 @@ describe('steps', () => {
     for (let i = 1; i < t.steps.length; i++) {
       expect(t.steps[i]!.startedAt).toBeGreaterThanOrEqual(t.steps[i - 1]!.endedAt);
     }
+  });
+});
+
+describe('code extraction follows the harness mode', () => {
+  // A reasoning model's reply, cut off at the token limit inside its code block.
+  const CUT_OFF = '<think>\nAdd them.\n</think>\n```python\nfrom typing import List\n\n\ndef add(a: int, b: int) -> int:\n    return a + b\n';
+
+  it('records the rule that ran and the thinking removed; study mode drops the import the study dropped', async () => {
+    const study = await runProblem(problem, llamaSolo, ports(scriptedModel(CUT_OFF), scriptedSandbox('name-error')), options);
+    expect(study.steps[0]).toMatchObject({ extraction: 'study-from-first-def', thinkingRemoved: true, code: 'def add(a: int, b: int) -> int:\n    return a + b' });
+    const standard = await runProblem(problem, llamaSolo, ports(scriptedModel(CUT_OFF), scriptedSandbox('pass')), { ...options, mode: 'standard' });
+    expect(standard.steps[0]).toMatchObject({ extraction: 'unterminated-fence', thinkingRemoved: true, code: expect.stringMatching(/^from typing import List\n/) });
+  });
+
+  it('on resume, drops a recorded step whose code this version takes from its reply otherwise', async () => {
+    const standard = await runProblem(problem, llamaSolo, ports(scriptedModel(CUT_OFF), scriptedSandbox('pass')), { ...options, mode: 'standard' });
+    // The same steps read back into a study-mode run, as an older build (which extracted the same way in both modes) recorded them.
+    const older = standard.steps.map((s) => ({ ...s, ...(s.kind === 'execute' ? { mode: 'study' as const } : {}) }));
+    const divergences: ReplayDivergence[] = [];
+    const model = scriptedModel(CUT_OFF);
+    const resumed = await runProblem(problem, llamaSolo, ports(model, scriptedSandbox('name-error')), {
+      ...options,
+      priorSteps: older,
+      onReplayDiverged: (d) => divergences.push(d),
+    });
+    expect(divergences).toEqual([{ fromIndex: 0, dropped: 2, reason: expect.stringMatching(/code this version of the app takes from its reply differs/) as string }]);
+    expect(resumed.steps[0]).toMatchObject({ extraction: 'study-from-first-def' });
+    expect(model.calls).toHaveLength(1);
   });
 });

@@ -30,9 +30,9 @@ describe('generator message', () => {
   });
 });
 
-describe('what the refiner sees', () => {
+describe('what the refiner sees (standard mode)', () => {
   it('is one system and one user message: problem, previous code, error, failing assert', () => {
-    const messages = refinerMessages(humanEvalProblem, code, assertionFailure(), null, 'FIX IT');
+    const messages = refinerMessages(humanEvalProblem, code, assertionFailure(), null, 'FIX IT', 'standard');
     expect(messages).toHaveLength(2);
     expect(messages[0]).toEqual({ role: 'system', content: 'FIX IT' });
     expect(messages[1]?.role).toBe('user');
@@ -58,19 +58,19 @@ describe('what the refiner sees', () => {
       studyErrorType: 'RecursionError',
     };
     expect(traceback.length).toBeGreaterThan(ERROR_TEXT_CHARS);
-    expect(errorText(outcome)).toBe(traceback.slice(0, 1000));
-    const user = refinerMessages(humanEvalProblem, code, outcome, null, 'S')[1]?.content ?? '';
+    expect(errorText(outcome, 'standard')).toBe(traceback.slice(0, 1000));
+    const user = refinerMessages(humanEvalProblem, code, outcome, null, 'S', 'standard')[1]?.content ?? '';
     expect(user).toContain(traceback.slice(0, 1000));
     expect(user).not.toContain(traceback.slice(0, 1001));
   });
 
   it("includes the analyzer's diagnosis when the stage has an analyzer", () => {
-    const user = refinerMessages(humanEvalProblem, code, assertionFailure(), 'It subtracts instead of adding.', 'S')[1]?.content;
+    const user = refinerMessages(humanEvalProblem, code, assertionFailure(), 'It subtracts instead of adding.', 'S', 'standard')[1]?.content;
     expect(user).toContain('It subtracts instead of adding.');
   });
 
   it('names the error of a NameError and says no assert was identified', () => {
-    const user = refinerMessages(humanEvalProblem, code, nameError(), null, 'S')[1]?.content ?? '';
+    const user = refinerMessages(humanEvalProblem, code, nameError(), null, 'S', 'standard')[1]?.content ?? '';
     expect(user).toContain("NameError: name 'List' is not defined");
     expect(user).toMatch(/Failing test:\n\(no single failing assert identified/);
   });
@@ -97,27 +97,89 @@ describe('what the refiner sees', () => {
       failingAssert: null,
       studyErrorType: 'TypeError',
     };
-    const user = refinerMessages(humanEvalProblem, code, outcome, null, 'S')[1]?.content ?? '';
+    const user = refinerMessages(humanEvalProblem, code, outcome, null, 'S', 'standard')[1]?.content ?? '';
     expect(user).toContain('Failing test:\nassert candidate([1.0, 2.0, 3.9, 4.0, 5.0, 2.2], 0.3) == True\n');
     expect(user).not.toMatch(/no single failing assert/);
-    const analyzer = analyzerMessages(humanEvalProblem, code, outcome, 'S')[1]?.content ?? '';
+    const analyzer = analyzerMessages(humanEvalProblem, code, outcome, 'S', 'standard')[1]?.content ?? '';
     expect(analyzer).toContain('Failing test:\nassert candidate([1.0, 2.0, 3.9, 4.0, 5.0, 2.2], 0.3) == True\n');
   });
 
   it('says the program timed out, with its limit', () => {
     const outcome: Outcome = { kind: 'timed-out', durationMs: 10_000, limitMs: 10_000, studyErrorType: null };
-    expect(refinerMessages(humanEvalProblem, code, outcome, null, 'S')[1]?.content).toContain('still running after 10 s');
+    expect(refinerMessages(humanEvalProblem, code, outcome, null, 'S', 'standard')[1]?.content).toContain('still running after 10 s');
   });
 
   it('shows no error when forced iterations refine code that passed, as the study did', () => {
-    const user = refinerMessages(humanEvalProblem, code, passed, null, 'S')[1]?.content ?? '';
+    const user = refinerMessages(humanEvalProblem, code, passed, null, 'S', 'standard')[1]?.content ?? '';
     expect(user).toContain('(no error output)');
+  });
+});
+
+describe('what the refiner sees (study mode): the study runner\'s own feedback', () => {
+  // What the sandbox printed for `add` returning a - b, run as the study ran it (code + tests + check(add)).
+  const printed = [
+    'Traceback (most recent call last):',
+    '  File "program.py", line 8, in <module>',
+    '    check(add)',
+    '    ~~~~~^^^^^',
+    '  File "program.py", line 5, in check',
+    '    assert candidate(2, 3) == 5',
+    '           ^^^^^^^^^^^^^^^^^^^^',
+    'AssertionError',
+    '',
+  ].join('\n');
+  const failed = (outcome: Outcome) => outcome as Extract<Outcome, { kind: 'failed' }>;
+  const studyAssertion: Outcome = { ...failed(assertionFailure()), fullTraceback: printed };
+  const userOf = (outcome: Outcome, analysis: string | null = null) => refinerMessages(humanEvalProblem, code, outcome, analysis, 'S', 'study')[1]?.content ?? '';
+
+  it('shows the traceback as printed, from the check(add) line on, and lists the assert and AssertionError lines', () => {
+    const user = userOf(studyAssertion);
+    expect(user).toContain(`What happened when the tests ran:\n${printed}\n`);
+    expect(user).toContain('Failing test:\nassert candidate(2, 3) == 5\nAssertionError\n');
+    // Standard mode shows the same failure trimmed to the test's own frame, and the assert alone.
+    const standard = refinerMessages(humanEvalProblem, code, studyAssertion, null, 'S', 'standard')[1]?.content ?? '';
+    expect(standard).not.toContain('check(add)');
+    expect(standard).toContain('Failing test:\nassert candidate(2, 3) == 5\n\n');
+  });
+
+  it('cuts the first 1000 characters of the untrimmed traceback, not of the trimmed one', () => {
+    const frames = Array.from({ length: 40 }, (_, i) => `  File "program.py", line 2, in add\n    return add(a, b - ${i})`);
+    const full = ['Traceback (most recent call last):', '  File "program.py", line 8, in <module>', '    check(add)', ...frames, 'RecursionError: maximum recursion depth exceeded', ''].join('\n');
+    const outcome: Outcome = { ...failed(nameError()), category: 'RecursionError', errorType: 'RecursionError', traceback: frames.join('\n'), fullTraceback: full };
+    expect(errorText(outcome, 'study')).toBe(full.slice(0, ERROR_TEXT_CHARS));
+    expect(errorText(outcome, 'study')).toMatch(/^Traceback \(most recent call last\):\n {2}File "program.py", line 8, in <module>\n {4}check\(add\)\n/);
+  });
+
+  it('says "See traceback above" when stderr has no assert line: a missing typing import', () => {
+    const full = ['Traceback (most recent call last):', '  File "program.py", line 1, in <module>', '    def add(a: List[int], b):', '               ^^^^', "NameError: name 'List' is not defined. Did you mean: 'list'?", ''].join('\n');
+    const user = userOf({ ...failed(nameError()), fullTraceback: full });
+    expect(user).toContain(full);
+    expect(user).toContain('Failing test:\nSee traceback above');
+  });
+
+  it('gives a timeout the runner\'s own line, and a program that exited quietly no error output', () => {
+    const timeout: Outcome = { kind: 'timed-out', durationMs: 10_000, limitMs: 10_000, studyErrorType: null };
+    expect(userOf(timeout)).toContain('What happened when the tests ran:\nExecution timed out after 10.0s\n\nFailing test:\nSee traceback above');
+    const exited: Outcome = { ...failed(nameError()), category: 'SystemExit', errorType: 'SystemExit', message: '1', fullTraceback: 'Traceback (most recent call last):\nSystemExit: 1\n' };
+    expect(userOf(exited)).toContain('What happened when the tests ran:\nNo error output\n');
+    expect(userOf(passed)).toContain('No error output');
+  });
+});
+
+describe("the analyzer's diagnosis, as the refiner reads it", () => {
+  it('comes without its thinking, in both modes, as the study\'s client removed it', () => {
+    const analysis = '<think>\nIs it the sign? Probably.\n</think>\n\nThe function subtracts b instead of adding it.';
+    for (const mode of ['standard', 'study'] as const) {
+      const user = refinerMessages(humanEvalProblem, code, assertionFailure(), analysis, 'S', mode)[1]?.content ?? '';
+      expect(user).toContain('The function subtracts b instead of adding it.');
+      expect(user).not.toMatch(/think|Probably/);
+    }
   });
 });
 
 describe('what the analyzer sees', () => {
   it('has the same problem, code and error, and is asked for a diagnosis without code', () => {
-    const [system, user] = analyzerMessages(humanEvalProblem, code, assertionFailure(), 'DIAGNOSE');
+    const [system, user] = analyzerMessages(humanEvalProblem, code, assertionFailure(), 'DIAGNOSE', 'standard');
     expect(system).toEqual({ role: 'system', content: 'DIAGNOSE' });
     expect(user?.content).toContain(humanEvalProblem.prompt);
     expect(user?.content).toContain('assert candidate(2, 3) == 5');

@@ -98,22 +98,23 @@ describe("the refiner's briefing", () => {
   it('reads back the task, the code, what happened, the failing test and the instruction', async () => {
     const problem = await loadTestProblem('humaneval', 'HumanEval/26');
     const failed = executions('assertion-error')[0]!;
-    const briefing = readBriefing(refinerMessages(problem, failed.code, failed.outcome, null, 'You repair code.'));
+    const briefing = readBriefing(refinerMessages(problem, failed.code, failed.outcome, null, 'You repair code.', failed.mode));
     expect(briefing.role).toBe('You repair code.');
     expect(briefing.parts.map((p) => p.kind)).toEqual(['task', 'code', 'error', 'failing-test']);
     expect(briefing.parts[0]!.body).toContain('remove all elements that occur more than once');
     expect(unfence(briefing.parts[1]!.body)).toBe(failed.code);
-    expect(briefing.parts[3]!.body).toBe('assert candidate([1, 2, 3, 2, 4, 3, 5]) == [1, 4, 5]');
+    // The demo ran in study mode: the study listed the assert line and the AssertionError line.
+    expect(briefing.parts[3]!.body).toBe('assert candidate([1, 2, 3, 2, 4, 3, 5]) == [1, 4, 5]\nAssertionError');
     expect(briefing.instruction).toMatch(/^Write the corrected code/);
   });
 
   it("shows an analyzer's diagnosis as the reviewer's part", async () => {
     const problem = await loadTestProblem('humaneval', 'HumanEval/26');
     const failed = executions('assertion-error')[0]!;
-    const briefing = readBriefing(refinerMessages(problem, failed.code, failed.outcome, 'It keeps one copy of each duplicate.', 'Fix it.'));
+    const briefing = readBriefing(refinerMessages(problem, failed.code, failed.outcome, 'It keeps one copy of each duplicate.', 'Fix it.', failed.mode));
     expect(briefing.parts.map((p) => p.kind)).toEqual(['task', 'code', 'error', 'failing-test', 'review']);
     expect(briefing.parts[4]!.body).toBe('It keeps one copy of each duplicate.');
-    expect(readBriefing(analyzerMessages(problem, failed.code, failed.outcome, 'Diagnose.')).instruction).toMatch(/^Explain what is wrong/);
+    expect(readBriefing(analyzerMessages(problem, failed.code, failed.outcome, 'Diagnose.', failed.mode)).instruction).toMatch(/^Explain what is wrong/);
   });
 
   it('does not take an indented heading inside a docstring for a part', () => {

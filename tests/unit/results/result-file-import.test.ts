@@ -59,7 +59,7 @@ describe('export then import', () => {
       value && typeof value === 'object' && !Array.isArray(value) ? Object.fromEntries(Object.entries(value).reverse()) : value,
     ) as ResultFile;
     expect(await exportResultFile(reordered, { gzip: false })).toEqual(await exportResultFile(doc, { gzip: false }));
-    expect(new TextDecoder().decode(await exportResultFile(doc, { gzip: false }))).toMatch(/^\{"format":"feedback-lab\/results","version":2,/);
+    expect(new TextDecoder().decode(await exportResultFile(doc, { gzip: false }))).toMatch(new RegExp(`^\\{"format":"feedback-lab/results","version":${RESULT_FILE_VERSION},`));
   });
 
   it('keeps HTML and script in code and replies as inert text, byte for byte', async () => {
@@ -351,10 +351,32 @@ describe('migrations', () => {
     const current = await rawDoc();
     const v1: RawDocument = { ...current, version: 1 };
     const doc = await importResultFile(json(v1));
-    expect(doc.version).toBe(2);
+    expect(doc.version).toBe(RESULT_FILE_VERSION);
     expect(doc.environments).toEqual(current.environments);
     expect(doc.environments.every((environment) => environment.servedModels === undefined)).toBe(true);
     expect(doc.units).toEqual(current.units);
+  });
+
+  it('read a version-2 file (before study mode had its own extraction rules and kept full tracebacks) as it was', async () => {
+    const current = await rawDoc();
+    const doc = await importResultFile(json({ ...current, version: 2 }));
+    expect(doc.version).toBe(RESULT_FILE_VERSION);
+    expect(doc.units).toEqual(current.units);
+  });
+
+  it('keep study-mode extraction rules, removed thinking and full tracebacks, and refuse a rule it does not know', async () => {
+    const current = await rawDoc();
+    const stepsOf = (doc: { units: Record<string, unknown>[] }) =>
+      doc.units.flatMap((u) => ((u.trajectory as { steps: Record<string, unknown>[] } | undefined)?.steps ?? []));
+    Object.assign(stepsOf(current).find((s) => s.kind === 'generate')!, { thinkingRemoved: true });
+    const steps = (await importResultFile(json(current))).units.flatMap((u) => (u.status === 'finished' ? u.trajectory.steps : []));
+    expect(steps.find((s) => s.kind === 'generate')).toMatchObject({ extraction: 'study-fenced-block', thinkingRemoved: true });
+    expect(steps.find((s) => s.kind === 'execute' && s.outcome.kind === 'failed')).toMatchObject({
+      outcome: { fullTraceback: expect.stringMatching(/^Traceback \(most recent call last\):/) },
+    });
+    const unknownRule = await rawDoc();
+    Object.assign(stepsOf(unknownRule).find((s) => s.kind === 'generate')!, { extraction: 'study-unterminated-fence' });
+    expect((await rejection(json(unknownRule))).details?.join('\n')).toMatch(/extraction/);
   });
 
   it('keep what an endpoint said about its model, and refuse a malformed word of it', async () => {
