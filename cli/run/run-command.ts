@@ -403,7 +403,8 @@ async function prepareStudy(options: RunOptions, io: CommandIo): Promise<Prepare
   const request = await readStudyArgument(options.study ?? '', io.cwd, promptSet ? { promptSet } : {});
   const study = request.study;
   if (options.prompts !== null && study.kind === 'config') {
-    throw new InputError(
+    // A bad command line, as --prompts beside --resume is (exit 2 both ways): the file is fine.
+    throw new UsageError(
       `--prompts ${options.prompts}: ${request.origin} already holds the prompt texts its study sent, and runs again with them; leave out --prompts, or give the prompt set with a study link or a draft file.`,
     );
   }

@@ -114,8 +114,8 @@ quits at once and writes nothing. A request the server has not started answering
 --first-token-timeout is tried again (3 attempts per unit), with a note saying so.
 
 Exit codes: 0 done, 1 bad input (study file, datasets, endpoint, model names) or some
-units errored or the run failed, 2 bad command line, 130 stopped by Ctrl+C (the result
-file holds everything done so far; continue with --resume).`;
+units errored or the run failed, 2 bad command line, 130 stopped by Ctrl+C, 143 by SIGTERM
+(the result file holds everything done so far; continue with --resume).`;
 
 /** Parsed options, or null when help was asked for. Throws UsageError for anything else wrong. */
 export function parseRunOptions(argv: readonly string[]): RunOptions | null {

@@ -55,7 +55,7 @@ the file is checked, the interpreters start, the first sample runs) it writes no
 so an earlier FILE_results.jsonl stays as it was.
 
 Exit codes: 0 scored, 1 bad input (some lines unusable, no datasets), 2 bad command line,
-130 interrupted (the results scored so far stay in the file).`;
+130 stopped by Ctrl+C, 143 by SIGTERM (the results scored so far stay in the file).`;
 
 /** Parsed options, or null when help was asked for. Throws UsageError for anything else wrong. */
 export function parseScoreOptions(argv: readonly string[]): ScoreOptions | null {

@@ -2,8 +2,8 @@
  * `feedback-lab run --prompts FILE` in a real process against the scripted fake endpoint, with
  * real Pyodide: the system messages the endpoint receives are the set's texts, a draft's whole
  * arm may send a new id the set brings, and the result file records the texts as sent. A result
- * file already holds its texts, so --prompts beside it is refused; so are unreadable and invalid
- * sets, each in one line naming the file, before any Python starts.
+ * file already holds its texts, so --prompts beside it is refused as a bad command line; unreadable
+ * and invalid sets are refused in one line naming the file; all before any Python starts.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -104,12 +104,13 @@ describe('feedback-lab run --prompts', () => {
     expect(doc.config.prompts).toEqual([{ id: 'generator.plain', role: 'generator', text: GENERATOR_TEXT }]);
   });
 
-  it('refuses --prompts beside a result file, which runs again with the texts it sent, in one line', async () => {
+  it('refuses --prompts beside a result file, which runs again with the texts it sent, as a bad command line (exit 2, as beside --resume)', async () => {
     server.requests.length = 0;
     const { code, stderr } = await feedbackLab(['run', '--study', 'with-prompts.json', '--prompts', 'prompts.json', '--endpoint', server.url]);
-    expect(code).toBe(1);
+    expect(code).toBe(2);
     expect(stderr).toBe(
-      'feedback-lab run: --prompts prompts.json: with-prompts.json already holds the prompt texts its study sent, and runs again with them; leave out --prompts, or give the prompt set with a study link or a draft file.\n',
+      'feedback-lab run: --prompts prompts.json: with-prompts.json already holds the prompt texts its study sent, and runs again with them; leave out --prompts, or give the prompt set with a study link or a draft file.\n' +
+        'Run "feedback-lab run --help" for usage.\n',
     );
     expect(server.requests).toHaveLength(0);
   });

@@ -1,14 +1,19 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { main, type CommandIo } from '../../../cli/main.ts';
+import { TERSE_GENERATOR_FILE } from '../../support/prompt-set-files.ts';
+import { fileBytes, studyResultFile } from '../results/result-file-fixtures.ts';
 
-function capture(env: NodeJS.ProcessEnv = {}): CommandIo & { out: string; err: string } {
+function capture(env: NodeJS.ProcessEnv = {}, cwd = process.cwd()): CommandIo & { out: string; err: string } {
   const io = {
     out: '',
     err: '',
     stdout: { write: (text: string) => void (io.out += text) },
     stderr: { write: (text: string) => void (io.err += text) },
     env,
-    cwd: process.cwd(),
+    cwd,
   };
   return io;
 }
@@ -23,6 +28,17 @@ describe('feedback-lab, as a first-time user meets it', () => {
     expect(io.out).toMatch(/\nExamples?:\n {2}feedback-lab /);
     expect(io.out).toMatch(/\nExit codes: 0 /);
     expect(io.err).toBe('');
+  });
+
+  it.each(COMMANDS)('%s --help lists every exit code the command ends with, as --help and the README list them for all', async (command) => {
+    const io = capture();
+    await main([command, '--help'], io);
+    // Joined into one line: the help wraps its exit-code sentence wherever it falls.
+    const exitCodes = io.out.slice(io.out.indexOf('\nExit codes:')).replace(/\s+/g, ' ');
+    for (const code of ['0 ', '1 bad input', '2 bad command line', '130 stopped by Ctrl+C', '143 by SIGTERM']) expect(exitCodes).toContain(code);
+    const all = capture();
+    await main(['--help'], all);
+    expect(all.out).toContain('Exit codes, for every command: 0 done, 1 bad input or a failure, 2 bad command line, 130 Ctrl+C, 143 SIGTERM.');
   });
 
   it('help COMMAND prints that command\'s help, as git and npm do, and names a mistyped command', async () => {
@@ -104,6 +120,25 @@ describe('feedback-lab, as a first-time user meets it', () => {
     const prompts = capture();
     expect(await main(['run', '--study', 's.json', '--prompts', 'p.json', '--out', 'p.json'], prompts)).toBe(2);
     expect(prompts.err.split('\n')[0]).toBe('feedback-lab run: --out p.json is one of the files read: it would be overwritten. Give the output another name.');
+  });
+
+  it('run takes --prompts beside a result file as the bad command line that --prompts beside --resume is: exit 2 both ways', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'feedback-lab-main-prompts-'));
+    try {
+      writeFileSync(join(dir, 'results.json'), await fileBytes(await studyResultFile()));
+      writeFileSync(join(dir, 'prompts.json'), TERSE_GENERATOR_FILE.buffer);
+      const study = capture({}, dir);
+      expect(await main(['run', '--study', 'results.json', '--prompts', 'prompts.json', '--endpoint', 'http://127.0.0.1:9/v1'], study)).toBe(2);
+      expect(study.err).toBe(
+        'feedback-lab run: --prompts prompts.json: results.json already holds the prompt texts its study sent, and runs again with them; ' +
+          'leave out --prompts, or give the prompt set with a study link or a draft file.\nRun "feedback-lab run --help" for usage.\n',
+      );
+      const resume = capture({}, dir);
+      expect(await main(['run', '--resume', 'results.json', '--prompts', 'prompts.json'], resume)).toBe(2);
+      expect(resume.err).toMatch(/^feedback-lab run: --prompts is for a new study: .*\nRun "feedback-lab run --help" for usage\.\n$/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it.each([
