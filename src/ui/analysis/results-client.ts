@@ -12,7 +12,7 @@ import type { ResultFile } from '../../core/results/result-file.ts';
 import { errorFromData, UserError, type UserErrorData } from '../../core/user-error.ts';
 import { replayableFile, type FinishedUnit, type ReplayableFile } from '../presenter/file-units.ts';
 import { sendResultFile } from '../shared/read-result-file.ts';
-import { ResultsSession, type OpenedFileLine, type ReplaySource, type ResultsChoices, type ResultsComputation } from './results-session.ts';
+import type { OpenedFileLine, ReplaySource, ResultsChoices, ResultsComputation, ResultsSession } from './results-session.ts';
 
 type Ask =
   /** The document comes on `port`, from a worker reading the file (read-result-file.ts's sendResultFile). */
@@ -45,7 +45,7 @@ export const WORKER_LOST = new UserError(
 
 export class ResultsClient {
   #worker: Worker | null = null;
-  #session: ResultsSession | null = null;
+  #session: Promise<ResultsSession> | null = null;
   #nextId = 1;
   readonly #pending = new Map<number, Pending>();
   readonly #onLost: () => void;
@@ -59,7 +59,7 @@ export class ResultsClient {
    * sends the document straight to the results worker: the page's thread never holds it.
    */
   async open(fileName: string, file: Blob, onProgress: (progress: ImportProgress) => void): Promise<OpenedFileLine> {
-    if (typeof Worker === 'undefined') return this.#inPlace().open(fileName, file, onProgress);
+    if (typeof Worker === 'undefined') return (await this.#inPlace()).open(fileName, file, onProgress);
     const channel = new MessageChannel();
     const openId = this.#nextId;
     const kept = this.#ask({ kind: 'open', fileName, port: channel.port2 }, [channel.port2]) as Promise<OpenedFileLine>;
@@ -78,34 +78,34 @@ export class ResultsClient {
   }
 
   async close(fileName: string): Promise<void> {
-    if (typeof Worker === 'undefined') return this.#inPlace().close(fileName);
+    if (typeof Worker === 'undefined') return (await this.#inPlace()).close(fileName);
     await this.#ask({ kind: 'close', fileName });
   }
 
   async compute(fileNames: string[], choices: ResultsChoices): Promise<ResultsComputation> {
-    if (typeof Worker === 'undefined') return this.#inPlace().compute(fileNames, choices);
+    if (typeof Worker === 'undefined') return (await this.#inPlace()).compute(fileNames, choices);
     return (await this.#ask({ kind: 'compute', fileNames, choices: { labelling: choices.labelling, pairs: choices.pairs ? [...choices.pairs] : null } })) as ResultsComputation;
   }
 
   async trajectory(fileNames: string[], armId: string, repeat: number, problemId: string): Promise<Trajectory | null> {
-    if (typeof Worker === 'undefined') return this.#inPlace().trajectory(fileNames, armId, repeat, problemId);
+    if (typeof Worker === 'undefined') return (await this.#inPlace()).trajectory(fileNames, armId, repeat, problemId);
     return (await this.#ask({ kind: 'trajectory', fileNames, armId, repeat, problemId })) as Trajectory | null;
   }
 
   async replaySource(fileNames: string[], armId: string, repeat: number, problemId: string): Promise<ReplaySource | null> {
-    if (typeof Worker === 'undefined') return this.#inPlace().replaySource(fileNames, armId, repeat, problemId);
+    if (typeof Worker === 'undefined') return (await this.#inPlace()).replaySource(fileNames, armId, repeat, problemId);
     return (await this.#ask({ kind: 'replay-source', fileNames, armId, repeat, problemId })) as ReplaySource | null;
   }
 
   async document(fileName: string): Promise<ResultFile | null> {
-    if (typeof Worker === 'undefined') return this.#inPlace().document(fileName);
+    if (typeof Worker === 'undefined') return (await this.#inPlace()).document(fileName);
     return (await this.#ask({ kind: 'document', fileName })) as ResultFile | null;
   }
 
   /** An open file as the presenter replays from it: the list of its finished units now, one unit's trajectory when asked. */
   async replayable(fileName: string): Promise<ReplayableFile | null> {
     if (typeof Worker === 'undefined') {
-      const doc = this.#inPlace().document(fileName);
+      const doc = (await this.#inPlace()).document(fileName);
       return doc ? replayableFile(fileName, doc) : null;
     }
     const list = (await this.#ask({ kind: 'replay-list', fileName })) as ReturnType<ResultsSession['replayList']>;
@@ -123,8 +123,12 @@ export class ResultsClient {
     for (const p of pending) p.reject(why);
   }
 
-  #inPlace(): ResultsSession {
-    return (this.#session ??= new ResultsSession());
+  /**
+   * Where there is no Worker, the session runs on this thread. Loaded only then: it brings the
+   * importer and its schema library (zod, ~33 kB gzipped), which the worker has its own copy of.
+   */
+  #inPlace(): Promise<ResultsSession> {
+    return (this.#session ??= import('./results-session.ts').then(({ ResultsSession }) => new ResultsSession()));
   }
 
   #ask(ask: Ask, transfer: Transferable[] = []): Promise<unknown> {
