@@ -69,15 +69,25 @@ export interface ChatUsage {
   /**
    * True when the engine reported no token counts and the adapter estimated them (for an
    * OpenAI-compatible server that ignores `stream_options.include_usage`: one token per streamed
-   * text delta, and 0 prompt tokens). Absent when the counts are the engine's own.
+   * text or reasoning delta, and 0 prompt tokens). Absent when the counts are the engine's own.
    */
   tokensEstimated?: boolean;
+  /**
+   * How many of `completionTokens` were reasoning that the server sent apart from the reply
+   * (`reasoning_content` from a reasoning parser): the reasoning is not kept, `text` does not hold
+   * it, and timings count it as generation. The server's count when it gives one, else one per
+   * streamed reasoning delta. Absent when there was none.
+   */
+  reasoningTokens?: number;
 }
 
 export interface ChatReply {
   text: string;
   usage: ChatUsage;
-  /** Why generation stopped, as the engine says it (`stop`, `length`, `abort`…). */
+  /**
+   * Why generation stopped, as the engine says it (`stop`, `length`, `abort`…), or `unknown`
+   * when an endpoint ended the reply without saying.
+   */
   finishReason: string;
 }
 

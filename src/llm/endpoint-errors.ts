@@ -18,6 +18,32 @@ export function excerpt(text: string, maxChars: number = EXCERPT_CHARS): string 
   return flat.length > maxChars ? `${flat.slice(0, maxChars)}…` : flat;
 }
 
+/**
+ * What a proxy's HTML error page says, or null when the body is not an HTML page: its `<title>`,
+ * else its text without tags. nginx and Cloudflare answer a dead upstream with such a page, and
+ * its markup quoted whole would bury the one line that matters.
+ */
+export function htmlPageText(body: string): string | null {
+  if (!/^\s*(<!doctype html|<html[\s>]|<head[\s>]|<body[\s>])/i.test(body)) return null;
+  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(body)?.[1];
+  const text = (title?.trim() ? title : body.replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' '))
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>');
+  return excerpt(text);
+}
+
+/** " The server said: "…"." for an error body, or an empty string for an empty body. */
+function serverSaid(body: string): string {
+  if (!body.trim()) return '';
+  const page = htmlPageText(body);
+  if (page !== null) return ` It answered with an HTML page, as a proxy or web server does, not a model server${page ? `: "${page}"` : ''}.`;
+  return ` The server said: "${serverMessage(body)}".`;
+}
+
 /** The message a server put in an error body (OpenAI, Ollama and FastAPI shapes), else an excerpt. */
 export function serverMessage(body: string, depth = 0): string {
   try {
@@ -36,7 +62,7 @@ export function serverMessage(body: string, depth = 0): string {
   } catch {
     // Not JSON: fall through to the raw text.
   }
-  return excerpt(body);
+  return htmlPageText(body) ?? excerpt(body);
 }
 
 export interface PageInfo {
@@ -214,7 +240,7 @@ const CONTEXT_FIXES =
 export function statusError(status: number, statusText: string, body: string, context: StatusErrorContext): Error {
   // 429 bodies speak of "tokens per minute", a rate, not the context.
   if (status !== 429 && isContextLengthMessage(body)) {
-    const said = ` The server said: "${serverMessage(body)}".`;
+    const said = serverSaid(body);
     const label = `${status}${statusText ? ` ${statusText}` : ''}`;
     return new EndpointContextLengthError(
       status,
@@ -228,7 +254,7 @@ export function statusError(status: number, statusText: string, body: string, co
 
 /** A 401 or 403: what the server said, and the app's advice apart, for callers that advise otherwise. */
 function keyRefusalMessage(status: number, statusText: string, body: string, context: StatusErrorContext): { fact: string; advice: string } | null {
-  const said = body.trim() ? ` The server said: "${serverMessage(body)}".` : '';
+  const said = serverSaid(body);
   const where = new URL(context.endpointUrl).origin;
   const label = `${status}${statusText ? ` ${statusText}` : ''}`;
   if (status === 401) {
@@ -247,7 +273,7 @@ function keyRefusalMessage(status: number, statusText: string, body: string, con
 }
 
 function statusMessage(status: number, statusText: string, body: string, context: StatusErrorContext): string {
-  const said = body.trim() ? ` The server said: "${serverMessage(body)}".` : '';
+  const said = serverSaid(body);
   const where = new URL(context.endpointUrl).origin;
   const tries = context.attempts && context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
   const label = `${status}${statusText ? ` ${statusText}` : ''}`;
@@ -270,6 +296,36 @@ function statusMessage(status: number, statusText: string, body: string, context
     return `The server at ${where} failed (${label})${tries}.${said} Check the server's log (it may be out of memory or still loading the model) and run again.`;
   }
   return `The server at ${where} rejected the request (${label}).${said} The request may exceed the model's context length or use an option this server does not support.`;
+}
+
+/**
+ * A request that was redirected and then refused. fetch follows a 301 or 302 by sending a GET
+ * without the body (as browsers always have), and drops the API key on a redirect to another
+ * host, so the server at the new address refuses a request that was never the one sent: the
+ * fix is the base URL, not the prompt. A 307 or 308 keeps the request and works.
+ */
+export function redirectedError(endpointUrl: string, finalUrl: string, status: number, statusText: string, body: string): Error {
+  const label = `${status}${statusText ? ` ${statusText}` : ''}`;
+  const base = finalUrl.replace(/\/chat\/completions\/?(\?.*)?$/, '');
+  const useInstead = base !== finalUrl ? base : new URL(finalUrl).origin;
+  return new EndpointStatusError(
+    status,
+    `The server at ${new URL(endpointUrl).origin} redirected the request to ${finalUrl}, which refused it (${label}).${serverSaid(body)} ` +
+      'A 301 or 302 redirect turns the request into a GET without its body (and a redirect to another host drops the API key), ' +
+      `so the request never arrived as sent. Use the address it redirects to as the base URL: ${useInstead}.`,
+  );
+}
+
+/**
+ * A 200 that holds no reply: a stream of only `[DONE]` or of chunks without choices, or a JSON
+ * reply with `choices: []`, and no finish reason to say the model chose to stop. Proxies do this
+ * when the model server behind them failed; it is not an empty answer.
+ */
+export function emptyReplyError(endpointUrl: string): Error {
+  return new Error(
+    `The server at ${new URL(endpointUrl).origin} answered with no text and no reason for stopping (no finish_reason), ` +
+      'which is not a reply: the model server, or a proxy in front of it, may have failed. Check its log and run again.',
+  );
 }
 
 /** A reply (or one streamed chunk) that is not the JSON the chat-completions API defines. */
@@ -311,9 +367,15 @@ export function modelListTimeoutError(timeoutMs: number, endpointUrl: string): E
   );
 }
 
-export function idleTimeoutError(timeoutMs: number, deltas: number): Error {
+/** `reasoningPieces`: deltas of reasoning sent apart from the reply (`reasoning_content`) before it stalled. */
+export function idleTimeoutError(timeoutMs: number, deltas: number, reasoningPieces = 0): Error {
+  const pieces = (n: number) => `${n} piece${n === 1 ? '' : 's'}`;
+  const sent =
+    reasoningPieces > 0
+      ? `${pieces(reasoningPieces)} of reasoning and ${deltas > 0 ? pieces(deltas) : 'none'} of text`
+      : `${pieces(deltas)} of text`;
   return new Error(
-    `The server stopped sending the reply for ${formatSeconds(timeoutMs)} after ${deltas} piece${deltas === 1 ? '' : 's'} of text. ` +
+    `The server stopped sending the reply for ${formatSeconds(timeoutMs)} after ${sent}. ` +
       'It may have stalled or crashed: check its log and run again.',
   );
 }

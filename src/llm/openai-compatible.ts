@@ -17,7 +17,7 @@
 import type { ChatMessage, ChatReply, LanguageModel, SamplingOptions } from '../core/ports.ts';
 import { abortError, sleep, throwIfAborted } from '../core/llm/abort.ts';
 import { splitIntoTokens } from '../core/llm/token-pieces.ts';
-import { measureUsage } from '../core/llm/usage.ts';
+import { AttemptFailure } from './attempt-failure.ts';
 import {
   disconnectedError,
   EndpointContextLengthError,
@@ -26,16 +26,18 @@ import {
   idleTimeoutError,
   malformedReplyError,
   modelListTimeoutError,
+  redirectedError,
   retryAfterTooLongError,
   statusError,
   unreachableError,
   unsendableApiKeyError,
 } from './endpoint-errors.ts';
-import { parseChunk, parseCompletion, type TokenCounts } from './completion-json.ts';
+import { parseCompletion, UNSTATED_FINISH_REASON } from './completion-json.ts';
+import { readCompletionStream, type Received } from './completion-stream.ts';
 import { apiRoot } from './endpoint-url.ts';
 import { backoffDelayMs, isRetryableStatus, parseRetryAfterMs, type BackoffPolicy } from './retry.ts';
-import { createSseDecoder } from './sse.ts';
-import { createWatchdog, type Watchdog } from './watchdog.ts';
+import { sniffEventStream } from './sniff-event-stream.ts';
+import { createWatchdog } from './watchdog.ts';
 
 export interface OpenAICompatibleOptions {
   /** Server root or API root: `http://localhost:11434`, `…/v1` and `…/v1/` all work. */
@@ -50,12 +52,12 @@ export interface OpenAICompatibleOptions {
   retries?: number;
   fetch?: typeof globalThis.fetch;
   /**
-   * Longest wait from sending the request to the first text (default 120 s: a cold Ollama loads
-   * the model first). Without streaming the first text is the whole reply, so this bounds the
-   * whole generation.
+   * Longest wait from sending the request to the first text, or the first reasoning a reasoning
+   * model streams before its text (default 120 s: a cold Ollama loads the model first). Without
+   * streaming the first text is the whole reply, so this bounds the whole generation.
    */
   firstTokenTimeoutMs?: number;
-  /** Longest silence between streamed chunks once text has started (default 30 s). */
+  /** Longest silence between streamed chunks once text or reasoning has started (default 30 s). */
   idleTimeoutMs?: number;
   backoff?: BackoffPolicy;
   /** A Retry-After longer than this is reported instead of waited for (default 60 s). */
@@ -82,19 +84,6 @@ const DEFAULTS = {
   maxRetryAfterMs: 60_000,
 };
 
-/** A failed attempt and whether sending the same request again could help. */
-class AttemptFailure extends Error {
-  readonly error: Error;
-  readonly retryable: boolean;
-  readonly retryAfterMs: number | undefined;
-  constructor(error: Error, retryable: boolean, retryAfterMs?: number) {
-    super(error.message);
-    this.error = error;
-    this.retryable = retryable;
-    this.retryAfterMs = retryAfterMs;
-  }
-}
-
 export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): OpenAICompatibleModel {
   const root = apiRoot(options.baseUrl);
   const endpoint = `${root}/chat/completions`;
@@ -120,14 +109,14 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
     const { signal, onToken } = call;
     throwIfAborted(signal);
     const body = JSON.stringify(requestBody(options.model, messages, sampling, streaming));
-    const emitted = { deltas: 0 };
+    const received: Received = { deltas: 0, reasoningDeltas: 0 };
     for (let attempt = 1; ; attempt++) {
       try {
-        return await attemptChat(body, signal, onToken, emitted, attempt);
+        return await attemptChat(body, signal, onToken, received, attempt);
       } catch (thrown) {
         if (signal?.aborted) throw abortError();
         if (!(thrown instanceof AttemptFailure)) throw thrown;
-        if (!thrown.retryable || attempt > retries || emitted.deltas > 0) throw thrown.error;
+        if (!thrown.retryable || attempt > retries || received.deltas > 0) throw thrown.error;
         const waitMs = thrown.retryAfterMs ?? backoffDelayMs(attempt - 1, backoff);
         if (waitMs > maxRetryAfterMs) throw retryAfterTooLongError(waitMs, maxRetryAfterMs, endpoint);
         await sleep(waitMs, signal);
@@ -139,7 +128,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
     body: string,
     signal: AbortSignal | undefined,
     onToken: ((delta: string) => void) | undefined,
-    emitted: { deltas: number },
+    received: Received,
     attempt: number,
   ): Promise<ChatReply> {
     const controller = new AbortController();
@@ -154,7 +143,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
         return new AttemptFailure(firstTokenTimeoutError(firstTokenTimeoutMs, streaming), false);
       }
       if (watchdog.expired === 'idle') {
-        return new AttemptFailure(idleTimeoutError(idleTimeoutMs, emitted.deltas), false);
+        return new AttemptFailure(idleTimeoutError(idleTimeoutMs, received.deltas, received.reasoningDeltas), false);
       }
       return thrown;
     };
@@ -166,12 +155,22 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
         throw explain(new AttemptFailure(unreachableError(endpoint, thrown), true));
       }
       if (!response.ok) throw explain(await failureFromStatus(response, attempt, signal));
-      const isEventStream = (response.headers.get('content-type') ?? '').includes('text/event-stream');
-      if (!streaming || !isEventStream || !response.body) {
+      let responseBody: ReadableStream<Uint8Array> | null = response.body;
+      const contentType = response.headers.get('content-type') ?? '';
+      let isEventStream = contentType.includes('text/event-stream');
+      // Some proxies strip an event stream's Content-Type or call it text/plain: tell it by its first line.
+      if (streaming && responseBody && !isEventStream && /^(text\/plain|application\/octet-stream)?(;|$)/i.test(contentType.trim())) {
+        try {
+          ({ eventStream: isEventStream, body: responseBody } = await sniffEventStream(responseBody));
+        } catch (thrown) {
+          throw explain(new AttemptFailure(disconnectedError(0, thrown), true));
+        }
+      }
+      if (!streaming || !isEventStream || !responseBody) {
         // Some servers ignore `stream: true` and answer with one JSON document; accept that too.
         let raw: string;
         try {
-          raw = await response.text();
+          raw = responseBody ? await new Response(responseBody).text() : '';
         } catch (thrown) {
           throw explain(new AttemptFailure(disconnectedError(0, thrown), true));
         }
@@ -179,13 +178,14 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
         const endedMs = performance.now();
         if (reply.text) {
           onToken?.(reply.text);
-          emitted.deltas++;
+          received.deltas++;
         }
-        const completionTokens = reply.usage?.completionTokens ?? splitIntoTokens(reply.text).length;
+        const reasoningTokens = reply.usage?.reasoningTokens ?? (reply.reasoning ? splitIntoTokens(reply.reasoning).length : 0);
+        const completionTokens = reply.usage?.completionTokens ?? splitIntoTokens(reply.text).length + reasoningTokens;
         const totalMs = endedMs - startedMs;
         return {
           text: reply.text,
-          finishReason: reply.finishReason,
+          finishReason: reply.finishReason ?? UNSTATED_FINISH_REASON,
           usage: {
             promptTokens: reply.usage?.promptTokens ?? 0,
             completionTokens,
@@ -195,10 +195,12 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
             decodeTokensPerSecond: totalMs > 0 ? (completionTokens * 1000) / totalMs : 0,
             totalMs,
             ...(reply.usage ? {} : { tokensEstimated: true }),
+            ...(reasoningTokens > 0 ? { reasoningTokens } : {}),
           },
         };
       }
-      return await readStream(response.body, startedMs, onToken, emitted, watchdog, controller.signal).catch((thrown: unknown) => {
+      const reading = { endpoint, startedMs, onToken, received, watchdog, stopped: controller.signal };
+      return await readCompletionStream(responseBody, reading).catch((thrown: unknown) => {
         throw explain(thrown);
       });
     } finally {
@@ -207,117 +209,38 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
     }
   }
 
-  async function readStream(
-    body: ReadableStream<Uint8Array>,
-    startedMs: number,
-    onToken: ((delta: string) => void) | undefined,
-    emitted: { deltas: number },
-    watchdog: Watchdog,
-    stopped: AbortSignal,
-  ): Promise<ChatReply> {
-    const reader = body.getReader();
-    const decoder = new TextDecoder();
-    const sse = createSseDecoder();
-    const parts: string[] = [];
-    let firstTokenMs: number | undefined;
-    let finishReason: string | undefined;
-    let usage: TokenCounts | undefined;
-    let sawDone = false;
-    let sawEvent = false;
-    let rawStart = '';
-
-    const take = (data: string): void => {
-      sawEvent = true;
-      if (data.trim() === '[DONE]') {
-        sawDone = true;
-        return;
-      }
-      const chunk = parseChunk(data, endpoint);
-      if (chunk.usage) usage = chunk.usage;
-      if (chunk.finishReason) finishReason = chunk.finishReason;
-      if (chunk.delta) {
-        if (firstTokenMs === undefined) {
-          firstTokenMs = performance.now();
-          watchdog.textStarted();
-        }
-        parts.push(chunk.delta);
-        emitted.deltas++;
-        onToken?.(chunk.delta);
-      }
-      watchdog.progress();
-    };
-
-    try {
-      while (!sawDone) {
-        let result: ReadableStreamReadResult<Uint8Array>;
-        try {
-          result = await reader.read();
-        } catch (thrown) {
-          throw new AttemptFailure(disconnectedError(emitted.deltas, thrown), emitted.deltas === 0);
-        }
-        if (result.done) {
-          for (const data of sse.push(decoder.decode())) take(data);
-          for (const data of sse.end()) take(data);
-          break;
-        }
-        const text = decoder.decode(result.value, { stream: true });
-        if (rawStart.length < 200) rawStart += text.slice(0, 200 - rawStart.length);
-        // One read can hold many events (a fast server, a busy machine): once the caller has
-        // stopped, or the watchdog has, none of the rest reaches onToken.
-        for (const data of sse.push(text)) {
-          take(data);
-          if (sawDone || stopped.aborted) break;
-        }
-        if (stopped.aborted) throw stopped.reason;
-      }
-    } finally {
-      reader.cancel().catch(() => {});
-    }
-    if (!sawEvent && rawStart.trim()) throw new AttemptFailure(malformedReplyError(rawStart, endpoint), false);
-    if (!sawDone && finishReason === undefined) {
-      throw new AttemptFailure(disconnectedError(emitted.deltas), emitted.deltas === 0);
-    }
-    const endedMs = performance.now();
-    return {
-      text: parts.join(''),
-      finishReason: finishReason ?? 'stop',
-      usage: {
-        ...measureUsage(
-          { startedMs, firstTokenMs, endedMs },
-          // No usage chunk (a server that ignores stream_options): count one token per content
-          // delta, as local servers usually send them; a server that batches tokens into one
-          // delta makes this an undercount, hence `tokensEstimated`.
-          usage ?? { promptTokens: 0, completionTokens: parts.length },
-        ),
-        ...(usage ? {} : { tokensEstimated: true }),
-      },
-    };
-  }
-
   async function failureFromStatus(
     response: Response,
     attempt: number,
     signal: AbortSignal | undefined,
   ): Promise<AttemptFailure> {
     const text = await response.text().catch(() => '');
-    let availableModels: string[] | undefined;
-    if (response.status === 404) {
-      // Cheap and decisive: tells a wrong model name from a wrong path.
-      availableModels = await listModels(options.baseUrl, apiKey, { fetch: fetchImpl, signal, timeoutMs: 3_000 }).catch(
-        () => undefined,
-      );
-    }
-    let error = statusError(response.status, response.statusText, text, {
-      endpointUrl: endpoint,
-      model: options.model,
-      attempts: attempt,
-      ...(availableModels ? { availableModels } : {}),
-    });
-    if (options.keyAdvice && error instanceof EndpointStatusError && (error.status === 401 || error.status === 403)) {
-      error = new EndpointStatusError(error.status, `${error.fact} ${options.keyAdvice(error.status)}`, error.fact);
+    const { status } = response;
+    // A refusal after a redirect is about the redirect (a 301 or 302 sends a GET without the body), not the request.
+    const redirected = response.redirected && response.url !== '' && response.url !== endpoint;
+    let error: Error;
+    if (redirected && status >= 400 && status < 500 && !isRetryableStatus(status)) {
+      error = redirectedError(endpoint, response.url, status, response.statusText, text);
+    } else {
+      let availableModels: string[] | undefined;
+      if (status === 404) {
+        // Cheap and decisive: tells a wrong model name from a wrong path.
+        availableModels = await listModels(options.baseUrl, apiKey, { fetch: fetchImpl, signal, timeoutMs: 3_000 }).catch(
+          () => undefined,
+        );
+      }
+      error = statusError(status, response.statusText, text, {
+        endpointUrl: endpoint,
+        model: options.model,
+        attempts: attempt,
+        ...(availableModels ? { availableModels } : {}),
+      });
+      if (options.keyAdvice && error instanceof EndpointStatusError && (error.status === 401 || error.status === 403)) {
+        error = new EndpointStatusError(error.status, `${error.fact} ${options.keyAdvice(error.status)}`, error.fact);
+      }
     }
     // A prompt too long for the context meets the same answer however often it is sent (some servers say so with a 500).
-    const retryable = isRetryableStatus(response.status) && !(error instanceof EndpointContextLengthError);
+    const retryable = isRetryableStatus(status) && !(error instanceof EndpointContextLengthError);
     return new AttemptFailure(error, retryable, retryable ? parseRetryAfterMs(response.headers.get('retry-after')) : undefined);
   }
 

@@ -9,7 +9,7 @@ export type WatchdogLimit = 'first-token' | 'idle';
 export interface Watchdog {
   /** Which limit ran out, once the watchdog has aborted the request. */
   readonly expired: WatchdogLimit | undefined;
-  /** The first text arrived: from now on the idle limit applies. */
+  /** The model's first output (text, or reasoning streamed before it) arrived: from now on the idle limit applies. */
   textStarted(): void;
   /** A chunk arrived. */
   progress(): void;

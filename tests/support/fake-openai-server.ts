@@ -24,7 +24,11 @@
  * - `malformed`: after `afterTokens` tokens, a chunk that is not JSON, then the stream ends.
  * - `stall`: after `afterTokens` tokens the server goes silent, connection open.
  * - `hang`: the server never answers at all.
- * Unknown model names get a 404 like Ollama's; `close()` ends every open connection.
+ * - `raw`: a status, headers and body written as given, for proxies and servers that bend the
+ *   protocol (a stream without its Content-Type, an HTML error page, a redirect).
+ * A `reply` with `reasoning` streams it first as `delta.reasoning_content`, as vLLM's reasoning
+ * parser does, and counts it in `completion_tokens`. Unknown model names get a 404 like Ollama's,
+ * a GET on the chat endpoint a 405 like vLLM's; `close()` ends every open connection.
  *
  * With `ollama`, the server also answers Ollama's native `GET /api/ps` (each model that has had a
  * chat request, as Ollama lists only loaded ones) and `POST /api/show`, in Ollama's shapes;
@@ -68,6 +72,8 @@ export interface ReplyBehaviour {
   usage?: boolean;
   /** Line ending of the event stream (default "\n"). */
   lineEnding?: '\n' | '\r\n';
+  /** Reasoning streamed before the text, token by token at the same rate, in the delta field named. */
+  reasoning?: { text: string; field?: 'reasoning_content' | 'reasoning' };
 }
 
 export type ChatBehaviour =
@@ -77,7 +83,8 @@ export type ChatBehaviour =
   | { kind: 'disconnect'; afterTokens: number; text?: string }
   | { kind: 'malformed'; afterTokens: number; line?: string; text?: string }
   | { kind: 'stall'; afterTokens: number; text?: string }
-  | { kind: 'hang' };
+  | { kind: 'hang' }
+  | { kind: 'raw'; status?: number; headers?: Record<string, string>; body?: string };
 
 export interface FakeServerOptions {
   /** The answer to requests not scripted with `script()`: text, or a function of the request. */
@@ -180,6 +187,10 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
     }
     if (req.method === 'POST' && path === '/v1/chat/completions') {
       await chatCompletion(req, res);
+      return;
+    }
+    if (path === '/v1/chat/completions') {
+      sendJson(res, 405, { detail: 'Method Not Allowed' }, { Allow: 'POST' });
       return;
     }
     if (options.ollama && (path === '/api/ps' || path === '/api/show')) {
@@ -287,6 +298,11 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
     signal: AbortSignal,
   ): Promise<void> {
     if (behaviour.kind === 'hang') return; // closing.signal ends it: close() destroys the socket.
+    if (behaviour.kind === 'raw') {
+      res.writeHead(behaviour.status ?? 200, { ...corsHeaders(), ...behaviour.headers });
+      res.end(behaviour.body ?? '');
+      return;
+    }
     if (behaviour.kind === 'status') {
       const extra: Record<string, string> = behaviour.retryAfter ? { 'Retry-After': behaviour.retryAfter } : {};
       const message = behaviour.message ?? `fake failure with status ${behaviour.status}`;
@@ -305,12 +321,20 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
     }
     const limit = behaviour.kind === 'reply' ? tokens.length : Math.min(behaviour.afterTokens, tokens.length);
     const promptTokens = request.messages.reduce((n, m) => n + splitIntoTokens(String(m.content)).length, 0);
-    const usage = { prompt_tokens: promptTokens, completion_tokens: tokens.length, total_tokens: promptTokens + tokens.length };
+    const reasoning = behaviour.kind === 'reply' && behaviour.reasoning ? splitIntoTokens(behaviour.reasoning.text) : [];
+    const reasoningField = (behaviour.kind === 'reply' && behaviour.reasoning?.field) || 'reasoning_content';
+    const generated = reasoning.length + tokens.length;
+    const usage = {
+      prompt_tokens: promptTokens,
+      completion_tokens: generated,
+      total_tokens: promptTokens + generated,
+      ...(reasoning.length > 0 ? { completion_tokens_details: { reasoning_tokens: reasoning.length } } : {}),
+    };
     const id = `chatcmpl-fake-${++chunkId}`;
     const created = Math.floor(Date.now() / 1000);
 
     if (!request.stream) {
-      await paceTokens(limit, rate, firstTokenDelayMs, signal, () => {});
+      await paceTokens(reasoning.length + limit, rate, firstTokenDelayMs, signal, () => {});
       if (behaviour.kind === 'disconnect') {
         res.socket?.destroy();
         return;
@@ -326,7 +350,13 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
         object: 'chat.completion',
         created,
         model: request.model,
-        choices: [{ index: 0, message: { role: 'assistant', content: tokens.join('') }, finish_reason: finishReason }],
+        choices: [
+          {
+            index: 0,
+            message: { role: 'assistant', content: tokens.join(''), ...(reasoning.length > 0 ? { [reasoningField]: reasoning.join('') } : {}) },
+            finish_reason: finishReason,
+          },
+        ],
         usage,
       });
       return;
@@ -351,10 +381,13 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
     let keepAlive: ReturnType<typeof setInterval> | undefined;
     if (reply.keepAliveEveryMs) keepAlive = setInterval(() => res.write(`: keep-alive${eol}${eol}`), reply.keepAliveEveryMs);
     try {
-      await paceTokens(limit, rate, firstTokenDelayMs, signal, (from, to) => {
+      await paceTokens(reasoning.length + limit, rate, firstTokenDelayMs, signal, (from, to) => {
         clearInterval(keepAlive);
         let batch = '';
-        for (let i = from; i < to; i++) batch += event(chunk({ content: tokens[i] }, null));
+        for (let i = from; i < to; i++) {
+          const delta = i < reasoning.length ? { [reasoningField]: reasoning[i] } : { content: tokens[i - reasoning.length] };
+          batch += event(chunk(delta, null));
+        }
         res.write(batch);
       });
     } finally {

@@ -18,7 +18,8 @@ export const RESULT_FILE_MIGRATIONS: MigrationTable = {
   // Version 2 added the optional `environments[].servedModels`: a version-1 file is a version-2 file without it.
   1: (doc) => doc,
   // Version 3 added study mode's own extraction rules, the optional `thinkingRemoved` of model
-  // steps and `fullTraceback` of failed outcomes: a version-2 file is a version-3 file without them.
+  // steps, `reasoningTokens` of their usage and `fullTraceback` of failed outcomes: a version-2
+  // file is a version-3 file without them.
   2: (doc) => doc,
 };
 

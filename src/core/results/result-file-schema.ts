@@ -61,6 +61,9 @@ const chatUsage = z
   decodeTokensPerSecond: z.number().min(0),
   totalMs: ms,
   tokensEstimated: z.boolean().optional().describe('Counts estimated by the adapter, not reported by the engine.'),
+  reasoningTokens: count
+    .optional()
+    .describe('Since version 3: how many of completionTokens were reasoning the server sent apart from the reply (reasoning_content); not kept.'),
   })
   .meta({ id: 'ChatUsage', description: 'Tokens and timings of one model call.' });
 
@@ -75,7 +78,7 @@ const modelStep = z
   promptId: z.string().nullable(),
   messages: z.array(chatMessage).describe('Exactly what was sent.'),
   reply: z.string().describe('The model’s reply, verbatim. Untrusted text: render it as text.'),
-  finishReason: z.string(),
+  finishReason: z.string().describe('Why generation stopped, as the engine said it (stop, length…); unknown when the server did not say.'),
   code: z.string().nullable().describe('Code extracted from the reply; null for prose steps.'),
   extraction: z
     .enum(['fenced-block', 'unterminated-fence', 'whole-reply', 'from-first-def', 'fallback', 'study-fenced-block', 'study-whole-reply', 'study-from-first-def', 'study-fallback'])

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { createServer as createHttpServer } from 'node:http';
 import { createServer, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { EndpointContextLengthError } from '../../../src/llm/endpoint-errors.ts';
@@ -8,6 +9,7 @@ import {
   listModels,
   type OpenAICompatibleOptions,
 } from '../../../src/llm/openai-compatible.ts';
+import { splitIntoTokens } from '../../../src/core/llm/token-pieces.ts';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeServerOptions } from '../../support/fake-openai-server.ts';
 
 const solution = 'def add(a, b):\n    return a + b\n';
@@ -279,6 +281,144 @@ describe('OpenAI-compatible endpoint: failures end in a clear error, never a han
     await target.close();
     const error = await failure(modelFor(target, { baseUrl: url }).chat(messages, sampling));
     expect(error.message).toMatch(/Could not reach the language-model server at http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\)/);
+  });
+});
+
+describe('OpenAI-compatible endpoint: reasoning models (reasoning sent apart from the text)', () => {
+  const thinking = 'Let me think this through step by step. '.repeat(4);
+
+  it('times the whole generation, reasoning included, and records the reasoning without keeping it', async () => {
+    // vLLM --reasoning-parser: reasoning first, then the answer, at one rate; usage counts both.
+    const target = await serve({ reply: () => ({ kind: 'reply', text: solution, tokensPerSecond: 100, reasoning: { text: thinking } }) });
+    const deltas: string[] = [];
+    const reply = await modelFor(target).chat(messages, sampling, { onToken: (d) => deltas.push(d) });
+    expect(reply.text).toBe(solution);
+    expect(deltas.join('')).toBe(solution);
+    const reasoningTokens = splitIntoTokens(thinking).length;
+    expect(reply.usage.reasoningTokens).toBe(reasoningTokens);
+    expect(reply.usage.completionTokens).toBe(reasoningTokens + deltas.length);
+    // The first token is the first reasoning token, not the first text after ~0.4 s of reasoning,
+    // and the rate is the server's 100 tokens/s, not all the tokens over the text's last 0.1 s.
+    expect(reply.usage.timeToFirstTokenMs).toBeLessThan(200);
+    expect(reply.usage.decodeTokensPerSecond).toBeGreaterThan(60);
+    expect(reply.usage.decodeTokensPerSecond).toBeLessThan(130);
+  });
+
+  it('counts Ollama\'s `reasoning` deltas when the server sends no usage', async () => {
+    const target = await serve({
+      reply: () => ({ kind: 'reply', text: solution, usage: false, reasoning: { text: thinking, field: 'reasoning' } }),
+    });
+    const deltas: string[] = [];
+    const reply = await modelFor(target).chat(messages, sampling, { onToken: (d) => deltas.push(d) });
+    expect(reply.text).toBe(solution);
+    expect(reply.usage.reasoningTokens).toBe(splitIntoTokens(thinking).length);
+    expect(reply.usage.completionTokens).toBe(splitIntoTokens(thinking).length + deltas.length);
+    expect(reply.usage.tokensEstimated).toBe(true);
+  });
+
+  it('records the reasoning of a reply that is not streamed too', async () => {
+    const target = await serve({ reply: () => ({ kind: 'reply', text: solution, reasoning: { text: thinking } }) });
+    const reply = await modelFor(target, { stream: false }).chat(messages, sampling);
+    expect(reply.text).toBe(solution);
+    expect(reply.usage.reasoningTokens).toBe(splitIntoTokens(thinking).length);
+  });
+
+  it('does not give up on a model that is reasoning before its first text', async () => {
+    // 0.5 s of reasoning against a 0.3 s first-token limit: the reasoning is the model working.
+    const target = await serve({ reply: () => ({ kind: 'reply', text: solution, tokensPerSecond: 100, reasoning: { text: 'hmm '.repeat(50) } }) });
+    const reply = await modelFor(target, { firstTokenTimeoutMs: 300 }).chat(messages, sampling);
+    expect(reply.text).toBe(solution);
+  });
+});
+
+describe('OpenAI-compatible endpoint: servers and proxies that bend the protocol', () => {
+  const sse = (...events: unknown[]) => events.map((e) => `data: ${typeof e === 'string' ? e : JSON.stringify(e)}\n\n`).join('');
+  const chunk = (content: string | null, finish: string | null = null) => ({ object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content }, finish_reason: finish }] });
+  const eventStream = { 'Content-Type': 'text/event-stream' };
+
+  it('refuses a stream that holds no text and no finish reason, as it refuses the same reply as JSON', async () => {
+    const target = await serve();
+    target.script(
+      { kind: 'raw', headers: eventStream, body: sse('[DONE]') },
+      { kind: 'raw', headers: eventStream, body: sse({ object: 'chat.completion.chunk', choices: [] }, { object: 'chat.completion.chunk', choices: [] }, '[DONE]') },
+      { kind: 'raw', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ object: 'chat.completion', choices: [], usage: { prompt_tokens: 9, completion_tokens: 0 } }) },
+    );
+    for (let i = 0; i < 3; i++) {
+      const error = await failure(modelFor(target).chat(messages, sampling));
+      expect(error.message).toMatch(/answered with no text and no reason for stopping \(no finish_reason\)/);
+    }
+    // A stream that does say why it stopped is a real, empty reply.
+    target.script({ kind: 'raw', headers: eventStream, body: sse(chunk(''), chunk(null, 'stop'), '[DONE]') });
+    const empty = await modelFor(target).chat(messages, sampling);
+    expect(empty).toMatchObject({ text: '', finishReason: 'stop' });
+  });
+
+  it('records "unknown", not a made-up "stop", when text arrives without a finish reason', async () => {
+    const target = await serve();
+    target.script({ kind: 'raw', headers: eventStream, body: sse(chunk('def f'), chunk('(): pass'), '[DONE]') });
+    const reply = await modelFor(target).chat(messages, sampling);
+    expect(reply).toMatchObject({ text: 'def f(): pass', finishReason: 'unknown' });
+  });
+
+  it.each([
+    ['text/plain', { 'Content-Type': 'text/plain; charset=utf-8' }],
+    ['no Content-Type', {}],
+  ])('reads an event stream sent as %s, as some proxies send it', async (_, headers) => {
+    const target = await serve();
+    target.script({ kind: 'raw', headers, body: `: proxy keep-alive\n\n${sse(chunk('def f'), chunk('(): pass', 'stop'), '[DONE]')}` });
+    const deltas: string[] = [];
+    const reply = await modelFor(target).chat(messages, sampling, { onToken: (d) => deltas.push(d) });
+    expect(reply).toMatchObject({ text: 'def f(): pass', finishReason: 'stop' });
+    expect(deltas).toEqual(['def f', '(): pass']);
+  });
+
+  it('still reads a JSON reply sent as text/plain to a streaming request', async () => {
+    const target = await serve();
+    const whole = { object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: 'hi' }, finish_reason: 'stop' }] };
+    target.script({ kind: 'raw', headers: { 'Content-Type': 'text/plain' }, body: `\n${JSON.stringify(whole)}` });
+    expect((await modelFor(target).chat(messages, sampling)).text).toBe('hi');
+  });
+
+  it('quotes a proxy\'s HTML error page by its title', async () => {
+    const target = await serve();
+    const page = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>cloudflare</center>\r\n</body>\r\n</html>';
+    target.script({ kind: 'raw', status: 502, headers: { 'Content-Type': 'text/html' }, body: page });
+    const error = await failure(modelFor(target, { retries: 0 }).chat(messages, sampling));
+    expect(error.message).toContain('failed (502 Bad Gateway). It answered with an HTML page, as a proxy or web server does, not a model server: "502 Bad Gateway".');
+    expect(error.message).not.toContain('<');
+  });
+
+  describe('a base URL that redirects', () => {
+    let redirector: ReturnType<typeof createHttpServer> | undefined;
+    afterEach(async () => {
+      redirector?.closeAllConnections();
+      await new Promise<void>((resolve) => (redirector ? redirector.close(() => resolve()) : resolve()));
+      redirector = undefined;
+    });
+
+    /** A server that answers everything with `status` to the same path on `target` (a moved host). */
+    async function redirecting(status: number, target: FakeOpenAIServer): Promise<string> {
+      redirector = createHttpServer((req, res) => {
+        res.writeHead(status, { Location: `${target.origin}${(req.url ?? '/').replace(/^\/old/, '')}` }).end();
+      });
+      await new Promise<void>((resolve) => redirector?.listen(0, '127.0.0.1', resolve));
+      return `http://127.0.0.1:${(redirector.address() as AddressInfo).port}/old/v1`;
+    }
+
+    it('a 301 (the POST arrives as a GET and is refused): says where it redirects and to use that as the base URL', async () => {
+      const target = await serve();
+      const error = await failure(modelFor(target, { baseUrl: await redirecting(301, target) }).chat(messages, sampling));
+      expect(error.message).toContain(`redirected the request to ${target.url}/chat/completions, which refused it (405 Method Not Allowed)`);
+      expect(error.message).toContain(`Use the address it redirects to as the base URL: ${target.url}.`);
+      expect(error.message).not.toMatch(/context length/);
+      expect(target.requests).toHaveLength(0);
+    });
+
+    it('a 307 keeps the request, and the reply comes through', async () => {
+      const target = await serve();
+      const reply = await modelFor(target, { baseUrl: await redirecting(307, target) }).chat(messages, sampling);
+      expect(reply.text).toBe(solution);
+    });
   });
 });
 

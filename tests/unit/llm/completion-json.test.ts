@@ -16,9 +16,18 @@ describe('chat-completions JSON', () => {
     });
   });
 
-  it('ignores fields it does not use, such as reasoning text and llama.cpp timings', () => {
-    const chunk = '{"choices":[{"delta":{"reasoning_content":"hmm","content":"x"}}],"timings":{"predicted_ms":3}}';
+  it('ignores fields it does not use, such as llama.cpp timings', () => {
+    const chunk = '{"choices":[{"delta":{"content":"x"}}],"timings":{"predicted_ms":3}}';
     expect(parseChunk(chunk, endpoint)).toEqual({ delta: 'x' });
+  });
+
+  it('reads reasoning sent apart from the text, under the names vLLM and Ollama give it, and its token count', () => {
+    expect(parseChunk('{"choices":[{"delta":{"reasoning_content":"hmm","content":null}}]}', endpoint)).toEqual({ reasoning: 'hmm' });
+    expect(parseChunk('{"choices":[{"delta":{"content":"","reasoning":"so"}}]}', endpoint)).toEqual({ reasoning: 'so' });
+    const usage = '{"choices":[],"usage":{"prompt_tokens":100,"completion_tokens":149,"completion_tokens_details":{"reasoning_tokens":100}}}';
+    expect(parseChunk(usage, endpoint)).toEqual({ usage: { promptTokens: 100, completionTokens: 149, reasoningTokens: 100 } });
+    const whole = '{"choices":[{"message":{"content":"x","reasoning_content":"first, think"},"finish_reason":"stop"}]}';
+    expect(parseCompletion(whole, endpoint)).toEqual({ text: 'x', finishReason: 'stop', reasoning: 'first, think' });
   });
 
   it('quotes what the server sent when it is not chat-completions JSON', () => {
@@ -42,7 +51,16 @@ describe('chat-completions JSON', () => {
   it('reads a whole reply, treating null content as empty text', () => {
     const whole = '{"choices":[{"message":{"role":"assistant","content":"hi"},"finish_reason":"length"}],"usage":{"prompt_tokens":3,"completion_tokens":1}}';
     expect(parseCompletion(whole, endpoint)).toEqual({ text: 'hi', finishReason: 'length', usage: { promptTokens: 3, completionTokens: 1 } });
-    expect(parseCompletion('{"choices":[{"message":{"content":null}}]}', endpoint)).toEqual({ text: '', finishReason: 'stop' });
-    expect(() => parseCompletion('{"choices":[]}', endpoint)).toThrow(/isn't OpenAI-compatible JSON/);
+    expect(parseCompletion('{"choices":[{"message":{"content":null},"finish_reason":"tool_calls"}]}', endpoint)).toEqual({ text: '', finishReason: 'tool_calls' });
+  });
+
+  it('leaves a finish reason the server did not send unset, rather than making one up', () => {
+    expect(parseCompletion('{"choices":[{"message":{"content":"hi"}}]}', endpoint)).toEqual({ text: 'hi' });
+  });
+
+  it('refuses a reply with no text and no finish reason: it is not an answer', () => {
+    for (const raw of ['{"choices":[],"usage":{"prompt_tokens":100,"completion_tokens":0}}', '{"choices":[{"message":{"content":null}}]}', '{"choices":[{"message":{"content":""},"finish_reason":null}]}']) {
+      expect(() => parseCompletion(raw, endpoint)).toThrow(/answered with no text and no reason for stopping/);
+    }
   });
 });

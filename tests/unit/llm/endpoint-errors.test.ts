@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { EndpointContextLengthError, EndpointStatusError, serverMessage, statusError, unreachableError } from '../../../src/llm/endpoint-errors.ts';
+import {
+  EndpointContextLengthError,
+  EndpointStatusError,
+  idleTimeoutError,
+  redirectedError,
+  serverMessage,
+  statusError,
+  unreachableError,
+} from '../../../src/llm/endpoint-errors.ts';
 import { isLasting } from '../../../src/core/llm/lasting-error.ts';
 
 const endpoint = 'http://192.168.1.5:11434/v1/chat/completions';
@@ -59,7 +67,41 @@ describe('endpoint error messages', () => {
     expect(serverMessage('{"error":{"message":"too long"}}')).toBe('too long');
     expect(serverMessage('{"error":"model not found"}')).toBe('model not found');
     expect(serverMessage('{"detail":"Not Found"}')).toBe('Not Found');
-    expect(serverMessage('<html>\n<body>Bad Gateway</body></html>')).toBe('<html> <body>Bad Gateway</body></html>');
+    expect(serverMessage('<html>\n<body>Bad Gateway</body></html>')).toBe('Bad Gateway');
+  });
+
+  it('quotes a proxy\'s HTML error page by its title, not its markup', () => {
+    const cloudflare =
+      '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>cloudflare</center>\r\n</body>\r\n</html>';
+    const error = statusError(502, 'Bad Gateway', cloudflare, { endpointUrl: endpoint, attempts: 4 });
+    expect(error.message).toBe(
+      'The server at http://192.168.1.5:11434 failed (502 Bad Gateway) after 4 attempts. ' +
+        'It answered with an HTML page, as a proxy or web server does, not a model server: "502 Bad Gateway". ' +
+        "Check the server's log (it may be out of memory or still loading the model) and run again.",
+    );
+    // No title: the page's text, without its tags and scripts.
+    expect(serverMessage('<!DOCTYPE html><html><head><script>var x = 1;</script></head><body><p>Upstream &amp; proxy down</p></body></html>')).toBe(
+      'Upstream & proxy down',
+    );
+    // Text that only mentions tags is not a page.
+    expect(serverMessage('bad value <b>')).toBe('bad value <b>');
+  });
+
+  it('blames a redirect, not the prompt, when a redirected request is refused', () => {
+    const error = redirectedError(endpoint, 'https://llm.example/api/v1/chat/completions', 405, 'Method Not Allowed', '{"detail":"Method Not Allowed"}');
+    expect(error.message).toBe(
+      'The server at http://192.168.1.5:11434 redirected the request to https://llm.example/api/v1/chat/completions, which refused it (405 Method Not Allowed). ' +
+        'The server said: "Method Not Allowed". A 301 or 302 redirect turns the request into a GET without its body (and a redirect to another host drops the API key), ' +
+        'so the request never arrived as sent. Use the address it redirects to as the base URL: https://llm.example/api/v1.',
+    );
+    expect(error.message).not.toMatch(/context length/);
+    expect(isLasting(error)).toBe(true);
+  });
+
+  it('names both reasoning and text when a reasoning model stalls', () => {
+    expect(idleTimeoutError(30_000, 0, 12).message).toMatch(/^The server stopped sending the reply for 30 s after 12 pieces of reasoning and none of text\./);
+    expect(idleTimeoutError(30_000, 1, 12).message).toMatch(/after 12 pieces of reasoning and 1 piece of text\./);
+    expect(idleTimeoutError(30_000, 3).message).toMatch(/after 3 pieces of text\./);
   });
 });
 
