@@ -115,11 +115,18 @@ export interface LanguageModel {
    * One stateless chat completion: no history survives between calls. `onToken` receives each
    * streamed text delta. Rejects with an Error whose message is a plain explanation on engine or
    * network failure, and with an AbortError when `signal` aborts.
+   *
+   * `onAnswering` hears that the model has begun to answer: its first reasoning (a thinking
+   * model's `reasoning_content`), or its first text, whichever comes first; response headers and
+   * keep-alive comments are not an answer. Calling it is optional, and the first `onToken` says
+   * the same. The per-problem time cap does not end a call before either (a server that never
+   * answers is broken, not slow: core/pipeline/step-runner.ts), so a call must end by itself when
+   * no answer begins for long (the endpoint's first-token limit, WebLLM's first-chunk limit).
    */
   chat(
     messages: ChatMessage[],
     options: SamplingOptions,
-    call?: { signal?: AbortSignal; onToken?: (delta: string) => void; context?: ChatContext },
+    call?: { signal?: AbortSignal; onToken?: (delta: string) => void; onAnswering?: () => void; context?: ChatContext },
   ): Promise<ChatReply>;
   /**
    * Optional: gets the model ready to answer (downloads its weights on first use, loads or swaps

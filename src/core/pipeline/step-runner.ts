@@ -137,15 +137,19 @@ export class StepRunner {
     const model = this.#ports.model(call.node.model);
     const release = await this.#modelTurn(call.node.model);
     const request: ModelRequest = { messages: call.messages, options: { temperature: call.node.temperature, max_tokens: call.node.maxTokens } };
-    const chat = (signal: AbortSignal) =>
+    // The model's first text (or, from an engine that says so, its first reasoning) tells the
+    // cap the model has begun to answer: before that the cap does not end the call (see `#withinCap`).
+    const chat = (signal: AbortSignal, clock: StepClock) =>
       model.chat(
         request.messages,
         request.options,
         {
           signal,
-          ...(this.#options.onToken
-            ? { onToken: (delta: string) => this.#options.onToken?.(delta, { nodeId: call.nodeId, iteration: call.iteration }) }
-            : {}),
+          onToken: (delta: string) => {
+            clock.answering();
+            this.#options.onToken?.(delta, { nodeId: call.nodeId, iteration: call.iteration });
+          },
+          onAnswering: clock.answering,
           context: {
             problemId: this.#problem.id,
             nodeId: call.nodeId,
@@ -155,7 +159,8 @@ export class StepRunner {
         },
       );
     const prepared = model.prepare ? this.#prepare(model, model.prepare, request) : null;
-    const reply = await (prepared ? prepared.then(() => this.#withinCap(chat)) : this.#withinCap(chat)).finally(release);
+    const capped = () => this.#withinCap(chat, { waitsForAnswer: true });
+    const reply = await (prepared ? prepared.then(capped) : capped()).finally(release);
     const extracted = call.extractCode ? locateCode(reply.value.text, this.#options.mode) : null;
     const step: ModelStep = {
       index: this.steps.length,
@@ -304,9 +309,19 @@ export class StepRunner {
    * free worker) tells `clock`: while it waits the cap's clock stops, and on `started` the wait
    * joins the time queued for models and the step's span begins. A step that never says
    * `started` is timed, and charged, from the call.
+   *
+   * With `waitsForAnswer` (a model call), the cap does not end the call before `clock.answering`:
+   * a server that accepted the request and then sent nothing, or only keep-alives, is broken, not
+   * slow, and cutting it there recorded the engine's failure as the pipeline's (a finished unit,
+   * failed by the time cap, never retried or resumed). The engine's own first-token limit ends
+   * such a call with an error instead, and the unit is retried and errors as any unit whose model
+   * did not answer. The wait still counts: a cap that ran out meanwhile ends the call at its
+   * first text (or at its reply, from an engine that streams nothing), so a model that is slow to
+   * read its prompt is charged as the study charged it.
    */
   async #withinCap<T>(
     work: (signal: AbortSignal, clock: StepClock) => Promise<T>,
+    { waitsForAnswer = false }: { waitsForAnswer?: boolean } = {},
   ): Promise<{ value: T; startedAt: number; endedAt: number }> {
     const userSignal = this.#options.signal;
     throwIfAborted(userSignal);
@@ -317,8 +332,15 @@ export class StepRunner {
     let timer: ReturnType<typeof setTimeout> | undefined;
     let onAbort: (() => void) | undefined;
     let capRanOut = (): void => {};
+    let silent = waitsForAnswer;
+    /** The cap ran out while the call was silent: it ends the call once the model says anything. */
+    let capDue = false;
     const interrupted = new Promise<never>((_, reject) => {
       capRanOut = () => {
+        if (silent) {
+          capDue = true;
+          return;
+        }
         cap.abort();
         reject(new TimeCapReached());
       };
@@ -345,6 +367,11 @@ export class StepRunner {
         startedAt = now;
         armCap();
       },
+      answering: () => {
+        if (!silent || phase === 'over') return;
+        silent = false;
+        if (capDue) capRanOut();
+      },
     };
     armCap();
     try {
@@ -352,6 +379,8 @@ export class StepRunner {
       // The losing side of the race must not surface as an unhandled rejection.
       running.catch(() => undefined);
       const value = await Promise.race([running, interrupted]);
+      // A reply that came whole, with no text streamed before it, after the cap ran out.
+      if (capDue) throw new TimeCapReached();
       return { value, startedAt, endedAt: this.#options.now() };
     } catch (error) {
       if (userSignal?.aborted) throw abortError();
@@ -373,6 +402,8 @@ export class StepRunner {
 interface StepClock {
   queued: () => void;
   started: () => void;
+  /** The model has begun to answer: from now on the cap may end the call. */
+  answering: () => void;
 }
 
 /** The sum of the steps' own durations (see the constructor). */

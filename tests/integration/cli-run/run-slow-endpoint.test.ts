@@ -114,4 +114,28 @@ describe('feedback-lab run against a slow endpoint', () => {
       await server.close();
     }
   });
+
+  it('tries a reply that never starts again when the time cap is shorter than --first-token-timeout, rather than counting a failed problem', async () => {
+    const server = await startScriptedServer({ tokensPerSecond: 5000 });
+    // Response headers and an empty first chunk, then silence: a server that took the request and is stuck.
+    server.script({ kind: 'stall', afterTokens: 0 });
+    const limits = { timeoutMs: 10_000, problemTimeCapMs: 1_000, maxOutputChars: 100_000, slowTaskFloors: true };
+    writeFileSync(
+      join(dir, 'capped.json'),
+      JSON.stringify({ name: 'capped', benchmark: 'humaneval', selection: { kind: 'ids', ids: ['HumanEval/0'] }, arms: ['llama-solo'], repeats: 1, mode: 'study', limits }),
+    );
+    try {
+      const ran = await runFeedbackLab(dir, [
+        'run', '--study', 'capped.json', '--endpoint', server.url, '--model', SCRIPTED_MODEL,
+        '--workers', '1', '--first-token-timeout', '2', '--out', 'capped-result.json',
+      ]);
+      expect(ran.code, ran.stderr).toBe(0);
+      expect(ran.stderr).toMatch(/llama-solo\/\S+: The server sent no text within 2 s .* Trying the unit again in 2s \(the unit's attempt 2 of 3\)\./);
+      // Not "0/1 passed" with the cap's stop reason: the second request was answered.
+      expect(ran.stdout.trim()).toBe('llama-solo: 1/1 passed');
+      expect(server.requests).toHaveLength(2);
+    } finally {
+      await server.close();
+    }
+  });
 });

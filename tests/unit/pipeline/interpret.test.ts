@@ -30,14 +30,25 @@ function stage(innovation: number, maxIterations: 1 | 2 | 3, withAnalyzer = fals
 }
 const withStages = (...stages: Stage[]): RefinePipeline => ({ ...llamaSelfRefine, id: 'custom', stages });
 
-/** A model whose call hangs until its signal aborts, as a slow engine would. */
-function hangingModel(): LanguageModel & { aborted: boolean } {
+/**
+ * A model whose call hangs until its signal aborts, as a slow engine would. It begins to answer
+ * (text through onToken, or reasoning through onAnswering) at once or after `afterMs` of real
+ * time, or, with neither, never.
+ */
+function hangingModel(begins: { answersFirst?: string; reasonsFirst?: boolean; afterMs?: number } = {}): LanguageModel & { aborted: boolean } {
   const model = {
     id: 'hanging',
     aborted: false,
-    chat: (_messages: unknown, _options: unknown, call?: { signal?: AbortSignal }) =>
+    chat: (_messages: unknown, _options: unknown, call?: { signal?: AbortSignal; onToken?: (delta: string) => void; onAnswering?: () => void }) =>
       new Promise<never>((_, reject) => {
+        const begin = () => {
+          if (call?.signal?.aborted) return;
+          if (begins.reasonsFirst) call?.onAnswering?.();
+          if (begins.answersFirst !== undefined) call?.onToken?.(begins.answersFirst);
+        };
+        const timer = setTimeout(begin, begins.afterMs ?? 0);
         call?.signal?.addEventListener('abort', () => {
+          clearTimeout(timer);
           model.aborted = true;
           reject(new DOMException('aborted', 'AbortError'));
         });
@@ -204,13 +215,91 @@ describe('the per-problem time cap', () => {
   });
 
   it('interrupts a model call that runs past the cap', async () => {
-    const model = hangingModel();
+    const model = hangingModel({ answersFirst: 'def add' });
     const t = await runProblem(problem, llamaSelfRefine, ports(model, scriptedSandbox()), {
       mode: 'study',
       problemTimeCapMs: 20,
     });
     expect(model.aborted).toBe(true);
     expect(t).toMatchObject({ stopReason: 'time-cap', passed: false, verdict: null, steps: [] });
+  });
+
+  it('interrupts a model that is reasoning past the cap, though it has sent no text yet', async () => {
+    const model = hangingModel({ reasonsFirst: true });
+    const t = await runProblem(problem, llamaSelfRefine, ports(model, scriptedSandbox()), { mode: 'study', problemTimeCapMs: 20 });
+    expect(model.aborted).toBe(true);
+    expect(t).toMatchObject({ stopReason: 'time-cap', passed: false, steps: [] });
+  });
+
+  describe('a server that accepts the request and never starts answering', () => {
+    /** The engine gives up on the first token after `limitMs` (real time), as the endpoint's first-token limit does. */
+    function silentModel(limitMs: number): LanguageModel & { aborted: boolean } {
+      const model = {
+        id: 'silent',
+        aborted: false,
+        chat: (_messages: unknown, _options: unknown, call?: { signal?: AbortSignal }) =>
+          new Promise<never>((_, reject) => {
+            const timer = setTimeout(() => reject(new Error(`The server sent no text within ${limitMs} ms of the request.`)), limitMs);
+            call?.signal?.addEventListener('abort', () => {
+              clearTimeout(timer);
+              model.aborted = true;
+              reject(new DOMException('aborted', 'AbortError'));
+            });
+          }),
+      };
+      return model;
+    }
+
+    it("is not cut by a cap shorter than the engine's first-token limit: the run fails with the engine's error, to be retried", async () => {
+      const model = silentModel(80);
+      const reported: Step[] = [];
+      const running = runProblem(problem, llamaSelfRefine, ports(model, scriptedSandbox()), {
+        mode: 'study',
+        problemTimeCapMs: 20,
+        onStep: (step) => reported.push(step),
+      });
+      // Not a finished trajectory failed by the time cap: the unit errors, and resume runs it again.
+      await expect(running).rejects.toThrow('The server sent no text within 80 ms of the request.');
+      expect(model.aborted).toBe(false);
+      expect(reported).toEqual([]);
+    });
+
+    it("after earlier steps too: the steps before it stay for resume, and the run fails with the engine's error", async () => {
+      let calls = 0;
+      const silent = silentModel(80);
+      const model: LanguageModel = {
+        id: 'answers-then-silent',
+        chat: (messages, sampling, call) => (calls++ === 0 ? scriptedModel(WRONG).chat(messages, sampling, call) : silent.chat(messages, sampling, call)),
+      };
+      const reported: Step[] = [];
+      const running = runProblem(problem, llamaSelfRefine, ports(model, scriptedSandbox('assert')), {
+        mode: 'study',
+        problemTimeCapMs: 40,
+        onStep: (step) => reported.push(step),
+      });
+      await expect(running).rejects.toThrow(/sent no text/);
+      expect(kinds(reported)).toEqual(['generate:generator', 'execute:stage1.executor']);
+    });
+
+    it('still counts the wait: a model that starts answering after the cap ran out is cut at its first text, as time-cap', async () => {
+      const model = hangingModel({ answersFirst: 'def add', afterMs: 60 });
+      const t = await runProblem(problem, llamaSelfRefine, ports(model, scriptedSandbox()), { mode: 'study', problemTimeCapMs: 20 });
+      expect(model.aborted).toBe(true);
+      expect(t).toMatchObject({ stopReason: 'time-cap', passed: false, steps: [] });
+    });
+
+    it('and a reply that comes whole, with nothing streamed, after the cap ran out ends the run as time-cap', async () => {
+      const whole: LanguageModel = {
+        id: 'whole',
+        chat: async (messages, sampling) => {
+          await new Promise((resolve) => setTimeout(resolve, 60));
+          // Nothing reaches onToken: the reply arrives in one piece, as from a server that does not stream.
+          return scriptedModel(RIGHT).chat(messages, sampling);
+        },
+      };
+      const t = await runProblem(problem, llamaSelfRefine, ports(whole, scriptedSandbox('pass')), { mode: 'study', problemTimeCapMs: 20 });
+      expect(t).toMatchObject({ stopReason: 'time-cap', passed: false, steps: [] });
+    });
   });
 
   it('counts a pass as failed when the cap cut the run short', async () => {
