@@ -111,7 +111,10 @@ Ctrl+C stops the study and writes what is done (unfinished units included); a se
 Ctrl+C quits at once, leaving the file as last written whole (every 30 s), never half a
 file. Before the study starts (datasets, the endpoint's model list) Ctrl+C
 quits at once and writes nothing. A request the server has not started answering within
---first-token-timeout is tried again (3 attempts per unit), with a note saying so.
+--first-token-timeout is tried again (3 attempts per unit), with a note saying so, even
+when the problem's time cap ran out meanwhile; one refused for rate limits (429) is tried
+again after the wait the server asks for (up to 5 min; a longer one errors the unit), or
+else after 30 s, then 60 s.
 
 Exit codes: 0 done, 1 bad input (study file, datasets, endpoint, model names) or some
 units errored or the run failed, 2 bad command line, 130 stopped by Ctrl+C, 143 by SIGTERM

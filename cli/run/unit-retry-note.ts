@@ -9,12 +9,22 @@ import { formatDuration } from './run-progress.ts';
 
 /**
  * `unitId: <why>. Trying the unit again in 2s (the unit's attempt 2 of 3).` `message` is the
- * error's, or null when the same error was shown above.
+ * error's, or null when the same error was shown above. After a rate limit the wait is longer
+ * (core/study/retry-wait.ts), and the note says whose it is.
  */
 export function unitRetryNote(unitId: string, retry: Omit<UnitRetry, 'error'>, message: string | null, firstTokenTimeoutMs: number): string {
   const hint = message !== null && isFirstTokenTimeout(message) ? ` ${firstTokenHint(firstTokenTimeoutMs)}` : '';
   const why = message === null ? 'the same error as above.' : `${whileRetrying(message)}${hint}`;
-  return `${unitId}: ${why} Trying the unit again in ${formatDuration(retry.delayMs)} (the unit's attempt ${retry.attempt + 1} of ${retry.maxAttempts}).`;
+  const attempt = `(the unit's attempt ${retry.attempt + 1} of ${retry.maxAttempts})`;
+  const wait = formatDuration(retry.delayMs);
+  switch (retry.rateLimit) {
+    case 'server-asked':
+      return `${unitId}: ${why} Waiting ${wait}, as the server asked, then trying the unit again ${attempt}.`;
+    case 'backoff':
+      return `${unitId}: ${why} The server did not say how long to wait: trying the unit again in ${wait} ${attempt}.`;
+    case undefined:
+      return `${unitId}: ${why} Trying the unit again in ${wait} ${attempt}.`;
+  }
 }
 
 /**

@@ -10,13 +10,13 @@
 import type { Problem } from '../benchmarks/problem.ts';
 import { limitsFor } from '../harness/limits.ts';
 import { isAbortError, sleep } from '../llm/abort.ts';
-import { isLasting } from '../llm/lasting-error.ts';
 import type { RefinePipeline } from '../pipeline/genome.ts';
 import { runProblem } from '../pipeline/interpret.ts';
 import type { CallCache, ChatMessage, LanguageModel, Sandbox } from '../ports.ts';
 import type { ModelBinding } from '../study/config.ts';
 import type { UnitRetry } from '../study/runner.ts';
 import { EngineQueues, engineKey } from '../study/queued-model.ts';
+import { retryWait } from '../study/retry-wait.ts';
 import { SandboxBroken } from '../harness/sandbox-broken.ts';
 import { splitIntoTokens } from '../llm/token-pieces.ts';
 import { CachedCalls, type CallAnswer, type CallOwner } from './cached-calls.ts';
@@ -38,6 +38,8 @@ export interface EvaluatorOptions {
   maxAttempts?: number;
   /** Wait before a retry, times the attempt number. Default 2000 ms. */
   retryDelayMs?: number;
+  /** First wait after a rate limit the server gave no wait for (it doubles, up to 60 s). Default 30 s. */
+  rateLimitDelayMs?: number;
   /** An evaluation whose model did not answer is tried again after `retry.delayMs`: the page says so meanwhile. */
   onRetry?: (unit: EvaluationUnit, retry: UnitRetry) => void;
   /** A model answered a call of `unit` (the cache's answers excluded): the page's note that a model did not answer no longer holds. */
@@ -188,11 +190,16 @@ export class SearchEvaluator {
           return record;
         } catch (error) {
           if (error instanceof RecordNotKept) throw error.cause;
-          // A lasting refusal (a key, a model name, a prompt too long) would only fail again, later.
-          if (signal.aborted || isAbortError(error) || error instanceof SandboxBroken || isLasting(error) || attempt >= maxAttempts) throw error;
-          const delayMs = (this.#options.retryDelayMs ?? 2000) * attempt;
-          this.#options.onRetry?.(unit, { attempt, maxAttempts, delayMs, error });
-          await sleep(delayMs, signal);
+          if (signal.aborted || isAbortError(error) || error instanceof SandboxBroken || attempt >= maxAttempts) throw error;
+          // As a study's units (core/study/retry-wait.ts): a lasting refusal is not tried again, a rate limit later.
+          const { retryDelayMs, rateLimitDelayMs } = this.#options;
+          const wait = retryWait(error, attempt, {
+            ...(retryDelayMs !== undefined ? { delayMs: retryDelayMs } : {}),
+            ...(rateLimitDelayMs !== undefined ? { rateLimitDelayMs } : {}),
+          });
+          if (!wait) throw error;
+          this.#options.onRetry?.(unit, { attempt, maxAttempts, ...wait, error });
+          await sleep(wait.delayMs, signal);
         }
       }
     } catch (error) {

@@ -7,13 +7,13 @@
  * a WebLLM GPU) while the others' programs run in the sandbox pool, so the GPU does not wait for
  * Python. Resuming skips finished units and continues partial ones from their recorded steps.
  * A unit whose model keeps failing is retried a few times (not at all when the refusal is
- * lasting, core/llm/lasting-error.ts), then recorded as errored, and the study goes on; a broken sandbox or store stops the study (nothing after it could be trusted).
+ * lasting; after a rate limit, later: core/study/retry-wait.ts), then recorded as errored, and
+ * the study goes on; a broken sandbox or store stops the study (nothing after it could be trusted).
  */
 import type { Problem } from '../benchmarks/problem.ts';
 import { limitsFor } from '../harness/limits.ts';
 import { SandboxBroken } from '../harness/sandbox-broken.ts';
 import { isAbortError, sleep } from '../llm/abort.ts';
-import { isLasting } from '../llm/lasting-error.ts';
 import { runProblem, type ReplayDivergence } from '../pipeline/interpret.ts';
 import type { Step, Trajectory } from '../pipeline/trajectory.ts';
 import type { LanguageModel, Sandbox, SamplingOptions, StoredStudy, StudyStatus, StudyStore } from '../ports.ts';
@@ -21,6 +21,7 @@ import { studyPromptSet, validateStudyConfig, type ModelBinding, type StudyConfi
 import { PauseSwitch } from './pause-switch.ts';
 import { ProgressTracker, type StudyProgress } from './progress.ts';
 import { EngineQueues } from './queued-model.ts';
+import { retryWait } from './retry-wait.ts';
 import { summarizeTrajectory, type FinishedUnit } from './unit-record.ts';
 import { workPlan, type StudyUnit } from './work-plan.ts';
 
@@ -40,6 +41,11 @@ export interface UnitRetry {
   maxAttempts: number;
   delayMs: number;
   error: unknown;
+  /**
+   * Present when the server limits requests (HTTP 429): `server-asked` when `delayMs` is the
+   * wait it asked for, `backoff` when it gave none this app could read (core/study/retry-wait.ts).
+   */
+  rateLimit?: 'server-asked' | 'backoff';
 }
 
 export interface RunStudyOptions {
@@ -70,6 +76,8 @@ export interface RunStudyOptions {
   maxAttempts?: number;
   /** Wait before a retry, times the attempt number. Default 2000 ms. */
   retryDelayMs?: number;
+  /** First wait after a rate limit the server gave no wait for (it doubles, up to 60 s). Default 30 s. */
+  rateLimitDelayMs?: number;
   /** Run again the units an earlier session recorded as errored. Default false. */
   retryErrored?: boolean;
   /** Calls one engine serves at once. Default 1 for every engine. */
@@ -247,18 +255,15 @@ class StudyRun {
         if (this.#options.signal?.aborted) return 'cancelled';
         if (controller.signal.aborted && isAbortError(error)) return 'paused';
         // A lasting refusal (a key, a model name, a prompt too long) would only fail again, later.
-        if (attempt >= maxAttempts || isLasting(error)) {
+        const wait = attempt < maxAttempts ? this.#retryWait(error, attempt) : null;
+        if (!wait) {
           const message = error instanceof Error ? error.message : String(error);
           await this.#finish(unit, record({ status: 'errored', message, attempts: attempt, stepCount: steps.length }), error);
           return 'finished';
         }
-        const delayMs = (this.#options.retryDelayMs ?? 2000) * attempt;
-        this.#options.onRetry?.(unit, { attempt, maxAttempts, delayMs, error });
-        try {
-          await sleep(delayMs, this.#stopSignal());
-        } catch {
-          return 'cancelled';
-        }
+        this.#options.onRetry?.(unit, { attempt, maxAttempts, ...wait, error });
+        const waited = await this.#waitToRetry(wait.delayMs);
+        if (waited !== 'waited') return waited;
       }
     } catch (error) {
       this.#fail(error);
@@ -267,6 +272,35 @@ class StudyRun {
       this.#progress.inFlight--;
       if (this.#pause.paused && this.#progress.inFlight === 0 && !this.#stopped()) this.#setPaused();
       this.#emit();
+    }
+  }
+
+  #retryWait(error: unknown, attempt: number): ReturnType<typeof retryWait> {
+    const { retryDelayMs, rateLimitDelayMs } = this.#options;
+    return retryWait(error, attempt, {
+      ...(retryDelayMs !== undefined ? { delayMs: retryDelayMs } : {}),
+      ...(rateLimitDelayMs !== undefined ? { rateLimitDelayMs } : {}),
+    });
+  }
+
+  /**
+   * The wait before a unit's next attempt. A stop ends it at once, and so does a pause: after a
+   * rate limit the wait may be minutes, and "pausing" must not last that long. The paused unit
+   * goes back to the plan and starts its attempts afresh on resume.
+   */
+  async #waitToRetry(delayMs: number): Promise<'waited' | 'paused' | 'cancelled'> {
+    if (this.#pause.paused) return 'paused';
+    const paused = new AbortController();
+    const stopListening = this.#pause.onChange((isPaused) => {
+      if (isPaused) paused.abort();
+    });
+    try {
+      await sleep(delayMs, AbortSignal.any([this.#stopSignal(), paused.signal]));
+      return 'waited';
+    } catch {
+      return this.#stopped() ? 'cancelled' : 'paused';
+    } finally {
+      stopListening();
     }
   }
 

@@ -106,9 +106,19 @@ function firstSentence(text: string): string {
 /**
  * What a run's panel says while a unit (or an evaluation) of `problemId` waits to be tried again
  * because its model did not answer: otherwise it sat on "Running", its ETA frozen, while an
- * endpoint that went away was tried again and again.
+ * endpoint that went away was tried again and again. After a rate limit the wait is longer
+ * (core/study/retry-wait.ts), and the note says why.
  */
 export function retryNote(problemId: string, retry: UnitRetry): string {
   const seconds = Math.max(1, Math.round(retry.delayMs / 1000));
-  return `No answer for ${problemId} (${firstSentence(failureMessage(retry.error))}): trying it again in ${seconds} s, attempt ${retry.attempt + 1} of ${retry.maxAttempts}.`;
+  const why = firstSentence(failureMessage(retry.error));
+  const attempt = `attempt ${retry.attempt + 1} of ${retry.maxAttempts}`;
+  switch (retry.rateLimit) {
+    case 'server-asked':
+      return `The server is limiting requests (${why}): waiting ${seconds} s, as it asked, then trying ${problemId} again, ${attempt}.`;
+    case 'backoff':
+      return `The server is limiting requests (${why}): waiting ${seconds} s for its limit to reset, then trying ${problemId} again, ${attempt}.`;
+    case undefined:
+      return `No answer for ${problemId} (${why}): trying it again in ${seconds} s, ${attempt}.`;
+  }
 }

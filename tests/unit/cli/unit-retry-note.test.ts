@@ -24,4 +24,17 @@ describe("run's note when a unit is tried again", () => {
   it('does not repeat an error already shown', () => {
     expect(unitRetryNote(UNIT, FIRST_RETRY, null, 120_000)).toBe(`${UNIT}: the same error as above. Trying the unit again in 2s (the unit's attempt 2 of 3).`);
   });
+
+  it('after a rate limit, says the wait is the one the server asked for', () => {
+    const error = statusError(429, 'Too Many Requests', '{"error":{"message":"Rate limit reached"}}', { endpointUrl: 'http://127.0.0.1:11434/v1', attempts: 4 });
+    expect(unitRetryNote(UNIT, { attempt: 1, maxAttempts: 3, delayMs: 120_000, rateLimit: 'server-asked' }, error.message, 120_000)).toMatch(
+      /^llama-solo\/0\/HumanEval\/2: The server at http:\/\/127\.0\.0\.1:11434 .*429.* Waiting 2m 00s, as the server asked, then trying the unit again \(the unit's attempt 2 of 3\)\.$/,
+    );
+  });
+
+  it('after a rate limit without a wait from the server, says so and how long the app waits', () => {
+    expect(unitRetryNote(UNIT, { attempt: 1, maxAttempts: 3, delayMs: 30_000, rateLimit: 'backoff' }, null, 120_000)).toBe(
+      `${UNIT}: the same error as above. The server did not say how long to wait: trying the unit again in 30s (the unit's attempt 2 of 3).`,
+    );
+  });
 });

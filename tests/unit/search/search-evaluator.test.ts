@@ -144,6 +144,42 @@ describe('SearchEvaluator and the call cache', () => {
     expect(cache.size).toBe(0);
   });
 
+  it('waits as a study does after a rate limit: as long as the server asked, or 30 s when it did not say', async () => {
+    let refusals = 0;
+    const model = perProblemModel(() =>
+      refusals++ === 0 ? Object.assign(new Error('The server kept refusing because of rate limits (429 Too Many Requests).'), { status: 429, retryAfterMs: 20 }) : RIGHT,
+    );
+    const retries: object[] = [];
+    const evaluator = new SearchEvaluator(
+      searchSetup({}, { cacheCalls: false }),
+      PROBLEMS,
+      { model: () => model, sandbox: judgingSandbox(() => true), callCache: null, now: () => 0 },
+      { retryDelayMs: 10_000, maxAttempts: 3, onRetry: (_unit, { delayMs, rateLimit }) => retries.push({ delayMs, rateLimit }) },
+    );
+    const { unit } = evaluatorFor(model, { temperature: 0.3, cache: false });
+    await evaluator.evaluate(unit, new AbortController().signal);
+    expect(retries).toEqual([{ delayMs: 20, rateLimit: 'server-asked' }]);
+
+    // Without Retry-After the wait is the rate limit's own, and a stop ends it at once.
+    const limited = perProblemModel(() => Object.assign(new Error('Rate limit exceeded: free-models-per-min'), { status: 429 }));
+    const stop = new AbortController();
+    const waits: object[] = [];
+    const waiting = new SearchEvaluator(
+      searchSetup({}, { cacheCalls: false }),
+      PROBLEMS,
+      { model: () => limited, sandbox: judgingSandbox(() => true), callCache: null, now: () => 0 },
+      {
+        maxAttempts: 3,
+        onRetry: (_unit, { delayMs, rateLimit }) => {
+          waits.push({ delayMs, rateLimit });
+          setTimeout(() => stop.abort(), 5);
+        },
+      },
+    );
+    await expect(waiting.evaluate(unit, stop.signal)).rejects.toSatisfy(isAbortError);
+    expect(waits).toEqual([{ delayMs: 30_000, rateLimit: 'backoff' }]);
+  });
+
   it('does not run an evaluation again when the model refused it for good: one call, no retry note, the refusal passed on', async () => {
     const refusal = Object.assign(new Error('This prompt is longer than the model’s context of 4096 tokens.'), { lasting: true });
     const model = perProblemModel(() => refusal);

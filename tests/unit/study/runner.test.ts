@@ -8,6 +8,7 @@ import type { StudyConfig } from '../../../src/core/study/config.ts';
 import { MemoryStudyStore } from '../../../src/core/study/memory-store.ts';
 import { PauseSwitch } from '../../../src/core/study/pause-switch.ts';
 import type { StudyProgress } from '../../../src/core/study/progress.ts';
+import { MAX_RETRY_AFTER_MS, retryWait } from '../../../src/core/study/retry-wait.ts';
 import { runStudy, type RunStudyOptions, type StudyPorts } from '../../../src/core/study/runner.ts';
 import { PROBLEMS, TRUTH, judgeProgram, studyConfig, studyDraft, truthAnswer, truthModel, truthSandbox } from './study-fixtures.ts';
 
@@ -285,6 +286,122 @@ describe('runStudy', () => {
     // No "trying it again" for any of them, and the model was asked once per unit.
     expect(retries).toEqual([]);
     expect(model.calls.filter((call) => call.context?.problemId === 'HumanEval/903' && call.context.repeat === 1)).toHaveLength(3);
+  });
+
+  it('records a unit whose server never starts answering as errored, not failed by a shorter time cap, and a later session runs it again', async () => {
+    const config = studyConfig({ ...studyDraft(), limits: { problemTimeCapMs: 20 } });
+    const silentUnit = (call: ScriptedCall) => call.context?.problemId === 'HumanEval/903' && call.context.repeat === 1;
+    // The server accepts the request and says nothing; the engine gives up after its first-token limit (40 ms, past the 20 ms cap).
+    const model = perProblemModel(async (call) => {
+      if (!silentUnit(call)) return truthAnswer(call);
+      await tick(40);
+      return new Error('The server sent no text within 40 ms of the request.');
+    });
+    const store = new MemoryStudyStore();
+    const end = await runStudy(config, PROBLEMS, ports(store, model), { ...fast, maxAttempts: 2 });
+    expect(end.progress.erroredUnits).toBe(3);
+    const stored = (await store.loadStudy(config.id))!;
+    const errored = stored.finished.filter((f) => f.result.status === 'errored');
+    expect(errored.map((f) => f.result)).toEqual(
+      Array(3).fill(expect.objectContaining({ status: 'errored', message: 'The server sent no text within 40 ms of the request.', attempts: 2, stepCount: 0 })),
+    );
+    expect(stored.finished.filter((f) => f.result.status === 'finished' && f.result.trajectory.stopReason === 'time-cap')).toEqual([]);
+
+    // Once the server answers again, a resume ("run errored units again") finishes them.
+    const retried = await runStudy(config, PROBLEMS, ports(store), { ...fast, retryErrored: true });
+    expect(retried.progress.erroredUnits).toBe(0);
+    expect(passedPerRepeat((await store.loadStudy(config.id))!, config)).toEqual(TRUTH);
+  });
+
+  describe('after a rate limit (HTTP 429)', () => {
+    const limited = (retryAfterMs?: number) =>
+      Object.assign(new Error('The server kept refusing because of rate limits (429 Too Many Requests).'), {
+        status: 429,
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+      });
+    // The three units (one per arm) of HumanEval/903, repeat 1.
+    const oneUnit = (call: ScriptedCall) => call.context?.problemId === 'HumanEval/903' && call.context.repeat === 1;
+
+    it('waits as long as the server asked before trying the unit again, and says so', async () => {
+      let refusals = 0;
+      const model = perProblemModel((call) => (oneUnit(call) && refusals++ < 2 ? limited(30) : truthAnswer(call)));
+      const retries: object[] = [];
+      const store = new MemoryStudyStore();
+      const end = await runStudy(studyConfig(), PROBLEMS, ports(store, model), {
+        ...fast,
+        concurrency: 1,
+        retryDelayMs: 10_000,
+        onRetry: (_unit, { attempt, delayMs, rateLimit }) => retries.push({ attempt, delayMs, rateLimit }),
+      });
+      // The server's 30 ms, not the 10 s (here) after other failures; the third attempt is answered.
+      expect(retries).toEqual([
+        { attempt: 1, delayMs: 30, rateLimit: 'server-asked' },
+        { attempt: 2, delayMs: 30, rateLimit: 'server-asked' },
+      ]);
+      expect(end.progress.erroredUnits).toBe(0);
+      expect(passedPerRepeat((await store.loadStudy(studyConfig().id))!, studyConfig())).toEqual(TRUTH);
+    });
+
+    it('without a wait from the server, backs off long enough for a limit per minute to reset: 30 s, then 60 s', async () => {
+      expect(retryWait(limited(), 1)).toEqual({ delayMs: 30_000, rateLimit: 'backoff' });
+      expect(retryWait(limited(), 2)).toEqual({ delayMs: 60_000, rateLimit: 'backoff' });
+      expect(retryWait(limited(), 3)).toEqual({ delayMs: 60_000, rateLimit: 'backoff' });
+      // Other failures keep their 2 s, 4 s.
+      expect(retryWait(new Error('The connection to the server closed before the reply finished.'), 1)).toEqual({ delayMs: 2000 });
+      expect(retryWait(new Error('The connection to the server closed before the reply finished.'), 2)).toEqual({ delayMs: 4000 });
+    });
+
+    it('waits at most 5 minutes for the server: a unit asked to wait longer (a daily quota) errors at once with the message', async () => {
+      expect(retryWait(limited(MAX_RETRY_AFTER_MS), 1)).toEqual({ delayMs: MAX_RETRY_AFTER_MS, rateLimit: 'server-asked' });
+      const model = perProblemModel((call) => (oneUnit(call) ? limited(3_600_000) : truthAnswer(call)));
+      const retries: number[] = [];
+      const store = new MemoryStudyStore();
+      const end = await runStudy(studyConfig(), PROBLEMS, ports(store, model), { ...fast, onRetry: (_unit, retry) => retries.push(retry.attempt) });
+      expect(end.progress.erroredUnits).toBe(3);
+      expect(retries).toEqual([]);
+      const errored = (await store.loadStudy(studyConfig().id))!.finished.filter((f) => f.result.status === 'errored');
+      expect(errored[0]?.result).toMatchObject({ attempts: 1, message: expect.stringMatching(/rate limits/) });
+    });
+
+    it('stops at once when the study is stopped during the wait', async () => {
+      const model = perProblemModel((call) => (oneUnit(call) ? limited() : truthAnswer(call)));
+      const cancel = new AbortController();
+      const startedAt = Date.now();
+      const end = await runStudy(studyConfig(), PROBLEMS, ports(new MemoryStudyStore(), model), {
+        ...fast,
+        signal: cancel.signal,
+        onRetry: () => setTimeout(() => cancel.abort(), 5),
+      });
+      expect(end.status).toBe('cancelled');
+      expect(Date.now() - startedAt).toBeLessThan(5_000);
+    });
+
+    it('pauses at once when paused during the wait, and the unit starts afresh on resume', async () => {
+      const pause = new PauseSwitch();
+      // The limit has reset by the time the study is resumed.
+      let pausedOnce = false;
+      const model = perProblemModel((call) => (oneUnit(call) && !pausedOnce ? limited() : truthAnswer(call)));
+      const states: StudyProgress['state'][] = [];
+      const store = new MemoryStudyStore();
+      const startedAt = Date.now();
+      const running = runStudy(studyConfig(), PROBLEMS, ports(store, model), {
+        ...fast,
+        pause,
+        onProgress: (p) => states.push(p.state),
+        onRetry: () =>
+          setTimeout(() => {
+            pausedOnce = true;
+            pause.pause();
+          }, 5),
+      });
+      while (states[states.length - 1] !== 'paused') await tick(5);
+      // Not after the 30 s wait.
+      expect(Date.now() - startedAt).toBeLessThan(5_000);
+      pause.resume();
+      const end = await running;
+      expect(end).toMatchObject({ status: 'done', progress: { erroredUnits: 0 } });
+      expect(passedPerRepeat((await store.loadStudy(studyConfig().id))!, studyConfig())).toEqual(TRUTH);
+    });
   });
 
   it('a crash while an errored unit is retried leaves a store that still exports, and the next session ends as if nothing broke', async () => {

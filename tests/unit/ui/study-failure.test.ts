@@ -4,7 +4,7 @@ import { abortError } from '../../../src/core/llm/abort.ts';
 import { EndpointContextLengthError, statusError, unreachableError } from '../../../src/llm/endpoint-errors.ts';
 import { explainWebLLMError, WebLLMEngineError } from '../../../src/llm/webllm-errors.ts';
 import { DatabaseRefused, DatabaseTerminated } from '../../../src/store/database.ts';
-import { failureCause, failureMessage } from '../../../src/ui/shared/run-failure.ts';
+import { failureCause, failureMessage, retryNote } from '../../../src/ui/shared/run-failure.ts';
 import { failureAdvice } from '../../../src/ui/search/search-failure.ts';
 import { startFailureAdvice, studyFailureAdvice } from '../../../src/ui/study/study-failure.ts';
 import { RUNNING_IN_ANOTHER_TAB } from '../../../src/ui/study/study-launcher.svelte.ts';
@@ -121,5 +121,25 @@ describe('a study stopped because the browser closed its database (site data cle
     const advice = studyFailureAdvice(new DatabaseTerminated(lostConnection()));
     expect(advice).toMatch(/If the study is still listed below, resume it.*If it is not, its steps were cleared/);
     expect(advice).not.toMatch(/are kept/);
+  });
+});
+
+describe('what a run panel says while a unit waits to be tried again', () => {
+  const rateLimited = () => statusError(429, 'Too Many Requests', '{"error":{"message":"Rate limit exceeded: free-models-per-min"}}', { endpointUrl: ENDPOINT, attempts: 4 });
+
+  it('after a rate limit, that the server is limiting requests and how long the wait is, and whose', () => {
+    expect(retryNote('HumanEval/3', { attempt: 1, maxAttempts: 3, delayMs: 120_000, rateLimit: 'server-asked', error: rateLimited() })).toMatch(
+      /^The server is limiting requests \(The server at http:\/\/127\.0\.0\.1:11434 [^)]*429[^.]*\.\): waiting 120 s, as it asked, then trying HumanEval\/3 again, attempt 2 of 3\.$/,
+    );
+    // A page cannot read Retry-After unless the server exposes it: the wait is the app's own.
+    expect(retryNote('HumanEval/3', { attempt: 2, maxAttempts: 3, delayMs: 60_000, rateLimit: 'backoff', error: rateLimited() })).toMatch(
+      /^The server is limiting requests \(.*\): waiting 60 s for its limit to reset, then trying HumanEval\/3 again, attempt 3 of 3\.$/,
+    );
+  });
+
+  it('after any other failure, that there was no answer', () => {
+    expect(retryNote('HumanEval/3', { attempt: 1, maxAttempts: 3, delayMs: 2000, error: new Error('HTTP 503: busy. Check the log.') })).toBe(
+      'No answer for HumanEval/3 (HTTP 503: busy.): trying it again in 2 s, attempt 2 of 3.',
+    );
   });
 });

@@ -1,0 +1,52 @@
+/**
+ * Whether to run again a unit (or a search evaluation) whose model did not answer, and how long
+ * to wait first. Shared by the study runner and the search evaluator.
+ *
+ * - A lasting refusal (a key, a model name, a prompt too long: core/llm/lasting-error.ts) would
+ *   only fail again, later: not tried again.
+ * - A rate limit (core/llm/rate-limit.ts) waits as long as the server asked (Retry-After), up to
+ *   5 minutes; a server that asks for longer (a daily quota) is not tried again, since no unit
+ *   could run before it resets. When the server gave no wait this app could read (a browser
+ *   cannot see Retry-After unless the server exposes it), 30 s, then 60 s: a quota per minute
+ *   has reset by the third attempt, where 2 s and 4 s spent all three inside the same minute.
+ *   The engine has already tried the request again itself for a few seconds by then.
+ * - Anything else (an endpoint that went away, a reply that stalled) after 2 s, then 4 s: a
+ *   server that restarts is back within seconds, and a user waiting on a dead one should hear soon.
+ */
+import { isLasting } from '../llm/lasting-error.ts';
+import { rateLimitOf } from '../llm/rate-limit.ts';
+
+/** The longest Retry-After a unit waits for. */
+export const MAX_RETRY_AFTER_MS = 5 * 60_000;
+/** The longest wait after a rate limit the server gave no wait for. */
+export const MAX_RATE_LIMIT_WAIT_MS = 60_000;
+
+export interface RetryTiming {
+  /** Wait after an ordinary failure, times the attempt number. Default 2 s. */
+  delayMs?: number;
+  /**
+   * First wait after a rate limit the server gave no wait for; it doubles with each attempt, up
+   * to MAX_RATE_LIMIT_WAIT_MS. Default 30 s.
+   */
+  rateLimitDelayMs?: number;
+}
+
+export interface RetryWait {
+  delayMs: number;
+  /** For a rate limit: whether the wait is the server's (Retry-After) or this app's own. */
+  rateLimit?: 'server-asked' | 'backoff';
+}
+
+/** The wait before the run after attempt `attempt` (from 1) failed with `error`, or null when there is to be none. */
+export function retryWait(error: unknown, attempt: number, timing: RetryTiming = {}): RetryWait | null {
+  if (isLasting(error)) return null;
+  const limited = rateLimitOf(error);
+  if (limited) {
+    if (limited.retryAfterMs !== undefined) {
+      return limited.retryAfterMs > MAX_RETRY_AFTER_MS ? null : { delayMs: limited.retryAfterMs, rateLimit: 'server-asked' };
+    }
+    const firstMs = timing.rateLimitDelayMs ?? 30_000;
+    return { delayMs: Math.min(MAX_RATE_LIMIT_WAIT_MS, firstMs * 2 ** (attempt - 1)), rateLimit: 'backoff' };
+  }
+  return { delayMs: (timing.delayMs ?? 2000) * attempt };
+}
