@@ -25,6 +25,8 @@ export interface StreamReading {
   endpoint: string;
   startedMs: number;
   onToken: ((delta: string) => void) | undefined;
+  /** Hears the first reasoning or text: the model has begun to answer. */
+  onAnswering: (() => void) | undefined;
   received: Received;
   watchdog: Watchdog;
   /** Aborted by the caller or the watchdog: nothing after it reaches `onToken`. */
@@ -32,7 +34,7 @@ export interface StreamReading {
 }
 
 export async function readCompletionStream(body: ReadableStream<Uint8Array>, reading: StreamReading): Promise<ChatReply> {
-  const { endpoint, startedMs, onToken, received, watchdog, stopped } = reading;
+  const { endpoint, startedMs, onToken, onAnswering, received, watchdog, stopped } = reading;
   const reader = body.getReader();
   const decoder = new TextDecoder();
   const sse = createSseDecoder();
@@ -49,6 +51,7 @@ export async function readCompletionStream(body: ReadableStream<Uint8Array>, rea
     if (firstTokenMs !== undefined) return;
     firstTokenMs = performance.now();
     watchdog.textStarted();
+    onAnswering?.();
   };
 
   const take = (data: string): void => {

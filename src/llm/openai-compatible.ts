@@ -106,13 +106,13 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
     sampling: SamplingOptions,
     call: Parameters<LanguageModel['chat']>[2] = {},
   ): Promise<ChatReply> {
-    const { signal, onToken } = call;
+    const { signal, onToken, onAnswering } = call;
     throwIfAborted(signal);
     const body = JSON.stringify(requestBody(options.model, messages, sampling, streaming));
     const received: Received = { deltas: 0, reasoningDeltas: 0 };
     for (let attempt = 1; ; attempt++) {
       try {
-        return await attemptChat(body, signal, onToken, received, attempt);
+        return await attemptChat(body, signal, { onToken, onAnswering }, received, attempt);
       } catch (thrown) {
         if (signal?.aborted) throw abortError();
         if (!(thrown instanceof AttemptFailure)) throw thrown;
@@ -127,10 +127,11 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
   async function attemptChat(
     body: string,
     signal: AbortSignal | undefined,
-    onToken: ((delta: string) => void) | undefined,
+    listeners: { onToken?: ((delta: string) => void) | undefined; onAnswering?: (() => void) | undefined },
     received: Received,
     attempt: number,
   ): Promise<ChatReply> {
+    const { onToken, onAnswering } = listeners;
     const controller = new AbortController();
     const onCallerAbort = () => controller.abort();
     signal?.addEventListener('abort', onCallerAbort, { once: true });
@@ -176,6 +177,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
         }
         const reply = parseCompletion(raw, endpoint);
         const endedMs = performance.now();
+        onAnswering?.();
         if (reply.text) {
           onToken?.(reply.text);
           received.deltas++;
@@ -199,7 +201,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
           },
         };
       }
-      const reading = { endpoint, startedMs, onToken, received, watchdog, stopped: controller.signal };
+      const reading = { endpoint, startedMs, onToken, onAnswering, received, watchdog, stopped: controller.signal };
       return await readCompletionStream(responseBody, reading).catch((thrown: unknown) => {
         throw explain(thrown);
       });

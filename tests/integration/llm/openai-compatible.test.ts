@@ -323,6 +323,15 @@ describe('OpenAI-compatible endpoint: reasoning models (reasoning sent apart fro
     expect(reply.usage.reasoningTokens).toBe(splitIntoTokens(thinking).length);
   });
 
+  it('tells the caller the model began to answer at its first reasoning, before any text', async () => {
+    const target = await serve({ reply: () => ({ kind: 'reply', text: solution, tokensPerSecond: 100, reasoning: { text: 'hmm '.repeat(20) } }) });
+    const heard: string[] = [];
+    await modelFor(target).chat(messages, sampling, { onAnswering: () => heard.push('answering'), onToken: () => heard.push('text') });
+    expect(heard[0]).toBe('answering');
+    expect(heard.filter((h) => h === 'answering')).toHaveLength(1);
+    expect(heard.length).toBeGreaterThan(1);
+  });
+
   it('does not give up on a model that is reasoning before its first text', async () => {
     // 0.5 s of reasoning against a 0.3 s first-token limit: the reasoning is the model working.
     const target = await serve({ reply: () => ({ kind: 'reply', text: solution, tokensPerSecond: 100, reasoning: { text: 'hmm '.repeat(50) } }) });
