@@ -395,9 +395,15 @@ export function unsendableApiKeyError(): Error {
   );
 }
 
-export function retryAfterTooLongError(waitMs: number, maxWaitMs: number, endpointUrl: string): Error {
-  return new Error(
-    `The server at ${new URL(endpointUrl).origin} asked to wait ${formatSeconds(waitMs)} before trying again, longer than the ${formatSeconds(maxWaitMs)} this app waits. Try again later.`,
+/**
+ * A rate limit (429) whose wait is longer than one request waits. It is marked as a rate limit with
+ * its wait (core/llm/rate-limit.ts): the study runner waits that long before running the unit
+ * again, up to its own ceiling, and says so; the words here say only what the server asked.
+ */
+export function retryAfterTooLongError(waitMs: number, endpointUrl: string): Error & { rateLimited: true; retryAfterMs: number } {
+  return Object.assign(
+    new Error(`The server at ${new URL(endpointUrl).origin} limits how often it may be asked (429 Too Many Requests) and asked to wait ${formatSeconds(waitMs)} before trying again.`),
+    { rateLimited: true as const, retryAfterMs: waitMs },
   );
 }
 

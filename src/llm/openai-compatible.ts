@@ -60,7 +60,7 @@ export interface OpenAICompatibleOptions {
   /** Longest silence between streamed chunks once text or reasoning has started (default 30 s). */
   idleTimeoutMs?: number;
   backoff?: BackoffPolicy;
-  /** A Retry-After longer than this is reported instead of waited for (default 60 s). */
+  /** A Retry-After longer than this is handed to the caller, marked with its wait, instead of waited for in the request (default 60 s). */
   maxRetryAfterMs?: number;
   /**
    * What to do about a 401/403, in place of the app's advice (a key field, the page's origin):
@@ -83,6 +83,14 @@ const DEFAULTS = {
   backoff: { baseDelayMs: 500, maxDelayMs: 8_000 },
   maxRetryAfterMs: 60_000,
 };
+
+/**
+ * A rate-limit refusal as core reads it (core/llm/rate-limit.ts): the wait the server asked for
+ * travels with the error, so the study runner can wait that long before running the unit again.
+ */
+function withRetryAfter(error: Error, retryAfterMs: number | undefined): Error {
+  return retryAfterMs === undefined ? error : Object.assign(error, { retryAfterMs });
+}
 
 export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): OpenAICompatibleModel {
   const root = apiRoot(options.baseUrl);
@@ -116,9 +124,13 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
       } catch (thrown) {
         if (signal?.aborted) throw abortError();
         if (!(thrown instanceof AttemptFailure)) throw thrown;
-        if (!thrown.retryable || attempt > retries || received.deltas > 0) throw thrown.error;
+        const rateLimited = thrown.error instanceof EndpointStatusError && thrown.error.status === 429;
+        // A 429 that names no wait is not sent again at once: quick repeats spend a per-minute quota
+        // and meet the same refusal. The study runner waits long enough for such a window instead.
+        const retry = thrown.retryable && attempt <= retries && received.deltas === 0 && !(rateLimited && thrown.retryAfterMs === undefined);
+        if (!retry) throw rateLimited ? withRetryAfter(thrown.error, thrown.retryAfterMs) : thrown.error;
         const waitMs = thrown.retryAfterMs ?? backoffDelayMs(attempt - 1, backoff);
-        if (waitMs > maxRetryAfterMs) throw retryAfterTooLongError(waitMs, maxRetryAfterMs, endpoint);
+        if (waitMs > maxRetryAfterMs) throw retryAfterTooLongError(waitMs, endpoint);
         await sleep(waitMs, signal);
       }
     }

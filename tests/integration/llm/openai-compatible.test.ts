@@ -10,6 +10,7 @@ import {
   type OpenAICompatibleOptions,
 } from '../../../src/llm/openai-compatible.ts';
 import { splitIntoTokens } from '../../../src/core/llm/token-pieces.ts';
+import { rateLimitOf } from '../../../src/core/llm/rate-limit.ts';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeServerOptions } from '../../support/fake-openai-server.ts';
 
 const solution = 'def add(a, b):\n    return a + b\n';
@@ -173,6 +174,23 @@ describe('OpenAI-compatible endpoint: transient failures are retried', () => {
     target.script({ kind: 'status', status: 429, retryAfter: '3600' });
     const error = await failure(modelFor(target).chat(messages, sampling));
     expect(error.message).toMatch(/asked to wait 3600 s/);
+    expect(error.message).not.toMatch(/longer than the .* this app waits|Try again later/);
+    // The study runner reads the wait off the error and decides whether to wait for it.
+    expect(rateLimitOf(error)).toEqual({ retryAfterMs: 3_600_000 });
+  });
+
+  it('does not send a 429 without Retry-After again at once, and hands its wait on when it names one', async () => {
+    const target = await serve();
+    target.script({ kind: 'status', status: 429 }, { kind: 'status', status: 429 });
+    const quiet = await failure(modelFor(target).chat(messages, sampling));
+    expect(target.requests).toHaveLength(1);
+    expect(rateLimitOf(quiet)).toEqual({ retryAfterMs: undefined });
+
+    const named = await serve();
+    named.script({ kind: 'status', status: 429, retryAfter: '2' });
+    const last = await failure(modelFor(named, { retries: 0 }).chat(messages, sampling));
+    expect(named.requests).toHaveLength(1);
+    expect(rateLimitOf(last)).toEqual({ retryAfterMs: 2000 });
   });
 
   it('retries a connection that closed before any text arrived', async () => {
