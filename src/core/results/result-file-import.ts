@@ -235,6 +235,8 @@ function notAResultFile(raw: unknown): UserError {
   );
 }
 
+// The way on ("reload the page", "update feedback-lab") is the hint's, which the command line
+// words its own (cli/result-files.ts): the messages say only what the file is.
 function migrate(raw: RawDocument, migrations: MigrationTable): RawDocument {
   const version = raw.version;
   if (typeof version !== 'number' || !Number.isInteger(version) || version < 0) {
@@ -242,7 +244,7 @@ function migrate(raw: RawDocument, migrations: MigrationTable): RawDocument {
   }
   if (version > RESULT_FILE_VERSION) {
     throw new UserError(
-      `This result file was written by a newer Feedback Lab (format ${version}): reload to update.`,
+      `This result file was written by a newer Feedback Lab (format ${version}).`,
       `This copy of the app reads formats up to ${RESULT_FILE_VERSION}. Reload the page to get the newest version, then open the file again.`,
     );
   }
@@ -283,7 +285,7 @@ function wrongShape(total: number, listed: string[], newer: { written: string; r
   const more = total > listed.length ? [`…and ${(total - listed.length).toLocaleString('en')} more.`] : [];
   if (newer) {
     return new UserError(
-      `This result file was written by a newer Feedback Lab (${newer.written}; this is ${newer.reading}), and ${total === 1 ? 'one field' : `${total.toLocaleString('en')} fields`} in it ${total === 1 ? 'is' : 'are'} not what this version reads: reload to update.`,
+      `This result file was written by a newer Feedback Lab (${newer.written}; this is ${newer.reading}), and ${total === 1 ? 'one field' : `${total.toLocaleString('en')} fields`} in it ${total === 1 ? 'is' : 'are'} not what this version reads.`,
       'Reload the page to get the newest version (close the app’s other tabs if it stays the same), then open the file again.',
       [...listed, ...more],
     );

@@ -14,6 +14,7 @@ import { studiesFromResultFiles } from '../../../src/core/analysis/result-file-s
 import { tableToCsv } from '../../../src/core/analysis/table-csv.ts';
 import type { Table } from '../../../src/core/analysis/table.ts';
 import { gzip } from '../../../src/core/results/bounded-compression.ts';
+import { RESULT_FILE_VERSION } from '../../../src/core/results/result-file.ts';
 import type { ResultFile } from '../../../src/core/results/result-file.ts';
 import { exportResultFile } from '../../../src/core/results/result-file-export.ts';
 import { bigResultFile } from '../../support/big-result-file.ts';
@@ -178,7 +179,7 @@ describe('feedback-lab report refuses what it cannot use, naming the file', () =
     [
       'a file of a newer format',
       (p) => writeFileSync(p, JSON.stringify({ format: 'feedback-lab/results', version: 99 })),
-      /^newer\.json: This result file was written by a newer Feedback Lab \(format 99\).* This feedback-lab reads formats up to 2: update it/,
+      new RegExp(`^newer\\.json: This result file was written by a newer Feedback Lab \\(format 99\\)\\. This feedback-lab reads formats up to ${RESULT_FILE_VERSION}: update it`),
     ],
     [
       'a gzip file cut short',
@@ -223,7 +224,7 @@ describe('feedback-lab report refuses what it cannot use, naming the file', () =
     const ran = await feedbackLab(dir, ['report', 'newer-app.json']);
     expect(ran.code).toBe(1);
     expect(ran.err.split('\n').slice(0, 2)).toEqual([
-      `feedback-lab report: newer-app.json: This result file was written by a newer Feedback Lab (99.0.0; this is ${appVersion()}), and one field in it is not what this version reads: reload to update. ` +
+      `feedback-lab report: newer-app.json: This result file was written by a newer Feedback Lab (99.0.0; this is ${appVersion()}), and one field in it is not what this version reads. ` +
         'Update feedback-lab (git pull, npm install), then run the command again.',
       '  config.sampling: Unrecognized key: "minP"',
     ]);

@@ -181,7 +181,7 @@ describe('import refuses, with a sentence a person can act on', () => {
     const doc = await rawDoc();
     doc.version = RESULT_FILE_VERSION + 2;
     const error = await rejection(json(doc));
-    expect(error.message).toBe(`This result file was written by a newer Feedback Lab (format ${RESULT_FILE_VERSION + 2}): reload to update.`);
+    expect(error.message).toBe(`This result file was written by a newer Feedback Lab (format ${RESULT_FILE_VERSION + 2}).`);
     expect(error.hint).toMatch(new RegExp(`^This copy of the app reads formats up to ${RESULT_FILE_VERSION}\\. Reload the page`));
   });
 
@@ -192,7 +192,7 @@ describe('import refuses, with a sentence a person can act on', () => {
     doc.config.sampling = { ...(doc.config.sampling as object), minP: 0.05 };
     const newer = await rejection(json(doc), { appVersion: '0.1.0' });
     expect(newer.message).toBe(
-      'This result file was written by a newer Feedback Lab (0.2.0; this is 0.1.0), and 2 fields in it are not what this version reads: reload to update.',
+      'This result file was written by a newer Feedback Lab (0.2.0; this is 0.1.0), and 2 fields in it are not what this version reads.',
     );
     expect(newer.hint).toMatch(/^Reload the page/);
     expect(newer.details).toHaveLength(2);
