@@ -3,6 +3,7 @@
  * tests: built through the project's own builder, nothing run.
  */
 import type { Outcome } from '../../../src/core/harness/outcome.ts';
+import type { ExecuteStep } from '../../../src/core/pipeline/trajectory.ts';
 import { buildResultFile } from '../../../src/core/results/result-file-build.ts';
 import type { ResultFile, ResultUnit } from '../../../src/core/results/result-file.ts';
 import type { StudyArm, StudyConfig } from '../../../src/core/study/config.ts';
@@ -32,12 +33,28 @@ export function resultFile(arms: StudyArm[], passes: Record<string, number[]>, o
     passes[arm.id]!.forEach((count, repeat) => {
       config.problemIds.forEach((problemId, i) => {
         const outcome: Outcome = i < count ? PASSED : FAILED;
+        // The one execution the verdict comes from: import refuses a verdict no step ran.
+        const execution: ExecuteStep = {
+          index: 0,
+          nodeId: 'final.executor',
+          stage: null,
+          iteration: 0,
+          startedAt: 0,
+          endedAt: 3,
+          kind: 'execute',
+          attempt: 0,
+          final: true,
+          code: '',
+          mode: config.mode,
+          limits: { timeoutMs: 10_000, maxOutputChars: 1_000_000 },
+          outcome,
+        };
         units.push({
           armId: arm.id,
           repeat,
           problemId,
           status: 'finished',
-          trajectory: { problemId, pipelineId: arm.pipeline.id, repeat, mode: config.mode, steps: [], verdict: outcome, passed: i < count, finalCode: '', stopReason: 'completed' },
+          trajectory: { problemId, pipelineId: arm.pipeline.id, repeat, mode: config.mode, steps: [execution], verdict: outcome, passed: i < count, finalCode: '', stopReason: 'completed' },
         });
       });
     });
