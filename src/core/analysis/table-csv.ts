@@ -3,7 +3,9 @@
  * comma, quote or line break. Text from other people's files is defused against spreadsheet
  * formula injection (OWASP's advice): a text field starting with = + − @, tab or carriage return
  * gets a leading apostrophe, so Excel or LibreOffice shows it rather than evaluating it. Numeric
- * cells are written as plain numbers, unrounded, so a spreadsheet can compute with them (a
+ * cells are written as plain numbers to 12 significant digits, so a spreadsheet can compute with
+ * them without the page's rounding or binary floating-point noise (17.4, not 17.400000000000006;
+ * a p of 5.519584789226e-12 keeps its digits) (a
  * negative one as -1.2, whatever the page shows), a missing one as an empty field, and a cell
  * showing mean ± SD as two numeric columns.
  */
@@ -18,9 +20,17 @@ function quote(field: string): string {
 /** What the page shows where a number has no value (one run has no SD, no p): an empty cell to a spreadsheet. */
 const NO_NUMBER = /^[–—-]?$/;
 
+/**
+ * A number as a CSV field: 12 significant digits, more than any figure here is known to and
+ * fewer than the 15–17 at which sums of tenths show their binary noise (45.599999999999994).
+ */
+export function csvNumber(value: number): string {
+  return String(Number(value.toPrecision(12)));
+}
+
 /** One cell as a CSV field. */
 export function csvField(cell: Cell, numeric: boolean): string {
-  if (numeric && cell.value !== undefined && Number.isFinite(cell.value)) return String(cell.value);
+  if (numeric && cell.value !== undefined && Number.isFinite(cell.value)) return csvNumber(cell.value);
   if (numeric && cell.value === undefined && NO_NUMBER.test(cell.text.trim())) return '';
   const text = FORMULA_START.test(cell.text) ? `'${cell.text}` : cell.text;
   return quote(text);
@@ -31,7 +41,7 @@ function splitFields(cell: Cell, labels: readonly string[]): string[] {
   return labels.map((_, i) => {
     if (!cell.values) return i === 0 ? csvField(cell, true) : '';
     const value = cell.values[i];
-    return value !== null && value !== undefined && Number.isFinite(value) ? String(value) : '';
+    return value !== null && value !== undefined && Number.isFinite(value) ? csvNumber(value) : '';
   });
 }
 

@@ -95,12 +95,13 @@ describe('your runs beside the printed Table 1', () => {
       "Set-up different from the paper's",
     ]);
     // One run: a mean, no SD, σ or p (empty, not the page's en dash); Δ as a plain negative number.
-    expect(rows[1]?.slice(0, 10)).toEqual(['solo', 'llama3.2:3B solo', '1', '70', '', '76.6', '3.7', String(70 - 76.6), '', '']);
+    expect(rows[1]?.slice(0, 10)).toEqual(['solo', 'llama3.2:3B solo', '1', '70', '', '76.6', '3.7', '-6.6', '', '']);
     const mean = (90 + 95 + 93) / 3;
     const [, , runs, yoursMean, yoursSd, paperMean, paperSd, delta, sigma, p] = rows[2]!;
-    expect([runs, yoursMean, paperMean, paperSd]).toEqual(['3', String(mean), '94', '2.7']);
-    expect(Number(yoursSd)).toBeCloseTo(Math.sqrt(((90 - mean) ** 2 + (95 - mean) ** 2 + (93 - mean) ** 2) / 2), 12);
-    expect(delta).toBe(String(mean - 94));
+    const twelve = (x: number) => String(Number(x.toPrecision(12)));
+    expect([runs, yoursMean, paperMean, paperSd]).toEqual(['3', twelve(mean), '94', '2.7']);
+    expect(Number(yoursSd)).toBeCloseTo(Math.sqrt(((90 - mean) ** 2 + (95 - mean) ** 2 + (93 - mean) ** 2) / 2), 10);
+    expect(delta).toBe(twelve(mean - 94));
     expect(delta).toMatch(/^-\d/);
     for (const field of [yoursSd, sigma, p]) expect(Number.isFinite(Number(field)), field).toBe(true);
   });

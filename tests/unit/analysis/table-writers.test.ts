@@ -26,7 +26,7 @@ describe('CSV download', () => {
     const csv = tableToCsv(hostile);
     expect(csv).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
     expect(csv).toContain(`'-2+3+cmd|' /C calc'!A0,-0.4,`);
-    expect(csv).toContain(`'@SUM(A1),0.3333333333333333,'\tTabbed`);
+    expect(csv).toContain(`'@SUM(A1),0.333333333333,'\tTabbed`);
   });
 
   it('splits a mean ± SD column into two numeric columns and leaves a missing number empty', () => {
@@ -40,8 +40,19 @@ describe('CSV download', () => {
       ],
     };
     expect(tableToCsv(table).split('\r\n')).toEqual(['Arm,Passes: mean,Passes: SD,σ', 'a,76.6,3.65,-1.25', 'b,70,,', '']);
+
     // The page and Markdown keep the one cell.
     expect(tableToMarkdown(table)).toContain('| a | 76.6 ± 3.7 | -1.25σ |');
+  });
+
+  it('writes numbers to 12 significant digits: no binary noise a spreadsheet would show, a tiny p kept whole', () => {
+    const table: Table = {
+      id: tableId('noise'),
+      caption: 'noise',
+      columns: [{ label: 'Δ', numeric: true }, { label: 'p', numeric: true }],
+      rows: [[numberCell(94 - 76.6, 1), numberCell(5.519584789226428e-12, 4)], [numberCell(-0.4000000000000057, 1), numberCell(0.25000000000000006, 3)]],
+    };
+    expect(tableToCsv(table).split('\r\n')).toEqual(['Δ,p', '17.4,5.51958478923e-12', '-0.4,0.25', '']);
   });
 
   it('ends every line with CRLF', () => {
