@@ -261,7 +261,8 @@ export function singleVsMeanTable(study: AnalysisStudy): Table {
         textCell(r.arm.label),
         firstRepeat === 1 ? numberCell(first) : { text: `${first} (run ${firstRepeat})`, value: first },
         numberCell(othersMean(0), 1),
-        maybeNumberCell(firstGap?.difference ?? null, 1),
+        // The difference needs no division: it stands even where run 1 solved nothing.
+        numberCell(othersMean(0) - first, 1),
         maybeNumberCell(firstGap?.inflationPercent ?? null, 1, ' %'),
         numberCell(best),
         numberCell(othersMean(bestIndex), 1),

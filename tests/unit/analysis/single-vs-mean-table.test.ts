@@ -54,6 +54,21 @@ describe('single run vs the mean of the other runs', () => {
     expect(row[7]!.value).toBeCloseTo(4.2254, 4);
   });
 
+  it('gives the difference when run 1 solved nothing, where inflation (a ratio to nothing) has none', () => {
+    const threeIds = ['Q/0', 'Q/1'];
+    const zeroFirst = groupTrajectories(
+      'run 1 solved nothing',
+      threeIds,
+      [{ id: 'solo', label: 'Solo', forcedIterations: false }],
+      3,
+      [0, 1, 1].flatMap((passes, repeat) =>
+        threeIds.map((id, p) => ({ armId: 'solo', repeat, trajectory: trajectory(id, [p < passes ? 'pass' : 'AssertionError'], { repeat }) })),
+      ),
+    );
+    const row = singleVsMeanTable(zeroFirst).rows[0]!;
+    expect(row.slice(1, 5).map((c) => c.text)).toEqual(['0', '1.0', '1.0', '–']);
+  });
+
   it('says in its headings and note that the run is left out of the mean', () => {
     const table = singleVsMeanTable(fiveRuns);
     expect(table.columns.map((c) => c.label)).toContain('Mean of the other runs');
