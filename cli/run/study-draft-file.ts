@@ -11,7 +11,7 @@ import { describeValue, isRecord, unknownKeys } from '../../src/core/pipeline/js
 import { PRESETS, presetById } from '../../src/core/pipeline/presets.ts';
 import { validatePipeline } from '../../src/core/pipeline/validate-pipeline.ts';
 import type { PromptSet } from '../../src/core/prompts/prompt-set.ts';
-import { MAX_ARMS, MAX_REPEATS, isArmId, armOfPreset, type StudyArm } from '../../src/core/study/config.ts';
+import { MAX_ARMS, MAX_REPEATS, isArmId, armOfPreset, forcedIterationsProblem, type StudyArm } from '../../src/core/study/config.ts';
 import type { StudyDraft } from '../../src/core/study/create-config.ts';
 
 /** A draft whose models are still to be bound. */
@@ -161,6 +161,11 @@ function presetArm(entry: Record<string, unknown>, at: string, err: Report): Stu
   let ok = true;
   if (typeof forced !== 'boolean') {
     err(`${at}.forcedIterations: expected true or false, found ${describeValue(entry.forcedIterations)}.`);
+    ok = false;
+  }
+  const pointless = forced === true ? forcedIterationsProblem(preset) : null;
+  if (pointless) {
+    err(`${at}.forcedIterations: ${pointless.replace(' ("p:" in a link)', '')}`);
     ok = false;
   }
   if (typeof armId !== 'string' || !isArmId(armId)) {

@@ -3,6 +3,7 @@
  * hash) are merged by the results module's own rules; different studies stand side by side,
  * their arms labelled with the study's name so two "solo" arms stay apart.
  */
+import { maxModelCalls } from '../pipeline/genome.ts';
 import { configDifference, mergeResultFiles } from '../results/result-file-merge.ts';
 import { unitKey, unitSteps, type ResultFile, type ResultServedModel } from '../results/result-file.ts';
 import { servedModelSentence, servedModelsOf } from '../results/served-model-text.ts';
@@ -44,6 +45,9 @@ function fromDoc(doc: ResultFile): AnalysisStudy {
  * Study page and drafts add them, leave the flag false and say it in the pipeline).
  */
 export function recordsEveryIteration(arm: StudyArm): boolean {
+  // A one-call pipeline flagged forced (a link could say so before links refused it) has no
+  // iteration to record: its iteration tables would be empty.
+  if (maxModelCalls(arm.pipeline) <= 1) return false;
   return arm.forcedIterations || (arm.pipeline.kind === 'refine' && !arm.pipeline.earlyStopping && arm.pipeline.stages.length > 0);
 }
 

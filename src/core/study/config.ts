@@ -12,7 +12,7 @@ import type { BenchmarkId } from '../benchmarks/problem.ts';
 import { parseSelectionSpec, type SelectionSpec } from '../benchmarks/selection.ts';
 import { A_BENCHMARK, readTaskId } from '../benchmarks/task-id.ts';
 import type { HarnessMode } from '../harness/outcome.ts';
-import { llmNodes, type Pipeline } from '../pipeline/genome.ts';
+import { llmNodes, maxModelCalls, type Pipeline } from '../pipeline/genome.ts';
 import { describeValue, isRecord, unknownKeys } from '../pipeline/json-shape.ts';
 import { validatePipeline } from '../pipeline/validate-pipeline.ts';
 import { PROMPT_SET_FORMAT, PROMPT_SET_VERSION, validatePromptSet, type PromptSet, type RolePrompt } from '../prompts/prompt-set.ts';
@@ -43,6 +43,16 @@ export interface StudyArm {
   pipeline: Pipeline;
   /** Run every iteration after a pass too, recording every verdict (the iteration tables). */
   forcedIterations: boolean;
+}
+
+/**
+ * Why forcing iterations means nothing for this pipeline, or null when it can: a pipeline of one
+ * model call (a solo generation) has no iteration to force, and its iteration tables would be empty.
+ */
+export function forcedIterationsProblem(pipeline: Pipeline): string | null {
+  return maxModelCalls(pipeline) > 1
+    ? null
+    : `"${pipeline.name}" makes one model call per problem, so it has no iterations to force; list it without forced iterations ("p:" in a link).`;
 }
 
 /**

@@ -29,7 +29,7 @@ import { presetById } from '../pipeline/presets.ts';
 import { validatePipeline } from '../pipeline/validate-pipeline.ts';
 import type { PromptSet } from '../prompts/prompt-set.ts';
 import { packJson, unpackJson } from './compact-json.ts';
-import { MAX_ARMS, MAX_REPEATS, baseUrlProblem, isArmId, armOfPreset, type ModelBinding, type StudyArm, type StudyLimits } from './config.ts';
+import { MAX_ARMS, MAX_REPEATS, baseUrlProblem, isArmId, armOfPreset, forcedIterationsProblem, type ModelBinding, type StudyArm, type StudyLimits } from './config.ts';
 import type { StudyDraft } from './create-config.ts';
 
 export const STUDY_LINK_VERSION = 1;
@@ -282,6 +282,11 @@ async function readArm(value: string, at: string, promptSet: PromptSet | undefin
       return null;
     }
     const arm = armOfPreset(preset, kind === 'pf');
+    const pointless = arm.forcedIterations ? forcedIterationsProblem(preset) : null;
+    if (pointless) {
+      err(`${at}: ${pointless}`);
+      return null;
+    }
     if (!isArmId(arm.id)) {
       err(`${at}: the preset id "${preset.id}" cannot be an arm id.`);
       return null;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { armSummaries } from '../../../src/core/analysis/arm-tables.ts';
-import { replayFileByProblem, studiesFromResultFiles } from '../../../src/core/analysis/result-file-study.ts';
+import { recordsEveryIteration, replayFileByProblem, studiesFromResultFiles } from '../../../src/core/analysis/result-file-study.ts';
 import { forcedIterationTables } from '../../../src/core/analysis/iteration-report.ts';
-import { forcedIterationsVariant, llamaSelfRefine } from '../../../src/core/pipeline/presets.ts';
+import { forcedIterationsVariant, llamaSelfRefine, llamaSolo } from '../../../src/core/pipeline/presets.ts';
 import { buildResultFile, resultUnitsFromStore } from '../../../src/core/results/result-file-build.ts';
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
 import { environment, fileBytes, runStoredStudy, studyResultFile } from '../results/result-file-fixtures.ts';
@@ -118,6 +118,11 @@ describe('result files as analysis input', () => {
     const { study } = studiesFromResultFiles([{ fileName: 'forced.json', doc }]);
     expect(study.arms[0]?.forcedIterations).toBe(true);
     expect(forcedIterationTables(study).map((t) => t.label)).toEqual([forced.name]);
+  });
+
+  it('gives no iteration tables to a one-call arm flagged forced, which has no iterations to show', () => {
+    expect(recordsEveryIteration({ id: 'solo-forced', label: 'solo (forced iterations)', pipeline: llamaSolo, forcedIterations: true })).toBe(false);
+    expect(recordsEveryIteration({ id: 'refine-forced', label: 'refine (forced iterations)', pipeline: llamaSelfRefine, forcedIterations: true })).toBe(true);
   });
 
   it('names, per problem, the file a presenter can replay it from', async () => {

@@ -51,6 +51,13 @@ describe('study draft files', () => {
     expect(draft.name).toBe(`${llamaSolo.name} vs ${llamaSelfRefine.name} (forced iterations)`);
   });
 
+  it('refuses forced iterations on a preset of one model call', () => {
+    const read = readDraftFile({ benchmark: 'humaneval', arms: [{ preset: 'llama-solo', forcedIterations: true }] });
+    expect(read.ok).toBe(false);
+    if (read.ok) return;
+    expect(read.errors.join('\n')).toMatch(/arms\[0\]\.forcedIterations: "llama3\.2:3b solo" makes one model call per problem, so it has no iterations to force; list it without forced iterations\./);
+  });
+
   it('keeps the model names and endpoint it gives, for binding later', () => {
     const read = readDraftFile({
       benchmark: 'mbpp',

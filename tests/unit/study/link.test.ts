@@ -101,6 +101,13 @@ describe('study links', () => {
     ]);
   });
 
+  it('refuses forced iterations on a pipeline of one model call, which has none to force', async () => {
+    const decoded = await decodeStudyLink('?study=1&b=humaneval&sel=first&n=2&r=1&arm=pf:llama-solo');
+    expect(decoded.ok).toBe(false);
+    if (decoded.ok) return;
+    expect(decoded.errors.join('\n')).toMatch(/^arm\[0\]: "llama3\.2:3b solo" makes one model call per problem, so it has no iterations to force/m);
+  });
+
   it('exposes autorun=1 and recognises a study link', async () => {
     const search = await encodeStudyLink(link({ autorun: true }));
     expect(new URLSearchParams(search).get('autorun')).toBe('1');
