@@ -1172,8 +1172,11 @@ describe('the Study form across reloads', () => {
     expect(await run.isDisabled()).toBe(true);
     await page.locator('[data-form-problems]').getByText(/^Study link: it cannot be read, so the form is not its study\./).waitFor();
     await app.screenshot('study-unread-link');
-    await unread.getByRole('button', { name: 'Use the form instead' }).click();
+    await unread.getByRole('button', { name: 'Use the form instead' }).focus();
+    await page.keyboard.press('Enter');
     expect(await unread.count()).toBe(0);
+    // The button went with the notice: focus moves to the form's heading, not to the page's body.
+    await expect.poll(() => page.evaluate('document.activeElement && document.activeElement.id')).toBe('new-study-title');
     expect(await run.isEnabled()).toBe(true);
     // The address no longer names the link, so a reload does not say it again.
     expect(page.url()).toMatch(/#\/study$/);
