@@ -179,7 +179,7 @@ function connectedMessage(address: string, ids: readonly string[] | null): strin
   if (ids === null) {
     return (
       `The server at ${where} answered, but gives no model list (404 at /models). Type the name of a model it serves in the Model field; ` +
-      'the first request tells whether the server has it. If that says 404 too, the base URL is wrong: use the server root or its /v1 path (e.g. http://localhost:11434/v1).'
+      'the first request tells whether the server has it. If that request says 404 too, check the name first (the message says whether the server knows the model), then the base URL: the server root or its /v1 path (e.g. http://localhost:11434/v1).'
     );
   }
   if (ids.length === 0) {

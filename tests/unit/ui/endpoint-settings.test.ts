@@ -129,7 +129,7 @@ describe('the endpoint settings of the Models page', () => {
     expect([endpoint.status, endpoint.unlisted, endpoint.models]).toEqual(['connected', true, []]);
     expect(endpoint.message).toBe(
       'The server at http://nolist.test answered, but gives no model list (404 at /models). Type the name of a model it serves in the Model field; ' +
-        'the first request tells whether the server has it. If that says 404 too, the base URL is wrong: use the server root or its /v1 path (e.g. http://localhost:11434/v1).',
+        'the first request tells whether the server has it. If that request says 404 too, check the name first (the message says whether the server knows the model), then the base URL: the server root or its /v1 path (e.g. http://localhost:11434/v1).',
     );
     // A's model is not carried over to a server that could not say whether it has it.
     expect([endpoint.model, endpoint.languageModel()]).toEqual(['', undefined]);
