@@ -404,13 +404,12 @@ describe('the Models page on SwiftShader WebGPU', () => {
       tokensPerSecond: 200,
     });
     // A server that serves chat but no model list (404 at /v1/models), and one with no model pulled yet.
-    const chatOnly: FakeOpenAIServer = await startFakeOpenAIServer({ models: ['my-model'], reply: 'from chat-only' });
+    const chatOnly: FakeOpenAIServer = await startFakeOpenAIServer({ models: ['my-model'], reply: 'from chat-only', modelList: false });
     const empty: FakeOpenAIServer = await startFakeOpenAIServer({ models: [] });
     const { app } = await openModels();
     const { page } = app;
-    await app.context.route(`${chatOnly.url}/models`, (route) =>
-      route.fulfill({ status: 404, headers: { 'Access-Control-Allow-Origin': '*', 'Content-Type': 'text/plain' }, body: '404 page not found' }),
-    );
+    // The server itself answers 404 to its model list: a context route for it let the request
+    // through about one run in two here, and the page then saw a list.
     const status = page.locator('#endpoint-heading + p + form + p[role="status"]');
     const tryIt = page.getByRole('region', { name: 'Try it' });
     await page.getByLabel('Base URL').fill(empty.url);

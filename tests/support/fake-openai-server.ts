@@ -95,6 +95,8 @@ export interface FakeServerOptions {
   firstTokenDelayMs?: number;
   /** Model ids served by `/v1/models`; other names get a 404 (default `['fake-model']`). */
   models?: string[];
+  /** `false`: `/v1/models` answers 404, as a server that serves chat but lists nothing (the models still chat). */
+  modelList?: false;
   /** CORS headers: `false` sends none and refuses preflights, as Ollama does for unknown origins. */
   cors?: false | { allowOrigin: string };
   /** When set, requests without `Authorization: Bearer <apiKey>` get a 401. */
@@ -179,6 +181,10 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
     }
     if (req.method === 'GET' && path === '/v1/models') {
       if (!authorized(req, res)) return;
+      if (options.modelList === false) {
+        res.writeHead(404, { ...corsHeaders(), 'Content-Type': 'text/plain' }).end('404 page not found');
+        return;
+      }
       sendJson(res, 200, {
         object: 'list',
         data: models.map((id) => ({ id, object: 'model', created: 0, owned_by: 'fake' })),
