@@ -78,6 +78,9 @@ describe('an in-browser reply that stops coming', () => {
     // A minute without a chunk: the engine is told to stop; it answers, but the reply does not end.
     await page.clock.fastForward('01:01');
     expect(await tryIt.getByRole('alert').count()).toBe(0);
+    // The worker's answer to "stop" is a real message, not a timer the fake clock moves: give it real
+    // time to arrive, or the page would rightly say the worker did not answer at all (it did, at times, on busy cores).
+    await new Promise((resolve) => setTimeout(resolve, 1500));
     // Twenty seconds later the worker is ended, and the page says so in words.
     await page.clock.fastForward('00:21');
     const alert = tryIt.getByRole('alert').filter({ hasText: 'The in-browser model stopped answering' });
