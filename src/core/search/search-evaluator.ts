@@ -192,11 +192,7 @@ export class SearchEvaluator {
           if (error instanceof RecordNotKept) throw error.cause;
           if (signal.aborted || isAbortError(error) || error instanceof SandboxBroken || attempt >= maxAttempts) throw error;
           // As a study's units (core/study/retry-wait.ts): a lasting refusal is not tried again, a rate limit later.
-          const { retryDelayMs, rateLimitDelayMs } = this.#options;
-          const wait = retryWait(error, attempt, {
-            ...(retryDelayMs !== undefined ? { delayMs: retryDelayMs } : {}),
-            ...(rateLimitDelayMs !== undefined ? { rateLimitDelayMs } : {}),
-          });
+          const wait = retryWait(error, attempt, this.#options);
           if (!wait) throw error;
           this.#options.onRetry?.(unit, { attempt, maxAttempts, ...wait, error });
           await sleep(wait.delayMs, signal);

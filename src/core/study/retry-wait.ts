@@ -21,9 +21,10 @@ export const MAX_RETRY_AFTER_MS = 5 * 60_000;
 /** The longest wait after a rate limit the server gave no wait for. */
 export const MAX_RATE_LIMIT_WAIT_MS = 60_000;
 
+/** The study runner's and the search evaluator's options of the same names. */
 export interface RetryTiming {
   /** Wait after an ordinary failure, times the attempt number. Default 2 s. */
-  delayMs?: number;
+  retryDelayMs?: number;
   /**
    * First wait after a rate limit the server gave no wait for; it doubles with each attempt, up
    * to MAX_RATE_LIMIT_WAIT_MS. Default 30 s.
@@ -48,5 +49,5 @@ export function retryWait(error: unknown, attempt: number, timing: RetryTiming =
     const firstMs = timing.rateLimitDelayMs ?? 30_000;
     return { delayMs: Math.min(MAX_RATE_LIMIT_WAIT_MS, firstMs * 2 ** (attempt - 1)), rateLimit: 'backoff' };
   }
-  return { delayMs: (timing.delayMs ?? 2000) * attempt };
+  return { delayMs: (timing.retryDelayMs ?? 2000) * attempt };
 }

@@ -255,7 +255,7 @@ class StudyRun {
         if (this.#options.signal?.aborted) return 'cancelled';
         if (controller.signal.aborted && isAbortError(error)) return 'paused';
         // A lasting refusal (a key, a model name, a prompt too long) would only fail again, later.
-        const wait = attempt < maxAttempts ? this.#retryWait(error, attempt) : null;
+        const wait = attempt < maxAttempts ? retryWait(error, attempt, this.#options) : null;
         if (!wait) {
           const message = error instanceof Error ? error.message : String(error);
           await this.#finish(unit, record({ status: 'errored', message, attempts: attempt, stepCount: steps.length }), error);
@@ -273,14 +273,6 @@ class StudyRun {
       if (this.#pause.paused && this.#progress.inFlight === 0 && !this.#stopped()) this.#setPaused();
       this.#emit();
     }
-  }
-
-  #retryWait(error: unknown, attempt: number): ReturnType<typeof retryWait> {
-    const { retryDelayMs, rateLimitDelayMs } = this.#options;
-    return retryWait(error, attempt, {
-      ...(retryDelayMs !== undefined ? { delayMs: retryDelayMs } : {}),
-      ...(rateLimitDelayMs !== undefined ? { rateLimitDelayMs } : {}),
-    });
   }
 
   /**
