@@ -165,7 +165,7 @@ function presetArm(entry: Record<string, unknown>, at: string, err: Report): Stu
   }
   const pointless = forced === true ? forcedIterationsProblem(preset) : null;
   if (pointless) {
-    err(`${at}.forcedIterations: ${pointless.replace(' ("p:" in a link)', '')}`);
+    err(`${at}.forcedIterations: ${pointless}`);
     ok = false;
   }
   if (typeof armId !== 'string' || !isArmId(armId)) {

@@ -52,7 +52,7 @@ export interface StudyArm {
 export function forcedIterationsProblem(pipeline: Pipeline): string | null {
   return maxModelCalls(pipeline) > 1
     ? null
-    : `"${pipeline.name}" makes one model call per problem, so it has no iterations to force; list it without forced iterations ("p:" in a link).`;
+    : `"${pipeline.name}" makes one model call per problem, so it has no iterations to force; list it without forced iterations.`;
 }
 
 /**

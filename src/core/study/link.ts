@@ -284,7 +284,7 @@ async function readArm(value: string, at: string, promptSet: PromptSet | undefin
     const arm = armOfPreset(preset, kind === 'pf');
     const pointless = arm.forcedIterations ? forcedIterationsProblem(preset) : null;
     if (pointless) {
-      err(`${at}: ${pointless}`);
+      err(`${at}: ${pointless} In a link that is "p:${preset.id}".`);
       return null;
     }
     if (!isArmId(arm.id)) {
