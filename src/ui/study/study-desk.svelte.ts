@@ -111,8 +111,9 @@ export class StudyDesk {
     const firstVisit = !this.#visited;
     this.#visited = true;
     if (query && isStudyLink(query)) {
+      const decoded = await decodeStudyLink(query);
       // A link that cannot be read fills nothing in: the form then picks its engine as a fresh one does.
-      this.#linkApplied = (await decodeStudyLink(query)).ok;
+      this.#linkApplied = decoded.ok;
       // WebLLM builds depend on shader-f16: bind models only once the GPU is known.
       await this.visit();
       const text = query.toString();
@@ -120,6 +121,7 @@ export class StudyDesk {
         keepForm: this.keeper.holdsLink(text),
         onFilled: () => this.keeper.linkApplied(text),
         formEdited: this.keeper.edited,
+        decoded,
       });
     }
     // Unless the link started or resumed its study, a reload goes on with the study this tab ran.

@@ -14,7 +14,7 @@ import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
 import { SandboxBroken } from '../../core/harness/sandbox-broken.ts';
 import { isReplayStudy, studyPromptSet, type StudyConfig } from '../../core/study/config.ts';
 import { createStudyConfig } from '../../core/study/create-config.ts';
-import { decodeStudyLink, encodeStudyLink, isStudyLink } from '../../core/study/link.ts';
+import { decodeStudyLink, encodeStudyLink, isStudyLink, type StudyLinkResult } from '../../core/study/link.ts';
 import type { LanguageModel, Sandbox } from '../../core/ports.ts';
 import { connectionTerminated } from '../../store/database.ts';
 import type { IdbStudyStore } from '../../store/study-store.ts';
@@ -241,12 +241,16 @@ export class StudyLauncher {
    * Reads a study link from the page's query: fills the form from it (then `onFilled`), unless
    * `keepForm` (the form already holds this link's study, edited since) and it does not autorun, and with `autorun=1`
    * resumes the study this link started (by `sid`, else by the link) or starts it. Runs once per address.
+   * `decoded`: the query already read by the caller, so it is not read twice.
    */
-  async openLink(query: URLSearchParams, options: { keepForm?: boolean; onFilled?: () => void; formEdited?: boolean } = {}): Promise<void> {
+  async openLink(
+    query: URLSearchParams,
+    options: { keepForm?: boolean; onFilled?: () => void; formEdited?: boolean; decoded?: StudyLinkResult } = {},
+  ): Promise<void> {
     const text = query.toString();
     if (this.#handledQuery === text || !isStudyLink(query)) return;
     this.#handledQuery = text;
-    const decoded = await decodeStudyLink(query);
+    const decoded = options.decoded ?? (await decodeStudyLink(query));
     if (!decoded.ok) {
       this.unreadLink = { errors: decoded.errors, formEdited: options.formEdited ?? false };
       return;
