@@ -5,8 +5,8 @@
 import { bootstrapPassRate, type ConfidenceInterval } from '../stats/bootstrap.ts';
 import { passRateMethod, percentInterval } from './chart-data.ts';
 import { consistencyHistogram, noisyProblems, passAtKFromHistogram } from '../stats/consistency.ts';
-import { singleVsMean, singleVsOtherRuns } from '../stats/single-vs-mean.ts';
-import { PRINTED_TABLE7 } from '../reproduce/paper-printed.ts';
+import { singleVsOtherRuns } from '../stats/single-vs-mean.ts';
+import { printedTable7Gaps, type PercentRange } from '../reproduce/table7-gaps.ts';
 import { formatAs } from '../reproduce/printed-number.ts';
 import { percentOf, summarize } from '../stats/summary.ts';
 import { commonProblems, runPasses, shareSolved, type AnalysisArm, type AnalysisStudy } from './study-runs.ts';
@@ -223,11 +223,11 @@ export function consistencyTable(rows: readonly ArmConsistency[]): Table {
  * 5–7 % beside the inflation column would set one measure against the other.
  */
 function studyTable7Gaps(): string {
-  const gaps = PRINTED_TABLE7.map((row) => singleVsMean(row.single, row.fiveRunMean.value));
-  const range = (xs: number[]): string => `${formatAs(Math.min(...xs), 1)}–${formatAs(Math.max(...xs), 1)} %`;
+  const gaps = printedTable7Gaps();
+  const range = ({ min, max }: PercentRange): string => `${formatAs(min, 1)}–${formatAs(max, 1)} %`;
   return (
-    `By this measure the study's single runs (its Table 7) were ${range(gaps.map((g) => g.inflationPercent))} above their five-run means; ` +
-    `the paper's "5–7 %" is the drop measured from the single run, 100 · (single − mean) / single (${range(gaps.map((g) => g.dropPercent))}).`
+    `By this measure the study's single runs (its Table 7) were ${range(gaps.inflationPercent)} above their five-run means; ` +
+    `the paper's "5–7 %" is the drop measured from the single run, 100 · (single − mean) / single (${range(gaps.dropPercent)}).`
   );
 }
 

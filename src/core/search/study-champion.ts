@@ -6,7 +6,8 @@
  */
 import type { BenchmarkId } from '../benchmarks/problem.ts';
 import { EXPECTED_PROBLEM_COUNTS } from '../benchmarks/problem-count.ts';
-import { PRINTED_TABLE7, PRINTED_TABLE8 } from '../reproduce/paper-printed.ts';
+import { PRINTED_TABLE8 } from '../reproduce/paper-printed.ts';
+import { printedTable7Gaps } from '../reproduce/table7-gaps.ts';
 
 export interface ValidatedChampion {
   /** Mean pass rate over the validation's repeats, 0–1. */
@@ -61,18 +62,17 @@ export function inflationMeasureNote(): string {
     'The table sets each champion’s search-time fitness and pass rate (on one generation’s subset of problems, the best of many such readings) ' +
     'against its validated mean; its last column is the pass rate’s inflation, 100 · (search − validated) / validated.';
   const study = studyChampionInflation();
-  const gaps = PRINTED_TABLE7.map((r) => (100 * (r.single - r.fiveRunMean.value)) / r.fiveRunMean.value);
   // The paper's "5–7 %" fits the drop from the single run, not the rise above the mean (as Results says).
-  const drops = PRINTED_TABLE7.map((r) => (100 * (r.single - r.fiveRunMean.value)) / r.single);
-  if (!study || gaps.length === 0) return own;
+  const { inflationPercent: above, dropPercent: below } = printedTable7Gaps();
+  if (!study) return own;
   const pct = (passed: number, of: number) => `${fixed((100 * passed) / of, 1)} %`;
   return (
     `${own} Measured so, the study’s own NEAT champion comes out at +${fixed(study.inflationPercent, 1)} %: ` +
     `${study.searchPasses} of ${study.subsetSize} (${pct(study.searchPasses, study.subsetSize)}) in its search against ` +
     `${fixed(study.validatedMean, 1)} of ${study.problems} (${pct(study.validatedMean, study.problems)}) over 5 validation runs. ` +
     `The paper’s “5–7 %” is another measure: one run on all ${study.problems} problems against the mean of five, with no subset and ` +
-    `no search picking the best reading: its single runs were ${fixed(Math.min(...gaps), 1)}–${fixed(Math.max(...gaps), 1)} % above their five-run means, ` +
-    `and the means ${fixed(Math.min(...drops), 1)}–${fixed(Math.max(...drops), 1)} % below the single runs, the drop its “5–7 %” describes.`
+    `no search picking the best reading: its single runs were ${fixed(above.min, 1)}–${fixed(above.max, 1)} % above their five-run means, ` +
+    `and the means ${fixed(below.min, 1)}–${fixed(below.max, 1)} % below the single runs, the drop its “5–7 %” describes.`
   );
 }
 
