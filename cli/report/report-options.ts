@@ -45,7 +45,8 @@ decompressed; in a log, once it takes over 5 s, each step as it begins and a lin
 Options:
       --format FORMAT   markdown (default): GitHub tables with their captions and notes;
                         csv: one CSV file per table in the folder --out, named by table
-                        (numbers unrounded), and on stdout each file with its caption;
+                        (numbers to 12 significant digits), and on stdout each file with
+                        its caption;
                         json: every table as data (each cell's text and unrounded value)
       --out PATH        csv: the folder to write the tables to (required; created if
                         missing); markdown or json: a file to write instead of stdout,

@@ -174,14 +174,14 @@ export function sigmaCell(sigma: number | null): Cell {
   return Number.isFinite(sigma) ? numberCell(sigma, 2, 'σ') : textCell(NO_SPREAD);
 }
 
-/** A p-value as formatP shows it, with its unrounded value for CSV; "–" without one. */
+/** A p-value as formatP shows it, with its exact value behind it (CSV writes it to 12 significant digits); "–" without one. */
 export function pCell(p: number, levels: readonly number[] = []): Cell {
   return Number.isNaN(p) ? textCell('–') : { text: formatP(p, levels), value: p };
 }
 
 /**
  * The per-repeat columns of the pair table as CSV columns: a spreadsheet gets b, c, the problems
- * paired and p of each repeat as numbers of their own (unrounded p), not "6 / 23; 5 / 20" or
+ * paired and p of each repeat as numbers of their own (p to 12 significant digits), not "6 / 23; 5 / 20" or
  * "0.0023; 0.720" in one text field. Repeats are numbered from 1, as on the page.
  */
 function perRepeatCsv(results: readonly PairResult[]): {
