@@ -64,6 +64,18 @@ function reloadedTab(storage: MapStorage, workers = { value: 2 }) {
   return { form, keeper, workers };
 }
 
+/**
+ * A draft named "kept yesterday" as an older build kept it, without `field`, restored into a
+ * reloaded tab; `older` is that draft as stored.
+ */
+function restoredWithout(field: keyof SearchFormDraft) {
+  const storage = new MapStorage();
+  const { [field]: _none, ...older } = searchDraftOf(new SearchForm(), { workers: 1 });
+  storage.items.set(SEARCH_DRAFT_KEY, JSON.stringify({ ...older, name: 'kept yesterday' }));
+  const tab = reloadedTab(storage);
+  return { ...tab, restored: tab.keeper.restore(), older };
+}
+
 describe('the search form draft', () => {
   it('gives back every field, the prompt set and the stratified ranking after a reload, so the same search starts; never the API key', async () => {
     const storage = new MapStorage();
@@ -114,29 +126,20 @@ describe('the search form draft', () => {
   });
 
   it('reads a draft kept before the threshold rule existed as the default rule', () => {
-    const storage = new MapStorage();
-    const { thresholdRule: _none, ...older } = searchDraftOf(new SearchForm(), { workers: 1 });
-    storage.items.set(SEARCH_DRAFT_KEY, JSON.stringify({ ...older, name: 'kept yesterday' }));
-    const { form, keeper } = reloadedTab(storage);
-    expect(keeper.restore()).not.toBeNull();
+    const { form, restored } = restoredWithout('thresholdRule');
+    expect(restored).not.toBeNull();
     expect([form.name, form.thresholdRule]).toEqual(['kept yesterday', 'band']);
   });
 
   it("reads a draft kept before the column order existed as the study's order", () => {
-    const storage = new MapStorage();
-    const { columnOrder: _none, ...older } = searchDraftOf(new SearchForm(), { workers: 1 });
-    storage.items.set(SEARCH_DRAFT_KEY, JSON.stringify({ ...older, name: 'kept yesterday' }));
-    const { form, keeper } = reloadedTab(storage);
-    expect(keeper.restore()).not.toBeNull();
+    const { form, restored } = restoredWithout('columnOrder');
+    expect(restored).not.toBeNull();
     expect([form.name, form.columnOrder]).toEqual(['kept yesterday', 'easiest-first']);
   });
 
   it("reads a draft kept before the prompt pools choice existed as the study's pool sizes, and refuses a choice it does not know", () => {
-    const storage = new MapStorage();
-    const { promptPools: _none, ...older } = searchDraftOf(new SearchForm(), { workers: 1 });
-    storage.items.set(SEARCH_DRAFT_KEY, JSON.stringify({ ...older, name: 'kept yesterday' }));
-    const { form, keeper } = reloadedTab(storage);
-    expect(keeper.restore()).not.toBeNull();
+    const { form, restored, older } = restoredWithout('promptPools');
+    expect(restored).not.toBeNull();
     expect([form.name, form.promptPools]).toEqual(['kept yesterday', 'study-sized']);
     expect(parseSearchDraft(JSON.stringify({ ...older, promptPools: 'huge' }))).toBeNull();
   });
