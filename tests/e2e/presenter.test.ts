@@ -276,7 +276,8 @@ describe('the presenter in Chromium', () => {
   it('gives the keys back to the show once a speed is picked in the toolbar', { timeout: 120_000 }, async () => {
     const app = await openApp(browser, server, { hash: '#/presenter?source=demo&demo=name-error&speed=8&autostart=1' });
     const { page } = app;
-    await waitForScene(page, 'problem', 60_000);
+    // Any scene: at 8× the problem's lasts a moment, and a loaded machine can draw past it unseen.
+    await scene(page).waitFor({ timeout: 60_000 });
     const speed = page.getByLabel('Replay speed');
     await speed.focus();
     await speed.selectOption('step');
