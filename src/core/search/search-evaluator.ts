@@ -17,7 +17,7 @@ import type { ModelBinding } from '../study/config.ts';
 import type { UnitRetry } from '../study/runner.ts';
 import { EngineQueues, engineKey } from '../study/queued-model.ts';
 import { retryWait } from '../study/retry-wait.ts';
-import { SandboxBroken } from '../harness/sandbox-broken.ts';
+import { failingAsBroken, SandboxBroken } from '../harness/sandbox-broken.ts';
 import { splitIntoTokens } from '../llm/token-pieces.ts';
 import { CachedCalls, type CallAnswer, type CallOwner } from './cached-calls.ts';
 import { verdictFields, type EvaluationCost, type SearchEvaluationRecord } from './search-record.ts';
@@ -138,15 +138,7 @@ export class SearchEvaluator {
     this.#options = options;
     this.#queues = new EngineQueues(setup.models, options.engineCapacity);
     this.#calls = new CachedCalls(setup.cacheCalls ? (ports.callCache ?? null) : null);
-    const sandbox = ports.sandbox;
-    this.#sandbox = {
-      // The call's queue signals go through, so a wait for a free Python worker stays off the cap.
-      run: (program, limits, call) =>
-        sandbox.run(program, limits, call).catch((error: unknown) => {
-          throw new SandboxBroken(error);
-        }),
-      close: () => sandbox.close(),
-    };
+    this.#sandbox = failingAsBroken(ports.sandbox);
   }
 
   /**

@@ -12,7 +12,7 @@
  */
 import type { Problem } from '../benchmarks/problem.ts';
 import { limitsFor } from '../harness/limits.ts';
-import { SandboxBroken } from '../harness/sandbox-broken.ts';
+import { failingAsBroken, SandboxBroken } from '../harness/sandbox-broken.ts';
 import { isAbortError, sleep } from '../llm/abort.ts';
 import { runProblem, type ReplayDivergence } from '../pipeline/interpret.ts';
 import type { Step, Trajectory } from '../pipeline/trajectory.ts';
@@ -140,14 +140,7 @@ class StudyRun {
     this.#pause = options.pause ?? new PauseSwitch();
     this.#progress = new ProgressTracker(config, ports.now);
     this.#queues = new EngineQueues(config.models, options.engineCapacity);
-    const sandbox = ports.sandbox;
-    this.#sandbox = {
-      run: (program, limits, call) =>
-        sandbox.run(program, limits, call).catch((error: unknown) => {
-          throw new SandboxBroken(error);
-        }),
-      close: () => sandbox.close(),
-    };
+    this.#sandbox = failingAsBroken(ports.sandbox);
 
     for (const { unitId, step } of stored.steps) {
       let steps = this.#steps.get(unitId);
