@@ -19,24 +19,34 @@ export interface Progress {
   finish(): void;
 }
 
+export interface ProgressOptions {
+  now?: () => number;
+  /** Done before this run (a resumed results file's lines): shown as done, left out of the rate. */
+  start?: { done: number; passed: number };
+}
+
 const PLAIN_INTERVAL_MS = 5_000;
 const TTY_INTERVAL_MS = 100;
 
-export function createProgress(total: number, sink: ProgressSink, now: () => number = () => performance.now()): Progress {
+export function createProgress(total: number, sink: ProgressSink, options: ProgressOptions = {}): Progress {
+  const now = options.now ?? (() => performance.now());
+  const start = options.start ?? { done: 0, passed: 0 };
   const started = now();
   let lastDrawn = -Infinity;
-  let last = { done: 0, passed: 0 };
+  let last = start;
   /** The figures of the last plain line, so the final line is not printed twice. */
   let lastPrinted: string | null = null;
 
   const describe = (done: number, passed: number) => {
     const seconds = (now() - started) / 1000;
-    const rate = seconds > 0 ? done / seconds : 0;
-    // Slow programs score a few a second: "0/s" would say nothing is happening.
-    const pace = `${rate.toFixed(rate >= 10 ? 0 : 1)}/s`;
-    const eta = done < total && rate > 0 && paceIsKnown(done, total, seconds * 1000) ? `, ETA ${formatDuration(((total - done) / rate) * 1000)}` : '';
+    const doneNow = done - start.done;
+    const rate = seconds > 0 ? doneNow / seconds : 0;
+    // Slow programs score a few a second: "0/s" would say nothing is happening. A resumed run
+    // shows where it starts before it has a pace of its own.
+    const pace = doneNow > 0 ? `, ${rate.toFixed(rate >= 10 ? 0 : 1)}/s` : '';
+    const eta = done < total && rate > 0 && paceIsKnown(doneNow, total - start.done, seconds * 1000) ? `, ETA ${formatDuration(((total - done) / rate) * 1000)}` : '';
     // Lines, not samples: the total is counted before reading, blank and bad lines included.
-    return `${done}/${total} lines done, ${passed} passed, ${pace}${eta}`;
+    return `${done}/${total} lines done, ${passed} passed${pace}${eta}`;
   };
 
   const draw = (final: boolean) => {

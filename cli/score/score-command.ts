@@ -5,9 +5,10 @@
 import { accessSync, constants, existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { BENCHMARK_NAMES } from '../../src/core/benchmarks/task-id.ts';
-import { EMPTY_SAMPLES_FILE, LISTED_LINE_ERRORS, formatSummaryLine } from '../../src/core/results/samples.ts';
+import { EMPTY_SAMPLES_FILE, LISTED_LINE_ERRORS, formatSummaryLine, type SampleLineError } from '../../src/core/results/samples.ts';
 import { formatPassAtK, passAtKSummary } from '../../src/core/results/samples-pass-at-k.ts';
 import type { Sandbox } from '../../src/core/ports.ts';
+import type { SampleCounts } from '../../src/core/stats/pass-at-k.ts';
 import { createNodeSandbox } from '../../src/sandbox/node-sandbox.ts';
 import { datasetSearchDirs, loadDiskDataset } from '../datasets-dir.ts';
 import type { Command, CommandIo } from '../main.ts';
@@ -16,7 +17,7 @@ import { createStatusLine, formatBytes } from '../status-line.ts';
 import { EXIT, exitAfterSignal, InputError } from '../usage-error.ts';
 
 import { parseScoreOptions, SCORE_USAGE, type ScoreOptions } from './score-options.ts';
-import { checkSamplesFile, scoreSamplesFile } from './score-file.ts';
+import { checkSamplesFile, scoreSamplesFile, type KeptTally } from './score-file.ts';
 
 export const scoreCommand: Command = {
   usage: SCORE_USAGE,
@@ -77,32 +78,52 @@ async function scoreFile(
 ): Promise<number> {
   // Before the interpreters start: a results file that cannot be written is known now.
   assertWritable(resultsPath);
+  const resuming = options.resume && hadResults;
+  if (options.resume && !hadResults) io.stderr.write(`No ${resultsPath} yet: nothing to resume; scoring from the start.\n`);
   // Before the dataset is even read: an empty file is known in a moment.
   if (statSync(samplesPath).size === 0) throw new InputError(`${options.samplesPath}: ${EMPTY_SAMPLES_FILE}`);
   const dataset = await loadDiskDataset(options.benchmark, datasetSearchDirs(options.datasetsDir, io.env, io.cwd));
   // Read once before the interpreters start: a file with nothing to score, or cut short, is
   // refused in a moment rather than after every line of it has been listed as bad.
+  // With --resume it also checks the results file against the samples, line by line.
   const status = createStatusLine(io.stderr);
-  let totalLines;
+  // Bad lines are listed as the scoring meets them; a resumed file with nothing left to score is
+  // not scored, so for it the check keeps them.
+  const checkErrors: string[] = [];
+  let checkErrorCount = 0;
+  const onCheckError = (error: SampleLineError) => {
+    if (checkErrorCount++ < LISTED_LINE_ERRORS) checkErrors.push(error.message);
+  };
+  let checked;
   try {
     const size = formatBytes(statSync(samplesPath).size);
-    totalLines = await checkSamplesFile({
+    checked = await checkSamplesFile({
       samplesPath,
       benchmark: options.benchmark,
       problems: dataset.problems,
       onLines: (lines) => status.show(`Checking ${options.samplesPath} (${size}): ${lines.toLocaleString('en')} lines read…`),
+      ...(resuming ? { resume: { resultsPath, samplesName: options.samplesPath }, onLineError: onCheckError } : {}),
     });
   } finally {
     status.clear();
+  }
+  const kept = checked.kept;
+  const samples = checked.summary.samples;
+  if (kept !== null && kept.results === samples) {
+    io.stderr.write(`${resultsPath} already holds the results of all ${samples.toLocaleString('en')} samples: nothing left to score.\n`);
+    for (const message of checkErrors) io.stderr.write(`${message}\n`);
+    return reportTotals(io, { ...kept, ...checked.summary }, checkErrorCount, dataset.problems.length);
   }
 
   io.stderr.write(
     `Scoring ${options.samplesPath} against ${BENCHMARK_NAMES[options.benchmark]} (${dataset.path}), ` +
       `${options.mode} mode, ${options.workers} worker(s).\nWriting results to ${resultsPath}\n`,
   );
+  if (kept !== null) io.stderr.write(`Resuming: ${kept.results.toLocaleString('en')} of ${samples.toLocaleString('en')} samples already scored.\n`);
   const sandbox: Sandbox = await createNodeSandbox({ workers: options.workers });
-  // Started once the interpreters are up, so the rate shown is the scoring rate.
-  const progress = createProgress(totalLines, io.stderr);
+  // Started once the interpreters are up, so the rate shown is the scoring rate; the kept
+  // lines count as done from the start, but not towards the rate.
+  const progress = createProgress(checked.lines, io.stderr, { start: startOfProgress(kept) });
   const interrupt = new AbortController();
   let stoppedBy: NodeJS.Signals | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -135,6 +156,7 @@ async function scoreFile(
       // Two programs queued per worker keep each busy while the other result is written.
       concurrency: options.workers * 2,
       signal: interrupt.signal,
+      ...(kept === null ? {} : { resume: { keptResults: kept.results, samplesName: options.samplesPath } }),
       onLineError: (error) => {
         lineErrors++;
         if (lineErrors <= LISTED_LINE_ERRORS) progress.note(error.message);
@@ -151,27 +173,50 @@ async function scoreFile(
 
   if (report.interrupted) {
     if (report.written === 0) {
-      const scored = report.passed + report.failed;
-      const when = scored === 0 ? 'before anything was scored' : `before the first sample's result (${scored} after it ${scored === 1 ? 'was' : 'were'} scored, but results are kept in file order)`;
+      const scored = report.passed + report.failed - report.kept;
+      const which = kept === null ? 'first' : 'next';
+      const when = scored === 0 ? 'before anything was scored' : `before the ${which} sample's result (${scored} after it ${scored === 1 ? 'was' : 'were'} scored, but results are kept in file order)`;
       io.stderr.write(`${interruptedBeforeScoringLine(resultsPath, hadResults, when)}\n`);
     } else {
-      io.stderr.write(`Interrupted: ${resultsPath} holds the first ${report.written} results, in file order.\n`);
+      io.stderr.write(`Interrupted: ${resultsPath} holds the first ${report.written} results, in file order; run again with --resume to go on.\n`);
     }
     return exitAfterSignal(stoppedBy ?? 'SIGINT');
   }
+  return reportTotals(io, report, lineErrors, dataset.problems.length);
+}
+
+/** What the progress line starts from: the lines a resumed results file covers, done before this run. */
+function startOfProgress(kept: KeptTally | null): { done: number; passed: number } {
+  return kept === null ? { done: 0, passed: 0 } : { done: kept.throughLine, passed: kept.passed };
+}
+
+/** The counts of a whole results file, kept results and new ones alike. */
+interface ScoreTotals {
+  passed: number;
+  failed: number;
+  badLines: number;
+  missingTaskIds: readonly string[];
+  perTask: Map<string, SampleCounts>;
+}
+
+/**
+ * The end of a finished run: the notes on stderr (bad lines beyond those listed, tasks without a
+ * sample), pass@k and "N passed, M failed" on stdout, and the exit code they make.
+ */
+function reportTotals(io: CommandIo, totals: ScoreTotals, lineErrors: number, tasks: number): number {
   if (lineErrors > LISTED_LINE_ERRORS) io.stderr.write(`… and ${lineErrors - LISTED_LINE_ERRORS} more bad lines.\n`);
-  if (report.missingTaskIds.length > 0) {
-    const shown = report.missingTaskIds.slice(0, 10).join(', ');
-    const more = report.missingTaskIds.length > 10 ? ', …' : '';
-    io.stderr.write(`Note: ${report.missingTaskIds.length} of ${dataset.problems.length} tasks have no sample (${shown}${more}).\n`);
+  if (totals.missingTaskIds.length > 0) {
+    const shown = totals.missingTaskIds.slice(0, 10).join(', ');
+    const more = totals.missingTaskIds.length > 10 ? ', …' : '';
+    io.stderr.write(`Note: ${totals.missingTaskIds.length} of ${tasks} tasks have no sample (${shown}${more}).\n`);
   }
-  if (report.badLines > 0) {
-    io.stderr.write(`${report.badLines} line(s) could not be scored (listed above); the other samples were.\n`);
+  if (totals.badLines > 0) {
+    io.stderr.write(`${totals.badLines} line(s) could not be scored (listed above); the other samples were.\n`);
   }
-  const passAtK = passAtKSummary(report.perTask.values());
+  const passAtK = passAtKSummary(totals.perTask.values());
   if (passAtK !== null) io.stdout.write(`${formatPassAtK(passAtK)}\n`);
-  io.stdout.write(`${formatSummaryLine(report.passed, report.failed)}\n`);
-  return report.badLines > 0 ? EXIT.badInput : EXIT.ok;
+  io.stdout.write(`${formatSummaryLine(totals.passed, totals.failed)}\n`);
+  return totals.badLines > 0 ? EXIT.badInput : EXIT.ok;
 }
 
 function assertReadableFile(path: string): void {

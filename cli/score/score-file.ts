@@ -4,6 +4,8 @@
  * as soon as it and the lines before it are done (an interrupted run keeps what it scored).
  * The lines go to a file beside the results file, renamed to it once closed: the name never
  * holds half a line, and a results file from an earlier run stays whole until the new one is.
+ * With --resume, that earlier file's lines are the first lines of the new one, and the samples
+ * they are the results of are not run again (kept-results.ts checks that they are).
  */
 import { closeSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import type { BenchmarkId, Problem } from '../../src/core/benchmarks/problem.ts';
@@ -11,11 +13,12 @@ import { limitsFor } from '../../src/core/harness/limits.ts';
 import type { HarnessMode } from '../../src/core/harness/outcome.ts';
 import { scoreCompletion } from '../../src/core/harness/score.ts';
 import type { Sandbox } from '../../src/core/ports.ts';
-import { formatResultLine, SampleReader, type Sample, type SampleLineError } from '../../src/core/results/samples.ts';
+import { formatResultLine, SampleReader, type Sample, type SampleLineError, type SamplesSummary } from '../../src/core/results/samples.ts';
 import type { SampleCounts } from '../../src/core/stats/pass-at-k.ts';
 import { removeIfExitingEarly } from '../../src/sandbox/temporary-files.ts';
 import { InputError } from '../usage-error.ts';
 import { DEFAULT_MAX_LINE_CHARS, readLines } from '../read-lines.ts';
+import { countVerdict, KeptResults, keptResultLine } from './kept-results.ts';
 
 export interface ScoreFileOptions {
   samplesPath: string;
@@ -34,6 +37,12 @@ export interface ScoreFileOptions {
   onProgress?: (linesDone: number, passed: number) => void;
   /** Stops reading new lines; runs in flight are dropped, not written. */
   signal?: AbortSignal;
+  /**
+   * `--resume`: the results file's first `keptResults` lines, found by checkSamplesFile to be
+   * the results of the first samples, are kept, and those samples are not run. `samplesName`
+   * is the samples file as the user named it, for the messages.
+   */
+  resume?: { keptResults: number; samplesName: string };
 }
 
 export interface ScoreFileReport {
@@ -42,9 +51,34 @@ export interface ScoreFileReport {
   badLines: number;
   missingTaskIds: string[];
   interrupted: boolean;
-  /** Result lines in the file: after an interruption, fewer than scored (a result waits for the lines before it). */
+  /**
+   * Result lines in the results file, kept ones included: after an interruption, fewer than
+   * scored (a result waits for the lines before it); 0 when the run left the file as it was.
+   */
   written: number;
+  /** Results kept from an earlier run (--resume), counted in `passed`, `failed` and `perTask` too. */
+  kept: number;
   /** Samples scored and passed per task id (several per task in a pass@k file), in first-seen order. */
+  perTask: Map<string, SampleCounts>;
+}
+
+/** What checkSamplesFile found, before anything runs. */
+export interface SamplesCheck {
+  /** Lines in the samples file, for the progress total. */
+  lines: number;
+  summary: SamplesSummary;
+  /** With `resume`: the results the earlier run left, all checked to be this file's. */
+  kept: KeptTally | null;
+}
+
+/** The verdicts of a results file being resumed, counted as scoring counts them. */
+export interface KeptTally {
+  /** Result lines: the first this many samples are scored already. */
+  results: number;
+  /** The samples file's line of the last of those samples: the lines up to it are done. */
+  throughLine: number;
+  passed: number;
+  failed: number;
   perTask: Map<string, SampleCounts>;
 }
 
@@ -52,29 +86,48 @@ export interface ScoreFileReport {
  * Reads the whole file once without running anything, and throws the InputError scoring would
  * end with when nothing in it can be scored (empty, a result file, every id from the other
  * benchmark…): said in a moment, not after the interpreters start and every line is listed.
- * Returns the number of lines, for the progress total.
+ * With `resume`, reads the earlier results file in step, and throws the InputError that names
+ * its first line that is not the result of the sample in its place.
  */
 export async function checkSamplesFile(
-  options: Pick<ScoreFileOptions, 'samplesPath' | 'benchmark' | 'problems' | 'maxLineChars'> & {
+  options: Pick<ScoreFileOptions, 'samplesPath' | 'benchmark' | 'problems' | 'maxLineChars' | 'onLineError'> & {
     /** Told the lines read so far, every few thousand: a file of 100 MB takes seconds. */
     onLines?: (lines: number) => void;
+    resume?: { resultsPath: string; samplesName: string };
   },
-): Promise<number> {
+): Promise<SamplesCheck> {
   const maxLineChars = options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
   const reader = new SampleReader({ benchmark: options.benchmark, problems: options.problems });
+  const kept = options.resume ? new KeptResults(options.resume.resultsPath, options.resume.samplesName, maxLineChars) : null;
+  const tally: KeptTally = { results: 0, throughLine: 0, passed: 0, failed: 0, perTask: new Map() };
   let lines = 0;
-  for await (const line of readLines(options.samplesPath, maxLineChars)) {
-    lines = line.lineNumber;
-    if (lines % 2_000 === 0) options.onLines?.(lines);
-    if ('text' in line) reader.read(line.text);
-    else reader.readTooLong(line.chars, maxLineChars, line.head);
-  }
   try {
-    reader.finish();
-  } catch (error) {
-    throw new InputError((error as Error).message);
+    for await (const line of readLines(options.samplesPath, maxLineChars)) {
+      lines = line.lineNumber;
+      if (lines % 2_000 === 0) options.onLines?.(lines);
+      const event = 'text' in line ? reader.read(line.text) : reader.readTooLong(line.chars, maxLineChars, line.head);
+      if (event?.kind === 'error') options.onLineError?.(event.error);
+      if (event?.kind !== 'sample') continue;
+      const verdict = kept === null ? null : await kept.take(event.sample);
+      if (verdict === null) continue;
+      tally.results++;
+      tally.throughLine = event.sample.line;
+      if (verdict.passed) tally.passed++;
+      else tally.failed++;
+      countVerdict(tally.perTask, event.sample.problem.id, verdict.passed);
+    }
+    let summary;
+    try {
+      summary = reader.finish();
+    } catch (error) {
+      throw new InputError((error as Error).message);
+    }
+    // After the samples' own verdict: a file of nothing to score is told as such, not as results left over.
+    await kept?.finish(summary.samples);
+    return { lines, summary, kept: kept === null ? null : tally };
+  } finally {
+    await kept?.close();
   }
-  return lines;
 }
 
 export async function scoreSamplesFile(options: ScoreFileOptions): Promise<ScoreFileReport> {
@@ -93,6 +146,8 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
     unlinkSync(partialPath);
     settledPartial();
   };
+  const keptResults = options.resume?.keptResults ?? 0;
+  const kept = keptResults > 0 ? new KeptResults(options.resultsPath, options.resume?.samplesName ?? options.samplesPath, maxLineChars) : null;
   const perTask = new Map<string, SampleCounts>();
   let passed = 0;
   let failed = 0;
@@ -116,18 +171,31 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
       nextToWrite++;
     }
     linesDone++;
-    options.onProgress?.(linesDone, passed);
+    // The kept lines were done before this run: progress starts where they end, not among them.
+    if (kept === null || kept.taken >= keptResults) options.onProgress?.(linesDone, passed);
+  };
+
+  const count = (sample: Sample, samplePassed: boolean) => {
+    countVerdict(perTask, sample.problem.id, samplePassed);
+    if (samplePassed) passed++;
+    else failed++;
   };
 
   const score = async (sample: Sample) => {
     const limits = limitsFor(sample.problem, mode, override);
     const { outcome } = await scoreCompletion(sample.problem, sample.completion, mode, sandbox, limits, { wholeProgram: sample.wholeProgram });
     if (signal?.aborted) return;
-    const counts = perTask.get(sample.problem.id) ?? { n: 0, c: 0 };
-    perTask.set(sample.problem.id, { n: counts.n + 1, c: counts.c + (outcome.kind === 'passed' ? 1 : 0) });
-    if (outcome.kind === 'passed') passed++;
-    else failed++;
+    count(sample, outcome.kind === 'passed');
     settle(sample.line, JSON.stringify(formatResultLine(sample, outcome)));
+  };
+
+  /** Settles a sample from the kept results, unrun; false once they are all used. */
+  const keep = async (sample: Sample): Promise<boolean> => {
+    const verdict = kept !== null && kept.taken < keptResults ? await kept.take(sample) : null;
+    if (verdict === null) return false;
+    count(sample, verdict.passed);
+    settle(sample.line, JSON.stringify(keptResultLine(sample, verdict)));
+    return true;
   };
 
   try {
@@ -140,7 +208,7 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
       } else if (event.kind === 'error') {
         options.onLineError?.(event.error);
         settle(line.lineNumber, null);
-      } else {
+      } else if (!(await keep(event.sample))) {
         const run = score(event.sample)
           .catch((error: unknown) => {
             broken ??= error;
@@ -155,6 +223,8 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
     closeSync(output);
     dropPartial();
     throw error;
+  } finally {
+    await kept?.close();
   }
   closeSync(output);
 
@@ -168,16 +238,18 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
       throw new InputError((error as Error).message);
     }
   }
-  if (summary === null && written === 0) {
-    // Stopped before a result was written: an earlier run's results file is worth more than an empty one.
+  const keptCount = kept?.taken ?? 0;
+  if (summary === null && written <= keptResults) {
+    // Stopped before a new result was written: an earlier run's results file (resumed, the
+    // same lines or more of them) is worth more than an empty one or a shorter one.
     dropPartial();
     if (broken !== null) throw broken;
-    return { passed, failed, badLines: 0, missingTaskIds: [], interrupted: true, written, perTask };
+    return { passed, failed, badLines: 0, missingTaskIds: [], interrupted: true, written: 0, kept: keptCount, perTask };
   }
   // Whole lines only, up to where scoring stopped: what an interruption or a broken sandbox keeps.
   renameSync(partialPath, options.resultsPath);
   settledPartial();
   if (broken !== null) throw broken;
-  if (summary === null) return { passed, failed, badLines: 0, missingTaskIds: [], interrupted: true, written, perTask };
-  return { passed, failed, badLines: summary.badLines, missingTaskIds: summary.missingTaskIds, interrupted: false, written, perTask };
+  if (summary === null) return { passed, failed, badLines: 0, missingTaskIds: [], interrupted: true, written, kept: keptCount, perTask };
+  return { passed, failed, badLines: summary.badLines, missingTaskIds: summary.missingTaskIds, interrupted: false, written, kept: keptCount, perTask };
 }

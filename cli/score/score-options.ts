@@ -15,6 +15,8 @@ export interface ScoreOptions {
   /** Directory holding the dataset files; null searches the default places. */
   datasetsDir: string | null;
   samplesPath: string;
+  /** Keep the result lines an interrupted run left in FILE_results.jsonl and score the samples after them. */
+  resume: boolean;
 }
 
 export const SCORE_USAGE = `Usage: feedback-lab score --benchmark humaneval|mbpp [options] FILE
@@ -42,20 +44,28 @@ Options:
                          no more than twice the cores nor than half the memory
       --datasets DIR     where HumanEval.jsonl.gz / sanitized-mbpp.json are (default: env
                          DATASETS_DIR, else ./public/datasets, else ../shared/datasets)
+      --resume           go on from an interrupted run: keep the results in FILE_results.jsonl
+                         and score only the samples after them (refused, naming the line, when
+                         a result is not that of the sample in its place); with no results
+                         file, scores from the start. The results file does not record --mode
+                         or --timeout, so --resume cannot check them: give the first run's
   -h, --help             show this help
 
 Examples:
   feedback-lab score --benchmark humaneval samples.jsonl
   feedback-lab score -b mbpp --workers 4 --timeout 10 evalplus-samples.jsonl.gz
+  feedback-lab score -b mbpp --workers 4 --timeout 10 --resume evalplus-samples.jsonl.gz
 
 Progress goes to stderr: a line redrawn in place on a terminal, a line every 5 s in a log.
-Ctrl+C stops, keeping the results scored so far in FILE_results.jsonl, in file order
-(a second Ctrl+C quits at once and keeps none). Before a first result is written (while
-the file is checked, the interpreters start, the first sample runs) it writes nothing,
-so an earlier FILE_results.jsonl stays as it was.
+Ctrl+C stops, keeping the results scored so far in FILE_results.jsonl, in file order;
+run again with --resume to go on (a second Ctrl+C quits at once and keeps none of this
+run). Before a first result is written (while the file is checked, the interpreters
+start, the first sample runs) it writes nothing, so an earlier FILE_results.jsonl stays
+as it was.
 
-Exit codes: 0 scored, 1 bad input (some lines unusable, no datasets), 2 bad command line,
-130 stopped by Ctrl+C, 143 by SIGTERM (the results scored so far stay in the file).`;
+Exit codes: 0 scored, 1 bad input (some lines unusable, no datasets, a results file
+--resume cannot go on from), 2 bad command line, 130 stopped by Ctrl+C, 143 by SIGTERM
+(the results scored so far stay in the file).`;
 
 /** Parsed options, or null when help was asked for. Throws UsageError for anything else wrong. */
 export function parseScoreOptions(argv: readonly string[]): ScoreOptions | null {
@@ -67,6 +77,7 @@ export function parseScoreOptions(argv: readonly string[]): ScoreOptions | null 
       timeout: { type: 'string' },
       workers: { type: 'string' },
       datasets: { type: 'string' },
+      resume: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
     true,
@@ -96,6 +107,7 @@ export function parseScoreOptions(argv: readonly string[]): ScoreOptions | null 
     workers: values.workers === undefined ? defaultWorkers() : checkWorkers(values.workers),
     datasetsDir: values.datasets ?? null,
     samplesPath: positionals[0] as string,
+    resume: values.resume === true,
   };
 }
 

@@ -108,7 +108,7 @@ describe('feedback-lab score', () => {
     writeFileSync(join(dir, 'slow.jsonl'), Array.from({ length: 40 }, () => `${JSON.stringify({ task_id: first.id, completion: slow })}\n`).join(''));
     const ran = await runFeedbackLab(dir, ['score', '-b', 'humaneval', '--workers', '1', 'slow.jsonl'], signalOn(/lines done/));
     expect(ran.code, ran.stderr).toBe(130);
-    const written = Number(/Interrupted: .*slow\.jsonl_results\.jsonl holds the first (\d+) results, in file order\.\n$/.exec(ran.stderr)?.[1]);
+    const written = Number(/Interrupted: .*slow\.jsonl_results\.jsonl holds the first (\d+) results, in file order; run again with --resume to go on\.\n$/.exec(ran.stderr)?.[1]);
     expect(written).toBeGreaterThan(0);
     expect(written).toBeLessThan(40);
     const results = readFileSync(join(dir, 'slow.jsonl_results.jsonl'), 'utf8').split('\n').filter(Boolean);
@@ -116,6 +116,52 @@ describe('feedback-lab score', () => {
     for (const line of results) expect(JSON.parse(line)).toMatchObject({ task_id: first.id, passed: false });
     expect(readdirSync(dir).filter((name) => name.endsWith('.partial'))).toEqual([]);
     expect(ran.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('with --resume after Ctrl+C, runs only the samples left and ends with the file and totals of an uninterrupted run', async () => {
+    // Four samples, two of them wrong, each taking a moment (a pause per call of the tests), so Ctrl+C lands among them.
+    const pause = '    import time\n    time.sleep(0.1)\n';
+    const samples = humaneval.slice(0, 4).map((p, i) => `${JSON.stringify({ task_id: p.id, completion: pause + (i % 2 === 1 ? '    return None\n' : p.canonicalSolution) })}\n`);
+    for (const name of ['whole.jsonl', 'resumed.jsonl']) writeFileSync(join(dir, name), samples.join(''));
+    const score = (file: string, ...extra: string[]) => ['score', '-b', 'humaneval', '--workers', '1', ...extra, file];
+
+    // No results file yet: --resume scores from the start, and says so.
+    const whole = await runFeedbackLab(dir, score('whole.jsonl', '--resume'));
+    expect(whole.code, whole.stderr).toBe(0);
+    expect(whole.stderr).toMatch(/^No .*whole\.jsonl_results\.jsonl yet: nothing to resume; scoring from the start\.\n/);
+    expect(whole.stdout).toBe('pass@1 0.5000 (4 tasks, 1 sample each)\n2 passed, 2 failed\n');
+
+    const stopped = await runFeedbackLab(dir, score('resumed.jsonl'), signalOn(/lines done/));
+    expect(stopped.code, stopped.stderr).toBe(130);
+    const kept = Number(/holds the first (\d+) results, in file order; run again with --resume to go on\.\n$/.exec(stopped.stderr)?.[1]);
+    expect(kept).toBeGreaterThan(0);
+    expect(kept).toBeLessThan(4);
+
+    const resumed = await runFeedbackLab(dir, score('resumed.jsonl', '--resume'));
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toContain(`Resuming: ${kept} of 4 samples already scored.\n`);
+    // The kept lines count as done from the first progress line on.
+    expect(Number(/(\d+)\/4 lines done/.exec(resumed.stderr)?.[1])).toBe(kept);
+    expect(readFileSync(join(dir, 'resumed.jsonl_results.jsonl'), 'utf8')).toBe(readFileSync(join(dir, 'whole.jsonl_results.jsonl'), 'utf8'));
+    expect(resumed.stdout).toBe(whole.stdout);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('with --resume over a complete results file, says so and prints its totals without starting an interpreter', async () => {
+    const [a, b] = humaneval as [Problem, Problem];
+    const samples = [
+      { task_id: a.id, completion: a.canonicalSolution },
+      { task_id: b.id, completion: '    return None\n' },
+    ];
+    writeFileSync(join(dir, 'done.jsonl'), samples.map((line) => `${JSON.stringify(line)}\n`).join(''));
+    const results = `${JSON.stringify({ ...samples[0], result: 'passed', passed: true })}\n${JSON.stringify({ ...samples[1], result: 'failed: AssertionError: ', passed: false })}\n`;
+    writeFileSync(join(dir, 'done.jsonl_results.jsonl'), results);
+    const ran = await runFeedbackLab(dir, ['score', '-b', 'humaneval', '--resume', 'done.jsonl']);
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(ran.stderr).toMatch(/^\S*done\.jsonl_results\.jsonl already holds the results of all 2 samples: nothing left to score\.\nNote: 162 of 164 tasks have no sample/);
+    expect(ran.stderr).not.toMatch(/Scoring|lines done/);
+    expect(ran.stdout).toBe('pass@1 0.5000 (2 tasks, 1 sample each)\n1 passed, 1 failed\n');
+    expect(readFileSync(join(dir, 'done.jsonl_results.jsonl'), 'utf8')).toBe(results);
   });
 
   /** Scores a file of one sample (the first task's canonical solution) and sends `signal` as the interpreters start. */

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +57,23 @@ describe('feedback-lab score, before any Python starts', () => {
       expect(io.err.trimEnd().split('\n'), name).toHaveLength(1);
       expect(io.out, name).toBe('');
     }
+  });
+
+  it('refuses --resume over results that are not the samples\', naming the line, with exit code 1 and the results file as it was', async () => {
+    const sample = (id: string) => JSON.stringify({ task_id: id, completion: '    return 1\n' });
+    writeFileSync(join(dir, 'resume.jsonl'), [sample('HumanEval/0'), sample('HumanEval/1'), sample('HumanEval/2')].join('\n'));
+    // Another file's results: its second line is another task's.
+    const results = `${JSON.stringify({ task_id: 'HumanEval/0', completion: '    return 1\n', result: 'passed', passed: true })}\n${JSON.stringify({ task_id: 'HumanEval/5', completion: '    return 1\n', result: 'passed', passed: true })}\n`;
+    writeFileSync(join(dir, 'resume.jsonl_results.jsonl'), results);
+    const io = capture();
+    io.env = { DATASETS_DIR: datasetsDir() };
+    expect(await main(['score', '-b', 'humaneval', '--resume', 'resume.jsonl'], io)).toBe(1);
+    expect(io.err).toBe(
+      `feedback-lab score: ${join(dir, 'resume.jsonl_results.jsonl')} line 2 is the result of task_id "HumanEval/5", but the sample in its place, line 2 of resume.jsonl, is "HumanEval/1": ` +
+        'these results are not this samples file\'s. Run without --resume to score every sample again (the results file is replaced once the new one is complete).\n',
+    );
+    expect(io.out).toBe('');
+    expect(readFileSync(join(dir, 'resume.jsonl_results.jsonl'), 'utf8')).toBe(results);
   });
 
   it('on a terminal, says how far the check of a long file is, and erases that line before its verdict', async () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { once } from 'node:events';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { scoreSamplesFile, type ScoreFileOptions } from '../../../cli/score/score-file.ts';
+import { checkSamplesFile, scoreSamplesFile, type ScoreFileOptions } from '../../../cli/score/score-file.ts';
 import { countLines } from '../../../cli/read-lines.ts';
 import { InputError } from '../../../cli/usage-error.ts';
 import type { Problem } from '../../../src/core/benchmarks/problem.ts';
@@ -258,5 +258,138 @@ describe('scoring a samples file', () => {
     expect(report).toMatchObject({ interrupted: true, passed: 3, written: 0 });
     // Not an empty file, which would have replaced an earlier run's results with nothing.
     expect(existsSync(resultsPath)).toBe(false);
+  });
+});
+
+describe('resuming an interrupted run (--resume)', () => {
+  /** Checks `path` against its results file, as the command does before anything runs. */
+  const check = (path: string) =>
+    checkSamplesFile({ samplesPath: path, benchmark: 'humaneval', problems: humaneval, resume: { resultsPath: `${path}_results.jsonl`, samplesName: 'samples.jsonl' } });
+
+  /** Scores `path`, keeping what its results file holds, as `score --resume` does. */
+  async function resume(path: string, overrides: Partial<ScoreFileOptions> = {}) {
+    const { kept } = await check(path);
+    const sandbox = scriptedSandbox();
+    const scored = await score(path, { sandbox, resume: { keptResults: kept?.results ?? 0, samplesName: 'samples.jsonl' }, ...overrides });
+    return { ...scored, runs: sandbox.runs, kept };
+  }
+
+  /** A samples file of a blank line, a bad line, passes and failures, and its uninterrupted results. */
+  async function scoredOnce(lines = [sample('HumanEval/0', 'x', { model: 'm1' }), '', sample('HumanEval/1', 'FAIL'), 'not json', sample('HumanEval/2', 'x'), sample('HumanEval/0', 'FAIL'), sample('HumanEval/3', 'x')]) {
+    const path = samplesFile(lines);
+    const whole = await score(path);
+    return { path, whole, text: readFileSync(`${path}_results.jsonl`, 'utf8') };
+  }
+
+  const firstLines = (text: string, count: number) => text.split('\n').slice(0, count).map((line) => `${line}\n`).join('');
+
+  it('keeps the results already written, runs only the samples after them, and ends with the file one uninterrupted run writes', async () => {
+    const { path, whole, text } = await scoredOnce();
+    writeFileSync(`${path}_results.jsonl`, firstLines(text, 2));
+    const { report, runs, kept, errors } = await resume(path);
+    // Samples on lines 1 and 3 were kept: lines 1-3 (a blank one among them) are done before the run.
+    expect(kept).toMatchObject({ results: 2, throughLine: 3, passed: 1, failed: 1 });
+    expect(runs).toBe(3);
+    expect(readFileSync(`${path}_results.jsonl`, 'utf8')).toBe(text);
+    // The totals count the whole file, the kept results and the new ones.
+    expect(report).toMatchObject({ passed: whole.report.passed, failed: whole.report.failed, badLines: 1, kept: 2, written: 5, interrupted: false });
+    expect([...report.perTask]).toEqual([...whole.report.perTask]);
+    expect(errors.map((e) => e.message)).toEqual([expect.stringMatching(/^line 4: not valid JSON/)]);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.partial'))).toEqual([]);
+  });
+
+  it('resumes a gzipped samples file, whose results are plain JSONL beside it', async () => {
+    const path = join(dir, 'resume.jsonl.gz');
+    writeFileSync(path, gzipSync([sample('HumanEval/0', 'x'), sample('HumanEval/1', 'FAIL'), sample('HumanEval/2', 'x'), ''].join('\n')));
+    await score(path);
+    const text = readFileSync(`${path}_results.jsonl`, 'utf8');
+    writeFileSync(`${path}_results.jsonl`, firstLines(text, 1));
+    const { runs, report } = await resume(path);
+    expect(runs).toBe(2);
+    expect(readFileSync(`${path}_results.jsonl`, 'utf8')).toBe(text);
+    expect(report).toMatchObject({ passed: 2, failed: 1 });
+  });
+
+  it('says a complete results file is complete: as many results as samples, counted', async () => {
+    const { path, whole } = await scoredOnce();
+    const { kept, summary } = await check(path);
+    expect(kept?.results).toBe(summary.samples);
+    expect(kept).toMatchObject({ passed: whole.report.passed, failed: whole.report.failed });
+    expect([...(kept?.perTask ?? [])]).toEqual([...whole.report.perTask]);
+    expect(summary.badLines).toBe(1);
+  });
+
+  it('refuses, naming the line, results that are not this samples file\'s', async () => {
+    const { path, text } = await scoredOnce();
+    const [first = '', second = ''] = text.split('\n');
+    const results = `${path}_results.jsonl`;
+    const edited = (line: string, change: (fields: Record<string, unknown>) => void) => {
+      const fields = JSON.parse(line) as Record<string, unknown>;
+      change(fields);
+      return JSON.stringify(fields);
+    };
+    const cases: [string, string[], RegExp][] = [
+      ['a line that is not JSON', [first, '{"task_id": "HumanEval/1", "compl'], /line 2 is not JSON \(.*\), so it is not a result `score` wrote\./],
+      ['a blank line', [first, ''], /line 2 is not JSON/],
+      ['another task', [first, edited(second, (f) => (f['task_id'] = 'HumanEval/7'))], /line 2 is the result of task_id "HumanEval\/7", but the sample in its place, line 3 of samples\.jsonl, is "HumanEval\/1": these results are not this samples file's\./],
+      ['another completion', [edited(first, (f) => (f['completion'] = 'y'))], /line 1 has another "completion" than the sample in its place \(line 1 of samples\.jsonl, HumanEval\/0\): the samples file changed since it was scored\./],
+      ['a field of the sample missing', [edited(first, (f) => delete f['model'])], /line 1 has no "model", which the sample in its place \(line 1 of samples\.jsonl, HumanEval\/0\) has\./],
+      ['a field the sample has not', [first, edited(second, (f) => (f['model'] = 'm2'))], /line 2 has a "model" field, which the sample in its place \(line 3 of samples\.jsonl, HumanEval\/1\) has not\./],
+      ['no verdict', [edited(first, (f) => delete f['passed'])], /line 1 has no "result" text and "passed" true or false/],
+      ['more results than samples', [...text.trimEnd().split('\n'), first], /holds more results than samples\.jsonl has samples \(5\): line 6 is the result of no sample\./],
+    ];
+    for (const [name, lines, message] of cases) {
+      writeFileSync(results, lines.map((line) => `${line}\n`).join(''));
+      const failure = await check(path).catch((error: unknown) => error);
+      expect(failure, name).toBeInstanceOf(InputError);
+      expect((failure as Error).message, name).toMatch(message);
+      expect((failure as Error).message, name).toMatch(new RegExp(`^${results.replace(/[.]/g, '\\.')} `));
+      expect((failure as Error).message, name).toMatch(/Run without --resume to score every sample again/);
+    }
+  });
+
+  it('keeps a sample\'s own "result" and "passed" fields out of the comparison, as scoring replaces them', async () => {
+    const { path, text } = await scoredOnce([sample('HumanEval/0', 'x', { passed: 'unknown', result: null }), sample('HumanEval/1', 'FAIL')]);
+    writeFileSync(`${path}_results.jsonl`, firstLines(text, 1));
+    const { runs } = await resume(path);
+    expect(runs).toBe(1);
+    expect(readFileSync(`${path}_results.jsonl`, 'utf8')).toBe(text);
+  });
+
+  it('stopped again after a new result, keeps the earlier results and the new ones, as one prefix', async () => {
+    const lines = humaneval.slice(0, 12).map((p, i) => sample(p.id, i < 6 ? 'x' : '    SLOW300\n'));
+    const { path, text } = await scoredOnce(lines);
+    writeFileSync(`${path}_results.jsonl`, firstLines(text, 4));
+    const controller = new AbortController();
+    const { report, results } = await resume(path, {
+      concurrency: 2,
+      signal: controller.signal,
+      onProgress: (done) => {
+        if (done === 7) controller.abort();
+      },
+    });
+    expect(report).toMatchObject({ interrupted: true, kept: 4, written: 7 });
+    expect(results.map((r) => r['task_id'])).toEqual(humaneval.slice(0, 7).map((p) => p.id));
+    expect(readFileSync(`${path}_results.jsonl`, 'utf8')).toBe(firstLines(text, 7));
+  });
+
+  it('stopped again before a new result, even halfway through the kept ones, leaves the results file as it was', async () => {
+    const lines = [sample('HumanEval/0', 'x'), sample('HumanEval/1', 'x'), 'not json', sample('HumanEval/2', 'x'), sample('HumanEval/3', 'x'), sample('HumanEval/4', '    SLOW300\n')];
+    const { path, text } = await scoredOnce(lines);
+    const earlier = firstLines(text, 4);
+    writeFileSync(`${path}_results.jsonl`, earlier);
+    const nothingRuns: Sandbox = { run: () => Promise.reject(new Error('a kept sample was run')), close: async () => {} };
+    for (const stop of ['at the bad line, two results copied', 'once the four are copied'] as const) {
+      const controller = new AbortController();
+      const { report } = await resume(path, {
+        sandbox: nothingRuns,
+        signal: controller.signal,
+        onLineError: () => void (stop === 'at the bad line, two results copied' && controller.abort()),
+        onProgress: () => void (stop === 'once the four are copied' && controller.abort()),
+      });
+      expect(report, stop).toMatchObject({ interrupted: true, written: 0 });
+      expect(readFileSync(`${path}_results.jsonl`, 'utf8'), stop).toBe(earlier);
+    }
+    expect(readdirSync(dir).filter((name) => name.endsWith('.partial'))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseScoreOptions } from '../../../cli/score/score-options.ts';
+import { parseScoreOptions, SCORE_USAGE } from '../../../cli/score/score-options.ts';
 import { UsageError } from '../../../cli/usage-error.ts';
 
 const usageError = (argv: string[]) => {
@@ -21,7 +21,15 @@ describe('feedback-lab score options', () => {
       workers: 3,
       datasetsDir: null,
       samplesPath: 'samples.jsonl',
+      resume: false,
     });
+  });
+
+  it('reads --resume, and says in --help that it trusts the first run\'s --mode and --timeout', () => {
+    expect(parseScoreOptions(['-b', 'humaneval', '--resume', 'samples.jsonl'])?.resume).toBe(true);
+    const help = SCORE_USAGE.replace(/\s+/g, ' ');
+    expect(help).toContain('keeping the results scored so far in FILE_results.jsonl, in file order; run again with --resume to go on');
+    expect(help).toContain('The results file does not record --mode or --timeout, so --resume cannot check them: give the first run\'s');
   });
 
   it('accepts -b, --flag=value, the study mode and a datasets directory', () => {
