@@ -5,6 +5,8 @@
  */
 import { openDB, type DBSchema, type IDBPDatabase, type IDBPTransaction, type StoreNames } from 'idb';
 import type { Step } from '../core/pipeline/trajectory.ts';
+import type { BenchmarkId } from '../core/benchmarks/problem.ts';
+import type { HarnessMode, Outcome } from '../core/harness/outcome.ts';
 import type { ChatReply, SearchStatus, StudyStatus } from '../core/ports.ts';
 import type { ResultEnvironment, ResultServedModel } from '../core/results/result-file.ts';
 import type { StoredSearchRecord, ValidationRequest } from '../core/search/search-record.ts';
@@ -84,6 +86,49 @@ export interface CallCacheRecord {
   storedAt: number;
 }
 
+/** Where a scoring run stands: `scoring` in the store with no tab holding its lock is a run a tab lost. */
+export type ScoringStatus = 'scoring' | 'done' | 'cancelled' | 'failed';
+
+/** One run of the Scoring page, with the file it scores, so a reload can show it and score the rest. */
+export interface ScoringRunRecord {
+  id: string;
+  /** The samples file's name, or `canonical-<benchmark>.jsonl`. */
+  name: string;
+  settings: { benchmark: BenchmarkId; mode: HarnessMode; workers: number };
+  /** The picked file (in `scoringFiles`), or the canonical solutions, made again from the benchmark. */
+  source: 'file' | 'canonical';
+  /** Samples the file holds, and how many of them are scored and passed so far. */
+  total: number;
+  done: number;
+  passed: number;
+  status: ScoringStatus;
+  /** Why it stopped, when it stopped by itself (a broken sandbox). */
+  failure: string | null;
+  /** Time spent scoring, over every sitting. */
+  elapsedMs: number;
+  /** Epoch milliseconds. */
+  createdAt: number;
+  updatedAt: number;
+}
+
+/**
+ * A run's samples file as picked (IndexedDB keeps a Blob as it is), apart from the run's record:
+ * the record is rewritten with every batch of verdicts, and a Blob in it would be copied each time.
+ */
+export interface ScoringFileRecord {
+  runId: string;
+  file: Blob;
+}
+
+/** One scored sample, keyed by (runId, line): a sample written twice lands on the same key. */
+export interface ScoringVerdictRecord {
+  runId: string;
+  /** 1-based line of the samples file (or position among the canonical solutions). */
+  line: number;
+  taskId: string;
+  outcome: Outcome;
+}
+
 export interface LabSchema extends DBSchema {
   datasets: { key: string; value: DatasetRecord };
   studies: { key: string; value: StudyRecord };
@@ -92,6 +137,9 @@ export interface LabSchema extends DBSchema {
   searches: { key: string; value: SearchRecord };
   searchEvaluations: { key: [string, string]; value: SearchEvaluationRow };
   callCache: { key: string; value: CallCacheRecord };
+  scoringRuns: { key: string; value: ScoringRunRecord };
+  scoringFiles: { key: string; value: ScoringFileRecord };
+  scoringVerdicts: { key: [string, number]; value: ScoringVerdictRecord };
 }
 
 export type LabDatabase = IDBPDatabase<LabSchema>;
@@ -116,6 +164,13 @@ const MIGRATIONS: readonly Migration[] = [
     db.createObjectStore('searches', { keyPath: 'id' });
     db.createObjectStore('searchEvaluations', { keyPath: ['searchId', 'key'] });
     db.createObjectStore('callCache', { keyPath: 'digest' });
+  },
+  // The Scoring page's runs, their samples files, and their verdicts (keys start with the run id,
+  // so one key range reads a run in line order or deletes it).
+  (db) => {
+    db.createObjectStore('scoringRuns', { keyPath: 'id' });
+    db.createObjectStore('scoringFiles', { keyPath: 'runId' });
+    db.createObjectStore('scoringVerdicts', { keyPath: ['runId', 'line'] });
   },
 ];
 

@@ -154,7 +154,7 @@ describe('the database schema', () => {
 
     const db = await openLabDatabase();
     expect(db.version).toBe(SCHEMA_VERSION);
-    expect([...db.objectStoreNames].sort()).toEqual(['callCache', 'datasets', 'searchEvaluations', 'searches', 'steps', 'studies', 'units']);
+    expect([...db.objectStoreNames].sort()).toEqual(['callCache', 'datasets', 'scoringFiles', 'scoringRuns', 'scoringVerdicts', 'searchEvaluations', 'searches', 'steps', 'studies', 'units']);
     expect((await db.get('datasets', 'f'.repeat(64)))?.storedAt).toBe(1);
     db.close();
   });
