@@ -346,6 +346,80 @@ describe('the Scoring page in Chromium', () => {
     expect(app.errors).toEqual([]);
   });
 
+  it('keeps a run across reloads: an interrupted one continues to the file an uninterrupted run writes; a finished one shows again, and another tab lists it', async () => {
+    const problems = (await loadTestProblems('humaneval')).slice(0, 7);
+    // Lines 2 and 5 sleep past the 3-s limit: with one worker the page sits on each for 3 s.
+    const naps = problems.map((p, i) => JSON.stringify({ task_id: p.id, completion: i === 1 || i === 4 ? '    import time\n    time.sleep(10)\n' : p.canonicalSolution }));
+    const file = { name: 'naps.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(naps.join('\n')) };
+    const app = await scoringPage();
+    const { page } = app;
+    await page.getByLabel('Workers').fill('1');
+    const download = async (name: string) => {
+      const [saved] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: `Download ${name}` }).click()]);
+      expect(saved.suggestedFilename()).toBe(name);
+      return readFileSync(await saved.path(), 'utf8');
+    };
+
+    // The file scored without a break, for comparison.
+    await page.getByLabel('Samples file').setInputFiles(file);
+    await page.getByRole('button', { name: 'Download naps.jsonl_results.jsonl' }).waitFor({ timeout: 120_000 });
+    const whole = await download('naps.jsonl_results.jsonl');
+    expect(whole.trimEnd().split('\n')).toHaveLength(7);
+
+    // Again, reloaded while line 5 sleeps: lines 1–4 were scored, and kept on the next publish.
+    await page.getByLabel('Samples file').setInputFiles(file);
+    await page.getByText('4 of 7 scored').waitFor({ timeout: 60_000 });
+    await page.waitForTimeout(1000);
+    await page.reload();
+    const interrupted = page.getByTestId('interrupted');
+    await interrupted.getByText('Scoring of naps.jsonl was interrupted at 4 of 7 samples').waitFor({ timeout: 60_000 });
+    expect(await page.getByRole('table').getByRole('row').count()).toBe(5);
+    expect(await page.locator('.summary-line').textContent()).toBe('3 passed, 1 failed');
+    expect(await page.getByTestId('partial-results').textContent()).toContain('press Continue to score them');
+    const partial = await download('naps.jsonl_results.partial-4-of-7.jsonl');
+    expect(partial).toBe(`${whole.split('\n').slice(0, 4).join('\n')}\n`);
+    expect(await axeViolations(page, 'scoring, an interrupted run')).toEqual([]);
+
+    // Continue, from the keyboard: the rest is scored from the kept file, with Cancel as in any run.
+    await page.getByRole('button', { name: 'Continue' }).focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('button', { name: 'Cancel' }).waitFor();
+    await page.getByRole('button', { name: 'Download naps.jsonl_results.jsonl' }).waitFor({ timeout: 120_000 });
+    expect(await page.locator('.summary-line').textContent()).toBe('5 passed, 2 failed');
+    expect(await download('naps.jsonl_results.jsonl')).toBe(whole);
+
+    // Finished: a reload shows it as it was.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Verdicts for naps.jsonl' }).waitFor({ timeout: 60_000 });
+    expect(await page.locator('.summary-line').textContent()).toBe('5 passed, 2 failed');
+    expect(await page.getByRole('table').getByRole('row').count()).toBe(8);
+    expect(await page.getByTestId('interrupted').count()).toBe(0);
+    expect(await download('naps.jsonl_results.jsonl')).toBe(whole);
+
+    // A new tab has no run of its own: it lists the kept ones (newest first), to open or delete.
+    const other = await page.context().newPage();
+    try {
+      await other.goto(`${server.url}#/score`);
+      const kept = other.getByRole('region', { name: 'Kept scorings' });
+      const cards = kept.getByRole('article', { name: 'naps.jsonl' });
+      await cards.first().waitFor();
+      expect(await cards.count()).toBe(2);
+      expect(await cards.first().textContent()).toContain('7 of 7 samples scored, 5 passed');
+      expect(await axeViolations(other, 'scoring, the kept scorings')).toEqual([]);
+      await kept.getByRole('button', { name: 'Open naps.jsonl' }).first().focus();
+      await other.keyboard.press('Enter');
+      await other.getByRole('heading', { name: 'Verdicts for naps.jsonl' }).waitFor({ timeout: 60_000 });
+      expect(await other.locator('.summary-line').textContent()).toBe('5 passed, 2 failed');
+      // The one opened is shown above, not listed; the older one is deleted, at once.
+      expect(await cards.count()).toBe(1);
+      await kept.getByRole('button', { name: 'Delete naps.jsonl' }).click();
+      await expect.poll(() => cards.count()).toBe(0);
+    } finally {
+      await other.close();
+    }
+    expect(app.errors).toEqual([]);
+  });
+
   it('says beside the disabled samples field and canonical button, and in the status line, that they wait for the benchmark (only when it takes a while), or that it is missing and where to get it', { timeout: 120_000 }, async () => {
     // The site's copy is held back at first: a download that takes a while.
     let release = () => {};

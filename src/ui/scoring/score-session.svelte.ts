@@ -2,7 +2,9 @@
  * One scoring run on the Scoring page: read a samples file (bad lines reported, not fatal),
  * score every sample in the sandbox a few at a time, and keep the verdicts for the table and the
  * results file. Progress is published a few times a second, not per verdict, so thousands of
- * verdicts cost the page a handful of renders.
+ * verdicts cost the page a handful of renders; each publish also hands the new verdicts to the
+ * run's keeper (run-keeper.svelte.ts), which stores them, so a reload can show the run again and
+ * an interrupted one can be continued.
  */
 import { canonicalCompletion, canonicalStudyCode } from '../../core/benchmarks/canonical.ts';
 import type { BenchmarkId, Problem } from '../../core/benchmarks/problem.ts';
@@ -18,14 +20,18 @@ import {
   type SampleLineError,
   type SamplesSummary,
 } from '../../core/results/samples.ts';
+import type { KeptScoring, ScoringProgress } from '../../store/scoring-store.ts';
 import type { SandboxHolder } from '../sandbox/sandbox-holder.ts';
 import { passAtKLine } from './pass-at-k-line.ts';
+import { fileLines } from './file-lines.ts';
 import { resultsFileName, unscoredTasks, type UnscoredTask } from './results-file-name.ts';
 import { pace, runQueue } from './run-queue.ts';
+import type { RunKeeper } from './run-keeper.svelte.ts';
 import type { VerdictRow } from './verdict-rows.ts';
 import { holdTabWork } from '../shell/tab-work.ts';
 
-export type ScorePhase = 'idle' | 'reading' | 'scoring' | 'done' | 'cancelled' | 'failed';
+/** `interrupted`: a kept run read back that was still scoring when its tab went away (reloaded, crashed, closed). */
+export type ScorePhase = 'idle' | 'reading' | 'scoring' | 'done' | 'cancelled' | 'failed' | 'interrupted';
 
 export interface ScoreSettings {
   benchmark: BenchmarkId;
@@ -51,6 +57,10 @@ export class ScoreSession {
   problemCount = $state(0);
   /** Why the run could not start or had to stop (an empty file, a broken sandbox). */
   failure = $state<string | null>(null);
+  /** A kept run is being read back (its samples file read again): its name. */
+  opening = $state<string | null>(null);
+  /** Why Continue did nothing (another tab scores the run, or it is no longer kept). */
+  notice = $state<string | null>(null);
   /** Waiting for Python to start (on a first visit, to download): nothing is scored yet. */
   starting = $state(false);
   /**
@@ -96,6 +106,8 @@ export class ScoreSession {
         return `Scored ${this.name}: ${this.summaryLine}.${this.passAtKLine ? ` ${this.passAtKLine}.` : ''}`;
       case 'cancelled':
         return `Cancelled after ${this.done} of ${this.total} samples: ${this.summaryLine}.`;
+      case 'interrupted':
+        return `${this.interruptedLine}.`;
       default: {
         const never: never = this.phase;
         return never;
@@ -103,6 +115,11 @@ export class ScoreSession {
     }
   });
 
+  /** "Scoring of X.jsonl was interrupted at 812 of 1,183 samples", for a run the page can continue. */
+  interruptedLine = $derived(`Scoring of ${this.name} was interrupted at ${this.done.toLocaleString('en')} of ${this.total.toLocaleString('en')} samples`);
+
+  /** Stores the run as it goes; absent, the run lives in this tab's memory only. */
+  readonly keeper: RunKeeper | null;
   #sandboxes: SandboxHolder;
   #samples: Sample[] = [];
   #outcomes = new Map<number, VerdictRow['outcome']>();
@@ -113,15 +130,28 @@ export class ScoreSession {
   /** Stop now was pressed: the samples still running were dropped with their workers, so what those report is no verdict. */
   #dropInFlight = false;
 
-  constructor(sandboxes: SandboxHolder) {
+  constructor(sandboxes: SandboxHolder, keeper: RunKeeper | null = null) {
     this.#sandboxes = sandboxes;
+    this.keeper = keeper;
   }
 
-  /** Reads the lines of a samples file, then scores it. */
-  async scoreLines(name: string, lines: AsyncIterable<string> | Iterable<string>, problems: readonly Problem[], settings: ScoreSettings) {
+  /** Reads the lines of a samples file, then scores it; `file`, the file itself, is kept with the run. */
+  async scoreLines(name: string, lines: AsyncIterable<string> | Iterable<string>, problems: readonly Problem[], settings: ScoreSettings, file: Blob | null = null) {
     this.#reset(name, settings);
     this.problemCount = problems.length;
     this.phase = 'reading';
+    if (!(await this.#read(lines, problems, settings))) {
+      // Nothing was scored: nothing to keep, and nothing a reload would lose.
+      this.keeper?.forget();
+      this.#holdWork(null);
+      this.#releaseIfLeft();
+      return;
+    }
+    await this.#score(settings, file);
+  }
+
+  /** Reads the samples into the run, publishing bad lines as they are found; false when there is nothing to score. */
+  async #read(lines: AsyncIterable<string> | Iterable<string>, problems: readonly Problem[], settings: ScoreSettings): Promise<boolean> {
     const reader = new SampleReader({ benchmark: settings.benchmark, problems });
     const errors: SampleLineError[] = [];
     let errorCount = 0;
@@ -149,17 +179,15 @@ export class ScoreSession {
       publishErrors();
       if (abort?.signal.aborted) {
         this.phase = 'cancelled';
-        this.#releaseIfLeft();
-        return;
+        return false;
       }
       this.summary = reader.finish();
+      return true;
     } catch (error) {
       publishErrors();
       this.#fail(error);
-      this.#releaseIfLeft();
-      return;
+      return false;
     }
-    await this.#score(settings);
   }
 
   /**
@@ -169,6 +197,11 @@ export class ScoreSession {
    */
   async scoreCanonical(problems: readonly Problem[], settings: ScoreSettings) {
     this.#reset(`canonical-${settings.benchmark}.jsonl`, settings);
+    this.#readCanonical(problems, settings);
+    await this.#score(settings, null);
+  }
+
+  #readCanonical(problems: readonly Problem[], settings: ScoreSettings) {
     this.problemCount = problems.length;
     const solution = settings.mode === 'study' ? canonicalStudyCode : canonicalCompletion;
     this.#samples = problems.map((problem, i) => {
@@ -176,7 +209,85 @@ export class ScoreSession {
       return { line: i + 1, problem, completion, wholeProgram: false, fields: { task_id: problem.id, completion } };
     });
     this.summary = { samples: problems.length, badLines: 0, missingTaskIds: [] };
-    await this.#score(settings);
+  }
+
+  /**
+   * Shows a kept run as it was left: its samples read again from the kept file (or made again,
+   * for the canonical solutions) and its verdicts as stored. A run its tab lost while scoring
+   * shows as interrupted, for Continue.
+   */
+  async restore(kept: KeptScoring, problems: readonly Problem[]): Promise<void> {
+    const { run, file, verdicts } = kept;
+    this.#abort?.abort();
+    this.#abort = null;
+    this.#clear(run.name, run.settings);
+    this.opening = run.name;
+    try {
+      if (run.source === 'canonical') this.#readCanonical(problems, run.settings);
+      else if (!file) throw new Error('its samples file is not kept with it');
+      else {
+        this.problemCount = problems.length;
+        if (!(await this.#read(fileLines(file), problems, run.settings))) return;
+      }
+      this.#takeVerdicts(verdicts);
+      this.total = this.#samples.length;
+      this.elapsedMs = run.elapsedMs;
+      this.failure = run.failure;
+      this.phase = run.status === 'scoring' ? 'interrupted' : run.status;
+    } catch (error) {
+      this.#fail(new Error(`The kept scoring of ${run.name} could not be read again (${error instanceof Error ? error.message : String(error)}): pick the file again to score it.`));
+    } finally {
+      this.revision++;
+      this.opening = null;
+    }
+  }
+
+  /**
+   * Scores the samples an interrupted run left, reading the kept file; the verdicts kept stay.
+   * Refused while another tab scores the run. `workers`: the page's field, which may have changed.
+   */
+  async continueRun(workers: number): Promise<void> {
+    const id = this.keeper?.id;
+    if (this.phase !== 'interrupted' || !this.keeper || !id || !this.settings) return;
+    this.notice = null;
+    let outcome: Awaited<ReturnType<RunKeeper['resume']>>;
+    try {
+      outcome = await this.keeper.resume(id);
+    } catch (error) {
+      this.notice = `The kept scoring could not be read (${error instanceof Error ? error.message : String(error)}).`;
+      return;
+    }
+    if (outcome.kind === 'elsewhere') {
+      this.notice = 'This scoring is running in another tab: it goes on there. Open it here again once that tab has finished or been closed.';
+      return;
+    }
+    if (outcome.kind === 'gone') {
+      this.notice = 'This scoring is no longer kept in this browser (it was deleted in another tab): pick the file again to score it.';
+      return;
+    }
+    // Another tab may have scored more of it since this one read it.
+    this.#takeVerdicts(outcome.kept.verdicts);
+    this.elapsedMs = Math.max(this.elapsedMs, outcome.kept.run.elapsedMs);
+    this.revision++;
+    const settings = { ...this.settings, workers };
+    this.settings = settings;
+    this.#abort = new AbortController();
+    this.#dropInFlight = false;
+    this.cancelling = false;
+    this.#holdWork('samples being scored');
+    await this.#scoreRest(settings);
+  }
+
+  /** Adds the kept verdicts of samples this run holds that it has no verdict for yet. */
+  #takeVerdicts(verdicts: KeptScoring['verdicts']) {
+    const lines = new Set(this.#samples.map((sample) => sample.line));
+    for (const verdict of verdicts) {
+      if (!lines.has(verdict.line) || this.#outcomes.has(verdict.line)) continue;
+      this.#outcomes.set(verdict.line, verdict.outcome);
+      this.rows.push(verdict);
+      this.done++;
+      if (verdict.outcome.kind === 'passed') this.passed++;
+    }
   }
 
   /** Stops starting new samples; the few already running finish and are kept. */
@@ -202,8 +313,8 @@ export class ScoreSession {
    */
   resultsName = $derived(resultsFileName(this.name, this.done, this.total));
 
-  /** Whether the run ended with samples left unscored (cancelled, or stopped by a broken sandbox). */
-  partial = $derived(!this.busy && this.done < this.total && (this.phase === 'cancelled' || this.phase === 'failed'));
+  /** Whether the run ended with samples left unscored (cancelled, stopped by a broken sandbox, or interrupted). */
+  partial = $derived(!this.busy && this.done < this.total && (this.phase === 'cancelled' || this.phase === 'failed' || this.phase === 'interrupted'));
 
   /** `<name>_results.jsonl` as openai/human-eval writes it: input order, every scored sample. */
   resultsFile(): { fileName: string; text: string } {
@@ -224,37 +335,61 @@ export class ScoreSession {
     );
   }
 
-  async #score(settings: ScoreSettings) {
+  /** Scores a run just read, which the keeper starts keeping (with `file`, or as canonical solutions). */
+  async #score(settings: ScoreSettings, file: Blob | null) {
+    this.keeper?.begin({ name: this.name, settings, total: this.#samples.length, file });
+    await this.#scoreRest(settings);
+  }
+
+  /** Scores the samples with no verdict yet: all of a new run, the rest of a continued one. */
+  async #scoreRest(settings: ScoreSettings) {
     const abort = this.#abort;
+    const jobs = this.#samples.filter((sample) => !this.#outcomes.has(sample.line));
     this.total = this.#samples.length;
     this.phase = 'scoring';
     // The clock starts once Python is up: the pace and the time left are the scoring's, not
-    // the first visit's download of Pyodide.
+    // the first visit's download of Pyodide. A continued run adds to the time already spent.
+    const before = this.elapsedMs;
     let started = performance.now();
-    let pending = { done: 0, passed: 0 };
+    let pending = { done: this.done, passed: this.passed };
     const publish = () => {
       this.done = pending.done;
       this.passed = pending.passed;
-      this.elapsedMs = this.starting ? 0 : performance.now() - started;
+      this.elapsedMs = before + (this.starting ? 0 : performance.now() - started);
       this.revision++;
     };
-    const timer = setInterval(publish, PUBLISH_EVERY_MS);
+    const progress = (failure: string | null = null): ScoringProgress => ({
+      done: this.done,
+      passed: this.passed,
+      elapsedMs: this.elapsedMs,
+      status: this.phase === 'done' || this.phase === 'cancelled' || this.phase === 'failed' ? this.phase : 'scoring',
+      failure,
+    });
+    const timer = setInterval(() => {
+      publish();
+      this.keeper?.flush(progress());
+    }, PUBLISH_EVERY_MS);
     try {
-      this.starting = true;
-      const sandbox = await this.#sandboxes.get(settings.workers).finally(() => (this.starting = false));
-      started = performance.now();
-      await runQueue({
-        jobs: this.#samples,
-        concurrency: settings.workers,
-        signal: abort?.signal,
-        run: (sample) => scoreCompletion(sample.problem, sample.completion, settings.mode, sandbox, undefined, { wholeProgram: sample.wholeProgram }),
-        onResult: (sample, { outcome }) => {
-          if (this.#dropInFlight) return;
-          this.#outcomes.set(sample.line, outcome);
-          this.rows.push({ line: sample.line, taskId: sample.problem.id, outcome });
-          pending = { done: pending.done + 1, passed: pending.passed + (outcome.kind === 'passed' ? 1 : 0) };
-        },
-      });
+      // A tab lost after its last verdict was kept leaves nothing to score: no Python to start.
+      if (jobs.length > 0) {
+        this.starting = true;
+        const sandbox = await this.#sandboxes.get(settings.workers).finally(() => (this.starting = false));
+        started = performance.now();
+        await runQueue({
+          jobs,
+          concurrency: settings.workers,
+          signal: abort?.signal,
+          run: (sample) => scoreCompletion(sample.problem, sample.completion, settings.mode, sandbox, undefined, { wholeProgram: sample.wholeProgram }),
+          onResult: (sample, { outcome }) => {
+            if (this.#dropInFlight) return;
+            this.#outcomes.set(sample.line, outcome);
+            const row = { line: sample.line, taskId: sample.problem.id, outcome };
+            this.rows.push(row);
+            this.keeper?.add(row);
+            pending = { done: pending.done + 1, passed: pending.passed + (outcome.kind === 'passed' ? 1 : 0) };
+          },
+        });
+      }
       this.phase = abort?.signal.aborted ? 'cancelled' : 'done';
     } catch (error) {
       abort?.abort();
@@ -267,13 +402,20 @@ export class ScoreSession {
       publish();
       this.#releaseIfLeft();
     }
+    const kept = (await this.keeper?.end(progress(this.failure))) ?? false;
+    // A run kept whole loses nothing to a reload; one that is not does, so the tab asks first.
+    if (abort === this.#abort) this.#holdWork(kept || this.done === 0 ? null : 'scored samples kept only in this tab');
   }
 
   #reset(name: string, settings: ScoreSettings) {
-    // From the first run on, this tab holds verdicts nowhere else: a reload would lose them.
-    this.#heldWork ??= holdTabWork('scored samples kept only in this tab');
+    // Until the run ends and is kept, a reload would cut it short.
+    this.#holdWork('samples being scored');
     this.#abort?.abort();
     this.#abort = new AbortController();
+    this.#clear(name, settings);
+  }
+
+  #clear(name: string, settings: ScoreSettings) {
     this.name = name;
     this.settings = settings;
     this.lineErrors = [];
@@ -281,8 +423,10 @@ export class ScoreSession {
     this.summary = null;
     this.problemCount = 0;
     this.failure = null;
+    this.notice = null;
     this.cancelling = false;
     this.#dropInFlight = false;
+    this.phase = 'idle';
     this.total = 0;
     this.done = 0;
     this.passed = 0;
@@ -291,6 +435,12 @@ export class ScoreSession {
     this.revision++;
     this.#samples = [];
     this.#outcomes.clear();
+  }
+
+  /** Holds this tab's work under `what` (the reload prompt names it), or none. */
+  #holdWork(what: string | null) {
+    this.#heldWork?.();
+    this.#heldWork = what === null ? null : holdTabWork(what);
   }
 
   #fail(error: unknown) {

@@ -1,0 +1,201 @@
+/**
+ * Keeps the run the Scoring page shows in IndexedDB as it goes: the run and its samples file when
+ * it starts, its verdicts a batch per publish tick (one transaction each, never one per verdict),
+ * its end. The tab remembers the run's id in sessionStorage, so a reload (or a crashed tab
+ * reloaded) shows it again. Storage may fail (no IndexedDB, no room for the file, a private
+ * window): the run then goes on in memory, and `problem` says once why it is not kept.
+ */
+import { isQuotaError } from '../../store/kept-file-error.ts';
+import type { ScoringRunRecord } from '../../store/database.ts';
+import type { IdbScoringStore, KeptScoring, KeptVerdict, ScoringProgress } from '../../store/scoring-store.ts';
+import type { TabRunRecord } from '../shared/tab-run.ts';
+import type { ScoringLocks } from './scoring-locks.ts';
+
+export type ScoringStore = Pick<IdbScoringStore, 'startRun' | 'record' | 'loadRun'>;
+
+export interface RunKeeperDeps {
+  store: () => Promise<ScoringStore>;
+  locks: ScoringLocks;
+  /** The run this tab shows, as a reload of the tab finds it. */
+  thisTab: TabRunRecord;
+  /** Told when a new run is kept (older ones may have been let go of to make room). */
+  onKept?: () => void;
+  newId?: () => string;
+  now?: () => number;
+}
+
+/** A run about to be scored: what its record starts with. */
+export type NewRun = Pick<ScoringRunRecord, 'name' | 'settings' | 'total'> & { file: Blob | null };
+
+/** What came of asking to score the rest of a kept run. */
+export type ResumeOutcome = { kind: 'resumed'; kept: KeptScoring } | { kind: 'elsewhere' } | { kind: 'gone' };
+
+/** Why a run could not be kept, as the browser gave it, for "This run is not kept: … (<reason>)". */
+export function notKeptReason(error: unknown): string {
+  if (isQuotaError(error)) return 'this browser has no room left to store it';
+  const { name, cause } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; cause?: unknown };
+  if (name === 'ScoringRunDeleted') return messageOf(error);
+  if (name === 'DatabaseRefused') return `this browser refused to open its database (${messageOf(cause).replace(/\.$/, '')}); private windows of some browsers do this`;
+  return `this browser refused to store it: ${messageOf(error)}`;
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message || error.name : String(error);
+}
+
+export class RunKeeper {
+  /** The kept run on show: its record's id; null when the run is not kept (or there is none). */
+  id = $state<string | null>(null);
+  /** Why the run on show is not kept, said once; null when it is kept or none was tried. */
+  problem = $state<string | null>(null);
+
+  readonly #deps: RunKeeperDeps;
+  #pending: KeptVerdict[] = [];
+  /** The writes in order: each batch waits for the one before, so the run's counts only move forward. */
+  #writing: Promise<void> = Promise.resolve();
+  #unshow: () => void = () => undefined;
+  #unlock: (() => Promise<void>) | null = null;
+  /** Bumped for each run, so a late write of the last one never lands on this one's state. */
+  #generation = 0;
+
+  constructor(deps: RunKeeperDeps) {
+    this.#deps = deps;
+  }
+
+  /** The run this tab shows as its sessionStorage has it: after a reload, the run it showed before. */
+  get remembered(): string | null {
+    return this.#deps.thisTab.get()?.id ?? null;
+  }
+
+  /** Starts keeping a new run; scoring need not wait: the batches queue behind it. */
+  begin(run: NewRun): void {
+    this.#leave();
+    const generation = this.#generation;
+    const id = this.#deps.newId?.() ?? crypto.randomUUID();
+    const now = this.#deps.now?.() ?? Date.now();
+    this.#writing = (async () => {
+      const release = await this.#deps.locks.claim(id).catch(() => null);
+      try {
+        // The runs some tab scores or shows stay when the oldest past five are let go of.
+        const spare = await this.#deps.locks.heldAnywhere().catch(() => new Set<string>());
+        const record: ScoringRunRecord = {
+          id,
+          name: run.name,
+          settings: run.settings,
+          source: run.file ? 'file' : 'canonical',
+          total: run.total,
+          done: 0,
+          passed: 0,
+          status: 'scoring',
+          failure: null,
+          elapsedMs: 0,
+          createdAt: now,
+          updatedAt: now,
+        };
+        await (await this.#deps.store()).startRun(record, run.file, { spare });
+        if (generation !== this.#generation) return void (await release?.());
+        this.#unlock = release;
+        this.#show(id);
+        this.#deps.onKept?.();
+      } catch (error) {
+        await release?.();
+        if (generation === this.#generation) this.#lose(error);
+      }
+    })();
+  }
+
+  /** Shows a kept run read back from the store (after a reload, or opened from the list). */
+  show(id: string): void {
+    this.#leave();
+    this.#show(id);
+  }
+
+  /**
+   * Takes the run's lock to score the rest of it, and reads it back as it is now (another tab
+   * may have scored more of it meanwhile). Refused while another tab scores it.
+   */
+  async resume(id: string): Promise<ResumeOutcome> {
+    const release = await this.#deps.locks.claim(id);
+    if (!release) return { kind: 'elsewhere' };
+    try {
+      const kept = await (await this.#deps.store()).loadRun(id);
+      if (!kept) {
+        await release();
+        return { kind: 'gone' };
+      }
+      this.#unlock = release;
+      this.problem = null;
+      return { kind: 'resumed', kept };
+    } catch (error) {
+      await release();
+      throw error;
+    }
+  }
+
+  /** A verdict to write with the next batch. */
+  add(verdict: KeptVerdict): void {
+    if (this.problem === null) this.#pending.push(verdict);
+  }
+
+  /** Writes the verdicts added since the last batch, with the counts they bring the run to. */
+  flush(progress: ScoringProgress): void {
+    if (this.#pending.length === 0 || this.problem !== null) return;
+    this.#write(progress);
+  }
+
+  /** Writes the last batch and where the run ended, then lets go of its lock; resolves to whether the run is kept. */
+  async end(progress: ScoringProgress): Promise<boolean> {
+    this.#write(progress);
+    await this.#writing;
+    const unlock = this.#unlock;
+    this.#unlock = null;
+    await unlock?.();
+    return this.id !== null && this.problem === null;
+  }
+
+  /** The page moves on to a run that will not be kept (a file with nothing to score): a reload shows none. */
+  forget(): void {
+    this.#leave();
+  }
+
+  #write(progress: ScoringProgress): void {
+    const batch = this.#pending;
+    this.#pending = [];
+    const generation = this.#generation;
+    this.#writing = this.#writing.then(async () => {
+      if (generation !== this.#generation || this.id === null || this.problem !== null) return;
+      try {
+        await (await this.#deps.store()).record(this.id, batch, progress);
+      } catch (error) {
+        if (generation === this.#generation) this.#lose(error);
+      }
+    });
+  }
+
+  #show(id: string): void {
+    this.id = id;
+    this.#unshow = this.#deps.locks.show(id);
+    this.#deps.thisTab.set({ id, keyedEndpoints: [] });
+  }
+
+  #leave(): void {
+    this.#generation++;
+    this.#pending = [];
+    this.#unshow();
+    this.#unshow = () => undefined;
+    void this.#unlock?.();
+    this.#unlock = null;
+    this.id = null;
+    this.problem = null;
+    this.#deps.thisTab.set(null);
+  }
+
+  /**
+   * Storage failed: the run goes on in memory. What was kept before stays, and the tab still
+   * remembers it, so a reload shows that much (a run that failed at its start has nothing kept).
+   */
+  #lose(error: unknown): void {
+    this.problem = notKeptReason(error);
+    this.#pending = [];
+  }
+}

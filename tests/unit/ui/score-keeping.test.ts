@@ -1,0 +1,260 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+// The auto entry installs the IDB* globals (IDBKeyRange…) that the store and idb use.
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import type { RunResult } from '../../../src/core/harness/outcome.ts';
+import type { Sandbox } from '../../../src/core/ports.ts';
+import { DatabaseRefused, openLabDatabase } from '../../../src/store/database.ts';
+import { IdbScoringStore } from '../../../src/store/scoring-store.ts';
+import type { SettingsStorage } from '../../../src/ui/models/saved-settings.ts';
+import { tabRunRecord } from '../../../src/ui/shared/tab-run.ts';
+import { tabWork } from '../../../src/ui/shell/tab-work.ts';
+import { ScoreDesk, type ScoreDeskDeps } from '../../../src/ui/scoring/score-desk.svelte.ts';
+import { scoringLocks, type ScoringLockManager } from '../../../src/ui/scoring/scoring-locks.ts';
+import { loadTestProblems } from '../../support/datasets.ts';
+
+beforeEach(() => {
+  // A fresh in-memory IndexedDB per test: no test sees another's databases.
+  globalThis.indexedDB = new IDBFactory();
+});
+
+/**
+ * Web Locks as the tabs of one origin see them, exclusive and shared. A tab that crashes or
+ * reloads lets go of its locks: a test gives the reloaded tab a new manager over the same names
+ * by calling `forgetTab()`.
+ */
+function originLocks() {
+  let held = new Map<string, { mode: 'shared' | 'exclusive'; count: number }>();
+  const manager: ScoringLockManager = {
+    async request(name, options, callback) {
+      const mode = options.mode ?? 'exclusive';
+      const locks = held;
+      const current = locks.get(name);
+      if (current && (mode === 'exclusive' || current.mode === 'exclusive')) return callback(null);
+      const lock = { mode, count: (current?.count ?? 0) + 1 };
+      locks.set(name, lock);
+      try {
+        await callback({ name });
+      } finally {
+        if (--lock.count === 0) locks.delete(name);
+      }
+    },
+    async query() {
+      return { held: [...held.keys()].map((name) => ({ name })) };
+    },
+  };
+  // The locks of the tab that went away are gone: later tabs see none of them.
+  return { manager, forgetTab: () => (held = new Map()) };
+}
+
+/** Passes every program but those with BROKEN (a NameError) and those with HANG, which wait for `gate` and then time out. */
+function fakeSandbox(gate: Promise<void> = Promise.resolve()): Sandbox {
+  return {
+    async run(program: string): Promise<RunResult> {
+      await new Promise((resolve) => setTimeout(resolve, 2));
+      if (program.includes('HANG')) {
+        await gate;
+        return { status: 'timeout', durationMs: 3000, limitMs: 3000, stdout: '' };
+      }
+      if (!program.includes('BROKEN')) return { status: 'passed', durationMs: 1, stdout: '' };
+      return { status: 'error', durationMs: 1, stdout: '', errorType: 'NameError', message: "name 'BROKEN' is not defined", traceback: "NameError: name 'BROKEN' is not defined\n" };
+    },
+    close: async () => undefined,
+  };
+}
+
+function memoryStorage(): SettingsStorage {
+  const values = new Map<string, string>();
+  return { getItem: (key) => values.get(key) ?? null, setItem: (key, value) => void values.set(key, value), removeItem: (key) => void values.delete(key) };
+}
+
+/** One tab's desk: its own sessionStorage (a reload keeps it), the origin's locks and database. */
+function tabDesk(tab: SettingsStorage, locks: ScoringLockManager, overrides: Partial<ScoreDeskDeps> = {}): ScoreDesk {
+  const desk = new ScoreDesk({
+    sandboxes: async () => fakeSandbox(),
+    store: async () => new IdbScoringStore(await openLabDatabase()),
+    locks: scoringLocks(() => locks),
+    thisTab: tabRunRecord(tab, 'scoring-shown-in-tab'),
+    problems: async () => loadTestProblems('humaneval'),
+    ...overrides,
+  });
+  desk.workers = 1;
+  return desk;
+}
+
+/** A samples file of `n` lines; lines in `hang` wait for the sandbox's gate, lines in `broken` fail. */
+function samplesFile(n: number, hang: number[] = [], broken: number[] = []): File {
+  const lines = Array.from({ length: n }, (_, i) => {
+    const code = hang.includes(i + 1) ? 'HANG' : broken.includes(i + 1) ? 'BROKEN' : 'True';
+    return JSON.stringify({ task_id: `HumanEval/${i}`, completion: `    return ${code}\n`, model: 'm' });
+  });
+  return new File([lines.join('\n')], 'naps.jsonl');
+}
+
+async function score(desk: ScoreDesk, file: File) {
+  const { fileLines } = await import('../../../src/ui/scoring/file-lines.ts');
+  return desk.session.scoreLines(file.name, fileLines(file), await loadTestProblems('humaneval'), { benchmark: 'humaneval', mode: 'standard', workers: 1 }, file);
+}
+
+async function until(check: () => boolean, what: string) {
+  for (let waited = 0; !check(); waited += 10) {
+    if (waited > 5000) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+}
+
+describe('a scoring kept across a reload', () => {
+  it('comes back interrupted after the tab went away mid-run, and Continue gives the file an uninterrupted run gives', async () => {
+    const file = samplesFile(8, [4, 7], [2]);
+    const uninterrupted = tabDesk(memoryStorage(), originLocks().manager);
+    await score(uninterrupted, file);
+    const whole = uninterrupted.session.resultsFile();
+    expect(whole.fileName).toBe('naps.jsonl_results.jsonl');
+
+    // The tab scores until line 4 hangs, the verdicts before it are written, and then it is gone.
+    const tab = memoryStorage();
+    const origin = originLocks();
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    let crashed = false;
+    const before = tabDesk(tab, origin.manager, {
+      sandboxes: async () => fakeSandbox(gate),
+      // A crashed tab writes nothing more.
+      store: async () => {
+        const store = new IdbScoringStore(await openLabDatabase());
+        return { startRun: store.startRun.bind(store), loadRun: store.loadRun.bind(store), listRuns: store.listRuns.bind(store), deleteRun: store.deleteRun.bind(store), record: async (...args: Parameters<IdbScoringStore['record']>) => (crashed ? undefined : store.record(...args)) } as unknown as IdbScoringStore;
+      },
+    });
+    const running = score(before, file);
+    await until(() => before.session.done === 3, 'three verdicts');
+    await until(() => before.session.keeper?.id != null, 'the run to be kept');
+    const runId = before.session.keeper!.id!;
+    // The next publish tick writes the three.
+    const store = new IdbScoringStore(await openLabDatabase());
+    for (let i = 0; i < 100 && (await store.loadRun(runId))?.verdicts.length !== 3; i++) await new Promise((resolve) => setTimeout(resolve, 20));
+    crashed = true;
+    origin.forgetTab();
+
+    // Reloaded: the same tab's sessionStorage, a new page.
+    const after = tabDesk(tab, origin.manager);
+    await after.visit();
+    const { session } = after;
+    expect(session.phase).toBe('interrupted');
+    expect(session.keeper?.id).toBe(runId);
+    expect(session.interruptedLine).toBe('Scoring of naps.jsonl was interrupted at 3 of 8 samples');
+    expect(session.rows.map((row) => row.line)).toEqual([1, 2, 3]);
+    expect(session.summaryLine).toBe('2 passed, 1 failed');
+    expect(session.resultsName).toBe('naps.jsonl_results.partial-3-of-8.jsonl');
+    expect(session.unscoredTasks().map((task) => task.taskId)).toEqual(['HumanEval/3', 'HumanEval/4', 'HumanEval/5', 'HumanEval/6', 'HumanEval/7']);
+
+    await after.continueRun(1);
+    expect(session.phase).toBe('done');
+    expect(session.done).toBe(8);
+    expect(session.resultsFile()).toEqual(whole);
+
+    const again = tabDesk(tab, originLocks().manager);
+    await again.visit();
+    expect(again.session.phase).toBe('done');
+    expect(again.session.passAtKLine).toBe(session.passAtKLine);
+    expect(again.session.resultsFile()).toEqual(whole);
+
+    open();
+    await running;
+    // Finished and kept: a reload would lose nothing, so the tab no longer asks first.
+    expect(tabWork()).toEqual([]);
+  });
+
+  it('refuses Continue while another tab scores the run, and lists it as scoring there', async () => {
+    const origin = originLocks();
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const first = tabDesk(memoryStorage(), origin.manager, { sandboxes: async () => fakeSandbox(gate) });
+    const running = score(first, samplesFile(3, [2]));
+    await until(() => first.session.done === 1 && first.session.keeper?.id != null, 'the first verdict');
+
+    // Another window: no run of its own, so it lists the kept ones.
+    const other = tabDesk(memoryStorage(), origin.manager);
+    await other.visit();
+    expect(other.session.phase).toBe('idle');
+    const [listed] = other.kept.listings;
+    expect(other.kept.state(listed!)).toBe('scoring in another tab');
+    await other.kept.remove(listed!.id);
+    expect(other.kept.problem).toBe('This scoring is running in another tab: delete it once that tab has finished or been closed.');
+
+    await other.open(listed!.id);
+    expect(other.session.phase).toBe('interrupted');
+    await other.continueRun(1);
+    expect(other.session.phase).toBe('interrupted');
+    expect(other.session.notice).toMatch(/^This scoring is running in another tab/);
+
+    open();
+    await running;
+    await other.kept.refresh();
+    expect(other.kept.state(other.kept.listings[0]!)).toBe('done');
+    await other.kept.remove(listed!.id);
+    expect(other.kept.listings).toEqual([]);
+  });
+
+  it('writes verdicts a batch per publish tick, not one transaction per verdict', async () => {
+    const batches: number[] = [];
+    const desk = tabDesk(memoryStorage(), originLocks().manager, {
+      store: async () => {
+        const store = new IdbScoringStore(await openLabDatabase());
+        const record = store.record.bind(store);
+        store.record = async (runId, verdicts, progress) => {
+          batches.push(verdicts.length);
+          return record(runId, verdicts, progress);
+        };
+        return store;
+      },
+    });
+    await score(desk, samplesFile(60, [], [7]));
+    expect(batches.reduce((sum, n) => sum + n, 0)).toBe(60);
+    expect(batches.length).toBeLessThan(10);
+    const kept = await new IdbScoringStore(await openLabDatabase()).loadRun(desk.session.keeper!.id!);
+    expect(kept?.run).toMatchObject({ status: 'done', done: 60, passed: 59 });
+    expect(kept?.verdicts).toHaveLength(60);
+  });
+
+  it('keeps five: a sixth run lets go of the oldest, and the run replaced on the page stays listed', async () => {
+    const desk = tabDesk(memoryStorage(), originLocks().manager);
+    await desk.visit();
+    for (let i = 1; i <= 6; i++) {
+      await score(desk, new File([JSON.stringify({ task_id: 'HumanEval/0', completion: '    return True\n' })], `run-${i}.jsonl`));
+      await desk.kept.refresh();
+    }
+    expect(desk.kept.listings.map((run) => run.name)).toEqual(['run-6.jsonl', 'run-5.jsonl', 'run-4.jsonl', 'run-3.jsonl', 'run-2.jsonl']);
+    expect(desk.session.keeper?.id).toBe(desk.kept.listings[0]?.id);
+  });
+
+  it('goes on in memory when the browser will not store it, says why, and asks before a reload', async () => {
+    const desk = tabDesk(memoryStorage(), originLocks().manager, {
+      store: async () => {
+        throw new DatabaseRefused('scored samples', new Error('The user denied permission to access the database.'));
+      },
+    });
+    await score(desk, samplesFile(3, [], [3]));
+    expect(desk.session.phase).toBe('done');
+    expect(desk.session.summaryLine).toBe('2 passed, 1 failed');
+    expect(desk.session.keeper?.problem).toBe(
+      'this browser refused to open its database (The user denied permission to access the database); private windows of some browsers do this',
+    );
+    expect(tabWork()).toContain('scored samples kept only in this tab');
+  });
+
+  it('says when the browser has no room for the file', async () => {
+    const desk = tabDesk(memoryStorage(), originLocks().manager, {
+      store: async () => {
+        const store = new IdbScoringStore(await openLabDatabase());
+        store.startRun = async () => {
+          throw new DOMException('The quota has been exceeded.', 'QuotaExceededError');
+        };
+        return store;
+      },
+    });
+    await score(desk, samplesFile(2));
+    expect(desk.session.phase).toBe('done');
+    expect(desk.session.keeper?.problem).toBe('this browser has no room left to store it');
+    expect(desk.session.keeper?.id).toBeNull();
+  });
+});
