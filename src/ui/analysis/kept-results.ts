@@ -27,6 +27,11 @@ export interface KeptResultsSet {
   /** This tab's set in the kept-files store. */
   set: string;
   files: KeptResultsFile[];
+  /**
+   * Files picked and still being read, by their own names: they have no copy yet, and a big one
+   * takes many seconds to read, so a reload then names them rather than dropping them unsaid.
+   */
+  reading: string[];
   labelling: ErrorLabelling;
   pairs: ArmPair[] | null;
 }
@@ -50,8 +55,9 @@ export function readKeptResults(storage: Storage | undefined): KeptResultsSet | 
         (f): f is KeptResultsFile => typeof f?.name === 'string' && typeof f.fileName === 'string' && typeof f.lastModified === 'number' && (f.key === null || typeof f.key === 'string'),
       )
       .map(({ refused, ...f }) => (typeof refused === 'string' ? { ...f, refused } : f));
+    const reading = Array.isArray(value.reading) ? value.reading.filter((name): name is string => typeof name === 'string') : [];
     const pairs = Array.isArray(value.pairs) ? value.pairs.filter((p) => typeof p?.baselineId === 'string' && typeof p.treatmentId === 'string') : null;
-    return { set: value.set, files, labelling: value.labelling === 'study' ? 'study' : 'exception', pairs };
+    return { set: value.set, files, reading, labelling: value.labelling === 'study' ? 'study' : 'exception', pairs };
   } catch {
     return null;
   }
@@ -59,7 +65,7 @@ export function readKeptResults(storage: Storage | undefined): KeptResultsSet | 
 
 export function writeKeptResults(storage: Storage | undefined, value: KeptResultsSet | null): void {
   try {
-    if (!value || value.files.length === 0) storage?.removeItem(RESULTS_SESSION_KEY);
+    if (!value || (value.files.length === 0 && value.reading.length === 0)) storage?.removeItem(RESULTS_SESSION_KEY);
     else storage?.setItem(RESULTS_SESSION_KEY, JSON.stringify(value));
   } catch {
     // Session storage refused (a sandboxed frame): the page works, and a reload starts empty.

@@ -85,6 +85,8 @@ export class ResultsView {
   #set: string | null = null;
   /** What a reload needs of each open file, by the name it is listed under. */
   readonly #kept = new Map<string, KeptResultsFile>();
+  /** Files picked and not yet open: listed for a reload by name, since they have no copy to come back from. */
+  readonly #unread = new Set<File>();
   #restoreTried = false;
   /** Counts the worker's losses, so a file read before one is not listed after it. */
   #epoch = 0;
@@ -111,10 +113,10 @@ export class ResultsView {
     if (this.#restoreTried) return;
     this.#restoreTried = true;
     const saved = readKeptResults(this.#deps.storage);
-    if (!saved || saved.files.length === 0 || this.files.length > 0 || this.reading) return;
+    if (!saved || (saved.files.length === 0 && saved.reading.length === 0) || this.files.length > 0 || this.reading) return;
     this.#set = saved.set;
     this.reading = true;
-    this.progress = `Reopening the ${saved.files.length === 1 ? 'file' : `${saved.files.length} files`} open here before the page was reloaded…`;
+    if (saved.files.length > 0) this.progress = `Reopening the ${saved.files.length === 1 ? 'file' : `${saved.files.length} files`} open here before the page was reloaded…`;
     const found: Reading[] = [];
     const missing: FileFailure[] = [];
     let store: KeptSetsPort | undefined;
@@ -149,7 +151,18 @@ export class ResultsView {
         });
     }
     // Side by side, arms are numbered by their study's place: with a file missing, the pairs chosen would name other arms.
-    await this.#read(found, { labelling: saved.labelling, pairs: missing.length === 0 ? saved.pairs : null }, missing);
+    // A file still being read was not among them, so it leaves them standing.
+    const pairs = missing.length === 0 ? saved.pairs : null;
+    for (const fileName of new Set(saved.reading)) {
+      if (missing.some((m) => m.fileName === fileName)) continue;
+      missing.push({
+        fileName,
+        message: 'It was still being read when the page was reloaded, so it is not open.',
+        hint: `Open ${fileName} here again.`,
+        details: [],
+      });
+    }
+    await this.#read(found, { labelling: saved.labelling, pairs }, missing);
     this.#save();
   }
 
@@ -167,6 +180,10 @@ export class ResultsView {
 
   async #read(picked: readonly Reading[], restored: { labelling: ErrorLabelling; pairs: ArmPair[] | null } | null = null, failuresBefore: FileFailure[] = []): Promise<void> {
     this.reading = true;
+    // Reopened ones are listed already; a picked one is listed as being read until it opens.
+    const picking = picked.filter((r) => !r.key).map((r) => r.file);
+    for (const file of picking) this.#unread.add(file);
+    if (picking.length > 0) this.#save();
     try {
       const failures: FileFailure[] = [...failuresBefore];
       const opened: (OpenedFileLine & { epoch: number; reading: Reading })[] = [];
@@ -201,10 +218,16 @@ export class ResultsView {
           if (reading.key) this.#kept.set(fileName, { name: fileName, fileName: reading.file.name, lastModified: reading.file.lastModified, key: reading.key });
           else void this.#keep(fileName, reading.file);
         }
+        for (const file of picking) this.#unread.delete(file);
         this.#save();
         await this.refresh();
       }
     } finally {
+      // None opened (each failed, and says why): the tab's list must not name them as still being read.
+      if (picking.some((file) => this.#unread.has(file))) {
+        for (const file of picking) this.#unread.delete(file);
+        this.#save();
+      }
       this.reading = false;
       this.progress = null;
     }
@@ -352,8 +375,15 @@ export class ResultsView {
   /** Writes the tab's list of open files and the choices made, for a reload. */
   #save(): void {
     const files = this.files.flatMap((f) => this.#kept.get(f.fileName) ?? []);
+    const reading = [...new Set([...this.#unread].map((file) => file.name))];
     const pairs = this.chosenPairs ? this.chosenPairs.map((p) => ({ baselineId: p.baselineId, treatmentId: p.treatmentId })) : null;
-    writeKeptResults(this.#deps.storage, this.#set && files.length > 0 ? { set: this.#set, files, labelling: this.labelling, pairs } : null);
+    if (files.length === 0 && reading.length === 0) {
+      writeKeptResults(this.#deps.storage, null);
+      return;
+    }
+    // The tab's first file, while it is read, is listed before any copy is kept: the entry needs its set's id already.
+    const set = (this.#set ??= newSetId());
+    writeKeptResults(this.#deps.storage, { set, files, reading, labelling: this.labelling, pairs });
   }
 
   /** Forgets every open file's name, source and kept copy's key, and the tab's list of them. */

@@ -246,6 +246,43 @@ describe('the Results page after a reload of its tab', () => {
     ]);
   });
 
+  it('names the file still being read when the page was reloaded, and reopens the files already open', async () => {
+    const { storage, browser } = tab();
+    const before = new ResultsView(browser());
+    await before.open([await resultFile('a.json', 'study-a', 1000)]);
+    await kept(storage, 1);
+    // A 93 MB file takes many seconds to read: the page is reloaded meanwhile.
+    const reading = before.open([await resultFile('huge.json', 'study-b', 2000)]);
+
+    const after = new ResultsView(browser());
+    await after.restore();
+    expect(after.files.map((f) => f.fileName)).toEqual(['a.json']);
+    expect(after.failures).toEqual([
+      expect.objectContaining({ fileName: 'huge.json', message: 'It was still being read when the page was reloaded, so it is not open.', hint: 'Open huge.json here again.' }),
+    ]);
+    await reading;
+    // Read to the end, it is listed as open, no longer as being read.
+    expect(readKeptResults(storage)?.reading).toEqual([]);
+  });
+
+  it('names a first file still being read, and forgets a file whose reading failed', async () => {
+    const { storage, browser } = tab();
+    const before = new ResultsView(browser());
+    const reading = before.open([await resultFile('first.json', 'study-a', 1000)]);
+    const after = new ResultsView(browser());
+    await after.restore();
+    expect(after.files).toEqual([]);
+    expect(after.failures).toEqual([expect.objectContaining({ fileName: 'first.json', message: expect.stringContaining('still being read when the page was reloaded') })]);
+    await reading;
+
+    const broken = new ResultsView(browser());
+    before.closeAll();
+    await broken.open([new File(['not json'], 'broken.json', { type: 'application/json' })]);
+    expect(broken.failures).toEqual([expect.objectContaining({ fileName: 'broken.json' })]);
+    // It said why it did not open: a reload does not name it again as being read.
+    expect(readKeptResults(storage)).toBeNull();
+  });
+
   it('forgets the files and their kept copies when the user closes them all', async () => {
     const { storage, browser } = tab();
     const view = new ResultsView(browser());
