@@ -103,9 +103,21 @@ export class EndpointUnreachableError extends Error {
 /**
  * fetch itself failed (a TypeError): nothing answered, or, in a browser, the answer was hidden
  * because the server did not allow this page's origin. Browsers do not say which.
+ * `answeredBefore`: the same server answered earlier requests, so its address and CORS were
+ * right; advice on setting them up would send a reader whose server crashed astray.
  */
-export function unreachableError(endpointUrl: string, cause: unknown, page: PageInfo = currentPage()): Error {
+export function unreachableError(endpointUrl: string, cause: unknown, page: PageInfo = currentPage(), answeredBefore = false): Error {
   const url = new URL(endpointUrl);
+  if (answeredBefore) {
+    const detail = page.inBrowser ? '' : describeNodeCause(cause);
+    return new EndpointUnreachableError(
+      `The language-model server at ${url.origin} stopped answering${detail ? ` (${detail})` : ''}. ` +
+        'It answered earlier requests, so its address was right; now nothing answers there. ' +
+        'Check that it is still running (it may have crashed, run out of memory or been stopped); ' +
+        `if it was restarted, start it with the settings it had${page.inBrowser ? ' (for Ollama, the same OLLAMA_ORIGINS)' : ''}.`,
+      cause,
+    );
+  }
   if (!page.inBrowser) {
     const detail = describeNodeCause(cause);
     return new EndpointUnreachableError(

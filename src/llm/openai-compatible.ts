@@ -19,6 +19,7 @@ import { abortError, sleep, throwIfAborted } from '../core/llm/abort.ts';
 import { splitIntoTokens } from '../core/llm/token-pieces.ts';
 import { AttemptFailure } from './attempt-failure.ts';
 import {
+  currentPage,
   disconnectedError,
   EndpointContextLengthError,
   EndpointStatusError,
@@ -67,6 +68,17 @@ export interface OpenAICompatibleOptions {
    * the command line gives keys through --api-key-env and has no page.
    */
   keyAdvice?: (status: 401 | 403) => string;
+  /**
+   * Marked once the server answers a request (default: this model's own mark). The models of one
+   * run on one server share it, so a request that then reaches nothing is told as the server having
+   * stopped, whichever model asked: CORS or a wrong address cannot break between two requests.
+   */
+  answered?: EndpointAnswered;
+}
+
+/** Whether a server has answered any request yet (endpoint-errors.ts words a failure to reach it by this). */
+export interface EndpointAnswered {
+  value: boolean;
 }
 
 export interface OpenAICompatibleModel extends LanguageModel {
@@ -103,6 +115,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
   const backoff = options.backoff ?? DEFAULTS.backoff;
   const maxRetryAfterMs = options.maxRetryAfterMs ?? DEFAULTS.maxRetryAfterMs;
   const apiKey = options.apiKey?.trim() || undefined;
+  const answered = options.answered ?? { value: false };
   // fetch would reject such a header with a TypeError indistinguishable from a network failure.
   if (apiKey && !/^[\x21-\x7e]+$/.test(apiKey)) throw unsendableApiKeyError();
 
@@ -165,8 +178,10 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
       try {
         response = await fetchImpl(endpoint, { method: 'POST', headers, body, signal: controller.signal });
       } catch (thrown) {
-        throw explain(new AttemptFailure(unreachableError(endpoint, thrown), true));
+        throw explain(new AttemptFailure(unreachableError(endpoint, thrown, currentPage(), answered.value), true));
       }
+      // Any status counts: the browser showed it, so the server runs there and allows this page.
+      answered.value = true;
       if (!response.ok) throw explain(await failureFromStatus(response, attempt, signal));
       let responseBody: ReadableStream<Uint8Array> | null = response.body;
       const contentType = response.headers.get('content-type') ?? '';

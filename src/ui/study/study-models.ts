@@ -7,7 +7,7 @@ import type { LanguageModel } from '../../core/ports.ts';
 import type { StudyConfig } from '../../core/study/config.ts';
 import { EndpointUnreachableError } from '../../llm/endpoint-errors.ts';
 import { apiRoot } from '../../llm/endpoint-url.ts';
-import { createOpenAICompatibleModel, listModels } from '../../llm/openai-compatible.ts';
+import { createOpenAICompatibleModel, listModels, type EndpointAnswered } from '../../llm/openai-compatible.ts';
 import type { ServedModelLog } from '../../llm/served-model.ts';
 import type { WebLLMSession } from '../../llm/webllm-session.ts';
 
@@ -58,6 +58,8 @@ export async function studyModels(
   const session = webllmIds.length > 0 ? await deps.webllm() : null;
   // Declaring the builds used together lets the engine keep a generator and a refiner loaded when both fit.
   session?.models.plan(webllmIds);
+  // One mark per server for this run: once any model there answers, a failure to reach it is told as the server having stopped.
+  const answeredAt = new Map<string, EndpointAnswered>();
 
   for (const [key, binding] of bindings) {
     switch (binding.engine) {
@@ -65,7 +67,9 @@ export async function studyModels(
         if (!binding.baseUrl) throw new Error(`The model key "${key}" is bound to an endpoint, but the study names no endpoint URL.`);
         const root = apiRoot(binding.baseUrl);
         const apiKey = deps.apiKeyFor(root);
-        const model = createOpenAICompatibleModel({ baseUrl: root, model: binding.id, ...(apiKey ? { apiKey } : {}) });
+        const answered = answeredAt.get(root) ?? { value: false };
+        answeredAt.set(root, answered);
+        const model = createOpenAICompatibleModel({ baseUrl: root, model: binding.id, answered, ...(apiKey ? { apiKey } : {}) });
         models.set(key, deps.servedModels ? deps.servedModels.watch(model, root, binding.id, apiKey) : model);
         break;
       }

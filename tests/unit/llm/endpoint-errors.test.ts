@@ -32,6 +32,19 @@ describe('endpoint error messages', () => {
     expect(error.message).not.toContain('CORS');
   });
 
+  it('says a server that answered earlier requests has stopped answering, without CORS advice (CORS cannot break mid-run)', () => {
+    const page = { inBrowser: true, origin: 'http://localhost:4173', secureContext: true };
+    const error = unreachableError(endpoint, new TypeError('Failed to fetch'), page, true);
+    expect(error.message).toMatch(/^The language-model server at http:\/\/192\.168\.1\.5:11434 stopped answering\. It answered earlier requests/);
+    expect(error.message).toContain('Check that it is still running');
+    expect(error.message).not.toMatch(/CORS|Enable CORS|--cors-origins|--allowed-origins|local network/);
+    // Outside a browser it names the cause, as the first failure does.
+    const cause = new TypeError('fetch failed', { cause: Object.assign(new Error('connect'), { code: 'ECONNREFUSED' }) });
+    expect(unreachableError(endpoint, cause, { inBrowser: false }, true).message).toMatch(/^The language-model server at \S+ stopped answering \(ECONNREFUSED\)\./);
+    // Never answered: the set-up advice stays.
+    expect(unreachableError(endpoint, new TypeError('Failed to fetch'), page).message).toContain('OLLAMA_ORIGINS=http://localhost:4173');
+  });
+
   it('points at the API key on 401', () => {
     expect(statusError(401, 'Unauthorized', '', { endpointUrl: endpoint }).message).toMatch(/API key/);
   });

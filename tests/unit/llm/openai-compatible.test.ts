@@ -24,6 +24,30 @@ describe('OpenAI-compatible model set-up', () => {
     await expect(listModels('http://localhost:8000', 'sk with space')).rejects.toThrow(/cannot be sent in an HTTP header/);
   });
 
+  it('says the server stopped answering once it has answered, for every model of the run on that server', async () => {
+    let up = true;
+    const serverFetch: typeof fetch = async () => {
+      if (!up) throw new TypeError('fetch failed');
+      return new Response('{"choices":[{"message":{"content":"hi"},"finish_reason":"stop"}]}', { headers: { 'Content-Type': 'application/json' } });
+    };
+    const ask = (model: ReturnType<typeof createOpenAICompatibleModel>) => model.chat([{ role: 'user', content: 'hello' }], { temperature: 0, max_tokens: 8 });
+    const options = { baseUrl: 'http://gpu-box:8000/v1', fetch: serverFetch, retries: 0 };
+
+    // Nothing ever answered: the message is about reaching it at all.
+    up = false;
+    await expect(ask(createOpenAICompatibleModel({ ...options, model: 'never' }))).rejects.toThrow(/^Could not reach the language-model server/);
+
+    up = true;
+    const answered = { value: false };
+    const generator = createOpenAICompatibleModel({ ...options, model: 'generator', answered });
+    const refiner = createOpenAICompatibleModel({ ...options, model: 'refiner', answered });
+    await ask(generator);
+    up = false;
+    await expect(ask(generator)).rejects.toThrow(/^The language-model server at http:\/\/gpu-box:8000 stopped answering .*It answered earlier requests/);
+    // The refiner never asked before, but the same server answered this run.
+    await expect(ask(refiner)).rejects.toThrow(/stopped answering/);
+  });
+
   it('sends the request through the fetch it was given', async () => {
     const seen: string[] = [];
     const fakeFetch: typeof fetch = async (input) => {

@@ -1,6 +1,6 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ModelBuild } from '../../../src/core/llm/catalog.ts';
 import type { StudyConfig } from '../../../src/core/study/config.ts';
 import { WebLLMModels } from '../../../src/llm/webllm-language-model.ts';
@@ -43,6 +43,29 @@ describe("binding a study's models to an endpoint", () => {
       expect(reply.text).toBe('hello');
     } finally {
       await server.close();
+    }
+  });
+
+  it('says the server stopped answering, not how to set up CORS, when it goes away mid-study, whichever of its models asks next', async () => {
+    const server = await startFakeOpenAIServer({ reply: 'hello' });
+    const config = { models: { generator: { engine: 'openai' as const, id: 'fake-model', baseUrl: server.url }, refiner: { engine: 'openai' as const, id: 'fake-model', baseUrl: server.url } } };
+    const model = await studyModels(config, deps);
+    const hi = [{ role: 'user' as const, content: 'hi' }];
+    await model('generator').chat(hi, { temperature: 0, max_tokens: 8 });
+    await server.close();
+    // Its three retries wait 0.25–4 s: skipped, not waited for.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let settled = false;
+      const refused = expect(model('refiner').chat(hi, { temperature: 0, max_tokens: 8 })).rejects.toThrow(/^The language-model server at http:\/\/127\.0\.0\.1:\d+ stopped answering/);
+      void refused.finally(() => (settled = true));
+      while (!settled) {
+        await new Promise((resolve) => setImmediate(resolve));
+        await vi.advanceTimersByTimeAsync(1_000);
+      }
+      await refused;
+    } finally {
+      vi.useRealTimers();
     }
   });
 
