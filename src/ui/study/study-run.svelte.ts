@@ -15,6 +15,7 @@ import { runStudy, type StudyEnd, type StudyPorts } from '../../core/study/runne
 import type { StudyUnit } from '../../core/study/work-plan.ts';
 import { describeErroredReasons, erroredReasons, type ErroredReason } from '../../core/study/errored-reasons.ts';
 import { DatabaseTerminated } from '../../store/database.ts';
+import { formatDuration } from '../models/format.ts';
 import { failureMessage, retryNote } from '../shared/run-failure.ts';
 import { studyFailureAdvice } from './study-failure.ts';
 
@@ -121,6 +122,19 @@ export class StudyRun {
 
   get busy(): boolean {
     return this.phase === 'running' || this.phase === 'pausing' || this.phase === 'paused';
+  }
+
+  /**
+   * The panel's time left, or null for none. While a unit waits to be tried again its model is not
+   * answering, and the rate of recent units (slowed by those waits) says nothing of when the study
+   * ends: an estimate then only grew, so none is given until a model answers again.
+   */
+  get timeLeft(): string | null {
+    if (!this.progress || !this.busy) return null;
+    const { etaMs } = this.progress;
+    if (this.phase === 'paused') return etaMs === null ? null : `about ${formatDuration(etaMs / 1000)} left once resumed`;
+    if (this.retrying) return 'no estimate of time left while a unit waits to be tried again';
+    return etaMs === null ? 'estimating time left…' : `about ${formatDuration(etaMs / 1000)} left`;
   }
 
   /** Runs to the end (done, cancelled or failed); never rejects. */

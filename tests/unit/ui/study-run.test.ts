@@ -92,6 +92,23 @@ describe('a study running in the page', () => {
     expect(run.retrying).toBeNull();
   });
 
+  it('gives no time left while a unit waits to be tried again, rather than one that grows, and an estimate once the model answers', async () => {
+    const gone = unreachableError('http://127.0.0.1:11434/v1/chat/completions', new TypeError('Failed to fetch'), { inBrowser: true });
+    let failures = 2;
+    const flaky = perProblemModel((call) => (failures-- > 0 ? gone : truthAnswer(call)));
+    const run = new StudyRun(studyConfig());
+    let clockMs = 0;
+    const whileWaiting = new Set<string | null>();
+    const watch = setInterval(() => run.retrying && whileWaiting.add(run.timeLeft), 1);
+    const afterUnits: (string | null)[] = [];
+    const ports = { model: () => flaky, sandbox: truthSandbox(), store: new MemoryStudyStore(), now: () => (clockMs += 10) };
+    await run.run(PROBLEMS, ports, { concurrency: 1, retryDelayMs: 40, onUnitFinished: () => afterUnits.push(run.timeLeft) });
+    clearInterval(watch);
+    expect([...whileWaiting]).toEqual(['no estimate of time left while a unit waits to be tried again']);
+    expect(afterUnits.slice(1, -1).every((text) => /^about \d+ s left$/.test(text ?? ''))).toBe(true);
+    expect(run.timeLeft).toBeNull();
+  });
+
   it('keeps saying a unit waits to be tried again while another unit only runs code (no model has answered since)', async () => {
     const gone = unreachableError('http://127.0.0.1:11434/v1/chat/completions', new TypeError('Failed to fetch'), { inBrowser: true });
     const run = new StudyRun(studyConfig());
