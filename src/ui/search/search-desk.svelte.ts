@@ -7,6 +7,7 @@
  * a reload — shows the search and, when it was interrupted (the store says running while no tab
  * holds its lock), resumes it at once: finished evaluations are read back, never run again. Not
  * when this tab sent it an API key the reload forgot (tab-run.ts): that waits for the key and Resume.
+ * Nor when another tab holds it: its panel then says so and follows it, as the list's card does.
  */
 import type { LoadedDataset } from '../../core/benchmarks/datasets.ts';
 import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
@@ -36,6 +37,8 @@ import { appSearchStores } from './search-store-connection.ts';
 import { SearchView } from './search-view.svelte.ts';
 
 const DEFAULT_WORKERS = Math.min(2, MAX_WORKERS);
+/** How often the page looks whether another tab has taken up the search on show (only the locks: cheap). */
+const TAKEN_UP_CHECK_MS = 3000;
 /** The search this tab runs and the endpoints it sent a key to, for a reload of the tab (tab-run.ts). */
 const RUNNING_IN_TAB_KEY = 'feedback-lab:search-running-in-tab';
 
@@ -45,8 +48,9 @@ export function newSearchId(now: Date = new Date()): string {
 }
 
 /**
- * Said when another tab holds a search's lock. It must stay true after that tab closes: the card
- * below then turns to "interrupted" with Resume, and nothing resumes by itself.
+ * Said when this tab would start a search another tab holds (a Resume pressed just as that tab took
+ * it up). It must stay true after that tab closes: the card below, and the panel when the search
+ * is on show, then turn to "interrupted" with Resume, and nothing resumes by itself.
  */
 export const RUNNING_IN_ANOTHER_TAB =
   'This search was already running in another tab, so this tab left it to that one: it goes on there. Its card below follows it, and offers Resume if that tab is closed before the search ends.';
@@ -102,12 +106,14 @@ export class SearchDesk {
   readonly #held = new Set<string>();
   /** The search this tab runs, as a reload of the tab finds it. */
   readonly #thisTab = tabRunRecord(tabStorage(), RUNNING_IN_TAB_KEY);
+  #takenUpCheck: ReturnType<typeof setInterval> | null = null;
 
   constructor() {
     this.library = new SearchLibrary({
       stores: appSearchStores,
       runningHere: () => this.#runningHere(),
       pausedHere: () => new Set(this.view?.phase === 'paused' ? [this.view.setup.id] : []),
+      onRefresh: () => void this.#followShown(),
     });
     this.form.datasetProblems = () => appDatasets[this.form.benchmark].loaded?.problems ?? null;
     this.keeper = new FormDraftKeeper(new SearchDraftStore(tabStorage()), {
@@ -142,6 +148,7 @@ export class SearchDesk {
     this.engines.readSettings();
     this.library.watchOthers(true);
     void this.library.refresh();
+    this.#takenUpCheck ??= setInterval(() => void this.#checkTakenUp(), TAKEN_UP_CHECK_MS);
     return this.engines.probe();
   }
 
@@ -149,6 +156,20 @@ export class SearchDesk {
   leave(): void {
     if (!this.busy) void this.#sandboxes.close();
     this.library.watchOthers(false);
+    if (this.#takenUpCheck !== null) clearInterval(this.#takenUpCheck);
+    this.#takenUpCheck = null;
+  }
+
+  /**
+   * The list is read again only while another tab runs something, so a search on show that another
+   * tab takes up later (its own Resume, Carry on or validation) would still offer Resume here: look
+   * at the locks, and once one is held, read the list, which puts the panel into following it.
+   */
+  async #checkTakenUp(): Promise<void> {
+    const view = this.view;
+    if (!view || view.busy || view.heldElsewhere || this.starting) return;
+    const held = await searchLocks.heldAnywhere();
+    if (held.has(view.setup.id) && !this.#runningHere().has(view.setup.id)) await this.library.refresh();
   }
 
   /** `sid=` shows that search, and resumes it when a reload interrupted it. Runs once per address. */
@@ -172,7 +193,7 @@ export class SearchDesk {
       this.errors = ['The search in this address is not stored in this browser (was it deleted, or started in another browser?).'];
       return;
     }
-    this.view = new SearchView(stored);
+    this.#showStored(stored);
     if (stored.status !== 'running') return;
     // A page closed a moment ago may still hold the lock: wait a little for it.
     for (let attempt = 0; attempt < 10; attempt++) {
@@ -191,7 +212,35 @@ export class SearchDesk {
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-    this.errors = [RUNNING_IN_ANOTHER_TAB];
+    // Still held: another tab runs it. Its panel says so and follows it (#followShown), offering
+    // Resume only once that tab lets go of it before the end; nothing resumes it by itself.
+  }
+
+  /** Puts a stored search on show, saying at once whether another tab holds it as far as the list knows. */
+  #showStored(stored: StoredSearch): void {
+    const view = new SearchView(stored);
+    view.heldElsewhere = this.library.elsewhere.has(stored.setup.id);
+    this.view = view;
+    void this.library.refresh();
+  }
+
+  /**
+   * The search on show, read again at each reading of the list while another tab holds it (every
+   * few seconds, while the page is open), so its panel follows that tab; and once more when that
+   * tab lets go, so the panel shows what it left: done, or interrupted with Resume.
+   */
+  async #followShown(): Promise<void> {
+    const view = this.view;
+    if (!view || view.busy) return;
+    const heldElsewhere = this.library.elsewhere.has(view.setup.id);
+    if (!heldElsewhere && !view.heldElsewhere) return;
+    const { store } = await appSearchStores();
+    // Read after the lock was looked at: once that tab let go, this is all it stored.
+    const stored = await store.loadSearch(view.setup.id).catch(() => null);
+    if (this.view !== view || view.busy) return;
+    // Deleted meanwhile: what was shown stays, but no tab holds it any longer.
+    if (stored) view.follow(stored, heldElsewhere);
+    else view.heldElsewhere = heldElsewhere;
   }
 
   /**
@@ -234,7 +283,7 @@ export class SearchDesk {
     const { store } = await appSearchStores();
     const stored = await store.loadSearch(searchId);
     if (stored) {
-      this.view = new SearchView(stored);
+      this.#showStored(stored);
       this.#putInAddress(searchId);
     }
     this.notice = null;
@@ -314,7 +363,11 @@ export class SearchDesk {
   /** Takes the search's lock, binds its models and starts Python; the caller releases. */
   async #ports(setup: SearchSetup): Promise<{ ports: SearchPorts; release: () => Promise<void>; storeTerminated: () => boolean }> {
     const claimed = await searchLocks.claim(setup.id);
-    if (!claimed) throw new Error(RUNNING_IN_ANOTHER_TAB);
+    if (!claimed) {
+      // The list (and the panel, when this search is on show) learn it now, not at the next visit.
+      void this.library.refresh();
+      throw new Error(RUNNING_IN_ANOTHER_TAB);
+    }
     this.#held.add(setup.id);
     const release = async () => {
       await claimed();

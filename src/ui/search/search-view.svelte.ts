@@ -2,7 +2,8 @@
  * One search as the page shows it: its state (for the charts), progress and cost, its champion
  * re-validation, and — while it runs in this tab — pause, resume and stop. The driver writes
  * everything to the store itself; this class only shows and steers. A stored search that is not
- * running is shown from the same fields, read back from the store.
+ * running is shown from the same fields, read back from the store; one that another tab holds is
+ * read back again as that tab stores more (`follow`).
  */
 import type { Problem } from '../../core/benchmarks/problem.ts';
 import { isAbortError } from '../../core/llm/abort.ts';
@@ -47,6 +48,11 @@ export class SearchView {
   /** What champion re-validation has cost (stored runs, and this tab's as they finish); shown beside the search's own cost. */
   validationCost = $state.raw<ValidationCost | null>(null);
   validationFailure = $state<string | null>(null);
+  /**
+   * Another tab holds this search (it runs it, carries it on or re-validates its champions): this
+   * tab only follows what that tab stores, and offers nothing to start on it.
+   */
+  heldElsewhere = $state(false);
   /** Evaluations this tab ran in its current session. */
   evaluatedHere = $state(0);
   /** While an evaluation whose model did not answer waits to be tried again: which, why, and when; null once one is stored again. */
@@ -83,6 +89,17 @@ export class SearchView {
     this.validationCost = this.validation?.cost ?? validationCost(stored.evaluations);
   }
 
+  /**
+   * Shows the search as stored now, and whether another tab still holds it. Once that tab lets go
+   * this is what it left: done, or interrupted (the store still says running) with Resume.
+   * Ignored while the search runs or validates here: this tab's own figures are newer.
+   */
+  follow(stored: StoredSearch, heldElsewhere: boolean): void {
+    if (this.busy) return;
+    this.load(stored);
+    this.heldElsewhere = heldElsewhere;
+  }
+
   /** Runs the search to its end (done, stopped or failed); never rejects. */
   async run(
     problems: readonly Problem[],
@@ -100,6 +117,8 @@ export class SearchView {
     const abort = new AbortController();
     this.#abort = abort;
     this.phase = 'running';
+    // Running here, this tab holds its lock: no other tab does.
+    this.heldElsewhere = false;
     this.eta = null;
     this.failure = null;
     this.failureAdvice = null;
@@ -150,6 +169,7 @@ export class SearchView {
     const abort = new AbortController();
     this.#abort = abort;
     this.validating = true;
+    this.heldElsewhere = false;
     this.validationRequest = request;
     this.validationFailure = null;
     try {

@@ -38,6 +38,8 @@ export interface StoredLibraryDeps<Stores> {
   pausedHere?: () => ReadonlySet<string>;
   /** How often a watched list is read again while another tab runs one of its runs. Default 3 s. */
   othersRefreshMs?: number;
+  /** After each reading of the list: a page following a run another tab holds reads it again then too. */
+  onRefresh?: () => void;
 }
 
 const OTHERS_REFRESH_MS = 3000;
@@ -126,6 +128,7 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
       for (const id of this.deps.runningHere()) elsewhere.delete(id);
       this.listings = listings;
       this.elsewhere = elsewhere;
+      this.deps.onRefresh?.();
     } catch (error) {
       this.problem = noticeOf(error);
     } finally {

@@ -1,8 +1,9 @@
-/** The Search page's view of a running search: its retry note and its time-left estimate. */
+/** The Search page's view of a search: its retry note and time-left estimate while it runs here, and one another tab holds. */
 import { describe, expect, it } from 'vitest';
 import { perProblemModel } from '../../../src/core/llm/scripted-model.ts';
 import type { Sandbox } from '../../../src/core/ports.ts';
 import { MemorySearchStore } from '../../../src/core/search/memory-search-store.ts';
+import { runSearch } from '../../../src/core/search/run-search.ts';
 import { SearchView } from '../../../src/ui/search/search-view.svelte.ts';
 import { PROBLEMS, fakeWorld, searchSetup } from '../search/run-search-fixtures.ts';
 
@@ -110,5 +111,38 @@ describe('re-validation’s cost in the page', () => {
     expect(view.progress!.usage.tokens).toBe(searchTokens);
     const reloaded = new SearchView((await store.loadSearch(view.setup.id))!);
     expect(reloaded.validationCost).toEqual(view.validationCost);
+  });
+});
+
+describe('a search another tab holds, on show here', () => {
+  it('follows what that tab stores, and once it lets go shows the search as it left it', async () => {
+    const store = new MemorySearchStore();
+    const setup = searchSetup({ budget: { maxGenerations: 1, maxWallMs: null, maxTokens: null } });
+    await store.putSearch(setup);
+    // This tab opened the address while the search had not started evaluating yet.
+    const view = new SearchView((await store.loadSearch(setup.id))!);
+    view.follow((await store.loadSearch(setup.id))!, true);
+    expect(view.heldElsewhere).toBe(true);
+    expect(view.busy).toBe(false);
+    // "That tab" runs it to the end through the same store.
+    const world = fakeWorld();
+    await runSearch(setup, PROBLEMS, { model: world.model, sandbox: world.sandbox, searchStore: store, now: () => 0 });
+    view.follow((await store.loadSearch(setup.id))!, false);
+    expect(view.heldElsewhere).toBe(false);
+    expect(view.phase).toBe('done');
+    expect(view.state.stopReason).toBe('generations');
+  });
+
+  it('is left alone while it runs in this tab: its own figures are newer than the store’s', async () => {
+    const store = new MemorySearchStore();
+    const view = await storedView(store);
+    const stale = (await store.loadSearch(view.setup.id))!;
+    const world = fakeWorld();
+    const running = view.run(PROBLEMS, { model: world.model, sandbox: world.sandbox, searchStore: store, now: () => 0 }, { concurrency: 1 });
+    view.follow(stale, true);
+    expect(view.heldElsewhere).toBe(false);
+    expect(view.phase).toBe('running');
+    await running;
+    expect(view.phase).toBe('done');
   });
 });

@@ -9,9 +9,15 @@ interface Shelf {
 
 /** A list over an array, with one file format: the bytes spell an id, or "bad". */
 class ShelfLibrary extends StoredLibrary<StoredListing, Shelf> {
-  constructor(shelf: Shelf, here: string[] = [], elsewhere: string[] = [], othersRefreshMs?: number, pausedHere?: ReadonlySet<string>) {
+  constructor(shelf: Shelf, here: string[] = [], elsewhere: string[] = [], othersRefreshMs?: number, pausedHere?: ReadonlySet<string>, onRefresh?: () => void) {
     super(
-      { stores: async () => shelf, runningHere: () => new Set(here), pausedHere: () => pausedHere ?? new Set(), ...(othersRefreshMs !== undefined ? { othersRefreshMs } : {}) },
+      {
+        stores: async () => shelf,
+        runningHere: () => new Set(here),
+        pausedHere: () => pausedHere ?? new Set(),
+        ...(othersRefreshMs !== undefined ? { othersRefreshMs } : {}),
+        ...(onRefresh ? { onRefresh } : {}),
+      },
       { claim: async () => async () => undefined, heldAnywhere: async () => new Set(elsewhere) },
     );
   }
@@ -65,13 +71,17 @@ describe('a list of stored runs', () => {
   it('while on show, follows a run going on in another tab, and offers it for resuming once that tab is gone', async () => {
     const shelf = { items: [item('there', 'running')] };
     const held = ['there'];
-    const library = new ShelfLibrary(shelf, [], held, 20);
+    // The page that shows the run is told after each reading (the Search page reads its panel's search again then).
+    const told: boolean[] = [];
+    const library: ShelfLibrary = new ShelfLibrary(shelf, [], held, 20, undefined, () => told.push(library.elsewhere.has('there')));
     library.watchOthers(true);
     await library.refresh();
     expect(library.state(library.listings[0]!)).toBe('running in another tab');
     // The other tab closes (or crashes): its lock goes, the store still says running.
     held.length = 0;
     await expect.poll(() => library.state(library.listings[0]!), { timeout: 2000, interval: 10 }).toBe('interrupted');
+    expect(told[0]).toBe(true);
+    expect(told.at(-1)).toBe(false);
 
     // Off the page, nothing is read any more.
     held.push('there');
