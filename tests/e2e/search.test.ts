@@ -147,9 +147,33 @@ describe('the Search page in Chromium', () => {
     await expect.poll(async () => (await storedEvaluations(page)).length, { timeout: 120_000, interval: 200 }).toBeGreaterThanOrEqual(3);
     await app.screenshot('search-running');
 
+    // The same address in a second tab, while this one runs it: that tab leaves the search to this
+    // one, says so on its panel, offers no Resume, and follows the search as it goes on. (It offered
+    // Resume beside "Not running · generation 0", and never moved on.) Slower replies keep the
+    // search in generation 0 meanwhile, for the reload below.
+    endpoint.pace({ tokensPerSecond: 60 });
+    const openedAt = Date.now();
+    const other = await app.context.newPage();
+    await other.goto(address);
+    const otherRun = other.locator('section.run');
+    await otherRun.locator('.phase', { hasText: /^Running in another tab$/ }).waitFor({ timeout: 30_000 });
+    expect(await otherRun.getByTestId('held-elsewhere').textContent()).toMatch(/running in another tab of this browser.*If that tab is closed before the search ends, Resume search appears here/);
+    expect(await otherRun.getByRole('button').count()).toBe(0);
+    expect(await other.locator('.errors[role="alert"]').count()).toBe(0);
+    const followedTokens = await otherRun.getByTestId('search-tokens').textContent();
+    await expect.poll(() => otherRun.getByTestId('search-tokens').textContent(), { timeout: 60_000, interval: 250 }).not.toBe(followedTokens);
+    // An address whose search is let go of within a few seconds of opening is resumed by that tab
+    // (a reload's old page may hold the lock a moment): wait that out, so the other tab only follows.
+    await other.waitForTimeout(Math.max(0, 7000 - (Date.now() - openedAt)));
+
     // A reload in the middle of generation 0: the page goes away with evaluations in flight…
     await page.goto('about:blank');
     endpoint.pace(FAST_PACE);
+    // …and the other tab, following it, now offers Resume: the search is interrupted, and nothing resumes it there by itself.
+    await otherRun.getByRole('button', { name: 'Resume search' }).waitFor({ timeout: 15_000 });
+    expect(await otherRun.locator('.phase').textContent()).toBe('Not running');
+    expect(await otherRun.getByTestId('held-elsewhere').count()).toBe(0);
+    await other.close();
     await page.waitForTimeout(500);
     await page.goto(`${server.url}#/`);
     const before = await storedEvaluations(page);
@@ -415,9 +439,20 @@ describe('the Search page in Chromium', () => {
     await page.reload();
     await page.locator('#search-run-title', { hasText: 'Stored search V' }).waitFor();
     await expect.poll(request).toEqual({ repeats: '3', scope: 'per-generation' });
+    // It says the validation was cut short, and its button goes on with it (it said only "Validated
+    // 0 of … runs" beside "Validate champions", as if pressing it started over).
+    const unfinished = panel.getByTestId('validation-unfinished');
+    expect(await unfinished.textContent()).toMatch(/^Validation was cut short after 0 of \d+ runs \(the page was reloaded or closed, or it was stopped\)\. “Continue validation” goes on with the other \d+\.$/);
+    expect(await panel.getByRole('button', { name: 'Continue validation' }).isEnabled()).toBe(true);
+    // Other repeats ask for another validation: the button says so, and the line says how to go on with the first.
+    await panel.getByLabel('Repeats').fill('2');
+    await panel.getByRole('button', { name: 'Validate champions' }).waitFor();
+    expect(await unfinished.textContent()).toMatch(/set 3 repeats of each generation’s champion again\.$/);
     // A search never validated shows the study's defaults, not the one shown before it.
     await show('W');
     await expect.poll(request).toEqual({ repeats: '5', scope: 'champion' });
+    expect(await panel.getByTestId('validation-unfinished').count()).toBe(0);
+    await panel.getByRole('button', { name: 'Validate champions' }).waitFor();
     expect(app.errors).toEqual([]);
     await app.close();
   });
