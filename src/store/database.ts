@@ -188,24 +188,28 @@ export class DatabaseRefused extends Error {
 }
 
 /**
- * A run stopped because the browser closed the database under it by itself: the site's data was
- * cleared (the browser's "clear site data", or storage it evicted), or its storage failed. What
- * the run had stored may be gone with it: the page says so rather than promise it is kept.
+ * A run stopped because its database went away under it: the site's data was cleared (the
+ * browser's "clear site data", or storage it evicted), the database was deleted (DevTools'
+ * "Delete database", or another page of the site), or the browser's storage failed. What the run
+ * had stored may be gone with it: the page says so rather than promise it is kept.
  */
 export class DatabaseTerminated extends Error {
   constructor(cause: unknown) {
     super(
-      'The browser closed this tab’s database while the run was writing to it: this site’s stored data was cleared (or the browser’s storage failed), so nothing more could be stored.',
+      'This tab’s database closed while the run was writing to it: this site’s stored data was cleared or deleted (in the browser’s settings, its developer tools or another page of this site), or the browser’s storage failed, so nothing more could be stored.',
       { cause },
     );
     this.name = 'DatabaseTerminated';
   }
 }
 
-/** Connections the browser closed by itself; every later call on them fails. */
+/** Connections closed because their data went away (cleared, deleted, storage failed); every later call on them fails. */
 const terminatedConnections = new WeakSet<LabDatabase>();
 
-/** Whether the browser closed `db` by itself (site data cleared, storage failed), rather than the app closing it. */
+/**
+ * Whether `db` closed because its data went away (site data cleared, the database deleted, storage
+ * failed), rather than for another tab's upgrade or by the app itself.
+ */
 export function connectionTerminated(db: LabDatabase): boolean {
   return terminatedConnections.has(db);
 }
@@ -224,8 +228,9 @@ export interface OpenOptions {
   /** Tests open throwaway databases under their own names. */
   name?: string;
   /**
-   * The browser closed the connection by itself (the site's data was cleared, or its storage
-   * failed): the holder should open a new one for its next use instead of failing until a reload.
+   * The connection closed because its data went away (the site's data was cleared, the database
+   * deleted, or its storage failed): the holder should open a new one for its next use instead of
+   * failing until a reload.
    */
   onTerminated?: () => void;
 }
@@ -236,14 +241,20 @@ export async function openLabDatabase(options: OpenOptions = {}): Promise<LabDat
       for (let version = oldVersion; version < SCHEMA_VERSION; version++) MIGRATIONS[version]?.(database, tx);
     },
     // Another tab runs a newer build: let its upgrade go through instead of blocking it forever.
-    // This tab's next database call then fails, and a reload picks up the new build.
-    blocking() {
+    // This tab's next database call then fails, and a reload picks up the new build. A deletion
+    // (DevTools' "Delete database", another page's deleteDatabase) asks the same with no new
+    // version: the data is gone as when the site's data is cleared, and a reload would not bring
+    // it back, so the holder opens a new, empty database for its next use, and a run that was
+    // writing says its data went rather than promise it is kept.
+    blocking(_currentVersion, newVersion) {
+      if (newVersion === null) lost();
       db.close();
     },
-    terminated() {
-      terminatedConnections.add(db);
-      options.onTerminated?.();
-    },
+    terminated: lost,
   });
+  function lost(): void {
+    terminatedConnections.add(db);
+    options.onTerminated?.();
+  }
   return db;
 }

@@ -107,7 +107,7 @@ export class IdbSearchStore implements SearchStore {
     this.#now = options.now ?? Date.now;
   }
 
-  /** Whether the browser closed this store's database by itself (site data cleared, storage failed). */
+  /** Whether this store's database went away under it (site data cleared, the database deleted, storage failed). */
   get terminated(): boolean {
     return connectionTerminated(this.#db);
   }

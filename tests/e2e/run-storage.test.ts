@@ -1,9 +1,10 @@
 /**
  * Storage trouble in the middle of a run, in Chromium, through the DevTools protocol: the site's
  * quota shrunk to nothing (Chromium then fails each write with a QuotaExceededError that has no
- * message), and the site's data cleared (the browser closes the database under the page). Each
- * run must stop with a sentence that says what happened and what to do, lose nothing it can keep,
- * and leave the page working without a reload.
+ * message), and the site's data cleared (the browser closes the database under the page) or the
+ * database deleted from another page (as DevTools' "Delete database" does). Each run must stop
+ * with a sentence that says what happened and what to do, lose nothing it can keep, and leave the
+ * page working without a reload.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Browser, BrowserContext, CDPSession, Page } from 'playwright-core';
@@ -120,7 +121,7 @@ describe('a study when the browser’s storage goes wrong mid-run', () => {
     }
   });
 
-  it('says the site’s data was cleared, promises nothing it cannot keep, and works again without a reload', async () => {
+  it('says the site’s data was cleared (or its database deleted), promises nothing it cannot keep, and works again without a reload', async () => {
     const app = await openStudyLinkWithOneWorker();
     const { page, context } = app;
     try {
@@ -145,9 +146,25 @@ describe('a study when the browser’s storage goes wrong mid-run', () => {
       await page.locator('.run .phase', { hasText: /^Running$/ }).waitFor({ timeout: 60_000 });
       await expect.poll(() => countRows(page, 'steps'), { timeout: 120_000, interval: 200 }).toBeGreaterThanOrEqual(2);
       await studyCards(page).first().waitFor();
-      await page.locator('.run').getByRole('button', { name: 'Cancel' }).click();
-      await page.locator('.run .phase', { hasText: /^Cancelled$/ }).waitFor({ timeout: 60_000 });
-      // Writes the clearing cut short must not surface as unhandled rejections.
+
+      // Deleted this time (as another page, or DevTools' "Delete database", does): the same.
+      expect(await page.evaluate(() => new Promise((resolve) => {
+        const request = indexedDB.deleteDatabase('feedback-lab');
+        request.onsuccess = () => resolve('deleted');
+        request.onerror = () => resolve(String(request.error));
+      }))).toBe('deleted');
+      await page.locator('.run .phase', { hasText: 'Stopped by an error' }).waitFor({ timeout: 60_000 });
+      const saidAfterDelete = (await page.locator('.run').getByRole('alert').textContent()) ?? '';
+      // It used to give IndexedDB's own "Failed to execute 'transaction' on 'IDBDatabase': The database
+      // connection is closing." and "reload the page … The steps stored so far are kept", with
+      // the deleted study still listed, its Resume on offer.
+      expect(saidAfterDelete).toMatch(/this site’s stored data was cleared or deleted/);
+      expect(saidAfterDelete).toMatch(/If it is not, its steps were cleared with the site’s data/);
+      expect(saidAfterDelete).not.toMatch(/are kept|Failed to execute/);
+      await expect.poll(() => studyCards(page).count(), { timeout: 30_000 }).toBe(0);
+      await expect.poll(() => page.getByTestId('store-summary').textContent(), { timeout: 30_000 }).toMatch(/^\s*0 studies, 0 steps stored/);
+      expect(await page.getByText(/connection is closing/).count()).toBe(0);
+      // Writes the clearing and the deletion cut short must not surface as unhandled rejections.
       expect(app.errors).toEqual([]);
     } finally {
       await app.close();

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { openDB } from 'idb';
-import { SCHEMA_VERSION, openLabDatabase } from '../../../src/store/database.ts';
+import { SCHEMA_VERSION, connectionTerminated, openLabDatabase } from '../../../src/store/database.ts';
 import { clearDatasetCache, createDatasetCache } from '../../../src/store/dataset-cache.ts';
 import { storageEstimate } from '../../../src/store/storage-estimate.ts';
 
@@ -24,17 +24,50 @@ describe('the feedback-lab database', () => {
   });
 
   it('lets a newer build in another tab upgrade instead of blocking it', async () => {
-    const db = await openLabDatabase();
+    let lost = 0;
+    const db = await openLabDatabase({ onTerminated: () => lost++ });
     const newer = await openDB('feedback-lab', SCHEMA_VERSION + 1, {
       upgrade(upgraded) {
         upgraded.createObjectStore('from-the-future');
       },
     });
     expect(newer.version).toBe(SCHEMA_VERSION + 1);
+    // The data is still there, in the newer build's hands: a reload of this tab picks it up.
+    expect(connectionTerminated(db)).toBe(false);
+    expect(lost).toBe(0);
     newer.close();
     db.close();
   });
+
+  it('takes a deletion from another page (DevTools’ “Delete database”) as its data gone, as when site data is cleared, and lets it through', async () => {
+    let lost = 0;
+    const db = await openLabDatabase({ onTerminated: () => lost++ });
+    await createDatasetCache(db).put(SHA, new Uint8Array([1]));
+
+    expect(await deleteDatabase('feedback-lab')).toEqual(['success']);
+    // A run writing to it tells its data went (not "reload, the steps are kept"), and the holder
+    // opens a new database for its next use instead of failing until a reload.
+    expect(connectionTerminated(db)).toBe(true);
+    expect(lost).toBe(1);
+    expect(() => db.transaction('datasets')).toThrow(expect.objectContaining({ name: 'InvalidStateError' }));
+
+    const again = await openLabDatabase();
+    expect(again.version).toBe(SCHEMA_VERSION);
+    expect(await createDatasetCache(again).get(SHA)).toBeUndefined();
+    again.close();
+  });
 });
+
+/** What another page's `indexedDB.deleteDatabase` sees: 'blocked' while a connection holds on, then 'success'. */
+function deleteDatabase(name: string): Promise<string[]> {
+  return new Promise((resolve) => {
+    const seen: string[] = [];
+    const request = indexedDB.deleteDatabase(name);
+    request.onblocked = () => seen.push('blocked');
+    request.onsuccess = () => resolve([...seen, 'success']);
+    request.onerror = () => resolve([...seen, `error ${String(request.error)}`]);
+  });
+}
 
 describe('the dataset cache', () => {
   it('gives back the exact bytes stored under a hash, after a reopen', async () => {
