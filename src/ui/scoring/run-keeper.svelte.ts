@@ -6,19 +6,19 @@
  * window): the run then goes on in memory, and `problem` says once why it is not kept.
  */
 import { isQuotaError } from '../../store/kept-file-error.ts';
-import type { ScoringRunRecord } from '../../store/database.ts';
+import { DatabaseTerminated, type ScoringRunRecord } from '../../store/database.ts';
 import type { IdbScoringStore, KeptScoring, KeptVerdict, ScoringProgress } from '../../store/scoring-store.ts';
 import type { TabRunRecord } from '../shared/tab-run.ts';
 import type { ScoringLocks } from './scoring-locks.ts';
 
-export type ScoringStore = Pick<IdbScoringStore, 'startRun' | 'record' | 'loadRun'>;
+export type ScoringStore = Pick<IdbScoringStore, 'startRun' | 'record' | 'loadRun' | 'terminated'>;
 
 export interface RunKeeperDeps {
   store: () => Promise<ScoringStore>;
   locks: ScoringLocks;
   /** The run this tab shows, as a reload of the tab finds it. */
   thisTab: TabRunRecord;
-  /** Told when a new run is kept (older ones may have been let go of to make room). */
+  /** Told when the kept runs change: a new one kept (older ones may have been let go of to make room), or all gone with the database. */
   onKept?: () => void;
   newId?: () => string;
   now?: () => number;
@@ -35,12 +35,22 @@ export function notKeptReason(error: unknown): string {
   if (isQuotaError(error)) return 'this browser has no room left to store it';
   const { name, cause } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; cause?: unknown };
   if (name === 'ScoringRunDeleted') return messageOf(error);
+  if (name === 'DatabaseTerminated') return 'this site’s stored data was cleared or deleted while it was scored, and what was kept of it went too';
   if (name === 'DatabaseRefused') return `this browser refused to open its database (${messageOf(cause).replace(/\.$/, '')}); private windows of some browsers do this`;
   return `this browser refused to store it: ${messageOf(error)}`;
 }
 
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message || error.name : String(error);
+}
+
+/**
+ * A write's failure as the keeper tells it: when the run's database went away (site data cleared,
+ * the database deleted), the run went with it, whatever the write itself met (a closing
+ * connection, or a new, empty database without the run).
+ */
+function keptFailure(keptIn: ScoringStore | null, error: unknown): unknown {
+  return keptIn?.terminated ? new DatabaseTerminated(error) : error;
 }
 
 export class RunKeeper {
@@ -57,6 +67,8 @@ export class RunKeeper {
   #unlock: (() => Promise<void>) | null = null;
   /** Bumped for each run, so a late write of the last one never lands on this one's state. */
   #generation = 0;
+  /** The store the run on show was kept in (or resumed from). */
+  #keptIn: ScoringStore | null = null;
 
   constructor(deps: RunKeeperDeps) {
     this.#deps = deps;
@@ -75,6 +87,7 @@ export class RunKeeper {
     const now = this.#deps.now?.() ?? Date.now();
     this.#writing = (async () => {
       const release = await this.#deps.locks.claim(id).catch(() => null);
+      let store: ScoringStore | null = null;
       try {
         // The runs some tab scores or shows stay when the oldest past five are let go of.
         const spare = await this.#deps.locks.heldAnywhere().catch(() => new Set<string>());
@@ -92,14 +105,16 @@ export class RunKeeper {
           createdAt: now,
           updatedAt: now,
         };
-        await (await this.#deps.store()).startRun(record, run.file, { spare });
+        store = await this.#deps.store();
+        await store.startRun(record, run.file, { spare });
         if (generation !== this.#generation) return void (await release?.());
+        this.#keptIn = store;
         this.#unlock = release;
         this.#show(id);
         this.#deps.onKept?.();
       } catch (error) {
         await release?.();
-        if (generation === this.#generation) this.#lose(error);
+        if (generation === this.#generation) this.#lose(keptFailure(store, error));
       }
     })();
   }
@@ -118,11 +133,13 @@ export class RunKeeper {
     const release = await this.#deps.locks.claim(id);
     if (!release) return { kind: 'elsewhere' };
     try {
-      const kept = await (await this.#deps.store()).loadRun(id);
+      const store = await this.#deps.store();
+      const kept = await store.loadRun(id);
       if (!kept) {
         await release();
         return { kind: 'gone' };
       }
+      this.#keptIn = store;
       this.#unlock = release;
       this.problem = null;
       return { kind: 'resumed', kept };
@@ -167,7 +184,7 @@ export class RunKeeper {
       try {
         await (await this.#deps.store()).record(this.id, batch, progress);
       } catch (error) {
-        if (generation === this.#generation) this.#lose(error);
+        if (generation === this.#generation) this.#lose(keptFailure(this.#keptIn, error));
       }
     });
   }
@@ -185,6 +202,7 @@ export class RunKeeper {
     this.#unshow = () => undefined;
     void this.#unlock?.();
     this.#unlock = null;
+    this.#keptIn = null;
     this.id = null;
     this.problem = null;
     this.#deps.thisTab.set(null);
@@ -193,9 +211,11 @@ export class RunKeeper {
   /**
    * Storage failed: the run goes on in memory. What was kept before stays, and the tab still
    * remembers it, so a reload shows that much (a run that failed at its start has nothing kept).
+   * A database that went away took every kept run with it: the list, read again, shows none.
    */
   #lose(error: unknown): void {
     this.problem = notKeptReason(error);
     this.#pending = [];
+    if (error instanceof DatabaseTerminated) this.#deps.onKept?.();
   }
 }

@@ -242,6 +242,30 @@ describe('a scoring kept across a reload', () => {
     expect(tabWork()).toContain('scored samples kept only in this tab');
   });
 
+  it('says the run is no longer kept when its database is deleted mid-run (DevTools’ “Delete database”), goes on in memory, and lists nothing', async () => {
+    let open = () => {};
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const desk = tabDesk(memoryStorage(), originLocks().manager, { sandboxes: async () => fakeSandbox(gate) });
+    await desk.visit();
+    const running = score(desk, samplesFile(6, [4], [2]));
+    await until(() => desk.session.done === 3 && desk.session.keeper?.id != null, 'three verdicts');
+    await until(() => desk.kept.listings.length === 1, 'the run to be listed');
+
+    await new Promise<void>((resolve, reject) => {
+      const request = indexedDB.deleteDatabase('feedback-lab');
+      request.onsuccess = () => resolve();
+      request.onerror = () => reject(request.error);
+    });
+    open();
+    await running;
+    expect(desk.session.phase).toBe('done');
+    expect(desk.session.summaryLine).toBe('4 passed, 2 failed');
+    // It used to say "this browser refused to store it: Failed to execute 'transaction' on 'IDBDatabase': The database connection is closing."
+    expect(desk.session.keeper?.problem).toBe('this site’s stored data was cleared or deleted while it was scored, and what was kept of it went too');
+    await until(() => desk.kept.listings.length === 0, 'the list to be read again');
+    expect(tabWork()).toContain('scored samples kept only in this tab');
+  });
+
   it('says when the browser has no room for the file', async () => {
     const desk = tabDesk(memoryStorage(), originLocks().manager, {
       store: async () => {
