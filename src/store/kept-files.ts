@@ -185,8 +185,11 @@ export async function openKeptFiles(options: KeptFilesOptions = {}): Promise<Kep
     upgrade(database) {
       database.createObjectStore('files', { keyPath: 'key' }).createIndex('identity', 'identity', { unique: true });
     },
-    // Another tab's newer build upgrades it: let it.
-    blocking() {
+    // Another tab's newer build upgrades it: let it. A deletion (DevTools' "Delete database",
+    // another page's deleteDatabase) asks the same with no new version: the files are gone, as
+    // when the site's data is cleared, so the holder opens a new database for its next use.
+    blocking(_currentVersion, newVersion) {
+      if (newVersion === null) options.onTerminated?.();
       db.close();
     },
     terminated() {

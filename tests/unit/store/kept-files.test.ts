@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import 'fake-indexeddb/auto';
 import { IDBFactory, forceCloseDatabase } from 'fake-indexeddb';
 import { KeepFileError } from '../../../src/store/kept-file-error.ts';
-import { KEPT_FILES_LIMIT, KEPT_SETS_LIMIT, openKeptFiles, type KeptFileRecord } from '../../../src/store/kept-files.ts';
+import { KEPT_FILES_DATABASE, KEPT_FILES_LIMIT, KEPT_SETS_LIMIT, openKeptFiles, type KeptFileRecord } from '../../../src/store/kept-files.ts';
 
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
@@ -60,6 +60,22 @@ describe('result files kept for the presenter', () => {
     // A new connection works (here the data survived the close; after "clear site data" it would be gone).
     const reopened = await openKeptFiles();
     expect((await reopened.get(key))?.fileName).toBe('a.json');
+  });
+
+  it('takes a deletion from another page (DevTools’ “Delete database”) as the files gone: the holder is told to open a new one', async () => {
+    let terminated = 0;
+    const kept = await openKeptFiles({ onTerminated: () => terminated++ });
+    await kept.keep('a.json', file('a.json', 'x'));
+    const deleted = await new Promise<string>((resolve) => {
+      const request = indexedDB.deleteDatabase(KEPT_FILES_DATABASE);
+      request.onsuccess = () => resolve('success');
+      request.onblocked = () => resolve('blocked');
+    });
+    expect(deleted).toBe('success');
+    expect(terminated).toBe(1);
+    const reopened = await openKeptFiles();
+    const key = await reopened.keep('b.json', file('b.json', 'y'));
+    expect((await reopened.get(key))?.fileName).toBe('b.json');
   });
 });
 
