@@ -639,7 +639,7 @@ describe('the keyboard in Chromium', () => {
     await page.keyboard.press('Enter');
     await expectFocusOn(page, /^button "Cancel"/, 'Scoring: after Score the canonical solutions');
     await page.keyboard.press('Enter');
-    await expectFocusOn(page, /^(h2 "Verdicts for canonical-humaneval\.jsonl"|button "Score the canonical solutions")/, 'Scoring: after Cancel');
+    await expectFocusOn(page, /^(h2 "Verdicts for canonical-humaneval\.jsonl \(HumanEval, standard mode\)"|button "Score the canonical solutions")/, 'Scoring: after Cancel');
     // Someone who clicked away (onto the footer's text: focus goes nowhere) is left there: the end
     // of a run does not pull focus, and the page, to the verdicts.
     const canonical = page.getByRole('button', { name: 'Score the canonical solutions' });
@@ -660,7 +660,7 @@ describe('the keyboard in Chromium', () => {
     await samplesInput.focus();
     await samplesInput.setInputFiles({ name: 'many.jsonl', mimeType: 'application/x-ndjson', buffer: Buffer.from(samples.join('\n')) });
     await page.getByText('1 passed, 50 failed', { exact: true }).waitFor({ timeout: 120_000 });
-    await expectFocusOn(page, /^h2 "Verdicts for many\.jsonl"/, 'Scoring: after a file is scored');
+    await expectFocusOn(page, /^h2 "Verdicts for many\.jsonl \(HumanEval, standard mode\)"/, 'Scoring: after a file is scored');
     // Next onto the last page stays focused (a disabled Next would drop focus to <body>).
     await page.getByRole('navigation', { name: 'Verdict pages' }).getByRole('button', { name: 'Next' }).focus();
     await page.keyboard.press('Enter');

@@ -193,7 +193,7 @@ describe('the Scoring page in Chromium', () => {
     expect(await page.locator('.summary-line').textContent()).toBe('14 passed, 6 failed');
     expect(await page.getByTestId('pass-at-k').textContent()).toBe('pass@1 0.7000, pass@10 1.0000 (2 tasks, 10 samples each)');
     // A screen reader is told the run's end with the figures the page shows, pass@k included.
-    expect(await page.locator('main p.visually-hidden[role="status"]').textContent()).toBe(
+    expect(await page.getByRole('status').filter({ hasText: /^Scored ten-each\.jsonl/ }).textContent()).toBe(
       'Scored ten-each.jsonl: 14 passed, 6 failed. pass@1 0.7000, pass@10 1.0000 (2 tasks, 10 samples each).',
     );
     const missing = await page.getByText(/problems have no sample in this file/).textContent();
@@ -373,6 +373,8 @@ describe('the Scoring page in Chromium', () => {
     await page.reload();
     const interrupted = page.getByTestId('interrupted');
     await interrupted.getByText('Scoring of naps.jsonl was interrupted at 4 of 7 samples').waitFor({ timeout: 60_000 });
+    // The run names its own benchmark and mode: the form may say otherwise, and the run goes on with its own.
+    expect(await interrupted.textContent()).toContain('(HumanEval, standard mode)');
     expect(await page.getByRole('table').getByRole('row').count()).toBe(5);
     expect(await page.locator('.summary-line').textContent()).toBe('3 passed, 1 failed');
     expect(await page.getByTestId('partial-results').textContent()).toContain('press Continue to score them');
@@ -380,13 +382,21 @@ describe('the Scoring page in Chromium', () => {
     expect(partial).toBe(`${whole.split('\n').slice(0, 4).join('\n')}\n`);
     expect(await axeViolations(page, 'scoring, an interrupted run')).toEqual([]);
 
+    // The form switched to another benchmark, loading or not: Continue waits only on the run's own.
+    await page.getByLabel('Benchmark').selectOption('mbpp');
+    const continueButton = page.getByRole('button', { name: 'Continue' });
+    expect(await continueButton.isEnabled()).toBe(true);
+    expect(await continueButton.getAttribute('aria-describedby')).toBeNull();
+
     // Continue, from the keyboard: the rest is scored from the kept file, with Cancel as in any run.
-    await page.getByRole('button', { name: 'Continue' }).focus();
+    await continueButton.focus();
     await page.keyboard.press('Enter');
     await page.getByRole('button', { name: 'Cancel' }).waitFor();
     await page.getByRole('button', { name: 'Download naps.jsonl_results.jsonl' }).waitFor({ timeout: 120_000 });
     expect(await page.locator('.summary-line').textContent()).toBe('5 passed, 2 failed');
     expect(await download('naps.jsonl_results.jsonl')).toBe(whole);
+    // Scored against HumanEval, as the heading says, whatever the form says.
+    await page.getByRole('heading', { name: 'Verdicts for naps.jsonl (HumanEval, standard mode)', exact: true }).waitFor();
 
     // Finished: a reload shows it as it was.
     await page.reload();
@@ -412,8 +422,20 @@ describe('the Scoring page in Chromium', () => {
       expect(await other.locator('.summary-line').textContent()).toBe('5 passed, 2 failed');
       // The one opened is shown above, not listed; the older one is deleted, at once.
       expect(await cards.count()).toBe(1);
-      await kept.getByRole('button', { name: 'Delete naps.jsonl' }).click();
-      await expect.poll(() => cards.count()).toBe(0);
+      // Deleted from the keyboard, with the runs kept by the tests before: each deletion is said,
+      // and focus goes to the list's heading, then, once the last card takes the list with it, to
+      // a control that stays rather than to <body>.
+      const focused = () => other.evaluate(() => document.activeElement?.textContent?.trim());
+      const deletes = kept.getByRole('button', { name: /^Delete / });
+      for (let left = await deletes.count(); left > 0; left--) {
+        const name = (await deletes.first().getAttribute('aria-label'))!.replace(/^Delete /, '');
+        await deletes.first().focus();
+        await other.keyboard.press('Enter');
+        await other.getByRole('status').filter({ hasText: `Deleted ${name}` }).waitFor();
+        await expect.poll(focused).toBe(left > 1 ? 'Kept scorings' : 'Score the canonical solutions');
+      }
+      expect(await cards.count()).toBe(0);
+      expect(await other.getByRole('heading', { name: 'Kept scorings' }).count()).toBe(0);
     } finally {
       await other.close();
     }

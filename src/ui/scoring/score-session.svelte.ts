@@ -100,12 +100,12 @@ export class ScoreSession {
         return `Reading ${this.name}…`;
       case 'scoring':
         if (this.cancelling) return 'Cancelling: letting the samples already running finish…';
-        return `Scoring ${this.total} sample${this.total === 1 ? '' : 's'} of ${this.name}…`;
+        return `Scoring ${this.total.toLocaleString('en')} sample${this.total === 1 ? '' : 's'} of ${this.name}…`;
       case 'done':
         // The pass@k line (several samples per task) is the run's headline figure on the page: say it too.
         return `Scored ${this.name}: ${this.summaryLine}.${this.passAtKLine ? ` ${this.passAtKLine}.` : ''}`;
       case 'cancelled':
-        return `Cancelled after ${this.done} of ${this.total} samples: ${this.summaryLine}.`;
+        return `Cancelled after ${this.done.toLocaleString('en')} of ${this.total.toLocaleString('en')} samples: ${this.summaryLine}.`;
       case 'interrupted':
         return `${this.interruptedLine}.`;
       default: {
@@ -258,7 +258,7 @@ export class ScoreSession {
       return;
     }
     if (outcome.kind === 'elsewhere') {
-      this.notice = 'This scoring is running in another tab: it goes on there. Open it here again once that tab has finished or been closed.';
+      this.notice = 'This scoring is running in another tab: it goes on there. Press Continue again once that tab has finished or been closed.';
       return;
     }
     if (outcome.kind === 'gone') {

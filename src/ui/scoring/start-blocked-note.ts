@@ -29,3 +29,24 @@ export function startBlockedNote(benchmark: BenchmarkId, status: DatasetStatus, 
     }
   }
 }
+
+/**
+ * Why Continue is disabled, said beside it, or null when it is enabled or held only by a run:
+ * an interrupted run is scored against its own benchmark, which the form may no longer show.
+ */
+export function continueBlockedNote(benchmark: BenchmarkId, status: DatasetStatus): string | null {
+  const name = BENCHMARK_NAMES[benchmark];
+  switch (status) {
+    case 'idle':
+    case 'loading':
+      return `Waiting for ${name} to load: this run is scored against its tests.`;
+    case 'failed':
+      return `No ${name} loaded, which this run is scored against: choose ${name} as the benchmark above and pick ${DATASET_FILES[benchmark].fileName} in its file field, then press Continue.`;
+    case 'ready':
+      return null;
+    default: {
+      const never: never = status;
+      return never;
+    }
+  }
+}

@@ -236,6 +236,21 @@ describe('scoring a samples file', () => {
     expect([...heard].filter(Boolean)).toEqual(['Scoring 120 samples of canonical-humaneval.jsonl…', 'Scored canonical-humaneval.jsonl: 120 passed, 0 failed. pass@1 1.0000 (120 tasks, 1 sample each).']);
   });
 
+  it('gives a screen reader a large file’s counts with thousands separators, as the page shows them', async () => {
+    const problems = await loadTestProblems('humaneval');
+    const lines = Array.from({ length: 1200 }, (_, i) => {
+      const problem = problems[i % problems.length]!;
+      return JSON.stringify({ task_id: problem.id, completion: problem.canonicalSolution });
+    });
+    const session = new ScoreSession(new SandboxHolder(async () => fakeSandbox(2)));
+    const run = session.scoreLines('big.jsonl', lines, problems, settings);
+    while (session.phase !== 'scoring') await new Promise((resolve) => setTimeout(resolve, 2));
+    expect(session.announcement).toBe('Scoring 1,200 samples of big.jsonl…');
+    session.cancel();
+    await run;
+    expect(session.announcement).toMatch(/^Cancelled after \d+ of 1,200 samples: /);
+  });
+
   it('frees the Python workers when the page is left: at once when idle, after the run when one is in flight', async () => {
     const problems = await loadTestProblems('humaneval');
     let closed = 0;

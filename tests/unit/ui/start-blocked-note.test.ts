@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { LastingWait, SAY_WAIT_AFTER_MS } from '../../../src/ui/shared/lasting-wait.svelte.ts';
-import { startBlockedNote } from '../../../src/ui/scoring/start-blocked-note.ts';
+import { runSettingsLine } from '../../../src/ui/scoring/run-settings-line.ts';
+import { continueBlockedNote, startBlockedNote } from '../../../src/ui/scoring/start-blocked-note.ts';
 
 describe('the note beside the Scoring page’s disabled start controls', () => {
   it('says which benchmark is missing and where its file comes from when it could not be loaded', () => {
@@ -19,6 +20,21 @@ describe('the note beside the Scoring page’s disabled start controls', () => {
     expect(startBlockedNote('humaneval', 'ready', false, false)).toBeNull();
     expect(startBlockedNote('humaneval', 'idle', false, false)).toBeNull();
     expect(startBlockedNote('humaneval', 'loading', false, false)).toBeNull();
+  });
+});
+
+describe('a kept run’s Continue, held by the run’s own benchmark rather than the form’s', () => {
+  it('says the run’s benchmark, and what to do when it is missing', () => {
+    expect(continueBlockedNote('mbpp', 'loading')).toBe('Waiting for MBPP to load: this run is scored against its tests.');
+    expect(continueBlockedNote('humaneval', 'failed')).toBe(
+      'No HumanEval loaded, which this run is scored against: choose HumanEval as the benchmark above and pick HumanEval.jsonl.gz in its file field, then press Continue.',
+    );
+    expect(continueBlockedNote('humaneval', 'ready')).toBeNull();
+  });
+
+  it('names the run’s benchmark and mode, as its panel and verdicts heading say them', () => {
+    expect(runSettingsLine({ benchmark: 'humaneval', mode: 'standard' })).toBe('HumanEval, standard mode');
+    expect(runSettingsLine({ benchmark: 'mbpp', mode: 'study' })).toBe('MBPP, study mode');
   });
 });
 
