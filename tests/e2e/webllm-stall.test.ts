@@ -59,11 +59,13 @@ describe('an in-browser reply that stops coming', () => {
   it('ends in Try it with a plain explanation once its silence limit passes, and the next Send works on a fresh worker', async () => {
     const app = await openApp(browser, server, { hash: '#/models' });
     const { page, context } = app;
+    // Model workers the page started. Not the script's fetches: the service worker fetches it too
+    // when it saves the offline copy, at a moment of its own (its hash check then drops the stand-in).
     const workers: string[] = [];
-    await context.route(/\/webllm-worker[^/]*\.js(\?.*)?$/, (route) => {
-      workers.push(route.request().url());
-      return route.fulfill({ contentType: 'text/javascript', body: fakeWorker(workers.length === 1) });
+    page.on('worker', (worker) => {
+      if (/\/webllm-worker[^/]*\.js/.test(worker.url())) workers.push(worker.url());
     });
+    await context.route(/\/webllm-worker[^/]*\.js(\?.*)?$/, (route) => route.fulfill({ contentType: 'text/javascript', body: fakeWorker(workers.length === 0) }));
     await context.route(/^https:\/\//, (route) => route.abort());
     await page.clock.install();
     await page.reload();
