@@ -176,6 +176,15 @@ const MIGRATIONS: readonly Migration[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
+/**
+ * Every key of a compound-keyed store that begins with `prefix` (a study's steps, one unit's steps,
+ * a search's evaluations, a scoring's verdicts): `[...prefix]` sorts before any longer key with that
+ * start, and `[...prefix, []]` after all of them, since an array sorts after every other key type.
+ */
+export function keysUnder(...prefix: IDBValidKey[]): IDBKeyRange {
+  return IDBKeyRange.bound(prefix, [...prefix, []]);
+}
+
 /** The browser would not open IndexedDB (private windows of some browsers do this): nothing can be stored. */
 export class DatabaseRefused extends Error {
   constructor(stored: string, cause: unknown) {

@@ -4,7 +4,7 @@
  * work. Every write is one transaction that has completed when its promise resolves; a batch of
  * verdicts and the run's counts go in the same one, so the counts never say more than is stored.
  */
-import { connectionTerminated, observed, type LabDatabase, type ScoringRunRecord, type ScoringStatus, type ScoringVerdictRecord } from './database.ts';
+import { connectionTerminated, keysUnder, observed, type LabDatabase, type ScoringRunRecord, type ScoringStatus, type ScoringVerdictRecord } from './database.ts';
 
 /** Runs kept at most: a 30,000-sample file is tens of megabytes, kept whole. */
 export const KEPT_SCORINGS = 5;
@@ -36,11 +36,6 @@ export class ScoringRunDeleted extends Error {
   constructor() {
     super('it was deleted in another tab');
   }
-}
-
-/** Every verdict key of one run: [id] sorts before [id, line], and [id, []] after it. */
-function runKeyRange(runId: string): IDBKeyRange {
-  return IDBKeyRange.bound([runId], [runId, []]);
 }
 
 export class IdbScoringStore {
@@ -77,7 +72,7 @@ export class IdbScoringStore {
       await Promise.all([
         runs.delete(other.id),
         tx.objectStore('scoringFiles').delete(other.id),
-        tx.objectStore('scoringVerdicts').delete(runKeyRange(other.id)),
+        tx.objectStore('scoringVerdicts').delete(keysUnder(other.id)),
       ]);
     }
     await Promise.all([runs.put(run), file ? tx.objectStore('scoringFiles').put({ runId: run.id, file }) : undefined]);
@@ -105,7 +100,7 @@ export class IdbScoringStore {
     const [run, file, rows] = await Promise.all([
       tx.objectStore('scoringRuns').get(runId),
       tx.objectStore('scoringFiles').get(runId),
-      tx.objectStore('scoringVerdicts').getAll(runKeyRange(runId)),
+      tx.objectStore('scoringVerdicts').getAll(keysUnder(runId)),
       tx.done,
     ]);
     if (!run) return null;
@@ -123,7 +118,7 @@ export class IdbScoringStore {
     await Promise.all([
       tx.objectStore('scoringRuns').delete(runId),
       tx.objectStore('scoringFiles').delete(runId),
-      tx.objectStore('scoringVerdicts').delete(runKeyRange(runId)),
+      tx.objectStore('scoringVerdicts').delete(keysUnder(runId)),
       tx.done,
     ]);
   }

@@ -15,7 +15,7 @@ import { interruptedSpends } from '../core/search/stored-search.ts';
 import { sameSearchSetup, type SearchSetup } from '../core/search/search-setup.ts';
 import type { SearchState, SearchStopReason } from '../core/search/search-state.ts';
 import { UserError } from '../core/user-error.ts';
-import { connectionTerminated, observed, type LabDatabase, type SearchRecord } from './database.ts';
+import { connectionTerminated, keysUnder, observed, type LabDatabase, type SearchRecord } from './database.ts';
 
 /** A search as the list of stored searches shows it. */
 export interface SearchListing {
@@ -93,10 +93,6 @@ async function afterSnapshot(
   };
 }
 
-/** Every evaluation key of one search: [id] sorts before [id, …], and [id, []] after it. */
-export function searchKeyRange(searchId: string): IDBKeyRange {
-  return IDBKeyRange.bound([searchId], [searchId, []]);
-}
 
 export class IdbSearchStore implements SearchStore {
   readonly #db: LabDatabase;
@@ -163,7 +159,7 @@ export class IdbSearchStore implements SearchStore {
     const tx = observed(this.#db.transaction(['searches', 'searchEvaluations'], 'readonly'));
     const [record, rows] = await Promise.all([
       tx.objectStore('searches').get(searchId),
-      tx.objectStore('searchEvaluations').getAll(searchKeyRange(searchId)),
+      tx.objectStore('searchEvaluations').getAll(keysUnder(searchId)),
       tx.done,
     ]);
     if (!record) return null;
@@ -209,7 +205,7 @@ export class IdbSearchStore implements SearchStore {
   /** Removes the search with all its evaluations, in one transaction. The call cache stays. */
   async deleteSearch(searchId: string): Promise<void> {
     const tx = observed(this.#db.transaction(['searches', 'searchEvaluations'], 'readwrite'));
-    await Promise.all([tx.objectStore('searches').delete(searchId), tx.objectStore('searchEvaluations').delete(searchKeyRange(searchId)), tx.done]);
+    await Promise.all([tx.objectStore('searches').delete(searchId), tx.objectStore('searchEvaluations').delete(keysUnder(searchId)), tx.done]);
   }
 
   /**

@@ -16,8 +16,7 @@ import { unitId as makeUnitId } from '../core/study/work-plan.ts';
 import type { Step } from '../core/pipeline/trajectory.ts';
 import { UserError } from '../core/user-error.ts';
 import type { IDBPTransaction } from 'idb';
-import type { LabDatabase, LabSchema, StudyRecord } from './database.ts';
-import { studyKeyRange, unitStepRange } from './study-store.ts';
+import { keysUnder, type LabDatabase, type LabSchema, type StudyRecord } from './database.ts';
 
 export interface ImportedStudy {
   studyId: string;
@@ -128,7 +127,7 @@ export async function importResultFiles(
         if (before?.passed !== undefined && passed !== undefined && before.passed !== passed) verdictConflicts++;
         if (before && !importedWins(unit, before)) continue;
         written++;
-        if (before && before.steps > 0) writes.push(steps.delete(unitStepRange(studyId, unit.unitId)));
+        if (before && before.steps > 0) writes.push(steps.delete(keysUnder(studyId, unit.unitId)));
         for (const step of unit.steps) writes.push(progress.track(steps.put({ studyId, unitId: unit.unitId, index: step.index, step })));
         if (unit.record) writes.push(units.put({ studyId, unitId: unit.unitId, unit: unit.record }));
         else if (before?.finished !== undefined) writes.push(units.delete([studyId, unit.unitId]));
@@ -205,8 +204,8 @@ async function storedUnitState(tx: StudyTransaction, studyId: string): Promise<M
     return entry;
   };
   const [stepRecords, unitRecords] = await Promise.all([
-    tx.objectStore('steps').getAll(studyKeyRange(studyId)),
-    tx.objectStore('units').getAll(studyKeyRange(studyId)),
+    tx.objectStore('steps').getAll(keysUnder(studyId)),
+    tx.objectStore('units').getAll(keysUnder(studyId)),
   ]);
   for (const { unitId } of stepRecords) get(unitId).steps++;
   for (const { unitId, unit } of unitRecords) {

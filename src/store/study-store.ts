@@ -18,7 +18,7 @@ import { isReplayStudy, sameStudyConfig, type StudyConfig } from '../core/study/
 import { erroredReasons, type ErroredReason } from '../core/study/errored-reasons.ts';
 import { summarizeArms, type ArmSummary } from '../core/study/summary.ts';
 import { finishedUnitUntouchable, type FinishedUnit } from '../core/study/unit-record.ts';
-import { observed, type LabDatabase, type StudyRecord } from './database.ts';
+import { keysUnder, observed, type LabDatabase, type StudyRecord } from './database.ts';
 
 /** A study as the list of stored studies shows it, without its steps. */
 export interface StudyListing {
@@ -44,15 +44,6 @@ export interface StudyListing {
   arms: ArmSummary[];
 }
 
-/** Every key of `studyId` in the steps or units store: [id] sorts before [id, …], and [id, []] after it. */
-export function studyKeyRange(studyId: string): IDBKeyRange {
-  return IDBKeyRange.bound([studyId], [studyId, []]);
-}
-
-/** Every step key of one unit. */
-export function unitStepRange(studyId: string, unitId: string): IDBKeyRange {
-  return IDBKeyRange.bound([studyId, unitId], [studyId, unitId, []]);
-}
 
 export class IdbStudyStore implements StudyStore {
   readonly #db: LabDatabase;
@@ -143,8 +134,8 @@ export class IdbStudyStore implements StudyStore {
     const tx = observed(this.#db.transaction(['studies', 'steps', 'units'], 'readonly'));
     const [record, steps, units] = await Promise.all([
       tx.objectStore('studies').get(studyId),
-      tx.objectStore('steps').getAll(studyKeyRange(studyId)),
-      tx.objectStore('units').getAll(studyKeyRange(studyId)),
+      tx.objectStore('steps').getAll(keysUnder(studyId)),
+      tx.objectStore('units').getAll(keysUnder(studyId)),
       tx.done,
     ]);
     if (!record) return null;
@@ -188,8 +179,8 @@ export class IdbStudyStore implements StudyStore {
     const listings = await Promise.all(
       records.map(async (record): Promise<StudyListing> => {
         const [steps, units] = await Promise.all([
-          tx.objectStore('steps').count(studyKeyRange(record.id)),
-          tx.objectStore('units').getAll(studyKeyRange(record.id)),
+          tx.objectStore('steps').count(keysUnder(record.id)),
+          tx.objectStore('units').getAll(keysUnder(record.id)),
         ]);
         const { config } = record;
         const finished = units.map((u) => u.unit);
@@ -221,8 +212,8 @@ export class IdbStudyStore implements StudyStore {
     const tx = observed(this.#db.transaction(['studies', 'steps', 'units'], 'readwrite'));
     await Promise.all([
       tx.objectStore('studies').delete(studyId),
-      tx.objectStore('steps').delete(studyKeyRange(studyId)),
-      tx.objectStore('units').delete(studyKeyRange(studyId)),
+      tx.objectStore('steps').delete(keysUnder(studyId)),
+      tx.objectStore('units').delete(keysUnder(studyId)),
       tx.done,
     ]);
   }
