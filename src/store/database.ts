@@ -244,6 +244,23 @@ export interface OpenOptions {
   onTerminated?: () => void;
 }
 
+/**
+ * A tab's one connection for a kind of store, opened on first use: `make` builds the stores over
+ * it. When the database goes away under the tab (site data cleared, the database deleted) the next
+ * use opens a new one, rather than every call failing until a reload; a refusal to open rejects
+ * with DatabaseRefused, naming `stored` ("studies"), and the next use tries again.
+ */
+export function openedOnFirstUse<T>(stored: string, make: (db: LabDatabase) => T): () => Promise<T> {
+  let opening: Promise<T> | null = null;
+  return () => {
+    opening ??= openLabDatabase({ onTerminated: () => (opening = null) }).then(make, (error: unknown) => {
+      opening = null;
+      throw new DatabaseRefused(stored, error);
+    });
+    return opening;
+  };
+}
+
 export async function openLabDatabase(options: OpenOptions = {}): Promise<LabDatabase> {
   const db = await openDB<LabSchema>(options.name ?? DATABASE_NAME, SCHEMA_VERSION, {
     upgrade(database, oldVersion, _newVersion, tx) {

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { openDB } from 'idb';
-import { SCHEMA_VERSION, connectionTerminated, openLabDatabase } from '../../../src/store/database.ts';
+import { DatabaseRefused, SCHEMA_VERSION, connectionTerminated, openLabDatabase, openedOnFirstUse } from '../../../src/store/database.ts';
 import { clearDatasetCache, createDatasetCache } from '../../../src/store/dataset-cache.ts';
 import { storageEstimate } from '../../../src/store/storage-estimate.ts';
 
@@ -68,6 +68,33 @@ function deleteDatabase(name: string): Promise<string[]> {
     request.onerror = () => resolve([...seen, `error ${String(request.error)}`]);
   });
 }
+
+describe("a tab's connection for a kind of store", () => {
+  it('opens once for every use, opens a new one after the database was deleted under it, and names what cannot be stored when refused', async () => {
+    let made = 0;
+    const stores = openedOnFirstUse('studies', (db) => ({ db, n: ++made }));
+    const first = await stores();
+    expect(await stores()).toBe(first);
+    expect(made).toBe(1);
+
+    expect(await deleteDatabase('feedback-lab')).toEqual(['success']);
+    const second = await stores();
+    expect(second.n).toBe(2);
+    expect(second.db).not.toBe(first.db);
+    second.db.close();
+
+    const open = indexedDB.open.bind(indexedDB);
+    indexedDB.open = () => {
+      throw new DOMException('The user denied permission to access the database.', 'InvalidStateError');
+    };
+    const refused = openedOnFirstUse('studies', (db) => db);
+    await expect(refused()).rejects.toThrow(DatabaseRefused);
+    await expect(refused()).rejects.toThrow(/so studies cannot be stored/);
+    // Refused once is not refused for ever: the next use tries again.
+    indexedDB.open = open;
+    (await refused()).close();
+  });
+});
 
 describe('the dataset cache', () => {
   it('gives back the exact bytes stored under a hash, after a reopen', async () => {
