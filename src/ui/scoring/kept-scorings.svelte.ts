@@ -6,6 +6,7 @@
 import type { ScoringRunRecord } from '../../store/database.ts';
 import type { IdbScoringStore } from '../../store/scoring-store.ts';
 import { coalescedTask } from '../coalesced-task.ts';
+import { OthersWatch } from '../shared/others-watch.ts';
 import type { ScoringLocks } from './scoring-locks.ts';
 
 /** What the list shows as a kept run's state. */
@@ -27,11 +28,11 @@ export class KeptScorings {
   problem = $state<string | null>(null);
 
   readonly #deps: KeptScoringsDeps;
-  #watching = false;
-  #timer: ReturnType<typeof setTimeout> | null = null;
+  readonly #others: OthersWatch;
 
   constructor(deps: KeptScoringsDeps) {
     this.#deps = deps;
+    this.#others = new OthersWatch(() => void this.refresh(), () => this.elsewhere.size > 0, deps.othersRefreshMs);
   }
 
   state(listing: ScoringRunRecord): KeptState {
@@ -61,7 +62,7 @@ export class KeptScorings {
       this.problem = `The kept scorings could not be read: ${error instanceof Error ? error.message : String(error)}`;
     } finally {
       this.loaded = true;
-      this.#schedule();
+      this.#others.scheduleNext();
     }
   });
 
@@ -70,8 +71,7 @@ export class KeptScorings {
    * counts move on, and when that tab closes (or crashes) it shows as interrupted.
    */
   watch(on: boolean): void {
-    this.#watching = on;
-    this.#schedule();
+    this.#others.watch(on);
   }
 
   /**
@@ -94,15 +94,5 @@ export class KeptScorings {
       this.problem = `The scoring could not be deleted: ${error instanceof Error ? error.message : String(error)}`;
     }
     await this.refresh();
-  }
-
-  #schedule(): void {
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = null;
-    if (!this.#watching || this.elsewhere.size === 0) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      void this.refresh();
-    }, this.#deps.othersRefreshMs ?? 3000);
   }
 }

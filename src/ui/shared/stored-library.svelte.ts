@@ -8,6 +8,7 @@
 import type { StudyStatus } from '../../core/ports.ts';
 import { coalescedTask } from '../coalesced-task.ts';
 import { noticeOf, type Notice } from './notice.ts';
+import { OthersWatch } from './others-watch.ts';
 import type { RunLocks } from './run-locks.ts';
 
 /**
@@ -42,8 +43,6 @@ export interface StoredLibraryDeps<Stores> {
   onRefresh?: () => void;
 }
 
-const OTHERS_REFRESH_MS = 3000;
-
 /** The outcome of an import: the lines saying what was written, or why nothing was. */
 export type ImportOutcome = { lines: string[] } | { problems: Notice[] };
 
@@ -64,12 +63,12 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
 
   protected readonly deps: StoredLibraryDeps<Stores>;
   readonly #locks: RunLocks;
-  #watching = false;
-  #timer: ReturnType<typeof setTimeout> | null = null;
+  readonly #others: OthersWatch;
 
   constructor(deps: StoredLibraryDeps<Stores>, locks: RunLocks) {
     this.deps = deps;
     this.#locks = locks;
+    this.#others = new OthersWatch(() => void this.refresh(), () => this.elsewhere.size > 0, deps.othersRefreshMs);
   }
 
   state(listing: Listing): ListedState {
@@ -98,18 +97,7 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
    * Resume button, instead of "running in another tab" until the page is reloaded.
    */
   watchOthers(on: boolean): void {
-    this.#watching = on;
-    this.#schedule();
-  }
-
-  #schedule(): void {
-    if (this.#timer !== null) clearTimeout(this.#timer);
-    this.#timer = null;
-    if (!this.#watching || this.elsewhere.size === 0) return;
-    this.#timer = setTimeout(() => {
-      this.#timer = null;
-      void this.refresh();
-    }, this.deps.othersRefreshMs ?? OTHERS_REFRESH_MS);
+    this.#others.watch(on);
   }
 
   /** Reads the list again; calls during a refresh coalesce into one more. */
@@ -133,7 +121,7 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
       this.problem = noticeOf(error);
     } finally {
       this.loaded = true;
-      this.#schedule();
+      this.#others.scheduleNext();
     }
   }
 
