@@ -5,13 +5,7 @@
  * so that starting a new run elsewhere never lets go of the run a tab has open (a reload of that
  * tab would find nothing).
  */
-import { runLocks, type RunLocks } from '../shared/run-locks.ts';
-
-/** The part of the browser's LockManager used here (tests give a stand-in). */
-export interface ScoringLockManager {
-  request(name: string, options: { mode?: 'shared' | 'exclusive'; ifAvailable?: boolean }, callback: (lock: unknown) => Promise<void>): Promise<void>;
-  query(): Promise<{ held?: { name?: string }[] }>;
-}
+import { browserLocks, runLocks, type LockManagerLike, type RunLocks } from '../shared/run-locks.ts';
 
 export interface ScoringLocks {
   /** Takes the run's scoring lock, or null when another tab scores it (see RunLocks.claim). */
@@ -27,12 +21,8 @@ export interface ScoringLocks {
 const SCORING = 'feedback-lab:scoring:';
 const SHOWN = 'feedback-lab:scoring-shown:';
 
-function browserLocks(): ScoringLockManager | undefined {
-  return (globalThis.navigator as (Navigator & { locks?: ScoringLockManager }) | undefined)?.locks;
-}
-
 /** Locks through `locks` (the browser's own unless a test gives others); where there are none, every claim succeeds. */
-export function scoringLocks(locks: () => ScoringLockManager | undefined = browserLocks): ScoringLocks {
+export function scoringLocks(locks: () => LockManagerLike | undefined = browserLocks): ScoringLocks {
   const scoring: RunLocks = runLocks(SCORING, locks, 'samples being scored');
   const shown: RunLocks = runLocks(SHOWN, locks);
   return {

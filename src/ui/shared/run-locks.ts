@@ -5,8 +5,9 @@
  */
 import { holdTabWork } from '../shell/tab-work.ts';
 
+/** The part of the browser's LockManager the app uses (tests give a stand-in). */
 export interface LockManagerLike {
-  request(name: string, options: { ifAvailable: boolean }, callback: (lock: unknown) => Promise<void>): Promise<void>;
+  request(name: string, options: { mode?: 'shared' | 'exclusive'; ifAvailable?: boolean }, callback: (lock: unknown) => Promise<void>): Promise<void>;
   query(): Promise<{ held?: { name?: string }[] }>;
 }
 
@@ -21,7 +22,7 @@ export interface RunLocks {
   heldAnywhere(): Promise<Set<string>>;
 }
 
-function browserLocks(): LockManagerLike | undefined {
+export function browserLocks(): LockManagerLike | undefined {
   return (globalThis.navigator as (Navigator & { locks?: LockManagerLike }) | undefined)?.locks;
 }
 

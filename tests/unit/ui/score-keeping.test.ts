@@ -10,42 +10,15 @@ import type { SettingsStorage } from '../../../src/ui/models/saved-settings.ts';
 import { tabRunRecord } from '../../../src/ui/shared/tab-run.ts';
 import { tabWork } from '../../../src/ui/shell/tab-work.ts';
 import { ScoreDesk, type ScoreDeskDeps } from '../../../src/ui/scoring/score-desk.svelte.ts';
-import { scoringLocks, type ScoringLockManager } from '../../../src/ui/scoring/scoring-locks.ts';
+import { scoringLocks } from '../../../src/ui/scoring/scoring-locks.ts';
+import type { LockManagerLike } from '../../../src/ui/shared/run-locks.ts';
+import { originLockManager } from './origin-locks.ts';
 import { loadTestProblems } from '../../support/datasets.ts';
 
 beforeEach(() => {
   // A fresh in-memory IndexedDB per test: no test sees another's databases.
   globalThis.indexedDB = new IDBFactory();
 });
-
-/**
- * Web Locks as the tabs of one origin see them, exclusive and shared. A tab that crashes or
- * reloads lets go of its locks: a test gives the reloaded tab a new manager over the same names
- * by calling `forgetTab()`.
- */
-function originLocks() {
-  let held = new Map<string, { mode: 'shared' | 'exclusive'; count: number }>();
-  const manager: ScoringLockManager = {
-    async request(name, options, callback) {
-      const mode = options.mode ?? 'exclusive';
-      const locks = held;
-      const current = locks.get(name);
-      if (current && (mode === 'exclusive' || current.mode === 'exclusive')) return callback(null);
-      const lock = { mode, count: (current?.count ?? 0) + 1 };
-      locks.set(name, lock);
-      try {
-        await callback({ name });
-      } finally {
-        if (--lock.count === 0) locks.delete(name);
-      }
-    },
-    async query() {
-      return { held: [...held.keys()].map((name) => ({ name })) };
-    },
-  };
-  // The locks of the tab that went away are gone: later tabs see none of them.
-  return { manager, forgetTab: () => (held = new Map()) };
-}
 
 /** Passes every program but those with BROKEN (a NameError) and those with HANG, which wait for `gate` and then time out. */
 function fakeSandbox(gate: Promise<void> = Promise.resolve()): Sandbox {
@@ -69,7 +42,7 @@ function memoryStorage(): SettingsStorage {
 }
 
 /** One tab's desk: its own sessionStorage (a reload keeps it), the origin's locks and database. */
-function tabDesk(tab: SettingsStorage, locks: ScoringLockManager, overrides: Partial<ScoreDeskDeps> = {}): ScoreDesk {
+function tabDesk(tab: SettingsStorage, locks: LockManagerLike, overrides: Partial<ScoreDeskDeps> = {}): ScoreDesk {
   const desk = new ScoreDesk({
     sandboxes: async () => fakeSandbox(),
     store: async () => new IdbScoringStore(await openLabDatabase()),
@@ -106,14 +79,14 @@ async function until(check: () => boolean, what: string) {
 describe('a scoring kept across a reload', () => {
   it('comes back interrupted after the tab went away mid-run, and Continue gives the file an uninterrupted run gives', async () => {
     const file = samplesFile(8, [4, 7], [2]);
-    const uninterrupted = tabDesk(memoryStorage(), originLocks().manager);
+    const uninterrupted = tabDesk(memoryStorage(), originLockManager().manager);
     await score(uninterrupted, file);
     const whole = uninterrupted.session.resultsFile();
     expect(whole.fileName).toBe('naps.jsonl_results.jsonl');
 
     // The tab scores until line 4 hangs, the verdicts before it are written, and then it is gone.
     const tab = memoryStorage();
-    const origin = originLocks();
+    const origin = originLockManager();
     let open = () => {};
     const gate = new Promise<void>((resolve) => (open = resolve));
     let crashed = false;
@@ -152,7 +125,7 @@ describe('a scoring kept across a reload', () => {
     expect(session.done).toBe(8);
     expect(session.resultsFile()).toEqual(whole);
 
-    const again = tabDesk(tab, originLocks().manager);
+    const again = tabDesk(tab, originLockManager().manager);
     await again.visit();
     expect(again.session.phase).toBe('done');
     expect(again.session.passAtKLine).toBe(session.passAtKLine);
@@ -165,7 +138,7 @@ describe('a scoring kept across a reload', () => {
   });
 
   it('refuses Continue while another tab scores the run, and lists it as scoring there', async () => {
-    const origin = originLocks();
+    const origin = originLockManager();
     let open = () => {};
     const gate = new Promise<void>((resolve) => (open = resolve));
     const first = tabDesk(memoryStorage(), origin.manager, { sandboxes: async () => fakeSandbox(gate) });
@@ -198,7 +171,7 @@ describe('a scoring kept across a reload', () => {
 
   it('writes verdicts a batch per publish tick, not one transaction per verdict', async () => {
     const batches: number[] = [];
-    const desk = tabDesk(memoryStorage(), originLocks().manager, {
+    const desk = tabDesk(memoryStorage(), originLockManager().manager, {
       store: async () => {
         const store = new IdbScoringStore(await openLabDatabase());
         const record = store.record.bind(store);
@@ -218,7 +191,7 @@ describe('a scoring kept across a reload', () => {
   });
 
   it('keeps five: a sixth run lets go of the oldest, and the run replaced on the page stays listed', async () => {
-    const desk = tabDesk(memoryStorage(), originLocks().manager);
+    const desk = tabDesk(memoryStorage(), originLockManager().manager);
     await desk.visit();
     for (let i = 1; i <= 6; i++) {
       await score(desk, new File([JSON.stringify({ task_id: 'HumanEval/0', completion: '    return True\n' })], `run-${i}.jsonl`));
@@ -229,7 +202,7 @@ describe('a scoring kept across a reload', () => {
   });
 
   it('goes on in memory when the browser will not store it, says why, and asks before a reload', async () => {
-    const desk = tabDesk(memoryStorage(), originLocks().manager, {
+    const desk = tabDesk(memoryStorage(), originLockManager().manager, {
       store: async () => {
         throw new DatabaseRefused('scored samples', new Error('The user denied permission to access the database.'));
       },
@@ -246,7 +219,7 @@ describe('a scoring kept across a reload', () => {
   it('says the run is no longer kept when its database is deleted mid-run (DevTools’ “Delete database”), goes on in memory, and lists nothing', async () => {
     let open = () => {};
     const gate = new Promise<void>((resolve) => (open = resolve));
-    const desk = tabDesk(memoryStorage(), originLocks().manager, { sandboxes: async () => fakeSandbox(gate) });
+    const desk = tabDesk(memoryStorage(), originLockManager().manager, { sandboxes: async () => fakeSandbox(gate) });
     await desk.visit();
     const running = score(desk, samplesFile(6, [4], [2]));
     await until(() => desk.session.done === 3 && desk.session.keeper?.id != null, 'three verdicts');
@@ -268,7 +241,7 @@ describe('a scoring kept across a reload', () => {
   });
 
   it('says when the browser has no room for the file', async () => {
-    const desk = tabDesk(memoryStorage(), originLocks().manager, {
+    const desk = tabDesk(memoryStorage(), originLockManager().manager, {
       store: async () => {
         const store = new IdbScoringStore(await openLabDatabase());
         store.startRun = async () => {
