@@ -75,15 +75,6 @@ function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-/**
- * The results-file object for a sample and its kept verdict, in formatResultLine's shape
- * (src/core/results/samples.ts): written from the sample rather than copied, so the resumed file
- * is line for line what one uninterrupted run writes.
- */
-export function keptResultLine(sample: Sample, verdict: KeptVerdict): Record<string, unknown> {
-  return { ...sample.fields, result: verdict.result, passed: verdict.passed };
-}
-
 /** Adds one verdict to a per-task tally (n samples, c passed), as scoring counts. */
 export function countVerdict(perTask: Map<string, SampleCounts>, taskId: string, passed: boolean): void {
   const counts = perTask.get(taskId) ?? { n: 0, c: 0 };

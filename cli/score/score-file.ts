@@ -13,12 +13,12 @@ import { limitsFor } from '../../src/core/harness/limits.ts';
 import type { HarnessMode } from '../../src/core/harness/outcome.ts';
 import { scoreCompletion } from '../../src/core/harness/score.ts';
 import type { Sandbox } from '../../src/core/ports.ts';
-import { formatResultLine, SampleReader, type Sample, type SampleLineError, type SamplesSummary } from '../../src/core/results/samples.ts';
+import { formatResultLine, resultLine, SampleReader, type Sample, type SampleLineError, type SamplesSummary } from '../../src/core/results/samples.ts';
 import type { SampleCounts } from '../../src/core/stats/pass-at-k.ts';
 import { removeIfExitingEarly } from '../../src/sandbox/temporary-files.ts';
 import { InputError } from '../usage-error.ts';
 import { DEFAULT_MAX_LINE_CHARS, readLines } from '../read-lines.ts';
-import { countVerdict, KeptResults, keptResultLine } from './kept-results.ts';
+import { countVerdict, KeptResults } from './kept-results.ts';
 
 export interface ScoreFileOptions {
   samplesPath: string;
@@ -194,7 +194,8 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
     const verdict = kept !== null && kept.taken < keptResults ? await kept.take(sample) : null;
     if (verdict === null) return false;
     count(sample, verdict.passed);
-    settle(sample.line, JSON.stringify(keptResultLine(sample, verdict)));
+    // Written from the sample rather than copied, so the resumed file is line for line what one uninterrupted run writes.
+    settle(sample.line, JSON.stringify(resultLine(sample, verdict)));
     return true;
   };
 

@@ -288,7 +288,12 @@ export function parseSamples(
  * dict would).
  */
 export function formatResultLine(sample: Sample, outcome: Outcome): Record<string, unknown> {
-  return { ...sample.fields, result: humanEvalResult(outcome), passed: outcome.kind === 'passed' };
+  return resultLine(sample, { result: humanEvalResult(outcome), passed: outcome.kind === 'passed' });
+}
+
+/** The same line from a verdict already worded (`score --resume` writes a kept result again from it). */
+export function resultLine(sample: Sample, verdict: { result: string; passed: boolean }): Record<string, unknown> {
+  return { ...sample.fields, result: verdict.result, passed: verdict.passed };
 }
 
 /** The last line the scorer prints. */
