@@ -8,7 +8,7 @@
  * run's live region says only news, not each step.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, FileChooser, Page } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { axeViolations, focusedElement } from '../support/accessibility-checks.ts';
 import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
@@ -67,6 +67,11 @@ describe('the keyboard alone in Chromium', () => {
     const app = await openApp(browser, server, { hash: '#/' });
     const { page } = app;
     const faint: string[] = [];
+    // Listened for from the start: Playwright switches the browser's file-chooser interception on
+    // when a listener is added, and a key pressed in the same moment could reach a chooser not yet
+    // intercepted (a loaded clean clone once waited 30 s for one).
+    const choosers: FileChooser[] = [];
+    page.on('filechooser', (chooser) => choosers.push(chooser));
     await page.locator('main h1').waitFor();
 
     // The skip link is the first stop and lands on the page's content.
@@ -170,8 +175,9 @@ describe('the keyboard alone in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { level: 1, name: 'Results' }).waitFor();
     await tabTo(page, /^input "Result files/, faint);
-    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
-    await chooser.setFiles({ name: 'keyboard-study.json', mimeType: 'application/json', buffer: file });
+    await page.keyboard.press('Space');
+    await expect.poll(() => choosers.length, { message: 'Space on the file input opens the file chooser', timeout: 30_000 }).toBe(1);
+    await choosers[0]!.setFiles({ name: 'keyboard-study.json', mimeType: 'application/json', buffer: file });
     const explorer = page.locator('[data-section="explorer"]');
     await explorer.waitFor({ timeout: 60_000 });
     await tabTo(page, /^button "HumanEval\/2"$/, faint, 'Tab', 300);
