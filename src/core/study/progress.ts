@@ -2,8 +2,21 @@
  * Progress of a running study as people read it: units done of the total, passes so far per
  * arm, an ETA from the recent rate of finished units, and the token throughput. Time is the
  * study's active time: paused stretches do not count, so the rate after a pause is not diluted.
+ *
+ * The ETA follows the pace of real work, so trouble restarts the window its rate is read from:
+ * - The rate counts only units that finished with a result. An errored unit is not work done at
+ *   the study's pace (one refused at once would speed the estimate up; one that failed after
+ *   minutes of retries would slow it down), so it counts as done but not towards the rate.
+ * - An errored unit, and a unit about to wait before it is tried again (its model did not
+ *   answer), open a new window: the time the endpoint was failing says nothing of how fast the
+ *   study goes once it answers again. Until a unit finishes with a result after that, the ETA
+ *   is null ("unknown") rather than a figure from before the trouble.
+ * - A wait after a rate limit opens none: a quota per minute that keeps the study waiting is the
+ *   pace it will keep, and restarting at each wait would read the rate from the bursts between.
+ * So after an outage the time left follows the units since the server came back.
  */
 import type { StudyConfig } from './config.ts';
+import type { RetryWait } from './retry-wait.ts';
 import type { FinishedUnit } from './unit-record.ts';
 
 export type StudyRunState = 'running' | 'pausing' | 'paused' | 'cancelled' | 'done';
@@ -30,7 +43,10 @@ export interface StudyProgress {
   arms: ArmProgress[];
   /** Active time of this session (pauses excluded). */
   elapsedMs: number;
-  /** Time left at the recent rate of finished units; null until a unit has finished in this session. */
+  /**
+   * Time left at the recent rate of units finished with a result; null until one has finished in
+   * this session, and again after an errored unit or a retry until one has finished since.
+   */
   etaMs: number | null;
   /** Completion tokens generated in this session per second of active time; null before any. */
   tokensPerSecond: number | null;
@@ -49,7 +65,9 @@ export class ProgressTracker {
   readonly #startedAt: number;
   #pausedMs = 0;
   #pausedSince: number | null = null;
-  /** Active-time readings at which units finished in this session. */
+  /** Active-time reading at which the rate's window opens: the session's start, or the latest trouble. */
+  #windowFrom = 0;
+  /** Active-time readings at which units finished with a result since the window opened. */
   readonly #finishTimes: number[] = [];
   #completionTokens = 0;
 
@@ -69,7 +87,13 @@ export class ProgressTracker {
 
   unitFinished(unit: FinishedUnit): void {
     this.#count(unit);
-    this.#finishTimes.push(this.#activeMs());
+    if (unit.result.status === 'errored') this.#restartWindow();
+    else this.#finishTimes.push(this.#activeMs());
+  }
+
+  /** A unit's model did not answer and the unit waits to be tried again. */
+  retrying(wait: RetryWait): void {
+    if (!wait.rateLimit) this.#restartWindow();
   }
 
   tokens(completionTokens: number): void {
@@ -115,11 +139,16 @@ export class ProgressTracker {
     const times = this.#finishTimes;
     if (times.length === 0) return null;
     const recent = Math.min(times.length, RATE_WINDOW_UNITS);
-    // The window opens at the finish just before it, or at the session's start.
-    const from = times.length > recent ? (times[times.length - recent - 1] as number) : 0;
+    // The window opens at the finish just before it, or where it was last (re)started.
+    const from = times.length > recent ? (times[times.length - recent - 1] as number) : this.#windowFrom;
     const spanMs = nowMs - from;
     if (spanMs <= 0) return null;
     return (remaining * spanMs) / recent;
+  }
+
+  #restartWindow(): void {
+    this.#windowFrom = this.#activeMs();
+    this.#finishTimes.length = 0;
   }
 
   #activeMs(): number {

@@ -254,7 +254,9 @@ class StudyRun {
           await this.#finish(unit, record({ status: 'errored', message, attempts: attempt, stepCount: steps.length }), error);
           return 'finished';
         }
+        this.#progress.retrying(wait);
         this.#options.onRetry?.(unit, { attempt, maxAttempts, ...wait, error });
+        this.#emit(); // the estimate from before the failure is no longer shown
         const waited = await this.#waitToRetry(wait.delayMs);
         if (waited !== 'waited') return waited;
       }

@@ -499,6 +499,38 @@ describe('runStudy', () => {
     expect(seen[0]).toMatchObject({ doneUnits: 0, etaMs: null, tokensPerSecond: null });
   });
 
+  it('gives no time left while a unit waits to be tried again, then reads the rate from the units since', async () => {
+    let clock = 0;
+    let down = true;
+    const model = perProblemModel((call) => {
+      if (call.context?.problemId === 'HumanEval/901' && down) {
+        // The endpoint is gone for ten minutes, then comes back.
+        down = false;
+        clock += 600_000;
+        return new Error('Failed to fetch');
+      }
+      clock += 1000;
+      return truthAnswer(call);
+    });
+    const config = studyConfig({ ...studyDraft(), repeats: 1 });
+    const solo = { ...config, arms: config.arms.slice(0, 1) };
+    const seen: StudyProgress[] = [];
+    let retried = false;
+    let afterRetry: StudyProgress | undefined;
+    await runStudy(solo, PROBLEMS, { ...ports(new MemoryStudyStore(), model), now: () => clock }, {
+      ...fast,
+      concurrency: 1,
+      onRetry: () => (retried = true),
+      onProgress: (p) => {
+        if (retried) afterRetry ??= p;
+        seen.push(p);
+      },
+    });
+    expect(afterRetry).toMatchObject({ doneUnits: 1, etaMs: null });
+    // Back after the outage, a unit takes a second again: three left, three seconds.
+    expect(seen.find((p) => p.doneUnits === 2 && p.inFlight === 0)).toMatchObject({ elapsedMs: 602_000, etaMs: 3000 });
+  });
+
   it('runs every iteration of an arm with forced iterations, recording every verdict', async () => {
     const draft = studyDraft();
     const config = studyConfig({ ...draft, repeats: 1, arms: [{ ...draft.arms[1]!, forcedIterations: true }] });
