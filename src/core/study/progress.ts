@@ -7,10 +7,12 @@
  * - The rate counts only units that finished with a result. An errored unit is not work done at
  *   the study's pace (one refused at once would speed the estimate up; one that failed after
  *   minutes of retries would slow it down), so it counts as done but not towards the rate.
- * - An errored unit, and a unit about to wait before it is tried again (its model did not
- *   answer), open a new window: the time the endpoint was failing says nothing of how fast the
- *   study goes once it answers again. Until a unit finishes with a result after that, the ETA
- *   is null ("unknown") rather than a figure from before the trouble.
+ * - A unit about to wait before it is tried again (its model did not answer), and one that
+ *   ended errored after being tried more than once, open a new window: the time the endpoint was
+ *   failing says nothing of how fast the study goes once it answers again. Until a unit finishes
+ *   with a result after that, the ETA is null ("unknown") rather than a figure from before the
+ *   trouble. A unit refused at its first attempt (a lasting refusal, such as a prompt too long
+ *   for the model) opens none: the study's pace is unchanged, and the estimate stays on show.
  * - A wait after a rate limit opens none: a quota per minute that keeps the study waiting is the
  *   pace it will keep, and restarting at each wait would read the rate from the bursts between.
  * So after an outage the time left follows the units since the server came back.
@@ -45,7 +47,7 @@ export interface StudyProgress {
   elapsedMs: number;
   /**
    * Time left at the recent rate of units finished with a result; null until one has finished in
-   * this session, and again after an errored unit or a retry until one has finished since.
+   * this session, and again after a retry (or a unit errored after retries) until one has finished since.
    */
   etaMs: number | null;
   /** Completion tokens generated in this session per second of active time; null before any. */
@@ -87,8 +89,9 @@ export class ProgressTracker {
 
   unitFinished(unit: FinishedUnit): void {
     this.#count(unit);
-    if (unit.result.status === 'errored') this.#restartWindow();
-    else this.#finishTimes.push(this.#activeMs());
+    if (unit.result.status !== 'errored') this.#finishTimes.push(this.#activeMs());
+    // Refused outright (a prompt too long): no trouble with the endpoint, and the estimate stays.
+    else if (unit.result.attempts > 1) this.#restartWindow();
   }
 
   /** A unit's model did not answer and the unit waits to be tried again. */

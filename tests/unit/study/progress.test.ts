@@ -35,10 +35,10 @@ function study() {
         tracker.unitFinished(unit({ status: 'finished', trajectory }));
       }
     },
-    /** A unit ends errored after `afterMs`: its model kept failing, or refused it outright. */
-    error(afterMs = 0) {
+    /** A unit ends errored after `afterMs`: its model kept failing (3 attempts), or refused it outright (1). */
+    error(afterMs = 0, attempts = 3) {
       clock.now += afterMs;
-      tracker.unitFinished(unit({ status: 'errored', message: 'Failed to fetch', attempts: 3, stepCount: 0 }));
+      tracker.unitFinished(unit({ status: 'errored', message: attempts > 1 ? 'Failed to fetch' : 'prompt too long', attempts, stepCount: 0 }));
     },
     eta: () => tracker.snapshot().etaMs,
   };
@@ -67,12 +67,12 @@ describe('the study\'s time left', () => {
     expect(s.eta()).toBe(s.left() * 2 * MINUTE);
   });
 
-  it('does not let errored units speed up the estimate', () => {
+  it('does not let units refused outright speed up the estimate, nor hide it', () => {
     const s = study();
     s.finish(5, MINUTE);
     // Five units refused at once (a prompt too long for the model): done, but no work at the study's pace.
-    for (let i = 0; i < 5; i++) s.error();
-    expect(s.eta()).toBeNull();
+    for (let i = 0; i < 5; i++) s.error(0, 1);
+    expect(s.eta()).toBe(s.left() * MINUTE);
     s.finish(3, MINUTE);
     expect(s.eta()).toBe(s.left() * MINUTE);
   });
