@@ -199,6 +199,9 @@ export class SearchDesk {
     for (let attempt = 0; attempt < 10; attempt++) {
       await this.library.refresh();
       if (!this.library.elsewhere.has(sid)) {
+        // The tab that let go may have stopped it, or seen it finish, meanwhile: only a search
+        // still called running was interrupted. The panel follows what it left (#followShown).
+        if (this.library.listings.find((listing) => listing.id === sid)?.status !== 'running') return;
         const keyLost = this.#keyLost(stored);
         if (keyLost) {
           // Its Resume search button is the way on, with the key typed again. The record stays: the

@@ -313,6 +313,12 @@ export class StudyLauncher {
     for (let attempt = 0; attempt < 10; attempt++) {
       await this.#library.refresh();
       if (!this.#library.elsewhere.has(studyId)) {
+        // The tab that let go may have paused, cancelled or finished it meanwhile: only a study
+        // still called running was interrupted, and one the user paused waits for its Resume.
+        if (this.#library.listings.find((s) => s.id === studyId)?.status !== 'running') {
+          if (this.#deps.thisTab?.get()?.id === studyId) this.#deps.thisTab.set(null);
+          return;
+        }
         const keyLost = this.#keyLost(studyId);
         if (keyLost) {
           // Said once: from now on its card's Resume is the way on, with the key typed again.

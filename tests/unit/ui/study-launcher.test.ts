@@ -67,7 +67,7 @@ async function setUp(
     library,
     2,
   );
-  return { launcher, form, tab };
+  return { launcher, form, tab, store };
 }
 
 async function linkQuery(extra: Record<string, string> = {}, autorun = true): Promise<URLSearchParams> {
@@ -123,6 +123,27 @@ describe('opening a study link', () => {
       expect(said).toMatch(/running in another tab.*goes on there/);
       expect(said).toMatch(/card below.*offers Resume if that tab is closed/);
       release();
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('does not take up a study that its tab cancelled while this one waited for that tab to let go', { timeout: 20_000 }, async () => {
+    const origin = originLocks();
+    vi.stubGlobal('navigator', { locks: origin });
+    try {
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      void origin.request('feedback-lab:study:mine', { ifAvailable: true }, () => held);
+      const { launcher, store } = await setUp([{ id: 'mine', status: 'running' }]);
+      const opening = launcher.openLink(await linkQuery({ sid: 'mine' }));
+      // The first tab's user presses Cancel a moment after the address was opened here.
+      await new Promise((resolve) => setTimeout(resolve, 700));
+      await store.setStatus('mine', 'cancelled');
+      release();
+      await opening;
+      expect(launcher.calls).toEqual([]);
+      expect(launcher.errors).toEqual([]);
     } finally {
       vi.unstubAllGlobals();
     }
