@@ -162,7 +162,9 @@ function startupLines(host, port) {
   lines.push(
     '  These are plain http, which browsers do not treat as secure there: no in-browser models (WebGPU),',
     '  no offline copy, and Python timeouts restart the worker. Studies and searches still run on an',
-    '  OpenAI-compatible endpoint. For everything on other machines, serve over https (docs/deploy.md).',
+    '  OpenAI-compatible endpoint, but not one on the browsing computer\'s own localhost: browsers keep a',
+    '  page that is not secure from reaching it. For everything on other machines, serve over https',
+    '  (docs/deploy.md).',
   );
   return lines;
 }

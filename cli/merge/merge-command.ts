@@ -5,6 +5,7 @@
  * file where a shard was.
  */
 import { resolve } from 'node:path';
+import { countOf } from '../../src/core/count-text.ts';
 import { exportResultFile } from '../../src/core/results/result-file-export.ts';
 import { mergeResultFiles, type MergeDuplicate } from '../../src/core/results/result-file-merge.ts';
 import { UserError } from '../../src/core/user-error.ts';
@@ -52,7 +53,7 @@ export const mergeCommand: Command = {
       }
 
       // Compressing hundreds of MB takes seconds of its own.
-      status.show(`Writing ${options.out} (${merged.doc.units.length.toLocaleString('en')} units${path.endsWith('.gz') ? ', gzip' : ''})…`, 'writing');
+      status.show(`Writing ${options.out} (${countOf(merged.doc.units.length, 'unit')}${path.endsWith('.gz') ? ', gzip' : ''})…`, 'writing');
       try {
         await writeFileWhole(path, await exportResultFile(merged.doc, { gzip: path.endsWith('.gz') }));
       } catch (error) {

@@ -89,7 +89,9 @@ export async function writeReportCsv(report: ResultsReport, dir: string, cwd: st
     for (const table of [...section.tables, ...section.figureTables]) {
       const name = names[next++]!;
       await writeFileWhole(join(folder, name), tableToCsv(table));
-      lines.push(`  ${join(dir, name)}: ${table.caption}`, ...(table.notes ?? []).map((n) => `    ${n}`));
+      // A CSV of a table with no rows keeps its header line (valid, and read by any tool as no data); the listing says so.
+      const empty = table.rows.length === 0 ? ' (no rows: the header line only)' : '';
+      lines.push(`  ${join(dir, name)}: ${table.caption}${empty}`, ...(table.notes ?? []).map((n) => `    ${n}`));
     }
   }
   return `${lines.join('\n')}\n`;

@@ -87,7 +87,8 @@ Options:
                             Python runs while the model generates
       --first-token-timeout S
                             seconds a request may wait for the model's first text before
-                            its unit errors (default 120, as the app waits: a cold server
+                            it is dropped and the unit tried again (3 attempts, then the
+                            unit errors; default 120, as the app waits: a cold server
                             loads the model first); raise it for a slow server, e.g. a
                             CPU reading a long prompt
       --out FILE            result file to write, gzip when it ends in .gz (default:

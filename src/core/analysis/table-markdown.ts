@@ -13,11 +13,19 @@ export function markdownCell(text: string): string {
   return text.replace(/\r\n|\r|\n/g, ' ').replace(ACTIVE, (c) => `\\${c}`);
 }
 
-/** The table as Markdown: caption as a bold line, numbers right-aligned, notes underneath. */
+/** What the Results page shows in a table with no rows (DataTable.svelte). */
+export const NO_ROWS = 'No rows.';
+
+/**
+ * The table as Markdown: caption as a bold line, numbers right-aligned, notes underneath. A table
+ * with no rows says so, as the page does, where a header alone would read as a table cut off.
+ */
 export function tableToMarkdown(table: Table): string {
+  const notes = (table.notes ?? []).map((n) => `\n${markdownCell(n)}`);
+  const end = `${notes.join('\n')}${notes.length ? '\n' : ''}`;
+  if (table.rows.length === 0) return `**${markdownCell(table.caption)}**\n\n${NO_ROWS}\n${end}`;
   const head = `| ${table.columns.map((c) => markdownCell(c.label)).join(' | ')} |`;
   const rule = `| ${table.columns.map((c) => (c.numeric ? '---:' : '---')).join(' | ')} |`;
   const body = table.rows.map((row) => `| ${table.columns.map((_, i) => markdownCell(row[i]?.text ?? '')).join(' | ')} |`);
-  const notes = (table.notes ?? []).map((n) => `\n${markdownCell(n)}`);
-  return `**${markdownCell(table.caption)}**\n\n${[head, rule, ...body].join('\n')}\n${notes.join('\n')}${notes.length ? '\n' : ''}`;
+  return `**${markdownCell(table.caption)}**\n\n${[head, rule, ...body].join('\n')}\n${end}`;
 }

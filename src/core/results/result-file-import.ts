@@ -98,7 +98,7 @@ export async function importResultFile(bytes: Uint8Array, options: ImportOptions
   if (hash !== doc.configHash) {
     throw new UserError(
       'The study config in this file was changed after the study ran: it no longer matches its configHash.',
-      'Results are only meaningful with the settings they were produced with. Export the file again from the browser that ran the study.',
+      'Results are only meaningful with the settings they were produced with. Export the file again from the browser that ran the study, or, for a file feedback-lab run wrote, use that file as it wrote it.',
       [`configHash: the file says ${doc.configHash}, the config hashes to ${hash}.`],
     );
   }

@@ -9,6 +9,7 @@
  * one, then the copy with more steps, then the earlier file. Every environment is kept, so the
  * merged file still says which browsers and GPUs produced it.
  */
+import { countOf } from '../count-text.ts';
 import { UserError } from '../user-error.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { sortUnits } from './result-file-build.ts';
@@ -109,7 +110,7 @@ export function mergeResultFiles(docs: readonly ResultFile[], options: MergeOpti
   const conflicts = duplicates.filter((d) => d.verdictsDiffer);
   const versions = [...new Set(docs.map((doc) => doc.appVersion))];
   const summary =
-    `Merged ${docs.length} file${docs.length === 1 ? '' : 's'} into ${count(units.length)} units (${keptPerFile.map(count).join(' + ')} from each)` +
+    `Merged ${countOf(docs.length, 'file')} into ${countOf(units.length, 'unit')} (${keptPerFile.map(count).join(' + ')} from each)` +
     (duplicates.length > 0
       ? `; ${count(duplicates.length)} unit${duplicates.length === 1 ? ' was' : 's were'} in more than one file, and the finished or longer copy was kept.`
       : '; no unit was in more than one file.') +

@@ -40,7 +40,7 @@ interface Pending {
 
 export const WORKER_LOST = new UserError(
   'The browser stopped the worker that held the open result files (it may have run out of memory), so they were closed.',
-  'Close other tabs and open the files again. If the study was run in parts, open fewer parts at once; the command line (feedback-lab report FILE…) reads files up to 500 MB.',
+  'Close other tabs and open the files again. If the study was run in parts, open fewer parts at once; the command line (feedback-lab report FILE…) reads files of just under 512 MB each.',
 );
 
 export class ResultsClient {

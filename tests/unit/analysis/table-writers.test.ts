@@ -22,6 +22,10 @@ describe('CSV download', () => {
     expect(lines[1]?.endsWith(',76.6,"a, ""quoted""\nsecond line"')).toBe(true);
   });
 
+  it('keeps the header line of a table with no rows: a valid CSV that reads as no data', () => {
+    expect(tableToCsv({ ...hostile, rows: [] })).toBe('Arm,Passes,Note\r\n');
+  });
+
   it('defuses spreadsheet formulas in text, but writes numbers as numbers, unrounded', () => {
     const csv = tableToCsv(hostile);
     expect(csv).toContain(`"'=HYPERLINK(""http://evil.example"",""click"")"`);
@@ -74,6 +78,12 @@ describe('Markdown download', () => {
     const tableLines = md.split('\n').filter((l) => l.startsWith('|'));
     expect(tableLines).toHaveLength(2 + hostile.rows.length);
     expect(tableLines[2]).toContain('a, "quoted" second line');
+  });
+
+  it('says "No rows." under the caption of a table with no rows, as the Results page does, not an empty table', () => {
+    const md = tableToMarkdown({ ...hostile, rows: [] });
+    expect(md).toBe('**Arms \\| from \\*someone else\\***\n\nNo rows.\n\nNote with \\| pipe\n');
+    expect(md.split('\n').some((l) => l.startsWith('|'))).toBe(false);
   });
 
   it('right-aligns numeric columns and shows numbers as displayed', () => {

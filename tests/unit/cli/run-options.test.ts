@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunOptions } from '../../../cli/run/run-options.ts';
+import { parseRunOptions, RUN_USAGE } from '../../../cli/run/run-options.ts';
 import { UsageError } from '../../../cli/usage-error.ts';
 
 const usageError = (argv: string[]) => {
@@ -77,6 +77,11 @@ describe('feedback-lab run options', () => {
     expect(usageError(['--study', 's.json', '--first-token-timeout', '0'])).toBe('--first-token-timeout must be a positive number of seconds, not "0".');
     expect(usageError(['--study', 's.json', '--first-token-timeout', '2m'])).toBe('--first-token-timeout must be a positive number of seconds, not "2m".');
     expect(usageError(['--study', 's.json', '--first-token-timeout', '100000'])).toMatch(/at most 86400 seconds/);
+  });
+
+  it('says in --help that a reply not started within --first-token-timeout is tried again, not that its unit errors at once', () => {
+    const option = RUN_USAGE.slice(RUN_USAGE.indexOf('--first-token-timeout S'), RUN_USAGE.indexOf('--out FILE')).replace(/\s+/g, ' ');
+    expect(option).toContain('before it is dropped and the unit tried again (3 attempts, then the unit errors; default 120');
   });
 
   it('returns null for --help', () => {

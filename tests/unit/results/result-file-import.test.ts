@@ -324,6 +324,8 @@ describe('import refuses, with a sentence a person can act on', () => {
     doc.config.name = 'A better name';
     const error = await rejection(json(doc));
     expect(error.message).toBe('The study config in this file was changed after the study ran: it no longer matches its configHash.');
+    // A file may come from the command line as well as from a browser.
+    expect(error.hint).toMatch(/from the browser that ran the study, or, for a file feedback-lab run wrote, use that file as it wrote it\.$/);
   });
 
   it('more steps than the limit', async () => {

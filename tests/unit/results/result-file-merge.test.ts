@@ -54,6 +54,13 @@ describe('mergeResultFiles', () => {
     );
   });
 
+  it('says "1 unit" for a merge that comes to a single unit', async () => {
+    const [a, b] = await Promise.all([studyResultFile({ only: (order) => order === 4 }), studyResultFile({ only: (order) => order === 4 })]);
+    expect(mergeResultFiles([a, b]).report.summary).toBe(
+      'Merged 2 files into 1 unit (1 + 0 from each); 1 unit was in more than one file, and the finished or longer copy was kept.',
+    );
+  });
+
   it('keeps the unfinished copy with more steps when neither finished', async () => {
     const [a, b] = await Promise.all([
       // Unit 4 is self-refine on a NameError that one refinement fixes: four steps when finished.

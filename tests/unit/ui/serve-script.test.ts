@@ -98,6 +98,8 @@ describe('npm start -- --host 0.0.0.0 (scripts/serve.mjs listening for other mac
       expect(output).toContain('plain http');
       expect(output).toContain('no in-browser models (WebGPU)');
       expect(output).toContain('OpenAI-compatible endpoint');
+      // An endpoint on the browsing computer's localhost is out of reach of a plain-http page.
+      expect(output.replace(/\s+/g, ' ')).toContain("but not one on the browsing computer's own localhost");
     }
   });
 
