@@ -35,7 +35,10 @@ export interface RunSearchOptions extends EvaluatorOptions {
   concurrency?: number;
   /** Aborting cancels the search: evaluations in flight stop, the finished ones stay stored. */
   signal?: AbortSignal;
-  /** Pausing lets the evaluations in flight finish and starts no new ones. */
+  /**
+   * Pausing lets the evaluations in flight finish and starts no new ones. One waiting to retry
+   * (its model failed) stops at once, its spend stored, and runs again from the start on resume.
+   */
   pause?: PauseSwitch;
   onProgress?: (progress: SearchProgress) => void;
   /** The state after each recorded evaluation and each new generation, for live charts. */
@@ -199,6 +202,8 @@ class SearchRun {
         (record) => this.#store.putEvaluation(this.#setup.id, record),
         (cost) => this.#spent(request, cutKey, cost),
         (cost) => this.#spendSoFar(request, cutKey, cost),
+        // A pause ends a wait before a retry: the pool runs the evaluation again on resume.
+        this.#pause,
       );
       this.#ledger.add(record);
       this.#state = recordEvaluation(this.#state, { key: record.key, passed: record.passed, tokens: record.tokens, executions: record.executions });
@@ -214,9 +219,9 @@ class SearchRun {
   }
 
   /**
-   * An evaluation stopped without a verdict after some of its calls were paid for (cancelled, or
-   * its model kept failing): stored, then counted, like an evaluation, so the totals and the token
-   * budget include it, and a reload finds it.
+   * An evaluation stopped without a verdict after some of its calls were paid for (cancelled,
+   * paused while it waited to retry, or its model kept failing): stored, then counted, like an
+   * evaluation, so the totals and the token budget include it, and a reload finds it.
    */
   async #spent(request: EvaluationRequest, key: string, cost: EvaluationCost): Promise<void> {
     const record = cutShortRecord(request, key, cost);

@@ -5,7 +5,9 @@
  * through the call cache.
  *
  * A model that keeps failing is retried a few times and then stops the search: an evaluation
- * that could not run is not a failed one, and counting it as failed would bias fitness.
+ * that could not run is not a failed one, and counting it as failed would bias fitness. A pause
+ * ends the wait before a retry, as it does a study unit's: the evaluation stops without a verdict
+ * and runs again from its first attempt on resume.
  */
 import type { Problem } from '../benchmarks/problem.ts';
 import { limitsFor } from '../harness/limits.ts';
@@ -14,12 +16,14 @@ import type { RefinePipeline } from '../pipeline/genome.ts';
 import { runProblem } from '../pipeline/interpret.ts';
 import type { CallCache, ChatMessage, LanguageModel, Sandbox } from '../ports.ts';
 import type { ModelBinding } from '../study/config.ts';
+import type { PauseSwitch } from '../study/pause-switch.ts';
 import type { UnitRetry } from '../study/runner.ts';
 import { EngineQueues, engineKey } from '../study/queued-model.ts';
 import { retryWait } from '../study/retry-wait.ts';
 import { failingAsBroken, SandboxBroken } from '../harness/sandbox-broken.ts';
 import { splitIntoTokens } from '../llm/token-pieces.ts';
 import { CachedCalls, type CallAnswer, type CallOwner } from './cached-calls.ts';
+import { PausedUnit } from './evaluation-pool.ts';
 import { verdictFields, type EvaluationCost, type SearchEvaluationRecord } from './search-record.ts';
 import { searchPromptSet, type SearchSetup } from './search-setup.ts';
 
@@ -144,7 +148,7 @@ export class SearchEvaluator {
   /**
    * Runs the unit to a verdict, stores its record with `keep` and returns it. Rejects with an
    * AbortError when `signal` aborts, with SandboxBroken at once, with the model's error after the
-   * last retry, and with `keep`'s error.
+   * last retry, with PausedUnit when `pause` is on while it waits to retry, and with `keep`'s error.
    *
    * The replies the model gave this evaluation join the call cache only after `keep` has stored
    * the record: a reload or a failed write in between must not leave replies in the cache whose
@@ -156,6 +160,7 @@ export class SearchEvaluator {
     keep?: (record: SearchEvaluationRecord) => Promise<void>,
     spent?: (cost: EvaluationCost) => Promise<void>,
     soFar?: SpendSoFar,
+    pause?: PauseSwitch,
   ): Promise<SearchEvaluationRecord> {
     const maxAttempts = Math.max(1, this.#options.maxAttempts ?? 3);
     const startedAt = this.#ports.now();
@@ -187,7 +192,7 @@ export class SearchEvaluator {
           const wait = retryWait(error, attempt, this.#options);
           if (!wait) throw error;
           this.#options.onRetry?.(unit, { attempt, maxAttempts, ...wait, error });
-          await sleep(wait.delayMs, signal);
+          await waitToRetry(wait.delayMs, signal, pause);
         }
       }
     } catch (error) {
@@ -319,6 +324,28 @@ export class SearchEvaluator {
       // call the cache will not answer.
       ...(model.prepare ? { prepare: (signal, request) => this.#calls.prepare(identity, model, signal, request) } : {}),
     };
+  }
+}
+
+/**
+ * The wait before an evaluation's next attempt. A stop ends it with an AbortError, and a pause with
+ * PausedUnit: after a rate limit the wait may be minutes, and "pausing" must not last that long.
+ * As a study's unit (study/runner.ts), the evaluation then starts its attempts afresh on resume.
+ */
+async function waitToRetry(delayMs: number, signal: AbortSignal, pause: PauseSwitch | undefined): Promise<void> {
+  if (!pause) return sleep(delayMs, signal);
+  if (pause.paused) throw new PausedUnit();
+  const paused = new AbortController();
+  const stopListening = pause.onChange((isPaused) => {
+    if (isPaused) paused.abort();
+  });
+  try {
+    await sleep(delayMs, AbortSignal.any([signal, paused.signal]));
+  } catch (error) {
+    if (signal.aborted || !paused.signal.aborted) throw error;
+    throw new PausedUnit();
+  } finally {
+    stopListening();
   }
 }
 

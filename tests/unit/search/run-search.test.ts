@@ -320,6 +320,80 @@ describe('pause and failures', () => {
     expect(retries).toEqual([expect.stringMatching(/^HumanEval\/\d+ 1\/3 5 .*503: model is loading/)]);
   });
 
+  it('is paused at once when paused while an evaluation waits 60 s after a rate limit, and after Resume runs that evaluation again to the same end', async () => {
+    const setup = searchSetup({ budget: { maxGenerations: 2, maxWallMs: null, maxTokens: null } });
+    const reference = await runSearch(setup, PROBLEMS, ports(fakeWorld(), new MemorySearchStore()), { concurrency: 2 });
+
+    // The 6th evaluation's refiner call is refused by a rate limit whose server asks for 60 s;
+    // Pause is pressed as the wait begins.
+    const world = fakeWorld();
+    let armed = false;
+    let limited: string | null = null;
+    const limiting = (key: string): LanguageModel => {
+      const model = world.model(key);
+      return {
+        id: model.id,
+        chat: (messages, sampling, call) => {
+          if (armed && (call?.context?.nodeId ?? '').endsWith('refiner')) {
+            armed = false;
+            limited = `${call?.context?.problemId}`;
+            return Promise.reject(Object.assign(new Error('429 Too Many Requests'), { status: 429, retryAfterMs: 60_000 }));
+          }
+          return model.chat(messages, sampling, call);
+        },
+      };
+    };
+    const store = new MemorySearchStore();
+    const pause = new PauseSwitch();
+    const retries: number[] = [];
+    const recorded: string[] = [];
+    let last: SearchProgress | null = null;
+    const running = runSearch(setup, PROBLEMS, ports(world, store, { model: limiting }), {
+      concurrency: 2,
+      pause,
+      onEvaluation: (record) => {
+        if (recorded.push(record.key) === 5) armed = true;
+      },
+      onRetry: (_unit, retry) => {
+        retries.push(retry.delayMs);
+        pause.pause();
+      },
+      onProgress: (p) => (last = p),
+    });
+    // Paused within moments, not after the 60 s the server asked for.
+    await expect.poll(() => (last as SearchProgress | null)?.phase, { timeout: 1000 }).toBe('paused');
+    expect(retries).toEqual([60_000]);
+    expect(limited).not.toBeNull();
+    const atPause = recorded.length;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(recorded).toHaveLength(atPause);
+    expect((await store.loadSearch(setup.id))?.status).toBe('paused');
+
+    pause.resume();
+    const end = await running;
+    expect(end.status).toBe('done');
+    // The evaluation stopped by the pause ran again, and the search found what it finds unpaused.
+    const stored = (await store.loadSearch(setup.id))?.evaluations ?? [];
+    const verdicts = stored.filter((r) => r.kind === 'search');
+    expect(verdicts).toHaveLength(reference.state.history.length * 18);
+    expect(end.state.champion).toEqual(reference.state.champion);
+    // Scores alike but for tokens: a genome's count what its evaluations paid, the failed attempt's call too.
+    const scores = (state: SearchState) => state.history.map((h) => h.scores.map(({ tokens: _tokens, ...score }) => score));
+    expect(scores(end.state)).toEqual(scores(reference.state));
+    expect(end.state.population).toEqual(reference.state.population);
+
+    // What the attempt the rate limit broke off had paid (the calls answered before the refiner's)
+    // is counted once: the totals are an unpaused run's plus those calls.
+    const spent = stored.flatMap((r) => (r.kind === 'cut-short' ? [r] : []));
+    expect(spent).toHaveLength(1);
+    expect(spent[0]).toMatchObject({ problemId: limited, cachedCalls: 0 });
+    expect(spent[0]?.modelCalls).toBeGreaterThan(0);
+    expect(spent[0]?.tokens).toBeGreaterThan(0);
+    expect(end.state.usage.tokens).toBe(reference.state.usage.tokens + (spent[0]?.tokens ?? 0));
+    expect(end.progress.usage.tokens).toBe(end.state.usage.tokens);
+    expect(currentState((await store.loadSearch(setup.id))!).usage.tokens).toBe(end.state.usage.tokens);
+  });
+
   it('refuses problems it was not given', async () => {
     await expect(runSearch(searchSetup(), PROBLEMS.slice(1), ports(fakeWorld(), new MemorySearchStore()))).rejects.toThrow(/HumanEval\/900/);
   });

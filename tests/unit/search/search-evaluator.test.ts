@@ -6,11 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { perProblemModel, type ScriptedModel } from '../../../src/core/llm/scripted-model.ts';
 import { splitIntoTokens } from '../../../src/core/llm/token-pieces.ts';
+import { PausedUnit } from '../../../src/core/search/evaluation-pool.ts';
 import { MemoryCallCache } from '../../../src/core/search/memory-search-store.ts';
 import { estimateCallTokens, SearchEvaluator, type EvaluationUnit } from '../../../src/core/search/search-evaluator.ts';
 import type { EvaluationCost } from '../../../src/core/search/search-record.ts';
 import { abortError, isAbortError } from '../../../src/core/llm/abort.ts';
 import type { ChatMessage, LanguageModel, Sandbox } from '../../../src/core/ports.ts';
+import { PauseSwitch } from '../../../src/core/study/pause-switch.ts';
 import { judgingSandbox } from '../pipeline/fake-sandbox.ts';
 import { llama, node, pipeline, stage } from './fixtures.ts';
 import { PROBLEMS, searchSetup } from './run-search-fixtures.ts';
@@ -178,6 +180,42 @@ describe('SearchEvaluator and the call cache', () => {
     );
     await expect(waiting.evaluate(unit, stop.signal)).rejects.toSatisfy(isAbortError);
     expect(waits).toEqual([{ delayMs: 30_000, rateLimit: 'backoff' }]);
+  });
+
+  it('ends the wait after a rate limit at once when the search is paused, handing over what the attempt paid; a stop ends it as before', async () => {
+    // The generator's call is answered (and paid); the refiner's is refused for 60 s.
+    const limitedRefiner = () =>
+      perProblemModel((call) =>
+        (call.context?.nodeId ?? '').endsWith('refiner') ? Object.assign(new Error('429 Too Many Requests'), { status: 429, retryAfterMs: 60_000 }) : WRONG,
+      );
+    const over = (model: ScriptedModel, onRetry: () => void) =>
+      new SearchEvaluator(
+        searchSetup({}, { cacheCalls: false }),
+        PROBLEMS,
+        { model: () => model, sandbox: judgingSandbox((program) => program.includes('# right')), callCache: null, now: () => 0 },
+        { maxAttempts: 3, onRetry },
+      );
+    const { unit } = evaluatorFor(limitedRefiner(), { temperature: 0.3, cache: false });
+
+    const pause = new PauseSwitch();
+    const model = limitedRefiner();
+    const spends: EvaluationCost[] = [];
+    const startedAt = Date.now();
+    const paused = over(model, () => pause.pause()).evaluate(unit, new AbortController().signal, undefined, async (cost) => void spends.push(cost), undefined, pause);
+    await expect(paused).rejects.toBeInstanceOf(PausedUnit);
+    expect(Date.now() - startedAt).toBeLessThan(5_000);
+    expect(model.calls).toHaveLength(2);
+    expect(spends).toEqual([{ tokens: tokensOf(model, 0, WRONG), modelCalls: 1, cachedCalls: 0, ms: 0 }]);
+
+    // Already paused when the model fails: no wait at all.
+    const again = limitedRefiner();
+    await expect(over(again, () => undefined).evaluate(unit, new AbortController().signal, undefined, undefined, undefined, pause)).rejects.toBeInstanceOf(PausedUnit);
+    expect(again.calls).toHaveLength(2);
+
+    // A stop during the wait is a cancel, as without a pause switch.
+    const stop = new AbortController();
+    const running = new PauseSwitch();
+    await expect(over(limitedRefiner(), () => setTimeout(() => stop.abort(), 5)).evaluate(unit, stop.signal, undefined, undefined, undefined, running)).rejects.toSatisfy(isAbortError);
   });
 
   it('does not run an evaluation again when the model refused it for good: one call, no retry note, the refusal passed on', async () => {
