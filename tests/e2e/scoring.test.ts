@@ -346,7 +346,7 @@ describe('the Scoring page in Chromium', () => {
     expect(app.errors).toEqual([]);
   });
 
-  it('keeps a run across reloads: an interrupted one continues to the file an uninterrupted run writes; a finished one shows again, and another tab lists it', async () => {
+  it('keeps a run across reloads: an interrupted one, and a cancelled one, continue to the file an uninterrupted run writes; a finished one shows again, and another tab lists it', async () => {
     const problems = (await loadTestProblems('humaneval')).slice(0, 7);
     // Lines 2 and 5 sleep past the 3-s limit: with one worker the page sits on each for 3 s.
     const naps = problems.map((p, i) => JSON.stringify({ task_id: p.id, completion: i === 1 || i === 4 ? '    import time\n    time.sleep(10)\n' : p.canonicalSolution }));
@@ -371,7 +371,7 @@ describe('the Scoring page in Chromium', () => {
     await page.getByText('4 of 7 scored').waitFor({ timeout: 60_000 });
     await page.waitForTimeout(1000);
     await page.reload();
-    const interrupted = page.getByTestId('interrupted');
+    const interrupted = page.getByTestId('continuable');
     await interrupted.getByText('Scoring of naps.jsonl was interrupted at 4 of 7 samples').waitFor({ timeout: 60_000 });
     // The run names its own benchmark and mode: the form may say otherwise, and the run goes on with its own.
     expect(await interrupted.textContent()).toContain('(HumanEval, standard mode)');
@@ -398,12 +398,28 @@ describe('the Scoring page in Chromium', () => {
     // Scored against HumanEval, as the heading says, whatever the form says.
     await page.getByRole('heading', { name: 'Verdicts for naps.jsonl (HumanEval, standard mode)', exact: true }).waitFor();
 
+    // Cancelled while line 5 sleeps (it finishes and is kept), then continued in the tab at once.
+    await page.getByLabel('Benchmark').selectOption('humaneval');
+    await waitForDataset(app, /HumanEval: 164 problems/);
+    await page.getByLabel('Samples file').setInputFiles(file);
+    await page.getByText('4 of 7 scored').waitFor({ timeout: 60_000 });
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('status').filter({ hasText: 'Cancelled after 5 of 7 samples: 3 passed, 2 failed.' }).waitFor({ timeout: 30_000 });
+    const cancelled = page.getByTestId('continuable');
+    expect(await cancelled.textContent()).toContain('Scoring of naps.jsonl was cancelled at 5 of 7 samples (HumanEval, standard mode).');
+    expect(await page.getByTestId('partial-results').textContent()).toContain('press Continue to score them');
+    await cancelled.getByRole('button', { name: 'Continue' }).click();
+    // (Its two quick lines are scored within a moment: "Continuing…" is checked in score-keeping.test.ts.)
+    await page.getByRole('status').filter({ hasText: 'Scored naps.jsonl: 5 passed, 2 failed.' }).waitFor({ timeout: 120_000 });
+    expect(await page.getByTestId('continuable').count()).toBe(0);
+    expect(await download('naps.jsonl_results.jsonl')).toBe(whole);
+
     // Finished: a reload shows it as it was.
     await page.reload();
     await page.getByRole('heading', { name: 'Verdicts for naps.jsonl' }).waitFor({ timeout: 60_000 });
     expect(await page.locator('.summary-line').textContent()).toBe('5 passed, 2 failed');
     expect(await page.getByRole('table').getByRole('row').count()).toBe(8);
-    expect(await page.getByTestId('interrupted').count()).toBe(0);
+    expect(await page.getByTestId('continuable').count()).toBe(0);
     expect(await download('naps.jsonl_results.jsonl')).toBe(whole);
 
     // A new tab has no run of its own: it lists the kept ones (newest first), to open or delete.
@@ -413,15 +429,15 @@ describe('the Scoring page in Chromium', () => {
       const kept = other.getByRole('region', { name: 'Kept scorings' });
       const cards = kept.getByRole('article', { name: 'naps.jsonl' });
       await cards.first().waitFor();
-      expect(await cards.count()).toBe(2);
+      expect(await cards.count()).toBe(3);
       expect(await cards.first().textContent()).toContain('7 of 7 samples scored, 5 passed');
       expect(await axeViolations(other, 'scoring, the kept scorings')).toEqual([]);
       await kept.getByRole('button', { name: 'Open naps.jsonl' }).first().focus();
       await other.keyboard.press('Enter');
       await other.getByRole('heading', { name: 'Verdicts for naps.jsonl' }).waitFor({ timeout: 60_000 });
       expect(await other.locator('.summary-line').textContent()).toBe('5 passed, 2 failed');
-      // The one opened is shown above, not listed; the older one is deleted, at once.
-      expect(await cards.count()).toBe(1);
+      // The one opened is shown above, not listed; the older ones are deleted, at once.
+      expect(await cards.count()).toBe(2);
       // Deleted from the keyboard, with the runs kept by the tests before: each deletion is said,
       // and focus goes to the list's heading, then, once the last card takes the list with it, to
       // a control that stays rather than to <body>.

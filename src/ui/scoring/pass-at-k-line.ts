@@ -4,7 +4,7 @@
  */
 import type { SampleCounts } from '../../core/stats/pass-at-k.ts';
 import { formatPassAtK, passAtKSummary } from '../../core/results/samples-pass-at-k.ts';
-import type { ScorePhase } from './score-session.svelte.ts';
+import type { ScorePhase } from './score-announcement.ts';
 import type { VerdictRow } from './verdict-rows.ts';
 
 /** Samples and passes of each task among the verdicts. */

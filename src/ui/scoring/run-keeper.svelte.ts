@@ -27,8 +27,11 @@ export interface RunKeeperDeps {
 /** A run about to be scored: what its record starts with. */
 export type NewRun = Pick<ScoringRunRecord, 'name' | 'settings' | 'total'> & { file: Blob | null };
 
-/** What came of asking to score the rest of a kept run. */
-export type ResumeOutcome = { kind: 'resumed'; kept: KeptScoring } | { kind: 'elsewhere' } | { kind: 'gone' };
+/** What came of asking to score the rest of a kept run: the run as kept now, or why not, for the page to say. */
+export type ResumeOutcome = { kind: 'resumed'; kept: KeptScoring } | { kind: 'refused'; why: string };
+
+const RUNNING_ELSEWHERE = 'This scoring is running in another tab: it goes on there. Press Continue again once that tab has finished or been closed.';
+const GONE = 'This scoring is no longer kept in this browser (it was deleted in another tab): pick the file again to score it.';
 
 /** Why a run could not be kept, as the browser gave it, for "This run is not kept: … (<reason>)". */
 export function notKeptReason(error: unknown): string {
@@ -130,22 +133,23 @@ export class RunKeeper {
    * may have scored more of it meanwhile). Refused while another tab scores it.
    */
   async resume(id: string): Promise<ResumeOutcome> {
-    const release = await this.#deps.locks.claim(id);
-    if (!release) return { kind: 'elsewhere' };
+    let release: (() => Promise<void>) | null = null;
     try {
+      release = await this.#deps.locks.claim(id);
+      if (!release) return { kind: 'refused', why: RUNNING_ELSEWHERE };
       const store = await this.#deps.store();
       const kept = await store.loadRun(id);
       if (!kept) {
         await release();
-        return { kind: 'gone' };
+        return { kind: 'refused', why: GONE };
       }
       this.#keptIn = store;
       this.#unlock = release;
       this.problem = null;
       return { kind: 'resumed', kept };
     } catch (error) {
-      await release();
-      throw error;
+      await release?.();
+      return { kind: 'refused', why: `The kept scoring could not be read (${messageOf(error)}).` };
     }
   }
 

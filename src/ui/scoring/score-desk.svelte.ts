@@ -78,7 +78,7 @@ export class ScoreDesk {
   }
 
   /**
-   * Shows a kept run in this tab, with Continue if it was interrupted. The form takes the run's
+   * Shows a kept run in this tab, with Continue if it stopped early. The form takes the run's
    * benchmark and mode, whose problems the run is read against.
    */
   async open(id: string): Promise<void> {
@@ -107,7 +107,8 @@ export class ScoreDesk {
       session.keeper?.show(id);
       await session.restore(kept, problems);
       const elsewhere = await this.#deps.locks.scoringAnywhere().catch(() => new Set<string>());
-      if (session.phase === 'interrupted' && elsewhere.has(id)) {
+      // A run continued elsewhere may still be kept as cancelled until that tab's first verdicts are written.
+      if (session.continuable && elsewhere.has(id)) {
         session.notice = 'This scoring is running in another tab: shown here is what it had scored when opened. Continue works once that tab has finished or been closed.';
       }
     } catch (error) {
@@ -117,7 +118,7 @@ export class ScoreDesk {
     }
   }
 
-  /** Scores the rest of the interrupted run on show. */
+  /** Scores the rest of the run on show, stopped early (see ScoreSession.continuable). */
   async continueRun(workers: number): Promise<void> {
     await this.session.continueRun(workers);
     await this.kept.refresh();

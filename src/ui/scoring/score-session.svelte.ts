@@ -4,34 +4,24 @@
  * results file. Progress is published a few times a second, not per verdict, so thousands of
  * verdicts cost the page a handful of renders; each publish also hands the new verdicts to the
  * run's keeper (run-keeper.svelte.ts), which stores them, so a reload can show the run again and
- * an interrupted one can be continued.
+ * one stopped early (interrupted, cancelled, or stopped by a broken sandbox) can be continued.
  */
-import { canonicalCompletion, canonicalStudyCode } from '../../core/benchmarks/canonical.ts';
 import type { BenchmarkId, Problem } from '../../core/benchmarks/problem.ts';
 import type { HarnessMode } from '../../core/harness/outcome.ts';
 import { scoreCompletion } from '../../core/harness/score.ts';
-import {
-  LISTED_LINE_ERRORS,
-  MAX_SAMPLE_LINE_CHARS,
-  SampleReader,
-  formatResultLine,
-  formatSummaryLine,
-  type Sample,
-  type SampleLineError,
-  type SamplesSummary,
-} from '../../core/results/samples.ts';
+import { formatSummaryLine, type Sample, type SampleLineError, type SamplesSummary } from '../../core/results/samples.ts';
 import type { KeptScoring, ScoringProgress } from '../../store/scoring-store.ts';
 import type { SandboxHolder } from '../sandbox/sandbox-holder.ts';
+import { PageSandbox } from './page-sandbox.ts';
 import { passAtKLine } from './pass-at-k-line.ts';
 import { fileLines } from './file-lines.ts';
-import { resultsFileName, unscoredTasks, type UnscoredTask } from './results-file-name.ts';
+import { resultsFile, resultsFileName, unscoredTasks, type UnscoredTask } from './results-file.ts';
 import { pace, runQueue } from './run-queue.ts';
 import type { RunKeeper } from './run-keeper.svelte.ts';
+import { canonicalRunSamples, readRunSamples, type RunSamples } from './run-samples.ts';
+import { scoreAnnouncement, whereStopped, type ScorePhase } from './score-announcement.ts';
 import type { VerdictRow } from './verdict-rows.ts';
 import { holdTabWork } from '../shell/tab-work.ts';
-
-/** `interrupted`: a kept run read back that was still scoring when its tab went away (reloaded, crashed, closed). */
-export type ScorePhase = 'idle' | 'reading' | 'scoring' | 'done' | 'cancelled' | 'failed' | 'interrupted';
 
 export interface ScoreSettings {
   benchmark: BenchmarkId;
@@ -41,7 +31,6 @@ export interface ScoreSettings {
 
 /** How often progress and the table catch up with the verdicts, in ms. */
 const PUBLISH_EVERY_MS = 250;
-
 
 export class ScoreSession {
   phase = $state<ScorePhase>('idle');
@@ -61,6 +50,10 @@ export class ScoreSession {
   opening = $state<string | null>(null);
   /** Why Continue did nothing (another tab scores the run, or it is no longer kept). */
   notice = $state<string | null>(null);
+  /** Continue was pressed and the kept run is being taken back: nothing is scored yet. */
+  resuming = $state(false);
+  /** How many samples had verdicts when Continue was pressed: the run scores the rest. */
+  continuedFrom = $state<number | null>(null);
   /** Waiting for Python to start (on a first visit, to download): nothing is scored yet. */
   starting = $state(false);
   /**
@@ -86,52 +79,32 @@ export class ScoreSession {
     void this.revision;
     return passAtKLine(this.phase, this.rows);
   });
+  /** What a screen reader is told: a sentence as the run starts and one as it ends (score-announcement.ts). */
+  announcement = $derived(scoreAnnouncement(this));
+  /** "Scoring of X.jsonl was cancelled at 812 of 1,183 samples", for a run the page can continue. */
+  stoppedLine = $derived(whereStopped(this));
   /**
-   * What a screen reader is told: one sentence when the run starts and one when it ends, never
-   * the counts as they tick (they change four times a second; the progress bar has them).
-   * A failure is announced by its own alert.
+   * Whether Continue can score the rest: a run its tab lost while scoring, or one cancelled or
+   * stopped by an error with samples left. A run fails with samples counted only when Python broke
+   * (could not be downloaded or started, a worker died), which another try may get past; a file
+   * that cannot be read fails before any is counted, and reading it again would fail again.
    */
-  announcement = $derived.by(() => {
-    switch (this.phase) {
-      case 'idle':
-      case 'failed':
-        return '';
-      case 'reading':
-        return `Reading ${this.name}…`;
-      case 'scoring':
-        if (this.cancelling) return 'Cancelling: letting the samples already running finish…';
-        return `Scoring ${this.total.toLocaleString('en')} sample${this.total === 1 ? '' : 's'} of ${this.name}…`;
-      case 'done':
-        // The pass@k line (several samples per task) is the run's headline figure on the page: say it too.
-        return `Scored ${this.name}: ${this.summaryLine}.${this.passAtKLine ? ` ${this.passAtKLine}.` : ''}`;
-      case 'cancelled':
-        return `Cancelled after ${this.done.toLocaleString('en')} of ${this.total.toLocaleString('en')} samples: ${this.summaryLine}.`;
-      case 'interrupted':
-        return `${this.interruptedLine}.`;
-      default: {
-        const never: never = this.phase;
-        return never;
-      }
-    }
-  });
-
-  /** "Scoring of X.jsonl was interrupted at 812 of 1,183 samples", for a run the page can continue. */
-  interruptedLine = $derived(`Scoring of ${this.name} was interrupted at ${this.done.toLocaleString('en')} of ${this.total.toLocaleString('en')} samples`);
+  continuable = $derived(this.phase === 'interrupted' || ((this.phase === 'cancelled' || this.phase === 'failed') && this.done < this.total));
 
   /** Stores the run as it goes; absent, the run lives in this tab's memory only. */
   readonly keeper: RunKeeper | null;
-  #sandboxes: SandboxHolder;
+  readonly #sandboxes: PageSandbox;
   #samples: Sample[] = [];
+  /** Settles once the last run's end is written and its lock let go of: Continue waits for it. */
+  #ended: Promise<unknown> = Promise.resolve();
   #outcomes = new Map<number, VerdictRow['outcome']>();
   #abort: AbortController | null = null;
-  /** Free the sandbox when the run in flight ends: nobody is looking (see release()). */
-  #releaseWhenIdle = false;
   #heldWork: (() => void) | null = null;
   /** Stop now was pressed: the samples still running were dropped with their workers, so what those report is no verdict. */
   #dropInFlight = false;
 
   constructor(sandboxes: SandboxHolder, keeper: RunKeeper | null = null) {
-    this.#sandboxes = sandboxes;
+    this.#sandboxes = new PageSandbox(sandboxes);
     this.keeper = keeper;
   }
 
@@ -144,91 +117,52 @@ export class ScoreSession {
       // Nothing was scored: nothing to keep, and nothing a reload would lose.
       this.keeper?.forget();
       this.#holdWork(null);
-      this.#releaseIfLeft();
+      this.#sandboxes.runEnded();
       return;
     }
     await this.#score(settings, file);
   }
 
-  /** Reads the samples into the run, publishing bad lines as they are found; false when there is nothing to score. */
+  /** Reads the samples into the run, showing bad lines as they are found; false when there is nothing to score. */
   async #read(lines: AsyncIterable<string> | Iterable<string>, problems: readonly Problem[], settings: ScoreSettings): Promise<boolean> {
-    const reader = new SampleReader({ benchmark: settings.benchmark, problems });
-    const errors: SampleLineError[] = [];
-    let errorCount = 0;
-    const publishErrors = () => {
-      if (this.lineErrors.length !== errors.length) this.lineErrors = errors.slice();
-      this.lineErrorCount = errorCount;
-    };
-    const abort = this.#abort;
-    let count = 0;
-    try {
-      for await (const line of lines) {
-        if (abort?.signal.aborted) break;
-        // A file already in memory arrives in large chunks: give the page a turn now and then.
-        if (++count % 5000 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
-        // Refused as the command line refuses it, so the two give the same counts for one file.
-        const event = line.length > MAX_SAMPLE_LINE_CHARS ? reader.readTooLong(line.length, MAX_SAMPLE_LINE_CHARS, line.slice(0, 200)) : reader.read(line);
-        if (event?.kind === 'sample') this.#samples.push(event.sample);
-        else if (event?.kind === 'error') {
-          errorCount++;
-          if (errors.length < LISTED_LINE_ERRORS) errors.push(event.error);
-          // Show bad lines as they are found, in batches.
-          if (errorCount % 100 === 1) publishErrors();
-        }
-      }
-      publishErrors();
-      if (abort?.signal.aborted) {
-        this.phase = 'cancelled';
-        return false;
-      }
-      this.summary = reader.finish();
-      return true;
-    } catch (error) {
-      publishErrors();
-      this.#fail(error);
-      return false;
-    }
+    const read = await readRunSamples(lines, { benchmark: settings.benchmark, problems }, this.#abort?.signal, (listed, count) => {
+      if (this.lineErrors.length !== listed.length) this.lineErrors = listed.slice();
+      this.lineErrorCount = count;
+    });
+    if (read.kind === 'read') this.#take(read);
+    else if (read.kind === 'cancelled') this.phase = 'cancelled';
+    else this.#fail(read.error);
+    return read.kind === 'read';
   }
 
-  /**
-   * Scores the problems' own reference solutions: every one passes in standard mode. Study mode
-   * puts no prompt before the code, so there each is the whole answer a model would give
-   * (imports, function, body): all pass but the few the study's harness could never pass.
-   */
+  /** Scores the problems' own reference solutions (run-samples.ts). */
   async scoreCanonical(problems: readonly Problem[], settings: ScoreSettings) {
     this.#reset(`canonical-${settings.benchmark}.jsonl`, settings);
-    this.#readCanonical(problems, settings);
+    this.problemCount = problems.length;
+    this.#take(canonicalRunSamples(problems, settings.mode));
     await this.#score(settings, null);
   }
 
-  #readCanonical(problems: readonly Problem[], settings: ScoreSettings) {
-    this.problemCount = problems.length;
-    const solution = settings.mode === 'study' ? canonicalStudyCode : canonicalCompletion;
-    this.#samples = problems.map((problem, i) => {
-      const completion = solution(problem);
-      return { line: i + 1, problem, completion, wholeProgram: false, fields: { task_id: problem.id, completion } };
-    });
-    this.summary = { samples: problems.length, badLines: 0, missingTaskIds: [] };
+  #take({ samples, summary }: RunSamples) {
+    this.#samples = samples;
+    this.summary = summary;
   }
 
   /**
    * Shows a kept run as it was left: its samples read again from the kept file (or made again,
    * for the canonical solutions) and its verdicts as stored. A run its tab lost while scoring
-   * shows as interrupted, for Continue.
+   * shows as interrupted; it, and one cancelled or stopped with samples left, can be continued.
    */
-  async restore(kept: KeptScoring, problems: readonly Problem[]): Promise<void> {
-    const { run, file, verdicts } = kept;
+  async restore({ run, file, verdicts }: KeptScoring, problems: readonly Problem[]): Promise<void> {
     this.#abort?.abort();
     this.#abort = null;
     this.#clear(run.name, run.settings);
     this.opening = run.name;
     try {
-      if (run.source === 'canonical') this.#readCanonical(problems, run.settings);
+      this.problemCount = problems.length;
+      if (run.source === 'canonical') this.#take(canonicalRunSamples(problems, run.settings.mode));
       else if (!file) throw new Error('its samples file is not kept with it');
-      else {
-        this.problemCount = problems.length;
-        if (!(await this.#read(fileLines(file), problems, run.settings))) return;
-      }
+      else if (!(await this.#read(fileLines(file), problems, run.settings))) return;
       this.#takeVerdicts(verdicts);
       this.total = this.#samples.length;
       this.elapsedMs = run.elapsedMs;
@@ -243,39 +177,44 @@ export class ScoreSession {
   }
 
   /**
-   * Scores the samples an interrupted run left, reading the kept file; the verdicts kept stay.
+   * Scores the samples a run stopped early left (see `continuable`); the verdicts kept stay.
    * Refused while another tab scores the run. `workers`: the page's field, which may have changed.
    */
   async continueRun(workers: number): Promise<void> {
-    const id = this.keeper?.id;
-    if (this.phase !== 'interrupted' || !this.keeper || !id || !this.settings) return;
+    if (!this.continuable || this.resuming || !this.settings) return;
     this.notice = null;
-    let outcome: Awaited<ReturnType<RunKeeper['resume']>>;
+    this.resuming = true;
     try {
-      outcome = await this.keeper.resume(id);
-    } catch (error) {
-      this.notice = `The kept scoring could not be read (${error instanceof Error ? error.message : String(error)}).`;
-      return;
+      // Pressed right after Cancel: the run's last batch may not be written, nor its lock let go of.
+      await this.#ended;
+      if (!(await this.#resume())) return;
+    } finally {
+      this.resuming = false;
     }
-    if (outcome.kind === 'elsewhere') {
-      this.notice = 'This scoring is running in another tab: it goes on there. Press Continue again once that tab has finished or been closed.';
-      return;
+    const settings = { ...this.settings, workers };
+    this.settings = settings;
+    this.failure = null;
+    this.continuedFrom = this.done;
+    this.#start();
+    await this.#scoreRest(settings);
+  }
+
+  /**
+   * Takes the kept run's lock and any verdicts another tab added since; false, with a notice,
+   * when it cannot. A run this browser would not keep goes on from what this tab holds.
+   */
+  async #resume(): Promise<boolean> {
+    const id = this.keeper?.id;
+    if (!this.keeper || !id) return true;
+    const outcome = await this.keeper.resume(id);
+    if (outcome.kind === 'refused') {
+      this.notice = outcome.why;
+      return false;
     }
-    if (outcome.kind === 'gone') {
-      this.notice = 'This scoring is no longer kept in this browser (it was deleted in another tab): pick the file again to score it.';
-      return;
-    }
-    // Another tab may have scored more of it since this one read it.
     this.#takeVerdicts(outcome.kept.verdicts);
     this.elapsedMs = Math.max(this.elapsedMs, outcome.kept.run.elapsedMs);
     this.revision++;
-    const settings = { ...this.settings, workers };
-    this.settings = settings;
-    this.#abort = new AbortController();
-    this.#dropInFlight = false;
-    this.cancelling = false;
-    this.#holdWork('samples being scored');
-    await this.#scoreRest(settings);
+    return true;
   }
 
   /** Adds the kept verdicts of samples this run holds that it has no verdict for yet. */
@@ -304,12 +243,12 @@ export class ScoreSession {
   stopNow(): void {
     if (!this.cancelling) return;
     this.#dropInFlight = true;
-    void this.#sandboxes.close();
+    this.#sandboxes.close();
   }
 
   /**
    * The results file's name: `<name>_results.jsonl` for a whole run, a partial name (with how
-   * many it holds) for one that stopped early (results-file-name.ts).
+   * many it holds) for one that stopped early (results-file.ts).
    */
   resultsName = $derived(resultsFileName(this.name, this.done, this.total));
 
@@ -318,21 +257,12 @@ export class ScoreSession {
 
   /** `<name>_results.jsonl` as openai/human-eval writes it: input order, every scored sample. */
   resultsFile(): { fileName: string; text: string } {
-    const lines: string[] = [];
-    for (const sample of this.#samples) {
-      const outcome = this.#outcomes.get(sample.line);
-      if (outcome) lines.push(JSON.stringify(formatResultLine(sample, outcome)));
-    }
-    return { fileName: resultsFileName(this.name, lines.length, this.#samples.length), text: lines.length ? `${lines.join('\n')}\n` : '' };
+    return resultsFile(this.name, this.#samples, this.#outcomes);
   }
 
   /** The tasks a partial results file lacks, with how many samples of each; empty for a whole run. */
   unscoredTasks(): UnscoredTask[] {
-    if (!this.partial) return [];
-    return unscoredTasks(
-      this.#samples.map((sample) => ({ line: sample.line, taskId: sample.problem.id })),
-      this.#outcomes,
-    );
+    return this.partial ? unscoredTasks(this.#samples.map((sample) => ({ line: sample.line, taskId: sample.problem.id })), this.#outcomes) : [];
   }
 
   /** Scores a run just read, which the keeper starts keeping (with `file`, or as canonical solutions). */
@@ -358,13 +288,8 @@ export class ScoreSession {
       this.elapsedMs = before + (this.starting ? 0 : performance.now() - started);
       this.revision++;
     };
-    const progress = (failure: string | null = null): ScoringProgress => ({
-      done: this.done,
-      passed: this.passed,
-      elapsedMs: this.elapsedMs,
-      status: this.phase === 'done' || this.phase === 'cancelled' || this.phase === 'failed' ? this.phase : 'scoring',
-      failure,
-    });
+    const status = () => (this.phase === 'done' || this.phase === 'cancelled' || this.phase === 'failed' ? this.phase : 'scoring');
+    const progress = (failure: string | null = null): ScoringProgress => ({ done: this.done, passed: this.passed, elapsedMs: this.elapsedMs, status: status(), failure });
     const timer = setInterval(() => {
       publish();
       this.keeper?.flush(progress());
@@ -395,24 +320,37 @@ export class ScoreSession {
       abort?.abort();
       // A sandbox closed by Stop now may refuse a last sample: that is the cancel, not a failure.
       if (this.#dropInFlight) this.phase = 'cancelled';
-      else this.#fail(error);
+      else {
+        this.#fail(error);
+        // A broken sandbox stays broken: Continue, or the next run, starts Python afresh.
+        this.#sandboxes.close();
+      }
     } finally {
       clearInterval(timer);
       this.cancelling = false;
       publish();
-      this.#releaseIfLeft();
+      this.#sandboxes.runEnded();
     }
-    const kept = (await this.keeper?.end(progress(this.failure))) ?? false;
+    const ended = this.keeper?.end(progress(this.failure)) ?? Promise.resolve(false);
+    this.#ended = ended;
+    const kept = await ended;
     // A run kept whole loses nothing to a reload; one that is not does, so the tab asks first.
     if (abort === this.#abort) this.#holdWork(kept || this.done === 0 ? null : 'scored samples kept only in this tab');
   }
 
   #reset(name: string, settings: ScoreSettings) {
+    this.#start();
+    this.#clear(name, settings);
+  }
+
+  /** A run, new or continued, is about to start; the one before stops. */
+  #start() {
     // Until the run ends and is kept, a reload would cut it short.
     this.#holdWork('samples being scored');
     this.#abort?.abort();
     this.#abort = new AbortController();
-    this.#clear(name, settings);
+    this.#dropInFlight = false;
+    this.cancelling = false;
   }
 
   #clear(name: string, settings: ScoreSettings) {
@@ -424,6 +362,7 @@ export class ScoreSession {
     this.problemCount = 0;
     this.failure = null;
     this.notice = null;
+    this.continuedFrom = null;
     this.cancelling = false;
     this.#dropInFlight = false;
     this.phase = 'idle';
@@ -448,21 +387,13 @@ export class ScoreSession {
     this.phase = 'failed';
   }
 
-  /** The run has ended: free the workers if the page went away meanwhile. */
-  #releaseIfLeft(): void {
-    if (!this.#releaseWhenIdle) return;
-    this.#releaseWhenIdle = false;
-    void this.#sandboxes.close();
-  }
-
   /** Frees the Python workers now, or once the run in flight has ended; the verdicts stay. */
   release(): void {
-    if (this.busy) this.#releaseWhenIdle = true;
-    else void this.#sandboxes.close();
+    this.#sandboxes.leave(this.busy);
   }
 
   /** Keeps the Python workers after the run in flight after all. */
   retain(): void {
-    this.#releaseWhenIdle = false;
+    this.#sandboxes.retain();
   }
 }

@@ -32,7 +32,7 @@ export function startBlockedNote(benchmark: BenchmarkId, status: DatasetStatus, 
 
 /**
  * Why Continue is disabled, said beside it, or null when it is enabled or held only by a run:
- * an interrupted run is scored against its own benchmark, which the form may no longer show.
+ * a continued run is scored against its own benchmark, which the form may no longer show.
  */
 export function continueBlockedNote(benchmark: BenchmarkId, status: DatasetStatus): string | null {
   const name = BENCHMARK_NAMES[benchmark];

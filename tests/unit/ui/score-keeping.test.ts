@@ -20,13 +20,16 @@ beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
 });
 
-/** Passes every program but those with BROKEN (a NameError) and those with HANG, which wait for `gate` and then time out. */
-function fakeSandbox(gate: Promise<void> = Promise.resolve()): Sandbox {
+/**
+ * Passes every program but those with BROKEN (a NameError) and those with HANG, which wait for
+ * `gate` (or the gate it gives at the time) and then time out.
+ */
+function fakeSandbox(gate: Promise<void> | (() => Promise<void>) = Promise.resolve()): Sandbox {
   return {
     async run(program: string): Promise<RunResult> {
       await new Promise((resolve) => setTimeout(resolve, 2));
       if (program.includes('HANG')) {
-        await gate;
+        await (typeof gate === 'function' ? gate() : gate);
         return { status: 'timeout', durationMs: 3000, limitMs: 3000, stdout: '' };
       }
       if (!program.includes('BROKEN')) return { status: 'passed', durationMs: 1, stdout: '' };
@@ -76,6 +79,20 @@ async function until(check: () => boolean, what: string) {
   }
 }
 
+/** A gate for HANG lines, opened by `open()`. */
+function closedGate(): { gate: Promise<void>; open: () => void } {
+  let open = () => {};
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  return { gate, open };
+}
+
+/** The results file of the samples scored without a break, to compare a continued run's with. */
+async function wholeResults(file: File) {
+  const desk = tabDesk(memoryStorage(), originLockManager().manager);
+  await score(desk, file);
+  return desk.session.resultsFile();
+}
+
 describe('a scoring kept across a reload', () => {
   it('comes back interrupted after the tab went away mid-run, and Continue gives the file an uninterrupted run gives', async () => {
     const file = samplesFile(8, [4, 7], [2]);
@@ -114,7 +131,7 @@ describe('a scoring kept across a reload', () => {
     const { session } = after;
     expect(session.phase).toBe('interrupted');
     expect(session.keeper?.id).toBe(runId);
-    expect(session.interruptedLine).toBe('Scoring of naps.jsonl was interrupted at 3 of 8 samples');
+    expect(session.stoppedLine).toBe('Scoring of naps.jsonl was interrupted at 3 of 8 samples');
     expect(session.rows.map((row) => row.line)).toEqual([1, 2, 3]);
     expect(session.summaryLine).toBe('2 passed, 1 failed');
     expect(session.resultsName).toBe('naps.jsonl_results.partial-3-of-8.jsonl');
@@ -254,5 +271,170 @@ describe('a scoring kept across a reload', () => {
     expect(desk.session.phase).toBe('done');
     expect(desk.session.keeper?.problem).toBe('this browser has no room left to store it');
     expect(desk.session.keeper?.id).toBeNull();
+  });
+});
+
+describe('a scoring cancelled or stopped by a broken sandbox', () => {
+  it('continues in its tab, and again after a reload, to the file an uninterrupted run gives, scoring each sample once', async () => {
+    const file = samplesFile(8, [4, 7], [2]);
+    const whole = await wholeResults(file);
+    const tab = memoryStorage();
+    const origin = originLockManager();
+    let gate = closedGate();
+    let programs = 0;
+    const desk = tabDesk(tab, origin.manager, {
+      sandboxes: async () => {
+        const sandbox = fakeSandbox(() => gate.gate);
+        return { ...sandbox, run: (...args) => (programs++, sandbox.run(...args)) };
+      },
+    });
+    const { session } = desk;
+
+    // Cancelled while line 4 runs: it finishes and is kept, the rest are left.
+    const running = score(desk, file);
+    await until(() => session.done === 3, 'three verdicts');
+    session.cancel();
+    gate.open();
+    await running;
+    expect(session.phase).toBe('cancelled');
+    expect(session.continuable).toBe(true);
+    expect(session.stoppedLine).toBe('Scoring of naps.jsonl was cancelled at 4 of 8 samples');
+
+    // Continued in the tab, and cancelled again while line 7 runs.
+    gate = closedGate();
+    const continued = desk.continueRun(1);
+    await until(() => session.busy, 'the run to go on');
+    expect(session.announcement).toBe('Continuing naps.jsonl: scoring the 4 samples left of 8…');
+    await until(() => session.done === 6, 'six verdicts');
+    session.cancel();
+    gate.open();
+    await continued;
+    expect(session.announcement).toBe('Cancelled after 7 of 8 samples: 4 passed, 3 failed.');
+
+    // Reloaded: shown cancelled, with Continue, which scores the last line.
+    const after = tabDesk(tab, origin.manager, {
+      sandboxes: async () => {
+        const sandbox = fakeSandbox();
+        return { ...sandbox, run: (...args) => (programs++, sandbox.run(...args)) };
+      },
+    });
+    await after.visit();
+    expect(after.session.phase).toBe('cancelled');
+    expect(after.session.continuable).toBe(true);
+    expect(after.session.rows.map((row) => row.line)).toEqual([1, 2, 3, 4, 5, 6, 7]);
+    await after.continueRun(1);
+    expect(after.session.phase).toBe('done');
+    expect(after.session.resultsFile()).toEqual(whole);
+    expect(programs).toBe(8);
+    // Other tests' runs kept only in memory are still held: this one's work is over.
+    expect(tabWork()).not.toContain('samples being scored');
+  });
+
+  it('continues at once after Cancel, before the run’s last verdicts are written and its lock let go of', async () => {
+    const file = samplesFile(4, [2]);
+    const whole = await wholeResults(file);
+    const { gate, open } = closedGate();
+    const desk = tabDesk(memoryStorage(), originLockManager().manager, {
+      sandboxes: async () => fakeSandbox(gate),
+      // A slow disk: each batch takes a while to write.
+      store: async () => {
+        const store = new IdbScoringStore(await openLabDatabase());
+        const record = store.record.bind(store);
+        store.record = async (...args) => {
+          await new Promise((resolve) => setTimeout(resolve, 100));
+          return record(...args);
+        };
+        return store;
+      },
+    });
+    const running = score(desk, file);
+    await until(() => desk.session.done === 1 && desk.session.keeper?.id != null, 'the first verdict');
+    desk.session.cancel();
+    open();
+    await until(() => desk.session.phase === 'cancelled', 'the cancel');
+    await desk.continueRun(1);
+    expect(desk.session.notice).toBeNull();
+    expect(desk.session.phase).toBe('done');
+    expect(desk.session.resultsFile()).toEqual(whole);
+    await running;
+  });
+
+  it('refuses Continue while another tab continues the run, then takes that tab’s verdicts and scores nothing again', async () => {
+    const file = samplesFile(5, [2, 4]);
+    const whole = await wholeResults(file);
+    const origin = originLockManager();
+    const first = closedGate();
+    let programs = 0;
+    const desk = tabDesk(memoryStorage(), origin.manager, {
+      sandboxes: async () => {
+        const sandbox = fakeSandbox(first.gate);
+        return { ...sandbox, run: (...args) => (programs++, sandbox.run(...args)) };
+      },
+    });
+    const running = score(desk, file);
+    await until(() => desk.session.done === 1, 'the first verdict');
+    desk.session.cancel();
+    first.open();
+    await running;
+    expect(desk.session.done).toBe(2);
+
+    // Another window opens it from its list and continues it.
+    const second = closedGate();
+    const other = tabDesk(memoryStorage(), origin.manager, { sandboxes: async () => fakeSandbox(second.gate) });
+    await other.visit();
+    expect(other.kept.state(other.kept.listings[0]!)).toBe('cancelled');
+    await other.open(other.kept.listings[0]!.id);
+    expect(other.session.continuable).toBe(true);
+    const elsewhere = other.continueRun(1);
+    await until(() => other.session.done === 3, 'the other tab’s verdict');
+
+    await desk.continueRun(1);
+    expect(desk.session.phase).toBe('cancelled');
+    expect(desk.session.notice).toBe('This scoring is running in another tab: it goes on there. Press Continue again once that tab has finished or been closed.');
+
+    second.open();
+    await elsewhere;
+    await desk.continueRun(1);
+    expect(desk.session.phase).toBe('done');
+    expect(desk.session.resultsFile()).toEqual(whole);
+    expect(programs).toBe(2);
+  });
+
+  it('continues a run a broken sandbox stopped, starting Python afresh; a file that cannot be read is picked again instead', async () => {
+    const file = samplesFile(6, [], [2]);
+    const whole = await wholeResults(file);
+    const tab = memoryStorage();
+    const origin = originLockManager();
+    let started = 0;
+    const desk = tabDesk(tab, origin.manager, {
+      // The first Python's worker dies on its fourth program, and stays broken.
+      sandboxes: async () => {
+        const sandbox = fakeSandbox();
+        if (++started > 1) return sandbox;
+        let programs = 0;
+        return { ...sandbox, run: async (...args) => (++programs >= 4 ? Promise.reject(new Error('The Python sandbox broke: the worker stopped (crashed)')) : sandbox.run(...args)) };
+      },
+    });
+    const { session } = desk;
+    await score(desk, file);
+    expect(session.phase).toBe('failed');
+    expect(session.failure).toBe('The Python sandbox broke: the worker stopped (crashed)');
+    expect(session.continuable).toBe(true);
+    expect(session.stoppedLine).toBe('Scoring of naps.jsonl stopped at 3 of 6 samples');
+
+    // A reload shows it stopped, with why and Continue.
+    const reloaded = tabDesk(tab, originLockManager().manager);
+    await reloaded.visit();
+    expect(reloaded.session).toMatchObject({ phase: 'failed', continuable: true, failure: 'The Python sandbox broke: the worker stopped (crashed)', done: 3 });
+
+    await desk.continueRun(1);
+    expect(started).toBe(2);
+    expect(session.phase).toBe('done');
+    expect(session.failure).toBeNull();
+    expect(session.resultsFile()).toEqual(whole);
+
+    await score(desk, new File([''], 'empty.jsonl'));
+    expect(session.phase).toBe('failed');
+    expect(session.continuable).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resultsFileName, unscoredTasks } from '../../../src/ui/scoring/results-file-name.ts';
+import { resultsFileName, unscoredTasks } from '../../../src/ui/scoring/results-file.ts';
 
 describe('the Scoring page results file name', () => {
   it('keeps the contract name for a whole run', () => {

@@ -1,0 +1,60 @@
+/**
+ * What the Scoring page says of its run in words: the sentence a screen reader is told as the run
+ * starts and ends, and the line naming where a run that can be continued stopped.
+ */
+
+/** `interrupted`: a kept run read back that was still scoring when its tab went away (reloaded, crashed, closed). */
+export type ScorePhase = 'idle' | 'reading' | 'scoring' | 'done' | 'cancelled' | 'failed' | 'interrupted';
+
+export interface AnnouncedRun {
+  phase: ScorePhase;
+  name: string;
+  total: number;
+  done: number;
+  cancelling: boolean;
+  /** How many samples had verdicts when Continue was pressed; null for a run scored from its start. */
+  continuedFrom: number | null;
+  /** "5 passed, 2 failed". */
+  summaryLine: string;
+  /** pass@k, once every sample is scored. */
+  passAtKLine: string | null;
+}
+
+const n = (value: number) => value.toLocaleString('en');
+const samples = (count: number) => `${n(count)} sample${count === 1 ? '' : 's'}`;
+
+/**
+ * One sentence when the run starts and one when it ends, never the counts as they tick (they
+ * change four times a second; the progress bar has them). A failure is announced by its own alert.
+ */
+export function scoreAnnouncement(run: AnnouncedRun): string {
+  switch (run.phase) {
+    case 'idle':
+    case 'failed':
+      return '';
+    case 'reading':
+      return `Reading ${run.name}…`;
+    case 'scoring':
+      if (run.cancelling) return 'Cancelling: letting the samples already running finish…';
+      // A continued run scores only what is left: saying the whole count would overstate it.
+      if (run.continuedFrom !== null) return `Continuing ${run.name}: scoring the ${samples(run.total - run.continuedFrom)} left of ${n(run.total)}…`;
+      return `Scoring ${samples(run.total)} of ${run.name}…`;
+    case 'done':
+      // The pass@k line (several samples per task) is the run's headline figure on the page: say it too.
+      return `Scored ${run.name}: ${run.summaryLine}.${run.passAtKLine ? ` ${run.passAtKLine}.` : ''}`;
+    case 'cancelled':
+      return `Cancelled after ${n(run.done)} of ${n(run.total)} samples: ${run.summaryLine}.`;
+    case 'interrupted':
+      return `${whereStopped(run)}.`;
+    default: {
+      const never: never = run.phase;
+      return never;
+    }
+  }
+}
+
+/** "Scoring of X.jsonl was interrupted at 812 of 1,183 samples", for a run the page can continue. */
+export function whereStopped(run: Pick<AnnouncedRun, 'phase' | 'name' | 'done' | 'total'>): string {
+  const how = run.phase === 'cancelled' ? 'was cancelled' : run.phase === 'failed' ? 'stopped' : 'was interrupted';
+  return `Scoring of ${run.name} ${how} at ${n(run.done)} of ${n(run.total)} samples`;
+}
