@@ -206,6 +206,9 @@ export class SearchView {
 
   resume(): void {
     if (this.eta) this.eta = { ...this.eta, at: performance.now() };
+    // A pause ended every wait to try again, and put those evaluations back to start afresh: no
+    // evaluation waits now, so a note from before the pause would say "trying again in 60 s" wrongly.
+    this.#clearRetrying();
     this.#pause.resume();
   }
 

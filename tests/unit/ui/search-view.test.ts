@@ -63,6 +63,21 @@ describe('a search running in the page', () => {
     expect(view.retrying).toBeNull();
   });
 
+  it('says nothing of a wait to try again after a pause ended it: on Resume the evaluation starts afresh', async () => {
+    const store = new MemorySearchStore();
+    const view = await storedView(store);
+    const world = fakeWorld();
+    world.failNext(1);
+    const running = view.run(PROBLEMS, { model: world.model, sandbox: world.sandbox, searchStore: store, now: () => performance.now() }, { concurrency: 1, retryDelayMs: 60_000 });
+    await expect.poll(() => view.retrying, { timeout: 3000, interval: 1 }).not.toBeNull();
+    view.pause();
+    await expect.poll(() => view.phase, { timeout: 3000, interval: 1 }).toBe('paused');
+    view.resume();
+    expect(view.retrying).toBeNull();
+    await running;
+    expect(view.phase).toBe('done');
+  });
+
   it('gives a time-left estimate once enough has run, counts it down without going below zero, shows none while paused, and drops it at the end', async () => {
     const store = new MemorySearchStore();
     const view = await storedView(store, searchSetup({ budget: { maxGenerations: 2, maxWallMs: null, maxTokens: null } }));
