@@ -146,6 +146,8 @@ export class SearchView {
         },
         onModelReply: () => this.#clearRetrying(),
         onRetry: (unit, retry) => {
+          // Paused, the evaluation does not wait: it goes back to start afresh on Resume.
+          if (this.#pause.paused) return;
           this.#retryingKey = unit.key;
           this.retrying = retryNote(unit.problemId, retry);
         },
@@ -201,14 +203,13 @@ export class SearchView {
     // The countdown stops where it is: time spent paused is not active time.
     const left = this.etaLeftMs(performance.now());
     if (this.eta && left !== null) this.eta = { ...this.eta, remainingMs: left, at: performance.now() };
+    // The pause ends any wait to try an evaluation again (it starts afresh on Resume): no note of one.
+    this.#clearRetrying();
     this.#pause.pause();
   }
 
   resume(): void {
     if (this.eta) this.eta = { ...this.eta, at: performance.now() };
-    // A pause ended every wait to try again, and put those evaluations back to start afresh: no
-    // evaluation waits now, so a note from before the pause would say "trying again in 60 s" wrongly.
-    this.#clearRetrying();
     this.#pause.resume();
   }
 

@@ -63,7 +63,7 @@ describe('a search running in the page', () => {
     expect(view.retrying).toBeNull();
   });
 
-  it('says nothing of a wait to try again after a pause ended it: on Resume the evaluation starts afresh', async () => {
+  it('says nothing of a wait to try again once a pause has ended it, paused or after Resume (the evaluation starts afresh)', async () => {
     const store = new MemorySearchStore();
     const view = await storedView(store);
     const world = fakeWorld();
@@ -71,7 +71,10 @@ describe('a search running in the page', () => {
     const running = view.run(PROBLEMS, { model: world.model, sandbox: world.sandbox, searchStore: store, now: () => performance.now() }, { concurrency: 1, retryDelayMs: 60_000 });
     await expect.poll(() => view.retrying, { timeout: 3000, interval: 1 }).not.toBeNull();
     view.pause();
+    // The wait is over, so the page no longer says when the evaluation will be tried again.
+    expect(view.retrying).toBeNull();
     await expect.poll(() => view.phase, { timeout: 3000, interval: 1 }).toBe('paused');
+    expect(view.retrying).toBeNull();
     view.resume();
     expect(view.retrying).toBeNull();
     await running;
