@@ -259,6 +259,8 @@ class StudyRun {
         this.#emit(); // the estimate from before the failure is no longer shown
         const waited = await this.#waitToRetry(wait.delayMs);
         if (waited !== 'waited') return waited;
+        // Work goes on from here: the rate's window opens now, not where the wait began.
+        this.#progress.retrying(wait);
       }
     } catch (error) {
       this.#fail(error);
