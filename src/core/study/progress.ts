@@ -3,19 +3,20 @@
  * arm, an ETA from the recent rate of finished units, and the token throughput. Time is the
  * study's active time: paused stretches do not count, so the rate after a pause is not diluted.
  *
- * The ETA follows the pace of real work, so trouble restarts the window its rate is read from:
+ * The ETA follows the pace of real work, so the time an endpoint spends failing is left out of it:
  * - The rate counts only units that finished with a result. An errored unit is not work done at
  *   the study's pace (one refused at once would speed the estimate up; one that failed after
  *   minutes of retries would slow it down), so it counts as done but not towards the rate.
- * - A unit about to wait before it is tried again (its model did not answer), and one that
- *   ended errored after being tried more than once, open a new window: the time the endpoint was
- *   failing says nothing of how fast the study goes once it answers again. Until a unit finishes
- *   with a result after that, the ETA is null ("unknown") rather than a figure from before the
- *   trouble. A unit refused at its first attempt (a lasting refusal, such as a prompt too long
- *   for the model) opens none: the study's pace is unchanged, and the estimate stays on show.
- * - A wait after a rate limit opens none: a quota per minute that keeps the study waiting is the
- *   pace it will keep, and restarting at each wait would read the rate from the bursts between.
- * So after an outage the time left follows the units since the server came back.
+ * - Trouble is found when a unit waits to be tried again (its model did not answer) and ends when
+ *   a unit next finishes with a result. The stretch from the last result before it to the last
+ *   time a unit was tried again (or ended errored) during it is taken out of the rate's clock,
+ *   like a pause: an outage of ten minutes says nothing of how fast the study goes once the
+ *   server answers again, and a failing request may have hung for minutes before its first wait.
+ *   While the trouble lasts the ETA is null ("unknown"). One failed request while other units
+ *   keep finishing ends before its unit is tried again, and leaves the estimate as it was.
+ * - A wait after a rate limit is no trouble: a quota per minute that keeps the study waiting is
+ *   the pace it will keep.
+ * So after an outage the time left follows the pace the study had, and has again.
  */
 import type { StudyConfig } from './config.ts';
 import type { RetryWait } from './retry-wait.ts';
@@ -46,8 +47,8 @@ export interface StudyProgress {
   /** Active time of this session (pauses excluded). */
   elapsedMs: number;
   /**
-   * Time left at the recent rate of units finished with a result; null until one has finished in
-   * this session, and again after a retry (or a unit errored after retries) until one has finished since.
+   * Time left at the recent rate of units finished with a result, the endpoint's failing spells
+   * left out; null until one has finished in this session, and while a spell lasts.
    */
   etaMs: number | null;
   /** Completion tokens generated in this session per second of active time; null before any. */
@@ -67,10 +68,16 @@ export class ProgressTracker {
   readonly #startedAt: number;
   #pausedMs = 0;
   #pausedSince: number | null = null;
-  /** Active-time reading at which the rate's window opens: the session's start, or the latest trouble. */
-  #windowFrom = 0;
-  /** Active-time readings at which units finished with a result since the window opened. */
+  /** Readings of the rate's clock (active time less trouble) at which units finished with a result. */
   readonly #finishTimes: number[] = [];
+  /** Active time at which the latest unit finished with a result: the endpoint answered then. */
+  #lastResultAt = 0;
+  /** Active time from which the trouble counts (the last result before it); null with none. */
+  #troubleFrom: number | null = null;
+  /** Active time at which a unit was last tried again during the trouble. */
+  #lastTriedAgain: number | null = null;
+  /** Trouble so far, taken out of the rate's clock. */
+  #troubleMs = 0;
   #completionTokens = 0;
 
   constructor(config: StudyConfig, now: () => number) {
@@ -89,14 +96,24 @@ export class ProgressTracker {
 
   unitFinished(unit: FinishedUnit): void {
     this.#count(unit);
-    if (unit.result.status !== 'errored') this.#finishTimes.push(this.#activeMs());
-    // Refused outright (a prompt too long): no trouble with the endpoint, and the estimate stays.
-    else if (unit.result.attempts > 1) this.#restartWindow();
+    if (unit.result.status === 'errored') {
+      // During trouble, the endpoint was still failing until now.
+      this.#markTriedAgain();
+      return;
+    }
+    this.#endTrouble();
+    this.#lastResultAt = this.#activeMs();
+    this.#finishTimes.push(this.#rateClock());
   }
 
   /** A unit's model did not answer and the unit waits to be tried again. */
-  retrying(wait: RetryWait): void {
-    if (!wait.rateLimit) this.#restartWindow();
+  waitingToRetry(wait: RetryWait): void {
+    if (!wait.rateLimit) this.#troubleFrom ??= this.#lastResultAt;
+  }
+
+  /** The wait is over: the unit is tried again. */
+  triedAgain(wait: RetryWait): void {
+    if (!wait.rateLimit) this.#markTriedAgain();
   }
 
   tokens(completionTokens: number): void {
@@ -111,6 +128,8 @@ export class ProgressTracker {
     if (this.#pausedSince === null) return;
     this.#pausedMs += this.#now() - this.#pausedSince;
     this.#pausedSince = null;
+    // A pause ends every wait, and its units start again from here.
+    this.#markTriedAgain();
   }
 
   snapshot(): StudyProgress {
@@ -140,18 +159,31 @@ export class ProgressTracker {
   #eta(remaining: number, nowMs: number): number | null {
     if (remaining === 0) return 0;
     const times = this.#finishTimes;
-    if (times.length === 0) return null;
+    if (times.length === 0 || this.#troubleFrom !== null) return null;
     const recent = Math.min(times.length, RATE_WINDOW_UNITS);
-    // The window opens at the finish just before it, or where it was last (re)started.
-    const from = times.length > recent ? (times[times.length - recent - 1] as number) : this.#windowFrom;
-    const spanMs = nowMs - from;
+    // The window opens at the finish just before it, or at the session's start.
+    const from = times.length > recent ? (times[times.length - recent - 1] as number) : 0;
+    const spanMs = nowMs - this.#troubleMs - from;
     if (spanMs <= 0) return null;
     return (remaining * spanMs) / recent;
   }
 
-  #restartWindow(): void {
-    this.#windowFrom = this.#activeMs();
-    this.#finishTimes.length = 0;
+  #markTriedAgain(): void {
+    if (this.#troubleFrom !== null) this.#lastTriedAgain = this.#activeMs();
+  }
+
+  /** A unit finished with a result: the endpoint answers again. */
+  #endTrouble(): void {
+    if (this.#troubleFrom === null) return;
+    // From the last result to the last retry the endpoint was failing: none of it is the study's pace.
+    if (this.#lastTriedAgain !== null) this.#troubleMs += Math.max(0, this.#lastTriedAgain - this.#troubleFrom);
+    this.#troubleFrom = null;
+    this.#lastTriedAgain = null;
+  }
+
+  /** Active time less the trouble: the clock the rate is read on. */
+  #rateClock(): number {
+    return this.#activeMs() - this.#troubleMs;
   }
 
   #activeMs(): number {

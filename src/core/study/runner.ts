@@ -254,13 +254,12 @@ class StudyRun {
           await this.#finish(unit, record({ status: 'errored', message, attempts: attempt, stepCount: steps.length }), error);
           return 'finished';
         }
-        this.#progress.retrying(wait);
+        this.#progress.waitingToRetry(wait);
         this.#options.onRetry?.(unit, { attempt, maxAttempts, ...wait, error });
         this.#emit(); // the estimate from before the failure is no longer shown
         const waited = await this.#waitToRetry(wait.delayMs);
         if (waited !== 'waited') return waited;
-        // Work goes on from here: the rate's window opens now, not where the wait began.
-        this.#progress.retrying(wait);
+        this.#progress.triedAgain(wait);
       }
     } catch (error) {
       this.#fail(error);

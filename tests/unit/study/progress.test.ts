@@ -45,26 +45,43 @@ function study() {
 }
 
 describe('the study\'s time left', () => {
-  it('after a 10-minute outage follows the pace of the units since the server came back', () => {
+  const BACKOFF = { delayMs: 2000 };
+
+  it('is the same after a 10-minute outage as before it, once the server is back at the same pace', () => {
     const s = study();
     s.finish(10, MINUTE); // a unit a minute
     expect(s.eta()).toBe(s.left() * MINUTE);
 
-    // The endpoint goes away: units fail, wait 2 s, 4 s, fail again, and some end errored, for 10 minutes.
-    for (let t = 0; t < 5; t++) {
-      s.clock.now += MINUTE;
-      s.tracker.retrying({ delayMs: 2000 });
+    // Half a minute on, the endpoint goes away: units fail, wait, are tried again and fail, and two
+    // end errored, for ten minutes. No estimate is given meanwhile.
+    s.clock.now += MINUTE / 2;
+    for (let t = 0; t < 10; t++) {
+      s.tracker.waitingToRetry(BACKOFF);
       expect(s.eta()).toBeNull();
       s.clock.now += MINUTE;
-      s.tracker.retrying({ delayMs: 4000 });
+      s.tracker.triedAgain(BACKOFF);
     }
     s.error();
     s.error();
     expect(s.eta()).toBeNull();
 
-    // The server is back, and now a unit takes two minutes.
-    s.finish(3, 2 * MINUTE);
-    expect(s.eta()).toBe(s.left() * 2 * MINUTE);
+    // Back: the unit tried last finishes a minute later, and then one a minute as before.
+    s.finish(4, MINUTE);
+    expect(s.eta()).toBe(s.left() * MINUTE);
+  });
+
+  it('is left as it was by one failed request while other units keep finishing', () => {
+    const s = study();
+    s.finish(5, MINUTE);
+    s.clock.now += MINUTE / 2;
+    s.tracker.waitingToRetry(BACKOFF);
+    // Another unit finishes before the failed one is tried again: the endpoint answers.
+    s.finish(1, MINUTE / 2);
+    expect(s.eta()).toBe(s.left() * MINUTE);
+    s.clock.now += 2000;
+    s.tracker.triedAgain(BACKOFF);
+    s.finish(1, MINUTE - 2000);
+    expect(s.eta()).toBe(s.left() * MINUTE);
   });
 
   it('does not let units refused outright speed up the estimate, nor hide it', () => {
@@ -77,34 +94,43 @@ describe('the study\'s time left', () => {
     expect(s.eta()).toBe(s.left() * MINUTE);
   });
 
-  it('does not let units that errored after long retries slow the estimate down', () => {
+  it('does not let a unit that errored after long retries slow the estimate down', () => {
     const s = study();
     s.finish(5, MINUTE);
-    s.error(20 * MINUTE);
+    s.clock.now += MINUTE / 2;
+    s.tracker.waitingToRetry(BACKOFF);
+    s.clock.now += 10 * MINUTE;
+    s.tracker.triedAgain(BACKOFF);
+    s.error(10 * MINUTE);
+    // The unit started in its place finishes a minute later.
     s.finish(2, MINUTE);
     expect(s.eta()).toBe(s.left() * MINUTE);
   });
 
   it('counts the waits a rate limit imposes, since a quota per minute is the pace the study keeps', () => {
     const s = study();
+    const limited = { delayMs: 52_000, rateLimit: 'server-asked' } as const;
     // Four quick units, then the quota is spent and the next unit waits 52 s: 4 units a minute.
     for (let minute = 0; minute < 3; minute++) {
       s.finish(4, 2000);
-      s.tracker.retrying({ delayMs: 52_000, rateLimit: 'server-asked' });
+      s.tracker.waitingToRetry(limited);
+      expect(s.eta()).not.toBeNull();
       s.clock.now += 52_000;
+      s.tracker.triedAgain(limited);
     }
     expect(s.eta()).toBe((s.left() * MINUTE) / 4);
   });
 
-  it('still leaves paused time out of the rate', () => {
+  it('still leaves paused time out of the rate, and takes a pause as the end of a wait', () => {
     const s = study();
     s.finish(4, MINUTE);
-    s.tracker.retrying({ delayMs: 2000 });
-    s.finish(2, MINUTE);
+    s.clock.now += MINUTE / 2;
+    s.tracker.waitingToRetry(BACKOFF);
+    s.clock.now += 5 * MINUTE;
     s.tracker.pausedAt();
-    s.clock.now += 60 * MINUTE; // an hour's lunch
+    s.clock.now += 60 * MINUTE; // an hour's lunch; the pause ended the wait
     s.tracker.resumedAt();
-    s.finish(1, MINUTE);
+    s.finish(2, MINUTE);
     expect(s.eta()).toBe(s.left() * MINUTE);
   });
 
