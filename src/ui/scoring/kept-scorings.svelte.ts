@@ -17,6 +17,8 @@ export interface KeptScoringsDeps {
   locks: ScoringLocks;
   /** How often the list is read again while another tab scores one of its runs. Default 3 s. */
   othersRefreshMs?: number;
+  /** After each reading of the list: the page follows a run on show that another tab scores then too. */
+  onRefresh?: () => void;
 }
 
 export class KeptScorings {
@@ -58,6 +60,7 @@ export class KeptScorings {
       const [listings, elsewhere] = await Promise.all([(await this.#deps.store()).listRuns(), this.#deps.locks.scoringAnywhere()]);
       this.listings = listings;
       this.elsewhere = elsewhere;
+      this.#deps.onRefresh?.();
     } catch (error) {
       this.problem = `The kept scorings could not be read: ${error instanceof Error ? error.message : String(error)}`;
     } finally {

@@ -14,6 +14,8 @@ export interface AnnouncedRun {
   cancelling: boolean;
   /** How many samples had verdicts when Continue was pressed; null for a run scored from its start. */
   continuedFrom: number | null;
+  /** A kept run on show that another tab scores now: the page follows it and cannot continue it. */
+  elsewhere: boolean;
   /** "5 passed, 2 failed". */
   summaryLine: string;
   /** pass@k, once every sample is scored. */
@@ -28,6 +30,8 @@ const samples = (count: number) => `${n(count)} sample${count === 1 ? '' : 's'}`
  * change four times a second; the progress bar has them). A failure is announced by its own alert.
  */
 export function scoreAnnouncement(run: AnnouncedRun): string {
+  // Without the counts: they move on every few seconds as the page follows that tab.
+  if (run.elsewhere) return `Scoring of ${run.name} goes on in another tab: this page follows it.`;
   switch (run.phase) {
     case 'idle':
     case 'failed':
@@ -54,7 +58,23 @@ export function scoreAnnouncement(run: AnnouncedRun): string {
 }
 
 /** "Scoring of X.jsonl was interrupted at 812 of 1,183 samples", for a run the page can continue. */
-export function whereStopped(run: Pick<AnnouncedRun, 'phase' | 'name' | 'done' | 'total'>): string {
+export function whereStopped(run: Pick<AnnouncedRun, 'phase' | 'name' | 'done' | 'total' | 'elsewhere'>): string {
+  if (run.elsewhere) return `Scoring of ${run.name} goes on in another tab: ${n(run.done)} of ${n(run.total)} samples scored so far`;
   const how = run.phase === 'cancelled' ? 'was cancelled' : run.phase === 'failed' ? 'stopped' : 'was interrupted';
   return `Scoring of ${run.name} ${how} at ${n(run.done)} of ${n(run.total)} samples`;
+}
+
+/**
+ * What follows the line of `whereStopped` and the run's settings on the panel of a run that can be
+ * continued: what stopped it, and what Continue will do. A run stopped before its first verdict
+ * has none to speak of; Python that failed may never have started (a blocked download) or broken
+ * on the way, and the failure's own alert says which.
+ */
+export function stoppedDetail(run: Pick<AnnouncedRun, 'phase' | 'done' | 'elsewhere'>): string {
+  if (run.elsewhere) {
+    return run.done > 0 ? '. The verdicts that tab has kept are below, brought up to date every few seconds.' : '. Its verdicts show below once that tab keeps them.';
+  }
+  const why = run.phase === 'interrupted' ? ': the tab was reloaded or closed while it ran' : run.phase === 'failed' ? ': Python could not start or stopped working (why is said below)' : '';
+  const kept = run.done > 0 ? ' The verdicts kept are below; Continue scores only the samples left' : ' Continue scores every sample';
+  return `${why}.${kept}${run.phase === 'failed' ? ', starting Python afresh' : ''}, with these settings whatever the form above says.`;
 }

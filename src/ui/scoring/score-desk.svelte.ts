@@ -55,7 +55,7 @@ export class ScoreDesk {
 
   constructor(deps: ScoreDeskDeps = browserDeps()) {
     this.#deps = deps;
-    this.kept = new KeptScorings({ store: deps.store, locks: deps.locks });
+    this.kept = new KeptScorings({ store: deps.store, locks: deps.locks, onRefresh: () => void this.#followShown() });
     const keeper = new RunKeeper({ store: deps.store, locks: deps.locks, thisTab: deps.thisTab, onKept: () => void this.kept.refresh() });
     this.session = new ScoreSession(new SandboxHolder(deps.sandboxes), keeper);
   }
@@ -107,15 +107,37 @@ export class ScoreDesk {
       session.keeper?.show(id);
       await session.restore(kept, problems);
       const elsewhere = await this.#deps.locks.scoringAnywhere().catch(() => new Set<string>());
-      // A run continued elsewhere may still be kept as cancelled until that tab's first verdicts are written.
-      if (session.continuable && elsewhere.has(id)) {
-        session.notice = 'This scoring is running in another tab: shown here is what it had scored when opened. Continue works once that tab has finished or been closed.';
-      }
+      // A run continued elsewhere may still be kept as cancelled until that tab's first verdicts
+      // are written; whatever it is kept as, the page follows that tab (#followShown).
+      session.elsewhere = session.continuable && elsewhere.has(id);
     } catch (error) {
       this.kept.problem = `The kept scoring could not be opened: ${error instanceof Error ? error.message : String(error)}`;
     } finally {
       await this.kept.refresh();
     }
+  }
+
+  /**
+   * The run on show, read again at each reading of the list while another tab scores it (every
+   * few seconds, while the page is shown), so the page follows that tab; and once more when that
+   * tab lets go of it, so the page shows what it left: done, or stopped early with Continue.
+   */
+  async #followShown(): Promise<void> {
+    const { session } = this;
+    const id = session.keeper?.id;
+    const idle = () => !session.busy && !session.opening && !session.resuming && session.keeper?.id === id;
+    // Only a run stopped early can be taken up by another tab; one this tab scores is its own.
+    if (!id || !idle() || !(session.continuable || session.elsewhere)) return;
+    // Until this tab's last run has let go of its lock, that lock would look like another tab's.
+    await session.settled();
+    const scoring = await this.#deps.locks.scoringAnywhere().catch(() => null);
+    if (!scoring || !idle()) return;
+    const elsewhere = scoring.has(id);
+    if (!elsewhere && !session.elsewhere) return;
+    // Read after the lock was looked at: once that tab let go, this is all it kept.
+    const kept = await (await this.#deps.store()).loadRun(id).catch(() => null);
+    // Deleted meanwhile: what was shown stays.
+    if (kept && idle()) session.follow(kept, elsewhere);
   }
 
   /** Scores the rest of the run on show, stopped early (see ScoreSession.continuable). */

@@ -19,7 +19,7 @@ import { resultsFile, resultsFileName, unscoredTasks, type UnscoredTask } from '
 import { pace, runQueue } from './run-queue.ts';
 import type { RunKeeper } from './run-keeper.svelte.ts';
 import { canonicalRunSamples, readRunSamples, type RunSamples } from './run-samples.ts';
-import { scoreAnnouncement, whereStopped, type ScorePhase } from './score-announcement.ts';
+import { scoreAnnouncement, stoppedDetail, whereStopped, type ScorePhase } from './score-announcement.ts';
 import type { VerdictRow } from './verdict-rows.ts';
 import { holdTabWork } from '../shell/tab-work.ts';
 
@@ -50,6 +50,11 @@ export class ScoreSession {
   opening = $state<string | null>(null);
   /** Why Continue did nothing (another tab scores the run, or it is no longer kept). */
   notice = $state<string | null>(null);
+  /**
+   * The kept run on show is scored in another tab now: the page shows what that tab has kept and
+   * follows it (ScoreDesk), and Continue waits until that tab lets go of it.
+   */
+  elsewhere = $state(false);
   /** Continue was pressed and the kept run is being taken back: nothing is scored yet. */
   resuming = $state(false);
   /** How many samples had verdicts when Continue was pressed: the run scores the rest. */
@@ -83,6 +88,8 @@ export class ScoreSession {
   announcement = $derived(scoreAnnouncement(this));
   /** "Scoring of X.jsonl was cancelled at 812 of 1,183 samples", for a run the page can continue. */
   stoppedLine = $derived(whereStopped(this));
+  /** What stopped that run and what Continue does, said after the line and the run's settings. */
+  stoppedDetail = $derived(stoppedDetail(this));
   /**
    * Whether Continue can score the rest: a run its tab lost while scoring, or one cancelled or
    * stopped by an error with samples left. A run fails with samples counted only when Python broke
@@ -165,15 +172,33 @@ export class ScoreSession {
       else if (!(await this.#read(fileLines(file), problems, run.settings))) return;
       this.#takeVerdicts(verdicts);
       this.total = this.#samples.length;
-      this.elapsedMs = run.elapsedMs;
-      this.failure = run.failure;
-      this.phase = run.status === 'scoring' ? 'interrupted' : run.status;
+      this.#takeEnd(run);
     } catch (error) {
       this.#fail(new Error(`The kept scoring of ${run.name} could not be read again (${error instanceof Error ? error.message : String(error)}): pick the file again to score it.`));
     } finally {
       this.revision++;
       this.opening = null;
     }
+  }
+
+  /**
+   * Brings the kept run on show up to date with another tab that scores it, or did until now:
+   * its new verdicts, and where it stands. `elsewhere`: whether that tab still scores it.
+   */
+  follow({ run, verdicts }: KeptScoring, elsewhere: boolean): void {
+    // A refused Continue's "running in another tab" is stale once that tab lets go.
+    if (this.elsewhere && !elsewhere) this.notice = null;
+    this.elsewhere = elsewhere;
+    this.#takeVerdicts(verdicts);
+    this.#takeEnd(run);
+    this.revision++;
+  }
+
+  /** Where a kept run stands as the store has it; one still called scoring that no tab scores was interrupted. */
+  #takeEnd(run: KeptScoring['run']) {
+    this.elapsedMs = run.elapsedMs;
+    this.failure = run.failure;
+    this.phase = run.status === 'scoring' ? 'interrupted' : run.status;
   }
 
   /**
@@ -211,8 +236,12 @@ export class ScoreSession {
       this.notice = outcome.why;
       return false;
     }
+    this.elsewhere = false;
     this.#takeVerdicts(outcome.kept.verdicts);
     this.elapsedMs = Math.max(this.elapsedMs, outcome.kept.run.elapsedMs);
+    // Another tab scored the rest meanwhile: the run is whole, and is said so at once, not as
+    // "cancelled after 12 of 12" until the (empty) scoring of the rest ends.
+    if (this.done >= this.total) this.phase = 'done';
     this.revision++;
     return true;
   }
@@ -227,6 +256,11 @@ export class ScoreSession {
       this.done++;
       if (verdict.outcome.kind === 'passed') this.passed++;
     }
+  }
+
+  /** Settles once the last run this tab scored has its end written and its lock let go of. */
+  settled(): Promise<unknown> {
+    return this.#ended;
   }
 
   /** Stops starting new samples; the few already running finish and are kept. */
@@ -362,6 +396,7 @@ export class ScoreSession {
     this.problemCount = 0;
     this.failure = null;
     this.notice = null;
+    this.elsewhere = false;
     this.continuedFrom = null;
     this.cancelling = false;
     this.#dropInFlight = false;

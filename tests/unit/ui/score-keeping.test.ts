@@ -86,6 +86,18 @@ function closedGate(): { gate: Promise<void>; open: () => void } {
   return { gate, open };
 }
 
+/**
+ * Adds to `said` each announcement the session makes over the next microtasks, as each could
+ * show it (the page renders between them). Bounded: a loop of microtasks alone would starve the
+ * timers and IndexedDB callbacks the run waits for.
+ */
+async function watchAnnouncements(session: ScoreDesk['session'], said: string[], microtasks = 200) {
+  for (let i = 0; i < microtasks; i++) {
+    if (said.at(-1) !== session.announcement) said.push(session.announcement);
+    await Promise.resolve();
+  }
+}
+
 /** The results file of the samples scored without a break, to compare a continued run's with. */
 async function wholeResults(file: File) {
   const desk = tabDesk(memoryStorage(), originLockManager().manager);
@@ -171,16 +183,23 @@ describe('a scoring kept across a reload', () => {
     await other.kept.remove(listed!.id);
     expect(other.kept.problem).toBe('This scoring is running in another tab: delete it once that tab has finished or been closed.');
 
+    // Opened here, it is said to go on in the other tab, not to have been interrupted.
     await other.open(listed!.id);
-    expect(other.session.phase).toBe('interrupted');
+    expect(other.session).toMatchObject({ phase: 'interrupted', elsewhere: true, continuable: true });
+    expect(other.session.stoppedLine).toBe('Scoring of naps.jsonl goes on in another tab: 1 of 3 samples scored so far');
+    expect(other.session.announcement).toBe('Scoring of naps.jsonl goes on in another tab: this page follows it.');
     await other.continueRun(1);
     expect(other.session.phase).toBe('interrupted');
     // Nothing on the page is called Open for the run on show: Continue is what to press again.
     expect(other.session.notice).toBe('This scoring is running in another tab: it goes on there. Press Continue again once that tab has finished or been closed.');
 
+    // Once that tab has finished, the next reading of the list brings the run on show up to date.
     open();
     await running;
     await other.kept.refresh();
+    await until(() => other.session.phase === 'done', 'the page to follow the other tab');
+    expect(other.session).toMatchObject({ elsewhere: false, continuable: false, done: 3, notice: null });
+    expect(other.session.announcement).toBe('Scored naps.jsonl: 2 passed, 1 failed. pass@1 0.6667 (3 tasks, 1 sample each).');
     expect(other.kept.state(other.kept.listings[0]!)).toBe('done');
     await other.kept.remove(listed!.id);
     expect(other.kept.listings).toEqual([]);
@@ -365,10 +384,22 @@ describe('a scoring cancelled or stopped by a broken sandbox', () => {
     const origin = originLockManager();
     const first = closedGate();
     let programs = 0;
-    const desk = tabDesk(memoryStorage(), origin.manager, {
+    // Armed for the last Continue: what is announced once the run is read back for it.
+    let said: string[] | null = null;
+    const desk: ScoreDesk = tabDesk(memoryStorage(), origin.manager, {
       sandboxes: async () => {
         const sandbox = fakeSandbox(first.gate);
         return { ...sandbox, run: (...args) => (programs++, sandbox.run(...args)) };
+      },
+      store: async () => {
+        const store = new IdbScoringStore(await openLabDatabase());
+        const loadRun = store.loadRun.bind(store);
+        store.loadRun = async (...args) => {
+          const kept = await loadRun(...args);
+          if (said) void watchAnnouncements(desk.session, said);
+          return kept;
+        };
+        return store;
       },
     });
     const running = score(desk, file);
@@ -394,7 +425,11 @@ describe('a scoring cancelled or stopped by a broken sandbox', () => {
 
     second.open();
     await elsewhere;
+    // Nothing is left to score: the run is said to be scored, never "cancelled after 5 of 5".
+    said = [];
     await desk.continueRun(1);
+    // (The refused Continue's reading of the list found the other tab scoring it, and the page followed.)
+    expect(said).toEqual(['Scoring of naps.jsonl goes on in another tab: this page follows it.', 'Scored naps.jsonl: 3 passed, 2 failed. pass@1 0.6000 (5 tasks, 1 sample each).']);
     expect(desk.session.phase).toBe('done');
     expect(desk.session.resultsFile()).toEqual(whole);
     expect(programs).toBe(2);
@@ -436,5 +471,29 @@ describe('a scoring cancelled or stopped by a broken sandbox', () => {
     await score(desk, new File([''], 'empty.jsonl'));
     expect(session.phase).toBe('failed');
     expect(session.continuable).toBe(false);
+  });
+
+  it('says no verdicts are kept when Python never started, and Continue scores every sample', async () => {
+    const file = samplesFile(4, [], [2]);
+    const whole = await wholeResults(file);
+    let started = 0;
+    const desk = tabDesk(memoryStorage(), originLockManager().manager, {
+      // The first time, Pyodide's download is blocked.
+      sandboxes: async () => {
+        if (++started === 1) throw new Error('The Python sandbox could not start: Failed to fetch');
+        return fakeSandbox();
+      },
+    });
+    const { session } = desk;
+    await score(desk, file);
+    expect(session).toMatchObject({ phase: 'failed', done: 0, total: 4, continuable: true, failure: 'The Python sandbox could not start: Failed to fetch' });
+    expect(session.stoppedLine).toBe('Scoring of naps.jsonl stopped at 0 of 4 samples');
+    expect(session.stoppedDetail).toBe(
+      ': Python could not start or stopped working (why is said below). Continue scores every sample, starting Python afresh, with these settings whatever the form above says.',
+    );
+
+    await desk.continueRun(1);
+    expect(session.phase).toBe('done');
+    expect(session.resultsFile()).toEqual(whole);
   });
 });
