@@ -107,6 +107,8 @@ export class SearchView {
     options: {
       concurrency: number;
       onGeneration?: () => void;
+      /** The search has come to rest paused: every evaluation it finished is stored, for the list's counts. */
+      onPaused?: () => void;
       /** Whether the browser closed the store's database by itself (site data cleared): the failure then says so. */
       storeTerminated?: () => boolean;
       /** Wait before retrying an evaluation whose model did not answer, times the attempt (the runner's default when absent). */
@@ -130,7 +132,9 @@ export class SearchView {
         pause: this.#pause,
         onProgress: (progress) => {
           this.progress = progress;
+          const wasPaused = this.phase === 'paused';
           if (this.phase !== 'failed') this.phase = progress.phase;
+          if (this.phase === 'paused' && !wasPaused) options.onPaused?.();
         },
         onState: (state) => {
           const eta = estimateSearchEta(state);

@@ -68,13 +68,20 @@ describe('a search running in the page', () => {
     const view = await storedView(store);
     const world = fakeWorld();
     world.failNext(1);
-    const running = view.run(PROBLEMS, { model: world.model, sandbox: world.sandbox, searchStore: store, now: () => performance.now() }, { concurrency: 1, retryDelayMs: 60_000 });
+    let pauses = 0;
+    const running = view.run(
+      PROBLEMS,
+      { model: world.model, sandbox: world.sandbox, searchStore: store, now: () => performance.now() },
+      { concurrency: 1, retryDelayMs: 60_000, onPaused: () => pauses++ },
+    );
     await expect.poll(() => view.retrying, { timeout: 3000, interval: 1 }).not.toBeNull();
     view.pause();
     // The wait is over, so the page no longer says when the evaluation will be tried again.
     expect(view.retrying).toBeNull();
     await expect.poll(() => view.phase, { timeout: 3000, interval: 1 }).toBe('paused');
     expect(view.retrying).toBeNull();
+    // Once at rest, the page reads its list again, whose card then counts what the search stored.
+    expect(pauses).toBe(1);
     view.resume();
     expect(view.retrying).toBeNull();
     await running;
