@@ -44,6 +44,8 @@ export interface RunSearchOptions extends EvaluatorOptions {
   /** The state after each recorded evaluation and each new generation, for live charts. */
   onState?: (state: SearchState) => void;
   onEvaluation?: (record: SearchEvaluationRecord) => void;
+  /** The search's state is stored: at each new generation and when it comes to rest paused (lists that read the store). */
+  onStored?: () => void;
   /** Mid-generation snapshots (they keep the active time across a reload) at most this often. Default 10 s. */
   snapshotEveryMs?: number;
 }
@@ -166,6 +168,7 @@ class SearchRun {
         await this.#flushWrites();
         await this.#store.saveState(this.#setup.id, this.#state);
         this.#lastSnapshotAt = this.#ports.now();
+        this.#options.onStored?.();
         continue;
       }
       if (this.#state.status === 'done') return;
@@ -265,7 +268,8 @@ class SearchRun {
     if (this.#final !== null) return;
     const state = this.#state;
     this.#lastSnapshotAt = this.#ports.now();
-    this.#queueWrite(() => this.#store.saveState(this.#setup.id, state));
+    // A failed write is the search's to report (#flushWrites), not this listener's.
+    void this.#queueWrite(() => this.#store.saveState(this.#setup.id, state)).then(() => this.#options.onStored?.(), () => undefined);
   }
 
   #maybeSnapshot(): void {

@@ -350,9 +350,9 @@ export class SearchDesk {
     this.view = view;
     this.#thisTab.set({ id: setup.id, keyedEndpoints: keyedEndpoints(setup.models, this.engines.modelDeps.apiKeyFor) });
     void this.library.refresh();
-    // The list's cards count what is stored: read it again at each generation, and at a pause.
-    const onGeneration = () => void this.library.refresh();
-    void view.run(dataset.problems, ports, { concurrency: this.workers + 1, onGeneration, onPaused: onGeneration, storeTerminated }).finally(async () => {
+    // The list's cards count what is stored: read it again once a new generation, or a pause, is.
+    const onStored = () => void this.library.refresh();
+    void view.run(dataset.problems, ports, { concurrency: this.workers + 1, onStored, storeTerminated }).finally(async () => {
       // Stopped by an error, the search is not "interrupted": left as running in the store, it was
       // listed so, and its address resumed it by itself on the next visit, only to meet the same
       // error (a wrong model name). Stopped, it waits for Resume, listed as stopped by an error.

@@ -106,9 +106,8 @@ export class SearchView {
     ports: SearchPorts,
     options: {
       concurrency: number;
-      onGeneration?: () => void;
-      /** The search has come to rest paused: every evaluation it finished is stored, for the list's counts. */
-      onPaused?: () => void;
+      /** The search's state is stored (a new generation, a pause): the list of searches may read it again. */
+      onStored?: () => void;
       /** Whether the browser closed the store's database by itself (site data cleared): the failure then says so. */
       storeTerminated?: () => boolean;
       /** Wait before retrying an evaluation whose model did not answer, times the attempt (the runner's default when absent). */
@@ -132,14 +131,11 @@ export class SearchView {
         pause: this.#pause,
         onProgress: (progress) => {
           this.progress = progress;
-          const wasPaused = this.phase === 'paused';
           if (this.phase !== 'failed') this.phase = progress.phase;
-          if (this.phase === 'paused' && !wasPaused) options.onPaused?.();
         },
         onState: (state) => {
           const eta = estimateSearchEta(state);
           this.eta = eta ? { ...eta, at: performance.now() } : null;
-          if (state.history.length !== this.state.history.length) options.onGeneration?.();
           this.#publish(state);
         },
         onEvaluation: (record) => {
@@ -149,6 +145,7 @@ export class SearchView {
           this.evaluatedHere++;
         },
         onModelReply: () => this.#clearRetrying(),
+        ...(options.onStored ? { onStored: options.onStored } : {}),
         onRetry: (unit, retry) => {
           // Paused, the evaluation does not wait: it goes back to start afresh on Resume.
           if (this.#pause.paused) return;

@@ -76,6 +76,18 @@ describe('runSearch', () => {
     expect(stored?.state).toEqual(end.state);
   });
 
+  it('says when each new generation is stored, so a list read then shows it', async () => {
+    const setup = searchSetup();
+    const world = fakeWorld();
+    const store = new MemorySearchStore();
+    const seen: number[] = [];
+    await runSearch(setup, PROBLEMS, ports(world, store), {
+      onStored: () => void store.loadSearch(setup.id).then((stored) => seen.push(stored ? currentState(stored).history.length : -1)),
+    });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(seen).toEqual([1, 2, 3]);
+  });
+
   it('finds that refining with llama or qwen passes everything here', async () => {
     const { end } = await uninterrupted(searchSetup());
     const champion = end.state.champion;

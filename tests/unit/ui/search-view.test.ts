@@ -68,11 +68,11 @@ describe('a search running in the page', () => {
     const view = await storedView(store);
     const world = fakeWorld();
     world.failNext(1);
-    let pauses = 0;
+    let stored = 0;
     const running = view.run(
       PROBLEMS,
       { model: world.model, sandbox: world.sandbox, searchStore: store, now: () => performance.now() },
-      { concurrency: 1, retryDelayMs: 60_000, onPaused: () => pauses++ },
+      { concurrency: 1, retryDelayMs: 60_000, onStored: () => stored++ },
     );
     await expect.poll(() => view.retrying, { timeout: 3000, interval: 1 }).not.toBeNull();
     view.pause();
@@ -80,8 +80,9 @@ describe('a search running in the page', () => {
     expect(view.retrying).toBeNull();
     await expect.poll(() => view.phase, { timeout: 3000, interval: 1 }).toBe('paused');
     expect(view.retrying).toBeNull();
-    // Once at rest, the page reads its list again, whose card then counts what the search stored.
-    expect(pauses).toBe(1);
+    // Once the state it came to rest with is stored, the page reads its list again, whose card
+    // then counts what the search stored.
+    await expect.poll(() => stored, { timeout: 3000, interval: 1 }).toBe(1);
     view.resume();
     expect(view.retrying).toBeNull();
     await running;
