@@ -19,6 +19,11 @@ export interface KeptScoringsDeps {
   othersRefreshMs?: number;
   /** After each reading of the list: the page follows a run on show that another tab scores then too. */
   onRefresh?: () => void;
+  /**
+   * Whether to go on reading the list every few seconds although no other tab scores now: the
+   * page shows a run stopped early, which another tab may take up at any moment.
+   */
+  keepReading?: () => boolean;
 }
 
 export class KeptScorings {
@@ -34,7 +39,7 @@ export class KeptScorings {
 
   constructor(deps: KeptScoringsDeps) {
     this.#deps = deps;
-    this.#others = new OthersWatch(() => void this.refresh(), () => this.elsewhere.size > 0, deps.othersRefreshMs);
+    this.#others = new OthersWatch(() => void this.refresh(), () => this.elsewhere.size > 0 || (deps.keepReading?.() ?? false), deps.othersRefreshMs);
   }
 
   state(listing: ScoringRunRecord): KeptState {

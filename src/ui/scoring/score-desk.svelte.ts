@@ -55,7 +55,13 @@ export class ScoreDesk {
 
   constructor(deps: ScoreDeskDeps = browserDeps()) {
     this.#deps = deps;
-    this.kept = new KeptScorings({ store: deps.store, locks: deps.locks, onRefresh: () => void this.#followShown() });
+    this.kept = new KeptScorings({
+      store: deps.store,
+      locks: deps.locks,
+      onRefresh: () => void this.#followShown(),
+      // Another tab may Continue the run on show at any moment: this tab learns of it only by looking.
+      keepReading: () => !this.session.busy && (this.session.continuable || this.session.elsewhere),
+    });
     const keeper = new RunKeeper({ store: deps.store, locks: deps.locks, thisTab: deps.thisTab, onKept: () => void this.kept.refresh() });
     this.session = new ScoreSession(new SandboxHolder(deps.sandboxes), keeper);
   }
@@ -105,11 +111,11 @@ export class ScoreDesk {
       if (session.busy) return;
       this.view.setFilter('all');
       session.keeper?.show(id);
-      await session.restore(kept, problems);
+      // Looked at first, so the run is never shown (nor announced) as interrupted for a moment. A
+      // run continued elsewhere may still be kept as cancelled until that tab's first verdicts are
+      // written; whatever it is kept as, the page follows that tab (#followShown).
       const elsewhere = await this.#deps.locks.scoringAnywhere().catch(() => new Set<string>());
-      // A run continued elsewhere may still be kept as cancelled until that tab's first verdicts
-      // are written; whatever it is kept as, the page follows that tab (#followShown).
-      session.elsewhere = session.continuable && elsewhere.has(id);
+      await session.restore(kept, problems, elsewhere.has(id));
     } catch (error) {
       this.kept.problem = `The kept scoring could not be opened: ${error instanceof Error ? error.message : String(error)}`;
     } finally {

@@ -160,7 +160,7 @@ export class ScoreSession {
    * for the canonical solutions) and its verdicts as stored. A run its tab lost while scoring
    * shows as interrupted; it, and one cancelled or stopped with samples left, can be continued.
    */
-  async restore({ run, file, verdicts }: KeptScoring, problems: readonly Problem[]): Promise<void> {
+  async restore({ run, file, verdicts }: KeptScoring, problems: readonly Problem[], elsewhere = false): Promise<void> {
     this.#abort?.abort();
     this.#abort = null;
     this.#clear(run.name, run.settings);
@@ -173,6 +173,8 @@ export class ScoreSession {
       this.#takeVerdicts(verdicts);
       this.total = this.#samples.length;
       this.#takeEnd(run);
+      // In the same turn as the phase, so the page never says "interrupted" of a run another tab scores.
+      this.elsewhere = elsewhere && this.continuable;
     } catch (error) {
       this.#fail(new Error(`The kept scoring of ${run.name} could not be read again (${error instanceof Error ? error.message : String(error)}): pick the file again to score it.`));
     } finally {
@@ -296,6 +298,8 @@ export class ScoreSession {
 
   /** The tasks a partial results file lacks, with how many samples of each; empty for a whole run. */
   unscoredTasks(): UnscoredTask[] {
+    // The verdicts are not reactive: `revision` says when they changed (another tab's, followed).
+    void this.revision;
     return this.partial ? unscoredTasks(this.#samples.map((sample) => ({ line: sample.line, taskId: sample.problem.id })), this.#outcomes) : [];
   }
 

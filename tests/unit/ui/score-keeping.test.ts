@@ -435,6 +435,47 @@ describe('a scoring cancelled or stopped by a broken sandbox', () => {
     expect(programs).toBe(2);
   });
 
+  it('shows, in the tab that cancelled it, that another tab took the run up, and follows that tab to its end', { timeout: 20_000 }, async () => {
+    const file = samplesFile(5, [2, 4]);
+    const origin = originLockManager();
+    const first = closedGate();
+    const desk = tabDesk(memoryStorage(), origin.manager, { sandboxes: async () => fakeSandbox(first.gate) });
+    await desk.visit();
+    const running = score(desk, file);
+    await until(() => desk.session.done === 1, 'the first verdict');
+    desk.session.cancel();
+    first.open();
+    await running;
+    expect(desk.session.phase).toBe('cancelled');
+    // This tab's list, read once its own lock is let go of, finds no tab scoring anything.
+    await desk.session.settled();
+    await desk.kept.refresh();
+    expect(desk.kept.elsewhere.size).toBe(0);
+
+    // Another window continues it; nothing in this tab is pressed. The list is read every 3 s.
+    const second = closedGate();
+    const other = tabDesk(memoryStorage(), origin.manager, { sandboxes: async () => fakeSandbox(second.gate) });
+    await other.visit();
+    await other.open(other.kept.listings[0]!.id);
+    const elsewhere = other.continueRun(1);
+    const slowly = async (check: () => boolean, what: string) => {
+      for (let waited = 0; !check(); waited += 50) {
+        if (waited > 8000) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    };
+    await slowly(() => desk.session.elsewhere, 'this tab to see the other scoring it');
+    expect(desk.session.announcement).toBe('Scoring of naps.jsonl goes on in another tab: this page follows it.');
+
+    second.open();
+    await elsewhere;
+    await slowly(() => desk.session.phase === 'done', 'this tab to follow the other to its end');
+    expect(desk.session.elsewhere).toBe(false);
+    expect(desk.session.resultsFile()).toEqual(other.session.resultsFile());
+    desk.leave();
+    other.leave();
+  });
+
   it('continues a run a broken sandbox stopped, starting Python afresh; a file that cannot be read is picked again instead', async () => {
     const file = samplesFile(6, [], [2]);
     const whole = await wholeResults(file);
