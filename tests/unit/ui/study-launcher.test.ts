@@ -70,6 +70,16 @@ async function setUp(
   return { launcher, form, tab, store };
 }
 
+/** Another tab of this origin runs the study `id` until the returned function lets go of it (navigator.locks is stubbed). */
+function studyHeldByAnotherTab(id: string): () => void {
+  const origin = originLocks();
+  vi.stubGlobal('navigator', { locks: origin });
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  void origin.request(`feedback-lab:study:${id}`, { ifAvailable: true }, () => held);
+  return () => release();
+}
+
 async function linkQuery(extra: Record<string, string> = {}, autorun = true): Promise<URLSearchParams> {
   const form = new StudyForm();
   form.engine = 'openai';
@@ -107,12 +117,8 @@ describe('opening a study link', () => {
   });
 
   it('leaves a study another tab is running to that tab, and says so without claiming it will resume anywhere', { timeout: 20_000 }, async () => {
-    const origin = originLocks();
-    vi.stubGlobal('navigator', { locks: origin });
+    const release = studyHeldByAnotherTab('mine');
     try {
-      let release: () => void = () => undefined;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      void origin.request('feedback-lab:study:mine', { ifAvailable: true }, () => held);
       const { launcher } = await setUp([{ id: 'mine', status: 'running' }]);
       // The same address opened in a second tab (a duplicated tab, a shared link) while the first runs it.
       await launcher.openLink(await linkQuery({ sid: 'mine' }));
@@ -129,12 +135,8 @@ describe('opening a study link', () => {
   });
 
   it('does not take up a study that its tab cancelled while this one waited for that tab to let go', { timeout: 20_000 }, async () => {
-    const origin = originLocks();
-    vi.stubGlobal('navigator', { locks: origin });
+    const release = studyHeldByAnotherTab('mine');
     try {
-      let release: () => void = () => undefined;
-      const held = new Promise<void>((resolve) => (release = resolve));
-      void origin.request('feedback-lab:study:mine', { ifAvailable: true }, () => held);
       const { launcher, store } = await setUp([{ id: 'mine', status: 'running' }]);
       const opening = launcher.openLink(await linkQuery({ sid: 'mine' }));
       // The first tab's user presses Cancel a moment after the address was opened here.
@@ -345,12 +347,8 @@ describe('a study that cannot start or resume', () => {
   });
 
   it('leaves a study that another tab runs at its own sentence, with no advice to reload or resume', async () => {
-    const origin = originLocks();
-    vi.stubGlobal('navigator', { locks: origin });
     const { launcher, config } = await interrupted(async () => Promise.reject(new Error('the sandbox must not start for a study another tab runs')));
-    let release: () => void = () => undefined;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    void origin.request(`feedback-lab:study:${config.id}`, { ifAvailable: true }, () => held);
+    const release = studyHeldByAnotherTab(config.id);
     expect(await launcher.resume(config.id)).toBe(false);
     expect(launcher.errors).toEqual([RUNNING_IN_ANOTHER_TAB]);
     release();
