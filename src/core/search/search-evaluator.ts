@@ -16,7 +16,7 @@ import type { RefinePipeline } from '../pipeline/genome.ts';
 import { runProblem } from '../pipeline/interpret.ts';
 import type { CallCache, ChatMessage, LanguageModel, Sandbox } from '../ports.ts';
 import type { ModelBinding } from '../study/config.ts';
-import type { PauseSwitch } from '../study/pause-switch.ts';
+import { sleepUnlessPaused, type PauseSwitch } from '../study/pause-switch.ts';
 import type { UnitRetry } from '../study/runner.ts';
 import { EngineQueues, engineKey } from '../study/queued-model.ts';
 import { retryWait } from '../study/retry-wait.ts';
@@ -329,24 +329,12 @@ export class SearchEvaluator {
 
 /**
  * The wait before an evaluation's next attempt. A stop ends it with an AbortError, and a pause with
- * PausedUnit: after a rate limit the wait may be minutes, and "pausing" must not last that long.
- * As a study's unit (study/runner.ts), the evaluation then starts its attempts afresh on resume.
+ * PausedUnit: as a study's unit (study/runner.ts), the evaluation then starts its attempts afresh
+ * on resume.
  */
 async function waitToRetry(delayMs: number, signal: AbortSignal, pause: PauseSwitch | undefined): Promise<void> {
   if (!pause) return sleep(delayMs, signal);
-  if (pause.paused) throw new PausedUnit();
-  const paused = new AbortController();
-  const stopListening = pause.onChange((isPaused) => {
-    if (isPaused) paused.abort();
-  });
-  try {
-    await sleep(delayMs, AbortSignal.any([signal, paused.signal]));
-  } catch (error) {
-    if (signal.aborted || !paused.signal.aborted) throw error;
-    throw new PausedUnit();
-  } finally {
-    stopListening();
-  }
+  if ((await sleepUnlessPaused(delayMs, signal, pause)) === 'paused') throw new PausedUnit();
 }
 
 /** `keep` failed: passed on as it is, never retried as a model failure. */

@@ -1,3 +1,5 @@
+import { sleep } from '../llm/abort.ts';
+
 /**
  * Pausing a running study, in the style of AbortController: the caller keeps the switch, the
  * runner listens to it. Pausing lets the steps in flight finish and starts no new ones; resuming
@@ -29,5 +31,27 @@ export class PauseSwitch {
     if (this.#paused === paused) return;
     this.#paused = paused;
     for (const listener of [...this.#listeners]) listener(paused);
+  }
+}
+
+/**
+ * Sleeps `delayMs` (a wait before a retry), unless `pause` is on or turns on meanwhile: after a
+ * rate limit the wait may be minutes, and "pausing" must not last that long. `signal` aborting
+ * rejects as `sleep` does. Used by a study's units and a search's evaluations alike.
+ */
+export async function sleepUnlessPaused(delayMs: number, signal: AbortSignal, pause: PauseSwitch): Promise<'slept' | 'paused'> {
+  if (pause.paused) return 'paused';
+  const paused = new AbortController();
+  const stopListening = pause.onChange((isPaused) => {
+    if (isPaused) paused.abort();
+  });
+  try {
+    await sleep(delayMs, AbortSignal.any([signal, paused.signal]));
+    return 'slept';
+  } catch (error) {
+    if (signal.aborted || !paused.signal.aborted) throw error;
+    return 'paused';
+  } finally {
+    stopListening();
   }
 }

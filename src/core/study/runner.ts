@@ -13,12 +13,12 @@
 import type { Problem } from '../benchmarks/problem.ts';
 import { limitsFor } from '../harness/limits.ts';
 import { failingAsBroken, SandboxBroken } from '../harness/sandbox-broken.ts';
-import { isAbortError, sleep } from '../llm/abort.ts';
+import { isAbortError } from '../llm/abort.ts';
 import { runProblem, type ReplayDivergence } from '../pipeline/interpret.ts';
 import type { Step, Trajectory } from '../pipeline/trajectory.ts';
 import type { LanguageModel, Sandbox, SamplingOptions, StoredStudy, StudyStatus, StudyStore } from '../ports.ts';
 import { studyPromptSet, validateStudyConfig, type ModelBinding, type StudyConfig } from './config.ts';
-import { PauseSwitch } from './pause-switch.ts';
+import { PauseSwitch, sleepUnlessPaused } from './pause-switch.ts';
 import { ProgressTracker, type StudyProgress } from './progress.ts';
 import { EngineQueues } from './queued-model.ts';
 import { retryWait } from './retry-wait.ts';
@@ -277,18 +277,10 @@ class StudyRun {
    * goes back to the plan and starts its attempts afresh on resume.
    */
   async #waitToRetry(delayMs: number): Promise<'waited' | 'paused' | 'cancelled'> {
-    if (this.#pause.paused) return 'paused';
-    const paused = new AbortController();
-    const stopListening = this.#pause.onChange((isPaused) => {
-      if (isPaused) paused.abort();
-    });
     try {
-      await sleep(delayMs, AbortSignal.any([this.#stopSignal(), paused.signal]));
-      return 'waited';
+      return (await sleepUnlessPaused(delayMs, this.#stopSignal(), this.#pause)) === 'slept' ? 'waited' : 'paused';
     } catch {
       return this.#stopped() ? 'cancelled' : 'paused';
-    } finally {
-      stopListening();
     }
   }
 
