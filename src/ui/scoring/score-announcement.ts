@@ -60,8 +60,12 @@ export function scoreAnnouncement(run: AnnouncedRun): string {
 /** "Scoring of X.jsonl was interrupted at 812 of 1,183 samples", for a run the page can continue. */
 export function whereStopped(run: Pick<AnnouncedRun, 'phase' | 'name' | 'done' | 'total' | 'elsewhere'>): string {
   if (run.elsewhere) return `Scoring of ${run.name} goes on in another tab: ${n(run.done)} of ${n(run.total)} samples scored so far`;
-  const how = run.phase === 'cancelled' ? 'was cancelled' : run.phase === 'failed' ? 'stopped' : 'was interrupted';
-  return `Scoring of ${run.name} ${how} at ${n(run.done)} of ${n(run.total)} samples`;
+  return `Scoring of ${run.name} ${howStopped(run.phase)} at ${n(run.done)} of ${n(run.total)} samples`;
+}
+
+/** How a run with samples left came to stop: "was cancelled", "stopped" (Python failed), "was interrupted" (its tab went away). */
+export function howStopped(phase: ScorePhase): string {
+  return phase === 'cancelled' ? 'was cancelled' : phase === 'failed' ? 'stopped' : 'was interrupted';
 }
 
 /**
