@@ -16,7 +16,7 @@ import { createProgress } from '../progress.ts';
 import { createStatusLine, formatBytes } from '../status-line.ts';
 import { EXIT, exitAfterSignal, InputError } from '../usage-error.ts';
 
-import { parseScoreOptions, SCORE_USAGE, type ScoreOptions } from './score-options.ts';
+import { parseScoreOptions, resumeCommandLine, SCORE_USAGE, type ScoreOptions } from './score-options.ts';
 import { checkSamplesFile, scoreSamplesFile, type KeptTally } from './score-file.ts';
 
 export const scoreCommand: Command = {
@@ -178,7 +178,7 @@ async function scoreFile(
       const when = scored === 0 ? 'before anything was scored' : `before the ${which} sample's result (${scored} after it ${scored === 1 ? 'was' : 'were'} scored, but results are kept in file order)`;
       io.stderr.write(`${interruptedBeforeScoringLine(resultsPath, hadResults, when)}\n`);
     } else {
-      io.stderr.write(`Interrupted: ${resultsPath} holds the first ${report.written} results, in file order; run again with --resume to go on.\n`);
+      io.stderr.write(`Interrupted: ${resultsPath} holds the first ${report.written} results, in file order; to go on, run\n  ${resumeCommandLine(options)}\n`);
     }
     return exitAfterSignal(stoppedBy ?? 'SIGINT');
   }

@@ -3,6 +3,7 @@
  */
 import type { BenchmarkId } from '../../src/core/benchmarks/problem.ts';
 import type { HarnessMode } from '../../src/core/harness/outcome.ts';
+import { shellWord } from '../shell-word.ts';
 import { UsageError, parseCommandLine } from '../usage-error.ts';
 import { checkWorkers, defaultWorkers, workersHelp } from '../worker-count.ts';
 
@@ -48,7 +49,8 @@ Options:
                          and score only the samples after them (refused, naming the line, when
                          a result is not that of the sample in its place); with no results
                          file, scores from the start. The results file does not record --mode
-                         or --timeout, so --resume cannot check them: give the first run's
+                         or --timeout, so --resume cannot check them: give them as the first
+                         run did (an interrupted run prints the command that does)
   -h, --help             show this help
 
 Examples:
@@ -57,9 +59,9 @@ Examples:
   feedback-lab score -b mbpp --workers 4 --timeout 10 --resume evalplus-samples.jsonl.gz
 
 Progress goes to stderr: a line redrawn in place on a terminal, a line every 5 s in a log.
-Ctrl+C stops, keeping the results scored so far in FILE_results.jsonl, in file order;
-run again with --resume to go on (a second Ctrl+C quits at once and keeps none of this
-run). Before a first result is written (while the file is checked, the interpreters
+Ctrl+C stops, keeping the results scored so far in FILE_results.jsonl, in file order,
+and prints the command that goes on (--resume, with this run's settings; a second Ctrl+C
+quits at once and keeps none of this run). Before a first result is written (while the file is checked, the interpreters
 start, the first sample runs) it writes nothing, so an earlier FILE_results.jsonl stays
 as it was.
 
@@ -128,4 +130,17 @@ function positiveNumber(flag: string, text: string, integer: boolean): number {
   const valid = text.trim() !== '' && Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value));
   if (!valid) throw new UsageError(`${flag} must be a positive ${integer ? 'whole number' : 'number'}, not "${text}".`);
   return value;
+}
+
+/**
+ * The command that goes on from where this run stops: the same benchmark, mode, limit, workers
+ * and datasets, since the results file records none of them and --resume cannot check them.
+ */
+export function resumeCommandLine(options: ScoreOptions): string {
+  const words = ['feedback-lab', 'score', '--benchmark', options.benchmark, '--mode', options.mode];
+  if (options.timeoutS !== null) words.push('--timeout', String(options.timeoutS));
+  words.push('--workers', String(options.workers));
+  if (options.datasetsDir !== null) words.push('--datasets', shellWord(options.datasetsDir));
+  words.push('--resume', shellWord(options.samplesPath));
+  return words.join(' ');
 }

@@ -108,7 +108,10 @@ describe('feedback-lab score', () => {
     writeFileSync(join(dir, 'slow.jsonl'), Array.from({ length: 40 }, () => `${JSON.stringify({ task_id: first.id, completion: slow })}\n`).join(''));
     const ran = await runFeedbackLab(dir, ['score', '-b', 'humaneval', '--workers', '1', 'slow.jsonl'], signalOn(/lines done/));
     expect(ran.code, ran.stderr).toBe(130);
-    const written = Number(/Interrupted: .*slow\.jsonl_results\.jsonl holds the first (\d+) results, in file order; run again with --resume to go on\.\n$/.exec(ran.stderr)?.[1]);
+    // The command that goes on names every setting, since the results file records none of them.
+    const written = Number(
+      /Interrupted: .*slow\.jsonl_results\.jsonl holds the first (\d+) results, in file order; to go on, run\n  feedback-lab score --benchmark humaneval --mode standard --workers 1 --resume slow\.jsonl\n$/.exec(ran.stderr)?.[1],
+    );
     expect(written).toBeGreaterThan(0);
     expect(written).toBeLessThan(40);
     const results = readFileSync(join(dir, 'slow.jsonl_results.jsonl'), 'utf8').split('\n').filter(Boolean);
@@ -122,7 +125,7 @@ describe('feedback-lab score', () => {
     // Four samples, two of them wrong, each taking a moment (a pause per call of the tests), so Ctrl+C lands among them.
     const pause = '    import time\n    time.sleep(0.1)\n';
     const samples = humaneval.slice(0, 4).map((p, i) => `${JSON.stringify({ task_id: p.id, completion: pause + (i % 2 === 1 ? '    return None\n' : p.canonicalSolution) })}\n`);
-    for (const name of ['whole.jsonl', 'resumed.jsonl']) writeFileSync(join(dir, name), samples.join(''));
+    for (const name of ['whole.jsonl', 'resumed run.jsonl']) writeFileSync(join(dir, name), samples.join(''));
     const score = (file: string, ...extra: string[]) => ['score', '-b', 'humaneval', '--workers', '1', ...extra, file];
 
     // No results file yet: --resume scores from the start, and says so.
@@ -131,18 +134,22 @@ describe('feedback-lab score', () => {
     expect(whole.stderr).toMatch(/^No .*whole\.jsonl_results\.jsonl yet: nothing to resume; scoring from the start\.\n/);
     expect(whole.stdout).toBe('pass@1 0.5000 (4 tasks, 1 sample each)\n2 passed, 2 failed\n');
 
-    const stopped = await runFeedbackLab(dir, score('resumed.jsonl'), signalOn(/lines done/));
+    const stopped = await runFeedbackLab(dir, score('resumed run.jsonl', '--timeout', '5'), signalOn(/lines done/));
     expect(stopped.code, stopped.stderr).toBe(130);
-    const kept = Number(/holds the first (\d+) results, in file order; run again with --resume to go on\.\n$/.exec(stopped.stderr)?.[1]);
+    const [, keptText, command] = /holds the first (\d+) results, in file order; to go on, run\n {2}(.*)\n$/.exec(stopped.stderr) ?? [];
+    const kept = Number(keptText);
     expect(kept).toBeGreaterThan(0);
     expect(kept).toBeLessThan(4);
+    // The printed command is pasted as it is: the file name with a space is one shell word.
+    expect(command).toBe("feedback-lab score --benchmark humaneval --mode standard --timeout 5 --workers 1 --resume 'resumed run.jsonl'");
+    const words = [...(command ?? '').matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '');
 
-    const resumed = await runFeedbackLab(dir, score('resumed.jsonl', '--resume'));
+    const resumed = await runFeedbackLab(dir, words.slice(1));
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain(`Resuming: ${kept} of 4 samples already scored.\n`);
     // The kept lines count as done from the first progress line on.
     expect(Number(/(\d+)\/4 lines done/.exec(resumed.stderr)?.[1])).toBe(kept);
-    expect(readFileSync(join(dir, 'resumed.jsonl_results.jsonl'), 'utf8')).toBe(readFileSync(join(dir, 'whole.jsonl_results.jsonl'), 'utf8'));
+    expect(readFileSync(join(dir, 'resumed run.jsonl_results.jsonl'), 'utf8')).toBe(readFileSync(join(dir, 'whole.jsonl_results.jsonl'), 'utf8'));
     expect(resumed.stdout).toBe(whole.stdout);
     expect(readdirSync(dir).filter((name) => name.endsWith('.partial'))).toEqual([]);
   });

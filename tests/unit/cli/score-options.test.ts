@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseScoreOptions, SCORE_USAGE } from '../../../cli/score/score-options.ts';
+import { parseScoreOptions, resumeCommandLine, SCORE_USAGE } from '../../../cli/score/score-options.ts';
 import { UsageError } from '../../../cli/usage-error.ts';
 
 const usageError = (argv: string[]) => {
@@ -28,8 +28,21 @@ describe('feedback-lab score options', () => {
   it('reads --resume, and says in --help that it trusts the first run\'s --mode and --timeout', () => {
     expect(parseScoreOptions(['-b', 'humaneval', '--resume', 'samples.jsonl'])?.resume).toBe(true);
     const help = SCORE_USAGE.replace(/\s+/g, ' ');
-    expect(help).toContain('keeping the results scored so far in FILE_results.jsonl, in file order; run again with --resume to go on');
-    expect(help).toContain('The results file does not record --mode or --timeout, so --resume cannot check them: give the first run\'s');
+    expect(help).toContain('keeping the results scored so far in FILE_results.jsonl, in file order, and prints the command that goes on');
+    expect(help).toContain('The results file does not record --mode or --timeout, so --resume cannot check them: give them as the first run did');
+  });
+
+  it('prints a resume command that, read back, gives the same settings and --resume', () => {
+    const options = parseScoreOptions(['samples dir/out.jsonl', '-b', 'MBPP', '--mode=study', '--timeout', '12.5', '--workers', '1', '--datasets', '/data sets']);
+    if (options === null) throw new Error('no options');
+    const command = resumeCommandLine(options);
+    expect(command).toBe("feedback-lab score --benchmark mbpp --mode study --timeout 12.5 --workers 1 --datasets '/data sets' --resume 'samples dir/out.jsonl'");
+    const words = [...command.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '');
+    expect(parseScoreOptions(words.slice(2))).toEqual({ ...options, resume: true });
+    // Defaults stay defaults: a run given no --timeout keeps each task's calibrated limit.
+    const plain = parseScoreOptions(['-b', 'humaneval', '--workers', '2', 's.jsonl']);
+    if (plain === null) throw new Error('no options');
+    expect(resumeCommandLine(plain)).toBe('feedback-lab score --benchmark humaneval --mode standard --workers 2 --resume s.jsonl');
   });
 
   it('accepts -b, --flag=value, the study mode and a datasets directory', () => {
