@@ -12,6 +12,7 @@ import { UserError } from '../../src/core/user-error.ts';
 import type { Command, CommandIo } from '../main.ts';
 import { refuseFolderName, refuseOutputOverInput, writeFailure, writeFileWhole } from '../output-file.ts';
 import { readResultFiles } from '../result-files.ts';
+import { shellWord } from '../shell-word.ts';
 import { createStatusLine } from '../status-line.ts';
 import { appVersion } from '../run/node-environment.ts';
 import { EXIT, InputError } from '../usage-error.ts';
@@ -49,7 +50,7 @@ export const mergeCommand: Command = {
         );
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
-        throw new InputError(`${error.message} Only shards of one study merge; "feedback-lab report ${names.join(' ')}" shows different studies side by side.`);
+        throw new InputError(`${error.message} Only shards of one study merge; "feedback-lab report ${names.map(shellWord).join(' ')}" shows different studies side by side.`);
       }
 
       // Compressing hundreds of MB takes seconds of its own.

@@ -17,6 +17,7 @@ import { validateStudyConfig, type StudyConfig } from '../../src/core/study/conf
 import { decodeStudyLink, draftFromLink } from '../../src/core/study/link.ts';
 import { UserError } from '../../src/core/user-error.ts';
 import { commandLineHint } from '../result-files.ts';
+import { shellWord } from '../shell-word.ts';
 import { InputError } from '../usage-error.ts';
 import { appVersion } from './node-environment.ts';
 import { readDraftFile, type UnboundDraft } from './study-draft-file.ts';
@@ -152,7 +153,7 @@ function parseJsonFile(bytes: Uint8Array, argument: string): unknown {
   if (isSampleLine(firstLine)) {
     throw new InputError(
       `${argument} is a samples file (one {"task_id", "completion"} per line), not a study. ` +
-        `Score it with: feedback-lab score --benchmark humaneval|mbpp ${argument}`,
+        `Score it with: feedback-lab score --benchmark humaneval|mbpp ${shellWord(argument)}`,
     );
   }
   try {
