@@ -223,7 +223,7 @@ describe('the Search page in Chromium', () => {
     expect(after.every((r) => r.cachedCalls === 0)).toBe(true);
 
     // Progress and cost per generation; the pools it mutated within, of the study's sizes by default.
-    await page.getByTestId('generation').getByText(`(${GENERATIONS} of ${GENERATIONS} scored)`).waitFor();
+    await page.getByTestId('generation').getByText(`(${GENERATIONS} of ${GENERATIONS} generations scored)`).waitFor();
     expect(await page.getByTestId('prompt-pools').textContent()).toBe('Prompt pools: 3 generator, 2 analyzer and 3 refiner prompts (the study’s sizes).');
     const searchTokens = stored.reduce((n, r) => n + r.tokens, 0);
     expect(await page.getByTestId('search-tokens').textContent()).toMatch(new RegExp(`^${searchTokens.toLocaleString('en')} tokens`));
@@ -678,9 +678,9 @@ describe('searches one after another in one tab', () => {
       seen.stopNoting();
       return { heard: seen.heard, etas: seen.etas };
     });
-    expect(heard[0]).toBe(`Running: generation 0 of ${GENERATIONS} scored.`);
-    expect(heard).toContainEqual(expect.stringMatching(/^Running: generation 1 of 2 scored, best fitness \d\.\d\d\.$/));
-    expect(heard.at(-1)).toMatch(/^Done: generation 2 of 2 scored, best fitness \d\.\d\d\.$/);
+    expect(heard[0]).toBe(`Running: 0 of ${GENERATIONS} generations scored.`);
+    expect(heard).toContainEqual(expect.stringMatching(/^Running: 1 of 2 generations scored, best fitness \d\.\d\d\.$/));
+    expect(heard.at(-1)).toMatch(/^Done: 2 of 2 generations scored, best fitness \d\.\d\d\.$/);
     // An estimate, said to be one, while it ran; none once it is done.
     expect(etas.length).toBeGreaterThan(0);
     for (const eta of etas) expect(eta).toMatch(/^(under a minute|about \d+ (min \d+ s|h \d+ min)) left.*an estimate from the time per pipeline node so far/);
@@ -842,7 +842,7 @@ describe('stratified subsets on the Search page', () => {
     await page.getByTestId('subset-rule').filter({ hasText: /stratified by difficulty/ }).waitFor();
     await page.getByLabel('More generations').fill('1');
     await page.getByRole('button', { name: 'Carry on', exact: true }).click();
-    await page.getByTestId('generation').getByText(`(${GENERATIONS + 1} of ${GENERATIONS + 1} scored)`).waitFor({ timeout: 240_000 });
+    await page.getByTestId('generation').getByText(`(${GENERATIONS + 1} of ${GENERATIONS + 1} generations scored)`).waitFor({ timeout: 240_000 });
     expect(drawn(GENERATIONS, await storedEvaluations(page))).toEqual(['HumanEval/1', 'HumanEval/4', 'HumanEval/5']);
 
     const card = page.locator('article.search', { has: page.getByRole('heading', { name: 'Stratified search' }) });

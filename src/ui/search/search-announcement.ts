@@ -1,6 +1,7 @@
 /**
  * What the Search run panel tells a screen reader: the phase and each scored generation with the
- * best fitness so far ("Running: generation 3 of 10 scored, best fitness 0.72."), not the
+ * best fitness so far ("Running: 3 of 10 generations scored, best fitness 0.72."; counted, where the
+ * tables number generations from 0), not the
  * evaluations and tokens that change a few times a second. Progress sentences come at most every
  * few seconds (a cached search scores generations faster than a reader can say them); the phase
  * and the last generation at once. Built on the run panels' announcer (run-announcement.ts).
@@ -23,7 +24,7 @@ export class SearchAnnouncer {
   constructor(options: AnnouncerOptions = {}) {
     this.#announcer = new RunAnnouncer(
       (news) =>
-        `${news.phase}: generation ${news.done} of ${news.total} scored${this.#best === null ? '' : `, best fitness ${this.#best.toFixed(2)}`}.`,
+        `${news.phase}: ${news.done} of ${news.total} generations scored${this.#best === null ? '' : `, best fitness ${this.#best.toFixed(2)}`}.`,
       { minGapMs: 4000, ...options },
     );
   }

@@ -29,16 +29,16 @@ function search(perGeneration: number): SearchNews[] {
 describe('what the Search run panel announces', () => {
   it('says each scored generation and the best fitness so far, not every evaluation', () => {
     expect(heard(search(50), 500)).toEqual([
-      'Running: generation 0 of 3 scored.',
-      'Running: generation 1 of 3 scored, best fitness 0.40.',
-      'Running: generation 2 of 3 scored, best fitness 0.72.',
-      'Running: generation 3 of 3 scored, best fitness 0.72.',
-      'Done: generation 3 of 3 scored, best fitness 0.72.',
+      'Running: 0 of 3 generations scored.',
+      'Running: 1 of 3 generations scored, best fitness 0.40.',
+      'Running: 2 of 3 generations scored, best fitness 0.72.',
+      'Running: 3 of 3 generations scored, best fitness 0.72.',
+      'Done: 3 of 3 generations scored, best fitness 0.72.',
     ]);
   });
 
   it('says generations scored faster than it can be read at most every few seconds, and the end at once', () => {
     const said = heard(search(1), 100);
-    expect(said).toEqual(['Running: generation 0 of 3 scored.', 'Running: generation 3 of 3 scored, best fitness 0.72.', 'Done: generation 3 of 3 scored, best fitness 0.72.']);
+    expect(said).toEqual(['Running: 0 of 3 generations scored.', 'Running: 3 of 3 generations scored, best fitness 0.72.', 'Done: 3 of 3 generations scored, best fitness 0.72.']);
   });
 });
