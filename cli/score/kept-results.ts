@@ -33,14 +33,17 @@ const HOW_TO_START_OVER = 'Run without --resume to score every sample again (the
  * nothing else. Throws an InputError naming the line otherwise.
  */
 export function checkKeptResult(sample: Sample, text: string, place: KeptLinePlace): KeptVerdict {
-  const at = `${place.resultsPath} line ${place.line}`;
-  const sampleLine = `line ${sample.line} of ${place.samplesName}`;
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new InputError(`${at} is not JSON (${(error as Error).message}), so it is not a result \`score\` wrote. ${HOW_TO_START_OVER}`);
+  const value = parseJson(text);
+  if (value instanceof Error) {
+    throw new InputError(`${placeOf(place)} is not JSON (${value.message}), so it is not a result \`score\` wrote. ${HOW_TO_START_OVER}`);
   }
+  return checkKeptValue(sample, value, place);
+}
+
+/** `checkKeptResult` for a line already parsed. */
+function checkKeptValue(sample: Sample, value: unknown, place: KeptLinePlace): KeptVerdict {
+  const at = placeOf(place);
+  const sampleLine = `line ${sample.line} of ${place.samplesName}`;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InputError(`${at} is not a JSON object, so it is not a result \`score\` wrote. ${HOW_TO_START_OVER}`);
   }
@@ -70,6 +73,17 @@ export function checkKeptResult(sample: Sample, text: string, place: KeptLinePla
   return { result, passed };
 }
 
+const placeOf = (place: KeptLinePlace) => `${place.resultsPath} line ${place.line}`;
+
+/** The line's value, or the error JSON.parse threw for it. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (error) {
+    return error instanceof Error ? error : new Error(String(error));
+  }
+}
+
 /** Values read from JSON, compared as JSON: both sides come from one JSON.parse, so key order is the file's. */
 function sameValue(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
@@ -84,6 +98,13 @@ export function countVerdict(perTask: Map<string, SampleCounts>, taskId: string,
 /**
  * A results file read one line per sample, in the samples' order: `take(sample)` gives the next
  * line's verdict, checked to be that sample's, until the file ends. `close()` when done with it.
+ *
+ * Two things a results file may hold that are no result, and that do not refuse the resume: blank
+ * lines (a file edited by hand, ending in an empty line), skipped as the samples reader skips
+ * them; and a last line that is not JSON, which is what a run killed while writing it leaves (a
+ * full disk, `kill -9`, a copy cut short). That line's sample is scored again, like the samples
+ * after it, and `cutLine` says which line it was. The resumed file is written from the samples,
+ * so the cut line is gone from it.
  */
 export class KeptResults {
   readonly #resultsPath: string;
@@ -92,6 +113,9 @@ export class KeptResults {
   readonly #maxLineChars: number;
   #taken = 0;
   #ended = false;
+  /** The line after the one being taken, read to know whether that one is the last. */
+  #ahead: FileLine | null = null;
+  #cutLine: number | null = null;
 
   constructor(resultsPath: string, samplesName: string, maxLineChars: number) {
     this.#resultsPath = resultsPath;
@@ -107,12 +131,24 @@ export class KeptResults {
     return this.#taken;
   }
 
+  /** The results file's last line, when it was not JSON and so was taken for one cut short: its sample is scored again. */
+  get cutLine(): number | null {
+    return this.#cutLine;
+  }
+
   /** The next result line's verdict for `sample`, or null once the results file has no more lines. */
   async take(sample: Sample): Promise<KeptVerdict | null> {
     const line = await this.#next();
     if (line === null) return null;
+    const text = this.#text(line);
+    const place = { resultsPath: this.#resultsPath, line: line.lineNumber, samplesName: this.#samplesName };
+    const value = parseJson(text);
+    if (value instanceof Error && (await this.#peek()) === null) {
+      this.#cutLine = line.lineNumber;
+      return null;
+    }
     this.#taken++;
-    return checkKeptResult(sample, this.#text(line), { resultsPath: this.#resultsPath, line: line.lineNumber, samplesName: this.#samplesName });
+    return value instanceof Error ? checkKeptResult(sample, text, place) : checkKeptValue(sample, value, place);
   }
 
   /** After the samples file's last sample: throws when the results file has lines left over. */
@@ -129,14 +165,26 @@ export class KeptResults {
     await this.#lines.return(undefined);
   }
 
+  /** The next line that is not blank, or null at the end of the file. */
   async #next(): Promise<FileLine | null> {
-    if (this.#ended) return null;
-    const next = await this.#lines.next();
-    if (next.done === true) {
-      this.#ended = true;
-      return null;
+    const line = this.#ahead ?? (await this.#read());
+    this.#ahead = null;
+    return line;
+  }
+
+  /** The line `#next` will give, read now and kept for it. */
+  async #peek(): Promise<FileLine | null> {
+    this.#ahead ??= await this.#read();
+    return this.#ahead;
+  }
+
+  async #read(): Promise<FileLine | null> {
+    while (!this.#ended) {
+      const next = await this.#lines.next();
+      if (next.done === true) this.#ended = true;
+      else if (!('text' in next.value) || next.value.text.trim() !== '') return next.value;
     }
-    return next.value;
+    return null;
   }
 
   #text(line: FileLine): string {

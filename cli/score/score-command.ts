@@ -119,6 +119,9 @@ async function scoreFile(
     `Scoring ${options.samplesPath} against ${BENCHMARK_NAMES[options.benchmark]} (${dataset.path}), ` +
       `${options.mode} mode, ${options.workers} worker(s).\nWriting results to ${resultsPath}\n`,
   );
+  if (kept !== null && kept.cutLine !== null) {
+    io.stderr.write(`Line ${kept.cutLine} of ${resultsPath} is cut short (a run stopped while writing it): its sample is scored again.\n`);
+  }
   if (kept !== null) io.stderr.write(`Resuming: ${kept.results.toLocaleString('en')} of ${samples.toLocaleString('en')} samples already scored.\n`);
   const sandbox: Sandbox = await createNodeSandbox({ workers: options.workers });
   // Started once the interpreters are up, so the rate shown is the scoring rate; the kept

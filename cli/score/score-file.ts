@@ -80,6 +80,8 @@ export interface KeptTally {
   passed: number;
   failed: number;
   perTask: Map<string, SampleCounts>;
+  /** The results file's last line, not JSON, taken for one a killed run left cut short; null when there was none. */
+  cutLine: number | null;
 }
 
 /**
@@ -99,7 +101,7 @@ export async function checkSamplesFile(
   const maxLineChars = options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
   const reader = new SampleReader({ benchmark: options.benchmark, problems: options.problems });
   const kept = options.resume ? new KeptResults(options.resume.resultsPath, options.resume.samplesName, maxLineChars) : null;
-  const tally: KeptTally = { results: 0, throughLine: 0, passed: 0, failed: 0, perTask: new Map() };
+  const tally: KeptTally = { results: 0, throughLine: 0, passed: 0, failed: 0, perTask: new Map(), cutLine: null };
   let lines = 0;
   try {
     for await (const line of readLines(options.samplesPath, maxLineChars)) {
@@ -124,7 +126,7 @@ export async function checkSamplesFile(
     }
     // After the samples' own verdict: a file of nothing to score is told as such, not as results left over.
     await kept?.finish(summary.samples);
-    return { lines, summary, kept: kept === null ? null : tally };
+    return { lines, summary, kept: kept === null ? null : { ...tally, cutLine: kept.cutLine } };
   } finally {
     await kept?.close();
   }

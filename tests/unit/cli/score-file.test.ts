@@ -329,8 +329,8 @@ describe('resuming an interrupted run (--resume)', () => {
       return JSON.stringify(fields);
     };
     const cases: [string, string[], RegExp][] = [
-      ['a line that is not JSON', [first, '{"task_id": "HumanEval/1", "compl'], /line 2 is not JSON \(.*\), so it is not a result `score` wrote\./],
-      ['a blank line', [first, ''], /line 2 is not JSON/],
+      // Followed by another line, so not one a killed run left cut short (see below).
+      ['a line that is not JSON', [first, '{"task_id": "HumanEval/1", "compl', second], /line 2 is not JSON \(.*\), so it is not a result `score` wrote\./],
       ['another task', [first, edited(second, (f) => (f['task_id'] = 'HumanEval/7'))], /line 2 is the result of task_id "HumanEval\/7", but the sample in its place, line 3 of samples\.jsonl, is "HumanEval\/1": these results are not this samples file's\./],
       ['another completion', [edited(first, (f) => (f['completion'] = 'y'))], /line 1 has another "completion" than the sample in its place \(line 1 of samples\.jsonl, HumanEval\/0\): the samples file changed since it was scored\./],
       ['a field of the sample missing', [edited(first, (f) => delete f['model'])], /line 1 has no "model", which the sample in its place \(line 1 of samples\.jsonl, HumanEval\/0\) has\./],
@@ -346,6 +346,22 @@ describe('resuming an interrupted run (--resume)', () => {
       expect((failure as Error).message, name).toMatch(new RegExp(`^${results.replace(/[.]/g, '\\.')} `));
       expect((failure as Error).message, name).toMatch(/Run without --resume to score every sample again/);
     }
+  });
+
+  it('takes a last line that is not JSON for one a killed run cut short, scores its sample again, and skips blank lines', async () => {
+    const { path, text } = await scoredOnce();
+    const [first = '', second = '', third = ''] = text.split('\n');
+    const results = `${path}_results.jsonl`;
+    // A run killed while writing its third result; then the file edited by hand, a blank line in it and one after.
+    writeFileSync(results, `${first}\n\n${second}\n${third.slice(0, 25)}`);
+    const { kept, runs, report } = await resume(path);
+    expect(kept).toMatchObject({ results: 2, cutLine: 4 });
+    expect(runs).toBe(3);
+    expect(readFileSync(results, 'utf8')).toBe(text);
+    expect(report).toMatchObject({ kept: 2, interrupted: false });
+
+    writeFileSync(results, `${first}\n${second}\n\n`);
+    expect((await check(path)).kept).toMatchObject({ results: 2, cutLine: null });
   });
 
   it('keeps a sample\'s own "result" and "passed" fields out of the comparison, as scoring replaces them', async () => {
