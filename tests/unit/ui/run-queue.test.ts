@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDuration, pace, runQueue } from '../../../src/ui/scoring/run-queue.ts';
+import { formatDuration, formatElapsed, pace, runQueue } from '../../../src/ui/scoring/run-queue.ts';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
 
@@ -80,5 +80,17 @@ describe('formatDuration', () => {
     expect(formatDuration(61)).toBe('1 min 1 s');
     expect(formatDuration(7)).toBe('7 s');
     expect(formatDuration(null)).toBe('…');
+  });
+});
+
+describe('formatElapsed', () => {
+  it('gives a short run in tenths, so it agrees with the pace beside it, and a long one in whole seconds', () => {
+    // 164 programs at 132.2 per second took 1.24 s: "in 2 s" contradicted the pace.
+    expect(formatElapsed(164 / 132.2)).toBe('1.2 s');
+    expect(formatElapsed(0.042)).toBe('0.04 s');
+    expect(formatElapsed(0.996)).toBe('1.0 s');
+    expect(formatElapsed(9.94)).toBe('9.9 s');
+    expect(formatElapsed(9.96)).toBe('10 s');
+    expect(formatElapsed(125.4)).toBe('2 min 5 s');
   });
 });
