@@ -331,7 +331,7 @@ describe('the Scoring page in Chromium', () => {
     // No pass@k over the first lines of a file: the note says it is for a whole run.
     expect(await partial.textContent()).toContain('pass@k is given for a whole run only');
     expect(await page.getByTestId('pass-at-k').count()).toBe(0);
-    await partial.getByText('Tasks the results file lacks (4)').click();
+    await partial.getByText('Tasks with samples the results file lacks (4)').click();
     expect(await partial.locator('.lacking').textContent()).toBe(problems.slice(4, 8).map((p) => p.id).join(', '));
     const [download] = await Promise.all([
       page.waitForEvent('download'),
