@@ -36,6 +36,11 @@ async function sceneKind(page: Page): Promise<string | null> {
   return scene(page).getAttribute('data-scene');
 }
 
+/** The strip's step counter, "3/13". */
+async function stepCounter(page: Page): Promise<string | null> {
+  return page.locator('.strip .count').textContent();
+}
+
 /** Presses a key, waits for the scene it should lead to, and keeps a screenshot of it. */
 async function press(app: AppPage, key: string, kind: string, shot: string): Promise<void> {
   await app.page.keyboard.press(key);
@@ -334,9 +339,9 @@ describe('the presenter in Chromium', () => {
           }
           await app.screenshot(`presenter-${width}x${height}-${demo}-${String(step).padStart(2, '0')}-${kind}`);
           if (kind === 'verdict') break;
-          const dots = await page.locator('.strip .dot').count();
+          const counter = await stepCounter(page);
           await page.keyboard.press('ArrowRight');
-          await page.waitForFunction((n) => document.querySelectorAll('.strip .dot').length > n || document.querySelector('article.scene')?.getAttribute('data-scene') === 'verdict', dots);
+          await page.waitForFunction((before) => document.querySelector('.strip .count')?.textContent !== before, counter);
         }
       }
       expect(app.errors).toEqual([]);
@@ -490,11 +495,15 @@ describe('the presenter in Chromium', () => {
     await waitForScene(page, 'problem', 60_000);
     expect(await page.getByRole('toolbar').textContent()).toContain('presenter-study.json.gz');
 
+    // A recording's scenes are all known from the start: the counter counts towards all 13 at once.
+    const counters = [await stepCounter(page)];
+    expect(await page.locator('.strip .dot').count()).toBe(13);
     const kinds: string[] = ['problem'];
     for (let i = 1; (await sceneKind(page)) !== 'verdict'; i++) {
       if (i > 20) throw new Error('Too many steps.');
       await page.keyboard.press('ArrowRight');
-      await page.waitForFunction((n) => document.querySelectorAll('.strip .dot').length > n || document.querySelector('article.scene')?.getAttribute('data-scene') === 'verdict', i - 1);
+      await page.waitForFunction((before) => document.querySelector('.strip .count')?.textContent !== before, counters.at(-1));
+      counters.push(await stepCounter(page));
       kinds.push((await sceneKind(page)) ?? '');
       await app.screenshot(`presenter-file-${String(i).padStart(2, '0')}-${kinds.at(-1)}`);
     }
@@ -505,12 +514,16 @@ describe('the presenter in Chromium', () => {
       ...Array.from({ length: 3 }, () => ['briefing', 'refinement', 'execution']).flat(),
       'verdict',
     ]);
+    expect(counters).toEqual(Array.from({ length: 13 }, (_, i) => `${i + 1}/13`));
     // The second refinement already fails the second test: the ticks say so.
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('ArrowLeft');
     await page.keyboard.press('ArrowLeft');
     await waitForScene(page, 'execution');
+    // Going back keeps the total: 9 of 13, not 9 of 9.
+    await expect.poll(() => stepCounter(page)).toBe('9/13');
+    expect(await page.locator('.strip .steps').getAttribute('aria-label')).toBe('Step 9 of 13');
     expect(await verdicts(page)).toEqual(['passed', 'failed', 'not-run']);
     await app.screenshot('presenter-file-back-to-run-3');
     expect(app.errors).toEqual([]);

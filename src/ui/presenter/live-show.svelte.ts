@@ -35,6 +35,8 @@ export class LiveShow implements PresenterShow {
   readonly kind = 'live';
   readonly subject: ShowSubject;
   readonly speed = null;
+  /** Unknown: the model may pass on its first try or use every refinement. */
+  readonly sceneTotal = null;
   tape = $state.raw<Tape>(EMPTY_TAPE);
   error = $state<string | null>(null);
   preparing = $state<string | null>(null);

@@ -31,6 +31,8 @@ export class ReplayShow implements PresenterShow {
   readonly subject: ShowSubject;
   readonly trajectory: Trajectory;
   readonly timeline: Timeline;
+  /** The scenes at the end of the recording: the counter reads "3/7" from the first scene on, not "3/3". */
+  readonly sceneTotal: number;
   /** Position in the timeline, in milliseconds at 1×. */
   atMs = $state(0);
   speed = $state<PlaybackSpeed>(1);
@@ -42,9 +44,7 @@ export class ReplayShow implements PresenterShow {
 
   // Closures: the fields they read are set in the constructor, after field initialisers run.
   tape: Tape = $derived.by(() => tapeAt(this.trajectory, this.timeline, this.atMs));
-  scenes: Scene[] = $derived.by(() =>
-    buildScenes({ problem: this.subject.problem, problemId: this.subject.problemId, pipeline: this.subject.pipeline, mode: this.subject.mode, tape: this.tape }),
-  );
+  scenes: Scene[] = $derived.by(() => this.#scenesOf(this.tape));
   shownIndex = $derived(this.scenes.length - 1);
   strip: StripReading = $derived.by(() => readStrip(this.tape, this.subject.pipeline));
   finished = $derived.by(() => this.atMs >= this.timeline.totalMs);
@@ -58,6 +58,7 @@ export class ReplayShow implements PresenterShow {
     this.subject = subject;
     this.trajectory = trajectory;
     this.timeline = buildTimeline(trajectory, subject.problem);
+    this.sceneTotal = this.#scenesOf(tapeAt(trajectory, this.timeline, this.timeline.totalMs)).length;
     this.speed = speed;
     this.#clock = clock;
   }
@@ -114,6 +115,10 @@ export class ReplayShow implements PresenterShow {
     this.#running = false;
     this.#stopTimer?.();
     this.#stopTimer = null;
+  }
+
+  #scenesOf(tape: Tape): Scene[] {
+    return buildScenes({ problem: this.subject.problem, problemId: this.subject.problemId, pipeline: this.subject.pipeline, mode: this.subject.mode, tape });
   }
 
   #ensureTimer(): void {

@@ -22,6 +22,11 @@ export interface PresenterShow {
   readonly kind: 'replay' | 'live';
   readonly subject: ShowSubject;
   readonly scenes: Scene[];
+  /**
+   * How many scenes the show has in all, when that is known before they play: a recording's are.
+   * Null for a live run, whose scenes do not exist until the model writes them.
+   */
+  readonly sceneTotal: number | null;
   /** The scene on stage. */
   readonly shownIndex: number;
   readonly strip: StripReading;

@@ -110,6 +110,36 @@ describe('a replay', () => {
     expect(show.playing).toBe(true);
   });
 
+  it('counts every scene of the recording from the first one: 1/7, 2/7 … 7/7, and ← keeps the 7', async () => {
+    const { show } = await replay('step');
+    show.start();
+    show.seekScene(999);
+    const total = show.scenes.length;
+    expect(total).toBeGreaterThan(3);
+    show.restart();
+    const counter = () => `${show.shownIndex + 1}/${show.sceneTotal}`;
+    const seen = [counter()];
+    while (!show.finished) {
+      show.next();
+      seen.push(counter());
+    }
+    expect(seen).toEqual(Array.from({ length: total }, (_, i) => `${i + 1}/${total}`));
+    show.previous();
+    expect(counter()).toBe(`${total - 1}/${total}`);
+  });
+
+  it('counts every scene of the recording while it plays in time too', async () => {
+    const { show, advance } = await replay(4);
+    show.start();
+    advance(60_000);
+    const total = show.scenes.length;
+    show.restart();
+    expect(show.sceneTotal).toBe(total);
+    advance(3000);
+    expect(show.shownIndex + 1).toBeLessThan(total);
+    expect(show.sceneTotal).toBe(total);
+  });
+
   it('comes back to a scene by its number, paused there (a reload mid-talk)', async () => {
     const { show, advance } = await replay(1);
     show.start();
