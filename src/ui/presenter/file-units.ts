@@ -39,6 +39,16 @@ export function finishedUnit(doc: ResultFile, key: string): FinishedUnit | undef
   return doc.units.find((u): u is FinishedUnit => u.status === 'finished' && unitChoiceKey(u) === key);
 }
 
+/**
+ * Where a replay from a file comes from, as the toolbar prints it after the pipeline's name. The
+ * arm's label is left out when it is that name (the usual case): the header would name the arm
+ * twice and wrap to a second line. A renamed arm keeps its label, the name the study gave it.
+ */
+export function fileSourceLabel(fileName: string, armLabel: string, pipelineName: string, repeat: number): string {
+  const arm = armLabel.trim() === pipelineName.trim() ? [] : [armLabel];
+  return [fileName, ...arm, `repeat ${repeat + 1}`].join(' · ');
+}
+
 export function unitChoiceKey(unit: { armId: string; repeat: number; problemId: string }): string {
   return JSON.stringify([unit.armId, unit.repeat, unit.problemId]);
 }

@@ -21,7 +21,7 @@ import { ReplayShow } from './replay-show.svelte.ts';
 import type { PresenterShow, ShowSubject } from './show.ts';
 import { noticeOf, type Notice } from '../shared/notice.ts';
 import { describeImportProgress, readResultFile } from '../shared/read-result-file.ts';
-import { replayableFile, unitChoiceKey, type FileUnitChoice, type ReplayableFile } from './file-units.ts';
+import { fileSourceLabel, replayableFile, unitChoiceKey, type FileUnitChoice, type ReplayableFile } from './file-units.ts';
 
 export { finishedUnits, type FileUnitChoice } from './file-units.ts';
 
@@ -301,7 +301,7 @@ export class PresenterSetup {
       problem: await this.#problem(unit.problemId, false, opened.config.benchmark),
       pipeline: arm.pipeline,
       mode: unit.trajectory.mode,
-      sourceLabel: `${opened.fileName} · ${arm.label} · repeat ${unit.repeat + 1}`,
+      sourceLabel: fileSourceLabel(opened.fileName, arm.label, arm.pipeline.name, unit.repeat),
       note: this.#fallback?.key === choice.key ? this.#fallback.text : null,
     };
     return new ReplayShow(subject, unit.trajectory, this.speed);

@@ -8,7 +8,7 @@ import { presenterLinkQuery, readPresenterLink } from '../../../src/core/present
 import type { ResultFile } from '../../../src/core/results/result-file.ts';
 import { KeepFileError } from '../../../src/store/kept-file-error.ts';
 import { BenchmarkDataset } from '../../../src/ui/datasets/benchmark-dataset.svelte.ts';
-import { replayableFile } from '../../../src/ui/presenter/file-units.ts';
+import { fileSourceLabel, replayableFile } from '../../../src/ui/presenter/file-units.ts';
 import { PresenterSetup, finishedUnits } from '../../../src/ui/presenter/presenter-setup.svelte.ts';
 import { fileBytes, studyResultFile } from '../results/result-file-fixtures.ts';
 
@@ -62,7 +62,14 @@ describe('a presenter link to a problem of a result file', () => {
 
     const show = await setup.buildShow();
     expect(show.subject.problemId).toBe('HumanEval/901');
-    expect(show.subject.sourceLabel).toContain('study.json');
+    // The fixture's arm is renamed ('llama self-refine'), so its label says something the pipeline's name does not.
+    expect(show.subject.sourceLabel).toMatch(/^study\.json · llama self-refine · repeat \d+$/);
+  });
+
+  it('names the arm once in the header: its label is left out when it is the pipeline name the toolbar already shows', () => {
+    const name = 'llama → exec → llama (self-refine)';
+    expect(`${name} · ${fileSourceLabel('first-tour.json', name, name, 0)}`).toBe('llama → exec → llama (self-refine) · first-tour.json · repeat 1');
+    expect(fileSourceLabel('first-tour.json', 'baseline', 'llama solo', 2)).toBe('first-tour.json · baseline · repeat 3');
   });
 
   it('asks for the file when this tab does not have it open, then picks the problem once it is opened here', async () => {
