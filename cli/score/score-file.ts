@@ -107,7 +107,7 @@ export async function checkSamplesFile(
     for await (const line of readLines(options.samplesPath, maxLineChars)) {
       lines = line.lineNumber;
       if (lines % 2_000 === 0) options.onLines?.(lines);
-      const event = 'text' in line ? reader.read(line.text) : reader.readTooLong(line.chars, maxLineChars, line.head);
+      const event = reader.readLine(line, maxLineChars);
       if (event?.kind === 'error') options.onLineError?.(event.error);
       if (event?.kind !== 'sample') continue;
       const verdict = kept === null ? null : await kept.take(event.sample);
@@ -205,7 +205,7 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
     for await (const line of readLines(options.samplesPath, maxLineChars)) {
       if (signal?.aborted || broken !== null) break;
       // The reader numbers lines itself; a line too long to keep still takes its number.
-      const event = 'text' in line ? reader.read(line.text) : reader.readTooLong(line.chars, maxLineChars, line.head);
+      const event = reader.readLine(line, maxLineChars);
       if (event === null) {
         settle(line.lineNumber, null);
       } else if (event.kind === 'error') {

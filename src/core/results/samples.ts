@@ -13,6 +13,7 @@ import type { BenchmarkId, Problem } from '../benchmarks/problem.ts';
 import { A_BENCHMARK, BENCHMARK_NAMES, readTaskId } from '../benchmarks/task-id.ts';
 import type { Outcome } from '../harness/outcome.ts';
 import { humanEvalResult } from '../harness/result-line.ts';
+import type { FileLine } from './utf8-lines.ts';
 
 export interface Sample {
   /** 1-based line in the file. */
@@ -95,15 +96,29 @@ export class SampleReader {
     this.#nonBlankLines++;
     if (this.#head.length < 2) this.#head.push(text.trim().slice(0, 200));
     const result = this.#parse(text);
-    if (typeof result === 'string') {
-      const error = { line: this.#lineNumber, message: `line ${this.#lineNumber}: ${result}` };
-      this.#badLines++;
-      this.#firstError ??= error;
-      return { kind: 'error', error };
-    }
+    if (typeof result === 'string') return this.#bad(result);
     this.#samples++;
     this.#attempted.add(result.problem.id);
     return { kind: 'sample', sample: result };
+  }
+
+  /** One line as `utf8-lines.ts` splits a file: read, or refused as too long or not UTF-8. */
+  readLine(line: FileLine, maxChars = MAX_SAMPLE_LINE_CHARS): SampleEvent | null {
+    if ('tooLong' in line) return this.readTooLong(line.chars, maxChars, line.head);
+    if (line.invalidUtf8At === undefined) return this.read(line.text);
+    this.#lineNumber++;
+    this.#nonBlankLines++;
+    if (this.#head.length < 2) this.#head.push(line.text.trim().slice(0, 200));
+    return this.#bad(
+      `not valid UTF-8 at column ${line.invalidUtf8At} (the file may be in another encoding, such as Windows-1252 or Latin-1: save it as UTF-8).`,
+    );
+  }
+
+  #bad(reason: string): SampleEvent {
+    const error = { line: this.#lineNumber, message: `line ${this.#lineNumber}: ${reason}` };
+    this.#badLines++;
+    this.#firstError ??= error;
+    return { kind: 'error', error };
   }
 
   /**
@@ -114,11 +129,7 @@ export class SampleReader {
     this.#lineNumber++;
     this.#nonBlankLines++;
     if (this.#head.length < 2) this.#head.push(head.trim().slice(0, 200));
-    this.#badLines++;
-    const line = this.#lineNumber;
-    const error = { line, message: `line ${line}: longer than ${maxChars.toLocaleString('en-US')} characters (${chars.toLocaleString('en-US')}); not read.` };
-    this.#firstError ??= error;
-    return { kind: 'error', error };
+    return this.#bad(`longer than ${maxChars.toLocaleString('en-US')} characters (${chars.toLocaleString('en-US')}); not read.`);
   }
 
   /** Throws when the file held nothing to score; otherwise says what was read and what is missing. */
@@ -272,7 +283,8 @@ export function parseSamples(
   const reader = new SampleReader(options);
   const samples: Sample[] = [];
   const errors: SampleLineError[] = [];
-  const lines = text.split('\n');
+  // Split as utf8-lines.ts splits a file: LF, CRLF and a lone CR alike.
+  const lines = text.split(/\r\n|\r|\n/);
   if (lines[lines.length - 1] === '') lines.pop();
   for (const line of lines) {
     const event = reader.read(line);

@@ -1,9 +1,12 @@
 /**
  * The lines of a file the user picked, read as a stream: a large samples file never sits in
- * memory as one string, and the page gets a turn between chunks.
+ * memory as one string, and the page gets a turn between chunks. Lines are split, decoded and
+ * capped as `feedback-lab score` does it (src/core/results/utf8-lines.ts), so the two agree.
  */
 
 import { canGunzip, GzipUnsupportedError } from '../../core/gzip-support.ts';
+import { MAX_SAMPLE_LINE_CHARS } from '../../core/results/samples.ts';
+import { type FileLine, Utf16FileError, Utf8LineSplitter } from '../../core/results/utf8-lines.ts';
 
 /** The two bytes every gzip file starts with. */
 const GZIP_MAGIC = [0x1f, 0x8b];
@@ -13,7 +16,7 @@ const GZIP_MAGIC = [0x1f, 0x8b];
  * openai/human-eval reads and writes) is decompressed on the way, recognised by its first bytes
  * rather than its name.
  */
-export async function* fileLines(file: Blob): AsyncGenerator<string> {
+export async function* fileLines(file: Blob): AsyncGenerator<FileLine> {
   const head = new Uint8Array(await file.slice(0, GZIP_MAGIC.length).arrayBuffer());
   if (!GZIP_MAGIC.every((byte, i) => head[i] === byte)) {
     yield* streamLines(file.stream());
@@ -23,24 +26,23 @@ export async function* fileLines(file: Blob): AsyncGenerator<string> {
   try {
     yield* streamLines(file.stream().pipeThrough(new DecompressionStream('gzip')));
   } catch (error) {
+    if (error instanceof Utf16FileError) throw error;
     throw new Error(`This file is gzip-compressed but could not be decompressed (${(error as Error).message}); it may be cut short.`);
   }
 }
 
-export async function* streamLines(stream: ReadableStream<Uint8Array<ArrayBuffer>>): AsyncGenerator<string> {
-  const reader = stream.pipeThrough(new TextDecoderStream()).getReader();
-  let rest = '';
+export async function* streamLines(stream: ReadableStream<Uint8Array<ArrayBuffer>>, maxLineChars = MAX_SAMPLE_LINE_CHARS): AsyncGenerator<FileLine> {
+  const lines = new Utf8LineSplitter(maxLineChars);
+  const reader = stream.getReader();
   try {
     for (;;) {
       const { done, value } = await reader.read();
       if (done) break;
-      const lines = (rest + value).split('\n');
-      rest = lines.pop() ?? '';
-      yield* lines;
+      yield* lines.push(value);
     }
   } finally {
     reader.releaseLock();
   }
-  // A last line without a newline still counts.
-  if (rest !== '') yield rest;
+  // A last line without a line break still counts.
+  yield* lines.end();
 }

@@ -14,6 +14,10 @@ import {
   type SampleLineError,
   type SamplesSummary,
 } from '../../core/results/samples.ts';
+import type { FileLine } from '../../core/results/utf8-lines.ts';
+
+/** A samples file's lines: as file-lines.ts reads a picked file, or plain strings (tests, text in memory). */
+export type SamplesLines = AsyncIterable<string | FileLine> | Iterable<string | FileLine>;
 
 export interface RunSamples {
   samples: Sample[];
@@ -31,7 +35,7 @@ export type LineErrorsFound = (listed: readonly SampleLineError[], count: number
  * found and once at the end; stops when `signal` aborts. A file that cannot be read (a gzip cut
  * short, or nothing in it to score) fails.
  */
-export async function readRunSamples(lines: AsyncIterable<string> | Iterable<string>, options: ReadSamplesOptions, signal: AbortSignal | undefined, onLineErrors: LineErrorsFound): Promise<SamplesRead> {
+export async function readRunSamples(lines: SamplesLines, options: ReadSamplesOptions, signal: AbortSignal | undefined, onLineErrors: LineErrorsFound): Promise<SamplesRead> {
   const reader = new SampleReader(options);
   const samples: Sample[] = [];
   const errors: SampleLineError[] = [];
@@ -43,7 +47,10 @@ export async function readRunSamples(lines: AsyncIterable<string> | Iterable<str
       // A file already in memory arrives in large chunks: give the page a turn now and then.
       if (++count % 5000 === 0) await new Promise((resolve) => setTimeout(resolve, 0));
       // Refused as the command line refuses it, so the two give the same counts for one file.
-      const event = line.length > MAX_SAMPLE_LINE_CHARS ? reader.readTooLong(line.length, MAX_SAMPLE_LINE_CHARS, line.slice(0, 200)) : reader.read(line);
+      const event =
+        typeof line !== 'string' ? reader.readLine(line)
+        : line.length > MAX_SAMPLE_LINE_CHARS ? reader.readTooLong(line.length, MAX_SAMPLE_LINE_CHARS, line.slice(0, 200))
+        : reader.read(line);
       if (event?.kind === 'sample') samples.push(event.sample);
       else if (event?.kind === 'error') {
         errorCount++;

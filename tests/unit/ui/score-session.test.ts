@@ -312,8 +312,9 @@ describe('reading a picked file line by line', () => {
       },
     });
     const lines: string[] = [];
-    for await (const line of streamLines(stream)) lines.push(line);
-    expect(lines).toEqual(['{"a":1}', '{"b":"é"}\r', '', 'last']);
+    for await (const line of streamLines(stream)) lines.push('text' in line ? line.text : '(too long)');
+    // CRLF is one line end, as a lone CR is (utf8-lines.ts); split across chunks or not.
+    expect(lines).toEqual(['{"a":1}', '{"b":"é"}', '', 'last']);
   });
 });
 
@@ -322,7 +323,7 @@ describe('reading a picked samples file', () => {
 
   async function linesOf(file: Blob): Promise<string[]> {
     const lines: string[] = [];
-    for await (const line of fileLines(file)) lines.push(line);
+    for await (const line of fileLines(file)) lines.push('text' in line ? line.text : '(too long)');
     return lines;
   }
 
