@@ -13,6 +13,7 @@ import type { BenchmarkId, Problem } from '../benchmarks/problem.ts';
 import { A_BENCHMARK, BENCHMARK_NAMES, readTaskId } from '../benchmarks/task-id.ts';
 import type { Outcome } from '../harness/outcome.ts';
 import { humanEvalResult } from '../harness/result-line.ts';
+import { locateJsonSyntaxError } from './json-syntax-error.ts';
 import type { FileLine } from './utf8-lines.ts';
 
 export interface Sample {
@@ -170,8 +171,8 @@ export class SampleReader {
     let value: unknown;
     try {
       value = JSON.parse(text);
-    } catch (error) {
-      return `not valid JSON (${(error as Error).message}).`;
+    } catch {
+      return jsonSyntaxError(text);
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object.';
     const fields = value as Record<string, unknown>;
@@ -257,6 +258,27 @@ function wholeDocumentKind(head: readonly string[]): string | null {
   if (first === '{' || first === '[') return 'This file is one JSON document spread over many lines, not JSON Lines.';
   if (first.startsWith('[') && first.endsWith(']')) return 'This file is one JSON array, not JSON Lines.';
   return null;
+}
+
+/**
+ * Why a line is not JSON, in the same words in every browser and in Node (whose `JSON.parse`
+ * messages differ), naming the column in the line and never quoting a control character raw.
+ */
+function jsonSyntaxError(text: string): string {
+  const place = locateJsonSyntaxError(text);
+  if (place === null) return 'not valid JSON.';
+  if (place.atEnd) return `not valid JSON: the line ends (at column ${place.column}) before the JSON value does; it may be cut short.`;
+  const char = String.fromCodePoint(text.codePointAt(place.offset) as number);
+  return `not valid JSON: unexpected ${showChar(char)} at column ${place.column}.`;
+}
+
+/** One character for a message: printable ones quoted, control and invisible ones escaped and named. */
+function showChar(char: string): string {
+  const code = char.codePointAt(0) as number;
+  const escaped = `\\u${code.toString(16).padStart(4, '0')}`;
+  if (code < 0x20 || (code >= 0x7f && code <= 0x9f)) return `control character ${escaped}`;
+  if (/[\u00A0\u2000-\u200F\u2028\u2029\uFEFF\uD800-\uDFFF]/.test(char)) return `invisible character ${escaped}`;
+  return char === '"' ? `'"'` : `"${char}"`;
 }
 
 /**

