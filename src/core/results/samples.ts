@@ -79,6 +79,11 @@ export class SampleReader {
   #otherBenchmark: { benchmark: BenchmarkId; line: number; id: string; count: number } | null = null;
   /** The first non-blank lines, trimmed and cut short, to say what a file of no samples is instead. */
   #head: string[] = [];
+  /** The first non-blank line is a whole JSON array (of any length: only its start is in `#head`). */
+  #firstLineArray = false;
+  /** Lines that are a lone "}" (or "},") at the start of the line: the ends of records printed over several lines. */
+  #recordEnds = 0;
+  #refusedAsWhole = false;
 
   constructor(options: ReadSamplesOptions) {
     this.#benchmark = options.benchmark;
@@ -96,6 +101,7 @@ export class SampleReader {
     if (text.trim() === '') return null;
     this.#nonBlankLines++;
     if (this.#head.length < 2) this.#head.push(text.trim().slice(0, 200));
+    if (/^\}\s*,?\s*$/.test(text)) this.#recordEnds++;
     const result = this.#parse(text);
     if (typeof result === 'string') return this.#bad(result);
     this.#samples++;
@@ -113,6 +119,11 @@ export class SampleReader {
     return this.#bad(
       `not valid UTF-8 at column ${line.invalidUtf8At} (the file may be in another encoding, such as Windows-1252 or Latin-1: save it as UTF-8).`,
     );
+  }
+
+  /** Set once `finish()` has refused the file as a whole (one JSON document, records over several lines…): its bad lines add nothing to that. */
+  get refusedAsWhole(): boolean {
+    return this.#refusedAsWhole;
   }
 
   #bad(reason: string): SampleEvent {
@@ -151,7 +162,8 @@ export class SampleReader {
           `Score it as ${BENCHMARK_NAMES[other.benchmark]} instead.`,
       );
     }
-    const otherKind = this.#samples === 0 ? wholeDocumentKind(this.#head) : null;
+    const otherKind = this.#samples === 0 ? wholeDocumentKind(this.#head, this.#firstLineArray, this.#recordEnds) : null;
+    this.#refusedAsWhole = otherKind !== null;
     if (otherKind !== null) throw new Error(`${otherKind} A samples file holds one JSON object per line, each with "task_id" and "completion".`);
     if (this.#samples === 0) {
       throw new Error(
@@ -174,6 +186,7 @@ export class SampleReader {
     } catch {
       return jsonSyntaxError(text);
     }
+    if (Array.isArray(value) && this.#nonBlankLines === 1) this.#firstLineArray = true;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'not a JSON object.';
     const fields = value as Record<string, unknown>;
     if (!('task_id' in fields)) return 'no "task_id" field.';
@@ -248,15 +261,22 @@ const OTHER_FORMATS: Record<string, string> = {
 
 /**
  * A sentence for a file that is one JSON document rather than JSON Lines (a result file, a
- * search file, a prompt set, or any pretty-printed JSON), from its first two non-blank lines;
- * null when it does not look like one. Feedback Lab's files give their "format" first.
+ * search file, a prompt set, a JSON array, or any pretty-printed JSON), or records printed over
+ * several lines each, from its first two non-blank lines (cut to 200 characters), whether the
+ * first was a whole array, and how many lines close a record; null when it looks like none.
+ * Feedback Lab's files give their "format" first.
  */
-function wholeDocumentKind(head: readonly string[]): string | null {
+function wholeDocumentKind(head: readonly string[], firstLineArray: boolean, recordEnds: number): string | null {
   const [first = '', second = ''] = head;
   const format = /^\{?\s*"format"\s*:\s*"([^"]*)"/.exec(first === '{' ? second : first)?.[1];
   if (format !== undefined && format in OTHER_FORMATS) return OTHER_FORMATS[format] as string;
-  if (first === '{' || first === '[') return 'This file is one JSON document spread over many lines, not JSON Lines.';
-  if (first.startsWith('[') && first.endsWith(']')) return 'This file is one JSON array, not JSON Lines.';
+  if (first === '[') return 'This file is one JSON array spread over many lines, not JSON Lines.';
+  // A whole array on one line, or the start of one too long to read ("[{…").
+  if (firstLineArray || /^\[\s*\{/.test(first)) return 'This file is one JSON array, not JSON Lines.';
+  if (first.startsWith('{') && recordEnds >= 2) {
+    return 'The records in this file are each spread over several lines (pretty-printed), but JSON Lines needs each record on one line of its own (in Python, json.dumps(record) with no indent).';
+  }
+  if (first === '{') return 'This file is one JSON document spread over many lines, not JSON Lines.';
   return null;
 }
 

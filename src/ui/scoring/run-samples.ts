@@ -63,7 +63,10 @@ export async function readRunSamples(lines: SamplesLines, options: ReadSamplesOp
     if (signal?.aborted) return { kind: 'cancelled' };
     return { kind: 'read', samples, summary: reader.finish() };
   } catch (error) {
-    onLineErrors(errors, errorCount);
+    // A file refused as a whole (one JSON document, records over several lines) lists no lines,
+    // as the command line lists none: the refusal says what is wrong, each line's error would not.
+    if (reader.refusedAsWhole) onLineErrors([], 0);
+    else onLineErrors(errors, errorCount);
     return { kind: 'failed', error };
   }
 }

@@ -105,6 +105,24 @@ describe('feedback-lab score', () => {
     expect(stdout.trimEnd().split('\n').at(-1)).toBe('1 passed, 1 failed');
   });
 
+  it('refuses a UTF-16 file, a JSON array and pretty-printed records, each in one sentence and before any interpreter starts', async () => {
+    const records = humaneval.slice(0, 3).map((p) => ({ task_id: p.id, completion: p.canonicalSolution }));
+    const jsonl = records.map((r) => `${JSON.stringify(r)}\n`).join('');
+    writeFileSync(join(dir, 'utf16.jsonl'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(jsonl, 'utf16le')]));
+    writeFileSync(join(dir, 'array.json'), `${JSON.stringify(records)}\n`);
+    writeFileSync(join(dir, 'pretty.jsonl'), records.map((r) => JSON.stringify(r, null, 2)).join('\n'));
+    const [utf16, array, pretty] = await Promise.all(
+      ['utf16.jsonl', 'array.json', 'pretty.jsonl'].map((name) => feedbackLab(['score', '-b', 'humaneval', '--workers', '1', name])),
+    );
+    expect(utf16?.stderr).toMatch(/utf16\.jsonl: This file is UTF-16 text, not UTF-8: save it as UTF-8 /);
+    expect(array?.stderr).toMatch(/^feedback-lab score: This file is one JSON array, not JSON Lines\./m);
+    expect(pretty?.stderr).toMatch(/^feedback-lab score: The records in this file are each spread over several lines \(pretty-printed\), but JSON Lines needs each record on one line/m);
+    for (const refused of [utf16, array, pretty]) {
+      expect(refused?.code).toBe(1);
+      expect(refused?.stderr).not.toMatch(/^line \d+:|Scoring /m);
+    }
+  });
+
   it('scores every sample of a pass@k file and an EvalPlus "solution", and prints pass@k before the last line', async () => {
     const [a, b] = humaneval as [Problem, Problem];
     const lines = [

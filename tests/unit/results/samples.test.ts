@@ -74,7 +74,8 @@ describe('parseSamples', () => {
     expect(() => parseSamples(JSON.stringify({ format: 'feedback-lab/search', search: {} }), humaneval)).toThrow(/^This is a Feedback Lab search file/);
     expect(() => parseSamples('{\n  "format": "feedback-lab/prompt-set",\n  "prompts": []\n}\n', humaneval)).toThrow(/^This is a prompt set/);
     expect(() => parseSamples(JSON.stringify([{ task_id: 'HumanEval/0', completion: 'x' }]), humaneval)).toThrow(/^This file is one JSON array, not JSON Lines\./);
-    expect(() => parseSamples('[\n  {"task_id": "HumanEval/0"}\n]\n', humaneval)).toThrow(/^This file is one JSON document spread over many lines/);
+    expect(() => parseSamples('[\n  {"task_id": "HumanEval/0"}\n]\n', humaneval)).toThrow(/^This file is one JSON array spread over many lines, not JSON Lines\./);
+    expect(() => parseSamples('{\n  "task_id": "HumanEval/0"\n}\n', humaneval)).toThrow(/^This file is one JSON document spread over many lines/);
     // Anything else keeps the general message, naming the first bad line.
     expect(() => parseSamples('hello\nworld\n', humaneval)).toThrow(/^No line of this file is a usable HumanEval sample \(2 bad lines; first, line 1: not valid JSON/);
     // A file with samples in it is scored, whatever its first lines.
@@ -157,6 +158,35 @@ describe('parseSamples', () => {
 });
 
 describe('files that are not JSON Lines, told in one sentence', () => {
+  const real = (id: string) => ({ task_id: id, completion: '    return sorted(numbers)[0] < threshold\n'.repeat(3) });
+
+  it('names a one-line JSON array of samples whatever its length, and one too long to read', () => {
+    const array = JSON.stringify(['HumanEval/0', 'HumanEval/1', 'HumanEval/2'].map(real));
+    expect(array.length).toBeGreaterThan(200);
+    expect(() => parseSamples(`${array}\n`, humaneval)).toThrow(/^This file is one JSON array, not JSON Lines\. A samples file holds one JSON object per line/);
+    // A 100 MB array is refused unread, by its start.
+    const reader = new SampleReader(humaneval);
+    reader.readTooLong(104_857_909, 1_000_000, array.slice(0, 200));
+    expect(() => reader.finish()).toThrow(/^This file is one JSON array, not JSON Lines\./);
+    expect(reader.refusedAsWhole).toBe(true);
+  });
+
+  it('says plainly that records are each spread over several lines, and lists none of those lines', () => {
+    const pretty = ['HumanEval/0', 'HumanEval/1', 'HumanEval/2'].map((id) => JSON.stringify(real(id), null, 2)).join('\n');
+    expect(() => parseSamples(pretty, humaneval)).toThrow(
+      'The records in this file are each spread over several lines (pretty-printed), but JSON Lines needs each record on one line of its own (in Python, json.dumps(record) with no indent). A samples file holds one JSON object per line, each with "task_id" and "completion".',
+    );
+    const reader = new SampleReader(humaneval);
+    for (const text of pretty.split('\n')) reader.read(text);
+    expect(() => reader.finish()).toThrow(/^The records in this file/);
+    expect(reader.refusedAsWhole).toBe(true);
+    // A file with no usable line, but no whole-file verdict, keeps its lines listed.
+    const notes = new SampleReader(humaneval);
+    notes.read('hello');
+    expect(() => notes.finish()).toThrow(/^No line of this file/);
+    expect(notes.refusedAsWhole).toBe(false);
+  });
+
   it('words a bad JSON line the same in every engine, by its column, with control characters escaped', () => {
     const good = line('HumanEval/0');
     const nul = '{"task_id": "HumanEval/1", "completion": "    r\u0000eturn 1\\n"}';

@@ -23,6 +23,20 @@ async function scorePicked(parts: BlobPart[]) {
 }
 
 describe('a picked samples file on the Scoring page', () => {
+  it('refuses pretty-printed records in one sentence and lists none of their lines, as the command line does', async () => {
+    const session = await scorePicked([records.map((r) => JSON.stringify(r, null, 2)).join('\n')]);
+    expect(session.phase).toBe('failed');
+    expect(session.failure).toMatch(/^The records in this file are each spread over several lines \(pretty-printed\)/);
+    expect(session.lineErrors).toEqual([]);
+    expect(session.lineErrorCount).toBe(0);
+  });
+
+  it('refuses a one-line JSON array of real samples as an array, however long', async () => {
+    const session = await scorePicked([`${JSON.stringify(records)}\n`]);
+    expect(session.failure).toMatch(/^This file is one JSON array, not JSON Lines\./);
+    expect(session.lineErrors).toEqual([]);
+  });
+
   it('refuses a UTF-16 file at once, saying to save it as UTF-8', async () => {
     const jsonl = records.map((r) => `${JSON.stringify(r)}\n`).join('');
     const le = Uint8Array.from([0xff, 0xfe, ...[...jsonl].flatMap((c) => [c.charCodeAt(0), 0])]);
