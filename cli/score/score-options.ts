@@ -27,7 +27,10 @@ FILE is JSONL, as openai/human-eval and EvalPlus write it (gzip-compressed too, 
 FILE.jsonl.gz): one object per line with "task_id" (HumanEval/0; Mbpp/2, MBPP/2 or 2) and
 "completion" (code after the prompt), or EvalPlus's "solution" (a whole program, run without
 the prompt; it wins over "completion", as in EvalPlus). A task may have many samples, as
-pass@k files do: every one is scored.
+pass@k files do: every one is scored. The file is UTF-8 (UTF-16 is refused: save it as
+UTF-8); lines end in LF, CRLF or a lone CR, as Python reads them. A line that is not JSON,
+not UTF-8 or not a sample is named on stderr (with the column, for the first two) and
+skipped; a JSON array, or records printed over several lines each, is refused whole.
 Writes FILE_results.jsonl (the input fields plus "result" and "passed", in input order; the
 file appears once complete, so an earlier one stays whole until then) and prints on stdout
 pass@k as human-eval reports it (k = 1, 10, 100, each when every task has that many samples;
