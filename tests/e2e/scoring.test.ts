@@ -175,6 +175,14 @@ describe('the Scoring page in Chromium', () => {
     await page.getByRole('heading', { name: 'Scoring stopped' }).waitFor();
     expect(await page.getByRole('region', { name: '2 lines skipped' }).textContent()).toContain('No line of this file could be scored.');
     expect(await page.getByRole('region', { name: 'Progress' }).count()).toBe(0);
+    // Read as the command line reads it, in this browser too: a lone CR ends a line, and a byte that is not UTF-8 is named.
+    const latin1 = Buffer.concat([Buffer.from('hello\r{"task_id": "HumanEval/0", "completion": "caf'), Buffer.from([0xe9]), Buffer.from('"}\n')]);
+    await page.getByLabel('Samples file').setInputFiles({ name: 'latin1.jsonl', mimeType: 'application/x-ndjson', buffer: latin1 });
+    await page.getByText(/^line 2: not valid UTF-8/).waitFor();
+    expect(await page.getByRole('region', { name: '2 lines skipped' }).getByRole('listitem').allTextContents()).toEqual([
+      'line 1: not valid JSON: unexpected "h" at column 1.',
+      'line 2: not valid UTF-8 at column 46 (the file may be in another encoding, such as Windows-1252 or Latin-1: save it as UTF-8).',
+    ]);
 
     expect(app.errors).toEqual([]);
   });
