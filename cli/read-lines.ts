@@ -9,7 +9,7 @@
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
 import { pipeline, type Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { MAX_SAMPLE_LINE_CHARS } from '../src/core/results/samples.ts';
+import { DAMAGED_GZIP, MAX_SAMPLE_LINE_CHARS } from '../src/core/results/samples.ts';
 import { type FileLine, LineBreakCounter, Utf16FileError, Utf8LineSplitter } from '../src/core/results/utf8-lines.ts';
 import { InputError } from './usage-error.ts';
 
@@ -51,7 +51,7 @@ async function* readBytes(path: string, highWaterMark: number): AsyncGenerator<B
   try {
     yield* bytes as AsyncIterable<Buffer>;
   } catch (error) {
-    throw new InputError(`${path} is gzip-compressed but could not be decompressed (${(error as Error).message}); it may be cut short: copy or download it again, or give the uncompressed file.`);
+    throw new InputError(`${path} ${DAMAGED_GZIP}`);
   }
 }
 

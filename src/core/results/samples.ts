@@ -55,6 +55,13 @@ export const MAX_SAMPLE_LINE_CHARS = 1_000_000;
  */
 export const LISTED_LINE_ERRORS = 50;
 
+/**
+ * What a gzip file that does not decompress is told, after its name ("This file" on the page, its
+ * path on the command line). The engines' own reasons differ ("Compressed input was truncated."
+ * in a browser, "unexpected end of file" from zlib) and say the same thing, so neither is quoted.
+ */
+export const DAMAGED_GZIP = 'is gzip-compressed but could not be decompressed (its data ends early or is damaged), so it may be cut short: copy or download it again, or use the uncompressed file.';
+
 /** What an empty samples file is told, by the reader and by the command line before any Python starts. */
 export const EMPTY_SAMPLES_FILE = 'The samples file is empty: it should hold one JSON object per line, each with "task_id" and "completion".';
 

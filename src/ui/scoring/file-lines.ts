@@ -5,7 +5,7 @@
  */
 
 import { canGunzip, GzipUnsupportedError } from '../../core/gzip-support.ts';
-import { MAX_SAMPLE_LINE_CHARS } from '../../core/results/samples.ts';
+import { DAMAGED_GZIP, MAX_SAMPLE_LINE_CHARS } from '../../core/results/samples.ts';
 import { type FileLine, Utf16FileError, Utf8LineSplitter } from '../../core/results/utf8-lines.ts';
 
 /** The two bytes every gzip file starts with. */
@@ -27,7 +27,7 @@ export async function* fileLines(file: Blob): AsyncGenerator<FileLine> {
     yield* streamLines(file.stream().pipeThrough(new DecompressionStream('gzip')));
   } catch (error) {
     if (error instanceof Utf16FileError) throw error;
-    throw new Error(`This file is gzip-compressed but could not be decompressed (${(error as Error).message}); it may be cut short.`);
+    throw new Error(`This file ${DAMAGED_GZIP}`);
   }
 }
 

@@ -10,7 +10,7 @@ import { InputError } from '../../../cli/usage-error.ts';
 import type { Problem } from '../../../src/core/benchmarks/problem.ts';
 import type { RunResult } from '../../../src/core/harness/outcome.ts';
 import type { Sandbox } from '../../../src/core/ports.ts';
-import type { SampleLineError } from '../../../src/core/results/samples.ts';
+import { DAMAGED_GZIP, type SampleLineError } from '../../../src/core/results/samples.ts';
 import { loadTestProblems } from '../../support/datasets.ts';
 
 /**
@@ -147,7 +147,7 @@ describe('scoring a samples file', () => {
     writeFileSync(path, gzipSync(humaneval.map((p) => sample(p.id, 'x')).join('\n')).subarray(0, 100));
     const failure = await score(path).catch((error: unknown) => error);
     expect(failure).toBeInstanceOf(InputError);
-    expect((failure as Error).message).toMatch(/cut\.jsonl\.gz is gzip-compressed but could not be decompressed/);
+    expect((failure as Error).message).toMatch(new RegExp(`cut\\.jsonl\\.gz ${DAMAGED_GZIP.replace(/[.()]/g, '\\$&')}$`));
   });
 
   it('refuses an empty file', async () => {
