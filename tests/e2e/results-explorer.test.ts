@@ -82,7 +82,7 @@ describe('the problem explorer and the presenter', () => {
     await explorer.getByRole('link', { name: 'Present this run' }).click();
     await scene(page).waitFor({ timeout: 60_000 });
     expect(await toolbar(page).locator('strong').first().textContent()).toBe('HumanEval/12');
-    expect(await toolbar(page).textContent()).toContain(`${FILE} · llama self-refine · repeat 2`);
+    expect(await toolbar(page).textContent()).toContain(`llama self-refine · study harness · ${FILE} · repeat 2`);
 
     await page.goBack();
     // This wait failed twice in 20-odd runs, each time on the file's first run after a build, with
@@ -209,7 +209,7 @@ describe('the problem explorer and the presenter', () => {
     const explorer = page.locator('[data-section="explorer"]');
     await explorer.getByRole('columnheader', { name: /qwen → llama \(Big study, second\.json\)/ }).waitFor({ timeout: 60_000 });
     await presentRun(page, explorer, 'HumanEval/5', 'qwen → llama (Big study, second.json)', '2');
-    expect(await toolbar(page).textContent()).toContain('second.json · qwen → llama · repeat 2');
+    expect(await toolbar(page).textContent()).toContain('qwen → llama · study harness · second.json · repeat 2');
     expect(app.errors).toEqual([]);
     await app.close();
   });
@@ -286,7 +286,7 @@ describe('the problem explorer and the presenter', () => {
     await page.reload();
     await scene(page).waitFor({ timeout: 60_000 });
     expect(await toolbar(page).locator('strong').first().textContent()).toBe('HumanEval/7');
-    expect(await toolbar(page).textContent()).toContain(`${FILE} · qwen → llama · repeat 2`);
+    expect(await toolbar(page).textContent()).toContain(`qwen → llama · study harness · ${FILE} · repeat 2`);
     await app.screenshot('results-explorer-04-reloaded-show');
 
     // Site data cleared: the setup says what happened and what to do.
@@ -315,7 +315,7 @@ describe('the problem explorer and the presenter', () => {
 
     await page.reload();
     await waitForScene(page, 'generation', 60_000);
-    expect(await toolbar(page).textContent()).toContain(`${FILE} · llama self-refine · repeat 2`);
+    expect(await toolbar(page).textContent()).toContain(`llama self-refine · study harness · ${FILE} · repeat 2`);
     expect(await toolbar(page).locator('strong').first().textContent()).toBe('HumanEval/3');
     expect(app.errors).toEqual([]);
     await app.close();
