@@ -50,7 +50,7 @@ export const mergeCommand: Command = {
         );
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
-        throw new InputError(`${error.message} Only shards of one study merge; "feedback-lab report ${names.map(shellWord).join(' ')}" shows different studies side by side.`);
+        throw new InputError(`${error.message} Only shards of one study merge; "npx feedback-lab report ${names.map(shellWord).join(' ')}" shows different studies side by side.`);
       }
 
       // Compressing hundreds of MB takes seconds of its own.

@@ -43,7 +43,7 @@ export async function refuseExistingOutput(
   if (sameStudy(doc.config, study.config)) {
     throw new UsageError(
       `--out ${out} already holds a run of this study (${holds}), and run does not write over a result file. ` +
-        `To continue it: feedback-lab run --resume ${shellWord(out)}. To run the study again beside it, give --out a name not taken.`,
+        `To continue it: npx feedback-lab run --resume ${shellWord(out)}. To run the study again beside it, give --out a name not taken.`,
     );
   }
   throw new UsageError(`--out ${out} already holds the results of another study ("${doc.config.name}", ${holds}), and run does not write over a result file. ${instead}`);

@@ -153,7 +153,7 @@ function parseJsonFile(bytes: Uint8Array, argument: string): unknown {
   if (isSampleLine(firstLine)) {
     throw new InputError(
       `${argument} is a samples file (one {"task_id", "completion"} per line), not a study. ` +
-        `Score it with: feedback-lab score --benchmark humaneval|mbpp ${shellWord(argument)}`,
+        `Score it with: npx feedback-lab score --benchmark humaneval|mbpp ${shellWord(argument)}`,
     );
   }
   try {

@@ -34,22 +34,35 @@ export const scoreCommand: Command = {
     // once; Node's default would end it without a word, leaving the user to guess what was kept.
     const hadResults = existsSync(resultsPath);
     const onSignalBeforeScoring = (signal: NodeJS.Signals) => {
+      ignoreLostTerminal(signal);
       io.stderr.write(`\n${interruptedBeforeScoringLine(resultsPath, hadResults)}\n`);
       process.exit(exitAfterSignal(signal));
     };
-    process.once('SIGINT', onSignalBeforeScoring);
-    process.once('SIGTERM', onSignalBeforeScoring);
+    for (const signal of STOPPING_SIGNALS) process.once(signal, onSignalBeforeScoring);
+    const unwatch = () => {
+      for (const signal of STOPPING_SIGNALS) process.off(signal, onSignalBeforeScoring);
+    };
     try {
-      return await scoreFile(options, samplesPath, resultsPath, hadResults, io, () => {
-        process.off('SIGINT', onSignalBeforeScoring);
-        process.off('SIGTERM', onSignalBeforeScoring);
-      });
+      return await scoreFile(options, samplesPath, resultsPath, hadResults, io, unwatch);
     } finally {
-      process.off('SIGINT', onSignalBeforeScoring);
-      process.off('SIGTERM', onSignalBeforeScoring);
+      unwatch();
     }
   },
 };
+
+/**
+ * The signals that stop a run and keep what it scored: Ctrl+C; SIGTERM (a CI job cancelled, a
+ * `timeout` run out); SIGHUP (the terminal closed, an SSH connection dropped), the commonest way
+ * a long run ends early. Nothing can be kept on SIGKILL: the run's `.partial` file is left, and
+ * `--resume` goes on from it (kept-results.ts).
+ */
+const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** After SIGHUP the terminal is gone: a line written to it fails, which must not end the run before its results are kept. */
+function ignoreLostTerminal(signal: NodeJS.Signals): void {
+  if (signal !== 'SIGHUP') return;
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+}
 
 /**
  * What stopping with no result written leaves: nothing new, and an earlier results file as it
@@ -130,6 +143,7 @@ async function scoreFile(
   const interrupt = new AbortController();
   let stoppedBy: NodeJS.Signals | null = null;
   const onSignal = (signal: NodeJS.Signals) => {
+    ignoreLostTerminal(signal);
     if (stoppedBy !== null) {
       // The runs in flight are being dropped: a second Ctrl+C need not wait for that. The results
       // file beside is removed on the way out, so what is on disk is what was there before.
@@ -142,9 +156,7 @@ async function scoreFile(
     void sandbox.close();
   };
   scoringStarts();
-  // SIGTERM too (a CI job cancelled, a `timeout` run out): the scored results are kept the same way.
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const signal of STOPPING_SIGNALS) process.on(signal, onSignal);
   let lineErrors = 0;
   let report;
   try {
@@ -169,8 +181,7 @@ async function scoreFile(
     // Before the interpreters shut down, so the last pace is the scoring's.
     progress.finish();
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);
     await sandbox.close();
   }
 
@@ -181,7 +192,7 @@ async function scoreFile(
       const when = scored === 0 ? 'before anything was scored' : `before the ${which} sample's result (${scored} after it ${scored === 1 ? 'was' : 'were'} scored, but results are kept in file order)`;
       io.stderr.write(`${interruptedBeforeScoringLine(resultsPath, hadResults, when)}\n`);
     } else {
-      io.stderr.write(`Interrupted: ${resultsPath} holds the first ${report.written} results, in file order; to go on, run\n  ${resumeCommandLine(options)}\n`);
+      io.stderr.write(`Interrupted: ${resultsPath} holds the first ${report.written} results, in file order; to go on, run\n  ${resumeCommandLine({ ...options, datasetsDir: options.datasetsDir ?? io.env['DATASETS_DIR'] ?? null })}\n`);
     }
     return exitAfterSignal(stoppedBy ?? 'SIGINT');
   }

@@ -141,7 +141,8 @@ function positiveNumber(flag: string, text: string, integer: boolean): number {
  * and datasets, since the results file records none of them and --resume cannot check them.
  */
 export function resumeCommandLine(options: ScoreOptions): string {
-  const words = ['feedback-lab', 'score', '--benchmark', options.benchmark, '--mode', options.mode];
+  // npx, as the README runs it: the package is not installed on PATH by `npm install`.
+  const words = ['npx', 'feedback-lab', 'score', '--benchmark', options.benchmark, '--mode', options.mode];
   if (options.timeoutS !== null) words.push('--timeout', String(options.timeoutS));
   words.push('--workers', String(options.workers));
   if (options.datasetsDir !== null) words.push('--datasets', shellWord(options.datasetsDir));

@@ -105,7 +105,7 @@ describe('feedback-lab merge', () => {
     expect(ran.err).toBe(
       'feedback-lab merge: a.json.gz and relabelled.json ran the study "study-test" with different settings: ' +
         'config.arms[1].label is "llama self-refine" in a.json.gz and "refine, relabelled" in relabelled.json. ' +
-        'Only shards of one study merge; "feedback-lab report a.json.gz relabelled.json" shows different studies side by side.\n',
+        'Only shards of one study merge; "npx feedback-lab report a.json.gz relabelled.json" shows different studies side by side.\n',
     );
     expect(() => readFileSync(join(dir, 'never.json'))).toThrow();
   });

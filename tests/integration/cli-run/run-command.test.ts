@@ -278,7 +278,7 @@ describe('feedback-lab run', () => {
       expect(code, stderr).toBe(1);
       // The engine's own explanation reaches the user, then the command says what to do.
       expect(stderr).toMatch(/errored: The server at http:\/\/127\.0\.0\.1:\d+ failed \(500 Internal Server Error\) after \d+ attempts\. The server said: "CUDA out of memory"/);
-      expect(stderr).toMatch(/keeps failing; check the server, then continue with: feedback-lab run --resume failing\.json/);
+      expect(stderr).toMatch(/keeps failing; check the server, then continue with: npx feedback-lab run --resume failing\.json/);
       expect(stdout).toMatch(/^llama-solo: 0\/8 passed \(\d errored; \d+ not run\)$/m);
       const doc = await readResult('failing.json');
       expect(doc.units.filter((u) => u.status === 'errored').length).toBeGreaterThanOrEqual(5);

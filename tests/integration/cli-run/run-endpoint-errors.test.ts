@@ -101,7 +101,7 @@ describe('feedback-lab run against an endpoint that refuses', () => {
       expect(ran.stderr).not.toMatch(/Check the API key|local servers such as Ollama|origin/);
       // The run stops, and its last line says why in the same terms, not "check the server".
       expect(ran.stderr).toMatch(
-        /keeps failing; it refuses the key \(401\): the key sent was the value of FEEDBACK_LAB_TEST_KEY: check that it is the key for this server, then continue with: feedback-lab run --resume revoked\.json\n$/,
+        /keeps failing; it refuses the key \(401\): the key sent was the value of FEEDBACK_LAB_TEST_KEY: check that it is the key for this server, then continue with: npx feedback-lab run --resume revoked\.json\n$/,
       );
       // A refusal is not tried again: one request per unit.
       expect(server.requests.length).toBeLessThanOrEqual(8);
@@ -131,7 +131,7 @@ describe('feedback-lab run against an endpoint that refuses', () => {
       delete process.env.FEEDBACK_LAB_TEST_KEY;
       const ran = await running;
       expect(ran.code, ran.stderr).toBe(1);
-      expect(ran.stderr).toMatch(/keeps failing; check the server, then continue with: feedback-lab run --resume refused-once\.json\n$/);
+      expect(ran.stderr).toMatch(/keeps failing; check the server, then continue with: npx feedback-lab run --resume refused-once\.json\n$/);
     } finally {
       await server.close();
     }

@@ -79,7 +79,7 @@ describe('feedback-lab run without --out', () => {
     expect(again.code).toBe(2);
     expect(again.stderr.split('\n')[0]).toBe(
       `feedback-lab run: --out ${earlier} already holds a run of this study (2 of 2 units finished), and run does not write over a result file. ` +
-        `To continue it: feedback-lab run --resume ${earlier}. To run the study again beside it, give --out a name not taken.`,
+        `To continue it: npx feedback-lab run --resume ${earlier}. To run the study again beside it, give --out a name not taken.`,
     );
     const other = await runTo('other-study.json');
     expect(other.code).toBe(2);

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Problem } from '../../../src/core/benchmarks/problem.ts';
+import { shellWord } from '../../../cli/shell-word.ts';
 import { runFeedbackLab } from '../../support/cli-process.ts';
 import { datasetsDir, loadTestProblems } from '../../support/datasets.ts';
 
@@ -147,10 +148,11 @@ describe('feedback-lab score', () => {
     writeFileSync(join(dir, 'slow.jsonl'), Array.from({ length: 40 }, () => `${JSON.stringify({ task_id: first.id, completion: slow })}\n`).join(''));
     const ran = await runFeedbackLab(dir, ['score', '-b', 'humaneval', '--workers', '1', 'slow.jsonl'], signalOn(/lines done/));
     expect(ran.code, ran.stderr).toBe(130);
-    // The command that goes on names every setting, since the results file records none of them.
-    const written = Number(
-      /Interrupted: .*slow\.jsonl_results\.jsonl holds the first (\d+) results, in file order; to go on, run\n  feedback-lab score --benchmark humaneval --mode standard --workers 1 --resume slow\.jsonl\n$/.exec(ran.stderr)?.[1],
-    );
+    // The command that goes on names every setting, since the results file records none of them,
+    // the datasets folder given in DATASETS_DIR included.
+    const [, writtenText, command] = /Interrupted: .*slow\.jsonl_results\.jsonl holds the first (\d+) results, in file order; to go on, run\n {2}(.*)\n$/.exec(ran.stderr) ?? [];
+    expect(command).toBe(`npx feedback-lab score --benchmark humaneval --mode standard --workers 1 --datasets ${shellWord(datasetsDir())} --resume slow.jsonl`);
+    const written = Number(writtenText);
     expect(written).toBeGreaterThan(0);
     expect(written).toBeLessThan(40);
     const results = readFileSync(join(dir, 'slow.jsonl_results.jsonl'), 'utf8').split('\n').filter(Boolean);
@@ -160,8 +162,8 @@ describe('feedback-lab score', () => {
     expect(ran.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('with --resume after Ctrl+C, runs only the samples left and ends with the file and totals of an uninterrupted run', async () => {
-    // Four samples, two of them wrong, each taking a moment (a pause per call of the tests), so Ctrl+C lands among them.
+  it('with --resume after the terminal closed (SIGHUP), runs only the samples left and ends with the file and totals of an uninterrupted run', async () => {
+    // Four samples, two of them wrong, each taking a moment (a pause per call of the tests), so the signal lands among them.
     const pause = '    import time\n    time.sleep(0.1)\n';
     const samples = humaneval.slice(0, 4).map((p, i) => `${JSON.stringify({ task_id: p.id, completion: pause + (i % 2 === 1 ? '    return None\n' : p.canonicalSolution) })}\n`);
     for (const name of ['whole.jsonl', 'resumed run.jsonl']) writeFileSync(join(dir, name), samples.join(''));
@@ -173,17 +175,18 @@ describe('feedback-lab score', () => {
     expect(whole.stderr).toMatch(/^No .*whole\.jsonl_results\.jsonl yet: nothing to resume; scoring from the start\.\n/);
     expect(whole.stdout).toBe('pass@1 0.5000 (4 tasks, 1 sample each)\n2 passed, 2 failed\n');
 
-    const stopped = await runFeedbackLab(dir, score('resumed run.jsonl', '--timeout', '5'), signalOn(/lines done/));
-    expect(stopped.code, stopped.stderr).toBe(130);
+    // A closed terminal or a dropped SSH connection keeps what was scored, as Ctrl+C does.
+    const stopped = await runFeedbackLab(dir, score('resumed run.jsonl', '--timeout', '5'), signalOn(/lines done/, 'SIGHUP'));
+    expect(stopped.code, stopped.stderr).toBe(129);
     const [, keptText, command] = /holds the first (\d+) results, in file order; to go on, run\n {2}(.*)\n$/.exec(stopped.stderr) ?? [];
     const kept = Number(keptText);
     expect(kept).toBeGreaterThan(0);
     expect(kept).toBeLessThan(4);
     // The printed command is pasted as it is: the file name with a space is one shell word.
-    expect(command).toBe("feedback-lab score --benchmark humaneval --mode standard --timeout 5 --workers 1 --resume 'resumed run.jsonl'");
+    expect(command).toBe(`npx feedback-lab score --benchmark humaneval --mode standard --timeout 5 --workers 1 --datasets ${shellWord(datasetsDir())} --resume 'resumed run.jsonl'`);
     const words = [...(command ?? '').matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '');
 
-    const resumed = await runFeedbackLab(dir, words.slice(1));
+    const resumed = await runFeedbackLab(dir, words.slice(2));
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain(`Resuming: ${kept} of 4 samples already scored.\n`);
     // The kept lines count as done from the first progress line on.

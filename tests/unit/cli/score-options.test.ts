@@ -36,13 +36,13 @@ describe('feedback-lab score options', () => {
     const options = parseScoreOptions(['samples dir/out.jsonl', '-b', 'MBPP', '--mode=study', '--timeout', '12.5', '--workers', '1', '--datasets', '/data sets']);
     if (options === null) throw new Error('no options');
     const command = resumeCommandLine(options);
-    expect(command).toBe("feedback-lab score --benchmark mbpp --mode study --timeout 12.5 --workers 1 --datasets '/data sets' --resume 'samples dir/out.jsonl'");
+    expect(command).toBe("npx feedback-lab score --benchmark mbpp --mode study --timeout 12.5 --workers 1 --datasets '/data sets' --resume 'samples dir/out.jsonl'");
     const words = [...command.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '');
-    expect(parseScoreOptions(words.slice(2))).toEqual({ ...options, resume: true });
+    expect(parseScoreOptions(words.slice(3))).toEqual({ ...options, resume: true });
     // Defaults stay defaults: a run given no --timeout keeps each task's calibrated limit.
     const plain = parseScoreOptions(['-b', 'humaneval', '--workers', '2', 's.jsonl']);
     if (plain === null) throw new Error('no options');
-    expect(resumeCommandLine(plain)).toBe('feedback-lab score --benchmark humaneval --mode standard --workers 2 --resume s.jsonl');
+    expect(resumeCommandLine(plain)).toBe('npx feedback-lab score --benchmark humaneval --mode standard --workers 2 --resume s.jsonl');
   });
 
   it('accepts -b, --flag=value, the study mode and a datasets directory', () => {
