@@ -70,8 +70,8 @@ start, the first sample runs) it writes nothing, so an earlier FILE_results.json
 as it was.
 
 Exit codes: 0 scored, 1 bad input (some lines unusable, no datasets, a results file
---resume cannot go on from), 2 bad command line, 130 stopped by Ctrl+C, 143 by SIGTERM
-(the results scored so far stay in the file).`;
+--resume cannot go on from), 2 bad command line, 130 stopped by Ctrl+C, 143 by SIGTERM,
+129 by SIGHUP, the terminal closed (the results scored so far stay in the file).`;
 
 /** Parsed options, or null when help was asked for. Throws UsageError for anything else wrong. */
 export function parseScoreOptions(argv: readonly string[]): ScoreOptions | null {
