@@ -140,7 +140,8 @@ export class KeptResults {
   async take(sample: Sample): Promise<KeptVerdict | null> {
     const line = await this.#next();
     if (line === null) return null;
-    const text = this.#text(line);
+    // A results file saved again by an editor as "UTF-8 with BOM" is still the file score wrote.
+    const text = line.lineNumber === 1 ? this.#text(line).replace(/^\uFEFF/, '') : this.#text(line);
     const place = { resultsPath: this.#resultsPath, line: line.lineNumber, samplesName: this.#samplesName };
     const value = parseJson(text);
     if (value instanceof Error && (await this.#peek()) === null) {

@@ -362,6 +362,9 @@ describe('resuming an interrupted run (--resume)', () => {
 
     writeFileSync(results, `${first}\n${second}\n\n`);
     expect((await check(path)).kept).toMatchObject({ results: 2, cutLine: null });
+    // Saved again by an editor as "UTF-8 with BOM".
+    writeFileSync(results, `\uFEFF${first}\n${second}\n`);
+    expect((await check(path)).kept).toMatchObject({ results: 2, cutLine: null });
   });
 
   it('keeps a sample\'s own "result" and "passed" fields out of the comparison, as scoring replaces them', async () => {
