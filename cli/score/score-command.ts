@@ -17,6 +17,7 @@ import { createStatusLine, formatBytes } from '../status-line.ts';
 import { EXIT, exitAfterSignal, InputError } from '../usage-error.ts';
 
 import { parseScoreOptions, resumeCommandLine, SCORE_USAGE, type ScoreOptions } from './score-options.ts';
+import { takeUpKilledRun } from './orphan-partial.ts';
 import { checkSamplesFile, scoreSamplesFile, type KeptTally } from './score-file.ts';
 
 export const scoreCommand: Command = {
@@ -32,6 +33,11 @@ export const scoreCommand: Command = {
     const resultsPath = `${samplesPath}_results.jsonl`;
     // Until scoring starts nothing is written, so Ctrl+C (or SIGTERM) can end the command at
     // once; Node's default would end it without a word, leaving the user to guess what was kept.
+    // A run killed outright left its results in a .partial file beside: --resume goes on from them.
+    const takenUp = options.resume ? takeUpKilledRun(resultsPath) : null;
+    if (takenUp !== null) {
+      io.stderr.write(`Taking up ${takenUp.partialPath}, left by a run that was killed (process ${takenUp.pid}), as ${resultsPath}.\n`);
+    }
     const hadResults = existsSync(resultsPath);
     const onSignalBeforeScoring = (signal: NodeJS.Signals) => {
       ignoreLostTerminal(signal);

@@ -51,8 +51,10 @@ Options:
       --resume           go on from an interrupted run: keep the results in FILE_results.jsonl
                          and score only the samples after them (refused, naming the line, when
                          a result is not that of the sample in its place; a last line cut
-                         short by a killed run is scored again); with no results
-                         file, scores from the start. The results file does not record --mode
+                         short, as by a full disk, is scored again). A run killed outright
+                         (kill -9, out of memory) leaves its results in
+                         FILE_results.jsonl.<pid>.partial: --resume takes them up. With no
+                         results, scores from the start. The results file does not record --mode
                          or --timeout, so --resume cannot check them: give them as the first
                          run did (an interrupted run prints the command that does)
   -h, --help             show this help

@@ -196,6 +196,29 @@ describe('feedback-lab score', () => {
     expect(readdirSync(dir).filter((name) => name.endsWith('.partial'))).toEqual([]);
   });
 
+  it('with --resume after the run was killed outright (SIGKILL), takes up the results it wrote and scores only the rest', async () => {
+    const pause = '    import time\n    time.sleep(0.3)\n';
+    const problems = humaneval.slice(0, 6);
+    const samples = problems.map((p, i) => `${JSON.stringify({ task_id: p.id, completion: pause + (i % 2 === 1 ? '    return None\n' : p.canonicalSolution) })}\n`);
+    writeFileSync(join(dir, 'killed.jsonl'), samples.join(''));
+    const score = (...extra: string[]) => ['score', '-b', 'humaneval', '--workers', '1', ...extra, 'killed.jsonl'];
+    // Killed as soon as the first result is written: nothing of the command's own runs.
+    const killed = await runFeedbackLab(dir, score(), signalOn(/lines done/, 'SIGKILL'));
+    expect(killed.code).toBeNull();
+    const partials = readdirSync(dir).filter((name) => name.startsWith('killed.jsonl_results.jsonl.') && name.endsWith('.partial'));
+    expect(partials).toHaveLength(1);
+    const left = readFileSync(join(dir, partials[0] as string), 'utf8').split('\n').filter(Boolean).length;
+    expect(left).toBeGreaterThan(0);
+
+    const resumed = await runFeedbackLab(dir, score('--resume'));
+    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/^Taking up .*killed\.jsonl_results\.jsonl\.\d+\.partial, left by a run that was killed \(process \d+\), as .*killed\.jsonl_results\.jsonl\.\n/);
+    expect(resumed.stderr).toContain(`Resuming: ${left} of 6 samples already scored.\n`);
+    const results = readFileSync(join(dir, 'killed.jsonl_results.jsonl'), 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(results.map((r) => [r['task_id'], r['passed']])).toEqual(problems.map((p, i) => [p.id, i % 2 === 0]));
+    expect(readdirSync(dir).filter((name) => name.endsWith('.partial'))).toEqual([]);
+  });
+
   it('with --resume over a complete results file, says so and prints its totals without starting an interpreter', async () => {
     const [a, b] = humaneval as [Problem, Problem];
     const samples = [

@@ -1,0 +1,62 @@
+/**
+ * What a run killed outright leaves. `score` writes its results to `FILE_results.jsonl.<pid>.partial`
+ * and renames that over `FILE_results.jsonl` when it stops (done, Ctrl+C, SIGTERM, SIGHUP); a run
+ * killed with SIGKILL, by the out-of-memory killer or a crash renames nothing, so the results it
+ * wrote stay in its `.partial`. `--resume` takes that file up, so a killed run loses no more than
+ * one that was stopped.
+ */
+import { readdirSync, renameSync, statSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+export interface TakenUp {
+  /** The `.partial` file that was renamed to the results file. */
+  partialPath: string;
+  pid: number;
+}
+
+/**
+ * Renames the largest `.partial` of `resultsPath` that no running process is writing over
+ * `resultsPath`, when it holds more than `resultsPath` does (a resumed run's `.partial` starts with
+ * the results it kept); null when there is none such.
+ */
+export function takeUpKilledRun(resultsPath: string): TakenUp | null {
+  const folder = dirname(resultsPath);
+  const prefix = `${basename(resultsPath)}.`;
+  let best: (TakenUp & { bytes: number }) | null = null;
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return null;
+  }
+  for (const name of names) {
+    const match = /^(\d+)\.partial$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : '');
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || isRunning(pid)) continue;
+    const partialPath = join(folder, name);
+    const bytes = sizeOf(partialPath);
+    if (bytes !== null && bytes > 0 && (best === null || bytes > best.bytes)) best = { partialPath, pid, bytes };
+  }
+  if (best === null || best.bytes <= (sizeOf(resultsPath) ?? 0)) return null;
+  renameSync(best.partialPath, resultsPath);
+  return { partialPath: best.partialPath, pid: best.pid };
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: a process of another user has that id, so it is running; ESRCH: none has.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function sizeOf(path: string): number | null {
+  try {
+    return statSync(path).size;
+  } catch {
+    return null;
+  }
+}
