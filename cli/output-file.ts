@@ -60,6 +60,8 @@ export function writeFailure(error: unknown, path: string): string {
       return 'the file system is read-only';
     case 'ENOSPC':
       return 'the disk is full';
+    case 'EFBIG':
+      return 'the file would pass the largest this system lets a program write (ulimit -f)';
     default:
       return (error instanceof Error ? error.message : String(error)).replace(/\.\d+\.partial\b/g, '');
   }

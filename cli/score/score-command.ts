@@ -13,12 +13,13 @@ import { createNodeSandbox } from '../../src/sandbox/node-sandbox.ts';
 import { datasetSearchDirs, loadDiskDataset } from '../datasets-dir.ts';
 import type { Command, CommandIo } from '../main.ts';
 import { createProgress } from '../progress.ts';
+import { writeFailure } from '../output-file.ts';
 import { createStatusLine, formatBytes } from '../status-line.ts';
 import { EXIT, exitAfterSignal, InputError } from '../usage-error.ts';
 
 import { parseScoreOptions, resumeCommandLine, SCORE_USAGE, type ScoreOptions } from './score-options.ts';
 import { takeUpKilledRun } from './orphan-partial.ts';
-import { checkSamplesFile, scoreSamplesFile, type KeptTally } from './score-file.ts';
+import { checkSamplesFile, ResultsWriteError, scoreSamplesFile, type KeptTally } from './score-file.ts';
 
 export const scoreCommand: Command = {
   usage: SCORE_USAGE,
@@ -186,6 +187,12 @@ async function scoreFile(
     });
     // Before the interpreters shut down, so the last pace is the scoring's.
     progress.finish();
+  } catch (error) {
+    if (!(error instanceof ResultsWriteError)) throw error;
+    progress.finish();
+    const why = `Could not write ${resultsPath}: ${writeFailure(error.cause, resultsPath)}.`;
+    if (error.written <= (kept?.results ?? 0)) throw new InputError(`${why} Nothing of this run was kept (${resultsFileLeft(resultsPath, hadResults)}).`);
+    throw new InputError(`${why} It holds the first ${error.written} results, in file order; once there is room, go on with\n  ${resumeLine(options, io)}`);
   } finally {
     for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);
     await sandbox.close();
@@ -198,11 +205,16 @@ async function scoreFile(
       const when = scored === 0 ? 'before anything was scored' : `before the ${which} sample's result (${scored} after it ${scored === 1 ? 'was' : 'were'} scored, but results are kept in file order)`;
       io.stderr.write(`${interruptedBeforeScoringLine(resultsPath, hadResults, when)}\n`);
     } else {
-      io.stderr.write(`Interrupted: ${resultsPath} holds the first ${report.written} results, in file order; to go on, run\n  ${resumeCommandLine({ ...options, datasetsDir: options.datasetsDir ?? io.env['DATASETS_DIR'] ?? null })}\n`);
+      io.stderr.write(`Interrupted: ${resultsPath} holds the first ${report.written} results, in file order; to go on, run\n  ${resumeLine(options, io)}\n`);
     }
     return exitAfterSignal(stoppedBy ?? 'SIGINT');
   }
   return reportTotals(io, report, lineErrors, dataset.problems.length);
+}
+
+/** The command that goes on from this run, a datasets folder given in DATASETS_DIR included. */
+function resumeLine(options: ScoreOptions, io: CommandIo): string {
+  return resumeCommandLine({ ...options, datasetsDir: options.datasetsDir ?? io.env['DATASETS_DIR'] ?? null });
 }
 
 /** What the progress line starts from: the lines a resumed results file covers, done before this run. */

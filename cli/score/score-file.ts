@@ -132,6 +132,16 @@ export async function checkSamplesFile(
   }
 }
 
+/** Writing the results file failed (the disk is full): `written` whole results were written before. */
+export class ResultsWriteError extends Error {
+  readonly written: number;
+  constructor(cause: unknown, written: number) {
+    super(cause instanceof Error ? cause.message : String(cause), { cause });
+    this.name = 'ResultsWriteError';
+    this.written = written;
+  }
+}
+
 export async function scoreSamplesFile(options: ScoreFileOptions): Promise<ScoreFileReport> {
   const { benchmark, problems, mode, sandbox, signal } = options;
   const maxLineChars = options.maxLineChars ?? DEFAULT_MAX_LINE_CHARS;
@@ -159,15 +169,24 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
   const ready = new Map<number, string | null>();
   let nextToWrite = 1;
   const inFlight = new Set<Promise<void>>();
-  // The sandbox rejects only when it is itself broken; stop there and report that, once.
+  // The sandbox rejects only when it is itself broken, and a write fails only when the disk does;
+  // stop there and report that, once.
   let broken: unknown = null;
 
   const settle = (lineNumber: number, resultLine: string | null) => {
     ready.set(lineNumber, resultLine);
     for (let line = ready.get(nextToWrite); line !== undefined; line = ready.get(nextToWrite)) {
-      if (line !== null) {
-        writeSync(output, `${line}\n`);
-        written++;
+      if (line !== null && broken === null) {
+        try {
+          // A write may take only part of the line (the disk filling up): the rest goes in the next
+          // one, which then fails, so `written` counts whole lines only.
+          const bytes = Buffer.from(`${line}\n`);
+          for (let at = 0; at < bytes.length; ) at += writeSync(output, bytes, at);
+          written++;
+        } catch (error) {
+          // A full disk, a file-size limit: the lines written stay, and no more are scored.
+          broken = new ResultsWriteError(error, written);
+        }
       }
       ready.delete(nextToWrite);
       nextToWrite++;

@@ -1,10 +1,10 @@
-import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkSamplesFile, scoreSamplesFile, type ScoreFileOptions } from '../../../cli/score/score-file.ts';
+import { checkSamplesFile, ResultsWriteError, scoreSamplesFile, type ScoreFileOptions } from '../../../cli/score/score-file.ts';
 import { countLines } from '../../../cli/read-lines.ts';
 import { InputError } from '../../../cli/usage-error.ts';
 import type { Problem } from '../../../src/core/benchmarks/problem.ts';
@@ -226,6 +226,20 @@ describe('scoring a samples file', () => {
     expect(programs[0]?.startsWith('def has_close_elements(numbers, threshold):\n    return False\n\n')).toBe(true);
     expect(programs[0]).not.toContain(problem.prompt);
     expect(Object.keys(results[0] ?? {})).toEqual(['task_id', 'solution', 'result', 'passed']);
+  });
+
+  it('stops at a results file that cannot be written (a full disk), with the reason and what was written, and scores no more', async () => {
+    const path = samplesFile(humaneval.slice(0, 40).map((p) => sample(p.id, 'x')));
+    // The run's own .partial file is /dev/full, where every write fails with ENOSPC.
+    symlinkSync('/dev/full', `${path}_results.jsonl.${process.pid}.partial`);
+    const sandbox = scriptedSandbox();
+    const failure = await score(path, { sandbox }).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(ResultsWriteError);
+    expect(failure).toMatchObject({ written: 0, cause: expect.objectContaining({ code: 'ENOSPC' }) });
+    // Nothing written, so nothing of the run is kept, and the reading stopped soon after.
+    expect(existsSync(`${path}_results.jsonl`)).toBe(false);
+    expect(readdirSync(dir).filter((name) => name.endsWith('.partial'))).toEqual([]);
+    expect(sandbox.runs).toBeLessThan(40);
   });
 
   it('keeps what was scored when interrupted', async () => {
