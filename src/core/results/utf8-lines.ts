@@ -11,6 +11,9 @@
  *
  * Memory is bounded by the longest line kept (`maxLineChars`), not by the file: a longer line is
  * counted and dropped as it streams past.
+ *
+ * A UTF-8 byte-order mark at the start of the file ("UTF-8 with BOM", as Notepad saves) is not
+ * part of line 1: it is dropped here, so columns on line 1 are the same with it and without it.
  */
 
 export type FileLine =
@@ -39,6 +42,9 @@ export class Utf16FileError extends Error {
 
 const LF = 0x0a;
 const CR = 0x0d;
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+/** Bytes gathered before the file's encoding is judged: four UTF-16 units, and more than a UTF-8 BOM. */
+const OPENING_BYTES = 8;
 
 /** Feed it the file's bytes in order with `push`, then call `end`; each yields the lines completed. */
 export class Utf8LineSplitter {
@@ -48,7 +54,8 @@ export class Utf8LineSplitter {
   readonly #fatal = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   readonly #lenient = new TextDecoder('utf-8', { ignoreBOM: true });
   #lineNumber = 1;
-  #started = false;
+  /** The file's first bytes, held until there are enough to tell UTF-16 and a BOM by; null once judged. */
+  #opening: Uint8Array | null = new Uint8Array(0);
   /** The last chunk ended in CR: an LF starting the next one belongs to it. */
   #afterCr = false;
   // The current line's bytes while it may still be kept; once it cannot, only its length in UTF-16 units.
@@ -65,10 +72,31 @@ export class Utf8LineSplitter {
   /** Throws `Utf16FileError` when the file's first bytes are UTF-16's. */
   *push(chunk: Uint8Array): Generator<FileLine> {
     if (chunk.length === 0) return;
-    if (!this.#started) {
-      this.#started = true;
-      if (looksUtf16(chunk)) throw new Utf16FileError();
+    if (this.#opening !== null) {
+      // Chunks can be a few bytes long (a decompressor's), so the opening is gathered across them.
+      this.#opening = concat([this.#opening, chunk], this.#opening.length + chunk.length);
+      if (this.#opening.length < OPENING_BYTES) return;
+      if (looksUtf16(this.#opening)) throw new Utf16FileError();
+      chunk = this.#open(this.#opening);
     }
+    yield* this.#split(chunk);
+  }
+
+  /** The last line, when the file does not end with a line break. */
+  *end(): Generator<FileLine> {
+    // A file shorter than the opening is not judged as UTF-16: too short to be a samples file in any encoding.
+    if (this.#opening !== null) yield* this.#split(this.#open(this.#opening));
+    if (this.#bytes > 0 || this.#overflowChars !== null) yield this.#finishLine();
+  }
+
+  /** The file's first bytes without the UTF-8 BOM, if they start with one. */
+  #open(opening: Uint8Array): Uint8Array {
+    this.#opening = null;
+    return UTF8_BOM.every((byte, i) => opening[i] === byte) ? opening.subarray(UTF8_BOM.length) : opening;
+  }
+
+  *#split(chunk: Uint8Array): Generator<FileLine> {
+    if (chunk.length === 0) return;
     let start = 0;
     if (this.#afterCr && chunk[0] === LF) start = 1;
     this.#afterCr = false;
@@ -89,11 +117,6 @@ export class Utf8LineSplitter {
       }
     }
     this.#keep(chunk.subarray(start));
-  }
-
-  /** The last line, when the file does not end with a line break. */
-  *end(): Generator<FileLine> {
-    if (this.#bytes > 0 || this.#overflowChars !== null) yield this.#finishLine();
   }
 
   #keep(bytes: Uint8Array) {

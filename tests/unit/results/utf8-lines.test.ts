@@ -43,6 +43,16 @@ describe('splitting a file into lines', () => {
     expect(split(Uint8Array.from([...utf8('é'), 0xc0, 0xaf]))[0]).toMatchObject({ invalidUtf8At: 2 });
   });
 
+  it('counts columns on line 1 from after a UTF-8 byte-order mark, so they match the file saved without one', () => {
+    const line = Uint8Array.from([...utf8('{"x":"caf'), 0xe9, ...utf8('"}\n')]);
+    const withBom = Uint8Array.from([0xef, 0xbb, 0xbf, ...line]);
+    for (let size = 1; size <= withBom.length; size++) {
+      expect(split(withBom, size)).toEqual([{ lineNumber: 1, text: '{"x":"caf\uFFFD"}', invalidUtf8At: 10 }]);
+      expect(split(line, size)).toEqual(split(withBom, size));
+    }
+    expect(split(Uint8Array.from([0xef, 0xbb, 0xbf, ...utf8('{"a":1}')]))).toEqual([{ lineNumber: 1, text: '{"a":1}' }]);
+  });
+
   it('refuses a UTF-16 file at its first bytes, with or without a byte-order mark', () => {
     const record = '{"task_id": "HumanEval/0"}\n';
     const le = Uint8Array.from([0xff, 0xfe, ...[...record].flatMap((c) => [c.charCodeAt(0), 0])]);
