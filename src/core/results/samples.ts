@@ -129,6 +129,8 @@ export class SampleReader {
     this.#lineNumber++;
     this.#nonBlankLines++;
     if (this.#head.length < 2) this.#head.push(line.text.trim().slice(0, 200));
+    // Said as a line that ends before its JSON value is (jsonSyntaxError): the bytes are not foreign, only too few.
+    if (line.endsInsideCharacter) return this.#bad(`the file ends (at column ${line.invalidUtf8At}) partway through a character; it may be cut short.`);
     return this.#bad(
       `not valid UTF-8 at column ${line.invalidUtf8At} (the file may be in another encoding, such as Windows-1252 or Latin-1: save it as UTF-8).`,
     );

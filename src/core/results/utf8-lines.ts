@@ -22,6 +22,12 @@ export type FileLine =
       text: string;
       /** Set when the line's bytes are not valid UTF-8: the 1-based column of the first bad byte (`text` has U+FFFD for it). */
       invalidUtf8At?: number;
+      /**
+       * Set when that bad byte starts a character the file ends partway through: the line is the
+       * last, with no line break after it, so the file was most likely cut short (a copy or download
+       * stopped early), not saved in another encoding.
+       */
+      endsInsideCharacter?: true;
     }
   | { lineNumber: number; tooLong: true; chars: number; head: string };
 
@@ -86,7 +92,7 @@ export class Utf8LineSplitter {
   *end(): Generator<FileLine> {
     // A file shorter than the opening is not judged as UTF-16: too short to be a samples file in any encoding.
     if (this.#opening !== null) yield* this.#split(this.#open(this.#opening));
-    if (this.#bytes > 0 || this.#overflowChars !== null) yield this.#finishLine();
+    if (this.#bytes > 0 || this.#overflowChars !== null) yield this.#finishLine(true);
   }
 
   /** The file's first bytes without the UTF-8 BOM, if they start with one. */
@@ -134,7 +140,8 @@ export class Utf8LineSplitter {
     this.#pieces = [];
   }
 
-  #finishLine(): FileLine {
+  /** `last`: the file's last line, with no line break after it. */
+  #finishLine(last = false): FileLine {
     const lineNumber = this.#lineNumber++;
     const overflow = this.#overflowChars;
     const bytes = concat(this.#pieces, this.#bytes);
@@ -146,14 +153,18 @@ export class Utf8LineSplitter {
     if (overflow !== null) return { lineNumber, tooLong: true, chars: overflow, head };
     let text: string;
     let invalidUtf8At: number | undefined;
+    let cutOff = false;
     try {
       text = this.#fatal.decode(bytes);
     } catch {
       text = this.#lenient.decode(bytes);
-      invalidUtf8At = this.#lenient.decode(bytes.subarray(0, firstInvalidUtf8(bytes))).length + 1;
+      const bad = firstInvalidUtf8(bytes);
+      invalidUtf8At = this.#lenient.decode(bytes.subarray(0, bad.at)).length + 1;
+      cutOff = bad.cutOff;
     }
     if (text.length > this.#maxLineChars) return { lineNumber, tooLong: true, chars: text.length, head: text.slice(0, TOO_LONG_HEAD_CHARS) };
-    return invalidUtf8At === undefined ? { lineNumber, text } : { lineNumber, text, invalidUtf8At };
+    if (invalidUtf8At === undefined) return { lineNumber, text };
+    return last && cutOff ? { lineNumber, text, invalidUtf8At, endsInsideCharacter: true } : { lineNumber, text, invalidUtf8At };
   }
 }
 
@@ -210,8 +221,11 @@ function utf16Length(bytes: Uint8Array): number {
   return units;
 }
 
-/** Offset of the first byte that is not part of a valid UTF-8 character (bytes.length when all are). */
-function firstInvalidUtf8(bytes: Uint8Array): number {
+/**
+ * Offset of the first byte that is not part of a valid UTF-8 character (bytes.length when all
+ * are), and whether it starts a character the bytes end before (so far valid, but too few bytes).
+ */
+function firstInvalidUtf8(bytes: Uint8Array): { at: number; cutOff: boolean } {
   let i = 0;
   while (i < bytes.length) {
     const lead = bytes[i] as number;
@@ -229,14 +243,16 @@ function firstInvalidUtf8(bytes: Uint8Array): number {
       : lead >= 0xf1 && lead <= 0xf3 ? [4, 0x80, 0xbf]
       : lead === 0xf4 ? [4, 0x80, 0x8f]
       : [0, 0, 0];
-    if (length === 0) return i;
+    if (length === 0) return { at: i, cutOff: false };
     const second = bytes[i + 1];
-    if (second === undefined || second < low || second > high) return i;
+    if (second === undefined) return { at: i, cutOff: true };
+    if (second < low || second > high) return { at: i, cutOff: false };
     for (let k = 2; k < length; k++) {
       const next = bytes[i + k];
-      if (next === undefined || (next & 0xc0) !== 0x80) return i;
+      if (next === undefined) return { at: i, cutOff: true };
+      if ((next & 0xc0) !== 0x80) return { at: i, cutOff: false };
     }
     i += length;
   }
-  return bytes.length;
+  return { at: bytes.length, cutOff: false };
 }

@@ -222,6 +222,13 @@ describe('files that are not JSON Lines, told in one sentence', () => {
     );
     expect(reader.finish()).toMatchObject({ samples: 1, badLines: 1 });
   });
+
+  it('says a file that ends partway through a character may be cut short, not that it is in another encoding', () => {
+    const reader = new SampleReader(humaneval);
+    reader.readLine({ lineNumber: 1, text: line('HumanEval/0') });
+    const event = reader.readLine({ lineNumber: 2, text: '{"task_id": "HumanEval/1", "note": "\uFFFD', invalidUtf8At: 37, endsInsideCharacter: true });
+    expect(event?.kind === 'error' && event.error.message).toBe('line 2: the file ends (at column 37) partway through a character; it may be cut short.');
+  });
 });
 
 describe('readSamples (streaming)', () => {

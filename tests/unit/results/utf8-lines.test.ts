@@ -53,6 +53,16 @@ describe('splitting a file into lines', () => {
     expect(split(Uint8Array.from([0xef, 0xbb, 0xbf, ...utf8('{"a":1}')]))).toEqual([{ lineNumber: 1, text: '{"a":1}' }]);
   });
 
+  it('marks a file that ends partway through a character, and only there', () => {
+    const cut = Uint8Array.from([...utf8('{"a":1}\n{"note": "é'), 0xf0, 0x9f]);
+    for (let size = 1; size <= cut.length; size++) {
+      expect(split(cut, size)[1]).toEqual({ lineNumber: 2, text: '{"note": "é\uFFFD', invalidUtf8At: 12, endsInsideCharacter: true });
+    }
+    // The same bytes before a line break, or a bad byte before the cut, are another encoding's.
+    expect(split(Uint8Array.from([...cut, 0x0a]))[1]).toEqual({ lineNumber: 2, text: '{"note": "é\uFFFD', invalidUtf8At: 12 });
+    expect(split(Uint8Array.from([0xe9, ...cut.subarray(8)]))[0]).not.toHaveProperty('endsInsideCharacter');
+  });
+
   it('refuses a UTF-16 file at its first bytes, with or without a byte-order mark', () => {
     const record = '{"task_id": "HumanEval/0"}\n';
     const le = Uint8Array.from([0xff, 0xfe, ...[...record].flatMap((c) => [c.charCodeAt(0), 0])]);

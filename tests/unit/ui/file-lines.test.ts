@@ -58,4 +58,20 @@ describe('a picked samples file on the Scoring page', () => {
     ]);
     expect(session.summaryLine).toBe('2 passed, 0 failed');
   });
+
+  it('names line 1\'s bad byte at the same column after a byte-order mark, and a file cut inside a character as cut short', async () => {
+    const encoder = new TextEncoder();
+    const session = await scorePicked([
+      Uint8Array.from([0xef, 0xbb, 0xbf]),
+      encoder.encode('{"task_id": "HumanEval/0", "completion": "    return \'caf'),
+      Uint8Array.from([0xe9]),
+      `'\\n"}\n${JSON.stringify(records[1])}\n`,
+      encoder.encode('{"task_id": "HumanEval/2", "completion": "    return \'caf'),
+      Uint8Array.from([0xc3]),
+    ]);
+    expect(session.lineErrors.map((e) => e.message)).toEqual([
+      'line 1: not valid UTF-8 at column 58 (the file may be in another encoding, such as Windows-1252 or Latin-1: save it as UTF-8).',
+      'line 3: the file ends (at column 58) partway through a character; it may be cut short.',
+    ]);
+  });
 });
