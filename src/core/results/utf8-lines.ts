@@ -192,12 +192,24 @@ export class LineBreakCounter {
   }
 }
 
-/** UTF-16 by its byte-order mark, or by a NUL beside the "{" or "[" a samples or result file starts with. */
+/**
+ * UTF-16 by its byte-order mark, or without one by its first four units each being an ASCII
+ * character beside a NUL (after the NUL in big-endian), whatever the characters: a file may open
+ * with a space or a blank line before its "{". A raw NUL cannot occur in JSON text, so a UTF-8
+ * file this matches has no readable sample on its first lines, and a file of samples never does.
+ */
 function looksUtf16(head: Uint8Array): boolean {
   const [a, b] = head;
   if ((a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff)) return true;
-  const opens = (byte: number | undefined) => byte === 0x7b || byte === 0x5b;
-  return (opens(a) && b === 0) || (a === 0 && opens(b));
+  if (head.length < OPENING_BYTES) return false;
+  const ascii = (byte: number | undefined) => byte !== undefined && byte > 0 && byte < 0x80;
+  let littleEndian = true;
+  let bigEndian = true;
+  for (let i = 0; i < OPENING_BYTES; i += 2) {
+    littleEndian &&= ascii(head[i]) && head[i + 1] === 0;
+    bigEndian &&= head[i] === 0 && ascii(head[i + 1]);
+  }
+  return littleEndian || bigEndian;
 }
 
 function concat(pieces: readonly Uint8Array[], length: number): Uint8Array {

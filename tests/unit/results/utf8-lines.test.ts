@@ -71,6 +71,21 @@ describe('splitting a file into lines', () => {
     expect(UTF16_FILE).toMatch(/UTF-16.*save it as UTF-8/);
   });
 
+  it('refuses a UTF-16 file without a byte-order mark that opens with a space or a blank line, even a byte at a time', () => {
+    for (const opening of [' ', '\n', '\r\n', '  \n']) {
+      const units = [...`${opening}{"task_id": "HumanEval/0"}\n`].map((c) => c.charCodeAt(0));
+      expect(() => split(Uint8Array.from(units.flatMap((u) => [u, 0])), 1)).toThrow(UTF16_FILE);
+      expect(() => split(Uint8Array.from(units.flatMap((u) => [0, u])), 1)).toThrow(UTF16_FILE);
+    }
+  });
+
+  it('never takes a UTF-8 file of samples for UTF-16, whatever it opens with', () => {
+    const record = '{"task_id": "HumanEval/0", "completion": "    return 1\n"}';
+    for (const text of [record, ` ${record}`, `\n\n${record}`, `\uFEFF${record}`, `${record}\n\u0000\u0000\u0000`, '{}']) {
+      expect(() => split(utf8(text), 1)).not.toThrow();
+    }
+  });
+
   it('counts a line too long to keep, and keeps its start, without holding it', () => {
     const long = `[{"task_id":"${'x'.repeat(5_000)}é"}]`;
     const lines = split(utf8(`${long}\n{"a":1}`), 512, 1_000);
