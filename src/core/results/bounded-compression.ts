@@ -4,6 +4,7 @@
  * files and study links arrive from strangers.
  */
 
+import { concatBytes } from '../concat-bytes.ts';
 import { canGunzip, GzipUnsupportedError } from '../gzip-support.ts';
 
 export function isGzip(bytes: Uint8Array): boolean {
@@ -62,7 +63,7 @@ export async function decompressBounded(
     if (error instanceof DecompressionError) throw error;
     throw new DecompressionError('corrupt', error instanceof Error ? error.message : String(error));
   }
-  return concat(chunks, total);
+  return concatBytes(chunks, total);
 }
 
 export function gzip(bytes: Uint8Array): Promise<Uint8Array> {
@@ -74,16 +75,6 @@ export async function compress(bytes: Uint8Array, format: CompressionFormat): Pr
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-function concat(chunks: readonly Uint8Array[], total: number): Uint8Array {
-  if (chunks.length === 1 && chunks[0]) return chunks[0];
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.byteLength;
-  }
-  return out;
-}
 
 // Blob wants an ArrayBuffer-backed view; a view over a SharedArrayBuffer is copied.
 function arrayBufferView(bytes: Uint8Array): Uint8Array<ArrayBuffer> {

@@ -16,6 +16,8 @@
  * part of line 1: it is dropped here, so columns on line 1 are the same with it and without it.
  */
 
+import { concatBytes } from '../concat-bytes.ts';
+
 export type FileLine =
   | {
       lineNumber: number;
@@ -80,7 +82,7 @@ export class Utf8LineSplitter {
     if (chunk.length === 0) return;
     if (this.#opening !== null) {
       // Chunks can be a few bytes long (a decompressor's), so the opening is gathered across them.
-      this.#opening = concat([this.#opening, chunk], this.#opening.length + chunk.length);
+      this.#opening = concatBytes([this.#opening, chunk], this.#opening.length + chunk.length);
       if (this.#opening.length < OPENING_BYTES) return;
       if (looksUtf16(this.#opening)) throw new Utf16FileError();
       chunk = this.#open(this.#opening);
@@ -134,7 +136,7 @@ export class Utf8LineSplitter {
     this.#pieces.push(bytes);
     this.#bytes += bytes.length;
     if (this.#bytes <= this.#maxLineBytes) return;
-    const kept = concat(this.#pieces, this.#bytes);
+    const kept = concatBytes(this.#pieces, this.#bytes);
     this.#head = this.#lenient.decode(kept.subarray(0, TOO_LONG_HEAD_CHARS * 4)).slice(0, TOO_LONG_HEAD_CHARS);
     this.#overflowChars = utf16Length(kept);
     this.#pieces = [];
@@ -144,7 +146,7 @@ export class Utf8LineSplitter {
   #finishLine(last = false): FileLine {
     const lineNumber = this.#lineNumber++;
     const overflow = this.#overflowChars;
-    const bytes = concat(this.#pieces, this.#bytes);
+    const bytes = concatBytes(this.#pieces, this.#bytes);
     const head = this.#head;
     this.#pieces = [];
     this.#bytes = 0;
@@ -212,16 +214,6 @@ function looksUtf16(head: Uint8Array): boolean {
   return littleEndian || bigEndian;
 }
 
-function concat(pieces: readonly Uint8Array[], length: number): Uint8Array {
-  if (pieces.length === 1) return pieces[0] as Uint8Array;
-  const bytes = new Uint8Array(length);
-  let at = 0;
-  for (const piece of pieces) {
-    bytes.set(piece, at);
-    at += piece.length;
-  }
-  return bytes;
-}
 
 /** UTF-16 units these UTF-8 bytes decode to: one per lead byte, two for a 4-byte character. */
 function utf16Length(bytes: Uint8Array): number {
