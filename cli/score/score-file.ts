@@ -80,7 +80,7 @@ export interface KeptTally {
   passed: number;
   failed: number;
   perTask: Map<string, SampleCounts>;
-  /** The results file's last line, not JSON, taken for one a killed run left cut short; null when there was none. */
+  /** The results file's last line, not JSON, taken for one a write cut off (a full disk); null when there was none. */
   cutLine: number | null;
 }
 
@@ -176,7 +176,8 @@ export async function scoreSamplesFile(options: ScoreFileOptions): Promise<Score
   const settle = (lineNumber: number, resultLine: string | null) => {
     ready.set(lineNumber, resultLine);
     for (let line = ready.get(nextToWrite); line !== undefined; line = ready.get(nextToWrite)) {
-      if (line !== null && broken === null) {
+      // After a failed write no line goes after it; after a broken sandbox, lines scored before it still do.
+      if (line !== null && !(broken instanceof ResultsWriteError)) {
         try {
           // A write may take only part of the line (the disk filling up): the rest goes in the next
           // one, which then fails, so `written` counts whole lines only.

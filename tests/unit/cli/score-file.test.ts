@@ -242,6 +242,18 @@ describe('scoring a samples file', () => {
     expect(sandbox.runs).toBeLessThan(40);
   });
 
+  it('keeps, after the sandbox breaks, the results of the samples before the one that broke it, even those finishing after it', async () => {
+    // Line 1 is still running when line 2 breaks the sandbox; line 1's result must still be written.
+    const path = samplesFile([sample('HumanEval/0', '    SLOW300\n'), sample('HumanEval/1', 'BREAK'), sample('HumanEval/2', 'x')]);
+    const sandbox = scriptedSandbox();
+    const breaking: Sandbox = {
+      run: (program, options) => (program.includes('BREAK') ? Promise.reject(new Error('the worker died')) : sandbox.run(program, options)),
+      close: () => sandbox.close(),
+    };
+    await expect(score(path, { sandbox: breaking, concurrency: 3 })).rejects.toThrow('the worker died');
+    expect(readResults(`${path}_results.jsonl`).map((r) => r['task_id'])).toEqual(['HumanEval/0']);
+  });
+
   it('keeps what was scored when interrupted', async () => {
     const lines = humaneval.slice(0, 40).map((p, i) => sample(p.id, i < 10 ? 'x' : '    SLOW1000\n'));
     const path = samplesFile(lines);
