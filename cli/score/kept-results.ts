@@ -28,21 +28,13 @@ export interface KeptLinePlace {
 const HOW_TO_START_OVER = 'Run without --resume to score every sample again (the results file is replaced once the new one is complete).';
 
 /**
- * The verdict `text` (one line of the results file) gives `sample`, when it is that sample's
- * result: every field of the sample, with the same value, plus "result" and "passed" and
- * nothing else. Throws an InputError naming the line otherwise.
+ * The verdict `value` (one line of the results file, parsed, or the error JSON.parse threw for
+ * it) gives `sample`, when it is that sample's result: every field of the sample, with the same
+ * value, plus "result" and "passed" and nothing else. Throws an InputError naming the line otherwise.
  */
-export function checkKeptResult(sample: Sample, text: string, place: KeptLinePlace): KeptVerdict {
-  const value = parseJson(text);
-  if (value instanceof Error) {
-    throw new InputError(`${placeOf(place)} is not JSON (${value.message}), so it is not a result \`score\` wrote. ${HOW_TO_START_OVER}`);
-  }
-  return checkKeptValue(sample, value, place);
-}
-
-/** `checkKeptResult` for a line already parsed. */
-function checkKeptValue(sample: Sample, value: unknown, place: KeptLinePlace): KeptVerdict {
+function checkKeptResult(sample: Sample, value: unknown, place: KeptLinePlace): KeptVerdict {
   const at = placeOf(place);
+  if (value instanceof Error) throw new InputError(`${at} is not JSON (${value.message}), so it is not a result \`score\` wrote. ${HOW_TO_START_OVER}`);
   const sampleLine = `line ${sample.line} of ${place.samplesName}`;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InputError(`${at} is not a JSON object, so it is not a result \`score\` wrote. ${HOW_TO_START_OVER}`);
@@ -101,8 +93,8 @@ export function countVerdict(perTask: Map<string, SampleCounts>, taskId: string,
  *
  * Two things a results file may hold that are no result, and that do not refuse the resume: blank
  * lines (a file edited by hand, ending in an empty line), skipped as the samples reader skips
- * them; and a last line that is not JSON, which is what a run killed while writing it leaves (a
- * full disk, `kill -9`, a copy cut short). That line's sample is scored again, like the samples
+ * them; and a last line that is not JSON, which is what a write cut off leaves (a full disk, a
+ * copy cut short). That line's sample is scored again, like the samples
  * after it, and `cutLine` says which line it was. The resumed file is written from the samples,
  * so the cut line is gone from it.
  */
@@ -140,16 +132,14 @@ export class KeptResults {
   async take(sample: Sample): Promise<KeptVerdict | null> {
     const line = await this.#next();
     if (line === null) return null;
-    // A results file saved again by an editor as "UTF-8 with BOM" is still the file score wrote.
-    const text = line.lineNumber === 1 ? this.#text(line).replace(/^\uFEFF/, '') : this.#text(line);
-    const place = { resultsPath: this.#resultsPath, line: line.lineNumber, samplesName: this.#samplesName };
-    const value = parseJson(text);
+    // (A byte-order mark an editor added is dropped by the line splitter, utf8-lines.ts.)
+    const value = parseJson(this.#text(line));
     if (value instanceof Error && (await this.#peek()) === null) {
       this.#cutLine = line.lineNumber;
       return null;
     }
     this.#taken++;
-    return value instanceof Error ? checkKeptResult(sample, text, place) : checkKeptValue(sample, value, place);
+    return checkKeptResult(sample, value, { resultsPath: this.#resultsPath, line: line.lineNumber, samplesName: this.#samplesName });
   }
 
   /** After the samples file's last sample: throws when the results file has lines left over. */

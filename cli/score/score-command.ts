@@ -32,13 +32,13 @@ export const scoreCommand: Command = {
     const samplesPath = resolve(io.cwd, options.samplesPath);
     assertReadableFile(samplesPath);
     const resultsPath = `${samplesPath}_results.jsonl`;
-    // Until scoring starts nothing is written, so Ctrl+C (or SIGTERM) can end the command at
-    // once; Node's default would end it without a word, leaving the user to guess what was kept.
     // A run killed outright left its results in a .partial file beside: --resume goes on from them.
     const takenUp = options.resume ? takeUpKilledRun(resultsPath) : null;
     if (takenUp !== null) {
       io.stderr.write(`Taking up ${takenUp.partialPath}, left by a run that was killed (process ${takenUp.pid}), as ${resultsPath}.\n`);
     }
+    // Until scoring starts nothing is written, so Ctrl+C (or SIGTERM) can end the command at
+    // once; Node's default would end it without a word, leaving the user to guess what was kept.
     const hadResults = existsSync(resultsPath);
     const onSignalBeforeScoring = (signal: NodeJS.Signals) => {
       ignoreLostTerminal(signal);
@@ -61,7 +61,7 @@ export const scoreCommand: Command = {
  * The signals that stop a run and keep what it scored: Ctrl+C; SIGTERM (a CI job cancelled, a
  * `timeout` run out); SIGHUP (the terminal closed, an SSH connection dropped), the commonest way
  * a long run ends early. Nothing can be kept on SIGKILL: the run's `.partial` file is left, and
- * `--resume` goes on from it (kept-results.ts).
+ * `--resume` goes on from it (orphan-partial.ts).
  */
 const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
