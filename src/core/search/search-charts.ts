@@ -43,7 +43,7 @@ export function fitnessChartData(state: SearchState): FitnessChartData {
     : '';
   return {
     title: 'Fitness per generation',
-    description: `Best fitness and the population's mean ± SD (capped at the best) over ${h.length} generation${h.length === 1 ? '' : 's'} (pass rate on the generation's subset minus ${state.config.parsimony} per node).${easeSaid}`,
+    description: `Best fitness and the population's mean ± SD (capped at the best) over ${h.length} generation${h.length === 1 ? '' : 's'} (pass rate on the generation's subset minus ${state.config.parsimony} per node, floored at 0: genomes at 0 rank by fewer executions per problem, as in the study).${easeSaid}`,
     generations: h.map((g) => g.generation),
     best: h.map((g) => g.best),
     mean: h.map((g) => g.mean),
