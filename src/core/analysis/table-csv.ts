@@ -2,7 +2,8 @@
  * Tables as CSV (RFC 4180): comma-separated, CRLF line ends, fields quoted when they hold a
  * comma, quote or line break. Text from other people's files is defused against spreadsheet
  * formula injection (OWASP's advice): a text field starting with = + − @, tab or carriage return
- * gets a leading apostrophe, so Excel or LibreOffice shows it rather than evaluating it. Numeric
+ * gets a leading apostrophe, so Excel or LibreOffice shows it rather than evaluating it, unless
+ * the whole field is a plain number such as -0.4, which no spreadsheet takes for a formula. Numeric
  * cells are written as plain numbers to 12 significant digits, so a spreadsheet can compute with
  * them without the page's rounding or binary floating-point noise (17.4, not 17.400000000000006;
  * a p of 5.519584789226e-12 keeps its digits) (a
@@ -12,6 +13,8 @@
 import type { Cell, Table } from './table.ts';
 
 const FORMULA_START = /^[=+\-@\t\r]/;
+/** Text that is a plain number ("-0.4" in a ledger's text column): a spreadsheet reads it as that number, never a formula. */
+const PLAIN_NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 function quote(field: string): string {
   return /[",\r\n]/.test(field) ? `"${field.replace(/"/g, '""')}"` : field;
@@ -32,7 +35,7 @@ export function csvNumber(value: number): string {
 export function csvField(cell: Cell, numeric: boolean): string {
   if (numeric && cell.value !== undefined && Number.isFinite(cell.value)) return csvNumber(cell.value);
   if (numeric && cell.value === undefined && NO_NUMBER.test(cell.text.trim())) return '';
-  const text = FORMULA_START.test(cell.text) ? `'${cell.text}` : cell.text;
+  const text = FORMULA_START.test(cell.text) && !PLAIN_NUMBER.test(cell.text) ? `'${cell.text}` : cell.text;
   return quote(text);
 }
 

@@ -33,6 +33,16 @@ describe('CSV download', () => {
     expect(csv).toContain(`'@SUM(A1),0.333333333333,'\tTabbed`);
   });
 
+  it('writes a plain negative number held as text (a ledger\'s printed value) as a number, not as defused text', () => {
+    const table: Table = {
+      id: 'ledger',
+      caption: 'Ledger',
+      columns: [{ label: 'Printed' }, { label: 'Computed' }, { label: 'Note' }],
+      rows: [[textCell('-0.4'), textCell('-6'), textCell('-1+2')], [textCell('+3.5'), textCell('-1e-3'), textCell('-0.4 pp')]],
+    };
+    expect(tableToCsv(table).split('\r\n')).toEqual(['Printed,Computed,Note', "-0.4,-6,'-1+2", "+3.5,-1e-3,'-0.4 pp", '']);
+  });
+
   it('splits a mean ± SD column into two numeric columns and leaves a missing number empty', () => {
     const table: Table = {
       id: 'runs',
