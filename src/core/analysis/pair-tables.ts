@@ -5,7 +5,7 @@
  */
 import { bootstrapPairedDifference, type ConfidenceInterval } from '../stats/bootstrap.ts';
 import { mcnemarFromOutcomes, type McNemarResult, type PairedCounts } from '../stats/mcnemar.ts';
-import { separation } from '../stats/sigma.ts';
+import { NO_SPREAD, separation } from '../stats/sigma.ts';
 import { armSummaries, NO_INTERVAL_NOTE } from './arm-tables.ts';
 import { shareSolved, type AnalysisArm, type AnalysisStudy } from './study-runs.ts';
 import { formatNumber, maybeNumberCell, numberCell, textCell, type Cell, type Table } from './table.ts';
@@ -141,8 +141,6 @@ export function bonferroniLevel(tests: number): number {
   return 0.05 / tests;
 }
 
-/** Shown instead of σ when both arms passed the same number in every repeat (Δ over zero spread). */
-export const NO_SPREAD = 'no spread (SD 0 in both)';
 
 const NO_SPREAD_NOTE =
   `Where σ reads "${NO_SPREAD}", both arms solved the same number of problems in every repeat (as a deterministic model ` +

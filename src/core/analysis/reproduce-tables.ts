@@ -5,7 +5,7 @@
 import type { Comparison, ComparisonStatus } from '../reproduce/comparison.ts';
 import { championIterations, championNodeCount, impliedSearchPasses, type ReleasedChampion } from '../reproduce/champions.ts';
 import type { ReleasedErrorTaxonomy } from '../reproduce/error-taxonomy.ts';
-import { armNamed, summarizeArm, type ReleasedMainResults } from '../reproduce/main-results.ts';
+import { armNamed, runsAdjective, summarizeArm, type ReleasedMainResults } from '../reproduce/main-results.ts';
 import {
   PAPER_ARM_LABEL,
   PRINTED_TABLE2,
@@ -94,7 +94,8 @@ export function table2View(main: ReleasedMainResults): Table {
     humaneval,
     separation: sigmaBetween(main, RELEASED_ARM_NAME[humaneval.baseline], RELEASED_ARM_NAME[humaneval.treatment]),
   }));
-  const negative = rows.filter((r) => r.separation.sigma < 0);
+  // Rows whose σ has no value (SD 0 in both) show no sign to explain.
+  const negative = rows.filter((r) => Number.isFinite(r.separation.sigma) && r.separation.sigma < 0);
   return {
     id: 'paper-table-2',
     caption: 'Table 2 (HumanEval): Δ and σ = Δ / √(SD₁² + SD₂²) from the released runs',
@@ -310,11 +311,11 @@ export function table6View(arms: readonly IterationArmTables[]): Table {
 export function table7View(main: ReleasedMainResults): Table {
   return {
     id: 'paper-table-7',
-    caption: 'Table 7: an earlier single run (printed; not released) against the released five-run mean',
+    caption: `Table 7: an earlier single run (printed; not released) against the released ${runsAdjective(main)} mean`,
     columns: [
       { label: 'Arm' },
       { label: 'Single run (printed)', numeric: true },
-      { label: '5-run mean', numeric: true },
+      { label: main.runs === 5 ? '5-run mean' : `${main.runs}-run mean`, numeric: true },
       { label: 'Difference', numeric: true },
       { label: 'Inflation over mean', numeric: true },
       { label: 'Drop from single', numeric: true },

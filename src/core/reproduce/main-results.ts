@@ -27,6 +27,14 @@ export interface ReleasedMainResults {
   arms: ReleasedArm[];
 }
 
+/**
+ * "five-run" as the released file has it, else the file's own count ("2-run"): a file from
+ * another version of the study's scripts may hold another number of runs.
+ */
+export function runsAdjective(main: ReleasedMainResults | null): string {
+  return main === null || main.runs === 5 ? 'five-run' : `${main.runs}-run`;
+}
+
 /** Validates and types a parsed `main_results.json`. Throws ReleasedFileError on any surprise. */
 export function readMainResults(json: unknown): ReleasedMainResults {
   const root = rootCursor(MAIN_RESULTS_FILE, json);

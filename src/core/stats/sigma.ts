@@ -17,6 +17,9 @@ export interface Separation {
   sigma: number;
 }
 
+/** Shown instead of σ when both arms passed the same number in every repeat (Δ over zero spread). */
+export const NO_SPREAD = 'no spread (SD 0 in both)';
+
 /** Δ and σ = Δ / √(SD₁² + SD₂²) of a treatment arm against a baseline arm. */
 export function separation(baseline: MeanSd, treatment: MeanSd): Separation {
   const delta = treatment.mean - baseline.mean;

@@ -277,4 +277,45 @@ describe('the Reproduce report on the released files', () => {
     expect(sections.find((s) => s.id === 'table-4')?.missing).toEqual(['iteration-analysis']);
     expect(sections.find((s) => s.id === 'table-8')?.missing).toEqual(['champion']);
   });
+
+  /** main_results.json as another version of the study's scripts might write it: every arm passing `passes(arm)` in each of `runs` runs. */
+  async function editedMain(runs: number, passes: (counts: number[]) => number): Promise<ReleasedFileText[]> {
+    const texts = await releasedTexts();
+    const main = JSON.parse(texts[0]!.text) as { n_runs: number; total_problems: number; configs: Record<string, unknown>[] };
+    main.n_runs = runs;
+    for (const config of main.configs) {
+      const passed = passes(config.pass_counts as number[]);
+      const consistency: Record<string, number> = Object.fromEntries(Array.from({ length: runs + 1 }, (_, k) => [String(k), 0]));
+      consistency['0'] = main.total_problems - passed;
+      consistency[String(runs)] = passed;
+      Object.assign(config, { pass_counts: Array(runs).fill(passed), mean: passed, stdev: 0, min: passed, max: passed, consistency });
+    }
+    return [{ ...texts[0]!, text: JSON.stringify(main) }, ...texts.slice(1)];
+  }
+
+  it('says "no spread" in the ledger where both arms of a σ have SD 0, not Infinityσ, and lists no such row as unsigned', async () => {
+    const sections = reproduceReport(loadReleasedFiles(await editedMain(5, (counts) => counts[0]!)), options);
+    const table2 = sections.find((s) => s.id === 'table-2')!;
+    const sigmas = table2.ledger!.rows.filter((r) => r[1]?.text === 'HumanEval σ');
+    expect(sigmas.length).toBeGreaterThan(0);
+    expect(sigmas.map((r) => r[3]?.text)).toEqual(sigmas.map(() => 'no spread (SD 0 in both)'));
+    expect(JSON.stringify(table2)).not.toMatch(/Infinity|NaN/);
+    expect(table2.tables[0]!.notes!.join(' ')).toContain('The paper prints σ without a sign, so the ledger below compares magnitudes.');
+  });
+
+  it('counts the arms past 7 % and names the runs from the file, not from the released one', async () => {
+    const released = reproduceReport(loadReleasedFiles(await releasedTexts()), options);
+    const drop = (sections: typeof released) =>
+      sections.find((s) => s.id === 'table-7')!.ledger!.rows.find((r) => r[0]?.text === 'All four arms')![5]!.text;
+    expect(drop(released)).toMatch(/inflation over the five-run mean .* beyond 7 % for 2 of the 4 arms\.$/);
+    expect(released.find((s) => s.id === 'table-1')!.title).toBe('Table 1 — HumanEval, five runs per arm');
+
+    const twoRuns = reproduceReport(loadReleasedFiles(await editedMain(2, (counts) => counts[0]!)), options);
+    expect(twoRuns.find((s) => s.id === 'table-1')!.title).toBe('Table 1 — HumanEval, 2 runs per arm');
+    const table7 = twoRuns.find((s) => s.id === 'table-7')!;
+    expect(table7.title).toBe('Table 7 — single run vs 2-run mean');
+    expect(table7.tables[0]!.columns.map((c) => c.label)).toContain('2-run mean');
+    expect(drop(twoRuns)).toMatch(/inflation over the 2-run mean .* (none beyond 7 %|beyond 7 % for (all|\d) of the 4 arms)\.$/);
+    expect(drop(twoRuns)).not.toMatch(/for 2 of the 4 arms/);
+  });
 });
