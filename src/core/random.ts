@@ -65,3 +65,19 @@ export function shuffled<T>(items: readonly T[], rng: Rng): T[] {
   }
   return out;
 }
+
+/**
+ * A 32-bit seed derived from a seed and the parts that name one use of it (a study's sampling
+ * seed and a chat call's repeat, problem, node and call index), so that each use gets its own
+ * seed and the same use always the same one. FNV-1a over the parts' text, then mulberry32's
+ * output mix, so that neighbouring parts (repeat 0 and 1) give unrelated seeds.
+ */
+export function deriveSeed(seed: number, ...parts: readonly (string | number)[]): number {
+  const text = [Math.trunc(seed) >>> 0, ...parts].join('\u0000');
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193) >>> 0;
+  }
+  return createRng(hash).int(TWO_POW_32 / 2);
+}

@@ -16,7 +16,8 @@ import { failingAsBroken, SandboxBroken } from '../harness/sandbox-broken.ts';
 import { isAbortError } from '../llm/abort.ts';
 import { runProblem, type ReplayDivergence } from '../pipeline/interpret.ts';
 import type { Step, Trajectory } from '../pipeline/trajectory.ts';
-import type { LanguageModel, Sandbox, SamplingOptions, StoredStudy, StudyStatus, StudyStore } from '../ports.ts';
+import type { ChatContext, LanguageModel, Sandbox, SamplingOptions, StoredStudy, StudyStatus, StudyStore } from '../ports.ts';
+import { deriveSeed } from '../random.ts';
 import { studyPromptSet, validateStudyConfig, type ModelBinding, type StudyConfig } from './config.ts';
 import { PauseSwitch, sleepUnlessPaused } from './pause-switch.ts';
 import { ProgressTracker, type StudyProgress } from './progress.ts';
@@ -374,7 +375,14 @@ class StudyRun {
     this.#options.onUnitFinished?.(unit, record, error);
   }
 
-  /** The study's model for a key, with the study's sampling defaults and seed added to every call. */
+  /**
+   * The study's model for a key, with the study's sampling defaults added to every call, and,
+   * when the study has a sampling seed, a seed of the call's own: derived from the study's seed
+   * and the call's repeat, problem, node and call index. One seed for every call made each repeat
+   * a copy of the first on an engine that honours seeds, and a resample arm's draws copies of its
+   * first. Arms are not among the parts: two arms that send the same first request get the same
+   * first reply (common random numbers, which sharpen a paired comparison).
+   */
   #model(key: string): LanguageModel {
     let model = this.#models.get(key);
     if (model) return model;
@@ -382,14 +390,14 @@ class StudyRun {
     const { topP } = this.#config.sampling;
     const seed = this.#config.seeds.sampling;
     const prepare = inner.prepare?.bind(inner);
-    const withStudy = (sampling: SamplingOptions): SamplingOptions => ({
+    const withStudy = (sampling: SamplingOptions, context?: ChatContext): SamplingOptions => ({
       ...sampling,
       ...(topP !== null ? { top_p: topP } : {}),
-      ...(seed !== null ? { seed } : {}),
+      ...(seed !== null ? { seed: context ? deriveSeed(seed, context.repeat ?? 0, context.problemId, context.nodeId, context.iteration) : seed } : {}),
     });
     model = {
       id: inner.id,
-      chat: (messages, sampling, call) => inner.chat(messages, withStudy(sampling), call),
+      chat: (messages, sampling, call) => inner.chat(messages, withStudy(sampling, call?.context), call),
       // Passed on, so a model's download or load stays off the per-problem time cap; the request
       // it is told about is the one chat will send.
       ...(prepare ? { prepare: (signal, request) => prepare(signal, request && { ...request, options: withStudy(request.options) }) } : {}),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resultUnitsFromStore } from '../../../src/core/results/result-file-build.ts';
 import { unitSteps } from '../../../src/core/results/result-file.ts';
 import { perProblemModel, type ScriptedCall } from '../../../src/core/llm/scripted-model.ts';
+import { resamplePipeline } from '../../../src/core/pipeline/presets.ts';
 import type { Step } from '../../../src/core/pipeline/trajectory.ts';
 import type { LanguageModel, Sandbox, StoredStudy, StudyStore } from '../../../src/core/ports.ts';
 import type { StudyConfig } from '../../../src/core/study/config.ts';
@@ -542,11 +543,33 @@ describe('runStudy', () => {
     expect(forHe900).toEqual(['generate', 'execute', 'refine', 'execute', 'refine', 'execute', 'refine', 'execute']);
   });
 
-  it('sends the study\'s top_p and seed with every call', async () => {
+  it('sends the study\'s top_p with every call, and a seed of its own to each call, the same again on a second run', async () => {
     const draft = studyDraft();
-    const config = studyConfig({ ...draft, repeats: 1, arms: draft.arms.slice(0, 1), sampling: { topP: 0.9 }, seeds: { sampling: 42 } });
-    const model = truthModel();
+    const config = studyConfig({ ...draft, repeats: 3, arms: draft.arms.slice(0, 1), sampling: { topP: 0.9 }, seeds: { sampling: 42 } });
+    const sent = async () => {
+      const model = truthModel();
+      await runStudy(config, PROBLEMS, ports(new MemoryStudyStore(), model), fast);
+      return model.calls.map((c) => ({ ...c.options, call: `${c.context!.repeat}/${c.context!.problemId}/${c.context!.nodeId}/${c.context!.iteration}` }));
+    };
+    const first = await sent();
+    expect(first).toHaveLength(3 * PROBLEMS.length);
+    expect(first.every((o) => o.temperature === 0.3 && o.max_tokens === 512 && o.top_p === 0.9)).toBe(true);
+    // A seed that engines take (a whole number below 2³¹); every repeat of every problem its own,
+    // so that repeats are draws, not copies of the first.
+    expect(first.every((o) => Number.isInteger(o.seed) && o.seed! >= 0 && o.seed! < 2 ** 31)).toBe(true);
+    expect(new Set(first.map((o) => o.seed)).size).toBe(first.length);
+    // The same call gets the same seed when the study is run again (or resumed).
+    const bySeed = (calls: typeof first) => Object.fromEntries(calls.map((o) => [o.call, o.seed]));
+    expect(bySeed(await sent())).toEqual(bySeed(first));
+  });
+
+  it('gives each draw of a resample arm its own seed', async () => {
+    const draft = studyDraft();
+    const config = studyConfig({ ...draft, repeats: 1, arms: [{ id: 'resample', label: 'llama resample ×4', pipeline: resamplePipeline('llama3.2:3b', 4), forcedIterations: false }], seeds: { sampling: 7 } });
+    const model = perProblemModel(() => 'def f():\n    return 0  # wrong\n');
     await runStudy(config, PROBLEMS, ports(new MemoryStudyStore(), model), fast);
-    expect(model.calls.map((c) => c.options)).toEqual(PROBLEMS.map(() => ({ temperature: 0.3, max_tokens: 512, top_p: 0.9, seed: 42 })));
+    const draws = model.calls.filter((c) => c.context!.problemId === PROBLEMS[0]!.id);
+    expect(draws).toHaveLength(4);
+    expect(new Set(draws.map((c) => c.options.seed)).size).toBe(4);
   });
 });
