@@ -17,6 +17,11 @@ export interface RunNews {
   errored: number;
 }
 
+/** A phase as a sentence says it before its figures: "Pausing after the steps in flight", not "…in flight…:". */
+export function spokenPhase(phase: string): string {
+  return phase.replace(/…$/u, '');
+}
+
 /** Units between two progress announcements: every unit below 40, then every 5 % of them. */
 export function announceEvery(total: number): number {
   return Math.max(1, Math.floor(total / 20));
@@ -77,7 +82,8 @@ export class RunAnnouncer {
     if (isUrgent(last, news) || (last !== null && isNews(last, news) && waitMs <= 0)) {
       this.#last = { ...news };
       this.#saidAt = this.#now();
-      this.#text = this.#describe(news);
+      // A phase shown as under way ("Pausing after the steps in flight…") is said before a colon: without its ellipsis.
+      this.#text = this.#describe({ ...news, phase: spokenPhase(news.phase) });
     } else if (last !== null && isNews(last, news)) {
       this.#askAgainIn(waitMs);
     }

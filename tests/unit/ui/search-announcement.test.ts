@@ -37,6 +37,15 @@ describe('what the Search run panel announces', () => {
     ]);
   });
 
+  it('says a phase under way without its ellipsis before the figures', () => {
+    const reports: SearchNews[] = ['Pausing after the evaluations in flight…', 'Resuming…', 'Paused'].map((phase) => ({ phase, generationsDone: 0, maxGenerations: 3, bestFitness: null }));
+    expect(heard(reports, 5000)).toEqual([
+      'Pausing after the evaluations in flight: 0 of 3 generations scored.',
+      'Resuming: 0 of 3 generations scored.',
+      'Paused: 0 of 3 generations scored.',
+    ]);
+  });
+
   it('says generations scored faster than it can be read at most every few seconds, and the end at once', () => {
     const said = heard(search(1), 100);
     expect(said).toEqual(['Running: 0 of 3 generations scored.', 'Running: 3 of 3 generations scored, best fitness 0.72.', 'Done: 3 of 3 generations scored, best fitness 0.72.']);
