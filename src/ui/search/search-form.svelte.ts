@@ -137,8 +137,11 @@ export class SearchForm extends ModelEngineForm {
     const L = SEARCH_LIMITS;
     const found: (string | null)[] = selectionProblems(this.#pool(), POOL_SEED);
     // Typed ids: none, one listed twice, or (once the benchmark is loaded) one it does not hold.
-    found.push(idsProblem(this.#pool(), this.datasetProblems() ?? undefined));
-    const poolSize = this.poolSize();
+    const idsTrouble = idsProblem(this.#pool(), this.datasetProblems() ?? undefined);
+    found.push(idsTrouble);
+    // Ids the benchmark does not hold are not a pool to measure the subset against: "from 1 to 3"
+    // for "0, 2, 999" counted the unknown id, and "1 to 1" for "foo" counted a word.
+    const poolSize = idsTrouble === null ? this.poolSize() : null;
     found.push(
       wholeProblem('Population', this.populationSize, L.populationSize),
       wholeProblem('Generations', this.generations, L.generations),

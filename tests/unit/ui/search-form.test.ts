@@ -127,6 +127,21 @@ describe('the search form’s numbers', () => {
     expect(form.problems()).toEqual([]);
   });
 
+  it('measures the subset against the ids the benchmark holds, not against an unknown id or a word', async () => {
+    const form = endpointForm();
+    const humaneval = await loadTestProblems('humaneval');
+    form.datasetProblems = () => humaneval;
+    form.selectionKind = 'ids';
+    form.subsetSize = 25;
+    form.idsText = '0, 2, 999';
+    expect(form.problems()).toEqual(['Problem ids: unknown HumanEval problem id: HumanEval/999.']);
+    form.idsText = 'foo';
+    expect(form.problems()).toHaveLength(1);
+    expect(form.problems()[0]).toMatch(/^Problem ids: /);
+    form.idsText = '0, 2, 4';
+    expect(form.problems()).toEqual(['Subset size: 25 is out of range. Give a whole number from 1 to 3.']);
+  });
+
   it('refuses sizes that are each in range but together beyond what the page can run', () => {
     const form = endpointForm();
     form.populationSize = 1_000;
