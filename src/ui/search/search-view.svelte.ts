@@ -37,6 +37,8 @@ export class SearchView {
   state = $state.raw<SearchState>(null as unknown as SearchState);
   progress = $state.raw<SearchProgress | null>(null);
   phase = $state<ViewPhase>('stored');
+  /** A search not running here was left paused (not cut off by a closed tab or a crash): the panel says "Paused", as its card does. */
+  storedPaused = $state(false);
   failure = $state<string | null>(null);
   /** What the person can do about `failure` (resuming cannot change a search's models). */
   failureAdvice = $state<string | null>(null);
@@ -84,6 +86,7 @@ export class SearchView {
     this.progress = searchProgress(state, new CostLedger(stored.evaluations), done ? 'done' : 'cancelled', 0);
     // Paused or interrupted elsewhere, it is not running in this tab: nothing here can pause it.
     this.phase = done ? 'done' : stored.status === 'cancelled' || stored.status === 'failed' ? stored.status : 'stored';
+    this.storedPaused = this.phase === 'stored' && stored.status === 'paused';
     this.validation = validationStatus(stored, state);
     this.validationRequest = stored.validation;
     this.validationCost = this.validation?.cost ?? validationCost(stored.evaluations);

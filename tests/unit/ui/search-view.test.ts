@@ -172,3 +172,17 @@ describe('a search another tab holds, on show here', () => {
     expect(view.phase).toBe('done');
   });
 });
+
+describe('a search that is not running in the page', () => {
+  it('is told apart as paused (left so by its person) from interrupted (a closed tab, a crash)', async () => {
+    const store = new MemorySearchStore();
+    const setup = searchSetup({ budget: { maxGenerations: 1, maxWallMs: null, maxTokens: null } });
+    await store.putSearch(setup);
+    await store.setStatus(setup.id, 'paused');
+    const paused = new SearchView((await store.loadSearch(setup.id))!);
+    expect([paused.phase, paused.storedPaused]).toEqual(['stored', true]);
+    await store.setStatus(setup.id, 'running');
+    const interrupted = new SearchView((await store.loadSearch(setup.id))!);
+    expect([interrupted.phase, interrupted.storedPaused]).toEqual(['stored', false]);
+  });
+});
