@@ -1,8 +1,8 @@
 /**
  * Vite plugin (build time, Node): builds `src/service-worker/sw.ts` into `sw.js` at the root of
  * the output, then writes into it the precache manifest of the files actually written — every
- * built chunk and asset, the self-hosted Pyodide files and any benchmark files shipped in
- * `public/datasets/`, each with a hash of its bytes. The app shell (index.html and what it loads)
+ * built chunk and asset, the self-hosted Pyodide files and any benchmark or released-results
+ * files shipped in `public/datasets/` and `public/released/`, each with a hash of its bytes. The app shell (index.html and what it loads)
  * is marked so the worker can cache it before it installs.
  *
  * The manifest is read from disk after writing because the bytes served (with source-map
@@ -13,6 +13,7 @@ import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from '
 import { join, posix, relative, sep } from 'node:path';
 import type { Plugin, ResolvedConfig } from 'vite';
 import { DATASET_FILES } from '../core/benchmarks/datasets.ts';
+import { RELEASED_SOURCE_FILES } from '../core/reproduce/released-sources.ts';
 import type { PrecacheEntry, PrecacheManifest } from './protocol.ts';
 
 export const SERVICE_WORKER_FILE = 'sw.js';
@@ -71,9 +72,11 @@ export function buildManifest(outDir: string, base: string): PrecacheManifest {
     .update(entries.map((entry) => `${entry.path} ${entry.rev}`).join('\n'))
     .digest('hex')
     .slice(0, 16);
-  const optional = Object.values(DATASET_FILES)
-    .map((file) => file.sameOriginPath)
-    .filter((path) => !files.includes(path));
+  // Files a host may serve beside the build (scripts/serve.mjs does, from the datasets folder):
+  // cached when there, so the Playground and Reproduce's "Load the released files" work offline.
+  const optional = [...Object.values(DATASET_FILES).map((file) => file.sameOriginPath), ...RELEASED_SOURCE_FILES.map((file) => `released/${file.path}`)].filter(
+    (path) => !files.includes(path),
+  );
   return { version, entries, optional };
 }
 

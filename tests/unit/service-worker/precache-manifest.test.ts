@@ -50,8 +50,17 @@ describe('the precache manifest', () => {
       ]);
       expect(manifest.entries.filter((e) => e.shell).map((e) => e.path)).not.toContain('assets/Lazy-jkl.js');
       expect(manifest.entries.every((e) => /^[0-9a-f]{16}$/.test(e.rev))).toBe(true);
-      // Benchmark files not in the build are fetched only if the host has them.
-      expect(manifest.optional).toEqual(['datasets/HumanEval.jsonl.gz', 'datasets/sanitized-mbpp.json']);
+      // Benchmark and released-results files not in the build are fetched only if the host has them.
+      expect(manifest.optional).toEqual([
+        'datasets/HumanEval.jsonl.gz',
+        'datasets/sanitized-mbpp.json',
+        'released/main_results.json',
+        'released/iteration_analysis.json',
+        'released/error_taxonomy.json',
+        'released/neat_runs/temp0_champion.json',
+        'released/neat_runs/v2_champion.json',
+        'released/neat_runs/v3_champion.json',
+      ]);
 
       const before = manifest.version;
       writeFileSync(join(dir, 'pyodide/pyodide.asm.wasm'), 'other bytes');
