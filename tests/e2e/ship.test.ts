@@ -18,14 +18,16 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { DATASET_FILES } from '../../src/core/benchmarks/datasets.ts';
+import { RELEASED_SOURCE_FILES } from '../../src/core/reproduce/released-sources.ts';
 import { sha256Hex } from '../../src/core/sha256.ts';
 import type { BenchmarkId } from '../../src/core/benchmarks/problem.ts';
 import { importResultFile } from '../../src/core/results/result-file-import.ts';
 import { REPO_ROOT, launchBrowser, saveScreenshot } from '../support/browser.ts';
 import { loadTestProblem, readDatasetBytes } from '../support/datasets.ts';
+import { readReleasedBytes } from '../support/study-results.ts';
 import { studyResultFile } from '../unit/results/result-file-fixtures.ts';
 
 const BASE = '/feedback-lab/';
@@ -54,6 +56,11 @@ beforeAll(async () => {
   mkdirSync(join(OUT_DIR, 'datasets'), { recursive: true });
   for (const benchmark of Object.keys(DATASET_FILES) as BenchmarkId[]) {
     writeFileSync(join(OUT_DIR, DATASET_FILES[benchmark].sameOriginPath), await readDatasetBytes(benchmark));
+  }
+  // And the study's released results, as `npm run datasets -- --released` would have.
+  for (const file of RELEASED_SOURCE_FILES) {
+    mkdirSync(dirname(join(OUT_DIR, 'released', file.path)), { recursive: true });
+    writeFileSync(join(OUT_DIR, 'released', file.path), readReleasedBytes(file.path));
   }
   browser = await launchBrowser();
 }, 600_000);
@@ -385,6 +392,11 @@ describe('the build under a sub-path', () => {
       await page.getByRole('heading', { name: /HumanEval\/2/ }).waitFor({ timeout: 60_000 });
       expect(await isolated(page)).toBe(true);
       expect(await runInPlayground(page, await passingCode(), 'passed')).toContain('Every test passed');
+
+      // The released results the deploy ships were saved with the copy: Reproduce loads them offline.
+      await page.evaluate(() => (location.hash = '#/reproduce'));
+      await page.getByRole('button', { name: 'Load the released files' }).click();
+      await page.getByText('All four kinds of released file are loaded.').waitFor({ timeout: 120_000 });
 
       await page.evaluate(() => (location.hash = '#/study'));
       const card = page.locator('article.study', { has: page.getByRole('heading', { name: doc.config.name, exact: true }) });
