@@ -29,6 +29,15 @@ export function sharedOfflineCopy(): Promise<WorkerMessage | null> {
 }
 
 /**
+ * Tries the copy again (the network came back after a copy that could not finish): files already
+ * saved are checked, not downloaded again. Later askers get this report.
+ */
+export function retryOfflineCopy(): Promise<WorkerMessage | null> {
+  shared = warmOfflineCopy(0);
+  return shared;
+}
+
+/**
  * Resolves with the worker's report once it has cached what it could, or null when there is no
  * worker (dev builds, browsers without service workers or that refused this one, a first install
  * that failed). Never rejects.

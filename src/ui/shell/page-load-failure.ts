@@ -37,6 +37,8 @@ export interface PageLoadHost {
   /** sessionStorage; null when refused (then the tab never reloads by itself: nothing could stop a loop). */
   session: Pick<Storage, 'getItem' | 'setItem'> | null;
   reload(): void;
+  /** Whether the browser says it has no network (then a page missing from the offline copy is said plainly); absent: unknown. */
+  offline?(): boolean;
 }
 
 export async function recoverFromPageLoadFailure(host: PageLoadHost): Promise<PageLoadVerdict> {
@@ -94,7 +96,24 @@ export function browserPageLoadHost(): PageLoadHost {
     work: tabWork,
     session: readSession(),
     reload: () => location.reload(),
+    offline: () => !navigator.onLine,
   };
+}
+
+/**
+ * What a reload does to the work a tab holds (tab-work.ts's phrases), for the sentence that
+ * offers it. Scoring is kept in this browser and goes on with Continue, unless the browser could
+ * not keep it.
+ */
+export function reloadEffects(work: readonly string[]): string {
+  const effects: string[] = [];
+  if (work.some((what) => what.startsWith('a study') || what.startsWith('a search'))) {
+    effects.push('a study or a search keeps every finished step and resumes after the reload');
+  }
+  if (work.includes('samples being scored')) effects.push('scoring stops and goes on from where it was with Continue');
+  if (work.includes('scored samples kept only in this tab')) effects.push('scored samples this browser could not keep are lost unless downloaded first');
+  if (work.includes('a model download')) effects.push('a model download stops');
+  return effects.join('; ');
 }
 
 /** "a study running and a search running", for the sentence that offers the reload. */

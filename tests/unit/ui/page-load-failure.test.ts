@@ -1,6 +1,6 @@
 /** A page whose code no longer loads: the tab finds the newer deploy and reloads into it, or offers to. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEPLOY_RELOAD_KEY, listWork, recoverFromPageLoadFailure, type PageLoadHost } from '../../../src/ui/shell/page-load-failure.ts';
+import { DEPLOY_RELOAD_KEY, listWork, recoverFromPageLoadFailure, reloadEffects, type PageLoadHost } from '../../../src/ui/shell/page-load-failure.ts';
 import { holdTabWork, tabWork } from '../../../src/ui/shell/tab-work.ts';
 import { runLocks, type LockManagerLike } from '../../../src/ui/shared/run-locks.ts';
 
@@ -57,6 +57,16 @@ describe('recovering from a page that did not load', () => {
       expect(await recoverFromPageLoadFailure(host)).toEqual({ kind: 'unreachable' });
       expect(host.reload).not.toHaveBeenCalled();
     }
+  });
+
+  it('says what a reload does to each kind of work the tab holds', () => {
+    expect(reloadEffects(['a study running', 'a search running'])).toBe('a study or a search keeps every finished step and resumes after the reload');
+    // Scoring is kept in the browser since the Scoring page keeps runs: it goes on with Continue.
+    expect(reloadEffects(['samples being scored'])).toBe('scoring stops and goes on from where it was with Continue');
+    expect(reloadEffects(['scored samples kept only in this tab', 'a model download'])).toBe(
+      'scored samples this browser could not keep are lost unless downloaded first; a model download stops',
+    );
+    expect(reloadEffects([])).toBe('');
   });
 
   it('lists the work in one phrase', () => {
