@@ -12,8 +12,20 @@ export interface ErroredReason {
 
 /** Messages said in full; the rest are counted. */
 const SHOWN_REASONS = 2;
-/** An endpoint's message can be a page of HTML: enough of it to tell what it is. */
-const MAX_MESSAGE_CHARS = 300;
+/**
+ * An endpoint's message can be a page of HTML: enough of it to tell what it is. Our own messages
+ * run to about 450 characters (the advice for a server that stopped answering ends with the
+ * Ollama setting to restore) and are said whole.
+ */
+const MAX_MESSAGE_CHARS = 600;
+
+/** `message` cut to MAX_MESSAGE_CHARS at a space where there is one near the end, never inside a word. */
+function clipped(message: string): string {
+  if (message.length <= MAX_MESSAGE_CHARS) return message;
+  const cut = message.slice(0, MAX_MESSAGE_CHARS);
+  const space = cut.lastIndexOf(' ');
+  return `${space > MAX_MESSAGE_CHARS * 0.8 ? cut.slice(0, space) : cut}…`;
+}
 
 /** Errored units' messages grouped, the message most units got first (the first seen first among equals). */
 export function erroredReasons(messages: Iterable<string>): ErroredReason[] {
@@ -28,7 +40,7 @@ export function erroredReasons(messages: Iterable<string>): ErroredReason[] {
  */
 export function describeErroredReasons(reasons: readonly ErroredReason[]): string {
   const unitCount = (n: number) => `${n.toLocaleString('en')} unit${n === 1 ? '' : 's'}`;
-  const quoted = (message: string) => `“${message.length > MAX_MESSAGE_CHARS ? `${message.slice(0, MAX_MESSAGE_CHARS)}…` : message}”`;
+  const quoted = (message: string) => `“${clipped(message)}”`;
   const [only] = reasons;
   if (reasons.length === 1 && only) return quoted(only.message);
   const shown = reasons.slice(0, SHOWN_REASONS).map((reason) => `${quoted(reason.message)} (${unitCount(reason.units)})`);
