@@ -8,7 +8,8 @@
 import { failureCause, type FailureCause } from '../shared/run-failure.ts';
 
 const KEPT = 'The steps stored so far are kept.';
-const RESUME = 'resume the study from the list below';
+// A study that ended with errored units offers "Run N errored units again" on its card, not Resume.
+const RESUME = 'resume the study from its card below (Resume, or “Run … errored units again” once it has ended)';
 
 /** Advice under a study that stopped with `error` (a fatal error, or the last of a run of errored units). */
 export function studyFailureAdvice(error: unknown): string {

@@ -230,7 +230,7 @@ describe('what the Study page says after a silent generation', () => {
       const chat = watch(host.chat(MODEL, messages, sampling));
       await vi.advanceTimersByTimeAsync(limits.firstChunk + limits.stopGrace);
       expect(failureCause(chat.error)).toBe('model-stalled');
-      expect(studyFailureAdvice(chat.error)).toMatch(/resume the study from the list below: it runs the errored units again/);
+      expect(studyFailureAdvice(chat.error)).toMatch(/resume the study from its card below \(Resume, or “Run … errored units again” once it has ended\): it runs the errored units again/);
     } finally {
       vi.useRealTimers();
     }

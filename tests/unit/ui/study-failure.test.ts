@@ -28,7 +28,7 @@ describe('what the Study page says a person can do about the error that stopped 
   it('sends them to the server’s context, then Resume, when a prompt outgrew it: unlike other refusals, a larger context lets the same request through', () => {
     const tooLong = new EndpointContextLengthError(400, 'This model’s maximum context length is 4096 tokens; your prompt has 5120 tokens.');
     expect(failureCause(tooLong)).toBe('context-too-long');
-    expect(studyFailureAdvice(tooLong)).toMatch(/^A refinement prompt outgrew the server’s context\. Start the server with a larger context .* then resume the study from the list below/);
+    expect(studyFailureAdvice(tooLong)).toMatch(/^A refinement prompt outgrew the server’s context\. Start the server with a larger context .* then resume the study from its card below \(Resume, or “Run … errored units again” once it has ended\)/);
     expect(studyFailureAdvice(tooLong)).not.toMatch(/start a new study/);
     expect(failureAdvice(tooLong)).toMatch(/larger context .* then resume the search/);
   });
@@ -39,7 +39,7 @@ describe('what the Study page says a person can do about the error that stopped 
 
   it('says resume once the server answers when it was down, busy or rate-limiting', () => {
     for (const error of [unreachable(), statusError(503, 'Service Unavailable', '', { endpointUrl: ENDPOINT }), statusError(429, '', '', { endpointUrl: ENDPOINT })]) {
-      expect(studyFailureAdvice(error)).toMatch(/^Once the server answers at that address again, resume the study from the list below: it runs the errored units again\./);
+      expect(studyFailureAdvice(error)).toMatch(/^Once the server answers at that address again, resume the study from its card below \(Resume, or “Run … errored units again” once it has ended\): it runs the errored units again\./);
     }
   });
 
@@ -59,7 +59,7 @@ describe('what the Study page says a person can do about the error that stopped 
   });
 
   it('keeps the general advice for anything else, and for a study stopped on purpose', () => {
-    expect(studyFailureAdvice(new Error('The study needs problems that are not loaded: HumanEval/9.'))).toMatch(/Once the cause is put right, resume the study from the list below/);
+    expect(studyFailureAdvice(new Error('The study needs problems that are not loaded: HumanEval/9.'))).toMatch(/Once the cause is put right, resume the study from its card below \(Resume, or “Run … errored units again” once it has ended\)/);
     expect(studyFailureAdvice(abortError())).toMatch(/To carry on, resume the study/);
   });
 });

@@ -39,7 +39,7 @@ describe('the Study page after its in-browser model went silent', () => {
     const { body } = render(RunPanel, { props: { run, onpause: () => {}, onresume: () => {}, oncancel: () => {}, onresults: () => {} } });
     const alert = alertText(body);
     expect(alert).toMatch(/^The model gave no answer for \d+ units in a row \(last: The in-browser model stopped answering\. The reply stopped: no new text for \d+ seconds?, so the model was told to stop\./);
-    expect(alert).toMatch(/The in-browser model went silent in the middle of a reply and was stopped .* resume the study from the list below: it runs the errored units again\./);
+    expect(alert).toMatch(/The in-browser model went silent in the middle of a reply and was stopped .* resume the study from its card below \(Resume, or “Run … errored units again” once it has ended\): it runs the errored units again\./);
     expect(body).toContain('Stopped by an error');
     // The engine kept its model: nothing was wrong with it but the silence.
     expect(worker.terminated).toBe(false);
