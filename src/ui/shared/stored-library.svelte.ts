@@ -13,12 +13,13 @@ import type { RunLocks } from './run-locks.ts';
 
 /**
  * What a list shows as a stored run's state. `paused here`: paused in this tab, whose run panel
- * resumes it. `stopped by an error`: stopped by the run itself (an endpoint gone), not cancelled.
+ * resumes it; `paused in another tab`: paused in a tab that still holds it, whose panel resumes it. `stopped by an error`: stopped by the run itself (an endpoint gone), not cancelled.
  */
 export type ListedState =
   | 'running here'
   | 'paused here'
   | 'running in another tab'
+  | 'paused in another tab'
   | 'interrupted'
   | 'paused'
   | 'cancelled'
@@ -74,7 +75,8 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
   state(listing: Listing): ListedState {
     // The card said "running here" all through a pause.
     if (this.deps.runningHere().has(listing.id)) return this.deps.pausedHere?.().has(listing.id) ? 'paused here' : 'running here';
-    if (this.elsewhere.has(listing.id)) return 'running in another tab';
+    // Held by another tab: paused there when its person paused it (that tab's Resume goes on with it).
+    if (this.elsewhere.has(listing.id)) return listing.status === 'paused' ? 'paused in another tab' : 'running in another tab';
     switch (listing.status) {
       case 'running':
         return 'interrupted';

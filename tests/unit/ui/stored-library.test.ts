@@ -49,11 +49,12 @@ const item = (id: string, status: StudyStatus): StoredListing => ({ id, status }
 
 describe('a list of stored runs', () => {
   it('tells a run going on here, one going on in another tab and an interrupted one apart', async () => {
-    const shelf = { items: [item('here', 'running'), item('there', 'running'), item('lost', 'running'), item('paused', 'paused')] };
-    const library = new ShelfLibrary(shelf, ['here'], ['here', 'there']);
+    const shelf = { items: [item('here', 'running'), item('there', 'running'), item('lost', 'running'), item('paused', 'paused'), item('paused-there', 'paused')] };
+    const library = new ShelfLibrary(shelf, ['here'], ['here', 'there', 'paused-there']);
     await library.refresh();
     expect(library.loaded).toBe(true);
-    expect(library.listings.map((listing) => library.state(listing))).toEqual(['running here', 'running in another tab', 'interrupted', 'paused']);
+    // Paused in a tab that still holds it: not "running in another tab" (nothing runs).
+    expect(library.listings.map((listing) => library.state(listing))).toEqual(['running here', 'running in another tab', 'interrupted', 'paused', 'paused in another tab']);
   });
 
   it('says a run held here is paused while it is, and a run stopped by an error was not cancelled', async () => {
