@@ -16,7 +16,8 @@
  *   keep finishing ends before its unit is tried again, and leaves the estimate as it was.
  * - A wait after a rate limit is no trouble: a quota per minute that keeps the study waiting is
  *   the pace it will keep.
- * So after an outage the time left follows the pace the study had, and has again.
+ * So after an outage the time left follows the pace the study had, and has again. Tokens per
+ * second are read on the same clock.
  */
 import type { StudyConfig } from './config.ts';
 import type { RetryWait } from './retry-wait.ts';
@@ -144,8 +145,19 @@ export class ProgressTracker {
       arms: this.#arms.map((a) => ({ ...a })),
       elapsedMs,
       etaMs: this.#eta(this.#totalUnits - doneUnits, elapsedMs),
-      tokensPerSecond: this.#completionTokens > 0 && elapsedMs > 0 ? (1000 * this.#completionTokens) / elapsedMs : null,
+      tokensPerSecond: this.#tokensPerSecond(),
     };
+  }
+
+  /**
+   * Tokens over the rate's clock, as the ETA: an outage is no part of the model's speed (ten
+   * minutes down read as a third of the speed for the rest of the study). None while the trouble
+   * lasts: no tokens come then, and the figure would only fall.
+   */
+  #tokensPerSecond(): number | null {
+    if (this.#troubleFrom !== null || this.#completionTokens === 0) return null;
+    const rateMs = this.#rateClock();
+    return rateMs > 0 ? (1000 * this.#completionTokens) / rateMs : null;
   }
 
   #count(unit: FinishedUnit): void {

@@ -527,9 +527,13 @@ describe('runStudy', () => {
         seen.push(p);
       },
     });
-    expect(afterRetry).toMatchObject({ doneUnits: 1, etaMs: null });
+    expect(afterRetry).toMatchObject({ doneUnits: 1, etaMs: null, tokensPerSecond: null });
     // Back after the outage, a unit takes a second again: three left, three seconds.
-    expect(seen.find((p) => p.doneUnits === 2 && p.inFlight === 0)).toMatchObject({ elapsedMs: 602_000, etaMs: 3000 });
+    const back = seen.find((p) => p.doneUnits === 2 && p.inFlight === 0)!;
+    expect(back).toMatchObject({ elapsedMs: 602_000, etaMs: 3000 });
+    // The model's speed leaves the ten minutes out as well: two answers in two seconds of work.
+    const beforeOutage = seen.find((p) => p.doneUnits === 1 && p.inFlight === 0 && p.tokensPerSecond !== null)!;
+    expect(back.tokensPerSecond! / beforeOutage.tokensPerSecond!).toBeGreaterThan(0.5);
   });
 
   it('runs every iteration of an arm with forced iterations, recording every verdict', async () => {
