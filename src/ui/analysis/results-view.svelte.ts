@@ -83,6 +83,8 @@ export class ResultsView {
   readonly #deps: ResultsViewDeps;
   /** This tab's set in the kept-files store; null until a file is kept (and again once all are closed). */
   #set: string | null = null;
+  /** The file each stored study's "Open in Results" opened, by study id (openStoredStudy). */
+  readonly #fromStudies = new Map<string, string>();
   /** What a reload needs of each open file, by the name it is listed under. */
   readonly #kept = new Map<string, KeptResultsFile>();
   /** Files picked and not yet open: listed for a reload by name, since they have no copy to come back from. */
@@ -102,6 +104,21 @@ export class ResultsView {
 
   open(picked: readonly File[]): Promise<void> {
     return this.#read(picked.map((file) => ({ file })));
+  }
+
+  /**
+   * A stored study's file, from its card's "Open in Results": it replaces the copy of that study
+   * opened this way before, which would otherwise be merged with it as a second file (a study
+   * opened while cancelled, resumed to its end and opened again). Files of the study picked by
+   * hand (a colleague's shard) stay open.
+   */
+  async openStoredStudy(file: File, studyId: string): Promise<void> {
+    const earlier = this.#fromStudies.get(studyId);
+    if (earlier !== undefined && this.files.some((f) => f.fileName === earlier)) this.remove(earlier);
+    const before = new Set(this.files.map((f) => f.fileName));
+    await this.open([file]);
+    const added = this.files.find((f) => !before.has(f.fileName) && f.studyId === studyId);
+    if (added) this.#fromStudies.set(studyId, added.fileName);
   }
 
   /**
@@ -170,6 +187,7 @@ export class ResultsView {
   closeAll(): void {
     const set = this.#set;
     this.files = [];
+    this.#fromStudies.clear();
     this.failures = [];
     this.#forget();
     this.chosenPairs = null;
@@ -234,6 +252,7 @@ export class ResultsView {
   }
 
   remove(fileName: string): void {
+    for (const [studyId, name] of this.#fromStudies) if (name === fileName) this.#fromStudies.delete(studyId);
     if (this.files.length === 1 && this.files[0]!.fileName === fileName) return this.closeAll();
     this.files = this.files.filter((f) => f.fileName !== fileName);
     this.#identities.delete(fileName);

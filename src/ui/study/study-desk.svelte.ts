@@ -205,7 +205,7 @@ export class StudyDesk {
       // A chunk that does not load (offline before the app was cached) is said under the list, not swallowed.
       const { resultsView } = await import('../analysis/results-view.svelte.ts');
       // The Results page reports what goes wrong reading the file itself.
-      void resultsView.open([file]);
+      void resultsView.openStoredStudy(file, studyId);
       location.hash = hrefFor('results');
     });
   }

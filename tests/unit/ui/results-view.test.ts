@@ -39,6 +39,23 @@ describe('the Results page state', () => {
     expect(view.analysis?.ok).toBe(true);
   });
 
+  it("replaces a stored study's earlier copy when the study is opened from its card again, and leaves a file of it picked by hand", async () => {
+    const half = await studyResultFile({ only: (order) => order < 12 });
+    const whole = await studyResultFile();
+    const exported = async (doc: typeof half, lastModified: number) =>
+      new File([(await fileBytes(doc, false)) as Uint8Array<ArrayBuffer>], 'feedback-lab-study.json', { type: 'application/json', lastModified });
+    const view = new ResultsView();
+    // A colleague's shard of the same study, picked on the Results page.
+    await view.open([new File([(await fileBytes(half, false)) as Uint8Array<ArrayBuffer>], 'shard.json', { type: 'application/json' })]);
+    await view.openStoredStudy(await exported(half, 1000), half.config.id);
+    await view.openStoredStudy(await exported(whole, 2000), whole.config.id);
+    expect(view.failures).toEqual([]);
+    expect(view.files.map((f) => [f.fileName, f.units])).toEqual([
+      ['shard.json', 12],
+      ['feedback-lab-study.json', 30],
+    ]);
+  });
+
   it('refuses a file too big to read by its size, without reading it first (gigabytes held only to be refused)', async () => {
     const huge = new File(['{}'], 'huge.json', { type: 'application/json' });
     Object.defineProperty(huge, 'size', { value: 3 * 1024 ** 3 });
