@@ -372,6 +372,7 @@ export class StudyLauncher {
           concurrency: this.workers + 1,
           retryErrored: options.retryErrored ?? false,
           onUnitFinished: () => void this.#library.refresh(),
+          onPaused: () => void this.#library.refresh(),
           storeTerminated: () => connectionTerminated(store.db),
         });
       } finally {

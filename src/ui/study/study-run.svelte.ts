@@ -44,6 +44,11 @@ export interface RunOptions {
   /** Called after every finished unit (the page refreshes its list of studies). */
   onUnitFinished?: () => void;
   /**
+   * Called once the study is paused: the steps in flight have been stored, though no unit ended
+   * (the page refreshes its list, whose card counted steps only as units ended).
+   */
+  onPaused?: () => void;
+  /**
    * Whether the browser closed the store's database by itself (site data cleared): then the
    * error that stopped the study says so, whatever write happened to fail first.
    */
@@ -155,7 +160,9 @@ export class StudyRun {
         pause: this.#pause,
         onProgress: (progress) => {
           this.progress = progress;
+          const pausedNow = progress.state === 'paused' && this.phase !== 'paused';
           if (this.phase !== 'failed') this.phase = progress.state;
+          if (pausedNow) options.onPaused?.();
         },
         onRetry: (unit, retry) => {
           // Paused, the unit stops before its next attempt and waits for Resume: "trying it

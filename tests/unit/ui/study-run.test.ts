@@ -58,6 +58,28 @@ describe('a study running in the page', () => {
     expect(run.erroredNote).toMatch(/Resuming would ask the same address for the same model name/);
   });
 
+  it('tells the page once the study is paused, with the steps in flight stored, so its card counts them', async () => {
+    const config = studyConfig();
+    const store = new MemoryStudyStore();
+    const run = new StudyRun(config);
+    const storedWhenPaused: number[] = [];
+    let finished = 0;
+    const end = await run.run(PROBLEMS, { model: () => truthModel(), sandbox: truthSandbox(), store, now: () => 0 }, {
+      concurrency: 2,
+      onUnitFinished: () => {
+        if (++finished === 1) run.pause();
+      },
+      onPaused: () => {
+        void store.loadStudy(config.id).then((stored) => storedWhenPaused.push(stored!.steps.length));
+        expect(run.phase).toBe('paused');
+        setTimeout(() => run.resume(), 0);
+      },
+    });
+    expect(end?.status).toBe('done');
+    expect(storedWhenPaused).toHaveLength(1);
+    expect(storedWhenPaused[0]).toBeGreaterThan(0);
+  });
+
   it('says what its errored units ended with among units that passed, each message with the units it hit', async () => {
     const config = studyConfig();
     const run = new StudyRun(config);
