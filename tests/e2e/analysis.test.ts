@@ -544,6 +544,29 @@ describe('the Results page on a result file', () => {
       // The long label is still there to read and choose.
       expect(await explorer.getByLabel('Arm').locator('option', { hasText: LONG_LABEL }).count()).toBe(1);
       await app.screenshot(`analysis-results-800-${colorScheme}`);
+
+      // On a phone: a caption wraps at the window, not at its wider table ("Pass rate per arm with a 95 % bootstra");
+      // an arm's label keeps its steps whole (it wrapped "llama → / exec → / llama (self- / refine)"); a chart's
+      // labels stay legible (a 680-wide chart was drawn 332 px wide, its 11-px labels 6 px high), the chart scrolling instead.
+      await page.setViewportSize({ width: 390, height: 844 });
+      await page.evaluate(() => new Promise(requestAnimationFrame));
+      const phone = await page.evaluate(() => ({
+        window: document.documentElement.clientWidth,
+        captions: [...document.querySelectorAll<HTMLElement>('.report caption')].filter((c) => c.offsetParent).map((c) => ({ text: c.textContent, right: c.getBoundingClientRect().right })),
+        // Each step of a row label kept whole ("llama self-refine vs", "llama solo"): the lines its text is drawn on.
+        labels: [...document.querySelectorAll('.report tbody th .whole, .report tbody th.whole')].map((piece) => {
+          const range = document.createRange();
+          range.selectNodeContents(piece);
+          return { text: piece.textContent, lines: new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size };
+        }),
+        ticks: [...document.querySelectorAll('.report figure.chart svg text.tick-label')].map((t) => t.getBoundingClientRect().height).filter((h) => h > 0),
+      }));
+      expect(phone.captions.length).toBeGreaterThan(5);
+      expect(phone.captions.filter((c) => c.right > phone.window)).toEqual([]);
+      expect(phone.labels.map((l) => l.text)).toContain('llama self-refine vs');
+      expect(phone.labels.filter((l) => l.lines !== 1)).toEqual([]);
+      expect(phone.ticks.length).toBeGreaterThan(10);
+      expect(Math.min(...phone.ticks), 'height of a chart label').toBeGreaterThanOrEqual(9.5);
       expect(app.errors).toEqual([]);
       await app.close();
     }
