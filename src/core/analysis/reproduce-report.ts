@@ -8,7 +8,7 @@ import { bootstrapPassRate } from '../stats/bootstrap.ts';
 import { compareIterationTables, compareTable3, compareUnfixable } from '../reproduce/compare-mechanism.ts';
 import { compareTable1, compareTable2, compareTable7, compareTable8 } from '../reproduce/compare-results.ts';
 import type { Comparison } from '../reproduce/comparison.ts';
-import { runsAdjective } from '../reproduce/main-results.ts';
+import { runsAdjective, runsWord } from '../reproduce/main-results.ts';
 import { iterationArmTables, taxonomyFixRates, taxonomyUncounted } from '../reproduce/paper-tables.ts';
 import { iterationSelfChecks, mainResultsSelfChecks, taxonomySelfChecks } from '../reproduce/released-self-check.ts';
 import { unfixableReport } from '../reproduce/unfixable.ts';
@@ -109,7 +109,7 @@ export function reproduceReport(files: LoadedReleasedFiles, options: ReproduceOp
   const { main, iterations, taxonomy, champions } = files;
   const iterationTables = () => iterationArmTables(iterations!);
   return [
-    section('table-1', `Table 1 — HumanEval, ${main === null || main.runs === 5 ? 'five' : main.runs} runs per arm`, ['main-results'], files, () => {
+    section('table-1', `Table 1 — HumanEval, ${runsWord(main)} runs per arm`, ['main-results'], files, () => {
       const consistency: ArmConsistency[] = main!.arms.map((a) => ({
         label: paperLabel(a.name),
         histogram: a.consistency,

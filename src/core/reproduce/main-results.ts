@@ -28,11 +28,17 @@ export interface ReleasedMainResults {
 }
 
 /**
- * "five-run" as the released file has it, else the file's own count ("2-run"): a file from
- * another version of the study's scripts may hold another number of runs.
+ * The runs per arm in words: "five" as the released file (and a page without the file) has them,
+ * else the file's own count ("2"): a file from another version of the study's scripts may hold
+ * another number of runs.
  */
+export function runsWord(main: ReleasedMainResults | null): string {
+  return main === null || main.runs === 5 ? 'five' : String(main.runs);
+}
+
+/** "five-run" (mean), or the file's own count ("2-run"): see runsWord. */
 export function runsAdjective(main: ReleasedMainResults | null): string {
-  return main === null || main.runs === 5 ? 'five-run' : `${main.runs}-run`;
+  return `${runsWord(main)}-run`;
 }
 
 /** Validates and types a parsed `main_results.json`. Throws ReleasedFileError on any surprise. */
