@@ -2,8 +2,8 @@
  * Vite plugin (build time, Node): builds `src/service-worker/sw.ts` into `sw.js` at the root of
  * the output, then writes into it the precache manifest of the files actually written — every
  * built chunk and asset, the self-hosted Pyodide files and any benchmark or released-results
- * files shipped in `public/datasets/` and `public/released/`, each with a hash of its bytes. The app shell (index.html and what it loads)
- * is marked so the worker can cache it before it installs.
+ * files shipped in `public/datasets/` and `public/released/`, each with a hash of its bytes. The
+ * app shell (index.html and what it loads) is marked so the worker can cache it before it installs.
  *
  * The manifest is read from disk after writing because the bytes served (with source-map
  * comments, after every plugin) are the ones the worker checks against the hashes.

@@ -141,7 +141,6 @@ export function bonferroniLevel(tests: number): number {
   return 0.05 / tests;
 }
 
-
 const NO_SPREAD_NOTE =
   `Where σ reads "${NO_SPREAD}", both arms solved the same number of problems in every repeat (as a deterministic model ` +
   'at temperature 0 does): there is no run-to-run spread to measure Δ against, so σ has no value. McNemar and the CI still compare them.';

@@ -75,7 +75,6 @@ export async function compress(bytes: Uint8Array, format: CompressionFormat): Pr
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
-
 // Blob wants an ArrayBuffer-backed view; a view over a SharedArrayBuffer is copied.
 function arrayBufferView(bytes: Uint8Array): Uint8Array<ArrayBuffer> {
   return bytes.buffer instanceof ArrayBuffer ? (bytes as Uint8Array<ArrayBuffer>) : new Uint8Array(bytes);

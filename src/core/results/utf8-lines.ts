@@ -214,7 +214,6 @@ function looksUtf16(head: Uint8Array): boolean {
   return littleEndian || bigEndian;
 }
 
-
 /** UTF-16 units these UTF-8 bytes decode to: one per lead byte, two for a 4-byte character. */
 function utf16Length(bytes: Uint8Array): number {
   let units = 0;

@@ -13,7 +13,8 @@ import type { RunLocks } from './run-locks.ts';
 
 /**
  * What a list shows as a stored run's state. `paused here`: paused in this tab, whose run panel
- * resumes it; `paused in another tab`: paused in a tab that still holds it, whose panel resumes it. `stopped by an error`: stopped by the run itself (an endpoint gone), not cancelled.
+ * resumes it; `paused in another tab`: paused in a tab that still holds it, whose panel resumes
+ * it. `stopped by an error`: stopped by the run itself (an endpoint gone), not cancelled.
  */
 export type ListedState =
   | 'running here'
