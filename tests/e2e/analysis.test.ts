@@ -552,6 +552,7 @@ describe('the Results page on a result file', () => {
       await page.evaluate(() => new Promise(requestAnimationFrame));
       const phone = await page.evaluate(() => ({
         window: document.documentElement.clientWidth,
+        page: document.documentElement.scrollWidth,
         captions: [...document.querySelectorAll<HTMLElement>('.report caption')].filter((c) => c.offsetParent).map((c) => ({ text: c.textContent, right: c.getBoundingClientRect().right })),
         // Each step of a row label kept whole ("llama self-refine vs", "llama solo"): the lines its text is drawn on.
         labels: [...document.querySelectorAll('.report tbody th .whole, .report tbody th.whole')].map((piece) => {
@@ -561,6 +562,9 @@ describe('the Results page on a result file', () => {
         }),
         ticks: [...document.querySelectorAll('.report figure.chart svg text.tick-label')].map((t) => t.getBoundingClientRect().height).filter((h) => h > 0),
       }));
+      // A failed version's verdict with its whole error message ("NameError: name 'List' is not defined") once
+      // held the phone's page 9 px wider than the window: it wraps.
+      expect(phone.page, `${colorScheme}: the phone's page is wider than the window`).toBeLessThanOrEqual(phone.window);
       expect(phone.captions.length).toBeGreaterThan(5);
       expect(phone.captions.filter((c) => c.right > phone.window)).toEqual([]);
       expect(phone.labels.map((l) => l.text)).toContain('llama self-refine vs');
