@@ -2,7 +2,9 @@
  * Reading the chat-completions JSON: one streamed chunk, or a whole reply. Anything that is not
  * the shape the API defines becomes a plain-language error quoting what the server sent; an
  * `error` object inside a 200 reply (vLLM and others report mid-stream failures that way)
- * becomes the server's own message. Neither is worth retrying, so both are plain Errors.
+ * becomes the server's own message. Neither is worth retrying, so both are plain Errors. A reply
+ * the server says it gave up on (finish reason "abort" or "error", failed-finish.ts) is a failed
+ * request instead, sent again.
  *
  * Reasoning models served with a reasoning parser (vLLM `--reasoning-parser`, DeepSeek, LM
  * Studio) send their thinking apart from the reply, as `reasoning_content`; Ollama and
@@ -10,6 +12,7 @@
  * as part of the reply.
  */
 import { emptyReplyError, malformedReplyError, replyError } from './endpoint-errors.ts';
+import { serverEndedReply } from './failed-finish.ts';
 
 /**
  * What a reply records as its finish reason when the server sent none: some servers and proxies
@@ -73,6 +76,9 @@ export function parseCompletion(raw: string, endpointUrl: string): Completion {
   const usage = readTokenCounts(object.usage);
   const finishReason = typeof choice.finish_reason === 'string' ? choice.finish_reason : undefined;
   if (!content && finishReason === undefined) throw emptyReplyError(endpointUrl);
+  // Nothing of it has been shown yet: the request can be sent again.
+  const ended = serverEndedReply(finishReason, 0, endpointUrl);
+  if (ended) throw ended;
   const reasoning = reasoningOf(choice.message);
   return {
     text: content ?? '',

@@ -10,6 +10,7 @@ import { measureUsage } from '../core/llm/usage.ts';
 import { AttemptFailure } from './attempt-failure.ts';
 import { parseChunk, UNSTATED_FINISH_REASON, type TokenCounts } from './completion-json.ts';
 import { disconnectedError, emptyReplyError, malformedReplyError } from './endpoint-errors.ts';
+import { serverEndedReply } from './failed-finish.ts';
 import { createSseDecoder } from './sse.ts';
 import type { Watchdog } from './watchdog.ts';
 
@@ -108,6 +109,8 @@ export async function readCompletionStream(body: ReadableStream<Uint8Array>, rea
   }
   // `[DONE]` alone, or chunks without choices: as a JSON reply with `choices: []`, not an answer.
   if (parts.length === 0 && finishReason === undefined) throw emptyReplyError(endpoint);
+  const ended = serverEndedReply(finishReason, received.deltas, endpoint);
+  if (ended) throw ended;
   const endedMs = performance.now();
   const reasoningTokens = usage?.reasoningTokens ?? received.reasoningDeltas;
   return {
