@@ -168,6 +168,8 @@ export class StudyRun {
           // Paused, the unit stops before its next attempt and waits for Resume: "trying it
           // again in 2 s" would stay on the panel, untrue, for as long as the pause lasts.
           if (!this.#pause.paused) this.retrying = retryNote(unit.problemId, retry);
+          // The next attempt answers from its start: its text replaces the failed one's.
+          this.#fresh.add(unit.id);
         },
         onStep: (unit, step) => {
           // A model's reply stored: the model answers again. An execution says nothing of that

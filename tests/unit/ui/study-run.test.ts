@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { perProblemModel } from '../../../src/core/llm/scripted-model.ts';
 import { MemoryStudyStore } from '../../../src/core/study/memory-store.ts';
-import type { Sandbox } from '../../../src/core/ports.ts';
-import { statusError, unreachableError } from '../../../src/llm/endpoint-errors.ts';
+import type { LanguageModel, Sandbox } from '../../../src/core/ports.ts';
+import { disconnectedError, statusError, unreachableError } from '../../../src/llm/endpoint-errors.ts';
 import { StudyRun, erroredInARowLimit } from '../../../src/ui/study/study-run.svelte.ts';
 import { studyFailureAdvice } from '../../../src/ui/study/study-failure.ts';
 import { currentRun, olderBuildPorts, olderStore } from '../study/older-build-fixtures.ts';
@@ -112,6 +112,28 @@ describe('a study running in the page', () => {
       expect.stringMatching(/attempt 3 of 3\.$/),
     ]);
     expect(run.retrying).toBeNull();
+  });
+
+  it('shows the reply of a unit tried again from its start, not after the text of the attempt that failed', async () => {
+    const truth = truthModel();
+    let cut = true;
+    // The connection drops after some text (a server crash mid-reply); the unit is tried again and answers.
+    const cutOnce: LanguageModel = {
+      id: truth.id,
+      async chat(messages, options, call) {
+        if (!cut) return truth.chat(messages, options, call);
+        cut = false;
+        call?.onToken?.('def cut_off_mid');
+        throw disconnectedError(1);
+      },
+    };
+    const config = studyConfig({ ...studyDraft(), selection: { kind: 'ids', ids: ['HumanEval/900'] }, arms: studyDraft().arms.slice(0, 1), repeats: 1 });
+    const run = new StudyRun(config);
+    const end = await run.run(PROBLEMS, { model: () => cutOnce, sandbox: truthSandbox(), store: new MemoryStudyStore(), now: () => 0 }, { concurrency: 1, retryDelayMs: 0 });
+    expect(end?.progress.erroredUnits).toBe(0);
+    expect(run.live?.problemId).toBe('HumanEval/900');
+    expect(run.live?.text).not.toContain('cut_off_mid');
+    expect(run.live?.text).toBe(truthAnswer(truth.calls.at(-1)!));
   });
 
   it('gives no time left while a unit waits to be tried again, rather than one that grows, and an estimate once the model answers', async () => {
