@@ -126,7 +126,7 @@ export function unreachableError(endpointUrl: string, cause: unknown, page: Page
       cause,
     );
   }
-  const blocked = insecurePageBlock(url, page);
+  const blocked = insecurePageBlock(url, page) ?? mixedContentBlock(url, page);
   if (blocked) return new EndpointUnreachableError(blocked, cause);
   const origin = page.origin ?? 'this page’s origin';
   const lines = [
@@ -143,13 +143,57 @@ export function unreachableError(endpointUrl: string, cause: unknown, page: Page
   if (pageUrl && page.secureContext !== false && !isLoopback(pageUrl) && (isLoopback(url) || isPrivateAddress(url))) {
     lines.push('• If the browser asked whether this site may access devices on your local network, allow it.');
   }
+  // Only a local-network address is left here (mixedContentBlock took the others): Chromium lets
+  // that through once the local-network prompt is allowed, other browsers do not.
   if (page.origin?.startsWith('https:') && url.protocol === 'http:' && !isLoopback(url)) {
     lines.push(
-      '• This page is served over https and the server over plain http on another machine: browsers block that ' +
-        '(mixed content). Serve the endpoint over https, or reach it through localhost.',
+      '• This page is served over https and the server over plain http on another machine: Chrome allows that for a ' +
+        'local-network address once you allow the prompt above; other browsers block it (mixed content). Serve the endpoint over https, or reach it through localhost.',
     );
   }
   return new EndpointUnreachableError(lines.join('\n'), cause);
+}
+
+/**
+ * Why an https page cannot reach this plain-http endpoint, or null when that is not certain.
+ * Browsers block such requests before sending them (mixed content), except to this computer
+ * (localhost, 127.x, [::1] are trustworthy) and, in Chromium once its local-network permission is
+ * granted, to a private IP address or a `.local` name. Anywhere else no CORS setting helps, so
+ * CORS advice would send the reader astray.
+ */
+function mixedContentBlock(url: URL, page: PageInfo): string | null {
+  if (!page.origin?.startsWith('https:') || url.protocol !== 'http:' || isLoopback(url) || isPrivateAddress(url)) return null;
+  // A port below 1024 needs root on this computer: such a server comes through on 8080 instead.
+  const remotePort = url.port || '80';
+  const localPort = Number(remotePort) < 1024 ? '8080' : remotePort;
+  return (
+    `Could not reach the language-model server at ${url.origin}: this page (${page.origin}) is served over https and the server over plain http, ` +
+    'so the browser blocks the request before sending it (mixed content), whatever the server allows. ' +
+    'Serve the endpoint over https (for example behind a reverse proxy with a certificate); or open the app from http://localhost on the computer you browse from; ' +
+    `or bring the server to this computer through a tunnel (e.g. ssh -L ${localPort}:localhost:${remotePort} ${url.hostname}) and put http://localhost:${localPort} in place of ${url.origin} in the base URL.`
+  );
+}
+
+/**
+ * The server answers this page's plain requests but refuses the browser's preflight. Every chat
+ * request sends JSON (and the key, when there is one), so the browser first asks the server with
+ * an OPTIONS request whether this page may send it, and blocks the request unless the answer is
+ * a 2xx that allows it. Ollama, llama-server, LM Studio and vLLM answer preflights whenever they
+ * allow the page at all; a proxy or server written by hand often answers OPTIONS with 405.
+ */
+export function preflightRefusedError(endpointUrl: string, withKey: boolean, page: PageInfo = currentPage(), cause?: unknown): Error {
+  const url = new URL(endpointUrl);
+  const who = page.origin ? `this page (${page.origin})` : 'this page';
+  const apiPath = url.pathname.replace(/[^/]*$/, '');
+  return new EndpointUnreachableError(
+    `The server at ${url.origin} answers, but refuses the browser's preflight, so the browser will block every chat request: ` +
+      `chat requests send JSON${withKey ? ' and the API key' : ''}, and before each one the browser asks the server with an OPTIONS request ` +
+      `whether ${who} may send it. The server did not allow it (Ollama, llama-server, LM Studio and vLLM do when they allow the page at all, ` +
+      'so the refusal usually comes from a proxy in front of the server). ' +
+      `Make the server or proxy answer OPTIONS requests under ${apiPath} with 204 (or 200) and the headers Access-Control-Allow-Origin: ${page.origin ?? '*'}, ` +
+      'Access-Control-Allow-Methods: GET, POST, OPTIONS and Access-Control-Allow-Headers: Content-Type, Authorization, then test again.',
+    cause,
+  );
 }
 
 /**
@@ -193,6 +237,8 @@ export interface StatusErrorContext {
   availableModels?: string[];
   /** How many times the request was sent, when more than once. */
   attempts?: number;
+  /** The wait the server asked for (Retry-After), when the request gives up rather than wait that long. */
+  retryAfterMs?: number;
 }
 
 /** An HTTP error status from the server, kept so a caller can tell what sending the same request again would meet. */
@@ -285,9 +331,11 @@ function keyRefusalMessage(status: number, statusText: string, body: string, con
 }
 
 function statusMessage(status: number, statusText: string, body: string, context: StatusErrorContext): string {
-  const said = serverSaid(body);
+  const asked = context.retryAfterMs === undefined ? '' : ` It asked to wait ${formatSeconds(context.retryAfterMs)} before trying again.`;
+  const said = `${serverSaid(body)}${asked}`;
   const where = new URL(context.endpointUrl).origin;
-  const tries = context.attempts && context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
+  const attempts = context.attempts ?? 1;
+  const tries = attempts > 1 ? ` after ${attempts} attempts` : '';
   const label = `${status}${statusText ? ` ${statusText}` : ''}`;
   if (status === 404) {
     const models = context.availableModels;
@@ -302,7 +350,10 @@ function statusMessage(status: number, statusText: string, body: string, context
     return `The server at ${where} has no such endpoint or model (${label}).${said}${hint}`;
   }
   if (status === 429) {
-    return `The server at ${where} kept refusing because of rate limits (${label})${tries}.${said} Wait a while, lower the number of parallel requests, or check your plan's limits.`;
+    // Counted as met: a 429 without Retry-After is not sent again at once, and one refusal is not "kept refusing".
+    const refused = attempts > 1 ? `refused the request ${attempts} times` : 'refused the request';
+    const advice = asked ? "Lower the number of parallel requests, or check your plan's limits." : "Wait a while, lower the number of parallel requests, or check your plan's limits.";
+    return `The server at ${where} ${refused} because of rate limits (${label}).${said} ${advice}`;
   }
   if (status >= 500) {
     return `The server at ${where} failed (${label})${tries}.${said} Check the server's log (it may be out of memory or still loading the model) and run again.`;
@@ -404,18 +455,6 @@ export function unsendableApiKeyError(): Error {
   return new Error(
     'The API key contains characters that cannot be sent in an HTTP header (only printable ASCII can). ' +
       'Paste it again, without surrounding quotes, spaces or line breaks.',
-  );
-}
-
-/**
- * A rate limit (429) whose wait is longer than one request waits. It is marked as a rate limit with
- * its wait (core/llm/rate-limit.ts): the study runner waits that long before running the unit
- * again, up to its own ceiling, and says so; the words here say only what the server asked.
- */
-export function retryAfterTooLongError(waitMs: number, endpointUrl: string): Error & { rateLimited: true; retryAfterMs: number } {
-  return Object.assign(
-    new Error(`The server at ${new URL(endpointUrl).origin} limits how often it may be asked (429 Too Many Requests) and asked to wait ${formatSeconds(waitMs)} before trying again.`),
-    { rateLimited: true as const, retryAfterMs: waitMs },
   );
 }
 

@@ -7,7 +7,8 @@
  * nothing has been delivered to `onToken`. Once a caller has seen text, sending the request again
  * would show it a second, different reply, so a failure after the first token is reported
  * instead. Timeouts and other 4xx are never retried: a stalled server or a wrong URL only gets
- * slower to explain by retrying.
+ * slower to explain by retrying. A Retry-After longer than `maxRetryAfterMs` ends the request at
+ * once, its message giving the server's own status, words and wait.
  *
  * Timings in `usage` describe the attempt that produced the reply, not earlier failed attempts,
  * because they measure the model rather than the network's luck.
@@ -27,8 +28,8 @@ import {
   idleTimeoutError,
   malformedReplyError,
   modelListTimeoutError,
+  preflightRefusedError,
   redirectedError,
-  retryAfterTooLongError,
   statusError,
   unreachableError,
   unsendableApiKeyError,
@@ -61,7 +62,10 @@ export interface OpenAICompatibleOptions {
   /** Longest silence between streamed chunks once text or reasoning has started (default 30 s). */
   idleTimeoutMs?: number;
   backoff?: BackoffPolicy;
-  /** A Retry-After longer than this is handed to the caller, marked with its wait, instead of waited for in the request (default 60 s). */
+  /**
+   * A Retry-After longer than this is not waited for in the request (default 60 s): the request
+   * fails with the server's status and the wait it asked for, a 429 marked with it for the caller.
+   */
   maxRetryAfterMs?: number;
   /**
    * What to do about a 401/403, in place of the app's advice (a key field, the page's origin):
@@ -119,8 +123,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
   // fetch would reject such a header with a TypeError indistinguishable from a network failure.
   if (apiKey && !/^[\x21-\x7e]+$/.test(apiKey)) throw unsendableApiKeyError();
 
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-  if (apiKey) headers.Authorization = `Bearer ${apiKey}`;
+  const headers = requestHeaders(apiKey);
 
   async function chat(
     messages: ChatMessage[],
@@ -142,9 +145,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
         // and meet the same refusal. The study runner waits long enough for such a window instead.
         const retry = thrown.retryable && attempt <= retries && received.deltas === 0 && !(rateLimited && thrown.retryAfterMs === undefined);
         if (!retry) throw rateLimited ? withRetryAfter(thrown.error, thrown.retryAfterMs) : thrown.error;
-        const waitMs = thrown.retryAfterMs ?? backoffDelayMs(attempt - 1, backoff);
-        if (waitMs > maxRetryAfterMs) throw retryAfterTooLongError(waitMs, endpoint);
-        await sleep(waitMs, signal);
+        await sleep(thrown.retryAfterMs ?? backoffDelayMs(attempt - 1, backoff), signal);
       }
     }
   }
@@ -245,6 +246,9 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
   ): Promise<AttemptFailure> {
     const text = await response.text().catch(() => '');
     const { status } = response;
+    const retryAfterMs = isRetryableStatus(status) ? parseRetryAfterMs(response.headers.get('retry-after')) : undefined;
+    // A wait longer than a request waits ends the request; its message says what the server asked (a 503 as a 503).
+    const tooLongMs = retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs ? retryAfterMs : undefined;
     // A refusal after a redirect is about the redirect (a 301 or 302 sends a GET without the body), not the request.
     const redirected = response.redirected && response.url !== '' && response.url !== endpoint;
     let error: Error;
@@ -263,14 +267,17 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
         model: options.model,
         attempts: attempt,
         ...(availableModels ? { availableModels } : {}),
+        ...(tooLongMs !== undefined ? { retryAfterMs: tooLongMs } : {}),
       });
       if (options.keyAdvice && error instanceof EndpointStatusError && (error.status === 401 || error.status === 403)) {
         error = new EndpointStatusError(error.status, `${error.fact} ${options.keyAdvice(error.status)}`, error.fact);
       }
     }
     // A prompt too long for the context meets the same answer however often it is sent (some servers say so with a 500).
-    const retryable = isRetryableStatus(status) && !(error instanceof EndpointContextLengthError);
-    return new AttemptFailure(error, retryable, retryable ? parseRetryAfterMs(response.headers.get('retry-after')) : undefined);
+    const overContext = error instanceof EndpointContextLengthError;
+    const retryable = isRetryableStatus(status) && !overContext && tooLongMs === undefined;
+    // The wait goes with the failure even when too long: a 429's is handed to the study runner (withRetryAfter).
+    return new AttemptFailure(error, retryable, overContext ? undefined : retryAfterMs);
   }
 
   return { id: `openai-compatible:${options.model}`, apiRoot: root, model: options.model, streaming, chat };
@@ -299,9 +306,10 @@ export async function listModels(
     timedOut = true;
     controller.abort();
   }, timeoutMs);
-  // No Content-Type and no key: a "simple" request, so browsers send it without a preflight.
-  const init: RequestInit = { signal: controller.signal };
-  if (key) init.headers = { Authorization: `Bearer ${key}` };
+  // The headers of a chat request, so a browser preflights this request as it will each chat: sent
+  // as a "simple" request, a server that answers GET but refuses the preflight (a proxy answering
+  // OPTIONS with 405) tested "Connected", then the browser blocked every chat request.
+  const init: RequestInit = { signal: controller.signal, headers: requestHeaders(key) };
   try {
     let raw: string;
     try {
@@ -311,8 +319,11 @@ export async function listModels(
     } catch (thrown) {
       if (options.signal?.aborted) throw abortError();
       if (timedOut) throw modelListTimeoutError(timeoutMs, url);
-      if (thrown instanceof TypeError) throw unreachableError(url, thrown);
-      throw thrown;
+      if (!(thrown instanceof TypeError)) throw thrown;
+      const unreached = await whyUnreached(url, thrown, Boolean(key), fetchImpl, controller.signal);
+      if (options.signal?.aborted) throw abortError();
+      if (timedOut) throw modelListTimeoutError(timeoutMs, url);
+      throw unreached;
     }
     let parsed: unknown;
     try {
@@ -330,6 +341,32 @@ export async function listModels(
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onCallerAbort);
   }
+}
+
+/** What every request to the endpoint carries: JSON, and the key when there is one. */
+function requestHeaders(apiKey: string | undefined): Record<string, string> {
+  return { 'Content-Type': 'application/json', ...(apiKey ? { Authorization: `Bearer ${apiKey}` } : {}) };
+}
+
+/**
+ * Why a model-list request sent as chats are reached nothing. In a browser the same GET again as a
+ * "simple" request (no Content-Type, no key: no preflight) tells a server that refuses only the
+ * preflight from one that is not running or does not allow this page at all. Ollama (with
+ * OLLAMA_ORIGINS), llama-server, LM Studio and vLLM answer preflights whenever they allow the page.
+ */
+async function whyUnreached(url: string, cause: TypeError, withKey: boolean, fetchImpl: typeof globalThis.fetch, signal: AbortSignal): Promise<Error> {
+  const page = currentPage();
+  if (page.inBrowser) {
+    const answered = await fetchImpl(url, { signal }).then(
+      (response) => {
+        void response.body?.cancel().catch(() => undefined);
+        return true;
+      },
+      () => false,
+    );
+    if (answered) return preflightRefusedError(url, withKey, page, cause);
+  }
+  return unreachableError(url, cause, page);
 }
 
 function requestBody(model: string, messages: ChatMessage[], sampling: SamplingOptions, stream: boolean) {

@@ -34,14 +34,20 @@ afterAll(async () => {
   await insecure?.close();
 });
 
-/** Opens the Models page with every request to the internet refused, so no test downloads weights. */
-async function openModels(): Promise<{ app: AppPage; internet: string[] }> {
+/**
+ * Opens the Models page with every request to the internet refused, so no test downloads weights.
+ * `guard: false` leaves the browser's network alone: while a route is set, Playwright answers CORS
+ * preflights itself (no OPTIONS reaches a server), so a server that refuses them would pass.
+ */
+async function openModels({ guard = true } = {}): Promise<{ app: AppPage; internet: string[] }> {
   const app = await openApp(browser, localhost, { hash: '#/models' });
   const internet: string[] = [];
-  await app.context.route(/^https:\/\/(huggingface\.co|raw\.githubusercontent\.com)\//, (route) => {
-    internet.push(route.request().url());
-    return route.abort();
-  });
+  if (guard) {
+    await app.context.route(/^https:\/\/(huggingface\.co|raw\.githubusercontent\.com)\//, (route) => {
+      internet.push(route.request().url());
+      return route.abort();
+    });
+  }
   await app.page.getByRole('heading', { level: 1, name: 'Models' }).waitFor();
   await app.page.locator('[data-fact="adapter"]').waitFor({ timeout: 30_000 });
   return { app, internet };
@@ -443,10 +449,13 @@ describe('the Models page on SwiftShader WebGPU', () => {
     await empty.close();
   });
 
-  it('an endpoint that refuses this page (CORS), wants a key, or is asked without /v1: each message names the cause and the fix', async () => {
+  it('an endpoint that refuses this page (CORS) or its preflight, wants a key, or is asked without /v1: each message names the cause and the fix', async () => {
     const refusing: FakeOpenAIServer = await startFakeOpenAIServer({ models: ['qwen2.5-coder:1.5b'], cors: false });
+    // A hand-made proxy: CORS headers on every answer, but OPTIONS answered 405.
+    const proxy: FakeOpenAIServer = await startFakeOpenAIServer({ models: ['qwen2.5-coder:1.5b'], preflight: false });
     const keyed: FakeOpenAIServer = await startFakeOpenAIServer({ models: ['qwen2.5-coder:1.5b'], apiKey: 'sk-right' });
-    const { app } = await openModels();
+    // Nothing here loads weights, and the proxy's preflights must reach it.
+    const { app } = await openModels({ guard: false });
     const { page } = app;
     const status = page.locator('#endpoint-heading + p + form + p[role="status"]');
     const connect = async (url: string) => {
@@ -469,6 +478,11 @@ describe('the Models page on SwiftShader WebGPU', () => {
     expect(await status.textContent()).toMatch(/^\s*The address changed since the test of .* failed: press Test connection to try this one\.\s*$/);
     expect(await status.getAttribute('class')).not.toMatch(/failed/);
 
+    // Its model list comes as a plain GET would, but every chat request is preflighted: not "Connected".
+    const preflight = await connect(proxy.origin);
+    expect(preflight).toMatch(/^\s*The server at \S+ answers, but refuses the browser's preflight, so the browser will block every chat request: /);
+    expect(preflight).toContain(`Access-Control-Allow-Origin: ${origin}, Access-Control-Allow-Methods: GET, POST, OPTIONS`);
+
     expect(await connect(keyed.origin)).toMatch(/needs a valid API key \(401 Unauthorized\)/);
     await page.getByLabel('API key (optional)').fill('sk-right');
     // The server root, without /v1, is the same endpoint.
@@ -489,6 +503,7 @@ describe('the Models page on SwiftShader WebGPU', () => {
     expect(app.errors.filter((e) => !/CORS|Failed to load resource/.test(e))).toEqual([]);
     await app.close();
     await refusing.close();
+    await proxy.close();
     await keyed.close();
   });
 

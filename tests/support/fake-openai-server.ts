@@ -99,6 +99,8 @@ export interface FakeServerOptions {
   modelList?: false;
   /** CORS headers: `false` sends none and refuses preflights, as Ollama does for unknown origins. */
   cors?: false | { allowOrigin: string };
+  /** `false`: CORS headers on every answer, but preflights (OPTIONS) answered 405, as hand-made proxies do. */
+  preflight?: false;
   /** When set, requests without `Authorization: Bearer <apiKey>` get a 401. */
   apiKey?: string;
   /** Speak Ollama's native API about the served models too; `refuse` answers it with a 403. */
@@ -176,6 +178,7 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
     const path = new URL(req.url ?? '/', 'http://fake').pathname.replace(/\/+$/, '');
     if (req.method === 'OPTIONS') {
       if (options.cors === false) res.writeHead(403).end();
+      else if (options.preflight === false) res.writeHead(405, { ...corsHeaders(), Allow: 'GET, POST' }).end();
       else res.writeHead(204, corsHeaders()).end();
       return;
     }

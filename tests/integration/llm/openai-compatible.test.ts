@@ -11,6 +11,7 @@ import {
 } from '../../../src/llm/openai-compatible.ts';
 import { splitIntoTokens } from '../../../src/core/llm/token-pieces.ts';
 import { rateLimitOf } from '../../../src/core/llm/rate-limit.ts';
+import { isLasting } from '../../../src/core/llm/lasting-error.ts';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeServerOptions } from '../../support/fake-openai-server.ts';
 
 const solution = 'def add(a, b):\n    return a + b\n';
@@ -169,14 +170,31 @@ describe('OpenAI-compatible endpoint: transient failures are retried', () => {
     expect(target.requests).toHaveLength(2);
   });
 
-  it('reports a Retry-After too long to wait for instead of waiting', async () => {
+  it('reports a Retry-After too long to wait for instead of waiting, with what the server said', async () => {
     const target = await serve();
-    target.script({ kind: 'status', status: 429, retryAfter: '3600' });
+    target.script({ kind: 'status', status: 429, retryAfter: '3600', message: 'Rate limit reached on tokens per min (TPM)' });
     const error = await failure(modelFor(target).chat(messages, sampling));
-    expect(error.message).toMatch(/asked to wait 3600 s/);
-    expect(error.message).not.toMatch(/longer than the .* this app waits|Try again later/);
+    expect(error.message).toBe(
+      `The server at ${target.origin} refused the request because of rate limits (429 Too Many Requests). ` +
+        'The server said: "Rate limit reached on tokens per min (TPM)". It asked to wait 3600 s before trying again. ' +
+        "Lower the number of parallel requests, or check your plan's limits.",
+    );
+    expect(target.requests).toHaveLength(1);
     // The study runner reads the wait off the error and decides whether to wait for it.
     expect(rateLimitOf(error)).toEqual({ retryAfterMs: 3_600_000 });
+  });
+
+  it('a 503 with a long Retry-After is told as the 503 it is, with its words and its wait, not as a rate limit', async () => {
+    const target = await serve();
+    target.script({ kind: 'status', status: 503, retryAfter: '120', message: 'Service Unavailable: model is loading' });
+    const error = await failure(modelFor(target).chat(messages, sampling));
+    expect(error.message).toBe(
+      `The server at ${target.origin} failed (503 Service Unavailable). The server said: "Service Unavailable: model is loading". ` +
+        "It asked to wait 120 s before trying again. Check the server's log (it may be out of memory or still loading the model) and run again.",
+    );
+    expect(target.requests).toHaveLength(1);
+    expect(rateLimitOf(error)).toBeNull();
+    expect(isLasting(error)).toBe(false);
   });
 
   it('does not send a 429 without Retry-After again at once, and hands its wait on when it names one', async () => {

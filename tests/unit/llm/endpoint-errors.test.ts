@@ -3,6 +3,7 @@ import {
   EndpointContextLengthError,
   EndpointStatusError,
   idleTimeoutError,
+  preflightRefusedError,
   redirectedError,
   serverMessage,
   statusError,
@@ -111,6 +112,28 @@ describe('endpoint error messages', () => {
     expect(isLasting(error)).toBe(true);
   });
 
+  it('words a rate limit by the refusals it met: one 429 is "refused the request", not "kept refusing"', () => {
+    const body = '{"error":{"message":"Rate limit reached for requests per min"}}';
+    const once = statusError(429, 'Too Many Requests', body, { endpointUrl: endpoint, attempts: 1 }).message;
+    expect(once).toBe(
+      'The server at http://192.168.1.5:11434 refused the request because of rate limits (429 Too Many Requests). ' +
+        'The server said: "Rate limit reached for requests per min". Wait a while, lower the number of parallel requests, or check your plan\'s limits.',
+    );
+    expect(statusError(429, 'Too Many Requests', body, { endpointUrl: endpoint, attempts: 4 }).message).toMatch(
+      /^The server at \S+ refused the request 4 times because of rate limits \(429 Too Many Requests\)\./,
+    );
+  });
+
+  it('says the wait a server asked for after what it said, under its own status', () => {
+    const busy = statusError(503, 'Service Unavailable', '{"error":{"message":"Service Unavailable: model is loading"}}', { endpointUrl: endpoint, retryAfterMs: 120_000 });
+    expect(busy.message).toBe(
+      'The server at http://192.168.1.5:11434 failed (503 Service Unavailable). The server said: "Service Unavailable: model is loading". ' +
+        "It asked to wait 120 s before trying again. Check the server's log (it may be out of memory or still loading the model) and run again.",
+    );
+    const limited = statusError(429, 'Too Many Requests', '{"error":{"message":"tokens per min (TPM): Limit 10000"}}', { endpointUrl: endpoint, retryAfterMs: 600_000 });
+    expect(limited.message).toMatch(/\(429 Too Many Requests\)\. The server said: "tokens per min \(TPM\): Limit 10000"\. It asked to wait 600 s before trying again\. Lower the number/);
+  });
+
   it('names both reasoning and text when a reasoning model stalls', () => {
     expect(idleTimeoutError(30_000, 0, 12).message).toMatch(/^The server stopped sending the reply for 30 s after 12 pieces of reasoning and none of text\./);
     expect(idleTimeoutError(30_000, 1, 12).message).toMatch(/after 12 pieces of reasoning and 1 piece of text\./);
@@ -131,6 +154,42 @@ describe('endpoint error messages: local network', () => {
     });
     expect(local.message).not.toMatch(/local network/);
     expect(local.message).not.toMatch(/mixed content/);
+  });
+});
+
+describe('endpoint error messages: an https page and a plain-http server', () => {
+  const page = { inBrowser: true, origin: 'https://lab.example', secureContext: true };
+  const failed = new TypeError('Failed to fetch');
+
+  it('says the browser blocks it as mixed content, first and alone, with no CORS advice', () => {
+    const { message } = unreachableError('http://gpu-box.example.org:11434/v1/models', failed, page);
+    expect(message).toBe(
+      'Could not reach the language-model server at http://gpu-box.example.org:11434: this page (https://lab.example) is served over https and the server over plain http, ' +
+        'so the browser blocks the request before sending it (mixed content), whatever the server allows. ' +
+        'Serve the endpoint over https (for example behind a reverse proxy with a certificate); or open the app from http://localhost on the computer you browse from; ' +
+        'or bring the server to this computer through a tunnel (e.g. ssh -L 11434:localhost:11434 gpu-box.example.org) and put http://localhost:11434 in place of http://gpu-box.example.org:11434 in the base URL.',
+    );
+    expect(unreachableError('http://203.0.113.9/v1/models', failed, page).message).toContain('ssh -L 8080:localhost:80 203.0.113.9');
+  });
+
+  it('keeps the CORS advice where mixed content is not certain: this computer, and the local network (Chrome lets it through once its prompt is allowed)', () => {
+    expect(unreachableError('http://localhost:11434/v1/models', failed, page).message).toMatch(/^Could not reach .*OLLAMA_ORIGINS=https:\/\/lab\.example/s);
+    const lan = unreachableError('http://192.168.1.5:11434/v1/models', failed, page).message;
+    expect(lan).toMatch(/^Could not reach the language-model server at http:\/\/192\.168\.1\.5:11434\. Either it is not running/);
+    expect(lan).toContain('allow the prompt above; other browsers block it (mixed content)');
+  });
+});
+
+describe('endpoint error messages: a server that refuses the browser\'s preflight', () => {
+  it('says it answers, that chat requests need the preflight, and what the server must answer to it', () => {
+    const { message } = preflightRefusedError('http://127.0.0.1:8080/v1/models', true, { inBrowser: true, origin: 'http://localhost:5173' });
+    expect(message).toMatch(/^The server at http:\/\/127\.0\.0\.1:8080 answers, but refuses the browser's preflight, so the browser will block every chat request: /);
+    expect(message).toContain('chat requests send JSON and the API key, and before each one the browser asks the server with an OPTIONS request whether this page (http://localhost:5173) may send it.');
+    expect(message).toContain(
+      'answer OPTIONS requests under /v1/ with 204 (or 200) and the headers Access-Control-Allow-Origin: http://localhost:5173, ' +
+        'Access-Control-Allow-Methods: GET, POST, OPTIONS and Access-Control-Allow-Headers: Content-Type, Authorization, then test again.',
+    );
+    expect(preflightRefusedError('http://127.0.0.1:8080/v1/models', false, { inBrowser: true }).message).toContain('chat requests send JSON, and before');
   });
 });
 

@@ -153,6 +153,36 @@ describe('the endpoint settings of the Models page', () => {
     );
   });
 
+  it('in a browser, does not say "Connected" to a server that answers the model list but refuses the preflight every chat request needs', async () => {
+    // As a browser in front of a proxy that answers GET with CORS headers and OPTIONS with 405:
+    // a request carrying Content-Type or Authorization is preflighted, and the refusal hides the answer.
+    const asked: string[] = [];
+    vi.stubGlobal('fetch', (async (input: RequestInfo | URL, init?: RequestInit) => {
+      const headers = new Headers(init?.headers);
+      asked.push([...headers.keys()].join(',') || 'simple');
+      if (String(input).startsWith('http://down.test:')) throw new TypeError('Failed to fetch');
+      if (headers.has('content-type') || headers.has('authorization')) throw new TypeError('Failed to fetch');
+      return new Response(JSON.stringify({ data: [{ id: 'llama3.2:3b' }, { id: 'qwen2.5-coder:7b' }] }), { status: 200 });
+    }) as typeof fetch);
+    vi.stubGlobal('document', {});
+    vi.stubGlobal('location', { origin: 'http://localhost:5173' });
+    const endpoint = new EndpointSettings(memoryStorage());
+    endpoint.baseUrl = 'http://proxy.test:8080';
+    endpoint.apiKey = 'sk-1';
+    await endpoint.connect();
+    expect(endpoint.status).toBe('failed');
+    expect(endpoint.message).toMatch(/^The server at http:\/\/proxy\.test:8080 answers, but refuses the browser's preflight, so the browser will block every chat request: chat requests send JSON and the API key/);
+    expect(endpoint.message).toContain('Access-Control-Allow-Origin: http://localhost:5173');
+    expect(endpoint.models).toEqual([]);
+    // Asked as a chat request is sent, then as a simple request to tell the preflight from the rest.
+    expect(asked).toEqual(['authorization,content-type', 'simple']);
+
+    // Nothing answers at all: still the advice on reaching it and on CORS.
+    endpoint.baseUrl = 'http://down.test:8080';
+    await endpoint.connect();
+    expect(endpoint.message).toMatch(/^Could not reach the language-model server at http:\/\/down\.test:8080\. Either it is not running/);
+  });
+
   it('keeps the presenter’s model, from its user or a link, when the server it checks gives no list', async () => {
     vi.stubGlobal('fetch', fakeFetch([]));
     const endpoint = new EndpointSettings(memoryStorage());
