@@ -5,7 +5,8 @@
  * `mlc-chat-config.json` in `webllm/config`, compiled libraries in `webllm/wasm`. A model counts
  * as cached when its `tensor-cache.json`, every shard it lists and its compiled library are
  * present (WebLLM's `hasModelInCache` looks at the weights only, but a load fetches a missing
- * library too, and fails offline without it).
+ * library too, and fails offline without it). A library WebLLM never caches is not asked for:
+ * one whose address contains "localhost", or a relative one, is fetched again at every load.
  *
  * WebLLM keys every file by its full URL, so files fetched from one place (Hugging Face, say) do
  * not serve a load from another (a mirror): after the model-file location changes they would be
@@ -21,6 +22,8 @@ export interface CachedModel {
   modelId: string;
   /** Every weight shard is present: loading needs no download. */
   complete: boolean;
+  /** Its compiled library is one WebLLM does not cache (see `libraryIsCached`): each load fetches it. */
+  libraryFetchedEachLoad?: true;
   /** Bytes stored for this model from the current source (weights, tokenizer, config, library). */
   bytes: number;
   /**
@@ -99,6 +102,15 @@ function otherLibraries(record: RecordFiles, wasm: CacheView): string[] {
   return wasm.urls.filter((url) => url !== record.model_lib && url.endsWith(`/${name}`));
 }
 
+/**
+ * Whether WebLLM keeps this library in its cache. Its loader (0.2.86, `fetchWasmSource`) fetches
+ * an address containing "localhost" or not starting with "http" afresh at every load, so that a
+ * library being rebuilt is picked up: such a library is never in the cache, however often loaded.
+ */
+export function libraryIsCached(modelLibUrl: string): boolean {
+  return !modelLibUrl.includes('localhost') && modelLibUrl.startsWith('http');
+}
+
 async function isComplete(cache: CacheLike | undefined, base: string, present: Set<string>): Promise<boolean> {
   const manifestUrl = new URL('tensor-cache.json', base).href;
   if (!cache || !present.has(manifestUrl)) return false;
@@ -125,6 +137,7 @@ export async function inspectModelCache(records: readonly RecordFiles[], storage
     const others = otherCopiesOf(record, model, config);
     const hasOwn = modelUrls.length > 0 || configUrls.length > 0;
     if (!hasOwn && others.bases.length === 0) continue;
+    const libraryCached = libraryIsCached(record.model_lib);
     const hasLibrary = wasm.urls.includes(record.model_lib);
     let bytes = 0;
     if (hasOwn) {
@@ -134,9 +147,10 @@ export async function inspectModelCache(records: readonly RecordFiles[], storage
     }
     const entry: CachedModel = {
       modelId: record.model_id,
-      complete: hasOwn && hasLibrary && (await isComplete(model.cache, base, present)),
+      complete: hasOwn && (hasLibrary || !libraryCached) && (await isComplete(model.cache, base, present)),
       bytes,
     };
+    if (!libraryCached) entry.libraryFetchedEachLoad = true;
     if (others.bases.length > 0) {
       let otherBytes = 0;
       for (const url of others.modelUrls) if (model.cache) otherBytes += await sizeOf(model.cache, url);

@@ -10,7 +10,8 @@
  * Requests run one at a time; a load can be cancelled by terminating the worker. A load or a
  * generation that goes silent for too long is given up (webllm-stall.ts,
  * webllm-generation-stall.ts), ending the worker when it no longer answers. A load WebLLM starts
- * inside a chat request is held to the load's limits, not the generation's.
+ * inside a chat request is held to the load's limits, not the generation's. A worker that
+ * reports its GPU device lost is ended, so the next call loads the model into a fresh one.
  */
 import type {
   AppConfig,
@@ -406,8 +407,15 @@ export class WebLLMEngineHost {
     const pending = this.#pending.get(message.uuid);
     if (!pending) return;
     this.#pending.delete(message.uuid);
-    if (message.kind === 'return') pending.resolve(message.content);
-    else pending.reject(new WebLLMEngineError(explainWebLLMError(message.content)));
+    if (message.kind === 'return') {
+      pending.resolve(message.content);
+      return;
+    }
+    const error = new WebLLMEngineError(explainWebLLMError(message.content));
+    pending.reject(error);
+    // A lost GPU device: WebLLM has unloaded its models, yet its worker would go on naming them
+    // loaded and fail every request. Ending the worker forgets them, so the next call loads afresh.
+    if (error.explained.kind === 'out-of-memory') this.#stopWorker(error);
   }
 
   #request(kind: RequestKind, content: RequestContent, worker = this.#ensureWorker()): Promise<unknown> {

@@ -6,7 +6,10 @@
 import type { LastingMark } from '../core/llm/lasting-error.ts';
 
 export type WebLLMProblemKind =
+  /** The WebGPU device was lost (almost always GPU memory); WebLLM then drops its models. */
   | 'out-of-memory'
+  /** The tab's own memory (RAM, not the GPU's) could not hold a buffer. */
+  | 'tab-memory'
   | 'shader-f16'
   | 'gpu-limits'
   | 'quota'
@@ -68,11 +71,23 @@ const PATTERNS: readonly Pattern[] = [
     nextStep: 'Pick the q4f32_1 build of the model (the catalogue does this when it knows), or another model that has one.',
   },
   {
+    // Before the GPU's: V8 says "out of memory" too when the tab cannot get RAM for a buffer.
+    kind: 'tab-memory',
+    test: /Array buffer allocation failed|Cannot allocate Wasm memory|WebAssembly\.Memory\(\): could not allocate memory/i,
+    title: 'The tab ran out of memory',
+    explanation: 'The browser could not give this tab the ordinary memory (RAM, not GPU memory) it needed to hold the model files.',
+    nextStep: 'Close other tabs or programs, or pick a smaller model, then try again.',
+  },
+  {
+    // Chrome's own words for a lost device include "Device is lost" (a mapAsync on it). Once the
+    // device is lost WebLLM unloads its models but its worker still counts them loaded, so every
+    // later request fails with ModelNotLoadedError: the same loss, seen late.
     kind: 'out-of-memory',
-    test: /DeviceLostError|device (was )?lost|out of memory|\bOOM\b|GPUOutOfMemoryError|Array buffer allocation failed|allocation failed/i,
+    test: /DeviceLostError|device (was |is )?lost|ModelNotLoadedError|out of memory|\bOOM\b|GPUOutOfMemoryError|allocation failed/i,
     title: 'The GPU ran out of memory',
     explanation: 'The WebGPU device was lost, which almost always means the model and its cache did not fit in GPU memory.',
-    nextStep: 'Close other GPU-heavy tabs, choose a smaller model, or load one model at a time; then reload the page.',
+    nextStep:
+      'Close other GPU-heavy tabs, choose a smaller model, or load one model at a time, then try again: the model is loaded afresh. If it fails the same way, reload the page.',
   },
   {
     kind: 'gpu-limits',

@@ -28,6 +28,8 @@ export class FakeHandlerWorker implements EngineWorker {
   hang: { atChunk: number; onInterrupt: 'stops' | 'stuck' } | undefined;
   /** Each chunk arrives this many ms after it is asked for (a slow GPU). */
   chunkDelayMs = 0;
+  /** When set, the next `chatCompletionStreamInit` fails with it (WebLLM's words for a model it dropped). */
+  chatError: string | undefined;
   /** Answers nothing from now on, as a worker that died without an error event. */
   dead = false;
   #onMessage: (data: unknown) => void = () => undefined;
@@ -92,6 +94,7 @@ export class FakeHandlerWorker implements EngineWorker {
       case 'chatCompletionStreamInit':
         this.#streamPosition = 0;
         this.#interrupted = false;
+        if (this.chatError) return this.#post({ kind: 'throw', uuid, content: this.chatError });
         if (this.reloadInChat) {
           this.reloadInChat = false;
           this.#post({ kind: 'initProgressCallback', uuid: '', content: { progress: 0, timeElapsed: 0, text: 'Start to fetch params' } });

@@ -109,9 +109,25 @@ describe('models cached in this browser', () => {
   it('does not call a model ready to load when its compiled library is missing from the current libraries folder', async () => {
     const storage = new MemoryCaches();
     store(storage, llama, 2);
-    const otherFolder = { ...llama, model_lib: 'http://localhost:8000/libs/Llama-3.2-1B-Instruct-q4f32_1_cs1k-webgpu.wasm' };
+    const otherFolder = { ...llama, model_lib: 'http://192.168.1.20:8000/libs/Llama-3.2-1B-Instruct-q4f32_1_cs1k-webgpu.wasm' };
     const [found] = await inspectModelCache([otherFolder], storage);
     expect(found?.complete).toBe(false);
+  });
+
+  it('calls a model from a mirror on localhost complete without its library, which WebLLM fetches at every load and never keeps', async () => {
+    const storage = new MemoryCaches();
+    const mirrored = fromMirror(llama, 'http://localhost:8000');
+    store(storage, mirrored, 2);
+    storage.stores.get('webllm/wasm')?.delete(mirrored.model_lib);
+    const [found] = await inspectModelCache([mirrored], storage);
+    expect(found).toMatchObject({ modelId: llama.model_id, complete: true, libraryFetchedEachLoad: true });
+    // The same mirror by its IP address is cached like any other: there the library is needed.
+    const byAddress = fromMirror(llama, 'http://127.0.0.1:8000');
+    store(storage, byAddress, 2);
+    storage.stores.get('webllm/wasm')?.delete(byAddress.model_lib);
+    const [missing] = await inspectModelCache([byAddress], storage);
+    expect(missing).toMatchObject({ complete: false });
+    expect(missing?.libraryFetchedEachLoad).toBeUndefined();
   });
 
   it('deleting a model removes its copies from every location, library included', async () => {

@@ -107,7 +107,22 @@ describe('the WebLLM engine host', () => {
     const download = host.load([MODEL]);
     await new Promise((resolve) => setTimeout(resolve, 0));
     worker.crash('The model worker failed: Uncaught RangeError: Array buffer allocation failed');
-    await expect(download).rejects.toThrow(/^The GPU ran out of memory\./);
+    await expect(download).rejects.toThrow(/^The tab ran out of memory\./);
+  });
+
+  it('after the GPU is lost, says so, stops counting the model loaded, and loads it afresh in a new worker', async () => {
+    const first = new FakeHandlerWorker();
+    const second = new FakeHandlerWorker();
+    const host = hostWith(first, second);
+    await host.load([MODEL]);
+    // WebLLM unloaded the model when the device was lost; its worker still names it loaded.
+    first.chatError = 'ModelNotLoadedError: Model not loaded before trying to complete ChatCompletionRequest.';
+    await expect(host.chat(MODEL, messages, sampling)).rejects.toThrow(/^The GPU ran out of memory\./);
+    expect(host.loadedModelIds).toEqual([]);
+    expect(first.terminated).toBe(true);
+    await host.load([MODEL]);
+    expect(second.kinds().slice(0, 2)).toEqual(['setAppConfig', 'reload']);
+    expect((await host.chat(MODEL, messages, sampling)).text).toBe('def add(a, b):\n    return a + b');
   });
 
   it('refuses to chat with a model that is not loaded, in words', async () => {

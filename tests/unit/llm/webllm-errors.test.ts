@@ -39,6 +39,32 @@ describe('explaining WebLLM errors', () => {
     expect(explained.raw).toBe(raw);
   });
 
+  it("Chrome's 'Device is lost', and WebLLM's 'Model not loaded' once it has dropped the model, read as the lost GPU", () => {
+    for (const raw of [
+      "AbortError: Failed to execute 'mapAsync' on 'GPUBuffer': Device is lost",
+      'ModelNotLoadedError: Model not loaded before trying to complete ChatCompletionRequest. Please ensure you have called MLCEngine.reload(model) to load the model before initiating APIs, or initialize your engine using CreateMLCEngine() with a valid model configuration.',
+    ]) {
+      const explained = explainWebLLMError(raw);
+      expect(explained.kind).toBe('out-of-memory');
+      expect(explained.title).toBe('The GPU ran out of memory');
+      expect(explained.nextStep).toMatch(/try again: the model is loaded afresh/);
+    }
+  });
+
+  it('the tab out of its own memory is not blamed on the GPU', () => {
+    for (const raw of [
+      'RangeError: Array buffer allocation failed',
+      'The model worker failed: Uncaught RangeError: Array buffer allocation failed',
+      'RangeError: WebAssembly.Memory(): could not allocate memory',
+    ]) {
+      const explained = explainWebLLMError(raw);
+      expect(explained.kind).toBe('tab-memory');
+      expect(explained.title).toBe('The tab ran out of memory');
+      expect(explained.explanation).toMatch(/RAM, not GPU memory/);
+      expect(explained.nextStep).toMatch(/Close other tabs .* smaller model/);
+    }
+  });
+
   it('a q4f16 build on a GPU without shader-f16 points at the q4f32 build', () => {
     const explained = explainWebLLMError(
       'ShaderF16SupportError: This model requires WebGPU extension shader-f16, which is not enabled in this browser. You can try to launch Chrome Canary in command line with flag "--enable-dawn-features=allow_unsafe_apis".',

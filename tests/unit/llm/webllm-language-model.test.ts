@@ -45,6 +45,19 @@ describe('generator and refiner on one WebLLM engine', () => {
     expect(models.swapStats.lastMs).toBeGreaterThanOrEqual(0);
   });
 
+  it('loads a model the GPU dropped again at the next call, instead of failing every call after', async () => {
+    const first = new FakeHandlerWorker();
+    const second = new FakeHandlerWorker();
+    const models = new WebLLMModels(hostWith(first, second), { buildOf: (id) => builds[id], memoryBudgetMB: 4096 });
+    await models.model(QWEN).chat(messages, sampling);
+    first.chatError = "AbortError: Failed to execute 'mapAsync' on 'GPUBuffer': Device is lost";
+    await expect(models.model(QWEN).chat(messages, sampling)).rejects.toThrow(/^The GPU ran out of memory\./);
+    expect((await models.model(QWEN).chat(messages, sampling)).text).toBe('def add(a, b):\n    return a + b');
+    expect(reloads(second)).toEqual([{ modelId: [QWEN] }]);
+    // Loading again after a loss is not a swap between models.
+    expect(models.swapStats.swaps).toBe(0);
+  });
+
   it('loads (or swaps in) a model when asked to prepare it, so the chat that follows does not load', async () => {
     const worker = new FakeHandlerWorker();
     const models = new WebLLMModels(hostWith(worker), { buildOf: (id) => builds[id], memoryBudgetMB: 4096 });
