@@ -39,6 +39,15 @@ function sharedReasons(rows: readonly ModelRow[]): string[] {
   return first.assessment.reasons.filter((reason) => rest.every((row) => row.assessment?.reasons.includes(reason)));
 }
 
+/**
+ * Whether a load report says weights are being fetched. WebLLM reports "Fetching param
+ * cache[…]" only when shards are missing; a load from the cache goes from "Start to fetch
+ * params" straight to "Loading model from cache[…]".
+ */
+function fetchesWeights(progress: LoadProgress): boolean {
+  return progress.phase === 'downloading' && progress.text.startsWith('Fetching param cache');
+}
+
 export interface DownloadState {
   modelId: string;
   progress: LoadProgress | undefined;
@@ -66,7 +75,10 @@ export class ModelsView {
   loadedIds = $state.raw<readonly string[]>([]);
   download = $state.raw<DownloadState | undefined>(undefined);
   failure = $state.raw<{ modelId: string; explained: ExplainedError } | undefined>(undefined);
-  /** How long the last finished load took, to show what a swap costs on this device. */
+  /**
+   * How long the last finished load took, to show what a swap costs on this device: only a load
+   * from this browser's cache says that, so after one that downloaded weights there is none.
+   */
   lastLoad = $state.raw<{ modelId: string; ms: number } | undefined>(undefined);
   weightsBaseUrl = $state('');
   librariesBaseUrl = $state('');
@@ -159,14 +171,19 @@ export class ModelsView {
     if (this.download) return false;
     this.failure = undefined;
     this.download = { modelId, progress: undefined, lastNewsMs: performance.now() };
+    // A load replaces every loaded model, and a failed or cancelled one leaves none: from now on
+    // no model may be marked loaded (Delete would unload it, Try it would ask it).
+    this.loadedIds = [];
     // A download of a gigabyte or two takes minutes: the tab does not reload itself over it.
     const releaseTab = holdTabWork('a model download');
     const { host } = this.#deps.session;
+    let downloaded = false;
     try {
       const result = await host.load([modelId], (progress) => {
+        if (fetchesWeights(progress)) downloaded = true;
         if (this.download?.modelId === modelId) this.download = { modelId, progress, lastNewsMs: performance.now() };
       });
-      this.lastLoad = { modelId, ms: result.ms };
+      this.lastLoad = downloaded ? undefined : { modelId, ms: result.ms };
       return true;
     } catch (error) {
       if (!isAbortError(error)) {
@@ -194,7 +211,12 @@ export class ModelsView {
     this.#deps.session.host.cancel();
   }
 
+  /**
+   * Removes a model's files from this browser, unloading it first when loaded. Refused while a
+   * download runs: the unload would wait behind that load and then drop the model it loaded.
+   */
   async deleteModel(modelId: string): Promise<void> {
+    if (this.download) return;
     const records = this.#records();
     const record = records.find((r) => r.model_id === modelId);
     if (!record || !this.#deps.cacheStorage) return;
