@@ -23,7 +23,9 @@ export function unitRetryNote(unitId: string, retry: Omit<UnitRetry, 'error'>, m
     case 'backoff':
       return `${unitId}: ${why} The server did not say how long to wait: trying the unit again in ${wait} ${attempt}.`;
     case undefined:
-      return `${unitId}: ${why} Trying the unit again in ${wait} ${attempt}.`;
+      return retry.serverAsked
+        ? `${unitId}: ${why} Waiting ${wait}, as the server asked, then trying the unit again ${attempt}.`
+        : `${unitId}: ${why} Trying the unit again in ${wait} ${attempt}.`;
   }
 }
 

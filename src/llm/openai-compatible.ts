@@ -144,7 +144,9 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
         // A 429 that names no wait is not sent again at once: quick repeats spend a per-minute quota
         // and meet the same refusal. The study runner waits long enough for such a window instead.
         const retry = thrown.retryable && attempt <= retries && received.deltas === 0 && !(rateLimited && thrown.retryAfterMs === undefined);
-        if (!retry) throw rateLimited ? withRetryAfter(thrown.error, thrown.retryAfterMs) : thrown.error;
+        // The server's wait goes with the error, whatever the status (a 429's quota, a 503's model
+        // loading): the study runner waits that long before running the unit again (core/study/retry-wait.ts).
+        if (!retry) throw withRetryAfter(thrown.error, thrown.retryAfterMs);
         await sleep(thrown.retryAfterMs ?? backoffDelayMs(attempt - 1, backoff), signal);
       }
     }
@@ -276,7 +278,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
     // A prompt too long for the context meets the same answer however often it is sent (some servers say so with a 500).
     const overContext = error instanceof EndpointContextLengthError;
     const retryable = isRetryableStatus(status) && !overContext && tooLongMs === undefined;
-    // The wait goes with the failure even when too long: a 429's is handed to the study runner (withRetryAfter).
+    // The wait goes with the failure even when too long: it is handed to the study runner (withRetryAfter).
     return new AttemptFailure(error, retryable, overContext ? undefined : retryAfterMs);
   }
 

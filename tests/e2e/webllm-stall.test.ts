@@ -195,7 +195,7 @@ describe('the in-browser engine while a download runs, and after the GPU is lost
     const deleteSmall = page.getByRole('button', { name: `Delete ${SMALL} from this browser` });
     expect(await deleteSmall.isDisabled()).toBe(true);
     const why = page.locator(`#${await deleteSmall.getAttribute('aria-describedby')}`);
-    expect(await why.textContent()).toMatch(new RegExp(`Until ${LARGE} has loaded or is cancelled, no model can be loaded, deleted or tried`));
+    expect(await why.textContent()).toMatch(new RegExp(`Until ${LARGE} has loaded or is cancelled, no in-browser model can be loaded, deleted or tried`));
     await send.click();
     const refused = tryIt.getByRole('alert');
     await refused.waitFor();

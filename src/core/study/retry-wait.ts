@@ -10,6 +10,9 @@
  *   cannot see Retry-After unless the server exposes it), 30 s, then 60 s: a quota per minute
  *   has reset by the third attempt, where 2 s and 4 s spent all three inside the same minute.
  *   The engine has already tried the request again itself for a few seconds by then.
+ * - Another failure with a wait the server asked for (a 503 with Retry-After: a model loading,
+ *   maintenance) waits that long, up to the same 5 minutes, rather than 2 s and 4 s that would
+ *   spend every attempt inside the wait.
  * - Anything else (an endpoint that went away, a reply that stalled) after 2 s, then 4 s: a
  *   server that restarts is back within seconds, and a user waiting on a dead one should hear soon.
  */
@@ -36,6 +39,8 @@ export interface RetryWait {
   delayMs: number;
   /** For a rate limit: whether the wait is the server's (Retry-After) or this app's own. */
   rateLimit?: 'server-asked' | 'backoff';
+  /** Not a rate limit, but the server said how long to wait (Retry-After): `delayMs` is that wait. */
+  serverAsked?: true;
 }
 
 /** The wait before the run after attempt `attempt` (from 1) failed with `error`, or null when there is to be none. */
@@ -49,5 +54,14 @@ export function retryWait(error: unknown, attempt: number, timing: RetryTiming =
     const firstMs = timing.rateLimitDelayMs ?? 30_000;
     return { delayMs: Math.min(MAX_RATE_LIMIT_WAIT_MS, firstMs * 2 ** (attempt - 1)), rateLimit: 'backoff' };
   }
+  const askedMs = serverAskedWaitMs(error);
+  if (askedMs !== undefined) return askedMs > MAX_RETRY_AFTER_MS ? null : { delayMs: askedMs, serverAsked: true };
   return { delayMs: (timing.retryDelayMs ?? 2000) * attempt };
+}
+
+/** The wait an error says its server asked for (`retryAfterMs`, as engines set it from Retry-After), if any. */
+function serverAskedWaitMs(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const ms = (error as { retryAfterMs?: unknown }).retryAfterMs;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
 }

@@ -47,6 +47,8 @@ export interface UnitRetry {
    * wait it asked for, `backoff` when it gave none this app could read (core/study/retry-wait.ts).
    */
   rateLimit?: 'server-asked' | 'backoff';
+  /** Not a rate limit, but `delayMs` is the wait the server asked for (a 503 with Retry-After). */
+  serverAsked?: true;
 }
 
 export interface RunStudyOptions {

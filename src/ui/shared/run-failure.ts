@@ -119,6 +119,8 @@ export function retryNote(problemId: string, retry: UnitRetry): string {
     case 'backoff':
       return `The server is limiting requests (${why}): waiting ${seconds} s for its limit to reset, then trying ${problemId} again, ${attempt}.`;
     case undefined:
-      return `No answer for ${problemId} (${why}): trying it again in ${seconds} s, ${attempt}.`;
+      return retry.serverAsked
+        ? `No answer for ${problemId} (${why}): waiting ${seconds} s, as the server asked, then trying it again, ${attempt}.`
+        : `No answer for ${problemId} (${why}): trying it again in ${seconds} s, ${attempt}.`;
   }
 }

@@ -11,6 +11,7 @@ import {
 } from '../../../src/llm/openai-compatible.ts';
 import { splitIntoTokens } from '../../../src/core/llm/token-pieces.ts';
 import { rateLimitOf } from '../../../src/core/llm/rate-limit.ts';
+import { retryWait } from '../../../src/core/study/retry-wait.ts';
 import { isLasting } from '../../../src/core/llm/lasting-error.ts';
 import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeServerOptions } from '../../support/fake-openai-server.ts';
 
@@ -195,6 +196,8 @@ describe('OpenAI-compatible endpoint: transient failures are retried', () => {
     expect(target.requests).toHaveLength(1);
     expect(rateLimitOf(error)).toBeNull();
     expect(isLasting(error)).toBe(false);
+    // The study runner waits the 120 s the server asked before running the unit again, not 2 s and 4 s.
+    expect(retryWait(error, 1)).toEqual({ delayMs: 120_000, serverAsked: true });
   });
 
   it('does not send a 429 without Retry-After again at once, and hands its wait on when it names one', async () => {

@@ -32,6 +32,12 @@ describe("run's note when a unit is tried again", () => {
     );
   });
 
+  it('after a failure whose server said how long to wait (a 503 while a model loads), says the wait is the server\'s', () => {
+    expect(unitRetryNote(UNIT, { attempt: 1, maxAttempts: 3, delayMs: 120_000, serverAsked: true }, null, 120_000)).toBe(
+      `${UNIT}: the same error as above. Waiting 2m 00s, as the server asked, then trying the unit again (the unit's attempt 2 of 3).`,
+    );
+  });
+
   it('after a rate limit without a wait from the server, says so and how long the app waits', () => {
     expect(unitRetryNote(UNIT, { attempt: 1, maxAttempts: 3, delayMs: 30_000, rateLimit: 'backoff' }, null, 120_000)).toBe(
       `${UNIT}: the same error as above. The server did not say how long to wait: trying the unit again in 30s (the unit's attempt 2 of 3).`,

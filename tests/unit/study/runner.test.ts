@@ -352,6 +352,13 @@ describe('runStudy', () => {
       expect(retryWait(new Error('The connection to the server closed before the reply finished.'), 2)).toEqual({ delayMs: 4000 });
     });
 
+    it('waits as long as a server that is not limiting requests asked (a 503 with Retry-After: a model loading), up to the same 5 minutes', () => {
+      const loading = (retryAfterMs: number) => Object.assign(new Error('The server failed (503 Service Unavailable).'), { status: 503, retryAfterMs });
+      expect(retryWait(loading(120_000), 1)).toEqual({ delayMs: 120_000, serverAsked: true });
+      expect(retryWait(loading(120_000), 2)).toEqual({ delayMs: 120_000, serverAsked: true });
+      expect(retryWait(loading(MAX_RETRY_AFTER_MS + 1), 1)).toBeNull();
+    });
+
     it('waits at most 5 minutes for the server: a unit asked to wait longer (a daily quota) errors at once with the message', async () => {
       expect(retryWait(limited(MAX_RETRY_AFTER_MS), 1)).toEqual({ delayMs: MAX_RETRY_AFTER_MS, rateLimit: 'server-asked' });
       const model = perProblemModel((call) => (oneUnit(call) ? limited(3_600_000) : truthAnswer(call)));

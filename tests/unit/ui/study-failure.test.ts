@@ -141,5 +141,9 @@ describe('what a run panel says while a unit waits to be tried again', () => {
     expect(retryNote('HumanEval/3', { attempt: 1, maxAttempts: 3, delayMs: 2000, error: new Error('HTTP 503: busy. Check the log.') })).toBe(
       'No answer for HumanEval/3 (HTTP 503: busy.): trying it again in 2 s, attempt 2 of 3.',
     );
+    // A 503 whose server said how long to wait (a model loading): its wait, and whose it is.
+    expect(retryNote('HumanEval/3', { attempt: 1, maxAttempts: 3, delayMs: 120_000, serverAsked: true, error: new Error('HTTP 503: loading. Check the log.') })).toBe(
+      'No answer for HumanEval/3 (HTTP 503: loading.): waiting 120 s, as the server asked, then trying it again, attempt 2 of 3.',
+    );
   });
 });
