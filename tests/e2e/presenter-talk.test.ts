@@ -242,9 +242,23 @@ describe('the presenter during a talk', () => {
       const box = await failure.boundingBox();
       expect(box!.y + box!.height).toBeLessThanOrEqual(600);
 
-      // ← shows the failed run the room saw last, then what came before; → comes back to the failure.
+      // ← shows what the room saw last: the refiner's reply as far as it came, cut off (or, when
+      // those pieces were lost, what the refiner was told), then the failed run and what came
+      // before it; → comes back to the failure.
       await page.keyboard.press('ArrowLeft');
       await failure.waitFor({ state: 'detached' });
+      const cutOff = (await scene(page).getAttribute('data-scene')) === 'refinement';
+      if (cutOff) {
+        expect(await scene(page).locator('.detail').textContent()).toContain('cut off');
+        expect(await scene(page).getByLabel('Reply, cut off').textContent()).not.toBe('');
+        // Its pieces count in the strip, with the generator's.
+        const tokens = Number(/Tokens\s*(\d+)/.exec((await page.getByLabel('Progress').textContent()) ?? '')?.[1]);
+        expect(tokens).toBeGreaterThan(58);
+        await app.screenshot('presenter-talk-05a-cut-off-reply');
+        await page.keyboard.press('ArrowLeft');
+      }
+      await waitForScene(page, 'briefing');
+      await page.keyboard.press('ArrowLeft');
       await waitForScene(page, 'execution');
       expect(await scene(page).locator('.banner').textContent()).toContain('NameError');
       await app.screenshot('presenter-talk-05-looking-back');
@@ -252,6 +266,12 @@ describe('the presenter during a talk', () => {
       await waitForScene(page, 'generation');
       await page.keyboard.press('ArrowRight');
       await waitForScene(page, 'execution');
+      await page.keyboard.press('ArrowRight');
+      await waitForScene(page, 'briefing');
+      if (cutOff) {
+        await page.keyboard.press('ArrowRight');
+        await waitForScene(page, 'refinement');
+      }
       await page.keyboard.press('ArrowRight');
       await failure.waitFor();
       // Only the dropped connection's own report reaches the console.

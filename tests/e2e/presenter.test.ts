@@ -78,6 +78,11 @@ async function tracebacksScrollingSideways(page: Page): Promise<string[]> {
   );
 }
 
+/** The strip's clock, "0:03.4". */
+async function clock(page: Page): Promise<string | undefined> {
+  return /Time\s*(\d+:\d+\.\d)/.exec((await page.getByLabel('Progress').textContent()) ?? '')?.[1];
+}
+
 async function verdicts(page: Page): Promise<string[]> {
   return page.locator('article.scene ol.tests li.assert').evaluateAll((items) => items.map((li) => li.getAttribute('data-verdict') ?? ''));
 }
@@ -532,8 +537,8 @@ describe('the presenter in Chromium', () => {
 
   describe('live against a local endpoint', () => {
     let endpoint: FakeOpenAIServer;
+    const [broken, fixed] = demoRecording('name-error').trajectory.steps.flatMap((s) => (s.kind === 'execute' ? [] : [s.reply]));
     beforeAll(async () => {
-      const [broken, fixed] = demoRecording('name-error').trajectory.steps.flatMap((s) => (s.kind === 'execute' ? [] : [s.reply]));
       endpoint = await startFakeOpenAIServer({
         // The refiner's message reports what happened when the tests ran; the generator's does not.
         reply: (request) => (request.messages.at(-1)?.content.includes('What happened when the tests ran') ? fixed! : broken!),
@@ -545,6 +550,9 @@ describe('the presenter in Chromium', () => {
     afterAll(async () => endpoint?.close());
 
     it('streams a NameError, the feedback and the fix, stepping with the keys', { timeout: 240_000 }, async () => {
+      // The first reply is slow to start and slow to come, as a loaded server's: the room sees the
+      // wait, and Space pauses it mid-reply.
+      endpoint.script({ kind: 'reply', text: broken, firstTokenDelayMs: 3000, tokensPerSecond: 15 });
       const query = new URLSearchParams({
         problem: 'HumanEval/0',
         preset: 'llama-self-refine',
@@ -556,10 +564,28 @@ describe('the presenter in Chromium', () => {
       const app = await openApp(browser, server, { hash: `#/presenter?${query}` });
       const { page } = app;
       await waitForScene(page, 'generation', 60_000);
+      // Nothing arrives while the endpoint is silent, yet the strip's clock moves on: the app is not frozen.
+      await scene(page).locator('.detail', { hasText: 'waiting for its first token' }).waitFor();
+      const waited = await clock(page);
+      await page.waitForTimeout(700);
+      expect(await scene(page).locator('.detail').textContent()).toContain('waiting for its first token');
+      expect(await clock(page)).not.toBe(waited);
       await page.getByLabel('Reply so far').waitFor();
       // Read before the screenshot, which can take longer than the reply on a busy machine.
       expect(await scene(page).locator('.detail').textContent()).toContain('streaming');
       await app.screenshot('presenter-live-01-streaming');
+
+      // Space holds the reply and the clock still while the model writes on; Space again shows what came meanwhile.
+      await page.keyboard.press(' ');
+      await expect.poll(() => page.getByLabel('Progress').textContent()).toContain('Writing code · paused');
+      const held = await scene(page).textContent();
+      const heldClock = await clock(page);
+      await page.waitForTimeout(800);
+      expect(await scene(page).textContent()).toBe(held);
+      expect(await clock(page)).toBe(heldClock);
+      await app.screenshot('presenter-live-01b-paused');
+      await page.keyboard.press(' ');
+      await expect.poll(() => page.getByLabel('Progress').textContent()).not.toContain('paused');
 
       await waitForScene(page, 'execution', 120_000);
       await app.screenshot('presenter-live-02-running');

@@ -23,6 +23,9 @@ export class LiveTape {
   #ticked: number | null = null;
   #end: Tape['end'] = null;
   #endedAt: number | null = null;
+  /** Time spent paused, and when the pause under way began: the run's clock stands still with the show. */
+  #pausedMs = 0;
+  #pausedAt: number | null = null;
   #firstTokenAt: number | null = null;
   #lastTokenAt: number | null = null;
 
@@ -61,12 +64,12 @@ export class LiveTape {
     if (this.#pending?.kind === 'model') this.#pending = { ...this.#pending, streaming: true };
   }
 
-  token(delta: string): void {
+  /** A piece of the reply; `at`: when it arrived, if it is shown later (it arrived while paused). */
+  token(delta: string, at: number = this.#now()): void {
     const pending = this.#pending;
     if (pending?.kind !== 'model') return;
-    const now = this.#now();
-    this.#firstTokenAt ??= now;
-    this.#lastTokenAt = now;
+    this.#firstTokenAt ??= at;
+    this.#lastTokenAt = at;
     const tokens = pending.tokens + 1;
     const spanMs = this.#lastTokenAt - this.#firstTokenAt;
     // Decode speed after the first token, as the engines report it.
@@ -100,10 +103,32 @@ export class LiveTape {
     this.#endedAt = this.#now();
   }
 
-  /** The run stopped without a verdict (aborted or failed): nothing is pending any more. */
+  /**
+   * The run stopped without a verdict (aborted or failed). A reply under way stays as far as it
+   * came, marked as cut off: it is what the room saw before the failure, and ← shows it again.
+   * A reply that had not started leaves only what its node was told (if anything); a run in the
+   * sandbox leaves nothing.
+   */
   stopped(): void {
-    this.#pending = null;
+    const pending = this.#pending;
+    this.#pending = pending?.kind === 'model' ? { ...pending, streaming: pending.streaming && pending.text !== '', cutOff: true } : null;
     this.#endedAt ??= this.#now();
+  }
+
+  /** The show paused: the run's clock stops until `resume` (the model may go on writing meanwhile). */
+  pause(): void {
+    if (this.#endedAt === null) this.#pausedAt ??= this.#now();
+  }
+
+  resume(): void {
+    if (this.#pausedAt === null) return;
+    this.#pausedMs += (this.#endedAt ?? this.#now()) - this.#pausedAt;
+    this.#pausedAt = null;
+  }
+
+  /** The run's time so far, its pauses left out. */
+  elapsedMs(): number {
+    return (this.#pausedAt ?? this.#endedAt ?? this.#now()) - this.#startedAt - this.#pausedMs;
   }
 
   snapshot(): Tape {
@@ -112,7 +137,7 @@ export class LiveTape {
       pending: this.#pending,
       ticked: this.#ticked,
       end: this.#end,
-      elapsedMs: (this.#endedAt ?? this.#now()) - this.#startedAt,
+      elapsedMs: this.elapsedMs(),
     };
   }
 }

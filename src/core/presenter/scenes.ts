@@ -36,6 +36,8 @@ export interface GenerationScene {
   code: string | null;
   extraction: ExtractionRule | null;
   streaming: boolean;
+  /** The run stopped while the reply arrived: this is as far as it came. */
+  cutOff: boolean;
   usage: ChatUsage | null;
 }
 
@@ -56,6 +58,7 @@ export interface AnalysisScene {
   modelId: string;
   reply: string;
   streaming: boolean;
+  cutOff: boolean;
 }
 
 export interface RefinementScene {
@@ -71,6 +74,7 @@ export interface RefinementScene {
   /** Previous code → new code, once the reply is complete. */
   diff: CodeDiff | null;
   streaming: boolean;
+  cutOff: boolean;
   usage: ChatUsage | null;
 }
 
@@ -125,11 +129,13 @@ export function buildScenes(input: SceneInput): Scene[] {
       scenes.push(executionScene(input, tests, step, step.index === lastIndex ? tape.ticked : null));
       continue;
     }
-    scenes.push(...modelScenes(pipeline, step, code, false));
+    scenes.push(...modelScenes(pipeline, step, code, false, 'done'));
     if (writesCode(step.kind) && step.code !== null) code = step.code;
   }
   const pending = tape.pending;
-  if (pending?.kind === 'model') scenes.push(...modelScenes(pipeline, pendingAsStep(pending, tape.steps.length), code, !pending.streaming, true));
+  if (pending?.kind === 'model') {
+    scenes.push(...modelScenes(pipeline, pendingAsStep(pending, tape.steps.length), code, !pending.streaming, pending.cutOff ? 'cut-off' : 'streaming'));
+  }
   if (pending?.kind === 'execute') {
     scenes.push({
       kind: 'execution',
@@ -225,9 +231,9 @@ function pendingAsStep(pending: PendingModelCall, index: number): ModelStep {
 /**
  * The scenes of one model step: what it is told (for refiners, analyzers, critics and revisers),
  * then its reply. `briefingOnly`: the call has started but its reply has not, so only the
- * briefing shows yet. `streaming`: the reply is still arriving.
+ * briefing shows yet. `reply`: complete, still arriving, or cut off by the run stopping.
  */
-function modelScenes(pipeline: Pipeline, step: ModelStep, previousCode: string, briefingOnly: boolean, streaming = false): Scene[] {
+function modelScenes(pipeline: Pipeline, step: ModelStep, previousCode: string, briefingOnly: boolean, reply: 'done' | 'streaming' | 'cut-off'): Scene[] {
   const id = `step-${step.index}`;
   const label = modelLabel(pipeline, step);
   const scenes: Scene[] = [];
@@ -235,10 +241,12 @@ function modelScenes(pipeline: Pipeline, step: ModelStep, previousCode: string, 
     scenes.push({ kind: 'briefing', id: `${id}-briefing`, stepIndex: step.index, label: briefingLabel(step.kind, label), to: step.kind, briefing: readBriefing(step.messages) });
   }
   if (briefingOnly) return scenes;
-  const usage = streaming ? null : step.usage;
-  const located = streaming ? null : step.code !== null ? { code: step.code, rule: step.extraction } : null;
+  const streaming = reply === 'streaming';
+  const cutOff = reply === 'cut-off';
+  const usage = reply === 'done' ? step.usage : null;
+  const located = reply === 'done' && step.code !== null ? { code: step.code, rule: step.extraction } : null;
   if (step.kind === 'analyze' || step.kind === 'critique') {
-    scenes.push({ kind: 'analysis', id, stepIndex: step.index, label, modelId: step.modelId, reply: step.reply, streaming });
+    scenes.push({ kind: 'analysis', id, stepIndex: step.index, label, modelId: step.modelId, reply: step.reply, streaming, cutOff });
   } else if ((step.kind === 'refine' || step.kind === 'revise') && previousCode !== '') {
     const code = located?.code ?? null;
     scenes.push({
@@ -253,12 +261,13 @@ function modelScenes(pipeline: Pipeline, step: ModelStep, previousCode: string, 
       extraction: located?.rule ?? null,
       diff: code === null ? null : codeDiff(previousCode, code),
       streaming,
+      cutOff,
       usage,
     });
   } else {
     // A recorded step from an older file may lack `extraction`; the reply still says where the code is.
     const rule = located ? (located.rule ?? locateCode(step.reply).rule) : null;
-    scenes.push({ kind: 'generation', id, stepIndex: step.index, label, modelId: step.modelId, reply: step.reply, code: located?.code ?? null, extraction: rule, streaming, usage });
+    scenes.push({ kind: 'generation', id, stepIndex: step.index, label, modelId: step.modelId, reply: step.reply, code: located?.code ?? null, extraction: rule, streaming, cutOff, usage });
   }
   return scenes;
 }

@@ -22,6 +22,8 @@ export interface PendingModelCall {
   tokensPerSecond: number | null;
   /** Streamed pieces so far. */
   tokens: number;
+  /** Set when the run stopped (an endpoint gone silent) before the reply was finished: it never will be. */
+  cutOff?: boolean;
 }
 
 /** An execution under way. */

@@ -26,8 +26,9 @@ export interface TestCode {
 
 /**
  * `passed`: the program got past it. `failed`: its condition was false. `raised`: the code under
- * test raised while it ran. `not-run`: the program stopped before it. `unknown`: the program
- * timed out or its interpreter died, so where it stopped is not known.
+ * test raised while it ran. `not-run`: the program stopped before it. `unknown`: nothing says
+ * where the program stopped: it timed out, its interpreter died, or it failed without a
+ * traceback to place it (it wrote too much, ran out of memory).
  */
 export type AssertVerdict = 'passed' | 'failed' | 'raised' | 'not-run' | 'unknown';
 
@@ -68,8 +69,8 @@ export function testVerdicts(code: TestCode, outcome: Outcome): TestVerdicts {
     case 'timed-out':
       return { verdicts: all('unknown'), stoppedAt: null, beforeTests: false };
     case 'failed': {
-      if (outcome.errorType === 'Crash') return { verdicts: all('unknown'), stoppedAt: null, beforeTests: false };
       const assertion = outcome.failingAssert !== null;
+      if (!assertion && !placeable(outcome)) return { verdicts: all('unknown'), stoppedAt: null, beforeTests: false };
       const at = assertion ? findStatement(code, outcome.failingAssert ?? '') : stoppedInTests(code, outcome.traceback);
       if (at === null) {
         // An assertion the harness placed but we cannot find, or an error outside the tests' asserts.
@@ -115,6 +116,18 @@ function stoppedInTests(code: TestCode, traceback: string): number | null {
     if (index !== -1) return index;
   }
   return null;
+}
+
+/**
+ * Whether the failure says where the program was: a traceback frame in the program (the
+ * candidate's or the tests'), or an error of compiling, which stops it before anything runs. A
+ * crash, an output flood (the sandbox stops it wherever it is) or a MemoryError Python could not
+ * trace says nothing of it.
+ */
+function placeable(outcome: Extract<Outcome, { kind: 'failed' }>): boolean {
+  if (outcome.errorType === 'Crash') return false;
+  if (outcome.category === 'SyntaxError' || outcome.category === 'IndentationError') return true;
+  return parseTraceback(outcome.traceback).some((part) => part.kind === 'frame');
 }
 
 function testFrameCount(traceback: string): number {

@@ -4,6 +4,9 @@
  * every run) and hold the run at the points a presenter needs: after a reply, while the tests
  * tick in, and on what a refiner is told, each for a moment or until → (space pauses there).
  *
+ * Pausing holds the screen still: the model goes on writing, and what it wrote meanwhile shows on
+ * resume. The strip's clock stands still too, and leaves the pause out of the run's time.
+ *
  * The study's 120 s cap per problem is not applied: a presenter who pauses to talk would
  * otherwise fail the problem. Each program still has its own time limit.
  */
@@ -20,6 +23,9 @@ import type { PresenterShow, ShowSubject } from './show.ts';
 
 /** Long enough for any talk, short enough for setTimeout (which overflows past 2^31 ms). */
 const NO_PRACTICAL_CAP_MS = 6 * 60 * 60 * 1000;
+
+/** How often the strip's clock moves while the run plays: it shows tenths of a second. */
+const CLOCK_TICK_MS = 100;
 
 export interface LivePorts {
   modelFor: (modelKey: string) => LanguageModel;
@@ -51,7 +57,13 @@ export class LiveShow implements PresenterShow {
   shownIndex = $derived(this.cursor === null ? this.scenes.length - 1 : Math.min(this.cursor, this.scenes.length - 1));
   /** A failure is the front of the show: the scenes before it stay within reach of ←. */
   showingError = $derived(this.error !== null && this.cursor === null);
-  strip: StripReading = $derived.by(() => readStrip(this.tape, this.subject.pipeline, this.error !== null));
+  /**
+   * The run's time, read again every tick while it plays: the tape changes only when something
+   * happens, and a slow first token or a program that hangs must not look like a frozen screen.
+   */
+  #elapsedMs = $state(0);
+  #reading: StripReading = $derived.by(() => readStrip(this.tape, this.subject.pipeline, this.error !== null));
+  strip: StripReading = $derived({ ...this.#reading, elapsedMs: this.#elapsedMs });
   finished = $derived(this.tape.end !== null || this.error !== null);
   playing = $derived(!this.paused && !this.finished);
 
@@ -66,6 +78,9 @@ export class LiveShow implements PresenterShow {
   #tickTimer: ReturnType<typeof setInterval> | null = null;
   #ticking: Promise<void> = Promise.resolve();
   #tickingDone: (() => void) | null = null;
+  #clockTimer: ReturnType<typeof setInterval> | null = null;
+  /** Pieces of the reply that arrived while paused, with when they came: they show on resume. */
+  #held: { delta: string; at: number }[] = [];
 
   constructor(subject: ShowSubject, ports: LivePorts, pacing: PlaybackPacing = DEFAULT_PACING) {
     this.subject = subject;
@@ -80,10 +95,14 @@ export class LiveShow implements PresenterShow {
   togglePause(): void {
     if (this.finished) return this.restart();
     this.paused = !this.paused;
-    if (!this.paused) {
+    if (this.paused) this.#live?.pause();
+    else {
+      this.#live?.resume();
+      this.#releaseHeld();
       this.#resume?.();
       this.#resume = null;
     }
+    this.#syncClock();
   }
 
   /** Forward through scenes already shown; at the front, cut the current hold short. */
@@ -125,16 +144,21 @@ export class LiveShow implements PresenterShow {
     this.#skip?.();
     this.#resume?.();
     this.#endTicking();
+    this.#held = [];
+    // Nothing of this run is shown any more: the clock stops, and no late event starts it again.
+    this.#live = null;
+    this.#syncClock();
   }
 
   async #run(): Promise<void> {
     const controller = new AbortController();
     this.#controller = controller;
     const signal = controller.signal;
-    const live = new LiveTape(() => performance.now(), { resample: this.subject.pipeline.kind === 'resample' });
-    this.#live = live;
+    this.#live = null;
+    this.#held = [];
     this.#latestCode = '';
-    this.#publish();
+    this.tape = EMPTY_TAPE;
+    this.#elapsedMs = 0;
     try {
       if (this.#ports.prepare) {
         this.preparing = this.preparingSpoken = 'Preparing…';
@@ -144,6 +168,11 @@ export class LiveShow implements PresenterShow {
         }, signal);
         this.preparing = this.preparingSpoken = null;
       }
+      // The run's clock starts once the models are ready: loading one is not the run's time.
+      const live = new LiveTape(() => performance.now(), { resample: this.subject.pipeline.kind === 'resample' });
+      if (this.paused) live.pause();
+      this.#live = live;
+      this.#publish();
       // Python starts while the model writes: the first run needs it only after the first reply.
       const sandbox = this.#ports.sandbox();
       sandbox.catch(() => undefined);
@@ -170,9 +199,12 @@ export class LiveShow implements PresenterShow {
       this.#publish();
     } catch (error) {
       if (signal.aborted || isAbortError(error)) return;
-      live.stopped();
+      // What the model wrote while paused is part of what it wrote before the failure.
+      this.#releaseHeld();
+      this.#live?.stopped();
       this.#publish();
       this.error = error instanceof Error ? error.message : String(error);
+      this.#syncClock();
     } finally {
       if (this.#controller === controller) this.preparing = this.preparingSpoken = null;
     }
@@ -205,15 +237,23 @@ export class LiveShow implements PresenterShow {
         if (isBriefed(stepKindOfNode(context.nodeId))) await this.#hold(this.#pacing.briefingMs, signal);
         live.replyStarted();
         this.#publish();
-        return inner.chat(messages, options, {
+        const reply = await inner.chat(messages, options, {
           ...call,
           onToken: (delta) => {
             call.onToken?.(delta);
             if (signal.aborted) return;
+            // Paused, the screen holds still: the piece waits for resume.
+            if (this.paused) {
+              this.#held.push({ delta, at: performance.now() });
+              return;
+            }
             live.token(delta);
             this.#publish();
           },
         });
+        // A reply finished while paused shows, whole, once the show resumes.
+        await this.#hold(0, signal);
+        return reply;
       },
     };
   }
@@ -284,7 +324,31 @@ export class LiveShow implements PresenterShow {
     this.#tickingDone = null;
   }
 
+  /** Shows the pieces of the reply that arrived while paused, timed as they arrived. */
+  #releaseHeld(): void {
+    if (this.#held.length === 0) return;
+    for (const { delta, at } of this.#held) this.#live?.token(delta, at);
+    this.#held = [];
+    this.#publish();
+  }
+
+  /** The strip's clock moves while the run plays; it stands still while paused and once the run has ended. */
+  #syncClock(): void {
+    const tick = this.#live !== null && !this.paused && !this.finished;
+    if (tick && this.#clockTimer === null) {
+      this.#clockTimer = setInterval(() => {
+        if (this.#live) this.#elapsedMs = this.#live.elapsedMs();
+      }, CLOCK_TICK_MS);
+    } else if (!tick && this.#clockTimer !== null) {
+      clearInterval(this.#clockTimer);
+      this.#clockTimer = null;
+    }
+  }
+
   #publish(): void {
-    if (this.#live) this.tape = this.#live.snapshot();
+    if (!this.#live) return;
+    this.tape = this.#live.snapshot();
+    this.#elapsedMs = this.tape.elapsedMs;
+    this.#syncClock();
   }
 }

@@ -21,6 +21,7 @@ export function sceneTitle(scene: Scene, problemId: string): string {
  */
 export function sceneDetail(scene: Scene): string {
   if (scene.kind !== 'generation' && scene.kind !== 'refinement' && scene.kind !== 'analysis') return '';
+  if (scene.cutOff) return `${scene.modelId} · cut off: the run stopped before the reply was finished`;
   if (!scene.streaming) return scene.modelId;
   return `${scene.modelId} · ${scene.reply === '' ? 'waiting for its first token' : 'streaming'}`;
 }

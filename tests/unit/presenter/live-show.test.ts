@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { scriptedModel } from '../../../src/core/llm/scripted-model.ts';
+import type { ChatReply, LanguageModel } from '../../../src/core/ports.ts';
 import { llamaSelfRefine } from '../../../src/core/pipeline/presets.ts';
 import { DEFAULT_PACING, type PlaybackPacing } from '../../../src/core/presenter/playback.ts';
 import { demoRecording } from '../../../src/core/presenter/shipped-recordings.ts';
@@ -23,6 +24,53 @@ async function liveShow(pacing: PlaybackPacing = quick) {
 }
 
 const lastKind = (show: LiveShow) => show.scenes[show.shownIndex]?.kind;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** An endpoint the test types for: each piece of the reply when the test sends it, then its end or a failure. */
+function handTypedModel() {
+  let onToken: ((delta: string) => void) | undefined;
+  let settle: { resolve: (reply: ChatReply) => void; reject: (error: Error) => void } | null = null;
+  let text = '';
+  const model: LanguageModel = {
+    id: 'hand-typed',
+    chat: (_messages, _options, call) =>
+      new Promise<ChatReply>((resolve, reject) => {
+        onToken = call?.onToken;
+        text = '';
+        settle = { resolve, reject };
+      }),
+  };
+  return {
+    model,
+    asked: () => settle !== null,
+    send: (...pieces: string[]) => {
+      for (const piece of pieces) {
+        text += piece;
+        onToken?.(piece);
+      }
+    },
+    finish: () => settle?.resolve({ text, finishReason: 'stop', usage: { promptTokens: 0, completionTokens: text.length, timeToFirstTokenMs: 0, decodeTokensPerSecond: 0, totalMs: 0 } }),
+    fail: (message: string) => settle?.reject(new Error(message)),
+  };
+}
+
+async function handTypedShow() {
+  const problem = await loadTestProblem('humaneval', 'HumanEval/0');
+  const hand = handTypedModel();
+  const show = new LiveShow(
+    { problemId: problem.id, problem, pipeline: llamaSelfRefine, mode: 'study', sourceLabel: 'hand-typed', note: null },
+    { modelFor: () => hand.model, sandbox: async () => judgingSandbox(() => true) },
+    quick,
+  );
+  show.start();
+  await vi.waitFor(() => expect(hand.asked()).toBe(true));
+  return { show, hand };
+}
+
+const shownReply = (show: LiveShow) => {
+  const scene = show.scenes[show.shownIndex];
+  return scene?.kind === 'generation' ? scene.reply : null;
+};
 
 describe('a live show', () => {
   it("holds on what the refiner is told until →, then streams the fix to a passing verdict", async () => {
@@ -114,5 +162,60 @@ describe('a live show', () => {
     expect(show.shownIndex).toBe(kinds.length - 1);
     show.next();
     expect(show.showingError).toBe(true);
+  });
+
+  it("moves the strip's clock while the endpoint is silent, and stops it while paused and once the run has stopped", async () => {
+    const { show, hand } = await handTypedShow();
+    // No token yet (a slow endpoint can take a minute): nothing happens, yet the time goes on.
+    const waiting = show.strip.elapsedMs;
+    await sleep(400);
+    expect(show.strip.elapsedMs).toBeGreaterThan(waiting + 200);
+    show.togglePause();
+    const paused = show.strip.elapsedMs;
+    await sleep(700);
+    expect(show.strip.elapsedMs).toBe(paused);
+    // Resumed, the clock goes on from where it stood: the pause is not the run's time.
+    show.togglePause();
+    await sleep(300);
+    expect(show.strip.elapsedMs).toBeGreaterThan(paused + 150);
+    expect(show.strip.elapsedMs).toBeLessThan(paused + 700);
+    hand.fail('The endpoint sent nothing for 30 s.');
+    await vi.waitFor(() => expect(show.finished).toBe(true));
+    const ended = show.strip.elapsedMs;
+    await sleep(250);
+    expect(show.strip.elapsedMs).toBe(ended);
+  });
+
+  it('holds the reply on screen while paused, and shows what the model wrote meanwhile on resume', async () => {
+    const { show, hand } = await handTypedShow();
+    hand.send('```python\n', 'def');
+    expect(shownReply(show)).toBe('```python\ndef');
+    show.togglePause();
+    expect(show.strip.phase).toBe('Writing code');
+    hand.send(' has', '_close', '_elements(numbers, threshold):\n    return False\n```');
+    expect(shownReply(show)).toBe('```python\ndef');
+    expect(show.strip.tokens).toBe(2);
+    // The reply ends while paused: still held, and the run waits.
+    hand.finish();
+    await sleep(50);
+    expect(shownReply(show)).toBe('```python\ndef');
+    expect(show.scenes.map((s) => s.kind)).toEqual(['problem', 'generation']);
+    show.togglePause();
+    expect(shownReply(show)).toBe('```python\ndef has_close_elements(numbers, threshold):\n    return False\n```');
+    expect(show.strip.tokens).toBe(5);
+    await vi.waitFor(() => expect(show.scenes.map((s) => s.kind)).toContain('execution'));
+    show.stop();
+  });
+
+  it('keeps a reply the endpoint stopped sending, cut off, within reach of ←, and counts its tokens', async () => {
+    const { show, hand } = await handTypedShow();
+    hand.send('```python\n', 'def', ' has');
+    hand.fail('The endpoint stopped after 3 pieces of text.');
+    await vi.waitFor(() => expect(show.error).toBe('The endpoint stopped after 3 pieces of text.'));
+    expect(show.strip).toMatchObject({ phase: 'The run stopped', tokens: 3 });
+    show.previous();
+    expect(show.scenes[show.shownIndex]).toMatchObject({ kind: 'generation', reply: '```python\ndef has', streaming: false, cutOff: true });
+    show.previous();
+    expect(lastKind(show)).toBe('problem');
   });
 });

@@ -120,6 +120,26 @@ describe('live tape', () => {
     now = 2500;
     expect(tape.snapshot().elapsedMs).toBe(2500);
   });
+
+  it('leaves pauses out of the run time, and keeps the speed of pieces shown after a pause', () => {
+    let now = 0;
+    const tape = new LiveTape(() => now, { resample: false });
+    tape.callStarted({ nodeId: 'generator', callIndex: 0, modelId: 'fake', messages: [] });
+    tape.replyStarted();
+    now = 1000;
+    tape.pause();
+    now = 61_000;
+    expect(tape.elapsedMs()).toBe(1000);
+    // Pieces that came at 10 a second during the pause, shown on resume.
+    for (const [i, piece] of ['a', 'b', 'c', 'd', 'e'].entries()) tape.token(piece, 2000 + i * 100);
+    tape.resume();
+    now = 62_000;
+    expect(tape.snapshot()).toMatchObject({ elapsedMs: 2000, pending: { text: 'abcde', tokensPerSecond: 10 } });
+    // The endpoint goes silent and the run stops: the reply stays, cut off, and the clock with it.
+    tape.stopped();
+    now = 70_000;
+    expect(tape.snapshot()).toMatchObject({ elapsedMs: 2000, pending: { kind: 'model', text: 'abcde', tokens: 5, cutOff: true } });
+  });
 });
 
 describe('presenter links', () => {

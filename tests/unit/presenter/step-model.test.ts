@@ -5,7 +5,7 @@ import { llamaSelfRefine, resamplePipeline } from '../../../src/core/pipeline/pr
 import type { ExecuteStep } from '../../../src/core/pipeline/trajectory.ts';
 import { demoRecording } from '../../../src/core/presenter/shipped-recordings.ts';
 import { readBriefing, unfence } from '../../../src/core/presenter/feedback-sections.ts';
-import { buildScenes, maxAttempts, type ExecutionScene, type RefinementScene, type Scene } from '../../../src/core/presenter/scenes.ts';
+import { buildScenes, headline, maxAttempts, type ExecutionScene, type RefinementScene, type Scene } from '../../../src/core/presenter/scenes.ts';
 import { readStrip } from '../../../src/core/presenter/strip.ts';
 import { EMPTY_TAPE, stepKindOfNode, type Tape } from '../../../src/core/presenter/tape.ts';
 import { assertStatements, testCode, testVerdicts } from '../../../src/core/presenter/test-verdicts.ts';
@@ -50,6 +50,32 @@ describe('test verdicts', () => {
     const problem = await loadTestProblem('humaneval', 'HumanEval/0');
     const timedOut: Outcome = { kind: 'timed-out', durationMs: 10_000, limitMs: 10_000, studyErrorType: null };
     expect(new Set(testVerdicts(testCode(problem), timedOut).verdicts)).toEqual(new Set(['unknown']));
+  });
+
+  it('do not guess where a program stopped that failed without a traceback: a flood of output, a MemoryError Python could not trace', async () => {
+    const problem = await loadTestProblem('humaneval', 'HumanEval/0');
+    const tests = testCode(problem);
+    const message = 'The program wrote more than 1000000 characters to stdout and stderr.';
+    // The sandbox stops a flood wherever it is, here in the function the first test called.
+    const flood: Outcome = { kind: 'failed', durationMs: 900, category: 'OutputLimit', errorType: 'OutputLimit', message, traceback: `OutputLimit: ${message}`, failingAssert: null, studyErrorType: null };
+    const flooded = testVerdicts(tests, flood);
+    expect(flooded).toEqual({ verdicts: Array.from({ length: 7 }, () => 'unknown'), stoppedAt: null, beforeTests: false });
+    expect(headline(flood, flooded)).toBe(`OutputLimit: ${message}`);
+    const memory: Outcome = { ...flood, category: 'MemoryError', errorType: 'MemoryError', message: '', traceback: 'MemoryError' };
+    expect(new Set(testVerdicts(tests, memory).verdicts)).toEqual(new Set(['unknown']));
+    const crash: Outcome = { ...flood, category: 'Crash', errorType: 'Crash', message: 'The worker running the program was lost.', traceback: '' };
+    expect(new Set(testVerdicts(tests, crash).verdicts)).toEqual(new Set(['unknown']));
+    // A traceback that shows the candidate failing while it was defined does place it: before the tests.
+    const atDefinition: Outcome = {
+      ...flood,
+      category: 'MemoryError',
+      errorType: 'MemoryError',
+      message: '',
+      traceback: 'Traceback (most recent call last):\n  File "program.py", line 3, in <module>\n    TABLE = [0] * 10**12\nMemoryError',
+    };
+    const defined = testVerdicts(tests, atDefinition);
+    expect(defined.beforeTests).toBe(true);
+    expect(headline(atDefinition, defined)).toBe('MemoryError (before any test ran)');
   });
 
   it('keep an assert that spans several lines as one statement', () => {
@@ -193,6 +219,10 @@ describe('scenes', () => {
     const streaming = buildScenes({ ...input, tape: { ...EMPTY_TAPE, steps: [generated!, executed!], pending: { ...pending, streaming: true, text: '```python\nimport iter' } } });
     expect(streaming.at(-1)).toMatchObject({ kind: 'refinement', streaming: true, diff: null, reply: '```python\nimport iter' });
     expect(sceneDetail(streaming.at(-1)!)).toBe('m · streaming');
+    // The run stopped mid-reply (the endpoint went silent): the reply stays as far as it came, cut off.
+    const cutOff = buildScenes({ ...input, tape: { ...EMPTY_TAPE, steps: [generated!, executed!], pending: { ...pending, streaming: true, text: '```python\nimport iter', cutOff: true } } });
+    expect(cutOff.at(-1)).toMatchObject({ kind: 'refinement', streaming: false, cutOff: true, diff: null, reply: '```python\nimport iter' });
+    expect(sceneDetail(cutOff.at(-1)!)).toBe('m · cut off: the run stopped before the reply was finished');
   });
 
   it('show the task from the recorded message when the benchmark file is not at hand', () => {
