@@ -82,6 +82,8 @@ export class Playground {
   problem = $state.raw<Problem | null>(null);
   code = $state('');
   running = $state(false);
+  /** The problem the run in flight is for (null when none is): the user may open another one meanwhile. */
+  runningProblemId = $state<string | null>(null);
   run = $state.raw<PlaygroundRun | null>(null);
   /** The sandbox itself failed (Pyodide could not load): not a verdict. */
   sandboxError = $state<string | null>(null);
@@ -118,7 +120,8 @@ export class Playground {
     this.problem = problem;
     this.#lastOpen[problem.benchmark] = problem.id;
     this.code = this.#drafts.get(problem.id) ?? startingCode(problem);
-    this.run = null;
+    // The last run is kept: the page shows it only with its own problem, so a run that ended while
+    // another problem was open is there on coming back (it was dropped, and its verdict never seen).
     this.stopped = false;
     this.#replacement = null;
   }
@@ -193,6 +196,7 @@ export class Playground {
     const runNumber = ++this.#runNumber;
     const current = () => runNumber === this.#runNumber;
     this.running = true;
+    this.runningProblemId = problem.id;
     this.sandboxError = null;
     this.stopped = false;
     try {
@@ -218,6 +222,7 @@ export class Playground {
     } finally {
       if (current()) {
         this.running = false;
+        this.runningProblemId = null;
         if (this.#leaveWhenDone) this.leave();
       }
     }
@@ -232,6 +237,7 @@ export class Playground {
     if (!this.running) return;
     this.#runNumber++;
     this.running = false;
+    this.runningProblemId = null;
     this.run = null;
     this.stopped = true;
     void this.#sandboxes.close();

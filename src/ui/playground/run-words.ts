@@ -1,0 +1,53 @@
+/**
+ * What the Playground says about a run in words: the one sentence a screen reader hears, the
+ * line shown while a run is in flight, and what the "Printed output" part says.
+ */
+import { VERDICT_LABELS } from '../scoring/verdict-rows.ts';
+import type { PlaygroundRun } from './playground.svelte.ts';
+import { messageForEditor } from './traceback-lines.ts';
+
+export interface RunState {
+  running: boolean;
+  /** The problem the run in flight is for: the user may have opened another one since. */
+  runningProblemId: string | null;
+  stopped: boolean;
+  run: PlaygroundRun | null;
+  /** The problem open now. */
+  problemId: string | null;
+}
+
+/**
+ * One sentence, not the whole result (traceback and printed output included), which a live
+ * region around it read out at every run.
+ */
+export function runAnnouncement(state: RunState): string {
+  if (state.running) return runningLine(state);
+  if (state.stopped) return 'Stopped: no verdict.';
+  const run = state.run;
+  if (!run || run.problemId !== state.problemId) return '';
+  const outcome = run.outcome;
+  const verdict = `${run.problemId}: ${VERDICT_LABELS[outcome.kind]}.`;
+  if (outcome.kind !== 'failed') return verdict;
+  const message = messageForEditor(outcome.message, outcome.traceback, run.lines);
+  return `${verdict} ${endSentence(`${outcome.errorType}${message ? `: ${message}` : ''}`)}`;
+}
+
+/** While a run is in flight; it names its problem when another one is open now, whose tests are not the ones running. */
+export function runningLine(state: Pick<RunState, 'runningProblemId' | 'problemId'>): string {
+  const elsewhere = state.runningProblemId !== null && state.runningProblemId !== state.problemId;
+  return elsewhere ? `Running the tests of ${state.runningProblemId}, the problem open when Run was pressed…` : 'Running the tests…';
+}
+
+/**
+ * The sandbox keeps what the program wrote to stdout only: what went to stderr (warnings,
+ * logging, `print(…, file=sys.stderr)`) is counted against the output limit and dropped. So the
+ * page must not say "Nothing was printed" to someone whose program printed there.
+ */
+export const PRINTED_OUTPUT_HEADING = 'Printed output (stdout)';
+
+export const NOTHING_PRINTED = 'Nothing was printed to stdout. What goes to stderr (warnings, logging, print(…, file=sys.stderr)) is not kept.';
+
+/** A full stop after the text, unless CPython's message ends a sentence itself ("… instead of '='?", "… stderr."). */
+function endSentence(text: string): string {
+  return /[.?!…]$/.test(text) ? text : `${text}.`;
+}
