@@ -399,6 +399,14 @@ def install(config_json):
             code = compile_program(source)
         except BaseException as error:
             error.__traceback__ = None
+            # Errors found after parsing ('return' outside function, 'break' outside loop, a
+            # duplicate argument) come without their line: CPython reads it back from the
+            # script's file, and this program has none. Without it the caret is lost, in the
+            # traceback a refiner is shown too.
+            if isinstance(error, SyntaxError) and error.text is None and error.filename == FILENAME:
+                lines = source.splitlines(True)
+                if isinstance(error.lineno, int) and 0 < error.lineno <= len(lines):
+                    error.text = lines[error.lineno - 1]
             try:
                 text = ''.join(format_exception_only(type(error), error))
             except BaseException:

@@ -45,6 +45,18 @@ describe('a program that passes', () => {
     const result = expectError(await run('def f(:\n    pass\n'), 'SyntaxError');
     expect(result.traceback).toBe('  File "program.py", line 1\n    def f(:\n          ^\nSyntaxError: invalid syntax\n');
   });
+
+  // Found after parsing, these errors carry no source line of their own: CPython reads it from the
+  // script's file. The line and its caret must be there as CPython 3.11 prints them.
+  it.each([
+    ["'return' outside function", 'def strlen(s):\n    pass\nreturn len(s)\n', '  File "program.py", line 3\n    return len(s)\n    ^^^^^^^^^^^^^\n'],
+    ["'break' outside loop", 'for i in range(2):\n    pass\nbreak\n', '  File "program.py", line 3\n    break\n    ^^^^^\n'],
+    ["duplicate argument 'a' in function definition", 'def f(a, a):\n    pass\n', '  File "program.py", line 1\n    def f(a, a):\n             ^\n'],
+  ])('shows the line and caret of a syntax error found after parsing (%s)', async (message, program, where) => {
+    const result = expectError(await run(program), 'SyntaxError');
+    expect(result.message).toBe(message);
+    expect(result.traceback).toBe(`${where}SyntaxError: ${message}\n`);
+  });
 });
 
 describe('exits', () => {
