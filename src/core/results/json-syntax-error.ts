@@ -16,14 +16,20 @@ export interface JsonSyntaxErrorPlace {
   column: number;
   /** The text ended before the JSON value did (a truncated file). */
   atEnd: boolean;
+  /**
+   * The member the error is in, as keys and indices from the outermost value (`units`, 3,
+   * `trajectory`): a file written on one line says "line 1" for any error, and this names the
+   * unit. Empty at the outermost level.
+   */
+  path: (string | number)[];
 }
 
 type Expecting = 'value' | 'value-or-close' | 'key' | 'key-or-close' | 'comma-or-close' | 'end';
 
 /** The first offset where `text` is not valid JSON, or null when it is valid. */
 export function locateJsonSyntaxError(text: string): JsonSyntaxErrorPlace | null {
-  const offset = firstErrorOffset(text);
-  return offset === null ? null : { offset, ...lineAndColumn(text, offset), atEnd: offset >= text.length };
+  const found = firstError(text);
+  return found === null ? null : { offset: found.offset, ...lineAndColumn(text, found.offset), atEnd: found.offset >= text.length, path: found.path };
 }
 
 export function lineAndColumn(text: string, offset: number): { line: number; column: number } {
@@ -36,48 +42,64 @@ export function lineAndColumn(text: string, offset: number): { line: number; col
   return { line, column: offset - lineStart + 1 };
 }
 
-function firstErrorOffset(text: string): number | null {
+function firstError(text: string): { offset: number; path: (string | number)[] } | null {
   const n = text.length;
   const stack: string[] = [];
+  // Beside the stack: each open container's current key (null before the first) or index.
+  const members: (string | number | null)[] = [];
   let expecting: Expecting = 'value';
   let i = 0;
   const afterValue = (): Expecting => (stack.length === 0 ? 'end' : 'comma-or-close');
+  // The member the scanner is in or just after; a container's key before its first is left out.
+  const at = (offset: number) => ({ offset, path: members.filter((m): m is string | number => m !== null) });
+  const open = (c: string) => {
+    stack.push(c);
+    members.push(c === '[' ? 0 : null);
+  };
+  const close = () => {
+    stack.pop();
+    members.pop();
+  };
 
   for (;;) {
     while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
-    if (i >= n) return expecting === 'end' ? null : n;
+    if (i >= n) return expecting === 'end' ? null : at(n);
     const c = text[i];
     switch (expecting) {
       case 'end':
-        return i;
+        return at(i);
       case 'comma-or-close': {
-        const open = stack[stack.length - 1];
+        const container = stack[stack.length - 1];
         if (c === ',') {
           i++;
-          expecting = open === '{' ? 'key' : 'value';
-        } else if ((open === '{' && c === '}') || (open === '[' && c === ']')) {
-          stack.pop();
+          // The next element's index; an object's next key is not known until it is read.
+          members[members.length - 1] = container === '[' ? (members[members.length - 1] as number) + 1 : null;
+          expecting = container === '{' ? 'key' : 'value';
+        } else if ((container === '{' && c === '}') || (container === '[' && c === ']')) {
+          close();
           i++;
           expecting = afterValue();
         } else {
-          return i;
+          return at(i);
         }
         break;
       }
       case 'key':
       case 'key-or-close': {
         if (expecting === 'key-or-close' && c === '}') {
-          stack.pop();
+          close();
           i++;
           expecting = afterValue();
           break;
         }
-        if (c !== '"') return i;
+        if (c !== '"') return at(i);
         const end = scanString(text, i);
-        if (end < 0) return -end - 1;
+        if (end < 0) return at(-end - 1);
+        const key = text.slice(i + 1, end - 1);
+        members[members.length - 1] = key.includes('\\') ? (JSON.parse(`"${key}"`) as string) : key;
         i = end;
         while (i < n && (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r')) i++;
-        if (i >= n || text[i] !== ':') return i;
+        if (i >= n || text[i] !== ':') return at(i);
         i++;
         expecting = 'value';
         break;
@@ -85,19 +107,19 @@ function firstErrorOffset(text: string): number | null {
       case 'value':
       case 'value-or-close': {
         if (expecting === 'value-or-close' && c === ']') {
-          stack.pop();
+          close();
           i++;
           expecting = afterValue();
           break;
         }
         if (c === '{' || c === '[') {
-          stack.push(c);
+          open(c);
           i++;
           expecting = c === '{' ? 'key-or-close' : 'value-or-close';
           break;
         }
         const end = c === '"' ? scanString(text, i) : c === '-' || isDigit(c) ? scanNumber(text, i) : scanLiteral(text, i);
-        if (end < 0) return -end - 1;
+        if (end < 0) return at(-end - 1);
         i = end;
         expecting = afterValue();
         break;

@@ -175,10 +175,14 @@ function parseJson(text: string): unknown {
   } catch (error) {
     const place = locateJsonSyntaxError(text);
     if (looksLikeSamplesFile(text)) throw samplesFileError();
+    // The app writes a file on one line, where "line 1, column 36715" alone does not say which
+    // unit is broken: the field the scanner was in does.
+    const member = place && place.path.length > 0 ? jsonMember(place.path) : null;
     if (place?.atEnd) {
       throw new UserError(
         `The file is truncated: its JSON stops in the middle (line ${place.line}, column ${place.column}).`,
         'Download or copy the file again.',
+        member ? [`It stops in ${member}.`] : [],
       );
     }
     const where = place ? `: the error is at line ${place.line}, column ${place.column}` : '';
@@ -186,9 +190,18 @@ function parseJson(text: string): unknown {
     throw new UserError(
       `The file is not valid JSON${where}.`,
       'Was it edited by hand? Fix the JSON there, or export the file again.',
-      [`JSON: ${(error as Error).message}`, ...(near ? [`near: ${JSON.stringify(near)}`] : [])],
+      [...(member ? [`At ${member}.`] : []), `JSON: ${(error as Error).message}`, ...(near ? [`near: ${JSON.stringify(near)}`] : [])],
     );
   }
+}
+
+/** Most levels of a JSON path named in a message: a result file nests about eight, a hostile one a million. */
+const MAX_PATH_PARTS = 12;
+
+/** `units[3].trajectory.steps[0].reply`, cut short (with "…") past MAX_PATH_PARTS levels. */
+function jsonMember(path: readonly (string | number)[]): string {
+  const named = fieldPath(path.slice(0, MAX_PATH_PARTS).map((part) => (typeof part === 'string' ? part.slice(0, 60) : part)));
+  return path.length > MAX_PATH_PARTS ? `${named}…` : named;
 }
 
 function samplesFileError(): UserError {
