@@ -40,6 +40,13 @@ export interface StudyRecord {
   link?: string;
   /** What the endpoints said about the models this browser ran the study on (joins this browser's environment). */
   servedModels?: ResultServedModel[];
+  /**
+   * This browser's environment as each run of the study here started, kept only when it differs
+   * from the one before (the app or the browser was updated between a run and its resume), so an
+   * export says what ran the study, not what exported it. Records from before 2026-11-24 have
+   * none: their exports record the exporting page's environment.
+   */
+  environmentsHere?: ResultEnvironment[];
 }
 
 /** One step, keyed by (studyId, unitId, index): writing the same step twice lands on the same key. */

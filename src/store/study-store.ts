@@ -13,6 +13,7 @@
  */
 import type { Step } from '../core/pipeline/trajectory.ts';
 import type { StoredStudy, StudyStatus, StudyStore } from '../core/ports.ts';
+import { canonicalJson } from '../core/results/canonical-json.ts';
 import type { ResultEnvironment, ResultServedModel } from '../core/results/result-file.ts';
 import { isReplayStudy, sameStudyConfig, type StudyConfig } from '../core/study/config.ts';
 import { erroredReasons, type ErroredReason } from '../core/study/errored-reasons.ts';
@@ -162,6 +163,22 @@ export class IdbStudyStore implements StudyStore {
     await tx.done;
   }
 
+  /**
+   * Keeps this browser's environment as a run of the study starts here, unless it is the one
+   * kept last (a resume on the same app and browser adds nothing). A study deleted meanwhile is
+   * left alone.
+   */
+  async noteEnvironmentHere(studyId: string, environment: ResultEnvironment): Promise<void> {
+    const tx = observed(this.#db.transaction('studies', 'readwrite'));
+    const record = await tx.store.get(studyId);
+    const kept = record?.environmentsHere ?? [];
+    const last = kept.at(-1);
+    if (record && !(last && sameEnvironment(last, environment))) {
+      await tx.store.put({ ...record, environmentsHere: [...kept, environment] });
+    }
+    await tx.done;
+  }
+
   /** The study's own record (status, link, environments), or undefined. */
   async studyRecord(studyId: string): Promise<StudyRecord | undefined> {
     return this.#db.get('studies', studyId);
@@ -225,6 +242,12 @@ export class IdbStudyStore implements StudyStore {
     await tx.store.put(change(record));
     await tx.done;
   }
+}
+
+/** The same app, browser, GPU and libraries: when it was recorded, and what endpoints said since, aside. */
+function sameEnvironment(a: ResultEnvironment, b: ResultEnvironment): boolean {
+  const what = ({ recordedAt: _at, servedModels: _served, ...rest }: ResultEnvironment) => canonicalJson(rest);
+  return what(a) === what(b);
 }
 
 /** Ends a write for a study that was never stored: nothing is written, and the caller hears why. */

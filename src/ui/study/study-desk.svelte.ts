@@ -78,6 +78,7 @@ export class StudyDesk {
         sandbox: (workers) => this.#sandboxes.get(workers),
         models: this.engines.modelDeps,
         setAddress: (hash) => history.replaceState(history.state, '', hash),
+        environmentHere,
         thisTab: tabRunRecord(tabStorage(), RUNNING_IN_TAB_KEY),
       },
       this.form,

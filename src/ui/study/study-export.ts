@@ -22,11 +22,15 @@ export async function studyResultFile(
     store.studyRecord(studyId),
   ]);
   if (!stored || !record) throw new Error(NO_LONGER_STORED);
+  // Where it ran here, as each run started; a study stored before those were kept gets the
+  // exporting page's environment, as then.
+  const recorded = record.environmentsHere ?? [];
+  const ranHere = recorded.length > 0 ? recorded : record.ranHere || record.importedEnvironments.length === 0 ? [await environmentHere(stored.config)] : [];
   const served = record.servedModels ?? [];
-  const here = { ...(await environmentHere(stored.config)), ...(served.length > 0 ? { servedModels: served } : {}) };
-  const doc = await buildResultFile(stored.config, resultUnitsFromStore(stored), here);
-  const environments = [...record.importedEnvironments, ...(record.ranHere || record.importedEnvironments.length === 0 ? [here] : [])];
-  return { ...doc, environments };
+  // What endpoints said joins the latest run here (a resumed run asks them again).
+  const here = ranHere.map((environment, i) => (i === ranHere.length - 1 && served.length > 0 ? { ...environment, servedModels: served } : environment));
+  const doc = await buildResultFile(stored.config, resultUnitsFromStore(stored), here.at(-1) ?? (await environmentHere(stored.config)));
+  return { ...doc, environments: [...record.importedEnvironments, ...here] };
 }
 
 export interface ExportedFile {

@@ -16,6 +16,7 @@ import { isReplayStudy, studyPromptSet, type StudyConfig } from '../../core/stud
 import { createStudyConfig } from '../../core/study/create-config.ts';
 import { decodeStudyLink, encodeStudyLink, isStudyLink, type StudyLinkResult } from '../../core/study/link.ts';
 import type { LanguageModel, Sandbox } from '../../core/ports.ts';
+import type { ResultEnvironment } from '../../core/results/result-file.ts';
 import { connectionTerminated } from '../../store/database.ts';
 import type { IdbStudyStore } from '../../store/study-store.ts';
 import { FormProblems, NO_REFUSAL, plainRefusal, startRefusal, type StartRefusal } from '../shared/form-problems.ts';
@@ -37,6 +38,8 @@ export interface LauncherDeps {
   models: Omit<StudyModelDeps, 'replay'>;
   /** Replaces the address without a navigation (history.replaceState). */
   setAddress: (hash: string) => void;
+  /** This browser's environment for a study's result file, kept as each run starts (never throws). */
+  environmentHere?: (config: StudyConfig) => Promise<ResultEnvironment>;
   /**
    * The study this tab runs, kept where a reload of the tab finds it again (sessionStorage): a
    * reload, or a crash the browser restores, then resumes it as a link's study is resumed, unless
@@ -404,6 +407,9 @@ export class StudyLauncher {
       });
       const store = await this.#deps.store();
       await store.putStudy(config);
+      // What runs the study is recorded now: an export after an update of the app or the browser
+      // must not credit the new version with this run.
+      if (this.#deps.environmentHere) await store.noteEnvironmentHere(config.id, await this.#deps.environmentHere(config));
       if (link !== undefined) await store.setLink(config.id, link);
       return { model, sandbox, store, release };
     } catch (error) {

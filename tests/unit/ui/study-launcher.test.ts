@@ -12,7 +12,7 @@ import type { TabRun } from '../../../src/ui/shared/tab-run.ts';
 import { StudyLibrary } from '../../../src/ui/study/study-library.svelte.ts';
 import { contractConfig } from '../../support/study-store-contract.ts';
 import { originLocks } from './origin-locks.ts';
-import { studyResultFile } from '../results/result-file-fixtures.ts';
+import { environment, studyResultFile } from '../results/result-file-fixtures.ts';
 
 beforeEach(() => {
   globalThis.indexedDB = new IDBFactory();
@@ -306,6 +306,35 @@ describe('resuming a replay study', () => {
     );
     expect(await launcher.resume(config.id)).toBe(false);
     expect(launcher.errors.join(' ')).toMatch(/^another-study\.json \(“.*”\) is not the file this study replays/);
+  });
+});
+
+describe('the environment a study runs in', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it('is kept with the study as a run starts, so that its exports say what ran it', async () => {
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ data: [] }), { headers: { 'Content-Type': 'application/json' } }));
+    const store = new IdbStudyStore(await openLabDatabase());
+    const config = contractConfig('kept-environment');
+    await store.putStudy(config);
+    const ranWith = environment({ appVersion: '0.1.0', recordedAt: '2026-11-20T09:00:00.000Z' });
+    const launcher = new StudyLauncher(
+      {
+        store: async () => store,
+        dataset: async () => ({ benchmark: 'humaneval', problems: [], sha256: config.datasetSha256, source: 'test', failures: [] }),
+        sandbox: async () => ({ run: async () => Promise.reject(new Error('no program runs here')), close: async () => undefined }),
+        models: { apiKeyFor: () => undefined, webllm: async () => Promise.reject(new Error('not used')) },
+        setAddress: () => undefined,
+        environmentHere: async () => ranWith,
+      },
+      new StudyForm(),
+      new StudyLibrary({ store: async () => store, environmentHere: async () => Promise.reject(new Error('not used')), runningHere: () => new Set() }),
+      1,
+    );
+    await launcher.resume(config.id);
+    await vi.waitFor(async () => expect((await store.studyRecord(config.id))?.environmentsHere).toEqual([ranWith]));
   });
 });
 
