@@ -40,8 +40,11 @@ export async function countLines(path: string): Promise<number> {
 
 /** The file's bytes, decompressed when it starts as a gzip file does (by content, not by name). */
 async function* readBytes(path: string, highWaterMark: number): AsyncGenerator<Buffer> {
+  // Looked at before the stream opens: a file that cannot be opened then fails here, once, and
+  // leaves no stream behind whose own failure to open would end the process as an unhandled error.
+  const gzip = isGzip(path);
   const file = createReadStream(path, { highWaterMark });
-  if (!isGzip(path)) {
+  if (!gzip) {
     yield* file as AsyncIterable<Buffer>;
     return;
   }

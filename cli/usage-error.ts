@@ -24,6 +24,19 @@ export function exitAfterSignal(signal: NodeJS.Signals): number {
 }
 
 /**
+ * The signals that stop a long command (score, run) and keep what it did: Ctrl+C; SIGTERM (a CI
+ * job cancelled, a `timeout` run out); SIGHUP (the terminal closed, an SSH connection dropped),
+ * the commonest way a long run ends early. Nothing can be kept on SIGKILL.
+ */
+export const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** After SIGHUP the terminal is gone: a line written to it fails, which must not end the run before its results are kept. */
+export function ignoreLostTerminal(signal: NodeJS.Signals): void {
+  if (signal !== 'SIGHUP') return;
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
+}
+
+/**
  * Every command's `node:util` parseArgs with strict checking, its error turned into a UsageError:
  * node:util words these well ("Unknown option '--x'"), so the sentence is kept and the code dropped.
  * An unknown option keeps only its first sentence (the second, about '--', is a riddle to most

@@ -25,7 +25,7 @@ import type { Command, CommandIo } from '../main.ts';
 import { refuseFolderName, refuseOutputOverInput, writeFailure } from '../output-file.ts';
 import { describeImport } from '../result-files.ts';
 import { createStatusLine } from '../status-line.ts';
-import { EXIT, exitAfterSignal, InputError, UsageError } from '../usage-error.ts';
+import { EXIT, exitAfterSignal, ignoreLostTerminal, InputError, STOPPING_SIGNALS, UsageError } from '../usage-error.ts';
 import { refuseExistingOutput } from './existing-output.ts';
 import { bindModels, checkEndpoint, chooseEndpoint, keyAdvice, modelKeys } from './bind-models.ts';
 import { nodeEnvironment } from './node-environment.ts';
@@ -78,20 +78,21 @@ export const runCommand: Command = {
     // load or a slow endpoint lists its models can end the command at once; Node's default would
     // end it without a word.
     const onSignalBeforeStart = (signal: NodeJS.Signals) => {
+      ignoreLostTerminal(signal);
       const kept = options.resume !== null ? ` (${options.resume} is as it was)` : '';
       io.stderr.write(`\nInterrupted before the study started: nothing was written${kept}.\n`);
       process.exit(exitAfterSignal(signal));
     };
-    process.once('SIGINT', onSignalBeforeStart);
-    process.once('SIGTERM', onSignalBeforeStart);
+    // SIGHUP too: a long study is often run over SSH, and a dropped connection must keep the
+    // units done since the last checkpoint as Ctrl+C does, not end the process where it stands.
+    for (const signal of STOPPING_SIGNALS) process.once(signal, onSignalBeforeStart);
+    const unwatch = () => {
+      for (const signal of STOPPING_SIGNALS) process.off(signal, onSignalBeforeStart);
+    };
     try {
-      return await runPrepared(options, io, () => {
-        process.off('SIGINT', onSignalBeforeStart);
-        process.off('SIGTERM', onSignalBeforeStart);
-      });
+      return await runPrepared(options, io, unwatch);
     } finally {
-      process.off('SIGINT', onSignalBeforeStart);
-      process.off('SIGTERM', onSignalBeforeStart);
+      unwatch();
     }
   },
 };
@@ -117,6 +118,10 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
     return EXIT.ok;
   }
   const endpointNote = await checkEndpoint(prepared.endpoint, apiKey, config.models, options.apiKeyEnv);
+  // checkEndpoint returns only once the server has answered (its model list, or a 404 for one):
+  // a chat request that then reaches nothing is the server having stopped (crashed loading the
+  // model, say), not a wrong address, and every model of the run is told so.
+  const endpointAnswered = { value: true };
 
   const named = options.out ?? options.resume;
   const outPath = named !== null ? resolve(io.cwd, named) : unusedPath(resolve(io.cwd, resultFileName(config, { gzip: false })));
@@ -145,6 +150,7 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   // handler during the first and the last write, Node's default ended the process there and
   // left the temporary beside the result file.
   const onSignal = (signal: NodeJS.Signals) => {
+    ignoreLostTerminal(signal);
     if (stoppedBy !== null) {
       const kept = fileWritten ? `${outPath} holds the study as last written` : prepared.resuming ? `${outPath} is as it was` : 'nothing was written';
       io.stderr.write(`\nQuitting without finishing the result file: ${kept}.\n`);
@@ -161,12 +167,10 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
     stop.abort();
   };
   const stopListening = () => {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);
   };
   writingStarts();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const signal of STOPPING_SIGNALS) process.on(signal, onSignal);
   // Written once before Python starts: a path that cannot be written fails now, not after the study.
   await store.putStudy(config);
   try {
@@ -233,6 +237,7 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
             baseUrl: prepared.endpoint,
             model: binding.id,
             firstTokenTimeoutMs: options.firstTokenTimeoutMs,
+            answered: endpointAnswered,
             // The model list took the key; a refusal later gets the same command-line advice, not the app's.
             keyAdvice: (status) => {
               keyRefused = status;
@@ -336,7 +341,8 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   }
   if (errored.length > 0) {
     const more = errored.length > MAX_LISTED_ERRORED ? ` (${errored.length - MAX_LISTED_ERRORED} not listed above)` : '';
-    const timedOut = [...firstErroredWith.keys()].some(isFirstTokenTimeout) ? ` ${firstTokenHint(options.firstTokenTimeoutMs)}` : '';
+    // On a line of its own: after the command, on the same line, it read as more of the command.
+    const timedOut = [...firstErroredWith.keys()].some(isFirstTokenTimeout) ? `\n${firstTokenHint(options.firstTokenTimeoutMs)}` : '';
     io.stderr.write(`${errored.length} unit(s) errored: the model request kept failing${more}. They count as not run; once the cause named above is fixed, ${resumeHint}${timedOut}\n`);
     return EXIT.badInput;
   }

@@ -49,8 +49,16 @@ export function createStudyProgressView(sink: ProgressSink, now: () => number = 
   let lastDrawn = -Infinity;
   let lastDoneDrawn = -1;
   let lineOpen = false;
+  /**
+   * In a log, a unit finished within 5 s of the last line is printed once those 5 s are up: the
+   * next update may be minutes away (a server slow to start its next reply, a first-token wait),
+   * and until then the log would say fewer units are done than are.
+   */
+  let pending: ReturnType<typeof setTimeout> | null = null;
 
   const draw = () => {
+    if (pending !== null) clearTimeout(pending);
+    pending = null;
     if (!last) return;
     const text = formatProgress(last);
     if (sink.isTTY) {
@@ -68,8 +76,15 @@ export function createStudyProgressView(sink: ProgressSink, now: () => number = 
       last = progress;
       const interval = sink.isTTY ? TTY_INTERVAL_MS : PLAIN_INTERVAL_MS;
       // On a plain log, a line only when a unit finished since the last one, at most every few seconds.
-      if (now() - lastDrawn < interval || (!sink.isTTY && progress.doneUnits === lastDoneDrawn)) return;
-      draw();
+      if (!sink.isTTY && progress.doneUnits === lastDoneDrawn) return;
+      const wait = interval - (now() - lastDrawn);
+      if (wait <= 0) {
+        draw();
+      } else if (!sink.isTTY && pending === null) {
+        pending = setTimeout(draw, wait);
+        // Never what keeps the process alive.
+        pending.unref?.();
+      }
     },
     note(text) {
       sink.write(lineOpen ? `\r\x1b[K${text}\n` : `${text}\n`);
@@ -77,6 +92,8 @@ export function createStudyProgressView(sink: ProgressSink, now: () => number = 
       if (sink.isTTY) draw();
     },
     finish() {
+      if (pending !== null) clearTimeout(pending);
+      pending = null;
       if (last && (sink.isTTY || last.doneUnits !== lastDoneDrawn)) draw();
       if (lineOpen) sink.write('\n');
       lineOpen = false;

@@ -15,7 +15,7 @@ import type { Command, CommandIo } from '../main.ts';
 import { createProgress } from '../progress.ts';
 import { writeFailure } from '../output-file.ts';
 import { createStatusLine, formatBytes } from '../status-line.ts';
-import { EXIT, exitAfterSignal, InputError } from '../usage-error.ts';
+import { EXIT, exitAfterSignal, ignoreLostTerminal, InputError, STOPPING_SIGNALS } from '../usage-error.ts';
 
 import { parseScoreOptions, resumeCommandLine, SCORE_USAGE, type ScoreOptions } from './score-options.ts';
 import { takeUpKilledRun } from './orphan-partial.ts';
@@ -57,19 +57,8 @@ export const scoreCommand: Command = {
   },
 };
 
-/**
- * The signals that stop a run and keep what it scored: Ctrl+C; SIGTERM (a CI job cancelled, a
- * `timeout` run out); SIGHUP (the terminal closed, an SSH connection dropped), the commonest way
- * a long run ends early. Nothing can be kept on SIGKILL: the run's `.partial` file is left, and
- * `--resume` goes on from it (orphan-partial.ts).
- */
-const STOPPING_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-
-/** After SIGHUP the terminal is gone: a line written to it fails, which must not end the run before its results are kept. */
-function ignoreLostTerminal(signal: NodeJS.Signals): void {
-  if (signal !== 'SIGHUP') return;
-  for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
-}
+// The signals that stop a run and keep what it scored (usage-error.ts). On SIGKILL nothing can
+// be kept: the run's `.partial` file is left, and `--resume` goes on from it (orphan-partial.ts).
 
 /**
  * What stopping with no result written leaves: nothing new, and an earlier results file as it
@@ -259,6 +248,14 @@ function assertReadableFile(path: string): void {
     throw new InputError(`Cannot read ${path}: no such file.`);
   }
   if (!isFile) throw new InputError(`${path} is not a file.`);
+  // A file there but not ours to read (another user's, mode 600): said as such, before the
+  // interpreters start, rather than as an unforeseen failure once reading begins.
+  try {
+    accessSync(path, constants.R_OK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError(`Cannot read ${path}: ${code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message}.`);
+  }
 }
 
 function assertWritable(path: string): void {

@@ -128,6 +128,9 @@ const MAX_TIMEOUT_S = 86_400;
 function timeoutSeconds(text: string): number {
   const seconds = positiveNumber('--timeout', text, false);
   if (seconds > MAX_TIMEOUT_S) throw new UsageError(`--timeout must be at most ${MAX_TIMEOUT_S} seconds (a day), not "${text}".`);
+  // The sandbox counts whole milliseconds: a value that rounds to none was taken here and then
+  // ended the run, after the interpreters started, as a failure to report as a bug.
+  if (Math.round(seconds * 1000) < 1) throw new UsageError(`--timeout must be at least 0.001 seconds (a millisecond), not "${text}".`);
   return seconds;
 }
 
