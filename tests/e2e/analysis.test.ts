@@ -545,6 +545,19 @@ describe('the Results page on a result file', () => {
       expect(await explorer.getByLabel('Arm').locator('option', { hasText: LONG_LABEL }).count()).toBe(1);
       await app.screenshot(`analysis-results-800-${colorScheme}`);
 
+      // On a 1024-px projector, and a desktop window, the charts put two to a row were cut short
+      // on the right behind a scroll bar: a column now holds a chart whole, or the row has one.
+      for (const width of [1024, 1280]) {
+        await page.setViewportSize({ width, height: 768 });
+        await page.evaluate(() => new Promise(requestAnimationFrame));
+        const cut = await page.evaluate(() =>
+          [...document.querySelectorAll<HTMLElement>('.report figure.chart .chart-scroll')]
+            .filter((box) => box.scrollWidth > box.clientWidth)
+            .map((box) => `${box.closest('figure')?.querySelector('figcaption')?.textContent?.trim()}: ${box.clientWidth} of ${box.scrollWidth}`),
+        );
+        expect(cut, `${colorScheme}, ${width} px: charts cut short`).toEqual([]);
+      }
+
       // On a phone: a caption wraps at the window, not at its wider table ("Pass rate per arm with a 95 % bootstra");
       // an arm's label keeps its steps whole (it wrapped "llama → / exec → / llama (self- / refine)"); a chart's
       // labels stay legible (a 680-wide chart was drawn 332 px wide, its 11-px labels 6 px high), the chart scrolling instead.
