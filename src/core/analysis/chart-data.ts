@@ -14,6 +14,8 @@ export interface BarSeries {
   /** Whisker ends per category (a confidence interval), when the chart has them. */
   low?: (number | null)[];
   high?: (number | null)[];
+  /** Palette slot (colorByArm); the series' own place in the chart when absent. */
+  color?: number;
 }
 
 export interface BarChartData {
@@ -38,7 +40,7 @@ export interface LineChartData {
   description: string;
   /** x positions are the indices 0…n−1, labelled with these. */
   xTicks: string[];
-  series: { label: string; values: number[] }[];
+  series: { label: string; values: number[]; color?: number }[];
   xLabel: string;
   yLabel: string;
   decimals: number;
@@ -65,6 +67,22 @@ export interface MatrixChartData {
   counts: number[][];
   rowTitle: string;
   columnTitle: string;
+}
+
+/**
+ * Gives every series named after an arm that arm's palette slot, its place in `arms`, so one arm
+ * has one colour in every figure of a report: by its place in each chart, the cross-model arm was
+ * orange in one figure and blue in the next, and a reader matching figures paired the wrong arms.
+ * A consistency chart's " (n = k)" after the name is allowed; a series named after no arm takes
+ * the next slot after the arms'.
+ */
+export function colorByArm<T extends { series: readonly { label: string; color?: number }[] }>(data: T, arms: readonly string[]): T {
+  let next = arms.length;
+  const series = data.series.map((s) => {
+    const slot = arms.indexOf(s.label.replace(/ \(n = \d+\)$/, ''));
+    return { ...s, color: slot >= 0 ? slot : next++ };
+  });
+  return { ...data, series };
 }
 
 export function consistencyChart(rows: readonly ArmConsistency[]): BarChartData {

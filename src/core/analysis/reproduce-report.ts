@@ -9,12 +9,14 @@ import { compareIterationTables, compareTable3, compareUnfixable } from '../repr
 import { compareTable1, compareTable2, compareTable7, compareTable8 } from '../reproduce/compare-results.ts';
 import type { Comparison } from '../reproduce/comparison.ts';
 import { runsAdjective, runsWord } from '../reproduce/main-results.ts';
+import { PAPER_ARM_LABEL } from '../reproduce/paper-printed.ts';
 import { iterationArmTables, taxonomyFixRates, taxonomyUncounted } from '../reproduce/paper-tables.ts';
 import { iterationSelfChecks, mainResultsSelfChecks, taxonomySelfChecks } from '../reproduce/released-self-check.ts';
 import { unfixableReport } from '../reproduce/unfixable.ts';
 import { iterationTableView } from './iteration-report.ts';
 import { passRateTable, type ArmConsistency, type ArmPassRate } from './arm-tables.ts';
 import {
+  colorByArm,
   consistencyChart,
   cumulativeChart,
   fixRateChart,
@@ -102,6 +104,9 @@ function section(
   }
 }
 
+/** The paper's arms in one order for every figure, so each keeps its colour from one to the next. */
+const PAPER_ARM_LABELS = Object.values(PAPER_ARM_LABEL);
+
 const inTable = (name: string) => (c: Comparison) => c.table === name;
 
 /** Every section of the Reproduce page, in the paper's order. */
@@ -131,7 +136,7 @@ export function reproduceReport(files: LoadedReleasedFiles, options: ReproduceOp
         comparisons: compareTable1(main!),
         figures: [
           { kind: 'bar', data: passRateChart(rates) },
-          { kind: 'bar', data: consistencyChart(consistency) },
+          { kind: 'bar', data: colorByArm(consistencyChart(consistency), PAPER_ARM_LABELS) },
         ],
       };
     }),
@@ -151,7 +156,7 @@ export function reproduceReport(files: LoadedReleasedFiles, options: ReproduceOp
           selfCheckView('table-3-self-check', 'error_taxonomy.json', taxonomySelfChecks(taxonomy!), uncountedSelfCheckNote(uncounted)),
         ],
         comparisons: compareTable3(taxonomy!, iterations!),
-        figures: [{ kind: 'bar', data: fixRateChart(rates.map((r) => ({ label: paperLabel(r.arm), rows: r.rows }))) }],
+        figures: [{ kind: 'bar', data: colorByArm(fixRateChart(rates.map((r) => ({ label: paperLabel(r.arm), rows: r.rows }))), PAPER_ARM_LABELS) }],
       };
     }),
     section('table-4', 'Table 4 — net per forced iteration', ['iteration-analysis'], files, () => ({
@@ -178,8 +183,8 @@ export function reproduceReport(files: LoadedReleasedFiles, options: ReproduceOp
       const arms = iterationTables();
       return {
         figures: [
-          { kind: 'line', data: cumulativeChart(arms.map((a) => ({ label: paperLabel(a.arm), values: a.table.effective })), 'counts') },
-          { kind: 'bar', data: netChart(arms.map((a) => ({ label: paperLabel(a.arm), values: a.table.net.slice(1) })), 'counts') },
+          { kind: 'line', data: colorByArm(cumulativeChart(arms.map((a) => ({ label: paperLabel(a.arm), values: a.table.effective })), 'counts'), PAPER_ARM_LABELS) },
+          { kind: 'bar', data: colorByArm(netChart(arms.map((a) => ({ label: paperLabel(a.arm), values: a.table.net.slice(1) })), 'counts'), PAPER_ARM_LABELS) },
           ...arms.map((a): Figure => ({
             kind: 'matrices',
             label: paperLabel(a.arm),

@@ -9,7 +9,7 @@
  * given as tables (`figureTables`), so a text report loses none of the page's numbers.
  */
 import { armConsistency, armPassRates, armSummaryTable, consistencyTable, passRateTable, singleVsMeanTable } from './arm-tables.ts';
-import { consistencyChart, cumulativeChart, fixRateChart, netChart, passRateChart, transitionChart, type BarChartData, type LineChartData } from './chart-data.ts';
+import { colorByArm, consistencyChart, cumulativeChart, fixRateChart, netChart, passRateChart, transitionChart, type BarChartData, type LineChartData } from './chart-data.ts';
 import { armErrors, firstErrorTableView, transitionTableView } from './error-report.ts';
 import { breakTableView, cumulativeSolvedSeries, forcedIterationTables, iterationTableView, netSeries, scaledRunNotes } from './iteration-report.ts';
 import { comparePairs, defaultPairs, pairTable, type ArmPair } from './pair-tables.ts';
@@ -107,6 +107,11 @@ export function resultsReporter(loaded: LoadedStudies, base: Pick<ResultsReportO
   };
 }
 
+/** The study's arms in its order: each keeps its colour from figure to figure (colorByArm). */
+function armLabels(study: AnalysisStudy): string[] {
+  return study.arms.map((a) => a.label);
+}
+
 function emptySection(id: ResultsSectionId, title: string): ResultsSection {
   return { id, title, messages: [], tables: [], figures: [], figureTables: [] };
 }
@@ -146,7 +151,7 @@ function consistencySection(study: AnalysisStudy): ResultsSection {
   const consistency = armConsistency(study);
   if (consistency.length > 0) {
     section.tables.push(consistencyTable(consistency));
-    section.figures.push({ kind: 'bar', data: consistencyChart(consistency) });
+    section.figures.push({ kind: 'bar', data: colorByArm(consistencyChart(consistency), armLabels(study)) });
   } else section.messages.push('No arm has a verdict for every problem in every run yet.');
   return section;
 }
@@ -159,7 +164,7 @@ function errorsSection(study: AnalysisStudy, labelling: ErrorLabelling): Results
     return section;
   }
   section.tables.push(firstErrorTableView(errors));
-  section.figures.push({ kind: 'bar', data: fixRateChart(errors.map((e) => ({ label: e.label, rows: e.firstErrors }))) });
+  section.figures.push({ kind: 'bar', data: colorByArm(fixRateChart(errors.map((e) => ({ label: e.label, rows: e.firstErrors }))), armLabels(study)) });
   for (const arm of errors) {
     const matrices = arm.transitions.counts.map((counts, i) => transitionChart(arm.label, arm.transitions.labels, counts, i + 1, arm.stopsAtPass));
     section.figures.push({ kind: 'matrices', label: arm.label, matrices });
@@ -181,12 +186,12 @@ function iterationsSection(study: AnalysisStudy): ResultsSection {
   }
   section.messages.push(...scaledRunNotes(study, new Set([...cumulative.map((c) => c.label), ...forced.map((f) => f.label)])));
   if (cumulative.length > 0) {
-    const chart = cumulativeChart(cumulative, 'mean per run');
+    const chart = colorByArm(cumulativeChart(cumulative, 'mean per run'), armLabels(study));
     section.figures.push({ kind: 'line', data: chart });
     section.figureTables.push(lineChartTable(chart));
   }
   if (forced.length > 0) {
-    const chart = netChart(netSeries(forced), 'mean per run');
+    const chart = colorByArm(netChart(netSeries(forced), 'mean per run'), armLabels(study));
     section.figures.push({ kind: 'bar', data: chart });
     section.figureTables.push(barChartTable(chart));
   }

@@ -114,6 +114,27 @@ describe('the Reproduce report on the released files', () => {
     expect(matrices.every((m) => m.rowLabels[0] === 'passed' && m.rowTitle.startsWith('Iteration') && !m.rowTitle.includes('failing'))).toBe(true);
   });
 
+  it('gives each arm one colour in every figure, whichever other arms a figure shows', async () => {
+    const sections = reproduceReport(loadReleasedFiles(await releasedTexts()), options);
+    const colours = new Map<string, Set<number | undefined>>();
+    let legends = 0;
+    for (const figure of sections.flatMap((s) => s.figures)) {
+      if (figure.kind === 'matrices' || ('hideLegend' in figure.data && figure.data.hideLegend)) continue;
+      legends++;
+      for (const series of figure.data.series) {
+        const arm = series.label.replace(/ \(n = \d+\)$/, '');
+        colours.set(arm, (colours.get(arm) ?? new Set()).add(series.color));
+      }
+    }
+    // Consistency (six arms), fix rate (four), cumulative and net (the forced-iteration arms).
+    expect(legends).toBe(4);
+    // By their place in each chart, the cross-model arm was the second colour in one figure and the first in the next.
+    expect(colours.get('qwen → exec → llama (cross-model)')).toEqual(new Set([2]));
+    expect([...colours.values()].every((set) => set.size === 1 && ![...set].includes(undefined))).toBe(true);
+    const slots = [...colours.values()].map((set) => [...set][0]);
+    expect(new Set(slots).size).toBe(slots.length);
+  });
+
   it('matches Table 1 and flags 4.7σ printed against 3.8σ by the formula', async () => {
     const sections = reproduceReport(loadReleasedFiles(await releasedTexts()), options);
     const table1 = sections.find((s) => s.id === 'table-1')!;

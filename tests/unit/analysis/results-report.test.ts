@@ -32,6 +32,16 @@ describe('the Results report as data', () => {
     expect(reportTables(report).filter((t) => t.id.startsWith('transitions-'))).toHaveLength(3);
   });
 
+  it('gives an arm its colour in every figure, also where arms before it are not drawn', async () => {
+    const report = resultsReport(studiesFromResultFiles([{ fileName: 'study.json', doc: await studyResultFile() }]));
+    const figures = report.sections.flatMap((s) => s.figures).flatMap((f) => (f.kind === 'matrices' ? [] : [f.data]));
+    const colourOf = (title: string, label: string) => figures.find((d) => d.title.startsWith(title))?.series.find((s) => s.label === label)?.color;
+    // The fix-rate chart draws only the arms that refine: by its place there the self-refine arm took the solo arm's colour.
+    expect(figures.find((d) => d.title.startsWith('Fix rate'))?.series.map((s) => s.label)).toEqual(['llama self-refine']);
+    expect(colourOf('Fix rate', 'llama self-refine')).toBe(colourOf('Consistency', 'llama self-refine'));
+    expect(colourOf('Consistency', 'llama self-refine')).not.toBe(colourOf('Consistency', 'llama solo'));
+  });
+
   it("says when an arm's values per run are scaled up from a partial run, beside the summary that leaves that run out", async () => {
     const whole = await studyResultFile();
     // The self-refine arm's first run lacks one of its 5 problems (a stopped study, a shard not opened).
