@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DATASET_FILES, decodeDataset } from '../src/core/benchmarks/datasets.ts';
+import { DATASET_FILES, decodeDataset, publishedSha256 } from '../src/core/benchmarks/datasets.ts';
 import { sha256Hex } from '../src/core/sha256.ts';
 import type { BenchmarkId, Problem } from '../src/core/benchmarks/problem.ts';
 import { InputError } from './usage-error.ts';
@@ -39,7 +39,10 @@ export function datasetSearchDirs(explicitDir: string | null, env: NodeJS.Proces
 
 export async function loadDiskDataset(benchmark: BenchmarkId, dirs: readonly string[]): Promise<DiskDataset> {
   const file = DATASET_FILES[benchmark];
-  const path = dirs.map((dir) => join(dir, file.fileName)).find((candidate) => existsSync(candidate));
+  // `gunzip HumanEval.jsonl.gz` leaves HumanEval.jsonl in its place: the same problems, whose hash is
+  // accepted too, so it is looked for after the published name.
+  const names = file.decompressedSha256 ? [file.fileName, file.fileName.replace(/\.gz$/, '')] : [file.fileName];
+  const path = names.flatMap((name) => dirs.map((dir) => join(dir, name))).find((candidate) => existsSync(candidate));
   if (path === undefined) {
     throw new InputError(
       `${file.fileName} was not found in ${dirs.join(', ')}.\n` +
@@ -50,7 +53,8 @@ export async function loadDiskDataset(benchmark: BenchmarkId, dirs: readonly str
   try {
     // decodeDataset checks the pinned hash before parsing, so a wrong file never becomes problems.
     const problems = await decodeDataset(benchmark, bytes, path);
-    return { problems, sha256: await sha256Hex(bytes), path };
+    // Recorded as the published file's hash for either form, as the app records it.
+    return { problems, sha256: publishedSha256(benchmark, await sha256Hex(bytes)), path };
   } catch (error) {
     throw new InputError((error as Error).message);
   }

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Problem } from '../../src/core/benchmarks/problem.ts';
 import { BENCHMARK_NAMES } from '../../src/core/benchmarks/task-id.ts';
+import { sameDatasetFile } from '../../src/core/benchmarks/datasets.ts';
 import type { PromptSet } from '../../src/core/prompts/prompt-set.ts';
 import type { ResultFile } from '../../src/core/results/result-file.ts';
 import { validateStudyConfig, type ModelBinding, type StudyConfig } from '../../src/core/study/config.ts';
@@ -39,7 +40,7 @@ export function newStudyConfig(
     }
   }
   const earlier = request.study.config;
-  if (earlier.datasetSha256 !== dataset.sha256) throw differentDataset(earlier, dataset, request.origin);
+  if (!sameDatasetFile(earlier.benchmark, earlier.datasetSha256, dataset.sha256)) throw differentDataset(earlier, dataset, request.origin);
   assertProblemsExist(earlier, dataset.problems, request.origin);
   const checked = validateStudyConfig({ ...earlier, ...start, models });
   if (!checked.ok) throw new InputError(`${request.origin}: the study cannot run: ${checked.errors.join(' ')}`);
@@ -78,7 +79,7 @@ export function resumedStudyConfig(doc: ResultFile, endpoint: string | null, nam
       );
     }
   }
-  if (config.datasetSha256 !== dataset.sha256) throw differentDataset(config, dataset, origin);
+  if (!sameDatasetFile(config.benchmark, config.datasetSha256, dataset.sha256)) throw differentDataset(config, dataset, origin);
   assertProblemsExist(config, dataset.problems, origin);
   return config;
 }

@@ -138,7 +138,11 @@ export interface SourceFailure {
 export interface LoadedDataset {
   benchmark: BenchmarkId;
   problems: Problem[];
-  /** The hash of the bytes that were used: goes into result files. */
+  /**
+   * The published file's hash: goes into result files. HumanEval read decompressed gives the same
+   * problems, so it records the published (gzip) hash too: a study started on one form must not be
+   * refused where the other was loaded (the cache keeps the bytes under their own hash).
+   */
   sha256: string;
   /** `cache`, or the URL the bytes came from. */
   source: string;
@@ -191,7 +195,7 @@ export async function loadDataset(benchmark: BenchmarkId, options: LoadDatasetOp
         const bytes = await cache.get(sha);
         if (!bytes) continue;
         const problems = await decodeDataset(benchmark, bytes, 'the cache');
-        return { benchmark, problems, sha256: sha, source: 'cache', failures };
+        return { benchmark, problems, sha256: file.sha256, source: 'cache', failures };
       } catch (error) {
         failures.push({ source: 'cache', reason: reasonOf(error) });
       }
@@ -217,7 +221,7 @@ export async function loadDataset(benchmark: BenchmarkId, options: LoadDatasetOp
         failures.push({ source: 'cache', reason: `could not store the file: ${reasonOf(error)}` });
       }
     }
-    return { benchmark, problems, sha256, source: url, failures };
+    return { benchmark, problems, sha256: publishedSha256(benchmark, sha256), source: url, failures };
   }
 
   throw new DatasetUnavailableError(benchmark, failures);
@@ -242,6 +246,21 @@ export const fetchBytesWithFetch: FetchBytes = async (url, signal) => {
  */
 export function noAnswerError(error: unknown): Error {
   return new Error(`no answer (offline, blocked, or the server does not allow this site): ${reasonOf(error)}`);
+}
+
+/**
+ * The hash a study records for verified bytes of `benchmark` whose own hash is `sha256`: the
+ * published file's for either accepted form of HumanEval (the same problems), else `sha256` as is.
+ * Compare a recorded hash through it too, so files written before it was used still match.
+ */
+export function publishedSha256(benchmark: BenchmarkId, sha256: string): string {
+  const file = DATASET_FILES[benchmark];
+  return sha256 === file.decompressedSha256 ? file.sha256 : sha256;
+}
+
+/** Whether two recorded hashes name the same problems of `benchmark` (either form of HumanEval, or the same file). */
+export function sameDatasetFile(benchmark: BenchmarkId, a: string, b: string): boolean {
+  return publishedSha256(benchmark, a) === publishedSha256(benchmark, b);
 }
 
 function acceptedHashes(file: DatasetFile): string[] {

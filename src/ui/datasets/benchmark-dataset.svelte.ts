@@ -8,6 +8,8 @@ import {
   DatasetUnavailableError,
   decodeDataset,
   loadDataset,
+  publishedSha256,
+  reasonOf,
   type DatasetCache,
   type FetchBytes,
   type LoadedDataset,
@@ -38,6 +40,11 @@ export class BenchmarkDataset {
   loaded = $state.raw<LoadedDataset | null>(null);
   /** Why a file the user picked was refused. */
   pickError = $state<string | null>(null);
+  /**
+   * Why a picked file in use could not be kept in this browser (no storage, no room left): a
+   * reload will ask for it again, and the page says so rather than promise it is kept.
+   */
+  notKept = $state<string | null>(null);
   problems: Problem[] = $derived(this.loaded?.problems ?? []);
 
   #deps: DatasetDeps;
@@ -86,8 +93,18 @@ export class BenchmarkDataset {
       const problems = await decodeDataset(this.benchmark, bytes, file.name);
       const sha256 = await sha256Hex(bytes);
       const cache = await this.#deps.cache();
-      await cache?.put(sha256, bytes).catch(() => undefined);
-      this.loaded = { benchmark: this.benchmark, problems, sha256, source: file.name, failures: this.failures };
+      let notKept: string | null = null;
+      if (!cache) notKept = 'this browser gives this site no storage (a private window, or site data blocked)';
+      else {
+        try {
+          await cache.put(sha256, bytes);
+        } catch (error) {
+          notKept = reasonOf(error);
+        }
+      }
+      this.notKept = notKept === null ? null : `This browser could not keep it (${notKept}): after a reload, pick it again.`;
+      // Kept under its own hash (the cache is read by hash), recorded as the published file's.
+      this.loaded = { benchmark: this.benchmark, problems, sha256: publishedSha256(this.benchmark, sha256), source: file.name, failures: this.failures };
       this.status = 'ready';
       this.#pending = Promise.resolve(this.loaded);
     } catch (error) {

@@ -9,7 +9,8 @@
  * when this tab sent it an API key the reload forgot (tab-run.ts): that waits for the key and Resume.
  * Nor when another tab holds it: its panel then says so and follows it, as the list's card does.
  */
-import type { LoadedDataset } from '../../core/benchmarks/datasets.ts';
+import { sameDatasetFile, type LoadedDataset } from '../../core/benchmarks/datasets.ts';
+import { BENCHMARK_NAMES } from '../../core/benchmarks/task-id.ts';
 import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
 import type { StoredSearch } from '../../core/ports.ts';
 import type { SearchPorts } from '../../core/search/run-search.ts';
@@ -396,9 +397,9 @@ export class SearchDesk {
 
   async #checkedDataset(stored: StoredSearch): Promise<LoadedDataset> {
     const dataset = await this.#loaded(stored.setup.benchmark);
-    if (dataset.sha256 !== stored.setup.datasetSha256) {
+    if (!sameDatasetFile(stored.setup.benchmark, dataset.sha256, stored.setup.datasetSha256)) {
       throw new Error(
-        `This search ran on another ${stored.setup.benchmark} file (SHA-256 ${stored.setup.datasetSha256.slice(0, 12)}…) than the one loaded here (${dataset.sha256.slice(0, 12)}…): its problems would not be the same.`,
+        `This search ran on another ${BENCHMARK_NAMES[stored.setup.benchmark]} file (SHA-256 ${stored.setup.datasetSha256.slice(0, 12)}…) than the one loaded here (${dataset.sha256.slice(0, 12)}…): its problems would not be the same.`,
       );
     }
     return dataset;

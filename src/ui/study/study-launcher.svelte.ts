@@ -9,7 +9,8 @@
  * interrupted study, if there is one. A study started from the form (or resumed from its card)
  * is remembered by the tab instead (`thisTab`), so a reload of the tab goes on with it too.
  */
-import type { LoadedDataset } from '../../core/benchmarks/datasets.ts';
+import { sameDatasetFile, type LoadedDataset } from '../../core/benchmarks/datasets.ts';
+import { BENCHMARK_NAMES } from '../../core/benchmarks/task-id.ts';
 import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
 import { SandboxBroken } from '../../core/harness/sandbox-broken.ts';
 import { isReplayStudy, studyPromptSet, type StudyConfig } from '../../core/study/config.ts';
@@ -203,9 +204,11 @@ export class StudyLauncher {
       }
       if (stored.status === 'done' && !errored) throw new Error('This study is finished: there is nothing left to run.');
       const dataset = await this.#loaded(stored.config.benchmark);
-      if (dataset.sha256 !== stored.config.datasetSha256) {
+      // Studies written before the published hash was recorded for HumanEval read decompressed
+      // hold the decompressed file's: the same problems.
+      if (!sameDatasetFile(stored.config.benchmark, dataset.sha256, stored.config.datasetSha256)) {
         throw new Error(
-          `This study ran on another ${stored.config.benchmark} file (SHA-256 ${stored.config.datasetSha256.slice(0, 12)}…) than the one loaded here (${dataset.sha256.slice(0, 12)}…): its remaining problems would not be the same experiment.`,
+          `This study ran on another ${BENCHMARK_NAMES[stored.config.benchmark]} file (SHA-256 ${stored.config.datasetSha256.slice(0, 12)}…) than the one loaded here (${dataset.sha256.slice(0, 12)}…): its remaining problems would not be the same experiment.`,
         );
       }
       // Resuming is how units that errored (an endpoint that was down) get run again; a replay's
