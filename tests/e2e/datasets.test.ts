@@ -68,4 +68,37 @@ describe('loading a benchmark in the browser', () => {
     expect(app.errors.filter((e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
     await app.close();
   });
+  it('offers the file picker on the Presenter once a live source is chosen, and in a Study replay, where there was a dead end', { timeout: 120_000 }, async () => {
+    const app = await openApp(browser, server);
+    const { page, context } = app;
+    await context.route('**/datasets/HumanEval.jsonl.gz', (route) => route.fulfill({ status: 404, body: 'Not found' }));
+    await context.route('https://raw.githubusercontent.com/**', (route) => route.abort('internetdisconnected'));
+    await page.goto(`${server.url}#/presenter`);
+    // A live run needs the tests: Start said only that the file could not be loaded, with no reason and no picker.
+    await page.getByText('Endpoint', { exact: true }).click();
+    const panel = page.getByRole('alert').filter({ hasText: 'HumanEval could not be loaded' });
+    await panel.waitFor({ timeout: 60_000 });
+    await page.getByLabel('HumanEval file').setInputFiles({
+      name: 'HumanEval.jsonl.gz',
+      mimeType: 'application/gzip',
+      buffer: Buffer.from(await readDatasetBytes('humaneval')),
+    });
+    await page.getByRole('status').filter({ hasText: 'HumanEval: 164 problems, from HumanEval.jsonl.gz' }).waitFor();
+    // Its problems fill the list the problem is chosen from.
+    expect(await page.locator('#presenter-problems option').count()).toBe(164);
+
+    // A replay runs the problems' tests too: its panel is shown (it was hidden in replay mode).
+    const fresh = await openApp(browser, server);
+    await fresh.context.route('**/datasets/HumanEval.jsonl.gz', (route) => route.fulfill({ status: 404, body: 'Not found' }));
+    await fresh.context.route('https://raw.githubusercontent.com/**', (route) => route.abort('internetdisconnected'));
+    await fresh.page.goto(`${server.url}#/study`);
+    await fresh.page.getByRole('radio', { name: /Replay/ }).check();
+    await fresh.page.getByRole('alert').filter({ hasText: 'HumanEval could not be loaded' }).waitFor({ timeout: 60_000 });
+    expect(await fresh.page.getByLabel('HumanEval file').count()).toBe(1);
+
+    for (const opened of [app, fresh]) {
+      expect(opened.errors.filter((e) => !/Failed to load resource|ERR_INTERNET_DISCONNECTED/.test(e))).toEqual([]);
+      await opened.close();
+    }
+  });
 });

@@ -4,6 +4,7 @@
  * presenter link and builds the show.
  */
 import type { BenchmarkId, Problem } from '../../core/benchmarks/problem.ts';
+import { BENCHMARK_NAMES } from '../../core/benchmarks/task-id.ts';
 import type { HarnessMode } from '../../core/harness/outcome.ts';
 import type { Pipeline } from '../../core/pipeline/genome.ts';
 import { PRESETS, llamaSelfRefine, presetById } from '../../core/pipeline/presets.ts';
@@ -333,7 +334,9 @@ export class PresenterSetup {
     const problem = loaded?.problems.find((p) => p.id === problemId) ?? null;
     if (!problem && required) {
       throw new Error(
-        loaded ? `There is no problem ${problemId} in ${dataset.benchmark === 'humaneval' ? 'HumanEval' : 'MBPP'}.` : `The ${dataset.benchmark} file could not be loaded, and a live run needs its tests.`,
+        loaded
+          ? `There is no problem ${problemId} in ${BENCHMARK_NAMES[dataset.benchmark]}.`
+          : `The ${BENCHMARK_NAMES[dataset.benchmark]} file could not be loaded, and a live run needs its tests: pick the file above (the reason is given there).`,
       );
     }
     return problem;
