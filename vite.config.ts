@@ -47,8 +47,22 @@ const isolationHeaders = {
   'Cross-Origin-Embedder-Policy': 'require-corp',
 };
 
+/**
+ * BASE_PATH as the app needs it, a path with a slash at each end. Vite adds a missing end slash to
+ * index.html's links but not to `import.meta.env.BASE_URL`, so `BASE_PATH=/feedback-lab` built an
+ * app whose page loaded and then asked for `/feedback-labsw.js`, `/feedback-labpyodide/` and
+ * `/feedback-labdatasets/`: no Python, no benchmark files, no offline copy. Unset or empty is the
+ * root. A relative (`./`) or full-URL base is Vite's to read, left as given.
+ */
+export function basePath(value: string | undefined): string {
+  const given = (value ?? '').trim();
+  if (given.startsWith('.') || /^[a-z][a-z0-9+.-]*:/i.test(given)) return given;
+  const path = given.replace(/^\/+|\/+$/g, '');
+  return path === '' ? '/' : `/${path}/`;
+}
+
 export default defineConfig({
-  base: process.env.BASE_PATH ?? '/',
+  base: basePath(process.env.BASE_PATH),
   // 'mpa' answers a missing file with a real 404. The SPA fallback answers with index.html and
   // status 200, which WebLLM would cache as a model config.
   appType: 'mpa',

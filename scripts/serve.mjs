@@ -5,10 +5,11 @@
 //
 // Usage: node scripts/serve.mjs [--root dist] [--host 127.0.0.1] [--port 4173]   (--port 0 picks a free port)
 //                               [--base /feedback-lab/]   serve the app under a sub-path, as GitHub Pages does
+//                                                         (default: the sub-path the build was made for, BASE_PATH)
 //                               [--no-isolation]          leave out COOP/COEP/CORP, like a host that cannot send
 //                                                         headers (the app's service worker then adds them)
 import { createServer } from 'node:http';
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, statSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +17,7 @@ import { parseArgs } from 'node:util';
 
 const repoRoot = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
-const USAGE = 'Usage: node scripts/serve.mjs [--root dist] [--host 127.0.0.1] [--port 4173] [--base /] [--no-isolation]';
+const USAGE = 'Usage: node scripts/serve.mjs [--root dist] [--host 127.0.0.1] [--port 4173] [--base /feedback-lab/] [--no-isolation]';
 
 /** A command line it cannot act on: one sentence and the usage, not a stack trace. */
 function usageError(message) {
@@ -31,7 +32,7 @@ try {
       root: { type: 'string', default: join(repoRoot, 'dist') },
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: process.env.PORT ?? '4173' },
-      base: { type: 'string', default: '/' },
+      base: { type: 'string' },
       'no-isolation': { type: 'boolean', default: false },
     },
   }));
@@ -42,11 +43,29 @@ if (!/^\d+$/.test(values.port) || Number(values.port) > 65535) {
   usageError(`the port must be a whole number from 0 to 65535 (0 picks a free one), not "${values.port}".`);
 }
 
-const base = `/${values.base.replace(/^\/+|\/+$/g, '')}/`.replace('//', '/');
+const asBase = (path) => `/${path.replace(/^\/+|\/+$/g, '')}/`.replace('//', '/');
 
 const root = resolve(values.root);
 if (!existsSync(join(root, 'index.html'))) {
   console.error(`serve: ${root} has no index.html. Build the app first: npm run build`);
+  process.exit(1);
+}
+
+/**
+ * The sub-path the build in root was made for (BASE_PATH), read from the entry script index.html
+ * loads; null when it names none (a relative base, or not this app's index.html). A build served
+ * under another path loads none of its scripts, and the page then blames the browser.
+ */
+function builtBase() {
+  const html = readFileSync(join(root, 'index.html'), 'utf8');
+  const entry = /<script\b[^>]*\bsrc="(\/[^"]*?)assets\/[^"]*"/.exec(html);
+  return entry ? asBase(entry[1]) : null;
+}
+
+const built = builtBase();
+const base = values.base === undefined ? (built ?? '/') : asBase(values.base);
+if (built !== null && built !== base) {
+  console.error(`serve: ${root} was built to be served at ${built} (BASE_PATH), so its pages would not load at ${base}. Leave --base out, or build again with BASE_PATH=${base}.`);
   process.exit(1);
 }
 
