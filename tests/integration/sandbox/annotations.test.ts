@@ -102,10 +102,12 @@ describe('programs the rewrite must not change', () => {
     expect((result as Extract<RunResult, { status: 'error' }>).traceback).toBe('  File "program.py", line 1\n    def f(:\n          ^\nSyntaxError: invalid syntax\n');
   });
 
-  it('an error found by the compiler rather than the parser is reported as before', async () => {
+  it('an error found by the compiler rather than the parser is reported as CPython 3.11 prints it, line and caret included', async () => {
     const result = await run('def f(x: int):\n    return x\n\nreturn 1\n');
     expect(result).toMatchObject({ status: 'error', errorType: 'SyntaxError', message: "'return' outside function" });
-    expect((result as Extract<RunResult, { status: 'error' }>).traceback).toBe('  File "program.py", line 4\nSyntaxError: \'return\' outside function\n');
+    expect((result as Extract<RunResult, { status: 'error' }>).traceback).toBe(
+      '  File "program.py", line 4\n    return 1\n    ^^^^^^^^\nSyntaxError: \'return\' outside function\n',
+    );
   });
 
   it('line numbers of later errors stay where they are', async () => {
