@@ -40,6 +40,15 @@ export abstract class ModelEngineForm {
   /** Whether this GPU has shader-f16 (decides WebLLM builds); set once probed. */
   shaderF16 = $state(true);
 
+  /**
+   * Where the form's models would be asked, in one string (engine, endpoint, key, model names): a
+   * start refused for reasons that are not the form's fields ("Could not reach…", a key refused)
+   * is about this, and its alert goes once it changes (DeskPage).
+   */
+  get modelSource(): string {
+    return JSON.stringify([this.engine, this.endpoint.trim(), this.apiKey, this.modelKeys.map((key) => this.modelNameFor(key))]);
+  }
+
   /** The name a key is sent under: chosen here, else the engine's default. */
   modelNameFor(key: string): string {
     const chosen = this.modelNames[key]?.trim();
