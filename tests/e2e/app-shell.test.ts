@@ -142,11 +142,15 @@ describe('the app shell', () => {
     // Picked on the Search form: no note left, and a new tab's Study form starts on it.
     await page.getByRole('radio', { name: 'In this browser (WebLLM)' }).check();
     expect(await engineGroup(page).getByText(why).count()).toBe(0);
+    // The note about the default goes, but not the warning: while WebLLM is chosen it says what a software GPU means.
+    const warning = /software one: in-browser models would run on the CPU/;
+    await engineGroup(page).getByText(warning).waitFor();
     const other = await context.newPage();
     await other.goto(`${server.url}#/study`);
     await other.getByRole('heading', { level: 1, name: 'Study' }).waitFor();
     await expect.poll(() => other.getByRole('radio', { name: 'In this browser (WebLLM)' }).isChecked(), { timeout: 30_000 }).toBe(true);
     expect(await engineGroup(other).getByText(why).count()).toBe(0);
+    await engineGroup(other).getByText(warning).waitFor();
     expect(app.errors).toEqual([]);
     await app.close();
   });
@@ -167,6 +171,9 @@ describe('the app shell', () => {
       // Each way out on its own line, not one run-on paragraph.
       expect(await refusal.locator('p').first().evaluate((p) => getComputedStyle(p).whiteSpace)).toBe('pre-line');
       await app.screenshot('study-first-run-unreachable');
+      // Another address typed: the alert was about the old one and goes, not left beside the new one until the next start.
+      await page.getByLabel('Endpoint URL').fill(`http://127.0.0.1:${port}/v2`);
+      await expect.poll(() => refusal.count()).toBe(0);
       // In-browser models cannot run without an adapter: refused before WebLLM fetches anything.
       await page.getByLabel('In this browser (WebLLM)').check();
       await page.getByText('This browser offers no WebGPU adapter').waitFor();
