@@ -11,6 +11,8 @@
 import type { LastingMark } from '../core/llm/lasting-error.ts';
 
 const EXCERPT_CHARS = 160;
+/** How much of an HTML error page is read for its title or text: proxies' pages are a few kB. */
+const HTML_PAGE_READ_CHARS = 32 * 1024;
 
 /** A short, single-line excerpt of what a server sent, for an error message. */
 export function excerpt(text: string, maxChars: number = EXCERPT_CHARS): string {
@@ -25,8 +27,13 @@ export function excerpt(text: string, maxChars: number = EXCERPT_CHARS): string 
  */
 export function htmlPageText(body: string): string | null {
   if (!/^\s*(<!doctype html|<html[\s>]|<head[\s>]|<body[\s>])/i.test(body)) return null;
-  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(body)?.[1];
-  const text = (title?.trim() ? title : body.replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' '))
+  // Only the page's start is read: the title and first words are there, and the patterns below
+  // take time growing with the square of what they read when tags are left open. The endpoint is
+  // whatever a study link names, so its page is anyone's: 1.2 MB of `<script` froze the tab for
+  // two minutes per response. A `<` alone ends a tag too, so a stray one cannot reach to the end.
+  const page = body.slice(0, HTML_PAGE_READ_CHARS);
+  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(page)?.[1];
+  const text = (title?.trim() ? title : page.replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, ' ').replace(/<[^<>]*>/g, ' '))
     .replace(/&nbsp;/g, ' ')
     .replace(/&quot;/g, '"')
     .replace(/&#39;/g, "'")

@@ -48,7 +48,9 @@ function holdsNumber(value: unknown): boolean {
   while (pending.length > 0) {
     const next = pending.pop();
     if (typeof next === 'number') return true;
-    if (typeof next === 'object' && next !== null) pending.push(...Object.values(next));
+    // One by one: spread as arguments, a field of some 200,000 numbers overflowed the stack and
+    // stopped the whole file over one line.
+    if (typeof next === 'object' && next !== null) for (const inner of Object.values(next)) pending.push(inner);
   }
   return false;
 }

@@ -241,8 +241,8 @@ export class SampleReader {
 
   /** For a misspelt id that ends in a task's number ("HumanEvl/3", "humaneval-3"): the id it likely meant. */
   #suggestion(rawId: unknown): string {
-    const number = typeof rawId === 'string' ? /(\d+)\s*$/.exec(rawId)?.[1] : undefined;
-    if (number === undefined) return '';
+    const number = typeof rawId === 'string' ? trailingNumber(rawId) : '';
+    if (number === '') return '';
     const reading = readTaskId(this.#benchmark, this.#benchmark === 'humaneval' ? `HumanEval/${number}` : number);
     const problem = reading.kind === 'ok' ? this.#byId.get(reading.id) : undefined;
     return problem ? ` (did you mean "${problem.id}"?)` : '';
@@ -372,4 +372,16 @@ export function resultLine(sample: Sample, verdict: { result: string; passed: bo
 /** The last line the scorer prints. */
 export function formatSummaryLine(passed: number, failed: number): string {
   return `${passed} passed, ${failed} failed`;
+}
+
+/**
+ * The digits a text ends with, spaces after them allowed ("HumanEvl/3 " → "3"), or "". Read from
+ * the end by hand: the pattern /(\d+)\s*$/ tries every digit of a run as a start, so a task id of
+ * 200,000 digits and a letter held the page for minutes.
+ */
+function trailingNumber(text: string): string {
+  const end = text.trimEnd().length;
+  let start = end;
+  while (start > 0 && text.charCodeAt(start - 1) >= 48 && text.charCodeAt(start - 1) <= 57) start--;
+  return text.slice(start, end);
 }
