@@ -94,11 +94,15 @@ export abstract class ModelEngineForm {
   }
 
   /**
-   * Points the form at an endpoint someone else chose (a study link): a key the Models page
-   * remembers for another endpoint leaves the field, so the form shows what will be sent.
+   * Points the form at an endpoint someone else chose (a study link). A key belongs to the endpoint
+   * it was typed or saved for: pointed elsewhere, the field keeps only the key the Models page
+   * saved for the new endpoint, or none. A key typed for another endpoint used to stay, and a link
+   * opened in the same tab then sent it to the server the link named.
    */
   pointAt(endpoint: string): void {
+    const moved = !sameEndpoint(this.endpoint, endpoint);
     this.endpoint = endpoint;
-    if (isKeyOfAnotherEndpoint(this.apiKey, endpoint, this.settingsKey)) this.apiKey = '';
+    if (moved) this.apiKey = this.settingsKey.key && sameEndpoint(this.settingsKey.endpoint, endpoint) ? this.settingsKey.key : '';
+    else if (isKeyOfAnotherEndpoint(this.apiKey, endpoint, this.settingsKey)) this.apiKey = '';
   }
 }

@@ -16,6 +16,27 @@ describe('the engine part of the Study and Search forms', () => {
     }
   });
 
+  it('does not take a key typed for one endpoint to another that a study link points at', () => {
+    for (const form of [new StudyForm(), new SearchForm()]) {
+      form.engine = 'openai';
+      form.endpoint = 'http://127.0.0.1:4325/v1';
+      form.apiKey = 'sk-users-secret';
+      // A link opened in the same tab named its own server: the key was sent there.
+      form.pointAt('http://127.0.0.1:4326/v1');
+      expect(form.apiKey).toBe('');
+      expect(form.apiKeyFor('http://127.0.0.1:4326/v1')).toBeUndefined();
+      // Pointed at the endpoint it was typed for, it stays.
+      form.endpoint = 'http://127.0.0.1:4325/v1';
+      form.apiKey = 'sk-users-secret';
+      form.pointAt('http://127.0.0.1:4325/v1/');
+      expect(form.apiKeyFor('http://127.0.0.1:4325/v1')).toBe('sk-users-secret');
+      // The key the Models page saved for the link's endpoint is that endpoint's to use.
+      form.settingsKey = { key: 'sk-saved', endpoint: 'http://127.0.0.1:4326/v1' };
+      form.pointAt('http://127.0.0.1:4326/v1');
+      expect(form.apiKeyFor('http://127.0.0.1:4326/v1')).toBe('sk-saved');
+    }
+  });
+
   it('says at the Endpoint URL field what keeps an address from being used, in words, before Run is pressed', () => {
     for (const form of [new StudyForm(), new SearchForm()]) {
       form.engine = 'openai';
