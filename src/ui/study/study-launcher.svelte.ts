@@ -30,6 +30,7 @@ import type { StudyForm } from './study-form.svelte.ts';
 import type { StudyLibrary } from './study-library.svelte.ts';
 import { studyModels, type StudyModelDeps } from './study-models.ts';
 import { ServedModelLog } from '../../llm/served-model.ts';
+import { apiRoot } from '../../llm/endpoint-url.ts';
 import { StudyRun } from './study-run.svelte.ts';
 
 export interface LauncherDeps {
@@ -83,6 +84,11 @@ export interface UnreadLink {
 export function newStudyId(now: Date = new Date()): string {
   const random = Math.random().toString(36).slice(2, 8).padEnd(6, '0');
   return `study-${now.getTime().toString(36)}-${random}`;
+}
+
+/** Why an autorun link did not start by itself: it would have sent this browser's API key. */
+export function linkWouldSendKey(root: string): string {
+  return `This link asks to start its study at once on ${root}, with the API key this browser holds for that endpoint. Nothing was started: check the study above (its arms, repeats and problems make its cost), then press Run study.`;
 }
 
 export class StudyLauncher {
@@ -283,7 +289,26 @@ export class StudyLauncher {
       await this.#resumeWhenFree(earlier.id);
       return;
     }
+    // A link chooses the endpoint and the size of the run (up to 64 arms × 100 repeats): with an
+    // API key of this browser's going along, opening it spent the user's paid quota without a
+    // click. It fills the form and waits for Run study.
+    const keyedRoot = this.#keyedRoot();
+    if (keyedRoot !== null) {
+      this.errors = [linkWouldSendKey(keyedRoot)];
+      return;
+    }
     await this.start({ link: query });
+  }
+
+  /** The endpoint the form would send an API key to, or null (in-browser models, a replay, no key). */
+  #keyedRoot(): string | null {
+    if (this.#form.engine !== 'openai') return null;
+    try {
+      const root = apiRoot(this.#form.endpoint);
+      return this.#deps.models.apiKeyFor(root) !== undefined ? root : null;
+    } catch {
+      return null;
+    }
   }
 
   /**

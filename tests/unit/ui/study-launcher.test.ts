@@ -7,7 +7,7 @@ import type { StudyStatus } from '../../../src/core/ports.ts';
 import { openLabDatabase } from '../../../src/store/database.ts';
 import { IdbStudyStore } from '../../../src/store/study-store.ts';
 import { StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
-import { RUNNING_IN_ANOTHER_TAB, StudyLauncher, UNREAD_LINK_PROBLEM, linkIdentity } from '../../../src/ui/study/study-launcher.svelte.ts';
+import { RUNNING_IN_ANOTHER_TAB, StudyLauncher, UNREAD_LINK_PROBLEM, linkIdentity, linkWouldSendKey } from '../../../src/ui/study/study-launcher.svelte.ts';
 import type { TabRun } from '../../../src/ui/shared/tab-run.ts';
 import { StudyLibrary } from '../../../src/ui/study/study-library.svelte.ts';
 import { contractConfig } from '../../support/study-store-contract.ts';
@@ -103,6 +103,15 @@ describe('opening a study link', () => {
     const { launcher } = await setUp([{ id: 'other', status: 'running', link: 'study=1&b=mbpp' }]);
     await launcher.openLink(await linkQuery());
     expect(launcher.calls).toEqual(['start']);
+  });
+
+  it('does not start by itself a study that would send an API key this browser holds: it fills the form and says why', async () => {
+    const { launcher, form } = await setUp([], null, { known: { 'http://127.0.0.1:9/v1': 'sk-saved' } });
+    await launcher.openLink(await linkQuery());
+    // The link's author chose the endpoint and the run's size, and the user's paid key went along.
+    expect(launcher.calls).toEqual([]);
+    expect(launcher.errors).toEqual([linkWouldSendKey('http://127.0.0.1:9/v1')]);
+    expect(form.repeats).toBe(3);
   });
 
   it('resumes the interrupted study the link started, found by its id or by the link itself', async () => {
