@@ -27,7 +27,11 @@ describe('the Scoring page after a refused file, from the keyboard', () => {
     try {
       await page.getByRole('status').filter({ hasText: /HumanEval: 164 problems/ }).waitFor({ timeout: 60_000 });
       const field = page.getByLabel('Samples file (.jsonl or .jsonl.gz)');
+      // The field is disabled until the page can score (Python started too), after the benchmark's
+      // line: focused before, it took no focus and Space opened nothing.
+      await expect.poll(() => field.isEnabled(), { timeout: 60_000 }).toBe(true);
       await field.focus();
+      await expect.poll(() => field.evaluate((element) => element === document.activeElement)).toBe(true);
       for (const [name, text] of [
         ['empty.jsonl', ''],
         ['array.json', '[{"task_id": "HumanEval/0", "completion": "    return True\\n"}]\n'],
