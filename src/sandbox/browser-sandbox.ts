@@ -10,7 +10,7 @@
  */
 import { wrap } from 'comlink';
 import type { BrowserWorkerStart } from './browser-worker.ts';
-import type { PooledSandbox, WorkerHandle } from './pool.ts';
+import { sandboxStartError, type PooledSandbox, type WorkerHandle } from './pool.ts';
 import { startSandbox, workerConfig, workerHandle, type SandboxOptions } from './sandbox-workers.ts';
 import { createSharedState } from './shared-state.ts';
 import { StackCeiling } from './stack-ceiling.ts';
@@ -27,16 +27,46 @@ export interface BrowserSandboxOptions extends SandboxOptions {
  * Starts `workers` Pyodide workers and resolves once they are ready: well under a second each
  * from the build's memory snapshot, 2–3 s without it.
  */
-export function createBrowserSandbox(options: BrowserSandboxOptions): Promise<PooledSandbox> {
-  return startSandbox(() => spawnBrowserWorker(options), options);
+export async function createBrowserSandbox(options: BrowserSandboxOptions): Promise<PooledSandbox> {
+  const indexURL = options.pyodideURL ?? new URL(`${import.meta.env.BASE_URL}pyodide/`, location.href).href;
+  // Once per sandbox, before any worker starts: a fact of the host, not of each worker.
+  await assertWasmServed(indexURL).catch((error: unknown) => {
+    throw sandboxStartError(error);
+  });
+  return startSandbox(() => spawnBrowserWorker(options, indexURL), options);
+}
+
+/**
+ * Pyodide compiles its WebAssembly only as a stream, which a browser refuses unless the file is
+ * served as application/wasm; it then logs a warning and never settles, so a host with the wrong
+ * type (or without the file) left every run "Running the tests…" for ever. Asked first, with a
+ * HEAD request, so that such a host gets a start failure that names the file and the fix. A
+ * request that gets no answer (offline: the service worker keeps the file, not HEAD answers) tells
+ * nothing, and the start goes on.
+ */
+async function assertWasmServed(indexURL: string): Promise<void> {
+  const url = new URL('pyodide.asm.wasm', indexURL);
+  let response: Response;
+  try {
+    response = await fetch(url, { method: 'HEAD' });
+  } catch {
+    return;
+  }
+  const where = url.pathname;
+  if (response.status === 404) throw new Error(`${where} is missing on this site (HTTP 404): the build was not copied whole.`);
+  const type = (response.headers.get('Content-Type') ?? '').split(';', 1)[0]?.trim().toLowerCase() ?? '';
+  if (response.ok && type !== 'application/wasm') {
+    throw new Error(
+      `${where} is served as ${type ? `"${type}"` : 'no type'}, and browsers compile WebAssembly only from application/wasm: set that type for .wasm files on this host (docs/deploy.md).`,
+    );
+  }
 }
 
 /** The page's C stack limit: every worker of the page keeps to the lowest one measured (stack-ceiling.ts). */
 const stackCeiling = new StackCeiling();
 
-function spawnBrowserWorker(options: BrowserSandboxOptions): WorkerHandle {
+function spawnBrowserWorker(options: BrowserSandboxOptions, indexURL: string): WorkerHandle {
   const sharedState = createSharedState();
-  const indexURL = options.pyodideURL ?? new URL(`${import.meta.env.BASE_URL}pyodide/`, location.href).href;
   const snapshot = options.snapshot === false ? null : new URL(SNAPSHOT_FILE, indexURL).href;
   const config = { ...workerConfig(options, { indexURL, snapshot, sharedState }), cStackCeilingBytes: stackCeiling.lowest };
   const worker = new Worker(new URL('./browser-worker.ts', import.meta.url), { type: 'module', name: 'python-sandbox' });

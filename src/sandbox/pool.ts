@@ -131,6 +131,11 @@ function watchdogResult(handle: WorkerHandle, limits: SandboxLimits, durationMs:
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const timerDelay = (ms: number): number => Math.min(ms, MAX_TIMER_MS);
 
+/** What a sandbox that cannot start says, whatever stopped it (its workers, or the host checked first). */
+export function sandboxStartError(error: unknown): Error {
+  return new Error(`The Python sandbox could not start: ${error instanceof Error ? error.message : String(error)}`);
+}
+
 export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): PooledSandbox {
   if (!(options.workers >= 1)) throw new Error(`A sandbox needs at least one worker, got ${options.workers}.`);
   const spareCount = options.spares ?? 0;
@@ -255,7 +260,7 @@ export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): Poo
   }
 
   function giveUp(error: unknown): void {
-    broken ??= new Error(`The Python sandbox could not start: ${error instanceof Error ? error.message : String(error)}`);
+    broken ??= sandboxStartError(error);
     for (const job of queue.splice(0)) job.reject(broken);
   }
 
