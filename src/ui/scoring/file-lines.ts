@@ -5,6 +5,7 @@
  */
 
 import { canGunzip, GzipUnsupportedError } from '../../core/gzip-support.ts';
+import { concatBytes } from '../../core/concat-bytes.ts';
 import { DAMAGED_GZIP, MAX_SAMPLE_LINE_CHARS } from '../../core/results/samples.ts';
 import { type FileLine, Utf16FileError, Utf8LineSplitter } from '../../core/results/utf8-lines.ts';
 
@@ -124,9 +125,7 @@ async function* gzipHeaderPlaces(blob: Blob, from: number): AsyncGenerator<numbe
   let carried = new Uint8Array(0);
   let offset = 0; // of carried[0] in the blob
   for await (const chunk of streamChunks(blob.stream())) {
-    const bytes = new Uint8Array(carried.length + chunk.length);
-    bytes.set(carried);
-    bytes.set(chunk, carried.length);
+    const bytes = concatBytes([carried, chunk], carried.length + chunk.length);
     const last = bytes.length - header.length - 1;
     for (let i = bytes.indexOf(0x1f, Math.max(0, from - offset)); i !== -1 && i <= last; i = bytes.indexOf(0x1f, i + 1)) {
       if (header.every((byte, k) => bytes[i + k] === byte) && ((bytes[i + 3] as number) & 0xe0) === 0) yield offset + i;
