@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +8,35 @@ import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 
 const script = fileURLToPath(new URL('../../../scripts/serve.mjs', import.meta.url));
+
+/** serve.mjs run with `args`, expected to refuse: its exit code and what it said. */
+function refusal(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number; stderr: string }> {
+  return promisify(execFile)(process.execPath, [script, ...args], { timeout: 20_000, env: { ...process.env, ...env } }).then(
+    () => {
+      throw new Error(`serve.mjs started with ${args.join(' ')}`);
+    },
+    (error: unknown) => error as { code: number; stderr: string },
+  );
+}
+
+/** Starts serve.mjs with `args` on a free port, hands `use` what it printed up to "Press Ctrl+C", then stops it. */
+async function whileServing<T>(args: string[], use: (printed: string) => Promise<T>): Promise<T> {
+  const child = spawn(process.execPath, [script, ...args, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  try {
+    const printed = await new Promise<string>((resolve, reject) => {
+      let output = '';
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('Press Ctrl+C')) resolve(output);
+      });
+      child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.once('exit', (code) => reject(new Error(`serve.mjs exited (${code}):\n${output}`)));
+    });
+    return await use(printed);
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
 
 describe('npm start (scripts/serve.mjs) on a port already taken', () => {
   it('says how to pick another port in a way npm start passes on', async () => {
@@ -18,13 +47,7 @@ describe('npm start (scripts/serve.mjs) on a port already taken', () => {
     const address = taken.address();
     if (address === null || typeof address === 'string') throw new Error('no port');
     try {
-      const run = promisify(execFile)(process.execPath, [script, '--root', root, '--port', String(address.port)], { timeout: 20_000 });
-      const failed = (await run.then(
-        () => {
-          throw new Error('serve.mjs started on a taken port');
-        },
-        (error: unknown) => error,
-      )) as { code: number; stderr: string };
+      const failed = await refusal(['--root', root, '--port', String(address.port)]);
       expect(failed.code).toBe(1);
       expect(failed.stderr).toContain(`port ${address.port} is in use`);
       // `npm start --port N` would give --port to npm itself, not to the server.
@@ -37,27 +60,19 @@ describe('npm start (scripts/serve.mjs) on a port already taken', () => {
 });
 
 describe('npm start (scripts/serve.mjs) with a command line it cannot act on', () => {
-  const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    promisify(execFile)(process.execPath, [script, ...args], { timeout: 20_000, env: { ...process.env, ...env } }).then(
-      () => {
-        throw new Error(`serve.mjs started with ${args.join(' ')}`);
-      },
-      (error: unknown) => error as { code: number; stderr: string },
-    );
-
   it('says what is wrong in one sentence with the usage, exit code 2, no stack trace', async () => {
     for (const [args, said] of [
       [['--port', 'abc'], 'the port must be a whole number from 0 to 65535 (0 picks a free one), not "abc"'],
       [['--port', '70000'], 'the port must be a whole number from 0 to 65535 (0 picks a free one), not "70000"'],
       [['--prot', '0'], "Unknown option '--prot'"],
     ] as const) {
-      const failed = await run([...args]);
+      const failed = await refusal([...args]);
       expect(failed.code, args.join(' ')).toBe(2);
       expect(failed.stderr).toContain(`serve: ${said}`);
       expect(failed.stderr).toContain('Usage: node scripts/serve.mjs');
       expect(failed.stderr).not.toMatch(/\n\s+at /);
     }
-    const fromEnv = await run([], { PORT: 'eighty' });
+    const fromEnv = await refusal([], { PORT: 'eighty' });
     expect(fromEnv.code).toBe(2);
     expect(fromEnv.stderr).toContain('not "eighty"');
   });
@@ -68,20 +83,7 @@ describe('npm start -- --host 0.0.0.0 (scripts/serve.mjs listening for other mac
   async function startupOutput(host: string): Promise<string> {
     const root = mkdtempSync(join(tmpdir(), 'serve-root-'));
     writeFileSync(join(root, 'index.html'), '<!doctype html><title>x</title>');
-    const child = spawn(process.execPath, [script, '--root', root, '--host', host, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    try {
-      return await new Promise<string>((resolve, reject) => {
-        let output = '';
-        child.stdout.on('data', (chunk: Buffer) => {
-          output += chunk.toString();
-          if (output.includes('Press Ctrl+C')) resolve(output);
-        });
-        child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-        child.once('exit', (code) => reject(new Error(`serve.mjs exited (${code}):\n${output}`)));
-      });
-    } finally {
-      child.kill('SIGTERM');
-    }
+    return whileServing(['--root', root, '--host', host], async (printed) => printed);
   }
 
   it('prints the 127.0.0.1 address to open here, never http://0.0.0.0, and says the LAN ones lack WebGPU', async () => {
@@ -107,5 +109,61 @@ describe('npm start -- --host 0.0.0.0 (scripts/serve.mjs listening for other mac
     const output = await startupOutput('127.0.0.1');
     expect(output).toMatch(/^Feedback Lab is running at http:\/\/127\.0\.0\.1:\d+\/\n/);
     expect(output).not.toContain('other machines');
+  });
+});
+
+/** A build's index.html as Vite writes it for `base`, with the entry script it names. */
+function buildFor(base: string): string {
+  const root = mkdtempSync(join(tmpdir(), 'serve-base-'));
+  mkdirSync(join(root, 'assets'));
+  writeFileSync(join(root, 'assets', 'index-abc.js'), 'export {};\n');
+  writeFileSync(
+    join(root, 'index.html'),
+    `<!doctype html><html><head><link rel="icon" href="${base}favicon.svg" />` +
+      `<script type="module" crossorigin src="${base}assets/index-abc.js"></script></head>` +
+      `<body><script>(function () {})();</script></body></html>`,
+  );
+  return root;
+}
+
+/** The address serve.mjs prints for `args`, and the status of `path` there. */
+function serveAndFetch(args: string[], path: (url: string) => string): Promise<{ printed: string; status: number }> {
+  return whileServing(args, async (printed) => {
+    const url = /running at (\S+)/.exec(printed)?.[1] ?? '';
+    const response = await fetch(path(url));
+    await response.arrayBuffer();
+    return { printed, status: response.status };
+  });
+}
+
+describe('scripts/serve.mjs and the sub-path the build was made for', () => {
+  it('serves a BASE_PATH build under its sub-path when --base is left out (BASE_PATH=/feedback-lab/ npm start)', async () => {
+    const { printed, status } = await serveAndFetch(['--root', buildFor('/feedback-lab/')], (url) => `${url}assets/index-abc.js`);
+    expect(printed).toMatch(/running at http:\/\/127\.0\.0\.1:\d+\/feedback-lab\/\n/);
+    expect(status).toBe(200);
+  });
+
+  it('serves a root build at the root, as before', async () => {
+    const { printed, status } = await serveAndFetch(['--root', buildFor('/')], (url) => `${url}assets/index-abc.js`);
+    expect(printed).toMatch(/running at http:\/\/127\.0\.0\.1:\d+\/\n/);
+    expect(status).toBe(200);
+  });
+
+  it('still takes --base, with or without its slashes, when it is the build\'s own', async () => {
+    const { printed, status } = await serveAndFetch(['--root', buildFor('/feedback-lab/'), '--base', 'feedback-lab'], (url) => `${url}assets/index-abc.js`);
+    expect(printed).toMatch(/\/feedback-lab\/\n/);
+    expect(status).toBe(200);
+  });
+
+  it('refuses a --base the build was not made for, saying which one it was, rather than serve a page that cannot start', async () => {
+    for (const [built, asked] of [
+      ['/feedback-lab/', '/'],
+      ['/', '/feedback-lab/'],
+    ] as const) {
+      const failed = await refusal(['--root', buildFor(built), '--base', asked, '--port', '0']);
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toContain(`was built to be served at ${built} (BASE_PATH), so its pages would not load at ${asked}.`);
+      expect(failed.stderr).not.toMatch(/\n\s+at /);
+    }
   });
 });
