@@ -40,9 +40,9 @@ export async function createBrowserSandbox(options: BrowserSandboxOptions): Prom
  * Pyodide compiles its WebAssembly only as a stream, which a browser refuses unless the file is
  * served as application/wasm; it then logs a warning and never settles, so a host with the wrong
  * type (or without the file) left every run "Running the tests…" for ever. Asked first, with a
- * HEAD request, so that such a host gets a start failure that names the file and the fix. A
- * request that gets no answer (offline: the service worker keeps the file, not HEAD answers) tells
- * nothing, and the start goes on.
+ * HEAD request, so that such a host gets a start failure that names the file and the fix.
+ * Offline the service worker answers it from its copy (sw.ts); a request that gets no answer at
+ * all tells nothing, and the start goes on.
  */
 async function assertWasmServed(indexURL: string): Promise<void> {
   const url = new URL('pyodide.asm.wasm', indexURL);

@@ -280,13 +280,29 @@ async function otherFile(event: FetchEvent, url: URL): Promise<Response> {
   }
 }
 
+/** The build's entry for a URL of this scope, if it is one of the build's files. */
+function entryOf(url: URL): PrecacheEntry | undefined {
+  const path = url.pathname.slice(new URL(self.registration.scope).pathname.length);
+  return url.search === '' ? entriesByPath.get(path) : undefined;
+}
+
 function respond(event: FetchEvent, url: URL): Promise<Response> {
   const { request } = event;
   if (request.mode === 'navigate') return navigate(request, url);
-  const path = url.pathname.slice(new URL(self.registration.scope).pathname.length);
-  const entry = url.search === '' ? entriesByPath.get(path) : undefined;
+  const entry = entryOf(url);
   if (entry) return buildFile(entry, request, event);
   return previousBuildFile(url).then((previous) => previous ?? otherFile(event, url));
+}
+
+/**
+ * A HEAD for a build file: the headers of the copy a GET would be given, when there is one. The
+ * page asks how pyodide.asm.wasm is served before Python starts (browser-sandbox.ts); offline the
+ * network cannot answer that, and the cached copy is what Pyodide will get anyway.
+ */
+async function headOfBuildFile(entry: PrecacheEntry, request: Request): Promise<Response> {
+  const cached = await caches.match(keyOf(entry), { cacheName: PRECACHE });
+  if (!cached) return fetch(request);
+  return new Response(null, { status: cached.status, statusText: cached.statusText, headers: cached.headers });
 }
 
 self.addEventListener('install', (event) => {
@@ -306,9 +322,14 @@ self.addEventListener('activate', (event) => {
 
 self.addEventListener('fetch', (event) => {
   const { request } = event;
-  if (request.method !== 'GET') return;
+  if (request.method !== 'GET' && request.method !== 'HEAD') return;
   const url = new URL(request.url);
   if (url.origin !== self.location.origin || !url.href.startsWith(self.registration.scope)) return;
+  if (request.method === 'HEAD') {
+    const entry = entryOf(url);
+    if (entry) event.respondWith(headOfBuildFile(entry, request).then(withIsolationHeaders));
+    return;
+  }
   // DevTools can issue these; fetch() would throw on them (https://crbug.com/823392).
   if (request.cache === 'only-if-cached' && request.mode !== 'same-origin') return;
   // Partial content is for media, which this app has none of; let the browser handle it.

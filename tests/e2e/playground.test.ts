@@ -303,14 +303,19 @@ describe('the Playground in Chromium', () => {
     await app.close();
   });
   it('says Python could not start, naming the file and the type to set, on a host that serves .wasm with the wrong type', { timeout: 180_000 }, async () => {
-    const app = await openApp(browser, server, { hash: '#/playground?benchmark=humaneval&problem=HumanEval/2' });
-    const { page, context } = app;
     // Pyodide compiles its WebAssembly only as a stream, which the browser refuses for any other type:
-    // it never started and the page said "Running the tests…" for ever.
-    await context.route('**/pyodide/pyodide.asm.wasm', async (route) => {
-      const response = await route.fetch();
-      await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'application/octet-stream' } });
+    // it never started and the page said "Running the tests…" for ever. The host serves the wrong
+    // type from the first request: the page asks about the file as it opens, to start Python early.
+    const app = await openApp(browser, server, {
+      hash: '#/playground?benchmark=humaneval&problem=HumanEval/2',
+      beforeOpen: async (context) => {
+        await context.route('**/pyodide/pyodide.asm.wasm', async (route) => {
+          const response = await route.fetch();
+          await route.fulfill({ response, headers: { ...response.headers(), 'content-type': 'application/octet-stream' } });
+        });
+      },
     });
+    const { page } = app;
     await page.getByRole('heading', { name: /HumanEval\/2/ }).waitFor({ timeout: 60_000 });
     await page.getByRole('button', { name: 'Run tests' }).click();
     await page.getByRole('heading', { name: 'Python could not run' }).waitFor({ timeout: 120_000 });
