@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import type { Browser, FileChooser } from 'playwright-core';
 import { readFileSync } from 'node:fs';
 import { axeViolations } from '../support/accessibility-checks.ts';
 import { launchBrowser, openApp, startAppServer, type AppPage, type AppServer } from '../support/browser.ts';
@@ -556,13 +556,22 @@ describe('the Scoring page after a refused file, from the keyboard', () => {
       await expect.poll(() => field.isEnabled(), { timeout: 60_000 }).toBe(true);
       await field.focus();
       await expect.poll(() => field.evaluate((element) => element === document.activeElement)).toBe(true);
-      for (const [name, text] of [
-        ['empty.jsonl', ''],
-        ['array.json', '[{"task_id": "HumanEval/0", "completion": "    return True\\n"}]\n'],
+      // Listened to for the whole test, so Chromium hands each file chooser to the test from the
+      // start rather than from a subscription sent alongside the key press.
+      const choosers: FileChooser[] = [];
+      page.on('filechooser', (chooser) => choosers.push(chooser));
+      for (const [name, text, why] of [
+        ['empty.jsonl', '', 'The samples file is empty'],
+        ['array.json', '[{"task_id": "HumanEval/0", "completion": "    return True\\n"}]\n', 'one JSON array'],
       ] as const) {
-        const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
-        await chooser.setFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
-        await page.getByRole('alert').filter({ hasText: 'Scoring stopped' }).waitFor();
+        const opened = choosers.length;
+        await page.keyboard.press('Space');
+        await expect.poll(() => choosers.length, { timeout: 30_000 }).toBe(opened + 1);
+        await choosers[opened]!.setFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+        await page.getByRole('alert').filter({ hasText: 'Scoring stopped' }).filter({ hasText: why }).waitFor();
+        // The field is disabled while the file is read, and may still be as the refusal shows
+        // (focused, on a loaded machine): a Space pressed then would open nothing.
+        await expect.poll(() => field.isEnabled(), { timeout: 30_000 }).toBe(true);
         await expect.poll(() => field.evaluate((element) => element === document.activeElement)).toBe(true);
       }
       expect(app.errors).toEqual([]);
