@@ -9,6 +9,7 @@ import { readErrorTaxonomy, type ReleasedErrorTaxonomy } from '../reproduce/erro
 import { readIterationAnalysis, type ReleasedIterationAnalysis } from '../reproduce/iteration-analysis.ts';
 import { readMainResults, type ReleasedMainResults } from '../reproduce/main-results.ts';
 import { RELEASED_KIND_FILE, recogniseReleasedJson, type ReleasedKind } from '../reproduce/released-kind.ts';
+import { locateJsonSyntaxError } from '../results/json-syntax-error.ts';
 
 export { RELEASED_KIND_FILE, recogniseReleasedJson, type ReleasedKind } from '../reproduce/released-kind.ts';
 
@@ -61,6 +62,23 @@ function notReleased(fileName: string, json: unknown): ReleasedFileProblem {
 /** A gzip file's first byte, as the text a file reads as: an exported .json.gz is not JSON to this page. */
 const GZIP_START = '\u001f';
 
+/**
+ * Why a text that is not a gzip file failed to parse, in the same words in every browser. A file
+ * cut off mid-way (an interrupted download) is said to be, where the engine's "Unterminated string"
+ * or "Expected ',' …" made it sound like the wrong kind of file.
+ */
+function notJson(fileName: string, text: string, error: unknown): ReleasedFileProblem {
+  if (text.trim() === '') return { fileName, message: 'The file is empty.' };
+  const place = locateJsonSyntaxError(text);
+  if (place?.atEnd) {
+    return {
+      fileName,
+      message: `The file is cut short: its JSON stops in the middle (line ${place.line}, column ${place.column}). Was the download interrupted? Download it again.`,
+    };
+  }
+  return { fileName, message: `Not JSON (${(error as Error).message}).` };
+}
+
 /** What the page lists of the files loaded: which is taken for what, which is not used and why, what is missing. */
 export type ReleasedFileStatus = Pick<LoadedReleasedFiles, 'recognised' | 'problems' | 'missing'>;
 
@@ -103,7 +121,7 @@ export function loadReleasedFiles(files: readonly ReleasedFileText[]): LoadedRel
       out.problems.push(
         text.startsWith(GZIP_START)
           ? { fileName, message: 'A compressed (.gz) file: the study\'s released files are plain .json, but Feedback Lab\'s result files can be .json.gz.', openOn: 'results' }
-          : { fileName, message: `Not JSON (${(error as Error).message}).` },
+          : notJson(fileName, text, error),
       );
       continue;
     }

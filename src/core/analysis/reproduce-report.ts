@@ -31,6 +31,8 @@ import {
 import type { LoadedReleasedFiles, ReleasedKind } from './released-files.ts';
 import {
   fixRatesView,
+  inFirstErrorOrder,
+  inTable1Order,
   ledgerTable,
   pairedTestsView,
   paperLabel,
@@ -115,7 +117,8 @@ export function reproduceReport(files: LoadedReleasedFiles, options: ReproduceOp
   const iterationTables = () => iterationArmTables(iterations!);
   return [
     section('table-1', `Table 1 — HumanEval, ${runsWord(main)} runs per arm`, ['main-results'], files, () => {
-      const consistency: ArmConsistency[] = main!.arms.map((a) => ({
+      // In the paper's row order, as Table 1 above the figures.
+      const consistency: ArmConsistency[] = inTable1Order(main!.arms, (a) => a.name).map((a) => ({
         label: paperLabel(a.name),
         histogram: a.consistency,
         problems: main!.totalProblems,
@@ -156,7 +159,7 @@ export function reproduceReport(files: LoadedReleasedFiles, options: ReproduceOp
           selfCheckView('table-3-self-check', 'error_taxonomy.json', taxonomySelfChecks(taxonomy!), uncountedSelfCheckNote(uncounted)),
         ],
         comparisons: compareTable3(taxonomy!, iterations!),
-        figures: [{ kind: 'bar', data: colorByArm(fixRateChart(rates.map((r) => ({ label: paperLabel(r.arm), rows: r.rows }))), PAPER_ARM_LABELS) }],
+        figures: [{ kind: 'bar', data: colorByArm(fixRateChart(rates.map((r) => ({ label: paperLabel(r.arm), rows: inFirstErrorOrder(r.rows) }))), PAPER_ARM_LABELS) }],
       };
     }),
     section('table-4', 'Table 4 — net per forced iteration', ['iteration-analysis'], files, () => ({

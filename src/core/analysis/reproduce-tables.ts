@@ -8,8 +8,12 @@ import type { ReleasedErrorTaxonomy } from '../reproduce/error-taxonomy.ts';
 import { armNamed, runsAdjective, summarizeArm, type ReleasedMainResults } from '../reproduce/main-results.ts';
 import {
   PAPER_ARM_LABEL,
+  PRINTED_TABLE1,
   PRINTED_TABLE2,
+  PRINTED_TABLE3,
+  PRINTED_TABLE6,
   PRINTED_TABLE7,
+  PRINTED_TABLE8,
   RELEASED_ARM_NAME,
   type PaperArm,
 } from '../reproduce/paper-printed.ts';
@@ -24,6 +28,33 @@ import { formatNumber, maybeNumberCell, numberCell, textCell, type Cell, type Ce
 const PAPER_ARM_BY_RELEASED = new Map(
   (Object.entries(RELEASED_ARM_NAME) as [PaperArm, string][]).map(([arm, name]) => [name, arm]),
 );
+
+/**
+ * `items` in the order `order` lists their keys, so a computed table reads row for row beside the
+ * printed one and its ledger; an item `order` does not name keeps its place in the file, after them.
+ */
+function inListedOrder<T>(items: readonly T[], key: (item: T) => string, order: readonly string[]): T[] {
+  const rank = (item: T) => {
+    const i = order.indexOf(key(item));
+    return i === -1 ? order.length : i;
+  };
+  return [...items].sort((a, b) => rank(a) - rank(b));
+}
+
+/** Released arms (by their released names) in the row order of the paper's Table 1. */
+export function inTable1Order<T>(items: readonly T[], releasedName: (item: T) => string): T[] {
+  return inListedOrder(items, releasedName, PRINTED_TABLE1.map((r) => RELEASED_ARM_NAME[r.arm]));
+}
+
+/**
+ * Table 3's first errors in one order for every arm (the file gives each arm its own, by first
+ * appearance): the paper's rows, then the bare asserts beside AssertionError, then the study's other families.
+ */
+const FIRST_ERROR_ORDER = [...PRINTED_TABLE3.map((r) => r.errorType), 'None', 'IndexError/KeyError', 'TimeoutError', 'Other'];
+
+export function inFirstErrorOrder<T extends { category: string }>(rows: readonly T[]): T[] {
+  return inListedOrder(rows, (r) => r.category, FIRST_ERROR_ORDER);
+}
 
 /** The paper's label for a released arm name, else the name as released. */
 export function paperLabel(releasedName: string): string {
@@ -77,7 +108,7 @@ export function table1View(main: ReleasedMainResults): Table {
       { label: 'SD', numeric: true },
       { label: `% of ${main.totalProblems}`, numeric: true },
     ],
-    rows: table1(main).map((r) => [
+    rows: inTable1Order(table1(main), (r) => r.arm).map((r) => [
       textCell(paperLabel(r.arm)),
       { text: r.passCounts.join(', '), values: r.passCounts },
       numberCell(r.summary.mean, 1),
@@ -200,7 +231,7 @@ export function fixRatesView(
     const extra = [...new Set(uncounted.filter((u) => u.arm === arm).map((u) => u.category))]
       .filter((category) => !counted.some((r) => r.category === category))
       .map((category): FixRateRow => ({ category, total: 0, fixed: 0, fixRate: Number.NaN }));
-    return [...counted, ...extra].map((r) => {
+    return inFirstErrorOrder([...counted, ...extra]).map((r) => {
       const out = leftOut(arm, r.category).length;
       const cells = [
         textCell(`${paperLabel(arm)} · ${r.category}${out > 0 ? ` ${UNCOUNTED_MARK}` : ''}`),
@@ -298,7 +329,8 @@ export function table6View(arms: readonly IterationArmTables[]): Table {
       { label: 'Break rate', numeric: true },
       { label: 'Share of fixes at iteration 1', numeric: true },
     ],
-    rows: arms.map((a) => [
+    // As printed: by break rate.
+    rows: inListedOrder(arms, (a) => a.arm, PRINTED_TABLE6.map((r) => RELEASED_ARM_NAME[r.arm])).map((a) => [
       textCell(paperLabel(a.arm)),
       numberCell(a.table.initialPasses),
       numberCell(a.table.broke),
@@ -346,7 +378,7 @@ export function table8View(champions: readonly ReleasedChampion[]): Table {
       { label: 'Iterations', numeric: true },
       { label: 'Search passes (of 25)', numeric: true },
     ],
-    rows: champions.map((c) => [
+    rows: inListedOrder(champions, (c) => c.run, PRINTED_TABLE8.map((r) => r.run)).map((c) => [
       textCell(c.run),
       textCell(c.topology),
       numberCell(c.fitness, 2),

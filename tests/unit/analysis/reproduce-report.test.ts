@@ -340,3 +340,67 @@ describe('the Reproduce report on the released files', () => {
     expect(drop(twoRuns)).not.toMatch(/for 2 of the 4 arms/);
   });
 });
+
+describe("the computed tables beside the paper's", () => {
+  const firstCells = (sections: ReturnType<typeof reproduceReport>, id: string) =>
+    sections.flatMap((s) => s.tables).find((t) => t.id === id)!.rows.map((r) => r[0]!.text);
+
+  it('lists the arms in the order of the paper and of the ledger under them, not in the order of the files', async () => {
+    const sections = reproduceReport(loadReleasedFiles(await releasedTexts()), options);
+    // Table 1: self-refine before cross-model, as printed (main_results.json has them the other way round).
+    const table1 = [
+      'llama3.2:3B solo',
+      'llama → exec → llama (self-refine)',
+      'qwen → exec → llama (cross-model)',
+      'NEAT champion',
+      'qwen2.5-coder:3B solo',
+      'qwen2.5-coder:3B self-refine',
+    ];
+    expect(firstCells(sections, 'paper-table-1')).toEqual(table1);
+    expect(firstCells(sections, 'paper-pass-rate-ci')).toEqual(table1);
+    const ledgerArms = (id: string) => [...new Set(sections.find((s) => s.id === id)!.ledger!.rows.map((r) => r[0]!.text))];
+    expect(ledgerArms('table-1')).toEqual(table1);
+    // Table 6 sorted by break rate, as printed; Table 8 v2, v3, temp0.
+    expect(firstCells(sections, 'paper-table-6')).toEqual(ledgerArms('table-6'));
+    expect(firstCells(sections, 'paper-table-6')).toEqual([
+      'qwen → exec → llama (cross-model)',
+      'NEAT champion',
+      'llama → exec → llama (self-refine)',
+      'qwen2.5-coder:3B self-refine',
+    ]);
+    expect(firstCells(sections, 'paper-table-8')).toEqual(['v2', 'v3', 'temp0']);
+  });
+
+  it('lists the first errors of every arm of Table 3 in one order, the paper\'s rows first', async () => {
+    const sections = reproduceReport(loadReleasedFiles(await releasedTexts()), options);
+    const rows = firstCells(sections, 'paper-table-3').map((label) => label.replace(/ †$/, '').split(' · '));
+    const arms = [...new Set(rows.map(([arm]) => arm!))];
+    const order = ['NameError', 'SyntaxError', 'TypeError', 'AssertionError', 'None', 'IndexError/KeyError', 'TimeoutError', 'Other'];
+    for (const arm of arms) {
+      const categories = rows.filter(([a]) => a === arm).map(([, category]) => category!);
+      expect(categories).toEqual(order.filter((c) => categories.includes(c)));
+    }
+    expect(rows.slice(0, 3)).toEqual([
+      ['qwen → exec → llama (cross-model)', 'NameError'],
+      ['qwen → exec → llama (cross-model)', 'SyntaxError'],
+      ['qwen → exec → llama (cross-model)', 'TypeError'],
+    ]);
+  });
+});
+
+describe('a released file cut short', () => {
+  it('is named as cut short, not as "Not JSON", and an empty file as empty', async () => {
+    const texts = await releasedTexts();
+    const iterations = texts.find((t) => t.fileName === 'iteration_analysis.json')!;
+    const loaded = loadReleasedFiles([
+      { fileName: 'iteration_analysis.json', text: iterations.text.slice(0, 30_000) },
+      { fileName: 'main_results.json', text: '' },
+      { fileName: 'notes.json', text: '{"a": 1,, "b": 2}' },
+    ]);
+    expect(loaded.problems.map((p) => p.message)).toEqual([
+      'The file is cut short: its JSON stops in the middle (line 1, column 30001). Was the download interrupted? Download it again.',
+      'The file is empty.',
+      expect.stringMatching(/^Not JSON \(.+\)\.$/),
+    ]);
+  });
+});
