@@ -119,7 +119,7 @@ describe('the Reproduce page on the study\'s released files', () => {
     await table3.getByText(/^† Not counted: HumanEval\/32 of NEAT champion \(first error logged as TimeoutError\)/).waitFor();
     const table3Csv = await downloaded(page, () => table3.getByRole('button', { name: /Table 3 \(HumanEval\).*as CSV/ }).click());
     const table3Lines = Buffer.from(table3Csv.text, 'latin1').toString('utf8').split('\r\n');
-    expect(table3Lines[0]).toBe('Arm · first error,Problems,Fixed,Fix rate,Not counted: no execution recorded');
+    expect(table3Lines[0]).toBe('Arm · first error,Problems,Fixed,Fix rate (%),Not counted: no execution recorded');
     expect(table3Lines).toContain('NEAT champion · TimeoutError †,2,0,0,1');
     // The ledger names, per row, the reading of the files that gives the printed range.
     const nameErrorRow = table3.locator('#table-3-ledger').getByRole('row').filter({ has: page.getByRole('rowheader', { name: 'NameError', exact: true }) });

@@ -48,9 +48,27 @@ function splitFields(cell: Cell, labels: readonly string[]): string[] {
   });
 }
 
+/**
+ * A numeric column's header, with the unit its cells show and its numbers lose (`Fix rate (%)`),
+ * so a spreadsheet's 64 is read as 64 %, not as a fraction. Only when every number in the column
+ * has the same unit and the label does not say it already.
+ */
+function csvLabel(table: Table, index: number): string {
+  const column = table.columns[index]!;
+  if (!column.numeric) return column.label;
+  const units = new Set(table.rows.map((row) => row[index]).filter((cell) => cell?.value !== undefined).map((cell) => cell!.unit ?? ''));
+  const [unit] = units;
+  return units.size === 1 && unit && !saysUnit(column.label, unit) ? `${column.label} (${unit})` : column.label;
+}
+
+/** `Mean %`, `% of 164`, `Inflation (%)` say their unit; `95 % CI low` does not (its % is the level's). */
+function saysUnit(label: string, unit: string): boolean {
+  return label.endsWith(` ${unit}`) || label.endsWith(`(${unit})`) || label.startsWith(`${unit} `) || label === unit;
+}
+
 /** The table with a header row, as CSV text. */
 export function tableToCsv(table: Table): string {
-  const header = table.columns.flatMap((c) => (c.csvLabels ?? [c.label]).map((label) => csvField({ text: label }, false)));
+  const header = table.columns.flatMap((c, i) => (c.csvLabels ?? [csvLabel(table, i)]).map((label) => csvField({ text: label }, false)));
   const lines = [header.join(',')];
   for (const row of table.rows) {
     const fields = table.columns.flatMap((column, i) => {

@@ -18,6 +18,8 @@ export interface Cell {
   /** Several numbers shown as one text (`76.6 ± 3.6`): CSV writes each in a column of its own (the column's `csvLabels`); null is no number. */
   values?: readonly (number | null)[];
   tone?: CellTone;
+  /** The unit `text` shows after the number (`%`, `pp`, `σ`), which CSV, writing the bare number, puts in the column's header instead. */
+  unit?: string;
 }
 
 export interface Column {
@@ -57,6 +59,7 @@ export function formatNumber(value: number, decimals: number): string {
 /** A numeric cell shown with `decimals` places and an optional unit (`' %'`, `'σ'`). */
 export function numberCell(value: number, decimals = 0, unit = '', tone?: CellTone): Cell {
   const cell: Cell = { text: `${formatNumber(value, decimals)}${unit}`, value };
+  if (unit.trim() !== '') cell.unit = unit.trim();
   if (tone) cell.tone = tone;
   return cell;
 }

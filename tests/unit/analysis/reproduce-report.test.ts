@@ -243,7 +243,7 @@ describe('the Reproduce report on the released files', () => {
     expect(note).toContain('HumanEval/32 of NEAT champion (first error logged as TimeoutError)');
     expect(note).toContain('trajectory_length 0');
     const csv = tableToCsv(table3).split('\r\n');
-    expect(csv[0]).toBe('Arm · first error,Problems,Fixed,Fix rate,Not counted: no execution recorded');
+    expect(csv[0]).toBe('Arm · first error,Problems,Fixed,Fix rate (%),Not counted: no execution recorded');
     expect(csv).toContain('NEAT champion · TimeoutError †,2,0,0,1');
     // The file's own fix_rates, checked beside ours just below, show "0 of 2" too: a note says why.
     const selfCheck = sections.find((s) => s.id === 'table-3')!.tables.find((t) => t.id === 'table-3-self-check')!;

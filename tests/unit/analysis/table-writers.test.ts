@@ -69,6 +69,27 @@ describe('CSV download', () => {
     expect(tableToCsv(table).split('\r\n')).toEqual(['Δ,p', '17.4,5.51958478923e-12', '-0.4,0.25', '']);
   });
 
+  it('names in the header the unit its numbers show on the page and lose in the file, unless the label says it or the units differ', () => {
+    const table: Table = {
+      id: 'units',
+      caption: 'Units',
+      columns: [
+        { label: 'Arm' },
+        { label: 'Fix rate', numeric: true },
+        { label: 'Δ pass rate', numeric: true },
+        { label: '95 % CI low', numeric: true },
+        { label: 'Mean %', numeric: true },
+        { label: 'Mixed', numeric: true },
+        { label: 'Count', numeric: true },
+      ],
+      rows: [
+        [textCell('a'), numberCell(64, 0, ' %'), numberCell(-1.2, 1, ' pp'), numberCell(70.1, 1, ' %'), numberCell(76.6, 1, ' %'), numberCell(1, 0, ' %'), numberCell(3)],
+        [textCell('b'), { text: '–' }, numberCell(3.4, 1, ' pp'), numberCell(60.2, 1, ' %'), numberCell(70, 1, ' %'), numberCell(2), numberCell(4)],
+      ],
+    };
+    expect(tableToCsv(table).split('\r\n')[0]).toBe('Arm,Fix rate (%),Δ pass rate (pp),95 % CI low (%),Mean %,Mixed,Count');
+  });
+
   it('ends every line with CRLF', () => {
     expect(tableToCsv(hostile).endsWith('\r\n')).toBe(true);
     expect(tableToCsv(hostile).split('\r\n')).toHaveLength(5);
