@@ -417,7 +417,13 @@ export class StudyLauncher {
 
   async #prepare(config: StudyConfig, link: string | undefined) {
     const release = await studyLocks.claim(config.id);
-    if (!release) throw new Error(RUNNING_IN_ANOTHER_TAB);
+    if (!release) {
+      // Another tab took it since this tab's list was read (nothing tells this tab): read it again,
+      // so its card says where it runs and follows it, as the sentence promises, instead of
+      // offering Resume on an "interrupted" study for as long as the page stays open.
+      await this.#library.refresh();
+      throw new Error(RUNNING_IN_ANOTHER_TAB);
+    }
     try {
       const replay = this.#form.replay;
       const usesReplay = Object.values(config.models).some((b) => b.engine === 'replay');

@@ -358,6 +358,7 @@ describe('a study that cannot start or resume', () => {
     const store = new IdbStudyStore(await openLabDatabase());
     const config = contractConfig('cannot-start');
     await store.putStudy(config);
+    const library = new StudyLibrary({ store: async () => store, environmentHere: async () => Promise.reject(new Error('not used')), runningHere: () => new Set() });
     const launcher = new StudyLauncher(
       {
         store: async () => store,
@@ -367,10 +368,10 @@ describe('a study that cannot start or resume', () => {
         setAddress: () => undefined,
       },
       new StudyForm(),
-      new StudyLibrary({ store: async () => store, environmentHere: async () => Promise.reject(new Error('not used')), runningHere: () => new Set() }),
+      library,
       1,
     );
-    return { launcher, config };
+    return { launcher, config, library };
   }
 
   it('says Python could not start, and to reload, rather than passing on the worker’s bare error', async () => {
@@ -389,6 +390,20 @@ describe('a study that cannot start or resume', () => {
     const release = studyHeldByAnotherTab(config.id);
     expect(await launcher.resume(config.id)).toBe(false);
     expect(launcher.errors).toEqual([RUNNING_IN_ANOTHER_TAB]);
+    release();
+  });
+
+  it('refused because another tab took the study since its list was read, its card says so and follows it, as the sentence promises', async () => {
+    const { launcher, config, library } = await interrupted(async () => Promise.reject(new Error('the sandbox must not start for a study another tab runs')));
+    // The list was read while no tab ran it: its card says interrupted and offers Resume.
+    await library.refresh();
+    expect(library.state(library.listings[0]!)).toBe('interrupted');
+    // Another tab resumed it meanwhile; this tab is not told until its list is read again.
+    const release = studyHeldByAnotherTab(config.id);
+    expect(await launcher.resume(config.id)).toBe(false);
+    expect(launcher.errors).toEqual([RUNNING_IN_ANOTHER_TAB]);
+    // It used to keep saying "interrupted", with Resume, for as long as the page stayed open.
+    expect(library.state(library.listings[0]!)).toBe('running in another tab');
     release();
   });
 
