@@ -1,8 +1,8 @@
 /**
  * A list of stored runs on show, read again every few seconds while another tab runs one of them:
  * that run's counts move on, and when that tab closes (or crashes) it shows as interrupted,
- * instead of "running in another tab" until the page is reloaded. Nothing is read while no other
- * tab runs anything, or while the list is not on show.
+ * instead of "running in another tab" until the page is reloaded. Nothing is read while the list
+ * is not on show, or while it has nothing another tab runs or could take up.
  */
 export class OthersWatch {
   readonly #refresh: () => void;
@@ -11,7 +11,7 @@ export class OthersWatch {
   #watching = false;
   #timer: ReturnType<typeof setTimeout> | null = null;
 
-  /** `refresh` reads the list again (and calls `scheduleNext` when done); `othersRunning` says whether another tab runs one of its runs. */
+  /** `refresh` reads the list again (and calls `scheduleNext` when done); `othersRunning` says whether there is anything to watch. */
   constructor(refresh: () => void, othersRunning: () => boolean, everyMs = 3000) {
     this.#refresh = refresh;
     this.#othersRunning = othersRunning;

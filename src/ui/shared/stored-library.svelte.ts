@@ -70,7 +70,27 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
   constructor(deps: StoredLibraryDeps<Stores>, locks: RunLocks) {
     this.deps = deps;
     this.#locks = locks;
-    this.#others = new OthersWatch(() => void this.refresh(), () => this.elsewhere.size > 0, deps.othersRefreshMs);
+    this.#others = new OthersWatch(() => void this.#look(), () => this.elsewhere.size > 0 || this.#resumable().length > 0, deps.othersRefreshMs);
+  }
+
+  /** Listings another tab could take up (interrupted, or paused with no tab holding them). */
+  #resumable(): Listing[] {
+    const here = this.deps.runningHere();
+    return this.listings.filter((l) => (l.status === 'running' || l.status === 'paused') && !here.has(l.id) && !this.elsewhere.has(l.id));
+  }
+
+  /**
+   * One look of the watch. While another tab runs something, the list is read again (its counts
+   * move on). Otherwise only the locks are asked, which costs nothing like reading the stores:
+   * when another tab has resumed a run this list offers Resume for, the list is read again, so
+   * its card says where it runs and follows it instead of offering Resume for as long as the
+   * page stays open.
+   */
+  async #look(): Promise<void> {
+    if (this.elsewhere.size > 0) return this.refresh();
+    const held = await this.#locks.heldAnywhere();
+    if (this.#resumable().some((l) => held.has(l.id))) return this.refresh();
+    this.#others.scheduleNext();
   }
 
   state(listing: Listing): ListedState {
@@ -97,7 +117,8 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
   /**
    * While the list is on show, a run going on in another tab is read again every few seconds:
    * its counts move on, and when that tab closes (or crashes) it shows as interrupted, with its
-   * Resume button, instead of "running in another tab" until the page is reloaded.
+   * Resume button, instead of "running in another tab" until the page is reloaded. A run it offers
+   * Resume for is watched too: another tab that takes it up shows in a few seconds.
    */
   watchOthers(on: boolean): void {
     this.#others.watch(on);

@@ -5,6 +5,8 @@ import { readFiles, StoredLibrary, type StoredListing } from '../../../src/ui/sh
 
 interface Shelf {
   items: StoredListing[];
+  /** How many times the list read the stores. */
+  reads?: number;
 }
 
 /** A list over an array, with one file format: the bytes spell an id, or "bad". */
@@ -22,6 +24,7 @@ class ShelfLibrary extends StoredLibrary<StoredListing, Shelf> {
     );
   }
   protected async read(shelf: Shelf): Promise<StoredListing[]> {
+    shelf.reads = (shelf.reads ?? 0) + 1;
     return [...shelf.items];
   }
   async remove(id: string): Promise<void> {
@@ -91,6 +94,23 @@ describe('a list of stored runs', () => {
     held.length = 0;
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(library.state(library.listings[0]!)).toBe('running in another tab');
+  });
+
+  it('shows in a few seconds that another tab took up a run it offers Resume for, asking only the locks until then', async () => {
+    const shelf: Shelf = { items: [item('lost', 'running'), item('left', 'paused'), item('finished', 'done')] };
+    const held: string[] = [];
+    const library = new ShelfLibrary(shelf, [], held, 20);
+    library.watchOthers(true);
+    await library.refresh();
+    expect(library.listings.map((listing) => library.state(listing))).toEqual(['interrupted', 'paused', 'done']);
+    // Nothing changes: the stores are not read again, however long the list is on show.
+    const reads = shelf.reads;
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    expect(shelf.reads).toBe(reads);
+    // Another tab presses Resume on the interrupted run.
+    held.push('lost');
+    await expect.poll(() => library.state(library.listings[0]!), { timeout: 2000, interval: 10 }).toBe('running in another tab');
+    library.watchOthers(false);
   });
 
   it('shows why an action failed, with its hint, and reads the list again after one that worked', async () => {
