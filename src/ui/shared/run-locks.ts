@@ -77,3 +77,9 @@ export function runLocks(prefix: string, locks: () => LockManagerLike | undefine
 
 export const studyLocks = runLocks('feedback-lab:study:', browserLocks, 'a study running');
 export const searchLocks = runLocks('feedback-lab:search:', browserLocks, 'a search running');
+/**
+ * Held, under an autorun study link's identity, by the tab that looks for that link's study and
+ * starts it, until the study and its link are stored: a second tab opening the same link then
+ * finds that study instead of starting one of its own.
+ */
+export const studyLinkLocks = runLocks('feedback-lab:study-link:', browserLocks, 'a study starting');

@@ -21,7 +21,7 @@ import type { ResultEnvironment } from '../../core/results/result-file.ts';
 import { connectionTerminated } from '../../store/database.ts';
 import type { IdbStudyStore } from '../../store/study-store.ts';
 import { FormProblems, NO_REFUSAL, plainRefusal, startRefusal, type StartRefusal } from '../shared/form-problems.ts';
-import { studyLocks } from '../shared/run-locks.ts';
+import { studyLinkLocks, studyLocks } from '../shared/run-locks.ts';
 import { keyedEndpoints, keyLostSentence, lostKeys, type TabRunRecord } from '../shared/tab-run.ts';
 import { WorkersField } from '../shared/workers-field.svelte.ts';
 import { replayModels, replaySourceMismatch } from './replay-study.ts';
@@ -68,6 +68,13 @@ export function linkIdentity(query: URLSearchParams): string {
  */
 export const RUNNING_IN_ANOTHER_TAB =
   'This study was already running in another tab, so this tab left it to that one: it goes on there. Its card below follows it, and offers Resume if that tab is closed before the study ends.';
+
+/** Said while another tab is starting the study of the autorun link this tab opened too. */
+export const LINK_STARTING_ELSEWHERE =
+  'Another tab opened this link a moment ago and is starting its study: this tab waits for it, then leaves the study to that tab rather than run it twice. Its card will show below.';
+
+/** How often a tab waiting on another tab's start of the same link looks again. */
+const LINK_WAIT_MS = 300;
 
 /** The button that sets an unreadable link aside. */
 export const USE_FORM_INSTEAD = 'Use the form instead';
@@ -276,12 +283,42 @@ export class StudyLauncher {
     }
     if (!decoded.link.autorun || this.busy) return;
 
+    const identity = linkIdentity(query);
+    // The same link opened in two tabs at once (a double click, tabs restored together): each
+    // found no study from it and started one, every model call paid twice. The first tab holds
+    // the link until its study is stored; the other waits, then finds that study.
+    const { release, waited } = await this.#claimLink(identity);
+    try {
+      await this.#runLink(query, identity, waited);
+    } finally {
+      await release();
+    }
+  }
+
+  /** Claims an autorun link for this tab, waiting while another tab is starting its study; says whether it waited. */
+  async #claimLink(identity: string): Promise<{ release: () => Promise<void>; waited: boolean }> {
+    for (let waited = false; ; waited = true) {
+      const release = await studyLinkLocks.claim(identity);
+      if (release) {
+        if (this.errors[0] === LINK_STARTING_ELSEWHERE) this.errors = [];
+        return { release, waited };
+      }
+      this.errors = [LINK_STARTING_ELSEWHERE];
+      await new Promise((resolve) => setTimeout(resolve, LINK_WAIT_MS));
+    }
+  }
+
+  /**
+   * With the link claimed: resumes the study it started, or starts it. After waiting for another
+   * tab's start, a study from this link in any state is that tab's (it may have finished, or been
+   * paused, by now): it is shown, not run again.
+   */
+  async #runLink(query: URLSearchParams, identity: string, waited: boolean): Promise<void> {
     await this.#library.refresh();
     const sid = query.get('sid');
-    const identity = linkIdentity(query);
     const earlier = sid
       ? this.#library.listings.find((s) => s.id === sid)
-      : this.#library.listings.find((s) => s.link === identity && s.status === 'running');
+      : this.#library.listings.find((s) => s.link === identity && (waited || s.status === 'running'));
     // Only an interrupted study goes on by itself: one the user paused or cancelled waits for
     // its Resume button, and a finished one is shown, not run again.
     if (earlier && earlier.status !== 'running') return;

@@ -7,7 +7,7 @@ import type { StudyStatus } from '../../../src/core/ports.ts';
 import { openLabDatabase } from '../../../src/store/database.ts';
 import { IdbStudyStore } from '../../../src/store/study-store.ts';
 import { StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
-import { RUNNING_IN_ANOTHER_TAB, StudyLauncher, UNREAD_LINK_PROBLEM, linkIdentity, linkWouldSendKey } from '../../../src/ui/study/study-launcher.svelte.ts';
+import { LINK_STARTING_ELSEWHERE, RUNNING_IN_ANOTHER_TAB, StudyLauncher, UNREAD_LINK_PROBLEM, linkIdentity, linkWouldSendKey } from '../../../src/ui/study/study-launcher.svelte.ts';
 import type { TabRun } from '../../../src/ui/shared/tab-run.ts';
 import { StudyLibrary } from '../../../src/ui/study/study-library.svelte.ts';
 import { contractConfig } from '../../support/study-store-contract.ts';
@@ -156,6 +156,40 @@ describe('opening a study link', () => {
       expect(launcher.calls).toEqual([]);
       expect(launcher.errors).toEqual([]);
     } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  it('starts the study of a link opened in two tabs at once only once: the second waits for the first to store it, then leaves it there', { timeout: 20_000 }, async () => {
+    const origin = originLocks();
+    vi.stubGlobal('navigator', { locks: origin });
+    let letGo: () => void = () => undefined;
+    try {
+      const first = await setUp([]);
+      const second = await setUp([]);
+      const query = await linkQuery();
+      let stored: () => void = () => undefined;
+      const loaded = new Promise<void>((resolve) => (stored = resolve));
+      // The first tab's start: the benchmark and Python load, then the study and its link are stored and it runs, holding its lock.
+      first.launcher.start = async () => {
+        first.launcher.calls.push('start');
+        await loaded;
+        await first.store.putStudy(contractConfig('from-link'));
+        await first.store.setStatus('from-link', 'running');
+        await first.store.setLink('from-link', linkIdentity(query));
+        void origin.request('feedback-lab:study:from-link', { ifAvailable: true }, () => new Promise<void>((resolve) => (letGo = resolve)));
+        return 'from-link';
+      };
+      const opening = first.launcher.openLink(query);
+      const openingToo = second.launcher.openLink(new URLSearchParams(query));
+      await expect.poll(() => second.launcher.errors).toEqual([LINK_STARTING_ELSEWHERE]);
+      stored();
+      await Promise.all([opening, openingToo]);
+      expect(first.launcher.calls).toEqual(['start']);
+      expect(second.launcher.calls).toEqual([]);
+      expect(second.launcher.errors).toEqual([RUNNING_IN_ANOTHER_TAB]);
+    } finally {
+      letGo();
       vi.unstubAllGlobals();
     }
   });
