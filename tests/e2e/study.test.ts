@@ -267,6 +267,8 @@ describe('the Study page in Chromium', () => {
     await card.locator('.state', { hasText: 'interrupted' }).waitFor({ timeout: 30_000 });
     await shot(page, 'study-interrupted');
     expect(await stepCount(page)).toBeGreaterThanOrEqual(before);
+    // The card says what Resume keeps and what it runs, not only the counts.
+    expect(await card.getByTestId('resume-keeps').textContent()).toMatch(/kept; Resume runs the \d+ units? left, and a unit stopped part-way goes on from the steps it stored/);
     // Resumed with one Python worker where the first page had two: the steps do not depend on it.
     await setPythonWorkers(page, 1);
     await card.getByRole('button', { name: 'Resume' }).click();
