@@ -3,11 +3,14 @@
  * 28 steps stored") did not say that the finished units are kept, nor that a unit stopped part-way
  * goes on from the steps it stored rather than asking the model for them again.
  */
-export function resumeSentence(study: { doneUnits: number; totalUnits: number }): string {
-  const left = Math.max(0, study.totalUnits - study.doneUnits);
+export function resumeSentence(study: { doneUnits: number; totalUnits: number; erroredUnits: number; replay: boolean }): string {
+  // Resume runs errored units again (an endpoint that was down), except a replay's, which would only error again.
+  const rerun = study.replay ? 0 : study.erroredUnits;
+  const kept = study.doneUnits - rerun;
+  const runs = Math.max(0, study.totalUnits - kept);
   const units = (n: number) => `${n.toLocaleString('en')} unit${n === 1 ? '' : 's'}`;
-  if (left === 0) return `Every unit is done, so Resume runs none.`;
-  // Errored units are among the done ones: Resume leaves them as they are (the card's own button runs them again).
-  const kept = study.doneUnits === 0 ? 'No unit is done yet' : `The ${units(study.doneUnits)} done ${study.doneUnits === 1 ? 'is' : 'are'} kept`;
-  return `${kept}; Resume runs the ${units(left)} left, and a unit stopped part-way goes on from the steps it stored, without asking the model for them again.`;
+  if (runs === 0) return 'Every unit is done, so Resume runs none.';
+  const keptWords = kept === 0 ? 'No unit is done yet' : `The ${units(kept)} done ${kept === 1 ? 'is' : 'are'} kept`;
+  const errored = rerun === 0 ? '' : ` (${rerun === runs ? (rerun === 1 ? 'it errored' : 'all errored') : `${rerun.toLocaleString('en')} of them errored`}: run again)`;
+  return `${keptWords}; Resume runs the ${units(runs)} left${errored}, and a unit stopped part-way goes on from the steps it stored, without asking the model for them again.`;
 }
