@@ -321,11 +321,14 @@ describe('the Study page in Chromium', () => {
     expect((await storeContents(page)).units.length).toBeLessThan(2 * SCRIPTED_PROBLEM_IDS.length);
 
     // A reload used to leave it "interrupted" on its card, far below the form, until Resume was found and pressed.
-    endpoint.pace(FAST_PACE);
     await page.reload();
     const run = page.locator('.run', { has: page.getByRole('heading', { name: 'Reloaded mid-run' }) });
-    await run.locator('.phase', { hasText: /^(Running|Done)$/ }).waitFor({ timeout: 60_000 });
+    await run.locator('.phase', { hasText: /^Running$/ }).waitFor({ timeout: 60_000 });
+    // Taken up by itself, and it says so: it looked like a fresh start.
+    expect(await run.getByTestId('study-picked-up').textContent()).toMatch(/^Taken up where it stopped .* no step already stored is asked of the model again\.$/);
+    endpoint.pace(FAST_PACE);
     await run.locator('.phase', { hasText: /^Done$/ }).waitFor({ timeout: 240_000 });
+    expect(await run.getByTestId('study-picked-up').count()).toBe(0);
     // The end says where the numbers go from here.
     const next = run.getByTestId('study-next');
     expect(await next.textContent()).toMatch(/Export \.json.*Results page/s);

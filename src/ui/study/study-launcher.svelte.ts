@@ -203,7 +203,8 @@ export class StudyLauncher {
   }
 
   /** Resumes a stored study that is not running anywhere. */
-  async resume(studyId: string): Promise<boolean> {
+  /** `pickedUp`: taken up by itself after an interruption, not by the card's Resume (the run panel says so). */
+  async resume(studyId: string, options: { pickedUp?: boolean } = {}): Promise<boolean> {
     const started = await this.#guard(async () => {
       const store = await this.#deps.store();
       const stored = await store.loadStudy(studyId);
@@ -226,7 +227,7 @@ export class StudyLauncher {
       }
       // Resuming is how units that errored (an endpoint that was down) get run again; a replay's
       // would only error again.
-      await this.#launch(stored.config, dataset, undefined, { retryErrored: !replay });
+      await this.#launch(stored.config, dataset, undefined, { retryErrored: !replay, pickedUp: options.pickedUp ?? false });
       return studyId;
     });
     return started !== null;
@@ -394,7 +395,7 @@ export class StudyLauncher {
           this.errors = [keyLost];
           return;
         }
-        await this.resume(studyId);
+        await this.resume(studyId, { pickedUp: true });
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -428,9 +429,10 @@ export class StudyLauncher {
   }
 
   /** Claims the study, binds its models, starts the sandbox, then lets the runner go on in the background. */
-  async #launch(config: StudyConfig, dataset: LoadedDataset, link: string | undefined, options: { retryErrored?: boolean } = {}): Promise<void> {
+  async #launch(config: StudyConfig, dataset: LoadedDataset, link: string | undefined, options: { retryErrored?: boolean; pickedUp?: boolean } = {}): Promise<void> {
     const { model, sandbox, store, release } = await this.#prepare(config, link);
     const run = new StudyRun(config);
+    run.pickedUp = options.pickedUp ?? false;
     this.run = run;
     this.#deps.thisTab?.set({ id: config.id, keyedEndpoints: keyedEndpoints(config.models, this.#deps.models.apiKeyFor) });
     void this.#library.refresh();

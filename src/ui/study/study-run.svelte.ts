@@ -82,6 +82,8 @@ export class StudyRun {
    * (it was updated since they were recorded): each kept the steps that still fit and went on from there.
    */
   continuedAfterUpdate = $state(0);
+  /** This run took the study up by itself after its page closed or reloaded mid-run (no Resume pressed): the panel says so. */
+  pickedUp = $state(false);
 
   readonly #pause = new PauseSwitch();
   readonly #abort = new AbortController();
