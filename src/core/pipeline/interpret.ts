@@ -154,7 +154,7 @@ class Flow {
       callIndex: 0,
       node: pipeline.generator,
       promptId: generator.id,
-      messages: generatorMessages(problem, generator.text),
+      messages: generatorMessages(problem, generator.text, this.#options.mode),
       extractCode: true,
     });
     let code = this.#code(generated.code);
@@ -225,7 +225,7 @@ class Flow {
         node: pipeline.generator,
         promptId: generator.id,
         // Every sample gets the same fresh chat: independent draws, no feedback between them.
-        messages: generatorMessages(this.#problem, generator.text),
+        messages: generatorMessages(this.#problem, generator.text, this.#options.mode),
         extractCode: true,
       });
       const code = this.#code(generated.code);
@@ -258,7 +258,7 @@ class Flow {
       callIndex: 0,
       node: pipeline.planner,
       promptId: planner.id,
-      messages: plannerMessages(problem, planner.text),
+      messages: plannerMessages(problem, planner.text, this.#options.mode),
       extractCode: true,
     });
     let code = this.#code(planned.code);
@@ -272,7 +272,7 @@ class Flow {
         callIndex: round - 1,
         node: pipeline.critic,
         promptId: critic.id,
-        messages: criticMessages(problem, code, critic.text),
+        messages: criticMessages(problem, code, critic.text, this.#options.mode),
         extractCode: false,
       });
       const revised = await this.#runner.model({
@@ -283,7 +283,7 @@ class Flow {
         callIndex: round - 1,
         node: pipeline.reviser,
         promptId: reviser.id,
-        messages: reviserMessages(problem, code, critique.reply, reviser.text),
+        messages: reviserMessages(problem, code, critique.reply, reviser.text, this.#options.mode),
         extractCode: true,
       });
       code = this.#code(revised.code);

@@ -22,9 +22,12 @@ export const ERROR_TEXT_CHARS = 1000;
 /**
  * The task as the generator sees it. HumanEval: the raw prompt (signature and docstring),
  * nothing added. MBPP: the task text, the test asserts and an instruction to write only the
- * function; MBPP thus shows its tests to the model, so its passes are weaker evidence.
+ * function; MBPP thus shows its tests to the model, so its passes are weaker evidence. In
+ * `study` mode the instruction asks for what the study's did (the function alone: no tests, no
+ * explanation, no Markdown) and nothing more: `standard` mode's hint to add the imports the code
+ * needs would steer models away from the missing-import NameErrors the study measured.
  */
-export function taskStatement(problem: Problem): string {
+export function taskStatement(problem: Problem, mode: HarnessMode): string {
   if (problem.benchmark === 'humaneval') return problem.prompt;
   return [
     problem.prompt.trim(),
@@ -32,12 +35,14 @@ export function taskStatement(problem: Problem): string {
     'Your code must pass these tests:',
     ...problem.testList,
     '',
-    'Write only the Python function (with any imports it needs), no tests and no explanation.',
+    mode === 'study'
+      ? 'Write only the Python function: no tests, no explanation, no Markdown.'
+      : 'Write only the Python function (with any imports it needs), no tests and no explanation.',
   ].join('\n');
 }
 
-export function generatorMessages(problem: Problem, systemPrompt: string): ChatMessage[] {
-  return chat(systemPrompt, taskStatement(problem));
+export function generatorMessages(problem: Problem, systemPrompt: string, mode: HarnessMode): ChatMessage[] {
+  return chat(systemPrompt, taskStatement(problem, mode));
 }
 
 /** What the execution said, cut to the study's 1000 characters. */
@@ -94,7 +99,7 @@ function assertLinesOf(traceback: string): string[] {
 function feedbackSections(problem: Problem, code: string, outcome: Outcome, mode: HarnessMode): string[] {
   return [
     'Task:',
-    taskStatement(problem),
+    taskStatement(problem, mode),
     '',
     'Code that was run:',
     fence(code),
@@ -107,19 +112,20 @@ function feedbackSections(problem: Problem, code: string, outcome: Outcome, mode
   ];
 }
 
+/** What the refiner is asked for, after the feedback. */
+const REFINE_REQUEST = 'Write the corrected code. Reply with the complete function only.';
+
 /**
- * The analyzer is asked for a diagnosis in words; the refiner writes the code. `mode` is the
- * harness mode the code ran in (the execute step's).
+ * `standard` mode: the analyzer is asked for a diagnosis in words; the refiner writes the code.
+ * `study` mode: as the study's runner did it, the analyzer gets the very message the refiner would
+ * (asking for the corrected code), whatever it then answers; only its role prompt makes it an
+ * analyzer. The study's champions were found, and validated, that way. `mode` is the harness
+ * mode the code ran in (the execute step's).
  */
 export function analyzerMessages(problem: Problem, code: string, outcome: Outcome, systemPrompt: string, mode: HarnessMode): ChatMessage[] {
-  return chat(
-    systemPrompt,
-    [
-      ...feedbackSections(problem, code, outcome, mode),
-      '',
-      'Explain what is wrong with this code and how it should be fixed. Answer in words only; do not write code.',
-    ].join('\n'),
-  );
+  const request =
+    mode === 'study' ? REFINE_REQUEST : 'Explain what is wrong with this code and how it should be fixed. Answer in words only; do not write code.';
+  return chat(systemPrompt, [...feedbackSections(problem, code, outcome, mode), '', request].join('\n'));
 }
 
 /**
@@ -135,29 +141,26 @@ export function refinerMessages(
   systemPrompt: string,
   mode: HarnessMode,
 ): ChatMessage[] {
-  return chat(
-    systemPrompt,
-    [
-      ...feedbackSections(problem, code, outcome, mode),
-      ...(analysis === null ? [] : ['', 'A reviewer diagnosed the failure as follows:', withoutThinking(analysis)]),
-      '',
-      'Write the corrected code. Reply with the complete function only.',
-    ].join('\n'),
-  );
+  const feedback = feedbackSections(problem, code, outcome, mode);
+  if (analysis === null) return chat(systemPrompt, [...feedback, '', REFINE_REQUEST].join('\n'));
+  // The study's runner added the analysis after the whole message, request included.
+  const diagnosis = ['A reviewer diagnosed the failure as follows:', withoutThinking(analysis)];
+  const user = mode === 'study' ? [...feedback, '', REFINE_REQUEST, '', ...diagnosis] : [...feedback, '', ...diagnosis, '', REFINE_REQUEST];
+  return chat(systemPrompt, user.join('\n'));
 }
 
 /** Text-only control: the planner gets exactly what a generator gets. */
-export function plannerMessages(problem: Problem, systemPrompt: string): ChatMessage[] {
-  return chat(systemPrompt, taskStatement(problem));
+export function plannerMessages(problem: Problem, systemPrompt: string, mode: HarnessMode): ChatMessage[] {
+  return chat(systemPrompt, taskStatement(problem, mode));
 }
 
 /** Text-only control: the critic reads the code; nothing about any execution reaches it. */
-export function criticMessages(problem: Problem, code: string, systemPrompt: string): ChatMessage[] {
+export function criticMessages(problem: Problem, code: string, systemPrompt: string, mode: HarnessMode): ChatMessage[] {
   return chat(
     systemPrompt,
     [
       'Task:',
-      taskStatement(problem),
+      taskStatement(problem, mode),
       '',
       'Proposed code (it has not been run):',
       fence(code),
@@ -168,12 +171,12 @@ export function criticMessages(problem: Problem, code: string, systemPrompt: str
 }
 
 /** Text-only control: the reviser gets the code and the critic's review, never an execution result. */
-export function reviserMessages(problem: Problem, code: string, review: string, systemPrompt: string): ChatMessage[] {
+export function reviserMessages(problem: Problem, code: string, review: string, systemPrompt: string, mode: HarnessMode): ChatMessage[] {
   return chat(
     systemPrompt,
     [
       'Task:',
-      taskStatement(problem),
+      taskStatement(problem, mode),
       '',
       'Current code:',
       fence(code),

@@ -43,21 +43,30 @@ export function readBriefing(messages: readonly ChatMessage[]): Briefing {
   });
   parts.push(toPart(current));
 
-  // The closing instruction is the last paragraph of the last part, outside any code fence.
+  // The closing instruction is the last paragraph of the last part, outside any code fence; in
+  // a study-mode refiner's message the reviewer's part comes after it (the study's runner added
+  // the analysis at the end), so it is looked for in the part before that too.
   let instruction: string | null = null;
   const last = parts[parts.length - 1];
   if (last) {
-    const paragraphs = last.body.split(/\n\s*\n/);
-    const tail = paragraphs[paragraphs.length - 1]?.trim() ?? '';
-    if (paragraphs.length > 1 && !tail.includes('```') && /^(Write|Reply|Explain|Review|Fix|Return|Give)\b/.test(tail)) {
-      instruction = tail;
-      last.body = paragraphs.slice(0, -1).join('\n\n').trimEnd();
-    } else if (last.heading === '' && parts.length > 1 && !tail.includes('```')) {
+    instruction = takeInstruction(last);
+    if (instruction === null && last.heading === '' && parts.length > 1 && !last.body.includes('```')) {
       instruction = last.body.trim();
       parts.pop();
+    } else if (instruction === null && last.kind === 'review' && parts.length > 1) {
+      instruction = takeInstruction(parts[parts.length - 2]!);
     }
   }
   return { role, parts: parts.filter((p) => p.heading !== '' || p.body.trim() !== ''), instruction };
+}
+
+/** Takes a part's last paragraph off as the instruction when it asks for something, outside any code fence. */
+function takeInstruction(part: FeedbackPart): string | null {
+  const paragraphs = part.body.split(/\n\s*\n/);
+  const tail = paragraphs[paragraphs.length - 1]?.trim() ?? '';
+  if (paragraphs.length < 2 || tail.includes('```') || !/^(Write|Reply|Explain|Review|Fix|Return|Give)\b/.test(tail)) return null;
+  part.body = paragraphs.slice(0, -1).join('\n\n').trimEnd();
+  return tail;
 }
 
 function toPart(part: { heading: string; lines: string[] }): FeedbackPart {

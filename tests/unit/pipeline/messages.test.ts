@@ -15,7 +15,7 @@ const code = 'def add(a, b):\n    return a - b\n';
 
 describe('generator message', () => {
   it('is the raw HumanEval prompt, nothing added', () => {
-    const messages = generatorMessages(humanEvalProblem, 'SYSTEM');
+    const messages = generatorMessages(humanEvalProblem, 'SYSTEM', 'standard');
     expect(messages).toEqual([
       { role: 'system', content: 'SYSTEM' },
       { role: 'user', content: humanEvalProblem.prompt },
@@ -23,10 +23,18 @@ describe('generator message', () => {
   });
 
   it('shows MBPP its task text and test asserts, and asks for only the function', () => {
-    const [, user] = generatorMessages(mbppProblem, 'SYSTEM');
+    const [, user] = generatorMessages(mbppProblem, 'SYSTEM', 'standard');
     expect(user?.content).toContain(mbppProblem.prompt);
     for (const line of mbppProblem.testList) expect(user?.content).toContain(line);
     expect(user?.content).toMatch(/Write only the Python function/);
+  });
+
+  it('in study mode asks MBPP for what the study asked, the function alone, with no hint to add imports', () => {
+    const user = generatorMessages(mbppProblem, 'SYSTEM', 'study')[1]?.content ?? '';
+    expect(user).toMatch(/Write only the Python function: no tests, no explanation, no Markdown\.$/);
+    expect(user).not.toMatch(/import/);
+    // HumanEval is its raw prompt in both modes.
+    expect(generatorMessages(humanEvalProblem, 'SYSTEM', 'study')[1]?.content).toBe(humanEvalProblem.prompt);
   });
 });
 
@@ -177,6 +185,21 @@ describe("the analyzer's diagnosis, as the refiner reads it", () => {
   });
 });
 
+describe('an analyzer in study mode, as the study ran it', () => {
+  it('is sent the message the refiner would be, asking for the corrected code, and the refiner reads its answer after that request', () => {
+    const analyzer = analyzerMessages(humanEvalProblem, code, assertionFailure(), 'ANALYZE', 'study')[1]?.content ?? '';
+    const refinerAlone = refinerMessages(humanEvalProblem, code, assertionFailure(), null, 'ANALYZE', 'study')[1]?.content ?? '';
+    expect(analyzer).toBe(refinerAlone);
+    expect(analyzer).not.toMatch(/do not write code/i);
+    const refiner = refinerMessages(humanEvalProblem, code, assertionFailure(), 'The sign is wrong.', 'S', 'study')[1]?.content ?? '';
+    expect(refiner.startsWith(`${refinerAlone}\n\n`)).toBe(true);
+    expect(refiner.endsWith('The sign is wrong.')).toBe(true);
+    // Standard mode keeps the diagnosis before the request, and asks the analyzer for words only.
+    const standard = refinerMessages(humanEvalProblem, code, assertionFailure(), 'The sign is wrong.', 'S', 'standard')[1]?.content ?? '';
+    expect(standard.endsWith('Reply with the complete function only.')).toBe(true);
+  });
+});
+
 describe('what the analyzer sees', () => {
   it('has the same problem, code and error, and is asked for a diagnosis without code', () => {
     const [system, user] = analyzerMessages(humanEvalProblem, code, assertionFailure(), 'DIAGNOSE', 'standard');
@@ -189,8 +212,8 @@ describe('what the analyzer sees', () => {
 
 describe('text-only messages', () => {
   it('carry the task, code and review but no execution result', () => {
-    const critic = criticMessages(humanEvalProblem, code, 'CRITIC')[1]?.content ?? '';
-    const reviser = reviserMessages(humanEvalProblem, code, 'Looks wrong: it subtracts.', 'REVISER')[1]?.content ?? '';
+    const critic = criticMessages(humanEvalProblem, code, 'CRITIC', 'standard')[1]?.content ?? '';
+    const reviser = reviserMessages(humanEvalProblem, code, 'Looks wrong: it subtracts.', 'REVISER', 'standard')[1]?.content ?? '';
     for (const text of [critic, reviser]) {
       expect(text).toContain(humanEvalProblem.prompt);
       expect(text).not.toMatch(/Traceback|Error|Failing test/);
@@ -203,9 +226,9 @@ describe('on the real benchmarks', () => {
   it('sends HumanEval prompts untouched and shows MBPP its upstream asserts', async () => {
     const { loadTestProblem } = await import('../../support/datasets.ts');
     const humaneval = await loadTestProblem('humaneval', 'HumanEval/0');
-    expect(generatorMessages(humaneval, 'S')[1]?.content).toBe(humaneval.prompt);
+    expect(generatorMessages(humaneval, 'S', 'standard')[1]?.content).toBe(humaneval.prompt);
     const mbpp = await loadTestProblem('mbpp', 'Mbpp/2');
-    const user = generatorMessages(mbpp, 'S')[1]?.content ?? '';
+    const user = generatorMessages(mbpp, 'S', 'standard')[1]?.content ?? '';
     expect(mbpp.testList.length).toBeGreaterThan(0);
     expect(user.startsWith(mbpp.prompt.trim())).toBe(true);
     for (const line of mbpp.testList) expect(user).toContain(line);

@@ -140,7 +140,14 @@ describe("the refiner's briefing", () => {
     const briefing = readBriefing(refinerMessages(problem, failed.code, failed.outcome, 'It keeps one copy of each duplicate.', 'Fix it.', failed.mode));
     expect(briefing.parts.map((p) => p.kind)).toEqual(['task', 'code', 'error', 'failing-test', 'review']);
     expect(briefing.parts[4]!.body).toBe('It keeps one copy of each duplicate.');
-    expect(readBriefing(analyzerMessages(problem, failed.code, failed.outcome, 'Diagnose.', failed.mode)).instruction).toMatch(/^Explain what is wrong/);
+    // The demo ran in study mode, where the request comes before the diagnosis, as the study's runner put them.
+    expect(briefing.instruction).toMatch(/^Write the corrected code/);
+    expect(briefing.parts[3]!.body).toBe('assert candidate([1, 2, 3, 2, 4, 3, 5]) == [1, 4, 5]\nAssertionError');
+    expect(readBriefing(analyzerMessages(problem, failed.code, failed.outcome, 'Diagnose.', failed.mode)).instruction).toMatch(/^Write the corrected code/);
+    const standard = readBriefing(refinerMessages(problem, failed.code, failed.outcome, 'It keeps one copy of each duplicate.', 'Fix it.', 'standard'));
+    expect(standard.parts.map((p) => p.kind)).toEqual(['task', 'code', 'error', 'failing-test', 'review']);
+    expect(standard.instruction).toMatch(/^Write the corrected code/);
+    expect(readBriefing(analyzerMessages(problem, failed.code, failed.outcome, 'Diagnose.', 'standard')).instruction).toMatch(/^Explain what is wrong/);
   });
 
   it('does not take an indented heading inside a docstring for a part', () => {
