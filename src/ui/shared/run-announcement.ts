@@ -22,6 +22,17 @@ export function spokenPhase(phase: string): string {
   return phase.replace(/…$/u, '');
 }
 
+/**
+ * The phase a screen reader hears while the model does not answer and the unit waits to be tried
+ * again. The panel's own note says which problem, which attempt and when, and changes with every
+ * attempt of every unit: as a live region it queued a long sentence every few seconds for as long
+ * as an endpoint was down, still being read after the run had stopped. Heard through the phase,
+ * the outage is said once as it starts and once as it ends.
+ */
+export function spokenRunPhase(phase: string, waitingForModel: boolean): string {
+  return waitingForModel && phase === 'Running' ? 'Running, waiting for the model to answer' : phase;
+}
+
 /** Units between two progress announcements: every unit below 40, then every 5 % of them. */
 export function announceEvery(total: number): number {
   return Math.max(1, Math.floor(total / 20));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RunAnnouncer, type RunNews } from '../../../src/ui/shared/run-announcement.ts';
+import { RunAnnouncer, spokenRunPhase, type RunNews } from '../../../src/ui/shared/run-announcement.ts';
 
 const describeNews = (n: RunNews) => `${n.phase}: ${n.done} of ${n.total} units done${n.errored > 0 ? `, ${n.errored} errored` : ''}.`;
 
@@ -34,6 +34,19 @@ describe('what the run panel announces', () => {
       'Running: 4 of 4 units done, 1 errored.',
       'Done: 4 of 4 units done, 1 errored.',
     ]);
+  });
+
+  it('says an endpoint outage once as it starts and once as it ends, however many attempts the units make meanwhile', () => {
+    // Each retry of each unit changed the panel's retry note; the spoken phase changes only with the outage.
+    const attempts = Array.from({ length: 11 }, () => ({ ...running(1, 16), phase: spokenRunPhase('Running', true) }));
+    expect(heard([running(1, 16), ...attempts, running(2, 16)])).toEqual([
+      'Running: 1 of 16 units done.',
+      'Running, waiting for the model to answer: 1 of 16 units done.',
+      'Running: 2 of 16 units done.',
+    ]);
+    // Paused or stopped, the phase says so, not the wait.
+    expect(spokenRunPhase('Paused', true)).toBe('Paused');
+    expect(spokenRunPhase('Running', false)).toBe('Running');
   });
 
   it('announces a large run every 5 %, not every unit, and still its last unit', () => {
