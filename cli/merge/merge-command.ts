@@ -12,6 +12,7 @@ import { UserError } from '../../src/core/user-error.ts';
 import type { Command, CommandIo } from '../main.ts';
 import { refuseFolderName, refuseOutputOverInput, writeFailure, writeFileWhole } from '../output-file.ts';
 import { readResultFiles } from '../result-files.ts';
+import { commandName } from '../command-name.ts';
 import { shellWord } from '../shell-word.ts';
 import { createStatusLine } from '../status-line.ts';
 import { appVersion } from '../run/node-environment.ts';
@@ -50,7 +51,7 @@ export const mergeCommand: Command = {
         );
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
-        throw new InputError(`${error.message} Only shards of one study merge; "npx feedback-lab report ${names.map(shellWord).join(' ')}" shows different studies side by side.`);
+        throw new InputError(`${error.message} Only shards of one study merge; "${commandName(io.cwd)} report ${names.map(shellWord).join(' ')}" shows different studies side by side.`);
       }
 
       // Compressing hundreds of MB takes seconds of its own.

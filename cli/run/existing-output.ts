@@ -8,6 +8,7 @@
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { canonicalJson } from '../../src/core/results/canonical-json.ts';
+import { commandName } from '../command-name.ts';
 import { shellWord } from '../shell-word.ts';
 import type { ResultFile } from '../../src/core/results/result-file.ts';
 import type { StudyConfig } from '../../src/core/study/config.ts';
@@ -43,7 +44,7 @@ export async function refuseExistingOutput(
   if (sameStudy(doc.config, study.config)) {
     throw new UsageError(
       `--out ${out} already holds a run of this study (${holds}), and run does not write over a result file. ` +
-        `To continue it: npx feedback-lab run --resume ${shellWord(out)}. To run the study again beside it, give --out a name not taken.`,
+        `To continue it: ${commandName(cwd)} run --resume ${shellWord(out)}. To run the study again beside it, give --out a name not taken.`,
     );
   }
   throw new UsageError(`--out ${out} already holds the results of another study ("${doc.config.name}", ${holds}), and run does not write over a result file. ${instead}`);

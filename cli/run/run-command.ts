@@ -32,6 +32,7 @@ import { nodeEnvironment } from './node-environment.ts';
 import { newStudyConfig, newStudyId, resumedStudyConfig } from './prepare-study.ts';
 import { promptSetNote, readPromptSetArgument } from './prompt-set-argument.ts';
 import { createResultWriter } from './result-writer.ts';
+import { commandName } from '../command-name.ts';
 import { shellWord } from '../shell-word.ts';
 import { storeFromResultFile } from './resume-store.ts';
 import { parseRunOptions, RUN_USAGE, type RunOptions } from './run-options.ts';
@@ -320,7 +321,7 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   for (const line of summarizeArms(config, stored?.finished ?? []).map(armLine)) io.stdout.write(`${line}\n`);
   for (const report of servedModels.reports()) io.stderr.write(`${servedModelSentence(report)}\n`);
   const elapsed = formatDuration(performance.now() - started);
-  const resumeHint = `continue with: npx feedback-lab run --resume ${shellWord(options.out ?? options.resume ?? outPath)}`;
+  const resumeHint = `continue with: ${commandName(io.cwd)} run --resume ${shellWord(options.out ?? options.resume ?? outPath)}`;
   // Once per run, after the progress line, as the Study page says it under its run.
   if (continuedAfterUpdate.size > 0) io.stderr.write(`${continuedAfterUpdateNote(continuedAfterUpdate.size)}\n`);
   if (written) io.stderr.write(`${end?.status === 'done' ? 'Done' : 'Stopped'} after ${elapsed}; results in ${outPath}.\n`);

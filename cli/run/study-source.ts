@@ -17,6 +17,7 @@ import { validateStudyConfig, type StudyConfig } from '../../src/core/study/conf
 import { decodeStudyLink, draftFromLink } from '../../src/core/study/link.ts';
 import { UserError } from '../../src/core/user-error.ts';
 import { commandLineHint } from '../result-files.ts';
+import { commandName } from '../command-name.ts';
 import { shellWord } from '../shell-word.ts';
 import { InputError } from '../usage-error.ts';
 import { appVersion } from './node-environment.ts';
@@ -45,7 +46,7 @@ export async function readStudyArgument(argument: string, cwd: string, options: 
   if (!existsSync(path) && looksLikeLink(argument)) return readStudyLink(argument, options);
   const bytes = await readBytes(path, argument);
   if (isGzip(bytes) || opensAsResultFile(bytes)) return requestFromResultFile(await importResult(bytes, argument), argument);
-  const value = parseJsonFile(bytes, argument);
+  const value = parseJsonFile(bytes, argument, cwd);
   if (isRecord(value) && 'format' in value) return requestFromResultFile(await importResult(bytes, argument), argument);
   // Read as a draft it would be a list of unknown fields; report and merge name it, so run does too.
   const released = recogniseReleasedJson(value);
@@ -138,7 +139,7 @@ function opensAsResultFile(bytes: Uint8Array): boolean {
   return /^\uFEFF?\s*\{\s*"format"\s*:\s*"feedback-lab\/results"/.test(head);
 }
 
-function parseJsonFile(bytes: Uint8Array, argument: string): unknown {
+function parseJsonFile(bytes: Uint8Array, argument: string, cwd: string): unknown {
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
@@ -153,7 +154,7 @@ function parseJsonFile(bytes: Uint8Array, argument: string): unknown {
   if (isSampleLine(firstLine)) {
     throw new InputError(
       `${argument} is a samples file (one {"task_id", "completion"} per line), not a study. ` +
-        `Score it with: npx feedback-lab score --benchmark humaneval|mbpp ${shellWord(argument)}`,
+        `Score it with: ${commandName(cwd)} score --benchmark humaneval|mbpp ${shellWord(argument)}`,
     );
   }
   try {

@@ -203,7 +203,7 @@ async function scoreFile(
 
 /** The command that goes on from this run, a datasets folder given in DATASETS_DIR included. */
 function resumeLine(options: ScoreOptions, io: CommandIo): string {
-  return resumeCommandLine({ ...options, datasetsDir: options.datasetsDir ?? io.env['DATASETS_DIR'] ?? null });
+  return resumeCommandLine({ ...options, datasetsDir: options.datasetsDir ?? io.env['DATASETS_DIR'] ?? null }, io.cwd);
 }
 
 /** What the progress line starts from: the lines a resumed results file covers, done before this run. */

@@ -3,6 +3,7 @@
  */
 import type { BenchmarkId } from '../../src/core/benchmarks/problem.ts';
 import type { HarnessMode } from '../../src/core/harness/outcome.ts';
+import { commandName } from '../command-name.ts';
 import { shellWord } from '../shell-word.ts';
 import { UsageError, parseCommandLine } from '../usage-error.ts';
 import { checkWorkers, defaultWorkers, workersHelp } from '../worker-count.ts';
@@ -145,9 +146,9 @@ function positiveNumber(flag: string, text: string, integer: boolean): number {
  * The command that goes on from where this run stops: the same benchmark, mode, limit, workers
  * and datasets, since the results file records none of them and --resume cannot check them.
  */
-export function resumeCommandLine(options: ScoreOptions): string {
-  // npx, as the README runs it: the package is not installed on PATH by `npm install`.
-  const words = ['npx', 'feedback-lab', 'score', '--benchmark', options.benchmark, '--mode', options.mode];
+export function resumeCommandLine(options: ScoreOptions, cwd: string): string {
+  // npx inside the repository, as the README runs it (the package is not on PATH after `npm install`); its script elsewhere.
+  const words = [commandName(cwd), 'score', '--benchmark', options.benchmark, '--mode', options.mode];
   if (options.timeoutS !== null) words.push('--timeout', String(options.timeoutS));
   words.push('--workers', String(options.workers));
   if (options.datasetsDir !== null) words.push('--datasets', shellWord(options.datasetsDir));

@@ -7,9 +7,19 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { shellWord } from '../../cli/shell-word.ts';
 import { datasetsDir } from './datasets.ts';
 
 const BIN = join(fileURLToPath(new URL('../..', import.meta.url)), 'bin', 'feedback-lab.mjs');
+
+/**
+ * How the commands the CLI prints to go on start when it runs in a test's folder, outside the
+ * repository, where `npx feedback-lab` would ask the npm registry (cli/command-name.ts).
+ */
+export const CLI_ELSEWHERE = `node ${shellWord(BIN)}`;
+
+/** The same, inside a regular expression. */
+export const CLI_ELSEWHERE_PATTERN = CLI_ELSEWHERE.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
 
 export interface FinishedCommand {
   code: number | null;

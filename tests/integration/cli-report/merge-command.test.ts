@@ -13,6 +13,7 @@ import type { ResultFile } from '../../../src/core/results/result-file.ts';
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
 import { environment, takeOtherVerdict } from '../../unit/results/result-file-fixtures.ts';
 import { feedbackLab, forcedStudyConfig, studyFile, tempDir, writeResultFile } from './report-fixtures.ts';
+import { CLI_ELSEWHERE } from '../../support/cli-process.ts';
 
 let dir: string;
 let shardA: ResultFile;
@@ -105,7 +106,7 @@ describe('feedback-lab merge', () => {
     expect(ran.err).toBe(
       'feedback-lab merge: a.json.gz and relabelled.json ran the study "study-test" with different settings: ' +
         'config.arms[1].label is "llama self-refine" in a.json.gz and "refine, relabelled" in relabelled.json. ' +
-        'Only shards of one study merge; "npx feedback-lab report a.json.gz relabelled.json" shows different studies side by side.\n',
+        `Only shards of one study merge; "${CLI_ELSEWHERE} report a.json.gz relabelled.json" shows different studies side by side.\n`,
     );
     expect(() => readFileSync(join(dir, 'never.json'))).toThrow();
   });

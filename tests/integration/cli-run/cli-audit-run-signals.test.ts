@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
-import { runFeedbackLab } from '../../support/cli-process.ts';
+import { CLI_ELSEWHERE_PATTERN, runFeedbackLab } from '../../support/cli-process.ts';
 import { startFakeOpenAIServer } from '../../support/fake-openai-server.ts';
 
 let dir: string;
@@ -42,7 +42,7 @@ describe('feedback-lab run, audit', () => {
         });
       });
       expect(run.code, run.stderr).toBe(129);
-      expect(run.stderr).toMatch(/continue with: npx feedback-lab run --resume hup\.json/);
+      expect(run.stderr).toMatch(new RegExp(String.raw`continue with: ${CLI_ELSEWHERE_PATTERN} run --resume hup\.json`));
       const doc = await importResultFile(new Uint8Array(readFileSync(join(dir, 'hup.json'))));
       expect(doc.units.filter((unit) => unit.status === 'finished').map((unit) => unit.problemId)).toEqual(['HumanEval/0']);
     } finally {

@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ResultFile } from '../../../src/core/results/result-file.ts';
 import { exportResultFile } from '../../../src/core/results/result-file-export.ts';
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
-import { runFeedbackLab, type FinishedCommand } from '../../support/cli-process.ts';
+import { CLI_ELSEWHERE_PATTERN, runFeedbackLab, type FinishedCommand } from '../../support/cli-process.ts';
 import { startFakeOpenAIServer } from '../../support/fake-openai-server.ts';
 import {
   FAST_PACE,
@@ -278,7 +278,7 @@ describe('feedback-lab run', () => {
       expect(code, stderr).toBe(1);
       // The engine's own explanation reaches the user, then the command says what to do.
       expect(stderr).toMatch(/errored: The server at http:\/\/127\.0\.0\.1:\d+ failed \(500 Internal Server Error\) after \d+ attempts\. The server said: "CUDA out of memory"/);
-      expect(stderr).toMatch(/keeps failing; check the server, then continue with: npx feedback-lab run --resume failing\.json/);
+      expect(stderr).toMatch(new RegExp(String.raw`keeps failing; check the server, then continue with: ${CLI_ELSEWHERE_PATTERN} run --resume failing\.json`));
       expect(stdout).toMatch(/^llama-solo: 0\/8 passed \(\d errored; \d+ not run\)$/m);
       const doc = await readResult('failing.json');
       expect(doc.units.filter((u) => u.status === 'errored').length).toBeGreaterThanOrEqual(5);

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { studyTag } from '../../../src/core/results/result-file-export.ts';
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
-import { runFeedbackLab } from '../../support/cli-process.ts';
+import { CLI_ELSEWHERE, runFeedbackLab } from '../../support/cli-process.ts';
 import { fileBytes, studyResultFile } from '../../unit/results/result-file-fixtures.ts';
 import type { FakeOpenAIServer } from '../../support/fake-openai-server.ts';
 import { SCRIPTED_MODEL, SCRIPTED_PROBLEM_IDS, startScriptedServer } from '../../support/scripted-study.ts';
@@ -79,7 +79,7 @@ describe('feedback-lab run without --out', () => {
     expect(again.code).toBe(2);
     expect(again.stderr.split('\n')[0]).toBe(
       `feedback-lab run: --out ${earlier} already holds a run of this study (2 of 2 units finished), and run does not write over a result file. ` +
-        `To continue it: npx feedback-lab run --resume ${earlier}. To run the study again beside it, give --out a name not taken.`,
+        `To continue it: ${CLI_ELSEWHERE} run --resume ${earlier}. To run the study again beside it, give --out a name not taken.`,
     );
     const other = await runTo('other-study.json');
     expect(other.code).toBe(2);

@@ -11,7 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Problem } from '../../../src/core/benchmarks/problem.ts';
 import { shellWord } from '../../../cli/shell-word.ts';
-import { runFeedbackLab } from '../../support/cli-process.ts';
+import { CLI_ELSEWHERE, runFeedbackLab } from '../../support/cli-process.ts';
 import { datasetsDir, loadTestProblems } from '../../support/datasets.ts';
 
 const run = promisify(execFile);
@@ -151,7 +151,7 @@ describe('feedback-lab score', () => {
     // The command that goes on names every setting, since the results file records none of them,
     // the datasets folder given in DATASETS_DIR included.
     const [, writtenText, command] = /Interrupted: .*slow\.jsonl_results\.jsonl holds the first (\d+) results, in file order; to go on, run\n {2}(.*)\n$/.exec(ran.stderr) ?? [];
-    expect(command).toBe(`npx feedback-lab score --benchmark humaneval --mode standard --workers 1 --datasets ${shellWord(datasetsDir())} --resume slow.jsonl`);
+    expect(command).toBe(`${CLI_ELSEWHERE} score --benchmark humaneval --mode standard --workers 1 --datasets ${shellWord(datasetsDir())} --resume slow.jsonl`);
     const written = Number(writtenText);
     expect(written).toBeGreaterThan(0);
     expect(written).toBeLessThan(40);
@@ -183,7 +183,7 @@ describe('feedback-lab score', () => {
     expect(kept).toBeGreaterThan(0);
     expect(kept).toBeLessThan(4);
     // The printed command is pasted as it is: the file name with a space is one shell word.
-    expect(command).toBe(`npx feedback-lab score --benchmark humaneval --mode standard --timeout 5 --workers 1 --datasets ${shellWord(datasetsDir())} --resume 'resumed run.jsonl'`);
+    expect(command).toBe(`${CLI_ELSEWHERE} score --benchmark humaneval --mode standard --timeout 5 --workers 1 --datasets ${shellWord(datasetsDir())} --resume 'resumed run.jsonl'`);
     const words = [...(command ?? '').matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '');
 
     const resumed = await runFeedbackLab(dir, words.slice(2));

@@ -141,7 +141,8 @@ describe('the --study argument', () => {
 
   it('names a samples file given as a study, one line or many, and the command that scores it', async () => {
     const line = (id: string) => JSON.stringify({ task_id: id, completion: '    return 1\n' });
-    const expected = /^samples\.jsonl is a samples file \(one \{"task_id", "completion"\} per line\), not a study\. Score it with: npx feedback-lab score --benchmark humaneval\|mbpp samples\.jsonl$/;
+    // Read from a folder outside the repository, where npx would not find this package: its script is named.
+    const expected = /^samples\.jsonl is a samples file \(one \{"task_id", "completion"\} per line\), not a study\. Score it with: node \S+\/bin\/feedback-lab\.mjs score --benchmark humaneval\|mbpp samples\.jsonl$/;
     expect(await inputError(file('samples.jsonl', `${line('HumanEval/0')}\n${line('HumanEval/1')}\n`))).toMatch(expected);
     expect(await inputError(file('samples.jsonl', `${line('HumanEval/0')}\n`))).toMatch(expected);
     expect(await inputError(file('empty.json', ' \n'))).toMatch(/^empty\.json is empty: a study is a draft \(JSON\), a study config, a result file or a study link/);

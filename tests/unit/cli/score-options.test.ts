@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parseScoreOptions, resumeCommandLine, SCORE_USAGE } from '../../../cli/score/score-options.ts';
 import { UsageError } from '../../../cli/usage-error.ts';
+import { shellWord } from '../../../cli/shell-word.ts';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const usageError = (argv: string[]) => {
   try {
@@ -35,14 +39,25 @@ describe('feedback-lab score options', () => {
   it('prints a resume command that, read back, gives the same settings and --resume', () => {
     const options = parseScoreOptions(['samples dir/out.jsonl', '-b', 'MBPP', '--mode=study', '--timeout', '12.5', '--workers', '1', '--datasets', '/data sets']);
     if (options === null) throw new Error('no options');
-    const command = resumeCommandLine(options);
+    const command = resumeCommandLine(options, process.cwd());
     expect(command).toBe("npx feedback-lab score --benchmark mbpp --mode study --timeout 12.5 --workers 1 --datasets '/data sets' --resume 'samples dir/out.jsonl'");
     const words = [...command.matchAll(/'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? '');
     expect(parseScoreOptions(words.slice(3))).toEqual({ ...options, resume: true });
     // Defaults stay defaults: a run given no --timeout keeps each task's calibrated limit.
     const plain = parseScoreOptions(['-b', 'humaneval', '--workers', '2', 's.jsonl']);
     if (plain === null) throw new Error('no options');
-    expect(resumeCommandLine(plain)).toBe('npx feedback-lab score --benchmark humaneval --mode standard --workers 2 --resume s.jsonl');
+    expect(resumeCommandLine(plain, process.cwd())).toBe('npx feedback-lab score --benchmark humaneval --mode standard --workers 2 --resume s.jsonl');
+  });
+
+  it('starts the resume command with npx only inside the repository, where npx finds this package, and with its script elsewhere', () => {
+    const plain = parseScoreOptions(['-b', 'humaneval', 's.jsonl']);
+    if (plain === null) throw new Error('no options');
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    expect(resumeCommandLine(plain, join(root, 'tests'))).toMatch(/^npx feedback-lab score /);
+    // Outside it, npx would ask the npm registry for a package of that name, which is not this project.
+    const elsewhere = resumeCommandLine(plain, tmpdir());
+    expect(elsewhere.startsWith(`node ${shellWord(join(root, 'bin', 'feedback-lab.mjs'))} score `)).toBe(true);
+    expect(resumeCommandLine(plain, `${root.replace(/\/$/, '')}-copy`)).not.toMatch(/^npx/);
   });
 
   it('accepts -b, --flag=value, the study mode and a datasets directory', () => {
