@@ -35,7 +35,8 @@ export function forcedIterationTables(study: AnalysisStudy): ArmIterations[] {
     .filter((arm) => arm.forcedIterations)
     .flatMap((arm) => {
       const raw = verdicts(study, arm);
-      const length = Math.max(0, ...raw.map((v) => v.length));
+      // To the pipeline's last iteration even if every run was cut short before it (ArmSpec.plannedAttempts).
+      const length = Math.max(0, raw.length > 0 ? (arm.plannedAttempts ?? 0) : 0, ...raw.map((v) => v.length));
       if (raw.length === 0 || length === 0) return [];
       let padded = 0;
       const full = raw.map((v) => {
@@ -117,7 +118,9 @@ export interface IterationSeries {
 export function cumulativeSolvedSeries(study: AnalysisStudy): IterationSeries[] {
   return study.arms.flatMap((arm) => {
     const v = verdicts(study, arm);
-    const maxIteration = Math.max(0, ...v.map((x) => x.length)) - 1;
+    // To the pipeline's last iteration, not the longest run's: an arm whose runs all passed by
+    // iteration 2 has solved at most 3 iterations what it solved by 2, not "–" (ArmSpec.plannedAttempts).
+    const maxIteration = Math.max(0, arm.plannedAttempts ?? 0, ...v.map((x) => x.length)) - 1;
     if (maxIteration < 1 || arm.runs.length === 0) return [];
     return [{ label: arm.label, values: cumulativeSolved(v, maxIteration).map((n) => n / runsWorth(arm, v.length)) }];
   });

@@ -35,7 +35,7 @@ function fromDoc(doc: ResultFile): AnalysisStudy {
   const placed = doc.units.flatMap((unit) =>
     unit.status === 'finished' ? [{ armId: unit.armId, repeat: unit.repeat, trajectory: unit.trajectory }] : [],
   );
-  const arms = doc.config.arms.map((arm) => ({ ...arm, forcedIterations: recordsEveryIteration(arm) }));
+  const arms = doc.config.arms.map((arm) => ({ ...arm, forcedIterations: recordsEveryIteration(arm), plannedAttempts: plannedAttempts(arm) }));
   return groupTrajectories(doc.config.name, doc.config.problemIds, arms, doc.config.repeats, placed);
 }
 
@@ -49,6 +49,15 @@ export function recordsEveryIteration(arm: StudyArm): boolean {
   // iteration to record: its iteration tables would be empty.
   if (maxModelCalls(arm.pipeline) <= 1) return false;
   return arm.forcedIterations || (arm.pipeline.kind === 'refine' && !arm.pipeline.earlyStopping && arm.pipeline.stages.length > 0);
+}
+
+/**
+ * Versions of the code a refine pipeline can write: the generator's, then one per iteration of
+ * each stage. Other kinds record their versions differently: their runs say how many there are.
+ */
+function plannedAttempts(arm: StudyArm): number | undefined {
+  const { pipeline } = arm;
+  return pipeline.kind === 'refine' ? 1 + pipeline.stages.reduce((n, stage) => n + stage.maxIterations, 0) : undefined;
 }
 
 /** Groups files by study, merges shards, and lays every study's arms side by side. */

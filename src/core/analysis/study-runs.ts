@@ -13,6 +13,8 @@ export interface AnalysisArm {
   label: string;
   /** Every iteration ran even after a pass: the iteration tables apply. */
   forcedIterations: boolean;
+  /** Versions of the code the arm's pipeline can write (see ArmSpec.plannedAttempts). */
+  plannedAttempts?: number;
   /**
    * The runs that reached at least one verdict, in repeat order: runs[i] maps problem id →
    * trajectory. A repeat with no verdict at all (never started, or every unit errored) is not a
@@ -42,6 +44,14 @@ export interface ArmSpec {
   id: string;
   label: string;
   forcedIterations: boolean;
+  /**
+   * Versions of the code the arm's pipeline can write: the generator's and one per refinement
+   * iteration (1 + 3 for self-refine). The iteration figures and tables run to the last of them
+   * even when no run got that far (all solved sooner, or cut by the time cap), where the runs'
+   * own lengths would end the line early and print "–" for a count that is known. Absent: the
+   * runs' lengths alone.
+   */
+  plannedAttempts?: number;
 }
 
 export interface PlacedTrajectory {

@@ -120,6 +120,15 @@ describe('result files as analysis input', () => {
     expect(forcedIterationTables(study).map((t) => t.label)).toEqual([forced.name]);
   });
 
+  it("gives each refine arm its pipeline's versions of the code, so the iteration figures run to its last iteration", async () => {
+    const config = studyConfig({ ...studyDraft(), arms: [llamaSolo, llamaSelfRefine].map((p) => ({ id: p.id, label: p.name, pipeline: p, forcedIterations: false })), repeats: 1 });
+    const stored = await runStoredStudy(config);
+    const doc = await buildResultFile(stored.config, resultUnitsFromStore(stored), environment());
+    const { study } = studiesFromResultFiles([{ fileName: 'study.json', doc }]);
+    // Solo writes one version; self-refine the generator's and one per iteration (3).
+    expect(study.arms.map((arm) => arm.plannedAttempts)).toEqual([1, 4]);
+  });
+
   it('gives no iteration tables to a one-call arm flagged forced, which has no iterations to show', () => {
     expect(recordsEveryIteration({ id: 'solo-forced', label: 'solo (forced iterations)', pipeline: llamaSolo, forcedIterations: true })).toBe(false);
     expect(recordsEveryIteration({ id: 'refine-forced', label: 'refine (forced iterations)', pipeline: llamaSelfRefine, forcedIterations: true })).toBe(true);

@@ -419,6 +419,28 @@ describe('forced iterations', () => {
     expect(refine!.values).toEqual([5 / 2.75, 7 / 2.75, 8 / 2.75, 8 / 2.75]);
   });
 
+  it("runs the figure to the pipeline's last iteration when no run got that far", () => {
+    // Self-refine with 3 iterations (4 versions of the code) whose runs all ended by iteration 1:
+    // at most 3 iterations it solved what it solved by 1, not "–"; an arm that solved all at once is still a line.
+    const arms = [
+      { id: 'early', label: 'Early', forcedIterations: false, plannedAttempts: 4 },
+      { id: 'at-once', label: 'At once', forcedIterations: false, plannedAttempts: 4 },
+    ];
+    const early = groupTrajectories('planned', PROBLEMS, arms, 1, [
+      ...place('early', [[['pass'], ['NameError', 'pass'], ['pass'], ['timeout', 'timeout']]]),
+      ...place('at-once', [[['pass'], ['pass'], ['pass'], ['pass']]]),
+    ]);
+    expect(cumulativeSolvedSeries(early)).toEqual([
+      { label: 'Early', values: [2, 3, 3, 3] },
+      { label: 'At once', values: [4, 4, 4, 4] },
+    ]);
+    // A forced arm whose every run the time cap cut short still has a row per planned iteration.
+    const capped = groupTrajectories('cut', ['P/0'], [{ id: 'f', label: 'F', forcedIterations: true, plannedAttempts: 4 }], 1, [
+      { armId: 'f', repeat: 0, trajectory: trajectory('P/0', ['pass', 'pass'], { timeCap: true }) },
+    ]);
+    expect(forcedIterationTables(capped)[0]!.table.raw).toEqual([1, 1, 0, 0]);
+  });
+
   it('pads a run the time cap cut short with failures', () => {
     const capped = groupTrajectories('cap', ['P/0', 'P/1'], [{ id: 'f', label: 'F', forcedIterations: true }], 1, [
       { armId: 'f', repeat: 0, trajectory: trajectory('P/0', ['pass', 'pass', 'pass']) },
