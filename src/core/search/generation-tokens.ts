@@ -1,6 +1,6 @@
 /**
- * Roughly how many tokens one generation of a search spends, so the form can warn before Run
- * that a token budget will end the search before it scores anything (a budget spent mid-way
+ * Roughly how many tokens one generation of a search spends, so the form can warn before Start
+ * search that a token budget will end the search before it scores anything (a budget spent mid-way
  * through generation 0 ends the search with nothing to show). Only an estimate: a first-generation
  * genome makes one generator call per evaluation, plus one or two refiner calls when the code
  * fails; a call costs its prompt (the problem and the role's instructions, a few hundred tokens)
@@ -33,7 +33,8 @@ export function generationTokens(size: GenerationSize): GenerationTokens {
  * cache, so the generation may cost less than estimated. Never a refusal: the estimate may be wrong.
  */
 export function tokenBudgetWarning(maxTokens: number | null, size: GenerationSize, cached: boolean): string | null {
-  if (maxTokens === null || !(maxTokens > 0)) return null;
+  // A budget the form refuses (0, 1.5) has its own sentence; a warning beside it spoke of a search that cannot start.
+  if (maxTokens === null || !Number.isInteger(maxTokens) || maxTokens < 1) return null;
   const need = generationTokens(size);
   if (maxTokens >= need.high) return null;
   const n = (x: number) => x.toLocaleString('en');
@@ -42,6 +43,6 @@ export function tokenBudgetWarning(maxTokens: number | null, size: GenerationSiz
   return (
     `The token budget of ${n(maxTokens)} ${likely} before the first generation is scored, and the search would end with nothing to show: ` +
     `one generation is ${n(need.evaluations)} evaluations (population × k × subset), roughly ${n(need.low)}–${n(need.high)} tokens by an estimate of ` +
-    `${n(TOKENS_PER_EVALUATION.low)}–${n(TOKENS_PER_EVALUATION.high)} tokens each${cache}. Run still starts it if you want.`
+    `${n(TOKENS_PER_EVALUATION.low)}–${n(TOKENS_PER_EVALUATION.high)} tokens each${cache}. Start search still starts it if you want.`
   );
 }
