@@ -312,8 +312,10 @@ export class SearchDesk {
       const stored = await store.loadSearch(searchId);
       if (!stored) throw new Error('This search is no longer stored here.');
       const dataset = await this.#checkedDataset(stored);
-      await store.saveState(searchId, withBudget(currentState(stored), budget));
-      await this.#launch(stored.setup, dataset);
+      // The larger budget is stored only once the search can run (its lock held, its models bound,
+      // Python started): a Carry on refused for an endpoint gone left the search stored as
+      // evaluating under the new budget while listed as done, offering Resume.
+      await this.#launch(stored.setup, dataset, (searchStore) => searchStore.saveState(searchId, withBudget(currentState(stored), budget)));
       this.#putInAddress(searchId);
     });
   }
@@ -337,9 +339,13 @@ export class SearchDesk {
     });
   }
 
-  async #launch(setup: SearchSetup, dataset: LoadedDataset): Promise<void> {
+  /** `beforeRun`: a change to the stored search made once everything the run needs is there, before it is read back. */
+  async #launch(setup: SearchSetup, dataset: LoadedDataset, beforeRun?: (store: SearchPorts['searchStore']) => Promise<void>): Promise<void> {
     const { ports, release, storeTerminated } = await this.#ports(setup);
-    const stored = await ports.searchStore.loadSearch(setup.id).catch(async (error: unknown) => {
+    const stored = await (async () => {
+      await beforeRun?.(ports.searchStore);
+      return ports.searchStore.loadSearch(setup.id);
+    })().catch(async (error: unknown) => {
       await release();
       throw error;
     });
