@@ -391,7 +391,12 @@ describe('the Search page in Chromium', () => {
     const ended = page.getByText('Ended: all generations ran.');
     await ended.waitFor();
     await page.getByRole('button', { name: 'Carry on' }).click();
-    await page.getByRole('alert').filter({ hasText: 'Could not reach the language-model server at http://fake.invalid' }).waitFor({ timeout: 60_000 });
+    // Said beside the button, on the search's panel: not in the New search form below, whose own
+    // endpoint field holds another address.
+    const refused = page.getByRole('alert').filter({ hasText: 'Could not reach the language-model server at http://fake.invalid' });
+    await refused.waitFor({ timeout: 60_000 });
+    expect(await refused.textContent()).toMatch(/^Carry on could not start, on the search's own endpoint and models: /);
+    expect(await page.locator('section.new').getByRole('alert').count()).toBe(0);
     await page.reload();
     await page.locator('#search-run-title', { hasText: 'Stored search D' }).waitFor();
     await ended.waitFor();

@@ -26,6 +26,8 @@ import { SandboxHolder } from '../sandbox/sandbox-holder.ts';
 import { tabStorage } from '../shared/form-draft.ts';
 import { FormDraftKeeper } from '../shared/form-draft-keeper.svelte.ts';
 import { FormProblems, NO_REFUSAL, plainRefusal, startRefusal, type StartRefusal } from '../shared/form-problems.ts';
+import { failureMessage } from '../shared/run-failure.ts';
+import { failureAdvice } from './search-failure.ts';
 import { ModelEngines } from '../shared/model-engines.svelte.ts';
 import { MAX_WORKERS, WorkersField } from '../shared/workers-field.svelte.ts';
 import { searchLocks } from '../shared/run-locks.ts';
@@ -428,10 +430,29 @@ export class SearchDesk {
     try {
       await work();
     } catch (error) {
-      this.refusal = startRefusal(error);
+      if (!this.#refusedOnPanel(what, error)) this.refusal = startRefusal(error);
     } finally {
       this.startingWork = null;
     }
+  }
+
+  /**
+   * A Validate, Resume search or Carry on of the search on show that cannot start is said on its
+   * panel, beside the button pressed. It went to the New search form, far below, where an
+   * endpoint field holding another address invited the user to put right the wrong form: these
+   * run on the search's own stored endpoint and models. Says whether it did.
+   */
+  #refusedOnPanel(what: StartingWork, error: unknown): boolean {
+    const view = this.view;
+    if (!view || what.kind === 'new') return false;
+    if (what.kind === 'validation') {
+      view.validationFailure = `Validation could not start: ${failureMessage(error)}`;
+      return true;
+    }
+    if (view.setup.id !== what.searchId) return false;
+    view.failure = `${what.kind === 'resume' ? 'Resume search' : 'Carry on'} could not start, on the search's own endpoint and models: ${failureMessage(error)}`;
+    view.failureAdvice = failureAdvice(error);
+    return true;
   }
 
   /** The address names the search on show, so a reload (or a bookmark) opens that one. */
