@@ -36,7 +36,7 @@ Example:
 
 Exit codes: 0 merged, 1 bad input (a file missing or not a result file, files of different
 studies, the output cannot be written), 2 bad command line, 130 stopped by Ctrl+C, 143 by
-SIGTERM (at once; --out is never left half-written).`;
+SIGTERM, 129 by SIGHUP (the terminal closed), each at once; --out is never left half-written.`;
 
 /** Parsed options, or null when help was asked for. Throws UsageError for anything else wrong. */
 export function parseMergeOptions(argv: readonly string[]): MergeOptions | null {

@@ -68,7 +68,8 @@ Examples:
   feedback-lab report shard-a.json shard-b.json --format csv --out tables/
 
 Exit codes: 0 done, 1 bad input (a file missing, not a result file, or without any verdict
-yet), 2 bad command line, 130 stopped by Ctrl+C, 143 by SIGTERM (at once).`;
+yet), 2 bad command line, 130 stopped by Ctrl+C, 143 by SIGTERM, 129 by SIGHUP (the terminal
+closed), each at once.`;
 
 /** Parsed options, or null when help was asked for. Throws UsageError for anything else wrong. */
 export function parseReportOptions(argv: readonly string[]): ReportOptions | null {

@@ -226,7 +226,7 @@ function notAResultFile(raw: unknown): UserError {
   if (format === SEARCH_FILE_FORMAT) {
     return new UserError(
       `${NOT_RESULT_FILE} It is a search file (a NEAT search exported from the Search page), not a study's results.`,
-      'Open it on the Search page, under “Import search files”. A search’s champion can then be run as a study, whose result file opens here.',
+      'Open it on the Search page, under “Import search files”. A search’s champion can then be run as a study, whose result file the Results page, report and merge read.',
     );
   }
   if (format === 'feedback-lab/prompt-set') {
