@@ -50,9 +50,13 @@ export function armSummaryTable(study: AnalysisStudy): Table {
     const any = r.passCounts.length > 0;
     // In repeat order, a partial run in its own place: "(3 passed of 4 scored), 5, 6" when run 1 is the
     // partial one. Not "so far": a finished study whose errored units were not run again stays partial.
-    const perRun = r.arm.runs.map((run) => {
+    // A repeat with no verdict at all (a shard of the later repeats) is not listed: the runs that
+    // are say which repeat they are, or "10, 10" read as runs 1 and 2.
+    const skipsRepeats = r.arm.runRepeats.some((repeat, i) => repeat !== i);
+    const perRun = r.arm.runs.map((run, i) => {
       const passes = runPasses(run);
-      return run.size >= total ? String(passes) : `(${passes} passed of ${run.size} scored)`;
+      const text = run.size >= total ? String(passes) : `(${passes} passed of ${run.size} scored)`;
+      return skipsRepeats ? `run ${(r.arm.runRepeats[i] ?? i) + 1}: ${text}` : text;
     });
     const completeByRepeat = Array.from({ length: repeats }, (_, k) => {
       const run = r.arm.runs[r.arm.runRepeats.indexOf(k)];

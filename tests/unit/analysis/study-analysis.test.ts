@@ -88,6 +88,14 @@ describe('partial runs (a stopped study, a shard not loaded, an errored unit)', 
     expect(pair!.delta).toBeCloseTo(1, 10);
   });
 
+  it('names the repeat of each run when a repeat before it has no verdict at all (a shard of the later repeats)', () => {
+    const later = groupTrajectories('later', PROBLEMS, [{ id: 'solo', label: 'Solo', forcedIterations: false }], 3, solo.filter((u) => u.repeat > 0));
+    const row = armSummaryTable(later).rows[0]!.map((c) => c.text);
+    expect(row[2]).toMatch(/^run 2: \d+, run 3: \d+$/);
+    // Runs 1, 2, 3 all there: no labels.
+    expect(armSummaryTable(study).rows[0]![2]!.text).not.toMatch(/run/);
+  });
+
   it('gives an arm with no complete run no mean, and each side-by-side study its own problem count', () => {
     const started = groupTrajectories('started', PROBLEMS, [{ id: 'solo', label: 'Solo', forcedIterations: false }], 2, solo.slice(0, 2));
     expect(armSummaryTable(started).rows[0]!.map((c) => c.text).slice(1, 8)).toEqual(['0', '(2 passed of 2 scored)', '–', '–', '–', '–', '–']);
