@@ -228,20 +228,25 @@ export function pairTable(results: readonly PairResult[], options: { seed: numbe
       { label: '95 % CI high', numeric: true },
       { label: 'Problems', numeric: true },
     ],
-    rows: results.map((r) => [
-      textCell(`${r.treatment.label} vs ${r.baseline.label}`),
-      maybeNumberCell(r.delta, 1),
-      sigmaCell(r.sigma),
-      {
-        text: r.perRepeat.map((m) => `${m.b} / ${m.c}${m.problems === r.problems ? '' : ` (of ${m.problems})`}`).join('; ') || '–',
-        values: csv.discordant(r),
-      },
-      { text: r.perRepeat.map((m) => formatP(m.exactP, levels)).join('; ') || '–', values: csv.p(r) },
-      maybeNumberCell(r.difference?.estimate ?? null, 1, ' pp'),
-      maybeNumberCell(r.difference?.lower ?? null, 1, ' pp'),
-      maybeNumberCell(r.difference?.upper ?? null, 1, ' pp'),
-      numberCell(r.problems),
-    ]),
+    rows: results.map((r) => {
+      // Repeats matched other than 1, 2, 3… (a shard of the later repeats, one arm's repeat 1 with no verdict): each says which it is.
+      const named = r.perRepeat.some((m, i) => m.repeat !== i);
+      const which = (m: { repeat: number }) => (named ? `repeat ${m.repeat + 1}: ` : '');
+      return [
+        textCell(`${r.treatment.label} vs ${r.baseline.label}`),
+        maybeNumberCell(r.delta, 1),
+        sigmaCell(r.sigma),
+        {
+          text: r.perRepeat.map((m) => `${which(m)}${m.b} / ${m.c}${m.problems === r.problems ? '' : ` (of ${m.problems})`}`).join('; ') || '–',
+          values: csv.discordant(r),
+        },
+        { text: r.perRepeat.map((m) => `${which(m)}${formatP(m.exactP, levels)}`).join('; ') || '–', values: csv.p(r) },
+        maybeNumberCell(r.difference?.estimate ?? null, 1, ' pp'),
+        maybeNumberCell(r.difference?.lower ?? null, 1, ' pp'),
+        maybeNumberCell(r.difference?.upper ?? null, 1, ' pp'),
+        numberCell(r.problems),
+      ];
+    }),
     notes: [
       ...results.flatMap((r) => {
         const pair = `${r.treatment.label} vs ${r.baseline.label}`;

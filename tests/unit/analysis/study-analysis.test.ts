@@ -89,9 +89,17 @@ describe('partial runs (a stopped study, a shard not loaded, an errored unit)', 
   });
 
   it('names the repeat of each run when a repeat before it has no verdict at all (a shard of the later repeats)', () => {
-    const later = groupTrajectories('later', PROBLEMS, [{ id: 'solo', label: 'Solo', forcedIterations: false }], 3, solo.filter((u) => u.repeat > 0));
+    const arms = [
+      { id: 'solo', label: 'Solo', forcedIterations: false },
+      { id: 'refine', label: 'Refine', forcedIterations: false },
+    ];
+    const later = groupTrajectories('later', PROBLEMS, arms, 3, [...solo, ...refine].filter((u) => u.repeat > 0));
     const row = armSummaryTable(later).rows[0]!.map((c) => c.text);
     expect(row[2]).toMatch(/^run 2: \d+, run 3: \d+$/);
+    // The pair table's per-repeat b / c and p, likewise.
+    const pairRow = pairTable(comparePairs(later, [{ baselineId: 'solo', treatmentId: 'refine' }], { seed: 1, replicates: 50 }), { seed: 1, replicates: 50 }).rows[0]!.map((c) => c.text);
+    expect(pairRow[3]).toMatch(/^repeat 2: \d+ \/ \d+; repeat 3: \d+ \/ \d+$/);
+    expect(pairRow[4]).toMatch(/^repeat 2: .+; repeat 3: .+$/);
     // Runs 1, 2, 3 all there: no labels.
     expect(armSummaryTable(study).rows[0]![2]!.text).not.toMatch(/run/);
   });
