@@ -10,7 +10,9 @@ import { printedTable7Gaps, type PercentRange } from '../reproduce/table7-gaps.t
 import { formatAs } from '../reproduce/printed-number.ts';
 import { percentOf, summarize } from '../stats/summary.ts';
 import { commonProblems, runPasses, shareSolved, type AnalysisArm, type AnalysisStudy } from './study-runs.ts';
-import { maybeNumberCell, numberCell, textCell, type Cell, type Table } from './table.ts';
+import { formatNumber, maybeNumberCell, numberCell, textCell, type Cell, type Table } from './table.ts';
+import { MBPP_KNOWN_BROKEN } from '../benchmarks/mbpp.ts';
+import { countOf } from '../count-text.ts';
 
 export interface ArmSummaryRow {
   arm: AnalysisArm;
@@ -93,8 +95,34 @@ export function armSummaryTable(study: AnalysisStudy): Table {
     notes: [
       'Units without a verdict (the model failed through every retry, or the study was stopped) are left out of the counts, not counted as failures.',
       'A run missing some verdicts is shown in brackets (passes of the verdicts it has) and left out of Runs, mean, SD, min and max, and of the comparisons between arms.',
+      ...knownBrokenNote(study, summaries),
     ],
   };
+}
+
+/**
+ * Sanitized-MBPP tasks that MBPP+ removed as broken, among the study's problems: scored like the
+ * rest, so totals compare with other results on the same problems, and flagged here with what
+ * each arm made of them, so a reader can discount them (DESIGN §4). The Playground marks them too.
+ */
+function knownBrokenNote(study: AnalysisStudy, summaries: readonly ArmSummaryRow[]): string[] {
+  const flagged = study.problemIds.filter((id) => {
+    const match = /^Mbpp\/(\d+)$/.exec(id);
+    return match !== null && MBPP_KNOWN_BROKEN.has(Number(match[1]));
+  });
+  if (flagged.length === 0) return [];
+  const perArm = summaries.flatMap((r) => {
+    const complete = r.arm.runs.filter((run) => run.size >= r.arm.problemCount);
+    if (complete.length === 0) return [];
+    const passes = complete.reduce((sum, run) => sum + flagged.filter((id) => run.get(id)?.passed === true).length, 0);
+    return [`${r.arm.label} ${formatNumber(passes / complete.length, 1)}`];
+  });
+  const list = flagged.join(', ');
+  return [
+    `${countOf(flagged.length, 'problem')} here (${list}) ${flagged.length === 1 ? 'is' : 'are'} among the ${MBPP_KNOWN_BROKEN.size} that MBPP+ removed from ` +
+      `sanitized MBPP as broken (wrong or ambiguous tests). ${flagged.length === 1 ? 'It is' : 'They are'} scored like every other problem, so totals stay ` +
+      `comparable with other results on the same problems${perArm.length > 0 ? `; mean passes on ${flagged.length === 1 ? 'it' : 'them'} per run: ${perArm.join(', ')}` : ''}.`,
+  ];
 }
 
 export interface ArmPassRate {

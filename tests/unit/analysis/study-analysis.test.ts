@@ -78,6 +78,25 @@ describe('Table 1 style summary', () => {
   });
 });
 
+describe('MBPP tasks that MBPP+ removed as broken', () => {
+  it('are flagged under the totals, named, with what each arm made of them, and still counted', () => {
+    // Mbpp/83 and Mbpp/115 are among them, Mbpp/2 is not.
+    const ids = ['Mbpp/2', 'Mbpp/83', 'Mbpp/115'];
+    const placed = [0, 1].flatMap((repeat) =>
+      ids.map((id, p) => ({ armId: 'solo', repeat, trajectory: trajectory(id, [p === 1 || (p === 2 && repeat === 0) ? 'pass' : 'AssertionError'], { repeat }) })),
+    );
+    const mbpp = groupTrajectories('mbpp', ids, [{ id: 'solo', label: 'Solo', forcedIterations: false }], 2, placed);
+    const table = armSummaryTable(mbpp);
+    expect(table.rows[0]![2]!.text).toBe('2, 1');
+    expect(table.notes!.at(-1)).toBe(
+      '2 problems here (Mbpp/83, Mbpp/115) are among the 21 that MBPP+ removed from sanitized MBPP as broken (wrong or ambiguous tests). ' +
+        'They are scored like every other problem, so totals stay comparable with other results on the same problems; mean passes on them per run: Solo 1.5.',
+    );
+    // HumanEval, or MBPP tasks that are fine: no such note.
+    expect(armSummaryTable(study).notes!.join(' ')).not.toMatch(/MBPP\+/);
+  });
+});
+
 describe('partial runs (a stopped study, a shard not loaded, an errored unit)', () => {
   it('shows a run missing verdicts apart and leaves it out of the mean, SD and Δ instead of counting its gaps as failures', () => {
     // Self-refine's second repeat has no verdict for P/2: 2 passes of the 3 verdicts it has, listed in its place.
