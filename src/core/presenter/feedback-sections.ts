@@ -34,8 +34,16 @@ export function readBriefing(messages: readonly ChatMessage[]): Briefing {
   let inFence = false;
   lines.forEach((line, i) => {
     if (/^\s*```/.test(line)) inFence = !inFence;
-    // Headings start at the margin: an indented "Examples:" inside a docstring is not one.
-    const startsPart = !inFence && HEADING.test(line.trimEnd()) && (i === 0 || (lines[i - 1] ?? '').trim() === '');
+    // Headings start at the margin: an indented "Examples:" inside a docstring is not one. The
+    // reviewer's notes are another model's reply, quoted to the end of the message (bar the closing
+    // request): its own "Explanation:" or "Here is the corrected code:" stays in it, not a part of the brief.
+    // The task, too, is quoted whole: MBPP's "Your code must pass these tests:" is the task's, not a
+    // part; the task ends at a heading over fenced code or over what happened.
+    const inReview = kindOf(current.heading, '') === 'review';
+    const heading = HEADING.test(line.trimEnd()) && (i === 0 || (lines[i - 1] ?? '').trim() === '');
+    const endsTask = /^\s*```/.test(lines[i + 1] ?? '') || ['error', 'failing-test', 'review'].includes(kindOf(line.trimEnd().replace(/:$/, ''), ''));
+    const inTask = kindOf(current.heading, '') === 'task' && !endsTask;
+    const startsPart = !inFence && !inReview && !inTask && heading;
     if (startsPart) {
       if (current.heading !== '' || current.lines.some((l) => l.trim() !== '')) parts.push(toPart(current));
       current = { heading: line.trimEnd().replace(/:$/, ''), lines: [] };
@@ -45,16 +53,16 @@ export function readBriefing(messages: readonly ChatMessage[]): Briefing {
 
   // The closing instruction is the last paragraph of the last part, outside any code fence; in
   // a study-mode refiner's message the reviewer's part comes after it (the study's runner added
-  // the analysis at the end), so it is looked for in the part before that too.
+  // the analysis at the end), so it is looked for first in the part before that: a diagnosis
+  // that happens to end with "Return …" is not the request.
   let instruction: string | null = null;
   const last = parts[parts.length - 1];
   if (last) {
-    instruction = takeInstruction(last);
+    if (last.kind === 'review' && parts.length > 1) instruction = takeInstruction(parts[parts.length - 2]!);
+    instruction ??= takeInstruction(last);
     if (instruction === null && last.heading === '' && parts.length > 1 && !last.body.includes('```')) {
       instruction = last.body.trim();
       parts.pop();
-    } else if (instruction === null && last.kind === 'review' && parts.length > 1) {
-      instruction = takeInstruction(parts[parts.length - 2]!);
     }
   }
   return { role, parts: parts.filter((p) => p.heading !== '' || p.body.trim() !== ''), instruction };
@@ -88,4 +96,24 @@ function kindOf(heading: string, body: string): FeedbackPartKind {
 export function unfence(body: string): string {
   const match = /^```[\w+.-]*\n([\s\S]*?)\n?```\s*$/.exec(body.trim());
   return match ? (match[1] ?? '') : body;
+}
+
+/**
+ * A prose part (the reviewer's notes) cut into its text and its fenced code, so code a reviewer
+ * quotes or writes (a study-mode analyzer is asked for the corrected code) shows as code, not as
+ * Markdown fences in running text. An unclosed fence runs to the end.
+ */
+export function proseAndCode(body: string): { kind: 'prose' | 'code'; text: string }[] {
+  const pieces: { kind: 'prose' | 'code'; text: string }[] = [];
+  const fence = /^[ \t]*```[\w+.-]*[ \t]*\n([\s\S]*?)(?:^[ \t]*```[ \t]*$|(?![\s\S]))/gm;
+  let at = 0;
+  for (const match of body.matchAll(fence)) {
+    const before = body.slice(at, match.index).trim();
+    if (before) pieces.push({ kind: 'prose', text: before });
+    pieces.push({ kind: 'code', text: (match[1] ?? '').replace(/\n$/, '') });
+    at = match.index + match[0].length;
+  }
+  const rest = body.slice(at).trim();
+  if (rest) pieces.push({ kind: 'prose', text: rest });
+  return pieces;
 }

@@ -23,6 +23,8 @@ export interface ProblemScene {
   statement: string;
   /** Null when the benchmark file could not be loaded (a replay shows what the model was sent). */
   tests: TestCode | null;
+  /** MBPP sends its tests to the model with the task; HumanEval's stay hidden from it. */
+  testsShownToModel: boolean;
 }
 
 export interface GenerationScene {
@@ -101,10 +103,14 @@ export interface ExecutionScene {
 export interface VerdictScene {
   kind: 'verdict';
   id: string;
+  /** What kind of loop it ends: only a refine loop shows a model what happened when the tests ran. */
+  pipelineKind: Pipeline['kind'];
   passed: boolean;
   stopReason: StopReason;
   attempts: number;
   maxAttempts: number;
+  /** The version of the code that passed first (1 = the first), null when none did. */
+  firstPassed: number | null;
   finalCode: string | null;
 }
 
@@ -160,14 +166,53 @@ export function buildScenes(input: SceneInput): Scene[] {
     scenes.push({
       kind: 'verdict',
       id: 'verdict',
+      pipelineKind: pipeline.kind,
       passed: tape.end.passed,
       stopReason: tape.end.stopReason,
       attempts: codeVersions(tape),
       maxAttempts: maxAttempts(pipeline),
+      firstPassed: firstPassed(executions),
       finalCode: executions[executions.length - 1]?.code ?? (code || null),
     });
   }
   return scenes;
+}
+
+/**
+ * The verdict's one sentence of why. Execution feedback is credited only where a model was shown
+ * it: a refine loop. Resampling starts afresh each time, and the text-only control runs its code
+ * once, at the end, after a critic that only read it.
+ */
+export function verdictExplanation(scene: VerdictScene): string {
+  if (!scene.passed && scene.stopReason === 'time-cap') return 'The time cap for the problem ran out before a version passed.';
+  switch (scene.pipelineKind) {
+    case 'refine':
+      // With forced iterations the last version's run is the verdict, and a refinement can break a version that passed.
+      if (!scene.passed && scene.firstPassed !== null) return `Version ${scene.firstPassed} passed, but a later refinement broke it: the last version fails.`;
+      if (!scene.passed) return `No version passed: the budget of ${scene.maxAttempts} version${scene.maxAttempts === 1 ? '' : 's'} is spent.`;
+      // With forced iterations a version that passed is refined anyway: the first pass tells what fixed it.
+      if (scene.firstPassed === 1) {
+        return scene.attempts === 1 ? 'The first version passed: no refinement was needed.' : 'The first version passed already; refined anyway, the last still passes every test.';
+      }
+      return `Execution feedback fixed it: version ${scene.firstPassed ?? scene.attempts} of at most ${scene.maxAttempts} passed every test.`;
+    case 'resample':
+      if (!scene.passed) return `No sample passed: all ${scene.maxAttempts} were fresh tries, none shown what happened to the others.`;
+      return scene.firstPassed === 1
+        ? 'The first sample passed.'
+        : `Sample ${scene.firstPassed ?? scene.attempts} of at most ${scene.maxAttempts} passed: a fresh try, not a fix (no model is shown an execution result).`;
+    case 'text-only':
+      return `The final revision ${scene.passed ? 'passed every test' : 'failed'} on the only run of the code: no model was shown an execution result, only a critic's reading of the code.`;
+    default: {
+      const never: never = scene.pipelineKind;
+      throw new Error(`Unknown pipeline kind ${String(never)}.`);
+    }
+  }
+}
+
+/** The version whose run passed first (executions record the 0-based version they ran). */
+function firstPassed(executions: readonly ExecuteStep[]): number | null {
+  const run = executions.find((e) => e.outcome.kind === 'passed');
+  return run ? run.attempt + 1 : null;
 }
 
 /** Versions of the code written so far (the first generation is version 1), counting one being written. */
@@ -201,7 +246,7 @@ function problemScene(input: SceneInput, tests: TestCode | null): ProblemScene {
     const first = tape.steps.find((s): s is ModelStep => s.kind !== 'execute') ?? (tape.pending?.kind === 'model' ? tape.pending : null);
     statement = first?.messages.find((m) => m.role === 'user')?.content.trimEnd() ?? '';
   }
-  return { kind: 'problem', id: 'problem', problemId: input.problemId, statement, tests };
+  return { kind: 'problem', id: 'problem', problemId: input.problemId, statement, tests, testsShownToModel: problem?.benchmark === 'mbpp' };
 }
 
 /** A model call in flight, shaped like the step it will become. */

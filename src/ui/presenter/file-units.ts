@@ -49,6 +49,17 @@ export function fileSourceLabel(fileName: string, armLabel: string, pipelineName
   return [fileName, ...arm, `repeat ${repeat + 1}`].join(' · ');
 }
 
+/**
+ * What the picker's label says of the file: how many units it lists and, when the study has
+ * others (errored, stopped, never run), that they are left out: a user looking for one learns why
+ * it is not there. Counted from the config, so a file held by the Results page's worker needs no more.
+ */
+export function unitsListedText(file: Pick<ReplayableFile, 'fileName' | 'config' | 'units'>): string {
+  const listed = `${file.units.length} finished in ${file.fileName}`;
+  const others = file.config.arms.length * file.config.problemIds.length * file.config.repeats - file.units.length;
+  return others > 0 ? `${listed}; ${others} errored or unfinished, with no run to replay, not listed` : listed;
+}
+
 export function unitChoiceKey(unit: { armId: string; repeat: number; problemId: string }): string {
   return JSON.stringify([unit.armId, unit.repeat, unit.problemId]);
 }

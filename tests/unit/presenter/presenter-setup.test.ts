@@ -8,7 +8,7 @@ import { presenterLinkQuery, readPresenterLink } from '../../../src/core/present
 import type { ResultFile } from '../../../src/core/results/result-file.ts';
 import { KeepFileError } from '../../../src/store/kept-file-error.ts';
 import { BenchmarkDataset } from '../../../src/ui/datasets/benchmark-dataset.svelte.ts';
-import { fileSourceLabel, replayableFile } from '../../../src/ui/presenter/file-units.ts';
+import { fileSourceLabel, replayableFile, unitsListedText } from '../../../src/ui/presenter/file-units.ts';
 import { PresenterSetup, finishedUnits } from '../../../src/ui/presenter/presenter-setup.svelte.ts';
 import { fileBytes, studyResultFile } from '../results/result-file-fixtures.ts';
 
@@ -64,6 +64,15 @@ describe('a presenter link to a problem of a result file', () => {
     expect(show.subject.problemId).toBe('HumanEval/901');
     // The fixture's arm is renamed ('llama self-refine'), so its label says something the pipeline's name does not.
     expect(show.subject.sourceLabel).toMatch(/^study\.json · llama self-refine · repeat \d+$/);
+  });
+
+  it('says how many units of the file are left out of the list, having no run to replay', async () => {
+    const whole = await doc();
+    const file = replayableFile('study.json', whole);
+    expect(unitsListedText(file)).toBe(`${file.units.length} finished in study.json`);
+    const [first, ...rest] = whole.units;
+    const errored = { ...whole, units: [{ armId: first!.armId, repeat: first!.repeat, problemId: first!.problemId, status: 'errored', message: 'refused', attempts: 1, steps: [] }, ...rest] } as ResultFile;
+    expect(unitsListedText(replayableFile('study.json', errored))).toBe(`${file.units.length - 1} finished in study.json; 1 errored or unfinished, with no run to replay, not listed`);
   });
 
   it('names the arm once in the header: its label is left out when it is the pipeline name the toolbar already shows', () => {

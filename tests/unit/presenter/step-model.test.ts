@@ -4,8 +4,8 @@ import { refinerMessages, analyzerMessages } from '../../../src/core/pipeline/me
 import { llamaSelfRefine, resamplePipeline } from '../../../src/core/pipeline/presets.ts';
 import type { ExecuteStep } from '../../../src/core/pipeline/trajectory.ts';
 import { demoRecording } from '../../../src/core/presenter/shipped-recordings.ts';
-import { readBriefing, unfence } from '../../../src/core/presenter/feedback-sections.ts';
-import { buildScenes, headline, maxAttempts, type ExecutionScene, type RefinementScene, type Scene } from '../../../src/core/presenter/scenes.ts';
+import { proseAndCode, readBriefing, unfence } from '../../../src/core/presenter/feedback-sections.ts';
+import { buildScenes, headline, maxAttempts, verdictExplanation, type ExecutionScene, type RefinementScene, type Scene, type VerdictScene } from '../../../src/core/presenter/scenes.ts';
 import { readStrip } from '../../../src/core/presenter/strip.ts';
 import { EMPTY_TAPE, stepKindOfNode, type Tape } from '../../../src/core/presenter/tape.ts';
 import { assertStatements, testCode, testVerdicts } from '../../../src/core/presenter/test-verdicts.ts';
@@ -150,6 +150,49 @@ describe("the refiner's briefing", () => {
     expect(readBriefing(analyzerMessages(problem, failed.code, failed.outcome, 'Diagnose.', 'standard')).instruction).toMatch(/^Explain what is wrong/);
   });
 
+  it("keeps a diagnosis with headings and code of its own whole, as the reviewer's part, and the request out of the failing test", async () => {
+    const problem = await loadTestProblem('humaneval', 'HumanEval/26');
+    const failed = executions('assertion-error')[0]!;
+    // A study-mode analyzer is asked for the corrected code, so its reply often holds some, under a line of its own.
+    const analysis = 'It keeps one copy of each duplicate.\n\nExplanation:\nCount first.\n\nHere is the corrected code:\n\n```python\ndef remove_duplicates(numbers):\n    return []\n```';
+    for (const mode of ['study', 'standard'] as const) {
+      const briefing = readBriefing(refinerMessages(problem, failed.code, failed.outcome, analysis, 'Fix it.', mode));
+      expect(briefing.parts.map((p) => p.kind)).toEqual(['task', 'code', 'error', 'failing-test', 'review']);
+      expect(briefing.parts[4]!.body).toBe(analysis);
+      expect(unfence(briefing.parts[1]!.body)).toBe(failed.code);
+      expect(briefing.parts[3]!.body).not.toContain('Write the corrected code');
+      expect(briefing.instruction).toMatch(/^Write the corrected code/);
+    }
+    // Its code shows as code, its words as words.
+    expect(proseAndCode(analysis)).toEqual([
+      { kind: 'prose', text: 'It keeps one copy of each duplicate.\n\nExplanation:\nCount first.\n\nHere is the corrected code:' },
+      { kind: 'code', text: 'def remove_duplicates(numbers):\n    return []' },
+    ]);
+    expect(proseAndCode('No code.\n\n```\nx = 1')).toEqual([{ kind: 'prose', text: 'No code.' }, { kind: 'code', text: 'x = 1' }]);
+    // A diagnosis whose last paragraph happens to start like a request stays the diagnosis's.
+    const study = readBriefing(refinerMessages(problem, failed.code, failed.outcome, 'It keeps one copy.\n\nReturn only the unique ones.', 'Fix it.', 'study'));
+    expect(study.parts[4]!.body).toBe('It keeps one copy.\n\nReturn only the unique ones.');
+    expect(study.instruction).toMatch(/^Write the corrected code/);
+    // The text-only reviser reads the critic's notes the same way.
+    const reviser = readBriefing([
+      { role: 'system', content: 's' },
+      { role: 'user', content: "Task:\ndo it\n\nCurrent code:\n```python\nx\n```\n\nReviewer's notes:\nProblems:\n- wrong\n\nCorrected code:\n```python\ny\n```\n\nWrite the revised code. Reply with the complete function only." },
+    ]);
+    expect(reviser.parts.map((p) => p.kind)).toEqual(['task', 'code', 'review']);
+    expect(reviser.instruction).toMatch(/^Write the revised code/);
+  });
+
+  it("keeps MBPP's tests in the task, not among the feedback", async () => {
+    const problem = await loadTestProblem('mbpp', 'Mbpp/2');
+    const failed = executions('assertion-error')[0]!;
+    for (const mode of ['study', 'standard'] as const) {
+      const briefing = readBriefing(refinerMessages(problem, 'def f(): pass', failed.outcome, null, 'Fix it.', mode));
+      expect(briefing.parts.map((p) => p.kind)).toEqual(['task', 'code', 'error', 'failing-test']);
+      expect(briefing.parts[0]!.body).toContain(`Your code must pass these tests:\n${problem.testList[0]}`);
+      expect(briefing.instruction).toMatch(/^Write the corrected code/);
+    }
+  });
+
   it('does not take an indented heading inside a docstring for a part', () => {
     const briefing = readBriefing([
       { role: 'system', content: 's' },
@@ -176,7 +219,28 @@ describe('scenes', () => {
     ]);
     expect(scenes.map((s) => ('label' in s ? s.label : s.kind))).toContain('Refinement 3');
     const verdict = scenes[scenes.length - 1]!;
-    expect(verdict).toMatchObject({ kind: 'verdict', passed: false, attempts: 4, maxAttempts: 4 });
+    expect(verdict).toMatchObject({ kind: 'verdict', pipelineKind: 'refine', passed: false, attempts: 4, maxAttempts: 4, firstPassed: null });
+  });
+
+  it('credit execution feedback in the verdict only where a model was shown it', async () => {
+    const problem = await loadTestProblem('humaneval', 'HumanEval/0');
+    const trajectory = demoRecording('name-error').trajectory;
+    const scenes = buildScenes({ problem, problemId: problem.id, pipeline: llamaSelfRefine, mode: 'study', tape: { ...EMPTY_TAPE, steps: trajectory.steps, end: { passed: true, stopReason: 'early-stop' } } });
+    const verdict = scenes[scenes.length - 1] as VerdictScene;
+    expect(verdict).toMatchObject({ pipelineKind: 'refine', attempts: 2, firstPassed: 2 });
+    expect(verdictExplanation(verdict)).toBe('Execution feedback fixed it: version 2 of at most 4 passed every test.');
+    const base: VerdictScene = { kind: 'verdict', id: 'verdict', pipelineKind: 'refine', passed: true, stopReason: 'completed', attempts: 4, maxAttempts: 4, firstPassed: 1, finalCode: 'x' };
+    // Forced iterations: the first version passed and was refined three times more.
+    expect(verdictExplanation(base)).not.toMatch(/feedback fixed/);
+    // …and a later refinement can break it: the verdict is the last version's.
+    expect(verdictExplanation({ ...base, passed: false })).toBe('Version 1 passed, but a later refinement broke it: the last version fails.');
+    // The text-only control shows no model an execution result, and runs the code once.
+    const textOnly = verdictExplanation({ ...base, pipelineKind: 'text-only', attempts: 2, maxAttempts: 2, firstPassed: 2 });
+    expect(textOnly).not.toMatch(/feedback fixed|version 2 of/);
+    expect(textOnly).toMatch(/no model was shown an execution result/);
+    expect(verdictExplanation({ ...base, pipelineKind: 'text-only', passed: false, attempts: 2, maxAttempts: 2, firstPassed: null })).toMatch(/^The final revision failed/);
+    expect(verdictExplanation({ ...base, pipelineKind: 'resample', attempts: 3, firstPassed: 3 })).toMatch(/^Sample 3 of at most 4 passed: a fresh try, not a fix/);
+    expect(verdictExplanation({ ...base, pipelineKind: 'text-only', passed: false, stopReason: 'time-cap', firstPassed: null })).toMatch(/time cap/);
   });
 
   it('show a refinement as a diff against the code before it', async () => {
@@ -230,6 +294,15 @@ describe('scenes', () => {
     const cutOff = buildScenes({ ...input, tape: { ...EMPTY_TAPE, steps: [generated!, executed!], pending: { ...pending, streaming: true, text: '```python\nimport iter', cutOff: true } } });
     expect(cutOff.at(-1)).toMatchObject({ kind: 'refinement', streaming: false, cutOff: true, diff: null, reply: '```python\nimport iter' });
     expect(sceneDetail(cutOff.at(-1)!)).toBe('m · cut off: the run stopped before the reply was finished');
+  });
+
+  it("say whether the model was sent the tests: MBPP's, not HumanEval's", async () => {
+    const tape = { ...EMPTY_TAPE, steps: [] };
+    for (const [benchmark, id, shown] of [['mbpp', 'Mbpp/2', true], ['humaneval', 'HumanEval/0', false]] as const) {
+      const problem = await loadTestProblem(benchmark, id);
+      const [first] = buildScenes({ problem, problemId: id, pipeline: llamaSelfRefine, mode: 'study', tape });
+      expect(first).toMatchObject({ kind: 'problem', testsShownToModel: shown });
+    }
   });
 
   it('show the task from the recorded message when the benchmark file is not at hand', () => {
