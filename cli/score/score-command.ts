@@ -20,6 +20,7 @@ import { EXIT, exitAfterSignal, ignoreLostTerminal, InputError, STOPPING_SIGNALS
 import { parseScoreOptions, resumeCommandLine, SCORE_USAGE, type ScoreOptions } from './score-options.ts';
 import { takeUpKilledRun } from './orphan-partial.ts';
 import { checkSamplesFile, ResultsWriteError, scoreSamplesFile, type KeptTally } from './score-file.ts';
+import { knownBrokenScoringNote } from '../../src/core/benchmarks/mbpp.ts';
 
 export const scoreCommand: Command = {
   usage: SCORE_USAGE,
@@ -234,6 +235,8 @@ function reportTotals(io: CommandIo, totals: ScoreTotals, lineErrors: number, ta
   if (totals.badLines > 0) {
     io.stderr.write(`${totals.badLines} line(s) could not be scored (listed above); the other samples were.\n`);
   }
+  const knownBroken = knownBrokenScoringNote(totals.perTask);
+  if (knownBroken !== null) io.stderr.write(`Note: ${knownBroken}\n`);
   const passAtK = passAtKSummary(totals.perTask.values());
   if (passAtK !== null) io.stdout.write(`${formatPassAtK(passAtK)}\n`);
   io.stdout.write(`${formatSummaryLine(totals.passed, totals.failed)}\n`);

@@ -73,11 +73,14 @@ describe('the Scoring page in Chromium', () => {
 
     expect(await scoreCanonical(app, 'humaneval', 300_000)).toBe('164 passed, 0 failed');
     expect(await page.getByText('164 of 164 scored').count()).toBe(1);
+    expect(await page.getByTestId('known-broken').count()).toBe(0);
     await app.screenshot('score-canonical-humaneval');
 
     await page.getByLabel('Benchmark').selectOption('mbpp');
     await waitForDataset(app, /MBPP: 427 problems/);
     expect(await scoreCanonical(app, 'mbpp', 600_000)).toBe('427 passed, 0 failed');
+    // The tasks MBPP+ removed as broken are named under the totals, and still counted in them.
+    expect(await page.getByTestId('known-broken').textContent()).toMatch(/^21 of the tasks scored \(Mbpp\/83, .*\) are among the 21 that MBPP\+ removed as broken .*: 21 of their 21 samples passed\./);
     await app.screenshot('score-canonical-mbpp');
 
     expect(app.errors).toEqual([]);

@@ -11,7 +11,7 @@ import { formatAs } from '../reproduce/printed-number.ts';
 import { percentOf, summarize } from '../stats/summary.ts';
 import { commonProblems, runPasses, shareSolved, type AnalysisArm, type AnalysisStudy } from './study-runs.ts';
 import { formatNumber, maybeNumberCell, numberCell, textCell, type Cell, type Table } from './table.ts';
-import { MBPP_KNOWN_BROKEN } from '../benchmarks/mbpp.ts';
+import { isKnownBrokenMbpp, MBPP_KNOWN_BROKEN } from '../benchmarks/mbpp.ts';
 import { countOf } from '../count-text.ts';
 
 export interface ArmSummaryRow {
@@ -106,10 +106,7 @@ export function armSummaryTable(study: AnalysisStudy): Table {
  * each arm made of them, so a reader can discount them (DESIGN §4). The Playground marks them too.
  */
 function knownBrokenNote(study: AnalysisStudy, summaries: readonly ArmSummaryRow[]): string[] {
-  const flagged = study.problemIds.filter((id) => {
-    const match = /^Mbpp\/(\d+)$/.exec(id);
-    return match !== null && MBPP_KNOWN_BROKEN.has(Number(match[1]));
-  });
+  const flagged = study.problemIds.filter(isKnownBrokenMbpp);
   if (flagged.length === 0) return [];
   const perArm = summaries.flatMap((r) => {
     const complete = r.arm.runs.filter((run) => run.size >= r.arm.problemCount);

@@ -8,6 +8,29 @@ export const MBPP_KNOWN_BROKEN: ReadonlySet<number> = new Set([
   83, 115, 117, 143, 164, 229, 249, 295, 396, 400, 407, 431, 438, 442, 461, 574, 582, 595, 640, 746, 783,
 ]);
 
+/** Whether a canonical task id (`Mbpp/83`) is one of MBPP_KNOWN_BROKEN. */
+export function isKnownBrokenMbpp(taskId: string): boolean {
+  const match = /^Mbpp\/(\d+)$/.exec(taskId);
+  return match !== null && MBPP_KNOWN_BROKEN.has(Number(match[1]));
+}
+
+/**
+ * What scoring says under its totals when samples of those tasks were scored (the Score page and
+ * `feedback-lab score` alike): which, and how many of their samples passed, so a reader can
+ * discount them. They stay in the totals, as the study's /427 and openai/human-eval count them.
+ */
+export function knownBrokenScoringNote(perTask: Iterable<readonly [string, { n: number; c: number }]>): string | null {
+  const flagged = [...perTask].filter(([taskId, counts]) => counts.n > 0 && isKnownBrokenMbpp(taskId));
+  if (flagged.length === 0) return null;
+  const samples = flagged.reduce((sum, [, counts]) => sum + counts.n, 0);
+  const passed = flagged.reduce((sum, [, counts]) => sum + counts.c, 0);
+  const ids = flagged.map(([taskId]) => taskId).join(', ');
+  return (
+    `${flagged.length} of the tasks scored (${ids}) ${flagged.length === 1 ? 'is' : 'are'} among the ${MBPP_KNOWN_BROKEN.size} that MBPP+ removed as broken ` +
+    `(wrong or ambiguous tests): ${passed} of their ${samples} sample${samples === 1 ? '' : 's'} passed. They count in the totals, as in the study's and human-eval's.`
+  );
+}
+
 /**
  * Parses google-research's `sanitized-mbpp.json` (a JSON array, despite the README's "jsonl").
  * Text fields are kept verbatim. Throws on the first malformed item, naming its index and task_id.
