@@ -181,6 +181,15 @@ describe('the Playground in Chromium', () => {
     await page.reload();
     await page.getByRole('heading', { name: /Mbpp\/2/ }).waitFor({ timeout: 60_000 });
     expect(await page.getByRole('textbox', { name: /^Your code/ }).inputValue()).toBe('def similar_elements(a, b):\n    return (1, 2)\n');
+
+    // An error other than an AssertionError, raised while a test ran, points at that test too, and says what it raised.
+    await page.getByRole('textbox', { name: /^Your code/ }).fill('def similar_elements(a, b):\n    return common\n');
+    await page.getByRole('button', { name: 'Run tests' }).click();
+    await result.getByText('NameError', { exact: false }).first().waitFor({ timeout: 120_000 });
+    expect(await result.getByRole('region', { name: 'Raised during test' }).textContent()).toMatch(/^assert set\(similar_elements\(\(3, 4, 5, 6\)/);
+    const raisedAt = ((await tests.textContent()) ?? '').split('\n').filter((line) => line.endsWith('raised NameError'));
+    expect(raisedAt).toHaveLength(1);
+    expect(raisedAt[0]).toMatch(/^assert set\(similar_elements\(\(3, 4, 5, 6\).*  ✗ raised NameError$/);
     expect(app.errors).toEqual([]);
     await app.close();
   });

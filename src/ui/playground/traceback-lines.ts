@@ -6,8 +6,9 @@
  * after the code in every mode, so their frames are marked as theirs everywhere. Python's own
  * text stays as it wrote it.
  */
-import { parseTraceback } from '../../core/harness/traceback.ts';
+import { parseTraceback, type TracebackFrame } from '../../core/harness/traceback.ts';
 import { PROGRAM_FILENAME } from '../../core/harness/to-outcome.ts';
+import type { Outcome } from '../../core/harness/outcome.ts';
 
 const FRAME = /^\s*File "([^"]*)", line (\d+)(, in .*)?$/;
 
@@ -70,4 +71,40 @@ function noteFor(line: number, lines: CodeLines): string | null {
   if (line < lines.codeFirstLine) return 'in the prompt';
   if (line >= lines.testFirstLine) return 'in the tests';
   return null;
+}
+
+/**
+ * The test line that was running when an error other than an AssertionError ended the program —
+ * `assert similar_elements(a, b) == …` when the code under test raised a NameError — so the page
+ * can point at it as it points at a failing assert. The harness names a failing assert only for
+ * AssertionError (outcome.failingAssert); this reads the innermost frame of the tests in the last
+ * traceback section, whose source line the trimmed traceback keeps. Null when the error was raised
+ * before the tests ran (a SyntaxError, an error at import) or its frame shows no source.
+ */
+export function raisingTestLine(traceback: string, lines: CodeLines, filename: string = PROGRAM_FILENAME): string | null {
+  let lastSection: TracebackFrame[] = [];
+  for (const part of parseTraceback(traceback)) {
+    if (part.kind === 'header') lastSection = [];
+    else if (part.kind === 'frame') lastSection.push(part.frame);
+  }
+  const inTests = lastSection.filter((f) => f.file === filename && f.functionName !== null && f.line >= lines.testFirstLine);
+  const source = inTests[inTests.length - 1]?.lines[1];
+  return source?.startsWith('    ') && !/^\s*\^+\s*$/.test(source) ? source.trim() : null;
+}
+
+/** A test line the page points at, and what to say after it there. */
+export interface StoppedTest {
+  statement: string;
+  /** `failed` for a failing assert; `raised NameError` when the code under test raised while it ran. */
+  note: string;
+  /** True for a failing assert, false for a test during which the code raised. */
+  assertion: boolean;
+}
+
+/** The test where a failed run stopped: its failing assert, or the test line whose call raised. */
+export function stoppedTest(outcome: Outcome, lines: CodeLines): StoppedTest | null {
+  if (outcome.kind !== 'failed') return null;
+  if (outcome.failingAssert) return { statement: outcome.failingAssert, note: 'failed', assertion: true };
+  const line = raisingTestLine(outcome.traceback, lines);
+  return line === null ? null : { statement: line, note: `raised ${outcome.errorType}`, assertion: false };
 }

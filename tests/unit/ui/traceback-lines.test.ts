@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { assembleProgram, type AssembledProgram } from '../../../src/core/harness/assemble-program.ts';
 import { Playground, startingCode } from '../../../src/ui/playground/playground.svelte.ts';
-import { messageForEditor, tracebackForEditor, type CodeLines } from '../../../src/ui/playground/traceback-lines.ts';
+import type { Outcome } from '../../../src/core/harness/outcome.ts';
+import { messageForEditor, stoppedTest, tracebackForEditor, type CodeLines } from '../../../src/ui/playground/traceback-lines.ts';
 import { SandboxHolder } from '../../../src/ui/sandbox/sandbox-holder.ts';
 import { loadTestProblem } from '../../support/datasets.ts';
 
@@ -129,3 +130,64 @@ describe('Playground tracebacks in the editor’s terms', () => {
 function linesOf(program: AssembledProgram): CodeLines {
   return { codeFirstLine: program.candidateFirstLine, codeLastLine: program.candidateLastLine, testFirstLine: program.testFirstLine };
 }
+
+describe('The test a failed Playground run stopped at', () => {
+  const failed = (errorType: string, traceback: string, failingAssert: string | null = null): Outcome => ({
+    kind: 'failed',
+    durationMs: 5,
+    category: 'other',
+    errorType,
+    message: '',
+    traceback,
+    failingAssert,
+    studyErrorType: null,
+  });
+
+  it('points at the assert whose call raised, when the code under test raised something other than an AssertionError', async () => {
+    const problem = await loadTestProblem('humaneval', 'HumanEval/2');
+    const program = assembleProgram(problem, `${startingCode(problem)}    return numbr % 1.0\n`, 'standard');
+    const lines = { codeFirstLine: program.candidateFirstLine, codeLastLine: program.candidateLastLine, testFirstLine: program.testFirstLine };
+    expect(stoppedTest(failed('NameError', HUMANEVAL_2_TRACEBACK), lines)).toEqual({
+      statement: 'assert candidate(3.5) == 0.5',
+      note: 'raised NameError',
+      assertion: false,
+    });
+  });
+
+  it('keeps the harness’s failing assert, whole, for an AssertionError', () => {
+    const lines = { codeFirstLine: 1, codeLastLine: 3, testFirstLine: 5 };
+    const statement = 'assert candidate([1, 2],\n                 3) == 4';
+    expect(stoppedTest(failed('AssertionError', '', statement), lines)).toEqual({ statement, note: 'failed', assertion: true });
+  });
+
+  it('points at nothing when the program stopped before the tests or did not fail', () => {
+    const lines = { codeFirstLine: 1, codeLastLine: 3, testFirstLine: 5 };
+    const syntax = ['  File "program.py", line 2', '    return (', '           ^', "SyntaxError: '(' was never closed"].join('\n');
+    expect(stoppedTest(failed('SyntaxError', syntax), lines)).toBeNull();
+    const inCode = ['Traceback (most recent call last):', '  File "program.py", line 2, in <module>', '    x = 1 / 0', 'ZeroDivisionError: division by zero'].join('\n');
+    expect(stoppedTest(failed('ZeroDivisionError', inCode), lines)).toBeNull();
+    expect(stoppedTest({ kind: 'passed', durationMs: 3 }, lines)).toBeNull();
+  });
+
+  it('reads the last exception of a chain: the test during which the error that ended the program was raised', () => {
+    const lines = { codeFirstLine: 1, codeLastLine: 4, testFirstLine: 6 };
+    const chained = [
+      'Traceback (most recent call last):',
+      '  File "program.py", line 6, in <module>',
+      '    assert f(1) == 2',
+      '  File "program.py", line 2, in f',
+      '    return {}[x]',
+      'KeyError: 1',
+      '',
+      'During handling of the above exception, another exception occurred:',
+      '',
+      'Traceback (most recent call last):',
+      '  File "program.py", line 7, in <module>',
+      '    assert f(2) == 3',
+      '  File "program.py", line 3, in f',
+      '    raise ValueError(x)',
+      'ValueError: 2',
+    ].join('\n');
+    expect(stoppedTest(failed('ValueError', chained), lines)?.statement).toBe('assert f(2) == 3');
+  });
+});
