@@ -593,6 +593,24 @@ describe('the Results page on a result file', () => {
     // Stopped one problem into repeat 2 (the plan runs repeat by repeat: 3 arms × 5 problems, then 3 units of repeat 2).
     const stopped = await runStoredStudy(studyConfig(), { only: (order) => order < 18 });
     const stoppedDoc = await buildResultFile(stopped.config, resultUnitsFromStore(stopped), environment());
+    // The first arm's repeat 2 of HumanEval/904 errored after its first draft ran: the explorer says why it has no verdict.
+    const firstArm = stopped.config.arms[0]!.id;
+    const ran = stoppedDoc.units.find((u) => u.armId === firstArm && u.repeat === 0 && u.problemId === 'HumanEval/904');
+    if (ran?.status !== 'finished') throw new Error('The stopped study should have finished HumanEval/904 in its first repeat.');
+    stoppedDoc.units.push({
+      armId: firstArm,
+      repeat: 1,
+      problemId: 'HumanEval/904',
+      status: 'errored',
+      message: 'The endpoint answered 500 Internal Server Error.',
+      attempts: 3,
+      steps: ran.trajectory.steps.slice(0, 2),
+    });
+    const armOrder = stopped.config.arms.map((a) => a.id);
+    const problemOrder = stopped.config.problemIds;
+    stoppedDoc.units.sort(
+      (a, b) => armOrder.indexOf(a.armId) - armOrder.indexOf(b.armId) || a.repeat - b.repeat || problemOrder.indexOf(a.problemId) - problemOrder.indexOf(b.problemId),
+    );
     // Two problems only, the second fixed by feedback: self-refine solves both in both repeats.
     const draft = studyDraft();
     draft.selection = { kind: 'first', n: 2 };
@@ -633,8 +651,17 @@ describe('the Results page on a result file', () => {
     await explorer.getByRole('button', { name: 'HumanEval/904' }).click();
     expect(await explorer.getByLabel('Run').locator('option').allTextContents()).toEqual(['1', '2 (without verdict)']);
     await explorer.getByLabel('Run').selectOption({ label: '2 (without verdict)' });
-    await explorer.getByText('This run has no verdict for HumanEval/904').waitFor();
+    // The errored run says why it has no verdict and shows what it did before the model gave up.
+    await explorer.getByText('This run has no verdict for HumanEval/904: the model kept failing (3 attempts)', { exact: false }).waitFor();
+    expect(await explorer.locator('.last-error').textContent()).toBe('Last error: The endpoint answered 500 Internal Server Error.');
+    await explorer.getByText('2 steps were recorded in stopped.json before it stopped:').waitFor();
+    expect(await explorer.getByRole('heading', { level: 4 }).allTextContents()).toEqual([expect.stringMatching(/^Version 0 /)]);
     await shoot(explorer, 'analysis-results-stopped-explorer');
+    // Another arm's run 2 never started: said so, with nothing to show.
+    await explorer.getByLabel('Arm').selectOption({ index: 1 });
+    await explorer.getByLabel('Run').selectOption({ label: '2 (without verdict)' });
+    await explorer.getByText('This run has no verdict for HumanEval/904: no open file has it, so it never started.').waitFor();
+    expect(await explorer.getByRole('heading', { level: 4 }).count()).toBe(0);
 
     await page.getByRole('button', { name: 'Close stopped.json' }).click();
     await input.setInputFiles({ name: 'two-problems.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(smallDoc)) });

@@ -3,7 +3,7 @@
  * refinement, broken by it, never solved), filters over that, and one trajectory laid out as
  * versions of the code with the prompts that produced each, its diff and its outcome.
  */
-import type { ExecuteStep, ModelStep, Trajectory } from '../pipeline/trajectory.ts';
+import type { ExecuteStep, ModelStep, Step, Trajectory } from '../pipeline/trajectory.ts';
 import { labelAsRecorded } from '../stats/error-tables.ts';
 import { studyErrorCategory } from '../reproduce/study-error-category.ts';
 import { codeDiff, type CodeDiff } from './code-diff.ts';
@@ -174,12 +174,12 @@ export interface CodeVersion {
   diff: CodeDiff | null;
 }
 
-/** The trajectory as versions of the code: the explorer's timeline. */
-export function codeVersions(t: Trajectory): CodeVersion[] {
+/** A run's steps as versions of the code: the explorer's timeline. */
+export function codeVersions(steps: readonly Step[]): CodeVersion[] {
   const versions: CodeVersion[] = [];
   let pending: ModelStep[] = [];
   let previous: string | null = null;
-  for (const step of t.steps) {
+  for (const step of steps) {
     if (step.kind !== 'execute') {
       pending.push(step);
       continue;
@@ -196,8 +196,8 @@ export function codeVersions(t: Trajectory): CodeVersion[] {
   return versions;
 }
 
-/** Model calls after the last execution (a run the time cap cut short). */
-export function trailingModelSteps(t: Trajectory): ModelStep[] {
-  const lastExec = t.steps.findLastIndex((s) => s.kind === 'execute');
-  return t.steps.slice(lastExec + 1).filter((s): s is ModelStep => s.kind !== 'execute');
+/** Model calls after the last execution (a run the time cap cut short, or one that stopped without a verdict). */
+export function trailingModelSteps(steps: readonly Step[]): ModelStep[] {
+  const lastExec = steps.findLastIndex((s) => s.kind === 'execute');
+  return steps.slice(lastExec + 1).filter((s): s is ModelStep => s.kind !== 'execute');
 }

@@ -12,7 +12,7 @@ import type { ResultFile } from '../../core/results/result-file.ts';
 import { errorFromData, UserError, type UserErrorData } from '../../core/user-error.ts';
 import { replayableFile, type FinishedUnit, type ReplayableFile } from '../presenter/file-units.ts';
 import { sendResultFile } from '../shared/read-result-file.ts';
-import type { OpenedFileLine, ReplaySource, ResultsChoices, ResultsComputation, ResultsSession } from './results-session.ts';
+import type { OpenedFileLine, ReplaySource, ResultsChoices, ResultsComputation, ResultsSession, UnsettledRun } from './results-session.ts';
 
 type Ask =
   /** The document comes on `port`, from a worker reading the file (read-result-file.ts's sendResultFile). */
@@ -23,6 +23,7 @@ type Ask =
   | { kind: 'compute'; fileNames: string[]; choices: ResultsChoices }
   | { kind: 'trajectory'; fileNames: string[]; armId: string; repeat: number; problemId: string }
   | { kind: 'replay-source'; fileNames: string[]; armId: string; repeat: number; problemId: string }
+  | { kind: 'unsettled'; fileNames: string[]; armId: string; repeat: number; problemId: string }
   | { kind: 'document'; fileName: string }
   | { kind: 'replay-list'; fileName: string }
   | { kind: 'replay-unit'; fileName: string; key: string };
@@ -90,6 +91,11 @@ export class ResultsClient {
   async trajectory(fileNames: string[], armId: string, repeat: number, problemId: string): Promise<Trajectory | null> {
     if (typeof Worker === 'undefined') return (await this.#inPlace()).trajectory(fileNames, armId, repeat, problemId);
     return (await this.#ask({ kind: 'trajectory', fileNames, armId, repeat, problemId })) as Trajectory | null;
+  }
+
+  async unsettled(fileNames: string[], armId: string, repeat: number, problemId: string): Promise<UnsettledRun | null> {
+    if (typeof Worker === 'undefined') return (await this.#inPlace()).unsettled(fileNames, armId, repeat, problemId);
+    return (await this.#ask({ kind: 'unsettled', fileNames, armId, repeat, problemId })) as UnsettledRun | null;
   }
 
   async replaySource(fileNames: string[], armId: string, repeat: number, problemId: string): Promise<ReplaySource | null> {

@@ -12,7 +12,7 @@ import { summarizeProblems, type ProblemSummary } from '../../core/analysis/prob
 import { replayFileByProblem, studiesFromResultFiles, type LoadedStudies } from '../../core/analysis/result-file-study.ts';
 import { resultsReporter, type ResultsReport } from '../../core/analysis/results-report.ts';
 import type { ErrorLabelling } from '../../core/analysis/study-runs.ts';
-import type { Trajectory } from '../../core/pipeline/trajectory.ts';
+import type { Step, Trajectory } from '../../core/pipeline/trajectory.ts';
 import { importResultFile, refuseOversizedFile, type ImportProgress } from '../../core/results/result-file-import.ts';
 import { studyProgress } from '../../core/results/result-file-export.ts';
 import type { ResultFile } from '../../core/results/result-file.ts';
@@ -43,6 +43,15 @@ export interface ReportArm {
   /** The repeat each run with a verdict is, in the order of the explorer rows' `fates`. */
   runRepeats: number[];
 }
+
+/**
+ * A run without a verdict, as the open files recorded it: an `errored` unit (the model kept
+ * failing) or an `unfinished` one (paused, cancelled, or left to another shard), with the steps
+ * it had made. The explorer shows these so a reader can see why a problem has no verdict.
+ */
+export type UnsettledRun =
+  | { status: 'errored'; fileName: string; message: string; attempts: number; steps: Step[] }
+  | { status: 'unfinished'; fileName: string; steps: Step[] };
 
 export interface ResultsChoices {
   labelling: ErrorLabelling;
@@ -132,6 +141,33 @@ export class ResultsSession {
   }
 
   /**
+   * One run of a problem that has no verdict, as an open file recorded it; null when no open file
+   * has it (never started). Of several shards' copies, an errored one comes first (it says what
+   * went wrong), then the one with more steps.
+   */
+  unsettled(fileNames: readonly string[], armId: string, repeat: number, problemId: string): UnsettledRun | null {
+    const loaded = this.#load(fileNames);
+    const origin = loaded.ok ? loaded.loaded.origins.get(armId) : undefined;
+    if (!origin) return null;
+    const docs = fileNames.flatMap((name) => this.#namedDoc(name));
+    const hash = docs.find((d) => d.doc.config === origin.config)?.doc.configHash;
+    let best: UnsettledRun | null = null;
+    for (const { fileName, doc } of docs) {
+      if (doc.config.id !== origin.config.id || doc.configHash !== hash) continue;
+      for (const unit of doc.units) {
+        if (unit.armId !== origin.arm.id || unit.repeat !== repeat || unit.problemId !== problemId) continue;
+        if (unit.status === 'finished') return null;
+        const run: UnsettledRun =
+          unit.status === 'errored'
+            ? { status: 'errored', fileName, message: unit.message, attempts: unit.attempts, steps: unit.steps }
+            : { status: 'unfinished', fileName, steps: unit.steps };
+        if (best === null || rank(run) > rank(best)) best = run;
+      }
+    }
+    return best;
+  }
+
+  /**
    * The open file one run of a problem is in, and the arm's id in that file: what the presenter
    * replays it from. Shards of a study each hold some runs, and side by side studies prefix their
    * arms' ids, so neither the first file with the problem nor the explorer's arm id will do.
@@ -186,4 +222,9 @@ export class ResultsSession {
     }
     return this.#loaded.value;
   }
+}
+
+/** Which of two shards' copies of a run without a verdict to show: an errored one, then the longer. */
+function rank(run: UnsettledRun): number {
+  return (run.status === 'errored' ? 1_000_000 : 0) + run.steps.length;
 }

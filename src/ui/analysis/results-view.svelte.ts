@@ -16,7 +16,7 @@ import type { ReplayableFile } from '../presenter/file-units.ts';
 import { describeImportProgress } from '../shared/read-result-file.ts';
 import { newSetId, readKeptResults, writeKeptResults, type KeptResultsFile, type KeptSetsPort } from './kept-results.ts';
 import { ResultsClient, WORKER_LOST } from './results-client.ts';
-import type { OpenedFileLine, ReplaySource, ResultsComputation } from './results-session.ts';
+import type { OpenedFileLine, ReplaySource, ResultsComputation, UnsettledRun } from './results-session.ts';
 
 export interface FileFailure {
   fileName: string;
@@ -277,6 +277,16 @@ export class ResultsView {
   /** One run's trajectory of a problem, from the worker, for the explorer. */
   trajectory(armId: string, repeat: number, problemId: string): Promise<Trajectory | null> {
     return this.#client.trajectory(
+      this.files.map((f) => f.fileName),
+      armId,
+      repeat,
+      problemId,
+    );
+  }
+
+  /** One run of a problem without a verdict, as the open files recorded it (errored or unfinished), for the explorer. */
+  unsettled(armId: string, repeat: number, problemId: string): Promise<UnsettledRun | null> {
+    return this.#client.unsettled(
       this.files.map((f) => f.fileName),
       armId,
       repeat,

@@ -53,6 +53,8 @@ async function answer(request: ResultsWorkerRequest): Promise<unknown> {
       return session.compute(request.fileNames, request.choices);
     case 'trajectory':
       return session.trajectory(request.fileNames, request.armId, request.repeat, request.problemId);
+    case 'unsettled':
+      return session.unsettled(request.fileNames, request.armId, request.repeat, request.problemId);
     case 'replay-source':
       return session.replaySource(request.fileNames, request.armId, request.repeat, request.problemId);
     case 'document':

@@ -104,7 +104,7 @@ describe('repeats without a verdict', () => {
 
 describe('a trajectory as versions of the code', () => {
   it('pairs each execution with the model calls that produced its code and a diff to the previous version', () => {
-    const versions = codeVersions(trajectory('P/9', ['NameError', 'AssertionError', 'pass']));
+    const versions = codeVersions(trajectory('P/9', ['NameError', 'AssertionError', 'pass']).steps);
     expect(versions.map((v) => [v.attempt, v.modelSteps.map((m) => m.kind), v.execution.outcome.kind])).toEqual([
       [0, ['generate'], 'failed'],
       [1, ['refine'], 'failed'],

@@ -89,6 +89,37 @@ describe('the Results page state', () => {
     ]);
   });
 
+  it('tells the explorer why a run has no verdict: what the files recorded of it, an errored copy before an unfinished one', async () => {
+    const half = await studyResultFile({ only: (order) => order < 12, cutAfter: new Map([[4, 1]]) });
+    const cut = half.units.find((u) => u.status === 'unfinished')!;
+    const erroredCopy = {
+      ...half,
+      units: half.units.map((u) => (u === cut ? { ...cut, status: 'errored' as const, message: 'The endpoint answered 503.', attempts: 3, steps: [] } : u)),
+    };
+    const file = async (name: string, doc: typeof half) => new File([(await fileBytes(doc, false)) as Uint8Array<ArrayBuffer>], name, { type: 'application/json' });
+    const view = new ResultsView();
+    await view.open([await file('cut.json', half)]);
+    expect(view.failures).toEqual([]);
+    const arm = view.arms.find((a) => a.id === cut.armId)!;
+    expect(await view.unsettled(arm.id, cut.repeat, cut.problemId)).toEqual({ status: 'unfinished', fileName: 'cut.json', steps: cut.steps });
+    expect(cut.steps).toHaveLength(1);
+    // A run never started is in no file; a finished one is not unsettled.
+    expect(await view.unsettled(arm.id, 1, cut.problemId)).toBeNull();
+    const done = half.units.find((u) => u.status === 'finished')!;
+    expect(await view.unsettled(done.armId, done.repeat, done.problemId)).toBeNull();
+
+    // Another shard recorded the same run as errored: that copy says what went wrong, so it is the one shown.
+    await view.open([await file('errored.json', erroredCopy)]);
+    expect(view.failures).toEqual([]);
+    expect(await view.unsettled(arm.id, cut.repeat, cut.problemId)).toEqual({
+      status: 'errored',
+      fileName: 'errored.json',
+      message: 'The endpoint answered 503.',
+      attempts: 3,
+      steps: [],
+    });
+  });
+
   it('hands the presenter the file a run is in and the arm as that file names it, with two studies side by side', async () => {
     const view = new ResultsView();
     await view.open([await resultFile('a.json', 'study-a', 1000), await resultFile('b.json', 'study-b', 2000)]);
