@@ -366,7 +366,7 @@ describe('the build under a sub-path', () => {
       await expectStaticHostAnswers(server, true);
       await appReady(page);
       expect(await isolated(page)).toBe(true);
-      expect(await footer(page)).toContain('Timeouts: SharedArrayBuffer interrupts');
+      expect(await footer(page)).toContain('Timeouts: stopped in place');
 
       // A study stored in this browser, from a small result file.
       const doc = await studyResultFile();
@@ -423,7 +423,7 @@ describe('the build under a sub-path', () => {
       await appReady(page);
       await expect.poll(() => isolated(page), { timeout: 30_000 }).toBe(true);
       await appReady(page);
-      expect(await footer(page)).toContain('Timeouts: SharedArrayBuffer interrupts');
+      expect(await footer(page)).toContain('Timeouts: stopped in place');
       expect(await runInPlayground(page, await passingCode(), 'passed')).toContain('Every test passed');
       // One reload, and only one, by the time Python has run.
       expect(app.documentLoads).toHaveLength(2);
@@ -448,7 +448,7 @@ describe('the build under a sub-path', () => {
       await appReady(page);
       expect(await isolated(page)).toBe(false);
       expect(app.documentLoads).toHaveLength(1);
-      expect(await footer(page)).toContain('Timeouts: worker restart');
+      expect(await footer(page)).toContain('Timeouts: by restarting Python');
       expect(await runInPlayground(page, await passingCode(), 'passed')).toContain('Every test passed');
 
       // time.sleep is a busy wait in C that no interrupt reaches: the pool must restart the worker.

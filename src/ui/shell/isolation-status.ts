@@ -12,11 +12,11 @@ export interface TimeoutMechanism {
 export function timeoutMechanism(isolated: boolean): TimeoutMechanism {
   return isolated
     ? {
-        label: 'Timeouts: SharedArrayBuffer interrupts',
+        label: 'Timeouts: stopped in place',
         detail: 'This page is cross-origin isolated: a program that runs out of time is interrupted in place and its Python worker is kept.',
       }
     : {
-        label: 'Timeouts: worker restart',
+        label: 'Timeouts: by restarting Python',
         detail:
           'This page is not cross-origin isolated (the host sends no COOP/COEP headers and the service worker could not add them): ' +
           'a program that runs out of time is stopped by a deadline check or, failing that, by restarting its Python worker. ' +

@@ -93,8 +93,8 @@ describe('the cross-origin isolation shim', () => {
 
 describe('the timeout note', () => {
   it('names the mechanism the sandbox uses on this page', () => {
-    expect(timeoutMechanism(true).label).toBe('Timeouts: SharedArrayBuffer interrupts');
-    expect(timeoutMechanism(false).label).toBe('Timeouts: worker restart');
+    expect(timeoutMechanism(true).label).toBe('Timeouts: stopped in place');
+    expect(timeoutMechanism(false).label).toBe('Timeouts: by restarting Python');
     expect(timeoutMechanism(false).detail).toMatch(/not cross-origin isolated/);
   });
 });
