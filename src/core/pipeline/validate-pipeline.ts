@@ -178,6 +178,9 @@ function readNode(value: unknown, at: string, role: NodeRole, errors: string[], 
   const model = typeof value.model === 'string' && value.model.trim() !== '' ? value.model : null;
   if (model === null) {
     errors.push(`${at}.model: expected a model key such as "llama3.2:3b", found ${describeValue(value.model)}.`);
+  } else if (model === '__proto__') {
+    // Model keys index plain objects (a study's `models`, a link's names): this one would set the object's prototype instead.
+    errors.push(`${at}.model: "__proto__" cannot be a model key; give the model another name.`);
   }
   const prompt = readPromptRef(value.prompt, `${at}.prompt`, role, errors, options);
   let temperature: number | null = null;

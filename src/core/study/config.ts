@@ -215,7 +215,7 @@ export function validateStudyConfig(value: unknown): StudyConfigResult {
 
   if (arms && models) {
     const missing = new Set<string>();
-    for (const arm of arms) for (const { node } of llmNodes(arm.pipeline)) if (!(node.model in models)) missing.add(node.model);
+    for (const arm of arms) for (const { node } of llmNodes(arm.pipeline)) if (!Object.hasOwn(models, node.model)) missing.add(node.model);
     for (const key of missing) err(`models: no binding for the model key "${key}" that an arm uses.`);
   }
 

@@ -329,7 +329,7 @@ function readModelNames(values: string[], err: Report): Record<string, string> {
     const name = value.slice(tilde + 1);
     if (tilde <= 0 || name === '' || name.length > MAX_MODEL_NAME_CHARS) {
       err(`m: expected "<model key>~<model name>", found ${describeValue(value)}.`);
-    } else if (key in names) {
+    } else if (Object.hasOwn(names, key)) {
       err(`m: the model key "${key}" is named twice.`);
     } else {
       names[key] = name;
@@ -354,8 +354,9 @@ export function draftFromLink(link: StudyLink, device: { shaderF16: boolean }): 
   for (const arm of link.arms) {
     for (const { node } of llmNodes(arm.pipeline)) {
       const key = node.model;
-      if (key in models) continue;
-      const named = link.modelNames[key];
+      // Own keys only: a model may be called "constructor" or "toString", which every object inherits.
+      if (Object.hasOwn(models, key)) continue;
+      const named = Object.hasOwn(link.modelNames, key) ? link.modelNames[key] : undefined;
       if (link.engine === 'openai') {
         if (!link.endpoint) throw new Error('This study runs on an endpoint, but the link gives no endpoint URL.');
         models[key] = { engine: 'openai', id: named ?? key, baseUrl: link.endpoint };

@@ -55,6 +55,11 @@ describe('validatePipeline', () => {
     );
   });
 
+  it('refuses "__proto__" as a model key (it would set an object’s prototype, not name a model), and takes "constructor"', () => {
+    expect(errorsOf({ ...selfRefine, generator: node('__proto__') })).toEqual(['generator.model: "__proto__" cannot be a model key; give the model another name.']);
+    expect(validatePipeline({ ...selfRefine, generator: node('constructor') }).ok).toBe(true);
+  });
+
   it('rejects more than three stages', () => {
     const stage = (innovation: number) => ({ innovation, maxIterations: 1, analyzer: null, refiner: refiner() });
     const errors = errorsOf({ ...selfRefine, stages: [stage(1), stage(2), stage(3), stage(4)] });

@@ -75,6 +75,12 @@ describe('validateStudyConfig', () => {
     const noModel = config();
     delete noModel.models['qwen2.5:1.5b'];
     expect(errorsOf(noModel)).toEqual(['models: no binding for the model key "qwen2.5:1.5b" that an arm uses.']);
+    // A key every object inherits is still unbound until the study binds it.
+    const inherited = config();
+    const arm = inherited.arms[0]!;
+    if (arm.pipeline.kind !== 'refine') throw new Error('expected a refine pipeline');
+    inherited.arms[0] = { ...arm, pipeline: { ...arm.pipeline, generator: { ...arm.pipeline.generator, model: 'constructor' } } };
+    expect(errorsOf(inherited)).toContain('models: no binding for the model key "constructor" that an arm uses.');
   });
 
   it('rejects duplicate arm ids and problem ids in a non-canonical spelling', () => {

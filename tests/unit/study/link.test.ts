@@ -78,6 +78,30 @@ describe('study links', () => {
     expect(await roundTrip(endpoint)).toEqual(endpoint);
   });
 
+  it('binds model keys that are also names of an object’s built-in members (constructor, toString)', async () => {
+    const renamed = (key: string) => ({
+      ...llamaSolo,
+      id: `solo-${key}`,
+      name: `${key} solo`,
+      stages: [],
+      generator: { ...llamaSolo.generator, model: key },
+    });
+    const arms = ['constructor', 'toString'].map((key) => ({ id: `solo-${key}`, label: `${key} solo`, pipeline: renamed(key), forcedIterations: false }));
+    const endpoint = link({ arms, engine: 'openai', endpoint: 'http://localhost:11434/v1', modelNames: { constructor: 'llama3.2:3b', toString: 'qwen2.5-coder:1.5b' } });
+    const decoded = await roundTrip(endpoint);
+    expect(decoded.modelNames).toEqual({ constructor: 'llama3.2:3b', toString: 'qwen2.5-coder:1.5b' });
+    expect(draftFromLink(decoded, { shaderF16: true }).models).toEqual({
+      constructor: { engine: 'openai', id: 'llama3.2:3b', baseUrl: 'http://localhost:11434/v1' },
+      toString: { engine: 'openai', id: 'qwen2.5-coder:1.5b', baseUrl: 'http://localhost:11434/v1' },
+    });
+    // Without names, each key is the endpoint's model name.
+    const unnamed = draftFromLink(await roundTrip({ ...endpoint, modelNames: {} }), { shaderF16: true });
+    expect(Object.entries(unnamed.models).map(([key, binding]) => [key, binding.id])).toEqual([
+      ['constructor', 'constructor'],
+      ['toString', 'toString'],
+    ]);
+  });
+
   it('names unmodified presets by id, so a link of presets stays short', async () => {
     const search = await encodeStudyLink(link({ arms: link().arms.slice(0, 2) }));
     const params = new URLSearchParams(search);
