@@ -114,6 +114,8 @@ export class LiveShow implements PresenterShow {
       return;
     }
     if (this.#tickTimer !== null) this.#endTicking();
+    // Paused, the run waits where it is, but → brings the screen up to what the model wrote meanwhile.
+    else if (this.paused) this.#releaseHeld();
     else this.#skip?.();
   }
 

@@ -8,7 +8,7 @@ export interface KeyHelp {
 }
 
 export const KEY_HELP: readonly KeyHelp[] = [
-  { keys: 'Space', action: 'Pause or resume (step by step: next step). A live model writes on while paused; the screen shows it on resume' },
+  { keys: 'Space', action: 'Pause or resume (step by step: next step). A live model writes on while paused; the screen shows it on resume, or at →' },
   { keys: '→', action: 'Next step (finishes the one playing first)' },
   { keys: '←', action: 'Previous step (a replay pauses there)' },
   { keys: 'R', action: 'Restart from the problem' },

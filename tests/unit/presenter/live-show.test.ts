@@ -207,6 +207,31 @@ describe('a live show', () => {
     show.stop();
   });
 
+  it('shows what the model wrote while paused when → is pressed, and stays paused', async () => {
+    const { show, hand } = await handTypedShow();
+    hand.send('```python\n', 'def');
+    show.togglePause();
+    hand.send(' has', '_close');
+    expect(shownReply(show)).toBe('```python\ndef');
+    show.next();
+    expect(shownReply(show)).toBe('```python\ndef has_close');
+    expect(show.paused).toBe(true);
+    // Still paused: later text is held again until the next → or resume.
+    hand.send('_elements(numbers, threshold):\n    return False\n```');
+    hand.finish();
+    await sleep(50);
+    expect(shownReply(show)).toBe('```python\ndef has_close');
+    expect(show.scenes.map((s) => s.kind)).toEqual(['problem', 'generation']);
+    show.next();
+    expect(shownReply(show)).toBe('```python\ndef has_close_elements(numbers, threshold):\n    return False\n```');
+    await sleep(50);
+    // The run waits for resume, as a pause means.
+    expect(show.scenes.map((s) => s.kind)).toEqual(['problem', 'generation']);
+    show.togglePause();
+    await vi.waitFor(() => expect(show.scenes.map((s) => s.kind)).toContain('execution'));
+    show.stop();
+  });
+
   it('keeps a reply the endpoint stopped sending, cut off, within reach of ←, and counts its tokens', async () => {
     const { show, hand } = await handTypedShow();
     hand.send('```python\n', 'def', ' has');
