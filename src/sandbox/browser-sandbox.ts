@@ -33,8 +33,15 @@ export async function createBrowserSandbox(options: BrowserSandboxOptions): Prom
   await assertWasmServed(indexURL).catch((error: unknown) => {
     throw sandboxStartError(error);
   });
-  return startSandbox(() => spawnBrowserWorker(options, indexURL), options);
+  return startSandbox(() => spawnBrowserWorker(options, indexURL), { startTimeoutMs: FIRST_VISIT_START_TIMEOUT_MS, ...options });
 }
+
+/**
+ * A first visit downloads Pyodide (about 27 MB) inside the first worker's start: at 1 Mbit/s
+ * that alone takes nearly four minutes. Ten minutes still ends a start that a stalled file left
+ * pending for ever.
+ */
+const FIRST_VISIT_START_TIMEOUT_MS = 10 * 60 * 1000;
 
 /**
  * Pyodide compiles its WebAssembly only as a stream, which a browser refuses unless the file is

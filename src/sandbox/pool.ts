@@ -52,6 +52,14 @@ export interface PoolOptions {
   graceMs?: number;
   /** Consecutive failed starts (of workers or spares) after which the sandbox is declared broken. */
   maxStartFailures?: number;
+  /**
+   * How long a worker may take to start before its start counts as failed. A host that stalls one
+   * of Pyodide's files leaves the start pending for ever, the page saying "starting" with nothing
+   * to end it. When no worker has started yet the sandbox gives up at once (the cause is the host,
+   * and each retry would wait as long); later, it counts as one failed start. Default 120 s, some
+   * forty times a cold start on a loaded 2-core laptop.
+   */
+  startTimeoutMs?: number;
 }
 
 export interface SandboxStats {
@@ -117,6 +125,7 @@ interface Slot {
  * like openai/human-eval's `join(timeout + 1)` before it kills a process.
  */
 const DEFAULT_GRACE_MS = 1000;
+const DEFAULT_START_TIMEOUT_MS = 120_000;
 
 /** What a program the watchdog had to kill did: flooded its output (if the worker said so), else ran out of time. */
 function watchdogResult(handle: WorkerHandle, limits: SandboxLimits, durationMs: number): RunResult {
@@ -142,6 +151,7 @@ export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): Poo
   if (!(Number.isInteger(spareCount) && spareCount >= 0)) throw new Error(`Spares must be a whole number from 0, got ${spareCount}.`);
   const graceMs = options.graceMs ?? DEFAULT_GRACE_MS;
   const maxStartFailures = options.maxStartFailures ?? 3;
+  const startTimeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   const queue: Job[] = [];
   const slots: Slot[] = [];
   const spares: PoolWorker[] = [];
@@ -174,11 +184,33 @@ export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): Poo
     }
     alive.add(handle.exited);
     void handle.exited.then(() => alive.delete(handle.exited));
+    // Cleared as the start settles or the worker goes, so it never holds a Node process open.
+    const deadline = setTimeout(() => startTimedOut(worker), startTimeoutMs);
     void handle.ready().then(
-      (info) => started(worker, info, performance.now() - spawnedAt),
-      (error: unknown) => startFailed(worker, error),
+      (info) => {
+        clearTimeout(deadline);
+        started(worker, info, performance.now() - spawnedAt);
+      },
+      (error: unknown) => {
+        clearTimeout(deadline);
+        startFailed(worker, error);
+      },
     );
-    void handle.exited.then((reason) => lost(worker, reason));
+    void handle.exited.then((reason) => {
+      clearTimeout(deadline);
+      lost(worker, reason);
+    });
+  }
+
+  function startTimedOut(worker: PoolWorker): void {
+    if (worker.info || worker.retired || closed) return;
+    const error = new Error(
+      `Python did not start within ${startTimeoutMs / 1000} s (one of Pyodide's files may have stalled on its way, or the machine is too busy).`,
+    );
+    if (stats.coldStartsMs.length > 0) return startFailed(worker, error);
+    retire(worker);
+    giveUp(error);
+    notify();
   }
 
   function started(worker: PoolWorker, info: WorkerInfo, coldStartMs: number): void {

@@ -24,6 +24,8 @@ export interface SandboxOptions {
    * They start after the pool's first replacement, not with the pool (PoolOptions.spares).
    */
   spares?: number;
+  /** How long a worker may take to start before the start counts as failed (PoolOptions.startTimeoutMs). */
+  startTimeoutMs?: number;
 }
 
 export function workerConfig(options: SandboxOptions, where: Pick<WorkerConfig, 'indexURL' | 'snapshot' | 'sharedState'>): WorkerConfig {

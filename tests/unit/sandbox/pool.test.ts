@@ -238,6 +238,27 @@ describe('the pool, with spare workers (scripted)', () => {
     await pool.close();
   });
 
+  it('gives up at once when the first start never settles, with a sentence, instead of starting for ever', async () => {
+    const fleet = scriptedFleet({ start: () => 'hold' });
+    const pool = createSandboxPool(fleet.spawn, { workers: 2, startTimeoutMs: 40 });
+    const waiting = pool.run('a', limits);
+    await expect(pool.ready()).rejects.toThrow('The Python sandbox could not start: Python did not start within 0.04 s');
+    await expect(waiting).rejects.toThrow(/did not start within/);
+    expect(fleet.terminated).toContain(1);
+    await pool.close();
+  });
+
+  it('counts a replacement that never starts as one failed start, and goes on with the next', async () => {
+    const fleet = scriptedFleet({ start: (id) => (id === 2 ? 'hold' : 'ready') });
+    const pool = createSandboxPool(fleet.spawn, { workers: 1, startTimeoutMs: 40 });
+    const results = await Promise.all(['dirty', 'next'].map((p) => pool.run(p, limits)));
+    expect(outputs(results)).toEqual(['dirty', 'next']);
+    // Worker 2 (the replacement) hung in its start; worker 3 took its place.
+    expect(fleet.runs).toEqual(['1:dirty', '3:next']);
+    expect(fleet.terminated).toContain(2);
+    await pool.close();
+  });
+
   it('closes the spares too, started or starting, and waits until they are gone', async () => {
     const fleet = scriptedFleet({ start: (id) => (id <= 3 ? 'ready' : 'hold'), lingers: (id) => id === 4 });
     const pool = createSandboxPool(fleet.spawn, { workers: 1, spares: 2 });
