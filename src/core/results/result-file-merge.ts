@@ -189,7 +189,36 @@ function firstDifference(a: unknown, b: unknown, path: string): { path: string; 
     }
     return null;
   }
-  return a === b ? null : { path, a: brief(a), b: brief(b) };
+  if (a === b) return null;
+  if (typeof a === 'string' && typeof b === 'string') return { path, ...briefStrings(a, b) };
+  return { path, a: brief(a), b: brief(b) };
+}
+
+/** Characters of a long string shown before the first one that differs, and in all. */
+const BEFORE_DIFFERENCE = 20;
+const EXCERPT = 50;
+
+/**
+ * Two long strings that differ shown where they differ: cut at the same 57 characters, two
+ * prompt texts that part after their first sentence read the same ("…is "You write Pytho… in
+ * a.json and "You write Pytho… in b.json"), and so do two hashes that differ near their end.
+ * A quote mark is shown where a string really begins or ends, "…" where it was cut.
+ */
+function briefStrings(a: string, b: string): { a: string; b: string } {
+  const full = (text: string) => JSON.stringify(text);
+  if (full(a).length <= 60 && full(b).length <= 60) return { a: full(a), b: full(b) };
+  let at = 0;
+  while (at < a.length && at < b.length && a[at] === b[at]) at++;
+  let start = Math.max(0, at - BEFORE_DIFFERENCE);
+  // Never start between the two halves of a surrogate pair (an emoji cut in two).
+  if (start > 0 && /[\uDC00-\uDFFF]/.test(a[start] ?? '')) start--;
+  const excerpt = (text: string): string => {
+    let end = Math.min(text.length, start + EXCERPT);
+    if (end < text.length && /[\uD800-\uDBFF]/.test(text[end - 1] ?? '')) end--;
+    const inner = full(text.slice(start, end)).slice(1, -1);
+    return `${start > 0 ? '…' : '"'}${inner}${end < text.length ? '…' : '"'}`;
+  };
+  return { a: excerpt(a), b: excerpt(b) };
 }
 
 function brief(value: unknown): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildResultFile } from '../../../src/core/results/result-file-build.ts';
-import { mergeResultFiles } from '../../../src/core/results/result-file-merge.ts';
+import { configDifference, mergeResultFiles } from '../../../src/core/results/result-file-merge.ts';
 import { exportResultFile } from '../../../src/core/results/result-file-export.ts';
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
 import { unitSteps, type ResultFile, type ResultUnit } from '../../../src/core/results/result-file.ts';
@@ -137,6 +137,27 @@ describe('mergeResultFiles', () => {
     expect((error as UserError).message).toBe(
       'file 1 and file 2 ran the study "study-test" with different settings: config.arms[1].pipeline.generator.temperature is 0.3 in file 1 and 0.5 in file 2.',
     );
+  });
+
+  it('shows two long texts that differ where they differ, not as two identical beginnings', async () => {
+    const doc = await studyResultFile();
+    const config = studyConfig();
+    const [prompt] = config.prompts;
+    expect(prompt!.text.length).toBeGreaterThan(80);
+    const edited = await buildResultFile({ ...config, prompts: [{ ...prompt!, text: `${prompt!.text} Be brief.` }, ...config.prompts.slice(1)] }, [], environment());
+    const tail = JSON.stringify(prompt!.text.slice(-20)).slice(1, -1);
+    expect(() => mergeResultFiles([doc, edited], { names: ['a.json', 'b.json'] })).toThrow(
+      `config.prompts[0].text is …${tail}" in a.json and …${tail} Be brief." in b.json.`,
+    );
+
+    // A hash that differs only in its last digits is shown there too.
+    const hash = 'b796127e635a67f93fb35c04f4cb03cf06f38c8072ee7cee8833d7bee06979ef';
+    const other = `${hash.slice(0, -2)}00`;
+    expect(configDifference({ ...config, datasetSha256: hash }, { ...config, datasetSha256: other }, 'a.json', 'b.json')).toBe(
+      `config.datasetSha256 is …${hash.slice(42)}" in a.json and …${other.slice(42)}" in b.json`,
+    );
+    // Short values are shown whole, as before.
+    expect(configDifference(config, { ...config, name: 'Other' }, 'a.json', 'b.json')).toBe(`config.name is ${JSON.stringify(config.name)} in a.json and "Other" in b.json`);
   });
 
   it("does not send people who ran one study link twice back to the link: those are two studies", async () => {
