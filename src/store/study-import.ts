@@ -216,11 +216,16 @@ async function storedUnitState(tx: StudyTransaction, studyId: string): Promise<M
   return state;
 }
 
-/** The merge's rule: finished first, then more steps; a tie keeps what is stored. */
+/**
+ * The merge's rule (result-file-merge.ts): finished first; of two finished copies, what is stored
+ * (a step count would pick the failed refinement, which ran every iteration); of two unfinished
+ * ones, more steps; a tie keeps what is stored.
+ */
 function importedWins(unit: PlannedUnit, stored: StoredUnitState): boolean {
   const rank = (finished: string | undefined) => (finished === 'finished' ? 1 : 0);
   const byRank = rank(unit.record?.result.status) - rank(stored.finished);
   if (byRank !== 0) return byRank > 0;
+  if (stored.finished === 'finished') return false;
   return unit.steps.length > stored.steps;
 }
 

@@ -76,7 +76,7 @@ export function mergeResultFiles(docs: readonly ResultFile[], options: MergeOpti
   const duplicates: MergeDuplicate[] = [];
   for (const list of copies.values()) {
     // Stable sort: among equals the earlier file stays first.
-    const ranked = [...list].sort((x, y) => rank(y.unit) - rank(x.unit) || unitSteps(y.unit).length - unitSteps(x.unit).length);
+    const ranked = [...list].sort((x, y) => rank(y.unit) - rank(x.unit) || progress(y.unit) - progress(x.unit));
     const best = ranked[0]!;
     kept.push(best.unit);
     keptPerFile[best.file]!++;
@@ -93,7 +93,7 @@ export function mergeResultFiles(docs: readonly ResultFile[], options: MergeOpti
       reason:
         rank(best.unit) > rank(runnerUp.unit)
           ? 'finished'
-          : unitSteps(best.unit).length > unitSteps(runnerUp.unit).length
+          : progress(best.unit) > progress(runnerUp.unit)
             ? 'more-steps'
             : 'first-file',
       verdictsDiffer: verdicts.size > 1,
@@ -112,7 +112,7 @@ export function mergeResultFiles(docs: readonly ResultFile[], options: MergeOpti
   const summary =
     `Merged ${countOf(docs.length, 'file')} into ${countOf(units.length, 'unit')} (${keptPerFile.map(count).join(' + ')} from each)` +
     (duplicates.length > 0
-      ? `; ${count(duplicates.length)} unit${duplicates.length === 1 ? ' was' : 's were'} in more than one file, and the finished or longer copy was kept.`
+      ? `; ${count(duplicates.length)} unit${duplicates.length === 1 ? ' was' : 's were'} in more than one file, each kept from the earliest file unless a later one finished it or got further with it.`
       : '; no unit was in more than one file.') +
     (conflicts.length > 0 ? ` ${conflictSentence(conflicts, name)}` : '') +
     (versions.length > 1 ? ` The files were written by different versions of Feedback Lab (${versions.join(', ')}): their verdicts may not be comparable.` : '');
@@ -135,6 +135,16 @@ function conflictSentence(conflicts: readonly MergeDuplicate[], name: (i: number
     `${n.toLocaleString('en')} of them ${n === 1 ? 'was' : 'were'} finished in more than one file with different verdicts (passed in one, failed in another), ` +
     `and the copy kept decides ${n === 1 ? 'it' : 'them'} (${listed.join('; ')}${more}).`
   );
+}
+
+/**
+ * How far an unfinished or errored copy got: of two, the one with more steps leaves less to run.
+ * Zero for a finished copy, so finished copies tie and the earlier file's wins. Their step counts
+ * say nothing but their verdicts: with early stopping a failed refinement runs every iteration and
+ * a passed one stops, so preferring more steps kept the failure of every two copies that disagreed.
+ */
+function progress(unit: ResultUnit): number {
+  return unit.status === 'finished' ? 0 : unitSteps(unit).length;
 }
 
 /** A finished copy beats an unfinished or errored one, whatever their step counts. */

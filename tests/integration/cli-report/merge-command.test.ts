@@ -70,7 +70,7 @@ describe('feedback-lab merge', () => {
   it('keeps one copy of a unit found in several files, and lists each on stderr', async () => {
     const ran = await feedbackLab(dir, ['merge', 'whole.json', 'a.json.gz', '--out', 'again.json']);
     expect(ran.code).toBe(0);
-    expect(ran.out).toBe('Merged 2 files into 30 units (30 + 0 from each); 15 units were in more than one file, and the finished or longer copy was kept.\n');
+    expect(ran.out).toBe('Merged 2 files into 30 units (30 + 0 from each); 15 units were in more than one file, each kept from the earliest file unless a later one finished it or got further with it.\n');
     const lines = ran.err.trimEnd().split('\n');
     expect(lines[0]).toBe("solo, repeat 1, HumanEval/900: kept whole.json (the same status and steps in each, so the first file's), dropped a.json.gz.");
     expect(lines.at(-2)).toBe('…and 5 more units in more than one file.');

@@ -37,7 +37,7 @@ describe('mergeResultFiles', () => {
     expect(report.duplicates.filter((d) => d.reason === 'finished')).toEqual([expect.objectContaining({ keptFrom: 1, droppedFrom: [0] })]);
     expect(report.duplicates.filter((d) => d.reason === 'first-file')).toHaveLength(7);
     expect(report.summary).toBe(
-      'Merged 2 files into 30 units (19 + 11 from each); 8 units were in more than one file, and the finished or longer copy was kept.',
+      'Merged 2 files into 30 units (19 + 11 from each); 8 units were in more than one file, each kept from the earliest file unless a later one finished it or got further with it.',
     );
 
     // The merged file is a valid result file in its own right.
@@ -50,14 +50,14 @@ describe('mergeResultFiles', () => {
     const first = { ...whole, units: whole.units.slice(0, 1100) };
     const second = { ...whole, units: whole.units.slice(100) };
     expect(mergeResultFiles([first, second]).report.summary).toBe(
-      'Merged 2 files into 1,312 units (1,100 + 212 from each); 1,000 units were in more than one file, and the finished or longer copy was kept.',
+      'Merged 2 files into 1,312 units (1,100 + 212 from each); 1,000 units were in more than one file, each kept from the earliest file unless a later one finished it or got further with it.',
     );
   });
 
   it('says "1 unit" for a merge that comes to a single unit', async () => {
     const [a, b] = await Promise.all([studyResultFile({ only: (order) => order === 4 }), studyResultFile({ only: (order) => order === 4 })]);
     expect(mergeResultFiles([a, b]).report.summary).toBe(
-      'Merged 2 files into 1 unit (1 + 0 from each); 1 unit was in more than one file, and the finished or longer copy was kept.',
+      'Merged 2 files into 1 unit (1 + 0 from each); 1 unit was in more than one file, each kept from the earliest file unless a later one finished it or got further with it.',
     );
   });
 
@@ -100,6 +100,33 @@ describe('mergeResultFiles', () => {
     // Agreeing shards say nothing of verdicts.
     const [a, b] = await twoShards();
     expect(mergeResultFiles([a, b]).report.conflicts).toEqual([]);
+  });
+
+  it('keeps the earlier file’s copy of a unit both finished, whichever has more steps: a failed refinement always has', async () => {
+    const [laptop, desktop] = await twoShards();
+    const unequal: string[] = [];
+    for (const unit of desktop.units) {
+      const other = laptop.units.find((u) => key(u) === key(unit));
+      if (unit.status !== 'finished' || other?.status !== 'finished' || !takeOtherVerdict(desktop, unit)) continue;
+      if (unitSteps(unit).length !== unitSteps(other).length) unequal.push(key(unit));
+    }
+    // The bias this guards against: of copies that disagree, the longer is the failure (8 steps of
+    // self-refine against 2), and it was kept in either order.
+    expect(unequal.length).toBeGreaterThan(0);
+    const verdictOf = (doc: ResultFile, k: string) => {
+      const unit = doc.units.find((u) => key(u) === k);
+      return unit?.status === 'finished' ? unit.trajectory.passed : null;
+    };
+    for (const [first, second] of [
+      [laptop, desktop],
+      [desktop, laptop],
+    ] as const) {
+      const { doc, report } = mergeResultFiles([first, second]);
+      for (const k of unequal) {
+        expect(verdictOf(doc, k)).toBe(verdictOf(first, k));
+        expect(report.duplicates.find((d) => key(d) === k)).toMatchObject({ keptFrom: 0, reason: 'first-file' });
+      }
+    }
   });
 
   it('says when the files were written by different versions of the app', async () => {

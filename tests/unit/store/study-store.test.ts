@@ -186,7 +186,7 @@ describe('importing result files into the store', () => {
     expect(listed?.arms.map((a) => a.passed)).toEqual([4, 0]);
   });
 
-  it('adds a shard to the study stored under its id: finished beats unfinished, then more steps, and ties keep the stored copy', async () => {
+  it('adds a shard to the study stored under its id: finished beats unfinished, then (of unfinished copies) more steps, and ties keep the stored copy', async () => {
     const db = await openLabDatabase();
     await importResultFiles(db, [
       await resultFile({ done: ['solo/0/HumanEval/0'], partial: { 'solo/0/HumanEval/1': 1, 'solo/0/HumanEval/2': 2 }, code: 'stored' }),
@@ -209,6 +209,16 @@ describe('importing result files into the store', () => {
       'solo/0/HumanEval/2': ['stored', 'stored'],
     });
     expect(loaded!.finished.map((f) => f.unitId).sort()).toEqual(['solo/0/HumanEval/0', 'solo/0/HumanEval/1']);
+  });
+
+  it('keeps the stored copy of a unit finished in both, though the file’s has more steps (a failed refinement runs every iteration)', async () => {
+    const db = await openLabDatabase();
+    const unit = 'refine/0/HumanEval/0';
+    await importResultFiles(db, [await resultFile({ done: [unit], passing: [unit], steps: 2, code: 'stored' })]);
+    const [imported] = await importResultFiles(db, [await resultFile({ done: [unit], passing: [], steps: 4, code: 'shard' })]);
+    expect(imported).toMatchObject({ created: false, unitsWritten: 0, unitsKept: 1, verdictConflicts: 1 });
+    const loaded = await new IdbStudyStore(db).loadStudy('contract-study');
+    expect(loaded!.steps.map(({ step }) => (step as { code: string }).code)).toEqual(['stored', 'stored']);
   });
 
   it('counts the units finished both in the store and in the file with different verdicts', async () => {
