@@ -168,6 +168,12 @@ export class WebLLMEngineHost {
       armStallLimit('starting');
       try {
         await request;
+      } catch (error) {
+        // WebLLM fetches shards in four loops, and its reload rejects at the first that fails while
+        // the other three go on downloading (gigabytes, on a large model) with no bar and no Cancel.
+        // A failed load leaves no model loaded anyway: ending its worker stops them.
+        if (this.#worker === worker) this.#stopWorker(error instanceof Error ? error : new WebLLMEngineError(explainWebLLMError(error)));
+        throw error;
       } finally {
         clearTimeout(stallTimer);
         this.#onProgress = undefined;

@@ -84,6 +84,20 @@ describe('the WebLLM engine host', () => {
     expect(next.text).toBe('one two three four');
   });
 
+  it('ends the worker of a failed load, whose other shard downloads would go on unseen, and loads the retry in a fresh one', async () => {
+    // WebLLM fetches shards in four loops; its reload rejects at the first failure while the
+    // other three keep downloading (measured: 27 of 40 shards fetched after the error showed).
+    const first = new FakeHandlerWorker();
+    first.reloadError = "TypeError: Failed to execute 'add' on 'Cache': Request failed";
+    const second = new FakeHandlerWorker();
+    const host = hostWith(first, second);
+    await expect(host.load([MODEL])).rejects.toMatchObject({ explained: { kind: 'network' } });
+    expect(first.terminated).toBe(true);
+    await host.load([MODEL]);
+    expect(second.kinds().slice(0, 2)).toEqual(['setAppConfig', 'reload']);
+    expect(host.loadedModelIds).toEqual([MODEL]);
+  });
+
   it('cancels a download by ending the worker, and starts a fresh one for the next load', async () => {
     const first = new FakeHandlerWorker();
     first.holdReload = true;
