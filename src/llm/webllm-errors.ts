@@ -111,6 +111,16 @@ const PATTERNS: readonly Pattern[] = [
     nextStep: 'Serve the files with an Access-Control-Allow-Origin header, or use the default Hugging Face location.',
   },
   {
+    // WebLLM checks no weight file's hash, and caches a response that ended early but whole (a proxy,
+    // a mirror) as it came; it fails only when reading it, and every later load reads the same file.
+    kind: 'integrity',
+    test: /Tensor-cache record range .* exceeds shard size|Invalid tensor-cache (byteOffset|nbytes)/i,
+    title: 'A cached model file is damaged',
+    explanation:
+      'A weight file kept in this browser is shorter than the model\'s file list says: its download ended early but was stored as complete. Loading again reads the same file.',
+    nextStep: 'Delete the model from this browser (in the table below), then download it again.',
+  },
+  {
     kind: 'integrity',
     test: /IntegrityError|Integrity verification failed/i,
     title: 'A model file is not what was expected',

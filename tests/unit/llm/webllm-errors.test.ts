@@ -76,6 +76,15 @@ describe('explaining WebLLM errors', () => {
     );
   });
 
+  it('a weight file kept shorter than its manifest says is named damaged, with Delete as the way out, not "try again"', () => {
+    // A 200 response that ends early but whole (a proxy, a mirror) is cached as it came; WebLLM checks
+    // no shard hash, and every later load reads the same short file until the model is deleted.
+    const explained = explainWebLLMError('Error: Tensor-cache record range [0, 4194304) exceeds shard size 2097152');
+    expect(explained.kind).toBe('integrity');
+    expect(explained.title).toBe('A cached model file is damaged');
+    expect(explained.nextStep).toMatch(/^Delete the model from this browser/);
+  });
+
   it('a full disk reads as a storage quota problem', () => {
     expect(explainWebLLMError("QuotaExceededError: Failed to execute 'put' on 'Cache': Quota exceeded.").kind).toBe('quota');
   });
