@@ -246,6 +246,29 @@ describe('the Models page on SwiftShader WebGPU', () => {
     await files.close();
   });
 
+  it('Delete from the keyboard: focus moves to the row\'s Download, which the deleted files leave in its place, not to <body>', async () => {
+    const { app, internet } = await openModels();
+    const { page } = app;
+    const model = 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC';
+    await page.evaluate(async (id) => {
+      const base = `https://huggingface.co/mlc-ai/${id}/resolve/main/`;
+      const weights = await caches.open('webllm/model');
+      await weights.put(`${base}tensor-cache.json`, new Response(JSON.stringify({ records: [{ dataPath: 'params_shard_0.bin' }] })));
+      await weights.put(`${base}params_shard_0.bin`, new Response(new Uint8Array(300_000)));
+    }, model);
+    await page.reload();
+    await page.locator('[data-fact="adapter"]').waitFor({ timeout: 30_000 });
+    const remove = page.getByRole('button', { name: `Delete ${model} from this browser` });
+    await remove.focus();
+    await page.keyboard.press('Enter');
+    await remove.waitFor({ state: 'detached' });
+    const download = page.getByRole('button', { name: `Download ${model}` });
+    await expect.poll(() => download.evaluate((button) => button === document.activeElement)).toBe(true);
+    expect(internet).toEqual([]);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('reads the site\'s storage again after a download, so its figures and the quota check follow what was stored', async () => {
     const files = await startModelServer('empty');
     const { app, internet } = await openModels();
