@@ -4,8 +4,9 @@
  * transaction, so a file that is refused, or a write that fails, leaves IndexedDB as it was.
  *
  * A study already stored under the same id takes the file's units the way a merge of shards
- * would (core/results/result-file-merge.ts): a finished unit beats an unfinished or errored one,
- * then the copy with more steps wins, and on a tie the stored copy stays. A study stored under
+ * would (core/results/result-file-merge.ts): a finished unit beats an unfinished or errored one;
+ * of two finished copies the stored one stays; of two unfinished ones the copy with more steps
+ * wins, and on a tie the stored copy stays. A study stored under
  * the same id with a different config is refused: its results would not be the same experiment.
  */
 import { configDifference } from '../core/results/result-file-merge.ts';

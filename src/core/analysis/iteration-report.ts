@@ -142,7 +142,7 @@ export function scaledRunNotes(study: AnalysisStudy, labels: ReadonlySet<string>
     const worth = problemRuns / arm.problemCount;
     return [
       `${arm.label}: ${partial} of its ${arm.runs.length} runs ${partial === 1 ? 'is' : 'are'} partial, so its ${problemRuns} problem-runs ` +
-        `count as ${Number(worth.toFixed(2))} runs of ${arm.problemCount} problems: its values per run are scaled up from the problems judged, ` +
+        `count as ${Number(worth.toFixed(2))} run${Number(worth.toFixed(2)) === 1 ? '' : 's'} of ${arm.problemCount} problems: its values per run are scaled up from the problems judged, ` +
         'as if the rest went the same way.',
     ];
   });

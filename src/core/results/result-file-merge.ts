@@ -6,7 +6,8 @@
  * people diffing 50 KB of JSON by eye.
  *
  * A unit held by several shards is kept once: the finished copy over an unfinished or errored
- * one, then the copy with more steps, then the earlier file. Every environment is kept, so the
+ * one; of finished copies the earlier file's; of unfinished ones the copy with more steps, then
+ * the earlier file's. Every environment is kept, so the
  * merged file still says which browsers and GPUs produced it.
  */
 import { countOf } from '../count-text.ts';

@@ -5,6 +5,7 @@
  * validates every file and merges shards before anything is written, and writes in one
  * transaction, so a refused import leaves the store as it was.
  */
+import { countOf } from '../../core/count-text.ts';
 import type { ResultEnvironment, ResultFile } from '../../core/results/result-file.ts';
 import type { StudyConfig } from '../../core/study/config.ts';
 import { storageEstimate, type StorageEstimate } from '../../store/storage-estimate.ts';
@@ -151,9 +152,9 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
           const n = study.verdictConflicts;
           const conflicts =
             n > 0
-              ? ` ${n.toLocaleString('en')} unit${n === 1 ? ' was' : 's were'} finished both here and in the file with different verdicts (passed in one, failed in the other): the copy with more steps, else the one stored here, was kept.`
+              ? ` ${n.toLocaleString('en')} unit${n === 1 ? ' was' : 's were'} finished both here and in the file with different verdicts (passed in one, failed in the other): the one stored here was kept.`
               : '';
-          lines.push(`${study.created ? 'Imported' : 'Added to'} “${study.name}”: ${study.unitsWritten.toLocaleString('en')} units written${kept}.${conflicts}`);
+          lines.push(`${study.created ? 'Imported' : 'Added to'} “${study.name}”: ${countOf(study.unitsWritten, 'unit')} written${kept}.${conflicts}`);
         }
         return { lines };
       });

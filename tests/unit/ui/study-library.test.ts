@@ -66,7 +66,7 @@ describe('importing result files into the stored studies', () => {
     await library.importFiles([await file('theirs.json', other)]);
     expect(library.importProblems).toEqual([]);
     expect(library.importLines.join(' ')).toContain(
-      '1 unit was finished both here and in the file with different verdicts (passed in one, failed in the other): the copy with more steps, else the one stored here, was kept.',
+      '0 units written; 30 already stored were kept. 1 unit was finished both here and in the file with different verdicts (passed in one, failed in the other): the one stored here was kept.',
     );
     // The same file again: nothing disagrees, nothing is said of verdicts.
     await library.importFiles([await file('mine.json', doc)]);
