@@ -246,6 +246,22 @@ describe('the Models page on SwiftShader WebGPU', () => {
     await files.close();
   });
 
+  it('with no usable GPU adapter, says once why no model can run here and that an endpoint still can', async () => {
+    const app = await openApp(browser, localhost, {
+      hash: '#/models',
+      // A blocklisted GPU: WebGPU is there, its adapter request gives nothing.
+      beforeOpen: (context) => context.addInitScript(() => Object.defineProperty(navigator.gpu, 'requestAdapter', { value: () => Promise.resolve(null) })),
+    });
+    const { page } = app;
+    const shared = page.locator('.shared-reasons');
+    await shared.waitFor({ timeout: 30_000 });
+    expect(await shared.textContent()).toContain('found no usable GPU adapter');
+    expect(await shared.textContent()).toContain('They can still run on an OpenAI-compatible endpoint (Ollama, llama.cpp, vLLM)');
+    expect(await page.getByRole('button', { name: /^Download / }).evaluateAll((buttons) => buttons.every((b) => (b as HTMLButtonElement).disabled))).toBe(true);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('Delete from the keyboard: focus moves to the row\'s Download, which the deleted files leave in its place, not to <body>', async () => {
     const { app, internet } = await openModels();
     const { page } = app;
