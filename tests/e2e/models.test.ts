@@ -250,7 +250,7 @@ describe('the Models page on SwiftShader WebGPU', () => {
     const app = await openApp(browser, localhost, {
       hash: '#/models',
       // A blocklisted GPU: WebGPU is there, its adapter request gives nothing.
-      beforeOpen: (context) => context.addInitScript(() => Object.defineProperty(navigator.gpu, 'requestAdapter', { value: () => Promise.resolve(null) })),
+      beforeOpen: async (context) => void (await context.addInitScript(() => Object.defineProperty(navigator.gpu, 'requestAdapter', { value: () => Promise.resolve(null) }))),
     });
     const { page } = app;
     const shared = page.locator('.shared-reasons');
