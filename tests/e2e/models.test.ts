@@ -258,6 +258,10 @@ describe('the Models page on SwiftShader WebGPU', () => {
     expect(await shared.textContent()).toContain('found no usable GPU adapter');
     expect(await shared.textContent()).toContain('They can still run on an OpenAI-compatible endpoint (Ollama, llama.cpp, vLLM)');
     expect(await page.getByRole('button', { name: /^Download / }).evaluateAll((buttons) => buttons.every((b) => (b as HTMLButtonElement).disabled))).toBe(true);
+    // Nothing in the table can take focus then: in a narrow window its box does, named, to be scrolled from the keyboard.
+    await page.setViewportSize({ width: 320, height: 640 });
+    const box = page.getByRole('region', { name: 'Table of in-browser models' });
+    await expect.poll(() => box.getAttribute('tabindex')).toBe('0');
     expect(app.errors).toEqual([]);
     await app.close();
   });
