@@ -106,8 +106,10 @@ export async function importResultFiles(
   const units = tx.objectStore('units');
   const writes: Promise<unknown>[] = [];
   const results: ImportedStudy[] = [];
-  const progress = stepProgress(options.onProgress);
   try {
+    // First what each file adds (reads only), so the number of steps to write is known before the
+    // first is written and the page can count them from the start.
+    const decided = [];
     for (const { doc, units: planned } of plans) {
       const studyId = doc.config.id;
       const existing = await studies.get(studyId);
@@ -120,21 +122,37 @@ export async function importResultFiles(
         );
       }
       const stored = existing ? await storedUnitState(tx, studyId) : new Map<string, StoredUnitState>();
-      let written = 0;
+      const winners: { unit: PlannedUnit; before: StoredUnitState | undefined }[] = [];
       let verdictConflicts = 0;
       for (const unit of planned) {
         const before = stored.get(unit.unitId);
         const passed = unit.record?.result.status === 'finished' ? unit.record.result.trajectory.passed : undefined;
         if (before?.passed !== undefined && passed !== undefined && before.passed !== passed) verdictConflicts++;
         if (before && !importedWins(unit, before)) continue;
-        written++;
+        winners.push({ unit, before });
+        stored.set(unit.unitId, { steps: unit.steps.length, finished: unit.record?.result.status, passed });
+      }
+      decided.push({ doc, existing, complete: isComplete(doc, stored), winners, kept: planned.length - winners.length, verdictConflicts });
+    }
+
+    const progress = stepProgress(options.onProgress, decided.reduce((n, d) => n + d.winners.reduce((m, w) => m + w.unit.steps.length, 0), 0));
+    let sinceWait = 0;
+    for (const { doc, existing, complete, winners, kept, verdictConflicts } of decided) {
+      const studyId = doc.config.id;
+      for (const { unit, before } of winners) {
         if (before && before.steps > 0) writes.push(steps.delete(keysUnder(studyId, unit.unitId)));
         for (const step of unit.steps) writes.push(progress.track(steps.put({ studyId, unitId: unit.unitId, index: step.index, step })));
         if (unit.record) writes.push(units.put({ studyId, unitId: unit.unitId, unit: unit.record }));
         else if (before?.finished !== undefined) writes.push(units.delete([studyId, unit.unitId]));
-        stored.set(unit.unitId, { steps: unit.steps.length, finished: unit.record?.result.status, passed });
+        // Each put copies its value on this thread: queued all at once, 50,000 steps held the page still
+        // for seconds, its progress line frozen. Waiting for a batch's last write lets the page draw,
+        // and the transaction stays open, since the next batch is queued as that write succeeds.
+        sinceWait += unit.steps.length + 1;
+        if (sinceWait >= WRITE_BATCH) {
+          sinceWait = 0;
+          await writes[writes.length - 1];
+        }
       }
-      const complete = isComplete(doc, stored);
       const record: StudyRecord = existing
         ? {
             ...existing,
@@ -152,37 +170,33 @@ export async function importResultFiles(
             importedEnvironments: doc.environments,
           };
       writes.push(studies.put(record));
-      results.push({ studyId, name: doc.config.name, created: !existing, unitsWritten: written, unitsKept: planned.length - written, verdictConflicts });
+      results.push({ studyId, name: doc.config.name, created: !existing, unitsWritten: winners.length, unitsKept: kept, verdictConflicts });
     }
   } catch (error) {
     tx.abort();
     await Promise.allSettled([...writes, tx.done]);
     throw error;
   }
-  progress.start();
   await Promise.all([...writes, tx.done]);
   return results;
 }
 
-/** Step writes to report, every 5 % of them (a live region read aloud must not chatter); `start` once every write is queued, so the total is known. */
-function stepProgress(onProgress: ((written: number, total: number) => void) | undefined) {
-  let total = 0;
+/** Writes queued before waiting for the last of them: a few milliseconds of the page's thread each time. */
+const WRITE_BATCH = 500;
+
+/** Step writes of the `total` to write, reported every 5 % of them (a live region read aloud must not chatter), and once before the first. */
+function stepProgress(onProgress: ((written: number, total: number) => void) | undefined, total: number) {
   let written = 0;
-  /** Zero until every write is queued: before that the total is not known. */
-  let every = 0;
+  const every = Math.max(1, Math.floor(total / 20));
+  onProgress?.(0, total);
   return {
     track<T>(write: Promise<T>): Promise<T> {
       if (!onProgress) return write;
-      total++;
       return write.then((value) => {
         written++;
-        if (every > 0 && (written % every === 0 || written === total)) onProgress(written, total);
+        if (written % every === 0 || written === total) onProgress(written, total);
         return value;
       });
-    },
-    start(): void {
-      every = Math.max(1, Math.floor(total / 20));
-      onProgress?.(written, total);
     },
   };
 }
