@@ -3,7 +3,7 @@
  * importer, each refusal turned into one line that names the file and says what to do here,
  * on a server, rather than on a page of the app.
  */
-import { createReadStream } from 'node:fs';
+import { createReadStream, realpathSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { NamedResultFile } from '../src/core/analysis/result-file-study.ts';
@@ -36,14 +36,14 @@ export async function readResultFiles(paths: readonly string[], cwd: string, sta
   const files: NamedResultFile[] = [];
   const repeated: string[] = [];
   const seen = new Set<string>();
-  const distinct = new Set(paths.map((argument) => resolve(cwd, argument))).size;
+  const distinct = new Set(paths.map((argument) => sameFile(resolve(cwd, argument)))).size;
   for (const argument of paths) {
     const path = resolve(cwd, argument);
-    if (seen.has(path)) {
+    if (seen.has(sameFile(path))) {
       repeated.push(argument);
       continue;
     }
-    seen.add(path);
+    seen.add(sameFile(path));
     const name = `Reading ${argument}${distinct > 1 ? ` (file ${seen.size} of ${distinct})` : ''}`;
     const show = (text: string, phase: string, fraction?: number) => status?.show(`${name}: ${text}`, `${path}\n${phase}`, fraction);
     const bytes = await readBytes(path, argument, (read, size) => show(`${formatBytes(read)} of ${formatBytes(size)}…`, 'read', size > 0 ? read / size : 1));
@@ -52,6 +52,19 @@ export async function readResultFiles(paths: readonly string[], cwd: string, sta
     files.push({ fileName: argument, doc: await importFile(argument, bytes, (progress) => show(describeImport(progress), progress.phase, fraction(progress))) });
   }
   return { files, repeated };
+}
+
+/**
+ * One name for one file, however it is reached: a link to a file already named is that file, not
+ * a second copy whose every unit would count as a duplicate. A path that cannot be resolved stays
+ * as given (reading it then says why).
+ */
+function sameFile(path: string): string {
+  try {
+    return realpathSync.native(path);
+  } catch {
+    return path;
+  }
 }
 
 /**
