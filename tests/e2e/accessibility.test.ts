@@ -297,7 +297,7 @@ describe('accessibility (axe-core) in Chromium', () => {
     await explorer.getByRole('button', { name: 'HumanEval/901' }).click();
     await explorer.getByLabel('Arm').selectOption({ label: 'llama self-refine' });
     // The refinement turned `# name-error` / `return -1` into `# right` / `return 901`.
-    const said = await explorer.getByRole('group', { name: 'Changes from version 0 to version 1' }).ariaSnapshot();
+    const said = await explorer.getByRole('group', { name: 'Changes from version 1 to version 2' }).ariaSnapshot();
     expect(said).toMatch(/removed: +# name-error/);
     expect(said).toMatch(/added: +return 901/);
     expect(said).not.toMatch(/(added|removed): +def f901/);

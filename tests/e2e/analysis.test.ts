@@ -440,8 +440,8 @@ describe('the Results page on a result file', () => {
     await explorer.getByLabel('Show problems').selectOption('fixed');
     await explorer.getByRole('button', { name: 'HumanEval/901' }).click();
     await explorer.getByLabel('Arm').selectOption({ label: 'llama self-refine' });
-    await explorer.getByRole('heading', { name: /Version 1/ }).waitFor();
-    expect(await explorer.getByRole('group', { name: /Changes from version 0 to version 1/ }).count()).toBe(1);
+    await explorer.getByRole('heading', { name: /Version 2/ }).waitFor();
+    expect(await explorer.getByRole('group', { name: /Changes from version 1 to version 2/ }).count()).toBe(1);
     await shoot(explorer, 'analysis-results-explorer-trajectory');
 
     // The arm label from the file is shown as text, never parsed as markup.
@@ -655,7 +655,7 @@ describe('the Results page on a result file', () => {
     await explorer.getByText('This run has no verdict for HumanEval/904: the model kept failing (3 attempts)', { exact: false }).waitFor();
     expect(await explorer.locator('.last-error').textContent()).toBe('Last error: The endpoint answered 500 Internal Server Error.');
     await explorer.getByText('2 steps were recorded in stopped.json before it stopped:').waitFor();
-    expect(await explorer.getByRole('heading', { level: 4 }).allTextContents()).toEqual([expect.stringMatching(/^Version 0 /)]);
+    expect(await explorer.getByRole('heading', { level: 4 }).allTextContents()).toEqual([expect.stringMatching(/^Version 1 /)]);
     await shoot(explorer, 'analysis-results-stopped-explorer');
     // Another arm's run 2 never started: said so, with nothing to show.
     await explorer.getByLabel('Arm').selectOption({ index: 1 });
