@@ -53,6 +53,20 @@ async function openModels({ guard = true } = {}): Promise<{ app: AppPage; intern
   return { app, internet };
 }
 
+/** A model's weights (one small shard and its list) in WebLLM's cache under the default Hugging Face URLs, and its chat config with `config`. */
+async function cacheModelFiles(page: Page, modelId: string, { config }: { config: boolean }): Promise<void> {
+  await page.evaluate(
+    async ({ id, withConfig }) => {
+      const base = `https://huggingface.co/mlc-ai/${id}/resolve/main/`;
+      const weights = await caches.open('webllm/model');
+      await weights.put(`${base}tensor-cache.json`, new Response(JSON.stringify({ records: [{ dataPath: 'params_shard_0.bin' }] })));
+      await weights.put(`${base}params_shard_0.bin`, new Response(new Uint8Array(300_000)));
+      if (withConfig) await (await caches.open('webllm/config')).put(`${base}mlc-chat-config.json`, new Response('{}'));
+    },
+    { id: modelId, withConfig: config },
+  );
+}
+
 /**
  * A model-file server (CORS-readable, as a mirror would be). `empty`: every path is a 404.
  * `stalling`: it serves a chat config, then never answers for the compiled library, so a load
@@ -213,13 +227,7 @@ describe('the Models page on SwiftShader WebGPU', () => {
     const { page } = app;
     const model = 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC';
     // A complete download from the default location, as WebLLM stores it: every file under its URL.
-    await page.evaluate(async (id) => {
-      const base = `https://huggingface.co/mlc-ai/${id}/resolve/main/`;
-      const weights = await caches.open('webllm/model');
-      await weights.put(`${base}tensor-cache.json`, new Response(JSON.stringify({ records: [{ dataPath: 'params_shard_0.bin' }] })));
-      await weights.put(`${base}params_shard_0.bin`, new Response(new Uint8Array(300_000)));
-      await (await caches.open('webllm/config')).put(`${base}mlc-chat-config.json`, new Response('{}'));
-    }, model);
+    await cacheModelFiles(page, model, { config: true });
     await page.reload();
     await page.locator('[data-fact="adapter"]').waitFor({ timeout: 30_000 });
     const row = page.locator('tr[data-model="Qwen2.5-0.5B-Instruct"]');
@@ -270,12 +278,7 @@ describe('the Models page on SwiftShader WebGPU', () => {
     const { app, internet } = await openModels();
     const { page } = app;
     const model = 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC';
-    await page.evaluate(async (id) => {
-      const base = `https://huggingface.co/mlc-ai/${id}/resolve/main/`;
-      const weights = await caches.open('webllm/model');
-      await weights.put(`${base}tensor-cache.json`, new Response(JSON.stringify({ records: [{ dataPath: 'params_shard_0.bin' }] })));
-      await weights.put(`${base}params_shard_0.bin`, new Response(new Uint8Array(300_000)));
-    }, model);
+    await cacheModelFiles(page, model, { config: false });
     await page.reload();
     await page.locator('[data-fact="adapter"]').waitFor({ timeout: 30_000 });
     const remove = page.getByRole('button', { name: `Delete ${model} from this browser` });

@@ -146,16 +146,12 @@ export class ResultsSession {
    * went wrong), then the one with more steps.
    */
   unsettled(fileNames: readonly string[], armId: string, repeat: number, problemId: string): UnsettledRun | null {
-    const loaded = this.#load(fileNames);
-    const origin = loaded.ok ? loaded.loaded.origins.get(armId) : undefined;
-    if (!origin) return null;
-    const docs = fileNames.flatMap((name) => this.#namedDoc(name));
-    const hash = docs.find((d) => d.doc.config === origin.config)?.doc.configHash;
+    const arm = this.#armFiles(fileNames, armId);
+    if (!arm) return null;
     let best: UnsettledRun | null = null;
-    for (const { fileName, doc } of docs) {
-      if (doc.config.id !== origin.config.id || doc.configHash !== hash) continue;
+    for (const { fileName, doc } of arm.files) {
       for (const unit of doc.units) {
-        if (unit.armId !== origin.arm.id || unit.repeat !== repeat || unit.problemId !== problemId) continue;
+        if (unit.armId !== arm.armId || unit.repeat !== repeat || unit.problemId !== problemId) continue;
         if (unit.status === 'finished') return null;
         const run: UnsettledRun =
           unit.status === 'errored'
@@ -173,15 +169,11 @@ export class ResultsSession {
    * arms' ids, so neither the first file with the problem nor the explorer's arm id will do.
    */
   replaySource(fileNames: readonly string[], armId: string, repeat: number, problemId: string): ReplaySource | null {
-    const loaded = this.#load(fileNames);
-    const origin = loaded.ok ? loaded.loaded.origins.get(armId) : undefined;
-    if (!origin) return null;
-    const docs = fileNames.flatMap((name) => this.#namedDoc(name));
-    const hash = docs.find((d) => d.doc.config === origin.config)?.doc.configHash;
-    for (const { fileName, doc } of docs) {
-      if (doc.config.id !== origin.config.id || doc.configHash !== hash) continue;
-      const has = doc.units.some((u) => u.status === 'finished' && u.armId === origin.arm.id && u.repeat === repeat && u.problemId === problemId);
-      if (has) return { fileName, armId: origin.arm.id };
+    const arm = this.#armFiles(fileNames, armId);
+    if (!arm) return null;
+    for (const { fileName, doc } of arm.files) {
+      const has = doc.units.some((u) => u.status === 'finished' && u.armId === arm.armId && u.repeat === repeat && u.problemId === problemId);
+      if (has) return { fileName, armId: arm.armId };
     }
     return null;
   }
@@ -201,6 +193,19 @@ export class ResultsSession {
   replayUnit(fileName: string, key: string): FinishedUnit | undefined {
     const doc = this.#docs.get(fileName);
     return doc ? finishedUnit(doc, key) : undefined;
+  }
+
+  /**
+   * The open files an explorer arm's runs are in (the shards of its study: same id, same config)
+   * and the arm's own id there, which side by side studies prefix in the explorer.
+   */
+  #armFiles(fileNames: readonly string[], armId: string): { files: { fileName: string; doc: ResultFile }[]; armId: string } | null {
+    const loaded = this.#load(fileNames);
+    const origin = loaded.ok ? loaded.loaded.origins.get(armId) : undefined;
+    if (!origin) return null;
+    const docs = fileNames.flatMap((name) => this.#namedDoc(name));
+    const hash = docs.find((d) => d.doc.config === origin.config)?.doc.configHash;
+    return { files: docs.filter(({ doc }) => doc.config.id === origin.config.id && doc.configHash === hash), armId: origin.arm.id };
   }
 
   #namedDoc(fileName: string): { fileName: string; doc: ResultFile }[] {
