@@ -151,7 +151,13 @@ export class PythonRuntime {
     py.unregisterJsModule('js');
     py.unregisterJsModule('pyodide_js');
     const disabledBuiltins = disableBuiltinModules(internals._module, BLOCKED_MODULES);
-    const namespace = py.runPython('dict()') as PyProxy & { get(key: string): unknown; delete(key: string): void };
+    // The runner's functions look builtins up in a copy of builtins' dict taken now, which no
+    // program can reach: one that patched `builtins.id` was called by the audit hook, and took
+    // from the hook's frame its policy table (and could have let anything through for later programs).
+    const namespace = py.runPython("{'__builtins__': __import__('builtins').__dict__.copy()}") as PyProxy & {
+      get(key: string): unknown;
+      delete(key: string): void;
+    };
     py.runPython(RUNNER_PY, { globals: namespace, filename: RUNNER_FILENAME });
     const install = namespace.get('install') as PyProxy & ((config: string) => PyProxy & { get(key: string): unknown });
     const installed = install(

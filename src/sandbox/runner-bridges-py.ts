@@ -8,6 +8,28 @@
  */
 
 export const BRIDGES_PY = String.raw`
+# The globals of every function the runner puts where a program can reach it (os._exit,
+# time.sleep, abc._abc_init, sys.stdin's close, JsException.__new__), instead of the runner's
+# own: a function's __globals__ and __builtins__ are open to anyone holding it, and the
+# runner's audit hook, compiler and restore look names up in the runner's. A program that
+# wrote there (os._exit.__globals__['type'] = …) ran its code inside them: it emptied every
+# later program's syntax tree, and they all passed. Restored after every program, with the
+# modules; its builtins are the real ones, restored too.
+EXPOSED_GLOBALS = {'__name__': 'sandbox', '__builtins__': __import__('builtins')}
+
+
+def exposed(function):
+    """A copy of function (a runner function a program can reach) whose globals are EXPOSED_GLOBALS."""
+    import types
+    copy = types.FunctionType(function.__code__, EXPOSED_GLOBALS, function.__name__,
+                              function.__defaults__, function.__closure__)
+    copy.__kwdefaults__ = function.__kwdefaults__
+    copy.__qualname__ = function.__qualname__
+    copy.__module__ = function.__module__
+    copy.__doc__ = function.__doc__
+    return copy
+
+
 def cut_bridges(blocked_modules, verify, report):
     """Leaves the interpreter with no way to reach JavaScript. Returns is_blocked(name), for
     the import guard, and is_js_class(cls)."""
@@ -47,6 +69,8 @@ def cut_bridges(blocked_modules, verify, report):
     # be called to make a new JavaScript object (an Error), so calling it is refused.
     def refuse_new(cls, *args, **kwargs):
         raise TypeError('%s cannot be created in the sandbox' % cls.__name__)
+
+    refuse_new = exposed(refuse_new)
 
     pending, seen_classes = [BaseException], set()
     while pending:
@@ -146,7 +170,7 @@ def interruptible_sleep(c_sleep, monotonic):
     sleep.__name__ = sleep.__qualname__ = 'sleep'
     sleep.__module__ = 'time'
     sleep.__doc__ = c_sleep.__doc__
-    return sleep
+    return exposed(sleep)
 
 
 def silence_install_advice():
@@ -188,7 +212,7 @@ def contain_os_exit(exit_calls):
     _exit.__name__ = _exit.__qualname__ = '_exit'
     _exit.__module__ = 'posix'
     _exit.__doc__ = os._exit.__doc__
-    os._exit = posix._exit = _exit
+    os._exit = posix._exit = exposed(_exit)
 
 
 def behave_like_a_script():
@@ -211,6 +235,8 @@ def behave_like_a_script():
     class Stdin(io.TextIOWrapper):
         def close(self):
             pass
+
+    Stdin.close = exposed(Stdin.close)
 
     sys.stdin = sys.__stdin__ = Stdin(io.open(0, 'rb', closefd=False), encoding='utf-8', errors='strict')
 

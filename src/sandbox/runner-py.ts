@@ -62,7 +62,7 @@ def interior_dicts(modules, streams, known):
 def install(config_json):
     import sys, json, builtins, gc, types, operator, itertools, functools, linecache
     import signal, os, random, re, warnings, decimal, traceback, atexit, copyreg, locale
-    import _tracemalloc, faulthandler, io, _codecs, _signal, _abc, abc, collections
+    import _tracemalloc, faulthandler, io, _codecs, _signal, _abc, abc, collections, _csv, _struct
 
     config = json.loads(config_json)
     FILENAME = config['filename']
@@ -110,14 +110,14 @@ def install(config_json):
             if id(base) in baseline_abc_ids:
                 asked_abcs[id(base)] = base
 
-    abc._abc_init = note_abc
+    abc._abc_init = exposed(note_abc)
 
     # ---- Snapshot the baseline ---------------------------------------------------------------
     # Everything below is restored after each program. Dicts and lists are compared by identity,
     # element by element, in C (map(operator.is_)): equality would call the program's __eq__.
     modules_dict = sys.modules
     module_objs = tuple(m for m in modules_dict.values() if type(m) is ModuleType)
-    extra_dicts = [modules_dict, sys.path_importer_cache, copyreg.dispatch_table, linecache.cache, excepthook_globals]
+    extra_dicts = [modules_dict, sys.path_importer_cache, copyreg.dispatch_table, linecache.cache, excepthook_globals, EXPOSED_GLOBALS]
     for owner, name in ((copyreg, '_extension_registry'), (copyreg, '_inverted_registry'),
                         (copyreg, '_extension_cache'), (re, '_cache'), (re, '_cache2'),
                         (warnings, '_onceregistry')):
@@ -466,6 +466,11 @@ def install(config_json):
             pass
     fault_signals = tuple(fault_signals)
     consume = collections.deque
+    # Two settings of C modules that no dict holds: csv's field size limit (csv.field_size_limit(1)
+    # made every later csv.reader fail) and struct's cache of compiled formats, keyed by the
+    # format a program passed: a str subclass hashing like '<i' answered for it in later programs.
+    field_size_limit, field_limit = _csv.field_size_limit, _csv.field_size_limit()
+    clear_struct_cache = _struct._clearcache
     environ_obj, setlocale, LC_ALL = os.environ, locale.setlocale, locale.LC_ALL
     putenv, unsetenv = os.putenv, os.unsetenv
     filters_mutated = warnings._filters_mutated
@@ -545,6 +550,9 @@ def install(config_json):
         if faults_enabled():
             faults_disable()
         consume(map(faults_unregister, fault_signals), 0)
+        if field_size_limit() != field_limit:
+            field_size_limit(field_limit)
+        clear_struct_cache()
         if not all(map(is_, map(type, module_objs), module_types)):
             taint.append('a module changed its class')
         if not all(map(is_, map(get_attribute, dict_owners, repeat('__dict__')), owned_dicts)):

@@ -9,7 +9,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
 import { sharedTab } from '../support/shared-tab.ts';
-import { ABC_CACHE_POISON, ABC_PROBE, CODEC_CACHE_POISON, TYPING_CACHE_POISON } from '../support/isolation-attacks.ts';
+import {
+  ABC_CACHE_POISON,
+  ABC_PROBE,
+  AUDIT_POLICY_POISON,
+  CODEC_CACHE_POISON,
+  RUNNER_GLOBALS_POISON,
+  TYPING_CACHE_POISON,
+} from '../support/isolation-attacks.ts';
 
 let browser: Browser;
 let server: AppServer;
@@ -141,6 +148,14 @@ describe('hostile code in the browser sandbox', () => {
     // A standard ABC's cache of what a lying subclass answered (the subclass died with its program).
     await runCode(page, ABC_CACHE_POISON + '\nraise SystemExit(1)\n', 'failed');
     await runCode(page, ABC_PROBE + '\n' + SOLUTION, 'passed');
+
+    // The runner's own globals, which os._exit exposed, and a builtin its audit hook looked up by
+    // name: each once made every later program on the worker pass, or let it trace the runner.
+    await runCode(page, RUNNER_GLOBALS_POISON + '\nraise SystemExit(1)\n', 'failed');
+    expect(await runCode(page, 'def add(x: int, y: int) -> int:\n    return 0\n', 'failed')).toContain('AssertionError');
+    await runCode(page, AUDIT_POLICY_POISON + '\nraise SystemExit(1)\n', 'failed');
+    expect(await runCode(page, 'import sys\nsys.settrace(None)\n' + SOLUTION, 'failed')).toContain('PermissionError');
+    await runCode(page, SOLUTION, 'passed');
 
     expect(tab.errorsOfThisTest()).toEqual([]);
   });

@@ -61,3 +61,42 @@ for finder in sys.path_importer_cache.values():
 export const ABC_PROBE = `from collections.abc import Sized
 assert not isinstance(3, Sized)
 assert not issubclass(bool, Sized)`;
+
+/**
+ * Shadows a builtin in the globals of the sandbox's own runner, which os._exit (a runner function)
+ * exposed as its __globals__: the runner compiles the next program through the shadowed name, and
+ * empties its syntax tree there. Until 2026-11-25 every later annotated program then passed.
+ */
+export const RUNNER_GLOBALS_POISON = `import os, builtins, ast
+real_type = builtins.type
+def type(*args):
+    if len(args) == 1 and real_type(args[0]) is ast.Module:
+        args[0].body[:] = []
+    return real_type(*args)
+os._exit.__globals__['type'] = type`;
+
+/**
+ * Patches a builtin the sandbox's audit hook looked up by name, so that the hook calls the
+ * program, which takes the hook's frame and from its locals the hook's policy table, and lets
+ * sys.settrace through for every later program (until 2026-11-25).
+ */
+export const AUDIT_POLICY_POISON = `import builtins, sys
+real_id = builtins.id
+frames = []
+def spy(x):
+    if not frames:
+        frames.append(sys._getframe(1))
+    return real_id(x)
+builtins.id = spy
+def victim():
+    pass
+victim.__defaults__ = ()
+builtins.id = real_id
+assert frames, 'the audit hook did not call the program'
+frames[0].f_locals['policy']['sys.settrace'] = 7`;
+
+/** A failing program whose annotations make the runner rewrite it before compiling. */
+export const ANNOTATED_FAILURE = `from typing import List
+def total(xs: List[int]) -> int:
+    return 0
+assert total([1, 2]) == 3`;

@@ -135,6 +135,51 @@ print(len(seen))
   });
 });
 
+describe("the runner's own state is out of reach", () => {
+  it("no function a program can walk to runs with the runner's globals or its copy of the builtins", async () => {
+    // The runner's functions (the audit hook, the compiler, the restore) look names up there: a
+    // program that could write to either ran its code inside them. (namedtuple's __new__ has an
+    // empty dict for builtins.) (os._exit, time.sleep,
+    // abc._abc_init, sys.stdin's class and JsException.__new__ exposed them until 2026-11-24).
+    const crawl = String.raw`
+import sys, types, builtins
+seen, todo, found = set(), [sys.modules, builtins, sys.stdin, object.__subclasses__()], []
+def push(x):
+    if id(x) not in seen:
+        seen.add(id(x)); todo.append(x)
+while todo and len(seen) < 400000:
+    x = todo.pop()
+    t = type(x)
+    if t is dict:
+        for v in list(x.values()): push(v)
+    elif t in (list, tuple, set, frozenset):
+        for v in list(x): push(v)
+    elif t is types.ModuleType or isinstance(x, type):
+        try: push(dict(vars(x)))
+        except TypeError: pass
+        if isinstance(x, type) and x is not type:
+            for s in type.__subclasses__(x): push(s)
+    elif t is types.FunctionType:
+        if 'make_program_compiler' in x.__globals__ or (x.__builtins__ and x.__builtins__ is not builtins.__dict__):
+            found.append(x.__qualname__)
+        push(x.__globals__); push(x.__defaults__ or ()); push(x.__kwdefaults__ or {})
+        for c in x.__closure__ or ():
+            try: push(c.cell_contents)
+            except ValueError: pass
+    elif t in (staticmethod, classmethod, types.MethodType):
+        push(x.__func__)
+    elif t is property:
+        push((x.fget, x.fset, x.fdel))
+    elif hasattr(x, '__dict__') and not isinstance(x, type):
+        try: push(vars(x))
+        except TypeError: pass
+assert not found, sorted(set(found))
+`;
+    const result = await attack(crawl);
+    expect(result, JSON.stringify(result).slice(0, 1000)).toMatchObject({ status: 'passed' });
+  });
+});
+
 describe('the interpreter cannot be used to get below Python', () => {
   it.each([
     ['import ctypes', 'import ctypes\nctypes.string_at(0, 8)'],

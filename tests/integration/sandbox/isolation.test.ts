@@ -8,7 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunResult } from '../../../src/core/harness/outcome.ts';
 import { createNodeSandbox } from '../../../src/sandbox/node-sandbox.ts';
 import type { PooledSandbox } from '../../../src/sandbox/pool.ts';
-import { ABC_CACHE_POISON, ABC_PROBE, ABC_SURVIVOR, CODEC_CACHE_POISON, TYPING_CACHE_POISON } from '../../support/isolation-attacks.ts';
+import {
+  ABC_CACHE_POISON,
+  ABC_PROBE,
+  ABC_SURVIVOR,
+  ANNOTATED_FAILURE,
+  AUDIT_POLICY_POISON,
+  CODEC_CACHE_POISON,
+  RUNNER_GLOBALS_POISON,
+  TYPING_CACHE_POISON,
+} from '../../support/isolation-attacks.ts';
 
 const limits = { timeoutMs: 2000, maxOutputChars: 100_000 };
 
@@ -118,6 +127,12 @@ describe('undone in place, without replacing the worker', () => {
     ['a changed sys.path', 'import sys\nsys.path.insert(0, "/tmp/elsewhere")\nsys.meta_path.clear()', 'import sys\nassert "/tmp/elsewhere" not in sys.path\nimport fractions'],
     ['a cached regex poisoned', 'import re\nre._cache2.clear()\nre._cache.clear()\nre.compile("a")', 'import re\nassert re.match("a+", "aaa").group() == "aaa"'],
     ['a lowered int string limit', 'import sys\nsys.set_int_max_str_digits(640)', 'assert len(str(10 ** 1000)) == 1001'],
+    ["a lowered csv field size limit, which lives in C", 'import csv\ncsv.field_size_limit(1)', 'import csv, io\nassert list(csv.reader(io.StringIO("ab,c"))) == [["ab", "c"]]'],
+    [
+      "struct's cache of formats, which lives in C, answering for '<i' with another format",
+      'import struct\nclass Twin(str):\n    def __hash__(self):\n        return hash("<i")\n    def __eq__(self, other):\n        return True\nstruct._clearcache()\nstruct.pack(Twin(">q"), 1)',
+      'import struct\nassert struct.pack("<i", 1) == b"\\x01\\x00\\x00\\x00"',
+    ],
     [
       'a finalizer that poisons builtins after the program',
       'class X:\n    def __del__(self):\n        import builtins\n        builtins.len = lambda x: 0\nx = X()',
@@ -217,6 +232,16 @@ describe('undone in place, without replacing the worker', () => {
   it('a poisoned builtin does not turn the next failing program into a pass', async () => {
     const { probe } = await after('import builtins\nbuiltins.AssertionError = type("Nothing", (Exception,), {})', 'assert 1 == 2');
     expect(probe).toMatchObject({ status: 'error', errorType: 'AssertionError' });
+  });
+
+  it("the runner's own globals, reached through os._exit, do not turn the next failing program into a pass", async () => {
+    const { probe } = await after(RUNNER_GLOBALS_POISON, ANNOTATED_FAILURE);
+    expect(probe, JSON.stringify(probe)).toMatchObject({ status: 'error', errorType: 'AssertionError' });
+  });
+
+  it("a patched builtin does not hand the program the audit hook's policy for later programs", async () => {
+    const { probe } = await after(AUDIT_POLICY_POISON, 'import sys\nsys.settrace(None)');
+    expect(probe, JSON.stringify(probe)).toMatchObject({ status: 'error', errorType: 'PermissionError' });
   });
 });
 
