@@ -7,7 +7,8 @@
  * nothing has been delivered to `onToken`. Once a caller has seen text, sending the request again
  * would show it a second, different reply, so a failure after the first token is reported
  * instead. Timeouts and other 4xx are never retried: a stalled server or a wrong URL only gets
- * slower to explain by retrying. A Retry-After longer than `maxRetryAfterMs` ends the request at
+ * slower to explain by retrying (one exception: a 400 or 422 refusing `stream_options` is sent once
+ * more without it). A Retry-After longer than `maxRetryAfterMs` ends the request at
  * once, its message giving the server's own status, words and wait.
  *
  * Timings in `usage` describe the attempt that produced the reply, not earlier failed attempts,
@@ -124,6 +125,13 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
   if (apiKey && !/^[\x21-\x7e]+$/.test(apiKey)) throw unsendableApiKeyError();
 
   const headers = requestHeaders(apiKey);
+  /**
+   * Whether a stream asks for the usage chunk (`stream_options`). Servers that do not know the field
+   * mostly ignore it, but proxies and hosted APIs that check fields strictly refuse the request with
+   * a 400 or 422 naming it: once one does, this model sends it no more and counts tokens itself
+   * (`tokensEstimated`), rather than fail every request over a field the study can do without.
+   */
+  let askForUsage = streaming;
 
   async function chat(
     messages: ChatMessage[],
@@ -132,14 +140,21 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
   ): Promise<ChatReply> {
     const { signal, onToken, onAnswering } = call;
     throwIfAborted(signal);
-    const body = JSON.stringify(requestBody(options.model, messages, sampling, streaming));
     const received: Received = { deltas: 0, reasoningDeltas: 0 };
     for (let attempt = 1; ; attempt++) {
+      const usageAsked = askForUsage;
+      const body = JSON.stringify(requestBody(options.model, messages, sampling, streaming, usageAsked));
       try {
         return await attemptChat(body, signal, { onToken, onAnswering }, received, attempt);
       } catch (thrown) {
         if (signal?.aborted) throw abortError();
         if (!(thrown instanceof AttemptFailure)) throw thrown;
+        if (usageAsked && refusesStreamOptions(thrown.error)) {
+          // Not an attempt of the request as such: the same request goes at once, without the field.
+          askForUsage = false;
+          attempt--;
+          continue;
+        }
         const rateLimited = thrown.error instanceof EndpointStatusError && thrown.error.status === 429;
         // A 429 that names no wait is not sent again at once: quick repeats spend a per-minute quota
         // and meet the same refusal. The study runner waits long enough for such a window instead.
@@ -371,7 +386,17 @@ async function whyUnreached(url: string, cause: TypeError, withKey: boolean, fet
   return unreachableError(url, cause, page);
 }
 
-function requestBody(model: string, messages: ChatMessage[], sampling: SamplingOptions, stream: boolean) {
+/** A 400 or 422 whose server names `stream_options` (or its `include_usage`) as what it refuses. */
+function refusesStreamOptions(error: Error): boolean {
+  return (
+    error instanceof EndpointStatusError &&
+    !(error instanceof EndpointContextLengthError) &&
+    (error.status === 400 || error.status === 422) &&
+    /stream_options|include_usage/i.test(error.fact)
+  );
+}
+
+function requestBody(model: string, messages: ChatMessage[], sampling: SamplingOptions, stream: boolean, askForUsage: boolean) {
   return {
     model,
     messages: messages.map(({ role, content }) => ({ role, content })),
@@ -381,6 +406,6 @@ function requestBody(model: string, messages: ChatMessage[], sampling: SamplingO
     ...(sampling.seed !== undefined ? { seed: sampling.seed } : {}),
     ...(sampling.stop?.length ? { stop: sampling.stop } : {}),
     stream,
-    ...(stream ? { stream_options: { include_usage: true } } : {}),
+    ...(stream && askForUsage ? { stream_options: { include_usage: true } } : {}),
   };
 }

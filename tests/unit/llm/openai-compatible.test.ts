@@ -63,4 +63,46 @@ describe('OpenAI-compatible model set-up', () => {
     expect(reply.text).toBe('hi');
     expect(reply.usage.tokensEstimated).toBe(true);
   });
+
+  it('sends a stream again without stream_options when the server refuses that field, and counts the tokens itself', async () => {
+    // Proxies and hosted APIs that validate fields strictly refuse it (new-api "Unknown parameter: 'stream_options'",
+    // Azure "Unrecognized request argument supplied: stream_options"): without the retry no request ever got through.
+    const bodies: Record<string, unknown>[] = [];
+    const sse = (...data: string[]) => data.map((d) => `data: ${d}\n\n`).join('');
+    const fakeFetch: typeof fetch = async (_input, init) => {
+      const body = JSON.parse(String(init?.body)) as Record<string, unknown>;
+      bodies.push(body);
+      if (body.stream_options !== undefined) {
+        return new Response(
+          '{"error":{"message":"Unknown parameter: \'stream_options\'.","type":"invalid_request_error","param":"stream_options","code":"unknown_parameter"}}',
+          { status: 400, statusText: 'Bad Request', headers: { 'Content-Type': 'application/json' } },
+        );
+      }
+      return new Response(
+        sse('{"choices":[{"delta":{"content":"def f"}}]}', '{"choices":[{"delta":{"content":"(): pass"}}]}', '{"choices":[{"delta":{},"finish_reason":"stop"}]}', '[DONE]'),
+        { headers: { 'Content-Type': 'text/event-stream' } },
+      );
+    };
+    const model = createOpenAICompatibleModel({ baseUrl: 'http://proxy:3000/v1', model: 'm', fetch: fakeFetch, retries: 0 });
+    const reply = await model.chat([{ role: 'user', content: 'hello' }], { temperature: 0, max_tokens: 8 });
+    expect(reply.text).toBe('def f(): pass');
+    expect(reply.usage.tokensEstimated).toBe(true);
+    expect(reply.usage.completionTokens).toBe(2);
+    expect(bodies.map((b) => b.stream_options)).toEqual([{ include_usage: true }, undefined]);
+    expect(bodies[1]?.stream).toBe(true);
+    // Learnt once: the next call does not ask again.
+    await model.chat([{ role: 'user', content: 'again' }], { temperature: 0, max_tokens: 8 });
+    expect(bodies.map((b) => b.stream_options)).toEqual([{ include_usage: true }, undefined, undefined]);
+  });
+
+  it('reports a 400 about something else as it was, without sending the request again', async () => {
+    let requests = 0;
+    const fakeFetch: typeof fetch = async () => {
+      requests++;
+      return new Response('{"error":{"message":"temperature must be at most 2","type":"invalid_request_error"}}', { status: 400, statusText: 'Bad Request' });
+    };
+    const model = createOpenAICompatibleModel({ baseUrl: 'http://proxy:3000/v1', model: 'm', fetch: fakeFetch });
+    await expect(model.chat([{ role: 'user', content: 'hello' }], { temperature: 9, max_tokens: 8 })).rejects.toThrow(/temperature must be at most 2/);
+    expect(requests).toBe(1);
+  });
 });
