@@ -16,6 +16,7 @@ import { MemoryStudyStore } from '../../src/core/study/memory-store.ts';
 import { runStudy, type StudyEnd } from '../../src/core/study/runner.ts';
 import { armLine, summarizeArms } from '../../src/core/study/summary.ts';
 import { createOpenAICompatibleModel } from '../../src/llm/openai-compatible.ts';
+import { OllamaLoader } from '../../src/llm/ollama-load.ts';
 import { ServedModelLog } from '../../src/llm/served-model.ts';
 import { servedModelSentence } from '../../src/core/results/served-model-text.ts';
 import type { PooledSandbox } from '../../src/sandbox/pool.ts';
@@ -129,6 +130,8 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   let pyodideVersion: string | null = null;
   // What the endpoint says it ran each model with (Ollama's context): recorded with this run's environment.
   const servedModels = new ServedModelLog();
+  // An Ollama loads (or swaps in) a model before the call, not inside the problem's time cap (ollama-load.ts).
+  const ollama = new OllamaLoader();
   const writer = createResultWriter({
     path: outPath,
     store,
@@ -233,23 +236,20 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
       if (!binding) throw new Error(`The study binds no model to the key "${key}".`);
       let model = models.get(key);
       if (!model) {
-        model = servedModels.watch(
-          createOpenAICompatibleModel({
-            baseUrl: prepared.endpoint,
-            model: binding.id,
-            firstTokenTimeoutMs: options.firstTokenTimeoutMs,
-            answered: endpointAnswered,
-            // The model list took the key; a refusal later gets the same command-line advice, not the app's.
-            keyAdvice: (status) => {
-              keyRefused = status;
-              return keyAdvice(status, options.apiKeyEnv);
-            },
-            ...(apiKey ? { apiKey } : {}),
-          }),
-          prepared.endpoint,
-          binding.id,
-          apiKey,
-        );
+        const endpointModel = createOpenAICompatibleModel({
+          baseUrl: prepared.endpoint,
+          model: binding.id,
+          firstTokenTimeoutMs: options.firstTokenTimeoutMs,
+          answered: endpointAnswered,
+          // The model list took the key; a refusal later gets the same command-line advice, not the app's.
+          keyAdvice: (status) => {
+            keyRefused = status;
+            return keyAdvice(status, options.apiKeyEnv);
+          },
+          ...(apiKey ? { apiKey } : {}),
+        });
+        const watched = servedModels.watch(endpointModel, prepared.endpoint, binding.id, apiKey);
+        model = ollama.wrap(watched, prepared.endpoint, binding.id, apiKey);
         models.set(key, model);
       }
       return model;

@@ -71,7 +71,7 @@ export async function probeServedModel(endpoint: string, model: string, options:
 }
 
 /** Ollama names a model without a tag `…:latest`. */
-function sameModel(entry: unknown, model: string): boolean {
+export function sameModel(entry: unknown, model: string): boolean {
   if (!entry || typeof entry !== 'object') return false;
   const { name, model: id } = entry as { name?: unknown; model?: unknown };
   const wanted = model.includes(':') ? [model] : [model, `${model}:latest`];
@@ -92,11 +92,14 @@ function bytes(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null;
 }
 
-async function ask(url: string, body: unknown, options: ServedModelProbeOptions): Promise<Answer> {
+/** One question to Ollama's native API, GET without a body, POST with one; never throws. `signal` ends it early too. */
+export async function ask(url: string, body: unknown, options: ServedModelProbeOptions & { signal?: AbortSignal | undefined }): Promise<Answer> {
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   const controller = new AbortController();
   const timeoutMs = options.timeoutMs ?? 5_000;
   const timer = setTimeout(() => controller.abort(), timeoutMs);
+  const callerAbort = () => controller.abort();
+  options.signal?.addEventListener('abort', callerAbort, { once: true });
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['Content-Type'] = 'application/json';
   const key = options.apiKey?.trim();
@@ -124,6 +127,7 @@ async function ask(url: string, body: unknown, options: ServedModelProbeOptions)
     return { ok: false, why: `${route} could not be reached (a refused connection, or CORS in a browser)` };
   } finally {
     clearTimeout(timer);
+    options.signal?.removeEventListener('abort', callerAbort);
   }
 }
 

@@ -31,8 +31,9 @@
  * a GET on the chat endpoint a 405 like vLLM's; `close()` ends every open connection.
  *
  * With `ollama`, the server also answers Ollama's native `GET /api/ps` (each model that has had a
- * chat request, as Ollama lists only loaded ones) and `POST /api/show`, in Ollama's shapes;
- * without it those routes get a 404, as on llama.cpp, LM Studio or vLLM.
+ * chat request, as Ollama lists only loaded ones), `POST /api/show` and `POST /api/generate`
+ * without a prompt (which loads a model), in Ollama's shapes, and can take its time loading a
+ * model and hold one at a time; without it those routes get a 404, as on llama.cpp, LM Studio or vLLM.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -115,6 +116,10 @@ export interface FakeOllamaModel {
   parameterSize: string;
   sizeBytes: number;
   sizeVramBytes: number;
+  /** How long loading a model takes: inside the first chat request that names it, or in `POST /api/generate` (default 0). */
+  loadMs?: number;
+  /** Holds one model at a time, as a small machine does: loading one unloads the other. */
+  holdsOne?: boolean;
 }
 
 export interface FakeOpenAIServer {
@@ -202,7 +207,7 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
       sendJson(res, 405, { detail: 'Method Not Allowed' }, { Allow: 'POST' });
       return;
     }
-    if (options.ollama && (path === '/api/ps' || path === '/api/show')) {
+    if (options.ollama && (path === '/api/ps' || path === '/api/show' || path === '/api/generate')) {
       if (options.ollama === 'refuse') {
         res.writeHead(403, { 'Content-Type': 'text/plain', ...corsHeaders() }).end('forbidden');
         return;
@@ -212,6 +217,14 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
     }
     res.writeHead(404, { 'Content-Type': 'text/plain', ...corsHeaders() });
     res.end('404 page not found');
+  }
+
+  /** Loads `name` as the fake Ollama does: a wait of `loadMs` unless it is loaded, the other model unloaded first when it holds one. */
+  async function load(name: string, model: FakeOllamaModel): Promise<void> {
+    if (loaded.has(name)) return;
+    if (model.holdsOne) loaded.clear();
+    if (model.loadMs) await sleep(model.loadMs);
+    loaded.add(name);
   }
 
   function ollamaDetails(model: FakeOllamaModel) {
@@ -232,6 +245,19 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
           ...(model.contextLength === undefined ? {} : { context_length: model.contextLength }),
         })),
       });
+      return;
+    }
+    if (path === '/api/generate' && req.method === 'POST') {
+      // No prompt: Ollama loads the model and answers once it is loaded.
+      let raw = '';
+      for await (const part of req) raw += String(part);
+      const asked = (JSON.parse(raw || '{}') as { model?: unknown }).model;
+      if (typeof asked !== 'string' || !models.includes(asked)) {
+        sendJson(res, 404, { error: `model '${String(asked)}' not found` });
+        return;
+      }
+      await load(asked, model);
+      sendJson(res, 200, { model: asked, created_at: new Date().toISOString(), response: '', done: true, done_reason: 'load' });
       return;
     }
     if (path === '/api/show' && req.method === 'POST') {
@@ -280,7 +306,8 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
       sendJson(res, 404, errorBody(`model "${request.model}" not found, try pulling it first`, 'api_error'));
       return;
     }
-    loaded.add(request.model);
+    if (typeof options.ollama === 'object') await load(request.model, options.ollama);
+    else loaded.add(request.model);
     const behaviour = queue.shift() ?? defaultBehaviour(request);
     // Stop pacing tokens once the client has gone (it aborted) or the server is closing.
     const gone = new AbortController();

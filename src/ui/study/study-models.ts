@@ -7,6 +7,7 @@ import type { LanguageModel } from '../../core/ports.ts';
 import type { StudyConfig } from '../../core/study/config.ts';
 import { EndpointUnreachableError } from '../../llm/endpoint-errors.ts';
 import { apiRoot } from '../../llm/endpoint-url.ts';
+import { OllamaLoader } from '../../llm/ollama-load.ts';
 import { createOpenAICompatibleModel, listModels, type EndpointAnswered } from '../../llm/openai-compatible.ts';
 import type { ServedModelLog } from '../../llm/served-model.ts';
 import type { WebLLMSession } from '../../llm/webllm-session.ts';
@@ -60,6 +61,8 @@ export async function studyModels(
   session?.models.plan(webllmIds);
   // One mark per server for this run: once any model there answers, a failure to reach it is told as the server having stopped.
   const answeredAt = new Map<string, EndpointAnswered>();
+  // An Ollama loads (or swaps in) a model before the call, not inside the problem's time cap (ollama-load.ts).
+  const ollama = new OllamaLoader();
 
   for (const [key, binding] of bindings) {
     switch (binding.engine) {
@@ -70,7 +73,8 @@ export async function studyModels(
         const answered = answeredAt.get(root) ?? { value: false };
         answeredAt.set(root, answered);
         const model = createOpenAICompatibleModel({ baseUrl: root, model: binding.id, answered, ...(apiKey ? { apiKey } : {}) });
-        models.set(key, deps.servedModels ? deps.servedModels.watch(model, root, binding.id, apiKey) : model);
+        const watched = deps.servedModels ? deps.servedModels.watch(model, root, binding.id, apiKey) : model;
+        models.set(key, ollama.wrap(watched, root, binding.id, apiKey));
         break;
       }
       case 'webllm':
