@@ -36,8 +36,9 @@ export function maxWorkers(machine: Machine = thisMachine()): number {
 
 /** `--workers N`, checked against the machine. Throws UsageError naming the limit and why. */
 export function checkWorkers(text: string, machine: Machine = thisMachine()): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isInteger(value) || value < 1) {
+  // Digits only: Number() also reads "0x2", "2e0" and " 2 " as 2, which a typo should not become.
+  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(value) || value < 1) {
     throw new UsageError(`--workers must be a positive whole number, not "${text}".`);
   }
   const limit = maxWorkers(machine);

@@ -31,6 +31,14 @@ describe('--workers against the machine', () => {
     expect(parseRunOptions(['--study', 's.json', '--workers', String(limit)])?.workers).toBe(limit);
   });
 
+  it('reads digits only: a hex, exponent or padded count is refused, not read as another number', () => {
+    const machine = { cores: 2, memoryBytes: 16 * GB };
+    for (const typo of ['0x2', '2e0', ' 2', '2 ', '+2', '2.0', '']) {
+      expect(refusal(() => checkWorkers(typo, machine))).toBe(`--workers must be a positive whole number, not "${typo}".`);
+    }
+    expect(checkWorkers('02', machine)).toBe(2);
+  });
+
   it('caps by cores and by memory, whichever is lower, and never below one', () => {
     expect(maxWorkers({ cores: 8, memoryBytes: 64 * GB })).toBe(16);
     expect(maxWorkers({ cores: 64, memoryBytes: 8 * GB })).toBe(20);
