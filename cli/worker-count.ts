@@ -6,6 +6,7 @@
  */
 import { availableParallelism, totalmem } from 'node:os';
 import { UsageError } from './usage-error.ts';
+import { wholeNumberArgument } from './number-argument.ts';
 
 /** Resident memory of one sandbox worker under Node, rounded up (docs/performance.md). */
 export const WORKER_MEMORY_BYTES = 200 * 2 ** 20;
@@ -36,11 +37,7 @@ export function maxWorkers(machine: Machine = thisMachine()): number {
 
 /** `--workers N`, checked against the machine. Throws UsageError naming the limit and why. */
 export function checkWorkers(text: string, machine: Machine = thisMachine()): number {
-  // Digits only: Number() also reads "0x2", "2e0" and " 2 " as 2, which a typo should not become.
-  const value = /^\d+$/.test(text) ? Number(text) : Number.NaN;
-  if (!Number.isInteger(value) || value < 1) {
-    throw new UsageError(`--workers must be a positive whole number, not "${text}".`);
-  }
+  const value = wholeNumberArgument('--workers', text, 1);
   const limit = maxWorkers(machine);
   if (value > limit) {
     const gb = (machine.memoryBytes / 2 ** 30).toFixed(1);

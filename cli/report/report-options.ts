@@ -5,6 +5,7 @@ import type { ArmPair } from '../../src/core/analysis/pair-tables.ts';
 import { RESULTS_REPLICATES, RESULTS_SEED } from '../../src/core/analysis/results-report.ts';
 import type { ErrorLabelling } from '../../src/core/analysis/study-runs.ts';
 import { UsageError, parseCommandLine } from '../usage-error.ts';
+import { wholeNumberArgument } from '../number-argument.ts';
 
 export type ReportFormat = 'markdown' | 'csv' | 'json';
 
@@ -106,8 +107,8 @@ export function parseReportOptions(argv: readonly string[]): ReportOptions | nul
     out,
     labelling,
     pairs: values.pair === undefined ? null : values.pair.map(readPair),
-    seed: values.seed === undefined ? RESULTS_SEED : wholeNumber('--seed', values.seed, 0, 2 ** 32 - 1),
-    replicates: values.replicates === undefined ? RESULTS_REPLICATES : wholeNumber('--replicates', values.replicates, 1, MAX_REPLICATES),
+    seed: values.seed === undefined ? RESULTS_SEED : wholeNumberArgument('--seed', values.seed, 0, 2 ** 32 - 1),
+    replicates: values.replicates === undefined ? RESULTS_REPLICATES : wholeNumberArgument('--replicates', values.replicates, 1, MAX_REPLICATES),
   };
 }
 
@@ -121,10 +122,3 @@ function readPair(text: string): ArmPair {
   return { baselineId, treatmentId };
 }
 
-function wholeNumber(flag: string, text: string, min: number, max: number): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
-    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, not "${text}".`);
-  }
-  return value;
-}

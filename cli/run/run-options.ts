@@ -2,6 +2,7 @@
  * `feedback-lab run`: what the command line may say, and its meaning as plain options.
  */
 import { UsageError, parseCommandLine } from '../usage-error.ts';
+import { wholeNumberArgument } from '../number-argument.ts';
 import { checkWorkers, defaultWorkers, workersHelp } from '../worker-count.ts';
 
 export interface RunOptions {
@@ -167,8 +168,8 @@ export function parseRunOptions(argv: readonly string[]): RunOptions | null {
     throw new UsageError(`--api-key-env takes the name of an environment variable (e.g. OPENAI_API_KEY), not "${apiKeyEnv}".`);
   }
   const workers = values.workers === undefined ? defaultWorkers() : checkWorkers(values.workers);
-  const requests = values.requests === undefined ? 1 : positiveInteger('--requests', values.requests);
-  const concurrency = values.concurrency === undefined ? workers + requests : positiveInteger('--concurrency', values.concurrency);
+  const requests = values.requests === undefined ? 1 : wholeNumberArgument('--requests', values.requests, 1);
+  const concurrency = values.concurrency === undefined ? workers + requests : wholeNumberArgument('--concurrency', values.concurrency, 1);
   const firstTokenTimeoutMs =
     values['first-token-timeout'] === undefined ? DEFAULT_FIRST_TOKEN_TIMEOUT_S * 1000 : secondsOption('--first-token-timeout', values['first-token-timeout']) * 1000;
   return {
@@ -222,8 +223,3 @@ function secondsOption(flag: string, text: string): number {
   return value;
 }
 
-function positiveInteger(flag: string, text: string): number {
-  const value = Number(text);
-  if (text.trim() === '' || !Number.isInteger(value) || value < 1) throw new UsageError(`${flag} must be a positive whole number, not "${text}".`);
-  return value;
-}

@@ -6,6 +6,7 @@ import type { HarnessMode } from '../../src/core/harness/outcome.ts';
 import { commandName } from '../command-name.ts';
 import { shellWord } from '../shell-word.ts';
 import { UsageError, parseCommandLine } from '../usage-error.ts';
+import { positiveNumberArgument } from '../number-argument.ts';
 import { checkWorkers, defaultWorkers, workersHelp } from '../worker-count.ts';
 
 export interface ScoreOptions {
@@ -127,7 +128,7 @@ export function parseScoreOptions(argv: readonly string[]): ScoreOptions | null 
 const MAX_TIMEOUT_S = 86_400;
 
 function timeoutSeconds(text: string): number {
-  const seconds = positiveNumber('--timeout', text, false);
+  const seconds = positiveNumberArgument('--timeout', text);
   if (seconds > MAX_TIMEOUT_S) throw new UsageError(`--timeout must be at most ${MAX_TIMEOUT_S} seconds (a day), not "${text}".`);
   // The sandbox counts whole milliseconds: a value that rounds to none was taken here and then
   // ended the run, after the interpreters started, as a failure to report as a bug.
@@ -135,12 +136,6 @@ function timeoutSeconds(text: string): number {
   return seconds;
 }
 
-function positiveNumber(flag: string, text: string, integer: boolean): number {
-  const value = Number(text);
-  const valid = text.trim() !== '' && Number.isFinite(value) && value > 0 && (!integer || Number.isInteger(value));
-  if (!valid) throw new UsageError(`${flag} must be a positive ${integer ? 'whole number' : 'number'}, not "${text}".`);
-  return value;
-}
 
 /**
  * The command that goes on from where this run stops: the same benchmark, mode, limit, workers
