@@ -60,10 +60,13 @@ export class OllamaLoader {
     const listing = ask(`${base}/api/ps`, undefined, asked);
     if (!known) {
       // Only the first question decides what the server is: a later one that fails (a busy moment) does not change it.
-      this.#isOllama.set(
-        base,
-        listing.then((ps) => ps.ok && Array.isArray((ps.body as { models?: unknown } | null)?.models)),
-      );
+      const answer = listing.then((ps) => ps.ok && Array.isArray((ps.body as { models?: unknown } | null)?.models));
+      this.#isOllama.set(base, answer);
+      // Unless a pause cut it short: that says nothing about the server, and the run, resumed, would
+      // never load a model there again. The next prepare asks again.
+      void listing.then((ps) => {
+        if (!ps.ok && signal?.aborted && this.#isOllama.get(base) === answer) this.#isOllama.delete(base);
+      });
     }
     const ps = await listing;
     const loaded = ps.ok ? (ps.body as { models?: unknown } | null)?.models : undefined;

@@ -89,3 +89,26 @@ describe('loading a model on Ollama before the call', () => {
     await expect(missing.chat(messages, sampling)).rejects.toThrow(/no-such-model/);
   });
 });
+
+describe('a pause during the first question to the server', () => {
+  it('does not leave the run taking the server for one that is not Ollama', async () => {
+    const target = await serve({ ollama: OLLAMA });
+    const asked: string[] = [];
+    // Each request a little late, so that the pause lands while /api/ps is on its way.
+    const slow: typeof globalThis.fetch = async (input, init) => {
+      asked.push(`${init?.method ?? 'GET'} ${new URL(String(input)).pathname}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      return globalThis.fetch(input, init);
+    };
+    const loader = new OllamaLoader({ fetch: slow });
+    const model = loader.wrap(createOpenAICompatibleModel({ baseUrl: target.url, model: MODELS[0]! }), target.url, MODELS[0]!);
+    const pause = new AbortController();
+    const first = model.prepare!(pause.signal);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    pause.abort();
+    await first;
+    // Resumed: the same run's model asks again, and loads.
+    await model.prepare!();
+    expect(asked).toEqual(['GET /api/ps', 'GET /api/ps', 'POST /api/generate']);
+  });
+});
