@@ -142,8 +142,8 @@ export class ResultsSession {
 
   /**
    * One run of a problem that has no verdict, as an open file recorded it; null when no open file
-   * has it (never started). Of several shards' copies, an errored one comes first (it says what
-   * went wrong), then the one with more steps.
+   * has it (never started). Of several shards' copies, the one a merge keeps: more steps, then the
+   * earlier file's.
    */
   unsettled(fileNames: readonly string[], armId: string, repeat: number, problemId: string): UnsettledRun | null {
     const arm = this.#armFiles(fileNames, armId);
@@ -229,7 +229,11 @@ export class ResultsSession {
   }
 }
 
-/** Which of two shards' copies of a run without a verdict to show: an errored one, then the longer. */
+/**
+ * Which of two shards' copies of a run without a verdict to show: the one a merge of the files
+ * keeps (result-file-merge.ts), the copy with more steps, then the earlier file's, whether
+ * errored or unfinished; so the explorer shows what the merged file holds.
+ */
 function rank(run: UnsettledRun): number {
-  return (run.status === 'errored' ? 1_000_000 : 0) + run.steps.length;
+  return run.steps.length;
 }

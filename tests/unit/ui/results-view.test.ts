@@ -89,7 +89,7 @@ describe('the Results page state', () => {
     ]);
   });
 
-  it('tells the explorer why a run has no verdict: what the files recorded of it, an errored copy before an unfinished one', async () => {
+  it('tells the explorer why a run has no verdict: what the files recorded of it, the copy a merge keeps', async () => {
     const half = await studyResultFile({ only: (order) => order < 12, cutAfter: new Map([[4, 1]]) });
     const cut = half.units.find((u) => u.status === 'unfinished')!;
     const erroredCopy = {
@@ -108,9 +108,12 @@ describe('the Results page state', () => {
     const done = half.units.find((u) => u.status === 'finished')!;
     expect(await view.unsettled(done.armId, done.repeat, done.problemId)).toBeNull();
 
-    // Another shard recorded the same run as errored: that copy says what went wrong, so it is the one shown.
+    // Another shard recorded the same run as errored with no step: a merge keeps the copy that got
+    // further, and so does the explorer; opened alone, the errored copy says what went wrong.
     await view.open([await file('errored.json', erroredCopy)]);
     expect(view.failures).toEqual([]);
+    expect(await view.unsettled(arm.id, cut.repeat, cut.problemId)).toMatchObject({ status: 'unfinished', fileName: 'cut.json' });
+    view.remove('cut.json');
     expect(await view.unsettled(arm.id, cut.repeat, cut.problemId)).toEqual({
       status: 'errored',
       fileName: 'errored.json',
