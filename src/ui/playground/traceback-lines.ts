@@ -9,6 +9,7 @@
 import { parseTraceback, type TracebackFrame } from '../../core/harness/traceback.ts';
 import { PROGRAM_FILENAME } from '../../core/harness/to-outcome.ts';
 import type { Outcome } from '../../core/harness/outcome.ts';
+import { wholeStatement } from './test-lines.ts';
 
 const FRAME = /^\s*File "([^"]*)", line (\d+)(, in .*)?$/;
 
@@ -101,10 +102,14 @@ export interface StoppedTest {
   assertion: boolean;
 }
 
-/** The test where a failed run stopped: its failing assert, or the test line whose call raised. */
-export function stoppedTest(outcome: Outcome, lines: CodeLines): StoppedTest | null {
+/**
+ * The test where a failed run stopped: its failing assert, or the test line whose call raised,
+ * widened to its whole statement when the problem's `tests` (test-lines.ts) are given.
+ */
+export function stoppedTest(outcome: Outcome, lines: CodeLines, tests?: readonly string[]): StoppedTest | null {
   if (outcome.kind !== 'failed') return null;
   if (outcome.failingAssert) return { statement: outcome.failingAssert, note: 'failed', assertion: true };
   const line = raisingTestLine(outcome.traceback, lines);
-  return line === null ? null : { statement: line, note: `raised ${outcome.errorType}`, assertion: false };
+  if (line === null) return null;
+  return { statement: (tests && wholeStatement(tests, line)) ?? line, note: `raised ${outcome.errorType}`, assertion: false };
 }

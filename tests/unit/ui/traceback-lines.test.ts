@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { assembleProgram, type AssembledProgram } from '../../../src/core/harness/assemble-program.ts';
 import { Playground, startingCode } from '../../../src/ui/playground/playground.svelte.ts';
 import type { Outcome } from '../../../src/core/harness/outcome.ts';
+import { testLinesOf, wholeStatement } from '../../../src/ui/playground/test-lines.ts';
 import { messageForEditor, stoppedTest, tracebackForEditor, type CodeLines } from '../../../src/ui/playground/traceback-lines.ts';
 import { SandboxHolder } from '../../../src/ui/sandbox/sandbox-holder.ts';
 import { loadTestProblem } from '../../support/datasets.ts';
@@ -167,6 +168,22 @@ describe('The test a failed Playground run stopped at', () => {
     const inCode = ['Traceback (most recent call last):', '  File "program.py", line 2, in <module>', '    x = 1 / 0', 'ZeroDivisionError: division by zero'].join('\n');
     expect(stoppedTest(failed('ZeroDivisionError', inCode), lines)).toBeNull();
     expect(stoppedTest({ kind: 'passed', durationMs: 3 }, lines)).toBeNull();
+  });
+
+  it('widens a test line to its whole statement when the tests are given, past brackets inside strings', async () => {
+    const problem = await loadTestProblem('humaneval', 'HumanEval/1');
+    const tests = testLinesOf(problem);
+    const first = tests.find((line) => line.trim().startsWith('assert') && line.trimEnd().endsWith('['))!;
+    const whole = wholeStatement(tests, first)!;
+    // The string's own brackets, '(()()) ((())) () ((())()())', do not end it: the list's closing bracket does.
+    expect(whole.split('\n').length).toBeGreaterThan(1);
+    expect(whole.startsWith(first.trim())).toBe(true);
+    expect(whole.trimEnd().endsWith(']')).toBe(true);
+    const raised = ['Traceback (most recent call last):', '  File "program.py", line 40, in check', `    ${first.trim()}`, "NameError: name 'helper' is not defined"].join('\n');
+    const lines = { codeFirstLine: 1, codeLastLine: 30, testFirstLine: 31 };
+    expect(stoppedTest(failed('NameError', raised), lines, tests)?.statement).toBe(whole);
+    expect(stoppedTest(failed('NameError', raised), lines)?.statement).toBe(first.trim());
+    expect(wholeStatement(tests, 'assert no_such_line')).toBeNull();
   });
 
   it('reads the last exception of a chain: the test during which the error that ended the program was raised', () => {
