@@ -7,7 +7,8 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Problem } from '../../src/core/benchmarks/problem.ts';
-import type { LanguageModel } from '../../src/core/ports.ts';
+import { cutRepliesByArm, cutReplyNotes } from '../../src/core/analysis/cut-replies.ts';
+import type { LanguageModel, StoredStudy } from '../../src/core/ports.ts';
 import { resultFileName } from '../../src/core/results/result-file-export.ts';
 import type { ResultEnvironment, ResultFile } from '../../src/core/results/result-file.ts';
 import type { StudyConfig } from '../../src/core/study/config.ts';
@@ -15,6 +16,7 @@ import { continuedAfterUpdateNote } from '../../src/core/study/continued-after-u
 import { MemoryStudyStore } from '../../src/core/study/memory-store.ts';
 import { runStudy, type StudyEnd } from '../../src/core/study/runner.ts';
 import { armLine, summarizeArms } from '../../src/core/study/summary.ts';
+import { parseUnitId } from '../../src/core/study/work-plan.ts';
 import { createOpenAICompatibleModel } from '../../src/llm/openai-compatible.ts';
 import { OllamaLoader } from '../../src/llm/ollama-load.ts';
 import { ServedModelLog } from '../../src/llm/served-model.ts';
@@ -116,6 +118,7 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
     // (a rewrite would add an environment for a run that ran nothing).
     const stored = await store.loadStudy(config.id);
     for (const line of summarizeArms(config, stored?.finished ?? []).map(armLine)) io.stdout.write(`${line}\n`);
+    for (const note of cutReplyLines(config, stored)) io.stderr.write(`${note}\n`);
     io.stderr.write(`Nothing left to run: every unit of ${options.resume} is finished. The file is unchanged.\n`);
     return EXIT.ok;
   }
@@ -319,6 +322,8 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   stopListening();
   const stored = await store.loadStudy(config.id);
   for (const line of summarizeArms(config, stored?.finished ?? []).map(armLine)) io.stdout.write(`${line}\n`);
+  // Why an arm passed nothing when its model reasoned through the whole token cap: the pass lines cannot say.
+  for (const note of cutReplyLines(config, stored)) io.stderr.write(`${note}\n`);
   for (const report of servedModels.reports()) io.stderr.write(`${servedModelSentence(report)}\n`);
   const elapsed = formatDuration(performance.now() - started);
   const resumeHint = `continue with: ${commandName(io.cwd)} run --resume ${shellWord(options.out ?? options.resume ?? outPath)}`;
@@ -348,6 +353,15 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
     return EXIT.badInput;
   }
   return EXIT.ok;
+}
+
+/** Each arm's replies that hit their token cap, by arm id as the pass lines name arms, and what to change; none when no reply did. */
+function cutReplyLines(config: StudyConfig, stored: StoredStudy | null): string[] {
+  const steps = (stored?.steps ?? []).flatMap(({ unitId, step }) => {
+    const armId = parseUnitId(unitId)?.armId;
+    return armId === undefined ? [] : [{ armId, step }];
+  });
+  return cutReplyNotes(cutRepliesByArm(config.arms.map((arm) => ({ id: arm.id, name: arm.id })), steps));
 }
 
 /** Every unit finished with a verdict: errored ones are what a resume runs again. */

@@ -27,8 +27,10 @@
  * - `raw`: a status, headers and body written as given, for proxies and servers that bend the
  *   protocol (a stream without its Content-Type, an HTML error page, a redirect).
  * A `reply` with `reasoning` streams it first as `delta.reasoning_content`, as vLLM's reasoning
- * parser does, and counts it in `completion_tokens`. Unknown model names get a 404 like Ollama's,
- * a GET on the chat endpoint a 405 like vLLM's; `close()` ends every open connection.
+ * parser does, and counts it in `completion_tokens` and against `max_tokens` (a reasoning model
+ * that thinks past the cap sends no text and `finish_reason: "length"`). Unknown model names get
+ * a 404 like Ollama's, a GET on the chat endpoint a 405 like vLLM's; `close()` ends every open
+ * connection.
  *
  * With `ollama`, the server also answers Ollama's native `GET /api/ps` (each model that has had a
  * chat request, as Ollama lists only loaded ones), `POST /api/show` and `POST /api/generate`
@@ -355,9 +357,15 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
       tokens = tokens.slice(0, request.maxTokens);
       finishReason = 'length';
     }
-    const limit = behaviour.kind === 'reply' ? tokens.length : Math.min(behaviour.afterTokens, tokens.length);
     const promptTokens = request.messages.reduce((n, m) => n + splitIntoTokens(String(m.content)).length, 0);
-    const reasoning = behaviour.kind === 'reply' && behaviour.reasoning ? splitIntoTokens(behaviour.reasoning.text) : [];
+    let reasoning = behaviour.kind === 'reply' && behaviour.reasoning ? splitIntoTokens(behaviour.reasoning.text) : [];
+    // The cap holds reasoning and text together, reasoning first, as real servers count them.
+    if (request.maxTokens !== undefined && reasoning.length + tokens.length > request.maxTokens) {
+      reasoning = reasoning.slice(0, request.maxTokens);
+      tokens = tokens.slice(0, request.maxTokens - reasoning.length);
+      finishReason = 'length';
+    }
+    const limit = behaviour.kind === 'reply' ? tokens.length : Math.min(behaviour.afterTokens, tokens.length);
     const reasoningField = (behaviour.kind === 'reply' && behaviour.reasoning?.field) || 'reasoning_content';
     const generated = reasoning.length + tokens.length;
     const usage = {

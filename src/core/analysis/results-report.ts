@@ -10,6 +10,7 @@
  */
 import { armConsistency, armPassRates, armSummaryTable, consistencyTable, passRateTable, singleVsMeanTable } from './arm-tables.ts';
 import { colorByArm, consistencyChart, cumulativeChart, fixRateChart, netChart, passRateChart, transitionChart, type BarChartData, type LineChartData } from './chart-data.ts';
+import { armCutReplies, cutReplyNotes } from './cut-replies.ts';
 import { armErrors, firstErrorTableView, transitionTableView } from './error-report.ts';
 import { breakTableView, cumulativeSolvedSeries, forcedIterationTables, iterationTableView, netSeries, scaledRunNotes } from './iteration-report.ts';
 import { comparePairs, defaultPairs, pairTable, type ArmPair } from './pair-tables.ts';
@@ -48,7 +49,7 @@ export interface ResultsSection {
 export interface ResultsReport {
   /** The study's name, or the names of the studies side by side joined with " + ". */
   name: string;
-  /** Said above the sections: how shards were merged, which arms have no verdict yet. */
+  /** Said above the sections: how shards were merged, which arms have no verdict yet, which replies hit their token cap. */
   notes: string[];
   /** False when no unit of any arm has a verdict: the page shows only a notice then. */
   hasVerdicts: boolean;
@@ -75,6 +76,9 @@ export function resultsReporter(loaded: LoadedStudies, base: Pick<ResultsReportO
   const notes = [
     ...loaded.notes,
     ...(waiting.length > 0 ? [`No verdict yet for ${waiting.join('; ')}: ${waiting.length === 1 ? 'it is' : 'they are'} left out below.`] : []),
+    // Replies that hit their token cap (a reasoning model that thought through all 512): a pass
+    // count of 0 says nothing of why.
+    ...cutReplyNotes(armCutReplies(study)),
   ];
   const memo = new Map<string, ResultsSection[]>();
   const once = (key: string, make: () => ResultsSection[]): ResultsSection[] => {

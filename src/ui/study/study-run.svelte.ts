@@ -7,6 +7,7 @@
  * page a handful of renders, not one per token.
  */
 import type { Problem } from '../../core/benchmarks/problem.ts';
+import { countReply, cutReplyNotes, noCutReplies, type CutReplies } from '../../core/analysis/cut-replies.ts';
 import { isAbortError } from '../../core/llm/abort.ts';
 import { isReplayStudy, type StudyConfig } from '../../core/study/config.ts';
 import { PauseSwitch } from '../../core/study/pause-switch.ts';
@@ -84,6 +85,8 @@ export class StudyRun {
   continuedAfterUpdate = $state(0);
   /** This run took the study up by itself after its page closed or reloaded mid-run (no Resume pressed): the panel says so. */
   pickedUp = $state(false);
+  /** This session's model replies per arm id, with those that hit their token cap (counted as they are stored). */
+  cutReplies = $state.raw<ReadonlyMap<string, CutReplies>>(new Map());
 
   readonly #pause = new PauseSwitch();
   readonly #abort = new AbortController();
@@ -125,6 +128,21 @@ export class StudyRun {
     const head = `${they} as not run: the model request kept failing with ${describeErroredReasons(this.erroredReasons)}.`;
     // A replay's errored units are calls its file never recorded, which its message says: nothing can help.
     return isReplayStudy(this.config) ? head : `${head} ${studyFailureAdvice(this.#lastError)}`;
+  }
+
+  /**
+   * Once the run has ended, the arms whose replies hit their token cap (a reasoning model that
+   * thought through all 512 tokens and answered nothing), one sentence each, and what to change;
+   * null when none did. A pass count of 0 says nothing of why, and the replies are only in the file.
+   */
+  get cutRepliesNote(): string | null {
+    if (this.busy) return null;
+    const arms = this.config.arms.flatMap((arm) => {
+      const counts = this.cutReplies.get(arm.id);
+      return counts ? [{ label: arm.label, counts }] : [];
+    });
+    const notes = cutReplyNotes(arms);
+    return notes.length > 0 ? notes.join(' ') : null;
   }
 
   get busy(): boolean {
@@ -176,7 +194,11 @@ export class StudyRun {
         onStep: (unit, step) => {
           // A model's reply stored: the model answers again. An execution says nothing of that
           // (another unit running code it was given before), so the note stays.
-          if (step.kind !== 'execute') this.retrying = null;
+          if (step.kind !== 'execute') {
+            this.retrying = null;
+            const counts = countReply({ ...(this.cutReplies.get(unit.armId) ?? noCutReplies()) }, step);
+            this.cutReplies = new Map(this.cutReplies).set(unit.armId, counts);
+          }
           this.stepsStored++;
           this.#fresh.add(unit.id);
         },

@@ -56,6 +56,30 @@ describe('the Results report as data', () => {
     expect(complete.sections.find((s) => s.id === 'iterations')!.messages.filter((m) => m.includes('partial'))).toEqual([]);
   });
 
+  it('says above the sections which arms reasoned through their whole token cap, once per arm, with what to change', async () => {
+    const whole = await studyResultFile();
+    // Every first reply of the solo arm: 512 tokens of reasoning sent apart, no text, stopped by the cap.
+    const doc = {
+      ...whole,
+      units: whole.units.map((unit) => {
+        if (unit.status !== 'finished' || unit.armId !== 'solo') return unit;
+        const steps = unit.trajectory.steps.map((step) =>
+          step.kind === 'execute' ? step : { ...step, reply: '', code: '', finishReason: 'length', usage: { ...step.usage, completionTokens: 512, reasoningTokens: 512 } },
+        );
+        return { ...unit, trajectory: { ...unit.trajectory, steps } };
+      }),
+    };
+    const solo = doc.units.filter((u) => u.armId === 'solo' && u.status === 'finished').length;
+    const report = resultsReport(studiesFromResultFiles([{ fileName: 'study.json', doc }]));
+    const label = doc.config.arms.find((a) => a.id === 'solo')!.label;
+    expect(report.notes).toContain(`${label}: all ${solo} of its model replies spent the whole 512-token cap on reasoning and gave no answer, so there was no code to run.`);
+    expect(report.notes.filter((n) => n.startsWith('A reasoning model thinks before it answers'))).toHaveLength(1);
+    // The other arm's replies ended by themselves: not named.
+    expect(report.notes.filter((n) => n.includes('self-refine:'))).toEqual([]);
+    const plain = resultsReport(studiesFromResultFiles([{ fileName: 'study.json', doc: whole }]));
+    expect(plain.notes.filter((n) => n.includes('token cap'))).toEqual([]);
+  });
+
   it('says there is nothing to analyse when no unit has a verdict', async () => {
     const loaded = studiesFromResultFiles([{ fileName: 'empty.json', doc: await studyResultFile({ only: () => false }) }]);
     const report = resultsReport(loaded);

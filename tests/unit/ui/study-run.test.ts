@@ -58,6 +58,38 @@ describe('a study running in the page', () => {
     expect(run.erroredNote).toMatch(/Resuming would ask the same address for the same model name/);
   });
 
+  it('says once it ends which arms reasoned through their whole token cap and gave no answer, and what to change', async () => {
+    const config = studyConfig({ ...studyDraft(), selection: { kind: 'ids', ids: ['HumanEval/900', 'HumanEval/901'] }, arms: studyDraft().arms.slice(0, 1), repeats: 1 });
+    // A reasoning model at 512 tokens: all of them reasoning sent apart, no text, stopped by the cap.
+    const thinker: LanguageModel = {
+      id: 'thinker',
+      async chat(_messages, options) {
+        const tokens = options.max_tokens;
+        return { text: '', finishReason: 'length', usage: { promptTokens: 9, completionTokens: tokens, reasoningTokens: tokens, timeToFirstTokenMs: 1, decodeTokensPerSecond: 50, totalMs: 10 } };
+      },
+    };
+    const run = new StudyRun(config);
+    const notes: (string | null)[] = [];
+    await run.run(PROBLEMS, { model: () => thinker, sandbox: truthSandbox(), store: new MemoryStudyStore(), now: () => 0 }, {
+      concurrency: 1,
+      // Not while it runs: the count is not final, and the panel has the run to show.
+      onUnitFinished: () => notes.push(run.cutRepliesNote),
+    });
+    expect(run.phase).toBe('done');
+    expect(notes).toEqual([null, null]);
+    const label = config.arms[0]!.label;
+    expect(run.cutRepliesNote).toContain(
+      `${label}: both its model replies spent the whole 512-token cap on reasoning and gave no answer, so there was no code to run. A reasoning model thinks before it answers`,
+    );
+    expect(run.cutRepliesNote).toMatch(/larger maxTokens/);
+    expect(run.cutRepliesNote).toMatch(/\/no_think/);
+
+    // Replies that end by themselves: nothing to say.
+    const fine = new StudyRun(config);
+    await fine.run(PROBLEMS, { model: () => truthModel(), sandbox: truthSandbox(), store: new MemoryStudyStore(), now: () => 0 }, { concurrency: 1 });
+    expect(fine.cutRepliesNote).toBeNull();
+  });
+
   it('tells the page once the study is paused, with the steps in flight stored, so its card counts them', async () => {
     const config = studyConfig();
     const store = new MemoryStudyStore();
