@@ -59,7 +59,8 @@ interface RunnerEntries {
   prepare: PyProxy & ((source: string) => PyProxy);
   flush: PyProxy & (() => void);
   restore: PyProxy & (() => PyProxy);
-  settle: PyProxy & ((written: string | null) => boolean);
+  // undefined reaches Python as None; null would be jsnull.
+  settle: PyProxy & ((written: string | undefined) => boolean);
   finish: PyProxy & (() => PyProxy);
   grave_clear: PyProxy & (() => void);
   reset_codecs: PyProxy & (() => void);
@@ -349,7 +350,8 @@ export class PythonRuntime {
         // A codec looked up stays cached for every later program, whatever the program had
         // changed to find it. Emptied before settle, which puts back what freeing it changed.
         if (this.#codecWatch?.cacheUsed() ?? round === 0) this.#entries.reset_codecs();
-        settled = this.#entries.settle(this.#dictWatch ? this.#dictWatch.take() : null);
+        // undefined, not null: Pyodide passes null as `jsnull`, which the runner's `is None` would not see.
+        settled = this.#entries.settle(this.#dictWatch ? this.#dictWatch.take() : undefined);
         // Writes made by the restoring itself are not news.
         this.#dictWatch?.take();
       }
