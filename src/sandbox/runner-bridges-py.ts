@@ -9,7 +9,7 @@
 
 export const BRIDGES_PY = String.raw`
 # The globals of every function the runner puts where a program can reach it (os._exit,
-# time.sleep, abc._abc_init, sys.stdin's close, JsException.__new__), instead of the runner's
+# time.sleep, sys.stdin's close, JsException.__new__), instead of the runner's
 # own: a function's __globals__ and __builtins__ are open to anyone holding it, and the
 # runner's audit hook, compiler and restore look names up in the runner's. A program that
 # wrote there (os._exit.__globals__['type'] = …) ran its code inside them: it emptied every

@@ -91,27 +91,6 @@ def install(config_json):
     exit_calls = []   # the status the current program gave os._exit, if it called it
     contain_os_exit(exit_calls)
 
-    # Classes a program derives from an ABC (abc.ABCMeta.__new__ calls abc._abc_init on each):
-    # one that outlives the program answers for its standard ABC's isinstance checks
-    # (Sized.__subclasscheck__ asks each subclass), and a check made while it lived stays in
-    # that ABC's cache. Noted here, weakly; finish() looks at them. Installed before the
-    # snapshot below, so the restore keeps it.
-    import weakref
-    derived_abcs = []    # weak references to the classes
-    baseline_abc_ids = set()   # filled once the baseline's classes are known
-    asked_abcs = {}      # the ABCs on their MROs: only those ask them (id -> class)
-    abc_init, weak_ref = abc._abc_init, weakref.ref
-    get_mro = type.__dict__['__mro__'].__get__
-
-    def note_abc(cls):
-        abc_init(cls)
-        derived_abcs.append(weak_ref(cls))
-        for base in get_mro(cls)[1:]:
-            if id(base) in baseline_abc_ids:
-                asked_abcs[id(base)] = base
-
-    abc._abc_init = exposed(note_abc)
-
     # ---- Snapshot the baseline ---------------------------------------------------------------
     # Everything below is restored after each program. Dicts and lists are compared by identity,
     # element by element, in C (map(operator.is_)): equality would call the program's __eq__.
@@ -202,7 +181,13 @@ def install(config_json):
     abc_token = _abc.get_cache_token
     abc_dump, abc_reset_registry, abc_reset_caches, abc_register = _abc._get_dump, _abc._reset_registry, _abc._reset_caches, _abc._abc_register
     abc_classes = tuple(cls for cls in baseline_types if issubclass(type(cls), abc.ABCMeta))
-    baseline_abc_ids.update(map(id, abc_classes))
+    # Classes a program derives from a standard ABC: one that outlives the program answers for
+    # that ABC's isinstance checks (Sized.__subclasscheck__ asks each subclass), and a check made
+    # while it lived stays in the ABC's cache. Both are judged from the ABCs themselves, not from
+    # a record a program could reach: an abc._abc_init hook kept its list of such classes in
+    # cells any program could read through the hook's __closure__, and empty (audit R147).
+    subclasses_of = type.__subclasses__
+    abc_subclass_counts = tuple(map(len, map(subclasses_of, abc_classes)))
     abc_members = tuple(tuple(ref() for ref in abc_dump(cls)[0] if ref() is not None) for cls in abc_classes)
     abc_version = [abc_token()]
     # Registering a class as a Sequence or Mapping also sets a flag on it (for match).
@@ -610,15 +595,16 @@ def install(config_json):
     def finish():
         """With the modules back: the state whose restoring runs standard-library code."""
         filters_mutated()
-        if derived_abcs:
-            # After settle: the program's objects are freed and collected. A class still alive
-            # is held by something the restore does not reach; it would go on answering.
-            if any(ref() is not None for ref in derived_abcs):
-                taint.append('a class derived from a standard ABC outlived the program')
-            derived_abcs.clear()
-            # An ABC caches what its subclasses answered: emptied for those the classes derived from.
-            consume(map(abc_reset_caches, asked_abcs.values()), 0)
-            asked_abcs.clear()
+        # After settle: the program's objects are freed and collected. A class derived from a
+        # standard ABC still alive is held by something the restore does not reach; it would
+        # go on answering. Every class derived from one is a direct subclass of one of them
+        # (a standard class between them is an ABC too, by its metaclass).
+        if tuple(map(len, map(subclasses_of, abc_classes))) != abc_subclass_counts:
+            taint.append('a class derived from a standard ABC outlived the program')
+        # An ABC caches what its subclasses answered while they lived: every standard ABC's
+        # caches emptied, a few microseconds in all, since nothing a program cannot reach says
+        # which ones a class of its asked. They fill again as later programs ask.
+        consume(map(abc_reset_caches, abc_classes), 0)
         if abc_token() != abc_version[0]:
             restore_abcs()
         # After settle: the streams' own attributes (a replaced write) are back, and reconfigure

@@ -140,7 +140,7 @@ describe("the runner's own state is out of reach", () => {
     // The runner's functions (the audit hook, the compiler, the restore) look names up there: a
     // program that could write to either ran its code inside them. (namedtuple's __new__ has an
     // empty dict for builtins.) (os._exit, time.sleep,
-    // abc._abc_init, sys.stdin's class and JsException.__new__ exposed them until 2026-11-24).
+    // abc._abc_init, sys.stdin's class and JsException.__new__ exposed them until 2026-11-25).
     const crawl = String.raw`
 import sys, types, builtins
 seen, todo, found = set(), [sys.modules, builtins, sys.stdin, object.__subclasses__()], []

@@ -285,6 +285,14 @@ describe('damage that is not cheap to undo replaces the worker', () => {
     ],
     // Alive, it answers for its ABC; Sized asks each of its subclasses.
     ['a class derived from a standard ABC kept alive where the restore does not look', ABC_SURVIVOR, ABC_PROBE],
+    // The runner noted such classes in a list an abc._abc_init hook held in its closure, which a
+    // program could read and empty (audit R147): the worker was kept, and the probe failed.
+    [
+      'a class derived from a standard ABC kept alive, with any record of it the program can reach emptied',
+      ABC_SURVIVOR +
+        "\nimport abc\ntry:\n    cells = dict(zip(abc._abc_init.__code__.co_freevars, abc._abc_init.__closure__))\n    for cell in cells.values():\n        if hasattr(cell.cell_contents, 'clear'):\n            cell.cell_contents.clear()\nexcept AttributeError:\n    pass",
+      ABC_PROBE,
+    ],
     ['a write over the standard library', 'open("/lib/python3.14/site-packages/evil.py", "w").write("x = 1")', 'import os\nassert not os.path.exists("/lib/python3.14/site-packages/evil.py")'],
     // A garbage cycle moved out of the collector's reach outlived its program, finalizer and
     // all; a later program that unfroze and collected ran that finalizer in its own middle.
