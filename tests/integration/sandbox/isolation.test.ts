@@ -199,6 +199,8 @@ describe('undone in place, without replacing the worker', () => {
     // ABCs: registrations and caches that live in C.
     ['int registered as a Sequence', 'import collections.abc\ncollections.abc.Sequence.register(int)', 'from collections.abc import Sequence\nassert not isinstance(3, Sequence)'],
     ['an answer cached by a standard ABC from a lying subclass the program defined', ABC_CACHE_POISON, ABC_PROBE],
+    // The runner once learnt of such classes from a hook on abc._abc_init, which one assignment undid.
+    ['the same, with abc._abc_init put back to the C function first', 'import abc, _abc\nabc._abc_init = _abc._abc_init\n' + ABC_CACHE_POISON, ABC_PROBE],
     // Finalizers that would run during a later program.
     [
       'a suspended generator whose finally patches builtins, kept by an import finder',
@@ -293,6 +295,7 @@ describe('damage that is not cheap to undo replaces the worker', () => {
         "\nimport abc\ntry:\n    cells = dict(zip(abc._abc_init.__code__.co_freevars, abc._abc_init.__closure__))\n    for cell in cells.values():\n        if hasattr(cell.cell_contents, 'clear'):\n            cell.cell_contents.clear()\nexcept AttributeError:\n    pass",
       ABC_PROBE,
     ],
+    ['a class derived from a standard ABC kept alive, made with abc._abc_init put back to the C function', 'import abc, _abc\nabc._abc_init = _abc._abc_init\n' + ABC_SURVIVOR, ABC_PROBE],
     ['a write over the standard library', 'open("/lib/python3.14/site-packages/evil.py", "w").write("x = 1")', 'import os\nassert not os.path.exists("/lib/python3.14/site-packages/evil.py")'],
     // A garbage cycle moved out of the collector's reach outlived its program, finalizer and
     // all; a later program that unfroze and collected ran that finalizer in its own middle.
