@@ -61,6 +61,11 @@ export function promptSetEffect(set: PromptSet, uses: readonly PromptUse[]): Pro
   return effect;
 }
 
+/** A role with its article, for sentences: "a refiner", "an analyzer". */
+export function aRole(role: string): string {
+  return `${/^[aeiou]/.test(role) ? 'an' : 'a'} ${role}`;
+}
+
 /** What the set does, then what it does to a study of `armCount` arms (`effect` computed over their uses). */
 export function describeStudyEffect(effect: PromptSetEffect, armCount: number): string[] {
   const lines = describeContents(effect);
@@ -74,7 +79,7 @@ export function describeStudyEffect(effect: PromptSetEffect, armCount: number): 
   }
   for (const misfit of effect.misfits) {
     lines.push(
-      `${misfit.id} is a ${misfit.setRole} prompt in this set, but the chosen arms send it from a ${misfit.usedAs}: the study cannot start with this set.`,
+      `${misfit.id} is ${aRole(misfit.setRole)} prompt in this set, but the chosen arms send it from ${aRole(misfit.usedAs)}: the study cannot start with this set.`,
     );
   }
   return lines;

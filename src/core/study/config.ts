@@ -15,6 +15,7 @@ import type { HarnessMode } from '../harness/outcome.ts';
 import { llmNodes, maxModelCalls, type Pipeline } from '../pipeline/genome.ts';
 import { describeValue, isRecord, unknownKeys } from '../pipeline/json-shape.ts';
 import { validatePipeline } from '../pipeline/validate-pipeline.ts';
+import { aRole } from '../prompts/prompt-set-effect.ts';
 import { PROMPT_SET_FORMAT, PROMPT_SET_VERSION, validatePromptSet, type PromptSet, type RolePrompt } from '../prompts/prompt-set.ts';
 
 /** Where a model key's replies come from. */
@@ -341,7 +342,7 @@ function readArms(value: unknown, prompts: RolePrompt[] | null, err: Report): St
         const promptId = node.prompt.id;
         const found = prompts.find((p) => p.id === promptId);
         if (!found) fail(`${at}.pipeline: ${nodeId} uses the prompt "${promptId}", whose text is not among the study's prompts.`);
-        else if (found.role !== role) fail(`${at}.pipeline: ${nodeId} is a ${role} but its prompt "${promptId}" is a ${found.role} prompt.`);
+        else if (found.role !== role) fail(`${at}.pipeline: ${nodeId} is ${aRole(role)} but its prompt "${promptId}" is ${aRole(found.role)} prompt.`);
       }
     }
     if (!failed && id !== null && label !== null && checked.ok && typeof entry.forcedIterations === 'boolean') {

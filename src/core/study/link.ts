@@ -21,6 +21,7 @@
  */
 import type { BenchmarkId } from '../benchmarks/problem.ts';
 import { parseSelectionSpec, type SelectionSpec } from '../benchmarks/selection.ts';
+import { A_BENCHMARK, readTaskId } from '../benchmarks/task-id.ts';
 import type { HarnessMode } from '../harness/outcome.ts';
 import { llmNodes } from '../pipeline/genome.ts';
 import { describeValue, isRecord, unknownKeys } from '../pipeline/json-shape.ts';
@@ -71,7 +72,7 @@ export async function encodeStudyLink(link: StudyLink): Promise<string> {
   if (selection.kind === 'first' || selection.kind === 'random') params.set('n', String(selection.n));
   if (selection.kind === 'random') params.set('seed', String(selection.seed));
   // Problem numbers only: the benchmark is named once, and dots need no escaping.
-  if (selection.kind === 'ids') params.set('ids', selection.ids.map((id) => id.replace(/^.*\//, '')).join('.'));
+  if (selection.kind === 'ids') params.set('ids', selection.ids.map((id) => linkNumber(link.benchmark, id)).join('.'));
   params.set('r', String(link.repeats));
   params.set('mode', link.mode);
   for (const arm of link.arms) params.append('arm', await encodeArm(arm));
@@ -82,6 +83,20 @@ export async function encodeStudyLink(link: StudyLink): Promise<string> {
   if (link.limits?.problemTimeCapMs !== undefined) params.set('cap', String(link.limits.problemTimeCapMs));
   if (link.autorun) params.set('autorun', '1');
   return params.toString();
+}
+
+/**
+ * The number a link gives for a problem id. Throws for an id that is not one of the benchmark's:
+ * cut to what follows its last "/", "Mbpp/3" on HumanEval became HumanEval/3 and "1.5" two
+ * problems, so the link quietly named another study, and "x7" made a link no one could open.
+ */
+function linkNumber(benchmark: BenchmarkId, id: string): string {
+  const reading = readTaskId(benchmark, id);
+  if (reading.kind === 'ok') return String(reading.number);
+  const example = benchmark === 'mbpp' ? '2 or Mbpp/2' : '0 or HumanEval/0';
+  throw new Error(
+    `No link was made: ${describeValue(id)} is not ${A_BENCHMARK[benchmark]} problem id, and a link names each problem by its number (${example}). Correct the problem ids, then copy the link again.`,
+  );
 }
 
 async function encodeArm(arm: StudyArm): Promise<string> {

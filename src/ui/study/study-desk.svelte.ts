@@ -160,7 +160,7 @@ export class StudyDesk {
   async copyLink(): Promise<void> {
     this.copyNote = null;
     try {
-      const link = this.form.linkForSharing();
+      const link = this.form.linkForSharing(appDatasets[this.form.benchmark].loaded?.problems);
       this.copiedFor = JSON.stringify(link);
       const params = await encodeStudyLink(link);
       const url = `${location.origin}${location.pathname}#/study?${params}`;

@@ -17,7 +17,7 @@ import { wholeProblem } from '../../core/number-problems.ts';
 import { FormProblems } from '../shared/form-problems.ts';
 import { idsProblem, selectedCount, selectionProblems, selectionSpecOf, type SeedField, type SelectionKind } from '../shared/problem-selection.ts';
 import { replayArms, replayBindings, type ReplaySource } from './replay-study.ts';
-import { describeStudyEffect, listIds, promptSetEffect, promptUses, type PromptSetEffect } from '../../core/prompts/prompt-set-effect.ts';
+import { aRole, describeStudyEffect, listIds, promptSetEffect, promptUses, type PromptSetEffect } from '../../core/prompts/prompt-set-effect.ts';
 import type { PromptSet } from '../../core/prompts/prompt-set.ts';
 import { PromptSetPicker } from '../shared/prompt-set-picker.svelte.ts';
 
@@ -96,14 +96,38 @@ export class StudyForm extends ModelEngineForm {
     return set ? promptSetEffect(set, promptUses(pipelines)) : null;
   }
 
-  #arms(): StudyArm[] {
-    if (this.engine === 'replay') return this.replay ? replayArms(this.replay.doc) : [];
+  /** Every ticked arm, ticked presets first, then the matrix's, then the link's; an id may come twice. */
+  #ticked(): StudyArm[] {
+    if (this.engine === 'replay') return [];
     const presets = PRESETS.filter((p) => this.presetIds.includes(p.id)).map(armOf);
     const matrix = this.pairingMatrix ? PAIRING_MATRIX.map(armOf) : [];
     const fromLink = this.linkArms.filter((arm) => this.linkArmIds.includes(arm.id));
-    // One arm per id: a link arm or the matrix may repeat a ticked preset.
+    return [...presets, ...matrix, ...fromLink];
+  }
+
+  /**
+   * Ticked arms that share an id but are not the same arm (a link's changed copy of a preset,
+   * kept under the preset's id, and that preset ticked by hand): only one of them could run, and
+   * the other's box stayed ticked with nothing said. Each pair by label, first ticked first.
+   */
+  armClashes: [string, string, string][] = $derived(this.#clashes());
+
+  #clashes(): [string, string, string][] {
+    const first = new Map<string, StudyArm>();
+    const clashes: [string, string, string][] = [];
+    for (const arm of this.#ticked()) {
+      const earlier = first.get(arm.id);
+      if (!earlier) first.set(arm.id, arm);
+      else if (JSON.stringify(earlier) !== JSON.stringify(arm)) clashes.push([arm.id, earlier.label, arm.label]);
+    }
+    return clashes;
+  }
+
+  #arms(): StudyArm[] {
+    if (this.engine === 'replay') return this.replay ? replayArms(this.replay.doc) : [];
+    // One arm per id: a link arm or the matrix may repeat a ticked preset (an arm that is not the same is an armClash).
     const byId = new Map<string, StudyArm>();
-    for (const arm of [...presets, ...matrix, ...fromLink]) if (!byId.has(arm.id)) byId.set(arm.id, arm);
+    for (const arm of this.#ticked()) if (!byId.has(arm.id)) byId.set(arm.id, arm);
     const order = this.armOrder;
     const rank = (arm: StudyArm) => (order.includes(arm.id) ? order.indexOf(arm.id) : order.length);
     // A stable sort: arms the order does not name keep the list's order, after those it does.
@@ -211,11 +235,15 @@ export class StudyForm extends ModelEngineForm {
     const ids = idsProblem(this, loaded);
     // Run study is disabled without an arm: this says why, where the plan line would be.
     const arms = this.arms.length === 0 ? 'Arms: none chosen. Tick at least one arm to run.' : null;
+    const clashes = this.armClashes.map(
+      ([id, one, other]) => `Arms: “${one}” and “${other}” (from the study link) are both called ${id}, and a study runs one arm per id. Untick one of them.`,
+    );
     const endpoint = this.endpointProblem();
     return [
       ...selectionProblems(this, STUDY_SEED),
       ...(ids ? [ids] : []),
       ...(arms ? [arms] : []),
+      ...clashes,
       ...(repeats ? [repeats] : []),
       ...this.#promptSetProblems(),
       ...(endpoint ? [endpoint] : []),
@@ -231,8 +259,8 @@ export class StudyForm extends ModelEngineForm {
     if (!loaded || !this.promptEffect) return [];
     return this.promptEffect.misfits.map(
       (m) =>
-        `Prompt set: ${m.id} is a ${m.setRole} prompt in ${loaded.fileName}, but the chosen arms send it from a ${m.usedAs}. ` +
-        `Make it a ${m.usedAs} prompt in the file, untick the arms that send it, or remove the prompt set.`,
+        `Prompt set: ${m.id} is ${aRole(m.setRole)} prompt in ${loaded.fileName}, but the chosen arms send it from ${aRole(m.usedAs)}. ` +
+        `Make it ${aRole(m.usedAs)} prompt in the file, untick the arms that send it, or remove the prompt set.`,
     );
   }
 
@@ -253,11 +281,14 @@ export class StudyForm extends ModelEngineForm {
   }
 
 
-  /** The study link for the form (engine webllm or openai); throws with a sentence (or FormProblems) when it cannot be one. */
-  toLink(options: { autorun?: boolean } = {}): StudyLink {
+  /**
+   * The study link for the form (engine webllm or openai); throws with a sentence (or FormProblems) when it cannot be one.
+   * `loaded`: the benchmark's problems, so typed ids it does not hold refuse the link too.
+   */
+  toLink(options: { autorun?: boolean; loaded?: readonly Problem[] } = {}): StudyLink {
     if (this.engine === 'replay') throw new Error('A replayed study cannot be shared as a link; share the result file instead.');
     if (this.arms.length === 0) throw new Error('Choose at least one arm.');
-    const problems = this.problems();
+    const problems = this.problems(options.loaded);
     if (problems.length > 0) throw new FormProblems(problems);
     // problems() has checked the endpoint's address.
     const endpoint = this.endpoint.trim();
@@ -285,8 +316,10 @@ export class StudyForm extends ModelEngineForm {
   /**
    * The link "Copy study link" gives: the form's link, refused with a sentence when the loaded
    * prompt set changes texts the arms send, because the link would quietly run another study.
+   * With the benchmark's problems (`loaded`), as the page has them, a link is refused while the
+   * form says its ids name problems the benchmark does not hold: copied, it named another study.
    */
-  linkForSharing(): StudyLink {
+  linkForSharing(loaded?: readonly Problem[]): StudyLink {
     const lost = this.promptsALinkWouldLose();
     if (lost.length > 0) {
       throw new Error(
@@ -295,7 +328,7 @@ export class StudyForm extends ModelEngineForm {
           'Remove the prompt set to copy a link that sends the built-in texts.',
       );
     }
-    return this.toLink();
+    return this.toLink(loaded ? { loaded } : {});
   }
 
   /**

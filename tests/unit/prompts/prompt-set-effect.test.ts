@@ -66,6 +66,13 @@ describe('what a prompt set changes for a study', () => {
     );
   });
 
+  it('says "an analyzer", not "a analyzer"', () => {
+    const moved = set({ id: 'refiner.fix', role: 'analyzer', text: 'Now an analyzer text.' });
+    expect(describeStudyEffect(promptSetEffect(moved, promptUses([llamaSelfRefine])), 1).at(-1)).toBe(
+      'refiner.fix is an analyzer prompt in this set, but the chosen arms send it from a refiner: the study cannot start with this set.',
+    );
+  });
+
   it('names the first few ids of a long set and counts the rest', () => {
     const many = set(...Array.from({ length: 9 }, (_, i) => ({ id: `generator.extra-${i}`, role: 'generator' as const, text: `Text ${i}.` })));
     expect(describeStudyEffect(promptSetEffect(many, []), 1)[0]).toBe(

@@ -132,6 +132,20 @@ describe('study links', () => {
     expect(decoded.errors.join('\n')).toMatch(/^arm\[0\]: "llama3\.2:3b solo" makes one model call per problem, so it has no iterations to force/m);
   });
 
+  it('name problems by number, and refuse an id the link would turn into another problem or an unreadable list', async () => {
+    const ids = (list: string[], benchmark: StudyLink['benchmark'] = 'humaneval') =>
+      encodeStudyLink(link({ benchmark, selection: { kind: 'ids', ids: list } })).then((search) => new URLSearchParams(search).get('ids'));
+    expect(await ids(['HumanEval/0', 'HumanEval/007'])).toBe('0.7');
+    expect(await ids(['2', 'Mbpp/3', 'MBPP/11'], 'mbpp')).toBe('2.3.11');
+    // Cut to what follows a "/", these were HumanEval/3, HumanEval/1 and /5, HumanEval/4, and "x7".
+    for (const wrong of ['Mbpp/3', '1.5', 'humaneval/4', 'x7']) {
+      await expect(ids(['HumanEval/0', wrong])).rejects.toThrow(
+        `No link was made: "${wrong}" is not a HumanEval problem id, and a link names each problem by its number (0 or HumanEval/0). Correct the problem ids, then copy the link again.`,
+      );
+    }
+    await expect(ids(['HumanEval/3'], 'mbpp')).rejects.toThrow('"HumanEval/3" is not an MBPP problem id');
+  });
+
   it('exposes autorun=1 and recognises a study link', async () => {
     const search = await encodeStudyLink(link({ autorun: true }));
     expect(new URLSearchParams(search).get('autorun')).toBe('1');

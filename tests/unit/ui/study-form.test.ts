@@ -413,7 +413,55 @@ describe('time limits a study link set', () => {
   });
 });
 
+describe('arms that share an id', () => {
+  it('are named as a problem, not run as one of them while the other stays ticked', async () => {
+    // A link's copy of the solo preset with a hotter generator, under the preset's id.
+    const hot = { ...llamaSolo, generator: { ...llamaSolo.generator, temperature: 0.9 } };
+    const search = await encodeStudyLink({
+      benchmark: 'humaneval',
+      selection: { kind: 'first', n: 2 },
+      arms: [{ id: llamaSolo.id, label: 'My hot solo', pipeline: hot, forcedIterations: false }],
+      repeats: 1,
+      mode: 'study',
+      engine: 'openai',
+      endpoint: ENDPOINT,
+      modelNames: {},
+      autorun: false,
+    });
+    const decoded = await decodeStudyLink(search);
+    if (!decoded.ok) throw new Error(decoded.errors.join('\n'));
+    const form = endpointForm();
+    form.fromLink(decoded.link);
+    expect(form.problems()).toEqual([]);
+    expect(form.arms.map((arm) => arm.label)).toEqual(['My hot solo']);
+    // Ticking the preset by hand used to drop the link's arm from the study, its box still ticked.
+    form.togglePreset(llamaSolo.id, true);
+    const said = 'Arms: “llama3.2:3b solo” and “My hot solo” (from the study link) are both called llama-solo, and a study runs one arm per id. Untick one of them.';
+    expect(form.problems()).toEqual([said]);
+    expect(() => form.linkForSharing()).toThrow(FormProblems);
+    expect(() => form.toDraft()).toThrow(FormProblems);
+    form.toggleLinkArm(llamaSolo.id, false);
+    expect(form.problems()).toEqual([]);
+    expect(form.arms.map((arm) => arm.label)).toEqual(['llama3.2:3b solo']);
+    // The same arm from both places is one arm, as before.
+    form.toggleLinkArm(llamaSolo.id, true);
+    form.linkArms = [{ id: llamaSolo.id, label: llamaSolo.name, pipeline: llamaSolo, forcedIterations: false }];
+    expect(form.problems()).toEqual([]);
+    expect(form.arms).toHaveLength(1);
+  });
+});
+
 describe('a study link copied from the form', () => {
+  it('is refused while the form says its typed ids are not the benchmark’s, instead of naming other problems', async () => {
+    const humaneval = await loadTestProblems('humaneval');
+    const form = endpointForm();
+    form.selectionKind = 'ids';
+    form.idsText = '0, 164';
+    expect(() => form.linkForSharing(humaneval)).toThrow('Problem ids: unknown HumanEval problem id: HumanEval/164.');
+    form.idsText = '0, 163';
+    expect(form.linkForSharing(humaneval).selection).toEqual({ kind: 'ids', ids: ['HumanEval/0', 'HumanEval/163'] });
+  });
+
   it('is known stale once the form describes another study, and not before', () => {
     const form = endpointForm();
     const copied = JSON.stringify(form.linkForSharing());
