@@ -235,7 +235,7 @@ describe('the Study page in Chromium', () => {
     // The form's study as a link: it names the endpoint (and any model not asked by its key), never an API key.
     await page.getByRole('button', { name: 'Copy study link' }).click();
     const link = await page.getByLabel('Study link').inputValue();
-    expect(link).toMatch(/#\/study\?study=1&/);
+    expect(link).toMatch(/#\/study\?study=2&.*&end=\d+$/);
     const linkParams = new URLSearchParams(link.slice(link.indexOf('?') + 1));
     expect(linkParams.get('endpoint')).toBe(endpoint.url);
     // The model is the arms' own key, so the link needs no mapping: opened elsewhere, it asks that endpoint for llama3.2:3b.

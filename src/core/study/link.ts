@@ -3,10 +3,10 @@
  * Run (or, with `autorun=1`, need not). Compact where it can be: an arm that is an unmodified
  * preset travels as its id; a custom pipeline travels as base64url of deflate-raw JSON.
  *
- *   ?study=1&b=humaneval&sel=first&n=20&r=5&mode=study
+ *   ?study=2&b=humaneval&sel=first&n=20&r=5&mode=study
  *     &arm=p:llama-solo&arm=pf:llama-self-refine&arm=c:<packed>
  *     &engine=openai&endpoint=http://localhost:11434/v1&m=llama3.2:3b~llama3.2:3b-instruct-q4_K_M
- *     &autorun=1
+ *     &autorun=1&end=12
  *
  * `p:` a preset, `pf:` a preset with forced iterations, `c:` a packed {id, label, pipeline,
  * forcedIterations}; arms run, and their tables list them, in the link's order. Models are named
@@ -18,6 +18,13 @@
  * twice (only `arm` and `m` repeat), an endpoint on a WebLLM study, a name for a model key no arm
  * uses (a misspelt key would run the default model), or `n`, `seed` or `ids` that the selection
  * does not take. Parameters the link format does not use are ignored: the app's own routing may add some.
+ *
+ * A link cut short is refused too. Mail programs and chat apps cut long links, and every
+ * parameter after the first few is optional, so a cut link often read as another study: arms
+ * gone, the engine back to WebLLM, `timeout=3000` cut to `timeout=30` (audit R150). Since format 2
+ * a link ends with `end=<the number of its parameters before it>`, which a cut removes or changes.
+ * Parameters after it (`&autorun=1` added by hand, the app's routing) are read as before. Format 1
+ * links, made before 2026-11-25, have no end and are read as they were.
  */
 import type { BenchmarkId } from '../benchmarks/problem.ts';
 import { parseSelectionSpec, type SelectionSpec } from '../benchmarks/selection.ts';
@@ -33,7 +40,7 @@ import { packJson, unpackJson } from './compact-json.ts';
 import { MAX_ARMS, MAX_REPEATS, baseUrlProblem, isArmId, armOfPreset, forcedIterationsProblem, type ModelBinding, type StudyArm, type StudyLimits } from './config.ts';
 import type { StudyDraft } from './create-config.ts';
 
-export const STUDY_LINK_VERSION = 1;
+export const STUDY_LINK_VERSION = 2;
 
 export type LinkEngine = 'webllm' | 'openai';
 
@@ -82,7 +89,17 @@ export async function encodeStudyLink(link: StudyLink): Promise<string> {
   if (link.limits?.timeoutMs !== undefined) params.set('timeout', String(link.limits.timeoutMs));
   if (link.limits?.problemTimeCapMs !== undefined) params.set('cap', String(link.limits.problemTimeCapMs));
   if (link.autorun) params.set('autorun', '1');
+  params.set('end', String([...params.keys()].length));
   return params.toString();
+}
+
+/** Past this, mail programs and chat apps start to cut or fold links (a pairing-matrix link is about 4 KB). */
+const LONG_LINK_CHARS = 2000;
+
+/** A sentence for the copy note of a link long enough to be cut on its way ('' for a shorter one); one that arrives cut is refused. */
+export function longLinkNote(url: string): string {
+  if (url.length <= LONG_LINK_CHARS) return '';
+  return ` It is ${url.length.toLocaleString('en')} characters long: some mail programs and chat apps cut links that long, and one that arrives cut is refused when opened, so send it where it stays whole (a file, a page, an issue).`;
 }
 
 /**
@@ -126,7 +143,7 @@ export async function decodeStudyLink(search: string | URLSearchParams, options:
   const err = (message: string) => errors.push(message);
   const version = params.get('study');
   if (version === null) return { ok: false, errors: ['This address holds no study: it has no "study" parameter.'] };
-  if (version !== String(STUDY_LINK_VERSION)) {
+  if (version !== String(STUDY_LINK_VERSION) && version !== '1') {
     const newer = /^\d+$/.test(version) && Number(version) > STUDY_LINK_VERSION;
     return {
       ok: false,
@@ -134,6 +151,15 @@ export async function decodeStudyLink(search: string | URLSearchParams, options:
         newer
           ? `study: this link was made by a newer Feedback Lab (link format ${version}); reload the app to update it, then open the link again.`
           : `study: expected ${STUDY_LINK_VERSION}, found ${describeValue(version)}.`,
+      ],
+    };
+  }
+  if (version !== '1' && !endsWhole(params)) {
+    return {
+      ok: false,
+      errors: [
+        'This study link was cut short on its way (its last part, end=, is missing or changed), so it may describe another study than the one it was made from. ' +
+          'Ask for the whole link (a long link survives best sent as a file or from a page), or copy it again from where it came.',
       ],
     };
   }
@@ -212,8 +238,21 @@ function readInteger(text: string | null, at: string, min: number, max: number, 
   return null;
 }
 
+/**
+ * Whether the link's `end=` counts the link's own parameters before it: a link cut short has lost
+ * it or changed it. Others before it (the app's routing, `page=study`) are not counted.
+ */
+function endsWhole(params: URLSearchParams): boolean {
+  const keys = [...params.keys()];
+  const at = keys.indexOf('end');
+  return at !== -1 && params.get('end') === String(keys.slice(0, at).filter((key) => LINK_PARAMS.has(key)).length);
+}
+
 /** Parameters a link gives at most once; a second one would be ignored, so it is refused. */
-const SINGLE_VALUED = ['study', 'name', 'b', 'sel', 'n', 'seed', 'ids', 'r', 'mode', 'engine', 'endpoint', 'timeout', 'cap', 'autorun'] as const;
+const SINGLE_VALUED = ['study', 'name', 'b', 'sel', 'n', 'seed', 'ids', 'r', 'mode', 'engine', 'endpoint', 'timeout', 'cap', 'autorun', 'end'] as const;
+
+/** The parameters of the link format, those that repeat included; `end=` counts these before it. */
+const LINK_PARAMS: ReadonlySet<string> = new Set([...SINGLE_VALUED.filter((key) => key !== 'end'), 'arm', 'm']);
 
 /** The selection parameters each kind takes, and the kinds that take each: another would be ignored (`n=5` with `sel=all` runs every problem). */
 const SELECTION_PARAMS: Record<string, readonly string[]> = { all: [], 'mbpp-test-split': [], first: ['n'], random: ['n', 'seed'], ids: ['ids'] };

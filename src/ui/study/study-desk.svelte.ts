@@ -3,7 +3,7 @@
  * its running study, the sandbox pool. It outlives the page component, so leaving the page for
  * the Results page and coming back finds the study still running.
  */
-import { decodeStudyLink, encodeStudyLink, isStudyLink } from '../../core/study/link.ts';
+import { decodeStudyLink, encodeStudyLink, isStudyLink, longLinkNote } from '../../core/study/link.ts';
 import { installedCatalog } from '../../llm/webllm-installed.ts';
 import { appDatasets } from '../datasets/benchmark-dataset.svelte.ts';
 import { studyEnvironment } from '../environment.ts';
@@ -166,7 +166,8 @@ export class StudyDesk {
       const url = `${location.origin}${location.pathname}#/study?${params}`;
       this.copiedLink = url;
       // linkForSharing refuses a set that changes what the arms send; one that changes nothing is worth saying so.
-      const exact = this.form.promptSet ? ' The loaded prompt set changes none of the texts these arms send, so the link describes this study exactly.' : '';
+      const exact =
+        (this.form.promptSet ? ' The loaded prompt set changes none of the texts these arms send, so the link describes this study exactly.' : '') + longLinkNote(url);
       try {
         await navigator.clipboard.writeText(url);
         this.copyNote = `Copied. Anyone who opens it gets this study, ready to run (add &autorun=1 to start it at once).${exact}`;

@@ -10,6 +10,7 @@ import {
   encodeStudyLink,
   isStudyLink,
   linkFromDraft,
+  longLinkNote,
   type StudyLink,
 } from '../../../src/core/study/link.ts';
 import { PROBLEMS, studyDraft } from './study-fixtures.ts';
@@ -158,6 +159,32 @@ describe('study links', () => {
     const search = await encodeStudyLink(link());
     expect(await decodeStudyLink(`?page=study&${search}&utm_source=mail`)).toEqual({ ok: true, link: link() });
   });
+
+  it('refuses a link cut short anywhere, which would otherwise read as another study, and reads links made before it had an end', async () => {
+    const full = link({
+      engine: 'openai',
+      endpoint: 'http://localhost:11434/v1',
+      modelNames: { 'llama3.2:3b': 'llama3.2:3b-instruct-q4_K_M' },
+      limits: { timeoutMs: 3000, problemTimeCapMs: 20_000 },
+    });
+    const search = await encodeStudyLink(full);
+    expect(search).toMatch(/&end=\d+$/);
+    // Cut at every character after the first parameters: none reads as a study.
+    let read = 0;
+    for (let cut = 'study=2&'.length; cut < search.length; cut++) {
+      if ((await decodeStudyLink(`?${search.slice(0, cut)}`)).ok) read++;
+    }
+    expect(read).toBe(0);
+    expect((await errorsOf(`?${search.slice(0, search.indexOf('&timeout='))}`))[0]).toMatch(/^This study link was cut short on its way/);
+    // &autorun=1 added after the end by hand is read.
+    const autorun = await decodeStudyLink(`?${search}&autorun=1`);
+    expect(autorun.ok && autorun.link.autorun).toBe(true);
+    // Copying a link long enough to be cut says so; a short one says nothing of its length.
+    expect(longLinkNote(`https://lab.example/#/study?${search}`)).toBe('');
+    expect(longLinkNote(`https://lab.example/#/study?${search}${'&m=x~y'.repeat(400)}`)).toMatch(/^ It is \d,\d{3} characters long: some mail programs and chat apps cut links that long/);
+    // A format-1 link (no end) reads as it did.
+    expect((await decodeStudyLink('?study=1&b=humaneval&sel=first&n=2&r=1&arm=p:llama-solo')).ok).toBe(true);
+  });
 });
 
 describe('bad study links', () => {
@@ -165,7 +192,7 @@ describe('bad study links', () => {
 
   it('say what is missing or unreadable, parameter by parameter', async () => {
     expect(await errorsOf('?page=models')).toEqual(['This address holds no study: it has no "study" parameter.']);
-    expect((await errorsOf('?study=2'))[0]).toMatch(/made by a newer Feedback Lab \(link format 2\); reload the app/);
+    expect((await errorsOf('?study=3'))[0]).toMatch(/made by a newer Feedback Lab \(link format 3\); reload the app/);
     expect(await errorsOf('?study=1&b=humaneval&sel=first&n=0&r=0&mode=fast&engine=gpu')).toEqual([
       'sel: Invalid problem selection {"kind":"first","n":0}: "n" must be a positive whole number.',
       'r: expected a whole number from 1 to 100, found "0".',
