@@ -35,6 +35,12 @@ export interface LivePorts {
    * screen reader is told of it when that is said less often than it is shown (a percentage).
    */
   prepare?: (report: (text: string, spoken?: string) => void, signal: AbortSignal) => Promise<void>;
+  /**
+   * Ends the sandbox's workers, so the next `sandbox()` starts afresh. A show stopped (R, Setup)
+   * while one of its programs runs calls it: nothing can stop that program but its time limit, and
+   * the next run's first program would wait behind it, "Running the tests" for up to 10 s.
+   */
+  dropSandbox?: () => void;
 }
 
 export class LiveShow implements PresenterShow {
@@ -81,6 +87,8 @@ export class LiveShow implements PresenterShow {
   #clockTimer: ReturnType<typeof setInterval> | null = null;
   /** Pieces of the reply that arrived while paused, with when they came: they show on resume. */
   #held: { delta: string; at: number }[] = [];
+  /** A program of this run that a Python worker has taken and not finished. */
+  #inSandbox: object | null = null;
 
   constructor(subject: ShowSubject, ports: LivePorts, pacing: PlaybackPacing = DEFAULT_PACING) {
     this.subject = subject;
@@ -147,6 +155,10 @@ export class LiveShow implements PresenterShow {
     this.#resume?.();
     this.#endTicking();
     this.#held = [];
+    if (this.#inSandbox !== null) {
+      this.#inSandbox = null;
+      this.#ports.dropSandbox?.();
+    }
     // Nothing of this run is shown any more: the clock stops, and no late event starts it again.
     this.#live = null;
     this.#syncClock();
@@ -267,7 +279,21 @@ export class LiveShow implements PresenterShow {
         await this.#hold(this.#pacing.afterReplyMs, signal);
         this.#live?.executionStarted('executor', this.#latestCode);
         this.#publish();
-        return (await sandbox).run(program, limits, call);
+        const ready = await sandbox;
+        // Stopped while Python was starting: the program is not sent (it would hold the next run's).
+        throwIfAborted(signal);
+        const running = {};
+        try {
+          return await ready.run(program, limits, {
+            ...call,
+            onStart: () => {
+              if (!signal.aborted) this.#inSandbox = running;
+              call?.onStart?.();
+            },
+          });
+        } finally {
+          if (this.#inSandbox === running) this.#inSandbox = null;
+        }
       },
       // The page's sandbox holder owns the workers.
       close: () => Promise.resolve(),

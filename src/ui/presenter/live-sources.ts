@@ -17,17 +17,17 @@ export interface EndpointChoice {
 }
 
 /** An endpoint serves one model here: every role of the pipeline asks it. */
-export function endpointPorts(choice: EndpointChoice, sandbox: LivePorts['sandbox']): LivePorts {
+export function endpointPorts(choice: EndpointChoice, sandbox: LivePorts['sandbox'], dropSandbox?: LivePorts['dropSandbox']): LivePorts {
   const model = createOpenAICompatibleModel({
     baseUrl: choice.baseUrl.trim(),
     model: choice.model,
     ...(choice.apiKey ? { apiKey: choice.apiKey } : {}),
   });
-  return { modelFor: () => model, sandbox };
+  return { modelFor: () => model, sandbox, ...(dropSandbox ? { dropSandbox } : {}) };
 }
 
 /** The pipeline's model keys as WebLLM builds for this GPU, loaded (downloaded if need be) before the run. */
-export async function webllmPorts(pipeline: Pipeline, sandbox: LivePorts['sandbox']): Promise<LivePorts> {
+export async function webllmPorts(pipeline: Pipeline, sandbox: LivePorts['sandbox'], dropSandbox?: LivePorts['dropSandbox']): Promise<LivePorts> {
   const [{ installedCatalog }, { sharedWebLLMSession }, { probeCapabilities }, { hasShaderF16 }] = await Promise.all([
     import('../../llm/webllm-installed.ts'),
     import('../../llm/webllm-session.ts'),
@@ -39,6 +39,7 @@ export async function webllmPorts(pipeline: Pipeline, sandbox: LivePorts['sandbo
   const models = new Map<string, LanguageModel>();
   return {
     sandbox,
+    ...(dropSandbox ? { dropSandbox } : {}),
     modelFor: (key) => {
       const id = ids.get(key);
       if (!id) throw new Error(`No in-browser model was prepared for ${key}.`);

@@ -32,6 +32,8 @@ export type OpenedResultFile = ReplayableFile;
 export interface SetupDeps {
   datasets: Record<BenchmarkId, BenchmarkDataset>;
   sandbox: LivePorts['sandbox'];
+  /** Ends the sandbox's workers (a stopped live show's program would hold the next run's until its time limit). */
+  dropSandbox?: LivePorts['dropSandbox'];
   storage: SettingsStorage | undefined;
   /**
    * A result file already open in this tab (the Results page keeps them), so a link can name one:
@@ -317,10 +319,10 @@ export class PresenterSetup {
     if (source === 'endpoint') {
       const { baseUrl, model } = this.endpoint;
       if (!baseUrl.trim() || !model) throw new Error('Give the endpoint address and the model to ask (the Models page can check both).');
-      ports = endpointPorts({ baseUrl, model, apiKey: this.endpoint.keyToSend() ?? '' }, this.#deps.sandbox);
+      ports = endpointPorts({ baseUrl, model, apiKey: this.endpoint.keyToSend() ?? '' }, this.#deps.sandbox, this.#deps.dropSandbox);
       sourceLabel = `Endpoint ${baseUrl.trim()} · every role asks ${model}`;
     } else {
-      ports = await webllmPorts(pipeline, this.#deps.sandbox);
+      ports = await webllmPorts(pipeline, this.#deps.sandbox, this.#deps.dropSandbox);
       sourceLabel = 'In this browser (WebLLM)';
     }
     const subject: ShowSubject = { problemId: this.problemId, problem, pipeline, mode: this.mode, sourceLabel, note: null };

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { scriptedModel } from '../../../src/core/llm/scripted-model.ts';
-import type { ChatReply, LanguageModel } from '../../../src/core/ports.ts';
+import type { ChatReply, LanguageModel, Sandbox } from '../../../src/core/ports.ts';
 import { llamaSelfRefine } from '../../../src/core/pipeline/presets.ts';
 import { DEFAULT_PACING, type PlaybackPacing } from '../../../src/core/presenter/playback.ts';
 import { demoRecording } from '../../../src/core/presenter/shipped-recordings.ts';
@@ -230,6 +230,50 @@ describe('a live show', () => {
     show.togglePause();
     await vi.waitFor(() => expect(show.scenes.map((s) => s.kind)).toContain('execution'));
     show.stop();
+  });
+
+  it("ends the sandbox's worker when stopped with a program of its own running, so the next run does not wait for it", async () => {
+    const problem = await loadTestProblem('humaneval', 'HumanEval/0');
+    // A program that loops: only its time limit (10 s) or an ended worker stops it.
+    const looping: Sandbox = {
+      run: (_program, _limits, call) => {
+        call?.onStart?.();
+        return new Promise<never>(() => undefined);
+      },
+      close: () => Promise.resolve(),
+    };
+    const dropSandbox = vi.fn();
+    const show = new LiveShow(
+      { problemId: problem.id, problem, pipeline: llamaSelfRefine, mode: 'study', sourceLabel: 'scripted', note: null },
+      { modelFor: () => scriptedModel(broken!, broken!, broken!), sandbox: async () => looping, dropSandbox },
+      quick,
+    );
+    show.start();
+    await vi.waitFor(() => expect(show.tape.pending?.kind).toBe('execute'));
+    show.restart();
+    expect(dropSandbox).toHaveBeenCalledTimes(1);
+    // Stopped with no program running (the reply streams, nothing in the sandbox): the worker stays.
+    show.stop();
+    expect(dropSandbox).toHaveBeenCalledTimes(1);
+  });
+
+  it('does not send a stopped run its program once Python has started', async () => {
+    const problem = await loadTestProblem('humaneval', 'HumanEval/0');
+    // Python is still starting (2-3 s in a browser) when the presenter presses R.
+    let started: (sandbox: Sandbox) => void = () => undefined;
+    const starting = new Promise<Sandbox>((resolve) => (started = resolve));
+    const late = judgingSandbox(() => true);
+    const show = new LiveShow(
+      { problemId: problem.id, problem, pipeline: llamaSelfRefine, mode: 'study', sourceLabel: 'scripted', note: null },
+      { modelFor: () => scriptedModel(broken!, broken!, broken!), sandbox: () => starting },
+      quick,
+    );
+    show.start();
+    await vi.waitFor(() => expect(show.tape.pending?.kind).toBe('execute'));
+    show.stop();
+    started(late);
+    await sleep(20);
+    expect(late.programs).toEqual([]);
   });
 
   it('keeps a reply the endpoint stopped sending, cut off, within reach of ←, and counts its tokens', async () => {
