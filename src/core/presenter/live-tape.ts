@@ -64,6 +64,16 @@ export class LiveTape {
     if (this.#pending?.kind === 'model') this.#pending = { ...this.#pending, streaming: true };
   }
 
+  /**
+   * The model has begun to answer with reasoning sent apart from its reply (`reasoning_content`),
+   * which the presenter does not show: until its reply begins, the scene says it is thinking, not
+   * waiting for a first token that may be seconds of reasoning away.
+   */
+  thinking(): void {
+    const pending = this.#pending;
+    if (pending?.kind === 'model' && pending.text === '' && !pending.thinking) this.#pending = { ...pending, thinking: true };
+  }
+
   /** A piece of the reply; `at`: when it arrived, if it is shown later (it arrived while paused). */
   token(delta: string, at: number = this.#now()): void {
     const pending = this.#pending;

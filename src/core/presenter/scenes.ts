@@ -41,6 +41,8 @@ export interface GenerationScene {
   /** The run stopped while the reply arrived: this is as far as it came. */
   cutOff: boolean;
   usage: ChatUsage | null;
+  /** Live: the model is reasoning apart from its reply and has written none of it yet. */
+  thinking?: boolean;
 }
 
 export interface BriefingScene {
@@ -61,6 +63,8 @@ export interface AnalysisScene {
   reply: string;
   streaming: boolean;
   cutOff: boolean;
+  /** Live: the model is reasoning apart from its reply and has written none of it yet. */
+  thinking?: boolean;
 }
 
 export interface RefinementScene {
@@ -78,6 +82,8 @@ export interface RefinementScene {
   streaming: boolean;
   cutOff: boolean;
   usage: ChatUsage | null;
+  /** Live: the model is reasoning apart from its reply and has written none of it yet. */
+  thinking?: boolean;
 }
 
 export interface ExecutionScene {
@@ -140,7 +146,8 @@ export function buildScenes(input: SceneInput): Scene[] {
   }
   const pending = tape.pending;
   if (pending?.kind === 'model') {
-    scenes.push(...modelScenes(pipeline, pendingAsStep(pending, tape.steps.length), code, !pending.streaming, pending.cutOff ? 'cut-off' : 'streaming'));
+    const live = modelScenes(pipeline, pendingAsStep(pending, tape.steps.length), code, !pending.streaming, pending.cutOff ? 'cut-off' : 'streaming');
+    scenes.push(...(pending.thinking && !pending.cutOff ? live.map(thinkingScene) : live));
   }
   if (pending?.kind === 'execute') {
     scenes.push({
@@ -278,6 +285,11 @@ function pendingAsStep(pending: PendingModelCall, index: number): ModelStep {
  * then its reply. `briefingOnly`: the call has started but its reply has not, so only the
  * briefing shows yet. `reply`: complete, still arriving, or cut off by the run stopping.
  */
+/** A reply scene whose model is reasoning apart from the reply; other scenes as they are. */
+function thinkingScene(scene: Scene): Scene {
+  return scene.kind === 'generation' || scene.kind === 'refinement' || scene.kind === 'analysis' ? { ...scene, thinking: true } : scene;
+}
+
 function modelScenes(pipeline: Pipeline, step: ModelStep, previousCode: string, briefingOnly: boolean, reply: 'done' | 'streaming' | 'cut-off'): Scene[] {
   const id = `step-${step.index}`;
   const label = modelLabel(pipeline, step);

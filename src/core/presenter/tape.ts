@@ -22,6 +22,8 @@ export interface PendingModelCall {
   tokensPerSecond: number | null;
   /** Streamed pieces so far. */
   tokens: number;
+  /** The model is reasoning (reasoning sent apart from the reply, which is not shown) and has written no reply yet. */
+  thinking?: boolean;
   /** Set when the run stopped (an endpoint gone silent) before the reply was finished: it never will be. */
   cutOff?: boolean;
 }

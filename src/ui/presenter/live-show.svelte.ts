@@ -264,6 +264,13 @@ export class LiveShow implements PresenterShow {
             live.token(delta);
             this.#publish();
           },
+          // Reasoning sent apart from the reply: the scene says the model is thinking, not waiting for a first token.
+          onAnswering: () => {
+            call.onAnswering?.();
+            if (signal.aborted || this.paused) return;
+            live.thinking();
+            this.#publish();
+          },
         });
         // A reply finished while paused shows, whole, once the show resumes.
         await this.#hold(0, signal);

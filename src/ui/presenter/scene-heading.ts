@@ -23,5 +23,6 @@ export function sceneDetail(scene: Scene): string {
   if (scene.kind !== 'generation' && scene.kind !== 'refinement' && scene.kind !== 'analysis') return '';
   if (scene.cutOff) return `${scene.modelId} · cut off: the run stopped before the reply was finished`;
   if (!scene.streaming) return scene.modelId;
-  return `${scene.modelId} · ${scene.reply === '' ? 'waiting for its first token' : 'streaming'}`;
+  if (scene.reply === '') return `${scene.modelId} · ${scene.thinking ? 'thinking (its reasoning is not shown)' : 'waiting for its first token'}`;
+  return `${scene.modelId} · streaming`;
 }

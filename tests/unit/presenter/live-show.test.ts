@@ -4,6 +4,7 @@ import type { ChatReply, LanguageModel, Sandbox } from '../../../src/core/ports.
 import { llamaSelfRefine } from '../../../src/core/pipeline/presets.ts';
 import { DEFAULT_PACING, type PlaybackPacing } from '../../../src/core/presenter/playback.ts';
 import { demoRecording } from '../../../src/core/presenter/shipped-recordings.ts';
+import { sceneDetail } from '../../../src/ui/presenter/scene-heading.ts';
 import { LiveShow } from '../../../src/ui/presenter/live-show.svelte.ts';
 import { loadTestProblem } from '../../support/datasets.ts';
 import { judgingSandbox } from '../pipeline/fake-sandbox.ts';
@@ -29,6 +30,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** An endpoint the test types for: each piece of the reply when the test sends it, then its end or a failure. */
 function handTypedModel() {
   let onToken: ((delta: string) => void) | undefined;
+  let onAnswering: (() => void) | undefined;
   let settle: { resolve: (reply: ChatReply) => void; reject: (error: Error) => void } | null = null;
   let text = '';
   const model: LanguageModel = {
@@ -36,6 +38,7 @@ function handTypedModel() {
     chat: (_messages, _options, call) =>
       new Promise<ChatReply>((resolve, reject) => {
         onToken = call?.onToken;
+        onAnswering = call?.onAnswering;
         text = '';
         settle = { resolve, reject };
       }),
@@ -43,6 +46,8 @@ function handTypedModel() {
   return {
     model,
     asked: () => settle !== null,
+    /** The model begins to answer with reasoning sent apart from its reply, as an engine says so. */
+    reason: () => onAnswering?.(),
     send: (...pieces: string[]) => {
       for (const piece of pieces) {
         text += piece;
@@ -204,6 +209,19 @@ describe('a live show', () => {
     expect(shownReply(show)).toBe('```python\ndef has_close_elements(numbers, threshold):\n    return False\n```');
     expect(show.strip.tokens).toBe(5);
     await vi.waitFor(() => expect(show.scenes.map((s) => s.kind)).toContain('execution'));
+    show.stop();
+  });
+
+  it('says the model is thinking while it reasons apart from its reply, not that it waits for a first token', async () => {
+    const { show, hand } = await handTypedShow();
+    const current = () => show.scenes[show.shownIndex];
+    await vi.waitFor(() => expect(current()?.kind).toBe('generation'));
+    expect(sceneDetail(current()!)).toMatch(/waiting for its first token$/);
+    hand.reason();
+    expect(current()).toMatchObject({ kind: 'generation', reply: '', thinking: true });
+    expect(sceneDetail(current()!)).toMatch(/thinking \(its reasoning is not shown\)$/);
+    hand.send('```python\n');
+    expect(sceneDetail(current()!)).toMatch(/streaming$/);
     show.stop();
   });
 
