@@ -221,6 +221,16 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
     res.end('404 page not found');
   }
 
+  /** The model a native-API request names, when the server has it; else answers Ollama's 404 and gives null. */
+  async function servedModelAsked(req: IncomingMessage, res: ServerResponse): Promise<string | null> {
+    let raw = '';
+    for await (const part of req) raw += String(part);
+    const asked = (JSON.parse(raw || '{}') as { model?: unknown }).model;
+    if (typeof asked === 'string' && models.includes(asked)) return asked;
+    sendJson(res, 404, { error: `model '${String(asked)}' not found` });
+    return null;
+  }
+
   /** Loads `name` as the fake Ollama does: a wait of `loadMs` unless it is loaded, the other model unloaded first when it holds one. */
   async function load(name: string, model: FakeOllamaModel): Promise<void> {
     if (loaded.has(name)) return;
@@ -251,25 +261,14 @@ export async function startFakeOpenAIServer(options: FakeServerOptions = {}): Pr
     }
     if (path === '/api/generate' && req.method === 'POST') {
       // No prompt: Ollama loads the model and answers once it is loaded.
-      let raw = '';
-      for await (const part of req) raw += String(part);
-      const asked = (JSON.parse(raw || '{}') as { model?: unknown }).model;
-      if (typeof asked !== 'string' || !models.includes(asked)) {
-        sendJson(res, 404, { error: `model '${String(asked)}' not found` });
-        return;
-      }
+      const asked = await servedModelAsked(req, res);
+      if (asked === null) return;
       await load(asked, model);
       sendJson(res, 200, { model: asked, created_at: new Date().toISOString(), response: '', done: true, done_reason: 'load' });
       return;
     }
     if (path === '/api/show' && req.method === 'POST') {
-      let raw = '';
-      for await (const part of req) raw += String(part);
-      const asked = (JSON.parse(raw || '{}') as { model?: unknown }).model;
-      if (typeof asked !== 'string' || !models.includes(asked)) {
-        sendJson(res, 404, { error: `model '${String(asked)}' not found` });
-        return;
-      }
+      if ((await servedModelAsked(req, res)) === null) return;
       sendJson(res, 200, {
         parameters: 'stop "<|eot_id|>"',
         template: '{{ .Prompt }}',

@@ -2,17 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseReportOptions } from '../../../cli/report/report-options.ts';
 import { parseRunOptions } from '../../../cli/run/run-options.ts';
 import { parseScoreOptions } from '../../../cli/score/score-options.ts';
-import { UsageError } from '../../../cli/usage-error.ts';
+import { usageRefusal } from './usage-refusal.ts';
 
-function refusal(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a usage error');
-}
+const refusal = usageRefusal;
 
 describe('numbers on the command line', () => {
   it('are read as written in decimal: hex, binary or padded text is refused, not read as another number', () => {

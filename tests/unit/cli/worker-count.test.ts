@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunOptions, RUN_USAGE } from '../../../cli/run/run-options.ts';
 import { parseScoreOptions, SCORE_USAGE } from '../../../cli/score/score-options.ts';
-import { UsageError } from '../../../cli/usage-error.ts';
 import { checkWorkers, defaultWorkers, maxWorkers } from '../../../cli/worker-count.ts';
+import { usageRefusal } from './usage-refusal.ts';
 
 const GB = 2 ** 30;
 
-function refusal(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(UsageError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a usage error');
-}
+const refusal = usageRefusal;
 
 describe('--workers against the machine', () => {
   it('refuses a thousand interpreters, on run and score, naming the limit here', () => {
