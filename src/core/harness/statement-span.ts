@@ -20,6 +20,13 @@ export function statementEnd(lines: readonly string[], first: number): number {
   return last;
 }
 
+/** The statement that starts on `lines[first]`, its lines dedented together (a multi-line assert keeps its inner indentation). */
+export function statementText(lines: readonly string[], first: number): string {
+  const spanned = lines.slice(first, statementEnd(lines, first) + 1);
+  const indent = Math.min(...spanned.filter((l) => l.trim()).map((l) => /^\s*/.exec(l)?.[0].length ?? 0));
+  return spanned.map((l) => l.slice(Math.min(indent, /^\s*/.exec(l)?.[0].length ?? 0)).trimEnd()).join('\n');
+}
+
 /** Opening minus closing brackets outside string literals and comments. */
 function bracketBalance(line: string): number {
   const code = line.replace(/'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"/g, '""').replace(/#.*$/, '');

@@ -6,7 +6,7 @@
 import type { AssembledProgram } from './assemble-program.ts';
 import { classifyError } from './classify-error.ts';
 import type { ErrorCategory, Outcome, RunResult } from './outcome.ts';
-import { statementEnd } from './statement-span.ts';
+import { statementText } from './statement-span.ts';
 import { studyErrorType } from './study-error-type.ts';
 import { failingTestFrame, trimTraceback, type ProgramRegions } from './traceback.ts';
 
@@ -87,10 +87,6 @@ function failingAssert(traceback: string, regions: ProgramRegions): string | nul
   let start = frame.line - 1;
   while (start > lowest && !isAssert(start)) start--;
   if (!isAssert(start)) return (lines[frame.line - 1] ?? '').trim() || null;
-  return dedent(lines.slice(start, statementEnd(lines, start) + 1)).join('\n');
+  return statementText(lines, start);
 }
 
-function dedent(lines: string[]): string[] {
-  const indent = Math.min(...lines.filter((l) => l.trim()).map((l) => /^\s*/.exec(l)?.[0].length ?? 0));
-  return lines.map((l) => l.slice(Math.min(indent, /^\s*/.exec(l)?.[0].length ?? 0)).trimEnd());
-}
