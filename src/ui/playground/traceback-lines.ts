@@ -6,7 +6,7 @@
  * after the code in every mode, so their frames are marked as theirs everywhere. Python's own
  * text stays as it wrote it.
  */
-import { parseTraceback, type TracebackFrame } from '../../core/harness/traceback.ts';
+import { failingTestFrame, parseTraceback } from '../../core/harness/traceback.ts';
 import { PROGRAM_FILENAME } from '../../core/harness/to-outcome.ts';
 import type { Outcome } from '../../core/harness/outcome.ts';
 import { wholeStatement } from './test-lines.ts';
@@ -83,13 +83,8 @@ function noteFor(line: number, lines: CodeLines): string | null {
  * before the tests ran (a SyntaxError, an error at import) or its frame shows no source.
  */
 export function raisingTestLine(traceback: string, lines: CodeLines, filename: string = PROGRAM_FILENAME): string | null {
-  let lastSection: TracebackFrame[] = [];
-  for (const part of parseTraceback(traceback)) {
-    if (part.kind === 'header') lastSection = [];
-    else if (part.kind === 'frame') lastSection.push(part.frame);
-  }
-  const inTests = lastSection.filter((f) => f.file === filename && f.functionName !== null && f.line >= lines.testFirstLine);
-  const source = inTests[inTests.length - 1]?.lines[1];
+  // The frame the harness reads a failing assert from; the trimmed traceback has no program text, so none is given.
+  const source = failingTestFrame(traceback, { filename, testFirstLine: lines.testFirstLine, programLines: [] })?.lines[1];
   return source?.startsWith('    ') && !/^\s*\^+\s*$/.test(source) ? source.trim() : null;
 }
 
