@@ -157,7 +157,8 @@ export class ResultsSession {
           unit.status === 'errored'
             ? { status: 'errored', fileName, message: unit.message, attempts: unit.attempts, steps: unit.steps }
             : { status: 'unfinished', fileName, steps: unit.steps };
-        if (best === null || rank(run) > rank(best)) best = run;
+        // The copy a merge keeps (result-file-merge.ts): more steps, then the earlier file's.
+        if (best === null || run.steps.length > best.steps.length) best = run;
       }
     }
     return best;
@@ -227,13 +228,4 @@ export class ResultsSession {
     }
     return this.#loaded.value;
   }
-}
-
-/**
- * Which of two shards' copies of a run without a verdict to show: the one a merge of the files
- * keeps (result-file-merge.ts), the copy with more steps, then the earlier file's, whether
- * errored or unfinished; so the explorer shows what the merged file holds.
- */
-function rank(run: UnsettledRun): number {
-  return run.steps.length;
 }
