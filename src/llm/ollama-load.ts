@@ -59,18 +59,23 @@ export class OllamaLoader {
     const asked = { ...(apiKey ? { apiKey } : {}), ...(this.#options.fetch ? { fetch: this.#options.fetch } : {}), timeoutMs: this.#options.askTimeoutMs ?? 5_000, signal };
     const listing = ask(`${base}/api/ps`, undefined, asked);
     if (!known) {
-      // Only the first question decides what the server is: a later one that fails (a busy moment) does not change it.
-      const answer = listing.then((ps) => ps.ok && Array.isArray((ps.body as { models?: unknown } | null)?.models));
-      this.#isOllama.set(base, answer);
-      // Unless a pause cut it short: that says nothing about the server, and the run, resumed, would
-      // never load a model there again. The next prepare asks again.
-      void listing.then((ps) => {
+      // Only the first question decides what the server is: a later one that fails (a busy moment)
+      // does not change it. Unless a pause cut it short: that says nothing about the server, and
+      // the run, resumed, would never load a model there again; the next prepare asks again.
+      const answer: Promise<boolean> = listing.then((ps) => {
         if (!ps.ok && signal?.aborted && this.#isOllama.get(base) === answer) this.#isOllama.delete(base);
+        return loadedModels(ps) !== null;
       });
+      this.#isOllama.set(base, answer);
     }
-    const ps = await listing;
-    const loaded = ps.ok ? (ps.body as { models?: unknown } | null)?.models : undefined;
-    if (!Array.isArray(loaded) || loaded.some((entry) => sameModel(entry, name)) || signal?.aborted) return;
+    const loaded = loadedModels(await listing);
+    if (loaded === null || loaded.some((entry) => sameModel(entry, name)) || signal?.aborted) return;
     await ask(`${base}/api/generate`, { model: name }, { ...asked, timeoutMs: this.#options.loadTimeoutMs ?? 600_000 });
   }
+}
+
+/** The models an Ollama's `/api/ps` lists as loaded; null for an answer that is not Ollama's (or none). */
+function loadedModels(ps: Awaited<ReturnType<typeof ask>>): unknown[] | null {
+  const models = ps.ok ? (ps.body as { models?: unknown } | null)?.models : undefined;
+  return Array.isArray(models) ? models : null;
 }
