@@ -20,7 +20,7 @@
  */
 import type { LanguageModel } from '../core/ports.ts';
 import { apiRoot } from './endpoint-url.ts';
-import { ask, sameModel, serverRoot } from './served-model.ts';
+import { ask, loadedModels, sameModel, serverRoot } from './served-model.ts';
 
 export interface OllamaLoaderOptions {
   fetch?: typeof globalThis.fetch;
@@ -72,10 +72,4 @@ export class OllamaLoader {
     if (loaded === null || loaded.some((entry) => sameModel(entry, name)) || signal?.aborted) return;
     await ask(`${base}/api/generate`, { model: name }, { ...asked, timeoutMs: this.#options.loadTimeoutMs ?? 600_000 });
   }
-}
-
-/** The models an Ollama's `/api/ps` lists as loaded; null for an answer that is not Ollama's (or none). */
-function loadedModels(ps: Awaited<ReturnType<typeof ask>>): unknown[] | null {
-  const models = ps.ok ? (ps.body as { models?: unknown } | null)?.models : undefined;
-  return Array.isArray(models) ? models : null;
 }

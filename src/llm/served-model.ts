@@ -46,8 +46,8 @@ export async function probeServedModel(endpoint: string, model: string, options:
   };
   const ps = await ask(`${base}/api/ps`, undefined, options);
   if (!ps.ok) return { ...report, unknownBecause: `the server did not describe the model: ${ps.why}` };
-  const listed = (ps.body as { models?: unknown } | null)?.models;
-  if (!Array.isArray(listed)) {
+  const listed = loadedModels(ps);
+  if (listed === null) {
     return { ...report, unknownBecause: 'the server did not describe the model: its /api/ps answer is not Ollama’s (no list of loaded models)' };
   }
   report.server = 'ollama';
@@ -68,6 +68,12 @@ export async function probeServedModel(endpoint: string, model: string, options:
   if (report.quantization === null) reasons.push(show.ok ? 'Ollama did not give the quantisation' : `Ollama did not describe the model: ${show.why}`);
   report.unknownBecause = reasons.length > 0 ? reasons.join('; ') : null;
   return report;
+}
+
+/** The models an Ollama's `/api/ps` lists as loaded; null for an answer that is not Ollama's (or none). */
+export function loadedModels(ps: Answer): unknown[] | null {
+  const models = ps.ok ? (ps.body as { models?: unknown } | null)?.models : undefined;
+  return Array.isArray(models) ? models : null;
 }
 
 /** Ollama names a model without a tag `…:latest`. */
