@@ -245,7 +245,14 @@ describe('the Models page on SwiftShader WebGPU', () => {
     await expect.poll(() => cached.textContent()).toMatch(/^\s*no\s+also 29\d KB from huggingface\.co, unused with\s+localhost:\d+/);
     await row.getByRole('button', { name: `Download ${model}` }).waitFor();
     await tryIt.getByText(/^Not downloaded yet: sending downloads it first/).waitFor();
-    await row.getByRole('button', { name: `Delete ${model} from this browser` }).click();
+    // Delete asks first, and counts the unused copies it removes too.
+    await row.getByRole('button', { name: `Delete ${model} from this browser…` }).click();
+    const question = row.getByRole('group', { name: `Confirm deleting ${model}` });
+    expect(await question.textContent()).toMatch(/Delete its 29\d KB from this browser\?/);
+    // In the sticky column, not run out of it under the table's edge.
+    const [groupRight, cellRight] = await question.evaluate((group) => [group.getBoundingClientRect().right, group.closest('td')!.getBoundingClientRect().right]);
+    expect(groupRight).toBeLessThanOrEqual(cellRight);
+    await question.getByRole('button', { name: 'Yes, delete' }).click();
     await expect.poll(() => cached.textContent()).toMatch(/^\s*no\s*$/);
     expect(await page.evaluate(async () => (await (await caches.open('webllm/model')).keys()).length)).toBe(0);
     expect(internet).toEqual([]);
@@ -274,15 +281,24 @@ describe('the Models page on SwiftShader WebGPU', () => {
     await app.close();
   });
 
-  it('Delete from the keyboard: focus moves to the row\'s Download, which the deleted files leave in its place, not to <body>', async () => {
+  it('Delete from the keyboard asks first; then focus moves to the row\'s Download, which the deleted files leave in its place, not to <body>', async () => {
     const { app, internet } = await openModels();
     const { page } = app;
     const model = 'Qwen2.5-0.5B-Instruct-q4f32_1-MLC';
     await cacheModelFiles(page, model, { config: false });
     await page.reload();
     await page.locator('[data-fact="adapter"]').waitFor({ timeout: 30_000 });
-    const remove = page.getByRole('button', { name: `Delete ${model} from this browser` });
+    const remove = page.getByRole('button', { name: `Delete ${model} from this browser…` });
     await remove.focus();
+    // The question takes focus on its safe answer; Escape withdraws it and gives focus back.
+    await page.keyboard.press('Enter');
+    const keep = page.getByRole('button', { name: 'Keep it' });
+    await expect.poll(() => keep.evaluate((button) => button === document.activeElement)).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => remove.evaluate((button) => button === document.activeElement)).toBe(true);
+    expect(await page.evaluate(async () => (await (await caches.open('webllm/model')).keys()).length)).toBeGreaterThan(0);
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Shift+Tab');
     await page.keyboard.press('Enter');
     await remove.waitFor({ state: 'detached' });
     const download = page.getByRole('button', { name: `Download ${model}` });
