@@ -6,6 +6,7 @@ import type { ConfidenceInterval } from '../stats/bootstrap.ts';
 import { PASSED_LABEL, type FirstErrorRow } from '../stats/error-tables.ts';
 import type { ArmConsistency, ArmPassRate } from './arm-tables.ts';
 import type { IterationSeries } from './iteration-report.ts';
+import { formatNumber } from './table.ts';
 
 export interface BarSeries {
   label: string;
@@ -125,11 +126,14 @@ export function passRateMethod(ci: Pick<ConfidenceInterval, 'replicates' | 'seed
 }
 
 export function passRateChart(rates: readonly ArmPassRate[]): BarChartData {
+  // Rounded as the table and the bar labels round (formatNumber, half away from zero): toFixed
+  // rounds the binary value, so 41 of 80 (51.24999… %) read 51.2 % here beside the table's 51.3 %.
+  const percent = (value: number) => formatNumber(value, 1);
   const values = rates.map((r) =>
     r.interval.method === 'none'
-      ? `${r.label}: ${r.interval.estimate.toFixed(1)} % (no CI: every problem scored the same)`
-      : `${r.label}: ${r.interval.estimate.toFixed(1)} % (95 % ${r.interval.method === 'exact-binomial' ? 'exact binomial ' : ''}CI ` +
-        `${r.interval.lower.toFixed(1)}–${r.interval.upper.toFixed(1)} %)`,
+      ? `${r.label}: ${percent(r.interval.estimate)} % (no CI: every problem scored the same)`
+      : `${r.label}: ${percent(r.interval.estimate)} % (95 % ${r.interval.method === 'exact-binomial' ? 'exact binomial ' : ''}CI ` +
+        `${percent(r.interval.lower)}–${percent(r.interval.upper)} %)`,
   );
   // Said only where some interval was resampled (an exact binomial bound is not).
   const resampled = rates.find((r) => r.interval.method === 'percentile-bootstrap')?.interval;
