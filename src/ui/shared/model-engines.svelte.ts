@@ -12,6 +12,8 @@ import { browserStorage } from '../models/saved-settings.ts';
 import { webGpuRefusal } from '../models/webgpu-summary.ts';
 import type { StudyModelDeps } from '../study/study-models.ts';
 import { sameEndpoint } from '../../llm/endpoint-url.ts';
+import { browserSettings, readSavedModelSettings, savedSource } from '../../llm/saved-model-source.ts';
+import { weightsToDownload } from '../../llm/weights-to-download.ts';
 import type { ModelEngineForm } from './model-engine-form.svelte.ts';
 import { defaultEngine, readPickedEngine, writePickedEngine, type EngineDefault } from './default-engine.ts';
 
@@ -51,6 +53,12 @@ export class ModelEngines {
         if (refusal) throw new Error(refusal);
         const { sharedWebLLMSession } = await import('../../llm/webllm-session.ts');
         return sharedWebLLMSession(catalog);
+      },
+      weightsToDownload: async (modelIds) => {
+        // Where WebLLM cannot run at all, the start's own refusal says so better than a download would.
+        await this.probe().catch(() => undefined);
+        if (!this.caps || webGpuRefusal(this.caps)) return [];
+        return weightsToDownload(catalog, modelIds, { source: savedSource(readSavedModelSettings(browserSettings())), storage: globalThis.caches });
       },
     };
   }

@@ -31,6 +31,8 @@ import type { StudyLibrary } from './study-library.svelte.ts';
 import { studyModels, type StudyModelDeps } from './study-models.ts';
 import { ServedModelLog } from '../../llm/served-model.ts';
 import { apiRoot } from '../../llm/endpoint-url.ts';
+import type { PendingDownload } from '../../llm/weights-to-download.ts';
+import { formatBytes } from '../../core/llm/catalog.ts';
 import { StudyRun } from './study-run.svelte.ts';
 
 export interface LauncherDeps {
@@ -96,6 +98,21 @@ export function newStudyId(now: Date = new Date()): string {
 /** Why an autorun link did not start by itself: it would have sent this browser's API key. */
 export function linkWouldSendKey(root: string): string {
   return `This link asks to start its study at once on ${root}, with the API key this browser holds for that endpoint. Nothing was started: check the study above (its arms, repeats and problems make its cost), then press Run study.`;
+}
+
+/**
+ * Why an autorun link did not start by itself: its in-browser models would be downloaded first.
+ * Sizes are estimates from the parameter counts (the exact one is known only from the file list).
+ */
+export function linkWouldDownload(pending: readonly PendingDownload[]): string {
+  const names = pending.map((p) => p.modelId);
+  const listed = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  const total = pending.every((p) => p.bytes !== undefined) ? pending.reduce((sum, p) => sum + (p.bytes ?? 0), 0) : undefined;
+  const size = total === undefined ? '' : ` (about ${formatBytes(total)})`;
+  return (
+    `This link asks to start its study at once in this browser, which would first download ${listed}${size}. ` +
+    'Nothing was started or downloaded: check the study above, then press Run study (or download the models on the Models page first).'
+  );
 }
 
 export class StudyLauncher {
@@ -335,7 +352,26 @@ export class StudyLauncher {
       this.errors = [linkWouldSendKey(keyedRoot)];
       return;
     }
+    // Nor does it fetch gigabytes of weights into this browser without a click.
+    const pending = await this.#weightsToDownload();
+    if (pending.length > 0) {
+      this.errors = [linkWouldDownload(pending)];
+      return;
+    }
     await this.start({ link: query });
+  }
+
+  /** The form's in-browser models that are not downloaded yet (none when it runs on an endpoint or a replay). */
+  async #weightsToDownload(): Promise<readonly PendingDownload[]> {
+    const check = this.#deps.models.weightsToDownload;
+    if (this.#form.engine !== 'webllm' || !check) return [];
+    let models;
+    try {
+      models = this.#form.toDraft().models;
+    } catch {
+      return []; // A study this GPU has no build for: the start says so.
+    }
+    return check(Object.values(models).flatMap((binding) => (binding.engine === 'webllm' ? [binding.id] : [])));
   }
 
   /** The endpoint the form would send an API key to, or null (in-browser models, a replay, no key). */

@@ -11,6 +11,7 @@ import { OllamaLoader } from '../../llm/ollama-load.ts';
 import { createOpenAICompatibleModel, listModels, type EndpointAnswered } from '../../llm/openai-compatible.ts';
 import type { ServedModelLog } from '../../llm/served-model.ts';
 import type { WebLLMSession } from '../../llm/webllm-session.ts';
+import type { PendingDownload } from '../../llm/weights-to-download.ts';
 
 export interface StudyModelDeps {
   /** The API key to send to an endpoint, if the user gave one for it. */
@@ -21,6 +22,8 @@ export interface StudyModelDeps {
   replay?: ReadonlyMap<string, LanguageModel>;
   /** Asks each endpoint what it ran a model with, after the model's first reply (served-model.ts). */
   servedModels?: ServedModelLog;
+  /** The in-browser builds of these ids that are not downloaded yet (an autorun link asks before it starts). */
+  weightsToDownload?: (modelIds: readonly string[]) => Promise<readonly PendingDownload[]>;
 }
 
 /** How long the check that an endpoint answers at all may take before the study starts anyway. */

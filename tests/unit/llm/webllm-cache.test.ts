@@ -1,28 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { deleteCachedModel, inspectModelCache, type CacheLike, type CacheStorageLike } from '../../../src/llm/webllm-cache.ts';
-
-/** Cache Storage in memory, holding Responses under URLs as the browser does. */
-class MemoryCaches implements CacheStorageLike {
-  stores = new Map<string, Map<string, Response>>();
-  async has(name: string) {
-    return this.stores.has(name);
-  }
-  async open(name: string): Promise<CacheLike> {
-    let store = this.stores.get(name);
-    if (!store) this.stores.set(name, (store = new Map()));
-    const entries = store;
-    const key = (request: RequestInfo) => (typeof request === 'string' ? request : request.url);
-    return {
-      keys: async () => [...entries.keys()].map((url) => new Request(url)),
-      match: async (request) => entries.get(key(request))?.clone(),
-      delete: async (request) => entries.delete(key(request)),
-    };
-  }
-  put(name: string, url: string, body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) {
-    if (!this.stores.has(name)) this.stores.set(name, new Map());
-    this.stores.get(name)?.set(url, new Response(body, { headers }));
-  }
-}
+import { deleteCachedModel, inspectModelCache } from '../../../src/llm/webllm-cache.ts';
+import { MemoryCaches } from '../../support/memory-caches.ts';
 
 const coder = {
   model_id: 'Qwen2.5-Coder-3B-Instruct-q4f32_1-MLC',

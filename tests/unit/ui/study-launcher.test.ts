@@ -7,7 +7,16 @@ import type { StudyStatus } from '../../../src/core/ports.ts';
 import { openLabDatabase } from '../../../src/store/database.ts';
 import { IdbStudyStore } from '../../../src/store/study-store.ts';
 import { StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
-import { LINK_STARTING_ELSEWHERE, RUNNING_IN_ANOTHER_TAB, StudyLauncher, UNREAD_LINK_PROBLEM, linkIdentity, linkWouldSendKey } from '../../../src/ui/study/study-launcher.svelte.ts';
+import type { PendingDownload } from '../../../src/llm/weights-to-download.ts';
+import {
+  LINK_STARTING_ELSEWHERE,
+  RUNNING_IN_ANOTHER_TAB,
+  StudyLauncher,
+  UNREAD_LINK_PROBLEM,
+  linkIdentity,
+  linkWouldDownload,
+  linkWouldSendKey,
+} from '../../../src/ui/study/study-launcher.svelte.ts';
 import type { TabRun } from '../../../src/ui/shared/tab-run.ts';
 import { StudyLibrary } from '../../../src/ui/study/study-library.svelte.ts';
 import { contractConfig } from '../../support/study-store-contract.ts';
@@ -35,6 +44,7 @@ async function setUp(
   stored: { id: string; status: StudyStatus; link?: string }[],
   ranInThisTab: string | null = null,
   keys: { sentTo?: string[]; known?: Record<string, string> } = {},
+  toDownload: readonly PendingDownload[] = [],
 ) {
   const store = new IdbStudyStore(await openLabDatabase());
   for (const { id, status, link } of stored) {
@@ -59,7 +69,11 @@ async function setUp(
       sandbox: async () => {
         throw new Error('not used');
       },
-      models: { apiKeyFor: (root) => keys.known?.[root], webllm: async () => Promise.reject(new Error('not used')) },
+      models: {
+        apiKeyFor: (root) => keys.known?.[root],
+        webllm: async () => Promise.reject(new Error('not used')),
+        weightsToDownload: async (ids) => toDownload.filter((pending) => ids.includes(pending.modelId)),
+      },
       setAddress: () => undefined,
       thisTab: { get: () => tab.run, set: (run) => (tab.run = run) },
     },
@@ -112,6 +126,38 @@ describe('opening a study link', () => {
     expect(launcher.calls).toEqual([]);
     expect(launcher.errors).toEqual([linkWouldSendKey('http://127.0.0.1:9/v1')]);
     expect(form.repeats).toBe(3);
+  });
+
+  it('does not start by itself a study whose in-browser models are not downloaded yet: it names them and their size, and waits for Run', async () => {
+    const linkForm = new StudyForm();
+    linkForm.engine = 'webllm';
+    const query = new URLSearchParams(await encodeStudyLink(linkForm.toLink({ autorun: true })));
+    const ids = Object.values(linkForm.toDraft().models).map((binding) => binding.id);
+    expect(ids.length).toBeGreaterThan(0);
+    const pending = ids.map((modelId) => ({ modelId, bytes: 900_000_000 }));
+    const { launcher, form } = await setUp([], null, {}, pending);
+    await launcher.openLink(query);
+    expect(launcher.calls).toEqual([]);
+    expect(form.engine).toBe('webllm');
+    expect(launcher.errors).toEqual([linkWouldDownload(pending)]);
+    expect(launcher.errors[0]).toContain(ids.at(-1));
+    expect(launcher.errors[0]).toMatch(/\(about 858 MB\)\. Nothing was started or downloaded/);
+
+    // Downloaded already (or on an endpoint): it starts as before.
+    const downloaded = await setUp([], null, {}, []);
+    await downloaded.launcher.openLink(query);
+    expect(downloaded.launcher.calls).toEqual(['start']);
+  });
+
+  it('says which models a link would download, with their total or without one when a size is unknown', () => {
+    expect(linkWouldDownload([{ modelId: 'A-q4f16_1-MLC', bytes: 1_000_000_000 }])).toMatch(/^This link .* first download A-q4f16_1-MLC \(about 954 MB\)\. /);
+    expect(
+      linkWouldDownload([
+        { modelId: 'A', bytes: 1 },
+        { modelId: 'B', bytes: undefined },
+        { modelId: 'C', bytes: 2 },
+      ]),
+    ).toMatch(/first download A, B and C\. Nothing/);
   });
 
   it('resumes the interrupted study the link started, found by its id or by the link itself', async () => {

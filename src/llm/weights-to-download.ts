@@ -1,0 +1,39 @@
+/**
+ * Which in-browser builds a study would have to download before its first call, and about how
+ * much. A study link with `autorun=1` asks before it starts by itself: a link from someone else
+ * should not fetch gigabytes of weights into this browser without a click.
+ */
+import { estimateDownloadBytes } from '../core/llm/catalog.ts';
+import { entryForModelId, type WebLLMCatalog } from './model-catalog.ts';
+import { toAppConfig, type ModelFileSource } from './webllm-app-config.ts';
+import { inspectModelCache, type CacheStorageLike } from './webllm-cache.ts';
+
+export interface PendingDownload {
+  modelId: string;
+  /** What is left to fetch, estimated from the parameter count less what is cached; undefined for a build the catalogue does not know. */
+  bytes: number | undefined;
+}
+
+/**
+ * The builds of `modelIds` not completely in the cache, in the order given. Without Cache Storage
+ * (or with one that cannot be read) nothing counts as cached: WebLLM could not use it either.
+ */
+export async function weightsToDownload(
+  catalog: WebLLMCatalog,
+  modelIds: readonly string[],
+  options: { source?: ModelFileSource; storage?: CacheStorageLike | undefined } = {},
+): Promise<PendingDownload[]> {
+  const wanted = [...new Set(modelIds)];
+  if (wanted.length === 0) return [];
+  const records = toAppConfig(catalog.records, options.source).model_list.filter((record) => wanted.includes(record.model_id));
+  const cached = options.storage ? await inspectModelCache(records, options.storage).catch(() => []) : [];
+  const byId = new Map(cached.map((model) => [model.modelId, model]));
+  return wanted.flatMap((modelId) => {
+    const have = byId.get(modelId);
+    if (have?.complete) return [];
+    const entry = entryForModelId(catalog, modelId);
+    const build = entry && Object.values(entry.builds).find((b) => b.modelId === modelId);
+    const bytes = entry && build ? Math.max(0, estimateDownloadBytes(entry, build.quantization) - (have?.bytes ?? 0)) : undefined;
+    return [{ modelId, bytes }];
+  });
+}
