@@ -342,6 +342,43 @@ describe('the problem explorer and the presenter', () => {
     await app.close();
   });
 
+  it('on a phone-wide window, a change keeps every line\'s tint and mark in view, and each box that scrolls is a named tab stop', { timeout: 120_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/results' });
+    const { page } = app;
+    await page.setViewportSize({ width: 320, height: 640 });
+    const explorer = await openFile(page);
+    // The first problem the self-refine arm refined: its code has a version 2 and a change to it.
+    const diff = explorer.locator('.diff').first();
+    for (let i = 0; i < 30 && (await diff.count()) === 0; i++) {
+      await explorer.getByRole('button', { name: `HumanEval/${i}`, exact: true }).click();
+      await explorer.getByLabel('Arm').selectOption({ label: 'llama self-refine' });
+      await detailHeading(explorer).filter({ hasText: `HumanEval/${i}` }).waitFor();
+    }
+    await diff.waitFor();
+    // Scrolled sideways, a line's tint ended at the box's edge and its mark scrolled away: added and
+    // removed code were then told apart by the colour of the text alone. The lines wrap instead.
+    const box = diff.locator('pre');
+    expect(await box.evaluate((pre) => pre.scrollWidth <= pre.clientWidth)).toBe(true);
+    // Each line's tint spans the box: a line as wide as the box inside its borders, none wider.
+    const inside = await box.evaluate((pre) => pre.clientWidth);
+    const lines = await diff.locator('.line').evaluateAll((spans, width) => spans.map((span) => Math.abs(span.getBoundingClientRect().width - width) < 1), inside);
+    expect(lines.length).toBeGreaterThan(0);
+    expect(lines.every(Boolean)).toBe(true);
+    // A refiner's prompt (problem, code, traceback) is wider and taller than its box at this width.
+    for (const summary of await explorer.locator('.model-step > summary').all()) await summary.click();
+    const boxes = await explorer.locator('.model-step pre').evaluateAll((pres) =>
+      pres.map((pre) => ({ scrolls: pre.scrollWidth > pre.clientWidth + 1 || pre.scrollHeight > pre.clientHeight + 1, tabindex: pre.getAttribute('tabindex'), name: pre.getAttribute('aria-label') })),
+    );
+    const scrolling = boxes.filter((b) => b.scrolls);
+    expect(scrolling.length).toBeGreaterThan(0);
+    for (const b of scrolling) {
+      expect(b.tabindex).toBe('0');
+      expect(b.name).toMatch(/^(generate|refine) (prompt, (system|user) message|reply)$/);
+    }
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('leaves Space to the focused control on the verdict: it does not restart the replay', { timeout: 120_000 }, async () => {
     const app = await openApp(browser, server, { hash: '#/presenter?source=demo&demo=name-error&speed=8&autostart=1' });
     const { page } = app;
