@@ -335,6 +335,10 @@ describe('the problem explorer and the presenter', () => {
     expect(await explorer.getByRole('link', { name: 'Present HumanEval/3' }).count()).toBe(1);
     await page.keyboard.press('Enter');
     await expect.poll(() => detailHeading(explorer).textContent()).toBe('HumanEval/3');
+    // The chosen row shows as more than a faint tint: a bar in the accent colour and a bold id.
+    const chosenRow = explorer.getByRole('row').filter({ has: page.getByRole('button', { name: 'HumanEval/3', exact: true, pressed: true }) });
+    expect(await chosenRow.locator('th').evaluate((th) => getComputedStyle(th).boxShadow)).toMatch(/inset/);
+    expect(await chosenRow.getByRole('button', { name: 'HumanEval/3', exact: true }).evaluate((b) => getComputedStyle(b).fontWeight)).toBe('700');
     await explorer.getByRole('link', { name: 'Present this run' }).focus();
     await page.keyboard.press('Enter');
     await scene(page).waitFor({ timeout: 60_000 });
