@@ -115,6 +115,31 @@ describe('the presenter in Chromium', () => {
     const marker = scene(page).locator('.traceback .marked').first();
     expect(await marker.evaluate((mark) => getComputedStyle(mark, '::after').forcedColorAdjust)).toBe('none');
     await page.emulateMedia({ forcedColors: 'none' });
+    // The markers sit in room of their own under their line, also with a reader's text spacing
+    // (WCAG 1.4.12: line height 1.5 and wider letters and words) overriding the stage's.
+    const markersClear = () =>
+      scene(page).locator('.traceback').evaluate((box) =>
+        [...box.querySelectorAll('.with-marks')].every((line) => {
+          const mark = line.querySelector<HTMLElement>('.marked')!;
+          const after = getComputedStyle(mark, '::after');
+          // The top half of a marker's em box holds its glyph (^ and ~ sit high in it).
+          const bottom = mark.getBoundingClientRect().top + parseFloat(after.top) + parseFloat(after.fontSize) / 2;
+          let next = line.nextElementSibling;
+          while (next && getComputedStyle(next).position === 'absolute') next = next.nextElementSibling;
+          if (!next) return true;
+          const range = document.createRange();
+          range.selectNodeContents(next);
+          const top = Math.min(...[...range.getClientRects()].map((r) => r.top));
+          return bottom <= top + 1;
+        }),
+      );
+    expect(await markersClear()).toBe(true);
+    const spacing = await page.addStyleTag({
+      content: '* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important } p { margin-bottom: 2em !important }',
+    });
+    expect(await markersClear()).toBe(true);
+    await app.screenshot('presenter-demo-03a-execution-text-spacing');
+    await spacing.evaluate((style) => style.remove());
     // Type made larger for the room, step by step to twice the size: the verdict stays in view
     // (the code scrolls under it), and the bars around the stage leave it most of the height.
     for (let step = 1; step <= 10; step++) {
