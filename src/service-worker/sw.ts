@@ -221,7 +221,10 @@ function bareUrl(url: URL): string {
  */
 async function navigate(request: Request, url: URL): Promise<Response> {
   const runtime = await caches.open(RUNTIME);
-  const network = fetch(request).then(async (response) => {
+  // Revalidated, never taken from the HTTP cache as it stands: hosts give index.html a max-age
+  // (GitHub Pages: 10 minutes), so the first visit after a deploy got the old page, which the new
+  // worker then told at once that a new version was out. A 304 costs one round trip.
+  const network = fetch(request, { cache: 'no-cache' }).then(async (response) => {
     // A full cache costs the offline copy of this page, never the page itself.
     if (response.ok && response.type === 'basic') await runtime.put(bareUrl(url), response.clone()).catch(() => undefined);
     return response;
