@@ -23,6 +23,11 @@ export interface ReportOptions {
 
 /** Past this a report takes minutes (every CI resamples every problem this many times). */
 const MAX_REPLICATES = 1_000_000;
+/**
+ * A 95 % percentile interval reads its bounds at the 2.5th and 97.5th resample: with fewer than
+ * 40 there is no such resample, and 1 gave a "CI" of one point beside an estimate outside it.
+ */
+const MIN_REPLICATES = 100;
 
 export const REPORT_USAGE = `Usage: feedback-lab report [options] FILE...
 
@@ -61,7 +66,7 @@ Options:
                         study's "solo" is "1:solo", the second's "2:solo" (e.g.
                         --pair 1:solo,2:solo).
       --seed N          seed of the bootstrap CIs (default ${RESULTS_SEED}, the page's)
-      --replicates N    bootstrap resamples (default ${RESULTS_REPLICATES}, the page's)
+      --replicates N    bootstrap resamples, 100 or more (default ${RESULTS_REPLICATES}, the page's)
   -h, --help            show this help
 
 Examples:
@@ -108,7 +113,7 @@ export function parseReportOptions(argv: readonly string[]): ReportOptions | nul
     labelling,
     pairs: values.pair === undefined ? null : values.pair.map(readPair),
     seed: values.seed === undefined ? RESULTS_SEED : wholeNumberArgument('--seed', values.seed, 0, 2 ** 32 - 1),
-    replicates: values.replicates === undefined ? RESULTS_REPLICATES : wholeNumberArgument('--replicates', values.replicates, 1, MAX_REPLICATES),
+    replicates: values.replicates === undefined ? RESULTS_REPLICATES : wholeNumberArgument('--replicates', values.replicates, MIN_REPLICATES, MAX_REPLICATES),
   };
 }
 

@@ -243,7 +243,9 @@ describe('feedback-lab report refuses what it cannot use, naming the file', () =
       [['report', 'whole.json.gz', '--format', 'csv'], '--format csv writes one file per table: name the folder with --out DIR.'],
       [['report', 'whole.json.gz', '--format', 'html'], '--format must be markdown, csv or json, not "html".'],
       [['report', 'whole.json.gz', '--pair', 'solo,nope'], '--pair solo,nope: there is no arm "nope". The arms are: solo (llama solo), refine (llama self-refine), text-only (llama text-only).'],
-      [['report', 'whole.json.gz', '--replicates', '0'], '--replicates must be a whole number from 1 to 1000000, not "0".'],
+      [['report', 'whole.json.gz', '--replicates', '0'], '--replicates must be a whole number from 100 to 1000000, not "0".'],
+      // One resample gave a "95 % CI" of a single point, beside an estimate outside it.
+      [['report', 'whole.json.gz', '--replicates', '1'], '--replicates must be a whole number from 100 to 1000000, not "1".'],
       [['report', 'whole.json.gz', '--format', 'json', '--out', 'whole.json.gz'], '--out whole.json.gz is one of the files read: it would be overwritten. Give the output another name.'],
     ];
     for (const [args, message] of cases) {
