@@ -139,7 +139,7 @@ describe('the presenter in Chromium', () => {
     });
     expect(await markersClear()).toBe(true);
     await app.screenshot('presenter-demo-03a-execution-text-spacing');
-    await spacing.evaluate((style) => style.remove());
+    await spacing.evaluate((style) => (style as Element).remove());
     // Type made larger for the room, step by step to twice the size: the verdict stays in view
     // (the code scrolls under it), and the bars around the stage leave it most of the height.
     for (let step = 1; step <= 10; step++) {
