@@ -3,7 +3,7 @@
  * much. A study link with `autorun=1` asks before it starts by itself: a link from someone else
  * should not fetch gigabytes of weights into this browser without a click.
  */
-import { estimateDownloadBytes } from '../core/llm/catalog.ts';
+import { estimateDownloadBytes, formatBytes } from '../core/llm/catalog.ts';
 import { entryForModelId, type WebLLMCatalog } from './model-catalog.ts';
 import { toAppConfig, type ModelFileSource } from './webllm-app-config.ts';
 import { inspectModelCache, type CacheStorageLike } from './webllm-cache.ts';
@@ -36,4 +36,12 @@ export async function weightsToDownload(
     const bytes = entry && build ? Math.max(0, estimateDownloadBytes(entry, build.quantization) - (have?.bytes ?? 0)) : undefined;
     return [{ modelId, bytes }];
   });
+}
+
+/** "A and B (about 2.1 GB)": the builds, and their total when every size is known. */
+export function describeDownloads(pending: readonly PendingDownload[]): string {
+  const names = pending.map((p) => p.modelId);
+  const listed = names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  const known = pending.every((p) => p.bytes !== undefined);
+  return known ? `${listed} (about ${formatBytes(pending.reduce((sum, p) => sum + (p.bytes ?? 0), 0))})` : listed;
 }

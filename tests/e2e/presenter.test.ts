@@ -326,10 +326,12 @@ describe('the presenter in Chromium', () => {
     await app.close();
   });
 
-  it('does not start a link it cannot read whole: it stays on the setup and says what is wrong', { timeout: 120_000 }, async () => {
+  it('does not start a link it cannot read whole, nor a live show that would download models first: it stays on the setup and says why', { timeout: 120_000 }, async () => {
     for (const [query, problem] of [
       ['source=endpoint&endpoint=not%20a%20url&model=fake-model&problem=HumanEval/0&autostart=1', /endpoint:/],
       ['source=demo&demo=no-such-demo&speed=step&autostart=1', /demo=no-such-demo is not a built-in demo/],
+      // A slide's link opened by someone in the room: gigabytes of weights are not fetched without a click.
+      ['source=webllm&problem=HumanEval/0&preset=llama-self-refine&autostart=1', /would first download Llama-3\.2-3B-Instruct-q4f(16|32)_1-MLC \(about [\d.]+ GB\)\. Nothing was started/],
     ] as const) {
       const app = await openApp(browser, server, { hash: `#/presenter?${query}` });
       const { page } = app;

@@ -8,6 +8,7 @@ import { llmNodes } from '../../core/pipeline/genome.ts';
 import { webllmIdFor } from '../../core/pipeline/model-keys.ts';
 import { createOpenAICompatibleModel } from '../../llm/openai-compatible.ts';
 import { DownloadAnnouncer } from '../models/download-announcement.ts';
+import type { PendingDownload } from '../../llm/weights-to-download.ts';
 import type { LivePorts } from './live-show.svelte.ts';
 
 export interface EndpointChoice {
@@ -81,4 +82,24 @@ export async function webllmPorts(pipeline: Pipeline, sandbox: LivePorts['sandbo
       session.onLoadProgress(undefined);
     },
   };
+}
+
+/**
+ * The builds a live show of `pipeline` in this browser would download before its first token: a
+ * link that starts the show by itself (a slide's, opened by someone in the room) asks first.
+ * None where WebGPU cannot run: the show's own start says why better than a download would.
+ */
+export async function webllmDownloadsFor(pipeline: Pipeline): Promise<PendingDownload[]> {
+  const [{ installedCatalog }, { probeCapabilities }, { hasShaderF16 }, savedModel, { weightsToDownload }] = await Promise.all([
+    import('../../llm/webllm-installed.ts'),
+    import('../../llm/capabilities.ts'),
+    import('../../core/llm/catalog.ts'),
+    import('../../llm/saved-model-source.ts'),
+    import('../../llm/weights-to-download.ts'),
+  ]);
+  const caps = await probeCapabilities();
+  if (caps.webgpu !== 'available') return [];
+  const ids = llmNodes(pipeline).flatMap(({ node }) => webllmIdFor(node.model, hasShaderF16(caps)) ?? []);
+  const source = savedModel.savedSource(savedModel.readSavedModelSettings(savedModel.browserSettings()));
+  return weightsToDownload(installedCatalog, ids, { source, storage: globalThis.caches });
 }

@@ -17,7 +17,8 @@ import type { BenchmarkDataset } from '../datasets/benchmark-dataset.svelte.ts';
 import { EndpointSettings } from '../models/endpoint-settings.svelte.ts';
 import type { SettingsStorage } from '../models/saved-settings.ts';
 import { LiveShow, type LivePorts } from './live-show.svelte.ts';
-import { endpointPorts, webllmPorts } from './live-sources.ts';
+import { endpointPorts, webllmDownloadsFor, webllmPorts } from './live-sources.ts';
+import { describeDownloads, type PendingDownload } from '../../llm/weights-to-download.ts';
 import { ReplayShow } from './replay-show.svelte.ts';
 import type { PresenterShow, ShowSubject } from './show.ts';
 import { noticeOf, type Notice } from '../shared/notice.ts';
@@ -46,6 +47,8 @@ export interface SetupDeps {
    * address). Absent, or failing (storage refused): the show works, and a reload asks for the file.
    */
   keptFiles?: () => Promise<KeptFilesPort>;
+  /** The builds a live show of a pipeline in this browser would download first (default: live-sources.ts reads the cache). */
+  webllmDownloads?: (pipeline: Pipeline) => Promise<readonly PendingDownload[]>;
 }
 
 /** The presenter's side of src/store/kept-files.ts. */
@@ -256,6 +259,23 @@ export class PresenterSetup {
   }
 
   /** Builds the show for the current choices; throws with a sentence a presenter can act on. */
+  /**
+   * Why a link's autostart waits for Start, or null: a live show in this browser whose models are
+   * not downloaded yet. A link on a slide, opened by someone in the room, would otherwise fetch
+   * gigabytes of weights into their browser without a click.
+   */
+  async autostartHeld(): Promise<string | null> {
+    if (this.source !== 'webllm') return null;
+    const pipeline = presetById(this.presetId);
+    if (!pipeline) return null;
+    const pending = await (this.#deps.webllmDownloads ?? webllmDownloadsFor)(pipeline).catch(() => []);
+    if (pending.length === 0) return null;
+    return (
+      `This link starts a live show in this browser, which would first download ${describeDownloads(pending)}. ` +
+      'Nothing was started or downloaded: press Start to download the models and run the show, or replay a recording instead.'
+    );
+  }
+
   async buildShow(): Promise<PresenterShow> {
     this.building = true;
     try {

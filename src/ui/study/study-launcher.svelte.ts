@@ -31,8 +31,7 @@ import type { StudyLibrary } from './study-library.svelte.ts';
 import { studyModels, type StudyModelDeps } from './study-models.ts';
 import { ServedModelLog } from '../../llm/served-model.ts';
 import { apiRoot } from '../../llm/endpoint-url.ts';
-import type { PendingDownload } from '../../llm/weights-to-download.ts';
-import { formatBytes } from '../../core/llm/catalog.ts';
+import { describeDownloads, type PendingDownload } from '../../llm/weights-to-download.ts';
 import { StudyRun } from './study-run.svelte.ts';
 
 export interface LauncherDeps {
@@ -105,12 +104,8 @@ export function linkWouldSendKey(root: string): string {
  * Sizes are estimates from the parameter counts (the exact one is known only from the file list).
  */
 export function linkWouldDownload(pending: readonly PendingDownload[]): string {
-  const names = pending.map((p) => p.modelId);
-  const listed = names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
-  const total = pending.every((p) => p.bytes !== undefined) ? pending.reduce((sum, p) => sum + (p.bytes ?? 0), 0) : undefined;
-  const size = total === undefined ? '' : ` (about ${formatBytes(total)})`;
   return (
-    `This link asks to start its study at once in this browser, which would first download ${listed}${size}. ` +
+    `This link asks to start its study at once in this browser, which would first download ${describeDownloads(pending)}. ` +
     'Nothing was started or downloaded: check the study above, then press Run study (or download the models on the Models page first).'
   );
 }

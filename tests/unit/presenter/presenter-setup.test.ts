@@ -269,3 +269,36 @@ describe('a presenter link that names an endpoint', () => {
     expect(setup.endpoint.keyToSend()).toBeUndefined();
   });
 });
+
+describe('a presenter link that starts a live show in this browser by itself', () => {
+  const liveLink = (preset: string) => readPresenterLink(new URLSearchParams(presenterLinkQuery({ source: 'webllm', problemId: 'HumanEval/0', presetId: preset, autostart: true })));
+
+  it('waits for Start while its models are not downloaded, naming them and their size', async () => {
+    const asked: string[] = [];
+    const setup = new PresenterSetup({
+      ...setupDeps([]),
+      webllmDownloads: async (pipeline) => {
+        asked.push(pipeline.id);
+        return [{ modelId: 'Llama-3.2-3B-Instruct-q4f16_1-MLC', bytes: 1_900_000_000 }];
+      },
+    });
+    const link = liveLink('llama-self-refine');
+    await setup.applyLink(link.link, link.problems);
+    expect(setup.source).toBe('webllm');
+    const held = await setup.autostartHeld();
+    expect(held).toMatch(/^This link starts a live show in this browser, which would first download Llama-3\.2-3B-Instruct-q4f16_1-MLC \(about 1\.8 GB\)\. Nothing was started or downloaded: press Start/);
+    expect(asked).toEqual(['llama-self-refine']);
+  });
+
+  it('starts as before when they are downloaded, and never asks for a recording or an endpoint', async () => {
+    let asked = 0;
+    const setup = new PresenterSetup({ ...setupDeps([]), webllmDownloads: async () => (asked++, []) });
+    const live = liveLink('llama-self-refine');
+    await setup.applyLink(live.link, live.problems);
+    expect(await setup.autostartHeld()).toBeNull();
+    const demo = readPresenterLink(new URLSearchParams(presenterLinkQuery({ source: 'demo', autostart: true })));
+    await setup.applyLink(demo.link, demo.problems);
+    expect(await setup.autostartHeld()).toBeNull();
+    expect(asked).toBe(1);
+  });
+});
