@@ -25,7 +25,7 @@ import type { PooledSandbox } from '../../src/sandbox/pool.ts';
 import { createNodeSandbox } from '../../src/sandbox/node-sandbox.ts';
 import { datasetSearchDirs, loadDiskDataset } from '../datasets-dir.ts';
 import type { Command, CommandIo } from '../main.ts';
-import { refuseFolderName, refuseOutputOverInput, writeFailure } from '../output-file.ts';
+import { canonicalPath, refuseFolderName, refuseOutputOverInput, writeFailure } from '../output-file.ts';
 import { describeImport } from '../result-files.ts';
 import { createStatusLine } from '../status-line.ts';
 import { EXIT, exitAfterSignal, ignoreLostTerminal, InputError, STOPPING_SIGNALS, UsageError } from '../usage-error.ts';
@@ -113,7 +113,9 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
     const out = options.out;
     await refuseExistingOutput(out, io.cwd, { config, resume: options.resume }, () => readWithStatus(out, io));
   }
-  if (prepared.resuming && options.out === null && (await nothingLeftToRun(store, config))) {
+  // `--resume FILE --out FILE` writes back to FILE as much as `--resume FILE` alone does.
+  const writesBack = options.out === null || (options.resume !== null && canonicalPath(resolve(io.cwd, options.out)) === canonicalPath(resolve(io.cwd, options.resume)));
+  if (prepared.resuming && writesBack && (await nothingLeftToRun(store, config))) {
     // Nothing to continue: neither the endpoint nor Python is needed, and the file stays as it is
     // (a rewrite would add an environment for a run that ran nothing).
     const stored = await store.loadStudy(config.id);
@@ -336,8 +338,9 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
     if (written) io.stderr.write(`What was done is in the result file; ${resumeHint}\n`);
     return EXIT.badInput;
   }
+  const notWritten = `The result file lacks what was done since it was last written; once the cause named above is fixed, ${resumeHint}`;
   if (stopReason === 'interrupted') {
-    if (written) io.stderr.write(`Interrupted: the result file holds every step done so far; ${resumeHint}\n`);
+    io.stderr.write(`${written ? `Interrupted: the result file holds every step done so far; ${resumeHint}` : notWritten}\n`);
     return exitAfterSignal(stoppedBy ?? 'SIGINT');
   }
   if (stopReason === 'endpoint-failing') {
@@ -350,6 +353,11 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
     // On a line of its own: after the command, on the same line, it read as more of the command.
     const timedOut = [...firstErroredWith.keys()].some(isFirstTokenTimeout) ? `\n${firstTokenHint(options.firstTokenTimeoutMs)}` : '';
     io.stderr.write(`${errored.length} unit(s) errored: the model request kept failing${more}. They count as not run; once the cause named above is fixed, ${resumeHint}${timedOut}\n`);
+    return EXIT.badInput;
+  }
+  if (!written) {
+    // Every unit ran, but the file on disk is an earlier write (a full disk): exit 0 would tell a script the results are in it.
+    io.stderr.write(`${notWritten}\n`);
     return EXIT.badInput;
   }
   return EXIT.ok;

@@ -3,9 +3,9 @@
  * the same study file again that day (another go at a noisy arm, say) must write a file of its
  * own, not replace the first run's results. A name given with --out is never written over
  * either: the file there is said to be what it is, with the way on. `--resume` of a file with
- * nothing left to run leaves it alone.
+ * nothing left to run leaves it alone. A last write that fails (a full disk) is a failure, exit 1.
  */
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,7 +13,7 @@ import { studyTag } from '../../../src/core/results/result-file-export.ts';
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
 import { CLI_ELSEWHERE, runFeedbackLab } from '../../support/cli-process.ts';
 import { fileBytes, studyResultFile } from '../../unit/results/result-file-fixtures.ts';
-import type { FakeOpenAIServer } from '../../support/fake-openai-server.ts';
+import { startFakeOpenAIServer, type FakeOpenAIServer } from '../../support/fake-openai-server.ts';
 import { SCRIPTED_MODEL, SCRIPTED_PROBLEM_IDS, startScriptedServer } from '../../support/scripted-study.ts';
 
 const STUDY_NAME = 'Two runs one day';
@@ -101,6 +101,30 @@ describe('feedback-lab run without --out', () => {
     expect(ran.stderr.trimEnd().split('\n').at(-1)).toBe(`feedback-lab run: Cannot write the result file ${join(dir, 'no-such-folder', 'run.json')}: the folder ${join(dir, 'no-such-folder')} does not exist.`);
   });
 
+  it('exits 1, not 0, when the study ran but its last write failed (a full disk), and says how to go on', async () => {
+    // The first reply waits, so the file can be made unwritable between the first write and the last.
+    const slow = await startFakeOpenAIServer({ reply: 'def f():\n    return 0\n', firstTokenDelayMs: 1500 });
+    try {
+      const ran = await runFeedbackLab(dir, ['run', '--study', 'study.json', '--endpoint', slow.url, '--model', 'fake-model', '--workers', '1', '--out', 'lost.json'], (child) => {
+        let stderr = '';
+        let swapped = false;
+        child.stderr?.on('data', (chunk: Buffer) => {
+          stderr += chunk.toString();
+          if (swapped || !stderr.includes('Writing ')) return;
+          swapped = true;
+          // A folder where the file was: the last write's rename fails, as a full disk fails it.
+          rmSync(join(dir, 'lost.json'));
+          mkdirSync(join(dir, 'lost.json'));
+        });
+      });
+      expect(ran.stderr).toContain(`Could not write ${join(dir, 'lost.json')}: ${join(dir, 'lost.json')} is a folder.`);
+      expect(ran.stderr).toMatch(/The result file lacks what was done since it was last written; once the cause named above is fixed, continue with: .* run --resume lost\.json\n$/);
+      expect(ran.code, ran.stderr).toBe(1);
+    } finally {
+      await slow.close();
+    }
+  });
+
   it('--resume of a finished file says so and leaves the file alone, without the endpoint', async () => {
     const [finished] = defaultNamed();
     const before = readFileSync(join(dir, finished!));
@@ -110,6 +134,11 @@ describe('feedback-lab run without --out', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(resumed.stderr).toContain(`Nothing left to run: every unit of ${finished} is finished. The file is unchanged.`);
     expect(resumed.stdout).toMatch(/^llama-solo: \d\/2 passed\n$/);
+    expect(readFileSync(join(dir, finished!)).equals(before)).toBe(true);
+    // Naming the same file with --out is the same write-back: not a run that runs nothing and records an environment for it.
+    const named = await feedbackLab(['run', '--resume', finished!, '--out', `./${finished!}`]);
+    expect(named.code, named.stderr).toBe(0);
+    expect(named.stderr).toContain(`Nothing left to run: every unit of ${finished} is finished. The file is unchanged.`);
     expect(readFileSync(join(dir, finished!)).equals(before)).toBe(true);
   });
 });
