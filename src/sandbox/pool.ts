@@ -84,6 +84,8 @@ export interface SandboxStats {
   coldStartsMs: number[];
   /** What the most recent worker reported about itself. */
   lastWorker: WorkerInfo | null;
+  /** Programs run again because their timeout came from time they were not running (SUSPENDED_SLACK_MS). */
+  suspendedReruns: number;
 }
 
 /** The `Sandbox` port plus what a command line or a page wants to show. */
@@ -99,6 +101,8 @@ interface Job {
   call: SandboxRunCall | undefined;
   resolve: (result: RunResult) => void;
   reject: (error: Error) => void;
+  /** Already run again once after a timeout that was the clock's, not the program's. */
+  rerun?: true;
 }
 
 /** A started (or starting) worker and what the pool knows of it. */
@@ -125,6 +129,16 @@ interface Slot {
  * like openai/human-eval's `join(timeout + 1)` before it kills a process.
  */
 const DEFAULT_GRACE_MS = 1000;
+
+/**
+ * A worker stops a program within milliseconds of its deadline, and the watchdog ends it by the
+ * deadline plus the grace: a timeout that took this much longer than both was measured across
+ * time the program's thread did not run (a background tab the browser froze, a laptop asleep on a
+ * clock that counts sleep, a command line stopped with Ctrl+Z). That is not the program's time:
+ * it runs again, once, rather than be recorded as too slow. A genuine timeout seen this late (a
+ * page thread blocked for seconds) costs one more limit, and its second verdict stands.
+ */
+const SUSPENDED_SLACK_MS = 5_000;
 const DEFAULT_START_TIMEOUT_MS = 120_000;
 
 /** What a program the watchdog had to kill did: flooded its output (if the worker said so), else ran out of time. */
@@ -157,7 +171,7 @@ export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): Poo
   const spares: PoolWorker[] = [];
   /** Every worker not yet gone, retired ones included, so that `close()` can wait for all of them. */
   const alive = new Set<Promise<string>>();
-  const stats: SandboxStats = { runs: 0, respawns: 0, respawnReasons: {}, spareUses: 0, sparesStarted: 0, coldStartsMs: [], lastWorker: null };
+  const stats: SandboxStats = { runs: 0, respawns: 0, respawnReasons: {}, spareUses: 0, sparesStarted: 0, coldStartsMs: [], lastWorker: null, suspendedReruns: 0 };
   let startFailures = 0;
   /** Set by the first replacement: from then on the pool keeps `spareCount` spares. */
   let sparesWanted = false;
@@ -315,8 +329,15 @@ export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): Poo
       done = true;
       for (const timer of timers) clearTimeout(timer);
       slot.finish = null;
-      stats.runs++;
-      job.resolve(result);
+      if (result.status === 'timeout' && !job.rerun && !closed && result.durationMs > job.limits.timeoutMs + graceMs + SUSPENDED_SLACK_MS) {
+        // First in the queue again: its caller is still waiting on it.
+        job.rerun = true;
+        stats.suspendedReruns++;
+        queue.unshift(job);
+      } else {
+        stats.runs++;
+        job.resolve(result);
+      }
       if (recycle !== null && !closed) replace(slot, recycle);
       pump();
     };

@@ -33,7 +33,7 @@ export interface FleetOptions {
 /**
  * Workers that "run" programs by name: `pass` (anything else), `hang` (never answers), `die`
  * (exits while running), `dirty` (passes but asks to be replaced), `gate` (passes once the test
- * opens the gate). Like the real handles, `ready` and `run` reject once the worker has exited.
+ * opens the gate), `frozen` (a timeout a minute after its 1-s limit, then a pass), `frozen always`. Like the real handles, `ready` and `run` reject once the worker has exited.
  * Records what each worker ran, when it started and whether it was terminated.
  */
 export function scriptedFleet(options: FleetOptions = {}) {
@@ -47,6 +47,8 @@ export function scriptedFleet(options: FleetOptions = {}) {
     startMs: new Map<number, number>(),
     release: new Map<number, (plan: 'ready' | 'fail') => void>(),
     exit: new Map<number, (reason: string) => void>(),
+    /** Programs that have had their frozen run (`frozen`). */
+    thawed: new Set<string>(),
     openGate: () => {},
     spawn,
   };
@@ -82,6 +84,15 @@ export function scriptedFleet(options: FleetOptions = {}) {
         if (program === 'die') setTimeout(() => exit('killed'), 5);
         if (program === 'die') return unlessExited(new Promise<WorkerRunReport>(() => {}));
         if (program === 'gate') return unlessExited(gate.then(() => report));
+        // Timed out the first time, on a clock that ran while the worker was frozen; passes when run again.
+        if (program === 'frozen' && !fleet.thawed.has(program)) {
+          fleet.thawed.add(program);
+          return unlessExited(Promise.resolve({ result: { status: 'timeout', durationMs: 60_000, limitMs: 1000, stdout: '' }, recycle: null }));
+        }
+        // Times out every time, each time long after its limit.
+        if (program === 'frozen always') {
+          return unlessExited(Promise.resolve({ result: { status: 'timeout', durationMs: 60_000, limitMs: 1000, stdout: '' }, recycle: null }));
+        }
         return unlessExited(new Promise((resolve) => setTimeout(() => resolve(report), 5)));
       },
       interrupt: () => {},

@@ -51,6 +51,21 @@ describe('the pool, with scripted workers', () => {
     await pool.close();
   });
 
+  it('runs again, once, a program whose timeout came a minute after its limit: time it spent frozen is not its own', async () => {
+    const fleet = scriptedFleet();
+    const pool = createSandboxPool(fleet.spawn, { workers: 1 });
+    const [thawed, next] = await Promise.all([pool.run('frozen', limits), pool.run('next', limits)]);
+    expect(thawed).toMatchObject({ status: 'passed', stdout: 'frozen' });
+    expect(next).toMatchObject({ status: 'passed' });
+    // Ahead of the program queued behind it: its caller was waiting first.
+    expect(fleet.runs).toEqual(['1:frozen', '1:frozen', '1:next']);
+    expect(pool.stats()).toMatchObject({ runs: 2, suspendedReruns: 1 });
+    // The second verdict stands, whatever it is.
+    expect(await pool.run('frozen always', limits)).toMatchObject({ status: 'timeout', durationMs: 60_000 });
+    expect(fleet.runs.filter((r) => r.endsWith('frozen always'))).toHaveLength(2);
+    await pool.close();
+  });
+
   it('waits out a limit too long for a timer (a "no limit" of years) instead of timing out at once', async () => {
     const fleet = scriptedFleet();
     const pool = createSandboxPool(fleet.spawn, { workers: 1 });
