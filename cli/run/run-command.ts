@@ -23,6 +23,7 @@ import { ServedModelLog } from '../../src/llm/served-model.ts';
 import { servedModelSentence } from '../../src/core/results/served-model-text.ts';
 import type { PooledSandbox } from '../../src/sandbox/pool.ts';
 import { createNodeSandbox } from '../../src/sandbox/node-sandbox.ts';
+import { startAwakeClock } from '../../src/core/awake-clock.ts';
 import { datasetSearchDirs, loadDiskDataset } from '../datasets-dir.ts';
 import type { Command, CommandIo } from '../main.ts';
 import { canonicalPath, refuseFolderName, refuseOutputOverInput, writeFailure } from '../output-file.ts';
@@ -230,6 +231,7 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
     (error) => view.note(`Could not update ${outPath}: ${writeFailure(error, outPath)}.`),
   );
   const started = performance.now();
+  const awake = startAwakeClock();
   try {
     // Ctrl+C during the first write: the file holds the study as it stands, and Python is not needed.
     if (stop.signal.aborted) throw new StoppedBeforePython();
@@ -262,7 +264,8 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
     end = await runStudy(
       config,
       prepared.problems,
-      { model: modelFor, sandbox, store, now: () => performance.now() },
+      // Time the process was stopped (Ctrl+Z) or the machine asleep is left out of each problem's cap and the ETA.
+      { model: modelFor, sandbox, store, now: awake.now, suspendedMs: awake.suspendedMs },
       {
         concurrency: options.concurrency,
         engineCapacity: () => options.requests,
@@ -305,6 +308,7 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   } catch (error) {
     if (!(error instanceof StoppedBeforePython)) failure = error;
   } finally {
+    awake.stop();
     stopCheckpoints();
     studyEnded = true;
     await sandbox?.close();

@@ -49,6 +49,11 @@ export interface RunProblemOptions {
   signal?: AbortSignal;
   /** Clock for timestamps and the time cap; `performance.now` by default. */
   now?: () => number;
+  /**
+   * Time `now` has left out so far as the machine's suspension (awake-clock.ts). The cap's timer
+   * cannot leave it out: when it fires after a suspension with time left, it waits out the rest.
+   */
+  suspendedMs?: () => number;
   /** Called as each new step completes (not for replayed ones), so a runner can persist it. */
   onStep?: (step: Step) => void;
   /** Streamed reply text, for showing progress. */
@@ -81,6 +86,7 @@ export async function runProblem(
     ...(options.repeat !== undefined ? { repeat: options.repeat } : {}),
     ...(options.signal ? { signal: options.signal } : {}),
     now: options.now ?? (() => performance.now()),
+    ...(options.suspendedMs ? { suspendedMs: options.suspendedMs } : {}),
     ...(options.onStep ? { onStep: options.onStep } : {}),
     ...(options.onToken ? { onToken: options.onToken } : {}),
     priorSteps: options.priorSteps ?? [],

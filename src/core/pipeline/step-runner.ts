@@ -35,6 +35,7 @@ export interface StepRunnerOptions {
   repeat?: number;
   signal?: AbortSignal;
   now: () => number;
+  suspendedMs?: () => number;
   onStep?: (step: Step) => void;
   onToken?: (delta: string, at: { nodeId: string; iteration: number }) => void;
   priorSteps: readonly Step[];
@@ -337,6 +338,13 @@ export class StepRunner {
     let capDue = false;
     const interrupted = new Promise<never>((_, reject) => {
       capRanOut = () => {
+        // Fired with time left after a suspension the clock leaves out (awake-clock.ts), which a
+        // timer's delay cannot: the rest is waited out, so a laptop's sleep does not spend the problem's time.
+        const left = this.#remainingMs();
+        if (left > 0 && (this.#options.suspendedMs?.() ?? 0) > suspendedAtArm) {
+          armCap();
+          return;
+        }
         if (silent) {
           capDue = true;
           return;
@@ -347,8 +355,10 @@ export class StepRunner {
       onAbort = () => reject(userSignal?.reason instanceof Error ? userSignal.reason : abortError());
       userSignal?.addEventListener('abort', onAbort, { once: true });
     });
+    let suspendedAtArm = 0;
     const armCap = (): void => {
       clearTimeout(timer);
+      suspendedAtArm = this.#options.suspendedMs?.() ?? 0;
       timer = setTimeout(capRanOut, Math.max(0, this.#remainingMs()));
     };
     let startedAt = this.#options.now();

@@ -33,6 +33,8 @@ export interface StudyPorts {
   store: StudyStore;
   /** Milliseconds on a monotonic clock (`performance.now`). */
   now: () => number;
+  /** How much time `now` has left out as the machine's suspension (awake-clock.ts); absent, none. */
+  suspendedMs?: () => number;
 }
 
 /** A run of one unit (or search evaluation) failed and will be tried again after `delayMs`. */
@@ -335,6 +337,7 @@ class StudyRun {
           repeat: unit.repeat,
           signal: AbortSignal.any([controller.signal, this.#stopSignal()]),
           now: this.#ports.now,
+          ...(this.#ports.suspendedMs ? { suspendedMs: this.#ports.suspendedMs } : {}),
           priorSteps: steps.slice(),
           promptSet: studyPromptSet(this.#config),
           // Recorded by an older version of the app that words a message (or extracts code)

@@ -31,6 +31,7 @@ import type { StudyLibrary } from './study-library.svelte.ts';
 import { studyModels, type StudyModelDeps } from './study-models.ts';
 import { ServedModelLog } from '../../llm/served-model.ts';
 import { apiRoot } from '../../llm/endpoint-url.ts';
+import { startAwakeClock } from '../../core/awake-clock.ts';
 import { describeDownloads, type PendingDownload } from '../../llm/weights-to-download.ts';
 import { StudyRun } from './study-run.svelte.ts';
 
@@ -467,9 +468,12 @@ export class StudyLauncher {
     this.run = run;
     this.#deps.thisTab?.set({ id: config.id, keyedEndpoints: keyedEndpoints(config.models, this.#deps.models.apiKeyFor) });
     void this.#library.refresh();
+    // Time the laptop slept is left out of each problem's cap and of the time left shown (awake-clock.ts).
+    const awake = this.#deps.now ? null : startAwakeClock();
+    const clock = awake ? { now: awake.now, suspendedMs: awake.suspendedMs } : { now: this.#deps.now ?? (() => performance.now()) };
     this.#ended = (async () => {
       try {
-        await run.run(dataset.problems, { model, sandbox, store, now: this.#deps.now ?? (() => performance.now()) }, {
+        await run.run(dataset.problems, { model, sandbox, store, ...clock }, {
           concurrency: this.workers + 1,
           retryErrored: options.retryErrored ?? false,
           onUnitFinished: () => void this.#library.refresh(),
@@ -477,6 +481,7 @@ export class StudyLauncher {
           storeTerminated: () => connectionTerminated(store.db),
         });
       } finally {
+        awake?.stop();
         // Over (done, cancelled, stopped): nothing for a reload to take up again.
         if (this.#deps.thisTab?.get()?.id === config.id) this.#deps.thisTab.set(null);
         await release();

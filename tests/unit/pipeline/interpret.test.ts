@@ -214,6 +214,26 @@ describe('the per-problem time cap', () => {
     expect(t.finalCode).toBe('def add(a, b):\n    return a - b');
   });
 
+  it('waits out the rest of the cap when its timer fires with time left: a clock that leaves out a laptop\'s sleep', async () => {
+    // The awake clock (awake-clock.ts) says a quarter of the real time passed: the rest was sleep.
+    const start = performance.now();
+    const now = () => (performance.now() - start) / 4;
+    const suspendedMs = () => ((performance.now() - start) * 3) / 4;
+    const slow: LanguageModel = {
+      id: 'slow',
+      chat: async (messages, sampling) => {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return scriptedModel(RIGHT).chat(messages, sampling);
+      },
+    };
+    // 100 ms of real time is 25 ms on the clock, inside the 40-ms cap.
+    const t = await runProblem(problem, llamaSelfRefine, ports(slow, scriptedSandbox('pass')), { mode: 'study', problemTimeCapMs: 40, now, suspendedMs });
+    expect(t).toMatchObject({ stopReason: 'early-stop', passed: true });
+    // Without a suspension, the timer is the cap: a clock that stands still does not hold it off.
+    const still = await runProblem(problem, llamaSelfRefine, ports(slow, scriptedSandbox('pass')), { mode: 'study', problemTimeCapMs: 40, now: () => 0 });
+    expect(still).toMatchObject({ stopReason: 'time-cap', passed: false });
+  });
+
   it('interrupts a model call that runs past the cap', async () => {
     const model = hangingModel({ answersFirst: 'def add' });
     const t = await runProblem(problem, llamaSelfRefine, ports(model, scriptedSandbox()), {
