@@ -36,6 +36,7 @@ import { nodeEnvironment } from './node-environment.ts';
 import { newStudyConfig, newStudyId, resumedStudyConfig } from './prepare-study.ts';
 import { promptSetNote, readPromptSetArgument } from './prompt-set-argument.ts';
 import { createResultWriter } from './result-writer.ts';
+import { claimOutput, releaseOutputs } from './output-lock.ts';
 import { commandName } from '../command-name.ts';
 import { shellWord } from '../shell-word.ts';
 import { storeFromResultFile } from './resume-store.ts';
@@ -98,6 +99,7 @@ export const runCommand: Command = {
       return await runPrepared(options, io, unwatch);
     } finally {
       unwatch();
+      releaseOutputs();
     }
   },
 };
@@ -179,6 +181,7 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   const stopListening = () => {
     for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);
   };
+  claimOutput(outPath);
   writingStarts();
   for (const signal of STOPPING_SIGNALS) process.on(signal, onSignal);
   // Written once before Python starts: a path that cannot be written fails now, not after the study.

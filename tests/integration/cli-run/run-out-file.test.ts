@@ -6,6 +6,7 @@
  * nothing left to run leaves it alone. A last write that fails (a full disk) is a failure, exit 1.
  */
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,6 +124,24 @@ describe('feedback-lab run without --out', () => {
     } finally {
       await slow.close();
     }
+  });
+
+  it('refuses to write a file another live run is writing, and takes over a lock left by a run that died', async () => {
+    // A live process holds held.json (this test's own: any live process will do).
+    writeFileSync(join(dir, 'held.json.lock'), `${process.pid}\n`);
+    const refused = await feedbackLab(['run', '--study', 'study.json', '--endpoint', server.url, '--model', SCRIPTED_MODEL, '--workers', '1', '--out', 'held.json']);
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr).toContain(`${join(dir, 'held.json')} is being written by another feedback-lab run (process ${process.pid})`);
+    expect(readdirSync(dir)).not.toContain('held.json');
+    expect(readFileSync(join(dir, 'held.json.lock'), 'utf8')).toBe(`${process.pid}\n`);
+
+    // The lock of a run killed with kill -9: its process is gone, so the file is nobody's.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    writeFileSync(join(dir, 'held.json.lock'), `${gone}\n`);
+    const ran = await feedbackLab(['run', '--study', 'study.json', '--endpoint', server.url, '--model', SCRIPTED_MODEL, '--workers', '1', '--out', 'held.json']);
+    expect(ran.code, ran.stderr).toBe(0);
+    expect(readdirSync(dir)).toContain('held.json');
+    expect(readdirSync(dir)).not.toContain('held.json.lock');
   });
 
   it('--resume of a finished file says so and leaves the file alone, without the endpoint', async () => {

@@ -1,0 +1,72 @@
+/**
+ * One `feedback-lab run` at a time per result file. Two runs on the same file (a resume started
+ * twice, a script run again while the first still goes) each rewrote it whole at every
+ * checkpoint: whichever wrote last won, and the other's finished units were lost after they were
+ * paid for. A lock file beside the result file (`<file>.lock`, holding the process id) is made
+ * with O_EXCL before the first write; one whose process is gone (a kill -9) is taken over.
+ */
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { InputError } from '../usage-error.ts';
+
+const held = new Map<string, string>();
+let listening = false;
+
+/** Whether process `pid` is alive (one of another user's answers EPERM: alive too). */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function lockedBy(lockPath: string): number | null {
+  try {
+    const pid = Number(readFileSync(lockPath, 'utf8').trim());
+    return Number.isInteger(pid) && pid > 0 ? pid : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Claims `path` for this process until `releaseOutputs()` or the process's exit. Throws an
+ * InputError naming the other run when a live process holds it. A lock that cannot be made at
+ * all (a folder this user cannot write) is left to the file's own first write to report.
+ */
+export function claimOutput(path: string): void {
+  const lockPath = `${path}.lock`;
+  if (held.has(path)) return;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lockPath, `${process.pid}\n`, { flag: 'wx' });
+      held.set(path, lockPath);
+      if (!listening) {
+        listening = true;
+        // process.exit (a second Ctrl+C) runs no finally: the lock goes with the process anyway.
+        process.on('exit', releaseOutputs);
+      }
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return;
+      const pid = lockedBy(lockPath);
+      if (pid !== null && pid !== process.pid && alive(pid)) {
+        throw new InputError(
+          `${path} is being written by another feedback-lab run (process ${pid}): two runs on one file would each write over the other's units. ` +
+            `Let that run finish (or stop it with Ctrl+C), then resume; if no such run is going on, delete ${lockPath}.`,
+        );
+      }
+      // Left by a run that ended without removing it (kill -9, a crash): nobody writes the file now.
+      rmSync(lockPath, { force: true });
+    }
+  }
+}
+
+/** Removes this process's locks (only those that are still its own). */
+export function releaseOutputs(): void {
+  for (const [path, lockPath] of held) {
+    if (lockedBy(lockPath) === process.pid) rmSync(lockPath, { force: true });
+    held.delete(path);
+  }
+}
