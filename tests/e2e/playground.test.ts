@@ -231,6 +231,35 @@ describe('the Playground in Chromium', () => {
     await app.close();
   });
 
+  it('comes Back to the problem the menu opened, and keeps focus on Run when a run ends by itself while Stop has it', { timeout: 180_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/' });
+    const { page } = app;
+    await page.getByRole('navigation').getByRole('link', { name: 'Playground' }).click();
+    await page.getByRole('heading', { name: /HumanEval\/0/ }).waitFor({ timeout: 60_000 });
+    // The address names the problem shown, so Back from the next one comes back to it.
+    await expect.poll(() => new URL(page.url()).hash).toBe('#/playground?benchmark=humaneval&problem=HumanEval%2F0');
+    await page.goto(`${server.url}#/playground?benchmark=humaneval&problem=HumanEval/3`);
+    await page.getByRole('heading', { name: /HumanEval\/3/ }).waitFor();
+    await page.goBack();
+    await page.getByRole('heading', { name: /HumanEval\/0/ }).waitFor();
+    await page.goBack();
+    await page.getByRole('heading', { level: 1, name: 'Feedback Lab' }).waitFor();
+
+    // A run that times out while Stop has focus: Stop goes, and focus goes to Run tests, not to <body>.
+    await page.goto(`${server.url}#/playground?benchmark=mbpp&problem=Mbpp/2`);
+    await page.getByRole('heading', { name: /Mbpp\/2/ }).waitFor({ timeout: 60_000 });
+    const editor = page.getByRole('textbox', { name: /^Your code/ });
+    await editor.fill('while True:\n    pass\n');
+    await editor.press('Control+Enter');
+    const stop = page.getByRole('button', { name: 'Stop' });
+    await stop.focus();
+    const result = page.getByRole('region', { name: /Result/ });
+    await result.getByText('timed out', { exact: false }).first().waitFor({ timeout: 120_000 });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent?.trim())).toBe('Run tests');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('runs memoised recursion 320 deep, stops deeper with a RecursionError on the same worker, and keeps that depth once V8 has optimised the interpreter and on replacements', { timeout: 240_000 }, async () => {
     // Recursion through lru_cache runs on the worker's ~1 MB JavaScript stack. Started from
     // the build's snapshot (made by Node), workers went through a JavaScript call trampoline
