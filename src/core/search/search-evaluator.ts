@@ -35,6 +35,8 @@ export interface EvaluatorPorts {
   callCache?: CallCache | null;
   /** Milliseconds on a monotonic clock. */
   now: () => number;
+  /** How much time `now` has left out as the machine's suspension (awake-clock.ts); absent, none. */
+  suspendedMs?: () => number;
 }
 
 export interface EvaluatorOptions {
@@ -251,6 +253,7 @@ export class SearchEvaluator {
         repeat: unit.index,
         signal,
         now: this.#ports.now,
+        ...(this.#ports.suspendedMs ? { suspendedMs: this.#ports.suspendedMs } : {}),
         promptSet: searchPromptSet(this.#setup),
       },
     );

@@ -9,6 +9,7 @@
  * when this tab sent it an API key the reload forgot (tab-run.ts): that waits for the key and Resume.
  * Nor when another tab holds it: its panel then says so and follows it, as the list's card does.
  */
+import { startAwakeClock } from '../../core/awake-clock.ts';
 import { sameDatasetFile, type LoadedDataset } from '../../core/benchmarks/datasets.ts';
 import { BENCHMARK_NAMES } from '../../core/benchmarks/task-id.ts';
 import type { BenchmarkId } from '../../core/benchmarks/problem.ts';
@@ -382,7 +383,10 @@ export class SearchDesk {
       throw new Error(RUNNING_IN_ANOTHER_TAB);
     }
     this.#held.add(setup.id);
+    // Time the laptop slept is left out of each problem's cap and of the search's active time (awake-clock.ts).
+    const awake = startAwakeClock();
     const release = async () => {
+      awake.stop();
       await claimed();
       this.#held.delete(setup.id);
     };
@@ -393,7 +397,7 @@ export class SearchDesk {
       const { store, cache } = await appSearchStores();
       await store.putSearch(setup);
       return {
-        ports: { model, sandbox, searchStore: store, callCache: cache, now: () => performance.now() },
+        ports: { model, sandbox, searchStore: store, callCache: cache, now: awake.now, suspendedMs: awake.suspendedMs },
         release,
         storeTerminated: () => store.terminated,
       };
