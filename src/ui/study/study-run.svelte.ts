@@ -44,6 +44,8 @@ export interface RunOptions {
   retryDelayMs?: number;
   /** Called after every finished unit (the page refreshes its list of studies). */
   onUnitFinished?: () => void;
+  /** How long running without a word from any model before the panel says so instead of an estimate (default 30 s). */
+  silentAfterMs?: number;
   /**
    * Called once the study is paused: the steps in flight have been stored, though no unit ended
    * (the page refreshes its list, whose card counted steps only as units ended).
@@ -98,6 +100,13 @@ export class StudyRun {
   #liveText = '';
   /** Units whose next token starts a new reply. */
   readonly #fresh = new Set<string>();
+  /**
+   * Whole seconds no model has said anything (a token, a reply stored) while running, once that is
+   * long enough to say; else null. The estimate is made only as units end: an endpoint holding a
+   * request for minutes left "about 10 s left" on the panel all that time.
+   */
+  silentSeconds = $state<number | null>(null);
+  #lastHeardAt = 0;
   readonly #continued = new Set<string>();
   #timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -159,6 +168,7 @@ export class StudyRun {
     const { etaMs } = this.progress;
     if (this.phase === 'paused') return etaMs === null ? null : `about ${formatDuration(etaMs / 1000)} left once resumed`;
     if (this.retrying) return 'no estimate of time left while a unit waits to be tried again';
+    if (this.silentSeconds !== null) return `no word from the model for ${formatDuration(this.silentSeconds)}: no estimate of time left until it answers`;
     return etaMs === null ? 'estimating time left…' : `about ${formatDuration(etaMs / 1000)} left`;
   }
 
@@ -168,6 +178,15 @@ export class StudyRun {
     const live = !isReplayStudy(this.config);
     const limit = live ? erroredInARowLimit(options.concurrency) : Infinity;
     let erroredInARow = 0;
+    // Silence counts only while running: a pause, or the start before any unit, is no model's.
+    const silentAfterMs = options.silentAfterMs ?? 30_000;
+    this.#lastHeardAt = performance.now();
+    const silence = setInterval(() => {
+      const now = performance.now();
+      if (this.phase !== 'running') this.#lastHeardAt = now;
+      const silentMs = now - this.#lastHeardAt;
+      this.silentSeconds = silentMs >= silentAfterMs ? Math.floor(silentMs / 1000) : null;
+    }, Math.min(1000, silentAfterMs / 4));
     try {
       const end = await runStudy(this.config, problems, ports, {
         concurrency: options.concurrency,
@@ -195,6 +214,7 @@ export class StudyRun {
           // A model's reply stored: the model answers again. An execution says nothing of that
           // (another unit running code it was given before), so the note stays.
           if (step.kind !== 'execute') {
+            this.#heard();
             this.retrying = null;
             const counts = countReply({ ...(this.cutReplies.get(unit.armId) ?? noCutReplies()) }, step);
             this.cutReplies = new Map(this.cutReplies).set(unit.armId, counts);
@@ -202,7 +222,10 @@ export class StudyRun {
           this.stepsStored++;
           this.#fresh.add(unit.id);
         },
-        onToken: (unit, delta) => this.#token(unit, delta),
+        onToken: (unit, delta) => {
+          this.#heard();
+          this.#token(unit, delta);
+        },
         onReplayDiverged: (unit) => {
           if (!this.#continued.has(unit.id)) this.continuedAfterUpdate++;
           this.#continued.add(unit.id);
@@ -234,9 +257,17 @@ export class StudyRun {
       this.failureAdvice = studyFailureAdvice(error);
       return null;
     } finally {
+      clearInterval(silence);
+      this.silentSeconds = null;
       this.retrying = null;
       this.#publish();
     }
+  }
+
+  /** A model said something: the panel's silence ends. */
+  #heard(): void {
+    this.#lastHeardAt = performance.now();
+    if (this.silentSeconds !== null) this.silentSeconds = null;
   }
 
   pause(): void {

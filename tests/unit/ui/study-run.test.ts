@@ -185,6 +185,31 @@ describe('a study running in the page', () => {
     expect(run.timeLeft).toBeNull();
   });
 
+  it('says no model has said a word for so long, instead of an estimate made before it went quiet, and gives the estimate back once one answers', async () => {
+    // The first call is held, as an endpoint holding a request; the others answer at once.
+    let held = true;
+    const quiet: LanguageModel = {
+      id: 'quiet',
+      chat: async (messages, sampling, call) => {
+        if (held) {
+          held = false;
+          await new Promise((resolve) => setTimeout(resolve, 1_400));
+        }
+        return truthModel().chat(messages, sampling, call);
+      },
+    };
+    const run = new StudyRun(studyConfig());
+    const said = new Set<string | null>();
+    const watch = setInterval(() => said.add(run.timeLeft), 10);
+    const afterUnits: (string | null)[] = [];
+    const ports = { model: () => quiet, sandbox: truthSandbox(), store: new MemoryStudyStore(), now: () => performance.now() };
+    await run.run(PROBLEMS, ports, { concurrency: 1, silentAfterMs: 1_000, onUnitFinished: () => afterUnits.push(run.timeLeft) });
+    clearInterval(watch);
+    expect([...said]).toContain('no word from the model for 1 s: no estimate of time left until it answers');
+    expect(afterUnits.slice(1, -1).every((text) => /^about \d+ s left$/.test(text ?? ''))).toBe(true);
+    expect(run.silentSeconds).toBeNull();
+  });
+
   it('keeps saying a unit waits to be tried again while another unit only runs code (no model has answered since)', async () => {
     const gone = unreachableError('http://127.0.0.1:11434/v1/chat/completions', new TypeError('Failed to fetch'), { inBrowser: true });
     const run = new StudyRun(studyConfig());
