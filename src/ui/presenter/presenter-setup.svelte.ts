@@ -258,7 +258,6 @@ export class PresenterSetup {
     }
   }
 
-  /** Builds the show for the current choices; throws with a sentence a presenter can act on. */
   /**
    * Why a link's autostart waits for Start, or null: a live show in this browser whose models are
    * not downloaded yet. A link on a slide, opened by someone in the room, would otherwise fetch
@@ -276,6 +275,7 @@ export class PresenterSetup {
     );
   }
 
+  /** Builds the show for the current choices; throws with a sentence a presenter can act on. */
   async buildShow(): Promise<PresenterShow> {
     this.building = true;
     try {
