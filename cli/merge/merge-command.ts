@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { countOf } from '../../src/core/count-text.ts';
 import { exportResultFile } from '../../src/core/results/result-file-export.ts';
 import { mergeResultFiles, type MergeDuplicate } from '../../src/core/results/result-file-merge.ts';
+import { unitKey } from '../../src/core/results/result-file.ts';
 import { UserError } from '../../src/core/user-error.ts';
 import type { Command, CommandIo } from '../main.ts';
 import { refuseFolderName, refuseOutputOverInput, writeFailure, writeFileWhole } from '../output-file.ts';
@@ -68,7 +69,8 @@ export const mergeCommand: Command = {
 
     // Units whose copies disagree on the verdict first: they change the pass counts, the others do not.
     const listed = [...report.conflicts, ...report.duplicates.filter((d) => !d.verdictsDiffer)];
-    for (const duplicate of listed.slice(0, MAX_LISTED_DUPLICATES)) io.stderr.write(`${duplicateLine(duplicate, names)}\n`);
+    const finished = new Set(merged.doc.units.flatMap((unit) => (unit.status === 'finished' ? [unitKey(unit)] : [])));
+    for (const duplicate of listed.slice(0, MAX_LISTED_DUPLICATES)) io.stderr.write(`${duplicateLine(duplicate, names, finished.has(unitKey(duplicate)))}\n`);
     if (report.duplicates.length > MAX_LISTED_DUPLICATES) io.stderr.write(`…and ${(report.duplicates.length - MAX_LISTED_DUPLICATES).toLocaleString('en')} more units in more than one file.\n`);
     io.stderr.write(`Wrote ${path}.\n`);
     io.stdout.write(`${report.summary}\n`);
@@ -76,14 +78,22 @@ export const mergeCommand: Command = {
   },
 };
 
-const REASON: Record<MergeDuplicate['reason'], string> = {
+const REASON: Record<Exclude<MergeDuplicate['reason'], 'first-file'>, string> = {
   finished: 'the finished copy',
   'more-steps': 'the copy with more steps',
-  'first-file': 'the same status and steps in each, so the first file\'s',
 };
 
-function duplicateLine(d: MergeDuplicate, names: readonly string[]): string {
+/**
+ * Why the first file's copy was kept: of finished copies the earlier file's wins whatever their
+ * steps (a failed refinement has more), so "the same steps in each" would be untrue of them.
+ */
+function firstFileReason(keptFinished: boolean): string {
+  return keptFinished ? "finished in each, so the first file's" : "as many steps in each, so the first file's";
+}
+
+function duplicateLine(d: MergeDuplicate, names: readonly string[], keptFinished: boolean): string {
   const dropped = d.droppedFrom.map((i) => names[i]).join(', ');
   const differ = d.verdictsDiffer ? ' The copies finished with different verdicts (passed in one, failed in another).' : '';
-  return `${d.armId}, repeat ${d.repeat + 1}, ${d.problemId}: kept ${names[d.keptFrom]} (${REASON[d.reason]}), dropped ${dropped}.${differ}`;
+  const reason = d.reason === 'first-file' ? firstFileReason(keptFinished) : REASON[d.reason];
+  return `${d.armId}, repeat ${d.repeat + 1}, ${d.problemId}: kept ${names[d.keptFrom]} (${reason}), dropped ${dropped}.${differ}`;
 }

@@ -15,8 +15,9 @@ Merges the shards of one study into one result file: files of a study that was r
 (exported from one browser and resumed on another, or continued with "feedback-lab run
 --resume" into another file). Every file must hold the same study (the same study id and the
 same config); a unit found in several files is kept once: the finished copy over an
-unfinished or errored one, then the copy with more steps, then the earlier file's. Every
-file's environment (browser, GPU, Node) is kept.
+unfinished or errored one; of finished copies, the earlier file's (whatever their steps); of
+the others, the copy with more steps, then the earlier file's. Every file's environment
+(browser, GPU, Node) is kept.
 
 Prints the merge's summary on stdout, and on stderr each unit found in more than one file
 with the copy kept. Files of different studies are refused, naming the first setting that

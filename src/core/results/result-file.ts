@@ -39,7 +39,7 @@ export interface ResultEnvironment {
   pyodideVersion: string | null;
   /** With it, Python timeouts interrupt in place; without it, a timed-out worker is replaced. */
   crossOriginIsolated: boolean;
-  /** ISO 8601 time this environment was recorded (the export, or the start of the shard). */
+  /** ISO 8601 time this environment was recorded: as the run it describes started, not the export (docs/results-format.md). */
   recordedAt: string;
   /**
    * What each endpoint said about the models it served (Ollama reports the context a loaded model

@@ -14,6 +14,7 @@ import { importResultFile } from '../../../src/core/results/result-file-import.t
 import { environment, takeOtherVerdict } from '../../unit/results/result-file-fixtures.ts';
 import { feedbackLab, forcedStudyConfig, studyFile, tempDir, writeResultFile } from './report-fixtures.ts';
 import { CLI_ELSEWHERE } from '../../support/cli-process.ts';
+import { MERGE_USAGE } from '../../../cli/merge/merge-options.ts';
 
 let dir: string;
 let shardA: ResultFile;
@@ -72,8 +73,14 @@ describe('feedback-lab merge', () => {
     expect(ran.code).toBe(0);
     expect(ran.out).toBe('Merged 2 files into 30 units (30 + 0 from each); 15 units were in more than one file, each kept from the earliest file unless a later one finished it or got further with it.\n');
     const lines = ran.err.trimEnd().split('\n');
-    expect(lines[0]).toBe("solo, repeat 1, HumanEval/900: kept whole.json (the same status and steps in each, so the first file's), dropped a.json.gz.");
+    expect(lines[0]).toBe("solo, repeat 1, HumanEval/900: kept whole.json (finished in each, so the first file's), dropped a.json.gz.");
     expect(lines.at(-2)).toBe('…and 5 more units in more than one file.');
+  });
+
+  it('says in --help what the merge keeps: of finished copies the first file\'s, not the one with more steps', () => {
+    const help = MERGE_USAGE.replace(/\s+/g, ' ');
+    expect(help).toContain("of finished copies, the earlier file's (whatever their steps)");
+    expect(help).not.toContain('unfinished or errored one, then the copy with more steps');
   });
 
   it('lists first, and says so, the units two files finished with different verdicts', async () => {
@@ -89,7 +96,8 @@ describe('feedback-lab merge', () => {
       `1 of them was finished in more than one file with different verdicts (passed in one, failed in another), and the copy kept decides it (${unit.problemId} in arm ${unit.armId}, repeat ${unit.repeat + 1}: kept whole.json).`,
     );
     expect(ran.err.split('\n')[0]).toBe(
-      `${unit.armId}, repeat ${unit.repeat + 1}, ${unit.problemId}: kept whole.json (the same status and steps in each, so the first file's), dropped other-laptop.json. ` +
+      // Not "the same status and steps in each": of finished copies the first file's is kept whatever their steps.
+      `${unit.armId}, repeat ${unit.repeat + 1}, ${unit.problemId}: kept whole.json (finished in each, so the first file's), dropped other-laptop.json. ` +
         'The copies finished with different verdicts (passed in one, failed in another).',
     );
   });
