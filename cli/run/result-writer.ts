@@ -51,7 +51,7 @@ export interface ResultWriterOptions {
   /** Read with snapshotStudy: the writer only serialises what it reads, so it needs no copies. */
   store: Pick<MemoryStudyStore, 'snapshotStudy'>;
   studyId: string;
-  /** Where this run happened; called at each write, so the time is the write's. */
+  /** Where this run happened; called at each write, so what it learns as it goes (the Pyodide version, served models) is in the next. */
   environment: () => ResultEnvironment;
   /** Environments of earlier runs of the same study (a resumed file's), kept in front. */
   earlierEnvironments?: readonly ResultEnvironment[];

@@ -140,13 +140,16 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   const servedModels = new ServedModelLog();
   // An Ollama loads (or swaps in) a model before the call, not inside the problem's time cap (ollama-load.ts).
   const ollama = new OllamaLoader();
+  // An environment is recorded as its run started, as the app records it (docs/results-format.md):
+  // the write's own time made a command-line shard's recordedAt mean its end instead.
+  const runStarted = new Date();
   const writer = createResultWriter({
     path: outPath,
     store,
     studyId: config.id,
     environment: () => {
       const reports = servedModels.reports();
-      return { ...nodeEnvironment(pyodideVersion), ...(reports.length > 0 ? { servedModels: reports } : {}) };
+      return { ...nodeEnvironment(pyodideVersion, runStarted), ...(reports.length > 0 ? { servedModels: reports } : {}) };
     },
     earlierEnvironments: prepared.earlierEnvironments,
   });

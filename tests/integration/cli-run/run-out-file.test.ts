@@ -63,6 +63,11 @@ describe('feedback-lab run without --out', () => {
     expect([a!.config.name, b!.config.name]).toEqual([STUDY_NAME, STUDY_NAME]);
     expect(a!.config.id).not.toBe(b!.config.id);
     expect(b!.units).toHaveLength(2);
+    // Each run's environment is recorded as the run started (as the app records it), so before the
+    // endpoint was asked what it served, which happens after the first reply; not at the last write.
+    const env = b!.environments.at(-1)!;
+    expect(env.servedModels?.length).toBeGreaterThan(0);
+    expect(Date.parse(env.recordedAt)).toBeLessThanOrEqual(Date.parse(env.servedModels![0]!.askedAt));
     // Each name carries its own study's tag, as the app's exports of those studies do.
     expect([first, second].map((name) => name!.slice(0, 'feedback-lab-two-runs-one-day-'.length + 6))).toEqual(
       [a!, b!].map((doc) => `feedback-lab-two-runs-one-day-${studyTag(doc.config.id)}`),
