@@ -344,7 +344,8 @@ export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): Poo
     slot.finish = finish;
     // In a microtask: a caller's callback that throws must not leave the slot half dispatched.
     const { onStart } = job.call ?? {};
-    if (onStart) queueMicrotask(onStart);
+    // Once per program (the port's promise): a rerun after a frozen timeout is the same run to its caller.
+    if (onStart && !job.rerun) queueMicrotask(onStart);
     if (slot.worker.info?.interrupt === 'shared-buffer') timers.push(setTimeout(() => handle.interrupt(), timerDelay(job.limits.timeoutMs)));
     timers.push(
       setTimeout(() => {

@@ -54,7 +54,10 @@ describe('the pool, with scripted workers', () => {
   it('runs again, once, a program whose timeout came a minute after its limit: time it spent frozen is not its own', async () => {
     const fleet = scriptedFleet();
     const pool = createSandboxPool(fleet.spawn, { workers: 1 });
-    const [thawed, next] = await Promise.all([pool.run('frozen', limits), pool.run('next', limits)]);
+    let starts = 0;
+    const [thawed, next] = await Promise.all([pool.run('frozen', limits, { onStart: () => starts++ }), pool.run('next', limits)]);
+    // Started once, as far as its caller knows: the port promises onStart at most once.
+    expect(starts).toBe(1);
     expect(thawed).toMatchObject({ status: 'passed', stdout: 'frozen' });
     expect(next).toMatchObject({ status: 'passed' });
     // Ahead of the program queued behind it: its caller was waiting first.
