@@ -84,6 +84,11 @@ export class Playground {
   running = $state(false);
   /** The problem the run in flight is for (null when none is): the user may open another one meanwhile. */
   runningProblemId = $state<string | null>(null);
+  /**
+   * The problem whose run ended while another one was open, until a problem is opened or a run
+   * starts: the page says there that it finished and how, rather than go quiet.
+   */
+  finishedElsewhere = $state<string | null>(null);
   run = $state.raw<PlaygroundRun | null>(null);
   /** The sandbox itself failed (Pyodide could not load): not a verdict. */
   sandboxError = $state<string | null>(null);
@@ -124,6 +129,7 @@ export class Playground {
     // another problem was open is there on coming back (it was dropped, and its verdict never seen).
     this.stopped = false;
     this.#replacement = null;
+    this.finishedElsewhere = null;
   }
 
   #keepEdits(): void {
@@ -197,6 +203,7 @@ export class Playground {
     const current = () => runNumber === this.#runNumber;
     this.running = true;
     this.runningProblemId = problem.id;
+    this.finishedElsewhere = null;
     this.sandboxError = null;
     this.stopped = false;
     try {
@@ -216,6 +223,7 @@ export class Playground {
         code,
         lines: { codeFirstLine: program.candidateFirstLine, codeLastLine: program.candidateLastLine, testFirstLine: program.testFirstLine },
       };
+      if (this.problem?.id !== problem.id) this.finishedElsewhere = problem.id;
     } catch (error) {
       // A stopped run's closed sandbox may refuse it: that is the stop, not a failure.
       if (current()) this.sandboxError = messageOf(error);

@@ -14,6 +14,8 @@ export interface RunState {
   run: PlaygroundRun | null;
   /** The problem open now. */
   problemId: string | null;
+  /** The problem whose run ended while this one was open (Playground.finishedElsewhere). */
+  finishedElsewhere?: string | null;
 }
 
 /**
@@ -24,12 +26,23 @@ export function runAnnouncement(state: RunState): string {
   if (state.running) return runningLine(state);
   if (state.stopped) return 'Stopped: no verdict.';
   const run = state.run;
-  if (!run || run.problemId !== state.problemId) return '';
+  if (run && run.problemId !== state.problemId) {
+    const elsewhere = finishedElsewhereLine(state);
+    return elsewhere ? `${elsewhere} Open ${run.problemId} to see the result.` : '';
+  }
+  if (!run) return '';
   const outcome = run.outcome;
   const verdict = `${run.problemId}: ${VERDICT_LABELS[outcome.kind]}.`;
   if (outcome.kind !== 'failed') return verdict;
   const message = messageForEditor(outcome.message, outcome.traceback, run.lines);
   return `${verdict} ${endSentence(`${outcome.errorType}${message ? `: ${message}` : ''}`)}`;
+}
+
+/** A run that ended while another problem was open: said there, or its verdict went unheard. */
+export function finishedElsewhereLine(state: Pick<RunState, 'run' | 'finishedElsewhere'>): string | null {
+  const run = state.run;
+  if (!run || !state.finishedElsewhere || run.problemId !== state.finishedElsewhere) return null;
+  return `The tests of ${run.problemId} finished: ${VERDICT_LABELS[run.outcome.kind]}.`;
 }
 
 /** While a run is in flight; it names its problem when another one is open now, whose tests are not the ones running. */

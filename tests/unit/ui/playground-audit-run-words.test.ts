@@ -14,6 +14,7 @@ function stateOf(playground: Playground): RunState {
     stopped: playground.stopped,
     run: playground.run,
     problemId: playground.problem?.id ?? null,
+    finishedElsewhere: playground.finishedElsewhere,
   };
 }
 
@@ -74,7 +75,8 @@ describe('what the Playground says about a run', () => {
 
     finish({ status: 'timeout', durationMs: 10_000, limitMs: 10_000, stdout: '' });
     await run;
-    expect(runAnnouncement(stateOf(playground))).toBe('');
+    // Said where the user is, rather than the line going blank with no word of how it ended.
+    expect(runAnnouncement(stateOf(playground))).toBe('The tests of Mbpp/2 finished: timed out. Open Mbpp/2 to see the result.');
 
     // Back on the problem that ran: its verdict is there, not lost.
     playground.select(looping);
@@ -87,5 +89,23 @@ describe('what the Playground says about a run', () => {
     expect(PRINTED_OUTPUT_HEADING).toContain('stdout');
     expect(NOTHING_PRINTED).toMatch(/^Nothing was printed to stdout\./);
     expect(NOTHING_PRINTED).toContain('stderr');
+  });
+});
+
+describe('a run that ended while another problem was open', () => {
+  it('is said once there, and no more once a problem is opened or another run starts', async () => {
+    const [first, second, third] = await Promise.all([loadTestProblem('mbpp', 'Mbpp/2'), loadTestProblem('mbpp', 'Mbpp/3'), loadTestProblem('mbpp', 'Mbpp/4')]);
+    let finish: (result: RunResult) => void = () => {};
+    const playground = await playgroundAnswering(() => new Promise<RunResult>((resolve) => (finish = resolve)));
+    playground.select(first);
+    const run = playground.execute();
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    playground.select(second);
+    finish({ status: 'passed', durationMs: 5, stdout: '' });
+    await run;
+    expect(playground.finishedElsewhere).toBe('Mbpp/2');
+    // The next problem opened is not where it ended: the sentence does not follow the user around.
+    playground.select(third);
+    expect(runAnnouncement(stateOf(playground))).toBe('');
   });
 });
