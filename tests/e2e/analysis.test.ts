@@ -222,6 +222,19 @@ describe('the Reproduce page on the study\'s released files', () => {
     const background = await figure3.locator('figure').first().evaluate((el) => getComputedStyle(el).backgroundColor);
     expect(background).not.toBe('rgb(255, 255, 255)');
     await shoot(figure3, 'analysis-reproduce-figure-3-dark');
+
+    // Printed, it is on white paper: the chart's words are dark, not the dark theme's white on white.
+    await app.page.emulateMedia({ media: 'print' });
+    const tickFill = await figure3.locator('.tick-label').first().evaluate((el) => getComputedStyle(el).fill);
+    expect(tickFill).toBe('rgb(27, 29, 33)');
+    // An A4 page's width inside its margins: no table runs past it, its last columns lost (paper cannot scroll).
+    await app.page.setViewportSize({ width: 700, height: 1000 });
+    await app.page.evaluate(() => dispatchEvent(new Event('beforeprint')));
+    const cut = await app.page.locator('.data-table .table-scroll').evaluateAll((boxes) =>
+      boxes.filter((box) => box.scrollWidth > box.clientWidth + 1).map((box) => box.querySelector('caption')?.textContent?.trim().slice(0, 60)),
+    );
+    expect(cut).toEqual([]);
+    await app.page.emulateMedia({ media: 'screen' });
     expect(app.errors).toEqual([]);
     await app.close();
   });

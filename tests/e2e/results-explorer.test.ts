@@ -339,6 +339,11 @@ describe('the problem explorer and the presenter', () => {
     const chosenRow = explorer.getByRole('row').filter({ has: page.getByRole('button', { name: 'HumanEval/3', exact: true, pressed: true }) });
     expect(await chosenRow.locator('th').evaluate((th) => getComputedStyle(th).boxShadow)).toMatch(/inset/);
     expect(await chosenRow.getByRole('button', { name: 'HumanEval/3', exact: true }).evaluate((b) => getComputedStyle(b).fontWeight)).toBe('700');
+    // Printed, the list is whole (its scroll box printed 13 of 30 rows) and says what it holds.
+    await page.emulateMedia({ media: 'print' });
+    expect(await explorer.locator('.table-scroll').evaluate((box) => box.scrollHeight <= box.clientHeight + 1 && box.scrollWidth <= box.clientWidth + 1)).toBe(true);
+    expect(await explorer.locator('.print-count').textContent()).toMatch(/^\s*Problems listed: 30 \(of 30\)\.\s*$/);
+    await page.emulateMedia({ media: 'screen' });
     await explorer.getByRole('link', { name: 'Present this run' }).focus();
     await page.keyboard.press('Enter');
     await scene(page).waitFor({ timeout: 60_000 });
@@ -370,15 +375,17 @@ describe('the problem explorer and the presenter', () => {
     expect(lines.every(Boolean)).toBe(true);
     // A refiner's prompt (problem, code, traceback) is wider and taller than its box at this width.
     for (const summary of await explorer.locator('.model-step > summary').all()) await summary.click();
-    const boxes = await explorer.locator('.model-step pre').evaluateAll((pres) =>
-      pres.map((pre) => ({ scrolls: pre.scrollWidth > pre.clientWidth + 1 || pre.scrollHeight > pre.clientHeight + 1, tabindex: pre.getAttribute('tabindex'), name: pre.getAttribute('aria-label') })),
-    );
-    const scrolling = boxes.filter((b) => b.scrolls);
+    const scrollingBoxes = () =>
+      explorer.locator('.model-step pre').evaluateAll((pres) =>
+        pres
+          .filter((pre) => pre.scrollWidth > pre.clientWidth + 1 || pre.scrollHeight > pre.clientHeight + 1)
+          .map((pre) => ({ tabindex: pre.getAttribute('tabindex'), name: pre.getAttribute('aria-label') })),
+      );
+    // The boxes are measured as they are laid out (a ResizeObserver): each becomes a stop once seen to scroll.
+    await expect.poll(async () => (await scrollingBoxes()).every((b) => b.tabindex === '0')).toBe(true);
+    const scrolling = await scrollingBoxes();
     expect(scrolling.length).toBeGreaterThan(0);
-    for (const b of scrolling) {
-      expect(b.tabindex).toBe('0');
-      expect(b.name).toMatch(/^(generate|refine) (prompt, (system|user) message|reply)$/);
-    }
+    for (const b of scrolling) expect(b.name).toMatch(/^(generate|refine) (prompt, (system|user) message|reply)$/);
     expect(app.errors).toEqual([]);
     await app.close();
   });
