@@ -140,6 +140,17 @@ describe('the presenter in Chromium', () => {
     expect(await markersClear()).toBe(true);
     await app.screenshot('presenter-demo-03a-execution-text-spacing');
     await spacing.evaluate((style) => (style as Element).remove());
+    // Printed as a handout: no controls, and every box on stage shows all it holds (paper cannot scroll).
+    await page.emulateMedia({ media: 'print' });
+    expect(await page.getByRole('toolbar', { name: 'Presenter controls' }).isVisible()).toBe(false);
+    const clipped = await scene(page).evaluate((stage) =>
+      [...stage.querySelectorAll<HTMLElement>('pre, .code, .tests, .traceback')].filter((box) => box.scrollHeight > box.clientHeight + 1).map((box) => box.className),
+    );
+    expect(clipped).toEqual([]);
+    // The stage as tall as what it shows, not the window: a long reply printed its first lines only.
+    expect(await page.locator('.presenter').evaluate((root) => getComputedStyle(root).position)).toBe('static');
+    await app.screenshot('presenter-demo-03d-printed');
+    await page.emulateMedia({ media: 'screen' });
     // Type made larger for the room, step by step to twice the size: the verdict stays in view
     // (the code scrolls under it), and the bars around the stage leave it most of the height.
     for (let step = 1; step <= 10; step++) {
