@@ -9,7 +9,7 @@ import type { HarnessMode } from '../../core/harness/outcome.ts';
 import { llmNodes, maxModelCalls, type Pipeline } from '../../core/pipeline/genome.ts';
 import { webllmIdFor } from '../../core/pipeline/model-keys.ts';
 import { pairingMatrix, PRESETS, presetById } from '../../core/pipeline/presets.ts';
-import { MAX_REPEATS, STUDY_DEFAULT_LIMITS, type StudyArm, type StudyLimits } from '../../core/study/config.ts';
+import { MAX_ARMS, MAX_REPEATS, STUDY_DEFAULT_LIMITS, type StudyArm, type StudyLimits } from '../../core/study/config.ts';
 import type { StudyDraft } from '../../core/study/create-config.ts';
 import { draftFromLink, type StudyLink } from '../../core/study/link.ts';
 import { ModelEngineForm } from '../shared/model-engine-form.svelte.ts';
@@ -234,12 +234,13 @@ export class StudyForm extends ModelEngineForm {
     const repeats = wholeProblem('Repeats', this.repeats, { min: 1, max: MAX_REPEATS });
     const ids = idsProblem(this, loaded);
     // Run study is disabled without an arm: this says why, where the plan line would be.
-    const arms = this.arms.length === 0 ? 'Arms: none chosen. Tick at least one arm to run.' : null;
+    const arms = this.arms.length === 0 ? 'Arms: none chosen. Tick at least one arm to run.' : this.#tooManyArms();
     const clashes = this.armClashes.map(
       ([id, one, other]) => `Arms: “${one}” and “${other}” (from the study link) are both called ${id}, and a study runs one arm per id. Untick one of them.`,
     );
     const endpoint = this.endpointProblem();
     return [
+      ...this.#splitProblem(),
       ...selectionProblems(this, STUDY_SEED),
       ...(ids ? [ids] : []),
       ...(arms ? [arms] : []),
@@ -248,6 +249,26 @@ export class StudyForm extends ModelEngineForm {
       ...this.#promptSetProblems(),
       ...(endpoint ? [endpoint] : []),
     ];
+  }
+
+  /**
+   * The MBPP test split kept after Benchmark went to HumanEval: the choice leaves the list (it is
+   * MBPP's), so the field showed blank while the plan line and a copied link said nothing, the
+   * link could not be opened, and Run study was refused only by the config check, in its words.
+   */
+  #splitProblem(): string[] {
+    if (this.selectionKind !== 'mbpp-test-split' || this.benchmark === 'mbpp') return [];
+    return ['Problems: the MBPP test split is MBPP’s. Choose MBPP as the benchmark, or which HumanEval problems to run.'];
+  }
+
+  /**
+   * More arms than a study holds (a link's own arms, with presets or the pairing matrix ticked as
+   * well): said with the others, as the config check (and a link opened anywhere) would refuse them.
+   */
+  #tooManyArms(): string | null {
+    const over = this.arms.length - MAX_ARMS;
+    if (over <= 0) return null;
+    return `Arms: ${this.arms.length} chosen, and a study runs at most ${MAX_ARMS}. Untick ${over} of them.`;
   }
 
   /**

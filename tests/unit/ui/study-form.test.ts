@@ -413,6 +413,43 @@ describe('time limits a study link set', () => {
   });
 });
 
+describe('choices the form cannot start with that no number field shows', () => {
+  it('names the MBPP test split kept after Benchmark went to HumanEval, instead of copying a link no one can open', async () => {
+    const form = endpointForm();
+    form.benchmark = 'mbpp';
+    form.selectionKind = 'mbpp-test-split';
+    expect(form.problems()).toEqual([]);
+    // The choice leaves the list with MBPP; it used to stay chosen, unseen, with nothing said.
+    form.benchmark = 'humaneval';
+    const said = 'Problems: the MBPP test split is MBPP’s. Choose MBPP as the benchmark, or which HumanEval problems to run.';
+    expect(form.problems()).toEqual([said]);
+    expect(form.cost()).toBeNull();
+    expect(() => form.linkForSharing()).toThrow(FormProblems);
+    expect(refusal(form)).toEqual([said]);
+    form.selectionKind = 'first';
+    expect(form.problems()).toEqual([]);
+  });
+
+  it('names more arms than a study runs (a link’s own, with the presets ticked too), before the config check refuses them', async () => {
+    const arms = Array.from({ length: 64 }, (_, i) => ({ id: `c${i}`, label: `Custom ${i}`, pipeline: { ...llamaSolo, id: `c${i}`, name: `Custom ${i}` }, forcedIterations: false }));
+    const decoded = await decodeStudyLink(
+      await encodeStudyLink({ benchmark: 'humaneval', selection: { kind: 'first', n: 1 }, arms, repeats: 1, mode: 'study', engine: 'openai', endpoint: ENDPOINT, modelNames: {}, autorun: false }),
+    );
+    if (!decoded.ok) throw new Error(decoded.errors.join('\n'));
+    const form = endpointForm();
+    form.fromLink(decoded.link);
+    expect(form.problems()).toEqual([]);
+    form.pairingMatrix = true;
+    const said = `Arms: ${64 + PAIRING_MATRIX.length} chosen, and a study runs at most 64. Untick ${PAIRING_MATRIX.length} of them.`;
+    expect(form.problems()).toEqual([said]);
+    expect(form.cost()).toBeNull();
+    expect(() => form.linkForSharing()).toThrow(FormProblems);
+    expect(refusal(form)).toEqual([said]);
+    form.pairingMatrix = false;
+    expect(form.problems()).toEqual([]);
+  });
+});
+
 describe('arms that share an id', () => {
   it('are named as a problem, not run as one of them while the other stays ticked', async () => {
     // A link's copy of the solo preset with a hotter generator, under the preset's id.
