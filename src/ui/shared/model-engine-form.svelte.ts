@@ -83,6 +83,9 @@ export abstract class ModelEngineForm {
     const typed = this.endpoint.trim();
     if (!typed) return `${ENDPOINT_LABEL}: empty. Give the endpoint’s address, e.g. ${EXAMPLE_ENDPOINT}.`;
     if (!/^https?:\/\//i.test(typed)) return `${ENDPOINT_LABEL}: start it with http:// or https://, e.g. ${EXAMPLE_ENDPOINT}.`;
+    // Chromium's URL parser takes "local host" as local%20host; Node's and other browsers' refuse it,
+    // so a link or a result file from here was refused by the command line.
+    if (/\s/.test(typed)) return `${ENDPOINT_LABEL}: “${typed}” has a space in it, and an address has none. Give one like ${EXAMPLE_ENDPOINT}.`;
     try {
       new URL(typed);
     } catch {

@@ -49,6 +49,8 @@ describe('the engine part of the Study and Search forms', () => {
       expect(said('localhost:11434')).toBe('Start it with http:// or https://, e.g. http://localhost:11434/v1.');
       expect(said('ftp://localhost:11434')).toBe('Start it with http:// or https://, e.g. http://localhost:11434/v1.');
       expect(said('http://')).toBe('“http://” is not a whole address. Give one like http://localhost:11434/v1.');
+      // Chromium's parser takes it (local%20host), Node's refuses it: a link made here failed in the command line.
+      expect(said('http://local host:11434/v1')).toBe('“http://local host:11434/v1” has a space in it, and an address has none. Give one like http://localhost:11434/v1.');
       expect(said('http://me:secret@localhost:11434/v1')).toMatch(/^The URL holds a user name or password; remove it/);
       expect(said(' http://localhost:11434 ')).toBeNull();
       expect(said('https://api.example.com/v1')).toBeNull();
