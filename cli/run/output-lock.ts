@@ -6,20 +6,11 @@
  * place atomically before the first write; one whose process is gone (a kill -9) is taken over.
  */
 import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { isRunning } from '../process-running.ts';
 import { InputError } from '../usage-error.ts';
 
 const held = new Map<string, string>();
 let listening = false;
-
-/** Whether process `pid` is alive (one of another user's answers EPERM: alive too). */
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 function lockedBy(lockPath: string): number | null {
   try {
@@ -60,7 +51,7 @@ export function claimOutput(path: string): void {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return;
         const pid = lockedBy(lockPath);
-        if (pid !== null && pid !== process.pid && alive(pid)) {
+        if (pid !== null && pid !== process.pid && isRunning(pid)) {
           throw new InputError(
             `${path} is being written by another feedback-lab run (process ${pid}): two runs on one file would each write over the other's units. ` +
               `Let that run finish (or stop it with Ctrl+C), then resume; if no such run is going on, delete ${lockPath}.`,

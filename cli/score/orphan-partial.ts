@@ -7,6 +7,7 @@
  */
 import { readdirSync, renameSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { isRunning } from '../process-running.ts';
 
 export interface TakenUp {
   /** The `.partial` file that was renamed to the results file. */
@@ -41,16 +42,6 @@ export function takeUpKilledRun(resultsPath: string): TakenUp | null {
   if (best === null || best.bytes <= (sizeOf(resultsPath) ?? 0)) return null;
   renameSync(best.partialPath, resultsPath);
   return { partialPath: best.partialPath, pid: best.pid };
-}
-
-function isRunning(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: a process of another user has that id, so it is running; ESRCH: none has.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function sizeOf(path: string): number | null {
