@@ -5,6 +5,7 @@
  */
 import { estimateDownloadBytes, formatBytes } from '../core/llm/catalog.ts';
 import { entryForModelId, type WebLLMCatalog } from './model-catalog.ts';
+import { browserSettings, readSavedModelSettings, savedSource } from './saved-model-source.ts';
 import { toAppConfig, type ModelFileSource } from './webllm-app-config.ts';
 import { inspectModelCache, type CacheStorageLike } from './webllm-cache.ts';
 
@@ -36,6 +37,11 @@ export async function weightsToDownload(
     const bytes = entry && build ? Math.max(0, estimateDownloadBytes(entry, build.quantization) - (have?.bytes ?? 0)) : undefined;
     return [{ modelId, bytes }];
   });
+}
+
+/** The same in this browser: from where the Models page's saved settings take model files, in its Cache Storage. */
+export function weightsToDownloadHere(catalog: WebLLMCatalog, modelIds: readonly string[]): Promise<PendingDownload[]> {
+  return weightsToDownload(catalog, modelIds, { source: savedSource(readSavedModelSettings(browserSettings())), storage: globalThis.caches });
 }
 
 /** "A and B (about 2.1 GB)": the builds, and their total when every size is known. */

@@ -90,16 +90,14 @@ export async function webllmPorts(pipeline: Pipeline, sandbox: LivePorts['sandbo
  * None where WebGPU cannot run: the show's own start says why better than a download would.
  */
 export async function webllmDownloadsFor(pipeline: Pipeline): Promise<PendingDownload[]> {
-  const [{ installedCatalog }, { probeCapabilities }, { hasShaderF16 }, savedModel, { weightsToDownload }] = await Promise.all([
+  const [{ installedCatalog }, { probeCapabilities }, { hasShaderF16 }, { weightsToDownloadHere }] = await Promise.all([
     import('../../llm/webllm-installed.ts'),
     import('../../llm/capabilities.ts'),
     import('../../core/llm/catalog.ts'),
-    import('../../llm/saved-model-source.ts'),
     import('../../llm/weights-to-download.ts'),
   ]);
   const caps = await probeCapabilities();
   if (caps.webgpu !== 'available') return [];
   const ids = llmNodes(pipeline).flatMap(({ node }) => webllmIdFor(node.model, hasShaderF16(caps)) ?? []);
-  const source = savedModel.savedSource(savedModel.readSavedModelSettings(savedModel.browserSettings()));
-  return weightsToDownload(installedCatalog, ids, { source, storage: globalThis.caches });
+  return weightsToDownloadHere(installedCatalog, ids);
 }

@@ -12,8 +12,7 @@ import { browserStorage } from '../models/saved-settings.ts';
 import { webGpuRefusal } from '../models/webgpu-summary.ts';
 import type { StudyModelDeps } from '../study/study-models.ts';
 import { sameEndpoint } from '../../llm/endpoint-url.ts';
-import { browserSettings, readSavedModelSettings, savedSource } from '../../llm/saved-model-source.ts';
-import { weightsToDownload } from '../../llm/weights-to-download.ts';
+import { weightsToDownloadHere } from '../../llm/weights-to-download.ts';
 import type { ModelEngineForm } from './model-engine-form.svelte.ts';
 import { defaultEngine, readPickedEngine, writePickedEngine, type EngineDefault } from './default-engine.ts';
 
@@ -58,7 +57,7 @@ export class ModelEngines {
         // Where WebLLM cannot run at all, the start's own refusal says so better than a download would.
         await this.probe().catch(() => undefined);
         if (!this.caps || webGpuRefusal(this.caps)) return [];
-        return weightsToDownload(catalog, modelIds, { source: savedSource(readSavedModelSettings(browserSettings())), storage: globalThis.caches });
+        return weightsToDownloadHere(catalog, modelIds);
       },
     };
   }
