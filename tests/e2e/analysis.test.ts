@@ -446,7 +446,8 @@ describe('the Results page on a result file', () => {
     }
     const lines = iterations.locator('.chart-box', { has: page.locator('svg polyline') }).first();
     await lines.locator('details.values summary').click();
-    expect(await lines.locator('details.values tbody td').count()).toBe(await lines.locator('svg circle').count());
+    // Points are the markers with a tooltip (the legend's markers have none).
+    expect(await lines.locator('details.values tbody td').count()).toBe(await lines.locator('svg path.marker:has(title)').count());
 
     // Explorer: the problems refinement fixed, and a trajectory with its diff.
     const explorer = page.locator('[data-section="explorer"]');

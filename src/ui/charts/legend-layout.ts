@@ -12,7 +12,9 @@ export interface LegendItem {
 }
 
 export const LEGEND_ROW_HEIGHT = 18;
-const SWATCH = 12;
+/** Width of an entry's sample: a filled chart's square, or a line chart's stretch of dashed line. */
+export const FILL_SWATCH = 12;
+export const LINE_SWATCH = 22;
 const GAP = 18;
 const CHAR_WIDTH = 6.6;
 const MAX_CHARS = 42;
@@ -27,13 +29,19 @@ export function shorten(label: string, max = MAX_CHARS): string {
   return `${label.slice(0, max - 1 - tail).trimEnd()}…${label.slice(label.length - tail).trimStart()}`;
 }
 
-export function legendLayout(labels: readonly string[], left: number, top: number, width: number): { items: LegendItem[]; height: number } {
+export function legendLayout(
+  labels: readonly string[],
+  left: number,
+  top: number,
+  width: number,
+  swatch = FILL_SWATCH,
+): { items: LegendItem[]; height: number; swatch: number } {
   const items: LegendItem[] = [];
   let x = left;
   let y = top;
   for (const label of labels) {
     const shown = shorten(label);
-    const w = SWATCH + 6 + shown.length * CHAR_WIDTH;
+    const w = swatch + 6 + shown.length * CHAR_WIDTH;
     if (x > left && x + w > left + width) {
       x = left;
       y += LEGEND_ROW_HEIGHT;
@@ -41,5 +49,5 @@ export function legendLayout(labels: readonly string[], left: number, top: numbe
     items.push({ label, shown, x, y });
     x += w + GAP;
   }
-  return { items, height: labels.length === 0 ? 0 : y - top + LEGEND_ROW_HEIGHT };
+  return { items, height: labels.length === 0 ? 0 : y - top + LEGEND_ROW_HEIGHT, swatch };
 }

@@ -23,7 +23,7 @@ export interface PlotBox {
   plotBottom: number;
   /** Whole SVG height. */
   height: number;
-  legend: { items: LegendItem[]; height: number };
+  legend: { items: LegendItem[]; height: number; swatch: number };
 }
 
 export interface PlotBoxOptions {
@@ -32,11 +32,13 @@ export interface PlotBoxOptions {
   right: number;
   /** Room under the plot for x tick labels and the x axis label. */
   bottom: number;
+  /** Width of a legend entry's sample (legend-layout.ts); a line chart's is wider, to show its dash. */
+  swatch?: number;
 }
 
 /** The box for a chart whose legend lists `legendLabels` (none: no legend, no room for one). */
-export function plotBox(legendLabels: readonly string[], { plotHeight, right, bottom }: PlotBoxOptions): PlotBox {
-  const legend = legendLayout(legendLabels, PLOT_LEFT, LEGEND_TOP, PLOT_WIDTH - PLOT_LEFT - right);
+export function plotBox(legendLabels: readonly string[], { plotHeight, right, bottom, swatch }: PlotBoxOptions): PlotBox {
+  const legend = legendLayout(legendLabels, PLOT_LEFT, LEGEND_TOP, PLOT_WIDTH - PLOT_LEFT - right, swatch);
   const top = TITLE_HEIGHT + legend.height + LEGEND_GAP;
   return {
     width: PLOT_WIDTH,
