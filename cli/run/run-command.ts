@@ -110,6 +110,11 @@ export const runCommand: Command = {
  */
 async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: () => void): Promise<number> {
   const apiKey = readApiKey(options, io.env);
+  const named = options.out ?? options.resume;
+  // Taken before the file to resume is read: taken after (past the endpoint's check, up to 15 s),
+  // a second --resume that read the file while the first run went on got the lock once that run
+  // ended, wrote its older copy over the finished file and ran the units since again.
+  if (named !== null) claimOutput(resolve(io.cwd, named));
   const prepared = await prepareStudy(options, io);
   const { config, store } = prepared;
   if (options.out !== null) {
@@ -133,7 +138,6 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   // model, say), not a wrong address, and every model of the run is told so.
   const endpointAnswered = { value: true };
 
-  const named = options.out ?? options.resume;
   const outPath = named !== null ? resolve(io.cwd, named) : unusedPath(resolve(io.cwd, resultFileName(config, { gzip: false })));
   let pyodideVersion: string | null = null;
   // What the endpoint says it ran each model with (Ollama's context): recorded with this run's environment.
@@ -184,6 +188,7 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   const stopListening = () => {
     for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);
   };
+  // A default name is known only now (a named file's lock is already held).
   claimOutput(outPath);
   writingStarts();
   for (const signal of STOPPING_SIGNALS) process.on(signal, onSignal);

@@ -149,6 +149,18 @@ describe('feedback-lab run without --out', () => {
     expect(readdirSync(dir)).not.toContain('held.json.lock');
   });
 
+  it('--resume of a file another run holds is refused before the file is read, not once that run has ended', async () => {
+    // Taken after the read (and the endpoint's check), a second --resume that read the file while
+    // the first run went on got the lock as that run ended, and wrote its older copy over the finished file.
+    writeFileSync(join(dir, 'busy.json'), 'not yet whole');
+    writeFileSync(join(dir, 'busy.json.lock'), `${process.pid}\n`);
+    const refused = await feedbackLab(['run', '--resume', 'busy.json']);
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr).toContain(`${join(dir, 'busy.json')} is being written by another feedback-lab run (process ${process.pid})`);
+    expect(readFileSync(join(dir, 'busy.json.lock'), 'utf8')).toBe(`${process.pid}\n`);
+    rmSync(join(dir, 'busy.json.lock'));
+  });
+
   it('--resume of a finished file says so and leaves the file alone, without the endpoint', async () => {
     const [finished] = defaultNamed();
     const before = readFileSync(join(dir, finished!));
