@@ -9,6 +9,11 @@
  * empty, since some terminals wrap as soon as it is written.
  */
 export function fitToTerminal(line: string, columns: number | undefined): string {
-  const width = Math.max(20, (columns || 80) - 1);
+  const width = terminalWidth(columns);
   return line.length > width ? `${line.slice(0, width - 1)}…` : line;
+}
+
+/** The columns a redrawn line may fill (see fitToTerminal). */
+export function terminalWidth(columns: number | undefined): number {
+  return Math.max(20, (columns || 80) - 1);
 }

@@ -24,6 +24,7 @@ import { servedModelSentence } from '../../src/core/results/served-model-text.ts
 import type { PooledSandbox } from '../../src/sandbox/pool.ts';
 import { createNodeSandbox } from '../../src/sandbox/node-sandbox.ts';
 import { startAwakeClock } from '../../src/core/awake-clock.ts';
+import { watchModelSilence } from '../../src/core/study/model-silence.ts';
 import { datasetSearchDirs, loadDiskDataset } from '../datasets-dir.ts';
 import type { Command, CommandIo } from '../main.ts';
 import { canonicalPath, refuseFolderName, refuseOutputOverInput, writeFailure } from '../output-file.ts';
@@ -243,6 +244,7 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   );
   const started = performance.now();
   const awake = startAwakeClock();
+  let silenceTimer: ReturnType<typeof setInterval> | null = null;
   try {
     // Ctrl+C during the first write: the file holds the study as it stands, and Python is not needed.
     if (stop.signal.aborted) throw new StoppedBeforePython();
@@ -272,6 +274,10 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
       }
       return model;
     };
+    // From the first request on: an ETA made as units end says nothing while a model holds a reply.
+    const silence = watchModelSilence(awake.now);
+    silenceTimer = setInterval(() => view.silence(silence.silentSeconds()), 1_000);
+    silenceTimer.unref?.();
     end = await runStudy(
       config,
       prepared.problems,
@@ -284,6 +290,11 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
         // Units that errored in an earlier run (the endpoint was down) are what a resume is for.
         retryErrored: prepared.resuming,
         onProgress: (progress) => view.update(progress),
+        // A reply stored or a token: a model answers. An execution is no word from one.
+        onStep: (_unit, step) => {
+          if (step.kind !== 'execute') silence.heard();
+        },
+        onToken: () => silence.heard(),
         onReplayDiverged: (unit) => continuedAfterUpdate.add(unit.id),
         // A server that is slow or gone otherwise shows a progress line that stops for minutes.
         onRetry: (unit, retry) => {
@@ -319,6 +330,8 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   } catch (error) {
     if (!(error instanceof StoppedBeforePython)) failure = error;
   } finally {
+    if (silenceTimer !== null) clearInterval(silenceTimer);
+    view.silence(null);
     awake.stop();
     stopCheckpoints();
     studyEnded = true;

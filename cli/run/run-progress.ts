@@ -1,10 +1,11 @@
 /**
  * A running study's progress on stderr: units done of the total, passes so far per arm, token
  * rate and ETA. Redrawn in place on a terminal; on a pipe or in a CI log, a plain line every
- * few seconds (carriage returns would garble them).
+ * few seconds (carriage returns would garble them). After a long silence from every model the
+ * ETA gives way to how long it has lasted (core/study/model-silence.ts).
  */
 import type { StudyProgress } from '../../src/core/study/progress.ts';
-import { fitToTerminal } from '../terminal-line.ts';
+import { fitToTerminal, terminalWidth } from '../terminal-line.ts';
 
 export interface ProgressSink {
   write(text: string): void;
@@ -14,6 +15,8 @@ export interface ProgressSink {
 
 export interface StudyProgressView {
   update(progress: StudyProgress): void;
+  /** Seconds no model has said a word, once that is long enough to say (null: none). */
+  silence(seconds: number | null): void;
   /** A message line, printed without garbling the redrawn one. */
   note(text: string): void;
   /** Draws the last state once more and ends the line. */
@@ -23,16 +26,46 @@ export interface StudyProgressView {
 const PLAIN_INTERVAL_MS = 5_000;
 const TTY_INTERVAL_MS = 200;
 
-/** `37/64 done, 2 running | llama-solo 9/12 passed | … | 85 tok/s | ETA 1m 05s` */
-export function formatProgress(progress: StudyProgress): string {
-  const parts: string[] = [];
+/** The line's parts: what is done, each arm's passes, the token rate, and the time left (or the silence). */
+function progressParts(progress: StudyProgress, silentSeconds: number | null): { head: string; arms: string[]; rate: string | null; left: string | null } {
   const errored = progress.erroredUnits > 0 ? `, ${progress.erroredUnits} errored` : '';
-  parts.push(`${progress.doneUnits}/${progress.totalUnits} done${progress.inFlight > 0 ? `, ${progress.inFlight} running` : ''}${errored}`);
+  const head = `${progress.doneUnits}/${progress.totalUnits} done${progress.inFlight > 0 ? `, ${progress.inFlight} running` : ''}${errored}`;
   // Passes of the units done so far: arms compare fairly mid-study because the plan interleaves them.
-  for (const arm of progress.arms) parts.push(`${arm.armId} ${arm.passed}/${arm.done} passed`);
-  if (progress.tokensPerSecond !== null) parts.push(`${progress.tokensPerSecond.toFixed(0)} tok/s`);
-  if (progress.etaMs !== null && progress.doneUnits < progress.totalUnits) parts.push(`ETA ${formatDuration(progress.etaMs)}`);
-  return parts.join(' | ');
+  const arms = progress.arms.map((arm) => `${arm.armId} ${arm.passed}/${arm.done} passed`);
+  const rate = progress.tokensPerSecond !== null ? `${progress.tokensPerSecond.toFixed(0)} tok/s` : null;
+  const running = progress.doneUnits < progress.totalUnits;
+  // An ETA made as units end says nothing while a model holds its reply for minutes.
+  const left =
+    !running ? null : silentSeconds !== null ? `no word from the model for ${formatDuration(silentSeconds * 1000)}` : progress.etaMs !== null ? `ETA ${formatDuration(progress.etaMs)}` : null;
+  return { head, arms, rate, left };
+}
+
+function joinParts(head: string, arms: readonly string[], rate: string | null, left: string | null): string {
+  return [head, ...arms, ...(rate === null ? [] : [rate]), ...(left === null ? [] : [left])].join(' | ');
+}
+
+/** `37/64 done, 2 running | llama-solo 9/12 passed | … | 85 tok/s | ETA 1m 05s` */
+export function formatProgress(progress: StudyProgress, silentSeconds: number | null = null): string {
+  const { head, arms, rate, left } = progressParts(progress, silentSeconds);
+  return joinParts(head, arms, rate, left);
+}
+
+/**
+ * The line for a terminal `columns` wide. Cut at the end, a narrow terminal lost the ETA first,
+ * the one part a glance at a long run is for: arms are left out from the last ("+N arms" in
+ * their place), then the token rate, before anything is cut.
+ */
+export function fitProgress(progress: StudyProgress, silentSeconds: number | null, columns: number | undefined): string {
+  const { head, arms, rate, left } = progressParts(progress, silentSeconds);
+  const width = terminalWidth(columns);
+  let line = joinParts(head, arms, rate, left);
+  for (let kept = arms.length - 1; line.length > width && kept >= 0; kept--) {
+    const dropped = arms.length - kept;
+    line = joinParts(head, [...arms.slice(0, kept), `+${dropped} arm${dropped === 1 ? '' : 's'}`], rate, left);
+  }
+  if (line.length > width && arms.length > 0) line = joinParts(head, [], rate, left);
+  if (line.length > width) line = joinParts(head, [], null, left);
+  return fitToTerminal(line, columns);
 }
 
 /** `45s`, `3m 05s`, `2h 07m`. */
@@ -46,6 +79,9 @@ export function formatDuration(ms: number): string {
 
 export function createStudyProgressView(sink: ProgressSink, now: () => number = () => performance.now()): StudyProgressView {
   let last: StudyProgress | null = null;
+  let silent: number | null = null;
+  /** The silence last written to a log, so a long one is said once a minute, not every 5 s. */
+  let silenceLogged: number | null = null;
   let lastDrawn = -Infinity;
   let lastDoneDrawn = -1;
   let lineOpen = false;
@@ -60,12 +96,12 @@ export function createStudyProgressView(sink: ProgressSink, now: () => number = 
     if (pending !== null) clearTimeout(pending);
     pending = null;
     if (!last) return;
-    const text = formatProgress(last);
     if (sink.isTTY) {
-      sink.write(`\r${fitToTerminal(text, sink.columns)}\x1b[K`);
+      sink.write(`\r${fitProgress(last, silent, sink.columns)}\x1b[K`);
       lineOpen = true;
     } else {
-      sink.write(`${text}\n`);
+      sink.write(`${formatProgress(last, silent)}\n`);
+      silenceLogged = silent;
     }
     lastDrawn = now();
     lastDoneDrawn = last.doneUnits;
@@ -84,6 +120,18 @@ export function createStudyProgressView(sink: ProgressSink, now: () => number = 
         pending = setTimeout(draw, wait);
         // Never what keeps the process alive.
         pending.unref?.();
+      }
+    },
+    silence(seconds) {
+      if (seconds === silent) return;
+      silent = seconds;
+      if (last === null) return;
+      if (sink.isTTY) {
+        draw();
+      } else if (seconds !== null && (silenceLogged === null || seconds - silenceLogged >= 60)) {
+        draw();
+      } else if (seconds === null) {
+        silenceLogged = null;
       }
     },
     note(text) {

@@ -15,6 +15,7 @@ import type { StudyProgress } from '../../core/study/progress.ts';
 import { runStudy, type StudyEnd, type StudyPorts } from '../../core/study/runner.ts';
 import type { StudyUnit } from '../../core/study/work-plan.ts';
 import { describeErroredReasons, erroredReasons, type ErroredReason } from '../../core/study/errored-reasons.ts';
+import { SILENT_AFTER_MS, watchModelSilence, type ModelSilence } from '../../core/study/model-silence.ts';
 import { DatabaseTerminated } from '../../store/database.ts';
 import { formatDuration } from '../models/format.ts';
 import { failureMessage, retryNote } from '../shared/run-failure.ts';
@@ -106,7 +107,7 @@ export class StudyRun {
    * request for minutes left "about 10 s left" on the panel all that time.
    */
   silentSeconds = $state<number | null>(null);
-  #lastHeardAt = 0;
+  #silence: ModelSilence | null = null;
   readonly #continued = new Set<string>();
   #timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -179,13 +180,13 @@ export class StudyRun {
     const limit = live ? erroredInARowLimit(options.concurrency) : Infinity;
     let erroredInARow = 0;
     // Silence counts only while running: a pause, or the start before any unit, is no model's.
-    const silentAfterMs = options.silentAfterMs ?? 30_000;
-    this.#lastHeardAt = performance.now();
+    const silentAfterMs = options.silentAfterMs ?? SILENT_AFTER_MS;
+    // The ports' clock leaves out time the laptop slept (awake-clock.ts): that silence was nobody's.
+    const watch = watchModelSilence(ports.now, silentAfterMs);
+    this.#silence = watch;
     const silence = setInterval(() => {
-      const now = performance.now();
-      if (this.phase !== 'running') this.#lastHeardAt = now;
-      const silentMs = now - this.#lastHeardAt;
-      this.silentSeconds = silentMs >= silentAfterMs ? Math.floor(silentMs / 1000) : null;
+      if (this.phase !== 'running') watch.heard();
+      this.silentSeconds = watch.silentSeconds();
     }, Math.min(1000, silentAfterMs / 4));
     try {
       const end = await runStudy(this.config, problems, ports, {
@@ -266,7 +267,7 @@ export class StudyRun {
 
   /** A model said something: the panel's silence ends. */
   #heard(): void {
-    this.#lastHeardAt = performance.now();
+    this.#silence?.heard();
     if (this.silentSeconds !== null) this.silentSeconds = null;
   }
 

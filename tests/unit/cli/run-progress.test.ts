@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createStudyProgressView, formatDuration, formatProgress } from '../../../cli/run/run-progress.ts';
+import { createStudyProgressView, fitProgress, formatDuration, formatProgress } from '../../../cli/run/run-progress.ts';
 import type { StudyProgress } from '../../../src/core/study/progress.ts';
 
 function progress(overrides: Partial<StudyProgress> = {}): StudyProgress {
@@ -75,13 +75,51 @@ describe('study progress on stderr', () => {
     const writes: string[] = [];
     const view = createStudyProgressView({ write: (text) => void writes.push(text), isTTY: true, columns: 0 }, () => 0);
     view.update(progress());
-    expect(writes[0]).toBe('\r21/64 done, 3 running | llama-solo 8/11 passed | llama-self-refine 9/10 passed…\x1b[K');
+    expect(writes[0]).toBe('\r21/64 done, 3 running | llama-solo 8/11 passed | +1 arm | 85 tok/s | ETA 2m 05s\x1b[K');
   });
 
-  it('cuts the line to the terminal\'s width, ending in …', () => {
+  it('fits a narrow terminal by leaving out arms from the last, then the token rate, and keeps the ETA', () => {
+    expect(fitProgress(progress(), null, 120)).toBe(formatProgress(progress()));
+    expect(fitProgress(progress(), null, 90)).toBe('21/64 done, 3 running | llama-solo 8/11 passed | +1 arm | 85 tok/s | ETA 2m 05s');
+    expect(fitProgress(progress(), null, 60)).toBe('21/64 done, 3 running | +2 arms | 85 tok/s | ETA 2m 05s');
     const writes: string[] = [];
     const view = createStudyProgressView({ write: (text) => void writes.push(text), isTTY: true, columns: 40 }, () => 0);
     view.update(progress());
-    expect(writes[0]).toBe('\r21/64 done, 3 running | llama-solo 8/1…\x1b[K');
+    expect(writes[0]).toBe('\r21/64 done, 3 running | ETA 2m 05s\x1b[K');
+    // Narrower than that, the line is cut at the end, ending in …
+    expect(fitProgress(progress({ erroredUnits: 12 }), null, 30)).toBe('21/64 done, 3 running, 12 er…');
+  });
+
+  it('says how long no model has said a word instead of an ETA made before the silence, and gives the ETA back', () => {
+    expect(formatProgress(progress(), 95)).toBe(
+      '21/64 done, 3 running | llama-solo 8/11 passed | llama-self-refine 9/10 passed | 85 tok/s | no word from the model for 1m 35s',
+    );
+    const writes: string[] = [];
+    const view = createStudyProgressView({ write: (text) => void writes.push(text), isTTY: true, columns: 200 }, () => 0);
+    view.update(progress());
+    view.silence(30);
+    view.silence(31);
+    view.silence(null);
+    expect(writes.map((w) => w.replace(/^[\s\S]* \| /, '').replace('\x1b[K', ''))).toEqual([
+      'ETA 2m 05s',
+      'no word from the model for 30s',
+      'no word from the model for 31s',
+      'ETA 2m 05s',
+    ]);
+  });
+
+  it('in a log says a long silence once a minute, not every second', () => {
+    const writes: string[] = [];
+    const view = createStudyProgressView({ write: (text) => void writes.push(text), isTTY: false }, () => 0);
+    view.update(progress());
+    for (let s = 30; s <= 100; s++) view.silence(s);
+    view.silence(null);
+    view.silence(30);
+    expect(writes.map((w) => w.replace(/^[\s\S]* \| /, '').trim())).toEqual([
+      'ETA 2m 05s',
+      'no word from the model for 30s',
+      'no word from the model for 1m 30s',
+      'no word from the model for 30s',
+    ]);
   });
 });
