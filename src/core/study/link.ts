@@ -68,6 +68,23 @@ const MAX_PACKED_ARM_BYTES = 64 * 1024;
 const MAX_NAME_CHARS = 200;
 const MAX_MODEL_NAME_CHARS = 200;
 
+/**
+ * A name's length as a person counts it: code points, not UTF-16 units, so an emoji or a CJK
+ * letter outside the BMP counts once. Counted in units, a name of 120 emoji was refused as over
+ * 200 characters (audit R163).
+ */
+const characters = (text: string): number => [...text].length;
+
+/**
+ * Why a study name cannot travel in a link, or null when it can: "Copy study link" refuses with
+ * this rather than copy a link that every browser opening it refuses (a name over the limit).
+ */
+export function linkNameProblem(name: string): string | null {
+  const count = characters(name);
+  if (count <= MAX_NAME_CHARS) return null;
+  return `No link was copied: a study link carries a study name of at most ${MAX_NAME_CHARS} characters, and this one has ${count}, so the link would be refused wherever it was opened. Shorten the study name, then copy the link again.`;
+}
+
 /** The search params (without `?`) of a link to `link`. */
 export async function encodeStudyLink(link: StudyLink): Promise<string> {
   const params = new URLSearchParams();
@@ -170,7 +187,7 @@ export async function decodeStudyLink(search: string | URLSearchParams, options:
   }
 
   const name = params.get('name') ?? undefined;
-  if (name !== undefined && (name.trim() === '' || name.length > MAX_NAME_CHARS)) err(`name: expected 1-${MAX_NAME_CHARS} characters.`);
+  if (name !== undefined && (name.trim() === '' || characters(name) > MAX_NAME_CHARS)) err(`name: expected 1-${MAX_NAME_CHARS} characters.`);
   const b = params.get('b');
   const benchmark: BenchmarkId | null = b === 'humaneval' || b === 'mbpp' ? b : null;
   if (benchmark === null) err(`b: expected the benchmark, "humaneval" or "mbpp", found ${describeValue(b ?? undefined)}.`);
@@ -364,7 +381,7 @@ async function readArm(value: string, at: string, promptSet: PromptSet | undefin
   }
   const local: string[] = [...unknownKeys(packed, ['id', 'label', 'pipeline', 'forcedIterations'], at)];
   if (typeof packed.id !== 'string' || !isArmId(packed.id)) local.push(`${at}.id: expected 1-80 letters, digits or . _ : @ + -, found ${describeValue(packed.id)}.`);
-  if (typeof packed.label !== 'string' || packed.label.trim() === '' || packed.label.length > MAX_NAME_CHARS) {
+  if (typeof packed.label !== 'string' || packed.label.trim() === '' || characters(packed.label) > MAX_NAME_CHARS) {
     local.push(`${at}.label: expected 1-${MAX_NAME_CHARS} characters, found ${describeValue(packed.label)}.`);
   }
   if (typeof packed.forcedIterations !== 'boolean') local.push(`${at}.forcedIterations: expected true or false, found ${describeValue(packed.forcedIterations)}.`);
@@ -381,7 +398,7 @@ function readModelNames(values: string[], err: Report): Record<string, string> {
     const tilde = value.indexOf('~');
     const key = value.slice(0, tilde);
     const name = value.slice(tilde + 1);
-    if (tilde <= 0 || name === '' || name.length > MAX_MODEL_NAME_CHARS) {
+    if (tilde <= 0 || name === '' || characters(name) > MAX_MODEL_NAME_CHARS) {
       err(`m: expected "<model key>~<model name>", found ${describeValue(value)}.`);
     } else if (Object.hasOwn(names, key)) {
       err(`m: the model key "${key}" is named twice.`);

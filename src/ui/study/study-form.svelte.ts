@@ -11,7 +11,7 @@ import { webllmIdFor } from '../../core/pipeline/model-keys.ts';
 import { pairingMatrix, PRESETS, presetById } from '../../core/pipeline/presets.ts';
 import { MAX_ARMS, MAX_REPEATS, STUDY_DEFAULT_LIMITS, type StudyArm, type StudyLimits } from '../../core/study/config.ts';
 import type { StudyDraft } from '../../core/study/create-config.ts';
-import { draftFromLink, type StudyLink } from '../../core/study/link.ts';
+import { draftFromLink, linkNameProblem, type StudyLink } from '../../core/study/link.ts';
 import { ModelEngineForm } from '../shared/model-engine-form.svelte.ts';
 import { wholeProblem } from '../../core/number-problems.ts';
 import { FormProblems } from '../shared/form-problems.ts';
@@ -339,6 +339,7 @@ export class StudyForm extends ModelEngineForm {
    * prompt set changes texts the arms send, because the link would quietly run another study.
    * With the benchmark's problems (`loaded`), as the page has them, a link is refused while the
    * form says its ids name problems the benchmark does not hold: copied, it named another study.
+   * A study name longer than a link carries is refused too: copied, every browser refused the link.
    */
   linkForSharing(loaded?: readonly Problem[]): StudyLink {
     const lost = this.promptsALinkWouldLose();
@@ -349,7 +350,10 @@ export class StudyForm extends ModelEngineForm {
           'Remove the prompt set to copy a link that sends the built-in texts.',
       );
     }
-    return this.toLink(loaded ? { loaded } : {});
+    const link = this.toLink(loaded ? { loaded } : {});
+    const nameProblem = link.name === undefined ? null : linkNameProblem(link.name);
+    if (nameProblem) throw new Error(nameProblem);
+    return link;
   }
 
   /**

@@ -58,6 +58,17 @@ describe('study links', () => {
     expect(await roundTrip(link())).toEqual(link());
   });
 
+  it('count a name’s characters as a person does, so a name of emoji or other scripts up to the limit opens (audit R163)', async () => {
+    // At most 200 characters each: emoji and CJK outside the BMP are two UTF-16 units apiece.
+    const names = ['🎉'.repeat(200), '𠀀'.repeat(200), `Étude ${'דראסה '.repeat(32)}🎉`];
+    for (const name of names) expect(await roundTrip(link({ name }))).toEqual(link({ name }));
+    const label = '✨🎉'.repeat(100);
+    const arms = [{ id: 'hot', label, pipeline: customPipeline, forcedIterations: false }];
+    expect((await roundTrip(link({ arms }))).arms[0]!.label).toBe(label);
+    // Over the limit, still refused, in the same words.
+    expect(await errorsOf(`?${await encodeStudyLink(link({ name: '🎉'.repeat(201) }))}`)).toEqual(['name: expected 1-200 characters.']);
+  });
+
   it('round-trip every kind of selection, an endpoint with model names, limits and autorun', async () => {
     const selections: SelectionSpec[] = [
       { kind: 'all' },

@@ -489,6 +489,18 @@ describe('arms that share an id', () => {
 });
 
 describe('a study link copied from the form', () => {
+  it('is refused when its study name is longer than a link carries, rather than copied for every browser to refuse (audit R163)', async () => {
+    const form = endpointForm();
+    form.name = '🎉'.repeat(200);
+    const link = form.linkForSharing();
+    expect(link.name).toBe('🎉'.repeat(200));
+    expect((await decodeStudyLink(await encodeStudyLink(link))).ok).toBe(true);
+    form.name = 'e\u0301'.repeat(101);
+    expect(() => form.linkForSharing()).toThrow(
+      'No link was copied: a study link carries a study name of at most 200 characters, and this one has 202, so the link would be refused wherever it was opened. Shorten the study name, then copy the link again.',
+    );
+  });
+
   it('is refused while the form says its typed ids are not the benchmark’s, instead of naming other problems', async () => {
     const humaneval = await loadTestProblems('humaneval');
     const form = endpointForm();
