@@ -634,6 +634,19 @@ describe('the Search page in Chromium', () => {
     expect(await workers.getAttribute('aria-invalid')).toBe('true');
     await workers.fill('1');
     await problems.waitFor({ state: 'detached' });
+
+    // A decimal comma, as German or French keyboards type it: Chromium dropped it, and 1,5 minutes
+    // of budget became 15 without a word. Typed key by key, as a user does.
+    const minutes = form.getByLabel('Wall-time budget (minutes)');
+    await minutes.fill('');
+    await minutes.pressSequentially('1,5');
+    expect(await minutes.inputValue()).toBe('1.5');
+    await advanced.evaluate((d) => ((d as HTMLDetailsElement).open = true));
+    const parsimony = form.getByLabel('Parsimony per node');
+    await parsimony.fill('');
+    await parsimony.pressSequentially('0,05');
+    expect(await parsimony.inputValue()).toBe('0.05');
+    expect(await problems.count()).toBe(0);
     expect(app.errors).toEqual([]);
     await app.close();
   });

@@ -1,0 +1,18 @@
+/**
+ * A decimal comma typed into a number field that takes fractions. Chromium's number inputs take
+ * only "." as the decimal point whatever the user's language (a `lang` attribute on the field did
+ * not change that), and drop a typed "," without a word: "1,5" minutes of budget became 15. On
+ * these fields a typed comma is written as the point it means. (Whole-number fields keep
+ * Chromium's way: there "1,000" is a thousands separator, and dropping it gives 1000.)
+ */
+export function decimalComma(input: HTMLInputElement): { destroy(): void } {
+  const onKeydown = (event: KeyboardEvent) => {
+    if (event.key !== ',' || event.ctrlKey || event.metaKey || event.altKey || input.readOnly || input.disabled) return;
+    event.preventDefault();
+    // execCommand is the one way to type into a number field at its caret (it has no
+    // selectionStart or setRangeText); it fires the same input event typing does, and joins undo.
+    document.execCommand('insertText', false, '.');
+  };
+  input.addEventListener('keydown', onKeydown);
+  return { destroy: () => input.removeEventListener('keydown', onKeydown) };
+}
