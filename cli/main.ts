@@ -3,6 +3,7 @@
  * a module with its own help and a `run` that returns an exit code; adding one (a `run` for
  * studies against an endpoint, say) is one entry in COMMANDS.
  */
+import { terminalSafe } from './terminal-safe.ts';
 import { EXIT, InputError, UsageError, nearestName } from './usage-error.ts';
 
 /** Where a command writes. Tests pass their own; the bin passes the process's streams. */
@@ -100,5 +101,6 @@ export async function main(argv: readonly string[], io: CommandIo = processIo())
 }
 
 function processIo(): CommandIo {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  // Text from other people's files must reach the terminal as text, never as its commands (terminal-safe.ts).
+  return { stdout: terminalSafe(process.stdout), stderr: terminalSafe(process.stderr), env: process.env, cwd: process.cwd() };
 }

@@ -1,16 +1,19 @@
 /**
  * Tables as GitHub-flavoured Markdown, for pasting into an issue or a paper draft. Cells are
  * text from other people's files, so every character Markdown or its inline HTML would act on
- * is backslash-escaped (CommonMark lets any ASCII punctuation be escaped), and line breaks,
- * which would end the table row, become spaces.
+ * is backslash-escaped (CommonMark lets any ASCII punctuation be escaped), line breaks, which
+ * would end the table row, become spaces, and control characters are spelled out: `cat
+ * report.md` obeyed an ESC sequence in an arm's label (control-characters.ts).
  */
+import { spellOutControls } from '../control-characters.ts';
 import type { Table } from './table.ts';
 
 /** Characters that start emphasis, code, links, HTML, entities or end a table cell. */
 const ACTIVE = /[\\|`*_[\]<>&~!#]/g;
 
 export function markdownCell(text: string): string {
-  return text.replace(/\r\n|\r|\n/g, ' ').replace(ACTIVE, (c) => `\\${c}`);
+  // Spelled out first: the backslash of `\u001b` is then escaped like any other, and reads back as itself.
+  return spellOutControls(text.replace(/\r\n|\r|\n/g, ' ')).replace(ACTIVE, (c) => `\\${c}`);
 }
 
 /** What the Results page shows in a table with no rows (DataTable.svelte). */

@@ -104,6 +104,13 @@ describe('Markdown download', () => {
     expect(markdownCell('`code` *b* _i_ &amp; \\')).toBe('\\`code\\` \\*b\\* \\_i\\_ \\&amp; \\\\');
   });
 
+  it('spells out control characters, so a report.md printed with cat shows them instead of obeying them', () => {
+    // \u001b spelled out, then its backslash escaped: the Markdown reads back as the text "\u001b".
+    expect(markdownCell('a\x1b]0;T\x07b')).toBe('a\\\\u001b\\]0;T\\\\u0007b');
+    expect(markdownCell('\u202eEvil')).toBe('\\\\u202eEvil');
+    expect(markdownCell('تحسين 3/3')).toBe('تحسين 3/3');
+  });
+
   it('keeps one table row per row: line breaks in a cell become spaces', () => {
     const md = tableToMarkdown(hostile);
     const tableLines = md.split('\n').filter((l) => l.startsWith('|'));
