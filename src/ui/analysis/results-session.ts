@@ -10,6 +10,7 @@
 import type { ArmPair } from '../../core/analysis/pair-tables.ts';
 import { summarizeProblems, type ProblemSummary } from '../../core/analysis/problem-explorer.ts';
 import { replayFileByProblem, studiesFromResultFiles, type LoadedStudies } from '../../core/analysis/result-file-study.ts';
+import { isolateForDisplay } from '../../core/control-characters.ts';
 import { resultsReporter, type ResultsReport } from '../../core/analysis/results-report.ts';
 import type { ErrorLabelling } from '../../core/analysis/study-runs.ts';
 import type { Step, Trajectory } from '../../core/pipeline/trajectory.ts';
@@ -219,7 +220,7 @@ export class ResultsSession {
     if (this.#loaded?.key !== key) {
       let value: Loaded;
       try {
-        const loaded = studiesFromResultFiles(fileNames.flatMap((name) => this.#namedDoc(name)));
+        const loaded = isolatedLabels(studiesFromResultFiles(fileNames.flatMap((name) => this.#namedDoc(name))));
         value = { ok: true, loaded, report: resultsReporter(loaded), rows: new Map() };
       } catch (error) {
         value = { ok: false, message: error instanceof Error ? error.message : String(error) };
@@ -228,4 +229,14 @@ export class ResultsSession {
     }
     return this.#loaded.value;
   }
+}
+
+/**
+ * The studies with their name and arm labels made safe to set inside the page's sentences
+ * (control-characters.ts): a label from someone's file holding U+202E reversed every sentence
+ * and list item it began ("ran 3 of 164 HumanEval problems" read backwards; audit R163-2).
+ */
+function isolatedLabels(loaded: LoadedStudies): LoadedStudies {
+  const { study } = loaded;
+  return { ...loaded, study: { ...study, name: isolateForDisplay(study.name), arms: study.arms.map((arm) => ({ ...arm, label: isolateForDisplay(arm.label) })) } };
 }
