@@ -123,6 +123,14 @@ export class EndpointSettings {
     this.message = '';
     this.testedAddress = address;
     this.unlisted = false;
+    // Chromium's URL parser takes "local host" as local%20host and the check failed as a network
+    // error, far from the cause; the study and search forms name it (model-engine-form.svelte.ts).
+    if (/\s/.test(address)) {
+      this.models = [];
+      this.status = 'failed';
+      this.message = `“${address}” has a space in it, and an address has none. Give one like http://localhost:11434/v1.`;
+      return;
+    }
     try {
       const ids = await this.#listedModels(address, (keep ? this.apiKey : this.keyToSend()) || undefined);
       if (ids && ids.length > 0) {

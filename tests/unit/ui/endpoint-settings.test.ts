@@ -192,3 +192,19 @@ describe('the endpoint settings of the Models page', () => {
     expect([endpoint.status, endpoint.model]).toEqual(['connected', 'linked-model']);
   });
 });
+
+describe('an address with a space in it', () => {
+  it('is named as such on Connect, without asking any server', async () => {
+    const asked: string[] = [];
+    vi.stubGlobal('fetch', (async (input: RequestInfo | URL) => {
+      asked.push(String(input));
+      throw new TypeError('Failed to fetch');
+    }) as typeof fetch);
+    const endpoint = new EndpointSettings(memoryStorage());
+    endpoint.baseUrl = 'http://local host:11434/v1';
+    await endpoint.connect();
+    expect(endpoint.status).toBe('failed');
+    expect(endpoint.message).toBe('“http://local host:11434/v1” has a space in it, and an address has none. Give one like http://localhost:11434/v1.');
+    expect(asked).toEqual([]);
+  });
+});
