@@ -204,6 +204,23 @@ export class DatabaseRefused extends Error {
 }
 
 /**
+ * The database is at a later schema version than this page's code knows: a newer build of the app
+ * upgraded it (in another tab, while this one still runs the build it loaded), and this build
+ * cannot open it. Nothing is lost and the browser refuses nothing: a reload gets the newer build.
+ * Told apart from DatabaseRefused, whose advice (a private window) would send the user astray, and
+ * whose empty list would read as every study gone.
+ */
+export class DatabaseNewer extends Error {
+  constructor(stored: string, cause: unknown) {
+    super(
+      `A newer version of Feedback Lab has updated this browser’s database (in another tab, say), and this page still runs the older version, which cannot open it, so ${stored} cannot be read or stored here. Nothing stored is lost: reload the page to use the new version.`,
+      { cause },
+    );
+    this.name = 'DatabaseNewer';
+  }
+}
+
+/**
  * A run stopped because its database went away under it: the site's data was cleared (the
  * browser's "clear site data", or storage it evicted), the database was deleted (DevTools'
  * "Delete database", or another page of the site), or the browser's storage failed. What the run
@@ -255,13 +272,16 @@ export interface OpenOptions {
  * A tab's one connection for a kind of store, opened on first use: `make` builds the stores over
  * it. When the database goes away under the tab (site data cleared, the database deleted) the next
  * use opens a new one, rather than every call failing until a reload; a refusal to open rejects
- * with DatabaseRefused, naming `stored` ("studies"), and the next use tries again.
+ * with DatabaseRefused, naming `stored` ("studies"), or DatabaseNewer when a newer build has
+ * upgraded the database past this one; the next use tries again.
  */
 export function openedOnFirstUse<T>(stored: string, make: (db: LabDatabase) => T): () => Promise<T> {
   let opening: Promise<T> | null = null;
   return () => {
     opening ??= openLabDatabase({ onTerminated: () => (opening = null) }).then(make, (error: unknown) => {
       opening = null;
+      // IndexedDB's VersionError: the database is newer than this build (another tab upgraded it).
+      if (error instanceof DOMException && error.name === 'VersionError') throw new DatabaseNewer(stored, error);
       throw new DatabaseRefused(stored, error);
     });
     return opening;

@@ -39,6 +39,7 @@ export function notKeptReason(error: unknown): string {
   const { name, cause } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; cause?: unknown };
   if (name === 'ScoringRunDeleted') return messageOf(error);
   if (name === 'DatabaseTerminated') return 'this site’s stored data was cleared or deleted while it was scored, and what was kept of it went too';
+  if (name === 'DatabaseNewer') return messageOf(error).replace(/\.$/, '');
   if (name === 'DatabaseRefused') return `this browser refused to open its database (${messageOf(cause).replace(/\.$/, '')}); private windows of some browsers do this`;
   return `this browser refused to store it: ${messageOf(error)}`;
 }

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { openDB } from 'idb';
-import { DatabaseRefused, SCHEMA_VERSION, connectionTerminated, openLabDatabase, openedOnFirstUse } from '../../../src/store/database.ts';
+import { DatabaseNewer, DatabaseRefused, SCHEMA_VERSION, connectionTerminated, openLabDatabase, openedOnFirstUse } from '../../../src/store/database.ts';
 import { clearDatasetCache, createDatasetCache } from '../../../src/store/dataset-cache.ts';
 import { storageEstimate } from '../../../src/store/storage-estimate.ts';
 
@@ -93,6 +93,20 @@ describe("a tab's connection for a kind of store", () => {
     // Refused once is not refused for ever: the next use tries again.
     indexedDB.open = open;
     (await refused()).close();
+  });
+});
+
+describe("a tab whose build is older than the database's schema", () => {
+  it('says a newer version updated the database and to reload, not that the browser refused it (a private window)', async () => {
+    // Another tab, on a newer build, upgraded the database past this tab's schema.
+    (await openDB('feedback-lab', SCHEMA_VERSION + 1)).close();
+    const stores = openedOnFirstUse('studies', (db) => db);
+    const error: unknown = await stores().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabaseNewer);
+    expect(error).not.toBeInstanceOf(DatabaseRefused);
+    expect((error as Error).message).toMatch(/newer version of Feedback Lab has updated this browser’s database/);
+    expect((error as Error).message).toMatch(/so studies cannot be read or stored here\. Nothing stored is lost: reload the page/);
+    expect((error as Error).message).not.toMatch(/private window/i);
   });
 });
 

@@ -3,7 +3,7 @@ import { SandboxBroken } from '../../../src/core/harness/sandbox-broken.ts';
 import { abortError } from '../../../src/core/llm/abort.ts';
 import { EndpointContextLengthError, statusError, unreachableError } from '../../../src/llm/endpoint-errors.ts';
 import { explainWebLLMError, WebLLMEngineError } from '../../../src/llm/webllm-errors.ts';
-import { DatabaseRefused, DatabaseTerminated } from '../../../src/store/database.ts';
+import { DatabaseNewer, DatabaseRefused, DatabaseTerminated } from '../../../src/store/database.ts';
 import { failureCause, failureMessage, retryNote } from '../../../src/ui/shared/run-failure.ts';
 import { failureAdvice } from '../../../src/ui/search/search-failure.ts';
 import { startFailureAdvice, studyFailureAdvice } from '../../../src/ui/study/study-failure.ts';
@@ -94,6 +94,8 @@ describe('one classification for the Study and Search pages', () => {
       [quota(), 'storage-full'],
       [new DatabaseRefused('studies', new Error('no')), 'storage-blocked'],
       [lostConnection(), 'storage-lost'],
+      // A newer build upgraded the database past this tab's: a reload, not a normal window, is the way on.
+      [new DatabaseNewer('studies', new DOMException('The requested version (4) is less than the existing version (5).', 'VersionError')), 'storage-lost'],
       [new Error('anything else'), 'unexpected'],
       ['a string', 'unexpected'],
     ];
