@@ -52,6 +52,12 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
   listings = $state.raw<Listing[]>([]);
   elsewhere = $state.raw<ReadonlySet<string>>(new Set());
   loaded = $state(false);
+  /**
+   * The last reading of the list failed (the database would not open): an empty list then says
+   * nothing of what is stored, and "0 studies … No studies yet" under the failure read as every
+   * study gone when a newer build's tab had only upgraded the database (audit R168).
+   */
+  unread = $state(false);
   /** Why the last action failed (a store that cannot open, an export that broke). */
   problem = $state.raw<Notice | null>(null);
   importing = $state(false);
@@ -140,9 +146,11 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
       for (const id of this.deps.runningHere()) elsewhere.delete(id);
       this.listings = listings;
       this.elsewhere = elsewhere;
+      this.unread = false;
       this.deps.onRefresh?.();
     } catch (error) {
       this.problem = noticeOf(error);
+      this.unread = true;
     } finally {
       this.loaded = true;
       this.#others.scheduleNext();

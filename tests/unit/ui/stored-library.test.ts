@@ -138,3 +138,27 @@ describe('a list of stored runs', () => {
     expect(library.listings.map((listing) => listing.id)).toEqual(['one']);
   });
 });
+
+describe('a list that could not be read', () => {
+  it('is marked unread, so the page says nothing of an empty list, and read again once the stores open', async () => {
+    let open = false;
+    const shelf: Shelf = { items: [item('kept', 'done')] };
+    class ClosedLibrary extends ShelfLibrary {
+      constructor() {
+        super(shelf);
+        const stores = this.deps.stores;
+        this.deps.stores = async () => {
+          if (!open) throw new UserError('A newer version of Feedback Lab has updated this browser’s database.', 'Reload the page.');
+          return stores();
+        };
+      }
+    }
+    const library = new ClosedLibrary();
+    await library.refresh();
+    expect([library.loaded, library.unread, library.listings.length]).toEqual([true, true, 0]);
+    expect(library.problem?.message).toMatch(/newer version/);
+    open = true;
+    await library.refresh();
+    expect([library.unread, library.listings.map((l) => l.id)]).toEqual([false, ['kept']]);
+  });
+});
