@@ -238,6 +238,8 @@ export class DatabaseTerminated extends Error {
 
 /** Connections closed because their data went away (cleared, deleted, storage failed); every later call on them fails. */
 const terminatedConnections = new WeakSet<LabDatabase>();
+/** Connections this tab closed so that another tab's newer build could upgrade the database: what they stored is kept. */
+const upgradedConnections = new WeakSet<LabDatabase>();
 
 /**
  * Whether `db` closed because its data went away (site data cleared, the database deleted, storage
@@ -245,6 +247,23 @@ const terminatedConnections = new WeakSet<LabDatabase>();
  */
 export function connectionTerminated(db: LabDatabase): boolean {
   return terminatedConnections.has(db);
+}
+
+/** Whether `db` was closed for another tab's newer build, which upgraded the database (everything stored is kept). */
+export function connectionUpgraded(db: LabDatabase): boolean {
+  return upgradedConnections.has(db);
+}
+
+/**
+ * A write failed because this tab let another tab's newer build upgrade the database: what was
+ * stored before is kept, and a reload (to the new build) carries on from it. Told apart from a
+ * refusal to store, whose "a reload would lose it" was untrue (audit R168-2).
+ */
+export class DatabaseUpgraded extends Error {
+  constructor(cause: unknown) {
+    super('A newer version of Feedback Lab, opened in another tab, has updated this browser’s database, so this tab, still on the older version, can store nothing more.', { cause });
+    this.name = 'DatabaseUpgraded';
+  }
 }
 
 /**
@@ -301,6 +320,7 @@ export async function openLabDatabase(options: OpenOptions = {}): Promise<LabDat
     // writing says its data went rather than promise it is kept.
     blocking(_currentVersion, newVersion) {
       if (newVersion === null) lost();
+      else upgradedConnections.add(db);
       db.close();
     },
     terminated: lost,

@@ -4,7 +4,7 @@
  * work. Every write is one transaction that has completed when its promise resolves; a batch of
  * verdicts and the run's counts go in the same one, so the counts never say more than is stored.
  */
-import { connectionTerminated, keysUnder, observed, type LabDatabase, type ScoringRunRecord, type ScoringStatus, type ScoringVerdictRecord } from './database.ts';
+import { connectionTerminated, connectionUpgraded, keysUnder, observed, type LabDatabase, type ScoringRunRecord, type ScoringStatus, type ScoringVerdictRecord } from './database.ts';
 
 /** Runs kept at most: a 30,000-sample file is tens of megabytes, kept whole. */
 export const KEPT_SCORINGS = 5;
@@ -50,6 +50,11 @@ export class IdbScoringStore {
   /** Whether this store's database went away under it (site data cleared, the database deleted, storage failed). */
   get terminated(): boolean {
     return connectionTerminated(this.#db);
+  }
+
+  /** Whether this store's connection was closed for another tab's newer build (what it kept stays). */
+  get upgraded(): boolean {
+    return connectionUpgraded(this.#db);
   }
 
   /**

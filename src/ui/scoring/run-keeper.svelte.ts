@@ -6,12 +6,12 @@
  * window): the run then goes on in memory, and `problem` says once why it is not kept.
  */
 import { isQuotaError } from '../../store/kept-file-error.ts';
-import { DatabaseTerminated, type ScoringRunRecord } from '../../store/database.ts';
+import { DatabaseTerminated, DatabaseUpgraded, type ScoringRunRecord } from '../../store/database.ts';
 import type { IdbScoringStore, KeptScoring, KeptVerdict, ScoringProgress } from '../../store/scoring-store.ts';
 import type { TabRunRecord } from '../shared/tab-run.ts';
 import type { ScoringLocks } from './scoring-locks.ts';
 
-export type ScoringStore = Pick<IdbScoringStore, 'startRun' | 'record' | 'loadRun' | 'terminated'>;
+export type ScoringStore = Pick<IdbScoringStore, 'startRun' | 'record' | 'loadRun' | 'terminated' | 'upgraded'>;
 
 export interface RunKeeperDeps {
   store: () => Promise<ScoringStore>;
@@ -40,6 +40,7 @@ export function notKeptReason(error: unknown): string {
   if (name === 'ScoringRunDeleted') return messageOf(error);
   if (name === 'DatabaseTerminated') return 'this site’s stored data was cleared or deleted while it was scored, and what was kept of it went too';
   if (name === 'DatabaseNewer') return messageOf(error).replace(/\.$/, '');
+  if (name === 'DatabaseUpgraded') return 'another tab opened a newer version of Feedback Lab, which updated this browser’s database';
   if (name === 'DatabaseRefused') return `this browser refused to open its database (${messageOf(cause).replace(/\.$/, '')}); private windows of some browsers do this`;
   return `this browser refused to store it: ${messageOf(error)}`;
 }
@@ -54,7 +55,9 @@ function messageOf(error: unknown): string {
  * connection, or a new, empty database without the run).
  */
 function keptFailure(keptIn: ScoringStore | null, error: unknown): unknown {
-  return keptIn?.terminated ? new DatabaseTerminated(error) : error;
+  if (keptIn?.terminated) return new DatabaseTerminated(error);
+  // Closed for another tab's upgrade: the write met "the connection is closing", but nothing kept went.
+  return keptIn?.upgraded ? new DatabaseUpgraded(error) : error;
 }
 
 export class RunKeeper {
@@ -62,6 +65,12 @@ export class RunKeeper {
   id = $state<string | null>(null);
   /** Why the run on show is not kept, said once; null when it is kept or none was tried. */
   problem = $state<string | null>(null);
+  /**
+   * The run stopped being kept because a newer build in another tab upgraded the database: what
+   * was written until then is kept, and after a reload Continue scores the rest. The page says
+   * that, not "a reload would lose it".
+   */
+  keptSoFar = $state(false);
 
   readonly #deps: RunKeeperDeps;
   #pending: KeptVerdict[] = [];
@@ -147,6 +156,7 @@ export class RunKeeper {
       this.#keptIn = store;
       this.#unlock = release;
       this.problem = null;
+      this.keptSoFar = false;
       return { kind: 'resumed', kept };
     } catch (error) {
       await release?.();
@@ -210,6 +220,7 @@ export class RunKeeper {
     this.#keptIn = null;
     this.id = null;
     this.problem = null;
+    this.keptSoFar = false;
     this.#deps.thisTab.set(null);
   }
 
@@ -220,6 +231,7 @@ export class RunKeeper {
    */
   #lose(error: unknown): void {
     this.problem = notKeptReason(error);
+    this.keptSoFar = error instanceof DatabaseUpgraded && this.id !== null;
     this.#pending = [];
     if (error instanceof DatabaseTerminated) this.#deps.onKept?.();
   }
