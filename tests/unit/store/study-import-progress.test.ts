@@ -30,3 +30,32 @@ describe('storing an imported study says how far it has got', () => {
     expect(await db.count('steps')).toBe(steps);
   });
 });
+
+describe('adding a shard to a stored study', () => {
+  it('counts the stored steps by their keys, without reading their prompts and replies back', { timeout: 60_000 }, async () => {
+    const problems = (await loadTestProblems('mbpp')).slice(0, 6);
+    const first = await bigResultFile({ problems, repeats: 1, replyChars: [100, 200], only: (position) => position % 2 === 0 });
+    const second = await bigResultFile({ problems, repeats: 1, replyChars: [100, 200], only: (position) => position % 2 === 1 });
+    const db = await openLabDatabase();
+    await importResultFiles(db, [first]);
+
+    // Every getAll on the steps store while the second shard is added: each would copy whole stored steps.
+    const read: string[] = [];
+    const prototype = globalThis.IDBObjectStore.prototype;
+    const getAll = prototype.getAll;
+    prototype.getAll = function (this: IDBObjectStore, ...args: Parameters<IDBObjectStore['getAll']>) {
+      read.push(this.name);
+      return getAll.apply(this, args);
+    };
+    try {
+      const [added] = await importResultFiles(db, [second]);
+      expect(added!.created).toBe(false);
+      expect(added!.unitsWritten).toBe(second.units.length);
+    } finally {
+      prototype.getAll = getAll;
+    }
+    expect(read).not.toContain('steps');
+    const steps = [first, second].reduce((n, doc) => n + doc.units.reduce((m, u) => m + unitSteps(u).length, 0), 0);
+    expect(await db.count('steps')).toBe(steps);
+  });
+});
