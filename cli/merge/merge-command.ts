@@ -12,13 +12,16 @@ import { unitKey } from '../../src/core/results/result-file.ts';
 import { UserError } from '../../src/core/user-error.ts';
 import type { Command, CommandIo } from '../main.ts';
 import { refuseFolderName, refuseOutputOverInput, writeFailure, writeFileWhole } from '../output-file.ts';
-import { readResultFiles } from '../result-files.ts';
+import { CLI_MAX_BYTES, readResultFiles } from '../result-files.ts';
 import { commandName } from '../command-name.ts';
 import { shellWord } from '../shell-word.ts';
 import { createStatusLine } from '../status-line.ts';
 import { appVersion } from '../run/node-environment.ts';
 import { EXIT, InputError } from '../usage-error.ts';
 import { MERGE_USAGE, parseMergeOptions } from './merge-options.ts';
+
+/** The most `report` and `merge` read of a result file, in the MB their refusal of a bigger one gives (result-files.ts). */
+const CLI_MAX_MEGABYTES = Math.round(CLI_MAX_BYTES / 1024 ** 2);
 
 /** Duplicated units listed one by one on stderr; past this they are only counted. */
 const MAX_LISTED_DUPLICATES = 10;
@@ -57,8 +60,20 @@ export const mergeCommand: Command = {
 
       // Compressing hundreds of MB takes seconds of its own.
       status.show(`Writing ${options.out} (${countOf(merged.doc.units.length, 'unit')}${path.endsWith('.gz') ? ', gzip' : ''})…`, 'writing');
+      let bytes: Uint8Array;
       try {
-        await writeFileWhole(path, await exportResultFile(merged.doc, { gzip: path.endsWith('.gz') }));
+        bytes = await exportResultFile(merged.doc, { gzip: path.endsWith('.gz') });
+      } catch (error) {
+        // A file's JSON is one string, and V8 holds none past 2^29 − 24 characters: shards of 1 GB
+        // together ended in "Cannot write …: Invalid string length", as if the disk were at fault.
+        if (!(error instanceof RangeError)) throw error;
+        throw new InputError(
+          `The merged study (${countOf(merged.doc.units.length, 'unit')}) is too big to write as one file: its JSON would pass ${CLI_MAX_MEGABYTES} MB, ` +
+            `the most feedback-lab reads. Keep the shards: "${commandName(io.cwd)} report ${names.map(shellWord).join(' ')}" reports them together, and the Results page opens them together.`,
+        );
+      }
+      try {
+        await writeFileWhole(path, bytes);
       } catch (error) {
         throw new InputError(`Cannot write ${options.out}: ${writeFailure(error, path)}.`);
       }
