@@ -7,6 +7,7 @@
  * Import is pure: it writes nowhere, so a rejected file cannot leave half a study in the store.
  * This module loads zod; the UI imports it lazily (`await import(…)`) when a file is opened.
  */
+import { DEFAULT_MAX_BYTES, DEFAULT_MAX_STEPS } from './result-file-limits.ts';
 import type { z } from 'zod';
 import { describeValue } from '../pipeline/json-shape.ts';
 import { recogniseReleasedJson, RELEASED_KIND_FILE } from '../reproduce/released-kind.ts';
@@ -48,15 +49,9 @@ export type ImportProgress =
   | { phase: 'parsing'; bytes: number }
   | { phase: 'checking'; units: number; steps: number };
 
-export const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
-export const DEFAULT_MAX_STEPS = 1_000_000;
-/**
- * What the command line reads (`feedback-lab run --resume`, `--study`): any number of steps, and
- * files up to 500 MiB, just under the longest string Node can hold (2²⁹ characters), so a file
- * the browser refuses can still be continued there, as the refusals say.
- */
-export const COMMAND_LINE_LIMITS = { maxBytes: 500 * 1024 * 1024, maxSteps: Number.POSITIVE_INFINITY } as const;
-const ON_THE_COMMAND_LINE = 'The command line (feedback-lab run --resume FILE) reads files up to 500 MB with any number of steps.';
+export { COMMAND_LINE_LIMITS, DEFAULT_MAX_BYTES, DEFAULT_MAX_STEPS } from './result-file-limits.ts';
+const ON_THE_COMMAND_LINE =
+  'The command line reads files up to 500 MB with any number of steps: feedback-lab report FILE analyses one, and feedback-lab run --resume FILE continues it.';
 /** Problems listed in an error: enough to see the pattern, short enough to read. */
 export const MAX_LISTED_PROBLEMS = 10;
 

@@ -57,7 +57,7 @@ async function readInWorker(file: Blob, onProgress: (progress: ImportProgress) =
     died: (detail) =>
       new UserError(
         'The browser stopped reading this file (it may have run out of memory).',
-        'Close other tabs and try again. If the study was run in parts, open the parts’ files instead of one merged file; the command line (feedback-lab run --resume FILE) reads files up to 500 MB.',
+        'Close other tabs and try again. If the study was run in parts, open the parts’ files instead of one merged file; the command line reads files up to 500 MB (feedback-lab report FILE analyses one).',
         detail ? [detail] : [],
       ),
   });

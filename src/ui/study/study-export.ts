@@ -109,7 +109,17 @@ export async function exportStoredStudy(
 
 export async function exportStudy(doc: ResultFile, gzip: boolean): Promise<ExportedFile> {
   const { exportResultFile, resultFileName, studyProgress } = await import('../../core/results/result-file-export.ts');
-  return { fileName: resultFileName(doc.config, { gzip, progress: studyProgress(doc) }), bytes: await exportResultFile(doc, { gzip }) };
+  try {
+    return { fileName: resultFileName(doc.config, { gzip, progress: studyProgress(doc) }), bytes: await exportResultFile(doc, { gzip }) };
+  } catch (error) {
+    // A result file's JSON is one string, and no browser holds one past about 512 MB: a study
+    // stored from four 255-MB shards failed after 35 s with only "Invalid string length" (R164-3).
+    if (!(error instanceof RangeError)) throw error;
+    throw new UserError(
+      `“${doc.config.name}” is too big to write as one result file: ${doc.units.length.toLocaleString('en')} units whose JSON would pass 512 MB, the longest text a browser holds.`,
+      'It stays stored here. To analyse it, open the files it was imported from together on the Results page (pick them all at once), or run feedback-lab report on them; a study run in parts is best kept as its parts’ files.',
+    );
+  }
 }
 
 export async function exportSamples(doc: ResultFile, armId: string, repeat: number): Promise<{ fileName: string; text: string }> {

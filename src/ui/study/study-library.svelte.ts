@@ -6,6 +6,8 @@
  * transaction, so a refused import leaves the store as it was.
  */
 import { countOf } from '../../core/count-text.ts';
+import { DEFAULT_MAX_BYTES } from '../../core/results/result-file-limits.ts';
+import { UserError } from '../../core/user-error.ts';
 import type { ResultEnvironment, ResultFile } from '../../core/results/result-file.ts';
 import type { StudyConfig } from '../../core/study/config.ts';
 import { storageEstimate, type StorageEstimate } from '../../store/storage-estimate.ts';
@@ -63,7 +65,17 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
    * what "export, then open the file there" does, in one step. The file is the one Export .json writes.
    */
   async openInResults(studyId: string, open: (file: File) => Promise<void>): Promise<void> {
-    await this.#export(studyId, { kind: 'result', gzip: false }, 'application/json', open);
+    await this.#export(studyId, { kind: 'result', gzip: false }, 'application/json', async (file) => {
+      // The Results page would refuse it naming a file the user never picked, and pointing to a resume (R164-4).
+      if (file.size > DEFAULT_MAX_BYTES) {
+        const name = this.listings.find((l) => l.id === studyId)?.name ?? studyId;
+        throw new UserError(
+          `“${name}” is ${Math.round(file.size / 1024 ** 2).toLocaleString('en')} MB as a result file, and the Results page reads result files up to ${DEFAULT_MAX_BYTES / 1024 ** 2} MB.`,
+          'Open the files it was imported from together on the Results page (pick them all at once), or run feedback-lab report on its exported file, which reads files up to 500 MB.',
+        );
+      }
+      await open(file);
+    });
   }
 
   /**

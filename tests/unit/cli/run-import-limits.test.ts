@@ -29,7 +29,7 @@ describe('a result file too big for the browser', () => {
     for (const limits of [{ maxSteps: 3 }, { maxBytes: 1000 }]) {
       const error = await importResultFile(bytes, limits).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(UserError);
-      expect((error as UserError).hint).toContain('feedback-lab run --resume FILE) reads files up to 500 MB with any number of steps');
+      expect((error as UserError).hint).toContain('The command line reads files up to 500 MB with any number of steps: feedback-lab report FILE analyses one, and feedback-lab run --resume FILE continues it.');
     }
     // …which reads with larger limits than the browser's, as the hint says.
     expect(COMMAND_LINE_LIMITS.maxSteps).toBeGreaterThan(DEFAULT_MAX_STEPS);
