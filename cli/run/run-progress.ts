@@ -27,7 +27,10 @@ const PLAIN_INTERVAL_MS = 5_000;
 const TTY_INTERVAL_MS = 200;
 
 /** The line's parts: what is done, each arm's passes, the token rate, and the time left (or the silence). */
-function progressParts(progress: StudyProgress, silentSeconds: number | null): { head: string; arms: string[]; rate: string | null; left: string | null } {
+function progressParts(
+  progress: StudyProgress,
+  silentSeconds: number | null,
+): { head: string; arms: string[]; rate: string | null; left: string | null; shortLeft: string | null } {
   const errored = progress.erroredUnits > 0 ? `, ${progress.erroredUnits} errored` : '';
   const head = `${progress.doneUnits}/${progress.totalUnits} done${progress.inFlight > 0 ? `, ${progress.inFlight} running` : ''}${errored}`;
   // Passes of the units done so far: arms compare fairly mid-study because the plan interleaves them.
@@ -37,7 +40,9 @@ function progressParts(progress: StudyProgress, silentSeconds: number | null): {
   // An ETA made as units end says nothing while a model holds its reply for minutes.
   const left =
     !running ? null : silentSeconds !== null ? `no word from the model for ${formatDuration(silentSeconds * 1000)}` : progress.etaMs !== null ? `ETA ${formatDuration(progress.etaMs)}` : null;
-  return { head, arms, rate, left };
+  // The silence in few words, for a narrow terminal: cut at the end, the long form lost its time ("no word from th…").
+  const shortLeft = running && silentSeconds !== null ? `silent ${formatDuration(silentSeconds * 1000)}` : left;
+  return { head, arms, rate, left, shortLeft };
 }
 
 function joinParts(head: string, arms: readonly string[], rate: string | null, left: string | null): string {
@@ -53,10 +58,11 @@ export function formatProgress(progress: StudyProgress, silentSeconds: number | 
 /**
  * The line for a terminal `columns` wide. Cut at the end, a narrow terminal lost the ETA first,
  * the one part a glance at a long run is for: arms are left out from the last ("+N arms" in
- * their place), then the token rate, before anything is cut.
+ * their place), then the token rate, and a silence is said in short ("silent 1m 35s"), before
+ * anything is cut.
  */
 export function fitProgress(progress: StudyProgress, silentSeconds: number | null, columns: number | undefined): string {
-  const { head, arms, rate, left } = progressParts(progress, silentSeconds);
+  const { head, arms, rate, left, shortLeft } = progressParts(progress, silentSeconds);
   const width = terminalWidth(columns);
   let line = joinParts(head, arms, rate, left);
   for (let kept = arms.length - 1; line.length > width && kept >= 0; kept--) {
@@ -65,6 +71,7 @@ export function fitProgress(progress: StudyProgress, silentSeconds: number | nul
   }
   if (line.length > width && arms.length > 0) line = joinParts(head, [], rate, left);
   if (line.length > width) line = joinParts(head, [], null, left);
+  if (line.length > width) line = joinParts(head, [], null, shortLeft);
   return fitToTerminal(line, columns);
 }
 

@@ -108,6 +108,12 @@ describe('study progress on stderr', () => {
     ]);
   });
 
+  it('on a narrow terminal says a silence in short rather than cutting off how long it has lasted', () => {
+    // At 40 columns the long form was cut to "no word from th…": the time, all it is there for, was gone.
+    expect(fitProgress(progress(), 95, 40)).toBe('21/64 done, 3 running | silent 1m 35s');
+    expect(fitProgress(progress(), 95, 60)).toBe('21/64 done, 3 running | no word from the model for 1m 35s');
+  });
+
   it('in a log says a long silence once a minute, not every second', () => {
     const writes: string[] = [];
     const view = createStudyProgressView({ write: (text) => void writes.push(text), isTTY: false }, () => 0);
