@@ -285,6 +285,12 @@ export interface OpenOptions {
    * failing until a reload.
    */
   onTerminated?: () => void;
+  /**
+   * The connection closed so that another tab's newer build could upgrade the database: the
+   * holder should open anew for its next use, which then says so (DatabaseNewer) instead of
+   * failing with "the database connection is closing" until a reload.
+   */
+  onUpgraded?: () => void;
 }
 
 /**
@@ -297,7 +303,11 @@ export interface OpenOptions {
 export function openedOnFirstUse<T>(stored: string, make: (db: LabDatabase) => T): () => Promise<T> {
   let opening: Promise<T> | null = null;
   return () => {
-    opening ??= openLabDatabase({ onTerminated: () => (opening = null) }).then(make, (error: unknown) => {
+    // Closed for another tab's upgrade, the connection failed every later read with "the database
+    // connection is closing" (the Study page's list showed just that): opened anew, it says a newer
+    // version updated the database and to reload.
+    const reopen = () => (opening = null);
+    opening ??= openLabDatabase({ onTerminated: reopen, onUpgraded: reopen }).then(make, (error: unknown) => {
       opening = null;
       // IndexedDB's VersionError: the database is newer than this build (another tab upgraded it).
       if (error instanceof DOMException && error.name === 'VersionError') throw new DatabaseNewer(stored, error);
@@ -322,6 +332,7 @@ export async function openLabDatabase(options: OpenOptions = {}): Promise<LabDat
       if (newVersion === null) lost();
       else upgradedConnections.add(db);
       db.close();
+      if (newVersion !== null) options.onUpgraded?.();
     },
     terminated: lost,
   });

@@ -110,6 +110,22 @@ describe("a tab whose build is older than the database's schema", () => {
   });
 });
 
+describe('a tab whose database another tab upgrades while it is open', () => {
+  it('says on its next use that a newer version updated the database and to reload, not that the connection is closing', async () => {
+    const stores = openedOnFirstUse('studies', (db) => db);
+    const first = await stores();
+    // Another tab, on a newer build, upgrades the database: this tab lets it (it closes its connection).
+    const newer = await openDB('feedback-lab', SCHEMA_VERSION + 1);
+    expect(connectionTerminated(first)).toBe(false);
+    const error: unknown = await stores()
+      .then((db) => db.transaction('datasets'))
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(DatabaseNewer);
+    expect((error as Error).message).toMatch(/so studies cannot be read or stored here\. Nothing stored is lost: reload the page/);
+    newer.close();
+  });
+});
+
 describe('the dataset cache', () => {
   it('gives back the exact bytes stored under a hash, after a reopen', async () => {
     const bytes = new Uint8Array([31, 139, 8, 0, 1, 2, 3]);
