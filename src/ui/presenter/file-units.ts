@@ -3,6 +3,7 @@
  * one-line story each, and one unit's trajectory fetched when a show is built. A file the Results
  * page holds stays in that page's worker: only the list crosses to the page, and then one unit.
  */
+import { isolateForDisplay } from '../../core/control-characters.ts';
 import type { ResultFile, ResultUnit } from '../../core/results/result-file.ts';
 import type { StudyConfig } from '../../core/study/config.ts';
 
@@ -46,7 +47,8 @@ export function finishedUnit(doc: ResultFile, key: string): FinishedUnit | undef
  */
 export function fileSourceLabel(fileName: string, armLabel: string, pipelineName: string, repeat: number): string {
   const arm = armLabel.trim() === pipelineName.trim() ? [] : [armLabel];
-  return [fileName, ...arm, `repeat ${repeat + 1}`].join(' · ');
+  // Names from files: a U+202E in one reversed the rest of the header ("live 1 taeper"; R170-4).
+  return [fileName, ...arm].map(isolateForDisplay).concat(`repeat ${repeat + 1}`).join(' · ');
 }
 
 /**

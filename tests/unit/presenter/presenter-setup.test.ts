@@ -81,6 +81,11 @@ describe('a presenter link to a problem of a result file', () => {
     expect(fileSourceLabel('first-tour.json', 'baseline', 'llama solo', 2)).toBe('first-tour.json · baseline · repeat 3');
   });
 
+  it('keeps an override in a label or a file name from reversing the rest of the header', () => {
+    expect(fileSourceLabel('rtl.json', 'Solo \u202eevil', 'llama solo', 0)).toBe('rtl.json · Solo evil · repeat 1');
+    expect(fileSourceLabel('\u202enosj.exe', 'تحسين', 'llama solo', 1)).toBe('nosj.exe · \u2068تحسين\u2069 · repeat 2');
+  });
+
   it('asks for the file when this tab does not have it open, then picks the problem once it is opened here', async () => {
     const setup = presenterSetup([]);
     const { link, problems } = explorerLink('study.json', 'HumanEval/903');
