@@ -34,6 +34,7 @@ import { apiRoot } from '../../llm/endpoint-url.ts';
 import { startAwakeClock } from '../../core/awake-clock.ts';
 import { describeDownloads, type PendingDownload } from '../../llm/weights-to-download.ts';
 import { StudyRun } from './study-run.svelte.ts';
+import { spacedRefresh } from './spaced-refresh.ts';
 
 export interface LauncherDeps {
   store: () => Promise<IdbStudyStore>;
@@ -468,6 +469,8 @@ export class StudyLauncher {
     this.run = run;
     this.#deps.thisTab?.set({ id: config.id, keyedEndpoints: keyedEndpoints(config.models, this.#deps.models.apiKeyFor) });
     void this.#library.refresh();
+    // Not after every unit: the read grows with the study, and a fast endpoint's units come many a second (spaced-refresh.ts).
+    const unitsFinished = spacedRefresh(() => this.#library.refresh());
     // Time the laptop slept is left out of each problem's cap and of the time left shown (awake-clock.ts).
     const awake = this.#deps.now ? null : startAwakeClock();
     const clock = awake ? { now: awake.now, suspendedMs: awake.suspendedMs } : { now: this.#deps.now ?? (() => performance.now()) };
@@ -476,11 +479,12 @@ export class StudyLauncher {
         await run.run(dataset.problems, { model, sandbox, store, ...clock }, {
           concurrency: this.workers + 1,
           retryErrored: options.retryErrored ?? false,
-          onUnitFinished: () => void this.#library.refresh(),
+          onUnitFinished: () => unitsFinished.request(),
           onPaused: () => void this.#library.refresh(),
           storeTerminated: () => connectionTerminated(store.db),
         });
       } finally {
+        unitsFinished.cancel();
         awake?.stop();
         // Over (done, cancelled, stopped): nothing for a reload to take up again.
         if (this.#deps.thisTab?.get()?.id === config.id) this.#deps.thisTab.set(null);
