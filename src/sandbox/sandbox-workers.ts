@@ -55,8 +55,11 @@ export interface CappableWorkerHandle extends WorkerHandle {
 }
 
 /**
- * The pool's handle on a worker: calls race the worker's exit, so a worker that dies mid-call
- * rejects the call instead of leaving it pending for ever.
+ * The pool's handle on a worker: a worker that dies mid-call rejects the call instead of leaving
+ * it pending for ever. Not by racing each call against `exited`: every race left a reaction on
+ * that promise, which settles only when the worker stops, so a worker that ran 10,000 programs
+ * held 10,000 of them (170 B each in Chromium, up to 1.7 kB under Node; audit R169-2). The calls
+ * in flight are kept in a set, and the one reaction on `exited` rejects them.
  */
 export function workerHandle(
   api: Remote<SandboxWorkerApi>,
@@ -64,13 +67,32 @@ export function workerHandle(
   exited: Promise<string>,
   terminate: () => void,
 ): CappableWorkerHandle {
-  const unlessExited = <T>(call: Promise<T>): Promise<T> =>
-    Promise.race([
-      call,
-      exited.then((reason): never => {
-        throw new Error(`the worker stopped (${reason})`);
-      }),
-    ]);
+  const inFlight = new Set<(error: Error) => void>();
+  let stopped: string | null = null;
+  void exited.then((reason) => {
+    stopped = reason;
+    for (const reject of inFlight) reject(new Error(`the worker stopped (${reason})`));
+    inFlight.clear();
+  });
+  const unlessExited = <T>(call: Promise<T>): Promise<T> => {
+    if (stopped !== null) {
+      call.catch(() => undefined);
+      return Promise.reject(new Error(`the worker stopped (${stopped})`));
+    }
+    return new Promise<T>((resolve, reject) => {
+      inFlight.add(reject);
+      call.then(
+        (value) => {
+          inFlight.delete(reject);
+          resolve(value);
+        },
+        (error: unknown) => {
+          inFlight.delete(reject);
+          reject(error);
+        },
+      );
+    });
+  };
   return {
     ready: () => unlessExited(api.ready()),
     run: (program, limits) => unlessExited(api.run(program, limits)),
