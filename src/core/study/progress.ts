@@ -58,6 +58,12 @@ export interface StudyProgress {
 
 /** Units finished in this window set the rate behind the ETA: recent enough to follow a change of pace. */
 const RATE_WINDOW_UNITS = 20;
+/**
+ * …and at least this long, where more units finished in it: against a fast endpoint 20 units came
+ * in under a second, and one checkpoint's write or a pause for garbage collection inside it swung
+ * the ETA from 3 min to 1 h 27 min within a minute (audit R169-3).
+ */
+const RATE_WINDOW_MS = 60_000;
 
 export class ProgressTracker {
   state: StudyRunState = 'running';
@@ -172,10 +178,13 @@ export class ProgressTracker {
     if (remaining === 0) return 0;
     const times = this.#finishTimes;
     if (times.length === 0 || this.#troubleFrom !== null) return null;
-    const recent = Math.min(times.length, RATE_WINDOW_UNITS);
+    const rateNow = nowMs - this.#troubleMs;
+    const recent = Math.min(times.length, Math.max(RATE_WINDOW_UNITS, finishedSince(times, rateNow - RATE_WINDOW_MS)));
     // The window opens at the finish just before it, or at the session's start.
     const from = times.length > recent ? (times[times.length - recent - 1] as number) : 0;
-    const spanMs = nowMs - this.#troubleMs - from;
+    // Only the window's finishes are ever read again: the older ones go (one number per unit, else).
+    if (times.length - recent > 1_000) times.splice(0, times.length - recent - 1);
+    const spanMs = rateNow - from;
     if (spanMs <= 0) return null;
     return (remaining * spanMs) / recent;
   }
@@ -203,4 +212,16 @@ export class ProgressTracker {
     const pausedNow = this.#pausedSince === null ? 0 : now - this.#pausedSince;
     return Math.max(0, now - this.#startedAt - this.#pausedMs - pausedNow);
   }
+}
+
+/** How many of `times` (in order) are after `cutoff`, by binary search: a fast study asks this after every unit. */
+function finishedSince(times: readonly number[], cutoff: number): number {
+  let lo = 0;
+  let hi = times.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((times[mid] as number) > cutoff) hi = mid;
+    else lo = mid + 1;
+  }
+  return times.length - lo;
 }
