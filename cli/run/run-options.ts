@@ -96,8 +96,8 @@ Options:
                             feedback-lab-<study name>-<tag>-<date>.json, or -2, -3…
                             before .json when that file is there); never a file that is
                             there already (continue a result file with --resume FILE).
-                            It is rewritten every 30 s while the study runs, so a crash
-                            loses little
+                            It is rewritten every 30 s while the study runs (less often
+                            once a rewrite takes over 3 s), so a crash loses little
       --datasets DIR        where HumanEval.jsonl.gz / sanitized-mbpp.json are (default:
                             env DATASETS_DIR, else ./public/datasets, else ../shared/datasets)
   -h, --help                show this help
@@ -110,8 +110,8 @@ Examples:
   feedback-lab run --resume run.json.gz
 
 Ctrl+C stops the study and writes what is done (unfinished units included); a second
-Ctrl+C quits at once, leaving the file as last written whole (every 30 s), never half a
-file. Before the study starts (datasets, the endpoint's model list) Ctrl+C
+Ctrl+C quits at once, leaving the file as last written whole (every 30 s or so), never
+half a file. Before the study starts (datasets, the endpoint's model list) Ctrl+C
 quits at once and writes nothing. A request the server has not started answering within
 --first-token-timeout is tried again (3 attempts per unit), with a note saying so, even
 when the problem's time cap ran out meanwhile; one refused for rate limits (429) is tried

@@ -72,6 +72,35 @@ describe('the result file writer', () => {
     expect(existsSync(path)).toBe(false);
   });
 
+  it('spaces checkpoints by their cost: the next waits nine times as long as the last write took', async () => {
+    const doc = await studyResultFile({ only: (order) => order < 7 });
+    const store = await storeFromResultFile(doc);
+    const path = join(dir, 'spaced.json.gz');
+    const writer = createResultWriter({ path, store, studyId: doc.config.id, environment: () => environment() });
+    // What one write of this file takes here, now: the quickest of three, warmed up (the machine
+    // may be loaded: the bound below is loose, a third of the ten writes' worth each gap holds).
+    let oneWrite = Infinity;
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      await writer.write();
+      oneWrite = Math.min(oneWrite, performance.now() - started);
+    }
+    const checks: number[] = [];
+    const stop = writer.startCheckpoints(
+      1,
+      () => (checks.push(performance.now()), true),
+      (error) => {
+        throw error;
+      },
+    );
+    await until(() => checks.length >= 4);
+    stop();
+    // A 1-ms interval checked every millisecond, writes queued behind writes; each gap is now a
+    // write and nine times its length after it.
+    const gaps = checks.slice(1).map((t, i) => t - (checks[i] as number));
+    for (const gap of gaps) expect(gap).toBeGreaterThan(3 * oneWrite);
+  });
+
   it('streams the bytes exportResultFile would write, plain and gzipped', async () => {
     const partial = await studyResultFile({ only: (order) => order < 7, cutAfter: new Map([[6, 1]]) });
     const store = await storeFromResultFile(partial);
