@@ -231,7 +231,9 @@ export class StudyRun {
           if (!this.#continued.has(unit.id)) this.continuedAfterUpdate++;
           this.#continued.add(unit.id);
         },
-        onUnitFinished: (_unit, record, error) => {
+        onUnitFinished: (unit, record, error) => {
+          // Its last step marked it fresh for a next reply that never comes: one id kept per unit, else (R169).
+          this.#fresh.delete(unit.id);
           erroredInARow = record.result.status === 'errored' ? erroredInARow + 1 : 0;
           if (record.result.status === 'errored') {
             this.#erroredMessages.push(record.result.message);
