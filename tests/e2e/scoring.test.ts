@@ -568,9 +568,16 @@ describe('the Scoring page after a refused file, from the keyboard', () => {
         ['array.json', '[{"task_id": "HumanEval/0", "completion": "    return True\\n"}]\n', 'one JSON array'],
       ] as const) {
         const opened = choosers.length;
-        await page.keyboard.press('Space');
-        await expect.poll(() => choosers.length, { timeout: 30_000 }).toBe(opened + 1);
-        await choosers[opened]!.setFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
+        // Space on the focused field opens the chooser. Once in a full CI run on two loaded cores no
+        // chooser came within 30 s of a press (alone, it comes in well under a second): a press that
+        // went unanswered is made again, with the field still focused, up to three times.
+        for (let press = 0; press < 3 && choosers.length === opened; press++) {
+          expect(await field.evaluate((element) => element === document.activeElement)).toBe(true);
+          await page.keyboard.press('Space');
+          await expect.poll(() => choosers.length, { timeout: 10_000 }).toBe(opened + 1).catch(() => undefined);
+        }
+        expect(choosers.length).toBeGreaterThan(opened);
+        await choosers.at(-1)!.setFiles({ name, mimeType: 'application/json', buffer: Buffer.from(text) });
         await page.getByRole('alert').filter({ hasText: 'Scoring stopped' }).filter({ hasText: why }).waitFor();
         // The field is disabled while the file is read, and may still be as the refusal shows
         // (focused, on a loaded machine): a Space pressed then would open nothing.
