@@ -646,6 +646,15 @@ describe('the Search page in Chromium', () => {
     await parsimony.fill('');
     await parsimony.pressSequentially('0,05');
     expect(await parsimony.inputValue()).toBe('0.05');
+    // Pasted as well (a spreadsheet's cell in German): "2,5" is 2.5, not 25.
+    await minutes.fill('');
+    await minutes.evaluate((input) => {
+      const data = new DataTransfer();
+      data.setData('text/plain', '2,5');
+      input.focus();
+      input.dispatchEvent(new ClipboardEvent('paste', { clipboardData: data, bubbles: true, cancelable: true }));
+    });
+    expect(await minutes.inputValue()).toBe('2.5');
     expect(await problems.count()).toBe(0);
     expect(app.errors).toEqual([]);
     await app.close();

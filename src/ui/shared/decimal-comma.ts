@@ -13,6 +13,20 @@ export function decimalComma(input: HTMLInputElement): { destroy(): void } {
     // selectionStart or setRangeText); it fires the same input event typing does, and joins undo.
     document.execCommand('insertText', false, '.');
   };
+  // Pasted "1,5" (from a spreadsheet in German, say) was dropped the same way: a number with one
+  // decimal comma is pasted with a point; anything else is left to the field.
+  const onPaste = (event: ClipboardEvent) => {
+    const text = event.clipboardData?.getData('text/plain').trim() ?? '';
+    if (input.readOnly || input.disabled || !/^[-+]?\d*,\d+$/.test(text)) return;
+    event.preventDefault();
+    document.execCommand('insertText', false, text.replace(',', '.'));
+  };
   input.addEventListener('keydown', onKeydown);
-  return { destroy: () => input.removeEventListener('keydown', onKeydown) };
+  input.addEventListener('paste', onPaste);
+  return {
+    destroy: () => {
+      input.removeEventListener('keydown', onKeydown);
+      input.removeEventListener('paste', onPaste);
+    },
+  };
 }
