@@ -43,3 +43,15 @@ export function sameEndpoint(a: string, b: string): boolean {
 export function isKeyOfAnotherEndpoint(key: string, endpoint: string, remembered: { key: string; endpoint: string } | null): boolean {
   return remembered !== null && key !== '' && key === remembered.key && !sameEndpoint(endpoint, remembered.endpoint);
 }
+
+/** The address a refusal of a typed endpoint gives as an example. */
+export const EXAMPLE_ENDPOINT = 'http://localhost:11434/v1';
+
+/**
+ * Why a typed endpoint address with a space in it cannot be used, or null when it has none.
+ * Chromium's URL parser takes "local host" as local%20host (Node's and other browsers' refuse it),
+ * and the request then failed as a network error, far from the cause.
+ */
+export function spaceInAddress(typed: string): string | null {
+  return /\s/.test(typed) ? `“${typed}” has a space in it, and an address has none. Give one like ${EXAMPLE_ENDPOINT}.` : null;
+}

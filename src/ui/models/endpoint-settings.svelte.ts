@@ -5,7 +5,7 @@
  */
 import type { LanguageModel } from '../../core/ports.ts';
 import { EndpointStatusError } from '../../llm/endpoint-errors.ts';
-import { isKeyOfAnotherEndpoint, sameEndpoint } from '../../llm/endpoint-url.ts';
+import { isKeyOfAnotherEndpoint, sameEndpoint, spaceInAddress } from '../../llm/endpoint-url.ts';
 import { createOpenAICompatibleModel, listModels } from '../../llm/openai-compatible.ts';
 import { readSetting, writeSetting, type SettingsStorage } from './saved-settings.ts';
 
@@ -123,12 +123,12 @@ export class EndpointSettings {
     this.message = '';
     this.testedAddress = address;
     this.unlisted = false;
-    // Chromium's URL parser takes "local host" as local%20host and the check failed as a network
-    // error, far from the cause; the study and search forms name it (model-engine-form.svelte.ts).
-    if (/\s/.test(address)) {
+    // Named here, as the study and search forms name it, not left to fail as a network error.
+    const spaced = spaceInAddress(address);
+    if (spaced) {
       this.models = [];
       this.status = 'failed';
-      this.message = `“${address}” has a space in it, and an address has none. Give one like http://localhost:11434/v1.`;
+      this.message = spaced;
       return;
     }
     try {

@@ -6,11 +6,10 @@
  */
 import { webllmIdFor } from '../../core/pipeline/model-keys.ts';
 import { baseUrlProblem } from '../../core/study/config.ts';
-import { isKeyOfAnotherEndpoint, sameEndpoint } from '../../llm/endpoint-url.ts';
+import { EXAMPLE_ENDPOINT, isKeyOfAnotherEndpoint, sameEndpoint, spaceInAddress } from '../../llm/endpoint-url.ts';
 
 /** The endpoint field's label, which its problem sentences start with (field-problems.ts). */
 export const ENDPOINT_LABEL = 'Endpoint URL';
-const EXAMPLE_ENDPOINT = 'http://localhost:11434/v1';
 
 export abstract class ModelEngineForm {
   /** 'webllm' or 'openai'; a subclass may offer more engines. */
@@ -83,9 +82,9 @@ export abstract class ModelEngineForm {
     const typed = this.endpoint.trim();
     if (!typed) return `${ENDPOINT_LABEL}: empty. Give the endpoint’s address, e.g. ${EXAMPLE_ENDPOINT}.`;
     if (!/^https?:\/\//i.test(typed)) return `${ENDPOINT_LABEL}: start it with http:// or https://, e.g. ${EXAMPLE_ENDPOINT}.`;
-    // Chromium's URL parser takes "local host" as local%20host; Node's and other browsers' refuse it,
-    // so a link or a result file from here was refused by the command line.
-    if (/\s/.test(typed)) return `${ENDPOINT_LABEL}: “${typed}” has a space in it, and an address has none. Give one like ${EXAMPLE_ENDPOINT}.`;
+    // Taken by Chromium as local%20host, refused by Node: a link or a result file from here was refused by the command line.
+    const spaced = spaceInAddress(typed);
+    if (spaced) return `${ENDPOINT_LABEL}: ${spaced}`;
     try {
       new URL(typed);
     } catch {
