@@ -36,6 +36,17 @@ export function texture(slot: number): Texture {
   return TEXTURES[slotOf(slot)] ?? 'plain';
 }
 
+/** The id of `name`'s pattern among a chart's textures (ChartTextures.svelte) defined under `prefix`. */
+export function textureId(prefix: string, name: Texture): string {
+  return `${prefix}-${name}`;
+}
+
+/** The fill that lays slot's texture over its colour, or null for a slot that stays plain. */
+export function textureFill(prefix: string, slot: number): string | null {
+  const name = texture(slot);
+  return name === 'plain' ? null : `url(#${textureId(prefix, name)})`;
+}
+
 /** Whether `shape` is drawn as a stroke (no area to fill at marker size). */
 export function strokedMarker(shape: MarkerShape): boolean {
   return shape === 'plus' || shape === 'cross' || shape === 'ring';
