@@ -30,9 +30,10 @@ const TTY_INTERVAL_MS = 200;
 function progressParts(
   progress: StudyProgress,
   silentSeconds: number | null,
-): { head: string; arms: string[]; rate: string | null; left: string | null; shortLeft: string | null } {
+): { head: string; shortHead: string; arms: string[]; rate: string | null; left: string | null; shortLeft: string | null } {
   const errored = progress.erroredUnits > 0 ? `, ${progress.erroredUnits} errored` : '';
   const head = `${progress.doneUnits}/${progress.totalUnits} done${progress.inFlight > 0 ? `, ${progress.inFlight} running` : ''}${errored}`;
+  const shortHead = `${progress.doneUnits}/${progress.totalUnits} done${errored}`;
   // Passes of the units done so far: arms compare fairly mid-study because the plan interleaves them.
   const arms = progress.arms.map((arm) => `${arm.armId} ${arm.passed}/${arm.done} passed`);
   const rate = progress.tokensPerSecond !== null ? `${progress.tokensPerSecond.toFixed(0)} tok/s` : null;
@@ -42,7 +43,7 @@ function progressParts(
     !running ? null : silentSeconds !== null ? `no word from the model for ${formatDuration(silentSeconds * 1000)}` : progress.etaMs !== null ? `ETA ${formatDuration(progress.etaMs)}` : null;
   // The silence in few words, for a narrow terminal: cut at the end, the long form lost its time ("no word from th…").
   const shortLeft = running && silentSeconds !== null ? `silent ${formatDuration(silentSeconds * 1000)}` : left;
-  return { head, arms, rate, left, shortLeft };
+  return { head, shortHead, arms, rate, left, shortLeft };
 }
 
 function joinParts(head: string, arms: readonly string[], rate: string | null, left: string | null): string {
@@ -58,11 +59,11 @@ export function formatProgress(progress: StudyProgress, silentSeconds: number | 
 /**
  * The line for a terminal `columns` wide. Cut at the end, a narrow terminal lost the ETA first,
  * the one part a glance at a long run is for: arms are left out from the last ("+N arms" in
- * their place), then the token rate, and a silence is said in short ("silent 1m 35s"), before
- * anything is cut.
+ * their place), then the token rate, a silence is said in short ("silent 1m 35s"), and the units
+ * running are left out, before anything is cut.
  */
 export function fitProgress(progress: StudyProgress, silentSeconds: number | null, columns: number | undefined): string {
-  const { head, arms, rate, left, shortLeft } = progressParts(progress, silentSeconds);
+  const { head, shortHead, arms, rate, left, shortLeft } = progressParts(progress, silentSeconds);
   const width = terminalWidth(columns);
   let line = joinParts(head, arms, rate, left);
   for (let kept = arms.length - 1; line.length > width && kept >= 0; kept--) {
@@ -72,6 +73,9 @@ export function fitProgress(progress: StudyProgress, silentSeconds: number | nul
   if (line.length > width && arms.length > 0) line = joinParts(head, [], rate, left);
   if (line.length > width) line = joinParts(head, [], null, left);
   if (line.length > width) line = joinParts(head, [], null, shortLeft);
+  // A big study's head ("12345/49200 done, 16 running, 12 errored") still cut the time left at 50
+  // columns ("ETA 2…"): the units running go too, where that makes the line fit.
+  if (line.length > width && joinParts(shortHead, [], null, shortLeft).length <= width) line = joinParts(shortHead, [], null, shortLeft);
   return fitToTerminal(line, columns);
 }
 

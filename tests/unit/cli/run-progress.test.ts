@@ -108,6 +108,15 @@ describe('study progress on stderr', () => {
     ]);
   });
 
+  it('on a narrow terminal leaves out the units running before it cuts off the time left', () => {
+    // A big study's head left no room for it at 50 columns: "12345/49200 done, 16 running, 12 errored | ETA 2…".
+    const big = progress({ totalUnits: 49_200, doneUnits: 12_345, inFlight: 16, erroredUnits: 12, etaMs: 7_620_000 });
+    expect(fitProgress(big, null, 50)).toBe('12345/49200 done, 12 errored | ETA 2h 07m');
+    expect(fitProgress(big, 125, 50)).toBe('12345/49200 done, 12 errored | silent 2m 05s');
+    // Where the units running fit, they stay.
+    expect(fitProgress(big, null, 60)).toBe('12345/49200 done, 16 running, 12 errored | ETA 2h 07m');
+  });
+
   it('on a narrow terminal says a silence in short rather than cutting off how long it has lasted', () => {
     // At 40 columns the long form was cut to "no word from th…": the time, all it is there for, was gone.
     expect(fitProgress(progress(), 95, 40)).toBe('21/64 done, 3 running | silent 1m 35s');
