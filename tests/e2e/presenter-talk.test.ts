@@ -4,9 +4,11 @@
  * to test-results/presenter-talk-*.png; no console error may appear but the failed requests a
  * dying endpoint causes.
  */
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { demoRecording } from '../../src/core/presenter/shipped-recordings.ts';
+import { axeViolations } from '../support/accessibility-checks.ts';
 import { allowServiceWorkersByDefault, launchBrowser, openApp, startAppServer, type AppServer } from '../support/browser.ts';
 import { startFakeOpenAIServer, type FakeOpenAIServer } from '../support/fake-openai-server.ts';
 import { scene, waitForScene } from '../support/presenter-stage.ts';
@@ -25,6 +27,18 @@ afterAll(async () => {
   await browser?.close();
   await server?.close();
 });
+
+/** A port on this machine that nothing listens on: one the system gave out and took back. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 /** What the audience can read of the scene on stage: its kind and title. */
 async function onStage(page: Page): Promise<string> {
@@ -203,6 +217,78 @@ describe('the presenter during a talk', () => {
     expect(await scene(page).locator('.banner').textContent()).toContain('NameError');
     expect(app.errors).toEqual([]);
     await app.close();
+  });
+
+  it('keeps the heading, the first lines of why and what to do next in view when a run fails, at 2× type on a 1024×768 projector and at 200 % zoom', { timeout: 180_000 }, async () => {
+    // Nothing listens on a port just freed: the run stops at once, saying which servers to check
+    // and how (a reason of a dozen lines, which at 2× type scrolled R, try again, three screens down).
+    const port = await closedPort();
+    const query = new URLSearchParams({ problem: 'HumanEval/0', preset: 'llama-self-refine', source: 'endpoint', endpoint: `http://127.0.0.1:${port}/v1`, model: 'fake-model', autostart: '1' });
+    const SIZES = [
+      { name: '1024×768 at 2× type', viewport: { width: 1024, height: 768 }, scale: 2 },
+      { name: '1024×768 at 200 % zoom', viewport: { width: 512, height: 384 }, scale: 1 },
+    ];
+    const problems: string[] = [];
+    for (const colorScheme of ['light', 'dark'] as const) {
+      for (const size of SIZES) {
+        const app = await openApp(browser, server, {
+          colorScheme,
+          serviceWorkers: 'block',
+          // The presenter's A+ at its largest, as this browser remembers it.
+          beforeOpen: async (context) => {
+            await context.addInitScript((scale) => localStorage.setItem('feedback-lab.presenter', JSON.stringify({ scale, scheme: null })), size.scale);
+          },
+          hash: `#/presenter?${query}`,
+        });
+        const { page } = app;
+        await page.setViewportSize(size.viewport);
+        const failure = page.getByRole('alert').filter({ hasText: 'The run stopped' });
+        await failure.waitFor({ timeout: 60_000 });
+        const where = `${size.name} [${colorScheme}]`;
+        // Two frames: the boxes' size observer has made what scrolls a Tab stop.
+        const look = await failure.evaluate(async (box) => {
+          await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+          const shown = box.getBoundingClientRect();
+          const inView = (element: Element | null) => {
+            const rect = element?.getBoundingClientRect();
+            return rect !== undefined && rect.top >= shown.top - 1 && rect.bottom <= Math.min(shown.bottom, innerHeight) + 1;
+          };
+          const reason = box.querySelector<HTMLElement>('.reason')!;
+          // The reason's first words, as a range over its text.
+          const range = document.createRange();
+          range.setStart(reason.firstChild!, 0);
+          range.setEnd(reason.firstChild!, 30);
+          const firstLine = range.getBoundingClientRect();
+          const reasonShown = reason.getBoundingClientRect();
+          return {
+            heading: inView(box.querySelector('h2')),
+            next: inView(box.querySelector('.next')),
+            firstLine: firstLine.top >= Math.max(shown.top, reasonShown.top) - 1 && firstLine.bottom <= Math.min(shown.bottom, reasonShown.bottom, innerHeight) + 1,
+            reasonScrolls: reason.scrollHeight > reason.clientHeight + 1,
+            reasonStop: reason.getAttribute('tabindex') === '0',
+            boxScrolls: box.scrollHeight > box.clientHeight + 1,
+          };
+        });
+        if (!look.heading) problems.push(`${where}: the heading is out of view`);
+        if (!look.firstLine) problems.push(`${where}: the reason's first line is out of view`);
+        if (!look.next) problems.push(`${where}: what to do next (R tries again) is out of view`);
+        // The rest of the reason scrolls in its own box, which the keyboard reaches; the failure as a whole does not scroll.
+        if (look.boxScrolls) problems.push(`${where}: the whole failure box scrolls`);
+        if (look.reasonScrolls !== look.reasonStop) problems.push(`${where}: the reason ${look.reasonScrolls ? 'scrolls but is no Tab stop' : 'is a Tab stop that does not scroll'}`);
+        problems.push(...(await axeViolations(page, where)));
+        // Tab reaches the reason, and ↓ there scrolls it.
+        const reason = failure.getByRole('group', { name: 'Why it stopped' });
+        for (let i = 0; i < 20 && !(await reason.evaluate((box) => box === document.activeElement)); i++) await page.keyboard.press('Tab');
+        await page.keyboard.press('ArrowDown');
+        await page.keyboard.press('ArrowDown');
+        if (!(await reason.evaluate((box) => new Promise<boolean>((done) => setTimeout(() => done(box.scrollTop > 0), 500))))) problems.push(`${where}: Tab and ↓ do not scroll the reason`);
+        await app.screenshot(`presenter-talk-06-failure-${size.scale}x-${size.viewport.width}-${colorScheme}`);
+        // The refused connection is the browser's own console report.
+        problems.push(...app.errors.filter((e) => !e.includes('ERR_CONNECTION_REFUSED')).map((e) => `${where}: ${e}`));
+        await app.close();
+      }
+    }
+    expect(problems).toEqual([]);
   });
 
   describe('live, when the endpoint dies mid-show', () => {
