@@ -295,6 +295,8 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
           if (step.kind !== 'execute') silence.heard();
         },
         onToken: () => silence.heard(),
+        // A thinking model streams its reasoning apart from the reply, for minutes at times.
+        onReasoning: () => silence.heard(),
         onReplayDiverged: (unit) => continuedAfterUpdate.add(unit.id),
         // A server that is slow or gone otherwise shows a progress line that stops for minutes.
         onRetry: (unit, retry) => {

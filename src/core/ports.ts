@@ -122,11 +122,14 @@ export interface LanguageModel {
    * the same. The per-problem time cap does not end a call before either (a server that never
    * answers is broken, not slow: core/pipeline/step-runner.ts), so a call must end by itself when
    * no answer begins for long (the endpoint's first-token limit, WebLLM's first-chunk limit).
+   *
+   * `onReasoning` hears each piece of reasoning a server streams apart from the reply: the
+   * model is at work though no text comes yet (a thinking model can reason for minutes).
    */
   chat(
     messages: ChatMessage[],
     options: SamplingOptions,
-    call?: { signal?: AbortSignal; onToken?: (delta: string) => void; onAnswering?: () => void; context?: ChatContext },
+    call?: { signal?: AbortSignal; onToken?: (delta: string) => void; onAnswering?: () => void; onReasoning?: () => void; context?: ChatContext },
   ): Promise<ChatReply>;
   /**
    * Optional: gets the model ready to answer (downloads its weights on first use, loads or swaps

@@ -28,6 +28,8 @@ export interface StreamReading {
   onToken: ((delta: string) => void) | undefined;
   /** Hears the first reasoning or text: the model has begun to answer. */
   onAnswering: (() => void) | undefined;
+  /** Hears every reasoning delta: the model is at work. */
+  onReasoning: (() => void) | undefined;
   received: Received;
   watchdog: Watchdog;
   /** Aborted by the caller or the watchdog: nothing after it reaches `onToken`. */
@@ -35,7 +37,7 @@ export interface StreamReading {
 }
 
 export async function readCompletionStream(body: ReadableStream<Uint8Array>, reading: StreamReading): Promise<ChatReply> {
-  const { endpoint, startedMs, onToken, onAnswering, received, watchdog, stopped } = reading;
+  const { endpoint, startedMs, onToken, onAnswering, onReasoning, received, watchdog, stopped } = reading;
   const reader = body.getReader();
   const decoder = new TextDecoder();
   const sse = createSseDecoder();
@@ -67,6 +69,7 @@ export async function readCompletionStream(body: ReadableStream<Uint8Array>, rea
     if (chunk.reasoning) {
       output();
       received.reasoningDeltas++;
+      onReasoning?.();
     }
     if (chunk.delta) {
       output();

@@ -138,14 +138,14 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
     sampling: SamplingOptions,
     call: Parameters<LanguageModel['chat']>[2] = {},
   ): Promise<ChatReply> {
-    const { signal, onToken, onAnswering } = call;
+    const { signal, onToken, onAnswering, onReasoning } = call;
     throwIfAborted(signal);
     const received: Received = { deltas: 0, reasoningDeltas: 0 };
     for (let attempt = 1; ; attempt++) {
       const usageAsked = askForUsage;
       const body = JSON.stringify(requestBody(options.model, messages, sampling, streaming, usageAsked));
       try {
-        return await attemptChat(body, signal, { onToken, onAnswering }, received, attempt);
+        return await attemptChat(body, signal, { onToken, onAnswering, onReasoning }, received, attempt);
       } catch (thrown) {
         if (signal?.aborted) throw abortError();
         if (!(thrown instanceof AttemptFailure)) throw thrown;
@@ -170,11 +170,15 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
   async function attemptChat(
     body: string,
     signal: AbortSignal | undefined,
-    listeners: { onToken?: ((delta: string) => void) | undefined; onAnswering?: (() => void) | undefined },
+    listeners: {
+      onToken?: ((delta: string) => void) | undefined;
+      onAnswering?: (() => void) | undefined;
+      onReasoning?: (() => void) | undefined;
+    },
     received: Received,
     attempt: number,
   ): Promise<ChatReply> {
-    const { onToken, onAnswering } = listeners;
+    const { onToken, onAnswering, onReasoning } = listeners;
     const controller = new AbortController();
     const onCallerAbort = () => controller.abort();
     signal?.addEventListener('abort', onCallerAbort, { once: true });
@@ -246,7 +250,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
           },
         };
       }
-      const reading = { endpoint, startedMs, onToken, onAnswering, received, watchdog, stopped: controller.signal };
+      const reading = { endpoint, startedMs, onToken, onAnswering, onReasoning, received, watchdog, stopped: controller.signal };
       return await readCompletionStream(responseBody, reading).catch((thrown: unknown) => {
         throw explain(thrown);
       });

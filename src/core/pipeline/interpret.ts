@@ -58,6 +58,8 @@ export interface RunProblemOptions {
   onStep?: (step: Step) => void;
   /** Streamed reply text, for showing progress. */
   onToken?: (delta: string, at: { nodeId: string; iteration: number }) => void;
+  /** Each piece of reasoning a server streams apart from the reply: the model is at work. */
+  onReasoning?: () => void;
   /**
    * Steps already persisted for this problem and pipeline: they are replayed (their recorded
    * replies and outcomes reused, no port called) and the run continues after the last one.
@@ -89,6 +91,7 @@ export async function runProblem(
     ...(options.suspendedMs ? { suspendedMs: options.suspendedMs } : {}),
     ...(options.onStep ? { onStep: options.onStep } : {}),
     ...(options.onToken ? { onToken: options.onToken } : {}),
+    ...(options.onReasoning ? { onReasoning: options.onReasoning } : {}),
     priorSteps: options.priorSteps ?? [],
     ...(options.onReplayDiverged ? { onReplayDiverged: options.onReplayDiverged } : {}),
   });

@@ -38,6 +38,7 @@ export interface StepRunnerOptions {
   suspendedMs?: () => number;
   onStep?: (step: Step) => void;
   onToken?: (delta: string, at: { nodeId: string; iteration: number }) => void;
+  onReasoning?: () => void;
   priorSteps: readonly Step[];
   /**
    * Called when a recorded step no longer fits what the pipeline does now (an update of the app
@@ -151,6 +152,7 @@ export class StepRunner {
             this.#options.onToken?.(delta, { nodeId: call.nodeId, iteration: call.iteration });
           },
           onAnswering: clock.answering,
+          ...(this.#options.onReasoning ? { onReasoning: this.#options.onReasoning } : {}),
           context: {
             problemId: this.#problem.id,
             nodeId: call.nodeId,

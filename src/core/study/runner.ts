@@ -63,6 +63,8 @@ export interface RunStudyOptions {
   /** Each new step, once its write to the store has been started. */
   onStep?: (unit: StudyUnit, step: Step) => void;
   onToken?: (unit: StudyUnit, delta: string) => void;
+  /** A piece of reasoning streamed apart from the reply: no text, but the model is at work. */
+  onReasoning?: (unit: StudyUnit) => void;
   /**
    * A unit whose recorded steps no longer fit what this version of the app sends (it was updated
    * since they were recorded): the steps before `fromIndex` are kept, the rest dropped from the
@@ -363,6 +365,7 @@ class StudyRun {
             if (this.#pause.paused) controller.abort();
           },
           ...(this.#options.onToken ? { onToken: (delta: string) => this.#options.onToken?.(unit, delta) } : {}),
+          ...(this.#options.onReasoning ? { onReasoning: () => this.#options.onReasoning?.(unit) } : {}),
         },
       );
       await writes;

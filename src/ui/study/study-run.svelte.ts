@@ -227,6 +227,8 @@ export class StudyRun {
           this.#heard();
           this.#token(unit, delta);
         },
+        // A thinking model streams its reasoning apart from the reply, for minutes at times.
+        onReasoning: () => this.#heard(),
         onReplayDiverged: (unit) => {
           if (!this.#continued.has(unit.id)) this.continuedAfterUpdate++;
           this.#continued.add(unit.id);

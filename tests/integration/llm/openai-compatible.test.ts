@@ -371,6 +371,21 @@ describe('OpenAI-compatible endpoint: reasoning models (reasoning sent apart fro
     expect(heard.length).toBeGreaterThan(1);
   });
 
+  it('tells the caller of every piece of reasoning, so that a long think is not taken for silence', async () => {
+    // A run said "no word from the model for 59s" while a thinking model streamed its reasoning (audit R171-1).
+    const target = await serve({ reply: () => ({ kind: 'reply', text: solution, tokensPerSecond: 200, reasoning: { text: 'hmm '.repeat(20) } }) });
+    let pieces = 0;
+    let textBeforeReasoning = false;
+    await modelFor(target).chat(messages, sampling, {
+      onReasoning: () => pieces++,
+      onToken: () => {
+        if (pieces === 0) textBeforeReasoning = true;
+      },
+    });
+    expect(pieces).toBeGreaterThanOrEqual(10);
+    expect(textBeforeReasoning).toBe(false);
+  });
+
   it('does not give up on a model that is reasoning before its first text', async () => {
     // 0.5 s of reasoning against a 0.3 s first-token limit: the reasoning is the model working.
     const target = await serve({ reply: () => ({ kind: 'reply', text: solution, tokensPerSecond: 100, reasoning: { text: 'hmm '.repeat(50) } }) });
