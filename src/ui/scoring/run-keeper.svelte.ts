@@ -6,7 +6,7 @@
  * window): the run then goes on in memory, and `problem` says once why it is not kept.
  */
 import { isQuotaError } from '../../store/kept-file-error.ts';
-import { DatabaseTerminated, DatabaseUpgraded, type ScoringRunRecord } from '../../store/database.ts';
+import { DatabaseNewer, DatabaseTerminated, DatabaseUpgraded, type ScoringRunRecord } from '../../store/database.ts';
 import type { IdbScoringStore, KeptScoring, KeptVerdict, ScoringProgress } from '../../store/scoring-store.ts';
 import type { TabRunRecord } from '../shared/tab-run.ts';
 import type { ScoringLocks } from './scoring-locks.ts';
@@ -39,7 +39,8 @@ export function notKeptReason(error: unknown): string {
   const { name, cause } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; cause?: unknown };
   if (name === 'ScoringRunDeleted') return messageOf(error);
   if (name === 'DatabaseTerminated') return 'this site’s stored data was cleared or deleted while it was scored, and what was kept of it went too';
-  if (name === 'DatabaseNewer') return messageOf(error).replace(/\.$/, '');
+  // Its message ends by advising a reload, which here would lose the verdicts scored so far (audit R171-3).
+  if (name === 'DatabaseNewer') return 'a newer version of Feedback Lab, opened in another tab, has updated this browser’s database';
   if (name === 'DatabaseUpgraded') return 'another tab opened a newer version of Feedback Lab, which updated this browser’s database';
   if (name === 'DatabaseRefused') return `this browser refused to open its database (${messageOf(cause).replace(/\.$/, '')}); private windows of some browsers do this`;
   return `this browser refused to store it: ${messageOf(error)}`;
@@ -71,6 +72,8 @@ export class RunKeeper {
    * that, not "a reload would lose it".
    */
   keptSoFar = $state(false);
+  /** The page runs an older version than the database: a reload is needed, once the run's results are downloaded. */
+  olderVersion = $state(false);
 
   readonly #deps: RunKeeperDeps;
   #pending: KeptVerdict[] = [];
@@ -221,6 +224,7 @@ export class RunKeeper {
     this.id = null;
     this.problem = null;
     this.keptSoFar = false;
+    this.olderVersion = false;
     this.#deps.thisTab.set(null);
   }
 
@@ -232,6 +236,7 @@ export class RunKeeper {
   #lose(error: unknown): void {
     this.problem = notKeptReason(error);
     this.keptSoFar = error instanceof DatabaseUpgraded && this.id !== null;
+    this.olderVersion = error instanceof DatabaseNewer;
     this.#pending = [];
     if (error instanceof DatabaseTerminated) this.#deps.onKept?.();
   }

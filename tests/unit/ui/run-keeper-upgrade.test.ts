@@ -8,7 +8,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
 import { openDB } from 'idb';
-import { SCHEMA_VERSION, openLabDatabase } from '../../../src/store/database.ts';
+import { SCHEMA_VERSION, openLabDatabase, openedOnFirstUse } from '../../../src/store/database.ts';
 import { IdbScoringStore } from '../../../src/store/scoring-store.ts';
 import { RunKeeper } from '../../../src/ui/scoring/run-keeper.svelte.ts';
 import type { TabRun } from '../../../src/ui/shared/tab-run.ts';
@@ -45,5 +45,23 @@ describe('a kept scoring run when a newer build upgrades the database', () => {
     // What was written before the upgrade is there for the reloaded tab.
     const kept = await new IdbScoringStore(await openDB('feedback-lab', SCHEMA_VERSION + 1)).loadRun('run-1');
     expect(kept?.verdicts.map((v) => v.line)).toEqual([1, 2]);
+  });
+
+  it('on a page older than the database, does not advise the reload that would lose the run', async () => {
+    // The reason ended "reload the page to use the new version", inside "a reload would lose it (…)" (audit R171-3).
+    (await openDB('feedback-lab', SCHEMA_VERSION + 1, { upgrade: () => undefined })).close();
+    let shown: TabRun | null = null;
+    const keeper = new RunKeeper({
+      store: openedOnFirstUse('scored samples', (db) => new IdbScoringStore(db)),
+      locks: { claim: async () => async () => undefined, show: () => () => undefined, scoringAnywhere: async () => new Set(), heldAnywhere: async () => new Set() },
+      thisTab: { get: () => shown, set: (run) => void (shown = run) },
+      newId: () => 'run-1',
+    });
+    keeper.begin({ name: 'slow.jsonl', settings: { benchmark: 'humaneval', mode: 'standard', workers: 2 }, total: 4, file: null });
+    keeper.add(verdict(1));
+    expect(await keeper.end(progress(1))).toBe(false);
+    expect(keeper.keptSoFar).toBe(false);
+    expect(keeper.olderVersion).toBe(true);
+    expect(keeper.problem).toBe('a newer version of Feedback Lab, opened in another tab, has updated this browser’s database');
   });
 });
