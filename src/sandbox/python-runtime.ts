@@ -16,6 +16,7 @@ import { PROGRAM_FILENAME } from '../core/harness/to-outcome.ts';
 import type { SandboxLimits } from '../core/ports.ts';
 import { disableBuiltinModules, type WasmHeap } from './builtin-modules.ts';
 import { ClassWatch } from './class-watch.ts';
+import { ContainerWatch, type ContainerProbes } from './container-watch.ts';
 import { NewlineWatch } from './newline-watch.ts';
 import { CodecWatch, type CodecHost, type CodecIds } from './codec-watch.ts';
 import { DictWatch, type WatcherHost } from './dict-watch.ts';
@@ -60,7 +61,7 @@ interface RunnerEntries {
   flush: PyProxy & (() => void);
   restore: PyProxy & (() => PyProxy);
   // undefined reaches Python as None; null would be jsnull.
-  settle: PyProxy & ((written: string | undefined) => boolean);
+  settle: PyProxy & ((written: string | undefined, moved: string | undefined) => boolean);
   finish: PyProxy & (() => PyProxy);
   grave_clear: PyProxy & (() => void);
   reset_codecs: PyProxy & (() => void);
@@ -78,6 +79,19 @@ interface InstallReport {
   codecIds: CodecIds;
   newlineProbe: number;
   streamAddresses: number[];
+  containerAddresses: number[];
+  containerKinds: string;
+  containerProbes: ContainerProbes;
+}
+
+/** What the runtime reads in wasm memory or C hooks instead of comparing from Python; each is null where it could not be installed. */
+interface Watches {
+  classes: ClassWatch | null;
+  dicts: DictWatch | null;
+  codecs: CodecWatch | null;
+  newlines: NewlineWatch | null;
+  freeze: FreezeWatch | null;
+  containers: ContainerWatch | null;
 }
 
 type Ending = { kind: 'returned' } | { kind: 'threw'; error: unknown } | { kind: 'syntax'; errorType: string; text: string };
@@ -95,6 +109,7 @@ export class PythonRuntime {
   readonly #codecWatch: CodecWatch | null;
   readonly #newlineWatch: NewlineWatch | null;
   readonly #freezeWatch: FreezeWatch | null;
+  readonly #containerWatch: ContainerWatch | null;
   readonly #PythonError: new (...args: never[]) => Error & { type: string };
   #dead: string | null = null;
   #stackGuard: StackGuardReport | null = null;
@@ -106,17 +121,14 @@ export class PythonRuntime {
     entries: RunnerEntries,
     output: OutputCapture,
     interrupt: DeadlineInterrupt,
-    classWatch: ClassWatch | null,
-    dictWatch: DictWatch | null,
-    codecWatch: CodecWatch | null,
-    newlineWatch: NewlineWatch | null,
-    freezeWatch: FreezeWatch | null,
+    watches: Watches,
   ) {
-    this.#classWatch = classWatch;
-    this.#dictWatch = dictWatch;
-    this.#codecWatch = codecWatch;
-    this.#newlineWatch = newlineWatch;
-    this.#freezeWatch = freezeWatch;
+    this.#classWatch = watches.classes;
+    this.#dictWatch = watches.dicts;
+    this.#codecWatch = watches.codecs;
+    this.#newlineWatch = watches.newlines;
+    this.#freezeWatch = watches.freeze;
+    this.#containerWatch = watches.containers;
     this.#options = options;
     this.#py = py;
     this.#heap = (py as unknown as PyodideInternals)._module;
@@ -171,6 +183,9 @@ export class PythonRuntime {
     const touchProbe = installed.get('touch_probe') as PyProxy & ((step: number) => void);
     const classWatch = ClassWatch.start(internals._module, report.probeAddress, report.typeAddresses, touchProbe);
     const dictWatch = DictWatch.start(internals._module as unknown as WatcherHost, report.dictAddresses, () => touchProbe(3));
+    const containerWatch = ContainerWatch.start(internals._module, report.containerProbes, report.containerAddresses, report.containerKinds, () =>
+      touchProbe(4),
+    );
     touchProbe.destroy();
     const probeCodecs = installed.get('probe_codecs') as PyProxy & ((step: number) => void);
     const codecWatch = CodecWatch.start(internals._module as unknown as CodecHost, report.codecIds, probeCodecs);
@@ -189,7 +204,14 @@ export class PythonRuntime {
     namespace.destroy();
 
     captureTracebacksInChunks(internals._api, py.FS as unknown as CaptureFs);
-    const runtime = new PythonRuntime(options, py, entries, output, interrupt, classWatch, dictWatch, codecWatch, newlineWatch, freezeWatch);
+    const runtime = new PythonRuntime(options, py, entries, output, interrupt, {
+      classes: classWatch,
+      dicts: dictWatch,
+      codecs: codecWatch,
+      newlines: newlineWatch,
+      freeze: freezeWatch,
+      containers: containerWatch,
+    });
     runtime.#stackGuard = stackGuard;
     hardenPyodide({
       api: py as unknown as Record<string, unknown>,
@@ -218,6 +240,7 @@ export class PythonRuntime {
         baselineModules: report.baselineModules,
         watchedClasses: classWatch?.size ?? 0,
         watchedDicts: dictWatch?.size ?? 0,
+        watchedContainers: containerWatch?.size ?? 0,
         codecRegistryWatched: codecWatch !== null,
         newlineWatched: newlineWatch !== null,
         freezeWatched: freezeWatch !== null,
@@ -351,7 +374,9 @@ export class PythonRuntime {
         // changed to find it. Emptied before settle, which puts back what freeing it changed.
         if (this.#codecWatch?.cacheUsed() ?? round === 0) this.#entries.reset_codecs();
         // undefined, not null: Pyodide passes null as `jsnull`, which the runner's `is None` would not see.
-        settled = this.#entries.settle(this.#dictWatch ? this.#dictWatch.take() : undefined);
+        const moved = this.#containerWatch?.changed();
+        settled = this.#entries.settle(this.#dictWatch ? this.#dictWatch.take() : undefined, moved);
+        if (moved) this.#containerWatch!.rebase(moved);
         // Writes made by the restoring itself are not news.
         this.#dictWatch?.take();
       }

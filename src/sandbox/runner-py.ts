@@ -59,6 +59,28 @@ def interior_dicts(modules, streams, known):
     return found
 
 
+def standard_containers(dicts, classes, skip):
+    """The lists and sets the standard library keeps in its namespaces, its classes' dicts and
+    the interior dicts above (calendar.mdays, hashlib.algorithms_available, sys.warnoptions,
+    an enum's member names). Changed in place (mdays[2] = 30, a set's discard) they raise no
+    audit event and write no watched dict: container-watch.ts sees them in wasm memory.
+    Exact lists and sets only: a subclass's state is not all in its table."""
+    found, seen = [], set(map(id, skip))
+
+    def add(value):
+        kind = type(value)
+        if (kind is list or kind is set) and id(value) not in seen:
+            seen.add(id(value))
+            found.append(value)
+
+    for d in dicts:
+        for value in list(d.values()):
+            add(value)
+    for cls in classes:
+        for value in list(type.__getattribute__(cls, '__dict__').values()):
+            add(value)
+    return found
+
 def install(config_json):
     import sys, json, builtins, gc, types, operator, itertools, functools, linecache
     import signal, os, random, re, warnings, decimal, traceback, atexit, copyreg, locale
@@ -122,6 +144,15 @@ def install(config_json):
     module_types = (ModuleType,) * len(module_objs)
     watched_lists = (sys.path, sys.meta_path, sys.path_hooks, sys.argv, warnings.filters, gc.callbacks)
     list_copies = tuple(map(tuple, watched_lists))
+    own_classes = [value for m in module_objs for value in list(m.__dict__.values())
+                   if isinstance(value, type) and value.__module__ == m.__name__]
+    # gc.garbage is emptied by restore(), and the six lists above are checked whole.
+    containers = tuple(standard_containers(watched_dicts, own_classes, (*watched_lists, gc.garbage)))
+    container_copies = tuple(map(tuple, containers))
+    container_is_list = tuple(type(c) is list for c in containers)
+    # A set's members by identity: comparing members would hash and compare the program's objects.
+    set_members = tuple(None if is_list else sorted(map(id, c)) for c, is_list in zip(containers, container_is_list))
+    del own_classes
     environ = dict(os.environ)
     # The C environment, which os.environ only mirrors: os.putenv changes it alone, and CPython
     # reads it at run time (PYTHONBREAKPOINT: breakpoint() became a no-op for later programs).
@@ -222,9 +253,18 @@ def install(config_json):
     class VersionProbe:
         pass
 
+    # For container-watch.ts: a list and a set of known members, to find where CPython keeps a
+    # list's items and a set's table.
+    probe_members = (VersionProbe, look_up, all_types)
+    list_probe, set_probe = list(probe_members), set(probe_members)
+
     def touch_probe(step):
         if step == 1:
             VersionProbe.changed = True
+        elif step == 4:
+            # For container-watch.ts: a change to each container probe, in place.
+            list_probe[0] = list_probe[1]
+            set_probe.pop()
         elif step == 3:
             # For dict-watch.ts: a write to a watched dict, undone at once.
             linecache.cache['<sandbox-probe>'] = None
@@ -310,6 +350,24 @@ def install(config_json):
 
     def lists_changed():
         return any(len(l) != len(c) or not all(map(is_, l, c)) for l, c in zip(watched_lists, list_copies))
+
+    # Only when container-watch.ts could not be installed: about 0.3 ms a program in Pyodide,
+    # where the watch reads the same in wasm memory in a few microseconds.
+    container_lens = list(map(len, containers))
+    container_items = list(chain(containers))
+
+    def containers_changed():
+        if list(map(len, containers)) == container_lens and all(map(is_, chain(containers), container_items)):
+            return ()
+        return range(len(containers))
+
+    def container_differs(i):
+        c = containers[i]
+        if len(c) != len(container_copies[i]):
+            return True
+        if container_is_list[i]:
+            return not all(map(is_, c, container_copies[i]))
+        return sorted(map(id, c)) != set_members[i]
 
     # ---- Audit hook --------------------------------------------------------------------------
     # It must never call the program's code (no ==, hash, isinstance or attribute access on the
@@ -547,13 +605,31 @@ def install(config_json):
     def dict_differs(d, snapshot):
         return len(d) != len(snapshot) or not all(map(is_, d.values(), snapshot.values())) or not all(map(is_, d, snapshot))
 
-    def settle(written):
+    def settle(written, moved):
         """Called after the grave is freed and cycles collected (finalizers may run then):
-        restores every watched dict, list and cell that changed. True when nothing had.
+        restores every watched dict, list, set and cell that changed. True when nothing had.
 
         written: the indices of the watched dicts written since the last call, comma-separated
-        (dict-watch.ts sees every write), or None to compare them all here (slower)."""
+        (dict-watch.ts sees every write), or None to compare them all here (slower).
+        moved: the same for the standard library's lists and sets (container-watch.ts sees any
+        change to their tables), or None."""
         changed = False
+        candidates = containers_changed() if moved is None else [int(i) for i in moved.split(',') if i]
+        for i in candidates:
+            if container_differs(i):
+                changed = True
+                c, snapshot = containers[i], container_copies[i]
+                # The grave holds the program's members: clearing must not run their finalizers
+                # with this frame below them.
+                grave.append(tuple(c))
+                if container_is_list[i]:
+                    c[:] = snapshot
+                else:
+                    c.clear()
+                    c.update(snapshot)
+        if candidates and moved is None:
+            # A set refilled, or emptied and refilled by the program, may iterate in another order.
+            container_items[:] = chain(containers)
         if written is None:
             candidates = range(len(watched_dicts)) if dicts_changed() else ()
         else:
@@ -658,6 +734,9 @@ def install(config_json):
         gc_freeze()
         return 0
 
+    report['containerAddresses'] = list(map(id, containers))
+    report['containerKinds'] = ''.join('l' if is_list else 's' for is_list in container_is_list)
+    report['containerProbes'] = {'list': id(list_probe), 'set': id(set_probe), 'members': list(map(id, probe_members))}
     report['baselineModules'] = len(module_objs)
     report['baselineEntries'] = len(dict_values)
     return {'touch_probe': touch_probe, 'probe_codecs': probe_codecs, 'reset_codecs': reset_codecs,

@@ -75,6 +75,8 @@ export interface HardeningSummary {
   watchedClasses: number;
   /** Baseline dicts whose writes are reported by a CPython dict watcher (0: compared in full instead). */
   watchedDicts: number;
+  /** The standard library's lists and sets whose tables are compared in wasm memory (0: compared from Python instead, slower). */
+  watchedContainers: number;
   /** The codec registry's search functions and cache are checked in wasm memory (codec-watch.ts); false: the cache is emptied after every program, new search functions go unseen. */
   codecRegistryWatched: boolean;
   /** The standard streams' newline setting is checked in wasm memory (newline-watch.ts); false: reset after every program. */

@@ -15,7 +15,7 @@ const info: WorkerInfo = {
   interrupt: 'deadline-getter',
   interruptLatencyMs: 1,
   cStackBytes: null,
-  hardening: { bridgesRemoved: 1, bridgesLeft: 0, disabledBuiltins: [], reachableGlobals: [], codeGenerationBlocked: true, baselineModules: 1, watchedClasses: 1, watchedDicts: 1, codecRegistryWatched: true, newlineWatched: true, freezeWatched: true },
+  hardening: { bridgesRemoved: 1, bridgesLeft: 0, disabledBuiltins: [], reachableGlobals: [], codeGenerationBlocked: true, baselineModules: 1, watchedClasses: 1, watchedDicts: 1, watchedContainers: 1, codecRegistryWatched: true, newlineWatched: true, freezeWatched: true },
 };
 
 /** How scripted worker `id` starts: at once, failing, or when the test releases it. */

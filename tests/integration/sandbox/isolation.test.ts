@@ -169,6 +169,26 @@ describe('undone in place, without replacing the worker', () => {
     ],
     ['a standard descriptor made non-blocking', 'import os\nos.set_blocking(1, False)', 'import os\nassert os.get_blocking(1)'],
     ['a handler for another signal', 'import signal\nsignal.signal(signal.SIGUSR1, lambda *a: 1 / 0)', 'import signal\nassert signal.getsignal(signal.SIGUSR1) is signal.SIG_DFL'],
+    // The standard library's lists and sets, changed in place: no audit event, no dict written.
+    ["a month's length in calendar's table", 'import calendar\ncalendar.mdays[2] = 30', 'import calendar\nassert calendar.monthrange(2023, 2)[1] == 28'],
+    ["hashlib's available algorithms emptied", 'import hashlib\nhashlib.algorithms_available.clear()', 'import hashlib\nassert "sha256" in hashlib.algorithms_available'],
+    ['a warning option added', 'import sys\nsys.warnoptions.append("error")', 'import sys\nassert "error" not in sys.warnoptions'],
+    ["an enum's member names emptied", 'import re\nre.RegexFlag._member_names_.clear()', 'import re\nassert len(list(re.RegexFlag)) > 5'],
+    [
+      "a lookalike member whose __eq__ patches builtins, which the restore must not call",
+      'import calendar\nclass Twin(int):\n    __hash__ = int.__hash__\n    def __eq__(self, other):\n        import builtins\n        builtins.len = lambda x: 0\n        return True\ncalendar.mdays[2] = Twin(28)',
+      'import calendar\nassert type(calendar.mdays[2]) is int\nassert len([1, 2, 3]) == 3',
+    ],
+    [
+      "a set member swapped for a lookalike of the same hash",
+      'import hashlib\nclass Twin(str):\n    __hash__ = str.__hash__\n    def __eq__(self, other):\n        return True\nhashlib.algorithms_available.discard("sha256")\nhashlib.algorithms_available.add(Twin("sha256"))',
+      'import hashlib\nassert all(type(name) is str for name in hashlib.algorithms_available)',
+    ],
+    [
+      "a month's length changed by a finalizer after the program",
+      'class Late:\n    def __del__(self):\n        import calendar\n        calendar.mdays[2] = 30\nlate = Late()',
+      'import calendar\nassert calendar.monthrange(2023, 2)[1] == 28',
+    ],
     // State the interpreter keeps where Python cannot list it (docs/sandbox.md, "What is not contained").
     ["a key planted in typing's alias cache", TYPING_CACHE_POISON, HAS_CLOSE_ELEMENTS],
     ["a codec cached while encodings' own cache was poisoned", CODEC_CACHE_POISON, 'import codecs\nassert codecs.encode("ab", "rot13") == "no"'],
@@ -314,6 +334,10 @@ describe('damage that is not cheap to undo replaces the worker', () => {
     const { probe: result, replaced } = await after(poison, probe);
     expect(result, JSON.stringify(result)).toMatchObject({ status: 'passed' });
     expect(replaced).toBe(true);
+  });
+
+  it("compares the standard library's lists and sets in wasm memory, not from Python after every program", () => {
+    expect(sandbox.stats().lastWorker?.hardening.watchedContainers).toBeGreaterThan(200);
   });
 
   it('sees gc.freeze() in wasm memory, not by counting the frozen objects after every program', () => {
