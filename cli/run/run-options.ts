@@ -41,7 +41,8 @@ on stderr, one line per arm "ARM: N/M passed" on stdout at the end, and writes t
 result file the app exports (open it in the app, merge it, analyse it).
 
 The study (--study) is one of:
-  - a study link, as the app shares it: https://…/?study=1&b=humaneval&…
+  - a study link, as the app's Copy study link gives it:
+    https://…/#/study?study=2&b=humaneval&…&end=N (older ?study=1&… links still work)
   - a result file (.json or .json.gz): its study is run again (same problems, arms,
     repeats, mode, limits and prompt texts) as a new study
   - a study config (the "config" object of a result file): run again as a new study
@@ -104,7 +105,7 @@ Options:
 
 Examples:
   feedback-lab run --study study.json --endpoint http://localhost:11434/v1
-  feedback-lab run --study 'https://…/?study=1&b=humaneval&…' --model qwen2.5-coder:7b --out run.json.gz
+  feedback-lab run --study 'https://…/#/study?study=2&b=humaneval&…&end=N' --model qwen2.5-coder:7b --out run.json.gz
   OPENAI_API_KEY=… feedback-lab run --study study.json --endpoint https://api.example.com/v1 \\
       --api-key-env OPENAI_API_KEY --requests 8
   feedback-lab run --resume run.json.gz
