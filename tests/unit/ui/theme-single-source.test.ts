@@ -69,11 +69,4 @@ describe('theme colours', () => {
       expect(named, `${colour} in chart-theme.css is the app's ${named.join(', ')}: use the property`).toEqual([]);
     }
   });
-
-  it('the heat of a transition matrix is the app’s accent, in both themes', () => {
-    // An rgb triple, not a colour: the matrix fades it per cell as rgba(var(--chart-heat), strength).
-    const triple = (hex: string) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16)).join(', ');
-    expect(properties(chartCss, '.chart').get('--chart-heat')).toBe(triple(properties(appCss, ':root').get('--accent')!));
-    expect(properties(chartCss, ":root[data-theme='dark'] .chart").get('--chart-heat')).toBe(triple(properties(appCss, ":root[data-theme='dark']").get('--accent')!));
-  });
 });
