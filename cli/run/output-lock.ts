@@ -4,6 +4,9 @@
  * checkpoint: whichever wrote last won, and the other's finished units were lost after they were
  * paid for. A lock file beside the result file (`<file>.lock`, holding the process id) is put in
  * place atomically before the first write; one whose process is gone (a kill -9) is taken over.
+ * `feedback-lab score` takes the same lock on `FILE_results.jsonl`: two scores of one file each
+ * renamed their results over it as they ended, and the first to end printed totals the file no
+ * longer held.
  */
 import { linkSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { isRunning } from '../process-running.ts';
@@ -21,12 +24,21 @@ function lockedBy(lockPath: string): number | null {
   }
 }
 
+/** What a refused command says: `path` is held by process `pid` through `lockPath`. */
+export type LockRefusal = (path: string, pid: number, lockPath: string) => string;
+
+/** `run`'s refusal. */
+const runRefusal: LockRefusal = (path, pid, lockPath) =>
+  `${path} is being written by another feedback-lab run (process ${pid}): two runs on one file would each write over the other's units. ` +
+  `Let that run finish (or stop it with Ctrl+C), then resume; if no such run is going on, delete ${lockPath}.`;
+
 /**
  * Claims `path` for this process until `releaseOutputs()` or the process's exit. Throws an
- * InputError naming the other run when a live process holds it. A lock that cannot be made at
- * all (a folder this user cannot write) is left to the file's own first write to report.
+ * InputError naming the other run when a live process holds it, worded by `refusal`. A lock that
+ * cannot be made at all (a folder this user cannot write) is left to the file's own first write
+ * to report.
  */
-export function claimOutput(path: string): void {
+export function claimOutput(path: string, refusal: LockRefusal = runRefusal): void {
   const lockPath = `${path}.lock`;
   if (held.has(path)) return;
   // The lock is written whole under this process's own name, then linked into place: made by
@@ -52,10 +64,7 @@ export function claimOutput(path: string): void {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') return;
         const pid = lockedBy(lockPath);
         if (pid !== null && pid !== process.pid && isRunning(pid)) {
-          throw new InputError(
-            `${path} is being written by another feedback-lab run (process ${pid}): two runs on one file would each write over the other's units. ` +
-              `Let that run finish (or stop it with Ctrl+C), then resume; if no such run is going on, delete ${lockPath}.`,
-          );
+          throw new InputError(refusal(path, pid, lockPath));
         }
         // Left by a run that ended without removing it (kill -9, a crash): nobody writes the file now.
         removeStale(lockPath, pid, draft);

@@ -19,6 +19,7 @@ import { EXIT, exitAfterSignal, ignoreLostTerminal, InputError, STOPPING_SIGNALS
 
 import { parseScoreOptions, resumeCommandLine, SCORE_USAGE, type ScoreOptions } from './score-options.ts';
 import { takeUpKilledRun } from './orphan-partial.ts';
+import { claimOutput, releaseOutputs, type LockRefusal } from '../run/output-lock.ts';
 import { checkSamplesFile, ResultsWriteError, scoreSamplesFile, type KeptTally } from './score-file.ts';
 import { knownBrokenScoringNote } from '../../src/core/benchmarks/mbpp.ts';
 
@@ -33,30 +34,48 @@ export const scoreCommand: Command = {
     const samplesPath = resolve(io.cwd, options.samplesPath);
     assertReadableFile(samplesPath);
     const resultsPath = `${samplesPath}_results.jsonl`;
-    // A run killed outright left its results in a .partial file beside: --resume goes on from them.
-    const takenUp = options.resume ? takeUpKilledRun(resultsPath) : null;
-    if (takenUp !== null) {
-      io.stderr.write(`Taking up ${takenUp.partialPath}, left by a run that was killed (process ${takenUp.pid}), as ${resultsPath}.\n`);
-    }
-    // Until scoring starts nothing is written, so Ctrl+C (or SIGTERM) can end the command at
-    // once; Node's default would end it without a word, leaving the user to guess what was kept.
-    const hadResults = existsSync(resultsPath);
-    const onSignalBeforeScoring = (signal: NodeJS.Signals) => {
-      ignoreLostTerminal(signal);
-      io.stderr.write(`\n${interruptedBeforeScoringLine(resultsPath, hadResults)}\n`);
-      process.exit(exitAfterSignal(signal));
-    };
-    for (const signal of STOPPING_SIGNALS) process.once(signal, onSignalBeforeScoring);
-    const unwatch = () => {
-      for (const signal of STOPPING_SIGNALS) process.off(signal, onSignalBeforeScoring);
-    };
+    // One score per results file, as one run per result file: two at once each renamed their
+    // results over it as they ended, and the first to end printed totals the file no longer held.
+    // Taken before a killed run's .partial is taken up or the file to resume is read.
+    claimOutput(resultsPath, scoreRefusal);
     try {
-      return await scoreFile(options, samplesPath, resultsPath, hadResults, io, unwatch);
+      return await scoreClaimed(options, samplesPath, resultsPath, io);
     } finally {
-      unwatch();
+      releaseOutputs();
     }
   },
 };
+
+/** What a second score of the same file says. */
+const scoreRefusal: LockRefusal = (path, pid, lockPath) =>
+  `${path} is being written by another feedback-lab score (process ${pid}): two scores of one file would each write their results over the other's. ` +
+  `Let that one finish (or stop it with Ctrl+C, then go on with --resume); if no such score is going on, delete ${lockPath}.`;
+
+/** The command once it holds the results file's lock. */
+async function scoreClaimed(options: ScoreOptions, samplesPath: string, resultsPath: string, io: CommandIo): Promise<number> {
+  // A run killed outright left its results in a .partial file beside: --resume goes on from them.
+  const takenUp = options.resume ? takeUpKilledRun(resultsPath) : null;
+  if (takenUp !== null) {
+    io.stderr.write(`Taking up ${takenUp.partialPath}, left by a run that was killed (process ${takenUp.pid}), as ${resultsPath}.\n`);
+  }
+  // Until scoring starts nothing is written, so Ctrl+C (or SIGTERM) can end the command at
+  // once; Node's default would end it without a word, leaving the user to guess what was kept.
+  const hadResults = existsSync(resultsPath);
+  const onSignalBeforeScoring = (signal: NodeJS.Signals) => {
+    ignoreLostTerminal(signal);
+    io.stderr.write(`\n${interruptedBeforeScoringLine(resultsPath, hadResults)}\n`);
+    process.exit(exitAfterSignal(signal));
+  };
+  for (const signal of STOPPING_SIGNALS) process.once(signal, onSignalBeforeScoring);
+  const unwatch = () => {
+    for (const signal of STOPPING_SIGNALS) process.off(signal, onSignalBeforeScoring);
+  };
+  try {
+    return await scoreFile(options, samplesPath, resultsPath, hadResults, io, unwatch);
+  } finally {
+    unwatch();
+  }
+}
 
 // The signals that stop a run and keep what it scored (usage-error.ts). On SIGKILL nothing can
 // be kept: the run's `.partial` file is left, and `--resume` goes on from it (orphan-partial.ts).

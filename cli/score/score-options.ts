@@ -71,11 +71,13 @@ Ctrl+C stops, keeping the results scored so far in FILE_results.jsonl, in file o
 and prints the command that goes on (--resume, with this run's settings; a second Ctrl+C
 quits at once and keeps none of this run). Before a first result is written (while the file is checked, the interpreters
 start, the first sample runs) it writes nothing, so an earlier FILE_results.jsonl stays
-as it was.
+as it was. A score of FILE while another is going on is refused, naming that one's process
+(FILE_results.jsonl.lock, beside the results, holds it; a killed run's is taken over).
 
 Exit codes: 0 scored, 1 bad input (some lines unusable, no datasets, a results file
---resume cannot go on from), 2 bad command line, 130 stopped by Ctrl+C, 143 by SIGTERM,
-129 by SIGHUP, the terminal closed (the results scored so far stay in the file).`;
+--resume cannot go on from, another score writing it), 2 bad command line, 130 stopped by
+Ctrl+C, 143 by SIGTERM, 129 by SIGHUP, the terminal closed (the results scored so far stay
+in the file).`;
 
 /** Parsed options, or null when help was asked for. Throws UsageError for anything else wrong. */
 export function parseScoreOptions(argv: readonly string[]): ScoreOptions | null {

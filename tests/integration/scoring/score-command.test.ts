@@ -217,6 +217,40 @@ describe('feedback-lab score', () => {
     const results = readFileSync(join(dir, 'killed.jsonl_results.jsonl'), 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(results.map((r) => [r['task_id'], r['passed']])).toEqual(problems.map((p, i) => [p.id, i % 2 === 0]));
     expect(readdirSync(dir).filter((name) => name.endsWith('.partial'))).toEqual([]);
+    // The killed run's lock named a process that is gone: taken over, then removed.
+    expect(readdirSync(dir)).not.toContain('killed.jsonl_results.jsonl.lock');
+  });
+
+  it('refuses a second score of a file another score is writing, naming its process, and leaves the first one\'s results', async () => {
+    // Without the lock both ran, each renamed its results over the file as it ended, and the
+    // first to end printed totals ("6 passed") that the file no longer held.
+    // A pause at every call keeps the first score going while the second starts; the first's
+    // limit is generous, so that each of these canonical solutions passes however many calls its tests make.
+    const pause = '    import time\n    time.sleep(0.2)\n';
+    const problems = humaneval.slice(0, 6);
+    writeFileSync(join(dir, 'twice.jsonl'), problems.map((p) => `${JSON.stringify({ task_id: p.id, completion: pause + p.canonicalSolution })}\n`).join(''));
+    let second: Promise<Awaited<ReturnType<typeof runFeedbackLab>>> | null = null;
+    let firstPid = 0;
+    const first = await runFeedbackLab(dir, ['score', '-b', 'humaneval', '--workers', '1', '--timeout', '30', 'twice.jsonl'], (child) => {
+      firstPid = child.pid!;
+      child.stderr?.on('data', (chunk: Buffer) => {
+        if (second === null && chunk.toString().includes('Writing results to')) {
+          second = runFeedbackLab(dir, ['score', '-b', 'humaneval', '--workers', '1', '--timeout', '0.001', 'twice.jsonl']);
+        }
+      });
+    });
+    const refused = await second!;
+    expect(refused.code, refused.stderr).toBe(1);
+    expect(refused.stderr).toBe(
+      `feedback-lab score: ${join(dir, 'twice.jsonl_results.jsonl')} is being written by another feedback-lab score (process ${firstPid}): ` +
+        "two scores of one file would each write their results over the other's. Let that one finish (or stop it with Ctrl+C, then go on with --resume); " +
+        `if no such score is going on, delete ${join(dir, 'twice.jsonl_results.jsonl.lock')}.\n`,
+    );
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout.trimEnd().split('\n').at(-1)).toBe('6 passed, 0 failed');
+    const results = readFileSync(join(dir, 'twice.jsonl_results.jsonl'), 'utf8').trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(results.map((r) => r['passed'])).toEqual(problems.map(() => true));
+    expect(readdirSync(dir).filter((name) => name.startsWith('twice.jsonl_results.jsonl.'))).toEqual([]);
   });
 
   it('with --resume over a complete results file, says so and prints its totals without starting an interpreter', async () => {

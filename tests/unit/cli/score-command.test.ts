@@ -1,4 +1,5 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,6 +58,45 @@ describe('feedback-lab score, before any Python starts', () => {
       expect(io.err.trimEnd().split('\n'), name).toHaveLength(1);
       expect(io.out, name).toBe('');
     }
+  });
+
+  it('refuses to score a file another live score is writing, naming its process, before anything is read or written', async () => {
+    const sample = JSON.stringify({ task_id: 'HumanEval/0', completion: '    return 1\n' });
+    writeFileSync(join(dir, 'busy.jsonl'), `${sample}\n`);
+    writeFileSync(join(dir, 'busy.jsonl_results.jsonl'), 'the other score\'s results\n');
+    // Any live process other than this one stands for the other score.
+    const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+    try {
+      writeFileSync(join(dir, 'busy.jsonl_results.jsonl.lock'), `${other.pid}\n`);
+      for (const resume of [[], ['--resume']]) {
+        const io = capture();
+        io.env = { DATASETS_DIR: datasetsDir() };
+        expect(await main(['score', '-b', 'humaneval', ...resume, 'busy.jsonl'], io)).toBe(1);
+        expect(io.err).toBe(
+          `feedback-lab score: ${join(dir, 'busy.jsonl_results.jsonl')} is being written by another feedback-lab score (process ${other.pid}): ` +
+            "two scores of one file would each write their results over the other's. Let that one finish (or stop it with Ctrl+C, then go on with --resume); " +
+            `if no such score is going on, delete ${join(dir, 'busy.jsonl_results.jsonl.lock')}.\n`,
+        );
+        expect(io.out).toBe('');
+        expect(readFileSync(join(dir, 'busy.jsonl_results.jsonl'), 'utf8')).toBe('the other score\'s results\n');
+        expect(readFileSync(join(dir, 'busy.jsonl_results.jsonl.lock'), 'utf8')).toBe(`${other.pid}\n`);
+      }
+    } finally {
+      other.kill();
+    }
+  });
+
+  it('takes over the lock of a score that was killed (its process is gone), and removes it when done', async () => {
+    writeFileSync(join(dir, 'orphan.jsonl'), '');
+    // A score killed with kill -9 leaves its lock naming a process that no longer runs.
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid;
+    writeFileSync(join(dir, 'orphan.jsonl_results.jsonl.lock'), `${gone}\n`);
+    const io = capture();
+    io.env = { DATASETS_DIR: datasetsDir() };
+    // Refused for being empty, so past the lock, without starting an interpreter.
+    expect(await main(['score', '-b', 'humaneval', 'orphan.jsonl'], io)).toBe(1);
+    expect(io.err).toMatch(/^feedback-lab score: orphan\.jsonl: The samples file is empty/);
+    expect(existsSync(join(dir, 'orphan.jsonl_results.jsonl.lock'))).toBe(false);
   });
 
   it('refuses --resume over results that are not the samples\', naming the line, with exit code 1 and the results file as it was', async () => {

@@ -36,6 +36,11 @@ describe('feedback-lab score options', () => {
     expect(help).toContain('The results file does not record --mode or --timeout, so --resume cannot check them: give them as the first run did');
   });
 
+  it('says in --help that a second score of one file is refused, and that a killed run\'s lock is taken over', () => {
+    const help = SCORE_USAGE.replace(/\s+/g, ' ');
+    expect(help).toContain("A score of FILE while another is going on is refused, naming that one's process (FILE_results.jsonl.lock, beside the results, holds it; a killed run's is taken over).");
+  });
+
   it('prints a resume command that, read back, gives the same settings and --resume', () => {
     const options = parseScoreOptions(['samples dir/out.jsonl', '-b', 'MBPP', '--mode=study', '--timeout', '12.5', '--workers', '1', '--datasets', '/data sets']);
     if (options === null) throw new Error('no options');
