@@ -19,6 +19,7 @@ import { createStatusLine } from '../status-line.ts';
 import { appVersion } from '../run/node-environment.ts';
 import { EXIT, InputError } from '../usage-error.ts';
 import { MERGE_USAGE, parseMergeOptions } from './merge-options.ts';
+import { readExistingOutput, refuseLosingExisting } from './existing-output.ts';
 
 /** The most `report` and `merge` read of a result file, in the MB their refusal of a bigger one gives (result-files.ts). */
 const CLI_MAX_MEGABYTES = Math.round(CLI_MAX_BYTES / 1024 ** 2);
@@ -40,7 +41,11 @@ export const mergeCommand: Command = {
     const path = resolve(io.cwd, options.out);
     let merged;
     let names: string[] = [];
+    let replaced = false;
     try {
+      // Before the shards, which may take a while: a file there that merge would not replace is refused at once.
+      const existing = await readExistingOutput(options.out, io.cwd, status);
+      status.clear();
       const { files, repeated } = await readResultFiles(options.files, io.cwd, status);
       if (files.length < 2) throw new InputError(`${options.files.join(' and ')} are the same file: there is nothing to merge.`);
       status.clear();
@@ -56,6 +61,11 @@ export const mergeCommand: Command = {
       } catch (error) {
         if (!(error instanceof UserError)) throw error;
         throw new InputError(`${error.message} Only shards of one study merge; "${commandName(io.cwd)} report ${names.map(shellWord).join(' ')}" shows different studies side by side.`);
+      }
+
+      if (existing !== null) {
+        refuseLosingExisting(options.out, existing, merged.doc);
+        replaced = true;
       }
 
       // Compressing hundreds of MB takes seconds of its own.
@@ -87,7 +97,7 @@ export const mergeCommand: Command = {
     const finished = new Set(merged.doc.units.flatMap((unit) => (unit.status === 'finished' ? [unitKey(unit)] : [])));
     for (const duplicate of listed.slice(0, MAX_LISTED_DUPLICATES)) io.stderr.write(`${duplicateLine(duplicate, names, finished.has(unitKey(duplicate)))}\n`);
     if (report.duplicates.length > MAX_LISTED_DUPLICATES) io.stderr.write(`…and ${(report.duplicates.length - MAX_LISTED_DUPLICATES).toLocaleString('en')} more units in more than one file.\n`);
-    io.stderr.write(`Wrote ${path}.\n`);
+    io.stderr.write(replaced ? `Wrote ${path}, replacing the result file of this study that was there (the new file holds every unit it held).\n` : `Wrote ${path}.\n`);
     io.stdout.write(`${report.summary}\n`);
     return EXIT.ok;
   },

@@ -29,14 +29,19 @@ terminal, with a bar while a file is read and decompressed; in a log, once it ta
 Options:
       --out FILE        the merged result file to write (required), gzip when it ends in
                         .gz; never one of the shards (they stay as they are), and written
-                        whole beside it, then renamed, so it is never half a file
+                        whole beside it, then renamed, so it is never half a file. A file
+                        already there is replaced only when it is an earlier merge of the
+                        same study whose every unit the new file holds (the same shards
+                        merged again, with more); anything else there (another file, another
+                        study, a shard not named) is refused, and left as it is
   -h, --help            show this help
 
 Example:
   feedback-lab merge laptop.json.gz desktop.json.gz --out whole-study.json.gz
 
 Exit codes: 0 merged, 1 bad input (a file missing or not a result file, files of different
-studies, the output cannot be written), 2 bad command line, 130 stopped by Ctrl+C, 143 by
+studies, the output cannot be written), 2 bad command line (--out names a shard or a file
+merge does not replace), 130 stopped by Ctrl+C, 143 by
 SIGTERM, 129 by SIGHUP (the terminal closed), each at once; --out is never left half-written.`;
 
 /** Parsed options, or null when help was asked for. Throws UsageError for anything else wrong. */

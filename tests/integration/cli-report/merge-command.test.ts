@@ -3,7 +3,7 @@
  * core merge's document (so it reports as the whole study does), gzip when asked, and files of
  * different studies are refused naming the first setting that differs.
  */
-import { readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { isGzip } from '../../../src/core/results/bounded-compression.ts';
@@ -137,6 +137,52 @@ describe('feedback-lab merge', () => {
       expect(ran.err.split('\n')[0], out).toMatch(new RegExp(`^feedback-lab merge: --out ${out.replace('.', '\\.')} is .*read.*: it would be overwritten\\. Give the output another name\\.$`));
     }
     expect(readFileSync(join(dir, 'b.json'))).toEqual(before);
+    expect(readdirSync(dir).filter((name) => name.includes('.partial'))).toEqual([]);
+  });
+
+  it('says in --help which file already at --out it replaces, and that it refuses any other', () => {
+    const help = MERGE_USAGE.replace(/\s+/g, ' ');
+    expect(help).toContain('A file already there is replaced only when it is an earlier merge of the same study whose every unit the new file holds');
+    expect(help).toContain('anything else there (another file, another study, a shard not named) is refused, and left as it is');
+  });
+
+  it('writes over nothing but a result file of the same study whose every unit the merge holds, and says when it did', async () => {
+    // It wrote over anything there (someone's notes, a samples file, a shard not named) without a word.
+    const only = 'and merge writes over nothing but an earlier merge of the same study. Give --out a name not taken (or delete the file first, if it is not wanted).';
+    writeFileSync(join(dir, 'notes.txt'), 'my notes\n');
+    writeFileSync(join(dir, 'samples.jsonl'), '{"task_id": "HumanEval/0", "completion": "    return 1\\n"}\n');
+    for (const out of ['notes.txt', 'samples.jsonl']) {
+      const before = readFileSync(join(dir, out));
+      const ran = await feedbackLab(dir, ['merge', 'a.json.gz', 'b.json', '--out', out]);
+      expect(ran.code, out).toBe(2);
+      expect(ran.err, out).toBe(`feedback-lab merge: --out ${out} is already there and is not a result file, ${only}\nRun "feedback-lab merge --help" for usage.\n`);
+      expect(ran.out, out).toBe('');
+      expect(readFileSync(join(dir, out)), out).toEqual(before);
+    }
+
+    await writeResultFile(dir, 'other-study.json', await studyFile({}, forcedStudyConfig()));
+    const other = await feedbackLab(dir, ['merge', 'a.json.gz', 'b.json', '--out', 'other-study.json']);
+    expect(other.code).toBe(2);
+    expect(other.err.split('\n')[0]).toBe(`feedback-lab merge: --out other-study.json already holds the results of another study ("Forced iterations"), ${only}`);
+
+    // A shard of this study left off the command line: its units are not all in the merge.
+    await writeResultFile(dir, 'thirds.json', await studyFile({ only: (order) => order % 3 === 0 }));
+    await writeResultFile(dir, 'left-off.json', await studyFile({ only: (order) => order % 2 === 1 }));
+    const before = readFileSync(join(dir, 'left-off.json'));
+    const lost = await feedbackLab(dir, ['merge', 'a.json.gz', 'thirds.json', '--out', 'left-off.json']);
+    expect(lost.code).toBe(2);
+    expect(lost.err.split('\n')[0]).toMatch(
+      /^feedback-lab merge: --out left-off\.json already holds 10 units of this study that the merged file would lose \(the first: .+, repeat \d, HumanEval\/\d+, finished\): it may be a shard not named\. Name it among the files to merge, or give --out a name not taken\.$/,
+    );
+    expect(readFileSync(join(dir, 'left-off.json'))).toEqual(before);
+
+    // The same shards merged again into the same name: replaced, and said.
+    const first = await feedbackLab(dir, ['merge', 'a.json.gz', 'thirds.json', '--out', 'again-merged.json']);
+    expect(first.err.split('\n').at(-2)).toBe(`Wrote ${join(dir, 'again-merged.json')}.`);
+    const again = await feedbackLab(dir, ['merge', 'a.json.gz', 'b.json', '--out', 'again-merged.json']);
+    expect(again.code, again.err).toBe(0);
+    expect(again.err).toBe(`Wrote ${join(dir, 'again-merged.json')}, replacing the result file of this study that was there (the new file holds every unit it held).\n`);
+    expect((await readResult('again-merged.json')).units).toHaveLength(30);
     expect(readdirSync(dir).filter((name) => name.includes('.partial'))).toEqual([]);
   });
 
