@@ -26,7 +26,8 @@ export class SearchLibrary extends StoredLibrary<SearchListing, SearchStores> {
   }
 
   async remove(searchId: string): Promise<void> {
-    await this.act(async ({ store }) => store.deleteSearch(searchId));
+    const name = this.listings.find((l) => l.id === searchId)?.name;
+    await this.removeHolding(searchId, name === undefined ? 'This search' : `The search “${name}”`, ({ store }) => store.deleteSearch(searchId));
   }
 
   async clearCache(): Promise<void> {

@@ -6,6 +6,7 @@
  * and written.
  */
 import type { StudyStatus } from '../../core/ports.ts';
+import { UserError } from '../../core/user-error.ts';
 import { coalescedTask } from '../coalesced-task.ts';
 import { noticeOf, type Notice } from './notice.ts';
 import { OthersWatch } from './others-watch.ts';
@@ -76,26 +77,25 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
   constructor(deps: StoredLibraryDeps<Stores>, locks: RunLocks) {
     this.deps = deps;
     this.#locks = locks;
-    this.#others = new OthersWatch(() => void this.#look(), () => this.elsewhere.size > 0 || this.#resumable().length > 0, deps.othersRefreshMs);
-  }
-
-  /** Listings another tab could take up (interrupted, or paused with no tab holding them). */
-  #resumable(): Listing[] {
-    const here = this.deps.runningHere();
-    return this.listings.filter((l) => (l.status === 'running' || l.status === 'paused') && !here.has(l.id) && !this.elsewhere.has(l.id));
+    // Always something to look at while on show: another tab may start a run, or take up one this
+    // list calls cancelled, stopped or done (errored units run again), at any time.
+    this.#others = new OthersWatch(() => void this.#look(), () => true, deps.othersRefreshMs);
   }
 
   /**
    * One look of the watch. While another tab runs something, the list is read again (its counts
    * move on). Otherwise only the locks are asked, which costs nothing like reading the stores:
-   * when another tab has resumed a run this list offers Resume for, the list is read again, so
-   * its card says where it runs and follows it instead of offering Resume for as long as the
-   * page stays open.
+   * when another tab has started a run, or taken up one this list shows (interrupted, paused,
+   * cancelled, stopped by an error, or finished with errored units), the list is read again, so
+   * its card says where it runs and follows it. Only runs offered for Resume were looked for: a
+   * study another tab started never showed here, and one it took up after a Cancel stayed
+   * "cancelled", its Delete… offered, which deleted the study under the run (audit R175-1).
    */
   async #look(): Promise<void> {
     if (this.elsewhere.size > 0) return this.refresh();
     const held = await this.#locks.heldAnywhere();
-    if (this.#resumable().some((l) => held.has(l.id))) return this.refresh();
+    const here = this.deps.runningHere();
+    if ([...held].some((id) => !here.has(id))) return this.refresh();
     this.#others.scheduleNext();
   }
 
@@ -166,6 +166,24 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
       this.problem = noticeOf(error);
     }
     await this.refresh();
+  }
+
+  /**
+   * Deletes a stored run, holding its lock meanwhile so that no tab starts or resumes it while it
+   * goes; refused while another tab holds it. The card's Delete… is off for a run shown running
+   * elsewhere, but the list may be a few seconds behind: deleted under another tab's run, the run
+   * stopped with "No study … in the store" and everything it had stored was gone (audit R175-1).
+   * A run of this tab is the caller's to let go of first (the page stops one paused here).
+   */
+  protected async removeHolding(id: string, what: string, remove: (stores: Stores) => Promise<void>): Promise<void> {
+    await this.act((stores) =>
+      this.holdingRunLocks([id], async (elsewhere) => {
+        if (elsewhere.length > 0) {
+          throw new UserError(`${what} is running in another tab, so it was not deleted.`, 'Pause or cancel it there, or wait until it ends, then delete it.');
+        }
+        await remove(stores);
+      }),
+    );
   }
 
   /**

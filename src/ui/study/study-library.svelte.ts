@@ -49,7 +49,8 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
   }
 
   async remove(studyId: string): Promise<void> {
-    await this.act(async (store) => store.deleteStudy(studyId));
+    const name = this.listings.find((l) => l.id === studyId)?.name;
+    await this.removeHolding(studyId, name === undefined ? 'This study' : `The study “${name}”`, (store) => store.deleteStudy(studyId));
   }
 
   async exportFile(studyId: string, gzip: boolean): Promise<void> {

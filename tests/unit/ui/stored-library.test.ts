@@ -20,7 +20,8 @@ class ShelfLibrary extends StoredLibrary<StoredListing, Shelf> {
         ...(othersRefreshMs !== undefined ? { othersRefreshMs } : {}),
         ...(onRefresh ? { onRefresh } : {}),
       },
-      { claim: async () => async () => undefined, heldAnywhere: async () => new Set(elsewhere) },
+      // Another tab's runs hold their locks: a claim of one of them is refused.
+      { claim: async (id) => (elsewhere.includes(id) ? null : async () => undefined), heldAnywhere: async () => new Set(elsewhere) },
     );
   }
   protected async read(shelf: Shelf): Promise<StoredListing[]> {
@@ -30,6 +31,12 @@ class ShelfLibrary extends StoredLibrary<StoredListing, Shelf> {
   async remove(id: string): Promise<void> {
     await this.act(async (shelf) => {
       if (id === 'locked') throw new UserError('This one cannot go.', 'Unlock it first.');
+      shelf.items = shelf.items.filter((item) => item.id !== id);
+    });
+  }
+  /** Deletes as the study and search lists do: holding the run's lock. */
+  async removeHeld(id: string): Promise<void> {
+    await this.removeHolding(id, `The run “${id}”`, async (shelf) => {
       shelf.items = shelf.items.filter((item) => item.id !== id);
     });
   }
@@ -111,6 +118,49 @@ describe('a list of stored runs', () => {
     held.push('lost');
     await expect.poll(() => library.state(library.listings[0]!), { timeout: 2000, interval: 10 }).toBe('running in another tab');
     library.watchOthers(false);
+  });
+
+  it('shows in a few seconds a run another tab started, and one it took up that the list called cancelled, stopped or done (R175-1)', async () => {
+    const shelf: Shelf = { items: [item('ended', 'cancelled'), item('broke', 'failed'), item('errored', 'done')] };
+    const held: string[] = [];
+    const library = new ShelfLibrary(shelf, [], held, 20);
+    library.watchOthers(true);
+    await library.refresh();
+    const states = () => library.listings.map((listing) => `${listing.id}: ${library.state(listing)}`);
+    expect(states()).toEqual(['ended: cancelled', 'broke: stopped by an error', 'errored: done']);
+    // Another tab starts a new run: its card shows here without a reload or a visit to another page.
+    shelf.items.push(item('new', 'running'));
+    held.push('new');
+    await expect.poll(states, { timeout: 2000, interval: 10 }).toContain('new: running in another tab');
+    // It ends; then another tab presses Resume on the cancelled one: "cancelled" (with Delete… on) does not stay.
+    held.length = 0;
+    shelf.items = shelf.items.map((i) => (i.id === 'new' ? item('new', 'done') : i));
+    await expect.poll(states, { timeout: 2000, interval: 10 }).toContain('new: done');
+    for (const id of ['ended', 'broke', 'errored']) {
+      held.push(id);
+      await expect.poll(states, { timeout: 2000, interval: 10 }).toContain(`${id}: running in another tab`);
+      held.length = 0;
+      await expect.poll(states, { timeout: 2000, interval: 10 }).not.toContain(`${id}: running in another tab`);
+    }
+    library.watchOthers(false);
+  });
+
+  it('deletes a run only holding its lock: one another tab runs is kept, and the list says why (R175-1)', async () => {
+    const shelf: Shelf = { items: [item('there', 'cancelled'), item('free', 'cancelled')] };
+    const held = ['there'];
+    const library = new ShelfLibrary(shelf, [], held);
+    await library.removeHeld('there');
+    expect(shelf.items.map((i) => i.id)).toEqual(['there', 'free']);
+    expect(library.problem).toEqual({
+      message: 'The run “there” is running in another tab, so it was not deleted.',
+      hint: 'Pause or cancel it there, or wait until it ends, then delete it.',
+      details: [],
+    });
+    // The list is read again, so the card now says where it runs.
+    expect(library.state(library.listings[0]!)).toBe('running in another tab');
+    await library.removeHeld('free');
+    expect(library.problem).toBeNull();
+    expect(shelf.items.map((i) => i.id)).toEqual(['there']);
   });
 
   it('shows why an action failed, with its hint, and reads the list again after one that worked', async () => {
