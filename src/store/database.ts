@@ -236,6 +236,19 @@ export class DatabaseTerminated extends Error {
   }
 }
 
+/**
+ * A run's write found its record gone: the study or search was deleted (in another tab, in a
+ * browser without Web Locks, where nothing stops that) or the site's data was cleared while it ran.
+ * It said "No study … in the store: putStudy must come first", and its page advised resuming a
+ * study whose card was gone with everything it had stored (audit R175).
+ */
+export class StoredRunGone extends Error {
+  constructor(kind: 'study' | 'search', id: string) {
+    super(`This ${kind} (${id}) is no longer stored in this browser: it was deleted, in another tab perhaps, or this site’s data was cleared while it ran, and what it had stored went with it.`);
+    this.name = 'StoredRunGone';
+  }
+}
+
 /** Connections closed because their data went away (cleared, deleted, storage failed); every later call on them fails. */
 const terminatedConnections = new WeakSet<LabDatabase>();
 /** Connections this tab closed so that another tab's newer build could upgrade the database: what they stored is kept. */

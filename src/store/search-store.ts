@@ -15,7 +15,7 @@ import { interruptedSpends } from '../core/search/stored-search.ts';
 import { sameSearchSetup, type SearchSetup } from '../core/search/search-setup.ts';
 import type { SearchState, SearchStopReason } from '../core/search/search-state.ts';
 import { UserError } from '../core/user-error.ts';
-import { connectionTerminated, keysUnder, observed, type LabDatabase, type SearchRecord } from './database.ts';
+import { connectionTerminated, keysUnder, observed, StoredRunGone, type LabDatabase, type SearchRecord } from './database.ts';
 
 /** A search as the list of stored searches shows it. */
 export interface SearchListing {
@@ -290,5 +290,5 @@ function furtherAlong(a: SearchState, b: SearchState): boolean {
 async function abortMissing(tx: { abort(): void; done: Promise<void> }, searchId: string): Promise<never> {
   tx.abort();
   await tx.done.catch(() => undefined);
-  throw new Error(`No search "${searchId}" in the store: putSearch must come first.`);
+  throw new StoredRunGone('search', searchId);
 }

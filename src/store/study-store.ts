@@ -19,7 +19,7 @@ import { isReplayStudy, sameStudyConfig, type StudyConfig } from '../core/study/
 import { erroredReasons, type ErroredReason } from '../core/study/errored-reasons.ts';
 import { summarizeArms, type ArmSummary } from '../core/study/summary.ts';
 import { finishedUnitUntouchable, type FinishedUnit } from '../core/study/unit-record.ts';
-import { keysUnder, observed, type LabDatabase, type StudyRecord } from './database.ts';
+import { keysUnder, observed, StoredRunGone, type LabDatabase, type StudyRecord } from './database.ts';
 
 /** A study as the list of stored studies shows it, without its steps. */
 export interface StudyListing {
@@ -254,5 +254,5 @@ function sameEnvironment(a: ResultEnvironment, b: ResultEnvironment): boolean {
 async function abortMissing(tx: { abort(): void; done: Promise<void> }, studyId: string): Promise<never> {
   tx.abort();
   await tx.done.catch(() => undefined);
-  throw new Error(`No study "${studyId}" in the store: putStudy must come first.`);
+  throw new StoredRunGone('study', studyId);
 }

@@ -133,7 +133,7 @@ describe('a study when the browser’s storage goes wrong mid-run', () => {
       // It used to say "This tab lost its database (another tab may have updated the app): reload
       // the page, then resume the study … The steps stored so far are kept", of steps that were gone.
       expect(said).toMatch(/this site’s stored data was cleared/);
-      expect(said).toMatch(/If it is not, its steps were cleared with the site’s data/);
+      expect(said).toMatch(/If it is not, it was deleted or this site’s data was cleared, and its steps went with it/);
       expect(said).not.toMatch(/are kept/);
       await app.screenshot('study-stopped-data-cleared');
 
@@ -159,7 +159,7 @@ describe('a study when the browser’s storage goes wrong mid-run', () => {
       // connection is closing." and "reload the page … The steps stored so far are kept", with
       // the deleted study still listed, its Resume on offer.
       expect(saidAfterDelete).toMatch(/this site’s stored data was cleared or deleted/);
-      expect(saidAfterDelete).toMatch(/If it is not, its steps were cleared with the site’s data/);
+      expect(saidAfterDelete).toMatch(/If it is not, it was deleted or this site’s data was cleared, and its steps went with it/);
       expect(saidAfterDelete).not.toMatch(/are kept|Failed to execute/);
       await expect.poll(() => studyCards(page).count(), { timeout: 30_000 }).toBe(0);
       await expect.poll(() => page.getByTestId('store-summary').textContent(), { timeout: 30_000 }).toMatch(/^\s*0 studies, 0 steps stored/);
@@ -193,7 +193,7 @@ describe('a search when the site’s data is cleared mid-run', () => {
       await page.locator('.run .phase', { hasText: 'Stopped by an error' }).waitFor({ timeout: 60_000 });
       const said = (await page.locator('.run').getByRole('alert').textContent()) ?? '';
       expect(said).toMatch(/this site’s stored data was cleared/);
-      expect(said).toMatch(/If it is not, its evaluations were cleared with the site’s data/);
+      expect(said).toMatch(/If it is not, it was deleted or this site’s data was cleared, and its evaluations went with it/);
       expect(said).not.toMatch(/stays stored/);
       await expect.poll(() => page.locator('article', { has: page.getByRole('heading', { name: 'Cleared search' }) }).count(), { timeout: 30_000 }).toBe(0);
       expect(await page.getByText(/connection is closing/).count()).toBe(0);

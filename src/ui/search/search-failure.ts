@@ -32,7 +32,7 @@ export function failureAdvice(error: unknown): string {
     case 'storage-lost':
       return `This tab lost its database (another tab may have updated the app): reload the page, then resume the search. ${STORED}`;
     case 'storage-cleared':
-      return 'If the search is still listed below, resume it from there. If it is not, its evaluations were cleared with the site’s data: start it again below.';
+      return 'If the search is still listed below, resume it from there. If it is not, it was deleted or this site’s data was cleared, and its evaluations went with it: start it again below.';
     case 'model-stalled':
       return `The in-browser model went silent in the middle of a reply and was stopped (the message above says whether its worker was started afresh). Resume the search: it asks again. If it stalls again, close other GPU-heavy tabs or reload the page first. ${STORED}`;
     case 'endpoint-unreachable':

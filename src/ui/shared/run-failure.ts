@@ -10,7 +10,7 @@ import { isAbortError } from '../../core/llm/abort.ts';
 import type { UnitRetry } from '../../core/study/runner.ts';
 import { EndpointContextLengthError, EndpointStatusError, EndpointUnreachableError } from '../../llm/endpoint-errors.ts';
 import { WebLLMEngineError } from '../../llm/webllm-errors.ts';
-import { DatabaseNewer, DatabaseRefused, DatabaseTerminated } from '../../store/database.ts';
+import { DatabaseNewer, DatabaseRefused, DatabaseTerminated, StoredRunGone } from '../../store/database.ts';
 
 export type FailureCause =
   /** Stopped on purpose. */
@@ -75,7 +75,7 @@ export function failureCause(error: unknown): FailureCause {
   if (error instanceof DatabaseRefused) return 'storage-blocked';
   // A newer build upgraded the database past this tab's: a reload gets that build.
   if (error instanceof DatabaseNewer) return 'storage-lost';
-  if (error instanceof DatabaseTerminated) return 'storage-cleared';
+  if (error instanceof DatabaseTerminated || error instanceof StoredRunGone) return 'storage-cleared';
   if (error instanceof DOMException && LOST_DATABASE.has(error.name)) return 'storage-lost';
   return 'unexpected';
 }

@@ -42,7 +42,7 @@ export function studyFailureAdvice(error: unknown): string {
     case 'storage-lost':
       return `This tab lost its database (another tab may have updated the app): reload the page, then ${RESUME}. ${KEPT}`;
     case 'storage-cleared':
-      return 'If the study is still listed below, resume it from there. If it is not, its steps were cleared with the site’s data: run it again from the form.';
+      return 'If the study is still listed below, resume it from there. If it is not, it was deleted or this site’s data was cleared, and its steps went with it: run it again from the form.';
     case 'unexpected':
       return `${KEPT} Once the cause is put right, ${RESUME}: it sends the same requests to the same models.`;
     default: {

@@ -121,8 +121,16 @@ describe('the sentence shown for the error that stopped a run', () => {
 describe('a study stopped because the browser closed its database (site data cleared)', () => {
   it('does not promise the steps are kept: they may have gone with the site’s data', () => {
     const advice = studyFailureAdvice(new DatabaseTerminated(lostConnection()));
-    expect(advice).toMatch(/If the study is still listed below, resume it.*If it is not, its steps were cleared/);
+    expect(advice).toMatch(/If the study is still listed below, resume it.*If it is not, it was deleted or this site’s data was cleared/);
     expect(advice).not.toMatch(/are kept/);
+  });
+
+  it('nor for a study deleted under its run (in another tab, where nothing stopped that)', async () => {
+    // It said "No study … in the store: putStudy must come first", then "The steps stored so far are kept" (audit R175).
+    const { StoredRunGone } = await import('../../../src/store/database.ts');
+    const error = new StoredRunGone('study', 'study-1');
+    expect(error.message).toMatch(/no longer stored in this browser: it was deleted/);
+    expect(studyFailureAdvice(error)).not.toMatch(/are kept/);
   });
 });
 
