@@ -44,4 +44,19 @@ describe('the Study page after its in-browser model went silent', () => {
     // The engine kept its model: nothing was wrong with it but the silence.
     expect(worker.terminated).toBe(false);
   });
+
+  it('tells a screen reader once that the model has gone quiet, as the panel shows “no word from the model” (audit R177-1)', () => {
+    const run = new StudyRun(studyConfig());
+    const arms = run.config.arms.map((arm) => ({ armId: arm.id, label: arm.label, passed: 0, done: 0, errored: 0, total: 2 }));
+    run.progress = { state: 'running', totalUnits: 4, doneUnits: 0, erroredUnits: 0, inFlight: 1, arms, elapsedMs: 40_000, etaMs: null, tokensPerSecond: null } as typeof run.progress;
+    const said = () => {
+      const { body } = render(RunPanel, { props: { run, onpause: () => {}, onresume: () => {}, oncancel: () => {}, onresults: () => {} } });
+      return /<p[^>]*data-run-announcement[^>]*>([^<]*)<\/p>/.exec(body)?.[1];
+    };
+    expect(said()).toBe('Running: 0 of 4 units done.');
+    // 38 s without a token: the figures say so (not read out), and so must the live region.
+    run.silentSeconds = 38;
+    expect(run.timeLeft).toMatch(/^no word from the model for 38 s/);
+    expect(said()).toBe('Running, waiting for the model to answer: 0 of 4 units done.');
+  });
 });
