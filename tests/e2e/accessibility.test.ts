@@ -722,6 +722,9 @@ describe('the keyboard in Chromium', () => {
     await card.getByRole('button', { name: 'Delete…' }).focus();
     await page.keyboard.press('Enter');
     await expectFocusOn(page, /^button "Keep it"/, 'Study list: after Delete…');
+    // The question is heard with the answer focused: the group's name alone does not say what goes.
+    const described = await page.evaluate(() => document.getElementById(document.activeElement?.getAttribute('aria-describedby') ?? '')?.textContent);
+    expect(described, 'Study list: Keep it is described by the question').toMatch(/^Delete this study and its \d+ steps\?$/);
     await page.keyboard.press('Enter');
     await expectFocusOn(page, /^button "Delete…"/, 'Study list: after Keep it');
     // Escape is Keep it, from either answer.
