@@ -117,6 +117,8 @@ async function useModelFilesFrom({ page }: AppPage, url: string): Promise<void> 
   await page.getByLabel('Weights mirror').fill(url);
   await page.getByLabel('Model libraries folder').fill(`${url}/libs/`);
   await page.getByRole('button', { name: 'Use these' }).click();
+  // Said where it was pressed, for the eye and a screen reader: the page changes nowhere else (audit R177-3).
+  await page.getByRole('status').filter({ hasText: `Saved in this browser: weights now come from ${url}, compiled libraries from ${url}/libs/.` }).waitFor();
 }
 
 describe('the Models page on SwiftShader WebGPU', () => {
