@@ -203,12 +203,16 @@ describe('big result files', () => {
     const { page } = app;
     await page.getByRole('heading', { name: 'Studies in this browser' }).waitFor();
     const seen = await recordStatus(page, '.import [role=status]');
+    const started = Date.now();
     await page.getByLabel(/Import result files/).setInputFiles({ name: 'big.json.gz', mimeType: 'application/gzip', buffer: gz });
     await page.getByText(`Imported “Big study”: ${doc.units.length} units written.`).waitFor();
+    const elapsedMs = Date.now() - started;
     const steps = doc.units.reduce((n, u) => n + unitSteps(u).length, 0).toLocaleString('en');
     const said = await seen();
     expect(said.some((t) => t.startsWith('big.json.gz: checking'))).toBe(true);
     expect(said).toContain(`Storing “Big study” in this browser: ${steps} of ${steps} steps written…`);
+    // Read aloud: the start, the end, and at most one figure every 3 s between (every 5 % was 21 in a blink, R177-4).
+    expect(said.filter((t) => t.startsWith('Storing')).length).toBeLessThanOrEqual(2 + Math.ceil(elapsedMs / 3000));
     // Counts a person reads are written as the progress writes them, with thousands separators.
     expect(steps).toMatch(/^\d{1,3}(,\d{3})+$/);
     await expect.poll(() => page.getByTestId('store-summary').textContent()).toContain(`1 study, ${steps} steps stored.`);

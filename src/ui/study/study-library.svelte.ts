@@ -32,6 +32,9 @@ export interface LibraryDeps {
   locks?: RunLocks;
 }
 
+/** The shortest gap between two progress figures of an import in the list's status line. */
+const IMPORT_PROGRESS_GAP_MS = 3000;
+
 export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
   storage = $state.raw<StorageEstimate | null>(null);
 
@@ -154,9 +157,16 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
         }
         const store = await this.deps.stores();
         const names = docs.length === 1 ? `“${docs[0]!.config.name}”` : `${docs.length} studies`;
+        // The status line is read aloud: a 186-step file said it 21 times in a tenth of a second,
+        // queued for a screen reader long after the import was over (audit R177-4). The start, at
+        // most one figure every few seconds, and the end.
+        let saidAt = -Infinity;
         const imported = await importResultFiles(store.db, docs, {
           busyStudyIds: this.deps.runningHere(),
           onProgress: (written, total) => {
+            const now = performance.now();
+            if (written > 0 && written < total && now - saidAt < IMPORT_PROGRESS_GAP_MS) return;
+            saidAt = now;
             this.progress = `Storing ${names} in this browser: ${written.toLocaleString('en')} of ${total.toLocaleString('en')} steps written…`;
           },
         });
