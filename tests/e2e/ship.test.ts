@@ -382,7 +382,7 @@ describe('the build under a sub-path', () => {
       // Offline for real: the browser's network off, and the server gone (the browser's offline
       // mode does not apply to the service worker's own fetches).
       await context.setOffline(true);
-      await page.getByRole('status').filter({ hasText: /^\s*Offline\s*$/ }).waitFor();
+      await page.getByRole('status').filter({ hasText: /^\s*Offline\s*(?::|$)/ }).waitFor();
       await saveScreenshot(page, 'ship-offline');
       await server.close();
       await expect(fetch(server.url), 'the server is gone').rejects.toThrow();
