@@ -93,6 +93,12 @@ def install(config_json):
             __import__(name)
         except BaseException:
             pass
+    # string.Template compiles its pattern on first use and sets it on the class (3.14): a
+    # program using Template changed a standard class, and its worker was replaced. Done here.
+    try:
+        sys.modules['string'].Template('$a').substitute(a='')
+    except BaseException:
+        pass
 
     is_ = operator.is_
     chain = itertools.chain.from_iterable
@@ -337,9 +343,15 @@ def install(config_json):
     # result it mutated. They cannot be listed, only emptied: emptied now, so that every program
     # starts from the same state, and after every program (in C, about 0.2 µs each; a program
     # then builds again the few aliases it uses, about 20 µs each).
-    cache_clears = tuple(value.cache_clear for value in gc.get_objects() if type(value) is functools._lru_cache_wrapper)
+    cache_wrappers = tuple(value for value in gc.get_objects() if type(value) is functools._lru_cache_wrapper)
+    cache_clears = tuple(wrapper.cache_clear for wrapper in cache_wrappers)
     for clear in cache_clears:
         clear()
+    # Each cache's own dict, which clearing empties and keeps: its size is read in C after the
+    # restore (settings_changed), where cache_info() would build a named tuple per cache.
+    cache_dicts = tuple(found for wrapper in cache_wrappers for found in gc.get_referents(wrapper)
+                        if type(found) is dict and found is not object.__getattribute__(wrapper, '__dict__'))
+    del cache_wrappers
     cell_get = operator.attrgetter('cell_contents')
 
     def cells_changed():
@@ -485,11 +497,16 @@ def install(config_json):
     gettrace, getprofile = sys.gettrace, sys.getprofile
     get_tool, clear_tool_id, free_tool_id = monitoring.get_tool, monitoring.clear_tool_id, monitoring.free_tool_id
     gc_disable, gc_enable, gc_freeze, gc_garbage = gc.disable, gc.enable, gc.freeze, gc.garbage
-    gc_get_threshold, gc_set_threshold, gc_set_debug = gc.get_threshold, gc.set_threshold, gc.set_debug
+    gc_get_threshold, gc_set_threshold, gc_set_debug, gc_get_debug = gc.get_threshold, gc.set_threshold, gc.set_debug, gc.get_debug
     getsignal, setsignal, set_wakeup_fd = _signal.getsignal, _signal.signal, _signal.set_wakeup_fd
-    pthread_sigmask, SIG_SETMASK = _signal.pthread_sigmask, int(signal.SIG_SETMASK)
+    pthread_sigmask, SIG_SETMASK, SIG_BLOCK = _signal.pthread_sigmask, int(signal.SIG_SETMASK), int(signal.SIG_BLOCK)
     atexit_count, atexit_clear = atexit._ncallbacks, atexit._clear
-    setcontext = decimal.setcontext
+    setcontext, getcontext, Context = decimal.setcontext, decimal.getcontext, decimal.Context
+    # The C type's repr: a finalizer may have set a subclass's context whose own repr is its code.
+    context_repr = Context.__repr__
+    decimal_repr = context_repr(decimal_context)
+    template_contexts = tuple(context for context, _ in decimal_templates)
+    template_reprs = tuple(map(context_repr, template_contexts))
     lookup_error, register_error = _codecs.lookup_error, _codecs.register_error
     tracing, stop_tracing = _tracemalloc.is_tracing, _tracemalloc.stop
     faults_enabled, faults_disable = faulthandler.is_enabled, faulthandler.disable
@@ -602,6 +619,29 @@ def install(config_json):
             taint.append("a standard object's __dict__ was replaced")
         return list(taint)
 
+    def settings_changed():
+        """After settle: restore() put these back before the grave was freed, and a finalizer run
+        by that freeing could change them again (sys.setrecursionlimit(60) in a __del__ failed
+        every later program's recursion; a key planted in typing's cache ran its __eq__ in a
+        later program's List[float]). Only compared here, in C calls: putting them back again
+        would free what the finalizer set and run its code, with nothing left to see what that
+        did. True when one differs; the worker is then replaced."""
+        return (getrecursionlimit() != recursion_limit or get_int_max_str_digits() != int_digits
+                or getswitchinterval() != switch_interval or gc_get_threshold() != gc_threshold
+                or gc_get_debug() != 0 or atexit_count() != 0
+                or gettrace() is not None or getprofile() is not None
+                or any(map(is_not, map(get_tool, range(6)), repeat(None)))
+                or not all(map(is_, map(getsignal, signal_numbers), signal_handlers))
+                or set_wakeup_fd(-1) != -1
+                or not all(map(is_, map(lookup_error, error_names), error_handlers))
+                or pthread_sigmask(SIG_BLOCK, ()) != signal_mask
+                or any(map(is_not, get_asyncgen_hooks(), asyncgen_hooks))
+                or get_origin_depth() != origin_depth
+                or type(getcontext()) is not Context or context_repr(getcontext()) != decimal_repr
+                or tuple(map(context_repr, template_contexts)) != template_reprs
+                or tracing() or faults_enabled() or field_size_limit() != field_limit
+                or any(map(len, cache_dicts)))
+
     def dict_differs(d, snapshot):
         return len(d) != len(snapshot) or not all(map(is_, d.values(), snapshot.values())) or not all(map(is_, d, snapshot))
 
@@ -670,6 +710,8 @@ def install(config_json):
 
     def finish():
         """With the modules back: the state whose restoring runs standard-library code."""
+        if settings_changed():
+            taint.append("a finalizer changed the interpreter's settings after the restore")
         filters_mutated()
         # After settle: the program's objects are freed and collected. A class derived from a
         # standard ABC still alive is held by something the restore does not reach; it would

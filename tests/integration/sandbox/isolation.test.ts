@@ -127,6 +127,8 @@ describe('undone in place, without replacing the worker', () => {
     ['a changed sys.path', 'import sys\nsys.path.insert(0, "/tmp/elsewhere")\nsys.meta_path.clear()', 'import sys\nassert "/tmp/elsewhere" not in sys.path\nimport fractions'],
     ['a cached regex poisoned', 'import re\nre._cache2.clear()\nre._cache.clear()\nre.compile("a")', 'import re\nassert re.match("a+", "aaa").group() == "aaa"'],
     ['a lowered int string limit', 'import sys\nsys.set_int_max_str_digits(640)', 'assert len(str(10 ** 1000)) == 1001'],
+    // Not an attack: Template compiles its pattern onto the class on first use (audit R176).
+    ['string.Template used', 'import string\nassert string.Template("$a").substitute(a=1) == "1"', 'import string\nassert string.Template("$b").substitute(b=2) == "2"'],
     ["a lowered csv field size limit, which lives in C", 'import csv\ncsv.field_size_limit(1)', 'import csv, io\nassert list(csv.reader(io.StringIO("ab,c"))) == [["ab", "c"]]'],
     [
       "struct's cache of formats, which lives in C, answering for '<i' with another format",
@@ -305,6 +307,18 @@ describe('damage that is not cheap to undo replaces the worker', () => {
       'import weakref\nclass Box:\n    pass\nbox = Box()\nbox.me = box\nweakref.finalize(box, lambda: __import__("builtins").__setattr__("len", lambda x: 0))',
       'import gc\ngc.collect()\nassert len([1, 2, 3]) == 3',
     ],
+    // The restore puts the interpreter's settings back before it frees the program's objects:
+    // a finalizer run by that freeing changed them again, for every later program (audit R176).
+    ['a finalizer lowering the recursion limit', 'class Late:\n    def __del__(self):\n        import sys\n        sys.setrecursionlimit(60)\nlate = Late()', 'def f(n):\n    return 0 if n == 0 else f(n - 1) + 1\nassert f(300) == 300'],
+    ['a finalizer narrowing the decimal context', 'class Late:\n    def __del__(self):\n        import decimal\n        decimal.getcontext().prec = 3\nlate = Late()', 'from decimal import Decimal\nassert len(str(Decimal(1) / Decimal(3))) > 20'],
+    ['a finalizer lowering the int string limit', 'class Late:\n    def __del__(self):\n        import sys\n        sys.set_int_max_str_digits(640)\nlate = Late()', 'assert len(str(10 ** 1000)) == 1001'],
+    ['a finalizer setting a signal handler', 'class Late:\n    def __del__(self):\n        import signal\n        signal.signal(signal.SIGUSR1, lambda *a: 1 / 0)\nlate = Late()', 'import signal\nassert signal.getsignal(signal.SIGUSR1) is signal.SIG_DFL'],
+    [
+      "a finalizer planting a key in typing's cache, whose __eq__ ran in the next program's List[float]",
+      'import typing\narmed = []\nclass Twin:\n    def __hash__(self):\n        return hash(float)\n    def __eq__(self, other):\n        if armed:\n            raise ValueError("planted by an earlier program")\n        return False\n    def __call__(self):\n        pass\nclass Late:\n    def __del__(self):\n        typing.List[Twin()]\n        armed.append(1)\nlate = Late()',
+      HAS_CLOSE_ELEMENTS,
+    ],
+    ['a finalizer registering an exit function', 'class Late:\n    def __del__(self):\n        import atexit\n        atexit.register(print, "late")\nlate = Late()', 'import atexit\nassert atexit._ncallbacks() == 0'],
     // Alive, it answers for its ABC; Sized asks each of its subclasses.
     ['a class derived from a standard ABC kept alive where the restore does not look', ABC_SURVIVOR, ABC_PROBE],
     // The runner noted such classes in a list an abc._abc_init hook held in its closure, which a
