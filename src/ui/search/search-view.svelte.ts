@@ -7,7 +7,7 @@
  */
 import type { Problem } from '../../core/benchmarks/problem.ts';
 import { isAbortError } from '../../core/llm/abort.ts';
-import type { StoredSearch } from '../../core/ports.ts';
+import type { LanguageModel, StoredSearch } from '../../core/ports.ts';
 import { runSearch, type SearchPorts } from '../../core/search/run-search.ts';
 import { runValidation } from '../../core/search/run-validation.ts';
 import { estimateSearchEta, type SearchEta } from '../../core/search/search-eta.ts';
@@ -16,6 +16,7 @@ import { validationCost, type ValidationCost, type ValidationRequest } from '../
 import type { SearchSetup } from '../../core/search/search-setup.ts';
 import type { SearchState } from '../../core/search/search-state.ts';
 import { currentState, validationStatus, type ValidationStatus } from '../../core/search/stored-search.ts';
+import { SILENT_AFTER_MS, watchModelSilence, type ModelSilence } from '../../core/study/model-silence.ts';
 import { PauseSwitch } from '../../core/study/pause-switch.ts';
 import { DatabaseTerminated } from '../../store/database.ts';
 import { failureMessage, retryNote } from '../shared/run-failure.ts';
@@ -31,6 +32,27 @@ export interface ValidationProgress {
 
 /** How often the charts are redrawn while evaluations stream in. */
 const PUBLISH_EVERY_MS = 250;
+
+/** The model, telling `heard` of every piece it streams, text or reasoning (a thinking model reasons for minutes). */
+function listenedTo(model: LanguageModel, heard: () => void): LanguageModel {
+  const prepare = model.prepare?.bind(model);
+  return {
+    id: model.id,
+    chat: (messages, options, call) =>
+      model.chat(messages, options, {
+        ...call,
+        onToken: (delta) => {
+          heard();
+          call?.onToken?.(delta);
+        },
+        onReasoning: () => {
+          heard();
+          call?.onReasoning?.();
+        },
+      }),
+    ...(prepare ? { prepare } : {}),
+  };
+}
 
 export class SearchView {
   readonly setup: SearchSetup;
@@ -61,6 +83,15 @@ export class SearchView {
   retrying = $state<string | null>(null);
   /** The time-left estimate as of the last recorded evaluation, and when (performance.now()) it was made; null until enough has run. */
   eta = $state.raw<(SearchEta & { at: number }) | null>(null);
+  /**
+   * Whole seconds no model has said a word while the search runs here, once that has lasted
+   * SILENT_AFTER_MS; else null. An endpoint that holds a request (a model loading, a queue) gets
+   * up to 2 minutes before its first-token limit ends the call, three times over: the panel held
+   * still all that while, its time left counting down as if evaluations went on (model-silence.ts,
+   * as on the Study page).
+   */
+  silentSeconds = $state<number | null>(null);
+  #silence: ModelSilence | null = null;
 
   /** The evaluation `retrying` is about. */
   #retryingKey: string | null = null;
@@ -115,6 +146,8 @@ export class SearchView {
       storeTerminated?: () => boolean;
       /** Wait before retrying an evaluation whose model did not answer, times the attempt (the runner's default when absent). */
       retryDelayMs?: number;
+      /** How long no model may say a word before the panel says so (SILENT_AFTER_MS when absent). */
+      silentAfterMs?: number;
     },
   ): Promise<void> {
     this.#pause = new PauseSwitch();
@@ -126,8 +159,18 @@ export class SearchView {
     this.eta = null;
     this.failure = null;
     this.failureAdvice = null;
+    // Silence counts only while running: a pause, or the pausing before it, is no model's.
+    // The ports' clock leaves out time the laptop slept (awake-clock.ts): that silence was nobody's.
+    const silentAfterMs = options.silentAfterMs ?? SILENT_AFTER_MS;
+    const watch = watchModelSilence(ports.now, silentAfterMs);
+    this.#silence = watch;
+    const silence = setInterval(() => {
+      if (this.phase !== 'running') watch.heard();
+      this.silentSeconds = watch.silentSeconds();
+    }, Math.min(1000, silentAfterMs / 4));
+    const heard = () => this.#heard();
     try {
-      const end = await runSearch(this.setup, problems, ports, {
+      const end = await runSearch(this.setup, problems, { ...ports, model: (key) => listenedTo(ports.model(key), heard) }, {
         concurrency: options.concurrency,
         ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
         signal: abort.signal,
@@ -146,8 +189,13 @@ export class SearchView {
           // replies it got before, or from the cache, while the model still does not answer.
           if (record.key === this.#retryingKey) this.#clearRetrying();
           this.evaluatedHere++;
+          // Its replies came from the model (heard as they streamed) or from the call cache: the search is not waiting on a model.
+          this.#heard();
         },
-        onModelReply: () => this.#clearRetrying(),
+        onModelReply: () => {
+          this.#clearRetrying();
+          this.#heard();
+        },
         ...(options.onStored ? { onStored: options.onStored } : {}),
         onRetry: (unit, retry) => {
           // Paused, the evaluation does not wait: it goes back to start afresh on Resume.
@@ -164,10 +212,19 @@ export class SearchView {
       this.failure = isAbortError(error) ? 'The search was stopped.' : failureMessage(error);
       this.failureAdvice = failureAdvice(error);
     } finally {
+      clearInterval(silence);
+      this.#silence = null;
+      this.silentSeconds = null;
       this.#clearRetrying();
       this.eta = null;
       this.#abort = null;
     }
+  }
+
+  /** A model said something (or the cache answered for it): the panel's silence ends. */
+  #heard(): void {
+    this.#silence?.heard();
+    if (this.silentSeconds !== null) this.silentSeconds = null;
   }
 
   /** Re-validates the champions; never rejects. */
@@ -199,7 +256,8 @@ export class SearchView {
 
   /** Active time still needed as of `now` (performance.now()): the estimate counted down; null when none is shown (paused shows none). */
   etaLeftMs(now: number): number | null {
-    if (!this.eta || this.phase !== 'running') return null;
+    // No model has said a word for a while: nothing says when it will, so no estimate counts down meanwhile.
+    if (!this.eta || this.phase !== 'running' || this.silentSeconds !== null) return null;
     return Math.max(0, this.eta.remainingMs - Math.max(0, now - this.eta.at));
   }
 

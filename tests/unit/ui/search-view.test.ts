@@ -1,10 +1,12 @@
 /** The Search page's view of a search: its retry note and time-left estimate while it runs here, and one another tab holds. */
 import { describe, expect, it } from 'vitest';
+import { render } from 'svelte/server';
 import { perProblemModel } from '../../../src/core/llm/scripted-model.ts';
-import type { Sandbox } from '../../../src/core/ports.ts';
+import type { LanguageModel, Sandbox } from '../../../src/core/ports.ts';
 import { MemorySearchStore } from '../../../src/core/search/memory-search-store.ts';
 import { runSearch } from '../../../src/core/search/run-search.ts';
 import { SearchView } from '../../../src/ui/search/search-view.svelte.ts';
+import SearchRunPanel from '../../../src/ui/search/SearchRunPanel.svelte';
 import { PROBLEMS, fakeWorld, searchSetup } from '../search/run-search-fixtures.ts';
 
 const RIGHT = '```python\ndef add(a, b):\n    return a + b  # right\n```';
@@ -118,6 +120,72 @@ describe('a search running in the page', () => {
     expect(view.phase).toBe('done');
     expect(view.eta).toBeNull();
     expect(view.etaLeftMs(performance.now())).toBeNull();
+  });
+});
+
+describe('a search whose model says nothing for a while', () => {
+  /** The panel's figures and what its live region says, rendered as the page shows them. */
+  function panel(view: SearchView): { figures: string; said: string | undefined } {
+    const noop = () => {};
+    const { body } = render(SearchRunPanel, { props: { view, canResume: false, onpause: noop, onresume: noop, onstop: noop, oncontinue: noop, onextend: noop } });
+    return {
+      figures: body.replace(/<!--[\s\S]*?-->/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' '),
+      said: /<p[^>]*data-run-announcement[^>]*>([^<]*)<\/p>/.exec(body)?.[1],
+    };
+  }
+
+  it('says “no word from the model” instead of a time left counting down, tells a screen reader once, and stops once the model answers (audit R179-1)', async () => {
+    const store = new MemorySearchStore();
+    const view = await storedView(store);
+    const world = fakeWorld();
+    let calls = 0;
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    // The second call is held, as an endpoint holds a request while its model loads: no token comes.
+    const model = (key: string): LanguageModel => {
+      const inner = world.model(key);
+      return {
+        id: inner.id,
+        chat: async (messages, sampling, call) => {
+          if (calls++ === 1) await held;
+          return inner.chat(messages, sampling, call);
+        },
+      };
+    };
+    const running = view.run(PROBLEMS, { model, sandbox: world.sandbox, searchStore: store, now: () => performance.now() }, { concurrency: 1, silentAfterMs: 200 });
+    await expect.poll(() => view.silentSeconds, { timeout: 5000, interval: 5 }).not.toBeNull();
+    expect(view.phase).toBe('running');
+    expect(view.etaLeftMs(performance.now())).toBeNull();
+    const silent = panel(view);
+    expect(silent.figures).toMatch(/no word from the model for 0 s: no estimate of time left until it answers/);
+    expect(silent.said).toBe('Running, waiting for the model to answer: 0 of 1 generations scored.');
+    answer();
+    await expect.poll(() => view.silentSeconds, { timeout: 5000, interval: 1 }).toBeNull();
+    await running;
+    expect(view.phase).toBe('done');
+    expect(view.silentSeconds).toBeNull();
+    expect(panel(view).figures).not.toMatch(/no word from the model/);
+  });
+
+  it('is not silent while paused: nothing is asked of the model then', async () => {
+    const store = new MemorySearchStore();
+    const view = await storedView(store);
+    const world = fakeWorld();
+    const sandbox: Sandbox = {
+      run: async (program, limits) => {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+        return world.sandbox.run(program, limits);
+      },
+      close: () => world.sandbox.close(),
+    };
+    const running = view.run(PROBLEMS, { model: world.model, sandbox, searchStore: store, now: () => performance.now() }, { concurrency: 1, silentAfterMs: 100 });
+    view.pause();
+    await expect.poll(() => view.phase, { timeout: 5000, interval: 1 }).toBe('paused');
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect(view.silentSeconds).toBeNull();
+    view.resume();
+    await running;
+    expect(view.phase).toBe('done');
   });
 });
 
