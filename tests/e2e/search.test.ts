@@ -204,7 +204,7 @@ describe('the Search page in Chromium', () => {
     });
     expect(whileResuming).toEqual({
       notice: 'This search was interrupted (the page was closed or reloaded); it resumes where it stopped.',
-      runButtons: [],
+      runButtons: ['Resuming…'],
       start: 'Start search',
       startDisabled: true,
     });
@@ -589,6 +589,10 @@ describe('the Search page in Chromium', () => {
     expect(await alert.textContent()).not.toContain('Seed: empty');
     await problems.getByText(/^Seed: empty\./).waitFor();
     expect(await form.getByLabel('Seed', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    // Enter pressed in another field sends the form from there: focus goes to the field at fault as
+    // from the button (it stayed in the field, audit R179-4).
+    await form.getByLabel('Population').press('Enter');
+    await expect.poll(() => form.getByLabel('Seed', { exact: true }).evaluate((input) => input === document.activeElement)).toBe(true);
     await page.waitForTimeout(500);
     expect(page.url()).not.toContain('sid=');
     expect(await page.locator('#search-run-title').count()).toBe(0);
