@@ -177,7 +177,7 @@ describe('the Search page in Chromium', () => {
     endpoint.pace(FAST_PACE);
     // …and the other tab, following it, now offers Resume: the search is interrupted, and nothing resumes it there by itself.
     await otherRun.getByRole('button', { name: 'Resume search' }).waitFor({ timeout: 15_000 });
-    expect(await otherRun.locator('.phase').textContent()).toBe('Not running');
+    expect(await otherRun.locator('.phase').textContent()).toBe('Interrupted');
     expect(await otherRun.getByTestId('held-elsewhere').count()).toBe(0);
     await other.close();
     await page.waitForTimeout(500);
@@ -543,7 +543,7 @@ describe('the Search page in Chromium', () => {
       const card = page.locator('article.search', { has: page.getByRole('heading', { name: 'Keyed search' }) });
       await card.locator('.state', { hasText: /^interrupted$/ }).waitFor();
       await page.waitForTimeout(1000);
-      expect(await page.locator('.run .phase').textContent()).toBe('Not running');
+      expect(await page.locator('.run .phase').textContent()).toBe('Interrupted');
       expect(await page.getByText(/This search was interrupted/).count()).toBe(0);
       expect(keyed.requests.filter((request) => request.headers.authorization !== 'Bearer sk-typed')).toEqual([]);
 
