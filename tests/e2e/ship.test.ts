@@ -378,6 +378,10 @@ describe('the build under a sub-path', () => {
       expect(await runInPlayground(page, await passingCode(), 'passed')).toContain('Every test passed');
       // The whole build is cached once the header says so.
       await page.getByRole('status').filter({ hasText: 'Available offline' }).waitFor({ timeout: 120_000 });
+      // Said as it comes, on every page load: the two words, not the twenty of what they mean,
+      // which follow them on the page for a screen reader reading it (audit R181-1).
+      expect((await page.getByRole('status').filter({ hasText: 'Available offline' }).textContent())?.trim()).toBe('Available offline');
+      expect(await page.locator('.offline-indicator').textContent()).toContain('This browser holds a copy of the app, Python and the shipped benchmarks: they work without a network.');
 
       // Offline for real: the browser's network off, and the server gone (the browser's offline
       // mode does not apply to the service worker's own fetches).
