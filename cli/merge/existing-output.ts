@@ -14,7 +14,7 @@ import { unitKey } from '../../src/core/results/result-file.ts';
 import { countOf } from '../../src/core/count-text.ts';
 import { readResultFiles } from '../result-files.ts';
 import type { StatusLine } from '../status-line.ts';
-import { UsageError } from '../usage-error.ts';
+import { InputError, UsageError } from '../usage-error.ts';
 
 const ONLY = 'merge writes over nothing but an earlier merge of the same study';
 const INSTEAD = 'Give --out a name not taken (or delete the file first, if it is not wanted).';
@@ -36,7 +36,13 @@ export async function readExistingOutput(out: string, cwd: string, status: Statu
   try {
     const { files } = await readResultFiles([out], cwd, status);
     return files[0]?.doc ?? null;
-  } catch {
+  } catch (error) {
+    // A file merge could not read, as opposed to one that is not a result file: the user's own
+    // earlier merge past 512 MB was called "not a result file", as if it were damaged (audit R181-2).
+    const reason = error instanceof InputError ? (error.message.split('\n', 1)[0] ?? '') : '';
+    if (/too big|cannot read it/.test(reason)) {
+      throw new UsageError(`--out ${out} is already there and could not be read to see whether it is an earlier merge (${reason}), and ${ONLY}. ${INSTEAD}`);
+    }
     throw new UsageError(`--out ${out} is already there and is not a result file, and ${ONLY}. ${INSTEAD}`);
   }
 }
