@@ -191,7 +191,7 @@ def install(config_json):
     origin_depth = sys.get_coroutine_origin_tracking_depth()
     locale_all = locale.setlocale(locale.LC_ALL)
     decimal_context = decimal.getcontext().copy()
-    decimal_templates = tuple((c, c.copy()) for c in (decimal.DefaultContext, decimal.BasicContext, decimal.ExtendedContext))
+    template_contexts = (decimal.DefaultContext, decimal.BasicContext, decimal.ExtendedContext)
     monitoring = sys.monitoring
     linecache_cache = linecache.cache
     random_inst = random._inst
@@ -505,7 +505,6 @@ def install(config_json):
     # The C type's repr: a finalizer may have set a subclass's context whose own repr is its code.
     context_repr = Context.__repr__
     decimal_repr = context_repr(decimal_context)
-    template_contexts = tuple(context for context, _ in decimal_templates)
     template_reprs = tuple(map(context_repr, template_contexts))
     lookup_error, register_error = _codecs.lookup_error, _codecs.register_error
     tracing, stop_tracing = _tracemalloc.is_tracing, _tracemalloc.stop
@@ -602,9 +601,6 @@ def install(config_json):
         if get_origin_depth() != origin_depth:
             set_origin_depth(origin_depth)
         setcontext(decimal_context.copy())
-        for context, saved in decimal_templates:
-            if repr(context) != repr(saved):
-                taint.append('a decimal template context was changed')
         if tracing():
             stop_tracing()
         if faults_enabled():
@@ -638,7 +634,6 @@ def install(config_json):
                 or any(map(is_not, get_asyncgen_hooks(), asyncgen_hooks))
                 or get_origin_depth() != origin_depth
                 or type(getcontext()) is not Context or context_repr(getcontext()) != decimal_repr
-                or tuple(map(context_repr, template_contexts)) != template_reprs
                 or tracing() or faults_enabled() or field_size_limit() != field_limit
                 or any(map(len, cache_dicts)))
 
@@ -710,6 +705,9 @@ def install(config_json):
 
     def finish():
         """With the modules back: the state whose restoring runs standard-library code."""
+        # Never put back, so looked at once, here, for the program and its finalizers alike.
+        if tuple(map(context_repr, template_contexts)) != template_reprs:
+            taint.append('a decimal template context was changed')
         if settings_changed():
             taint.append("a finalizer changed the interpreter's settings after the restore")
         filters_mutated()

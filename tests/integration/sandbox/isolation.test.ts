@@ -330,6 +330,8 @@ describe('damage that is not cheap to undo replaces the worker', () => {
       ABC_PROBE,
     ],
     ['a class derived from a standard ABC kept alive, made with abc._abc_init put back to the C function', 'import abc, _abc\nabc._abc_init = _abc._abc_init\n' + ABC_SURVIVOR, ABC_PROBE],
+    // A new Context() copies DefaultContext: a lowered precision there reached every later program's Decimal arithmetic.
+    ['a decimal template context changed', 'import decimal\ndecimal.DefaultContext.prec = 5', 'import decimal\nassert decimal.Context().prec == 28'],
     ['a write over the standard library', 'open("/lib/python3.14/site-packages/evil.py", "w").write("x = 1")', 'import os\nassert not os.path.exists("/lib/python3.14/site-packages/evil.py")'],
     // A garbage cycle moved out of the collector's reach outlived its program, finalizer and
     // all; a later program that unfroze and collected ran that finalizer in its own middle.
