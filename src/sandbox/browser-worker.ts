@@ -5,6 +5,7 @@
  */
 import { expose } from 'comlink';
 import { PythonRuntime } from './python-runtime.ts';
+import { failedWasmCompile } from './wasm-compile-watch.ts';
 import type { SandboxWorkerApi, WorkerConfig } from './worker-protocol.ts';
 
 /** What the page sends first. */
@@ -26,12 +27,16 @@ addEventListener(
   'message',
   (event: MessageEvent<BrowserWorkerStart>) => {
     const { port, config } = event.data;
-    const runtime = PythonRuntime.start({
+    // Before Pyodide starts: a cut download of its wasm would otherwise leave the start pending for ever.
+    const wasmFailed = failedWasmCompile();
+    wasmFailed.catch(() => {});
+    const started = PythonRuntime.start({
       ...config,
       readSnapshot: () => fetchSnapshot(config.snapshot),
       // The build's snapshot was made by Node, whose choice of call trampoline it carries.
       importScript: (url) => import(/* @vite-ignore */ url),
     });
+    const runtime = Promise.race([started, wasmFailed]);
     // A start-up failure is reported through ready().
     runtime.catch(() => {});
     const api: SandboxWorkerApi = {
