@@ -63,15 +63,41 @@ async function storeVerified(entry: PrecacheEntry, response: Response): Promise<
   return true;
 }
 
+/**
+ * Downloads of build files under way (the page's, or the offline copy's), by path: whether each
+ * was stored. A second request for the same file waits for that copy instead of downloading it
+ * again: on a slow first visit the Score page's two Python workers and the offline copy each
+ * downloaded Pyodide's 20 MB side by side, and the Playground's copy was downloaded twice (audit R180-3).
+ */
+const storing = new Map<string, Promise<boolean>>();
+
+/** Lists `stored` as the download of `entry` under way until it settles. */
+function share(entry: PrecacheEntry, stored: Promise<boolean>): void {
+  const settled = stored.catch(() => false);
+  storing.set(entry.path, settled);
+  void settled.then(() => storing.get(entry.path) === settled && storing.delete(entry.path));
+}
+
+/** The cached copy of `entry` once the download of it under way has stored it; undefined when none is under way or it failed. */
+async function storedByOther(entry: PrecacheEntry): Promise<Response | undefined> {
+  const pending = storing.get(entry.path);
+  if (!pending || !(await pending)) return undefined;
+  return caches.match(keyOf(entry), { cacheName: PRECACHE });
+}
+
 async function fetchEntry(entry: PrecacheEntry): Promise<void> {
+  if (await storedByOther(entry)) return;
   // Hashed assets never change; anything else is revalidated so the hash check can pass. Low
   // priority: the page may be loading the same files for itself at this moment.
-  const response = await fetch(urlOf(entry.path), {
+  const stored = fetch(urlOf(entry.path), {
     cache: entry.path.startsWith('assets/') ? 'default' : 'no-cache',
     priority: 'low',
+  }).then(async (response) => {
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return storeVerified(entry, response);
   });
-  if (!response.ok) throw new Error(`HTTP ${response.status}`);
-  if (!(await storeVerified(entry, response))) throw new Error('the server has other bytes than this build (a newer deploy?)');
+  share(entry, stored);
+  if (!(await stored)) throw new Error('the server has other bytes than this build (a newer deploy?)');
 }
 
 /** Caches the entries not cached yet, a few at a time; returns the failures. */
@@ -85,6 +111,9 @@ async function precache(entries: readonly PrecacheEntry[]): Promise<{ path: stri
     while (next < missing.length) {
       const entry = missing[next++]!;
       try {
+        // The list of missing files is made at the start, minutes before a slow network reaches
+        // the last of them: the page may have stored one meanwhile.
+        if (await cache.match(keyOf(entry))) continue;
         await fetchEntry(entry);
       } catch (error) {
         failed.push({ path: entry.path, reason: error instanceof Error ? error.message : String(error) });
@@ -253,11 +282,14 @@ async function shellPage(url: URL): Promise<Response | undefined> {
  * wasm while it downloads) while a copy is checked and stored behind it.
  */
 async function buildFile(entry: PrecacheEntry, request: Request, event: FetchEvent): Promise<Response> {
-  const cached = await caches.match(keyOf(entry), { cacheName: PRECACHE });
+  const cached = (await caches.match(keyOf(entry), { cacheName: PRECACHE })) ?? (await storedByOther(entry));
   if (cached) return cached;
-  const response = await fetch(request);
-  if (response.ok && response.type === 'basic') event.waitUntil(storeVerified(entry, response.clone()).catch(() => undefined));
-  return response;
+  const answer = fetch(request);
+  // Cloned before the page reads a byte (this reaction is registered first), stored behind it.
+  const stored = answer.then((response) => (response.ok && response.type === 'basic' ? storeVerified(entry, response.clone()) : false));
+  share(entry, stored);
+  event.waitUntil(stored.catch(() => undefined));
+  return answer;
 }
 
 function worthKeeping(response: Response): boolean {

@@ -1,0 +1,146 @@
+/**
+ * The offline copy (sw.ts's `warm`) beside the page's own downloads, in a fake worker scope: a
+ * build file the page is fetching through the worker when the copy reaches it is stored once, not
+ * downloaded a second time (audit R180-3: on a slow first visit the Playground's Pyodide, 20 MB,
+ * went over the network twice).
+ */
+import { webcrypto } from 'node:crypto';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { PrecacheManifest, WorkerMessage } from '../../../src/service-worker/protocol.ts';
+
+const SCOPE = 'https://lab.example.org/';
+const PLACEHOLDER = '__FEEDBACK_LAB_PRECACHE_MANIFEST__';
+
+async function revOf(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(await webcrypto.subtle.digest('SHA-256', bytes));
+  return [...digest.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Cache Storage in memory, keyed by URL. */
+function memoryCaches(): CacheStorage {
+  const stores = new Map<string, Map<string, Response>>();
+  const keyOf = (request: RequestInfo | URL) => (typeof request === 'string' ? request : request instanceof URL ? request.href : request.url);
+  const open = async (name: string) => {
+    const store = stores.get(name) ?? new Map<string, Response>();
+    stores.set(name, store);
+    return {
+      match: async (request: RequestInfo) => store.get(keyOf(request))?.clone(),
+      put: async (request: RequestInfo, response: Response) => void store.set(keyOf(request), new Response(await response.arrayBuffer(), response)),
+      keys: async () => [...store.keys()].map((url) => new Request(url)),
+      delete: async (request: RequestInfo) => store.delete(keyOf(request)),
+    };
+  };
+  return {
+    open,
+    keys: async () => [...stores.keys()],
+    delete: async (name: string) => stores.delete(name),
+    match: async (request: RequestInfo, options?: { cacheName?: string }) => (options?.cacheName ? (await open(options.cacheName)).match(request) : undefined),
+  } as unknown as CacheStorage;
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+/** sw.ts in a fake scope whose network sends pyodide.asm.wasm slowly: its body ends when `finishWasm` is called. */
+async function bootWithSlowWasm() {
+  const wasm = new Uint8Array(64 * 1024).map((_, i) => i % 251);
+  const shell = new TextEncoder().encode('<!doctype html>');
+  const manifest: PrecacheManifest = {
+    version: 'v1',
+    entries: [
+      { path: 'index.html', rev: await revOf(shell), bytes: shell.length, shell: true },
+      { path: 'pyodide/pyodide.asm.wasm', rev: await revOf(wasm), bytes: wasm.length, shell: false },
+    ],
+    optional: [],
+  };
+  const listeners = new Map<string, (event: unknown) => void>();
+  const parse = JSON.parse;
+  const parsing = vi.spyOn(JSON, 'parse').mockImplementation((text: string, reviver?: Parameters<typeof JSON.parse>[1]) => (text === PLACEHOLDER ? manifest : parse(text, reviver)));
+  vi.stubGlobal('self', {
+    registration: { scope: SCOPE },
+    location: new URL(`${SCOPE}sw.js`),
+    addEventListener: (type: string, listener: (event: unknown) => void) => listeners.set(type, listener),
+  });
+  vi.stubGlobal('caches', memoryCaches());
+  // The wasm arrives slowly: its body ends only when the test says so.
+  const finishers: (() => void)[] = [];
+  const finishWasm = () => finishers.splice(0).forEach((finish) => finish());
+  const asked: string[] = [];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (input: RequestInfo | URL) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      asked.push(url.slice(SCOPE.length));
+      if (url.endsWith('index.html')) return new Response(shell);
+      const body = new ReadableStream<Uint8Array>({
+        start(controller) {
+          controller.enqueue(wasm.subarray(0, 1024));
+          finishers.push(() => {
+            controller.enqueue(wasm.subarray(1024));
+            controller.close();
+          });
+        },
+      });
+      // type 'basic' as a same-origin answer in a browser has it (undici's Response says 'default').
+      const response = new Response(body, { headers: { 'Content-Type': 'application/wasm' } });
+      Object.defineProperty(response, 'type', { value: 'basic' });
+      return response;
+    }),
+  );
+  vi.resetModules();
+  await import('../../../src/service-worker/sw.ts');
+  parsing.mockRestore();
+
+  const kept: Promise<unknown>[] = [];
+  /** The page asks for the wasm through the service worker. */
+  const pageFetch = (): Promise<Response> => {
+    let answer: Promise<Response> | undefined;
+    listeners.get('fetch')!({
+      request: new Request(`${SCOPE}pyodide/pyodide.asm.wasm`),
+      respondWith: (response: Promise<Response>) => (answer = response),
+      waitUntil: (promise: Promise<unknown>) => kept.push(promise),
+    });
+    return answer!;
+  };
+  /** The page asks for the offline copy. */
+  const warm = () =>
+    new Promise<WorkerMessage>((resolve) => {
+      listeners.get('message')!({ data: { type: 'warm' }, ports: [{ postMessage: resolve }], source: null, waitUntil: (promise: Promise<unknown>) => kept.push(promise) });
+    });
+  return { wasm, asked, finishWasm, pageFetch, warm };
+}
+
+const aMoment = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe('the offline copy while the page downloads the same file', () => {
+  it('waits for the copy the page is storing instead of downloading the file again', async () => {
+    const { wasm, asked, finishWasm, pageFetch, warm } = await bootWithSlowWasm();
+    const pageCopy = (await pageFetch()).arrayBuffer();
+    // The offline copy starts while that download is under way.
+    const report = warm();
+    await aMoment();
+    finishWasm();
+
+    expect(new Uint8Array(await pageCopy)).toEqual(wasm);
+    const warmed = await report;
+    expect(warmed.failed).toEqual([]);
+    expect(warmed.cached).toBe(2);
+    expect(asked.filter((path) => path === 'pyodide/pyodide.asm.wasm')).toHaveLength(1);
+  });
+
+  it('gives a second worker asking for a file being downloaded the stored copy, and a page asking during the offline copy too', async () => {
+    const { wasm, asked, finishWasm, pageFetch, warm } = await bootWithSlowWasm();
+    const report = warm();
+    await aMoment();
+    // Two Python workers start while the offline copy downloads the wasm.
+    const first = pageFetch();
+    const second = pageFetch();
+    await aMoment();
+    finishWasm();
+    expect(new Uint8Array(await (await first).arrayBuffer())).toEqual(wasm);
+    expect(new Uint8Array(await (await second).arrayBuffer())).toEqual(wasm);
+    expect((await report).failed).toEqual([]);
+    expect(asked.filter((path) => path === 'pyodide/pyodide.asm.wasm')).toHaveLength(1);
+  });
+});
