@@ -50,13 +50,23 @@ describe('a browser that cannot run the app', () => {
     }
   });
 
-  it('that cannot load the app\'s code, says it could not start', async () => {
+  it('that cannot load the app\'s code, blames the connection, not the browser, and offers a reload', async () => {
     const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
     try {
       const page = await context.newPage();
-      await page.route(/\/assets\/index-[^/]*\.js$/, (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'Not found\n' }));
+      let refused = 0;
+      await page.route(/\/assets\/index-[^/]*\.js$/, (route) =>
+        refused++ === 0 ? route.fulfill({ status: 404, contentType: 'text/plain', body: 'Not found\n' }) : route.continue(),
+      );
       await page.goto(server.url);
-      await page.getByRole('alert').getByText(/What went wrong: a script did not load/).waitFor({ timeout: 10_000 });
+      const alert = page.getByRole('alert');
+      await alert.getByText(/What went wrong: a script did not load/).waitFor({ timeout: 10_000 });
+      await alert.getByRole('heading', { level: 1, name: 'Feedback Lab could not load' }).waitFor();
+      // "Update this browser" sent people after the wrong cause on a dropped first visit (R180-4).
+      expect(await alert.innerText()).not.toContain('Chrome, Edge, Firefox or Safari');
+      // The connection back, Reload brings the app.
+      await alert.getByRole('button', { name: 'Reload' }).click();
+      await page.getByRole('heading', { level: 1, name: 'Feedback Lab' }).waitFor();
     } finally {
       await context.close();
     }
