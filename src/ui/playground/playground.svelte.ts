@@ -92,6 +92,8 @@ export class Playground {
   run = $state.raw<PlaygroundRun | null>(null);
   /** The sandbox itself failed (Pyodide could not load): not a verdict. */
   sandboxError = $state<string | null>(null);
+  /** A run waits for Python to start: the first run of a visit, or the first after a stop. */
+  startingPython = $state(false);
   /** The last run was stopped by the user before it ended: there is no verdict for it. */
   stopped = $state(false);
   limits: SandboxLimits | null = $derived(this.problem ? limitsFor(this.problem, this.mode) : null);
@@ -207,7 +209,10 @@ export class Playground {
     this.sandboxError = null;
     this.stopped = false;
     try {
-      const sandbox = await this.#sandboxes.get(1);
+      this.startingPython = !this.#sandboxes.started(1);
+      const sandbox = await this.#sandboxes.get(1).finally(() => {
+        if (current()) this.startingPython = false;
+      });
       if (!current()) return;
       const program = assembleProgram(problem, code, mode);
       const result = await sandbox.run(program.text, limits);
@@ -246,6 +251,7 @@ export class Playground {
     this.#runNumber++;
     this.running = false;
     this.runningProblemId = null;
+    this.startingPython = false;
     this.run = null;
     this.stopped = true;
     void this.#sandboxes.close();

@@ -16,6 +16,8 @@ export interface RunState {
   problemId: string | null;
   /** The problem whose run ended while this one was open (Playground.finishedElsewhere). */
   finishedElsewhere?: string | null;
+  /** The run waits for Python to start (a first visit downloads it). */
+  startingPython?: boolean;
 }
 
 /**
@@ -46,7 +48,9 @@ export function finishedElsewhereLine(state: Pick<RunState, 'run' | 'finishedEls
 }
 
 /** While a run is in flight; it names its problem when another one is open now, whose tests are not the ones running. */
-export function runningLine(state: Pick<RunState, 'runningProblemId' | 'problemId'>): string {
+export function runningLine(state: Pick<RunState, 'runningProblemId' | 'problemId' | 'startingPython'>): string {
+  // "Running the tests…" for the two minutes a slow first visit took to download Python (audit R180-5).
+  if (state.startingPython) return 'Starting Python (a first visit downloads about 20 MB)…';
   const elsewhere = state.runningProblemId !== null && state.runningProblemId !== state.problemId;
   return elsewhere ? `Running the tests of ${state.runningProblemId}, the problem open when Run was pressed…` : 'Running the tests…';
 }

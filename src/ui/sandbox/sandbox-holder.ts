@@ -9,7 +9,7 @@ export type SandboxFactory = (workers: number) => Promise<Sandbox>;
 
 export class SandboxHolder {
   #factory: SandboxFactory;
-  #current: { workers: number; sandbox: Promise<Sandbox> } | null = null;
+  #current: { workers: number; sandbox: Promise<Sandbox>; started: boolean } | null = null;
 
   constructor(factory: SandboxFactory) {
     this.#factory = factory;
@@ -19,13 +19,22 @@ export class SandboxHolder {
     if (this.#current?.workers !== workers) {
       void this.close();
       const sandbox = this.#factory(workers);
-      this.#current = { workers, sandbox };
+      const current = { workers, sandbox, started: false };
+      this.#current = current;
       // A factory that failed once should be retried on the next get, not remembered.
-      sandbox.catch(() => {
-        if (this.#current?.sandbox === sandbox) this.#current = null;
-      });
+      sandbox.then(
+        () => void (current.started = true),
+        () => {
+          if (this.#current === current) this.#current = null;
+        },
+      );
     }
     return this.#current.sandbox;
+  }
+
+  /** Whether `get(workers)` would answer at once: the sandbox has started (its Python is loaded). */
+  started(workers: number): boolean {
+    return this.#current?.workers === workers && this.#current.started;
   }
 
   async close(): Promise<void> {

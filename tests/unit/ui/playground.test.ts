@@ -5,6 +5,7 @@ import { KEPT_STDOUT_CHARS } from '../../../src/sandbox/output-capture.ts';
 import type { SettingsStorage } from '../../../src/ui/models/saved-settings.ts';
 import { PLAYGROUND_DRAFT_KEY, PlaygroundDraftStore } from '../../../src/ui/playground/playground-drafts.ts';
 import { Playground, referenceCode, requestedProblem, searchProblems, startingCode } from '../../../src/ui/playground/playground.svelte.ts';
+import { runningLine } from '../../../src/ui/playground/run-words.ts';
 import { SandboxHolder } from '../../../src/ui/sandbox/sandbox-holder.ts';
 import { loadTestProblem, loadTestProblems } from '../../support/datasets.ts';
 
@@ -50,6 +51,26 @@ describe('the playground', () => {
     expect(playground.run?.outcome.kind).toBe('failed');
     expect(playground.run?.outcome.kind === 'failed' && playground.run.outcome.category).toBe('NameError');
     expect(playground.run?.stdout).toBe('checking\n');
+  });
+
+  it('says Python is starting while the first run waits for it, and not on later runs', async () => {
+    // "Running the tests…" stood for the two minutes a slow first visit took to download Python (audit R180-5).
+    const problem = await loadTestProblem('humaneval', 'HumanEval/0');
+    const fake = recordingSandbox(() => ({ status: 'passed', durationMs: 3, stdout: '' }));
+    let start!: () => void;
+    const started = new Promise<void>((resolve) => (start = resolve));
+    const playground = new Playground(new SandboxHolder(async () => (await started, fake.sandbox)));
+    playground.select(problem);
+    const first = playground.execute();
+    expect(playground.startingPython).toBe(true);
+    expect(runningLine({ runningProblemId: problem.id, problemId: problem.id, startingPython: playground.startingPython })).toMatch(/^Starting Python/);
+    start();
+    await first;
+    expect(playground.startingPython).toBe(false);
+    const second = playground.execute();
+    expect(playground.startingPython).toBe(false);
+    await second;
+    expect(fake.runs).toHaveLength(2);
   });
 
   it('in study mode runs the code without the prompt, with the study timeout', async () => {
