@@ -16,10 +16,10 @@ import { validationCost, type ValidationCost, type ValidationRequest } from '../
 import type { SearchSetup } from '../../core/search/search-setup.ts';
 import type { SearchState } from '../../core/search/search-state.ts';
 import { currentState, validationStatus, type ValidationStatus } from '../../core/search/stored-search.ts';
-import { SILENT_AFTER_MS, watchModelSilence, type ModelSilence } from '../../core/study/model-silence.ts';
 import { PauseSwitch } from '../../core/study/pause-switch.ts';
 import { DatabaseTerminated } from '../../store/database.ts';
 import { failureMessage, retryNote } from '../shared/run-failure.ts';
+import { startSilenceNotice, type SilenceNotice } from '../shared/silence-notice.ts';
 import { failureAdvice } from './search-failure.ts';
 
 export type ViewPhase = SearchPhase | 'failed' | 'stored';
@@ -91,7 +91,7 @@ export class SearchView {
    * as on the Study page).
    */
   silentSeconds = $state<number | null>(null);
-  #silence: ModelSilence | null = null;
+  #silence: SilenceNotice | null = null;
 
   /** The evaluation `retrying` is about. */
   #retryingKey: string | null = null;
@@ -159,15 +159,8 @@ export class SearchView {
     this.eta = null;
     this.failure = null;
     this.failureAdvice = null;
-    // Silence counts only while running: a pause, or the pausing before it, is no model's.
-    // The ports' clock leaves out time the laptop slept (awake-clock.ts): that silence was nobody's.
-    const silentAfterMs = options.silentAfterMs ?? SILENT_AFTER_MS;
-    const watch = watchModelSilence(ports.now, silentAfterMs);
-    this.#silence = watch;
-    const silence = setInterval(() => {
-      if (this.phase !== 'running') watch.heard();
-      this.silentSeconds = watch.silentSeconds();
-    }, Math.min(1000, silentAfterMs / 4));
+    const silence = startSilenceNotice(ports.now, () => this.phase === 'running', (seconds) => (this.silentSeconds = seconds), options.silentAfterMs);
+    this.#silence = silence;
     const heard = () => this.#heard();
     try {
       const end = await runSearch(this.setup, problems, { ...ports, model: (key) => listenedTo(ports.model(key), heard) }, {
@@ -212,9 +205,8 @@ export class SearchView {
       this.failure = isAbortError(error) ? 'The search was stopped.' : failureMessage(error);
       this.failureAdvice = failureAdvice(error);
     } finally {
-      clearInterval(silence);
+      silence.stop();
       this.#silence = null;
-      this.silentSeconds = null;
       this.#clearRetrying();
       this.eta = null;
       this.#abort = null;
@@ -224,7 +216,6 @@ export class SearchView {
   /** A model said something (or the cache answered for it): the panel's silence ends. */
   #heard(): void {
     this.#silence?.heard();
-    if (this.silentSeconds !== null) this.silentSeconds = null;
   }
 
   /** Re-validates the champions; never rejects. */

@@ -15,7 +15,7 @@ import type { StudyProgress } from '../../core/study/progress.ts';
 import { runStudy, type StudyEnd, type StudyPorts } from '../../core/study/runner.ts';
 import type { StudyUnit } from '../../core/study/work-plan.ts';
 import { describeErroredReasons, erroredReasons, type ErroredReason } from '../../core/study/errored-reasons.ts';
-import { SILENT_AFTER_MS, watchModelSilence, type ModelSilence } from '../../core/study/model-silence.ts';
+import { startSilenceNotice, type SilenceNotice } from '../shared/silence-notice.ts';
 import { DatabaseTerminated } from '../../store/database.ts';
 import { formatDuration } from '../models/format.ts';
 import { failureMessage, retryNote } from '../shared/run-failure.ts';
@@ -107,7 +107,7 @@ export class StudyRun {
    * request for minutes left "about 10 s left" on the panel all that time.
    */
   silentSeconds = $state<number | null>(null);
-  #silence: ModelSilence | null = null;
+  #silence: SilenceNotice | null = null;
   readonly #continued = new Set<string>();
   #timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -180,14 +180,8 @@ export class StudyRun {
     const limit = live ? erroredInARowLimit(options.concurrency) : Infinity;
     let erroredInARow = 0;
     // Silence counts only while running: a pause, or the start before any unit, is no model's.
-    const silentAfterMs = options.silentAfterMs ?? SILENT_AFTER_MS;
-    // The ports' clock leaves out time the laptop slept (awake-clock.ts): that silence was nobody's.
-    const watch = watchModelSilence(ports.now, silentAfterMs);
-    this.#silence = watch;
-    const silence = setInterval(() => {
-      if (this.phase !== 'running') watch.heard();
-      this.silentSeconds = watch.silentSeconds();
-    }, Math.min(1000, silentAfterMs / 4));
+    const silence = startSilenceNotice(ports.now, () => this.phase === 'running', (seconds) => (this.silentSeconds = seconds), options.silentAfterMs);
+    this.#silence = silence;
     try {
       const end = await runStudy(this.config, problems, ports, {
         concurrency: options.concurrency,
@@ -262,8 +256,7 @@ export class StudyRun {
       this.failureAdvice = studyFailureAdvice(error);
       return null;
     } finally {
-      clearInterval(silence);
-      this.silentSeconds = null;
+      silence.stop();
       this.retrying = null;
       this.#publish();
     }
@@ -272,7 +265,6 @@ export class StudyRun {
   /** A model said something: the panel's silence ends. */
   #heard(): void {
     this.#silence?.heard();
-    if (this.silentSeconds !== null) this.silentSeconds = null;
   }
 
   pause(): void {
