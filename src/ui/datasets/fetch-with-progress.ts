@@ -1,5 +1,6 @@
 /** A FetchBytes that reports bytes as they arrive, so a slow download shows movement. */
 import { noAnswerError, type FetchBytes } from '../../core/benchmarks/datasets.ts';
+import { concatBytes } from '../../core/concat-bytes.ts';
 
 export interface DownloadProgress {
   url: string;
@@ -63,13 +64,7 @@ export function fetchBytesWithProgress(onProgress: (progress: DownloadProgress) 
         receivedBytes += read.value.byteLength;
         onProgress({ url, receivedBytes, totalBytes });
       }
-      const bytes = new Uint8Array(receivedBytes);
-      let offset = 0;
-      for (const chunk of chunks) {
-        bytes.set(chunk, offset);
-        offset += chunk.byteLength;
-      }
-      return bytes;
+      return concatBytes(chunks, receivedBytes);
     } finally {
       clearTimeout(timer);
     }
