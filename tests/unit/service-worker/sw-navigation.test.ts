@@ -6,9 +6,9 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PrecacheManifest } from '../../../src/service-worker/protocol.ts';
+import { loadServiceWorker } from '../../support/service-worker-scope.ts';
 
 const SCOPE = 'https://lab.example.org/feedback-lab/';
-const PLACEHOLDER = '__FEEDBACK_LAB_PRECACHE_MANIFEST__';
 
 /** Caches that hold nothing and take anything: enough for a navigation online. */
 function emptyCaches(): CacheStorage {
@@ -18,22 +18,9 @@ function emptyCaches(): CacheStorage {
 
 /** Loads sw.ts with a fake `self`, and returns its fetch listener and the fetch it calls. */
 async function bootWorker() {
-  const listeners = new Map<string, (event: unknown) => void>();
   const manifest: PrecacheManifest = { version: 'v1', entries: [{ path: 'index.html', rev: '0123456789abcdef', bytes: 10, shell: true }], optional: [] };
-  // The build writes the manifest over this placeholder (precache-plugin.ts); here it is handed over as parsed.
-  const parse = JSON.parse;
-  const parsing = vi.spyOn(JSON, 'parse').mockImplementation((text: string, reviver?: Parameters<typeof JSON.parse>[1]) => (text === PLACEHOLDER ? manifest : parse(text, reviver)));
-  vi.stubGlobal('self', {
-    registration: { scope: SCOPE },
-    location: new URL(`${SCOPE}sw.js`),
-    addEventListener: (type: string, listener: (event: unknown) => void) => listeners.set(type, listener),
-  });
-  vi.stubGlobal('caches', emptyCaches());
   const network = vi.fn(async () => new Response('<!doctype html>', { status: 200, headers: { 'Content-Type': 'text/html' } }));
-  vi.stubGlobal('fetch', network);
-  vi.resetModules();
-  await import('../../../src/service-worker/sw.ts');
-  parsing.mockRestore();
+  const listeners = await loadServiceWorker({ scope: SCOPE, manifest, caches: emptyCaches(), fetch: network });
   return { onFetch: listeners.get('fetch')!, network };
 }
 

@@ -7,9 +7,9 @@
 import { webcrypto } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PrecacheManifest, WorkerMessage } from '../../../src/service-worker/protocol.ts';
+import { loadServiceWorker } from '../../support/service-worker-scope.ts';
 
 const SCOPE = 'https://lab.example.org/';
-const PLACEHOLDER = '__FEEDBACK_LAB_PRECACHE_MANIFEST__';
 
 async function revOf(bytes: Uint8Array): Promise<string> {
   const digest = new Uint8Array(await webcrypto.subtle.digest('SHA-256', bytes));
@@ -54,43 +54,29 @@ async function bootWithSlowWasm() {
     ],
     optional: [],
   };
-  const listeners = new Map<string, (event: unknown) => void>();
-  const parse = JSON.parse;
-  const parsing = vi.spyOn(JSON, 'parse').mockImplementation((text: string, reviver?: Parameters<typeof JSON.parse>[1]) => (text === PLACEHOLDER ? manifest : parse(text, reviver)));
-  vi.stubGlobal('self', {
-    registration: { scope: SCOPE },
-    location: new URL(`${SCOPE}sw.js`),
-    addEventListener: (type: string, listener: (event: unknown) => void) => listeners.set(type, listener),
-  });
-  vi.stubGlobal('caches', memoryCaches());
   // The wasm arrives slowly: its body ends only when the test says so.
   const finishers: (() => void)[] = [];
   const finishWasm = () => finishers.splice(0).forEach((finish) => finish());
   const asked: string[] = [];
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (input: RequestInfo | URL) => {
-      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-      asked.push(url.slice(SCOPE.length));
-      if (url.endsWith('index.html')) return new Response(shell);
-      const body = new ReadableStream<Uint8Array>({
-        start(controller) {
-          controller.enqueue(wasm.subarray(0, 1024));
-          finishers.push(() => {
-            controller.enqueue(wasm.subarray(1024));
-            controller.close();
-          });
-        },
-      });
-      // type 'basic' as a same-origin answer in a browser has it (undici's Response says 'default').
-      const response = new Response(body, { headers: { 'Content-Type': 'application/wasm' } });
-      Object.defineProperty(response, 'type', { value: 'basic' });
-      return response;
-    }),
-  );
-  vi.resetModules();
-  await import('../../../src/service-worker/sw.ts');
-  parsing.mockRestore();
+  const network = vi.fn(async (input: RequestInfo | URL) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    asked.push(url.slice(SCOPE.length));
+    if (url.endsWith('index.html')) return new Response(shell);
+    const body = new ReadableStream<Uint8Array>({
+      start(controller) {
+        controller.enqueue(wasm.subarray(0, 1024));
+        finishers.push(() => {
+          controller.enqueue(wasm.subarray(1024));
+          controller.close();
+        });
+      },
+    });
+    // type 'basic' as a same-origin answer in a browser has it (undici's Response says 'default').
+    const response = new Response(body, { headers: { 'Content-Type': 'application/wasm' } });
+    Object.defineProperty(response, 'type', { value: 'basic' });
+    return response;
+  });
+  const listeners = await loadServiceWorker({ scope: SCOPE, manifest, caches: memoryCaches(), fetch: network });
 
   const kept: Promise<unknown>[] = [];
   /** The page asks for the wasm through the service worker. */
