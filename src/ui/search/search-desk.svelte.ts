@@ -54,10 +54,23 @@ export function newSearchId(now: Date = new Date()): string {
 /**
  * Said when this tab would start a search another tab holds (a Resume pressed just as that tab took
  * it up). It must stay true after that tab closes: the card below, and the panel when the search
- * is on show, then turn to "interrupted" with Resume, and nothing resumes by itself.
+ * is on show, then turn to "interrupted" with Resume, and nothing resumes by itself; the sentence
+ * itself then gives way to LET_GO_IN_ANOTHER_TAB (or LET_GO_ON_PANEL).
  */
 export const RUNNING_IN_ANOTHER_TAB =
   'This search was already running in another tab, so this tab left it to that one: it goes on there. Its card below follows it, and offers Resume if that tab is closed before the search ends.';
+
+/**
+ * Said instead, once that tab has let go of the search (the list, read again every few seconds, no
+ * longer finds it held): "it goes on there" stayed up, beside the Resume that card or panel now
+ * offered, after the search ended there or that tab was closed.
+ */
+export const LET_GO_IN_ANOTHER_TAB =
+  'The other tab is no longer running this search: it ended there, or that tab was closed. Its card below says how it stands, and offers Resume if it was left unfinished.';
+
+/** The same, on the panel of the search on show, where a Resume search or Carry on was refused. */
+export const LET_GO_ON_PANEL =
+  'The other tab is no longer running this search: it ended there, or that tab was closed. This panel shows how it stands, with Resume search if it was left unfinished.';
 
 export type StartingWork = { kind: 'new' } | { kind: 'resume' | 'extend'; searchId: string } | { kind: 'validation' };
 
@@ -67,8 +80,20 @@ export class SearchDesk {
   // A restored draft's engine is the user's: the GPU probe must not change it.
   readonly engines = new ModelEngines(this.form, installedCatalog, () => this.busy, () => this.keeper.restored);
   view = $state.raw<SearchView | null>(null);
+  #refusal = $state.raw<StartRefusal>(NO_REFUSAL);
+  /** The search RUNNING_IN_ANOTHER_TAB was said of, whose lock the list follows. */
+  #leftTo = $state<string | null>(null);
   /** Why the last start, resume or opened address could not happen, and whether it was the form's fields. */
-  refusal = $state.raw<StartRefusal>(NO_REFUSAL);
+  get refusal(): StartRefusal {
+    const leftTo = this.#leftTo;
+    if (leftTo !== null && this.#refusal.lines[0] === RUNNING_IN_ANOTHER_TAB && !this.library.elsewhere.has(leftTo)) {
+      return plainRefusal([LET_GO_IN_ANOTHER_TAB]);
+    }
+    return this.#refusal;
+  }
+  set refusal(refusal: StartRefusal) {
+    this.#refusal = refusal;
+  }
   /** The refusal's sentences, one per problem; set, they are a refusal that is not the form's fields. */
   get errors(): readonly string[] {
     return this.refusal.lines;
@@ -248,6 +273,11 @@ export class SearchDesk {
     // Deleted meanwhile: what was shown stays, but no tab holds it any longer.
     if (stored) view.follow(stored, heldElsewhere);
     else view.heldElsewhere = heldElsewhere;
+    // A Resume search or Carry on refused for that tab: "it goes on there" is no longer so.
+    if (!heldElsewhere && view.failure?.endsWith(RUNNING_IN_ANOTHER_TAB)) {
+      view.failure = LET_GO_ON_PANEL;
+      view.failureAdvice = null;
+    }
   }
 
   /**
@@ -378,8 +408,10 @@ export class SearchDesk {
   async #ports(setup: SearchSetup): Promise<{ ports: SearchPorts; release: () => Promise<void>; storeTerminated: () => boolean }> {
     const claimed = await searchLocks.claim(setup.id);
     if (!claimed) {
-      // The list (and the panel, when this search is on show) learn it now, not at the next visit.
-      void this.library.refresh();
+      // The list (and the panel, when this search is on show) learn it now, not at the next visit;
+      // read before the refusal is said, which changes once the list no longer finds the search held.
+      await this.library.refresh();
+      this.#leftTo = setup.id;
       throw new Error(RUNNING_IN_ANOTHER_TAB);
     }
     this.#held.add(setup.id);

@@ -68,9 +68,18 @@ export function linkIdentity(query: URLSearchParams): string {
  * Said when this tab would run a study another tab holds. That tab goes on with it; this one does
  * not take it over later by itself, and the sentence stays up while the list below (read again
  * every few seconds) follows the study: so it says what was done, and where to look from now on.
+ * Once that tab lets go of the study, LET_GO_IN_ANOTHER_TAB takes its place.
  */
 export const RUNNING_IN_ANOTHER_TAB =
   'This study was already running in another tab, so this tab left it to that one: it goes on there. Its card below follows it, and offers Resume if that tab is closed before the study ends.';
+
+/**
+ * Said instead, once that tab has let go of the study (its list, read again every few seconds,
+ * no longer finds it held): "it goes on there" stayed up after the study ended there, or after
+ * that tab was closed, when nothing went on anywhere.
+ */
+export const LET_GO_IN_ANOTHER_TAB =
+  'The other tab is no longer running this study: it ended there, or that tab was closed. Its card below says how it stands, and offers Resume if it was left unfinished.';
 
 /** Said while another tab is starting the study of the autorun link this tab opened too. */
 export const LINK_STARTING_ELSEWHERE =
@@ -114,8 +123,20 @@ export function linkWouldDownload(pending: readonly PendingDownload[]): string {
 
 export class StudyLauncher {
   run = $state.raw<StudyRun | null>(null);
+  #refusal = $state.raw<StartRefusal>(NO_REFUSAL);
+  /** The study RUNNING_IN_ANOTHER_TAB was said of, whose lock the list follows. */
+  #leftTo = $state<string | null>(null);
   /** Why the last start or resume could not happen, and whether it was the form's fields. */
-  refusal = $state.raw<StartRefusal>(NO_REFUSAL);
+  get refusal(): StartRefusal {
+    const leftTo = this.#leftTo;
+    if (leftTo !== null && this.#refusal.lines[0] === RUNNING_IN_ANOTHER_TAB && !this.#library.elsewhere.has(leftTo)) {
+      return plainRefusal([LET_GO_IN_ANOTHER_TAB]);
+    }
+    return this.#refusal;
+  }
+  set refusal(refusal: StartRefusal) {
+    this.#refusal = refusal;
+  }
   /** The refusal's sentences, one per problem; set, they are a refusal that is not the form's fields. */
   get errors(): readonly string[] {
     return this.refusal.lines;
@@ -433,6 +454,7 @@ export class StudyLauncher {
       }
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
+    this.#leftTo = studyId;
     this.errors = [RUNNING_IN_ANOTHER_TAB];
   }
 
@@ -501,6 +523,7 @@ export class StudyLauncher {
       // so its card says where it runs and follows it, as the sentence promises, instead of
       // offering Resume on an "interrupted" study for as long as the page stays open.
       await this.#library.refresh();
+      this.#leftTo = config.id;
       throw new Error(RUNNING_IN_ANOTHER_TAB);
     }
     try {

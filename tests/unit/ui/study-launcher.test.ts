@@ -9,6 +9,7 @@ import { IdbStudyStore } from '../../../src/store/study-store.ts';
 import { StudyForm } from '../../../src/ui/study/study-form.svelte.ts';
 import type { PendingDownload } from '../../../src/llm/weights-to-download.ts';
 import {
+  LET_GO_IN_ANOTHER_TAB,
   LINK_STARTING_ELSEWHERE,
   RUNNING_IN_ANOTHER_TAB,
   StudyLauncher,
@@ -485,6 +486,27 @@ describe('a study that cannot start or resume', () => {
     // It used to keep saying "interrupted", with Resume, for as long as the page stayed open.
     expect(library.state(library.listings[0]!)).toBe('running in another tab');
     release();
+  });
+
+  it('stops saying the study goes on in another tab once that tab lets go of it', async () => {
+    const { launcher, config, library } = await interrupted(async () => Promise.reject(new Error('the sandbox must not start for a study another tab runs')));
+    const release = studyHeldByAnotherTab(config.id);
+    expect(await launcher.resume(config.id)).toBe(false);
+    expect(launcher.errors).toEqual([RUNNING_IN_ANOTHER_TAB]);
+    // Read again while that tab runs it: the sentence holds.
+    await library.refresh();
+    expect(launcher.errors).toEqual([RUNNING_IN_ANOTHER_TAB]);
+    // That tab is closed: its list, read again a few seconds later, offers Resume. "It goes on there" stayed up beside it.
+    release();
+    await vi.waitFor(async () => {
+      await library.refresh();
+      expect(library.state(library.listings[0]!)).toBe('interrupted');
+    });
+    expect(launcher.errors).toEqual([LET_GO_IN_ANOTHER_TAB]);
+    expect(launcher.refusal.fields).toEqual([]);
+    // Any other refusal is left as it was.
+    launcher.errors = ['Something else.'];
+    expect(launcher.errors).toEqual(['Something else.']);
   });
 
   it('refuses to start while the Python workers field holds a count this machine cannot run, with the form\'s other problems', async () => {
