@@ -224,6 +224,23 @@ export class IdbStudyStore implements StudyStore {
     return listings.sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0));
   }
 
+  /**
+   * About how many bytes the study's steps take as JSON, from up to `sample` of them drawn at
+   * random (all of them when it has fewer): enough to refuse, before reading them all back, an
+   * export that would be far too big. Drawn at random, as a fixed stride could land on the same
+   * kind of step in every unit (a long reply each time, never a short execution).
+   */
+  async estimateStepBytes(studyId: string, sample = 200, random: () => number = Math.random): Promise<number> {
+    const tx = observed(this.#db.transaction('steps', 'readonly'));
+    const keys = await tx.store.getAllKeys(keysUnder(studyId));
+    const picked = keys.length <= sample ? keys : Array.from({ length: sample }, () => keys[Math.floor(random() * keys.length)]!);
+    const records = await Promise.all(picked.map((key) => tx.store.get(key)));
+    await tx.done;
+    if (picked.length === 0) return 0;
+    const bytes = records.reduce((sum, record) => sum + (record ? new TextEncoder().encode(JSON.stringify(record.step)).length : 0), 0);
+    return Math.round((bytes / picked.length) * keys.length);
+  }
+
   /** Removes the study with all its steps and units, in one transaction. */
   async deleteStudy(studyId: string): Promise<void> {
     const tx = observed(this.#db.transaction(['studies', 'steps', 'units'], 'readwrite'));

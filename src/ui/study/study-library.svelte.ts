@@ -30,7 +30,16 @@ export interface LibraryDeps {
   pausedHere?: () => ReadonlySet<string>;
   /** The studies' run locks (the browser's own unless a test gives others). */
   locks?: RunLocks;
+  /** The largest result file the Results page reads (DEFAULT_MAX_BYTES unless a test gives another). */
+  resultsMaxBytes?: number;
 }
+
+/**
+ * How far past the Results page's limit a study's estimated size must be for Open in Results to
+ * refuse it before the export: the estimate comes from a sample of its steps, so one near the
+ * limit is exported and measured instead.
+ */
+const ESTIMATE_MARGIN = 1.25;
 
 /** The shortest gap between two progress figures of an import in the list's status line. */
 const IMPORT_PROGRESS_GAP_MS = 3000;
@@ -39,10 +48,12 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
   storage = $state.raw<StorageEstimate | null>(null);
 
   readonly #environmentHere: LibraryDeps['environmentHere'];
+  readonly #resultsMaxBytes: number;
 
   constructor(deps: LibraryDeps) {
     super({ stores: deps.store, runningHere: deps.runningHere, pausedHere: deps.pausedHere }, deps.locks ?? studyLocks);
     this.#environmentHere = deps.environmentHere;
+    this.#resultsMaxBytes = deps.resultsMaxBytes ?? DEFAULT_MAX_BYTES;
   }
 
   protected async read(store: IdbStudyStore): Promise<StudyListing[]> {
@@ -69,15 +80,29 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
    * what "export, then open the file there" does, in one step. The file is the one Export .json writes.
    */
   async openInResults(studyId: string, open: (file: File) => Promise<void>): Promise<void> {
+    const maxBytes = this.#resultsMaxBytes;
+    const tooBig = (bytes: number, estimated: boolean) => {
+      const name = this.listings.find((l) => l.id === studyId)?.name ?? studyId;
+      const size = `${estimated ? 'about ' : ''}${Math.round(bytes / 1024 ** 2).toLocaleString('en')} MB`;
+      return new UserError(
+        `“${name}” is ${size} as a result file${estimated ? ' (estimated from a sample of its steps)' : ''}, and the Results page reads result files up to ${maxBytes / 1024 ** 2} MB.`,
+        'Open the files it was imported from together on the Results page (pick them all at once), or run feedback-lab report on its exported file, which reads files up to 500 MB.',
+      );
+    };
+    // A study far past the limit was read back and written whole (the longest part of a large
+    // export, minutes on a slow laptop) before it was refused: its size is estimated first.
+    let refused = false;
+    await this.act(async (store) => {
+      const estimate = await store.estimateStepBytes(studyId);
+      if (estimate > maxBytes * ESTIMATE_MARGIN) {
+        refused = true;
+        throw tooBig(estimate, true);
+      }
+    });
+    if (refused) return;
     await this.#export(studyId, { kind: 'result', gzip: false }, 'application/json', async (file) => {
       // The Results page would refuse it naming a file the user never picked, and pointing to a resume (R164-4).
-      if (file.size > DEFAULT_MAX_BYTES) {
-        const name = this.listings.find((l) => l.id === studyId)?.name ?? studyId;
-        throw new UserError(
-          `“${name}” is ${Math.round(file.size / 1024 ** 2).toLocaleString('en')} MB as a result file, and the Results page reads result files up to ${DEFAULT_MAX_BYTES / 1024 ** 2} MB.`,
-          'Open the files it was imported from together on the Results page (pick them all at once), or run feedback-lab report on its exported file, which reads files up to 500 MB.',
-        );
-      }
+      if (file.size > maxBytes) throw tooBig(file.size, false);
       await open(file);
     });
   }

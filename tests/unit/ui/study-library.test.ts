@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
 // The auto entry installs the IDB* globals (IDBKeyRange…) that the store and idb use.
 import 'fake-indexeddb/auto';
 import { IDBFactory } from 'fake-indexeddb';
@@ -99,5 +99,49 @@ describe('Open in Results', () => {
       throw new Error('The Results page did not load: check the connection.');
     });
     expect(library.problem?.message).toContain('The Results page did not load');
+  });
+
+  it('refuses a study far past the Results page’s limit before exporting it, and measures one near the limit', async () => {
+    const store = new IdbStudyStore(await openLabDatabase());
+    const doc = await studyResultFile();
+    const size = (await fileBytes(doc)).length;
+    const library = (resultsMaxBytes: number) =>
+      new StudyLibrary({
+        store: async () => store,
+        environmentHere: async () => doc.environments[0]!,
+        runningHere: () => new Set(),
+        locks: runLocks('feedback-lab:study:', () => originLocks()),
+        resultsMaxBytes,
+      });
+    await library(size).importFiles([new File([(await fileBytes(doc)) as Uint8Array<ArrayBuffer>], 'mine.json', { type: 'application/json' })]);
+    const exported = vi.spyOn(store, 'loadStudy');
+    const handed: File[] = [];
+
+    // A third of its size: its steps alone, sampled, are far past that. It was read back and written whole first.
+    const far = library(Math.floor(size / 3));
+    await far.refresh();
+    await far.openInResults(doc.config.id, async (file) => void handed.push(file));
+    expect(far.problem?.message).toMatch(/^“.+” is about \d+ MB as a result file \(estimated from a sample of its steps\), and the Results page reads result files up to /);
+    expect(exported).not.toHaveBeenCalled();
+    expect(handed).toEqual([]);
+
+    // Just under its size: the estimate cannot tell, so it is exported, measured and refused.
+    const near = library(size - 1);
+    await near.openInResults(doc.config.id, async (file) => void handed.push(file));
+    expect(near.problem?.message).toMatch(/^“.+” is \d+ MB as a result file, and the Results page/);
+    expect(exported).toHaveBeenCalled();
+    expect(handed).toEqual([]);
+  });
+
+  it('estimates a study’s steps as JSON close to what its result file holds', async () => {
+    const store = new IdbStudyStore(await openLabDatabase());
+    const doc = await studyResultFile();
+    await importingLibrary(store, originLocks()).importFiles([new File([(await fileBytes(doc)) as Uint8Array<ArrayBuffer>], 'mine.json', { type: 'application/json' })]);
+    const size = (await fileBytes(doc)).length;
+    const all = await store.estimateStepBytes(doc.config.id, Number.POSITIVE_INFINITY);
+    // The steps are most of the file, never more than all of it.
+    expect(all).toBeLessThan(size);
+    expect(all).toBeGreaterThan(size / 2);
+    expect(await store.estimateStepBytes('no-such-study')).toBe(0);
   });
 });
