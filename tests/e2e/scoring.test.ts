@@ -117,6 +117,9 @@ describe('the Scoring page in Chromium', () => {
     expect(await rowFor('HumanEval/3').textContent()).toContain('AssertionError');
     const summary = page.getByRole('region', { name: 'Failures by error category' });
     expect(await summary.textContent()).toContain('NameError 1');
+    // The summary is part of the verdicts, whose heading is an h2: its own sat beside it as another h2.
+    const outline = await page.evaluate(() => [...document.querySelectorAll('main :is(h1, h2, h3, h4)')].map((h) => `${h.tagName} ${h.textContent?.trim().replace(/\s+/g, ' ')}`));
+    expect(outline.filter((h) => /Verdicts for|Failures by/.test(h))).toEqual(['H2 Verdicts for tiny.jsonl (HumanEval, standard mode)', 'H3 Failures by error category']);
 
     await summary.getByRole('button', { name: /NameError/ }).click();
     expect(await table.getByRole('row').count()).toBe(2);
