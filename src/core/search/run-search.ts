@@ -81,6 +81,10 @@ class ActiveClock {
     this.#since ??= this.#now();
   }
 
+  get running(): boolean {
+    return this.#since !== null;
+  }
+
   /** Time since the last take, restarting the count. */
   take(): number {
     if (this.#since === null) return 0;
@@ -132,6 +136,12 @@ class SearchRun {
   async run(): Promise<SearchEnd> {
     const signal = this.#options.signal;
     const stopListening = this.#pause.onChange((paused) => this.#onPauseChange(paused));
+    // Snapshots after evaluations alone left the active time of a long wait unstored: a model that
+    // held a call for two minutes, then a crash, and the search came back two minutes short of
+    // active time (its wall-time budget outrun by as much) (audit R184-3).
+    // Looked at four times a period: a timer as long as the period itself, firing a hair early,
+    // found it not yet over and waited a whole second period.
+    const timer = setInterval(() => this.#maybeSnapshot(), (this.#options.snapshotEveryMs ?? 10_000) / 4);
     try {
       if (!this.#hadSnapshot) await this.#store.saveState(this.#setup.id, this.#state);
       if (!signal?.aborted) {
@@ -153,6 +163,7 @@ class SearchRun {
       await this.#store.saveState(this.#setup.id, this.#state).catch(() => undefined);
       throw error;
     } finally {
+      clearInterval(timer);
       stopListening();
     }
   }
@@ -272,10 +283,16 @@ class SearchRun {
     void this.#queueWrite(() => this.#store.saveState(this.#setup.id, state)).then(() => this.#options.onStored?.(), () => undefined);
   }
 
+  /** After an evaluation, and now and then while evaluations run (or wait on a model): the active time so far is stored. */
   #maybeSnapshot(): void {
+    // Paused (its clock stopped, its snapshot taken) or ending: nothing to add.
+    if (this.#final !== null || !this.#clock.running) return;
     const now = this.#ports.now();
     if (now - this.#lastSnapshotAt < (this.#options.snapshotEveryMs ?? 10_000)) return;
     this.#lastSnapshotAt = now;
+    // The panel's active time moves on with it, though no evaluation ended.
+    this.#tick(false);
+    this.#emit();
     const state = this.#state;
     this.#queueWrite(() => this.#store.saveState(this.#setup.id, state));
   }

@@ -11,6 +11,7 @@ import type { LanguageModel, SearchStore } from '../../../src/core/ports.ts';
 import { MemorySearchStore } from '../../../src/core/search/memory-search-store.ts';
 import { runSearch } from '../../../src/core/search/run-search.ts';
 import type { SearchState } from '../../../src/core/search/search-state.ts';
+import { currentState } from '../../../src/core/search/stored-search.ts';
 import { PROBLEMS, fakeWorld, searchSetup } from './run-search-fixtures.ts';
 
 /** The store as a dying tab sees it: after `crashAfter` stored evaluations, every write hangs and never lands. */
@@ -125,5 +126,41 @@ describe('a tab that closes in the middle of an evaluation', () => {
     const after = (await store.loadSearch(setup.id))!.evaluations;
     expect(after.filter((r) => r.kind === 'cut-short')).toEqual([spend]);
     expect(after.filter((r) => r.kind === 'search')).toHaveLength(reference.state.history[0]!.evaluations);
+  });
+});
+
+describe('a tab that dies while a model holds a call (audit R184-3)', () => {
+  it('has stored the active time up to a few seconds before, not only up to the last evaluation that finished', async () => {
+    const setup = searchSetup({ budget: { maxGenerations: 1, maxWallMs: 10 * 60_000, maxTokens: null } });
+    const store = new MemorySearchStore();
+    const world = fakeWorld();
+    let clock = 0;
+    let asked = false;
+    // The first call is held, as an endpoint holds a request while its model loads; it ends only when the run is stopped.
+    const model = (key: string): LanguageModel => {
+      const inner = world.model(key);
+      return {
+        id: inner.id,
+        async chat(messages, options, call) {
+          if (!asked) {
+            asked = true;
+            return new Promise((_, reject) => call?.signal?.addEventListener('abort', () => reject(new DOMException('Stopped.', 'AbortError')), { once: true }));
+          }
+          return inner.chat(messages, options, call);
+        },
+      };
+    };
+    const stop = new AbortController();
+    const running = runSearch(setup, PROBLEMS, { model, sandbox: world.sandbox, searchStore: store, now: () => clock }, { concurrency: 1, signal: stop.signal, snapshotEveryMs: 20 });
+    await expect.poll(() => asked).toBe(true);
+    // Two minutes go by with the call held; the tab dies then (what it stored is what a reload finds).
+    for (let i = 0; i < 12; i++) {
+      clock += 10_000;
+      await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    const left = currentState((await store.loadSearch(setup.id))!);
+    stop.abort();
+    await running;
+    expect(left.usage.activeMs).toBeGreaterThanOrEqual(110_000);
   });
 });
