@@ -33,24 +33,38 @@ export interface ValidationProgress {
 /** How often the charts are redrawn while evaluations stream in. */
 const PUBLISH_EVERY_MS = 250;
 
-/** The model, telling `heard` of every piece it streams, text or reasoning (a thinking model reasons for minutes). */
-function listenedTo(model: LanguageModel, heard: () => void): LanguageModel {
+/**
+ * The model, telling `heard` of every piece it streams, text or reasoning (a thinking model reasons
+ * for minutes), and `asking` of each call (or load) it is given and its end. The call cache answers
+ * in front of it (cached-calls.ts), so only calls a model must answer reach it.
+ */
+function listenedTo(model: LanguageModel, heard: () => void, asking: (delta: 1 | -1) => void): LanguageModel {
   const prepare = model.prepare?.bind(model);
+  const asked = async <T>(work: () => Promise<T>): Promise<T> => {
+    asking(1);
+    try {
+      return await work();
+    } finally {
+      asking(-1);
+    }
+  };
   return {
     id: model.id,
     chat: (messages, options, call) =>
-      model.chat(messages, options, {
-        ...call,
-        onToken: (delta) => {
-          heard();
-          call?.onToken?.(delta);
-        },
-        onReasoning: () => {
-          heard();
-          call?.onReasoning?.();
-        },
-      }),
-    ...(prepare ? { prepare } : {}),
+      asked(() =>
+        model.chat(messages, options, {
+          ...call,
+          onToken: (delta) => {
+            heard();
+            call?.onToken?.(delta);
+          },
+          onReasoning: () => {
+            heard();
+            call?.onReasoning?.();
+          },
+        }),
+      ),
+    ...(prepare ? { prepare: (signal, request) => asked(() => prepare(signal, request)) } : {}),
   };
 }
 
@@ -91,7 +105,16 @@ export class SearchView {
    * as on the Study page).
    */
   silentSeconds = $state<number | null>(null);
+  /** The same while champion re-validation runs here (it has no time left to replace: shown beside its progress). */
+  validationSilentSeconds = $state<number | null>(null);
   #silence: SilenceNotice | null = null;
+  /**
+   * Calls (and model loads) a model has in hand now: silence counts only while there is one. A
+   * generation answered from the call cache asks no model, and its code alone (a run into its
+   * 10 s time limit, several times over) could take half a minute between two evaluations: the
+   * panel then said "no word from the model" with no model asked anything (audit R184-1).
+   */
+  #atModel = 0;
 
   /** The evaluation `retrying` is about. */
   #retryingKey: string | null = null;
@@ -159,11 +182,10 @@ export class SearchView {
     this.eta = null;
     this.failure = null;
     this.failureAdvice = null;
-    const silence = startSilenceNotice(ports.now, () => this.phase === 'running', (seconds) => (this.silentSeconds = seconds), options.silentAfterMs);
+    const silence = startSilenceNotice(ports.now, () => this.phase === 'running' && this.#atModel > 0, (seconds) => (this.silentSeconds = seconds), options.silentAfterMs);
     this.#silence = silence;
-    const heard = () => this.#heard();
     try {
-      const end = await runSearch(this.setup, problems, { ...ports, model: (key) => listenedTo(ports.model(key), heard) }, {
+      const end = await runSearch(this.setup, problems, this.#listenedPorts(ports), {
         concurrency: options.concurrency,
         ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
         signal: abort.signal,
@@ -218,18 +240,42 @@ export class SearchView {
     this.#silence?.heard();
   }
 
+  /** The ports with each model listened to: its words end a silence, and its calls are counted (`#atModel`). */
+  #listenedPorts(ports: SearchPorts): SearchPorts {
+    const heard = () => this.#heard();
+    const asking = (delta: 1 | -1) => {
+      // A first call after none: the silence is counted from it, not from the last word before.
+      if (delta === 1 && this.#atModel === 0) heard();
+      this.#atModel += delta;
+    };
+    return { ...ports, model: (key) => listenedTo(ports.model(key), heard, asking) };
+  }
+
   /** Re-validates the champions; never rejects. */
-  async validate(problems: readonly Problem[], ports: SearchPorts, request: ValidationRequest, options: { concurrency: number }): Promise<void> {
+  async validate(
+    problems: readonly Problem[],
+    ports: SearchPorts,
+    request: ValidationRequest,
+    options: {
+      concurrency: number;
+      /** How long no model may say a word before the panel says so (SILENT_AFTER_MS when absent). */
+      silentAfterMs?: number;
+    },
+  ): Promise<void> {
     const abort = new AbortController();
     this.#abort = abort;
     this.validating = true;
     this.heldElsewhere = false;
     this.validationRequest = request;
     this.validationFailure = null;
+    // As while the search runs: a model gone silent showed only a progress bar standing still.
+    const silence = startSilenceNotice(ports.now, () => this.validating && this.#atModel > 0, (seconds) => (this.validationSilentSeconds = seconds), options.silentAfterMs);
+    this.#silence = silence;
     try {
-      const end = await runValidation(this.setup, problems, ports, request, {
+      const end = await runValidation(this.setup, problems, this.#listenedPorts(ports), request, {
         concurrency: options.concurrency,
         signal: abort.signal,
+        onModelReply: () => this.#heard(),
         onProgress: (done, total, inFlight, cost) => {
           this.validationProgress = { done, total, inFlight };
           this.validationCost = cost;
@@ -240,6 +286,8 @@ export class SearchView {
     } catch (error) {
       this.validationFailure = failureMessage(error);
     } finally {
+      silence.stop();
+      this.#silence = null;
       this.validating = false;
       this.#abort = null;
     }

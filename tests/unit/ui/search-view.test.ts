@@ -3,10 +3,11 @@ import { describe, expect, it } from 'vitest';
 import { render } from 'svelte/server';
 import { perProblemModel } from '../../../src/core/llm/scripted-model.ts';
 import type { LanguageModel, Sandbox } from '../../../src/core/ports.ts';
-import { MemorySearchStore } from '../../../src/core/search/memory-search-store.ts';
+import { MemoryCallCache, MemorySearchStore } from '../../../src/core/search/memory-search-store.ts';
 import { runSearch } from '../../../src/core/search/run-search.ts';
 import { SearchView } from '../../../src/ui/search/search-view.svelte.ts';
 import SearchRunPanel from '../../../src/ui/search/SearchRunPanel.svelte';
+import InflationPanel from '../../../src/ui/search/InflationPanel.svelte';
 import { PROBLEMS, fakeWorld, searchSetup } from '../search/run-search-fixtures.ts';
 
 const RIGHT = '```python\ndef add(a, b):\n    return a + b  # right\n```';
@@ -186,6 +187,71 @@ describe('a search whose model says nothing for a while', () => {
     view.resume();
     await running;
     expect(view.phase).toBe('done');
+  });
+});
+
+describe('a search whose model is not being asked (audit R184-1)', () => {
+  /** A sandbox whose every run takes `ms`, as code that runs into its time limit does. */
+  function slowSandbox(world: ReturnType<typeof fakeWorld>, ms: number): Sandbox {
+    return {
+      run: async (program, limits) => {
+        await new Promise((resolve) => setTimeout(resolve, ms));
+        return world.sandbox.run(program, limits);
+      },
+      close: () => world.sandbox.close(),
+    };
+  }
+
+  it('says no “no word from the model” while every call is answered from the cache and only code runs, however long it takes', async () => {
+    const atZero = searchSetup({ evaluationTemperature: 0, budget: { maxGenerations: 1, maxWallMs: null, maxTokens: null } });
+    const cache = new MemoryCallCache();
+    await runSearch(atZero, PROBLEMS, { model: fakeWorld().model, sandbox: fakeWorld().sandbox, searchStore: new MemorySearchStore(), callCache: cache, now: () => performance.now() });
+    // The same search again, in another store: every call is in the cache, and each run of code is slow.
+    const store = new MemorySearchStore();
+    const view = await storedView(store, searchSetup({ evaluationTemperature: 0, budget: { maxGenerations: 1, maxWallMs: null, maxTokens: null } }, { id: 'search-cached' }));
+    const world = fakeWorld();
+    const seen: (number | null)[] = [];
+    const running = view.run(PROBLEMS, { model: world.model, sandbox: slowSandbox(world, 50), searchStore: store, callCache: cache, now: () => performance.now() }, { concurrency: 1, silentAfterMs: 20 });
+    const watch = setInterval(() => seen.push(view.silentSeconds), 2);
+    await running;
+    clearInterval(watch);
+    expect(view.phase).toBe('done');
+    expect(world.calls()).toBe(0);
+    expect(seen.filter((s) => s !== null)).toEqual([]);
+  });
+});
+
+describe('champion re-validation whose model says nothing for a while (audit R184-2)', () => {
+  it('says “no word from the model” beside its progress, tells a screen reader, and stops once the model answers', async () => {
+    const store = new MemorySearchStore();
+    const view = await storedView(store);
+    const world = fakeWorld();
+    const ports = { model: world.model, sandbox: world.sandbox, searchStore: store, now: () => performance.now() };
+    await view.run(PROBLEMS, ports, { concurrency: 1 });
+    let answer!: () => void;
+    const held = new Promise<void>((resolve) => (answer = resolve));
+    let calls = 0;
+    const model = (key: string): LanguageModel => {
+      const inner = world.model(key);
+      return {
+        id: inner.id,
+        chat: async (messages, sampling, call) => {
+          if (calls++ === 1) await held;
+          return inner.chat(messages, sampling, call);
+        },
+      };
+    };
+    const validating = view.validate(PROBLEMS, { ...ports, model }, { scope: 'champion', repeats: 1, problemIds: PROBLEMS.map((p) => p.id) }, { concurrency: 1, silentAfterMs: 200 });
+    await expect.poll(() => view.validationSilentSeconds, { timeout: 5000, interval: 5 }).not.toBeNull();
+    const { body } = render(InflationPanel, { props: { view, canValidate: false, onvalidate: () => {}, onstop: () => {} } });
+    const text = body.replace(/<!--[\s\S]*?-->/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(text).toMatch(/no word from the model for 0 s/);
+    expect(/<p[^>]*data-validation-announcement[^>]*>([^<]*)<\/p>/.exec(body)?.[1]).toBe('Validating champions, waiting for the model to answer…');
+    answer();
+    await expect.poll(() => view.validationSilentSeconds, { timeout: 5000, interval: 1 }).toBeNull();
+    await validating;
+    expect(view.validationFailure).toBeNull();
+    expect(view.validationSilentSeconds).toBeNull();
   });
 });
 
