@@ -326,8 +326,15 @@ def install(config_json):
     # Closure cells of the standard library's functions: cell_contents can be assigned, and
     # that is not an audited event either.
     watched_cells, cell_values = [], []
+    # The functions themselves, by id, for the audit hook: their code and defaults are put back
+    # by nothing, so changing one replaces the worker. Only these: a function the standard
+    # library makes while the program runs is the program's (namedtuple's __new__, whose
+    # defaults it then sets, for every typing.NamedTuple), and goes with it. Values kept, so
+    # that no later function can have one of these ids.
+    baseline_functions = {}
     for function in gc.get_objects():
         if type(function) is FunctionType:
+            baseline_functions[id(function)] = function
             for cell in function.__closure__ or ():
                 try:
                     value = cell.cell_contents
@@ -427,7 +434,7 @@ def install(config_json):
             target = args[0]
             if id(target) in baseline_type_ids:
                 taint.append('a standard class was changed')
-            elif type(target) is FunctionType and target.__code__.co_filename != FILENAME:
+            elif type(target) is FunctionType and id(target) in baseline_functions:
                 taint.append('a standard function was changed')
             elif type(args[1]) is not str or args[1] == '__class__':
                 taint.append("an object's class was changed")

@@ -127,6 +127,11 @@ describe('undone in place, without replacing the worker', () => {
     ['a changed sys.path', 'import sys\nsys.path.insert(0, "/tmp/elsewhere")\nsys.meta_path.clear()', 'import sys\nassert "/tmp/elsewhere" not in sys.path\nimport fractions'],
     ['a cached regex poisoned', 'import re\nre._cache2.clear()\nre._cache.clear()\nre.compile("a")', 'import re\nassert re.match("a+", "aaa").group() == "aaa"'],
     ['a lowered int string limit', 'import sys\nsys.set_int_max_str_digits(640)', 'assert len(str(10 ** 1000)) == 1001'],
+    // Not attacks: namedtuple sets the defaults of the __new__ it has just made for the program
+    // (typing.NamedTuple always does, and so does `import doctest`, through pdb): taken for a
+    // standard function changed, each replaced the worker, 1.3-2.7 s a program (audit R182).
+    ['a typing.NamedTuple class', 'from typing import NamedTuple\nclass P(NamedTuple):\n    a: int\n    b: int = 0\nassert P(1).b == 0', 'from typing import NamedTuple\nclass Q(NamedTuple):\n    a: int\nassert Q(1).a == 1'],
+    ['a namedtuple with defaults', "from collections import namedtuple\nP = namedtuple('P', 'x y', defaults=[0])\nassert P(1).y == 0", 'assert 1 + 1 == 2'],
     // Not an attack: Template compiles its pattern onto the class on first use (audit R176).
     ['string.Template used', 'import string\nassert string.Template("$a").substitute(a=1) == "1"', 'import string\nassert string.Template("$b").substitute(b=2) == "2"'],
     ["a lowered csv field size limit, which lives in C", 'import csv\ncsv.field_size_limit(1)', 'import csv, io\nassert list(csv.reader(io.StringIO("ab,c"))) == [["ab", "c"]]'],
@@ -264,8 +269,27 @@ describe('undone in place, without replacing the worker', () => {
   });
 
   it("a patched builtin does not hand the program the audit hook's policy for later programs", async () => {
-    const { probe } = await after(AUDIT_POLICY_POISON, 'import sys\nsys.settrace(None)');
+    const { probe } = await after(AUDIT_POLICY_POISON, 'import sys\nsys.settrace(lambda *args: None)');
     expect(probe, JSON.stringify(probe)).toMatchObject({ status: 'error', errorType: 'PermissionError' });
+  });
+});
+
+describe('ordinary code', () => {
+  // The usual ending of a reply to a HumanEval prompt, whose examples are doctests. doctest saves
+  // the trace function and puts it back, sys.settrace(None), which the audit hook refused: every
+  // such reply failed with PermissionError, where CPython runs it and passes (audit R182).
+  it('passes with doctest.testmod() under `if __name__ == "__main__"`, on the same worker', async () => {
+    const before = sandbox.stats().respawns;
+    const result = await run(
+      'def add(a, b):\n    """\n    >>> add(1, 2)\n    3\n    """\n    return a + b\n\nif __name__ == "__main__":\n    import doctest\n    doctest.testmod()\n\nassert add(2, 2) == 4',
+    );
+    expect(result, JSON.stringify(result).slice(0, 2000)).toMatchObject({ status: 'passed' });
+    expect(sandbox.stats().respawns).toBe(before);
+  });
+
+  it('still may not install a trace function', async () => {
+    const result = await run('import sys\nsys.settrace(lambda *args: None)');
+    expect(result).toMatchObject({ status: 'error', errorType: 'PermissionError' });
   });
 });
 
@@ -282,6 +306,7 @@ describe('damage that is not cheap to undo replaces the worker', () => {
       'import collections\nclass X:\n    def __del__(self):\n        collections.Counter.most_common = lambda self, n=None: []\nx = X()\nx.me = x',
       "from collections import Counter\nassert Counter('aab').most_common(1) == [('a', 2)]",
     ],
+    ["a standard function's keyword defaults", 'import json\njson.dumps.__kwdefaults__ = dict(json.dumps.__kwdefaults__, sort_keys=True)', `import json\nassert json.dumps({"b": 1, "a": 2}) == '{"b": 1, "a": 2}'`],
     ['a closed standard stream', 'import sys\nsys.stdout.close()', 'print("visible")'],
     ['a closed file descriptor', 'import os\nos.close(1)', 'print("visible")'],
     ['a module swapped for another class', 'import math, types\nclass M(types.ModuleType):\n    sqrt = staticmethod(lambda x: 0)\nmath.__class__ = M', 'import math\nassert math.sqrt(16) == 4'],
