@@ -240,4 +240,21 @@ def behave_like_a_script():
 
     sys.stdin = sys.__stdin__ = Stdin(io.open(0, 'rb', closefd=False), encoding='utf-8', errors='strict')
 
+    # doctest runs its examples with the trace function saved and put back,
+    # sys.settrace(sys.gettrace()): sys.settrace(None) here, where the audit hook refuses every
+    # sys.settrace (its event does not say with what). Every reply ending with the usual
+    # 'if __name__ == "__main__": doctest.testmod()' failed with PermissionError, where CPython
+    # passes it. No trace function can be set, so clearing one does nothing; anything else
+    # still reaches the hook.
+    real_settrace = sys.settrace
+
+    def settrace(function, /):
+        if function is not None:
+            real_settrace(function)
+
+    settrace = exposed(settrace)
+    settrace.__module__ = 'sys'
+    settrace.__doc__ = real_settrace.__doc__
+    sys.settrace = settrace
+
 `;
