@@ -47,7 +47,8 @@ async function deskWithStoredSearch() {
   return { desk: new SearchDesk(), setup };
 }
 
-describe('a search another tab runs', () => {
+// The first test imports the whole Search desk afresh (vi.resetModules): seconds on a busy machine.
+describe('a search another tab runs', { timeout: 30_000 }, () => {
   it('stops saying it goes on there once that tab lets go of it, on the list’s Resume', async () => {
     const { desk, setup } = await deskWithStoredSearch();
     const { RUNNING_IN_ANOTHER_TAB, LET_GO_IN_ANOTHER_TAB } = await import('../../../src/ui/search/search-desk.svelte.ts');
