@@ -156,9 +156,9 @@ async function main(): Promise<void> {
     {
       model: () => model,
       sandbox: {
-        run: async (program, limits) => {
+        run: async (program, limits, call) => {
           const t = performance.now();
-          const result = await sandbox.run(program, limits);
+          const result = await sandbox.run(program, limits, call);
           executions.push(performance.now() - t);
           return result;
         },

@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import type { RunAs } from '../src/core/ports.ts';
 
 export const REFERENCE_RUNNER_PATH = fileURLToPath(new URL('./reference_runner.py', import.meta.url));
 
@@ -13,6 +14,8 @@ export interface ReferenceRequest {
   key: string;
   program: string;
   timeoutS: number;
+  /** How the program runs (the sandbox's RunAs); `script` when absent. */
+  runAs?: RunAs;
 }
 
 export type ReferenceVerdict = 'passed' | 'failed' | 'timeout';
@@ -48,7 +51,7 @@ export function runReference(requests: readonly ReferenceRequest[], options: Ref
   // Write lazily: a large batch would otherwise sit twice in memory as one string.
   (async () => {
     for (const request of requests) {
-      const line = `${JSON.stringify({ key: request.key, program: request.program, timeout_s: request.timeoutS })}\n`;
+      const line = `${JSON.stringify({ key: request.key, program: request.program, timeout_s: request.timeoutS, run_as: request.runAs ?? 'script' })}\n`;
       if (!child.stdin.write(line)) await new Promise((resolve) => child.stdin.once('drain', resolve));
     }
     child.stdin.end();

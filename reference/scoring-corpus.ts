@@ -7,6 +7,7 @@ import type { Problem } from '../src/core/benchmarks/problem.ts';
 import { assembleProgram, type AssembledProgram } from '../src/core/harness/assemble-program.ts';
 import { limitsFor, SLOW_TASK_TIMEOUT_MS } from '../src/core/harness/limits.ts';
 import type { Outcome } from '../src/core/harness/outcome.ts';
+import { runAsFor } from '../src/core/harness/run-as.ts';
 import { toOutcome } from '../src/core/harness/to-outcome.ts';
 import type { Sandbox, SandboxLimits } from '../src/core/ports.ts';
 import { generateBrokenVariants, type BrokenVariant } from '../tests/support/broken-variants.ts';
@@ -77,7 +78,7 @@ export async function scoreWithSandbox(items: readonly CorpusItem[], sandbox: Sa
   const lane = async () => {
     for (let i = next++; i < items.length; i = next++) {
       const { key, program, limits } = items[i] as CorpusItem;
-      verdicts.set(key, verdictOf(toOutcome(await sandbox.run(program.text, limits), program)));
+      verdicts.set(key, verdictOf(toOutcome(await sandbox.run(program.text, limits, { runAs: runAsFor(program.mode) }), program)));
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
@@ -86,7 +87,7 @@ export async function scoreWithSandbox(items: readonly CorpusItem[], sandbox: Sa
 
 export async function scoreWithReference(items: readonly CorpusItem[], workers: number): Promise<Map<string, Verdict>> {
   const results = await runReference(
-    items.map(({ key, program, limits }) => ({ key, program: program.text, timeoutS: limits.timeoutMs / 1000 })),
+    items.map(({ key, program, limits }) => ({ key, program: program.text, timeoutS: limits.timeoutMs / 1000, runAs: runAsFor(program.mode) })),
     // Every item of a corpus shares the default output cap; pass it so both sides use one number.
     { workers, maxOutputChars: items[0]?.limits.maxOutputChars },
   );

@@ -18,12 +18,25 @@ export interface SandboxLimits {
 }
 
 /**
- * What a caller of `Sandbox.run` may hear before the run ends: a pool with fewer workers than
- * programs in flight queues them, and that wait is the machine's, not the program's (the study's
- * runner gave each program its own subprocess). Both callbacks are optional to give and to call:
- * a sandbox that never waits may call neither, and a caller that hears nothing times the whole call.
+ * How a program is started, after the harness it stands for:
+ * - `script`: as `python program.py` with nothing on its standard input (the study's harness ran a
+ *   subprocess): `__name__ == '__main__'`, so a main guard's block runs; `input()` raises EOFError.
+ * - `exec`: as openai/human-eval's `check_correctness` does, `exec(program, {})` with a standard
+ *   input that cannot be read: `__name__` is `'builtins'`, so a main guard's block never runs, and
+ *   reading standard input raises OSError.
+ */
+export type RunAs = 'script' | 'exec';
+
+/**
+ * How a caller runs one program through `Sandbox.run`, and what it may hear before the run ends: a
+ * pool with fewer workers than programs in flight queues them, and that wait is the machine's, not
+ * the program's (the study's runner gave each program its own subprocess). Both callbacks are
+ * optional to give and to call: a sandbox that never waits may call neither, and a caller that
+ * hears nothing times the whole call.
  */
 export interface SandboxRunCall {
+  /** `script` when absent (harness/run-as.ts gives each harness mode its own). */
+  runAs?: RunAs;
   /** The program waits for a free worker. Called at most once, before `onStart`. */
   onQueued?: () => void;
   /** A worker begins running the program. Called at most once, before `run` resolves. */

@@ -41,7 +41,7 @@ addEventListener(
     runtime.catch(() => {});
     const api: SandboxWorkerApi = {
       ready: async () => (await runtime).info,
-      run: async (program, limits) => (await runtime).run(program, limits),
+      run: async (program, limits, runAs) => (await runtime).run(program, limits, runAs),
       capCStack: async (bytes) => (await runtime).capCStack(bytes),
     };
     expose(api, port);

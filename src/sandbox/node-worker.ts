@@ -43,7 +43,7 @@ runtime.catch(() => {});
 
 const api: SandboxWorkerApi = {
   ready: async () => (await runtime).info,
-  run: async (program, limits) => (await runtime).run(program, limits),
+  run: async (program, limits, runAs) => (await runtime).run(program, limits, runAs),
   capCStack: async (bytes) => (await runtime).capCStack(bytes),
 };
 

@@ -18,7 +18,7 @@
  * interpreter booting on the cores right as the first programs run, then memory held for nothing.
  */
 import type { RunResult } from '../core/harness/outcome.ts';
-import type { Sandbox, SandboxLimits, SandboxRunCall } from '../core/ports.ts';
+import type { RunAs, Sandbox, SandboxLimits, SandboxRunCall } from '../core/ports.ts';
 import { outputLimitError, workerLost } from './run-results.ts';
 import type { WorkerInfo, WorkerRunReport } from './worker-protocol.ts';
 
@@ -26,7 +26,8 @@ import type { WorkerInfo, WorkerRunReport } from './worker-protocol.ts';
 export interface WorkerHandle {
   /** Resolves once the worker can run programs; rejects when it cannot start. Called once. */
   ready(): Promise<WorkerInfo>;
-  run(program: string, limits: SandboxLimits): Promise<WorkerRunReport>;
+  /** `runAs`: 'script' when absent. */
+  run(program: string, limits: SandboxLimits, runAs?: RunAs): Promise<WorkerRunReport>;
   /** Asks the worker to raise KeyboardInterrupt through shared memory (when it has some). */
   interrupt(): void;
   /** Whether the running program has printed past its limit (known only with shared memory). */
@@ -353,7 +354,7 @@ export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): Poo
         finish(watchdogResult(handle, job.limits, durationMs), 'watchdog: no answer by the deadline');
       }, timerDelay(job.limits.timeoutMs + graceMs)),
     );
-    handle.run(job.program, job.limits).then(
+    handle.run(job.program, job.limits, job.call?.runAs ?? 'script').then(
       (report) => finish(report.result, report.recycle),
       (error: unknown) => {
         const detail = error instanceof Error ? error.message : String(error);

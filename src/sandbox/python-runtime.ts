@@ -13,7 +13,7 @@ import { loadPyodide, type PyodideAPI } from 'pyodide';
 import type { PyProxy } from 'pyodide/ffi';
 import type { RunResult } from '../core/harness/outcome.ts';
 import { PROGRAM_FILENAME } from '../core/harness/to-outcome.ts';
-import type { SandboxLimits } from '../core/ports.ts';
+import type { RunAs, SandboxLimits } from '../core/ports.ts';
 import { disableBuiltinModules, type WasmHeap } from './builtin-modules.ts';
 import { ClassWatch } from './class-watch.ts';
 import { ContainerWatch, type ContainerProbes } from './container-watch.ts';
@@ -29,6 +29,7 @@ import { outputLimitError, workerLost } from './run-results.ts';
 import { OUTPUT_LIMIT_SLOT } from './shared-state.ts';
 import { BASELINE_MODULES, BLOCKED_MODULES, RUNNER_PY } from './runner-py.ts';
 import { ScratchFileSystem, type EmscriptenFs } from './scratch-fs.ts';
+import { StandardInput } from './standard-input.ts';
 import { startInterpreter } from './snapshot.ts';
 import { capCStack, guardCStack, type StackGuardReport, type StackHost } from './stack-guard.ts';
 import { captureTracebacksInChunks, type CaptureFs } from './traceback-capture.ts';
@@ -57,7 +58,7 @@ interface PyodideInternals {
 }
 
 interface RunnerEntries {
-  prepare: PyProxy & ((source: string) => PyProxy);
+  prepare: PyProxy & ((source: string, asExec: boolean) => PyProxy);
   flush: PyProxy & (() => void);
   restore: PyProxy & (() => PyProxy);
   // undefined reaches Python as None; null would be jsnull.
@@ -104,6 +105,7 @@ export class PythonRuntime {
   readonly #fs: ScratchFileSystem;
   readonly #output: OutputCapture;
   readonly #interrupt: DeadlineInterrupt;
+  readonly #stdin: StandardInput;
   readonly #classWatch: ClassWatch | null;
   readonly #dictWatch: DictWatch | null;
   readonly #codecWatch: CodecWatch | null;
@@ -121,8 +123,10 @@ export class PythonRuntime {
     entries: RunnerEntries,
     output: OutputCapture,
     interrupt: DeadlineInterrupt,
+    stdin: StandardInput,
     watches: Watches,
   ) {
+    this.#stdin = stdin;
     this.#classWatch = watches.classes;
     this.#dictWatch = watches.dicts;
     this.#codecWatch = watches.codecs;
@@ -142,7 +146,11 @@ export class PythonRuntime {
   static async start(options: RuntimeOptions): Promise<PythonRuntime> {
     const { py, startedFrom, snapshotProblem } = await startInterpreter(loadPyodide, options.indexURL, options.readSnapshot, options.importScript);
     const output = new OutputCapture();
-    py.setStdin({ error: true });
+    // Never Pyodide's default, prompt(), absent in a worker. An I/O error for every run failed a
+    // script's guarded or EOFError-catching read of it, where a script given /dev/null passes
+    // (audit R182-3): each run now reads what its harness gives (standard-input.ts).
+    const stdin = new StandardInput((py.FS as unknown as { ErrnoError: new (errno: number) => unknown }).ErrnoError);
+    py.setStdin({ stdin: () => stdin.read() });
     py.setStdout(output.stdout);
     py.setStderr(output.stderr);
     const interrupt = new DeadlineInterrupt(options.sharedState);
@@ -204,7 +212,7 @@ export class PythonRuntime {
     namespace.destroy();
 
     captureTracebacksInChunks(internals._api, py.FS as unknown as CaptureFs);
-    const runtime = new PythonRuntime(options, py, entries, output, interrupt, {
+    const runtime = new PythonRuntime(options, py, entries, output, interrupt, stdin, {
       classes: classWatch,
       dicts: dictWatch,
       codecs: codecWatch,
@@ -262,7 +270,7 @@ export class PythonRuntime {
   }
 
   /** Runs one program to its end. Never throws: every ending is a RunResult. */
-  run(program: string, limits: SandboxLimits): WorkerRunReport {
+  run(program: string, limits: SandboxLimits, runAs: RunAs = 'script'): WorkerRunReport {
     if (this.#dead) return { result: workerLost(this.#dead), recycle: this.#dead };
     let setupFailure: string | null = null;
     try {
@@ -281,7 +289,8 @@ export class PythonRuntime {
     const started = performance.now();
     const deadline = started + limits.timeoutMs;
     this.#interrupt.arm(deadline);
-    const ending = this.#execute(program);
+    this.#stdin.runAs = runAs;
+    const ending = this.#execute(program, runAs);
     const ended = performance.now();
     const timedOut = this.#interrupt.fired || ended > deadline;
 
@@ -297,10 +306,10 @@ export class PythonRuntime {
     return { result, recycle };
   }
 
-  #execute(program: string): Ending {
+  #execute(program: string, runAs: RunAs): Ending {
     let prepared: PyProxy | undefined;
     try {
-      prepared = this.#entries.prepare(program);
+      prepared = this.#entries.prepare(program, runAs === 'exec');
       if (prepared.type === 'tuple') {
         const [errorType, text] = prepared.toJs() as [string, string];
         return { kind: 'syntax', errorType, text };

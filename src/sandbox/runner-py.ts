@@ -452,9 +452,10 @@ def install(config_json):
     sys.addaudithook(audit)
 
     # ---- Entry points ------------------------------------------------------------------------
-    def prepare(source):
+    def prepare(source, as_exec):
         """Compiles the program. Returns a callable that runs it, or (type, traceback) for a
-        program that does not compile, shaped as CPython prints it when running a script."""
+        program that does not compile, shaped as CPython prints it when running a script.
+        as_exec: run it as openai/human-eval does, exec(program, {}), rather than as a script."""
         exit_calls.clear()
         linecache_cache[FILENAME] = (len(source), None, source.splitlines(True), FILENAME)
         try:
@@ -474,8 +475,14 @@ def install(config_json):
             except BaseException:
                 text = type(error).__name__ + '\n'
             return (type(error).__name__, text)
-        namespace = {'__name__': '__main__', '__doc__': None, '__package__': None,
-                     '__spec__': None, '__file__': FILENAME, '__builtins__': builtins}
+        if as_exec:
+            # exec(program, {}): the only name is the one exec adds, __builtins__ (their dict, not
+            # the module), so __name__ is found among the builtins, 'builtins', and a main
+            # guard's block does not run.
+            namespace = {'__builtins__': builtins.__dict__}
+        else:
+            namespace = {'__name__': '__main__', '__doc__': None, '__package__': None,
+                         '__spec__': None, '__file__': FILENAME, '__builtins__': builtins}
         current[:] = [namespace]
         mode[0] = 1
         return partial(exec_, code, namespace)

@@ -95,7 +95,7 @@ export function workerHandle(
   };
   return {
     ready: () => unlessExited(api.ready()),
-    run: (program, limits) => unlessExited(api.run(program, limits)),
+    run: (program, limits, runAs) => unlessExited(api.run(program, limits, runAs)),
     capCStack: (bytes) => unlessExited(api.capCStack(bytes)),
     interrupt: () => sharedState && Atomics.store(sharedState, INTERRUPT_SLOT, 2),
     outputLimitHit: () => sharedState !== null && Atomics.load(sharedState, OUTPUT_LIMIT_SLOT) === 1,

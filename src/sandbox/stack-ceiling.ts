@@ -47,13 +47,13 @@ export class StackCeiling {
         this.#note(inForce);
         return info;
       },
-      run: async (program, limits) => {
+      run: async (program, limits, runAs) => {
         const lowest = this.lowest;
         if (inForce !== null && lowest !== null && lowest < inForce) {
           inForce = await capCStack(lowest);
           this.#note(inForce);
         }
-        return handle.run(program, limits);
+        return handle.run(program, limits, runAs);
       },
     };
   }

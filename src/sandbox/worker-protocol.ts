@@ -3,7 +3,7 @@
  * postMessage (comlink), so no class instances and no Error subclasses.
  */
 import type { RunResult } from '../core/harness/outcome.ts';
-import type { SandboxLimits } from '../core/ports.ts';
+import type { RunAs, SandboxLimits } from '../core/ports.ts';
 import type { StartedFrom } from './snapshot.ts';
 
 /** How a worker stops a Python-level loop at the deadline. */
@@ -95,7 +95,8 @@ export interface WorkerRunReport {
 export interface SandboxWorkerApi {
   /** Resolves once Pyodide is loaded, hardened and self-tested; rejects if it cannot start. */
   ready(): Promise<WorkerInfo>;
-  run(program: string, limits: SandboxLimits): Promise<WorkerRunReport>;
+  /** `runAs`: 'script' when absent. */
+  run(program: string, limits: SandboxLimits, runAs?: RunAs): Promise<WorkerRunReport>;
   /** Lowers the C stack limit to `bytes` if that is lower (between programs); resolves with the limit in force. */
   capCStack(bytes: number): Promise<number | null>;
 }

@@ -34,6 +34,9 @@ export const BREAK_KINDS = [
   'mutant-equality',
   'mutant-boolean',
   'mutant-constant',
+  // Last, so that adding them left every earlier kind's draws (and the mutants) as they were.
+  'main-guard-exit',
+  'stdin-read',
 ] as const;
 export type BreakKind = (typeof BREAK_KINDS)[number];
 
@@ -80,6 +83,10 @@ export const DEFAULT_KIND_COUNTS: Readonly<Record<BreakKind, number>> = {
   'mutant-equality': 80,
   'mutant-boolean': 60,
   'mutant-constant': 110,
+  // Standard mode runs a program as openai/human-eval does, exec(program, {}): a main guard's
+  // block never runs (this one would fail it), and reading standard input raises OSError.
+  'main-guard-exit': 6,
+  'stdin-read': 4,
 };
 
 export interface BrokenVariantOptions {
@@ -110,6 +117,7 @@ function breakProblem(problem: Problem, kind: BreakKind, rng: Rng): string | nul
     return mutated === problem.canonicalSolution ? null : mutated;
   }
   if (kind === 'syntax-error') return problem.canonicalSolution + SYNTAX_ERRORS[problem.number % SYNTAX_ERRORS.length];
+  if (kind === 'main-guard-exit') return `${problem.canonicalSolution}\n\nif __name__ == '__main__':\n    import sys\n    sys.exit(1)\n`;
   const body = BODIES[kind as keyof typeof BODIES];
   // A HumanEval completion continues the prompt's function; an MBPP one defines it itself.
   return problem.benchmark === 'humaneval' ? indent(body) : `def ${problem.entryPoint}(*args, **kwargs):\n${indent(body)}`;
@@ -142,6 +150,7 @@ const BODIES = {
   // Pyodide, whose calloc writes every zero byte (CPython's maps zero pages lazily).
   'memory-growing': 'chunks = []\nwhile True:\n    chunks.append(bytes(10**9))',
   'print-flood': "while True:\n    print('flood ' * 100)",
+  'stdin-read': 'import sys\nreturn sys.stdin.read()',
 } as const;
 
 function indent(body: string): string {

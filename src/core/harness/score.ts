@@ -2,6 +2,7 @@ import type { Problem } from '../benchmarks/problem.ts';
 import type { Sandbox, SandboxLimits } from '../ports.ts';
 import { assembleProgram, type AssembledProgram } from './assemble-program.ts';
 import { limitsFor } from './limits.ts';
+import { runAsFor } from './run-as.ts';
 import type { HarnessMode, Outcome } from './outcome.ts';
 import { toOutcome } from './to-outcome.ts';
 
@@ -24,6 +25,6 @@ export async function scoreCompletion(
   layout: { wholeProgram?: boolean } = {},
 ): Promise<ScoredCompletion> {
   const program = assembleProgram(problem, completion, mode, layout);
-  const run = await sandbox.run(program.text, limits);
+  const run = await sandbox.run(program.text, limits, { runAs: runAsFor(mode) });
   return { outcome: toOutcome(run, program), program, limits };
 }

@@ -7,6 +7,7 @@ import type { Problem } from '../benchmarks/problem.ts';
 import { assembleProgram } from '../harness/assemble-program.ts';
 import { locateCode } from '../harness/extract-code.ts';
 import { limitsFor } from '../harness/limits.ts';
+import { runAsFor } from '../harness/run-as.ts';
 import type { HarnessMode } from '../harness/outcome.ts';
 import { toOutcome } from '../harness/to-outcome.ts';
 import type { ChatMessage, LanguageModel, ModelRequest, Sandbox, SandboxLimits } from '../ports.ts';
@@ -204,7 +205,7 @@ export class StepRunner {
     const program = assembleProgram(this.#problem, call.code, mode);
     // The pool says when the program waits for a worker and when one takes it: the step is the run.
     const run = await this.#withinCap((_signal, clock) =>
-      this.#ports.sandbox.run(program.text, limits, { onQueued: clock.queued, onStart: clock.started }),
+      this.#ports.sandbox.run(program.text, limits, { runAs: runAsFor(mode), onQueued: clock.queued, onStart: clock.started }),
     );
     const step: ExecuteStep = {
       index: this.steps.length,

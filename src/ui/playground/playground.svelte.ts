@@ -8,6 +8,7 @@ import { readTaskId } from '../../core/benchmarks/task-id.ts';
 import { assembleProgram } from '../../core/harness/assemble-program.ts';
 import { limitsFor } from '../../core/harness/limits.ts';
 import type { HarnessMode, Outcome } from '../../core/harness/outcome.ts';
+import { runAsFor } from '../../core/harness/run-as.ts';
 import { toOutcome } from '../../core/harness/to-outcome.ts';
 import type { SandboxLimits } from '../../core/ports.ts';
 import { browserSandboxFactory } from '../sandbox/browser-sandbox-factory.ts';
@@ -215,7 +216,7 @@ export class Playground {
       });
       if (!current()) return;
       const program = assembleProgram(problem, code, mode);
-      const result = await sandbox.run(program.text, limits);
+      const result = await sandbox.run(program.text, limits, { runAs: runAsFor(mode) });
       if (!current()) return;
       const stdout = result.status === 'crashed' ? '' : result.stdout;
       this.run = {
