@@ -222,9 +222,14 @@ export class StudyDesk {
 /** The study this tab runs, for a reload of the tab (tab-run.ts). */
 const RUNNING_IN_TAB_KEY = 'feedback-lab:study-running-in-tab';
 
-let desk: StudyDesk | null = null;
+/**
+ * Made when this module loads (the Study page's chunk), outside any component, as the score desk
+ * is: made during the page's set-up, the form's deriveds belonged to the page and went stale once
+ * it was left, so back on the page an arm checked or a count changed no longer moved "Arms (N
+ * chosen)" or the units and model calls under the form (audit R186-2).
+ */
+const desk = new StudyDesk();
 
 export function studyDesk(): StudyDesk {
-  desk ??= new StudyDesk();
   return desk;
 }
