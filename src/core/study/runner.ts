@@ -417,7 +417,8 @@ class StudyRun {
   #onPauseChange(paused: boolean): void {
     if (this.#stopped()) return;
     if (paused) {
-      this.#progress.pausedAt();
+      // The clock stops once the steps in flight have finished (#setPaused), not at the press:
+      // their tokens count towards the rate, so their time must too (audit R186-1).
       if (this.#progress.inFlight === 0) this.#setPaused();
       else this.#progress.state = 'pausing';
       void this.#setStatus('paused').catch(() => undefined);

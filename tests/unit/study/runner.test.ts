@@ -507,6 +507,47 @@ describe('runStudy', () => {
     expect(seen[0]).toMatchObject({ doneUnits: 0, etaMs: null, tokensPerSecond: null });
   });
 
+  it('counts the time a reply in flight at Pause takes to finish, as it counts that reply\'s tokens (audit R186-1)', async () => {
+    // Pause pressed one second into a three-second reply: the reply still finishes, and its
+    // tokens count, so its seconds must count too. Stopping the clock at the press read 96 tokens
+    // in 0.7 s of a 30 tokens/s server as "144 tokens/s before the pause".
+    let clock = 0;
+    let tokens = 0;
+    const pause = new PauseSwitch();
+    const model = perProblemModel(async (call) => {
+      if (call.context?.problemId === 'HumanEval/901') {
+        clock += 1000;
+        pause.pause();
+        clock += 2000;
+      } else {
+        clock += 3000;
+      }
+      return truthAnswer(call);
+    });
+    const config = studyConfig({ ...studyDraft(), repeats: 1 });
+    const solo = { ...config, arms: config.arms.slice(0, 1) };
+    let paused: StudyProgress | undefined;
+    const running = runStudy(solo, PROBLEMS, { ...ports(new MemoryStudyStore(), model), now: () => clock }, {
+      ...fast,
+      concurrency: 1,
+      pause,
+      onStep: (_unit, step) => {
+        if (step.kind !== 'execute') tokens += step.usage.completionTokens;
+      },
+      onProgress: (p) => {
+        if (p.state === 'paused') paused ??= p;
+      },
+    });
+    while (!paused) await tick(1);
+    clock += 60_000; // the pause itself is no part of the rate
+    // Two replies of three seconds each before the study stood still.
+    expect(paused).toMatchObject({ elapsedMs: 6000 });
+    expect(paused.tokensPerSecond).toBeCloseTo(tokens / 6);
+    pause.resume();
+    const end = await running;
+    expect(end.progress.elapsedMs).toBe(3000 * PROBLEMS.length);
+  });
+
   it('gives no time left while a unit waits to be tried again, then reads the rate from the units since', async () => {
     let clock = 0;
     let down = true;
