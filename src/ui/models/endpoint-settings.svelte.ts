@@ -53,7 +53,12 @@ export class EndpointSettings {
    * failure) belongs to the address asked before, not to this one.
    */
   addressChanged: boolean = $derived(
-    (this.status === 'connected' || this.status === 'failed') && !sameEndpoint(this.baseUrl, this.testedAddress),
+    (this.status === 'connected' || this.status === 'failed') &&
+      // The very address tested is unchanged even when it is no URL (`localhost:11434`, as Ollama
+      // writes it): sameEndpoint is false for those, and the panel hid why the test failed behind
+      // "The address changed since the test of localhost:11434 failed" (audit R186-4).
+      this.baseUrl.trim() !== this.testedAddress &&
+      !sameEndpoint(this.baseUrl, this.testedAddress),
   );
   /**
    * The model to send to the address in the field: only one chosen at that very address. A model

@@ -118,6 +118,22 @@ describe('the endpoint settings of the Models page', () => {
     expect(endpoint.addressChanged).toBe(true);
   });
 
+  it('shows why an address without its scheme failed, rather than that the address changed (audit R186-4)', async () => {
+    vi.stubGlobal('fetch', fakeFetch([]));
+    const endpoint = new EndpointSettings(memoryStorage());
+    // As Ollama's own messages write its address: no http://, which the URL parser reads as a scheme "localhost:".
+    for (const typed of ['localhost:11434', '127.0.0.1:11434', ' localhost:11434 ']) {
+      endpoint.baseUrl = typed;
+      await endpoint.connect();
+      // The panel shows endpoint.message unless the address changed since the test.
+      expect([endpoint.status, endpoint.addressChanged], typed).toEqual(['failed', false]);
+      expect(endpoint.message, typed).toMatch(/Write (it|the server's address with its scheme), e\.g\.|like http:\/\/localhost:11434\/v1/);
+    }
+    // Edited afterwards, the failure is the old address's.
+    endpoint.baseUrl = 'localhost:11435';
+    expect(endpoint.addressChanged).toBe(true);
+  });
+
   it('lets a model name be typed for a server that gives no model list (404), and sends that name', async () => {
     vi.stubGlobal('fetch', fakeFetch(['model-of-A']));
     const storage = memoryStorage();
