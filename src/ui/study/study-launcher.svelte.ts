@@ -161,6 +161,12 @@ export class StudyLauncher {
   #handledQuery: string | null = null;
   /** The running study's end (its lock released, the list read again); resolved when none runs. */
   #ended: Promise<void> = Promise.resolve();
+  /**
+   * The study whose lock this tab holds while its run is still being prepared (models bound, Python
+   * started: seconds): the list, finding the lock held and no run here yet, said "in another tab"
+   * of the study whose Resume the user had just pressed (audit R186-5).
+   */
+  #claimed: string | null = null;
 
   constructor(deps: LauncherDeps, form: StudyForm, library: StudyLibrary, workers: number) {
     this.#deps = deps;
@@ -205,6 +211,7 @@ export class StudyLauncher {
   }
 
   runningIds(): Set<string> {
+    if (this.#claimed !== null) return new Set([this.#claimed]);
     return this.run?.busy ? new Set([this.run.config.id]) : new Set();
   }
 
@@ -489,6 +496,7 @@ export class StudyLauncher {
     const run = new StudyRun(config);
     run.pickedUp = options.pickedUp ?? false;
     this.run = run;
+    this.#claimed = null;
     this.#deps.thisTab?.set({ id: config.id, keyedEndpoints: keyedEndpoints(config.models, this.#deps.models.apiKeyFor) });
     void this.#library.refresh();
     // Not after every unit: the read grows with the study, and a fast endpoint's units come many a second (spaced-refresh.ts).
@@ -526,6 +534,7 @@ export class StudyLauncher {
       this.#leftTo = config.id;
       throw new Error(RUNNING_IN_ANOTHER_TAB);
     }
+    this.#claimed = config.id;
     try {
       const replay = this.#form.replay;
       const usesReplay = Object.values(config.models).some((b) => b.engine === 'replay');
@@ -549,6 +558,7 @@ export class StudyLauncher {
       if (link !== undefined) await store.setLink(config.id, link);
       return { model, sandbox, store, release };
     } catch (error) {
+      this.#claimed = null;
       await release();
       throw error;
     }

@@ -428,6 +428,44 @@ describe('the environment a study runs in', () => {
   });
 });
 
+describe('a study this tab is taking up', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  // The lock is held from the claim, while models are bound and Python starts (seconds): the list,
+  // finding it held with no run here yet, said "paused in another tab" of the study just resumed.
+  it('counts as running here from its claim, before its run exists (audit R186-5)', async () => {
+    vi.stubGlobal('fetch', async () => new Response(JSON.stringify({ data: [] }), { headers: { 'Content-Type': 'application/json' } }));
+    const store = new IdbStudyStore(await openLabDatabase());
+    const config = contractConfig('taken-up');
+    await store.putStudy(config);
+    let startPython: () => void = () => undefined;
+    const pythonStarted = new Promise<void>((resolve) => (startPython = resolve));
+    const launcher = new StudyLauncher(
+      {
+        store: async () => store,
+        dataset: async () => ({ benchmark: 'humaneval', problems: [], sha256: config.datasetSha256, source: 'test', failures: [] }),
+        sandbox: async () => {
+          await pythonStarted;
+          return { run: async () => Promise.reject(new Error('no program runs here')), close: async () => undefined };
+        },
+        models: { apiKeyFor: () => undefined, webllm: async () => Promise.reject(new Error('not used')) },
+        setAddress: () => undefined,
+      },
+      new StudyForm(),
+      new StudyLibrary({ store: async () => store, environmentHere: async () => Promise.reject(new Error('not used')), runningHere: () => new Set() }),
+      1,
+    );
+    const resumed = launcher.resume(config.id);
+    await vi.waitFor(() => expect(launcher.runningIds()).toEqual(new Set([config.id])));
+    expect(launcher.run).toBeNull();
+    startPython();
+    await resumed;
+    await vi.waitFor(() => expect(launcher.runningIds()).toEqual(new Set()));
+  });
+});
+
 describe('a study that cannot start or resume', () => {
   afterEach(() => {
     vi.unstubAllGlobals();
