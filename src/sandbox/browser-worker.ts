@@ -4,6 +4,7 @@
  * worker's own postMessage and onmessage, so nothing in it can talk to the page any more.
  */
 import { expose } from 'comlink';
+import { stalledDownload } from './download-stall-watch.ts';
 import { PythonRuntime } from './python-runtime.ts';
 import { failedWasmCompile } from './wasm-compile-watch.ts';
 import type { SandboxWorkerApi, WorkerConfig } from './worker-protocol.ts';
@@ -30,13 +31,16 @@ addEventListener(
     // Before Pyodide starts: a cut download of its wasm would otherwise leave the start pending for ever.
     const wasmFailed = failedWasmCompile();
     wasmFailed.catch(() => {});
+    // And a download of Pyodide's files that stalls (the connection open, no bytes) would too.
+    const downloadStalled = stalledDownload();
+    downloadStalled.catch(() => {});
     const started = PythonRuntime.start({
       ...config,
       readSnapshot: () => fetchSnapshot(config.snapshot),
       // The build's snapshot was made by Node, whose choice of call trampoline it carries.
       importScript: (url) => import(/* @vite-ignore */ url),
     });
-    const runtime = Promise.race([started, wasmFailed]);
+    const runtime = Promise.race([started, wasmFailed, downloadStalled]);
     // A start-up failure is reported through ready().
     runtime.catch(() => {});
     const api: SandboxWorkerApi = {

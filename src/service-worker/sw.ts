@@ -13,6 +13,7 @@
  * no cache but our own two is ever opened or deleted: WebLLM keeps its models in Cache Storage
  * under its own names.
  */
+import { concatBytes } from '../core/concat-bytes.ts';
 import type { PageMessage, PrecacheEntry, PrecacheManifest, WorkerMessage } from './protocol.ts';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -33,6 +34,15 @@ const WARM_CONCURRENCY = 3;
  * app's own origin are WebLLM's to cache, and a second copy would double gigabytes.
  */
 const RUNTIME_MAX_BYTES = 32 * 2 ** 20;
+/**
+ * A download of ours that goes this long without an answer or a byte is given up. A browser never
+ * gives up on a connection that stays open but silent, and a download shared with later askers
+ * (`storing`) then held them all: after a stalled pyodide.asm.wasm every fresh Python worker, and
+ * the offline copy, waited on it for as long as the worker lived, though the network was back
+ * (audit R183-1). Longer than the page's own watch (30 s, download-stall-watch.ts), which then
+ * speaks first and names the file.
+ */
+const DOWNLOAD_STALL_MS = 45_000;
 
 const entriesByPath = new Map(MANIFEST.entries.map((entry) => [entry.path, entry]));
 
@@ -45,9 +55,55 @@ function keyOf(entry: PrecacheEntry): string {
   return `${urlOf(entry.path)}?__rev=${entry.rev}`;
 }
 
-async function sha256Prefix(bytes: ArrayBuffer): Promise<string> {
+async function sha256Prefix(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
   return [...digest.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** Gives a download up (through `signal`) once `quiet` has not been called for DOWNLOAD_STALL_MS. */
+interface StallWatch {
+  signal: AbortSignal;
+  /** Something arrived: the wait starts again. */
+  quiet(): void;
+  /** The download is over, one way or another. */
+  done(): void;
+}
+
+function stallWatch(): StallWatch {
+  const giveUp = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const watch: StallWatch = {
+    signal: giveUp.signal,
+    quiet: () => {
+      clearTimeout(timer);
+      timer = setTimeout(() => giveUp.abort(new Error(`the download stalled: nothing arrived for ${DOWNLOAD_STALL_MS / 1000} s`)), DOWNLOAD_STALL_MS);
+    },
+    done: () => clearTimeout(timer),
+  };
+  watch.quiet();
+  return watch;
+}
+
+/** The bytes of a body, read as they arrive so that `watch` sees the download move. */
+async function readWatched(response: Response, watch: StallWatch): Promise<Uint8Array<ArrayBuffer>> {
+  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+  const reader = response.body.getReader();
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      watch.quiet();
+      const { done, value } = await reader.read();
+      // A read cancelled by the give-up may report `done`: that is no end of the file.
+      if (watch.signal.aborted) throw watch.signal.reason;
+      if (done) break;
+      chunks.push(value);
+      size += value.byteLength;
+    }
+  } finally {
+    watch.done();
+  }
+  return concatBytes(chunks, size);
 }
 
 /**
@@ -55,8 +111,8 @@ async function sha256Prefix(bytes: ArrayBuffer): Promise<string> {
  * could serve a newer file under the same name); otherwise leaves it to the network next time.
  * Says whether it stored it.
  */
-async function storeVerified(entry: PrecacheEntry, response: Response): Promise<boolean> {
-  const bytes = await response.arrayBuffer();
+async function storeVerified(entry: PrecacheEntry, response: Response, watch: StallWatch): Promise<boolean> {
+  const bytes = await readWatched(response, watch);
   if ((await sha256Prefix(bytes)) !== entry.rev) return false;
   const cache = await caches.open(PRECACHE);
   await cache.put(keyOf(entry), new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers }));
@@ -78,26 +134,50 @@ function share(entry: PrecacheEntry, stored: Promise<boolean>): void {
   void settled.then(() => storing.get(entry.path) === settled && storing.delete(entry.path));
 }
 
-/** The cached copy of `entry` once the download of it under way has stored it; undefined when none is under way or it failed. */
-async function storedByOther(entry: PrecacheEntry): Promise<Response | undefined> {
-  const pending = storing.get(entry.path);
-  if (!pending || !(await pending)) return undefined;
-  return caches.match(keyOf(entry), { cacheName: PRECACHE });
+/**
+ * The stored copy of `entry`, else undefined once `start` has begun a download of it, shared with
+ * later askers. A download under way (another asker's) is waited for first, and one that failed
+ * (a stalled one given up) may have been followed by another asker's, waited for in turn. The
+ * check and `start` run with no await between them, so of the askers a failed download leaves,
+ * only the first downloads again.
+ */
+async function storedOrStarted(entry: PrecacheEntry, start: () => Promise<boolean>): Promise<Response | undefined> {
+  for (;;) {
+    const cached = await caches.match(keyOf(entry), { cacheName: PRECACHE });
+    if (cached) return cached;
+    const pending = storing.get(entry.path);
+    if (!pending) {
+      share(entry, start());
+      return undefined;
+    }
+    await pending;
+  }
 }
 
 async function fetchEntry(entry: PrecacheEntry): Promise<void> {
-  if (await storedByOther(entry)) return;
-  // Hashed assets never change; anything else is revalidated so the hash check can pass. Low
-  // priority: the page may be loading the same files for itself at this moment.
-  const stored = fetch(urlOf(entry.path), {
-    cache: entry.path.startsWith('assets/') ? 'default' : 'no-cache',
-    priority: 'low',
-  }).then(async (response) => {
-    if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    return storeVerified(entry, response);
-  });
-  share(entry, stored);
-  if (!(await stored)) throw new Error('the server has other bytes than this build (a newer deploy?)');
+  let stored: Promise<boolean> | undefined;
+  const download = () => {
+    // Hashed assets never change; anything else is revalidated so the hash check can pass. Low
+    // priority: the page may be loading the same files for itself at this moment.
+    const watch = stallWatch();
+    stored = fetch(urlOf(entry.path), {
+      cache: entry.path.startsWith('assets/') ? 'default' : 'no-cache',
+      priority: 'low',
+      signal: watch.signal,
+    }).then(
+      async (response) => {
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return storeVerified(entry, response, watch);
+      },
+      (error: unknown) => {
+        watch.done();
+        throw watch.signal.aborted ? watch.signal.reason : error;
+      },
+    );
+    return stored;
+  };
+  if (await storedOrStarted(entry, download)) return;
+  if (!(await stored!)) throw new Error('the server has other bytes than this build (a newer deploy?)');
 }
 
 /** Caches the entries not cached yet, a few at a time; returns the failures. */
@@ -132,9 +212,16 @@ async function cacheOptional(paths: readonly string[]): Promise<string[]> {
     const url = urlOf(path);
     try {
       if (!(await cache.match(url))) {
-        const response = await fetch(url, { cache: 'no-cache' });
-        if (!response.ok) continue;
-        await cache.put(url, response);
+        const watch = stallWatch();
+        const response = await fetch(url, { cache: 'no-cache', signal: watch.signal }).catch((error: unknown) => {
+          watch.done();
+          throw error;
+        });
+        if (!response.ok) {
+          watch.done();
+          continue;
+        }
+        await cache.put(url, new Response(await readWatched(response, watch), response));
       }
       cached.push(path);
     } catch {
@@ -282,14 +369,27 @@ async function shellPage(url: URL): Promise<Response | undefined> {
  * wasm while it downloads) while a copy is checked and stored behind it.
  */
 async function buildFile(entry: PrecacheEntry, request: Request, event: FetchEvent): Promise<Response> {
-  const cached = (await caches.match(keyOf(entry), { cacheName: PRECACHE })) ?? (await storedByOther(entry));
-  if (cached) return cached;
-  const answer = fetch(request);
-  // Cloned before the page reads a byte (this reaction is registered first), stored behind it.
-  const stored = answer.then((response) => (response.ok && response.type === 'basic' ? storeVerified(entry, response.clone()) : false));
-  share(entry, stored);
-  event.waitUntil(stored.catch(() => undefined));
-  return answer;
+  let answer: Promise<Response> | undefined;
+  const download = () => {
+    // Given up when it stalls, for the page too: later askers wait on this download (`storing`).
+    const watch = stallWatch();
+    answer = fetch(request, { signal: AbortSignal.any([request.signal, watch.signal]) });
+    // Cloned before the page reads a byte (this reaction is registered first), stored behind it.
+    const stored = answer.then(
+      (response) => {
+        if (response.ok && response.type === 'basic') return storeVerified(entry, response.clone(), watch);
+        watch.done();
+        return false;
+      },
+      (error: unknown) => {
+        watch.done();
+        throw error;
+      },
+    );
+    event.waitUntil(stored.catch(() => undefined));
+    return stored;
+  };
+  return (await storedOrStarted(entry, download)) ?? answer!;
 }
 
 function worthKeeping(response: Response): boolean {

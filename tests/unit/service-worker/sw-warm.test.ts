@@ -42,8 +42,12 @@ afterEach(() => {
   vi.unstubAllGlobals();
 });
 
-/** sw.ts in a fake scope whose network sends pyodide.asm.wasm slowly: its body ends when `finishWasm` is called. */
-async function bootWithSlowWasm() {
+/**
+ * sw.ts in a fake scope whose network sends pyodide.asm.wasm slowly: its body ends when
+ * `finishWasm` is called. With `stallFirst`, the first download of it sends a little and then
+ * nothing, for ever (a connection that stays open), and later ones arrive whole.
+ */
+async function bootWithSlowWasm({ stallFirst = false } = {}) {
   const wasm = new Uint8Array(64 * 1024).map((_, i) => i % 251);
   const shell = new TextEncoder().encode('<!doctype html>');
   const manifest: PrecacheManifest = {
@@ -58,13 +62,18 @@ async function bootWithSlowWasm() {
   const finishers: (() => void)[] = [];
   const finishWasm = () => finishers.splice(0).forEach((finish) => finish());
   const asked: string[] = [];
-  const network = vi.fn(async (input: RequestInfo | URL) => {
+  let wasmAsked = 0;
+  const network = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
     asked.push(url.slice(SCOPE.length));
     if (url.endsWith('index.html')) return new Response(shell);
+    const stalls = stallFirst && wasmAsked++ === 0;
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
         controller.enqueue(wasm.subarray(0, 1024));
+        // As a real fetch: giving the download up fails its body.
+        init?.signal?.addEventListener('abort', () => controller.error(init.signal!.reason), { once: true });
+        if (stalls) return;
         finishers.push(() => {
           controller.enqueue(wasm.subarray(1024));
           controller.close();
@@ -94,7 +103,7 @@ async function bootWithSlowWasm() {
     new Promise<WorkerMessage>((resolve) => {
       listeners.get('message')!({ data: { type: 'warm' }, ports: [{ postMessage: resolve }], source: null, waitUntil: (promise: Promise<unknown>) => kept.push(promise) });
     });
-  return { wasm, asked, finishWasm, pageFetch, warm };
+  return { wasm, asked, finishWasm, pageFetch, warm, network };
 }
 
 const aMoment = () => new Promise((resolve) => setTimeout(resolve, 20));
@@ -128,5 +137,35 @@ describe('the offline copy while the page downloads the same file', () => {
     expect(new Uint8Array(await (await second).arrayBuffer())).toEqual(wasm);
     expect((await report).failed).toEqual([]);
     expect(asked.filter((path) => path === 'pyodide/pyodide.asm.wasm')).toHaveLength(1);
+  });
+});
+
+describe('a download of a build file that stalls (the connection open, no bytes)', () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('is given up, so the offline copy and the next Python worker download the file afresh instead of waiting on it for ever (R183-1)', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const { wasm, asked, finishWasm, pageFetch, warm } = await bootWithSlowWasm({ stallFirst: true });
+    const first = await pageFetch();
+    const firstBody = first.arrayBuffer();
+    firstBody.catch(() => undefined);
+    // The offline copy starts while that download is under way, and waits on it.
+    const report = warm();
+    await vi.advanceTimersByTimeAsync(30_000);
+    // The page has given up at 30 s (its own watch); the pool's next worker asks again, and waits
+    // on the download under way too. The network has come back.
+    const second = pageFetch();
+    // Nothing more arrives: the download is given up, the page's copy of it too.
+    await vi.advanceTimersByTimeAsync(30_000);
+    await expect(firstBody).rejects.toThrow('the download stalled: nothing arrived for 45 s');
+    finishWasm();
+    expect(new Uint8Array(await (await second).arrayBuffer())).toEqual(wasm);
+    const warmed = await report;
+    expect(warmed.failed).toEqual([]);
+    expect(warmed.cached).toBe(2);
+    // The stalled download, then one more, shared by the offline copy and the new worker.
+    expect(asked.filter((path) => path === 'pyodide/pyodide.asm.wasm')).toHaveLength(2);
   });
 });
