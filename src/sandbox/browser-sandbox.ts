@@ -43,19 +43,25 @@ export async function createBrowserSandbox(options: BrowserSandboxOptions): Prom
  */
 const FIRST_VISIT_START_TIMEOUT_MS = 10 * 60 * 1000;
 
+/** How long the question about pyodide.asm.wasm may go unanswered: headers only, so seconds even on a slow link. */
+const HEAD_ANSWER_MS = 15_000;
+
 /**
  * Pyodide compiles its WebAssembly only as a stream, which a browser refuses unless the file is
  * served as application/wasm; it then logs a warning and never settles, so a host with the wrong
  * type (or without the file) left every run "Running the tests…" for ever. Asked first, with a
  * HEAD request, so that such a host gets a start failure that names the file and the fix.
  * Offline the service worker answers it from its copy (sw.ts); a request that gets no answer at
- * all tells nothing, and the start goes on.
+ * all tells nothing, and the start goes on. So does one that hangs: a browser waits on a silent
+ * connection for ever, and the page said "Starting Python…" for as long as it was open, before
+ * any worker (or its start deadline) was there (audit R183-4). The start's own downloads are
+ * watched for stalls (download-stall-watch.ts).
  */
-async function assertWasmServed(indexURL: string): Promise<void> {
+export async function assertWasmServed(indexURL: string, fetchFile: typeof fetch = fetch, answerWithinMs = HEAD_ANSWER_MS): Promise<void> {
   const url = new URL('pyodide.asm.wasm', indexURL);
   let response: Response;
   try {
-    response = await fetch(url, { method: 'HEAD' });
+    response = await fetchFile(url, { method: 'HEAD', signal: AbortSignal.timeout(answerWithinMs) });
   } catch {
     return;
   }
