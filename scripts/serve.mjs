@@ -134,11 +134,21 @@ const server = createServer((req, res) => {
   if (!pathname.startsWith(base)) return notFound(res);
   const file = fileFor(`/${pathname.slice(base.length)}`);
   if (!file) return notFound(res);
-  const size = statSync(file).size;
+  const { size, mtimeMs } = statSync(file);
   const type = MIME_TYPES[extname(file).toLowerCase()] ?? 'application/octet-stream';
   // Hashed build assets never change; everything else is revalidated so a rebuild shows at once.
   const cacheControl = pathname.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
-  res.writeHead(200, { ...ISOLATION_HEADERS, 'Content-Type': type, 'Content-Length': size, 'Cache-Control': cacheControl });
+  // A validator, as static hosts send one: without it every revalidation downloaded the whole file
+  // again. On a first visit the page fetches Python (20 MB) before the service worker is in
+  // control, and the offline copy then fetched all of it a second time (audit R183-3).
+  const etag = `W/"${size.toString(16)}-${Math.floor(mtimeMs).toString(16)}"`;
+  const validators = { ETag: etag, 'Cache-Control': cacheControl };
+  const wanted = (req.headers['if-none-match'] ?? '').split(',').map((tag) => tag.trim());
+  if (wanted.includes(etag) || wanted.includes('*')) {
+    res.writeHead(304, { ...ISOLATION_HEADERS, ...validators });
+    return res.end();
+  }
+  res.writeHead(200, { ...ISOLATION_HEADERS, 'Content-Type': type, 'Content-Length': size, ...validators });
   if (req.method === 'HEAD') return res.end();
   createReadStream(file)
     .on('error', () => res.destroy())

@@ -167,3 +167,28 @@ describe('scripts/serve.mjs and the sub-path the build was made for', () => {
     }
   });
 });
+
+describe('scripts/serve.mjs and revalidation', () => {
+  it('answers a revalidation of an unchanged file with 304 and no body, so the offline copy does not download Python a second time (R183-3)', async () => {
+    const root = buildFor('/');
+    writeFileSync(join(root, 'big.wasm'), new Uint8Array(100_000));
+    await whileServing(['--root', root], async (printed) => {
+      const url = `${/running at (\S+)/.exec(printed)?.[1] ?? ''}big.wasm`;
+      const first = await fetch(url);
+      expect(first.status).toBe(200);
+      expect((await first.arrayBuffer()).byteLength).toBe(100_000);
+      const etag = first.headers.get('etag');
+      expect(etag).toBeTruthy();
+      const again = await fetch(url, { headers: { 'If-None-Match': etag! } });
+      expect(again.status).toBe(304);
+      expect((await again.arrayBuffer()).byteLength).toBe(0);
+      // The isolation headers come with it: a browser merges the 304's headers into its copy.
+      expect(again.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+      // A file changed since: its whole new bytes.
+      writeFileSync(join(root, 'big.wasm'), new Uint8Array(100_001));
+      const changed = await fetch(url, { headers: { 'If-None-Match': etag! } });
+      expect(changed.status).toBe(200);
+      expect((await changed.arrayBuffer()).byteLength).toBe(100_001);
+    });
+  });
+});
