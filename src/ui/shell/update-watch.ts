@@ -64,10 +64,13 @@ export function watchForUpdates(
   };
   // Browsers look for a new worker on navigations, which a hash-routed app never makes: a tab
   // left open for days would otherwise not hear of a deploy until another tab opened the app.
+  // Not while the registration has no active worker yet: that is a first visit whose worker is
+  // still being fetched or installed, which fetches the newest sw.js anyway. Asked then, the
+  // browser queued a second fetch of sw.js behind that install (audit R183-2).
   const check = () => {
     void container
       .getRegistration()
-      .then((registration) => registration?.update())
+      .then((registration) => (registration?.active ? registration.update() : undefined))
       .catch(() => undefined);
   };
   container.addEventListener('controllerchange', changed);

@@ -4,12 +4,13 @@ import { nudgeWaitingWorker, watchForUpdates, type UpdateContainer } from '../..
 
 const OUTDATED = async () => true;
 
-function fakeContainer(controlled: boolean) {
+function fakeContainer(controlled: boolean, { active = true } = {}) {
   const listeners = new Set<() => void>();
   const update = vi.fn(async () => undefined);
   const found = new Set<() => void>();
   const registration = {
     update,
+    active: active ? ({} as ServiceWorker) : null,
     installing: null as unknown,
     addEventListener: (_type: string, listener: () => void) => found.add(listener),
     removeEventListener: (_type: string, listener: () => void) => found.delete(listener),
@@ -79,6 +80,15 @@ describe('watchForUpdates', () => {
     await vi.waitFor(() => expect(onUpdate).toHaveBeenCalledTimes(1));
     stop();
     expect(found.size).toBe(0);
+  });
+
+  it('on a first visit, does not ask for the worker being installed a second time (R183-2)', async () => {
+    // The app has just registered its worker: the browser is fetching sw.js, nothing is active yet.
+    const { container, update } = fakeContainer(false, { active: false });
+    const stop = watchForUpdates(vi.fn(), container, 60_000, OUTDATED);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(update).not.toHaveBeenCalled();
+    stop();
   });
 
   it('when the build cannot be read, tells a controlled page (better a needless reload) but not an uncontrolled one (most likely a first visit)', async () => {
