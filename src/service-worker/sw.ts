@@ -217,7 +217,7 @@ async function cacheOptional(paths: readonly string[]): Promise<string[]> {
           watch.done();
           throw error;
         });
-        if (!response.ok) {
+        if (!response.ok || isPage(response)) {
           watch.done();
           continue;
         }
@@ -392,9 +392,18 @@ async function buildFile(entry: PrecacheEntry, request: Request, event: FetchEve
   return (await storedOrStarted(entry, download)) ?? answer!;
 }
 
+/**
+ * An HTML page where a data file was asked for: a host that answers a missing path with the app's
+ * index.html (a single-page fallback) says 200 for it. The app's readers refuse it, but kept, it
+ * was served offline in place of the file for good.
+ */
+function isPage(response: Response): boolean {
+  return (response.headers.get('Content-Type') ?? '').toLowerCase().startsWith('text/html');
+}
+
 function worthKeeping(response: Response): boolean {
   const length = Number(response.headers.get('Content-Length') ?? 0);
-  return response.ok && response.type === 'basic' && length <= RUNTIME_MAX_BYTES;
+  return response.ok && response.type === 'basic' && length <= RUNTIME_MAX_BYTES && !isPage(response);
 }
 
 /**

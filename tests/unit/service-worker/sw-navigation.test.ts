@@ -43,3 +43,34 @@ describe('the service worker on a navigation', () => {
     expect(network.mock.calls[0]).toEqual([request, { cache: 'no-cache' }]);
   });
 });
+
+describe('the service worker on a data file the build does not list', () => {
+  // A host that answers a missing path with index.html says 200 for it: kept, that page was served
+  // offline in place of the file for good.
+  async function fetched(answer: Response): Promise<{ status: number; kept: string[] }> {
+    const kept: string[] = [];
+    const cache = { match: async () => undefined, put: async (key: string) => void kept.push(String(key)), keys: async () => [], delete: async () => false };
+    const caches = { open: async () => cache, match: async () => undefined, keys: async () => [], delete: async () => false } as unknown as CacheStorage;
+    const manifest: PrecacheManifest = { version: 'v1', entries: [{ path: 'index.html', rev: '0123456789abcdef', bytes: 10, shell: true }], optional: [] };
+    // As a same-origin answer reads in a browser (one made here says 'default').
+    Object.defineProperty(answer, 'type', { value: 'basic' });
+    const listeners = await loadServiceWorker({ scope: SCOPE, manifest, caches, fetch: async () => answer });
+    const request = { url: `${SCOPE}released/main_results.json`, method: 'GET', mode: 'cors', cache: 'default', headers: new Headers() };
+    let response: Promise<Response> | undefined;
+    const waits: Promise<unknown>[] = [];
+    listeners.get('fetch')!({ request, respondWith: (r: Promise<Response>) => (response = r), waitUntil: (p: Promise<unknown>) => void waits.push(p) });
+    const { status } = await response!;
+    await Promise.all(waits);
+    return { status, kept };
+  }
+
+  it('keeps the file for offline use', async () => {
+    const json = new Response('{"configs": {}}', { status: 200, headers: { 'Content-Type': 'application/json' } });
+    expect(await fetched(json)).toEqual({ status: 200, kept: [`${SCOPE}released/main_results.json`] });
+  });
+
+  it('does not keep an HTML page answered in its place', async () => {
+    const page = new Response('<!doctype html><title>Feedback Lab</title>', { status: 200, headers: { 'Content-Type': 'text/html; charset=utf-8' } });
+    expect(await fetched(page)).toEqual({ status: 200, kept: [] });
+  });
+});
