@@ -13,7 +13,6 @@
  * no cache but our own two is ever opened or deleted: WebLLM keeps its models in Cache Storage
  * under its own names.
  */
-import { concatBytes } from '../core/concat-bytes.ts';
 import type { PageMessage, PrecacheEntry, PrecacheManifest, WorkerMessage } from './protocol.ts';
 
 declare const self: ServiceWorkerGlobalScope;
@@ -103,7 +102,14 @@ async function readWatched(response: Response, watch: StallWatch): Promise<Uint8
   } finally {
     watch.done();
   }
-  return concatBytes(chunks, size);
+  // Joined here rather than with core/concat-bytes.ts: sw.js must be one file, importing nothing.
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    bytes.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return bytes;
 }
 
 /**
