@@ -310,6 +310,26 @@ describe('the app shell', () => {
     }
   });
 
+  it("says a page's code that never arrives is taking long, and offers a reload, instead of 'Loading…' for good", async () => {
+    // No service worker: it would serve the page's code from its copy, past the route below.
+    const app = await openApp(browser, server, { serviceWorkers: 'block' });
+    const { page } = app;
+    await page.getByRole('heading', { level: 1, name: 'Feedback Lab' }).waitFor();
+    // A connection that stays open and silent: the request is held and never answered.
+    let abort = () => {};
+    await page.route(/\/assets\/ReproducePage-[^/]*\.js$/, (route) => new Promise<void>((resolve) => (abort = () => void route.abort().finally(resolve))));
+    await page.clock.install();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Reproduce', exact: true }).click();
+    await page.locator('main').getByRole('status').filter({ hasText: 'Loading “Reproduce the paper”…' }).waitFor();
+    await page.clock.fastForward(31_000);
+    const alert = page.locator('main').getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toContain('“Reproduce the paper” is taking long to load: the connection may have stalled or dropped.');
+    expect(await alert.getByRole('button', { name: 'Reload' }).isVisible()).toBe(true);
+    abort();
+    await app.close();
+  });
+
   it('remembers the theme the user picks across reloads', async () => {
     const app = await openApp(browser, server, { colorScheme: 'light' });
     const toggle = app.page.getByRole('button', { name: 'Dark theme' });
