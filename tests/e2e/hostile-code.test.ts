@@ -154,7 +154,7 @@ describe('hostile code in the browser sandbox', () => {
     await runCode(page, RUNNER_GLOBALS_POISON + '\nraise SystemExit(1)\n', 'failed');
     expect(await runCode(page, 'def add(x: int, y: int) -> int:\n    return 0\n', 'failed')).toContain('AssertionError');
     await runCode(page, AUDIT_POLICY_POISON + '\nraise SystemExit(1)\n', 'failed');
-    expect(await runCode(page, 'import sys\nsys.settrace(None)\n' + SOLUTION, 'failed')).toContain('PermissionError');
+    expect(await runCode(page, 'import sys\nsys.settrace(lambda *args: None)\n' + SOLUTION, 'failed')).toContain('PermissionError');
     await runCode(page, SOLUTION, 'passed');
 
     expect(tab.errorsOfThisTest()).toEqual([]);
