@@ -11,6 +11,7 @@
  * The watch reads a clone of each response as it arrives and hands Pyodide the response itself:
  * a rebuilt one would lose the browser's compiled-code cache for the wasm.
  */
+import { stallTimer } from '../core/stall-timer.ts';
 
 /** As for benchmark downloads (fetch-with-progress.ts): even a 2G link delivers some bytes every few seconds. */
 export const DOWNLOAD_STALL_MS = 30_000;
@@ -42,16 +43,11 @@ export function stalledDownload(host: FetchHost = globalThis, stallMs = DOWNLOAD
       const stalled = new Error(
         `Python's file ${fileName(input)} stopped downloading: nothing arrived for ${Math.round(stallMs / 1000)} s. The connection may have dropped or stalled; check it.`,
       );
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const quiet = () => {
-        clearTimeout(timer);
-        timer = setTimeout(() => {
-          // Said first, so the start fails with this reason rather than with the abort's echo.
-          reject(stalled);
-          giveUp.abort(stalled);
-        }, stallMs);
-      };
-      const done = () => clearTimeout(timer);
+      const { quiet, done } = stallTimer(stallMs, () => {
+        // Said first, so the start fails with this reason rather than with the abort's echo.
+        reject(stalled);
+        giveUp.abort(stalled);
+      });
       // The caller's own signal still works: a signal in init replaces a Request's, so both are kept.
       const theirs = init?.signal ?? (input instanceof Request ? input.signal : null);
       const signal = theirs ? AbortSignal.any([theirs, giveUp.signal]) : giveUp.signal;

@@ -59,7 +59,10 @@ async function sha256Prefix(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   return [...digest.subarray(0, 8)].map((b) => b.toString(16).padStart(2, '0')).join('');
 }
 
-/** Gives a download up (through `signal`) once `quiet` has not been called for DOWNLOAD_STALL_MS. */
+/**
+ * Gives a download up (through `signal`) once `quiet` has not been called for DOWNLOAD_STALL_MS.
+ * core/stall-timer.ts's timer with an AbortController, written out here: sw.js must import nothing.
+ */
 interface StallWatch {
   signal: AbortSignal;
   /** Something arrived: the wait starts again. */

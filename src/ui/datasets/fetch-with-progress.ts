@@ -1,6 +1,7 @@
 /** A FetchBytes that reports bytes as they arrive, so a slow download shows movement. */
 import { noAnswerError, type FetchBytes } from '../../core/benchmarks/datasets.ts';
 import { concatBytes } from '../../core/concat-bytes.ts';
+import { stallTimer } from '../../core/stall-timer.ts';
 
 export interface DownloadProgress {
   url: string;
@@ -22,11 +23,7 @@ export function fetchBytesWithProgress(onProgress: (progress: DownloadProgress) 
   return async (url, signal) => {
     const stall = new AbortController();
     const stalled = new Error(`the download stalled: nothing arrived for ${Math.round(stallTimeoutMs / 1000)} s`);
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const quiet = () => {
-      clearTimeout(timer);
-      timer = setTimeout(() => stall.abort(stalled), stallTimeoutMs);
-    };
+    const { quiet, done } = stallTimer(stallTimeoutMs, () => stall.abort(stalled));
     const aborted = signal ? AbortSignal.any([signal, stall.signal]) : stall.signal;
     quiet();
     try {
@@ -66,7 +63,7 @@ export function fetchBytesWithProgress(onProgress: (progress: DownloadProgress) 
       }
       return concatBytes(chunks, receivedBytes);
     } finally {
-      clearTimeout(timer);
+      done();
     }
   };
 }
