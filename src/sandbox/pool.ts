@@ -354,7 +354,7 @@ export function createSandboxPool(spawn: SpawnWorker, options: PoolOptions): Poo
         finish(watchdogResult(handle, job.limits, durationMs), 'watchdog: no answer by the deadline');
       }, timerDelay(job.limits.timeoutMs + graceMs)),
     );
-    handle.run(job.program, job.limits, job.call?.runAs ?? 'script').then(
+    handle.run(job.program, job.limits, job.call?.runAs).then(
       (report) => finish(report.result, report.recycle),
       (error: unknown) => {
         const detail = error instanceof Error ? error.message : String(error);

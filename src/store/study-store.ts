@@ -237,7 +237,8 @@ export class IdbStudyStore implements StudyStore {
     const records = await Promise.all(picked.map((key) => tx.store.get(key)));
     await tx.done;
     if (picked.length === 0) return 0;
-    const bytes = records.reduce((sum, record) => sum + (record ? new TextEncoder().encode(JSON.stringify(record.step)).length : 0), 0);
+    const encoder = new TextEncoder();
+    const bytes = records.reduce((sum, record) => sum + (record ? encoder.encode(JSON.stringify(record.step)).length : 0), 0);
     return Math.round((bytes / picked.length) * keys.length);
   }
 
