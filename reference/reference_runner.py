@@ -51,6 +51,7 @@ import signal
 import sys
 import tempfile
 import time
+import types
 from dataclasses import dataclass, field
 from typing import IO, Iterator
 
@@ -136,8 +137,13 @@ def execute(program: str, timeout_s: float, run_as: str) -> tuple[str, str]:
     signal.signal(signal.SIGALRM, on_alarm)
     program_globals: dict[str, object] = {}
     if run_as == "script":
-        # The namespace of a script's __main__ (the sandbox gives the same).
-        program_globals.update(__name__="__main__", __doc__=None, __package__=None, __spec__=None, __file__="program.py", __builtins__=__builtins__)
+        # A script's namespace is the dict of the module sys.modules["__main__"], where
+        # unittest.main(), doctest.testmod() and pickle look (the sandbox gives the same). This
+        # child runs one program and exits: the runner's own __main__ is not needed back.
+        script = types.ModuleType("__main__")
+        script.__dict__.update(__file__="program.py", __builtins__=__builtins__)
+        sys.modules["__main__"] = script
+        program_globals = script.__dict__
     try:
         try:
             signal.setitimer(signal.ITIMER_REAL, timeout_s, ALARM_REPEAT_S)

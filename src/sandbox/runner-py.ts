@@ -123,6 +123,7 @@ def install(config_json):
     # Everything below is restored after each program. Dicts and lists are compared by identity,
     # element by element, in C (map(operator.is_)): equality would call the program's __eq__.
     modules_dict = sys.modules
+    runner_main = modules_dict['__main__']
     module_objs = tuple(m for m in modules_dict.values() if type(m) is ModuleType)
     extra_dicts = [modules_dict, sys.path_importer_cache, copyreg.dispatch_table, linecache.cache, excepthook_globals, EXPOSED_GLOBALS]
     for owner, name in ((copyreg, '_extension_registry'), (copyreg, '_inverted_registry'),
@@ -481,8 +482,14 @@ def install(config_json):
             # guard's block does not run.
             namespace = {'__builtins__': builtins.__dict__}
         else:
-            namespace = {'__name__': '__main__', '__doc__': None, '__package__': None,
-                         '__spec__': None, '__file__': FILENAME, '__builtins__': builtins}
+            # As 'python program.py' has it, the namespace is the dict of sys.modules['__main__']:
+            # unittest.main() and doctest.testmod() look there for what to test, pickle for the
+            # program's classes. restore() puts the runner's module back.
+            script = ModuleType('__main__')
+            namespace = script.__dict__
+            namespace['__file__'] = FILENAME
+            namespace['__builtins__'] = builtins
+            modules_dict['__main__'] = script
         current[:] = [namespace]
         mode[0] = 1
         return partial(exec_, code, namespace)
@@ -575,6 +582,11 @@ def install(config_json):
         gc_disable()
         grave.append(current[:])
         current.clear()
+        # Into the grave, not dropped here: dropping it could run the program's code (a weakref
+        # callback, or the __del__ of whatever the program put there instead).
+        if modules_dict.get('__main__') is not runner_main:
+            grave.append(modules_dict.get('__main__'))
+            modules_dict['__main__'] = runner_main
         if held_frames:
             release_cut_traceback()
         linecache_cache.pop(FILENAME, None)

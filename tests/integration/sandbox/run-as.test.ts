@@ -52,6 +52,26 @@ const PROGRAMS: { name: string; program: string; exec: string; script: string }[
     exec: 'passed',
     script: 'passed',
   },
+  // A script's namespace is sys.modules['__main__']'s dict: testmod() finds the program's
+  // docstrings there, pickle its classes. exec(program, {}) has no module of its own.
+  {
+    name: "doctest.testmod() reports the program's own failing example",
+    program: 'def sq(x):\n    """\n    >>> sq(2)\n    5\n    """\n    return x * x\n\nimport doctest\nassert doctest.testmod().failed == 1\n',
+    exec: 'AssertionError',
+    script: 'passed',
+  },
+  {
+    name: "pickling an instance of the program's class",
+    program: 'import pickle\n\nclass Point:\n    pass\n\nassert type(pickle.loads(pickle.dumps(Point()))) is Point\n',
+    exec: 'PicklingError',
+    script: 'passed',
+  },
+  {
+    name: "sys.modules['__main__'] holds the program's names",
+    program: 'import sys\n\nassert sys.modules["__main__"].__dict__ is globals()\n',
+    exec: 'AssertionError',
+    script: 'passed',
+  },
 ];
 
 const ending = (result: RunResult): string => (result.status === 'passed' ? 'passed' : result.status === 'error' ? result.errorType : result.status);
@@ -78,6 +98,14 @@ describe.each(['exec', 'script'] as const)('run as %s', (runAs: RunAs) => {
     expect(referenceEndings).toEqual(stated);
   }, 120_000);
 });
+
+it("puts the sandbox's own __main__ back after a script, whatever the script put there", async () => {
+  const mainIsProgram = 'import sys\nassert sys.modules["__main__"].__dict__ is globals()\n';
+  expect(ending(await sandbox.run('import sys\nsys.modules["__main__"] = 42\n', LIMITS, { runAs: 'script' }))).toBe('passed');
+  expect(ending(await sandbox.run('import sys\nassert sys.modules["__main__"] != 42\n', LIMITS, { runAs: 'exec' }))).toBe('passed');
+  expect(ending(await sandbox.run(mainIsProgram, LIMITS, { runAs: 'exec' }))).toBe('AssertionError');
+  expect(ending(await sandbox.run(mainIsProgram, LIMITS, { runAs: 'script' }))).toBe('passed');
+}, 60_000);
 
 it('runs as a script when the caller does not say, on the same worker between the two', async () => {
   expect(ending(await sandbox.run("assert __name__ == '__main__'\n", LIMITS))).toBe('passed');
