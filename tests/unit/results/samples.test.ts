@@ -111,11 +111,40 @@ describe('parseSamples', () => {
     expect(errors.map((e) => e.message)).toEqual(['line 4: "solution" is not a string.']);
   });
 
-  it('names an MBPP task missing from sanitized MBPP', () => {
-    const { errors } = parseSamples(`${line('Mbpp/2')}\n${line('Mbpp/1')}`, mbpp);
-    expect(errors).toEqual([
-      { line: 2, message: 'line 2: unknown task id "Mbpp/1": MBPP has no Mbpp/1 (its tasks run from Mbpp/2 to Mbpp/809, with gaps).' },
+  it('names an MBPP task missing from sanitized MBPP as a task of the full MBPP, not as no task at all', () => {
+    // Task 1 (and 12, and 975) are not among sanitized MBPP's 427; 1 and 12 are full-MBPP tasks, as a file of
+    // samples for the original 974 (or bigcode-evaluation-harness's test split, 11 to 510) holds.
+    const { errors } = parseSamples([line('Mbpp/2'), line('Mbpp/1'), line(10), line(975)].join('\n'), mbpp);
+    expect(errors.map((e) => e.message)).toEqual([
+      'line 2: unknown task id "Mbpp/1": task 1 is in the full MBPP (tasks 1 to 974) but not in sanitized MBPP, whose 427 tasks are scored here.',
+      'line 3: unknown task id 10: task 10 is in the full MBPP (tasks 1 to 974) but not in sanitized MBPP, whose 427 tasks are scored here.',
+      'line 4: unknown task id 975: MBPP has no Mbpp/975 (its tasks run from Mbpp/2 to Mbpp/809, with gaps).',
     ]);
+  });
+
+  it('names the NaN and Infinity that Python\'s json writes, which JSON.parse refuses, and says what to do', () => {
+    const lines = [
+      '{"task_id": "HumanEval/0", "completion": "    return 1\\n", "mean_logprob": NaN}',
+      '{"task_id": "HumanEval/0", "completion": "    return 1\\n", "cum_logprob": -Infinity}',
+      '{"task_id": "HumanEval/0", "completion": "    return NaN\\n", "x": Nope}',
+      line('HumanEval/0'),
+    ];
+    const { errors } = parseSamples(lines.join('\n'), humaneval);
+    const column = (index: number, token: string) => (lines[index] as string).lastIndexOf(token) + 1;
+    expect(errors.map((e) => e.message)).toEqual([
+      `line 1: not valid JSON: NaN at column ${column(0, 'NaN')}, which Python's json writes for a float that is not a number, but JSON has no such value. Write that field as null (or leave it out) and score the file again.`,
+      `line 2: not valid JSON: -Infinity at column ${column(1, '-Infinity')}, which Python's json writes for a float that is not a number, but JSON has no such value. Write that field as null (or leave it out) and score the file again.`,
+      `line 3: not valid JSON: unexpected "N" at column ${column(2, 'Nope')}.`,
+    ]);
+  });
+
+  it('says what to do with bigcode-evaluation-harness\'s generations.json, a list per task with no task ids', () => {
+    const generations = JSON.stringify([['def f():\n    return 1\n', 'def f():\n    return 2\n'], ['def g():\n    pass\n']]);
+    expect(() => parseSamples(`${generations}\n`, humaneval)).toThrow(
+      /^This file is a JSON array of lists of programs with no task ids, as bigcode-evaluation-harness writes generations\.json: .*"solution"/,
+    );
+    // An array of records stays what it was.
+    expect(() => parseSamples(JSON.stringify([{ task_id: 'HumanEval/0', completion: 'x' }]), humaneval)).toThrow(/^This file is one JSON array, not JSON Lines\./);
   });
 
   it('says once, clearly, that stray ids belong to the other benchmark', () => {
