@@ -16,6 +16,14 @@ function afterLoadAndQuiet(delayMs: number): Promise<void> {
   return loaded.then(() => new Promise<void>((resolve) => setTimeout(resolve, delayMs)));
 }
 
+/** What a report means for the person: whole, short of files (the network), or short of room. */
+export type OfflineCopyState = 'ready' | 'incomplete' | 'full';
+
+export function offlineCopyState(report: WorkerMessage): OfflineCopyState {
+  if (report.failed.length === 0) return 'ready';
+  return report.failed.some((failure) => failure.full) ? 'full' : 'incomplete';
+}
+
 let shared: Promise<WorkerMessage | null> | null = null;
 
 /**

@@ -38,8 +38,11 @@ export type WorkerMessage = {
   /** Entries of the build now in the cache. */
   cached: number;
   total: number;
-  /** Paths that could not be cached, with the reason. */
-  failed: { path: string; reason: string }[];
+  /**
+   * Paths that could not be cached, with the reason; `full` when the browser had no room for it
+   * (QuotaExceededError), which neither a reload nor the network coming back puts right.
+   */
+  failed: { path: string; reason: string; full?: true }[];
   /** Optional paths the host had and that are now cached. */
   optionalCached: string[];
 };

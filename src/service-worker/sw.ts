@@ -189,6 +189,17 @@ async function fetchEntry(entry: PrecacheEntry): Promise<void> {
   if (!(await stored!)) throw new Error('the server has other bytes than this build (a newer deploy?)');
 }
 
+/**
+ * A file the copy could not store, and whether the browser had no room for it: the page then says
+ * to free space, not to wait for the network (a full browser read as "tried again when the
+ * network comes back"). Chromium's QuotaExceededError may have an empty message.
+ */
+function failureOf(path: string, error: unknown): WorkerMessage['failed'][number] {
+  const name = typeof error === 'object' && error !== null ? (error as { name?: unknown }).name : undefined;
+  const reason = error instanceof Error ? error.message || error.name : String(error);
+  return name === 'QuotaExceededError' ? { path, reason, full: true } : { path, reason };
+}
+
 /** Caches the entries not cached yet, a few at a time; returns the failures. */
 async function precache(entries: readonly PrecacheEntry[]): Promise<{ path: string; reason: string }[]> {
   const cache = await caches.open(PRECACHE);
@@ -205,7 +216,7 @@ async function precache(entries: readonly PrecacheEntry[]): Promise<{ path: stri
         if (await cache.match(keyOf(entry))) continue;
         await fetchEntry(entry);
       } catch (error) {
-        failed.push({ path: entry.path, reason: error instanceof Error ? error.message : String(error) });
+        failed.push(failureOf(entry.path, error));
       }
     }
   };
@@ -260,7 +271,7 @@ function warmFailed(error: unknown): WorkerMessage {
     version: MANIFEST.version,
     cached: 0,
     total: MANIFEST.entries.length,
-    failed: [{ path: 'the offline cache', reason: error instanceof Error ? error.message : String(error) }],
+    failed: [failureOf('the offline cache', error)],
     optionalCached: [],
   };
 }

@@ -6,6 +6,7 @@
  */
 import { webcrypto } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { offlineCopyState } from '../../../src/service-worker/offline-copy.ts';
 import type { PrecacheManifest, WorkerMessage } from '../../../src/service-worker/protocol.ts';
 import { loadServiceWorker } from '../../support/service-worker-scope.ts';
 
@@ -47,7 +48,7 @@ afterEach(() => {
  * `finishWasm` is called. With `stallFirst`, the first download of it sends a little and then
  * nothing, for ever (a connection that stays open), and later ones arrive whole.
  */
-async function bootWithSlowWasm({ stallFirst = false } = {}) {
+async function bootWithSlowWasm({ stallFirst = false, caches = memoryCaches() } = {}) {
   const wasm = new Uint8Array(64 * 1024).map((_, i) => i % 251);
   const shell = new TextEncoder().encode('<!doctype html>');
   const manifest: PrecacheManifest = {
@@ -85,7 +86,7 @@ async function bootWithSlowWasm({ stallFirst = false } = {}) {
     Object.defineProperty(response, 'type', { value: 'basic' });
     return response;
   });
-  const listeners = await loadServiceWorker({ scope: SCOPE, manifest, caches: memoryCaches(), fetch: network });
+  const listeners = await loadServiceWorker({ scope: SCOPE, manifest, caches, fetch: network });
 
   const kept: Promise<unknown>[] = [];
   /** The page asks for the wasm through the service worker. */
@@ -167,5 +168,39 @@ describe('a download of a build file that stalls (the connection open, no bytes)
     expect(warmed.cached).toBe(2);
     // The stalled download, then one more, shared by the offline copy and the new worker.
     expect(asked.filter((path) => path === 'pyodide/pyodide.asm.wasm')).toHaveLength(2);
+  });
+});
+
+describe('the offline copy in a browser with no room left', () => {
+  /** Cache Storage that stores the small shell but refuses the wasm, as Chromium does over quota (its message may be empty). */
+  function fullCaches(): CacheStorage {
+    const inner = memoryCaches();
+    const open = inner.open.bind(inner);
+    return Object.assign(inner, {
+      open: async (name: string) => {
+        const cache = await open(name);
+        const put = cache.put.bind(cache);
+        return Object.assign(cache, {
+          put: async (request: RequestInfo, response: Response) => {
+            const url = typeof request === 'string' ? request : request.url;
+            if (url.includes('pyodide.asm.wasm')) throw new DOMException('', 'QuotaExceededError');
+            return put(request, response);
+          },
+        });
+      },
+    });
+  }
+
+  it('says the browser is full, so the page asks for room instead of waiting for the network (R190-2)', async () => {
+    const { finishWasm, warm } = await bootWithSlowWasm({ caches: fullCaches() });
+    const report = warm();
+    await aMoment();
+    finishWasm();
+    const warmed = await report;
+    expect(warmed.failed).toEqual([{ path: 'pyodide/pyodide.asm.wasm', reason: 'QuotaExceededError', full: true }]);
+    expect(offlineCopyState(warmed)).toBe('full');
+    // A file the network did not bring is still the network's to put right.
+    expect(offlineCopyState({ ...warmed, failed: [{ path: 'pyodide/pyodide.asm.wasm', reason: 'HTTP 503' }] })).toBe('incomplete');
+    expect(offlineCopyState({ ...warmed, failed: [] })).toBe('ready');
   });
 });
