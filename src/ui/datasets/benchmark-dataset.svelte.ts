@@ -16,6 +16,7 @@ import {
   type SourceFailure,
 } from '../../core/benchmarks/datasets.ts';
 import { sha256Hex } from '../../core/sha256.ts';
+import { isQuotaError } from '../../store/kept-file-error.ts';
 import type { BenchmarkId, Problem } from '../../core/benchmarks/problem.ts';
 import { appDatasetCache } from './dataset-cache-connection.ts';
 import { fetchBytesWithProgress, type DownloadProgress } from './fetch-with-progress.ts';
@@ -99,7 +100,8 @@ export class BenchmarkDataset {
         try {
           await cache.put(sha256, bytes);
         } catch (error) {
-          notKept = reasonOf(error);
+          // Chromium's QuotaExceededError has an empty message: the page said "could not keep it ()".
+          notKept = isQuotaError(error) ? 'it has no room left for it' : reasonOf(error).trim() || (error instanceof Error ? error.name : 'no reason given');
         }
       }
       this.notKept = notKept === null ? null : `This browser could not keep it (${notKept}): after a reload, pick it again.`;

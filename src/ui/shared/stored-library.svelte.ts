@@ -7,9 +7,11 @@
  */
 import type { StudyStatus } from '../../core/ports.ts';
 import { UserError } from '../../core/user-error.ts';
+import { isQuotaError } from '../../store/kept-file-error.ts';
 import { coalescedTask } from '../coalesced-task.ts';
 import { noticeOf, type Notice } from './notice.ts';
 import { OthersWatch } from './others-watch.ts';
+import { failureMessage } from './run-failure.ts';
 import type { RunLocks } from './run-locks.ts';
 
 /**
@@ -219,13 +221,30 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
       if ('problems' in outcome) this.importProblems = outcome.problems;
       else this.importLines = outcome.lines;
     } catch (error) {
-      this.importProblems = [noticeOf(error)];
+      this.importProblems = [importFailure(error)];
     } finally {
       this.importing = false;
       this.progress = null;
       await this.refresh();
     }
   }
+}
+
+/**
+ * Why an import failed while writing. A browser out of room fails the write with a
+ * QuotaExceededError, whose message Chromium leaves empty: the list said "Nothing was imported."
+ * over an empty alert, with no reason and nothing to do about it.
+ */
+function importFailure(error: unknown): Notice {
+  if (isQuotaError(error)) {
+    return {
+      message: 'This browser has no room left to store it (QuotaExceededError), so nothing of it was written.',
+      hint: 'Free some space (a downloaded model on the Models page, an old study or search), then import it again. The Results page can still open it, for this tab only.',
+      details: [],
+    };
+  }
+  const notice = noticeOf(error);
+  return notice.message.trim() === '' ? { ...notice, message: failureMessage(error) } : notice;
 }
 
 /** Reads every file, keeping each one's failure as a notice that names it. */

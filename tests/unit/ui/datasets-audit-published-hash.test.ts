@@ -71,7 +71,23 @@ describe('a picked file the browser cannot keep', () => {
     const dataset = new BenchmarkDataset('mbpp', { cache: async () => full, makeFetchBytes: offline, sources: [] });
     await dataset.useFile(new File([(await readDatasetBytes('mbpp')) as Uint8Array<ArrayBuffer>], 'sanitized-mbpp.json'));
     expect(dataset.status).toBe('ready');
-    expect(dataset.notKept).toContain('The quota has been exceeded.');
+    expect(dataset.notKept).toBe('This browser could not keep it (it has no room left for it): after a reload, pick it again.');
+  });
+
+  it('says why when the browser gives no message with its refusal, as Chromium does over quota (R190-3)', async () => {
+    const refusing = (error: Error): DatasetCache => ({
+      get: async () => undefined,
+      put: async () => {
+        throw error;
+      },
+    });
+    const bytes = (await readDatasetBytes('mbpp')) as Uint8Array<ArrayBuffer>;
+    const full = new BenchmarkDataset('mbpp', { cache: async () => refusing(new DOMException('', 'QuotaExceededError')), makeFetchBytes: offline, sources: [] });
+    await full.useFile(new File([bytes], 'sanitized-mbpp.json'));
+    expect(full.notKept).toBe('This browser could not keep it (it has no room left for it): after a reload, pick it again.');
+    const broken = new BenchmarkDataset('mbpp', { cache: async () => refusing(new DOMException('', 'UnknownError')), makeFetchBytes: offline, sources: [] });
+    await broken.useFile(new File([bytes], 'sanitized-mbpp.json'));
+    expect(broken.notKept).toBe('This browser could not keep it (UnknownError): after a reload, pick it again.');
   });
 
   it('says nothing when it was kept', async () => {

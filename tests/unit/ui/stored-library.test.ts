@@ -49,6 +49,9 @@ class ShelfLibrary extends StoredLibrary<StoredListing, Shelf> {
       });
       if (problems.length > 0) return { problems };
       const shelf = await this.deps.stores();
+      // Chromium fails a write over quota with a QuotaExceededError whose message is empty; "broken", with an error of no name or message.
+      if (read.some(({ doc }) => doc === 'full')) throw new DOMException('', 'QuotaExceededError');
+      if (read.some(({ doc }) => doc === 'broken')) throw new Error('');
       for (const { doc } of read) shelf.items.push({ id: doc, status: 'done' });
       return { lines: read.map(({ doc }) => `Imported ${doc}.`) };
     });
@@ -186,6 +189,24 @@ describe('a list of stored runs', () => {
     expect(library.importProblems).toEqual([]);
     expect(library.importLines).toEqual(['Imported one.']);
     expect(library.listings.map((listing) => listing.id)).toEqual(['one']);
+  });
+
+  it('says a write the browser refused for want of room as such, with what to do, not as an empty alert (R190-1)', async () => {
+    const shelf = { items: [] as StoredListing[] };
+    const library = new ShelfLibrary(shelf);
+    await library.importFiles([new File(['full'], 'full.json')]);
+    expect(library.importProblems).toEqual([
+      {
+        message: 'This browser has no room left to store it (QuotaExceededError), so nothing of it was written.',
+        hint: 'Free some space (a downloaded model on the Models page, an old study or search), then import it again. The Results page can still open it, for this tab only.',
+        details: [],
+      },
+    ]);
+    expect(library.importLines).toEqual([]);
+
+    // Any other failure without a message still says something.
+    await library.importFiles([new File(['broken'], 'broken.json')]);
+    expect(library.importProblems.map((notice) => notice.message)).toEqual(['Something failed without saying why.']);
   });
 });
 
