@@ -86,9 +86,80 @@ function stallWatch(): StallWatch {
   return watch;
 }
 
-/** The bytes of a body, read as they arrive so that `watch` sees the download move. */
-async function readWatched(response: Response, watch: StallWatch): Promise<Uint8Array<ArrayBuffer>> {
-  if (!response.body) return new Uint8Array(await response.arrayBuffer());
+/**
+ * The bytes of a download under way, for the pages that ask for its file meanwhile: each is
+ * answered with a stream of the bytes so far and then the rest as they come, not kept waiting for
+ * the stored copy. Kept waiting, a page saw no answer at all, and its own watch
+ * (download-stall-watch.ts) gave Python's start up after 30 s as a stalled download while the
+ * offline copy was fetching the wasm steadily on a slow link (audit R188-1). The chunks are the
+ * ones read for the hash check anyway: sharing them costs no memory.
+ */
+class SharedBody {
+  /** The status and headers, once the response has come. */
+  head: ResponseInit | null = null;
+  readonly #chunks: Uint8Array<ArrayBuffer>[] = [];
+  #end: 'open' | 'ended' | { failure: unknown } = 'open';
+  #waiting: (() => void)[] = [];
+
+  begin(response: Response): void {
+    this.head = { status: response.status, statusText: response.statusText, headers: new Headers(response.headers) };
+    this.#wake();
+  }
+
+  push(chunk: Uint8Array<ArrayBuffer>): void {
+    this.#chunks.push(chunk);
+    this.#wake();
+  }
+
+  end(): void {
+    if (this.#end === 'open') this.#end = 'ended';
+    this.#wake();
+  }
+
+  /** The download failed: streams given out fail too. Nothing once it has ended (storing it may fail after). */
+  fail(failure: unknown): void {
+    if (this.#end === 'open') this.#end = { failure };
+    this.#wake();
+  }
+
+  /** The head, once it has come; null if the download failed (or ended) without one. */
+  async opened(): Promise<ResponseInit | null> {
+    while (this.head === null && this.#end === 'open') await this.#next();
+    return this.head;
+  }
+
+  /** Every byte of the body from the first, as it arrives. */
+  replay(): ReadableStream<Uint8Array<ArrayBuffer>> {
+    let at = 0;
+    return new ReadableStream({
+      pull: async (controller) => {
+        for (;;) {
+          if (at < this.#chunks.length) return controller.enqueue(this.#chunks[at++]!);
+          if (this.#end === 'ended') return controller.close();
+          if (this.#end !== 'open') return controller.error(this.#end.failure);
+          await this.#next();
+        }
+      },
+    });
+  }
+
+  #next(): Promise<void> {
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  #wake(): void {
+    for (const resolve of this.#waiting.splice(0)) resolve();
+  }
+}
+
+/** The bytes of a body, read as they arrive so that `watch` sees the download move (and `shared`'s askers get them). */
+async function readWatched(response: Response, watch: StallWatch, shared?: SharedBody): Promise<Uint8Array<ArrayBuffer>> {
+  if (!response.body) {
+    const whole = new Uint8Array(await response.arrayBuffer());
+    shared?.push(whole);
+    shared?.end();
+    return whole;
+  }
   const reader = response.body.getReader();
   const chunks: Uint8Array<ArrayBuffer>[] = [];
   let size = 0;
@@ -100,11 +171,16 @@ async function readWatched(response: Response, watch: StallWatch): Promise<Uint8
       if (watch.signal.aborted) throw watch.signal.reason;
       if (done) break;
       chunks.push(value);
+      shared?.push(value);
       size += value.byteLength;
     }
+  } catch (error) {
+    shared?.fail(error);
+    throw error;
   } finally {
     watch.done();
   }
+  shared?.end();
   // Joined here rather than with core/concat-bytes.ts: sw.js must be one file, importing nothing.
   const bytes = new Uint8Array(size);
   let at = 0;
@@ -120,8 +196,8 @@ async function readWatched(response: Response, watch: StallWatch): Promise<Uint8
  * could serve a newer file under the same name); otherwise leaves it to the network next time.
  * Says whether it stored it.
  */
-async function storeVerified(entry: PrecacheEntry, response: Response, watch: StallWatch): Promise<boolean> {
-  const bytes = await readWatched(response, watch);
+async function storeVerified(entry: PrecacheEntry, response: Response, watch: StallWatch, shared?: SharedBody): Promise<boolean> {
+  const bytes = await readWatched(response, watch, shared);
   if ((await sha256Prefix(bytes)) !== entry.rev) return false;
   const cache = await caches.open(PRECACHE);
   await cache.put(keyOf(entry), new Response(bytes, { status: response.status, statusText: response.statusText, headers: response.headers }));
@@ -130,27 +206,36 @@ async function storeVerified(entry: PrecacheEntry, response: Response, watch: St
 
 /**
  * Downloads of build files under way (the page's, or the offline copy's), by path: whether each
- * was stored. A second request for the same file waits for that copy instead of downloading it
- * again: on a slow first visit the Score page's two Python workers and the offline copy each
- * downloaded Pyodide's 20 MB side by side, and the Playground's copy was downloaded twice (audit R180-3).
+ * was stored, and its bytes so far. A second request for the same file shares that download
+ * instead of starting another: on a slow first visit the Score page's two Python workers and the
+ * offline copy each downloaded Pyodide's 20 MB side by side, and the Playground's copy was
+ * downloaded twice (audit R180-3).
  */
-const storing = new Map<string, Promise<boolean>>();
+interface Download {
+  stored: Promise<boolean>;
+  body: SharedBody;
+}
 
-/** Lists `stored` as the download of `entry` under way until it settles. */
-function share(entry: PrecacheEntry, stored: Promise<boolean>): void {
-  const settled = stored.catch(() => false);
-  storing.set(entry.path, settled);
-  void settled.then(() => storing.get(entry.path) === settled && storing.delete(entry.path));
+const storing = new Map<string, Download>();
+
+/** Lists `download` as the one of `entry` under way until it settles. */
+function share(entry: PrecacheEntry, download: Download): void {
+  // Whatever ended it, the askers streaming it hear so (a no-op if its body ended).
+  const stored = download.stored.catch((error: unknown) => (download.body.fail(error), false));
+  const listed = { stored, body: download.body };
+  storing.set(entry.path, listed);
+  void stored.then(() => storing.get(entry.path) === listed && storing.delete(entry.path));
 }
 
 /**
  * The stored copy of `entry`, else undefined once `start` has begun a download of it, shared with
- * later askers. A download under way (another asker's) is waited for first, and one that failed
- * (a stalled one given up) may have been followed by another asker's, waited for in turn. The
- * check and `start` run with no await between them, so of the askers a failed download leaves,
- * only the first downloads again.
+ * later askers. A page (`stream`) asking while another asker's download is under way is answered
+ * with that download's bytes as they come; the offline copy waits for it to be stored. One that
+ * failed before answering (a stalled one given up) may have been followed by another asker's,
+ * waited for in turn. The check and `start` run with no await between them, so of the askers a
+ * failed download leaves, only the first downloads again.
  */
-async function storedOrStarted(entry: PrecacheEntry, start: () => Promise<boolean>): Promise<Response | undefined> {
+async function storedOrStarted(entry: PrecacheEntry, start: () => Download, stream: boolean): Promise<Response | undefined> {
   for (;;) {
     const cached = await caches.match(keyOf(entry), { cacheName: PRECACHE });
     if (cached) return cached;
@@ -159,16 +244,21 @@ async function storedOrStarted(entry: PrecacheEntry, start: () => Promise<boolea
       share(entry, start());
       return undefined;
     }
-    await pending;
+    if (stream) {
+      const head = await pending.body.opened();
+      if (head) return new Response(pending.body.replay(), head);
+    }
+    await pending.stored;
   }
 }
 
 async function fetchEntry(entry: PrecacheEntry): Promise<void> {
   let stored: Promise<boolean> | undefined;
-  const download = () => {
+  const download = (): Download => {
     // Hashed assets never change; anything else is revalidated so the hash check can pass. Low
     // priority: the page may be loading the same files for itself at this moment.
     const watch = stallWatch();
+    const body = new SharedBody();
     stored = fetch(urlOf(entry.path), {
       cache: entry.path.startsWith('assets/') ? 'default' : 'no-cache',
       priority: 'low',
@@ -176,16 +266,17 @@ async function fetchEntry(entry: PrecacheEntry): Promise<void> {
     }).then(
       async (response) => {
         if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        return storeVerified(entry, response, watch);
+        body.begin(response);
+        return storeVerified(entry, response, watch, body);
       },
       (error: unknown) => {
         watch.done();
         throw watch.signal.aborted ? watch.signal.reason : error;
       },
     );
-    return stored;
+    return { stored, body };
   };
-  if (await storedOrStarted(entry, download)) return;
+  if (await storedOrStarted(entry, download, false)) return;
   if (!(await stored!)) throw new Error('the server has other bytes than this build (a newer deploy?)');
 }
 
@@ -390,15 +481,20 @@ async function shellPage(url: URL): Promise<Response | undefined> {
  */
 async function buildFile(entry: PrecacheEntry, request: Request, event: FetchEvent): Promise<Response> {
   let answer: Promise<Response> | undefined;
-  const download = () => {
-    // Given up when it stalls, for the page too: later askers wait on this download (`storing`).
+  const download = (): Download => {
+    // Given up when it stalls, for the page too: later askers share this download (`storing`).
     const watch = stallWatch();
+    const body = new SharedBody();
     answer = fetch(request, { signal: AbortSignal.any([request.signal, watch.signal]) });
     // Cloned before the page reads a byte (this reaction is registered first), stored behind it.
     const stored = answer.then(
       (response) => {
-        if (response.ok && response.type === 'basic') return storeVerified(entry, response.clone(), watch);
+        if (response.ok && response.type === 'basic') {
+          body.begin(response);
+          return storeVerified(entry, response.clone(), watch, body);
+        }
         watch.done();
+        body.fail(new Error(`HTTP ${response.status}`));
         return false;
       },
       (error: unknown) => {
@@ -407,9 +503,9 @@ async function buildFile(entry: PrecacheEntry, request: Request, event: FetchEve
       },
     );
     event.waitUntil(stored.catch(() => undefined));
-    return stored;
+    return { stored, body };
   };
-  return (await storedOrStarted(entry, download)) ?? answer!;
+  return (await storedOrStarted(entry, download, true)) ?? answer!;
 }
 
 /**

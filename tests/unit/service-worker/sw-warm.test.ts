@@ -141,6 +141,27 @@ describe('the offline copy while the page downloads the same file', () => {
   });
 });
 
+describe('a page asking for a file the offline copy is downloading on a slow link', () => {
+  it('is answered at once with the bytes so far, then the rest as they come, from the one download (R188-1)', async () => {
+    const { wasm, asked, finishWasm, pageFetch, warm } = await bootWithSlowWasm();
+    const report = warm();
+    await aMoment();
+    // Kept waiting for the stored copy, the page heard nothing, and its own watch gave Python's
+    // start up after 30 s though the download moved.
+    const answered = await Promise.race([pageFetch(), aMoment().then(() => null)]);
+    expect(answered).not.toBeNull();
+    const reader = answered!.body!.getReader();
+    expect((await reader.read()).value).toEqual(wasm.subarray(0, 1024));
+    finishWasm();
+    const rest: number[] = [];
+    for (let read = await reader.read(); !read.done; read = await reader.read()) rest.push(...read.value);
+    expect(new Uint8Array(rest)).toEqual(wasm.subarray(1024));
+    expect(answered!.headers.get('Content-Type')).toBe('application/wasm');
+    expect((await report).failed).toEqual([]);
+    expect(asked.filter((path) => path === 'pyodide/pyodide.asm.wasm')).toHaveLength(1);
+  });
+});
+
 describe('a download of a build file that stalls (the connection open, no bytes)', () => {
   afterEach(() => {
     vi.useRealTimers();
@@ -155,14 +176,18 @@ describe('a download of a build file that stalls (the connection open, no bytes)
     // The offline copy starts while that download is under way, and waits on it.
     const report = warm();
     await vi.advanceTimersByTimeAsync(30_000);
-    // The page has given up at 30 s (its own watch); the pool's next worker asks again, and waits
-    // on the download under way too. The network has come back.
-    const second = pageFetch();
-    // Nothing more arrives: the download is given up, the page's copy of it too.
+    // The page has given up at 30 s (its own watch); the pool's next worker asks again, and is
+    // given the download under way too, as far as it has come.
+    const secondBody = (await pageFetch()).arrayBuffer();
+    secondBody.catch(() => undefined);
+    // Nothing more arrives: the download is given up, and every page's copy of it with it.
     await vi.advanceTimersByTimeAsync(30_000);
     await expect(firstBody).rejects.toThrow('the download stalled: nothing arrived for 45 s');
+    await expect(secondBody).rejects.toThrow('the download stalled: nothing arrived for 45 s');
+    // The offline copy downloads afresh; the network has come back. The worker after asks meanwhile.
+    const third = pageFetch();
     finishWasm();
-    expect(new Uint8Array(await (await second).arrayBuffer())).toEqual(wasm);
+    expect(new Uint8Array(await (await third).arrayBuffer())).toEqual(wasm);
     const warmed = await report;
     expect(warmed.failed).toEqual([]);
     expect(warmed.cached).toBe(2);
