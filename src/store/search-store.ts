@@ -208,42 +208,65 @@ export class IdbSearchStore implements SearchStore {
     await Promise.all([tx.objectStore('searches').delete(searchId), tx.objectStore('searchEvaluations').delete(keysUnder(searchId)), tx.done]);
   }
 
-  /**
-   * Stores an imported search file in one transaction. A search already stored under its id must
-   * have the same setup: then its evaluations are merged (stored ones kept) and the state that is
-   * further along wins. An imported search is never `running`: it shows as paused or done.
-   */
+  /** Stores one imported search file (see importSearches). */
   async importSearch(doc: SearchFile): Promise<'added' | 'merged'> {
+    const [how] = await this.importSearches([doc]);
+    return how!;
+  }
+
+  /**
+   * Stores imported search files, all in ONE transaction: a file that is refused, or a write that
+   * fails (a browser out of room), leaves the store as it was. One transaction a file stored the
+   * first and then said "Nothing was imported." over the second's failure (audit R190-4).
+   *
+   * A search already stored under a file's id must have the same setup: then its evaluations are
+   * merged (stored ones kept) and the state that is further along wins; two files of one search
+   * merge the same way, in order. An imported search is never `running`: it shows as paused or done.
+   */
+  async importSearches(docs: readonly SearchFile[]): Promise<('added' | 'merged')[]> {
     const tx = observed(this.#db.transaction(['searches', 'searchEvaluations'], 'readwrite'));
     const searches = tx.objectStore('searches');
     const rows = tx.objectStore('searchEvaluations');
-    const id = doc.config.id;
-    const existing = await searches.get(id);
-    if (existing && !sameSearchSetup(existing.setup, doc.config)) {
-      tx.abort();
+    const hows: ('added' | 'merged')[] = [];
+    try {
+      for (const doc of docs) {
+        const id = doc.config.id;
+        const existing = await searches.get(id);
+        if (existing && !sameSearchSetup(existing.setup, doc.config)) {
+          throw new UserError(
+            `A different search with the id "${id}" is already stored here.`,
+            'Delete the stored one first if the file should replace it; nothing was imported.',
+          );
+        }
+        const state = existing?.state && furtherAlong(existing.state, doc.state) ? existing.state : doc.state;
+        const status: SearchStatus = state.status === 'done' ? 'done' : existing?.status === 'running' ? 'running' : 'paused';
+        const record: SearchRecord = {
+          id,
+          setup: existing?.setup ?? doc.config,
+          status,
+          state,
+          validation: doc.validation ?? existing?.validation ?? null,
+          updatedAt: this.#now(),
+          ranHere: existing?.ranHere ?? false,
+        };
+        await searches.put(record);
+        for (const evaluation of doc.evaluations) {
+          if ((await rows.getKey([id, evaluation.key])) === undefined) await rows.put({ searchId: id, key: evaluation.key, record: evaluation });
+        }
+        hows.push(existing ? 'merged' : 'added');
+      }
+    } catch (error) {
+      // A failed write has aborted the transaction already, with the browser's own reason.
+      try {
+        tx.abort();
+      } catch {
+        // Ended already.
+      }
       await tx.done.catch(() => undefined);
-      throw new UserError(
-        `A different search with the id "${id}" is already stored here.`,
-        'Delete the stored one first if the file should replace it; nothing was imported.',
-      );
-    }
-    const state = existing?.state && furtherAlong(existing.state, doc.state) ? existing.state : doc.state;
-    const status: SearchStatus = state.status === 'done' ? 'done' : existing?.status === 'running' ? 'running' : 'paused';
-    const record: SearchRecord = {
-      id,
-      setup: existing?.setup ?? doc.config,
-      status,
-      state,
-      validation: doc.validation ?? existing?.validation ?? null,
-      updatedAt: this.#now(),
-      ranHere: existing?.ranHere ?? false,
-    };
-    await searches.put(record);
-    for (const evaluation of doc.evaluations) {
-      if ((await rows.getKey([id, evaluation.key])) === undefined) await rows.put({ searchId: id, key: evaluation.key, record: evaluation });
+      throw tx.error ?? error;
     }
     await tx.done;
-    return existing ? 'merged' : 'added';
+    return hows;
   }
 
   async #update(searchId: string, change: (record: SearchRecord) => SearchRecord): Promise<void> {

@@ -48,7 +48,7 @@ export class SearchLibrary extends StoredLibrary<SearchListing, SearchStores> {
     });
   }
 
-  /** Checks every file before writing any; each file is then stored in one transaction. */
+  /** Checks every file before writing any; all of them are then stored in one transaction. */
   async importFiles(files: readonly File[]): Promise<void> {
     await this.importWith(async (): Promise<ImportOutcome> => {
       const { importSearchFile } = await import('../../core/results/search-file.ts');
@@ -73,13 +73,14 @@ export class SearchLibrary extends StoredLibrary<SearchListing, SearchStores> {
           };
         }
         const { store } = await this.deps.stores();
-        const lines: string[] = [];
-        for (const doc of docs) {
-          const how = await store.importSearch(doc);
+        // All in one transaction: a failure (a refusal, a browser out of room) writes none of them,
+        // as the page then says. File by file, the first was stored under "Nothing was imported." (audit R190-4).
+        const hows = await store.importSearches(docs);
+        const lines = docs.map((doc, i) => {
           // What the file holds: evaluations with a verdict, runs cut short and re-validation each named.
           const generations = `${doc.state.history.length} generation${doc.state.history.length === 1 ? '' : 's'}`;
-          lines.push(`${how === 'added' ? 'Imported' : 'Merged into'} “${doc.config.name}”: ${generations}, ${describeTally(tallyRecords(doc.evaluations))}.`);
-        }
+          return `${hows[i] === 'added' ? 'Imported' : 'Merged into'} “${doc.config.name}”: ${generations}, ${describeTally(tallyRecords(doc.evaluations))}.`;
+        });
         return { lines };
       });
     });

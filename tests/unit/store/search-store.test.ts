@@ -316,6 +316,25 @@ describe('importing search files', () => {
     expect((await store.loadSearch(doc.config.id))?.setup.config.populationSize).toBe(8);
     db.close();
   });
+
+  it('stores several files in one transaction: a refused one leaves the others unwritten too', async () => {
+    const doc = await exported();
+    const other = { ...doc, config: searchSetup({}, { id: 'search-other' }) };
+    const db = await openLabDatabase();
+    const store = new IdbSearchStore(db);
+    await store.putSearch(searchSetup({ populationSize: 8 }));
+    // The second file is refused, after the first was written in the same transaction.
+    const error = await store.importSearches([other, doc]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UserError);
+    expect(await store.loadSearch('search-other')).toBeNull();
+    expect(await db.count('searchEvaluations')).toBe(0);
+
+    // Two files of one search: the second merges into the first.
+    await store.deleteSearch(doc.config.id);
+    expect(await store.importSearches([other, doc, doc])).toEqual(['added', 'added', 'merged']);
+    expect((await store.loadSearch(doc.config.id))?.evaluations).toHaveLength(36);
+    db.close();
+  });
 });
 
 it('memory call cache keeps the first reply of a digest', async () => {
