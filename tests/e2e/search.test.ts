@@ -25,6 +25,7 @@ import { fileBytes, syntheticResultFile } from '../unit/results/result-file-fixt
 import type { ResultUnit } from '../../src/core/results/result-file.ts';
 import { TERSE_GENERATOR_FILE } from '../support/prompt-set-files.ts';
 import { setPythonWorkers } from '../support/python-workers.ts';
+import { recordFocusTrail } from '../support/focus-trail.ts';
 
 const POPULATION = 4;
 const GENERATIONS = 2;
@@ -561,6 +562,40 @@ describe('the Search page in Chromium', () => {
       await app.close();
       await keyed.close();
     }
+  });
+
+  it('keeps keyboard focus on a stored search’s Resume, saying Resuming…, until its Pause comes, with no search on show', async () => {
+    const app = await openApp(browser, server, { hash: '#/search' });
+    let page = app.page;
+    const form = page.locator('section.new');
+    await form.getByLabel('OpenAI-compatible endpoint').check();
+    await form.getByLabel('Endpoint URL').fill(endpoint.url);
+    for (const key of ['gemma3:1b', 'qwen2.5:1.5b', 'llama3.2:3b']) await form.getByLabel(`Model for ${key}`).fill(SCRIPTED_MODEL);
+    await fillSearchForm(form, 'Resumed from its card');
+    await form.getByRole('button', { name: 'Start search' }).click();
+    await expect.poll(async () => (await storedEvaluations(page)).length, { timeout: 120_000, interval: 200 }).toBeGreaterThanOrEqual(1);
+
+    // Interrupted: a new tab of this browser opens the page with no search on show, and lists it with Resume.
+    await page.close();
+    page = await app.context.newPage();
+    await page.goto(`${server.url}#/search`);
+    const card = page.locator('article.search', { has: page.getByRole('heading', { name: 'Resumed from its card' }) });
+    await card.locator('.state', { hasText: /^interrupted$/ }).waitFor({ timeout: 30_000 });
+    expect(await page.locator('section.run').count()).toBe(0);
+    await setPythonWorkers(page.locator('section.new'), 1);
+    // By keyboard: the button stays in place saying so while Python starts (no panel is there yet to
+    // take focus), and focus goes on to the run's Pause. It went disabled, and focus lay on <body>
+    // for those seconds (audit R186-5).
+    await card.getByRole('button', { name: 'Resume' }).focus();
+    const trail = await recordFocusTrail(page);
+    await page.keyboard.press('Enter');
+    await page.locator('.run .phase', { hasText: /^Running$/ }).waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Pause');
+    expect(await trail.stop()).toEqual(['button: Resume', 'button: Resuming… (aria-disabled)', 'button: Pause']);
+    await page.locator('.run').getByRole('button', { name: 'Stop' }).click();
+    await page.locator('.run .phase', { hasText: /^Stopped$/ }).waitFor({ timeout: 60_000 });
+    expect(app.errors).toEqual([]);
+    await app.close();
   });
 
   it('refuses numbers it cannot run before anything starts, naming the field and its range', async () => {

@@ -34,6 +34,7 @@ import { encodeStudyLink } from '../../src/core/study/link.ts';
 import { llamaSelfRefine, llamaSolo } from '../../src/core/pipeline/presets.ts';
 import { TERSE_GENERATOR_FILE } from '../support/prompt-set-files.ts';
 import { setPythonWorkers } from '../support/python-workers.ts';
+import { recordFocusTrail } from '../support/focus-trail.ts';
 
 const REPEATS = 2;
 
@@ -271,8 +272,14 @@ describe('the Study page in Chromium', () => {
     expect(await card.getByTestId('resume-keeps').textContent()).toMatch(/kept; Resume runs the \d+ units? left, and a unit stopped part-way goes on from the steps it stored/);
     // Resumed with one Python worker where the first page had two: the steps do not depend on it.
     await setPythonWorkers(page, 1);
-    await card.getByRole('button', { name: 'Resume' }).click();
+    // By keyboard: the button stays in place saying so while Python starts, and focus goes on to
+    // the run's Pause. It went disabled, then away, and focus lay on <body> for those seconds (audit R186-5).
+    await card.getByRole('button', { name: 'Resume' }).focus();
+    const trail = await recordFocusTrail(page);
+    await page.keyboard.press('Enter');
     await page.locator('.run .phase', { hasText: /^Running$/ }).waitFor({ timeout: 60_000 });
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Pause');
+    expect(await trail.stop()).toEqual(['button: Resume', 'button: Resuming… (aria-disabled)', 'button: Pause']);
     const second = await stepCount(page);
     await expect.poll(() => stepCount(page), { timeout: 120_000, interval: 200 }).toBeGreaterThanOrEqual(second + 6);
     expect((await storeContents(page)).units.length).toBeLessThan(total);
@@ -507,9 +514,19 @@ describe('the Study page in Chromium', () => {
       await card.getByText('(2 errored)').waitFor();
       const again = card.getByRole('button', { name: 'Run 2 errored units again' });
       failing = false;
-      await again.click();
+      // By keyboard: focus stays on the button (Starting…) until the run's Pause comes, then goes to the
+      // run's name at its end; never on <body> (audit R186-5). Python is warm here: Starting… may be too short to see.
+      await again.focus();
+      const trail = await recordFocusTrail(page);
+      await page.keyboard.press('Enter');
       await page.locator('.run .phase', { hasText: /^Running$/ }).waitFor({ timeout: 60_000 });
       await waitForDone(page);
+      await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Flaky endpoint');
+      expect((await trail.stop()).filter((focus) => focus !== 'button: Starting… (aria-disabled)')).toEqual([
+        'button: Run 2 errored units again',
+        'button: Pause',
+        'h2: Flaky endpoint',
+      ]);
       await card.locator('.state', { hasText: 'done' }).waitFor();
       await expect.poll(() => card.textContent()).not.toContain('errored');
       const arms = page.locator('.run table.arms');

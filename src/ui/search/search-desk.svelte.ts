@@ -461,6 +461,8 @@ export class SearchDesk {
       this.errors = ['A search is already running in this tab: stop it first.'];
       return;
     }
+    // A search is about to be stored: the browser is asked, once, not to clear it when the disk fills.
+    this.library.askToKeep();
     this.startingWork = what;
     this.errors = [];
     try {

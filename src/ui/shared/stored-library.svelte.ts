@@ -8,6 +8,7 @@
 import type { StudyStatus } from '../../core/ports.ts';
 import { UserError } from '../../core/user-error.ts';
 import { isQuotaError } from '../../store/kept-file-error.ts';
+import { keepStorage, storageEstimate, storagePersisted, type StorageEstimate } from '../../store/storage-estimate.ts';
 import { coalescedTask } from '../coalesced-task.ts';
 import { noticeOf, type Notice } from './notice.ts';
 import { OthersWatch } from './others-watch.ts';
@@ -46,6 +47,10 @@ export interface StoredLibraryDeps<Stores> {
   othersRefreshMs?: number;
   /** After each reading of the list: a page following a run another tab holds reads it again then too. */
   onRefresh?: () => void;
+  /** The browser's StorageManager, read with the list (navigator.storage unless a test gives another). */
+  storage?: () => StorageManager | undefined;
+  /** Asks the browser to keep this site's data: the page's one asker (`keepStorage`) unless a test gives another. */
+  keepStorage?: () => Promise<boolean | null>;
 }
 
 /** The outcome of an import: the lines saying what was written, or why nothing was. */
@@ -71,6 +76,14 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
   progress = $state<string | null>(null);
   importProblems = $state.raw<Notice[]>([]);
   importLines = $state.raw<string[]>([]);
+  /** How much this site stores and may store, as the browser said when the list was last read; null where it does not say. */
+  storage = $state.raw<StorageEstimate | null>(null);
+  /**
+   * Whether the browser has promised to keep what this site stores, as of the last reading; null
+   * where it cannot say. Not promised, it may clear every stored run when the disk fills, and the
+   * list says so.
+   */
+  persisted = $state<boolean | null>(null);
 
   protected readonly deps: StoredLibraryDeps<Stores>;
   readonly #locks: RunLocks;
@@ -144,10 +157,18 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
   async #refresh(): Promise<void> {
     try {
       const stores = await this.deps.stores();
-      const [listings, elsewhere] = await Promise.all([this.read(stores), this.#locks.heldAnywhere()]);
+      const manager = this.deps.storage?.();
+      const [listings, elsewhere, storage, persisted] = await Promise.all([
+        this.read(stores),
+        this.#locks.heldAnywhere(),
+        storageEstimate(manager).catch(() => null),
+        storagePersisted(manager).catch(() => null),
+      ]);
       for (const id of this.deps.runningHere()) elsewhere.delete(id);
       this.listings = listings;
       this.elsewhere = elsewhere;
+      this.storage = storage;
+      this.persisted = persisted;
       this.unread = false;
       this.deps.onRefresh?.();
     } catch (error) {
@@ -157,6 +178,18 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
       this.loaded = true;
       this.#others.scheduleNext();
     }
+  }
+
+  /**
+   * Asks the browser to keep this site's data, as work is about to be stored (a start, a resume, an
+   * import): without that, Chromium may clear all of it when the disk fills, without a word. Called
+   * from the user's press and never waited for, so nothing starts later for it; only the page's
+   * first call asks the browser. Once it says yes, the list is read again, so its warning goes.
+   */
+  askToKeep(): void {
+    void (this.deps.keepStorage ?? keepStorage)().then((kept) => {
+      if (kept && this.persisted !== true) void this.refresh();
+    });
   }
 
   /** Runs an action on the stores; its failure becomes the list's notice, and the list is read again. */
@@ -213,6 +246,7 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
 
   /** Shows an import as it goes and what came of it; the list is read again either way. */
   protected async importWith(work: () => Promise<ImportOutcome>): Promise<void> {
+    this.askToKeep();
     this.importing = true;
     this.importProblems = [];
     this.importLines = [];

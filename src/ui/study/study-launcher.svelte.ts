@@ -146,6 +146,12 @@ export class StudyLauncher {
   }
   starting = $state(false);
   /**
+   * The stored study whose card's Resume (or run again) is being started, until it runs or is
+   * refused: its card keeps the pressed button in place, saying so, so keyboard focus stays on it
+   * for the seconds Python takes to start instead of falling to <body> (audit R186-5).
+   */
+  resuming = $state<string | null>(null);
+  /**
    * The link the page was opened with, while it cannot be read: the form was not filled in from
    * it, and Run study stays off until the user chooses the form as it stands
    * (`useFormInstead`) or a readable link is opened. Otherwise one press ran a study unrelated
@@ -221,7 +227,7 @@ export class StudyLauncher {
 
   /** Starts the study the form describes. */
   async start(options: { link?: URLSearchParams } = {}): Promise<string | null> {
-    return this.#guard(async () => {
+    return this.#guard(null, async () => {
       if (this.workersField.problem || this.unreadLink) throw new FormProblems(this.problems());
       const draft = this.#form.toDraft();
       const dataset = await this.#loaded(draft.benchmark);
@@ -247,7 +253,7 @@ export class StudyLauncher {
   /** Resumes a stored study that is not running anywhere. */
   /** `pickedUp`: taken up by itself after an interruption, not by the card's Resume (the run panel says so). */
   async resume(studyId: string, options: { pickedUp?: boolean } = {}): Promise<boolean> {
-    const started = await this.#guard(async () => {
+    const started = await this.#guard(studyId, async () => {
       const store = await this.#deps.store();
       const stored = await store.loadStudy(studyId);
       if (!stored) throw new Error('This study is no longer stored here.');
@@ -471,13 +477,16 @@ export class StudyLauncher {
     return dataset;
   }
 
-  /** One start or resume at a time; its failure becomes the page's error. */
-  async #guard(work: () => Promise<string>): Promise<string | null> {
+  /** One start or resume (of the stored study `resuming`) at a time; its failure becomes the page's error. */
+  async #guard(resuming: string | null, work: () => Promise<string>): Promise<string | null> {
     if (this.busy) {
       this.errors = ['A study is already running in this tab: pause or cancel it first.'];
       return null;
     }
+    // A study is about to be stored: the browser is asked, once, not to clear it when the disk fills.
+    this.#library.askToKeep();
     this.starting = true;
+    this.resuming = resuming;
     this.errors = [];
     try {
       return await work();
@@ -486,7 +495,9 @@ export class StudyLauncher {
       this.refusal = startRefusal(error, advice);
       return null;
     } finally {
+      // Both at once: the card's button goes as the form's Starting… does, and the page then moves focus to the run's Pause (DeskPage).
       this.starting = false;
+      this.resuming = null;
     }
   }
 

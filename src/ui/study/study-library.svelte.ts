@@ -10,7 +10,6 @@ import { DEFAULT_MAX_BYTES } from '../../core/results/result-file-limits.ts';
 import { UserError } from '../../core/user-error.ts';
 import type { ResultEnvironment, ResultFile } from '../../core/results/result-file.ts';
 import type { StudyConfig } from '../../core/study/config.ts';
-import { storageEstimate, type StorageEstimate } from '../../store/storage-estimate.ts';
 import { importResultFiles } from '../../store/study-import.ts';
 import type { IdbStudyStore, StudyListing } from '../../store/study-store.ts';
 import { downloadBlob } from '../analysis/download.ts';
@@ -18,10 +17,10 @@ import { noticeOf } from '../shared/notice.ts';
 import { studyLocks, type RunLocks } from '../shared/run-locks.ts';
 import type { Notice } from '../shared/notice.ts';
 import { describeImportProgress, readResultFile } from '../shared/read-result-file.ts';
-import { StoredLibrary, type ImportOutcome } from '../shared/stored-library.svelte.ts';
+import { StoredLibrary, type ImportOutcome, type StoredLibraryDeps } from '../shared/stored-library.svelte.ts';
 import { exportStoredStudy, type StudyExportKind, type StudyExportPhase } from './study-export.ts';
 
-export interface LibraryDeps {
+export interface LibraryDeps extends Pick<StoredLibraryDeps<IdbStudyStore>, 'storage' | 'keepStorage'> {
   store: () => Promise<IdbStudyStore>;
   environmentHere: (config: StudyConfig) => Promise<ResultEnvironment>;
   /** Ids of studies running in this tab: the list says so, and imports into them are refused. */
@@ -45,21 +44,17 @@ const ESTIMATE_MARGIN = 1.25;
 const IMPORT_PROGRESS_GAP_MS = 3000;
 
 export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
-  storage = $state.raw<StorageEstimate | null>(null);
-
   readonly #environmentHere: LibraryDeps['environmentHere'];
   readonly #resultsMaxBytes: number;
 
   constructor(deps: LibraryDeps) {
-    super({ stores: deps.store, runningHere: deps.runningHere, pausedHere: deps.pausedHere }, deps.locks ?? studyLocks);
+    super({ stores: deps.store, runningHere: deps.runningHere, pausedHere: deps.pausedHere, storage: deps.storage, keepStorage: deps.keepStorage }, deps.locks ?? studyLocks);
     this.#environmentHere = deps.environmentHere;
     this.#resultsMaxBytes = deps.resultsMaxBytes ?? DEFAULT_MAX_BYTES;
   }
 
   protected async read(store: IdbStudyStore): Promise<StudyListing[]> {
-    const [studies, storage] = await Promise.all([store.listStudies(), storageEstimate().catch(() => null)]);
-    this.storage = storage;
-    return studies;
+    return store.listStudies();
   }
 
   async remove(studyId: string): Promise<void> {

@@ -47,3 +47,33 @@ describe('a stored study card', () => {
     expect(card(12_345)).toContain('· 12,345 steps stored ·');
   });
 });
+
+/**
+ * While its Resume (or run again) starts (seconds: Python, the models), the card keeps that button,
+ * aria-disabled, not disabled, saying so: disabled and then gone, it dropped keyboard focus to
+ * <body> until the run's Pause came (audit R186-5).
+ */
+describe('a stored study card whose Resume is starting', () => {
+  const noop = () => {};
+  const actions = (listed: 'interrupted' | 'running here', resuming: boolean) => {
+    const { body } = render(StoredStudyCard, {
+      props: { study: listing(3), listed, canResume: !resuming, resuming, onresume: noop, onexport: noop, onsamples: noop, onresults: noop, ondelete: noop },
+    });
+    return body.replace(/<!--[^>]*-->/g, '').match(/<button[^>]*class="primary"[^>]*>[^<]*<\/button>/g) ?? [];
+  };
+
+  it('says Resuming… on a button that can hold focus, even once its card says running here', () => {
+    for (const listed of ['interrupted', 'running here'] as const) {
+      const [button, ...others] = actions(listed, true);
+      expect(others).toEqual([]);
+      expect(button).toMatch(/>\s*Resuming…\s*</);
+      expect(button).toContain('aria-disabled="true"');
+      expect(button).not.toMatch(/\sdisabled(=|\s|>)/);
+    }
+  });
+
+  it('offers Resume, or nothing once it runs here, when not starting', () => {
+    expect(actions('interrupted', false)).toEqual([expect.stringMatching(/>\s*Resume\s*</)]);
+    expect(actions('running here', false)).toEqual([]);
+  });
+});

@@ -267,7 +267,7 @@ describe('opening a study link', () => {
 
   it('keeps Run study from running the form under an unreadable link until the user chooses the form, or opens a readable link', async () => {
     const unused = () => Promise.reject(new Error('not used'));
-    const library = { refresh: unused } as unknown as StudyLibrary;
+    const library = { refresh: unused, askToKeep: () => undefined } as unknown as StudyLibrary;
     const launcher = new StudyLauncher({ store: unused, dataset: unused, sandbox: unused, models: { apiKeyFor: () => undefined, webllm: unused }, setAddress: () => undefined }, new StudyForm(), library, 1);
     await launcher.openLink(new URLSearchParams('study=1&b=humaneval&r=1&arm=p:llama-solo&endpoint=http://a.test/v1&endpoint=http://b.test/v1'), { formEdited: true });
     expect(launcher.unreadLinkLines).toEqual([
@@ -458,10 +458,16 @@ describe('a study this tab is taking up', () => {
       1,
     );
     const resumed = launcher.resume(config.id);
+    // From the press, with `starting`: its card keeps the pressed button, saying Resuming…, so keyboard focus stays on it.
+    expect(launcher.resuming).toBe(config.id);
     await vi.waitFor(() => expect(launcher.runningIds()).toEqual(new Set([config.id])));
     expect(launcher.run).toBeNull();
+    expect(launcher.resuming).toBe(config.id);
     startPython();
     await resumed;
+    // Gone with `starting`, once the run is there: the page then moves focus to its Pause.
+    expect(launcher.run).not.toBeNull();
+    expect({ starting: launcher.starting, resuming: launcher.resuming }).toEqual({ starting: false, resuming: null });
     await vi.waitFor(() => expect(launcher.runningIds()).toEqual(new Set()));
   });
 });
@@ -496,6 +502,8 @@ describe('a study that cannot start or resume', () => {
   it('says Python could not start, and to reload, rather than passing on the worker’s bare error', async () => {
     const { launcher, config } = await interrupted(async () => Promise.reject(new Error('Failed to fetch pyodide.asm.wasm')));
     expect(await launcher.resume(config.id)).toBe(false);
+    // Its card's button says Resume again, where keyboard focus still is.
+    expect(launcher.resuming).toBeNull();
     expect(launcher.errors).toEqual([
       'Python could not start in this browser: Failed to fetch pyodide.asm.wasm',
       expect.stringMatching(/^Reload the page and try again/),
