@@ -4,8 +4,12 @@
  * server loading a model, a queue in front of it) left "about 10 s left" showing all that while;
  * past a threshold the page and the command line say how long the silence has lasted instead.
  * An execution is no word from a model: a unit running code it was given before says nothing
- * of whether the model still answers.
+ * of whether the model still answers. Nor is it a silence: while no call is at a model (every unit
+ * in flight runs code, or waits to be tried again) nobody is being asked, so a watch counts only
+ * while a call or a load is in hand (`listenToModel` counts them).
  */
+import type { LanguageModel } from '../ports.ts';
+
 export interface ModelSilence {
   /** A model said something: the silence ends. */
   heard(): void;
@@ -26,5 +30,42 @@ export function watchModelSilence(now: () => number, afterMs = SILENT_AFTER_MS):
       const silentMs = now() - lastHeardAt;
       return silentMs >= afterMs ? Math.floor(silentMs / 1000) : null;
     },
+  };
+}
+
+/**
+ * `model`, telling `heard` of every piece it streams, text or reasoning (a thinking model reasons
+ * for minutes), and `asking` of each call (or load) it is given and of its end, so that a watch
+ * counts silence only while a model has something in hand. Code that runs longer than the
+ * threshold (Mbpp/123's canonical solution, 47 s in a browser on a laptop 6× slower than the
+ * machine its 48-s floor was measured on) otherwise read "no word from the model" with none asked.
+ */
+export function listenToModel(model: LanguageModel, heard: () => void, asking: (delta: 1 | -1) => void): LanguageModel {
+  const prepare = model.prepare?.bind(model);
+  const asked = async <T>(work: () => Promise<T>): Promise<T> => {
+    asking(1);
+    try {
+      return await work();
+    } finally {
+      asking(-1);
+    }
+  };
+  return {
+    id: model.id,
+    chat: (messages, options, call) =>
+      asked(() =>
+        model.chat(messages, options, {
+          ...call,
+          onToken: (delta) => {
+            heard();
+            call?.onToken?.(delta);
+          },
+          onReasoning: () => {
+            heard();
+            call?.onReasoning?.();
+          },
+        }),
+      ),
+    ...(prepare ? { prepare: (signal, request) => asked(() => prepare(signal, request)) } : {}),
   };
 }

@@ -7,7 +7,7 @@
  */
 import type { Problem } from '../../core/benchmarks/problem.ts';
 import { isAbortError } from '../../core/llm/abort.ts';
-import type { LanguageModel, StoredSearch } from '../../core/ports.ts';
+import type { StoredSearch } from '../../core/ports.ts';
 import { runSearch, type SearchPorts } from '../../core/search/run-search.ts';
 import { runValidation } from '../../core/search/run-validation.ts';
 import { estimateSearchEta, type SearchEta } from '../../core/search/search-eta.ts';
@@ -16,6 +16,7 @@ import { validationCost, type ValidationCost, type ValidationRequest } from '../
 import type { SearchSetup } from '../../core/search/search-setup.ts';
 import type { SearchState } from '../../core/search/search-state.ts';
 import { currentState, validationStatus, type ValidationStatus } from '../../core/search/stored-search.ts';
+import { listenToModel } from '../../core/study/model-silence.ts';
 import { PauseSwitch } from '../../core/study/pause-switch.ts';
 import { DatabaseTerminated } from '../../store/database.ts';
 import { failureMessage, retryNote } from '../shared/run-failure.ts';
@@ -32,41 +33,6 @@ export interface ValidationProgress {
 
 /** How often the charts are redrawn while evaluations stream in. */
 const PUBLISH_EVERY_MS = 250;
-
-/**
- * The model, telling `heard` of every piece it streams, text or reasoning (a thinking model reasons
- * for minutes), and `asking` of each call (or load) it is given and its end. The call cache answers
- * in front of it (cached-calls.ts), so only calls a model must answer reach it.
- */
-function listenedTo(model: LanguageModel, heard: () => void, asking: (delta: 1 | -1) => void): LanguageModel {
-  const prepare = model.prepare?.bind(model);
-  const asked = async <T>(work: () => Promise<T>): Promise<T> => {
-    asking(1);
-    try {
-      return await work();
-    } finally {
-      asking(-1);
-    }
-  };
-  return {
-    id: model.id,
-    chat: (messages, options, call) =>
-      asked(() =>
-        model.chat(messages, options, {
-          ...call,
-          onToken: (delta) => {
-            heard();
-            call?.onToken?.(delta);
-          },
-          onReasoning: () => {
-            heard();
-            call?.onReasoning?.();
-          },
-        }),
-      ),
-    ...(prepare ? { prepare: (signal, request) => asked(() => prepare(signal, request)) } : {}),
-  };
-}
 
 export class SearchView {
   readonly setup: SearchSetup;
@@ -248,7 +214,7 @@ export class SearchView {
       if (delta === 1 && this.#atModel === 0) heard();
       this.#atModel += delta;
     };
-    return { ...ports, model: (key) => listenedTo(ports.model(key), heard, asking) };
+    return { ...ports, model: (key) => listenToModel(ports.model(key), heard, asking) };
   }
 
   /** Re-validates the champions; never rejects. */

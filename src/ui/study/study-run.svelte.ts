@@ -10,6 +10,7 @@ import type { Problem } from '../../core/benchmarks/problem.ts';
 import { countReply, cutReplyNotes, noCutReplies, type CutReplies } from '../../core/analysis/cut-replies.ts';
 import { isAbortError } from '../../core/llm/abort.ts';
 import { isReplayStudy, type StudyConfig } from '../../core/study/config.ts';
+import { listenToModel } from '../../core/study/model-silence.ts';
 import { PauseSwitch } from '../../core/study/pause-switch.ts';
 import type { StudyProgress } from '../../core/study/progress.ts';
 import { runStudy, type StudyEnd, type StudyPorts } from '../../core/study/runner.ts';
@@ -108,6 +109,13 @@ export class StudyRun {
    */
   silentSeconds = $state<number | null>(null);
   #silence: SilenceNotice | null = null;
+  /**
+   * Calls (and model loads) a model has in hand now: silence counts only while there is one. Code
+   * alone can run past the threshold (Mbpp/123 has a 48-s limit; a slow laptop takes 47 s over its
+   * canonical solution): the panel then said "no word from the model" with every reply already in
+   * (audit R191-2, as R184-1 on the Search page).
+   */
+  #atModel = 0;
   readonly #continued = new Set<string>();
   #timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -179,11 +187,11 @@ export class StudyRun {
     const live = !isReplayStudy(this.config);
     const limit = live ? erroredInARowLimit(options.concurrency) : Infinity;
     let erroredInARow = 0;
-    // Silence counts only while running: a pause, or the start before any unit, is no model's.
-    const silence = startSilenceNotice(ports.now, () => this.phase === 'running', (seconds) => (this.silentSeconds = seconds), options.silentAfterMs);
+    // Silence counts only while running and a model has a call in hand: a pause, the start before any unit, or code running is no model's.
+    const silence = startSilenceNotice(ports.now, () => this.phase === 'running' && this.#atModel > 0, (seconds) => (this.silentSeconds = seconds), options.silentAfterMs);
     this.#silence = silence;
     try {
-      const end = await runStudy(this.config, problems, ports, {
+      const end = await runStudy(this.config, problems, this.#listenedPorts(ports), {
         concurrency: options.concurrency,
         retryErrored: options.retryErrored ?? false,
         // A replay answers the same way every time: trying a unit again (after 2 s, then 4 s)
@@ -265,6 +273,17 @@ export class StudyRun {
   /** A model said something: the panel's silence ends. */
   #heard(): void {
     this.#silence?.heard();
+  }
+
+  /** The ports with each model's calls counted (`#atModel`); its words end a silence. */
+  #listenedPorts(ports: StudyPorts): StudyPorts {
+    const heard = () => this.#heard();
+    const asking = (delta: 1 | -1) => {
+      // A first call after none: the silence is counted from it, not from the last word before.
+      if (delta === 1 && this.#atModel === 0) heard();
+      this.#atModel += delta;
+    };
+    return { ...ports, model: (key) => listenToModel(ports.model(key), heard, asking) };
   }
 
   pause(): void {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { watchModelSilence } from '../../../src/core/study/model-silence.ts';
+import type { LanguageModel } from '../../../src/core/ports.ts';
+import { listenToModel, watchModelSilence } from '../../../src/core/study/model-silence.ts';
 
 describe('the silence of a study’s models', () => {
   it('says nothing until the threshold, then whole seconds, and ends when a model is heard', () => {
@@ -13,5 +14,40 @@ describe('the silence of a study’s models', () => {
     expect(silence.silentSeconds()).toBe(45);
     silence.heard();
     expect(silence.silentSeconds()).toBeNull();
+  });
+});
+
+describe('a model listened to for its silence (audit R191-2)', () => {
+  it('counts each call and load while it is in hand, ended or failed, and hears every token and piece of reasoning', async () => {
+    let inHand = 0;
+    let heard = 0;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const model = listenToModel(
+      {
+        id: 'm',
+        chat: async (_messages, _options, call) => {
+          call?.onReasoning?.();
+          call?.onToken?.('a');
+          await held;
+          return { text: 'a', finishReason: 'stop' } as Awaited<ReturnType<LanguageModel['chat']>>;
+        },
+        prepare: async () => {
+          throw new Error('no weights');
+        },
+      },
+      () => heard++,
+      (delta) => (inHand += delta),
+    );
+    const tokens: string[] = [];
+    const reply = model.chat([], { temperature: 0, max_tokens: 1 }, { onToken: (delta) => tokens.push(delta) });
+    expect(inHand).toBe(1);
+    await expect(model.prepare!()).rejects.toThrow('no weights');
+    expect(inHand).toBe(1);
+    release();
+    await reply;
+    expect(inHand).toBe(0);
+    expect(heard).toBe(2);
+    expect(tokens).toEqual(['a']);
   });
 });

@@ -210,6 +210,27 @@ describe('a study running in the page', () => {
     expect(run.silentSeconds).toBeNull();
   });
 
+  it('says no “no word from the model” while only code runs, however long it takes: no model is being asked (audit R191-2)', async () => {
+    // Every reply comes at once; every run of code takes longer than the silence threshold, as
+    // Mbpp/123's canonical solution does (47 s against 30) in a browser on a laptop 6× slower.
+    const truth = truthSandbox();
+    const slowCode: Sandbox = {
+      run: async (program, limits) => {
+        await new Promise((resolve) => setTimeout(resolve, 60));
+        return truth.run(program, limits);
+      },
+      close: () => truth.close(),
+    };
+    const run = new StudyRun(studyConfig({ ...studyDraft(), arms: studyDraft().arms.slice(0, 1), repeats: 1 }));
+    const seen: (number | null)[] = [];
+    const watch = setInterval(() => seen.push(run.silentSeconds), 2);
+    const ports = { model: () => truthModel(), sandbox: slowCode, store: new MemoryStudyStore(), now: () => performance.now() };
+    await run.run(PROBLEMS, ports, { concurrency: 1, silentAfterMs: 20 });
+    clearInterval(watch);
+    expect(run.phase).toBe('done');
+    expect(seen.filter((seconds) => seconds !== null)).toEqual([]);
+  });
+
   it('keeps saying a unit waits to be tried again while another unit only runs code (no model has answered since)', async () => {
     const gone = unreachableError('http://127.0.0.1:11434/v1/chat/completions', new TypeError('Failed to fetch'), { inBrowser: true });
     const run = new StudyRun(studyConfig());
