@@ -126,10 +126,11 @@ interface Slot {
 
 /**
  * The worker has answered by then unless the program is stuck inside C: a program stopped at its
- * deadline needs a few ms to unwind and at most the runtime's 500 ms clean-up budget. One second,
- * like openai/human-eval's `join(timeout + 1)` before it kills a process.
+ * deadline needs a few ms to unwind and at most the runtime's 500 ms clean-up budget (a program
+ * that ended earlier may clean up until half a second before this ends, python-runtime.ts). One
+ * second, like openai/human-eval's `join(timeout + 1)` before it kills a process.
  */
-const DEFAULT_GRACE_MS = 1000;
+export const DEFAULT_GRACE_MS = 1000;
 
 /**
  * A worker stops a program within milliseconds of its deadline, and the watchdog ends it by the

@@ -35,8 +35,15 @@ import { capCStack, guardCStack, type StackGuardReport, type StackHost } from '.
 import { captureTracebacksInChunks, type CaptureFs } from './traceback-capture.ts';
 import type { InterruptMode, WorkerConfig, WorkerInfo, WorkerRunReport } from './worker-protocol.ts';
 
-/** Time the runner gets to restore the baseline after a program, before it is interrupted. */
+/**
+ * Time the runner gets at least to restore the baseline after a program, before it is interrupted
+ * (and the worker replaced). A program that ended before its limit may use what is left of it and
+ * of the pool's grace, less CLEANUP_MARGIN_MS: freeing a big heap took 1 s on a laptop 6x slower
+ * than this machine after a program of 2.2 s, and each such program cost a new worker (audit R191-3).
+ */
 const CLEANUP_BUDGET_MS = 500;
+/** Kept between the end of a clean-up and the pool's watchdog, for the way the program's message took here. */
+const CLEANUP_MARGIN_MS = 500;
 const SETTLE_ROUNDS = 3;
 /** The runner's code is filed under this name, so its frames can be cut from tracebacks. */
 const RUNNER_FILENAME = '<sandbox>';
@@ -295,8 +302,9 @@ export class PythonRuntime {
     const timedOut = this.#interrupt.fired || ended > deadline;
 
     // From here on the runner's own code runs: no more interrupts for output, and a fresh
-    // budget so that a finalizer that never returns cannot hold the worker.
-    this.#interrupt.arm(performance.now() + CLEANUP_BUDGET_MS);
+    // budget so that a finalizer that never returns cannot hold the worker past the watchdog.
+    const graceMs = this.#options.graceMs ?? 0;
+    this.#interrupt.arm(Math.max(performance.now() + CLEANUP_BUDGET_MS, deadline + graceMs - CLEANUP_MARGIN_MS));
     this.#output.onOverflow = () => {};
     const exitStatus = this.#flush();
     const result = this.#judge(ending, ended - started, limits, timedOut, exitStatus);

@@ -5,7 +5,7 @@
  */
 import type { Remote } from 'comlink';
 import { DEFAULT_MAX_HEAP_BYTES, DEFAULT_RECYCLE_HEAP_BYTES } from './heap-limits.ts';
-import { createSandboxPool, type PooledSandbox, type SpawnWorker, type WorkerHandle } from './pool.ts';
+import { DEFAULT_GRACE_MS, createSandboxPool, type PooledSandbox, type SpawnWorker, type WorkerHandle } from './pool.ts';
 import { INTERRUPT_SLOT, OUTPUT_LIMIT_SLOT } from './shared-state.ts';
 import type { SandboxWorkerApi, WorkerConfig } from './worker-protocol.ts';
 
@@ -34,6 +34,7 @@ export function workerConfig(options: SandboxOptions, where: Pick<WorkerConfig, 
     maxHeapBytes: options.maxHeapBytes ?? DEFAULT_MAX_HEAP_BYTES,
     recycleHeapBytes: options.recycleHeapBytes ?? DEFAULT_RECYCLE_HEAP_BYTES,
     verifyHardening: options.verifyHardening ?? false,
+    graceMs: options.graceMs ?? DEFAULT_GRACE_MS,
   };
 }
 

@@ -28,6 +28,11 @@ export interface WorkerConfig {
   maxHeapBytes: number;
   /** After a program, a worker whose wasm memory exceeds this is replaced (memory never shrinks). */
   recycleHeapBytes: number;
+  /**
+   * How long past a program's limit the pool waits for this worker before terminating it (its
+   * watchdog): the clean-up after a program may run until half a second before then.
+   */
+  graceMs?: number;
   /** Walk the Python heap a second time at start-up to prove no bridge to JavaScript is left (slower start). */
   verifyHardening?: boolean;
   /**
