@@ -132,6 +132,20 @@ def install(config_json):
         value = getattr(owner, name, None)
         if type(value) is dict:
             extra_dicts.append(value)
+    # logging's loggers sit one level deeper than interior_dicts reaches: the registry of named
+    # loggers (Logger.manager.loggerDict) and each logger's attributes (its handlers, level and
+    # cache of levels). The logger of an ordinary 'logging.getLogger(__name__)' stayed with the
+    # handler the program gave it, so every later program's log lines came out once more per
+    # earlier program (and through that program's handler code); a level cached under
+    # basicConfig(level=DEBUG) outlived the level itself (audit R195-2).
+    logging = modules_dict.get('logging')
+    if type(logging) is ModuleType:
+        logger_dict = logging.Logger.manager.loggerDict
+        extra_dicts.append(logger_dict)
+        for logger in (logging.root, *logger_dict.values()):
+            attrs = vars(logger)
+            extra_dicts.append(attrs)
+            extra_dicts.extend(value for value in attrs.values() if type(value) is dict)
     streams = (sys.stdin, sys.stdout, sys.stderr)
     extra_dicts += interior_dicts(module_objs, streams, [m.__dict__ for m in module_objs] + extra_dicts)
     watched_dicts = tuple(m.__dict__ for m in module_objs) + tuple(extra_dicts)
@@ -396,6 +410,7 @@ def install(config_json):
     taint = []        # reasons to replace this interpreter before the next program
     grave = []        # what the restore removed, freed later from JavaScript with no frame below
     current = []      # the program's globals
+    main_replaced = [False]   # prepare() made sys.modules['__main__'] the program's module
 
     DENY, IMPORT, FRAMES, SETATTR, SILENT, PICKLE, ENV, PASS = range(8)
     policy = {}
@@ -490,6 +505,7 @@ def install(config_json):
             namespace['__file__'] = FILENAME
             namespace['__builtins__'] = builtins
             modules_dict['__main__'] = script
+            main_replaced[0] = True
         current[:] = [namespace]
         mode[0] = 1
         return partial(exec_, code, namespace)
@@ -583,10 +599,16 @@ def install(config_json):
         grave.append(current[:])
         current.clear()
         # Into the grave, not dropped here: dropping it could run the program's code (a weakref
-        # callback, or the __del__ of whatever the program put there instead).
-        if modules_dict.get('__main__') is not runner_main:
-            grave.append(modules_dict.get('__main__'))
-            modules_dict['__main__'] = runner_main
+        # callback, or the __del__ of whatever the program put there instead). Looked up only
+        # while every key of sys.modules is a str: a key of the program's with the hash of
+        # '__main__' (a str subclass) would have its __eq__ called, here, with this frame below
+        # it (audit R195-1). Otherwise, and after a program run as exec, settle() puts
+        # sys.modules back from its copy, comparing by identity.
+        if main_replaced[0]:
+            main_replaced[0] = False
+            if all(map(is_, map(type, modules_dict), repeat(str))):
+                grave.append(modules_dict.get('__main__'))
+                modules_dict['__main__'] = runner_main
         if held_frames:
             release_cut_traceback()
         linecache_cache.pop(FILENAME, None)

@@ -228,6 +228,26 @@ describe('undone in place, without replacing the worker', () => {
     ['an answer cached by a standard ABC from a lying subclass the program defined', ABC_CACHE_POISON, ABC_PROBE],
     // The runner once learnt of such classes from a hook on abc._abc_init, which one assignment undid.
     ['the same, with abc._abc_init put back to the C function first', 'import abc, _abc\nabc._abc_init = _abc._abc_init\n' + ABC_CACHE_POISON, ABC_PROBE],
+    // A script runs in a module of its own, made sys.modules['__main__'] for the run; the restore
+    // puts the sandbox's back. A key passing for '__main__' had its __eq__ called there, with the
+    // runner's frame below it: this one raised, and the worker was replaced (audit R195-1).
+    [
+      "a key in sys.modules passing for '__main__', whose __eq__ the restore must not call",
+      'import sys\nclass Twin(str):\n    __hash__ = str.__hash__\n    def __eq__(self, other):\n        raise RuntimeError("compared by the restore")\n' +
+        'sys.modules[Twin("__main__")] = sys.modules.pop("__main__")',
+      'import sys, __main__\nassert sys.modules["__main__"] is __main__ and __main__.__dict__ is globals()\nassert all(type(key) is str for key in sys.modules)',
+    ],
+    // logging's loggers, one level below what the dicts above reach (audit R195-2).
+    [
+      'a handler given to the logger of logging.getLogger(__name__)',
+      'import logging\nclass Loud(logging.Handler):\n    def emit(self, record):\n        raise SystemExit("an earlier program\'s handler")\nlogging.getLogger(__name__).addHandler(Loud())',
+      'import logging\nlog = logging.getLogger(__name__)\nlog.warning("mine")\nassert log.handlers == []',
+    ],
+    [
+      "a level cached by the root logger under basicConfig(level=DEBUG)",
+      'import logging\nlogging.basicConfig(level=logging.DEBUG)\nlogging.debug("cached")',
+      'import logging\nassert not logging.getLogger().isEnabledFor(logging.DEBUG)',
+    ],
     // Finalizers that would run during a later program.
     [
       'a suspended generator whose finally patches builtins, kept by an import finder',
