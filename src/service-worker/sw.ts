@@ -483,9 +483,12 @@ async function buildFile(entry: PrecacheEntry, request: Request, event: FetchEve
   let answer: Promise<Response> | undefined;
   const download = (): Download => {
     // Given up when it stalls, for the page too: later askers share this download (`storing`).
+    // Not when this page gives its request up (`request.signal`, aborted with the page's fetch by
+    // browsers that follow the spec; Chromium does not): the pages streaming this download and the
+    // offline copy still want the file, and cut for them all it failed the other workers' starts.
     const watch = stallWatch();
     const body = new SharedBody();
-    answer = fetch(request, { signal: AbortSignal.any([request.signal, watch.signal]) });
+    answer = fetch(request, { signal: watch.signal });
     // Cloned before the page reads a byte (this reaction is registered first), stored behind it.
     const stored = answer.then(
       (response) => {

@@ -76,6 +76,7 @@ async function bootWithSlowWasm({ stallFirst = false, caches = memoryCaches() } 
         init?.signal?.addEventListener('abort', () => controller.error(init.signal!.reason), { once: true });
         if (stalls) return;
         finishers.push(() => {
+          if (init?.signal?.aborted) return;
           controller.enqueue(wasm.subarray(1024));
           controller.close();
         });
@@ -90,10 +91,10 @@ async function bootWithSlowWasm({ stallFirst = false, caches = memoryCaches() } 
 
   const kept: Promise<unknown>[] = [];
   /** The page asks for the wasm through the service worker. */
-  const pageFetch = (): Promise<Response> => {
+  const pageFetch = (signal?: AbortSignal): Promise<Response> => {
     let answer: Promise<Response> | undefined;
     listeners.get('fetch')!({
-      request: new Request(`${SCOPE}pyodide/pyodide.asm.wasm`),
+      request: new Request(`${SCOPE}pyodide/pyodide.asm.wasm`, { signal }),
       respondWith: (response: Promise<Response>) => (answer = response),
       waitUntil: (promise: Promise<unknown>) => kept.push(promise),
     });
@@ -157,6 +158,25 @@ describe('a page asking for a file the offline copy is downloading on a slow lin
     for (let read = await reader.read(); !read.done; read = await reader.read()) rest.push(...read.value);
     expect(new Uint8Array(rest)).toEqual(wasm.subarray(1024));
     expect(answered!.headers.get('Content-Type')).toBe('application/wasm');
+    expect((await report).failed).toEqual([]);
+    expect(asked.filter((path) => path === 'pyodide/pyodide.asm.wasm')).toHaveLength(1);
+  });
+});
+
+describe('the page whose request began a shared download cancelling it', () => {
+  it('leaves the download to the page streaming it and to the offline copy, which both get the whole file', async () => {
+    const { wasm, asked, finishWasm, pageFetch, warm } = await bootWithSlowWasm();
+    // The first worker's request began the download; a browser that follows the spec (Handle
+    // Fetch) aborts that request's signal when the worker's fetch is aborted.
+    const leaving = new AbortController();
+    await pageFetch(leaving.signal);
+    const second = await pageFetch();
+    const report = warm();
+    await aMoment();
+    leaving.abort(new DOMException('The worker was ended', 'AbortError'));
+    await aMoment();
+    finishWasm();
+    expect(new Uint8Array(await second.arrayBuffer())).toEqual(wasm);
     expect((await report).failed).toEqual([]);
     expect(asked.filter((path) => path === 'pyodide/pyodide.asm.wasm')).toHaveLength(1);
   });
