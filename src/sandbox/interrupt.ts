@@ -20,6 +20,7 @@ const SIGINT = 2;
 
 export class DeadlineInterrupt {
   #nextFireAt = Infinity;
+  #refireMs = REFIRE_MS;
   #fired = false;
   readonly #shared: Int32Array | null;
 
@@ -27,9 +28,13 @@ export class DeadlineInterrupt {
     this.#shared = shared;
   }
 
-  /** Interrupts Python once `performance.now()` passes `deadlineMs`. */
-  arm(deadlineMs: number): void {
+  /**
+   * Interrupts Python once `performance.now()` passes `deadlineMs`, then again every `refireMs`
+   * (0: at every check, where no traceback is kept and each interrupt must count).
+   */
+  arm(deadlineMs: number, refireMs = REFIRE_MS): void {
     this.#nextFireAt = deadlineMs;
+    this.#refireMs = refireMs;
     this.#fired = false;
     if (this.#shared) Atomics.store(this.#shared, INTERRUPT_SLOT, 0);
   }
@@ -58,7 +63,7 @@ export class DeadlineInterrupt {
 
   #fire(now: number): number {
     this.#fired = true;
-    this.#nextFireAt = now + REFIRE_MS;
+    this.#nextFireAt = now + this.#refireMs;
     return SIGINT;
   }
 

@@ -303,8 +303,11 @@ export class PythonRuntime {
 
     // From here on the runner's own code runs: no more interrupts for output, and a fresh
     // budget so that a finalizer that never returns cannot hold the worker past the watchdog.
+    // Past the budget, an interrupt at every check: a finalizer swallows its KeyboardInterrupt
+    // ("Exception ignored in") and the next one runs, so ten endless finalizers took 2.25 s more
+    // at one every 250 ms, past the watchdog, and a program that passed became a timeout.
     const graceMs = this.#options.graceMs ?? 0;
-    this.#interrupt.arm(Math.max(performance.now() + CLEANUP_BUDGET_MS, deadline + graceMs - CLEANUP_MARGIN_MS));
+    this.#interrupt.arm(Math.max(performance.now() + CLEANUP_BUDGET_MS, deadline + graceMs - CLEANUP_MARGIN_MS), 0);
     this.#output.onOverflow = () => {};
     const exitStatus = this.#flush();
     const result = this.#judge(ending, ended - started, limits, timedOut, exitStatus);

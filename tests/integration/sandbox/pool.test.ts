@@ -101,4 +101,14 @@ describe('the clean-up after a program, with Pyodide workers', () => {
     expect(performance.now() - startedAt).toBeLessThan(threeSeconds.timeoutMs + 1000);
     expect((await sandbox.run('assert 1 + 1 == 2', threeSeconds)).status).toBe('passed');
   }, 30_000);
+
+  it('ends ten finalizers that never return before the watchdog too: each swallows its interrupt (R196)', async () => {
+    // Each finalizer's KeyboardInterrupt is printed and dropped, and the next one runs: at one
+    // interrupt every 250 ms, ten of them ran past the watchdog and the program that passed timed out.
+    const neverFreed = 'class Stuck:\n    def __del__(self):\n        while True:\n            pass\nstuck = [Stuck() for _ in range(10)]\n';
+    const startedAt = performance.now();
+    expect((await sandbox.run(neverFreed, threeSeconds)).status).toBe('passed');
+    expect(performance.now() - startedAt).toBeLessThan(threeSeconds.timeoutMs + 1000);
+    expect((await sandbox.run('assert 1 + 1 == 2', threeSeconds)).status).toBe('passed');
+  }, 30_000);
 });
