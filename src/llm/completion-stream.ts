@@ -9,9 +9,9 @@ import type { ChatReply } from '../core/ports.ts';
 import { measureUsage } from '../core/llm/usage.ts';
 import { AttemptFailure } from './attempt-failure.ts';
 import { parseChunk, UNSTATED_FINISH_REASON, type TokenCounts } from './completion-json.ts';
-import { disconnectedError, emptyReplyError, malformedReplyError } from './endpoint-errors.ts';
+import { disconnectedError, emptyReplyError, malformedReplyError, overlongLineError } from './endpoint-errors.ts';
 import { serverEndedReply } from './failed-finish.ts';
-import { createSseDecoder } from './sse.ts';
+import { createSseDecoder, SseLineTooLongError } from './sse.ts';
 import type { Watchdog } from './watchdog.ts';
 
 /** What has come of the request so far, across its attempts: shared with the caller's retry loop. */
@@ -97,7 +97,15 @@ export async function readCompletionStream(body: ReadableStream<Uint8Array>, rea
       if (rawStart.length < 200) rawStart += text.slice(0, 200 - rawStart.length);
       // One read can hold many events (a fast server, a busy machine): once the caller has
       // stopped, or the watchdog has, none of the rest reaches onToken.
-      for (const data of sse.push(text)) {
+      let events: string[];
+      try {
+        events = sse.push(text);
+      } catch (thrown) {
+        // The same server sends the same again: not worth another attempt.
+        if (thrown instanceof SseLineTooLongError) throw new AttemptFailure(overlongLineError(endpoint, thrown.message), false);
+        throw thrown;
+      }
+      for (const data of events) {
         take(data);
         if (sawDone || stopped.aborted) break;
       }

@@ -406,6 +406,13 @@ export function malformedReplyError(raw: string, endpointUrl: string): Error {
   );
 }
 
+/** A stream line that never ends (sse.ts): a broken server or proxy, not a slow model. */
+export function overlongLineError(endpointUrl: string, what: string): Error {
+  return new Error(
+    `The server at ${new URL(endpointUrl).origin} sent ${what}, which no chat reply holds: the server, or a proxy in front of it, is broken. Check its log.`,
+  );
+}
+
 /** The server reported an error inside an otherwise well-formed reply or stream. */
 export function replyError(message: string, endpointUrl: string): Error {
   if (isContextLengthMessage(message)) {

@@ -19,6 +19,21 @@ export interface SseDecoder {
 
 const LINE_END = /\r\n|\r|\n/g;
 
+/**
+ * The longest line held while waiting for its end. A chat chunk is one delta, a few characters to
+ * a few kilobytes; a server that sends megabytes without a line end is broken, and holding its line
+ * until the JavaScript string limit (~512 M characters, gigabytes of memory) ends in a bare
+ * "Invalid string length".
+ */
+export const MAX_SSE_LINE_CHARS = 16 * 1024 * 1024;
+
+/** Thrown by `push` when a line outgrows MAX_SSE_LINE_CHARS. */
+export class SseLineTooLongError extends Error {
+  constructor() {
+    super(`an event-stream line longer than ${MAX_SSE_LINE_CHARS / (1024 * 1024)} M characters, with no line end`);
+  }
+}
+
 export function createSseDecoder(): SseDecoder {
   let pending = '';
   let dataLines: string[] | undefined;
@@ -45,15 +60,25 @@ export function createSseDecoder(): SseDecoder {
       const events: string[] = [];
       if (skipLeadingLf && text.startsWith('\n')) text = text.slice(1);
       skipLeadingLf = false;
-      const buffer = pending + text;
-      let start = 0;
+      // Line ends are looked for in the new text only: `pending` holds none (a CR at its end was
+      // taken as one), and scanning it again on every chunk made one long line quadratic, so a
+      // 50 MB line kept the reader busy past the first-token limit, blamed on a silent server.
       LINE_END.lastIndex = 0;
-      for (let match = LINE_END.exec(buffer); match; match = LINE_END.exec(buffer)) {
-        takeLine(buffer.slice(start, match.index), events);
-        start = match.index + match[0].length;
-        if (match[0] === '\r' && start === buffer.length) skipLeadingLf = true;
+      let match = LINE_END.exec(text);
+      if (!match) {
+        if (pending.length + text.length > MAX_SSE_LINE_CHARS) throw new SseLineTooLongError();
+        pending += text;
+        return events;
       }
-      pending = buffer.slice(start);
+      let start = 0;
+      for (; match; match = LINE_END.exec(text)) {
+        takeLine(pending + text.slice(start, match.index), events);
+        pending = '';
+        start = match.index + match[0].length;
+        if (match[0] === '\r' && start === text.length) skipLeadingLf = true;
+      }
+      pending = text.slice(start);
+      if (pending.length > MAX_SSE_LINE_CHARS) throw new SseLineTooLongError();
       return events;
     },
     end() {

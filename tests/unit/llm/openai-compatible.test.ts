@@ -106,3 +106,27 @@ describe('OpenAI-compatible model set-up', () => {
     expect(requests).toBe(1);
   });
 });
+
+describe('OpenAI-compatible stream from a broken server', () => {
+  it('stops a stream line that never ends with a message naming the server, without retrying', async () => {
+    let requests = 0;
+    const block = new TextEncoder().encode('z'.repeat(1024 * 1024));
+    const endlessLine: typeof fetch = async () => {
+      requests++;
+      let started = false;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          controller.enqueue(started ? block : new TextEncoder().encode('data: {"choices":[{"delta":{"content":"'));
+          started = true;
+        },
+      });
+      return new Response(body, { status: 200, headers: { 'Content-Type': 'text/event-stream' } });
+    };
+    const model = createOpenAICompatibleModel({ baseUrl: 'http://127.0.0.1:9/v1', model: 'm', fetch: endlessLine });
+    await expect(model.chat([{ role: 'user', content: 'hello' }], { temperature: 0, max_tokens: 8 })).rejects.toThrow(
+      /^The server at http:\/\/127\.0\.0\.1:9 sent an event-stream line longer than 16 M characters, with no line end, which no chat reply holds: the server, or a proxy in front of it, is broken\. Check its log\.$/,
+    );
+    expect(requests).toBe(1);
+  });
+});
+

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createSseDecoder } from '../../../src/llm/sse.ts';
+import { createSseDecoder, MAX_SSE_LINE_CHARS, SseLineTooLongError } from '../../../src/llm/sse.ts';
 
 /** Feeds `chunks` one after another and collects every event's data, including at end of stream. */
 function decode(chunks: string[]): string[] {
@@ -50,5 +50,28 @@ describe('server-sent events decoder', () => {
 
   it('keeps the last event when the server closes without a blank line', () => {
     expect(decode(['data: {"a":1}\n\ndata: [DONE]'])).toEqual(['{"a":1}', '[DONE]']);
+  });
+
+  it('reads one very long line in time proportional to its length, not its square', () => {
+    // A broken or hostile server's 16 MB line (just under the limit) in 4 KB chunks: rescanning the
+    // held text on every chunk took tens of seconds (a 50 MB line outlasted the 120 s first-token
+    // limit, blamed on a silent server); one pass takes well under 1 s.
+    const decoder = createSseDecoder();
+    const block = 'z'.repeat(4096);
+    const startedMs = performance.now();
+    decoder.push('data: "');
+    for (let i = 0; i < 4000; i++) expect(decoder.push(block)).toEqual([]);
+    const events = decoder.push('"\r');
+    expect(events).toEqual([]);
+    expect(decoder.push('\n\n').map((data) => data.length)).toEqual([2 + 4000 * 4096]);
+    expect(performance.now() - startedMs).toBeLessThan(3_000);
+  });
+
+  it('refuses a line that never ends once it outgrows the limit, rather than hold it until memory runs out', () => {
+    const decoder = createSseDecoder();
+    const block = 'z'.repeat(1024 * 1024);
+    decoder.push('data: "');
+    for (let i = 1; i < MAX_SSE_LINE_CHARS / block.length; i++) decoder.push(block);
+    expect(() => decoder.push(block)).toThrow(SseLineTooLongError);
   });
 });
