@@ -24,7 +24,7 @@ import { servedModelSentence } from '../../src/core/results/served-model-text.ts
 import type { PooledSandbox } from '../../src/sandbox/pool.ts';
 import { createNodeSandbox } from '../../src/sandbox/node-sandbox.ts';
 import { startAwakeClock } from '../../src/core/awake-clock.ts';
-import { listenToModel, watchModelSilence } from '../../src/core/study/model-silence.ts';
+import { listenToModels, watchModelSilence } from '../../src/core/study/model-silence.ts';
 import { datasetSearchDirs, loadDiskDataset } from '../datasets-dir.ts';
 import type { Command, CommandIo } from '../main.ts';
 import { canonicalPath, refuseFolderName, refuseOutputOverInput, writeFailure } from '../output-file.ts';
@@ -278,13 +278,9 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
     const silence = watchModelSilence(awake.now);
     // Counted only while a call (or a load) is at a model: code running past the threshold, with
     // every reply in, is nobody's silence (audit R191-2).
-    let atModel = 0;
-    const asking = (delta: 1 | -1): void => {
-      if (delta === 1 && atModel === 0) silence.heard();
-      atModel += delta;
-    };
+    const listened = listenToModels(() => silence.heard());
     silenceTimer = setInterval(() => {
-      if (atModel === 0) silence.heard();
+      if (!listened.inHand()) silence.heard();
       view.silence(silence.silentSeconds());
     }, 1_000);
     silenceTimer.unref?.();
@@ -292,7 +288,7 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
       config,
       prepared.problems,
       // Time the process was stopped (Ctrl+Z) or the machine asleep is left out of each problem's cap and the ETA.
-      { model: (key) => listenToModel(modelFor(key), () => silence.heard(), asking), sandbox, store, now: awake.now, suspendedMs: awake.suspendedMs },
+      { model: (key) => listened.listen(modelFor(key)), sandbox, store, now: awake.now, suspendedMs: awake.suspendedMs },
       {
         concurrency: options.concurrency,
         engineCapacity: () => options.requests,

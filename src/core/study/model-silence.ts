@@ -69,3 +69,24 @@ export function listenToModel(model: LanguageModel, heard: () => void, asking: (
     ...(prepare ? { prepare: (signal, request) => asked(() => prepare(signal, request)) } : {}),
   };
 }
+
+/** What a page or the command line needs of its models' silence: their calls counted, their words heard. */
+export interface ListenedModels {
+  /** Whether a model has a call (or a load) in hand now: silence counts only then. */
+  inHand(): boolean;
+  /** `model`, listened to (listenToModel) and its calls counted with every other model's. */
+  listen(model: LanguageModel): LanguageModel;
+}
+
+/**
+ * Counts the calls every model of a run has in hand, for `listenToModel`. A first call after none
+ * is heard: the silence is counted from it, not from the last word before it.
+ */
+export function listenToModels(heard: () => void): ListenedModels {
+  let atModel = 0;
+  const asking = (delta: 1 | -1): void => {
+    if (delta === 1 && atModel === 0) heard();
+    atModel += delta;
+  };
+  return { inHand: () => atModel > 0, listen: (model) => listenToModel(model, heard, asking) };
+}

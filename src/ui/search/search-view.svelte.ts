@@ -16,7 +16,7 @@ import { validationCost, type ValidationCost, type ValidationRequest } from '../
 import type { SearchSetup } from '../../core/search/search-setup.ts';
 import type { SearchState } from '../../core/search/search-state.ts';
 import { currentState, validationStatus, type ValidationStatus } from '../../core/search/stored-search.ts';
-import { listenToModel } from '../../core/study/model-silence.ts';
+import { listenToModels } from '../../core/study/model-silence.ts';
 import { PauseSwitch } from '../../core/study/pause-switch.ts';
 import { DatabaseTerminated } from '../../store/database.ts';
 import { failureMessage, retryNote } from '../shared/run-failure.ts';
@@ -80,7 +80,7 @@ export class SearchView {
    * 10 s time limit, several times over) could take half a minute between two evaluations: the
    * panel then said "no word from the model" with no model asked anything (audit R184-1).
    */
-  #atModel = 0;
+  readonly #models = listenToModels(() => this.#heard());
 
   /** The evaluation `retrying` is about. */
   #retryingKey: string | null = null;
@@ -148,7 +148,7 @@ export class SearchView {
     this.eta = null;
     this.failure = null;
     this.failureAdvice = null;
-    const silence = startSilenceNotice(ports.now, () => this.phase === 'running' && this.#atModel > 0, (seconds) => (this.silentSeconds = seconds), options.silentAfterMs);
+    const silence = startSilenceNotice(ports.now, () => this.phase === 'running' && this.#models.inHand(), (seconds) => (this.silentSeconds = seconds), options.silentAfterMs);
     this.#silence = silence;
     try {
       const end = await runSearch(this.setup, problems, this.#listenedPorts(ports), {
@@ -206,15 +206,9 @@ export class SearchView {
     this.#silence?.heard();
   }
 
-  /** The ports with each model listened to: its words end a silence, and its calls are counted (`#atModel`). */
+  /** The ports with each model listened to: its words end a silence, and its calls are counted (`#models`). */
   #listenedPorts(ports: SearchPorts): SearchPorts {
-    const heard = () => this.#heard();
-    const asking = (delta: 1 | -1) => {
-      // A first call after none: the silence is counted from it, not from the last word before.
-      if (delta === 1 && this.#atModel === 0) heard();
-      this.#atModel += delta;
-    };
-    return { ...ports, model: (key) => listenToModel(ports.model(key), heard, asking) };
+    return { ...ports, model: (key) => this.#models.listen(ports.model(key)) };
   }
 
   /** Re-validates the champions; never rejects. */
@@ -235,7 +229,7 @@ export class SearchView {
     this.validationRequest = request;
     this.validationFailure = null;
     // As while the search runs: a model gone silent showed only a progress bar standing still.
-    const silence = startSilenceNotice(ports.now, () => this.validating && this.#atModel > 0, (seconds) => (this.validationSilentSeconds = seconds), options.silentAfterMs);
+    const silence = startSilenceNotice(ports.now, () => this.validating && this.#models.inHand(), (seconds) => (this.validationSilentSeconds = seconds), options.silentAfterMs);
     this.#silence = silence;
     try {
       const end = await runValidation(this.setup, problems, this.#listenedPorts(ports), request, {

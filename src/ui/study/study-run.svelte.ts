@@ -10,7 +10,7 @@ import type { Problem } from '../../core/benchmarks/problem.ts';
 import { countReply, cutReplyNotes, noCutReplies, type CutReplies } from '../../core/analysis/cut-replies.ts';
 import { isAbortError } from '../../core/llm/abort.ts';
 import { isReplayStudy, type StudyConfig } from '../../core/study/config.ts';
-import { listenToModel } from '../../core/study/model-silence.ts';
+import { listenToModels } from '../../core/study/model-silence.ts';
 import { PauseSwitch } from '../../core/study/pause-switch.ts';
 import type { StudyProgress } from '../../core/study/progress.ts';
 import { runStudy, type StudyEnd, type StudyPorts } from '../../core/study/runner.ts';
@@ -115,7 +115,7 @@ export class StudyRun {
    * canonical solution): the panel then said "no word from the model" with every reply already in
    * (audit R191-2, as R184-1 on the Search page).
    */
-  #atModel = 0;
+  readonly #models = listenToModels(() => this.#heard());
   readonly #continued = new Set<string>();
   #timer: ReturnType<typeof setTimeout> | null = null;
 
@@ -188,7 +188,7 @@ export class StudyRun {
     const limit = live ? erroredInARowLimit(options.concurrency) : Infinity;
     let erroredInARow = 0;
     // Silence counts only while running and a model has a call in hand: a pause, the start before any unit, or code running is no model's.
-    const silence = startSilenceNotice(ports.now, () => this.phase === 'running' && this.#atModel > 0, (seconds) => (this.silentSeconds = seconds), options.silentAfterMs);
+    const silence = startSilenceNotice(ports.now, () => this.phase === 'running' && this.#models.inHand(), (seconds) => (this.silentSeconds = seconds), options.silentAfterMs);
     this.#silence = silence;
     try {
       const end = await runStudy(this.config, problems, this.#listenedPorts(ports), {
@@ -275,15 +275,9 @@ export class StudyRun {
     this.#silence?.heard();
   }
 
-  /** The ports with each model's calls counted (`#atModel`); its words end a silence. */
+  /** The ports with each model's calls counted (`#models`); its words end a silence. */
   #listenedPorts(ports: StudyPorts): StudyPorts {
-    const heard = () => this.#heard();
-    const asking = (delta: 1 | -1) => {
-      // A first call after none: the silence is counted from it, not from the last word before.
-      if (delta === 1 && this.#atModel === 0) heard();
-      this.#atModel += delta;
-    };
-    return { ...ports, model: (key) => listenToModel(ports.model(key), heard, asking) };
+    return { ...ports, model: (key) => this.#models.listen(ports.model(key)) };
   }
 
   pause(): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LanguageModel } from '../../../src/core/ports.ts';
-import { listenToModel, watchModelSilence } from '../../../src/core/study/model-silence.ts';
+import { listenToModel, listenToModels, watchModelSilence } from '../../../src/core/study/model-silence.ts';
 
 describe('the silence of a study’s models', () => {
   it('says nothing until the threshold, then whole seconds, and ends when a model is heard', () => {
@@ -49,5 +49,30 @@ describe('a model listened to for its silence (audit R191-2)', () => {
     expect(inHand).toBe(0);
     expect(heard).toBe(2);
     expect(tokens).toEqual(['a']);
+  });
+});
+
+describe("a run's models listened to together", () => {
+  it('counts the calls of every model, and hears a first call after none, so the silence starts from it', async () => {
+    let heard = 0;
+    const models = listenToModels(() => heard++);
+    const releases: (() => void)[] = [];
+    const held = (id: string): LanguageModel => ({
+      id,
+      chat: () => new Promise((resolve) => releases.push(() => resolve({ text: '', finishReason: 'stop' } as Awaited<ReturnType<LanguageModel['chat']>>))),
+    });
+    const [a, b] = [models.listen(held('a')), models.listen(held('b'))];
+    expect(models.inHand()).toBe(false);
+    const first = a.chat([], { temperature: 0, max_tokens: 1 });
+    const second = b.chat([], { temperature: 0, max_tokens: 1 });
+    expect({ inHand: models.inHand(), heard }).toEqual({ inHand: true, heard: 1 });
+    releases[0]!();
+    await first;
+    expect(models.inHand()).toBe(true);
+    releases[1]!();
+    await second;
+    expect(models.inHand()).toBe(false);
+    void a.chat([], { temperature: 0, max_tokens: 1 });
+    expect(heard).toBe(2);
   });
 });
