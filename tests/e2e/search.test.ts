@@ -25,7 +25,7 @@ import { fileBytes, syntheticResultFile } from '../unit/results/result-file-fixt
 import type { ResultUnit } from '../../src/core/results/result-file.ts';
 import { TERSE_GENERATOR_FILE } from '../support/prompt-set-files.ts';
 import { setPythonWorkers } from '../support/python-workers.ts';
-import { recordFocusTrail } from '../support/focus-trail.ts';
+import { pressStartByKeyboard } from '../support/focus-trail.ts';
 
 const POPULATION = 4;
 const GENERATIONS = 2;
@@ -586,10 +586,7 @@ describe('the Search page in Chromium', () => {
     // By keyboard: the button stays in place saying so while Python starts (no panel is there yet to
     // take focus), and focus goes on to the run's Pause. It went disabled, and focus lay on <body>
     // for those seconds (audit R186-5).
-    await card.getByRole('button', { name: 'Resume' }).focus();
-    const trail = await recordFocusTrail(page);
-    await page.keyboard.press('Enter');
-    await page.locator('.run .phase', { hasText: /^Running$/ }).waitFor({ timeout: 60_000 });
+    const trail = await pressStartByKeyboard(page, card.getByRole('button', { name: 'Resume' }));
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Pause');
     expect(await trail.stop()).toEqual(['button: Resume', 'button: Resuming… (aria-disabled)', 'button: Pause']);
     await page.locator('.run').getByRole('button', { name: 'Stop' }).click();

@@ -34,7 +34,7 @@ import { encodeStudyLink } from '../../src/core/study/link.ts';
 import { llamaSelfRefine, llamaSolo } from '../../src/core/pipeline/presets.ts';
 import { TERSE_GENERATOR_FILE } from '../support/prompt-set-files.ts';
 import { setPythonWorkers } from '../support/python-workers.ts';
-import { recordFocusTrail } from '../support/focus-trail.ts';
+import { pressStartByKeyboard } from '../support/focus-trail.ts';
 
 const REPEATS = 2;
 
@@ -274,10 +274,7 @@ describe('the Study page in Chromium', () => {
     await setPythonWorkers(page, 1);
     // By keyboard: the button stays in place saying so while Python starts, and focus goes on to
     // the run's Pause. It went disabled, then away, and focus lay on <body> for those seconds (audit R186-5).
-    await card.getByRole('button', { name: 'Resume' }).focus();
-    const trail = await recordFocusTrail(page);
-    await page.keyboard.press('Enter');
-    await page.locator('.run .phase', { hasText: /^Running$/ }).waitFor({ timeout: 60_000 });
+    const trail = await pressStartByKeyboard(page, card.getByRole('button', { name: 'Resume' }));
     await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Pause');
     expect(await trail.stop()).toEqual(['button: Resume', 'button: Resuming… (aria-disabled)', 'button: Pause']);
     const second = await stepCount(page);
@@ -516,10 +513,7 @@ describe('the Study page in Chromium', () => {
       failing = false;
       // By keyboard: focus stays on the button (Starting…) until the run's Pause comes, then goes to the
       // run's name at its end; never on <body> (audit R186-5). Python is warm here: Starting… may be too short to see.
-      await again.focus();
-      const trail = await recordFocusTrail(page);
-      await page.keyboard.press('Enter');
-      await page.locator('.run .phase', { hasText: /^Running$/ }).waitFor({ timeout: 60_000 });
+      const trail = await pressStartByKeyboard(page, again);
       await waitForDone(page);
       await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Flaky endpoint');
       expect((await trail.stop()).filter((focus) => focus !== 'button: Starting… (aria-disabled)')).toEqual([

@@ -4,7 +4,7 @@
  * to <body> for those seconds (Python starting) shows up as '<body>' — a screen reader went quiet
  * and the next Tab started from the top of the page.
  */
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 
 export interface FocusTrail {
   /** Stops recording and gives the trail: 'button: Resuming… (aria-disabled)', '<body>', 'button: Pause'… */
@@ -36,4 +36,16 @@ export async function recordFocusTrail(page: Page): Promise<FocusTrail> {
     };
   });
   return { stop: () => page.evaluate(() => (window as unknown as { __focusTrail: () => string[] }).__focusTrail()) };
+}
+
+/**
+ * Presses `button` by keyboard, with focus recorded from just before, and waits for the run it
+ * starts to be running (Python started); the trail goes on until stopped.
+ */
+export async function pressStartByKeyboard(page: Page, button: Locator): Promise<FocusTrail> {
+  await button.focus();
+  const trail = await recordFocusTrail(page);
+  await page.keyboard.press('Enter');
+  await page.locator('.run .phase', { hasText: /^Running$/ }).waitFor({ timeout: 60_000 });
+  return trail;
 }
