@@ -28,15 +28,22 @@ export interface AllowedViolation {
 /** Runs axe on what the tab shows now and returns one readable line per failing element. */
 export async function axeViolations(page: Page, where: string, allowed: readonly AllowedViolation[] = []): Promise<string[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ path: AXE_PATH });
-  // Let colour transitions finish, so contrast is measured on the colours that stay (a spinner never does).
-  await page.evaluate(() =>
-    Promise.all(
+  // Let colour transitions finish, so contrast is measured on the colours that stay (a spinner never
+  // does); then two frames, so size observers have run: the presenter's boxes become Tab stops when
+  // they start to scroll, in the frame after, and axe on a loaded machine could land in between.
+  await page.evaluate(async () => {
+    await Promise.all(
       document
         .getAnimations()
         .filter((a) => Number.isFinite(Number(a.effect?.getComputedTiming().endTime)))
         .map((a) => a.finished.catch(() => undefined)),
-    ),
-  );
+    );
+    // (A page that draws no frames, hidden behind another, goes on after a second.)
+    await new Promise((done) => {
+      requestAnimationFrame(() => requestAnimationFrame(done));
+      setTimeout(done, 1_000);
+    });
+  });
   const violations = await page.evaluate(async () => {
     // axe is injected above as a classic script; it is not in the app's types.
     const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: unknown[] }> } }).axe;
