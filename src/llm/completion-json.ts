@@ -13,6 +13,7 @@
  */
 import { emptyReplyError, malformedReplyError, replyError } from './endpoint-errors.ts';
 import { serverEndedReply } from './failed-finish.ts';
+import { finishReasonToKeep } from './reply-size.ts';
 
 /**
  * What a reply records as its finish reason when the server sent none: some servers and proxies
@@ -57,7 +58,7 @@ export function parseChunk(data: string, endpointUrl: string): CompletionChunk {
   return {
     ...(typeof delta === 'string' && delta !== '' ? { delta } : {}),
     ...(reasoning ? { reasoning } : {}),
-    ...(typeof finishReason === 'string' ? { finishReason } : {}),
+    ...(typeof finishReason === 'string' ? { finishReason: finishReasonToKeep(finishReason) } : {}),
     ...(usage ? { usage } : {}),
   };
 }
@@ -74,7 +75,7 @@ export function parseCompletion(raw: string, endpointUrl: string): Completion {
   // `content: null` is legal (a reply made only of tool calls): it reads as empty text.
   if (!choice || (typeof content !== 'string' && content !== null)) throw malformedReplyError(raw, endpointUrl);
   const usage = readTokenCounts(object.usage);
-  const finishReason = typeof choice.finish_reason === 'string' ? choice.finish_reason : undefined;
+  const finishReason = typeof choice.finish_reason === 'string' ? finishReasonToKeep(choice.finish_reason) : undefined;
   if (!content && finishReason === undefined) throw emptyReplyError(endpointUrl);
   // Nothing of it has been shown yet: the request can be sent again.
   const ended = serverEndedReply(finishReason, 0, endpointUrl);

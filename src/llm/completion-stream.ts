@@ -9,8 +9,9 @@ import type { ChatReply } from '../core/ports.ts';
 import { measureUsage } from '../core/llm/usage.ts';
 import { AttemptFailure } from './attempt-failure.ts';
 import { parseChunk, UNSTATED_FINISH_REASON, type TokenCounts } from './completion-json.ts';
-import { disconnectedError, emptyReplyError, malformedReplyError, overlongLineError } from './endpoint-errors.ts';
+import { disconnectedError, emptyReplyError, malformedReplyError, overlongLineError, overlongReplyError } from './endpoint-errors.ts';
 import { serverEndedReply } from './failed-finish.ts';
+import { replyCharLimit } from './reply-size.ts';
 import { createSseDecoder, SseLineTooLongError } from './sse.ts';
 import type { Watchdog } from './watchdog.ts';
 
@@ -34,10 +35,14 @@ export interface StreamReading {
   watchdog: Watchdog;
   /** Aborted by the caller or the watchdog: nothing after it reaches `onToken`. */
   stopped: AbortSignal;
+  /** The request's `max_tokens`: a stream far past it (reply-size.ts) is stopped. */
+  maxTokens: number;
 }
 
 export async function readCompletionStream(body: ReadableStream<Uint8Array>, reading: StreamReading): Promise<ChatReply> {
-  const { endpoint, startedMs, onToken, onAnswering, onReasoning, received, watchdog, stopped } = reading;
+  const { endpoint, startedMs, onToken, onAnswering, onReasoning, received, watchdog, stopped, maxTokens } = reading;
+  const charLimit = replyCharLimit(maxTokens);
+  let chars = 0;
   const reader = body.getReader();
   const decoder = new TextDecoder();
   const sse = createSseDecoder();
@@ -64,6 +69,10 @@ export async function readCompletionStream(body: ReadableStream<Uint8Array>, rea
       return;
     }
     const chunk = parseChunk(data, endpoint);
+    chars += (chunk.delta?.length ?? 0) + (chunk.reasoning?.length ?? 0);
+    if (chars > charLimit) {
+      throw new AttemptFailure(overlongReplyError(endpoint, maxTokens, `more than ${charLimit.toLocaleString('en-US')} characters`), false);
+    }
     if (chunk.usage) usage = chunk.usage;
     if (chunk.finishReason) finishReason = chunk.finishReason;
     if (chunk.reasoning) {

@@ -413,6 +413,26 @@ export function overlongLineError(endpointUrl: string, what: string): Error {
   );
 }
 
+/**
+ * A reply that went on far past the `max_tokens` the request asked for (reply-size.ts): the server,
+ * or a proxy that drops the field, does not honour it. Sending it again would bring the same.
+ */
+export function overlongReplyError(endpointUrl: string, maxTokens: number, limit: string): Error {
+  return new Error(
+    `The server at ${new URL(endpointUrl).origin} sent ${limit} for one reply, though the request asked it to stop after ${maxTokens} tokens, ` +
+      'so the reply was stopped there and is not scored. The server, or a proxy in front of it, ignores max_tokens: ' +
+      'check its settings (a limit on new tokens per request) and that a proxy passes the field on.',
+  );
+}
+
+/** A model list past MODEL_LIST_BYTE_LIMIT: no server's list is that long. */
+export function oversizedModelListError(endpointUrl: string, limitBytes: number): Error {
+  return new Error(
+    `The server at ${new URL(endpointUrl).origin} sent more than ${Math.round(limitBytes / 1024 / 1024)} MB for its list of models, which no list of models needs. ` +
+      'Check that the base URL points at an OpenAI-compatible API (for Ollama, http://localhost:11434/v1), and that no proxy in front of it is broken.',
+  );
+}
+
 /** The server reported an error inside an otherwise well-formed reply or stream. */
 export function replyError(message: string, endpointUrl: string): Error {
   if (isContextLengthMessage(message)) {

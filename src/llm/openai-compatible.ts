@@ -29,6 +29,8 @@ import {
   idleTimeoutError,
   malformedReplyError,
   modelListTimeoutError,
+  overlongReplyError,
+  oversizedModelListError,
   preflightRefusedError,
   redirectedError,
   statusError,
@@ -37,6 +39,7 @@ import {
 } from './endpoint-errors.ts';
 import { parseCompletion, UNSTATED_FINISH_REASON } from './completion-json.ts';
 import { readCompletionStream, type Received } from './completion-stream.ts';
+import { BodyTooLargeError, ERROR_BODY_BYTE_LIMIT, MODEL_LIST_BYTE_LIMIT, readTextWithin, replyByteLimit } from './reply-size.ts';
 import { apiRoot } from './endpoint-url.ts';
 import { backoffDelayMs, isRetryableStatus, parseRetryAfterMs, type BackoffPolicy } from './retry.ts';
 import { sniffEventStream } from './sniff-event-stream.ts';
@@ -145,7 +148,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
       const usageAsked = askForUsage;
       const body = JSON.stringify(requestBody(options.model, messages, sampling, streaming, usageAsked));
       try {
-        return await attemptChat(body, signal, { onToken, onAnswering, onReasoning }, received, attempt);
+        return await attemptChat(body, sampling.max_tokens, signal, { onToken, onAnswering, onReasoning }, received, attempt);
       } catch (thrown) {
         if (signal?.aborted) throw abortError();
         if (!(thrown instanceof AttemptFailure)) throw thrown;
@@ -169,6 +172,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
 
   async function attemptChat(
     body: string,
+    maxTokens: number,
     signal: AbortSignal | undefined,
     listeners: {
       onToken?: ((delta: string) => void) | undefined;
@@ -220,8 +224,12 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
         // Some servers ignore `stream: true` and answer with one JSON document; accept that too.
         let raw: string;
         try {
-          raw = responseBody ? await new Response(responseBody).text() : '';
+          raw = await readTextWithin(responseBody, replyByteLimit(maxTokens));
         } catch (thrown) {
+          if (thrown instanceof BodyTooLargeError) {
+            const size = `more than ${(thrown.limitBytes / 1024 / 1024).toFixed(1)} MB`;
+            throw explain(new AttemptFailure(overlongReplyError(endpoint, maxTokens, size), false));
+          }
           throw explain(new AttemptFailure(disconnectedError(0, thrown), true));
         }
         const reply = parseCompletion(raw, endpoint);
@@ -250,7 +258,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
           },
         };
       }
-      const reading = { endpoint, startedMs, onToken, onAnswering, onReasoning, received, watchdog, stopped: controller.signal };
+      const reading = { endpoint, startedMs, onToken, onAnswering, onReasoning, received, watchdog, stopped: controller.signal, maxTokens };
       return await readCompletionStream(responseBody, reading).catch((thrown: unknown) => {
         throw explain(thrown);
       });
@@ -265,7 +273,8 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
     attempt: number,
     signal: AbortSignal | undefined,
   ): Promise<AttemptFailure> {
-    const text = await response.text().catch(() => '');
+    // Only its start is ever quoted: a page of any size is read no further than a megabyte.
+    const text = await readTextWithin(response.body, ERROR_BODY_BYTE_LIMIT, { cut: true }).catch(() => '');
     const { status } = response;
     const retryAfterMs = isRetryableStatus(status) ? parseRetryAfterMs(response.headers.get('retry-after')) : undefined;
     // A wait longer than a request waits ends the request; its message says what the server asked (a 503 as a 503).
@@ -335,7 +344,10 @@ export async function listModels(
     let raw: string;
     try {
       const response = await fetchImpl(url, init);
-      raw = await response.text();
+      raw = await readTextWithin(response.body, MODEL_LIST_BYTE_LIMIT).catch((thrown: unknown) => {
+        if (thrown instanceof BodyTooLargeError) throw oversizedModelListError(url, thrown.limitBytes);
+        throw thrown;
+      });
       if (!response.ok) throw statusError(response.status, response.statusText, raw, { endpointUrl: url });
     } catch (thrown) {
       if (options.signal?.aborted) throw abortError();

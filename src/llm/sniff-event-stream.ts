@@ -7,6 +7,9 @@
 
 const EVENT_STREAM_START = /^(?:data|event|id|retry)?:/;
 
+/** Blank text past this is no event stream's start (and not kept growing): the reply is read as JSON, which refuses it. */
+const BLANK_LIMIT = 64 * 1024;
+
 export interface SniffedBody {
   eventStream: boolean;
   /** The whole body, the bytes read to decide included. */
@@ -24,7 +27,7 @@ export async function sniffEventStream(body: ReadableStream<Uint8Array>): Promis
   let text = '';
   let done = false;
   try {
-    while (!text.trimStart()) {
+    while (!text.trimStart() && text.length < BLANK_LIMIT) {
       const result = await reader.read();
       if (result.done) {
         done = true;

@@ -130,3 +130,102 @@ describe('OpenAI-compatible stream from a broken server', () => {
   });
 });
 
+
+/** A body that never ends: `head` once, then `block` for as long as it is read; `pulls` counts the blocks. */
+function endlessBody(head: string, block: string): { body: ReadableStream<Uint8Array>; pulls: () => number } {
+  const encoder = new TextEncoder();
+  const bytes = encoder.encode(block);
+  let pulls = 0;
+  const body = new ReadableStream<Uint8Array>({
+    start(controller) {
+      controller.enqueue(encoder.encode(head));
+    },
+    pull(controller) {
+      pulls++;
+      controller.enqueue(bytes);
+    },
+  });
+  return { body, pulls: () => pulls };
+}
+
+describe('OpenAI-compatible server that sends too much', () => {
+  const ask = (fetchImpl: typeof fetch, stream = true, onToken?: (delta: string) => void) =>
+    createOpenAICompatibleModel({ baseUrl: 'http://127.0.0.1:9/v1', model: 'm', fetch: fetchImpl, stream, retries: 0 }).chat(
+      [{ role: 'user', content: 'hello' }],
+      { temperature: 0, max_tokens: 8 },
+      onToken ? { onToken } : {},
+    );
+
+  it('stops a stream that ignores max_tokens, saying so, after a bounded amount of text and without sending it again', async () => {
+    let requests = 0;
+    let pulls = () => 0;
+    const flood: typeof fetch = async () => {
+      requests++;
+      const endless = endlessBody('', 'data: {"choices":[{"delta":{"content":"token "}}]}\n\n');
+      pulls = endless.pulls;
+      return new Response(endless.body, { headers: { 'Content-Type': 'text/event-stream' } });
+    };
+    let shown = 0;
+    await expect(ask(flood, true, (delta) => (shown += delta.length))).rejects.toThrow(
+      /^The server at http:\/\/127\.0\.0\.1:9 sent more than 16,384 characters for one reply, though the request asked it to stop after 8 tokens, so the reply was stopped there and is not scored\. The server, or a proxy in front of it, ignores max_tokens/,
+    );
+    expect(requests).toBe(1);
+    expect(shown).toBeLessThanOrEqual(16_384);
+    expect(pulls()).toBeLessThan(3_000);
+  });
+
+  it('stops reading a whole reply (an inflated gzip) past its bound, saying so, instead of reading gigabytes', async () => {
+    let pulls = () => 0;
+    const bomb: typeof fetch = async () => {
+      const endless = endlessBody('{"choices":[{"message":{"content":"', 'a'.repeat(64 * 1024));
+      pulls = endless.pulls;
+      return new Response(endless.body, { headers: { 'Content-Type': 'application/json' } });
+    };
+    await expect(ask(bomb, false)).rejects.toThrow(/^The server at http:\/\/127\.0\.0\.1:9 sent more than 1\.1 MB for one reply, though the request asked it to stop after 8 tokens/);
+    // 1.1 MB in blocks of 64 KB.
+    expect(pulls()).toBeLessThan(20);
+  });
+
+  it('reads an endless blank body from a proxy that hid the event stream no further than its bound', async () => {
+    let pulls = () => 0;
+    const blank: typeof fetch = async () => {
+      const endless = endlessBody('', ' '.repeat(16 * 1024));
+      pulls = endless.pulls;
+      return new Response(endless.body, { headers: { 'Content-Type': 'text/plain' } });
+    };
+    await expect(ask(blank)).rejects.toThrow(/sent more than 1\.1 MB for one reply/);
+    expect(pulls()).toBeLessThan(80);
+  });
+
+  it('quotes the start of a huge error page without reading all of it', async () => {
+    let pulls = () => 0;
+    const page: typeof fetch = async () => {
+      const endless = endlessBody('upstream exploded: out of cheese', 'x'.repeat(64 * 1024));
+      pulls = endless.pulls;
+      return new Response(endless.body, { status: 500, statusText: 'Internal Server Error' });
+    };
+    await expect(ask(page)).rejects.toThrow(/500.*upstream exploded: out of cheese/s);
+    expect(pulls()).toBeLessThan(20);
+  });
+
+  it('refuses a model list larger than any server sends, naming the server', async () => {
+    const list: typeof fetch = async () => new Response(endlessBody('{"data":[', '{"id":"m"},'.repeat(6_000)).body, { headers: { 'Content-Type': 'application/json' } });
+    await expect(listModels('http://127.0.0.1:9/v1', undefined, { fetch: list })).rejects.toThrow(
+      /^The server at http:\/\/127\.0\.0\.1:9 sent more than 32 MB for its list of models, which no list of models needs\./,
+    );
+  });
+
+  it('keeps a finish reason as sent, but spells out characters that would reorder the line and cuts a long one', async () => {
+    const reply = (finishReason: string): typeof fetch => async () =>
+      new Response(JSON.stringify({ choices: [{ message: { content: 'def f(): pass' }, finish_reason: finishReason }] }), {
+        headers: { 'Content-Type': 'application/json' },
+      });
+    expect((await ask(reply('content_filter'), false)).finishReason).toBe('content_filter');
+    const hostile = (await ask(reply(`stop\u202egnol${'!'.repeat(5_000)}`), false)).finishReason;
+    expect(hostile).toBe(`stop\\u202egnol${'!'.repeat(25)}…`);
+    expect(hostile).toHaveLength(40);
+    const streamed: typeof fetch = async () =>
+      new Response(`data: {"choices":[{"delta":{"content":"x"},"finish_reason":"\\u2066end"}]}\n\ndata: [DONE]\n\n`, { headers: { 'Content-Type': 'text/event-stream' } });
+    expect((await ask(streamed)).finishReason).toBe('\\u2066end');
+  });
+});
