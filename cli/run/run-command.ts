@@ -38,10 +38,8 @@ import { newStudyConfig, newStudyId, resumedStudyConfig } from './prepare-study.
 import { promptSetNote, readPromptSetArgument } from './prompt-set-argument.ts';
 import { createResultWriter } from './result-writer.ts';
 import { claimOutput, releaseOutputs } from './output-lock.ts';
-import { commandName } from '../command-name.ts';
-import { shellWord } from '../shell-word.ts';
 import { storeFromResultFile } from './resume-store.ts';
-import { parseRunOptions, RUN_USAGE, type RunOptions } from './run-options.ts';
+import { parseRunOptions, RUN_USAGE, runResumeCommandLine, type RunOptions } from './run-options.ts';
 import { createStudyProgressView, formatDuration } from './run-progress.ts';
 import { firstTokenHint, isFirstTokenTimeout, unitRetryNote } from './unit-retry-note.ts';
 import { readResumeFile, readStudyArgument } from './study-source.ts';
@@ -364,7 +362,7 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   for (const note of cutReplyLines(config, stored)) io.stderr.write(`${note}\n`);
   for (const report of servedModels.reports()) io.stderr.write(`${servedModelSentence(report)}\n`);
   const elapsed = formatDuration(performance.now() - started);
-  const resumeHint = `continue with: ${commandName(io.cwd)} run --resume ${shellWord(options.out ?? options.resume ?? outPath)}`;
+  const resumeHint = `continue with: ${runResumeCommandLine(options, options.out ?? options.resume ?? outPath, io.cwd)}`;
   // Once per run, after the progress line, as the Study page says it under its run.
   if (continuedAfterUpdate.size > 0) io.stderr.write(`${continuedAfterUpdateNote(continuedAfterUpdate.size)}\n`);
   if (written) io.stderr.write(`${end?.status === 'done' ? 'Done' : 'Stopped'} after ${elapsed}; results in ${outPath}.\n`);

@@ -2,7 +2,9 @@
  * `feedback-lab run`: what the command line may say, and its meaning as plain options.
  */
 import { UsageError, parseCommandLine } from '../usage-error.ts';
+import { commandName } from '../command-name.ts';
 import { wholeNumberArgument } from '../number-argument.ts';
+import { shellWord } from '../shell-word.ts';
 import { checkWorkers, defaultWorkers, workersHelp } from '../worker-count.ts';
 
 export interface RunOptions {
@@ -210,6 +212,24 @@ function readModelMap(entries: readonly string[]): Record<string, string> {
     map[key] = name;
   }
   return map;
+}
+
+/**
+ * The command that continues this run from `file`, as printed after Ctrl+C or a failure. The
+ * endpoint, the model names and the study come from the file; what only the command line held
+ * goes with it: the key's variable (without it the server refuses every request), the datasets'
+ * folder, and the pace of the run when it is not the default (workers, requests at once, problems
+ * in flight, the first-token wait), so a resumed vLLM run does not drop to one request at a time.
+ */
+export function runResumeCommandLine(options: RunOptions, file: string, cwd: string): string {
+  const words = [commandName(cwd), 'run', '--resume', shellWord(file)];
+  if (options.apiKeyEnv !== null) words.push('--api-key-env', options.apiKeyEnv);
+  if (options.workers !== defaultWorkers()) words.push('--workers', String(options.workers));
+  if (options.requests !== 1) words.push('--requests', String(options.requests));
+  if (options.concurrency !== options.workers + options.requests) words.push('--concurrency', String(options.concurrency));
+  if (options.firstTokenTimeoutMs !== DEFAULT_FIRST_TOKEN_TIMEOUT_S * 1000) words.push('--first-token-timeout', String(options.firstTokenTimeoutMs / 1000));
+  if (options.datasetsDir !== null) words.push('--datasets', shellWord(options.datasetsDir));
+  return words.join(' ');
 }
 
 /** The app's wait for a first token (src/llm/openai-compatible.ts), unless --first-token-timeout says otherwise. */

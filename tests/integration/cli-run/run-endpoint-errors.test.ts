@@ -101,7 +101,7 @@ describe('feedback-lab run against an endpoint that refuses', () => {
       expect(ran.stderr).not.toMatch(/Check the API key|local servers such as Ollama|origin/);
       // The run stops, and its last line says why in the same terms, not "check the server".
       expect(ran.stderr).toMatch(
-        new RegExp(String.raw`keeps failing; it refuses the key \(401\): the key sent was the value of FEEDBACK_LAB_TEST_KEY: check that it is the key for this server, then continue with: ${CLI_ELSEWHERE_PATTERN} run --resume revoked\.json\n$`),
+        new RegExp(String.raw`keeps failing; it refuses the key \(401\): the key sent was the value of FEEDBACK_LAB_TEST_KEY: check that it is the key for this server, then continue with: ${CLI_ELSEWHERE_PATTERN} run --resume revoked\.json --api-key-env FEEDBACK_LAB_TEST_KEY(?: --workers 1)? --concurrency 1\n$`),
       );
       // A refusal is not tried again: one request per unit.
       expect(server.requests.length).toBeLessThanOrEqual(8);
@@ -131,7 +131,7 @@ describe('feedback-lab run against an endpoint that refuses', () => {
       delete process.env.FEEDBACK_LAB_TEST_KEY;
       const ran = await running;
       expect(ran.code, ran.stderr).toBe(1);
-      expect(ran.stderr).toMatch(new RegExp(String.raw`keeps failing; check the server, then continue with: ${CLI_ELSEWHERE_PATTERN} run --resume refused-once\.json\n$`));
+      expect(ran.stderr).toMatch(new RegExp(String.raw`keeps failing; check the server, then continue with: ${CLI_ELSEWHERE_PATTERN} run --resume refused-once\.json --api-key-env FEEDBACK_LAB_TEST_KEY(?: --workers 1)? --concurrency 1\n$`));
     } finally {
       await server.close();
     }
@@ -148,7 +148,7 @@ describe('feedback-lab run against an endpoint that refuses', () => {
       expect(errored[0]).toMatch(/^\S+ errored: The request is too long for the model's context window .* larger context/);
       const first = errored[0]!.split(' ')[0];
       expect(errored.slice(1)).toEqual(errored.slice(1).map((line) => `${line.split(' ')[0]} errored: the same error as ${first}.`));
-      expect(ran.stderr).toMatch(/4 unit\(s\) errored.*bin\/feedback-lab\.mjs run --resume ctx\.json\n$/);
+      expect(ran.stderr).toMatch(/4 unit\(s\) errored.*bin\/feedback-lab\.mjs run --resume ctx\.json(?: --workers 1)?\n$/);
     } finally {
       await server.close();
     }

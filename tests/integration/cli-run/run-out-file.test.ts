@@ -124,7 +124,7 @@ describe('feedback-lab run without --out', () => {
         });
       });
       expect(ran.stderr).toContain(`Could not write ${join(dir, 'lost.json')}: ${join(dir, 'lost.json')} is a folder.`);
-      expect(ran.stderr).toMatch(/The result file lacks what was done since it was last written; once the cause named above is fixed, continue with: .* run --resume lost\.json\n$/);
+      expect(ran.stderr).toMatch(/The result file lacks what was done since it was last written; once the cause named above is fixed, continue with: .* run --resume lost\.json(?: --workers 1)?\n$/);
       expect(ran.code, ran.stderr).toBe(1);
     } finally {
       await slow.close();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { parseRunOptions, RUN_USAGE } from '../../../cli/run/run-options.ts';
+import { parseRunOptions, RUN_USAGE, runResumeCommandLine } from '../../../cli/run/run-options.ts';
+import { defaultWorkers } from '../../../cli/worker-count.ts';
 import { UsageError } from '../../../cli/usage-error.ts';
 
 const usageError = (argv: string[]) => {
@@ -61,6 +62,22 @@ describe('feedback-lab run options', () => {
       requests: 4,
       concurrency: 9,
     });
+  });
+
+  it('prints a command to go on with that keeps what only the command line held: the key, the datasets and the pace', () => {
+    const cwd = '/elsewhere';
+    const plain = parseRunOptions(['--study', 'study.json', '--endpoint', 'http://localhost:11434/v1'])!;
+    expect(runResumeCommandLine(plain, 'run.json', cwd)).toMatch(/ run --resume run\.json$/);
+    const given = parseRunOptions([
+      '--study', 'study.json', '--api-key-env', 'OPENAI_API_KEY', '--workers', String(defaultWorkers() + 1), '--requests', '8',
+      '--concurrency', '3', '--first-token-timeout', '300', '--datasets', 'my data', '--out', 'run.json.gz',
+    ])!;
+    expect(runResumeCommandLine(given, 'run.json.gz', cwd)).toMatch(
+      new RegExp(String.raw` run --resume run\.json\.gz --api-key-env OPENAI_API_KEY --workers ${defaultWorkers() + 1} --requests 8 --concurrency 3 --first-token-timeout 300 --datasets 'my data'$`),
+    );
+    // Concurrency left to follow workers and requests is left out: the resumed run works it out again.
+    const paced = parseRunOptions(['--resume', 'run.json', '--requests', '4'])!;
+    expect(runResumeCommandLine(paced, 'run.json', cwd)).toMatch(/ run --resume run\.json --requests 4$/);
   });
 
   it('takes a prompt set for a new study, and refuses one for a resumed study, which keeps the texts it started with', () => {
