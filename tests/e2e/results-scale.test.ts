@@ -59,8 +59,10 @@ describe('big result files', () => {
     expect(said).toContain('big.json.gz: decompressing (0 MB so far)…');
     expect(said.some((t) => /^big\.json\.gz: reading \d+ MB of JSON…$/.test(t))).toBe(true);
     expect(said).toContain(`big.json.gz: checking ${doc.units.length} units (${steps.toLocaleString('en')} steps)…`);
-    expect(said.at(-1)).toBe('Computing the tables and figures…');
     await page.locator('#results-explorer').waitFor();
+    // Then the end: "Computing…" followed by nothing told a screen reader nothing (audit R199).
+    await expect.poll(async () => (await seen()).at(-1)).toBe('Opened big.json.gz; its report is below.');
+    expect((await seen()).slice(-2)).toEqual(['Computing the tables and figures…', 'Opened big.json.gz; its report is below.']);
 
     // A refusal still comes back from the worker as the importer's own message and hint.
     await page.getByLabel('Result files (.json or .json.gz)').setInputFiles({ name: 'prompts.json', mimeType: 'application/json', buffer: Buffer.from('{"format":"feedback-lab/prompt-set"}') });

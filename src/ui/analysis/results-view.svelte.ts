@@ -13,7 +13,7 @@ import type { Trajectory } from '../../core/pipeline/trajectory.ts';
 import { UserError } from '../../core/user-error.ts';
 import { isQuotaError } from '../../store/kept-file-error.ts';
 import type { ReplayableFile } from '../presenter/file-units.ts';
-import { describeImportProgress } from '../shared/read-result-file.ts';
+import { importProgressTeller } from '../shared/read-result-file.ts';
 import { newSetId, readKeptResults, writeKeptResults, type KeptResultsFile, type KeptSetsPort } from './kept-results.ts';
 import { ResultsClient, WORKER_LOST } from './results-client.ts';
 import type { OpenedFileLine, ReplaySource, ResultsComputation, UnsettledRun } from './results-session.ts';
@@ -66,6 +66,12 @@ export class ResultsView {
   reading = $state(false);
   /** What the file being read is doing (decompressing, parsing, checking), while `reading`. */
   progress = $state<string | null>(null);
+  /**
+   * Said once the last read is over and its report is drawn ("Opened big.json.gz; its report is
+   * below."): the status line went from "Computing…" to nothing, and a screen reader heard no end.
+   * Null while reading, and after a read that opened nothing (each failure has its own alert).
+   */
+  opened = $state<string | null>(null);
   labelling = $state<ErrorLabelling>('exception');
   /** Chosen pairs; null until the user changes them (every arm against the first). */
   chosenPairs = $state.raw<ArmPair[] | null>(null);
@@ -187,6 +193,8 @@ export class ResultsView {
   closeAll(): void {
     const set = this.#set;
     this.files = [];
+    // Else read in the page's text after the files are gone.
+    this.opened = null;
     this.#fromStudies.clear();
     this.failures = [];
     this.#forget();
@@ -198,6 +206,7 @@ export class ResultsView {
 
   async #read(picked: readonly Reading[], restored: { labelling: ErrorLabelling; pairs: ArmPair[] | null } | null = null, failuresBefore: FileFailure[] = []): Promise<void> {
     this.reading = true;
+    this.opened = null;
     // Reopened ones are listed already; a picked one is listed as being read until it opens.
     const picking = picked.filter((r) => !r.key).map((r) => r.file);
     for (const file of picking) this.#unread.add(file);
@@ -211,7 +220,7 @@ export class ResultsView {
           this.progress = `${file.name}: reading…`;
           const fileName = reading.name ?? this.#nameFor(file, opened);
           if (reading.name) this.#identities.set(fileName, `${file.size}:${file.lastModified}`);
-          const line = await this.#client.open(fileName, file, (progress) => (this.progress = describeImportProgress(file.name, progress)));
+          const line = await this.#client.open(fileName, file, importProgressTeller(file.name, (text) => (this.progress = text)));
           opened.push({ ...line, epoch: this.#epoch, reading });
           this.#sources.set(fileName, file);
         } catch (error) {
@@ -239,6 +248,9 @@ export class ResultsView {
         for (const file of picking) this.#unread.delete(file);
         this.#save();
         await this.refresh();
+        // A report that could not be computed says so in its own alert. (refresh() sets the analysis
+        // that was reset above: TypeScript cannot see that.)
+        if ((this.analysis as ResultsComputation | null)?.ok) this.opened = `Opened ${kept.length === 1 ? kept[0]!.fileName : `${kept.length} files`}; ${kept.length === 1 ? 'its' : 'their'} report is below.`;
       }
     } finally {
       // None opened (each failed, and says why): the tab's list must not name them as still being read.
@@ -255,6 +267,7 @@ export class ResultsView {
     for (const [studyId, name] of this.#fromStudies) if (name === fileName) this.#fromStudies.delete(studyId);
     if (this.files.length === 1 && this.files[0]!.fileName === fileName) return this.closeAll();
     this.files = this.files.filter((f) => f.fileName !== fileName);
+    this.opened = null;
     this.#identities.delete(fileName);
     this.#sources.delete(fileName);
     const key = this.#kept.get(fileName)?.key;
@@ -365,6 +378,8 @@ export class ResultsView {
     const wasOpen = this.files.map((f) => f.fileName);
     const set = this.#set;
     this.files = [];
+    // Else read in the page's text after the files are gone.
+    this.opened = null;
     // Closed, as the page says: a reload would only read them into the same lack of memory.
     this.#forget();
     if (set) void this.#release(set);

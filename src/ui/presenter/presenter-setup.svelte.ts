@@ -22,7 +22,7 @@ import { describeDownloads, type PendingDownload } from '../../llm/weights-to-do
 import { ReplayShow } from './replay-show.svelte.ts';
 import type { PresenterShow, ShowSubject } from './show.ts';
 import { noticeOf, type Notice } from '../shared/notice.ts';
-import { describeImportProgress, readResultFile } from '../shared/read-result-file.ts';
+import { importProgressTeller, readResultFile } from '../shared/read-result-file.ts';
 import { fileSourceLabel, replayableFile, unitChoiceKey, type FileUnitChoice, type ReplayableFile } from './file-units.ts';
 
 export { finishedUnits, type FileUnitChoice } from './file-units.ts';
@@ -199,9 +199,12 @@ export class PresenterSetup {
     this.readingText = `${fileName}: reading…`;
     this.fileError = null;
     try {
-      const doc = await readResultFile(blob, (progress) => {
-        if (pick === this.#filePick) this.readingText = describeImportProgress(fileName, progress);
-      });
+      const doc = await readResultFile(
+        blob,
+        importProgressTeller(fileName, (text) => {
+          if (pick === this.#filePick) this.readingText = text;
+        }),
+      );
       if (pick === this.#filePick) this.#useFile(replayableFile(fileName, doc, keptKey ? undefined : blob), keptKey);
     } catch (error) {
       if (pick === this.#filePick) this.fileError = { fileName, ...noticeOf(error) };

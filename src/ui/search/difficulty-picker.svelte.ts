@@ -15,7 +15,7 @@ import {
   type DifficultySource,
 } from '../../core/search/difficulty-source.ts';
 import { UserError } from '../../core/user-error.ts';
-import { describeImportProgress, readResultFile } from '../shared/read-result-file.ts';
+import { importProgressTeller, readResultFile } from '../shared/read-result-file.ts';
 
 export const RELEASED_LABEL = 'The study’s released error-taxonomy run';
 
@@ -64,9 +64,12 @@ export class DifficultyPicker {
   async pickFile(file: File, benchmark: BenchmarkId): Promise<boolean> {
     const pick = this.#begin(`${file.name}: reading…`);
     try {
-      const doc = await readResultFile(file, (progress) => {
-        if (pick === this.#pick) this.reading = describeImportProgress(file.name, progress);
-      });
+      const doc = await readResultFile(
+        file,
+        importProgressTeller(file.name, (text) => {
+          if (pick === this.#pick) this.reading = text;
+        }),
+      );
       return pick === this.#pick && this.#use(difficultyFromResultFile(doc, file.name), benchmark);
     } catch (error) {
       return pick === this.#pick && this.#refuse([`${file.name} cannot rank the problems: ${reasonOf(error)}`]);

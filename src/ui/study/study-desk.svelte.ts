@@ -21,7 +21,7 @@ import { StudyLibrary } from './study-library.svelte.ts';
 import { appStudyStore } from './study-store-connection.ts';
 import { noticeOf, type Notice } from '../shared/notice.ts';
 import { hrefFor } from '../routes.ts';
-import { describeImportProgress, readResultFile } from '../shared/read-result-file.ts';
+import { importProgressTeller, readResultFile } from '../shared/read-result-file.ts';
 
 /** Four workers hide Python behind generation (docs/performance.md). */
 const DEFAULT_WORKERS = Math.min(4, MAX_WORKERS);
@@ -186,9 +186,12 @@ export class StudyDesk {
     this.replayError = null;
     this.replayReading = `${file.name}: reading…`;
     try {
-      const doc = await readResultFile(file, (progress) => {
-        if (pick === this.#replayPick) this.replayReading = describeImportProgress(file.name, progress);
-      });
+      const doc = await readResultFile(
+        file,
+        importProgressTeller(file.name, (text) => {
+          if (pick === this.#replayPick) this.replayReading = text;
+        }),
+      );
       if (pick !== this.#replayPick) return;
       this.form.replay = { fileName: file.name, doc };
       this.form.benchmark = doc.config.benchmark;

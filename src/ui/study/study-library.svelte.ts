@@ -16,7 +16,7 @@ import { downloadBlob } from '../analysis/download.ts';
 import { noticeOf } from '../shared/notice.ts';
 import { studyLocks, type RunLocks } from '../shared/run-locks.ts';
 import type { Notice } from '../shared/notice.ts';
-import { describeImportProgress, readResultFile } from '../shared/read-result-file.ts';
+import { importProgressTeller, readResultFile } from '../shared/read-result-file.ts';
 import { StoredLibrary, type ImportOutcome, type StoredLibraryDeps } from '../shared/stored-library.svelte.ts';
 import { exportStoredStudy, type StudyExportKind, type StudyExportPhase } from './study-export.ts';
 
@@ -136,7 +136,7 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
       for (const file of files) {
         this.progress = `${file.name}: reading…`;
         try {
-          read.push({ fileName: file.name, doc: await readResultFile(file, (p) => (this.progress = describeImportProgress(file.name, p))) });
+          read.push({ fileName: file.name, doc: await readResultFile(file, importProgressTeller(file.name, (text) => (this.progress = text))) });
         } catch (error) {
           problems.push({ fileName: file.name, ...noticeOf(error) });
         }

@@ -56,6 +56,42 @@ describe('the Results page state', () => {
     ]);
   });
 
+  it('says once the files are open and their report drawn, and nothing of the kind after a file it refused (audit R199)', async () => {
+    const view = new ResultsView();
+    await view.open([await resultFile('a.json', 'study-a', 1000)]);
+    // The status line went from "Computing the tables and figures…" to nothing: a screen reader heard no end.
+    expect(view.opened).toBe('Opened a.json; its report is below.');
+    await view.open([await resultFile('b.json', 'study-b', 2000), await resultFile('c.json', 'study-c', 3000)]);
+    expect(view.opened).toBe('Opened 2 files; their report is below.');
+    // Not left in the page's text for a file closed since.
+    view.remove('c.json');
+    expect(view.opened).toBeNull();
+    await view.open([new File(['{"format":"feedback-lab/prompt-set"}'], 'prompts.json', { type: 'application/json' })]);
+    expect(view.failures.map((f) => f.fileName)).toEqual(['prompts.json']);
+    expect(view.opened).toBeNull();
+  });
+
+  it('says each phase of a big file’s reading at once, and its figures at most every few seconds (audit R199)', async () => {
+    // 48 MB of JSON that gzip packs small: decompressing reports 0, 16, 32 and 48 MB within a fraction of a second.
+    const plain = new TextEncoder().encode(`{"format":"feedback-lab/prompt-set"${' '.repeat(48 * 1024 * 1024)}}`);
+    const gz = new Uint8Array(await new Response(new Blob([plain]).stream().pipeThrough(new CompressionStream('gzip'))).arrayBuffer());
+    const view = new ResultsView();
+    // Every text the status line was given, in order.
+    const said: (string | null)[] = [];
+    let progress = view.progress;
+    Object.defineProperty(view, 'progress', { get: () => progress, set: (text: string | null) => void said.push((progress = text)), configurable: true });
+    const started = performance.now();
+    await view.open([new File([gz], 'big.json.gz', { type: 'application/gzip' })]);
+    const seconds = (performance.now() - started) / 1000;
+    // Each figure was one more sentence queued for a screen reader, read long after the file was
+    // refused: four of them (0, 16, 32, 48 MB) in well under a second here, one now; a machine slow
+    // enough to take longer may say one more every 3 s.
+    const decompressing = said.filter((text) => text?.includes('decompressing'));
+    expect(decompressing[0]).toBe('big.json.gz: decompressing (0 MB so far)…');
+    expect(decompressing.length).toBeLessThanOrEqual(1 + Math.floor(seconds / 3));
+    expect(said).toContain('big.json.gz: reading 48 MB of JSON…');
+  });
+
   it('refuses a file too big to read by its size, without reading it first (gigabytes held only to be refused)', async () => {
     const huge = new File(['{}'], 'huge.json', { type: 'application/json' });
     Object.defineProperty(huge, 'size', { value: 3 * 1024 ** 3 });
