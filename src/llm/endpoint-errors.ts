@@ -387,6 +387,21 @@ export function redirectedError(endpointUrl: string, finalUrl: string, status: n
 }
 
 /**
+ * The endpoint redirects, and following the redirect failed before any answer: to a URL that is
+ * not http(s), a host that does not resolve, a port with nothing on it, or (in a browser) a place
+ * that does not allow this page. `target` is '' when the browser keeps it hidden.
+ */
+export function unfollowedRedirectError(endpointUrl: string, target: string, cause: unknown): Error {
+  const detail = describeNodeCause(cause);
+  const where = target ? ` to ${excerpt(target, 200)}` : ' elsewhere';
+  return new Error(
+    `The server at ${new URL(endpointUrl).origin} redirected the request${where}, and the redirect could not be followed${target && detail ? ` (${detail})` : ''}. ` +
+      'A chat request has to reach the model server itself: use the address of the server as the base URL, or fix the redirect in the proxy that sends it.',
+    { cause },
+  );
+}
+
+/**
  * A 200 that holds no reply: a stream of only `[DONE]` or of chunks without choices, or a JSON
  * reply with `choices: []`, and no finish reason to say the model chose to stop. Proxies do this
  * when the model server behind them failed; it is not an empty answer.

@@ -34,6 +34,7 @@ import {
   preflightRefusedError,
   redirectedError,
   statusError,
+  unfollowedRedirectError,
   unreachableError,
   unsendableApiKeyError,
 } from './endpoint-errors.ts';
@@ -204,6 +205,11 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
       try {
         response = await fetchImpl(endpoint, { method: 'POST', headers, body, signal: controller.signal });
       } catch (thrown) {
+        if (signal?.aborted || watchdog.expired) throw explain(thrown);
+        // Followed to a place fetch cannot go (another scheme, a host that does not resolve), a
+        // redirect fails as a dead server would: ask once more, not following it, to tell which.
+        const redirect = await redirectOf(endpoint, headers, fetchImpl, controller.signal);
+        if (redirect) throw explain(new AttemptFailure(unfollowedRedirectError(endpoint, redirect, thrown), false));
         throw explain(new AttemptFailure(unreachableError(endpoint, thrown, currentPage(), answered.value), true));
       }
       // Any status counts: the browser showed it, so the server runs there and allows this page.
@@ -373,6 +379,25 @@ export async function listModels(
   } finally {
     clearTimeout(timer);
     options.signal?.removeEventListener('abort', onCallerAbort);
+  }
+}
+
+/**
+ * Where the endpoint redirects a request, asked with a GET that does not follow it (so nothing is
+ * generated): the Location under Node, or '' in a browser, which hides it (an opaque redirect).
+ * Null when it does not redirect or cannot be asked within a few seconds.
+ */
+async function redirectOf(endpoint: string, headers: Record<string, string>, fetchImpl: typeof globalThis.fetch, signal: AbortSignal): Promise<string | null> {
+  try {
+    const probe = AbortSignal.any([signal, AbortSignal.timeout(3_000)]);
+    const response = await fetchImpl(endpoint, { method: 'GET', headers, redirect: 'manual', signal: probe });
+    void response.body?.cancel().catch(() => undefined);
+    if (response.type === 'opaqueredirect') return '';
+    if (response.status < 300 || response.status > 399) return null;
+    const location = response.headers.get('location');
+    return location === null ? null : new URL(location, endpoint).href;
+  } catch {
+    return null;
   }
 }
 

@@ -477,6 +477,29 @@ describe('OpenAI-compatible endpoint: servers and proxies that bend the protocol
       expect(target.requests).toHaveLength(0);
     });
 
+    it.each([
+      ['a file: URL', async () => 'file:///etc/passwd', /\(URL scheme must be a HTTP\(S\) scheme\)/],
+      ['a port with nothing on it', async () => `http://127.0.0.1:${await closedPort()}/v1/chat/completions`, /\(ECONNREFUSED\)/],
+    ])('a 307 to %s: says the request was redirected there and could not follow, not that the server stopped, and does not send it again', async (_, where, detail) => {
+      const location = await where();
+      const methods: string[] = [];
+      redirector = createHttpServer((req, res) => {
+        methods.push(req.method ?? '');
+        res.writeHead(307, { Location: location }).end();
+      });
+      await new Promise<void>((resolve) => redirector?.listen(0, '127.0.0.1', resolve));
+      const origin = `http://127.0.0.1:${(redirector.address() as AddressInfo).port}`;
+      // The server answered before (the model list, say): a failure to reach it read as "stopped answering".
+      const model = createOpenAICompatibleModel({ baseUrl: `${origin}/v1`, model: 'm', retries: 3, answered: { value: true } });
+      const error = await failure(model.chat(messages, sampling));
+      expect(error.message).toMatch(new RegExp(`^The server at ${origin} redirected the request to ${location.replace(/[.:/]/g, '\\$&')}, and the redirect could not be followed`));
+      expect(error.message).toMatch(detail);
+      expect(error.message).toContain('use the address of the server as the base URL, or fix the redirect');
+      expect(error.message).not.toMatch(/stopped answering/);
+      // The request, then one look at the redirect that follows nothing: no retries.
+      expect(methods).toEqual(['POST', 'GET']);
+    });
+
     it('a 307 keeps the request, and the reply comes through', async () => {
       const target = await serve();
       const reply = await modelFor(target, { baseUrl: await redirecting(307, target) }).chat(messages, sampling);
@@ -484,6 +507,15 @@ describe('OpenAI-compatible endpoint: servers and proxies that bend the protocol
     });
   });
 });
+
+/** A port of 127.0.0.1 that was free a moment ago: nothing listens on it. */
+async function closedPort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return port;
+}
 
 describe('OpenAI-compatible endpoint: abort', () => {
   const isAbortError = (error: Error) => error instanceof DOMException && error.name === 'AbortError';
