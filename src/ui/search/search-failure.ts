@@ -5,6 +5,7 @@
  * serve a model under that name. docs/search.md lists the cases; run-failure.ts tells them apart.
  */
 import { failureCause } from '../shared/run-failure.ts';
+import { WHAT_TO_FREE } from '../shared/what-to-free.ts';
 
 const STORED = 'Every finished evaluation stays stored with this search.';
 
@@ -26,7 +27,7 @@ export function failureAdvice(error: unknown): string {
     case 'sandbox':
       return `Reload the page (Python starts afresh), then resume the search. ${STORED}`;
     case 'storage-full':
-      return `This browser’s storage is full: free some (a downloaded model on the Models page, an old study or search), then resume the search. ${STORED}`;
+      return `This browser’s storage is full: free some (${WHAT_TO_FREE}), then resume the search. ${STORED}`;
     case 'storage-blocked':
       return `Open the app in a normal window (this one refuses to store anything), then resume the search there. ${STORED}`;
     case 'storage-lost':

@@ -14,6 +14,7 @@ import { noticeOf, type Notice } from './notice.ts';
 import { OthersWatch } from './others-watch.ts';
 import { failureMessage } from './run-failure.ts';
 import type { RunLocks } from './run-locks.ts';
+import { WHAT_TO_FREE } from './what-to-free.ts';
 
 /**
  * What a list shows as a stored run's state. `paused here`: paused in this tab, whose run panel
@@ -273,7 +274,7 @@ function importFailure(error: unknown): Notice {
   if (isQuotaError(error)) {
     return {
       message: 'This browser has no room left to store it (QuotaExceededError), so nothing of it was written.',
-      hint: 'Free some space (a downloaded model on the Models page, an old study or search), then import it again. The Results page can still open it, for this tab only.',
+      hint: `Free some space (${WHAT_TO_FREE}), then import it again. The Results page can still open it, for this tab only.`,
       details: [],
     };
   }

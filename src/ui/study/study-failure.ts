@@ -6,6 +6,7 @@
  * are told apart once, in run-failure.ts, for this page and the Search page alike.
  */
 import { failureCause, type FailureCause } from '../shared/run-failure.ts';
+import { WHAT_TO_FREE } from '../shared/what-to-free.ts';
 
 const KEPT = 'The steps stored so far are kept.';
 // A study that ended with errored units offers "Run N errored units again" on its card, not Resume.
@@ -36,7 +37,7 @@ export function studyFailureAdvice(error: unknown): string {
     case 'sandbox':
       return `Reload the page (Python starts afresh), then ${RESUME}. ${KEPT}`;
     case 'storage-full':
-      return `This browser’s storage is full: free some (a downloaded model on the Models page, an old study or search), then ${RESUME}. ${KEPT}`;
+      return `This browser’s storage is full: free some (${WHAT_TO_FREE}), then ${RESUME}. ${KEPT}`;
     case 'storage-blocked':
       return `This window refuses to store anything (some private windows do): open the app in a normal window, then start or import the study there.`;
     case 'storage-lost':
@@ -63,7 +64,7 @@ export function startFailureAdvice(error: unknown): string | null {
     case 'sandbox':
       return 'Reload the page and try again; if it happens again, this browser may be short of memory (close other tabs) or blocking workers.';
     case 'storage-full':
-      return 'This browser’s storage is full: free some (a downloaded model on the Models page, an old study or search), then try again.';
+      return `This browser’s storage is full: free some (${WHAT_TO_FREE}), then try again.`;
     case 'storage-lost':
       return 'This tab lost its database (another tab may have updated the app): reload the page, then try again.';
     case 'storage-cleared':
