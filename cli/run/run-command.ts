@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Problem } from '../../src/core/benchmarks/problem.ts';
 import { cutRepliesByArm, cutReplyNotes } from '../../src/core/analysis/cut-replies.ts';
+import { timeCapNotes, timeCappedByArm } from '../../src/core/analysis/time-capped.ts';
 import type { LanguageModel, StoredStudy } from '../../src/core/ports.ts';
 import { resultFileName } from '../../src/core/results/result-file-export.ts';
 import type { ResultEnvironment, ResultFile } from '../../src/core/results/result-file.ts';
@@ -127,7 +128,7 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
     // (a rewrite would add an environment for a run that ran nothing).
     const stored = await store.loadStudy(config.id);
     for (const line of summarizeArms(config, stored?.finished ?? []).map(armLine)) io.stdout.write(`${line}\n`);
-    for (const note of cutReplyLines(config, stored)) io.stderr.write(`${note}\n`);
+    for (const note of [...cutReplyLines(config, stored), ...timeCapLines(config, stored)]) io.stderr.write(`${note}\n`);
     io.stderr.write(`Nothing left to run: every unit of ${options.resume} is finished. The file is unchanged.\n`);
     return EXIT.ok;
   }
@@ -358,8 +359,9 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   stopListening();
   const stored = await store.loadStudy(config.id);
   for (const line of summarizeArms(config, stored?.finished ?? []).map(armLine)) io.stdout.write(`${line}\n`);
-  // Why an arm passed nothing when its model reasoned through the whole token cap: the pass lines cannot say.
-  for (const note of cutReplyLines(config, stored)) io.stderr.write(`${note}\n`);
+  // Why an arm passed nothing when its model reasoned through the whole token cap, or when the
+  // time cap per problem ended its runs: the pass lines cannot say.
+  for (const note of [...cutReplyLines(config, stored), ...timeCapLines(config, stored)]) io.stderr.write(`${note}\n`);
   for (const report of servedModels.reports()) io.stderr.write(`${servedModelSentence(report)}\n`);
   const elapsed = formatDuration(performance.now() - started);
   const resumeHint = `continue with: ${runResumeCommandLine(options, options.out ?? options.resume ?? outPath, io.cwd)}`;
@@ -404,6 +406,15 @@ function cutReplyLines(config: StudyConfig, stored: StoredStudy | null): string[
     return armId === undefined ? [] : [{ armId, step }];
   });
   return cutReplyNotes(cutRepliesByArm(config.arms.map((arm) => ({ id: arm.id, name: arm.id })), steps));
+}
+
+/**
+ * Each arm's problem-runs the time cap per problem ended (over every finished unit in the file, a
+ * resumed study's earlier ones too), by arm id, at the cap the study recorded; none when it ended none.
+ */
+function timeCapLines(config: StudyConfig, stored: StoredStudy | null): string[] {
+  const arms = config.arms.map((arm) => ({ id: arm.id, name: arm.id }));
+  return timeCapNotes(timeCappedByArm(arms, config.limits.problemTimeCapMs, stored?.finished ?? []));
 }
 
 /** Every unit finished with a verdict: errored ones are what a resume runs again. */

@@ -19,6 +19,7 @@ import type { Figure } from './reproduce-report.ts';
 import type { LoadedStudies } from './result-file-study.ts';
 import type { AnalysisStudy, ErrorLabelling } from './study-runs.ts';
 import { numberCell, tableId, textCell, type Table } from './table.ts';
+import { armTimeCapped, timeCapNotes } from './time-capped.ts';
 
 /** The Results page's bootstrap: a fixed seed and 10 000 resamples, so a report reads the same every time. */
 export const RESULTS_SEED = 20_260_421;
@@ -49,7 +50,7 @@ export interface ResultsSection {
 export interface ResultsReport {
   /** The study's name, or the names of the studies side by side joined with " + ". */
   name: string;
-  /** Said above the sections: how shards were merged, which arms have no verdict yet, which replies hit their token cap. */
+  /** Said above the sections: how shards were merged, which arms have no verdict yet, which replies hit their token cap, which problem-runs the time cap ended. */
   notes: string[];
   /** False when no unit of any arm has a verdict: the page shows only a notice then. */
   hasVerdicts: boolean;
@@ -79,6 +80,9 @@ export function resultsReporter(loaded: LoadedStudies, base: Pick<ResultsReportO
     // Replies that hit their token cap (a reasoning model that thought through all 512): a pass
     // count of 0 says nothing of why.
     ...cutReplyNotes(armCutReplies(study)),
+    // Problem-runs the time cap per problem ended: counted as failed, as the study did, they read
+    // as the model's failures (listed under their last error type) unless said.
+    ...timeCapNotes(armTimeCapped(loaded)),
   ];
   const memo = new Map<string, ResultsSection[]>();
   const once = (key: string, make: () => ResultsSection[]): ResultsSection[] => {

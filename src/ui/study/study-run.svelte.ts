@@ -8,6 +8,7 @@
  */
 import type { Problem } from '../../core/benchmarks/problem.ts';
 import { countReply, cutReplyNotes, noCutReplies, type CutReplies } from '../../core/analysis/cut-replies.ts';
+import { countTimeCapped, noTimeCapped, timeCapNotes, type TimeCapped } from '../../core/analysis/time-capped.ts';
 import { isAbortError } from '../../core/llm/abort.ts';
 import { isReplayStudy, type StudyConfig } from '../../core/study/config.ts';
 import { listenToModels } from '../../core/study/model-silence.ts';
@@ -91,6 +92,8 @@ export class StudyRun {
   pickedUp = $state(false);
   /** This session's model replies per arm id, with those that hit their token cap (counted as they are stored). */
   cutReplies = $state.raw<ReadonlyMap<string, CutReplies>>(new Map());
+  /** This session's problem-runs per arm id, with those the time cap per problem ended (counted as units finish). */
+  timeCapped = $state.raw<ReadonlyMap<string, TimeCapped>>(new Map());
 
   readonly #pause = new PauseSwitch();
   readonly #abort = new AbortController();
@@ -160,6 +163,23 @@ export class StudyRun {
       return counts ? [{ label: arm.label, counts }] : [];
     });
     const notes = cutReplyNotes(arms);
+    return notes.length > 0 ? notes.join(' ') : null;
+  }
+
+  /**
+   * Once the run has ended, the arms whose problem-runs the time cap per problem ended, one
+   * sentence each at the study's cap, and what the cap holds; null when it ended none. They count
+   * as failed, as in the study, and are listed under their last error type: on a slow machine
+   * many can end this way, and nothing else on the panel tells the cap from the model.
+   */
+  get timeCapNote(): string | null {
+    if (this.busy) return null;
+    const cap = this.config.limits.problemTimeCapMs;
+    const arms = this.config.arms.flatMap((arm) => {
+      const counts = this.timeCapped.get(arm.id);
+      return counts ? [{ label: arm.label, counts, capMs: cap }] : [];
+    });
+    const notes = timeCapNotes(arms);
     return notes.length > 0 ? notes.join(' ') : null;
   }
 
@@ -239,6 +259,10 @@ export class StudyRun {
           // Its last step marked it fresh for a next reply that never comes: one id kept per unit, else (R169).
           this.#fresh.delete(unit.id);
           erroredInARow = record.result.status === 'errored' ? erroredInARow + 1 : 0;
+          if (record.result.status === 'finished') {
+            const counts = countTimeCapped({ ...(this.timeCapped.get(unit.armId) ?? noTimeCapped()) }, record.result.trajectory.stopReason);
+            this.timeCapped = new Map(this.timeCapped).set(unit.armId, counts);
+          }
           if (record.result.status === 'errored') {
             this.#erroredMessages.push(record.result.message);
             this.#lastError = error;

@@ -125,6 +125,24 @@ describe('the Results page state', () => {
     ]);
   });
 
+  it('says above the report which arms had problem-runs ended by the time cap, at the cap the file recorded (audit R200-1)', async () => {
+    const doc = await studyResultFile();
+    // A study run with a 45-s cap, whose self-refine arm ran out of it mid-refinement on one problem.
+    const config = { ...doc.config, id: 'slow-server', limits: { ...doc.config.limits, problemTimeCapMs: 45_000 } };
+    const units = doc.units.map((u) =>
+      u.status === 'finished' && u.armId === 'refine' && u.repeat === 0 && u.problemId === 'HumanEval/903' ? { ...u, trajectory: { ...u.trajectory, stopReason: 'time-cap' as const } } : u,
+    );
+    const bytes = await fileBytes({ ...doc, config, configHash: await configHash(config), units }, false);
+    const view = new ResultsView();
+    await view.open([new File([bytes as Uint8Array<ArrayBuffer>], 'slow.json', { type: 'application/json' })]);
+    expect(view.failures).toEqual([]);
+    const notes = view.analysis?.ok ? view.analysis.report.notes : null;
+    expect(notes).toEqual([
+      'llama self-refine: 1 of its 10 problem-runs was ended by the 45-s time cap per problem (counted as failed, as the study did).',
+      expect.stringMatching(/^The cap holds a problem's model replies and code runs together/),
+    ]);
+  });
+
   it('tells the explorer why a run has no verdict: what the files recorded of it, the copy a merge keeps', async () => {
     const half = await studyResultFile({ only: (order) => order < 12, cutAfter: new Map([[4, 1]]) });
     const cut = half.units.find((u) => u.status === 'unfinished')!;

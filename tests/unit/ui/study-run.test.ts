@@ -90,6 +90,37 @@ describe('a study running in the page', () => {
     expect(fine.cutRepliesNote).toBeNull();
   });
 
+  it('says once it ends which arms had problem-runs ended by the time cap per problem, at the study’s cap (audit R200-1)', async () => {
+    const config = studyConfig({ ...studyDraft(), selection: { kind: 'ids', ids: ['HumanEval/900', 'HumanEval/901'] }, arms: studyDraft().arms.slice(0, 2), repeats: 1, limits: { problemTimeCapMs: 250 } });
+    // The model is slow on HumanEval/901: its first reply comes whole a second in, long after the 250-ms cap, in both arms
+    // (a cap well above what the other problem takes, even on a loaded machine).
+    const model = perProblemModel(async (call) => {
+      if (call.context?.problemId === 'HumanEval/901') await new Promise((r) => setTimeout(r, 1_000));
+      return truthAnswer(call);
+    });
+    const run = new StudyRun(config);
+    const notes: (string | null)[] = [];
+    await run.run(PROBLEMS, { model: () => model, sandbox: truthSandbox(), store: new MemoryStudyStore(), now: () => 0 }, {
+      concurrency: 1,
+      // Not while it runs, as the cut replies' note.
+      onUnitFinished: () => notes.push(run.timeCapNote),
+    });
+    expect(run.phase).toBe('done');
+    expect(notes).toEqual([null, null, null, null]);
+    const [solo, refine] = config.arms.map((arm) => arm.label);
+    expect(run.timeCapNote).toBe(
+      `${solo}: 1 of its 2 problem-runs was ended by the 250-ms time cap per problem (counted as failed, as the study did). ` +
+        `${refine}: 1 of its 2 problem-runs was ended by the 250-ms time cap per problem (counted as failed, as the study did). ` +
+        "The cap holds a problem's model replies and code runs together, so a machine slower than the study's ends more problems this way; " +
+        'a draft file for feedback-lab run --study sets another cap in its limits.problemTimeCapMs, which departs from the study.',
+    );
+
+    // None ended by the cap: nothing to say.
+    const fine = new StudyRun(config);
+    await fine.run(PROBLEMS, { model: () => truthModel(), sandbox: truthSandbox(), store: new MemoryStudyStore(), now: () => 0 }, { concurrency: 1 });
+    expect(fine.timeCapNote).toBeNull();
+  });
+
   it('tells the page once the study is paused, with the steps in flight stored, so its card counts them', async () => {
     const config = studyConfig();
     const store = new MemoryStudyStore();
