@@ -295,6 +295,42 @@ describe('the presenter in Chromium', () => {
     await app.close();
   });
 
+  it('says each test run and the verdict once: the stage says them, the strip keeps quiet (audit R199)', { timeout: 120_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/presenter?source=demo&demo=name-error&speed=4&autostart=1' });
+    const { page } = app;
+    // Every live region's text as it changes to something, and which region said it.
+    await page.evaluate(() => {
+      const said: string[] = [];
+      const last = new Map<Element, string>();
+      Object.assign(window, { presenterSaid: said });
+      new MutationObserver(() => {
+        for (const region of document.querySelectorAll('.presenter [role=status]')) {
+          const text = (region.textContent ?? '').trim();
+          if (text && last.get(region) !== text) said.push(`${region.closest('[aria-label="Progress"]') ? 'strip' : 'stage'}: ${text}`);
+          last.set(region, text);
+        }
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
+    await waitForScene(page, 'verdict', 90_000);
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { presenterSaid: string[] }).presenterSaid.at(-1)))
+      .toBe('stage: ✓ Passed. Execution feedback fixed it: version 2 of at most 4 passed every test.');
+    const said = await page.evaluate(() => (window as unknown as { presenterSaid: string[] }).presenterSaid);
+    // Said by the strip too, each came twice: "✗ NameError …" then "Tests failed", "✓ Passed" then "Passed".
+    expect(said.filter((text) => text.startsWith('strip:') && /Running the tests|Tests (passed|failed)|Passed/.test(text))).toEqual([]);
+    const stage = said.filter((text) => text.startsWith('stage:') && !text.includes('first token'));
+    expect(stage).toEqual([
+      'stage: Running the tests in Python…',
+      "stage: ✗ NameError: name 'itertools' is not defined (in test 1 of 7)",
+      'stage: Running the tests in Python…',
+      'stage: ✓ All 7 tests passed',
+      'stage: ✓ Passed. Execution feedback fixed it: version 2 of at most 4 passed every test.',
+    ]);
+    expect(said).toContain('strip: Rewriting the code');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('keeps Tab inside the presenter: the app header hidden under it takes no focus, and comes back on leaving', { timeout: 120_000 }, async () => {
     const app = await openApp(browser, server, { hash: '#/presenter?source=demo&demo=name-error&speed=step' });
     const { page } = app;

@@ -16,6 +16,11 @@ export interface StripReading {
   /** Completion tokens of every reply so far, the one streaming included. */
   tokens: number;
   elapsedMs: number;
+  /**
+   * The phase is one the tape's last scene says itself, in more words: a run of the tests (its
+   * banner) or the verdict. With that scene on stage, the strip does not say it too (`spokenStrip`).
+   */
+  sceneSays: boolean;
 }
 
 /** `stopped`: the run ended on an error (an endpoint gone) before its verdict; the stage says so, and the strip with it. */
@@ -34,7 +39,27 @@ export function readStrip(tape: Tape, pipeline: Pipeline, stopped = false): Stri
     tokensPerSecond: pending?.kind === 'model' ? pending.tokensPerSecond : lastSpeed,
     tokens,
     elapsedMs: tape.elapsedMs,
+    // Stopped, the stage shows the failure instead (an alert of its own).
+    sceneSays: !stopped && sceneSaysPhase(tape),
   };
+}
+
+/**
+ * What a screen reader hears of the strip: its phase and `status`, but only the status while the
+ * scene on stage says the phase itself (`phaseOnStage`: its banner's "✗ NameError … (in test 1 of 7)"
+ * then "Tests failed" 350 ms later was the same news twice). A status that changes meanwhile
+ * ("paused", "the end: R starts again…") is still said; clearing the region says nothing.
+ */
+export function spokenStrip(phase: string, status: string, phaseOnStage: boolean): string {
+  if (phaseOnStage) return status;
+  return status ? `${phase} · ${status}` : phase;
+}
+
+/** Whether `phaseOf` reads the phase from a run of the tests or the end: the scenes (last) that say it. */
+function sceneSaysPhase(tape: Tape): boolean {
+  if (tape.end) return true;
+  if (tape.pending) return tape.pending.kind === 'execute';
+  return tape.steps[tape.steps.length - 1]?.kind === 'execute';
 }
 
 function counterOf(pipeline: Pipeline, version: number): StripReading['counter'] {

@@ -1,5 +1,5 @@
-/** The line over each scene on stage: its kind, its title, and a word on the model at work. */
-import type { Scene } from '../../core/presenter/scenes.ts';
+/** The line over each scene on stage (its kind, its title, and a word on the model at work), and what the stage says aloud. */
+import { verdictExplanation, type ExecutionScene, type Scene } from '../../core/presenter/scenes.ts';
 
 export const SCENE_KIND: Record<Scene['kind'], string> = {
   problem: 'Problem',
@@ -25,4 +25,21 @@ export function sceneDetail(scene: Scene): string {
   if (!scene.streaming) return scene.modelId;
   if (scene.reply === '') return `${scene.modelId} · ${scene.thinking ? 'thinking (its reasoning is not shown)' : 'waiting for its first token'}`;
   return `${scene.modelId} · streaming`;
+}
+
+/** The line under the code and tests of a run: running, then its verdict once every test has ticked in. */
+export function executionBanner(scene: ExecutionScene): string {
+  if (!scene.settled || scene.running) return 'Running the tests in Python…';
+  return `${scene.outcome?.kind === 'passed' ? '✓' : '✗'} ${scene.headline}`;
+}
+
+/**
+ * What the stage's live region says of the scene on stage: a run's banner (running, then its
+ * verdict) and the show's verdict with its reason; nothing for the other scenes, whose start the
+ * strip under the stage says. The strip keeps quiet on these (see `spokenStrip`): one sentence each.
+ */
+export function stageSpeech(scene: Scene): string {
+  if (scene.kind === 'execution') return executionBanner(scene);
+  if (scene.kind === 'verdict') return `${scene.passed ? '✓ Passed' : '✗ Failed'}. ${verdictExplanation(scene)}`;
+  return '';
 }

@@ -12,3 +12,11 @@ export function showStatus(show: ShowState | null): string {
   }
   return !show.playing && !show.finished ? 'paused' : '';
 }
+
+/**
+ * Whether the scene on stage says the strip's phase itself (a run of the tests, the verdict), so the
+ * strip keeps it to itself: the latest scene, not one a live run was looked back from, nor a failure.
+ */
+export function phaseOnStage(show: Pick<PresenterShow, 'strip' | 'showingError' | 'shownIndex' | 'scenes'> | null): boolean {
+  return show !== null && show.strip.sceneSays && !show.showingError && show.shownIndex === show.scenes.length - 1;
+}

@@ -3,7 +3,9 @@ import { llamaSelfRefine } from '../../../src/core/pipeline/presets.ts';
 import { demoRecording } from '../../../src/core/presenter/shipped-recordings.ts';
 import { actionForKey, isTypingTarget } from '../../../src/ui/presenter/presenter-keys.ts';
 import { ReplayShow, type ReplayClock } from '../../../src/ui/presenter/replay-show.svelte.ts';
-import { showStatus } from '../../../src/ui/presenter/show-status.ts';
+import { spokenStrip } from '../../../src/core/presenter/strip.ts';
+import { stageSpeech } from '../../../src/ui/presenter/scene-heading.ts';
+import { phaseOnStage, showStatus } from '../../../src/ui/presenter/show-status.ts';
 import { loadTestProblem } from '../../support/datasets.ts';
 
 /** A clock the test moves by hand. */
@@ -26,12 +28,12 @@ function manualClock() {
   return { clock, advance };
 }
 
-async function replay(speed: 1 | 4 | 'step') {
-  const problem = await loadTestProblem('humaneval', 'HumanEval/26');
+async function replay(speed: 1 | 4 | 'step', demo: 'assertion-error' | 'name-error' = 'assertion-error') {
+  const problem = await loadTestProblem('humaneval', demo === 'name-error' ? 'HumanEval/0' : 'HumanEval/26');
   const { clock, advance } = manualClock();
   const show = new ReplayShow(
     { problemId: problem.id, problem, pipeline: llamaSelfRefine, mode: 'study', sourceLabel: 'demo', note: null },
-    demoRecording('assertion-error').trajectory,
+    demoRecording(demo).trajectory,
     speed,
     clock,
   );
@@ -153,6 +155,68 @@ describe('a replay', () => {
     show.seekScene(999);
     expect(show.scenes.at(-1)?.kind).toBe('verdict');
     expect(show.finished).toBe(true);
+  });
+});
+
+/**
+ * What a screen reader hears as a replay plays: each live region's text each time it changes to
+ * something (clearing one says nothing), as the presenter page composes them, frame by frame.
+ */
+function heard(show: ReplayShow, advance: (ms: number) => void, frames: number, act: (frame: number) => void = () => {}): string[] {
+  const said: string[] = [];
+  let strip = '';
+  let stage = '';
+  for (let frame = 0; frame < frames; frame++) {
+    act(frame);
+    const nextStage = stageSpeech(show.scenes[show.shownIndex]!);
+    const nextStrip = spokenStrip(show.strip.phase, showStatus(show), phaseOnStage(show));
+    if (nextStage !== stage && nextStage) said.push(`stage: ${nextStage}`);
+    if (nextStrip !== strip && nextStrip) said.push(`strip: ${nextStrip}`);
+    stage = nextStage;
+    strip = nextStrip;
+    advance(40);
+  }
+  return said;
+}
+
+describe('what a replay says aloud', () => {
+  // Audit R199: the stage's banner and the strip said each run's verdict and the show's one after the other.
+  it('says each test run and the verdict once, from the stage, and the other phases from the strip', async () => {
+    const { show, advance } = await replay(1, 'name-error');
+    show.start();
+    const said = heard(show, advance, 4000);
+    expect(show.finished).toBe(true);
+    expect(said).toEqual([
+      'strip: The problem',
+      'strip: Writing code',
+      'strip: Reply complete',
+      'stage: Running the tests in Python…',
+      "stage: ✗ NameError: name 'itertools' is not defined (in test 1 of 7)",
+      'strip: Reading the feedback',
+      'strip: Rewriting the code',
+      'strip: Reply complete',
+      'stage: Running the tests in Python…',
+      'stage: ✓ All 7 tests passed',
+      'stage: ✓ Passed. Execution feedback fixed it: version 2 of at most 4 passed every test.',
+    ]);
+  });
+
+  it('step by step and paused, still says what the keys do while the stage says the phase', async () => {
+    const step = await replay('step', 'name-error');
+    step.show.start();
+    const said = heard(step.show, step.advance, 12, () => step.show.next());
+    expect(said.filter((s) => s.startsWith('strip:'))).not.toContainEqual(expect.stringMatching(/Tests (passed|failed)|Running the tests|^strip: Passed/));
+    expect(said.at(-2)).toBe('stage: ✓ Passed. Execution feedback fixed it: version 2 of at most 4 passed every test.');
+    expect(said.at(-1)).toBe('strip: the end: R starts again, ← goes back');
+
+    const { show, advance } = await replay(1, 'name-error');
+    show.start();
+    // Paused while the tests run: the strip says so, and nothing of the phase the banner says.
+    const paused = heard(show, advance, 4000, () => {
+      if (show.scenes.at(-1)?.kind === 'execution' && show.playing) show.togglePause();
+    });
+    expect(paused.at(-1)).toBe('strip: paused');
+    expect(paused.at(-2)).toBe('stage: Running the tests in Python…');
   });
 });
 
