@@ -73,7 +73,7 @@ describe('first run without a usable GPU', () => {
     expect(await cost.textContent()).toContain('at most 50 model calls');
     expect(text).toContain('at most 50 times');
     await page.getByRole('button', { name: 'Run study' }).click();
-    await page.getByRole('status').filter({ hasText: 'Done: 20 of 20 units done.' }).waitFor({ timeout: 180_000 });
+    await page.getByRole('status').filter({ hasText: 'Done: 20 of 20 units done;' }).waitFor({ timeout: 180_000 });
     expect(app.errors.filter((error) => !/status of 404/.test(error))).toEqual([]);
     await app.close();
   });

@@ -159,11 +159,13 @@ describe('the keyboard alone in Chromium', () => {
     await expectFocus(page, /^h2 "Keyboard study"/, 'Study: at the end of the run');
     expect(await run.locator('tr[data-arm="llama-solo"] td').nth(1).textContent()).toBe('1');
     expect(await run.locator('tr[data-arm="llama-self-refine"] td').nth(1).textContent()).toBe('3');
-    // Six units with many steps each: the live region said the start, each unit and the end, no more.
+    // Six units with many steps each: the live region said the start, each unit and the end, no more;
+    // the end with the passes the table shows, and the last unit not a moment before it too (audit R199).
     const said = await page.evaluate(() => (window as unknown as { runSaid: string[] }).runSaid);
-    expect(said.at(-1)).toBe('Done: 6 of 6 units done.');
+    expect(said.at(-1)).toMatch(/^Done: 6 of 6 units done; .+ 1 of 3 passed, .+ 3 of 3 passed\.$/);
+    expect(said).not.toContain('Running: 6 of 6 units done.');
     expect(said.length).toBeLessThanOrEqual(1 + 7 + 1);
-    expect(said.every((text) => /^(Running|Done): (\d+ of 6 units done\.|starting…)$/.test(text)), said.join(' | ')).toBe(true);
+    expect(said.every((text) => /^(Running: (\d+ of 6 units done\.|starting…)|Done: 6 of 6 units done; .+)$/.test(text)), said.join(' | ')).toBe(true);
 
     // The card of the study: Export .json with Enter.
     await tabTo(page, /^button "Export \.json"$/, faint);

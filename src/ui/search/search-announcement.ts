@@ -4,9 +4,10 @@
  * tables number generations from 0), not the
  * evaluations and tokens that change a few times a second. Progress sentences come at most every
  * few seconds (a cached search scores generations faster than a reader can say them); the phase
- * and the last generation at once. Built on the run panels' announcer (run-announcement.ts).
+ * at once, and the last generation with the phase that ends the search ("Done"), or on its own a
+ * moment later when none does. Built on the run panels' announcer (run-announcement.ts).
  */
-import { RunAnnouncer, type AnnouncerOptions } from '../shared/run-announcement.ts';
+import { LAST_UNIT_WAIT_MS, RunAnnouncer, type AnnouncerOptions } from '../shared/run-announcement.ts';
 
 export interface SearchNews {
   /** The phase as the panel shows it. */
@@ -25,7 +26,8 @@ export class SearchAnnouncer {
     this.#announcer = new RunAnnouncer(
       (news) =>
         `${news.phase}: ${news.done} of ${news.total} generations scored${this.#best === null ? '' : `, best fitness ${this.#best.toFixed(2)}`}.`,
-      { minGapMs: 4000, ...options },
+      // The last generation scored waits a moment for "Done", which says the end (run-announcement.ts).
+      { minGapMs: 4000, lastUnitWaitMs: LAST_UNIT_WAIT_MS, ...options },
     );
   }
 

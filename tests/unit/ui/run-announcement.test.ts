@@ -1,15 +1,48 @@
 import { describe, expect, it } from 'vitest';
-import { RunAnnouncer, spokenRunPhase, type RunNews } from '../../../src/ui/shared/run-announcement.ts';
+import { LAST_UNIT_WAIT_MS, RunAnnouncer, spokenRunPhase, type AnnouncerOptions, type RunNews } from '../../../src/ui/shared/run-announcement.ts';
 
 const describeNews = (n: RunNews) => `${n.phase}: ${n.done} of ${n.total} units done${n.errored > 0 ? `, ${n.errored} errored` : ''}.`;
 
-/** Feeds the announcer every state a run passes through and keeps the sentences a screen reader would hear. */
-function heard(states: RunNews[]): string[] {
-  const announcer = new RunAnnouncer(describeNews);
+/**
+ * An announcer as a run panel holds it (the last unit waiting for the phase that ends the run),
+ * on a clock the test moves: `hear` gives it a state, `wait` lets time pass (and its wake-ups,
+ * which ask again with the latest state, as the panels do). `said` is each sentence once.
+ */
+function panel(options: AnnouncerOptions = {}) {
+  let clock = 0;
+  let latest: RunNews | null = null;
+  const timers: { at: number; callback: () => void }[] = [];
   const said: string[] = [];
-  for (const state of states) {
+  const announcer: RunAnnouncer = new RunAnnouncer(describeNews, {
+    lastUnitWaitMs: LAST_UNIT_WAIT_MS,
+    now: () => clock,
+    setTimer: (callback, ms) => void timers.push({ at: clock + ms, callback }),
+    onDue: () => latest && hear(latest),
+    ...options,
+  });
+  function hear(state: RunNews): void {
+    latest = state;
     const text = announcer.next(state);
     if (text !== said.at(-1)) said.push(text);
+  }
+  function wait(ms: number): void {
+    const until = clock + ms;
+    for (let timer = timers.find((t) => t.at <= until); timer; timer = timers.find((t) => t.at <= until)) {
+      timers.splice(timers.indexOf(timer), 1);
+      clock = timer.at;
+      timer.callback();
+    }
+    clock = until;
+  }
+  return { hear, wait, said, timers };
+}
+
+/** Feeds a run panel's announcer every state a run passes through, `everyMs` apart, and keeps the sentences a screen reader would hear. */
+function heard(states: RunNews[], everyMs = 100): string[] {
+  const { hear, wait, said } = panel();
+  for (const state of states) {
+    hear(state);
+    wait(everyMs);
   }
   return said;
 }
@@ -25,15 +58,48 @@ describe('what the run panel announces', () => {
 
   it('announces each finished unit of a small run, each error, phase changes and the end', () => {
     const states = [running(0, 4), running(0, 4), running(1, 4), running(1, 4, 1), { ...running(1, 4, 1), phase: 'Paused' }, running(2, 4, 1), running(4, 4, 1), { ...running(4, 4, 1), phase: 'Done' }];
+    // The last unit is not said as "Running: 4 of 4 …" a moment before "Done: 4 of 4 …" says the end (audit R199).
     expect(heard(states)).toEqual([
       'Running: 0 of 4 units done.',
       'Running: 1 of 4 units done.',
       'Running: 1 of 4 units done, 1 errored.',
       'Paused: 1 of 4 units done, 1 errored.',
       'Running: 2 of 4 units done, 1 errored.',
-      'Running: 4 of 4 units done, 1 errored.',
       'Done: 4 of 4 units done, 1 errored.',
     ]);
+  });
+
+  it('says the end once: with the phase that follows the last unit, or by itself when no phase follows it', () => {
+    // A study: "Done" 12 ms after its last unit.
+    const study = panel();
+    study.hear(running(59, 60));
+    study.wait(5000);
+    study.hear(running(60, 60));
+    study.wait(12);
+    study.hear({ ...running(60, 60), phase: 'Done' });
+    study.wait(10_000);
+    expect(study.said).toEqual(['Running: 59 of 60 units done.', 'Done: 60 of 60 units done.']);
+
+    // A run still at work after its last unit (the phase stays): the end is said once the wait is over, and once only.
+    const stays = panel();
+    stays.hear(running(2, 3));
+    stays.wait(5000);
+    stays.hear(running(3, 3));
+    stays.wait(LAST_UNIT_WAIT_MS - 1);
+    expect(stays.said).toEqual(['Running: 2 of 3 units done.']);
+    stays.wait(1);
+    expect(stays.said).toEqual(['Running: 2 of 3 units done.', 'Running: 3 of 3 units done.']);
+    stays.hear(running(3, 3));
+    stays.hear({ ...running(3, 3), phase: 'Done' });
+    // The phase changed: that is said, as before.
+    expect(stays.said.at(-1)).toBe('Done: 3 of 3 units done.');
+    expect(stays.timers).toEqual([]);
+
+    // A panel that sets no wait (the download panel's) says the last step at once, as it always did.
+    const download = panel({ lastUnitWaitMs: 0 });
+    download.hear(running(9, 10));
+    download.hear(running(10, 10));
+    expect(download.said.at(-1)).toBe('Running: 10 of 10 units done.');
   });
 
   it('says an endpoint outage once as it starts and once as it ends, however many attempts the units make meanwhile', () => {
@@ -50,17 +116,18 @@ describe('what the run panel announces', () => {
   });
 
   it('announces a large run every 5 %, not every unit, and still its last unit', () => {
+    // No phase follows the last unit here: it is said by itself once the wait is over.
     const states = Array.from({ length: 1641 }, (_, done) => running(done, 1640));
-    const said = heard(states);
+    const said = heard(states, 5000);
     expect(said.length).toBe(21);
     expect(said[1]).toBe('Running: 82 of 1640 units done.');
     expect(said.at(-1)).toBe('Running: 1640 of 1640 units done.');
   });
 
-  it('says a fast run\'s progress and errors at most once per gap, its phase changes and its end at once', () => {
+  it('says a fast run\'s progress and errors at most once per gap, its phase changes at once and its end with the last', () => {
     // A replay finishing ten units a second, every other one errored, paused at the 25th unit and resumed at once.
     let clock = 0;
-    const announcer = new RunAnnouncer(describeNews, { minGapMs: 4000, now: () => clock });
+    const announcer = new RunAnnouncer(describeNews, { minGapMs: 4000, now: () => clock, lastUnitWaitMs: LAST_UNIT_WAIT_MS });
     const said: string[] = [];
     const hear = (state: RunNews) => {
       const text = announcer.next(state);
@@ -76,7 +143,6 @@ describe('what the run panel announces', () => {
       'Running: 0 of 30 units done.',
       'Paused: 25 of 30 units done, 12 errored.',
       'Running: 26 of 30 units done, 13 errored.',
-      'Running: 30 of 30 units done, 15 errored.',
       'Done: 30 of 30 units done, 15 errored.',
     ]);
   });

@@ -32,7 +32,7 @@ describe('what the Search run panel announces', () => {
       'Running: 0 of 3 generations scored.',
       'Running: 1 of 3 generations scored, best fitness 0.40.',
       'Running: 2 of 3 generations scored, best fitness 0.72.',
-      'Running: 3 of 3 generations scored, best fitness 0.72.',
+      // The last generation is said with "Done", not a moment before it too (audit R199).
       'Done: 3 of 3 generations scored, best fitness 0.72.',
     ]);
   });
@@ -48,6 +48,25 @@ describe('what the Search run panel announces', () => {
 
   it('says generations scored faster than it can be read at most every few seconds, and the end at once', () => {
     const said = heard(search(1), 100);
-    expect(said).toEqual(['Running: 0 of 3 generations scored.', 'Running: 3 of 3 generations scored, best fitness 0.72.', 'Done: 3 of 3 generations scored, best fitness 0.72.']);
+    expect(said).toEqual(['Running: 0 of 3 generations scored.', 'Done: 3 of 3 generations scored, best fitness 0.72.']);
+  });
+
+  it('says the last generation by itself when the search goes on running after it', () => {
+    let clock = 0;
+    let wake: (() => void) | null = null;
+    let said = '';
+    const news: SearchNews = { phase: 'Running', generationsDone: 2, maxGenerations: 3, bestFitness: 0.4 };
+    const announcer: SearchAnnouncer = new SearchAnnouncer({
+      now: () => clock,
+      setTimer: (callback) => void (wake = callback),
+      onDue: () => (said = announcer.next({ ...news, generationsDone: 3 })),
+    });
+    said = announcer.next(news);
+    clock = 10_000;
+    said = announcer.next({ ...news, generationsDone: 3 });
+    expect(said).toBe('Running: 2 of 3 generations scored, best fitness 0.40.');
+    clock = 12_000;
+    (wake as (() => void) | null)?.();
+    expect(said).toBe('Running: 3 of 3 generations scored, best fitness 0.40.');
   });
 });
