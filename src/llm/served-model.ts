@@ -59,7 +59,8 @@ export async function probeServedModel(endpoint: string, model: string, options:
     report.gpuBytes = bytes(running.size_vram);
     if (report.contextTokens === null) reasons.push('this Ollama does not report the context a model runs with (newer versions list it in /api/ps)');
   } else {
-    reasons.push(`Ollama did not list ${model} as loaded when asked (it unloads a model after some idle minutes), so the context it ran with is unknown`);
+    // The sentences that quote this reason already say the context is unknown (served-model-text.ts).
+    reasons.push(`Ollama did not list ${model} as loaded when asked (it unloads a model after some idle minutes)`);
   }
   const show = await ask(`${base}/api/show`, { model }, options);
   const details = show.ok ? detailsOf(show.body) : detailsOf(running);

@@ -31,7 +31,9 @@ export function servedModelSentence(report: ResultServedModel): string {
     return `${report.model} ran on Ollama with a ${report.contextTokens}-token context${detailText}.`;
   }
   const where = report.server === 'ollama' ? 'Ollama' : report.endpoint;
-  return `${report.model} ran on ${where}${detailText}; the context it ran with is unknown: ${report.unknownBecause ?? 'the server did not say'}.`;
+  // Files written before 2026-11-25 end the reason with what this sentence already says.
+  const why = (report.unknownBecause ?? 'the server did not say').replace(/, so the context it ran with is unknown$/, '');
+  return `${report.model} ran on ${where}${detailText}; the context it ran with is unknown: ${why}.`;
 }
 
 function memoryText(report: ResultServedModel): string {
