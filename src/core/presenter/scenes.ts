@@ -8,7 +8,7 @@ import type { Problem } from '../benchmarks/problem.ts';
 import { locateCode, type ExtractionRule } from '../harness/extract-code.ts';
 import type { HarnessMode, Outcome } from '../harness/outcome.ts';
 import type { Pipeline } from '../pipeline/genome.ts';
-import type { ExecuteStep, ModelStep, ModelStepKind, StopReason } from '../pipeline/trajectory.ts';
+import type { ExecuteStep, ModelStep, ModelStepKind, Step, StopReason } from '../pipeline/trajectory.ts';
 import type { ChatUsage } from '../ports.ts';
 import { readBriefing, type Briefing } from './feedback-sections.ts';
 import { isBriefed, writesCode, type PendingModelCall, type Tape } from './tape.ts';
@@ -128,6 +128,11 @@ export interface SceneInput {
   pipeline: Pipeline;
   mode: HarnessMode;
   tape: Tape;
+  /**
+   * The generator's message of a recorded run, for the problem scene without the benchmark file:
+   * a replay's tape holds no step yet while the problem is on stage, and its box stood empty.
+   */
+  recordedTask?: string | null;
 }
 
 export function buildScenes(input: SceneInput): Scene[] {
@@ -251,9 +256,20 @@ function problemScene(input: SceneInput, tests: TestCode | null): ProblemScene {
   else {
     // Without the benchmark file, the generator's message is the task as the model saw it.
     const first = tape.steps.find((s): s is ModelStep => s.kind !== 'execute') ?? (tape.pending?.kind === 'model' ? tape.pending : null);
-    statement = first?.messages.find((m) => m.role === 'user')?.content.trimEnd() ?? '';
+    statement = (first ? taskOf(first) : input.recordedTask)?.trimEnd() ?? '';
   }
   return { kind: 'problem', id: 'problem', problemId: input.problemId, statement, tests, testsShownToModel: problem?.benchmark === 'mbpp' };
+}
+
+/** A model step's user message: the task as the model saw it. */
+function taskOf(step: Pick<ModelStep, 'messages'>): string | undefined {
+  return step.messages.find((m) => m.role === 'user')?.content;
+}
+
+/** The task as the first model step of a recorded run saw it, for `SceneInput.recordedTask`. */
+export function recordedTaskOf(steps: readonly Step[]): string | null {
+  const first = steps.find((s): s is ModelStep => s.kind !== 'execute');
+  return (first && taskOf(first)) ?? null;
 }
 
 /** A model call in flight, shaped like the step it will become. */

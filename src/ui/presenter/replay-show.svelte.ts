@@ -5,7 +5,7 @@
  */
 import { buildTimeline, nextStopMs, previousStopMs, tapeAt, type Timeline } from '../../core/presenter/playback.ts';
 import type { PlaybackSpeed } from '../../core/presenter/link.ts';
-import { buildScenes, type Scene } from '../../core/presenter/scenes.ts';
+import { buildScenes, recordedTaskOf, type Scene } from '../../core/presenter/scenes.ts';
 import { readStrip, type StripReading } from '../../core/presenter/strip.ts';
 import type { Tape } from '../../core/presenter/tape.ts';
 import type { Trajectory } from '../../core/pipeline/trajectory.ts';
@@ -118,7 +118,15 @@ export class ReplayShow implements PresenterShow {
   }
 
   #scenesOf(tape: Tape): Scene[] {
-    return buildScenes({ problem: this.subject.problem, problemId: this.subject.problemId, pipeline: this.subject.pipeline, mode: this.subject.mode, tape });
+    return buildScenes({
+      problem: this.subject.problem,
+      problemId: this.subject.problemId,
+      pipeline: this.subject.pipeline,
+      mode: this.subject.mode,
+      tape,
+      // Without the benchmark file, the problem on stage is the task as the recording's model saw it.
+      recordedTask: recordedTaskOf(this.trajectory.steps),
+    });
   }
 
   #ensureTimer(): void {

@@ -5,7 +5,7 @@ import { llamaSelfRefine, resamplePipeline } from '../../../src/core/pipeline/pr
 import type { ExecuteStep } from '../../../src/core/pipeline/trajectory.ts';
 import { demoRecording } from '../../../src/core/presenter/shipped-recordings.ts';
 import { proseAndCode, readBriefing, unfence } from '../../../src/core/presenter/feedback-sections.ts';
-import { buildScenes, headline, maxAttempts, verdictExplanation, type ExecutionScene, type RefinementScene, type Scene, type VerdictScene } from '../../../src/core/presenter/scenes.ts';
+import { buildScenes, headline, recordedTaskOf, maxAttempts, verdictExplanation, type ExecutionScene, type RefinementScene, type Scene, type VerdictScene } from '../../../src/core/presenter/scenes.ts';
 import { readStrip } from '../../../src/core/presenter/strip.ts';
 import { EMPTY_TAPE, stepKindOfNode, type Tape } from '../../../src/core/presenter/tape.ts';
 import { assertStatements, testCode, testVerdicts } from '../../../src/core/presenter/test-verdicts.ts';
@@ -310,6 +310,15 @@ describe('scenes', () => {
     const [problemScene] = buildScenes({ problem: null, problemId: 'HumanEval/16', pipeline: llamaSelfRefine, mode: 'study', tape: { ...EMPTY_TAPE, steps: trajectory.steps } });
     expect(problemScene).toMatchObject({ kind: 'problem', tests: null });
     expect(problemScene?.kind === 'problem' && problemScene.statement).toContain('def count_distinct_characters');
+  });
+
+  it('show the recorded task on the first scene of a replay without the benchmark file, before any step has played (audit R203-3)', () => {
+    const trajectory = demoRecording('name-error').trajectory;
+    // The problem is on stage: the tape holds no step yet, and the box stood empty.
+    const input = { problem: null, problemId: 'HumanEval/0', pipeline: llamaSelfRefine, mode: 'study' as const, tape: EMPTY_TAPE };
+    const [bare] = buildScenes({ ...input, recordedTask: recordedTaskOf(trajectory.steps) });
+    expect(bare?.kind === 'problem' && bare.statement).toContain('def has_close_elements');
+    expect(buildScenes(input)[0]).toMatchObject({ kind: 'problem', statement: '' });
   });
 
   it('count the budget in versions of the code', () => {
