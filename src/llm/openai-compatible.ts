@@ -209,7 +209,9 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
         // Followed to a place fetch cannot go (another scheme, a host that does not resolve), a
         // redirect fails as a dead server would: ask once more, not following it, to tell which.
         const redirect = await redirectOf(endpoint, headers, fetchImpl, controller.signal);
-        if (redirect) throw explain(new AttemptFailure(unfollowedRedirectError(endpoint, redirect, thrown), false));
+        // '' is a redirect too: a browser's, whose target it keeps hidden. Still sent again as a
+        // failure to reach the server is: a redirect that works may have met a passing failure.
+        if (redirect !== null) throw explain(new AttemptFailure(unfollowedRedirectError(endpoint, redirect, thrown), true));
         throw explain(new AttemptFailure(unreachableError(endpoint, thrown, currentPage(), answered.value), true));
       }
       // Any status counts: the browser showed it, so the server runs there and allows this page.

@@ -148,6 +148,27 @@ function endlessBody(head: string, block: string): { body: ReadableStream<Uint8A
   return { body, pulls: () => pulls };
 }
 
+describe('OpenAI-compatible endpoint that redirects where a browser cannot follow', () => {
+  it('says the request was redirected elsewhere (the browser hides where), not that the server cannot be reached, and sends it again only as often as any request that reached nothing', async () => {
+    const methods: string[] = [];
+    // What a browser does with a server that allows this page but answers 307 to a port with nothing
+    // on it: the POST fails inside fetch, and the GET that does not follow the redirect is opaque.
+    const browserFetch: typeof fetch = async (_input, init) => {
+      methods.push(init?.method ?? 'GET');
+      if (init?.redirect !== 'manual') throw new TypeError('Failed to fetch');
+      return { type: 'opaqueredirect', status: 0, headers: new Headers(), body: null, ok: false, redirected: false, url: '' } as unknown as Response;
+    };
+    const model = createOpenAICompatibleModel({ baseUrl: 'http://gpu-box:8000/v1', model: 'm', fetch: browserFetch, retries: 1, backoff: { baseDelayMs: 1, maxDelayMs: 1 } });
+    const error = await model.chat([{ role: 'user', content: 'hello' }], { temperature: 0, max_tokens: 8 }).then(
+      () => null,
+      (thrown: Error) => thrown,
+    );
+    expect(error?.message).toMatch(/^The server at http:\/\/gpu-box:8000 redirected the request elsewhere, and the redirect could not be followed\. /);
+    expect(error?.message).not.toMatch(/Could not reach/);
+    expect(methods).toEqual(['POST', 'GET', 'POST', 'GET']);
+  });
+});
+
 describe('OpenAI-compatible server that sends too much', () => {
   const ask = (fetchImpl: typeof fetch, stream = true, onToken?: (delta: string) => void) =>
     createOpenAICompatibleModel({ baseUrl: 'http://127.0.0.1:9/v1', model: 'm', fetch: fetchImpl, stream, retries: 0 }).chat(
