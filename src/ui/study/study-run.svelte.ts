@@ -301,7 +301,32 @@ export class StudyRun {
 
   /** The ports with each model's calls counted (`#models`); its words end a silence. */
   #listenedPorts(ports: StudyPorts): StudyPorts {
-    return { ...ports, model: (key) => this.#models.listen(ports.model(key)) };
+    const { store } = ports;
+    return {
+      ...ports,
+      model: (key) => this.#models.listen(ports.model(key)),
+      store: {
+        putStudy: (config) => store.putStudy(config),
+        appendStep: (studyId, unitId, step) => store.appendStep(studyId, unitId, step),
+        finishUnit: (studyId, unit) => store.finishUnit(studyId, unit),
+        dropStepsFrom: (studyId, unitId, fromIndex) => store.dropStepsFrom(studyId, unitId, fromIndex),
+        setStatus: (studyId, status) => store.setStatus(studyId, status),
+        // The study as the runner reads it before its first unit: a resumed study's units with a
+        // verdict count in the time cap's note too, as `feedback-lab run` counts them. Else a
+        // session that ran one unit of an arm of thirty said "its only problem-run" (audit R204).
+        loadStudy: async (studyId) => {
+          const stored = await store.loadStudy(studyId);
+          if (stored && studyId === this.config.id) {
+            const earlier = new Map<string, TimeCapped>();
+            for (const { armId, result } of stored.finished) {
+              if (result.status === 'finished') earlier.set(armId, countTimeCapped(earlier.get(armId) ?? noTimeCapped(), result.trajectory.stopReason));
+            }
+            this.timeCapped = earlier;
+          }
+          return stored;
+        },
+      },
+    };
   }
 
   pause(): void {

@@ -121,6 +121,24 @@ describe('a study running in the page', () => {
     expect(fine.timeCapNote).toBeNull();
   });
 
+  it('counts a resumed study’s earlier problem-runs in the time cap’s note, as feedback-lab run does, not only this session’s', async () => {
+    const config = studyConfig({ ...studyDraft(), selection: { kind: 'ids', ids: ['HumanEval/900', 'HumanEval/902'] }, arms: studyDraft().arms.slice(0, 1), repeats: 1, limits: { problemTimeCapMs: 250 } });
+    const store = new MemoryStudyStore();
+    // The first session: HumanEval/900 gets its verdict, HumanEval/902's model keeps refusing (the unit errors).
+    const refusing = perProblemModel((call) => (call.context?.problemId === 'HumanEval/902' ? new Error('HTTP 400: refused') : truthAnswer(call)));
+    await new StudyRun(config).run(PROBLEMS, { model: () => refusing, sandbox: truthSandbox(), store, now: () => 0 }, { concurrency: 1, retryDelayMs: 0 });
+    // Resumed on a server so slow that the 250-ms cap ends the one unit it runs again.
+    const slow = perProblemModel(async (call) => {
+      await new Promise((r) => setTimeout(r, 1_000));
+      return truthAnswer(call);
+    });
+    const resumed = new StudyRun(config);
+    await resumed.run(PROBLEMS, { model: () => slow, sandbox: truthSandbox(), store, now: () => 0 }, { concurrency: 1, retryErrored: true });
+    expect(resumed.phase).toBe('done');
+    // Not "its only problem-run": the arm has two, as the panel's table says.
+    expect(resumed.timeCapNote).toMatch(new RegExp(`^${config.arms[0]!.label}: 1 of its 2 problem-runs was ended by the 250-ms time cap per problem`));
+  });
+
   it('tells the page once the study is paused, with the steps in flight stored, so its card counts them', async () => {
     const config = studyConfig();
     const store = new MemoryStudyStore();
