@@ -6,7 +6,7 @@
 import type { BenchmarkId, Problem } from '../../core/benchmarks/problem.ts';
 import { BENCHMARK_NAMES } from '../../core/benchmarks/task-id.ts';
 import type { HarnessMode } from '../../core/harness/outcome.ts';
-import type { Pipeline } from '../../core/pipeline/genome.ts';
+import { llmNodes, type Pipeline } from '../../core/pipeline/genome.ts';
 import { PRESETS, llamaSelfRefine, presetById } from '../../core/pipeline/presets.ts';
 import { PRESENTER_DEMOS, demoForProblem, findDemo, type DemoId } from '../../core/presenter/demos.ts';
 import { demoRecording } from '../../core/presenter/shipped-recordings.ts';
@@ -331,6 +331,19 @@ export class PresenterSetup {
       note: this.#fallback?.key === choice.key ? this.#fallback.text : null,
     };
     return new ReplayShow(subject, unit.trajectory, this.speed);
+  }
+
+  /**
+   * Said under the endpoint's fields: a live show on an endpoint asks the one model named there for
+   * every role, so a cross-model pipeline's roles all become that model (the Study page asks each
+   * role's own). Null for a pipeline of one model, where it changes nothing worth saying.
+   */
+  get endpointRolesNote(): string | null {
+    const pipeline = presetById(this.presetId);
+    if (!pipeline) return null;
+    const models = [...new Set(llmNodes(pipeline).map(({ node }) => node.model))];
+    if (models.length < 2) return null;
+    return `This pipeline's roles use ${models.join(' and ')}; on an endpoint every role asks the one model named here. The Study page asks each role's own model.`;
   }
 
   async #liveShow(source: 'endpoint' | 'webllm'): Promise<PresenterShow> {

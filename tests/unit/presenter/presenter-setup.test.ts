@@ -307,3 +307,15 @@ describe('a presenter link that starts a live show in this browser by itself', (
     expect(asked).toBe(1);
   });
 });
+
+describe('the presenter set up for a live run on an endpoint', () => {
+  it('says before Start that every role of a cross-model pipeline asks the one model named, and nothing for a pipeline of one model (audit R203-4)', () => {
+    const setup = presenterSetup([]);
+    setup.presetId = 'qwen-to-llama';
+    expect(setup.endpointRolesNote).toBe(
+      "This pipeline's roles use qwen2.5:1.5b and llama3.2:3b; on an endpoint every role asks the one model named here. The Study page asks each role's own model.",
+    );
+    setup.presetId = 'llama-self-refine';
+    expect(setup.endpointRolesNote).toBeNull();
+  });
+});
