@@ -55,6 +55,25 @@ export function spokenStrip(phase: string, status: string, phaseOnStage: boolean
   return status ? `${phase} · ${status}` : phase;
 }
 
+/**
+ * `spokenStrip` over time, for the strip's live region: while the scene on stage says the phase,
+ * a status that has not changed keeps the text the region already holds. Dropping the phase from
+ * "Writing code · step by step: →" left "step by step: →", a new text, and a screen reader said the
+ * reminder again after every run of the tests (and "paused" again while paused). Same inputs, same
+ * text, so it can be asked as often as the page likes.
+ */
+export class StripVoice {
+  #text = '';
+  #status: string | null = null;
+
+  say(phase: string, status: string, phaseOnStage: boolean): string {
+    const text = phaseOnStage && status === this.#status ? this.#text : spokenStrip(phase, status, phaseOnStage);
+    this.#text = text;
+    this.#status = status;
+    return text;
+  }
+}
+
 /** Whether `phaseOf` reads the phase from a run of the tests or the end: the scenes (last) that say it. */
 function sceneSaysPhase(tape: Tape): boolean {
   if (tape.end) return true;

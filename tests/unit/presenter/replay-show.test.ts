@@ -3,7 +3,7 @@ import { llamaSelfRefine } from '../../../src/core/pipeline/presets.ts';
 import { demoRecording } from '../../../src/core/presenter/shipped-recordings.ts';
 import { actionForKey, isTypingTarget } from '../../../src/ui/presenter/presenter-keys.ts';
 import { ReplayShow, type ReplayClock } from '../../../src/ui/presenter/replay-show.svelte.ts';
-import { spokenStrip } from '../../../src/core/presenter/strip.ts';
+import { StripVoice } from '../../../src/core/presenter/strip.ts';
 import { stageSpeech } from '../../../src/ui/presenter/scene-heading.ts';
 import { phaseOnStage, showStatus } from '../../../src/ui/presenter/show-status.ts';
 import { loadTestProblem } from '../../support/datasets.ts';
@@ -166,10 +166,11 @@ function heard(show: ReplayShow, advance: (ms: number) => void, frames: number, 
   const said: string[] = [];
   let strip = '';
   let stage = '';
+  const voice = new StripVoice();
   for (let frame = 0; frame < frames; frame++) {
     act(frame);
     const nextStage = stageSpeech(show.scenes[show.shownIndex]!);
-    const nextStrip = spokenStrip(show.strip.phase, showStatus(show), phaseOnStage(show));
+    const nextStrip = voice.say(show.strip.phase, showStatus(show), phaseOnStage(show));
     if (nextStage !== stage && nextStage) said.push(`stage: ${nextStage}`);
     if (nextStrip !== strip && nextStrip) said.push(`strip: ${nextStrip}`);
     stage = nextStage;
@@ -206,6 +207,8 @@ describe('what a replay says aloud', () => {
     step.show.start();
     const said = heard(step.show, step.advance, 12, () => step.show.next());
     expect(said.filter((s) => s.startsWith('strip:'))).not.toContainEqual(expect.stringMatching(/Tests (passed|failed)|Running the tests|^strip: Passed/));
+    // Nor the key's reminder again on its own after each run of the tests (audit R204-4).
+    expect(said).not.toContain('strip: step by step: →');
     expect(said.at(-2)).toBe('stage: ✓ Passed. Execution feedback fixed it: version 2 of at most 4 passed every test.');
     expect(said.at(-1)).toBe('strip: the end: R starts again, ← goes back');
 
