@@ -341,6 +341,21 @@ describe('the app shell', () => {
     await app.close();
   });
 
+  it('says in the footer how a program out of time is stopped, and what that means, to the keyboard too (not a tooltip)', async () => {
+    const app = await openApp(browser, server);
+    const { page } = app;
+    const summary = page.locator('footer summary');
+    await expect.poll(() => summary.textContent()).toMatch(/^Timeouts: (stopped in place|by restarting Python)$/);
+    const detail = page.locator('footer details p');
+    expect(await detail.isVisible()).toBe(false);
+    await summary.focus();
+    await page.keyboard.press('Enter');
+    await detail.waitFor({ state: 'visible' });
+    expect(await detail.textContent()).toMatch(/a program that runs out of time is/);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('shows a not-found page for an unknown address, and the server answers missing files with 404', async () => {
     const app = await openApp(browser, server, { hash: '#/no-such-page' });
     await app.page.getByRole('heading', { name: 'Page not found' }).waitFor();
