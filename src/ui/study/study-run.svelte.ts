@@ -15,7 +15,7 @@ import { listenToModels } from '../../core/study/model-silence.ts';
 import { PauseSwitch } from '../../core/study/pause-switch.ts';
 import type { StudyProgress } from '../../core/study/progress.ts';
 import { runStudy, type StudyEnd, type StudyPorts } from '../../core/study/runner.ts';
-import type { StudyUnit } from '../../core/study/work-plan.ts';
+import { parseUnitId, type StudyUnit } from '../../core/study/work-plan.ts';
 import { describeErroredReasons, erroredReasons, type ErroredReason } from '../../core/study/errored-reasons.ts';
 import { startSilenceNotice, type SilenceNotice } from '../shared/silence-notice.ts';
 import { DatabaseTerminated } from '../../store/database.ts';
@@ -314,6 +314,8 @@ export class StudyRun {
         // The study as the runner reads it before its first unit: a resumed study's units with a
         // verdict count in the time cap's note too, as `feedback-lab run` counts them. Else a
         // session that ran one unit of an arm of thirty said "its only problem-run" (audit R204).
+        // So do the replies stored before in the note on replies cut at their cap: a resumed unit
+        // replays its recorded steps without telling `onStep`, and finished units are not run.
         loadStudy: async (studyId) => {
           const stored = await store.loadStudy(studyId);
           if (stored && studyId === this.config.id) {
@@ -322,6 +324,12 @@ export class StudyRun {
               if (result.status === 'finished') earlier.set(armId, countTimeCapped(earlier.get(armId) ?? noTimeCapped(), result.trajectory.stopReason));
             }
             this.timeCapped = earlier;
+            const replies = new Map<string, CutReplies>();
+            for (const { unitId, step } of stored.steps) {
+              const armId = parseUnitId(unitId)?.armId;
+              if (armId !== undefined && step.kind !== 'execute') replies.set(armId, countReply(replies.get(armId) ?? noCutReplies(), step));
+            }
+            this.cutReplies = replies;
           }
           return stored;
         },

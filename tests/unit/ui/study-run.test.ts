@@ -121,6 +121,26 @@ describe('a study running in the page', () => {
     expect(fine.timeCapNote).toBeNull();
   });
 
+  it('counts a resumed study’s earlier replies in the note on replies cut at their cap, as feedback-lab run does', async () => {
+    const config = studyConfig({ ...studyDraft(), selection: { kind: 'ids', ids: ['HumanEval/900', 'HumanEval/902'] }, arms: studyDraft().arms.slice(0, 1), repeats: 1 });
+    const store = new MemoryStudyStore();
+    // The first session: a reasoning model thinks through the whole cap on HumanEval/900; HumanEval/902's request is refused (the unit errors).
+    const thinker: LanguageModel = {
+      id: 'thinker',
+      async chat(_messages, options, call) {
+        if (call?.context?.problemId === 'HumanEval/902') throw new Error('HTTP 400: refused');
+        const tokens = options.max_tokens;
+        return { text: '', finishReason: 'length', usage: { promptTokens: 9, completionTokens: tokens, reasoningTokens: tokens, timeToFirstTokenMs: 1, decodeTokensPerSecond: 50, totalMs: 10 } };
+      },
+    };
+    await new StudyRun(config).run(PROBLEMS, { model: () => thinker, sandbox: truthSandbox(), store, now: () => 0 }, { concurrency: 1, retryDelayMs: 0 });
+    // Resumed: HumanEval/902 now gets a whole answer. The reply cut in the first session still counts.
+    const resumed = new StudyRun(config);
+    await resumed.run(PROBLEMS, { model: () => truthModel(), sandbox: truthSandbox(), store, now: () => 0 }, { concurrency: 1, retryErrored: true });
+    expect(resumed.phase).toBe('done');
+    expect(resumed.cutRepliesNote).toMatch(new RegExp(`^${config.arms[0]!.label}: 1 of its 2 model replies spent the whole 512-token cap on reasoning`));
+  });
+
   it('counts a resumed study’s earlier problem-runs in the time cap’s note, as feedback-lab run does, not only this session’s', async () => {
     const config = studyConfig({ ...studyDraft(), selection: { kind: 'ids', ids: ['HumanEval/900', 'HumanEval/902'] }, arms: studyDraft().arms.slice(0, 1), repeats: 1, limits: { problemTimeCapMs: 250 } });
     const store = new MemoryStudyStore();
