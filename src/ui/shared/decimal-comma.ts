@@ -21,12 +21,23 @@ export function decimalComma(input: HTMLInputElement): { destroy(): void } {
     event.preventDefault();
     document.execCommand('insertText', false, text.replace(',', '.'));
   };
+  // An on-screen keyboard (Android's) reports its keys as "Unidentified" and sends the comma as
+  // text: keydown never saw it, and the field dropped it as it does a typed one ("2,5" became 25).
+  // The text it inserts is seen before the field filters it; a key handled above never gets here.
+  const onBeforeInput = (event: InputEvent) => {
+    const text = event.data ?? '';
+    if (event.inputType !== 'insertText' || input.readOnly || input.disabled || !/^[-+]?\d*,\d*$/.test(text)) return;
+    event.preventDefault();
+    document.execCommand('insertText', false, text.replace(',', '.'));
+  };
   input.addEventListener('keydown', onKeydown);
   input.addEventListener('paste', onPaste);
+  input.addEventListener('beforeinput', onBeforeInput);
   return {
     destroy: () => {
       input.removeEventListener('keydown', onKeydown);
       input.removeEventListener('paste', onPaste);
+      input.removeEventListener('beforeinput', onBeforeInput);
     },
   };
 }
