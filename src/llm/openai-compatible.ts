@@ -17,6 +17,7 @@
  * The API key stays in this closure: it is sent in the Authorization header and stored nowhere.
  */
 import type { ChatMessage, ChatReply, LanguageModel, SamplingOptions } from '../core/ports.ts';
+import { anySignal } from '../core/any-signal.ts';
 import { abortError, sleep, throwIfAborted } from '../core/llm/abort.ts';
 import { splitIntoTokens } from '../core/llm/token-pieces.ts';
 import { AttemptFailure } from './attempt-failure.ts';
@@ -391,7 +392,7 @@ export async function listModels(
  */
 async function redirectOf(endpoint: string, headers: Record<string, string>, fetchImpl: typeof globalThis.fetch, signal: AbortSignal): Promise<string | null> {
   try {
-    const probe = AbortSignal.any([signal, AbortSignal.timeout(3_000)]);
+    const probe = anySignal([signal, AbortSignal.timeout(3_000)]);
     const response = await fetchImpl(endpoint, { method: 'GET', headers, redirect: 'manual', signal: probe });
     void response.body?.cancel().catch(() => undefined);
     if (response.type === 'opaqueredirect') return '';

@@ -11,6 +11,7 @@
  * The watch reads a clone of each response as it arrives and hands Pyodide the response itself:
  * a rebuilt one would lose the browser's compiled-code cache for the wasm.
  */
+import { anySignal } from '../core/any-signal.ts';
 import { stallTimer } from '../core/stall-timer.ts';
 
 /** As for benchmark downloads (fetch-with-progress.ts): even a 2G link delivers some bytes every few seconds. */
@@ -50,7 +51,7 @@ export function stalledDownload(host: FetchHost = globalThis, stallMs = DOWNLOAD
       });
       // The caller's own signal still works: a signal in init replaces a Request's, so both are kept.
       const theirs = init?.signal ?? (input instanceof Request ? input.signal : null);
-      const signal = theirs ? AbortSignal.any([theirs, giveUp.signal]) : giveUp.signal;
+      const signal = theirs ? anySignal([theirs, giveUp.signal]) : giveUp.signal;
       quiet();
       const answer = Reflect.apply(original, this, [input, { ...init, signal }]) as Promise<Response>;
       answer.then(

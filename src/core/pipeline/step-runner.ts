@@ -3,6 +3,7 @@
  * timestamps it, enforces the per-problem time cap and the caller's AbortSignal, reports it
  * through `onStep`, and on resume replays steps already recorded instead of running them again.
  */
+import { anySignal } from '../any-signal.ts';
 import type { Problem } from '../benchmarks/problem.ts';
 import { assembleProgram } from '../harness/assemble-program.ts';
 import { locateCode } from '../harness/extract-code.ts';
@@ -332,7 +333,7 @@ export class StepRunner {
     if (this.#remainingMs() <= 0) throw new TimeCapReached();
 
     const cap = new AbortController();
-    const signal = userSignal ? AbortSignal.any([userSignal, cap.signal]) : cap.signal;
+    const signal = userSignal ? anySignal([userSignal, cap.signal]) : cap.signal;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let onAbort: (() => void) | undefined;
     let capRanOut = (): void => {};

@@ -8,6 +8,7 @@
  * Aborting `signal` stops them all at once. The first evaluation that fails for another reason
  * aborts the rest, and `runPool` rejects with its error once they have stopped.
  */
+import { anySignal } from '../any-signal.ts';
 import { isAbortError } from '../llm/abort.ts';
 import type { PauseSwitch } from '../study/pause-switch.ts';
 
@@ -32,7 +33,7 @@ export class PausedUnit extends Error {
 
 export async function runPool<T>(units: readonly T[], work: (unit: T, signal: AbortSignal) => Promise<void>, options: PoolOptions): Promise<void> {
   const fatal = new AbortController();
-  const signal = options.signal ? AbortSignal.any([options.signal, fatal.signal]) : fatal.signal;
+  const signal = options.signal ? anySignal([options.signal, fatal.signal]) : fatal.signal;
   let failure: { error: unknown } | null = null;
   let next = 0;
   // Units stopped by a pause, taken before the next new one so each runs again in the same run.

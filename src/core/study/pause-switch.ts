@@ -1,3 +1,4 @@
+import { anySignal } from '../any-signal.ts';
 import { sleep } from '../llm/abort.ts';
 
 /**
@@ -46,7 +47,7 @@ export async function sleepUnlessPaused(delayMs: number, signal: AbortSignal, pa
     if (isPaused) paused.abort();
   });
   try {
-    await sleep(delayMs, AbortSignal.any([signal, paused.signal]));
+    await sleep(delayMs, anySignal([signal, paused.signal]));
     return 'slept';
   } catch (error) {
     if (signal.aborted || !paused.signal.aborted) throw error;

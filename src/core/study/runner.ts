@@ -10,6 +10,7 @@
  * lasting; after a rate limit, later: core/study/retry-wait.ts), then recorded as errored, and
  * the study goes on; a broken sandbox or store stops the study (nothing after it could be trusted).
  */
+import { anySignal } from '../any-signal.ts';
 import type { Problem } from '../benchmarks/problem.ts';
 import { limitsFor } from '../harness/limits.ts';
 import { failingAsBroken, SandboxBroken } from '../harness/sandbox-broken.ts';
@@ -293,7 +294,7 @@ class StudyRun {
 
   /** Aborts on cancel and on a fatal error. */
   #stopSignal(): AbortSignal {
-    return this.#options.signal ? AbortSignal.any([this.#options.signal, this.#fatal.signal]) : this.#fatal.signal;
+    return this.#options.signal ? anySignal([this.#options.signal, this.#fatal.signal]) : this.#fatal.signal;
   }
 
   /**
@@ -337,7 +338,7 @@ class StudyRun {
           forcedIterations: arm.forcedIterations,
           problemTimeCapMs: limits.problemTimeCapMs,
           repeat: unit.repeat,
-          signal: AbortSignal.any([controller.signal, this.#stopSignal()]),
+          signal: anySignal([controller.signal, this.#stopSignal()]),
           now: this.#ports.now,
           ...(this.#ports.suspendedMs ? { suspendedMs: this.#ports.suspendedMs } : {}),
           priorSteps: steps.slice(),

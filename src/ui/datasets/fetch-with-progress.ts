@@ -1,4 +1,5 @@
 /** A FetchBytes that reports bytes as they arrive, so a slow download shows movement. */
+import { anySignal } from '../../core/any-signal.ts';
 import { noAnswerError, type FetchBytes } from '../../core/benchmarks/datasets.ts';
 import { concatBytes } from '../../core/concat-bytes.ts';
 import { stallTimer } from '../../core/stall-timer.ts';
@@ -24,7 +25,7 @@ export function fetchBytesWithProgress(onProgress: (progress: DownloadProgress) 
     const stall = new AbortController();
     const stalled = new Error(`the download stalled: nothing arrived for ${Math.round(stallTimeoutMs / 1000)} s`);
     const { quiet, done } = stallTimer(stallTimeoutMs, () => stall.abort(stalled));
-    const aborted = signal ? AbortSignal.any([signal, stall.signal]) : stall.signal;
+    const aborted = signal ? anySignal([signal, stall.signal]) : stall.signal;
     quiet();
     try {
       let response: Response;
