@@ -99,7 +99,7 @@ export class RunKeeper {
   begin(run: NewRun): void {
     this.#leave();
     const generation = this.#generation;
-    const id = this.#deps.newId?.() ?? crypto.randomUUID();
+    const id = this.#deps.newId?.() ?? newRunId();
     const now = this.#deps.now?.() ?? Date.now();
     this.#writing = (async () => {
       const release = await this.#deps.locks.claim(id).catch(() => null);
@@ -240,4 +240,19 @@ export class RunKeeper {
     this.#pending = [];
     if (error instanceof DatabaseTerminated) this.#deps.onKept?.();
   }
+}
+
+/**
+ * A new run's id, a random UUID. `crypto.randomUUID` exists only in secure contexts: on the page
+ * served over plain http to another machine (as `npm start` offers it), pressing Score threw
+ * "crypto.randomUUID is not a function" and nothing was scored or said (audit R205-2).
+ * `getRandomValues` works in any context.
+ */
+export function newRunId(): string {
+  if (typeof crypto.randomUUID === 'function') return crypto.randomUUID();
+  const bytes = crypto.getRandomValues(new Uint8Array(16));
+  bytes[6] = (bytes[6]! & 0x0f) | 0x40; // version 4
+  bytes[8] = (bytes[8]! & 0x3f) | 0x80; // variant 10
+  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
