@@ -304,7 +304,8 @@ describe('the presenter in Chromium', () => {
       const last = new Map<Element, string>();
       Object.assign(window, { presenterSaid: said });
       new MutationObserver(() => {
-        for (const region of document.querySelectorAll('.presenter [role=status]')) {
+        // The show's regions: the stage's and the strip's (the setup's offline-copy status, heard before Start, is not the show).
+        for (const region of document.querySelectorAll('.presenter .stage [role=status], .presenter [aria-label="Progress"] [role=status]')) {
           const text = (region.textContent ?? '').trim();
           if (text && last.get(region) !== text) said.push(`${region.closest('[aria-label="Progress"]') ? 'strip' : 'stage'}: ${text}`);
           last.set(region, text);
