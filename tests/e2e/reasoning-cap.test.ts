@@ -81,7 +81,7 @@ describe('a reasoning model that thinks through its whole token cap', () => {
     const status = tryIt.getByRole('status');
     await status.getByText(/tokens\/s/).waitFor({ timeout: 30_000 });
     // It read "512 tokens · … · stopped by length" beside an empty reply, with no word of reasoning.
-    expect((await status.textContent())?.replace(/\s+/g, ' ')).toMatch(/^ ?512 tokens, 512 of them reasoning \(not shown\) · first token after .* · stopped by length/);
+    expect((await status.textContent())?.replace(/\s+/g, ' ')).toMatch(/^ ?512 tokens, 512 of them reasoning \(not shown\) · first token after .* · cut off at the token limit/);
     expect(await page.getByLabel('Reply').textContent()).toBe('');
     expect(await tryIt.getByTestId('try-it-reasoning-cut').textContent()).toMatch(
       /^The model spent all 512 tokens on reasoning \(sent apart from the reply, so not shown\) and gave no answer\. .*\/no_think/,
