@@ -682,8 +682,8 @@ describe('the Search page in Chromium', () => {
     await parsimony.fill('');
     await parsimony.pressSequentially('0,05');
     expect(await parsimony.inputValue()).toBe('0.05');
-    // From an on-screen keyboard (Android's): no key it can name, the comma sent as text. The
-    // keydown rule never saw it and "2,5" became 25 on a tablet (audit R206-1).
+    // From an on-screen keyboard (Android's): no key it can name, the comma sent as text. A rule on
+    // keydown never saw it and "2,5" became 25 on a tablet (audit R206-1).
     await minutes.fill('');
     await minutes.focus();
     for (const text of ['2', ',', '5']) await page.keyboard.insertText(text);
