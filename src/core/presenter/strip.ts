@@ -50,7 +50,7 @@ export function readStrip(tape: Tape, pipeline: Pipeline, stopped = false): Stri
  * then "Tests failed" 350 ms later was the same news twice). A status that changes meanwhile
  * ("paused", "the end: R starts again…") is still said; clearing the region says nothing.
  */
-export function spokenStrip(phase: string, status: string, phaseOnStage: boolean): string {
+function spokenStrip(phase: string, status: string, phaseOnStage: boolean): string {
   if (phaseOnStage) return status;
   return status ? `${phase} · ${status}` : phase;
 }

@@ -90,9 +90,9 @@ export class StudyRun {
   continuedAfterUpdate = $state(0);
   /** This run took the study up by itself after its page closed or reloaded mid-run (no Resume pressed): the panel says so. */
   pickedUp = $state(false);
-  /** This session's model replies per arm id, with those that hit their token cap (counted as they are stored). */
+  /** The study's model replies per arm id, with those that hit their token cap: the stored ones counted when the study is loaded, then each as it is stored. */
   cutReplies = $state.raw<ReadonlyMap<string, CutReplies>>(new Map());
-  /** This session's problem-runs per arm id, with those the time cap per problem ended (counted as units finish). */
+  /** The study's problem-runs per arm id, with those the time cap per problem ended: the stored ones counted when the study is loaded, then each as its unit finishes. */
   timeCapped = $state.raw<ReadonlyMap<string, TimeCapped>>(new Map());
 
   readonly #pause = new PauseSwitch();
