@@ -12,6 +12,14 @@
 import type { LanguageModel } from '../core/ports.ts';
 import type { ResultServedModel } from '../core/results/result-file.ts';
 import { apiRoot } from './endpoint-url.ts';
+import { BodyTooLargeError, readTextWithin } from './reply-size.ts';
+
+/**
+ * Bytes of an `/api/ps` or `/api/show` answer read at most. `/api/show` carries the model's
+ * template, parameters and licence (tens of kilobytes); a server that streams without end for the
+ * five seconds of the question could otherwise fill the tab first.
+ */
+export const SERVED_MODEL_BYTE_LIMIT = 4 * 1024 * 1024;
 
 export interface ServedModelProbeOptions {
   apiKey?: string;
@@ -119,11 +127,21 @@ export async function ask(url: string, body: unknown, options: ServedModelProbeO
       signal: controller.signal,
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
-    const text = await response.text();
     if (response.status === 404 && body === undefined) {
+      void response.body?.cancel().catch(() => {});
       return { ok: false, why: `it has no ${route} (it is not Ollama; OpenAI-compatible servers do not say what context a model runs with)` };
     }
-    if (!response.ok) return { ok: false, why: `${route} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}` };
+    if (!response.ok) {
+      void response.body?.cancel().catch(() => {});
+      return { ok: false, why: `${route} answered HTTP ${response.status}${response.statusText ? ` ${response.statusText}` : ''}` };
+    }
+    let text: string;
+    try {
+      text = await readTextWithin(response.body, SERVED_MODEL_BYTE_LIMIT);
+    } catch (thrown) {
+      if (thrown instanceof BodyTooLargeError) return { ok: false, why: `${route} answered with more than ${SERVED_MODEL_BYTE_LIMIT / (1024 * 1024)} MB` };
+      throw thrown;
+    }
     try {
       return { ok: true, body: JSON.parse(text) as unknown };
     } catch {
