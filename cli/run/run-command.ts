@@ -17,7 +17,6 @@ import { continuedAfterUpdateNote } from '../../src/core/study/continued-after-u
 import { MemoryStudyStore } from '../../src/core/study/memory-store.ts';
 import { runStudy, type StudyEnd } from '../../src/core/study/runner.ts';
 import { armLine, summarizeArms } from '../../src/core/study/summary.ts';
-import { parseUnitId } from '../../src/core/study/work-plan.ts';
 import { createOpenAICompatibleModel } from '../../src/llm/openai-compatible.ts';
 import { OllamaLoader } from '../../src/llm/ollama-load.ts';
 import { ServedModelLog } from '../../src/llm/served-model.ts';
@@ -401,11 +400,7 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
 
 /** Each arm's replies that hit their token cap, by arm id as the pass lines name arms, and what to change; none when no reply did. */
 function cutReplyLines(config: StudyConfig, stored: StoredStudy | null): string[] {
-  const steps = (stored?.steps ?? []).flatMap(({ unitId, step }) => {
-    const armId = parseUnitId(unitId)?.armId;
-    return armId === undefined ? [] : [{ armId, step }];
-  });
-  return cutReplyNotes(cutRepliesByArm(config.arms.map((arm) => ({ id: arm.id, name: arm.id })), steps));
+  return cutReplyNotes(cutRepliesByArm(config.arms.map((arm) => ({ id: arm.id, name: arm.id })), stored?.steps ?? []));
 }
 
 /**

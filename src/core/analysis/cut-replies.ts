@@ -7,8 +7,9 @@
  * say it once per arm, with what to change, in these words.
  */
 import { removeThinking } from '../harness/thinking.ts';
-import type { ChatUsage } from '../ports.ts';
+import type { ChatUsage, StoredStep } from '../ports.ts';
 import type { Step } from '../pipeline/trajectory.ts';
+import { parseUnitId } from '../study/work-plan.ts';
 import { armTrajectories, type AnalysisStudy } from './study-runs.ts';
 
 /** What the counting reads of a model step (a Try it reply has the same fields). */
@@ -91,13 +92,14 @@ export function armCutReplies(study: AnalysisStudy): ArmCutReplies[] {
 }
 
 /**
- * Counts of steps that name their arm (a study's stored steps, by unit), in the arms' order under
- * the names given: the command line names arms by id, as its pass lines do.
+ * Counts of a study's stored steps by the arm their unit names, in the arms' order under the names
+ * given (the command line names arms by id, as its pass lines do). `run` and the Study page read
+ * stored studies through this, so a resumed study's earlier replies count in both alike.
  */
-export function cutRepliesByArm(arms: readonly { id: string; name: string }[], steps: Iterable<{ armId: string; step: Step }>): ArmCutReplies[] {
+export function cutRepliesByArm(arms: readonly { id: string; name: string }[], steps: Iterable<StoredStep>): ArmCutReplies[] {
   const counts = new Map(arms.map((arm) => [arm.id, noCutReplies()] as const));
-  for (const { armId, step } of steps) {
-    const armCounts = counts.get(armId);
+  for (const { unitId, step } of steps) {
+    const armCounts = counts.get(parseUnitId(unitId)?.armId ?? '');
     if (armCounts) countReply(armCounts, step);
   }
   return arms.map((arm) => ({ label: arm.name, counts: counts.get(arm.id)! }));

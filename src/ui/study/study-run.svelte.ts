@@ -7,15 +7,15 @@
  * page a handful of renders, not one per token.
  */
 import type { Problem } from '../../core/benchmarks/problem.ts';
-import { countReply, cutReplyNotes, noCutReplies, type CutReplies } from '../../core/analysis/cut-replies.ts';
-import { countTimeCapped, noTimeCapped, timeCapNotes, type TimeCapped } from '../../core/analysis/time-capped.ts';
+import { countReply, cutRepliesByArm, cutReplyNotes, noCutReplies, type CutReplies } from '../../core/analysis/cut-replies.ts';
+import { countTimeCapped, noTimeCapped, timeCapNotes, timeCappedByArm, type TimeCapped } from '../../core/analysis/time-capped.ts';
 import { isAbortError } from '../../core/llm/abort.ts';
 import { isReplayStudy, type StudyConfig } from '../../core/study/config.ts';
 import { listenToModels } from '../../core/study/model-silence.ts';
 import { PauseSwitch } from '../../core/study/pause-switch.ts';
 import type { StudyProgress } from '../../core/study/progress.ts';
 import { runStudy, type StudyEnd, type StudyPorts } from '../../core/study/runner.ts';
-import { parseUnitId, type StudyUnit } from '../../core/study/work-plan.ts';
+import type { StudyUnit } from '../../core/study/work-plan.ts';
 import { describeErroredReasons, erroredReasons, type ErroredReason } from '../../core/study/errored-reasons.ts';
 import { startSilenceNotice, type SilenceNotice } from '../shared/silence-notice.ts';
 import { DatabaseTerminated } from '../../store/database.ts';
@@ -319,17 +319,11 @@ export class StudyRun {
         loadStudy: async (studyId) => {
           const stored = await store.loadStudy(studyId);
           if (stored && studyId === this.config.id) {
-            const earlier = new Map<string, TimeCapped>();
-            for (const { armId, result } of stored.finished) {
-              if (result.status === 'finished') earlier.set(armId, countTimeCapped(earlier.get(armId) ?? noTimeCapped(), result.trajectory.stopReason));
-            }
-            this.timeCapped = earlier;
-            const replies = new Map<string, CutReplies>();
-            for (const { unitId, step } of stored.steps) {
-              const armId = parseUnitId(unitId)?.armId;
-              if (armId !== undefined && step.kind !== 'execute') replies.set(armId, countReply(replies.get(armId) ?? noCutReplies(), step));
-            }
-            this.cutReplies = replies;
+            // Keyed by arm id: each arm is named by its id here, and the notes put labels on later.
+            const byId = this.config.arms.map((arm) => ({ id: arm.id, name: arm.id }));
+            const capMs = this.config.limits.problemTimeCapMs;
+            this.timeCapped = new Map(timeCappedByArm(byId, capMs, stored.finished).map((arm) => [arm.label, arm.counts]));
+            this.cutReplies = new Map(cutRepliesByArm(byId, stored.steps).map((arm) => [arm.label, arm.counts]));
           }
           return stored;
         },

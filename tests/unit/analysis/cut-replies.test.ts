@@ -97,13 +97,13 @@ describe('replies cut by their token cap', () => {
   });
 
   it('counts stored steps by the arm their unit names, under the names given', () => {
-    const steps = withFirstReply(trajectory('P/0', ['NameError']), cut('', 512)).steps.map((step) => ({ armId: 'llama-solo', step }));
+    const steps = withFirstReply(trajectory('P/0', ['NameError']), cut('', 512)).steps.map((step) => ({ unitId: 'llama-solo/0/P/0', step }));
     const arms = cutRepliesByArm(
       [
         { id: 'llama-solo', name: 'llama-solo' },
         { id: 'other', name: 'other' },
       ],
-      [...steps, { armId: 'gone', step: steps[0]!.step }],
+      [...steps, { unitId: 'gone/0/P/0', step: steps[0]!.step }, { unitId: 'not a unit id', step: steps[0]!.step }],
     );
     expect(arms.map((a) => [a.label, a.counts.replies, a.counts.reasoning])).toEqual([
       ['llama-solo', 1, 1],
