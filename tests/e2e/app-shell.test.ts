@@ -356,6 +356,29 @@ describe('the app shell', () => {
     await app.close();
   });
 
+  it('opens what the Offline badge means to the keyboard and a touch screen, inside a narrow window, and closes it on Escape', async () => {
+    const app = await openApp(browser, server);
+    const { page } = app;
+    await page.setViewportSize({ width: 400, height: 700 });
+    await page.getByRole('heading', { level: 1, name: 'Feedback Lab' }).waitFor();
+    await app.context.setOffline(true);
+    const help = page.locator('header').getByRole('button', { name: 'What this means' });
+    await help.focus();
+    await page.keyboard.press('Enter');
+    const meaning = page.locator('#offline-meaning');
+    await meaning.waitFor({ state: 'visible' });
+    expect(await meaning.textContent()).toMatch(/^No network\. The app, Python and benchmarks already loaded keep working/);
+    const box = (await meaning.boundingBox())!;
+    expect(box.x).toBeGreaterThanOrEqual(0);
+    expect(box.x + box.width).toBeLessThanOrEqual(400);
+    await page.keyboard.press('Escape');
+    await meaning.waitFor({ state: 'hidden' });
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('What this means');
+    await app.context.setOffline(false);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('shows a not-found page for an unknown address, and the server answers missing files with 404', async () => {
     const app = await openApp(browser, server, { hash: '#/no-such-page' });
     await app.page.getByRole('heading', { name: 'Page not found' }).waitFor();
