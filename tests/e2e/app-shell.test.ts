@@ -379,6 +379,28 @@ describe('the app shell', () => {
     await app.close();
   });
 
+  it('says so when something the app did not handle goes wrong, once per message, and not for work cancelled on purpose', async () => {
+    const app = await openApp(browser, server);
+    const { page } = app;
+    await page.getByRole('heading', { level: 1, name: 'Feedback Lab' }).waitFor();
+    const notice = page.locator('.unexpected-error');
+    // Cancelled work rejects with an AbortError: that is no news.
+    await page.evaluate(() => void Promise.reject(new DOMException('The operation was aborted.', 'AbortError')));
+    await page.evaluate(() => new Promise((resolve) => setTimeout(resolve, 100)));
+    expect(await notice.count()).toBe(0);
+    // A handler that throws, twice, and a promise nobody waits for.
+    await page.evaluate(() => {
+      for (let i = 0; i < 2; i++) setTimeout(() => { throw new TypeError('the worker is gone'); });
+      void Promise.reject(new Error('the store is closed'));
+    });
+    await notice.waitFor();
+    await expect.poll(() => notice.getByRole('listitem').allTextContents()).toEqual(['TypeError: the worker is gone (2 times)', 'the store is closed']);
+    expect(await page.getByRole('alert').filter({ hasText: 'Something went wrong on this page' }).count()).toBe(1);
+    await notice.getByRole('button', { name: 'Dismiss' }).click();
+    expect(await notice.count()).toBe(0);
+    await app.close();
+  });
+
   it('shows a not-found page for an unknown address, and the server answers missing files with 404', async () => {
     const app = await openApp(browser, server, { hash: '#/no-such-page' });
     await app.page.getByRole('heading', { name: 'Page not found' }).waitFor();
