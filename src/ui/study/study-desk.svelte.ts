@@ -22,6 +22,7 @@ import { appStudyStore } from './study-store-connection.ts';
 import { noticeOf, type Notice } from '../shared/notice.ts';
 import { hrefFor } from '../routes.ts';
 import { importProgressTeller, readResultFile } from '../shared/read-result-file.ts';
+import { copyWhenReady } from '../shared/clipboard.ts';
 
 /** Four workers hide Python behind generation (docs/performance.md). */
 const DEFAULT_WORKERS = Math.min(4, MAX_WORKERS);
@@ -162,18 +163,17 @@ export class StudyDesk {
     try {
       const link = this.form.linkForSharing(appDatasets[this.form.benchmark].loaded?.problems);
       this.copiedFor = JSON.stringify(link);
-      const params = await encodeStudyLink(link);
-      const url = `${location.origin}${location.pathname}#/study?${params}`;
+      const made = encodeStudyLink(link).then((params) => `${location.origin}${location.pathname}#/study?${params}`);
+      // Started before the first await: Safari allows the clipboard only within the click (clipboard.ts).
+      const copied = copyWhenReady(made);
+      const url = await made;
       this.copiedLink = url;
       // linkForSharing refuses a set that changes what the arms send; one that changes nothing is worth saying so.
       const exact =
         (this.form.promptSet ? ' The loaded prompt set changes none of the texts these arms send, so the link describes this study exactly.' : '') + longLinkNote(url);
-      try {
-        await navigator.clipboard.writeText(url);
-        this.copyNote = `Copied. Anyone who opens it gets this study, ready to run (add &autorun=1 to start it at once).${exact}`;
-      } catch {
-        this.copyNote = `The browser refused the clipboard: copy the link below by hand.${exact}`;
-      }
+      this.copyNote = (await copied)
+        ? `Copied. Anyone who opens it gets this study, ready to run (add &autorun=1 to start it at once).${exact}`
+        : `The browser refused the clipboard: copy the link below by hand.${exact}`;
     } catch (error) {
       this.copiedLink = null;
       this.copyNote = error instanceof Error ? error.message : String(error);
