@@ -20,6 +20,8 @@ export interface ArmErrors {
   stopsAtPass: boolean;
   /** Problem-runs the time cap cut short, left out of the study-style labelling's rows (0 otherwise). */
   leftOut: number;
+  /** Versions of the code each problem-run judged, in run order (0 for a run left out). */
+  lengths: number[];
 }
 
 /** One step per version of the code, labelled for the taxonomy. */
@@ -47,6 +49,7 @@ export function armErrors(study: AnalysisStudy, labelling: ErrorLabelling): ArmE
       transitions: errorTransitions(steps),
       stopsAtPass: !study.arms[i]!.forcedIterations,
       leftOut: labelling === 'study' ? armTrajectories(study, study.arms[i]!).filter((t) => t.stopReason === 'time-cap').length : 0,
+      lengths: steps.map((s) => s.length),
     }))
     .filter((a) => a.attempts > 1);
 }
@@ -99,6 +102,23 @@ export function transitionTableView(arm: ArmErrors, k: number): Table {
     caption: `${arm.label}: outcome at iteration ${k - 1} (rows) → iteration ${k} (columns)`,
     columns: [{ label: `From \\ to` }, ...labels.map((l) => ({ label: l, numeric: true }))],
     rows: transitionRows(labels, arm.stopsAtPass).map((i) => [textCell(labels[i]!), ...labels.map((_, j) => numberCell(counts[i]?.[j] ?? 0))]),
-    ...(arm.stopsAtPass ? { notes: [`A problem whose code passes stops there, so only those still failing at iteration ${k - 1} have a row.`] } : {}),
+    ...(arm.stopsAtPass
+      ? { notes: [`A problem whose code passes stops there, so only those still failing at iteration ${k - 1} have a row.`] }
+      : forcedNotes(arm, k)),
+  };
+}
+
+/**
+ * A forced arm runs every iteration, so a run missing from matrix k is one the time cap ended
+ * before iteration k; said, or the matrix holds fewer problem-runs than the tables beside it
+ * without a word (audit R208-1). Runs the study's labelling leaves out are said under the first-error table.
+ */
+function forcedNotes(arm: ArmErrors, k: number): { notes?: string[] } {
+  const missing = arm.lengths.filter((length) => length > 0 && length < k + 1).length;
+  if (missing === 0) return {};
+  return {
+    notes: [
+      `${missing === 1 ? '1 problem-run' : `${missing.toLocaleString('en')} problem-runs`} the time cap per problem ended before iteration ${k} ${missing === 1 ? 'is' : 'are'} not in this matrix.`,
+    ],
   };
 }

@@ -14,6 +14,11 @@ export interface ArmIterations {
   table: IterationTable;
   /** Problem-runs whose trajectory stopped before the last iteration (time cap), padded with failures. */
   padded: number;
+  /**
+   * Of `padded`: runs that passed at iteration 0 and at every iteration they reached, so their
+   * only "break" is the padding. The break table counts them and must say so (audit R208-1).
+   */
+  brokeByCap: number;
 }
 
 /**
@@ -39,12 +44,14 @@ export function forcedIterationTables(study: AnalysisStudy): ArmIterations[] {
       const length = Math.max(0, raw.length > 0 ? (arm.plannedAttempts ?? 0) : 0, ...raw.map((v) => v.length));
       if (raw.length === 0 || length === 0) return [];
       let padded = 0;
+      let brokeByCap = 0;
       const full = raw.map((v) => {
         if (v.length === length) return v;
         padded++;
+        if (v.length > 0 && v.every((passed) => passed)) brokeByCap++;
         return [...v, ...new Array<boolean>(length - v.length).fill(false)];
       });
-      return [{ label: arm.label, runs: runsWorth(arm, full.length), table: iterationTable(full), padded }];
+      return [{ label: arm.label, runs: runsWorth(arm, full.length), table: iterationTable(full), padded, brokeByCap }];
     });
 }
 
@@ -76,7 +83,12 @@ export function iterationTableView(arm: ArmIterations): Table {
     ]),
     notes: [
       'Net = new fixes − regressions, the study\'s definition: a problem that broke and passed again adds a regression but no fix. Raw Δ = raw[k] − raw[k−1] counts both; Raw Δ = Net + Recoveries.',
-      ...(arm.padded > 0 ? [`${arm.padded} problem-runs hit the time cap early and count as failing at the iterations they never reached.`] : []),
+      ...(arm.padded > 0
+        ? [
+            `${runsText(arm.padded)} hit the time cap early and count as failing at the iterations they never reached` +
+              (arm.brokeByCap > 0 ? `; ${arm.brokeByCap} of them still passed when the cap came, so each adds a regression refinement did not make.` : '.'),
+          ]
+        : []),
     ],
   };
 }
@@ -102,7 +114,19 @@ export function breakTableView(arms: readonly ArmIterations[]): Table {
       numberCell(a.table.fixesAfterInitial),
       maybeNumberCell(a.table.shareOfFixesAtIteration1 === null ? null : 100 * a.table.shareOfFixesAtIteration1, 0, ' %'),
     ]),
+    // A slow machine's time cap would otherwise read as refinement breaking working code (audit R208-1).
+    notes: arms
+      .filter((a) => a.brokeByCap > 0)
+      .map(
+        (a) =>
+          `${a.label}: ${a.brokeByCap} of its ${a.table.broke} breaks ${a.brokeByCap === 1 ? 'is a problem-run' : 'are problem-runs'} the time cap per problem ended while ${a.brokeByCap === 1 ? 'it' : 'they'} still passed; ` +
+          'counted as failing at the iterations never reached, as in the iteration table, not broken by refinement.',
+      ),
   };
+}
+
+function runsText(count: number): string {
+  return count === 1 ? '1 problem-run' : `${count.toLocaleString('en')} problem-runs`;
 }
 
 export interface IterationSeries {

@@ -167,7 +167,7 @@ export function reproduceReport(files: LoadedReleasedFiles, options: ReproduceOp
         table4View(iterationTables()),
         // Each arm's whole table (raw, new fixes, regressions, …), as the Results page shows one of your own.
         ...iterationTables().map((a) => ({
-          ...iterationTableView({ label: paperLabel(a.arm), runs: 1, table: a.table, padded: 0 }),
+          ...iterationTableView({ label: paperLabel(a.arm), runs: 1, table: a.table, padded: 0, brokeByCap: 0 }),
           id: tableId('paper-iterations', a.arm),
         })),
         selfCheckView('table-4-self-check', 'iteration_analysis.json', iterationSelfChecks(iterations!)),
@@ -208,7 +208,7 @@ export function reproduceReport(files: LoadedReleasedFiles, options: ReproduceOp
       comparisons: compareTable8(main!, champions),
     })),
     section('unfixable', '§4.8 — problems no configuration solved', ['error-taxonomy'], files, () => ({
-      tables: [unfixableView(unfixableReport(taxonomy!))],
+      tables: [unfixableView(unfixableReport(taxonomy!), iterations ?? null)],
       comparisons: compareUnfixable(taxonomy!),
     })),
   ];

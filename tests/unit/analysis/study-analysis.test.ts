@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { armConsistency, armPassRates, armSummaryTable, consistencyTable, passRateTable, singleVsMeanTable } from '../../../src/core/analysis/arm-tables.ts';
 import { passRateChart, transitionChart } from '../../../src/core/analysis/chart-data.ts';
 import { armErrors, firstErrorTableView, transitionTableView } from '../../../src/core/analysis/error-report.ts';
-import { cumulativeSolvedSeries, forcedIterationTables, netSeries } from '../../../src/core/analysis/iteration-report.ts';
+import { breakTableView, cumulativeSolvedSeries, forcedIterationTables, iterationTableView, netSeries } from '../../../src/core/analysis/iteration-report.ts';
 import { comparePairs, defaultPairs, formatP, pairTable } from '../../../src/core/analysis/pair-tables.ts';
 import { tableToCsv } from '../../../src/core/analysis/table-csv.ts';
 import { tableToMarkdown } from '../../../src/core/analysis/table-markdown.ts';
@@ -484,5 +484,33 @@ describe('forced iterations', () => {
     const [arm] = forcedIterationTables(capped);
     expect(arm!.padded).toBe(1);
     expect(arm!.table.raw).toEqual([2, 1, 1]);
+  });
+
+  it('says which breaks are the time cap, in the break table, the iteration table and the transition matrices (audit R208-1)', () => {
+    // P/0 runs its three versions and passes each; P/1 and P/2 passed at every version they reached
+    // before the cap; P/3 broke for real at iteration 1, then the cap came.
+    const capped = groupTrajectories('cap', ['P/0', 'P/1', 'P/2', 'P/3'], [{ id: 'f', label: 'F', forcedIterations: true }], 1, [
+      { armId: 'f', repeat: 0, trajectory: trajectory('P/0', ['pass', 'pass', 'pass']) },
+      { armId: 'f', repeat: 0, trajectory: trajectory('P/1', ['pass', 'pass'], { timeCap: true }) },
+      { armId: 'f', repeat: 0, trajectory: trajectory('P/2', ['pass'], { timeCap: true }) },
+      { armId: 'f', repeat: 0, trajectory: trajectory('P/3', ['pass', 'NameError'], { timeCap: true }) },
+    ]);
+    const arms = forcedIterationTables(capped);
+    expect(arms[0]!.table.broke).toBe(3);
+    expect(arms[0]!.brokeByCap).toBe(2);
+    expect(breakTableView(arms).notes).toEqual([
+      'F: 2 of its 3 breaks are problem-runs the time cap per problem ended while they still passed; counted as failing at the iterations never reached, as in the iteration table, not broken by refinement.',
+    ]);
+    expect(iterationTableView(arms[0]!).notes![1]).toBe(
+      '3 problem-runs hit the time cap early and count as failing at the iterations they never reached; 2 of them still passed when the cap came, so each adds a regression refinement did not make.',
+    );
+    const [errors] = armErrors(capped, 'exception');
+    expect(transitionTableView(errors!, 1).notes).toEqual(['1 problem-run the time cap per problem ended before iteration 1 is not in this matrix.']);
+    expect(transitionTableView(errors!, 2).notes).toEqual(['3 problem-runs the time cap per problem ended before iteration 2 are not in this matrix.']);
+    // Without a cap there is nothing to say.
+    const whole = groupTrajectories('whole', ['P/0'], [{ id: 'f', label: 'F', forcedIterations: true }], 1, [
+      { armId: 'f', repeat: 0, trajectory: trajectory('P/0', ['pass', 'NameError']) },
+    ]);
+    expect(breakTableView(forcedIterationTables(whole)).notes).toEqual([]);
   });
 });
