@@ -21,6 +21,7 @@ import { pairedFromTaxonomy, sigmaBetween, table1, type IterationArmTables, type
 import { formatPrinted } from '../reproduce/printed-number.ts';
 import type { SelfCheck } from '../reproduce/released-self-check.ts';
 import type { UnfixableReport } from '../reproduce/unfixable.ts';
+import type { ReleasedIterationAnalysis } from '../reproduce/iteration-analysis.ts';
 import { singleVsMean } from '../stats/single-vs-mean.ts';
 import { bonferroniLevel, EXACT_DIFFERENCE_NOTE, multipleTestsNote, pCell, sigmaCell } from './pair-tables.ts';
 import { formatNumber, maybeNumberCell, numberCell, textCell, type Cell, type CellTone, type Table } from './table.ts';
@@ -389,22 +390,60 @@ export function table8View(champions: readonly ReleasedChampion[]): Table {
   };
 }
 
-export function unfixableView(report: UnfixableReport): Table {
+/**
+ * `iterations`, when loaded, holds the forced-iteration runs of three more configurations: the
+ * §4.8 count rests on the error-taxonomy run alone, and some of its unsolved problems passed there
+ * (HumanEval/50 at the NEAT champion's iteration 0), so a column says where (audit R208-2).
+ */
+export function unfixableView(report: UnfixableReport, iterations: ReleasedIterationAnalysis | null = null): Table {
   const dropped = new Map(report.droppedByBareAssert.map((d) => [d.taskId, d.armsEndingOnBareAssert]));
   const listed = new Set(report.releasedUnfixable);
+  const passedInForced = new Map<string, string[]>();
+  for (const arm of iterations?.arms ?? []) {
+    for (const trajectory of arm.trajectories) {
+      const first = trajectory.steps.findIndex((step) => step.passed);
+      if (first < 0 || !report.unsolved.includes(trajectory.taskId)) continue;
+      passedInForced.set(trajectory.taskId, [...(passedInForced.get(trajectory.taskId) ?? []), `${paperLabel(arm.name)} (iteration ${first})`]);
+    }
+  }
+  const neverSolved = report.unsolved.filter((id) => !passedInForced.has(id));
+  const solved = report.unsolved.filter((id) => passedInForced.has(id));
+  const solvedListed = solved.filter((id) => listed.has(id));
+  const onList =
+    solvedListed.length === 0
+      ? ''
+      : solvedListed.length === solved.length
+        ? solved.length === 1
+          ? ", which is on the study's unfixable list"
+          : `, ${solved.length === 2 ? 'both' : 'all'} on the study's unfixable list`
+        : `, ${solvedListed.length} of them on the study's unfixable list (${solvedListed.join(', ')})`;
   return {
     id: 'paper-unfixable',
     caption: `§4.8: the ${report.unsolved.length} HumanEval problems no arm solved in the released run, against the study's list of ${report.releasedUnfixable.length}`,
-    columns: [{ label: 'Problem' }, { label: "In the study's unfixable list" }, { label: 'Arms ending on None (mostly a bare assert)' }],
+    columns: [
+      { label: 'Problem' },
+      { label: "In the study's unfixable list" },
+      { label: 'Arms ending on None (mostly a bare assert)' },
+      ...(iterations ? [{ label: 'Passed in the forced-iteration runs' }] : []),
+    ],
     rows: report.unsolved.map((id) => [
       textCell(id),
       textCell(listed.has(id) ? 'yes' : 'no', listed.has(id) ? 'match' : 'mismatch'),
       textCell((dropped.get(id) ?? []).map(paperLabel).join(', ')),
+      ...(iterations ? [textCell((passedInForced.get(id) ?? []).join(', '))] : []),
     ]),
-    notes: [report.explanation, NONE_LABEL_NOTE],
+    notes: [
+      report.explanation,
+      NONE_LABEL_NOTE,
+      ...(iterations && passedInForced.size > 0
+        ? [
+            `The forced-iteration runs (iteration_analysis.json) solved ${solved.length} of these (${solved.join(', ')})${onList}` +
+              `: across both files ${neverSolved.length} of ${report.totalProblems} were never solved. Iteration 0 is the generator's own code, which an early-stopping pipeline would have returned.`,
+          ]
+        : []),
+    ],
   };
 }
-
 
 /**
  * A released file's own summaries against ours from its raw data, one row per quantity; `notes`:

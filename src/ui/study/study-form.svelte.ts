@@ -196,7 +196,7 @@ export class StudyForm extends ModelEngineForm {
   get runNote(): string {
     const mode =
       this.mode === 'study'
-        ? 'Study mode runs each reply’s code with the tests alone, as the paper’s runner did: a reply that leaves out the prompt’s imports fails with a NameError, and HumanEval/32, 38 and 50 can never pass.'
+        ? 'Study mode runs each reply’s code with the tests alone, as the paper’s runner did: a reply that leaves out the prompt’s imports fails with a NameError, and HumanEval/32, 38 and 50 pass only when a reply writes out again the helpers their prompts define, which their tests call.'
         : 'Standard mode puts the HumanEval prompt (its imports and helpers) before each reply’s code, as openai/human-eval does; MBPP programs run alike in both modes.';
     return `A repeat runs every arm on every problem again; the models sample at T > 0, so repeats show how much a score varies (the paper ran 5). ${mode}`;
   }

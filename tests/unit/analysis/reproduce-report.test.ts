@@ -190,6 +190,20 @@ describe('the Reproduce report on the released files', () => {
     }
   });
 
+  it('says which of the 15 the forced-iteration runs solved, both on the study\'s unfixable list (audit R208-2)', async () => {
+    const sections = reproduceReport(loadReleasedFiles(await releasedTexts()), options);
+    const table = sections.find((s) => s.id === 'unfixable')!.tables[0]!;
+    expect(table.columns.at(-1)!.label).toBe('Passed in the forced-iteration runs');
+    const passedIn = new Map(table.rows.map((row) => [row[0]!.text, row.at(-1)!.text]));
+    expect(passedIn.get('HumanEval/50')).toMatch(/\(iteration 0\)/);
+    expect(passedIn.get('HumanEval/144')).toMatch(/\(iteration 0\)/);
+    expect([...passedIn.values()].filter((text) => text !== '')).toHaveLength(2);
+    expect(table.notes!.at(-1)).toBe(
+      "The forced-iteration runs (iteration_analysis.json) solved 2 of these (HumanEval/50, HumanEval/144), both on the study's unfixable list: " +
+        "across both files 13 of 164 were never solved. Iteration 0 is the generator's own code, which an early-stopping pipeline would have returned.",
+    );
+  });
+
   it('runs McNemar on the released per-problem verdicts (llama self-refine vs solo: b = 6, c = 23)', async () => {
     const sections = reproduceReport(loadReleasedFiles(await releasedTexts()), options);
     const paired = sections.find((s) => s.id === 'paired')!.tables[0]!;
