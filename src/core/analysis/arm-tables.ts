@@ -94,7 +94,7 @@ export function armSummaryTable(study: AnalysisStudy): Table {
     rows,
     notes: [
       'Units without a verdict (the model failed through every retry, or the study was stopped) are left out of the counts, not counted as failures.',
-      'A run missing some verdicts is shown in brackets (passes of the verdicts it has) and left out of Runs, mean, SD, min and max, and of the comparisons between arms.',
+      'A run missing some verdicts is shown in brackets (passes of the verdicts it has) and left out of Runs, mean, SD, min and max, and so of Δ and σ between arms; McNemar and the CI of Δ pass rate pair every verdict there is, a partial run\'s too.',
       ...knownBrokenNote(study, summaries),
     ],
   };
