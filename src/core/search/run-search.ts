@@ -17,7 +17,8 @@
 import type { Problem } from '../benchmarks/problem.ts';
 import type { SearchStatus, SearchStore, StoredSearch } from '../ports.ts';
 import { PauseSwitch } from '../study/pause-switch.ts';
-import { runPool } from './evaluation-pool.ts';
+import { PausedUnit, runPool } from './evaluation-pool.ts';
+import { isAbortError } from '../llm/abort.ts';
 import { addActiveTime, advanceGeneration, cutShortRuns, missingEvaluations, nextEvaluations, recordCutShort, recordEvaluation } from './search.ts';
 import { SearchEvaluator, type EvaluatorOptions, type EvaluatorPorts } from './search-evaluator.ts';
 import { CostLedger, searchProgress, type SearchPhase, type SearchProgress } from './search-progress.ts';
@@ -225,6 +226,13 @@ class SearchRun {
       this.#options.onEvaluation?.(record);
       this.#options.onState?.(this.#state);
       this.#maybeSnapshot();
+    } catch (error) {
+      // A budget another evaluation spent has ended the search: this one's failure (a model that
+      // kept failing through its retries) stops nothing more. Its spend is stored and counted by
+      // #spent already; rethrown, it turned a search that ended on its budget into "Stopped by an
+      // error" whose Resume only marked it done (audit R207-2).
+      if (this.#state.status === 'done' && !(error instanceof PausedUnit) && !isAbortError(error)) return;
+      throw error;
     } finally {
       this.#inFlight--;
       if (this.#pause.paused && this.#inFlight === 0) this.#restPaused();

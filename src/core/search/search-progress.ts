@@ -64,6 +64,11 @@ export class CostLedger {
     this.#costs.set(c.generation, sum);
   }
 
+  /** Whether anything was spent in `generation`: an evaluation, or a run cut short before its verdict. */
+  spentIn(generation: number): boolean {
+    return this.#costs.has(generation);
+  }
+
   /** One row per generation that has started, with the state's active time. */
   rows(state: SearchState): GenerationCostRow[] {
     const rows: GenerationCostRow[] = state.history.map((h) => {
@@ -81,7 +86,9 @@ export class CostLedger {
     });
     const scored = new Set(state.history.map((h) => h.generation));
     // A search that ended with its last generation scored has bred a next one it will not run.
-    const started = state.status === 'evaluating' || Object.keys(state.evaluations).length > 0;
+    // One whose first evaluation of a generation was cut short (a pause in a retry wait, a model
+    // that kept failing) spent in it, and its row says what (audit R207-1).
+    const started = state.status === 'evaluating' || generationStarted(state, this);
     if (!scored.has(state.generation) && started) {
       const c = this.#costs.get(state.generation);
       const start = state.generationStartUsage;
@@ -107,7 +114,7 @@ export function searchProgress(state: SearchState, ledger: CostLedger, phase: Se
   // A search that ended with its last generation scored has bred a next one it will not run:
   // report the last generation it ran, complete, not an empty one that never starts.
   const last = state.history.at(-1);
-  const endedAfter = state.status === 'done' && done === 0 && last !== undefined ? last : null;
+  const endedAfter = state.status === 'done' && !generationStarted(state, ledger) && last !== undefined ? last : null;
   return {
     phase,
     generation: endedAfter ? endedAfter.generation : state.generation,
@@ -123,6 +130,11 @@ export function searchProgress(state: SearchState, ledger: CostLedger, phase: Se
     estimatedTokens: generations.reduce((n, g) => n + g.estimatedTokens, 0),
     generations,
   };
+}
+
+/** The state's current generation has a verdict, a run cut short, or a cost on record. */
+function generationStarted(state: SearchState, ledger: CostLedger): boolean {
+  return Object.keys(state.evaluations).length > 0 || Object.keys(state.cutShort ?? {}).length > 0 || ledger.spentIn(state.generation);
 }
 
 /**
