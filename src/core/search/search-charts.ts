@@ -21,10 +21,13 @@ export interface FitnessChartData {
    * mean − SD and mean + SD; the mean itself where the SD is unknown (a population of one). The
    * upper edge stops at the generation's best: a skewed population (one strong genome, many weak
    * ones) has mean + SD above anything that was measured, and a band over the best line reads as
-   * fitness nobody reached.
+   * fitness nobody reached. The lower edge stops at 0 for the same reason: fitness is floored there
+   * (audit R207-4).
    */
   low: number[];
   high: number[];
+  /** The population's SD per generation (null for a population of one), as a point's title says it. */
+  sd: (number | null)[];
   /**
    * A stratified search's subset difficulty per generation: the mean earlier pass rate of the
    * subset's problems (of those the ranking has one for). Null for a rotating search (no ranking,
@@ -43,12 +46,13 @@ export function fitnessChartData(state: SearchState): FitnessChartData {
     : '';
   return {
     title: 'Fitness per generation',
-    description: `Best fitness and the population's mean ± SD (capped at the best) over ${h.length} generation${h.length === 1 ? '' : 's'} (pass rate on the generation's subset minus ${state.config.parsimony} per node, floored at 0: genomes at 0 rank by fewer executions per problem, as in the study).${easeSaid}`,
+    description: `Best fitness and the population's mean ± SD (capped at 0 and at the best) over ${h.length} generation${h.length === 1 ? '' : 's'} (pass rate on the generation's subset minus ${state.config.parsimony} per node, floored at 0: genomes at 0 rank by fewer executions per problem, as in the study).${easeSaid}`,
     generations: h.map((g) => g.generation),
     best: h.map((g) => g.best),
     mean: h.map((g) => g.mean),
-    low: h.map((g) => g.mean - (g.sd ?? 0)),
+    low: h.map((g) => Math.max(0, g.mean - (g.sd ?? 0))),
     high: h.map((g) => Math.min(g.best, g.mean + (g.sd ?? 0))),
+    sd: h.map((g) => g.sd ?? null),
     ease,
   };
 }

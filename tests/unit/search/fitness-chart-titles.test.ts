@@ -16,6 +16,7 @@ const data: FitnessChartData = {
   mean: [0.69, 0.6],
   low: [0.532, 0.476],
   high: [0.848, 0.69],
+  sd: [0.158, 0.124],
   ease: [0.7, 0.65],
 };
 

@@ -60,6 +60,18 @@ describe('search charts', () => {
     expect(data.low[0]).toBeCloseTo(0.655, 12);
   });
 
+  it('stop the band at 0, where fitness is floored, when many genomes score nothing (audit R207-4)', () => {
+    // One genome at 0.94 and nine at 0: mean 0.094, SD 0.297, so mean − SD is below any fitness there can be.
+    const floored: SearchState = {
+      ...state,
+      history: [{ ...state.history[0]!, best: 0.94, mean: 0.094, sd: 0.297 }],
+    };
+    const data = fitnessChartData(floored);
+    expect(data.low).toEqual([0]);
+    expect(data.sd).toEqual([0.297]);
+    expect(data.description).toContain('mean ± SD (capped at 0 and at the best)');
+  });
+
   it('stack species sizes to the population in every generation', () => {
     const data = speciesChartData(state);
     expect(data.xTicks).toEqual(['0', '1', '2', '3']);
