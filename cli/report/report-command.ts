@@ -12,6 +12,8 @@ import { UserError } from '../../src/core/user-error.ts';
 import type { Command, CommandIo } from '../main.ts';
 import { refuseFolderName, refuseOutputOverInput, writeFailure, writeFileWhole } from '../output-file.ts';
 import { readResultFiles } from '../result-files.ts';
+import { commandName } from '../command-name.ts';
+import { shellWord } from '../shell-word.ts';
 import { createStatusLine } from '../status-line.ts';
 import { EXIT, InputError, UsageError } from '../usage-error.ts';
 import { parseReportOptions, REPORT_USAGE, type ReportOptions } from './report-options.ts';
@@ -54,13 +56,20 @@ export const reportCommand: Command = {
     if (!report.hasVerdicts) {
       throw new InputError(
         `No unit in ${files.length === 1 ? 'this file' : 'these files'} has a verdict yet (the study was stopped before any problem finished), ` +
-          'so there is nothing to analyse. Continue it with: feedback-lab run --resume FILE.',
+          `so there is nothing to analyse. Continue it with: ${commandName(io.cwd)} run --resume ${files.length === 1 ? shellWord(options.files[0]!) : 'FILE'}.`,
       );
     }
 
     if (options.format === 'csv') {
-      const listing = await writeOrFail(options.out!, resolve(io.cwd, options.out!), () => writeReportCsv(report, options.out!, io.cwd));
+      const { listing, others } = await writeOrFail(options.out!, resolve(io.cwd, options.out!), () => writeReportCsv(report, options.out!, io.cwd));
       io.stdout.write(listing);
+      if (others.length > 0) {
+        const shown = others.length > 5 ? `${others.slice(0, 5).join(', ')} and ${others.length - 5} more` : others.join(', ');
+        io.stderr.write(
+          `${options.out} also holds ${others.length === 1 ? 'a CSV file' : `${others.length} CSV files`} this report did not write (${shown}), ` +
+            `from an earlier report or yours: ${others.length === 1 ? 'it is' : 'they are'} not part of this one. Give --out an empty folder to keep reports apart.\n`,
+        );
+      }
       return EXIT.ok;
     }
     const text =

@@ -4,7 +4,7 @@
  * here may come from someone else's file (study names, arm labels, error types), so Markdown
  * escapes it with the table writer's own escaping.
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { NamedResultFile } from '../../src/core/analysis/result-file-study.ts';
 import type { ResultsReport } from '../../src/core/analysis/results-report.ts';
@@ -77,8 +77,11 @@ export function csvFileNames(tables: readonly Table[]): string[] {
 /**
  * Writes one CSV per table into `dir` and returns, for stdout, each file with its caption, its
  * notes and every section's messages: a CSV has no room for them, and they say how to read it.
+ * `others`: CSV files already in `dir` that this report did not write (an earlier report of another
+ * study, with tables this one has not): left alone, as they may be the user's, but named, since
+ * `dir/*.csv` would read them as part of this report (audit R209-3).
  */
-export async function writeReportCsv(report: ResultsReport, dir: string, cwd: string): Promise<string> {
+export async function writeReportCsv(report: ResultsReport, dir: string, cwd: string): Promise<{ listing: string; others: string[] }> {
   const folder = resolve(cwd, dir);
   await mkdir(folder, { recursive: true });
   const lines: string[] = [...report.notes];
@@ -94,5 +97,7 @@ export async function writeReportCsv(report: ResultsReport, dir: string, cwd: st
       lines.push(`  ${join(dir, name)}: ${table.caption}${empty}`, ...(table.notes ?? []).map((n) => `    ${n}`));
     }
   }
-  return `${lines.join('\n')}\n`;
+  const written = new Set(names);
+  const others = (await readdir(folder)).filter((name) => name.toLowerCase().endsWith('.csv') && !written.has(name)).sort();
+  return { listing: `${lines.join('\n')}\n`, others };
 }

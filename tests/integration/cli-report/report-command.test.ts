@@ -21,6 +21,7 @@ import { bigResultFile } from '../../support/big-result-file.ts';
 import { loadTestProblems } from '../../support/datasets.ts';
 import { TRUTH } from '../../unit/study/study-fixtures.ts';
 import { cellTexts, feedbackLab, forcedStudyConfig, markdownTable, pageTables, studyFile, tempDir, writeResultFile } from './report-fixtures.ts';
+import { CLI_ELSEWHERE_PATTERN } from '../../support/cli-process.ts';
 
 let dir: string;
 let whole: ResultFile;
@@ -140,6 +141,19 @@ describe('feedback-lab report', () => {
     expect(written).toHaveLength(markdown.out.split('\n').filter((line) => line.startsWith('**')).length);
     for (const name of written) expect(ran.out).toContain(`${join('tables', name)}: `);
     expect(ran.out).toContain(`tables/arm-summary.csv: ${summary.caption}`);
+    expect(ran.err).not.toContain('did not write');
+  });
+
+  it('names CSV files already in the folder that the report did not write, and leaves them alone (audit R209-3)', async () => {
+    mkdirSync(join(dir, 'shared-tables'), { recursive: true });
+    writeFileSync(join(dir, 'shared-tables', 'transitions-other-arm-1.csv'), 'from another study\n');
+    writeFileSync(join(dir, 'shared-tables', 'notes.txt'), 'mine\n');
+    const ran = await feedbackLab(dir, ['report', 'forced.json', '--format', 'csv', '--out', 'shared-tables']);
+    expect(ran.code).toBe(0);
+    expect(ran.err).toContain(
+      'shared-tables also holds a CSV file this report did not write (transitions-other-arm-1.csv), from an earlier report or yours: it is not part of this one. Give --out an empty folder to keep reports apart.',
+    );
+    expect(readFileSync(join(dir, 'shared-tables', 'transitions-other-arm-1.csv'), 'utf8')).toBe('from another study\n');
   });
 
   it('writes --out FILE.gz as gzip, as merge does, and FILE as the text it would print', async () => {
@@ -234,7 +248,8 @@ describe('feedback-lab report refuses what it cannot use, naming the file', () =
     await writeResultFile(dir, 'started.json', await studyFile({ only: () => false }));
     const ran = await feedbackLab(dir, ['report', 'started.json']);
     expect(ran.code).toBe(1);
-    expect(ran.err).toMatch(/^feedback-lab report: No unit in this file has a verdict yet .* feedback-lab run --resume FILE\.\n$/);
+    // The command to continue it, as run prints it: runnable where the report was (audit R209-8).
+    expect(ran.err).toMatch(new RegExp(String.raw`^feedback-lab report: No unit in this file has a verdict yet .* Continue it with: ${CLI_ELSEWHERE_PATTERN} run --resume started\.json\.\n$`));
   });
 
   it('refuses a command line it cannot act on, with exit code 2', async () => {
