@@ -69,10 +69,10 @@ export const mergeCommand: Command = {
       }
 
       // Compressing hundreds of MB takes seconds of its own.
-      status.show(`Writing ${options.out} (${countOf(merged.doc.units.length, 'unit')}${path.endsWith('.gz') ? ', gzip' : ''})…`, 'writing');
+      status.show(`Writing ${options.out} (${countOf(merged.doc.units.length, 'unit')}${path.toLowerCase().endsWith('.gz') ? ', gzip' : ''})…`, 'writing');
       let bytes: Uint8Array;
       try {
-        bytes = await exportResultFile(merged.doc, { gzip: path.endsWith('.gz') });
+        bytes = await exportResultFile(merged.doc, { gzip: path.toLowerCase().endsWith('.gz') });
       } catch (error) {
         // A file's JSON is one string, and V8 holds none past 2^29 − 24 characters: shards of 1 GB
         // together ended in "Cannot write …: Invalid string length", as if the disk were at fault.

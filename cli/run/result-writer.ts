@@ -84,7 +84,7 @@ export function createResultWriter(options: ResultWriterOptions): ResultWriter {
     try {
       const text = Readable.from(resultFileText(doc), { objectMode: false });
       const file = createWriteStream(temporary);
-      await (options.path.endsWith('.gz') ? pipeline(text, createGzip(), file) : pipeline(text, file));
+      await (options.path.toLowerCase().endsWith('.gz') ? pipeline(text, createGzip(), file) : pipeline(text, file));
       await rename(temporary, options.path);
     } catch (error) {
       await rm(temporary, { force: true });

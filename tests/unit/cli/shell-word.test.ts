@@ -12,4 +12,9 @@ describe('shellWord', () => {
     expect(shellWord('$HOME;rm -rf x')).toBe("'$HOME;rm -rf x'");
     expect(shellWord('')).toBe("''");
   });
+
+  it('puts ./ before a path that starts with a dash, which a pasted command would read as an option (audit R209-5)', () => {
+    expect(shellWord('-slow.jsonl')).toBe('./-slow.jsonl');
+    expect(shellWord('--my run.json')).toBe("'./--my run.json'");
+  });
 });
