@@ -67,7 +67,9 @@ export function resumedStudyConfig(doc: ResultFile, endpoint: string | null, nam
     const recorded = [...new Set(bindings.map(([, b]) => (b.baseUrl ? apiRoot(b.baseUrl) : '')))];
     if (recorded.length !== 1 || recorded[0] !== endpoint) {
       throw new InputError(
-        `${origin}: this study started on ${recorded.join(', ')}; it must continue there (leave out --endpoint). To run it on ${endpoint}, start it again with --study FILE.`,
+        `${origin}: this study started on ${recorded.join(', ')}; it must continue there (leave out --endpoint): its result file names that server as the one that answered. ` +
+          `If the server has moved, make it answer at that address again (a server on another machine: an SSH tunnel, ssh -N -L LOCAL_PORT:HOST:PORT), ` +
+          `or run the study anew on ${endpoint} with --study FILE (the units done so far are not carried over).`,
       );
     }
   }
