@@ -196,6 +196,33 @@ export function budgetReached(state: SearchState): SearchStopReason | null {
   return null;
 }
 
+/**
+ * Every budget that is spent, in budgetReached's order. A search stops on the first, but a
+ * Carry on that lifted only that one stopped again at once on the next (audit R207-5).
+ */
+export function budgetsSpent(state: SearchState): SearchStopReason[] {
+  const { budget } = state.config;
+  const spent: SearchStopReason[] = [];
+  if (state.history.length >= budget.maxGenerations) spent.push('generations');
+  if (budget.maxTokens !== null && state.usage.tokens >= budget.maxTokens) spent.push('tokens');
+  if (budget.maxWallMs !== null && state.usage.activeMs >= budget.maxWallMs) spent.push('wall-time');
+  return spent;
+}
+
+/**
+ * The budget a Carry on gives a stopped search: `more` generations when they ran out, and no
+ * limit on tokens or wall time where those are spent, so that `withBudget` runs it again.
+ */
+export function carryOnBudget(state: SearchState, more: number): SearchConfig['budget'] {
+  const spent = new Set([...(state.stopReason ? [state.stopReason] : []), ...budgetsSpent(state)]);
+  const { budget } = state.config;
+  return {
+    maxGenerations: budget.maxGenerations + (spent.has('generations') ? more : 0),
+    maxWallMs: spent.has('wall-time') ? null : budget.maxWallMs,
+    maxTokens: spent.has('tokens') ? null : budget.maxTokens,
+  };
+}
+
 /** Evaluations of this generation not yet recorded (also while a budget has stopped the search). */
 export function missingEvaluations(state: SearchState): number {
   const expected = state.population.length * state.config.evaluationsPerGenome * state.subset.length;

@@ -6,6 +6,8 @@ import { studySearchConfig, type SearchConfig } from '../../../src/core/search/s
 import {
   addActiveTime,
   advanceGeneration,
+  budgetsSpent,
+  carryOnBudget,
   genomeById,
   initSearch,
   lineage,
@@ -320,6 +322,20 @@ describe('budget', () => {
     expect(withBudget(running, { maxGenerations: 3, maxWallMs: null, maxTokens: null }).status).toBe('evaluating');
     const spent = addActiveTime(running, 5_000);
     expect(withBudget(spent, { maxGenerations: 3, maxWallMs: 1_000, maxTokens: null })).toMatchObject({ status: 'done', stopReason: 'wall-time' });
+  });
+
+  it('carries on with one click when two budgets are spent: every spent one is lifted (audit R207-5)', () => {
+    // Two generations under a token budget the second one spends: both budgets end the search.
+    const short = drive(initSearch(config({ budget: { maxGenerations: 2, maxWallMs: null, maxTokens: null } }), 8), noisyEvaluator(8));
+    const both = withBudget(short, { maxGenerations: 2, maxWallMs: null, maxTokens: short.usage.tokens });
+    expect(both).toMatchObject({ status: 'done', stopReason: 'generations' });
+    expect(budgetsSpent(both)).toEqual(['generations', 'tokens']);
+    const budget = carryOnBudget(both, 3);
+    expect(budget).toEqual({ maxGenerations: 5, maxWallMs: null, maxTokens: null });
+    expect(withBudget(both, budget)).toMatchObject({ status: 'evaluating', stopReason: null });
+    // One spent: only that one changes.
+    const wall = { ...both, config: { ...both.config, budget: { maxGenerations: 9, maxWallMs: 1, maxTokens: 10 ** 9 } }, stopReason: 'wall-time' as const };
+    expect(carryOnBudget(wall, 3)).toEqual({ maxGenerations: 9, maxWallMs: null, maxTokens: 10 ** 9 });
   });
 
   it('still scores a generation whose last evaluation spent the budget', () => {
