@@ -49,7 +49,7 @@ export function mainUsage(): string {
     '  feedback-lab report results.json.gz > report.md',
     '',
     'Run "feedback-lab <command> --help" (or "feedback-lab help <command>") for a command\'s options.',
-    'Exit codes, for every command: 0 done, 1 bad input or a failure, 2 bad command line, 130 Ctrl+C, 143 SIGTERM, 129 SIGHUP (the terminal closed).',
+    'Exit codes, for every command: 0 done, 1 bad input or a failure, 2 bad command line, 3 (run) unfinished: resume it once the cause is fixed, 130 Ctrl+C, 143 SIGTERM, 129 SIGHUP (the terminal closed).',
   ].join('\n');
 }
 

@@ -12,7 +12,12 @@ export class InputError extends Error {
 }
 
 /** Exit codes, the same for every subcommand. */
-export const EXIT = { ok: 0, badInput: 1, usage: 2 } as const;
+/**
+ * `unfinished`: the run ended with units that `--resume` can still finish once the cause is gone
+ * (errored units, an endpoint that kept failing). Apart from 1 so that a script can wait and
+ * resume on 3 without looping for ever on a bad study file or a wrong model name (audit R209-4).
+ */
+export const EXIT = { ok: 0, badInput: 1, usage: 2, unfinished: 3 } as const;
 
 /**
  * The exit code after stopping on a signal, as shells report a process the signal ended:

@@ -381,14 +381,14 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   if (stopReason === 'endpoint-failing') {
     const check = keyRefused === null ? 'check the server' : `it refuses the key (${keyRefused}): ${lowerFirst(keyAdvice(keyRefused, options.apiKeyEnv)).replace(/\.$/, '')}`;
     io.stderr.write(`The endpoint ${prepared.endpoint} keeps failing; ${check}, then ${resumeHint}\n`);
-    return EXIT.badInput;
+    return written ? EXIT.unfinished : EXIT.badInput;
   }
   if (errored.length > 0) {
     const more = errored.length > MAX_LISTED_ERRORED ? ` (${errored.length - MAX_LISTED_ERRORED} not listed above)` : '';
     // On a line of its own: after the command, on the same line, it read as more of the command.
     const timedOut = [...firstErroredWith.keys()].some(isFirstTokenTimeout) ? `\n${firstTokenHint(options.firstTokenTimeoutMs)}` : '';
     io.stderr.write(`${errored.length} unit(s) errored: the model request kept failing${more}. They count as not run; once the cause named above is fixed, ${resumeHint}${timedOut}\n`);
-    return EXIT.badInput;
+    return written ? EXIT.unfinished : EXIT.badInput;
   }
   if (!written) {
     // Every unit ran, but the file on disk is an earlier write (a full disk): exit 0 would tell a script the results are in it.

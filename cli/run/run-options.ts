@@ -121,10 +121,11 @@ when the problem's time cap ran out meanwhile; one refused for rate limits (429)
 again after the wait the server asks for (up to 5 min; a longer one errors the unit), or
 else after 30 s, then 60 s.
 
-Exit codes: 0 done, 1 bad input (study file, datasets, endpoint, model names) or some
-units errored or the run failed, 2 bad command line, 130 stopped by Ctrl+C, 143 by SIGTERM,
-129 by SIGHUP, the terminal closed (the result file holds everything done so far; continue
-with --resume).`;
+Exit codes: 0 done, 1 bad input (study file, datasets, endpoint, model names) or the run
+failed, 2 bad command line, 3 unfinished: some units errored or the endpoint kept failing
+(the result file holds them; --resume runs them again once the cause is fixed), 130 stopped
+by Ctrl+C, 143 by SIGTERM, 129 by SIGHUP, the terminal closed (the result file holds
+everything done so far; continue with --resume).`;
 
 /** Parsed options, or null when help was asked for. Throws UsageError for anything else wrong. */
 export function parseRunOptions(argv: readonly string[]): RunOptions | null {

@@ -64,7 +64,7 @@ describe('feedback-lab run, audit', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
     try {
       const run = await runFeedbackLab(dir, ['run', '--study', 'one.json', '--endpoint', url, '--model', 'fake-model', '--workers', '1', '--out', 'dropped.json']);
-      expect(run.code, run.stderr).toBe(1);
+      expect(run.code, run.stderr).toBe(3);
       expect(run.stderr).toMatch(/llama-solo\/0\/HumanEval\/0 errored: The language-model server at http:\/\/127\.0\.0\.1:\d+ stopped answering .*It answered earlier requests, so its address was right/);
       expect(run.stderr).not.toMatch(/base URL, host and port are right/);
     } finally {

@@ -269,13 +269,13 @@ describe('feedback-lab run', () => {
     expectCompleteAsScripted(await readResult('updated.json'));
   });
 
-  it('stops when the endpoint keeps failing mid-run, keeps the errored units in the file, and exits 1', async () => {
+  it('stops when the endpoint keeps failing mid-run, keeps the errored units in the file, and exits 3 (unfinished: resume it)', async () => {
     const failing = await startFakeOpenAIServer({ reply: () => ({ kind: 'status', status: 500, message: 'CUDA out of memory' }), models: [SCRIPTED_MODEL] });
     try {
       const { code, stdout, stderr } = await feedbackLab(
         ['run', '--study', 'study-1.json', '--endpoint', failing.url, '--model', SCRIPTED_MODEL, '--workers', '1', '--requests', '5', '--concurrency', '5', '--out', 'failing.json'],
       );
-      expect(code, stderr).toBe(1);
+      expect(code, stderr).toBe(3);
       // The engine's own explanation reaches the user, then the command says what to do.
       expect(stderr).toMatch(/errored: The server at http:\/\/127\.0\.0\.1:\d+ failed \(500 Internal Server Error\) after \d+ attempts\. The server said: "CUDA out of memory"/);
       expect(stderr).toMatch(new RegExp(String.raw`keeps failing; check the server, then continue with: ${CLI_ELSEWHERE_PATTERN} run --resume failing\.json`));

@@ -91,7 +91,7 @@ describe('feedback-lab run against an endpoint that refuses', () => {
       ]);
       delete process.env.FEEDBACK_LAB_TEST_KEY;
       const ran = await running;
-      expect(ran.code, ran.stderr).toBe(1);
+      expect(ran.code, ran.stderr).toBe(3);
       const errored = ran.stderr.split('\n').filter((line) => / errored: /.test(line));
       expect(errored.length).toBeGreaterThan(0);
       expect(errored[0]).toMatch(
@@ -130,19 +130,19 @@ describe('feedback-lab run against an endpoint that refuses', () => {
       ]);
       delete process.env.FEEDBACK_LAB_TEST_KEY;
       const ran = await running;
-      expect(ran.code, ran.stderr).toBe(1);
+      expect(ran.code, ran.stderr).toBe(3);
       expect(ran.stderr).toMatch(new RegExp(String.raw`keeps failing; check the server, then continue with: ${CLI_ELSEWHERE_PATTERN} run --resume refused-once\.json --api-key-env FEEDBACK_LAB_TEST_KEY(?: --workers 1)? --concurrency 1\n$`));
     } finally {
       await server.close();
     }
   });
 
-  it('explains a context too small once, then names the units that met it, and exits 1 with the way to resume', async () => {
+  it('explains a context too small once, then names the units that met it, and exits 3 with the way to resume', async () => {
     const tooLong = "This model's maximum context length is 512 tokens. However, your messages resulted in 900 tokens.";
     const server = await startFakeOpenAIServer({ reply: () => ({ kind: 'status', status: 400, message: tooLong }) });
     try {
       const ran = await runFeedbackLab(dir, ['run', '--study', 'study.json', '--endpoint', server.url, '--model', 'fake-model', '--workers', '1', '--out', 'ctx.json']);
-      expect(ran.code).toBe(1);
+      expect(ran.code).toBe(3);
       const errored = ran.stderr.split('\n').filter((line) => /^[^ ]+\/\d+\/[^ ]+ errored: /.test(line));
       expect(errored).toHaveLength(4);
       expect(errored[0]).toMatch(/^\S+ errored: The request is too long for the model's context window .* larger context/);

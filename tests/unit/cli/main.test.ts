@@ -38,7 +38,7 @@ describe('feedback-lab, as a first-time user meets it', () => {
     for (const code of ['0 ', '1 bad input', '2 bad command line', '130 stopped by Ctrl+C', '143 by SIGTERM', '129 by SIGHUP']) expect(exitCodes).toContain(code);
     const all = capture();
     await main(['--help'], all);
-    expect(all.out).toContain('Exit codes, for every command: 0 done, 1 bad input or a failure, 2 bad command line, 130 Ctrl+C, 143 SIGTERM, 129 SIGHUP (the terminal closed).');
+    expect(all.out).toContain('Exit codes, for every command: 0 done, 1 bad input or a failure, 2 bad command line, 3 (run) unfinished: resume it once the cause is fixed, 130 Ctrl+C, 143 SIGTERM, 129 SIGHUP (the terminal closed).');
   });
 
   it('help COMMAND prints that command\'s help, as git and npm do, and names a mistyped command', async () => {
