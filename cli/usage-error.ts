@@ -1,4 +1,5 @@
 import { constants as osConstants } from 'node:os';
+import { shellWord } from './shell-word.ts';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 
 /** A command line the program cannot act on: printed with a pointer to --help, exit code 2. */
@@ -57,12 +58,51 @@ export function parseCommandLine<const O extends NonNullable<ParseArgsConfig['op
   } catch (error) {
     const { code, message } = error as NodeJS.ErrnoException;
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') throw new UsageError(missingValueMessage(message, argv, options) ?? message);
+    if (code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL') throw new UsageError(unexpectedArgumentMessage(message, options));
     if (code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(message);
     const given = /^Unknown option '([^']*)'/.exec(message)?.[1] ?? '';
-    const guess = nearestName(given.replace(/^-+/, '').split('=')[0] ?? '', Object.keys(options));
+    const typed = given.replace(/^-+/, '').split('=')[0] ?? '';
+    const alias = OTHER_TOOLS_NAMES[typed];
+    const guess = alias !== undefined && alias in options ? alias : nearestName(typed, Object.keys(options));
     throw new UsageError(`Unknown option '${given}'.${guess ? ` Did you mean --${guess}?` : ''}`);
   }
 }
+
+/**
+ * node:util's "Unexpected argument 'x'. This command does not take positional arguments" as a
+ * sentence, with where such an argument goes: `run study.json` means `run --study study.json`.
+ */
+function unexpectedArgumentMessage(message: string, options: NonNullable<ParseArgsConfig['options']>): string {
+  const argument = /^Unexpected argument '(.*)'\./.exec(message)?.[1];
+  if (argument === undefined) return message;
+  const where =
+    'study' in options && 'resume' in options
+      ? ` A study to run goes after --study (--study ${shellWord(argument)}); a result file to continue, after --resume.`
+      : '';
+  return `Unexpected argument '${argument}': this command takes none without an option before it.${where}`;
+}
+
+/**
+ * Names other tools give the commands' options, too far from ours for a spelling guess (audit
+ * R209-7): offered only where the command has the option they point to.
+ */
+const OTHER_TOOLS_NAMES: Readonly<Record<string, string>> = {
+  o: 'out',
+  output: 'out',
+  outfile: 'out',
+  w: 'workers',
+  j: 'workers',
+  jobs: 'workers',
+  'model-map': 'map',
+  models: 'model',
+  url: 'endpoint',
+  'base-url': 'endpoint',
+  'api-base': 'endpoint',
+  key: 'api-key-env',
+  'api-key': 'api-key-env',
+  dataset: 'datasets',
+  'datasets-dir': 'datasets',
+};
 
 /**
  * node:util's words for an option given no value ("Option '-b, --benchmark <value>' argument

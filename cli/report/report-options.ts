@@ -98,7 +98,8 @@ export function parseReportOptions(argv: readonly string[]): ReportOptions | nul
   if (positionals.length === 0) throw new UsageError('Name one or more result files to report on.');
   const format = (values.format ?? 'markdown').toLowerCase();
   if (format !== 'markdown' && format !== 'csv' && format !== 'json') {
-    throw new UsageError(`--format must be markdown, csv or json, not "${values.format}".`);
+    const meant = format === 'md' || format === 'text' || format === 'txt' ? 'markdown' : null;
+    throw new UsageError(`--format must be markdown, csv or json, not "${values.format}".${meant ? ` Did you mean --format ${meant}?` : ''}`);
   }
   const out = values.out === undefined ? null : values.out.trim();
   if (out === '') throw new UsageError('--out needs a value.');

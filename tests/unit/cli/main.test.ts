@@ -78,6 +78,24 @@ describe('feedback-lab, as a first-time user meets it', () => {
     expect(other.err.split('\n')[0]).toBe(`feedback-lab merge: Unknown option '--zzz'.`);
   });
 
+  it('names our option for the names other tools give it, and where an argument without an option goes (audit R209-7)', async () => {
+    const first = async (args: string[]) => {
+      const io = capture();
+      expect(await main(args, io)).toBe(2);
+      return io.err.split('\n')[0];
+    };
+    expect(await first(['report', 'r.json', '-o', 'r.md'])).toBe(`feedback-lab report: Unknown option '-o'. Did you mean --out?`);
+    expect(await first(['run', '--study', 's.json', '--output', 'r.json'])).toBe(`feedback-lab run: Unknown option '--output'. Did you mean --out?`);
+    expect(await first(['run', '--study', 's.json', '--model-map', 'a=b'])).toBe(`feedback-lab run: Unknown option '--model-map'. Did you mean --map?`);
+    expect(await first(['score', '-b', 'mbpp', '-j', '2', 's.jsonl'])).toBe(`feedback-lab score: Unknown option '-j'. Did you mean --workers?`);
+    // Only where the command has the option: merge has no --workers.
+    expect(await first(['merge', '-j', '2', 'a.json', 'b.json'])).toBe(`feedback-lab merge: Unknown option '-j'.`);
+    expect(await first(['report', 'r.json', '--format', 'md'])).toBe(`feedback-lab report: --format must be markdown, csv or json, not "md". Did you mean --format markdown?`);
+    expect(await first(['run', 'my study.json', '--endpoint', 'http://127.0.0.1:1/v1'])).toBe(
+      "feedback-lab run: Unexpected argument 'my study.json': this command takes none without an option before it. A study to run goes after --study (--study 'my study.json'); a result file to continue, after --resume.",
+    );
+  });
+
   it('answers an option given no value in the commands\' own words, exit 2', async () => {
     const cases: [string[], string][] = [
       [['score', '-b'], '--benchmark needs a value.'],
