@@ -21,24 +21,8 @@ export interface TakenUp {
  * the results it kept); null when there is none such.
  */
 export function takeUpKilledRun(resultsPath: string): TakenUp | null {
-  const folder = dirname(resultsPath);
-  const prefix = `${basename(resultsPath)}.`;
   let best: (TakenUp & { bytes: number }) | null = null;
-  let names: string[];
-  try {
-    names = readdirSync(folder);
-  } catch {
-    return null;
-  }
-  for (const name of names) {
-    const match = /^(\d+)\.partial$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : '');
-    if (!match) continue;
-    const pid = Number(match[1]);
-    if (pid === process.pid || isRunning(pid)) continue;
-    const partialPath = join(folder, name);
-    const bytes = sizeOf(partialPath);
-    if (bytes !== null && bytes > 0 && (best === null || bytes > best.bytes)) best = { partialPath, pid, bytes };
-  }
+  for (const left of killedRunsLeft(resultsPath)) if (best === null || left.bytes > best.bytes) best = left;
   if (best === null || best.bytes <= (sizeOf(resultsPath) ?? 0)) return null;
   renameSync(best.partialPath, resultsPath);
   return { partialPath: best.partialPath, pid: best.pid };
@@ -50,4 +34,31 @@ function sizeOf(path: string): number | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * The non-empty `.partial` files of `resultsPath` whose process is gone: runs killed outright. A
+ * run without --resume starts over beside them and says so, since they are otherwise found only
+ * by a --resume the user may not know to give (audit R209-9).
+ */
+export function killedRunsLeft(resultsPath: string): (TakenUp & { bytes: number })[] {
+  const folder = dirname(resultsPath);
+  const prefix = `${basename(resultsPath)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(folder);
+  } catch {
+    return [];
+  }
+  const left: (TakenUp & { bytes: number })[] = [];
+  for (const name of names) {
+    const match = /^(\d+)\.partial$/.exec(name.startsWith(prefix) ? name.slice(prefix.length) : '');
+    if (!match) continue;
+    const pid = Number(match[1]);
+    if (pid === process.pid || isRunning(pid)) continue;
+    const partialPath = join(folder, name);
+    const bytes = sizeOf(partialPath);
+    if (bytes !== null && bytes > 0) left.push({ partialPath, pid, bytes });
+  }
+  return left;
 }

@@ -18,7 +18,7 @@ import { createStatusLine, formatBytes } from '../status-line.ts';
 import { EXIT, exitAfterSignal, ignoreLostTerminal, InputError, STOPPING_SIGNALS } from '../usage-error.ts';
 
 import { parseScoreOptions, resumeCommandLine, SCORE_USAGE, type ScoreOptions } from './score-options.ts';
-import { takeUpKilledRun } from './orphan-partial.ts';
+import { killedRunsLeft, takeUpKilledRun } from './orphan-partial.ts';
 import { claimOutput, releaseOutputs, type LockRefusal } from '../run/output-lock.ts';
 import { checkSamplesFile, ResultsWriteError, scoreSamplesFile, type KeptTally } from './score-file.ts';
 import { knownBrokenScoringNote } from '../../src/core/benchmarks/mbpp.ts';
@@ -57,6 +57,14 @@ async function scoreClaimed(options: ScoreOptions, samplesPath: string, resultsP
   const takenUp = options.resume ? takeUpKilledRun(resultsPath) : null;
   if (takenUp !== null) {
     io.stderr.write(`Taking up ${takenUp.partialPath}, left by a run that was killed (process ${takenUp.pid}), as ${resultsPath}.\n`);
+  }
+  if (!options.resume) {
+    for (const left of killedRunsLeft(resultsPath)) {
+      io.stderr.write(
+        `${left.partialPath} holds results of a run of this file that was killed (process ${left.pid}); this run starts over and leaves it. ` +
+          `To go on from it instead, stop this run and give --resume.\n`,
+      );
+    }
   }
   // Until scoring starts nothing is written, so Ctrl+C (or SIGTERM) can end the command at
   // once; Node's default would end it without a word, leaving the user to guess what was kept.

@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { takeUpKilledRun } from '../../../cli/score/orphan-partial.ts';
+import { killedRunsLeft, takeUpKilledRun } from '../../../cli/score/orphan-partial.ts';
 
 /** The id of a process that has ended: nothing runs under it now (ids are not reused this fast). */
 function endedPid(): number {
@@ -46,5 +46,13 @@ describe('taking up what a killed score run left', () => {
     writeFileSync(join(dir, `other.jsonl_results.jsonl.${endedPid()}.partial`), 'one\n');
     expect(takeUpKilledRun(results)).toBeNull();
     expect(existsSync(results)).toBe(false);
+  });
+
+  it('lists what killed runs left, for a run without --resume to mention (audit R209-9)', () => {
+    const pid = endedPid();
+    writeFileSync(`${results}.${pid}.partial`, 'one\n');
+    writeFileSync(`${results}.${process.ppid}.partial`, 'still being written\n');
+    writeFileSync(`${results}.${endedPid()}.partial`, '');
+    expect(killedRunsLeft(results)).toEqual([{ partialPath: `${results}.${pid}.partial`, pid, bytes: 4 }]);
   });
 });
