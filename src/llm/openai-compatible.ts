@@ -150,7 +150,7 @@ export function createOpenAICompatibleModel(options: OpenAICompatibleOptions): O
       const usageAsked = askForUsage;
       const body = JSON.stringify(requestBody(options.model, messages, sampling, streaming, usageAsked));
       try {
-        return await attemptChat(body, sampling.max_tokens, signal, { onToken, onAnswering, onReasoning }, received, attempt);
+        return withPromptEstimate(await attemptChat(body, sampling.max_tokens, signal, { onToken, onAnswering, onReasoning }, received, attempt), messages);
       } catch (thrown) {
         if (signal?.aborted) throw abortError();
         if (!(thrown instanceof AttemptFailure)) throw thrown;
@@ -438,6 +438,18 @@ function refusesStreamOptions(error: Error): boolean {
     (error.status === 400 || error.status === 422) &&
     /stream_options|include_usage/i.test(error.fact)
   );
+}
+
+/**
+ * A reply from a server that sent no token counts has its completion counted from its pieces; its
+ * prompt was read all the same, and counts as estimated from its text (about four characters a
+ * token), as a call stopped mid-reply is counted. Left at 0, a search's token budget charged such
+ * a server nothing for its prompts, and a finished call less than a stopped one (audit R213-1).
+ */
+function withPromptEstimate(reply: ChatReply, messages: readonly ChatMessage[]): ChatReply {
+  if (!reply.usage.tokensEstimated || reply.usage.promptTokens > 0) return reply;
+  const promptTokens = messages.reduce((n, m) => n + splitIntoTokens(m.content).length, 0);
+  return { ...reply, usage: { ...reply.usage, promptTokens } };
 }
 
 function requestBody(model: string, messages: ChatMessage[], sampling: SamplingOptions, stream: boolean, askForUsage: boolean) {

@@ -118,7 +118,9 @@ describe('OpenAI-compatible endpoint: replies', () => {
     const reply = await modelFor(target).chat(messages, sampling, { onToken: (d) => deltas.push(d) });
     expect(reply.text).toBe(solution);
     expect(reply.usage.completionTokens).toBe(deltas.length);
-    expect(reply.usage.promptTokens).toBe(0);
+    // The prompt was read all the same: estimated from its text, as a stopped call's is (audit R213-1).
+    expect(reply.usage.promptTokens).toBe(messages.reduce((n, m) => n + splitIntoTokens(m.content).length, 0));
+    expect(reply.usage.promptTokens).toBeGreaterThan(0);
     expect(reply.usage.tokensEstimated).toBe(true);
   });
 
