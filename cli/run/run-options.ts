@@ -100,7 +100,7 @@ Options:
                             before .json when that file is there); never a file that is
                             there already (continue a result file with --resume FILE).
                             It is rewritten every 30 s while the study runs (less often
-                            once a rewrite takes over 3 s), so a crash loses little
+                            once a rewrite takes over 3.3 s), so a crash loses little
       --datasets DIR        where HumanEval.jsonl.gz / sanitized-mbpp.json are (default:
                             env DATASETS_DIR, else ./public/datasets, else ../shared/datasets)
   -h, --help                show this help

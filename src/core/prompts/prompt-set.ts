@@ -85,7 +85,7 @@ export function validatePromptSet(value: unknown): PromptSetResult {
       const before = errors.length;
       const { id, role, text } = entry;
       if (typeof id !== 'string' || !PROMPT_ID.test(id)) {
-        errors.push(`${at}.id: expected 1-80 letters, digits, '.', '_', ':' or '-', found ${describe(id)}.`);
+        errors.push(`${at}.id: expected 1-80 letters, digits, '.', '_', ':' or '-', starting with a letter or digit, found ${describe(id)}.`);
       } else if (seen.has(id)) {
         errors.push(`${at}.id: "${id}" appears twice; ids must be unique within a set.`);
       } else {
