@@ -220,7 +220,7 @@ export class IdbSearchStore implements SearchStore {
    * first and then said "Nothing was imported." over the second's failure (audit R190-4).
    *
    * A search already stored under a file's id must have the same setup: then its evaluations are
-   * merged (stored ones kept) and the state that is further along wins; two files of one search
+   * merged and the state that is further along wins, with its own records where both have one; two files of one search
    * merge the same way, in order. An imported search is never `running`: it shows as paused or done.
    */
   async importSearches(docs: readonly SearchFile[]): Promise<('added' | 'merged')[]> {
@@ -250,8 +250,12 @@ export class IdbSearchStore implements SearchStore {
           ranHere: existing?.ranHere ?? false,
         };
         await searches.put(record);
+        // The file's state won: its records are the verdicts its scores were computed from, so
+        // they replace this browser's for the same keys. Kept, this browser's verdicts of another
+        // copy of the search contradicted the history shown (audit R207-3).
+        const fileWins = existing !== undefined && state === doc.state;
         for (const evaluation of doc.evaluations) {
-          if ((await rows.getKey([id, evaluation.key])) === undefined) await rows.put({ searchId: id, key: evaluation.key, record: evaluation });
+          if (fileWins || (await rows.getKey([id, evaluation.key])) === undefined) await rows.put({ searchId: id, key: evaluation.key, record: evaluation });
         }
         hows.push(existing ? 'merged' : 'added');
       }
