@@ -29,11 +29,15 @@ export const KEY_HELP: readonly KeyHelp[] = [
  */
 export function actionForKey(
   event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'altKey' | 'metaKey'>,
-  inField: boolean,
+  inField: boolean | 'menu',
   onControl = false,
 ): PresenterAction | null {
   if (event.ctrlKey || event.altKey || event.metaKey) return null;
   if (event.key === 'Escape') return 'close';
+  // A menu (the speed) keeps ↑, ↓ and its letters, but a clicker's PageDown or → never means
+  // "change this menu": with focus left on it after a look, they changed the speed instead of
+  // moving the talk on (audit R212-2).
+  if (inField === 'menu') return CLICKER_KEYS[event.key] ?? null;
   if (inField) return null;
   switch (event.key) {
     case ' ':
@@ -70,12 +74,28 @@ export function actionForKey(
   }
 }
 
-/** Whether a key event comes from somewhere the user types (so R is a letter there, not restart). */
-export function isTypingTarget(target: EventTarget | null): boolean {
+/**
+ * A clicker's "start slideshow" button sends F5 (from the start) or Shift+F5 (from here), as slide
+ * software expects: in a browser that reloads the page, and a live show started over with a new
+ * reply, its key forgotten (audit R212-3). While a show is on it means full screen instead.
+ */
+export function isSlideshowKey(event: Pick<KeyboardEvent, 'key' | 'ctrlKey' | 'altKey' | 'metaKey'>): boolean {
+  return event.key === 'F5' && !event.ctrlKey && !event.altKey && !event.metaKey;
+}
+
+/** The keys a presentation clicker sends to move on or back. */
+const CLICKER_KEYS: Readonly<Record<string, PresenterAction>> = { PageDown: 'next', ArrowRight: 'next', PageUp: 'previous', ArrowLeft: 'previous' };
+
+/**
+ * Whether a key event comes from somewhere the user types (so R is a letter there, not restart):
+ * true for a text field, 'menu' for a drop-down, which gives up a clicker's keys (actionForKey).
+ */
+export function isTypingTarget(target: EventTarget | null): boolean | 'menu' {
   if (!target || typeof (target as Element).closest !== 'function') return false;
   const element = target as HTMLElement;
   if (element.isContentEditable) return true;
-  return element.closest('input, textarea, select') !== null;
+  if (element.closest('input, textarea') !== null) return true;
+  return element.closest('select') !== null ? 'menu' : false;
 }
 
 /**

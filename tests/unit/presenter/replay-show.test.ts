@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { llamaSelfRefine } from '../../../src/core/pipeline/presets.ts';
 import { demoRecording } from '../../../src/core/presenter/shipped-recordings.ts';
-import { actionForKey, isTypingTarget } from '../../../src/ui/presenter/presenter-keys.ts';
+import { actionForKey, isSlideshowKey, isTypingTarget } from '../../../src/ui/presenter/presenter-keys.ts';
 import { ReplayShow, type ReplayClock } from '../../../src/ui/presenter/replay-show.svelte.ts';
 import { StripVoice } from '../../../src/core/presenter/strip.ts';
 import { stageSpeech } from '../../../src/ui/presenter/scene-heading.ts';
@@ -257,5 +257,17 @@ describe('presenter keys', () => {
     expect(actionForKey(key(' '), false, true)).toBeNull();
     expect(actionForKey(key('ArrowRight'), false, true)).toBe('next');
     expect(actionForKey(key('r'), false, true)).toBe('restart');
+  });
+
+  it('take a clicker\'s keys from the speed menu, which keeps ↑, ↓ and its letters (audit R212-2)', () => {
+    expect(['PageDown', 'ArrowRight', 'PageUp', 'ArrowLeft'].map((k) => actionForKey(key(k), 'menu'))).toEqual(['next', 'next', 'previous', 'previous']);
+    expect(['ArrowDown', 'ArrowUp', 'r', ' ', 'b'].map((k) => actionForKey(key(k), 'menu'))).toEqual([null, null, null, null, null]);
+    expect(actionForKey(key('Escape'), 'menu')).toBe('close');
+  });
+
+  it('know a clicker\'s slideshow button (F5, Shift+F5), and leave Ctrl+F5 to the browser (audit R212-3)', () => {
+    expect(isSlideshowKey(key('F5'))).toBe(true);
+    expect(isSlideshowKey(key('F5', { ctrlKey: true }))).toBe(false);
+    expect(isSlideshowKey(key('F'))).toBe(false);
   });
 });
