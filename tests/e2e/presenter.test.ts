@@ -374,6 +374,35 @@ describe('the presenter in Chromium', () => {
     await app.close();
   });
 
+  it('moves the talk on with a clicker while focus is left on the speed menu, unchanged (audit R212-2)', { timeout: 120_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/presenter?source=demo&demo=name-error&speed=step&autostart=1' });
+    const { page } = app;
+    await waitForScene(page, 'problem');
+    const speed = page.getByLabel('Replay speed');
+    await speed.focus();
+    await press(app, 'PageDown', 'generation', 'clicker-from-speed-menu');
+    expect(await speed.inputValue()).toBe('step');
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
+  it('brings back this tab\'s last setup when the Presenter is opened again without a link (audit R212-5)', { timeout: 120_000 }, async () => {
+    const app = await openApp(browser, server, { hash: '#/presenter' });
+    const { page } = app;
+    const speed = page.locator('form.setup select').first();
+    await speed.waitFor();
+    await speed.selectOption('2');
+    await page.evaluate(() => (location.hash = '#/score'));
+    await page.getByRole('heading', { level: 1, name: 'Scoring' }).waitFor();
+    await page.evaluate(() => (location.hash = '#/presenter'));
+    await page.locator('form.setup').waitFor();
+    await expect.poll(() => page.locator('form.setup select').first().inputValue()).toBe('2');
+    // Never started by itself: the setup waits for Start.
+    expect(await page.locator('.stage').count()).toBe(0);
+    expect(app.errors).toEqual([]);
+    await app.close();
+  });
+
   it('does not start a link it cannot read whole, nor a live show that would download models first: it stays on the setup and says why', { timeout: 120_000 }, async () => {
     for (const [query, problem] of [
       ['source=endpoint&endpoint=not%20a%20url&model=fake-model&problem=HumanEval/0&autostart=1', /endpoint:/],
