@@ -14,6 +14,9 @@ export interface CallStart {
   messages: ChatMessage[];
 }
 
+/** Past this long without a piece of a reply that has begun, the strip says so instead of a speed. */
+export const SILENT_AFTER_MS = 3000;
+
 export class LiveTape {
   readonly #now: () => number;
   readonly #resample: boolean;
@@ -134,6 +137,19 @@ export class LiveTape {
     if (this.#pausedAt === null) return;
     this.#pausedMs += (this.#endedAt ?? this.#now()) - this.#pausedAt;
     this.#pausedAt = null;
+  }
+
+  /**
+   * How long a reply that has begun has sent nothing, once that is past SILENT_AFTER_MS; null
+   * otherwise (no reply streaming, its text still coming, the show paused or ended). A stalled
+   * stream kept showing its last speed while the clock ran (audit R212-4).
+   */
+  silentMs(): number | null {
+    const pending = this.#pending;
+    if (pending?.kind !== 'model' || !pending.streaming || pending.cutOff || this.#lastTokenAt === null) return null;
+    if (this.#pausedAt !== null || this.#endedAt !== null) return null;
+    const silent = this.#now() - this.#lastTokenAt;
+    return silent >= SILENT_AFTER_MS ? silent : null;
   }
 
   /** The run's time so far, its pauses left out. */

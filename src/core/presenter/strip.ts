@@ -13,6 +13,8 @@ export interface StripReading {
   maxVersions: number;
   /** Decode speed of the reply streaming now, else of the last reply; null when unknown. */
   tokensPerSecond: number | null;
+  /** How long the reply streaming now has sent nothing (past a few seconds); null while it flows, or with none. */
+  silentMs?: number | null;
   /** Completion tokens of every reply so far, the one streaming included. */
   tokens: number;
   elapsedMs: number;

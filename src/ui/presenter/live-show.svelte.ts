@@ -68,8 +68,12 @@ export class LiveShow implements PresenterShow {
    * happens, and a slow first token or a program that hangs must not look like a frozen screen.
    */
   #elapsedMs = $state(0);
+  /** Read with the clock too: a stream that stalls changes no tape, yet its speed is no longer true. */
+  #silentMs = $state<number | null>(null);
   #reading: StripReading = $derived.by(() => readStrip(this.tape, this.subject.pipeline, this.error !== null));
-  strip: StripReading = $derived({ ...this.#reading, elapsedMs: this.#elapsedMs });
+  strip: StripReading = $derived(
+    this.#silentMs === null ? { ...this.#reading, elapsedMs: this.#elapsedMs } : { ...this.#reading, elapsedMs: this.#elapsedMs, tokensPerSecond: null, silentMs: this.#silentMs },
+  );
   finished = $derived(this.tape.end !== null || this.error !== null);
   playing = $derived(!this.paused && !this.finished);
 
@@ -372,18 +376,23 @@ export class LiveShow implements PresenterShow {
     const tick = this.#live !== null && !this.paused && !this.finished;
     if (tick && this.#clockTimer === null) {
       this.#clockTimer = setInterval(() => {
-        if (this.#live) this.#elapsedMs = this.#live.elapsedMs();
+        if (!this.#live) return;
+        this.#elapsedMs = this.#live.elapsedMs();
+        this.#silentMs = this.#live.silentMs();
       }, CLOCK_TICK_MS);
     } else if (!tick && this.#clockTimer !== null) {
       clearInterval(this.#clockTimer);
       this.#clockTimer = null;
     }
+    // Paused or ended, the silence is the show's, not the model's.
+    if (!tick) this.#silentMs = null;
   }
 
   #publish(): void {
     if (!this.#live) return;
     this.tape = this.#live.snapshot();
     this.#elapsedMs = this.tape.elapsedMs;
+    this.#silentMs = this.#live.silentMs();
     this.#syncClock();
   }
 }

@@ -121,6 +121,29 @@ describe('live tape', () => {
     expect(tape.snapshot().elapsedMs).toBe(2500);
   });
 
+  it('says how long a reply that began has sent nothing, past 3 s, and not while paused (audit R212-4)', () => {
+    let now = 0;
+    const tape = new LiveTape(() => now, { resample: false });
+    tape.callStarted({ nodeId: 'generator', callIndex: 0, modelId: 'fake', messages: [] });
+    tape.replyStarted();
+    now = 10_000;
+    // No piece yet: a first token may be seconds of prefill away, which the stage says itself.
+    expect(tape.silentMs()).toBeNull();
+    for (const piece of ['def', ' f', '():']) {
+      now += 50;
+      tape.token(piece);
+    }
+    now += 2_999;
+    expect(tape.silentMs()).toBeNull();
+    now += 5_001;
+    expect(tape.silentMs()).toBe(8_000);
+    tape.pause();
+    expect(tape.silentMs()).toBeNull();
+    tape.resume();
+    tape.token(' pass');
+    expect(tape.silentMs()).toBeNull();
+  });
+
   it('leaves pauses out of the run time, and keeps the speed of pieces shown after a pause', () => {
     let now = 0;
     const tape = new LiveTape(() => now, { resample: false });
