@@ -31,6 +31,7 @@ import { canonicalPath, refuseFolderName, refuseOutputOverInput, writeFailure } 
 import { describeImport } from '../result-files.ts';
 import { createStatusLine } from '../status-line.ts';
 import { EXIT, exitAfterSignal, ignoreLostTerminal, InputError, STOPPING_SIGNALS, UsageError } from '../usage-error.ts';
+import { shellWord } from '../shell-word.ts';
 import { refuseExistingOutput } from './existing-output.ts';
 import { bindModels, checkEndpoint, chooseEndpoint, keyAdvice, modelKeys } from './bind-models.ts';
 import { nodeEnvironment } from './node-environment.ts';
@@ -64,6 +65,10 @@ interface PreparedStudy {
   problems: Problem[];
   /** What --prompts changes for the study's arms, when given. */
   promptNote: string | null;
+  /** Where `endpoint` came from: the command line's --endpoint, or the study link or file. */
+  endpointFrom: 'option' | 'study';
+  /** The study's origin as the user named it (a file, a link), for messages. */
+  origin: string;
 }
 
 export const runCommand: Command = {
@@ -116,6 +121,15 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   if (named !== null) claimOutput(resolve(io.cwd, named));
   const prepared = await prepareStudy(options, io);
   const { config, store } = prepared;
+  // A study link or a result file is anyone's to write: the server it names gets no key the user
+  // did not send there by name. Taken from the file, a key went to whatever it named, starting
+  // with the model list (audit R215-1).
+  if (apiKey !== undefined && prepared.endpointFrom === 'study') {
+    throw new UsageError(
+      `${prepared.origin} names the endpoint ${prepared.endpoint}, and a key from --api-key-env is sent only to an endpoint named on the command line: ` +
+        `if that server is yours, add --endpoint ${shellWord(prepared.endpoint)}.`,
+    );
+  }
   if (options.out !== null) {
     const out = options.out;
     await refuseExistingOutput(out, io.cwd, { config, resume: options.resume }, () => readWithStatus(out, io));
@@ -363,7 +377,7 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   for (const note of [...cutReplyLines(config, stored), ...timeCapLines(config, stored)]) io.stderr.write(`${note}\n`);
   for (const report of servedModels.reports()) io.stderr.write(`${servedModelSentence(report)}\n`);
   const elapsed = formatDuration(performance.now() - started);
-  const resumeHint = `continue with: ${runResumeCommandLine(options, options.out ?? options.resume ?? outPath, io.cwd)}`;
+  const resumeHint = `continue with: ${runResumeCommandLine(options, options.out ?? options.resume ?? outPath, io.cwd, prepared.endpoint)}`;
   // Once per run, after the progress line, as the Study page says it under its run.
   if (continuedAfterUpdate.size > 0) io.stderr.write(`${continuedAfterUpdateNote(continuedAfterUpdate.size)}\n`);
   if (written) io.stderr.write(`${end?.status === 'done' ? 'Done' : 'Stopped'} after ${elapsed}; results in ${outPath}.\n`);
@@ -467,6 +481,8 @@ async function prepareStudy(options: RunOptions, io: CommandIo): Promise<Prepare
       resuming: true,
       problems: dataset.problems,
       promptNote: null,
+      endpointFrom: options.endpoint === null ? 'study' : 'option',
+      origin: options.resume,
     };
   }
   const promptSet = options.prompts === null ? undefined : await readPromptSetArgument(options.prompts, io.cwd);
@@ -486,7 +502,17 @@ async function prepareStudy(options: RunOptions, io: CommandIo): Promise<Prepare
   const created = new Date();
   const config = newStudyConfig(request, models, dataset, { id: newStudyId(created), created: created.toISOString() }, promptSet);
   const promptNote = promptSet && options.prompts !== null ? promptSetNote(options.prompts, promptSet, config.arms) : null;
-  return { config, store: new MemoryStudyStore(), endpoint, earlierEnvironments: [], resuming: false, problems: dataset.problems, promptNote };
+  return {
+    config,
+    store: new MemoryStudyStore(),
+    endpoint,
+    earlierEnvironments: [],
+    resuming: false,
+    problems: dataset.problems,
+    promptNote,
+    endpointFrom: options.endpoint === null ? 'study' : 'option',
+    origin: request.origin,
+  };
 }
 
 function lowerFirst(text: string): string {

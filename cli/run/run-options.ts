@@ -81,7 +81,9 @@ Options:
       --map KEY=NAME        the endpoint's model name for one key (repeatable), e.g.
                             --map llama3.2:3b=llama3.2:3b-instruct-q4_K_M
       --api-key-env VAR     send the API key held in environment variable VAR (default:
-                            no key, as local servers such as Ollama need none)
+                            no key, as local servers such as Ollama need none); only to
+                            an endpoint given with --endpoint, never to one a study link
+                            or file names (with --resume too: repeat --endpoint)
       --workers N           Python interpreters (default: ${defaultWorkers()}); ${workersHelp()}:
                             each holds ~200 MB and a core, so no more than twice the
                             cores nor than half the memory is allowed
@@ -221,10 +223,15 @@ function readModelMap(entries: readonly string[]): Record<string, string> {
  * goes with it: the key's variable (without it the server refuses every request), the datasets'
  * folder, and the pace of the run when it is not the default (workers, requests at once, problems
  * in flight, the first-token wait), so a resumed vLLM run does not drop to one request at a time.
+ * With a key goes the endpoint it is for: a key is sent only to an endpoint the command line names
+ * (run-command.ts, audit R215-1).
  */
-export function runResumeCommandLine(options: RunOptions, file: string, cwd: string): string {
+export function runResumeCommandLine(options: RunOptions, file: string, cwd: string, endpoint?: string): string {
   const words = [commandName(cwd), 'run', '--resume', shellWord(file)];
-  if (options.apiKeyEnv !== null) words.push('--api-key-env', options.apiKeyEnv);
+  if (options.apiKeyEnv !== null) {
+    if (endpoint !== undefined) words.push('--endpoint', shellWord(endpoint));
+    words.push('--api-key-env', options.apiKeyEnv);
+  }
   if (options.workers !== defaultWorkers()) words.push('--workers', String(options.workers));
   if (options.requests !== 1) words.push('--requests', String(options.requests));
   if (options.concurrency !== options.workers + options.requests) words.push('--concurrency', String(options.concurrency));

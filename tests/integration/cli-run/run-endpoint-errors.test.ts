@@ -101,7 +101,7 @@ describe('feedback-lab run against an endpoint that refuses', () => {
       expect(ran.stderr).not.toMatch(/Check the API key|local servers such as Ollama|origin/);
       // The run stops, and its last line says why in the same terms, not "check the server".
       expect(ran.stderr).toMatch(
-        new RegExp(String.raw`keeps failing; it refuses the key \(401\): the key sent was the value of FEEDBACK_LAB_TEST_KEY: check that it is the key for this server, then continue with: ${CLI_ELSEWHERE_PATTERN} run --resume revoked\.json --api-key-env FEEDBACK_LAB_TEST_KEY(?: --workers 1)? --concurrency 1\n$`),
+        new RegExp(String.raw`keeps failing; it refuses the key \(401\): the key sent was the value of FEEDBACK_LAB_TEST_KEY: check that it is the key for this server, then continue with: ${CLI_ELSEWHERE_PATTERN} run --resume revoked\.json --endpoint http:\/\/127\.0\.0\.1:\d+\/v1 --api-key-env FEEDBACK_LAB_TEST_KEY(?: --workers 1)? --concurrency 1\n$`),
       );
       // A refusal is not tried again: one request per unit.
       expect(server.requests.length).toBeLessThanOrEqual(8);
@@ -131,7 +131,7 @@ describe('feedback-lab run against an endpoint that refuses', () => {
       delete process.env.FEEDBACK_LAB_TEST_KEY;
       const ran = await running;
       expect(ran.code, ran.stderr).toBe(3);
-      expect(ran.stderr).toMatch(new RegExp(String.raw`keeps failing; check the server, then continue with: ${CLI_ELSEWHERE_PATTERN} run --resume refused-once\.json --api-key-env FEEDBACK_LAB_TEST_KEY(?: --workers 1)? --concurrency 1\n$`));
+      expect(ran.stderr).toMatch(new RegExp(String.raw`keeps failing; check the server, then continue with: ${CLI_ELSEWHERE_PATTERN} run --resume refused-once\.json --endpoint http:\/\/127\.0\.0\.1:\d+\/v1 --api-key-env FEEDBACK_LAB_TEST_KEY(?: --workers 1)? --concurrency 1\n$`));
     } finally {
       await server.close();
     }
@@ -149,6 +149,32 @@ describe('feedback-lab run against an endpoint that refuses', () => {
       const first = errored[0]!.split(' ')[0];
       expect(errored.slice(1)).toEqual(errored.slice(1).map((line) => `${line.split(' ')[0]} errored: the same error as ${first}.`));
       expect(ran.stderr).toMatch(/4 unit\(s\) errored.*bin\/feedback-lab\.mjs run --resume ctx\.json(?: --workers 1)?\n$/);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('sends a key only to an endpoint named on the command line, not to one a study file names (audit R215-1)', async () => {
+    const server = await startFakeOpenAIServer({ apiKey: 'the-right-key' });
+    try {
+      // Someone else's draft: it names a server, and the user runs it with their key.
+      writeFileSync(join(dir, 'theirs.json'), JSON.stringify({ ...scriptedStudyFile(1), selection: { kind: 'ids', ids: SCRIPTED_PROBLEM_IDS.slice(0, 1) }, endpoint: server.url }));
+      const withKey = (args: string[]) => {
+        process.env.FEEDBACK_LAB_TEST_KEY = 'the-right-key';
+        const running = runFeedbackLab(dir, args);
+        delete process.env.FEEDBACK_LAB_TEST_KEY;
+        return running;
+      };
+      const refused = await withKey(['run', '--study', 'theirs.json', '--model', 'fake-model', '--api-key-env', 'FEEDBACK_LAB_TEST_KEY', '--out', 'theirs-run.json']);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(
+        `theirs.json names the endpoint ${server.url}, and a key from --api-key-env is sent only to an endpoint named on the command line: if that server is yours, add --endpoint ${server.url}.`,
+      );
+      expect(server.requests).toHaveLength(0);
+      // Named by the user, it gets the key.
+      const sent = await withKey(['run', '--study', 'theirs.json', '--endpoint', server.url, '--model', 'fake-model', '--api-key-env', 'FEEDBACK_LAB_TEST_KEY', '--out', 'theirs-run.json']);
+      expect(sent.code, sent.stderr).toBe(0);
+      expect(server.requests[0]?.headers.authorization).toBe('Bearer the-right-key');
     } finally {
       await server.close();
     }

@@ -75,6 +75,12 @@ describe('feedback-lab run options', () => {
     expect(runResumeCommandLine(given, 'run.json.gz', cwd)).toMatch(
       new RegExp(String.raw` run --resume run\.json\.gz --api-key-env OPENAI_API_KEY --workers ${defaultWorkers() + 1} --requests 8 --concurrency 3 --first-token-timeout 300 --datasets 'my data'$`),
     );
+    // A key is sent only to an endpoint the command line names: the endpoint goes with it (audit R215-1).
+    const keyed = parseRunOptions(['--study', 'study.json', '--endpoint', 'https://api.example.com/v1', '--api-key-env', 'OPENAI_API_KEY'])!;
+    expect(runResumeCommandLine(keyed, 'run.json', cwd, 'https://api.example.com/v1')).toMatch(
+      / run --resume run\.json --endpoint https:\/\/api\.example\.com\/v1 --api-key-env OPENAI_API_KEY$/,
+    );
+    expect(runResumeCommandLine(plain, 'run.json', cwd, 'http://localhost:11434/v1')).toMatch(/ run --resume run\.json$/);
     // Concurrency left to follow workers and requests is left out: the resumed run works it out again.
     const paced = parseRunOptions(['--resume', 'run.json', '--requests', '4'])!;
     expect(runResumeCommandLine(paced, 'run.json', cwd)).toMatch(/ run --resume run\.json --requests 4$/);
