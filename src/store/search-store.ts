@@ -180,7 +180,10 @@ export class IdbSearchStore implements SearchStore {
       records.map(async (record): Promise<SearchListing> => {
         const { setup, state } = record;
         const counts = await afterSnapshot(tx.objectStore('searchEvaluations'), record.id, state);
-        const champion = state?.champion ? state.genomes[state.champion.genomeId] : undefined;
+        // Own genomes only, and a shape that cannot be drawn is left out: one stored search with a
+        // damaged champion (a file imported before its state was checked in depth) emptied the
+        // whole list, leaving every other search out of reach (audit R215-2).
+        const champion = state?.champion && Object.hasOwn(state.genomes, state.champion.genomeId) ? state.genomes[state.champion.genomeId] : undefined;
         return {
           id: record.id,
           name: setup.name,
@@ -193,7 +196,7 @@ export class IdbSearchStore implements SearchStore {
           maxGenerations: (state?.config ?? setup.config).budget.maxGenerations,
           stopReason: state?.stopReason ?? null,
           championFitness: state?.champion?.fitness ?? null,
-          championShape: champion ? describeTopology(champion.pipeline) : null,
+          championShape: champion ? shapeOrNull(champion.pipeline) : null,
           ...counts,
         };
       }),
@@ -310,6 +313,14 @@ export class IdbCallCache implements CallCache {
 }
 
 /** More generations scored, then more evaluations recorded. */
+function shapeOrNull(pipeline: Parameters<typeof describeTopology>[0]): string | null {
+  try {
+    return describeTopology(pipeline);
+  } catch {
+    return null;
+  }
+}
+
 function furtherAlong(a: SearchState, b: SearchState): boolean {
   return a.history.length !== b.history.length ? a.history.length > b.history.length : a.usage.evaluations >= b.usage.evaluations;
 }

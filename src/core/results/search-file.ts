@@ -260,7 +260,7 @@ function crossChecks(setup: SearchSetup, state: SearchState, evaluations: readon
   for (const [i, r] of evaluations.entries()) {
     if (seen.has(r.key)) problems.push(`evaluations[${i}].key: "${r.key.slice(0, 60)}" appears twice.`);
     seen.add(r.key);
-    if (!(r.genomeId in state.genomes)) problems.push(`evaluations[${i}].genomeId: no genome ${r.genomeId.slice(0, 40)} in the state.`);
+    if (!Object.hasOwn(state.genomes, r.genomeId)) problems.push(`evaluations[${i}].genomeId: no genome ${r.genomeId.slice(0, 40)} in the state.`);
     const parts = r.kind === 'search' ? parseEvaluationKey(r.key) : null;
     if (r.kind === 'search' && (!parts || parts.generation !== r.generation || parts.genomeId !== r.genomeId || parts.problemId !== r.problemId)) {
       problems.push(`evaluations[${i}].key: it does not name the record's generation, genome and problem.`);

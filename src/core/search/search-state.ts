@@ -9,6 +9,7 @@ import type { InnovationState } from './innovation.ts';
 import { assertValidSearchConfig, type SearchConfig } from './search-config.ts';
 import type { GenomeOrigin, SearchGenome } from './search-genome.ts';
 import type { Species } from './speciation.ts';
+import { innerStateProblems } from './search-state-shape.ts';
 
 export const SEARCH_STATE_VERSION = 1;
 
@@ -174,11 +175,12 @@ export function readSearchState(value: unknown): SearchState {
     if (!entries || !entries.every(spend)) problems.push(`cutShort: expected an object of { evaluation, tokens }, found ${describeValue(value.cutShort)}`);
   }
   if (value.status !== 'evaluating' && value.status !== 'done') problems.push(`status: expected "evaluating" or "done", found ${describeValue(value.status)}`);
-  if (problems.length > 0) throw new Error(`This saved search is damaged: ${problems.join('; ')}.`);
+  if (problems.length === 0) problems.push(...innerStateProblems(value));
+  if (problems.length > 0) {
+    const shown = problems.slice(0, 5).join('; ');
+    throw new Error(`This saved search is damaged: ${shown}${problems.length > 5 ? `; and ${problems.length - 5} more` : ''}.`);
+  }
   const state = value as unknown as SearchState;
   assertValidSearchConfig(state.config);
-  for (const { id } of state.population) {
-    if (!isRecord(state.genomes[id])) throw new Error(`This saved search is damaged: genome ${id} of the population is missing.`);
-  }
   return state;
 }

@@ -53,7 +53,16 @@ describe('initSearch', () => {
   it('refuses a saved search from a newer app or with damaged fields, saying so', () => {
     expect(() => readSearchState({ ...roundTrip(state), version: 99 })).toThrow(/newer Feedback Lab/);
     expect(() => readSearchState({ ...roundTrip(state), population: 'x', rngState: null })).toThrow(/population: expected a list.*rngState|rngState.*population/);
-    expect(() => readSearchState({ ...roundTrip(state), genomes: {} })).toThrow(/genome g0-1 of the population is missing/);
+    expect(() => readSearchState({ ...roundTrip(state), genomes: {} })).toThrow(/population\[0\]\.id: no genome "g0-1" in the state/);
+  });
+
+  it('refuses a state whose inner fields are not what the pages read: a champion named after Object.prototype, a history entry without its numbers (audits R215-2, R215-5)', () => {
+    const ran = drive(initSearch(config({ budget: { maxGenerations: 1, maxWallMs: null, maxTokens: null } }), 8), noisyEvaluator(8));
+    const saved = roundTrip(ran) as unknown as Record<string, unknown> & { champion: Record<string, unknown>; history: unknown[] };
+    expect(readSearchState(saved)).toEqual(ran);
+    expect(() => readSearchState({ ...saved, champion: { ...saved.champion, genomeId: 'constructor' } })).toThrow(/champion\.genomeId: no genome "constructor" in the state/);
+    expect(() => readSearchState({ ...saved, history: [{ generation: 0 }] })).toThrow(/history\[0\]\.subset: expected a list/);
+    expect(() => readSearchState({ ...saved, history: [{ ...(saved.history[0] as object), tokens: '12' }] })).toThrow(/history\[0\]\.tokens: expected a number/);
   });
 
   it('keeps to limits other than the study’s from the first generation on (at least 2 stages; a node limit with no room for a stage)', () => {
