@@ -263,10 +263,19 @@ export class PresenterSetup {
 
   /**
    * Why a link's autostart waits for Start, or null: a live show in this browser whose models are
-   * not downloaded yet. A link on a slide, opened by someone in the room, would otherwise fetch
-   * gigabytes of weights into their browser without a click.
+   * not downloaded yet (a link on a slide, opened by someone in the room, would otherwise fetch
+   * gigabytes of weights into their browser without a click); or a live show on an endpoint this
+   * browser holds an API key for, as the Study page holds an autorun link: the link names the
+   * model, so it could run the dearest one on the user's paid account (audit R215-3).
    */
   async autostartHeld(): Promise<string | null> {
+    if (this.source === 'endpoint') {
+      if (this.endpoint.keyToSend() === undefined) return null;
+      return (
+        `This link starts a live show at once on ${this.endpoint.baseUrl.trim()} with the model ${JSON.stringify(this.endpoint.model.trim())}, ` +
+        'sending the API key this browser holds for that endpoint. Nothing was started: check the model and press Start.'
+      );
+    }
     if (this.source !== 'webllm') return null;
     const pipeline = presetById(this.presetId);
     if (!pipeline) return null;

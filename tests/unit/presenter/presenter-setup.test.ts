@@ -233,6 +233,23 @@ describe('a presenter link that names an endpoint', () => {
     expect(setup.endpoint.keyToSend()).toBe('sk-theirs');
   });
 
+  it('holds an autostart that would send the remembered key with a model the link chose, until Start (audit R215-3)', async () => {
+    const setup = rememberingSetup();
+    const { link, problems } = readPresenterLink(
+      new URLSearchParams(presenterLinkQuery({ source: 'endpoint', model: 'o1-pro', problemId: 'HumanEval/0', autostart: true })),
+    );
+    await setup.applyLink(link, problems);
+    expect(setup.endpoint.keyToSend()).toBe('sk-mine');
+    expect(await setup.autostartHeld()).toBe(
+      'This link starts a live show at once on http://127.0.0.1:11434 with the model "o1-pro", sending the API key this browser holds for that endpoint. Nothing was started: check the model and press Start.',
+    );
+    // To another server no key goes, and a show that sends none starts as the link says.
+    const elsewhere = rememberingSetup();
+    const other = linkTo('http://203.0.113.9:8080/v1');
+    await elsewhere.applyLink(other.link, other.problems);
+    expect(await elsewhere.autostartHeld()).toBeNull();
+  });
+
   it('keeps the remembered key for a link to the same server, however its address is written', async () => {
     const setup = rememberingSetup();
     const { link, problems } = linkTo('http://127.0.0.1:11434/v1/');
