@@ -123,11 +123,13 @@ export function assertRunnableSetup(setup: SearchSetup): void {
   for (const key of setup.config.modelPool) {
     if (!isRecord(setup.models[key])) errors.push(`models: the pool's model "${key}" is bound to no engine.`);
   }
-  const texts = new Set(setup.prompts.map((p) => p.id));
+  // Looked up by id once: a search file with tens of thousands of prompts in its pools froze the
+  // tab on import for as long as the square of that (audit R215-4).
+  const byId = new Map(setup.prompts.map((p) => [p.id, p] as const));
   for (const role of ['generator', 'analyzer', 'refiner'] as const) {
     for (const id of setup.config.promptPools[role]) {
-      const prompt = setup.prompts.find((p) => p.id === id);
-      if (!texts.has(id)) errors.push(`prompts: the ${role} pool's prompt "${id}" has no text.`);
+      const prompt = byId.get(id);
+      if (prompt === undefined) errors.push(`prompts: the ${role} pool's prompt "${id}" has no text.`);
       else if (prompt?.role !== role) errors.push(`prompts: "${id}" is a ${prompt?.role ?? 'unknown'} prompt, but the ${role} pool holds it.`);
     }
   }
