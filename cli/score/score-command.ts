@@ -22,6 +22,7 @@ import { killedRunsLeft, takeUpKilledRun } from './orphan-partial.ts';
 import { claimOutput, releaseOutputs, type LockRefusal } from '../run/output-lock.ts';
 import { checkSamplesFile, ResultsWriteError, scoreSamplesFile, type KeptTally } from './score-file.ts';
 import { knownBrokenScoringNote } from '../../src/core/benchmarks/mbpp.ts';
+import { countOf } from '../../src/core/count-text.ts';
 
 export const scoreCommand: Command = {
   usage: SCORE_USAGE,
@@ -209,7 +210,7 @@ async function scoreFile(
     progress.finish();
     const why = `Could not write ${resultsPath}: ${writeFailure(error.cause, resultsPath)}.`;
     if (error.written <= (kept?.results ?? 0)) throw new InputError(`${why} Nothing of this run was kept (${resultsFileLeft(resultsPath, hadResults)}).`);
-    throw new InputError(`${why} It holds the first ${error.written} results, in file order; once there is room, go on with\n  ${resumeLine(options, io)}`);
+    throw new InputError(`${why} It holds the first ${firstResults(error.written)}, in file order; once there is room, go on with\n  ${resumeLine(options, io)}`);
   } finally {
     for (const signal of STOPPING_SIGNALS) process.off(signal, onSignal);
     await sandbox.close();
@@ -222,7 +223,7 @@ async function scoreFile(
       const when = scored === 0 ? 'before anything was scored' : `before the ${which} sample's result (${scored} after it ${scored === 1 ? 'was' : 'were'} scored, but results are kept in file order)`;
       io.stderr.write(`${interruptedBeforeScoringLine(resultsPath, hadResults, when)}\n`);
     } else {
-      io.stderr.write(`Interrupted: ${resultsPath} holds the first ${report.written} results, in file order; to go on, run\n  ${resumeLine(options, io)}\n`);
+      io.stderr.write(`Interrupted: ${resultsPath} holds the first ${firstResults(report.written)}, in file order; to go on, run\n  ${resumeLine(options, io)}\n`);
     }
     return exitAfterSignal(stoppedBy ?? 'SIGINT');
   }
@@ -301,4 +302,9 @@ function assertWritable(path: string): void {
   } catch (error) {
     throw new InputError(`Cannot write the results to ${path} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
   }
+}
+
+/** "result" or "N results", as "the first …" reads (not "the first 1 results"). */
+function firstResults(count: number): string {
+  return count === 1 ? 'result' : countOf(count, 'result');
 }
