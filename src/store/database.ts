@@ -47,6 +47,12 @@ export interface StudyRecord {
    * none: their exports record the exporting page's environment.
    */
   environmentsHere?: ResultEnvironment[];
+  /**
+   * Bumped with every change to the study's finished units (a unit finished, an errored one
+   * dropped to run again, units imported): the study list reads a study's units again only when it
+   * moved (study-store.ts listStudies). Absent in records written before 2026-11-25.
+   */
+  unitsStamp?: number;
 }
 
 /** One step, keyed by (studyId, unitId, index): writing the same step twice lands on the same key. */

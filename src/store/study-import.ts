@@ -159,6 +159,8 @@ export async function importResultFiles(
             status: complete ? 'done' : existing.status,
             updatedAt: now,
             importedEnvironments: withNew(existing.importedEnvironments, doc.environments),
+            // Units replaced in place leave their number as it was: the study list must read them again.
+            unitsStamp: (existing.unitsStamp ?? 0) + 1,
           }
         : {
             id: studyId,

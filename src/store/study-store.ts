@@ -49,6 +49,8 @@ export interface StudyListing {
 export class IdbStudyStore implements StudyStore {
   readonly #db: LabDatabase;
   readonly #now: () => number;
+  /** Each study's unit counts as last listed, with the stamp they were read at. */
+  readonly #unitCounts = new Map<string, { stamp: string; counts: UnitCounts }>();
 
   constructor(db: LabDatabase, options: { now?: () => number } = {}) {
     this.#db = db;
@@ -95,9 +97,10 @@ export class IdbStudyStore implements StudyStore {
 
   async finishUnit(studyId: string, unit: FinishedUnit): Promise<void> {
     const tx = observed(this.#db.transaction(['studies', 'units'], 'readwrite'));
-    if ((await tx.objectStore('studies').getKey(studyId)) === undefined) return abortMissing(tx, studyId);
-    await tx.objectStore('units').put({ studyId, unitId: unit.unitId, unit });
-    await tx.done;
+    const studies = tx.objectStore('studies');
+    const record = await studies.get(studyId);
+    if (record === undefined) return abortMissing(tx, studyId);
+    await Promise.all([tx.objectStore('units').put({ studyId, unitId: unit.unitId, unit }), studies.put(withUnitsMoved(record)), tx.done]);
   }
 
   /**
@@ -115,8 +118,10 @@ export class IdbStudyStore implements StudyStore {
       await tx.done.catch(() => undefined);
       throw finishedUnitUntouchable(unitId);
     }
+    const study = record ? await tx.objectStore('studies').get(studyId) : undefined;
     await Promise.all([
       record ? units.delete([studyId, unitId]) : undefined,
+      study ? tx.objectStore('studies').put(withUnitsMoved(study)) : undefined,
       tx.objectStore('steps').delete(IDBKeyRange.bound([studyId, unitId, fromIndex], [studyId, unitId, Infinity])),
       tx.done,
     ]);
@@ -189,18 +194,24 @@ export class IdbStudyStore implements StudyStore {
     return (await this.#db.get('studies', studyId))?.importedEnvironments ?? [];
   }
 
-  /** Every stored study, newest first, with its counts. */
+  /**
+   * Every stored study, newest first, with its counts. A study's units are read back only when
+   * they moved since the last listing (its `unitsStamp`, and their number for records from before
+   * the stamp): the Study page lists after every few finished units, and reading back every unit
+   * of every stored study each time stalled the page for longer the more was stored (audit R216-1).
+   */
   async listStudies(): Promise<StudyListing[]> {
     const tx = observed(this.#db.transaction(['studies', 'steps', 'units'], 'readonly'));
     const records = await tx.objectStore('studies').getAll();
     const listings = await Promise.all(
       records.map(async (record): Promise<StudyListing> => {
-        const [steps, units] = await Promise.all([
-          tx.objectStore('steps').count(keysUnder(record.id)),
-          tx.objectStore('units').getAll(keysUnder(record.id)),
-        ]);
+        const unitStore = tx.objectStore('units');
+        const [steps, unitCount] = await Promise.all([tx.objectStore('steps').count(keysUnder(record.id)), unitStore.count(keysUnder(record.id))]);
+        const stamp = `${record.unitsStamp ?? '-'}|${unitCount}`;
+        const known = this.#unitCounts.get(record.id);
+        const counts = known?.stamp === stamp ? known.counts : unitCounts(record.config, (await unitStore.getAll(keysUnder(record.id))).map((u) => u.unit));
+        this.#unitCounts.set(record.id, { stamp, counts });
         const { config } = record;
-        const finished = units.map((u) => u.unit);
         return {
           id: record.id,
           name: config.name,
@@ -211,16 +222,14 @@ export class IdbStudyStore implements StudyStore {
           ranHere: record.ranHere,
           link: record.link,
           totalUnits: config.arms.length * config.repeats * config.problemIds.length,
-          doneUnits: finished.length,
-          erroredUnits: finished.filter((u) => u.result.status === 'errored').length,
-          erroredReasons: erroredReasons(finished.flatMap((u) => (u.result.status === 'errored' ? [u.result.message] : []))),
+          ...counts,
           replay: isReplayStudy(config),
           steps,
-          arms: summarizeArms(config, finished),
         };
       }),
     );
     await tx.done;
+    for (const id of this.#unitCounts.keys()) if (!records.some((r) => r.id === id)) this.#unitCounts.delete(id);
     return listings.sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0));
   }
 
@@ -273,4 +282,21 @@ async function abortMissing(tx: { abort(): void; done: Promise<void> }, studyId:
   tx.abort();
   await tx.done.catch(() => undefined);
   throw new StoredRunGone('study', studyId);
+}
+
+/** What the study list says of a study's finished units. */
+type UnitCounts = Pick<StudyListing, 'doneUnits' | 'erroredUnits' | 'erroredReasons' | 'arms'>;
+
+function unitCounts(config: StudyConfig, finished: readonly FinishedUnit[]): UnitCounts {
+  return {
+    doneUnits: finished.length,
+    erroredUnits: finished.filter((u) => u.result.status === 'errored').length,
+    erroredReasons: erroredReasons(finished.flatMap((u) => (u.result.status === 'errored' ? [u.result.message] : []))),
+    arms: summarizeArms(config, finished),
+  };
+}
+
+/** The record with its units marked as moved (see StudyRecord.unitsStamp). */
+function withUnitsMoved(record: StudyRecord): StudyRecord {
+  return { ...record, unitsStamp: (record.unitsStamp ?? 0) + 1 };
 }

@@ -124,6 +124,36 @@ describe('IdbStudyStore beyond the contract', () => {
     ]);
   });
 
+  it('keeps its listing true as units finish, and an errored one runs again, reading a study\'s units only when they moved (audit R216-1)', async () => {
+    const db = await openLabDatabase();
+    const store = new IdbStudyStore(db);
+    const config = contractConfig('moving');
+    await store.putStudy(config);
+    const errored = { unitId: 'solo/0/HumanEval/0', armId: 'solo', repeat: 0, problemId: 'HumanEval/0', result: { status: 'errored' as const, message: 'HTTP 503', attempts: 3, stepCount: 0 } };
+    await store.finishUnit(config.id, errored);
+    expect((await store.listStudies())[0]).toMatchObject({ doneUnits: 1, erroredUnits: 1 });
+    // Listed again with nothing moved: the same counts, without reading the units back.
+    const reads: string[] = [];
+    const getAll = IDBObjectStore.prototype.getAll;
+    IDBObjectStore.prototype.getAll = function (this: IDBObjectStore, ...args: Parameters<typeof getAll>) {
+      reads.push(this.name);
+      return getAll.apply(this, args);
+    };
+    try {
+      expect((await store.listStudies())[0]).toMatchObject({ doneUnits: 1, erroredUnits: 1 });
+      expect(reads.filter((name) => name === 'units')).toEqual([]);
+    } finally {
+      IDBObjectStore.prototype.getAll = getAll;
+    }
+    // The errored unit runs again and passes: the same number of units, other counts.
+    await store.dropStepsFrom(config.id, errored.unitId, 0);
+    await store.appendStep(config.id, errored.unitId, contractStep(0));
+    await store.finishUnit(config.id, contractUnit(errored.unitId, true, 1));
+    const [after] = await store.listStudies();
+    expect(after).toMatchObject({ doneUnits: 1, erroredUnits: 0 });
+    expect(after?.arms.find((a) => a.armId === 'solo')?.passed).toBe(1);
+  });
+
   it('deletes a study with every step and unit, and only that study', async () => {
     const store = new IdbStudyStore(await openLabDatabase());
     const a = contractConfig('study-a');
