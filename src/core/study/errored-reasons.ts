@@ -30,7 +30,17 @@ function clipped(message: string): string {
 /** Errored units' messages grouped, the message most units got first (the first seen first among equals). */
 export function erroredReasons(messages: Iterable<string>): ErroredReason[] {
   const units = new Map<string, number>();
-  for (const message of messages) units.set(message, (units.get(message) ?? 0) + 1);
+  for (const message of messages) countMessage(units, message);
+  return reasonsOf(units);
+}
+
+/** Adds one unit's message to running counts (a running study keeps these, not every message). */
+export function countMessage(units: Map<string, number>, message: string): void {
+  units.set(message, (units.get(message) ?? 0) + 1);
+}
+
+/** Counts by message as reasons, the message most units got first (the first seen first among equals). */
+export function reasonsOf(units: ReadonlyMap<string, number>): ErroredReason[] {
   return [...units].map(([message, count]) => ({ message, units: count })).sort((a, b) => b.units - a.units);
 }
 

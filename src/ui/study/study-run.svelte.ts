@@ -16,7 +16,7 @@ import { PauseSwitch } from '../../core/study/pause-switch.ts';
 import type { StudyProgress } from '../../core/study/progress.ts';
 import { runStudy, type StudyEnd, type StudyPorts } from '../../core/study/runner.ts';
 import type { StudyUnit } from '../../core/study/work-plan.ts';
-import { describeErroredReasons, erroredReasons, type ErroredReason } from '../../core/study/errored-reasons.ts';
+import { countMessage, describeErroredReasons, reasonsOf, type ErroredReason } from '../../core/study/errored-reasons.ts';
 import { startSilenceNotice, type SilenceNotice } from '../shared/silence-notice.ts';
 import { DatabaseTerminated } from '../../store/database.ts';
 import { formatDuration } from '../models/format.ts';
@@ -98,7 +98,8 @@ export class StudyRun {
   readonly #pause = new PauseSwitch();
   readonly #abort = new AbortController();
   readonly #labels: Map<string, string>;
-  readonly #erroredMessages: string[] = [];
+  /** Errored units by message: as many entries as distinct messages, not one per errored unit (audit R216). */
+  readonly #erroredCounts = new Map<string, number>();
   /** The last errored unit's error: which cause, so which advice. */
   #lastError: unknown = null;
   #liveUnit: StudyUnit | null = null;
@@ -264,9 +265,9 @@ export class StudyRun {
             this.timeCapped = new Map(this.timeCapped).set(unit.armId, counts);
           }
           if (record.result.status === 'errored') {
-            this.#erroredMessages.push(record.result.message);
+            countMessage(this.#erroredCounts, record.result.message);
             this.#lastError = error;
-            this.erroredReasons = erroredReasons(this.#erroredMessages);
+            this.erroredReasons = reasonsOf(this.#erroredCounts);
           }
           if (record.result.status === 'errored' && erroredInARow >= limit && !this.#abort.signal.aborted) {
             this.failure = `The model gave no answer for ${erroredInARow} units in a row (last: ${record.result.message}), so the study stopped rather than mark every remaining unit errored.`;
