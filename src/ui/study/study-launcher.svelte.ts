@@ -16,7 +16,7 @@ import { SandboxBroken } from '../../core/harness/sandbox-broken.ts';
 import { isReplayStudy, studyPromptSet, type StudyConfig } from '../../core/study/config.ts';
 import { createStudyConfig } from '../../core/study/create-config.ts';
 import { decodeStudyLink, encodeStudyLink, isStudyLink, type StudyLinkResult } from '../../core/study/link.ts';
-import type { LanguageModel, Sandbox } from '../../core/ports.ts';
+import type { LanguageModel, Sandbox, StudyStatus } from '../../core/ports.ts';
 import type { ResultEnvironment } from '../../core/results/result-file.ts';
 import { connectionTerminated } from '../../store/database.ts';
 import type { IdbStudyStore } from '../../store/study-store.ts';
@@ -82,6 +82,13 @@ export const LET_GO_IN_ANOTHER_TAB =
   'The other tab is no longer running this study: it ended there, or that tab was closed. Its card below says how it stands, and offers Resume if it was left unfinished.';
 
 /** Said while another tab is starting the study of the autorun link this tab opened too. */
+/** Said when a link's study is stored already and is not run again by opening the link. */
+export function linkStudyStored(name: string, status: StudyStatus): string {
+  const state = status === 'done' ? 'finished' : status === 'failed' ? 'stopped by an error' : status;
+  const next = status === 'done' ? 'Its results are on its card below' : 'Resume it from its card below';
+  return `This link's study, “${name}”, is stored here already (${state}), so it was not started again. ${next}; Run study starts a new run of it.`;
+}
+
 export const LINK_STARTING_ELSEWHERE =
   'Another tab opened this link a moment ago and is starting its study: this tab waits for it, then leaves the study to that tab rather than run it twice. Its card will show below.';
 
@@ -365,12 +372,16 @@ export class StudyLauncher {
   async #runLink(query: URLSearchParams, identity: string, waited: boolean): Promise<void> {
     await this.#library.refresh();
     const sid = query.get('sid');
-    const earlier = sid
-      ? this.#library.listings.find((s) => s.id === sid)
-      : this.#library.listings.find((s) => s.link === identity && (waited || s.status === 'running'));
+    // The study this link started, in whatever state: opened again as shared (no sid: from a chat,
+    // a bookmark, another tab), a paused, cancelled, failed or finished one was passed over and the
+    // whole study ran a second time beside it (audit R214-1). Newest first, as listed.
+    const earlier = sid ? this.#library.listings.find((s) => s.id === sid) : this.#library.listings.find((s) => s.link === identity);
     // Only an interrupted study goes on by itself: one the user paused or cancelled waits for
     // its Resume button, and a finished one is shown, not run again.
-    if (earlier && earlier.status !== 'running') return;
+    if (earlier && earlier.status !== 'running') {
+      if (!sid && !waited) this.errors = [linkStudyStored(earlier.name, earlier.status)];
+      return;
+    }
     if (earlier) {
       await this.#resumeWhenFree(earlier.id);
       return;

@@ -241,6 +241,16 @@ describe('opening a study link', () => {
     }
   });
 
+  it('opened again as shared (no sid), finds the study it started in any state, and says so instead of running it twice (audit R214-1)', async () => {
+    for (const status of ['done', 'paused', 'cancelled', 'failed'] as const) {
+      const query = await linkQuery();
+      const { launcher } = await setUp([{ id: 'shared', status, link: linkIdentity(query) }]);
+      await launcher.openLink(query);
+      expect(launcher.calls, status).toEqual([]);
+      expect(launcher.errors[0], status).toMatch(/^This link's study, “.*”, is stored here already \((finished|paused|cancelled|stopped by an error)\), so it was not started again\./);
+    }
+  });
+
   it('does not run again a study that finished, nor one the user paused or cancelled', async () => {
     for (const status of ['done', 'paused', 'cancelled'] as const) {
       const { launcher } = await setUp([{ id: 'mine', status }]);
