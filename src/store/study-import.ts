@@ -92,8 +92,9 @@ export async function importResultFiles(
     ids.add(doc.config.id);
     if (options.busyStudyIds?.has(doc.config.id)) {
       throw new UserError(
-        `The study "${doc.config.name}" is running in this tab.`,
-        'Pause or cancel it first (its own steps are already stored), then import the file again.',
+        `The study "${doc.config.name}" is running or paused in this tab.`,
+        // Pausing keeps the study held (audit R214-2): the advice to pause, given to a paused study, did nothing.
+        'Cancel it first (its steps stay stored, and Resume on its card goes on from them), then import the file again.',
       );
     }
   }

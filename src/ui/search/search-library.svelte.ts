@@ -66,8 +66,8 @@ export class SearchLibrary extends StoredLibrary<SearchListing, SearchStores> {
               .filter((entry) => elsewhere.includes(entry.doc.config.id))
               .map((entry) => ({
                 fileName: entry.fileName,
-                message: `The search “${entry.doc.config.name}” is running in another tab.`,
-                hint: 'Pause or stop it there (what it has done is already stored), then import the file again.',
+                message: `The search “${entry.doc.config.name}” is running or paused in another tab.`,
+                hint: 'Stop it there or close that tab (what it has done is already stored; a paused run still holds the search), then import the file again.',
                 details: [],
               })),
           };

@@ -215,7 +215,7 @@ export abstract class StoredLibrary<Listing extends StoredListing, Stores> {
     await this.act((stores) =>
       this.holdingRunLocks([id], async (elsewhere) => {
         if (elsewhere.length > 0) {
-          throw new UserError(`${what} is running in another tab, so it was not deleted.`, 'Pause or cancel it there, or wait until it ends, then delete it.');
+          throw new UserError(`${what} is running or paused in another tab, so it was not deleted.`, 'Stop it there, close that tab, or wait until it ends, then delete it.');
         }
         await remove(stores);
       }),

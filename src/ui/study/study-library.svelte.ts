@@ -169,8 +169,8 @@ export class StudyLibrary extends StoredLibrary<StudyListing, IdbStudyStore> {
               .filter((doc) => elsewhere.includes(doc.config.id))
               .map((doc) => ({
                 fileName: (byStudy.get(doc.config.id) ?? []).map((g) => g.fileName).join(', '),
-                message: `The study “${doc.config.name}” is running in another tab.`,
-                hint: 'Pause or cancel it there (its own steps are already stored), then import the file again.',
+                message: `The study “${doc.config.name}” is running or paused in another tab.`,
+                hint: 'Cancel it there or close that tab (its steps stay stored; a paused run still holds the study), then import the file again.',
                 details: [],
               })),
           };

@@ -283,7 +283,7 @@ describe('importing result files into the store', () => {
   it('refuses a study that is running in this tab', async () => {
     const db = await openLabDatabase();
     const doc = await resultFile({ done: ['solo/0/HumanEval/0'] });
-    await expect(importResultFiles(db, [doc], { busyStudyIds: new Set([doc.config.id]) })).rejects.toThrow(/running in this tab/);
+    await expect(importResultFiles(db, [doc], { busyStudyIds: new Set([doc.config.id]) })).rejects.toThrow(/running or paused in this tab/);
     expect(await dump(db)).toEqual({ studies: [], steps: [], units: [] });
   });
 

@@ -44,7 +44,7 @@ describe('importing search files into the stored searches', () => {
 
     await library.importFiles(pick());
     expect(library.importLines).toEqual([]);
-    expect(library.importProblems).toMatchObject([{ fileName: 'search.json', message: `The search “${file.name}” is running in another tab.` }]);
+    expect(library.importProblems).toMatchObject([{ fileName: 'search.json', message: `The search “${file.name}” is running or paused in another tab.` }]);
     expect(await store.loadSearch(file.id)).toBeNull();
 
     await release!();

@@ -155,8 +155,8 @@ describe('a list of stored runs', () => {
     await library.removeHeld('there');
     expect(shelf.items.map((i) => i.id)).toEqual(['there', 'free']);
     expect(library.problem).toEqual({
-      message: 'The run “there” is running in another tab, so it was not deleted.',
-      hint: 'Pause or cancel it there, or wait until it ends, then delete it.',
+      message: 'The run “there” is running or paused in another tab, so it was not deleted.',
+      hint: 'Stop it there, close that tab, or wait until it ends, then delete it.',
       details: [],
     });
     // The list is read again, so the card now says where it runs.

@@ -41,7 +41,7 @@ describe('importing result files into the stored studies', () => {
 
     await library.importFiles(pick());
     expect(library.importLines).toEqual([]);
-    expect(library.importProblems).toMatchObject([{ fileName: 'shared.json', message: `The study “${doc.config.name}” is running in another tab.` }]);
+    expect(library.importProblems).toMatchObject([{ fileName: 'shared.json', message: `The study “${doc.config.name}” is running or paused in another tab.` }]);
     expect(await store.loadStudy(doc.config.id)).toBeNull();
 
     await release!();
