@@ -71,3 +71,8 @@ export function writeFailure(error: unknown, path: string): string {
 export async function writeFileWhole(path: string, data: string | Uint8Array): Promise<void> {
   await writeThroughTemporary(path, `${path}.${process.pid}.partial`, data);
 }
+
+/** Whether an output named `path` is written gzipped: its name ends in .gz, in any case. */
+export function gzipByName(path: string): boolean {
+  return path.toLowerCase().endsWith('.gz');
+}

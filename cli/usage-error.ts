@@ -12,9 +12,8 @@ export class InputError extends Error {
   override readonly name = 'InputError';
 }
 
-/** Exit codes, the same for every subcommand. */
 /**
- * `unfinished`: the run ended with units that `--resume` can still finish once the cause is gone
+ * Exit codes, the same for every subcommand. `unfinished`: the run ended with units that `--resume` can still finish once the cause is gone
  * (errored units, an endpoint that kept failing). Apart from 1 so that a script can wait and
  * resume on 3 without looping for ever on a bad study file or a wrong model name (audit R209-4).
  */
@@ -62,7 +61,7 @@ export function parseCommandLine<const O extends NonNullable<ParseArgsConfig['op
     if (code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') throw new UsageError(message);
     const given = /^Unknown option '([^']*)'/.exec(message)?.[1] ?? '';
     const typed = given.replace(/^-+/, '').split('=')[0] ?? '';
-    const alias = OTHER_TOOLS_NAMES[typed];
+    const alias = Object.hasOwn(OTHER_TOOLS_NAMES, typed) ? OTHER_TOOLS_NAMES[typed] : undefined;
     const guess = alias !== undefined && alias in options ? alias : nearestName(typed, Object.keys(options));
     throw new UsageError(`Unknown option '${given}'.${guess ? ` Did you mean --${guess}?` : ''}`);
   }

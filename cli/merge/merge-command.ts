@@ -11,7 +11,7 @@ import { mergeResultFiles, type MergeDuplicate } from '../../src/core/results/re
 import { unitKey } from '../../src/core/results/result-file.ts';
 import { UserError } from '../../src/core/user-error.ts';
 import type { Command, CommandIo } from '../main.ts';
-import { refuseFolderName, refuseOutputOverInput, writeFailure, writeFileWhole } from '../output-file.ts';
+import { gzipByName, refuseFolderName, refuseOutputOverInput, writeFailure, writeFileWhole } from '../output-file.ts';
 import { CLI_MAX_BYTES, readResultFiles } from '../result-files.ts';
 import { commandName } from '../command-name.ts';
 import { shellWord } from '../shell-word.ts';
@@ -69,10 +69,11 @@ export const mergeCommand: Command = {
       }
 
       // Compressing hundreds of MB takes seconds of its own.
-      status.show(`Writing ${options.out} (${countOf(merged.doc.units.length, 'unit')}${path.toLowerCase().endsWith('.gz') ? ', gzip' : ''})…`, 'writing');
+      const gzipped = gzipByName(path);
+      status.show(`Writing ${options.out} (${countOf(merged.doc.units.length, 'unit')}${gzipped ? ', gzip' : ''})…`, 'writing');
       let bytes: Uint8Array;
       try {
-        bytes = await exportResultFile(merged.doc, { gzip: path.toLowerCase().endsWith('.gz') });
+        bytes = await exportResultFile(merged.doc, { gzip: gzipped });
       } catch (error) {
         // A file's JSON is one string, and V8 holds none past 2^29 − 24 characters: shards of 1 GB
         // together ended in "Cannot write …: Invalid string length", as if the disk were at fault.

@@ -10,7 +10,7 @@ import { resultsReport } from '../../src/core/analysis/results-report.ts';
 import { gzip } from '../../src/core/results/bounded-compression.ts';
 import { UserError } from '../../src/core/user-error.ts';
 import type { Command, CommandIo } from '../main.ts';
-import { refuseFolderName, refuseOutputOverInput, writeFailure, writeFileWhole } from '../output-file.ts';
+import { gzipByName, refuseFolderName, refuseOutputOverInput, writeFailure, writeFileWhole } from '../output-file.ts';
 import { readResultFiles } from '../result-files.ts';
 import { commandName } from '../command-name.ts';
 import { shellWord } from '../shell-word.ts';
@@ -80,7 +80,7 @@ export const reportCommand: Command = {
     else {
       const path = resolve(io.cwd, options.out);
       // As merge does: a name ending in .gz gets gzip, not plain text under a name gunzip refuses.
-      const bytes = path.toLowerCase().endsWith('.gz') ? await gzip(new TextEncoder().encode(text)) : text;
+      const bytes = gzipByName(path) ? await gzip(new TextEncoder().encode(text)) : text;
       await writeOrFail(options.out, path, () => writeFileWhole(path, bytes));
       io.stderr.write(`Wrote ${path}.\n`);
     }

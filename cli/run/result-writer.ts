@@ -20,6 +20,7 @@ import { buildResultFile, resultUnitsFromStore } from '../../src/core/results/re
 import { RESULT_FILE_FIRST_KEYS } from '../../src/core/results/result-file-export.ts';
 import type { ResultEnvironment, ResultFile } from '../../src/core/results/result-file.ts';
 import { removeIfExitingEarly } from '../../src/sandbox/temporary-files.ts';
+import { gzipByName } from '../output-file.ts';
 
 /** Text handed on before the event loop gets a turn: small enough that no turn waits long. */
 const CHUNK_CHARS = 1 << 20;
@@ -84,7 +85,7 @@ export function createResultWriter(options: ResultWriterOptions): ResultWriter {
     try {
       const text = Readable.from(resultFileText(doc), { objectMode: false });
       const file = createWriteStream(temporary);
-      await (options.path.toLowerCase().endsWith('.gz') ? pipeline(text, createGzip(), file) : pipeline(text, file));
+      await (gzipByName(options.path) ? pipeline(text, createGzip(), file) : pipeline(text, file));
       await rename(temporary, options.path);
     } catch (error) {
       await rm(temporary, { force: true });

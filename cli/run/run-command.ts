@@ -65,8 +65,6 @@ interface PreparedStudy {
   problems: Problem[];
   /** What --prompts changes for the study's arms, when given. */
   promptNote: string | null;
-  /** Where `endpoint` came from: the command line's --endpoint, or the study link or file. */
-  endpointFrom: 'option' | 'study';
   /** The study's origin as the user named it (a file, a link), for messages. */
   origin: string;
 }
@@ -124,7 +122,8 @@ async function runPrepared(options: RunOptions, io: CommandIo, writingStarts: ()
   // A study link or a result file is anyone's to write: the server it names gets no key the user
   // did not send there by name. Taken from the file, a key went to whatever it named, starting
   // with the model list (audit R215-1).
-  if (apiKey !== undefined && prepared.endpointFrom === 'study') {
+  // The endpoint came from the study link or file when --endpoint did not name it.
+  if (apiKey !== undefined && options.endpoint === null) {
     throw new UsageError(
       `${prepared.origin} names the endpoint ${prepared.endpoint}, and a key from --api-key-env is sent only to an endpoint named on the command line: ` +
         `if that server is yours, add --endpoint ${shellWord(prepared.endpoint)}.`,
@@ -481,7 +480,6 @@ async function prepareStudy(options: RunOptions, io: CommandIo): Promise<Prepare
       resuming: true,
       problems: dataset.problems,
       promptNote: null,
-      endpointFrom: options.endpoint === null ? 'study' : 'option',
       origin: options.resume,
     };
   }
@@ -510,7 +508,6 @@ async function prepareStudy(options: RunOptions, io: CommandIo): Promise<Prepare
     resuming: false,
     problems: dataset.problems,
     promptNote,
-    endpointFrom: options.endpoint === null ? 'study' : 'option',
     origin: request.origin,
   };
 }

@@ -19,7 +19,7 @@
 import type { ChatMessage, ChatReply, LanguageModel, SamplingOptions } from '../core/ports.ts';
 import { anySignal } from '../core/any-signal.ts';
 import { abortError, sleep, throwIfAborted } from '../core/llm/abort.ts';
-import { splitIntoTokens } from '../core/llm/token-pieces.ts';
+import { estimatePromptTokens, splitIntoTokens } from '../core/llm/token-pieces.ts';
 import { AttemptFailure } from './attempt-failure.ts';
 import {
   currentPage,
@@ -448,8 +448,7 @@ function refusesStreamOptions(error: Error): boolean {
  */
 function withPromptEstimate(reply: ChatReply, messages: readonly ChatMessage[]): ChatReply {
   if (!reply.usage.tokensEstimated || reply.usage.promptTokens > 0) return reply;
-  const promptTokens = messages.reduce((n, m) => n + splitIntoTokens(m.content).length, 0);
-  return { ...reply, usage: { ...reply.usage, promptTokens } };
+  return { ...reply, usage: { ...reply.usage, promptTokens: estimatePromptTokens(messages) } };
 }
 
 function requestBody(model: string, messages: ChatMessage[], sampling: SamplingOptions, stream: boolean, askForUsage: boolean) {

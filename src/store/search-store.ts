@@ -312,7 +312,7 @@ export class IdbCallCache implements CallCache {
   }
 }
 
-/** More generations scored, then more evaluations recorded. */
+/** The champion's shape as the list says it, or null when its pipeline cannot be drawn. */
 function shapeOrNull(pipeline: Parameters<typeof describeTopology>[0]): string | null {
   try {
     return describeTopology(pipeline);
@@ -321,6 +321,7 @@ function shapeOrNull(pipeline: Parameters<typeof describeTopology>[0]): string |
   }
 }
 
+/** More generations scored, then more evaluations recorded. */
 function furtherAlong(a: SearchState, b: SearchState): boolean {
   return a.history.length !== b.history.length ? a.history.length > b.history.length : a.usage.evaluations >= b.usage.evaluations;
 }

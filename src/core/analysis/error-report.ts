@@ -9,6 +9,7 @@ import { studyErrorCategory } from '../reproduce/study-error-category.ts';
 import { armTrajectories, attemptExecutions, errorLabel, type AnalysisStudy, type ErrorLabelling } from './study-runs.ts';
 import { transitionRows } from './chart-data.ts';
 import { numberCell, tableId, textCell, type Cell, type Table } from './table.ts';
+import { countOf } from '../count-text.ts';
 
 export interface ArmErrors {
   label: string;
@@ -118,7 +119,7 @@ function forcedNotes(arm: ArmErrors, k: number): { notes?: string[] } {
   if (missing === 0) return {};
   return {
     notes: [
-      `${missing === 1 ? '1 problem-run' : `${missing.toLocaleString('en')} problem-runs`} the time cap per problem ended before iteration ${k} ${missing === 1 ? 'is' : 'are'} not in this matrix.`,
+      `${countOf(missing, 'problem-run')} the time cap per problem ended before iteration ${k} ${missing === 1 ? 'is' : 'are'} not in this matrix.`,
     ],
   };
 }

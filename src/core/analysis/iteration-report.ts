@@ -5,6 +5,7 @@
  */
 import { cumulativeSolved, iterationTable, type IterationTable } from '../stats/iteration-tables.ts';
 import { armTrajectories, attemptExecutions, type AnalysisArm, type AnalysisStudy } from './study-runs.ts';
+import { countOf } from '../count-text.ts';
 import { maybeNumberCell, numberCell, tableId, textCell, type Table } from './table.ts';
 
 export interface ArmIterations {
@@ -85,7 +86,7 @@ export function iterationTableView(arm: ArmIterations): Table {
       'Net = new fixes − regressions, the study\'s definition: a problem that broke and passed again adds a regression but no fix. Raw Δ = raw[k] − raw[k−1] counts both; Raw Δ = Net + Recoveries.',
       ...(arm.padded > 0
         ? [
-            `${runsText(arm.padded)} hit the time cap early and count as failing at the iterations they never reached` +
+            `${countOf(arm.padded, 'problem-run')} hit the time cap early and count as failing at the iterations they never reached` +
               (arm.brokeByCap > 0 ? `; ${arm.brokeByCap} of them still passed when the cap came, so each adds a regression refinement did not make.` : '.'),
           ]
         : []),
@@ -123,10 +124,6 @@ export function breakTableView(arms: readonly ArmIterations[]): Table {
           'counted as failing at the iterations never reached, as in the iteration table, not broken by refinement.',
       ),
   };
-}
-
-function runsText(count: number): string {
-  return count === 1 ? '1 problem-run' : `${count.toLocaleString('en')} problem-runs`;
 }
 
 export interface IterationSeries {

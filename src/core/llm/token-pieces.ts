@@ -29,3 +29,8 @@ export function splitIntoPieces(text: string, count: number): string[] {
   }
   return out;
 }
+
+/** A prompt's tokens when the engine gave no count: its messages' pieces (about four characters a token). */
+export function estimatePromptTokens(messages: readonly { content: string }[]): number {
+  return messages.reduce((n, m) => n + splitIntoTokens(m.content).length, 0);
+}

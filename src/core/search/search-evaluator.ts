@@ -21,7 +21,7 @@ import type { UnitRetry } from '../study/runner.ts';
 import { EngineQueues, engineKey } from '../study/queued-model.ts';
 import { retryWait } from '../study/retry-wait.ts';
 import { failingAsBroken, SandboxBroken } from '../harness/sandbox-broken.ts';
-import { splitIntoTokens } from '../llm/token-pieces.ts';
+import { estimatePromptTokens } from '../llm/token-pieces.ts';
 import { CachedCalls, type CallAnswer, type CallOwner } from './cached-calls.ts';
 import { PausedUnit } from './evaluation-pool.ts';
 import { verdictFields, type EvaluationCost, type SearchEvaluationRecord } from './search-record.ts';
@@ -86,7 +86,7 @@ type CallCost = Pick<SearchEvaluationRecord, 'tokens' | 'modelCalls' | 'cachedCa
  */
 export function estimateCallTokens(messages: readonly ChatMessage[], pieces: number): number {
   if (pieces <= 0) return 0;
-  return messages.reduce((n, m) => n + splitIntoTokens(m.content).length, 0) + pieces;
+  return estimatePromptTokens(messages) + pieces;
 }
 
 function addEstimated(cost: CallCost, tokens: number): void {

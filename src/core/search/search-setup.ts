@@ -130,7 +130,7 @@ export function assertRunnableSetup(setup: SearchSetup): void {
     for (const id of setup.config.promptPools[role]) {
       const prompt = byId.get(id);
       if (prompt === undefined) errors.push(`prompts: the ${role} pool's prompt "${id}" has no text.`);
-      else if (prompt?.role !== role) errors.push(`prompts: "${id}" is a ${prompt?.role ?? 'unknown'} prompt, but the ${role} pool holds it.`);
+      else if (prompt.role !== role) errors.push(`prompts: "${id}" is a ${prompt.role} prompt, but the ${role} pool holds it.`);
     }
   }
   const l = setup.limits;

@@ -187,18 +187,14 @@ export function addActiveTime(state: SearchState, ms: number): SearchState {
   return state.status === 'done' ? next : stopIfOverBudget(next, ['wall-time']);
 }
 
-/** Which budget is spent, if any. */
+/** Which budget is spent, if any: the first of budgetsSpent. */
 export function budgetReached(state: SearchState): SearchStopReason | null {
-  const { budget } = state.config;
-  if (state.history.length >= budget.maxGenerations) return 'generations';
-  if (budget.maxTokens !== null && state.usage.tokens >= budget.maxTokens) return 'tokens';
-  if (budget.maxWallMs !== null && state.usage.activeMs >= budget.maxWallMs) return 'wall-time';
-  return null;
+  return budgetsSpent(state)[0] ?? null;
 }
 
 /**
- * Every budget that is spent, in budgetReached's order. A search stops on the first, but a
- * Carry on that lifted only that one stopped again at once on the next (audit R207-5).
+ * Every budget that is spent: generations, then tokens, then wall time. A search stops on the
+ * first, but a Carry on that lifted only that one stopped again at once on the next (audit R207-5).
  */
 export function budgetsSpent(state: SearchState): SearchStopReason[] {
   const { budget } = state.config;
@@ -210,11 +206,19 @@ export function budgetsSpent(state: SearchState): SearchStopReason[] {
 }
 
 /**
+ * The budgets a Carry on lifts from a stopped search, the one it stopped on first (as "Ended:"
+ * names them), then every other that is spent; none while it runs.
+ */
+export function budgetsToLift(state: SearchState): SearchStopReason[] {
+  return state.stopReason ? [...new Set([state.stopReason, ...budgetsSpent(state)])] : [];
+}
+
+/**
  * The budget a Carry on gives a stopped search: `more` generations when they ran out, and no
  * limit on tokens or wall time where those are spent, so that `withBudget` runs it again.
  */
 export function carryOnBudget(state: SearchState, more: number): SearchConfig['budget'] {
-  const spent = new Set([...(state.stopReason ? [state.stopReason] : []), ...budgetsSpent(state)]);
+  const spent = new Set(budgetsToLift(state));
   const { budget } = state.config;
   return {
     maxGenerations: budget.maxGenerations + (spent.has('generations') ? more : 0),
