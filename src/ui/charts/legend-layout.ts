@@ -29,6 +29,24 @@ export function shorten(label: string, max = MAX_CHARS): string {
   return `${label.slice(0, max - 1 - tail).trimEnd()}…${label.slice(label.length - tail).trimStart()}`;
 }
 
+/**
+ * A long label over up to `maxLines` lines of `width` characters, broken between words (a word
+ * longer than a line is cut); what still does not fit is shortened in the middle on the last line,
+ * so labels that differ only at the end stay apart, as with `shorten`.
+ */
+export function wrapLabel(label: string, width: number, maxLines: number): string[] {
+  const lines: string[] = [];
+  let rest = label.trim();
+  while (rest.length > width && lines.length < maxLines - 1) {
+    const space = rest.lastIndexOf(' ', width);
+    const at = space > 0 ? space : width;
+    lines.push(rest.slice(0, at).trimEnd());
+    rest = rest.slice(at).trimStart();
+  }
+  if (rest.length > 0 || lines.length === 0) lines.push(shorten(rest, width));
+  return lines;
+}
+
 export function legendLayout(
   labels: readonly string[],
   left: number,

@@ -114,6 +114,18 @@ describe('charts drawn in the shared frame', () => {
     expect(svg.indexOf('class="axis-line"')).toBeGreaterThan(svg.lastIndexOf('<polygon'));
   });
 
+  it('slants long arm names under the bars over whole lines, each name whole in its tooltip, with room below for the extra lines', () => {
+    const long = { ...bars, categories: ['llama3.2:3b solo', 'llama → exec → llama (self-refine)'] };
+    const svg = svgOf(render(BarChart, { props: { data: long } }).body);
+    const ticks = [...svg.matchAll(/<text class="tick-label" text-anchor="end"[^>]*>([\s\S]*?)<\/text>/g)].map((m) => m[1]!);
+    const linesOf = (tick: string) => [...tick.matchAll(/<tspan[^>]*>([^<]*)<\/tspan>/g)].map((m) => m[1]);
+    expect(ticks.map(linesOf)).toEqual([['llama3.2:3b solo'], ['llama → exec → llama', '(self-refine)']]);
+    expect(ticks[1]).toContain('<title>llama → exec → llama (self-refine)</title>');
+    const height = (svgText: string) => Number(/viewBox="0 0 [\d.]+ ([\d.]+)"/.exec(svgText)?.[1]);
+    const oneLine = svgOf(render(BarChart, { props: { data: { ...bars, categories: ['llama3.2:3b solo', 'qwen2.5-coder:3b solo'] } } }).body);
+    expect(height(svg)).toBeGreaterThan(height(oneLine));
+  });
+
   it('draws bars over the zero line, with their interval whiskers', () => {
     const svg = svgOf(render(BarChart, { props: { data: bars } }).body);
     expect(svg.indexOf('class="axis-line"')).toBeLessThan(svg.indexOf('<rect x='));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { legendLayout, shorten } from '../../../src/ui/charts/legend-layout.ts';
+import { legendLayout, shorten, wrapLabel } from '../../../src/ui/charts/legend-layout.ts';
 import { bandLayout, linearScale, pointLayout } from '../../../src/ui/charts/scales.ts';
 
 describe('chart scales', () => {
@@ -51,5 +51,29 @@ describe('chart scales', () => {
       expect(shown.every((s) => s.length <= max)).toBe(true);
     }
     expect(shorten(labels[1]!, 26)).toBe('llama → exec →…terations)');
+  });
+
+  it('wraps a slanted bar label between words instead of cutting out its middle, and still tells apart labels that differ at the end', () => {
+    expect(wrapLabel('llama3.2:3b solo', 26, 3)).toEqual(['llama3.2:3b solo']);
+    expect(wrapLabel('llama → exec → llama (self-refine)', 26, 3)).toEqual(['llama → exec → llama', '(self-refine)']);
+    expect(wrapLabel('llama → exec → llama (self-refine) (forced 3 iterations)', 26, 3)).toEqual([
+      'llama → exec → llama',
+      '(self-refine) (forced 3',
+      'iterations)',
+    ]);
+    // A word longer than a line (a file name) is cut at the line's width.
+    const labels = [
+      'llama3.2:3b solo (Run A, feedback-lab-run-a-2026-11-22.json)',
+      'llama3.2:3b solo (Run A, feedback-lab-run-a-2026-11-22.json (2))',
+      'a very long arm label that goes on and on past three whole lines of text (arm 1)',
+      'a very long arm label that goes on and on past three whole lines of text (arm 2)',
+    ];
+    const shown = labels.map((label) => wrapLabel(label, 26, 3));
+    expect(new Set(shown.map((lines) => lines.join('\n'))).size).toBe(labels.length);
+    for (const lines of shown) {
+      expect(lines.length).toBeLessThanOrEqual(3);
+      expect(lines.every((line) => line.length > 0 && line.length <= 26)).toBe(true);
+    }
+    expect(shown[2]!.at(-1)).toMatch(/….*\(arm 1\)$/);
   });
 });
