@@ -65,24 +65,37 @@ export function tournament(candidates: readonly ScoredGenome[], size: number, rn
 }
 
 /**
- * Offspring per species, proportional to `score` (largest remainders get the leftovers), at
- * least one each while there are slots. With no positive score, shares are equal.
+ * Offspring per species, proportional to `score`, at least one each while there are slots. With
+ * no positive score, shares are equal. Rounding moves one slot at a time: a slot left over goes to
+ * the species furthest below its exact share, and a slot too many (the minimum of one lifts the
+ * weakest) comes off the species furthest above its share. So a species never breeds more than a
+ * fitter one. The released code gave leftovers to random species and took the excess from the
+ * largest count, which could do just that (audit R218-1).
  */
 export function allocateOffspring(scores: readonly number[], total: number): number[] {
   if (scores.length === 0) return [];
   const sum = scores.reduce((a, b) => a + Math.max(0, b), 0);
   const exact = scores.map((s) => (sum > 0 ? (Math.max(0, s) / sum) * total : total / scores.length));
-  const counts = exact.map((e) => Math.max(total >= scores.length ? 1 : 0, Math.floor(e)));
-  const byRemainder = exact.map((e, i) => ({ i, r: e - Math.floor(e) })).sort((x, y) => y.r - x.r || x.i - y.i);
+  const minimum = total >= scores.length ? 1 : 0;
+  const counts = exact.map((e) => Math.max(minimum, Math.floor(e)));
+  /** The species whose count minus its exact share is largest (`sign` 1) or smallest (−1), first on ties. */
+  const furthest = (sign: 1 | -1, eligible: (i: number) => boolean): number => {
+    let best = -1;
+    for (let i = 0; i < counts.length; i++) {
+      if (!eligible(i)) continue;
+      const gap = sign * ((counts[i] as number) - (exact[i] as number));
+      if (best < 0 || gap > sign * ((counts[best] as number) - (exact[best] as number))) best = i;
+    }
+    return best;
+  };
   let assigned = counts.reduce((a, b) => a + b, 0);
-  for (let k = 0; assigned < total; k = (k + 1) % byRemainder.length, assigned++) {
-    const i = (byRemainder[k] as { i: number }).i;
+  for (; assigned < total; assigned++) {
+    const i = furthest(-1, () => true);
     counts[i] = (counts[i] as number) + 1;
   }
-  while (assigned > total) {
-    const i = counts.indexOf(Math.max(...counts));
+  for (; assigned > total; assigned--) {
+    const i = furthest(1, (j) => (counts[j] as number) > minimum);
     counts[i] = (counts[i] as number) - 1;
-    assigned--;
   }
   return counts;
 }

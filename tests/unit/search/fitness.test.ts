@@ -10,6 +10,7 @@ import {
   stratifiedSubset,
   subsetEase,
 } from '../../../src/core/search/fitness.ts';
+import { rankGenomes } from '../../../src/core/search/selection.ts';
 
 const ids = (n: number) => Array.from({ length: n }, (_, i) => `HumanEval/${i}`);
 
@@ -24,6 +25,18 @@ describe('genome fitness', () => {
     expect(f.passRates).toEqual([0.8, 0.6, 0.4]);
     expect(f.passRate).toBeCloseTo(0.6, 12);
     expect(f.fitness).toBeCloseTo(0.52, 12);
+  });
+
+  it('ties exactly when the arithmetic ties, so fewer executions per problem decide, as documented (audit R218-3)', () => {
+    // 4/25 with 3 nodes and 6/25 with 7 nodes are both 0.1; in floats the second came to 0.09999999999999998.
+    const a = genomeFitness([4], 25, 3, 0.02).fitness;
+    const b = genomeFitness([6], 25, 7, 0.02).fitness;
+    expect(a).toBe(b);
+    const ranked = rankGenomes([
+      { id: 'three nodes, 3 runs a problem', fitness: a, shared: a, iterations: 3 },
+      { id: 'seven nodes, 1.2 runs a problem', fitness: b, shared: b, iterations: 1.2 },
+    ]);
+    expect(ranked.map((g) => g.id)).toEqual(['seven nodes, 1.2 runs a problem', 'three nodes, 3 runs a problem']);
   });
 
   it('is floored at 0, as the study floored it', () => {

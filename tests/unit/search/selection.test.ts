@@ -85,6 +85,27 @@ describe('species-proportional allocation (the released code)', () => {
     }
   });
 
+  it('never gives a species more offspring than a fitter one (audit R218-1)', () => {
+    // Lifting the weakest to one made three slots too many; they came off the best species.
+    expect(allocateOffspring([0.6, 0.5, 0, 0, 0], 18)).toEqual([8, 7, 1, 1, 1]);
+    // A leftover went by remainder to a species the minimum had already lifted past its share.
+    expect(allocateOffspring([0.48, 0.35, 0.7, 0.8], 5)).toEqual([1, 1, 1, 2]);
+    const rng = createRng(218);
+    for (let trial = 0; trial < 5000; trial++) {
+      const n = 1 + rng.int(8);
+      const total = rng.int(30);
+      const scores = Array.from({ length: n }, () => (rng.next() < 0.2 ? 0 : rng.next()));
+      const counts = allocateOffspring(scores, total);
+      expect(counts.reduce((a, b) => a + b, 0)).toBe(total);
+      if (total >= n) expect(Math.min(...counts)).toBeGreaterThanOrEqual(1);
+      for (let i = 0; i < n; i++) {
+        for (let j = 0; j < n; j++) {
+          if (scores[i]! > scores[j]!) expect(counts[i], `${scores.join(', ')} over ${total}: ${counts.join(', ')}`).toBeGreaterThanOrEqual(counts[j]!);
+        }
+      }
+    }
+  });
+
   const species = (id: number, members: string[], stagnation = 0): Species => ({
     id,
     representative: pipeline([stage(1)]),
