@@ -98,7 +98,7 @@ export function setupDifferences(
   }
   out.push(...contextDifferences(config, paper, servedModels));
   if (config.sampling.topP !== STUDY_DEFAULT_SAMPLING.topP) {
-    out.push(`top-p ${config.sampling.topP ?? 'engine default'} (paper: the engine's default)`);
+    out.push(`top-p ${config.sampling.topP ?? "the engine's default"} (paper ${STUDY_DEFAULT_SAMPLING.topP}, Ollama's default)`);
   }
   // Seeded calls repeat themselves, so the runs' SD measures less of what the paper's SD did.
   if (config.seeds.sampling !== null) out.push(`sampling seed ${config.seeds.sampling} (paper: no seed)`);

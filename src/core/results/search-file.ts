@@ -86,6 +86,7 @@ const searchConfigSchema = z.strictObject({
   promptPools: z.strictObject({ generator: z.array(z.string()), analyzer: z.array(z.string()), refiner: z.array(z.string()) }),
   maxTokens: z.int().min(1),
   evaluationTemperature: z.number().min(0).nullable(),
+  topP: z.number().gt(0).max(1).nullable().optional(),
   budget: z.strictObject({ maxGenerations: z.int().min(1), maxWallMs: z.number().nullable(), maxTokens: z.number().nullable() }),
 });
 

@@ -6,6 +6,7 @@
 import { MAX_NODES, MAX_STAGES } from '../pipeline/genome.ts';
 import { SEARCH_POOL } from '../pipeline/model-keys.ts';
 import { promptsForRole, type PromptSet } from '../prompts/prompt-set.ts';
+import { STUDY_DEFAULT_SAMPLING } from '../study/config.ts';
 
 /** Probability that each operator fires on one offspring; they are independent, several can fire. */
 export interface MutationRates {
@@ -189,6 +190,11 @@ export interface SearchConfig {
    * champion is validated with. At 0 identical calls repeat, so a call cache pays off.
    */
   evaluationTemperature: number | null;
+  /**
+   * Top-p sent with every call, as a study sends it (STUDY_DEFAULT_SAMPLING: the study's Ollama
+   * sampled with 0.9). Null sends none; absent in searches stored before 2026-11-25, which sent none.
+   */
+  topP?: number | null;
   budget: SearchBudget;
 }
 
@@ -227,6 +233,7 @@ export function studySearchConfig(problemIds: readonly string[], overrides: Part
     promptPools: defaultPromptPools(),
     maxTokens: 512,
     evaluationTemperature: null,
+    topP: STUDY_DEFAULT_SAMPLING.topP,
     budget: { maxGenerations: 20, maxWallMs: null, maxTokens: null },
     ...overrides,
   };
@@ -266,6 +273,8 @@ export function assertValidSearchConfig(config: SearchConfig): void {
   }
   const et = config.evaluationTemperature;
   if (et !== null && !(et >= 0 && et <= 2)) errors.push(`evaluationTemperature: expected null or a number from 0 to 2, found ${et}.`);
+  const topP = config.topP ?? null;
+  if (topP !== null && !(topP > 0 && topP <= 1)) errors.push(`topP: expected null or a number above 0 up to 1, found ${topP}.`);
   const s = config.speciation;
   if (!(s.targetSpecies.min >= 1 && s.targetSpecies.min <= s.targetSpecies.max)) {
     errors.push(`speciation.targetSpecies: expected 1 ≤ min ≤ max, found ${JSON.stringify(s.targetSpecies)}.`);

@@ -14,7 +14,7 @@ import { limitsFor } from '../harness/limits.ts';
 import { isAbortError, sleep } from '../llm/abort.ts';
 import type { RefinePipeline } from '../pipeline/genome.ts';
 import { runProblem } from '../pipeline/interpret.ts';
-import type { CallCache, ChatMessage, LanguageModel, Sandbox } from '../ports.ts';
+import type { CallCache, ChatMessage, LanguageModel, Sandbox, SamplingOptions } from '../ports.ts';
 import type { ModelBinding } from '../study/config.ts';
 import { sleepUnlessPaused, type PauseSwitch } from '../study/pause-switch.ts';
 import type { UnitRetry } from '../study/runner.ts';
@@ -304,7 +304,7 @@ export class SearchEvaluator {
         };
         let answer: CallAnswer;
         try {
-          answer = await this.#calls.chat(identity, model, messages, sampling, { ...call, onToken }, owner);
+          answer = await this.#calls.chat(identity, model, messages, withTopP(sampling, this.#setup.config.topP), { ...call, onToken }, owner);
         } catch (error) {
           if (pieces > 0) {
             cost.modelCalls++;
@@ -325,7 +325,10 @@ export class SearchEvaluator {
       },
       // Passed on, so a first download or a swap stays off the problem's time cap; only for a
       // call the cache will not answer.
-      ...(model.prepare ? { prepare: (signal, request) => this.#calls.prepare(identity, model, signal, request) } : {}),
+      // The request as `chat` will send it, top-p included, so the cache lookup sees the same key.
+      ...(model.prepare
+        ? { prepare: (signal, request) => this.#calls.prepare(identity, model, signal, request && { ...request, options: withTopP(request.options, this.#setup.config.topP) }) }
+        : {}),
     };
   }
 }
@@ -345,4 +348,9 @@ class RecordNotKept extends Error {
   constructor(cause: unknown) {
     super('The evaluation record was not stored.', { cause });
   }
+}
+
+/** The search's top-p on a call, as a study adds its own; none for a search stored before there was one. */
+function withTopP(sampling: SamplingOptions, topP: number | null | undefined): SamplingOptions {
+  return topP === null || topP === undefined ? sampling : { ...sampling, top_p: topP };
 }

@@ -84,7 +84,7 @@ export interface SamplingDefaults {
    * setting (no request carries one), so for endpoint models this is only what the study asked for.
    */
   contextWindowTokens: number;
-  /** Null: the engine's default (the study set none). */
+  /** Sent with every call; null sends none, leaving the engine's default. */
   topP: number | null;
 }
 
@@ -132,7 +132,12 @@ export const STUDY_DEFAULT_LIMITS: StudyLimits = {
   maxOutputChars: 1_000_000,
   slowTaskFloors: true,
 };
-export const STUDY_DEFAULT_SAMPLING: SamplingDefaults = { contextWindowTokens: 4096, topP: null };
+/**
+ * Top-p 0.9: the study's client sent none, but it called Ollama's own chat API, which then samples
+ * with Ollama's default, 0.9. Ollama's OpenAI-compatible API (the one Feedback Lab calls) uses 1.0
+ * when a request sends none, so the study's value is sent with every call (audit R217-1).
+ */
+export const STUDY_DEFAULT_SAMPLING: SamplingDefaults = { contextWindowTokens: 4096, topP: 0.9 };
 
 /** Bounds that keep a hostile or mistyped file from describing a study that never ends. */
 export const MAX_ARMS = 64;

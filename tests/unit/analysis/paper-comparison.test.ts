@@ -106,7 +106,7 @@ describe('your runs beside the printed Table 1', () => {
     for (const field of [yoursSd, sigma, p]) expect(Number.isFinite(Number(field)), field).toBe(true);
   });
 
-  it('lists every set-up difference: harness, limits, context, temperatures, token caps', async () => {
+  it('lists every set-up difference: harness, limits, context, top-p, temperatures, token caps', async () => {
     const hot = { ...coderSelfRefine, stages: coderSelfRefine.stages.map((s) => ({ ...s, refiner: { ...s.refiner, temperature: 0.9, maxTokens: 1024 } })) };
     const doc = await resultFile([arm('coder', hot)], { coder: [140, 141] }, {
       mode: 'standard',
@@ -119,6 +119,8 @@ describe('your runs beside the printed Table 1', () => {
       'standard harness (the prompt goes before the code); the paper ran the code alone, which fails more HumanEval problems; ' +
         // The 2048 was never sent: an endpoint's context is its server's setting.
         "time limit 3 s (paper 10 s); cap per problem 60 s (paper 120 s); context: the endpoint server's own setting, unknown to the study (paper 4096 tokens); " +
+        // No top-p sent: Ollama's OpenAI-compatible API then uses 1.0, not the 0.9 the study's calls got.
+        "top-p the engine's default (paper 0.9, Ollama's default); " +
         'refiner T = 0.9 (paper 0.2); refiner max 1024 tokens (paper 512); qwen2.5-coder:3b at Q8_0 (paper Q4_K_M)',
     );
   });
@@ -126,13 +128,13 @@ describe('your runs beside the printed Table 1', () => {
   it('lists a seed, a top-p and an endpoint model other than the paper\'s tag', async () => {
     // `feedback-lab run --model` or `--map` sends every call to the endpoint's model of that name.
     const doc = await resultFile([arm('solo', llamaSolo)], { solo: [77, 77, 77] }, {
-      sampling: { contextWindowTokens: 4096, topP: 0.9 },
+      sampling: { contextWindowTokens: 4096, topP: 0.95 },
       seeds: { sampling: 42 },
       models: { 'llama3.2:3b': { engine: 'openai', id: 'meta-llama/Llama-3.2-3B-Instruct', baseUrl: 'http://localhost:8000/v1' } },
     });
     const { table } = compare(doc);
     expect(table?.rows[0]?.[8]?.text).toBe(
-      "context: the endpoint server's own setting, unknown to the study (paper 4096 tokens); top-p 0.9 (paper: the engine's default); sampling seed 42 (paper: no seed); llama3.2:3b served as meta-llama/Llama-3.2-3B-Instruct",
+      "context: the endpoint server's own setting, unknown to the study (paper 4096 tokens); top-p 0.95 (paper 0.9, Ollama's default); sampling seed 42 (paper: no seed); llama3.2:3b served as meta-llama/Llama-3.2-3B-Instruct",
     );
     // Identical seeded runs have SD 0: Welch's test still stands on the paper's spread alone.
     expect(table?.rows[0]?.[3]?.text).toBe('77.0 ± 0.0');

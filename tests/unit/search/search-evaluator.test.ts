@@ -63,6 +63,20 @@ function evaluatorFor(model: ScriptedModel, options: { temperature: number; cach
 
 describe('SearchEvaluator', () => {
 
+  it("sends top-p 0.9 with every call, as a study does, and none for a search stored before there was one (audit R217-1)", async () => {
+    const sent = async (setup: ReturnType<typeof searchSetup>) => {
+      const model = perProblemModel(() => RIGHT);
+      const evaluator = new SearchEvaluator(setup, PROBLEMS, { model: () => model, sandbox: judgingSandbox(() => true), callCache: null, now: () => 0 });
+      const { unit } = evaluatorFor(model, { temperature: 0.3, cache: false });
+      await evaluator.evaluate(unit, new AbortController().signal);
+      return model.calls.map((c) => c.options.top_p);
+    };
+    expect(await sent(searchSetup({}, { cacheCalls: false }))).toEqual([0.9]);
+    const stored = searchSetup({}, { cacheCalls: false });
+    const { topP: _dropped, ...before } = stored.config;
+    expect(await sent({ ...stored, config: before })).toEqual([undefined]);
+  });
+
   it('passes the pool’s queue signals on, so a wait for a free Python worker is not charged to the problem’s time cap', async () => {
     const model = flakyRefinerModel();
     const judge = judgingSandbox((program) => program.includes('# right'));

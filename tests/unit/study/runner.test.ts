@@ -6,6 +6,7 @@ import { resamplePipeline } from '../../../src/core/pipeline/presets.ts';
 import type { Step } from '../../../src/core/pipeline/trajectory.ts';
 import type { LanguageModel, Sandbox, StoredStudy, StudyStore } from '../../../src/core/ports.ts';
 import type { StudyConfig } from '../../../src/core/study/config.ts';
+import type { StudyDraft } from '../../../src/core/study/create-config.ts';
 import { MemoryStudyStore } from '../../../src/core/study/memory-store.ts';
 import { PauseSwitch } from '../../../src/core/study/pause-switch.ts';
 import type { StudyProgress } from '../../../src/core/study/progress.ts';
@@ -613,6 +614,19 @@ describe('runStudy', () => {
     // The same call gets the same seed when the study is run again (or resumed).
     const bySeed = (calls: typeof first) => Object.fromEntries(calls.map((o) => [o.call, o.seed]));
     expect(bySeed(await sent())).toEqual(bySeed(first));
+  });
+
+  it("sends top-p 0.9 unless the study says otherwise: the study's Ollama sampled with it, and Ollama's OpenAI-compatible API uses 1.0 when none is sent (audit R217-1)", async () => {
+    const draft = studyDraft();
+    const sentTopP = async (sampling: StudyDraft['sampling']) => {
+      const model = truthModel();
+      const config = studyConfig({ ...draft, repeats: 1, arms: draft.arms.slice(0, 1), ...(sampling ? { sampling } : {}) });
+      await runStudy(config, PROBLEMS, ports(new MemoryStudyStore(), model), fast);
+      return [...new Set(model.calls.map((c) => c.options.top_p))];
+    };
+    expect(await sentTopP(undefined)).toEqual([0.9]);
+    // A draft that asks for the engine's own default sends none.
+    expect(await sentTopP({ topP: null })).toEqual([undefined]);
   });
 
   it('gives each draw of a resample arm its own seed', async () => {
