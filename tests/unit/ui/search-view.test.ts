@@ -255,6 +255,18 @@ describe('champion re-validation whose model says nothing for a while (audit R18
   });
 });
 
+describe('re-validation of a search run at one temperature', () => {
+  it('says the search ran at that temperature and validation at the genomes\' own, so the gap holds both (audit R218-2)', async () => {
+    const text = async (evaluationTemperature: number | null) => {
+      const view = await storedView(new MemorySearchStore(), searchSetup({ evaluationTemperature, budget: { maxGenerations: 1, maxWallMs: null, maxTokens: null } }));
+      const { body } = render(InflationPanel, { props: { view, canValidate: true, onvalidate: () => {}, onstop: () => {} } });
+      return body.replace(/<!--[\s\S]*?-->/g, '').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    };
+    expect(await text(0)).toMatch(/This search ran every node at temperature 0, so the genomes' own temperatures evolved without bearing on their fitness\. Validation runs at those temperatures/);
+    expect(await text(null)).not.toMatch(/This search ran every node at temperature/);
+  });
+});
+
 describe('re-validation’s cost in the page', () => {
   it('is counted as runs finish, kept apart from the search’s tokens, and read back the same after a reload', async () => {
     const store = new MemorySearchStore();
