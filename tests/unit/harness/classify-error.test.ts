@@ -60,6 +60,15 @@ describe("the study's error type regex", () => {
     expect(studyErrorType('UserWarning: careful\n')).toBe('UserWarning');
   });
 
+  it("reads names as Python's \\w does (any letter), and starts lines only where Python's text-mode stderr did (audit R217-3)", () => {
+    expect(studyErrorType('Traceback (most recent call last):\n  File "x.py", line 2, in <module>\nÉchecError: raté\n')).toBe('ÉchecError');
+    expect(studyErrorType('ValueError: first\r\nKeyError: second\r\n')).toBe('KeyError');
+    expect(studyErrorType('ValueError: first\rKeyError: second')).toBe('KeyError');
+    // U+2028 and U+2029 end no line for Python's re.M, so the last line is the first.
+    expect(studyErrorType('ValueError: first \u2028KeyError: second')).toBe('ValueError');
+    expect(studyErrorType('ValueError: x\u2029TypeError: y')).toBe('ValueError');
+  });
+
   it('misses dotted names and indented lines, as the study did', () => {
     expect(studyErrorType('json.decoder.JSONDecodeError: Expecting value')).toBeNull();
     expect(studyErrorType('    raise ValueError: no')).toBeNull();
