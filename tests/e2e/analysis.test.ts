@@ -131,7 +131,7 @@ describe('the Reproduce page on the study\'s released files', () => {
     expect(csv.name).toBe('paper-table-1.csv');
     expect(csv.text.split('\r\n')[0]).toBe('Arm,"Passes, run 1","Passes, run 2","Passes, run 3","Passes, run 4","Passes, run 5",Mean,SD,% of 164');
     // The pass-rate figure's method, under the table of its values.
-    await table1.getByText(/^The CI resamples problems, each scored by the share of its runs that solved it: 10000 resamples, seed \d+\.$/).first().waitFor();
+    await table1.getByText(/^The CI resamples problems, each scored by the share of its runs that solved it: 10,000 resamples, seed \d+\.$/).first().waitFor();
     const md = await downloaded(page, () => table1.getByRole('button', { name: /Table 1 \(HumanEval\).*as Markdown/ }).click());
     expect(md.text).toContain('| --- | --- | ---: | ---: | ---: |');
     const svg = await downloaded(page, () => table1.getByRole('button', { name: /Consistency.*as SVG/ }).click());

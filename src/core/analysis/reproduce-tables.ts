@@ -194,7 +194,7 @@ export function pairedTestsView(taxonomy: ReleasedErrorTaxonomy, options: { seed
       'Only error_taxonomy.json keeps every arm\'s verdict per problem, from one run each: these compare single runs, not five-run means.',
       'b: problems only the baseline solved, c: only the treatment; McNemar\'s exact two-sided p = min(1, 2 · P(X ≤ min(b, c))), X ~ Binomial(b + c, ½). ' +
         'The CI of Δ pass rate is a 95 % percentile bootstrap over problems, both arms resampled together.',
-      `Bootstrap over problems, ${options.replicates} resamples, seed ${options.seed}.`,
+      `Bootstrap over problems, ${options.replicates.toLocaleString('en')} resamples, seed ${options.seed}.`,
       ...multipleTestsNote(rows.length),
       ...(exact ? [EXACT_DIFFERENCE_NOTE] : []),
     ],
