@@ -9,7 +9,13 @@ export const PLOT_WIDTH = 680;
 /** Room for the y tick labels and the rotated y axis label. */
 export const PLOT_LEFT = 60;
 const TITLE_HEIGHT = 34;
-const LEGEND_TOP = 30;
+/**
+ * How far a legend starts below the room a title alone needs: the title's baseline is at 18, and
+ * a legend row's swatch and capitals rise about 11 above the row's baseline, so at 30 the first
+ * row touched the title's descenders.
+ */
+const TITLE_TO_LEGEND = 6;
+const LEGEND_TOP = 30 + TITLE_TO_LEGEND;
 const LEGEND_GAP = 8;
 
 export interface PlotBox {
@@ -39,7 +45,7 @@ export interface PlotBoxOptions {
 /** The box for a chart whose legend lists `legendLabels` (none: no legend, no room for one). */
 export function plotBox(legendLabels: readonly string[], { plotHeight, right, bottom, swatch }: PlotBoxOptions): PlotBox {
   const legend = legendLayout(legendLabels, PLOT_LEFT, LEGEND_TOP, PLOT_WIDTH - PLOT_LEFT - right, swatch);
-  const top = TITLE_HEIGHT + legend.height + LEGEND_GAP;
+  const top = TITLE_HEIGHT + (legend.height > 0 ? TITLE_TO_LEGEND + legend.height : 0) + LEGEND_GAP;
   return {
     width: PLOT_WIDTH,
     left: PLOT_LEFT,

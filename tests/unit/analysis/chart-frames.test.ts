@@ -73,7 +73,17 @@ describe('plot box', () => {
   it('leaves no room for a legend that is not drawn', () => {
     const box = plotBox([], { plotHeight: 240, right: 16, bottom: 52 });
     expect(box.legend.items).toEqual([]);
-    expect(box.top).toBe(plotBox(['x'], { plotHeight: 240, right: 16, bottom: 52 }).top - 18);
+    // One legend row (18) and the space between title and legend (6).
+    expect(box.top).toBe(plotBox(['x'], { plotHeight: 240, right: 16, bottom: 52 }).top - 24);
+  });
+
+  it("starts the legend clear of the title: its first row's swatch tops out below the title's descenders", () => {
+    const box = plotBox(['solo', 'self-refine'], { plotHeight: 240, right: 16, bottom: 52 });
+    const titleBaseline = 18;
+    const titleDescent = 4; // 13-unit type
+    const swatchTop = box.legend.items[0]!.y - 10;
+    expect(swatchTop - (titleBaseline + titleDescent)).toBeGreaterThanOrEqual(4);
+    expect(box.top).toBeGreaterThan(box.legend.items.at(-1)!.y);
   });
 });
 
