@@ -1,11 +1,13 @@
 /** Numbers as the Models page shows them. */
 export { formatBytes, formatMB } from '../../core/llm/catalog.ts';
 
+/** A duration to the second (to the minute past an hour), rounded up once, then split: rounding the seconds part alone gave "1 min 60 s" for 119.6 s. */
 export function formatDuration(seconds: number): string {
   if (!Number.isFinite(seconds)) return '–';
-  if (seconds < 60) return `${Math.ceil(seconds)} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min ${Math.round(seconds % 60)} s`;
+  const whole = Math.max(0, Math.ceil(seconds));
+  if (whole < 60) return `${whole} s`;
+  const minutes = Math.floor(whole / 60);
+  if (minutes < 60) return `${minutes} min ${whole % 60} s`;
   return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 

@@ -4,6 +4,7 @@
  * way without losing its worker) but starts no more.
  */
 import { paceIsKnown } from '../../core/pace.ts';
+import { formatDuration as formatSeconds } from '../models/format.ts';
 
 export interface QueueOptions<Job, Result> {
   jobs: Iterable<Job>;
@@ -55,8 +56,5 @@ export function formatElapsed(seconds: number): string {
 /** "42 s" or "3 min 5 s", rounded up to the whole second; "…" while there is nothing to go on. */
 export function formatDuration(seconds: number | null): string {
   if (seconds === null || !Number.isFinite(seconds)) return '…';
-  // Round once, then split: rounding the seconds part alone turns 119.4 s into "1 min 60 s".
-  const whole = Math.max(0, Math.ceil(seconds));
-  if (whole < 60) return `${whole} s`;
-  return `${Math.floor(whole / 60)} min ${whole % 60} s`;
+  return formatSeconds(seconds);
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { formatDuration as formatModelsDuration } from '../../../src/ui/models/format.ts';
 import { formatDuration, formatElapsed, pace, runQueue } from '../../../src/ui/scoring/run-queue.ts';
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 1));
@@ -80,6 +81,15 @@ describe('formatDuration', () => {
     expect(formatDuration(61)).toBe('1 min 1 s');
     expect(formatDuration(7)).toBe('7 s');
     expect(formatDuration(null)).toBe('…');
+  });
+
+  it('gives the Study, Search and Models pages the same whole-second count, up to hours (audit R220-2)', () => {
+    // The pages' own copy rounded the seconds part alone: 119.6 s read "1 min 60 s", 3599.7 s "59 min 60 s".
+    expect(formatModelsDuration(119.6)).toBe('2 min 0 s');
+    expect(formatModelsDuration(3599.7)).toBe('1 h 0 min');
+    expect(formatModelsDuration(59.5)).toBe('1 min 0 s');
+    expect(formatModelsDuration(3725)).toBe('1 h 2 min');
+    expect(formatDuration(3725)).toBe('1 h 2 min');
   });
 });
 
