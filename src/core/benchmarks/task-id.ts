@@ -11,7 +11,8 @@ export type TaskIdReading =
   | { kind: 'other-benchmark'; benchmark: BenchmarkId; id: string }
   | { kind: 'malformed' };
 
-const HUMANEVAL_ID = /^HumanEval\/(\d+)$/;
+// Any case, as MBPP ids are read: "humaneval/3" typed into a form means HumanEval/3 (audit R220-5).
+const HUMANEVAL_ID = /^HumanEval\/(\d+)$/i;
 // EvalPlus writes `Mbpp/2`, the study wrote `MBPP/2`, the upstream file and many samples files a bare 2.
 const MBPP_ID = /^(?:mbpp\/)?(\d+)$/i;
 

@@ -149,8 +149,10 @@ describe('study links', () => {
       encodeStudyLink(link({ benchmark, selection: { kind: 'ids', ids: list } })).then((search) => new URLSearchParams(search).get('ids'));
     expect(await ids(['HumanEval/0', 'HumanEval/007'])).toBe('0.7');
     expect(await ids(['2', 'Mbpp/3', 'MBPP/11'], 'mbpp')).toBe('2.3.11');
-    // Cut to what follows a "/", these were HumanEval/3, HumanEval/1 and /5, HumanEval/4, and "x7".
-    for (const wrong of ['Mbpp/3', '1.5', 'humaneval/4', 'x7']) {
+    // Ids are read in any case, as MBPP's always were (audit R220-5).
+    expect(await ids(['humaneval/4', 'HUMANEVAL/5'])).toBe('4.5');
+    // Cut to what follows a "/", these were HumanEval/3, HumanEval/1 and /5, and "x7".
+    for (const wrong of ['Mbpp/3', '1.5', 'x7']) {
       await expect(ids(['HumanEval/0', wrong])).rejects.toThrow(
         `No link was made: "${wrong}" is not a HumanEval problem id, and a link names each problem by its number (0 or HumanEval/0). Correct the problem ids, then copy the link again.`,
       );
