@@ -41,6 +41,7 @@ import { createResultWriter } from './result-writer.ts';
 import { claimOutput, releaseOutputs } from './output-lock.ts';
 import { storeFromResultFile } from './resume-store.ts';
 import { parseRunOptions, RUN_USAGE, runResumeCommandLine, type RunOptions } from './run-options.ts';
+import { NODE_FETCH_HEADERS_TIMEOUT_MS, setFetchTimeouts } from '../fetch-timeouts.ts';
 import { createStudyProgressView, formatDuration } from './run-progress.ts';
 import { firstTokenHint, isFirstTokenTimeout, unitRetryNote } from './unit-retry-note.ts';
 import { readResumeFile, readStudyArgument } from './study-source.ts';
@@ -76,6 +77,11 @@ export const runCommand: Command = {
     if (options === null) {
       io.stdout.write(`${RUN_USAGE}\n`);
       return EXIT.ok;
+    }
+    if (!(await setFetchTimeouts()) && options.firstTokenTimeoutMs >= NODE_FETCH_HEADERS_TIMEOUT_MS) {
+      io.stderr.write(
+        `Note: this Node.js gives up on a reply whose first bytes take ${NODE_FETCH_HEADERS_TIMEOUT_MS / 1000} s, so --first-token-timeout ${options.firstTokenTimeoutMs / 1000} acts as ${NODE_FETCH_HEADERS_TIMEOUT_MS / 1000}.\n`,
+      );
     }
     // A result file given as --study is run again as a new study: its own file must survive that.
     if (options.out !== null) {
