@@ -373,7 +373,11 @@ export async function listModels(
     } catch {
       throw malformedReplyError(raw, url);
     }
-    const data = (parsed as { data?: unknown } | null)?.data;
+    const listing = parsed as { object?: unknown; data?: unknown } | null;
+    // An Ollama with no model pulled lists `{"object":"list","data":null}` (Go's empty slice): an
+    // empty list, which the caller says how to fill, not a server that is no OpenAI-compatible one.
+    if (listing?.object === 'list' && listing.data === null) return [];
+    const data = listing?.data;
     if (!Array.isArray(data)) throw malformedReplyError(raw, url);
     return data.flatMap((entry: unknown) => {
       const id = (entry as { id?: unknown } | null)?.id;

@@ -641,3 +641,21 @@ describe('OpenAI-compatible endpoint: a port that accepts connections and never 
     }
   });
 });
+
+describe('OpenAI-compatible endpoint: an Ollama with no model pulled', () => {
+  it('lists no models, so the user is told to pull one, not that the server is not OpenAI-compatible (audit R219-4)', async () => {
+    // Ollama builds the list as a nil Go slice, which encodes as null.
+    const empty = createHttpServer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"object":"list","data":null}');
+    });
+    await new Promise<void>((resolve) => empty.listen(0, '127.0.0.1', resolve));
+    const { port } = empty.address() as AddressInfo;
+    try {
+      expect(await listModels(`http://127.0.0.1:${port}/v1`)).toEqual([]);
+    } finally {
+      empty.closeAllConnections();
+      await new Promise<void>((resolve) => empty.close(() => resolve()));
+    }
+  });
+});
