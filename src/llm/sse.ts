@@ -4,7 +4,11 @@
  * the CR and LF of one line ending. Follows the WHATWG event-stream rules (lines end in CRLF, LF
  * or CR; `:` starts a comment, used for keep-alives; an event ends at a blank line; several
  * `data:` lines join with "\n"); other fields (`event`, `id`, `retry`) are ignored because the
- * chat-completions stream does not use them.
+ * chat-completions stream does not use them. One field outside the standard is read:
+ * llama-server before September 2025 reported a failure found after its 200 as
+ * `error: {"code":400,"message":"…"}`, which is passed on as the data `{"error":…}`, the shape
+ * other servers send it in, so the reply fails with the server's reason (a prompt too long for
+ * the context) instead of as an empty reply tried again (audit R219-3).
  */
 
 export interface SseDecoder {
@@ -49,10 +53,10 @@ export function createSseDecoder(): SseDecoder {
     if (line.startsWith(':')) return;
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);
-    if (field !== 'data') return;
+    if (field !== 'data' && field !== 'error') return;
     let value = colon === -1 ? '' : line.slice(colon + 1);
     if (value.startsWith(' ')) value = value.slice(1);
-    (dataLines ??= []).push(value);
+    (dataLines ??= []).push(field === 'data' ? value : `{"error":${isJsonObject(value) ? value : JSON.stringify(value)}}`);
   }
 
   return {
@@ -89,4 +93,13 @@ export function createSseDecoder(): SseDecoder {
       return events;
     },
   };
+}
+
+function isJsonObject(text: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed);
+  } catch {
+    return false;
+  }
 }

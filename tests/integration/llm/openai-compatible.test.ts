@@ -604,6 +604,19 @@ describe('OpenAI-compatible endpoint: a prompt too long for the context, in each
     expect(target.requests).toHaveLength(1);
   });
 
+  it('llama-server before September 2025: the same in an "error:" field of the stream, then [DONE], fails at once with the reason (audit R219-3)', async () => {
+    const target = await serve();
+    target.script({
+      kind: 'raw',
+      headers: { 'Content-Type': 'text/event-stream' },
+      body: 'error: {"code":400,"message":"the request exceeds the available context size, try increasing it","type":"invalid_request_error"}\n\ndata: [DONE]\n\n',
+    });
+    const error = await failure(modelFor(target).chat(messages, sampling));
+    expect(error).toBeInstanceOf(EndpointContextLengthError);
+    expect(error.message).toMatch(fixes);
+    expect(target.requests).toHaveLength(1);
+  });
+
   it('llama-server: the same said inside the stream after a 200', async () => {
     const target = await serve();
     target.script({

@@ -84,4 +84,10 @@ describe('server-sent events decoder', () => {
     for (let i = 1; i < MAX_SSE_LINE_CHARS / block.length; i++) decoder.push(block);
     expect(() => decoder.push(block)).toThrow(SseLineTooLongError);
   });
+
+  it("passes an old llama-server's error field on as the data other servers send it in", () => {
+    const sse = createSseDecoder();
+    expect(sse.push('error: {"code":400,"message":"too long"}\n\ndata: [DONE]\n\n')).toEqual(['{"error":{"code":400,"message":"too long"}}', '[DONE]']);
+    expect(createSseDecoder().push('error: plain words\n\n')).toEqual(['{"error":"plain words"}']);
+  });
 });
