@@ -22,9 +22,19 @@ export interface CountedReply {
 
 /**
  * `cut-reasoning`: stopped at the cap while still thinking, with no answer outside the thinking.
- * `cut`: stopped at the cap otherwise (an answer cut short, or nothing at all). `whole`: it ended by itself.
+ * `cut`: stopped at the cap otherwise (an answer cut short, or nothing at all). `cut-context`:
+ * stopped (`length`) well short of the cap by the server's counts, because the prompt and the
+ * reply filled the context the server gives one request (llama-server with context shift off, its
+ * default, whose `-c` its `--parallel` slots share). `whole`: it ended by itself.
  */
-export type ReplyEnding = 'whole' | 'cut' | 'cut-reasoning';
+export type ReplyEnding = 'whole' | 'cut' | 'cut-reasoning' | 'cut-context';
+
+/**
+ * How far below its cap a `length` reply must stop to count as stopped by the context: servers
+ * count the last token or the end token differently, and a reply cut a few tokens short of its
+ * cap was cut by the cap for all the user can change.
+ */
+const CAP_SLACK_TOKENS = 8;
 
 export interface CutReplies {
   /** Model replies counted. */
@@ -33,6 +43,8 @@ export interface CutReplies {
   cut: number;
   /** Of `cut`: the cap went on reasoning, and no answer was left to extract code from. */
   reasoning: number;
+  /** Of `cut`: stopped well before the cap, by the context the server gives a request. */
+  context: number;
   /** The token caps of the cut replies, ascending. */
   caps: number[];
 }
@@ -57,6 +69,7 @@ export function replyEnding(reply: CountedReply): ReplyEnding {
     reply.finishReason === 'length' ||
     (reply.finishReason === 'unknown' && !reply.usage.tokensEstimated && reply.usage.completionTokens >= reply.maxTokens);
   if (!atCap) return 'whole';
+  if (reply.finishReason === 'length' && !reply.usage.tokensEstimated && reply.usage.completionTokens < reply.maxTokens - CAP_SLACK_TOKENS) return 'cut-context';
   if (answerOf(reply.reply) !== '') return 'cut';
   // Reasoning sent apart (`reasoning_content`), or thinking inline in the reply, closed or not.
   const inline = removeThinking(reply.reply);
@@ -65,7 +78,7 @@ export function replyEnding(reply: CountedReply): ReplyEnding {
 }
 
 export function noCutReplies(): CutReplies {
-  return { replies: 0, cut: 0, reasoning: 0, caps: [] };
+  return { replies: 0, cut: 0, reasoning: 0, context: 0, caps: [] };
 }
 
 /** Adds one step to `counts` (executions are not replies and are skipped); returns `counts`. */
@@ -76,6 +89,10 @@ export function countReply(counts: CutReplies, step: Step): CutReplies {
   if (ending === 'whole') return counts;
   counts.cut++;
   if (ending === 'cut-reasoning') counts.reasoning++;
+  if (ending === 'cut-context') {
+    counts.context++;
+    return counts;
+  }
   if (!counts.caps.includes(step.maxTokens)) counts.caps = [...counts.caps, step.maxTokens].sort((a, b) => a - b);
   return counts;
 }
@@ -115,7 +132,9 @@ export function cutReplyNotes(arms: readonly ArmCutReplies[]): string[] {
   if (cut.length === 0) return [];
   const lines = cut.map(({ label, counts }) => armSentence(label, counts));
   const reasoned = cut.filter((arm) => arm.counts.reasoning > 0);
-  lines.push(reasoned.length > 0 ? reasoningAdvice(capsText(reasoned.flatMap((arm) => arm.counts.caps))) : cutAdvice());
+  const atCap = cut.filter((arm) => arm.counts.cut > arm.counts.context);
+  if (atCap.length > 0) lines.push(reasoned.length > 0 ? reasoningAdvice(capsText(reasoned.flatMap((arm) => arm.counts.caps))) : cutAdvice());
+  if (cut.some((arm) => arm.counts.context > 0)) lines.push(CONTEXT_ADVICE);
   return lines;
 }
 
@@ -140,13 +159,22 @@ function armSentence(label: string, counts: CutReplies): string {
     if (count < counts.replies) return `${n(count)} of its ${n(counts.replies)} model replies`;
     return counts.replies === 2 ? 'both its model replies' : `all ${n(count)} of its model replies`;
   };
+  const byContext = (count: number) =>
+    `${count === 1 ? 'was' : 'were'} stopped by the server before ${count === 1 ? 'its' : 'their'} token cap, when the prompt and the reply filled the context it gives a request`;
+  const atCap = counts.cut - counts.context;
+  if (atCap === 0) return `${label}: ${some(counts.context)} ${byContext(counts.context)}.`;
+  const contextToo = counts.context > 0 ? `; ${n(counts.context)} more ${byContext(counts.context)}` : '';
   const cap = `${capsText(counts.caps, '-')}-token cap`;
   const cutOff = (count: number, at: string) => `${count === 1 ? 'was' : 'were'} cut off at ${at} before ${count === 1 ? 'it' : 'they'} ended`;
-  if (counts.reasoning === 0) return `${label}: ${some(counts.cut)} ${cutOff(counts.cut, `the ${cap}`)}.`;
+  if (counts.reasoning === 0) return `${label}: ${some(atCap)} ${cutOff(atCap, `the ${cap}`)}${contextToo}.`;
   const spent = `${some(counts.reasoning)} spent the whole ${cap} on reasoning and gave no answer, so there was no code to run`;
-  const other = counts.cut - counts.reasoning;
-  return other === 0 ? `${label}: ${spent}.` : `${label}: ${spent}; ${n(other)} more ${cutOff(other, 'the cap')}.`;
+  const other = atCap - counts.reasoning;
+  return other === 0 ? `${label}: ${spent}${contextToo}.` : `${label}: ${spent}; ${n(other)} more ${cutOff(other, 'the cap')}${contextToo}.`;
 }
+
+/** What to change when the server's context, not the cap, stopped replies. */
+const CONTEXT_ADVICE =
+  "A reply the server stopped before its cap ran out of the context the server gives one request: a larger maxTokens changes nothing there. Give the server more context where it starts (llama-server -c, which its --parallel slots share; OLLAMA_CONTEXT_LENGTH for Ollama; vllm --max-model-len).";
 
 /** `512`, `512 or 1024`, `256, 512 or 1024`; with `hyphen` before "-token cap", `256-, 512- or 1024`. */
 function capsText(caps: readonly number[], hyphen = ''): string {

@@ -2,6 +2,9 @@
 import { isAbortError } from '../../core/llm/abort.ts';
 import type { ChatUsage, LanguageModel } from '../../core/ports.ts';
 
+/** Try it's token cap, the study's per node. */
+export const TRY_IT_MAX_TOKENS = 512;
+
 export class TryIt {
   system = $state('You are a careful Python programmer. Answer with one Python code block and nothing else.');
   prompt = $state('Write a function `add(a: int, b: int) -> int` that returns the sum of a and b.');
@@ -36,7 +39,7 @@ export class TryIt {
           { role: 'system', content: this.system },
           { role: 'user', content: this.prompt },
         ],
-        { temperature: 0.3, max_tokens: 512 },
+        { temperature: 0.3, max_tokens: TRY_IT_MAX_TOKENS },
         { signal: controller.signal, onToken: (delta) => (this.output += delta) },
       );
       this.output = reply.text;

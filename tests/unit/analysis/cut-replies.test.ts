@@ -54,7 +54,7 @@ describe('replies cut by their token cap', () => {
       ...withFirstReply(trajectory('P/1', ['AssertionError', 'pass']), cut('def f(x):\n    re', 0, 1024)).steps,
       ...trajectory('P/2', ['pass']).steps,
     ];
-    expect(cutReplies(steps)).toEqual({ replies: 4, cut: 2, reasoning: 1, caps: [512, 1024] });
+    expect(cutReplies(steps)).toEqual({ replies: 4, cut: 2, reasoning: 1, context: 0, caps: [512, 1024] });
   });
 
   it('says it once per arm, with what to change, and nothing when no reply was cut', () => {
@@ -86,14 +86,40 @@ describe('replies cut by their token cap', () => {
 
   it('asks only for a larger cap when no cut reply was reasoning', () => {
     const notes = cutReplyNotes([
-      { label: 'coder solo', counts: { replies: 164, cut: 3, reasoning: 0, caps: [512] } },
-      { label: 'one call', counts: { replies: 1, cut: 1, reasoning: 0, caps: [256, 512] } },
+      { label: 'coder solo', counts: { replies: 164, cut: 3, reasoning: 0, context: 0, caps: [512] } },
+      { label: 'one call', counts: { replies: 1, cut: 1, reasoning: 0, context: 0, caps: [256, 512] } },
     ]);
     expect(notes).toEqual([
       'coder solo: 3 of its 164 model replies were cut off at the 512-token cap before they ended.',
       'one call: its only model reply was cut off at the 256- or 512-token cap before it ended.',
       "To let such replies end, give the arm's nodes a larger maxTokens (the presets send the study's 512; an arm written out whole in a draft file for feedback-lab run --study sets its own, up to 4096).",
     ]);
+  });
+
+  it("tells a reply the server's context stopped well short of its cap from one the cap cut, and advises the server's setting (audit R219-2)", () => {
+    // llama-server -c 4096 -np 4: 1,024 tokens a slot, a long prompt, and `length` after 124 tokens.
+    const byContext: CountedReply = { reply: 'def f(x):\n    re', finishReason: 'length', maxTokens: 512, usage: { completionTokens: 124 } };
+    expect(replyEnding(byContext)).toBe('cut-context');
+    // A few tokens short of the cap is the cap, however the server counted the last one.
+    expect(replyEnding({ ...byContext, usage: { completionTokens: 508 } })).toBe('cut');
+    // Counted here, not by the server: nothing is known.
+    expect(replyEnding({ ...byContext, usage: { completionTokens: 124, tokensEstimated: true } })).toBe('cut');
+    const steps = [
+      ...withFirstReply(trajectory('P/0', ['NameError']), byContext).steps,
+      ...withFirstReply(trajectory('P/1', ['NameError']), byContext).steps,
+    ];
+    const counts = cutReplies(steps);
+    expect(counts).toEqual({ replies: 2, cut: 2, reasoning: 0, context: 2, caps: [] });
+    expect(cutReplyNotes([{ label: 'llama solo', counts }])).toEqual([
+      'llama solo: both its model replies were stopped by the server before their token cap, when the prompt and the reply filled the context it gives a request.',
+      'A reply the server stopped before its cap ran out of the context the server gives one request: a larger maxTokens changes nothing there. ' +
+        'Give the server more context where it starts (llama-server -c, which its --parallel slots share; OLLAMA_CONTEXT_LENGTH for Ollama; vllm --max-model-len).',
+    ]);
+    const mixed = cutReplyNotes([{ label: 'coder solo', counts: { replies: 10, cut: 3, reasoning: 0, context: 1, caps: [512] } }]);
+    expect(mixed[0]).toBe(
+      'coder solo: 2 of its 10 model replies were cut off at the 512-token cap before they ended; 1 more was stopped by the server before its token cap, when the prompt and the reply filled the context it gives a request.',
+    );
+    expect(mixed).toHaveLength(3);
   });
 
   it('counts stored steps by the arm their unit names, under the names given', () => {
