@@ -39,16 +39,28 @@ export interface PairResult {
 }
 
 /**
- * The default pairs to show: every arm against the first arm that shares problems with it — the
- * first arm of all when one study is open. Studies side by side on other problems (MBPP beside
- * HumanEval) are compared within themselves, not against an arm they have nothing in common with.
+ * The default pairs to show: every arm against its own study's first arm — the first arm of all
+ * when one study is open — and a study's first arm against the first earlier arm that shares
+ * problems with it. Studies side by side on other problems (MBPP beside HumanEval) are compared
+ * within themselves, not against an arm they have nothing in common with; a second study on a few
+ * of the first one's problems compares its arms with its own baseline over all of its problems,
+ * not with the first study's over the few they share (audit R222-1). Arms without a verdict (a
+ * model that never loaded) are no baseline or treatment: there is nothing to compare (R222-2).
  */
 export function defaultPairs(study: AnalysisStudy): ArmPair[] {
-  return study.arms.flatMap((arm, i) => {
+  const judged = study.arms.filter((arm) => arm.runs.length > 0);
+  return judged.flatMap((arm, i) => {
     const ids = new Set(arm.problemIds);
-    const baseline = study.arms.slice(0, i).find((b) => b.problemIds.some((id) => ids.has(id)));
+    const earlier = judged.slice(0, i).filter((b) => b.problemIds.some((id) => ids.has(id)));
+    const baseline = earlier.find((b) => b.studyIndex === arm.studyIndex) ?? earlier[0];
     return baseline ? [{ baselineId: baseline.id, treatmentId: arm.id }] : [];
   });
+}
+
+/** The arms a pair names that have no verdict yet, by label: said beside the table, which cannot show them. */
+export function armsWithoutVerdicts(study: AnalysisStudy, pairs: readonly ArmPair[]): string[] {
+  const named = new Set(pairs.flatMap((p) => [p.baselineId, p.treatmentId]));
+  return study.arms.filter((arm) => arm.runs.length === 0 && (named.has(arm.id) || pairs.length === 0)).map((arm) => arm.label);
 }
 
 export function comparePairs(

@@ -110,7 +110,7 @@ export function studiesFromResultFiles(files: readonly NamedResultFile[]): Loade
   const seen = new Set<string>();
   for (const { study } of studies) for (const id of study.problemIds) if (!seen.has(id)) (seen.add(id), problemIds.push(id));
   const arms: AnalysisArm[] = studies.flatMap((entry, i) =>
-    entry.study.arms.map((arm) => ({ ...arm, id: `${i + 1}:${arm.id}`, label: `${arm.label} (${origin(entry)})` })),
+    entry.study.arms.map((arm) => ({ ...arm, id: `${i + 1}:${arm.id}`, label: `${arm.label} (${origin(entry)})`, studyIndex: i })),
   );
   return {
     study: { name: studies.map((s) => s.study.name).join(' + '), problemIds, arms },

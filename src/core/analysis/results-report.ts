@@ -13,7 +13,7 @@ import { colorByArm, consistencyChart, cumulativeChart, fixRateChart, netChart, 
 import { armCutReplies, cutReplyNotes } from './cut-replies.ts';
 import { armErrors, firstErrorTableView, transitionTableView } from './error-report.ts';
 import { breakTableView, cumulativeSolvedSeries, forcedIterationTables, iterationTableView, netSeries, scaledRunNotes } from './iteration-report.ts';
-import { comparePairs, defaultPairs, pairTable, type ArmPair } from './pair-tables.ts';
+import { armsWithoutVerdicts, comparePairs, defaultPairs, pairTable, type ArmPair } from './pair-tables.ts';
 import { paperComparison } from './paper-comparison.ts';
 import type { Figure } from './reproduce-report.ts';
 import type { LoadedStudies } from './result-file-study.ts';
@@ -144,9 +144,13 @@ function paperSection(loaded: LoadedStudies): ResultsSection[] {
 
 function pairsSection(study: AnalysisStudy, pairs: readonly ArmPair[], chosen: boolean, stats: { seed: number; replicates: number }): ResultsSection {
   const section = emptySection('pairs', 'Comparing arms');
+  // An arm with no verdict cannot be in the table: say so, or a chosen pair reads "No rows."
+  const silent = chosen ? armsWithoutVerdicts(study, pairs) : study.arms.filter((arm) => arm.runs.length === 0).map((arm) => arm.label);
+  if (silent.length > 0) section.messages.push(`${listOfLabels(silent)} ${silent.length === 1 ? 'has' : 'have'} no verdict yet, so ${silent.length === 1 ? 'it is' : 'they are'} compared with nothing.`);
   if (pairs.length > 0) section.tables.push(pairTable(comparePairs(study, pairs, stats), stats));
   else if (study.arms.length < 2) section.messages.push('A study with one arm has nothing to compare.');
   else if (!chosen) {
+    if (silent.length > 0) return section;
     section.messages.push(
       'The open studies share no problems (another benchmark or subset) and each has one arm, so nothing is compared by default: choose a baseline and a treatment.',
     );
@@ -233,4 +237,9 @@ function cellOf(value: number | null, decimals: number, unit = '') {
 /** Every table of the report in order, the figures' own after each section's: what a text report prints. */
 export function reportTables(report: ResultsReport): Table[] {
   return report.sections.flatMap((s) => [...s.tables, ...s.figureTables]);
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+function listOfLabels(labels: readonly string[]): string {
+  return labels.length <= 1 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`;
 }

@@ -31,6 +31,8 @@ export interface AnalysisArm {
   problemCount: number;
   /** Those problems' ids: arms of studies side by side compare pass counts only over the same problems. */
   problemIds: readonly string[];
+  /** Which of the studies side by side the arm belongs to (0 for the first; absent with one study). */
+  studyIndex?: number;
 }
 
 export interface AnalysisStudy {

@@ -3,7 +3,7 @@ import { armConsistency, armPassRates, armSummaryTable, consistencyTable, passRa
 import { passRateChart, transitionChart } from '../../../src/core/analysis/chart-data.ts';
 import { armErrors, firstErrorTableView, transitionTableView } from '../../../src/core/analysis/error-report.ts';
 import { breakTableView, cumulativeSolvedSeries, forcedIterationTables, iterationTableView, netSeries } from '../../../src/core/analysis/iteration-report.ts';
-import { comparePairs, defaultPairs, formatP, pairTable } from '../../../src/core/analysis/pair-tables.ts';
+import { armsWithoutVerdicts, comparePairs, defaultPairs, formatP, pairTable } from '../../../src/core/analysis/pair-tables.ts';
 import { tableToCsv } from '../../../src/core/analysis/table-csv.ts';
 import { tableToMarkdown } from '../../../src/core/analysis/table-markdown.ts';
 import { groupTrajectories, type PlacedTrajectory } from '../../../src/core/analysis/study-runs.ts';
@@ -281,6 +281,35 @@ describe('pairs of arms', () => {
       { baselineId: 'solo', treatmentId: 'refine' },
       { baselineId: 'solo', treatmentId: 'forced' },
     ]);
+  });
+
+  it("compares a second study's arms with its own baseline, not with the first study's over the few problems they share (audit R222-1)", () => {
+    const later = groupTrajectories('later', ['P/2', 'P/3', 'Q/4', 'Q/5'], study.arms.slice(0, 2), 3, [0, 1, 2].flatMap((repeat) =>
+      ['P/2', 'P/3', 'Q/4', 'Q/5'].flatMap((id) => ['solo', 'refine'].map((armId) => ({ armId, repeat, trajectory: trajectory(id, ['pass'], { repeat }) }))),
+    ));
+    const sideBySide = {
+      name: 'two',
+      problemIds: [...new Set([...PROBLEMS, ...later.problemIds])],
+      arms: [
+        ...study.arms.map((arm) => ({ ...arm, studyIndex: 0 })),
+        ...later.arms.map((arm) => ({ ...arm, id: `2:${arm.id}`, label: `${arm.label} (later)`, studyIndex: 1 })),
+      ],
+    };
+    expect(defaultPairs(sideBySide)).toEqual([
+      { baselineId: 'solo', treatmentId: 'refine' },
+      { baselineId: 'solo', treatmentId: 'forced' },
+      // The later study's first arm meets the first study where they overlap; its others meet it.
+      { baselineId: 'solo', treatmentId: '2:solo' },
+      { baselineId: '2:solo', treatmentId: '2:refine' },
+    ]);
+  });
+
+  it('takes no arm without a verdict as a baseline, and names it beside the table (audit R222-2)', () => {
+    // Every unit of the first arm errored (a model that never loaded): no runs.
+    const noSolo = { ...study, arms: study.arms.map((arm, i) => (i === 0 ? { ...arm, runs: [], runRepeats: [] } : arm)) };
+    expect(defaultPairs(noSolo)).toEqual([{ baselineId: 'refine', treatmentId: 'forced' }]);
+    expect(armsWithoutVerdicts(noSolo, [{ baselineId: 'solo', treatmentId: 'refine' }])).toEqual(['Solo']);
+    expect(armsWithoutVerdicts(noSolo, [{ baselineId: 'refine', treatmentId: 'forced' }])).toEqual([]);
   });
 
   it('prints p-values as people read them', () => {
