@@ -109,6 +109,8 @@ function knownBrokenNote(study: AnalysisStudy, summaries: readonly ArmSummaryRow
   const flagged = study.problemIds.filter(isKnownBrokenMbpp);
   if (flagged.length === 0) return [];
   const perArm = summaries.flatMap((r) => {
+    // Only arms that ran them: a HumanEval study beside an MBPP one would be credited with 0.0 (audit R222-4).
+    if (!r.arm.problemIds.some(isKnownBrokenMbpp)) return [];
     const complete = r.arm.runs.filter((run) => run.size >= r.arm.problemCount);
     if (complete.length === 0) return [];
     const passes = complete.reduce((sum, run) => sum + flagged.filter((id) => run.get(id)?.passed === true).length, 0);

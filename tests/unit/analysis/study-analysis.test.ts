@@ -94,6 +94,9 @@ describe('MBPP tasks that MBPP+ removed as broken', () => {
     );
     // HumanEval, or MBPP tasks that are fine: no such note.
     expect(armSummaryTable(study).notes!.join(' ')).not.toMatch(/MBPP\+/);
+    // A HumanEval study beside it never ran them: not credited with 0.0 (audit R222-4).
+    const beside = { ...mbpp, problemIds: [...study.problemIds, ...ids], arms: [...study.arms.slice(0, 1), { ...mbpp.arms[0]!, id: '2:solo', label: 'Solo (MBPP)' }] };
+    expect(armSummaryTable(beside).notes!.at(-1)).toMatch(/mean passes on them per run: Solo \(MBPP\) 1\.5\.$/);
   });
 });
 

@@ -67,6 +67,13 @@ describe('percentile bootstrap over problems', () => {
     expect(ci.upper).toBeLessThan(0.3);
   });
 
+  it('gives no interval for differences equal but for rounding, as for equal ones (audit R222-5)', () => {
+    // Shares of 3 repeats: 1 − 2/3 and 1/3 − 0 are both a third, 0.33333333333333337 and 0.3333333333333333 in floats.
+    const ci = bootstrapPairedDifference([2 / 3, 0], [1, 1 / 3], { seed: 5, replicates: 500 });
+    expect(ci.method).toBe('none');
+    expect(ci.lower).toBeNaN();
+  });
+
   it('does not claim a zero-width difference when the arms agree on every problem, or differ on every one', () => {
     // Identical outcomes on 5 problems: 0 discordant of 5, so the discordant share (and |Δ|) is at most
     // 1 − 0.025^(1/5) = 52.2 %; the bootstrap alone would say "0.0 – 0.0".
