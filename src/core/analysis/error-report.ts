@@ -21,6 +21,11 @@ export interface ArmErrors {
   stopsAtPass: boolean;
   /** Problem-runs the time cap cut short, left out of the study-style labelling's rows (0 otherwise). */
   leftOut: number;
+  /**
+   * Other problem-runs with no version of the code judged (the time cap ended them before any
+   * code ran: a slow first reply): they have no first error and are in no matrix.
+   */
+  unjudged: number;
   /** Versions of the code each problem-run judged, in run order (0 for a run left out). */
   lengths: number[];
 }
@@ -50,6 +55,7 @@ export function armErrors(study: AnalysisStudy, labelling: ErrorLabelling): ArmE
       transitions: errorTransitions(steps),
       stopsAtPass: !study.arms[i]!.forcedIterations,
       leftOut: labelling === 'study' ? armTrajectories(study, study.arms[i]!).filter((t) => t.stopReason === 'time-cap').length : 0,
+      unjudged: labelling === 'study' ? 0 : steps.filter((s) => s.length === 0).length,
       lengths: steps.map((s) => s.length),
     }))
     .filter((a) => a.attempts > 1);
@@ -88,7 +94,15 @@ export function firstErrorTableView(arms: readonly ArmErrors[]): Table {
         .map(
           (arm) =>
             `${arm.label}: ${arm.leftOut} problem-run${arm.leftOut === 1 ? '' : 's'} that the time cap on one problem cut short ${arm.leftOut === 1 ? 'is' : 'are'} ` +
-            'left out, as the study left them out (its runner kept no record of them); with error types as Python named them they are counted.',
+            'left out, as the study left them out (its runner kept no record of them); with error types as Python named them, those that ran some code are counted.',
+        ),
+      // A run the cap ended before any code ran has no first error: said, or the rows sum to fewer
+      // problem-runs than the arm's failures without a word (audit R222-3).
+      ...arms
+        .filter((arm) => arm.unjudged > 0)
+        .map(
+          (arm) =>
+            `${arm.label}: ${countOf(arm.unjudged, 'problem-run')} the time cap on one problem ended before any code ran ${arm.unjudged === 1 ? 'has' : 'have'} no first error and ${arm.unjudged === 1 ? 'is' : 'are'} not counted here.`,
         ),
     ],
   };
@@ -115,7 +129,9 @@ export function transitionTableView(arm: ArmErrors, k: number): Table {
  * without a word (audit R208-1). Runs the study's labelling leaves out are said under the first-error table.
  */
 function forcedNotes(arm: ArmErrors, k: number): { notes?: string[] } {
-  const missing = arm.lengths.filter((length) => length > 0 && length < k + 1).length;
+  // Runs the study's labelling leaves out (length 0) are said under the first-error table; a run
+  // the cap ended before any code ran (length 0 too) is missing from every matrix (audit R222-3).
+  const missing = arm.lengths.filter((length) => length < k + 1).length - arm.leftOut;
   if (missing === 0) return {};
   return {
     notes: [

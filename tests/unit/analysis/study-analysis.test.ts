@@ -445,9 +445,26 @@ describe('error taxonomy', () => {
     expect([ownRow.total, ownRow.fixed]).toEqual([2, 1]);
     // And the table says so under the study's labelling only, with the count from the data.
     expect(firstErrorTableView(armErrors(capped, 'study')).notes).toContain(
-      'A: 1 problem-run that the time cap on one problem cut short is left out, as the study left them out (its runner kept no record of them); with error types as Python named them they are counted.',
+      'A: 1 problem-run that the time cap on one problem cut short is left out, as the study left them out (its runner kept no record of them); with error types as Python named them, those that ran some code are counted.',
     );
     expect(firstErrorTableView(armErrors(capped, 'exception')).notes!.some((n) => n.includes('time cap'))).toBe(false);
+  });
+
+  it('says how many runs the time cap ended before any code ran, which have no first error and are in no matrix (audit R222-3)', () => {
+    const placed = (forced: boolean) =>
+      groupTrajectories('capped', ['P/0', 'P/1', 'P/2'], [{ id: 'a', label: 'A', forcedIterations: forced }], 1, [
+        { armId: 'a', repeat: 0, trajectory: trajectory('P/0', [], { timeCap: true }) },
+        { armId: 'a', repeat: 0, trajectory: trajectory('P/1', ['NameError', 'pass', 'pass', 'pass']) },
+        { armId: 'a', repeat: 0, trajectory: trajectory('P/2', ['NameError', 'NameError', 'pass', 'pass']) },
+      ]);
+    const [own] = armErrors(placed(true), 'exception');
+    expect(own!.firstErrors.reduce((n, r) => n + r.total, 0)).toBe(2);
+    expect(firstErrorTableView([own!]).notes).toContain('A: 1 problem-run the time cap on one problem ended before any code ran has no first error and is not counted here.');
+    expect(transitionTableView(own!, 1).notes).toEqual(['1 problem-run the time cap per problem ended before iteration 1 is not in this matrix.']);
+    // The study's labelling leaves every capped run out, and says so once, under the first-error table.
+    const [asStudy] = armErrors(placed(true), 'study');
+    expect(firstErrorTableView([asStudy!]).notes!.filter((n) => n.includes('before any code ran'))).toEqual([]);
+    expect(transitionTableView(asStudy!, 1).notes).toBeUndefined();
   });
 
   it('writes the taxonomy as a table with a column per iteration', () => {
