@@ -45,8 +45,8 @@ const byTask = new Intl.Collator('en', { numeric: true });
 const COMPARE: Record<SortKey, (a: VerdictRow, b: VerdictRow) => number> = {
   line: (a, b) => a.line - b.line,
   task: (a, b) => byTask.compare(a.taskId, b.taskId) || a.line - b.line,
-  verdict: (a, b) => a.outcome.kind.localeCompare(b.outcome.kind) || a.line - b.line,
-  category: (a, b) => categoryOf(a.outcome).localeCompare(categoryOf(b.outcome)) || a.line - b.line,
+  verdict: (a, b) => a.outcome.kind.localeCompare(b.outcome.kind, 'en') || a.line - b.line,
+  category: (a, b) => categoryOf(a.outcome).localeCompare(categoryOf(b.outcome), 'en') || a.line - b.line,
   duration: (a, b) => a.outcome.durationMs - b.outcome.durationMs || a.line - b.line,
 };
 
@@ -88,7 +88,7 @@ export function summarizeFailures(rows: readonly VerdictRow[]): { categories: Ca
     else if (outcome.kind === 'timed-out') timedOut++;
   }
   const categories = [...counts].map(([category, count]) => ({ category, count }));
-  categories.sort((a, b) => b.count - a.count || a.category.localeCompare(b.category));
+  categories.sort((a, b) => b.count - a.count || a.category.localeCompare(b.category, 'en'));
   return { categories, timedOut };
 }
 
