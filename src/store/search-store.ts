@@ -7,6 +7,7 @@
  * Evaluations are keyed by (searchId, key), so a replayed write finds its key taken and keeps the
  * stored record; keys start with the search id, so one key range reads or deletes a whole run.
  */
+import { newestFirst } from '../core/iso-time.ts';
 import type { CallCache, ChatReply, SearchStatus, SearchStore, StoredSearch } from '../core/ports.ts';
 import type { SearchFile } from '../core/results/search-file.ts';
 import { describeTopology } from '../core/search/search-genome.ts';
@@ -202,7 +203,7 @@ export class IdbSearchStore implements SearchStore {
       }),
     );
     await tx.done;
-    return listings.sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0));
+    return listings.sort(newestFirst);
   }
 
   /** Removes the search with all its evaluations, in one transaction. The call cache stays. */

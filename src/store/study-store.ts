@@ -11,6 +11,7 @@
  * Beyond the port, the pages list studies with their counts, delete them, and remember the link
  * a study was started from; importing result files lives in study-import.ts.
  */
+import { newestFirst } from '../core/iso-time.ts';
 import type { Step } from '../core/pipeline/trajectory.ts';
 import type { StoredStudy, StudyStatus, StudyStore } from '../core/ports.ts';
 import { canonicalJson } from '../core/results/canonical-json.ts';
@@ -230,7 +231,7 @@ export class IdbStudyStore implements StudyStore {
     );
     await tx.done;
     for (const id of this.#unitCounts.keys()) if (!records.some((r) => r.id === id)) this.#unitCounts.delete(id);
-    return listings.sort((a, b) => (a.created < b.created ? 1 : a.created > b.created ? -1 : 0));
+    return listings.sort(newestFirst);
   }
 
   /**

@@ -7,6 +7,7 @@
  * Import is pure: it writes nowhere, so a rejected file cannot leave half a study in the store.
  * This module loads zod; the UI imports it lazily (`await import(…)`) when a file is opened.
  */
+import { isIsoTime, ISO_TIME_EXAMPLE } from '../iso-time.ts';
 import { DEFAULT_MAX_BYTES, DEFAULT_MAX_STEPS } from './result-file-limits.ts';
 import type { z } from 'zod';
 import { describeValue } from '../pipeline/json-shape.ts';
@@ -104,7 +105,7 @@ export async function importResultFile(bytes: Uint8Array, options: ImportOptions
 function checkEnvironments(doc: ResultFile): string[] {
   const problems: string[] = [];
   const time = (value: string, at: string) => {
-    if (Number.isNaN(Date.parse(value))) problems.push(`${at}: expected an ISO 8601 time, found ${describeValue(value)}.`);
+    if (!isIsoTime(value)) problems.push(`${at}: expected ${ISO_TIME_EXAMPLE}, found ${describeValue(value)}.`);
   };
   doc.environments.forEach((environment, i) => {
     time(environment.recordedAt, `environments[${i}].recordedAt`);

@@ -8,6 +8,7 @@
  * older app) and reports every problem with the path of its field, in the style of the pipeline
  * validator: `arms[2].pipeline.stages[0].refiner.temperature: expected a number from 0 to 2, …`.
  */
+import { isIsoTime, ISO_TIME_EXAMPLE } from '../iso-time.ts';
 import type { BenchmarkId } from '../benchmarks/problem.ts';
 import { parseSelectionSpec, type SelectionSpec } from '../benchmarks/selection.ts';
 import { A_BENCHMARK, readTaskId } from '../benchmarks/task-id.ts';
@@ -196,7 +197,7 @@ export function validateStudyConfig(value: unknown): StudyConfigResult {
   const id = text(value.id, 'id', err, STUDY_ID, '1-120 letters, digits or . _ : -');
   const name = text(value.name, 'name', err);
   const created = text(value.created, 'created', err);
-  if (created !== null && Number.isNaN(Date.parse(created))) err(`created: expected an ISO 8601 time, found ${describeValue(created)}.`);
+  if (created !== null && !isIsoTime(created)) err(`created: expected ${ISO_TIME_EXAMPLE}, found ${describeValue(created)}.`);
 
   const benchmark = value.benchmark === 'humaneval' || value.benchmark === 'mbpp' ? value.benchmark : null;
   if (benchmark === null) err(`benchmark: expected "humaneval" or "mbpp", found ${describeValue(value.benchmark)}.`);
