@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exportResultFile } from '../../../src/core/results/result-file-export.ts';
 import { importResultFile } from '../../../src/core/results/result-file-import.ts';
@@ -25,6 +28,21 @@ describe('docs/results-format.md', () => {
     expect(block).toBeDefined();
     const doc = await importResultFile(new TextEncoder().encode(block));
     expect(new TextDecoder().decode(await exportResultFile(doc, { gzip: false, indent: 2 }))).toBe(block);
+  });
+
+  it("gives a Python recipe for the config hash that matches a file the app writes, labels with arrows included (audit R220-4)", async () => {
+    const recipe = /## Config hash[\s\S]*?```python\n([\s\S]*?)\n```/.exec(docs('results-format.md'))?.[1];
+    expect(recipe).toBeDefined();
+    const doc = await studyResultFile();
+    expect(JSON.stringify(doc.config)).toContain('→');
+    const folder = mkdtempSync(join(tmpdir(), 'config-hash-'));
+    try {
+      writeFileSync(join(folder, 'check_hash.py'), recipe!);
+      writeFileSync(join(folder, 'study.json'), await fileBytes(doc));
+      expect(execFileSync('python3', ['check_hash.py', 'study.json'], { cwd: folder, encoding: 'utf8' }).trim()).toBe('configHash matches');
+    } finally {
+      rmSync(folder, { recursive: true, force: true });
+    }
   });
 
   it('is right that gzip shrinks a study several times over', async () => {
