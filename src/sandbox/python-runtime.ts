@@ -19,6 +19,7 @@ import { ClassWatch } from './class-watch.ts';
 import { ContainerWatch, type ContainerProbes } from './container-watch.ts';
 import { NewlineWatch } from './newline-watch.ts';
 import { CodecWatch, type CodecHost, type CodecIds } from './codec-watch.ts';
+import { DescriptorWatch, type DescriptorProbes } from './descriptor-watch.ts';
 import { DictWatch, type WatcherHost } from './dict-watch.ts';
 import { FreezeWatch } from './freeze-watch.ts';
 import { clipErrorType, clipTraceback, dropFrames, exceptionMessage } from './exception-text.ts';
@@ -75,6 +76,7 @@ interface RunnerEntries {
   reset_codecs: PyProxy & (() => void);
   reset_newlines: PyProxy & (() => PyProxy);
   gc_collect: PyProxy & (() => number);
+  descriptors_changed: PyProxy & (() => boolean);
 }
 
 interface InstallReport {
@@ -90,6 +92,9 @@ interface InstallReport {
   containerAddresses: number[];
   containerKinds: string;
   containerProbes: ContainerProbes;
+  descriptorAddresses: number[];
+  descriptorKinds: string;
+  descriptorProbes: DescriptorProbes;
 }
 
 /** What the runtime reads in wasm memory or C hooks instead of comparing from Python; each is null where it could not be installed. */
@@ -100,6 +105,7 @@ interface Watches {
   newlines: NewlineWatch | null;
   freeze: FreezeWatch | null;
   containers: ContainerWatch | null;
+  descriptors: DescriptorWatch | null;
 }
 
 type Ending = { kind: 'returned' } | { kind: 'threw'; error: unknown } | { kind: 'syntax'; errorType: string; text: string };
@@ -119,6 +125,7 @@ export class PythonRuntime {
   readonly #newlineWatch: NewlineWatch | null;
   readonly #freezeWatch: FreezeWatch | null;
   readonly #containerWatch: ContainerWatch | null;
+  readonly #descriptorWatch: DescriptorWatch | null;
   readonly #PythonError: new (...args: never[]) => Error & { type: string };
   #dead: string | null = null;
   #stackGuard: StackGuardReport | null = null;
@@ -140,6 +147,7 @@ export class PythonRuntime {
     this.#newlineWatch = watches.newlines;
     this.#freezeWatch = watches.freeze;
     this.#containerWatch = watches.containers;
+    this.#descriptorWatch = watches.descriptors;
     this.#options = options;
     this.#py = py;
     this.#heap = (py as unknown as PyodideInternals)._module;
@@ -192,7 +200,7 @@ export class PythonRuntime {
       JSON.stringify({ filename: PROGRAM_FILENAME, baseline: BASELINE_MODULES, blockedModules: BLOCKED_MODULES, verify: options.verifyHardening ?? false }),
     );
     const entries = Object.fromEntries(
-      ['prepare', 'flush', 'restore', 'settle', 'finish', 'grave_clear', 'reset_codecs', 'reset_newlines', 'gc_collect'].map((name) => [name, installed.get(name)]),
+      ['prepare', 'flush', 'restore', 'settle', 'finish', 'grave_clear', 'reset_codecs', 'reset_newlines', 'gc_collect', 'descriptors_changed'].map((name) => [name, installed.get(name)]),
     ) as unknown as RunnerEntries;
     const report = JSON.parse(installed.get('report') as string) as InstallReport;
     const touchProbe = installed.get('touch_probe') as PyProxy & ((step: number) => void);
@@ -208,6 +216,11 @@ export class PythonRuntime {
     const probeNewline = installed.get('probe_newline') as PyProxy & ((step: number) => void);
     const newlineWatch = NewlineWatch.start(internals._module, report.newlineProbe, report.streamAddresses, probeNewline);
     probeNewline.destroy();
+    const probeDescriptors = installed.get('probe_descriptors') as PyProxy & ((step: number) => void);
+    const descriptorWatch = DescriptorWatch.start(internals._module, report.descriptorProbes, report.descriptorAddresses, report.descriptorKinds, () =>
+      probeDescriptors(0),
+    );
+    probeDescriptors.destroy();
     const probeFreeze = installed.get('probe_freeze') as PyProxy & ((step: number) => number);
     const freezeWatch = FreezeWatch.start(internals._module, probeFreeze);
     probeFreeze.destroy();
@@ -226,6 +239,7 @@ export class PythonRuntime {
       newlines: newlineWatch,
       freeze: freezeWatch,
       containers: containerWatch,
+      descriptors: descriptorWatch,
     });
     runtime.#stackGuard = stackGuard;
     hardenPyodide({
@@ -256,6 +270,7 @@ export class PythonRuntime {
         watchedClasses: classWatch?.size ?? 0,
         watchedDicts: dictWatch?.size ?? 0,
         watchedContainers: containerWatch?.size ?? 0,
+        watchedDescriptorFields: descriptorWatch?.size ?? 0,
         codecRegistryWatched: codecWatch !== null,
         newlineWatched: newlineWatch !== null,
         freezeWatched: freezeWatch !== null,
@@ -413,6 +428,10 @@ export class PythonRuntime {
       if (this.#codecWatch?.cacheUsed()) this.#entries.reset_codecs();
       if (this.#dictWatch?.take()) reasons.push('finalizers kept changing the standard library');
       if (this.#codecWatch && !this.#codecWatch.pathIntact()) reasons.push('a codec search function was registered');
+      // After the finalizers too. Read in wasm memory, or compared from Python without the watch.
+      if (this.#descriptorWatch ? this.#descriptorWatch.changed() : this.#entries.descriptors_changed()) {
+        reasons.push('a standard property, classmethod or staticmethod was set up again in place (its __init__ called again)');
+      }
       this.#freezeWatch?.rebase();
     } catch (error) {
       reasons.push(`the baseline could not be restored (${this.#describe(error)})`);

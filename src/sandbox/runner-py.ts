@@ -84,7 +84,7 @@ def standard_containers(dicts, classes, skip):
 def install(config_json):
     import sys, json, builtins, gc, types, operator, itertools, functools, linecache
     import signal, os, random, re, warnings, decimal, traceback, atexit, copyreg, locale
-    import _tracemalloc, faulthandler, io, _codecs, _signal, _abc, abc, collections, _csv, _struct
+    import _tracemalloc, faulthandler, io, _codecs, _signal, _abc, abc, collections, _csv, _struct, _thread
 
     config = json.loads(config_json)
     FILENAME = config['filename']
@@ -116,8 +116,10 @@ def install(config_json):
     is_blocked, is_js_class = cut_bridges(config['blockedModules'], config['verify'], report)
     behave_like_a_script()
     excepthook_globals = install_excepthook()
-    exit_calls = []   # the status the current program gave os._exit, if it called it
-    contain_os_exit(exit_calls)
+    # The status the current program gave os._exit, if it called it: kept here, where only the
+    # audit hook writes it (contain_os_exit).
+    exit_calls = []
+    contain_os_exit()
 
     # ---- Snapshot the baseline ---------------------------------------------------------------
     # Everything below is restored after each program. Dicts and lists are compared by identity,
@@ -382,6 +384,136 @@ def install(config_json):
         except ValueError:
             return True
 
+    # ---- State a program can set up again in place ------------------------------------------
+    # Some C objects of the standard library take __init__ again, in place, with no audit event
+    # and no dict written (audit R221-1): the property, classmethod and staticmethod objects of
+    # its classes (collections.abc.Sized.__dict__['__subclasshook__'].__init__(lambda cls, C: True)
+    # made int Sized for every later program; fractions.Fraction.numerator.__init__(…) changed
+    # every later numerator; traceback.TracebackException.exc_type_str's named every later
+    # AssertionError a ZeroDivisionError), the standard streams (sys.stderr.__init__(io.BytesIO(),
+    # …) swallowed every later traceback, sys.stdin.__init__(…) would feed later programs input),
+    # struct.Struct objects (another format) and functools.partial objects (__setstate__). What each
+    # holds is noted now and compared by identity after every program; a difference replaces the
+    # worker. The descriptors, about 430 of them, are compared in wasm memory (descriptor-watch.ts),
+    # else by descriptors_changed(), about 0.1 ms a program.
+    # Also the standard library's locks: a program could leave one held (tempfile._once_lock.acquire(),
+    # or logging._lock handed through _release_save/_acquire_restore to a thread that does not
+    # exist), and every later program that took it waited for it until its time limit (R221-3).
+    # Locks and Structs are not tracked by the collector: found among the referents of what is.
+    def of_kinds(objects, kinds):
+        return list(itertools.compress(objects, map(kinds.__contains__, map(type, objects))))
+
+    LockType, RLockType = type(_thread.allocate_lock()), _thread.RLock
+    descriptor_family = {cls: base for base in (property, classmethod, staticmethod)
+                         for cls in baseline_types if issubclass(cls, base)}
+    wanted = frozenset((LockType, RLockType, _struct.Struct, functools.partial, *descriptor_family))
+    heap = gc.get_objects()
+    found = {}
+    for obj in chain((of_kinds(heap, wanted), of_kinds(gc.get_referents(*heap), wanted))):
+        found.setdefault(id(obj), obj)
+    del heap
+    by_kind = collections.defaultdict(list)
+    for obj in found.values():
+        by_kind[descriptor_family.get(type(obj), type(obj))].append(obj)
+    del found
+    props, class_methods, static_methods = (tuple(by_kind[kind]) for kind in (property, classmethod, staticmethod))
+    get_fget, get_fset, get_fdel = (property.__dict__[name].__get__ for name in ('fget', 'fset', 'fdel'))
+    get_cm_func, get_sm_func = classmethod.__dict__['__func__'].__get__, staticmethod.__dict__['__func__'].__get__
+
+    def descriptor_fields():
+        return chain((map(get_fget, props), map(get_fset, props), map(get_fdel, props),
+                      map(get_cm_func, class_methods), map(get_sm_func, static_methods)))
+
+    descriptor_values = tuple(descriptor_fields())
+
+    def descriptors_changed():
+        """Only where descriptor-watch.ts could not be installed."""
+        return not all(map(is_, descriptor_fields(), descriptor_values))
+
+    # For descriptor-watch.ts: probes whose fields point at known functions, set up again with
+    # others, to find where CPython keeps those fields.
+    probe_functions = tuple((lambda: None) for _ in range(6))
+    descriptor_probes = (property(*probe_functions[:3]), classmethod(probe_functions[0]), staticmethod(probe_functions[0]))
+
+    def probe_descriptors(step):
+        prop, class_method, static_method = descriptor_probes
+        property.__init__(prop, *probe_functions[3:])
+        classmethod.__init__(class_method, probe_functions[3])
+        staticmethod.__init__(static_method, probe_functions[3])
+
+    report['descriptorAddresses'] = list(map(id, props + class_methods + static_methods))
+    report['descriptorKinds'] = 'p' * len(props) + 'c' * len(class_methods) + 's' * len(static_methods)
+    report['descriptorProbes'] = {'property': id(descriptor_probes[0]), 'classmethod': id(descriptor_probes[1]),
+                                  'staticmethod': id(descriptor_probes[2]),
+                                  'before': list(map(id, probe_functions[:3])), 'after': list(map(id, probe_functions[3:]))}
+
+    # The standard streams: the buffer under each, the file under that, and that file's
+    # descriptor and mode, all read through the C types' own descriptors (nothing the program
+    # set on an instance is called). Their settings (encoding, errors, buffering) are put back
+    # in finish(), their newline by reset_newlines().
+    apply = operator.call
+    text_buffer = TextIOWrapper.buffer.__get__
+    stream_buffers = tuple(map(text_buffer, streams))
+    raw_getters = tuple(type(buffer).raw.__get__ for buffer in stream_buffers)
+    stream_raws = tuple(map(apply, raw_getters, stream_buffers))
+    FileIO = io.FileIO
+    file_fd, file_mode, file_closefd = FileIO.fileno, FileIO.mode.__get__, FileIO.closefd.__get__
+    stream_files = tuple(raw for raw in stream_raws if type(raw) is FileIO)
+
+    def file_state():
+        return tuple(chain((map(file_fd, stream_files), map(file_mode, stream_files), map(file_closefd, stream_files))))
+
+    file_states = file_state()
+
+    def streams_changed():
+        if not all(map(is_, map(text_buffer, streams), stream_buffers)):
+            return True
+        if not all(map(is_, map(apply, raw_getters, stream_buffers), stream_raws)):
+            return True
+        try:
+            # ints, strs and bools the C getters made: comparing them runs no program code.
+            return file_state() != file_states
+        except ValueError:
+            return True   # a file closed: restore() said so
+
+    structs, partials = tuple(by_kind[_struct.Struct]), tuple(by_kind[functools.partial])
+    struct_format, struct_size = _struct.Struct.format.__get__, _struct.Struct.size.__get__
+    partial_func, partial_args, partial_keywords = functools.partial.func.__get__, functools.partial.args.__get__, functools.partial.keywords.__get__
+
+    def struct_state():
+        return tuple(chain((map(struct_format, structs), map(struct_size, structs))))
+
+    def partial_fields():
+        return chain((map(partial_func, partials), map(partial_args, partials), map(partial_keywords, partials)))
+
+    struct_states, partial_values = struct_state(), tuple(partial_fields())
+
+    def objects_changed():
+        return struct_state() != struct_states or not all(map(is_, partial_fields(), partial_values))
+
+    # The locks free at start-up (a lock held then, as a running thread's, is not the program's).
+    plain_locks = tuple(lock for lock in by_kind[LockType] if not lock.locked())
+    rlocks = tuple(lock for lock in by_kind[RLockType] if not lock.locked())
+    del by_kind
+    lock_held, lock_release = LockType.locked, LockType.release
+    rlock_held, rlock_owned, rlock_release_all = RLockType.locked, RLockType._is_owned, RLockType._release_save
+
+    def free_locks():
+        """Releases the standard locks the program left held. An RLock held by another thread
+        (there is only this one: a program's _acquire_restore made it up) cannot be released
+        from here, and replaces the worker. C calls only."""
+        if any(map(lock_held, plain_locks)):
+            for lock in plain_locks:
+                if lock_held(lock):
+                    lock_release(lock)
+        if any(map(rlock_held, rlocks)):
+            for lock in rlocks:
+                if rlock_held(lock):
+                    if rlock_owned(lock):
+                        rlock_release_all(lock)
+                    else:
+                        taint.append('a standard lock was left held by another thread')
+
     def lists_changed():
         return any(len(l) != len(c) or not all(map(is_, l, c)) for l, c in zip(watched_lists, list_copies))
 
@@ -412,7 +544,7 @@ def install(config_json):
     current = []      # the program's globals
     main_replaced = [False]   # prepare() made sys.modules['__main__'] the program's module
 
-    DENY, IMPORT, FRAMES, SETATTR, SILENT, PICKLE, ENV, PASS = range(8)
+    DENY, IMPORT, FRAMES, SETATTR, SILENT, PICKLE, ENV, EXIT, PASS = range(9)
     policy = {}
     deny_prefixes = ('ctypes.', 'socket.', 'os.exec', 'os.spawn', 'os.posix_spawn', 'os.fork',
                      'os.forkpty', 'os.kill', 'os.killpg', 'os.system', 'os.startfile', 'pty.',
@@ -422,7 +554,8 @@ def install(config_json):
                      'sys._set', 'sys.monitoring.register_callback', 'sys.setprofile', 'sys.settrace')
     exact = {'import': IMPORT, 'sys._getframe': FRAMES, 'object.__getattr__': FRAMES,
              'object.__setattr__': SETATTR, 'object.__delattr__': SETATTR,
-             'sys.addaudithook': SILENT, 'pickle.find_class': PICKLE, 'os.putenv': ENV, 'os.unsetenv': ENV}
+             'sys.addaudithook': SILENT, 'pickle.find_class': PICKLE, 'os.putenv': ENV, 'os.unsetenv': ENV,
+             'sandbox.os_exit': EXIT}
 
     def classify(event):
         if event in exact:
@@ -464,6 +597,12 @@ def install(config_json):
         elif action == PICKLE:
             if is_blocked(args[0]):
                 raise PermissionError('%s is not available in the sandbox' % args[0])
+        elif action == EXIT:
+            # From os._exit, or from a program raising the event itself. Only an exact int in C's
+            # range: the status goes to JavaScript as a number (a huge one recorded first would
+            # have arrived as a BigInt, and been read as no exit at all).
+            if not exit_calls and len(args) == 1 and type(args[0]) is int and -2**31 <= args[0] < 2**31:
+                exit_calls.append(args[0])
 
     sys.addaudithook(audit)
 
@@ -661,6 +800,9 @@ def install(config_json):
             taint.append('a module changed its class')
         if not all(map(is_, map(get_attribute, dict_owners, repeat('__dict__')), owned_dicts)):
             taint.append("a standard object's __dict__ was replaced")
+        # Before the program's objects are freed: a finalizer taking a lock the program left held
+        # would wait for it until the clean-up's budget ran out.
+        free_locks()
         return list(taint)
 
     def settings_changed():
@@ -771,6 +913,12 @@ def install(config_json):
         consume(map(abc_reset_caches, abc_classes), 0)
         if abc_token() != abc_version[0]:
             restore_abcs()
+        # Again after settle: a finalizer may have taken one.
+        free_locks()
+        if streams_changed():
+            taint.append('a standard stream was set up again in place (its __init__ called again)')
+        if objects_changed():
+            taint.append('a struct.Struct or functools.partial of the standard library was set up again in place')
         # After settle: the streams' own attributes (a replaced write) are back, and reconfigure
         # flushes through them.
         if tuple(map(stream_setting, streams)) != stream_settings:
@@ -829,6 +977,7 @@ def install(config_json):
     report['baselineEntries'] = len(dict_values)
     return {'touch_probe': touch_probe, 'probe_codecs': probe_codecs, 'reset_codecs': reset_codecs,
             'probe_newline': probe_newline, 'reset_newlines': reset_newlines, 'prepare': prepare, 'flush': flush, 'restore': restore, 'settle': settle, 'finish': finish,
+            'probe_descriptors': probe_descriptors, 'descriptors_changed': descriptors_changed,
             'grave_clear': grave.clear, 'gc_collect': gc.collect, 'probe_freeze': probe_freeze,
             'report': json.dumps(report)}
 `;

@@ -82,6 +82,8 @@ export interface HardeningSummary {
   watchedDicts: number;
   /** The standard library's lists and sets whose tables are compared in wasm memory (0: compared from Python instead, slower). */
   watchedContainers: number;
+  /** Functions held by the standard library's property, classmethod and staticmethod objects, compared in wasm memory (descriptor-watch.ts); 0: compared from Python instead, slower. */
+  watchedDescriptorFields?: number;
   /** The codec registry's search functions and cache are checked in wasm memory (codec-watch.ts); false: the cache is emptied after every program, new search functions go unseen. */
   codecRegistryWatched: boolean;
   /** The standard streams' newline setting is checked in wasm memory (newline-watch.ts); false: reset after every program. */

@@ -100,3 +100,96 @@ export const ANNOTATED_FAILURE = `from typing import List
 def total(xs: List[int]) -> int:
     return 0
 assert total([1, 2]) == 3`;
+
+/**
+ * Sets up again, in place, a staticmethod of a standard ABC's class dict (Sized's
+ * __subclasshook__ says yes to everything): no audit event, no dict written. Until audit R221-1
+ * `isinstance(3, Sized)` was true for every later program in the worker (ABC_PROBE failed).
+ */
+export const DESCRIPTOR_REINIT = `import collections.abc
+hook = collections.abc.Sized.__dict__['__subclasshook__']
+type(hook).__init__(hook, lambda cls, C: True)
+assert isinstance(3, collections.abc.Sized)`;
+
+/** The same on a property: every later `Fraction(1, 3).numerator` was 99. */
+export const PROPERTY_REINIT = `import fractions
+fractions.Fraction.numerator.__init__(lambda self: 99)
+assert fractions.Fraction(1, 3).numerator == 99`;
+
+/** Must pass in a fresh interpreter. */
+export const PROPERTY_PROBE = `from fractions import Fraction
+assert Fraction(1, 3).numerator == 1, Fraction(1, 3).numerator`;
+
+/**
+ * The property traceback formats an exception's type with, set up again: every later traceback
+ * named an AssertionError a ZeroDivisionError.
+ */
+export const TRACEBACK_PROPERTY_REINIT = `import traceback
+prop = traceback.TracebackException.exc_type_str
+original = prop.fget
+prop.__init__(lambda self: 'ZeroDivisionError' if original(self) == 'AssertionError' else original(self))`;
+
+/** sys.stderr set up again over a buffer of its own: every later traceback and message was empty. */
+export const STDERR_REINIT = `import sys, io
+sys.stderr.__init__(io.BytesIO(), encoding=sys.stderr.encoding, errors=sys.stderr.errors,
+                    line_buffering=sys.stderr.line_buffering, write_through=sys.stderr.write_through)`;
+
+/** sys.stdin set up again over a buffer of the program's: later programs would have read its text. */
+export const STDIN_REINIT = `import sys, io
+sys.stdin.__init__(io.BytesIO(b'planted by an earlier program\\n'), encoding='utf-8')`;
+
+/** A failing program: its traceback must name its own exception, with its message. */
+export const FAILING_ASSERT = `def candidate(x):
+    return x + 1
+assert candidate(1) == 3, 'wrong answer'`;
+
+/**
+ * Hands logging's module lock to a thread that does not exist (the sandbox has one thread): the
+ * next program that logged waited for it until its time limit, in every later program.
+ */
+export const LOGGING_LOCK_STOLEN = `import logging
+logging._lock.acquire()
+logging._lock._release_save()
+logging._lock._acquire_restore((1, 12345))`;
+
+/** Logs through a logger of its own: takes logging's module lock. */
+export const LOGGING_PROBE = `import logging
+log = logging.getLogger('solution')
+log.setLevel(logging.INFO)
+def add(x, y):
+    log.debug('adding')
+    return x + y
+assert add(1, 2) == 3`;
+
+/** Standard locks left held by the only thread: tempfile.gettempdir() and asyncio's policy then waited for ever. */
+export const LOCKS_LEFT_HELD = `import tempfile, asyncio.events, logging
+tempfile._once_lock.acquire()
+asyncio.events._lock.acquire()
+logging._lock.acquire()
+logging._lock.acquire()`;
+
+export const LOCKS_PROBE = `import tempfile, asyncio, logging
+assert tempfile.gettempdir()
+asyncio.get_event_loop_policy()
+logging.getLogger('solution').info('x')`;
+
+/**
+ * Calls os._exit, catches what it raises, empties the list os._exit kept its record in (a cell of
+ * its closure) and passes. Until audit R221-2 that was scored passed; a process would have ended
+ * with status 3.
+ */
+export const OS_EXIT_RECORD_ERASED = `import os
+try:
+    os._exit(3)
+except BaseException:
+    pass
+for cell in os._exit.__closure__ or ():
+    try:
+        contents = cell.cell_contents
+    except ValueError:
+        continue
+    if type(contents) is list:
+        contents.clear()
+def candidate(x):
+    return x + 1
+assert candidate(1) == 2`;

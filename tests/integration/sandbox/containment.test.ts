@@ -144,9 +144,10 @@ describe("the runner's own state is out of reach", () => {
     const crawl = String.raw`
 import sys, types, builtins
 seen, todo, found = set(), [sys.modules, builtins, sys.stdin, object.__subclasses__()], []
+kept = []   # everything pushed stays alive: a dict copied for the walk, once freed, gave its id to the next one, which was then skipped
 def push(x):
     if id(x) not in seen:
-        seen.add(id(x)); todo.append(x)
+        seen.add(id(x)); todo.append(x); kept.append(x)
 while todo and len(seen) < 400000:
     x = todo.pop()
     t = type(x)
@@ -174,6 +175,60 @@ while todo and len(seen) < 400000:
         try: push(vars(x))
         except TypeError: pass
 assert not found, sorted(set(found))
+`;
+    const result = await attack(crawl);
+    expect(result, JSON.stringify(result).slice(0, 1000)).toMatchObject({ status: 'passed' });
+  });
+});
+
+describe("the runner's functions a program can reach hold nothing it could change", () => {
+  it('keep no list, dict or set in their closures or defaults, and only globals restored after every program', async () => {
+    // os._exit kept the status it recorded in a list in its closure: a program that caught its
+    // exception emptied the list and passed (audit R221-2).
+    const crawl = String.raw`
+import sys, types, builtins
+seen, todo, found, runner = set(), [sys.modules, builtins, sys.stdin, sys.excepthook, object.__subclasses__()], [], []
+kept = []
+def push(x):
+    if id(x) not in seen:
+        seen.add(id(x)); todo.append(x); kept.append(x)
+mutable = (list, dict, set, bytearray, types.SimpleNamespace)
+while todo and len(seen) < 400000:
+    x = todo.pop()
+    t = type(x)
+    if t is dict:
+        for v in list(x.values()): push(v)
+    elif t in (list, tuple, set, frozenset):
+        for v in list(x): push(v)
+    elif t is types.ModuleType or isinstance(x, type):
+        try: push(dict(vars(x)))
+        except TypeError: pass
+        if isinstance(x, type) and x is not type:
+            for s in type.__subclasses__(x): push(s)
+    elif t is types.FunctionType:
+        if x.__code__.co_filename.startswith('<sandbox'):
+            runner.append(x.__qualname__)
+            held = list(x.__defaults__ or ()) + list((x.__kwdefaults__ or {}).values())
+            for c in x.__closure__ or ():
+                try: held.append(c.cell_contents)
+                except ValueError: pass
+            found += ['%s holds a %s' % (x.__qualname__, type(v).__name__) for v in held if isinstance(v, mutable)]
+            if x.__globals__.get('__name__') not in ('sandbox', 'sandbox_excepthook'):
+                found.append('%s has the globals of %s' % (x.__qualname__, x.__globals__.get('__name__')))
+        push(x.__globals__); push(x.__defaults__ or ()); push(x.__kwdefaults__ or {})
+        for c in x.__closure__ or ():
+            try: push(c.cell_contents)
+            except ValueError: pass
+    elif t in (staticmethod, classmethod, types.MethodType):
+        push(x.__func__)
+    elif t is property:
+        push((x.fget, x.fset, x.fdel))
+    elif hasattr(x, '__dict__') and not isinstance(x, type):
+        try: push(vars(x))
+        except TypeError: pass
+assert not found, sorted(set(found))
+# os._exit, time.sleep, sys.settrace, sys.stdin's close, JsException.__new__ and the excepthook's.
+assert {'_exit', 'sleep', 'excepthook'} <= {name.rpartition('.')[2] for name in runner}, sorted(runner)
 `;
     const result = await attack(crawl);
     expect(result, JSON.stringify(result).slice(0, 1000)).toMatchObject({ status: 'passed' });

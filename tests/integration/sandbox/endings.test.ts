@@ -8,6 +8,7 @@ import type { SandboxLimits } from '../../../src/core/ports.ts';
 import { MAX_ERROR_TYPE_CHARS } from '../../../src/sandbox/exception-text.ts';
 import { createNodeSandbox } from '../../../src/sandbox/node-sandbox.ts';
 import type { PooledSandbox } from '../../../src/sandbox/pool.ts';
+import { OS_EXIT_RECORD_ERASED } from '../../support/isolation-attacks.ts';
 
 const limits: SandboxLimits = { timeoutMs: 1500, maxOutputChars: 100_000 };
 let sandbox: PooledSandbox;
@@ -82,6 +83,17 @@ describe('exits', () => {
     expectError(await run('import os\nos._exit("0")'), 'TypeError');
     expect(await run('import os\nassert os._exit.__name__ == "_exit"')).toMatchObject({ status: 'passed' });
     expect(sandbox.stats().respawns).toBe(before);
+  });
+
+  // The record was a list in os._exit's closure: a program that caught the exception emptied it
+  // and passed (audit R221-2). The runner's audit hook keeps it now.
+  it.each([
+    ['its record emptied through its closure', OS_EXIT_RECORD_ERASED, 3],
+    // Recorded first, a status out of C's range would have reached JavaScript as a BigInt, read as no exit.
+    ['a huge status recorded first through the audit event it raises', 'import os, sys\nsys.audit("sandbox.os_exit", 10**100)\ntry:\n    os._exit(3)\nexcept BaseException:\n    pass', 3],
+    ['its exception class and closure swapped after the call', 'import os\ntry:\n    os._exit(4)\nexcept BaseException:\n    pass\nfor cell in os._exit.__closure__:\n    cell.cell_contents = None', 4],
+  ])('os._exit counts whatever the program does after it: %s', async (_, program, status) => {
+    expect(await run(program)).toMatchObject({ status: 'crashed', cause: 'exit', detail: `The program ended its process with os._exit(${status}).` });
   });
 });
 

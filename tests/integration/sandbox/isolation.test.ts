@@ -15,7 +15,18 @@ import {
   ANNOTATED_FAILURE,
   AUDIT_POLICY_POISON,
   CODEC_CACHE_POISON,
+  DESCRIPTOR_REINIT,
+  FAILING_ASSERT,
+  LOCKS_LEFT_HELD,
+  LOCKS_PROBE,
+  LOGGING_LOCK_STOLEN,
+  LOGGING_PROBE,
+  PROPERTY_PROBE,
+  PROPERTY_REINIT,
   RUNNER_GLOBALS_POISON,
+  STDERR_REINIT,
+  STDIN_REINIT,
+  TRACEBACK_PROPERTY_REINIT,
   TYPING_CACHE_POISON,
 } from '../../support/isolation-attacks.ts';
 
@@ -249,6 +260,13 @@ describe('undone in place, without replacing the worker', () => {
       'import logging\nassert not logging.getLogger().isEnabledFor(logging.DEBUG)',
     ],
     // Finalizers that would run during a later program.
+    // Locks the standard library takes, left held by the program's thread: released (audit R221-3).
+    ['standard locks left held (tempfile, asyncio, logging)', LOCKS_LEFT_HELD, LOCKS_PROBE],
+    [
+      'a standard lock left held by a finalizer after the program',
+      'class Late:\n    def __del__(self):\n        import tempfile\n        tempfile._once_lock.acquire()\nlate = Late()',
+      'import tempfile\nassert tempfile.gettempdir()',
+    ],
     [
       'a suspended generator whose finally patches builtins, kept by an import finder',
       'import sys\ndef late():\n    try:\n        yield 1\n    finally:\n        import builtins\n        builtins.len = lambda x: 0\nkept = late()\nnext(kept)\nfor finder in sys.path_importer_cache.values():\n    if finder is not None:\n        finder.kept = kept',
@@ -386,6 +404,20 @@ describe('damage that is not cheap to undo replaces the worker', () => {
       FROZEN_CYCLE + 'import gc\ngc.freeze()',
       'import gc\ngc.unfreeze()\ngc.collect()\nassert sorted([2, 1]) == [1, 2]',
     ],
+    // C objects set up again in place, __init__ called on them a second time: no audit event,
+    // no dict written (audit R221-1).
+    ["a standard ABC's __subclasshook__ (a staticmethod) set up again", DESCRIPTOR_REINIT, ABC_PROBE],
+    ['a standard property set up again (Fraction.numerator)', PROPERTY_REINIT, PROPERTY_PROBE],
+    [
+      'a classmethod set up again by a finalizer after the program',
+      "class Late:\n    def __del__(self):\n        import collections.abc\n        hook = collections.abc.Iterable.__dict__['__subclasshook__']\n        type(hook).__init__(hook, lambda cls, C: True)\nlate = Late()",
+      'from collections.abc import Iterable\nassert not isinstance(3, Iterable)',
+    ],
+    ['sys.stdin set up again over a buffer of the program', STDIN_REINIT, 'import sys\nassert sys.stdin.read() == ""'],
+    ["sys.stdout's file set up again over another descriptor", 'import sys\nsys.stdout.buffer.raw.__init__(2, "w", closefd=False)', 'import sys\nassert sys.stdout.buffer.raw.fileno() == 1'],
+    ['a struct.Struct of the standard library set up again', 'import zipfile\nzipfile._Extra.FIELD_STRUCT.__init__(">Q")', 'import zipfile\nassert zipfile._Extra.FIELD_STRUCT.format == "<HH"'],
+    // logging's lock handed to a thread that does not exist: nothing here can release it (audit R221-3).
+    ["logging's lock held by another thread", LOGGING_LOCK_STOLEN, LOGGING_PROBE],
     [
       'the same, frozen through a gc module imported afresh',
       FROZEN_CYCLE + 'import sys\ndel sys.modules["gc"]\nimport gc as fresh\nfresh.freeze()',
@@ -395,6 +427,20 @@ describe('damage that is not cheap to undo replaces the worker', () => {
     const { probe: result, replaced } = await after(poison, probe);
     expect(result, JSON.stringify(result)).toMatchObject({ status: 'passed' });
     expect(replaced).toBe(true);
+  });
+
+  it.each([
+    ["the property traceback names an exception's type with", TRACEBACK_PROPERTY_REINIT],
+    ['sys.stderr set up again over a buffer of the program', STDERR_REINIT],
+  ])("%s, set up again in place, does not change a later program's traceback", async (_, poison) => {
+    const { probe, replaced } = await after(poison, FAILING_ASSERT);
+    expect(probe, JSON.stringify(probe)).toMatchObject({ status: 'error', errorType: 'AssertionError', message: 'wrong answer' });
+    expect(probe.status === 'error' && probe.traceback).toContain('AssertionError: wrong answer');
+    expect(replaced).toBe(true);
+  });
+
+  it("compares the functions of the standard library's descriptors in wasm memory, not from Python after every program", () => {
+    expect(sandbox.stats().lastWorker?.hardening.watchedDescriptorFields).toBeGreaterThan(500);
   });
 
   it("compares the standard library's lists and sets in wasm memory, not from Python after every program", () => {
