@@ -14,7 +14,12 @@ import {
   ABC_PROBE,
   AUDIT_POLICY_POISON,
   CODEC_CACHE_POISON,
+  DESCRIPTOR_REINIT,
+  FAILING_ASSERT,
+  LOGGING_LOCK_STOLEN,
+  LOGGING_PROBE,
   RUNNER_GLOBALS_POISON,
+  STDERR_REINIT,
   TYPING_CACHE_POISON,
 } from '../support/isolation-attacks.ts';
 
@@ -156,6 +161,15 @@ describe('hostile code in the browser sandbox', () => {
     await runCode(page, AUDIT_POLICY_POISON + '\nraise SystemExit(1)\n', 'failed');
     expect(await runCode(page, 'import sys\nsys.settrace(lambda *args: None)\n' + SOLUTION, 'failed')).toContain('PermissionError');
     await runCode(page, SOLUTION, 'passed');
+
+    // Objects set up again in place, and a lock handed to a thread that does not exist (audit
+    // R221): each once changed every later program on the worker.
+    await runCode(page, DESCRIPTOR_REINIT + '\nraise SystemExit(1)\n', 'failed');
+    await runCode(page, ABC_PROBE + '\n' + SOLUTION, 'passed');
+    await runCode(page, STDERR_REINIT + '\nraise SystemExit(1)\n', 'failed');
+    expect(await runCode(page, FAILING_ASSERT + '\n' + SOLUTION, 'failed')).toContain('wrong answer');
+    await runCode(page, LOGGING_LOCK_STOLEN + '\nraise SystemExit(1)\n', 'failed');
+    await runCode(page, LOGGING_PROBE, 'passed');
 
     expect(tab.errorsOfThisTest()).toEqual([]);
   });
