@@ -6,6 +6,7 @@
  * Every text here may come from a file someone else wrote (arm labels, error types, problem
  * ids): renderers must treat it as text, never as markup.
  */
+import { asciiSlug } from '../ascii-slug.ts';
 
 /** How a cell is flagged: a comparison's verdict, or a pass/fail state. */
 export type CellTone = 'match' | 'rounding' | 'mismatch' | 'not-released' | 'pass' | 'fail';
@@ -85,13 +86,7 @@ export function meanSdCsvLabels(label: string): string[] {
   return [`${stem} mean`.trim(), `${stem} SD`.trim()];
 }
 
-/** A table id safe in a file name and an element id: `Table 2` → `table-2`. */
+/** A table id safe in a file name and an element id: `Table 2` → `table-2`, `Étude` → `etude`. */
 export function tableId(...parts: string[]): string {
-  return (
-    parts
-      .join('-')
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '-')
-      .replace(/^-+|-+$/g, '') || 'table'
-  );
+  return parts.map(asciiSlug).filter((part) => part !== '').join('-') || 'table';
 }

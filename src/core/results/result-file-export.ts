@@ -3,6 +3,7 @@
  * exports of the same data are byte-identical and diff cleanly, optionally gzip (studies with
  * every prompt and reply shrink about tenfold).
  */
+import { asciiSlug } from '../ascii-slug.ts';
 import { gzip } from './bounded-compression.ts';
 import { canonicalJson } from './canonical-json.ts';
 import type { ResultFile } from './result-file.ts';
@@ -85,11 +86,5 @@ export function studyTag(id: string): string {
 
 /** Text as a file-name part: lower-case ASCII letters and digits, other runs as one hyphen, ≤ 60 characters. */
 export function fileNameSlug(text: string): string {
-  return text
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .slice(0, 60)
-    .replace(/^-+|-+$/g, '');
+  return asciiSlug(text).slice(0, 60).replace(/-+$/g, '');
 }
