@@ -308,10 +308,10 @@ export function singleVsMeanTable(study: AnalysisStudy): Table {
       { label: 'Run 1', numeric: true },
       { label: 'Mean of the other runs', numeric: true },
       { label: 'Difference (that mean − run 1)', numeric: true },
-      { label: 'Run 1 inflation', numeric: true },
+      { label: 'Run 1 inflation', numeric: true, unit: '%' },
       { label: 'Best run', numeric: true },
       { label: 'Mean without the best run', numeric: true },
-      { label: 'Best-run inflation', numeric: true },
+      { label: 'Best-run inflation', numeric: true, unit: '%' },
     ],
     rows,
     notes: [

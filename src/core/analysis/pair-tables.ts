@@ -235,9 +235,9 @@ export function pairTable(results: readonly PairResult[], options: { seed: numbe
         label: 'McNemar exact p per repeat',
         ...(split ? { csvLabels: csv.repeats.map((k) => `McNemar exact p, repeat ${k + 1}`) } : {}),
       },
-      { label: 'Δ pass rate', numeric: true },
-      { label: '95 % CI low', numeric: true },
-      { label: '95 % CI high', numeric: true },
+      { label: 'Δ pass rate', numeric: true, unit: 'pp' },
+      { label: '95 % CI low', numeric: true, unit: 'pp' },
+      { label: '95 % CI high', numeric: true, unit: 'pp' },
       { label: 'Problems', numeric: true },
     ],
     rows: results.map((r) => {

@@ -57,8 +57,9 @@ function csvLabel(table: Table, index: number): string {
   const column = table.columns[index]!;
   if (!column.numeric) return column.label;
   const units = new Set(table.rows.map((row) => row[index]).filter((cell) => cell?.value !== undefined).map((cell) => cell!.unit ?? ''));
-  const [unit] = units;
-  return units.size === 1 && unit && !saysUnit(column.label, unit) ? `${column.label} (${unit})` : column.label;
+  const [inferred] = units;
+  const unit = column.unit ?? (units.size === 1 ? inferred : undefined);
+  return unit && !saysUnit(column.label, unit) ? `${column.label} (${unit})` : column.label;
 }
 
 /** `Mean %`, `% of 164`, `Inflation (%)` say their unit; `95 % CI low` does not (its % is the level's). */

@@ -28,6 +28,12 @@ export interface Column {
   /** Right-aligned; written as a number in CSV. */
   numeric?: boolean;
   /**
+   * The unit the column's numbers show (`%`, `pp`), for the CSV header (`Fix rate (%)`). Without
+   * it the header takes the unit of the cells, so a column with no number in this table (every
+   * arm "–") lost it, and two reports' files named one column two ways (audit R220-8).
+   */
+  unit?: string;
+  /**
    * A column whose cells show several numbers as one text (mean ± SD): CSV splits it into one
    * numeric column per label here, filled from each cell's `values`, so a spreadsheet can compute with them.
    */

@@ -88,6 +88,10 @@ describe('CSV download', () => {
       ],
     };
     expect(tableToCsv(table).split('\r\n')[0]).toBe('Arm,Fix rate (%),Δ pass rate (pp),95 % CI low (%),Mean %,Mixed,Count');
+    // A column's declared unit heads it even when no row has a number (audit R220-8: every arm "–"
+    // wrote "Run 1 inflation" in one report and "Run 1 inflation (%)" in another).
+    const empty: Table = { id: 'single', caption: 'Single runs', columns: [{ label: 'Arm' }, { label: 'Run 1 inflation', numeric: true, unit: '%' }], rows: [[textCell('a'), { text: '–' }]] };
+    expect(tableToCsv(empty).split('\r\n')[0]).toBe('Arm,Run 1 inflation (%)');
   });
 
   it('ends every line with CRLF', () => {
