@@ -39,7 +39,9 @@ export function wrapLabel(label: string, width: number, maxLines: number): strin
   let rest = label.trim();
   while (rest.length > width && lines.length < maxLines - 1) {
     const space = rest.lastIndexOf(' ', width);
-    const at = space > 0 ? space : width;
+    let at = space > 0 ? space : width;
+    // Not between the two halves of a character outside the BMP (an emoji): "\uFFFD" on both lines.
+    if (at === width && isHighSurrogate(rest.charCodeAt(at - 1))) at--;
     lines.push(rest.slice(0, at).trimEnd());
     rest = rest.slice(at).trimStart();
   }
@@ -68,4 +70,8 @@ export function legendLayout(
     x += w + GAP;
   }
   return { items, height: labels.length === 0 ? 0 : y - top + LEGEND_ROW_HEIGHT, swatch };
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
 }

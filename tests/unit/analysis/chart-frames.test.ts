@@ -136,6 +136,18 @@ describe('charts drawn in the shared frame', () => {
     expect(height(svg)).toBeGreaterThan(height(oneLine));
   });
 
+  it('gives slanted labels fewer lines as bars crowd, so one label does not run into the next (audit R224-1)', () => {
+    const lineCounts = (n: number) => {
+      const categories = Array.from({ length: n }, (_, i) => `llama → exec → llama (self-refine) (Study ${i}, HumanEval)`);
+      const svg = svgOf(render(BarChart, { props: { data: { ...bars, categories, series: [{ label: 'HumanEval', values: categories.map(() => 50) }] } } }).body);
+      return [...svg.matchAll(/<text class="tick-label" text-anchor="end"[^>]*>([\s\S]*?)<\/text>/g)].map((m) => (m[1]!.match(/<tspan/g) ?? []).length);
+    };
+    expect(Math.max(...lineCounts(6))).toBe(3);
+    expect(Math.max(...lineCounts(12))).toBe(2);
+    // Twenty bars: one line each, cut in the middle as before the wrapping.
+    expect(lineCounts(20).every((count) => count === 1)).toBe(true);
+  });
+
   it('draws bars over the zero line, with their interval whiskers', () => {
     const svg = svgOf(render(BarChart, { props: { data: bars } }).body);
     expect(svg.indexOf('class="axis-line"')).toBeLessThan(svg.indexOf('<rect x='));

@@ -75,5 +75,8 @@ describe('chart scales', () => {
       expect(lines.every((line) => line.length > 0 && line.length <= 26)).toBe(true);
     }
     expect(shown[2]!.at(-1)).toMatch(/….*\(arm 1\)$/);
+    // Never between the halves of an emoji.
+    const emoji = wrapLabel(`x${'😀'.repeat(30)}`, 26, 3);
+    expect(emoji.join('')).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
   });
 });
