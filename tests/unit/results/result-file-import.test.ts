@@ -306,7 +306,7 @@ describe('import refuses, with a sentence a person can act on', () => {
       ],
     ];
     expect(error.details).toEqual([
-      'environments[0].recordedAt: expected an ISO 8601 time with its offset, such as 2026-11-25T23:30:00Z, found "yesterday".',
+      'environments[0].recordedAt: expected an ISO 8601 time, such as 2026-11-25T23:30:00Z, found "yesterday".',
       ...byUnit.sort((a, b) => a[0] - b[0]).flatMap(([, lines]) => lines),
     ]);
   });
