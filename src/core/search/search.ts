@@ -42,6 +42,7 @@ import {
 } from './search-state.ts';
 import { planNextGeneration, rankGenomes } from './selection.ts';
 import { sharedFitness, speciateGeneration, speciesOf, updateSpeciesFitness } from './speciation.ts';
+import { FITNESS_EPSILON } from './fitness.ts';
 
 export function initSearch(config: SearchConfig, seed: number): SearchState {
   assertValidSearchConfig(config);
@@ -412,7 +413,9 @@ function generationStats(state: SearchState, scores: GenomeScore[], species: Sea
 function betterChampion(current: ChampionRecord | null, scores: readonly GenomeScore[], generation: number): ChampionRecord | null {
   const best = rankGenomes(scores)[0];
   if (!best) return current;
-  if (current && (current.fitness > best.fitness || (current.fitness === best.fitness && current.iterations <= best.iterations))) return current;
+  // Equal within rounding: a champion stored before fitness was rounded may hold 0.09999999999999998 for a 0.1 (audit R224-3).
+  const tied = current !== null && Math.abs(current.fitness - best.fitness) <= FITNESS_EPSILON;
+  if (current && ((current.fitness > best.fitness && !tied) || (tied && current.iterations <= best.iterations))) return current;
   return { genomeId: best.id, generation, fitness: best.fitness, passRate: best.passRate, iterations: best.iterations };
 }
 

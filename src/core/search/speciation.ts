@@ -10,6 +10,7 @@ import type { Rng } from '../random.ts';
 import { compatibilityDistance, type StageAlignment } from './distance.ts';
 import type { SpeciationConfig } from './search-config.ts';
 import { clonePipeline, pick } from './search-genome.ts';
+import { FITNESS_EPSILON } from './fitness.ts';
 
 export interface Species {
   id: number;
@@ -64,7 +65,9 @@ export function speciate(
 export function updateSpeciesFitness(species: readonly Species[], fitness: Readonly<Record<string, number>>): Species[] {
   return species.map((s) => {
     const best = Math.max(...s.members.map((id) => fitnessOf(fitness, id)));
-    if (s.bestFitness === null || best > s.bestFitness) return { ...s, bestFitness: best, stagnation: 0 };
+    // Beyond rounding: a search stored before fitness was rounded (fitness.ts) holds 0.09999999999999998
+    // where it now scores 0.1, which is no improvement (audit R224-3).
+    if (s.bestFitness === null || best > s.bestFitness + FITNESS_EPSILON) return { ...s, bestFitness: best, stagnation: 0 };
     return { ...s, stagnation: s.stagnation + 1 };
   });
 }

@@ -91,6 +91,12 @@ describe('fitness sharing and stagnation', () => {
     const again = updateSpeciesFitness(scored, { ...fitness, a: 0.7, e: 0.6 });
     expect(again.map((s) => [s.bestFitness, s.stagnation])).toEqual([[0.8, 1], [0.6, 0]]);
   });
+
+  it('takes a best stored before fitness was rounded as equal to its rounded self, not as beaten by it (audit R224-3)', () => {
+    const stored = species.map((s) => ({ ...s, bestFitness: 0.09999999999999998, stagnation: 7 }));
+    const next = updateSpeciesFitness(stored, { a: 0.1, b: 0.1, c: 0.1, d: 0.1, e: 0.1 });
+    expect(next.map((s) => s.stagnation)).toEqual([8, 8]);
+  });
 });
 
 describe('speciateGeneration: the two threshold rules', () => {
