@@ -152,9 +152,9 @@ export function passRateTable(rates: readonly ArmPassRate[]): Table {
     columns: [
       { label: 'Arm' },
       { label: 'Problems', numeric: true },
-      { label: 'Pass rate', numeric: true },
-      { label: '95 % CI low', numeric: true },
-      { label: '95 % CI high', numeric: true },
+      { label: 'Pass rate', numeric: true, unit: '%' },
+      { label: '95 % CI low', numeric: true, unit: '%' },
+      { label: '95 % CI high', numeric: true, unit: '%' },
     ],
     rows: rates.map((r) => [
       textCell(r.label),

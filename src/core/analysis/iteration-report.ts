@@ -103,9 +103,9 @@ export function breakTableView(arms: readonly ArmIterations[]): Table {
       { label: 'Arm' },
       { label: 'Initial passes', numeric: true },
       { label: 'Broke', numeric: true },
-      { label: 'Break rate', numeric: true },
+      { label: 'Break rate', numeric: true, unit: '%' },
       { label: 'Fixes after iteration 0', numeric: true },
-      { label: 'Share at iteration 1', numeric: true },
+      { label: 'Share at iteration 1', numeric: true, unit: '%' },
     ],
     rows: arms.map((a) => [
       textCell(a.label),

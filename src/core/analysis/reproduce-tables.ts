@@ -185,9 +185,9 @@ export function pairedTestsView(taxonomy: ReleasedErrorTaxonomy, options: { seed
       { label: 'Treatment only (c)', numeric: true },
       { label: 'Neither', numeric: true },
       { label: 'McNemar exact p', numeric: true },
-      { label: 'Δ pass rate', numeric: true },
-      { label: '95 % CI low', numeric: true },
-      { label: '95 % CI high', numeric: true },
+      { label: 'Δ pass rate', numeric: true, unit: 'pp' },
+      { label: '95 % CI low', numeric: true, unit: 'pp' },
+      { label: '95 % CI high', numeric: true, unit: 'pp' },
     ],
     rows,
     notes: [
@@ -250,7 +250,7 @@ export function fixRatesView(
       { label: 'Arm · first error' },
       { label: 'Problems', numeric: true },
       { label: 'Fixed', numeric: true },
-      { label: 'Fix rate', numeric: true },
+      { label: 'Fix rate', numeric: true, unit: '%' },
       ...(uncounted.length > 0 ? [{ label: 'Not counted: no execution recorded', numeric: true }] : []),
     ],
     rows,
@@ -327,8 +327,8 @@ export function table6View(arms: readonly IterationArmTables[]): Table {
       { label: 'Arm' },
       { label: 'Initial passes', numeric: true },
       { label: 'Broke', numeric: true },
-      { label: 'Break rate', numeric: true },
-      { label: 'Share of fixes at iteration 1', numeric: true },
+      { label: 'Break rate', numeric: true, unit: '%' },
+      { label: 'Share of fixes at iteration 1', numeric: true, unit: '%' },
     ],
     // As printed: by break rate.
     rows: inListedOrder(arms, (a) => a.arm, PRINTED_TABLE6.map((r) => RELEASED_ARM_NAME[r.arm])).map((a) => [
