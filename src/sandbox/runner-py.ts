@@ -474,7 +474,7 @@ def install(config_json):
             # ints, strs and bools the C getters made: comparing them runs no program code.
             return file_state() != file_states
         except ValueError:
-            return True   # a file closed: restore() said so
+            return 'closed'   # a file closed (a TextIOWrapper of the program's over stdout.buffer, freed)
 
     structs, partials = tuple(by_kind[_struct.Struct]), tuple(by_kind[functools.partial])
     struct_format, struct_size = _struct.Struct.format.__get__, _struct.Struct.size.__get__
@@ -915,8 +915,11 @@ def install(config_json):
             restore_abcs()
         # Again after settle: a finalizer may have taken one.
         free_locks()
-        if streams_changed():
-            taint.append('a standard stream was set up again in place (its __init__ called again)')
+        changed = streams_changed()
+        if changed:
+            reason = 'a standard stream was closed' if changed == 'closed' else 'a standard stream was set up again in place (its __init__ called again)'
+            if reason not in taint:
+                taint.append(reason)
         if objects_changed():
             taint.append('a struct.Struct or functools.partial of the standard library was set up again in place')
         # After settle: the streams' own attributes (a replaced write) are back, and reconfigure

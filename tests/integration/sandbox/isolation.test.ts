@@ -439,6 +439,17 @@ describe('damage that is not cheap to undo replaces the worker', () => {
     expect(replaced).toBe(true);
   });
 
+  it('says a standard stream was closed, not set up again, when a wrapper of the program closed it (audit R224-6)', async () => {
+    const reasons = () => ({ ...sandbox.stats().respawnReasons });
+    const before = reasons();
+    const { probe, replaced } = await after('import io, sys\nwrapper = io.TextIOWrapper(sys.stdout.buffer)\nwrapper.write("hi")\ndel wrapper', 'print("still here")');
+    expect(probe, JSON.stringify(probe)).toMatchObject({ status: 'passed' });
+    expect(replaced).toBe(true);
+    const grew = Object.keys(reasons()).filter((reason) => reasons()[reason] !== before[reason]);
+    expect(grew.join(' | ')).toContain('a standard stream was closed');
+    expect(grew.join(' | ')).not.toContain('set up again');
+  });
+
   it("compares the functions of the standard library's descriptors in wasm memory, not from Python after every program", () => {
     expect(sandbox.stats().lastWorker?.hardening.watchedDescriptorFields).toBeGreaterThan(500);
   });
