@@ -24,8 +24,12 @@ import { readExistingOutput, refuseLosingExisting } from './existing-output.ts';
 /** The most `report` and `merge` read of a result file, in the MB their refusal of a bigger one gives (result-files.ts). */
 const CLI_MAX_MEGABYTES = Math.round(CLI_MAX_BYTES / 1024 ** 2);
 
-/** Duplicated units listed one by one on stderr; past this they are only counted. */
-const MAX_LISTED_DUPLICATES = 10;
+/**
+ * Duplicated units whose copies agree, listed one by one on stderr; past this they are only
+ * counted. Units whose copies disagree on the verdict are all listed: they are the ones whose
+ * pass counts depend on which file won, and nothing else names them all (audit R225-2).
+ */
+const MAX_LISTED_AGREEING = 10;
 
 export const mergeCommand: Command = {
   usage: MERGE_USAGE,
@@ -93,11 +97,14 @@ export const mergeCommand: Command = {
     }
     const { report } = merged;
 
-    // Units whose copies disagree on the verdict first: they change the pass counts, the others do not.
-    const listed = [...report.conflicts, ...report.duplicates.filter((d) => !d.verdictsDiffer)];
+    // Units whose copies disagree on the verdict first, every one: they change the pass counts, the others do not.
+    const agreeing = report.duplicates.filter((d) => !d.verdictsDiffer);
+    const listed = [...report.conflicts, ...agreeing.slice(0, MAX_LISTED_AGREEING)];
     const finished = new Set(merged.doc.units.flatMap((unit) => (unit.status === 'finished' ? [unitKey(unit)] : [])));
-    for (const duplicate of listed.slice(0, MAX_LISTED_DUPLICATES)) io.stderr.write(`${duplicateLine(duplicate, names, finished.has(unitKey(duplicate)))}\n`);
-    if (report.duplicates.length > MAX_LISTED_DUPLICATES) io.stderr.write(`…and ${(report.duplicates.length - MAX_LISTED_DUPLICATES).toLocaleString('en')} more units in more than one file.\n`);
+    for (const duplicate of listed) io.stderr.write(`${duplicateLine(duplicate, names, finished.has(unitKey(duplicate)))}\n`);
+    if (agreeing.length > MAX_LISTED_AGREEING) {
+      io.stderr.write(`…and ${(agreeing.length - MAX_LISTED_AGREEING).toLocaleString('en')} more units in more than one file, their copies agreeing on the verdict.\n`);
+    }
     io.stderr.write(replaced ? `Wrote ${path}, replacing the result file of this study that was there (the new file holds every unit it held).\n` : `Wrote ${path}.\n`);
     io.stdout.write(`${report.summary}\n`);
     return EXIT.ok;

@@ -19,8 +19,8 @@ unfinished or errored one; of finished copies, the earlier file's (whatever thei
 the others, the copy with more steps, then the earlier file's. Every file's environment
 (browser, GPU, Node) is kept.
 
-Prints the merge's summary on stdout, and on stderr each unit found in more than one file
-with the copy kept. Files of different studies are refused, naming the first setting that
+Prints the merge's summary on stdout, and on stderr each unit whose copies finished with
+different verdicts, then up to ten others found in more than one file, with the copy kept. Files of different studies are refused, naming the first setting that
 differs; "feedback-lab report" shows different studies side by side instead. While files
 are read, merged and written, stderr says how far it is: a line redrawn in place on a
 terminal, with a bar while a file is read and decompressed; in a log, once it takes over

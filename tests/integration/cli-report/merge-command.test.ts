@@ -74,7 +74,7 @@ describe('feedback-lab merge', () => {
     expect(ran.out).toBe('Merged 2 files into 30 units (30 + 0 from each); 15 units were in more than one file, each kept from the earliest file unless a later one finished it or got further with it.\n');
     const lines = ran.err.trimEnd().split('\n');
     expect(lines[0]).toBe("solo, repeat 1, HumanEval/900: kept whole.json (finished in each, so the first file's), dropped a.json.gz.");
-    expect(lines.at(-2)).toBe('…and 5 more units in more than one file.');
+    expect(lines.at(-2)).toBe('…and 5 more units in more than one file, their copies agreeing on the verdict.');
   });
 
   it('says in --help what the merge keeps: of finished copies the first file\'s, not the one with more steps', () => {
@@ -100,6 +100,18 @@ describe('feedback-lab merge', () => {
       `${unit.armId}, repeat ${unit.repeat + 1}, ${unit.problemId}: kept whole.json (finished in each, so the first file's), dropped other-laptop.json. ` +
         'The copies finished with different verdicts (passed in one, failed in another).',
     );
+  });
+
+  it('names every unit whose copies finished with different verdicts, however many (audit R225-2)', async () => {
+    const whole = await readResult('whole.json');
+    const other = structuredClone(whole);
+    const flipped = other.units.filter((u) => takeOtherVerdict(structuredClone(whole), u) && takeOtherVerdict(other, u));
+    expect(flipped.length).toBeGreaterThan(0);
+    await writeResultFile(dir, 'many-disagreeing.json', other);
+    const ran = await feedbackLab(dir, ['merge', 'whole.json', 'many-disagreeing.json', '--out', 'many.json']);
+    expect(ran.code).toBe(0);
+    const named = ran.err.split('\n').filter((line) => line.endsWith('The copies finished with different verdicts (passed in one, failed in another).'));
+    expect(named).toHaveLength(flipped.length);
   });
 
   it('refuses shards of one study run with different settings, naming the first that differs', async () => {
