@@ -59,7 +59,7 @@ export function fileSourceLabel(fileName: string, armLabel: string, pipelineName
 export function unitsListedText(file: Pick<ReplayableFile, 'fileName' | 'config' | 'units'>): string {
   const listed = `${file.units.length} finished in ${file.fileName}`;
   const others = file.config.arms.length * file.config.problemIds.length * file.config.repeats - file.units.length;
-  return others > 0 ? `${listed}; ${others} errored or unfinished, with no run to replay, not listed` : listed;
+  return others > 0 ? `${listed}; ${others} errored, unfinished or never run, with no run to replay, not listed` : listed;
 }
 
 export function unitChoiceKey(unit: { armId: string; repeat: number; problemId: string }): string {

@@ -72,7 +72,7 @@ describe('a presenter link to a problem of a result file', () => {
     expect(unitsListedText(file)).toBe(`${file.units.length} finished in study.json`);
     const [first, ...rest] = whole.units;
     const errored = { ...whole, units: [{ armId: first!.armId, repeat: first!.repeat, problemId: first!.problemId, status: 'errored', message: 'refused', attempts: 1, steps: [] }, ...rest] } as ResultFile;
-    expect(unitsListedText(replayableFile('study.json', errored))).toBe(`${file.units.length - 1} finished in study.json; 1 errored or unfinished, with no run to replay, not listed`);
+    expect(unitsListedText(replayableFile('study.json', errored))).toBe(`${file.units.length - 1} finished in study.json; 1 errored, unfinished or never run, with no run to replay, not listed`);
   });
 
   it('names the arm once in the header: its label is left out when it is the pipeline name the toolbar already shows', () => {

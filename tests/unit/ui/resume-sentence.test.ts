@@ -16,6 +16,10 @@ describe('what an interrupted study card says Resume will do', () => {
     );
     expect(resumeSentence({ doneUnits: 16, totalUnits: 16, erroredUnits: 3, replay: false })).toMatch(/^The 13 units done are kept; Resume runs the 3 units left \(all errored: run again\)/);
     expect(resumeSentence({ doneUnits: 10, totalUnits: 16, erroredUnits: 2, replay: true })).toMatch(/^The 10 units done are kept; Resume runs the 6 units left, and/);
+    // Beside a card that says "5 of 10 units done (5 errored)", not "no unit is done" (audit R225-5).
+    expect(resumeSentence({ doneUnits: 5, totalUnits: 10, erroredUnits: 5, replay: false })).toMatch(
+      /^No unit finished without an error; Resume runs the 10 units left \(5 of them errored: run again\)/,
+    );
   });
 
   it('does not promise to run units when none is left', () => {
