@@ -5,7 +5,7 @@
  */
 import type { LanguageModel } from '../../core/ports.ts';
 import type { StudyConfig } from '../../core/study/config.ts';
-import { EndpointUnreachableError } from '../../llm/endpoint-errors.ts';
+import { EndpointStatusError, EndpointUnreachableError } from '../../llm/endpoint-errors.ts';
 import { apiRoot } from '../../llm/endpoint-url.ts';
 import { OllamaLoader } from '../../llm/ollama-load.ts';
 import { createOpenAICompatibleModel, listModels, type EndpointAnswered } from '../../llm/openai-compatible.ts';
@@ -32,15 +32,24 @@ const REACHABLE_CHECK_MS = 10_000;
 /**
  * Refuses an endpoint nothing answers at (not running, a wrong port, CORS), with the engine's own
  * explanation. Without this a study started on the default Ollama address with no server behind
- * it ran for a minute, marking units errored after their retries, before it said why. Any HTTP
- * answer counts as reachable (a server that does not list models, or wants a key, is left to the
- * first request to explain), and so does a slow one.
+ * it ran for a minute, marking units errored after their retries, before it said why. A 401 (a key
+ * wanted, none or a wrong one given) is refused too, saying where the key goes: the study ran and
+ * errored unit after unit, and the card's "Check the API key" did not say where (audit R225-4).
+ * Any other HTTP answer counts as reachable (a server that does not list models is left to the
+ * first request to explain; a 403 may be Ollama refusing this page's origin), and so does a slow one.
  */
 async function assertReachable(root: string, apiKey: string | undefined): Promise<void> {
   try {
     await listModels(root, apiKey, { timeoutMs: REACHABLE_CHECK_MS });
   } catch (error) {
     if (error instanceof EndpointUnreachableError) throw error;
+    if (error instanceof EndpointStatusError && error.status === 401) {
+      throw new EndpointStatusError(
+        401,
+        `${error.fact} Nothing was started: type its key into API key in the form above (it is kept for this endpoint), or on the Models page, then start or resume again.`,
+        error.fact,
+      );
+    }
   }
 }
 

@@ -69,6 +69,16 @@ describe("binding a study's models to an endpoint", () => {
     }
   });
 
+  it('refuses to start on a server that wants an API key it was not given, saying where the key goes (audit R225-4)', async () => {
+    const server = await startFakeOpenAIServer({ reply: 'hello', apiKey: 'sk-right' });
+    try {
+      await expect(studyModels(boundTo(server.url), deps)).rejects.toThrow(/needs a valid API key \(401.*Nothing was started: type its key into API key in the form above/);
+      await expect(studyModels(boundTo(server.url), { ...deps, apiKeyFor: () => 'sk-right' })).resolves.toBeTypeOf('function');
+    } finally {
+      await server.close();
+    }
+  });
+
   it('starts when the server answers with an error status: the first request explains it', async () => {
     const server = createServer((_request, response) => {
       response.writeHead(404, { 'Content-Type': 'text/plain' });
