@@ -15,6 +15,11 @@ export function countText(n: number): string {
   return n < 0 ? `-${grouped}` : grouped;
 }
 
+/** `a`, `a and b`, `a, b and c`: items in a sentence, as the app writes lists; '' for none. */
+export function listText(items: readonly string[]): string {
+  return items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
 /** `3 units`, `1 repeat`, `17,080 units`: a count and its noun, plural unless it is one. */
 export function countOf(n: number, noun: string): string {
   return `${countText(n)} ${noun}${n === 1 ? '' : 's'}`;

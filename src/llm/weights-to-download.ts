@@ -4,6 +4,7 @@
  * should not fetch gigabytes of weights into this browser without a click.
  */
 import { estimateDownloadBytes, formatBytes } from '../core/llm/catalog.ts';
+import { listText } from '../core/count-text.ts';
 import { entryForModelId, type WebLLMCatalog } from './model-catalog.ts';
 import { browserSettings, readSavedModelSettings, savedSource } from './saved-model-source.ts';
 import { toAppConfig, type ModelFileSource } from './webllm-app-config.ts';
@@ -47,7 +48,7 @@ export function weightsToDownloadHere(catalog: WebLLMCatalog, modelIds: readonly
 /** "A and B (about 2.1 GB)": the builds, and their total when every size is known. */
 export function describeDownloads(pending: readonly PendingDownload[]): string {
   const names = pending.map((p) => p.modelId);
-  const listed = names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+  const listed = listText(names);
   const known = pending.every((p) => p.bytes !== undefined);
   return known ? `${listed} (about ${formatBytes(pending.reduce((sum, p) => sum + (p.bytes ?? 0), 0))})` : listed;
 }

@@ -7,6 +7,7 @@ import { PASSED_LABEL, type FirstErrorRow } from '../stats/error-tables.ts';
 import type { ArmConsistency, ArmPassRate } from './arm-tables.ts';
 import type { IterationSeries } from './iteration-report.ts';
 import { formatNumber } from './table.ts';
+import { countText } from '../count-text.ts';
 
 export interface BarSeries {
   label: string;
@@ -122,7 +123,7 @@ export function consistencyChart(rows: readonly ArmConsistency[]): BarChartData 
 
 /** How a pass-rate CI was found, in the words under its table and in its figure's description. */
 export function passRateMethod(ci: Pick<ConfidenceInterval, 'replicates' | 'seed'>): string {
-  return `The CI resamples problems, each scored by the share of its runs that solved it: ${ci.replicates.toLocaleString('en')} resamples, seed ${ci.seed}.`;
+  return `The CI resamples problems, each scored by the share of its runs that solved it: ${countText(ci.replicates)} resamples, seed ${ci.seed}.`;
 }
 
 export function passRateChart(rates: readonly ArmPassRate[]): BarChartData {

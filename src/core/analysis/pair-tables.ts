@@ -9,6 +9,7 @@ import { NO_SPREAD, separation } from '../stats/sigma.ts';
 import { armSummaries, NO_INTERVAL_NOTE } from './arm-tables.ts';
 import { shareSolved, type AnalysisArm, type AnalysisStudy } from './study-runs.ts';
 import { formatNumber, maybeNumberCell, numberCell, textCell, type Cell, type Table } from './table.ts';
+import { countText } from '../count-text.ts';
 
 export interface ArmPair {
   baselineId: string;
@@ -273,7 +274,7 @@ export function pairTable(results: readonly PairResult[], options: { seed: numbe
       ...multipleTestsNote(tests),
       'σ = Δ / √(SD₁² + SD₂²) is an effect size over repeats, not a test. b: problems only the baseline solved, c: only the treatment; McNemar\'s exact two-sided p asks whether b and c differ by more than chance.',
       'Each repeat\'s test pairs the problems both of its runs judged ("of N" when that is not every problem of the CI).',
-      `The CI resamples problems (${options.replicates.toLocaleString('en')} times, seed ${options.seed}), each scored by the share of its repeats solved, both arms together. ` +
+      `The CI resamples problems (${countText(options.replicates)} times, seed ${options.seed}), each scored by the share of its repeats solved, both arms together. ` +
         'Δ pass rate counts every verdict, a partial run\'s too, while Δ passes and σ come from complete runs only (as the means per arm), so the two can differ.',
       ...(results.some((r) => r.difference?.method === 'exact-binomial') ? [EXACT_DIFFERENCE_NOTE] : []),
       ...(results.some((r) => r.difference?.method === 'none') ? [NO_INTERVAL_NOTE] : []),

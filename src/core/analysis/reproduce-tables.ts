@@ -2,6 +2,7 @@
  * The paper's tables in the paper's shape, computed from its released files by the shared
  * stats code (reproduce/paper-tables.ts), and the printed-vs-computed ledger as a table.
  */
+import { countText, listText } from '../count-text.ts';
 import type { Comparison, ComparisonStatus } from '../reproduce/comparison.ts';
 import { championIterations, championNodeCount, impliedSearchPasses, type ReleasedChampion } from '../reproduce/champions.ts';
 import type { ReleasedErrorTaxonomy } from '../reproduce/error-taxonomy.ts';
@@ -194,7 +195,7 @@ export function pairedTestsView(taxonomy: ReleasedErrorTaxonomy, options: { seed
       'Only error_taxonomy.json keeps every arm\'s verdict per problem, from one run each: these compare single runs, not five-run means.',
       'b: problems only the baseline solved, c: only the treatment; McNemar\'s exact two-sided p = min(1, 2 · P(X ≤ min(b, c))), X ~ Binomial(b + c, ½). ' +
         'The CI of Δ pass rate is a 95 % percentile bootstrap over problems, both arms resampled together.',
-      `Bootstrap over problems, ${options.replicates.toLocaleString('en')} resamples, seed ${options.seed}.`,
+      `Bootstrap over problems, ${countText(options.replicates)} resamples, seed ${options.seed}.`,
       ...multipleTestsNote(rows.length),
       ...(exact ? [EXACT_DIFFERENCE_NOTE] : []),
     ],
@@ -265,7 +266,7 @@ export function fixRatesView(
 export function uncountedSelfCheckNote(uncounted: readonly UncountedProblem[]): string[] {
   if (uncounted.length === 0) return [];
   const named = uncounted.map((u) => `${u.taskId} of ${paperLabel(u.arm)} (${u.category})`);
-  const list = named.length === 1 ? named[0]! : `${named.slice(0, -1).join(', ')} and ${named.at(-1)!}`;
+  const list = listText(named);
   return [`The fix_rates counts on both sides leave out ${list}: no execution recorded (${UNCOUNTED_MARK} in Table 3).`];
 }
 
@@ -279,7 +280,7 @@ function uncountedNotes(uncounted: readonly UncountedProblem[]): string[] {
   return [...groups.values()].map((group) => {
     const { arm, category } = group[0]!;
     const ids = group.map((u) => u.taskId);
-    const named = ids.length === 1 ? ids[0]! : `${ids.slice(0, -1).join(', ')} and ${ids.at(-1)!}`;
+    const named = listText(ids);
     const one = ids.length === 1;
     return (
       `${UNCOUNTED_MARK} Not counted: ${named} of ${paperLabel(arm)} (first error logged as ${category}) ${one ? 'has' : 'have'} no execution ` +

@@ -20,6 +20,7 @@ import type { LoadedStudies } from './result-file-study.ts';
 import type { AnalysisStudy, ErrorLabelling } from './study-runs.ts';
 import { numberCell, tableId, textCell, type Table } from './table.ts';
 import { armTimeCapped, timeCapNotes } from './time-capped.ts';
+import { listText } from '../count-text.ts';
 
 /** The Results page's bootstrap: a fixed seed and 10 000 resamples, so a report reads the same every time. */
 export const RESULTS_SEED = 20_260_421;
@@ -146,7 +147,7 @@ function pairsSection(study: AnalysisStudy, pairs: readonly ArmPair[], chosen: b
   const section = emptySection('pairs', 'Comparing arms');
   // An arm with no verdict cannot be in the table: say so, or a chosen pair reads "No rows."
   const silent = chosen ? armsWithoutVerdicts(study, pairs) : study.arms.filter((arm) => arm.runs.length === 0).map((arm) => arm.label);
-  if (silent.length > 0) section.messages.push(`${listOfLabels(silent)} ${silent.length === 1 ? 'has' : 'have'} no verdict yet, so ${silent.length === 1 ? 'it is' : 'they are'} compared with nothing.`);
+  if (silent.length > 0) section.messages.push(`${listText(silent)} ${silent.length === 1 ? 'has' : 'have'} no verdict yet, so ${silent.length === 1 ? 'it is' : 'they are'} compared with nothing.`);
   if (pairs.length > 0) section.tables.push(pairTable(comparePairs(study, pairs, stats), stats));
   else if (study.arms.length < 2) section.messages.push('A study with one arm has nothing to compare.');
   else if (!chosen) {
@@ -237,9 +238,4 @@ function cellOf(value: number | null, decimals: number, unit = '') {
 /** Every table of the report in order, the figures' own after each section's: what a text report prints. */
 export function reportTables(report: ResultsReport): Table[] {
   return report.sections.flatMap((s) => [...s.tables, ...s.figureTables]);
-}
-
-/** `a`, `a and b`, `a, b and c`. */
-function listOfLabels(labels: readonly string[]): string {
-  return labels.length <= 1 ? (labels[0] ?? '') : `${labels.slice(0, -1).join(', ')} and ${labels.at(-1)}`;
 }

@@ -116,8 +116,3 @@ export function reloadEffects(work: readonly string[]): string {
   return effects.join('; ');
 }
 
-/** "a study running and a search running", for the sentence that offers the reload. */
-export function listWork(work: readonly string[]): string {
-  if (work.length <= 1) return work[0] ?? '';
-  return `${work.slice(0, -1).join(', ')} and ${work[work.length - 1]}`;
-}

@@ -1,6 +1,7 @@
 /** A page whose code no longer loads: the tab finds the newer deploy and reloads into it, or offers to. */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { DEPLOY_RELOAD_KEY, listWork, recoverFromPageLoadFailure, reloadEffects, type PageLoadHost } from '../../../src/ui/shell/page-load-failure.ts';
+import { listText } from '../../../src/core/count-text.ts';
+import { DEPLOY_RELOAD_KEY, recoverFromPageLoadFailure, reloadEffects, type PageLoadHost } from '../../../src/ui/shell/page-load-failure.ts';
 import { holdTabWork, tabWork } from '../../../src/ui/shell/tab-work.ts';
 import { runLocks, type LockManagerLike } from '../../../src/ui/shared/run-locks.ts';
 
@@ -70,8 +71,8 @@ describe('recovering from a page that did not load', () => {
   });
 
   it('lists the work in one phrase', () => {
-    expect(listWork(['a study running'])).toBe('a study running');
-    expect(listWork(['a study running', 'a search running', 'scored samples'])).toBe('a study running, a search running and scored samples');
+    expect(listText(['a study running'])).toBe('a study running');
+    expect(listText(['a study running', 'a search running', 'scored samples'])).toBe('a study running, a search running and scored samples');
   });
 });
 
