@@ -24,14 +24,14 @@ export function genomeFitness(passedPerEvaluation: readonly number[], subsetSize
   return { passRate, fitness: penalised(passRate, nodes, parsimony), passRates };
 }
 
+/** Fitness differences below this are rounding, not fitness (penalised rounds to it). */
+export const FITNESS_EPSILON = 1e-9;
+
 /**
  * Rounded to 1e-9, far below any difference a pass rate can make: 4/25 − 0.02 × 3 came to 0.1 and
  * 6/25 − 0.02 × 7 to 0.09999999999999998, so the float's last bit, not the documented tie-breaker
  * (fewer executions per problem), ranked two genomes of equal fitness (audit R218-3).
  */
-/** Fitness differences below this are rounding, not fitness (penalised rounds to it). */
-export const FITNESS_EPSILON = 1e-9;
-
 export function penalised(passRate: number, nodes: number, parsimony: number): number {
   return Math.max(0, Math.round((passRate - parsimony * nodes) * 1e9) / 1e9);
 }

@@ -14,8 +14,8 @@ import { limitsFor } from '../harness/limits.ts';
 import { isAbortError, sleep } from '../llm/abort.ts';
 import type { RefinePipeline } from '../pipeline/genome.ts';
 import { runProblem } from '../pipeline/interpret.ts';
-import type { CallCache, ChatMessage, LanguageModel, Sandbox, SamplingOptions } from '../ports.ts';
-import type { ModelBinding } from '../study/config.ts';
+import type { CallCache, ChatMessage, LanguageModel, Sandbox } from '../ports.ts';
+import { withTopP, type ModelBinding } from '../study/config.ts';
 import { sleepUnlessPaused, type PauseSwitch } from '../study/pause-switch.ts';
 import type { UnitRetry } from '../study/runner.ts';
 import { EngineQueues, engineKey } from '../study/queued-model.ts';
@@ -348,9 +348,4 @@ class RecordNotKept extends Error {
   constructor(cause: unknown) {
     super('The evaluation record was not stored.', { cause });
   }
-}
-
-/** The search's top-p on a call, as a study adds its own; none for a search stored before there was one. */
-function withTopP(sampling: SamplingOptions, topP: number | null | undefined): SamplingOptions {
-  return topP === null || topP === undefined ? sampling : { ...sampling, top_p: topP };
 }

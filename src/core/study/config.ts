@@ -10,6 +10,7 @@
  */
 import { isIsoTime, ISO_TIME_EXAMPLE } from '../iso-time.ts';
 import type { BenchmarkId } from '../benchmarks/problem.ts';
+import type { SamplingOptions } from '../ports.ts';
 import { parseSelectionSpec, type SelectionSpec } from '../benchmarks/selection.ts';
 import { A_BENCHMARK, readTaskId } from '../benchmarks/task-id.ts';
 import type { HarnessMode } from '../harness/outcome.ts';
@@ -139,6 +140,11 @@ export const STUDY_DEFAULT_LIMITS: StudyLimits = {
  * when a request sends none, so the study's value is sent with every call (audit R217-1).
  */
 export const STUDY_DEFAULT_SAMPLING: SamplingDefaults = { contextWindowTokens: 4096, topP: 0.9 };
+
+/** A call's sampling with the study's (or search's) top-p; as it is when there is none to send. */
+export function withTopP(sampling: SamplingOptions, topP: number | null | undefined): SamplingOptions {
+  return topP === null || topP === undefined ? sampling : { ...sampling, top_p: topP };
+}
 
 /** Bounds that keep a hostile or mistyped file from describing a study that never ends. */
 export const MAX_ARMS = 64;

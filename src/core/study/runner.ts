@@ -19,7 +19,7 @@ import { runProblem, type ReplayDivergence } from '../pipeline/interpret.ts';
 import type { Step, Trajectory } from '../pipeline/trajectory.ts';
 import type { ChatContext, LanguageModel, Sandbox, SamplingOptions, StoredStudy, StudyStatus, StudyStore } from '../ports.ts';
 import { deriveSeed } from '../random.ts';
-import { studyPromptSet, validateStudyConfig, type ModelBinding, type StudyConfig } from './config.ts';
+import { studyPromptSet, validateStudyConfig, withTopP, type ModelBinding, type StudyConfig } from './config.ts';
 import { PauseSwitch, sleepUnlessPaused } from './pause-switch.ts';
 import { ProgressTracker, type StudyProgress } from './progress.ts';
 import { EngineQueues } from './queued-model.ts';
@@ -400,8 +400,7 @@ class StudyRun {
     const seed = this.#config.seeds.sampling;
     const prepare = inner.prepare?.bind(inner);
     const withStudy = (sampling: SamplingOptions, context?: ChatContext): SamplingOptions => ({
-      ...sampling,
-      ...(topP !== null ? { top_p: topP } : {}),
+      ...withTopP(sampling, topP),
       ...(seed !== null ? { seed: context ? deriveSeed(seed, context.repeat ?? 0, context.problemId, context.nodeId, context.iteration) : seed } : {}),
     });
     model = {
