@@ -29,6 +29,8 @@ export interface BandLayout {
   /** Centre of band i. */
   center(i: number): number;
   bandwidth: number;
+  /** From one band's start to the next's. */
+  step: number;
 }
 
 /**
@@ -44,6 +46,7 @@ export function bandLayout(n: number, range: readonly [number, number], inner = 
     start: (i) => first + i * step,
     center: (i) => first + i * step + bandwidth / 2,
     bandwidth,
+    step,
   };
 }
 
