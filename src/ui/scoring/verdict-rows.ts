@@ -41,12 +41,14 @@ export function categoryOf(outcome: Outcome): string {
 }
 
 const byTask = new Intl.Collator('en', { numeric: true });
+/** English order whatever the browser's locale (Estonian put Z between S and T, audit R220-8). */
+const byName = new Intl.Collator('en');
 
 const COMPARE: Record<SortKey, (a: VerdictRow, b: VerdictRow) => number> = {
   line: (a, b) => a.line - b.line,
   task: (a, b) => byTask.compare(a.taskId, b.taskId) || a.line - b.line,
-  verdict: (a, b) => a.outcome.kind.localeCompare(b.outcome.kind, 'en') || a.line - b.line,
-  category: (a, b) => categoryOf(a.outcome).localeCompare(categoryOf(b.outcome), 'en') || a.line - b.line,
+  verdict: (a, b) => byName.compare(a.outcome.kind, b.outcome.kind) || a.line - b.line,
+  category: (a, b) => byName.compare(categoryOf(a.outcome), categoryOf(b.outcome)) || a.line - b.line,
   duration: (a, b) => a.outcome.durationMs - b.outcome.durationMs || a.line - b.line,
 };
 
@@ -88,7 +90,7 @@ export function summarizeFailures(rows: readonly VerdictRow[]): { categories: Ca
     else if (outcome.kind === 'timed-out') timedOut++;
   }
   const categories = [...counts].map(([category, count]) => ({ category, count }));
-  categories.sort((a, b) => b.count - a.count || a.category.localeCompare(b.category, 'en'));
+  categories.sort((a, b) => b.count - a.count || byName.compare(a.category, b.category));
   return { categories, timedOut };
 }
 
