@@ -135,16 +135,20 @@ print(len(seen))
   });
 });
 
-describe("the runner's own state is out of reach", () => {
-  it("no function a program can walk to runs with the runner's globals or its copy of the builtins", async () => {
-    // The runner's functions (the audit hook, the compiler, the restore) look names up there: a
-    // program that could write to either ran its code inside them. (namedtuple's __new__ has an
-    // empty dict for builtins.) (os._exit, time.sleep,
-    // abc._abc_init, sys.stdin's class and JsException.__new__ exposed them until 2026-11-25).
-    const crawl = String.raw`
+/**
+ * A program that walks from `roots` to everything it can reach (dicts, sequences, modules and
+ * classes with their subclasses, functions with their globals, defaults and closures, descriptors,
+ * instances' dicts), runs `check` on every function it meets (Python lines indented for the walk's
+ * branch, with the function as `x`, appending what is wrong to `found`), and asserts nothing was
+ * found, then `after`. Everything pushed stays alive: a dict copied for the walk, once freed, gave
+ * its id to the next one, which was then skipped.
+ */
+function reachableFunctionsWalk(roots: string, check: string, { setup = '', after = '' } = {}): string {
+  return String.raw`
 import sys, types, builtins
-seen, todo, found = set(), [sys.modules, builtins, sys.stdin, object.__subclasses__()], []
-kept = []   # everything pushed stays alive: a dict copied for the walk, once freed, gave its id to the next one, which was then skipped
+seen, todo, found = set(), [${roots}], []
+kept = []
+${setup}
 def push(x):
     if id(x) not in seen:
         seen.add(id(x)); todo.append(x); kept.append(x)
@@ -161,8 +165,7 @@ while todo and len(seen) < 400000:
         if isinstance(x, type) and x is not type:
             for s in type.__subclasses__(x): push(s)
     elif t is types.FunctionType:
-        if 'make_program_compiler' in x.__globals__ or (x.__builtins__ and x.__builtins__ is not builtins.__dict__):
-            found.append(x.__qualname__)
+${check}
         push(x.__globals__); push(x.__defaults__ or ()); push(x.__kwdefaults__ or {})
         for c in x.__closure__ or ():
             try: push(c.cell_contents)
@@ -175,7 +178,21 @@ while todo and len(seen) < 400000:
         try: push(vars(x))
         except TypeError: pass
 assert not found, sorted(set(found))
+${after}
 `;
+}
+
+describe("the runner's own state is out of reach", () => {
+  it("no function a program can walk to runs with the runner's globals or its copy of the builtins", async () => {
+    // The runner's functions (the audit hook, the compiler, the restore) look names up there: a
+    // program that could write to either ran its code inside them. (namedtuple's __new__ has an
+    // empty dict for builtins.) (os._exit, time.sleep,
+    // abc._abc_init, sys.stdin's class and JsException.__new__ exposed them until 2026-11-25).
+    const crawl = reachableFunctionsWalk(
+      'sys.modules, builtins, sys.stdin, object.__subclasses__()',
+      String.raw`        if 'make_program_compiler' in x.__globals__ or (x.__builtins__ and x.__builtins__ is not builtins.__dict__):
+            found.append(x.__qualname__)`,
+    );
     const result = await attack(crawl);
     expect(result, JSON.stringify(result).slice(0, 1000)).toMatchObject({ status: 'passed' });
   });
@@ -185,28 +202,9 @@ describe("the runner's functions a program can reach hold nothing it could chang
   it('keep no list, dict or set in their closures or defaults, and only globals restored after every program', async () => {
     // os._exit kept the status it recorded in a list in its closure: a program that caught its
     // exception emptied the list and passed (audit R221-2).
-    const crawl = String.raw`
-import sys, types, builtins
-seen, todo, found, runner = set(), [sys.modules, builtins, sys.stdin, sys.excepthook, object.__subclasses__()], [], []
-kept = []
-def push(x):
-    if id(x) not in seen:
-        seen.add(id(x)); todo.append(x); kept.append(x)
-mutable = (list, dict, set, bytearray, types.SimpleNamespace)
-while todo and len(seen) < 400000:
-    x = todo.pop()
-    t = type(x)
-    if t is dict:
-        for v in list(x.values()): push(v)
-    elif t in (list, tuple, set, frozenset):
-        for v in list(x): push(v)
-    elif t is types.ModuleType or isinstance(x, type):
-        try: push(dict(vars(x)))
-        except TypeError: pass
-        if isinstance(x, type) and x is not type:
-            for s in type.__subclasses__(x): push(s)
-    elif t is types.FunctionType:
-        if x.__code__.co_filename.startswith('<sandbox'):
+    const crawl = reachableFunctionsWalk(
+      'sys.modules, builtins, sys.stdin, sys.excepthook, object.__subclasses__()',
+      String.raw`        if x.__code__.co_filename.startswith('<sandbox'):
             runner.append(x.__qualname__)
             held = list(x.__defaults__ or ()) + list((x.__kwdefaults__ or {}).values())
             for c in x.__closure__ or ():
@@ -214,22 +212,13 @@ while todo and len(seen) < 400000:
                 except ValueError: pass
             found += ['%s holds a %s' % (x.__qualname__, type(v).__name__) for v in held if isinstance(v, mutable)]
             if x.__globals__.get('__name__') not in ('sandbox', 'sandbox_excepthook'):
-                found.append('%s has the globals of %s' % (x.__qualname__, x.__globals__.get('__name__')))
-        push(x.__globals__); push(x.__defaults__ or ()); push(x.__kwdefaults__ or {})
-        for c in x.__closure__ or ():
-            try: push(c.cell_contents)
-            except ValueError: pass
-    elif t in (staticmethod, classmethod, types.MethodType):
-        push(x.__func__)
-    elif t is property:
-        push((x.fget, x.fset, x.fdel))
-    elif hasattr(x, '__dict__') and not isinstance(x, type):
-        try: push(vars(x))
-        except TypeError: pass
-assert not found, sorted(set(found))
-# os._exit, time.sleep, sys.settrace, sys.stdin's close, JsException.__new__ and the excepthook's.
-assert {'_exit', 'sleep', 'excepthook'} <= {name.rpartition('.')[2] for name in runner}, sorted(runner)
-`;
+                found.append('%s has the globals of %s' % (x.__qualname__, x.__globals__.get('__name__')))`,
+      {
+        setup: 'runner = []\nmutable = (list, dict, set, bytearray, types.SimpleNamespace)',
+        // os._exit, time.sleep, sys.settrace, sys.stdin's close, JsException.__new__ and the excepthook's.
+        after: "assert {'_exit', 'sleep', 'excepthook'} <= {name.rpartition('.')[2] for name in runner}, sorted(runner)",
+      },
+    );
     const result = await attack(crawl);
     expect(result, JSON.stringify(result).slice(0, 1000)).toMatchObject({ status: 'passed' });
   });
