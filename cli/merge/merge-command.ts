@@ -5,7 +5,7 @@
  * file where a shard was.
  */
 import { resolve } from 'node:path';
-import { countOf } from '../../src/core/count-text.ts';
+import { countOf, countText } from '../../src/core/count-text.ts';
 import { exportResultFile } from '../../src/core/results/result-file-export.ts';
 import { mergeResultFiles, type MergeDuplicate } from '../../src/core/results/result-file-merge.ts';
 import { unitKey } from '../../src/core/results/result-file.ts';
@@ -103,7 +103,7 @@ export const mergeCommand: Command = {
     const finished = new Set(merged.doc.units.flatMap((unit) => (unit.status === 'finished' ? [unitKey(unit)] : [])));
     for (const duplicate of listed) io.stderr.write(`${duplicateLine(duplicate, names, finished.has(unitKey(duplicate)))}\n`);
     if (agreeing.length > MAX_LISTED_AGREEING) {
-      io.stderr.write(`…and ${(agreeing.length - MAX_LISTED_AGREEING).toLocaleString('en')} more units in more than one file, their copies agreeing on the verdict.\n`);
+      io.stderr.write(`…and ${countText(agreeing.length - MAX_LISTED_AGREEING)} more units in more than one file, their copies agreeing on the verdict.\n`);
     }
     io.stderr.write(replaced ? `Wrote ${path}, replacing the result file of this study that was there (the new file holds every unit it held).\n` : `Wrote ${path}.\n`);
     io.stdout.write(`${report.summary}\n`);
